@@ -1,0 +1,32 @@
+# The two commands of the README. Both set everything up on a fresh machine.
+#   make build   create .venv, install dopemail, build the sample publication
+#   make test    the same set-up, then lint and the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: build test lint browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dopemail needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/dopemail build
+
+# The preview tests drive a real headless Chromium (Debian's package).
+browser:
+	@scripts/ensure-chromium
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) site .dopemail

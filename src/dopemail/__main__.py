@@ -1,0 +1,5 @@
+"""``python -m dopemail``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,129 @@
+"""The command line: thin commands over the Python API, errors printed once.
+
+Every user mistake is a DopemailError: it is printed with its file, line and hint, and the
+command exits with status 1, without a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DopemailError
+
+_root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The publication's folder (where dopemail.toml is).",
+)
+
+
+def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DopemailError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dopemail")
+def cli() -> None:
+    """dopemail: DoPe Press film entries to feeds, newsletters, a preview and a sender."""
+
+
+@cli.command()
+@_root_option
+@_reports_errors
+def build(root: Path) -> None:
+    """Build the feeds, the web pages and the newsletter issues.
+
+    Example: dopemail build
+    """
+    from .build import build as run_build
+
+    result, report = run_build(root)
+    assert report is not None
+    click.echo(
+        f"built {len(result.outputs)} files "
+        f"({len(report.written)} written, {report.unchanged} unchanged"
+        + (f", {len(report.removed)} removed" if report.removed else "")
+        + f") from {len(result.workspace.entries)} entries "
+        f"and {len(result.workspace.issues)} issues"
+    )
+
+
+@cli.command()
+@_root_option
+@_reports_errors
+def check(root: Path) -> None:
+    """Check every entry, issue and template without writing anything.
+
+    Example: dopemail check
+    """
+    from .build import build as run_build
+
+    result, _ = run_build(root, write=False)
+    click.echo(
+        f"ok: {len(result.workspace.entries)} entries and "
+        f"{len(result.workspace.issues)} issues are valid"
+    )
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold a new entry or issue."""
+
+
+@new.command("entry")
+@click.argument("title")
+@_root_option
+@_reports_errors
+def new_entry(title: str, root: Path) -> None:
+    """Write entries/<slug>.md with every field present and commented.
+
+    Example: dopemail new entry "All of Us Strangers"
+    """
+    from .scaffold import new_entry as scaffold
+
+    path = scaffold(root, title)
+    click.echo(f"wrote {path}: fill in the fields, then run dopemail check")
+
+
+@cli.command()
+@click.option(
+    "--of",
+    "what",
+    type=click.Choice(["entry", "issue", "config"]),
+    default="entry",
+    show_default=True,
+    help="Which schema to print.",
+)
+def schema(what: str) -> None:
+    """Print the JSON Schema of an entry's front matter (or of an issue, or dopemail.toml).
+
+    Example: dopemail schema > entry.schema.json
+    """
+    from .schema import json_schema
+
+    click.echo(json.dumps(json_schema(what), indent=2, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``dopemail`` command."""
+    cli.main(args=argv, prog_name="dopemail")

@@ -1,0 +1,168 @@
+"""dopemail.toml -> :class:`Settings`.
+
+Secrets never live in this file: provider API keys are read from the environment variables
+named in :data:`SECRET_ENV`, by the sender, at the moment it needs them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, Field, ValidationError, field_validator
+
+from .errors import ConfigError, DopemailError, raise_all
+from .models import Model, Url
+
+CONFIG_NAME = "dopemail.toml"
+
+#: Environment variables holding each provider's API key.
+SECRET_ENV = {
+    "postmark": "DOPEMAIL_POSTMARK_TOKEN",
+    "resend": "DOPEMAIL_RESEND_API_KEY",
+    "sendgrid": "DOPEMAIL_SENDGRID_API_KEY",
+    "mailgun": "DOPEMAIL_MAILGUN_API_KEY",
+    "buttondown": "DOPEMAIL_BUTTONDOWN_API_KEY",
+}
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"'{value}' is not a valid email address: {exc}") from None
+
+
+Email = Annotated[str, AfterValidator(_email)]
+
+
+class Publication(Model):
+    """The publication itself."""
+
+    title: str = Field(description="Name of the publication, e.g. 'DoPe Press'.")
+    description: str = Field(description="One line saying what it is, for feeds and pages.")
+    base_url: Url = Field(description="Where the site lives, e.g. 'https://press.example.com/'.")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    timezone: str = Field("UTC", description="IANA zone for bare dates, e.g. 'America/Los_Angeles'.")
+    author: str = Field(description="Default author of entries.")
+    author_email: Email | None = Field(None, description="Contact address shown in feeds.")
+    logo: str | None = Field(None, description="Logo: a file under media/ or an https URL.")
+    icon: str | None = Field(None, description="Square icon: a file under media/ or an https URL.")
+    copyright: str | None = Field(None, description="Rights line for the feeds.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}': use an IANA name such as 'Europe/Paris'"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The publication's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class Feeds(Model):
+    """Feed settings."""
+
+    items: int = Field(
+        50, gt=0, le=1000, description="Items per feed; full-content items weigh ~10 KB each."
+    )
+
+
+class Sender(Model):
+    """Who newsletters come from, and the postal address the law asks for."""
+
+    from_name: str = Field(description="Display name in the From header.")
+    from_email: Email = Field(description="From address (a domain verified at the provider).")
+    reply_to: Email | None = Field(None, description="Where replies go.")
+    postal_address: str = Field(description="The publication's postal address, for the footer.")
+    unsubscribe_url: Url | None = Field(
+        None, description="Page that handles one-click unsubscribes (RFC 8058)."
+    )
+    unsubscribe_mailto: Email | None = Field(None, description="Address for mailto unsubscribes.")
+
+
+class Settings(Model):
+    """Everything in dopemail.toml."""
+
+    publication: Publication
+    feeds: Feeds = Feeds()
+    sender: Sender
+    newsletter: dict[str, Any] = Field(default_factory=dict)
+    send: dict[str, Any] = Field(default_factory=dict)
+    preview: dict[str, Any] = Field(default_factory=dict)
+
+    def url(self, path: str = "") -> str:
+        """An absolute URL on the publication's site."""
+        return self.publication.base_url + path.lstrip("/")
+
+
+def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of a dotted key in TOML text (tomllib keeps no positions)."""
+    section, line_no = "", None
+    wanted_section = ".".join(str(p) for p in loc[:-1])
+    key = str(loc[-1]) if loc else ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            section = header.group(1).strip()
+            if section == ".".join(str(p) for p in loc):
+                line_no = line_no or number
+            continue
+        if section == wanted_section and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return line_no
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate ``dopemail.toml`` in ``root``."""
+    from .validation import describe_errors  # shared with entries; imported late to stay light
+
+    path = root / CONFIG_NAME
+    shown = CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no {CONFIG_NAME} in {root}",
+            None,
+            None,
+            "run dopemail in the publication's folder, or pass --root DIR",
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"broken TOML: {exc}",
+            shown,
+            int(match.group(1)) if match else None,
+            "check the quotes and brackets on that line",
+        ) from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        errors: list[DopemailError] = [
+            ConfigError(message, shown, _key_line(text, loc), hint)
+            for loc, message, hint in describe_errors(exc, Settings)
+        ]
+        raise_all(errors)
+        raise AssertionError("unreachable") from None
+
+
+__all__ = ["CONFIG_NAME", "SECRET_ENV", "Settings", "load_settings"]

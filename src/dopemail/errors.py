@@ -1,0 +1,96 @@
+"""The errors dopemail reports to its users.
+
+Every mistake an editor can make is a :class:`DopemailError` carrying the file, the line where
+possible, and a hint saying how to fix it. The CLI prints them once, without a traceback::
+
+    DopemailError(message, path=None, line=None, hint=None)
+    ├── ConfigError        dopemail.toml is missing, unreadable or wrong
+    ├── ContentError       an entry or an issue: broken YAML, unknown field, bad value
+    ├── TemplateError      a Jinja2 or MJML template fails to parse or render
+    ├── QualityError       a built email breaks a quality rule (size, alt text, links)
+    └── SendError          the sender cannot go on
+        └── ProviderAuthError   the provider refused the API key
+
+    DopemailErrors         several of the above, reported together in one pass
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class DopemailError(Exception):
+    """A user-facing problem, located in a file and line where possible."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def location(self) -> str:
+        """``path:line`` (or just the path), as editors and their tools read it."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ConfigError(DopemailError):
+    """dopemail.toml is missing, unreadable, or holds a wrong value."""
+
+
+class ContentError(DopemailError):
+    """An entry or an issue cannot be read or is not valid."""
+
+
+class TemplateError(DopemailError):
+    """A template fails to compile or render."""
+
+
+class QualityError(DopemailError):
+    """A built email breaks one of the quality rules."""
+
+
+class SendError(DopemailError):
+    """The sender cannot go on."""
+
+
+class ProviderAuthError(SendError):
+    """The provider refused the API key; nothing was sent."""
+
+
+class DopemailErrors(DopemailError):
+    """Several problems found in one pass; each is reported."""
+
+    def __init__(self, errors: Iterable[DopemailError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.path or "", e.line or 0))
+        count = len(self.errors)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found")
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors]
+        lines.append(self.message)
+        return "\n".join(lines)
+
+
+def raise_all(errors: list[DopemailError]) -> None:
+    """Raise the one error, or all of them together; do nothing if there are none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DopemailErrors(errors)

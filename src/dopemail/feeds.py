@@ -1,0 +1,158 @@
+"""Publication + entries -> RSS 2.0, Atom 1.0 and JSON Feed 1.1, as bytes.
+
+Every date in a feed comes from the content (never the clock), so two builds of the same
+entries are byte-identical and readers' conditional requests keep working.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+
+from . import __version__
+from .config import Settings
+from .content import RenderedEntry
+
+RSS_PATH = "feeds/rss.xml"
+ATOM_PATH = "feeds/atom.xml"
+JSON_PATH = "feeds/feed.json"
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _updated(item: RenderedEntry) -> datetime:
+    meta = item.entry.meta
+    return meta.updated or meta.published
+
+
+def _media_url(settings: Settings, src: str | None, root_url: bool = True) -> str | None:
+    if not src:
+        return None
+    if src.startswith("https://"):
+        return src
+    return settings.url(src.lstrip("/")) if root_url else src
+
+
+def _generator(
+    settings: Settings, items: Sequence[RenderedEntry], self_url: str, self_type: str
+) -> FeedGenerator:
+    pub = settings.publication
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(pub.base_url)
+    fg.title(pub.title)
+    fg.subtitle(pub.description)
+    fg.description(pub.description)
+    fg.link(href=self_url, rel="self", type=self_type)
+    # feedgen takes the last link as the RSS <channel><link>: the site's page, not the feed.
+    fg.link(href=pub.base_url, rel="alternate", type="text/html")
+    fg.language(pub.language)
+    fg.author({"name": pub.author, **({"email": pub.author_email} if pub.author_email else {})})
+    fg.generator("dopemail", __version__, "https://pypi.org/project/dopemail/")
+    if pub.copyright:
+        fg.rights(pub.copyright)
+    if pub.logo:
+        fg.logo(_media_url(settings, pub.logo))
+    if pub.icon:
+        fg.icon(_media_url(settings, pub.icon))
+    fg.updated(max((_updated(i) for i in items), default=_EPOCH))
+
+    for item in items:
+        entry, meta = item.entry, item.entry.meta
+        fe = fg.add_entry(order="append")
+        fe.id(entry.id)
+        fe.guid(entry.id, permalink=False)
+        fe.title(meta.title)
+        fe.link(href=entry.url, rel="alternate", type="text/html")
+        fe.summary(item.summary)
+        fe.description(item.summary)
+        fe.content(item.content_html, type="CDATA")
+        fe.published(meta.published)
+        fe.updated(_updated(item))
+        fe.author({"name": entry.author})
+        fe.dc.dc_creator(entry.author)
+        for tag in meta.tags:
+            fe.category(term=tag)
+        lead = entry.lead
+        if lead is not None:
+            fe.link(
+                href=lead.url,
+                rel="enclosure",
+                type=lead.mime or "image/jpeg",
+                length=str(lead.length or 0),
+            )
+    return fg
+
+
+def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
+    """RSS 2.0 with content:encoded (full HTML), dc:creator and atom:link rel=self."""
+    fg = _generator(settings, items, settings.url(RSS_PATH), "application/rss+xml")
+    return fg.rss_str(pretty=True)
+
+
+def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
+    """Atom 1.0 with html content, summaries and enclosure links."""
+    fg = _generator(settings, items, settings.url(ATOM_PATH), "application/atom+xml")
+    for fe in fg.entry():
+        # Atom carries the escaped HTML in <content type="html">, not CDATA.
+        fe.content(fe.content()["content"], type="html")
+    return fg.atom_str(pretty=True)
+
+
+def render_json_feed(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    pub = settings.publication
+    feed: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": pub.title,
+        "home_page_url": pub.base_url,
+        "feed_url": settings.url(JSON_PATH),
+        "description": pub.description,
+        "language": pub.language,
+        "authors": [{"name": pub.author}],
+    }
+    if pub.icon:
+        feed["icon"] = _media_url(settings, pub.icon)
+        feed["favicon"] = _media_url(settings, pub.icon)
+    feed["items"] = [_json_item(item) for item in items]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(item: RenderedEntry) -> dict[str, object]:
+    entry, meta = item.entry, item.entry.meta
+    data: dict[str, object] = {
+        "id": entry.id,
+        "url": entry.url,
+        "title": meta.title,
+        "content_html": item.content_html,
+        "summary": item.summary,
+        "date_published": meta.published.isoformat(),
+        "date_modified": _updated(item).isoformat(),
+        "authors": [{"name": entry.author}],
+        "tags": list(meta.tags),
+    }
+    if entry.lead is not None:
+        data["image"] = entry.lead.url
+        data["attachments"] = [
+            {
+                "url": entry.lead.url,
+                "mime_type": entry.lead.mime or "image/jpeg",
+                **({"size_in_bytes": entry.lead.length} if entry.lead.length else {}),
+                **({"title": entry.lead.alt} if entry.lead.alt else {}),
+            }
+        ]
+    return data
+
+
+def render_feeds(settings: Settings, items: Sequence[RenderedEntry]) -> dict[str, bytes]:
+    """All three feeds of the newest ``feeds.items`` published entries."""
+    newest = list(items)[: settings.feeds.items]
+    return {
+        RSS_PATH: render_rss(settings, newest),
+        ATOM_PATH: render_atom(settings, newest),
+        JSON_PATH: render_json_feed(settings, newest),
+    }
+
+

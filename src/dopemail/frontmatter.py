@@ -1,0 +1,145 @@
+"""Split a Markdown file into its YAML front matter and body, keeping each key's line.
+
+YAML errors are translated into :class:`ContentError` here, where they enter. The loader keeps
+timestamps as strings: dates are parsed by the model, which knows the publication's time zone
+and can point at the key's own line when a date is impossible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of each key and of itself (1-based, in the file)."""
+
+    start_line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A sequence that remembers the line of each item."""
+
+    start_line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    line_offset = 0
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        self.flatten_mapping(node)
+        mapping = LineDict()
+        mapping.start_line = node.start_mark.line + 1 + self.line_offset
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain word", key_node.start_mark
+                )
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' appears twice", key_node.start_mark
+                )
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = key_node.start_mark.line + 1 + self.line_offset
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+        seq = LineList(self.construct_object(child, deep=True) for child in node.value)
+        seq.start_line = node.start_mark.line + 1 + self.line_offset
+        seq.item_lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
+        return seq
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+# Dates stay strings: the model parses them with the publication's zone and a precise message.
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source file: its front matter (with lines) and its Markdown body."""
+
+    meta: LineDict
+    body: str
+    body_line: int
+
+
+def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
+    """Parse YAML text, translating parser errors into a located :class:`ContentError`."""
+    loader = _LineLoader(text)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(
+            f"broken YAML: {problem}",
+            path,
+            line,
+            "check the indentation and quoting on this line; a value containing ': ' or "
+            "starting with a quote, '*', '&' or '@' must be wrapped in double quotes",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(f"broken YAML: {exc}", path, None, "fix the front matter") from None
+    finally:
+        loader.dispose()
+
+
+def split(text: str, path: Path | str) -> Document:
+    """Split ``---``-fenced YAML front matter from a Markdown body and parse it."""
+    if not text.strip():
+        raise ContentError(
+            "the file is empty",
+            path,
+            1,
+            "start it with a front matter block between two '---' lines "
+            "(`dopemail new entry \"Title\"` writes one for you)",
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip() != "---":
+        raise ContentError(
+            "no front matter: the file must start with a line '---'",
+            path,
+            1,
+            "put '---' on the first line, the fields below it, and another '---' before the text",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            break
+    else:
+        raise ContentError(
+            "the front matter is never closed",
+            path,
+            1,
+            "add a line '---' after the last field, before the text",
+        )
+    meta = parse_yaml("".join(lines[1:index]), path, line_offset=1)
+    if meta is None:
+        meta = LineDict()
+        meta.start_line, meta.key_lines = 2, {}
+    if not isinstance(meta, LineDict):
+        raise ContentError(
+            "the front matter must be a list of 'field: value' lines",
+            path,
+            2,
+            "write one 'field: value' per line between the '---' lines",
+        )
+    return Document(meta=meta, body="".join(lines[index + 1 :]), body_line=index + 2)

@@ -1,0 +1,282 @@
+"""entries/ + issues/ + dopemail.toml -> a valid :class:`Workspace`.
+
+Loading reads and validates; it knows nothing of HTML. Every problem in every file is collected
+first and reported together, so an editor fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import imagesize
+from pydantic import BaseModel, ValidationError
+
+from .config import Settings, load_settings
+from .errors import ContentError, DopemailError, raise_all
+from .frontmatter import Document, split
+from .models import Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
+from .validation import describe_errors, line_of
+
+ENTRIES_DIR = "entries"
+ISSUES_DIR = "issues"
+MEDIA_DIR = "media"
+_ISSUE_NAME = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+def _validate(
+    model: type[BaseModel], doc: Document, rel: str, settings: Settings
+) -> tuple[Any, list[DopemailError]]:
+    try:
+        value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
+    except ValidationError as exc:
+        return None, [
+            ContentError(message, rel, line_of(doc.meta, loc), hint)
+            for loc, message, hint in describe_errors(exc, model)
+        ]
+    return value, []
+
+
+def _read(path: Path, rel: str) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            rel,
+            None,
+            "save the file as UTF-8",
+        ) from None
+    return split(text, rel)
+
+
+def media_for(src: str, root: Path, settings: Settings) -> Media:
+    """Resolve an image source to its public URL, reading size and type from local files."""
+    if urlsplit(src).scheme:
+        if urlsplit(src).scheme != "https":
+            raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
+        return Media(url=src, alt="", mime=mimetypes.guess_type(urlsplit(src).path)[0])
+    rel = src.lstrip("/")
+    if not rel.startswith(MEDIA_DIR + "/"):
+        raise ValueError(f"'{src}': a local image must be a file under media/")
+    path = root / rel
+    if not path.is_file():
+        raise ValueError(f"'{src}' does not exist")
+    try:
+        width, height = imagesize.get(path)
+    except ValueError:
+        width = height = -1
+    return Media(
+        url=settings.url(rel),
+        alt="",
+        width=width if width > 0 else None,
+        height=height if height > 0 else None,
+        mime=mimetypes.guess_type(path.name)[0],
+        length=path.stat().st_size,
+        source=rel,
+    )
+
+
+def _images(
+    images: list[Image], doc: Document, rel: str, root: Path, settings: Settings
+) -> tuple[tuple[Media, ...], list[DopemailError]]:
+    found, errors = [], []
+    for index, image in enumerate(images):
+        try:
+            media = media_for(image.src, root, settings)
+        except ValueError as exc:
+            errors.append(
+                ContentError(
+                    f"images[{index + 1}].src: {exc}",
+                    rel,
+                    line_of(doc.meta, ("images", index, "src")),
+                    "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                )
+            )
+            continue
+        found.append(
+            Media(
+                url=media.url,
+                alt=image.alt,
+                caption=image.caption,
+                credit=image.credit,
+                width=image.width or media.width,
+                height=image.height or media.height,
+                mime=media.mime,
+                length=media.length,
+                source=media.source,
+            )
+        )
+    return tuple(found), errors
+
+
+def entry_id(settings: Settings, slug: str, entry: Entry) -> str:
+    """A tag: URI (RFC 4151) from the site's host, the first-published day and the slug.
+
+    It does not depend on the text, so editing an entry never changes its feed id.
+    """
+    if entry.id:
+        return entry.id
+    host = urlsplit(settings.publication.base_url).hostname
+    return f"tag:{host},{entry.published.date().isoformat()}:{slug}"
+
+
+def load_entry(
+    path: Path, root: Path, settings: Settings, taken: dict[str, LoadedEntry] | None = None
+) -> LoadedEntry:
+    """Load one entry file, raising every problem found in it.
+
+    ``taken`` maps the slugs already loaded to their entries, to catch duplicates.
+    """
+    rel = path.relative_to(root).as_posix()
+    doc = _read(path, rel)
+    meta, errors = _validate(Entry, doc, rel, settings)
+    if meta is None:
+        raise_all(errors)
+    images, image_errors = _images(meta.images, doc, rel, root, settings)
+    raise_all(image_errors)
+    slug = meta.slug or path.stem
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        raise ContentError(
+            f"the file name '{path.name}' does not make a valid slug",
+            rel,
+            1,
+            "rename the file with lowercase letters, digits and hyphens, e.g. my-film.md",
+        )
+    if taken and slug in taken:
+        raise ContentError(
+            f"duplicate slug '{slug}': {taken[slug].path} has it too",
+            rel,
+            line_of(doc.meta, ("slug",)) if meta.slug else 1,
+            "give one of them another 'slug:' (or rename its file)",
+        )
+    return LoadedEntry(
+        meta=meta,
+        slug=slug,
+        path=rel,
+        body=doc.body,
+        body_line=doc.body_line,
+        url=settings.url(f"{slug}/"),
+        id=entry_id(settings, slug, meta),
+        author=meta.author or settings.publication.author,
+        section=meta.section or settings.publication.title,
+        images=images,
+    )
+
+
+def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
+    errors.extend(getattr(exc, "errors", [exc]))
+
+
+def load_entries(root: Path, settings: Settings, errors: list[DopemailError]) -> list[LoadedEntry]:
+    """Load every ``entries/*.md``, adding problems to ``errors``; newest first."""
+    entries: list[LoadedEntry] = []
+    by_slug: dict[str, LoadedEntry] = {}
+    for path in sorted((root / ENTRIES_DIR).glob("*.md")):
+        try:
+            entry = load_entry(path, root, settings, by_slug)
+        except DopemailError as exc:
+            _collect(errors, exc)
+            continue
+        by_slug[entry.slug] = entry
+        entries.append(entry)
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries
+
+
+def load_issue(
+    path: Path, root: Path, settings: Settings, by_slug: dict[str, LoadedEntry]
+) -> LoadedIssue:
+    """Load one issue file and resolve the entries it gathers."""
+    rel = path.relative_to(root).as_posix()
+    name = _ISSUE_NAME.match(path.stem)
+    if not name:
+        raise ContentError(
+            f"issue file name '{path.name}' is not '<number>-<slug>.md'",
+            rel,
+            None,
+            "rename it like issues/3-summer-screenings.md",
+        )
+    doc = _read(path, rel)
+    meta, errors = _validate(Issue, doc, rel, settings)
+    if meta is None:
+        raise_all(errors)
+    if meta.number != int(name.group(1)):
+        errors.append(
+            ContentError(
+                f"the file name says issue {int(name.group(1))} but 'number' is {meta.number}",
+                rel,
+                line_of(doc.meta, ("number",)),
+                "make the file name and the number agree",
+            )
+        )
+
+    def resolve(slugs: list[str], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
+        found = []
+        for index, slug in enumerate(slugs):
+            if slug in by_slug:
+                found.append(by_slug[slug])
+                continue
+            close = difflib.get_close_matches(slug, list(by_slug), n=1, cutoff=0.6)
+            errors.append(
+                ContentError(
+                    f"unknown entry '{slug}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                    rel,
+                    line_of(doc.meta, (*loc, index)),
+                    f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)",
+                )
+            )
+        return tuple(found)
+
+    entries = resolve(meta.entries, ("entries",))
+    sections = tuple(
+        (section.title, resolve(section.entries, ("sections", i, "entries")))
+        for i, section in enumerate(meta.sections)
+    )
+    raise_all(errors)
+    return LoadedIssue(
+        meta=meta,
+        slug=name.group(2),
+        path=rel,
+        body=doc.body,
+        entries=entries,
+        sections=sections,
+        url=settings.url(f"issues/{meta.number}-{name.group(2)}/"),
+    )
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load and validate the whole publication in ``root``; raise every problem at once."""
+    root = root.resolve()
+    settings = load_settings(root)
+    errors: list[DopemailError] = []
+    entries = load_entries(root, settings, errors)
+    by_slug = {e.slug: e for e in entries}
+    issues: list[LoadedIssue] = []
+    numbers: dict[int, str] = {}
+    for path in sorted((root / ISSUES_DIR).glob("*.md")):
+        try:
+            issue = load_issue(path, root, settings, by_slug)
+        except DopemailError as exc:
+            _collect(errors, exc)
+            continue
+        if issue.meta.number in numbers:
+            errors.append(
+                ContentError(
+                    f"duplicate issue number {issue.meta.number}: "
+                    f"{numbers[issue.meta.number]} has it too",
+                    issue.path,
+                    None,
+                    "give this issue the next free number (file name and 'number:')",
+                )
+            )
+            continue
+        numbers[issue.meta.number] = issue.path
+        issues.append(issue)
+    raise_all(errors)
+    issues.sort(key=lambda i: i.meta.number, reverse=True)
+    return Workspace(root=root, settings=settings, entries=tuple(entries), issues=tuple(issues))

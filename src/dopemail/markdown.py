@@ -1,0 +1,145 @@
+"""The one Markdown configuration: Markdown -> safe HTML, and Markdown -> plain text.
+
+HTML is sanitised with nh3 (ammonia): no script, no event handlers, no style, no iframes,
+whatever an editor pastes. Relative links and images are made absolute against the entry's
+page, because the same HTML goes into feeds and emails where relative URLs break.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from functools import lru_cache
+from urllib.parse import urljoin
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # html=True lets editors write raw HTML; nh3 then removes anything unsafe.
+    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
+
+
+def _absolutize(tokens: list[Token], base: str) -> None:
+    for token in tokens:
+        if token.type == "link_open" and token.attrs.get("href"):
+            token.attrSet("href", urljoin(base, str(token.attrs["href"])))
+        elif token.type == "image" and token.attrs.get("src"):
+            token.attrSet("src", urljoin(base, str(token.attrs["src"])))
+        if token.children:
+            _absolutize(token.children, base)
+
+
+def to_html(text: str, base_url: str) -> str:
+    """Render Markdown to sanitised HTML whose links and images are absolute URLs."""
+    md = _parser()
+    tokens = md.parse(text)
+    _absolutize(tokens, base_url)
+    html = md.renderer.render(tokens, md.options, {})
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener",
+    ).strip()
+
+
+def _inline_text(tokens: list[Token], urls: bool = True) -> str:
+    out: list[str] = []
+    href_stack: list[str] = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            out.append(token.content)
+        elif token.type in ("softbreak",):
+            out.append(" ")
+        elif token.type == "hardbreak":
+            out.append("\n")
+        elif token.type == "link_open":
+            href_stack.append(str(token.attrs.get("href", "")))
+        elif token.type == "link_close" and href_stack:
+            href = href_stack.pop()
+            if href and urls:
+                out.append(f" <{href}>")
+        elif token.type == "image":
+            out.append(f"[{token.content}]")
+    return "".join(out)
+
+
+def to_text(text: str, base_url: str, width: int = 72) -> str:
+    """Render Markdown as readable plain text: wrapped paragraphs, links as <URL>."""
+    md = _parser()
+    tokens = md.parse(text)
+    _absolutize(tokens, base_url)
+    blocks: list[str] = []
+    prefix: list[str] = []
+    bullets: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            prefix.append("> ")
+        elif token.type == "blockquote_close":
+            prefix.pop()
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            bullets.append("-" if token.type == "bullet_list_open" else "1.")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            bullets.pop()
+        elif token.type == "inline":
+            content = re.sub(r"<[^>]+>", "", _inline_text(token.children or []))
+            opener = tokens[index - 1] if index else None
+            lead = "".join(prefix)
+            if opener is not None and opener.type == "heading_open":
+                blocks.append(lead + content.upper())
+                continue
+            in_item = bool(bullets) and any(
+                t.type == "list_item_open" for t in tokens[max(0, index - 2) : index]
+            )
+            first = lead + (bullets[-1] + " " if in_item else "")
+            rest = lead + ("  " if in_item else "")
+            blocks.append(
+                textwrap.fill(
+                    content,
+                    width=width,
+                    initial_indent=first,
+                    subsequent_indent=rest,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
+        elif token.type in ("fence", "code_block"):
+            blocks.append(textwrap.indent(token.content.rstrip(), "    "))
+        elif token.type == "hr":
+            blocks.append("-" * 8)
+    return "\n\n".join(blocks)
+
+
+def first_paragraph(text: str) -> str:
+    """The first paragraph of Markdown as plain text, for summaries."""
+    tokens = _parser().parse(text)
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+            return re.sub(r"\s+", " ", _inline_text(token.children or [], urls=False)).strip()
+    return ""
+
+
+def shorten(text: str, limit: int = 280) -> str:
+    """Cut text at a word boundary, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-")
+    return cut + "…"

@@ -1,0 +1,409 @@
+"""The content model: frozen, typed, documented data with no I/O.
+
+Each field's description is its documentation: it appears in ``dopemail schema`` (JSON Schema,
+so editors get completion) and in the scaffold of ``dopemail new entry``. Unknown keys are
+errors, so a typo never silently drops a field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _zone(info: ValidationInfo) -> ZoneInfo:
+    context = info.context or {}
+    return context.get("tz") or ZoneInfo("UTC")
+
+
+def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0), _zone(info))
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if _DATE.match(text):
+                return datetime.combine(date.fromisoformat(text), time(0), _zone(info))
+            parsed = datetime.fromisoformat(text)
+        except ValueError as exc:
+            if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(f"'{text}' is not a real date or time ({exc})") from None
+            raise ValueError(
+                f"'{text}' is not a date: write 2024-01-12 or 2024-01-12T19:30:00-08:00"
+            ) from None
+    else:
+        raise ValueError("expected a date like 2024-01-12 or 2024-01-12T19:30:00-08:00")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(
+            f"'{value}' has a time but no time zone: add an offset such as -08:00 "
+            "or write a bare date (midnight in the publication's zone)"
+        )
+    return parsed
+
+
+def _parse_day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a real date ({exc})") from None
+    raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-01-12")
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(f"'{value}' is not a full web address: it must start with https://")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_parse_moment),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "a date (2024-01-12, midnight in the publication's zone) "
+            "or a date and time with its zone (2024-01-12T19:30:00-08:00)",
+        }
+    ),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_parse_day),
+    WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"}),
+]
+Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})]
+Text = Annotated[str, AfterValidator(_check_text)]
+
+
+class Model(BaseModel):
+    """Base of every content model: unknown keys are errors, values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class PullQuote(Model):
+    """The quotation that opens a piece, and who says it."""
+
+    text: Text = Field(description="The quotation itself, without quotation marks.")
+    attribution: str | None = Field(
+        None, description="Who says it, e.g. 'Andrew Haigh, through one of his characters'."
+    )
+
+
+class Person(Model):
+    """A cast member: the actor and, optionally, the role."""
+
+    name: Text = Field(description="The actor's name.")
+    role: str | None = Field(None, description="The character played.")
+
+
+def _person(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class BasedOn(Model):
+    """The work a film adapts."""
+
+    title: Text = Field(description="Title of the source work, e.g. 'Strangers'.")
+    author: Text = Field(description="Its author, e.g. 'Taichi Yamada'.")
+    kind: str = Field("novel", description="novel, play, memoir, short story, ...")
+    year: int | None = Field(None, description="Year the source work was published.")
+
+
+class Film(Model):
+    """A film's credits."""
+
+    title: Text = Field(description="The film's title as released, e.g. 'All of Us Strangers'.")
+    original_title: str | None = Field(None, description="Title in the original language.")
+    year: int | None = Field(None, ge=1888, le=2100, description="Year of release.")
+    directors: list[Text] = Field(default_factory=list, description="Directed by.")
+    writers: list[Text] = Field(default_factory=list, description="Written by.")
+    cast: list[Annotated[Person, BeforeValidator(_person)]] = Field(
+        default_factory=list,
+        description="Cast in billing order: a name, or {name, role}.",
+    )
+    based_on: BasedOn | None = Field(None, description="The work the film adapts.")
+    distributor: str | None = Field(None, description="The distributor, e.g. 'Searchlight'.")
+    runtime: int | None = Field(None, gt=0, description="Running time in minutes.")
+    countries: list[str] = Field(default_factory=list, description="Countries of production.")
+    language: str | None = Field(None, description="Main spoken language, e.g. 'French'.")
+
+
+class Run(Model):
+    """The film's theatrical run, in words and dates."""
+
+    note: str | None = Field(
+        None, description="How the run reads in print, e.g. 'Played in cinemas in January…'."
+    )
+    starts: Day | None = Field(None, description="First day of the run.")
+    ends: Day | None = Field(None, description="Last day of the run.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Run:
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValueError("the run ends before it starts: swap 'starts' and 'ends'")
+        return self
+
+
+class Screening(Model):
+    """A venue where the film plays, with its street address."""
+
+    venue: Text = Field(description="The venue's name, e.g. 'Landmark Sunset'.")
+    address: Text = Field(description="Street address, e.g. '8000 Sunset Boulevard'.")
+    city: Text = Field(description="City, e.g. 'Los Angeles'.")
+    region: str | None = Field(None, description="State or region, e.g. 'CA'.")
+    postal_code: str | None = Field(None, description="Postal code, e.g. '90046'.")
+    country: str | None = Field(None, description="Country, if not the publication's own.")
+    starts: Day | None = Field(None, description="First day it plays here.")
+    ends: Day | None = Field(None, description="Last day it plays here.")
+    times: list[Moment] = Field(default_factory=list, description="Showtimes, with their zone.")
+    url: Url | None = Field(None, description="The venue's page for this film (tickets).")
+    note: str | None = Field(None, description="e.g. '35mm print', 'Q&A after the 7pm show'.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Screening:
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValueError("the screening ends before it starts: swap 'starts' and 'ends'")
+        return self
+
+    @property
+    def full_address(self) -> str:
+        """Street, city, region and postal code on one line."""
+        tail = " ".join(p for p in (self.region, self.postal_code) if p)
+        return ", ".join(p for p in (self.address, self.city, tail, self.country or "") if p)
+
+
+class Streaming(Model):
+    """Where the film streams."""
+
+    service: Text = Field(description="The service, e.g. 'Hulu'.")
+    url: Url | None = Field(None, description="The film's page on the service.")
+    since: Day | None = Field(None, description="Streaming from this day.")
+
+
+class Event(Model):
+    """A conversation, Q&A or talk around the film, recorded or live."""
+
+    title: Text = Field(description="e.g. 'In conversation with Dave Karger'.")
+    kind: Literal["conversation", "q&a", "talk", "screening", "masterclass", "other"] = Field(
+        "conversation", description="What kind of event it is."
+    )
+    participants: list[Text] = Field(default_factory=list, description="Who speaks.")
+    moderator: str | None = Field(None, description="Who leads the conversation.")
+    video: Url | None = Field(None, description="Link to the recording.")
+    date: Moment | None = Field(None, description="When it takes or took place.")
+    venue: str | None = Field(None, description="Where it takes place, if live.")
+    address: str | None = Field(None, description="The venue's street address and city.")
+    url: Url | None = Field(None, description="Tickets or more information.")
+
+
+class Image(Model):
+    """A photo of the gallery (the first one is the lead image)."""
+
+    src: Text = Field(
+        description="A file under media/ (e.g. media/strangers/01.jpg) or a full https:// URL."
+    )
+    alt: Text = Field(description="What the image shows, for readers who cannot see it.")
+    caption: str | None = Field(None, description="The caption printed under the image.")
+    credit: str | None = Field(None, description="Photographer or source, e.g. 'Chris Harris'.")
+    width: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
+    height: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
+
+
+class Entry(Model):
+    """A film entry: a review or news piece with everything around the film."""
+
+    title: Text = Field(description="The headline.")
+    kind: Literal["review", "news", "event", "festival", "feature", "interview"] = Field(
+        "review", description="What kind of piece this is."
+    )
+    slug: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="URL name; defaults to the file name. Never change it once published.",
+    )
+    id: str | None = Field(
+        None, description="Permanent feed id; set only to keep an id from an older system."
+    )
+    section: str | None = Field(None, description="Section name; defaults to the publication's.")
+    published: Moment = Field(description="When the piece was first published.")
+    updated: Moment | None = Field(None, description="When it was last changed substantially.")
+    author: str | None = Field(None, description="Who wrote it; defaults to the publication's.")
+    summary: str | None = Field(
+        None, description="One or two sentences for feeds and cards; defaults to the opening."
+    )
+    tags: list[Text] = Field(default_factory=list, description="Topics, e.g. 'LGBTQ+', 'drama'.")
+    draft: bool = Field(False, description="A draft is checked and previewed but not published.")
+    pull_quote: PullQuote | None = Field(None, description="The opening quotation.")
+    film: Film | None = Field(None, description="The film this piece is about.")
+    films: list[Film] = Field(
+        default_factory=list, description="Several films (a festival, a series), instead of film."
+    )
+    run: Run | None = Field(None, description="The theatrical run.")
+    screenings: list[Screening] = Field(default_factory=list, description="Where it plays.")
+    streaming: list[Streaming] = Field(default_factory=list, description="Where it streams.")
+    events: list[Event] = Field(default_factory=list, description="Conversations, Q&As, talks.")
+    gallery_title: str | None = Field(
+        None, description="Heading of the gallery, e.g. 'Andrew Haigh, All of Us Strangers (2023)'."
+    )
+    images: list[Image] = Field(default_factory=list, description="Gallery; the first leads.")
+    rights: str | None = Field(None, description="e.g. 'Images courtesy and © Searchlight…'.")
+
+    @model_validator(mode="after")
+    def _one_way_of_naming_films(self) -> Entry:
+        if self.film is not None and self.films:
+            raise ValueError("use either 'film' (one film) or 'films' (several), not both")
+        if self.updated is not None and self.updated < self.published:
+            raise ValueError("'updated' is earlier than 'published'")
+        return self
+
+    @property
+    def all_films(self) -> list[Film]:
+        """The films of this entry, however they were written."""
+        return [self.film] if self.film is not None else list(self.films)
+
+
+class IssueSection(Model):
+    """A named group of entries inside a newsletter issue."""
+
+    title: Text = Field(description="Section heading, e.g. 'Now playing'.")
+    entries: list[Text] = Field(description="Entry slugs, in order.")
+
+
+class Issue(Model):
+    """A newsletter issue: the editor's intro and the entries it gathers."""
+
+    number: int = Field(gt=0, description="The issue number; unique.")
+    subject: Text = Field(description="The email subject line.")
+    date: Moment = Field(description="The send date.")
+    preheader: Text = Field(description="Inbox preview text shown after the subject.")
+    entries: list[Text] = Field(default_factory=list, description="Entry slugs, in order.")
+    sections: list[IssueSection] = Field(
+        default_factory=list, description="Optional named groups of entries after the main ones."
+    )
+    status: Literal["draft", "ready", "sent"] = Field(
+        "draft", description="draft while writing, ready to send, sent once sent."
+    )
+
+    @model_validator(mode="after")
+    def _has_entries(self) -> Issue:
+        if not self.entries and not any(s.entries for s in self.sections):
+            raise ValueError("the issue gathers no entries: list their slugs under 'entries'")
+        return self
+
+    @property
+    def all_slugs(self) -> list[str]:
+        """Every entry slug of the issue, main ones first, without repeats."""
+        seen: dict[str, None] = {}
+        for slug in [*self.entries, *(s for sec in self.sections for s in sec.entries)]:
+            seen.setdefault(slug, None)
+        return list(seen)
+
+
+# --- Loaded content: the models above, placed in the workspace ------------------------------
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image as readers fetch it: absolute URL and what is known of the file."""
+
+    url: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    width: int | None = None
+    height: int | None = None
+    mime: str | None = None
+    length: int | None = None
+    source: str | None = None  # workspace-relative file, for local media
+
+
+@dataclass(frozen=True)
+class LoadedEntry:
+    """An entry with its place in the workspace: slug, source file, URL and feed id."""
+
+    meta: Entry
+    slug: str
+    path: str
+    body: str
+    body_line: int
+    url: str
+    id: str
+    author: str
+    section: str
+    images: tuple[Media, ...] = ()
+
+    @property
+    def lead(self) -> Media | None:
+        """The lead image: the gallery's first."""
+        return self.images[0] if self.images else None
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        """Newest first when sorted in reverse; ties broken by slug for stable output."""
+        return (self.meta.published, self.slug)
+
+
+@dataclass(frozen=True)
+class LoadedIssue:
+    """A newsletter issue with its entries resolved."""
+
+    meta: Issue
+    slug: str
+    path: str
+    body: str
+    entries: tuple[LoadedEntry, ...]
+    sections: tuple[tuple[str, tuple[LoadedEntry, ...]], ...]
+    url: str
+
+    @property
+    def key(self) -> str:
+        """``<number>-<slug>``, the issue's folder name."""
+        return f"{self.meta.number}-{self.slug}"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A whole publication, loaded and valid."""
+
+    root: Path
+    settings: Any
+    entries: tuple[LoadedEntry, ...]  # newest first, drafts included
+    issues: tuple[LoadedIssue, ...] = field(default=())  # highest number first
+
+    @property
+    def published(self) -> list[LoadedEntry]:
+        """Entries that are not drafts, newest first."""
+        return [e for e in self.entries if not e.meta.draft]

@@ -1,0 +1,145 @@
+"""Entries -> the web pages every feed item and newsletter links to, as bytes.
+
+``site/<slug>/index.html`` for each entry, ``site/index.html`` for the home page, and the local
+media files the pages use, copied under ``site/media/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import Settings
+from .content import RenderedEntry
+from .models import Film, LoadedIssue, Workspace
+from .templates import render
+
+SITE_DIR = "site"
+
+
+def _movie(film: Film) -> dict[str, Any]:
+    movie: dict[str, Any] = {"@type": "Movie", "name": film.title}
+    if film.year:
+        movie["dateCreated"] = str(film.year)
+    if film.directors:
+        movie["director"] = [{"@type": "Person", "name": n} for n in film.directors]
+    if film.writers:
+        movie["author"] = [{"@type": "Person", "name": n} for n in film.writers]
+    if film.cast:
+        movie["actor"] = [{"@type": "Person", "name": p.name} for p in film.cast]
+    if film.based_on:
+        movie["isBasedOn"] = {
+            "@type": "Book" if film.based_on.kind == "novel" else "CreativeWork",
+            "name": film.based_on.title,
+            "author": {"@type": "Person", "name": film.based_on.author},
+        }
+    if film.distributor:
+        movie["productionCompany"] = {"@type": "Organization", "name": film.distributor}
+    if film.runtime:
+        movie["duration"] = f"PT{film.runtime}M"
+    return movie
+
+
+def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
+    """schema.org data for an entry: a Review (or Article) of its films, and its screenings."""
+    entry, meta = item.entry, item.entry.meta
+    movies = [_movie(f) for f in meta.all_films]
+    main: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Review" if meta.kind == "review" else "Article",
+        "headline": meta.title,
+        "url": entry.url,
+        "mainEntityOfPage": entry.url,
+        "datePublished": meta.published.isoformat(),
+        "dateModified": (meta.updated or meta.published).isoformat(),
+        "author": {"@type": "Person", "name": entry.author},
+        "publisher": {"@type": "Organization", "name": settings.publication.title},
+        "description": item.summary,
+        "inLanguage": settings.publication.language,
+    }
+    if entry.lead is not None:
+        main["image"] = entry.lead.url
+    if meta.kind == "review" and len(movies) == 1:
+        main["itemReviewed"] = movies[0]
+    elif movies:
+        main["about"] = movies
+    graph = [main]
+    work = movies[0] if len(movies) == 1 else None
+    for screening in meta.screenings:
+        event: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ScreeningEvent",
+            "name": f"{work['name'] if work else meta.title} at {screening.venue}",
+            "location": {
+                "@type": "MovieTheater",
+                "name": screening.venue,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": screening.address,
+                    "addressLocality": screening.city,
+                    **({"addressRegion": screening.region} if screening.region else {}),
+                    **({"postalCode": screening.postal_code} if screening.postal_code else {}),
+                    **({"addressCountry": screening.country} if screening.country else {}),
+                },
+            },
+            "url": screening.url or entry.url,
+        }
+        if work:
+            event["workPresented"] = work
+        start = screening.times[0] if screening.times else screening.starts
+        if start:
+            event["startDate"] = start.isoformat()
+        if screening.ends:
+            event["endDate"] = screening.ends.isoformat()
+        graph.append(event)
+    return graph
+
+
+def render_entry_page(env: jinja2.Environment, item: RenderedEntry, settings: Settings) -> bytes:
+    """One entry's accessible web page."""
+    html = render(
+        env,
+        "entry.html.j2",
+        settings=settings,
+        entry=item.entry,
+        content_html=item.content_html,
+        summary=item.summary,
+        canonical=item.entry.url,
+        json_ld=json_ld(item, settings),
+    )
+    return html.encode("utf-8")
+
+
+def render_home(
+    env: jinja2.Environment,
+    settings: Settings,
+    items: Sequence[RenderedEntry],
+    issues: Sequence[LoadedIssue] = (),
+) -> bytes:
+    """The home page: the newsletter archive and the latest entries."""
+    html = render(
+        env,
+        "home.html.j2",
+        settings=settings,
+        entries=items,
+        issues=issues,
+        canonical=settings.publication.base_url,
+    )
+    return html.encode("utf-8")
+
+
+def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[str, Path]:
+    """Local media the pages use: output path -> source file."""
+    wanted: dict[str, Path] = {}
+    pub = workspace.settings.publication
+    for src in (pub.logo, pub.icon):
+        if src and not src.startswith("https://"):
+            wanted[f"{SITE_DIR}/{src.lstrip('/')}"] = workspace.root / src.lstrip("/")
+    for item in items:
+        for media in item.entry.images:
+            if media.source:
+                wanted[f"{SITE_DIR}/{media.source}"] = workspace.root / media.source
+    return wanted

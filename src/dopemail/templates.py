@@ -1,0 +1,148 @@
+"""The Jinja2 environment: workspace ``templates/`` override the package's defaults.
+
+Undefined variables are errors, not blanks. Jinja2's errors are translated here into
+:class:`TemplateError` naming the template and the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import jinja2
+
+from .errors import TemplateError
+
+TEMPLATES_DIR = "templates"
+_DEFAULTS = Path(__file__).parent / "default_templates"
+
+
+def join_names(names: Iterable[str], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B, and C' (the serial comma, as the magazine prints it)."""
+    items = [n for n in names if n]
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'January 12, 2024'."""
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def date_range(starts: date | None, ends: date | None) -> str:
+    """'January 12 – February 2, 2024', shortened where months or years agree."""
+    if starts and ends:
+        if starts == ends:
+            return long_date(starts)
+        if starts.year == ends.year:
+            if starts.month == ends.month:
+                return f"{starts:%B} {starts.day}–{ends.day}, {ends.year}"
+            return f"{starts:%B} {starts.day} – {ends:%B} {ends.day}, {ends.year}"
+        return f"{long_date(starts)} – {long_date(ends)}"
+    if starts:
+        return f"from {long_date(starts)}"
+    if ends:
+        return f"until {long_date(ends)}"
+    return ""
+
+
+def show_time(value: datetime) -> str:
+    """'Fri, March 8, 7:30 PM'."""
+    hour = value.hour % 12 or 12
+    return f"{value:%a}, {value:%B} {value.day}, {hour}:{value:%M} {value:%p}"
+
+
+def map_url(address: str) -> str:
+    """A map search for a street address, which opens in any map app."""
+    return "https://www.google.com/maps/search/?api=1&query=" + quote_plus(address)
+
+
+def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Environment:
+    """The environment for a workspace: its ``templates/`` first, then the package defaults."""
+    loaders: list[jinja2.BaseLoader] = []
+    if root is not None and (root / TEMPLATES_DIR).is_dir():
+        loaders.append(jinja2.FileSystemLoader(root / TEMPLATES_DIR))
+    loaders.append(jinja2.FileSystemLoader(_DEFAULTS))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # Kept so error messages can show template paths relative to the workspace.
+    env.globals["workspace_root"] = root
+    env.filters.update(
+        join_names=join_names,
+        long_date=long_date,
+        date_range=date_range,
+        show_time=show_time,
+        map_url=map_url,
+    )
+    return env
+
+
+def _template_line(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """Find the innermost template frame in a rendering traceback (Jinja2 rewrites them)."""
+    where: tuple[str, int | None] = (name, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename or "default_templates" in filename:
+            where = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _shown(filename: str, root: Path | None) -> str:
+    path = Path(filename)
+    if root is not None and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    if path.is_relative_to(_DEFAULTS):
+        return "(default) " + path.relative_to(_DEFAULTS).as_posix()
+    return filename
+
+
+def render(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render a template, translating every Jinja2 error into a located TemplateError."""
+    root = env.globals.get("workspace_root")
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}",
+            _shown(exc.filename or name, root),
+            exc.lineno,
+            "check the {% %} and {{ }} pairs on this line",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"template '{exc.name}' not found",
+            name,
+            None,
+            f"add it to {TEMPLATES_DIR}/ or remove the include",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        filename, line = _template_line(exc, name)
+        raise TemplateError(
+            f"undefined variable in template: {exc.message}",
+            _shown(filename, root),
+            line,
+            "check the variable's spelling; see the default template for the names available",
+        ) from None
+    except (TypeError, ValueError, AttributeError, jinja2.TemplateError) as exc:
+        filename, line = _template_line(exc, name)
+        if line is None:
+            raise
+        raise TemplateError(
+            f"template error: {exc}", _shown(filename, root), line, None
+        ) from None
+
+

@@ -1,0 +1,108 @@
+"""Turn pydantic's validation errors into editor-facing messages, lines and hints."""
+
+from __future__ import annotations
+
+import difflib
+
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .frontmatter import LineDict, LineList
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``loc`` (list indexes skipped)."""
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        found = list(_models_in(field.annotation))
+        model = found[0] if found else None
+    return model
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def describe_errors(
+    exc: ValidationError, root: type[BaseModel]
+) -> Iterator[tuple[tuple[Any, ...], str, str | None]]:
+    """Yield ``(location, message, hint)`` for each problem pydantic found."""
+    for error in exc.errors(include_url=False):
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function")))
+        kind = error["type"]
+        where = _where(loc)
+        if kind == "extra_forbidden":
+            parent = model_at(root, loc[:-1])
+            known = sorted(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            message = f"unknown field '{where}'"
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+                hint = f"rename it to '{close[0]}'"
+            else:
+                hint = "known fields here: " + ", ".join(known)
+            yield loc, message, hint
+        elif kind == "missing":
+            yield loc, f"missing required field '{where}'", (
+                f"add '{loc[-1]}:' with a value (see `dopemail schema`)"
+            )
+        elif kind == "value_error":
+            text = str(error["msg"]).removeprefix("Value error, ")
+            yield loc, f"{where}: {text}" if where else text, None
+        else:
+            value = error.get("input")
+            shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
+            yield loc, f"{where}: {error['msg'].lower()}{shown}", _type_hint(kind)
+
+
+def _type_hint(kind: str) -> str | None:
+    hints = {
+        "list_type": "write a list: one '- item' per line under the field",
+        "model_type": "write the nested fields under it, indented",
+        "dict_type": "write the nested fields under it, indented",
+        "int_parsing": "write a whole number without quotes",
+        "string_type": "write text (quote it if it looks like a number or date)",
+        "bool_parsing": "write true or false",
+        "literal_error": None,
+        "string_pattern_mismatch": "use lowercase letters, digits and single hyphens",
+    }
+    return hints.get(kind)
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The source line of ``loc`` in data parsed by :mod:`frontmatter`, or its nearest parent."""
+    line = getattr(data, "start_line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+__all__ = ["describe_errors", "line_of", "model_at"]
+

@@ -1,0 +1,83 @@
+"""Shared fixtures: a copy of the sample publication per test, and ways to run the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dopemail.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = ("dopemail.toml", "entries", "issues", "media", "templates")
+
+
+def copy_publication(target: Path) -> Path:
+    """Copy the sample publication's sources (not its outputs) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.is_file():
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A private copy of the sample publication."""
+    return copy_publication(tmp_path / "pub")
+
+
+@pytest.fixture
+def write_files(workspace: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Write ``{relative path: text}`` into the workspace (mkdocs' tempdir(files=...))."""
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        for rel, content in files.items():
+            path = workspace / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return workspace
+
+    return write
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., tuple[int, str]]:
+    """Run a dopemail command in-process; returns (exit code, output incl. stderr)."""
+
+    def run(*args: str | Path) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        return result.exit_code, result.output
+
+    return run
+
+
+def run_process(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``python -m dopemail`` in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "dopemail", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, relative path -> bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

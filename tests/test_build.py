@@ -1,0 +1,187 @@
+"""The whole build: determinism, atomic writes, the web pages, and the committed feeds."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_publication, snapshot
+
+from dopemail import write as write_module
+from dopemail.build import build
+from dopemail.errors import DopemailError
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = copy_publication(tmp_path / "one")
+    second = copy_publication(tmp_path / "two")
+    build(first)
+    build(second)
+    outputs_one = snapshot(first / "feeds") | snapshot(first / "site")
+    outputs_two = snapshot(second / "feeds") | snapshot(second / "site")
+    assert outputs_one == outputs_two
+    # A rebuild changes nothing on disk.
+    before = {p: p.stat().st_mtime_ns for p in (first / "feeds").iterdir()}
+    _, report = build(first)
+    assert report is not None and report.written == []
+    assert before == {p: p.stat().st_mtime_ns for p in (first / "feeds").iterdir()}
+
+
+def test_committed_feeds_match_a_fresh_build(workspace: Path) -> None:
+    """feeds/ is a reviewed golden copy: after changing output, run `make build`, read the diff."""
+    build(workspace)
+    assert snapshot(workspace / "feeds") == snapshot(REPO / "feeds")
+
+
+def test_a_failing_build_leaves_the_previous_outputs(workspace: Path, run_cli) -> None:
+    build(workspace)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    (workspace / "templates").mkdir(exist_ok=True)
+    (workspace / "templates/entry_content.html.j2").write_text("{% if %}broken\n")
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text().replace("title: All", "title: Changed All", 1))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    assert "templates/entry_content.html.j2:1: template syntax error" in output
+    after = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    assert after == before
+    assert not [p for p in workspace.rglob("*.tmp")]
+
+
+def test_a_write_failing_midway_leaves_old_files_and_no_temporaries(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text().replace("title: All", "title: Changed All", 1))
+    real_read = write_module._read
+    calls = {"n": 0}
+
+    def failing_read(output):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        return real_read(output)
+
+    monkeypatch.setattr(write_module, "_read", failing_read)
+    with pytest.raises(OSError):
+        build(workspace)
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+    assert not [p for p in workspace.rglob("*.tmp")]
+
+
+def test_a_deleted_entry_loses_its_page(workspace: Path) -> None:
+    build(workspace)
+    assert (workspace / "site/all-of-us-strangers/index.html").exists()
+    (workspace / "entries/all-of-us-strangers.md").unlink()
+    _, report = build(workspace)
+    assert report is not None and "site/all-of-us-strangers/index.html" in report.removed
+    assert not (workspace / "site/all-of-us-strangers").exists()
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.meta: dict[str, str] = {}
+        self.links: list[str] = []
+        self.canonical = ""
+        self.json_ld: list[str] = []
+        self.imgs: list[dict[str, str | None]] = []
+        self._in_ld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        elif tag == "meta" and (a.get("property") or a.get("name")):
+            self.meta[a.get("property") or a.get("name") or ""] = a.get("content") or ""
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a.get("href") or ""
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+        elif tag == "img":
+            self.imgs.append(a)
+        elif tag == "script" and a.get("type") == "application/ld+json":
+            self._in_ld = True
+
+    def handle_data(self, data: str) -> None:
+        if self._in_ld:
+            self.json_ld.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_ld = False
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_publication(tmp_path_factory.mktemp("site") / "pub")
+    build(root)
+    return root
+
+
+def test_entry_page_is_accessible_and_described(site: Path) -> None:
+    page = _parse(site / "site/all-of-us-strangers/index.html")
+    assert page.lang == "en"
+    assert page.canonical == "https://dopepress.example.com/all-of-us-strangers/"
+    assert page.meta["og:title"] == "All of Us Strangers"
+    assert page.meta["og:image"].endswith("/media/all-of-us-strangers/01.jpg")
+    assert page.meta["og:url"] == page.canonical
+    assert all(img.get("alt") for img in page.imgs) and len(page.imgs) == 9
+    graph = json.loads(page.json_ld[0])
+    review = graph[0]
+    assert review["@type"] == "Review"
+    movie = review["itemReviewed"]
+    assert movie["@type"] == "Movie" and movie["director"][0]["name"] == "Andrew Haigh"
+    assert movie["isBasedOn"]["author"]["name"] == "Taichi Yamada"
+    screenings = [g for g in graph if g["@type"] == "ScreeningEvent"]
+    assert [s["location"]["address"]["streetAddress"] for s in screenings] == [
+        "8000 Sunset Boulevard", "10250 Santa Monica Boulevard", "1332 2nd Street",
+    ]  # fmt: skip
+
+
+def test_no_link_the_pipeline_emits_is_dead(site: Path) -> None:
+    """Every URL on the publication's own site points at a file the build wrote."""
+    base = "https://dopepress.example.com/"
+    texts = [p.read_text(encoding="utf-8") for p in (site / "site").rglob("*.html")]
+    texts += [p.read_text(encoding="utf-8") for p in (site / "feeds").iterdir()]
+    urls = {u for t in texts for u in re.findall(r"https://dopepress\.example\.com/[^\"'<>\s]*", t)}
+    assert urls
+    for url in urls:
+        rel = url.removeprefix(base).split("#")[0]
+        if rel in ("unsubscribe",):  # served by the sender's provider, not the static site
+            continue
+        target = site / ("feeds" if rel.startswith("feeds/") else "site")
+        target = target / (rel.removeprefix("feeds/") if rel.startswith("feeds/") else rel)
+        if rel == "" or rel.endswith("/"):
+            target = target / "index.html"
+        assert target.is_file(), f"dead link {url}"
+
+
+def test_check_writes_nothing(workspace: Path, run_cli) -> None:
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert "ok:" in output
+    assert not (workspace / "feeds").exists() and not (workspace / "site").exists()
+
+
+def test_build_errors_are_dopemail_errors_without_traceback(workspace: Path) -> None:
+    from conftest import run_process
+
+    (workspace / "entries/broken.md").write_text("---\ntitle: [\n---\n")
+    result = run_process("build", "--root", workspace)
+    assert result.returncode == 1
+    assert "entries/broken.md:" in result.stderr and "broken YAML" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert issubclass(DopemailError, Exception)

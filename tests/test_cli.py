@@ -1,0 +1,76 @@
+"""The command line: scaffolding, schema, help, and the README that documents it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from conftest import REPO, run_process
+
+from dopemail import models
+from dopemail.cli import cli
+from dopemail.load import load_workspace
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix}{name}"
+        if isinstance(command, click.Group):
+            names += _commands(command, full + " ")
+        else:
+            names.append(full)
+    return names
+
+
+def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
+    code, output = run_cli("new", "entry", "Céline’s « Portrait »", "--root", workspace)
+    assert code == 0, output
+    path = workspace / "entries/celines-portrait.md"
+    text = path.read_text(encoding="utf-8")
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "celines-portrait")
+    assert entry.meta.title == "Céline’s « Portrait »" and entry.meta.draft
+    # Every field of the model is shown (commented) in the scaffold, nested ones included.
+    for model in (models.Entry, models.Film, models.Screening, models.Event, models.Image):
+        for field in model.model_fields:
+            assert re.search(rf"^#?\s*-?\s*{field}:", text, re.M), f"{model.__name__}.{field}"
+    code, output = run_cli("new", "entry", "Céline’s « Portrait »", "--root", workspace)
+    assert code == 1 and "already exists" in output
+
+
+def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) -> None:
+    run_cli("new", "entry", "Full Example", "--root", workspace)
+    path = workspace / "entries/full-example.md"
+    text = re.sub(r"^# (?=\s*(?:- )?[a-z_]+:)", "", path.read_text(), flags=re.M)
+    text = re.sub(r"^published: .*$", "published: 2024-01-01", text, flags=re.M)
+    text = text.replace("media/my-film/01.jpg", "media/all-of-us-strangers/01.jpg")
+    path.write_text(text)
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "my-film")
+    meta = entry.meta
+    assert meta.film and meta.film.based_on and meta.screenings[0].times and meta.events
+    assert meta.run and meta.streaming and meta.pull_quote and entry.images[0].width == 1200
+
+
+def test_schema_lists_every_field() -> None:
+    result = run_process("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert set(schema["properties"]) == set(models.Entry.model_fields)
+    assert schema["additionalProperties"] is False
+    assert "published" in schema["required"]
+    assert "description" in schema["properties"]["rights"]
+
+
+@pytest.mark.parametrize("command", _commands(cli))
+def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
+    result = run_process(*command.split(), "--help")
+    assert result.returncode == 0 and "Example:" in result.stdout
+    assert f"dopemail {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_and_version() -> None:
+    result = run_process("--version")
+    assert result.returncode == 0 and "dopemail" in result.stdout

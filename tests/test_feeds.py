@@ -1,0 +1,170 @@
+"""Feeds: read back with feedparser, checked against the validator's rules, full content."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from feedrules import check_atom, check_rss
+
+from dopemail.build import build
+
+SEED = "all-of-us-strangers"
+# Every part of ../shared/seed/all-of-us-strangers.txt, as a reader must see it.
+SEED_PARTS = [
+    "I’ve always said that writers know less about the real world than just about anyone else.",
+    "That’s writer-director Andrew Haigh, speaking through one of the characters",
+    "Adam listlessly putters—checking the fridge for leftovers",
+    "inviting himself in for… company and whatever else may arise",
+    "ALL OF US STRANGERS—based on a novel by Taichi Yamada—played in cinemas",
+    "Written and directed by Andrew Haigh",
+    "Played in cinemas in January and February 2024.",
+    "Now streaming on <a href=\"https://www.hulu.com/\">Hulu</a>",
+    "Landmark Sunset",
+    "8000 Sunset Boulevard, Los Angeles",
+    "AMC Century City",
+    "10250 Santa Monica Boulevard, Los Angeles",
+    "Monica Film Center",
+    "1332 2nd Street, Santa Monica",
+    "Andrew Haigh, Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell in conversation with "
+    "Dave Karger",
+    "Andrew Haigh, All of Us Strangers (2023)",
+    "Andrew Scott (behind hand) and Paul Mescal",
+    "Scott, photograph by Chris Harris",
+    "Jamie Bell, photograph by Chris Harris",
+    "Scott, Bell, and Claire Foy",
+    "All of Us Strangers U.S. poster",
+    "Foy and Scott",
+    "Mescal and Scott",
+    "Images courtesy and © Searchlight Pictures, 2023.",
+    "Based on the novel <i>Strangers</i> by Taichi Yamada",
+    "Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy (Mum), Jamie Bell (Dad)",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path_factory.mktemp("feeds") / "pub")
+    build(root)
+    return root
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_feed_parses_cleanly_with_every_published_entry(built: Path, name: str) -> None:
+    from dopemail.load import load_workspace
+
+    parsed = feedparser.parse((built / "feeds" / name).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    published = load_workspace(built).published
+    assert [e.link for e in parsed.entries] == [p.url for p in published]
+    assert parsed.feed.title == "DoPe Press"
+    assert parsed.feed.language == "en"
+    # Newest first.
+    dates = [e.published_parsed for e in parsed.entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_seed_entry_is_complete_in_the_feed(built: Path, name: str) -> None:
+    parsed = feedparser.parse((built / "feeds" / name).read_bytes())
+    item = next(e for e in parsed.entries if e.link.endswith(f"/{SEED}/"))
+    html = item.content[0].value
+    missing = [part for part in SEED_PARTS if part not in html]
+    assert not missing
+    assert item.title == "All of Us Strangers"
+    assert item.author == "DoPe Press"
+    assert {t.term for t in item.tags} >= {"review", "LGBTQ+"}
+    assert "breathtaking emotional power" in item.summary
+    enclosure = item.enclosures[0]
+    assert enclosure.href.endswith("/media/all-of-us-strangers/01.jpg")
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) == (built / "media/all-of-us-strangers/01.jpg").stat().st_size
+    assert item.id == "tag:dopepress.example.com,2024-01-12:all-of-us-strangers"
+
+
+def test_rss_channel_links_to_the_site_and_itself(built: Path) -> None:
+    parsed = feedparser.parse((built / "feeds/rss.xml").read_bytes())
+    assert parsed.feed.link == "https://dopepress.example.com/"
+    self_links = [link for link in parsed.feed.links if link.rel == "self"]
+    assert [link.href for link in self_links] == ["https://dopepress.example.com/feeds/rss.xml"]
+    assert parsed.feed.image.href == "https://dopepress.example.com/media/dopepress-logo.png"
+
+
+def test_feeds_pass_the_validator_rules(built: Path) -> None:
+    assert check_rss((built / "feeds/rss.xml").read_bytes()) == []
+    assert check_atom((built / "feeds/atom.xml").read_bytes()) == []
+
+
+def test_json_feed_is_valid_1_1(built: Path) -> None:
+    feed = json.loads((built / "feeds/feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] and feed["home_page_url"].startswith("https://")
+    assert feed["feed_url"] == "https://dopepress.example.com/feeds/feed.json"
+    ids = [item["id"] for item in feed["items"]]
+    assert len(ids) == len(set(ids))
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["url"].startswith("https://")
+        assert item.get("content_html") or item.get("content_text")
+        for key in ("date_published", "date_modified"):
+            assert datetime.fromisoformat(item[key]).utcoffset() is not None  # RFC 3339
+        assert all(isinstance(a["name"], str) for a in item["authors"])
+    seed = next(i for i in feed["items"] if i["url"].endswith(f"/{SEED}/"))
+    assert [p for p in SEED_PARTS if p not in seed["content_html"]] == []
+    assert seed["attachments"][0]["mime_type"] == "image/jpeg"
+
+
+def test_item_id_survives_an_edit(workspace: Path) -> None:
+    build(workspace)
+    before = feedparser.parse((workspace / "feeds/atom.xml").read_bytes())
+    path = workspace / f"entries/{SEED}.md"
+    path.write_text(
+        path.read_text().replace("title: All of Us Strangers", "title: All of Us Strangers!", 1)
+        + "\nA new closing line.\n"
+    )
+    build(workspace)
+    after = feedparser.parse((workspace / "feeds/atom.xml").read_bytes())
+    old = next(e for e in before.entries if e.link.endswith(f"/{SEED}/"))
+    new = next(e for e in after.entries if e.link.endswith(f"/{SEED}/"))
+    assert new.title == "All of Us Strangers!" and old.id == new.id
+
+
+def test_feed_item_count_is_a_setting(workspace: Path) -> None:
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace("items = 50", "items = 2"))
+    build(workspace)
+    for name in ("rss.xml", "atom.xml"):
+        assert len(feedparser.parse((workspace / "feeds" / name).read_bytes()).entries) == 2
+    assert len(json.loads((workspace / "feeds/feed.json").read_bytes())["items"]) == 2
+
+
+def test_drafts_stay_out_of_feeds(write_files) -> None:
+    root = write_files(
+        {"entries/secret.md": "---\ntitle: Secret\npublished: 2030-01-01\ndraft: true\n---\nx\n"}
+    )
+    build(root)
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        assert b"Secret" not in (root / "feeds" / name).read_bytes()
+    assert not (root / "site/secret").exists()
+
+
+def test_markdown_is_sanitised(write_files) -> None:
+    body = (
+        "Hello <script>alert(1)</script> <img src=x onerror=alert(2)> "
+        '<a href="javascript:alert(3)">x</a> <iframe src="https://e.test"></iframe> '
+        '<span style="color:red">s</span> [rel](../other-page/)\n'
+    )
+    root = write_files(
+        {"entries/zz-unsafe.md": f"---\ntitle: Unsafe\npublished: 2024-01-01\n---\n{body}"}
+    )
+    build(root)
+    feed = feedparser.parse((root / "feeds/rss.xml").read_bytes())
+    html = next(e for e in feed.entries if e.title == "Unsafe").content[0].value
+    for bad in ("<script", "onerror", "javascript:", "<iframe", "style="):
+        assert bad not in html
+    assert 'href="https://dopepress.example.com/other-page/"' in html
+    assert check_rss((root / "feeds/rss.xml").read_bytes()) == []

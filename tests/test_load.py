@@ -1,0 +1,183 @@
+"""Loading: the content model, and one clear located message per bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dopemail.errors import ContentError, DopemailError, DopemailErrors
+from dopemail.load import load_workspace
+
+VALID = """\
+---
+title: A Film
+published: 2024-03-01
+film:
+  title: A Film
+  year: 2024
+  directors: [Jane Doe]
+screenings:
+  - venue: The Venue
+    address: 1 Main Street
+    city: Los Angeles
+images:
+  - src: media/all-of-us-strangers/01.jpg
+    alt: A still
+---
+Body.
+"""
+
+
+def variant(old: str, new: str) -> str:
+    assert old in VALID, old
+    return VALID.replace(old, new, 1)
+
+
+# (case id, file contents, expected line, expected text in the message)
+BAD_ENTRIES = [
+    ("broken-yaml", variant("  year: 2024", "  year: 2024\n bad: [x"), 7, "broken YAML"),
+    ("unclosed-bracket", variant("[Jane Doe]", "[Jane Doe"), 8, "broken YAML"),
+    ("duplicate-key", variant("  year: 2024", "  year: 2024\n  year: 2025"), 7, "appears twice"),
+    ("missing-title", variant("title: A Film\n", ""), 2, "missing required field 'title'"),
+    ("missing-published", variant("published: 2024-03-01\n", ""), 2, "'published'"),
+    (
+        "misspelled-field",
+        variant("  directors:", "  directers:"),
+        7,
+        "unknown field 'film.directers' (did you mean 'directors'?)",
+    ),
+    ("misspelled-top", variant("title:", "titel:"), 2, "did you mean 'title'?"),
+    ("wrong-type-year", variant("year: 2024", "year: soon"), 6, "film.year"),
+    ("wrong-type-list", variant("[Jane Doe]", "{a: b}"), 7, "film.directors"),
+    ("impossible-date", variant("2024-03-01", "2024-02-30"), 3, "'2024-02-30' is not a real date"),
+    (
+        "zone-less-time",
+        variant("2024-03-01", "2024-03-01T19:30:00"),
+        3,
+        "has a time but no time zone",
+    ),
+    ("not-a-date", variant("2024-03-01", "next friday"), 3, "'next friday' is not a date"),
+    ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),
+    ("image-empty-alt", variant("alt: A still", "alt: '  '"), 14, "must not be empty"),
+    ("image-missing-file", variant("01.jpg", "99.jpg"), 13, "does not exist"),
+    ("image-http", variant("media/all-of-us-strangers/01.jpg", "http://x.test/a.jpg"), 13, "https"),
+    ("screening-no-address", variant("    address: 1 Main Street\n", ""), 9, "'screenings[1].address'"),
+    ("bad-kind", variant("title: A Film\n", "title: A Film\nkind: revue\n"), 3, "kind"),
+    (
+        "bad-url",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: hulu.com\nimages:"),
+        14,
+        "not a full web address",
+    ),
+    ("empty-file", "", 1, "the file is empty"),
+    ("no-front-matter", "Just text.\n", 1, "no front matter"),
+    ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),
+    ("front-matter-not-mapping", "---\n- a\n- b\n---\n", 2, "must be a list of 'field: value'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("contents", "line", "text"),
+    [case[1:] for case in BAD_ENTRIES],
+    ids=[case[0] for case in BAD_ENTRIES],
+)
+def test_bad_entry_is_reported_with_file_line_and_hint(
+    write_files, run_cli, contents: str, line: int, text: str
+) -> None:
+    root = write_files({"entries/zz-bad.md": contents})
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    errors = getattr(caught.value, "errors", [caught.value])
+    mine = [e for e in errors if e.path == "entries/zz-bad.md"]
+    assert mine, f"no error names the file: {[str(e) for e in errors]}"
+    assert any(text in e.message and e.line == line for e in mine), [str(e) for e in mine]
+
+    code, output = run_cli("check", "--root", root)
+    assert code == 1
+    assert f"entries/zz-bad.md:{line}:" in output
+    assert "Traceback" not in output
+
+
+def test_non_utf8_file(write_files) -> None:
+    root = write_files({"entries/latin1.md": VALID.replace("Body.", "Caf\xe9.").encode("latin-1")})
+    with pytest.raises(ContentError, match="not UTF-8"):
+        load_workspace(root)
+
+
+def test_duplicate_slug_names_both_files(write_files) -> None:
+    root = write_files(
+        {
+            "entries/one.md": variant("title: A Film\n", "title: A Film\nslug: same\n"),
+            "entries/two.md": variant("title: A Film\n", "title: A Film\nslug: same\n"),
+        }
+    )
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert "duplicate slug 'same': entries/one.md has it too" in caught.value.message
+    assert (caught.value.path, caught.value.line) == ("entries/two.md", 3)
+
+
+def test_every_problem_is_reported_in_one_pass(write_files) -> None:
+    bad = variant("title:", "titel:").replace("year: 2024", "year: soon")
+    root = write_files({"entries/a-bad.md": bad, "entries/b-bad.md": "", "entries/c.md": VALID})
+    with pytest.raises(DopemailErrors) as caught:
+        load_workspace(root)
+    found = {(e.path, e.line) for e in caught.value.errors}
+    assert {("entries/a-bad.md", 2), ("entries/a-bad.md", 6), ("entries/b-bad.md", 1)} <= found
+    assert str(caught.value).endswith("problems found")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "text"),
+    [
+        ('timezone = "America/Los_Angeles"', 'timezone = "Mars/Olympus"', 10, "unknown time zone"),
+        (
+            'from_email = "newsletter@dopepress.example.com"',
+            'from_email = "newsletter at dopepress"',
+            22,
+            "not a valid email address",
+        ),
+        ('base_url = "https://dopepress.example.com/"', 'base_url = "dopepress"', 8, "full web"),
+        ("[feeds]\nitems = 50", "[feeds]\nitmes = 50", 19, "did you mean 'items'?"),
+        ('title = "DoPe Press"', 'title = "DoPe Press', 6, "broken TOML"),
+    ],
+)
+def test_bad_config_is_located(workspace: Path, old: str, new: str, line: int, text: str) -> None:
+    config = workspace / "dopemail.toml"
+    source = config.read_text()
+    assert old in source
+    config.write_text(source.replace(old, new, 1))
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert any(
+        e.path == "dopemail.toml" and e.line == line and text in e.message for e in errors
+    ), [str(e) for e in errors]
+
+
+def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:
+    root = write_files({"entries/zz.md": VALID})
+    entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
+    assert entry.meta.published.isoformat() == "2024-03-01T00:00:00-08:00"
+
+
+def test_seed_entry_has_every_part() -> None:
+    from conftest import REPO
+
+    entry = next(e for e in load_workspace(REPO).entries if e.slug == "all-of-us-strangers")
+    meta = entry.meta
+    assert meta.pull_quote and meta.pull_quote.text.startswith("I’ve always said")
+    assert meta.film and meta.film.directors == ["Andrew Haigh"] == meta.film.writers
+    assert meta.film.based_on and meta.film.based_on.author == "Taichi Yamada"
+    assert [p.name for p in meta.film.cast] == [
+        "Andrew Scott", "Paul Mescal", "Claire Foy", "Jamie Bell",
+    ]  # fmt: skip
+    assert [s.venue for s in meta.screenings] == [
+        "Landmark Sunset", "AMC Century City", "Monica Film Center",
+    ]  # fmt: skip
+    assert meta.streaming[0].service == "Hulu"
+    assert meta.events[0].moderator == "Dave Karger"
+    assert len(entry.images) == 9 and all(i.alt for i in entry.images)
+    assert entry.images[0].width and entry.images[0].length
+    assert meta.rights == "Images courtesy and © Searchlight Pictures, 2023."
