@@ -22,7 +22,7 @@ SEED_PARTS = [
     "ALL OF US STRANGERS—based on a novel by Taichi Yamada—played in cinemas",
     "Written and directed by Andrew Haigh",
     "Played in cinemas in January and February 2024.",
-    "Now streaming on <a href=\"https://www.hulu.com/\">Hulu</a>",
+    'Now streaming on <a href="https://www.hulu.com/">Hulu</a>',
     "Landmark Sunset",
     "8000 Sunset Boulevard, Los Angeles",
     "AMC Century City",

@@ -27,4 +27,3 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
     summary = entry.meta.summary or markdown.shorten(markdown.first_paragraph(entry.body))
     return RenderedEntry(entry, body_html, content_html, " ".join(summary.split()))
-

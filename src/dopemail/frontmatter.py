@@ -109,7 +109,7 @@ def split(text: str, path: Path | str) -> Document:
             path,
             1,
             "start it with a front matter block between two '---' lines "
-            "(`dopemail new entry \"Title\"` writes one for you)",
+            '(`dopemail new entry "Title"` writes one for you)',
         )
     if text.startswith("\ufeff"):
         text = text[1:]

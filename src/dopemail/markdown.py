@@ -30,6 +30,10 @@ _ATTRIBUTES = {
 }
 
 
+# Raw HTML an editor typed, to drop from plain text; "<https://...>" is how links are shown.
+_HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # html=True lets editors write raw HTML; nh3 then removes anything unsafe.
@@ -52,12 +56,20 @@ def to_html(text: str, base_url: str) -> str:
     tokens = md.parse(text)
     _absolutize(tokens, base_url)
     html = md.renderer.render(tokens, md.options, {})
+
+    def absolute(tag: str, attribute: str, value: str) -> str:
+        # Raw HTML the editor typed (<img src=...>) escapes the token pass above.
+        if attribute in ("href", "src"):
+            return urljoin(base_url, value)
+        return value
+
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener",
+        attribute_filter=absolute,
     ).strip()
 
 
@@ -100,7 +112,7 @@ def to_text(text: str, base_url: str, width: int = 72) -> str:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             bullets.pop()
         elif token.type == "inline":
-            content = re.sub(r"<[^>]+>", "", _inline_text(token.children or []))
+            content = _HTML_TAG.sub("", _inline_text(token.children or []))
             opener = tokens[index - 1] if index else None
             lead = "".join(prefix)
             if opener is not None and opener.type == "heading_open":

@@ -103,7 +103,9 @@ Day = Annotated[
     BeforeValidator(_parse_day),
     WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"}),
 ]
-Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})]
+Url = Annotated[
+    str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})
+]
 Text = Annotated[str, AfterValidator(_check_text)]
 
 

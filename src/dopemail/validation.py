@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -47,7 +46,9 @@ def describe_errors(
 ) -> Iterator[tuple[tuple[Any, ...], str, str | None]]:
     """Yield ``(location, message, hint)`` for each problem pydantic found."""
     for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function")))
+        loc = tuple(
+            p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function"))
+        )
         kind = error["type"]
         where = _where(loc)
         if kind == "extra_forbidden":
@@ -62,8 +63,10 @@ def describe_errors(
                 hint = "known fields here: " + ", ".join(known)
             yield loc, message, hint
         elif kind == "missing":
-            yield loc, f"missing required field '{where}'", (
-                f"add '{loc[-1]}:' with a value (see `dopemail schema`)"
+            yield (
+                loc,
+                f"missing required field '{where}'",
+                (f"add '{loc[-1]}:' with a value (see `dopemail schema`)"),
             )
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
@@ -105,4 +108,3 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
 
 
 __all__ = ["describe_errors", "line_of", "model_at"]
-
