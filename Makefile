@@ -22,8 +22,8 @@ browser:
 	@scripts/ensure-chromium
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest

@@ -41,6 +41,11 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _warn(warnings: list[DopemailError]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dopemail")
 def cli() -> None:
@@ -59,6 +64,7 @@ def build(root: Path) -> None:
 
     result, report = run_build(root)
     assert report is not None
+    _warn(result.warnings)
     click.echo(
         f"built {len(result.outputs)} files "
         f"({len(report.written)} written, {report.unchanged} unchanged"
@@ -79,6 +85,7 @@ def check(root: Path) -> None:
     from .build import build as run_build
 
     result, _ = run_build(root, write=False)
+    _warn(result.warnings)
     click.echo(
         f"ok: {len(result.workspace.entries)} entries and "
         f"{len(result.workspace.issues)} issues are valid"
@@ -103,6 +110,21 @@ def new_entry(title: str, root: Path) -> None:
 
     path = scaffold(root, title)
     click.echo(f"wrote {path}: fill in the fields, then run dopemail check")
+
+
+@new.command("issue")
+@click.argument("subject", required=False)
+@_root_option
+@_reports_errors
+def new_issue(subject: str | None, root: Path) -> None:
+    """Write issues/<next number>-<slug>.md listing the newest entries in no issue yet.
+
+    Example: dopemail new issue "Ghosts, strangers and a summer of repertory"
+    """
+    from .scaffold import new_issue as scaffold
+
+    path = scaffold(root, subject)
+    click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
 
 
 @cli.command()

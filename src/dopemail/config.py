@@ -47,7 +47,9 @@ class Publication(Model):
     description: str = Field(description="One line saying what it is, for feeds and pages.")
     base_url: Url = Field(description="Where the site lives, e.g. 'https://press.example.com/'.")
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-    timezone: str = Field("UTC", description="IANA zone for bare dates, e.g. 'America/Los_Angeles'.")
+    timezone: str = Field(
+        "UTC", description="IANA zone for bare dates, e.g. 'America/Los_Angeles'."
+    )
     author: str = Field(description="Default author of entries.")
     author_email: Email | None = Field(None, description="Contact address shown in feeds.")
     logo: str | None = Field(None, description="Logo: a file under media/ or an https URL.")
@@ -97,14 +99,128 @@ class Sender(Model):
     unsubscribe_mailto: Email | None = Field(None, description="Address for mailto unsubscribes.")
 
 
+class Newsletter(Model):
+    """Quality thresholds for the newsletter email."""
+
+    warn_bytes: int = Field(
+        80_000, gt=0, description="Warn when the email HTML is larger (Gmail clips at 102 KB)."
+    )
+    max_bytes: int = Field(
+        102_000, gt=0, description="Refuse an email HTML larger than this (Gmail's clipping limit)."
+    )
+    max_style_bytes: int = Field(
+        16_000, gt=0, description="Gmail drops <style> blocks larger than 16 KB."
+    )
+
+
+#: The providers ``[send] provider`` can name.
+PROVIDERS = ("outbox", "postmark", "resend", "sendgrid", "mailgun", "buttondown")
+
+
+class ProviderSettings(Model):
+    """Where one provider's API lives and how long to wait for it (never its key)."""
+
+    base_url: Url = Field(description="The API's base URL: another region, a test server.")
+    timeout: float | None = Field(
+        None, gt=0, description="Seconds to wait for one answer; defaults to [send] timeout."
+    )
+
+
+class PostmarkSettings(ProviderSettings):
+    """Postmark (key in DOPEMAIL_POSTMARK_TOKEN)."""
+
+    base_url: Url = Field("https://api.postmarkapp.com", description="Postmark's API.")
+    message_stream: str = Field(
+        "broadcast", description="Message stream ID: newsletters belong in a Broadcast stream."
+    )
+
+
+class ResendSettings(ProviderSettings):
+    """Resend (key in DOPEMAIL_RESEND_API_KEY)."""
+
+    base_url: Url = Field("https://api.resend.com", description="Resend's API.")
+
+
+class SendGridSettings(ProviderSettings):
+    """SendGrid (key in DOPEMAIL_SENDGRID_API_KEY)."""
+
+    base_url: Url = Field(
+        "https://api.sendgrid.com",
+        description="SendGrid's API; EU regional subusers use 'https://api.eu.sendgrid.com'.",
+    )
+
+
+class MailgunSettings(ProviderSettings):
+    """Mailgun (key in DOPEMAIL_MAILGUN_API_KEY)."""
+
+    base_url: Url = Field(
+        "https://api.mailgun.net",
+        description="Mailgun's API; domains in the EU region use 'https://api.eu.mailgun.net'.",
+    )
+    domain: str | None = Field(
+        None, description="Sending domain at Mailgun; defaults to the domain of from_email."
+    )
+
+
+class ButtondownSettings(ProviderSettings):
+    """Buttondown, which holds the subscriber list (key in DOPEMAIL_BUTTONDOWN_API_KEY)."""
+
+    base_url: Url = Field("https://api.buttondown.com/v1", description="Buttondown's API.")
+
+
+class SendSettings(Model):
+    """How issues are sent. API keys are never here: they are read from SECRET_ENV."""
+
+    provider: str = Field(
+        "outbox",
+        description="Who delivers: outbox (.eml files, no account), postmark, resend, "
+        "sendgrid, mailgun or buttondown.",
+        json_schema_extra={"enum": list(PROVIDERS)},
+    )
+    subscribers: str = Field(
+        "subscribers.csv", description="The subscriber list (CSV), relative to the workspace."
+    )
+    outbox: str = Field("outbox", description="Folder the outbox provider writes .eml files to.")
+    rate: float = Field(0, ge=0, description="Most messages per second; 0 means no cap.")
+    timeout: float = Field(10.0, gt=0, description="Seconds to wait for a provider's answer.")
+    retries: int = Field(
+        6, ge=0, le=100, description="Retries of a batch after 429, 5xx or a network error."
+    )
+    backoff: float = Field(
+        1.0, ge=0, description="First retry delay in seconds; it doubles each time, with jitter."
+    )
+    backoff_max: float = Field(60.0, ge=0, description="Longest delay between two retries.")
+    max_wait: float = Field(
+        900.0,
+        gt=0,
+        description="Longest wait a provider may ask for (Retry-After); beyond it the send "
+        "stops and resumes when run again.",
+    )
+    batch_size: int | None = Field(
+        None, gt=0, description="Messages per request, below the provider's own limit."
+    )
+    postmark: PostmarkSettings = PostmarkSettings()
+    resend: ResendSettings = ResendSettings()
+    sendgrid: SendGridSettings = SendGridSettings()
+    mailgun: MailgunSettings = MailgunSettings()
+    buttondown: ButtondownSettings = ButtondownSettings()
+
+    @field_validator("provider")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in PROVIDERS:
+            raise ValueError(f"unknown provider '{value}': choose one of {', '.join(PROVIDERS)}")
+        return value
+
+
 class Settings(Model):
     """Everything in dopemail.toml."""
 
     publication: Publication
     feeds: Feeds = Feeds()
     sender: Sender
-    newsletter: dict[str, Any] = Field(default_factory=dict)
-    send: dict[str, Any] = Field(default_factory=dict)
+    newsletter: Newsletter = Newsletter()
+    send: SendSettings = SendSettings()
     preview: dict[str, Any] = Field(default_factory=dict)
 
     def url(self, path: str = "") -> str:

@@ -9,16 +9,23 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
 
+if TYPE_CHECKING:
+    from .newsletter import RenderedIssue
+
 RSS_PATH = "feeds/rss.xml"
 ATOM_PATH = "feeds/atom.xml"
 JSON_PATH = "feeds/feed.json"
+ISSUES_PATH = "feeds/issues.xml"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -98,7 +105,30 @@ def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     for fe in fg.entry():
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
-    return fg.atom_str(pretty=True)
+    return _atom_with_entry_links(fg)
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
+
+
+def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
+    """``fg.atom_str()``, with each entry's links carrying their rel, type and length.
+
+    feedgen 1.0.0 drops them (``entry.py`` reuses the loop variable ``link`` for the new
+    element), so an enclosure would read as a second alternate link: readers would take the
+    image for the article, and the W3C validator reports DuplicateAtomLink.
+    """
+    root = etree.fromstring(fg.atom_str())
+    for element, fe in zip(root.iter(f"{_ATOM}entry"), fg.entry(), strict=True):
+        for link_element, link in zip(
+            element.findall(f"{_ATOM}link"), fe.link() or [], strict=True
+        ):
+            for name in _LINK_ATTRIBUTES:
+                if link.get(name):
+                    link_element.set(name, str(link[name]))
+    etree.indent(root, space="  ")
+    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
 
 
 def render_json_feed(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
@@ -156,3 +186,37 @@ def render_feeds(settings: Settings, items: Sequence[RenderedEntry]) -> dict[str
     }
 
 
+def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> bytes:
+    """Atom 1.0 feed of the newsletter's issues, newest first, to follow it in a reader."""
+    pub = settings.publication
+    fg = FeedGenerator()
+    host = urlsplit(pub.base_url).hostname
+    # The archive on the home page is the newsletter's page: a URL that exists.
+    fg.id(settings.url("#newsletter"))
+    fg.title(f"{pub.title}: the newsletter")
+    fg.subtitle(pub.description)
+    fg.link(href=settings.url(ISSUES_PATH), rel="self", type="application/atom+xml")
+    fg.link(href=pub.base_url, rel="alternate", type="text/html")
+    fg.language(pub.language)
+    fg.author({"name": pub.author, **({"email": pub.author_email} if pub.author_email else {})})
+    fg.generator("dopemail", __version__, "https://pypi.org/project/dopemail/")
+    if pub.copyright:
+        fg.rights(pub.copyright)
+    if pub.logo:
+        fg.logo(_media_url(settings, pub.logo))
+    if pub.icon:
+        fg.icon(_media_url(settings, pub.icon))
+    fg.updated(max((i.issue.meta.date for i in issues), default=_EPOCH))
+    for item in issues:
+        issue, meta = item.issue, item.issue.meta
+        fe = fg.add_entry(order="append")
+        # Like entries' ids: from the host and the issue number, never from the text.
+        fe.id(f"tag:{host},{meta.date.date().isoformat()}:issues/{meta.number}")
+        fe.title(f"No. {meta.number}: {meta.subject}")
+        fe.link(href=issue.url, rel="alternate", type="text/html")
+        fe.summary(meta.preheader)
+        fe.content(item.content_html, type="html")
+        fe.published(meta.date)
+        fe.updated(meta.date)
+        fe.author({"name": pub.author})
+    return _atom_with_entry_links(fg)

@@ -218,6 +218,17 @@ def load_issue(
     def resolve(slugs: list[str], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []
         for index, slug in enumerate(slugs):
+            if slug in by_slug and by_slug[slug].meta.draft:
+                errors.append(
+                    ContentError(
+                        f"entry '{slug}' is a draft: it has no web page to link to",
+                        rel,
+                        line_of(doc.meta, (*loc, index)),
+                        f"publish it (remove 'draft: true' from {by_slug[slug].path}) "
+                        "or leave it out of the issue",
+                    )
+                )
+                continue
             if slug in by_slug:
                 found.append(by_slug[slug])
                 continue

@@ -44,3 +44,34 @@ def new_entry(root: Path, title: str, now: datetime | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path.relative_to(root)
+
+
+def new_issue(root: Path, subject: str | None = None, now: datetime | None = None) -> Path:
+    """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet."""
+    from .load import ISSUES_DIR, load_workspace
+
+    workspace = load_workspace(root)
+    number = max((i.meta.number for i in workspace.issues), default=0) + 1
+    gathered = {slug for issue in workspace.issues for slug in issue.meta.all_slugs}
+    unsent = [e for e in workspace.published if e.slug not in gathered]
+    subject = subject or f"{workspace.settings.publication.title} No. {number}"
+    path = root / ISSUES_DIR / f"{number}-{slugify(subject)}.md"
+    now = now or datetime.now(workspace.settings.publication.zone)
+    env = make_environment(root, autoescape=False)
+    text = render(
+        env,
+        "new_issue.md.j2",
+        number=number,
+        subject=subject.replace('"', '\\"'),
+        date=now.replace(microsecond=0).isoformat(),
+        entries=unsent,
+        preheader=("In this issue: " + ", ".join(e.meta.title for e in unsent[:3])).replace(
+            '"', '\\"'
+        )
+        if unsent
+        else "",
+        title=workspace.settings.publication.title,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path.relative_to(root)

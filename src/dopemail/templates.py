@@ -6,6 +6,7 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -63,6 +64,53 @@ def map_url(address: str) -> str:
     return "https://www.google.com/maps/search/?api=1&query=" + quote_plus(address)
 
 
+def _escapes(name: str | None) -> bool:
+    # HTML and MJML are escaped; plain-text templates (the email's text part) are not.
+    return not (name or "").endswith(".txt.j2")
+
+
+def wrap(text: str, width: int = 72, indent: str = "") -> str:
+    """Fill plain text to ``width`` columns without breaking URLs or words."""
+    return textwrap.fill(
+        str(text),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def credits(film: Any) -> str:
+    """'Written and directed by A; based on the novel B by C', as the magazine prints credits."""
+    parts: list[str] = []
+    if film.directors and film.directors == film.writers:
+        parts.append(f"Written and directed by {join_names(film.directors)}")
+    else:
+        if film.directors:
+            parts.append(f"Directed by {join_names(film.directors)}")
+        if film.writers:
+            parts.append(("written" if parts else "Written") + f" by {join_names(film.writers)}")
+    if film.based_on:
+        based = film.based_on
+        parts.append(f"based on the {based.kind} {based.title} by {based.author}")
+    line = "; ".join(parts)
+    return line[:1].upper() + line[1:] if line else ""
+
+
+def cast_line(film: Any) -> str:
+    """'With Andrew Scott, Paul Mescal, and Claire Foy'."""
+    return f"With {join_names(p.name for p in film.cast)}" if film.cast else ""
+
+
+def fit(media: Any, width: int) -> tuple[int, int]:
+    """An image's display size within ``width`` pixels, keeping its proportions."""
+    if not media.width or not media.height:
+        return width, round(width * 2 / 3)
+    shown = min(width, media.width)
+    return shown, round(media.height * shown / media.width)
+
+
 def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Environment:
     """The environment for a workspace: its ``templates/`` first, then the package defaults."""
     loaders: list[jinja2.BaseLoader] = []
@@ -72,7 +120,7 @@ def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Envir
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
+        autoescape=_escapes if autoescape else False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -85,6 +133,10 @@ def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Envir
         date_range=date_range,
         show_time=show_time,
         map_url=map_url,
+        wrap=wrap,
+        credits=credits,
+        cast_line=cast_line,
+        fit=fit,
     )
     return env
 
@@ -141,8 +193,4 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         filename, line = _template_line(exc, name)
         if line is None:
             raise
-        raise TemplateError(
-            f"template error: {exc}", _shown(filename, root), line, None
-        ) from None
-
-
+        raise TemplateError(f"template error: {exc}", _shown(filename, root), line, None) from None

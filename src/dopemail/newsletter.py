@@ -1,0 +1,125 @@
+"""Issues -> the newsletter: email HTML (Jinja2 -> MJML -> HTML), its plain text, a web page.
+
+Per issue, under ``site/issues/<number>-<slug>/``:
+
+- ``email.html``: what subscribers receive, compiled from ``email/issue.mjml.j2``;
+- ``email.txt``: its plain-text part, from ``email/issue.txt.j2``;
+- ``index.html``: the web version ("view in browser"), from ``issue.html.j2``;
+- ``message.json``: subject, preheader and URL, for the sender (see :mod:`dopemail.personalize`).
+
+The unsubscribe link is a placeholder the sender replaces per recipient.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import jinja2
+
+from . import markdown
+from .compile import compile_mjml
+from .config import Settings
+from .content import RenderedEntry
+from .models import LoadedIssue
+from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE, UNSUBSCRIBE_PLACEHOLDER
+from .quality import Verdict, check_email
+from .templates import render
+
+ISSUES_DIR = "site/issues"
+EMAIL_TEMPLATE = "email/issue.mjml.j2"
+TEXT_TEMPLATE = "email/issue.txt.j2"
+WEB_TEMPLATE = "issue.html.j2"
+CONTENT_TEMPLATE = "issue_content.html.j2"
+
+# Inlined into the compiled HTML (mjml-python ignores mj-style inline="inline"): the colours of
+# links and captions inside the Markdown body, for clients that strip <style>.
+INLINE_CSS = """
+.body a, .credits a, .where a { color: #9b1c1c; text-decoration: underline; }
+.body p { margin: 0 0 14px; }
+.body blockquote { margin: 0 0 14px; padding-left: 14px; border-left: 3px solid #e3ddd0; }
+.body h2, .body h3 { font-family: Helvetica, Arial, sans-serif; margin: 18px 0 8px; }
+"""
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    """An issue's email (MJML source and compiled HTML), its text part and web page."""
+
+    issue: LoadedIssue
+    mjml: str
+    html: str
+    text: str
+    web: str
+    content_html: str  # intro and entry cards, for the issues feed
+    verdict: Verdict
+
+    @property
+    def folder(self) -> str:
+        """Where the issue's files go, relative to the workspace."""
+        return f"{ISSUES_DIR}/{self.issue.key}"
+
+    def outputs(self) -> dict[str, bytes]:
+        """The files of this issue: path -> bytes."""
+        meta = self.issue.meta
+        message = {
+            "number": meta.number,
+            "slug": self.issue.slug,
+            "subject": meta.subject,
+            "preheader": meta.preheader,
+            "url": self.issue.url,
+            "date": meta.date.isoformat(),
+            "status": meta.status,
+        }
+        return {
+            f"{self.folder}/{HTML_FILE}": self.html.encode("utf-8"),
+            f"{self.folder}/{TEXT_FILE}": self.text.encode("utf-8"),
+            f"{self.folder}/index.html": self.web.encode("utf-8"),
+            f"{self.folder}/{MESSAGE_FILE}": (
+                json.dumps(message, ensure_ascii=False, indent=2) + "\n"
+            ).encode("utf-8"),
+        }
+
+
+def render_issue(
+    env: jinja2.Environment,
+    issue: LoadedIssue,
+    rendered: Mapping[str, RenderedEntry],
+    settings: Settings,
+) -> RenderedIssue:
+    """Render one issue's email, text part and web page, and check the email's quality."""
+    context = {
+        "settings": settings,
+        "issue": issue,
+        "intro_html": markdown.to_html(issue.body, issue.url),
+        "intro_text": markdown.to_text(issue.body, issue.url),
+        "entries": [rendered[e.slug] for e in issue.entries],
+        "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "canonical": issue.url,
+    }
+    source = render(env, EMAIL_TEMPLATE, **context)
+    html = compile_mjml(source, INLINE_CSS, _template_path(env, EMAIL_TEMPLATE))
+    text = _tidy_text(render(env, TEXT_TEMPLATE, **context))
+    web = render(env, WEB_TEMPLATE, **context)
+    content_html = render(env, CONTENT_TEMPLATE, **context).strip()
+    verdict = check_email(issue, html, text, settings)
+    return RenderedIssue(issue, source, html, text, web, content_html, verdict)
+
+
+def _template_path(env: jinja2.Environment, name: str) -> str:
+    root = env.globals.get("workspace_root")
+    if root is not None and (root / "templates" / name).is_file():
+        return f"templates/{name}"
+    return f"(default) {name}"
+
+
+def _tidy_text(text: str) -> str:
+    # Templates leave runs of blank lines where optional parts are empty: keep at most one.
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip() + "\n"

@@ -1,0 +1,231 @@
+"""Quality rules for a built email, enforced by the build.
+
+Each rule exists because a real mail client punishes breaking it: Gmail clips messages over
+102 KB (hiding the footer with the unsubscribe link) and drops ``<style>`` blocks over 16 KB;
+images without width/height collapse or jump in Outlook; relative links go nowhere from an
+inbox; dark text on a transparent background vanishes when a client paints the page dark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .config import Settings
+from .errors import QualityError
+from .models import LoadedIssue
+
+_ABSOLUTE_LINK = re.compile(r"^(https?://[^\s/]+|mailto:\S+@\S+)")
+_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
+_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*(?!transparent|none)[^;]+")
+
+
+def _dark(hex_color: str) -> bool:
+    if len(hex_color) == 3:
+        hex_color = "".join(c * 2 for c in hex_color)
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (0, 2, 4))
+    # Relative luminance (sRGB, roughly): below ~0.35 it is unreadable on a dark page.
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.35
+
+
+@dataclass
+class EmailFacts:
+    """What the quality rules need to know of a compiled email, gathered in one parse."""
+
+    lang: str | None = None
+    title: str = ""
+    color_scheme: bool = False
+    style_bytes: int = 0
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    dark_on_transparent: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    _VOID = {"img", "br", "meta", "link", "hr", "input", "source", "col", "area", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.facts = EmailFacts()
+        self._stack: list[tuple[str, bool]] = []  # (tag, has a background here or above)
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        facts = self.facts
+        style = a.get("style") or ""
+        painted = bool(_BACKGROUND.search(style) or a.get("bgcolor"))
+        inherited = self._stack[-1][1] if self._stack else False
+        if tag == "html":
+            facts.lang = a.get("lang")
+        elif tag == "meta" and (a.get("name") or "").lower() == "color-scheme":
+            facts.color_scheme = "dark" in (a.get("content") or "")
+        elif tag == "img":
+            facts.images.append(a)
+        elif tag == "a" and a.get("href") is not None:
+            facts.links.append(a["href"] or "")
+        color = _COLOR.search(style)
+        if color and _dark(color.group(1)) and not (painted or inherited):
+            facts.dark_on_transparent.append(f'<{tag} style="{style[:60]}">')
+        if tag in ("title", "style"):
+            self._in = tag
+        if tag not in self._VOID:
+            self._stack.append((tag, painted or inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+        for index in range(len(self._stack) - 1, -1, -1):
+            if self._stack[index][0] == tag:
+                del self._stack[index:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.facts.title += data
+        elif self._in == "style":
+            self.facts.style_bytes += len(data.encode("utf-8"))
+        else:
+            self.facts.text.append(data)
+
+
+def read_email(html: str) -> EmailFacts:
+    """Parse a compiled email once and gather what the rules check."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return reader.facts
+
+
+@dataclass
+class Verdict:
+    """The quality rules' findings: errors stop the build, warnings are printed."""
+
+    errors: list[QualityError] = field(default_factory=list)
+    warnings: list[QualityError] = field(default_factory=list)
+    size: int = 0
+    checks: list[tuple[str, bool]] = field(default_factory=list)  # (rule, passed), for preview
+
+
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
+
+
+def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) -> Verdict:
+    """Apply every rule to an issue's compiled HTML and its plain-text part."""
+    limits = settings.newsletter
+    verdict = Verdict(size=len(html.encode("utf-8")))
+    where = issue.path
+
+    def rule(name: str, ok: bool, message: str, hint: str, warning: bool = False) -> None:
+        verdict.checks.append((name, ok))
+        if not ok:
+            error = QualityError(f"issue {issue.meta.number}: {message}", where, None, hint)
+            (verdict.warnings if warning else verdict.errors).append(error)
+
+    facts = read_email(html)
+    size_kb = verdict.size / 1000
+    rule(
+        "size under Gmail's clipping limit",
+        verdict.size <= limits.max_bytes,
+        f"the email is {size_kb:.0f} KB; Gmail clips messages over "
+        f"{limits.max_bytes / 1000:.0f} KB, hiding the rest and the unsubscribe link",
+        "gather fewer entries or shorter galleries, or move some into a section",
+    )
+    if verdict.size <= limits.max_bytes:
+        rule(
+            "size comfortably small",
+            verdict.size <= limits.warn_bytes,
+            f"the email is {size_kb:.0f} KB, near Gmail's {limits.max_bytes / 1000:.0f} KB "
+            "clipping limit",
+            f"keep it under {limits.warn_bytes / 1000:.0f} KB ([newsletter] warn_bytes)",
+            warning=True,
+        )
+    rule(
+        "<style> under 16 KB",
+        facts.style_bytes <= limits.max_style_bytes,
+        f"the <style> blocks weigh {facts.style_bytes} bytes; Gmail drops them over "
+        f"{limits.max_style_bytes}",
+        "move styling into mj-attributes or component attributes",
+    )
+    missing_alt = [i.get("src") or "?" for i in facts.images if not (i.get("alt") or "").strip()]
+    rule(
+        "every image has alt text",
+        not missing_alt,
+        f"image without alt text: {', '.join(str(s) for s in missing_alt)}",
+        "give every image an 'alt' in the entry or the template",
+    )
+    unsized = [
+        i.get("src") or "?" for i in facts.images if not (i.get("width") and i.get("height"))
+    ]
+    rule(
+        "every image has width and height",
+        not unsized,
+        f"image without width/height: {', '.join(str(s) for s in unsized)}",
+        "set width and height on mj-image (Outlook needs them to lay out the email)",
+    )
+    not_https = [
+        i.get("src") or "?" for i in facts.images if not (i.get("src") or "").startswith("https://")
+    ]
+    rule(
+        "every image URL is absolute https",
+        not not_https,
+        f"image not on an absolute https URL: {', '.join(str(s) for s in not_https)}",
+        "use files under media/ (served from base_url) or https URLs",
+    )
+    relative = [link for link in facts.links if not _ABSOLUTE_LINK.match(link)]
+    rule(
+        "every link is absolute",
+        not relative,
+        f"link that is not absolute: {', '.join(relative)}",
+        "write full https:// URLs; relative links go nowhere from an inbox",
+    )
+    language = settings.publication.language
+    rule(
+        "<html lang> is the publication's language",
+        facts.lang == language,
+        f"<html lang=\"{facts.lang}\"> but the publication's language is '{language}'",
+        "set lang on the <mjml> tag of the template",
+    )
+    rule(
+        "the title is the subject",
+        facts.title.strip() == issue.meta.subject.strip(),
+        f"the <title> is '{facts.title.strip()}', not the subject '{issue.meta.subject}'",
+        "put {{ issue.meta.subject }} in <mj-title>",
+    )
+    body_text = " ".join(facts.text)
+    rule(
+        "the preheader is set",
+        bool(issue.meta.preheader.strip()) and issue.meta.preheader.strip() in body_text,
+        "the preheader (inbox preview text) is not in the email",
+        "put {{ issue.meta.preheader }} in <mj-preview>",
+    )
+    rule(
+        "dark mode is declared",
+        facts.color_scheme,
+        'no <meta name="color-scheme" content="light dark">',
+        "add it in an <mj-raw> in <mj-head>",
+    )
+    rule(
+        "no dark text on a transparent background",
+        not facts.dark_on_transparent,
+        "dark text with no background of its own, unreadable in dark mode: "
+        + ", ".join(facts.dark_on_transparent[:3]),
+        "give the section a background-color",
+    )
+    escaped = re.findall(r"\\u\{[0-9a-fA-F]+\}", html)
+    rule(
+        "typography survives compiling",
+        not escaped,
+        f"the compiler wrote literal escapes {sorted(set(escaped))} instead of characters",
+        "pass non-ASCII text to the compiler as character references (see compile.py)",
+    )
+    leftovers = _ENTITY.findall(text) + _MARKUP.findall(text)
+    rule(
+        "the plain-text part has no HTML left",
+        not leftovers,
+        f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
+        "use the text templates' filters; do not put HTML in email/*.txt.j2",
+    )
+    return verdict

@@ -1,0 +1,73 @@
+"""Each sample email rendered in real headless Chromium at phone and desktop widths."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_publication
+
+from dopemail.build import build
+
+SAMPLE_ISSUES = sorted(p.stem for p in (REPO / "issues").glob("*.md"))
+BASE = "https://dopepress.example.com/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_publication(tmp_path_factory.mktemp("pub"))
+    build(root)
+    return root / "site"
+
+
+def _serve_site(page, site: Path) -> list[str]:
+    """Answer the publication's URLs from the built site (no network exists here), so images
+    load at their real sizes; anything else is refused and recorded."""
+    refused: list[str] = []
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(BASE):
+            path = site / url[len(BASE) :].split("?")[0]
+            if path.is_dir():
+                path = path / "index.html"
+            if path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                route.fulfill(status=200, body=path.read_bytes(), content_type=kind)
+                return
+        refused.append(url)
+        route.abort()
+
+    page.route(
+        "**/*",
+        lambda route: (
+            handle(route) if not route.request.url.startswith("file:") else route.continue_()
+        ),
+    )
+    return refused
+
+
+@pytest.mark.parametrize("width", [375, 600])
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_email_fits_the_screen(browser, site: Path, key: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    refused = _serve_site(page, site)
+    page.goto((site / "issues" / key / "email.html").as_uri())
+    page.wait_for_load_state("load")
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    broken = page.evaluate(
+        "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.src)"
+    )
+    widest = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll('body *'))"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    page.close()
+    assert scroll_width <= inner_width, f"horizontal overflow at {width}px"
+    assert widest <= width + 0.5, f"an element reaches {widest}px at {width}px"
+    assert broken == [], "every image of the email loads"
+    assert not [u for u in refused if u.startswith(BASE)]

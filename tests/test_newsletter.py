@@ -1,0 +1,486 @@
+"""Newsletter issues: the email HTML, its plain-text part, the web version, the archive, the
+issues feed, template overrides and every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import REPO, copy_publication, snapshot
+from feedrules import check_atom
+
+from dopemail.build import build
+from dopemail.errors import DopemailError
+from dopemail.mjml_check import check_mjml
+from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
+
+SAMPLE_ISSUES = sorted(p.stem for p in (REPO / "issues").glob("*.md"))
+
+
+class Page(HTMLParser):
+    """Everything a check needs from an HTML document, collected in one parse."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    @property
+    def plain(self) -> str:
+        # Only ASCII white space is folded: a no-break space must survive as it is.
+        return re.sub(r"[ \t\r\n]+", " ", " ".join(self.text)).strip()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample publication, built once for this module's read-only checks."""
+    root = copy_publication(tmp_path_factory.mktemp("pub"))
+    build(root)
+    return root
+
+
+def _issue_dirs(root: Path) -> list[Path]:
+    return sorted((root / "site/issues").iterdir())
+
+
+def _front(root: Path, key: str) -> dict[str, object]:
+    return json.loads((root / "site/issues" / key / "message.json").read_text())
+
+
+def test_at_least_two_sample_issues_build(built: Path) -> None:
+    assert len(SAMPLE_ISSUES) >= 2
+    assert [d.name for d in _issue_dirs(built)] == SAMPLE_ISSUES
+    for folder in _issue_dirs(built):
+        assert {p.name for p in folder.iterdir()} == {
+            "email.html",
+            "email.txt",
+            "index.html",
+            "message.json",
+        }
+
+
+def test_sample_emails_have_images(built: Path) -> None:
+    images = [
+        img
+        for key in SAMPLE_ISSUES
+        for img in Page((built / "site/issues" / key / "email.html").read_text()).all("img")
+    ]
+    assert len(images) > 10
+
+
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_email_html_passes_the_mail_client_rules(built: Path, key: str) -> None:
+    html = (built / "site/issues" / key / "email.html").read_text(encoding="utf-8")
+    message = _front(built, key)
+    page = Page(html)
+    assert len(html.encode()) < 102_000, "Gmail clips messages over 102 KB"
+    assert page.all("html")[0]["lang"] == "en"
+    assert page.title == message["subject"]
+    # The preheader is the first text of the body, hidden, before anything visible.
+    body_text = html.split("<body", 1)[1]
+    first_div = re.search(r"<div[^>]*display:\s*none[^>]*>(.*?)</div>", body_text, re.S)
+    assert first_div is not None and message["preheader"] in Page(first_div.group(1)).plain
+    images = page.all("img")
+    for image in images:
+        assert (image.get("alt") or "").strip(), image
+        assert (image.get("width") or "").isdigit() and (image.get("height") or "").isdigit()
+        assert (image.get("src") or "").startswith("https://"), image
+    links = [a.get("href") or "" for a in page.all("a")]
+    assert links
+    for link in links:
+        assert re.match(r"^(https://|mailto:)", link), link
+    assert any(
+        m.get("name") == "color-scheme" and "dark" in (m.get("content") or "")
+        for m in page.all("meta")
+    )
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)
+    assert sum(len(s.encode()) for s in styles) < 16_000
+    assert "\\u{" not in html
+    assert "<mj-" not in html, "every MJML tag was compiled"
+    # Footer: postal address, view in browser, the unsubscribe placeholder the sender fills.
+    assert "8033 Sunset Boulevard" in page.plain
+    assert message["url"] in links
+    assert UNSUBSCRIBE_PLACEHOLDER in links
+
+
+def test_seed_card_in_the_email(built: Path) -> None:
+    key = next(k for k in SAMPLE_ISSUES if _gathers(built, k, "all-of-us-strangers"))
+    page = Page((built / "site/issues" / key / "email.html").read_text(encoding="utf-8"))
+    text = page.plain
+    for part in (
+        "All of Us Strangers",
+        "I’ve always said that writers know less",
+        "Written and directed by Andrew Haigh",
+        "based on the novel Strangers by Taichi Yamada",
+        "With Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell",
+        "8000 Sunset Boulevard, Los Angeles, CA 90046",
+        "1332 2nd Street, Santa Monica, CA 90401",
+        "Hulu",
+        "moderated by Dave Karger",
+        "Watch the recording",
+        "Photo: Chris Harris",
+        "Images courtesy and © Searchlight Pictures, 2023.",
+    ):
+        assert part in text, part
+    links = [a.get("href") or "" for a in page.all("a")]
+    assert "https://dopepress.example.com/all-of-us-strangers/" in links
+    assert any(link.startswith("https://www.google.com/maps/search/") for link in links)
+    assert any("youtube.com" in link for link in links)
+
+
+def _gathers(root: Path, key: str, slug: str) -> bool:
+    source = (root / "issues" / f"{key}.md").read_text(encoding="utf-8")
+    return (
+        re.search(rf"^\s*(-\s*)?{re.escape(slug)}\b|\b{re.escape(slug)}\b", source, re.M)
+        is not None
+    )
+
+
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_text_part_reads_on_its_own(built: Path, key: str) -> None:
+    text = (built / "site/issues" / key / "email.txt").read_text(encoding="utf-8")
+    html = (built / "site/issues" / key / "email.html").read_text(encoding="utf-8")
+    message = _front(built, key)
+    assert message["subject"] in text
+    assert f"View in your browser: {message['url']}" in text
+    assert not re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I), "no HTML entities"
+    assert not re.search(r"<(?!https?://)/?[a-z][^>]*>", text, re.I), "no markup"
+    # Every link of the email is in the text as a URL.
+    for href in {a.get("href") for a in Page(html).all("a")}:
+        assert href and href in text, href
+    assert "8033 Sunset Boulevard #1000, Los Angeles" in " ".join(text.split())
+    assert f"Unsubscribe: {UNSUBSCRIBE_PLACEHOLDER}" in text
+
+
+def test_seed_in_the_text_part(built: Path) -> None:
+    key = next(k for k in SAMPLE_ISSUES if _gathers(built, k, "all-of-us-strangers"))
+    text = " ".join((built / "site/issues" / key / "email.txt").read_text().split())
+    for part in (
+        "ALL OF US STRANGERS",
+        "WHERE IT PLAYS",
+        "- Landmark Sunset 8000 Sunset Boulevard, Los Angeles, CA 90046",
+        "Written and directed by Andrew Haigh",
+        "Read more: https://dopepress.example.com/all-of-us-strangers/",
+        "Watch the recording: https://www.youtube.com/",
+        "Scott, photo: Chris Harris",
+    ):
+        assert part in text, part
+
+
+def test_typography_survives_html_text_and_attributes(workspace: Path) -> None:
+    entry = workspace / "entries/all-of-us-strangers.md"
+    source = entry.read_text(encoding="utf-8")
+    # A no-break space and guillemets in an attribute (alt) and in text (the caption).
+    source = source.replace(
+        "alt: Andrew Scott, his hand raised",
+        "alt: « Mr.\u00a0Scott » — his hand raised",
+        1,
+    ).replace(
+        "caption: Andrew Scott (behind hand) and Paul Mescal",
+        "caption: « Mr.\u00a0Scott » (behind hand) and Paul Mescal… élan",
+        1,
+    )
+    entry.write_text(source, encoding="utf-8")
+    issue = _issue_with(workspace, "all-of-us-strangers")
+    build(workspace)
+    html = (workspace / "site/issues" / issue / "email.html").read_text(encoding="utf-8")
+    text = (workspace / "site/issues" / issue / "email.txt").read_text(encoding="utf-8")
+    page = Page(html)
+    assert "\\u{" not in html
+    alts = [img.get("alt") for img in page.all("img")]
+    assert (
+        "« Mr.\u00a0Scott » — his hand raised in front of his face, with Paul Mescal beside him"
+        in alts
+    )
+    assert "« Mr.\u00a0Scott » (behind hand) and Paul Mescal… élan" in page.plain
+    assert "I’ve always said" in page.plain
+    assert "« Mr.\u00a0Scott » (behind hand) and Paul Mescal… élan" in text
+    assert "\u00a0" in text and "&nbsp;" not in text
+
+
+def _issue_with(root: Path, slug: str) -> str:
+    return next(k for k in SAMPLE_ISSUES if _gathers(root, k, slug))
+
+
+def test_web_version_and_archive(built: Path) -> None:
+    home = Page((built / "site/index.html").read_text(encoding="utf-8"))
+    archive = [a.get("href") for a in home.all("a") if "/issues/" in (a.get("href") or "")]
+    listed = []
+    for key in SAMPLE_ISSUES:
+        message = _front(built, key)
+        web = Page((built / "site/issues" / key / "index.html").read_text(encoding="utf-8"))
+        assert web.all("html")[0]["lang"] == "en"
+        assert message["subject"] in web.title
+        assert any(
+            link.get("rel") == "canonical" and link.get("href") == message["url"]
+            for link in web.all("link")
+        )
+        assert [h for h in web.all("h1")], "one heading"
+        for image in web.all("img"):
+            assert image.get("alt")
+        if message["status"] != "draft":
+            listed.append((message["number"], message["url"]))
+    # Newest first, drafts left out.
+    assert archive == [url for _, url in sorted(listed, reverse=True)]
+
+
+def test_issues_feed(built: Path) -> None:
+    raw = (built / "feeds/issues.xml").read_bytes()
+    assert check_atom(raw) == []
+    feed = feedparser.parse(raw)
+    assert not feed.bozo, feed.get("bozo_exception")
+    listed = [_front(built, k) for k in SAMPLE_ISSUES]
+    listed = [m for m in listed if m["status"] != "draft"]
+    assert [e.link for e in feed.entries] == [
+        m["url"] for m in sorted(listed, key=lambda m: m["number"], reverse=True)
+    ]
+    for entry in feed.entries:
+        assert entry.id.startswith("tag:dopepress.example.com,")
+        assert "Read more" in entry.content[0].value
+
+
+def test_workspace_template_overrides_the_default(workspace: Path) -> None:
+    default = REPO / "src/dopemail/default_templates/email/film_card.mjml.j2"
+    override = workspace / "templates/email/film_card.mjml.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        default.read_text().replace(">Read more<", ">Read the whole piece<"), encoding="utf-8"
+    )
+    build(workspace)
+    html = (workspace / "site/issues" / SAMPLE_ISSUES[0] / "email.html").read_text()
+    assert "Read the whole piece" in html and ">Read more<" not in html
+
+
+def _break(workspace: Path, rel: str, old: str, new: str) -> None:
+    path = workspace / rel
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        default = REPO / "src/dopemail/default_templates" / rel.removeprefix("templates/")
+        path.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(workspace: Path, rel: str, needle: str) -> int:
+    lines = (workspace / rel).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+FIRST = f"issues/{SAMPLE_ISSUES[0]}.md"
+
+BAD_ISSUES = [
+    (
+        "unknown entry",
+        FIRST,
+        "  - all-of-us-strangers",
+        "  - all-of-us-strangerz",
+        "unknown entry 'all-of-us-strangerz' (did you mean 'all-of-us-strangers'?)",
+        "all-of-us-strangerz",
+    ),
+    (
+        "template syntax error",
+        "templates/email/film_card.mjml.j2",
+        "{% if m.pull_quote %}",
+        "{% if m.pull_quote %}{% endfor %}",
+        "template syntax error",
+        "{% endfor %}",
+    ),
+    (
+        "undefined variable",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subjcet }}</mj-title>",
+        "undefined variable in template: 'dopemail.models.Issue object' has no attribute 'subjcet'",
+        "subjcet",
+    ),
+    (
+        "unknown MJML tag",
+        "templates/email/issue.mjml.j2",
+        "<mj-column>",
+        "<mj-colum>",
+        "unknown MJML tag <mj-colum>",
+        None,
+    ),
+    (
+        "unknown MJML attribute",
+        "templates/email/film_card.mjml.j2",
+        '<mj-button href="{{ e.url }}">',
+        '<mj-button href="{{ e.url }}" colour="#fff">',
+        "unknown attribute 'colour' on <mj-button>",
+        None,
+    ),
+    (
+        "relative link",
+        "templates/email/issue.mjml.j2",
+        '<a href="{{ issue.url }}" style="color:#5b5b5b">',
+        '<a href="/archive/" style="color:#5b5b5b">',
+        "link that is not absolute: /archive/",
+        None,
+    ),
+    (
+        "image without alt",
+        "templates/email/film_card.mjml.j2",
+        'alt="{{ e.lead.alt }}"',
+        'alt=""',
+        "image without alt text",
+        None,
+    ),
+    (
+        "wrong language",
+        "templates/email/issue.mjml.j2",
+        '<mjml lang="{{ pub.language }}">',
+        '<mjml lang="fr">',
+        "<html lang=\"fr\"> but the publication's language is 'en'",
+        None,
+    ),
+    (
+        "no dark-mode declaration",
+        "templates/email/issue.mjml.j2",
+        '<meta name="color-scheme" content="light dark">',
+        "",
+        'no <meta name="color-scheme"',
+        None,
+    ),
+    (
+        "dark text on a transparent background",
+        "templates/email/issue.mjml.j2",
+        '<mj-section background-color="#ffffff" padding="0" />',
+        '<mj-section padding="0" />',
+        "dark text with no background of its own",
+        None,
+    ),
+    (
+        "HTML in the text part",
+        "templates/email/issue.txt.j2",
+        "View in your browser: {{ issue.url }}\n",
+        "View in your <b>browser</b>: {{ issue.url }} &amp;\n",
+        "the plain-text part contains HTML",
+        None,
+    ),
+    (
+        "over the size limit",
+        "dopemail.toml",
+        "[feeds]",
+        "[newsletter]\nmax_bytes = 20000\n\n[feeds]",
+        "Gmail clips messages over 20 KB",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "message", "line_needle"),
+    [case[1:] for case in BAD_ISSUES],
+    ids=[case[0] for case in BAD_ISSUES],
+)
+def test_bad_issue_input(
+    workspace: Path, run_cli, rel: str, old: str, new: str, message: str, line_needle: str | None
+) -> None:
+    build(workspace)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    _break(workspace, rel, old, new)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1, output
+    assert message in output
+    assert "Traceback" not in output
+    assert "hint:" in output
+    if rel.startswith("issues/") or line_needle is not None:
+        assert f"{rel}:{_line_of(workspace, rel, line_needle)}:" in output
+    elif rel.startswith("templates/") and "MJML" in message:
+        assert rel in output
+    # Nothing written: the previous outputs are intact.
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+
+
+def test_duplicate_issue_number(workspace: Path, run_cli) -> None:
+    first = workspace / FIRST
+    copy = workspace / "issues" / (first.name.split("-", 1)[0] + "-again.md")
+    copy.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert f"duplicate issue number {first.name.split('-', 1)[0]}" in output
+    assert "next free number" in output
+
+
+def test_an_issue_cannot_gather_a_draft(workspace: Path, run_cli) -> None:
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(
+        entry.read_text().replace("author: DoPe Press\n", "author: DoPe Press\ndraft: true\n", 1)
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert "entry 'all-of-us-strangers' is a draft" in output
+
+
+def test_size_warning_does_not_stop_the_build(workspace: Path, run_cli) -> None:
+    _break(workspace, "dopemail.toml", "[feeds]", "[newsletter]\nwarn_bytes = 1000\n\n[feeds]")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "warning:" in output and "near Gmail's 102 KB clipping limit" in output
+
+
+def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> None:
+    build(workspace)
+    numbers = [int(k.split("-", 1)[0]) for k in SAMPLE_ISSUES]
+    code, output = run_cli("new", "issue", "Summer of Strangers", "--root", workspace)
+    assert code == 0, output
+    path = workspace / "issues" / f"{max(numbers) + 1}-summer-of-strangers.md"
+    source = path.read_text(encoding="utf-8")
+    assert f"number: {max(numbers) + 1}" in source
+    gathered = set()
+    for key in SAMPLE_ISSUES:
+        gathered |= set(
+            re.findall(r"^\s+- ([a-z0-9-]+)", (workspace / f"issues/{key}.md").read_text(), re.M)
+        )
+    listed = re.findall(r"^  - ([a-z0-9-]+)", source, re.M)
+    assert listed and not set(listed) & gathered
+    published = sorted(
+        (p for p in (workspace / "entries").glob("*.md") if "draft: true" not in p.read_text()),
+        key=lambda p: re.search(r"^published: (\S+)", p.read_text(), re.M).group(1),  # type: ignore[union-attr]
+        reverse=True,
+    )
+    assert listed == [p.stem for p in published if p.stem not in gathered]
+    # The scaffold builds as it is.
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+
+
+def test_mjml_checker_names_lines() -> None:
+    source = (
+        "<mjml>\n<mj-body>\n<mj-section>\n<mj-colum>\n<mj-text fnt-size='3px'>x <p>ok</p></mj-text>"
+    )
+    problems = check_mjml(source + "</mj-colum></mj-section></mj-body></mjml>")
+    assert [(p.line, p.message) for p in problems] == [
+        (4, "unknown MJML tag <mj-colum>"),
+        (5, "unknown attribute 'fnt-size' on <mj-text>"),
+    ]
+
+
+def test_bad_mjml_compiles_to_nothing(workspace: Path) -> None:
+    _break(workspace, "templates/email/issue.mjml.j2", "</mj-body>", "")
+    with pytest.raises(DopemailError) as info:
+        build(workspace)
+    assert "templates/email/issue.mjml.j2" in str(info.value)
