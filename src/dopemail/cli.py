@@ -149,3 +149,9 @@ def schema(what: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``dopemail`` command."""
     cli.main(args=argv, prog_name="dopemail")
+
+
+# The preview is a package of its own; its command joins the group here.
+from .preview.commands import preview  # noqa: E402
+
+cli.add_command(preview)

@@ -1,0 +1,78 @@
+"""``dopemail preview``: a thin command over :func:`dopemail.preview.server.serve`.
+
+Like :mod:`dopemail.send.commands`, it keeps its own copies of the CLI's ``--root`` option and
+error printer, so that this module and :mod:`dopemail.cli` can be imported in either order.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import DopemailError
+
+_root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The publication's folder (where dopemail.toml is).",
+)
+
+
+def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DopemailError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _log(line: str) -> None:
+    click.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True)
+
+
+@click.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but a loopback address shares your drafts with "
+    "your network (a warning says so); 0.0.0.0 means every interface.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the index in your web browser.")
+@_root_option
+@_reports_errors
+def preview(port: int, host: str, open_browser: bool, root: Path) -> None:
+    """Serve the publication on this machine, rebuilt and reloaded as you edit it.
+
+    Every issue is shown as subscribers will get it: the email at phone and desktop widths,
+    light and dark, its plain-text part, HTML source, size and quality checks. Saving an
+    entry, an issue, a template or dopemail.toml refreshes the open pages; a mistake is shown
+    over the page, with its file and line, until you fix it. Nothing is written to site/ or
+    feeds/.
+
+    Example: dopemail preview --open
+    """
+    from .server import serve
+
+    serve(root, host, port, open_browser, say=click.echo, log=_log)

@@ -1,0 +1,131 @@
+"""HOOK POINT: the preview's "Send test" button, and its single call into the sender.
+
+:func:`send_test` is all the preview knows of sending. It picks one of two ways:
+
+1. **Through the sender** (``dopemail.send.send_issue`` with ``SendOptions(test_to=...)``, the
+   code behind ``dopemail send ISSUE --test ADDRESS``), when that package is importable *and*
+   the issue built in ``site/`` is byte for byte the one on screen. The sender sends built
+   issues only (it never renders), and the preview never writes ``site/``, so this is the way
+   once ``dopemail build`` has run since the last edit. The configured provider delivers it
+   (the ``outbox`` provider writes ``outbox/<issue>/tests/*.eml``).
+2. **Into the outbox**, otherwise: the issue on screen, as a ``[TEST]`` ``.eml`` file written
+   with Python's :mod:`email` package to ``<outbox>/<issue>/tests/preview-*.eml``. Nothing
+   leaves the machine; the page says how to send it for real.
+
+The sender's owners may replace the body of :func:`send_test`; keep its signature.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+
+from ..config import load_settings
+from ..errors import SendError
+from ..newsletter import RenderedIssue
+
+#: The built files that make the message; if they match the preview, the sender may send.
+_SENT_FILES = ("email.html", "email.txt", "message.json")
+_UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
+
+
+def send_test(
+    root: Path, issue_key: str, address: str, rendered: RenderedIssue | None = None
+) -> str:
+    """Send one test copy of issue ``issue_key`` to ``address``; say what happened.
+
+    ``rendered`` is the issue as the preview shows it (from its in-memory build). Without it,
+    the built issue in ``site/`` is sent, as ``dopemail send --test`` does.
+    Raises a :class:`~dopemail.errors.SendError` the page shows when it cannot be done.
+    """
+    try:
+        address = validate_email(address.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise SendError(f"'{address}' is not a valid address: {exc}") from None
+    files = rendered.outputs() if rendered is not None else None
+    if _sender_available() and (files is None or _built_matches(root, files)):
+        from ..send import SendOptions, send_issue
+        from ..send.run import Reporter
+
+        summary = send_issue(
+            root, issue_key, SendOptions(test_to=address), reporter=Reporter(progress=False)
+        )
+        where = f" (id {summary.test_id})" if summary.test_id else ""
+        return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."
+    if rendered is None:
+        raise SendError(
+            f"issue {issue_key} cannot be test-sent: the sender is not available",
+            None,
+            None,
+            "open the issue in dopemail preview and use its Send test button",
+        )
+    path = write_test_eml(root, rendered, address)
+    if _sender_available():
+        provider = load_settings(root).send.provider
+        how = (
+            "site/ does not hold this version yet; run dopemail build, then Send test again "
+            f"to send it through {provider}"
+        )
+    else:
+        how = "the sender is not installed"
+    return f"Wrote {path.relative_to(root).as_posix()} (not sent: {how})."
+
+
+def _sender_available() -> bool:
+    try:
+        from ..send import SendOptions, send_issue  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _built_matches(root: Path, files: dict[str, bytes]) -> bool:
+    """Whether ``site/`` holds exactly these files of the issue (so the sender sends them)."""
+    for rel, data in files.items():
+        if rel.rsplit("/", 1)[-1] not in _SENT_FILES:
+            continue
+        try:
+            if (root / rel).read_bytes() != data:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
+    """Write the issue on screen as a ``[TEST]`` message to ``address``, in the outbox."""
+    settings = load_settings(root)
+    sender, meta = settings.sender, rendered.issue.meta
+    message = EmailMessage()
+    message["Subject"] = f"[TEST] {meta.subject}"
+    message["From"] = formataddr((sender.from_name, sender.from_email))
+    message["To"] = address
+    if sender.reply_to:
+        message["Reply-To"] = sender.reply_to
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid("preview", domain=sender.from_email.rpartition("@")[2])
+    # The unsubscribe link is still the build's placeholder: only the sender personalises it.
+    message["X-Dopemail-Test"] = "written by dopemail preview; not personalised, not sent"
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+
+    folder = root / settings.send.outbox / rendered.issue.key / "tests"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"preview-{stamp}-{_UNSAFE.sub('_', address)[:80]}.eml"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".eml")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(message.as_bytes())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,247 @@
+"""The preview's own pages: the index, an issue's page, the email frame, not-found.
+
+They are drawn from the build held in :mod:`.state` with the Jinja2 templates in
+``preview/templates/``; nothing here renders newsletter content, it only shows what the build
+made (and transforms the email for the dark-mode views).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import escape
+
+from ..newsletter import RenderedIssue
+from ..quality import read_email
+from ..templates import long_date
+from .state import Snapshot
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: Frame widths offered on the issue page: a phone, and the usual desktop reading panes.
+WIDTHS = (375, 600, 700, 800)
+DEFAULT_WIDTH = 600
+MIN_WIDTH, MAX_WIDTH = 280, 1400
+
+SCHEMES: dict[str, str] = {
+    "light": "Light",
+    "dark": "Dark: the email's own dark styles (Apple Mail, iOS Mail)",
+    "inverted": "Forced dark: colours inverted (Gmail and Outlook apps)",
+}
+
+#: How many characters of preview text an inbox shows after the subject (Gmail: ~100-140).
+SNIPPET_CHARS = 140
+# Characters templates use to pad the preheader so inboxes show no body text after it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u034f\u00ad"), None)
+_COLOR_SCHEME_QUERY = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.I)
+_ALWAYS, _NEVER = "(min-width: 0px)", "(min-width: 100000px)"
+_HEAD_END = re.compile(r"</head\s*>", re.I)
+_BODY_END = re.compile(r"</body\s*>", re.I)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["kb"] = lambda size: f"{size / 1000:.{0 if size % 1000 == 0 else 1}f} KB"
+    return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return _environment().get_template(name).render(**context)
+
+
+def inbox_snippet(html: str, limit: int = SNIPPET_CHARS) -> str:
+    """The preview text an inbox shows after the subject: the email's first visible words.
+
+    Inboxes take it from the start of the body, which is the (hidden) preheader followed by
+    whatever comes next, unless the template pads the preheader with invisible characters.
+    """
+    text = " ".join(read_email(html).text).translate(_INVISIBLE)
+    text = " ".join(text.split())  # also folds the no-break spaces used as padding
+    return text[:limit]
+
+
+def email_frame(html: str, scheme: str) -> str:
+    """The email as a client in ``scheme`` (light, dark, inverted) would paint it.
+
+    ``dark`` makes the email's ``prefers-color-scheme: dark`` rules apply whatever the
+    editor's own system setting; ``inverted`` imitates the clients that ignore those rules and
+    invert the colours themselves (photos are inverted back, as those clients do). Links open
+    in the whole tab rather than inside the frame.
+    """
+    dark = scheme == "dark"
+
+    def flip(match: re.Match[str]) -> str:
+        return _ALWAYS if (match.group(1).lower() == "dark") == dark else _NEVER
+
+    html = _COLOR_SCHEME_QUERY.sub(flip, html)
+    style = ":root { color-scheme: %s only; }" % ("dark" if dark else "light")
+    if scheme == "inverted":
+        style += (
+            " html { filter: invert(1) hue-rotate(180deg); background: #fff; }"
+            " img, video { filter: invert(1) hue-rotate(180deg); }"
+        )
+    extra = f'<base target="_top"><style data-dopemail-preview>{style}</style>'
+    return inject(html, extra, before=_HEAD_END)
+
+
+def inject(html: str, snippet: str, before: re.Pattern[str] = _BODY_END) -> str:
+    """``html`` with ``snippet`` inserted before the last match of ``before`` (or appended)."""
+    matches = list(before.finditer(html))
+    if not matches:
+        return html + snippet
+    at = matches[-1].start()
+    return html[:at] + snippet + html[at:]
+
+
+def live_script(snapshot: Snapshot, deps: str) -> str:
+    """The tag that gives a page live reload and the error overlay (see ``live.js``).
+
+    ``deps`` lists, comma-separated, the output path prefixes the page shows (``*``: all).
+    """
+    return (
+        f'<script src="/_preview/live.js" data-version="{snapshot.version}" '
+        f'data-boot="{snapshot.boot}" data-deps="{escape(deps)}"></script>'
+    )
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of the index's entry table."""
+
+    slug: str
+    title: str
+    kind: str
+    published: str
+    draft: bool
+    issues: list[int]
+
+
+def index_page(snapshot: Snapshot, root: Path) -> str:
+    """Every issue and every entry (drafts too) with links to their previews, and the feeds."""
+    build = snapshot.build
+    entries: list[EntryRow] = []
+    issues: list[dict[str, Any]] = []
+    feeds: list[str] = []
+    title = root.name
+    if build is not None:
+        title = build.workspace.settings.publication.title
+        gathered: dict[str, list[int]] = {}
+        for item in build.issues:
+            for slug in item.issue.meta.all_slugs:
+                gathered.setdefault(slug, []).append(item.issue.meta.number)
+            issues.append(
+                {
+                    "key": item.issue.key,
+                    "meta": item.issue.meta,
+                    "size": item.verdict.size,
+                    "warnings": len(item.verdict.warnings),
+                }
+            )
+        for rendered in build.entries:
+            entry = rendered.entry
+            entries.append(
+                EntryRow(
+                    slug=entry.slug,
+                    title=entry.meta.title,
+                    kind=entry.meta.kind,
+                    published=long_date(entry.meta.published),
+                    draft=entry.meta.draft,
+                    issues=sorted(gathered.get(entry.slug, [])),
+                )
+            )
+        feeds = sorted(path for path in snapshot.outputs if path.startswith("feeds/"))
+    return _render(
+        "index.html.j2",
+        title=title,
+        root=root,
+        snapshot=snapshot,
+        issues=issues,
+        entries=entries,
+        feeds=feeds,
+        warnings=[str(w) for w in build.warnings] if build else [],
+        live=live_script(snapshot, "*"),
+    )
+
+
+def find_issue(snapshot: Snapshot, key: str) -> RenderedIssue | None:
+    """The rendered issue whose folder name is ``key``, in the current build."""
+    if snapshot.build is None:
+        return None
+    return next((i for i in snapshot.build.issues if i.issue.key == key), None)
+
+
+def issue_page(
+    snapshot: Snapshot, rendered: RenderedIssue, width: int, scheme: str, token: str
+) -> str:
+    """An issue as subscribers get it: inbox line, framed email, text part, source, checks."""
+    assert snapshot.build is not None
+    settings = snapshot.build.workspace.settings
+    key = rendered.issue.key
+    limits = settings.newsletter
+    return _render(
+        "issue.html.j2",
+        title=settings.publication.title,
+        item=rendered,
+        meta=rendered.issue.meta,
+        key=key,
+        sender=settings.sender,
+        snippet=inbox_snippet(rendered.html),
+        width=width,
+        widths=WIDTHS,
+        scheme=scheme,
+        schemes=SCHEMES,
+        size=rendered.verdict.size,
+        max_bytes=limits.max_bytes,
+        warn_bytes=limits.warn_bytes,
+        checks=rendered.verdict.checks,
+        warnings=[str(w) for w in rendered.verdict.warnings],
+        provider=settings.send.provider,
+        outbox=settings.send.outbox,
+        token=token,
+        live=live_script(snapshot, f"site/issues/{key}/,site/media/"),
+    )
+
+
+def not_found_page(snapshot: Snapshot, path: str) -> str:
+    """A 404 that still reloads itself once a build produces the page."""
+    return _render(
+        "not_found.html.j2",
+        title="Not found",
+        path=path,
+        live=live_script(snapshot, "*"),
+        snapshot=snapshot,
+    )
+
+
+def send_result_page(key: str, ok: bool, message: str) -> str:
+    """What the "Send test" form shows when the browser posts it without JavaScript."""
+    return _render("sent.html.j2", title="Send test", key=key, ok=ok, message=message, live="")
+
+
+def static_file(name: str) -> bytes | None:
+    """A file of the preview's own UI (``live.js``, ``preview.css``), or None."""
+    if name not in ("live.js", "preview.css"):
+        return None
+    return (TEMPLATES / name).read_bytes()
+
+
+def clamp_width(raw: str | None) -> int:
+    """The frame width asked for in the query string, within sane bounds."""
+    try:
+        width = int(raw) if raw else DEFAULT_WIDTH
+    except ValueError:
+        width = DEFAULT_WIDTH
+    return max(MIN_WIDTH, min(MAX_WIDTH, width))

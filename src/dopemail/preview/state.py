@@ -1,0 +1,228 @@
+"""The preview's state: the latest good build in memory, the current errors, and what changed.
+
+:meth:`PreviewState.rebuild` is the preview's one call into the build: ``load_workspace`` then
+``render_workspace``, exactly what ``dopemail build`` runs, minus the writing. A failed build
+keeps the previous good one on show and records the errors for the overlay; the preview never
+stops because of an editor's mistake.
+
+Each successful build gets a new ``version``. Every output path remembers the version at which
+its bytes last changed (``changed_at``), so a browser showing one issue reloads only when that
+issue's files changed, not when an unrelated entry did (the mkdocs "epoch" idea, per page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+
+from ..build import Build, render_workspace
+from ..config import SECRET_ENV
+from ..errors import DopemailError
+from ..load import load_workspace
+from ..site import SITE_DIR, media_files, render_entry_page
+from ..templates import make_environment
+from ..write import Output
+
+#: Environment variables whose values must never reach a page, on top of the providers' keys.
+_MORE_SECRETS = ("DOPEMAIL_UNSUBSCRIBE_SECRET",)
+_SECRET_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")
+
+
+def redact(text: str) -> str:
+    """``text`` with the value of every secret-looking environment variable blanked out.
+
+    Applied to everything the preview shows that did not come from the workspace's own files
+    (error messages, the sender's answers): a provider that echoes a key back in an error
+    message must not put it on a page.
+    """
+    names = set(SECRET_ENV.values()) | set(_MORE_SECRETS)
+    names |= {n for n in os.environ if any(word in n.upper() for word in _SECRET_WORDS)}
+    for name in names:
+        value = os.environ.get(name, "")
+        if len(value) >= 6 and value in text:
+            text = text.replace(value, "[redacted]")
+    return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error as the overlay shows it: ``path:line: message`` and a hint."""
+
+    location: str
+    message: str
+    hint: str | None = None
+
+    @classmethod
+    def from_error(cls, error: DopemailError) -> Problem:
+        """The overlay's view of a DopemailError, secrets blanked."""
+        return cls(
+            redact(error.location()),
+            redact(error.message),
+            redact(error.hint) if error.hint else None,
+        )
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form, for the ``/_events`` stream."""
+        return {"location": self.location, "message": self.message, "hint": self.hint}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the server needs to answer a request; replaced whole, never mutated."""
+
+    boot: str = ""  # this process's id: a page from before a restart reloads
+    seq: int = 0  # bumps on every change, good or bad: wakes the event streams
+    version: int = 0  # bumps on every successful build
+    build: Build | None = None
+    outputs: Mapping[str, Output] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    changed_at: Mapping[str, int] = field(default_factory=dict)
+    seconds: float = 0.0  # how long the last build took
+
+    def changed_since(self, version: int, deps: Iterable[str]) -> bool:
+        """Whether any output under one of the ``deps`` prefixes changed after ``version``.
+
+        The prefix ``*`` stands for every output (the index page shows them all).
+        """
+        if version >= self.version:
+            return False
+        prefixes = tuple(deps)
+        if "*" in prefixes:
+            return any(v > version for v in self.changed_at.values())
+        return any(v > version for path, v in self.changed_at.items() if path.startswith(prefixes))
+
+
+def _signature(output: Output) -> bytes:
+    if isinstance(output, Path):
+        # Media are copied from disk when served; their stat says whether they changed.
+        try:
+            stat = output.stat()
+        except OSError:
+            return b"missing"
+        return f"{stat.st_mtime_ns}:{stat.st_size}".encode()
+    return hashlib.blake2b(output, digest_size=16).digest()
+
+
+def draft_outputs(build: Build) -> dict[str, Output]:
+    """Pages (and their media) for draft entries, which the build leaves out of the site.
+
+    Editors preview drafts before publishing them, so the preview renders their pages with the
+    build's own page renderer and serves them where they will live once published.
+    """
+    drafts = [item for item in build.entries if item.entry.meta.draft]
+    if not drafts:
+        return {}
+    workspace = build.workspace
+    env = make_environment(workspace.root)
+    found: dict[str, Output] = {
+        f"{SITE_DIR}/{item.entry.slug}/index.html": render_entry_page(env, item, workspace.settings)
+        for item in drafts
+    }
+    found.update(media_files(workspace, drafts))
+    return found
+
+
+class PreviewState:
+    """The latest build of one workspace, rebuilt on demand under a lock."""
+
+    def __init__(self, root: Path, log: Callable[[str], None] = lambda line: None) -> None:
+        self.root = root.resolve()
+        self.log = log
+        # Versions restart at 1 with each process: pages opened before a restart must reload.
+        self.boot = secrets.token_hex(4)
+        self._lock = threading.Lock()  # one build at a time
+        self._changed = threading.Condition()  # event streams wait on it
+        self._signatures: dict[str, bytes] = {}
+        self.snapshot = Snapshot(boot=self.boot)
+
+    def rebuild(self, changed: Iterable[str] = ()) -> Snapshot:
+        """Build again (after ``changed`` files, for the log) and publish the result."""
+        what = ", ".join(sorted(changed)) or "start"
+        with self._lock:
+            started = time.perf_counter()
+            old = self.snapshot
+            problems: list[Problem] = []
+            try:
+                build = render_workspace(load_workspace(self.root))
+            except DopemailError as exc:
+                errors = getattr(exc, "errors", [exc])
+                self._publish(old, tuple(Problem.from_error(e) for e in errors))
+                self.log(f"build failed ({what}):\n{redact(str(exc))}")
+                return self.snapshot
+            except Exception as exc:  # a bug in dopemail must not stop the preview
+                traceback.print_exc()
+                problem = Problem(
+                    "",
+                    redact(f"internal error: {type(exc).__name__}: {exc}"),
+                    "this is a bug in dopemail: the traceback is in the terminal",
+                )
+                self._publish(old, (problem,))
+                self.log(f"build failed ({what}): {problem.message}")
+                return self.snapshot
+            outputs: dict[str, Output] = dict(build.outputs)
+            try:
+                extra = draft_outputs(build)
+            except DopemailError as exc:
+                # The build itself is fine: show it, and the draft's problem over it.
+                problems = [Problem.from_error(e) for e in getattr(exc, "errors", [exc])]
+                self.log(f"a draft entry's page failed:\n{redact(str(exc))}")
+            else:
+                outputs.update({k: v for k, v in extra.items() if k not in outputs})
+            seconds = time.perf_counter() - started
+            self._publish(old, tuple(problems), build, outputs, seconds)
+            self.log(f"built in {seconds * 1000:.0f} ms ({what})")
+            return self.snapshot
+
+    def _publish(
+        self,
+        old: Snapshot,
+        problems: tuple[Problem, ...],
+        build: Build | None = None,
+        outputs: dict[str, Output] | None = None,
+        seconds: float = 0.0,
+    ) -> None:
+        if build is None or outputs is None:
+            # A failed build: keep showing the last good one, with the problems over it.
+            new = replace(old, seq=old.seq + 1, problems=problems)
+        else:
+            version = old.version + 1
+            changed_at = dict(old.changed_at)
+            signatures = {path: _signature(out) for path, out in outputs.items()}
+            for path, signature in signatures.items():
+                if self._signatures.get(path) != signature:
+                    changed_at[path] = version
+            for path in set(self._signatures) - set(signatures):
+                changed_at[path] = version  # removed: a page showing it must now show the 404
+            self._signatures = signatures
+            new = Snapshot(
+                boot=old.boot,
+                seq=old.seq + 1,
+                version=version,
+                build=build,
+                outputs=MappingProxyType(outputs),
+                problems=problems,
+                changed_at=MappingProxyType(changed_at),
+                seconds=seconds,
+            )
+        with self._changed:
+            self.snapshot = new
+            self._changed.notify_all()
+
+    def wait(self, seq: int, timeout: float) -> Snapshot:
+        """The snapshot after ``seq`` as soon as there is one, or the current one at ``timeout``."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.snapshot.seq > seq, timeout)
+            return self.snapshot
+
+    def wake(self) -> None:
+        """Wake every waiting event stream (at shutdown, so their threads end)."""
+        with self._changed:
+            self._changed.notify_all()

@@ -1,0 +1,74 @@
+// dopemail preview: live reload and the build-error overlay.
+// The server streams events on /_events: "reload" when a file this page shows has changed,
+// "problems" when the last build failed (drawn as an overlay over the last good page) and
+// "ok" when a build succeeds again. The scroll position survives the reload (sessionStorage).
+(() => {
+  const script = document.currentScript;
+  const version = script.dataset.version || "0";
+  const deps = script.dataset.deps || "*";
+  const key = "dopemail-scroll:" + location.pathname + location.search;
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+
+  const saved = sessionStorage.getItem(key);
+  if (saved) {
+    sessionStorage.removeItem(key);
+    // After "load": the email frame has been sized by then, so the page is as tall as before.
+    const restore = () => {
+      const [x, y] = JSON.parse(saved);
+      window.scrollTo(x, y);
+    };
+    if (document.readyState === "complete") restore();
+    else window.addEventListener("load", restore);
+  }
+
+  let overlay = null;
+  const showProblems = (problems) => {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "dopemail-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText =
+        "position:fixed;z-index:2147483647;left:0;right:0;top:0;max-height:60vh;overflow:auto;" +
+        "margin:0;padding:16px 20px;background:#1d0b0b;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 4px 24px #0008;" +
+        "white-space:pre-wrap;text-align:left";
+      document.body.appendChild(overlay);
+    }
+    overlay.replaceChildren();
+    const title = document.createElement("div");
+    title.style.cssText = "font-weight:bold;color:#ff9b9b;margin-bottom:8px";
+    title.textContent = "The build failed: the page shows the last good build. " +
+      "Fix the file and save; this clears by itself.";
+    overlay.appendChild(title);
+    for (const problem of problems) {
+      const line = document.createElement("div");
+      line.className = "dopemail-problem";
+      line.style.margin = "6px 0";
+      const where = document.createElement("b");
+      where.textContent = problem.location ? problem.location + ": " : "";
+      line.append(where, problem.message);
+      if (problem.hint) {
+        const hint = document.createElement("div");
+        hint.style.cssText = "color:#f0c674;padding-left:2ch";
+        hint.textContent = "hint: " + problem.hint;
+        line.appendChild(hint);
+      }
+      overlay.appendChild(line);
+    }
+  };
+  const clearProblems = () => {
+    if (overlay) overlay.remove();
+    overlay = null;
+  };
+
+  const url = "/_events?v=" + encodeURIComponent(version) +
+    "&boot=" + encodeURIComponent(script.dataset.boot || "") + "&deps=" + encodeURIComponent(deps);
+  const events = new EventSource(url);
+  events.addEventListener("reload", () => {
+    sessionStorage.setItem(key, JSON.stringify([window.scrollX, window.scrollY]));
+    events.close();
+    location.reload();
+  });
+  events.addEventListener("problems", (event) => showProblems(JSON.parse(event.data)));
+  events.addEventListener("ok", clearProblems);
+})();

@@ -1,0 +1,147 @@
+"""Watch a workspace's sources and call back with the changed paths, in batches.
+
+Two watchfiles threads share the work, so that neither ``site/`` nor a ``.venv`` next to the
+sources is ever watched (a recursive watch on the workspace would add an inotify watch per
+folder, thousands of them in a large publication):
+
+- the *top* thread watches the workspace folder itself, not recursively: ``dopemail.toml``
+  (also when an editor saves it by writing a new file and renaming it over the old one) and
+  the appearance or removal of ``entries/``, ``issues/``, ``templates/`` or ``media/``;
+- the *tree* thread watches those folders recursively, and is restarted when the set changes.
+
+watchfiles groups the events of one save (``step``): a batch arrives ~50 ms after the last
+event. A single builder thread takes the batches and calls back, so builds never overlap and
+changes made during a build are gathered into the next one.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import watchfiles
+
+from ..config import CONFIG_NAME
+from ..load import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
+from ..templates import TEMPLATES_DIR
+
+#: The folders of sources, watched recursively when they exist.
+SOURCE_DIRS = (ENTRIES_DIR, ISSUES_DIR, TEMPLATES_DIR, MEDIA_DIR)
+
+_STEP_MS = 50  # quiet time that closes a batch of events
+_DEBOUNCE_MS = 400  # longest a batch may keep growing while events keep coming
+_RETRY_SECONDS = 0.5
+
+
+def is_source(rel: str) -> bool:
+    """Whether a change to ``rel`` (relative to the workspace) can change the build."""
+    top, _, rest = rel.partition("/")
+    if not rest:
+        return rel == CONFIG_NAME or rel in SOURCE_DIRS
+    if top in (ENTRIES_DIR, ISSUES_DIR):
+        return "/" not in rest and rest.endswith(".md")  # the loader reads only these
+    return top in (TEMPLATES_DIR, MEDIA_DIR)
+
+
+class Watcher:
+    """Calls ``on_change(paths relative to root)`` after the sources change."""
+
+    def __init__(self, root: Path, on_change: Callable[[set[str]], None]) -> None:
+        self.root = root.resolve()
+        self.on_change = on_change
+        self._stop = threading.Event()
+        self._tree_stop = threading.Event()
+        self._batches: queue.Queue[set[str] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._tree_folders: list[Path] = []
+
+    def start(self) -> None:
+        """Start watching (in daemon threads)."""
+        for target, name in (
+            (self._watch_top, "dopemail-watch-top"),
+            (self._watch_tree, "dopemail-watch-tree"),
+            (self._deliver, "dopemail-rebuild"),
+        ):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop every thread; waits at most ``timeout`` seconds for each."""
+        self._stop.set()
+        self._tree_stop.set()
+        self._batches.put(None)
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _relative(self, changes: set[tuple[watchfiles.Change, str]]) -> set[str]:
+        found = set()
+        for _, raw in changes:
+            try:
+                found.add(Path(raw).resolve().relative_to(self.root).as_posix())
+            except ValueError:
+                continue
+        return found
+
+    def _source_dirs(self) -> list[Path]:
+        return [self.root / name for name in SOURCE_DIRS if (self.root / name).is_dir()]
+
+    def _watch_top(self) -> None:
+        def relevant(change: watchfiles.Change, path: str) -> bool:
+            return Path(path).name in (CONFIG_NAME, *SOURCE_DIRS)
+
+        while not self._stop.is_set():
+            try:
+                for changes in watchfiles.watch(
+                    self.root,
+                    watch_filter=relevant,
+                    recursive=False,
+                    step=_STEP_MS,
+                    debounce=_DEBOUNCE_MS,
+                    stop_event=self._stop,
+                    raise_interrupt=False,
+                ):
+                    paths = self._relative(changes)
+                    if self._source_dirs() != self._tree_folders:
+                        self._tree_stop.set()  # the tree thread restarts with the new set
+                    self._batches.put(paths)
+            except Exception:  # e.g. the folder vanished for a moment: try again
+                self._stop.wait(_RETRY_SECONDS)
+
+    def _watch_tree(self) -> None:
+        default = watchfiles.DefaultFilter()  # skips editors' swap and backup files
+        while not self._stop.is_set():
+            self._tree_stop.clear()
+            folders = self._tree_folders = self._source_dirs()
+            if not folders:
+                self._tree_stop.wait(_RETRY_SECONDS)
+                continue
+            try:
+                for changes in watchfiles.watch(
+                    *folders,
+                    watch_filter=default,
+                    step=_STEP_MS,
+                    debounce=_DEBOUNCE_MS,
+                    stop_event=self._tree_stop,
+                    raise_interrupt=False,
+                ):
+                    self._batches.put(self._relative(changes))
+            except Exception:  # a watched folder was removed: watch what is left
+                self._tree_stop.wait(_RETRY_SECONDS)
+
+    def _deliver(self) -> None:
+        while True:
+            batch = self._batches.get()
+            if batch is None:
+                return
+            # Gather what piled up during the last build into this one.
+            while not self._batches.empty():
+                more = self._batches.get_nowait()
+                if more is None:
+                    return
+                batch |= more
+            batch = {path for path in batch if is_source(path)}
+            if batch and not self._stop.is_set():
+                self.on_change(batch)

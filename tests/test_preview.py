@@ -1,0 +1,494 @@
+"""dopemail preview: the real server process, headless Chromium, and its safety.
+
+The tests use a small synthetic publication (written below) rather than the sample, so they
+state their input and do not depend on the sample's media.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import http.client
+import json
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from conftest import run_process
+from PIL import Image
+
+from dopemail.preview.pages import email_frame, inbox_snippet
+from dopemail.preview.server import clean_path
+from dopemail.preview.state import Snapshot
+
+CONFIG = """\
+[publication]
+title = "DoPe Press"
+description = "Film reviews."
+base_url = "https://dopepress.example.com/"
+timezone = "America/Los_Angeles"
+author = "DoPe Press"
+
+[sender]
+from_name = "DoPe Press"
+from_email = "newsletter@dopepress.example.com"
+postal_address = "DoPe Press, 8033 Sunset Boulevard, Los Angeles, CA 90046, USA"
+unsubscribe_url = "https://dopepress.example.com/unsubscribe"
+"""
+
+ENTRY = """\
+---
+title: Night Film
+kind: review
+published: 2024-01-12T09:00:00-08:00
+summary: {summary}
+film:
+  title: Night Film
+  year: 2023
+images:
+  - src: media/night/still.png
+    alt: A still from Night Film
+---
+The review itself.
+"""
+
+DRAFT = """\
+---
+title: Draft Piece
+kind: news
+published: 2024-02-01
+draft: true
+---
+Not yet.
+"""
+
+ISSUE = """\
+---
+number: 1
+subject: Strangers in the night
+date: 2024-01-19T08:00:00-08:00
+preheader: Ghosts and strangers this week.
+status: ready
+entries: [night-film]
+---
+Dear readers, welcome. {intro}
+"""
+
+SECRET = "pm-test-secret-4242-do-not-show"
+PREVIEW = [sys.executable, "-m", "dopemail", "preview"]
+
+
+def write_publication(root: Path, summary: str = "A film about the first night.") -> Path:
+    """A two-entry, one-issue publication with one local image."""
+    files = {
+        "dopemail.toml": CONFIG,
+        "entries/night-film.md": ENTRY.format(summary=summary),
+        "entries/draft-piece.md": DRAFT,
+        # A long intro, so the issue page is tall enough to scroll.
+        "issues/1-strangers.md": ISSUE.format(intro="\n\n".join(["A paragraph."] * 30)),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "media/night").mkdir(parents=True, exist_ok=True)
+    buffer = BytesIO()
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(buffer, "PNG")
+    (root / "media/night/still.png").write_bytes(buffer.getvalue())
+    return root
+
+
+@dataclass
+class Preview:
+    """A running ``dopemail preview`` process."""
+
+    process: subprocess.Popen[str]
+    url: str
+    log: Path
+
+    @property
+    def port(self) -> int:
+        return int(urllib.parse.urlsplit(self.url).port or 0)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """GET ``path`` exactly as written (no client-side normalising of ``..``)."""
+        return self.request("GET", path, headers=headers)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+
+@contextmanager
+def preview_process(root: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Preview]:
+    """Start ``python -m dopemail preview`` on a free port; stop it afterwards."""
+    log = root.parent / f"{root.name}-preview.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [*PREVIEW, "--root", str(root), "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    try:
+        try:
+            first = lines.get(timeout=60)
+        except queue.Empty:
+            first = ""
+        match = re.search(r"http://\S+/", first)
+        assert match, f"no URL printed: {first!r}\n{log.read_text()}"
+        yield Preview(process, match.group(0), log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for(check: Callable[[], object], timeout: float = 15.0, what: str = "") -> object:
+    """Poll ``check`` until it returns something true; errors count as not yet."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception as exc:  # a page reloading under us: try again
+            last = exc
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what or check}: last {last!r}")
+
+
+# -- live reload and the error overlay, in a real browser ---------------------------------
+
+
+def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Path, browser) -> None:
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/night-film.md"
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 600})
+        page.goto(preview.url + "_preview/issue/1-strangers?width=375")
+        frame_text = "document.getElementById('email').contentDocument.body.innerText"
+        wait_for(lambda: "about the first night" in page.evaluate(frame_text), what="the email")
+        page.evaluate("window.scrollTo(0, 900)")
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 0
+
+        started = time.monotonic()
+        entry.write_text(ENTRY.format(summary="Edited at the premiere."), encoding="utf-8")
+        wait_for(lambda: "Edited at the premiere." in page.evaluate(frame_text), what="the edit")
+        print(f"\nsave to refreshed page: {(time.monotonic() - started) * 1000:.0f} ms")
+        wait_for(lambda: abs(page.evaluate("window.scrollY") - scrolled) < 2, what="scroll")
+
+        broken = ENTRY.format(summary="Edited at the premiere.").replace(
+            "title: Night Film\n", "title: Night: Film\n", 1
+        )
+        started = time.monotonic()
+        entry.write_text(broken, encoding="utf-8")
+        overlay = page.locator("#dopemail-overlay")
+        overlay.wait_for(state="visible", timeout=15_000)
+        print(f"save to error overlay: {(time.monotonic() - started) * 1000:.0f} ms")
+        text = overlay.inner_text()
+        assert "entries/night-film.md:2: broken YAML" in text
+        assert "hint:" in text
+        # The last good build stays on show under the overlay.
+        assert "Edited at the premiere." in page.evaluate(frame_text)
+
+        entry.write_text(ENTRY.format(summary="Recovered after the fix."), encoding="utf-8")
+        wait_for(lambda: "Recovered after the fix." in page.evaluate(frame_text), what="fix")
+        overlay.wait_for(state="detached", timeout=15_000)
+        assert preview.process.poll() is None, "the server must survive a broken edit"
+    assert not (root / "site").exists() and not (root / "feeds").exists()
+
+
+# -- one server for the HTTP-level checks --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
+    """One preview of the synthetic publication, with a provider key in its environment."""
+    root = write_publication(tmp_path_factory.mktemp("served") / "pub")
+    env = {"DOPEMAIL_POSTMARK_TOKEN": SECRET, "DOPEMAIL_UNSUBSCRIBE_SECRET": SECRET + "-2"}
+    with preview_process(root, env=env) as preview:
+        yield preview
+
+
+def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:
+    status, body = running.get("/")
+    page = body.decode()
+    assert status == 200
+    assert 'href="/_preview/issue/1-strangers"' in page and "Strangers in the night" in page
+    assert "January 19, 2024" in page and "ready" in page
+    assert 'href="/site/night-film/"' in page and 'href="/site/draft-piece/"' in page
+    assert "in no issue yet" in page  # the draft
+    for path in ("/site/draft-piece/", "/site/night-film/", "/site/issues/1-strangers/"):
+        assert running.get(path)[0] == 200, path
+
+
+def test_feeds_are_served_readable(running: Preview) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    for path, kind in (("/feeds/rss.xml", "text/xml"), ("/feeds/feed.json", "application/json")):
+        connection.request("GET", path)
+        response = connection.getresponse()
+        data = response.read()
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith(kind)  # shown, not downloaded
+        assert b"Night Film" in data
+    connection.close()
+
+
+def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
+    page = running.get("/_preview/issue/1-strangers/email")[1].decode()
+    assert f"http://127.0.0.1:{running.port}/site/media/night/still.png" in page
+    assert running.get("/site/media/night/still.png")[0] == 200
+    assert "https://dopepress.example.com/" not in page
+    issue = running.get("/_preview/issue/1-strangers")[1].decode()
+    for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):
+        assert part in issue, part
+    assert "DOPE PRESS" in issue  # the plain-text part
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/site/../dopemail.toml",
+        "/site/%2e%2e/dopemail.toml",
+        "/site/%2E%2E/%2e%2e/etc/passwd",
+        "/site/..%2fdopemail.toml",
+        "/feeds/..%5c..%5cdopemail.toml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/site//etc/passwd",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/dopemail.toml",
+        "/entries/night-film.md",
+        "/site/media/../../dopemail.toml",
+        "/site/media/night/%2e%2e/%2e%2e/%2e%2e/dopemail.toml",
+        "/_preview/../dopemail.toml",
+        "/_preview/templates/issue.html.j2",
+        "/site/issues/1-strangers/%00email.html",
+    ],
+)
+def test_nothing_outside_the_outputs_is_served(running: Preview, path: str) -> None:
+    status, body = running.get(path)
+    assert status == 404
+    assert b"[publication]" not in body and b"root:" not in body
+
+
+def test_binds_to_loopback_only(running: Preview) -> None:
+    assert running.url.startswith("http://127.0.0.1:")
+    listening = Path("/proc/net/tcp")
+    if listening.exists():  # Linux: the listening socket's own address is 127.0.0.1
+        port = f"{running.port:04X}"
+        rows = [line.split() for line in listening.read_text().splitlines()[1:]]
+        bound = {row[1] for row in rows if row[1].endswith(f":{port}") and row[3] == "0A"}
+        assert bound == {f"0100007F:{port}"}
+    others = {"127.0.0.2"}  # also loopback, but not the bound address
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: picks the outgoing address, sends nothing
+            others.add(probe.getsockname()[0])
+        except OSError:
+            pass
+    for address in others - {"127.0.0.1", "0.0.0.0"}:
+        with pytest.raises(OSError):
+            socket.create_connection((address, running.port), timeout=2).close()
+
+
+def test_other_host_names_are_refused(running: Preview) -> None:
+    # A page on another site reaching the preview through DNS rebinding sends its own Host.
+    status, _ = running.get("/", headers={"Host": f"attacker.example:{running.port}"})
+    assert status == 403
+    assert running.get("/", headers={"Host": f"localhost:{running.port}"})[0] == 200
+
+
+def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
+    page = running.get("/_preview/issue/1-strangers")[1].decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"token": token, "address": "editor@example.com"}).encode()
+    kind = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    status, body = running.request("POST", "/_preview/issue/1-strangers/send-test", form, kind)
+    answer = json.loads(body)
+    assert status == 200 and answer["ok"], answer
+    root = Path(running.log.parent / "pub")
+    written = sorted((root / "outbox/1-strangers/tests").glob("*.eml"))
+    assert len(written) == 1 and written[0].name in answer["message"]
+    message = email.message_from_bytes(written[0].read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "[TEST] Strangers in the night"
+    assert message["To"] == "editor@example.com"
+    assert "Night Film" in message.get_body(("plain",)).get_content()
+    assert "<html" in message.get_body(("html",)).get_content()
+
+
+def test_send_test_refuses_forged_posts(running: Preview) -> None:
+    form = urllib.parse.urlencode({"token": "guess", "address": "x@example.com"}).encode()
+    kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    path = "/_preview/issue/1-strangers/send-test"
+    assert running.request("POST", path, form, kind)[0] == 403
+    page = running.get("/_preview/issue/1-strangers")[1].decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    good = urllib.parse.urlencode({"token": token, "address": "x@example.com"}).encode()
+    other_site = {**kind, "Origin": "https://attacker.example"}
+    assert running.request("POST", path, good, other_site)[0] == 403
+    bad_address = urllib.parse.urlencode({"token": token, "address": "not an address"}).encode()
+    as_json = {**kind, "Accept": "application/json"}
+    status, body = running.request("POST", path, bad_address, as_json)
+    assert status == 400 and "not a valid address" in json.loads(body)["message"]
+
+
+def test_no_environment_secret_is_ever_served(running: Preview) -> None:
+    status, index = running.get("/")
+    paths = {"/", "/_preview/issue/1-strangers", "/_preview/issue/1-strangers/email"}
+    paths |= set(re.findall(r'href="(/[^"]*)"', index.decode()))
+    paths |= {"/_preview/live.js", "/_preview/preview.css", "/no-such-page"}
+    for path in sorted(paths):
+        _, body = running.get(path)
+        assert SECRET.encode() not in body, path
+        assert b"DOPEMAIL_POSTMARK_TOKEN" not in body, path
+    assert SECRET not in running.log.read_text()
+
+
+def _events(running: Preview, query: str) -> list[str]:
+    """The first lines of the event stream (it stays open; stop at the first event)."""
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    connection.request("GET", f"/_events?{query}")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    lines: list[str] = []
+    while not lines or not lines[-1].startswith("data:"):
+        lines.append(response.fp.readline().decode().strip())
+    connection.close()
+    return [line for line in lines if line]
+
+
+def test_pages_from_before_a_restart_reload(running: Preview) -> None:
+    page = running.get("/_preview/issue/1-strangers")[1].decode()
+    script = re.search(r'data-version="(\d+)" data-boot="(\w+)"', page)
+    assert script, "the issue page carries the live-reload script"
+    version, boot = script.groups()
+    deps = "deps=site%2Fissues%2F1-strangers%2F"
+    assert "event: reload" in _events(running, f"v={version}&boot=other&{deps}")
+    # A page made from an older version whose files have changed since then reloads too.
+    assert "event: reload" in _events(running, f"v=0&boot={boot}&{deps}")
+
+
+def test_nothing_is_written_to_site_or_feeds(running: Preview) -> None:
+    root = running.log.parent / "pub"
+    assert not (root / "site").exists() and not (root / "feeds").exists()
+
+
+# -- start-up errors and the --host warning --------------------------------------------------
+
+
+def test_start_up_errors_are_one_message_without_traceback(tmp_path: Path) -> None:
+    result = run_process("preview", "--root", tmp_path, "--port", "0")
+    assert result.returncode == 1
+    assert "no dopemail.toml" in result.stderr and "Traceback" not in result.stderr
+
+    root = write_publication(tmp_path / "pub")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_process("preview", "--root", root, "--port", str(port))
+    assert result.returncode == 1
+    assert f"port {port} is already in use" in result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_other_interfaces_only_when_asked_and_with_a_warning(tmp_path: Path) -> None:
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root, "--host", "0.0.0.0") as preview:
+        assert preview.get("/")[0] == 200
+        log = preview.log.read_text()
+    assert "warning: serving on 0.0.0.0" in log and "drafts" in log
+
+
+def test_the_command_passes_its_options_to_serve(monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr("dopemail.preview.server.serve", lambda *args, **kwargs: calls.append(args))
+    code, _ = run_cli("preview", "--open", "--port", "0", "--root", "somewhere")
+    assert code == 0
+    assert calls == [(Path("somewhere"), "127.0.0.1", 0, True)]
+    code, output = run_cli("preview", "--port", "70000")
+    assert code == 2 and "70000" in output
+    code, output = run_cli("preview", "--help")
+    assert "Example: dopemail preview --open" in output
+
+
+# -- the pieces ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("/site/a/", "/site/a/"),
+        ("/site/a%20b/?x=1", "/site/a b/"),
+        ("/site/%2e%2e/x", None),
+        ("/site/./x", None),
+        ("/site/a%5cb", None),
+        ("/site/a%00b", None),
+        ("http://host/site/a/", "/site/a/"),
+    ],
+)
+def test_clean_path(raw: str, clean: str | None) -> None:
+    assert clean_path(raw) == clean
+
+
+def test_a_page_reloads_only_when_what_it_shows_changed() -> None:
+    snapshot = Snapshot(
+        version=3, changed_at={"site/a/index.html": 1, "site/issues/1-x/email.html": 3}
+    )
+    assert snapshot.changed_since(2, ["site/issues/1-x/"])
+    assert not snapshot.changed_since(2, ["site/a/", "site/media/"])
+    assert snapshot.changed_since(0, ["site/a/"])
+    assert snapshot.changed_since(2, ["*"]) and not snapshot.changed_since(3, ["*"])
+
+
+def test_inbox_snippet_starts_with_the_preheader_and_skips_padding() -> None:
+    html = (
+        "<html><head><title>T</title><style>p{}</style></head><body>"
+        '<div style="display:none">Ghosts this week.&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;</div>'
+        "<h1>Strangers</h1><p>Body text.</p></body></html>"
+    )
+    assert inbox_snippet(html) == "Ghosts this week. Strangers Body text."
+
+
+def test_email_frame_switches_the_colour_scheme() -> None:
+    html = (
+        "<html><head><style>@media (prefers-color-scheme: dark) { p { color: #fff } }"
+        "</style></head><body><p>x</p></body></html>"
+    )
+    dark, light = email_frame(html, "dark"), email_frame(html, "light")
+    assert "@media (min-width: 0px)" in dark and "color-scheme: dark only" in dark
+    assert "@media (min-width: 100000px)" in light and "color-scheme: light only" in light
+    assert "invert(1)" in email_frame(html, "inverted")
+    assert '<base target="_top">' in dark
