@@ -151,7 +151,10 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="dopemail")
 
 
-# The preview is a package of its own; its command joins the group here.
+# The preview and the sender are packages of their own; their commands join the group here.
 from .preview.commands import preview  # noqa: E402
+from .send.commands import send, status  # noqa: E402
 
 cli.add_command(preview)
+cli.add_command(send)
+cli.add_command(status)

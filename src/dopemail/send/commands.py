@@ -1,0 +1,106 @@
+"""``dopemail send`` and ``dopemail status``: thin commands over :mod:`dopemail.send.run`.
+
+They keep their own copies of the CLI's two small helpers (the ``--root`` option and the
+error printer) so that this module and :mod:`dopemail.cli` can be imported in either order.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import DopemailError
+
+_root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The publication's folder (where dopemail.toml is).",
+)
+
+
+def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DopemailError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.command()
+@click.argument("issue")
+@click.option("--yes", is_flag=True, help="Send for real (without it: a dry run).")
+@click.option(
+    "--test",
+    "test_to",
+    metavar="ADDRESS",
+    help="Send one copy, marked [TEST], to ADDRESS; the ledger is not touched.",
+)
+@click.option(
+    "--resend-in-flight",
+    is_flag=True,
+    help="Post again the batches a stopped send left without an answer (they did not arrive).",
+)
+@click.option(
+    "--mark-in-flight-sent",
+    is_flag=True,
+    help="Record the batches a stopped send left without an answer as sent (they arrived).",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar (for logs and CI).")
+@_root_option
+@_reports_errors
+def send(
+    issue: str,
+    yes: bool,
+    test_to: str | None,
+    resend_in_flight: bool,
+    mark_in_flight_sent: bool,
+    no_progress: bool,
+    root: Path,
+) -> None:
+    """Send built issue ISSUE (its number) to the subscribers; a dry run unless --yes.
+
+    Run it again after any interruption: it resumes where it stopped and mails nobody twice.
+
+    Example: dopemail send 12 --yes
+    """
+    from .report import Reporter, describe_plan, describe_result
+    from .run import SendOptions, send_issue
+
+    if resend_in_flight and mark_in_flight_sent:
+        raise click.UsageError("choose one of --resend-in-flight and --mark-in-flight-sent")
+    options = SendOptions(yes, test_to, resend_in_flight, mark_in_flight_sent)
+    summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
+    lines = describe_plan(summary) if summary.mode == "dry-run" else describe_result(summary)
+    for line in lines:
+        click.echo(line)
+    if summary.stopped:
+        sys.exit(130)
+
+
+@click.command()
+@click.argument("issue")
+@click.option("--failures", default=10, show_default=True, help="How many failures to list.")
+@_root_option
+@_reports_errors
+def status(issue: str, failures: int, root: Path) -> None:
+    """Show how the sending of ISSUE stands: sent, failed, pending, in flight, skipped.
+
+    Example: dopemail status 12
+    """
+    from .report import describe_status, send_status
+
+    for line in describe_status(send_status(root, issue, failures)):
+        click.echo(line)

@@ -1,0 +1,123 @@
+"""Find a built issue under ``site/issues/`` and read what the sender needs from it.
+
+The build writes ``email.html``, ``email.txt`` and ``message.json`` per issue (the contract is in
+:mod:`dopemail.personalize`); the sender reads them and never renders anything itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SendError
+from ..personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
+
+ISSUES_DIR = Path("site") / "issues"
+_REF = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?$")
+
+
+@dataclass(frozen=True)
+class BuiltIssue:
+    """One issue as the build left it: identity, subject, and the two bodies."""
+
+    number: int
+    slug: str
+    subject: str
+    preheader: str
+    url: str
+    html: str
+    text: str
+    folder: Path
+
+    @property
+    def issue_id(self) -> str:
+        """``<number>-<slug>``, the name of its folder; used in tags and Message-IDs."""
+        return f"{self.number}-{self.slug}"
+
+    @property
+    def digest(self) -> str:
+        """A short hash of what readers receive, to notice an issue rebuilt mid-send."""
+        sha = hashlib.sha256()
+        for part in (self.subject, self.html, self.text):
+            sha.update(part.encode("utf-8"))
+            sha.update(b"\0")
+        return sha.hexdigest()[:16]
+
+
+def _not_built(ref: str, detail: str) -> SendError:
+    return SendError(
+        f"issue {ref} is not built: {detail}",
+        None,
+        None,
+        "run dopemail build first (it writes site/issues/<number>-<slug>/)",
+    )
+
+
+def find_issue_folder(root: Path, ref: str) -> Path:
+    """The folder of issue ``ref`` (``12`` or ``12-some-slug``) under ``site/issues/``."""
+    match = _REF.match(ref.strip())
+    if not match:
+        raise SendError(
+            f"'{ref}' is not an issue: give its number, e.g. 12, or 12-its-slug",
+            None,
+            None,
+            "ls site/issues/ lists the built issues",
+        )
+    number, slug = int(match.group(1)), match.group(2)
+    base = root / ISSUES_DIR
+    if slug:
+        folder = base / f"{number}-{slug}"
+        if not folder.is_dir():
+            raise _not_built(ref, f"no folder {ISSUES_DIR / folder.name}")
+        return folder
+    # The number is the issue's identity; the slug may have changed with its subject.
+    found = sorted(p for p in base.glob(f"{number}-*") if p.is_dir()) if base.is_dir() else []
+    if not found:
+        raise _not_built(ref, f"no folder {ISSUES_DIR}/{number}-*/")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise SendError(
+            f"issue {number} has several built folders: {names}",
+            None,
+            None,
+            "delete the stale ones (or run dopemail build, which removes them), "
+            "or name the folder: dopemail send " + found[0].name,
+        )
+    return found[0]
+
+
+def load_issue(root: Path, ref: str) -> BuiltIssue:
+    """Read ``message.json``, ``email.html`` and ``email.txt`` of issue ``ref``."""
+    folder = find_issue_folder(root, ref)
+    try:
+        meta = json.loads((folder / MESSAGE_FILE).read_text(encoding="utf-8"))
+        html = (folder / HTML_FILE).read_text(encoding="utf-8")
+        text = (folder / TEXT_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise _not_built(ref, f"{Path(exc.filename).name} is missing in {folder}") from None
+    except json.JSONDecodeError as exc:
+        raise SendError(
+            f"broken {MESSAGE_FILE}: {exc}", folder / MESSAGE_FILE, exc.lineno, "rebuild it"
+        ) from None
+    try:
+        number = int(meta["number"])
+        return BuiltIssue(
+            number=number,
+            slug=str(meta.get("slug") or folder.name.partition("-")[2]),
+            subject=str(meta["subject"]),
+            preheader=str(meta.get("preheader") or ""),
+            url=str(meta.get("url") or ""),
+            html=html,
+            text=text,
+            folder=folder,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SendError(
+            f"{MESSAGE_FILE} lacks a valid {exc}",
+            folder / MESSAGE_FILE,
+            None,
+            "rebuild the issue with dopemail build",
+        ) from None

@@ -1,0 +1,441 @@
+"""The send ledger: SQLite, one row per (issue, recipient), so a send can always resume.
+
+A recipient moves through these states::
+
+    pending ──claim──> in_flight ──answer──> sent       (with the provider's message id)
+       ^                   │                 failed     (with the provider's reason)
+       └──── refused ──────┘                 pending    (the provider refused the request)
+    pending ──> skipped     unsubscribed, bounced or gone from the list before being sent
+
+Recipients are posted in batches. A batch is written down as ``in_flight`` (with its number,
+its members and its idempotency key) in one transaction right before its request, and closed in
+one transaction with the answer. So after a crash, ``kill -9`` or a lost answer, the only
+recipients whose fate is unknown are those of the batches still ``in_flight``: they are posted
+again with the same key where the provider honours one, and otherwise reported, for the
+editor to resolve (``--resend-in-flight`` or ``--mark-in-flight-sent``).
+
+Batch numbers are never reused, and a batch's members never change: the same recipients go
+out under the same idempotency key however often the send is resumed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from ..errors import SendError
+from .message import Recipient
+from .providers.base import Outcome
+from .subscribers import Row, SkipReport
+
+LEDGER_PATH = Path(".dopemail") / "sends.sqlite"
+STATES = ("pending", "in_flight", "sent", "failed", "skipped")
+GONE = "no longer in the subscriber list"
+_COMMIT_EVERY = 50_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS issues (
+    issue       INTEGER PRIMARY KEY,
+    issue_id    TEXT NOT NULL,
+    digest      TEXT NOT NULL,
+    provider    TEXT NOT NULL,
+    scan        INTEGER NOT NULL DEFAULT 0,
+    started_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recipients (
+    issue       INTEGER NOT NULL,
+    key         TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    name        TEXT NOT NULL DEFAULT '',
+    seq         INTEGER NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'in_flight', 'sent', 'failed', 'skipped')),
+    batch       INTEGER,
+    message_id  TEXT,
+    error       TEXT,
+    scan        INTEGER NOT NULL DEFAULT 0,
+    updated_at  REAL,
+    PRIMARY KEY (issue, key)
+);
+CREATE INDEX IF NOT EXISTS recipients_queue ON recipients (issue, state, seq);
+CREATE INDEX IF NOT EXISTS recipients_batch ON recipients (issue, batch);
+CREATE TABLE IF NOT EXISTS batches (
+    issue           INTEGER NOT NULL,
+    number          INTEGER NOT NULL,
+    provider        TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('in_flight', 'done', 'released')),
+    idempotency_key TEXT,
+    size            INTEGER NOT NULL,
+    posted_at       REAL NOT NULL,
+    finished_at     REAL,
+    error           TEXT,
+    PRIMARY KEY (issue, number)
+);
+"""
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """A batch posted without a recorded answer: its recipients may or may not have it."""
+
+    number: int
+    provider: str
+    size: int
+    posted_at: float
+    idempotency_key: str | None
+    error: str | None
+    sample: list[str]
+
+
+@dataclass(frozen=True)
+class SyncCounts:
+    """What one pass over the subscriber list found."""
+
+    mailable: int
+    skipped: int
+    gone: int
+
+
+class Ledger:
+    """The ledger file, opened for one process (``dopemail send`` holds a lock around it)."""
+
+    def __init__(self, path: Path, *, scratch: bool = False) -> None:
+        self.path = path
+        self.scratch = scratch
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # FULL: a committed claim or answer survives even a power cut, not just kill -9.
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise SendError(
+                f"the send ledger is unreadable: {exc}",
+                path,
+                None,
+                "restore it from a backup; deleting it forgets what was sent",
+            ) from None
+
+    @classmethod
+    def dry_run_copy(cls, real: Path, issue: int) -> Ledger:
+        """A scratch ledger holding a copy of ``issue``'s rows, so a dry run changes nothing."""
+        folder = Path(tempfile.mkdtemp(prefix="dopemail-dry-run-"))
+        ledger = cls(folder / "sends.sqlite", scratch=True)
+        if real.exists():
+            ledger.db.execute("ATTACH DATABASE ? AS real", (f"file:{real}?mode=ro",))
+            with ledger.transaction():
+                for table in ("issues", "recipients", "batches"):
+                    ledger.db.execute(
+                        f"INSERT INTO main.{table} SELECT * FROM real.{table} WHERE issue = ?",
+                        (issue,),
+                    )
+            ledger.db.execute("DETACH DATABASE real")
+        return ledger
+
+    def close(self) -> None:
+        """Close the file (and delete it, for a dry run's scratch copy)."""
+        self.db.close()
+        if self.scratch:
+            shutil.rmtree(self.path.parent, ignore_errors=True)
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def transaction(self) -> _Transaction:
+        """``with ledger.transaction():`` one atomic, durable step."""
+        return _Transaction(self.db)
+
+    # -- the issue ---------------------------------------------------------------------------
+
+    def start(self, issue: int, issue_id: str, digest: str, provider: str) -> str | None:
+        """Note the issue being sent; the digest it had when sending started, if different."""
+        row = self.db.execute("SELECT digest FROM issues WHERE issue = ?", (issue,)).fetchone()
+        if row is None:
+            with self.transaction():
+                self.db.execute(
+                    "INSERT INTO issues (issue, issue_id, digest, provider, started_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (issue, issue_id, digest, provider, time.time()),
+                )
+            return None
+        return row[0] if row[0] != digest else None
+
+    # -- the list ----------------------------------------------------------------------------
+
+    def sync(self, issue: int, rows: Iterable[Row], report: SkipReport) -> SyncCounts:
+        """Bring the queue in line with the subscriber list, streaming it row by row.
+
+        New subscribers are queued; a row saying unsubscribed, bounced (or any status but
+        subscribed) takes a queued address out, wherever it appears in the file; queued
+        addresses gone from the file are taken out too. Sent and failed rows never change.
+        """
+        db = self.db
+        scan = self._next_scan(issue)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, line INTEGER)")
+        db.execute("DELETE FROM temp.seen")
+        now = time.time()
+        mailable = done = 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                done += 1
+                if done % _COMMIT_EVERY == 0:  # keep the write-ahead log small
+                    db.execute("COMMIT")
+                    db.execute("BEGIN IMMEDIATE")
+                if row.skip == "invalid":
+                    report.add(row.line, row.email, "invalid", row.detail)
+                    continue
+                first = db.execute(
+                    "INSERT INTO temp.seen VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING line",
+                    (row.key, row.line),
+                ).fetchone()
+                if row.skip:
+                    report.add(row.line, row.email, row.skip, row.detail)
+                    db.execute(
+                        "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
+                        "WHERE issue = ? AND key = ? AND state = 'pending'",
+                        (f"{row.skip} (line {row.line})", now, issue, row.key),
+                    )
+                elif first is None:
+                    seen = db.execute(
+                        "SELECT line FROM temp.seen WHERE key = ?", (row.key,)
+                    ).fetchone()
+                    report.add(row.line, row.email, "duplicate", f"also on line {seen[0]}")
+                else:
+                    mailable += 1
+                    db.execute(
+                        "INSERT INTO recipients (issue, key, email, name, seq, scan) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issue, key) DO UPDATE SET "
+                        "scan = excluded.scan, "
+                        "error = CASE WHEN state = 'skipped' THEN NULL ELSE error END, "
+                        "state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END",
+                        (issue, row.key, row.email, row.name, row.line, scan),
+                    )
+            gone = db.execute(
+                "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
+                "WHERE issue = ? AND state = 'pending' AND scan <> ?",
+                (GONE, now, issue, scan),
+            ).rowcount
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            report.close()
+        return SyncCounts(mailable, report.total, gone)
+
+    def sync_list(self, issue: int, key: str, label: str) -> None:
+        """Queue one row standing for a list the provider holds (Buttondown)."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO recipients (issue, key, email, seq) VALUES (?, ?, ?, 0) "
+                "ON CONFLICT DO NOTHING",
+                (issue, key, label),
+            )
+
+    def _next_scan(self, issue: int) -> int:
+        with self.transaction():
+            self.db.execute("UPDATE issues SET scan = scan + 1 WHERE issue = ?", (issue,))
+        row = self.db.execute("SELECT scan FROM issues WHERE issue = ?", (issue,)).fetchone()
+        return row[0] if row else 1
+
+    # -- batches -----------------------------------------------------------------------------
+
+    def next_pending(self, issue: int, limit: int) -> list[Recipient]:
+        """The next ``limit`` queued recipients, in list order."""
+        rows = self.db.execute(
+            "SELECT email, name, key FROM recipients WHERE issue = ? AND state = 'pending' "
+            "ORDER BY seq, key LIMIT ?",
+            (issue, limit),
+        )
+        return [Recipient(*row) for row in rows]
+
+    def claim(
+        self,
+        issue: int,
+        recipients: Sequence[Recipient],
+        provider: str,
+        idempotency_key: Callable[[int], str],
+    ) -> tuple[int, str]:
+        """Write a new batch down as in flight, in one transaction; its number and key."""
+        with self.transaction():
+            (last,) = self.db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM batches WHERE issue = ?", (issue,)
+            ).fetchone()
+            number = last + 1
+            key = idempotency_key(number)
+            self.db.execute(
+                "INSERT INTO batches (issue, number, provider, state, idempotency_key, size, "
+                "posted_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)",
+                (issue, number, provider, key, len(recipients), time.time()),
+            )
+            changed = self.db.executemany(
+                "UPDATE recipients SET state = 'in_flight', batch = ?, updated_at = ? "
+                "WHERE issue = ? AND key = ? AND state = 'pending'",
+                [(number, time.time(), issue, r.key) for r in recipients],
+            ).rowcount
+            if changed != len(recipients):
+                raise SendError(
+                    "the ledger changed under this send",
+                    self.path,
+                    None,
+                    "is another dopemail send running on this issue?",
+                )
+        return number, key
+
+    def members(self, issue: int, number: int) -> list[Recipient]:
+        """The recipients of batch ``number`` still in flight, in their original order."""
+        rows = self.db.execute(
+            "SELECT email, name, key FROM recipients WHERE issue = ? AND batch = ? "
+            "AND state = 'in_flight' ORDER BY seq, key",
+            (issue, number),
+        )
+        return [Recipient(*row) for row in rows]
+
+    def record(self, issue: int, number: int, results: Iterable[tuple[str, Outcome]]) -> None:
+        """Write the provider's answer for a batch, in one transaction."""
+        now = time.time()
+        rows = []
+        for key, outcome in results:
+            if outcome.status == "sent":
+                values = ("sent", number, outcome.message_id, None)
+            elif outcome.status == "rejected":
+                values = ("failed", number, None, outcome.error)
+            else:  # refused with the request, not sent: back in the queue
+                values = ("pending", None, None, outcome.error)
+            rows.append((*values, now, issue, key))
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE recipients SET state = ?, batch = ?, message_id = ?, error = ?, "
+                "updated_at = ? WHERE issue = ? AND key = ? AND state = 'in_flight'",
+                rows,
+            )
+            self._close_batch(issue, number, "done", None, now)
+
+    def release(self, issue: int, number: int, error: str | None = None) -> None:
+        """The provider surely did not take the batch: its recipients go back in the queue."""
+        now = time.time()
+        with self.transaction():
+            self.db.execute(
+                "UPDATE recipients SET state = 'pending', batch = NULL, updated_at = ? "
+                "WHERE issue = ? AND batch = ? AND state = 'in_flight'",
+                (now, issue, number),
+            )
+            self._close_batch(issue, number, "released", error, now)
+
+    def mark_sent(self, issue: int, number: int, note: str) -> int:
+        """The editor says an in-flight batch went out; how many recipients that marks sent."""
+        now = time.time()
+        with self.transaction():
+            count = self.db.execute(
+                "UPDATE recipients SET state = 'sent', error = ?, updated_at = ? "
+                "WHERE issue = ? AND batch = ? AND state = 'in_flight'",
+                (note, now, issue, number),
+            ).rowcount
+            self._close_batch(issue, number, "done", note, now)
+        return count
+
+    def renew_key(self, issue: int, number: int) -> str:
+        """A new idempotency key for an in-flight batch the editor chose to send again."""
+        with self.transaction():
+            (key,) = self.db.execute(
+                "SELECT idempotency_key FROM batches WHERE issue = ? AND number = ?",
+                (issue, number),
+            ).fetchone()
+            base, _, count = (key or f"batch-{number}").partition("~again")
+            key = f"{base}~again{int(count or 0) + 1}"
+            self.db.execute(
+                "UPDATE batches SET idempotency_key = ?, posted_at = ? "
+                "WHERE issue = ? AND number = ?",
+                (key, time.time(), issue, number),
+            )
+        return key
+
+    def note(self, issue: int, number: int, error: str) -> None:
+        """Remember why an in-flight batch could not be settled (for the status report)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE batches SET error = ? WHERE issue = ? AND number = ?",
+                (error, issue, number),
+            )
+
+    def _close_batch(
+        self, issue: int, number: int, state: str, error: str | None, now: float
+    ) -> None:
+        self.db.execute(
+            "UPDATE batches SET state = ?, error = ?, finished_at = ? "
+            "WHERE issue = ? AND number = ?",
+            (state, error, now, issue, number),
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def in_flight(self, issue: int) -> list[InFlight]:
+        """Batches posted without a recorded answer, oldest first."""
+        batches = self.db.execute(
+            "SELECT number, provider, size, posted_at, idempotency_key, error FROM batches "
+            "WHERE issue = ? AND state = 'in_flight' ORDER BY number",
+            (issue,),
+        ).fetchall()
+        found = []
+        for number, provider, size, posted_at, key, error in batches:
+            sample = [r.email for r in self.members(issue, number)[:3]]
+            found.append(InFlight(number, provider, size, posted_at, key, error, sample))
+        return found
+
+    def counts(self, issue: int) -> dict[str, int]:
+        """How many recipients are in each state."""
+        counts = dict.fromkeys(STATES, 0)
+        for state, count in self.db.execute(
+            "SELECT state, COUNT(*) FROM recipients WHERE issue = ? GROUP BY state", (issue,)
+        ):
+            counts[state] = count
+        return counts
+
+    def failures(self, issue: int, limit: int | None = None) -> list[tuple[str, str]]:
+        """(address, reason) of failed recipients, in list order."""
+        rows = self.db.execute(
+            "SELECT email, COALESCE(error, '') FROM recipients WHERE issue = ? "
+            "AND state = 'failed' ORDER BY seq LIMIT ?",
+            (issue, -1 if limit is None else limit),
+        )
+        return list(rows)
+
+    def started(self, issue: int) -> tuple[str, str, float] | None:
+        """(issue id, provider, start time) if sending this issue ever started."""
+        row = self.db.execute(
+            "SELECT issue_id, provider, started_at FROM issues WHERE issue = ?", (issue,)
+        ).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.db.execute("ROLLBACK" if kind else "COMMIT")

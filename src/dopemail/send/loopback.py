@@ -1,0 +1,513 @@
+"""A fake email provider on 127.0.0.1, for tests and benchmarks: no account, no network.
+
+It speaks the sending endpoints of the five providers well enough to be told apart from the
+real thing only by its address: Resend (``/emails/batch``, ``/emails``, with idempotency
+keys and permissive batch validation), Postmark (``/email/batch``, ``/email``), SendGrid
+(``/v3/mail/send``), Mailgun (``/v3/<domain>/messages``, multipart) and Buttondown
+(``/v1/emails``, ``/v1/emails/<id>/send-draft``). It checks each one's auth header and batch
+limit, answers in each one's format, and counts what it delivers per address::
+
+    with LoopbackServer(key="test-key", faults=Faults(rate_limit=0.1, seed=1)) as server:
+        ...  # point [send.resend] base_url at server.url
+        assert set(server.deliveries.values()) == {1}
+
+Addresses whose mailbox starts with ``reject`` are refused as invalid, and with ``inactive``
+(Postmark) as inactive. ``Faults`` injects 429s, 500s, stalls and lost answers (delivered, then
+no answer before the client's timeout) at random; ``queue()`` scripts the next answers, and
+``on_delivered`` runs after each delivery, before the answer (to kill a client mid-request).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import email.parser
+import email.policy
+import email.utils
+import hashlib
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+#: The label Buttondown deliveries are counted under (its subscribers are not ours).
+BUTTONDOWN_LIST = "buttondown:list"
+
+
+@dataclass
+class Reply:
+    """A scripted answer. With ``deliver``, the request is processed first (and counted)."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    deliver: bool = False
+
+
+@dataclass
+class Faults:
+    """Random trouble, as probabilities per request (independent draws, in this order)."""
+
+    rate_limit: float = 0.0
+    server_error: float = 0.0
+    stall: float = 0.0
+    lost_answer: float = 0.0
+    stall_seconds: float = 2.0
+    retry_after: int = 0
+    seed: int | None = None
+
+
+@dataclass
+class Recorded:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body, parsed as JSON."""
+        return json.loads(self.body)
+
+    def form(self) -> list[tuple[str, str]]:
+        """The body, parsed as multipart/form-data: (name, value) in order."""
+        return parse_multipart(self.headers.get("content-type", ""), self.body)
+
+
+def parse_multipart(content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """(name, value) pairs of a multipart/form-data body."""
+    raw = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
+    if not message.is_multipart():
+        return []
+    fields = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        fields.append((str(name), payload.decode(part.get_content_charset() or "utf-8")))
+    return fields
+
+
+def _address(value: str) -> str:
+    return email.utils.parseaddr(value)[1].lower()
+
+
+def _mailbox(address: str) -> str:
+    return address.partition("@")[0]
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port) that pretends to be the providers."""
+
+    def __init__(
+        self,
+        key: str = "loopback-key",
+        faults: Faults | None = None,
+        record: bool = True,
+        mailgun_domain: str | None = None,
+    ) -> None:
+        self.key = key
+        self.faults = faults or Faults()
+        self.record = record
+        self.mailgun_domain = mailgun_domain
+        self.deliveries: Counter[str] = Counter()
+        self.requests: list[Recorded] = []
+        self.answers: Counter[int] = Counter()
+        self.on_delivered: Callable[[Recorded], None] | None = None
+        self._script: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        self._random = random.Random(self.faults.seed)
+        self._idempotent: dict[str, tuple[str, int, Any, dict[str, str]]] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> LoopbackServer:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._thread.is_alive():  # shutdown() waits for serve_forever(), so only if it runs
+            self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def delivered(self) -> int:
+        """How many messages were delivered so far (safe to call while serving)."""
+        with self._lock:
+            return sum(self.deliveries.values())
+
+    def queue(self, *replies: Reply) -> None:
+        """Answer the next requests with these replies, in order."""
+        with self._lock:
+            self._script.extend(replies)
+
+    def reset(self) -> None:
+        """Forget deliveries, requests and scripted answers (not idempotency keys)."""
+        with self._lock:
+            self.deliveries.clear()
+            self.requests.clear()
+            self.answers.clear()
+            self._script.clear()
+
+    # -- handling ----------------------------------------------------------------------------
+
+    def handle(self, request: Recorded) -> tuple[int, Any, dict[str, str], float]:
+        """(status, body, headers, delay) for one request; deliveries are counted here."""
+        with self._lock:
+            if self.record:
+                self.requests.append(request)
+            scripted = self._script.popleft() if self._script else None
+            if scripted and not scripted.deliver:
+                return scripted.status, scripted.body, scripted.headers, scripted.delay
+            flavor = self._flavor(request.path)
+            if flavor is None:
+                return 404, {"message": f"no route {request.path}"}, {}, 0.0
+            if not scripted:
+                fault = self._fault(flavor)
+                if fault:
+                    return fault
+            lost = not scripted and self._random.random() < self.faults.lost_answer
+            status, body, headers = self._idempotent_answer(flavor, request)
+        if self.on_delivered and 200 <= status < 300:
+            self.on_delivered(request)
+        if scripted:
+            return scripted.status, scripted.body, scripted.headers, scripted.delay
+        return status, body, headers, self.faults.stall_seconds if lost else 0.0
+
+    def _flavor(self, path: str) -> str | None:
+        if path in ("/emails/batch", "/emails"):
+            return "resend"
+        if path in ("/email/batch", "/email"):
+            return "postmark"
+        if path == "/v3/mail/send":
+            return "sendgrid"
+        if path.startswith("/v3/") and path.endswith("/messages"):
+            return "mailgun"
+        if path.startswith("/v1/emails"):
+            return "buttondown"
+        return None
+
+    def _fault(self, flavor: str) -> tuple[int, Any, dict[str, str], float] | None:
+        faults, draw = self.faults, self._random.random
+        if draw() < faults.rate_limit:
+            return (*self._rate_limited(flavor), 0.0)
+        if draw() < faults.server_error:
+            return 500, _error(flavor, 500, "internal server error"), {}, 0.0
+        if draw() < faults.stall:
+            # Nothing processed; the client gives up waiting first.
+            return 503, _error(flavor, 503, "stalled"), {}, faults.stall_seconds
+        return None
+
+    def _rate_limited(self, flavor: str) -> tuple[int, Any, dict[str, str]]:
+        wait = self.faults.retry_after
+        if flavor == "sendgrid":
+            return (
+                429,
+                _error(flavor, 429, "too many requests"),
+                {"X-RateLimit-Reset": str(int(time.time()) + wait)},
+            )
+        if flavor == "mailgun":
+            message = (
+                f"Domain is not allowed to send: limit exceeded, try again after {wait} seconds"
+            )
+            return 429, {"message": message}, {}
+        if flavor == "postmark":
+            return 429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}, {}
+        body = _error(flavor, 429, "Too many requests. You can only make 2 requests per second.")
+        return 429, body, {"Retry-After": str(wait)}
+
+    def _idempotent_answer(self, flavor: str, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        header = {"resend": "idempotency-key", "buttondown": "x-idempotency-key"}.get(flavor)
+        key = request.headers.get(header) if header else None
+        if not key:
+            return getattr(self, f"_{flavor}")(request)
+        fingerprint = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
+        known = self._idempotent.get(f"{flavor}:{key}")
+        if known:
+            if known[0] != fingerprint:
+                return (
+                    409,
+                    {
+                        "statusCode": 409,
+                        "name": "invalid_idempotent_request",
+                        "message": "Same idempotency key used with a different request payload.",
+                    },
+                    {},
+                )
+            return known[1], known[2], known[3]
+        status, body, headers = getattr(self, f"_{flavor}")(request)
+        if 200 <= status < 300:  # a refused request does not use up its key
+            self._idempotent[f"{flavor}:{key}"] = (fingerprint, status, body, headers)
+        return status, body, headers
+
+    # -- the providers -------------------------------------------------------------------------
+
+    def _resend(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        auth = request.headers.get("authorization", "")
+        if not auth:
+            return 401, _error("resend", 401, "Missing API key in the authorization header."), {}
+        if auth != f"Bearer {self.key}":
+            return (
+                403,
+                {"statusCode": 403, "name": "invalid_api_key", "message": "API key is invalid."},
+                {},
+            )
+        data = _json(request)
+        emails = data if request.path.endswith("/batch") else [data]
+        if not isinstance(emails, list) or not 1 <= len(emails) <= 100:
+            return 422, _error("resend", 422, "The batch must hold 1 to 100 emails."), {}
+        errors, ok = [], []
+        for index, item in enumerate(emails):
+            problem = _resend_problem(item)
+            (errors.append({"index": index, "message": problem}) if problem else ok.append(item))
+        permissive = request.headers.get("x-batch-validation") == "permissive"
+        if errors and not (permissive and request.path.endswith("/batch")):
+            return 422, _error("resend", 422, errors[0]["message"]), {}
+        ids = []
+        for item in ok:
+            to = item["to"] if isinstance(item["to"], list) else [item["to"]]
+            for address in to:
+                self.deliveries[_address(address)] += 1
+            ids.append({"id": str(uuid.uuid4())})
+        if not request.path.endswith("/batch"):
+            return 200, ids[0], {}
+        body: dict[str, Any] = {"data": ids}
+        if permissive:
+            body["errors"] = errors
+        return 200, body, {}
+
+    def _postmark(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        if request.headers.get("x-postmark-server-token") != self.key:
+            return (
+                401,
+                {"ErrorCode": 10, "Message": "Request does not contain a valid Server token."},
+                {},
+            )
+        data = _json(request)
+        batch = request.path.endswith("/batch")
+        messages = data if batch else [data]
+        if not isinstance(messages, list):
+            return 422, {"ErrorCode": 402, "Message": "Received invalid JSON input."}, {}
+        if len(messages) > 500:
+            return 422, {"ErrorCode": 410, "Message": "Too many batch messages (max 500)."}, {}
+        answers = []
+        for item in messages:
+            to = _address(str(item.get("To", "")))
+            if not item.get("From") or not to or not (item.get("HtmlBody") or item.get("TextBody")):
+                answers.append({"ErrorCode": 300, "Message": "Invalid email request"})
+            elif _mailbox(to).startswith("inactive"):
+                answers.append(
+                    {
+                        "ErrorCode": 406,
+                        "Message": "You tried to send to recipient(s) marked as inactive.",
+                        "To": to,
+                    }
+                )
+            elif _mailbox(to).startswith("reject"):
+                answers.append({"ErrorCode": 300, "Message": f"Invalid 'To' address: '{to}'."})
+            else:
+                self.deliveries[to] += 1
+                answers.append(
+                    {
+                        "ErrorCode": 0,
+                        "Message": "OK",
+                        "MessageID": str(uuid.uuid4()),
+                        "SubmittedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        "To": to,
+                    }
+                )
+        if not batch:
+            return (200 if answers[0]["ErrorCode"] == 0 else 422), answers[0], {}
+        return 200, answers, {}
+
+    def _sendgrid(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        if request.headers.get("authorization") != f"Bearer {self.key}":
+            return (
+                401,
+                _sg("The provided authorization grant is invalid, expired, or revoked", ""),
+                {},
+            )
+        data = _json(request)
+        personalizations = data.get("personalizations") if isinstance(data, dict) else None
+        if not personalizations or len(personalizations) > 1000:
+            return 400, _sg("personalizations must hold 1 to 1000 items", "personalizations"), {}
+        if sum(len(p.get("to", [])) for p in personalizations) > 1000:
+            return 400, _sg("Too many recipients (1000 at most).", "personalizations"), {}
+        content = data.get("content") or []
+        if not data.get("from", {}).get("email") or not content:
+            return 400, _sg("The from email and content are required.", "from"), {}
+        if content[0].get("type") != "text/plain":
+            return 400, _sg("The text/plain content type must be first.", "content"), {}
+        refused = [
+            _sg("Does not contain a valid address.", f"personalizations.{i}.to.0.email")["errors"][
+                0
+            ]
+            for i, p in enumerate(personalizations)
+            if _mailbox(p["to"][0]["email"].lower()).startswith("reject")
+        ]
+        if refused:
+            return 400, {"errors": refused}, {}
+        for p in personalizations:
+            for to in p["to"]:
+                self.deliveries[to["email"].lower()] += 1
+        return 202, None, {"X-Message-Id": uuid.uuid4().hex[:22]}
+
+    def _mailgun(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        expected = "Basic " + base64.b64encode(f"api:{self.key}".encode()).decode()
+        if request.headers.get("authorization") != expected:
+            return 401, "Forbidden", {}
+        domain = request.path.split("/")[2]
+        if self.mailgun_domain and domain != self.mailgun_domain:
+            return 404, {"message": f"Domain not found: {domain}"}, {}
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return 400, {"message": "expected multipart/form-data"}, {}
+        form = request.form()
+        to = [_address(v) for k, v in form if k == "to"]
+        values = dict(form)
+        if not values.get("from"):
+            return 400, {"message": "from parameter is missing"}, {}
+        if not to or len(to) > 1000:
+            return 400, {"message": "'to' parameter is missing or holds over 1000 recipients"}, {}
+        if any(_mailbox(a).startswith("reject") for a in to):
+            invalid = "'to' parameter is not a valid address. please check documentation"
+            return 400, {"message": invalid}, {}
+        variables = json.loads(values.get("recipient-variables") or "{}")
+        if len(to) > 1 and not all(a in {k.lower() for k in variables} for a in to):
+            return 400, {"message": "recipient-variables must name every recipient"}, {}
+        for address in to:
+            self.deliveries[address] += 1
+        return 200, {"id": f"<{uuid.uuid4().hex}@{domain}>", "message": "Queued. Thank you."}, {}
+
+    def _buttondown(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        if request.headers.get("authorization") != f"Token {self.key}":
+            return 401, {"detail": "Invalid token."}, {}
+        data = _json(request)
+        if request.path.endswith("/send-draft"):
+            for address in data.get("recipients") or []:
+                self.deliveries[address.lower()] += 1
+            return 200, {}, {}
+        if not isinstance(data, dict) or not data.get("subject"):
+            return 400, {"code": "subject_invalid", "detail": "A subject is required."}, {}
+        status = data.get("status", "about_to_send")
+        if status == "about_to_send":
+            self.deliveries[BUTTONDOWN_LIST] += 1
+        email_id = f"em_{uuid.uuid4().hex[:26]}"
+        return 201, {"id": email_id, "subject": data["subject"], "status": status}, {}
+
+
+def _json(request: Recorded) -> Any:
+    try:
+        return request.json()
+    except ValueError:
+        return None
+
+
+def _error(flavor: str, status: int, message: str) -> Any:
+    if flavor == "resend":
+        names = {401: "missing_api_key", 422: "validation_error", 429: "rate_limit_exceeded"}
+        return {
+            "statusCode": status,
+            "name": names.get(status, "application_error"),
+            "message": message,
+        }
+    if flavor == "postmark":
+        return {"ErrorCode": status, "Message": message}
+    if flavor == "sendgrid":
+        return {"errors": [{"message": message, "field": None, "help": None}]}
+    if flavor == "buttondown":
+        return {"detail": message}
+    return {"message": message}
+
+
+def _sg(message: str, field_name: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "field": field_name or None, "help": None}]}
+
+
+def _resend_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "Each email must be an object."
+    for name in ("from", "to", "subject"):
+        if not item.get(name):
+            return f"The `{name}` field is missing."
+    if not (item.get("html") or item.get("text")):
+        return "Provide `html` or `text`."
+    to = item["to"] if isinstance(item["to"], list) else [item["to"]]
+    if len(to) > 50:
+        return "The `to` field holds more than 50 addresses."
+    for address in to:
+        if _mailbox(_address(address)).startswith("reject"):
+            return f"Invalid `to` field. The email address '{address}' is not valid."
+    return None
+
+
+def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes: without this, Nagle's algorithm and the
+        # client's delayed ACK add ~40 ms to every answer.
+        disable_nagle_algorithm = True
+
+        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            request = Recorded("POST", self.path, headers, body)
+            status, payload, extra, delay = server.handle(request)
+            if delay:
+                time.sleep(delay)
+            if payload is None:
+                data, kind = b"", None
+            elif isinstance(payload, str):
+                data, kind = payload.encode(), "text/plain"
+            else:
+                data, kind = json.dumps(payload).encode(), "application/json"
+            with contextlib.suppress(OSError):  # the client may have given up waiting
+                self.send_response(status)
+                if kind:
+                    self.send_header("Content-Type", kind)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            with server._lock:
+                server.answers[status] += 1
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            return
+
+    return Handler
+
+
+__all__ = ["BUTTONDOWN_LIST", "Faults", "LoopbackServer", "Recorded", "Reply", "parse_multipart"]

@@ -1,0 +1,218 @@
+"""One issue, one recipient: the personal message.
+
+What differs per reader is the unsubscribe link. The build writes the placeholder
+:data:`~dopemail.personalize.UNSUBSCRIBE_PLACEHOLDER` where the link goes; here it becomes
+``<unsubscribe_url>?token=<token>``, where the token is the address signed with HMAC-SHA256
+(secret from ``DOPEMAIL_UNSUBSCRIBE_SECRET``), so the unsubscribe page can trust it without a
+database lookup (:func:`verify_token`). The same link goes into ``List-Unsubscribe`` next to a
+``mailto:``, with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058).
+
+Every message also carries the postal address and a Message-ID that is stable across retries
+and names the issue; when a built email lacks the link or the address, a footer adds them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html as html_lib
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+from urllib.parse import quote
+
+from ..config import Sender
+from ..personalize import UNSUBSCRIBE_PLACEHOLDER
+from .issue import BuiltIssue
+
+UNSUBSCRIBE_SECRET_ENV = "DOPEMAIL_UNSUBSCRIBE_SECRET"
+ONE_CLICK = "List-Unsubscribe=One-Click"
+# Headers are written with RFC 5322's hard limit: folding at 78 columns, the stdlib would turn
+# a long List-Unsubscribe URL into RFC 2047 encoded-words, which clients do not decode there.
+# (Bodies are encoded when set, under policy.SMTP: quoted-printable lines stay within 76.)
+_HEADERS_POLICY = policy.SMTP.clone(max_line_length=998)
+_TOKEN_CONTEXT = b"dopemail-unsubscribe\0"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def unsubscribe_token(email: str, secret: bytes) -> str:
+    """``<address, base64url>.<HMAC-SHA256 of it, 128 bits>``: says who, and proves we said it."""
+    address = email.lower().encode("utf-8")
+    mac = hmac.new(secret, _TOKEN_CONTEXT + address, hashlib.sha256).digest()[:16]
+    return f"{_b64(address)}.{_b64(mac)}"
+
+
+def verify_token(token: str, secret: bytes) -> str | None:
+    """The address a token was made for, or None if it was not made with ``secret``."""
+    try:
+        encoded, _, signature = token.partition(".")
+        address = _unb64(encoded)
+        expected = hmac.new(secret, _TOKEN_CONTEXT + address, hashlib.sha256).digest()[:16]
+        if hmac.compare_digest(expected, _unb64(signature)):
+            return address.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        pass
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a message goes to; ``key`` is the ledger's (case-folded) form of the address."""
+
+    email: str
+    name: str = ""
+    key: str = ""
+
+    @property
+    def to(self) -> str:
+        """The To header: ``Name <address>``, quoted and encoded as RFC 5322 wants."""
+        return formataddr((self.name, self.email)) if self.name else self.email
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """One message's personal parts: recipient, unsubscribe link and headers, Message-ID."""
+
+    recipient: Recipient
+    unsubscribe_url: str
+    unsubscribe_mailto: str | None
+    message_id: str
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+    def list_unsubscribe(self) -> str:
+        """The ``List-Unsubscribe`` value: the https link first, then the mailto."""
+        links = [f"<{self.unsubscribe_url}>"]
+        if self.unsubscribe_mailto:
+            links.append(f"<{self.unsubscribe_mailto}>")
+        return ", ".join(links)
+
+    def headers(self) -> dict[str, str]:
+        """Headers every provider must carry for this recipient (RFC 8058 one-click included)."""
+        headers = {"List-Unsubscribe": self.list_unsubscribe(), "List-Unsubscribe-Post": ONE_CLICK}
+        headers.update(self.extra_headers)
+        return headers
+
+
+@dataclass
+class Composer:
+    """Makes each recipient's :class:`Letter` and the bodies with their link filled in."""
+
+    issue: BuiltIssue
+    sender: Sender
+    secret: bytes = field(repr=False)
+    test: bool = False
+    #: Problems found in the built email (and fixed by a footer), for the editor to see.
+    warnings: list[str] = field(default_factory=list)
+    subject: str = field(init=False)
+    html_template: str = field(init=False, repr=False)
+    text_template: str = field(init=False, repr=False)
+    domain: str = field(init=False)
+    _headers: tuple[tuple[str, str], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.subject = ("[TEST] " if self.test else "") + self.issue.subject
+        self.html_template = self._ensure_html_footer(self.issue.html)
+        self.text_template = self._ensure_text_footer(self.issue.text)
+        self.domain = self.sender.from_email.rpartition("@")[2]
+        self._headers = (("X-Dopemail-Issue", self.issue.issue_id),)
+        if self.test:
+            self._headers += (("X-Dopemail-Test", "yes"),)
+
+    @property
+    def from_header(self) -> str:
+        """``DoPe Press <newsletter@...>``."""
+        return formataddr((self.sender.from_name, self.sender.from_email))
+
+    @property
+    def tag(self) -> str:
+        """A provider tag naming the issue, in the characters every provider accepts."""
+        return f"dopemail-issue-{self.issue.number}"
+
+    def letter(self, recipient: Recipient) -> Letter:
+        """The personal parts of the message to ``recipient``."""
+        token = unsubscribe_token(recipient.email, self.secret)
+        base = self.sender.unsubscribe_url or ""
+        url = f"{base}{'&' if '?' in base else '?'}token={token}"
+        mailto = None
+        if self.sender.unsubscribe_mailto:
+            mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject=" + quote(
+                f"unsubscribe {token}"
+            )
+        digest = hashlib.sha256(recipient.key.encode("utf-8")).hexdigest()[:20]
+        kind = "test." if self.test else ""
+        message_id = f"<dopemail.{self.issue.issue_id}.{kind}{digest}@{self.domain}>"
+        return Letter(recipient, url, mailto, message_id, self._headers)
+
+    def html(self, letter: Letter) -> str:
+        """The HTML body for one recipient (their link, escaped for an attribute)."""
+        return self.html_template.replace(
+            UNSUBSCRIBE_PLACEHOLDER, html_lib.escape(letter.unsubscribe_url, quote=True)
+        )
+
+    def text(self, letter: Letter) -> str:
+        """The plain-text body for one recipient."""
+        return self.text_template.replace(UNSUBSCRIBE_PLACEHOLDER, letter.unsubscribe_url)
+
+    def html_with(self, tag: str) -> str:
+        """The HTML body with a provider's substitution tag where the link goes."""
+        return self.html_template.replace(UNSUBSCRIBE_PLACEHOLDER, tag)
+
+    def text_with(self, tag: str) -> str:
+        """The text body with a provider's substitution tag where the link goes."""
+        return self.text_template.replace(UNSUBSCRIBE_PLACEHOLDER, tag)
+
+    def eml(self, letter: Letter, date: str | None = None) -> bytes:
+        """The whole message as RFC 5322 bytes (CRLF lines, text and HTML alternatives)."""
+        message = EmailMessage(policy=policy.SMTP)
+        message["From"] = self.from_header
+        message["To"] = letter.recipient.to
+        if self.sender.reply_to:
+            message["Reply-To"] = self.sender.reply_to
+        message["Subject"] = self.subject
+        message["Date"] = date or formatdate(usegmt=True)
+        message["Message-ID"] = letter.message_id
+        for name, value in letter.headers().items():
+            message[name] = value
+        message.set_content(self.text(letter), subtype="plain", cte="quoted-printable")
+        message.add_alternative(self.html(letter), subtype="html", cte="quoted-printable")
+        return message.as_bytes(policy=_HEADERS_POLICY)
+
+    # The build's templates are expected to carry both; when a custom template forgets them,
+    # the law (postal address) and RFC 8058 readers (a visible link) still get what they need.
+    def _ensure_html_footer(self, body: str) -> str:
+        postal = self.sender.postal_address
+        missing = []
+        if UNSUBSCRIBE_PLACEHOLDER not in body:
+            missing.append(f'<a href="{UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a>')
+            self.warnings.append("email.html has no unsubscribe link: a footer adds one")
+        if postal not in body and html_lib.escape(postal) not in body:
+            missing.append(html_lib.escape(postal))
+            self.warnings.append("email.html lacks the postal address: a footer adds it")
+        if not missing:
+            return body
+        footer = (
+            '<p style="font-size:12px;color:#666;text-align:center">'
+            + "<br>".join(missing)
+            + "</p>"
+        )
+        at = body.lower().rfind("</body>")
+        return body[:at] + footer + body[at:] if at >= 0 else body + footer
+
+    def _ensure_text_footer(self, body: str) -> str:
+        lines = []
+        if UNSUBSCRIBE_PLACEHOLDER not in body:
+            lines.append(f"Unsubscribe: {UNSUBSCRIBE_PLACEHOLDER}")
+        if self.sender.postal_address not in body:
+            lines.append(self.sender.postal_address)
+        if not lines:
+            return body
+        return body.rstrip("\n") + "\n\n-- \n" + "\n".join(lines) + "\n"

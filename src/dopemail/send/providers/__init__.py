@@ -1,0 +1,87 @@
+"""Provider name -> adapter, and where each one's API key comes from.
+
+Each adapter is a small class behind :class:`~.base.Provider`; it receives its ``httpx.Client``
+from outside (tests point it at a loopback server) and its key from the environment variable
+named in :data:`dopemail.config.SECRET_ENV`, never from dopemail.toml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+
+from ...config import SECRET_ENV, Settings
+from ...errors import SendError
+from .base import HttpApi, Provider
+
+
+def api_key(name: str, env: Mapping[str, str]) -> str:
+    """The provider's key from its environment variable, or a SendError saying which to set."""
+    variable = SECRET_ENV[name]
+    key = env.get(variable, "").strip()
+    if not key:
+        raise SendError(
+            f"no API key for {name}: the environment variable {variable} is empty",
+            None,
+            None,
+            f"export {variable}=... (keys never go in dopemail.toml), "
+            'or set [send] provider = "outbox" to write .eml files instead',
+        )
+    return key
+
+
+def base_url(settings: Settings, name: str) -> str:
+    """Where the provider's API lives (its [send.<name>] base_url)."""
+    if name == "outbox":
+        return settings.send.outbox
+    return str(getattr(settings.send, name).base_url)
+
+
+def make_provider(
+    settings: Settings,
+    root: Path,
+    client: httpx.Client,
+    env: Mapping[str, str],
+    name: str | None = None,
+) -> Provider:
+    """The adapter for ``[send] provider`` (or ``name``), ready to post through ``client``."""
+    name = name or settings.send.provider
+    if name == "outbox":
+        from .outbox import Outbox
+
+        return Outbox(root / settings.send.outbox)
+    options = getattr(settings.send, name)
+    api = HttpApi(
+        name.capitalize() if name != "sendgrid" else "SendGrid",
+        client,
+        str(options.base_url),
+        options.timeout or settings.send.timeout,
+        api_key(name, env),
+    )
+    if name == "postmark":
+        from .postmark import Postmark
+
+        return Postmark(api, options.message_stream)
+    if name == "resend":
+        from .resend import Resend
+
+        return Resend(api)
+    if name == "sendgrid":
+        from .sendgrid import SendGrid
+
+        return SendGrid(api)
+    if name == "mailgun":
+        from .mailgun import Mailgun
+
+        domain = options.domain or settings.sender.from_email.rpartition("@")[2]
+        return Mailgun(api, domain)
+    if name == "buttondown":
+        from .buttondown import Buttondown
+
+        return Buttondown(api)
+    raise SendError(f"unknown provider '{name}'")
+
+
+__all__ = ["api_key", "base_url", "make_provider"]

@@ -1,0 +1,123 @@
+"""Buttondown, which holds the subscriber list: the issue is posted once, to all of it.
+
+Request (OpenAPI ``create_email``, ``EmailInput``): ``POST /emails`` with ``subject``, ``body``
+(the built HTML; Buttondown's ``{{ unsubscribe_url }}`` in place of the link, since Buttondown
+unsubscribes its own readers and adds the List-Unsubscribe headers), ``status: about_to_send``
+(explicit: newer API versions default to ``draft``), ``secondary_id`` (the issue number),
+``description`` (the preheader), ``canonical_url`` (the web version), ``metadata``. Auth header
+``Authorization: Token <key>``. The ``X-Idempotency-Key`` header is documented ("Idempotency
+keys", at most 200 characters) but absent from the OpenAPI file. A test send creates a draft
+(``status: draft``) and posts it to one address (``POST /emails/{id}/send-draft``).
+
+Answers: 201 with the email (its ``id`` is recorded in the ledger); 400 ``{code, detail}``, where
+``sending_requires_confirmation`` (API version 2026-04-01) is answered once with the documented
+``X-Buttondown-Live-Dangerously: true`` header, since ``--yes`` is that confirmation, and
+``email_duplicate`` means the issue may be out already; 401/403 refuse the key; 429 carries
+``Retry-After``; 5xx are retried.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from .base import Batch, HttpApi, InDoubt, Outcome, retry_after_seconds
+
+ENV = "DOPEMAIL_BUTTONDOWN_API_KEY"
+UNSUBSCRIBE_VAR = "{{ unsubscribe_url }}"
+LIST_KEY = "buttondown:list"
+FANCY = "<!-- buttondown-editor-mode: fancy -->\n"
+
+
+def _code(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return str(data.get("code", "")) if isinstance(data, dict) else ""
+
+
+class Buttondown:
+    """Buttondown's emails API: one post per issue, guarded by an idempotency key."""
+
+    name = "buttondown"
+    max_batch = 1
+    idempotent = True
+    idempotency_window: float | None = 24 * 3600.0
+    holds_list = True
+    requests_per_second: float | None = None
+
+    def __init__(self, api: HttpApi) -> None:
+        self.api = api
+
+    def __repr__(self) -> str:
+        return f"Buttondown({self.api.base_url!r})"
+
+    def send(self, batch: Batch) -> list[Outcome]:
+        """Post the issue to the whole list (or, for a test, a draft to one address)."""
+        if batch.composer.test:
+            return [self._test(batch, letter) for letter in batch.letters]
+        headers = {"Authorization": f"Token {self.api.key}"}
+        if batch.idempotency_key:
+            headers["X-Idempotency-Key"] = batch.idempotency_key
+        body = self._email(batch, "about_to_send")
+        response = self.api.post("/emails", json=body, headers=headers)
+        if response.status_code == 400 and _code(response) == "sending_requires_confirmation":
+            # Nothing was created: confirm once, as Buttondown documents, and post again.
+            headers["X-Buttondown-Live-Dangerously"] = "true"
+            response = self.api.post("/emails", json=body, headers=headers)
+        if response.status_code == 400 and _code(response) == "email_duplicate":
+            raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
+        self._check(response)
+        return [Outcome("sent", self._id(response))]
+
+    def _test(self, batch: Batch, letter: Any) -> Outcome:
+        headers = {"Authorization": f"Token {self.api.key}"}
+        response = self.api.post("/emails", json=self._email(batch, "draft"), headers=headers)
+        self._check(response)
+        draft = self._id(response)
+        response = self.api.post(
+            f"/emails/{draft}/send-draft",
+            json={"recipients": [letter.recipient.email]},
+            headers=headers,
+        )
+        self._check(response)
+        return Outcome("sent", draft)
+
+    def _email(self, batch: Batch, status: str) -> dict[str, Any]:
+        composer = batch.composer
+        issue = composer.issue
+        email: dict[str, Any] = {
+            "subject": composer.subject,
+            "body": FANCY + composer.html_with(UNSUBSCRIBE_VAR),
+            "status": status,
+            "secondary_id": issue.number,
+            "description": issue.preheader,
+            "metadata": {"dopemail_issue": issue.issue_id},
+        }
+        if issue.url:
+            email["canonical_url"] = issue.url
+        return email
+
+    def _message(self, response: httpx.Response) -> str:
+        return self.api.message(response, "detail", "code")
+
+    def _check(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status in (401, 403):
+            raise self.api.auth_error(response, ENV, "detail")
+        transient = self.api.transient(
+            response, retry_after_seconds(response.headers.get("retry-after")), "detail"
+        )
+        if transient:
+            raise transient
+        if not 200 <= status < 300:  # 201 for a new email, 200 for send-draft
+            raise self.api.refused(response, "detail", "code")
+
+    @staticmethod
+    def _id(response: httpx.Response) -> str:
+        try:
+            return str(response.json().get("id", ""))
+        except (ValueError, AttributeError):
+            return ""

@@ -1,0 +1,133 @@
+"""Mailgun: ``POST /v3/{domain}/messages``, multipart form, up to 1000 recipients.
+
+Request (OpenAPI ``POST-v3--domain-name--messages``, ``multipart/form-data``): ``from``, one
+``to`` field per recipient, ``subject``, ``text``, ``html``, ``recipient-variables`` (JSON: each
+address -> its unsubscribe link, used as ``%recipient.unsubscribe_url%`` in the bodies and the
+``h:List-Unsubscribe`` header, so that every recipient gets their own message), ``h:Reply-To``,
+``h:List-Unsubscribe-Post``, ``o:tag``. Basic auth ``api:<key>``.
+
+Answers: 200 ``{id, message}`` (one id for the batch); 400 ``{message}``, which says "'to'
+parameter is not a valid address" without saying which: the runner then halves the batch until
+the address is alone (nothing was sent, so this is safe); 401 refuses the key; 429 says "try again
+after N seconds" in its message; 5xx are retried.
+
+Mailgun has no idempotency key: a batch whose answer was lost stays "in flight".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+
+from ...errors import SendError
+from ..message import ONE_CLICK
+from .base import (
+    Batch,
+    HttpApi,
+    Outcome,
+    RecipientRejected,
+    addresses_in,
+    retry_after_seconds,
+)
+
+ENV = "DOPEMAIL_MAILGUN_API_KEY"
+URL_VAR = "%recipient.unsubscribe_url%"
+MAILTO_VAR = "%recipient.unsubscribe_mailto%"
+_AFTER = re.compile(r"try again after (\d+(?:\.\d+)?)\s*(?:s\b|sec|second)", re.IGNORECASE)
+
+
+def wait_in_message(response: httpx.Response) -> float | None:
+    """The seconds Mailgun asks for in a 429 message, else a Retry-After header."""
+    match = _AFTER.search(response.text)
+    if match:
+        return float(match.group(1))
+    return retry_after_seconds(response.headers.get("retry-after"))
+
+
+class Mailgun:
+    """Mailgun's messages API, batch-sending with recipient variables."""
+
+    name = "mailgun"
+    max_batch = 1000
+    max_batch_bytes = 25_000_000
+    idempotent = False
+    idempotency_window: float | None = None
+    holds_list = False
+    requests_per_second: float | None = None
+
+    def __init__(self, api: HttpApi, domain: str) -> None:
+        self.api = api
+        self.domain = domain
+
+    def __repr__(self) -> str:
+        return f"Mailgun({self.api.base_url!r}, {self.domain!r})"
+
+    def send(self, batch: Batch) -> list[Outcome]:
+        """Post the batch as one multipart form."""
+        response = self.api.post(
+            f"/v3/{self.domain}/messages", files=self._form(batch), auth=("api", self.api.key)
+        )
+        status = response.status_code
+        if status in (401, 403):
+            raise self.api.auth_error(response, ENV)
+        transient = self.api.transient(response, wait_in_message(response))
+        if transient:
+            raise transient
+        if status == 400:
+            reason = self.api.message(response)
+            if "'to' parameter" in reason:
+                named = addresses_in(reason) & {letter.recipient.key for letter in batch.letters}
+                if named:
+                    return [
+                        Outcome("rejected", error=f"Mailgun: {reason}")
+                        if letter.recipient.key in named
+                        else Outcome("unsent")
+                        for letter in batch.letters
+                    ]
+                raise RecipientRejected(f"Mailgun: {reason}")
+        if status == 404:
+            raise SendError(
+                f"Mailgun does not know the domain '{self.domain}' ({self.api.message(response)})",
+                None,
+                None,
+                "set [send.mailgun] domain, and base_url = 'https://api.eu.mailgun.net' "
+                "for a domain in the EU region",
+            )
+        if status != 200:
+            raise self.api.refused(response)
+        try:
+            message_id = str(response.json().get("id", ""))
+        except (ValueError, AttributeError):
+            message_id = ""
+        return [Outcome("sent", message_id) for _ in batch.letters]
+
+    def _form(self, batch: Batch) -> list[tuple[str, tuple[None, str]]]:
+        composer = batch.composer
+        variables: dict[str, dict[str, Any]] = {}
+        fields: list[tuple[str, str]] = [("from", composer.from_header)]
+        for letter in batch.letters:
+            fields.append(("to", letter.recipient.to))
+            variables[letter.recipient.email] = {
+                "unsubscribe_url": letter.unsubscribe_url,
+                "unsubscribe_mailto": letter.unsubscribe_mailto or "",
+            }
+        mailto = composer.sender.unsubscribe_mailto
+        fields += [
+            ("subject", composer.subject),
+            ("text", composer.text_with(URL_VAR)),
+            ("html", composer.html_with(URL_VAR)),
+            ("recipient-variables", json.dumps(variables, ensure_ascii=False)),
+            ("h:List-Unsubscribe", f"<{URL_VAR}>" + (f", <{MAILTO_VAR}>" if mailto else "")),
+            ("h:List-Unsubscribe-Post", ONE_CLICK),
+            ("o:tag", composer.tag),
+        ]
+        if composer.sender.reply_to:
+            fields.append(("h:Reply-To", composer.sender.reply_to))
+        # Letters share these; the first one's are the composer's (issue, test marker).
+        for name, value in batch.letters[0].extra_headers if batch.letters else ():
+            fields.append((f"h:{name}", value))
+        # (None, value): a form field without a file name, so httpx sends multipart/form-data.
+        return [(name, (None, value)) for name, value in fields]

@@ -1,0 +1,65 @@
+"""The default provider: one RFC 5322 ``.eml`` file per message, in a folder.
+
+It needs no account, so first-time users and tests get it. Each file is named after its
+recipient and written atomically (temporary file, then rename), so posting a batch again
+overwrites the same files: replays cannot duplicate, which makes the outbox idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .base import Batch, Outcome
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
+
+
+def eml_name(key: str) -> str:
+    """A file name for a recipient: readable, and unique even after unsafe characters go."""
+    readable = _UNSAFE.sub("_", key)[:80]
+    return f"{readable}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}.eml"
+
+
+class Outbox:
+    """Writes ``<outbox>/<number>-<slug>/<recipient>.eml`` (tests under ``tests/``)."""
+
+    name = "outbox"
+    max_batch = 100
+    idempotent = True
+    idempotency_window: float | None = None
+    holds_list = False
+    requests_per_second: float | None = None
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __repr__(self) -> str:
+        return f"Outbox({str(self.folder)!r})"
+
+    def send(self, batch: Batch) -> list[Outcome]:
+        """Write one file per letter; the Message-ID is the outcome's id."""
+        composer = batch.composer
+        target = self.folder / composer.issue.issue_id
+        if composer.test:
+            target = target / "tests"
+        target.mkdir(parents=True, exist_ok=True)
+        outcomes = []
+        for letter in batch.letters:
+            _write_atomically(target / eml_name(letter.recipient.key), composer.eml(letter))
+            outcomes.append(Outcome("sent", letter.message_id))
+        return outcomes
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".eml")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,122 @@
+"""Resend: ``POST /emails/batch``, up to 100 emails, with an ``Idempotency-Key``.
+
+Request (OpenAPI ``emails/send-batch``): an array of ``SendEmailRequest`` (``from``, ``to``,
+``subject``, ``html``, ``text``, ``reply_to``, ``headers``, ``tags``), bearer auth, and the
+``Idempotency-Key`` header (at most 256 characters, remembered 24 hours). The
+``x-batch-validation: permissive`` header is not in the OpenAPI file but is documented
+("Batch validation modes"): valid emails are queued and invalid ones come back in
+``errors[{index, message}]`` instead of failing the whole batch.
+
+Answers: 200 ``{data: [{id}], errors: [{index, message}]}``; ``data`` lists the created
+emails in request order, skipping the indexes named in ``errors``. 401 ``missing_api_key`` /
+``restricted_api_key`` and 403 ``invalid_api_key`` refuse the key; other 403s and 422s refuse the
+request; 409 ``concurrent_idempotent_requests`` is retried; 409 ``invalid_idempotent_request``
+(same key, other content) means the batch may have gone out already; 429 carries
+``Retry-After`` (``daily_quota_exceeded`` stops the send until tomorrow).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...errors import SendError
+from .base import Batch, HttpApi, InDoubt, Outcome, Transient, retry_after_seconds
+
+ENV = "DOPEMAIL_RESEND_API_KEY"
+_AUTH_NAMES = {"missing_api_key", "invalid_api_key", "restricted_api_key"}
+
+
+def _name(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return str(data.get("name", "")) if isinstance(data, dict) else ""
+
+
+class Resend:
+    """Resend's batch API, with idempotency keys."""
+
+    name = "resend"
+    max_batch = 100
+    max_batch_bytes = 40_000_000
+    idempotent = True
+    idempotency_window: float | None = 24 * 3600.0
+    holds_list = False
+    requests_per_second: float | None = 2.0
+
+    def __init__(self, api: HttpApi) -> None:
+        self.api = api
+
+    def __repr__(self) -> str:
+        return f"Resend({self.api.base_url!r})"
+
+    def send(self, batch: Batch) -> list[Outcome]:
+        """Post the batch and map ``data`` and ``errors`` back to the letters."""
+        headers = {"Authorization": f"Bearer {self.api.key}", "x-batch-validation": "permissive"}
+        if batch.idempotency_key:
+            headers["Idempotency-Key"] = batch.idempotency_key
+        body = [self._email(batch, i) for i in range(len(batch.letters))]
+        response = self.api.post("/emails/batch", json=body, headers=headers)
+        status, name = response.status_code, _name(response)
+        if status in (401, 403) and (name in _AUTH_NAMES or status == 401):
+            raise self.api.auth_error(response, ENV)
+        if status == 409 and name == "invalid_idempotent_request":
+            raise InDoubt(
+                f"Resend already has batch {batch.number} under its idempotency key, with other "
+                "content (was the issue rebuilt since the batch was first posted?)"
+            )
+        if status == 409:
+            raise Transient(f"Resend is still working on this batch ({self.api.message(response)})")
+        if status == 429 and name == "daily_quota_exceeded":
+            raise SendError(
+                f"Resend's daily sending quota is used up ({self.api.message(response)})",
+                None,
+                None,
+                "run the same command again tomorrow: the send resumes where it stopped",
+            )
+        transient = self.api.transient(
+            response, retry_after_seconds(response.headers.get("retry-after"))
+        )
+        if transient:
+            raise transient
+        if status != 200:
+            raise self.api.refused(response)
+        return self._outcomes(response, len(batch.letters))
+
+    def _email(self, batch: Batch, index: int) -> dict[str, Any]:
+        composer, letter = batch.composer, batch.letters[index]
+        email: dict[str, Any] = {
+            "from": composer.from_header,
+            "to": [letter.recipient.to],
+            "subject": composer.subject,
+            "html": composer.html(letter),
+            "text": composer.text(letter),
+            "headers": letter.headers(),
+            "tags": [{"name": "dopemail_issue", "value": composer.issue.issue_id}],
+        }
+        if composer.sender.reply_to:
+            email["reply_to"] = composer.sender.reply_to
+        return email
+
+    def _outcomes(self, response: httpx.Response, count: int) -> list[Outcome]:
+        try:
+            data = response.json()
+            created = [str(item["id"]) for item in data.get("data") or []]
+            errors = {int(e["index"]): str(e.get("message", "")) for e in data.get("errors") or []}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise Transient("Resend answered 200 with an unreadable body", ambiguous=True) from None
+        if len(created) + len(errors) != count:
+            raise Transient(
+                f"Resend answered for {len(created) + len(errors)} of {count} emails",
+                ambiguous=True,
+            )
+        ids = iter(created)
+        return [
+            Outcome("rejected", error=self.api.redact(f"Resend: {errors[i]}"))
+            if i in errors
+            else Outcome("sent", next(ids))
+            for i in range(count)
+        ]

@@ -1,0 +1,228 @@
+"""What the sender tells people: the progress bar, the dry run's plan, the result of a send,
+and ``dopemail status``."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from ..errors import SendError
+from .ledger import LEDGER_PATH, InFlight, Ledger
+
+if TYPE_CHECKING:  # run.py imports this module
+    from .run import SendSummary
+
+
+class Reporter:
+    """Where the sender talks: lines for people, and a progress bar while it sends."""
+
+    def __init__(self, console: Console | None = None, progress: bool = True) -> None:
+        self.console = console or Console(stderr=True, highlight=False)
+        self.show_progress = progress
+
+    def say(self, text: str) -> None:
+        """Print a line."""
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def warn(self, text: str) -> None:
+        """Print a warning."""
+        self.say(f"warning: {text}")
+
+    @contextlib.contextmanager
+    def progress(self, total: int) -> Iterator[ProgressBar]:
+        """A progress bar for ``total`` messages: sent / failed / remaining and the rate."""
+        columns = (
+            TextColumn("sending"),
+            BarColumn(),
+            TextColumn("{task.fields[line]}"),
+            TimeRemainingColumn(),
+        )
+        shown = self.show_progress and total > 0
+        with Progress(*columns, console=self.console, disable=not shown) as bar:
+            task = bar.add_task("send", total=total, line="")
+            tracker = ProgressBar(bar, task, total)
+            tracker.update(0, 0)
+            yield tracker
+
+
+class ProgressBar:
+    """Counts for the progress bar."""
+
+    def __init__(self, bar: Progress, task: TaskID, total: int) -> None:
+        self.bar, self.task, self.total = bar, task, total
+        self.started = time.monotonic()
+
+    def update(self, sent: int, failed: int) -> None:
+        """Show ``sent`` and ``failed`` so far (this run) and the rate."""
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        left = max(self.total - sent - failed, 0)
+        line = f"sent {sent:,} · failed {failed:,} · left {left:,} · {sent / elapsed:,.1f}/s"
+        self.bar.update(self.task, completed=sent + failed, line=line)
+
+
+@dataclass
+class StatusReport:
+    """Where the sending of one issue stands."""
+
+    issue: int
+    issue_id: str | None
+    provider: str | None
+    started_at: float | None
+    counts: dict[str, int]
+    in_flight: list[InFlight]
+    failures: list[tuple[str, str]]
+    skip_report: Path | None
+
+
+def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
+    """Counts per state, batches in flight and the first failures of issue ``ref``."""
+    head = ref.strip().split("-", 1)[0]
+    if not head.isdigit():
+        raise SendError(f"'{ref}' is not an issue: give its number, e.g. 12")
+    number = int(head)
+    path = root / LEDGER_PATH
+    if not path.exists():
+        return StatusReport(number, None, None, None, {}, [], [], None)
+    with Ledger(path) as ledger:
+        started = ledger.started(number)
+        issue_id, provider, started_at = started if started else (None, None, None)
+        report = None
+        if issue_id:
+            candidate = root / LEDGER_PATH.parent / f"{issue_id}-skipped.csv"
+            report = candidate if _has_rows(candidate) else None
+        return StatusReport(
+            number,
+            issue_id,
+            provider,
+            started_at,
+            ledger.counts(number),
+            ledger.in_flight(number),
+            ledger.failures(number, failures),
+            report,
+        )
+
+
+def _has_rows(path: Path) -> bool:
+    """Does this CSV report hold a row below its header?"""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return bool(handle.readline() and handle.readline())
+    except FileNotFoundError:
+        return False
+
+
+def duration(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``3 h 20 min``."""
+    if seconds < 60:
+        return f"{max(seconds, 1):.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def describe_plan(summary: SendSummary) -> list[str]:
+    """The dry run's report, line by line."""
+    issue = summary.issue
+    lines = [
+        f"Dry run of issue {issue.issue_id}: nothing was sent. Run again with --yes to send.",
+        f"  subject:     {issue.subject}",
+        f"  provider:    {summary.provider} ({summary.endpoint})",
+    ]
+    if summary.holds_list:
+        lines.append(f"  recipients:  {summary.provider}'s own subscriber list, in one post")
+    else:
+        lines.append(
+            f"  recipients:  {summary.queued:,} to send"
+            f" ({summary.already_sent:,} already sent, {summary.failed_before:,} failed earlier)"
+        )
+    if summary.skipped is not None:
+        lines.append(f"  skipped:     {summary.skipped.total:,} ({summary.skipped.summary()})")
+        for line, email, reason in summary.skipped.examples:
+            lines.append(f"               line {line}: {email or '(empty)'}: {reason}")
+        if summary.gone:
+            lines.append(f"               {summary.gone:,} queued earlier are no longer listed")
+    lines.append(
+        f"  batches:     {summary.batches:,} of up to {summary.batch_size:,} messages"
+        + (f", {len(summary.in_flight)} left in flight earlier" if summary.in_flight else "")
+    )
+    if summary.unsettled:
+        numbers = ", ".join(str(b.number) for b in summary.unsettled)
+        lines.append(
+            f"  in flight:   batch {numbers} may have been delivered already: settle with "
+            "--mark-in-flight-sent or --resend-in-flight (see dopemail status)"
+        )
+    elif summary.in_flight:
+        lines.append("  in flight:   posted again under the same idempotency keys (safe)")
+    lines.append(f"  estimated:   about {duration(summary.estimate)}")
+    return lines
+
+
+def describe_result(summary: SendSummary) -> list[str]:
+    """What a real send did."""
+    issue = summary.issue
+    if summary.mode == "test":
+        return [
+            f"sent a test copy of issue {issue.issue_id} via {summary.provider}"
+            + (f" (id {summary.test_id})" if summary.test_id else "")
+            + "; the ledger is unchanged"
+        ]
+    if summary.holds_list:
+        done = "posted to the whole list" if summary.sent else "already posted: nothing to do"
+        return [f"issue {issue.issue_id} via {summary.provider}: {done}"]
+    lines = [
+        f"issue {issue.issue_id} via {summary.provider}: sent {summary.sent:,}, "
+        f"failed {summary.failed:,} this run ({summary.already_sent + summary.sent:,} sent "
+        "in all)"
+    ]
+    if summary.skipped is not None and summary.skipped.total:
+        where = f"; list in {summary.skipped.path}" if summary.skipped.path else ""
+        lines.append(f"skipped {summary.skipped.total:,} ({summary.skipped.summary()}){where}")
+    if summary.failed:
+        lines.append(f"see the failures with: dopemail status {issue.number}")
+    if summary.stopped:
+        lines.append(f"stopped: run 'dopemail send {issue.number} --yes' to resume")
+    return lines
+
+
+def describe_status(report: StatusReport) -> list[str]:
+    """``dopemail status``'s report."""
+    if report.issue_id is None:
+        return [f"issue {report.issue}: nothing sent yet"]
+    counts = report.counts
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(report.started_at or 0))
+    total = sum(counts.values())
+    lines = [
+        f"issue {report.issue_id} via {report.provider}, started {when}",
+        f"  sent {counts['sent']:,} · failed {counts['failed']:,} · pending "
+        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · skipped "
+        f"{counts['skipped']:,} · total {total:,}",
+    ]
+    for batch in report.in_flight:
+        why = f" ({batch.error})" if batch.error else ""
+        lines.append(f"  batch {batch.number} in flight: {batch.size} recipients{why}")
+    if report.failures:
+        lines.append("  failures:")
+        lines += [f"    {email}: {reason}" for email, reason in report.failures]
+    if report.skip_report:
+        lines.append(f"  skipped rows of the list: {report.skip_report}")
+    return lines
+
+
+__all__ = [
+    "ProgressBar",
+    "Reporter",
+    "StatusReport",
+    "describe_plan",
+    "describe_result",
+    "describe_status",
+    "duration",
+    "send_status",
+]

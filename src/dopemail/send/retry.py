@@ -1,0 +1,121 @@
+"""When to try a batch again, and how fast to send at all.
+
+Retries use exponential backoff with full jitter (a random delay between 0 and
+``backoff * 2**attempt``, at most ``backoff_max``), never less than what the provider asked
+for (``Retry-After``, SendGrid's reset time, Mailgun's "try again after N seconds"). A wait
+longer than ``max_wait`` is not waited out: the send stops and resumes when run again.
+
+An *ambiguous* failure (the request may have arrived) is retried only when the provider makes
+that safe (idempotency keys); otherwise the batch is left in flight and the send stops.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .providers.base import Transient
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """The retry policy (``[send] retries``, ``backoff``, ``backoff_max``, ``max_wait``)."""
+
+    retries: int = 6
+    base: float = 1.0
+    cap: float = 60.0
+    max_wait: float = 900.0
+
+    def delay(self, attempt: int, asked: float | None, rng: random.Random) -> float:
+        """Seconds before retry number ``attempt + 1``: jittered, never below ``asked``."""
+        jittered = rng.uniform(0, min(self.cap, self.base * 2**attempt))
+        return max(asked or 0.0, jittered)
+
+
+class GaveUp(Exception):
+    """Retries are used up (or the provider asked for too long a wait)."""
+
+    def __init__(self, last: Transient, wait: float | None = None) -> None:
+        super().__init__(last.reason)
+        self.last = last
+        self.wait = wait
+
+
+class Unsafe(Exception):
+    """An ambiguous failure that only an idempotency key would make safe to retry."""
+
+    def __init__(self, last: Transient) -> None:
+        super().__init__(last.reason)
+        self.last = last
+
+
+@dataclass
+class Attempts:
+    """What the retry loop saw, for the caller to decide a batch's fate afterwards."""
+
+    count: int = 0
+    ambiguous: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def with_retries(
+    call: Callable[[], T],
+    backoff: Backoff,
+    *,
+    safe_to_repeat: bool,
+    attempts: Attempts,
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[Transient, int, float], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    rng: random.Random | None = None,
+) -> T:
+    """``call()``, retried on :class:`Transient` as the policy allows."""
+    rng = rng or random.Random()
+    while True:
+        attempts.count += 1
+        try:
+            return call()
+        except Transient as exc:
+            attempts.ambiguous |= exc.ambiguous
+            attempts.reasons.append(exc.reason)
+            if exc.ambiguous and not safe_to_repeat:
+                raise Unsafe(exc) from None
+            if attempts.count > backoff.retries or should_stop():
+                raise GaveUp(exc) from None
+            wait = backoff.delay(attempts.count - 1, exc.delay, rng)
+            if wait > backoff.max_wait:
+                raise GaveUp(exc, wait) from None
+            if on_retry:
+                on_retry(exc, attempts.count, wait)
+            sleep(wait)
+
+
+class RateLimiter:
+    """At most ``rate`` messages per second (0: no cap), counted per batch."""
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate = rate
+        self.clock = clock
+        self.sleep = sleep
+        self._next = 0.0
+
+    def wait(self, count: int) -> float:
+        """Sleep until ``count`` more messages may go; returns the seconds slept."""
+        if self.rate <= 0:
+            return 0.0
+        now = self.clock()
+        start = max(now, self._next)
+        if start > now:
+            self.sleep(start - now)
+        self._next = start + count / self.rate
+        return start - now

@@ -1,0 +1,503 @@
+"""The orchestrator: the subscriber list x the ledger x a provider, resumable, exactly once.
+
+``send_issue`` does, in order: read the built issue and settings; pick the provider and its
+key; sync the ledger with the subscriber list (skipping and reporting what must not be mailed);
+then either print the plan (dry run, the default), send one marked copy (``--test``), or send:
+settle the batches a previous run left in flight, then claim, post and record batch after
+batch, retrying what may be retried, until the queue is empty.
+
+Where a send can stop (crash, ``kill -9``, Ctrl-C, an outage, a refused key) every recipient is
+either pending (will be sent), sent or failed (never sent again), or in a batch in flight:
+replayed under the same idempotency key where the provider has them (Resend, Buttondown, the
+outbox), otherwise reported for the editor to settle with ``--mark-in-flight-sent`` or
+``--resend-in-flight``. Ctrl-C lets the current batch finish before stopping, so it leaves
+nothing in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Literal
+
+import httpx
+
+from ..config import Settings, load_settings
+from ..errors import DopemailError, SendError
+from .issue import BuiltIssue, load_issue
+from .ledger import LEDGER_PATH, InFlight, Ledger
+from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
+from .providers import base_url, make_provider
+from .providers.base import Batch, InDoubt, Outcome, Provider, RecipientRejected, Transient
+from .providers.buttondown import LIST_KEY
+from .report import ProgressBar, Reporter
+from .retry import Attempts, Backoff, GaveUp, RateLimiter, Unsafe, with_retries
+from .subscribers import SkipReport, address_key, check_address, read_subscribers
+
+try:  # POSIX: one `dopemail send` at a time per workspace
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+#: Assumed time of one request, for the dry run's estimate.
+REQUEST_SECONDS = 0.5
+#: An idempotency key is trusted for replays until this long before the provider forgets it.
+KEY_MARGIN = 3600.0
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """What ``dopemail send`` was asked to do."""
+
+    yes: bool = False
+    test_to: str | None = None
+    resend_in_flight: bool = False
+    mark_in_flight_sent: bool = False
+
+
+@dataclass
+class SendSummary:
+    """What a send did (or, for a dry run, would do)."""
+
+    issue: BuiltIssue
+    provider: str
+    endpoint: str
+    mode: Literal["dry-run", "test", "send"]
+    queued: int = 0
+    already_sent: int = 0
+    failed_before: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: SkipReport | None = None
+    gone: int = 0
+    batch_size: int = 0
+    batches: int = 0
+    in_flight: list[InFlight] = field(default_factory=list)
+    #: In-flight batches that cannot be replayed safely: the editor must settle them.
+    unsettled: list[InFlight] = field(default_factory=list)
+    estimate: float = 0.0
+    stopped: bool = False
+    test_id: str | None = None
+    holds_list: bool = False
+
+
+def send_issue(
+    root: Path,
+    ref: str,
+    options: SendOptions | None = None,
+    *,
+    client: httpx.Client | None = None,
+    env: Mapping[str, str] | None = None,
+    reporter: Reporter | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> SendSummary:
+    """Send issue ``ref`` (a dry run unless ``options.yes``); see the module docstring."""
+    options = options or SendOptions()
+    env = os.environ if env is None else env
+    reporter = reporter or Reporter()
+    settings = load_settings(root)
+    issue = load_issue(root, ref)
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(httpx.Client(headers={"User-Agent": "dopemail"}))
+        provider = make_provider(settings, root, client, env)
+        composer = Composer(
+            issue,
+            settings.sender,
+            _secret(provider, settings, env, reporter),
+            test=bool(options.test_to),
+        )
+        for warning in composer.warnings:
+            reporter.warn(warning)
+        run = _Run(root, settings, issue, provider, composer, options, reporter, sleep, rng)
+        if options.test_to:
+            return run.test(options.test_to)
+        if options.yes:
+            stack.enter_context(_lock(root))
+            ledger = stack.enter_context(Ledger(root / LEDGER_PATH))
+        else:
+            ledger = stack.enter_context(Ledger.dry_run_copy(root / LEDGER_PATH, issue.number))
+        return run.send(ledger)
+    raise AssertionError("unreachable")
+
+
+def _secret(
+    provider: Provider, settings: Settings, env: Mapping[str, str], reporter: Reporter
+) -> bytes:
+    if provider.holds_list:
+        return b"unused: the provider unsubscribes its own readers"
+    if not settings.sender.unsubscribe_url:
+        raise SendError(
+            "[sender] unsubscribe_url is not set: every message needs an unsubscribe link",
+            "dopemail.toml",
+            None,
+            "set it to the page that handles one-click unsubscribes (RFC 8058)",
+        )
+    secret = env.get(UNSUBSCRIBE_SECRET_ENV, "")
+    if secret:
+        return secret.encode("utf-8")
+    if provider.name == "outbox":
+        reporter.warn(
+            f"{UNSUBSCRIBE_SECRET_ENV} is not set: the outbox signs unsubscribe links with a "
+            "development secret"
+        )
+        return b"dopemail-outbox-development-secret"
+    raise SendError(
+        f"{UNSUBSCRIBE_SECRET_ENV} is not set: it signs each reader's unsubscribe link",
+        None,
+        None,
+        f"export {UNSUBSCRIBE_SECRET_ENV}=$(openssl rand -hex 32), and give the same secret "
+        "to the unsubscribe page",
+    )
+
+
+@contextlib.contextmanager
+def _lock(root: Path) -> Iterator[None]:
+    """One real send at a time per workspace (the lock dies with the process, even on kill -9)."""
+    path = root / LEDGER_PATH.parent / "send.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SendError(
+                    "another dopemail send is running in this workspace",
+                    None,
+                    None,
+                    "wait for it to finish (or stop it with Ctrl-C), then run this again",
+                ) from None
+        yield
+
+
+def batch_key(issue: BuiltIssue, number: int, recipients: Sequence[Recipient]) -> str:
+    """The idempotency key of a batch: the issue, the batch number, and who is in it."""
+    members = hashlib.sha256("\n".join(r.key for r in recipients).encode("utf-8"))
+    return f"dopemail-{issue.number}-batch-{number}-{members.hexdigest()[:16]}"
+
+
+class _Stopped(Exception):
+    """Ctrl-C (or SIGTERM) asked the send to stop between batches."""
+
+
+class _Run:
+    """One invocation of ``dopemail send``."""
+
+    def __init__(
+        self,
+        root: Path,
+        settings: Settings,
+        issue: BuiltIssue,
+        provider: Provider,
+        composer: Composer,
+        options: SendOptions,
+        reporter: Reporter,
+        sleep: Callable[[float], None],
+        rng: random.Random | None,
+    ) -> None:
+        self.root, self.settings, self.issue = root, settings, issue
+        self.provider, self.composer, self.options = provider, composer, options
+        self.reporter, self.sleep = reporter, sleep
+        self.rng = rng or random.Random()
+        send = settings.send
+        self.backoff = Backoff(send.retries, send.backoff, send.backoff_max, send.max_wait)
+        self.limiter = RateLimiter(send.rate, sleep=sleep)
+        self.stopping = False
+        self.summary = SendSummary(
+            issue,
+            provider.name,
+            base_url(settings, provider.name),
+            "test" if options.test_to else ("send" if options.yes else "dry-run"),
+            holds_list=provider.holds_list,
+        )
+        self._bar: ProgressBar | None = None
+
+    # -- --test ADDRESS ----------------------------------------------------------------------
+
+    def test(self, address: str) -> SendSummary:
+        """Send one copy, marked as a test, to ``address``; the ledger is not touched."""
+        try:
+            email = check_address(address)
+        except ValueError as exc:
+            raise SendError(f"--test {address}: not a valid address ({exc})") from None
+        letter = self.composer.letter(Recipient(email, "", address_key(email)))
+        batch = Batch(self.composer, [letter])
+        (outcome,) = self._attempt(batch, Attempts(), safe=True)
+        if outcome.status != "sent":
+            raise SendError(
+                f"{self.provider.name} refused the test to {email}: {outcome.error}",
+                None,
+                None,
+                "check the address, and the sender's domain at the provider",
+            )
+        self.summary.test_id = outcome.message_id
+        self.summary.sent = 1
+        return self.summary
+
+    # -- the real thing (or its dry run) -----------------------------------------------------
+
+    def send(self, ledger: Ledger) -> SendSummary:
+        """Sync the queue, then report the plan (dry run) or send it."""
+        self.ledger = ledger
+        number, summary = self.issue.number, self.summary
+        earlier = ledger.start(number, self.issue.issue_id, self.issue.digest, self.provider.name)
+        if earlier and ledger.counts(number)["sent"]:
+            self.reporter.warn(
+                f"issue {self.issue.issue_id} was rebuilt after sending started: readers "
+                "already sent the earlier version will not get this one"
+            )
+        if self.provider.holds_list:
+            ledger.sync_list(number, LIST_KEY, f"{self.provider.name} subscriber list")
+        else:
+            report_path = None
+            if summary.mode == "send":
+                report_path = self.root / LEDGER_PATH.parent / f"{self.issue.issue_id}-skipped.csv"
+            summary.skipped = SkipReport(report_path)
+            path = self.root / self.settings.send.subscribers
+            summary.gone = ledger.sync(number, read_subscribers(path), summary.skipped).gone
+        counts = ledger.counts(number)
+        summary.queued = counts["pending"] + counts["in_flight"]
+        summary.already_sent, summary.failed_before = counts["sent"], counts["failed"]
+        summary.in_flight = ledger.in_flight(number)
+        summary.unsettled = [b for b in summary.in_flight if not self.replayable(b)]
+        summary.batch_size = self.batch_size()
+        new_batches = -(-counts["pending"] // summary.batch_size)
+        summary.batches = new_batches + len(summary.in_flight)
+        summary.estimate = self.estimate(summary.batches, summary.queued)
+        if summary.mode == "dry-run":
+            return summary
+        self.settle_in_flight()
+        counts = ledger.counts(number)
+        summary.queued = counts["pending"] + counts["in_flight"]
+        summary.already_sent = counts["sent"]
+        try:
+            with self.reporter.progress(summary.queued) as bar, self._signals():
+                self._bar = bar
+                self.loop()
+        except _Stopped:
+            summary.stopped = True
+        return summary
+
+    def batch_size(self) -> int:
+        """Messages per request: the provider's limit, the setting, and the payload cap."""
+        size = self.provider.max_batch
+        if self.settings.send.batch_size:
+            size = min(size, self.settings.send.batch_size)
+        cap = getattr(self.provider, "max_batch_bytes", None)
+        if cap:  # each message carries its own copy of the bodies
+            bodies = len(self.issue.html.encode()) + len(self.issue.text.encode())
+            # JSON escapes quotes and newlines (x1.25 is generous), plus headers and fields.
+            per_message = int(bodies * 1.25) + 4096
+            size = min(size, max(1, cap // per_message))
+        return max(1, size)
+
+    def estimate(self, batches: int, messages: int) -> float:
+        """Seconds the send should take: requests, the provider's pace, the rate cap."""
+        seconds = batches * REQUEST_SECONDS
+        if self.provider.requests_per_second:
+            seconds = max(seconds, batches / self.provider.requests_per_second)
+        if self.settings.send.rate:
+            seconds = max(seconds, messages / self.settings.send.rate)
+        return seconds
+
+    def replayable(self, batch: InFlight) -> bool:
+        """Can this in-flight batch be posted again without risk of a second copy?"""
+        provider = self.provider
+        if not provider.idempotent or batch.provider != provider.name:
+            return False
+        window = provider.idempotency_window
+        return window is None or time.time() - batch.posted_at < window - KEY_MARGIN
+
+    def settle_in_flight(self) -> None:
+        """Apply the editor's choice to batches left in flight, or refuse to go on."""
+        number, ledger = self.issue.number, self.ledger
+        stale = self.summary.in_flight
+        if self.options.mark_in_flight_sent:
+            for batch in stale:
+                count = ledger.mark_sent(number, batch.number, "marked sent by the editor")
+                self.reporter.say(f"batch {batch.number}: {count} recipients marked sent")
+        elif self.options.resend_in_flight:
+            for batch in stale:
+                ledger.renew_key(number, batch.number)
+                self.reporter.say(f"batch {batch.number}: will be sent again")
+        elif self.summary.unsettled:
+            raise self.in_flight_error(self.summary.unsettled)
+        self.summary.in_flight = ledger.in_flight(number)
+
+    def in_flight_error(self, batches: list[InFlight], reason: str | None = None) -> SendError:
+        """Why the send cannot go on by itself, and the two ways the editor can settle it."""
+        lines = []
+        for batch in batches:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(batch.posted_at))
+            who = ", ".join(batch.sample) + (", ..." if batch.size > len(batch.sample) else "")
+            why = f": {batch.error}" if batch.error else ""
+            lines.append(
+                f"  batch {batch.number} ({batch.size} recipients: {who}), posted to "
+                f"{batch.provider} at {when}{why}"
+            )
+        count = sum(b.size for b in batches)
+        head = reason or (
+            f"{len(batches)} batch{'es' if len(batches) != 1 else ''} ({count} recipients) "
+            "may or may not have been delivered: the last run stopped before the answer"
+        )
+        ref = self.issue.number
+        return SendError(
+            head + "\n" + "\n".join(lines),
+            None,
+            None,
+            f"look these addresses up in {batches[0].provider}'s activity log, then run "
+            f"'dopemail send {ref} --yes --mark-in-flight-sent' if they got the issue, or "
+            f"'dopemail send {ref} --yes --resend-in-flight' if they did not",
+        )
+
+    def loop(self) -> None:
+        """Replay what is in flight, then claim and post batches until none is left."""
+        number, ledger = self.issue.number, self.ledger
+        for batch in self.summary.in_flight:
+            if self.stopping:
+                raise _Stopped
+            self.post(batch.number, ledger.members(number, batch.number), batch.idempotency_key)
+        size = self.summary.batch_size
+        while True:
+            if self.stopping:
+                raise _Stopped
+            recipients = ledger.next_pending(number, size)
+            if not recipients:
+                return
+            self.limiter.wait(len(recipients))
+            if self.stopping:
+                raise _Stopped
+            self.post(*self.claim(recipients))
+
+    def claim(self, recipients: list[Recipient]) -> tuple[int, list[Recipient], str]:
+        """Write the batch down as in flight; right after this, it is posted."""
+        number, key = self.ledger.claim(
+            self.issue.number,
+            recipients,
+            self.provider.name,
+            lambda n: batch_key(self.issue, n, recipients),
+        )
+        return number, recipients, key
+
+    def post(self, number: int, recipients: list[Recipient], key: str | None) -> None:
+        """Post one claimed batch and record its answer; decide its fate on failure."""
+        if not recipients:
+            self.ledger.record(self.issue.number, number, [])
+            return
+        provider, ledger, issue = self.provider, self.ledger, self.issue.number
+        letters = [self.composer.letter(r) for r in recipients]
+        batch = Batch(self.composer, letters, number, key if provider.idempotent else None)
+        attempts = Attempts()
+        try:
+            outcomes = self._attempt(batch, attempts, safe=provider.idempotent)
+        except RecipientRejected as exc:
+            if attempts.ambiguous:
+                raise self.keep(number, exc.reason) from None
+            if len(recipients) > 1:
+                # Nothing was sent: halve the batch until the refused address is alone.
+                ledger.release(issue, number, exc.reason)
+                half = len(recipients) // 2
+                for part in (recipients[:half], recipients[half:]):
+                    self.post(*self.claim(part))
+                return
+            outcomes = [Outcome("rejected", error=exc.reason)]
+        except (InDoubt, Unsafe) as exc:
+            raise self.keep(number, str(exc)) from None
+        except GaveUp as exc:
+            reason = exc.last.reason
+            if attempts.ambiguous:
+                self.ledger.note(issue, number, reason)
+            else:
+                ledger.release(issue, number, reason)
+            if self.stopping:
+                raise _Stopped from None
+            if exc.wait is not None:
+                raise SendError(
+                    f"{provider.name} asks to wait {exc.wait:.0f} s ({reason})",
+                    None,
+                    None,
+                    "run the same command again later: the send resumes where it stopped "
+                    "([send] max_wait sets the longest wait dopemail sits through)",
+                ) from None
+            raise SendError(
+                f"{provider.name} kept failing after {attempts.count} attempts: {reason}",
+                None,
+                None,
+                "run the same command again later: the send resumes where it stopped",
+            ) from None
+        except DopemailError:
+            if attempts.ambiguous:
+                self.ledger.note(issue, number, "stopped after an unanswered attempt")
+            else:
+                ledger.release(issue, number, "refused")
+            raise
+        if len(outcomes) != len(recipients):  # an adapter bug, not a provider's answer
+            raise self.keep(number, f"{provider.name} adapter answered for the wrong count")
+        ledger.record(issue, number, zip((r.key for r in recipients), outcomes, strict=True))
+        self.summary.sent += sum(o.status == "sent" for o in outcomes)
+        self.summary.failed += sum(o.status == "rejected" for o in outcomes)
+        if self._bar:
+            self._bar.update(self.summary.sent, self.summary.failed)
+
+    def keep(self, number: int, reason: str) -> SendError:
+        """Leave batch ``number`` in flight and explain how to settle it."""
+        self.ledger.note(self.issue.number, number, reason)
+        batches = [b for b in self.ledger.in_flight(self.issue.number) if b.number == number]
+        return self.in_flight_error(
+            batches,
+            f"{self.provider.name} may or may not have delivered batch {number}: {reason}",
+        )
+
+    def _attempt(self, batch: Batch, attempts: Attempts, safe: bool) -> list[Outcome]:
+        return with_retries(
+            lambda: self.provider.send(batch),
+            self.backoff,
+            safe_to_repeat=safe,
+            attempts=attempts,
+            sleep=self.sleep,
+            on_retry=self._retrying(batch.number),
+            should_stop=lambda: self.stopping,
+            rng=self.rng,
+        )
+
+    def _retrying(self, number: int | None) -> Callable[[Transient, int, float], None]:
+        def say(exc: Transient, attempt: int, wait: float) -> None:
+            which = f"batch {number}" if number else "test"
+            self.reporter.say(f"{which}: {exc.reason}; retry {attempt} in {wait:.1f} s")
+
+        return say
+
+    @contextlib.contextmanager
+    def _signals(self) -> Iterator[None]:
+        """Ctrl-C or SIGTERM: finish the batch being posted, record it, then stop."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            if self.stopping:  # asked twice: stop now, leaving the batch in flight
+                raise KeyboardInterrupt
+            self.stopping = True
+            self.reporter.say("stopping after the current batch (Ctrl-C again to stop now)")
+
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+
+# Reporter lives in report.py; it is re-exported here for callers that import it from run
+# (dopemail.preview does).
+__all__ = ["Reporter", "SendOptions", "SendSummary", "batch_key", "send_issue"]

@@ -1,0 +1,176 @@
+"""The subscriber list the editor owns: ``subscribers.csv``, read one row at a time.
+
+Columns (a header line names them, in any order, any case)::
+
+    email,name,status,subscribed_at,tags
+    ada@example.com,Ada Lovelace,subscribed,2024-01-12,"film;events"
+
+Only ``status`` = ``subscribed`` (or ``active``) is mailed. ``unsubscribed``, ``bounced``,
+``complained`` and any other status are skipped, and so are addresses that fail the syntax check
+(``email-validator``, no network) and repeats of an address already seen. Every skipped row is
+reported with its line and the reason. Nothing here holds the whole list in memory: rows are
+yielded as they are read, and duplicates are found by the ledger (SQLite), not by a Python set.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from email_validator import EmailNotValidError, validate_email
+
+from ..errors import SendError
+
+MAILABLE = frozenset({"subscribed", "active"})
+COLUMNS = ("email", "name", "status", "subscribed_at", "tags")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the list: a mailable subscriber (``skip`` is None) or a row to skip."""
+
+    line: int
+    email: str
+    key: str
+    name: str
+    skip: str | None = None
+    detail: str = ""
+
+
+def address_key(email: str) -> str:
+    """The ledger's key for an address: its normalized form, case-folded.
+
+    Mailbox names are case-sensitive in theory and never in practice; folding the case makes
+    ``Ada@Example.com`` and ``ada@example.com`` one subscriber who gets one copy.
+    """
+    return email.lower()
+
+
+def check_address(raw: str) -> str:
+    """The normalized address, or ValueError saying why it is not a valid one (syntax only)."""
+    try:
+        return validate_email(raw, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _open(path: Path) -> IO[str]:
+    try:
+        # utf-8-sig: spreadsheets often save a byte-order mark in front of the header.
+        return path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise SendError(
+            f"no subscriber list at {path}",
+            None,
+            None,
+            "create it with the header line 'email,name,status,subscribed_at,tags', "
+            "or point [send] subscribers in dopemail.toml at yours",
+        ) from None
+
+
+def read_subscribers(path: Path) -> Iterator[Row]:
+    """Yield every data row of the CSV at ``path``, checked, in file order."""
+    with _open(path) as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise SendError(f"unreadable CSV: {exc}", path, 1, "save it as UTF-8 CSV") from None
+        columns = {name.strip().lower(): i for i, name in enumerate(header)}
+        if "email" not in columns:
+            raise SendError(
+                "the header line has no 'email' column",
+                path,
+                1,
+                "the first line must name the columns: email,name,status,subscribed_at,tags",
+            )
+        at_email, at_name = columns["email"], columns.get("name")
+        at_status = columns.get("status")
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise SendError(
+                    f"unreadable CSV: {exc}", path, reader.line_num, "save it as UTF-8 CSV"
+                ) from None
+            if not any(cell.strip() for cell in record):
+                continue
+            yield _check(reader.line_num, record, at_email, at_name, at_status)
+
+
+def _cell(record: list[str], index: int | None) -> str:
+    return record[index].strip() if index is not None and index < len(record) else ""
+
+
+def _check(
+    line: int, record: list[str], at_email: int, at_name: int | None, at_status: int | None
+) -> Row:
+    raw = _cell(record, at_email)
+    name = _cell(record, at_name)
+    status = _cell(record, at_status).lower() if at_status is not None else "subscribed"
+    if not raw:
+        return Row(line, raw, "", name, "invalid", "no address")
+    try:
+        email = check_address(raw)
+    except ValueError as exc:
+        return Row(line, raw, "", name, "invalid", str(exc))
+    key = address_key(email)
+    if status in MAILABLE:
+        return Row(line, email, key, name)
+    if status in ("unsubscribed", "bounced", "complained"):
+        return Row(line, email, key, name, status)
+    shown = f"status '{status}'" if status else "no status"
+    return Row(line, email, key, name, "not subscribed", f"{shown} (write 'subscribed' to mail)")
+
+
+class SkipReport:
+    """What was skipped and why: counts per reason, a few examples, the full list in a CSV."""
+
+    def __init__(self, path: Path | None = None, examples: int = 10) -> None:
+        self.path = path
+        self.counts: Counter[str] = Counter()
+        self.examples: list[tuple[int, str, str]] = []
+        self._keep = examples
+        self._handle: IO[str] | None = None
+        self._writer: csv.DictWriter[str] | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.DictWriter(self._handle, ["line", "email", "reason", "detail"])
+            self._writer.writeheader()
+
+    def add(self, line: int, email: str, reason: str, detail: str = "") -> None:
+        """Count one skipped row (and write it to the report file)."""
+        self.counts[reason] += 1
+        text = f"{reason}: {detail}" if detail else reason
+        if len(self.examples) < self._keep:
+            self.examples.append((line, email, text))
+        if self._writer is not None:
+            self._writer.writerow(
+                {"line": line, "email": email, "reason": reason, "detail": detail}
+            )
+
+    @property
+    def total(self) -> int:
+        """How many rows were skipped."""
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        """E.g. ``3 unsubscribed, 2 bounced, 1 invalid`` (or ``none``)."""
+        if not self.counts:
+            return "none"
+        return ", ".join(f"{n} {reason}" for reason, n in self.counts.most_common())
+
+    def close(self) -> None:
+        """Flush the report file."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None

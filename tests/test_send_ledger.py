@@ -1,0 +1,125 @@
+"""The ledger: states, batches that never change, and a dry run that changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sendserver import readers, write_subscribers
+
+from dopemail.errors import SendError
+from dopemail.send.ledger import GONE, Ledger
+from dopemail.send.message import Recipient
+from dopemail.send.providers.base import Outcome
+from dopemail.send.subscribers import SkipReport, read_subscribers
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    with Ledger(tmp_path / ".dopemail" / "sends.sqlite") as opened:
+        opened.start(1, "1-first", "digest", "resend")
+        yield opened
+
+
+def queue(ledger: Ledger, tmp_path, rows) -> None:
+    ledger.sync(1, read_subscribers(write_subscribers(tmp_path, rows)), SkipReport())
+
+
+def key_of(number: int) -> str:
+    return f"key-{number}"
+
+
+def test_recipients_move_from_pending_through_in_flight_to_sent_or_failed(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(5))
+    first = ledger.next_pending(1, 3)
+    assert [r.email for r in first] == [f"reader0000{i}@example.com" for i in (1, 2, 3)]
+    number, key = ledger.claim(1, first, "resend", key_of)
+    assert (number, key) == (1, "key-1")
+    assert ledger.counts(1) == {"pending": 2, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
+    (flying,) = ledger.in_flight(1)
+    assert flying.number == 1 and flying.size == 3 and flying.idempotency_key == "key-1"
+    assert ledger.members(1, 1) == first
+    ledger.record(
+        1,
+        1,
+        [
+            (first[0].key, Outcome("sent", "id-1")),
+            (first[1].key, Outcome("rejected", error="inactive")),
+            (first[2].key, Outcome("unsent")),
+        ],
+    )
+    assert ledger.counts(1) == {"pending": 3, "in_flight": 0, "sent": 1, "failed": 1, "skipped": 0}
+    assert ledger.failures(1) == [("reader00002@example.com", "inactive")]
+    assert ledger.in_flight(1) == []
+    # The unsent one is first in line again, in a batch with a new number.
+    again = ledger.next_pending(1, 10)
+    assert again[0].email == "reader00003@example.com"
+    assert ledger.claim(1, again, "resend", key_of)[0] == 2
+
+
+def test_batch_numbers_are_never_reused(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(4))
+    number, _ = ledger.claim(1, ledger.next_pending(1, 2), "resend", key_of)
+    ledger.release(1, number, "refused")
+    assert ledger.counts(1)["pending"] == 4
+    assert ledger.claim(1, ledger.next_pending(1, 2), "resend", key_of)[0] == number + 1
+
+
+def test_claiming_a_recipient_twice_is_refused(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(2))
+    rows = ledger.next_pending(1, 2)
+    ledger.claim(1, rows, "resend", key_of)
+    with pytest.raises(SendError, match="changed under this send"):
+        ledger.claim(1, rows, "resend", key_of)
+    assert len(ledger.in_flight(1)) == 1
+
+
+def test_mark_sent_and_renew_key_settle_in_flight_batches(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(4))
+    one, _ = ledger.claim(1, ledger.next_pending(1, 2), "postmark", key_of)
+    two, _ = ledger.claim(1, ledger.next_pending(1, 2), "postmark", key_of)
+    assert ledger.mark_sent(1, one, "marked sent by the editor") == 2
+    assert ledger.renew_key(1, two) == "key-2~again1"
+    assert ledger.renew_key(1, two) == "key-2~again2"
+    assert [b.number for b in ledger.in_flight(1)] == [two]
+    assert ledger.counts(1)["sent"] == 2
+
+
+def test_sent_and_failed_rows_never_change_when_the_list_does(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(3))
+    rows = ledger.next_pending(1, 3)
+    number, _ = ledger.claim(1, rows, "resend", key_of)
+    ledger.record(1, number, [(r.key, Outcome("sent", "x")) for r in rows[:2]])
+    ledger.record(1, number, [(rows[2].key, Outcome("rejected", error="no"))])
+    unsubscribed = [(r[0], "", "unsubscribed", "", "") for r in readers(3)]
+    queue(ledger, tmp_path, unsubscribed)
+    assert ledger.counts(1) == {"pending": 0, "in_flight": 0, "sent": 2, "failed": 1, "skipped": 0}
+
+
+def test_rows_gone_from_the_list_are_skipped_and_come_back_when_relisted(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(3))
+    queue(ledger, tmp_path, readers(2))
+    assert ledger.counts(1)["skipped"] == 1
+    ((state, error),) = ledger.db.execute(
+        "SELECT state, error FROM recipients WHERE key = 'reader00003@example.com'"
+    )
+    assert (state, error) == ("skipped", GONE)
+    queue(ledger, tmp_path, readers(3))
+    assert ledger.counts(1) == {"pending": 3, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+
+
+def test_a_dry_run_works_on_a_copy(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(3))
+    ledger.claim(1, ledger.next_pending(1, 1), "resend", key_of)
+    before = ledger.counts(1)
+    with Ledger.dry_run_copy(ledger.path, 1) as copy:
+        assert copy.counts(1) == before and len(copy.in_flight(1)) == 1
+        queue(copy, tmp_path, readers(10))
+        copy.claim(1, copy.next_pending(1, 5), "resend", key_of)
+        scratch = copy.path
+    assert ledger.counts(1) == before and not scratch.exists()
+
+
+def test_members_keep_their_order(ledger, tmp_path) -> None:
+    queue(ledger, tmp_path, readers(6))
+    picked = [Recipient(r.email, r.name, r.key) for r in ledger.next_pending(1, 6)[::2]]
+    number, _ = ledger.claim(1, picked, "resend", key_of)
+    assert ledger.members(1, number) == picked

@@ -1,0 +1,113 @@
+"""The personal message: RFC 5322 bytes, RFC 8058 headers, the signed unsubscribe link, the
+postal address, and a Message-ID that stays the same across retries."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+import pytest
+from sendserver import POSTAL, make_workspace, write_issue
+
+from dopemail.config import load_settings
+from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
+from dopemail.send.issue import load_issue
+from dopemail.send.message import Composer, Recipient, unsubscribe_token, verify_token
+
+SECRET = b"s3cret"
+
+
+def composer(root: Path, test: bool = False) -> Composer:
+    settings = load_settings(root)
+    return Composer(load_issue(root, "1"), settings.sender, SECRET, test=test)
+
+
+def test_the_token_names_the_reader_and_cannot_be_forged() -> None:
+    token = unsubscribe_token("Ada@Example.com", SECRET)
+    assert verify_token(token, SECRET) == "ada@example.com"
+    assert verify_token(token, b"another secret") is None
+    forged = (
+        unsubscribe_token("bob@example.com", b"guess").split(".")[0] + "." + token.split(".")[1]
+    )
+    assert verify_token(forged, SECRET) is None
+    assert verify_token("garbage", SECRET) is None and verify_token("", SECRET) is None
+    assert token == unsubscribe_token("ada@example.com", SECRET)  # stable
+
+
+def test_the_eml_is_rfc_5322_with_both_parts_and_the_one_click_headers(tmp_path) -> None:
+    parts = composer(make_workspace(tmp_path))
+    letter = parts.letter(Recipient("zoe@example.com", "Zoë Ça, Jr.", "zoe@example.com"))
+    raw = parts.eml(letter)
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["From"] == "DoPe Press <newsletter@dopepress.example.com>"
+    assert message["To"].addresses[0].display_name == "Zoë Ça, Jr."
+    assert message["To"].addresses[0].addr_spec == "zoe@example.com"
+    assert message["Reply-To"] == "press@dopepress.example.com"
+    assert message["Subject"] == "Ghosts, strangers and a summer of repertory"
+    assert message["Date"] and message["MIME-Version"] == "1.0"
+    assert message["Message-ID"] == letter.message_id
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https, mailto = (v.strip(" <>") for v in message["List-Unsubscribe"].split(","))
+    assert https == letter.unsubscribe_url
+    assert https.startswith("https://dopepress.example.com/unsubscribe?token=")
+    token = https.split("token=")[1]
+    assert verify_token(token, SECRET) == "zoe@example.com"
+    assert mailto == f"mailto:unsubscribe@dopepress.example.com?subject=unsubscribe%20{token}"
+    assert b"=?utf-8?" not in raw.split(b"List-Unsubscribe:")[1].split(b"\r\n")[0]
+    assert message.get_content_type() == "multipart/alternative"
+    plain, html = message.iter_parts()
+    assert plain.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
+    for part in (plain, html):
+        body = part.get_content()
+        assert https in body and UNSUBSCRIBE_PLACEHOLDER not in body and POSTAL in body
+
+
+def test_message_ids_are_stable_per_reader_and_name_the_issue(tmp_path) -> None:
+    parts = composer(make_workspace(tmp_path))
+    ada = Recipient("ada@example.com", "", "ada@example.com")
+    first, again = parts.letter(ada), parts.letter(ada)
+    other = parts.letter(Recipient("bob@example.com", "", "bob@example.com"))
+    assert first.message_id == again.message_id != other.message_id
+    assert first.message_id.startswith("<dopemail.1-first-issue.")
+    assert first.message_id.endswith("@dopepress.example.com>")
+    assert parts.tag == "dopemail-issue-1"
+
+
+def test_a_test_copy_is_marked(tmp_path) -> None:
+    parts = composer(make_workspace(tmp_path), test=True)
+    letter = parts.letter(Recipient("ed@example.com", "", "ed@example.com"))
+    message = email.message_from_bytes(parts.eml(letter), policy=email.policy.default)
+    assert message["Subject"].startswith("[TEST] ") and message["X-Dopemail-Test"] == "yes"
+    assert ".test." in message["Message-ID"]
+
+
+@pytest.mark.parametrize("part", ["html", "text"])
+def test_an_email_without_link_or_address_gets_a_footer(tmp_path, part) -> None:
+    root = make_workspace(tmp_path)
+    write_issue(root, html="<html><body><p>Hi</p></body></html>", text="Hi\n")
+    parts = composer(root)
+    assert any("unsubscribe link" in w for w in parts.warnings)
+    assert any("postal address" in w for w in parts.warnings)
+    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    body = parts.html(letter) if part == "html" else parts.text(letter)
+    assert letter.unsubscribe_url.replace("&", "&amp;") in body and "Sunset Boulevard" in body
+    if part == "html":
+        assert body.index("Unsubscribe") < body.index("</body>")
+
+
+def test_an_unsubscribe_url_with_a_query_is_escaped_in_html(tmp_path) -> None:
+    root = make_workspace(tmp_path)
+    config = (root / "dopemail.toml").read_text()
+    config = config.replace(
+        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+        'unsubscribe_url = "https://dopepress.example.com/u?list=press"',
+    )
+    (root / "dopemail.toml").write_text(config)
+    parts = composer(root)
+    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    assert letter.unsubscribe_url.startswith("https://dopepress.example.com/u?list=press&token=")
+    assert "u?list=press&amp;token=" in parts.html(letter)
+    assert "u?list=press&token=" in parts.text(letter)

@@ -1,0 +1,539 @@
+"""Each provider adapter against a real HTTP server on 127.0.0.1: the exact request it sends,
+and how it maps every class of answer (2xx, 4xx per recipient, 401, 429, 500, timeout)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sendserver import (
+    ENV_NAMES,
+    KEY,
+    PROVIDERS,
+    UNSUBSCRIBE_SECRET,
+    env,
+    make_workspace,
+)
+
+from dopemail.config import load_settings
+from dopemail.errors import ProviderAuthError, SendError
+from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
+from dopemail.send.issue import load_issue
+from dopemail.send.loopback import BUTTONDOWN_LIST, LoopbackServer, Reply
+from dopemail.send.message import Composer, Recipient
+from dopemail.send.providers import make_provider
+from dopemail.send.providers.base import (
+    Batch,
+    InDoubt,
+    Provider,
+    RecipientRejected,
+    Transient,
+)
+from dopemail.send.report import Reporter
+from dopemail.send.run import SendOptions, send_issue
+
+SPECS = Path("/work/shared/provider-specs")
+
+# Field names each provider's published description allows (checked against the files below
+# when they are present). MessageStream (Postmark) is documented but missing from its Swagger.
+POSTMARK_FIELDS = {
+    "Attachments",
+    "Bcc",
+    "Cc",
+    "From",
+    "Headers",
+    "HtmlBody",
+    "ReplyTo",
+    "Subject",
+    "Tag",
+    "TextBody",
+    "To",
+    "TrackLinks",
+    "TrackOpens",
+}
+RESEND_FIELDS = {
+    "from",
+    "to",
+    "subject",
+    "bcc",
+    "cc",
+    "reply_to",
+    "html",
+    "text",
+    "template",
+    "headers",
+    "scheduled_at",
+    "attachments",
+    "tags",
+    "topic_id",
+}
+SENDGRID_FIELDS = {
+    "personalizations",
+    "from",
+    "reply_to",
+    "reply_to_list",
+    "subject",
+    "content",
+    "attachments",
+    "template_id",
+    "headers",
+    "categories",
+    "custom_args",
+    "send_at",
+    "batch_id",
+    "asm",
+    "ip_pool_name",
+    "mail_settings",
+    "tracking_settings",
+}
+SENDGRID_PERSONALIZATION = {
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "headers",
+    "substitutions",
+    "dynamic_template_data",
+    "custom_args",
+    "send_at",
+}
+MAILGUN_FIELDS = {
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "text",
+    "html",
+    "amp-html",
+    "attachment",
+    "inline",
+    "template",
+    "recipient-variables",
+}
+BUTTONDOWN_FIELDS = {
+    "attachments",
+    "publish_date",
+    "subject",
+    "slug",
+    "description",
+    "canonical_url",
+    "image",
+    "body",
+    "archival_mode",
+    "email_type",
+    "status",
+    "metadata",
+    "secondary_id",
+    "filters",
+    "template",
+    "commenting_mode",
+    "related_email_ids",
+    "featured",
+    "should_trigger_pay_per_email_billing",
+}
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(key=KEY, mailgun_domain="dopepress.example.com") as running:
+        yield running
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    with httpx.Client() as http:
+        yield http
+
+
+def adapter(
+    name: str,
+    server: LoopbackServer,
+    root: Path,
+    client: httpx.Client,
+    key: str = KEY,
+    timeout: float = 2.0,
+) -> tuple[Provider, Composer]:
+    workspace = make_workspace(root, provider=name, server=server, timeout=timeout)
+    settings = load_settings(workspace)
+    provider = make_provider(settings, workspace, client, env(name, key))
+    composer = Composer(load_issue(workspace, "1"), settings.sender, UNSUBSCRIBE_SECRET.encode())
+    return provider, composer
+
+
+def batch(composer: Composer, *emails: str, key: str | None = "dopemail-1-batch-1-abc") -> Batch:
+    letters = [composer.letter(Recipient(e, "", e.lower())) for e in emails]
+    return Batch(composer, letters, 1, key)
+
+
+# -- the exact requests ----------------------------------------------------------------------
+
+
+def test_postmark_request(server, client, tmp_path) -> None:
+    provider, composer = adapter("postmark", server, tmp_path, client)
+    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    (request,) = server.requests
+    assert (request.method, request.path) == ("POST", "/email/batch")
+    assert request.headers["x-postmark-server-token"] == KEY
+    assert request.headers["accept"] == "application/json"
+    assert request.headers["content-type"] == "application/json"
+    body = request.json()
+    assert isinstance(body, list) and len(body) == 2
+    first = body[0]
+    assert set(first) - POSTMARK_FIELDS == {"MessageStream"}
+    assert first["MessageStream"] == "broadcast"
+    assert first["From"] == "DoPe Press <newsletter@dopepress.example.com>"
+    assert first["To"] == "ada@example.com" and first["ReplyTo"] == "press@dopepress.example.com"
+    assert first["Subject"] == "Ghosts, strangers and a summer of repertory"
+    assert first["Tag"] == "dopemail-issue-1"
+    headers = {h["Name"]: h["Value"] for h in first["Headers"]}
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["List-Unsubscribe"].startswith(
+        "<https://dopepress.example.com/unsubscribe?token="
+    )
+    assert "<mailto:unsubscribe@dopepress.example.com?subject=" in headers["List-Unsubscribe"]
+    personal = headers["List-Unsubscribe"].split(">")[0][1:]
+    assert personal in first["TextBody"] and UNSUBSCRIBE_PLACEHOLDER not in first["TextBody"]
+    assert personal.replace("&", "&amp;") in first["HtmlBody"]
+    assert body[1]["To"] == "bob@example.com" and body[1]["TextBody"] != first["TextBody"]
+    assert [o.status for o in outcomes] == ["sent", "sent"] and outcomes[0].message_id
+
+
+def test_resend_request(server, client, tmp_path) -> None:
+    provider, composer = adapter("resend", server, tmp_path, client)
+    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    (request,) = server.requests
+    assert (request.method, request.path) == ("POST", "/emails/batch")
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["idempotency-key"] == "dopemail-1-batch-1-abc"
+    assert request.headers["x-batch-validation"] == "permissive"
+    body = request.json()
+    assert len(body) == 2 and set(body[0]) <= RESEND_FIELDS
+    first = body[0]
+    assert first["to"] == ["ada@example.com"] and first["reply_to"] == "press@dopepress.example.com"
+    assert first["from"] == "DoPe Press <newsletter@dopepress.example.com>"
+    assert first["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert first["tags"] == [{"name": "dopemail_issue", "value": "1-first-issue"}]
+    assert UNSUBSCRIBE_PLACEHOLDER not in first["html"] + first["text"]
+    assert [o.status for o in outcomes] == ["sent", "sent"]
+    assert len({o.message_id for o in outcomes}) == 2
+
+
+def test_sendgrid_request(server, client, tmp_path) -> None:
+    provider, composer = adapter("sendgrid", server, tmp_path, client)
+    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    (request,) = server.requests
+    assert (request.method, request.path) == ("POST", "/v3/mail/send")
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert "idempotency-key" not in request.headers
+    body = request.json()
+    assert set(body) <= SENDGRID_FIELDS
+    assert body["from"] == {"email": "newsletter@dopepress.example.com", "name": "DoPe Press"}
+    assert body["reply_to"] == {"email": "press@dopepress.example.com"}
+    assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
+    assert body["categories"] == ["dopemail-issue-1"]
+    tag = "-dopemailunsubscribe-"
+    assert all(
+        tag in c["value"] and UNSUBSCRIBE_PLACEHOLDER not in c["value"] for c in body["content"]
+    )
+    first, second = body["personalizations"]
+    assert set(first) <= SENDGRID_PERSONALIZATION
+    assert first["to"] == [{"email": "ada@example.com"}]
+    assert first["substitutions"][tag].startswith(
+        "https://dopepress.example.com/unsubscribe?token="
+    )
+    assert (
+        first["headers"]["List-Unsubscribe"]
+        == f"<{first['substitutions'][tag]}>, "
+        + (first["headers"]["List-Unsubscribe"].split(", ", 1)[1])
+    )
+    assert first["custom_args"] == {"dopemail_issue": "1-first-issue"}
+    assert second["substitutions"][tag] != first["substitutions"][tag]
+    assert [o.status for o in outcomes] == ["sent", "sent"]
+    assert outcomes[0].message_id and outcomes[0].message_id == outcomes[1].message_id
+
+
+def test_mailgun_request(server, client, tmp_path) -> None:
+    provider, composer = adapter("mailgun", server, tmp_path, client)
+    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    (request,) = server.requests
+    assert (request.method, request.path) == ("POST", "/v3/dopepress.example.com/messages")
+    assert (
+        request.headers["authorization"]
+        == "Basic " + __import__("base64").b64encode(f"api:{KEY}".encode()).decode()
+    )
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    form = request.form()
+    names = {name for name, _ in form}
+    assert {n for n in names if not n.startswith(("h:", "o:", "v:", "t:"))} <= MAILGUN_FIELDS
+    assert [v for n, v in form if n == "to"] == ["ada@example.com", "bob@example.com"]
+    values = dict(form)
+    variables = json.loads(values["recipient-variables"])
+    assert set(variables) == {"ada@example.com", "bob@example.com"}
+    assert variables["ada@example.com"]["unsubscribe_url"].startswith(
+        "https://dopepress.example.com/unsubscribe?token="
+    )
+    assert "%recipient.unsubscribe_url%" in values["html"]
+    assert "%recipient.unsubscribe_url%" in values["text"]
+    assert values["h:List-Unsubscribe"] == (
+        "<%recipient.unsubscribe_url%>, <%recipient.unsubscribe_mailto%>"
+    )
+    assert values["h:List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert values["h:Reply-To"] == "press@dopepress.example.com"
+    assert values["o:tag"] == "dopemail-issue-1"
+    assert [o.status for o in outcomes] == ["sent", "sent"]
+
+
+def test_buttondown_request_posts_the_issue_once_to_the_list(server, client, tmp_path) -> None:
+    provider, composer = adapter("buttondown", server, tmp_path, client)
+    list_row = Recipient("buttondown subscriber list", "", "buttondown:list")
+    post = Batch(composer, [composer.letter(list_row)], 1, "dopemail-1-batch-1-xyz")
+    (outcome,) = provider.send(post)
+    (request,) = server.requests
+    assert (request.method, request.path) == ("POST", "/v1/emails")
+    assert request.headers["authorization"] == f"Token {KEY}"
+    assert request.headers["x-idempotency-key"] == "dopemail-1-batch-1-xyz"
+    body = request.json()
+    assert set(body) <= BUTTONDOWN_FIELDS
+    assert body["status"] == "about_to_send" and body["secondary_id"] == 1
+    assert body["subject"] == "Ghosts, strangers and a summer of repertory"
+    assert "{{ unsubscribe_url }}" in body["body"] and UNSUBSCRIBE_PLACEHOLDER not in body["body"]
+    assert body["canonical_url"] == "https://dopepress.example.com/issues/1-first-issue/"
+    assert outcome.status == "sent" and outcome.message_id.startswith("em_")
+    # The same key again (a lost answer, retried): Buttondown answers as before, posts nothing.
+    assert provider.send(post)[0].message_id == outcome.message_id
+    assert server.deliveries == {BUTTONDOWN_LIST: 1}
+
+
+def test_buttondown_confirms_sending_once_when_asked(server, client, tmp_path) -> None:
+    provider, composer = adapter("buttondown", server, tmp_path, client)
+    server.queue(Reply(400, {"code": "sending_requires_confirmation", "detail": "Confirm."}))
+    letter = composer.letter(Recipient("list", "", "buttondown:list"))
+    assert provider.send(Batch(composer, [letter], 1, "k"))[0].status == "sent"
+    first, second = server.requests
+    assert "x-buttondown-live-dangerously" not in first.headers
+    assert second.headers["x-buttondown-live-dangerously"] == "true"
+
+
+def test_buttondown_test_send_is_a_draft_sent_to_one_address(server, client, tmp_path) -> None:
+    provider, _ = adapter("buttondown", server, tmp_path, client)
+    root = tmp_path
+    settings = load_settings(root)
+    composer = Composer(load_issue(root, "1"), settings.sender, b"s", test=True)
+    letter = composer.letter(Recipient("editor@example.com", "", "editor@example.com"))
+    provider.send(Batch(composer, [letter]))
+    create, send_draft = server.requests
+    assert create.json()["status"] == "draft" and create.json()["subject"].startswith("[TEST] ")
+    assert send_draft.path.endswith("/send-draft")
+    assert send_draft.json() == {"recipients": ["editor@example.com"]}
+    assert server.deliveries == {"editor@example.com": 1}
+
+
+# -- answers: per-recipient refusals -----------------------------------------------------------
+
+
+def test_postmark_maps_each_message_error_code(server, client, tmp_path) -> None:
+    provider, composer = adapter("postmark", server, tmp_path, client)
+    outcomes = provider.send(
+        batch(composer, "ada@example.com", "inactive1@example.com", "reject1@example.com")
+    )
+    assert [o.status for o in outcomes] == ["sent", "rejected", "rejected"]
+    assert "406" in outcomes[1].error and "inactive" in outcomes[1].error
+    assert "300" in outcomes[2].error
+
+
+def test_postmark_account_errors_stop_the_send(server, client, tmp_path) -> None:
+    provider, composer = adapter("postmark", server, tmp_path, client)
+    refusal = {"ErrorCode": 400, "Message": "Sender signature not found"}
+    server.queue(Reply(200, [refusal, refusal]))
+    with pytest.raises(SendError, match="Sender signature not found"):
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+
+
+def test_resend_permissive_errors_map_to_their_index(server, client, tmp_path) -> None:
+    provider, composer = adapter("resend", server, tmp_path, client)
+    outcomes = provider.send(
+        batch(composer, "ada@example.com", "reject1@example.com", "bob@example.com")
+    )
+    assert [o.status for o in outcomes] == ["sent", "rejected", "sent"]
+    assert "reject1@example.com" in outcomes[1].error
+    assert server.deliveries == {"ada@example.com": 1, "bob@example.com": 1}
+
+
+def test_resend_same_key_other_content_is_in_doubt(server, client, tmp_path) -> None:
+    provider, composer = adapter("resend", server, tmp_path, client)
+    provider.send(batch(composer, "ada@example.com", key="k-1"))
+    with pytest.raises(InDoubt, match="other content"):
+        provider.send(batch(composer, "bob@example.com", key="k-1"))
+
+
+def test_resend_daily_quota_stops_the_send(server, client, tmp_path) -> None:
+    provider, composer = adapter("resend", server, tmp_path, client)
+    server.queue(Reply(429, {"name": "daily_quota_exceeded", "message": "quota"}))
+    with pytest.raises(SendError, match="daily sending quota") as caught:
+        provider.send(batch(composer, "ada@example.com"))
+    assert "tomorrow" in caught.value.hint
+
+
+def test_sendgrid_400_naming_a_personalization_rejects_only_that_one(
+    server, client, tmp_path
+) -> None:
+    provider, composer = adapter("sendgrid", server, tmp_path, client)
+    outcomes = provider.send(batch(composer, "ada@example.com", "reject1@example.com"))
+    assert [o.status for o in outcomes] == ["unsent", "rejected"]
+    assert "valid address" in outcomes[1].error
+    assert server.deliveries == {}
+
+
+def test_mailgun_400_without_an_address_asks_the_runner_to_bisect(server, client, tmp_path) -> None:
+    provider, composer = adapter("mailgun", server, tmp_path, client)
+    with pytest.raises(RecipientRejected, match="'to' parameter is not a valid address"):
+        provider.send(batch(composer, "ada@example.com", "reject1@example.com"))
+
+
+# -- answers common to all: 401, 429, 500, timeouts ------------------------------------------------
+
+
+def one_batch(name: str, composer: Composer) -> Batch:
+    if name == "buttondown":
+        return Batch(composer, [composer.letter(Recipient("list", "", "buttondown:list"))], 1, "k")
+    return batch(composer, "ada@example.com")
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_a_refused_key_is_a_provider_auth_error_without_the_key(
+    name, server, client, tmp_path
+) -> None:
+    wrong = "sk_live_WRONG-KEY-0000000000"
+    provider, composer = adapter(name, server, tmp_path, client, key=wrong)
+    with pytest.raises(ProviderAuthError) as caught:
+        provider.send(one_batch(name, composer))
+    assert ENV_NAMES[name] in caught.value.hint
+    assert wrong not in str(caught.value) and KEY not in str(caught.value)
+    assert wrong not in repr(provider)
+
+
+RATE_LIMITED = {
+    "postmark": Reply(429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}),
+    "resend": Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "7"}),
+    "sendgrid": Reply(429, {"errors": [{"message": "too many requests"}]}, {}),
+    "mailgun": Reply(429, {"message": "limit exceeded, try again after 7 seconds"}),
+    "buttondown": Reply(429, {"detail": "Slow down."}, {"Retry-After": "7"}),
+}
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_429_is_transient_with_the_wait_the_provider_asked_for(
+    name, server, client, tmp_path
+) -> None:
+    provider, composer = adapter(name, server, tmp_path, client)
+    reply = RATE_LIMITED[name]
+    if name == "sendgrid":  # an epoch: when the window resets
+        reply.headers["X-RateLimit-Reset"] = str(int(time.time()) + 7)
+    server.queue(reply)
+    with pytest.raises(Transient) as caught:
+        provider.send(one_batch(name, composer))
+    assert not caught.value.ambiguous
+    if name == "postmark":  # Postmark says nothing: the backoff decides
+        assert caught.value.delay is None
+    else:
+        assert 5.5 <= caught.value.delay <= 7.0
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_500_is_transient(name, server, client, tmp_path) -> None:
+    provider, composer = adapter(name, server, tmp_path, client)
+    server.queue(Reply(500, {"message": "boom"}))
+    with pytest.raises(Transient) as caught:
+        provider.send(one_batch(name, composer))
+    assert not caught.value.ambiguous and "500" in caught.value.reason
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_a_timeout_is_transient_and_ambiguous(name, server, client, tmp_path) -> None:
+    provider, composer = adapter(name, server, tmp_path, client, timeout=0.2)
+    server.queue(Reply(200, {}, delay=1.0))
+    with pytest.raises(Transient) as caught:
+        provider.send(one_batch(name, composer))
+    assert caught.value.ambiguous and "0.2 s" in caught.value.reason
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_an_unreachable_server_is_transient_and_safe(name, client, tmp_path) -> None:
+    closed = LoopbackServer(key=KEY)  # bound, then closed: nothing listens on its port
+    closed.stop()
+    provider, composer = adapter(name, closed, tmp_path, client)
+    with pytest.raises(Transient) as caught:
+        provider.send(one_batch(name, composer))
+    assert not caught.value.ambiguous and "cannot reach" in caught.value.reason
+
+
+# -- batch sizes, end to end -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "sizes"),
+    [
+        ("postmark", [500, 500, 5]),
+        ("resend", [100] * 10 + [5]),
+        ("sendgrid", [1000, 5]),
+        ("mailgun", [1000, 5]),
+    ],
+)
+def test_batches_respect_each_providers_limit(name, sizes, server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider=name, server=server, subscribers=1005)
+    quiet = Reporter(progress=False)
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env(name), reporter=quiet)
+    assert summary.sent == 1005 and set(server.deliveries.values()) == {1}
+    counted = []
+    for request in server.requests:
+        if name == "mailgun":
+            counted.append(sum(1 for n, _ in request.form() if n == "to"))
+        elif name == "sendgrid":
+            counted.append(len(request.json()["personalizations"]))
+        else:
+            counted.append(len(request.json()))
+    assert counted == sizes
+
+
+# -- the field lists above are the published ones ------------------------------------------------
+
+
+@pytest.mark.skipif(not SPECS.is_dir(), reason="the providers' API files are not on this machine")
+def test_field_lists_match_the_published_specs() -> None:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def load(text: str) -> dict:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+    postmark = load((SPECS / "postmark-server.yaml").read_text())
+    assert set(postmark["definitions"]["SendEmailRequest"]["properties"]) == POSTMARK_FIELDS
+    assert "X-Postmark-Server-Token" in json.dumps(postmark["paths"]["/email/batch"])
+    resend = load((SPECS / "resend.yaml").read_text())
+    assert set(resend["components"]["schemas"]["SendEmailRequest"]["properties"]) == RESEND_FIELDS
+    (parameter,) = resend["paths"]["/emails/batch"]["post"]["parameters"]
+    assert parameter["name"] == "Idempotency-Key" and parameter["schema"]["maxLength"] == 256
+    sendgrid = load((SPECS / "sendgrid-mail-v3.yaml").read_text())
+    body = sendgrid["components"]["requestBodies"]["PostMailSend"]["content"]["application/json"]
+    assert set(body["schema"]["properties"]) == SENDGRID_FIELDS
+    personalizations = body["schema"]["properties"]["personalizations"]
+    assert personalizations["maxItems"] == 1000
+    assert set(personalizations["items"]["properties"]) == SENDGRID_PERSONALIZATION
+    mailgun = load((SPECS / "mailgun.yaml").read_text())
+    form = mailgun["components"]["schemas"][
+        "POST-v3-domain_name-messages-multipart-form-data-RequestBody"
+    ]
+    plain = {n for n in form["properties"] if ":" not in n}
+    assert plain == MAILGUN_FIELDS
+    assert "Maximum 1,000" in form["properties"]["recipient-variables"]["description"]
+    buttondown = json.loads((SPECS / "buttondown.json").read_text())
+    email_input = buttondown["components"]["schemas"]["EmailInput"]
+    assert set(email_input["properties"]) == BUTTONDOWN_FIELDS
+    assert email_input["additionalProperties"] is False

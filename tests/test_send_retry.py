@@ -1,0 +1,112 @@
+"""The retry policy and the rate cap, with a fake clock."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dopemail.send.providers.base import Transient, retry_after_seconds
+from dopemail.send.retry import Attempts, Backoff, GaveUp, RateLimiter, Unsafe, with_retries
+
+
+def failing(*errors: Exception, result: str = "ok"):
+    queue = list(errors)
+
+    def call() -> str:
+        if queue:
+            raise queue.pop(0)
+        return result
+
+    return call
+
+
+def test_delays_grow_exponentially_with_full_jitter_and_a_cap() -> None:
+    policy, rng = Backoff(retries=10, base=1.0, cap=8.0), random.Random(1)
+    for attempt in range(8):
+        delays = [policy.delay(attempt, None, rng) for _ in range(200)]
+        assert min(delays) >= 0 and max(delays) <= min(8.0, 2**attempt)
+        assert len(set(delays)) > 100  # jittered, so retries from many senders spread out
+    assert policy.delay(0, 30.0, rng) == 30.0  # never sooner than the provider asked
+
+
+def test_transient_failures_are_retried_then_given_up() -> None:
+    slept: list[float] = []
+    attempts = Attempts()
+    call = failing(Transient("429", delay=2.0), Transient("500"))
+    assert (
+        with_retries(
+            call,
+            Backoff(retries=3, base=0.1),
+            safe_to_repeat=False,
+            attempts=attempts,
+            sleep=slept.append,
+        )
+        == "ok"
+    )
+    assert attempts.count == 3 and slept[0] == 2.0 and slept[1] <= 0.2
+    with pytest.raises(GaveUp, match="500"):
+        with_retries(
+            failing(*[Transient("500")] * 5),
+            Backoff(retries=2),
+            safe_to_repeat=True,
+            attempts=Attempts(),
+            sleep=lambda s: None,
+        )
+
+
+def test_an_ambiguous_failure_is_retried_only_when_safe() -> None:
+    lost = Transient("timed out", ambiguous=True)
+    with pytest.raises(Unsafe):
+        with_retries(
+            failing(lost),
+            Backoff(),
+            safe_to_repeat=False,
+            attempts=Attempts(),
+            sleep=lambda s: None,
+        )
+    attempts = Attempts()
+    assert (
+        with_retries(
+            failing(lost),
+            Backoff(base=0),
+            safe_to_repeat=True,
+            attempts=attempts,
+            sleep=lambda s: None,
+        )
+        == "ok"
+    )
+    assert attempts.ambiguous
+
+
+def test_a_wait_beyond_max_wait_gives_up_at_once() -> None:
+    with pytest.raises(GaveUp) as caught:
+        with_retries(
+            failing(Transient("429", delay=4000)),
+            Backoff(max_wait=900),
+            safe_to_repeat=True,
+            attempts=Attempts(),
+            sleep=lambda s: pytest.fail("must not sleep"),
+        )
+    assert caught.value.wait == 4000
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:07 GMT", now=1445412480.0) == 7.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_the_rate_limiter_spaces_batches() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(50, clock=lambda: now[0], sleep=sleep)
+    for _ in range(4):
+        limiter.wait(100)  # 100 messages at 50/s: 2 s apart
+    assert slept == [2.0, 2.0, 2.0]
+    assert RateLimiter(0, sleep=sleep).wait(10_000) == 0.0

@@ -1,0 +1,412 @@
+"""The sender end to end, in-process: dry run, test send, resume, retries, refusals, the rate cap,
+Ctrl-C, and the in-flight batches of providers without idempotency keys."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sendserver import KEY, env, make_workspace, readers, write_issue, write_subscribers
+
+from dopemail.errors import ProviderAuthError, SendError
+from dopemail.send.ledger import LEDGER_PATH
+from dopemail.send.loopback import BUTTONDOWN_LIST, LoopbackServer, Recorded, Reply
+from dopemail.send.providers.outbox import Outbox
+from dopemail.send.providers.resend import Resend
+from dopemail.send.report import Reporter, describe_plan, describe_status, send_status
+from dopemail.send.run import SendOptions, send_issue
+
+YES = SendOptions(yes=True)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(key=KEY, mailgun_domain="dopepress.example.com") as running:
+        yield running
+
+
+def quiet() -> Reporter:
+    return Reporter(Console(file=io.StringIO(), width=200), progress=False)
+
+
+def send(root: Path, provider: str = "outbox", options: SendOptions = YES, **kwargs):
+    kwargs.setdefault("reporter", quiet())
+    return send_issue(root, "1", options, env=env(provider), **kwargs)
+
+
+def counts(root: Path) -> dict[str, int]:
+    return send_status(root, "1").counts
+
+
+# -- dry run, outbox, test ---------------------------------------------------------------------
+
+
+def test_dry_run_says_what_would_happen_and_writes_nothing(tmp_path) -> None:
+    rows = [
+        *readers(3),
+        ("gone@example.com", "Gone", "unsubscribed", "2024-01-01", ""),
+        ("bounce@example.com", "", "bounced", "2024-01-01", ""),
+        ("not an address", "", "subscribed", "2024-01-01", ""),
+        ("READER00001@example.com", "", "subscribed", "2024-01-01", ""),
+    ]
+    root = make_workspace(tmp_path, subscribers=rows, send="rate = 1")
+    summary = send(root, options=SendOptions())
+    text = "\n".join(describe_plan(summary))
+    assert "Dry run of issue 1-first-issue: nothing was sent" in text
+    assert "provider:    outbox (outbox)" in text
+    assert "recipients:  3 to send (0 already sent, 0 failed earlier)" in text
+    assert "skipped:     4 (1 unsubscribed, 1 bounced, 1 invalid, 1 duplicate)" in text
+    assert "line 8: READER00001@example.com: duplicate: also on line 2" in text
+    assert "batches:     1 of up to 100 messages" in text
+    assert "estimated:   about 3 s" in text  # 3 messages at rate = 1 per second
+    assert not (root / ".dopemail").exists() and not (root / "outbox").exists()
+
+
+def test_outbox_writes_one_eml_per_reader_and_a_second_run_sends_nobody(tmp_path) -> None:
+    root = make_workspace(tmp_path, subscribers=250)
+    first = send(root)
+    assert (first.sent, first.failed) == (250, 0)
+    files = sorted((root / "outbox" / "1-first-issue").glob("*.eml"))
+    assert len(files) == 250
+    stamps = {f: f.stat().st_mtime_ns for f in files}
+    again = send(root)
+    assert again.sent == 0 and again.already_sent == 250
+    assert {f: f.stat().st_mtime_ns for f in files} == stamps
+    assert counts(root)["sent"] == 250
+    lines = describe_status(send_status(root, "1"))
+    assert "sent 250 · failed 0 · pending 0 · in flight 0" in lines[1]
+
+
+def test_test_send_writes_one_marked_copy_and_records_nothing(tmp_path) -> None:
+    root = make_workspace(tmp_path)
+    summary = send(root, options=SendOptions(test_to="Editor@Example.com"))
+    assert summary.mode == "test" and summary.sent == 1
+    (copy,) = (root / "outbox" / "1-first-issue" / "tests").glob("*.eml")
+    text = copy.read_text()
+    assert "Subject: [TEST] Ghosts" in text and "X-Dopemail-Test: yes" in text
+    assert "To: Editor@example.com" in text
+    assert not (root / LEDGER_PATH).exists()
+
+
+def test_a_test_send_through_a_provider_records_nothing(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    send(root, "resend", SendOptions(test_to="editor@example.com"))
+    (request,) = server.requests
+    (email,) = request.json()
+    assert email["subject"].startswith("[TEST] ") and email["to"] == ["editor@example.com"]
+    assert email["headers"]["X-Dopemail-Test"] == "yes"
+    assert not (root / LEDGER_PATH).exists()
+
+
+def test_a_missing_build_says_run_dopemail_build_first(tmp_path) -> None:
+    root = make_workspace(tmp_path)
+    with pytest.raises(SendError, match="issue 2 is not built") as caught:
+        send_issue(root, "2", YES, env=env(), reporter=quiet())
+    assert "run dopemail build first" in caught.value.hint
+
+
+def test_a_missing_key_names_its_environment_variable(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="postmark", server=server)
+    with pytest.raises(SendError, match="DOPEMAIL_POSTMARK_TOKEN is empty"):
+        send_issue(root, "1", YES, env={}, reporter=quiet())
+
+
+def test_a_real_provider_needs_the_unsubscribe_secret(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    environ = {"DOPEMAIL_RESEND_API_KEY": KEY}
+    with pytest.raises(SendError, match="DOPEMAIL_UNSUBSCRIBE_SECRET is not set"):
+        send_issue(root, "1", YES, env=environ, reporter=quiet())
+
+
+# -- resume ------------------------------------------------------------------------------------
+
+
+def test_a_crash_after_delivery_is_replayed_without_duplicates(tmp_path, monkeypatch) -> None:
+    root = make_workspace(tmp_path, subscribers=35, send="batch_size = 10")
+    real = Outbox.send
+    calls = []
+
+    def crash_on_third(self, batch):
+        calls.append(batch.number)
+        outcomes = real(self, batch)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # like kill -9: delivered, answer never recorded
+        return outcomes
+
+    monkeypatch.setattr(Outbox, "send", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        send(root)
+    assert counts(root) == {"pending": 5, "in_flight": 10, "sent": 20, "failed": 0, "skipped": 0}
+    (stuck,) = send_status(root, "1").in_flight
+    assert stuck.number == 3 and stuck.size == 10
+    monkeypatch.setattr(Outbox, "send", real)
+    summary = send(root)
+    assert summary.sent == 10 + 5 and counts(root)["sent"] == 35
+    assert len(list((root / "outbox" / "1-first-issue").glob("*.eml"))) == 35
+
+
+def test_a_batch_keeps_its_recipients_and_key_across_retries_and_runs(
+    server, tmp_path, monkeypatch
+) -> None:
+    root = make_workspace(
+        tmp_path,
+        provider="resend",
+        server=server,
+        subscribers=30,
+        timeout=0.3,
+        send="batch_size = 10",
+    )
+    seen = {"n": 0}
+
+    def lose_the_second_answer(request: Recorded) -> None:
+        seen["n"] += 1
+        if seen["n"] == 2:
+            time.sleep(0.8)  # delivered, but the answer comes too late: retried at once
+
+    server.on_delivered = lose_the_second_answer
+    real = Resend.send
+
+    def crash_after_third(self, batch):
+        outcomes = real(self, batch)
+        if batch.number == 3:
+            raise KeyboardInterrupt  # like kill -9 after the provider took the batch
+        return outcomes
+
+    monkeypatch.setattr(Resend, "send", crash_after_third)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "resend", sleep=lambda s: None)
+    monkeypatch.setattr(Resend, "send", real)
+    send(root, "resend")
+    keys = [r.headers["idempotency-key"] for r in server.requests]
+    members = [[e["to"][0] for e in r.json()] for r in server.requests]
+    assert len(keys) == 5  # batch 1, batch 2 twice, batch 3 twice
+    assert keys[1] == keys[2] and members[1] == members[2]  # the retry within a run
+    assert keys[3] == keys[4] and members[3] == members[4]  # the replay after the crash
+    assert members[3] == [f"Reader {i} <reader{i:05d}@example.com>" for i in range(21, 31)]
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
+
+
+def test_unsubscribes_and_removals_between_runs_are_honoured(server, tmp_path) -> None:
+    root = make_workspace(
+        tmp_path,
+        provider="resend",
+        server=server,
+        subscribers=20,
+        send="batch_size = 5\nretries = 0",
+    )
+    seen = {"n": 0}
+
+    def refuse_after_first(request: Recorded) -> None:
+        seen["n"] += 1
+        if seen["n"] == 1:
+            server.key = "rotated"  # the key is revoked: the next batch is refused
+
+    server.on_delivered = refuse_after_first
+    with pytest.raises(ProviderAuthError):
+        send(root, "resend")
+    assert counts(root)["sent"] == 5 and counts(root)["in_flight"] == 0
+    rows = readers(20)
+    rows[10] = (rows[10][0], "", "unsubscribed", "", "")  # reader00011
+    del rows[12]  # reader00013 left the list
+    write_subscribers(root, rows)
+    server.key = KEY
+    summary = send(root, "resend")
+    assert summary.sent == 13
+    assert "reader00011@example.com" not in server.deliveries
+    assert "reader00013@example.com" not in server.deliveries
+    assert counts(root)["skipped"] == 2 and set(server.deliveries.values()) == {1}
+
+
+# -- faults --------------------------------------------------------------------------------------
+
+
+def test_429_and_500_are_retried_honouring_retry_after(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    server.queue(
+        Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "3"}),
+        Reply(500, {"message": "oops"}),
+    )
+    slept: list[float] = []
+    summary = send(root, "resend", sleep=slept.append)
+    assert summary.sent == 3 and len(server.requests) == 3
+    assert slept[0] >= 3.0 and slept[1] < 1.0  # Retry-After, then the (tiny) backoff
+
+
+def test_a_wait_longer_than_max_wait_stops_and_resumes_later(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "3600"}))
+    with pytest.raises(SendError, match="asks to wait 3600 s") as caught:
+        send(root, "resend", sleep=lambda s: None)
+    assert "resumes where it stopped" in caught.value.hint
+    assert counts(root) == {"pending": 3, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+    assert send(root, "resend").sent == 3
+
+
+def test_a_refused_key_stops_at_once_and_marks_nothing_sent(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=700)
+    with pytest.raises(ProviderAuthError, match="refused the API key"):
+        send_issue(root, "1", YES, env=env("postmark", "wrong-key"), reporter=quiet())
+    assert len(server.requests) == 1 and not server.deliveries
+    assert counts(root) == {"pending": 700, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+
+
+def test_a_refused_address_fails_alone_and_the_send_goes_on(server, tmp_path) -> None:
+    rows = [*readers(4), ("reject-me@example.com", "", "subscribed", "", ""), *readers(6)[4:]]
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=rows)
+    summary = send(root, "resend")
+    assert (summary.sent, summary.failed) == (6, 1)
+    report = send_status(root, "1")
+    ((email, reason),) = report.failures
+    assert email == "reject-me@example.com" and "not valid" in reason
+
+
+def test_mailgun_refusal_without_an_address_is_bisected(server, tmp_path) -> None:
+    rows = readers(10)
+    rows[6] = ("reject7@example.com", "", "subscribed", "", "")
+    root = make_workspace(tmp_path, provider="mailgun", server=server, subscribers=rows)
+    summary = send(root, "mailgun")
+    assert (summary.sent, summary.failed) == (9, 1)
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 9
+    assert send_status(root, "1").failures[0][0] == "reject7@example.com"
+
+
+def test_the_rate_setting_caps_messages_per_second(tmp_path) -> None:
+    root = make_workspace(tmp_path, subscribers=60, send="rate = 200\nbatch_size = 10")
+    started = time.monotonic()
+    send(root)
+    assert time.monotonic() - started >= (60 - 10) / 200
+
+
+def test_ctrl_c_finishes_the_current_batch_then_stops(tmp_path, monkeypatch) -> None:
+    root = make_workspace(tmp_path, subscribers=40, send="batch_size = 10")
+    real = Outbox.send
+    calls = []
+
+    def interrupt_during_second(self, batch):
+        calls.append(batch.number)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, batch)
+
+    monkeypatch.setattr(Outbox, "send", interrupt_during_second)
+    summary = send(root)
+    assert summary.stopped and summary.sent == 20
+    assert counts(root)["in_flight"] == 0 and counts(root)["pending"] == 20
+    monkeypatch.setattr(Outbox, "send", real)
+    assert send(root).sent == 20
+
+
+# -- providers without idempotency keys: the in-flight window ------------------------------------
+
+
+def postmark_workspace(server: LoopbackServer, tmp_path: Path) -> Path:
+    root = make_workspace(
+        tmp_path,
+        provider="postmark",
+        server=server,
+        subscribers=30,
+        timeout=0.3,
+        send="batch_size = 10",
+    )
+    return root
+
+
+def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
+    seen = {"n": 0}
+
+    def hook(request: Recorded) -> None:
+        seen["n"] += 1
+        if seen["n"] == number:
+            time.sleep(seconds)  # delivered; the answer comes after the client gave up
+
+    server.on_delivered = hook
+
+
+def test_a_lost_answer_without_idempotency_is_reported_not_retried(server, tmp_path) -> None:
+    root = postmark_workspace(server, tmp_path)
+    hang_on(server, 2)
+    with pytest.raises(SendError, match="may or may not have delivered batch 2") as caught:
+        send(root, "postmark")
+    assert "--mark-in-flight-sent" in caught.value.hint
+    assert "--resend-in-flight" in caught.value.hint
+    assert len(server.requests) == 2  # not retried: a retry could mail these 10 twice
+    assert counts(root)["in_flight"] == 10
+    # Running again does not guess either: it lists the batch and stops.
+    server.on_delivered = None
+    with pytest.raises(SendError, match="batch 2 \\(10 recipients: reader00011@example.com"):
+        send(root, "postmark")
+    assert len(server.requests) == 2
+    lines = describe_status(send_status(root, "1"))
+    assert any("batch 2 in flight: 10 recipients" in line for line in lines)
+    plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
+    assert "in flight:   batch 2 may have been delivered already" in plan
+    # The editor checked Postmark's activity: batch 2 went out.
+    summary = send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=True))
+    assert summary.sent == 10 and counts(root)["sent"] == 30
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
+
+
+def test_resend_in_flight_posts_a_batch_that_never_arrived(server, tmp_path) -> None:
+    root = postmark_workspace(server, tmp_path)
+    server.queue(Reply(200, [], delay=0.8))  # the first request: no answer in time, not delivered
+    with pytest.raises(SendError, match="may or may not have delivered batch 1"):
+        send(root, "postmark")
+    assert not server.deliveries
+    summary = send(root, "postmark", SendOptions(yes=True, resend_in_flight=True))
+    assert summary.sent == 30
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
+
+
+# -- Buttondown: one post ----------------------------------------------------------------------
+
+
+def test_buttondown_posts_once_and_records_that_post(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="buttondown", server=server, timeout=0.3)
+    hang_on(server, 1)  # the first answer is lost: the retry carries the same key
+    summary = send(root, "buttondown", sleep=lambda s: None)
+    assert summary.sent == 1 and server.deliveries == {BUTTONDOWN_LIST: 1}
+    keys = {r.headers["x-idempotency-key"] for r in server.requests}
+    assert len(server.requests) == 2 and len(keys) == 1
+    assert send(root, "buttondown").sent == 0 and len(server.requests) == 2
+    db = sqlite3.connect(root / LEDGER_PATH)
+    ((state, message_id),) = db.execute("SELECT state, message_id FROM recipients").fetchall()
+    assert state == "sent" and message_id.startswith("em_")
+
+
+def test_a_rebuilt_issue_mid_send_is_warned_about(tmp_path, monkeypatch) -> None:
+    root = make_workspace(tmp_path, subscribers=20, send="batch_size = 10")
+    real = Outbox.send
+
+    def stop_after_first(self, batch):
+        outcomes = real(self, batch)
+        if batch.number == 2:
+            raise KeyboardInterrupt
+        return outcomes
+
+    monkeypatch.setattr(Outbox, "send", stop_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        send(root)
+    monkeypatch.setattr(Outbox, "send", real)
+    write_issue(root, subject="A corrected subject")
+    out = io.StringIO()
+    send(root, reporter=Reporter(Console(file=out, width=200), progress=False))
+    assert "was rebuilt after sending started" in out.getvalue()
+
+
+def test_only_one_send_runs_at_a_time(tmp_path) -> None:
+    import fcntl
+
+    root = make_workspace(tmp_path)
+    (root / ".dopemail").mkdir()
+    with (root / ".dopemail" / "send.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running send holds it
+        with pytest.raises(SendError, match="another dopemail send is running"):
+            send(root)
+    assert send(root).sent == 3

@@ -1,0 +1,82 @@
+"""API keys never appear in logs, errors, the ledger or .eml files, even when a provider echoes
+them back in an error message."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sendserver import KEY, PROVIDERS, UNSUBSCRIBE_SECRET, env, make_workspace, readers
+
+from dopemail.errors import DopemailError
+from dopemail.send.loopback import LoopbackServer, Reply
+from dopemail.send.report import Reporter
+from dopemail.send.run import SendOptions, send_issue
+
+ECHOING = {
+    "postmark": Reply(422, {"ErrorCode": 300, "Message": f"Invalid token {KEY} for From"}),
+    "resend": Reply(422, {"name": "validation_error", "message": f"key {KEY} may not send"}),
+    "sendgrid": Reply(400, {"errors": [{"message": f"bad key {KEY}", "field": "from"}]}),
+    "mailgun": Reply(400, {"message": f"from parameter is missing (api:{KEY})"}),
+    "buttondown": Reply(400, {"code": "body_invalid", "detail": f"token {KEY} is odd"}),
+}
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(key=KEY, mailgun_domain="dopepress.example.com") as running:
+        yield running
+
+
+def everything_written(root: Path) -> bytes:
+    """Every byte under the workspace's .dopemail/ and outbox/ (ledger, WAL, reports, .eml)."""
+    found = b""
+    for folder in (root / ".dopemail", root / "outbox"):
+        if folder.exists():
+            found += b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+    return found
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_keys_never_leak_from_any_provider(name, server, tmp_path, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    rows = [*readers(3), ("inactive1@example.com", "", "subscribed", "", "")]
+    root = make_workspace(tmp_path, provider=name, server=server, subscribers=rows)
+    out = io.StringIO()
+    reporter = Reporter(Console(file=out, width=300), progress=False)
+    options = SendOptions(yes=True)
+    # 1. A provider error that quotes the key back.
+    server.queue(ECHOING[name])
+    with pytest.raises(DopemailError) as refused:
+        send_issue(root, "1", options, env=env(name), reporter=reporter)
+    # 2. A wrong key (the error must not show either key).
+    with pytest.raises(DopemailError) as auth:
+        send_issue(root, "1", options, env=env(name, "sk_live_OTHER-KEY-123"), reporter=reporter)
+    # 3. A retried 500 and a per-message refusal quoting the key (Postmark), then success.
+    server.queue(Reply(500, {"message": f"down, your key is {KEY}"}))
+    if name == "postmark":
+        server.queue(
+            Reply(200, [{"ErrorCode": 406, "Message": f"inactive ({KEY})", "To": "x"}] * 4)
+        )
+    summary = send_issue(root, "1", options, env=env(name), reporter=reporter)
+    assert summary.sent + summary.failed == (1 if name == "buttondown" else 4)
+    shown = str(refused.value) + str(auth.value) + out.getvalue() + caplog.text
+    assert "***" in str(refused.value)  # the provider's words are kept, minus the key
+    written = everything_written(root)
+    for secret in (KEY, "sk_live_OTHER-KEY-123"):
+        assert secret not in shown
+        assert secret.encode() not in written
+    assert UNSUBSCRIBE_SECRET.encode() not in written
+
+
+def test_outbox_files_and_ledger_hold_no_secret(tmp_path) -> None:
+    root = make_workspace(tmp_path, subscribers=3)
+    environ = {k: v for name in PROVIDERS for k, v in env(name).items()}
+    send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=Reporter(progress=False))
+    written = everything_written(root)
+    assert written.count(b"List-Unsubscribe-Post") == 3
+    assert KEY.encode() not in written and UNSUBSCRIBE_SECRET.encode() not in written
