@@ -54,16 +54,34 @@ def cli() -> None:
 
 @cli.command()
 @_root_option
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render everything from scratch, ignoring .dopemail/cache (same output, slower).",
+)
 @_reports_errors
-def build(root: Path) -> None:
+def build(root: Path, no_cache: bool) -> None:
     """Build the feeds, the web pages and the newsletter issues.
+
+    Only what changed since the last build is rendered again.
 
     Example: dopemail build
     """
+    from . import fingerprint
+
+    where = root.resolve()
+    if not no_cache:
+        count = fingerprint.up_to_date(where)
+        if count is not None:
+            click.echo(f"nothing changed: {count} files up to date")
+            return
+    stamp = fingerprint.inputs_stamp(where)
+    fingerprint.forget(where)
     from .build import build as run_build
 
-    result, report = run_build(root)
+    result, report = run_build(root, use_cache=not no_cache)
     assert report is not None
+    fingerprint.record(where, len(result.outputs), stamp)
     _warn(result.warnings)
     click.echo(
         f"built {len(result.outputs)} files "

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import imagesize
 from pydantic import BaseModel, ValidationError
 
+from .cache import BuildCache, EntryRecord, media_stamp
 from .config import Settings, load_settings
 from .errors import ContentError, DopemailError, raise_all
 from .frontmatter import Document, split
@@ -172,16 +173,42 @@ def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
     errors.extend(getattr(exc, "errors", [exc]))
 
 
-def load_entries(root: Path, settings: Settings, errors: list[DopemailError]) -> list[LoadedEntry]:
-    """Load every ``entries/*.md``, adding problems to ``errors``; newest first."""
+def _cached_entry(
+    cache: BuildCache, path: Path, taken: dict[str, LoadedEntry]
+) -> LoadedEntry | None:
+    key = cache.key(path.name, path.read_bytes())
+    record: EntryRecord | None = cache.get("entries", key)
+    valid = (
+        record is not None
+        and record.entry.slug not in taken
+        and media_stamp([cache.root / m.source for m in record.entry.images if m.source])
+        == record.stamp
+    )
+    cache.records[path.name] = (key, record if valid else None)
+    return record.entry if valid and record is not None else None
+
+
+def load_entries(
+    root: Path,
+    settings: Settings,
+    errors: list[DopemailError],
+    cache: BuildCache | None = None,
+) -> list[LoadedEntry]:
+    """Load every ``entries/*.md``, adding problems to ``errors``; newest first.
+
+    With a ``cache``, an entry whose source (and pictures) did not change since it was last
+    built is taken from it, skipping YAML and validation.
+    """
     entries: list[LoadedEntry] = []
     by_slug: dict[str, LoadedEntry] = {}
     for path in sorted((root / ENTRIES_DIR).glob("*.md")):
-        try:
-            entry = load_entry(path, root, settings, by_slug)
-        except DopemailError as exc:
-            _collect(errors, exc)
-            continue
+        entry = _cached_entry(cache, path, by_slug) if cache is not None else None
+        if entry is None:
+            try:
+                entry = load_entry(path, root, settings, by_slug)
+            except DopemailError as exc:
+                _collect(errors, exc)
+                continue
         by_slug[entry.slug] = entry
         entries.append(entry)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
@@ -260,12 +287,12 @@ def load_issue(
     )
 
 
-def load_workspace(root: Path) -> Workspace:
+def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     """Load and validate the whole publication in ``root``; raise every problem at once."""
     root = root.resolve()
     settings = load_settings(root)
     errors: list[DopemailError] = []
-    entries = load_entries(root, settings, errors)
+    entries = load_entries(root, settings, errors, cache)
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
     numbers: dict[int, str] = {}

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..build import Build, render_workspace
+from ..cache import BuildCache
 from ..config import SECRET_ENV
 from ..errors import DopemailError
 from ..load import load_workspace
@@ -151,7 +152,9 @@ class PreviewState:
             old = self.snapshot
             problems: list[Problem] = []
             try:
-                build = render_workspace(load_workspace(self.root))
+                # The build's cache: an edit re-renders only the entry or issue it touched.
+                cache = BuildCache(self.root.resolve())
+                build = render_workspace(load_workspace(self.root, cache), cache)
             except DopemailError as exc:
                 errors = getattr(exc, "errors", [exc])
                 self._publish(old, tuple(Problem.from_error(e) for e in errors))

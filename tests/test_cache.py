@@ -1,0 +1,126 @@
+"""The build cache and the no-op check: faster builds, never different outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+from dopemail import build as build_module
+from dopemail.build import build
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    return snapshot(root / "feeds") | snapshot(root / "site")
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    rendered: list[str] = []
+    real = build_module.render_entry
+
+    def counting(env, entry):  # type: ignore[no-untyped-def]
+        rendered.append(entry.slug)
+        return real(env, entry)
+
+    monkeypatch.setattr(build_module, "render_entry", counting)
+    return rendered
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_cached_build_equals_a_build_from_scratch(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace)
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, again")
+    rendered = _count_renders(monkeypatch)
+    build(workspace)
+    assert rendered == ["quiet-hours"], "only the edited entry is rendered again"
+    cached = _outputs(workspace)
+    # The same sources built with no cache at all give the same bytes.
+    (workspace / ".dopemail").rename(tmp_path / "old-state")
+    for folder in ("site", "feeds"):
+        for path in sorted((workspace / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+    build(workspace, use_cache=False)
+    assert _outputs(workspace) == cached
+    assert "Quiet Hours, again" in (workspace / "feeds/rss.xml").read_text()
+
+
+def test_a_template_edit_renders_everything(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace)
+    override = workspace / "templates/entry_content.html.j2"
+    override.parent.mkdir(exist_ok=True)
+    default = Path(build_module.__file__).parent / "default_templates/entry_content.html.j2"
+    override.write_text(default.read_text().replace("Where it plays", "Where to see it"))
+    rendered = _count_renders(monkeypatch)
+    build(workspace)
+    assert len(rendered) == len(list((workspace / "entries").glob("*.md")))
+    assert "Where to see it" in (workspace / "site/all-of-us-strangers/index.html").read_text()
+
+
+def test_a_changed_picture_renders_its_entry(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace)
+    picture = workspace / "media/quiet-hours.jpg"
+    assert not picture.exists()  # quiet-hours has no pictures: use one that does
+    lead = workspace / "media/all-of-us-strangers/01.jpg"
+    replacement = workspace / "media/all-of-us-strangers/02.jpg"
+    lead.write_bytes(replacement.read_bytes())
+    rendered = _count_renders(monkeypatch)
+    build(workspace)
+    assert rendered == ["all-of-us-strangers"]
+    feed = (workspace / "feeds/rss.xml").read_text()
+    assert f'length="{replacement.stat().st_size}"' in feed
+
+
+def test_a_damaged_cache_is_rebuilt(workspace: Path) -> None:
+    build(workspace)
+    expected = _outputs(workspace)
+    for record in (workspace / ".dopemail/cache").rglob("*"):
+        if record.is_file():
+            record.write_bytes(b"not a pickle")
+    (workspace / "site/all-of-us-strangers/index.html").unlink()
+    build(workspace)
+    assert _outputs(workspace) == expected
+
+
+def test_the_cache_drops_deleted_entries(workspace: Path) -> None:
+    build(workspace)
+    count = len([p for p in (workspace / ".dopemail/cache/entries").rglob("*") if p.is_file()])
+    (workspace / "entries/sunny-vallejo-park-low-tide.md").unlink()
+    build(workspace)
+    after = len([p for p in (workspace / ".dopemail/cache/entries").rglob("*") if p.is_file()])
+    assert after == count - 1
+
+
+def test_nothing_changed_is_noticed_and_anything_changed_is_built(workspace: Path, run_cli) -> None:
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.startswith("built ")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.startswith("nothing changed:"), output
+    # A deleted output is noticed and written again.
+    page = workspace / "site/quiet-hours/index.html"
+    before = page.read_bytes()
+    page.unlink()
+    code, output = run_cli("build", "--root", workspace)
+    assert output.startswith("built ") and page.read_bytes() == before
+    # An edited input is noticed.
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours (edited)")
+    code, output = run_cli("build", "--root", workspace)
+    assert output.startswith("built ") and b"Quiet Hours (edited)" in page.read_bytes()
+    # A failed build leaves no record, so the fixed sources are built in full.
+    _edit(workspace / "entries/quiet-hours.md", "title:", "titel:")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    _edit(workspace / "entries/quiet-hours.md", "titel:", "title:")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.startswith("built "), output
