@@ -6,39 +6,14 @@ command exits with status 1, without a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import __version__
+from .cli_support import reports_errors, root_option
 from .errors import DopemailError
-
-_root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The publication's folder (where dopemail.toml is).",
-)
-
-
-def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DopemailError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
-
-    return wrapper
 
 
 def _warn(warnings: list[DopemailError]) -> None:
@@ -53,13 +28,13 @@ def cli() -> None:
 
 
 @cli.command()
-@_root_option
+@root_option
 @click.option(
     "--no-cache",
     is_flag=True,
     help="Render everything from scratch, ignoring .dopemail/cache (same output, slower).",
 )
-@_reports_errors
+@reports_errors
 def build(root: Path, no_cache: bool) -> None:
     """Build the feeds, the web pages and the newsletter issues.
 
@@ -93,8 +68,8 @@ def build(root: Path, no_cache: bool) -> None:
 
 
 @cli.command()
-@_root_option
-@_reports_errors
+@root_option
+@reports_errors
 def check(root: Path) -> None:
     """Check every entry, issue and template without writing anything.
 
@@ -117,8 +92,8 @@ def new() -> None:
 
 @new.command("entry")
 @click.argument("title")
-@_root_option
-@_reports_errors
+@root_option
+@reports_errors
 def new_entry(title: str, root: Path) -> None:
     """Write entries/<slug>.md with every field present and commented.
 
@@ -132,8 +107,8 @@ def new_entry(title: str, root: Path) -> None:
 
 @new.command("issue")
 @click.argument("subject", required=False)
-@_root_option
-@_reports_errors
+@root_option
+@reports_errors
 def new_issue(subject: str | None, root: Path) -> None:
     """Write issues/<next number>-<slug>.md listing the newest entries in no issue yet.
 

@@ -42,16 +42,14 @@ def _media_url(settings: Settings, src: str | None, root_url: bool = True) -> st
     return settings.url(src.lstrip("/")) if root_url else src
 
 
-def _generator(
-    settings: Settings, items: Sequence[RenderedEntry], self_url: str, self_type: str
-) -> FeedGenerator:
+def _channel(
+    fg: FeedGenerator, settings: Settings, feed_id: str, title: str, self_url: str, self_type: str
+) -> None:
+    """What every feed of the publication says about itself."""
     pub = settings.publication
-    fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
-    fg.id(pub.base_url)
-    fg.title(pub.title)
+    fg.id(feed_id)
+    fg.title(title)
     fg.subtitle(pub.description)
-    fg.description(pub.description)
     fg.link(href=self_url, rel="self", type=self_type)
     # feedgen takes the last link as the RSS <channel><link>: the site's page, not the feed.
     fg.link(href=pub.base_url, rel="alternate", type="text/html")
@@ -64,6 +62,16 @@ def _generator(
         fg.logo(_media_url(settings, pub.logo))
     if pub.icon:
         fg.icon(_media_url(settings, pub.icon))
+
+
+def _generator(
+    settings: Settings, items: Sequence[RenderedEntry], self_url: str, self_type: str
+) -> FeedGenerator:
+    pub = settings.publication
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    _channel(fg, settings, pub.base_url, pub.title, self_url, self_type)
+    fg.description(pub.description)
     fg.updated(max((_updated(i) for i in items), default=_EPOCH))
 
     for item in items:
@@ -192,20 +200,14 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
     fg = FeedGenerator()
     host = urlsplit(pub.base_url).hostname
     # The archive on the home page is the newsletter's page: a URL that exists.
-    fg.id(settings.url("#newsletter"))
-    fg.title(f"{pub.title}: the newsletter")
-    fg.subtitle(pub.description)
-    fg.link(href=settings.url(ISSUES_PATH), rel="self", type="application/atom+xml")
-    fg.link(href=pub.base_url, rel="alternate", type="text/html")
-    fg.language(pub.language)
-    fg.author({"name": pub.author, **({"email": pub.author_email} if pub.author_email else {})})
-    fg.generator("dopemail", __version__, "https://pypi.org/project/dopemail/")
-    if pub.copyright:
-        fg.rights(pub.copyright)
-    if pub.logo:
-        fg.logo(_media_url(settings, pub.logo))
-    if pub.icon:
-        fg.icon(_media_url(settings, pub.icon))
+    _channel(
+        fg,
+        settings,
+        settings.url("#newsletter"),
+        f"{pub.title}: the newsletter",
+        settings.url(ISSUES_PATH),
+        "application/atom+xml",
+    )
     fg.updated(max((i.issue.meta.date for i in issues), default=_EPOCH))
     for item in issues:
         issue, meta = item.issue, item.issue.meta

@@ -1,43 +1,13 @@
-"""``dopemail preview``: a thin command over :func:`dopemail.preview.server.serve`.
-
-Like :mod:`dopemail.send.commands`, it keeps its own copies of the CLI's ``--root`` option and
-error printer, so that this module and :mod:`dopemail.cli` can be imported in either order.
-"""
+"""``dopemail preview``: a thin command over :func:`dopemail.preview.server.serve`."""
 
 from __future__ import annotations
 
-import functools
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..errors import DopemailError
-
-_root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The publication's folder (where dopemail.toml is).",
-)
-
-
-def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DopemailError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
-
-    return wrapper
+from ..cli_support import reports_errors, root_option
 
 
 def _log(line: str) -> None:
@@ -60,8 +30,8 @@ def _log(line: str) -> None:
     "your network (a warning says so); 0.0.0.0 means every interface.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in your web browser.")
-@_root_option
-@_reports_errors
+@root_option
+@reports_errors
 def preview(port: int, host: str, open_browser: bool, root: Path) -> None:
     """Serve the publication on this machine, rebuilt and reloaded as you edit it.
 

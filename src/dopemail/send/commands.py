@@ -1,42 +1,13 @@
-"""``dopemail send`` and ``dopemail status``: thin commands over :mod:`dopemail.send.run`.
-
-They keep their own copies of the CLI's two small helpers (the ``--root`` option and the
-error printer) so that this module and :mod:`dopemail.cli` can be imported in either order.
-"""
+"""``dopemail send`` and ``dopemail status``: thin commands over :mod:`dopemail.send.run`."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..errors import DopemailError
-
-_root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The publication's folder (where dopemail.toml is).",
-)
-
-
-def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DopemailError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
-
-    return wrapper
+from ..cli_support import reports_errors, root_option
 
 
 @click.command()
@@ -59,8 +30,8 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Record the batches a stopped send left without an answer as sent (they arrived).",
 )
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs and CI).")
-@_root_option
-@_reports_errors
+@root_option
+@reports_errors
 def send(
     issue: str,
     yes: bool,
@@ -93,8 +64,8 @@ def send(
 @click.command()
 @click.argument("issue")
 @click.option("--failures", default=10, show_default=True, help="How many failures to list.")
-@_root_option
-@_reports_errors
+@root_option
+@reports_errors
 def status(issue: str, failures: int, root: Path) -> None:
     """Show how the sending of ISSUE stands: sent, failed, pending, in flight, skipped.
 

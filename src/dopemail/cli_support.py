@@ -1,0 +1,39 @@
+"""What every command shares: the ``--root`` option and the error printer.
+
+A module of its own so that :mod:`dopemail.cli` and the command modules of the preview and
+the sender can all import it, in any order.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import DopemailError
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The publication's folder (where dopemail.toml is).",
+)
+
+
+def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DopemailError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+
+    return wrapper
