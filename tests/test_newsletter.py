@@ -484,3 +484,28 @@ def test_bad_mjml_compiles_to_nothing(workspace: Path) -> None:
     with pytest.raises(DopemailError) as info:
         build(workspace)
     assert "templates/email/issue.mjml.j2" in str(info.value)
+
+
+@pytest.mark.parametrize("shown", [0, 2, 4, 8])
+def test_email_gallery_shows_a_few_photos_and_links_to_all(workspace: Path, shown: int) -> None:
+    # Five films of nine photos each would pass Gmail's clipping limit: the email shows
+    # `gallery_images` of them and links to the page's gallery for the rest.
+    _break(
+        workspace, "dopemail.toml", "[feeds]", f"[newsletter]\ngallery_images = {shown}\n\n[feeds]"
+    )
+    build(workspace)
+    key = _issue_with(workspace, "all-of-us-strangers")
+    folder = workspace / "site/issues" / key
+    page = Page((folder / "email.html").read_text(encoding="utf-8"))
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    gallery = "https://dopepress.example.com/media/all-of-us-strangers/0"
+    sources = [a["src"] for a in page.all("img") if (a.get("src") or "").startswith(gallery)]
+    assert len(sources) == 1 + shown  # the lead, then the gallery
+    link = "https://dopepress.example.com/all-of-us-strangers/#gallery"
+    more = [a for a in page.all("a") if a.get("href") == link]
+    assert bool(more) == (shown < 8)
+    assert ("See all 8 photos" in page.plain) == (shown < 8)
+    assert (f"All 8 photos: {link}" in text) == (shown < 8)
+    assert text.count(gallery) == 1 + shown
+    entry_page = (workspace / "site/all-of-us-strangers/index.html").read_text(encoding="utf-8")
+    assert 'id="gallery"' in entry_page

@@ -111,6 +111,12 @@ class Newsletter(Model):
     max_style_bytes: int = Field(
         16_000, gt=0, description="Gmail drops <style> blocks larger than 16 KB."
     )
+    gallery_images: int = Field(
+        4,
+        ge=0,
+        description="Gallery photos per film in the email, after the lead image; the rest are "
+        "one link away on the entry's page (five films of nine photos each pass Gmail's limit).",
+    )
 
 
 #: The providers ``[send] provider`` can name.
