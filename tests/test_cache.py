@@ -8,7 +8,9 @@ import pytest
 from conftest import snapshot
 
 from dopemail import build as build_module
+from dopemail import parallel
 from dopemail.build import build
+from dopemail.errors import DopemailError
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
@@ -124,3 +126,50 @@ def test_nothing_changed_is_noticed_and_anything_changed_is_built(workspace: Pat
     _edit(workspace / "entries/quiet-hours.md", "titel:", "title:")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0 and output.startswith("built "), output
+
+
+def _wipe_outputs(root: Path) -> None:
+    for folder in ("site", "feeds", ".dopemail"):
+        for path in sorted((root / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_worker_processes_give_the_same_bytes(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    build(workspace, use_cache=use_cache, jobs=1)
+    alone = _outputs(workspace)
+    _wipe_outputs(workspace)
+    # Fork even for the eight sample entries and three issues; count what the parent renders.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    rendered = _count_renders(monkeypatch)
+    issues: list[int] = []
+    real_issue = build_module.render_issue
+
+    def counting_issue(env, issue, *args):  # type: ignore[no-untyped-def]
+        issues.append(issue.meta.number)
+        return real_issue(env, issue, *args)
+
+    monkeypatch.setattr(build_module, "render_issue", counting_issue)
+    build(workspace, use_cache=use_cache, jobs=2)
+    assert _outputs(workspace) == alone
+    # The workers rendered everything (their calls happen in other processes).
+    assert rendered == [] and issues == []
+
+
+def test_worker_processes_report_the_same_problems(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit(workspace / "entries/quiet-hours.md", "title:", "titel:")
+    _edit(workspace / "entries/varda-in-los-angeles.md", "\ntitle: ", "\ntitle: [unclosed ")
+    problems = {}
+    for jobs in (1, 2):
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 1 if jobs > 1 else 10_000)
+        with pytest.raises(DopemailError) as caught:
+            build(workspace, jobs=jobs)
+        problems[jobs] = [str(e) for e in getattr(caught.value, "errors", [caught.value])]
+        assert not (workspace / "site").exists()
+    assert problems[1] == problems[2]
+    assert any("quiet-hours.md" in p and "titel" in p for p in problems[2])
+    assert any("varda-in-los-angeles.md" in p and "broken YAML" in p for p in problems[2])

@@ -69,9 +69,9 @@ class EntryRecord:
 class BuildCache:
     """Pickled records in ``.dopemail/cache/<kind>/``, one file per key."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, folder: Path | None = None) -> None:
         self.root = root
-        self.folder = root / CACHE_DIR
+        self.folder = folder or root / CACHE_DIR
         self.context = context_key(root)
         self.used: set[Path] = set()
         # entry file name -> (key, record found this build or None)
@@ -87,6 +87,10 @@ class BuildCache:
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / key[:2] / key
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a record is stored under ``key`` (without reading it)."""
+        return self._path(kind, key).is_file()
 
     def get(self, kind: str, key: str) -> Any | None:
         """The record stored under ``key``, or None (missing or unreadable: rebuild it)."""

@@ -34,8 +34,15 @@ def cli() -> None:
     is_flag=True,
     help="Render everything from scratch, ignoring .dopemail/cache (same output, slower).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for what is not cached (default: one per core).",
+)
 @reports_errors
-def build(root: Path, no_cache: bool) -> None:
+def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     """Build the feeds, the web pages and the newsletter issues.
 
     Only what changed since the last build is rendered again.
@@ -53,8 +60,9 @@ def build(root: Path, no_cache: bool) -> None:
     stamp = fingerprint.inputs_stamp(where)
     fingerprint.forget(where)
     from .build import build as run_build
+    from .parallel import default_jobs
 
-    result, report = run_build(root, use_cache=not no_cache)
+    result, report = run_build(root, use_cache=not no_cache, jobs=jobs or default_jobs())
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     _warn(result.warnings)

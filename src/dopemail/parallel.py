@@ -1,0 +1,69 @@
+"""Run a build step's jobs on every core, in processes forked from the build.
+
+The build stays one sequential pass: one place where problems are gathered, duplicates found
+and outputs ordered, so its result is the same bytes whatever the number of workers. Before
+that pass, when many entries or issues have no cache record (a first build, ``--no-cache``, an
+edited template), :func:`run_forked` lets workers render them into the build cache; the pass
+then finds them there. Workers are forked so they inherit the loaded settings, templates and
+entries instead of receiving them through pipes; only file names and counts cross.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+#: Below this many missing records, forking costs more than it saves.
+MIN_ITEMS = 48
+
+# What the forked workers read: set just before the fork, inherited by the children.
+_shared: dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def shared() -> dict[str, Any]:
+    """The state the current run handed to its workers (empty outside a worker)."""
+    return _shared
+
+
+def run_forked(
+    job: Callable[[Sequence[Any]], object],
+    items: Sequence[Any],
+    jobs: int,
+    state: dict[str, Any],
+    minimum: int | None = None,
+) -> bool:
+    """Run ``job`` over chunks of ``items`` in ``jobs`` forked workers; False if not worth it.
+
+    ``job`` must be a module-level function; it finds ``state`` through :func:`shared`. It
+    must not raise for bad input (the sequential pass reports that); an unexpected exception
+    in a worker is raised here.
+    """
+    least = MIN_ITEMS if minimum is None else minimum
+    if jobs < 2 or len(items) < max(least, 2):
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+        return False
+    # Several chunks per worker even out uneven items; not so many that overhead shows.
+    size = max(1, len(items) // (jobs * 8))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    _shared.clear()
+    _shared.update(state)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for _ in pool.map(job, chunks):
+                pass
+    finally:
+        _shared.clear()
+    return True
