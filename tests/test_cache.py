@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import snapshot
 
 from dopemail import build as build_module
 from dopemail import parallel
-from dopemail.build import build
+from dopemail.build import Build, build, render_workspace
+from dopemail.cache import BuildCache, Memory
 from dopemail.errors import DopemailError
+from dopemail.load import load_workspace
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
@@ -173,3 +176,63 @@ def test_worker_processes_report_the_same_problems(
     assert problems[1] == problems[2]
     assert any("quiet-hours.md" in p and "titel" in p for p in problems[2])
     assert any("varda-in-los-angeles.md" in p and "broken YAML" in p for p in problems[2])
+
+
+def test_feeds_and_home_are_reused_when_what_they_show_did_not_change(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = workspace / "dopemail.toml"
+    _edit(config, "items = 50", "items = 1")
+    build(workspace)
+    made: list[str] = []
+    for name in ("render_feeds", "render_home", "render_issues_feed"):
+        real = getattr(build_module, name)
+
+        def counting(*args, _real=real, _name=name):  # type: ignore[no-untyped-def]
+            made.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(build_module, name, counting)
+    # This entry is in no feed (one item) and no issue, so the feeds stay; the home lists it.
+    _edit(workspace / "entries/sunny-vallejo-park-low-tide.md", 'title: "', 'title: "Edited ')
+    build(workspace)
+    assert sorted(made) == ["render_home"]
+    assert b"Edited " in (workspace / "site/index.html").read_bytes()
+    made.clear()
+    build(workspace)
+    assert made == []
+    feed = feedparser.parse((workspace / "feeds/issues.xml").read_bytes())
+    assert len(feed.entries) == 1  # the issues feed is capped like the others
+
+
+def test_memory_keeps_a_long_running_process_from_reading_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = Memory()
+    build(workspace)
+
+    def rebuild() -> Build:
+        cache = BuildCache(workspace, memory=memory)
+        result = render_workspace(load_workspace(workspace, cache), cache)
+        cache.forget_unused()
+        return result
+
+    rebuild()
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(
+            self.relative_to(workspace).as_posix() if self.is_relative_to(workspace) else ""
+        )
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    rebuild()
+    # Settings and issue files are read to key them; no entry and no cache record again.
+    assert reads and not [r for r in reads if r.startswith(("entries/", ".dopemail/"))]
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, remembered")
+    reads.clear()
+    result = rebuild()
+    assert [r for r in reads if r.startswith("entries/")] == ["entries/quiet-hours.md"]
+    assert b"Quiet Hours, remembered" in result.outputs["site/quiet-hours/index.html"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar, cast
 
 import jinja2
 
@@ -23,6 +23,8 @@ from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
 from .write import Output, WriteReport, write_outputs
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,7 +43,7 @@ def _entry_record(
 ) -> EntryRecord:
     item = render_entry(env, entry)
     page = None if entry.meta.draft else render_entry_page(env, item, settings)
-    stamp = media_stamp([root / m.source for m in entry.images if m.source])
+    stamp = media_stamp(root, [m.source for m in entry.images if m.source])
     return EntryRecord(entry, stamp, item, page)
 
 
@@ -57,6 +59,7 @@ def _render_entries(
             record = _entry_record(env, entry, workspace.settings, workspace.root)
             if cache is not None and key:
                 cache.put("entries", key, record)
+                cache.records[Path(entry.path).name] = (key, record)
         rendered.append(record.rendered)
         if record.page is not None:
             pages[f"{SITE_DIR}/{entry.slug}/index.html"] = record.page
@@ -67,8 +70,7 @@ def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, Rendere
     # An issue depends on its own file and on the entries it gathers.
     parts = [(cache.root / issue.path).read_bytes()]
     for slug in issue.meta.all_slugs:
-        entry = by_slug[slug].entry
-        parts.append(cache.records.get(Path(entry.path).name, (entry.path, None))[0])
+        parts.append(_mark(cache, by_slug[slug].entry))
     return cache.key("issue", *parts)
 
 
@@ -126,7 +128,7 @@ def _issues_job(indexes: Sequence[int]) -> None:
 def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
     missing = []
     for path in sorted((root / ENTRIES_DIR).glob("*.md")):
-        key = cache.key(path.name, path.read_bytes())
+        key = cache.file_key(path)
         if not cache.has("entries", key):
             missing.append((path.name, key))
     if len(missing) < parallel.MIN_ITEMS or jobs < 2:
@@ -188,18 +190,65 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
 
     # Drafts are built (to preview and test-send them) but not listed in the archive or feed.
     listed = [i for i in issues if i.issue.meta.status != "draft"]
+    newest = published[: settings.feeds.items]
     outputs: dict[str, Output] = {}
-    outputs.update(render_feeds(settings, published))
-    outputs[ISSUES_PATH] = render_issues_feed(settings, listed)
+    outputs.update(
+        _memo(cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest))
+    )
+    outputs[ISSUES_PATH] = _memo(
+        cache,
+        "issues-feed",
+        [],
+        lambda: render_issues_feed(settings, listed),
+        [(i.issue.url, i.issue.meta, i.content_html) for i in listed[: settings.feeds.items]],
+    )
     outputs.update(pages)
     for issue_item in issues:
         outputs.update(issue_item.outputs())
-    outputs[f"{SITE_DIR}/index.html"] = render_home(
-        env, settings, published, [i.issue for i in listed]
+    outputs[f"{SITE_DIR}/index.html"] = _memo(
+        cache,
+        "home",
+        [*_keys(cache, published), *(i.issue.path for i in listed)],
+        lambda: render_home(env, settings, published, [i.issue for i in listed]),
+        [(i.issue.meta.number, i.issue.meta.subject, i.issue.meta.date) for i in listed],
     )
     outputs.update(media_files(workspace, published))
     warnings = [w for item in issues for w in item.verdict.warnings]
     return Build(workspace, outputs, rendered, issues, warnings)
+
+
+def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
+    """What an entry's rendering depends on: its file's key and its pictures' stamp."""
+    key, record = cache.records.get(entry.path.rpartition("/")[2], (entry.path, None))
+    return f"{key} {record.stamp!r}" if record is not None else key
+
+
+def _keys(cache: BuildCache | None, items: Sequence[RenderedEntry]) -> list[str]:
+    return [_mark(cache, i.entry) for i in items] if cache is not None else []
+
+
+def _memo(
+    cache: BuildCache | None,
+    name: str,
+    parts: Sequence[str],
+    make: Callable[[], T],
+    extra: object = None,
+) -> T:
+    """``make()``, or what it made last time from the same inputs.
+
+    The pages that list the whole archive (the home page, the feeds) cost what the archive
+    costs; after an edit that does not touch them they are taken from the cache. ``parts``
+    are the record keys they are made from, ``extra`` anything else they show.
+    """
+    if cache is None:
+        return make()
+    key = cache.key(name, *parts, repr(extra))
+    found = cache.get("pages", key)
+    if found is not None:
+        return cast(T, found)
+    value = make()
+    cache.put("pages", key, value)
+    return value
 
 
 def _jinja_folder(cache: BuildCache) -> Path:
@@ -218,7 +267,7 @@ def build(
     ``jobs`` > 1, what is not cached is rendered by that many worker processes.
     """
     root = root.resolve()
-    with _without_cycle_collector(), _cache_for(root, use_cache, jobs) as cache:
+    with _cache_for(root, use_cache, jobs) as cache:
         if cache is not None and jobs > 1:
             _prerender_entries(root, cache, jobs)
         workspace = load_workspace(root, cache)
@@ -241,17 +290,3 @@ def _cache_for(root: Path, use_cache: bool, jobs: int) -> Iterator[BuildCache | 
             yield BuildCache(root, Path(folder))
     else:
         yield None
-
-
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    # A build allocates hundreds of thousands of long-lived objects (models, unpickled cache
-    # records) and frees few cycles: the cyclic collector rescanning them all again and again
-    # cost a third of a 10,000-entry rebuild. Reference counting still frees everything else.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

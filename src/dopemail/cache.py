@@ -17,7 +17,8 @@ import os
 import pickle
 import tempfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +44,19 @@ def context_key(root: Path) -> str:
     return digest.hexdigest()
 
 
-def media_stamp(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
     """(path, size, mtime) of local pictures: an edited picture re-renders its entry."""
+    # Plain strings: this runs for every picture of every entry on every build.
+    base = str(root) + os.sep
     stamp = []
-    for path in paths:
+    for source in sources:
+        path = base + source
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
-            stamp.append((str(path), -1, -1))
+            stamp.append((path, -1, -1))
             continue
-        stamp.append((str(path), stat.st_size, stat.st_mtime_ns))
+        stamp.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(stamp)
 
 
@@ -66,16 +70,44 @@ class EntryRecord:
     page: bytes | None = None  # its web page, when published
 
 
+@dataclass
+class Memory:
+    """What a long-running process (the preview) keeps from one build to the next.
+
+    Records already read (unpickling thousands of them again after each keystroke would cost
+    more than the edit), and each source file's key by its size and modification time, so an
+    unchanged file is not read again either.
+    """
+
+    records: dict[Path, Any] = field(default_factory=dict)
+    file_keys: dict[Path, tuple[int, int, str, str]] = field(default_factory=dict)
+
+
 class BuildCache:
     """Pickled records in ``.dopemail/cache/<kind>/``, one file per key."""
 
-    def __init__(self, root: Path, folder: Path | None = None) -> None:
+    def __init__(self, root: Path, folder: Path | None = None, memory: Memory | None = None):
         self.root = root
         self.folder = folder or root / CACHE_DIR
         self.context = context_key(root)
+        self.memory = memory
         self.used: set[Path] = set()
+        self.seen: set[Path] = set()  # source files keyed this build
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
+
+    def file_key(self, path: Path) -> str:
+        """The key of a source file: its name and bytes (read only when its stat changed)."""
+        stat = path.stat()
+        self.seen.add(path)
+        if self.memory is not None:
+            known = self.memory.file_keys.get(path)
+            if known and known[:3] == (stat.st_size, stat.st_mtime_ns, self.context):
+                return known[3]
+        key = self.key(path.name, path.read_bytes())
+        if self.memory is not None:
+            self.memory.file_keys[path] = (stat.st_size, stat.st_mtime_ns, self.context, key)
+        return key
 
     def key(self, *parts: bytes | str) -> str:
         """A record's key: the context and the given inputs."""
@@ -95,12 +127,17 @@ class BuildCache:
     def get(self, kind: str, key: str) -> Any | None:
         """The record stored under ``key``, or None (missing or unreadable: rebuild it)."""
         path = self._path(kind, key)
+        if self.memory is not None and path in self.memory.records:
+            self.used.add(path)
+            return self.memory.records[path]
         try:
             data = path.read_bytes()
             record = pickle.loads(zlib.decompress(data))
         except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
             return None
         self.used.add(path)
+        if self.memory is not None:
+            self.memory.records[path] = record
         return record
 
     def put(self, kind: str, key: str, record: Any) -> None:
@@ -113,6 +150,16 @@ class BuildCache:
             handle.write(data)
         os.replace(tmp, path)
         self.used.add(path)
+        if self.memory is not None:
+            self.memory.records[path] = record
+
+    def forget_unused(self) -> None:
+        """Drop from memory what this build did not use (outdated records, deleted files)."""
+        if self.memory is not None:
+            records = self.memory.records
+            self.memory.records = {p: r for p, r in records.items() if p in self.used}
+            keys = self.memory.file_keys
+            self.memory.file_keys = {p: k for p, k in keys.items() if p in self.seen}
 
     def prune(self) -> None:
         """Remove the records this build did not use (deleted or outdated entries)."""

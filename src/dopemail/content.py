@@ -19,11 +19,17 @@ class RenderedEntry:
     body_html: str  # the Markdown body alone, sanitised
     content_html: str  # body plus credits, screenings, events, gallery, rights
     summary: str  # plain text
+    list_item: str = ""  # its line in lists of entries (the home page), from entry_item.html.j2
 
 
 def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
-    """Render one entry's Markdown and its full HTML content."""
+    """Render one entry's Markdown, its full HTML content and its line in lists."""
     body_html = markdown.to_html(entry.body, entry.url)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
-    summary = entry.meta.summary or markdown.shorten(markdown.first_paragraph(entry.body))
-    return RenderedEntry(entry, body_html, content_html, " ".join(summary.split()))
+    summary = " ".join(
+        (entry.meta.summary or markdown.shorten(markdown.first_paragraph(entry.body))).split()
+    )
+    # Rendered with the entry and cached with it, so a page listing thousands of entries
+    # joins strings instead of rendering them all again after each edit.
+    item = render(env, "entry_item.html.j2", entry=entry, summary=summary).strip()
+    return RenderedEntry(entry, body_html, content_html, summary, item)

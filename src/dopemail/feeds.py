@@ -195,7 +195,8 @@ def render_feeds(settings: Settings, items: Sequence[RenderedEntry]) -> dict[str
 
 
 def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> bytes:
-    """Atom 1.0 feed of the newsletter's issues, newest first, to follow it in a reader."""
+    """Atom 1.0 feed of the newest ``feeds.items`` issues, to follow the letter in a reader."""
+    issues = list(issues)[: settings.feeds.items]
     pub = settings.publication
     fg = FeedGenerator()
     host = urlsplit(pub.base_url).hostname

@@ -8,6 +8,7 @@ and can point at the key's own line when a date is impossible.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +102,13 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         loader.dispose()
 
 
+@lru_cache(maxsize=1024)
 def split(text: str, path: Path | str) -> Document:
-    """Split ``---``-fenced YAML front matter from a Markdown body and parse it."""
+    """Split ``---``-fenced YAML front matter from a Markdown body and parse it.
+
+    The result is shared between calls with the same text (the preview loads every issue
+    after each edit; most have not changed): treat it as read-only.
+    """
     if not text.strip():
         raise ContentError(
             "the file is empty",

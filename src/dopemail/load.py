@@ -176,12 +176,12 @@ def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
 def _cached_entry(
     cache: BuildCache, path: Path, taken: dict[str, LoadedEntry]
 ) -> LoadedEntry | None:
-    key = cache.key(path.name, path.read_bytes())
+    key = cache.file_key(path)
     record: EntryRecord | None = cache.get("entries", key)
     valid = (
         record is not None
         and record.entry.slug not in taken
-        and media_stamp([cache.root / m.source for m in record.entry.images if m.source])
+        and media_stamp(cache.root, [m.source for m in record.entry.images if m.source])
         == record.stamp
     )
     cache.records[path.name] = (key, record if valid else None)
