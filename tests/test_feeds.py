@@ -10,6 +10,7 @@ import feedparser
 import pytest
 from feedrules import check_atom, check_rss
 
+from dopemail import markdown
 from dopemail.build import build
 
 SEED = "all-of-us-strangers"
@@ -168,3 +169,23 @@ def test_markdown_is_sanitised(write_files) -> None:
         assert bad not in html
     assert 'href="https://dopepress.example.com/other-page/"' in html
     assert check_rss((root / "feeds/rss.xml").read_bytes()) == []
+
+
+def test_markdown_tables_pictures_and_the_summary() -> None:
+    text = (
+        "## Programme\n\n"
+        "Films by *Agnès Varda* &amp; friends — `35mm` prints, [tickets](tickets/)\n"
+        "and more…\n\n"
+        "![A still](media/still.jpg)\n\n"
+        "| Date | Film |\n| :--- | ---: |\n| March 1 | Mur Murs |\n"
+    )
+    html = markdown.to_html(text, "https://dopepress.example.com/varda/")
+    assert '<img src="https://dopepress.example.com/varda/media/still.jpg" alt="A still">' in html
+    assert 'href="https://dopepress.example.com/varda/tickets/"' in html
+    assert '<th align="left">Date</th>' in html and "<td>Mur Murs</td>" not in html
+    assert '<td align="right">Mur Murs</td>' in html
+    # The first paragraph, not the heading, as plain text with its entities decoded.
+    assert markdown.first_paragraph(html) == (
+        "Films by Agnès Varda & friends — 35mm prints, tickets and more…"
+    )
+    assert markdown.first_paragraph("<h2>Only a heading</h2>") == ""

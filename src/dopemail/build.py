@@ -12,7 +12,7 @@ from typing import TypeVar, cast
 import jinja2
 
 from . import parallel
-from .cache import BuildCache, EntryRecord, media_stamp
+from .cache import BuildCache, EntryRecord, Memory, media_stamp
 from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
@@ -281,12 +281,13 @@ def build(
 
 @contextmanager
 def _cache_for(root: Path, use_cache: bool, jobs: int) -> Iterator[BuildCache | None]:
+    # In memory too: what this process renders or reads once is not read back from a file.
     if use_cache:
-        yield BuildCache(root)
+        yield BuildCache(root, memory=Memory())
     elif jobs > 1:
         # From scratch, on several cores: the workers still need somewhere to put what they
         # render, so they get a cache of their own that starts empty and is thrown away.
         with tempfile.TemporaryDirectory(prefix="dopemail-") as folder:
-            yield BuildCache(root, Path(folder))
+            yield BuildCache(root, Path(folder), memory=Memory(), keep=False)
     else:
         yield None

@@ -2,7 +2,7 @@
 
 A film section publishes for years; a build must cost what changed, not what exists. Each
 entry's loaded model, rendered content and web page are stored under the SHA-256 of its source
-bytes and of the *context* (dopemail's version, ``dopemail.toml`` and every template), so an
+bytes and of the *context* (dopemail's own code, ``dopemail.toml`` and every template), so an
 edit to one entry re-renders that entry alone, and an edit to a template or the settings
 re-renders everything. Local pictures are re-checked by size and modification time.
 
@@ -25,7 +25,7 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".dopemail/cache"
-_DEFAULT_TEMPLATES = Path(__file__).parent / "default_templates"
+_PACKAGE = Path(__file__).parent
 
 
 def _files(folder: Path) -> list[Path]:
@@ -33,9 +33,12 @@ def _files(folder: Path) -> list[Path]:
 
 
 def context_key(root: Path) -> str:
-    """Hash of everything every output depends on: version, settings, templates."""
+    """Hash of everything every output depends on: dopemail, settings, templates."""
     digest = hashlib.sha256(__version__.encode())
-    for path in [root / "dopemail.toml", *_files(root / "templates"), *_files(_DEFAULT_TEMPLATES)]:
+    # dopemail's own code and default templates too: a development checkout changes them
+    # without changing the version, and a record rendered by other code is not current.
+    own = [p for p in _files(_PACKAGE) if p.suffix in (".py", ".j2")]
+    for path in [root / "dopemail.toml", *_files(root / "templates"), *own]:
         digest.update(str(path).encode())
         try:
             digest.update(path.read_bytes())
@@ -86,11 +89,21 @@ class Memory:
 class BuildCache:
     """Pickled records in ``.dopemail/cache/<kind>/``, one file per key."""
 
-    def __init__(self, root: Path, folder: Path | None = None, memory: Memory | None = None):
+    def __init__(
+        self,
+        root: Path,
+        folder: Path | None = None,
+        memory: Memory | None = None,
+        keep: bool = True,
+    ):
         self.root = root
         self.folder = folder or root / CACHE_DIR
         self.context = context_key(root)
         self.memory = memory
+        # keep=False (a throwaway cache): records this process makes stay in memory only;
+        # forked workers still write theirs to files, the only way back to this process.
+        self.keep = keep
+        self._pid = os.getpid()
         self.used: set[Path] = set()
         self.seen: set[Path] = set()  # source files keyed this build
         # entry file name -> (key, record found this build or None)
@@ -122,7 +135,8 @@ class BuildCache:
 
     def has(self, kind: str, key: str) -> bool:
         """Whether a record is stored under ``key`` (without reading it)."""
-        return self._path(kind, key).is_file()
+        path = self._path(kind, key)
+        return (self.memory is not None and path in self.memory.records) or path.is_file()
 
     def get(self, kind: str, key: str) -> Any | None:
         """The record stored under ``key``, or None (missing or unreadable: rebuild it)."""
@@ -143,6 +157,10 @@ class BuildCache:
     def put(self, kind: str, key: str, record: Any) -> None:
         """Store a record atomically (a crash never leaves half a record to read back)."""
         path = self._path(kind, key)
+        if not self.keep and self.memory is not None and os.getpid() == self._pid:
+            self.memory.records[path] = record
+            self.used.add(path)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         data = zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

@@ -27,7 +27,7 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     body_html = markdown.to_html(entry.body, entry.url)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
     summary = " ".join(
-        (entry.meta.summary or markdown.shorten(markdown.first_paragraph(entry.body))).split()
+        (entry.meta.summary or markdown.shorten(markdown.first_paragraph(body_html))).split()
     )
     # Rendered with the entry and cached with it, so a page listing thousands of entries
     # joins strings instead of rendering them all again after each edit.

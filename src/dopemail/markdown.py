@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 import textwrap
 from functools import lru_cache
+from html import unescape
 from urllib.parse import urljoin
 
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -52,13 +55,14 @@ def _absolutize(tokens: list[Token], base: str) -> None:
 
 def to_html(text: str, base_url: str) -> str:
     """Render Markdown to sanitised HTML whose links and images are absolute URLs."""
-    md = _parser()
-    tokens = md.parse(text)
-    _absolutize(tokens, base_url)
-    html = md.renderer.render(tokens, md.options, {})
+    # cmark-gfm (C) renders; CommonMark plus GitHub's tables, as the markdown-it parser used
+    # for plain text reads it. UNSAFE keeps the raw HTML editors type: nh3 sanitises it below.
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=Options.CMARK_OPT_UNSAFE, extensions=["table"]
+    )
 
     def absolute(tag: str, attribute: str, value: str) -> str:
-        # Raw HTML the editor typed (<img src=...>) escapes the token pass above.
+        # Every link and picture, Markdown or raw HTML: feeds and emails need absolute URLs.
         if attribute in ("href", "src"):
             return urljoin(base_url, value)
         return value
@@ -140,13 +144,16 @@ def to_text(text: str, base_url: str, width: int = 72) -> str:
     return "\n\n".join(blocks)
 
 
-def first_paragraph(text: str) -> str:
-    """The first paragraph of Markdown as plain text, for summaries."""
-    tokens = _parser().parse(text)
-    for index, token in enumerate(tokens):
-        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            return re.sub(r"\s+", " ", _inline_text(token.children or [], urls=False)).strip()
-    return ""
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def first_paragraph(html: str) -> str:
+    """The first paragraph of rendered HTML (from :func:`to_html`) as plain text, for summaries."""
+    found = _PARAGRAPH.search(html)
+    if not found:
+        return ""
+    return re.sub(r"\s+", " ", unescape(_TAG.sub("", found.group(1)))).strip()
 
 
 def shorten(text: str, limit: int = 280) -> str:

@@ -43,7 +43,7 @@ def run_forked(
     state: dict[str, Any],
     minimum: int | None = None,
 ) -> bool:
-    """Run ``job`` over chunks of ``items`` in ``jobs`` forked workers; False if not worth it.
+    """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; False if not worth it.
 
     ``job`` must be a module-level function; it finds ``state`` through :func:`shared`. It
     must not raise for bad input (the sequential pass reports that); an unexpected exception
@@ -54,16 +54,21 @@ def run_forked(
         return False
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         return False
-    # Several chunks per worker even out uneven items; not so many that overhead shows.
-    size = max(1, len(items) // (jobs * 8))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    # This process takes every jobs-th item itself (what it renders needs no trip through the
+    # cache's files); jobs - 1 forked workers share the rest in chunks, which evens them out.
+    mine = items[::jobs]
+    theirs = [item for index, item in enumerate(items) if index % jobs]
+    size = max(1, len(theirs) // ((jobs - 1) * 4))
+    chunks = [theirs[i : i + size] for i in range(0, len(theirs), size)]
     _shared.clear()
     _shared.update(state)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for _ in pool.map(job, chunks):
-                pass
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+            futures = [pool.submit(job, chunk) for chunk in chunks]
+            job(mine)
+            for future in futures:
+                future.result()
     finally:
         _shared.clear()
     return True
