@@ -17,6 +17,7 @@ from dopemail.build import build
 from dopemail.errors import DopemailError
 from dopemail.mjml_check import check_mjml
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
+from dopemail.quality import read_email
 
 SAMPLE_ISSUES = sorted(p.stem for p in (REPO / "issues").glob("*.md"))
 
@@ -509,3 +510,17 @@ def test_email_gallery_shows_a_few_photos_and_links_to_all(workspace: Path, show
     assert text.count(gallery) == 1 + shown
     entry_page = (workspace / "site/all-of-us-strangers/index.html").read_text(encoding="utf-8")
     assert 'id="gallery"' in entry_page
+
+
+def test_dark_text_needs_a_background_that_is_painted() -> None:
+    html = (
+        '<html lang="en"><head><title>T</title></head><body>'
+        '<div bgcolor="#ffffff"><p style="color:#111111">on white</p></div>'
+        '<div style="background-color: transparent"><p style="color:#222">on nothing</p></div>'
+        '<span style="background: none; color:#000">nothing either</span>'
+        '<p style="color:#eeeeee">light text</p></body></html>'
+    )
+    assert read_email(html).dark_on_transparent == [
+        '<p style="color:#222">',
+        '<span style="background: none; color:#000">',
+    ]
