@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import load_workspace
 
@@ -188,3 +189,17 @@ def test_seed_entry_has_every_part() -> None:
     assert len(entry.images) == 9 and all(i.alt for i in entry.images)
     assert entry.images[0].width and entry.images[0].length
     assert meta.rights == "Images courtesy and © Searchlight Pictures, 2023."
+
+
+def test_front_matter_keeps_lines_through_anchors_and_merge_keys() -> None:
+    text = "a: &films [x, y]\nb: *films\nbase: &b {k: 1}\nc:\n  <<: *b\n  z: 2\nd: 2024-01-01\n"
+    meta = frontmatter.parse_yaml(text, "entries/x.md", line_offset=1)
+    assert meta == {
+        "a": ["x", "y"],
+        "b": ["x", "y"],
+        "base": {"k": 1},
+        "c": {"k": 1, "z": 2},
+        "d": "2024-01-01",  # dates stay text for the model to parse with the zone
+    }
+    assert meta.key_lines == {"a": 2, "b": 3, "base": 4, "c": 5, "d": 8}
+    assert meta["c"].key_lines["z"] == 7

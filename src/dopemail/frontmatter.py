@@ -70,6 +70,60 @@ _LineLoader.add_constructor(
 )
 
 
+class _Unusual(Exception):
+    """Anchors reused, merge keys: left to PyYAML's own constructor."""
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+class _Converter:
+    """Nodes (composed by libyaml, in C) -> LineDict/LineList/values, in one tight walk.
+
+    PyYAML's constructor is generic and slow (half of loading an entry); front matter is
+    plain mappings, lists and strings. Anything else goes through the loader's constructors,
+    and anything unusual (an anchor used twice, a merge key) through the loader entirely.
+    """
+
+    def __init__(self, loader: _LineLoader) -> None:
+        self.loader = loader
+        self.offset = 1 + loader.line_offset
+        self.seen: set[int] = set()
+
+    def convert(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.seen:
+            raise _Unusual
+        self.seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            items = LineList(self.convert(child) for child in node.value)
+            items.start_line = node.start_mark.line + self.offset
+            items.item_lines = [child.start_mark.line + self.offset for child in node.value]
+            return items
+        mapping = LineDict()
+        mapping.start_line = node.start_mark.line + self.offset
+        lines: dict[Any, int] = {}
+        mapping.key_lines = lines
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Unusual
+            key = self.convert(key_node)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain word", key_node.start_mark
+                )
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' appears twice", key_node.start_mark
+                )
+            mapping[key] = self.convert(value_node)
+            lines[key] = key_node.start_mark.line + self.offset
+        return mapping
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed source file: its front matter (with lines) and its Markdown body."""
@@ -84,7 +138,13 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     loader = _LineLoader(text)
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _Converter(loader).convert(node)
+        except _Unusual:
+            return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
