@@ -54,12 +54,13 @@ def _render_entries(
     rendered: list[RenderedEntry] = []
     pages: dict[str, bytes] = {}
     for entry in workspace.entries:
-        key, record = cache.records.get(Path(entry.path).name, ("", None)) if cache else ("", None)
+        name = entry.path.rpartition("/")[2]
+        key, record = cache.records.get(name, ("", None)) if cache else ("", None)
         if record is None or record.rendered is None:
             record = _entry_record(env, entry, workspace.settings, workspace.root)
             if cache is not None and key:
                 cache.put("entries", key, record)
-                cache.records[Path(entry.path).name] = (key, record)
+                cache.records[name] = (key, record)
         rendered.append(record.rendered)
         if record.page is not None:
             pages[f"{SITE_DIR}/{entry.slug}/index.html"] = record.page
@@ -87,15 +88,24 @@ def _render_issue(
     # Only the rendered strings are stored: the issue itself was just loaded, and unpickling
     # its models again for every issue of a large archive would cost more than the strings.
     found = cache.get("issues", key)
-    if isinstance(found, tuple) and len(found) == len(fields(RenderedIssue)) - 1:
-        return RenderedIssue(issue, *found)
+    if isinstance(found, tuple) and len(found) == len(fields(RenderedIssue)) - 2:
+        # In a long-running process, the same bytes as last time: encoding a large archive's
+        # emails again (and the preview hashing them to see what changed) would cost more
+        # than the edit.
+        files = cache.memory.derived.get(key) if cache.memory is not None else None
+        result = RenderedIssue(issue, *found, files=files)
+        if cache.memory is not None:
+            cache.memory.derived[key] = files if files is not None else result.outputs()
+            cache.derived_used.add(key)
+        return result
     result = render_issue(env, issue, by_slug, settings)
     cache.put("issues", key, _strings(result))
     return result
 
 
 def _strings(item: RenderedIssue) -> tuple[object, ...]:
-    return tuple(getattr(item, f.name) for f in fields(item))[1:]
+    # Everything but the issue (loaded afresh) and the encoded files (made from the rest).
+    return tuple(getattr(item, f.name) for f in fields(item) if f.name not in ("issue", "files"))
 
 
 # Forked workers (see parallel.py): each renders its share into the cache and returns nothing;
@@ -205,14 +215,15 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
     outputs.update(pages)
     for issue_item in issues:
         outputs.update(issue_item.outputs())
+    marks = _keys(cache, published)
     outputs[f"{SITE_DIR}/index.html"] = _memo(
         cache,
         "home",
-        [*_keys(cache, published), *(i.issue.path for i in listed)],
+        [*marks, *(i.issue.path for i in listed)],
         lambda: render_home(env, settings, published, [i.issue for i in listed]),
         [(i.issue.meta.number, i.issue.meta.subject, i.issue.meta.date) for i in listed],
     )
-    outputs.update(media_files(workspace, published))
+    outputs.update(_memo(cache, "media", marks, lambda: media_files(workspace, published)))
     warnings = [w for item in issues for w in item.verdict.warnings]
     return Build(workspace, outputs, rendered, issues, warnings)
 
@@ -274,7 +285,7 @@ def build(
         result = render_workspace(workspace, cache, jobs)
         report = write_outputs(workspace.root, result.outputs) if write else None
         if cache is not None and write and use_cache:
-            cache.used.update(_jinja_folder(cache).iterdir())
+            cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
             cache.prune()
     return result, report
 

@@ -82,8 +82,9 @@ class Memory:
     unchanged file is not read again either.
     """
 
-    records: dict[Path, Any] = field(default_factory=dict)
+    records: dict[str, Any] = field(default_factory=dict)
     file_keys: dict[Path, tuple[int, int, str, str]] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
 
 
 class BuildCache:
@@ -104,8 +105,10 @@ class BuildCache:
         # forked workers still write theirs to files, the only way back to this process.
         self.keep = keep
         self._pid = os.getpid()
-        self.used: set[Path] = set()
+        self._base = f"{self.folder}{os.sep}"
+        self.used: set[str] = set()  # record files read or written this build
         self.seen: set[Path] = set()  # source files keyed this build
+        self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
 
@@ -130,13 +133,14 @@ class BuildCache:
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key[:2] / key
+    def _path(self, kind: str, key: str) -> str:
+        # Plain strings: this runs for every entry and issue on every build.
+        return f"{self._base}{kind}{os.sep}{key[:2]}{os.sep}{key}"
 
     def has(self, kind: str, key: str) -> bool:
         """Whether a record is stored under ``key`` (without reading it)."""
         path = self._path(kind, key)
-        return (self.memory is not None and path in self.memory.records) or path.is_file()
+        return (self.memory is not None and path in self.memory.records) or os.path.isfile(path)
 
     def get(self, kind: str, key: str) -> Any | None:
         """The record stored under ``key``, or None (missing or unreadable: rebuild it)."""
@@ -145,7 +149,8 @@ class BuildCache:
             self.used.add(path)
             return self.memory.records[path]
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
             record = pickle.loads(zlib.decompress(data))
         except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
             return None
@@ -157,19 +162,18 @@ class BuildCache:
     def put(self, kind: str, key: str, record: Any) -> None:
         """Store a record atomically (a crash never leaves half a record to read back)."""
         path = self._path(kind, key)
-        if not self.keep and self.memory is not None and os.getpid() == self._pid:
-            self.memory.records[path] = record
-            self.used.add(path)
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
         self.used.add(path)
         if self.memory is not None:
             self.memory.records[path] = record
+            if not self.keep and os.getpid() == self._pid:
+                return
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        data = zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
 
     def forget_unused(self) -> None:
         """Drop from memory what this build did not use (outdated records, deleted files)."""
@@ -178,9 +182,11 @@ class BuildCache:
             self.memory.records = {p: r for p, r in records.items() if p in self.used}
             keys = self.memory.file_keys
             self.memory.file_keys = {p: k for p, k in keys.items() if p in self.seen}
+            derived = self.memory.derived
+            self.memory.derived = {k: v for k, v in derived.items() if k in self.derived_used}
 
     def prune(self) -> None:
         """Remove the records this build did not use (deleted or outdated entries)."""
         for path in _files(self.folder):
-            if path not in self.used:
+            if str(path) not in self.used:
                 path.unlink(missing_ok=True)

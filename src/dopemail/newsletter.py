@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
 
@@ -54,6 +54,8 @@ class RenderedIssue:
     web: str
     content_html: str  # intro and entry cards, for the issues feed
     verdict: Verdict
+    # The encoded files, when a long-running process kept them from an earlier build.
+    files: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
 
     @property
     def folder(self) -> str:
@@ -62,6 +64,8 @@ class RenderedIssue:
 
     def outputs(self) -> dict[str, bytes]:
         """The files of this issue: path -> bytes."""
+        if self.files is not None:
+            return self.files
         meta = self.issue.meta
         message = {
             "number": meta.number,
