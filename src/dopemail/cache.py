@@ -26,6 +26,7 @@ from . import __version__
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
+_NOT_RENDERING = ("send", "preview")
 
 
 def _files(folder: Path) -> list[Path]:
@@ -37,7 +38,12 @@ def context_key(root: Path) -> str:
     digest = hashlib.sha256(__version__.encode())
     # dopemail's own code and default templates too: a development checkout changes them
     # without changing the version, and a record rendered by other code is not current.
-    own = [p for p in _files(_PACKAGE) if p.suffix in (".py", ".j2")]
+    # (not the sender's nor the preview's, which render nothing the cache holds).
+    own = [
+        p
+        for p in _files(_PACKAGE)
+        if p.suffix in (".py", ".j2") and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
+    ]
     for path in [root / "dopemail.toml", *_files(root / "templates"), *own]:
         digest.update(str(path).encode())
         try:
