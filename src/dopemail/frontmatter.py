@@ -33,6 +33,17 @@ class LineList(list):
     item_lines: list[int]
 
 
+def _check_key(key: Any, mapping: LineDict, node: yaml.Node) -> None:
+    if not isinstance(key, str | int | float | bool) and key is not None:
+        raise yaml.constructor.ConstructorError(
+            None, None, "a key must be a plain word", node.start_mark
+        )
+    if key in mapping:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the key '{key}' appears twice", node.start_mark
+        )
+
+
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     line_offset = 0
 
@@ -43,14 +54,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         mapping.key_lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain word", key_node.start_mark
-                )
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' appears twice", key_node.start_mark
-                )
+            _check_key(key, mapping, key_node)
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = key_node.start_mark.line + 1 + self.line_offset
         return mapping
@@ -111,14 +115,7 @@ class _Converter:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Unusual
             key = self.convert(key_node)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain word", key_node.start_mark
-                )
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' appears twice", key_node.start_mark
-                )
+            _check_key(key, mapping, key_node)
             mapping[key] = self.convert(value_node)
             lines[key] = key_node.start_mark.line + self.offset
         return mapping
