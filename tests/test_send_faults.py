@@ -3,6 +3,7 @@ moments while a loopback provider answers with random 429s, 500s, stalls and los
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -62,20 +63,22 @@ def flaky() -> Iterator[LoopbackServer]:
         yield server
 
 
+@pytest.mark.parametrize("concurrency", [None, 8], ids=["default", "eight-at-once"])
 def test_ten_thousand_readers_each_get_one_copy_through_kills_and_faults(
-    flaky: LoopbackServer, tmp_path: Path
+    flaky: LoopbackServer, tmp_path: Path, concurrency: int | None
 ) -> None:
-    """Resend-like: idempotency keys make the replay of every in-flight batch harmless."""
+    """Resend-like: idempotency keys make the replay of every in-flight batch harmless, however
+    many batches a kill leaves in flight."""
     root = make_workspace(
         tmp_path,
         provider="resend",
         server=flaky,
         subscribers=10_000,
         timeout=0.25,
-        send="retries = 30",
+        send="retries = 30" + (f"\nconcurrency = {concurrency}" if concurrency else ""),
     )
     chance = random.Random(7)
-    kills, left_in_flight = 0, 0
+    kills, left_in_flight, most_in_flight = 0, 0, 0
     for _ in range(5):
         # Kill after a random number of deliveries (whatever the machine's speed), at a random
         # moment within a request.
@@ -90,10 +93,14 @@ def test_ten_thousand_readers_each_get_one_copy_through_kills_and_faults(
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait(timeout=30)
-        left_in_flight += ledger_counts(root)["in_flight"] > 0
+        in_flight = ledger_counts(root)["in_flight"]
+        left_in_flight += in_flight > 0
+        most_in_flight = max(most_in_flight, in_flight)
     assert kills == 5
     # Most kills land mid-request: the replay of an in-flight batch is what is tested here.
     assert left_in_flight >= 1, f"{kills} kills, none during a request"
+    if concurrency:  # and with several batches at once, several are replayed together
+        assert most_in_flight > 2 * 100, most_in_flight
     killed_midway = ledger_counts(root)
     assert 0 < killed_midway["sent"] < 10_000
     for _ in range(6):  # runs may stop on their own (retries used up): run again
@@ -126,7 +133,7 @@ def test_a_killed_send_to_a_provider_without_idempotency_reports_its_batch(
             provider="postmark",
             server=server,
             subscribers=300,
-            send="batch_size = 50",
+            send="batch_size = 50\nconcurrency = 1",
         )
         arrived, release = threading.Event(), threading.Event()
         seen = {"n": 0}
@@ -165,5 +172,53 @@ def test_a_killed_send_to_a_provider_without_idempotency_reports_its_batch(
         code, output = finish(start(root, "--mark-in-flight-sent", provider="postmark"))
         assert code == 0, output
         assert "batch 3: 50 recipients marked sent" in output
+        assert len(server.deliveries) == 300 and set(server.deliveries.values()) == {1}
+        assert ledger_counts(root)["sent"] == 300
+
+
+def test_a_kill_with_several_batches_in_flight_leaves_exactly_those_to_settle(
+    tmp_path: Path,
+) -> None:
+    """Postmark-like, four batches at a time: a kill while four requests wait for their answers
+    leaves those four in flight, and nothing else; settling them mails nobody twice."""
+    with LoopbackServer(key=KEY) as server:
+        root = make_workspace(
+            tmp_path,
+            provider="postmark",
+            server=server,
+            subscribers=300,
+            send="batch_size = 50\nconcurrency = 4",
+        )
+        four, release = threading.Barrier(5), threading.Event()
+        seen = {"n": 0}
+
+        def hold_answers_after_the_first(request: Recorded) -> None:
+            seen["n"] += 1
+            if seen["n"] > 1:  # batch 1 goes alone; then four at once: all delivered, unanswered
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    four.wait(10)
+                release.wait(10)
+
+        server.on_delivered = hold_answers_after_the_first
+        process = start(root, provider="postmark")
+        four.wait(30)  # the four requests have arrived
+        time.sleep(0.05)  # a fifth would have arrived by now, if the window let it
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        release.set()
+        server.on_delivered = None
+        assert ledger_counts(root)["in_flight"] == 200 and ledger_counts(root)["sent"] == 50
+        assert len(server.deliveries) == 250 and len(server.requests) == 5
+
+        code, output = finish(start(root, provider="postmark"))
+        assert code == 1, output
+        assert "4 batches (200 recipients) may or may not have been delivered" in output
+        for number in (2, 3, 4, 5):
+            assert f"batch {number} (50 recipients: " in output
+        assert len(server.requests) == 5  # the second run posted nothing
+
+        code, output = finish(start(root, "--mark-in-flight-sent", provider="postmark"))
+        assert code == 0, output
+        assert output.count("50 recipients marked sent") == 4
         assert len(server.deliveries) == 300 and set(server.deliveries.values()) == {1}
         assert ledger_counts(root)["sent"] == 300

@@ -123,3 +123,18 @@ def test_members_keep_their_order(ledger, tmp_path) -> None:
     picked = [Recipient(r.email, r.name, r.key) for r in ledger.next_pending(1, 6)[::2]]
     number, _ = ledger.claim(1, picked, "resend", key_of)
     assert ledger.members(1, number) == picked
+
+
+def test_steps_inside_one_transaction_commit_together_and_fail_alone(ledger, tmp_path) -> None:
+    """The sender records answers and claims the next batches in one write to disk; a step
+    that fails inside it (a claim the ledger refuses) undoes itself only."""
+    queue(ledger, tmp_path, readers(6))
+    first = ledger.next_pending(1, 3)
+    with ledger.transaction():
+        number, _ = ledger.claim(1, first, "resend", key_of)
+        ledger.record(1, number, [(r.key, Outcome("sent", "id")) for r in first])
+        with pytest.raises(SendError, match="changed under this send"):
+            ledger.claim(1, first, "resend", key_of)  # already sent: refused, rolled back
+        ledger.claim(1, ledger.next_pending(1, 3), "resend", key_of)
+    assert ledger.counts(1) == {"pending": 0, "in_flight": 3, "sent": 3, "failed": 0, "skipped": 0}
+    assert [b.number for b in ledger.in_flight(1)] == [2]  # the refused claim left no batch 2

@@ -111,3 +111,63 @@ def test_an_unsubscribe_url_with_a_query_is_escaped_in_html(tmp_path) -> None:
     assert letter.unsubscribe_url.startswith("https://dopepress.example.com/u?list=press&token=")
     assert "u?list=press&amp;token=" in parts.html(letter)
     assert "u?list=press&token=" in parts.text(letter)
+
+
+def test_bodies_as_json_are_exactly_what_encoding_the_whole_message_gives(tmp_path) -> None:
+    """Resend and Postmark get each body escaped once per issue, the link spliced in per reader:
+    the bytes must be those of encoding the filled-in message as httpx does."""
+    import json
+
+    from dopemail.send.providers.base import (
+        HTML_BODY,
+        TEXT_BODY,
+        JsonArray,
+        array_lead,
+        json_message,
+    )
+
+    tricky = "Zoë “quoted” \\ back\tslash </script> \u2028 \x01 é\n"
+    html = f'<p>{tricky}<a href="{UNSUBSCRIBE_PLACEHOLDER}">x</a>{UNSUBSCRIBE_PLACEHOLDER}</p>'
+    root = make_workspace(tmp_path)
+    write_issue(root, html=html + POSTAL, text=f"{tricky}{UNSUBSCRIBE_PLACEHOLDER}\n{POSTAL}")
+    parts = composer(root)
+    for name in ("Ada", 'Zoë "Z" Ça', ""):
+        letter = parts.letter(Recipient("zoe+x@example.com", name, "zoe+x@example.com"))
+        message = {"to": [letter.recipient.to], "html": HTML_BODY, "x": 1, "text": TEXT_BODY}
+        whole = {**message, "html": parts.html(letter), "text": parts.text(letter)}
+        expected = json.dumps(whole, ensure_ascii=False, separators=(",", ":")).encode()
+        assert json_message(message, parts, letter) == expected
+        # In a batch: a JSON array, whose length is announced before it is sent.
+        items = [json_message(message, parts, letter, array_lead(i)) for i in range(3)]
+        body = JsonArray(items)
+        assert bytes(body) == b"[" + b",".join([expected] * 3) + b"]" == b"".join(body)
+        assert body.headers["Content-Length"] == str(len(bytes(body)))
+    assert bytes(JsonArray([])) == b"[]"
+    # A whole batch, as Resend and Postmark encode it: one message template per batch.
+    from dopemail.send.providers.base import Batch, json_batch
+
+    letters = [
+        parts.letter(Recipient(f"r{i}@example.com", name, f"r{i}@example.com"))
+        for i, name in enumerate(["Ada", 'Zoë "Z" Ça, Jr.', "", "A\\B"])
+    ]
+
+    def fields(composer, to, headers):
+        return {
+            "from": composer.from_header,
+            "to": [to],
+            "html": HTML_BODY,
+            "n": [1, None],
+            "text": TEXT_BODY,
+            "headers": [{"Name": k, "Value": v} for k, v in headers.items()],
+        }
+
+    whole = [
+        {**fields(parts, x.recipient.to, x.headers()), "html": parts.html(x), "text": parts.text(x)}
+        for x in letters
+    ]
+    expected = json.dumps(whole, ensure_ascii=False, separators=(",", ":")).encode()
+    assert bytes(json_batch(Batch(parts, letters), fields)) == expected
+    # A field that happens to hold a marker takes the long way, with the same result.
+    odd = {"subject": HTML_BODY, "html": HTML_BODY, "text": TEXT_BODY}
+    filled = {"subject": parts.html(letter), "html": parts.html(letter), "text": parts.text(letter)}
+    assert json.loads(json_message(odd, parts, letter)) == filled

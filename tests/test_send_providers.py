@@ -498,7 +498,7 @@ def test_batches_respect_each_providers_limit(name, sizes, server, tmp_path) -> 
             counted.append(len(request.json()["personalizations"]))
         else:
             counted.append(len(request.json()))
-    assert counted == sizes
+    assert sorted(counted, reverse=True) == sizes  # batches go a few at a time, in any order
 
 
 # -- the field lists above are the published ones ------------------------------------------------

@@ -7,6 +7,7 @@ import io
 import os
 import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,7 +162,7 @@ def test_a_batch_keeps_its_recipients_and_key_across_retries_and_runs(
         server=server,
         subscribers=30,
         timeout=0.3,
-        send="batch_size = 10",
+        send="batch_size = 10\nconcurrency = 1",  # one batch at a time: the order is known
     )
     seen = {"n": 0}
 
@@ -329,6 +330,11 @@ def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
     server.on_delivered = hook
 
 
+def posts_to(server: LoopbackServer, address: str) -> int:
+    """How many requests carried a message to ``address``."""
+    return sum(address in request.body.decode() for request in server.requests)
+
+
 def test_a_lost_answer_without_idempotency_is_reported_not_retried(server, tmp_path) -> None:
     root = postmark_workspace(server, tmp_path)
     hang_on(server, 2)
@@ -336,20 +342,22 @@ def test_a_lost_answer_without_idempotency_is_reported_not_retried(server, tmp_p
         send(root, "postmark")
     assert "--mark-in-flight-sent" in caught.value.hint
     assert "--resend-in-flight" in caught.value.hint
-    assert len(server.requests) == 2  # not retried: a retry could mail these 10 twice
-    assert counts(root)["in_flight"] == 10
+    # Not retried: a retry could mail these 10 twice. (Batch 3, posted alongside, was answered.)
+    assert posts_to(server, "reader00011@example.com") == 1
+    assert counts(root)["in_flight"] == 10 and counts(root)["sent"] == 20
     # Running again does not guess either: it lists the batch and stops.
     server.on_delivered = None
+    posted = len(server.requests)
     with pytest.raises(SendError, match="batch 2 \\(10 recipients: reader00011@example.com"):
         send(root, "postmark")
-    assert len(server.requests) == 2
+    assert len(server.requests) == posted
     lines = describe_status(send_status(root, "1"))
     assert any("batch 2 in flight: 10 recipients" in line for line in lines)
     plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
     assert "in flight:   batch 2 may have been delivered already" in plan
     # The editor checked Postmark's activity: batch 2 went out.
     summary = send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=True))
-    assert summary.sent == 10 and counts(root)["sent"] == 30
+    assert summary.sent == 0 and counts(root)["sent"] == 30  # batch 3 went in the first run
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
 
 
@@ -410,3 +418,99 @@ def test_only_one_send_runs_at_a_time(tmp_path) -> None:
         with pytest.raises(SendError, match="another dopemail send is running"):
             send(root)
     assert send(root).sent == 3
+
+
+# -- several batches at once ---------------------------------------------------------------------
+
+
+def test_several_batches_go_at_once_and_each_reader_gets_one_copy(server, tmp_path) -> None:
+    root = make_workspace(
+        tmp_path,
+        provider="postmark",
+        server=server,
+        subscribers=200,
+        send="batch_size = 10\nconcurrency = 4",
+    )
+    lock, now, most = threading.Lock(), [0], [0]
+
+    def slow_answer(request: Recorded) -> None:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.05)
+        with lock:
+            now[0] -= 1
+
+    server.on_delivered = slow_answer
+    summary = send(root, "postmark")
+    assert summary.sent == 200 and len(server.requests) == 20
+    assert 1 < most[0] <= 4  # overlapping requests, never more than the setting
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 200
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 200, "failed": 0, "skipped": 0}
+    # Each batch went once, with its own readers, in list order within the batch.
+    batches = sorted(
+        ([m["To"] for m in r.json()] for r in server.requests), key=lambda b: b[0][-25:]
+    )
+    assert [a for batch in batches for a in batch] == [
+        f"Reader {i} <reader{i:05d}@example.com>" for i in range(1, 201)
+    ]
+
+
+def test_the_rate_cap_holds_with_several_batches_at_once(server, tmp_path) -> None:
+    root = make_workspace(
+        tmp_path,
+        provider="resend",
+        server=server,
+        subscribers=80,
+        send="rate = 200\nbatch_size = 10\nconcurrency = 4",
+    )
+    arrivals: list[float] = []
+    server.on_delivered = lambda request: arrivals.append(time.monotonic())
+    started = time.monotonic()
+    assert send(root, "resend").sent == 80
+    assert time.monotonic() - started >= (80 - 10) / 200
+    arrivals.sort()
+    for k, arrival in enumerate(arrivals):  # batch k may start 10 * k / 200 s after the first
+        assert arrival - arrivals[0] >= k * 10 / 200 - 0.01, (k, arrival - arrivals[0])
+
+
+def test_ctrl_c_lets_every_batch_in_flight_finish(server, tmp_path) -> None:
+    root = make_workspace(
+        tmp_path,
+        provider="resend",
+        server=server,
+        subscribers=200,
+        send="batch_size = 10\nconcurrency = 4",
+    )
+    seen = {"n": 0}
+
+    def interrupt_at_the_third(request: Recorded) -> None:
+        seen["n"] += 1
+        if seen["n"] == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.02)
+
+    server.on_delivered = interrupt_at_the_third
+    summary = send(root, "resend")
+    assert summary.stopped
+    posted = len(server.requests)
+    assert 3 <= posted <= 3 + 4 and summary.sent == 10 * posted
+    assert counts(root)["in_flight"] == 0 and counts(root)["sent"] == summary.sent
+    server.on_delivered = None
+    assert send(root, "resend").sent == 200 - summary.sent
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 200
+
+
+@pytest.mark.parametrize("provider", ["resend", "postmark"])
+def test_the_light_loopback_counts_what_the_full_one_counts(provider, tmp_path) -> None:
+    """The benchmark's server reads only the recipients of each batch: same deliveries."""
+    rows = [*readers(30), ("reject-me@example.com", "", "subscribed", "", ""), *readers(45)[30:]]
+    found = []
+    for light in (False, True):
+        with LoopbackServer(key=KEY, light=light) as loopback:
+            root = make_workspace(
+                tmp_path / str(light), provider=provider, server=loopback, subscribers=rows
+            )
+            summary = send(root, provider)
+            found.append((summary.sent, summary.failed, dict(loopback.deliveries)))
+    assert found[0] == found[1] and found[0][:2] == (45, 1)

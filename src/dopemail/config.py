@@ -205,6 +205,13 @@ class SendSettings(Model):
     batch_size: int | None = Field(
         None, gt=0, description="Messages per request, below the provider's own limit."
     )
+    concurrency: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Batches posted at once (each in flight until its answer is recorded). "
+        "Default: 4; 2 for Resend (its default limit is 2 requests a second); 1 for the outbox.",
+    )
     postmark: PostmarkSettings = PostmarkSettings()
     resend: ResendSettings = ResendSettings()
     sendgrid: SendGridSettings = SendGridSettings()

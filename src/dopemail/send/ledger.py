@@ -20,11 +20,12 @@ out under the same idempotency key however often the send is resumed.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +39,8 @@ LEDGER_PATH = Path(".dopemail") / "sends.sqlite"
 STATES = ("pending", "in_flight", "sent", "failed", "skipped")
 GONE = "no longer in the subscriber list"
 _COMMIT_EVERY = 50_000
+#: Rows of the list decided together (a few hundred: the memory of streaming stays flat).
+_SYNC_CHUNK = 256
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
@@ -158,7 +161,11 @@ class Ledger:
         self.close()
 
     def transaction(self) -> _Transaction:
-        """``with ledger.transaction():`` one atomic, durable step."""
+        """``with ledger.transaction():`` one atomic, durable step.
+
+        Steps taken inside another ``with ledger.transaction():`` are committed together with
+        it, in one write to disk (the sender records answers and claims batches that way).
+        """
         return _Transaction(self.db)
 
     # -- the issue ---------------------------------------------------------------------------
@@ -193,40 +200,13 @@ class Ledger:
         mailable = done = 0
         db.execute("BEGIN IMMEDIATE")
         try:
-            for row in rows:
-                done += 1
-                if done % _COMMIT_EVERY == 0:  # keep the write-ahead log small
+            for chunk in _chunks(rows, _SYNC_CHUNK):
+                done += len(chunk)
+                if done >= _COMMIT_EVERY:  # keep the write-ahead log small
                     db.execute("COMMIT")
                     db.execute("BEGIN IMMEDIATE")
-                if row.skip == "invalid":
-                    report.add(row.line, row.email, "invalid", row.detail)
-                    continue
-                first = db.execute(
-                    "INSERT INTO temp.seen VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING line",
-                    (row.key, row.line),
-                ).fetchone()
-                if row.skip:
-                    report.add(row.line, row.email, row.skip, row.detail)
-                    db.execute(
-                        "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
-                        "WHERE issue = ? AND key = ? AND state = 'pending'",
-                        (f"{row.skip} (line {row.line})", now, issue, row.key),
-                    )
-                elif first is None:
-                    seen = db.execute(
-                        "SELECT line FROM temp.seen WHERE key = ?", (row.key,)
-                    ).fetchone()
-                    report.add(row.line, row.email, "duplicate", f"also on line {seen[0]}")
-                else:
-                    mailable += 1
-                    db.execute(
-                        "INSERT INTO recipients (issue, key, email, name, seq, scan) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issue, key) DO UPDATE SET "
-                        "scan = excluded.scan, "
-                        "error = CASE WHEN state = 'skipped' THEN NULL ELSE error END, "
-                        "state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END",
-                        (issue, row.key, row.email, row.name, row.line, scan),
-                    )
+                    done = 0
+                mailable += self._sync_chunk(issue, chunk, report, scan, now)
             gone = db.execute(
                 "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
                 "WHERE issue = ? AND state = 'pending' AND scan <> ?",
@@ -239,6 +219,56 @@ class Ledger:
         finally:
             report.close()
         return SyncCounts(mailable, report.total, gone)
+
+    def _sync_chunk(
+        self, issue: int, chunk: list[Row], report: SkipReport, scan: int, now: float
+    ) -> int:
+        """One slice of the list, decided row by row in file order, written in three
+        statements: the first line of each address (``temp.seen``), the queue, the skips.
+
+        Queueing (first occurrence of an address) always comes before any skip of the same
+        address in the file, so writing the queue before the skips gives what writing row by
+        row would.
+        """
+        db = self.db
+        keys = list({row.key for row in chunk if row.skip != "invalid"})
+        seen: dict[str, int] = {}
+        if keys:
+            marks = ",".join("?" * len(keys))
+            seen.update(db.execute(f"SELECT key, line FROM temp.seen WHERE key IN ({marks})", keys))
+        firsts: list[tuple[str, int]] = []
+        queue: list[tuple[int, str, str, str, int, int]] = []
+        skips: list[tuple[str, float, int, str]] = []
+        for row in chunk:
+            if row.skip == "invalid":
+                report.add(row.line, row.email, "invalid", row.detail)
+                continue
+            line = seen.get(row.key)
+            if line is None:
+                seen[row.key] = row.line
+                firsts.append((row.key, row.line))
+            if row.skip:
+                report.add(row.line, row.email, row.skip, row.detail)
+                skips.append((f"{row.skip} (line {row.line})", now, issue, row.key))
+            elif line is not None:
+                report.add(row.line, row.email, "duplicate", f"also on line {line}")
+            else:
+                queue.append((issue, row.key, row.email, row.name, row.line, scan))
+        db.executemany("INSERT INTO temp.seen VALUES (?, ?)", firsts)
+        db.executemany(
+            "INSERT INTO recipients (issue, key, email, name, seq, scan) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issue, key) DO UPDATE SET "
+            "scan = excluded.scan, "
+            "error = CASE WHEN state = 'skipped' THEN NULL ELSE error END, "
+            "state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END",
+            queue,
+        )
+        db.executemany(
+            "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
+            "WHERE issue = ? AND key = ? AND state = 'pending'",
+            skips,
+        )
+        return len(queue)
 
     def sync_list(self, issue: int, key: str, label: str) -> None:
         """Queue one row standing for a list the provider holds (Buttondown)."""
@@ -425,12 +455,23 @@ class Ledger:
         return tuple(row) if row else None  # type: ignore[return-value]
 
 
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    """``rows`` in lists of ``size`` (the last one shorter)."""
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
 class _Transaction:
+    """One transaction; inside another one, a savepoint (committed with the outer one)."""
+
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        self.nested = False
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.nested = self.db.in_transaction
+        self.db.execute("SAVEPOINT step" if self.nested else "BEGIN IMMEDIATE")
 
     def __exit__(
         self,
@@ -438,4 +479,9 @@ class _Transaction:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.db.execute("ROLLBACK" if kind else "COMMIT")
+        if not self.nested:
+            self.db.execute("ROLLBACK" if kind else "COMMIT")
+            return
+        if kind:
+            self.db.execute("ROLLBACK TO step")
+        self.db.execute("RELEASE step")

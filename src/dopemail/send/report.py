@@ -151,6 +151,7 @@ def describe_plan(summary: SendSummary) -> list[str]:
             lines.append(f"               {summary.gone:,} queued earlier are no longer listed")
     lines.append(
         f"  batches:     {summary.batches:,} of up to {summary.batch_size:,} messages"
+        + (f", {summary.concurrency} at a time" if summary.concurrency > 1 else "")
         + (f", {len(summary.in_flight)} left in flight earlier" if summary.in_flight else "")
     )
     if summary.unsettled:

@@ -111,11 +111,19 @@ class RateLimiter:
 
     def wait(self, count: int) -> float:
         """Sleep until ``count`` more messages may go; returns the seconds slept."""
+        slept = self.ready_in()
+        if slept > 0:
+            self.sleep(slept)
+        self.take(count)
+        return slept
+
+    def ready_in(self) -> float:
+        """Seconds until the next batch may go (0: now)."""
         if self.rate <= 0:
             return 0.0
-        now = self.clock()
-        start = max(now, self._next)
-        if start > now:
-            self.sleep(start - now)
-        self._next = start + count / self.rate
-        return start - now
+        return max(0.0, self._next - self.clock())
+
+    def take(self, count: int) -> None:
+        """``count`` messages go now (or at the earliest time they may)."""
+        if self.rate > 0:
+            self._next = max(self.clock(), self._next) + count / self.rate

@@ -3,15 +3,16 @@
 ``send_issue`` does, in order: read the built issue and settings; pick the provider and its
 key; sync the ledger with the subscriber list (skipping and reporting what must not be mailed);
 then either print the plan (dry run, the default), send one marked copy (``--test``), or send:
-settle the batches a previous run left in flight, then claim, post and record batch after
-batch, retrying what may be retried, until the queue is empty.
+settle the batches a previous run left in flight, then claim, post and record batches (up to
+``[send] concurrency`` of them posted at once, by worker threads; the ledger is written by this
+thread only), retrying what may be retried, until the queue is empty.
 
 Where a send can stop (crash, ``kill -9``, Ctrl-C, an outage, a refused key) every recipient is
 either pending (will be sent), sent or failed (never sent again), or in a batch in flight:
 replayed under the same idempotency key where the provider has them (Resend, Buttondown, the
 outbox), otherwise reported for the editor to settle with ``--mark-in-flight-sent`` or
-``--resend-in-flight``. Ctrl-C lets the current batch finish before stopping, so it leaves
-nothing in flight.
+``--resend-in-flight``. Ctrl-C lets the batches being posted finish before stopping, so it
+leaves nothing in flight.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import queue
 import random
 import signal
+import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +54,8 @@ except ImportError:  # pragma: no cover - Windows
 
 #: Assumed time of one request, for the dry run's estimate.
 REQUEST_SECONDS = 0.5
+#: Batches posted at once, unless the provider or ``[send] concurrency`` says otherwise.
+DEFAULT_CONCURRENCY = 4
 #: An idempotency key is trusted for replays until this long before the provider forgets it.
 KEY_MARGIN = 3600.0
 
@@ -81,6 +87,7 @@ class SendSummary:
     gone: int = 0
     batch_size: int = 0
     batches: int = 0
+    concurrency: int = 1
     in_flight: list[InFlight] = field(default_factory=list)
     #: In-flight batches that cannot be replayed safely: the editor must settle them.
     unsettled: list[InFlight] = field(default_factory=list)
@@ -109,7 +116,7 @@ def send_issue(
     issue = load_issue(root, ref)
     with contextlib.ExitStack() as stack:
         if client is None:
-            client = stack.enter_context(httpx.Client(headers={"User-Agent": "dopemail"}))
+            client = stack.enter_context(_client())
         provider = make_provider(settings, root, client, env)
         composer = Composer(
             issue,
@@ -129,6 +136,14 @@ def send_issue(
             ledger = stack.enter_context(Ledger.dry_run_copy(root / LEDGER_PATH, issue.number))
         return run.send(ledger)
     raise AssertionError("unreachable")
+
+
+def _client() -> httpx.Client:
+    """One client for the whole send: its connections are kept alive and shared by the
+    workers. TCP_NODELAY: a request's last bytes go at once, instead of waiting for the
+    server to acknowledge the previous ones (up to 40 ms per request, with delayed ACKs)."""
+    transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    return httpx.Client(headers={"User-Agent": "dopemail"}, transport=transport)
 
 
 def _secret(
@@ -190,6 +205,83 @@ class _Stopped(Exception):
     """Ctrl-C (or SIGTERM) asked the send to stop between batches."""
 
 
+def _fatal(result: object) -> bool:
+    """A worker's KeyboardInterrupt (or the like): not a provider's answer, a reason to stop."""
+    return isinstance(result, BaseException) and not isinstance(result, Exception)
+
+
+@dataclass
+class _Job:
+    """A claimed batch on its way to the provider, and what its attempts saw."""
+
+    number: int
+    recipients: list[Recipient]
+    key: str | None
+    attempts: Attempts = field(default_factory=Attempts)
+
+
+class _Workers:
+    """A few daemon threads that post batches; answers come back, in any order, on a queue.
+
+    Daemon threads: a second Ctrl-C ends the process at once, leaving their batches in flight
+    (as ``kill -9`` would), instead of waiting for their requests.
+    """
+
+    def __init__(self, size: int, work: Callable[[_Job], list[Outcome]]) -> None:
+        self.size = size
+        self._work = work
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._answers: queue.SimpleQueue[tuple[_Job, list[Outcome] | BaseException]] = (
+            queue.SimpleQueue()
+        )
+        self._threads = [
+            threading.Thread(target=self._run, name=f"dopemail-send-{i}", daemon=True)
+            for i in range(size)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                answer: list[Outcome] | BaseException = self._work(job)
+            except BaseException as exc:  # handed to the main thread, which decides
+                answer = exc
+            self._answers.put((job, answer))
+
+    def submit(self, job: _Job) -> None:
+        """Post ``job`` as soon as a thread is free."""
+        self._jobs.put(job)
+
+    def result(self, timeout: float | None) -> tuple[_Job, list[Outcome] | BaseException] | None:
+        """The next answer, or None after ``timeout`` seconds (None: wait as long as it takes).
+
+        Waits in short steps, so Ctrl-C is handled promptly on every platform."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            step = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
+            if step <= 0:
+                return None
+            try:
+                return self._answers.get(timeout=step)
+            except queue.Empty:
+                continue
+
+    def ready(self) -> list[tuple[_Job, list[Outcome] | BaseException]]:
+        """The answers that came back already (without waiting)."""
+        found = []
+        while True:
+            try:
+                found.append(self._answers.get_nowait())
+            except queue.Empty:
+                return found
+
+    def close(self) -> None:
+        """Let the threads end after their current batch (without waiting for them)."""
+        for _ in self._threads:
+            self._jobs.put(None)
+
+
 class _Run:
     """One invocation of ``dopemail send``."""
 
@@ -213,6 +305,8 @@ class _Run:
         self.backoff = Backoff(send.retries, send.backoff, send.backoff_max, send.max_wait)
         self.limiter = RateLimiter(send.rate, sleep=sleep)
         self.stopping = False
+        #: The loop is gone (an error, a second Ctrl-C): workers retry nothing more.
+        self.abandoned = False
         self.summary = SendSummary(
             issue,
             provider.name,
@@ -271,6 +365,7 @@ class _Run:
         summary.in_flight = ledger.in_flight(number)
         summary.unsettled = [b for b in summary.in_flight if not self.replayable(b)]
         summary.batch_size = self.batch_size()
+        summary.concurrency = self.concurrency()
         new_batches = -(-counts["pending"] // summary.batch_size)
         summary.batches = new_batches + len(summary.in_flight)
         summary.estimate = self.estimate(summary.batches, summary.queued)
@@ -303,7 +398,7 @@ class _Run:
 
     def estimate(self, batches: int, messages: int) -> float:
         """Seconds the send should take: requests, the provider's pace, the rate cap."""
-        seconds = batches * REQUEST_SECONDS
+        seconds = batches * REQUEST_SECONDS / self.concurrency()
         if self.provider.requests_per_second:
             seconds = max(seconds, batches / self.provider.requests_per_second)
         if self.settings.send.rate:
@@ -361,25 +456,93 @@ class _Run:
         )
 
     def loop(self) -> None:
-        """Replay what is in flight, then claim and post batches until none is left."""
-        number, ledger = self.issue.number, self.ledger
-        for batch in self.summary.in_flight:
-            if self.stopping:
-                raise _Stopped
-            self.post(batch.number, ledger.members(number, batch.number), batch.idempotency_key)
-        size = self.summary.batch_size
-        while True:
-            if self.stopping:
-                raise _Stopped
-            recipients = ledger.next_pending(number, size)
-            if not recipients:
-                return
-            self.limiter.wait(len(recipients))
-            if self.stopping:
-                raise _Stopped
-            self.post(*self.claim(recipients))
+        """Replay what is in flight, then claim, post and record batches until none is left.
 
-    def claim(self, recipients: list[Recipient]) -> tuple[int, list[Recipient], str]:
+        Up to ``concurrency`` batches are posted at once, by worker threads that only talk to
+        the provider. Everything that touches the ledger happens here, in this thread and in
+        order: a batch is claimed (written down as in flight) right before it is handed to a
+        worker, and its answer is recorded as soon as it comes back. When one batch stops the
+        send (an error, Ctrl-C), no new batch is claimed; the others are let finish and are
+        recorded, then the send stops.
+        """
+        number, ledger = self.issue.number, self.ledger
+        size = self.summary.batch_size
+        # Batches to post before any new claim: replays, then halves of a bisected batch.
+        ready: deque[_Job] = deque(
+            _Job(b.number, ledger.members(number, b.number), b.idempotency_key)
+            for b in self.summary.in_flight
+        )
+        halves: deque[list[Recipient]] = deque()
+        workers = _Workers(self.concurrency(), self._deliver)
+        # The first batch goes alone: a refused key or sender stops the send after one request.
+        window, running = 1, 0
+        answers: list[tuple[_Job, list[Outcome] | BaseException]] = []
+        error: Exception | None = None
+        try:
+            while True:
+                fatal = next((a for a in answers if _fatal(a[1])), None)
+                jobs: list[_Job] = []
+                pause = None
+                # One transaction, one write to disk: the answers in hand, then the claims of
+                # the batches that go next (committed before any of them is posted).
+                with ledger.transaction():
+                    for job, result in answers:
+                        if _fatal(result):
+                            continue
+                        try:
+                            halves.extend(self.settle(job, result))  # type: ignore[arg-type]
+                        except Exception as exc:  # stop claiming; record what still runs
+                            error = error or exc
+                        else:
+                            window = workers.size
+                    answers = []
+                    while (
+                        fatal is None
+                        and error is None
+                        and not self.stopping
+                        and running + len(jobs) < window
+                    ):
+                        if halves:  # claimed before anything new: they are pending again
+                            ready.append(self.claim(halves.popleft()))
+                        if not ready:
+                            pause = self.limiter.ready_in() or None
+                            if pause:
+                                break
+                            recipients = ledger.next_pending(number, size)
+                            if not recipients:
+                                break
+                            self.limiter.take(len(recipients))
+                            ready.append(self.claim(recipients))
+                        jobs.append(ready.popleft())
+                if fatal is not None:
+                    raise fatal[1]  # KeyboardInterrupt and the like: stop now, as kill -9 would
+                for job in jobs:
+                    workers.submit(job)
+                running += len(jobs)
+                if running:
+                    answer = workers.result(timeout=pause)
+                    answers = [answer, *workers.ready()] if answer else []
+                    running -= len(answers)
+                elif pause:
+                    self.limiter.sleep(pause)
+                else:
+                    break
+        finally:
+            self.abandoned = True
+            workers.close()
+        if error is not None:
+            raise error
+        if self.stopping:
+            raise _Stopped
+
+    def concurrency(self) -> int:
+        """Batches posted at once: ``[send] concurrency``, else the provider's default."""
+        if self.provider.holds_list:
+            return 1
+        setting = self.settings.send.concurrency
+        return setting or getattr(self.provider, "concurrency", DEFAULT_CONCURRENCY)
+
+    def claim(self, recipients: list[Recipient]) -> _Job:
         """Write the batch down as in flight; right after this, it is posted."""
         number, key = self.ledger.claim(
             self.issue.number,
@@ -387,19 +550,28 @@ class _Run:
             self.provider.name,
             lambda n: batch_key(self.issue, n, recipients),
         )
-        return number, recipients, key
+        return _Job(number, recipients, key)
 
-    def post(self, number: int, recipients: list[Recipient], key: str | None) -> None:
-        """Post one claimed batch and record its answer; decide its fate on failure."""
-        if not recipients:
-            self.ledger.record(self.issue.number, number, [])
-            return
+    def _deliver(self, job: _Job) -> list[Outcome]:
+        """Compose and post one claimed batch, retrying as allowed (in a worker thread)."""
+        if not job.recipients:
+            return []
+        provider = self.provider
+        letters = [self.composer.letter(r) for r in job.recipients]
+        batch = Batch(self.composer, letters, job.number, job.key if provider.idempotent else None)
+        return self._attempt(batch, job.attempts, safe=provider.idempotent)
+
+    def settle(self, job: _Job, result: list[Outcome] | Exception) -> list[list[Recipient]]:
+        """Record a batch's answer, or decide its fate on failure; parts to post again."""
         provider, ledger, issue = self.provider, self.ledger, self.issue.number
-        letters = [self.composer.letter(r) for r in recipients]
-        batch = Batch(self.composer, letters, number, key if provider.idempotent else None)
-        attempts = Attempts()
+        number, recipients, attempts = job.number, job.recipients, job.attempts
+        if not recipients:
+            ledger.record(issue, number, [])
+            return []
         try:
-            outcomes = self._attempt(batch, attempts, safe=provider.idempotent)
+            if isinstance(result, Exception):
+                raise result
+            outcomes = result
         except RecipientRejected as exc:
             if attempts.ambiguous:
                 raise self.keep(number, exc.reason) from None
@@ -407,9 +579,7 @@ class _Run:
                 # Nothing was sent: halve the batch until the refused address is alone.
                 ledger.release(issue, number, exc.reason)
                 half = len(recipients) // 2
-                for part in (recipients[:half], recipients[half:]):
-                    self.post(*self.claim(part))
-                return
+                return [recipients[:half], recipients[half:]]
             outcomes = [Outcome("rejected", error=exc.reason)]
         except (InDoubt, Unsafe) as exc:
             raise self.keep(number, str(exc)) from None
@@ -420,7 +590,7 @@ class _Run:
             else:
                 ledger.release(issue, number, reason)
             if self.stopping:
-                raise _Stopped from None
+                return []
             if exc.wait is not None:
                 raise SendError(
                     f"{provider.name} asks to wait {exc.wait:.0f} s ({reason})",
@@ -448,6 +618,7 @@ class _Run:
         self.summary.failed += sum(o.status == "rejected" for o in outcomes)
         if self._bar:
             self._bar.update(self.summary.sent, self.summary.failed)
+        return []
 
     def keep(self, number: int, reason: str) -> SendError:
         """Leave batch ``number`` in flight and explain how to settle it."""
@@ -466,7 +637,7 @@ class _Run:
             attempts=attempts,
             sleep=self.sleep,
             on_retry=self._retrying(batch.number),
-            should_stop=lambda: self.stopping,
+            should_stop=lambda: self.stopping or self.abandoned,
             rng=self.rng,
         )
 

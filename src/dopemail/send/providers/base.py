@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import json
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import httpx
 
 from ...errors import ProviderAuthError, SendError
-from ..message import Composer, Letter
+from ..message import Composer, Letter, json_escape
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,11 @@ class HttpApi:
             raise Transient(
                 f"connection to {self.name} failed: {self._describe(exc)}", ambiguous=True
             ) from None
+        finally:
+            if isinstance(kwargs.get("content"), JsonArray):
+                # httpx's request and response refer to each other, so the body would live on
+                # until the garbage collector's next full pass: megabytes per batch.
+                kwargs["content"].close()
 
     def _describe(self, exc: Exception) -> str:
         return self.redact(str(exc) or type(exc).__name__)
@@ -217,6 +224,123 @@ class HttpApi:
             "check [sender] in dopemail.toml (is the From domain verified at the provider?) "
             "and the built issue",
         )
+
+
+#: Where a message's bodies go in the dict given to :func:`json_message`.
+HTML_BODY = "\x00dopemail:html\x00"
+TEXT_BODY = "\x00dopemail:text\x00"
+_BODY = re.compile(rb'"\\u0000dopemail:(html|text)\\u0000"')
+
+
+def json_bytes(value: Any) -> bytes:
+    """``value`` as JSON, encoded exactly as httpx's ``json=`` encodes a request body."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def json_message(
+    message: dict[str, Any], composer: Composer, letter: Letter, lead: bytes = b""
+) -> bytes:
+    """One message of a batch as JSON bytes (after ``lead``, e.g. a comma), its bodies (marked
+    :data:`HTML_BODY` and :data:`TEXT_BODY`) spliced in already escaped: the bytes
+    ``json_bytes`` would give for the message with its bodies filled in, without encoding the
+    whole issue again per reader."""
+    parts = _BODY.split(json_bytes(message))
+    if sorted(parts[1::2]) != [b"html", b"text"]:  # a field held a marker: the long way
+        bodies = {HTML_BODY: composer.html(letter), TEXT_BODY: composer.text(letter)}
+        filled = {k: bodies.get(v, v) if isinstance(v, str) else v for k, v in message.items()}
+        return lead + json_bytes(filled)
+    bodies = {b"html": composer.html_json(letter), b"text": composer.text_json(letter)}
+    parts[1::2] = [b'"' + bodies[name] + b'"' for name in parts[1::2]]
+    return b"".join([lead, *parts])
+
+
+#: The fields of one message, given the reader's To header and headers (provider-specific).
+MessageFields = Callable[[Composer, str, dict[str, str]], dict[str, Any]]
+_HOLE = re.compile(rb'"\\u0000dopemail:([a-z]+)\\u0000"')
+_TO, _UNSUBSCRIBE = "\x00dopemail:to\x00", "\x00dopemail:unsubscribe\x00"
+
+
+def json_batch(batch: Batch, fields: MessageFields) -> JsonArray:
+    """A batch of messages as one JSON array: the bytes ``json_bytes`` would give for the list of
+    ``fields(composer, letter.recipient.to, letter.headers())`` with the bodies filled in.
+
+    The message is encoded once per batch, with holes where the readers differ (To, bodies,
+    List-Unsubscribe); per reader only those are escaped, and the pieces joined.
+    """
+    composer, letters = batch.composer, batch.letters
+    if not letters:
+        return JsonArray([])
+    first = letters[0]
+    headers = first.headers()
+    headers["List-Unsubscribe"] = _UNSUBSCRIBE
+    parts = _HOLE.split(json_bytes(fields(composer, _TO, headers)))
+    literals, names = parts[0::2], parts[1::2]
+    if sorted(names) != [b"html", b"text", b"to", b"unsubscribe"]:
+        literals = []  # a field held a marker: each message the long way
+    items = []
+    for index, letter in enumerate(letters):
+        lead = array_lead(index)
+        if not literals or letter.extra_headers != first.extra_headers:
+            message = fields(composer, letter.recipient.to, letter.headers())
+            items.append(json_message(message, composer, letter, lead))
+            continue
+        values = {
+            b"to": [json_escape(letter.recipient.to)],
+            b"html": composer.html_json_parts(letter),
+            b"text": composer.text_json_parts(letter),
+            b"unsubscribe": [json_escape(letter.list_unsubscribe())],
+        }
+        parts = [lead, literals[0]]
+        for name, literal in zip(names, literals[1:], strict=True):
+            parts += (b'"', *values[name], b'"', literal)
+        items.append(parts)  # joined only when sent: the issue is not copied per reader before
+    return JsonArray(items)
+
+
+def array_lead(index: int) -> bytes:
+    """What goes before value ``index`` of a JSON array: ``[`` or ``,``."""
+    return b"," if index else b"["
+
+
+class JsonArray:
+    """A request body: encoded JSON values as one JSON array, sent a value at a time.
+
+    A batch of a hundred messages, each with the whole issue, is megabytes. It is written to the
+    connection message by message (with its Content-Length given, so it is not sent chunked),
+    and a message given as a list of parts is joined only then: a batch in flight holds the
+    issue's pieces once, and small per-reader parts, not a copy of the issue per reader.
+    """
+
+    def __init__(self, items: list[bytes | list[bytes]]) -> None:
+        """``items``: the values (bytes, or parts to join), each after its separator (made
+        with ``array_lead(i)``, so that no value is copied again)."""
+        self.items = items
+        self.length = (
+            2
+            if not items
+            else 1
+            + sum(len(item) if isinstance(item, bytes) else sum(map(len, item)) for item in items)
+        )
+
+    def __iter__(self) -> Iterator[bytes]:
+        if not self.items:
+            yield b"[]"
+            return
+        for item in self.items:
+            yield item if isinstance(item, bytes) else b"".join(item)
+        yield b"]"
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self)
+
+    def close(self) -> None:
+        """Let go of the messages (once posted)."""
+        self.items = []
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Content-Type and Content-Length."""
+        return {"Content-Type": "application/json", "Content-Length": str(self.length)}
 
 
 _ADDRESS = re.compile(r"[^\s<>\"',;:()\[\]]+@[^\s<>\"',;:()\[\]]+")

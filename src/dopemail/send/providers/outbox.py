@@ -33,6 +33,8 @@ class Outbox:
     idempotency_window: float | None = None
     holds_list = False
     requests_per_second: float | None = None
+    #: Batches written at once by default (local files: threads would only take turns).
+    concurrency = 1
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

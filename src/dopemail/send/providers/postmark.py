@@ -19,7 +19,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import SendError
-from .base import Batch, HttpApi, Outcome, Transient
+from ..message import Composer
+from .base import (
+    HTML_BODY,
+    TEXT_BODY,
+    Batch,
+    HttpApi,
+    Outcome,
+    Transient,
+    json_batch,
+)
 
 ENV = "DOPEMAIL_POSTMARK_TOKEN"
 
@@ -47,11 +56,15 @@ class Postmark:
 
     def send(self, batch: Batch) -> list[Outcome]:
         """Post the batch and map each message's ErrorCode."""
-        body = [self._message(batch, i) for i in range(len(batch.letters))]
+        body = json_batch(batch, self._message)
         response = self.api.post(
             "/email/batch",
-            json=body,
-            headers={"Accept": "application/json", "X-Postmark-Server-Token": self.api.key},
+            content=body,
+            headers={
+                "Accept": "application/json",
+                "X-Postmark-Server-Token": self.api.key,
+                **body.headers,
+            },
         )
         if response.status_code == 401:
             raise self.api.auth_error(response, ENV, "Message")
@@ -80,15 +93,14 @@ class Postmark:
         # (queuing it again could loop forever).
         return [Outcome("rejected", error=o.error) if o.status == "unsent" else o for o in outcomes]
 
-    def _message(self, batch: Batch, index: int) -> dict[str, Any]:
-        composer, letter = batch.composer, batch.letters[index]
+    def _message(self, composer: Composer, to: str, headers: dict[str, str]) -> dict[str, Any]:
         message: dict[str, Any] = {
             "From": composer.from_header,
-            "To": letter.recipient.to,
+            "To": to,
             "Subject": composer.subject,
-            "HtmlBody": composer.html(letter),
-            "TextBody": composer.text(letter),
-            "Headers": [{"Name": k, "Value": v} for k, v in letter.headers().items()],
+            "HtmlBody": HTML_BODY,
+            "TextBody": TEXT_BODY,
+            "Headers": [{"Name": k, "Value": v} for k, v in headers.items()],
             "Tag": composer.tag,
             "MessageStream": self.message_stream,
         }
