@@ -9,6 +9,7 @@ import pytest
 from conftest import snapshot
 
 from dopemail import build as build_module
+from dopemail import cache as cache_module
 from dopemail import parallel
 from dopemail.build import Build, build, render_workspace
 from dopemail.cache import BuildCache, Memory
@@ -223,18 +224,27 @@ def test_memory_keeps_a_long_running_process_from_reading_again(
 
     rebuild()
     reads: list[str] = []
-    real = Path.read_bytes
+    real_open, real_read = open, Path.read_bytes
 
-    def counting(self: Path) -> bytes:
+    def note(path: object) -> None:
+        where = Path(str(path)).resolve()
         reads.append(
-            self.relative_to(workspace).as_posix() if self.is_relative_to(workspace) else ""
+            where.relative_to(workspace).as_posix() if where.is_relative_to(workspace) else ""
         )
-        return real(self)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        note(path)
+        return real_open(path, *args, **kwargs)
+
+    def counting_read(self: Path) -> bytes:
+        note(self)
+        return real_read(self)
+
+    monkeypatch.setattr(cache_module, "open", counting_open, raising=False)
+    monkeypatch.setattr(Path, "read_bytes", counting_read)
     rebuild()
-    # Settings and issue files are read to key them; no entry and no cache record again.
-    assert reads and not [r for r in reads if r.startswith(("entries/", ".dopemail/"))]
+    # Settings and templates are read to key them; no entry, no issue, no cache record again.
+    assert reads and not [r for r in reads if r.startswith(("entries/", "issues/", ".dopemail/"))]
     _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, remembered")
     reads.clear()
     result = rebuild()

@@ -17,7 +17,7 @@ from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
-from .load import ENTRIES_DIR, load_entry, load_workspace
+from .load import ENTRIES_DIR, load_entry, load_workspace, markdown_names
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
@@ -69,7 +69,7 @@ def _render_entries(
 
 def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, RenderedEntry]) -> str:
     # An issue depends on its own file and on the entries it gathers.
-    parts = [(cache.root / issue.path).read_bytes()]
+    parts = [cache.file_key(cache.root / issue.path)]
     for slug in issue.meta.all_slugs:
         parts.append(_mark(cache, by_slug[slug].entry))
     return cache.key("issue", *parts)
@@ -137,10 +137,10 @@ def _issues_job(indexes: Sequence[int]) -> None:
 
 def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
     missing = []
-    for path in sorted((root / ENTRIES_DIR).glob("*.md")):
-        key = cache.file_key(path)
+    for name in markdown_names(root / ENTRIES_DIR):
+        key = cache.file_key(root / ENTRIES_DIR / name)
         if not cache.has("entries", key):
-            missing.append((path.name, key))
+            missing.append((name, key))
     if len(missing) < parallel.MIN_ITEMS or jobs < 2:
         return
     try:
@@ -223,15 +223,21 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
         lambda: render_home(env, settings, published, [i.issue for i in listed]),
         [(i.issue.meta.number, i.issue.meta.subject, i.issue.meta.date) for i in listed],
     )
-    outputs.update(_memo(cache, "media", marks, lambda: media_files(workspace, published)))
+    pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
+    outputs.update(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))
     warnings = [w for item in issues for w in item.verdict.warnings]
     return Build(workspace, outputs, rendered, issues, warnings)
 
 
 def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
     """What an entry's rendering depends on: its file's key and its pictures' stamp."""
-    key, record = cache.records.get(entry.path.rpartition("/")[2], (entry.path, None))
-    return f"{key} {record.stamp!r}" if record is not None else key
+    name = entry.path.rpartition("/")[2]
+    mark = cache.marks.get(name)
+    if mark is None:
+        key, record = cache.records.get(name, (entry.path, None))
+        mark = f"{key} {record.stamp!r}" if record is not None else key
+        cache.marks[name] = mark
+    return mark
 
 
 def _keys(cache: BuildCache | None, items: Sequence[RenderedEntry]) -> list[str]:

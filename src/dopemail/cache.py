@@ -89,7 +89,7 @@ class Memory:
     """
 
     records: dict[str, Any] = field(default_factory=dict)
-    file_keys: dict[Path, tuple[int, int, str, str]] = field(default_factory=dict)
+    file_keys: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
 
 
@@ -113,20 +113,23 @@ class BuildCache:
         self._pid = os.getpid()
         self._base = f"{self.folder}{os.sep}"
         self.used: set[str] = set()  # record files read or written this build
-        self.seen: set[Path] = set()  # source files keyed this build
+        self.seen: set[str] = set()  # source files keyed this build
+        self.marks: dict[str, str] = {}  # entry file name -> its mark, this build
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
 
-    def file_key(self, path: Path) -> str:
+    def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
-        stat = path.stat()
+        path = str(path)
+        stat = os.stat(path)
         self.seen.add(path)
         if self.memory is not None:
             known = self.memory.file_keys.get(path)
             if known and known[:3] == (stat.st_size, stat.st_mtime_ns, self.context):
                 return known[3]
-        key = self.key(path.name, path.read_bytes())
+        with open(path, "rb") as handle:
+            key = self.key(os.path.basename(path), handle.read())
         if self.memory is not None:
             self.memory.file_keys[path] = (stat.st_size, stat.st_mtime_ns, self.context, key)
         return key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import mimetypes
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -174,7 +175,7 @@ def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
 
 
 def _cached_entry(
-    cache: BuildCache, path: Path, taken: dict[str, LoadedEntry]
+    cache: BuildCache, path: str, taken: dict[str, LoadedEntry]
 ) -> LoadedEntry | None:
     key = cache.file_key(path)
     record: EntryRecord | None = cache.get("entries", key)
@@ -184,8 +185,16 @@ def _cached_entry(
         and media_stamp(cache.root, [m.source for m in record.entry.images if m.source])
         == record.stamp
     )
-    cache.records[path.name] = (key, record if valid else None)
+    cache.records[os.path.basename(path)] = (key, record if valid else None)
     return record.entry if valid and record is not None else None
+
+
+def markdown_names(folder: Path) -> list[str]:
+    """The ``*.md`` file names in ``folder``, sorted (none if it does not exist)."""
+    try:
+        return sorted(e.name for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def load_entries(
@@ -201,11 +210,13 @@ def load_entries(
     """
     entries: list[LoadedEntry] = []
     by_slug: dict[str, LoadedEntry] = {}
-    for path in sorted((root / ENTRIES_DIR).glob("*.md")):
+    folder = root / ENTRIES_DIR
+    for name in markdown_names(folder):
+        path = f"{folder}{os.sep}{name}"  # a string: this loop runs over the whole archive
         entry = _cached_entry(cache, path, by_slug) if cache is not None else None
         if entry is None:
             try:
-                entry = load_entry(path, root, settings, by_slug)
+                entry = load_entry(Path(path), root, settings, by_slug)
             except DopemailError as exc:
                 _collect(errors, exc)
                 continue

@@ -125,6 +125,9 @@ def render_home(
         "home.html.j2",
         settings=settings,
         entries=items,
+        # Joined here, not in the template: a loop over thousands of entries in Jinja costs
+        # more than the rest of a refresh.
+        entries_html="\n".join(item.list_item for item in items),
         issues=issues,
         canonical=settings.publication.base_url,
     )
