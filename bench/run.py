@@ -1,0 +1,1102 @@
+"""dopemail's benchmark: builds, rebuilds, the preview, one issue, peers and sending, in one run.
+
+    .venv/bin/python bench/run.py                          # N = 1,000 and 10,000, 5 runs each
+    .venv/bin/python bench/run.py --sizes 1000 --runs 3    # one size
+    .venv/bin/python bench/run.py --quick                  # N = 1,000, 3 runs, 100k send only
+    .venv/bin/python bench/run.py --skip-peers --skip-send
+
+For each size N it makes (or reuses) the corpus of ``bench/make_corpus.py`` in
+``bench/.work/corpus-N/`` (N entries, N/10 issues), then measures, on that same corpus:
+
+- ``dopemail build`` cold with ``--no-cache`` (``.dopemail/``, ``site/`` and ``feeds/`` deleted
+  first); the same on the entries alone (no issues: what the peers build); the first build
+  with the cache (it writes ``.dopemail/``); a warm full build (cache kept, ``site/`` and
+  ``feeds/`` deleted); a no-op rebuild; a rebuild after appending a sentence to one entry;
+- the preview: ``dopemail preview`` on the corpus, an SSE client on its ``/_events`` stream,
+  a sentence appended to one entry, and the time until the ``reload`` event, then until the
+  entry's page, fetched again, contains the sentence;
+- one 5-film issue rendered (Jinja2, MJML compile, CSS inlining, quality checks) in-process
+  with dopemail's own ``render_issue``, many times;
+- Hugo and Pelican building one page per entry and their feeds from the same entries, and the
+  floor: a Python loop that reads every input file and writes the same bytes out;
+- ``bench/send.py`` (another engineer's) to 100,000 and 1,000,000 subscribers, if it is there.
+
+Each build is a fresh child process, started through a small wrapper (see ``WRAPPER``): its
+wall time, its CPU time and its peak RSS (``os.wait4``'s ``ru_maxrss``: the largest process of
+its tree), and the peak PSS summed over its whole process tree, sampled from ``/proc`` (for
+dopemail's forked workers). The table gives the median over ``--runs`` and the range
+(min-max); it is printed and written to ``bench/.work/results.md`` (and the raw figures to
+``bench/.work/results.json``). See bench/README.md for what each row measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+WORK = BENCH / ".work"
+PEERS = BENCH / "peers"
+PEER_VENV = BENCH / ".venv-peers"
+VENV_BIN = REPO / ".venv" / "bin"
+PELICAN_REQS = ["pelican>=4.9,<5", "markdown>=3.5"]
+#: Above this many entries Pelican takes minutes per build: it runs once, and only when asked.
+PELICAN_BIG = 1000
+BUILD_TIMEOUT = 3600.0
+#: Above this many subscribers a send takes minutes: --send-large-runs (1) runs instead.
+SEND_BIG = 100_000
+
+sys.path.insert(0, str(BENCH))
+import make_corpus  # noqa: E402 - bench/ is not a package
+
+
+class Failed(Exception):
+    """A measured command failed: the row says so and the run goes on."""
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_kb: int | None = None
+    output: str = ""
+    cpu: float | None = None  # user + system seconds of the child and its children
+    tree_kb: int | None = None  # peak PSS summed over the child's process tree, sampled
+    processes: int = 1  # most processes seen at once in the tree
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux ``/proc/<pid>/task/<tid>/children``)."""
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(child) for child in handle.read().split())
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed PSS of a process tree (forked workers share pages: PSS splits them)."""
+
+    def __init__(self, pid: int, interval: float = 0.05, skip_root: bool = False) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.skip = pid, interval, 1 if skip_root else 0
+        self.peak_kb, self.processes = 0, 1
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            pids = _tree(self.pid)[self.skip :]
+            self.processes = max(self.processes, len(pids))
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids))
+
+
+# A fresh, small Python between run.py and the measured command. A child's ru_maxrss starts
+# from its parent's RSS at fork time (the high-water mark survives exec), so forking the
+# command from run.py itself would report run.py's size for a small command.
+WRAPPER = """
+import json, os, subprocess, sys, time
+with open(sys.argv[1], "wb") as out:
+    started = time.perf_counter()
+    child = subprocess.Popen(sys.argv[2:], stdout=out, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "code": os.waitstatus_to_exitcode(status),
+                  "maxrss": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}))
+"""
+
+
+def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
+    """Run ``cmd`` in a fresh child process: its wall time, CPU time and peak RSS (``wait4``),
+    and the peak PSS of its whole process tree (sampled)."""
+    with tempfile.NamedTemporaryFile(prefix="bench-", suffix=".log") as log:
+        wrapper = [sys.executable, "-S", "-c", WRAPPER, log.name, *map(str, cmd)]
+        process = subprocess.Popen(wrapper, cwd=cwd, env=env, stdout=subprocess.PIPE)
+        sampler = TreeMemory(process.pid, skip_root=True)
+        sampler.start()
+        try:
+            report, _ = process.communicate(timeout=BUILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for pid in reversed(_tree(process.pid)):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            process.communicate()
+            raise Failed(f"{' '.join(map(str, cmd))} took over {BUILD_TIMEOUT:.0f} s") from None
+        finally:
+            sampler.done.set()
+            sampler.join()
+        text = Path(log.name).read_bytes().decode("utf-8", "replace")
+    try:
+        data = json.loads(report)
+    except ValueError:
+        raise Failed(f"the measuring wrapper failed for {cmd[0]}: {report!r}") from None
+    if data["code"] != 0:
+        tail = "\n".join(text.strip().splitlines()[-15:])
+        raise Failed(f"{' '.join(map(str, cmd))} exited with {data['code']}:\n{tail}")
+    tree = sampler.peak_kb or None
+    return Sample(data["seconds"], data["maxrss"], text, data["cpu"], tree, sampler.processes)
+
+
+@dataclass
+class Row:
+    """One measurement at one size: samples in seconds (and KB), or why there are none."""
+
+    seconds: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    tree_kb: list[int] = field(default_factory=list)
+    processes: int = 0
+    unit: str = "s"
+    note: str = ""
+    error: str = ""
+    output: str = ""  # the last run's output
+
+    def add(self, sample: Sample) -> None:
+        self.output = sample.output
+        self.seconds.append(sample.seconds)
+        if sample.cpu is not None:
+            self.cpu.append(sample.cpu)
+        if sample.tree_kb:
+            self.tree_kb.append(sample.tree_kb)
+        self.processes = max(self.processes, sample.processes)
+        if sample.rss_kb:
+            self.rss_kb.append(sample.rss_kb)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def rss_median(self) -> float | None:
+        return statistics.median(self.rss_kb) if self.rss_kb else None
+
+
+def fmt_time(row: Row | None) -> str:
+    if row is None:
+        return ""
+    if row.error:
+        return "n/a"
+    if not row.seconds:
+        return row.note or "n/a"
+    scale, unit = (1000.0, "ms") if row.unit == "ms" or max(row.seconds) < 1 else (1.0, "s")
+    digits = 1 if unit == "ms" and row.median * scale >= 10 else 2
+
+    def show(value: float) -> str:
+        return f"{value * scale:.{digits}f}"
+
+    text = f"{show(row.median)} {unit}"
+    if len(row.seconds) > 1:
+        text += f" ({show(min(row.seconds))}–{show(max(row.seconds))})"
+    else:
+        text += " (1 run)"
+    return text
+
+
+def fmt_cpu(row: Row | None) -> str:
+    if row is None or row.error or not row.cpu:
+        return "—" if row is not None and not row.error else ("n/a" if row else "")
+    return f"{statistics.median(row.cpu):.2f} s"
+
+
+def fmt_tree(row: Row | None) -> str:
+    if row is None or row.error or not row.tree_kb:
+        return "—" if row is not None and not row.error else ("n/a" if row else "")
+    text = f"{statistics.median(row.tree_kb) / 1024:.0f} MB"
+    return text + (f" ({row.processes} proc.)" if row.processes > 1 else "")
+
+
+def fmt_rss(row: Row | None) -> str:
+    if row is None or row.error or not row.rss_kb:
+        return "—" if row is not None and not row.error else ("n/a" if row else "")
+    med, low, high = row.rss_median / 1024, min(row.rss_kb) / 1024, max(row.rss_kb) / 1024
+    if len(row.rss_kb) > 1 and high - low >= 1:
+        return f"{med:.0f} MB ({low:.0f}–{high:.0f})"
+    return f"{med:.0f} MB"
+
+
+def code_stamp() -> str:
+    """Names, sizes and times of dopemail's code and templates: did they change under a row?"""
+    parts = []
+    for path in sorted((REPO / "src" / "dopemail").rglob("*")):
+        if path.suffix in (".py", ".j2", ".js", ".css"):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+CHANGED = (
+    "dopemail's code changed during these runs (another engineer's edit): figures mix versions"
+)
+
+
+def repeat(
+    row: Row,
+    runs: int,
+    before: Callable[[int], None],
+    cmd: Callable[[int], list[str]],
+    check: Callable[[Sample], None] | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    label: str = "",
+) -> Row:
+    """``runs`` measurements of ``cmd(i)``, each after ``before(i)``; a failure ends the row."""
+    stamp = code_stamp()
+    for i in range(runs):
+        try:
+            before(i)
+            sample = measure(cmd(i), cwd=cwd, env=env)
+            if check:
+                check(sample)
+        except (Failed, OSError) as exc:
+            row.error = str(exc)
+            say(f"  {label}: FAILED: {exc}")
+            return row
+        row.add(sample)
+        if code_stamp() != stamp and CHANGED not in row.note:
+            row.note = f"{row.note}; {CHANGED}" if row.note else CHANGED
+        say(
+            f"  {label} [{i + 1}/{runs}]: {sample.seconds:.3f} s, CPU {sample.cpu or 0:.2f} s, "
+            f"RSS {fmt_kb(sample.rss_kb)}, tree PSS {fmt_kb(sample.tree_kb)} "
+            f"({sample.processes} proc.)"
+        )
+    return row
+
+
+def fmt_kb(kb: int | None) -> str:
+    return f"{kb / 1024:.0f} MB" if kb else "-"
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def rmtree(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# -- the corpus ------------------------------------------------------------------------------
+
+
+def corpus(n: int, seed: int) -> Path:
+    """``bench/.work/corpus-N``, made unless an identical one is already there."""
+    out = WORK / f"corpus-{n}"
+    wanted = {"format": make_corpus.FORMAT, "entries": n, "issues": n // 10, "seed": seed}
+    try:
+        info = json.loads((out / "corpus.json").read_text(encoding="utf-8"))
+        if all(info.get(k) == v for k, v in wanted.items()):
+            say(f"corpus {n}: reusing {out}")
+            return out
+    except (OSError, ValueError):
+        pass
+    say(f"corpus {n}: making it in {out} ...")
+    started = time.perf_counter()
+    # In a process of its own, so that run.py stays small (see WRAPPER).
+    script = BENCH / "make_corpus.py"
+    cmd = [str(VENV_BIN / "python"), str(script), str(n), "--out", str(out), "--seed", str(seed)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    say(f"corpus {n}: made in {time.perf_counter() - started:.1f} s")
+    return out
+
+
+def corpus_info(out: Path) -> dict[str, Any]:
+    return json.loads((out / "corpus.json").read_text(encoding="utf-8"))
+
+
+def entries_only(out: Path) -> Path:
+    """A workspace with the corpus's entries and media but no issues: what the peers build."""
+    ws = out / "dopemail-entries-only"
+    if not ws.is_dir():
+        ws.mkdir()
+        shutil.copyfile(out / "dopemail" / "dopemail.toml", ws / "dopemail.toml")
+        (ws / "entries").symlink_to(out / "dopemail" / "entries", target_is_directory=True)
+        (ws / "media").symlink_to(out / "dopemail" / "media", target_is_directory=True)
+    return ws
+
+
+def feed_items(ws: Path) -> int:
+    with (ws / "dopemail.toml").open("rb") as handle:
+        return int(tomllib.load(handle).get("feeds", {}).get("items", 50))
+
+
+# -- dopemail builds -------------------------------------------------------------------------
+
+EDIT = (
+    "\n\nBenchmark edit {run}: the projectionist’s cut runs {minutes} minutes longer — « enfin ».\n"
+)
+
+
+def dopemail_cmd(*args: str) -> list[str]:
+    return [str(VENV_BIN / "dopemail"), *args]
+
+
+def built_count(output: str) -> str:
+    found = re.search(r"built (\d+) files", output)
+    return found.group(1) if found else "?"
+
+
+def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
+    ws = out / "dopemail"
+    info = corpus_info(out)
+    root = ["--root", str(ws)]
+
+    def cold(i: int) -> None:
+        rmtree(ws / ".dopemail", ws / "site", ws / "feeds")
+
+    def outputs_only(i: int) -> None:
+        rmtree(ws / "site", ws / "feeds")
+
+    def nothing(i: int) -> None:
+        pass
+
+    say(f"N={size}: dopemail build --no-cache (cold)")
+    row = results["cold"] = repeat(
+        Row(),
+        runs,
+        cold,
+        lambda i: dopemail_cmd("build", "--no-cache", *root),
+        label="cold --no-cache",
+    )
+    if row.seconds:
+        row.note = f"{built_count(row.output)} files built"
+
+    only = entries_only(out)
+    say(f"N={size}: dopemail build --no-cache, entries only")
+    results["cold_entries"] = repeat(
+        Row(),
+        runs,
+        lambda i: rmtree(only / ".dopemail", only / "site", only / "feeds"),
+        lambda i: dopemail_cmd("build", "--no-cache", "--root", str(only)),
+        label="cold --no-cache, entries only",
+    )
+
+    say(f"N={size}: first dopemail build (no .dopemail/, writes the cache)")
+    results["first"] = repeat(
+        Row(), runs, cold, lambda i: dopemail_cmd("build", *root), label="first build"
+    )
+
+    say(f"N={size}: warm full build (cache kept; site/ and feeds/ deleted)")
+    results["warm"] = repeat(
+        Row(), runs, outputs_only, lambda i: dopemail_cmd("build", *root), label="warm"
+    )
+
+    def no_op(sample: Sample) -> None:
+        if "nothing changed" not in sample.output:
+            results["noop"].note = "did not say 'nothing changed'"
+
+    say(f"N={size}: no-op rebuild")
+    results["noop"] = Row()
+    repeat(
+        results["noop"],
+        runs,
+        nothing,
+        lambda i: dopemail_cmd("build", *root),
+        no_op,
+        label="no-op",
+    )
+
+    entry = ws / "entries" / f"{info['newest_in_issue']}.md"
+    original = entry.read_bytes()
+
+    def edit(i: int) -> None:
+        text = EDIT.format(run=i + 1, minutes=7 * (i + 1))
+        entry.write_bytes(original + text.encode("utf-8"))
+
+    say(f"N={size}: rebuild after editing one entry ({entry.name}, in an issue and the feeds)")
+    try:
+        results["edit"] = repeat(
+            Row(), runs, edit, lambda i: dopemail_cmd("build", *root), label="one edit"
+        )
+    finally:
+        entry.write_bytes(original)
+    # Leave the workspace built from the original sources, for what follows.
+    with contextlib.suppress(Failed):
+        measure(dopemail_cmd("build", *root))
+
+
+# -- the preview -----------------------------------------------------------------------------
+
+
+class Preview:
+    """``dopemail preview --port 0`` on a workspace, and a plain HTTP client for it."""
+
+    def __init__(self, ws: Path) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            dopemail_cmd("preview", "--port", "0", "--root", str(ws)),
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=env,
+            text=True,
+        )
+        self.port = 0
+        started = time.perf_counter()
+        assert self.process.stdout is not None
+        for line in self.process.stdout:  # "Previewing X at http://127.0.0.1:PORT/ ..."
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                self.port = int(found.group(1))
+                break
+        if not self.port:
+            self.stop()
+            raise Failed(f"the preview did not start:\n{self.log_tail()}")
+        self.startup = time.perf_counter() - started
+
+    def build_times(self) -> list[float]:
+        """The rebuild times the preview logged ("built in N ms"), in seconds."""
+        self.log.seek(0)
+        text = self.log.read().decode("utf-8", "replace")
+        self.log.seek(0, os.SEEK_END)
+        return [int(ms) / 1000 for ms in re.findall(r"built in (\d+) ms", text)]
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return "\n".join(self.log.read().decode("utf-8", "replace").splitlines()[-10:])
+
+    def get(self, path: str) -> str:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read().decode("utf-8", "replace")
+            if response.status != 200:
+                raise Failed(f"GET {path}: {response.status}")
+            return body
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.log.close()
+
+
+def _live_attrs(html: str) -> tuple[str, str]:
+    version = re.search(r'data-version="(\d+)"', html)
+    boot = re.search(r'data-boot="([^"]*)"', html)
+    if not version or not boot:
+        raise Failed("the page has no live-reload script (data-version, data-boot)")
+    return version.group(1), boot.group(1)
+
+
+def preview_edit(preview: Preview, entry: Path, slug: str, original: bytes, run: int) -> Sample:
+    """Save an edit to ``entry``: seconds to the reload event (``.seconds``) and to the
+    refreshed page containing the edit (``.output``, as text)."""
+    page = f"/site/{slug}/"
+    version, boot = _live_attrs(preview.get(page))
+    deps = f"site/{slug}/index.html,site/media/"
+    conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=300)
+    try:
+        conn.request("GET", f"/_events?v={version}&boot={boot}&deps={deps}")
+        stream = conn.getresponse()
+        if stream.status != 200:
+            raise Failed(f"/_events: {stream.status}")
+        first = stream.fp.readline()  # "retry: 500": the stream is open and watching
+        if not first.startswith(b"retry"):
+            raise Failed(f"/_events began with {first!r}")
+        marker = f"Benchmark edit {run + 1}:"
+        text = EDIT.format(run=run + 1, minutes=7 * (run + 1))
+        started = time.perf_counter()
+        entry.write_bytes(original + text.encode("utf-8"))
+        event = None
+        while True:
+            line = stream.fp.readline()
+            if not line:
+                raise Failed("the event stream closed without a reload event")
+            line = line.decode("utf-8").strip()
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            if event == "problems":
+                raise Failed(f"the preview reports problems: {stream.fp.readline()!r}")
+            if event == "reload" and line.startswith("data:"):
+                break
+        reloaded = time.perf_counter() - started
+    finally:
+        conn.close()
+    deadline = time.perf_counter() + 60
+    while marker not in preview.get(page):
+        if time.perf_counter() > deadline:
+            raise Failed("the reloaded page does not contain the edit")
+        time.sleep(0.005)
+    fetched = time.perf_counter() - started
+    return Sample(reloaded, None, str(fetched))
+
+
+def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
+    ws = out / "dopemail"
+    slug = corpus_info(out)["newest_in_issue"]
+    entry = ws / "entries" / f"{slug}.md"
+    original = entry.read_bytes()
+    event, page, logged = Row(), Row(), Row()
+    results["preview_event"], results["preview_page"] = event, page
+    results["preview_logged"] = logged
+    stamp = code_stamp()
+    say(f"N={size}: preview, save -> reload event -> page ({entry.name})")
+    preview = None
+    try:
+        preview = Preview(ws)
+        say(f"  preview up on port {preview.port} in {preview.startup:.1f} s (first build)")
+        results["preview_start"] = Row(seconds=[preview.startup], note="")
+        for run in range(runs):
+            sample = preview_edit(preview, entry, slug, original, run)
+            event.seconds.append(sample.seconds)
+            page.seconds.append(float(sample.output))
+            built = preview.build_times()
+            if len(built) >= run + 2:  # the start-up build, then one per edit
+                logged.seconds.append(built[-1])
+            say(
+                f"  edit [{run + 1}/{runs}]: reload event {sample.seconds:.3f} s, "
+                f"page {float(sample.output):.3f} s"
+            )
+            time.sleep(0.3)  # let the watcher settle between saves
+    except (Failed, OSError) as exc:
+        event.error = page.error = str(exc)
+        say(f"  preview: FAILED: {exc}")
+        if preview:
+            say(preview.log_tail())
+    finally:
+        entry.write_bytes(original)
+        if preview:
+            preview.stop()
+    if code_stamp() != stamp:
+        event.note = page.note = CHANGED
+
+
+# -- one issue, in-process -------------------------------------------------------------------
+
+ISSUE_WORKER = "--_issue-worker"
+
+
+def issue_worker(root: Path, reps: int) -> None:
+    """(Run by the dopemail venv's Python.) Time ``render_issue`` on the newest issue."""
+    from dopemail.content import render_entry
+    from dopemail.load import load_workspace
+    from dopemail.newsletter import render_issue
+    from dopemail.templates import make_environment
+
+    ws = load_workspace(root)
+    issue = max(ws.issues, key=lambda i: i.meta.number)
+    env = make_environment(ws.root)
+    slugs = issue.meta.all_slugs
+    by_slug = {e.slug: render_entry(env, e) for e in ws.entries if e.slug in slugs}
+    for _ in range(3):  # warm up: template compilation, first MJML call
+        rendered = render_issue(env, issue, by_slug, ws.settings)
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        render_issue(env, issue, by_slug, ws.settings)
+        times.append(time.perf_counter() - started)
+    print(
+        json.dumps(
+            {
+                "issue": issue.key,
+                "entries": len(slugs),
+                "email_bytes": len(rendered.html.encode()),
+                "mjml_bytes": len(rendered.mjml.encode()),
+                "times": times,
+            }
+        )
+    )
+
+
+def bench_issue(size: int, out: Path, reps: int, results: dict[str, Row]) -> None:
+    say(f"N={size}: render one issue in-process, {reps} calls")
+    row = results["issue"] = Row(unit="ms")
+    cmd = [str(VENV_BIN / "python"), __file__, ISSUE_WORKER, str(out / "dopemail"), str(reps)]
+    try:
+        sample = measure(cmd)
+        data = json.loads(sample.output.strip().splitlines()[-1])
+    except (Failed, ValueError, IndexError) as exc:
+        row.error = str(exc)
+        say(f"  issue: FAILED: {exc}")
+        return
+    row.seconds = data["times"]
+    row.note = (
+        f"issue {data['issue']}: {data['entries']} entries, email {data['email_bytes'] / 1000:.0f}"
+        f" KB from {data['mjml_bytes'] / 1000:.0f} KB of MJML"
+    )
+    say(f"  {fmt_time(row)} per call ({row.note})")
+
+
+# -- peers and the floor ---------------------------------------------------------------------
+
+
+def ensure_hugo() -> str | None:
+    """The ``hugo`` command, installed from Debian's package when missing."""
+    found = shutil.which("hugo")
+    if found:
+        return found
+    say("hugo is not on PATH: apt-get install -y hugo")
+    for step in (["apt-get", "install", "-y", "hugo"], ["apt-get", "update"]):
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if step[1] == "update":  # the first install failed: refresh the lists, try again
+            subprocess.run(step, check=False, **quiet)
+            step = ["apt-get", "install", "-y", "hugo"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run(step, check=False, env=env, **quiet).returncode == 0:
+            return shutil.which("hugo")
+    say("could not install hugo: its rows say n/a")
+    return None
+
+
+def ensure_pelican() -> Path | None:
+    """``bench/.venv-peers/bin/pelican``, creating the venv when missing."""
+    pelican = PEER_VENV / "bin" / "pelican"
+    if pelican.exists():
+        return pelican
+    say(f"creating {PEER_VENV} with {' '.join(PELICAN_REQS)}")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run(
+            [
+                str(PEER_VENV / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *PELICAN_REQS,
+            ],
+            check=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        say(f"could not install Pelican ({exc}): its rows say n/a")
+        return None
+    return pelican if pelican.exists() else None
+
+
+def version_of(cmd: list[str]) -> str:
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    except OSError:
+        return "n/a"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "n/a"
+
+
+def count_items(path: Path, tag: str) -> int:
+    try:
+        return path.read_text(encoding="utf-8").count(f"<{tag}>")
+    except OSError:
+        return -1
+
+
+def count_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.glob("*/index.html")) if folder.is_dir() else 0
+
+
+def bench_hugo(size: int, out: Path, runs: int, hugo: str, results: dict[str, Row]) -> None:
+    site = out / "hugo"
+    items = feed_items(out / "dopemail")
+    config = (PEERS / "hugo" / "config.toml").read_text(encoding="utf-8")
+    (site / "config.toml").write_text(config.replace("{items}", str(items)), encoding="utf-8")
+    rmtree(site / "layouts")
+    shutil.copytree(PEERS / "hugo" / "layouts", site / "layouts")
+    public = WORK / "out" / f"hugo-{size}"
+    say(f"N={size}: Hugo (pages + RSS)")
+    row = results["hugo"] = repeat(
+        Row(),
+        runs,
+        lambda i: rmtree(public, site / "resources"),
+        lambda i: [hugo, "--source", str(site), "--destination", str(public), "--quiet"],
+        label="hugo",
+    )
+    if not row.error:
+        row.note = (
+            f"{count_pages(public)} pages, RSS {count_items(public / 'index.xml', 'item')} items"
+        )
+        say(f"  hugo made {row.note}")
+
+
+def bench_pelican(size: int, out: Path, runs: int, pelican: Path, results: dict[str, Row]) -> None:
+    output = WORK / "out" / f"pelican-{size}"
+    env = {**os.environ, "DOPEMAIL_FEED_ITEMS": str(feed_items(out / "dopemail"))}
+    say(f"N={size}: Pelican (pages + RSS + Atom), {runs} run(s)")
+    row = results["pelican"] = repeat(
+        Row(),
+        runs,
+        lambda i: rmtree(output),
+        lambda i: [
+            str(pelican),
+            str(out / "pelican" / "content"),
+            "-o",
+            str(output),
+            "-s",
+            str(PEERS / "pelican" / "pelicanconf.py"),
+            "-t",
+            str(PEERS / "pelican"),
+            "-q",
+        ],
+        env=env,
+        label="pelican",
+    )
+    if not row.error:
+        feeds = output / "feeds"
+        row.note = (
+            f"{count_pages(output)} pages, RSS {count_items(feeds / 'rss.xml', 'item')} / "
+            f"Atom {count_items(feeds / 'atom.xml', 'entry')} items"
+        )
+        say(f"  pelican made {row.note}")
+
+
+COPY_LOOP = """
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+for folder, _, names in os.walk(src, followlinks=True):
+    rel = os.path.relpath(folder, src)
+    if rel.split(os.sep)[0] in (".dopemail", "site", "feeds"):
+        continue
+    target = os.path.join(dst, rel)
+    os.makedirs(target, exist_ok=True)
+    for name in names:
+        with open(os.path.join(folder, name), "rb") as f:
+            data = f.read()
+        with open(os.path.join(target, name), "wb") as f:
+            f.write(data)
+"""
+
+
+def bench_floor(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
+    copy = WORK / "out" / f"floor-{size}"
+    say(f"N={size}: floor (read every input, write the same bytes)")
+    results["floor"] = repeat(
+        Row(),
+        runs,
+        lambda i: rmtree(copy),
+        lambda i: [sys.executable, "-S", "-c", COPY_LOOP, str(out / "dopemail"), str(copy)],
+        label="floor",
+    )
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def bench_send(subscribers: int, runs: int) -> dict[str, Any] | str:
+    script = BENCH / "send.py"
+    if not script.exists():
+        return "n/a (bench/send.py is missing)"
+    say(f"send: {subscribers:,} subscribers, {runs} run(s), via bench/send.py")
+    cmd = [str(VENV_BIN / "python"), str(script), "--subscribers", str(subscribers)]
+    cmd += ["--runs", str(runs), "--json"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=7200, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"n/a ({exc})"
+    if done.returncode != 0:
+        tail = " ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+        say(f"  send.py failed: {tail}")
+        return f"n/a (send.py exited {done.returncode})"
+    for line in reversed(done.stdout.strip().splitlines()):
+        with contextlib.suppress(ValueError):
+            data = json.loads(line)
+            if isinstance(data, dict):
+                return data
+    return "n/a (no JSON object in send.py's output)"
+
+
+def fmt_spread(value: Any, unit: str, digits: int = 2) -> str:
+    if isinstance(value, dict) and "median" in value:
+        text = f"{value['median']:,.{digits}f}{unit}"
+        if "min" in value and "max" in value and value["min"] != value["max"]:
+            text += f" ({value['min']:,.{digits}f}–{value['max']:,.{digits}f})"
+        return text
+    if isinstance(value, int | float):
+        return f"{value:,.{digits}f}{unit}"
+    return "n/a"
+
+
+def send_row(subscribers: int, result: dict[str, Any] | str) -> str:
+    if isinstance(result, str):
+        return f"| send to {subscribers:,} subscribers | {result} | | | |"
+    runs = len(result.get("runs", [])) or "?"
+    return (
+        f"| send to {subscribers:,} subscribers ({result.get('provider', '?')}, "
+        f"{result.get('messages', '?'):,} messages, {runs} run(s)) | "
+        f"{fmt_spread(result.get('wall_s'), ' s')} | "
+        f"{fmt_spread(result.get('msgs_per_s'), ' msg/s', 0)} | "
+        f"{fmt_spread(result.get('post_msgs_per_s'), ' msg/s', 0)} | "
+        f"{fmt_spread(result.get('peak_rss_mb'), ' MB', 0)} |"
+    )
+
+
+# -- the machine and the table ---------------------------------------------------------------
+
+
+def machine(hugo: str | None, pelican: Path | None) -> list[str]:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "?"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    python = version_of([str(VENV_BIN / "python"), "--version"])
+    dopemail = version_of(dopemail_cmd("--version"))
+    commit = version_of(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores; RAM {ram}; {platform.system()} "
+        f"{platform.release()}",
+        f"- {python} (dopemail's venv); {dopemail}; commit {commit}"
+        + (" with uncommitted changes in src/" if dirty else ""),
+        f"- Hugo: {version_of([hugo, 'version']) if hugo else 'n/a'}",
+        f"- Pelican: {version_of([str(pelican), '--version']) if pelican else 'n/a'}",
+        f"- load average at start: {load}",
+    ]
+
+
+ROWS = [
+    ("cold", "`dopemail build --no-cache`, cold (entries + issues)"),
+    ("cold_entries", "`dopemail build --no-cache`, cold, entries only (no issues)"),
+    ("first", "`dopemail build`, first (no `.dopemail/`: writes the cache)"),
+    ("warm", "`dopemail build`, warm full (cache kept, `site/` + `feeds/` deleted)"),
+    ("noop", "`dopemail build`, no-op (nothing changed)"),
+    ("edit", "`dopemail build` after editing one entry"),
+    ("preview_start", "preview: start-up (its first in-memory build, with the cache as left)"),
+    ("preview_event", "preview: save → reload event (SSE)"),
+    ("preview_page", "preview: save → edited page fetched"),
+    ("preview_logged", "preview: its own rebuild time after the edit (its log)"),
+    ("issue", "render one 5-film issue, in-process (per call)"),
+    ("hugo", "Hugo: pages + RSS (same entries)"),
+    ("pelican", "Pelican: pages + RSS + Atom (same entries)"),
+    ("floor", "floor: read every input, write the same bytes"),
+]
+RATIOS = [
+    ("cold_entries", "hugo", "dopemail entries only ÷ Hugo"),
+    ("cold_entries", "pelican", "dopemail entries only ÷ Pelican"),
+    ("cold", "hugo", "dopemail with issues ÷ Hugo"),
+    ("cold", "pelican", "dopemail with issues ÷ Pelican"),
+    ("cold_entries", "floor", "dopemail entries only ÷ floor"),
+]
+
+
+def ratio(a: Row | None, b: Row | None, what: str = "wall") -> str:
+    if not a or not b:
+        return ""
+    x, y = {
+        "wall": (a.median, b.median),
+        "cpu": (_median(a.cpu), _median(b.cpu)),
+        "rss": (a.rss_median, b.rss_median),
+        "tree": (_median(a.tree_kb), _median(b.tree_kb)),
+    }[what]
+    if not x or not y:
+        return "n/a"
+    return f"{x / y:.2f}×"
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def table(sizes: list[int], results: dict[int, dict[str, Row]], runs: int) -> list[str]:
+    head = "| measurement (median of runs, min–max) |"
+    rule = "| --- |"
+    for size in sizes:
+        head += f" N={size:,}: wall time | CPU | peak RSS | all processes |"
+        rule += " ---: | ---: | ---: | ---: |"
+    lines = [head, rule]
+    for key, label in ROWS:
+        if not any(key in results[s] for s in sizes):
+            continue
+        line = f"| {label} |"
+        for size in sizes:
+            row = results[size].get(key)
+            line += f" {fmt_time(row)} | {fmt_cpu(row)} | {fmt_rss(row)} | {fmt_tree(row)} |"
+        lines.append(line)
+    for a, b, label in RATIOS:
+        if not any(b in results[s] and a in results[s] for s in sizes):
+            continue
+        line = f"| ratio: {label} |"
+        for size in sizes:
+            x, y = results[size].get(a), results[size].get(b)
+            line += (
+                f" {ratio(x, y)} | {ratio(x, y, 'cpu')} | {ratio(x, y, 'rss')} "
+                f"| {ratio(x, y, 'tree')} |"
+            )
+        lines.append(line)
+    return lines
+
+
+def notes(sizes: list[int], results: dict[int, dict[str, Row]]) -> list[str]:
+    out = []
+    for size in sizes:
+        for key, label in ROWS:
+            row = results[size].get(key)
+            if row and row.note:
+                out.append(f"- N={size:,}, {label}: {row.note}")
+            if row and row.error:
+                first = row.error.strip().splitlines()
+                out.append(f"- N={size:,}, {label}: **failed**: {' / '.join(first[:3])[:400]}")
+    return out
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [ISSUE_WORKER]:
+        issue_worker(Path(argv[1]), int(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="entry counts (default 1000,10000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="the corpus's seed (default 1)")
+    parser.add_argument("--quick", action="store_true", help="N=1000, 3 runs, 100k send only")
+    parser.add_argument("--skip-peers", action="store_true", help="no Hugo, Pelican or floor")
+    parser.add_argument("--skip-send", action="store_true", help="do not run bench/send.py")
+    parser.add_argument("--skip-preview", action="store_true", help="no preview measurement")
+    parser.add_argument("--skip-builds", action="store_true", help="no dopemail build rows")
+    parser.add_argument("--skip-issue", action="store_true", help="no issue-rendering row")
+    parser.add_argument(
+        "--results",
+        default="results",
+        help="write bench/.work/NAME.md and NAME.json (default: results)",
+    )
+    parser.add_argument(
+        "--pelican-large",
+        action="store_true",
+        help=f"run Pelican above {PELICAN_BIG:,} entries too (once: it takes minutes)",
+    )
+    parser.add_argument(
+        "--send-subscribers",
+        default="100000,1000000",
+        help="subscriber counts for bench/send.py (default 100000,1000000)",
+    )
+    parser.add_argument("--send-runs", type=int, default=3, help="runs of each send (default 3)")
+    parser.add_argument(
+        "--send-large-runs",
+        type=int,
+        default=1,
+        help=f"runs of sends above {SEND_BIG:,} subscribers (default 1)",
+    )
+    parser.add_argument("--issue-calls", type=int, default=30, help="render_issue calls (30)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.runs, args.send_subscribers, args.send_runs = "1000", 3, "100000", 1
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    subscribers = [int(s.replace("_", "")) for s in args.send_subscribers.split(",") if s]
+    if not (VENV_BIN / "dopemail").exists():
+        say(f"{VENV_BIN / 'dopemail'} is missing: run `make build` first")
+        return 2
+    WORK.mkdir(parents=True, exist_ok=True)
+    hugo = pelican = None
+    if not args.skip_peers:
+        hugo = ensure_hugo()
+        pelican = ensure_pelican()
+    about = machine(hugo, pelican)
+    for line in about:
+        say(line)
+    started = time.perf_counter()
+    results: dict[int, dict[str, Row]] = {}
+    for size in sizes:
+        out = corpus(size, args.seed)
+        results[size] = rows = {}
+        if not args.skip_builds:
+            bench_builds(size, out, args.runs, rows)
+        if not args.skip_preview:
+            bench_preview(size, out, args.runs, rows)
+        if not args.skip_issue:
+            bench_issue(size, out, args.issue_calls, rows)
+        if not args.skip_peers:
+            if hugo:
+                bench_hugo(size, out, args.runs, hugo, rows)
+            if pelican and size <= PELICAN_BIG:
+                bench_pelican(size, out, args.runs, pelican, rows)
+            elif pelican and args.pelican_large:
+                bench_pelican(size, out, 1, pelican, rows)
+            elif pelican:
+                rows["pelican"] = Row(
+                    note=f"skipped (--pelican-large runs it above {PELICAN_BIG:,})"
+                )
+            bench_floor(size, out, args.runs, rows)
+    sends: list[tuple[int, dict[str, Any] | str]] = []
+    if not args.skip_send:
+        for n in subscribers:  # a million takes minutes per run: once, unless asked
+            runs = args.send_runs if n <= SEND_BIG else args.send_large_runs
+            sends.append((n, bench_send(n, runs)))
+    elapsed = time.perf_counter() - started
+
+    lines = ["# dopemail benchmark", "", *about, ""]
+    lines.append(
+        f"Corpus: `bench/make_corpus.py` (seed {args.seed}): N film entries and N/10 issues of 5 "
+        f"entries; runs per measurement: {args.runs} unless said; whole run {elapsed / 60:.1f} min."
+    )
+    lines += ["", *table(sizes, results, args.runs), ""]
+    if sends:
+        lines += [
+            "| sending (bench/send.py) | wall | msg/s | msg/s, post phase | sender peak RSS |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *(send_row(n, r) for n, r in sends),
+            "",
+        ]
+    extra = notes(sizes, results)
+    if extra:
+        lines += ["Notes:", "", *extra, ""]
+    text = "\n".join(lines)
+    print(text)
+    (WORK / f"{args.results}.md").write_text(text, encoding="utf-8")
+    raw = {
+        "machine": about,
+        "sizes": {
+            str(size): {k: vars(v) for k, v in rows.items()} for size, rows in results.items()
+        },
+        "send": {str(n): r for n, r in sends},
+    }
+    (WORK / f"{args.results}.json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+    say(f"written to {WORK / args.results}.md and .json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
