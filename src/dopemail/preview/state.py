@@ -25,9 +25,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
+import jinja2
+
 from ..build import Build, render_workspace
 from ..cache import BuildCache, Memory
 from ..config import SECRET_ENV
+from ..content import RenderedEntry
 from ..errors import DopemailError
 from ..load import load_workspace
 from ..site import SITE_DIR, media_files, render_entry_page
@@ -114,23 +117,40 @@ def _signature(output: Output) -> bytes:
     return hashlib.blake2b(output, digest_size=16).digest()
 
 
-def draft_outputs(build: Build) -> dict[str, Output]:
+def draft_outputs(
+    build: Build,
+    env: jinja2.Environment | None = None,
+    known: dict[str, tuple[RenderedEntry, bytes]] | None = None,
+) -> dict[str, Output]:
     """Pages (and their media) for draft entries, which the build leaves out of the site.
 
     Editors preview drafts before publishing them, so the preview renders their pages with the
-    build's own page renderer and serves them where they will live once published.
+    build's own page renderer and serves them where they will live once published. ``env``
+    and ``known`` (slug -> the rendered entry and its page last time) let a long-running
+    process render only the drafts that changed.
     """
     drafts = [item for item in build.entries if item.entry.meta.draft]
     if not drafts:
         return {}
     workspace = build.workspace
-    env = make_environment(workspace.root)
-    found: dict[str, Output] = {
-        f"{SITE_DIR}/{item.entry.slug}/index.html": render_entry_page(env, item, workspace.settings)
-        for item in drafts
-    }
+    env = env or make_environment(workspace.root)
+    found: dict[str, Output] = {}
+    for item in drafts:
+        before = known.get(item.entry.slug) if known is not None else None
+        if before is not None and before[0] is item:
+            page = before[1]
+        else:
+            page = render_entry_page(env, item, workspace.settings)
+        if known is not None:
+            known[item.entry.slug] = (item, page)
+        found[f"{SITE_DIR}/{item.entry.slug}/index.html"] = page
     found.update(media_files(workspace, drafts))
     return found
+
+
+def build_slugs(build: Build) -> set[str]:
+    """The slugs of every entry of a build."""
+    return {item.entry.slug for item in build.entries}
 
 
 @contextlib.contextmanager
@@ -160,6 +180,8 @@ class PreviewState:
         self._changed = threading.Condition()  # event streams wait on it
         self._signatures: dict[str, bytes] = {}
         self._memory = Memory()
+        self._env: tuple[str, jinja2.Environment] | None = None
+        self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
         self.snapshot = Snapshot(boot=self.boot)
 
     def rebuild(self, changed: Iterable[str] = ()) -> Snapshot:
@@ -192,7 +214,13 @@ class PreviewState:
                 return self.snapshot
             outputs: dict[str, Output] = dict(build.outputs)
             try:
-                extra = draft_outputs(build)
+                # One environment while the templates and settings stay (a new override is
+                # a new context); and each draft's page until the draft changes.
+                if self._env is None or self._env[0] != cache.context:
+                    self._env = (cache.context, make_environment(self.root))
+                    self._drafts = {}
+                self._drafts = {k: v for k, v in self._drafts.items() if k in build_slugs(build)}
+                extra = draft_outputs(build, self._env[1], self._drafts)
             except DopemailError as exc:
                 # The build itself is fine: show it, and the draft's problem over it.
                 problems = [Problem.from_error(e) for e in getattr(exc, "errors", [exc])]

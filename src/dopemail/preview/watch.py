@@ -30,7 +30,7 @@ from ..templates import TEMPLATES_DIR
 #: The folders of sources, watched recursively when they exist.
 SOURCE_DIRS = (ENTRIES_DIR, ISSUES_DIR, TEMPLATES_DIR, MEDIA_DIR)
 
-_STEP_MS = 50  # quiet time that closes a batch of events
+_STEP_MS = 20  # quiet time that closes a batch of events (an editor's save is one burst)
 _DEBOUNCE_MS = 400  # longest a batch may keep growing while events keep coming
 _RETRY_SECONDS = 0.5
 
