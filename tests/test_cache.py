@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import snapshot
+from conftest import REPO, snapshot
 
 from dopemail import build as build_module
 from dopemail import cache as cache_module
@@ -215,6 +219,7 @@ def test_memory_keeps_a_long_running_process_from_reading_again(
 ) -> None:
     memory = Memory()
     build(workspace)
+    _age(workspace)  # a file modified in the last two seconds is read again, whatever its stat
 
     def rebuild() -> Build:
         cache = BuildCache(workspace, memory=memory)
@@ -250,3 +255,102 @@ def test_memory_keeps_a_long_running_process_from_reading_again(
     result = rebuild()
     assert [r for r in reads if r.startswith("entries/")] == ["entries/quiet-hours.md"]
     assert b"Quiet Hours, remembered" in result.outputs["site/quiet-hours/index.html"]
+
+
+def _age(root: Path, seconds: float = 10.0) -> None:
+    past = time.time() - seconds
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+
+
+def test_a_just_modified_file_is_read_again_even_with_the_same_stat(workspace: Path) -> None:
+    memory = Memory()
+    entry = workspace / "entries/quiet-hours.md"
+    os.utime(entry)  # saved just now
+    cache = BuildCache(workspace, memory=memory)
+    before = cache.file_key(entry)
+    stat = entry.stat()
+    # Saved again within the same tick of a coarse clock: same size, same modification time;
+    # only the bytes tell.
+    entry.write_bytes(entry.read_bytes().replace(b"Quiet Hours", b"Quiet Hourz", 1))
+    os.utime(entry, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert BuildCache(workspace, memory=memory).file_key(entry) != before
+
+
+def test_the_home_page_follows_any_field_of_an_issue(workspace: Path) -> None:
+    # A template override may show what the default does not: the cache must not guess.
+    override = workspace / "templates/home.html.j2"
+    override.parent.mkdir(exist_ok=True)
+    default = REPO / "src/dopemail/default_templates/home.html.j2"
+    text = default.read_text(encoding="utf-8")
+    marker = "{{ issue.meta.subject }}"
+    assert marker in text
+    override.write_text(text.replace(marker, marker + " ({{ issue.meta.preheader }})"))
+    build(workspace)
+    issue = next((workspace / "issues").glob("1-*.md"))
+    _edit(issue, 'preheader: "', 'preheader: "Changed. ')
+    build(workspace)
+    assert "(Changed. " in (workspace / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_outputs_are_readable_by_others_whatever_the_umask(workspace: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        build(workspace)
+    finally:
+        os.umask(old)
+    for path in ("site/index.html", "feeds/rss.xml", "site/quiet-hours/index.html"):
+        assert (workspace / path).stat().st_mode & 0o777 == 0o644, path
+
+
+def test_a_damaged_cache_record_is_rendered_again(workspace: Path) -> None:
+    build(workspace)
+    expected = _outputs(workspace)
+    records = sorted(p for p in (workspace / ".dopemail/cache/entries").rglob("*") if p.is_file())
+    for record in records:
+        data = bytearray(record.read_bytes())
+        data[len(data) // 2] ^= 0x20  # one flipped bit, which unpickling alone may not notice
+        record.write_bytes(bytes(data))
+    for folder in ("site", "feeds"):
+        for path in sorted((workspace / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+    build(workspace)
+    assert _outputs(workspace) == expected
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_workers_end_with_a_killed_build(workspace: Path) -> None:
+    source = (workspace / "entries/quiet-hours.md").read_text(encoding="utf-8")
+    for n in range(400):  # enough uncached entries for the workers to be forked
+        text = source.replace("title: ", f"slug: quiet-hours-copy-{n}\ntitle: ", 1)
+        (workspace / f"entries/quiet-hours-copy-{n}.md").write_text(text, encoding="utf-8")
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "dopemail", "build", "--no-cache", "-j", "2", "--root", workspace],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := _children(build_process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert workers, "the build forked no worker"
+    finally:
+        build_process.kill()
+        build_process.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()]

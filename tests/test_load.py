@@ -203,3 +203,15 @@ def test_front_matter_keeps_lines_through_anchors_and_merge_keys() -> None:
     }
     assert meta.key_lines == {"a": 2, "b": 3, "base": 4, "c": 5, "d": 8}
     assert meta["c"].key_lines["z"] == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("film: !foo {title: x}\n", "could not determine a constructor for the tag '!foo'"),
+        ("cast: !bar [a, b]\n", "could not determine a constructor for the tag '!bar'"),
+    ],
+)
+def test_front_matter_tags_are_not_ignored(text: str, expected: str) -> None:
+    with pytest.raises(ContentError, match=expected):
+        frontmatter.parse_yaml(text, "entries/x.md")

@@ -320,12 +320,35 @@ def postmark_workspace(server: LoopbackServer, tmp_path: Path) -> Path:
 
 
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
+    """The answer to batch ``number`` (10 readers a batch) comes after the client gave up.
+
+    Batches are posted several at a time, so they may reach the server in any order: the
+    batch is told by its first reader, not by the order of arrival.
+    """
+    first = f"reader{(number - 1) * 10 + 1:05d}@example.com"
+    seen: set[str] = set()
+    lock = threading.Lock()
+
+    def hook(request: Recorded) -> None:
+        if first not in request.body.decode():
+            return
+        with lock:  # only its first delivery hangs (a retry under the same key is answered)
+            again = first in seen
+            seen.add(first)
+        if not again:
+            time.sleep(seconds)  # delivered; the answer comes after the client gave up
+
+    server.on_delivered = hook
+
+
+def hang_first(server: LoopbackServer, seconds: float = 0.8) -> None:
+    """The answer to the first request comes after the client gave up (one post at a time)."""
     seen = {"n": 0}
 
     def hook(request: Recorded) -> None:
         seen["n"] += 1
-        if seen["n"] == number:
-            time.sleep(seconds)  # delivered; the answer comes after the client gave up
+        if seen["n"] == 1:
+            time.sleep(seconds)
 
     server.on_delivered = hook
 
@@ -377,7 +400,7 @@ def test_resend_in_flight_posts_a_batch_that_never_arrived(server, tmp_path) -> 
 
 def test_buttondown_posts_once_and_records_that_post(server, tmp_path) -> None:
     root = make_workspace(tmp_path, provider="buttondown", server=server, timeout=0.3)
-    hang_on(server, 1)  # the first answer is lost: the retry carries the same key
+    hang_first(server)  # the first answer is lost: the retry carries the same key
     summary = send(root, "buttondown", sleep=lambda s: None)
     assert summary.sent == 1 and server.deliveries == {BUTTONDOWN_LIST: 1}
     keys = {r.headers["x-idempotency-key"] for r in server.requests}

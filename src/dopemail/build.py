@@ -116,6 +116,8 @@ def _entries_job(names: Sequence[tuple[str, str]]) -> None:
     state = parallel.shared()
     root, settings, cache = state["root"], state["settings"], state["cache"]
     for name, key in names:
+        if cache.file_key(root / ENTRIES_DIR / name) != key:
+            continue  # edited since the parent keyed it: the sequential pass sees the new bytes
         try:
             entry = load_entry(root / ENTRIES_DIR / name, root, settings)
             cache.put("entries", key, _entry_record(state["env"], entry, settings, root))
@@ -208,9 +210,9 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
     outputs[ISSUES_PATH] = _memo(
         cache,
         "issues-feed",
-        [],
+        _issue_files(cache, listed[: settings.feeds.items]),
         lambda: render_issues_feed(settings, listed),
-        [(i.issue.url, i.issue.meta, i.content_html) for i in listed[: settings.feeds.items]],
+        [i.content_html for i in listed[: settings.feeds.items]],
     )
     outputs.update(pages)
     for issue_item in issues:
@@ -219,9 +221,8 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
     outputs[f"{SITE_DIR}/index.html"] = _memo(
         cache,
         "home",
-        [*marks, *(i.issue.path for i in listed)],
+        [*marks, *_issue_files(cache, listed)],
         lambda: render_home(env, settings, published, [i.issue for i in listed]),
-        [(i.issue.meta.number, i.issue.meta.subject, i.issue.meta.date) for i in listed],
     )
     pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
     outputs.update(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))
@@ -238,6 +239,13 @@ def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
         mark = f"{key} {record.stamp!r}" if record is not None else key
         cache.marks[name] = mark
     return mark
+
+
+def _issue_files(cache: BuildCache | None, issues: Sequence[RenderedIssue]) -> list[str]:
+    # Whatever a page shows of an issue (a template may show any field) comes from its file.
+    if cache is None:
+        return []
+    return [cache.file_key(cache.root / i.issue.path) for i in issues]
 
 
 def _keys(cache: BuildCache | None, items: Sequence[RenderedEntry]) -> list[str]:
@@ -264,7 +272,7 @@ def _memo(
     if found is not None:
         return cast(T, found)
     value = make()
-    cache.put("pages", key, value)
+    cache.put("pages", key, value, disk=cache.keep_pages)
     return value
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from . import __version__
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
 _NOT_RENDERING = ("send", "preview")
+_CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
 
 def _files(folder: Path) -> list[Path]:
@@ -100,6 +102,7 @@ class BuildCache:
         folder: Path | None = None,
         memory: Memory | None = None,
         keep: bool = True,
+        keep_pages: bool = True,
     ):
         self.root = root
         self.folder = folder or root / CACHE_DIR
@@ -108,6 +111,9 @@ class BuildCache:
         # keep=False (a throwaway cache): records this process makes stay in memory only;
         # forked workers still write theirs to files, the only way back to this process.
         self.keep = keep
+        # keep_pages=False (the preview): pages that list the archive, remade after most
+        # edits, stay in memory instead of piling up on disk until the next build prunes.
+        self.keep_pages = keep_pages
         self._pid = os.getpid()
         self._base = f"{self.folder}{os.sep}"
         self.used: set[str] = set()  # record files read or written this build
@@ -128,7 +134,10 @@ class BuildCache:
                 return known[3]
         with open(path, "rb") as handle:
             key = self.key(os.path.basename(path), handle.read())
-        if self.memory is not None:
+        # As git does: a file modified within the last two seconds may change again within
+        # the same timestamp tick with the same size, so its key is not remembered yet.
+        settled = time.time_ns() - stat.st_mtime_ns > 2_000_000_000
+        if self.memory is not None and settled:
             self.memory.file_keys[path] = (stat.st_size, stat.st_mtime_ns, self.context, key)
         return key
 
@@ -157,21 +166,28 @@ class BuildCache:
             return self.memory.records[path]
         try:
             with open(path, "rb") as handle:
-                record = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                data = handle.read()
+            check, body = data[:_CHECK], data[_CHECK:]
+            if check != hashlib.blake2b(body, digest_size=_CHECK).digest():
+                return None  # damaged on disk: render it again
+            record = pickle.loads(body)
+        except Exception:  # noqa: BLE001 - whatever is wrong with a record, rebuild it
             return None
         self.used.add(path)
         if self.memory is not None:
             self.memory.records[path] = record
         return record
 
-    def put(self, kind: str, key: str, record: Any) -> None:
-        """Store a record atomically (a crash never leaves half a record to read back)."""
+    def put(self, kind: str, key: str, record: Any, disk: bool = True) -> None:
+        """Store a record atomically (a crash never leaves half a record to read back).
+
+        With a memory, ``disk=False`` keeps it there only.
+        """
         path = self._path(kind, key)
         self.used.add(path)
         if self.memory is not None:
             self.memory.records[path] = record
-            if not self.keep and os.getpid() == self._pid:
+            if not disk or (not self.keep and os.getpid() == self._pid):
                 return
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
@@ -180,6 +196,7 @@ class BuildCache:
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
+            handle.write(hashlib.blake2b(data, digest_size=_CHECK).digest())
             handle.write(data)
         os.replace(tmp, path)
 

@@ -79,6 +79,7 @@ class _Unusual(Exception):
 
 
 _STR = "tag:yaml.org,2002:str"
+_PLAIN = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class _Converter:
@@ -99,7 +100,7 @@ class _Converter:
             if node.tag == _STR:
                 return node.value
             return self.loader.construct_object(node, deep=True)
-        if id(node) in self.seen:
+        if id(node) in self.seen or node.tag not in _PLAIN:  # an anchor reused, !!set, !tag
             raise _Unusual
         self.seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):

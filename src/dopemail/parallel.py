@@ -10,8 +10,10 @@ entries instead of receiving them through pipes; only file names and counts cros
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -21,6 +23,18 @@ MIN_ITEMS = 48
 
 # What the forked workers read: set just before the fork, inherited by the children.
 _shared: dict[str, Any] = {}
+
+
+def _die_with_parent(parent: int) -> None:
+    # A build killed with SIGKILL (a CI timeout, the OOM killer) must not leave its workers
+    # behind, each holding a copy of the build's memory: Linux ends them with their parent.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def default_jobs() -> int:
@@ -64,7 +78,12 @@ def run_forked(
     _shared.update(state)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs - 1,
+            mp_context=context,
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             futures = [pool.submit(job, chunk) for chunk in chunks]
             job(mine)
             for future in futures:

@@ -43,6 +43,7 @@ def _create(path: Path, data: bytes) -> None:
     # killed build with the same id is replaced, and 14,000 outputs cost 14,000 opens, not more.
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags, 0o644)
+    os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
 
