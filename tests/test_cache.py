@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import feedparser
+import jinja2
 import pytest
 from conftest import REPO, snapshot
 
@@ -19,6 +22,7 @@ from dopemail.build import Build, build, render_workspace
 from dopemail.cache import BuildCache, Memory
 from dopemail.errors import DopemailError
 from dopemail.load import load_workspace
+from dopemail.preview import state as state_module
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
@@ -354,3 +358,41 @@ def test_workers_end_with_a_killed_build(workspace: Path) -> None:
     while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [w for w in workers if Path(f"/proc/{w}").exists()]
+
+
+def test_the_issues_feed_follows_the_entries_of_its_issues(workspace: Path) -> None:
+    build(workspace)
+    # Issue 1 gathers this entry in a section: its item in feeds/issues.xml shows the title.
+    _edit(workspace / "entries/varda-in-los-angeles.md", "Varda in L.A.", "Varda in Los Angeles")
+    build(workspace)
+    assert "Varda in Los Angeles" in (workspace / "feeds/issues.xml").read_text(encoding="utf-8")
+
+
+def test_the_preview_keeps_no_dead_environment_after_its_rebuilds(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each rebuild makes a Jinja environment, freed only by the cyclic collector; the preview
+    # pauses the collector while building, so the tidy that follows must collect them before
+    # it freezes the survivors (a frozen dead cycle is never freed).
+    made: list[weakref.ref[jinja2.Environment]] = []
+    real = build_module.make_environment
+
+    def tracking(root):  # type: ignore[no-untyped-def]
+        env = real(root)
+        made.append(weakref.ref(env))
+        return env
+
+    monkeypatch.setattr(build_module, "make_environment", tracking)
+    monkeypatch.setattr(state_module, "TIDY_SECONDS", 0.01)
+    preview = state_module.PreviewState(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    try:
+        for n in range(5):
+            _edit(entry, "Quiet Hours", f"Quiet Hours {n}")
+            preview.rebuild([str(entry)])
+            time.sleep(0.2)  # the tidy has run
+        assert len(made) >= 5
+        assert sum(ref() is not None for ref in made) <= 1  # at most the last build's
+    finally:
+        gc.unfreeze()
+        gc.enable()

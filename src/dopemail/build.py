@@ -143,8 +143,8 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
         key = cache.file_key(root / ENTRIES_DIR / name)
         if not cache.has("entries", key):
             missing.append((name, key))
-    if len(missing) < parallel.MIN_ITEMS or jobs < 2:
-        return
+    if len(missing) < parallel.MIN_ITEMS:
+        return  # not worth loading the settings for
     try:
         settings = load_settings(root)
     except DopemailError:
@@ -174,7 +174,7 @@ def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
 
 
 def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs: int = 1) -> Build:
-    """Render every output of a loaded workspace in memory (nothing touches the disk).
+    """Render every output of a loaded workspace in memory (only cache records are written).
 
     With a ``cache`` (the one :func:`load_workspace` was given), entries and issues whose
     inputs did not change are taken from it, and ``jobs`` worker processes render the missing
@@ -207,12 +207,11 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
     outputs.update(
         _memo(cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest))
     )
+    # An issue's item shows its file's fields and its entries: what its own record is keyed by.
+    newest_issues = listed[: settings.feeds.items]
+    shown = [_issue_key(cache, i.issue, by_slug) for i in newest_issues] if cache else []
     outputs[ISSUES_PATH] = _memo(
-        cache,
-        "issues-feed",
-        _issue_files(cache, listed[: settings.feeds.items]),
-        lambda: render_issues_feed(settings, listed),
-        [i.content_html for i in listed[: settings.feeds.items]],
+        cache, "issues-feed", shown, lambda: render_issues_feed(settings, listed)
     )
     outputs.update(pages)
     for issue_item in issues:
@@ -252,22 +251,16 @@ def _keys(cache: BuildCache | None, items: Sequence[RenderedEntry]) -> list[str]
     return [_mark(cache, i.entry) for i in items] if cache is not None else []
 
 
-def _memo(
-    cache: BuildCache | None,
-    name: str,
-    parts: Sequence[str],
-    make: Callable[[], T],
-    extra: object = None,
-) -> T:
+def _memo(cache: BuildCache | None, name: str, parts: Sequence[str], make: Callable[[], T]) -> T:
     """``make()``, or what it made last time from the same inputs.
 
     The pages that list the whole archive (the home page, the feeds) cost what the archive
     costs; after an edit that does not touch them they are taken from the cache. ``parts``
-    are the record keys they are made from, ``extra`` anything else they show.
+    are the keys of everything they show.
     """
     if cache is None:
         return make()
-    key = cache.key(name, *parts, repr(extra))
+    key = cache.key(name, *parts)
     found = cache.get("pages", key)
     if found is not None:
         return cast(T, found)
