@@ -55,7 +55,6 @@ def run_forked(
     items: Sequence[Any],
     jobs: int,
     state: dict[str, Any],
-    minimum: int | None = None,
 ) -> bool:
     """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; False if not worth it.
 
@@ -63,8 +62,7 @@ def run_forked(
     must not raise for bad input (the sequential pass reports that); an unexpected exception
     in a worker is raised here.
     """
-    least = MIN_ITEMS if minimum is None else minimum
-    if jobs < 2 or len(items) < max(least, 2):
+    if jobs < 2 or len(items) < max(MIN_ITEMS, 2):
         return False
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         return False

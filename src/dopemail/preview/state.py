@@ -131,6 +131,8 @@ def draft_outputs(
     """
     drafts = [item for item in build.entries if item.entry.meta.draft]
     if not drafts:
+        if known is not None:
+            known.clear()
         return {}
     workspace = build.workspace
     env = env or make_environment(workspace.root)
@@ -144,13 +146,11 @@ def draft_outputs(
         if known is not None:
             known[item.entry.slug] = (item, page)
         found[f"{SITE_DIR}/{item.entry.slug}/index.html"] = page
+    if known is not None:  # forget drafts published or deleted since
+        for slug in set(known) - {item.entry.slug for item in drafts}:
+            del known[slug]
     found.update(media_files(workspace, drafts))
     return found
-
-
-def build_slugs(build: Build) -> set[str]:
-    """The slugs of every entry of a build."""
-    return {item.entry.slug for item in build.entries}
 
 
 #: How long after a rebuild the cyclic collector runs, off the path of the refresh.
@@ -224,7 +224,6 @@ class PreviewState:
                 if self._env is None or self._env[0] != cache.context:
                     self._env = (cache.context, make_environment(self.root))
                     self._drafts = {}
-                self._drafts = {k: v for k, v in self._drafts.items() if k in build_slugs(build)}
                 extra = draft_outputs(build, self._env[1], self._drafts)
             except DopemailError as exc:
                 # The build itself is fine: show it, and the draft's problem over it.
