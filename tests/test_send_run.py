@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import sqlite3
 import threading
@@ -537,3 +538,17 @@ def test_the_light_loopback_counts_what_the_full_one_counts(provider, tmp_path) 
             summary = send(root, provider)
             found.append((summary.sent, summary.failed, dict(loopback.deliveries)))
     assert found[0] == found[1] and found[0][:2] == (45, 1)
+
+
+def test_the_progress_bar_shows_sent_failed_left_and_the_rate(server, tmp_path) -> None:
+    rows = [*readers(20), ("reject-me@example.com", "No", "subscribed", "2024-01-01", "")]
+    root = make_workspace(
+        tmp_path, provider="resend", server=server, subscribers=rows, send="batch_size = 7"
+    )
+    out = io.StringIO()
+    console = Console(file=out, width=200, force_terminal=True, color_system=None)
+    send(root, "resend", reporter=Reporter(console, progress=True))
+    shown = out.getvalue()
+    # The last frame of the bar: every message accounted for, the refusal counted as failed.
+    assert "sent 20 · failed 1 · left 0" in shown
+    assert re.search(r"left 0 · [\d,.]+/s", shown)
