@@ -25,6 +25,7 @@ from .templates import make_environment
 from .write import Output, WriteReport, write_outputs
 
 T = TypeVar("T")
+Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
 
 
 @dataclass
@@ -36,11 +37,30 @@ class Build:
     entries: list[RenderedEntry]
     issues: list[RenderedIssue] = field(default_factory=list)
     warnings: list[QualityError] = field(default_factory=list)
+    # (published, drafts, path -> (index in entries, index in its list)), made on first use:
+    # a patched build shares it with the build it patched while the order stays the same.
+    listing: Listing | None = field(default=None, repr=False, compare=False)
+    # A patched build: the outputs it set or removed (all others are the previous objects).
+    touched: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def lists(self) -> Listing:
+        """The published entries and the drafts, newest first, and each entry's places."""
+        if self.listing is None:
+            published: list[RenderedEntry] = []
+            drafts: list[RenderedEntry] = []
+            places: dict[str, tuple[int, int]] = {}
+            for index, item in enumerate(self.entries):
+                into = drafts if item.entry.meta.draft else published
+                places[item.entry.path] = (index, len(into))
+                into.append(item)
+            self.listing = (published, drafts, places)
+        return self.listing
 
 
-def _entry_record(
+def entry_record(
     env: jinja2.Environment, entry: LoadedEntry, settings: Settings, root: Path
 ) -> EntryRecord:
+    """One entry rendered: its content, its page (unless a draft), its pictures' stamp."""
     item = render_entry(env, entry)
     page = None if entry.meta.draft else render_entry_page(env, item, settings)
     stamp = media_stamp(root, [m.source for m in entry.images if m.source])
@@ -57,7 +77,7 @@ def _render_entries(
         name = entry.path.rpartition("/")[2]
         key, record = cache.records.get(name, ("", None)) if cache else ("", None)
         if record is None or record.rendered is None:
-            record = _entry_record(env, entry, workspace.settings, workspace.root)
+            record = entry_record(env, entry, workspace.settings, workspace.root)
             if cache is not None and key:
                 cache.put("entries", key, record)
                 cache.records[name] = (key, record)
@@ -120,7 +140,7 @@ def _entries_job(names: Sequence[tuple[str, str]]) -> None:
             continue  # edited since the parent keyed it: the sequential pass sees the new bytes
         try:
             entry = load_entry(root / ENTRIES_DIR / name, root, settings)
-            cache.put("entries", key, _entry_record(state["env"], entry, settings, root))
+            cache.put("entries", key, entry_record(state["env"], entry, settings, root))
         except DopemailError:
             continue
 

@@ -33,6 +33,7 @@ from ..config import SECRET_ENV
 from ..content import RenderedEntry
 from ..errors import DopemailError
 from ..load import load_workspace
+from ..patch import patch_build
 from ..site import SITE_DIR, media_files, render_entry_page
 from ..templates import make_environment
 from ..write import Output
@@ -129,7 +130,7 @@ def draft_outputs(
     and ``known`` (slug -> the rendered entry and its page last time) let a long-running
     process render only the drafts that changed.
     """
-    drafts = [item for item in build.entries if item.entry.meta.draft]
+    drafts = build.lists()[1]
     if not drafts:
         if known is not None:
             known.clear()
@@ -151,6 +152,15 @@ def draft_outputs(
             del known[slug]
     found.update(media_files(workspace, drafts))
     return found
+
+
+def _compiled(env: jinja2.Environment) -> jinja2.Environment:
+    # Compiled now, while the preview starts or the templates were just edited, rather than
+    # on the first edit of an entry, which would wait for them.
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+    return env
 
 
 #: How long after a rebuild the cyclic collector runs, off the path of the refresh.
@@ -187,21 +197,41 @@ class PreviewState:
         self._memory = Memory()
         self._env: tuple[str, jinja2.Environment] | None = None
         self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
+        self._dirty: set[str] = set()
         self.snapshot = Snapshot(boot=self.boot)
 
     def rebuild(self, changed: Iterable[str] = ()) -> Snapshot:
-        """Build again (after ``changed`` files, for the log) and publish the result."""
+        """Build again after ``changed`` files (workspace-relative) and publish the result.
+
+        When only entry or issue files changed since the last good build, that build is
+        patched (:func:`dopemail.patch.patch_build`); anything else is a full build.
+        """
+        changed = set(changed)
         what = ", ".join(sorted(changed)) or "start"
         with self._lock, _collector_paused(self._tidy):
             started = time.perf_counter()
             old = self.snapshot
             problems: list[Problem] = []
+            # Files saved since the last good build, this save included: a patch must not
+            # hide a file that broke an earlier rebuild and is still broken.
+            pending = changed | self._dirty
+            self._dirty = pending
             try:
-                # The build's cache, with what the last build read still in memory: an edit
-                # reads and re-renders only the entry or issue it touched.
-                cache = BuildCache(self.root, memory=self._memory, keep_pages=False)
-                build = render_workspace(load_workspace(self.root, cache), cache)
-                cache.forget_unused()
+                build = None
+                if old.build is not None and self._env is not None and changed:
+                    build = patch_build(old.build, pending, self._env[1])
+                if build is None:
+                    # The build's cache, with what the last build read still in memory: an
+                    # edit reads and re-renders only the entry or issue it touched.
+                    cache = BuildCache(self.root, memory=self._memory, keep_pages=False)
+                    build = render_workspace(load_workspace(self.root, cache), cache)
+                    cache.forget_unused()
+                    build.lists()  # made now, the next patch starts from them
+                    # One environment while the templates and settings stay (a new override
+                    # is a new context); and each draft's page until the draft changes.
+                    if self._env is None or self._env[0] != cache.context:
+                        self._env = (cache.context, _compiled(make_environment(self.root)))
+                        self._drafts = {}
             except DopemailError as exc:
                 errors = getattr(exc, "errors", [exc])
                 self._publish(old, tuple(Problem.from_error(e) for e in errors))
@@ -217,13 +247,9 @@ class PreviewState:
                 self._publish(old, (problem,))
                 self.log(f"build failed ({what}): {problem.message}")
                 return self.snapshot
+            self._dirty = set()
             outputs: dict[str, Output] = dict(build.outputs)
             try:
-                # One environment while the templates and settings stay (a new override is
-                # a new context); and each draft's page until the draft changes.
-                if self._env is None or self._env[0] != cache.context:
-                    self._env = (cache.context, make_environment(self.root))
-                    self._drafts = {}
                 extra = draft_outputs(build, self._env[1], self._drafts)
             except DopemailError as exc:
                 # The build itself is fine: show it, and the draft's problem over it.
@@ -256,21 +282,31 @@ class PreviewState:
             new = replace(old, seq=old.seq + 1, problems=problems)
         else:
             version = old.version + 1
-            changed_at = dict(old.changed_at)
-            # An output taken from the cache is the very object served last time: hashing
-            # every page of a large archive after each keystroke would cost more than the edit.
+            changed_at = dict(old.changed_at.copy())  # (a C copy of the dict inside the proxy)
+            # An output taken from the cache (or kept by a patch) is the very object served
+            # last time: hashing every page of a large archive after each keystroke would
+            # cost more than the edit.
             before = old.outputs
-            signatures = {
-                path: self._signatures[path]
-                if before.get(path) is out and path in self._signatures and isinstance(out, bytes)
-                else _signature(out)
-                for path, out in outputs.items()
-            }
-            for path, signature in signatures.items():
-                if self._signatures.get(path) != signature:
+            signatures = dict(self._signatures)
+            # A patched build names what it changed; the drafts' pages and media may too.
+            candidates: Iterable[str] = outputs.keys()
+            if build.touched is not None:
+                candidates = build.touched | (outputs.keys() - build.outputs.keys())
+            for path in candidates:
+                out = outputs.get(path)
+                if out is None:
+                    if signatures.pop(path, None) is not None:
+                        changed_at[path] = version  # removed: a page showing it shows the 404
+                    continue
+                if before.get(path) is out and isinstance(out, bytes) and path in signatures:
+                    continue
+                signature = _signature(out)
+                if signatures.get(path) != signature:
+                    signatures[path] = signature
                     changed_at[path] = version
-            for path in set(self._signatures) - set(signatures):
-                changed_at[path] = version  # removed: a page showing it must now show the 404
+            for path in signatures.keys() - outputs.keys():
+                del signatures[path]
+                changed_at[path] = version
             self._signatures = signatures
             new = Snapshot(
                 boot=old.boot,

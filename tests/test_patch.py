@@ -1,0 +1,217 @@
+"""The preview's patched rebuilds: the same bytes as a full build of the same files.
+
+Each case edits the sample publication, patches the build made before the edit, and compares
+every output with a full build from scratch after it. A patch that re-rendered too little (a
+stale feed, an issue still showing the old entry, a home page out of order) fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dopemail.build import Build, render_workspace
+from dopemail.errors import DopemailError
+from dopemail.load import load_workspace
+from dopemail.patch import patch_build
+from dopemail.preview.state import PreviewState
+from dopemail.templates import make_environment
+
+STRANGERS = "entries/all-of-us-strangers.md"
+VARDA = "entries/varda-in-los-angeles.md"
+QUIET = "entries/quiet-hours.md"
+DRAFT = "entries/harbor-lights-restoration.md"
+ISSUE_1 = "issues/1-strangers-and-varda.md"
+ISSUE_3 = "issues/3-quiet-hours.md"
+
+
+def full(root: Path) -> Build:
+    return render_workspace(load_workspace(root))
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_same(patched: Build, expected: Build) -> None:
+    assert sorted(patched.outputs) == sorted(expected.outputs)
+    different = [p for p, v in expected.outputs.items() if patched.outputs[p] != v]
+    assert different == []
+    # The models too: the preview's index and the sender read them, not only the outputs.
+    assert patched.workspace.entries == expected.workspace.entries
+    assert patched.workspace.issues == expected.workspace.issues
+    assert patched.entries == expected.entries
+    assert [i.issue for i in patched.issues] == [i.issue for i in expected.issues]
+    assert patched.lists() == expected.lists()
+    assert [str(w) for w in patched.warnings] == [str(w) for w in expected.warnings]
+
+
+Edit = Callable[[Path], None]
+
+CASES: dict[str, tuple[list[str], Edit]] = {
+    "body of an entry in an issue": (
+        [STRANGERS],
+        lambda r: edit(r, STRANGERS, "Now streaming on Hulu.", "Now streaming on Hulu, too."),
+    ),
+    "title of an entry (issue cards, feeds, home)": (
+        [VARDA],
+        lambda r: edit(r, VARDA, 'title: "Varda', 'title: "Revisited — Varda'),
+    ),
+    "published date: the entry moves in the lists": (
+        [STRANGERS],
+        lambda r: edit(r, STRANGERS, "published: 2024-01-12", "published: 2024-12-30"),
+    ),
+    "a caption": (
+        [STRANGERS],
+        lambda r: edit(r, STRANGERS, "caption: Jamie Bell", "caption: Jamie Bell, later"),
+    ),
+    "a picture dropped from the gallery": (
+        [STRANGERS],
+        lambda r: edit(
+            r,
+            STRANGERS,
+            "  - src: media/all-of-us-strangers/09.jpg\n    alt: Andrew Scott\n"
+            "    caption: Scott\n",
+            "",
+        ),
+    ),
+    "a draft entry": ([DRAFT], lambda r: edit(r, DRAFT, "title: ", "title: Still drafting — ")),
+    "an issue's intro": (
+        [ISSUE_1],
+        lambda r: edit(r, ISSUE_1, "Dear readers,", "Dear readers, and friends,"),
+    ),
+    "a draft issue made ready (archive, issues feed)": (
+        [ISSUE_3],
+        lambda r: edit(r, ISSUE_3, "status: draft", "status: ready"),
+    ),
+    "an issue gathering one more entry": (
+        [ISSUE_1],
+        lambda r: edit(
+            r, ISSUE_1, "  - all-of-us-strangers\n", "  - all-of-us-strangers\n  - quiet-hours\n"
+        ),
+    ),
+    "an entry and an issue at once": (
+        [QUIET, ISSUE_1],
+        lambda r: (
+            edit(r, QUIET, "title: ", "title: Now — "),
+            edit(r, ISSUE_1, "Dear readers,", "Hello,"),
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_patch_makes_the_same_bytes_as_a_full_build(workspace: Path, case: str) -> None:
+    changed, change = CASES[case]
+    before = full(workspace)
+    change(workspace)
+    patched = patch_build(before, changed, make_environment(workspace))
+    assert patched is not None, "this edit should be patched, not rebuilt"
+    expected = full(workspace)
+    assert_same(patched, expected)
+    # Everything the patch did not name is the previous build's very object.
+    assert patched.touched is not None
+    for path, output in patched.outputs.items():
+        if path not in patched.touched:
+            assert output is before.outputs[path], path
+    assert {p for p in expected.outputs if before.outputs.get(p) != expected.outputs[p]} <= set(
+        patched.touched
+    )
+
+
+def test_patches_of_patches_stay_exact(workspace: Path) -> None:
+    env = make_environment(workspace)
+    build = full(workspace)
+    for step in range(3):
+        edit(workspace, STRANGERS, "Now streaming on Hulu", f"Now streaming on Hulu ({step})")
+        patched = patch_build(build, [STRANGERS], env)
+        assert patched is not None
+        build = patched
+    assert_same(build, full(workspace))
+
+
+FALLBACKS: dict[str, tuple[list[str], Edit]] = {
+    "a template": (["templates/entry.html.j2"], lambda r: None),
+    "the settings": (["dopemail.toml"], lambda r: None),
+    "a picture": (["media/all-of-us-strangers/01.jpg"], lambda r: None),
+    "a new entry": (
+        ["entries/new-one.md"],
+        lambda r: (r / "entries/new-one.md").write_text(
+            (r / QUIET).read_text(encoding="utf-8"), encoding="utf-8"
+        ),
+    ),
+    "a deleted entry": ([QUIET], lambda r: (r / QUIET).unlink()),
+    "a slug set in the file": (
+        [QUIET],
+        lambda r: edit(r, QUIET, "title: ", "slug: hours\ntitle: "),
+    ),
+    "an entry made a draft": ([QUIET], lambda r: edit(r, QUIET, "title: ", "draft: true\ntitle: ")),
+    "a draft published": ([DRAFT], lambda r: edit(r, DRAFT, "draft: true\n", "")),
+    "an issue renumbered": (
+        [ISSUE_3],
+        lambda r: (r / ISSUE_3).rename(r / "issues/4-quiet-hours.md"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FALLBACKS))
+def test_what_a_patch_cannot_be_sure_of_is_a_full_build(workspace: Path, case: str) -> None:
+    changed, change = FALLBACKS[case]
+    before = full(workspace)
+    change(workspace)
+    assert patch_build(before, changed, make_environment(workspace)) is None
+
+
+def test_a_broken_edit_is_left_to_the_full_build_which_reports_it(workspace: Path) -> None:
+    before = full(workspace)
+    edit(workspace, QUIET, "title: ", "titel: ")
+    assert patch_build(before, [QUIET], make_environment(workspace)) is None
+    state = PreviewState(workspace)
+    state.rebuild()
+    problems = state.rebuild([QUIET]).problems
+    assert ("entries/quiet-hours.md:2", "unknown field 'titel' (did you mean 'title'?)") in [
+        (p.location, p.message) for p in problems
+    ]
+
+
+def test_the_preview_keeps_showing_a_file_still_broken(workspace: Path) -> None:
+    state = PreviewState(workspace)
+    state.rebuild()
+    edit(workspace, QUIET, "title: ", "titel: ")
+    assert state.rebuild([QUIET]).problems
+    # Another file saved while the first is still broken: a patch of the last good build
+    # with that file alone would hide the problem.
+    edit(workspace, VARDA, 'title: "Varda', 'title: "Revisited — Varda')
+    problems = state.rebuild([VARDA]).problems
+    with pytest.raises(DopemailError) as caught:
+        full(workspace)
+    reported = getattr(caught.value, "errors", [caught.value])
+    assert [(p.location, p.message) for p in problems] == [
+        (e.location(), e.message) for e in reported
+    ]
+    assert "entries/quiet-hours.md:2" in {p.location for p in problems}
+    edit(workspace, QUIET, "titel: ", "title: ")
+    snapshot = state.rebuild([QUIET])
+    assert snapshot.problems == ()
+    expected = full(workspace)
+    for path, output in expected.outputs.items():
+        assert snapshot.outputs[path] == output, path
+    assert snapshot.changed_at["site/varda-in-los-angeles/index.html"] == snapshot.version
+
+
+def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
+    state = PreviewState(workspace)
+    first = state.rebuild()
+    edit(workspace, QUIET, "title: ", "title: Now — ")
+    snapshot = state.rebuild([QUIET])
+    assert snapshot.build is not None and snapshot.build.touched is not None
+    changed = {p for p, v in snapshot.changed_at.items() if v == snapshot.version}
+    assert "site/quiet-hours/index.html" in changed
+    assert "site/index.html" in changed
+    assert "site/varda-in-los-angeles/index.html" not in changed
+    assert changed == {p for p in snapshot.outputs if first.outputs.get(p) != snapshot.outputs[p]}
