@@ -145,13 +145,14 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
             issues.append(issue)
 
     # What the issues rendered again show: their entries, as rendered now.
-    now = {r.entry.path: r for r in records.values() if r.rendered}
     shown: dict[str, RenderedEntry] = {}
     for issue in issues:
         if issue.path in again:
             for e in [*issue.entries, *(e for _, items in issue.sections for e in items)]:
                 shown[e.slug] = (
-                    now[e.path].rendered if e.path in now else previous.entries[places[e.path][0]]
+                    records[e.path].rendered
+                    if e.path in records
+                    else previous.entries[places[e.path][0]]
                 )
     previous_issues = {r.issue.path: r for r in previous.issues}
     rendered_issues: list[RenderedIssue] = []

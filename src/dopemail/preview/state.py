@@ -295,9 +295,7 @@ class PreviewState:
             for path in candidates:
                 out = outputs.get(path)
                 if out is None:
-                    if signatures.pop(path, None) is not None:
-                        changed_at[path] = version  # removed: a page showing it shows the 404
-                    continue
+                    continue  # removed: marked below
                 if before.get(path) is out and isinstance(out, bytes) and path in signatures:
                     continue
                 signature = _signature(out)
@@ -306,7 +304,7 @@ class PreviewState:
                     changed_at[path] = version
             for path in signatures.keys() - outputs.keys():
                 del signatures[path]
-                changed_at[path] = version
+                changed_at[path] = version  # removed: a page showing it must now show the 404
             self._signatures = signatures
             new = Snapshot(
                 boot=old.boot,
