@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import imagesize
 import pytest
 
 from dopemail import frontmatter
@@ -215,3 +216,18 @@ def test_front_matter_keeps_lines_through_anchors_and_merge_keys() -> None:
 def test_front_matter_tags_are_not_ignored(text: str, expected: str) -> None:
     with pytest.raises(ContentError, match=expected):
         frontmatter.parse_yaml(text, "entries/x.md")
+
+
+def test_a_picture_replaced_in_place_is_measured_again(workspace: Path) -> None:
+    # Sizes are remembered per version of a file; the preview loads the same paths again after
+    # an editor swaps a picture for another under the same name.
+    def first_picture() -> tuple[int | None, int | None, int | None]:
+        entries = load_workspace(workspace).entries
+        image = next(e for e in entries if e.slug == "all-of-us-strangers").images[0]
+        return image.width, image.height, image.length
+
+    before = first_picture()
+    picture = workspace / "media/all-of-us-strangers/01.jpg"
+    picture.write_bytes((workspace / "media/dopepress-logo.png").read_bytes())
+    width, height = imagesize.get(picture)
+    assert first_picture() == (width, height, picture.stat().st_size) != before

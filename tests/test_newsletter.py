@@ -480,6 +480,26 @@ def test_mjml_checker_names_lines() -> None:
     ]
 
 
+def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None:
+    source = (
+        "<mjml>\n<mj-head><mj-attributes><mj-all font-family='x' /><mj-class name='a' "
+        "color='red' css-class='b' /></mj-attributes>\n<mj-style>p > a { color: red }</mj-style>"
+        "</mj-head>\n<mj-body>\n<!-- <mj-colum> in a comment -->\n<mj-section\n"
+        "  padding='0' alt=\"a > b\">\n<mj-column CSS-CLASS='c'>\n"
+        "<mj-text><mj-colum fnt-size='1'>HTML <div a=b>content</div></mj-text>\n"
+        "<mj-raw><table bogus='1'></table></mj-raw>\n"
+        "<mj-image src='x.jpg' srcc='y' />\n<div>loose</div>\n"
+        "<mj-button HREF='x' colour='red'>Go</mj-button>\n"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(source)] == [
+        (6, "unknown attribute 'alt' on <mj-section>"),
+        (11, "unknown attribute 'srcc' on <mj-image>"),
+        (12, "<div> is HTML: put it inside <mj-text> or <mj-raw>"),
+        (13, "unknown attribute 'colour' on <mj-button>"),
+    ]
+
+
 def test_bad_mjml_compiles_to_nothing(workspace: Path) -> None:
     _break(workspace, "templates/email/issue.mjml.j2", "</mj-body>", "")
     with pytest.raises(DopemailError) as info:

@@ -10,6 +10,7 @@ import difflib
 import mimetypes
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,21 +67,39 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     if not rel.startswith(MEDIA_DIR + "/"):
         raise ValueError(f"'{src}': a local image must be a file under media/")
     path = root / rel
-    if not path.is_file():
-        raise ValueError(f"'{src}' does not exist")
     try:
-        width, height = imagesize.get(path)
-    except ValueError:
-        width = height = -1
+        info = path.stat()
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"'{src}' does not exist")
+    width, height = _size(str(path), info)
     return Media(
         url=settings.url(rel),
         alt="",
         width=width if width > 0 else None,
         height=height if height > 0 else None,
         mime=mimetypes.guess_type(path.name)[0],
-        length=path.stat().st_size,
+        length=info.st_size,
         source=rel,
     )
+
+
+# A picture is shown by many entries (and read again on every preview rebuild): its size is
+# read once per version of the file, which the stat below tells apart.
+_SIZES: dict[tuple[str, int, int, int], tuple[int, int]] = {}
+
+
+def _size(path: str, info: os.stat_result) -> tuple[int, int]:
+    key = (path, info.st_mtime_ns, info.st_size, info.st_ino)
+    found = _SIZES.get(key)
+    if found is None:
+        try:
+            found = imagesize.get(path)
+        except ValueError:
+            found = (-1, -1)
+        _SIZES[key] = found
+    return found
 
 
 def _images(

@@ -11,8 +11,9 @@ HTML, not MJML, and is not checked here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from functools import cache
 
 _PADDING = {"padding", "padding-top", "padding-bottom", "padding-left", "padding-right"}
 _BORDER = {"border", "border-top", "border-bottom", "border-left", "border-right"}
@@ -277,51 +278,60 @@ class MjmlProblem:
     message: str
 
 
-class _Checker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[MjmlProblem] = []
-        self.stack: list[str] = []
+# A tag: its name, then anything up to the '>' that is not inside a quoted value. The
+# alternatives start with different characters, so a broken tag cannot make it backtrack.
+_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>", re.S)
+_ATTR = re.compile(r"([^\s/>=][^\s/>=]*)(?:\s*=\s*(?:'[^']*'|\"[^\"]*\"|(?![\"'])[^>\s]*))?")
 
-    def _inside_ending(self) -> bool:
-        return any(tag in ENDING_TAGS for tag in self.stack)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._check(tag, attrs)
-        self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._check(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.stack:
-            while self.stack and self.stack.pop() != tag:
-                pass
-
-    def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._inside_ending():
-            return
-        line = self.getpos()[0]
-        in_attributes = bool(self.stack) and self.stack[-1] == "mj-attributes"
-        if tag not in ATTRIBUTES:
-            if tag.startswith("mj-") or tag == "mjml" or not self.stack:
-                self.problems.append(MjmlProblem(line, f"unknown MJML tag <{tag}>"))
-            else:
-                self.problems.append(
-                    MjmlProblem(line, f"<{tag}> is HTML: put it inside <mj-text> or <mj-raw>")
-                )
-            return
-        allowed = _ANY_KNOWN if tag in ("mj-all", "mj-class") else ATTRIBUTES[tag]
-        for name, _value in attrs:
-            if name in _GLOBAL and not in_attributes:
-                continue
-            if name not in allowed and not (in_attributes and name in _GLOBAL):
-                self.problems.append(MjmlProblem(line, f"unknown attribute '{name}' on <{tag}>"))
+@cache
+def _end_of(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(tag)}\s*>", re.I)
 
 
 def check_mjml(source: str) -> list[MjmlProblem]:
-    """Every unknown MJML tag or attribute in ``source``, with its line."""
-    checker = _Checker()
-    checker.feed(source)
-    checker.close()
-    return checker.problems
+    """Every unknown MJML tag or attribute in ``source``, with its line.
+
+    A scanner over the tags rather than an HTML parser: an issue's MJML is mostly the HTML
+    of its films inside ``<mj-text>``, which is skipped whole instead of parsed tag by tag.
+    """
+    problems: list[MjmlProblem] = []
+    stack: list[str] = []
+    pos, line, counted = 0, 1, 0
+    while match := _TAG.search(source, pos):
+        pos = match.end()
+        closing, name, rest = match.groups()
+        if name is None:
+            continue  # a comment
+        tag = name.lower()
+        if closing:
+            if tag in stack:
+                while stack.pop() != tag:
+                    pass
+            continue
+        line += source.count("\n", counted, match.start())
+        counted = match.start()
+        attrs = [m.group(1).lower() for m in _ATTR.finditer(rest)]
+        problems.extend(_check(tag, attrs, stack, line))
+        if rest.rstrip().endswith("/"):
+            continue
+        if tag in ENDING_TAGS:
+            # Its content is HTML for the compiler to pass through: not MJML to check.
+            end = _end_of(tag).search(source, pos)
+            pos = end.end() if end else len(source)
+            continue
+        stack.append(tag)
+    return problems
+
+
+def _check(tag: str, attrs: list[str], stack: list[str], line: int) -> list[MjmlProblem]:
+    if tag not in ATTRIBUTES:
+        if tag.startswith("mj-") or tag == "mjml" or not stack:
+            return [MjmlProblem(line, f"unknown MJML tag <{tag}>")]
+        return [MjmlProblem(line, f"<{tag}> is HTML: put it inside <mj-text> or <mj-raw>")]
+    allowed = _ANY_KNOWN if tag in ("mj-all", "mj-class") else ATTRIBUTES[tag]
+    return [
+        MjmlProblem(line, f"unknown attribute '{name}' on <{tag}>")
+        for name in attrs
+        if name not in allowed and name not in _GLOBAL
+    ]
