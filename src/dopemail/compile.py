@@ -14,9 +14,6 @@ Three quirks of mjml-python are handled here rather than in every template:
 
 from __future__ import annotations
 
-import css_inline
-from mjml import mjml2html
-
 from .errors import TemplateError, raise_all
 
 
@@ -30,6 +27,10 @@ def compile_mjml(source: str, inline_css: str, template: str) -> str:
 
     ``template`` names the template the MJML came from, for error messages.
     """
+    # On first use: a warm build takes compiled issues from the cache.
+    import css_inline
+    from mjml import mjml2html
+
     from .mjml_check import check_mjml
 
     problems = check_mjml(source)

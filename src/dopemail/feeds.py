@@ -12,14 +12,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
-from lxml import etree
-
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
 
 if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
+
     from .newsletter import RenderedIssue
 
 RSS_PATH = "feeds/rss.xml"
@@ -67,6 +66,8 @@ def _channel(
 def _generator(
     settings: Settings, items: Sequence[RenderedEntry], self_url: str, self_type: str
 ) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator  # on first use: a warm build takes feeds from the cache
+
     pub = settings.publication
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
@@ -127,6 +128,8 @@ def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
     element), so an enclosure would read as a second alternate link: readers would take the
     image for the article, and the W3C validator reports DuplicateAtomLink.
     """
+    from lxml import etree
+
     root = etree.fromstring(fg.atom_str())
     for element, fe in zip(root.iter(f"{_ATOM}entry"), fg.entry(), strict=True):
         for link_element, link in zip(
@@ -197,6 +200,8 @@ def render_feeds(settings: Settings, items: Sequence[RenderedEntry]) -> dict[str
 def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> bytes:
     """Atom 1.0 feed of the newest ``feeds.items`` issues, to follow the letter in a reader."""
     issues = list(issues)[: settings.feeds.items]
+    from feedgen.feed import FeedGenerator
+
     pub = settings.publication
     fg = FeedGenerator()
     host = urlsplit(pub.base_url).hostname

@@ -11,13 +11,16 @@ import re
 import textwrap
 from functools import lru_cache
 from html import unescape
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure",
@@ -39,6 +42,8 @@ _HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # on first use: a warm build renders no text
+
     # html=True lets editors write raw HTML; nh3 then removes anything unsafe.
     return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 

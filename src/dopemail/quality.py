@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import lxml.html
-
 from .config import Settings
 from .errors import QualityError
 from .models import LoadedIssue
@@ -50,6 +48,8 @@ def read_email(html: str) -> EmailFacts:
     """Parse a compiled email once and gather what the rules check."""
     # libxml2's HTML parser and XPath (lxml, C): the email of a five-film issue is 100 KB of
     # nested tables, and walking it in Python cost more than rendering it.
+    import lxml.html  # on first use: a warm build takes checked issues from the cache
+
     facts = EmailFacts()
     root = lxml.html.document_fromstring(html)
     facts.lang = root.get("lang")
