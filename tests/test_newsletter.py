@@ -500,6 +500,18 @@ def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None
     ]
 
 
+@pytest.mark.parametrize("text", ["plain", "İstanbul"])  # 'İ' lowers to two characters
+def test_mjml_checker_finds_the_end_of_html_content(text: str) -> None:
+    source = (
+        f"<mjml><mj-body><mj-section><mj-column>\n<mj-text>{text} <mj-x></MJ-TEXT >\n"
+        f"<mj-text>{text}</mj-text>\n"
+        "<mj-image srcc='x' /></mj-column></mj-section></mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(source)] == [
+        (4, "unknown attribute 'srcc' on <mj-image>")
+    ]
+
+
 def test_bad_mjml_compiles_to_nothing(workspace: Path) -> None:
     _break(workspace, "templates/email/issue.mjml.j2", "</mj-body>", "")
     with pytest.raises(DopemailError) as info:
