@@ -477,11 +477,11 @@ class Preview:
         self.startup = time.perf_counter() - started
 
     def build_times(self) -> list[float]:
-        """The rebuild times the preview logged ("built in N ms"), in seconds."""
+        """The rebuild times the preview logged ("built in N ms", "patched in N ms"), in seconds."""
         self.log.seek(0)
         text = self.log.read().decode("utf-8", "replace")
         self.log.seek(0, os.SEEK_END)
-        return [int(ms) / 1000 for ms in re.findall(r"built in (\d+) ms", text)]
+        return [int(ms) / 1000 for ms in re.findall(r"(?:built|patched) in (\d+) ms", text)]
 
     def log_tail(self) -> str:
         self.log.seek(0)

@@ -220,6 +220,7 @@ class PreviewState:
                 build = None
                 if old.build is not None and self._env is not None and changed:
                     build = patch_build(old.build, pending, self._env[1])
+                how = "built" if build is None else "patched"
                 if build is None:
                     # The build's cache, with what the last build read still in memory: an
                     # edit reads and re-renders only the entry or issue it touched.
@@ -259,7 +260,7 @@ class PreviewState:
                 outputs.update({k: v for k, v in extra.items() if k not in outputs})
             seconds = time.perf_counter() - started
             self._publish(old, tuple(problems), build, outputs, seconds)
-            self.log(f"built in {seconds * 1000:.0f} ms ({what})")
+            self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
             return self.snapshot
 
     def _tidy(self) -> None:
