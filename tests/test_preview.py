@@ -206,8 +206,10 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
         entry.write_text(ENTRY.format(summary="Edited at the premiere."), encoding="utf-8")
         wait_for(lambda: "Edited at the premiere." in page.evaluate(frame_text), what="the edit")
         print(f"\nsave to refreshed page: {(time.monotonic() - started) * 1000:.0f} ms")
-        # The watcher handed the saved file over, and the last build was patched, not redone.
-        assert re.search(r"patched in \d+ ms \(entries/night-film\.md\)", preview.log.read_text())
+        # The watcher handed the saved file over, and the last build was patched, not redone
+        # (the line is logged just after the page is published: wait for it).
+        patched = re.compile(r"patched in \d+ ms \(entries/night-film\.md\)")
+        assert wait_for(lambda: patched.search(preview.log.read_text()), what="the patch's log")
         wait_for(lambda: abs(page.evaluate("window.scrollY") - scrolled) < 2, what="scroll")
 
         broken = ENTRY.format(summary="Edited at the premiere.").replace(

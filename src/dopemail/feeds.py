@@ -128,7 +128,7 @@ def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
     element), so an enclosure would read as a second alternate link: readers would take the
     image for the article, and the W3C validator reports DuplicateAtomLink.
     """
-    from lxml import etree
+    from lxml import etree  # with feedgen, on first use
 
     root = etree.fromstring(fg.atom_str())
     for element, fe in zip(root.iter(f"{_ATOM}entry"), fg.entry(), strict=True):
@@ -199,9 +199,9 @@ def render_feeds(settings: Settings, items: Sequence[RenderedEntry]) -> dict[str
 
 def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> bytes:
     """Atom 1.0 feed of the newest ``feeds.items`` issues, to follow the letter in a reader."""
-    issues = list(issues)[: settings.feeds.items]
     from feedgen.feed import FeedGenerator
 
+    issues = list(issues)[: settings.feeds.items]
     pub = settings.publication
     fg = FeedGenerator()
     host = urlsplit(pub.base_url).hostname

@@ -86,7 +86,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
-# read once per version of the file, which the stat below tells apart.
+# read once per version of the file, which its stat (path, mtime, size, inode) tells apart.
 _SIZES: dict[tuple[str, int, int, int], tuple[int, int]] = {}
 
 

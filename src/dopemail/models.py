@@ -395,6 +395,11 @@ class LoadedIssue:
         """``<number>-<slug>``, the issue's folder name."""
         return f"{self.meta.number}-{self.slug}"
 
+    @property
+    def all_entries(self) -> tuple[LoadedEntry, ...]:
+        """Every entry the issue gathers: the main ones, then each section's."""
+        return self.entries + tuple(e for _, items in self.sections for e in items)
+
 
 @dataclass(frozen=True)
 class Workspace:

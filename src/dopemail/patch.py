@@ -63,12 +63,6 @@ def _regather(issue: LoadedIssue, new: dict[str, LoadedEntry]) -> LoadedIssue:
     )
 
 
-def _gathers(issue: LoadedIssue, paths: set[str]) -> bool:
-    return any(e.path in paths for e in issue.entries) or any(
-        e.path in paths for _, items in issue.sections for e in items
-    )
-
-
 def _newest(items: list[RenderedEntry], count: int) -> set[str]:
     return {r.entry.path for r in items[:count]}
 
@@ -87,7 +81,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
     entry_paths, issue_paths = sources
     workspace = previous.workspace
     root, settings = workspace.root, workspace.settings
-    published, drafts, places = previous.lists()
+    old_published, drafts, places = previous.lists()
     old_issues = {i.path: i for i in workspace.issues}
     if any(p not in places for p in entry_paths) or any(p not in old_issues for p in issue_paths):
         return None  # a new file (or a deleted one): the slugs and numbers change
@@ -110,7 +104,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
     # Python pass over the archive would cost more than the edit.
     rendered = list(previous.entries)
     entries = list(workspace.entries)
-    published, drafts = list(published), list(drafts)
+    published, drafts = list(old_published), list(drafts)
     for rel, record in records.items():
         index, place = places[rel]
         rendered[index] = record.rendered
@@ -138,7 +132,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
                 return None
             issues.append(fresh)
             again.add(issue.path)
-        elif _gathers(issue, touched):
+        elif any(e.path in touched for e in issue.all_entries):
             issues.append(_regather(issue, loaded))
             again.add(issue.path)
         else:
@@ -148,7 +142,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
     shown: dict[str, RenderedEntry] = {}
     for issue in issues:
         if issue.path in again:
-            for e in [*issue.entries, *(e for _, items in issue.sections for e in items)]:
+            for e in issue.all_entries:
                 shown[e.slug] = (
                     records[e.path].rendered
                     if e.path in records
@@ -176,7 +170,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
             new[f"{SITE_DIR}/{record.entry.slug}/index.html"] = record.page
 
     items = settings.feeds.items
-    if touched & (_newest(previous.lists()[0], items) | _newest(published, items)):
+    if touched & (_newest(old_published, items) | _newest(published, items)):
         new.update(render_feeds(settings, published[:items]))
 
     listed = [i for i in rendered_issues if i.issue.meta.status != "draft"]
@@ -190,7 +184,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
     new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, [i.issue for i in listed])
     if any(e.images != workspace.entries[places[rel][0]].images for rel, e in loaded.items()):
         media = media_files(new_workspace, published)
-        gone = set(media_files(workspace, previous.lists()[0])) - set(media)
+        gone = set(media_files(workspace, old_published)) - set(media)
         new.update(media)
 
     warnings = [w for item in rendered_issues for w in item.verdict.warnings]
