@@ -54,7 +54,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
-WORK = BENCH / ".work"
+# Corpora, peers' outputs and results; elsewhere with DOPEMAIL_BENCH_WORK (the test's tmp dir).
+WORK = Path(os.environ.get("DOPEMAIL_BENCH_WORK", BENCH / ".work"))
 PEERS = BENCH / "peers"
 PEER_VENV = BENCH / ".venv-peers"
 VENV_BIN = REPO / ".venv" / "bin"

@@ -1,0 +1,118 @@
+"""bench/: the corpus is realistic, valid and the same every time; run.py prints its table."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import REPO
+
+from dopemail.build import build
+from dopemail.load import load_workspace
+
+N = 40
+
+
+@cache
+def _make_corpus() -> ModuleType:
+    # bench/ is scripts, not a package: load the file (registered first, for its dataclasses).
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench/make_corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.md")}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    _make_corpus().make_corpus(N, out, seed=1)
+    return out
+
+
+def test_entries_look_like_real_film_pieces(corpus: Path) -> None:
+    workspace = load_workspace(corpus / "dopemail")  # raises on anything dopemail refuses
+    assert len(workspace.entries) == N
+    for entry in workspace.entries:
+        meta = entry.meta
+        words = len(re.sub(r"<[^>]+>", " ", entry.body).split())
+        assert 600 <= words <= 1_600, (entry.slug, words)  # the body, plus a heading or two
+        films = [meta.film] if meta.film else meta.films
+        assert films and all(3 <= len(f.cast) <= 8 for f in films), entry.slug
+        assert 2 <= len(meta.screenings) <= 4 and all(s.address for s in meta.screenings)
+        assert 3 <= len(entry.images) <= 9, entry.slug
+        assert all(i.alt and i.caption and i.width for i in entry.images), entry.slug
+    typography = "".join(e.body for e in workspace.entries)
+    for mark in ("—", "’", "…", "«"):
+        assert mark in typography
+    assert any(i.credit for e in workspace.entries for i in e.images)
+
+
+def test_issues_gather_five_entries_each(corpus: Path) -> None:
+    issues = load_workspace(corpus / "dopemail").issues
+    assert len(issues) == N // 10
+    assert all(len({e.slug for e in i.all_entries}) == 5 for i in issues)
+
+
+def test_the_corpus_builds_and_the_peers_get_the_same_entries(corpus: Path) -> None:
+    result, _ = build(corpus / "dopemail", write=False, use_cache=False)
+    assert len(result.entries) == N and len(result.issues) == N // 10
+    slugs = {e.entry.slug for e in result.entries}
+    for peer in ("pelican/content", "hugo/content"):
+        assert {Path(p).stem for p in _files(corpus / peer)} == slugs
+
+
+def test_same_seed_same_bytes_and_a_larger_corpus_starts_with_a_smaller(
+    corpus: Path, tmp_path: Path
+) -> None:
+    make = _make_corpus().make_corpus
+    make(N, tmp_path / "again", seed=1)
+    make(N + 10, tmp_path / "larger", seed=1)
+    make(N, tmp_path / "other", seed=2)
+    entries = _files(corpus / "dopemail/entries")
+    assert _files(tmp_path / "again/dopemail/entries") == entries
+    assert _files(tmp_path / "again/dopemail/issues") == _files(corpus / "dopemail/issues")
+    larger = _files(tmp_path / "larger/dopemail/entries")
+    assert entries.items() <= larger.items() and len(larger) == N + 10
+    assert _files(tmp_path / "other/dopemail/entries") != entries
+
+
+def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> None:
+    # A tiny corpus, one run, no peers (Hugo and Pelican are installed by a real run only).
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench/run.py"), "--sizes", "20", "--runs", "1"]
+        + ["--skip-peers", "--skip-send", "--issue-calls", "3", "--results", "smoke"],
+        env={**os.environ, "DOPEMAIL_BENCH_WORK": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = (tmp_path / "smoke.md").read_text(encoding="utf-8")
+    assert done.stdout.strip().endswith(table.strip().splitlines()[-1])  # printed too
+    rows = {
+        "cold (entries + issues)",
+        "cold, entries only",
+        "warm full",
+        "no-op",
+        "after editing one entry",
+        "preview: save → edited page fetched",
+        "preview: its own rebuild time",
+        "render one 5-film issue",
+    }
+    for row in rows:
+        line = next((x for x in table.splitlines() if row in x), None)
+        assert line, f"no row {row!r} in\n{table}"
+        assert re.search(r"\| \d[\d.,]* (ms|s) \(", line), line  # a measured time, not n/a
