@@ -174,6 +174,28 @@ def test_worker_processes_give_the_same_bytes(
     assert sorted(issues) == sorted(sorted(numbers, reverse=True)[::2])
 
 
+def test_workers_send_their_records_back_without_files(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Creating a file per record cost more than rendering it on some file systems: what a
+    # worker renders comes back through its pipe, and --no-cache writes no record at all.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+
+    def no_file(self, path, data):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"a --no-cache build wrote {path}")  # a worker's too: it re-raises
+
+    monkeypatch.setattr(BuildCache, "_store", no_file)
+    pickled: list[int] = []
+    real = build_module.encode
+    monkeypatch.setattr(build_module, "encode", lambda r: pickled.append(os.getpid()) or real(r))
+    build(workspace, use_cache=False, jobs=2)
+    assert not (workspace / ".dopemail/cache").exists()
+    # This process pickled nothing: only the worker did, for its half of the entries and
+    # issues, which arrived (the parent did not render them again: see the test above).
+    assert pickled == []
+    assert (workspace / "site/index.html").is_file()
+
+
 def test_worker_processes_report_the_same_problems(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -12,7 +11,7 @@ from typing import TypeVar, cast
 import jinja2
 
 from . import parallel
-from .cache import BuildCache, EntryRecord, Memory, media_stamp
+from .cache import BuildCache, EntryRecord, Memory, encode, media_stamp
 from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
@@ -128,33 +127,46 @@ def _strings(item: RenderedIssue) -> tuple[object, ...]:
     return tuple(getattr(item, f.name) for f in fields(item) if f.name not in ("issue", "files"))
 
 
-# Forked workers (see parallel.py): each renders its share into the cache and returns nothing;
-# a file that fails is skipped here and reported by the sequential pass that follows.
+# Forked workers (see parallel.py): each renders its share and sends the records back pickled
+# (this process puts its own share in the cache directly); a file that fails is skipped here
+# and reported by the sequential pass that follows.
 
 
-def _entries_job(names: Sequence[tuple[str, str]]) -> None:
+def _entries_job(names: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
     state = parallel.shared()
     root, settings, cache = state["root"], state["settings"], state["cache"]
+    done = []
     for name, key in names:
         if cache.file_key(root / ENTRIES_DIR / name) != key:
             continue  # edited since the parent keyed it: the sequential pass sees the new bytes
         try:
             entry = load_entry(root / ENTRIES_DIR / name, root, settings)
-            cache.put("entries", key, entry_record(state["env"], entry, settings, root))
+            record = entry_record(state["env"], entry, settings, root)
         except DopemailError:
             continue
+        if parallel.in_worker():
+            done.append((key, encode(record)))
+        else:
+            cache.put("entries", key, record)
+    return done
 
 
-def _issues_job(indexes: Sequence[int]) -> None:
+def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
     state = parallel.shared()
     workspace, cache = state["workspace"], state["cache"]
+    done = []
     for index in indexes:
         issue = workspace.issues[index]
         try:
             result = render_issue(state["env"], issue, state["by_slug"], workspace.settings)
         except DopemailError:
             continue
-        cache.put("issues", state["keys"][index], _strings(result))
+        key, strings = state["keys"][index], _strings(result)
+        if parallel.in_worker():
+            done.append((key, encode(strings)))
+        else:
+            cache.put("issues", key, strings)
+    return done
 
 
 def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
@@ -170,7 +182,8 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
     except DopemailError:
         return  # the sequential pass reports it
     state = {"root": root, "settings": settings, "cache": cache, "env": _environment(root, cache)}
-    parallel.run_forked(_entries_job, missing, jobs, state)
+    for key, data in parallel.run_forked(_entries_job, missing, jobs, state) or ():
+        cache.put_encoded("entries", key, data)
 
 
 def _prerender_issues(
@@ -183,12 +196,13 @@ def _prerender_issues(
     keys = [_issue_key(cache, issue, by_slug) for issue in workspace.issues]
     missing = [i for i, key in enumerate(keys) if not cache.has("issues", key)]
     state = {"env": env, "workspace": workspace, "by_slug": by_slug, "cache": cache, "keys": keys}
-    parallel.run_forked(_issues_job, missing, jobs, state)
+    for key, data in parallel.run_forked(_issues_job, missing, jobs, state) or ():
+        cache.put_encoded("issues", key, data)
 
 
 def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
     env = make_environment(root)
-    if cache is not None:
+    if cache is not None and cache.keep:
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_jinja_folder(cache)))
     return env
 
@@ -323,9 +337,8 @@ def _cache_for(root: Path, use_cache: bool, jobs: int) -> Iterator[BuildCache | 
     if use_cache:
         yield BuildCache(root, memory=Memory())
     elif jobs > 1:
-        # From scratch, on several cores: the workers still need somewhere to put what they
-        # render, so they get a cache of their own that starts empty and is thrown away.
-        with tempfile.TemporaryDirectory(prefix="dopemail-") as folder:
-            yield BuildCache(root, Path(folder), memory=Memory(), keep=False)
+        # From scratch, on several cores: what the workers send back is gathered in a cache
+        # that lives in memory only, for this build.
+        yield BuildCache(root, memory=Memory(), keep=False)
     else:
         yield None

@@ -93,6 +93,13 @@ class Memory:
     derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
 
 
+def encode(record: Any) -> bytes:
+    """A record as the cache stores it (and as forked workers send it back)."""
+    # Not compressed: decompressing every record of a large archive cost more than reading
+    # four times the bytes from the page cache.
+    return pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class BuildCache:
     """Pickled records in ``.dopemail/cache/<kind>/``, one file per key."""
 
@@ -108,8 +115,8 @@ class BuildCache:
         self.folder = folder or root / CACHE_DIR
         self.context = context_key(root)
         self.memory = memory
-        # keep=False (a throwaway cache): records this process makes stay in memory only;
-        # forked workers still write theirs to files, the only way back to this process.
+        # keep=False (a throwaway cache, for --no-cache): records live in memory only, and
+        # nothing is read from or written to disk.
         self.keep = keep
         # keep_pages=False (the preview): pages that list the archive, remade after most
         # edits, stay in memory instead of piling up on disk until the next build prunes.
@@ -156,7 +163,9 @@ class BuildCache:
     def has(self, kind: str, key: str) -> bool:
         """Whether a record is stored under ``key`` (without reading it)."""
         path = self._path(kind, key)
-        return (self.memory is not None and path in self.memory.records) or os.path.isfile(path)
+        if self.memory is not None and path in self.memory.records:
+            return True
+        return self.keep and os.path.isfile(path)
 
     def get(self, kind: str, key: str) -> Any | None:
         """The record stored under ``key``, or None (missing or unreadable: rebuild it)."""
@@ -164,6 +173,8 @@ class BuildCache:
         if self.memory is not None and path in self.memory.records:
             self.used.add(path)
             return self.memory.records[path]
+        if not self.keep:
+            return None
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -187,13 +198,22 @@ class BuildCache:
         self.used.add(path)
         if self.memory is not None:
             self.memory.records[path] = record
-            if not disk or (not self.keep and os.getpid() == self._pid):
+            if not disk:
                 return
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        # Not compressed: decompressing every record of a large archive cost more than reading
-        # four times the bytes from the page cache.
-        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.keep:
+            self._store(path, encode(record))
+
+    def put_encoded(self, kind: str, key: str, data: bytes) -> None:
+        """Store a record that another process pickled with :func:`encode`."""
+        path = self._path(kind, key)
+        self.used.add(path)
+        if self.memory is not None:
+            self.memory.records[path] = pickle.loads(data)
+        if self.keep:
+            self._store(path, data)
+
+    def _store(self, path: str, data: bytes) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
             handle.write(hashlib.blake2b(data, digest_size=_CHECK).digest())

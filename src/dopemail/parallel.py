@@ -5,7 +5,9 @@ and outputs ordered, so its result is the same bytes whatever the number of work
 that pass, when many entries or issues have no cache record (a first build, ``--no-cache``, an
 edited template), :func:`run_forked` lets workers render them into the build cache; the pass
 then finds them there. Workers are forked so they inherit the loaded settings, templates and
-entries instead of receiving them through pipes; only file names and counts cross.
+entries instead of receiving them through pipes; only names go out, and what a worker
+rendered comes back pickled through its pipe (no file per record: on some file systems
+creating thousands of small files costs more than rendering them).
 """
 
 from __future__ import annotations
@@ -50,22 +52,29 @@ def shared() -> dict[str, Any]:
     return _shared
 
 
+def in_worker() -> bool:
+    """Whether this process is a forked worker of the current run (not the build itself)."""
+    return _shared.get("parent", os.getpid()) != os.getpid()
+
+
 def run_forked(
-    job: Callable[[Sequence[Any]], object],
+    job: Callable[[Sequence[Any]], list[Any]],
     items: Sequence[Any],
     jobs: int,
     state: dict[str, Any],
-) -> bool:
-    """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; False if not worth it.
+) -> list[Any] | None:
+    """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; None if not worth it.
 
-    ``job`` must be a module-level function; it finds ``state`` through :func:`shared`. It
-    must not raise for bad input (the sequential pass reports that); an unexpected exception
-    in a worker is raised here.
+    ``job`` must be a module-level function; it finds ``state`` through :func:`shared` and
+    returns a list. What the workers return is gathered and returned here (what ``job``
+    returned in this process comes first); ``job`` tells the two apart with
+    :func:`in_worker`. It must not raise for bad input (the sequential pass reports that); an
+    unexpected exception in a worker is raised here.
     """
     if jobs < 2 or len(items) < max(MIN_ITEMS, 2):
-        return False
+        return None
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
-        return False
+        return None
     # This process takes every jobs-th item itself (what it renders needs no trip through the
     # cache's files); jobs - 1 forked workers share the rest in chunks, which evens them out.
     mine = items[::jobs]
@@ -73,7 +82,7 @@ def run_forked(
     size = max(1, len(theirs) // ((jobs - 1) * 4))
     chunks = [theirs[i : i + size] for i in range(0, len(theirs), size)]
     _shared.clear()
-    _shared.update(state)
+    _shared.update(state, parent=os.getpid())
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
@@ -83,9 +92,9 @@ def run_forked(
             initargs=(os.getpid(),),
         ) as pool:
             futures = [pool.submit(job, chunk) for chunk in chunks]
-            job(mine)
+            results = list(job(mine))
             for future in futures:
-                future.result()
+                results.extend(future.result())
     finally:
         _shared.clear()
-    return True
+    return results
