@@ -112,7 +112,11 @@ Text = Annotated[str, AfterValidator(_check_text)]
 class Model(BaseModel):
     """Base of every content model: unknown keys are errors, values never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # defer_build: each model's validator is made on its first use, not at import; a warm
+    # build unpickles entries and validates none.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
+    )
 
 
 class PullQuote(Model):
