@@ -11,7 +11,7 @@ from typing import TypeVar, cast
 import jinja2
 
 from . import parallel
-from .cache import BuildCache, EntryRecord, Memory, encode, media_stamp
+from .cache import BuildCache, EntryRecord, Memory, encode, forget_picture_stats, media_stamp
 from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
@@ -170,6 +170,7 @@ def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
 
 
 def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
+    forget_picture_stats()
     missing = []
     for name in markdown_names(root / ENTRIES_DIR):
         key = cache.file_key(root / ENTRIES_DIR / name)

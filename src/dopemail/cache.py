@@ -53,6 +53,31 @@ def context_key(root: Path) -> str:
     return digest.hexdigest()
 
 
+# Pictures are shared: thousands of entries show the same few dozen files, and each is looked
+# at twice (its size when loading, its stamp for the cache). One stat per file per build:
+# every build (and preview refresh) starts with :func:`forget_picture_stats`.
+_STATS: dict[str, os.stat_result | None] = {}
+
+
+def picture_stat(path: str) -> os.stat_result | None:
+    """The stat of a picture file (None if missing), read once per build."""
+    try:
+        return _STATS[path]
+    except KeyError:
+        pass
+    try:
+        found: os.stat_result | None = os.stat(path)
+    except OSError:
+        found = None
+    _STATS[path] = found
+    return found
+
+
+def forget_picture_stats() -> None:
+    """Start a build: pictures may have changed since the last one."""
+    _STATS.clear()
+
+
 def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
     """(path, size, mtime) of local pictures: an edited picture re-renders its entry."""
     # Plain strings: this runs for every picture of every entry on every build.
@@ -60,12 +85,11 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int
     stamp = []
     for source in sources:
         path = base + source
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
+        stat = picture_stat(path)
+        if stat is None:
             stamp.append((path, -1, -1))
-            continue
-        stamp.append((path, stat.st_size, stat.st_mtime_ns))
+        else:
+            stamp.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(stamp)
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import imagesize
 from pydantic import BaseModel, ValidationError
 
-from .cache import BuildCache, EntryRecord, media_stamp
+from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import Settings, load_settings
 from .errors import ContentError, DopemailError, raise_all
 from .frontmatter import Document, split
@@ -67,10 +67,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     if not rel.startswith(MEDIA_DIR + "/"):
         raise ValueError(f"'{src}': a local image must be a file under media/")
     path = root / rel
-    try:
-        info = path.stat()
-    except OSError:
-        info = None
+    info = picture_stat(f"{root}{os.sep}{rel}")
     if info is None or not stat.S_ISREG(info.st_mode):
         raise ValueError(f"'{src}' does not exist")
     width, height = _size(str(path), info)
@@ -320,6 +317,7 @@ def load_issue(
 def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     """Load and validate the whole publication in ``root``; raise every problem at once."""
     root = root.resolve()
+    forget_picture_stats()
     settings = load_settings(root)
     errors: list[DopemailError] = []
     entries = load_entries(root, settings, errors, cache)

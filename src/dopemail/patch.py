@@ -26,6 +26,7 @@ from dataclasses import replace
 import jinja2
 
 from .build import Build, Listing, entry_record
+from .cache import forget_picture_stats
 from .content import RenderedEntry
 from .errors import DopemailError
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
@@ -79,6 +80,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
     if not sources or not (sources[0] or sources[1]):
         return None
     entry_paths, issue_paths = sources
+    forget_picture_stats()
     workspace = previous.workspace
     root, settings = workspace.root, workspace.settings
     old_published, drafts, places = previous.lists()

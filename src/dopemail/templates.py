@@ -124,6 +124,9 @@ def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Envir
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment lives for one build (the preview makes a new one when a template
+        # changes): no stat of every template on every render to see whether it changed.
+        auto_reload=False,
     )
     # Kept so error messages can show template paths relative to the workspace.
     env.globals["workspace_root"] = root
