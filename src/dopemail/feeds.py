@@ -117,7 +117,6 @@ def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     return _atom_with_entry_links(fg)
 
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
 _LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
 
 
@@ -130,16 +129,16 @@ def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
     """
     from lxml import etree  # with feedgen, on first use
 
-    root = etree.fromstring(fg.atom_str())
-    for element, fe in zip(root.iter(f"{_ATOM}entry"), fg.entry(), strict=True):
-        for link_element, link in zip(
-            element.findall(f"{_ATOM}link"), fe.link() or [], strict=True
-        ):
+    # feedgen's own tree, mended before it is serialised (parsing its output again cost most
+    # of a feed). Its elements carry no namespace: the root's xmlns is a plain attribute.
+    root, document = fg._create_atom()
+    for element, fe in zip(root.iterchildren("entry"), fg.entry(), strict=True):
+        for link_element, link in zip(element.iterchildren("link"), fe.link() or [], strict=True):
             for name in _LINK_ATTRIBUTES:
                 if link.get(name):
                     link_element.set(name, str(link[name]))
     etree.indent(root, space="  ")
-    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+    return etree.tostring(document, pretty_print=True, encoding="UTF-8", xml_declaration=True)
 
 
 def render_json_feed(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
