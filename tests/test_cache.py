@@ -306,9 +306,9 @@ def test_a_just_modified_file_is_read_again_even_with_the_same_stat(workspace: P
 
 def test_the_home_page_follows_any_field_of_an_issue(workspace: Path) -> None:
     # A template override may show what the default does not: the cache must not guess.
-    override = workspace / "templates/home.html.j2"
+    override = workspace / "templates/issue_item.html.j2"
     override.parent.mkdir(exist_ok=True)
-    default = REPO / "src/dopemail/default_templates/home.html.j2"
+    default = REPO / "src/dopemail/default_templates/issue_item.html.j2"
     text = default.read_text(encoding="utf-8")
     marker = "{{ issue.meta.subject }}"
     assert marker in text

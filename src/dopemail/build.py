@@ -256,7 +256,7 @@ def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs
         cache,
         "home",
         [*marks, *_issue_files(cache, listed)],
-        lambda: render_home(env, settings, published, [i.issue for i in listed]),
+        lambda: render_home(env, settings, published, listed),
     )
     pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
     outputs.update(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))

@@ -32,6 +32,7 @@ EMAIL_TEMPLATE = "email/issue.mjml.j2"
 TEXT_TEMPLATE = "email/issue.txt.j2"
 WEB_TEMPLATE = "issue.html.j2"
 CONTENT_TEMPLATE = "issue_content.html.j2"
+ITEM_TEMPLATE = "issue_item.html.j2"
 
 # Inlined into the compiled HTML (mjml-python ignores mj-style inline="inline"): the colours of
 # links and captions inside the Markdown body, for clients that strip <style>.
@@ -54,6 +55,7 @@ class RenderedIssue:
     web: str
     content_html: str  # intro and entry cards, for the issues feed
     verdict: Verdict
+    list_item: str = ""  # its line in the newsletter archive, from issue_item.html.j2
     # The encoded files, when a long-running process kept them from an earlier build.
     files: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
 
@@ -109,7 +111,10 @@ def render_issue(
     web = render(env, WEB_TEMPLATE, **context)
     content_html = render(env, CONTENT_TEMPLATE, **context).strip()
     verdict = check_email(issue, html, text, settings)
-    return RenderedIssue(issue, source, html, text, web, content_html, verdict)
+    # Rendered with the issue and kept with it: the archive page joins a thousand of these
+    # instead of looping over the issues in a template after each edit.
+    item = render(env, ITEM_TEMPLATE, issue=issue).strip()
+    return RenderedIssue(issue, source, html, text, web, content_html, verdict, item)
 
 
 def _template_path(env: jinja2.Environment, name: str) -> str:

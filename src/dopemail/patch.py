@@ -183,7 +183,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         if item.issue.path in again:
             new.update(item.outputs())
 
-    new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, [i.issue for i in listed])
+    new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, listed)
     if any(e.images != workspace.entries[places[rel][0]].images for rel, e in loaded.items()):
         media = media_files(new_workspace, published)
         gone = set(media_files(workspace, old_published)) - set(media)

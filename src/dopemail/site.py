@@ -14,7 +14,8 @@ import jinja2
 
 from .config import Settings
 from .content import RenderedEntry
-from .models import Film, LoadedIssue, Workspace
+from .models import Film, Workspace
+from .newsletter import RenderedIssue
 from .templates import render
 
 SITE_DIR = "site"
@@ -117,7 +118,7 @@ def render_home(
     env: jinja2.Environment,
     settings: Settings,
     items: Sequence[RenderedEntry],
-    issues: Sequence[LoadedIssue] = (),
+    issues: Sequence[RenderedIssue] = (),
 ) -> bytes:
     """The home page: the newsletter archive and the latest entries."""
     html = render(
@@ -125,10 +126,11 @@ def render_home(
         "home.html.j2",
         settings=settings,
         entries=items,
-        # Joined here, not in the template: a loop over thousands of entries in Jinja costs
-        # more than the rest of a refresh.
+        # Joined here, not in the template: a loop over thousands of entries (or hundreds of
+        # issues) in Jinja costs more than the rest of a refresh.
         entries_html="\n".join(item.list_item for item in items),
-        issues=issues,
+        issues=[item.issue for item in issues],
+        issues_html="\n".join(item.list_item for item in issues),
         canonical=settings.publication.base_url,
     )
     return html.encode("utf-8")
