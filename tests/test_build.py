@@ -74,6 +74,86 @@ def test_a_write_failing_midway_leaves_old_files_and_no_temporaries(
     assert not [p for p in workspace.rglob("*.tmp")]
 
 
+def _blobs(root: Path) -> dict[int, Path]:
+    return {p.stat().st_ino: p for p in (root / write_module.BLOBS).iterdir()}
+
+
+def _output_files(root: Path) -> list[Path]:
+    return [p for f in ("site", "feeds") for p in (root / f).rglob("*") if p.is_file()]
+
+
+def test_outputs_written_again_are_links_to_the_bytes_kept(workspace: Path) -> None:
+    build(workspace)
+    blobs = _blobs(workspace)
+    outputs = _output_files(workspace)
+    # Every output is one of the kept files under a second name, and every kept file is one.
+    assert {p.stat().st_ino for p in outputs} == set(blobs)
+    assert all(p.stat().st_nlink == 2 for p in outputs)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    for folder in ("site", "feeds"):
+        for path in sorted((workspace / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+    _, report = build(workspace)
+    # Written again without a single new file: each output is linked to its kept bytes.
+    assert report is not None and len(report.written) == len(before)
+    assert _blobs(workspace).keys() == blobs.keys()
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+    assert not [p for p in workspace.rglob("*.tmp")]
+
+
+def test_an_output_changed_in_place_is_restored_and_its_bytes_not_trusted(
+    workspace: Path,
+) -> None:
+    build(workspace)
+    page = workspace / "site/all-of-us-strangers/index.html"
+    good = page.read_bytes()
+    with open(page, "r+b") as handle:  # in place: the kept bytes change with it
+        handle.write(b"<!-- vandalised -->")
+    assert page.read_bytes() != good
+    _, report = build(workspace)
+    assert report is not None and report.written == ["site/all-of-us-strangers/index.html"]
+    assert page.read_bytes() == good
+    page.unlink()
+    build(workspace)
+    assert page.read_bytes() == good  # linked again to the bytes written back, not the vandalised
+
+
+def test_kept_bytes_follow_the_outputs(workspace: Path) -> None:
+    build(workspace)
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text().replace("title: All", "title: Changed All", 1))
+    build(workspace)
+    (workspace / "entries/sunny-vallejo-park-low-tide.md").unlink()
+    build(workspace)
+    outputs = {
+        p.stat().st_ino
+        for f in ("site", "feeds")
+        for p in (workspace / f).rglob("*")
+        if p.is_file()
+    }
+    # The replaced and the removed pages' old bytes are gone; nothing else was dropped.
+    assert set(_blobs(workspace)) == outputs
+
+
+def test_outputs_are_written_as_files_where_links_cannot_be_made(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_link(source, target):  # type: ignore[no-untyped-def]
+        raise OSError(18, "Invalid cross-device link")  # site/ on another file system
+
+    monkeypatch.setattr(write_module.os, "link", no_link)
+    build(workspace)
+    monkeypatch.undo()
+    outputs = _output_files(workspace)
+    assert outputs and all(p.stat().st_nlink == 1 for p in outputs)
+    alone = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    for folder in ("site", "feeds", ".dopemail"):
+        for path in sorted((workspace / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+    build(workspace)
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == alone
+
+
 def test_a_deleted_entry_loses_its_page(workspace: Path) -> None:
     build(workspace)
     assert (workspace / "site/sunny-vallejo-park-low-tide/index.html").exists()

@@ -5,10 +5,19 @@ they renamed over the old ones (``os.replace``, atomic on POSIX). A build that f
 while writing leaves the previous outputs intact and no temporary files behind. Files a
 previous build wrote that the current one no longer produces (a deleted entry's page) are
 removed, using the manifest in ``.dopemail/outputs.json``.
+
+Every file written is also kept in ``.dopemail/blobs/``, named by the hash of its bytes, and the
+output is a hard link to it (the same file under two names: no second copy on disk). Writing
+the same bytes again, after ``site/`` was deleted or a page went back to what it was, is then
+a link instead of a new file: creating files is the dear part of writing (on ext4, a new inode
+skips every inode freed in the last minute, so it costs up to a millisecond after a large
+delete). Where a link cannot be made (``site/`` on another file system), files are written.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -16,8 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".dopemail/outputs.json"
+BLOBS = ".dopemail/blobs"
 
 Output = bytes | Path  # bytes to write, or a file to copy (media)
+
+# A link that cannot be made: another file system, no hard links there, too many links.
+_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES}
 
 
 @dataclass
@@ -29,57 +42,124 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def _same(target: Path, data: bytes) -> bool:
+def _same(target: str | Path, data: bytes) -> bool:
     try:
-        if target.stat().st_size != len(data):
+        if os.stat(target).st_size != len(data):
             return False
-        return target.read_bytes() == data
+        with open(target, "rb", buffering=0) as handle:
+            return handle.read() == data
     except FileNotFoundError:
         return False
 
 
-def _create(path: Path, data: bytes) -> None:
+def _create(path: str, data: bytes) -> None:
     # A name of our own (this process's id) instead of mkstemp's random ones: a leftover of a
     # killed build with the same id is replaced, and 14,000 outputs cost 14,000 opens, not more.
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags, 0o644)
-    os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _read(output: Output) -> bytes:
     return output.read_bytes() if isinstance(output, Path) else output
 
 
+class _Blobs:
+    """``.dopemail/blobs/<hash>``: the bytes of every output, which the outputs link to."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = str(folder)
+        self.linking = True  # until a link fails: then every output is written as a file
+        self.made: list[str] = []  # blobs created by this write (removed if it fails)
+        try:
+            self.known = {e.name for e in os.scandir(self.folder)}
+        except FileNotFoundError:
+            self.known = set()
+
+    def stage(self, data: bytes, tmp: str, pid: int) -> None:
+        """Put ``data`` at ``tmp``: a link to its blob, or a file of its own."""
+        if not self.linking:
+            _create(tmp, data)
+            return
+        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        blob = f"{self.folder}{os.sep}{digest}"
+        # A blob may have been changed in place through one of its outputs (an editor
+        # saving site/x/index.html): its bytes are checked before it is linked again.
+        if digest not in self.known or not _same(blob, data):
+            if not self.known:
+                os.makedirs(self.folder, exist_ok=True)
+            staging = f"{blob}.{pid}.tmp"
+            _create(staging, data)
+            os.replace(staging, blob)
+            self.known.add(digest)
+            self.made.append(blob)
+        try:
+            os.link(blob, tmp)
+        except FileExistsError:  # a killed build's leftover link under our name
+            os.unlink(tmp)
+            os.link(blob, tmp)
+        except OSError as exc:
+            if exc.errno not in _NO_LINK:
+                raise
+            self.linking = False
+            _create(tmp, data)
+
+    def prune(self) -> None:
+        """Remove the blobs no output links to any more (a replaced page's old bytes)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_nlink < 2:
+                    os.unlink(entry.path)
+            except FileNotFoundError:
+                continue
+
+
 def write_outputs(root: Path, outputs: Mapping[str, Output]) -> WriteReport:
     """Write ``{relative path: bytes or source file}`` under ``root``, all or nothing."""
     report = WriteReport()
-    staged: list[tuple[Path, Path]] = []
-    folders: set[Path] = set()
+    staged: list[tuple[str, str, str]] = []
+    folders: set[str] = set()
+    blobs = _Blobs(root / BLOBS)
+    base = f"{root}{os.sep}"
     pid = os.getpid()
     renamed = 0
     try:
         for rel in sorted(outputs):
-            target = root / rel
+            target = base + rel
             data = _read(outputs[rel])
             if _same(target, data):
                 report.unchanged += 1
                 continue
-            if target.parent not in folders:  # one mkdir per folder, not per file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            tmp = target.with_name(f".{target.name}.{pid}.tmp")
-            staged.append((tmp, target))
-            _create(tmp, data)
-        for tmp, target in staged:
+            folder, _, name = target.rpartition(os.sep)
+            if folder not in folders:  # one mkdir per folder, not per file
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            tmp = f"{folder}{os.sep}.{name}.{pid}.tmp"
+            staged.append((tmp, target, rel))
+            blobs.stage(data, tmp, pid)
+        for tmp, target, rel in staged:
             os.replace(tmp, target)
             renamed += 1
-            report.written.append(target.relative_to(root).as_posix())
+            report.written.append(rel)
     finally:
-        for tmp, _ in staged[renamed:]:  # what a failure left unrenamed
-            tmp.unlink(missing_ok=True)
+        for tmp, _, _ in staged[renamed:]:  # what a failure left unrenamed
+            Path(tmp).unlink(missing_ok=True)
+        if renamed < len(staged):
+            for blob in blobs.made:
+                Path(blob).unlink(missing_ok=True)
     report.removed = _prune(root, set(outputs))
+    if report.written or report.removed:
+        blobs.prune()
     return report
 
 
