@@ -185,15 +185,42 @@ def test_workers_send_their_records_back_without_files(
         raise AssertionError(f"a --no-cache build wrote {path}")  # a worker's too: it re-raises
 
     monkeypatch.setattr(BuildCache, "_store", no_file)
-    pickled: list[int] = []
-    real = build_module.encode
-    monkeypatch.setattr(build_module, "encode", lambda r: pickled.append(os.getpid()) or real(r))
+    received: list[str] = []
+    real = BuildCache.put_encoded
+
+    def receiving(self, kind, key, data):  # type: ignore[no-untyped-def]
+        received.append(kind)
+        real(self, kind, key, data)
+
+    monkeypatch.setattr(BuildCache, "put_encoded", receiving)
+    rendered = _count_renders(monkeypatch)
     build(workspace, use_cache=False, jobs=2)
     assert not (workspace / ".dopemail/cache").exists()
-    # This process pickled nothing: only the worker did, for its half of the entries and
-    # issues, which arrived (the parent did not render them again: see the test above).
-    assert pickled == []
+    # The worker's half of the entries and of the issues arrived through its pipe, and this
+    # process rendered only its own half.
+    entries = sorted(p.stem for p in (workspace / "entries").glob("*.md"))
+    issues = list((workspace / "issues").glob("*.md"))
+    assert sorted(rendered) == entries[::2]
+    assert received.count("entries") == len(entries[1::2])
+    assert received.count("issues") == len(issues) // 2
+
+
+def test_what_workers_render_is_kept_for_the_next_build(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    build(workspace, jobs=2)
+    _wipe_outputs_only(workspace)
+    rendered = _count_renders(monkeypatch)
+    build(workspace, jobs=1)
+    assert rendered == []  # every entry, the workers' included, came from the cache
     assert (workspace / "site/index.html").is_file()
+
+
+def _wipe_outputs_only(root: Path) -> None:
+    for folder in ("site", "feeds"):
+        for path in sorted((root / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
 
 
 def test_worker_processes_report_the_same_problems(
@@ -304,12 +331,20 @@ def test_a_just_modified_file_is_read_again_even_with_the_same_stat(workspace: P
     assert BuildCache(workspace, memory=memory).file_key(entry) != before
 
 
-def test_the_home_page_follows_any_field_of_an_issue(workspace: Path) -> None:
-    # A template override may show what the default does not: the cache must not guess.
-    override = workspace / "templates/issue_item.html.j2"
+@pytest.mark.parametrize("template", ["issue_item.html.j2", "home.html.j2"])
+def test_the_home_page_follows_any_field_of_an_issue(workspace: Path, template: str) -> None:
+    # A template override may show what the default does not: the cache must not guess. The
+    # archive's lines come from issue_item.html.j2; a home.html.j2 may loop over the issues.
+    override = workspace / "templates" / template
     override.parent.mkdir(exist_ok=True)
-    default = REPO / "src/dopemail/default_templates/issue_item.html.j2"
-    text = default.read_text(encoding="utf-8")
+    if template == "issue_item.html.j2":
+        text = (REPO / "src/dopemail/default_templates" / template).read_text(encoding="utf-8")
+    else:
+        text = (
+            '{% extends "page.html.j2" %}{% block main %}'
+            "{% for issue in issues %}<p>{{ issue.meta.subject }}</p>{% endfor %}"
+            "{% endblock %}"
+        )
     marker = "{{ issue.meta.subject }}"
     assert marker in text
     override.write_text(text.replace(marker, marker + " ({{ issue.meta.preheader }})"))

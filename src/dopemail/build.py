@@ -169,6 +169,13 @@ def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
     return done
 
 
+def _store_all(cache: BuildCache, kind: str, results: list[tuple[str, bytes]] | None) -> None:
+    # Each pickle dropped once stored: at 10,000 entries they add up to hundreds of MB.
+    while results:
+        key, data = results.pop()
+        cache.put_encoded(kind, key, data)
+
+
 def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
     forget_picture_stats()
     missing = []
@@ -183,8 +190,7 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
     except DopemailError:
         return  # the sequential pass reports it
     state = {"root": root, "settings": settings, "cache": cache, "env": _environment(root, cache)}
-    for key, data in parallel.run_forked(_entries_job, missing, jobs, state) or ():
-        cache.put_encoded("entries", key, data)
+    _store_all(cache, "entries", parallel.run_forked(_entries_job, missing, jobs, state))
 
 
 def _prerender_issues(
@@ -197,8 +203,7 @@ def _prerender_issues(
     keys = [_issue_key(cache, issue, by_slug) for issue in workspace.issues]
     missing = [i for i, key in enumerate(keys) if not cache.has("issues", key)]
     state = {"env": env, "workspace": workspace, "by_slug": by_slug, "cache": cache, "keys": keys}
-    for key, data in parallel.run_forked(_issues_job, missing, jobs, state) or ():
-        cache.put_encoded("issues", key, data)
+    _store_all(cache, "issues", parallel.run_forked(_issues_job, missing, jobs, state))
 
 
 def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
@@ -305,6 +310,7 @@ def _memo(cache: BuildCache | None, name: str, parts: Sequence[str], make: Calla
 
 
 def _jinja_folder(cache: BuildCache) -> Path:
+    assert cache.keep, "a throwaway cache has no folder of its own"
     folder = cache.folder / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

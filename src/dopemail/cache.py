@@ -145,7 +145,6 @@ class BuildCache:
         # keep_pages=False (the preview): pages that list the archive, remade after most
         # edits, stay in memory instead of piling up on disk until the next build prunes.
         self.keep_pages = keep_pages
-        self._pid = os.getpid()
         self._base = f"{self.folder}{os.sep}"
         self.used: set[str] = set()  # record files read or written this build
         self.seen: set[str] = set()  # source files keyed this build
@@ -256,6 +255,8 @@ class BuildCache:
 
     def prune(self) -> None:
         """Remove the records this build did not use (deleted or outdated entries)."""
+        if not self.keep:
+            return  # a throwaway cache used nothing from the folder: it must not empty it
         for path in _files(self.folder):
             if str(path) not in self.used:
                 path.unlink(missing_ok=True)

@@ -55,7 +55,7 @@ class RenderedIssue:
     web: str
     content_html: str  # intro and entry cards, for the issues feed
     verdict: Verdict
-    list_item: str = ""  # its line in the newsletter archive, from issue_item.html.j2
+    list_item: str  # its line in the newsletter archive, from issue_item.html.j2
     # The encoded files, when a long-running process kept them from an earlier build.
     files: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
 

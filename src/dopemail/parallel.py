@@ -6,8 +6,9 @@ that pass, when many entries or issues have no cache record (a first build, ``--
 edited template), :func:`run_forked` lets workers render them into the build cache; the pass
 then finds them there. Workers are forked so they inherit the loaded settings, templates and
 entries instead of receiving them through pipes; only names go out, and what a worker
-rendered comes back pickled through its pipe (no file per record: on some file systems
-creating thousands of small files costs more than rendering them).
+rendered comes back pickled through its pipe: the build stores it (in memory only for
+``--no-cache``), and no worker creates a file, which on some file systems costs more than
+rendering what it holds.
 """
 
 from __future__ import annotations
