@@ -310,6 +310,36 @@ def test_memory_keeps_a_long_running_process_from_reading_again(
     assert b"Quiet Hours, remembered" in result.outputs["site/quiet-hours/index.html"]
 
 
+def test_a_new_build_reads_only_the_sources_changed_since_the_last(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(workspace)
+    build(workspace)  # learns each settled source's key by its stat
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(Path(str(path)).name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "open", counting_open, raising=False)
+    entry = workspace / "entries/quiet-hours.md"
+    _edit(entry, "Quiet Hours", "Quiet Hourz")  # same size, a new modification time
+    _wipe_outputs_only(workspace)
+    build(workspace)  # a new BuildCache and Memory: what a new process has
+    sources = {p.name for p in (workspace / "entries").glob("*.md")}
+    assert [name for name in opened if name in sources] == ["quiet-hours.md"]
+    assert "Quiet Hourz" in (workspace / "site/quiet-hours/index.html").read_text()
+    # Another context (a template, the settings, dopemail itself) trusts none of it.
+    override = workspace / "templates/entry_item.html.j2"
+    override.parent.mkdir(exist_ok=True)
+    default = REPO / "src/dopemail/default_templates/entry_item.html.j2"
+    override.write_text(default.read_text(encoding="utf-8") + "\n")
+    opened.clear()
+    build(workspace)
+    assert {name for name in opened if name in sources} == sources
+
+
 def _age(root: Path, seconds: float = 10.0) -> None:
     past = time.time() - seconds
     for path in root.rglob("*"):

@@ -334,6 +334,7 @@ def build(
         report = write_outputs(workspace.root, result.outputs) if write else None
         if cache is not None and write and use_cache:
             cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
+            cache.save_file_keys()
             cache.prune()
     return result, report
 

@@ -13,6 +13,7 @@ needs are removed at the end of each build.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import time
@@ -26,6 +27,7 @@ from . import __version__
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
 _NOT_RENDERING = ("send", "preview")
+FILE_KEYS = "file-keys.json"
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
 
@@ -152,6 +154,44 @@ class BuildCache:
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
+        if keep and memory is not None and not memory.file_keys:
+            memory.file_keys = self._read_file_keys()
+
+    def _read_file_keys(self) -> dict[str, tuple[int, int, str, str]]:
+        # What the last build learnt of each source file: a warm build reads (and hashes) only
+        # the files whose size or modification time changed since, as git's index does.
+        try:
+            with open(self._base + FILE_KEYS, "rb") as handle:
+                known = json.loads(handle.read())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(known, dict) or known.get("context") != self.context:
+            return {}
+        keys = known.get("files")
+        if not isinstance(keys, dict):
+            return {}
+        return {
+            path: (size, mtime, self.context, key)
+            for path, (size, mtime, key) in keys.items()
+            if isinstance(size, int) and isinstance(mtime, int) and isinstance(key, str)
+        }
+
+    def save_file_keys(self) -> None:
+        """Remember each source file's key by its stat, for the next build (see file_key)."""
+        if not self.keep or self.memory is None:
+            return
+        files = {
+            path: [size, mtime, key]
+            for path, (size, mtime, context, key) in self.memory.file_keys.items()
+            if path in self.seen and context == self.context
+        }
+        target = self._base + FILE_KEYS
+        self.used.add(target)
+        os.makedirs(self.folder, exist_ok=True)
+        tmp = f"{target}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump({"context": self.context, "files": files}, handle, separators=(",", ":"))
+        os.replace(tmp, target)
 
     def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
