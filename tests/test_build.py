@@ -154,6 +154,45 @@ def test_outputs_are_written_as_files_where_links_cannot_be_made(
     assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == alone
 
 
+def _delete_outputs(root: Path) -> None:
+    for folder in ("site", "feeds"):
+        for path in sorted((root / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        (root / folder).rmdir()
+
+
+def test_the_last_builds_folders_are_made_again_while_the_build_renders(
+    workspace: Path,
+) -> None:
+    build(workspace)
+    folders = sorted(p for f in ("site", "feeds") for p in (workspace / f).rglob("*") if p.is_dir())
+    _delete_outputs(workspace)
+    early = write_module.EarlyFolders(workspace)  # what build() starts before loading
+    assert early.pid  # a child process makes them
+    early.wait()
+    assert all(p.is_dir() for p in folders)
+    assert not [p for p in (workspace / "site").rglob("*") if p.is_file()]
+    early.undo()  # empty, they all go again
+    assert not (workspace / "site").exists() and not (workspace / "feeds").exists()
+    # A build that then fails leaves none of them behind; one that works needs them all.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    good = entry.read_text()
+    entry.write_text(good.replace("title: All", "titel: All", 1))
+    with pytest.raises(DopemailError):
+        build(workspace)
+    assert not (workspace / "site").exists() and not (workspace / "feeds").exists()
+    entry.write_text(good)
+    (workspace / "entries/sunny-vallejo-park-low-tide.md").unlink()
+    build(workspace)
+    assert not (workspace / "site/sunny-vallejo-park-low-tide").exists()  # made, then removed
+    assert not [p for p in (workspace / "site").rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
+def test_no_folder_is_made_early_when_they_are_there(workspace: Path) -> None:
+    build(workspace)
+    assert write_module.EarlyFolders(workspace).pid == 0
+
+
 def test_a_deleted_entry_loses_its_page(workspace: Path) -> None:
     build(workspace)
     assert (workspace / "site/sunny-vallejo-park-low-tide/index.html").exists()

@@ -21,7 +21,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import Output, WriteReport, write_outputs
+from .write import EarlyFolders, Output, WriteReport, write_outputs
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -326,16 +326,25 @@ def build(
     ``jobs`` > 1, what is not cached is rendered by that many worker processes.
     """
     root = root.resolve()
-    with _cache_for(root, use_cache, jobs) as cache:
-        if cache is not None and jobs > 1:
-            _prerender_entries(root, cache, jobs)
-        workspace = load_workspace(root, cache)
-        result = render_workspace(workspace, cache, jobs)
-        report = write_outputs(workspace.root, result.outputs) if write else None
-        if cache is not None and write and use_cache:
-            cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
-            cache.save_file_keys()
-            cache.prune()
+    early = EarlyFolders(root) if write else None
+    try:
+        with _cache_for(root, use_cache, jobs) as cache:
+            if cache is not None and jobs > 1:
+                _prerender_entries(root, cache, jobs)
+            workspace = load_workspace(root, cache)
+            result = render_workspace(workspace, cache, jobs)
+            report = write_outputs(workspace.root, result.outputs, early) if write else None
+            if cache is not None and write and use_cache:
+                cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
+                cache.save_file_keys()
+                cache.prune()
+    except BaseException:
+        if early is not None:
+            early.undo()  # a failed build leaves no empty folders behind
+        raise
+    finally:
+        if early is not None:
+            early.wait()  # the child is reaped, never left behind
     return result, report
 
 

@@ -124,8 +124,65 @@ class _Blobs:
                 continue
 
 
-def write_outputs(root: Path, outputs: Mapping[str, Output]) -> WriteReport:
-    """Write ``{relative path: bytes or source file}`` under ``root``, all or nothing."""
+class EarlyFolders:
+    """The folders the last build wrote into, made again by a forked process meanwhile.
+
+    Making a folder is making a file (an inode), the dear part of writing; after ``site/`` was
+    deleted, a build makes a thousand of them. The last build's manifest says which: a child
+    process makes them while this one loads and renders, on the other core. Only an
+    optimisation: the writer makes whatever folder is still missing, and removes the empty
+    ones no output needs any more (it waits for the child first).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.pid = 0
+        self.folders: list[str] = []
+        try:
+            rels = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return
+        base = f"{root}{os.sep}"
+        names: set[str] = set()
+        for rel in rels:
+            parts = rel.split("/")[:-1]
+            names.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+        folders = sorted(base + name for name in names)
+        # A few looks tell whether folders are missing (site/ deleted); most builds find them.
+        step = max(1, len(folders) // 32)
+        if not hasattr(os, "fork") or all(os.path.isdir(f) for f in folders[::step]):
+            return
+        self.folders = folders
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: folders only, then out without any cleanup of ours
+            try:
+                for folder in folders:
+                    os.makedirs(folder, exist_ok=True)
+            finally:
+                os._exit(0)
+
+    def wait(self) -> None:
+        """Wait until the child is done (at once when there was none)."""
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def undo(self) -> None:
+        """After a failed build: remove those folders again where they are still empty."""
+        self.wait()
+        for folder in reversed(self.folders):
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty (it holds outputs, or folders that do), or gone
+                continue
+
+
+def write_outputs(
+    root: Path, outputs: Mapping[str, Output], early: EarlyFolders | None = None
+) -> WriteReport:
+    """Write ``{relative path: bytes or source file}`` under ``root``, all or nothing.
+
+    ``early``: the folders being made meanwhile (see :class:`EarlyFolders`).
+    """
     report = WriteReport()
     staged: list[tuple[str, str, str]] = []
     folders: set[str] = set()
@@ -157,6 +214,8 @@ def write_outputs(root: Path, outputs: Mapping[str, Output]) -> WriteReport:
         if renamed < len(staged):
             for blob in blobs.made:
                 Path(blob).unlink(missing_ok=True)
+        if early is not None:
+            early.wait()
     report.removed = _prune(root, set(outputs))
     if report.written or report.removed:
         blobs.prune()
@@ -175,7 +234,7 @@ def _prune(root: Path, current: set[str]) -> list[str]:
         if path.is_file():
             path.unlink()
             removed.append(rel)
-            _remove_empty_parents(path.parent, root)
+        _remove_empty_parents(path.parent, root)  # also a folder made early for nothing
     if previous != current:
         manifest.parent.mkdir(parents=True, exist_ok=True)
         tmp = manifest.with_suffix(".tmp")
