@@ -217,6 +217,40 @@ def test_what_workers_render_is_kept_for_the_next_build(
     assert (workspace / "site/index.html").is_file()
 
 
+def test_workers_make_folders_and_bytes_ahead_and_a_failed_build_takes_them_back(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    build(workspace, use_cache=False, jobs=2)
+    good = _outputs(workspace)
+    _wipe_outputs_only(workspace)
+    for folder in ("site", "feeds"):
+        (workspace / folder).rmdir()
+    # Entries render (and their pages are made ahead), then every issue fails.
+    override = workspace / "templates/email/issue.mjml.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("{{ no_such_variable }}\n")
+    made: list[str] = []
+    real = build_module.prepare
+    monkeypatch.setattr(
+        build_module, "prepare", lambda root, out: made.extend(out) or real(root, out)
+    )
+    with pytest.raises(DopemailError):
+        build(workspace, use_cache=False, jobs=2)
+    assert made  # this process made its share ahead (the worker its own, unseen here)
+    assert not (workspace / "site").exists() and not (workspace / "feeds").exists()
+    override.unlink()
+    build(workspace, use_cache=False, jobs=2)
+    assert _outputs(workspace) == good
+
+
+def test_a_check_makes_nothing_ahead(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    build(workspace, write=False, jobs=2)
+    assert not (workspace / "site").exists()
+    assert not (workspace / ".dopemail/blobs").exists()
+
+
 def _wipe_outputs_only(root: Path) -> None:
     for folder in ("site", "feeds"):
         for path in sorted((root / folder).rglob("*"), reverse=True):

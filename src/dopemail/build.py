@@ -21,7 +21,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import EarlyFolders, Output, WriteReport, write_outputs
+from .write import EarlyFolders, NewFolders, Output, WriteReport, prepare, write_outputs
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -144,6 +144,8 @@ def _entries_job(names: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
             record = entry_record(state["env"], entry, settings, root)
         except DopemailError:
             continue
+        if state["prepare"] and record.page is not None:
+            prepare(root, {f"{SITE_DIR}/{entry.slug}/index.html": record.page})
         if parallel.in_worker():
             done.append((key, encode(record)))
         else:
@@ -161,6 +163,8 @@ def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
             result = render_issue(state["env"], issue, state["by_slug"], workspace.settings)
         except DopemailError:
             continue
+        if state["prepare"]:
+            prepare(workspace.root, result.outputs())
         key, strings = state["keys"][index], _strings(result)
         if parallel.in_worker():
             done.append((key, encode(strings)))
@@ -176,7 +180,7 @@ def _store_all(cache: BuildCache, kind: str, results: list[tuple[str, bytes]] | 
         cache.put_encoded(kind, key, data)
 
 
-def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
+def _prerender_entries(root: Path, cache: BuildCache, jobs: int, write: bool) -> None:
     forget_picture_stats()
     missing = []
     for name in markdown_names(root / ENTRIES_DIR):
@@ -189,7 +193,8 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int) -> None:
         settings = load_settings(root)
     except DopemailError:
         return  # the sequential pass reports it
-    state = {"root": root, "settings": settings, "cache": cache, "env": _environment(root, cache)}
+    env = _environment(root, cache)
+    state = {"root": root, "settings": settings, "cache": cache, "env": env, "prepare": write}
     _store_all(cache, "entries", parallel.run_forked(_entries_job, missing, jobs, state))
 
 
@@ -199,10 +204,12 @@ def _prerender_issues(
     by_slug: dict[str, RenderedEntry],
     cache: BuildCache,
     jobs: int,
+    write: bool,
 ) -> None:
     keys = [_issue_key(cache, issue, by_slug) for issue in workspace.issues]
     missing = [i for i, key in enumerate(keys) if not cache.has("issues", key)]
     state = {"env": env, "workspace": workspace, "by_slug": by_slug, "cache": cache, "keys": keys}
+    state["prepare"] = write
     _store_all(cache, "issues", parallel.run_forked(_issues_job, missing, jobs, state))
 
 
@@ -213,19 +220,23 @@ def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
     return env
 
 
-def render_workspace(workspace: Workspace, cache: BuildCache | None = None, jobs: int = 1) -> Build:
+def render_workspace(
+    workspace: Workspace, cache: BuildCache | None = None, jobs: int = 1, prepare: bool = False
+) -> Build:
     """Render every output of a loaded workspace in memory (only cache records are written).
 
     With a ``cache`` (the one :func:`load_workspace` was given), entries and issues whose
     inputs did not change are taken from it, and ``jobs`` worker processes render the missing
-    issues into it first. Raises every template or quality error found, all at once.
+    issues into it first (``prepare``: and make their folders and kept bytes, for a build
+    that writes; see :func:`dopemail.write.prepare`). Raises every template or quality error
+    found, all at once.
     """
     settings = workspace.settings
     env = _environment(workspace.root, cache)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     if cache is not None and jobs > 1:
-        _prerender_issues(env, workspace, by_slug, cache, jobs)
+        _prerender_issues(env, workspace, by_slug, cache, jobs, prepare)
     published = [r for r in rendered if not r.entry.meta.draft]
     errors: list[DopemailError] = []
     issues: list[RenderedIssue] = []
@@ -326,21 +337,23 @@ def build(
     ``jobs`` > 1, what is not cached is rendered by that many worker processes.
     """
     root = root.resolve()
+    made = NewFolders(root) if write else None
     early = EarlyFolders(root) if write else None
     try:
         with _cache_for(root, use_cache, jobs) as cache:
             if cache is not None and jobs > 1:
-                _prerender_entries(root, cache, jobs)
+                _prerender_entries(root, cache, jobs, write)
             workspace = load_workspace(root, cache)
-            result = render_workspace(workspace, cache, jobs)
+            result = render_workspace(workspace, cache, jobs, prepare=write)
             report = write_outputs(workspace.root, result.outputs, early) if write else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
                 cache.save_file_keys()
                 cache.prune()
     except BaseException:
-        if early is not None:
-            early.undo()  # a failed build leaves no empty folders behind
+        if early is not None and made is not None:
+            early.wait()
+            made.remove_empty()  # a failed build leaves no empty folders behind
         raise
     finally:
         if early is not None:

@@ -16,6 +16,7 @@ delete). Where a link cannot be made (``site/`` on another file system), files a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -131,7 +132,8 @@ class EarlyFolders:
     deleted, a build makes a thousand of them. The last build's manifest says which: a child
     process makes them while this one loads and renders, on the other core. Only an
     optimisation: the writer makes whatever folder is still missing, and removes the empty
-    ones no output needs any more (it waits for the child first).
+    ones no output needs any more (it waits for the child first); a failed build takes them
+    back (:class:`NewFolders`).
     """
 
     def __init__(self, root: Path) -> None:
@@ -166,14 +168,58 @@ class EarlyFolders:
             os.waitpid(self.pid, 0)
             self.pid = 0
 
-    def undo(self) -> None:
-        """After a failed build: remove those folders again where they are still empty."""
-        self.wait()
-        for folder in reversed(self.folders):
-            try:
-                os.rmdir(folder)
-            except OSError:  # not empty (it holds outputs, or folders that do), or gone
-                continue
+
+def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
+    """Make, ahead of the write, the folders and kept bytes (blobs) of ``outputs``.
+
+    Forked workers call it for what they render: making files is the dear part of writing,
+    and done here it overlaps with the rendering in the other process instead of waiting
+    for the one write at the end. Nothing the previous build wrote is touched, so a build
+    that fails still leaves its outputs as they were (:class:`NewFolders` takes back the
+    empty folders; unused blobs go with the next write).
+    """
+    blobs = f"{root}{os.sep}{BLOBS}"
+    os.makedirs(blobs, exist_ok=True)
+    for rel, data in outputs.items():
+        os.makedirs(os.path.dirname(f"{root}{os.sep}{rel}"), exist_ok=True)
+        blob = f"{blobs}{os.sep}{hashlib.blake2b(data, digest_size=20).hexdigest()}"
+        if not os.path.exists(blob):
+            staging = f"{blob}.{os.getpid()}.tmp"
+            _create(staging, data)
+            os.replace(staging, blob)
+
+
+class NewFolders:
+    """The folders a build makes under ``site/`` and ``feeds/``, taken back if it fails."""
+
+    _TOPS = ("site/issues", "site", "feeds")  # deepest first
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.before = {top: _folders_in(root / top) for top in self._TOPS}
+
+    def remove_empty(self) -> None:
+        """Remove the folders made since, where they are still empty."""
+        for top in self._TOPS:
+            before, path = self.before[top], self.root / top
+            for name in (_folders_in(path) or set()) - (before or set()):
+                _remove_empty_tree(path / name)
+            if before is None:
+                with contextlib.suppress(OSError):
+                    path.rmdir()
+
+
+def _folders_in(path: Path) -> set[str] | None:
+    try:
+        return {e.name for e in os.scandir(path) if e.is_dir(follow_symlinks=False)}
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _remove_empty_tree(folder: Path) -> None:
+    for where, _, _ in os.walk(folder, topdown=False):
+        with contextlib.suppress(OSError):  # not empty: it holds an output
+            os.rmdir(where)
 
 
 def write_outputs(
