@@ -310,3 +310,16 @@ def test_build_errors_are_dopemail_errors_without_traceback(workspace: Path) -> 
     assert "entries/broken.md:" in result.stderr and "broken YAML" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert issubclass(DopemailError, Exception)
+
+
+def test_the_build_command_says_what_it_built_before_it_exits(workspace: Path) -> None:
+    from conftest import run_process
+
+    # The process skips the interpreter's clean-up after a build: its words must still reach
+    # a pipe, and the exit status stay right.
+    result = run_process("build", "--root", workspace)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built ") and result.stdout.endswith("issues\n")
+    assert (workspace / "site/index.html").is_file()
+    again = run_process("build", "--root", workspace)
+    assert again.returncode == 0 and again.stdout.startswith("nothing changed")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -15,6 +17,8 @@ import click
 from . import __version__
 from .cli_support import reports_errors, root_option
 from .errors import DopemailError
+
+_FAST_EXIT = False
 
 
 def _warn(warnings: list[DopemailError]) -> None:
@@ -70,6 +74,8 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     gc.disable()
 
     result, report = run_build(root, use_cache=not no_cache, jobs=jobs or default_jobs())
+    global _FAST_EXIT
+    _FAST_EXIT = True  # see main()
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     _warn(result.warnings)
@@ -156,7 +162,17 @@ def schema(what: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``dopemail`` command."""
-    cli.main(args=argv, prog_name="dopemail")
+    try:
+        cli.main(args=argv, prog_name="dopemail")
+    except SystemExit as exc:
+        if _FAST_EXIT and isinstance(exc.code, int | None):
+            # A build leaves a heap of hundreds of thousands of objects: freeing them one by
+            # one as the interpreter shuts down cost 0.2 s at 1,000 entries, for nothing the
+            # system does not do at once. Everything the build wrote is closed by now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code or 0)
+        raise
 
 
 # The preview and the sender are packages of their own; their commands join the group here.
