@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -99,6 +101,28 @@ def test_outputs_written_again_are_links_to_the_bytes_kept(workspace: Path) -> N
     assert _blobs(workspace).keys() == blobs.keys()
     assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
     assert not [p for p in workspace.rglob("*.tmp")]
+
+
+def test_kept_bytes_untouched_since_the_last_build_are_not_read_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace)
+    past = time.time() - 60
+    for blob in (workspace / write_module.BLOBS).iterdir():
+        os.utime(blob, (past, past))  # written well before the manifest
+    changed = workspace / "site/all-of-us-strangers/index.html"
+    _delete_outputs(workspace)
+    read: list[str] = []
+    real = write_module._same
+
+    def same(target, data):  # type: ignore[no-untyped-def]
+        read.append(str(target))
+        return real(target, data)
+
+    monkeypatch.setattr(write_module, "_same", same)
+    build(workspace)
+    assert not [p for p in read if write_module.BLOBS in p]  # trusted by their stat
+    assert changed.is_file()
 
 
 def test_an_output_changed_in_place_is_restored_and_its_bytes_not_trusted(

@@ -21,7 +21,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import EarlyFolders, NewFolders, Output, WriteReport, prepare, write_outputs
+from .write import EarlyFolders, Output, WriteReport, prepare, write_outputs
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -328,17 +328,23 @@ def _jinja_folder(cache: BuildCache) -> Path:
 
 
 def build(
-    root: Path, write: bool = True, use_cache: bool = True, jobs: int = 1
+    root: Path,
+    write: bool = True,
+    use_cache: bool = True,
+    jobs: int = 1,
+    early: EarlyFolders | None = None,
 ) -> tuple[Build, WriteReport | None]:
     """Load, render and (unless ``write`` is false) write the publication in ``root``.
 
     The cache in ``.dopemail/cache/`` makes a build cost what changed; ``use_cache=False``
     renders everything from scratch (the outputs are the same bytes either way). With
-    ``jobs`` > 1, what is not cached is rendered by that many worker processes.
+    ``jobs`` > 1, what is not cached is rendered by that many worker processes. ``early``:
+    the last build's folders, already being made (the CLI starts that before its imports).
     """
     root = root.resolve()
-    made = NewFolders(root) if write else None
-    early = EarlyFolders(root) if write else None
+    if write and early is None:
+        early = EarlyFolders(root)
+    made = early.made if early is not None else None
     try:
         with _cache_for(root, use_cache, jobs) as cache:
             if cache is not None and jobs > 1:

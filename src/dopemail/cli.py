@@ -64,6 +64,10 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
             return
     stamp = fingerprint.inputs_stamp(where)
     fingerprint.forget(where)
+    from .write import EarlyFolders
+
+    # Started before the heavy imports: the folders are made meanwhile, on the other core.
+    early = EarlyFolders(where)
     from .build import build as run_build
     from .parallel import default_jobs
 
@@ -73,7 +77,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     # the rest meanwhile.
     gc.disable()
 
-    result, report = run_build(root, use_cache=not no_cache, jobs=jobs or default_jobs())
+    result, report = run_build(
+        root, use_cache=not no_cache, jobs=jobs or default_jobs(), early=early
+    )
     global _FAST_EXIT
     _FAST_EXIT = True  # see main()
     assert report is not None

@@ -74,8 +74,11 @@ def _read(output: Output) -> bytes:
 class _Blobs:
     """``.dopemail/blobs/<hash>``: the bytes of every output, which the outputs link to."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, settled_before: int) -> None:
         self.folder = str(folder)
+        # Blobs unchanged since the last build's manifest was written are trusted by their
+        # stat; any other (made or changed since) is read back (as git's index does).
+        self.settled_before = settled_before
         self.linking = True  # until a link fails: then every output is written as a file
         self.made: list[str] = []  # blobs created by this write (removed if it fails)
         try:
@@ -91,8 +94,8 @@ class _Blobs:
         digest = hashlib.blake2b(data, digest_size=20).hexdigest()
         blob = f"{self.folder}{os.sep}{digest}"
         # A blob may have been changed in place through one of its outputs (an editor
-        # saving site/x/index.html): its bytes are checked before it is linked again.
-        if digest not in self.known or not _same(blob, data):
+        # saving site/x/index.html): it is checked before it is linked again.
+        if digest not in self.known or not self._intact(blob, data):
             if not self.known:
                 os.makedirs(self.folder, exist_ok=True)
             staging = f"{blob}.{pid}.tmp"
@@ -110,6 +113,15 @@ class _Blobs:
                 raise
             self.linking = False
             _create(tmp, data)
+
+    def _intact(self, blob: str, data: bytes) -> bool:
+        try:
+            stat = os.stat(blob)
+        except FileNotFoundError:
+            return False
+        if stat.st_size != len(data):
+            return False
+        return stat.st_mtime_ns < self.settled_before or _same(blob, data)
 
     def prune(self) -> None:
         """Remove the blobs no output links to any more (a replaced page's old bytes)."""
@@ -139,6 +151,7 @@ class EarlyFolders:
     def __init__(self, root: Path) -> None:
         self.pid = 0
         self.folders: list[str] = []
+        self.made = NewFolders(root)  # what is there before this build makes anything
         try:
             rels = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -232,7 +245,11 @@ def write_outputs(
     report = WriteReport()
     staged: list[tuple[str, str, str]] = []
     folders: set[str] = set()
-    blobs = _Blobs(root / BLOBS)
+    try:
+        settled = os.stat(root / MANIFEST).st_mtime_ns
+    except FileNotFoundError:
+        settled = 0
+    blobs = _Blobs(root / BLOBS, settled)
     base = f"{root}{os.sep}"
     pid = os.getpid()
     renamed = 0
