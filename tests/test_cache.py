@@ -517,3 +517,28 @@ def test_the_preview_keeps_no_dead_environment_after_its_rebuilds(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_the_settings_are_validated_once_per_version_of_the_file(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import config
+
+    build(workspace)
+    validated: list[int] = []
+    real = config.Settings.model_validate
+
+    def counting(data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        validated.append(1)
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(config.Settings, "model_validate", counting)
+    _wipe_outputs_only(workspace)
+    build(workspace)  # a new cache, read from disk: the settings come from it
+    assert validated == []
+    _edit(workspace / "dopemail.toml", "items = 50", "items = 49")
+    build(workspace)
+    assert validated == [1]
+    _edit(workspace / "dopemail.toml", "items = 49", "items = 0")
+    with pytest.raises(DopemailError, match="items"):
+        build(workspace)  # and a mistake in it is reported as ever

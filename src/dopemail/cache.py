@@ -17,16 +17,17 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from . import __version__
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
 _NOT_RENDERING = ("send", "preview")
+T = TypeVar("T")
 FILE_KEYS = "file-keys.json"
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
@@ -282,6 +283,16 @@ class BuildCache:
             handle.write(hashlib.blake2b(data, digest_size=_CHECK).digest())
             handle.write(data)
         os.replace(tmp, path)
+
+    def remember(self, kind: str, make: Callable[[], T]) -> T:
+        """``make()``, or what it made before in this context (the settings, dopemail's code
+        and the templates): for what depends on nothing else, like the validated settings."""
+        key = self.key(kind)
+        found = self.get(kind, key)
+        if found is None:
+            found = make()
+            self.put(kind, key, found)
+        return cast(T, found)
 
     def forget_unused(self) -> None:
         """Drop from memory what this build did not use (outdated records, deleted files)."""

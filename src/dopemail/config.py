@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
 from .errors import ConfigError, DopemailError, raise_all
@@ -31,6 +30,9 @@ SECRET_ENV = {
 
 
 def _email(value: str) -> str:
+    # On first use: a build whose settings come from the cache validates no address.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:

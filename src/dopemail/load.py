@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import imagesize
 from pydantic import BaseModel, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
@@ -92,6 +91,8 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
     found = _SIZES.get(key)
     if found is None:
         try:
+            import imagesize  # on first use: a warm build measures no picture
+
             found = imagesize.get(path)
         except ValueError:
             found = (-1, -1)
@@ -318,7 +319,12 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     """Load and validate the whole publication in ``root``; raise every problem at once."""
     root = root.resolve()
     forget_picture_stats()
-    settings = load_settings(root)
+    # Validated once per version of dopemail.toml: a warm build unpickles them (and imports
+    # no address validator).
+    if cache is not None:
+        settings = cache.remember("settings", lambda: load_settings(root))
+    else:
+        settings = load_settings(root)
     errors: list[DopemailError] = []
     entries = load_entries(root, settings, errors, cache)
     by_slug = {e.slug: e for e in entries}

@@ -13,12 +13,9 @@ rendering what it holds.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 #: Below this many missing records, forking costs more than it saves.
@@ -31,6 +28,8 @@ _shared: dict[str, Any] = {}
 def _die_with_parent(parent: int) -> None:
     # A build killed with SIGKILL (a CI timeout, the OOM killer) must not leave its workers
     # behind, each holding a copy of the build's memory: Linux ends them with their parent.
+    import ctypes  # in the worker only
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -74,6 +73,10 @@ def run_forked(
     """
     if jobs < 2 or len(items) < max(MIN_ITEMS, 2):
         return None
+    # Here, not at the top: a build with everything cached forks nothing (20 ms of imports).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         return None
     # This process takes every jobs-th item itself (what it renders needs no trip through a
