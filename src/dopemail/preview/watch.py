@@ -9,7 +9,7 @@ folder, thousands of them in a large publication):
   the appearance or removal of ``entries/``, ``issues/``, ``templates/`` or ``media/``;
 - the *tree* thread watches those folders recursively, and is restarted when the set changes.
 
-watchfiles groups the events of one save (``step``): a batch arrives ~50 ms after the last
+watchfiles groups the events of one save (``step``): a batch arrives ~10 ms after the last
 event. A single builder thread takes the batches and calls back, so builds never overlap and
 changes made during a build are gathered into the next one.
 """
@@ -30,7 +30,8 @@ from ..templates import TEMPLATES_DIR
 #: The folders of sources, watched recursively when they exist.
 SOURCE_DIRS = (ENTRIES_DIR, ISSUES_DIR, TEMPLATES_DIR, MEDIA_DIR)
 
-_STEP_MS = 20  # quiet time that closes a batch of events (an editor's save is one burst)
+_STEP_MS = 10  # quiet time that closes a batch of events (an editor's save is a burst of
+# a millisecond or less; one split in two costs a second patch, not a wrong page)
 _DEBOUNCE_MS = 400  # longest a batch may keep growing while events keep coming
 _RETRY_SECONDS = 0.5
 
