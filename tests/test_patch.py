@@ -215,3 +215,29 @@ def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
     assert "site/index.html" in changed
     assert "site/varda-in-los-angeles/index.html" not in changed
     assert changed == {p for p in snapshot.outputs if first.outputs.get(p) != snapshot.outputs[p]}
+
+
+@pytest.mark.parametrize("override", [False, True])
+def test_the_home_page_is_rendered_again_only_when_a_line_of_it_changed(
+    workspace: Path, override: bool
+) -> None:
+    if override:  # a template of the workspace's own may show any field of an entry
+        templates = workspace / "templates"
+        templates.mkdir(exist_ok=True)
+        default = make_environment(None).loader.get_source(  # type: ignore[union-attr]
+            make_environment(None), "home.html.j2"
+        )[0]
+        (templates / "home.html.j2").write_text(default, encoding="utf-8")
+    env = make_environment(workspace)
+    before = full(workspace)
+    home = "site/index.html"
+    # The body's last paragraph: not in the summary, so not in the home page's line.
+    edit(workspace, STRANGERS, "Now streaming on Hulu.", "Now streaming on Hulu, too.")
+    body = patch_build(before, [STRANGERS], env)
+    assert body is not None
+    assert_same(body, full(workspace))
+    assert (body.outputs[home] is before.outputs[home]) is not override
+    edit(workspace, STRANGERS, "title: All of Us Strangers", "title: All of Us, Strangers")
+    title = patch_build(body, [STRANGERS], env)
+    assert title is not None and home in (title.touched or ())
+    assert_same(title, full(workspace))

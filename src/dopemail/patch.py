@@ -20,8 +20,10 @@ build, which finds and reports every problem as ``dopemail build`` does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import jinja2
 
@@ -34,6 +36,7 @@ from .load import ENTRIES_DIR, ISSUES_DIR, load_entry, load_issue
 from .models import LoadedEntry, LoadedIssue
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_home
+from .templates import TEMPLATES_DIR
 from .write import Output
 
 
@@ -62,6 +65,16 @@ def _regather(issue: LoadedIssue, new: dict[str, LoadedEntry]) -> LoadedIssue:
         entries=swap(issue.entries),
         sections=tuple((title, swap(items)) for title, items in issue.sections),
     )
+
+
+def _overridden(root: Path) -> bool:
+    # The default home page shows each entry's and issue's list line and nothing else of
+    # them, so an edit that changes no line leaves it as it was; a template of the
+    # workspace's own may show any field: then it is always rendered again.
+    try:
+        return any(os.scandir(root / TEMPLATES_DIR))
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def _newest(items: list[RenderedEntry], count: int) -> set[str]:
@@ -183,7 +196,17 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         if item.issue.path in again:
             new.update(item.outputs())
 
-    new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, listed)
+    was_shown = [i.list_item for i in previous.issues if i.issue.meta.status != "draft"]
+    if (
+        listing is None  # an entry moved
+        or any(
+            r.rendered.list_item != previous.entries[places[p][0]].list_item
+            for p, r in records.items()
+        )
+        or [i.list_item for i in listed] != was_shown
+        or _overridden(root)
+    ):
+        new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, listed)
     if any(e.images != workspace.entries[places[rel][0]].images for rel, e in loaded.items()):
         media = media_files(new_workspace, published)
         gone = set(media_files(workspace, old_published)) - set(media)
