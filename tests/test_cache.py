@@ -542,3 +542,26 @@ def test_the_settings_are_validated_once_per_version_of_the_file(
     _edit(workspace / "dopemail.toml", "items = 49", "items = 0")
     with pytest.raises(DopemailError, match="items"):
         build(workspace)  # and a mistake in it is reported as ever
+
+
+def test_the_collector_waits_until_the_saves_stop(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its first pass after a large build takes most of a second, during which a save waits:
+    # it runs once the editor has stopped saving, not after each save.
+    tidied: list[float] = []
+    monkeypatch.setattr(state_module, "TIDY_SECONDS", 0.4)
+    monkeypatch.setattr(state_module.PreviewState, "_tidy", lambda self: tidied.append(1))
+    preview = state_module.PreviewState(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    try:
+        preview.rebuild()
+        for n in range(4):
+            _edit(entry, "Quiet Hours", f"Quiet Hours {n}")
+            preview.rebuild([str(entry)])
+            time.sleep(0.05)
+        assert tidied == []
+        time.sleep(0.8)
+        assert tidied == [1]
+    finally:
+        gc.enable()
