@@ -131,8 +131,10 @@ def test_an_output_changed_in_place_is_restored_and_its_bytes_not_trusted(
     build(workspace)
     page = workspace / "site/all-of-us-strangers/index.html"
     good = page.read_bytes()
+    stat = page.stat()
     with open(page, "r+b") as handle:  # in place: the kept bytes change with it
         handle.write(b"<!-- vandalised -->")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60_000_000_000))  # and look old
     assert page.read_bytes() != good
     _, report = build(workspace)
     assert report is not None and report.written == ["site/all-of-us-strangers/index.html"]

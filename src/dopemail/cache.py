@@ -28,6 +28,7 @@ CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
 _NOT_RENDERING = ("send", "preview")
 T = TypeVar("T")
+Stat = tuple[int, int, int, int]  # a source file's size, mtime, ctime (ns) and inode
 FILE_KEYS = "file-keys.json"
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
@@ -116,7 +117,7 @@ class Memory:
     """
 
     records: dict[str, Any] = field(default_factory=dict)
-    file_keys: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
+    file_keys: dict[str, tuple[Stat, str, str]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
 
 
@@ -158,9 +159,9 @@ class BuildCache:
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
 
-    def _read_file_keys(self) -> dict[str, tuple[int, int, str, str]]:
+    def _read_file_keys(self) -> dict[str, tuple[Stat, str, str]]:
         # What the last build learnt of each source file: a warm build reads (and hashes) only
-        # the files whose size or modification time changed since, as git's index does.
+        # the files whose stat changed since, as git's index does.
         try:
             with open(self._base + FILE_KEYS, "rb") as handle:
                 known = json.loads(handle.read())
@@ -171,19 +172,19 @@ class BuildCache:
         keys = known.get("files")
         if not isinstance(keys, dict):
             return {}
-        return {
-            path: (size, mtime, self.context, key)
-            for path, (size, mtime, key) in keys.items()
-            if isinstance(size, int) and isinstance(mtime, int) and isinstance(key, str)
-        }
+        found: dict[str, tuple[Stat, str, str]] = {}
+        for path, value in keys.items():
+            if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
+                found[path] = (tuple(value[:4]), self.context, value[4])  # type: ignore[assignment]
+        return found
 
     def save_file_keys(self) -> None:
         """Remember each source file's key by its stat, for the next build (see file_key)."""
         if not self.keep or self.memory is None:
             return
         files = {
-            path: [size, mtime, key]
-            for path, (size, mtime, context, key) in self.memory.file_keys.items()
+            path: [*stat, key]
+            for path, (stat, context, key) in self.memory.file_keys.items()
             if path in self.seen and context == self.context
         }
         target = self._base + FILE_KEYS
@@ -197,19 +198,22 @@ class BuildCache:
     def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
         path = str(path)
-        stat = os.stat(path)
+        info = os.stat(path)
         self.seen.add(path)
+        # Size, modification and change times, inode: a file moved or copied over another
+        # with its times kept (mv, cp -p, rsync -t) still differs in its inode or ctime.
+        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         if self.memory is not None:
             known = self.memory.file_keys.get(path)
-            if known and known[:3] == (stat.st_size, stat.st_mtime_ns, self.context):
-                return known[3]
+            if known and known[0] == stat and known[1] == self.context:
+                return known[2]
         with open(path, "rb") as handle:
             key = self.key(os.path.basename(path), handle.read())
         # As git does: a file modified within the last two seconds may change again within
         # the same timestamp tick with the same size, so its key is not remembered yet.
-        settled = time.time_ns() - stat.st_mtime_ns > 2_000_000_000
+        settled = time.time_ns() - info.st_mtime_ns > 2_000_000_000
         if self.memory is not None and settled:
-            self.memory.file_keys[path] = (stat.st_size, stat.st_mtime_ns, self.context, key)
+            self.memory.file_keys[path] = (stat, self.context, key)
         return key
 
     def key(self, *parts: bytes | str) -> str:

@@ -67,6 +67,16 @@ def _create(path: str, data: bytes) -> None:
         os.close(fd)
 
 
+def _make_blob(blob: str, data: bytes, pid: int) -> None:
+    staging = f"{blob}.{pid}.tmp"
+    try:
+        _create(staging, data)
+        os.replace(staging, blob)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)  # a full disk, a killed worker: no leftover
+        raise
+
+
 def _read(output: Output) -> bytes:
     return output.read_bytes() if isinstance(output, Path) else output
 
@@ -86,8 +96,11 @@ class _Blobs:
         except FileNotFoundError:
             self.known = set()
 
-    def stage(self, data: bytes, tmp: str, pid: int) -> None:
-        """Put ``data`` at ``tmp``: a link to its blob, or a file of its own."""
+    def stage(self, data: bytes, tmp: str, pid: int, trust: bool = False) -> None:
+        """Put ``data`` at ``tmp``: a link to its blob, or a file of its own.
+
+        ``trust``: the blob may be taken as intact on its stat (the output was missing).
+        """
         if not self.linking:
             _create(tmp, data)
             return
@@ -95,12 +108,10 @@ class _Blobs:
         blob = f"{self.folder}{os.sep}{digest}"
         # A blob may have been changed in place through one of its outputs (an editor
         # saving site/x/index.html): it is checked before it is linked again.
-        if digest not in self.known or not self._intact(blob, data):
+        if digest not in self.known or not self._intact(blob, data, trust):
             if not self.known:
                 os.makedirs(self.folder, exist_ok=True)
-            staging = f"{blob}.{pid}.tmp"
-            _create(staging, data)
-            os.replace(staging, blob)
+            _make_blob(blob, data, pid)
             self.known.add(digest)
             self.made.append(blob)
         try:
@@ -114,14 +125,14 @@ class _Blobs:
             self.linking = False
             _create(tmp, data)
 
-    def _intact(self, blob: str, data: bytes) -> bool:
+    def _intact(self, blob: str, data: bytes, trust: bool) -> bool:
         try:
             stat = os.stat(blob)
         except FileNotFoundError:
             return False
         if stat.st_size != len(data):
             return False
-        return stat.st_mtime_ns < self.settled_before or _same(blob, data)
+        return (trust and stat.st_mtime_ns < self.settled_before) or _same(blob, data)
 
     def prune(self) -> None:
         """Remove the blobs no output links to any more (a replaced page's old bytes)."""
@@ -178,8 +189,10 @@ class EarlyFolders:
     def wait(self) -> None:
         """Wait until the child is done (at once when there was none)."""
         if self.pid:
-            os.waitpid(self.pid, 0)
-            self.pid = 0
+            pid, self.pid = self.pid, 0
+            # Reaped already (SIGCHLD ignored by whoever started us): nothing to wait for.
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
@@ -197,9 +210,7 @@ def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
         os.makedirs(os.path.dirname(f"{root}{os.sep}{rel}"), exist_ok=True)
         blob = f"{blobs}{os.sep}{hashlib.blake2b(data, digest_size=20).hexdigest()}"
         if not os.path.exists(blob):
-            staging = f"{blob}.{os.getpid()}.tmp"
-            _create(staging, data)
-            os.replace(staging, blob)
+            _make_blob(blob, data, os.getpid())
 
 
 class NewFolders:
@@ -260,13 +271,16 @@ def write_outputs(
             if _same(target, data):
                 report.unchanged += 1
                 continue
+            # An output that is there but wrong may be its own blob changed in place: its
+            # kept bytes are then read back whatever their stat says.
+            trust = not os.path.lexists(target)
             folder, _, name = target.rpartition(os.sep)
             if folder not in folders:  # one mkdir per folder, not per file
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
             tmp = f"{folder}{os.sep}.{name}.{pid}.tmp"
             staged.append((tmp, target, rel))
-            blobs.stage(data, tmp, pid)
+            blobs.stage(data, tmp, pid, trust)
         for tmp, target, rel in staged:
             os.replace(tmp, target)
             renamed += 1

@@ -165,6 +165,8 @@ def _compiled(env: jinja2.Environment) -> jinja2.Environment:
 
 #: How long after the last rebuild the cyclic collector runs, off the path of the refresh.
 TIDY_SECONDS = 1.0
+#: Saves that never stop (an editor's autosave) still let it run this often.
+TIDY_AT_LEAST_EVERY = 30.0
 
 
 class _Collector:
@@ -176,25 +178,41 @@ class _Collector:
     the rebuilds left and freezes the survivors, which later collections then skip. Reference
     counting still frees them when a rebuild replaces them. The first collection after a
     full build of 10,000 entries takes most of a second, during which a save would wait:
-    each rebuild puts the next one off, so an editor saving again and again never meets it.
+    each rebuild puts the next one off (but never beyond ``TIDY_AT_LEAST_EVERY``), so an
+    editor saving again and again does not meet it.
     """
 
-    def __init__(self, tidy: Callable[[], None]) -> None:
+    def __init__(self, tidy: Callable[[Callable[[], bool]], None]) -> None:
         self.tidy = tidy
         self.timer: threading.Timer | None = None
+        self.builds = 0
+        self.tidied = time.monotonic()
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
         """Build with the collector off; tidy a moment after the last build."""
+        self.builds += 1
         if self.timer is not None:
             self.timer.cancel()
         gc.disable()
         try:
             yield
         finally:
-            self.timer = threading.Timer(TIDY_SECONDS, self.tidy)
+            self.timer = threading.Timer(TIDY_SECONDS, self._run, (self.builds,))
             self.timer.daemon = True
             self.timer.start()
+
+    def _run(self, builds: int) -> None:
+        # Asked again once the lock is ours: a rebuild may have run while the timer waited.
+        def still_due() -> bool:
+            overdue = time.monotonic() - self.tidied > TIDY_AT_LEAST_EVERY
+            return builds == self.builds or overdue
+
+        self.tidy(still_due)
+
+    def tidied_now(self) -> None:
+        """Note a collection (``tidy`` calls it)."""
+        self.tidied = time.monotonic()
 
 
 class PreviewState:
@@ -278,12 +296,15 @@ class PreviewState:
             self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
             return self.snapshot
 
-    def _tidy(self) -> None:
+    def _tidy(self, still_due: Callable[[], bool] = lambda: True) -> None:
         """Collect what the last rebuilds left and set the survivors aside (see above)."""
         with self._lock:  # never during a rebuild
+            if not still_due():
+                return  # a rebuild came in meanwhile: its own timer will do it
             gc.collect()
             gc.freeze()
             gc.enable()
+            self._collector.tidied_now()
 
     def _publish(
         self,

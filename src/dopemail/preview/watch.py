@@ -31,7 +31,8 @@ from ..templates import TEMPLATES_DIR
 SOURCE_DIRS = (ENTRIES_DIR, ISSUES_DIR, TEMPLATES_DIR, MEDIA_DIR)
 
 _STEP_MS = 10  # quiet time that closes a batch of events (an editor's save is a burst of
-# a millisecond or less; one split in two costs a second patch, not a wrong page)
+# a millisecond or less; one split in two may show the half-saved file for a moment, as an
+# error or a stale page, until the second batch's rebuild replaces it)
 _DEBOUNCE_MS = 400  # longest a batch may keep growing while events keep coming
 _RETRY_SECONDS = 0.5
 
