@@ -221,13 +221,13 @@ def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
 
 
 def render_workspace(
-    workspace: Workspace, cache: BuildCache | None = None, jobs: int = 1, prepare: bool = False
+    workspace: Workspace, cache: BuildCache | None = None, jobs: int = 1, write_ahead: bool = False
 ) -> Build:
     """Render every output of a loaded workspace in memory (only cache records are written).
 
     With a ``cache`` (the one :func:`load_workspace` was given), entries and issues whose
     inputs did not change are taken from it, and ``jobs`` worker processes render the missing
-    issues into it first (``prepare``: and make their folders and kept bytes, for a build
+    issues into it first (``write_ahead``: and make their folders and kept bytes, for a build
     that writes; see :func:`dopemail.write.prepare`). Raises every template or quality error
     found, all at once.
     """
@@ -236,7 +236,7 @@ def render_workspace(
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     if cache is not None and jobs > 1:
-        _prerender_issues(env, workspace, by_slug, cache, jobs, prepare)
+        _prerender_issues(env, workspace, by_slug, cache, jobs, write_ahead)
     published = [r for r in rendered if not r.entry.meta.draft]
     errors: list[DopemailError] = []
     issues: list[RenderedIssue] = []
@@ -350,7 +350,7 @@ def build(
             if cache is not None and jobs > 1:
                 _prerender_entries(root, cache, jobs, write)
             workspace = load_workspace(root, cache)
-            result = render_workspace(workspace, cache, jobs, prepare=write)
+            result = render_workspace(workspace, cache, jobs, write_ahead=write)
             report = write_outputs(workspace.root, result.outputs, early) if write else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
