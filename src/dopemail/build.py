@@ -146,10 +146,7 @@ def _entries_job(names: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
             continue
         if state["prepare"] and record.page is not None:
             prepare(root, {f"{SITE_DIR}/{entry.slug}/index.html": record.page})
-        if parallel.in_worker():
-            done.append((key, encode(record)))
-        else:
-            cache.put("entries", key, record)
+        _hand_over(done, cache, "entries", key, record)
     return done
 
 
@@ -165,12 +162,18 @@ def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
             continue
         if state["prepare"]:
             prepare(workspace.root, result.outputs())
-        key, strings = state["keys"][index], _strings(result)
-        if parallel.in_worker():
-            done.append((key, encode(strings)))
-        else:
-            cache.put("issues", key, strings)
+        _hand_over(done, cache, "issues", state["keys"][index], _strings(result))
     return done
+
+
+def _hand_over(
+    done: list[tuple[str, bytes]], cache: BuildCache, kind: str, key: str, record: object
+) -> None:
+    # A worker sends its records back pickled (see _store_all); this process keeps its own.
+    if parallel.in_worker():
+        done.append((key, encode(record)))
+    else:
+        cache.put(kind, key, record)
 
 
 def _store_all(cache: BuildCache, kind: str, results: list[tuple[str, bytes]] | None) -> None:
@@ -344,7 +347,6 @@ def build(
     root = root.resolve()
     if write and early is None:
         early = EarlyFolders(root)
-    made = early.made if early is not None else None
     try:
         with _cache_for(root, use_cache, jobs) as cache:
             if cache is not None and jobs > 1:
@@ -357,9 +359,9 @@ def build(
                 cache.save_file_keys()
                 cache.prune()
     except BaseException:
-        if early is not None and made is not None:
+        if early is not None:
             early.wait()
-            made.remove_empty()  # a failed build leaves no empty folders behind
+            early.new_folders.remove_empty()  # a failed build leaves no empty folders behind
         raise
     finally:
         if early is not None:

@@ -65,17 +65,17 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     rel = src.lstrip("/")
     if not rel.startswith(MEDIA_DIR + "/"):
         raise ValueError(f"'{src}': a local image must be a file under media/")
-    path = root / rel
-    info = picture_stat(f"{root}{os.sep}{rel}")
+    path = f"{root}{os.sep}{rel}"
+    info = picture_stat(path)
     if info is None or not stat.S_ISREG(info.st_mode):
         raise ValueError(f"'{src}' does not exist")
-    width, height = _size(str(path), info)
+    width, height = _size(path, info)
     return Media(
         url=settings.url(rel),
         alt="",
         width=width if width > 0 else None,
         height=height if height > 0 else None,
-        mime=mimetypes.guess_type(path.name)[0],
+        mime=mimetypes.guess_type(rel)[0],
         length=info.st_size,
         source=rel,
     )

@@ -191,21 +191,20 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         new.update(render_feeds(settings, published[:items]))
 
     listed = [i for i in rendered_issues if i.issue.meta.status != "draft"]
-    was_listed = [i for i in previous.issues if i.issue.meta.status != "draft"][:items]
-    if again & {i.issue.path for i in [*listed[:items], *was_listed]}:
+    was_listed = [i for i in previous.issues if i.issue.meta.status != "draft"]
+    if again & {i.issue.path for i in [*listed[:items], *was_listed[:items]]}:
         new[ISSUES_PATH] = render_issues_feed(settings, listed)
     for item in rendered_issues:
         if item.issue.path in again:
             new.update(item.outputs())
 
-    was_shown = [i.list_item for i in previous.issues if i.issue.meta.status != "draft"]
     if (
         listing is None  # an entry moved
         or any(
             r.rendered.list_item != previous.entries[places[p][0]].list_item
             for p, r in records.items()
         )
-        or [i.list_item for i in listed] != was_shown
+        or [i.list_item for i in listed] != [i.list_item for i in was_listed]
         or _overridden(root)
     ):
         new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, listed)

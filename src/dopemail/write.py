@@ -67,6 +67,10 @@ def _create(path: str, data: bytes) -> None:
         os.close(fd)
 
 
+def _blob_path(folder: str, data: bytes) -> str:
+    return f"{folder}{os.sep}{hashlib.blake2b(data, digest_size=20).hexdigest()}"
+
+
 def _make_blob(blob: str, data: bytes, pid: int) -> None:
     staging = f"{blob}.{pid}.tmp"
     try:
@@ -104,8 +108,8 @@ class _Blobs:
         if not self.linking:
             _create(tmp, data)
             return
-        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-        blob = f"{self.folder}{os.sep}{digest}"
+        blob = _blob_path(self.folder, data)
+        digest = os.path.basename(blob)
         # A blob may have been changed in place through one of its outputs (an editor
         # saving site/x/index.html): it is checked before it is linked again.
         if digest not in self.known or not self._intact(blob, data, trust):
@@ -162,7 +166,7 @@ class EarlyFolders:
     def __init__(self, root: Path) -> None:
         self.pid = 0
         self.folders: list[str] = []
-        self.made = NewFolders(root)  # what is there before this build makes anything
+        self.new_folders = NewFolders(root)  # taken before this build makes anything
         try:
             rels = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -208,7 +212,7 @@ def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
     os.makedirs(blobs, exist_ok=True)
     for rel, data in outputs.items():
         os.makedirs(os.path.dirname(f"{root}{os.sep}{rel}"), exist_ok=True)
-        blob = f"{blobs}{os.sep}{hashlib.blake2b(data, digest_size=20).hexdigest()}"
+        blob = _blob_path(blobs, data)
         if not os.path.exists(blob):
             _make_blob(blob, data, os.getpid())
 

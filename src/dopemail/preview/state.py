@@ -174,16 +174,16 @@ class _Collector:
 
     Scanning what a rebuild made (the cache's records, the outputs) cost a third of a
     refresh, whether during the rebuild or right after it while the page reloads. So it stays
-    off while building, and ``TIDY_SECONDS`` after the last rebuild ``tidy`` collects what
-    the rebuilds left and freezes the survivors, which later collections then skip. Reference
-    counting still frees them when a rebuild replaces them. The first collection after a
-    full build of 10,000 entries takes most of a second, during which a save would wait:
-    each rebuild puts the next one off (but never beyond ``TIDY_AT_LEAST_EVERY``), so an
-    editor saving again and again does not meet it.
+    off while building, and ``TIDY_SECONDS`` after the last rebuild it collects what the
+    rebuilds left (under the build lock, never during one) and freezes the survivors, which
+    later collections then skip. Reference counting still frees them when a rebuild
+    replaces them. The first collection after a full build of 10,000 entries takes most of
+    a second, during which a save would wait: each rebuild puts the next one off (but never
+    beyond ``TIDY_AT_LEAST_EVERY``), so an editor saving again and again does not meet it.
     """
 
-    def __init__(self, tidy: Callable[[Callable[[], bool]], None]) -> None:
-        self.tidy = tidy
+    def __init__(self, lock: threading.Lock) -> None:
+        self.lock = lock
         self.timer: threading.Timer | None = None
         self.builds = 0
         self.tidied = time.monotonic()
@@ -203,16 +203,15 @@ class _Collector:
             self.timer.start()
 
     def _run(self, builds: int) -> None:
-        # Asked again once the lock is ours: a rebuild may have run while the timer waited.
-        def still_due() -> bool:
+        with self.lock:  # never during a rebuild
+            # A rebuild that ran while this waited for the lock has its own timer.
             overdue = time.monotonic() - self.tidied > TIDY_AT_LEAST_EVERY
-            return builds == self.builds or overdue
-
-        self.tidy(still_due)
-
-    def tidied_now(self) -> None:
-        """Note a collection (``tidy`` calls it)."""
-        self.tidied = time.monotonic()
+            if builds != self.builds and not overdue:
+                return
+            gc.collect()
+            gc.freeze()
+            gc.enable()
+            self.tidied = time.monotonic()
 
 
 class PreviewState:
@@ -230,7 +229,7 @@ class PreviewState:
         self._env: tuple[str, jinja2.Environment] | None = None
         self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
         self._dirty: set[str] = set()
-        self._collector = _Collector(self._tidy)
+        self._collector = _Collector(self._lock)
         self.snapshot = Snapshot(boot=self.boot)
 
     def rebuild(self, changed: Iterable[str] = ()) -> Snapshot:
@@ -295,16 +294,6 @@ class PreviewState:
             self._publish(old, tuple(problems), build, outputs, seconds)
             self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
             return self.snapshot
-
-    def _tidy(self, still_due: Callable[[], bool] = lambda: True) -> None:
-        """Collect what the last rebuilds left and set the survivors aside (see above)."""
-        with self._lock:  # never during a rebuild
-            if not still_due():
-                return  # a rebuild came in meanwhile: its own timer will do it
-            gc.collect()
-            gc.freeze()
-            gc.enable()
-            self._collector.tidied_now()
 
     def _publish(
         self,
