@@ -585,3 +585,22 @@ def test_the_collector_waits_until_the_saves_stop(
         assert collected == [1, 1]
     finally:
         gc.enable()
+
+
+def test_a_warm_build_imports_no_validator_measurer_or_process_pool(workspace: Path) -> None:
+    # What a build with everything cached does not use, it does not import (each costs
+    # 10-30 ms of start-up): the settings come from the cache, no picture is measured and
+    # nothing is forked.
+    build(workspace)
+    script = (
+        "import sys, pathlib\n"
+        "from dopemail.build import build\n"
+        f"build(pathlib.Path({str(workspace)!r}), jobs=2)\n"
+        "print(sorted(m for m in ('email_validator', 'imagesize', 'multiprocessing',"
+        " 'concurrent.futures') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
