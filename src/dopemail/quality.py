@@ -47,7 +47,7 @@ class EmailFacts:
 def read_email(html: str) -> EmailFacts:
     """Parse a compiled email once and gather what the rules check."""
     # libxml2's HTML parser and XPath (lxml, C): the email of a five-film issue is 100 KB of
-    # nested tables, and walking it in Python cost more than rendering it.
+    # nested tables, and walking all of it in Python cost more than rendering it.
     import lxml.html  # on first use: a warm build takes checked issues from the cache
 
     facts = EmailFacts()
@@ -61,21 +61,23 @@ def read_email(html: str) -> EmailFacts:
             facts.color_scheme = "dark" in (meta.get("content") or "")
     facts.images = [dict(img.attrib) for img in root.iter("img")]
     facts.links = [a.get("href") or "" for a in root.iter("a") if a.get("href") is not None]
-    painted = {
-        element
-        for element in root.xpath("//*[@bgcolor or contains(@style, 'background')]")
-        if element.get("bgcolor") or _BACKGROUND.search(element.get("style") or "")
-    }
-    for element in root.xpath("//*[contains(@style, 'color')]"):
-        style = element.get("style") or ""
-        color = _COLOR.search(style)
-        if color and _dark(color.group(1)) and not _inside(element, painted):
-            facts.dark_on_transparent.append(f'<{element.tag} style="{style[:60]}">')
+    _find_dark_text(root, facts.dark_on_transparent)
     return facts
 
 
-def _inside(element: Any, painted: set[Any]) -> bool:
-    return element in painted or any(e in painted for e in element.iterancestors())
+def _find_dark_text(element: Any, found: list[str]) -> None:
+    # Top down, in document order: below a painted background nothing can be unreadable, so
+    # the walk stops there (most of an email; a walk up from every coloured element cost
+    # more than parsing the email).
+    style = element.get("style") or ""
+    if element.get("bgcolor") or _BACKGROUND.search(style):
+        return
+    color = _COLOR.search(style)
+    if color and _dark(color.group(1)):
+        found.append(f'<{element.tag} style="{style[:60]}">')
+    for child in element:
+        if isinstance(child.tag, str):  # not a comment (MSO conditionals) or an instruction
+            _find_dark_text(child, found)
 
 
 @dataclass
