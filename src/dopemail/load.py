@@ -58,8 +58,9 @@ def _read(path: Path, rel: str) -> Document:
 
 def media_for(src: str, root: Path, settings: Settings) -> Media:
     """Resolve an image source to its public URL, reading size and type from local files."""
-    if urlsplit(src).scheme:
-        if urlsplit(src).scheme != "https":
+    scheme = urlsplit(src).scheme
+    if scheme:
+        if scheme != "https":
             raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
         return Media(url=src, alt="", mime=mimetypes.guess_type(urlsplit(src).path)[0])
     rel = src.lstrip("/")
@@ -69,8 +70,14 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     info = picture_stat(path)
     if info is None or not stat.S_ISREG(info.st_mode):
         raise ValueError(f"'{src}' does not exist")
+    # The same picture shown by many entries is resolved once per build: picture_stat gives
+    # the same stat object until the next build forgets it.
+    key = (path, settings.publication.base_url)
+    known = _MEDIA.get(key)
+    if known is not None and known[0] is info:
+        return known[1]
     width, height = _size(path, info)
-    return Media(
+    media = Media(
         url=settings.url(rel),
         alt="",
         width=width if width > 0 else None,
@@ -79,6 +86,11 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
         length=info.st_size,
         source=rel,
     )
+    _MEDIA[key] = (info, media)
+    return media
+
+
+_MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
