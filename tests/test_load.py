@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import imagesize
 import pytest
@@ -204,6 +205,42 @@ def test_front_matter_keeps_lines_through_anchors_and_merge_keys() -> None:
     }
     assert meta.key_lines == {"a": 2, "b": 3, "base": 4, "c": 5, "d": 8}
     assert meta["c"].key_lines["z"] == 7
+
+
+def _composed(text: str) -> Any:
+    # PyYAML's own way: nodes composed, then constructed (with the loader's line keeping).
+    loader = frontmatter._LineLoader(text)
+    loader.line_offset = 1
+    try:
+        return loader.construct_document(loader.get_single_node())
+    finally:
+        loader.dispose()
+
+
+def test_plain_front_matter_is_read_from_events_alone(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The general way (composing nodes) is for the unusual; every sample file must be read
+    # without it, with the same values and lines as the general way gives.
+    files = sorted((workspace / "entries").glob("*.md")) + sorted(
+        (workspace / "issues").glob("*.md")
+    )
+    texts = [f.read_text(encoding="utf-8").split("---\n")[1] for f in files]
+    general = [_composed(t) for t in texts]
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("composed nodes for plain front matter")
+
+    monkeypatch.setattr(frontmatter._LineLoader, "get_single_node", refuse)
+    monkeypatch.setattr(frontmatter._LineLoader, "construct_document", refuse)
+    for text, expected in zip(texts, general, strict=True):
+        fast = frontmatter.parse_yaml(text + "year: 2024\nok: yes\nnone: ~\n", "x.md", 1)
+        assert {k: fast[k] for k in expected} == expected
+        assert (fast["year"], fast["ok"], fast["none"]) == (2024, True, None)
+        assert {k: fast.key_lines[k] for k in expected} == expected.key_lines
+        film = expected.get("film") or {}
+        if "cast" in film:
+            assert fast["film"]["cast"].item_lines == film["cast"].item_lines
 
 
 @pytest.mark.parametrize(
