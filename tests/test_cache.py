@@ -507,8 +507,8 @@ def test_the_preview_keeps_no_dead_environment_after_its_rebuilds(
     made: list[weakref.ref[jinja2.Environment]] = []
     real = build_module.make_environment
 
-    def tracking(root):  # type: ignore[no-untyped-def]
-        env = real(root)
+    def tracking(root, **options):  # type: ignore[no-untyped-def]
+        env = real(root, **options)
         made.append(weakref.ref(env))
         return env
 

@@ -217,10 +217,7 @@ def _prerender_issues(
 
 
 def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
-    env = make_environment(root)
-    if cache is not None and cache.keep:
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_jinja_folder(cache)))
-    return env
+    return make_environment(root, code=_jinja_folder(cache) if cache and cache.keep else None)
 
 
 def render_workspace(

@@ -6,6 +6,8 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -111,8 +113,80 @@ def fit(media: Any, width: int) -> tuple[int, int]:
     return shown, round(media.height * shown / media.width)
 
 
-def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Environment:
-    """The environment for a workspace: its ``templates/`` first, then the package defaults."""
+def _user_cache() -> Path | None:
+    """The per-user cache folder (``$XDG_CACHE_HOME/dopemail``), or None without a home."""
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no HOME and no password entry
+        return None
+    return Path(base) / "dopemail"
+
+
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept between processes, as Python keeps ``.pyc`` files.
+
+    Compiling the package's templates cost some 150 ms in every process that rendered (both
+    processes of a build, every ``dopemail`` command): their code is kept per user, shared
+    by every workspace. A workspace's own templates are kept in its build cache
+    (``workspace``), and nowhere when it has none (``--no-cache``). Jinja2 checks each
+    file's source checksum and its own version, so edited templates are compiled afresh;
+    the output never depends on this. A folder that cannot be written is skipped.
+    """
+
+    def __init__(self, workspace: Path | None = None) -> None:
+        user = _user_cache()
+        self.package = user / "templates" if user is not None else None
+        self.workspace = workspace
+        self.folders: dict[str, Path | None] = {}
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        key = self.get_cache_key(name, filename)
+        if environment.autoescape is not _escapes:  # escaping is compiled into the code
+            key += "-plain"
+        ours = filename is not None and Path(filename).is_relative_to(_DEFAULTS)
+        self.folders[key] = self.package if ours else self.workspace
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        folder = self.folders.get(bucket.key)
+        if folder is None:
+            return
+        try:
+            with open(folder / f"{bucket.key}.code", "rb") as handle:
+                bucket.load_bytecode(handle)  # a stale or torn file is ignored by Jinja2
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        folder = self.folders.get(bucket.key)
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{bucket.key}.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    bucket.write_bytecode(out)
+                os.replace(tmp, folder / f"{bucket.key}.code")  # whole for the next reader
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a read-only home or full disk only costs the compile next time
+
+
+def make_environment(
+    root: Path | None, autoescape: bool = True, code: Path | None = None
+) -> jinja2.Environment:
+    """The environment for a workspace: its ``templates/`` first, then the package defaults.
+
+    ``code``: where to keep the compiled code of the workspace's own templates (see
+    :class:`TemplateCode`).
+    """
     loaders: list[jinja2.BaseLoader] = []
     if root is not None and (root / TEMPLATES_DIR).is_dir():
         loaders.append(jinja2.FileSystemLoader(root / TEMPLATES_DIR))
@@ -127,6 +201,7 @@ def make_environment(root: Path | None, autoescape: bool = True) -> jinja2.Envir
         # An environment lives for one build (the preview makes a new one when a template
         # changes): no stat of every template on every render to see whether it changed.
         auto_reload=False,
+        bytecode_cache=TemplateCode(code),
     )
     # Kept so error messages can show template paths relative to the workspace.
     env.globals["workspace_root"] = root

@@ -1,0 +1,88 @@
+"""Compiled templates kept: the package's per user, a workspace's in its cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+from conftest import run_process
+
+from dopemail.content import render_entry
+from dopemail.load import load_workspace
+from dopemail.templates import _DEFAULTS, TemplateCode, make_environment, render
+
+
+def _key(name: str, filename: Path) -> str:
+    return TemplateCode().get_cache_key(name, str(filename))
+
+
+def test_the_package_templates_are_compiled_once_per_user(
+    workspace: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run_process("build", "--no-cache", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    kept = {p.stem for p in (user_cache / "dopemail" / "templates").glob("*.code")}
+    assert _key("entry.html.j2", _DEFAULTS / "entry.html.j2") in kept
+
+    # Another process (here, a new environment) takes their code instead of compiling them.
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled a template whose code was kept")
+
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "all-of-us-strangers")
+    monkeypatch.setattr(jinja2.Environment, "_parse", refuse)
+    item = render_entry(make_environment(workspace), entry)
+    assert entry.url in item.list_item and "Andrew Scott" in item.content_html
+
+
+def test_a_workspace_template_is_kept_only_in_its_build_cache(
+    workspace: Path, user_cache: Path
+) -> None:
+    override = workspace / "templates" / "entry_item.html.j2"
+    override.parent.mkdir(exist_ok=True)
+    override.write_text(
+        (_DEFAULTS / "entry_item.html.j2").read_text(encoding="utf-8") + "<!-- ours -->\n",
+        encoding="utf-8",
+    )
+    key = _key("entry_item.html.j2", override)
+    package = user_cache / "dopemail" / "templates"
+
+    assert run_process("build", "--no-cache", cwd=workspace).returncode == 0
+    assert not (package / f"{key}.code").exists()
+    assert not (workspace / ".dopemail" / "cache").exists()
+    assert "<!-- ours -->" in (workspace / "site" / "index.html").read_text(encoding="utf-8")
+
+    with override.open("a", encoding="utf-8") as more:
+        more.write("<!-- edited -->\n")  # else the next build has nothing to do
+    assert run_process("build", cwd=workspace).returncode == 0
+    assert (workspace / ".dopemail" / "cache" / "jinja" / f"{key}.code").is_file()
+    assert not (package / f"{key}.code").exists()
+
+
+def test_escaping_and_plain_environments_do_not_share_code() -> None:
+    # Autoescaping is compiled into a template's code: the scaffold's plain environment must
+    # not run code compiled for escaping, nor the other way round.
+    escaped = render(
+        make_environment(None), "new_entry.md.j2", title="A & B", published="x", author="Y"
+    )
+    plain = render(
+        make_environment(None, autoescape=False),
+        "new_entry.md.j2",
+        title="A & B",
+        published="x",
+        author="Y",
+    )
+    assert "A &amp; B" in escaped
+    assert "A & B" in plain and "&amp;" not in plain
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_compile(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    result = run_process("build", "--no-cache", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    assert (workspace / "site" / "all-of-us-strangers" / "index.html").is_file()
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
