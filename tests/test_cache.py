@@ -29,16 +29,41 @@ def _outputs(root: Path) -> dict[str, bytes]:
     return snapshot(root / "feeds") | snapshot(root / "site")
 
 
-def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _count_renders(monkeypatch: pytest.MonkeyPatch, slow: bool = False) -> list[str]:
     rendered: list[str] = []
     real = build_module.render_entry
 
     def counting(env, entry):  # type: ignore[no-untyped-def]
         rendered.append(entry.slug)
+        if slow:
+            _slowly()
         return real(env, entry)
 
     monkeypatch.setattr(build_module, "render_entry", counting)
     return rendered
+
+
+_TEST_PROCESS = os.getpid()
+
+
+def _slowly() -> None:
+    # Items go to whichever process is free: this one slows down (a worker does not), so a
+    # worker forked for the eight sample entries surely takes some.
+    if os.getpid() == _TEST_PROCESS:
+        time.sleep(0.05)
+
+
+def _count_received(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kinds of the records this process receives from workers."""
+    received: list[str] = []
+    real = BuildCache.put_encoded
+
+    def receiving(self, kind, key, data):  # type: ignore[no-untyped-def]
+        received.append(kind)
+        real(self, kind, key, data)
+
+    monkeypatch.setattr(BuildCache, "put_encoded", receiving)
+    return received
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -153,25 +178,30 @@ def test_worker_processes_give_the_same_bytes(
     build(workspace, use_cache=use_cache, jobs=1)
     alone = _outputs(workspace)
     _wipe_outputs(workspace)
-    # Fork even for the eight sample entries and three issues; count what the parent renders.
+    # Fork even for the eight sample entries and three issues; count what the parent renders
+    # (slowly, so the worker surely takes its share) and what the worker sends.
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    rendered = _count_renders(monkeypatch)
+    rendered = _count_renders(monkeypatch, slow=True)
     issues: list[int] = []
     real_issue = build_module.render_issue
 
     def counting_issue(env, issue, *args):  # type: ignore[no-untyped-def]
         issues.append(issue.meta.number)
+        _slowly()
         return real_issue(env, issue, *args)
 
     monkeypatch.setattr(build_module, "render_issue", counting_issue)
+    received = _count_received(monkeypatch)
     build(workspace, use_cache=use_cache, jobs=2)
     assert _outputs(workspace) == alone
-    # This process rendered every other entry and issue, once; the worker the rest (its calls
-    # are not counted here: had it failed, the sequential pass would have rendered them).
-    entries = sorted(p.stem for p in (workspace / "entries").glob("*.md"))
-    numbers = sorted(int(p.stem.split("-")[0]) for p in (workspace / "issues").glob("*.md"))
-    assert sorted(rendered) == entries[::2]
-    assert sorted(issues) == sorted(sorted(numbers, reverse=True)[::2])
+    # Each entry and issue was rendered once, by this process or by the worker; each did some
+    # (had the worker failed, the sequential pass would have rendered its share).
+    entries = list((workspace / "entries").glob("*.md"))
+    numbers = list((workspace / "issues").glob("*.md"))
+    assert len(set(rendered)) == len(rendered) and len(set(issues)) == len(issues)
+    assert len(rendered) + received.count("entries") == len(entries)
+    assert len(issues) + received.count("issues") == len(numbers)
+    assert rendered and issues and "entries" in received and "issues" in received
 
 
 def test_workers_send_their_records_back_without_files(
@@ -185,24 +215,33 @@ def test_workers_send_their_records_back_without_files(
         raise AssertionError(f"a --no-cache build wrote {path}")  # a worker's too: it re-raises
 
     monkeypatch.setattr(BuildCache, "_store", no_file)
-    received: list[str] = []
-    real = BuildCache.put_encoded
-
-    def receiving(self, kind, key, data):  # type: ignore[no-untyped-def]
-        received.append(kind)
-        real(self, kind, key, data)
-
-    monkeypatch.setattr(BuildCache, "put_encoded", receiving)
-    rendered = _count_renders(monkeypatch)
+    received = _count_received(monkeypatch)
+    rendered = _count_renders(monkeypatch, slow=True)
     build(workspace, use_cache=False, jobs=2)
     assert not (workspace / ".dopemail/cache").exists()
-    # The worker's half of the entries and of the issues arrived through its pipe, and this
-    # process rendered only its own half.
-    entries = sorted(p.stem for p in (workspace / "entries").glob("*.md"))
-    issues = list((workspace / "issues").glob("*.md"))
-    assert sorted(rendered) == entries[::2]
-    assert received.count("entries") == len(entries[1::2])
-    assert received.count("issues") == len(issues) // 2
+    # What the worker rendered arrived through its pipe; this process rendered only the rest.
+    entries = list((workspace / "entries").glob("*.md"))
+    assert rendered and "entries" in received and "issues" in received
+    assert len(rendered) + received.count("entries") == len(entries)
+
+
+def test_a_worker_that_fails_fails_the_build(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    parent = os.getpid()
+    real = build_module.render_entry
+
+    def failing_in_the_worker(env, entry):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            raise OSError("the worker's disk is gone")
+        _slowly()
+        return real(env, entry)
+
+    monkeypatch.setattr(build_module, "render_entry", failing_in_the_worker)
+    with pytest.raises(OSError, match="the worker's disk is gone"):
+        build(workspace, use_cache=False, jobs=2)
+    assert not _children(os.getpid())  # the worker was reaped
 
 
 def test_what_workers_render_is_kept_for_the_next_build(

@@ -132,10 +132,9 @@ def _strings(item: RenderedIssue) -> tuple[object, ...]:
 # and reported by the sequential pass that follows.
 
 
-def _entries_job(names: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
+def _entries_job(names: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bytes]]:
     state = parallel.shared()
     root, settings, cache = state["root"], state["settings"], state["cache"]
-    done = []
     for name, key in names:
         if cache.file_key(root / ENTRIES_DIR / name) != key:
             continue  # edited since the parent keyed it: the sequential pass sees the new bytes
@@ -146,14 +145,12 @@ def _entries_job(names: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
             continue
         if state["prepare"] and record.page is not None:
             prepare(root, {f"{SITE_DIR}/{entry.slug}/index.html": record.page})
-        _hand_over(done, cache, "entries", key, record)
-    return done
+        yield from _hand_over(cache, "entries", key, record)
 
 
-def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
+def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[str, bytes]]:
     state = parallel.shared()
     workspace, cache = state["workspace"], state["cache"]
-    done = []
     for index in indexes:
         issue = workspace.issues[index]
         try:
@@ -162,25 +159,24 @@ def _issues_job(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
             continue
         if state["prepare"]:
             prepare(workspace.root, result.outputs())
-        _hand_over(done, cache, "issues", state["keys"][index], _strings(result))
-    return done
+        yield from _hand_over(cache, "issues", state["keys"][index], _strings(result))
 
 
 def _hand_over(
-    done: list[tuple[str, bytes]], cache: BuildCache, kind: str, key: str, record: object
-) -> None:
-    # A worker sends its records back pickled (see _store_all); this process keeps its own.
+    cache: BuildCache, kind: str, key: str, record: object
+) -> Iterator[tuple[str, bytes]]:
+    # A worker sends its records back pickled (see _receive); this process keeps its own.
     if parallel.in_worker():
-        done.append((key, encode(record)))
+        yield key, encode(record)
     else:
         cache.put(kind, key, record)
 
 
-def _store_all(cache: BuildCache, kind: str, results: list[tuple[str, bytes]] | None) -> None:
-    # Each pickle dropped once stored: at 10,000 entries they add up to hundreds of MB.
-    while results:
-        key, data = results.pop()
-        cache.put_encoded(kind, key, data)
+def _receive(cache: BuildCache, kind: str) -> Callable[[tuple[str, bytes]], None]:
+    def store(result: tuple[str, bytes]) -> None:
+        cache.put_encoded(kind, *result)
+
+    return store
 
 
 def _prerender_entries(root: Path, cache: BuildCache, jobs: int, write: bool) -> None:
@@ -198,7 +194,7 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int, write: bool) ->
         return  # the sequential pass reports it
     env = _environment(root, cache)
     state = {"root": root, "settings": settings, "cache": cache, "env": env, "prepare": write}
-    _store_all(cache, "entries", parallel.run_forked(_entries_job, missing, jobs, state))
+    parallel.run_forked(_entries_job, missing, jobs, state, _receive(cache, "entries"))
 
 
 def _prerender_issues(
@@ -213,7 +209,7 @@ def _prerender_issues(
     missing = [i for i, key in enumerate(keys) if not cache.has("issues", key)]
     state = {"env": env, "workspace": workspace, "by_slug": by_slug, "cache": cache, "keys": keys}
     state["prepare"] = write
-    _store_all(cache, "issues", parallel.run_forked(_issues_job, missing, jobs, state))
+    parallel.run_forked(_issues_job, missing, jobs, state, _receive(cache, "issues"))
 
 
 def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:

@@ -13,9 +13,10 @@ rendering what it holds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 #: Below this many missing records, forking costs more than it saves.
@@ -58,47 +59,183 @@ def in_worker() -> bool:
 
 
 def run_forked(
-    job: Callable[[Sequence[Any]], list[Any]],
+    job: Callable[[Sequence[Any]], Iterable[Any]],
     items: Sequence[Any],
     jobs: int,
     state: dict[str, Any],
-) -> list[Any] | None:
-    """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; None if not worth it.
+    receive: Callable[[Any], None],
+) -> bool:
+    """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; False if not worth it.
 
-    ``job`` must be a module-level function; it finds ``state`` through :func:`shared` and
-    returns a list. What the workers return is gathered and returned here (what ``job``
-    returned in this process comes first); ``job`` tells the two apart with
-    :func:`in_worker`. It must not raise for bad input (the sequential pass reports that); an
-    unexpected exception in a worker is raised here.
+    ``job`` must be a module-level function; it finds ``state`` through :func:`shared`, tells
+    this process from a worker with :func:`in_worker`, and yields results: tuples that pickle
+    (their str and bytes parts size the batches). The items are handed out in small runs to
+    whichever process is free, this one included. ``receive`` is called here with each
+    result, this process's own as it makes them, the workers' as they arrive. ``job`` must not
+    raise for bad input (the sequential pass reports that); an unexpected exception in a
+    worker is raised here.
     """
-    if jobs < 2 or len(items) < max(MIN_ITEMS, 2):
-        return None
-    # Here, not at the top: a build with everything cached forks nothing (20 ms of imports).
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    if jobs < 2 or len(items) < max(MIN_ITEMS, 2) or not hasattr(os, "fork"):
+        return False
+    # Here, not at the top: a build with everything cached starts no thread (and forks nothing).
+    import queue
+    import threading
 
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
-        return None
-    # This process takes every jobs-th item itself (what it renders needs no trip through a
-    # pipe), and each worker every jobs-th of the rest, in one task: a worker waiting for its
-    # next chunk waits for this process's pool thread, which waits for the GIL this process
-    # holds while it renders (some 70 ms a chunk), so one task each is faster than balancing.
-    mine = items[::jobs]
-    chunks = [items[start::jobs] for start in range(1, jobs)]
+    runs = _Runs(len(items), jobs)
     _shared.clear()
     _shared.update(state, parent=os.getpid())
+    arrived: queue.SimpleQueue[tuple[str, int, Any]] = queue.SimpleQueue()
+    workers: dict[int, bool] = {}  # pid -> finished
+
+    def take(block: bool) -> None:
+        while not all(workers.values()):
+            try:
+                kind, pid, payload = arrived.get(block=block)
+            except queue.Empty:
+                return
+            if kind == "error":
+                raise payload
+            if kind == "end":
+                raise RuntimeError(f"build worker {pid} ended before sending all its results")
+            for result in payload:
+                receive(result)
+            workers[pid] = kind == "done"
+
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            max_workers=jobs - 1,
-            mp_context=context,
-            initializer=_die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            futures = [pool.submit(job, chunk) for chunk in chunks]
-            results = list(job(mine))
-            for future in futures:
-                results.extend(future.result())
+        pipes = {}
+        for _ in range(1, jobs):  # every fork before the first thread
+            pid, pipes[pid] = _fork(job, items, runs)
+            workers[pid] = False
+        for pid, reader in pipes.items():
+            threading.Thread(target=_read, args=(reader, pid, arrived), daemon=True).start()
+        # Between its own runs this process takes in what the workers sent: unpickling their
+        # records costs about a third of making them, and done as they come it is shared out
+        # like the rest instead of waited for at the end.
+        for start, stop in runs.take():
+            for result in job(items[start:stop]):
+                receive(result)
+            take(block=False)
+        take(block=True)
     finally:
         _shared.clear()
-    return results
+        os.close(runs.fd)
+        for pid, finished in workers.items():
+            if not finished:
+                _kill(pid)
+            _reap(pid)
+    return True
+
+
+# Results go out in batches of about this many bytes: few enough wake-ups here, and the first
+# batches arrive long before the worker's last.
+_BATCH_BYTES = 1 << 20
+
+
+class _Runs:
+    """The runs of items to hand out (start indexes in a pipe), for every process to take.
+
+    Reading a few bytes from a pipe is atomic, so each run goes to exactly one process, and
+    one that renders faster (or has less else to do) simply takes more runs.
+    """
+
+    WIDTH = 4  # bytes per run: its first item's index
+
+    def __init__(self, count: int, jobs: int) -> None:
+        # About 24 runs a process, so the last run to finish is short; never more runs than
+        # the pipe holds without blocking (64 KiB on Linux).
+        self.size = max(1, -(-count // (jobs * 24)), -(-count * self.WIDTH // 65536))
+        self.count = count
+        self.fd, writer = os.pipe()
+        try:
+            starts = range(0, count, self.size)
+            os.write(writer, b"".join(s.to_bytes(self.WIDTH, "little") for s in starts))
+        finally:
+            os.close(writer)  # the readers see the end once every run is taken
+
+    def take(self) -> Iterator[tuple[int, int]]:
+        """The runs this process takes, (start, stop), until none is left."""
+        while len(data := os.read(self.fd, self.WIDTH)) == self.WIDTH:
+            start = int.from_bytes(data, "little")
+            yield start, min(start + self.size, self.count)
+
+
+def _fork(
+    job: Callable[[Sequence[Any]], Iterable[Any]], items: Sequence[Any], runs: int
+) -> tuple[int, int]:
+    """Fork a worker running ``job`` over the runs it takes; its pid and its results' pipe."""
+    import pickle
+
+    parent = os.getpid()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(writer)
+        return pid, reader
+    status = 1  # the worker: it never returns into the caller's frames
+    try:
+        os.close(reader)
+        _die_with_parent(parent)
+        batch: list[Any] = []
+        size = 0
+        for start, stop in runs.take():
+            for result in job(items[start:stop]):
+                batch.append(result)
+                size += sum(len(part) for part in result if isinstance(part, bytes | str))
+                if size >= _BATCH_BYTES:
+                    _send(writer, pickle.dumps(("batch", batch), pickle.HIGHEST_PROTOCOL))
+                    batch, size = [], 0
+        _send(writer, pickle.dumps(("done", batch), pickle.HIGHEST_PROTOCOL))
+        status = 0
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported to the build
+        try:
+            _send(writer, pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            _send(writer, pickle.dumps(("error", RuntimeError(repr(exc)))))
+    finally:
+        os._exit(status)
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(8, "little") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read(fd: int, pid: int, arrived: Any) -> None:
+    """Read a worker's batches as they come (a thread: the pipe never fills while this
+    process renders its own share)."""
+    import pickle
+
+    try:
+        with open(fd, "rb", buffering=0) as pipe:
+            while len(header := _read_exactly(pipe, 8)) == 8:
+                data = _read_exactly(pipe, int.from_bytes(header, "little"))
+                kind, payload = pickle.loads(data)
+                arrived.put((kind, pid, payload))
+                if kind != "batch":
+                    return
+    except Exception as exc:  # noqa: BLE001 - a torn batch: the worker died while sending
+        arrived.put(("error", pid, RuntimeError(f"build worker {pid}: {exc}")))
+        return
+    arrived.put(("end", pid, None))
+
+
+def _read_exactly(pipe: Any, size: int) -> bytes:
+    parts = []
+    while size:
+        part = pipe.read(size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
