@@ -144,6 +144,39 @@ def test_an_output_changed_in_place_is_restored_and_its_bytes_not_trusted(
     assert page.read_bytes() == good  # linked again to the bytes written back, not the vandalised
 
 
+def test_bytes_changed_in_place_then_left_alone_are_not_trusted(workspace: Path) -> None:
+    # Edited through its output, which is then deleted: the kept bytes have no output left,
+    # like bytes a worker makes ahead, but they changed after the last build: read back.
+    build(workspace)
+    page = workspace / "site/all-of-us-strangers/index.html"
+    good = page.read_bytes()
+    with open(page, "r+b") as handle:
+        handle.write(b"<!-- vandalised -->")
+    page.unlink()
+    build(workspace)
+    assert page.read_bytes() == good
+
+
+def test_bytes_made_ahead_by_workers_are_not_read_back(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    read: list[str] = []
+    real = write_module._same
+
+    def same(target, data):  # type: ignore[no-untyped-def]
+        read.append(str(target))
+        return real(target, data)
+
+    monkeypatch.setattr(write_module, "_same", same)
+    build(workspace, use_cache=False, jobs=2)
+    made_ahead = workspace / "site/all-of-us-strangers/index.html"
+    assert made_ahead.stat().st_nlink == 2
+    assert not [p for p in read if write_module.BLOBS in p]  # this build made them
+
+
 def test_kept_bytes_follow_the_outputs(workspace: Path) -> None:
     build(workspace)
     entry = workspace / "entries/all-of-us-strangers.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -337,6 +338,7 @@ def build(
     ``jobs`` > 1, what is not cached is rendered by that many worker processes. ``early``:
     the last build's folders, already being made (the CLI starts that before its imports).
     """
+    started = time.time_ns()  # blobs made since then were made ahead by this build
     root = root.resolve()
     if write and early is None:
         early = EarlyFolders(root)
@@ -346,7 +348,9 @@ def build(
                 _prerender_entries(root, cache, jobs, write)
             workspace = load_workspace(root, cache)
             result = render_workspace(workspace, cache, jobs, write_ahead=write)
-            report = write_outputs(workspace.root, result.outputs, early) if write else None
+            report = (
+                write_outputs(workspace.root, result.outputs, early, started) if write else None
+            )
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
                 cache.save_file_keys()

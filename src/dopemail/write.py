@@ -88,11 +88,13 @@ def _read(output: Output) -> bytes:
 class _Blobs:
     """``.dopemail/blobs/<hash>``: the bytes of every output, which the outputs link to."""
 
-    def __init__(self, folder: Path, settled_before: int) -> None:
+    def __init__(self, folder: Path, settled_before: int, made_since: int | None) -> None:
         self.folder = str(folder)
         # Blobs unchanged since the last build's manifest was written are trusted by their
-        # stat; any other (made or changed since) is read back (as git's index does).
+        # stat, and so are those this build made ahead (since ``made_since``); any other is
+        # read back (as git's index does).
         self.settled_before = settled_before
+        self.made_since = made_since if made_since is not None else 1 << 64
         self.linking = True  # until a link fails: then every output is written as a file
         self.made: list[str] = []  # blobs created by this write (removed if it fails)
         try:
@@ -136,7 +138,12 @@ class _Blobs:
             return False
         if stat.st_size != len(data):
             return False
-        return (trust and stat.st_mtime_ns < self.settled_before) or _same(blob, data)
+        # Trusted when no output can have changed it: unchanged since the last build was
+        # written, or made ahead by this build's workers and linked to no output yet.
+        settled = stat.st_mtime_ns < self.settled_before or (
+            stat.st_nlink == 1 and stat.st_mtime_ns >= self.made_since
+        )
+        return (trust and settled) or _same(blob, data)
 
     def prune(self) -> None:
         """Remove the blobs no output links to any more (a replaced page's old bytes)."""
@@ -251,11 +258,15 @@ def _remove_empty_tree(folder: Path) -> None:
 
 
 def write_outputs(
-    root: Path, outputs: Mapping[str, Output], early: EarlyFolders | None = None
+    root: Path,
+    outputs: Mapping[str, Output],
+    early: EarlyFolders | None = None,
+    started: int | None = None,
 ) -> WriteReport:
     """Write ``{relative path: bytes or source file}`` under ``root``, all or nothing.
 
-    ``early``: the folders being made meanwhile (see :class:`EarlyFolders`).
+    ``early``: the folders being made meanwhile (see :class:`EarlyFolders`). ``started``:
+    when the build began (``time.time_ns()``), if its workers made blobs ahead (:func:`prepare`).
     """
     report = WriteReport()
     staged: list[tuple[str, str, str]] = []
@@ -264,7 +275,7 @@ def write_outputs(
         settled = os.stat(root / MANIFEST).st_mtime_ns
     except FileNotFoundError:
         settled = 0
-    blobs = _Blobs(root / BLOBS, settled)
+    blobs = _Blobs(root / BLOBS, settled, started)
     base = f"{root}{os.sep}"
     pid = os.getpid()
     renamed = 0
