@@ -195,7 +195,22 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int, write: bool) ->
         return  # the sequential pass reports it
     env = _environment(root, cache)
     state = {"root": root, "settings": settings, "cache": cache, "env": env, "prepare": write}
-    parallel.run_forked(_entries_job, missing, jobs, state, _receive(cache, "entries"))
+    parallel.run_forked(
+        _entries_job, missing, jobs, state, _receive(cache, "entries"), _ready_for_issues
+    )
+
+
+def _ready_for_issues() -> None:
+    # What rendering an issue imports, imported while the worker renders entries (it takes
+    # more of them meanwhile): the issues' workers, forked from this process, inherit it
+    # instead of each importing it again.
+    import css_inline  # noqa: F401
+    import lxml.html  # noqa: F401
+    import mjml  # noqa: F401
+
+    from . import markdown
+
+    markdown.text_parser()
 
 
 def _prerender_issues(

@@ -41,7 +41,8 @@ _HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def text_parser() -> MarkdownIt:
+    """The Markdown parser of :func:`to_text` (made on first use)."""
     from markdown_it import MarkdownIt  # on first use: a warm build renders no text
 
     # html=True lets editors write raw HTML; nh3 then removes anything unsafe.
@@ -105,7 +106,7 @@ def _inline_text(tokens: list[Token], urls: bool = True) -> str:
 
 def to_text(text: str, base_url: str, width: int = 72) -> str:
     """Render Markdown as readable plain text: wrapped paragraphs, links as <URL>."""
-    md = _parser()
+    md = text_parser()
     tokens = md.parse(text)
     _absolutize(tokens, base_url)
     blocks: list[str] = []

@@ -64,6 +64,7 @@ def run_forked(
     jobs: int,
     state: dict[str, Any],
     receive: Callable[[Any], None],
+    meanwhile: Callable[[], None] | None = None,
 ) -> bool:
     """Run ``job`` over ``items`` here and in ``jobs - 1`` forked workers; False if not worth it.
 
@@ -71,8 +72,9 @@ def run_forked(
     this process from a worker with :func:`in_worker`, and yields results: tuples that pickle
     (their str and bytes parts size the batches). The items are handed out in small runs to
     whichever process is free, this one included. ``receive`` is called here with each
-    result, this process's own as it makes them, the workers' as they arrive. ``job`` must not
-    raise for bad input (the sequential pass reports that); an unexpected exception in a
+    result, this process's own as it makes them, the workers' as they arrive. ``meanwhile``
+    runs here once the workers are started (they take more runs while it does). ``job`` must
+    not raise for bad input (the sequential pass reports that); an unexpected exception in a
     worker is raised here.
     """
     if jobs < 2 or len(items) < max(MIN_ITEMS, 2) or not hasattr(os, "fork"):
@@ -108,6 +110,8 @@ def run_forked(
             workers[pid] = False
         for pid, reader in pipes.items():
             threading.Thread(target=_read, args=(reader, pid, arrived), daemon=True).start()
+        if meanwhile is not None:
+            meanwhile()
         # Between its own runs this process takes in what the workers sent: unpickling their
         # records costs about a third of making them, and done as they come it is shared out
         # like the rest instead of waited for at the end.
