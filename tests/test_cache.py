@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
@@ -44,13 +47,27 @@ def _count_renders(monkeypatch: pytest.MonkeyPatch, slow: bool = False) -> list[
 
 
 _TEST_PROCESS = os.getpid()
+_HANDSHAKE = Path(tempfile.mkdtemp(prefix="dopemail-worker-"))
 
 
-def _slowly() -> None:
-    # Items go to whichever process is free: this one slows down (a worker does not), so a
-    # worker forked for the eight sample entries surely takes some.
-    if os.getpid() == _TEST_PROCESS:
-        time.sleep(0.05)
+def _slowly(kind: str = "entry") -> None:
+    # Items go to whichever process is free: to be sure a worker forked for the eight sample
+    # entries (or three issues) takes some, this process waits at its first item of a kind
+    # until a worker has rendered one.
+    flag = _HANDSHAKE / f"{kind}-{_TEST_PROCESS}"
+    if os.getpid() != _TEST_PROCESS:
+        flag.touch()
+        return
+    deadline = time.monotonic() + 20
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+@pytest.fixture(autouse=True)
+def _handshake_reset() -> Iterator[None]:
+    for flag in _HANDSHAKE.iterdir():
+        flag.unlink()
+    yield
 
 
 def _count_received(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -187,7 +204,7 @@ def test_worker_processes_give_the_same_bytes(
 
     def counting_issue(env, issue, *args):  # type: ignore[no-untyped-def]
         issues.append(issue.meta.number)
-        _slowly()
+        _slowly("issue")
         return real_issue(env, issue, *args)
 
     monkeypatch.setattr(build_module, "render_issue", counting_issue)
@@ -234,6 +251,7 @@ def test_a_worker_that_fails_fails_the_build(
 
     def failing_in_the_worker(env, entry):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
+            _slowly()  # a worker took an entry
             raise OSError("the worker's disk is gone")
         _slowly()
         return real(env, entry)
@@ -242,6 +260,51 @@ def test_a_worker_that_fails_fails_the_build(
     with pytest.raises(OSError, match="the worker's disk is gone"):
         build(workspace, use_cache=False, jobs=2)
     assert not _children(os.getpid())  # the worker was reaped
+
+
+def test_results_sent_in_many_batches_give_the_same_bytes(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace, use_cache=False, jobs=1)
+    alone = _outputs(workspace)
+    _wipe_outputs(workspace)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "_BATCH_BYTES", 1)  # every record a batch of its own
+    received = _count_received(monkeypatch)
+    _count_renders(monkeypatch, slow=True)
+    real = build_module.render_entry
+
+    def noting(env, entry):  # type: ignore[no-untyped-def]
+        if os.getpid() != _TEST_PROCESS:
+            (_HANDSHAKE / f"rendered-{entry.slug}").touch()
+        return real(env, entry)
+
+    monkeypatch.setattr(build_module, "render_entry", noting)
+    build(workspace, use_cache=False, jobs=2)
+    assert _outputs(workspace) == alone
+    # Every record the worker made arrived, one batch each.
+    made = len(list(_HANDSHAKE.glob("rendered-*")))
+    assert made >= 1 and received.count("entries") == made
+
+
+def test_a_worker_killed_mid_build_fails_the_build(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    parent = os.getpid()
+    real = build_module.render_entry
+
+    def killed_in_the_worker(env, entry):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            _slowly()  # a worker took an entry
+            os.kill(os.getpid(), signal.SIGKILL)
+        _slowly()
+        return real(env, entry)
+
+    monkeypatch.setattr(build_module, "render_entry", killed_in_the_worker)
+    with pytest.raises(RuntimeError, match="ended before sending all its results"):
+        build(workspace, use_cache=False, jobs=2)
+    assert not _children(os.getpid())
 
 
 def test_what_workers_render_is_kept_for_the_next_build(

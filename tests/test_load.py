@@ -248,6 +248,7 @@ def test_plain_front_matter_is_read_from_events_alone(
     [
         ("film: !foo {title: x}\n", "could not determine a constructor for the tag '!foo'"),
         ("cast: !bar [a, b]\n", "could not determine a constructor for the tag '!bar'"),
+        ("rating: =\n", "could not determine a constructor for the tag '.*value'"),
     ],
 )
 def test_front_matter_tags_are_not_ignored(text: str, expected: str) -> None:

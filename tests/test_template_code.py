@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
 import pytest
 from conftest import run_process
 
+from dopemail import templates
 from dopemail.content import render_entry
 from dopemail.load import load_workspace
-from dopemail.templates import _DEFAULTS, TemplateCode, make_environment, render
+from dopemail.templates import _DEFAULTS, TemplateCode, _code_version, make_environment, render
 
 
 def _key(name: str, filename: Path) -> str:
-    return TemplateCode().get_cache_key(name, str(filename))
+    return TemplateCode().key(name, str(filename))
+
+
+def _package(user_cache: Path) -> Path:
+    return user_cache / "dopemail" / "templates" / _code_version()
 
 
 def test_the_package_templates_are_compiled_once_per_user(
@@ -22,7 +28,7 @@ def test_the_package_templates_are_compiled_once_per_user(
 ) -> None:
     result = run_process("build", "--no-cache", cwd=workspace)
     assert result.returncode == 0, result.stderr
-    kept = {p.stem for p in (user_cache / "dopemail" / "templates").glob("*.code")}
+    kept = {p.stem for p in _package(user_cache).glob("*.code")}
     assert _key("entry.html.j2", _DEFAULTS / "entry.html.j2") in kept
 
     # Another process (here, a new environment) takes their code instead of compiling them.
@@ -45,7 +51,7 @@ def test_a_workspace_template_is_kept_only_in_its_build_cache(
         encoding="utf-8",
     )
     key = _key("entry_item.html.j2", override)
-    package = user_cache / "dopemail" / "templates"
+    package = _package(user_cache)
 
     assert run_process("build", "--no-cache", cwd=workspace).returncode == 0
     assert not (package / f"{key}.code").exists()
@@ -86,3 +92,44 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_compile(
     assert result.returncode == 0, result.stderr
     assert (workspace / "site" / "all-of-us-strangers" / "index.html").is_file()
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_code_is_kept_per_version_of_what_compiles_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Jinja2's release and dopemail's template module (options, filters) are compiled in.
+    before = _key("entry.html.j2", _DEFAULTS / "entry.html.j2")
+    monkeypatch.setattr(templates, "_code_version", lambda: "another")
+    assert _key("entry.html.j2", _DEFAULTS / "entry.html.j2") != before
+    assert TemplateCode().package != _package(Path(os.environ["XDG_CACHE_HOME"]))
+
+
+def test_kept_code_that_is_cut_short_or_not_ours_is_not_run(
+    user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render(make_environment(None), "new_entry.md.j2", title="T", published="x", author="Y")
+    package = _package(user_cache)
+    assert list(package.glob("*.code"))
+    for code in package.glob("*.code"):
+        code.write_bytes(code.read_bytes()[:20])  # a torn write
+    compiled: list[str] = []
+    real = jinja2.Environment._parse
+
+    def parsing(self, source, name, filename):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return real(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", parsing)
+    assert "A &amp; B" in render(
+        make_environment(None), "new_entry.md.j2", title="A & B", published="x", author="Y"
+    )
+    assert compiled == ["new_entry.md.j2"]  # compiled afresh, not run cut short
+    package.chmod(0o777)  # anyone may write there: nothing is loaded from it
+    try:
+        assert TemplateCode()._package() is None
+    finally:
+        package.chmod(0o700)
+
+
+def test_a_relative_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert templates._user_cache() == tmp_path / ".cache" / "dopemail"

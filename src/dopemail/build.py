@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -22,7 +21,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import EarlyFolders, Output, WriteReport, prepare, write_outputs
+from .write import EarlyFolders, Output, WriteReport, mark_start, prepare, write_outputs
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -353,8 +352,8 @@ def build(
     ``jobs`` > 1, what is not cached is rendered by that many worker processes. ``early``:
     the last build's folders, already being made (the CLI starts that before its imports).
     """
-    started = time.time_ns()  # blobs made since then were made ahead by this build
     root = root.resolve()
+    started = mark_start(root) if write else None
     if write and early is None:
         early = EarlyFolders(root)
     try:
@@ -367,7 +366,7 @@ def build(
                 write_outputs(workspace.root, result.outputs, early, started) if write else None
             )
             if cache is not None and write and use_cache:
-                cache.used.update(str(p) for p in _jinja_folder(cache).iterdir())
+                cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))
                 cache.save_file_keys()
                 cache.prune()
     except BaseException:

@@ -175,10 +175,11 @@ class _Events:
                 return text
             for tag, pattern in _RESOLVERS.get(text[:1], _WILDCARD):
                 if pattern.match(text):
-                    if tag == "tag:yaml.org,2002:merge":
+                    construct = self.loader.yaml_constructors.get(tag)
+                    if construct is None:  # a merge key, '=' (!!value): the general way
                         raise _Unusual
                     node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
-                    return self.loader.yaml_constructors[tag](self.loader, node)
+                    return construct(self.loader, node)
             return text
         get, offset = self.get, self.offset
         if kind is MappingStartEvent:

@@ -103,13 +103,15 @@ def run_forked(
                 receive(result)
             workers[pid] = kind == "done"
 
+    pipes: dict[int, int] = {}  # pid -> its results' pipe, until a thread reads it
     try:
-        pipes = {}
         for _ in range(1, jobs):  # every fork before the first thread
             pid, pipes[pid] = _fork(job, items, runs)
             workers[pid] = False
-        for pid, reader in pipes.items():
+        for pid in list(pipes):
+            reader = pipes[pid]
             threading.Thread(target=_read, args=(reader, pid, arrived), daemon=True).start()
+            del pipes[pid]  # the thread closes it
         if meanwhile is not None:
             meanwhile()
         # Between its own runs this process takes in what the workers sent: unpickling their
@@ -123,6 +125,8 @@ def run_forked(
     finally:
         _shared.clear()
         os.close(runs.fd)
+        for reader in pipes.values():
+            os.close(reader)
         for pid, finished in workers.items():
             if not finished:
                 _kill(pid)
@@ -146,13 +150,16 @@ class _Runs:
 
     def __init__(self, count: int, jobs: int) -> None:
         # About 24 runs a process, so the last run to finish is short; never more runs than
-        # the pipe holds without blocking (64 KiB on Linux).
-        self.size = max(1, -(-count // (jobs * 24)), -(-count * self.WIDTH // 65536))
+        # the smallest pipe holds without blocking (4 KiB: one page, past the user's quota).
+        self.size = max(1, -(-count // (jobs * 24)), -(-count * self.WIDTH // 4096))
         self.count = count
         self.fd, writer = os.pipe()
         try:
             starts = range(0, count, self.size)
             os.write(writer, b"".join(s.to_bytes(self.WIDTH, "little") for s in starts))
+        except BaseException:
+            os.close(self.fd)
+            raise
         finally:
             os.close(writer)  # the readers see the end once every run is taken
 
@@ -164,10 +171,11 @@ class _Runs:
 
 
 def _fork(
-    job: Callable[[Sequence[Any]], Iterable[Any]], items: Sequence[Any], runs: int
+    job: Callable[[Sequence[Any]], Iterable[Any]], items: Sequence[Any], runs: _Runs
 ) -> tuple[int, int]:
     """Fork a worker running ``job`` over the runs it takes; its pid and its results' pipe."""
     import pickle
+    import traceback
 
     parent = os.getpid()
     reader, writer = os.pipe()
@@ -191,10 +199,14 @@ def _fork(
         _send(writer, pickle.dumps(("done", batch), pickle.HIGHEST_PROTOCOL))
         status = 0
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the build
+        where = f"in build worker {os.getpid()}:\n{traceback.format_exc()}"
         try:
-            _send(writer, pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle
-            _send(writer, pickle.dumps(("error", RuntimeError(repr(exc)))))
+            exc.add_note(where)
+            data = pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL)
+            pickle.loads(data)  # one the build could not rebuild is sent as text
+        except Exception:  # noqa: BLE001
+            data = pickle.dumps(("error", RuntimeError(f"{exc!r} {where}")))
+        _send(writer, data)
     finally:
         os._exit(status)
 

@@ -6,11 +6,17 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import shutil
+import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -115,11 +121,23 @@ def fit(media: Any, width: int) -> tuple[int, int]:
 
 def _user_cache() -> Path | None:
     """The per-user cache folder (``$XDG_CACHE_HOME/dopemail``), or None without a home."""
-    try:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    except (RuntimeError, KeyError):  # no HOME and no password entry
-        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset or relative: ignored, as the XDG spec says
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no HOME and no password entry
+            return None
     return Path(base) / "dopemail"
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """What compiled code depends on besides its template: Jinja2's release and this module
+    (the environment's options and filters are compiled in)."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{jinja2.__version__} {sys.version_info[:2]}".encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
 
 
 class TemplateCode(jinja2.BytecodeCache):
@@ -127,29 +145,66 @@ class TemplateCode(jinja2.BytecodeCache):
 
     Compiling the package's templates cost some 150 ms in every process that rendered (both
     processes of a build, every ``dopemail`` command): their code is kept per user, shared
-    by every workspace. A workspace's own templates are kept in its build cache
-    (``workspace``), and nowhere when it has none (``--no-cache``). Jinja2 checks each
-    file's source checksum and its own version, so edited templates are compiled afresh;
-    the output never depends on this. A folder that cannot be written is skipped.
+    by every workspace, in a folder per version of what the code depends on (older ones are
+    removed a day after). A workspace's own templates are kept in its build cache
+    (``workspace``), and nowhere when it has none (``--no-cache``). A template whose text
+    changed is compiled afresh (Jinja2 checks its checksum), the same bytes come out either
+    way, and a folder that cannot be used is skipped: deleting it only costs the compiles.
     """
 
     def __init__(self, workspace: Path | None = None) -> None:
         user = _user_cache()
-        self.package = user / "templates" if user is not None else None
+        self.package = user / "templates" / _code_version() if user is not None else None
         self.workspace = workspace
         self.folders: dict[str, Path | None] = {}
+        self.checked = False
+
+    def key(self, name: str, filename: str | None, escaping: bool = True) -> str:
+        """The name a template's code is kept under: its name, file and what compiled it."""
+        key = self.get_cache_key(f"{name}|{_code_version()}", filename)
+        return key if escaping else key + "-plain"  # escaping is compiled into the code
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
     ) -> jinja2.bccache.Bucket:
-        key = self.get_cache_key(name, filename)
-        if environment.autoescape is not _escapes:  # escaping is compiled into the code
-            key += "-plain"
+        key = self.key(name, filename, environment.autoescape is _escapes)
         ours = filename is not None and Path(filename).is_relative_to(_DEFAULTS)
-        self.folders[key] = self.package if ours else self.workspace
+        self.folders[key] = self._package() if ours else self.workspace
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
+
+    def _package(self) -> Path | None:
+        # Code is loaded from the folder only if it is this user's and no one else can write
+        # to it (as Jinja2 checks its own shared folder).
+        if not self.checked and self.package is not None:
+            self.checked = True
+            try:
+                info = os.stat(self.package)
+            except FileNotFoundError:
+                self._make_package_folder()
+            except OSError:
+                self.package = None
+            else:
+                if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                    self.package = None
+        return self.package
+
+    def _make_package_folder(self) -> None:
+        assert self.package is not None
+        try:
+            self.package.mkdir(parents=True, mode=0o700)
+        except FileExistsError:
+            return
+        except OSError:
+            self.package = None
+            return
+        # A new version of the code: the folders of versions unused for a day go.
+        old = time.time() - 86400
+        for sibling in self.package.parent.iterdir():
+            with contextlib.suppress(OSError):
+                if sibling != self.package and sibling.stat().st_mtime < old:
+                    shutil.rmtree(sibling)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         folder = self.folders.get(bucket.key)
@@ -157,9 +212,11 @@ class TemplateCode(jinja2.BytecodeCache):
             return
         try:
             with open(folder / f"{bucket.key}.code", "rb") as handle:
-                bucket.load_bytecode(handle)  # a stale or torn file is ignored by Jinja2
-        except OSError:
+                bucket.load_bytecode(handle)
+        except FileNotFoundError:
             pass
+        except Exception:  # noqa: BLE001 - unreadable or cut short: compiled afresh
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         folder = self.folders.get(bucket.key)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 MANIFEST = ".dopemail/outputs.json"
 BLOBS = ".dopemail/blobs"
+STARTED = ".dopemail/build-started"
 
 Output = bytes | Path  # bytes to write, or a file to copy (media)
 
@@ -141,7 +142,9 @@ class _Blobs:
         # Trusted when no output can have changed it: unchanged since the last build was
         # written, or made ahead by this build's workers and linked to no output yet.
         settled = stat.st_mtime_ns < self.settled_before or (
-            stat.st_nlink == 1 and stat.st_mtime_ns >= self.made_since
+            # Strictly after: the file system's clock ticks coarsely, and an edit made just
+            # before the build began may carry the very same time.
+            stat.st_nlink == 1 and stat.st_mtime_ns > self.made_since
         )
         return (trust and settled) or _same(blob, data)
 
@@ -204,6 +207,25 @@ class EarlyFolders:
             # Reaped already (SIGCHLD ignored by whoever started us): nothing to wait for.
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def mark_start(root: Path) -> int | None:
+    """Note when a build that writes begins, by the file system's clock (None if it cannot).
+
+    Blobs made since then with no output linked to them were made ahead by this build's
+    workers (:func:`prepare`), so the write links them without reading them back. The time
+    is the file system's, as the blobs' own: a mount whose clock runs ahead of this machine's
+    cannot make a blob edited before the build look made by it.
+    """
+    marker = root / STARTED
+    try:
+        marker.parent.mkdir(exist_ok=True)
+        with open(marker, "ab"):
+            pass
+        os.utime(marker)  # now, as the file system tells it
+        return os.stat(marker).st_mtime_ns
+    except OSError:
+        return None
 
 
 def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
