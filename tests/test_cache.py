@@ -376,6 +376,24 @@ def test_worker_processes_report_the_same_problems(
     assert any("varda-in-los-angeles.md" in p and "broken YAML" in p for p in problems[2])
 
 
+def test_a_broken_template_is_reported_the_same_with_workers(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build compiles every template ahead while its worker renders entries: a template
+    # that does not compile is still reported where it is used, located, as without workers.
+    broken = workspace / "templates/email/issue.txt.j2"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("{{ issue.meta.subject }}\n{% if %}\n", encoding="utf-8")
+    problems = {}
+    for jobs in (1, 2):
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 1 if jobs > 1 else 10_000)
+        with pytest.raises(DopemailError) as caught:
+            build(workspace, use_cache=False, jobs=jobs)
+        problems[jobs] = [str(e) for e in getattr(caught.value, "errors", [caught.value])]
+    assert problems[1] == problems[2]
+    assert any("templates/email/issue.txt.j2:2" in p for p in problems[2]), problems[2]
+
+
 def test_feeds_and_home_are_reused_when_what_they_show_did_not_change(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

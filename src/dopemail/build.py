@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -179,7 +180,10 @@ def _receive(cache: BuildCache, kind: str) -> Callable[[tuple[str, bytes]], None
     return store
 
 
-def _prerender_entries(root: Path, cache: BuildCache, jobs: int, write: bool) -> None:
+def _prerender_entries(
+    root: Path, cache: BuildCache, jobs: int, write: bool
+) -> jinja2.Environment | None:
+    """Render the entries missing from the cache on every core; the environment it made."""
     forget_picture_stats()
     missing = []
     for name in markdown_names(root / ENTRIES_DIR):
@@ -187,22 +191,23 @@ def _prerender_entries(root: Path, cache: BuildCache, jobs: int, write: bool) ->
         if not cache.has("entries", key):
             missing.append((name, key))
     if len(missing) < parallel.MIN_ITEMS:
-        return  # not worth loading the settings for
+        return None  # not worth loading the settings for
     try:
         settings = load_settings(root)
     except DopemailError:
-        return  # the sequential pass reports it
+        return None  # the sequential pass reports it
     env = _environment(root, cache)
     state = {"root": root, "settings": settings, "cache": cache, "env": env, "prepare": write}
     parallel.run_forked(
-        _entries_job, missing, jobs, state, _receive(cache, "entries"), _ready_for_issues
+        _entries_job, missing, jobs, state, _receive(cache, "entries"), lambda: _ready(env)
     )
+    return env
 
 
-def _ready_for_issues() -> None:
-    # What rendering an issue imports, imported while the worker renders entries (it takes
-    # more of them meanwhile): the issues' workers, forked from this process, inherit it
-    # instead of each importing it again.
+def _ready(env: jinja2.Environment) -> None:
+    # What rendering issues imports and compiles, done while the worker renders entries (it
+    # takes more of them meanwhile): the issues' workers, forked from this process with the
+    # same environment, inherit it instead of each doing it again.
     import css_inline  # noqa: F401
     import lxml.html  # noqa: F401
     import mjml  # noqa: F401
@@ -210,6 +215,9 @@ def _ready_for_issues() -> None:
     from . import markdown
 
     markdown.text_parser()
+    for name in env.list_templates(extensions=["j2"]):
+        with contextlib.suppress(jinja2.TemplateError):  # rendering reports it, located
+            env.get_template(name)
 
 
 def _prerender_issues(
@@ -219,12 +227,13 @@ def _prerender_issues(
     cache: BuildCache,
     jobs: int,
     write: bool,
+    meanwhile: Callable[[], None],
 ) -> None:
     keys = [_issue_key(cache, issue, by_slug) for issue in workspace.issues]
     missing = [i for i, key in enumerate(keys) if not cache.has("issues", key)]
     state = {"env": env, "workspace": workspace, "by_slug": by_slug, "cache": cache, "keys": keys}
     state["prepare"] = write
-    parallel.run_forked(_issues_job, missing, jobs, state, _receive(cache, "issues"))
+    parallel.run_forked(_issues_job, missing, jobs, state, _receive(cache, "issues"), meanwhile)
 
 
 def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
@@ -232,23 +241,45 @@ def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
 
 
 def render_workspace(
-    workspace: Workspace, cache: BuildCache | None = None, jobs: int = 1, write_ahead: bool = False
+    workspace: Workspace,
+    cache: BuildCache | None = None,
+    jobs: int = 1,
+    write_ahead: bool = False,
+    env: jinja2.Environment | None = None,
 ) -> Build:
     """Render every output of a loaded workspace in memory (only cache records are written).
 
     With a ``cache`` (the one :func:`load_workspace` was given), entries and issues whose
     inputs did not change are taken from it, and ``jobs`` worker processes render the missing
     issues into it first (``write_ahead``: and make their folders and kept bytes, for a build
-    that writes; see :func:`dopemail.write.prepare`). Raises every template or quality error
-    found, all at once.
+    that writes; see :func:`dopemail.write.prepare`). ``env``: the environment to render with
+    (one is made). Raises every template or quality error found, all at once.
     """
     settings = workspace.settings
-    env = _environment(workspace.root, cache)
+    env = env or _environment(workspace.root, cache)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
-    if cache is not None and jobs > 1:
-        _prerender_issues(env, workspace, by_slug, cache, jobs, write_ahead)
     published = [r for r in rendered if not r.entry.meta.draft]
+    newest = published[: settings.feeds.items]
+    pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
+    # The feeds of entries and the media depend on no issue: made while the workers render
+    # issues when there are some (and raised, if they fail, where they always were).
+    made: list[dict[str, Output]] = []  # the feeds, then the media
+    failed: list[Exception] = []
+
+    def entries_side() -> None:
+        if made or failed:
+            return
+        try:
+            made.append(
+                _memo(cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest))
+            )
+            made.append(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))
+        except Exception as exc:  # noqa: BLE001 - raised below, after the issues' errors
+            failed.append(exc)
+
+    if cache is not None and jobs > 1:
+        _prerender_issues(env, workspace, by_slug, cache, jobs, write_ahead, entries_side)
     errors: list[DopemailError] = []
     issues: list[RenderedIssue] = []
     for issue in workspace.issues:
@@ -262,13 +293,13 @@ def render_workspace(
     unique = {(e.path, e.line, e.message): e for e in errors}
     raise_all(list(unique.values()))
 
+    entries_side()
+    if failed:
+        raise failed[0]
     # Drafts are built (to preview and test-send them) but not listed in the archive or feed.
     listed = [i for i in issues if i.issue.meta.status != "draft"]
-    newest = published[: settings.feeds.items]
     outputs: dict[str, Output] = {}
-    outputs.update(
-        _memo(cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest))
-    )
+    outputs.update(made[0])
     # An issue's item shows its file's fields and its entries: what its own record is keyed by.
     newest_issues = listed[: settings.feeds.items]
     shown = [_issue_key(cache, i.issue, by_slug) for i in newest_issues] if cache else []
@@ -285,8 +316,7 @@ def render_workspace(
         [*marks, *_issue_files(cache, listed)],
         lambda: render_home(env, settings, published, listed),
     )
-    pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
-    outputs.update(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))
+    outputs.update(made[1])
     warnings = [w for item in issues for w in item.verdict.warnings]
     return Build(workspace, outputs, rendered, issues, warnings)
 
@@ -358,10 +388,11 @@ def build(
         early = EarlyFolders(root)
     try:
         with _cache_for(root, use_cache, jobs) as cache:
+            env = None
             if cache is not None and jobs > 1:
-                _prerender_entries(root, cache, jobs, write)
+                env = _prerender_entries(root, cache, jobs, write)
             workspace = load_workspace(root, cache)
-            result = render_workspace(workspace, cache, jobs, write_ahead=write)
+            result = render_workspace(workspace, cache, jobs, write_ahead=write, env=env)
             report = (
                 write_outputs(workspace.root, result.outputs, early, started) if write else None
             )
