@@ -103,6 +103,19 @@ def test_outputs_written_again_are_links_to_the_bytes_kept(workspace: Path) -> N
     assert not [p for p in workspace.rglob("*.tmp")]
 
 
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the write reads back to compare with the bytes it has."""
+    read: list[str] = []
+    real = write_module._same
+
+    def same(target, data):  # type: ignore[no-untyped-def]
+        read.append(str(target))
+        return real(target, data)
+
+    monkeypatch.setattr(write_module, "_same", same)
+    return read
+
+
 def test_kept_bytes_untouched_since_the_last_build_are_not_read_again(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,14 +125,7 @@ def test_kept_bytes_untouched_since_the_last_build_are_not_read_again(
         os.utime(blob, (past, past))  # written well before the manifest
     changed = workspace / "site/all-of-us-strangers/index.html"
     _delete_outputs(workspace)
-    read: list[str] = []
-    real = write_module._same
-
-    def same(target, data):  # type: ignore[no-untyped-def]
-        read.append(str(target))
-        return real(target, data)
-
-    monkeypatch.setattr(write_module, "_same", same)
+    read = _count_reads(monkeypatch)
     build(workspace)
     assert not [p for p in read if write_module.BLOBS in p]  # trusted by their stat
     assert changed.is_file()
@@ -163,14 +169,7 @@ def test_bytes_made_ahead_by_workers_are_not_read_back(
     from dopemail import parallel
 
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    read: list[str] = []
-    real = write_module._same
-
-    def same(target, data):  # type: ignore[no-untyped-def]
-        read.append(str(target))
-        return real(target, data)
-
-    monkeypatch.setattr(write_module, "_same", same)
+    read = _count_reads(monkeypatch)
     build(workspace, use_cache=False, jobs=2)
     made_ahead = workspace / "site/all-of-us-strangers/index.html"
     assert made_ahead.stat().st_nlink == 2

@@ -242,26 +242,6 @@ def test_workers_send_their_records_back_without_files(
     assert len(rendered) + received.count("entries") == len(entries)
 
 
-def test_a_worker_that_fails_fails_the_build(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    parent = os.getpid()
-    real = build_module.render_entry
-
-    def failing_in_the_worker(env, entry):  # type: ignore[no-untyped-def]
-        if os.getpid() != parent:
-            _slowly()  # a worker took an entry
-            raise OSError("the worker's disk is gone")
-        _slowly()
-        return real(env, entry)
-
-    monkeypatch.setattr(build_module, "render_entry", failing_in_the_worker)
-    with pytest.raises(OSError, match="the worker's disk is gone"):
-        build(workspace, use_cache=False, jobs=2)
-    assert not _children(os.getpid())  # the worker was reaped
-
-
 def test_results_sent_in_many_batches_give_the_same_bytes(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -287,24 +267,39 @@ def test_results_sent_in_many_batches_give_the_same_bytes(
     assert made >= 1 and received.count("entries") == made
 
 
-def test_a_worker_killed_mid_build_fails_the_build(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
+def _fail(how: str) -> None:
+    if how == "raises":
+        raise OSError("the worker's disk is gone")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("how", "raised", "message"),
+    [
+        ("raises", OSError, "the worker's disk is gone"),
+        ("is killed", RuntimeError, "ended before sending all its results"),
+    ],
+)
+def test_a_worker_that_fails_fails_the_build(
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+    raised: type[BaseException],
+    message: str,
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    parent = os.getpid()
     real = build_module.render_entry
 
-    def killed_in_the_worker(env, entry):  # type: ignore[no-untyped-def]
-        if os.getpid() != parent:
-            _slowly()  # a worker took an entry
-            os.kill(os.getpid(), signal.SIGKILL)
-        _slowly()
+    def failing_in_the_worker(env, entry):  # type: ignore[no-untyped-def]
+        _slowly()  # this process waits until a worker took an entry
+        if os.getpid() != _TEST_PROCESS:
+            _fail(how)
         return real(env, entry)
 
-    monkeypatch.setattr(build_module, "render_entry", killed_in_the_worker)
-    with pytest.raises(RuntimeError, match="ended before sending all its results"):
+    monkeypatch.setattr(build_module, "render_entry", failing_in_the_worker)
+    with pytest.raises(raised, match=message):
         build(workspace, use_cache=False, jobs=2)
-    assert not _children(os.getpid())
+    assert not _children(os.getpid())  # the worker was reaped
 
 
 def test_what_workers_render_is_kept_for_the_next_build(
