@@ -176,6 +176,28 @@ def test_bytes_made_ahead_by_workers_are_not_read_back(
     assert not [p for p in read if write_module.BLOBS in p]  # this build made them
 
 
+def test_outputs_staged_ahead_follow_what_the_build_kept(tmp_path: Path) -> None:
+    # Staged while the issues render; by the commit, one changed and one was left out.
+    staging = write_module.Staging(tmp_path)
+    staging.stage({"site/a/index.html": b"first", "site/b/index.html": b"dropped"})
+    report = staging.commit({"site/a/index.html": b"second", "feeds/f.xml": b"feed"}, None)
+    assert (tmp_path / "site/a/index.html").read_bytes() == b"second"
+    assert not (tmp_path / "site/b/index.html").exists()
+    assert report.written == ["feeds/f.xml", "site/a/index.html"]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_staging_taken_back_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/kept.html").write_bytes(b"before")
+    staging = write_module.Staging(tmp_path)
+    staging.stage({"site/kept.html": b"after", "site/new.html": b"new"})
+    staging.abort()
+    assert (tmp_path / "site/kept.html").read_bytes() == b"before"
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["kept.html"]
+    assert not [p for p in (tmp_path / write_module.BLOBS).iterdir()]
+
+
 def test_kept_bytes_follow_the_outputs(workspace: Path) -> None:
     build(workspace)
     entry = workspace / "entries/all-of-us-strangers.md"

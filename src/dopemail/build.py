@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -22,7 +22,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import EarlyFolders, Output, WriteReport, mark_start, prepare, write_outputs
+from .write import EarlyFolders, Output, Staging, WriteReport, mark_start, prepare
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -246,6 +246,7 @@ def render_workspace(
     jobs: int = 1,
     write_ahead: bool = False,
     env: jinja2.Environment | None = None,
+    ahead: Callable[[Mapping[str, Output]], None] | None = None,
 ) -> Build:
     """Render every output of a loaded workspace in memory (only cache records are written).
 
@@ -253,7 +254,9 @@ def render_workspace(
     inputs did not change are taken from it, and ``jobs`` worker processes render the missing
     issues into it first (``write_ahead``: and make their folders and kept bytes, for a build
     that writes; see :func:`dopemail.write.prepare`). ``env``: the environment to render with
-    (one is made). Raises every template or quality error found, all at once.
+    (one is made). ``ahead`` is given the outputs that depend on no issue (the entries' pages
+    and feeds, the media) as soon as they are made, while the workers render the issues: a
+    build stages them for its write. Raises every template or quality error found, all at once.
     """
     settings = workspace.settings
     env = env or _environment(workspace.root, cache)
@@ -275,6 +278,8 @@ def render_workspace(
                 _memo(cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest))
             )
             made.append(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))
+            if ahead is not None:
+                ahead({**pages, **made[0], **made[1]})
         except Exception as exc:  # noqa: BLE001 - raised below, after the issues' errors
             failed.append(exc)
 
@@ -392,10 +397,16 @@ def build(
             if cache is not None and jobs > 1:
                 env = _prerender_entries(root, cache, jobs, write)
             workspace = load_workspace(root, cache)
-            result = render_workspace(workspace, cache, jobs, write_ahead=write, env=env)
-            report = (
-                write_outputs(workspace.root, result.outputs, early, started) if write else None
-            )
+            staging = Staging(workspace.root, started) if write else None
+            try:
+                result = render_workspace(
+                    workspace, cache, jobs, write, env, staging.stage if staging else None
+                )
+            except BaseException:
+                if staging is not None:
+                    staging.abort()
+                raise
+            report = staging.commit(result.outputs, early) if staging else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))
                 cache.save_file_keys()

@@ -279,61 +279,98 @@ def _remove_empty_tree(folder: Path) -> None:
             os.rmdir(where)
 
 
-def write_outputs(
-    root: Path,
-    outputs: Mapping[str, Output],
-    early: EarlyFolders | None = None,
-    started: int | None = None,
-) -> WriteReport:
-    """Write ``{relative path: bytes or source file}`` under ``root``, all or nothing.
+class Staging:
+    """A write in two steps: outputs staged (linked under temporary names) as they are ready,
+    then all put in place at once by :meth:`commit`, or taken back by :meth:`abort`.
 
-    ``early``: the folders being made meanwhile (see :class:`EarlyFolders`). ``started``:
-    when the build began (``time.time_ns()``), if its workers made blobs ahead (:func:`prepare`).
+    A build stages its entries' pages while its workers render the issues, so that what is
+    left to do after the last issue is mostly renaming. ``started``: when the build began
+    (:func:`mark_start`), if its workers made blobs ahead (:func:`prepare`).
     """
-    report = WriteReport()
-    staged: list[tuple[str, str, str]] = []
-    folders: set[str] = set()
-    try:
-        settled = os.stat(root / MANIFEST).st_mtime_ns
-    except FileNotFoundError:
-        settled = 0
-    blobs = _Blobs(root / BLOBS, settled, started)
-    base = f"{root}{os.sep}"
-    pid = os.getpid()
-    renamed = 0
-    try:
-        for rel in sorted(outputs):
-            target = base + rel
-            data = _read(outputs[rel])
-            if _same(target, data):
-                report.unchanged += 1
-                continue
-            # An output that is there but wrong may be its own blob changed in place: its
-            # kept bytes are then read back whatever their stat says.
-            trust = not os.path.lexists(target)
-            folder, _, name = target.rpartition(os.sep)
-            if folder not in folders:  # one mkdir per folder, not per file
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            tmp = f"{folder}{os.sep}.{name}.{pid}.tmp"
-            staged.append((tmp, target, rel))
-            blobs.stage(data, tmp, pid, trust)
-        for tmp, target, rel in staged:
-            os.replace(tmp, target)
-            renamed += 1
-            report.written.append(rel)
-    finally:
-        for tmp, _, _ in staged[renamed:]:  # what a failure left unrenamed
-            Path(tmp).unlink(missing_ok=True)
-        if renamed < len(staged):
-            for blob in blobs.made:
-                Path(blob).unlink(missing_ok=True)
-        if early is not None:
-            early.wait()
-    report.removed = _prune(root, set(outputs))
-    if report.written or report.removed:
-        blobs.prune()
-    return report
+
+    def __init__(self, root: Path, started: int | None = None) -> None:
+        self.root = root
+        try:
+            settled = os.stat(root / MANIFEST).st_mtime_ns
+        except FileNotFoundError:
+            settled = 0
+        self.blobs = _Blobs(root / BLOBS, settled, started)
+        self.base = f"{root}{os.sep}"
+        self.pid = os.getpid()
+        self.folders: set[str] = set()
+        # path -> (temporary name, target, the bytes staged), or None when already in place
+        self.staged: dict[str, tuple[str, str, Output] | None] = {}
+
+    def stage(self, outputs: Mapping[str, Output]) -> None:
+        """Link each output that differs from what is in place under a temporary name."""
+        try:
+            for rel in sorted(outputs):
+                self._stage(rel, outputs[rel])
+        except BaseException:
+            self.abort()
+            raise
+
+    def _stage(self, rel: str, output: Output) -> None:
+        if rel in self.staged:
+            previous = self.staged[rel]
+            if previous is not None and previous[2] is output:
+                return  # staged ahead, and the build kept the very same bytes
+            if previous is not None:
+                Path(previous[0]).unlink(missing_ok=True)
+            del self.staged[rel]
+        target = self.base + rel
+        data = _read(output)
+        if _same(target, data):
+            self.staged[rel] = None
+            return
+        # An output that is there but wrong may be its own blob changed in place: its kept
+        # bytes are then read back whatever their stat says.
+        trust = not os.path.lexists(target)
+        folder, _, name = target.rpartition(os.sep)
+        if folder not in self.folders:  # one mkdir per folder, not per file
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        tmp = f"{folder}{os.sep}.{name}.{self.pid}.tmp"
+        self.staged[rel] = (tmp, target, output)
+        self.blobs.stage(data, tmp, self.pid, trust)
+
+    def abort(self) -> None:
+        """Take back what was staged: no temporary name and no new blob is left."""
+        for item in self.staged.values():
+            if item is not None:
+                Path(item[0]).unlink(missing_ok=True)
+        self.staged.clear()
+        for blob in self.blobs.made:
+            Path(blob).unlink(missing_ok=True)
+        self.blobs.made.clear()
+
+    def commit(self, outputs: Mapping[str, Output], early: EarlyFolders | None) -> WriteReport:
+        """Stage what is left of ``outputs`` (the whole build), then put everything in place."""
+        report = WriteReport()
+        try:
+            for rel in [rel for rel in self.staged if rel not in outputs]:
+                item = self.staged.pop(rel)  # staged ahead, then left out of the build
+                if item is not None:
+                    Path(item[0]).unlink(missing_ok=True)
+            self.stage(outputs)
+            for rel in sorted(self.staged):
+                item = self.staged[rel]
+                if item is None:
+                    report.unchanged += 1
+                    continue
+                os.replace(item[0], item[1])
+                self.staged[rel] = None
+                report.written.append(rel)
+        except BaseException:
+            self.abort()  # what was not renamed yet (and the new blobs, as ever)
+            raise
+        finally:
+            if early is not None:
+                early.wait()
+        report.removed = _prune(self.root, set(outputs))
+        if report.written or report.removed:
+            self.blobs.prune()
+        return report
 
 
 def _prune(root: Path, current: set[str]) -> list[str]:
