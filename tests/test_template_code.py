@@ -133,3 +133,27 @@ def test_a_relative_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert templates._user_cache() == tmp_path / ".cache" / "dopemail"
+
+
+def test_wrap_gives_what_textwrap_gives() -> None:
+    # wrap() skips textwrap for text that fits on one line: the result must not change.
+    import random
+    import textwrap
+
+    from dopemail.templates import wrap
+
+    pick = random.Random(7)
+    pieces = ["a", "b", " ", "  ", "\t", "\n", "\r", "\x0c", "\u00a0", "\u2009", "-", "é"]
+    pieces += ["https://example.com/a-b?c=d", "w" * 80]
+    for _ in range(20_000):
+        text = "".join(pick.choice(pieces) for _ in range(pick.randint(0, 30)))
+        width, indent = pick.choice([10, 20, 72]), pick.choice(["", "  ", "    "])
+        expected = textwrap.fill(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        assert wrap(text, width, indent) == expected, (text, width, indent)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -77,10 +78,24 @@ def _escapes(name: str | None) -> bool:
     return not (name or "").endswith(".txt.j2")
 
 
+# What textwrap turns into spaces: text without them that fits on one line comes out as is.
+_LINE_BREAKS = re.compile(r"[\t\n\x0b\x0c\r]")
+
+
 def wrap(text: str, width: int = 72, indent: str = "") -> str:
     """Fill plain text to ``width`` columns without breaking URLs or words."""
+    text = str(text)
+    # Most of what an email's text part wraps (a title, a credit line) fits on one line:
+    # then textwrap would give it back unchanged, at the cost of splitting it into words.
+    if (
+        text
+        and len(indent) + len(text) <= width
+        and not text[-1].isspace()
+        and not _LINE_BREAKS.search(text)
+    ):
+        return indent + text
     return textwrap.fill(
-        str(text),
+        text,
         width=width,
         initial_indent=indent,
         subsequent_indent=indent,
