@@ -98,10 +98,7 @@ class _Blobs:
         self.made_since = made_since if made_since is not None else 1 << 64
         self.linking = True  # until a link fails: then every output is written as a file
         self.made: list[str] = []  # blobs created by this write (removed if it fails)
-        try:
-            self.known = {e.name for e in os.scandir(self.folder)}
-        except FileNotFoundError:
-            self.known = set()
+        self.folder_made = False
 
     def stage(self, data: bytes, tmp: str, pid: int, trust: bool = False) -> None:
         """Put ``data`` at ``tmp``: a link to its blob, or a file of its own.
@@ -112,14 +109,15 @@ class _Blobs:
             _create(tmp, data)
             return
         blob = _blob_path(self.folder, data)
-        digest = os.path.basename(blob)
-        # A blob may have been changed in place through one of its outputs (an editor
-        # saving site/x/index.html): it is checked before it is linked again.
-        if digest not in self.known or not self._intact(blob, data, trust):
-            if not self.known:
+        # Asked of the file system, not of a listing taken once: the workers keep making
+        # blobs while this write stages. A blob may also have been changed in place through
+        # one of its outputs (an editor saving site/x/index.html): it is checked before it is
+        # linked again.
+        if not self._intact(blob, data, trust):
+            if not self.folder_made:
                 os.makedirs(self.folder, exist_ok=True)
+                self.folder_made = True
             _make_blob(blob, data, pid)
-            self.known.add(digest)
             self.made.append(blob)
         try:
             os.link(blob, tmp)
