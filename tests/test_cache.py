@@ -50,12 +50,13 @@ _TEST_PROCESS = os.getpid()
 _HANDSHAKE = Path(tempfile.mkdtemp(prefix="dopemail-worker-"))
 
 
-def _slowly(kind: str = "entry") -> None:
-    # Items go to whichever process is free: to be sure a worker forked for the eight sample
-    # entries (or three issues) takes some, this process waits at its first item of a kind
-    # until a worker has rendered one.
+def _slowly(kind: str = "entry", first: str = "worker") -> None:
+    # Items go to whichever process is free: to be sure both render some of a kind (eight
+    # sample entries, three issues), the process that is not ``first`` waits at its items of
+    # that kind until ``first`` has rendered one (holding its run meanwhile).
+    here = "parent" if os.getpid() == _TEST_PROCESS else "worker"
     flag = _HANDSHAKE / f"{kind}-{_TEST_PROCESS}"
-    if os.getpid() != _TEST_PROCESS:
+    if here == first:
         flag.touch()
         return
     deadline = time.monotonic() + 20
@@ -196,7 +197,7 @@ def test_worker_processes_give_the_same_bytes(
     alone = _outputs(workspace)
     _wipe_outputs(workspace)
     # Fork even for the eight sample entries and three issues; count what the parent renders
-    # (slowly, so the worker surely takes its share) and what the worker sends.
+    # (each process waits for the other to take a share) and what the worker sends.
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     rendered = _count_renders(monkeypatch, slow=True)
     issues: list[int] = []
@@ -204,7 +205,7 @@ def test_worker_processes_give_the_same_bytes(
 
     def counting_issue(env, issue, *args):  # type: ignore[no-untyped-def]
         issues.append(issue.meta.number)
-        _slowly("issue")
+        _slowly("issue", first="parent")  # the parent may start late: it stages meanwhile
         return real_issue(env, issue, *args)
 
     monkeypatch.setattr(build_module, "render_issue", counting_issue)
