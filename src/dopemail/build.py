@@ -22,7 +22,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import EarlyFolders, Output, Staging, WriteReport, mark_start, prepare
+from .write import EarlyFolders, Output, Staging, WriteReport, prepare
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -267,19 +267,21 @@ def render_workspace(
     pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
     # The feeds of entries and the media depend on no issue: made while the workers render
     # issues when there are some (and raised, if they fail, where they always were).
-    made: list[dict[str, Output]] = []  # the feeds, then the media
+    side: dict[str, dict[str, Output]] = {}
     failed: list[Exception] = []
 
     def entries_side() -> None:
-        if made or failed:
+        if side or failed:
             return
         try:
-            made.append(
-                _memo(cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest))
+            side["feeds"] = _memo(
+                cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest)
             )
-            made.append(_memo(cache, "media", pictures, lambda: media_files(workspace, published)))
+            side["media"] = _memo(
+                cache, "media", pictures, lambda: media_files(workspace, published)
+            )
             if ahead is not None:
-                ahead({**pages, **made[0], **made[1]})
+                ahead({**pages, **side["feeds"], **side["media"]})
         except Exception as exc:  # noqa: BLE001 - raised below, after the issues' errors
             failed.append(exc)
 
@@ -304,7 +306,7 @@ def render_workspace(
     # Drafts are built (to preview and test-send them) but not listed in the archive or feed.
     listed = [i for i in issues if i.issue.meta.status != "draft"]
     outputs: dict[str, Output] = {}
-    outputs.update(made[0])
+    outputs.update(side["feeds"])
     # An issue's item shows its file's fields and its entries: what its own record is keyed by.
     newest_issues = listed[: settings.feeds.items]
     shown = [_issue_key(cache, i.issue, by_slug) for i in newest_issues] if cache else []
@@ -321,7 +323,7 @@ def render_workspace(
         [*marks, *_issue_files(cache, listed)],
         lambda: render_home(env, settings, published, listed),
     )
-    outputs.update(made[1])
+    outputs.update(side["media"])
     warnings = [w for item in issues for w in item.verdict.warnings]
     return Build(workspace, outputs, rendered, issues, warnings)
 
@@ -388,7 +390,8 @@ def build(
     the last build's folders, already being made (the CLI starts that before its imports).
     """
     root = root.resolve()
-    started = mark_start(root) if write else None
+    # Begun before any worker makes a blob (see Staging).
+    staging = Staging(root, ahead=True) if write else None
     if write and early is None:
         early = EarlyFolders(root)
     try:
@@ -397,21 +400,17 @@ def build(
             if cache is not None and jobs > 1:
                 env = _prerender_entries(root, cache, jobs, write)
             workspace = load_workspace(root, cache)
-            staging = Staging(workspace.root, started) if write else None
-            try:
-                result = render_workspace(
-                    workspace, cache, jobs, write, env, staging.stage if staging else None
-                )
-            except BaseException:
-                if staging is not None:
-                    staging.abort()
-                raise
+            result = render_workspace(
+                workspace, cache, jobs, write, env, staging.stage if staging else None
+            )
             report = staging.commit(result.outputs, early) if staging else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))
                 cache.save_file_keys()
                 cache.prune()
     except BaseException:
+        if staging is not None:
+            staging.abort()  # what was staged ahead, before the empty folders go
         if early is not None:
             early.wait()
             early.new_folders.remove_empty()  # a failed build leaves no empty folders behind

@@ -207,7 +207,7 @@ class EarlyFolders:
                 os.waitpid(pid, 0)
 
 
-def mark_start(root: Path) -> int | None:
+def _mark_start(root: Path) -> int | None:
     """Note when a build that writes begins, by the file system's clock (None if it cannot).
 
     Blobs made since then with no output linked to them were made ahead by this build's
@@ -282,12 +282,13 @@ class Staging:
     then all put in place at once by :meth:`commit`, or taken back by :meth:`abort`.
 
     A build stages its entries' pages while its workers render the issues, so that what is
-    left to do after the last issue is mostly renaming. ``started``: when the build began
-    (:func:`mark_start`), if its workers made blobs ahead (:func:`prepare`).
+    left to do after the last issue is mostly renaming. ``ahead``: its workers make blobs
+    ahead (:func:`prepare`) from now on, which the write may then trust (:func:`_mark_start`).
     """
 
-    def __init__(self, root: Path, started: int | None = None) -> None:
+    def __init__(self, root: Path, ahead: bool = False) -> None:
         self.root = root
+        started = _mark_start(root) if ahead else None
         try:
             settled = os.stat(root / MANIFEST).st_mtime_ns
         except FileNotFoundError:
@@ -309,13 +310,10 @@ class Staging:
             raise
 
     def _stage(self, rel: str, output: Output) -> None:
-        if rel in self.staged:
-            previous = self.staged[rel]
-            if previous is not None and previous[2] is output:
-                return  # staged ahead, and the build kept the very same bytes
-            if previous is not None:
-                Path(previous[0]).unlink(missing_ok=True)
-            del self.staged[rel]
+        previous = self.staged.get(rel)
+        if previous is not None and previous[2] is output:
+            return  # staged ahead, and the build kept the very same bytes
+        self._drop(rel)
         target = self.base + rel
         data = _read(output)
         if _same(target, data):
@@ -332,12 +330,15 @@ class Staging:
         self.staged[rel] = (tmp, target, output)
         self.blobs.stage(data, tmp, self.pid, trust)
 
+    def _drop(self, rel: str) -> None:
+        item = self.staged.pop(rel, None)
+        if item is not None:
+            Path(item[0]).unlink(missing_ok=True)
+
     def abort(self) -> None:
         """Take back what was staged: no temporary name and no new blob is left."""
-        for item in self.staged.values():
-            if item is not None:
-                Path(item[0]).unlink(missing_ok=True)
-        self.staged.clear()
+        for rel in list(self.staged):
+            self._drop(rel)
         for blob in self.blobs.made:
             Path(blob).unlink(missing_ok=True)
         self.blobs.made.clear()
@@ -347,9 +348,7 @@ class Staging:
         report = WriteReport()
         try:
             for rel in [rel for rel in self.staged if rel not in outputs]:
-                item = self.staged.pop(rel)  # staged ahead, then left out of the build
-                if item is not None:
-                    Path(item[0]).unlink(missing_ok=True)
+                self._drop(rel)  # staged ahead, then left out of the build
             self.stage(outputs)
             for rel in sorted(self.staged):
                 item = self.staged[rel]
@@ -359,6 +358,7 @@ class Staging:
                 os.replace(item[0], item[1])
                 self.staged[rel] = None
                 report.written.append(rel)
+            self.blobs.made.clear()  # linked now: never taken back
         except BaseException:
             self.abort()  # what was not renamed yet (and the new blobs, as ever)
             raise
