@@ -83,51 +83,7 @@ _LineLoader.add_constructor(
 
 
 class _Unusual(Exception):
-    """Anchors reused, merge keys: left to PyYAML's own constructor."""
-
-
-_STR = "tag:yaml.org,2002:str"
-_PLAIN = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-
-
-class _Converter:
-    """Nodes (composed by libyaml, in C) -> LineDict/LineList/values, in one tight walk.
-
-    PyYAML's constructor is generic and slow (half of loading an entry); front matter is
-    plain mappings, lists and strings. Anything else goes through the loader's constructors,
-    and anything unusual (an anchor used twice, a merge key) through the loader entirely.
-    """
-
-    def __init__(self, loader: _LineLoader) -> None:
-        self.loader = loader
-        self.offset = 1 + loader.line_offset
-        self.seen: set[int] = set()
-
-    def convert(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR:
-                return node.value
-            return self.loader.construct_object(node, deep=True)
-        if id(node) in self.seen or node.tag not in _PLAIN:  # an anchor reused, !!set, !tag
-            raise _Unusual
-        self.seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            items = LineList(self.convert(child) for child in node.value)
-            items.start_line = node.start_mark.line + self.offset
-            items.item_lines = [child.start_mark.line + self.offset for child in node.value]
-            return items
-        mapping = LineDict()
-        mapping.start_line = node.start_mark.line + self.offset
-        lines: dict[Any, int] = {}
-        mapping.key_lines = lines
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Unusual
-            key = self.convert(key_node)
-            _check_key(key, mapping, key_node)
-            mapping[key] = self.convert(value_node)
-            lines[key] = key_node.start_mark.line + self.offset
-        return mapping
+    """Front matter that is not plain mappings, lists and scalars: read the general way."""
 
 
 # Plain scalars: the implicit resolvers by first character (PyYAML's own table, read once).
@@ -229,12 +185,7 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             loader = _LineLoader(text)  # the general way, from the start
             loader.line_offset = line_offset
         node = loader.get_single_node()
-        if node is None:
-            return None
-        try:
-            return _Converter(loader).convert(node)
-        except _Unusual:
-            return loader.construct_document(node)
+        return None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
