@@ -195,6 +195,32 @@ def test_outputs_staged_ahead_follow_what_the_build_kept(tmp_path: Path) -> None
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def test_a_build_stages_what_depends_on_no_issue_while_the_issues_render(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import build as build_module
+    from dopemail import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    events: list[str] = []
+    real_stage, real_issues = write_module.Staging.stage, build_module._prerender_issues
+
+    def staging(self, outputs):  # type: ignore[no-untyped-def]
+        events.append("stage " + ("issues" if any("/issues/" in p for p in outputs) else "ahead"))
+        return real_stage(self, outputs)
+
+    def issues(*args):  # type: ignore[no-untyped-def]
+        real_issues(*args)
+        events.append("issues rendered")
+
+    monkeypatch.setattr(write_module.Staging, "stage", staging)
+    monkeypatch.setattr(build_module, "_prerender_issues", issues)
+    build(workspace, use_cache=False, jobs=2)
+    # The entries' pages and feeds and the media are staged while the workers render the
+    # issues; the issues' files at the commit, after them.
+    assert events == ["stage ahead", "issues rendered", "stage issues"]
+
+
 def test_a_staging_taken_back_leaves_nothing(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     (tmp_path / "site/kept.html").write_bytes(b"before")
