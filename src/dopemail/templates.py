@@ -94,6 +94,10 @@ def wrap(text: str, width: int = 72, indent: str = "") -> str:
         and not _LINE_BREAKS.search(text)
     ):
         return indent + text
+    return _fill(text, width, indent)
+
+
+def _fill(text: str, width: int, indent: str) -> str:
     return textwrap.fill(
         text,
         width=width,
