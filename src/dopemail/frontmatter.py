@@ -93,6 +93,8 @@ _RESOLVERS: dict[str, tuple[tuple[str, Any], ...]] = {
     if first is not None
 }
 _WILDCARD = tuple(_LineLoader.yaml_implicit_resolvers.get(None, []))
+# A tuple made once: ``str | int | ...`` in the loop made a union object for every key.
+_KEY_TYPES = (str, int, float, bool, type(None))
 
 
 class _Events:
@@ -147,7 +149,7 @@ class _Events:
                 if type(key_event) is not ScalarEvent:
                     raise _Unusual
                 key = self.value(key_event)
-                if key in mapping or not isinstance(key, str | int | float | bool | None):
+                if key in mapping or not isinstance(key, _KEY_TYPES):
                     raise _Unusual
                 mapping[key] = self.value(get())
                 lines[key] = key_event.start_mark.line + offset

@@ -192,7 +192,7 @@ def _fork(
         for start, stop in runs.take():
             for result in job(items[start:stop]):
                 batch.append(result)
-                size += sum(len(part) for part in result if isinstance(part, bytes | str))
+                size += sum(len(part) for part in result if isinstance(part, (bytes, str)))
                 if size >= _BATCH_BYTES:
                     _send(writer, pickle.dumps(("batch", batch), pickle.HIGHEST_PROTOCOL))
                     batch, size = [], 0
