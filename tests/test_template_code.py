@@ -149,3 +149,32 @@ def test_wrap_gives_what_textwrap_gives() -> None:
         width, indent = pick.choice([10, 20, 72]), pick.choice(["", "  ", "    "])
         expected = templates._fill(text, width, indent)  # textwrap, always
         assert wrap(text, width, indent) == expected, (text, width, indent)
+
+
+def test_dates_are_written_as_strftime_writes_them() -> None:
+    # The date filters name days and months from tables, not strftime (a call per field):
+    # every hour of two years, and runs of every length, must read as strftime has them.
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from dopemail.templates import date_range, long_date, show_time
+
+    zone = ZoneInfo("Europe/Paris")
+    moment = datetime(2024, 1, 1, tzinfo=zone)
+    for _ in range(2 * 366 * 24):
+        hour = moment.hour % 12 or 12
+        expected = f"{moment:%a}, {moment:%B} {moment.day}, {hour}:{moment:%M} {moment:%p}"
+        assert show_time(moment) == expected
+        assert long_date(moment) == f"{moment:%B} {moment.day}, {moment.year}"
+        moment += timedelta(minutes=61)
+    day = date(2023, 11, 20)
+    for length in range(0, 800, 7):
+        ends = day + timedelta(days=length)
+        assert long_date(day) == f"{day:%B} {day.day}, {day.year}"
+        if day.year == ends.year and day.month == ends.month and length:
+            assert date_range(day, ends) == f"{day:%B} {day.day}–{ends.day}, {ends.year}"
+        elif day.year == ends.year and length:
+            assert date_range(day, ends) == (
+                f"{day:%B} {day.day} – {ends:%B} {ends.day}, {ends.year}"
+            )
+        day += timedelta(days=3)
