@@ -19,6 +19,8 @@ For each size N it makes (or reuses) the corpus of ``bench/make_corpus.py`` in
   with dopemail's own ``render_issue``, many times;
 - Hugo and Pelican building one page per entry and their feeds from the same entries, and the
   floor: a Python loop that reads every input file and writes the same bytes out;
+- each target's pair in turn (dopemail's build, then the peer's, ``--runs`` times; see
+  :class:`Turns`), printed as a second table of the pairs' ratios;
 - ``bench/send.py`` (another engineer's) to 100,000 and 1,000,000 subscribers, if it is there.
 
 Each build is a fresh child process, started through a small wrapper (see ``WRAPPER``): its
@@ -48,7 +50,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +298,70 @@ def repeat(
     return row
 
 
+@dataclass
+class Step:
+    """A command to time and what to do before each run of it (delete its outputs...)."""
+
+    before: Callable[[int], None]
+    cmd: Callable[[int], list[str]]
+    env: dict[str, str] | None = None
+
+
+@dataclass
+class Turns:
+    """Two commands timed in turn, A B A B ...: the ratio A ÷ B is taken pair by pair.
+
+    The machine's speed drifts: other work on the shared cores, and the file system's state
+    (a build that creates thousands of files right after another deleted thousands runs
+    slower). Two medians taken minutes apart move with it, each on its own; a pair taken
+    back to back shares the same moment, and so does its ratio.
+    """
+
+    a: Row = field(default_factory=Row)
+    b: Row = field(default_factory=Row)
+    error: str = ""
+
+    @property
+    def ratios(self) -> list[float]:
+        return [x / y for x, y in zip(self.a.seconds, self.b.seconds, strict=False)]
+
+
+def in_turn(runs: int, a: Step, b: Step, label: str) -> Turns:
+    """``runs`` pairs: A, then B at once; a failure ends the pairs (the error says which)."""
+    turns = Turns()
+    stamp = code_stamp()
+    for i in range(runs):
+        for row, step in ((turns.a, a), (turns.b, b)):
+            try:
+                step.before(i)
+                row.add(measure(step.cmd(i), env=step.env))
+            except (Failed, OSError) as exc:
+                turns.error = str(exc)
+                say(f"  {label}: FAILED: {exc}")
+                return turns
+        say(
+            f"  {label} [{i + 1}/{runs}]: {turns.a.seconds[-1]:.3f} s ÷ "
+            f"{turns.b.seconds[-1]:.3f} s = {turns.ratios[-1]:.2f}×"
+        )
+    if code_stamp() != stamp:
+        turns.error = CHANGED
+    return turns
+
+
+def fmt_turns(turns: Turns | None) -> str:
+    if turns is None:
+        return ""
+    if turns.error:
+        return "n/a"
+    ratios = turns.ratios
+    if not ratios:
+        return "n/a"
+    text = f"{statistics.median(ratios):.2f}×"
+    if len(ratios) > 1:
+        text += f" ({min(ratios):.2f}–{max(ratios):.2f})"
+    return text + f": {fmt_time(turns.a)} ÷ {fmt_time(turns.b)}"
+
+
 def fmt_kb(kb: int | None) -> str:
     return f"{kb / 1024:.0f} MB" if kb else "-"
 
@@ -369,83 +435,83 @@ def built_count(output: str) -> str:
     return found.group(1) if found else "?"
 
 
-def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
+def dopemail_steps(out: Path) -> dict[str, Step]:
+    """The builds measured on the corpus in ``out``, by row name (see :data:`ROWS`).
+
+    "warm" needs the cache a plain build leaves; "edit" changes an entry, which
+    :func:`restore_edited` puts back.
+    """
     ws = out / "dopemail"
-    info = corpus_info(out)
-    root = ["--root", str(ws)]
-
-    def cold(i: int) -> None:
-        rmtree(ws / ".dopemail", ws / "site", ws / "feeds")
-
-    def outputs_only(i: int) -> None:
-        rmtree(ws / "site", ws / "feeds")
-
-    def nothing(i: int) -> None:
-        pass
-
-    say(f"N={size}: dopemail build --no-cache (cold)")
-    row = results["cold"] = repeat(
-        Row(),
-        runs,
-        cold,
-        lambda i: dopemail_cmd("build", "--no-cache", *root),
-        label="cold --no-cache",
-    )
-    if row.seconds:
-        row.note = f"{built_count(row.output)} files built"
-
     only = entries_only(out)
-    say(f"N={size}: dopemail build --no-cache, entries only")
-    results["cold_entries"] = repeat(
-        Row(),
-        runs,
-        lambda i: rmtree(only / ".dopemail", only / "site", only / "feeds"),
-        lambda i: dopemail_cmd("build", "--no-cache", "--root", str(only)),
-        label="cold --no-cache, entries only",
-    )
-
-    say(f"N={size}: first dopemail build (no .dopemail/, writes the cache)")
-    results["first"] = repeat(
-        Row(), runs, cold, lambda i: dopemail_cmd("build", *root), label="first build"
-    )
-
-    say(f"N={size}: warm full build (cache kept; site/ and feeds/ deleted)")
-    results["warm"] = repeat(
-        Row(), runs, outputs_only, lambda i: dopemail_cmd("build", *root), label="warm"
-    )
-
-    def no_op(sample: Sample) -> None:
-        if "nothing changed" not in sample.output:
-            results["noop"].note = "did not say 'nothing changed'"
-
-    say(f"N={size}: no-op rebuild")
-    results["noop"] = Row()
-    repeat(
-        results["noop"],
-        runs,
-        nothing,
-        lambda i: dopemail_cmd("build", *root),
-        no_op,
-        label="no-op",
-    )
-
-    entry = ws / "entries" / f"{info['newest_in_issue']}.md"
+    entry = edited_entry(out)
     original = entry.read_bytes()
+    root = ["--root", str(ws)]
 
     def edit(i: int) -> None:
         text = EDIT.format(run=i + 1, minutes=7 * (i + 1))
         entry.write_bytes(original + text.encode("utf-8"))
 
-    say(f"N={size}: rebuild after editing one entry ({entry.name}, in an issue and the feeds)")
-    try:
-        results["edit"] = repeat(
-            Row(), runs, edit, lambda i: dopemail_cmd("build", *root), label="one edit"
-        )
-    finally:
-        entry.write_bytes(original)
-    # Leave the workspace built from the original sources, for what follows.
+    return {
+        "cold": Step(
+            lambda i: rmtree(ws / ".dopemail", ws / "site", ws / "feeds"),
+            lambda i: dopemail_cmd("build", "--no-cache", *root),
+        ),
+        "cold_entries": Step(
+            lambda i: rmtree(only / ".dopemail", only / "site", only / "feeds"),
+            lambda i: dopemail_cmd("build", "--no-cache", "--root", str(only)),
+        ),
+        "first": Step(
+            lambda i: rmtree(ws / ".dopemail", ws / "site", ws / "feeds"),
+            lambda i: dopemail_cmd("build", *root),
+        ),
+        "warm": Step(
+            lambda i: rmtree(ws / "site", ws / "feeds"), lambda i: dopemail_cmd("build", *root)
+        ),
+        "noop": Step(lambda i: None, lambda i: dopemail_cmd("build", *root)),
+        "edit": Step(edit, lambda i: dopemail_cmd("build", *root)),
+    }
+
+
+def edited_entry(out: Path) -> Path:
+    """The entry the "one edit" rows append a sentence to: in an issue and in the feeds."""
+    return out / "dopemail" / "entries" / f"{corpus_info(out)['newest_in_issue']}.md"
+
+
+def restore_edited(out: Path, original: bytes) -> None:
+    """Put the edited entry back and build, leaving the workspace built from its sources."""
+    edited_entry(out).write_bytes(original)
     with contextlib.suppress(Failed):
-        measure(dopemail_cmd("build", *root))
+        measure(dopemail_cmd("build", "--root", str(out / "dopemail")))
+
+
+def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
+    steps = dopemail_steps(out)
+
+    def run(key: str, what: str, label: str, check: Callable[[Sample], None] | None = None) -> Row:
+        say(f"N={size}: {what}")
+        step = steps[key]
+        results[key] = Row()
+        return repeat(results[key], runs, step.before, step.cmd, check, label=label)
+
+    row = run("cold", "dopemail build --no-cache (cold)", "cold --no-cache")
+    if row.seconds:
+        row.note = f"{built_count(row.output)} files built"
+    run("cold_entries", "dopemail build --no-cache, entries only", "cold --no-cache, entries only")
+    run("first", "first dopemail build (no .dopemail/, writes the cache)", "first build")
+    run("warm", "warm full build (cache kept; site/ and feeds/ deleted)", "warm")
+
+    def no_op(sample: Sample) -> None:
+        if "nothing changed" not in sample.output:
+            results["noop"].note = "did not say 'nothing changed'"
+
+    run("noop", "no-op rebuild", "no-op", no_op)
+    original = edited_entry(out).read_bytes()
+    try:
+        name = edited_entry(out).name
+        what = f"rebuild after editing one entry ({name}, in an issue and the feeds)"
+        run("edit", what, "one edit")
+    finally:
+        restore_edited(out, original)
 
 
 # -- the preview -----------------------------------------------------------------------------
@@ -726,36 +792,42 @@ def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.glob("*/index.html")) if folder.is_dir() else 0
 
 
-def bench_hugo(size: int, out: Path, runs: int, hugo: str, results: dict[str, Row]) -> None:
+def hugo_step(size: int, out: Path, hugo: str) -> Step:
+    """Hugo building the corpus's entries (its site set up for the same feed length)."""
     site = out / "hugo"
     items = feed_items(out / "dopemail")
     config = (PEERS / "hugo" / "config.toml").read_text(encoding="utf-8")
     (site / "config.toml").write_text(config.replace("{items}", str(items)), encoding="utf-8")
     rmtree(site / "layouts")
     shutil.copytree(PEERS / "hugo" / "layouts", site / "layouts")
-    public = WORK / "out" / f"hugo-{size}"
-    say(f"N={size}: Hugo (pages + RSS)")
-    row = results["hugo"] = repeat(
-        Row(),
-        runs,
+    public = hugo_output(size)
+    return Step(
         lambda i: rmtree(public, site / "resources"),
         lambda i: [hugo, "--source", str(site), "--destination", str(public), "--quiet"],
-        label="hugo",
     )
+
+
+def hugo_output(size: int) -> Path:
+    return WORK / "out" / f"hugo-{size}"
+
+
+def bench_hugo(size: int, out: Path, runs: int, hugo: str, results: dict[str, Row]) -> None:
+    step = hugo_step(size, out, hugo)
+    say(f"N={size}: Hugo (pages + RSS)")
+    row = results["hugo"] = repeat(Row(), runs, step.before, step.cmd, label="hugo")
     if not row.error:
+        public = hugo_output(size)
         row.note = (
             f"{count_pages(public)} pages, RSS {count_items(public / 'index.xml', 'item')} items"
         )
         say(f"  hugo made {row.note}")
 
 
-def bench_pelican(size: int, out: Path, runs: int, pelican: Path, results: dict[str, Row]) -> None:
-    output = WORK / "out" / f"pelican-{size}"
+def pelican_step(size: int, out: Path, pelican: Path) -> Step:
+    """Pelican building the corpus's entries, with the same feed length."""
+    output = pelican_output(size)
     env = {**os.environ, "DOPEMAIL_FEED_ITEMS": str(feed_items(out / "dopemail"))}
-    say(f"N={size}: Pelican (pages + RSS + Atom), {runs} run(s)")
-    row = results["pelican"] = repeat(
-        Row(),
-        runs,
+    return Step(
         lambda i: rmtree(output),
         lambda i: [
             str(pelican),
@@ -768,16 +840,58 @@ def bench_pelican(size: int, out: Path, runs: int, pelican: Path, results: dict[
             str(PEERS / "pelican"),
             "-q",
         ],
-        env=env,
-        label="pelican",
+        env,
+    )
+
+
+def pelican_output(size: int) -> Path:
+    return WORK / "out" / f"pelican-{size}"
+
+
+def bench_pelican(size: int, out: Path, runs: int, pelican: Path, results: dict[str, Row]) -> None:
+    step = pelican_step(size, out, pelican)
+    say(f"N={size}: Pelican (pages + RSS + Atom), {runs} run(s)")
+    row = results["pelican"] = repeat(
+        Row(), runs, step.before, step.cmd, env=step.env, label="pelican"
     )
     if not row.error:
+        output = pelican_output(size)
         feeds = output / "feeds"
         row.note = (
             f"{count_pages(output)} pages, RSS {count_items(feeds / 'rss.xml', 'item')} / "
             f"Atom {count_items(feeds / 'atom.xml', 'entry')} items"
         )
         say(f"  pelican made {row.note}")
+
+
+#: Measured in turn (see :class:`Turns`): a dopemail build (a key of :func:`dopemail_steps`),
+#: a peer, and the label.
+TURNS = [
+    ("cold", "hugo", "cold `--no-cache`, with issues ÷ Hugo"),
+    ("cold_entries", "hugo", "cold `--no-cache`, entries only ÷ Hugo"),
+    ("warm", "hugo", "warm full ÷ Hugo"),
+    ("edit", "hugo", "after editing one entry ÷ Hugo"),
+    ("cold", "pelican", "cold `--no-cache`, with issues ÷ Pelican"),
+]
+
+
+def bench_turns(
+    size: int, out: Path, runs: int, peers: dict[str, Step], turns: dict[str, Turns]
+) -> None:
+    """Each pair of :data:`TURNS` whose peer is in ``peers``, ``runs`` times in turn."""
+    steps = dopemail_steps(out)
+    original = edited_entry(out).read_bytes()
+    try:
+        for key, peer, label in TURNS:
+            if peer not in peers:
+                continue
+            if key in ("warm", "edit"):  # they start from the cache a plain build leaves
+                with contextlib.suppress(Failed):
+                    measure(steps["first"].cmd(0))
+            say(f"N={size}: in turn, {label}")
+            turns[f"{key}/{peer}"] = in_turn(runs, steps[key], peers[peer], label)
+    finally:
+        restore_edited(out, original)
 
 
 COPY_LOOP = """
@@ -968,6 +1082,27 @@ def table(sizes: list[int], results: dict[int, dict[str, Row]], runs: int) -> li
     return lines
 
 
+def turns_table(sizes: list[int], turns: dict[int, dict[str, Turns]], runs: int) -> list[str]:
+    head = (
+        f"| measured in turn, A then B, {runs} pairs: the median of the pairs' A ÷ B (min–max), "
+        "then A's and B's times |"
+    )
+    lines = [head + "".join(f" N={size:,} |" for size in sizes)]
+    lines.append("| --- |" + " --- |" * len(sizes))
+    for key, peer, label in TURNS:
+        pair = f"{key}/{peer}"
+        if any(pair in turns[size] for size in sizes):
+            cells = "".join(f" {fmt_turns(turns[size].get(pair))} |" for size in sizes)
+            lines.append(f"| {label} |{cells}")
+    failed = [
+        f"- N={size:,}, in turn, {label}: **{turns[size][f'{key}/{peer}'].error[:400]}**"
+        for size in sizes
+        for key, peer, label in TURNS
+        if turns[size].get(f"{key}/{peer}") and turns[size][f"{key}/{peer}"].error
+    ]
+    return lines + (["", *failed] if failed else [])
+
+
 def notes(sizes: list[int], results: dict[int, dict[str, Row]]) -> list[str]:
     out = []
     for size in sizes:
@@ -999,6 +1134,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-preview", action="store_true", help="no preview measurement")
     parser.add_argument("--skip-builds", action="store_true", help="no dopemail build rows")
     parser.add_argument("--skip-issue", action="store_true", help="no issue-rendering row")
+    parser.add_argument(
+        "--skip-turns", action="store_true", help="no ratios measured in turn with the peers"
+    )
     parser.add_argument(
         "--results",
         default="results",
@@ -1040,9 +1178,11 @@ def main(argv: list[str] | None = None) -> int:
         say(line)
     started = time.perf_counter()
     results: dict[int, dict[str, Row]] = {}
+    turns: dict[int, dict[str, Turns]] = {}
     for size in sizes:
         out = corpus(size, args.seed)
         results[size] = rows = {}
+        turns[size] = {}
         if not args.skip_builds:
             bench_builds(size, out, args.runs, rows)
         if not args.skip_preview:
@@ -1061,6 +1201,11 @@ def main(argv: list[str] | None = None) -> int:
                     note=f"skipped (--pelican-large runs it above {PELICAN_BIG:,})"
                 )
             bench_floor(size, out, args.runs, rows)
+        if not (args.skip_peers or args.skip_builds or args.skip_turns):
+            peers = {"hugo": hugo_step(size, out, hugo)} if hugo else {}
+            if pelican and size <= PELICAN_BIG:
+                peers["pelican"] = pelican_step(size, out, pelican)
+            bench_turns(size, out, args.runs, peers, turns[size])
     sends: list[tuple[int, dict[str, Any] | str]] = []
     if not args.skip_send:
         for n in subscribers:  # a million takes minutes per run: once, unless asked
@@ -1074,6 +1219,8 @@ def main(argv: list[str] | None = None) -> int:
         f"entries; runs per measurement: {args.runs} unless said; whole run {elapsed / 60:.1f} min."
     )
     lines += ["", *table(sizes, results, args.runs), ""]
+    if any(turns.values()):
+        lines += [*turns_table(sizes, turns, args.runs), ""]
     if sends:
         lines += [
             "| sending (bench/send.py) | wall | msg/s | msg/s, post phase | sender peak RSS |",
@@ -1091,6 +1238,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": about,
         "sizes": {
             str(size): {k: vars(v) for k, v in rows.items()} for size, rows in results.items()
+        },
+        "turns": {
+            str(size): {k: {**asdict(t), "ratios": t.ratios} for k, t in pairs.items()}
+            for size, pairs in turns.items()
         },
         "send": {str(n): r for n, r in sends},
     }

@@ -116,3 +116,49 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
         line = next((x for x in table.splitlines() if row in x), None)
         assert line, f"no row {row!r} in\n{table}"
         assert re.search(r"\| \d[\d.,]* (ms|s) \(", line), line  # a measured time, not n/a
+
+
+@cache
+def _bench_run() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench/run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_in_turn_runs_a_then_b_and_stops_at_a_failure(tmp_path: Path) -> None:
+    run = _bench_run()
+    log = tmp_path / "log"
+
+    def step(name: str, fail_at: int = -1) -> object:
+        def note(i: int) -> None:
+            with log.open("a") as handle:
+                handle.write(f"before {name}{i}\n")
+
+        code = (
+            "import sys; i = int(sys.argv[1]); "
+            f"open({str(log)!r}, 'a').write(f'{name}{{i}}\\n'); sys.exit(i == {fail_at})"
+        )
+        return run.Step(note, lambda i: [sys.executable, "-c", code, str(i)])
+
+    turns = run.in_turn(3, step("a"), step("b"), "test")
+    assert not turns.error
+    expected = [f"{what}{name}{i}" for i in range(3) for name in "ab" for what in ("before ", "")]
+    assert log.read_text().split("\n")[:-1] == expected
+    assert len(turns.a.seconds) == len(turns.b.seconds) == len(turns.ratios) == 3
+
+    log.unlink()
+    broken = run.in_turn(3, step("a"), step("b", fail_at=1), "test")
+    assert "exited with 1" in broken.error
+    assert log.read_text().split("\n")[-2] == "b1"  # nothing ran after the failure
+    assert len(broken.ratios) == 1 and run.fmt_turns(broken) == "n/a"
+
+
+def test_a_ratio_in_turn_is_the_median_of_the_pairs_ratios() -> None:
+    # Not the ratio of the medians (2.00× here): each pair shares its moment of the machine.
+    run = _bench_run()
+    turns = run.Turns(a=run.Row(seconds=[1.0, 4.0, 2.0]), b=run.Row(seconds=[1.0, 1.0, 4.0]))
+    assert turns.ratios == [1.0, 4.0, 0.5]
+    assert run.fmt_turns(turns).startswith("1.00× (0.50–4.00): 2.00 s (1.00–4.00) ÷ ")
