@@ -320,6 +320,7 @@ class Turns:
     a: Row = field(default_factory=Row)
     b: Row = field(default_factory=Row)
     error: str = ""
+    note: str = ""
 
     @property
     def ratios(self) -> list[float]:
@@ -344,7 +345,8 @@ def in_turn(runs: int, a: Step, b: Step, label: str) -> Turns:
             f"{turns.b.seconds[-1]:.3f} s = {turns.ratios[-1]:.2f}×"
         )
     if code_stamp() != stamp:
-        turns.error = CHANGED
+        turns.note = CHANGED
+        say(f"  {label}: {CHANGED}")
     return turns
 
 
@@ -439,7 +441,7 @@ def dopemail_steps(out: Path) -> dict[str, Step]:
     """The builds measured on the corpus in ``out``, by row name (see :data:`ROWS`).
 
     "warm" needs the cache a plain build leaves; "edit" changes an entry, which
-    :func:`restore_edited` puts back.
+    the caller puts back (then :func:`rebuild`).
     """
     ws = out / "dopemail"
     only = entries_only(out)
@@ -477,9 +479,8 @@ def edited_entry(out: Path) -> Path:
     return out / "dopemail" / "entries" / f"{corpus_info(out)['newest_in_issue']}.md"
 
 
-def restore_edited(out: Path, original: bytes) -> None:
-    """Put the edited entry back and build, leaving the workspace built from its sources."""
-    edited_entry(out).write_bytes(original)
+def rebuild(out: Path) -> None:
+    """Build, leaving the workspace built from its sources (after the edit is put back)."""
     with contextlib.suppress(Failed):
         measure(dopemail_cmd("build", "--root", str(out / "dopemail")))
 
@@ -491,7 +492,7 @@ def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> No
         say(f"N={size}: {what}")
         step = steps[key]
         results[key] = Row()
-        return repeat(results[key], runs, step.before, step.cmd, check, label=label)
+        return repeat(results[key], runs, step.before, step.cmd, check, env=step.env, label=label)
 
     row = run("cold", "dopemail build --no-cache (cold)", "cold --no-cache")
     if row.seconds:
@@ -511,7 +512,8 @@ def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> No
         what = f"rebuild after editing one entry ({name}, in an issue and the feeds)"
         run("edit", what, "one edit")
     finally:
-        restore_edited(out, original)
+        edited_entry(out).write_bytes(original)
+    rebuild(out)
 
 
 # -- the preview -----------------------------------------------------------------------------
@@ -879,19 +881,23 @@ def bench_turns(
     size: int, out: Path, runs: int, peers: dict[str, Step], turns: dict[str, Turns]
 ) -> None:
     """Each pair of :data:`TURNS` whose peer is in ``peers``, ``runs`` times in turn."""
+    pairs = [(key, peer, label) for key, peer, label in TURNS if peer in peers]
+    if not pairs:
+        return
     steps = dopemail_steps(out)
-    original = edited_entry(out).read_bytes()
+    entry = edited_entry(out)
+    original = entry.read_bytes()
     try:
-        for key, peer, label in TURNS:
-            if peer not in peers:
-                continue
+        for key, peer, label in pairs:
             if key in ("warm", "edit"):  # they start from the cache a plain build leaves
                 with contextlib.suppress(Failed):
                     measure(steps["first"].cmd(0))
             say(f"N={size}: in turn, {label}")
             turns[f"{key}/{peer}"] = in_turn(runs, steps[key], peers[peer], label)
+            entry.write_bytes(original)  # the next pair builds the corpus as it was made
     finally:
-        restore_edited(out, original)
+        entry.write_bytes(original)
+    rebuild(out)
 
 
 COPY_LOOP = """
@@ -1094,13 +1100,22 @@ def turns_table(sizes: list[int], turns: dict[int, dict[str, Turns]], runs: int)
         if any(pair in turns[size] for size in sizes):
             cells = "".join(f" {fmt_turns(turns[size].get(pair))} |" for size in sizes)
             lines.append(f"| {label} |{cells}")
-    failed = [
-        f"- N={size:,}, in turn, {label}: **{turns[size][f'{key}/{peer}'].error[:400]}**"
-        for size in sizes
-        for key, peer, label in TURNS
-        if turns[size].get(f"{key}/{peer}") and turns[size][f"{key}/{peer}"].error
-    ]
-    return lines + (["", *failed] if failed else [])
+    said = []
+    for size in sizes:
+        for key, peer, label in TURNS:
+            pair = turns[size].get(f"{key}/{peer}")
+            if pair and pair.error:
+                said.append(
+                    f"- N={size:,}, in turn, {label}: **failed**: {_first_lines(pair.error)}"
+                )
+            if pair and pair.note:
+                said.append(f"- N={size:,}, in turn, {label}: {pair.note}")
+    return lines + (["", *said] if said else [])
+
+
+def _first_lines(text: str) -> str:
+    # One line of a Markdown list: a failure's first lines, joined.
+    return " / ".join(text.strip().splitlines()[:3])[:400]
 
 
 def notes(sizes: list[int], results: dict[int, dict[str, Row]]) -> list[str]:
@@ -1111,8 +1126,7 @@ def notes(sizes: list[int], results: dict[int, dict[str, Row]]) -> list[str]:
             if row and row.note:
                 out.append(f"- N={size:,}, {label}: {row.note}")
             if row and row.error:
-                first = row.error.strip().splitlines()
-                out.append(f"- N={size:,}, {label}: **failed**: {' / '.join(first[:3])[:400]}")
+                out.append(f"- N={size:,}, {label}: **failed**: {_first_lines(row.error)}")
     return out
 
 

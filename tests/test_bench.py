@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -162,3 +164,38 @@ def test_a_ratio_in_turn_is_the_median_of_the_pairs_ratios() -> None:
     turns = run.Turns(a=run.Row(seconds=[1.0, 4.0, 2.0]), b=run.Row(seconds=[1.0, 1.0, 4.0]))
     assert turns.ratios == [1.0, 4.0, 0.5]
     assert run.fmt_turns(turns).startswith("1.00× (0.50–4.00): 2.00 s (1.00–4.00) ÷ ")
+
+
+def test_the_pairs_in_turn_each_start_from_the_corpus_as_made(tmp_path: Path) -> None:
+    # Stand-in peers (a Python line noting whether the edited entry carries an edit when the
+    # peer runs): the edit pair builds an edited entry, every other pair the original, and
+    # the corpus is left as it was made, built.
+    run = _bench_run()
+    _make_corpus().make_corpus(N, tmp_path, seed=1)
+    entry = run.edited_entry(tmp_path)
+    original = entry.read_bytes()
+    log = tmp_path / "peers.log"
+
+    def peer(name: str) -> object:
+        code = (
+            "import sys; text = open(sys.argv[1], encoding='utf-8').read(); "
+            f"open({str(log)!r}, 'a').write('{name} ' + str('Benchmark edit' in text) + '\\n')"
+        )
+        return run.Step(lambda i: None, lambda i: [sys.executable, "-c", code, str(entry)])
+
+    turns: dict[str, object] = {}
+    run.bench_turns(N, tmp_path, 1, {"hugo": peer("hugo"), "pelican": peer("pelican")}, turns)
+    assert log.read_text().split("\n")[:-1] == [
+        "hugo False",  # cold
+        "hugo False",  # cold, entries only
+        "hugo False",  # warm
+        "hugo True",  # after the edit
+        "pelican False",  # cold, after the edit pair
+    ]
+    assert entry.read_bytes() == original
+    assert (tmp_path / "dopemail/site/index.html").is_file()
+    table = run.turns_table([N], {N: turns}, 1)
+    for _, _, label in run.TURNS:
+        line = next(x for x in table if label in x)
+        assert re.search(r"\| \d+\.\d\d×: \d", line), line
+    json.dumps({k: dataclasses.asdict(t) for k, t in turns.items()})

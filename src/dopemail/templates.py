@@ -38,10 +38,13 @@ def join_names(names: Iterable[str], conjunction: str = "and") -> str:
     return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]
 
 
-# English names, as strftime gives them in the C locale, without its cost (a call per field,
-# thousands per build: every screening's times, every run's dates).
-MONTHS = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
-DAYS = tuple(date(2000, 1, day).strftime("%a") for day in range(3, 10))  # Monday first
+# English names, as strftime gives them in the C locale (Python's, whatever LANG says),
+# without its cost: a call per field, thousands per build (every screening's times).
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # date.weekday()'s order
 
 
 def long_date(value: date | datetime | None) -> str:
