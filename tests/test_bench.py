@@ -23,14 +23,18 @@ N = 40
 
 
 @cache
-def _make_corpus() -> ModuleType:
+def _script(name: str, path: str) -> ModuleType:
     # bench/ is scripts, not a package: load the file (registered first, for its dataclasses).
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench/make_corpus.py")
+    spec = importlib.util.spec_from_file_location(name, REPO / path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _make_corpus() -> ModuleType:
+    return _script("make_corpus", "bench/make_corpus.py")
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -120,14 +124,8 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
         assert re.search(r"\| \d[\d.,]* (ms|s) \(", line), line  # a measured time, not n/a
 
 
-@cache
 def _bench_run() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench/run.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return _script("bench_run", "bench/run.py")
 
 
 def test_in_turn_runs_a_then_b_and_stops_at_a_failure(tmp_path: Path) -> None:
