@@ -274,6 +274,21 @@ def test_workspace_template_overrides_the_default(workspace: Path) -> None:
     assert "Read the whole piece" in html and ">Read more<" not in html
 
 
+def test_an_issues_content_template_shapes_its_web_page_and_its_feed_item(
+    workspace: Path,
+) -> None:
+    # issue_content.html.j2 is rendered once: the web version shows it, the feed carries it.
+    _break(workspace, "templates/issue_content.html.j2", ">Read more<", ">Read the whole piece<")
+    build(workspace)
+    web = (workspace / "site/issues" / SAMPLE_ISSUES[0] / "index.html").read_text()
+    assert "Read the whole piece" in web and ">Read more<" not in web
+    feed = feedparser.parse((workspace / "feeds/issues.xml").read_bytes())
+    assert feed.entries and all("Read the whole piece" in e.content[0].value for e in feed.entries)
+    item = next(e for e in feed.entries if e.link == _front(workspace, SAMPLE_ISSUES[0])["url"])
+    cards = item.content[0].value.count('<article class="card">')
+    assert cards and web.count('<article class="card">') == cards
+
+
 def _break(workspace: Path, rel: str, old: str, new: str) -> None:
     path = workspace / rel
     if not path.exists():

@@ -108,8 +108,10 @@ def render_issue(
     source = render(env, EMAIL_TEMPLATE, **context)
     html = compile_mjml(source, INLINE_CSS, _template_path(env, EMAIL_TEMPLATE))
     text = _tidy_text(render(env, TEXT_TEMPLATE, **context))
-    web = render(env, WEB_TEMPLATE, **context)
-    content_html = render(env, CONTENT_TEMPLATE, **context).strip()
+    # Rendered once: the web version shows it as it is, the issues feed carries it trimmed.
+    content = render(env, CONTENT_TEMPLATE, **context)
+    web = render(env, WEB_TEMPLATE, **context, content_html=content)
+    content_html = content.strip()
     verdict = check_email(issue, html, text, settings)
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
     # instead of looping over the issues in a template after each edit.
