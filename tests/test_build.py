@@ -221,6 +221,27 @@ def test_a_build_stages_what_depends_on_no_issue_while_the_issues_render(
     assert events == ["stage ahead", "issues rendered", "stage issues"]
 
 
+def test_an_output_found_in_place_ahead_is_read_once(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After an edit most pages are already right: the staging ahead reads each back once, and
+    # the commit does not read it again when the build kept the same bytes.
+    build(workspace)
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text() + "\nOne more sentence.\n", encoding="utf-8")
+    reads: list[str] = []
+    real_same = write_module._same
+
+    def same(target, data):  # type: ignore[no-untyped-def]
+        reads.append(str(target))
+        return real_same(target, data)
+
+    monkeypatch.setattr(write_module, "_same", same)
+    report = build(workspace)[1]
+    assert report is not None and report.unchanged > 5
+    assert len(reads) == len(set(reads)) == report.unchanged + len(report.written)
+
+
 def test_a_staging_taken_back_leaves_nothing(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     (tmp_path / "site/kept.html").write_bytes(b"before")

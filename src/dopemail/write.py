@@ -297,8 +297,8 @@ class Staging:
         self.base = f"{root}{os.sep}"
         self.pid = os.getpid()
         self.folders: set[str] = set()
-        # path -> (temporary name, target, the bytes staged), or None when already in place
-        self.staged: dict[str, tuple[str, str, Output] | None] = {}
+        # path -> (temporary name, or None once in place; target; the output staged)
+        self.staged: dict[str, tuple[str | None, str, Output]] = {}
 
     def stage(self, outputs: Mapping[str, Output]) -> None:
         """Link each output that differs from what is in place under a temporary name."""
@@ -312,12 +312,12 @@ class Staging:
     def _stage(self, rel: str, output: Output) -> None:
         previous = self.staged.get(rel)
         if previous is not None and previous[2] is output:
-            return  # staged ahead, and the build kept the very same bytes
+            return  # staged (or found in place) ahead, and the build kept the very same bytes
         self._drop(rel)
         target = self.base + rel
         data = _read(output)
         if _same(target, data):
-            self.staged[rel] = None
+            self.staged[rel] = (None, target, output)
             return
         # An output that is there but wrong may be its own blob changed in place: its kept
         # bytes are then read back whatever their stat says.
@@ -332,7 +332,7 @@ class Staging:
 
     def _drop(self, rel: str) -> None:
         item = self.staged.pop(rel, None)
-        if item is not None:
+        if item is not None and item[0] is not None:
             Path(item[0]).unlink(missing_ok=True)
 
     def abort(self) -> None:
@@ -351,12 +351,12 @@ class Staging:
                 self._drop(rel)  # staged ahead, then left out of the build
             self.stage(outputs)
             for rel in sorted(self.staged):
-                item = self.staged[rel]
-                if item is None:
+                tmp, target, output = self.staged[rel]
+                if tmp is None:
                     report.unchanged += 1
                     continue
-                os.replace(item[0], item[1])
-                self.staged[rel] = None
+                os.replace(tmp, target)
+                self.staged[rel] = (None, target, output)
                 report.written.append(rel)
             self.blobs.made.clear()  # linked now: never taken back
         except BaseException:
