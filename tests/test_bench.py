@@ -197,3 +197,27 @@ def test_the_pairs_in_turn_each_start_from_the_corpus_as_made(tmp_path: Path) ->
         line = next(x for x in table if label in x)
         assert re.search(r"\| \d+\.\d\d×: \d", line), line
     json.dumps({k: dataclasses.asdict(t) for k, t in turns.items()})
+
+
+def test_the_floor_copies_every_input_and_nothing_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The floor row times the I/O no tool can avoid: every input read and written out again.
+    run = _bench_run()
+    monkeypatch.setattr(run, "WORK", tmp_path / "work")
+    _make_corpus().make_corpus(N, tmp_path, seed=1)
+    ws = tmp_path / "dopemail"
+    build(ws)
+    results: dict[str, object] = {}
+    run.bench_floor(N, tmp_path, 1, results)
+    assert len(results["floor"].seconds) == 1 and not results["floor"].error
+    copy = tmp_path / "work/out" / f"floor-{N}"
+    inputs = {
+        p.relative_to(ws): p.read_bytes()
+        for p in ws.rglob("*")
+        if p.is_file() and p.relative_to(ws).parts[0] not in ("site", "feeds", ".dopemail")
+    }
+    assert (
+        inputs
+        and {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()} == inputs
+    )
