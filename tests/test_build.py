@@ -229,14 +229,7 @@ def test_an_output_found_in_place_ahead_is_read_once(
     build(workspace)
     entry = workspace / "entries/all-of-us-strangers.md"
     entry.write_text(entry.read_text() + "\nOne more sentence.\n", encoding="utf-8")
-    reads: list[str] = []
-    real_same = write_module._same
-
-    def same(target, data):  # type: ignore[no-untyped-def]
-        reads.append(str(target))
-        return real_same(target, data)
-
-    monkeypatch.setattr(write_module, "_same", same)
+    reads = _count_reads(monkeypatch)
     report = build(workspace)[1]
     assert report is not None and report.unchanged > 5
     assert len(reads) == len(set(reads)) == report.unchanged + len(report.written)
