@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: build test lint browser clean
+.PHONY: build test lint browser peers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dopemail needs Python 3.11 or newer")'
@@ -21,11 +21,16 @@ build: $(STAMP)
 browser:
 	@scripts/ensure-chromium
 
+# The benchmark's tests run its peers for real: Hugo (Debian's package) and Pelican (PyPI,
+# in bench/.venv-peers/).
+peers: $(STAMP)
+	$(BIN)/python bench/run.py --install-peers
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
 	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser peers lint
 	$(BIN)/python -m pytest
 
 clean:

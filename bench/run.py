@@ -775,6 +775,14 @@ def ensure_pelican() -> Path | None:
     return pelican if pelican.exists() else None
 
 
+def install_peers() -> int:
+    """Install both peers when missing (``--install-peers``); 0 when both are there."""
+    hugo, pelican = ensure_hugo(), ensure_pelican()
+    say(f"hugo: {version_of([hugo, 'version']) if hugo else 'missing'}")
+    say(f"pelican: {version_of([str(pelican), '--version']) if pelican else 'missing'}")
+    return 0 if hugo and pelican else 1
+
+
 def version_of(cmd: list[str]) -> str:
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
@@ -932,13 +940,14 @@ def bench_floor(size: int, out: Path, runs: int, results: dict[str, Row]) -> Non
 # -- sending ---------------------------------------------------------------------------------
 
 
-def bench_send(subscribers: int, runs: int) -> dict[str, Any] | str:
+def bench_send(subscribers: int, runs: int, issue: str = "sample") -> dict[str, Any] | str:
+    """``bench/send.py``'s figures for one list size (its JSON), or why there are none."""
     script = BENCH / "send.py"
     if not script.exists():
         return "n/a (bench/send.py is missing)"
     say(f"send: {subscribers:,} subscribers, {runs} run(s), via bench/send.py")
     cmd = [str(VENV_BIN / "python"), str(script), "--subscribers", str(subscribers)]
-    cmd += ["--runs", str(runs), "--json"]
+    cmd += ["--runs", str(runs), "--issue", issue, "--json"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=7200, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -1173,8 +1182,20 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help=f"runs of sends above {SEND_BIG:,} subscribers (default 1)",
     )
+    parser.add_argument(
+        "--send-issue",
+        default="sample",
+        help="the issue bench/send.py sends: sample (make build's issue 1), small, or a folder",
+    )
     parser.add_argument("--issue-calls", type=int, default=30, help="render_issue calls (30)")
+    parser.add_argument(
+        "--install-peers",
+        action="store_true",
+        help="only install Hugo and Pelican (make test does, for the tests that run them)",
+    )
     args = parser.parse_args(argv)
+    if args.install_peers:
+        return install_peers()
     if args.quick:
         args.sizes, args.runs, args.send_subscribers, args.send_runs = "1000", 3, "100000", 1
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -1224,7 +1245,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_send:
         for n in subscribers:  # a million takes minutes per run: once, unless asked
             runs = args.send_runs if n <= SEND_BIG else args.send_large_runs
-            sends.append((n, bench_send(n, runs)))
+            sends.append((n, bench_send(n, runs, args.send_issue)))
     elapsed = time.perf_counter() - started
 
     lines = ["# dopemail benchmark", "", *about, ""]

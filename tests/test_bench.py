@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+import feedparser
 import pytest
 from conftest import REPO
 
@@ -96,7 +99,7 @@ def test_same_seed_same_bytes_and_a_larger_corpus_starts_with_a_smaller(
 
 
 def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> None:
-    # A tiny corpus, one run, no peers (Hugo and Pelican are installed by a real run only).
+    # A tiny corpus, one run, no peers and no send (test_the_peers_build_... runs those).
     done = subprocess.run(
         [sys.executable, str(REPO / "bench/run.py"), "--sizes", "20", "--runs", "1"]
         + ["--skip-peers", "--skip-send", "--issue-calls", "3", "--results", "smoke"],
@@ -221,3 +224,70 @@ def test_the_floor_copies_every_input_and_nothing_built(
         inputs
         and {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()} == inputs
     )
+
+
+PEERS_VENV = REPO / "bench/.venv-peers/bin/pelican"
+
+
+def _titles_and_links(feed: Path) -> list[tuple[str, str]]:
+    parsed = feedparser.parse(feed)
+    assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+    return [(e.title, e.link) for e in parsed.entries]
+
+
+def _pages(site: Path) -> set[str]:
+    return {p.parent.name for p in site.glob("*/index.html")}
+
+
+def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
+    tmp_path: Path,
+) -> None:
+    # Hugo and Pelican for real (make test installs both: bench/run.py --install-peers) on a
+    # small corpus, as in a full run; and bench/send.py to a small list through the loopback
+    # server. A peer set up for other output (missing pages, a feed of another length or
+    # order) would make its ratio meaningless, so its output is compared with dopemail's.
+    if not shutil.which("hugo") or not PEERS_VENV.exists():
+        pytest.fail("Hugo or Pelican is missing: run `make peers` (make test does)")
+    subscribers = 300
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench/run.py"), "--sizes", str(N), "--runs", "1"]
+        + ["--skip-preview", "--skip-issue", "--results", "peers", "--send-runs", "1"]
+        + ["--send-subscribers", str(subscribers), "--send-issue", "small"],
+        env={**os.environ, "DOPEMAIL_BENCH_WORK": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    raw = json.loads((tmp_path / "peers.json").read_text(encoding="utf-8"))
+    rows, turns = raw["sizes"][str(N)], raw["turns"][str(N)]
+    for name in ("hugo", "pelican", "floor"):
+        assert len(rows[name]["seconds"]) == 1 and not rows[name]["error"], rows[name]
+    assert set(turns) == {f"{ours}/{peer}" for ours, peer, _ in _bench_run().TURNS}
+    assert all(len(t["ratios"]) == 1 and not t["error"] for t in turns.values()), turns
+
+    ws = tmp_path / f"corpus-{N}/dopemail"
+    entries = _pages(ws / "site") - {"issues"}
+    feed = _titles_and_links(ws / "feeds/rss.xml")
+    assert len(entries) == N and len(feed) == N  # the feed holds every entry at this size
+    hugo = tmp_path / f"out/hugo-{N}"
+    assert _pages(hugo) == entries
+    assert _titles_and_links(hugo / "index.xml") == feed
+    pelican = tmp_path / f"out/pelican-{N}"
+    assert _pages(pelican) == entries
+    assert _titles_and_links(pelican / "feeds/rss.xml") == feed
+    assert _titles_and_links(pelican / "feeds/atom.xml") == feed
+
+    # The send: every valid, subscribed address of the list once (duplicates differ in case).
+    with (tmp_path / f"send/subscribers-{subscribers}.csv").open(encoding="utf-8") as handle:
+        valid = {
+            row["email"].lower()
+            for row in csv.DictReader(handle)
+            if row["status"] == "subscribed" and row["email"].count("@") == 1
+        }
+    send = raw["send"][str(subscribers)]
+    assert send["messages"] == len(valid) and 0 < len(valid) < subscribers
+    (one,) = send["runs"]
+    assert one["requests"] >= 1 and one["msgs_per_s"] > 0 and one["peak_rss_mb"] > 0
+    table = (tmp_path / "peers.md").read_text(encoding="utf-8")
+    assert f"| send to {subscribers} subscribers (resend, {len(valid)} messages" in table
