@@ -309,12 +309,14 @@ class Step:
 
 @dataclass
 class Turns:
-    """Two commands timed in turn, A B A B ...: the ratio A ÷ B is taken pair by pair.
+    """Two commands timed in turn, A B B A A B ...: the ratio A ÷ B is taken pair by pair.
 
     The machine's speed drifts: other work on the shared cores, and the file system's state
     (a build that creates thousands of files right after another deleted thousands runs
     slower). Two medians taken minutes apart move with it, each on its own; a pair taken
-    back to back shares the same moment, and so does its ratio.
+    back to back shares the same moment, and so does its ratio. Which of the two goes first
+    alternates, so that whatever the first leaves behind for the second (files just deleted,
+    a warm page cache) weighs on both sides alike.
     """
 
     a: Row = field(default_factory=Row)
@@ -328,11 +330,13 @@ class Turns:
 
 
 def in_turn(runs: int, a: Step, b: Step, label: str) -> Turns:
-    """``runs`` pairs: A, then B at once; a failure ends the pairs (the error says which)."""
+    """``runs`` pairs, A then B, then B then A, and so on, each run right after the other;
+    a failure ends the pairs (the error says which)."""
     turns = Turns()
     stamp = code_stamp()
     for i in range(runs):
-        for row, step in ((turns.a, a), (turns.b, b)):
+        pair = ((turns.a, a), (turns.b, b))
+        for row, step in pair if i % 2 == 0 else pair[::-1]:
             try:
                 step.before(i)
                 row.add(measure(step.cmd(i), env=step.env))
@@ -1099,7 +1103,8 @@ def table(sizes: list[int], results: dict[int, dict[str, Row]], runs: int) -> li
 
 def turns_table(sizes: list[int], turns: dict[int, dict[str, Turns]], runs: int) -> list[str]:
     head = (
-        f"| measured in turn, A then B, {runs} pairs: the median of the pairs' A ÷ B (min–max), "
+        f"| measured in turn, {runs} pairs (A then B, B then A, ...): the median of the pairs' "
+        "A ÷ B (min–max), "
         "then A's and B's times |"
     )
     lines = [head + "".join(f" N={size:,} |" for size in sizes)]

@@ -131,7 +131,7 @@ def _bench_run() -> ModuleType:
     return _script("bench_run", "bench/run.py")
 
 
-def test_in_turn_runs_a_then_b_and_stops_at_a_failure(tmp_path: Path) -> None:
+def test_in_turn_alternates_which_goes_first_and_stops_at_a_failure(tmp_path: Path) -> None:
     run = _bench_run()
     log = tmp_path / "log"
 
@@ -148,14 +148,20 @@ def test_in_turn_runs_a_then_b_and_stops_at_a_failure(tmp_path: Path) -> None:
 
     turns = run.in_turn(3, step("a"), step("b"), "test")
     assert not turns.error
-    expected = [f"{what}{name}{i}" for i in range(3) for name in "ab" for what in ("before ", "")]
+    # Which goes first alternates: a b, b a, a b; each right after its own preparation.
+    expected = [
+        f"{what}{name}{i}"
+        for i, pair in enumerate(("ab", "ba", "ab"))
+        for name in pair
+        for what in ("before ", "")
+    ]
     assert log.read_text().split("\n")[:-1] == expected
     assert len(turns.a.seconds) == len(turns.b.seconds) == len(turns.ratios) == 3
 
     log.unlink()
     broken = run.in_turn(3, step("a"), step("b", fail_at=1), "test")
     assert "exited with 1" in broken.error
-    assert log.read_text().split("\n")[-2] == "b1"  # nothing ran after the failure
+    assert log.read_text().split("\n")[-2] == "b1"  # nothing ran after the failure (a1 did not)
     assert len(broken.ratios) == 1 and run.fmt_turns(broken) == "n/a"
 
 
