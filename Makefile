@@ -23,7 +23,7 @@ browser:
 
 # The benchmark's tests run its peers for real: Hugo (Debian's package) and Pelican (PyPI,
 # in bench/.venv-peers/).
-peers: $(STAMP)
+peers: $(STAMP) browser  # after browser: both may run apt-get, which takes a lock
 	$(BIN)/python bench/run.py --install-peers
 
 lint: $(STAMP)

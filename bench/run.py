@@ -57,7 +57,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 # Corpora, peers' outputs and results; elsewhere with DOPEMAIL_BENCH_WORK (the test's tmp dir).
-WORK = Path(os.environ.get("DOPEMAIL_BENCH_WORK", BENCH / ".work"))
+WORK = Path(os.environ.get("DOPEMAIL_BENCH_WORK") or BENCH / ".work")
 PEERS = BENCH / "peers"
 PEER_VENV = BENCH / ".venv-peers"
 VENV_BIN = REPO / ".venv" / "bin"
@@ -316,13 +316,15 @@ class Turns:
     slower). Two medians taken minutes apart move with it, each on its own; a pair taken
     back to back shares the same moment, and so does its ratio. Which of the two goes first
     alternates, so that whatever the first leaves behind for the second (files just deleted,
-    a warm page cache) weighs on both sides alike.
+    a warm page cache) weighs on both sides: alike with an even number of pairs, one pair
+    apart with an odd one. ``first`` says which went first in each pair ("a" or "b").
     """
 
     a: Row = field(default_factory=Row)
     b: Row = field(default_factory=Row)
     error: str = ""
     note: str = ""
+    first: list[str] = field(default_factory=list)
 
     @property
     def ratios(self) -> list[float]:
@@ -336,6 +338,7 @@ def in_turn(runs: int, a: Step, b: Step, label: str) -> Turns:
     stamp = code_stamp()
     for i in range(runs):
         pair = ((turns.a, a), (turns.b, b))
+        turns.first.append("a" if i % 2 == 0 else "b")
         for row, step in pair if i % 2 == 0 else pair[::-1]:
             try:
                 step.before(i)
@@ -749,7 +752,7 @@ def ensure_hugo() -> str | None:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         if subprocess.run(step, check=False, env=env, **quiet).returncode == 0:
             return shutil.which("hugo")
-    say("could not install hugo: its rows say n/a")
+    say("could not install hugo (as root: apt-get install -y hugo); its rows say n/a")
     return None
 
 

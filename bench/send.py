@@ -23,9 +23,10 @@ the server, not the sender, the bottleneck on a small machine). ``--full-server`
 ``--json`` prints one JSON object instead (for ``bench/run.py``), and
 :func:`bench_send` returns the same dict to a caller that imports this file.
 
-The subscriber list is deterministic and cached in ``bench/.work/send/`` (``send/`` under
-``$DOPEMAIL_BENCH_WORK`` when set): ``reader<i>@<domain>`` rows, with a few unsubscribed,
-invalid and duplicate rows mixed in (skipped, as a real list has).
+The subscriber list is deterministic and cached in ``bench/.work/send/``, beside the
+workspaces the runs send from (``send/`` under ``$DOPEMAIL_BENCH_WORK`` when set):
+``reader<i>@<domain>`` rows, with a few unsubscribed, invalid and duplicate rows mixed in
+(skipped, as a real list has).
 The issue is the sample publication's built issue 1 (``make build`` writes it; some 45 KB of
 HTML), ``--issue small`` for the tests' tiny one, or ``--issue DIR``, a built issue's folder.
 ``--set NAME=VALUE`` adds a ``[send]`` setting (``--set concurrency=4``); ``--prefix`` runs the
@@ -54,7 +55,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 # Lists and workspaces; under DOPEMAIL_BENCH_WORK when set, as bench/run.py does.
-WORK = Path(os.environ.get("DOPEMAIL_BENCH_WORK", REPO / "bench" / ".work")) / "send"
+WORK = Path(os.environ.get("DOPEMAIL_BENCH_WORK") or REPO / "bench" / ".work") / "send"
 KEY = "bench-loopback-key-0123456789"
 SECRET = "bench-unsubscribe-secret-0123456789"
 ENV_NAMES = {
