@@ -7,6 +7,7 @@ and can point at the key's own line when a date is impossible.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,285 @@ _WILDCARD = tuple(_LineLoader.yaml_implicit_resolvers.get(None, []))
 _KEY_TYPES = (str, int, float, bool, type(None))
 
 
+# What _LineLoader's scalar constructors (int, float, bool, null; dates stay text) are called
+# on: they read nothing but the node's value and the class's tables.
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def _plain(text: str) -> Any:
+    """A plain (unquoted) scalar's value, typed as PyYAML's implicit resolvers type it."""
+    for tag, pattern in _RESOLVERS.get(text[:1], _WILDCARD):
+        if pattern.match(text):
+            construct = _LineLoader.yaml_constructors.get(tag)
+            if construct is None:  # a merge key, '=' (!!value): the general way
+                raise _Unusual
+            return construct(_SCALARS, yaml.ScalarNode(tag, text))
+    return text
+
+
+# -- plain block YAML, read a line at a time (see _Block) -------------------------------------
+
+# What makes a text more than plain block YAML for _Block: tabs, other line breaks (\r, \x85,
+# \u2028, \u2029), the byte order mark, and every character YAML does not allow unescaped.
+_ODD_CHARACTER = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+# A key that is a word, its colon, and the value on its line if any.
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,200}):(?: +(.+))?")
+# Words PyYAML reads as other than text (booleans, null): as keys, the general way says no.
+_TYPED_WORDS = frozenset(
+    w
+    for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for w in (word, word.capitalize(), word.upper())
+)
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+# A plain scalar may not start with these (YAML's indicators), nor contain ': ' or ' #'.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# First characters of a plain scalar that no implicit resolver looks at: the value is text.
+_TEXT_FIRST = (
+    frozenset(chr(c) for c in range(0x20, 0x7F)) - _INDICATORS - set(_RESOLVERS)
+    if not _WILDCARD
+    else frozenset()
+)
+_BLOCK_SCALARS = frozenset((">", ">-", "|", "|-"))
+
+
+def _plain_line(text: str) -> bool:
+    """Whether a line of a plain scalar reads as itself: no indicator first, no ': ', no ' #'."""
+    return not (text[0] in _INDICATORS or ": " in text or " #" in text or text[-1] == ":")
+
+
+def _flow_list(text: str, line: int) -> LineList:
+    """``[a, b, c]`` of plain scalars on one line, or :class:`_Unusual`."""
+    inner = text[1:-1]
+    if any(c in inner for c in "[]{}\"'#"):
+        raise _Unusual
+    items = LineList()
+    items.start_line = line
+    if inner.strip(" "):
+        for part in inner.split(","):
+            part = part.strip(" ")
+            if not part or not _plain_line(part):
+                raise _Unusual
+            items.append(_plain(part))
+    items.item_lines = [line] * len(items)
+    return items
+
+
+def _one_line(text: str, line: int) -> Any:
+    """A value written whole on its line: plain, quoted or ``[a, b]``; else :class:`_Unusual`."""
+    first = text[0]
+    if first in _TEXT_FIRST:
+        if ": " in text or " #" in text or text[-1] == ":":
+            raise _Unusual
+        return text
+    if first == '"':
+        quoted = _DOUBLE_QUOTED.fullmatch(text)
+        if quoted:
+            return quoted.group(1)
+    elif first == "'":
+        quoted = _SINGLE_QUOTED.fullmatch(text)
+        if quoted:
+            return quoted.group(1).replace("''", "'")
+    elif first == "[":
+        if text[-1] == "]":
+            return _flow_list(text, line)
+    elif _plain_line(text):
+        return _plain(text)
+    raise _Unusual  # an escape, a comment after the value, an anchor, a tag...
+
+
+class _Block:
+    """Plain block YAML -> LineDict/LineList/values, a line at a time, without a parser.
+
+    Front matter is block mappings and lists whose keys are words and whose values are plain
+    or quoted scalars (a long one wrapped over lines), ``>-``-style text blocks and ``[a, b]``
+    lists. Read here, that costs less than half of libyaml's events (an object with two
+    position objects each), which cost a third of loading an entry. Anything else (an
+    escaped or multi-line quoted value, a comment after a value, an anchor or tag, a tab, a
+    text block with deeper lines, an odd indentation, a repeated key) raises
+    :class:`_Unusual` and :class:`_Events` reads the file: values, lines and error messages
+    are PyYAML's. A test compares both ways on thousands of generated documents.
+    """
+
+    def __init__(self, text: str, offset: int) -> None:
+        if _ODD_CHARACTER.search(text):
+            raise _Unusual
+        self.lines = text.split("\n")
+        self.offset = offset
+        # (column, line, text or None for a list item's dash, blank lines just before or -1
+        # after a comment line): "- a: 1" is a dash, then "a: 1" at its column, same line.
+        rows: list[tuple[int, int, str | None, int]] = []
+        gap = 0
+        for number, raw in enumerate(self.lines, offset):
+            body = raw.lstrip(" ")
+            if not body:
+                if gap >= 0:
+                    gap += 1
+                continue
+            if body[0] == "#":
+                gap = -1  # a comment on a line of its own (or a text block's line)
+                continue
+            column = len(raw) - len(body)
+            if body[0] == "-" and body[1:2] == " ":
+                item = body[1:].lstrip(" ")
+                if not item or item[0] == "#":
+                    raise _Unusual  # the item's value on the lines below
+                rows.append((column, number, None, gap))
+                column += len(body) - len(item)
+                body = item
+            rows.append((column, number, body.rstrip(" "), gap))
+            gap = 0
+        self.rows = rows
+
+    def document(self) -> Any:
+        rows = self.rows
+        if not rows:
+            return None
+        if rows[0][0] != 0 or rows[0][2] is None:
+            raise _Unusual  # an indented or list document: the general way words it
+        value, end = self._node(0, -1)
+        if end != len(rows) or not isinstance(value, LineDict):
+            raise _Unusual
+        return value
+
+    def _node(self, at: int, parent: int) -> tuple[Any, int]:
+        """The value whose first row is ``at``, inside a block at column ``parent``."""
+        column, line, text, _ = self.rows[at]
+        if text is None:
+            return self._list(at, column)
+        if _KEY_LINE.fullmatch(text):
+            return self._mapping(at, column)
+        return self._scalar(text, line, at + 1, parent)
+
+    def _scalar(self, text: str, line: int, at: int, parent: int) -> tuple[Any, int]:
+        """The scalar starting with ``text`` on ``line``, then rows from ``at`` deeper than
+        ``parent`` (its next lines), if any."""
+        rows = self.rows
+        if at == len(rows) or rows[at][0] <= parent:
+            if text in _BLOCK_SCALARS:
+                raise _Unusual  # a text block with no text
+            return _one_line(text, line), at
+        if text in _BLOCK_SCALARS:
+            return self._text_block(text, line, at, parent)
+        if not _plain_line(text):
+            raise _Unusual  # a quoted or [flow] value over several lines
+        # Wrapped: each next line joins with a space, or with a line break per blank line.
+        parts = [text]
+        count = len(rows)
+        while at < count and rows[at][0] > parent:
+            _, _, part, gap = rows[at]
+            if part is None or gap < 0 or not _plain_line(part):
+                raise _Unusual
+            parts.append("\n" * gap if gap else " ")
+            parts.append(part)
+            at += 1
+        return _plain("".join(parts)), at
+
+    def _text_block(self, style: str, line: int, at: int, parent: int) -> tuple[str, int]:
+        """A ``>``/``|`` text block (clipped, or stripped with ``-``), from the raw lines."""
+        lines, index = self.lines, line - self.offset + 1
+        texts: list[str | None] = []  # None: a blank line
+        indent = 0
+        while index < len(lines):
+            raw = lines[index]
+            body = raw.lstrip(" ")
+            if not body:
+                if indent and len(raw) > indent:
+                    raise _Unusual  # spaces past the indentation are text
+                texts.append(None)
+            else:
+                column = len(raw) - len(body)
+                if column <= parent:
+                    break
+                if not indent:
+                    indent = column
+                # Deeper lines (kept as they are, even in '>'), a leading blank line and
+                # trailing spaces follow finer rules: the general way reads them.
+                if column != indent or texts[:1] == [None] or raw[-1] == " ":
+                    raise _Unusual
+                texts.append(body)
+            index += 1
+        while texts and texts[-1] is None:
+            texts.pop()
+        if style[0] == "|":
+            value = "\n".join(t or "" for t in texts)
+        else:
+            parts: list[str] = []
+            blanks = 0
+            for text in texts:
+                if text is None:
+                    blanks += 1
+                    continue
+                if parts:
+                    parts.append("\n" * blanks if blanks else " ")
+                parts.append(text)
+                blanks = 0
+            value = "".join(parts)
+        if style[-1] != "-":
+            value += "\n"
+        end = index + self.offset  # the first line after the block
+        rows, count = self.rows, len(self.rows)
+        while at < count and rows[at][1] < end:
+            at += 1
+        return value, at
+
+    def _mapping(self, at: int, column: int) -> tuple[LineDict, int]:
+        rows, count = self.rows, len(self.rows)
+        mapping = LineDict()
+        mapping.start_line = rows[at][1]
+        lines: dict[Any, int] = {}
+        mapping.key_lines = lines
+        key_line = _KEY_LINE.fullmatch
+        while at < count:
+            row_column, line, text, _ = rows[at]
+            if row_column != column or text is None:
+                break
+            found = key_line(text)
+            if found is None:
+                raise _Unusual
+            key, rest = found.groups()
+            if key in _TYPED_WORDS or key in mapping:
+                raise _Unusual  # a key read as a boolean or null, or repeated
+            at += 1
+            after = rows[at][0] if at < count else -1
+            if rest:
+                if after > column:
+                    value, at = self._scalar(rest, line, at, column)
+                elif rest in _BLOCK_SCALARS:
+                    raise _Unusual
+                else:
+                    value = _one_line(rest, line)
+            elif after > column:
+                value, at = self._node(at, column)
+            elif after == column and rows[at][2] is None:
+                value, at = self._list(at, column)  # "key:" then "- item" at its column
+            else:
+                value = None
+            if at < count and rows[at][0] > column:
+                raise _Unusual  # an odd indentation
+            mapping[key] = value
+            lines[key] = line
+        if at < count and rows[at][0] == column:
+            raise _Unusual  # a list item among keys
+        return mapping, at
+
+    def _list(self, at: int, column: int) -> tuple[LineList, int]:
+        rows, count = self.rows, len(self.rows)
+        items = LineList()
+        items.start_line = rows[at][1]
+        item_lines: list[int] = []
+        items.item_lines = item_lines
+        while at < count and rows[at][0] == column and rows[at][2] is None:
+            item_lines.append(rows[at][1])
+            value, at = self._node(at + 1, column)
+            items.append(value)
+            if at < count and rows[at][0] > column:
+                raise _Unusual
+        return items, at
+
+
 class _Events:
     """libyaml's events -> LineDict/LineList/values directly, for the common front matter.
 
@@ -131,14 +411,7 @@ class _Events:
             text = event.value
             if not event.implicit[0]:  # quoted
                 return text
-            for tag, pattern in _RESOLVERS.get(text[:1], _WILDCARD):
-                if pattern.match(text):
-                    construct = self.loader.yaml_constructors.get(tag)
-                    if construct is None:  # a merge key, '=' (!!value): the general way
-                        raise _Unusual
-                    node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
-                    return construct(self.loader, node)
-            return text
+            return _plain(text)
         get, offset = self.get, self.offset
         if kind is MappingStartEvent:
             mapping = LineDict()
@@ -177,6 +450,10 @@ class Document:
 
 def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text, translating parser errors into a located :class:`ContentError`."""
+    try:
+        return _Block(text, 1 + line_offset).document()
+    except _Unusual:
+        pass  # read by libyaml's events, or the general way
     loader = _LineLoader(text)
     loader.line_offset = line_offset
     try:

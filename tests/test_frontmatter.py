@@ -1,0 +1,293 @@
+"""frontmatter._Block, the line reader for plain front matter, reads exactly what PyYAML reads.
+
+It is an optimisation: whatever it accepts must come out with PyYAML's values, types and lines,
+and whatever is more than plain block YAML must go to PyYAML. Thousands of generated documents,
+plain and broken in every way the generator knows, are read both ways.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO
+
+from dopemail import frontmatter
+from dopemail.frontmatter import LineDict, LineList
+
+OFFSET = 1  # as load.py reads a file: the front matter starts on line 2
+
+
+def _shape(value: Any) -> Any:
+    """A value with its types and every line, comparable with ==."""
+    if isinstance(value, LineDict):
+        return (
+            "map",
+            value.start_line,
+            [(k, type(k).__name__, value.key_lines[k], _shape(v)) for k, v in value.items()],
+        )
+    if isinstance(value, LineList):
+        return ("list", value.start_line, value.item_lines, [_shape(v) for v in value])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def _pyyaml(text: str) -> tuple[str, Any]:
+    """PyYAML's own reading: nodes composed, then built by the line-keeping loader."""
+    loader = frontmatter._LineLoader(text)
+    loader.line_offset = OFFSET
+    try:
+        node = loader.get_single_node()
+        return "ok", None if node is None else _shape(loader.construct_document(node))
+    except yaml.YAMLError as exc:
+        return "error", str(exc)
+    finally:
+        loader.dispose()
+
+
+def _block(text: str) -> Any:
+    try:
+        return _shape(frontmatter._Block(text, 1 + OFFSET).document())
+    except frontmatter._Unusual:
+        return frontmatter._Unusual
+
+
+# -- the generator ---------------------------------------------------------------------------
+
+KEYS = ["title", "kind", "name", "role", "a", "b_c", "x-y", "Title", "k1", "_k", "url"]
+ODD_KEYS = ["yes", "No", "ON", "null", "true", "y", "a b", "1", "~", "'q'", '"q"', "-k", "?"]
+VALUES = [
+    # plain text, and plain text that PyYAML types
+    "All the Parades", "Zoë Yılmaz — “Q&A”", "C# and F#", "a:b", "a,b", "http://x.y/z?a=1#f",
+    "42", "+3", "0x1F", "0o17", "017", "0b101", "1_000", "3.14", "1e3", ".5", "1:20:30",
+    "190:20:30.5", "yes", "No", "off", "ON", "y", "n", "null", "Null", "~", "2024-01-01",
+    "2024-01-01T10:00:00Z", "2024-1-1", "12:30", "0", "00", "1,000", "mid  space", "nbsp\xa0x",
+    "emoji 🎬", "x.y", "True", "FALSE", "1__0", ".NaN", "a—b", "Q&A", "100%",
+    # quoted, and flow lists
+    "'quoted'", "'it''s'", "''", '"dq"', '""', "'a: b'", '"a # b"', "[a, b]", "[]", "[ ]",
+    "[1, yes, ~]", "[Zoë, 2024-01-01, 12:30]",
+]  # fmt: skip
+ODD_VALUES = [
+    "-7", "-.inf", "<<", "=", '"say \\"hi\\""', '"esc\\n"', '"unterminated', "'unterminated",
+    "'a' b", '"a" # c', "[a, [b]]", "[a, b", "[a,, b]", "[a, b,]", "[a: b]", "['a', b]",
+    "[a #b]", "{a: 1}", "{}", "a: b", "a #b", "a:", "- item", "-x", "?q", ":x", "*alias",
+    "&anchor v", "!tag v", "!!str 1", "%x", "@x", "`x", "|", ">", ">-", "|-", "|+", ">2",
+    "# only a comment",
+]  # fmt: skip
+WORDS = ["lorem", "ipsum", "dolor", "sit", "amet", "a:b", "q&a", "1", "yes", "—", "x,y", "C#"]
+ODD_WORDS = ["#x", "-", "- x", "a: b", "[x]", "'q'", "*x", "b:"]
+
+
+# How often the generator picks what is odd (a clean document has none of it).
+_odd = [0.0]
+
+
+def _word(rng: random.Random) -> str:
+    return rng.choice(ODD_WORDS if rng.random() < _odd[0] else WORDS)
+
+
+def _scalar_lines(rng: random.Random, head: str, inner: int) -> list[str]:
+    """``head`` then a value, on one line or wrapped over several."""
+    if rng.random() < 0.15:  # wrapped plain text
+        words = [_word(rng) for _ in range(rng.randint(2, 7))]
+        cut = rng.randint(1, len(words) - 1)
+        lines = [f"{head} {' '.join(words[:cut])}"]
+        for word in words[cut:]:
+            if rng.random() < 0.2:
+                lines.append("")
+            shift = rng.choice([-1, 0, 1, 2] if _odd[0] else [0, 0, 1, 2])
+            lines.append(" " * (inner + shift) + word)
+        return lines
+    return [f"{head} {rng.choice(ODD_VALUES if rng.random() < _odd[0] else VALUES)}"]
+
+
+def _text_block(rng: random.Random, head: str, inner: int) -> list[str]:
+    odd = [">+", "|2", "> # c", ">-2"]
+    style = rng.choice(odd if rng.random() < _odd[0] * 4 else [">", ">-", "|", "|-"])
+    lines = [f"{head} {style}"]
+    for _ in range(rng.randint(0, 4)):
+        roll = rng.random()
+        if roll < 0.15:
+            lines.append(rng.choice(["", " " * inner, " " * (inner + 1)]))
+        elif roll < 0.2:
+            lines.append(" " * inner + "# not a comment")
+        elif roll < 0.2 + _odd[0] * 2:
+            lines.append(" " * (inner + 2) + "deeper line")
+        elif roll < 0.2 + _odd[0] * 3:
+            lines.append(" " * inner + "trailing  ")
+        else:
+            lines.append(" " * inner + " ".join(_word(rng) for _ in range(3)))
+    return lines
+
+
+def _mapping(rng: random.Random, depth: int, column: int) -> list[str]:
+    lines: list[str] = []
+    keys = KEYS[:]
+    rng.shuffle(keys)
+    for key in keys[: rng.randint(1, 5)]:
+        if rng.random() < _odd[0]:
+            key = rng.choice(ODD_KEYS)
+        lines += _value(rng, depth, column, f"{' ' * column}{key}:")
+    return lines
+
+
+def _value(rng: random.Random, depth: int, column: int, head: str) -> list[str]:
+    roll = rng.random()
+    step = rng.choice([1, 2, 2, 4])
+    if roll < 0.55 or depth > 3:
+        return _scalar_lines(rng, head, column + step)
+    if roll < 0.62:
+        return [head]  # null
+    if roll < 0.75:
+        return [head, *_mapping(rng, depth + 1, column + step)]
+    if roll < 0.9:
+        return [head, *_list(rng, depth + 1, column + rng.choice([0, 2, 4]))]
+    return _text_block(rng, head, column + step)
+
+
+def _list(rng: random.Random, depth: int, column: int) -> list[str]:
+    lines: list[str] = []
+    for _ in range(rng.randint(1, 4)):
+        dash = " " * column + "-" + " " * rng.choice([1, 1, 1, 2, 3])
+        inner = len(dash)
+        roll = rng.random()
+        if roll < 0.5 or depth > 3:
+            lines += _scalar_lines(rng, dash[:-1], inner)
+        elif roll < 0.85:  # a mapping: its first key on the dash's line
+            body = _mapping(rng, depth + 1, inner)
+            lines += [dash + body[0].lstrip(" "), *body[1:]]
+        elif roll < 0.93:
+            lines += [dash + "- nested", " " * inner + "- list"]
+        else:
+            lines += [dash.rstrip(" "), *_mapping(rng, depth + 1, inner)]  # a bare dash
+    return lines
+
+
+def _perturbed(rng: random.Random, lines: list[str]) -> list[str]:
+    lines = lines[:]
+    for _ in range(rng.choice([0, 0, 0, 1, 1, 2])):
+        at = rng.randrange(len(lines))
+        line = lines[at]
+        roll = rng.random()
+        if roll < 0.12:
+            lines.insert(at, "")
+        elif roll < 0.24:
+            lines.insert(at, " " * rng.randint(0, 6) + "# a comment")
+        elif roll < 0.32:
+            lines[at] = line + " # a comment"
+        elif roll < 0.44:
+            lines[at] = " " + line
+        elif roll < 0.52:
+            lines[at] = line[1:] if line.startswith(" ") else line
+        elif roll < 0.58:
+            lines[at] = line.replace(" ", "\t", 1)
+        elif roll < 0.66:
+            lines.insert(at, line)  # a repeated key or item
+        elif roll < 0.72:
+            lines[at] = line.replace(": ", ":", 1)
+        elif roll < 0.8:
+            lines[at] = line + "  "
+        elif roll < 0.86:
+            lines[at] = line + "\r"
+        elif roll < 0.9:
+            lines[at] = line.replace(" ", " : ", 1)
+        else:
+            lines[at] = line + rng.choice(["\x85", "\u2028", "\ufeff", "\x07", "\x7f", "é"])
+    return lines
+
+
+def _document(rng: random.Random) -> str:
+    # Half of them clean (what editors write), half with odd parts and broken lines.
+    _odd[0] = rng.choice([0.0, 0.04])
+    lines = _mapping(rng, 0, 0)
+    if _odd[0]:
+        lines = _perturbed(rng, lines)
+        if rng.random() < 0.06:
+            lines = [" " + line for line in lines]  # an indented document
+        if rng.random() < 0.04:
+            lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_what_the_line_reader_accepts_pyyaml_reads_the_same_way() -> None:
+    rng = random.Random(20261203)
+    accepted = passed_on = 0
+    for number in range(4000):
+        text = _document(rng)
+        fast = _block(text)
+        if fast is frontmatter._Unusual:
+            passed_on += 1
+            continue
+        accepted += 1
+        status, expected = _pyyaml(text)
+        assert status == "ok", f"document {number}: PyYAML says {expected}\n{text}"
+        assert fast == expected, f"document {number}:\n{text}"
+    # Both ways are exercised: most plain documents are read here, the rest passed on.
+    assert accepted > 1500 and passed_on > 800, (accepted, passed_on)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: x\ntitle: y\n",  # a repeated key: PyYAML's error names it
+        "title: a: b\n",
+        "yes: 1\n",
+        "a:\n  b: 1\n c: 2\n",  # an odd indentation
+        "a:\n- x\nb: 1\n- y\n",  # a list item among keys
+        "a: x\n  y: 1\n",
+        "- a\n- b\n",  # a list, not fields
+        "a: [x, y\n",
+        "summary: >\n    deeper\n  first\n",
+        "a: 'x'\n  more\n",
+        "a:\n  - x\n    y: 1\n",
+    ],
+)
+def test_anything_else_goes_to_pyyaml(text: str) -> None:
+    assert _block(text) is frontmatter._Unusual
+
+
+def test_text_blocks_and_wrapped_values_read_as_pyyaml_reads_them() -> None:
+    text = (
+        "summary: >-\n  Ilse Brandvold’s QUIET HOURS, set in a hotel,\n  is a patient film.\n\n"
+        "  A second paragraph.\n"
+        "note: |\n  line one\n\n  line three\n"
+        "folded: >\n  kept\n  # not a comment\n"
+        "wrapped: a long value\n  that goes on\n\n  and on\n"
+        "tags: [review, 35mm, yes, 1990]\n"
+        "cast:\n- name: Zoë\n  role: 'Marit'\n-   name: \"Jonas\"\n    role:\n"
+    )
+    assert _block(text) == _pyyaml(text)[1]
+    meta = frontmatter.parse_yaml(text, "entries/x.md", line_offset=OFFSET)
+    assert meta["summary"].endswith("patient film.\nA second paragraph.")
+    assert meta["tags"] == ["review", "35mm", True, 1990]
+    assert meta["cast"].item_lines == [20, 22] and meta["cast"][1].key_lines["role"] == 23
+
+
+def test_every_sample_and_benchmark_file_is_read_by_the_line_reader(tmp_path: Path) -> None:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench/make_corpus.py")
+    assert spec and spec.loader
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_corpus", corpus)
+    spec.loader.exec_module(corpus)
+    corpus.make_corpus(20, tmp_path, seed=3)
+    files = [
+        *sorted((REPO / "entries").glob("*.md")),
+        *sorted((REPO / "issues").glob("*.md")),
+        *sorted((tmp_path / "dopemail").rglob("*.md")),
+    ]
+    for path in files:
+        text = path.read_text(encoding="utf-8").split("---\n")[1]
+        fast = _block(text)
+        assert fast is not frontmatter._Unusual, path
+        assert fast == _pyyaml(text)[1], path
