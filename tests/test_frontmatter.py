@@ -211,7 +211,8 @@ def _document(rng: random.Random) -> str:
             lines = [" " + line for line in lines]  # an indented document
         if rng.random() < 0.04:
             lines.append("---")
-    return "\n".join(lines) + "\n"
+    # Text given straight to parse_yaml may end without a line break (split() adds one).
+    return "\n".join(lines) + ("" if rng.random() < 0.1 else "\n")
 
 
 # -- the tests -------------------------------------------------------------------------------
@@ -252,6 +253,26 @@ def test_what_the_line_reader_accepts_pyyaml_reads_the_same_way() -> None:
 )
 def test_anything_else_goes_to_pyyaml(text: str) -> None:
     assert _block(text) is frontmatter._Unusual
+
+
+@pytest.mark.parametrize(
+    "text", ["a: |\n  x", "a: >\n  x\n\n  y", "k:\n- |\n  x\n  #c", "a: |-\n  x", "a: >\n  x\n"]
+)
+def test_a_text_block_at_the_very_end_keeps_only_the_line_break_it_has(text: str) -> None:
+    assert _block(text) == _pyyaml(text)[1]
+
+
+def test_nesting_too_deep_for_the_line_reader_is_read_the_other_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "a:\n  b:\n    c: 1\n"
+    expected = frontmatter.parse_yaml(text, "x.md", OFFSET)
+
+    def too_deep(self: object) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(frontmatter._Block, "document", too_deep)
+    assert _shape(frontmatter.parse_yaml(text, "x.md", OFFSET)) == _shape(expected)
 
 
 def test_text_blocks_and_wrapped_values_read_as_pyyaml_reads_them() -> None:

@@ -278,7 +278,7 @@ class _Block:
         """A ``>``/``|`` text block (clipped, or stripped with ``-``), from the raw lines."""
         lines, index = self.lines, line - self.offset + 1
         texts: list[str | None] = []  # None: a blank line
-        indent = 0
+        indent = last = 0
         while index < len(lines):
             raw = lines[index]
             body = raw.lstrip(" ")
@@ -297,6 +297,7 @@ class _Block:
                 if column != indent or texts[:1] == [None] or raw[-1] == " ":
                     raise _Unusual
                 texts.append(body)
+                last = index
             index += 1
         while texts and texts[-1] is None:
             texts.pop()
@@ -314,8 +315,8 @@ class _Block:
                 parts.append(text)
                 blanks = 0
             value = "".join(parts)
-        if style[-1] != "-":
-            value += "\n"
+        if style[-1] != "-" and last < len(lines) - 1:
+            value += "\n"  # clipped: the line break after the last line, if the text has one
         end = index + self.offset  # the first line after the block
         rows, count = self.rows, len(self.rows)
         while at < count and rows[at][1] < end:
@@ -452,8 +453,8 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text, translating parser errors into a located :class:`ContentError`."""
     try:
         return _Block(text, 1 + line_offset).document()
-    except _Unusual:
-        pass  # read by libyaml's events, or the general way
+    except (_Unusual, RecursionError):
+        pass  # read by libyaml's events (which nest deeper), or the general way
     loader = _LineLoader(text)
     loader.line_offset = line_offset
     try:
