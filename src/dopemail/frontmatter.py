@@ -167,7 +167,7 @@ def _flow_list(text: str, line: int) -> LineList:
 def _one_line(text: str, line: int) -> Any:
     """A value written whole on its line: plain, quoted or ``[a, b]``; else :class:`_Unusual`."""
     first = text[0]
-    if first in _TEXT_FIRST:
+    if first in _TEXT_FIRST:  # most values: _plain_line's test without its first check
         if ": " in text or " #" in text or text[-1] == ":":
             raise _Unusual
         return text
@@ -256,9 +256,7 @@ class _Block:
         ``parent`` (its next lines), if any."""
         rows = self.rows
         if at == len(rows) or rows[at][0] <= parent:
-            if text in _BLOCK_SCALARS:
-                raise _Unusual  # a text block with no text
-            return _one_line(text, line), at
+            return _one_line(text, line), at  # (a text block's header alone: _Unusual)
         if text in _BLOCK_SCALARS:
             return self._text_block(text, line, at, parent)
         if not _plain_line(text):
@@ -343,13 +341,10 @@ class _Block:
                 raise _Unusual  # a key read as a boolean or null, or repeated
             at += 1
             after = rows[at][0] if at < count else -1
-            if rest:
-                if after > column:
-                    value, at = self._scalar(rest, line, at, column)
-                elif rest in _BLOCK_SCALARS:
-                    raise _Unusual
-                else:
-                    value = _one_line(rest, line)
+            if rest and after <= column:
+                value = _one_line(rest, line)  # most values: no call to _scalar
+            elif rest:
+                value, at = self._scalar(rest, line, at, column)
             elif after > column:
                 value, at = self._node(at, column)
             elif after == column and rows[at][2] is None:
