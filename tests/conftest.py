@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +18,17 @@ from dopemail.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = ("dopemail.toml", "entries", "issues", "media", "templates")
+
+
+@cache
+def bench_script(name: str) -> ModuleType:
+    """``bench/<name>.py``, loaded once (bench/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # registered first, for its dataclasses
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_publication(target: Path) -> Path:

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 import feedparser
 import pytest
-from conftest import REPO
+from conftest import REPO, bench_script
 
 from dopemail.build import build
 from dopemail.load import load_workspace
@@ -25,19 +23,8 @@ from dopemail.load import load_workspace
 N = 40
 
 
-@cache
-def _script(name: str, path: str) -> ModuleType:
-    # bench/ is scripts, not a package: load the file (registered first, for its dataclasses).
-    spec = importlib.util.spec_from_file_location(name, REPO / path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def _make_corpus() -> ModuleType:
-    return _script("make_corpus", "bench/make_corpus.py")
+    return bench_script("make_corpus")
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -128,7 +115,7 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
 
 
 def _bench_run() -> ModuleType:
-    return _script("bench_run", "bench/run.py")
+    return bench_script("run")
 
 
 def test_in_turn_alternates_which_goes_first_and_stops_at_a_failure(tmp_path: Path) -> None:
@@ -238,9 +225,6 @@ def test_the_floor_copies_every_input_and_nothing_built(
     )
 
 
-PEERS_VENV = REPO / "bench/.venv-peers/bin/pelican"
-
-
 def _titles_and_links(feed: Path) -> list[tuple[str, str]]:
     parsed = feedparser.parse(feed.read_bytes())
     assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
@@ -258,7 +242,7 @@ def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
     # small corpus, as in a full run; and bench/send.py to a small list through the loopback
     # server. A peer set up for other output (missing pages, a feed of another length or
     # order) would make its ratio meaningless, so its output is compared with dopemail's.
-    if not shutil.which("hugo") or not PEERS_VENV.exists():
+    if not shutil.which("hugo") or not (_bench_run().PEER_VENV / "bin/pelican").exists():
         pytest.fail("Hugo or Pelican is missing: run `make peers` (make test does)")
     subscribers = 300
     done = subprocess.run(

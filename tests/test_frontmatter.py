@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, bench_script
 
 from dopemail import frontmatter
 from dopemail.frontmatter import LineDict, LineList
@@ -293,15 +293,7 @@ def test_text_blocks_and_wrapped_values_read_as_pyyaml_reads_them() -> None:
 
 
 def test_every_sample_and_benchmark_file_is_read_by_the_line_reader(tmp_path: Path) -> None:
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench/make_corpus.py")
-    assert spec and spec.loader
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_corpus", corpus)
-    spec.loader.exec_module(corpus)
-    corpus.make_corpus(20, tmp_path, seed=3)
+    bench_script("make_corpus").make_corpus(20, tmp_path, seed=3)
     files = [
         *sorted((REPO / "entries").glob("*.md")),
         *sorted((REPO / "issues").glob("*.md")),
