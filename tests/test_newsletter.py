@@ -527,6 +527,29 @@ def test_mjml_checker_finds_the_end_of_html_content(text: str) -> None:
     ]
 
 
+def test_mjml_checker_reports_a_repeated_tag_on_each_line_and_in_its_place() -> None:
+    # Each distinct tag is checked once (an issue repeats a card's tags for every film); its
+    # problems must still be reported at every occurrence, with that occurrence's line, and
+    # the same tag text means something else outside any MJML tag than inside one.
+    bad = "<mj-image srcc='x' />"
+    source = (
+        "<div>loose</div>\n"
+        f"<mjml><mj-body><mj-section><mj-column>\n{bad}\n<mj-image src='ok' />\n{bad}\n"
+        "<div>loose</div>\n</mj-column></mj-section></mj-body></mjml>"
+    )
+    expected = [
+        (1, "unknown MJML tag <div>"),
+        (3, "unknown attribute 'srcc' on <mj-image>"),
+        (5, "unknown attribute 'srcc' on <mj-image>"),
+        (6, "<div> is HTML: put it inside <mj-text> or <mj-raw>"),
+    ]
+    assert [(p.line, p.message) for p in check_mjml(source)] == expected
+    # Checked again (now from what the first pass kept): the same answer.
+    assert [(p.line, p.message) for p in check_mjml("\n\n" + source)] == [
+        (line + 2, message) for line, message in expected
+    ]
+
+
 def test_bad_mjml_compiles_to_nothing(workspace: Path) -> None:
     _break(workspace, "templates/email/issue.mjml.j2", "</mj-body>", "")
     with pytest.raises(DopemailError) as info:

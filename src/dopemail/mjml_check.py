@@ -288,6 +288,10 @@ _ATTR = re.compile(r"([^\s/>=][^\s/>=]*)(?:\s*=\s*(?:'[^']*'|\"[^\"]*\"|(?![\"']
 
 _CLOSE = re.compile(r"\s*>")
 
+# (tag, its attribute text, outside any MJML tag) -> its problems; see check_mjml.
+_checked: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+_CHECKED_MAX = 4096
+
 
 def _end_of(tag: str, lower: str, pos: int) -> int:
     """Where the end tag ``</tag>`` closing at or after ``pos`` ends (or the source's end)."""
@@ -324,10 +328,18 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                 while stack.pop() != tag:
                     pass
             continue
-        line += source.count("\n", counted, match.start())
-        counted = match.start()
-        attrs = [m.group(1).lower() for m in _ATTR.finditer(rest)]
-        problems.extend(_check(tag, attrs, stack, line))
+        # An issue's MJML repeats the same few tags (a card's sections, columns and images
+        # for every film): each distinct one is checked once per process.
+        found = _checked.get((tag, rest, not stack))
+        if found is None:
+            attrs = [m.group(1).lower() for m in _ATTR.finditer(rest)]
+            found = _checked[(tag, rest, not stack)] = _check(tag, attrs, not stack)
+            if len(_checked) > _CHECKED_MAX:
+                _checked.clear()  # a long preview session sees many; keep a few thousand
+        if found:
+            line += source.count("\n", counted, match.start())
+            counted = match.start()
+            problems.extend(MjmlProblem(line, message) for message in found)
         if rest.rstrip().endswith("/"):
             continue
         if tag in ENDING_TAGS:
@@ -338,14 +350,15 @@ def check_mjml(source: str) -> list[MjmlProblem]:
     return problems
 
 
-def _check(tag: str, attrs: list[str], stack: list[str], line: int) -> list[MjmlProblem]:
+def _check(tag: str, attrs: list[str], outside: bool) -> tuple[str, ...]:
+    """What is wrong with one tag (``outside``: not inside any MJML tag)."""
     if tag not in ATTRIBUTES:
-        if tag.startswith("mj-") or tag == "mjml" or not stack:
-            return [MjmlProblem(line, f"unknown MJML tag <{tag}>")]
-        return [MjmlProblem(line, f"<{tag}> is HTML: put it inside <mj-text> or <mj-raw>")]
+        if tag.startswith("mj-") or tag == "mjml" or outside:
+            return (f"unknown MJML tag <{tag}>",)
+        return (f"<{tag}> is HTML: put it inside <mj-text> or <mj-raw>",)
     allowed = _ANY_KNOWN if tag in ("mj-all", "mj-class") else ATTRIBUTES[tag]
-    return [
-        MjmlProblem(line, f"unknown attribute '{name}' on <{tag}>")
+    return tuple(
+        f"unknown attribute '{name}' on <{tag}>"
         for name in attrs
         if name not in allowed and name not in _GLOBAL
-    ]
+    )
