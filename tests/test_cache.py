@@ -304,6 +304,36 @@ def test_a_worker_that_fails_fails_the_build(
     assert set(_children(os.getpid())) <= before  # the worker was reaped
 
 
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_first_build_reads_each_entry_for_its_key_only_where_it_is_rendered(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    # With nothing cached every entry is missing: this process does not read and hash all
+    # of them before the workers start (nor after: the worker hands back what it learnt).
+    _age(workspace)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    rendered = _count_renders(monkeypatch, slow=True)
+    received = _count_received(monkeypatch)
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(Path(str(path)).name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "open", counting_open, raising=False)
+    build(workspace, use_cache=use_cache, jobs=2)
+    sources = {p.name for p in (workspace / "entries").glob("*.md")}
+    assert rendered and received.count("entries") == len(sources) - len(rendered)
+    keyed_here = sorted(name for name in opened if name in sources)
+    assert keyed_here == sorted(f"{slug}.md" for slug in rendered)
+    if use_cache:  # and what the worker keyed is remembered for the next build
+        opened.clear()
+        _wipe_outputs_only(workspace)
+        build(workspace, jobs=1)
+        assert not [name for name in opened if name in sources]
+
+
 def test_what_workers_render_is_kept_for_the_next_build(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import jinja2
 
@@ -133,23 +133,25 @@ def _strings(item: RenderedIssue) -> tuple[object, ...]:
 # and reported by the sequential pass that follows.
 
 
-def _entries_job(names: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bytes]]:
+def _entries_job(names: Sequence[tuple[str, str]]) -> Iterator[tuple[object, ...]]:
     state = parallel.shared()
     root, settings, cache = state["root"], state["settings"], state["cache"]
     for name, key in names:
-        if cache.file_key(root / ENTRIES_DIR / name) != key:
+        path = root / ENTRIES_DIR / name
+        current = cache.file_key(path)
+        if key and current != key:
             continue  # edited since the parent keyed it: the sequential pass sees the new bytes
         try:
-            entry = load_entry(root / ENTRIES_DIR / name, root, settings)
+            entry = load_entry(path, root, settings)
             record = entry_record(state["env"], entry, settings, root)
         except DopemailError:
             continue
         if state["prepare"] and record.page is not None:
             prepare(root, {f"{SITE_DIR}/{entry.slug}/index.html": record.page})
-        yield from _hand_over(cache, "entries", key, record)
+        yield from _hand_over(cache, "entries", current, record, str(path))
 
 
-def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[str, bytes]]:
+def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[object, ...]]:
     state = parallel.shared()
     workspace, cache = state["workspace"], state["cache"]
     for index in indexes:
@@ -164,18 +166,23 @@ def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[str, bytes]]:
 
 
 def _hand_over(
-    cache: BuildCache, kind: str, key: str, record: object
-) -> Iterator[tuple[str, bytes]]:
+    cache: BuildCache, kind: str, key: str, record: object, source: str | None = None
+) -> Iterator[tuple[object, ...]]:
     # A worker sends its records back pickled (see _receive); this process keeps its own.
+    # With a record, what the worker learnt of its source file's key (``source``), so that
+    # the sequential pass does not read and hash the file again.
     if parallel.in_worker():
-        yield key, encode(record)
+        known = cache.known_file_key(source) if source is not None else None
+        yield (key, encode(record)) if known is None else (key, encode(record), source, known)
     else:
         cache.put(kind, key, record)
 
 
-def _receive(cache: BuildCache, kind: str) -> Callable[[tuple[str, bytes]], None]:
-    def store(result: tuple[str, bytes]) -> None:
-        cache.put_encoded(kind, *result)
+def _receive(cache: BuildCache, kind: str) -> Callable[[tuple[Any, ...]], None]:
+    def store(result: tuple[Any, ...]) -> None:
+        cache.put_encoded(kind, result[0], result[1])
+        if len(result) == 4:
+            cache.learn_file_key(result[2], result[3])
 
     return store
 
@@ -185,11 +192,17 @@ def _prerender_entries(
 ) -> jinja2.Environment | None:
     """Render the entries missing from the cache on every core; the environment it made."""
     forget_picture_stats()
-    missing = []
-    for name in markdown_names(root / ENTRIES_DIR):
-        key = cache.file_key(root / ENTRIES_DIR / name)
-        if not cache.has("entries", key):
-            missing.append((name, key))
+    names = markdown_names(root / ENTRIES_DIR)
+    if cache.holds_none("entries"):
+        # A first build or --no-cache: every entry is missing. Each process keys the files it
+        # renders, instead of this one reading and hashing them all before any work begins.
+        missing = [(name, "") for name in names]
+    else:
+        missing = []
+        for name in names:
+            key = cache.file_key(root / ENTRIES_DIR / name)
+            if not cache.has("entries", key):
+                missing.append((name, key))
     if len(missing) < parallel.MIN_ITEMS:
         return None  # not worth loading the settings for
     try:

@@ -228,6 +228,24 @@ class BuildCache:
         # Plain strings: this runs for every entry and issue on every build.
         return f"{self._base}{kind}{os.sep}{key[:2]}{os.sep}{key}"
 
+    def holds_none(self, kind: str) -> bool:
+        """Whether no record of ``kind`` is stored at all (a first build, ``--no-cache``):
+        then every key is missing, and nothing needs keying to find that out."""
+        prefix = f"{self._base}{kind}{os.sep}"
+        if self.memory is not None and any(p.startswith(prefix) for p in self.memory.records):
+            return False
+        return not (self.keep and os.path.isdir(prefix))
+
+    def known_file_key(self, path: str | Path) -> tuple[Stat, str, str] | None:
+        """What :meth:`file_key` remembers of a source file, to hand to another process."""
+        return self.memory.file_keys.get(str(path)) if self.memory is not None else None
+
+    def learn_file_key(self, path: str, known: tuple[Stat, str, str]) -> None:
+        """Take what another process's :meth:`file_key` learnt of a file (it read the bytes
+        so that this process does not); a file changed since then has another stat."""
+        if self.memory is not None:
+            self.memory.file_keys[path] = known
+
     def has(self, kind: str, key: str) -> bool:
         """Whether a record is stored under ``key`` (without reading it)."""
         path = self._path(kind, key)
