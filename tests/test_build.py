@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -206,7 +208,13 @@ def test_a_build_stages_what_depends_on_no_issue_while_the_issues_render(
     real_stage, real_issues = write_module.Staging.stage, build_module._prerender_issues
 
     def staging(self, outputs):  # type: ignore[no-untyped-def]
-        events.append("stage " + ("issues" if any("/issues/" in p for p in outputs) else "ahead"))
+        issue_files = [p for p in outputs if re.match(r"site/issues/\d+-", p)]
+        if not issue_files:
+            events.append("stage ahead")
+        elif len(issue_files) == len(outputs):
+            events.append("stage an issue")
+        else:
+            events.append("stage the rest")
         return real_stage(self, outputs)
 
     def issues(*args):  # type: ignore[no-untyped-def]
@@ -217,8 +225,13 @@ def test_a_build_stages_what_depends_on_no_issue_while_the_issues_render(
     monkeypatch.setattr(build_module, "_prerender_issues", issues)
     build(workspace, use_cache=False, jobs=2)
     # The entries' pages and feeds and the media are staged while the workers render the
-    # issues; the issues' files at the commit, after them.
-    assert events == ["stage ahead", "issues rendered", "stage issues"]
+    # issues, and each issue's files as soon as this process has them; the commit stages
+    # only what is left (the archive and the home page, which list the issues).
+    count = len(list((workspace / "issues").glob("*.md")))
+    assert events == ["stage ahead"] + ["stage an issue"] * count + [
+        "issues rendered",
+        "stage the rest",
+    ]
 
 
 def test_an_output_found_in_place_ahead_is_read_once(
@@ -451,3 +464,30 @@ def test_the_build_command_says_what_it_built_before_it_exits(workspace: Path) -
     assert (workspace / "site/index.html").is_file()
     again = run_process("build", "--root", workspace)
     assert again.returncode == 0 and again.stdout.startswith("nothing changed")
+
+
+def test_the_build_command_frees_nothing_before_it_exits(workspace: Path) -> None:
+    # Freeing a large build's objects one at a time as the command returns cost as much as
+    # the interpreter's clean-up the fast exit skips: they must be alive when it exits.
+    script = (
+        "import os, sys, weakref\n"
+        "import dopemail.build as b, dopemail.cli as c\n"
+        "real, seen = b.build, []\n"
+        "def build(*args, **kwargs):\n"
+        "    result = real(*args, **kwargs)\n"
+        "    seen.append(weakref.ref(result[0]))\n"
+        "    return result\n"
+        "b.build = build\n"
+        "end = os._exit\n"
+        "def ending(code):\n"
+        "    print('alive' if seen and seen[0]() is not None else 'freed', file=sys.stderr)\n"
+        "    end(code)\n"
+        "os._exit = ending\n"
+        f"c.main(['build', '--no-cache', '--root', {str(workspace)!r}])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built ")
+    assert result.stderr.strip().splitlines()[-1] == "alive"

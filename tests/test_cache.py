@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from conftest import REPO, snapshot
 from dopemail import build as build_module
 from dopemail import cache as cache_module
 from dopemail import parallel
+from dopemail import write as write_module
 from dopemail.build import Build, build, render_workspace
 from dopemail.cache import BuildCache, Memory
 from dopemail.errors import DopemailError
@@ -302,6 +304,46 @@ def test_a_worker_that_fails_fails_the_build(
     with pytest.raises(raised, match=message):
         build(workspace, use_cache=False, jobs=2)
     assert set(_children(os.getpid())) <= before  # the worker was reaped
+
+
+def test_issues_are_staged_as_they_come_and_not_again_by_the_write(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workspace, use_cache=False, jobs=1)
+    alone = _outputs(workspace)
+    _wipe_outputs(workspace)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    real_issue = build_module.render_issue
+
+    def slow_issue(env, issue, *args):  # type: ignore[no-untyped-def]
+        _slowly("issue", first="parent")  # so that the worker renders some issues too
+        return real_issue(env, issue, *args)
+
+    monkeypatch.setattr(build_module, "render_issue", slow_issue)
+    received = _count_received(monkeypatch)
+    phase = ["rendering"]
+    linked: list[tuple[str, str]] = []
+    real_link, real_commit = write_module._Blobs.stage, write_module.Staging.commit
+
+    def linking(self, data, tmp, pid, trust=False):  # type: ignore[no-untyped-def]
+        linked.append((phase[0], tmp))
+        return real_link(self, data, tmp, pid, trust)
+
+    def committing(self, outputs, early):  # type: ignore[no-untyped-def]
+        phase[0] = "writing"
+        return real_commit(self, outputs, early)
+
+    monkeypatch.setattr(write_module._Blobs, "stage", linking)
+    monkeypatch.setattr(write_module.Staging, "commit", committing)
+    build(workspace, use_cache=False, jobs=2)
+    assert _outputs(workspace) == alone
+    # Every issue's four files were linked once, while the issues were being rendered: the
+    # worker's as they arrived, this process's own as it made them.
+    issues = [(when, tmp) for when, tmp in linked if re.search(r"/site/issues/\d+-", tmp)]
+    assert "issues" in received
+    assert len(issues) == 4 * len(list((workspace / "issues").glob("*.md")))
+    assert {when for when, _ in issues} == {"rendering"}
+    assert len({tmp for _, tmp in issues}) == len(issues)
 
 
 @pytest.mark.parametrize("use_cache", [True, False])

@@ -88,11 +88,15 @@ def _render_entries(
 
 
 def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, RenderedEntry]) -> str:
-    # An issue depends on its own file and on the entries it gathers.
-    parts = [cache.file_key(cache.root / issue.path)]
-    for slug in issue.meta.all_slugs:
-        parts.append(_mark(cache, by_slug[slug].entry))
-    return cache.key("issue", *parts)
+    # An issue depends on its own file and on the entries it gathers (made once a build: the
+    # workers, the sequential pass and the issues feed all ask).
+    key = cache.issue_keys.get(issue.path)
+    if key is None:
+        parts = [cache.file_key(cache.root / issue.path)]
+        for slug in issue.meta.all_slugs:
+            parts.append(_mark(cache, by_slug[slug].entry))
+        key = cache.issue_keys[issue.path] = cache.key("issue", *parts)
+    return key
 
 
 def _render_issue(
@@ -160,9 +164,25 @@ def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[object, ...]]:
             result = render_issue(state["env"], issue, state["by_slug"], workspace.settings)
         except DopemailError:
             continue
-        if state["prepare"]:
+        key = state["keys"][index]
+        if state["ahead"] is not None and not parallel.in_worker():
+            _stage_issue(cache, state["ahead"], key, result)
+        elif state["prepare"]:
             prepare(workspace.root, result.outputs())
-        yield from _hand_over(cache, "issues", state["keys"][index], _strings(result))
+        yield from _hand_over(cache, "issues", key, _strings(result))
+
+
+def _stage_issue(
+    cache: BuildCache, ahead: Callable[[Mapping[str, Output]], None], key: str, item: RenderedIssue
+) -> None:
+    # Staged as soon as this process has the issue, while the workers render the rest; the
+    # sequential pass takes these very bytes (see _render_issue), which the write then finds
+    # staged already instead of hashing and linking them after the last issue.
+    files = item.outputs()
+    if cache.memory is not None:
+        cache.memory.derived[key] = files
+        cache.derived_used.add(key)
+    ahead(files)
 
 
 def _hand_over(
@@ -241,12 +261,22 @@ def _prerender_issues(
     jobs: int,
     write: bool,
     meanwhile: Callable[[], None],
+    ahead: Callable[[Mapping[str, Output]], None] | None,
 ) -> None:
     keys = [_issue_key(cache, issue, by_slug) for issue in workspace.issues]
     missing = [i for i, key in enumerate(keys) if not cache.has("issues", key)]
     state = {"env": env, "workspace": workspace, "by_slug": by_slug, "cache": cache, "keys": keys}
-    state["prepare"] = write
-    parallel.run_forked(_issues_job, missing, jobs, state, _receive(cache, "issues"), meanwhile)
+    state.update(prepare=write, ahead=ahead)
+    store = _receive(cache, "issues")
+    issue_of = {key: workspace.issues[i] for i, key in enumerate(keys)}
+
+    def receive(result: tuple[Any, ...]) -> None:
+        store(result)
+        if ahead is not None:
+            key = result[0]
+            _stage_issue(cache, ahead, key, RenderedIssue(issue_of[key], *cache.get("issues", key)))
+
+    parallel.run_forked(_issues_job, missing, jobs, state, receive, meanwhile)
 
 
 def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
@@ -299,7 +329,7 @@ def render_workspace(
             failed.append(exc)
 
     if cache is not None and jobs > 1:
-        _prerender_issues(env, workspace, by_slug, cache, jobs, write_ahead, entries_side)
+        _prerender_issues(env, workspace, by_slug, cache, jobs, write_ahead, entries_side, ahead)
     errors: list[DopemailError] = []
     issues: list[RenderedIssue] = []
     for issue in workspace.issues:

@@ -153,6 +153,7 @@ class BuildCache:
         self.used: set[str] = set()  # record files read or written this build
         self.seen: set[str] = set()  # source files keyed this build
         self.marks: dict[str, str] = {}  # entry file name -> its mark, this build
+        self.issue_keys: dict[str, str] = {}  # issue file -> its record's key, this build
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}

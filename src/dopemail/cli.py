@@ -19,6 +19,7 @@ from .cli_support import reports_errors, root_option
 from .errors import DopemailError
 
 _FAST_EXIT = False
+_LAST_BUILD: object = None
 
 
 def _warn(warnings: list[DopemailError]) -> None:
@@ -80,8 +81,11 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     result, report = run_build(
         root, use_cache=not no_cache, jobs=jobs or default_jobs(), early=early
     )
-    global _FAST_EXIT
+    global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()
+    # Held until the process ends: freed as this function returns, the build's records,
+    # pages and emails would cost, one object at a time, what the fast exit saves.
+    _LAST_BUILD = result
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     _warn(result.warnings)
