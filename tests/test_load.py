@@ -172,6 +172,23 @@ def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:
     assert entry.meta.published.isoformat() == "2024-03-01T00:00:00-08:00"
 
 
+def test_entries_are_ordered_by_the_instant_whatever_its_zone(write_files) -> None:
+    # Newest first by the instant each was published, wherever it was written from; the
+    # same instant in two zones is a tie, broken by the slug.
+    moments = {
+        "a-paris": "2024-03-01T19:00:00+01:00",  # 18:00 UTC
+        "b-la": "2024-03-01T10:00:00-08:00",  # 18:00 UTC: the same instant
+        "c-la-later": "2024-03-01T10:00:01-08:00",
+        "d-tokyo": "2024-03-02T02:30:00+09:00",  # 17:30 UTC
+        "e-bare": "2024-03-01",  # midnight in the publication's zone: 08:00 UTC
+    }
+    root = write_files(
+        {f"entries/{slug}.md": variant("2024-03-01", moment) for slug, moment in moments.items()}
+    )
+    order = [e.slug for e in load_workspace(root).entries if e.slug in moments]
+    assert order == ["c-la-later", "b-la", "a-paris", "d-tokyo", "e-bare"]
+
+
 def test_seed_entry_has_every_part() -> None:
     from conftest import REPO
 
