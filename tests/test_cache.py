@@ -21,6 +21,7 @@ from conftest import REPO, snapshot
 
 from dopemail import build as build_module
 from dopemail import cache as cache_module
+from dopemail import load as load_module
 from dopemail import parallel
 from dopemail import write as write_module
 from dopemail.build import Build, build, render_workspace
@@ -344,6 +345,46 @@ def test_issues_are_staged_as_they_come_and_not_again_by_the_write(
     assert len(issues) == 4 * len(list((workspace / "issues").glob("*.md")))
     assert {when for when, _ in issues} == {"rendering"}
     assert len({tmp for _, tmp in issues}) == len(issues)
+
+
+def test_issue_files_are_read_while_the_entries_render_and_again_if_changed(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    phase = ["entries"]
+    parsed_after: list[str] = []
+    real_split, real_load = load_module.split, build_module.load_workspace
+    real_read = build_module.read_issues
+    edited = workspace / "issues/1-strangers-and-varda.md"
+
+    def splitting(text, path):  # type: ignore[no-untyped-def]
+        if phase[0] == "after":
+            parsed_after.append(str(path))
+        return real_split(text, path)
+
+    def loading(root, cache=None):  # type: ignore[no-untyped-def]
+        phase[0] = "after"
+        return real_load(root, cache)
+
+    def reading(root, settings):  # type: ignore[no-untyped-def]
+        found = real_read(root, settings)
+        if edit:  # saved again after it was read ahead: its new text is what counts
+            _edit(edited, 'subject: "All of Us', 'subject: "Still: All of Us')
+        return found
+
+    monkeypatch.setattr(load_module, "split", splitting)
+    monkeypatch.setattr(build_module, "load_workspace", loading)
+    monkeypatch.setattr(build_module, "read_issues", reading)
+    edit = False
+    build(workspace, use_cache=False, jobs=2)
+    assert not [p for p in parsed_after if p.startswith("issues/")]
+    edit, phase[0] = True, "entries"
+    parsed_after.clear()
+    _wipe_outputs(workspace)
+    build(workspace, use_cache=False, jobs=2)
+    assert [p for p in parsed_after if p.startswith("issues/")] == ["issues/" + edited.name]
+    email = (workspace / f"site/issues/{edited.stem}/email.html").read_text(encoding="utf-8")
+    assert "<title>Still: All of Us Strangers" in email
 
 
 @pytest.mark.parametrize("use_cache", [True, False])

@@ -17,7 +17,7 @@ from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
-from .load import ENTRIES_DIR, load_entry, load_workspace, markdown_names
+from .load import ENTRIES_DIR, load_entry, load_workspace, markdown_names, read_issues
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
@@ -232,15 +232,22 @@ def _prerender_entries(
     env = _environment(root, cache)
     state = {"root": root, "settings": settings, "cache": cache, "env": env, "prepare": write}
     parallel.run_forked(
-        _entries_job, missing, jobs, state, _receive(cache, "entries"), lambda: _ready(env)
+        _entries_job,
+        missing,
+        jobs,
+        state,
+        _receive(cache, "entries"),
+        lambda: _ready(env, root, settings, cache),
     )
     return env
 
 
-def _ready(env: jinja2.Environment) -> None:
+def _ready(env: jinja2.Environment, root: Path, settings: Settings, cache: BuildCache) -> None:
     # What rendering issues imports and compiles, done while the worker renders entries (it
     # takes more of them meanwhile): the issues' workers, forked from this process with the
-    # same environment, inherit it instead of each doing it again.
+    # same environment, inherit it instead of each doing it again. The issue files are read
+    # and validated now too, rather than between the entries and the issues.
+    cache.issue_files.update(read_issues(root, settings))
     import css_inline  # noqa: F401
     import lxml.html  # noqa: F401
     import mjml  # noqa: F401

@@ -154,6 +154,7 @@ class BuildCache:
         self.seen: set[str] = set()  # source files keyed this build
         self.marks: dict[str, str] = {}  # entry file name -> its mark, this build
         self.issue_keys: dict[str, str] = {}  # issue file -> its record's key, this build
+        self.issue_files: dict[str, Any] = {}  # issue file -> read ahead (load.read_issues)
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}

@@ -44,8 +44,12 @@ def _validate(
 
 
 def _read(path: Path, rel: str) -> Document:
+    return split(_read_text(path, rel), rel)
+
+
+def _read_text(path: Path, rel: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
@@ -53,7 +57,6 @@ def _read(path: Path, rel: str) -> Document:
             None,
             "save the file as UTF-8",
         ) from None
-    return split(text, rel)
 
 
 def media_for(src: str, root: Path, settings: Settings) -> Media:
@@ -255,10 +258,39 @@ def load_entries(
     return entries
 
 
+#: An issue file read ahead: its text, its front matter and its validated fields.
+IssueFile = tuple[str, Document, Issue]
+
+
+def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
+    """Read and validate every issue file that is valid on its own (its entries are not
+    resolved), for :func:`load_issue` to take while its text stays the same.
+
+    A build does this while its workers render the entries, instead of after them.
+    """
+    found: dict[str, IssueFile] = {}
+    for path in sorted((root / ISSUES_DIR).glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            text = _read_text(path, rel)
+            doc = split(text, rel)
+        except (DopemailError, OSError):
+            continue  # load_issue reports it
+        meta, _ = _validate(Issue, doc, rel, settings)
+        if meta is not None:
+            found[rel] = (text, doc, meta)
+    return found
+
+
 def load_issue(
-    path: Path, root: Path, settings: Settings, by_slug: dict[str, LoadedEntry]
+    path: Path,
+    root: Path,
+    settings: Settings,
+    by_slug: dict[str, LoadedEntry],
+    read: dict[str, IssueFile] | None = None,
 ) -> LoadedIssue:
-    """Load one issue file and resolve the entries it gathers."""
+    """Load one issue file and resolve the entries it gathers (``read``: issue files read
+    ahead by :func:`read_issues`, taken when the file's text is still the same)."""
     rel = path.relative_to(root).as_posix()
     name = _ISSUE_NAME.match(path.stem)
     if not name:
@@ -268,8 +300,13 @@ def load_issue(
             None,
             "rename it like issues/3-summer-screenings.md",
         )
-    doc = _read(path, rel)
-    meta, errors = _validate(Issue, doc, rel, settings)
+    text = _read_text(path, rel)
+    ahead = read.get(rel) if read else None
+    if ahead is not None and ahead[0] == text:
+        doc, meta, errors = ahead[1], ahead[2], []
+    else:
+        doc = split(text, rel)
+        meta, errors = _validate(Issue, doc, rel, settings)
     if meta is None:
         raise_all(errors)
     if meta.number != int(name.group(1)):
@@ -344,7 +381,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     numbers: dict[int, str] = {}
     for path in sorted((root / ISSUES_DIR).glob("*.md")):
         try:
-            issue = load_issue(path, root, settings, by_slug)
+            issue = load_issue(path, root, settings, by_slug, cache.issue_files if cache else None)
         except DopemailError as exc:
             _collect(errors, exc)
             continue
