@@ -347,6 +347,27 @@ def test_issues_are_staged_as_they_come_and_not_again_by_the_write(
     assert len({tmp for _, tmp in issues}) == len(issues)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_without_cache_makes_no_key_it_could_not_use_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    # --no-cache keeps nothing for the next build: the keys of the pages that list the
+    # archive (every entry's mark) and of the issues (their files and entries) are not made.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    marked: list[str] = []
+    real = build_module._mark
+
+    def marking(cache, entry):  # type: ignore[no-untyped-def]
+        marked.append(entry.slug)
+        return real(cache, entry)
+
+    monkeypatch.setattr(build_module, "_mark", marking)
+    build(workspace, use_cache=False, jobs=jobs)
+    assert marked == []
+    build(workspace, jobs=jobs)  # a cache that is kept: they are what finds its records
+    assert marked
+
+
 def test_issue_files_are_read_while_the_entries_render_and_again_if_changed(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

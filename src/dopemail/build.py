@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeGuard, TypeVar, cast
 
 import jinja2
 
@@ -92,9 +92,14 @@ def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, Rendere
     # workers, the sequential pass and the issues feed all ask).
     key = cache.issue_keys.get(issue.path)
     if key is None:
-        parts = [cache.file_key(cache.root / issue.path)]
-        for slug in issue.meta.all_slugs:
-            parts.append(_mark(cache, by_slug[slug].entry))
+        if cache.keep:
+            parts = [cache.file_key(cache.root / issue.path)]
+            for slug in issue.meta.all_slugs:
+                parts.append(_mark(cache, by_slug[slug].entry))
+        else:
+            # A throwaway cache (--no-cache) keeps nothing past this build, where the issue's
+            # file names its record well enough: nothing to read and hash for it.
+            parts = [issue.path]
         key = cache.issue_keys[issue.path] = cache.key("issue", *parts)
     return key
 
@@ -359,7 +364,9 @@ def render_workspace(
     outputs.update(side["feeds"])
     # An issue's item shows its file's fields and its entries: what its own record is keyed by.
     newest_issues = listed[: settings.feeds.items]
-    shown = [_issue_key(cache, i.issue, by_slug) for i in newest_issues] if cache else []
+    shown = []
+    if _remembers(cache):
+        shown = [_issue_key(cache, i.issue, by_slug) for i in newest_issues]
     outputs[ISSUES_PATH] = _memo(
         cache, "issues-feed", shown, lambda: render_issues_feed(settings, listed)
     )
@@ -391,13 +398,20 @@ def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
 
 def _issue_files(cache: BuildCache | None, issues: Sequence[RenderedIssue]) -> list[str]:
     # Whatever a page shows of an issue (a template may show any field) comes from its file.
-    if cache is None:
+    if not _remembers(cache):
         return []
     return [cache.file_key(cache.root / i.issue.path) for i in issues]
 
 
 def _keys(cache: BuildCache | None, items: Sequence[RenderedEntry]) -> list[str]:
-    return [_mark(cache, i.entry) for i in items] if cache is not None else []
+    return [_mark(cache, i.entry) for i in items] if _remembers(cache) else []
+
+
+def _remembers(cache: BuildCache | None) -> TypeGuard[BuildCache]:
+    """Whether ``cache`` keeps what a build makes for the next: a throwaway one
+    (``--no-cache``) does not, and the keys of the pages that list the archive are then
+    not worth making."""
+    return cache is not None and cache.keep
 
 
 def _memo(cache: BuildCache | None, name: str, parts: Sequence[str], make: Callable[[], T]) -> T:
@@ -407,7 +421,7 @@ def _memo(cache: BuildCache | None, name: str, parts: Sequence[str], make: Calla
     costs; after an edit that does not touch them they are taken from the cache. ``parts``
     are the keys of everything they show.
     """
-    if cache is None:
+    if not _remembers(cache):
         return make()
     key = cache.key(name, *parts)
     found = cache.get("pages", key)
