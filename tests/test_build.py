@@ -276,6 +276,34 @@ def test_kept_bytes_follow_the_outputs(workspace: Path) -> None:
     assert set(_blobs(workspace)) == outputs
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_first_build_leaves_only_linked_bytes_without_looking_for_others(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    from dopemail import parallel
+
+    # With nothing kept before it, every blob a build makes (its workers' ahead included) is
+    # linked by its end: no folder of thousands to list and stat for ones to remove.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    pruned: list[str] = []
+    real = write_module._Blobs.prune
+
+    def pruning(self):  # type: ignore[no-untyped-def]
+        pruned.append(self.folder)
+        real(self)
+
+    monkeypatch.setattr(write_module._Blobs, "prune", pruning)
+    build(workspace, use_cache=False, jobs=jobs)
+    assert pruned == []
+    assert set(_blobs(workspace)) == {p.stat().st_ino for p in _output_files(workspace)}
+    # The next build that writes looks again (a killed build may have left some behind).
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text().replace("title: All", "title: Changed All", 1))
+    build(workspace, use_cache=False, jobs=jobs)
+    assert pruned
+    assert set(_blobs(workspace)) == {p.stat().st_ino for p in _output_files(workspace)}
+
+
 def test_outputs_are_written_as_files_where_links_cannot_be_made(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

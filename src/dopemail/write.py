@@ -97,6 +97,9 @@ class _Blobs:
         self.settled_before = settled_before
         self.made_since = made_since if made_since is not None else 1 << 64
         self.linking = True  # until a link fails: then every output is written as a file
+        # None kept before this write (a first build, .dopemail/ deleted): then every blob is
+        # this build's own, linked by its end, and there is nothing to prune.
+        self.fresh = not os.path.isdir(self.folder)
         self.made: list[str] = []  # blobs created by this write (removed if it fails)
         self.folder_made = False
 
@@ -366,7 +369,7 @@ class Staging:
             if early is not None:
                 early.wait()
         report.removed = _prune(self.root, set(outputs))
-        if report.written or report.removed:
+        if (report.written or report.removed) and not self.blobs.fresh:
             self.blobs.prune()
         return report
 
