@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -302,6 +303,53 @@ def test_a_first_build_leaves_only_linked_bytes_without_looking_for_others(
     build(workspace, use_cache=False, jobs=jobs)
     assert pruned
     assert set(_blobs(workspace)) == {p.stat().st_ino for p in _output_files(workspace)}
+
+
+def test_kept_bytes_deleted_with_the_site_kept_leave_no_unlinked_copy(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import parallel
+
+    # .dopemail/ deleted, site/ kept: the workers make the bytes of every page ahead, most
+    # outputs are found in place and never linked to them; those copies go at the write.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    build(workspace, jobs=2)
+    shutil.rmtree(workspace / ".dopemail")
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text().replace("title: All", "title: Changed All", 1))
+    _, report = build(workspace, jobs=2)
+    assert report is not None and report.unchanged and report.written
+    assert all(p.stat().st_nlink >= 2 for p in (workspace / write_module.BLOBS).iterdir())
+
+
+def test_a_build_failing_after_its_issues_were_staged_leaves_the_outputs(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import parallel
+
+    # The issues render and are staged while the workers work; the home page, made after
+    # them, fails: every staged file is taken back, the last build's outputs stay.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    build(workspace, use_cache=False, jobs=2)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    for path in (workspace / "issues").glob("*.md"):  # every issue's files change
+        path.write_text(path.read_text() + "\nOne more line from the editor.\n")
+    staged: list[str] = []
+    real_stage = write_module.Staging.stage
+
+    def staging(self, outputs):  # type: ignore[no-untyped-def]
+        staged.extend(outputs)
+        return real_stage(self, outputs)
+
+    monkeypatch.setattr(write_module.Staging, "stage", staging)
+    home = workspace / "templates/home.html.j2"
+    home.parent.mkdir(exist_ok=True)
+    home.write_text("{{ no_such_thing.at_all }}\n", encoding="utf-8")
+    with pytest.raises(DopemailError, match="home.html.j2"):
+        build(workspace, use_cache=False, jobs=2)
+    assert [p for p in staged if re.match(r"site/issues/\d+-.*/email.html", p)]
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+    assert not [p for p in workspace.rglob("*.tmp")]
 
 
 def test_outputs_are_written_as_files_where_links_cannot_be_made(

@@ -362,10 +362,51 @@ def test_a_build_without_cache_makes_no_key_it_could_not_use_again(
         return real(cache, entry)
 
     monkeypatch.setattr(build_module, "_mark", marking)
+    keyed: list[str] = []
+    real_file_key, real_key = BuildCache.file_key, BuildCache.key
+
+    def file_key(self, path):  # type: ignore[no-untyped-def]
+        keyed.append(Path(path).parent.name)
+        return real_file_key(self, path)
+
+    def key(self, *parts):  # type: ignore[no-untyped-def]
+        keyed.append(str(parts[0]))
+        return real_key(self, *parts)
+
+    monkeypatch.setattr(BuildCache, "file_key", file_key)
+    monkeypatch.setattr(BuildCache, "key", key)
     build(workspace, use_cache=False, jobs=jobs)
     assert marked == []
+    assert not {"issues", "home", "feeds", "media", "issues-feed"} & set(keyed)
     build(workspace, jobs=jobs)  # a cache that is kept: they are what finds its records
     assert marked
+
+
+def test_an_issue_saved_while_a_build_reads_it_is_rendered_again_by_the_next(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its record is keyed by the bytes it was rendered from: saved again between the read
+    # and the key, the rendering of the old text must not be filed under the new one's key.
+    build(workspace)
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    _edit(issue, 'subject: "All of Us', 'subject: "Second: All of Us')
+    real = load_module.load_issue
+    saved: list[bool] = []
+
+    def loading(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        loaded = real(path, *args, **kwargs)
+        if path.name == issue.name and not saved:
+            saved.append(True)
+            _edit(issue, 'subject: "Second: All of Us', 'subject: "Third: All of Us')
+        return loaded
+
+    monkeypatch.setattr(load_module, "load_issue", loading)
+    build(workspace)
+    assert saved
+    monkeypatch.setattr(load_module, "load_issue", real)
+    build(workspace)
+    email = (workspace / f"site/issues/{issue.stem}/email.html").read_text(encoding="utf-8")
+    assert "<title>Third: All of Us Strangers" in email
 
 
 def test_issue_files_are_read_while_the_entries_render_and_again_if_changed(
@@ -855,3 +896,12 @@ def test_a_warm_build_imports_no_validator_measurer_or_process_pool(workspace: P
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_throwaway_cache_will_not_take_a_memory_from_another_build(workspace: Path) -> None:
+    # Its records are named for one build only (an issue's by its file's name).
+    used = Memory()
+    BuildCache(workspace, memory=used, keep=False).put("issues", "k", ("strings",))
+    with pytest.raises(ValueError, match="memory of its own"):
+        BuildCache(workspace, memory=used, keep=False)
+    BuildCache(workspace, memory=used)  # a kept cache names its records by their inputs

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeGuard, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import jinja2
 
@@ -93,7 +93,8 @@ def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, Rendere
     key = cache.issue_keys.get(issue.path)
     if key is None:
         if cache.keep:
-            parts = [cache.file_key(cache.root / issue.path)]
+            source = cache.issue_sources.get(issue.path)
+            parts = [source or cache.file_key(cache.root / issue.path)]
             for slug in issue.meta.all_slugs:
                 parts.append(_mark(cache, by_slug[slug].entry))
         else:
@@ -181,8 +182,9 @@ def _stage_issue(
     cache: BuildCache, ahead: Callable[[Mapping[str, Output]], None], key: str, item: RenderedIssue
 ) -> None:
     # Staged as soon as this process has the issue, while the workers render the rest; the
-    # sequential pass takes these very bytes (see _render_issue), which the write then finds
-    # staged already instead of hashing and linking them after the last issue.
+    # sequential pass takes these very bytes from the memory (see _render_issue), which the
+    # write then finds staged already instead of hashing and linking them after the last
+    # issue. (A cache without a memory would stage them again, the same bytes.)
     files = item.outputs()
     if cache.memory is not None:
         cache.memory.derived[key] = files
@@ -252,7 +254,7 @@ def _ready(env: jinja2.Environment, root: Path, settings: Settings, cache: Build
     # takes more of them meanwhile): the issues' workers, forked from this process with the
     # same environment, inherit it instead of each doing it again. The issue files are read
     # and validated now too, rather than between the entries and the issues.
-    cache.issue_files.update(read_issues(root, settings))
+    cache.issues_read = (settings, read_issues(root, settings))
     import css_inline  # noqa: F401
     import lxml.html  # noqa: F401
     import mjml  # noqa: F401
@@ -310,8 +312,9 @@ def render_workspace(
     issues into it first (``write_ahead``: and make their folders and kept bytes, for a build
     that writes; see :func:`dopemail.write.prepare`). ``env``: the environment to render with
     (one is made). ``ahead`` is given the outputs that depend on no issue (the entries' pages
-    and feeds, the media) as soon as they are made, while the workers render the issues: a
-    build stages them for its write. Raises every template or quality error found, all at once.
+    and feeds, the media) as soon as they are made, while the workers render the issues, and
+    then each issue's files as soon as this process has them: a build stages them for its
+    write. Raises every template or quality error found, all at once.
     """
     settings = workspace.settings
     env = env or _environment(workspace.root, cache)
@@ -319,7 +322,10 @@ def render_workspace(
     by_slug = {r.entry.slug: r for r in rendered}
     published = [r for r in rendered if not r.entry.meta.draft]
     newest = published[: settings.feeds.items]
-    pictures = ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
+
+    def pictures() -> list[str]:
+        return ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
+
     # The feeds of entries and the media depend on no issue: made while the workers render
     # issues when there are some (and raised, if they fail, where they always were).
     side: dict[str, dict[str, Output]] = {}
@@ -330,7 +336,10 @@ def render_workspace(
             return
         try:
             side["feeds"] = _memo(
-                cache, "feeds", _keys(cache, newest), lambda: render_feeds(settings, newest)
+                cache,
+                "feeds",
+                lambda: _keys(cache, newest),
+                lambda: render_feeds(settings, newest),
             )
             side["media"] = _memo(
                 cache, "media", pictures, lambda: media_files(workspace, published)
@@ -364,20 +373,19 @@ def render_workspace(
     outputs.update(side["feeds"])
     # An issue's item shows its file's fields and its entries: what its own record is keyed by.
     newest_issues = listed[: settings.feeds.items]
-    shown = []
-    if _remembers(cache):
-        shown = [_issue_key(cache, i.issue, by_slug) for i in newest_issues]
     outputs[ISSUES_PATH] = _memo(
-        cache, "issues-feed", shown, lambda: render_issues_feed(settings, listed)
+        cache,
+        "issues-feed",
+        lambda: [_issue_key(cache, i.issue, by_slug) for i in newest_issues],
+        lambda: render_issues_feed(settings, listed),
     )
     outputs.update(pages)
     for issue_item in issues:
         outputs.update(issue_item.outputs())
-    marks = _keys(cache, published)
     outputs[f"{SITE_DIR}/index.html"] = _memo(
         cache,
         "home",
-        [*marks, *_issue_files(cache, listed)],
+        lambda: [*_keys(cache, published), *_issue_files(cache, listed)],
         lambda: render_home(env, settings, published, listed),
     )
     outputs.update(side["media"])
@@ -396,34 +404,31 @@ def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
     return mark
 
 
-def _issue_files(cache: BuildCache | None, issues: Sequence[RenderedIssue]) -> list[str]:
+def _issue_files(cache: BuildCache, issues: Sequence[RenderedIssue]) -> list[str]:
     # Whatever a page shows of an issue (a template may show any field) comes from its file.
-    if not _remembers(cache):
-        return []
     return [cache.file_key(cache.root / i.issue.path) for i in issues]
 
 
-def _keys(cache: BuildCache | None, items: Sequence[RenderedEntry]) -> list[str]:
-    return [_mark(cache, i.entry) for i in items] if _remembers(cache) else []
+def _keys(cache: BuildCache, items: Sequence[RenderedEntry]) -> list[str]:
+    return [_mark(cache, i.entry) for i in items]
 
 
-def _remembers(cache: BuildCache | None) -> TypeGuard[BuildCache]:
-    """Whether ``cache`` keeps what a build makes for the next: a throwaway one
-    (``--no-cache``) does not, and the keys of the pages that list the archive are then
-    not worth making."""
-    return cache is not None and cache.keep
-
-
-def _memo(cache: BuildCache | None, name: str, parts: Sequence[str], make: Callable[[], T]) -> T:
+def _memo(
+    cache: BuildCache | None,
+    name: str,
+    parts: Callable[[], Sequence[str]],
+    make: Callable[[], T],
+) -> T:
     """``make()``, or what it made last time from the same inputs.
 
     The pages that list the whole archive (the home page, the feeds) cost what the archive
-    costs; after an edit that does not touch them they are taken from the cache. ``parts``
-    are the keys of everything they show.
+    costs; after an edit that does not touch them they are taken from the cache. ``parts()``
+    are the keys of everything they show: made only for a cache that keeps what it is given
+    (a throwaway one, for --no-cache, would never find it again).
     """
-    if not _remembers(cache):
+    if cache is None or not cache.keep:
         return make()
-    key = cache.key(name, *parts)
+    key = cache.key(name, *parts())
     found = cache.get("pages", key)
     if found is not None:
         return cast(T, found)

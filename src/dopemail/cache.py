@@ -146,6 +146,10 @@ class BuildCache:
         # keep=False (a throwaway cache, for --no-cache): records live in memory only, and
         # nothing is read from or written to disk.
         self.keep = keep
+        if not keep and memory is not None and memory.records:
+            # Its records are named by what they are within one build only (an issue's by
+            # its file's name): a memory kept from another build would serve stale ones.
+            raise ValueError("a throwaway cache (keep=False) needs a memory of its own")
         # keep_pages=False (the preview): pages that list the archive, remade after most
         # edits, stay in memory instead of piling up on disk until the next build prunes.
         self.keep_pages = keep_pages
@@ -154,7 +158,10 @@ class BuildCache:
         self.seen: set[str] = set()  # source files keyed this build
         self.marks: dict[str, str] = {}  # entry file name -> its mark, this build
         self.issue_keys: dict[str, str] = {}  # issue file -> its record's key, this build
-        self.issue_files: dict[str, Any] = {}  # issue file -> read ahead (load.read_issues)
+        # (settings, issue file -> read ahead): see load.read_issues; and each issue file's
+        # key, taken before the file is read (as an entry's is), for the issue's record.
+        self.issues_read: tuple[Any, dict[str, Any]] | None = None
+        self.issue_sources: dict[str, str] = {}
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}

@@ -83,8 +83,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     )
     global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()
-    # Held until the process ends: freed as this function returns, the build's records,
-    # pages and emails would cost, one object at a time, what the fast exit saves.
+    # Held until the process ends: freed as this function returns, what the build holds
+    # (its entries, pages and emails) would cost, one object at a time, what the fast exit
+    # saves.
     _LAST_BUILD = result
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)

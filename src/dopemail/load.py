@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -364,6 +364,14 @@ def load_issue(
     )
 
 
+def _read_ahead(cache: BuildCache | None, settings: Settings) -> dict[str, IssueFile] | None:
+    # Issue files read while the entries rendered, if with the same settings (their dates are
+    # read in the publication's zone).
+    if cache is None or cache.issues_read is None or cache.issues_read[0] != settings:
+        return None
+    return cast(dict[str, IssueFile], cache.issues_read[1])
+
+
 def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     """Load and validate the whole publication in ``root``; raise every problem at once."""
     root = root.resolve()
@@ -379,9 +387,15 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
     numbers: dict[int, str] = {}
+    read = _read_ahead(cache, settings)
     for path in sorted((root / ISSUES_DIR).glob("*.md")):
         try:
-            issue = load_issue(path, root, settings, by_slug, cache.issue_files if cache else None)
+            if cache is not None and cache.keep:
+                # Keyed before it is read, as an entry is: saved meanwhile, it is read again
+                # next time instead of its new key naming what was rendered from the old.
+                rel = path.relative_to(root).as_posix()
+                cache.issue_sources[rel] = cache.file_key(path)
+            issue = load_issue(path, root, settings, by_slug, read)
         except DopemailError as exc:
             _collect(errors, exc)
             continue

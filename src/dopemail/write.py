@@ -97,8 +97,7 @@ class _Blobs:
         self.settled_before = settled_before
         self.made_since = made_since if made_since is not None else 1 << 64
         self.linking = True  # until a link fails: then every output is written as a file
-        # None kept before this write (a first build, .dopemail/ deleted): then every blob is
-        # this build's own, linked by its end, and there is nothing to prune.
+        # None kept before this write (a first build, .dopemail/ deleted): see commit.
         self.fresh = not os.path.isdir(self.folder)
         self.made: list[str] = []  # blobs created by this write (removed if it fails)
         self.folder_made = False
@@ -284,9 +283,10 @@ class Staging:
     """A write in two steps: outputs staged (linked under temporary names) as they are ready,
     then all put in place at once by :meth:`commit`, or taken back by :meth:`abort`.
 
-    A build stages its entries' pages while its workers render the issues, so that what is
-    left to do after the last issue is mostly renaming. ``ahead``: its workers make blobs
-    ahead (:func:`prepare`) from now on, which the write may then trust (:func:`_mark_start`).
+    A build stages its entries' pages while its workers render the issues, and each issue's
+    files as they come, so that what is left to do after the last issue is mostly renaming.
+    ``ahead``: its workers make blobs ahead (:func:`prepare`) from now on, which the write may
+    then trust (:func:`_mark_start`).
     """
 
     def __init__(self, root: Path, ahead: bool = False) -> None:
@@ -369,7 +369,10 @@ class Staging:
             if early is not None:
                 early.wait()
         report.removed = _prune(self.root, set(outputs))
-        if (report.written or report.removed) and not self.blobs.fresh:
+        # With no blobs before it and every output written (linked), all blobs are this
+        # build's own and linked: no folder of thousands to list. An output found in place
+        # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
+        if (report.written or report.removed) and not (self.blobs.fresh and not report.unchanged):
             self.blobs.prune()
         return report
 
