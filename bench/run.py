@@ -8,10 +8,11 @@
 For each size N it makes (or reuses) the corpus of ``bench/make_corpus.py`` in
 ``bench/.work/corpus-N/`` (N entries, N/10 issues), then measures, on that same corpus:
 
-- ``dopemail build`` cold with ``--no-cache`` (``.dopemail/``, ``site/`` and ``feeds/`` deleted
-  first); the same on the entries alone (no issues: what the peers build); the first build
-  with the cache (it writes ``.dopemail/``); a warm full build (cache kept, ``site/`` and
-  ``feeds/`` deleted); a no-op rebuild; a rebuild after appending a sentence to one entry;
+- ``dopemail build`` cold with ``--no-cache`` (``.dopemail/``, ``site/`` and ``feeds/`` set
+  aside first: see :func:`set_aside`); the same on the entries alone (no issues: what the
+  peers build); the first build with the cache (it writes ``.dopemail/``); a warm full build
+  (cache kept, ``site/`` and ``feeds/`` set aside); a no-op rebuild; a rebuild after
+  appending a sentence to one entry;
 - the preview: ``dopemail preview`` on the corpus, an SSE client on its ``/_events`` stream,
   a sentence appended to one entry, and the time until the ``reload`` event, then until the
   entry's page, fetched again, contains the sentence;
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -300,7 +302,7 @@ def repeat(
 
 @dataclass
 class Step:
-    """A command to time and what to do before each run of it (delete its outputs...)."""
+    """A command to time and what to do before each run of it (set its outputs aside...)."""
 
     before: Callable[[int], None]
     cmd: Callable[[int], list[str]]
@@ -311,13 +313,12 @@ class Step:
 class Turns:
     """Two commands timed in turn, A B B A A B ...: the ratio A ÷ B is taken pair by pair.
 
-    The machine's speed drifts: other work on the shared cores, and the file system's state
-    (a build that creates thousands of files right after another deleted thousands runs
-    slower). Two medians taken minutes apart move with it, each on its own; a pair taken
-    back to back shares the same moment, and so does its ratio. Which of the two goes first
-    alternates, so that whatever the first leaves behind for the second (files just deleted,
-    a warm page cache) weighs on both sides: alike with an even number of pairs, one pair
-    apart with an odd one. ``first`` says which went first in each pair ("a" or "b").
+    The machine's speed drifts: other work on the shared cores, and the file system's state.
+    Two medians taken minutes apart move with it, each on its own; a pair taken back to back
+    shares the same moment, and so does its ratio. Which of the two goes first alternates,
+    so that whatever the first leaves behind for the second (a warm page cache, thousands of
+    new files) weighs on both sides: alike with an even number of pairs, one pair apart with
+    an odd one. ``first`` says which went first in each pair ("a" or "b").
     """
 
     a: Row = field(default_factory=Row)
@@ -382,6 +383,34 @@ def say(text: str) -> None:
 def rmtree(*paths: Path) -> None:
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
+
+
+_ASIDE_NAMES = itertools.count()
+
+
+def set_aside(*paths: Path) -> None:
+    """Take a run's outputs out of the way of the next run without deleting them.
+
+    On a file system like this machine's (ext4 with no journal), a file made within a minute
+    or so of a deletion skips every inode freed in that time, so a build right after deleting
+    thousands of files paid for the deletion too, and in a pair the second tool paid for the
+    first one's. Renamed under ``aside/`` (no inode is freed) and deleted when the benchmark
+    is over (:func:`empty_aside`), every cold run starts from the same state.
+    """
+    for path in paths:
+        if not (path.exists() or path.is_symlink()):
+            continue
+        folder = WORK / "aside"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(path, folder / f"{os.getpid()}-{next(_ASIDE_NAMES)}-{path.name}")
+        except OSError:  # another file system: deleted after all
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def empty_aside() -> None:
+    """Delete what :func:`set_aside` kept (this run's and any interrupted run's)."""
+    shutil.rmtree(WORK / "aside", ignore_errors=True)
 
 
 # -- the corpus ------------------------------------------------------------------------------
@@ -462,19 +491,19 @@ def dopemail_steps(out: Path) -> dict[str, Step]:
 
     return {
         "cold": Step(
-            lambda i: rmtree(ws / ".dopemail", ws / "site", ws / "feeds"),
+            lambda i: set_aside(ws / ".dopemail", ws / "site", ws / "feeds"),
             lambda i: dopemail_cmd("build", "--no-cache", *root),
         ),
         "cold_entries": Step(
-            lambda i: rmtree(only / ".dopemail", only / "site", only / "feeds"),
+            lambda i: set_aside(only / ".dopemail", only / "site", only / "feeds"),
             lambda i: dopemail_cmd("build", "--no-cache", "--root", str(only)),
         ),
         "first": Step(
-            lambda i: rmtree(ws / ".dopemail", ws / "site", ws / "feeds"),
+            lambda i: set_aside(ws / ".dopemail", ws / "site", ws / "feeds"),
             lambda i: dopemail_cmd("build", *root),
         ),
         "warm": Step(
-            lambda i: rmtree(ws / "site", ws / "feeds"), lambda i: dopemail_cmd("build", *root)
+            lambda i: set_aside(ws / "site", ws / "feeds"), lambda i: dopemail_cmd("build", *root)
         ),
         "noop": Step(lambda i: None, lambda i: dopemail_cmd("build", *root)),
         "edit": Step(edit, lambda i: dopemail_cmd("build", *root)),
@@ -506,7 +535,7 @@ def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> No
         row.note = f"{built_count(row.output)} files built"
     run("cold_entries", "dopemail build --no-cache, entries only", "cold --no-cache, entries only")
     run("first", "first dopemail build (no .dopemail/, writes the cache)", "first build")
-    run("warm", "warm full build (cache kept; site/ and feeds/ deleted)", "warm")
+    run("warm", "warm full build (cache kept; site/ and feeds/ set aside)", "warm")
 
     def no_op(sample: Sample) -> None:
         if "nothing changed" not in sample.output:
@@ -819,7 +848,7 @@ def hugo_step(size: int, out: Path, hugo: str) -> Step:
     shutil.copytree(PEERS / "hugo" / "layouts", site / "layouts")
     public = hugo_output(size)
     return Step(
-        lambda i: rmtree(public, site / "resources"),
+        lambda i: set_aside(public, site / "resources"),
         lambda i: [hugo, "--source", str(site), "--destination", str(public), "--quiet"],
     )
 
@@ -845,7 +874,7 @@ def pelican_step(size: int, out: Path, pelican: Path) -> Step:
     output = pelican_output(size)
     env = {**os.environ, "DOPEMAIL_FEED_ITEMS": str(feed_items(out / "dopemail"))}
     return Step(
-        lambda i: rmtree(output),
+        lambda i: set_aside(output),
         lambda i: [
             str(pelican),
             str(out / "pelican" / "content"),
@@ -938,7 +967,7 @@ def bench_floor(size: int, out: Path, runs: int, results: dict[str, Row]) -> Non
     results["floor"] = repeat(
         Row(),
         runs,
-        lambda i: rmtree(copy),
+        lambda i: set_aside(copy),
         lambda i: [sys.executable, "-S", "-c", COPY_LOOP, str(out / "dopemail"), str(copy)],
         label="floor",
     )
@@ -1036,7 +1065,7 @@ ROWS = [
     ("cold", "`dopemail build --no-cache`, cold (entries + issues)"),
     ("cold_entries", "`dopemail build --no-cache`, cold, entries only (no issues)"),
     ("first", "`dopemail build`, first (no `.dopemail/`: writes the cache)"),
-    ("warm", "`dopemail build`, warm full (cache kept, `site/` + `feeds/` deleted)"),
+    ("warm", "`dopemail build`, warm full (cache kept, `site/` + `feeds/` set aside)"),
     ("noop", "`dopemail build`, no-op (nothing changed)"),
     ("edit", "`dopemail build` after editing one entry"),
     ("preview_start", "preview: start-up (its first in-memory build, with the cache as left)"),
@@ -1255,6 +1284,7 @@ def main(argv: list[str] | None = None) -> int:
             runs = args.send_runs if n <= SEND_BIG else args.send_large_runs
             sends.append((n, bench_send(n, runs, args.send_issue)))
     elapsed = time.perf_counter() - started
+    empty_aside()  # only now: freeing their inodes earlier would weigh on the next runs
 
     lines = ["# dopemail benchmark", "", *about, ""]
     lines.append(

@@ -290,3 +290,22 @@ def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
     assert one["requests"] >= 1 and one["msgs_per_s"] > 0 and one["peak_rss_mb"] > 0
     table = (tmp_path / "peers.md").read_text(encoding="utf-8")
     assert f"| send to {subscribers} subscribers (resend, {len(valid)} messages" in table
+
+
+def test_outputs_are_set_aside_between_runs_and_deleted_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Deleting a run's thousands of files right before the next run made that run pay for
+    # the deletion on this file system: they are renamed away, and deleted once all is done.
+    run = _bench_run()
+    monkeypatch.setattr(run, "WORK", tmp_path / "work")
+    site = tmp_path / "work/corpus/site"
+    (site / "entry").mkdir(parents=True)
+    (site / "entry/index.html").write_text("page", encoding="utf-8")
+    inode = (site / "entry/index.html").stat().st_ino
+    run.set_aside(site, tmp_path / "work/corpus/missing")
+    assert not site.exists()
+    kept = list((tmp_path / "work/aside").rglob("index.html"))
+    assert [p.stat().st_ino for p in kept] == [inode]  # the same file: moved, not copied
+    run.empty_aside()
+    assert not (tmp_path / "work/aside").exists()
