@@ -87,6 +87,29 @@ def _count_received(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return received
 
 
+def _count_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the cache module opens (to key them) in this process."""
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(Path(str(path)).name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "open", counting_open, raising=False)
+    return opened
+
+
+def _built_alone(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The outputs of a one-process build, wiped afterwards; workers fork from then on even
+    for the few sample entries and issues. What a build with workers must equal."""
+    build(workspace, use_cache=False, jobs=1)
+    alone = _outputs(workspace)
+    _wipe_outputs(workspace)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    return alone
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -249,10 +272,7 @@ def test_workers_send_their_records_back_without_files(
 def test_results_sent_in_many_batches_give_the_same_bytes(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build(workspace, use_cache=False, jobs=1)
-    alone = _outputs(workspace)
-    _wipe_outputs(workspace)
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    alone = _built_alone(workspace, monkeypatch)
     monkeypatch.setattr(parallel, "_BATCH_BYTES", 1)  # every record a batch of its own
     received = _count_received(monkeypatch)
     _count_renders(monkeypatch, slow=True)
@@ -310,10 +330,7 @@ def test_a_worker_that_fails_fails_the_build(
 def test_issues_are_staged_as_they_come_and_not_again_by_the_write(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build(workspace, use_cache=False, jobs=1)
-    alone = _outputs(workspace)
-    _wipe_outputs(workspace)
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    alone = _built_alone(workspace, monkeypatch)
     real_issue = build_module.render_issue
 
     def slow_issue(env, issue, *args):  # type: ignore[no-untyped-def]
@@ -459,14 +476,7 @@ def test_a_first_build_reads_each_entry_for_its_key_only_where_it_is_rendered(
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     rendered = _count_renders(monkeypatch, slow=True)
     received = _count_received(monkeypatch)
-    opened: list[str] = []
-    real_open = open
-
-    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        opened.append(Path(str(path)).name)
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(cache_module, "open", counting_open, raising=False)
+    opened = _count_opens(monkeypatch)
     build(workspace, use_cache=use_cache, jobs=2)
     sources = {p.name for p in (workspace / "entries").glob("*.md")}
     assert rendered and received.count("entries") == len(sources) - len(rendered)
@@ -641,14 +651,7 @@ def test_a_new_build_reads_only_the_sources_changed_since_the_last(
 ) -> None:
     _age(workspace)
     build(workspace)  # learns each settled source's key by its stat
-    opened: list[str] = []
-    real_open = open
-
-    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        opened.append(Path(str(path)).name)
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(cache_module, "open", counting_open, raising=False)
+    opened = _count_opens(monkeypatch)
     entry = workspace / "entries/quiet-hours.md"
     _edit(entry, "Quiet Hours", "Quiet Hourz")  # same size, a new modification time
     # Two files of the same size swapped, their times kept (mv, cp -p, rsync -t): the
