@@ -122,12 +122,14 @@ def _render_issue(
         # In a long-running process, the same bytes as last time: encoding a large archive's
         # emails again (and the preview hashing them to see what changed) would cost more
         # than the edit.
-        files = cache.memory.derived.get(key) if cache.memory is not None else None
-        result = RenderedIssue(issue, *found, files=files)
-        if cache.memory is not None:
-            cache.memory.derived[key] = files if files is not None else result.outputs()
-            cache.derived_used.add(key)
-        return result
+        if cache.memory is None:
+            return RenderedIssue(issue, *found)
+        files = cache.memory.derived.get(key)
+        if files is None:  # encoded once, and kept: later calls give the very same bytes
+            files = RenderedIssue(issue, *found).outputs()
+        cache.memory.derived[key] = files
+        cache.derived_used.add(key)
+        return RenderedIssue(issue, *found, files=files)
     result = render_issue(env, issue, by_slug, settings)
     cache.put("issues", key, _strings(result))
     return result
@@ -170,26 +172,28 @@ def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[object, ...]]:
             result = render_issue(state["env"], issue, state["by_slug"], workspace.settings)
         except DopemailError:
             continue
-        key = state["keys"][index]
-        if state["ahead"] is not None and not parallel.in_worker():
-            _stage_issue(cache, state["ahead"], key, result)
-        elif state["prepare"]:
+        staging = state["ahead"] is not None and not parallel.in_worker()
+        if state["prepare"] and not staging:
             prepare(workspace.root, result.outputs())
-        yield from _hand_over(cache, "issues", key, _strings(result))
+        yield from _hand_over(cache, "issues", state["keys"][index], _strings(result))
+        if staging:  # its record is in the cache now
+            by_slug, ahead = state["by_slug"], state["ahead"]
+            _stage_issue(state["env"], issue, by_slug, workspace.settings, cache, ahead)
 
 
 def _stage_issue(
-    cache: BuildCache, ahead: Callable[[Mapping[str, Output]], None], key: str, item: RenderedIssue
+    env: jinja2.Environment,
+    issue: LoadedIssue,
+    by_slug: dict[str, RenderedEntry],
+    settings: Settings,
+    cache: BuildCache,
+    ahead: Callable[[Mapping[str, Output]], None],
 ) -> None:
-    # Staged as soon as this process has the issue, while the workers render the rest; the
-    # sequential pass takes these very bytes from the memory (see _render_issue), which the
-    # write then finds staged already instead of hashing and linking them after the last
-    # issue. (A cache without a memory would stage them again, the same bytes.)
-    files = item.outputs()
-    if cache.memory is not None:
-        cache.memory.derived[key] = files
-        cache.derived_used.add(key)
-    ahead(files)
+    # Staged as soon as this process has the issue's record, while the workers render the
+    # rest. _render_issue takes it from the cache and keeps its files in the memory, where
+    # the sequential pass finds these very bytes again: the write then finds them staged
+    # instead of hashing and linking them after the last issue.
+    ahead(_render_issue(env, issue, by_slug, settings, cache).outputs())
 
 
 def _hand_over(
@@ -287,8 +291,8 @@ def _prerender_issues(
     def receive(result: tuple[Any, ...]) -> None:
         store(result)
         if ahead is not None:
-            key = result[0]
-            _stage_issue(cache, ahead, key, RenderedIssue(issue_of[key], *cache.get("issues", key)))
+            issue = issue_of[result[0]]
+            _stage_issue(env, issue, by_slug, workspace.settings, cache, ahead)
 
     parallel.run_forked(_issues_job, missing, jobs, state, receive, meanwhile)
 
