@@ -204,16 +204,17 @@ def _hand_over(
     # the sequential pass does not read and hash the file again.
     if parallel.in_worker():
         known = cache.known_file_key(source) if source is not None else None
-        yield (key, encode(record)) if known is None else (key, encode(record), source, known)
+        yield key, encode(record), source, known
     else:
         cache.put(kind, key, record)
 
 
 def _receive(cache: BuildCache, kind: str) -> Callable[[tuple[Any, ...]], None]:
     def store(result: tuple[Any, ...]) -> None:
-        cache.put_encoded(kind, result[0], result[1])
-        if len(result) == 4:
-            cache.learn_file_key(result[2], result[3])
+        key, data, source, known = result
+        cache.put_encoded(kind, key, data)
+        if known is not None:
+            cache.learn_file_key(source, known)
 
     return store
 

@@ -372,7 +372,8 @@ class Staging:
         # With no blobs before it and every output written (linked), all blobs are this
         # build's own and linked: no folder of thousands to list. An output found in place
         # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
-        if (report.written or report.removed) and not (self.blobs.fresh and not report.unchanged):
+        all_linked = self.blobs.fresh and report.unchanged == 0
+        if (report.written or report.removed) and not all_linked:
             self.blobs.prune()
         return report
 
