@@ -96,6 +96,7 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert not (tmp_path / "aside").exists(), "the outputs set aside were not deleted at the end"
     table = (tmp_path / "smoke.md").read_text(encoding="utf-8")
     assert done.stdout.strip().endswith(table.strip().splitlines()[-1])  # printed too
     rows = {

@@ -908,3 +908,24 @@ def test_a_throwaway_cache_will_not_take_a_memory_from_another_build(workspace: 
     with pytest.raises(ValueError, match="memory of its own"):
         BuildCache(workspace, memory=used, keep=False)
     BuildCache(workspace, memory=used)  # a kept cache names its records by their inputs
+
+
+def test_issues_read_ahead_are_taken_only_with_the_same_settings(workspace: Path) -> None:
+    # Read ahead while the entries render, an issue's dates were read in the publication's
+    # zone of that moment: with other settings it is read again.
+    from dopemail.config import load_settings
+    from dopemail.load import read_issues
+
+    settings = load_settings(workspace)
+    rel = "issues/1-strangers-and-varda.md"
+    text, doc, meta = read_issues(workspace, settings)[rel]
+    marked = {rel: (text, doc, meta.model_copy(update={"subject": "Read ahead"}))}
+
+    def subject(ahead_settings: object) -> str:
+        cache = BuildCache(workspace, memory=Memory(), keep=False)
+        cache.issues_read = (ahead_settings, marked)
+        issues = load_workspace(workspace, cache).issues
+        return next(i for i in issues if i.path == rel).meta.subject
+
+    assert subject(settings) == "Read ahead"  # the same settings and text: taken as read
+    assert subject(settings.model_copy(update={"feeds": None})) != "Read ahead"
