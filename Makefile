@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+# Bytecode compiled as pip compiles a regular install: an editable one is compiled on first
+# import, or at every start where PYTHONDONTWRITEBYTECODE is set (some containers and CI).
 build: $(STAMP)
+	$(BIN)/python -m compileall -q src
 	$(BIN)/dopemail build
 
 # The preview tests drive a real headless Chromium (Debian's package).

@@ -87,15 +87,27 @@ def test_same_seed_same_bytes_and_a_larger_corpus_starts_with_a_smaller(
 
 def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> None:
     # A tiny corpus, one run, no peers and no send (test_the_peers_build_... runs those).
+    # Bytecode goes to a folder of the test's own, and no process writes any by itself: only
+    # the benchmark's compile step (see compile_dopemail) can have put it there.
+    pycache = tmp_path / "pycache"
+    env = {"DOPEMAIL_BENCH_WORK": str(tmp_path), "PYTHONPYCACHEPREFIX": str(pycache)}
     done = subprocess.run(
         [sys.executable, str(REPO / "bench/run.py"), "--sizes", "20", "--runs", "1"]
         + ["--skip-peers", "--skip-send", "--issue-calls", "3", "--results", "smoke"],
-        env={**os.environ, "DOPEMAIL_BENCH_WORK": str(tmp_path)},
+        env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    modules = sorted((REPO / "src" / "dopemail").rglob("*.py"))
+    tag = sys.implementation.cache_tag
+    missing = [
+        p.name
+        for p in modules
+        if not (pycache / p.parent.relative_to("/") / f"{p.stem}.{tag}.pyc").is_file()
+    ]
+    assert modules and not missing, f"measured without compiled bytecode: {missing}"
     assert not (tmp_path / "aside").exists(), "the outputs set aside were not deleted at the end"
     table = (tmp_path / "smoke.md").read_text(encoding="utf-8")
     assert done.stdout.strip().endswith(table.strip().splitlines()[-1])  # printed too
