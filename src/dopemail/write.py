@@ -69,7 +69,8 @@ def _create(path: str, data: bytes) -> None:
 
 
 def _blob_path(folder: str, data: bytes) -> str:
-    return f"{folder}{os.sep}{hashlib.blake2b(data, digest_size=20).hexdigest()}"
+    # SHA-256 (not BLAKE2): hashed in hardware by the CPUs of the last years, twice as fast.
+    return f"{folder}{os.sep}{hashlib.sha256(data).hexdigest()}"
 
 
 def _make_blob(blob: str, data: bytes, pid: int) -> None:
