@@ -50,7 +50,7 @@ class Build:
             drafts: list[RenderedEntry] = []
             places: dict[str, tuple[int, int]] = {}
             for index, item in enumerate(self.entries):
-                into = drafts if item.entry.meta.draft else published
+                into = drafts if item.entry.draft else published
                 places[item.entry.path] = (index, len(into))
                 into.append(item)
             self.listing = (published, drafts, places)
@@ -325,7 +325,7 @@ def render_workspace(
     env = env or _environment(workspace.root, cache)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
-    published = [r for r in rendered if not r.entry.meta.draft]
+    published = [r for r in rendered if not r.entry.draft]
     newest = published[: settings.feeds.items]
 
     def pictures() -> list[str]:

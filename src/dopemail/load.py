@@ -322,7 +322,7 @@ def load_issue(
     def resolve(slugs: list[str], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []
         for index, slug in enumerate(slugs):
-            if slug in by_slug and by_slug[slug].meta.draft:
+            if slug in by_slug and by_slug[slug].draft:
                 errors.append(
                     ContentError(
                         f"entry '{slug}' is a draft: it has no web page to link to",

@@ -112,7 +112,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         except DopemailError:
             return None
         before = workspace.entries[places[rel][0]]
-        if entry.slug != before.slug or entry.meta.draft != before.meta.draft:
+        if entry.slug != before.slug or entry.draft != before.draft:
             return None  # links, issues and the archive change: let the full build decide
         loaded[rel] = entry
 
@@ -126,12 +126,12 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         index, place = places[rel]
         rendered[index] = record.rendered
         entries[index] = record.entry
-        (drafts if record.entry.meta.draft else published)[place] = record.rendered
+        (drafts if record.entry.draft else published)[place] = record.rendered
     listing: Listing | None = (published, drafts, places)
     if any(e.sort_key != workspace.entries[places[rel][0]].sort_key for rel, e in loaded.items()):
         rendered.sort(key=lambda r: r.entry.sort_key, reverse=True)
         entries = [r.entry for r in rendered]
-        published = [r for r in rendered if not r.entry.meta.draft]
+        published = [r for r in rendered if not r.entry.draft]
         listing = None
 
     # Issues: the edited files loaded again, those gathering an edited entry re-pointed.
