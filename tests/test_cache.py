@@ -970,3 +970,50 @@ def test_a_warm_build_unpickles_no_entry_fields(workspace: Path) -> None:
     entries = result.workspace.entries
     assert entries and all("meta" not in vars(e) for e in entries)
     assert all("meta" not in vars(e) for i in result.workspace.issues for e in i.all_entries)
+
+
+_BUILT_ON_IMPORT = """
+from pydantic import BaseModel
+from dopemail import config, models
+found = [v for m in (config, models) for v in vars(m).values()
+         if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == m.__name__]
+assert len(found) > 20, found
+print([m.__name__ for m in found if m.__pydantic_complete__])
+"""
+
+
+def test_importing_the_models_builds_no_validator_and_defaults_are_as_validated() -> None:
+    # A model's validator is built on its first use (25 ms at import for the settings' eight
+    # defaults): a warm build, which validates no settings, never builds them.
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILT_ON_IMPORT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    from dopemail import config
+
+    for name, info in config.Settings.model_fields.items():
+        if isinstance(info.default, config.Model):
+            assert info.default == type(info.default)(), name
+    send = config.SendSettings.model_fields
+    assert send["postmark"].default == config.PostmarkSettings()
+
+
+def test_the_files_keys_are_saved_when_they_change_and_only_then(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(workspace)
+    build(workspace)
+    saved = workspace / ".dopemail/cache" / cache_module.FILE_KEYS
+    before = saved.stat()
+    _wipe_outputs_only(workspace)
+    build(workspace)
+    assert saved.stat().st_ino == before.st_ino, "rewritten with nothing new to say"
+    entry = workspace / "entries/quiet-hours.md"
+    _edit(entry, "Quiet Hours", "Quiet Hourz")
+    _age(workspace / "entries")  # settled: its new key is remembered
+    build(workspace)
+    opened = _count_opens(monkeypatch)
+    _wipe_outputs_only(workspace)
+    build(workspace)
+    assert entry.name not in opened, "its key was learnt, but not saved for the next build"

@@ -12,6 +12,7 @@ needs are removed at the end of each build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -35,6 +36,23 @@ _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, no
 
 def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def _file_names(folder: str) -> list[str]:
+    # Strings and scandir's own file types, not Path.rglob and a stat per file: every build
+    # lists the whole cache (a file per entry and issue) to prune it.
+    found: list[str] = []
+    try:
+        listing = os.scandir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return found
+    with listing:
+        for item in listing:
+            if item.is_dir(follow_symlinks=False):
+                found.extend(_file_names(item.path))
+            elif item.is_file():
+                found.append(item.path)
+    return found
 
 
 def context_key(root: Path) -> str:
@@ -170,6 +188,7 @@ class BuildCache:
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
+        self._saved_keys: object = None  # the files' keys as file-keys.json holds them
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
 
@@ -186,6 +205,7 @@ class BuildCache:
         keys = known.get("files")
         if not isinstance(keys, dict):
             return {}
+        self._saved_keys = keys
         found: dict[str, tuple[Stat, str, str]] = {}
         for path, value in keys.items():
             if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
@@ -203,11 +223,16 @@ class BuildCache:
         }
         target = self._base + FILE_KEYS
         self.used.add(target)
+        if files == self._saved_keys and os.path.isfile(target):
+            return  # what the file says already (most builds)
         os.makedirs(self.folder, exist_ok=True)
         tmp = f"{target}.{os.getpid()}.tmp"
+        # json.dumps, not json.dump: dump writes through the pure-Python encoder, piece by piece.
+        text = json.dumps({"context": self.context, "files": files}, separators=(",", ":"))
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"context": self.context, "files": files}, handle, separators=(",", ":"))
+            handle.write(text)
         os.replace(tmp, target)
+        self._saved_keys = files
 
     def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
@@ -344,6 +369,7 @@ class BuildCache:
         """Remove the records this build did not use (deleted or outdated entries)."""
         if not self.keep:
             return  # a throwaway cache used nothing from the folder: it must not empty it
-        for path in _files(self.folder):
-            if str(path) not in self.used:
-                path.unlink(missing_ok=True)
+        for path in _file_names(str(self.folder)):
+            if path not in self.used:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
