@@ -1037,11 +1037,14 @@ def compile_dopemail() -> None:
     (50-80 ms per start, at 1,000 entries a tenth of a warm build), which no installed copy
     does, and the peers do not either (a Go binary, and Pelican's packages, which pip compiled).
     """
-    subprocess.run(
+    done = subprocess.run(
         [str(VENV_BIN / "python"), "-m", "compileall", "-q", str(REPO / "src")],
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if done.returncode != 0:  # a syntax error: every build row will say so too
+        say(f"compiling dopemail's bytecode failed:\n{_first_lines(done.stdout + done.stderr)}")
 
 
 def machine(hugo: str | None, pelican: Path | None) -> list[str]:

@@ -82,11 +82,15 @@ _COUNT_PLUGIN_LOOKUPS = """
 import importlib.metadata, os, sys
 os.environ.pop("PYDANTIC_DISABLE_PLUGINS", None)
 asked = []
-real = importlib.metadata.entry_points
+real_points, real_dists = importlib.metadata.entry_points, importlib.metadata.distributions
 def counting(**params):
     asked.append(params.get("group"))
-    return real(**params)
-importlib.metadata.entry_points = counting  # before pydantic binds it
+    return real_points(**params)
+def listing(**params):  # how older pydantic releases looked for their plugins
+    asked.append("distributions")
+    return real_dists(**params)
+# Before pydantic binds them.
+importlib.metadata.entry_points, importlib.metadata.distributions = counting, listing
 from dopemail import cli
 try:
     cli.main(["check", "--root", sys.argv[1]])

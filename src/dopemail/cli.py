@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``dopemail`` command."""
     # Pydantic looks for plugins in every installed package's entry points the first time a
     # model is made: 60 ms of metadata reading at each start, for plugins dopemail never uses.
-    # (A user who sets the variable, to anything, keeps their choice.)
+    # Set in this process's environment, so its children inherit it too; a user who sets the
+    # variable, to anything, keeps their choice.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         cli.main(args=argv, prog_name="dopemail")

@@ -386,13 +386,18 @@ class LoadedEntry:
 
     def __getattr__(self, name: str) -> Any:
         # Called only for what normal lookup misses: ``meta`` of an entry unpickled just now.
-        packed = self.__dict__.get("_packed")
-        if name != "meta" or packed is None:
-            raise AttributeError(f"'LoadedEntry' object has no attribute '{name}'")
-        meta = pickle.loads(packed[0])
-        self.__dict__["meta"] = meta  # frozen: set as its own unpickling would have
-        self.__dict__.pop("_packed", None)
-        return meta
+        if name == "meta":
+            # Another thread (the preview's) may have set it since this one missed it.
+            found = self.__dict__.get("meta")
+            if found is not None:
+                return found
+            packed = self.__dict__.get("_packed")
+            if packed is not None:
+                meta = pickle.loads(packed[0])
+                self.__dict__["meta"] = meta  # frozen: set as its own unpickling would have
+                self.__dict__.pop("_packed", None)
+                return meta
+        raise AttributeError(f"'LoadedEntry' object has no attribute '{name}'")
 
     def _packed_or_meta(self, index: int, name: str) -> Any:
         packed = self.__dict__.get("_packed")

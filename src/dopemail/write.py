@@ -69,7 +69,8 @@ def _create(path: str, data: bytes) -> None:
 
 
 def _blob_path(folder: str, data: bytes) -> str:
-    # SHA-256 (not BLAKE2): hashed in hardware by the CPUs of the last years, twice as fast.
+    # SHA-256, not BLAKE2: with the SHA extensions (most x86 CPUs since 2019 have them), 29 µs
+    # for 50 KB against BLAKE2b's 55 µs on the benchmark machine; without them BLAKE2b wins.
     return f"{folder}{os.sep}{hashlib.sha256(data).hexdigest()}"
 
 

@@ -115,7 +115,7 @@ def _signature(output: Output) -> bytes:
         except OSError:
             return b"missing"
         return f"{stat.st_mtime_ns}:{stat.st_size}".encode()
-    return hashlib.sha256(output).digest()  # not BLAKE2: SHA-256 is hashed in hardware
+    return hashlib.sha256(output).digest()  # not BLAKE2: see write._blob_path
 
 
 def draft_outputs(
