@@ -426,6 +426,9 @@ def test_an_issue_saved_while_a_build_reads_it_is_rendered_again_by_the_next(
     build(workspace)
     email = (workspace / f"site/issues/{issue.stem}/email.html").read_text(encoding="utf-8")
     assert "<title>Third: All of Us Strangers" in email
+    # The pages that list the issues (their keys come from the same files) follow too.
+    home = (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert "Third: All of Us Strangers" in home and "Second: All of Us" not in home
 
 
 def test_issue_files_are_read_while_the_entries_render_and_again_if_changed(

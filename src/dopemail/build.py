@@ -93,8 +93,7 @@ def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, Rendere
     key = cache.issue_keys.get(issue.path)
     if key is None:
         if cache.keep:
-            source = cache.issue_sources.get(issue.path)
-            parts = [source or cache.file_key(cache.root / issue.path)]
+            parts = [_issue_source(cache, issue)]
             for slug in issue.meta.all_slugs:
                 parts.append(_mark(cache, by_slug[slug].entry))
         else:
@@ -409,9 +408,15 @@ def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
     return mark
 
 
+def _issue_source(cache: BuildCache, issue: LoadedIssue) -> str:
+    # The key of the issue's file as it was read: taken before the read (load_workspace), so
+    # that a file saved meanwhile does not name what was rendered from its old text.
+    return cache.issue_sources.get(issue.path) or cache.file_key(cache.root / issue.path)
+
+
 def _issue_files(cache: BuildCache, issues: Sequence[RenderedIssue]) -> list[str]:
     # Whatever a page shows of an issue (a template may show any field) comes from its file.
-    return [cache.file_key(cache.root / i.issue.path) for i in issues]
+    return [_issue_source(cache, i.issue) for i in issues]
 
 
 def _keys(cache: BuildCache, items: Sequence[RenderedEntry]) -> list[str]:
