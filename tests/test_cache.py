@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import pickle
 import re
@@ -23,8 +24,8 @@ from conftest import REPO, snapshot
 
 from dopemail import build as build_module
 from dopemail import cache as cache_module
+from dopemail import fingerprint, parallel
 from dopemail import load as load_module
-from dopemail import parallel
 from dopemail import write as write_module
 from dopemail.build import Build, build, render_workspace
 from dopemail.cache import BuildCache, Memory
@@ -233,14 +234,24 @@ def test_a_file_saved_again_within_one_tick_of_the_clock_is_not_taken_as_unchang
     assert output.startswith("nothing changed:"), output
 
 
-def test_a_fresh_copy_is_checked_in_full_until_its_files_settle(
-    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Every file just copied (a clone) is recent: past a few, reading them all before each
-    # build would cost more than one more build, so the next build simply runs.
-    from dopemail import fingerprint
+@pytest.fixture
+def settled_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dopemail's own code out of the no-op check's stamp: a source file a developer saved
+    a second ago would count among the recent files these tests count."""
+    code = tmp_path / "code"
+    code.mkdir()
+    monkeypatch.setattr(fingerprint, "_PACKAGE", code)
 
-    monkeypatch.setattr(fingerprint, "_MAX_RECENT", 3)
+
+@pytest.mark.usefixtures("settled_code")
+@pytest.mark.parametrize(("limit", "value"), [("_MAX_RECENT", 3), ("_MAX_RECENT_BYTES", 4000)])
+def test_a_fresh_copy_is_checked_in_full_until_its_files_settle(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, limit: str, value: int
+) -> None:
+    # Every file just copied (a clone) is recent: past a few, or a few pictures' bytes,
+    # reading them all before the build and at every no-op check would cost more than one
+    # more build, so the next build simply runs.
+    monkeypatch.setattr(fingerprint, limit, value)
     _age(workspace)
     for entry in sorted((workspace / "entries").glob("*.md"))[:4]:
         os.utime(entry)
@@ -249,6 +260,51 @@ def test_a_fresh_copy_is_checked_in_full_until_its_files_settle(
     _age(workspace)
     assert run_cli("build", "--root", workspace)[1].startswith("built ")
     assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+
+
+def test_files_are_aged_by_the_clock_of_their_file_system(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A network share whose server runs 5 s behind this machine: a file it stamped 4 s ago
+    # by this machine's clock was saved just now.
+    def lagging(root: Path) -> int:
+        return time.time_ns() - 5_000_000_000
+
+    monkeypatch.setattr(fingerprint, "fs_now", lagging)
+    monkeypatch.setattr(cache_module, "fs_now", lagging)
+    _age(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    saved = time.time_ns() - 4_000_000_000
+    os.utime(entry, ns=(saved, saved))
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    entry.write_bytes(entry.read_bytes().replace(b"Quiet Hours", b"Quiet Hourz", 1))
+    os.utime(entry, ns=(saved, saved))
+    code, output = run_cli("build", "--root", workspace)
+    assert output.startswith("built "), output
+    assert b"Quiet Hourz" in (workspace / "site/quiet-hours/index.html").read_bytes()
+
+
+@pytest.mark.usefixtures("settled_code")
+def test_recent_files_are_read_by_the_no_op_check_only_until_they_settle(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(workspace)
+    os.utime(workspace / "entries/quiet-hours.md")
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    state = workspace / fingerprint.STATE
+    recent = json.loads(state.read_text(encoding="utf-8"))["recent"]
+    assert [Path(path).name for path in recent] == ["quiet-hours.md"]
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+    assert json.loads(state.read_text(encoding="utf-8"))["recent"] == recent  # not yet
+    # Two seconds later by the file system's clock, saving it again would change its time.
+    real = fingerprint.fs_now
+    monkeypatch.setattr(fingerprint, "fs_now", lambda root: real(root) + fingerprint.SETTLE_NS)
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+    assert json.loads(state.read_text(encoding="utf-8"))["recent"] == {}
+    hashed = []
+    monkeypatch.setattr(fingerprint, "_bytes_hash", lambda path: hashed.append(path))
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+    assert hashed == []
 
 
 def _wipe_outputs(root: Path) -> None:
@@ -742,6 +798,24 @@ def test_a_just_modified_file_is_read_again_even_with_the_same_stat(workspace: P
     entry.write_bytes(entry.read_bytes().replace(b"Quiet Hours", b"Quiet Hourz", 1))
     os.utime(entry, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert BuildCache(workspace, memory=memory).file_key(entry) != before
+
+
+def test_a_file_is_remembered_by_its_stat_once_settled_by_its_file_system_clock(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A share whose server runs 5 s behind: stamped 4 s ago by this machine's clock, the
+    # file was saved a second ago and may be saved again within the same tick.
+    monkeypatch.setattr(cache_module, "fs_now", lambda root: time.time_ns() - 5_000_000_000)
+    entry = workspace / "entries/quiet-hours.md"
+    saved = time.time_ns() - 4_000_000_000
+    os.utime(entry, ns=(saved, saved))
+    memory = Memory()
+    BuildCache(workspace, memory=memory).file_key(entry)
+    assert str(entry) not in memory.file_keys
+    older = saved - 3_000_000_000
+    os.utime(entry, ns=(older, older))
+    BuildCache(workspace, memory=memory).file_key(entry)
+    assert str(entry) in memory.file_keys
 
 
 @pytest.mark.parametrize("template", ["issue_item.html.j2", "home.html.j2"])

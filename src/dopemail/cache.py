@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
+from .fingerprint import SETTLE_NS, fs_now
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
@@ -189,6 +190,7 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
+        self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
 
@@ -250,10 +252,15 @@ class BuildCache:
             key = self.key(os.path.basename(path), handle.read())
         # As git does: a file modified within the last two seconds may change again within
         # the same timestamp tick with the same size, so its key is not remembered yet.
-        settled = time.time_ns() - info.st_mtime_ns > 2_000_000_000
-        if self.memory is not None and settled:
+        if self.memory is not None and self._fs_now() - info.st_mtime_ns > SETTLE_NS:
             self.memory.file_keys[path] = (stat, self.context, key)
         return key
+
+    def _fs_now(self) -> int:
+        # By the file system's clock (see fingerprint.fs_now), read once a build.
+        if self._clock_offset is None:
+            self._clock_offset = fs_now(self.root) - time.time_ns()
+        return time.time_ns() + self._clock_offset
 
     def key(self, *parts: bytes | str) -> str:
         """A record's key: the context and the given inputs."""

@@ -7,10 +7,11 @@ last wrote with what they were after the last successful build. Only when all ag
 stop there. Anything else, an edited entry or a deleted page, runs the real build.
 
 A stat vouches for a file's bytes only once the file has settled, as git knows ("racy git"):
-on a file system with a coarse clock (FAT's 2 s, some network mounts), a file saved just
-before a build and again while it runs, with the same size, keeps its size and modification
-time. So the inputs modified within two seconds of the stamp are read and hashed with it, and
-the no-op check compares their bytes too; past a few of them (a fresh clone), no record is
+on a file system with a coarse clock (FAT's 2 s), a file saved just before a build and again
+while it runs, with the same size, keeps its size and modification time. So the inputs
+modified within two seconds of the stamp, by the file system's own clock (a network share's
+server may run behind this machine), are read and hashed with it, and the no-op check compares
+their bytes too, until they have settled. Past a few of them (a fresh clone), no record is
 kept and the next build runs.
 
 This module imports nothing heavy on purpose.
@@ -27,12 +28,32 @@ from pathlib import Path
 
 STATE = ".dopemail/state.json"
 MANIFEST = ".dopemail/outputs.json"
+CLOCK = ".dopemail/clock"  # touched to read the file system's clock
 _PACKAGE = Path(__file__).parent
 _INPUT_DIRS = ("entries", "issues", "templates", "media")
 #: How long a file's stat cannot vouch for its bytes after it was modified.
-_SETTLE_NS = 2_000_000_000
-#: Past this many unsettled inputs, hashing them costs more than the next build saves.
+SETTLE_NS = 2_000_000_000
+#: Past this many unsettled inputs, or bytes of them, reading them before the build and at
+#: every no-op check until they settle would cost more than running the next build.
 _MAX_RECENT = 64
+_MAX_RECENT_BYTES = 16 << 20
+
+
+def fs_now(root: Path) -> int:
+    """The time now (ns) by the clock that stamps files in ``root``.
+
+    A network share's server stamps the files it holds by its own clock, which may run
+    behind or ahead of this machine's: a file's age is its modification time against this.
+    """
+    marker = root / CLOCK
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        with open(marker, "ab"):
+            pass
+        os.utime(marker)  # now, as the file system counts it
+        return marker.stat().st_mtime_ns
+    except OSError:  # a read-only workspace: this machine's clock is the best guess
+        return time.time_ns()
 
 
 @dataclass(frozen=True)
@@ -40,15 +61,16 @@ class Stamp:
     """The inputs as a build found them before it started."""
 
     digest: str  # of every input's path, size and modification time
-    # The bytes' hash of each input modified within _SETTLE_NS of the stamp; None: too many.
-    recent: dict[str, str] | None
+    # Each input modified within SETTLE_NS of the stamp: [hash of its bytes, mtime];
+    # None: too many to read.
+    recent: dict[str, list[str | int]] | None
 
 
 class _Scan:
-    def __init__(self) -> None:
+    def __init__(self, since: int | None) -> None:
         self.digest = hashlib.sha256()
-        self.since = time.time_ns() - _SETTLE_NS
-        self.recent: list[str] = []
+        self.since = since  # files modified after this are recent (None: not looked for)
+        self.recent: list[tuple[str, os.stat_result]] = []
 
     def walk(self, folder: Path) -> None:
         try:
@@ -71,12 +93,12 @@ class _Scan:
 
     def add(self, path: str, stat: os.stat_result) -> None:
         self.digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        if stat.st_mtime_ns > self.since:  # a clock set back counts as recent too
-            self.recent.append(path)
+        if self.since is not None and stat.st_mtime_ns > self.since:  # or in the future
+            self.recent.append((path, stat))
 
 
-def _scan(root: Path) -> _Scan:
-    scan = _Scan()
+def _scan(root: Path, since: int | None = None) -> _Scan:
+    scan = _Scan(since)
     scan.file(root / "dopemail.toml")
     for name in _INPUT_DIRS:
         scan.walk(root / name)
@@ -97,12 +119,14 @@ def inputs_stamp(root: Path) -> Stamp:
     hash of the inputs too recent for their stat to vouch for them.
 
     Taken before the build reads anything: a recent file saved again after this, whenever
-    the build read it, then differs from its hash.
+    the build read it, then differs from its hash (unless saved back to these very bytes
+    within the same tick, which nothing outside the build's own reads could tell).
     """
-    scan = _scan(root)
+    scan = _scan(root, fs_now(root) - SETTLE_NS)
     recent = None
-    if len(scan.recent) <= _MAX_RECENT:
-        recent = {path: _bytes_hash(path) or "" for path in scan.recent}
+    size = sum(stat.st_size for _, stat in scan.recent)
+    if len(scan.recent) <= _MAX_RECENT and size <= _MAX_RECENT_BYTES:
+        recent = {path: [_bytes_hash(path) or "", stat.st_mtime_ns] for path, stat in scan.recent}
     return Stamp(scan.digest.hexdigest(), recent)
 
 
@@ -133,10 +157,17 @@ def up_to_date(root: Path) -> int | None:
     recent = state.get("recent")
     if not isinstance(recent, dict) or state.get("inputs") != _scan(root).digest.hexdigest():
         return None
-    if any(_bytes_hash(path) != known for path, known in recent.items()):
+    if any(_bytes_hash(path) != known[0] for path, known in recent.items()):
         return None
     if state.get("outputs") != outputs_stamp(root):
         return None
+    if recent:
+        # The bytes are those of the stamp. Once the clock is past a file's tick, saving it
+        # again changes its modification time: its stat alone vouches for it from then on.
+        since = fs_now(root) - SETTLE_NS
+        unsettled = {path: known for path, known in recent.items() if known[1] > since}
+        if unsettled != recent:
+            _write_state(root, {**state, "recent": unsettled})
     return int(state.get("count", 0))
 
 
@@ -147,18 +178,22 @@ def record(root: Path, count: int, inputs: Stamp) -> None:
     longer matches, and the next build runs in full. So does every build after one that
     found too many recent files (see :data:`_MAX_RECENT`), until one finds them settled.
     """
-    path = root / STATE
     if inputs.recent is None:
-        path.unlink(missing_ok=True)
+        forget(root)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
     state = {
         "inputs": inputs.digest,
         "recent": inputs.recent,
         "outputs": outputs_stamp(root),
         "count": count,
     }
+    _write_state(root, state)
+
+
+def _write_state(root: Path, state: dict[str, object]) -> None:
+    path = root / STATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
