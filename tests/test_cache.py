@@ -212,6 +212,16 @@ def test_nothing_changed_is_noticed_and_anything_changed_is_built(workspace: Pat
     assert code == 0 and output.startswith("built "), output
 
 
+@pytest.fixture
+def settled_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dopemail's own code out of the no-op check's stamp: a source file a developer saved
+    a second ago would count among the recent files these tests count."""
+    code = tmp_path / "code"
+    code.mkdir()
+    monkeypatch.setattr(fingerprint, "_PACKAGE", code)
+
+
+@pytest.mark.usefixtures("settled_code")
 def test_a_file_saved_again_within_one_tick_of_the_clock_is_not_taken_as_unchanged(
     workspace: Path, run_cli
 ) -> None:
@@ -232,15 +242,6 @@ def test_a_file_saved_again_within_one_tick_of_the_clock_is_not_taken_as_unchang
     # Once built, the same bytes are up to date again.
     code, output = run_cli("build", "--root", workspace)
     assert output.startswith("nothing changed:"), output
-
-
-@pytest.fixture
-def settled_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """dopemail's own code out of the no-op check's stamp: a source file a developer saved
-    a second ago would count among the recent files these tests count."""
-    code = tmp_path / "code"
-    code.mkdir()
-    monkeypatch.setattr(fingerprint, "_PACKAGE", code)
 
 
 @pytest.mark.usefixtures("settled_code")
@@ -305,6 +306,92 @@ def test_recent_files_are_read_by_the_no_op_check_only_until_they_settle(
     monkeypatch.setattr(fingerprint, "_bytes_hash", lambda path: hashed.append(path))
     assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
     assert hashed == []
+
+
+@pytest.mark.usefixtures("settled_code")
+def test_a_file_saved_again_while_the_no_op_check_reads_it_stays_checked(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check reads a recent file's bytes (the same as the stamp's), and the file is saved
+    # again right after, within the same tick; by the time the check is done, the clock is
+    # past that tick. The file must not be taken as settled: its bytes changed after it read.
+    _age(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    os.utime(entry)
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    stat = entry.stat()
+    real_now, real_hash = fingerprint.fs_now, fingerprint._bytes_hash
+    late = []
+
+    def now(root: Path) -> int:
+        return real_now(root) + (fingerprint.SETTLE_NS if late else 0)
+
+    def hash_then_save(path: str) -> str | None:
+        digest = real_hash(path)
+        if path == str(entry) and not late:
+            entry.write_bytes(entry.read_bytes().replace(b"Quiet Hours", b"Quiet Hourz", 1))
+            os.utime(entry, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            late.append(path)
+        return digest
+
+    monkeypatch.setattr(fingerprint, "fs_now", now)
+    monkeypatch.setattr(fingerprint, "_bytes_hash", hash_then_save)
+    assert fingerprint.up_to_date(workspace) is not None  # it read the bytes of the stamp
+    assert late
+    assert fingerprint.up_to_date(workspace) is None  # and then reads the new ones
+
+
+def test_the_file_system_clock_is_read_from_a_file_it_stamps(workspace: Path) -> None:
+    now = fingerprint.fs_now(workspace)
+    assert now == (workspace / fingerprint.CLOCK).stat().st_mtime_ns
+    assert abs(now - time.time_ns()) < 5_000_000_000  # this disk is local: the same clock
+    # A workspace where nothing can be written: this machine's clock.
+    blocked = workspace / "blocked"
+    blocked.write_text("a file where .dopemail/ would be a folder")
+    before = time.time_ns()
+    assert before <= fingerprint.fs_now(blocked) <= time.time_ns()
+    assert fingerprint.touch(blocked / ".dopemail/clock") is None
+
+
+@pytest.mark.usefixtures("settled_code")
+def test_the_no_op_check_answers_when_it_cannot_write_its_state(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(workspace)
+    os.utime(workspace / "entries/quiet-hours.md")
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    real = fingerprint.fs_now
+    monkeypatch.setattr(fingerprint, "fs_now", lambda root: real(root) + fingerprint.SETTLE_NS)
+
+    def refuse(*args: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(fingerprint.os, "replace", refuse)
+    assert fingerprint.up_to_date(workspace) is not None
+    assert not list((workspace / ".dopemail").glob("*.tmp"))
+
+
+def test_two_processes_writing_the_state_at_once_both_finish(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two no-op checks (or a check and a build) rewriting the state at the same moment: the
+    # other process writes and renames its state between this one's write and rename.
+    real_replace, real_pid = os.replace, os.getpid
+    others: list[int] = []
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if not others:
+            others.append(real_pid() + 1)
+            monkeypatch.setattr(fingerprint.os, "getpid", lambda: others[0])
+            fingerprint._write_state(workspace, {"by": "the other process"})
+            monkeypatch.setattr(fingerprint.os, "getpid", real_pid)
+        real_replace(source, target)
+
+    monkeypatch.setattr(fingerprint.os, "replace", replace)
+    fingerprint._write_state(workspace, {"by": "this process"})
+    state = json.loads((workspace / fingerprint.STATE).read_text(encoding="utf-8"))
+    assert state == {"by": "this process"}
+    assert not list((workspace / ".dopemail").glob("*.tmp"))
 
 
 def _wipe_outputs(root: Path) -> None:

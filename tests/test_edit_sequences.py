@@ -146,8 +146,9 @@ def _body_same_size(rng: random.Random, root: Path, n: int) -> list[str]:
 def _same_tick(rng: random.Random, root: Path, n: int) -> list[str]:
     # A file the last build (the command's) saw as just saved, saved again within the same
     # tick of a coarse clock (FAT's 2 s): the same size and modification time as it saw.
-    state = json.loads((root / fingerprint.STATE).read_text(encoding="utf-8"))
-    recent = sorted(Path(p) for p in state["recent"] if p.endswith(".md"))
+    state = root / fingerprint.STATE  # none when too many files were recent to read
+    found = json.loads(state.read_text(encoding="utf-8"))["recent"] if state.exists() else {}
+    recent = sorted(Path(p) for p in found if p.endswith(".md"))
     if not recent:
         return _body_same_size(rng, root, n)
     path = rng.choice(recent)

@@ -248,11 +248,12 @@ class BuildCache:
             known = self.memory.file_keys.get(path)
             if known and known[0] == stat and known[1] == self.context:
                 return known[2]
+        # As git does: a file modified within two seconds of its read may change again within
+        # the same timestamp tick with the same size, so its key is not remembered yet.
+        settled = self.memory is not None and self._fs_now() - info.st_mtime_ns > SETTLE_NS
         with open(path, "rb") as handle:
             key = self.key(os.path.basename(path), handle.read())
-        # As git does: a file modified within the last two seconds may change again within
-        # the same timestamp tick with the same size, so its key is not remembered yet.
-        if self.memory is not None and self._fs_now() - info.st_mtime_ns > SETTLE_NS:
+        if settled and self.memory is not None:
             self.memory.file_keys[path] = (stat, self.context, key)
         return key
 

@@ -19,6 +19,7 @@ This module imports nothing heavy on purpose.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,21 +40,28 @@ _MAX_RECENT = 64
 _MAX_RECENT_BYTES = 16 << 20
 
 
-def fs_now(root: Path) -> int:
-    """The time now (ns) by the clock that stamps files in ``root``.
+def touch(marker: Path) -> int | None:
+    """Touch ``marker``; its new modification time: now (ns) by the clock of the file system
+    that holds it, or None when it cannot be written.
 
     A network share's server stamps the files it holds by its own clock, which may run
     behind or ahead of this machine's: a file's age is its modification time against this.
     """
-    marker = root / CLOCK
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         with open(marker, "ab"):
             pass
         os.utime(marker)  # now, as the file system counts it
-        return marker.stat().st_mtime_ns
-    except OSError:  # a read-only workspace: this machine's clock is the best guess
-        return time.time_ns()
+        return os.stat(marker).st_mtime_ns
+    except OSError:
+        return None
+
+
+def fs_now(root: Path) -> int:
+    """The time now (ns) by the clock that stamps files in ``root`` (see :func:`touch`)."""
+    now = touch(root / CLOCK)
+    # A read-only workspace: this machine's clock is the best guess.
+    return time.time_ns() if now is None else now
 
 
 @dataclass(frozen=True)
@@ -157,16 +165,17 @@ def up_to_date(root: Path) -> int | None:
     recent = state.get("recent")
     if not isinstance(recent, dict) or state.get("inputs") != _scan(root).digest.hexdigest():
         return None
+    # Read before the bytes: a file that has settled by then cannot be saved again within
+    # the tick of the time the state holds for it, and its bytes now are those of the stamp.
+    since = fs_now(root) - SETTLE_NS if recent else 0
     if any(_bytes_hash(path) != known[0] for path, known in recent.items()):
         return None
     if state.get("outputs") != outputs_stamp(root):
         return None
-    if recent:
-        # The bytes are those of the stamp. Once the clock is past a file's tick, saving it
-        # again changes its modification time: its stat alone vouches for it from then on.
-        since = fs_now(root) - SETTLE_NS
-        unsettled = {path: known for path, known in recent.items() if known[1] > since}
-        if unsettled != recent:
+    unsettled = {path: known for path, known in recent.items() if known[1] > since}
+    if unsettled != recent:
+        # From now on their stat alone vouches for them: no more reading them at each check.
+        with contextlib.suppress(OSError):  # a read-only .dopemail/ only costs the reads
             _write_state(root, {**state, "recent": unsettled})
     return int(state.get("count", 0))
 
@@ -193,9 +202,12 @@ def record(root: Path, count: int, inputs: Stamp) -> None:
 def _write_state(root: Path, state: dict[str, object]) -> None:
     path = root / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # checks may run side by side
+    try:
+        tmp.write_text(json.dumps(state) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def forget(root: Path) -> None:

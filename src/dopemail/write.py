@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fingerprint import touch
+
 MANIFEST = ".dopemail/outputs.json"
 BLOBS = ".dopemail/blobs"
 STARTED = ".dopemail/build-started"
@@ -219,15 +221,7 @@ def _mark_start(root: Path) -> int | None:
     is the file system's, as the blobs' own: a mount whose clock runs ahead of this machine's
     cannot make a blob edited before the build look made by it.
     """
-    marker = root / STARTED
-    try:
-        marker.parent.mkdir(exist_ok=True)
-        with open(marker, "ab"):
-            pass
-        os.utime(marker)  # now, as the file system tells it
-        return os.stat(marker).st_mtime_ns
-    except OSError:
-        return None
+    return touch(root / STARTED)
 
 
 def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
