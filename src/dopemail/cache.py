@@ -97,12 +97,37 @@ def picture_stat(path: str) -> os.stat_result | None:
 
 
 def forget_picture_stats() -> None:
-    """Start a build: pictures may have changed since the last one."""
+    """Start a build: pictures may have changed since the last one, and clocks drifted."""
     _STATS.clear()
+    _CLOCK.clear()
 
 
-def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime) of local pictures: an edited picture re-renders its entry."""
+# This build's file-system clock minus this machine's (see settled).
+_CLOCK: list[int] = []
+
+
+def settled(root: Path, mtime_ns: int) -> bool:
+    """Whether a file in ``root`` last modified at ``mtime_ns`` can be known by its stat.
+
+    As git does: a file modified within two seconds (by the clock of its file system, see
+    :func:`dopemail.fingerprint.fs_now`) may be saved again within the same tick of a coarse
+    clock, with the same size, and keep its stat.
+    """
+    if not _CLOCK:
+        _CLOCK.append(fs_now(root) - time.time_ns())
+    return time.time_ns() + _CLOCK[0] - mtime_ns > SETTLE_NS
+
+
+def media_stamp(
+    root: Path, sources: Iterable[str], recording: bool = False
+) -> tuple[tuple[str, int, int, int, int], ...]:
+    """(path, size, mtime, ctime, inode) of local pictures: an edited picture re-renders its
+    entry, even one copied over another with its size and times (``cp -p``).
+
+    ``recording``: the stamp kept with a rendered entry. A picture too recent to be known by
+    its stat (see :func:`settled`) is kept with a stamp no picture has, so the next build
+    renders its entry again.
+    """
     # Plain strings: this runs for every picture of every entry on every build.
     base = str(root) + os.sep
     stamp = []
@@ -110,9 +135,11 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int
         path = base + source
         stat = picture_stat(path)
         if stat is None:
-            stamp.append((path, -1, -1))
+            stamp.append((path, -1, -1, -1, -1))
+        elif recording and not settled(root, stat.st_mtime_ns):
+            stamp.append((path, -2, -2, -2, -2))
         else:
-            stamp.append((path, stat.st_size, stat.st_mtime_ns))
+            stamp.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return tuple(stamp)
 
 
@@ -121,7 +148,7 @@ class EntryRecord:
     """One entry as loaded and rendered, with the stamp of its pictures."""
 
     entry: Any  # LoadedEntry
-    stamp: tuple[tuple[str, int, int], ...]
+    stamp: tuple[tuple[str, int, int, int, int], ...]
     rendered: Any = None  # RenderedEntry
     page: bytes | None = None  # its web page, when published
 
@@ -190,7 +217,6 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
-        self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
 
@@ -250,18 +276,12 @@ class BuildCache:
                 return known[2]
         # As git does: a file modified within two seconds of its read may change again within
         # the same timestamp tick with the same size, so its key is not remembered yet.
-        settled = self.memory is not None and self._fs_now() - info.st_mtime_ns > SETTLE_NS
+        known_now = self.memory is not None and settled(self.root, info.st_mtime_ns)
         with open(path, "rb") as handle:
             key = self.key(os.path.basename(path), handle.read())
-        if settled and self.memory is not None:
+        if known_now and self.memory is not None:
             self.memory.file_keys[path] = (stat, self.context, key)
         return key
-
-    def _fs_now(self) -> int:
-        # By the file system's clock (see fingerprint.fs_now), read once a build.
-        if self._clock_offset is None:
-            self._clock_offset = fs_now(self.root) - time.time_ns()
-        return time.time_ns() + self._clock_offset
 
     def key(self, *parts: bytes | str) -> str:
         """A record's key: the context and the given inputs."""

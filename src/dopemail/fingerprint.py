@@ -1,7 +1,7 @@
 """Know, without loading anything, that a build would change nothing.
 
 A rebuild with nothing changed should cost a glance, not a build: before importing the
-renderer, ``dopemail build`` compares the size and modification time of every input (the
+renderer, ``dopemail build`` compares the size and times of every input (the
 settings, entries, issues, templates, media, and dopemail's own code) and of every output it
 last wrote with what they were after the last successful build. Only when all agree does it
 stop there. Anything else, an edited entry or a deleted page, runs the real build.
@@ -100,7 +100,10 @@ class _Scan:
             self.digest.update(b"missing:" + str(path).encode())
 
     def add(self, path: str, stat: os.stat_result) -> None:
-        self.digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        # Change time and inode too: a file copied over another with its size and times
+        # (cp -p, rsync -t) or renamed onto it still differs in them.
+        line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+        self.digest.update(line.encode())
         if self.since is not None and stat.st_mtime_ns > self.since:  # or in the future
             self.recent.append((path, stat))
 
