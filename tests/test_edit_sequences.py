@@ -295,6 +295,20 @@ def _picture(rng: random.Random, root: Path, n: int) -> list[str]:
     return [target.relative_to(root).as_posix()]
 
 
+def _picture_turned(rng: random.Random, root: Path, n: int) -> list[str]:
+    # Another picture of exactly the same bytes' size, its time kept (cp -p): the frame
+    # header says width and height the other way round.
+    path = rng.choice(sorted(root.glob("media/*/*.jpg")))
+    stat = path.stat()
+    jpeg = path.read_bytes()
+    at = next(i for i in range(len(jpeg) - 9) if jpeg[i] == 0xFF and jpeg[i + 1] in (0xC0, 0xC2))
+    path.write_bytes(
+        jpeg[: at + 5] + jpeg[at + 7 : at + 9] + jpeg[at + 5 : at + 7] + jpeg[at + 9 :]
+    )
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return [path.relative_to(root).as_posix()]
+
+
 def _touch(rng: random.Random, root: Path, n: int) -> list[str]:
     rel = rng.choice(_files(root, rng.choice(["entries", "issues"])))
     os.utime(root / rel)
@@ -330,6 +344,7 @@ ACTIONS: list[tuple[Action, int]] = [
     (_template, 3),
     (_settings, 2),
     (_picture, 2),
+    (_picture_turned, 2),
     (_touch, 2),
     (_nothing, 1),
     (_break, 2),
