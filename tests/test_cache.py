@@ -224,6 +224,25 @@ def test_an_entry_whose_picture_was_just_saved_is_rendered_again_by_the_next_bui
     assert rendered == []
 
 
+def test_what_recent_pictures_show_is_never_reused_between_their_versions(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two versions of a picture, both too recent to be known by their stat: the feeds and
+    # the issue showing its entry must not be taken from what the build before made.
+    monkeypatch.setattr(cache_module, "settled", lambda root, mtime: False)
+    lead = workspace / "media/all-of-us-strangers/01.jpg"
+    original = lead.read_bytes()
+    stat = lead.stat()
+    build(workspace)
+    for version in (_turned(original), original, _turned(original)):
+        lead.write_bytes(version)
+        os.utime(lead, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        build(workspace)
+        incremental = _outputs(workspace)
+        build(workspace, use_cache=False)
+        assert incremental == _outputs(workspace)
+
+
 def test_a_picture_is_measured_once_a_version_only_once_settled(workspace: Path) -> None:
     _age(workspace)
     picture = workspace / "media/all-of-us-strangers/03.jpg"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -104,6 +105,7 @@ def forget_picture_stats() -> None:
 
 # This build's file-system clock minus this machine's (see settled).
 _CLOCK: list[int] = []
+_RECORDINGS = itertools.count()
 
 
 def settled(root: Path, mtime_ns: int) -> bool:
@@ -125,8 +127,8 @@ def media_stamp(
     entry, even one copied over another with its size and times (``cp -p``).
 
     ``recording``: the stamp kept with a rendered entry. A picture too recent to be known by
-    its stat (see :func:`settled`) is kept with a stamp no picture has, so the next build
-    renders its entry again.
+    its stat (see :func:`settled`) is kept with a stamp no picture has, and no other record,
+    so the next build renders its entry again.
     """
     # Plain strings: this runs for every picture of every entry on every build.
     base = str(root) + os.sep
@@ -137,7 +139,9 @@ def media_stamp(
         if stat is None:
             stamp.append((path, -1, -1, -1, -1))
         elif recording and not settled(root, stat.st_mtime_ns):
-            stamp.append((path, -2, -2, -2, -2))
+            # Unique too: what is keyed by an entry's stamp (the feeds, its issues) must not
+            # find what an earlier build made with another version of a recent picture.
+            stamp.append((path, -2, time.time_ns(), os.getpid(), next(_RECORDINGS)))
         else:
             stamp.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return tuple(stamp)
