@@ -63,7 +63,7 @@ def entry_record(
     """One entry rendered: its content, its page (unless a draft), its pictures' stamp."""
     item = render_entry(env, entry)
     page = None if entry.draft else render_entry_page(env, item, settings)
-    stamp = media_stamp(root, [m.source for m in entry.images if m.source], recording=True)
+    stamp = media_stamp(root, [m.source for m in entry.images if m.source])
     return EntryRecord(entry, stamp, item, page)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import os
 import pickle
@@ -105,7 +104,6 @@ def forget_picture_stats() -> None:
 
 # This build's file-system clock minus this machine's (see settled).
 _CLOCK: list[int] = []
-_RECORDINGS = itertools.count()
 
 
 def settled(root: Path, mtime_ns: int) -> bool:
@@ -120,16 +118,9 @@ def settled(root: Path, mtime_ns: int) -> bool:
     return time.time_ns() + _CLOCK[0] - mtime_ns > SETTLE_NS
 
 
-def media_stamp(
-    root: Path, sources: Iterable[str], recording: bool = False
-) -> tuple[tuple[str, int, int, int, int], ...]:
+def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int, int, int], ...]:
     """(path, size, mtime, ctime, inode) of local pictures: an edited picture re-renders its
-    entry, even one copied over another with its size and times (``cp -p``).
-
-    ``recording``: the stamp kept with a rendered entry. A picture too recent to be known by
-    its stat (see :func:`settled`) is kept with a stamp no picture has, and no other record,
-    so the next build renders its entry again.
-    """
+    entry, even one copied over another with its size and times (``cp -p``)."""
     # Plain strings: this runs for every picture of every entry on every build.
     base = str(root) + os.sep
     stamp = []
@@ -138,10 +129,6 @@ def media_stamp(
         stat = picture_stat(path)
         if stat is None:
             stamp.append((path, -1, -1, -1, -1))
-        elif recording and not settled(root, stat.st_mtime_ns):
-            # Unique too: what is keyed by an entry's stamp (the feeds, its issues) must not
-            # find what an earlier build made with another version of a recent picture.
-            stamp.append((path, -2, time.time_ns(), os.getpid(), next(_RECORDINGS)))
         else:
             stamp.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return tuple(stamp)

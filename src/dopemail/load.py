@@ -17,14 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from .cache import (
-    BuildCache,
-    EntryRecord,
-    forget_picture_stats,
-    media_stamp,
-    picture_stat,
-    settled,
-)
+from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import Settings, load_settings
 from .errors import ContentError, DopemailError, raise_all
 from .frontmatter import Document, split
@@ -86,7 +79,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     known = _MEDIA.get(key)
     if known is not None and known[0] is info:
         return known[1]
-    width, height = _size(root, path, info)
+    width, height = _size(path, info)
     media = Media(
         url=settings.url(rel),
         alt="",
@@ -104,24 +97,21 @@ _MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
-# read once per version of the file, which its stat (path, size, times, inode) tells apart
-# once it has settled.
+# read once per version of the file, which its stat (path, size, times, inode) tells apart.
 _SIZES: dict[tuple[str, int, int, int, int], tuple[int, int]] = {}
 
 
-def _size(root: Path, path: str, info: os.stat_result) -> tuple[int, int]:
+def _size(path: str, info: os.stat_result) -> tuple[int, int]:
     key = (path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     found = _SIZES.get(key)
     if found is None:
-        known_now = settled(root, info.st_mtime_ns)  # before the read, as for file keys
         try:
             import imagesize  # on first use: a warm build measures no picture
 
             found = imagesize.get(path)
         except ValueError:
             found = (-1, -1)
-        if known_now:
-            _SIZES[key] = found
+        _SIZES[key] = found
     return found
 
 

@@ -114,7 +114,7 @@ def _signature(output: Output) -> bytes:
             stat = output.stat()
         except OSError:
             return b"missing"
-        return f"{stat.st_mtime_ns}:{stat.st_size}".encode()
+        return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ctime_ns}:{stat.st_ino}".encode()
     return hashlib.sha256(output).digest()  # not BLAKE2: see write._blob_path
 
 
