@@ -751,6 +751,15 @@ def test_workers_make_folders_and_bytes_ahead_and_a_failed_build_takes_them_back
     monkeypatch.setattr(
         build_module, "prepare", lambda root, out: made.extend(out) or real(root, out)
     )
+    # The worker waits for this process's first entry: on a busy machine it could otherwise
+    # take every run while this process imports what the issues need.
+    real_render = build_module.render_entry
+
+    def render(env, entry):  # type: ignore[no-untyped-def]
+        _slowly(first="parent")
+        return real_render(env, entry)
+
+    monkeypatch.setattr(build_module, "render_entry", render)
     with pytest.raises(DopemailError):
         build(workspace, use_cache=False, jobs=2)
     assert made  # this process made its share ahead (the worker its own, unseen here)
