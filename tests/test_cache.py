@@ -946,7 +946,6 @@ def test_a_file_is_remembered_by_its_stat_once_settled_by_its_file_system_clock(
     # A share whose server runs 5 s behind: stamped 4 s ago by this machine's clock, the
     # file was saved a second ago and may be saved again within the same tick.
     monkeypatch.setattr(cache_module, "fs_now", lambda root: time.time_ns() - 5_000_000_000)
-    cache_module.forget_picture_stats()  # as a build begins: the clock is read again
     entry = workspace / "entries/quiet-hours.md"
     saved = time.time_ns() - 4_000_000_000
     os.utime(entry, ns=(saved, saved))

@@ -97,25 +97,8 @@ def picture_stat(path: str) -> os.stat_result | None:
 
 
 def forget_picture_stats() -> None:
-    """Start a build: pictures may have changed since the last one, and clocks drifted."""
+    """Start a build: pictures may have changed since the last one."""
     _STATS.clear()
-    _CLOCK.clear()
-
-
-# This build's file-system clock minus this machine's (see settled).
-_CLOCK: list[int] = []
-
-
-def settled(root: Path, mtime_ns: int) -> bool:
-    """Whether a file in ``root`` last modified at ``mtime_ns`` can be known by its stat.
-
-    As git does: a file modified within two seconds (by the clock of its file system, see
-    :func:`dopemail.fingerprint.fs_now`) may be saved again within the same tick of a coarse
-    clock, with the same size, and keep its stat.
-    """
-    if not _CLOCK:
-        _CLOCK.append(fs_now(root) - time.time_ns())
-    return time.time_ns() + _CLOCK[0] - mtime_ns > SETTLE_NS
 
 
 def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int, int, int], ...]:
@@ -208,6 +191,7 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
+        self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
 
@@ -267,12 +251,18 @@ class BuildCache:
                 return known[2]
         # As git does: a file modified within two seconds of its read may change again within
         # the same timestamp tick with the same size, so its key is not remembered yet.
-        known_now = self.memory is not None and settled(self.root, info.st_mtime_ns)
+        known_now = self.memory is not None and self._settled(info.st_mtime_ns)
         with open(path, "rb") as handle:
             key = self.key(os.path.basename(path), handle.read())
         if known_now and self.memory is not None:
             self.memory.file_keys[path] = (stat, self.context, key)
         return key
+
+    def _settled(self, mtime_ns: int) -> bool:
+        # Measured by the file system's clock (see fingerprint.fs_now), read once a build.
+        if self._clock_offset is None:
+            self._clock_offset = fs_now(self.root) - time.time_ns()
+        return time.time_ns() + self._clock_offset - mtime_ns > SETTLE_NS
 
     def key(self, *parts: bytes | str) -> str:
         """A record's key: the context and the given inputs."""

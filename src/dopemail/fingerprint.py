@@ -29,7 +29,7 @@ from pathlib import Path
 
 STATE = ".dopemail/state.json"
 MANIFEST = ".dopemail/outputs.json"
-CLOCK = ".dopemail/clock"  # touched to read the file system's clock
+CLOCK = ".dopemail/clock"  # touched to read the file system's clock (the write's too)
 _PACKAGE = Path(__file__).parent
 _INPUT_DIRS = ("entries", "issues", "templates", "media")
 #: How long a file's stat cannot vouch for its bytes after it was modified.

@@ -25,11 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fingerprint import touch
+from .fingerprint import CLOCK, touch
 
 MANIFEST = ".dopemail/outputs.json"
 BLOBS = ".dopemail/blobs"
-STARTED = ".dopemail/build-started"
 
 Output = bytes | Path  # bytes to write, or a file to copy (media)
 
@@ -221,7 +220,7 @@ def _mark_start(root: Path) -> int | None:
     is the file system's, as the blobs' own: a mount whose clock runs ahead of this machine's
     cannot make a blob edited before the build look made by it.
     """
-    return touch(root / STARTED)
+    return touch(root / CLOCK)
 
 
 def prepare(root: Path, outputs: Mapping[str, bytes]) -> None:
