@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES, snapshot
+from conftest import SOURCES, rewrite_keeping_times, snapshot, turned_jpeg
 from test_patch import assert_same
 
 from dopemail import fingerprint, parallel
@@ -129,36 +129,35 @@ def _body_append(rng: random.Random, root: Path, n: int) -> list[str]:
     return _rewrite(root, rel, lambda t: t + text)
 
 
+def _swap_vowel(rng: random.Random, data: bytes) -> bytes:
+    # Same size: one vowel of the body for another.
+    start = data.index(b"\n---\n", 4) + 5
+    places = [i for i in range(start, len(data)) if data[i] in b"aeiou"]
+    i = rng.choice(places)
+    return data[:i] + bytes([rng.choice([c for c in b"aeiou" if c != data[i]])]) + data[i + 1 :]
+
+
 def _body_same_size(rng: random.Random, root: Path, n: int) -> list[str]:
     # Same size, and often the same modification time as the build before: only the bytes
     # tell this edit apart.
     rel = rng.choice(_files(root, "entries"))
-
-    def swap(text: str) -> str:
-        start = text.index("\n---\n", 4) + 5
-        places = [i for i in range(start, len(text)) if text[i] in "aeiou"]
-        i = rng.choice(places)
-        return text[:i] + rng.choice([c for c in "aeiou" if c != text[i]]) + text[i + 1 :]
-
-    return _rewrite(root, rel, swap)
+    path = root / rel
+    path.write_bytes(_swap_vowel(rng, path.read_bytes()))
+    return [rel]
 
 
 def _same_tick(rng: random.Random, root: Path, n: int) -> list[str]:
     # A file the last build (the command's) saw as just saved, saved again within the same
     # tick of a coarse clock (FAT's 2 s): the same size and modification time as it saw.
+    # Here the change time still moves and tells it apart; test_cache's coarse_clock tests
+    # check the byte comparison that a disk without one relies on.
     state = root / fingerprint.STATE  # none when too many files were recent to read
     found = json.loads(state.read_text(encoding="utf-8"))["recent"] if state.exists() else {}
     recent = sorted(Path(p) for p in found if p.endswith(".md"))
     if not recent:
         return _body_same_size(rng, root, n)
     path = rng.choice(recent)
-    stat = path.stat()
-    data = path.read_bytes()
-    start = data.index(b"\n---\n", 4) + 5
-    places = [i for i in range(start, len(data)) if data[i : i + 1] in (b"a", b"e")]
-    i = rng.choice(places)
-    path.write_bytes(data[:i] + (b"e" if data[i : i + 1] == b"a" else b"a") + data[i + 1 :])
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rewrite_keeping_times(path, _swap_vowel(rng, path.read_bytes()))
     return [path.relative_to(root).as_posix()]
 
 
@@ -296,16 +295,9 @@ def _picture(rng: random.Random, root: Path, n: int) -> list[str]:
 
 
 def _picture_turned(rng: random.Random, root: Path, n: int) -> list[str]:
-    # Another picture of exactly the same bytes' size, its time kept (cp -p): the frame
-    # header says width and height the other way round.
+    # Another picture of exactly the same bytes' size, its times kept (cp -p).
     path = rng.choice(sorted(root.glob("media/*/*.jpg")))
-    stat = path.stat()
-    jpeg = path.read_bytes()
-    at = next(i for i in range(len(jpeg) - 9) if jpeg[i] == 0xFF and jpeg[i + 1] in (0xC0, 0xC2))
-    path.write_bytes(
-        jpeg[: at + 5] + jpeg[at + 7 : at + 9] + jpeg[at + 5 : at + 7] + jpeg[at + 9 :]
-    )
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rewrite_keeping_times(path, turned_jpeg(path.read_bytes()))
     return [path.relative_to(root).as_posix()]
 
 
