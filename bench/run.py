@@ -1080,6 +1080,42 @@ def machine(hugo: str | None, pelican: Path | None) -> list[str]:
     ]
 
 
+def cpu_ticks(stat_text: str) -> tuple[int, int] | None:
+    """The cores' time wanted (busy, or ready but not run) and the part of it the host took
+    (steal), in ticks, from ``/proc/stat`` text.
+
+    On a virtual machine, steal is the time a virtual core was ready to run and the host ran
+    something else: the shared machine's noise, which no wall time shows by itself.
+    """
+    for line in stat_text.splitlines():
+        if line.startswith("cpu "):
+            # user nice system idle iowait irq softirq steal (guest time is counted in user)
+            values = [int(v) for v in line.split()[1:9]]
+            values += [0] * (8 - len(values))  # an old kernel's line stops before steal
+            return sum(values) - values[3] - values[4], values[7]
+    return None
+
+
+def read_cpu_ticks() -> tuple[int, int] | None:
+    """:func:`cpu_ticks` of this machine now (None where there is no ``/proc/stat``)."""
+    try:
+        return cpu_ticks(Path("/proc/stat").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def steal_line(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    """The results' line on the CPU time the host took during the run."""
+    if before is None or after is None or after[0] <= before[0]:
+        return "- CPU time taken by the host (steal) during the run: unknown (no /proc/stat)"
+    share = 100 * (after[1] - before[1]) / (after[0] - before[0])
+    return (
+        f"- CPU time taken by the host (steal) during the run: {share:.1f}% of the time the "
+        "cores were busy or ready to run (/proc/stat): on a shared virtual machine, what other "
+        "machines took; the more, the noisier the figures"
+    )
+
+
 ROWS = [
     ("cold", "`dopemail build --no-cache`, cold (entries + issues)"),
     ("cold_entries", "`dopemail build --no-cache`, cold, entries only (no issues)"),
@@ -1269,6 +1305,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in about:
         say(line)
     started = time.perf_counter()
+    ticks = read_cpu_ticks()
     results: dict[int, dict[str, Row]] = {}
     turns: dict[int, dict[str, Turns]] = {}
     for size in sizes:
@@ -1304,6 +1341,8 @@ def main(argv: list[str] | None = None) -> int:
             runs = args.send_runs if n <= SEND_BIG else args.send_large_runs
             sends.append((n, bench_send(n, runs, args.send_issue)))
     elapsed = time.perf_counter() - started
+    about = [*about, steal_line(ticks, read_cpu_ticks())]
+    say(about[-1])
     empty_aside()  # only now: freeing their inodes earlier would weigh on the next runs
 
     lines = ["# dopemail benchmark", "", *about, ""]

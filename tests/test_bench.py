@@ -111,6 +111,8 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
     assert not (tmp_path / "aside").exists(), "the outputs set aside were not deleted at the end"
     table = (tmp_path / "smoke.md").read_text(encoding="utf-8")
     assert done.stdout.strip().endswith(table.strip().splitlines()[-1])  # printed too
+    steal = re.search(r"CPU time taken by the host \(steal\) during the run: (\d+\.\d)%", table)
+    assert steal and 0 <= float(steal.group(1)) <= 100, table[:1500]
     rows = {
         "cold (entries + issues)",
         "cold, entries only",
@@ -177,6 +179,19 @@ def test_a_ratio_in_turn_is_the_median_of_the_pairs_ratios() -> None:
     turns = run.Turns(a=run.Row(seconds=[1.0, 4.0, 2.0]), b=run.Row(seconds=[1.0, 1.0, 4.0]))
     assert turns.ratios == [1.0, 4.0, 0.5]
     assert run.fmt_turns(turns).startswith("1.00× (0.50–4.00): 2.00 s (1.00–4.00) ÷ ")
+
+
+def test_the_results_say_how_much_cpu_time_the_host_took_during_the_run() -> None:
+    # /proc/stat's cpu line: user nice system idle iowait irq softirq steal guest guest_nice.
+    run = _bench_run()
+    before = run.cpu_ticks("cpu  100 0 50 1000 10 0 0 50 7 0\ncpu0 50 0 25 500 5 0 0 25 7 0\n")
+    after = run.cpu_ticks("cpu  400 0 100 3000 10 0 0 150 9 0\ncpu0 200 0 50 1500 5 0 0 75 9 0\n")
+    assert before == (200, 50) and after == (650, 150)  # idle, iowait and guest left out
+    line = run.steal_line(before, after)
+    assert "22.2% of the time the cores were busy or ready to run" in line  # 100 of 450
+    assert run.cpu_ticks("cpu  100 0 50 1000\n") == (150, 0)  # an old kernel: no steal field
+    assert "unknown" in run.steal_line(None, after)
+    assert "unknown" in run.steal_line(after, after)  # no time passed: no share to give
 
 
 def test_the_pairs_in_turn_each_start_from_the_corpus_as_made(tmp_path: Path) -> None:
