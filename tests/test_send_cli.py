@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from sendserver import env, make_workspace
+from sendserver import env, make_workspace, write_issue
 
 from dopemail.cli import cli
 
@@ -48,6 +48,25 @@ def test_test_send_from_the_command_line(tmp_path) -> None:
     root = make_workspace(tmp_path)
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
     assert code == 0 and "sent a test copy of issue 1-first-issue via outbox" in output
+
+
+def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_path) -> None:
+    root = make_workspace(tmp_path, subscribers=3)
+    write_issue(root, 1, "first-issue", status="draft")  # as the build writes a draft's
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "Traceback" not in output
+    assert "issues/1-first-issue.md: issue 1-first-issue is a draft" in output
+    assert "hint: set 'status: ready' in its file and run dopemail build" in output
+    assert not (root / "outbox").exists()
+    assert run("status", "1", "--root", root) == (0, "issue 1: nothing sent yet\n")
+    code, output = run("send", "1", "--root", root)  # the dry run says so, and still plans
+    assert code == 0 and "warning: issue 1-first-issue is a draft" in output
+    assert "Dry run of issue 1-first-issue" in output
+    code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
+    assert code == 0 and "sent a test copy of issue 1-first-issue" in output
+    write_issue(root, 1, "first-issue", status="ready")
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0 this run" in output
 
 
 def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:

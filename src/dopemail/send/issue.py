@@ -31,6 +31,7 @@ class BuiltIssue:
     html: str
     text: str
     folder: Path
+    status: str = "ready"  # the issue file's status when it was built: draft, ready or sent
 
     @property
     def issue_id(self) -> str:
@@ -113,6 +114,7 @@ def load_issue(root: Path, ref: str) -> BuiltIssue:
             html=html,
             text=text,
             folder=folder,
+            status=str(meta.get("status") or "ready"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SendError(

@@ -114,6 +114,8 @@ def send_issue(
     reporter = reporter or Reporter()
     settings = load_settings(root)
     issue = load_issue(root, ref)
+    if issue.status == "draft" and not options.test_to:
+        _refuse_draft(issue, options, reporter)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
@@ -136,6 +138,24 @@ def send_issue(
             ledger = stack.enter_context(Ledger.dry_run_copy(root / LEDGER_PATH, issue.number))
         return run.send(ledger)
     raise AssertionError("unreachable")
+
+
+def _refuse_draft(issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> None:
+    # A draft is built to be previewed and test-sent; sending it to the list is the one
+    # mistake the ledger cannot take back. The dry run still shows who it would reach.
+    source = f"issues/{issue.issue_id}.md"
+    if options.yes:
+        raise SendError(
+            f"issue {issue.issue_id} is a draft: it is not sent to the subscribers",
+            source,
+            None,
+            "set 'status: ready' in its file and run dopemail build, then send again "
+            f"(dopemail send {issue.number} --test ADDRESS sends one marked copy of a draft)",
+        )
+    reporter.warn(
+        f"issue {issue.issue_id} is a draft ({source}): --yes will refuse to send it until "
+        "its status is ready and it is built again"
+    )
 
 
 def _client() -> httpx.Client:
