@@ -292,3 +292,38 @@ def test_a_picture_replaced_in_place_is_measured_again(workspace: Path) -> None:
     picture.write_bytes((workspace / "media/dopepress-logo.png").read_bytes())
     width, height = imagesize.get(picture)
     assert first_picture() == (width, height, picture.stat().st_size) != before
+
+
+def test_a_broken_entry_is_one_problem_not_also_unknown_in_its_issue(workspace: Path) -> None:
+    path = workspace / "entries/all-of-us-strangers.md"  # gathered by issue 1
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  directors:", "  directers:", 1), encoding="utf-8")
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert [e.path for e in errors] == ["entries/all-of-us-strangers.md"], [str(e) for e in errors]
+    assert "did you mean 'directors'?" in errors[0].message
+    # A slug that names no file at all is still an unknown entry, broken entries or not.
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    issue_text = issue.read_text(encoding="utf-8")
+    issue.write_text(issue_text.replace("  - all-of-us-strangers", "  - no-such-film"), "utf-8")
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    found = {(e.path, e.message) for e in getattr(caught.value, "errors", [caught.value])}
+    assert ("issues/1-strangers-and-varda.md", "unknown entry 'no-such-film'") in found
+
+
+def test_an_entry_gathered_twice_by_one_issue_is_refused_with_both_lines(
+    workspace: Path, run_cli
+) -> None:
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace("      - varda-in-los-angeles", "      - all-of-us-strangers"))
+    with pytest.raises(ContentError) as caught:
+        load_workspace(workspace)
+    error = caught.value
+    assert error.message == "entry 'all-of-us-strangers' is in this issue twice (line 8 has it too)"
+    assert (error.path, error.line) == ("issues/1-strangers-and-varda.md", 12)
+    assert "keep it in one place" in (error.hint or "")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "issues/1-strangers-and-varda.md:12: entry 'all-of-us-strangers'" in output

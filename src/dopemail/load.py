@@ -11,6 +11,7 @@ import mimetypes
 import os
 import re
 import stat
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -288,9 +289,14 @@ def load_issue(
     settings: Settings,
     by_slug: dict[str, LoadedEntry],
     read: dict[str, IssueFile] | None = None,
+    unloaded: Collection[str] = (),
 ) -> LoadedIssue:
     """Load one issue file and resolve the entries it gathers (``read``: issue files read
-    ahead by :func:`read_issues`, taken when the file's text is still the same)."""
+    ahead by :func:`read_issues`, taken when the file's text is still the same).
+
+    ``unloaded``: the slugs of entry files that failed to load; an issue naming one is not
+    said to name an unknown entry (the entry's own problem is reported).
+    """
     rel = path.relative_to(root).as_posix()
     name = _ISSUE_NAME.match(path.stem)
     if not name:
@@ -319,15 +325,31 @@ def load_issue(
             )
         )
 
+    placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
+
     def resolve(slugs: list[str], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []
         for index, slug in enumerate(slugs):
+            line = line_of(doc.meta, (*loc, index))
+            if slug in placed:
+                first = placed[slug]
+                errors.append(
+                    ContentError(
+                        f"entry '{slug}' is in this issue twice"
+                        + (f" (line {first} has it too)" if first else ""),
+                        rel,
+                        line,
+                        "keep it in one place: under 'entries:' or in one section",
+                    )
+                )
+                continue
+            placed[slug] = line
             if slug in by_slug and by_slug[slug].draft:
                 errors.append(
                     ContentError(
                         f"entry '{slug}' is a draft: it has no web page to link to",
                         rel,
-                        line_of(doc.meta, (*loc, index)),
+                        line,
                         f"publish it (remove 'draft: true' from {by_slug[slug].path}) "
                         "or leave it out of the issue",
                     )
@@ -336,12 +358,14 @@ def load_issue(
             if slug in by_slug:
                 found.append(by_slug[slug])
                 continue
+            if slug in unloaded:
+                continue
             close = difflib.get_close_matches(slug, list(by_slug), n=1, cutoff=0.6)
             errors.append(
                 ContentError(
                     f"unknown entry '{slug}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
                     rel,
-                    line_of(doc.meta, (*loc, index)),
+                    line,
                     f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)",
                 )
             )
@@ -388,6 +412,12 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     issues: list[LoadedIssue] = []
     numbers: dict[int, str] = {}
     read = _read_ahead(cache, settings)
+    # Entry files that are there but failed to load: one typo in an entry is one problem,
+    # not also an "unknown entry" in every issue that gathers it.
+    unloaded: set[str] = set()
+    if errors:
+        loaded = {e.path.rpartition("/")[2] for e in entries}
+        unloaded = {n[:-3] for n in markdown_names(root / ENTRIES_DIR) if n not in loaded}
     for path in sorted((root / ISSUES_DIR).glob("*.md")):
         try:
             if cache is not None and cache.keep:
@@ -395,7 +425,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
                 # next time instead of its new key naming what was rendered from the old.
                 rel = path.relative_to(root).as_posix()
                 cache.issue_sources[rel] = cache.file_key(path)
-            issue = load_issue(path, root, settings, by_slug, read)
+            issue = load_issue(path, root, settings, by_slug, read, unloaded)
         except DopemailError as exc:
             _collect(errors, exc)
             continue
