@@ -40,7 +40,18 @@ def variant(old: str, new: str) -> str:
 # (case id, file contents, expected line, expected text in the message)
 BAD_ENTRIES = [
     ("broken-yaml", variant("  year: 2024", "  year: 2024\n bad: [x"), 7, "broken YAML"),
-    ("unclosed-bracket", variant("[Jane Doe]", "[Jane Doe"), 8, "broken YAML"),
+    (
+        "unclosed-bracket",  # the parser gives up on line 8; the '[' to close is on line 7
+        variant("[Jane Doe]", "[Jane Doe"),
+        7,
+        "broken YAML: the list opened with '[' on this line is not closed",
+    ),
+    (
+        "unclosed-quote",
+        variant("title: A Film\n", 'title: "A Film\n'),
+        2,
+        "broken YAML: the quoted text that starts on this line is not closed",
+    ),
     ("duplicate-key", variant("  year: 2024", "  year: 2024\n  year: 2025"), 7, "appears twice"),
     ("missing-title", variant("title: A Film\n", ""), 2, "missing required field 'title'"),
     ("missing-published", variant("published: 2024-03-01\n", ""), 2, "'published'"),
@@ -77,6 +88,24 @@ BAD_ENTRIES = [
         variant("images:", "streaming:\n  - service: Hulu\n    url: hulu.com\nimages:"),
         14,
         "not a full web address",
+    ),
+    (
+        "number-for-text",  # YAML 1.1: a leading zero makes an octal number
+        variant("    city: Los Angeles\n", "    city: Los Angeles\n    postal_code: 02134\n"),
+        12,
+        "screenings[1].postal_code: must be text, but YAML read it as the number 1116",
+    ),
+    (
+        "url-without-site",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: https://\nimages:"),
+        14,
+        "'https://' has no site name after https://",
+    ),
+    (
+        "url-with-space",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: https://hu lu.com/x\nimages:"),
+        14,
+        "has a space in it, which no web address has",
     ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
@@ -327,3 +356,13 @@ def test_an_entry_gathered_twice_by_one_issue_is_refused_with_both_lines(
     assert "keep it in one place" in (error.hint or "")
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "issues/1-strangers-and-varda.md:12: entry 'all-of-us-strangers'" in output
+
+
+def test_a_missing_field_points_to_the_schema_of_its_own_kind_of_file(workspace: Path) -> None:
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    lines = issue.read_text(encoding="utf-8").splitlines(keepends=True)
+    issue.write_text("".join(x for x in lines if not x.startswith("preheader:")), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_workspace(workspace)
+    assert caught.value.message == "missing required field 'preheader'"
+    assert "see `dopemail schema --of issue`" in (caught.value.hint or "")

@@ -401,7 +401,7 @@ BAD_ISSUES = [
         "dopemail.toml",
         "[feeds]",
         "[newsletter]\nmax_bytes = 20000\n\n[feeds]",
-        "Gmail clips messages over 20 KB",
+        "that is over the 20 KB limit of [newsletter] max_bytes (Gmail clips at 102 KB)",
         None,
     ),
 ]

@@ -445,6 +445,24 @@ class Document:
     body_line: int
 
 
+# Errors PyYAML and libyaml report where they give up, after something opened earlier: the
+# context (what was opened, and where), what it is, and how to fix it.
+_UNCLOSED = {
+    "while parsing a flow sequence": (
+        "the list opened with '[' on this line is not closed",
+        "end it with ']' on this line, or write one '- item' per line instead",
+    ),
+    "while parsing a flow mapping": (
+        "the '{' on this line is not closed",
+        "end it with '}', or write the fields one per line, indented",
+    ),
+    "while scanning a quoted scalar": (
+        "the quoted text that starts on this line is not closed",
+        "end it with the same quote it starts with (\" or ')",
+    ),
+}
+
+
 def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text, translating parser errors into a located :class:`ContentError`."""
     try:
@@ -463,9 +481,17 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         node = loader.get_single_node()
         return None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context or "invalid YAML"
+        unclosed = _UNCLOSED.get(exc.context or "")
+        if unclosed and exc.context_mark:
+            # The parser notices a missing ']' or quote where the next thing starts, often
+            # lines later: the line to fix is the one that opened it.
+            line = exc.context_mark.line + 1 + line_offset
+            raise ContentError(
+                f"broken YAML: {unclosed[0]} ({problem})", path, line, unclosed[1]
+            ) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(
             f"broken YAML: {problem}",
             path,

@@ -77,8 +77,18 @@ def _parse_day(value: Any) -> date:
 
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValueError(f"'{value}' is not a full web address: it must start with https://")
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(
+            f"'{value}' is not a full web address: write it with https:// (or http://) first"
+        )
+    if not parts.hostname:
+        raise ValueError(
+            f"'{value}' has no site name after {parts.scheme}://: write the whole address"
+        )
+    if any(c.isspace() for c in value):
+        raise ValueError(
+            f"'{value}' has a space in it, which no web address has: remove it, or write %20"
+        )
     return value
 
 

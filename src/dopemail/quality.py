@@ -22,6 +22,10 @@ _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
 
 
+#: Gmail shows only the first 102 KB of a message's HTML (and a "[Message clipped]" link).
+GMAIL_CLIPS_AT = 102_000
+
+
 def _dark(hex_color: str) -> bool:
     if len(hex_color) == 3:
         hex_color = "".join(c * 2 for c in hex_color)
@@ -108,19 +112,25 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
 
     facts = read_email(html)
     size_kb = verdict.size / 1000
+    # The limit is Gmail's own unless the publication set a stricter (or looser) one.
+    if limits.max_bytes == GMAIL_CLIPS_AT:
+        limit = f"Gmail's {GMAIL_CLIPS_AT / 1000:.0f} KB clipping limit"
+        over = f"Gmail clips messages over {GMAIL_CLIPS_AT / 1000:.0f} KB, hiding the rest and "
+        over += "the unsubscribe link"
+    else:
+        limit = f"the {limits.max_bytes / 1000:.0f} KB limit of [newsletter] max_bytes"
+        over = f"that is over {limit} (Gmail clips at {GMAIL_CLIPS_AT / 1000:.0f} KB)"
     rule(
         "size under Gmail's clipping limit",
         verdict.size <= limits.max_bytes,
-        f"the email is {size_kb:.0f} KB; Gmail clips messages over "
-        f"{limits.max_bytes / 1000:.0f} KB, hiding the rest and the unsubscribe link",
-        "gather fewer entries or shorter galleries, or move some into a section",
+        f"the email is {size_kb:.0f} KB; {over}",
+        "gather fewer entries, or show fewer pictures of each ([newsletter] gallery_images)",
     )
     if verdict.size <= limits.max_bytes:
         rule(
             "size comfortably small",
             verdict.size <= limits.warn_bytes,
-            f"the email is {size_kb:.0f} KB, near Gmail's {limits.max_bytes / 1000:.0f} KB "
-            "clipping limit",
+            f"the email is {size_kb:.0f} KB, near {limit}",
             f"keep it under {limits.warn_bytes / 1000:.0f} KB ([newsletter] warn_bytes)",
             warning=True,
         )

@@ -63,18 +63,28 @@ def describe_errors(
                 hint = "known fields here: " + ", ".join(known)
             yield loc, message, hint
         elif kind == "missing":
-            yield (
-                loc,
-                f"missing required field '{where}'",
-                (f"add '{loc[-1]}:' with a value (see `dopemail schema`)"),
-            )
+            schema = f"dopemail schema{_SCHEMA_OF.get(root.__name__, '')}"
+            hint = f"add '{loc[-1]}:' with a value (see `{schema}`)"
+            yield loc, f"missing required field '{where}'", hint
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
             yield loc, f"{where}: {text}" if where else text, None
+        elif kind == "string_type" and isinstance(error.get("input"), int | float):
+            # YAML types unquoted numbers: 02134 is the octal 1116, 1917 an int, 1.10 is 1.1.
+            value = error["input"]
+            yield (
+                loc,
+                f"{where}: must be text, but YAML read it as the number {value!r}",
+                f'put it in quotes, as you mean it to read: {loc[-1]}: "..."',
+            )
         else:
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
             yield loc, f"{where}: {error['msg'].lower()}{shown}", _type_hint(kind)
+
+
+# Which `dopemail schema --of` documents a model's fields (the entry's is the default).
+_SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
 
 def _type_hint(kind: str) -> str | None:
