@@ -338,7 +338,7 @@ BAD_ISSUES = [
         "<mj-column>",
         "<mj-colum>",
         "unknown MJML tag <mj-colum>",
-        None,
+        "<mj-colum>",
     ),
     (
         "unknown MJML attribute",
@@ -346,7 +346,15 @@ BAD_ISSUES = [
         '<mj-button href="{{ e.url }}">',
         '<mj-button href="{{ e.url }}" colour="#fff">',
         "unknown attribute 'colour' on <mj-button>",
-        None,
+        'colour="#fff"',
+    ),
+    (
+        "unknown MJML tag in an included template",  # named, not the template including it
+        "templates/email/film_card.mjml.j2",
+        '<mj-text css-class="body">',
+        '<mj-txet css-class="body">',
+        "unknown MJML tag <mj-txet>",
+        "<mj-txet",
     ),
     (
         "relative link",

@@ -14,7 +14,16 @@ Three quirks of mjml-python are handled here rather than in every template:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from .errors import TemplateError, raise_all
+
+#: Finds the template line that wrote an MJML problem: (template, line) or None.
+Locate = Callable[[re.Pattern[str]], tuple[str, int] | None]
+
+_UNKNOWN_TAG = re.compile(r"unknown MJML tag <([^>\s]+)>")
+_UNKNOWN_ATTRIBUTE = re.compile(r"unknown attribute '([^']+)' on <([^>\s]+)>")
 
 
 def to_ascii(source: str) -> str:
@@ -22,10 +31,11 @@ def to_ascii(source: str) -> str:
     return source.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
-def compile_mjml(source: str, inline_css: str, template: str) -> str:
+def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | None = None) -> str:
     """Compile MJML to email HTML; raise TemplateError for invalid MJML.
 
-    ``template`` names the template the MJML came from, for error messages.
+    ``template`` names the template the MJML came from, for error messages; ``locate``
+    finds the line of the template (the one named or one it includes) that wrote a bad tag.
     """
     # On first use: a warm build takes compiled issues from the cache.
     import css_inline
@@ -33,19 +43,21 @@ def compile_mjml(source: str, inline_css: str, template: str) -> str:
 
     from .mjml_check import check_mjml
 
-    problems = check_mjml(source)
-    raise_all(
-        [
+    errors = []
+    for problem in check_mjml(source):
+        pattern = _written(problem.message)
+        found = locate(pattern) if locate is not None and pattern is not None else None
+        path, line = found or (template, None)
+        errors.append(
             TemplateError(
-                p.message,
-                template,
-                None,
-                f"line {p.line} of the MJML it produced; see https://documentation.mjml.io/ "
-                "for the tags and attributes MJML knows",
+                problem.message,
+                path,
+                line,
+                f"line {problem.line} of the MJML {template} produced; see "
+                "https://documentation.mjml.io/ for the tags and attributes MJML knows",
             )
-            for p in problems
-        ]
-    )
+        )
+    raise_all(errors)
     try:
         # fonts={} keeps mjml-python from adding its Google Fonts <link> (Ubuntu): the
         # templates name system fonts, and a remote stylesheet is a request per open.
@@ -65,3 +77,13 @@ def compile_mjml(source: str, inline_css: str, template: str) -> str:
         extra_css=inline_css,
     )
     return inliner.inline(html)
+
+
+def _written(message: str) -> re.Pattern[str] | None:
+    """How a template line that wrote the problem looks (None: too common to tell)."""
+    if (found := _UNKNOWN_TAG.fullmatch(message)) and found.group(1).startswith("mj"):
+        return re.compile(rf"<{re.escape(found.group(1))}(?![\w-])", re.I)
+    if found := _UNKNOWN_ATTRIBUTE.fullmatch(message):
+        name, tag = (re.escape(g) for g in found.groups())
+        return re.compile(rf"<{tag}(?![\w-])[^>]*?(?<![\w-]){name}\s*=", re.I)
+    return None  # an HTML tag outside <mj-text>: a <div> is in many templates

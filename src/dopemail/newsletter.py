@@ -13,6 +13,7 @@ The unsubscribe link is a placeholder the sender replaces per recipient.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -106,7 +107,9 @@ def render_issue(
         "canonical": issue.url,
     }
     source = render(env, EMAIL_TEMPLATE, **context)
-    html = compile_mjml(source, INLINE_CSS, _template_path(env, EMAIL_TEMPLATE))
+    html = compile_mjml(
+        source, INLINE_CSS, _template_path(env, EMAIL_TEMPLATE), lambda p: _locate(env, p)
+    )
     text = _tidy_text(render(env, TEXT_TEMPLATE, **context))
     # Rendered once: the web version shows it as it is, the issues feed carries it trimmed.
     content = render(env, CONTENT_TEMPLATE, **context)
@@ -117,6 +120,21 @@ def render_issue(
     # instead of looping over the issues in a template after each edit.
     item = render(env, ITEM_TEMPLATE, issue=issue).strip()
     return RenderedIssue(issue, source, html, text, web, content_html, verdict, item)
+
+
+def _locate(env: jinja2.Environment, pattern: re.Pattern[str]) -> tuple[str, int] | None:
+    # The MJML comes from the email template and the ones it includes: the first line that
+    # matches, in the publication's own templates first (the likelier to have been edited).
+    loader = env.loader
+    assert loader is not None
+    names = [n for n in env.list_templates() if n.endswith(".mjml.j2")]
+    paths = {name: _template_path(env, name) for name in names}
+    for name in sorted(names, key=lambda n: (not paths[n].startswith("templates/"), n)):
+        source = loader.get_source(env, name)[0]
+        for number, line in enumerate(source.splitlines(), 1):
+            if pattern.search(line):
+                return paths[name], number
+    return None
 
 
 def _template_path(env: jinja2.Environment, name: str) -> str:
