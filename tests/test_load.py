@@ -64,7 +64,12 @@ BAD_ENTRIES = [
     ("misspelled-top", variant("title:", "titel:"), 2, "did you mean 'title'?"),
     ("wrong-type-year", variant("year: 2024", "year: soon"), 6, "film.year"),
     ("wrong-type-list", variant("[Jane Doe]", "{a: b}"), 7, "film.directors"),
-    ("impossible-date", variant("2024-03-01", "2024-02-30"), 3, "'2024-02-30' is not a real date"),
+    (
+        "impossible-date",
+        variant("2024-03-01", "2024-02-30"),
+        3,
+        "'2024-02-30' is not a real date or time (day is out of range for month): check the day",
+    ),
     (
         "zone-less-time",
         variant("2024-03-01", "2024-03-01T19:30:00"),

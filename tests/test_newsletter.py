@@ -602,3 +602,25 @@ def test_dark_text_needs_a_background_that_is_painted() -> None:
         '<p style="color:#222">',
         '<span style="background: none; color:#000">',
     ]
+
+
+def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
+    workspace: Path, run_cli
+) -> None:
+    rel = "templates/email/film_card.mjml.j2"
+    _break(workspace, rel, "{{ item.summary }}", "{{ item.summary | long_dat }}")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output
+    line = _line_of(workspace, rel, "long_dat")
+    assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
+    assert "hint: did you mean 'long_date'? dopemail's filters are cast_line, credits," in output
+
+
+def test_a_value_outside_the_choices_is_told_the_choices_and_the_one_meant(
+    workspace: Path, run_cli
+) -> None:
+    _break(workspace, FIRST, "status: sent", "status: snet")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert f"{FIRST}:{_line_of(workspace, FIRST, 'status:')}: status: input should be" in output
+    assert "hint: did you mean 'sent'? (write one of: draft, ready, sent)" in output

@@ -48,7 +48,9 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             parsed = datetime.fromisoformat(text)
         except ValueError as exc:
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(f"'{text}' is not a real date or time ({exc})") from None
+                raise ValueError(
+                    f"'{text}' is not a real date or time ({exc}): check the day, month and hour"
+                ) from None
             raise ValueError(
                 f"'{text}' is not a date: write 2024-01-12 or 2024-01-12T19:30:00-08:00"
             ) from None
@@ -71,7 +73,9 @@ def _parse_day(value: Any) -> date:
         try:
             return date.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ValueError(f"'{value}' is not a real date ({exc})") from None
+            raise ValueError(
+                f"'{value}' is not a real date ({exc}): check the day and month"
+            ) from None
     raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-01-12")
 
 
@@ -303,7 +307,7 @@ class Entry(Model):
         if self.film is not None and self.films:
             raise ValueError("use either 'film' (one film) or 'films' (several), not both")
         if self.updated is not None and self.updated < self.published:
-            raise ValueError("'updated' is earlier than 'published'")
+            raise ValueError("'updated' is earlier than 'published': correct the one that is wrong")
         return self
 
     @property

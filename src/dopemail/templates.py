@@ -7,6 +7,7 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import os
 import re
@@ -294,18 +295,22 @@ def make_environment(
     )
     # Kept so error messages can show template paths relative to the workspace.
     env.globals["workspace_root"] = root
-    env.filters.update(
-        join_names=join_names,
-        long_date=long_date,
-        date_range=date_range,
-        show_time=show_time,
-        map_url=map_url,
-        wrap=wrap,
-        credits=credits,
-        cast_line=cast_line,
-        fit=fit,
-    )
+    env.filters.update(OWN_FILTERS)
     return env
+
+
+#: The filters dopemail adds to Jinja2's, for the templates.
+OWN_FILTERS = {
+    "join_names": join_names,
+    "long_date": long_date,
+    "date_range": date_range,
+    "show_time": show_time,
+    "map_url": map_url,
+    "wrap": wrap,
+    "credits": credits,
+    "cast_line": cast_line,
+    "fit": fit,
+}
 
 
 def _template_line(exc: BaseException, name: str) -> tuple[str, int | None]:
@@ -335,11 +340,26 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
+        unknown = re.match(r"No (filter|test) named '([^']*)'", exc.message or "")
+        if unknown:
+            kind, wanted = unknown.groups()
+            known = sorted(env.filters if kind == "filter" else env.tests)
+            close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.75)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            if kind == "filter":
+                own = ", ".join(sorted(OWN_FILTERS))
+                hint += f"dopemail's filters are {own}; Jinja2's own are at "
+                hint += "https://jinja.palletsprojects.com/en/stable/templates/#builtin-filters"
+            else:
+                hint += "Jinja2's tests are at "
+                hint += "https://jinja.palletsprojects.com/en/stable/templates/#builtin-tests"
+        else:
+            hint = "check the {% %} and {{ }} pairs on this line"
         raise TemplateError(
             f"template syntax error: {exc.message}",
             _shown(exc.filename or name, root),
             exc.lineno,
-            "check the {% %} and {{ }} pairs on this line",
+            hint,
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -77,6 +78,15 @@ def describe_errors(
                 f"{where}: must be text, but YAML read it as the number {value!r}",
                 f'put it in quotes, as you mean it to read: {loc[-1]}: "..."',
             )
+        elif kind == "literal_error":
+            value = error.get("input")
+            expected = str(error.get("ctx", {}).get("expected", ""))
+            choices = re.findall(r"'([^']*)'", expected)
+            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+            hint = f"write one of: {', '.join(choices)}" if choices else None
+            if close and hint:
+                hint = f"did you mean '{close[0]}'? ({hint})"
+            yield loc, f"{where}: {error['msg'].lower()} (got {value!r})", hint
         else:
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
