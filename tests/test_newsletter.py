@@ -624,3 +624,37 @@ def test_a_value_outside_the_choices_is_told_the_choices_and_the_one_meant(
     assert code == 1
     assert f"{FIRST}:{_line_of(workspace, FIRST, 'status:')}: status: input should be" in output
     assert "hint: did you mean 'sent'? (write one of: draft, ready, sent)" in output
+
+
+def test_streaming_dates_after_the_piece_read_as_coming_and_ticket_links_reach_the_email(
+    workspace: Path,
+) -> None:
+    # quiet-hours, published 2024-11-08: on the Criterion Channel since Nov 1, Kanopy from Nov 15.
+    _break(
+        workspace,
+        "entries/all-of-us-strangers.md",
+        "  - venue: Landmark Sunset\n",
+        "  - venue: Landmark Sunset\n    url: https://landmark.example/tickets\n",
+    )
+    build(workspace)
+    page = (workspace / "site/quiet-hours/index.html").read_text(encoding="utf-8")
+    assert (
+        'Now streaming on <a href="https://www.criterionchannel.com/">The Criterion Channel' in page
+    )
+    assert "(since November 1, 2024)" in page
+    assert (
+        'Streaming on <a href="https://www.kanopy.com/">Kanopy</a> from November 15, 2024' in page
+    )
+    assert "(since November 15, 2024)" not in page
+    issue = next((workspace / "site/issues").glob("3-*"))
+    text = (issue / "email.txt").read_text(encoding="utf-8")
+    assert (
+        "- The Criterion Channel, since November 1, 2024: https://www.criterionchannel.com/" in text
+    )
+    assert "- Kanopy, from November 15, 2024: https://www.kanopy.com/" in text
+    first = next((workspace / "site/issues").glob("1-*"))
+    html = (first / "email.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="https://landmark\.example/tickets"[^>]*>Landmark Sunset</a>', html)
+    text = (first / "email.txt").read_text(encoding="utf-8")
+    assert "- Landmark Sunset\n  8000 Sunset Boulevard" in text
+    assert "  Tickets: https://landmark.example/tickets\n" in text
