@@ -37,6 +37,9 @@ def test_send_yes_then_status(tmp_path) -> None:
     assert code == 0 and "sent 5 · failed 0 · pending 0 · in flight 0" in output
     code, output = run("status", "1-first-issue", "--root", root)
     assert code == 0 and "issue 1-first-issue via outbox" in output
+    code, output = run("send", "1", "--root", root)  # everyone has it: no time to estimate
+    assert code == 0 and "0 to send (5 already sent" in output
+    assert "estimated:   nothing to send" in output and "about" not in output
 
 
 def test_status_of_an_issue_never_sent(tmp_path) -> None:

@@ -162,7 +162,10 @@ def describe_plan(summary: SendSummary) -> list[str]:
         )
     elif summary.in_flight:
         lines.append("  in flight:   posted again under the same idempotency keys (safe)")
-    lines.append(f"  estimated:   about {duration(summary.estimate)}")
+    if summary.batches or summary.holds_list:
+        lines.append(f"  estimated:   about {duration(summary.estimate)}")
+    else:
+        lines.append("  estimated:   nothing to send")
     return lines
 
 
