@@ -371,3 +371,19 @@ def test_a_missing_field_points_to_the_schema_of_its_own_kind_of_file(workspace:
         load_workspace(workspace)
     assert caught.value.message == "missing required field 'preheader'"
     assert "see `dopemail schema --of issue`" in (caught.value.hint or "")
+
+
+def test_a_misspelled_required_field_is_one_problem(write_files) -> None:
+    root = write_files(
+        {"entries/zz-bad.md": variant("  - venue: The Venue", "  - venu: The Venue")}
+    )
+    with pytest.raises(ContentError) as caught:  # one error, not a list of two
+        load_workspace(root)
+    assert caught.value.message == ("unknown field 'screenings[1].venu' (did you mean 'venue'?)"), (
+        caught.value.message
+    )
+    assert (caught.value.path, caught.value.line) == ("entries/zz-bad.md", 9)
+    # Missing with nothing like it written, it is still reported as missing.
+    root = write_files({"entries/zz-bad.md": variant("  - venue: The Venue\n    ", "  - ")})
+    with pytest.raises(ContentError, match=r"missing required field 'screenings\[1\]\.venue'"):
+        load_workspace(root)

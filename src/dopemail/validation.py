@@ -46,11 +46,24 @@ def describe_errors(
     exc: ValidationError, root: type[BaseModel]
 ) -> Iterator[tuple[tuple[Any, ...], str, str | None]]:
     """Yield ``(location, message, hint)`` for each problem pydantic found."""
-    for error in exc.errors(include_url=False):
-        loc = tuple(
-            p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function"))
-        )
+    errors = [
+        (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function"))), e)
+        for e in exc.errors(include_url=False)
+    ]
+    # A misspelled required field is one problem: "unknown field 'nam' (did you mean
+    # 'name'?)" says all of it, without "missing required field 'name'" beside it.
+    meant: set[tuple[Any, ...]] = set()
+    for loc, error in errors:
+        if error["type"] == "extra_forbidden" and loc:
+            parent = model_at(root, loc[:-1])
+            known = sorted(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            if close:
+                meant.add((*loc[:-1], close[0]))
+    for loc, error in errors:
         kind = error["type"]
+        if kind == "missing" and loc in meant:
+            continue
         where = _where(loc)
         if kind == "extra_forbidden":
             parent = model_at(root, loc[:-1])
