@@ -30,7 +30,12 @@ def _warn(warnings: list[DopemailError]) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dopemail")
 def cli() -> None:
-    """dopemail: DoPe Press film entries to feeds, newsletters, a preview and a sender."""
+    """dopemail: DoPe Press film entries to feeds, newsletters, a preview and a sender.
+
+    Run a command with --help to see what it does and an example.
+
+    Example: dopemail build
+    """
 
 
 @cli.command()
@@ -119,7 +124,10 @@ def check(root: Path) -> None:
 
 @cli.group()
 def new() -> None:
-    """Scaffold a new entry or issue."""
+    """Scaffold a new entry or issue.
+
+    Example: dopemail new entry "All of Us Strangers"
+    """
 
 
 @new.command("entry")
