@@ -636,6 +636,8 @@ def test_streaming_dates_after_the_piece_read_as_coming_and_ticket_links_reach_t
         "  - venue: Landmark Sunset\n",
         "  - venue: Landmark Sunset\n    url: https://landmark.example/tickets\n",
     )
+    # Issue 3 (quiet-hours) sent on Nov 10: Kanopy is still to come when it arrives.
+    _break(workspace, "issues/3-quiet-hours.md", "date: 2024-11-15", "date: 2024-11-10")
     build(workspace)
     page = (workspace / "site/quiet-hours/index.html").read_text(encoding="utf-8")
     assert (
@@ -652,9 +654,44 @@ def test_streaming_dates_after_the_piece_read_as_coming_and_ticket_links_reach_t
         "- The Criterion Channel, since November 1, 2024: https://www.criterionchannel.com/" in text
     )
     assert "- Kanopy, from November 15, 2024: https://www.kanopy.com/" in text
+    html = (issue / "email.html").read_text(encoding="utf-8")
+    assert re.search(r">Kanopy</a>, from November 15, 2024", html)
+    assert re.search(r">The Criterion Channel</a>, since November 1, 2024", html)
     first = next((workspace / "site/issues").glob("1-*"))
     html = (first / "email.html").read_text(encoding="utf-8")
     assert re.search(r'<a href="https://landmark\.example/tickets"[^>]*>Landmark Sunset</a>', html)
     text = (first / "email.txt").read_text(encoding="utf-8")
     assert "- Landmark Sunset\n  8000 Sunset Boulevard" in text
     assert "  Tickets: https://landmark.example/tickets\n" in text
+
+
+def test_an_mjml_problem_is_found_in_the_templates_the_email_uses_not_in_notes_or_copies(
+    workspace: Path, run_cli
+) -> None:
+    rel = "templates/email/film_card.mjml.j2"
+    _break(
+        workspace,
+        rel,
+        '<mj-button href="{{ e.url }}">',
+        '<mj-button\n  colour="#fff"\n  href="{{ e.url }}">',
+    )
+    card = workspace / rel
+    text = card.read_text(encoding="utf-8")
+    card.write_text('{# a note: colour="x" on <mj-button is not MJML #}\n' + text, "utf-8")
+    unused = workspace / "templates/email/old/film_card.mjml.j2"  # included by nothing
+    unused.parent.mkdir()
+    unused.write_text('<mj-button colour="#000" href="x">Old</mj-button>\n', "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output
+    line = _line_of(workspace, rel, 'colour="#fff"') - 1  # the tag starts on the line above
+    assert f"{rel}:{line}: unknown attribute 'colour' on <mj-button>" in output, output
+
+
+def test_an_unknown_filter_inside_a_block_gets_the_same_hint(workspace: Path, run_cli) -> None:
+    # Jinja2 checks filters inside {% if %} only when the block runs: a runtime error.
+    rel = "templates/email/film_card.mjml.j2"
+    _break(workspace, rel, "{% if m.pull_quote %}", "{% if m.pull_quote | long_dat %}")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output
+    assert f"{rel}:{_line_of(workspace, rel, 'long_dat')}: template error: No filter" in output
+    assert "hint: did you mean 'long_date'? dopemail's filters are" in output

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import jinja2
+from jinja2 import meta
 
 from . import markdown
 from .compile import compile_mjml
@@ -123,18 +124,32 @@ def render_issue(
 
 
 def _locate(env: jinja2.Environment, pattern: re.Pattern[str]) -> tuple[str, int] | None:
-    # The MJML comes from the email template and the ones it includes: the first line that
-    # matches, in the publication's own templates first (the likelier to have been edited).
+    # The MJML comes from the email template and the ones it includes: the first match in
+    # them, the publication's own templates first (the likelier to have been edited), with
+    # Jinja comments blanked (a note about a tag did not write it) and a tag free to span lines.
     loader = env.loader
     assert loader is not None
-    names = [n for n in env.list_templates() if n.endswith(".mjml.j2")]
-    paths = {name: _template_path(env, name) for name in names}
-    for name in sorted(names, key=lambda n: (not paths[n].startswith("templates/"), n)):
-        source = loader.get_source(env, name)[0]
-        for number, line in enumerate(source.splitlines(), 1):
-            if pattern.search(line):
-                return paths[name], number
+    sources: dict[str, str] = {}
+    todo = [EMAIL_TEMPLATE]
+    while todo:
+        name = todo.pop()
+        if name in sources:
+            continue
+        try:
+            sources[name] = loader.get_source(env, name)[0]
+            todo.extend(n for n in meta.find_referenced_templates(env.parse(sources[name])) if n)
+        except jinja2.TemplateError:
+            sources.pop(name, None)  # rendering reported it already
+    paths = {name: _template_path(env, name) for name in sources}
+    for name in sorted(sources, key=lambda n: (not paths[n].startswith("templates/"), n)):
+        source = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), sources[name])
+        found = pattern.search(source)
+        if found:
+            return paths[name], source.count("\n", 0, found.start()) + 1
     return None
+
+
+_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 
 
 def _template_path(env: jinja2.Environment, name: str) -> str:

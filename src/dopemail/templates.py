@@ -340,26 +340,12 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        unknown = re.match(r"No (filter|test) named '([^']*)'", exc.message or "")
-        if unknown:
-            kind, wanted = unknown.groups()
-            known = sorted(env.filters if kind == "filter" else env.tests)
-            close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.75)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            if kind == "filter":
-                own = ", ".join(sorted(OWN_FILTERS))
-                hint += f"dopemail's filters are {own}; Jinja2's own are at "
-                hint += "https://jinja.palletsprojects.com/en/stable/templates/#builtin-filters"
-            else:
-                hint += "Jinja2's tests are at "
-                hint += "https://jinja.palletsprojects.com/en/stable/templates/#builtin-tests"
-        else:
-            hint = "check the {% %} and {{ }} pairs on this line"
         raise TemplateError(
             f"template syntax error: {exc.message}",
             _shown(exc.filename or name, root),
             exc.lineno,
-            hint,
+            _unknown_name_hint(env, str(exc.message))
+            or "check the {% %} and {{ }} pairs on this line",
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
@@ -380,4 +366,22 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         filename, line = _template_line(exc, name)
         if line is None:
             raise
-        raise TemplateError(f"template error: {exc}", _shown(filename, root), line, None) from None
+        # Jinja2 checks a filter or test inside {% if %} or {% for %} only when it runs.
+        hint = _unknown_name_hint(env, str(exc))
+        raise TemplateError(f"template error: {exc}", _shown(filename, root), line, hint) from None
+
+
+def _unknown_name_hint(env: jinja2.Environment, message: str) -> str | None:
+    """For "No filter named 'x'": the one meant, and where the others are listed."""
+    unknown = re.match(r"No (filter|test) named '([^']*)'", message)
+    if not unknown:
+        return None
+    kind, wanted = unknown.groups()
+    known = sorted(env.filters if kind == "filter" else env.tests)
+    close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.75)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    docs = "https://jinja.palletsprojects.com/en/stable/templates/#builtin-"
+    if kind == "filter":
+        own = ", ".join(sorted(OWN_FILTERS))
+        return hint + f"dopemail's filters are {own}; Jinja2's own are at {docs}filters"
+    return hint + f"Jinja2's tests are at {docs}tests"
