@@ -112,6 +112,30 @@ BAD_ENTRIES = [
         14,
         "has a space in it, which no web address has",
     ),
+    (
+        "word-for-text",  # YAML 1.1: yes is a boolean
+        variant("  title: A Film", "  title: yes"),
+        5,
+        "film.title: must be text, but YAML read it as true",
+    ),
+    (
+        "number-in-a-list",
+        variant("title: A Film\n", "title: A Film\ntags: [review, 1917]\n"),
+        3,
+        "tags[2]: must be text, but YAML read it as the number 1917",
+    ),
+    (
+        "missing-comma",  # closed on its line: not "not closed"
+        variant("[Jane Doe]", '["Jane Doe" "John Roe"]'),
+        7,
+        "broken YAML: did not find expected ',' or ']'",
+    ),
+    (
+        "time-in-another-form",
+        variant("2024-03-01", "2024-03-01T19:30:00 PST"),
+        3,
+        "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),
@@ -337,6 +361,17 @@ def test_a_broken_entry_is_one_problem_not_also_unknown_in_its_issue(workspace: 
     errors = getattr(caught.value, "errors", [caught.value])
     assert [e.path for e in errors] == ["entries/all-of-us-strangers.md"], [str(e) for e in errors]
     assert "did you mean 'directors'?" in errors[0].message
+    # Its slug set in the file, not its name: the same.
+    path.rename(workspace / "entries/aous.md")
+    moved = workspace / "entries/aous.md"
+    moved.write_text(
+        moved.read_text(encoding="utf-8").replace("---\n", "---\nslug: all-of-us-strangers\n", 1),
+        "utf-8",
+    )
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert [e.path for e in errors] == ["entries/aous.md"], [str(e) for e in errors]
     # A slug that names no file at all is still an unknown entry, broken entries or not.
     issue = workspace / "issues/1-strangers-and-varda.md"
     issue_text = issue.read_text(encoding="utf-8")
@@ -387,3 +422,12 @@ def test_a_misspelled_required_field_is_one_problem(write_files) -> None:
     root = write_files({"entries/zz-bad.md": variant("  - venue: The Venue\n    ", "  - ")})
     with pytest.raises(ContentError, match=r"missing required field 'screenings\[1\]\.venue'"):
         load_workspace(root)
+
+
+def test_a_number_in_a_list_is_told_to_quote_the_item(write_files) -> None:
+    root = write_files(
+        {"entries/zz-bad.md": variant("title: A Film\n", "title: A Film\ntags: [a, 1917]\n")}
+    )
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert caught.value.hint == 'put it in quotes, as you mean it to read: - "..."'

@@ -483,10 +483,12 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
         unclosed = _UNCLOSED.get(exc.context or "")
-        if unclosed and exc.context_mark:
-            # The parser notices a missing ']' or quote where the next thing starts, often
-            # lines later: the line to fix is the one that opened it.
-            line = exc.context_mark.line + 1 + line_offset
+        opened, stopped = exc.context_mark, exc.problem_mark
+        # The parser notices a missing ']' or quote where the next thing starts, often lines
+        # later: the line to fix is the one that opened it. (On that same line, the '[' may
+        # well be closed, and a ',' missing.)
+        if unclosed and opened and stopped is not None and stopped.line > opened.line:
+            line = opened.line + 1 + line_offset
             raise ContentError(
                 f"broken YAML: {unclosed[0]} ({problem})", path, line, unclosed[1]
             ) from None

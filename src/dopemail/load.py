@@ -388,6 +388,19 @@ def load_issue(
     )
 
 
+# A 'slug:' line at the top level, as an entry that failed to load may still name its slug.
+_SLUG_LINE = re.compile(r"^slug:[ \t]*([\"']?)([a-z0-9]+(?:-[a-z0-9]+)*)\1[ \t]*(?:#.*)?$", re.M)
+
+
+def _declared_slug(path: Path) -> str | None:
+    """The slug a broken entry file declares, read from its text alone (None if none)."""
+    try:
+        found = _SLUG_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return found.group(2) if found else None
+
+
 def _read_ahead(cache: BuildCache | None, settings: Settings) -> dict[str, IssueFile] | None:
     # Issue files read while the entries rendered, if with the same settings (their dates are
     # read in the publication's zone).
@@ -417,7 +430,9 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     unloaded: set[str] = set()
     if errors:
         loaded = {e.path.rpartition("/")[2] for e in entries}
-        unloaded = {n[:-3] for n in markdown_names(root / ENTRIES_DIR) if n not in loaded}
+        for name in markdown_names(root / ENTRIES_DIR):
+            if name not in loaded:
+                unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or name[:-3])
     for path in sorted((root / ISSUES_DIR).glob("*.md")):
         try:
             if cache is not None and cache.keep:

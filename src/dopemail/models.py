@@ -48,9 +48,10 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             parsed = datetime.fromisoformat(text)
         except ValueError as exc:
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(
-                    f"'{text}' is not a real date or time ({exc}): check the day, month and hour"
-                ) from None
+                # A value out of range (February 30) or a form not understood (7:30pm, PST).
+                ranged = "range" in str(exc) or "must be in" in str(exc)
+                fix = "check the day, month and hour" if ranged else _MOMENT_FORM
+                raise ValueError(f"'{text}' is not a real date or time ({exc}): {fix}") from None
             raise ValueError(
                 f"'{text}' is not a date: write 2024-01-12 or 2024-01-12T19:30:00-08:00"
             ) from None
@@ -77,6 +78,9 @@ def _parse_day(value: Any) -> date:
                 f"'{value}' is not a real date ({exc}): check the day and month"
             ) from None
     raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-01-12")
+
+
+_MOMENT_FORM = "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00"
 
 
 def _check_url(value: str) -> str:

@@ -55,24 +55,20 @@ def describe_errors(
     meant: set[tuple[Any, ...]] = set()
     for loc, error in errors:
         if error["type"] == "extra_forbidden" and loc:
-            parent = model_at(root, loc[:-1])
-            known = sorted(parent.model_fields) if parent else []
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            close, _ = _field_like(root, loc)
             if close:
-                meant.add((*loc[:-1], close[0]))
+                meant.add((*loc[:-1], close))
     for loc, error in errors:
         kind = error["type"]
         if kind == "missing" and loc in meant:
             continue
         where = _where(loc)
         if kind == "extra_forbidden":
-            parent = model_at(root, loc[:-1])
-            known = sorted(parent.model_fields) if parent else []
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            close, known = _field_like(root, loc)
             message = f"unknown field '{where}'"
             if close:
-                message += f" (did you mean '{close[0]}'?)"
-                hint = f"rename it to '{close[0]}'"
+                message += f" (did you mean '{close}'?)"
+                hint = f"rename it to '{close}'"
             else:
                 hint = "known fields here: " + ", ".join(known)
             yield loc, message, hint
@@ -84,12 +80,15 @@ def describe_errors(
             text = str(error["msg"]).removeprefix("Value error, ")
             yield loc, f"{where}: {text}" if where else text, None
         elif kind == "string_type" and isinstance(error.get("input"), int | float):
-            # YAML types unquoted numbers: 02134 is the octal 1116, 1917 an int, 1.10 is 1.1.
+            # YAML types unquoted words and numbers: 02134 is the octal 1116, 1.10 is 1.1,
+            # yes is true.
             value = error["input"]
+            read = f"{value!r}".lower() if isinstance(value, bool) else f"the number {value!r}"
+            written = '- "..."' if isinstance(loc[-1], int) else f'{loc[-1]}: "..."'
             yield (
                 loc,
-                f"{where}: must be text, but YAML read it as the number {value!r}",
-                f'put it in quotes, as you mean it to read: {loc[-1]}: "..."',
+                f"{where}: must be text, but YAML read it as {read}",
+                f"put it in quotes, as you mean it to read: {written}",
             )
         elif kind == "literal_error":
             value = error.get("input")
@@ -108,6 +107,14 @@ def describe_errors(
 
 # Which `dopemail schema --of` documents a model's fields (the entry's is the default).
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
+
+
+def _field_like(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, list[str]]:
+    """The known field an unknown one at ``loc`` was likely meant to be, and every known one."""
+    parent = model_at(root, loc[:-1])
+    known = sorted(parent.model_fields) if parent else []
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    return (close[0] if close else None), known
 
 
 def _type_hint(kind: str) -> str | None:
