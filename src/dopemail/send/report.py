@@ -131,8 +131,13 @@ def duration(seconds: float) -> str:
 def describe_plan(summary: SendSummary) -> list[str]:
     """The dry run's report, line by line."""
     issue = summary.issue
+    then = (
+        "It is a draft: --yes refuses it until its status is ready."
+        if issue.status == "draft"
+        else "Run again with --yes to send."
+    )
     lines = [
-        f"Dry run of issue {issue.issue_id}: nothing was sent. Run again with --yes to send.",
+        f"Dry run of issue {issue.issue_id}: nothing was sent. {then}",
         f"  subject:     {issue.subject}",
         f"  provider:    {summary.provider} ({summary.endpoint})",
     ]
