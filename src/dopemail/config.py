@@ -101,6 +101,10 @@ class Sender(Model):
     unsubscribe_mailto: Email | None = Field(None, description="Address for mailto unsubscribes.")
 
 
+#: Gmail shows only the first 102 KB of a message's HTML (and a "[Message clipped]" link).
+GMAIL_CLIPS_AT = 102_000
+
+
 class Newsletter(Model):
     """Quality thresholds for the newsletter email."""
 
@@ -108,7 +112,9 @@ class Newsletter(Model):
         80_000, gt=0, description="Warn when the email HTML is larger (Gmail clips at 102 KB)."
     )
     max_bytes: int = Field(
-        102_000, gt=0, description="Refuse an email HTML larger than this (Gmail's clipping limit)."
+        GMAIL_CLIPS_AT,
+        gt=0,
+        description="Refuse an email HTML larger than this (Gmail's clipping limit).",
     )
     max_style_bytes: int = Field(
         16_000, gt=0, description="Gmail drops <style> blocks larger than 16 KB."

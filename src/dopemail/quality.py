@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Settings
+from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
 from .models import LoadedIssue
 
@@ -20,10 +20,6 @@ _ABSOLUTE_LINK = re.compile(r"^(https?://[^\s/]+|mailto:\S+@\S+)")
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 # The look-ahead covers the spaces too: "background: transparent" must not count as painted.
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
-
-
-#: Gmail shows only the first 102 KB of a message's HTML (and a "[Message clipped]" link).
-GMAIL_CLIPS_AT = 102_000
 
 
 def _dark(hex_color: str) -> bool:
@@ -121,7 +117,7 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
         limit = f"the {limits.max_bytes / 1000:.0f} KB limit of [newsletter] max_bytes"
         over = f"that is over {limit} (Gmail clips at {GMAIL_CLIPS_AT / 1000:.0f} KB)"
     rule(
-        "size under Gmail's clipping limit",
+        f"size under {limit}",
         verdict.size <= limits.max_bytes,
         f"the email is {size_kb:.0f} KB; {over}",
         "gather fewer entries, or show fewer pictures of each ([newsletter] gallery_images)",
