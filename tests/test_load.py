@@ -52,6 +52,14 @@ BAD_ENTRIES = [
         2,
         "broken YAML: the quoted text that starts on this line is not closed",
     ),
+    (
+        "unclosed-quote-before-another",  # it runs on to the next quote, two lines below
+        variant("  year: 2024\n", '  year: 2024\n  country: "France\n').replace(
+            "  directors: [Jane Doe]", '  directors: ["Jane Doe"]'
+        ),
+        7,
+        "broken YAML: the quoted text that starts on this line is not closed",
+    ),
     ("duplicate-key", variant("  year: 2024", "  year: 2024\n  year: 2025"), 7, "appears twice"),
     ("missing-title", variant("title: A Film\n", ""), 2, "missing required field 'title'"),
     ("missing-published", variant("published: 2024-03-01\n", ""), 2, "'published'"),

@@ -463,6 +463,20 @@ _UNCLOSED = {
 }
 
 
+# A 'key: ' or '- ' followed by a quoted value whose closing quote is not on the line.
+_OPEN_QUOTE = re.compile(
+    r"""^\s*(?:-\s+)?(?:[^\s#'"][^:#]*:\s+)?(?:"(?:[^"\\]|\\.)*|'(?:[^']|'')*)$"""
+)
+
+
+def _open_quote_line(text: str, first: int, last: int) -> int | None:
+    """The first line from ``first`` to before ``last`` (0-based) whose quoted value is open."""
+    for number, line in enumerate(text.splitlines()[first:last], first):
+        if _OPEN_QUOTE.match(line.rstrip()):
+            return number
+    return None
+
+
 def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text, translating parser errors into a located :class:`ContentError`."""
     try:
@@ -492,6 +506,14 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             raise ContentError(
                 f"broken YAML: {unclosed[0]} ({problem})", path, line, unclosed[1]
             ) from None
+        if exc.context == "while parsing a block mapping" and opened and stopped:
+            # A quote left open runs on, over the next lines, to the next quote: the parser
+            # then stumbles lines below the one to fix.
+            quoted = _open_quote_line(text, opened.line, stopped.line)
+            if quoted is not None:
+                what, fix = _UNCLOSED["while scanning a quoted scalar"]
+                line = quoted + 1 + line_offset
+                raise ContentError(f"broken YAML: {what}", path, line, fix) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         raise ContentError(
