@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
-from .fingerprint import SETTLE_NS, fs_now
+from .fingerprint import SETTLE_NS, Identity, fs_now, identity
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
 _NOT_RENDERING = ("send", "preview")
 T = TypeVar("T")
-Stat = tuple[int, int, int, int]  # a source file's size, mtime, ctime (ns) and inode
 FILE_KEYS = "file-keys.json"
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
@@ -113,7 +112,7 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int
         if stat is None:
             stamp.append((path, -1, -1, -1, -1))
         else:
-            stamp.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+            stamp.append((path, *identity(stat)))
     return tuple(stamp)
 
 
@@ -137,7 +136,7 @@ class Memory:
     """
 
     records: dict[str, Any] = field(default_factory=dict)
-    file_keys: dict[str, tuple[Stat, str, str]] = field(default_factory=dict)
+    file_keys: dict[str, tuple[Identity, str, str]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
 
 
@@ -195,7 +194,7 @@ class BuildCache:
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
 
-    def _read_file_keys(self) -> dict[str, tuple[Stat, str, str]]:
+    def _read_file_keys(self) -> dict[str, tuple[Identity, str, str]]:
         # What the last build learnt of each source file: a warm build reads (and hashes) only
         # the files whose stat changed since, as git's index does.
         try:
@@ -209,7 +208,7 @@ class BuildCache:
         if not isinstance(keys, dict):
             return {}
         self._saved_keys = keys
-        found: dict[str, tuple[Stat, str, str]] = {}
+        found: dict[str, tuple[Identity, str, str]] = {}
         for path, value in keys.items():
             if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
                 found[path] = (tuple(value[:4]), self.context, value[4])  # type: ignore[assignment]
@@ -242,9 +241,7 @@ class BuildCache:
         path = str(path)
         info = os.stat(path)
         self.seen.add(path)
-        # Size, modification and change times, inode: a file moved or copied over another
-        # with its times kept (mv, cp -p, rsync -t) still differs in its inode or ctime.
-        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        stat = identity(info)
         if self.memory is not None:
             known = self.memory.file_keys.get(path)
             if known and known[0] == stat and known[1] == self.context:
@@ -284,11 +281,11 @@ class BuildCache:
             return False
         return not (self.keep and os.path.isdir(prefix))
 
-    def known_file_key(self, path: str | Path) -> tuple[Stat, str, str] | None:
+    def known_file_key(self, path: str | Path) -> tuple[Identity, str, str] | None:
         """What :meth:`file_key` remembers of a source file, to hand to another process."""
         return self.memory.file_keys.get(str(path)) if self.memory is not None else None
 
-    def learn_file_key(self, path: str, known: tuple[Stat, str, str]) -> None:
+    def learn_file_key(self, path: str, known: tuple[Identity, str, str]) -> None:
         """Take what another process's :meth:`file_key` learnt of a file (it read the bytes
         so that this process does not); a file changed since then has another stat."""
         if self.memory is not None:

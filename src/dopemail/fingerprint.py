@@ -40,6 +40,17 @@ _MAX_RECENT = 64
 _MAX_RECENT_BYTES = 16 << 20
 
 
+#: What tells one version of a file from another without reading it: size, modification
+#: and change times, inode.
+Identity = tuple[int, int, int, int]
+
+
+def identity(info: os.stat_result) -> Identity:
+    """A file's :data:`Identity` from its stat. Change time and inode too: a file copied over
+    another with its size and times (cp -p, rsync -t), or renamed onto it, still differs."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def touch(marker: Path) -> int | None:
     """Touch ``marker``; its new modification time: now (ns) by the clock of the file system
     that holds it, or None when it cannot be written.
@@ -100,9 +111,7 @@ class _Scan:
             self.digest.update(b"missing:" + str(path).encode())
 
     def add(self, path: str, stat: os.stat_result) -> None:
-        # Change time and inode too: a file copied over another with its size and times
-        # (cp -p, rsync -t) or renamed onto it still differs in them.
-        line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+        line = "\0".join(map(str, (path, *identity(stat)))) + "\n"
         self.digest.update(line.encode())
         if self.since is not None and stat.st_mtime_ns > self.since:  # or in the future
             self.recent.append((path, stat))

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import Settings, load_settings
 from .errors import ContentError, DopemailError, raise_all
+from .fingerprint import identity
 from .frontmatter import Document, split
 from .models import Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
 from .validation import describe_errors, line_of
@@ -103,7 +104,7 @@ _SIZES: dict[tuple[str, int, int, int, int], tuple[int, int]] = {}
 
 
 def _size(path: str, info: os.stat_result) -> tuple[int, int]:
-    key = (path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    key = (path, *identity(info))
     found = _SIZES.get(key)
     if found is None:
         try:

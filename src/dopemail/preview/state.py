@@ -32,6 +32,7 @@ from ..cache import BuildCache, Memory
 from ..config import SECRET_ENV
 from ..content import RenderedEntry
 from ..errors import DopemailError
+from ..fingerprint import identity
 from ..load import load_workspace
 from ..patch import patch_build
 from ..site import SITE_DIR, media_files, render_entry_page
@@ -114,7 +115,7 @@ def _signature(output: Output) -> bytes:
             stat = output.stat()
         except OSError:
             return b"missing"
-        return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ctime_ns}:{stat.st_ino}".encode()
+        return ":".join(map(str, identity(stat))).encode()
     return hashlib.sha256(output).digest()  # not BLAKE2: see write._blob_path
 
 
