@@ -16,8 +16,15 @@ possible, and a hint saying how to fix it. The CLI prints them once, without a t
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
+
+
+def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known name ``word`` was most likely meant to be, for a "did you mean" (or None)."""
+    found = difflib.get_close_matches(word, list(known), n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 class DopemailError(Exception):

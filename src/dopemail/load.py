@@ -6,7 +6,6 @@ first and reported together, so an editor fixes them all in one pass.
 
 from __future__ import annotations
 
-import difflib
 import mimetypes
 import os
 import re
@@ -20,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import Settings, load_settings
-from .errors import ContentError, DopemailError, raise_all
+from .errors import ContentError, DopemailError, closest, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
 from .models import Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
@@ -361,10 +360,10 @@ def load_issue(
                 continue
             if slug in unloaded:
                 continue
-            close = difflib.get_close_matches(slug, list(by_slug), n=1, cutoff=0.6)
+            close = closest(slug, by_slug)
             errors.append(
                 ContentError(
-                    f"unknown entry '{slug}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                    f"unknown entry '{slug}'" + (f" (did you mean '{close}'?)" if close else ""),
                     rel,
                     line,
                     f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)",

@@ -7,7 +7,6 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import os
 import re
@@ -25,7 +24,7 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from .errors import TemplateError
+from .errors import TemplateError, closest
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
@@ -378,8 +377,8 @@ def _unknown_name_hint(env: jinja2.Environment, message: str) -> str | None:
         return None
     kind, wanted = unknown.groups()
     known = sorted(env.filters if kind == "filter" else env.tests)
-    close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.75)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    close = closest(wanted, known, cutoff=0.75)
+    hint = f"did you mean '{close}'? " if close else ""
     docs = "https://jinja.palletsprojects.com/en/stable/templates/#builtin-"
     if kind == "filter":
         own = ", ".join(sorted(OWN_FILTERS))

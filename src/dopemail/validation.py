@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .errors import closest
 from .frontmatter import LineDict, LineList
 
 
@@ -94,10 +94,10 @@ def describe_errors(
             value = error.get("input")
             expected = str(error.get("ctx", {}).get("expected", ""))
             choices = re.findall(r"'([^']*)'", expected)
-            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+            close = closest(str(value), choices, cutoff=0.5)
             hint = f"write one of: {', '.join(choices)}" if choices else None
             if close and hint:
-                hint = f"did you mean '{close[0]}'? ({hint})"
+                hint = f"did you mean '{close}'? ({hint})"
             yield loc, f"{where}: {error['msg'].lower()} (got {value!r})", hint
         else:
             value = error.get("input")
@@ -113,8 +113,7 @@ def _field_like(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None
     """The known field an unknown one at ``loc`` was likely meant to be, and every known one."""
     parent = model_at(root, loc[:-1])
     known = sorted(parent.model_fields) if parent else []
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-    return (close[0] if close else None), known
+    return closest(str(loc[-1]), known), known
 
 
 def _type_hint(kind: str) -> str | None:
