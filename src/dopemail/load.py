@@ -22,13 +22,13 @@ from .config import Settings, load_settings
 from .errors import ContentError, DopemailError, closest, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
-from .models import Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
+from .models import SLUG, Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
 from .validation import describe_errors, line_of
 
 ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
 MEDIA_DIR = "media"
-_ISSUE_NAME = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_ISSUE_NAME = re.compile(rf"^(\d+)-({SLUG})$")
 
 
 def _validate(
@@ -175,7 +175,7 @@ def load_entry(
     images, image_errors = _images(meta.images, doc, rel, root, settings)
     raise_all(image_errors)
     slug = meta.slug or path.stem
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+    if not re.fullmatch(SLUG, slug):
         raise ContentError(
             f"the file name '{path.name}' does not make a valid slug",
             rel,
@@ -389,7 +389,7 @@ def load_issue(
 
 
 # A 'slug:' line at the top level, as an entry that failed to load may still name its slug.
-_SLUG_LINE = re.compile(r"^slug:[ \t]*([\"']?)([a-z0-9]+(?:-[a-z0-9]+)*)\1[ \t]*(?:#.*)?$", re.M)
+_SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*(?:#.*)?$", re.M)
 
 
 def _declared_slug(path: Path) -> str | None:
@@ -398,7 +398,7 @@ def _declared_slug(path: Path) -> str | None:
         found = _SLUG_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return None
-    return found.group(2) if found else None
+    return found.group("slug") if found else None
 
 
 def _read_ahead(cache: BuildCache | None, settings: Settings) -> dict[str, IssueFile] | None:

@@ -128,6 +128,10 @@ Url = Annotated[
 Text = Annotated[str, AfterValidator(_check_text)]
 
 
+#: A slug: what names an entry or issue in URLs (lowercase letters, digits, single hyphens).
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
 class Model(BaseModel):
     """Base of every content model: unknown keys are errors, values never change."""
 
@@ -276,7 +280,7 @@ class Entry(Model):
     )
     slug: str | None = Field(
         None,
-        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        pattern=rf"^{SLUG}$",
         description="URL name; defaults to the file name. Never change it once published.",
     )
     id: str | None = Field(
