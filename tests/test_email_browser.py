@@ -71,3 +71,36 @@ def test_email_fits_the_screen(browser, site: Path, key: str, width: int) -> Non
     assert widest <= width + 0.5, f"an element reaches {widest}px at {width}px"
     assert broken == [], "every image of the email loads"
     assert not [u for u in refused if u.startswith(BASE)]
+
+
+@pytest.mark.parametrize(("width", "per_row"), [(600, 2), (375, 1)])
+def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
+    browser, site: Path, width: int, per_row: int
+) -> None:
+    # The gallery is cells of one text block, not MJML columns: the rows must still hold two
+    # photos on a desktop client and stack on a phone, each photo whole and inside the card.
+    key = next(k for k in SAMPLE_ISSUES if k.startswith("1-"))
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _serve_site(page, site)
+    page.goto((site / "issues" / key / "email.html").as_uri())
+    page.wait_for_load_state("load")
+    boxes = page.evaluate(
+        "Array.from(document.images)"
+        ".filter(i => /all-of-us-strangers\\/0[2-9]/.test(i.src))"
+        ".map(i => { const r = i.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom, i.naturalWidth]; })"
+    )
+    page.close()
+    assert len(boxes) == 4  # the default four of the gallery
+    rows: list[list[list[float]]] = []
+    for box in boxes:
+        if rows and abs(rows[-1][0][1] - box[1]) < 1:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    assert [len(row) for row in rows] == [per_row] * (4 // per_row)
+    for upper, lower in zip(rows, rows[1:], strict=False):
+        assert max(b[3] for b in upper) <= min(b[1] for b in lower)  # no overlap
+    for left, top, right, bottom, natural in boxes:
+        assert natural > 0 and right - left > 100 and bottom > top
+        assert left >= 24 - 0.5 and right <= width - 24 + 0.5  # inside the card's padding

@@ -459,6 +459,33 @@ def test_an_issue_cannot_gather_a_draft(workspace: Path, run_cli) -> None:
     assert "entry 'all-of-us-strangers' is a draft" in output
 
 
+def test_five_films_of_nine_photos_make_an_email_under_the_warning(
+    workspace: Path, run_cli
+) -> None:
+    # The newsletter's usual issue: five films, each with credits, screenings, an event and a
+    # nine-photo gallery (the sample's heaviest entry, five times). With the default settings
+    # its email must stay under the 80 KB warning, well clear of Gmail's 102 KB clipping.
+    source = (workspace / "entries/all-of-us-strangers.md").read_text(encoding="utf-8")
+    assert source.count("src:") == 9
+    slugs = [f"strangers-{n}" for n in range(1, 6)]
+    for slug in slugs:
+        (workspace / "entries" / f"{slug}.md").write_text(source, encoding="utf-8")
+    gathered = "".join(f"  - {slug}\n" for slug in slugs)
+    (workspace / "issues/9-five-strangers.md").write_text(
+        "---\nnumber: 9\nsubject: Five strangers\ndate: 2024-03-01T08:00:00-08:00\n"
+        f"preheader: Five films.\nstatus: ready\nentries:\n{gathered}---\nDear readers,\n",
+        encoding="utf-8",
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "issue 9" not in output, output
+    email = workspace / "site/issues/9-five-strangers/email.html"
+    page = Page(email.read_text(encoding="utf-8"))
+    shown = [i for i in page.all("img") if "/media/all-of-us-strangers/" in i.get("src", "")]
+    assert len(shown) == 5 * (1 + 4)  # each film's lead and four of its gallery
+    assert email.stat().st_size < 80_000
+
+
 def test_size_warning_does_not_stop_the_build(workspace: Path, run_cli) -> None:
     _break(workspace, "dopemail.toml", "[feeds]", "[newsletter]\nwarn_bytes = 1000\n\n[feeds]")
     code, output = run_cli("build", "--root", workspace)

@@ -123,7 +123,7 @@ class Newsletter(Model):
         4,
         ge=0,
         description="Gallery photos per film in the email, after the lead image; the rest are "
-        "one link away on the entry's page (five films of nine photos each pass Gmail's limit).",
+        "one link away on the entry's page (a shorter email to scroll and to load).",
     )
 
 
