@@ -90,6 +90,15 @@ def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
         ".map(i => { const r = i.getBoundingClientRect();"
         " return [r.left, r.top, r.right, r.bottom, i.naturalWidth]; })"
     )
+    # Each photo's caption, and its alt text where pictures are off, in a readable size
+    # (the block holding the cells has a font size of 0).
+    sizes = page.evaluate(
+        "Array.from(document.images)"
+        ".filter(i => /all-of-us-strangers\\/0[2-9]/.test(i.src))"
+        ".map(i => [parseFloat(getComputedStyle(i).fontSize),"
+        " parseFloat(getComputedStyle(i.nextElementSibling).fontSize),"
+        " i.nextElementSibling.getBoundingClientRect().height])"
+    )
     page.close()
     assert len(boxes) == 4  # the default four of the gallery
     rows: list[list[list[float]]] = []
@@ -101,6 +110,8 @@ def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
     assert [len(row) for row in rows] == [per_row] * (4 // per_row)
     for upper, lower in zip(rows, rows[1:], strict=False):
         assert max(b[3] for b in upper) <= min(b[1] for b in lower)  # no overlap
+    for alt_size, caption_size, caption_height in sizes:
+        assert alt_size >= 12 and caption_size >= 12 and caption_height > 12
     for left, top, right, bottom, natural in boxes:
         assert natural > 0 and right - left > 100 and bottom > top
         assert left >= 24 - 0.5 and right <= width - 24 + 0.5  # inside the card's padding
