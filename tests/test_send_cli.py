@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
-from sendserver import env, make_workspace, write_issue
+from conftest import copy_publication
+from sendserver import env, make_workspace, write_issue, write_subscribers
 
+from dopemail.build import build
 from dopemail.cli import cli
 
 
@@ -27,6 +31,10 @@ def test_send_without_yes_is_a_dry_run(tmp_path) -> None:
     code, output = run("send", "1", "--root", root)
     assert code == 0 and "Dry run of issue 1-first-issue" in output
     assert "Run again with --yes to send" in output and not (root / "outbox").exists()
+    # Built files with no issue file beside them (site/ copied alone): said, and sent as built.
+    assert "warning: cannot tell whether issue 1-first-issue is what its sources make now" in (
+        output
+    )
 
 
 def test_send_yes_then_status(tmp_path) -> None:
@@ -95,3 +103,97 @@ def test_the_two_in_flight_choices_exclude_each_other(tmp_path) -> None:
         "send", "1", "--yes", "--resend-in-flight", "--mark-in-flight-sent", "--root", root
     )
     assert code == 2 and "choose one of" in output
+
+
+def _built_sample(tmp_path: Path) -> Path:
+    root = copy_publication(tmp_path / "pub")
+    write_subscribers(root, 3)
+    build(root)
+    return root
+
+
+def _subjects(root: Path) -> list[str]:
+    mails = sorted((root / "outbox" / "1-strangers-and-varda").glob("*.eml"))
+    return [
+        line
+        for mail in mails
+        for line in mail.read_text().splitlines()
+        if line.startswith("Subject:")
+    ]
+
+
+def test_an_issue_edited_since_its_build_is_not_sent_until_built_again(tmp_path) -> None:
+    root = _built_sample(tmp_path)
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and "Run again with --yes to send" in output
+    assert "changed since it was built" not in output and "cannot tell" not in output
+    # An entry the issue gathers (in its "Now playing" section) is retitled after the build.
+    entry = root / "entries/varda-in-los-angeles.md"
+    old = 'title: "Varda in L.A.: a March repertory series on the East Side"'
+    entry.write_text(entry.read_text().replace(old, 'title: "Varda in L.A., revised"', 1))
+    code, output = run("send", "1", "--root", root)
+    assert code == 0
+    assert (
+        "warning: issue 1-strangers-and-varda changed since it was built: email.html and "
+        "email.txt differ from what its sources make now" in output
+    )
+    assert "It changed since it was built: --yes refuses it until it is built again." in output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "Traceback" not in output
+    assert "issues/1-strangers-and-varda.md: issue 1-strangers-and-varda changed since" in output
+    assert "hint: run dopemail build" in output and "--as-built" in output
+    assert not (root / "outbox").exists()
+    # Built again, it goes; an entry the issue does not gather may change meanwhile.
+    build(root)
+    other = root / "entries/quiet-hours.md"
+    other.write_text(other.read_text().replace("title:", "title: Revised", 1))
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0 this run" in output, output
+    assert "changed since it was built" not in output
+    mails = list((root / "outbox" / "1-strangers-and-varda").glob("*.eml"))
+    assert len(mails) == 3 and all("Varda in L.A., revised" in m.read_text() for m in mails)
+
+
+def test_as_built_sends_the_built_version_after_an_edit(tmp_path) -> None:
+    root = _built_sample(tmp_path)
+    issue = root / "issues/1-strangers-and-varda.md"
+    old = 'subject: "All of Us Strangers, and Varda on the East Side"'
+    assert old in issue.read_text()
+    issue.write_text(issue.read_text().replace(old, 'subject: "A corrected subject"', 1))
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "email.html, email.txt and message.json differ" in output
+    code, output = run("send", "1", "--yes", "--as-built", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0 this run" in output, output
+    assert _subjects(root) == ["Subject: All of Us Strangers, and Varda on the East Side"] * 3
+
+
+def test_an_issue_whose_sources_no_longer_build_is_not_sent(tmp_path) -> None:
+    root = _built_sample(tmp_path)
+    entry = root / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text().replace("published: 2024-01-12", "published: 2024-13-12", 1))
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and "its sources do not build now (entries/all-of-us-strangers.md:" in output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "its sources do not build now" in output
+    assert not (root / "outbox").exists()
+
+
+def test_the_check_finds_an_entry_whose_file_is_named_otherwise(tmp_path) -> None:
+    # The check loads only the issue's entries, as entries/<slug>.md; an entry that declares
+    # its slug in a file of another name is found by reading the folder.
+    root = copy_publication(tmp_path / "pub")
+    write_subscribers(root, 3)
+    old = root / "entries/varda-in-los-angeles.md"
+    text = old.read_text(encoding="utf-8")
+    (root / "entries/varda.md").write_text(
+        text.replace("---\n", "---\nslug: varda-in-los-angeles\n", 1), encoding="utf-8"
+    )
+    old.unlink()
+    build(root)
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and "Run again with --yes to send" in output, output
+    assert "warning:" not in output.replace("warning: DOPEMAIL", "")
+    renamed = root / "entries/varda.md"
+    renamed.write_text(renamed.read_text().replace('title: "Varda in L.A.', 'title: "Varda, ', 1))
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and "email.html and email.txt differ" in output

@@ -388,6 +388,34 @@ def load_issue(
     )
 
 
+def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
+    """Load one issue and only the entries it gathers, not the whole archive.
+
+    The sender's check that a built issue is still what its sources make: an entry is looked
+    for as ``entries/<slug>.md`` first, and the whole folder is read only for a slug that
+    some other file declares (``slug:``).
+    """
+    rel = path.relative_to(root).as_posix()
+    text = _read_text(path, rel)
+    doc = split(text, rel)
+    meta, errors = _validate(Issue, doc, rel, settings)
+    if meta is None:
+        raise_all(errors)
+    by_slug: dict[str, LoadedEntry] = {}
+    for slug in meta.all_slugs:
+        candidate = root / ENTRIES_DIR / f"{slug}.md"
+        if candidate.is_file():
+            entry = load_entry(candidate, root, settings)
+            if entry.slug == slug:
+                by_slug[slug] = entry
+                continue
+        problems: list[DopemailError] = []
+        by_slug = {e.slug: e for e in load_entries(root, settings, problems)}
+        raise_all(problems)
+        break
+    return load_issue(path, root, settings, by_slug, {rel: (text, doc, meta)})
+
+
 # A 'slug:' line at the top level, as an entry that failed to load may still name its slug.
 _SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*(?:#.*)?$", re.M)
 

@@ -5,7 +5,7 @@
 1. **Through the sender** (``dopemail.send.send_issue`` with ``SendOptions(test_to=...)``, the
    code behind ``dopemail send ISSUE --test ADDRESS``), when that package is importable *and*
    the issue built in ``site/`` is byte for byte the one on screen. The sender sends built
-   issues only (it never renders), and the preview never writes ``site/``, so this is the way
+   issues only, and the preview never writes ``site/``, so this is the way
    once ``dopemail build`` has run since the last edit. The configured provider delivers it
    (the ``outbox`` provider writes ``outbox/<issue>/tests/*.eml``).
 2. **Into the outbox**, otherwise: the issue on screen, as a ``[TEST]`` ``.eml`` file written
@@ -54,9 +54,10 @@ def send_test(
         from ..send import SendOptions, send_issue
         from ..send.run import Reporter
 
-        summary = send_issue(
-            root, issue_key, SendOptions(test_to=address), reporter=Reporter(progress=False)
-        )
+        # The built files were just found to be the issue on screen, which the preview made
+        # from the sources as they are: the sender need not make it again to check them.
+        options = SendOptions(test_to=address, as_built=files is not None)
+        summary = send_issue(root, issue_key, options, reporter=Reporter(progress=False))
         where = f" (id {summary.test_id})" if summary.test_id else ""
         return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."
     if rendered is None:

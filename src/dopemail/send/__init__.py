@@ -4,6 +4,7 @@ The stages, each in its own module::
 
     subscribers.py  subscribers.csv -> validated rows, streamed; what is skipped and why
     issue.py        site/issues/<n>-<slug>/ -> the built issue (subject, HTML, text)
+    current.py      the built issue against what its sources make now (edited since?)
     message.py      issue + recipient -> personal message: unsubscribe link and headers, .eml
     ledger.py       SQLite, one row per (issue, recipient): pending -> in_flight -> sent / failed
     providers/      one adapter per provider behind one protocol, over an injected httpx.Client
@@ -13,8 +14,9 @@ The stages, each in its own module::
     loopback.py     a local fake provider (Resend, Postmark, SendGrid, Mailgun, Buttondown)
     commands.py     the click commands ``dopemail send`` and ``dopemail status``
 
-Sending never renders: the build writes the email once, the sender only fills in what differs
-per reader (the unsubscribe link).
+The build writes the email once, the sender only fills in what differs per reader (the
+unsubscribe link); it renders the issue once more, before sending, only to check that the
+built files are still what the sources make.
 """
 
 from __future__ import annotations

@@ -29,6 +29,11 @@ from ..cli_support import reports_errors, root_option
     is_flag=True,
     help="Record the batches a stopped send left without an answer as sent (they arrived).",
 )
+@click.option(
+    "--as-built",
+    is_flag=True,
+    help="Send the files as they were built, even if the issue's sources changed since.",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs and CI).")
 @root_option
 @reports_errors
@@ -38,6 +43,7 @@ def send(
     test_to: str | None,
     resend_in_flight: bool,
     mark_in_flight_sent: bool,
+    as_built: bool,
     no_progress: bool,
     root: Path,
 ) -> None:
@@ -52,7 +58,7 @@ def send(
 
     if resend_in_flight and mark_in_flight_sent:
         raise click.UsageError("choose one of --resend-in-flight and --mark-in-flight-sent")
-    options = SendOptions(yes, test_to, resend_in_flight, mark_in_flight_sent)
+    options = SendOptions(yes, test_to, resend_in_flight, mark_in_flight_sent, as_built)
     summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
     lines = describe_plan(summary) if summary.mode == "dry-run" else describe_result(summary)
     for line in lines:

@@ -1,7 +1,8 @@
 """Find a built issue under ``site/issues/`` and read what the sender needs from it.
 
 The build writes ``email.html``, ``email.txt`` and ``message.json`` per issue (the contract is in
-:mod:`dopemail.personalize`); the sender reads them and never renders anything itself.
+:mod:`dopemail.personalize`); the sender mails them as they are (:mod:`.current` checks first
+that they are what the issue's sources make now).
 """
 
 from __future__ import annotations

@@ -131,11 +131,12 @@ def duration(seconds: float) -> str:
 def describe_plan(summary: SendSummary) -> list[str]:
     """The dry run's report, line by line."""
     issue = summary.issue
-    then = (
-        "It is a draft: --yes refuses it until its status is ready."
-        if issue.status == "draft"
-        else "Run again with --yes to send."
-    )
+    if summary.stale:
+        then = "It changed since it was built: --yes refuses it until it is built again."
+    elif issue.status == "draft":
+        then = "It is a draft: --yes refuses it until its status is ready."
+    else:
+        then = "Run again with --yes to send."
     lines = [
         f"Dry run of issue {issue.issue_id}: nothing was sent. {then}",
         f"  subject:     {issue.subject}",

@@ -37,6 +37,7 @@ import httpx
 
 from ..config import Settings, load_settings
 from ..errors import DopemailError, SendError
+from .current import check_current
 from .issue import BuiltIssue, load_issue
 from .ledger import LEDGER_PATH, InFlight, Ledger
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
@@ -68,6 +69,7 @@ class SendOptions:
     test_to: str | None = None
     resend_in_flight: bool = False
     mark_in_flight_sent: bool = False
+    as_built: bool = False  # send the built files even if the sources changed since
 
 
 @dataclass
@@ -95,6 +97,8 @@ class SendSummary:
     stopped: bool = False
     test_id: str | None = None
     holds_list: bool = False
+    #: Why the built files are not what the issue's sources make now ("": they are).
+    stale: str = ""
 
 
 def send_issue(
@@ -114,6 +118,7 @@ def send_issue(
     reporter = reporter or Reporter()
     settings = load_settings(root)
     issue = load_issue(root, ref)
+    stale = "" if options.as_built else _check_current(root, issue, options, reporter)
     if issue.status == "draft" and not options.test_to:
         _refuse_draft(issue, options, reporter)
     with contextlib.ExitStack() as stack:
@@ -136,8 +141,37 @@ def send_issue(
             ledger = stack.enter_context(Ledger(root / LEDGER_PATH))
         else:
             ledger = stack.enter_context(Ledger.dry_run_copy(root / LEDGER_PATH, issue.number))
-        return run.send(ledger)
+        summary = run.send(ledger)
+        summary.stale = stale
+        return summary
     raise AssertionError("unreachable")
+
+
+def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> str:
+    # Sending an issue in the version before its last edits cannot be taken back either: the
+    # built files must be what the sources make now, or the editor says to send them as built.
+    found = check_current(root, issue)
+    folder = f"site/issues/{issue.issue_id}/"
+    if found.unknown:
+        reporter.warn(
+            f"cannot tell whether issue {issue.issue_id} is what its sources make now "
+            f"({found.unknown}): sending what {folder} holds"
+        )
+        return ""
+    if not found.stale:
+        return ""
+    message = f"issue {issue.issue_id} changed since it was built: {found.stale}"
+    if options.yes:
+        raise SendError(
+            message,
+            found.source,
+            None,
+            "run dopemail build (and look at it in dopemail preview), then send again; "
+            "--as-built sends the files as they were built (to finish a half-sent issue in "
+            "the version its first readers got)",
+        )
+    reporter.warn(f"{message}: --yes will refuse it until it is built again (or --as-built)")
+    return found.stale
 
 
 def _refuse_draft(issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> None:

@@ -1,0 +1,73 @@
+"""Is a built issue still what its sources make? Checked before every send.
+
+The sender mails what ``dopemail build`` wrote, so an issue edited after its last build (a
+typo fixed in an entry it gathers, a new subject, a changed template) would reach the list in
+its old version. Before sending, the issue is made again in memory from its file and the
+entries it gathers only (not the whole archive), and compared, byte for byte, with the
+email, the text part and ``message.json`` in its folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DopemailError
+from ..personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
+from .issue import BuiltIssue
+
+_FILES = (HTML_FILE, TEXT_FILE, MESSAGE_FILE)
+
+
+@dataclass(frozen=True)
+class Currency:
+    """What the check found: ``stale`` says why the built files are not current (empty when
+    they are), ``unknown`` why it could not tell."""
+
+    source: str
+    stale: str = ""
+    unknown: str = ""
+
+
+def check_current(root: Path, issue: BuiltIssue) -> Currency:
+    """Make ``issue`` again from its sources and compare it with its built files."""
+    source = f"issues/{issue.issue_id}.md"
+    path = root / source
+    if not path.is_file():
+        # Built files sent from a copy of site/ alone, or an issue renamed since its build:
+        # nothing to compare with, and the dry run says so.
+        return Currency(source, unknown=f"{source} is not in {root}")
+    # Imported here: the rest of the sender never loads the renderer.
+    from ..config import load_settings
+    from ..content import render_entry
+    from ..load import load_issue_alone
+    from ..newsletter import render_issue
+    from ..templates import make_environment
+
+    try:
+        settings = load_settings(root)
+        loaded = load_issue_alone(path, root, settings)
+        env = make_environment(root)
+        gathered = [*loaded.entries, *(e for _, items in loaded.sections for e in items)]
+        rendered = {e.slug: render_entry(env, e) for e in gathered}
+        made = render_issue(env, loaded, rendered, settings)
+    except DopemailError as exc:
+        first = getattr(exc, "errors", [exc])[0]
+        where = first.location()
+        problem = f"{where}: {first.message}" if where else first.message
+        return Currency(source, stale=f"its sources do not build now ({problem})")
+    outputs = made.outputs()
+    differ = [
+        name for name in _FILES if _read(issue.folder / name) != outputs[f"{made.folder}/{name}"]
+    ]
+    if not differ:
+        return Currency(source)
+    names = ", ".join(differ[:-1]) + (" and " if len(differ) > 1 else "") + differ[-1]
+    return Currency(source, stale=f"{names} differ from what its sources make now")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
