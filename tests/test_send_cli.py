@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_publication
+from conftest import REPO, copy_publication
 from sendserver import env, make_workspace, write_issue, write_subscribers
 
 from dopemail.build import build
@@ -197,3 +197,36 @@ def test_the_check_finds_an_entry_whose_file_is_named_otherwise(tmp_path) -> Non
     renamed.write_text(renamed.read_text().replace('title: "Varda in L.A.', 'title: "Varda, ', 1))
     code, output = run("send", "1", "--root", root)
     assert code == 0 and "email.html and email.txt differ" in output
+
+
+def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -> None:
+    root = _built_sample(tmp_path)
+    # The issue's file renamed (its slug changed with its subject) after the build: the old
+    # folder is not sent as if nothing happened.
+    issue = root / "issues/1-strangers-and-varda.md"
+    renamed = issue.rename(root / "issues/1-strangers.md")
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "its file is now issues/1-strangers.md (renamed)" in output
+    renamed.unlink()
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "issues/1-strangers-and-varda.md is gone" in output
+    issue.write_text(
+        (REPO / "issues/1-strangers-and-varda.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert run("send", "1", "--root", root)[1].count("changed since it was built") == 0
+    # Only the status: message.json alone differs.
+    issue.write_text(issue.read_text().replace("status: sent", "status: ready", 1))
+    code, output = run("send", "1", "--root", root)
+    assert "changed since it was built: message.json differs from what" in output
+    issue.write_text(issue.read_text().replace("status: ready", "status: sent", 1))
+    # A template of the publication's own, added after the build.
+    override = root / "templates/email/issue.txt.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    default = REPO / "src/dopemail/default_templates/email/issue.txt.j2"
+    override.write_text("A plain letter.\n" + default.read_text(encoding="utf-8"))
+    code, output = run("send", "1", "--root", root)
+    assert "changed since it was built: email.txt differs from what" in output
+    # A test copy of the built version still goes, with the warning.
+    code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
+    assert code == 0 and "sent a test copy of issue 1-strangers-and-varda" in output
+    assert "changed since it was built" in output

@@ -34,9 +34,13 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     source = f"issues/{issue.issue_id}.md"
     path = root / source
     if not path.is_file():
-        # Built files sent from a copy of site/ alone, or an issue renamed since its build:
-        # nothing to compare with, and the dry run says so.
-        return Currency(source, unknown=f"{source} is not in {root}")
+        if not (root / "issues").is_dir():
+            # Built files sent from a copy of site/ alone: nothing to compare them with.
+            return Currency(source, unknown=f"{source} is not in {root}")
+        now = sorted(p.name for p in (root / "issues").glob(f"{issue.number}-*.md"))
+        if now:
+            return Currency(source, stale=f"its file is now issues/{now[0]} (renamed)")
+        return Currency(source, stale=f"{source} is gone (the issue was deleted or renamed)")
     # Imported here: the rest of the sender never loads the renderer.
     from ..config import load_settings
     from ..content import render_entry
@@ -56,18 +60,13 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
         where = first.location()
         problem = f"{where}: {first.message}" if where else first.message
         return Currency(source, stale=f"its sources do not build now ({problem})")
+    except OSError as exc:  # a file it cannot read (permissions, a vanished folder)
+        return Currency(source, stale=f"its sources cannot be read now ({exc})")
     outputs = made.outputs()
-    differ = [
-        name for name in _FILES if _read(issue.folder / name) != outputs[f"{made.folder}/{name}"]
-    ]
+    # The bytes the sender read and will mail, not the files as they are now on disk.
+    differ = [name for name in _FILES if issue.files.get(name) != outputs[f"{made.folder}/{name}"]]
     if not differ:
         return Currency(source)
     names = ", ".join(differ[:-1]) + (" and " if len(differ) > 1 else "") + differ[-1]
-    return Currency(source, stale=f"{names} differ from what its sources make now")
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+    verb = "differ" if len(differ) > 1 else "differs"
+    return Currency(source, stale=f"{names} {verb} from what its sources make now")

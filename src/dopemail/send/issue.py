@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SendError
@@ -33,6 +33,9 @@ class BuiltIssue:
     text: str
     folder: Path
     status: str = "ready"  # the issue file's status when it was built: draft, ready or sent
+    #: The built files' bytes as read (the check that they are current compares these, not
+    #: what a build running meanwhile may have written since).
+    files: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def issue_id(self) -> str:
@@ -95,9 +98,12 @@ def load_issue(root: Path, ref: str) -> BuiltIssue:
     """Read ``message.json``, ``email.html`` and ``email.txt`` of issue ``ref``."""
     folder = find_issue_folder(root, ref)
     try:
-        meta = json.loads((folder / MESSAGE_FILE).read_text(encoding="utf-8"))
-        html = (folder / HTML_FILE).read_text(encoding="utf-8")
-        text = (folder / TEXT_FILE).read_text(encoding="utf-8")
+        files = {
+            name: (folder / name).read_bytes() for name in (MESSAGE_FILE, HTML_FILE, TEXT_FILE)
+        }
+        meta = json.loads(files[MESSAGE_FILE].decode("utf-8"))
+        html = files[HTML_FILE].decode("utf-8")
+        text = files[TEXT_FILE].decode("utf-8")
     except FileNotFoundError as exc:
         raise _not_built(ref, f"{Path(exc.filename).name} is missing in {folder}") from None
     except json.JSONDecodeError as exc:
@@ -116,6 +122,7 @@ def load_issue(root: Path, ref: str) -> BuiltIssue:
             text=text,
             folder=folder,
             status=str(meta.get("status") or "ready"),
+            files=files,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SendError(
