@@ -135,7 +135,8 @@ def test_an_issue_edited_since_its_build_is_not_sent_until_built_again(tmp_path)
     assert code == 0
     assert (
         "warning: issue 1-strangers-and-varda changed since it was built: email.html and "
-        "email.txt differ from what its sources make now" in output
+        "email.txt differ from what its sources make now (modified since: "
+        "entries/varda-in-los-angeles.md)" in output
     )
     assert "It changed since it was built: --yes refuses it until it is built again." in output
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
@@ -164,7 +165,29 @@ def test_as_built_sends_the_built_version_after_an_edit(tmp_path) -> None:
     assert code == 1 and "email.html, email.txt and message.json differ" in output
     code, output = run("send", "1", "--yes", "--as-built", "--no-progress", "--root", root)
     assert code == 0 and "sent 3, failed 0 this run" in output, output
+    assert (
+        "warning: issue 1-strangers-and-varda changed since it was built: email.html, email.txt "
+        "and message.json differ from what its sources make now (modified since: "
+        "issues/1-strangers-and-varda.md); sending the version built in "
+        "site/issues/1-strangers-and-varda/, as --as-built asks" in output
+    )
     assert _subjects(root) == ["Subject: All of Us Strangers, and Varda on the East Side"] * 3
+
+
+def test_a_half_sent_issue_edited_since_says_who_got_which_version(tmp_path) -> None:
+    root = _built_sample(tmp_path)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0 this run" in output
+    write_subscribers(root, 5)  # two more readers since
+    issue = root / "issues/1-strangers-and-varda.md"
+    old = 'subject: "All of Us Strangers, and Varda on the East Side"'
+    issue.write_text(issue.read_text().replace(old, 'subject: "A corrected subject"', 1))
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1
+    assert "hint: 3 readers already got the built version: --as-built sends the others" in output
+    code, output = run("send", "1", "--yes", "--as-built", "--no-progress", "--root", root)
+    assert code == 0 and "sent 2, failed 0 this run" in output, output
+    assert _subjects(root) == ["Subject: All of Us Strangers, and Varda on the East Side"] * 5
 
 
 def test_an_issue_whose_sources_no_longer_build_is_not_sent(tmp_path) -> None:
@@ -206,7 +229,8 @@ def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -
     issue = root / "issues/1-strangers-and-varda.md"
     renamed = issue.rename(root / "issues/1-strangers.md")
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
-    assert code == 1 and "its file is now issues/1-strangers.md (renamed)" in output
+    assert code == 1 and "issues/1-strangers.md: issue 1-strangers-and-varda changed" in output
+    assert "its file is now issues/1-strangers.md (renamed)" in output
     renamed.unlink()
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 1 and "issues/1-strangers-and-varda.md is gone" in output

@@ -56,7 +56,7 @@ def send_test(
 
         # The built files were just found to be the issue on screen, which the preview made
         # from the sources as they are: the sender need not make it again to check them.
-        options = SendOptions(test_to=address, as_built=files is not None)
+        options = SendOptions(test_to=address, sources_checked=files is not None)
         summary = send_issue(root, issue_key, options, reporter=Reporter(progress=False))
         where = f" (id {summary.test_id})" if summary.test_id else ""
         return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."

@@ -39,7 +39,8 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
             return Currency(source, unknown=f"{source} is not in {root}")
         now = sorted(p.name for p in (root / "issues").glob(f"{issue.number}-*.md"))
         if now:
-            return Currency(source, stale=f"its file is now issues/{now[0]} (renamed)")
+            renamed = f"issues/{now[0]}"
+            return Currency(renamed, stale=f"its file is now {renamed} (renamed)")
         return Currency(source, stale=f"{source} is gone (the issue was deleted or renamed)")
     # Imported here: the rest of the sender never loads the renderer.
     from ..config import load_settings
@@ -69,4 +70,33 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
         return Currency(source)
     names = ", ".join(differ[:-1]) + (" and " if len(differ) > 1 else "") + differ[-1]
     verb = "differ" if len(differ) > 1 else "differs"
-    return Currency(source, stale=f"{names} {verb} from what its sources make now")
+    sources = [
+        loaded.path,
+        *(e.path for e in gathered),
+        *(m.source for e in gathered for m in e.images if m.source),
+        "dopemail.toml",
+        *sorted(p.relative_to(root).as_posix() for p in (root / "templates").rglob("*.j2")),
+    ]
+    edited = _modified_since(root, issue.folder, sources)
+    which = ""
+    if edited:
+        more = f" and {len(edited) - 3} more" if len(edited) > 3 else ""
+        which = f" (modified since: {', '.join(edited[:3])}{more})"
+    return Currency(source, stale=f"{names} {verb} from what its sources make now{which}")
+
+
+def _modified_since(root: Path, built: Path, sources: list[str]) -> list[str]:
+    # Which sources were saved after the build last wrote the issue: a pointer to what was
+    # edited, for the message (the comparison itself is on the bytes).
+    try:
+        since = max((built / name).stat().st_mtime_ns for name in _FILES)
+    except OSError:
+        return []
+    found = []
+    for rel in dict.fromkeys(sources):
+        try:
+            if (root / rel).stat().st_mtime_ns > since:
+                found.append(rel)
+        except OSError:
+            continue
+    return found

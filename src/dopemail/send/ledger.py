@@ -455,6 +455,23 @@ class Ledger:
         return tuple(row) if row else None  # type: ignore[return-value]
 
 
+def sent_count(path: Path, issue: int) -> int:
+    """How many readers were sent ``issue``, read without opening the ledger for writing
+    (0 when there is no ledger, or one this code cannot read)."""
+    if not path.is_file():
+        return 0
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = db.execute(
+            "SELECT COUNT(*) FROM recipients WHERE issue = ? AND state = 'sent'", (issue,)
+        ).fetchone()
+        return int(row[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        db.close()
+
+
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     """``rows`` in lists of ``size`` (the last one shorter)."""
     iterator = iter(rows)

@@ -39,7 +39,7 @@ from ..config import Settings, load_settings
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
-from .ledger import LEDGER_PATH, InFlight, Ledger
+from .ledger import LEDGER_PATH, InFlight, Ledger, sent_count
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
 from .providers import base_url, make_provider
 from .providers.base import Batch, InDoubt, Outcome, Provider, RecipientRejected, Transient
@@ -70,6 +70,8 @@ class SendOptions:
     resend_in_flight: bool = False
     mark_in_flight_sent: bool = False
     as_built: bool = False  # send the built files even if the sources changed since
+    #: The caller (the preview) has just found the built files to be what the sources make.
+    sources_checked: bool = False
 
 
 @dataclass
@@ -118,7 +120,7 @@ def send_issue(
     reporter = reporter or Reporter()
     settings = load_settings(root)
     issue = load_issue(root, ref)
-    stale = "" if options.as_built else _check_current(root, issue, options, reporter)
+    stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     if issue.status == "draft" and not options.test_to:
         _refuse_draft(issue, options, reporter)
     with contextlib.ExitStack() as stack:
@@ -161,15 +163,23 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
     if not found.stale:
         return ""
     message = f"issue {issue.issue_id} changed since it was built: {found.stale}"
+    if options.as_built:
+        reporter.warn(f"{message}; sending the version built in {folder}, as --as-built asks")
+        return ""
     if options.yes:
-        raise SendError(
-            message,
-            found.source,
-            None,
-            "run dopemail build (and look at it in dopemail preview), then send again; "
-            "--as-built sends the files as they were built (to finish a half-sent issue in "
-            "the version its first readers got)",
-        )
+        sent = sent_count(root / LEDGER_PATH, issue.number)
+        if sent:
+            hint = (
+                f"{sent:,} reader{'s' if sent != 1 else ''} already got the built version: "
+                "--as-built sends the others that same version; or run dopemail build and "
+                "send again to give the others the new one"
+            )
+        else:
+            hint = (
+                "run dopemail build (and look at it in dopemail preview), then send again; "
+                "--as-built sends the files as they were built"
+            )
+        raise SendError(message, found.source, None, hint)
     reporter.warn(f"{message}: --yes will refuse it until it is built again (or --as-built)")
     return found.stale
 
