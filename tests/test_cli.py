@@ -109,3 +109,13 @@ def test_the_command_does_not_look_for_pydantic_plugins(workspace: Path) -> None
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "asked: []" in done.stderr, done.stderr[-2000:]
+
+
+def test_the_build_counts_in_words(workspace, run_cli) -> None:
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.rstrip().endswith("from 8 entries and 3 issues"), output
+    for issue in (workspace / "issues").glob("*.md"):
+        if not issue.name.startswith("1-"):
+            issue.unlink()
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.rstrip().endswith("from 8 entries and 1 issue"), output

@@ -524,6 +524,22 @@ def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> 
     assert code == 0, output
 
 
+def test_new_issue_with_every_entry_gathered_says_so_and_the_build_names_one_fix(
+    workspace: Path, run_cli
+) -> None:
+    code, output = run_cli("new", "issue", "First", "--root", workspace)
+    assert code == 0 and "order the entries" in output  # it took the entries no issue had
+    code, output = run_cli("new", "issue", "Second", "--root", workspace)
+    assert code == 0
+    assert "every published entry is in an issue already, so it gathers none yet" in output
+    second = next((workspace / "issues").glob("*-second.md"))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    problems = [line for line in output.splitlines() if line.startswith("issues/")]
+    assert len(problems) == 1 and problems[0].startswith(f"issues/{second.name}:"), output
+    assert "gathers no entries" in problems[0]
+
+
 def test_mjml_checker_names_lines() -> None:
     source = (
         "<mjml>\n<mj-body>\n<mj-section>\n<mj-colum>\n<mj-text fnt-size='3px'>x <p>ok</p></mj-text>"

@@ -95,12 +95,13 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     _warn(result.warnings)
+    entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     click.echo(
         f"built {len(result.outputs)} files "
         f"({len(report.written)} written, {report.unchanged} unchanged"
         + (f", {len(report.removed)} removed" if report.removed else "")
-        + f") from {len(result.workspace.entries)} entries "
-        f"and {len(result.workspace.issues)} issues"
+        + f") from {entries} entr{'y' if entries == 1 else 'ies'} "
+        f"and {issues} issue{'' if issues == 1 else 's'}"
     )
 
 
@@ -156,8 +157,15 @@ def new_issue(subject: str | None, root: Path) -> None:
     """
     from .scaffold import new_issue as scaffold
 
-    path = scaffold(root, subject)
-    click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
+    path, gathered = scaffold(root, subject)
+    if gathered:
+        click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
+    else:
+        click.echo(
+            f"wrote {path}: every published entry is in an issue already, so it gathers none "
+            "yet; add entry slugs under 'entries:' (the build refuses an issue without any), "
+            "write the intro and the preheader, then run dopemail build"
+        )
 
 
 @cli.command()

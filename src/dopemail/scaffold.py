@@ -46,8 +46,11 @@ def new_entry(root: Path, title: str, now: datetime | None = None) -> Path:
     return path.relative_to(root)
 
 
-def new_issue(root: Path, subject: str | None = None, now: datetime | None = None) -> Path:
-    """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet."""
+def new_issue(
+    root: Path, subject: str | None = None, now: datetime | None = None
+) -> tuple[Path, int]:
+    """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet;
+    its path and how many entries it gathers."""
     from .load import ISSUES_DIR, load_workspace
 
     workspace = load_workspace(root)
@@ -65,13 +68,15 @@ def new_issue(root: Path, subject: str | None = None, now: datetime | None = Non
         subject=subject.replace('"', '\\"'),
         date=now.replace(microsecond=0).isoformat(),
         entries=unsent,
+        # With no entry to name, a sentence to replace rather than an empty field, which the
+        # build would report before (and instead of) the missing entries.
         preheader=("In this issue: " + ", ".join(e.meta.title for e in unsent[:3])).replace(
             '"', '\\"'
         )
         if unsent
-        else "",
+        else "One sentence on what this issue brings.",
         title=workspace.settings.publication.title,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return path.relative_to(root)
+    return path.relative_to(root), len(unsent)

@@ -156,7 +156,8 @@ def describe_plan(summary: SendSummary) -> list[str]:
         if summary.gone:
             lines.append(f"               {summary.gone:,} queued earlier are no longer listed")
     lines.append(
-        f"  batches:     {summary.batches:,} of up to {summary.batch_size:,} messages"
+        f"  batches:     {summary.batches:,} of up to {summary.batch_size:,} "
+        + ("message" if summary.batch_size == 1 else "messages")
         + (f", {summary.concurrency} at a time" if summary.concurrency > 1 else "")
         + (f", {len(summary.in_flight)} left in flight earlier" if summary.in_flight else "")
     )
