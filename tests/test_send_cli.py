@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,8 @@ def test_send_yes_then_status(tmp_path) -> None:
     assert code == 0 and "sent 5 · failed 0 · pending 0 · in flight 0" in output
     code, output = run("status", "1-first-issue", "--root", root)
     assert code == 0 and "issue 1-first-issue via outbox" in output
+    started = re.search(r"started \d{4}-\d\d-\d\d \d\d:\d\d (\S+)\n", output)
+    assert started and started.group(1) == time.strftime("%Z")  # the zone, named
     code, output = run("send", "1", "--root", root)  # everyone has it: no time to estimate
     assert code == 0 and "0 to send (5 already sent" in output
     assert "estimated:   nothing to send" in output and "about" not in output
@@ -234,6 +238,7 @@ def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -
     renamed.unlink()
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 1 and "issues/1-strangers-and-varda.md is gone" in output
+    assert "hint: restore issues/1-strangers-and-varda.md" in output
     issue.write_text(
         (REPO / "issues/1-strangers-and-varda.md").read_text(encoding="utf-8"), encoding="utf-8"
     )

@@ -27,6 +27,7 @@ class Currency:
     source: str
     stale: str = ""
     unknown: str = ""
+    gone: bool = False  # the issue's file was deleted: building again would not bring it back
 
 
 def check_current(root: Path, issue: BuiltIssue) -> Currency:
@@ -41,7 +42,9 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
         if now:
             renamed = f"issues/{now[0]}"
             return Currency(renamed, stale=f"its file is now {renamed} (renamed)")
-        return Currency(source, stale=f"{source} is gone (the issue was deleted or renamed)")
+        return Currency(
+            source, stale=f"{source} is gone (the issue was deleted or renamed)", gone=True
+        )
     # Imported here: the rest of the sender never loads the renderer.
     from ..config import load_settings
     from ..content import render_entry

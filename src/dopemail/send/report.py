@@ -208,7 +208,8 @@ def describe_status(report: StatusReport) -> list[str]:
     if report.issue_id is None:
         return [f"issue {report.issue}: nothing sent yet"]
     counts = report.counts
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(report.started_at or 0))
+    # This machine's clock and zone, named: the ledger keeps seconds since the epoch.
+    when = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(report.started_at or 0))
     total = sum(counts.values())
     lines = [
         f"issue {report.issue_id} via {report.provider}, started {when}",

@@ -168,7 +168,12 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
         return ""
     if options.yes:
         sent = sent_count(root / LEDGER_PATH, issue.number)
-        if sent:
+        if found.gone:
+            hint = (
+                f"restore {found.source} (git checkout, your backup) and send again; "
+                "--as-built sends the files as they were built"
+            )
+        elif sent:
             hint = (
                 f"{sent:,} reader{'s' if sent != 1 else ''} already got the built version: "
                 "--as-built sends the others that same version; or run dopemail build and "
