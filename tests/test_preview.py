@@ -116,6 +116,7 @@ class Preview:
     process: subprocess.Popen[str]
     url: str
     log: Path
+    first: str = ""  # the line it printed on starting
 
     @property
     def port(self) -> int:
@@ -162,7 +163,7 @@ def preview_process(root: Path, *args: str, env: dict[str, str] | None = None) -
             first = ""
         match = re.search(r"http://\S+/", first)
         assert match, f"no URL printed: {first!r}\n{log.read_text()}"
-        yield Preview(process, match.group(0), log)
+        yield Preview(process, match.group(0), log, first)
     finally:
         process.terminate()
         try:
@@ -243,6 +244,12 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     env = {"DOPEMAIL_POSTMARK_TOKEN": SECRET, "DOPEMAIL_UNSUBSCRIBE_SECRET": SECRET + "-2"}
     with preview_process(root, env=env) as preview:
         yield preview
+
+
+def test_the_first_line_names_the_publication_and_its_folder(running: Preview) -> None:
+    # The folder is "pub": the editor reads which publication, and where it is.
+    assert running.first.startswith("Previewing DoPe Press (/"), running.first
+    assert f"/pub) at {running.url} (Ctrl-C to stop)" in running.first
 
 
 def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:

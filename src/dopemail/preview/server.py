@@ -390,7 +390,10 @@ def serve(
     watcher = Watcher(root, state.rebuild)
     watcher.start()
     state.rebuild()
-    say(f"Previewing {root.name} at {server.url} (Ctrl-C to stop)")
+    built = state.snapshot.build
+    # The publication's title, once a build has read it (a first build may have failed).
+    name = built.workspace.settings.publication.title if built is not None else root.name
+    say(f"Previewing {name} ({root}) at {server.url} (Ctrl-C to stop)")
     if open_browser:
         webbrowser.open(server.url)
     try:
