@@ -259,3 +259,30 @@ def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
     assert code == 0 and "sent a test copy of issue 1-strangers-and-varda" in output
     assert "changed since it was built" in output
+
+
+def test_the_preview_send_test_checks_the_built_issue_only_when_it_has_not(
+    tmp_path, monkeypatch
+) -> None:
+    # The preview compares the built files with the issue on screen, made from the sources as
+    # they are; then the sender need not make it once more. Without an issue on screen
+    # (dopemail send --test's way), the sender checks.
+    from dopemail.preview import hooks
+    from dopemail.send import run as send_run
+
+    root = _built_sample(tmp_path)
+    result, _ = build(root, write=False)
+    on_screen = next(i for i in result.issues if i.issue.meta.number == 1)
+    checked: list[str] = []
+    real = send_run.check_current
+
+    def recording(root: Path, issue):  # the real check, counted
+        checked.append(issue.issue_id)
+        return real(root, issue)
+
+    monkeypatch.setattr(send_run, "check_current", recording)
+    monkeypatch.setenv("DOPEMAIL_UNSUBSCRIBE_SECRET", "a-secret-for-the-test")
+    said = hooks.send_test(root, "1-strangers-and-varda", "editor@example.com", on_screen)
+    assert said.startswith("Sent a test of issue 1-strangers-and-varda") and checked == []
+    said = hooks.send_test(root, "1-strangers-and-varda", "editor@example.com")
+    assert said.startswith("Sent a test") and checked == ["1-strangers-and-varda"]

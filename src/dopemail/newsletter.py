@@ -25,7 +25,13 @@ from .compile import compile_mjml
 from .config import Settings
 from .content import RenderedEntry
 from .models import LoadedIssue
-from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE, UNSUBSCRIBE_PLACEHOLDER
+from .personalize import (
+    HTML_FILE,
+    MESSAGE_FILE,
+    SENT_FILES,
+    TEXT_FILE,
+    UNSUBSCRIBE_PLACEHOLDER,
+)
 from .quality import Verdict, check_email
 from .templates import render
 
@@ -88,6 +94,12 @@ class RenderedIssue:
                 json.dumps(message, ensure_ascii=False, indent=2) + "\n"
             ).encode("utf-8"),
         }
+
+    def sent_files(self) -> dict[str, bytes]:
+        """What the sender mails of it (:data:`~dopemail.personalize.SENT_FILES`): file name ->
+        bytes, to compare with what its folder in ``site/`` holds."""
+        outputs = self.outputs()
+        return {name: outputs[f"{self.folder}/{name}"] for name in SENT_FILES}
 
 
 def render_issue(

@@ -17,3 +17,5 @@ UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.dopemail.invalid/"
 MESSAGE_FILE = "message.json"
 HTML_FILE = "email.html"
 TEXT_FILE = "email.txt"
+#: The files of a built issue that make the message the sender mails.
+SENT_FILES = (HTML_FILE, TEXT_FILE, MESSAGE_FILE)

@@ -31,8 +31,6 @@ from ..config import load_settings
 from ..errors import SendError
 from ..newsletter import RenderedIssue
 
-#: The built files that make the message; if they match the preview, the sender may send.
-_SENT_FILES = ("email.html", "email.txt", "message.json")
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
 
 
@@ -49,14 +47,13 @@ def send_test(
         address = validate_email(address.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise SendError(f"'{address}' is not a valid address: {exc}") from None
-    files = rendered.outputs() if rendered is not None else None
-    if _sender_available() and (files is None or _built_matches(root, files)):
+    if _sender_available() and (rendered is None or _built_matches(root, rendered)):
         from ..send import SendOptions, send_issue
         from ..send.run import Reporter
 
         # The built files were just found to be the issue on screen, which the preview made
         # from the sources as they are: the sender need not make it again to check them.
-        options = SendOptions(test_to=address, sources_checked=files is not None)
+        options = SendOptions(test_to=address, sources_checked=rendered is not None)
         summary = send_issue(root, issue_key, options, reporter=Reporter(progress=False))
         where = f" (id {summary.test_id})" if summary.test_id else ""
         return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."
@@ -87,13 +84,11 @@ def _sender_available() -> bool:
     return True
 
 
-def _built_matches(root: Path, files: dict[str, bytes]) -> bool:
-    """Whether ``site/`` holds exactly these files of the issue (so the sender sends them)."""
-    for rel, data in files.items():
-        if rel.rsplit("/", 1)[-1] not in _SENT_FILES:
-            continue
+def _built_matches(root: Path, rendered: RenderedIssue) -> bool:
+    """Whether ``site/`` holds exactly what the sender would mail of ``rendered``."""
+    for name, data in rendered.sent_files().items():
         try:
-            if (root / rel).read_bytes() != data:
+            if (root / rendered.folder / name).read_bytes() != data:
                 return False
         except OSError:
             return False

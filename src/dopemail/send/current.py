@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DopemailError
-from ..personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
+from ..personalize import SENT_FILES
 from .issue import BuiltIssue
-
-_FILES = (HTML_FILE, TEXT_FILE, MESSAGE_FILE)
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class Currency:
 
 def check_current(root: Path, issue: BuiltIssue) -> Currency:
     """Make ``issue`` again from its sources and compare it with its built files."""
-    source = f"issues/{issue.issue_id}.md"
+    source = issue.source
     path = root / source
     if not path.is_file():
         if not (root / "issues").is_dir():
@@ -66,9 +64,9 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
         return Currency(source, stale=f"its sources do not build now ({problem})")
     except OSError as exc:  # a file it cannot read (permissions, a vanished folder)
         return Currency(source, stale=f"its sources cannot be read now ({exc})")
-    outputs = made.outputs()
     # The bytes the sender read and will mail, not the files as they are now on disk.
-    differ = [name for name in _FILES if issue.files.get(name) != outputs[f"{made.folder}/{name}"]]
+    now = made.sent_files()
+    differ = [name for name in SENT_FILES if issue.files.get(name) != now[name]]
     if not differ:
         return Currency(source)
     names = ", ".join(differ[:-1]) + (" and " if len(differ) > 1 else "") + differ[-1]
@@ -92,7 +90,7 @@ def _modified_since(root: Path, built: Path, sources: list[str]) -> list[str]:
     # Which sources were saved after the build last wrote the issue: a pointer to what was
     # edited, for the message (the comparison itself is on the bytes).
     try:
-        since = max((built / name).stat().st_mtime_ns for name in _FILES)
+        since = max((built / name).stat().st_mtime_ns for name in SENT_FILES)
     except OSError:
         return []
     found = []

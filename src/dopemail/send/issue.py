@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SendError
-from ..personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
+from ..personalize import HTML_FILE, MESSAGE_FILE, SENT_FILES, TEXT_FILE
 
 ISSUES_DIR = Path("site") / "issues"
 _REF = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?$")
@@ -41,6 +41,11 @@ class BuiltIssue:
     def issue_id(self) -> str:
         """``<number>-<slug>``, the name of its folder; used in tags and Message-IDs."""
         return f"{self.number}-{self.slug}"
+
+    @property
+    def source(self) -> str:
+        """The issue file it was built from, relative to the workspace."""
+        return f"issues/{self.issue_id}.md"
 
     @property
     def digest(self) -> str:
@@ -98,9 +103,7 @@ def load_issue(root: Path, ref: str) -> BuiltIssue:
     """Read ``message.json``, ``email.html`` and ``email.txt`` of issue ``ref``."""
     folder = find_issue_folder(root, ref)
     try:
-        files = {
-            name: (folder / name).read_bytes() for name in (MESSAGE_FILE, HTML_FILE, TEXT_FILE)
-        }
+        files = {name: (folder / name).read_bytes() for name in SENT_FILES}
         meta = json.loads(files[MESSAGE_FILE].decode("utf-8"))
         html = files[HTML_FILE].decode("utf-8")
         text = files[TEXT_FILE].decode("utf-8")

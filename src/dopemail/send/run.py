@@ -192,7 +192,7 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
 def _refuse_draft(issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> None:
     # A draft is built to be previewed and test-sent; sending it to the list is the one
     # mistake the ledger cannot take back. The dry run still shows who it would reach.
-    source = f"issues/{issue.issue_id}.md"
+    source = issue.source
     if options.yes:
         raise SendError(
             f"issue {issue.issue_id} is a draft: it is not sent to the subscribers",
