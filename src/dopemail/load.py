@@ -391,9 +391,9 @@ def load_issue(
 def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     """Load one issue and only the entries it gathers, not the whole archive.
 
-    The sender's check that a built issue is still what its sources make: an entry is looked
-    for as ``entries/<slug>.md`` first, and the whole folder is read only for a slug that
-    some other file declares (``slug:``).
+    The sender's check that a built issue is still what its sources make: an entry is
+    ``entries/<slug>.md``, or a file that declares that ``slug:`` (found from the text alone);
+    the whole archive is loaded only for a slug no file has, to name the one meant.
     """
     rel = path.relative_to(root).as_posix()
     text = _read_text(path, rel)
@@ -403,20 +403,34 @@ def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
         raise_all(errors)
     by_slug: dict[str, LoadedEntry] = {}
     for slug in meta.all_slugs:
-        candidate = root / ENTRIES_DIR / f"{slug}.md"
-        if candidate.is_file():
-            entry = load_entry(candidate, root, settings)
-            if entry.slug == slug:
-                by_slug[slug] = entry
-                continue
-        problems: list[DopemailError] = []
-        by_slug = {e.slug: e for e in load_entries(root, settings, problems)}
-        raise_all(problems)
-        break
+        entry = _entry_for(slug, root, settings)
+        if entry is None:  # no file has it: the whole archive, for "did you mean"
+            problems: list[DopemailError] = []
+            by_slug = {e.slug: e for e in load_entries(root, settings, problems)}
+            raise_all(problems)
+            break
+        by_slug[slug] = entry
     return load_issue(path, root, settings, by_slug, {rel: (text, doc, meta)})
 
 
-# A 'slug:' line at the top level, as an entry that failed to load may still name its slug.
+def _entry_for(slug: str, root: Path, settings: Settings) -> LoadedEntry | None:
+    """The entry ``slug`` names: ``entries/<slug>.md``, or else a file declaring that slug."""
+    folder = root / ENTRIES_DIR
+    named = folder / f"{slug}.md"
+    if named.is_file():
+        candidates = [named]
+    else:
+        candidates = [
+            folder / n for n in markdown_names(folder) if _declared_slug(folder / n) == slug
+        ]
+    for candidate in candidates:
+        entry = load_entry(candidate, root, settings)
+        if entry.slug == slug:
+            return entry
+    return None
+
+
+# A 'slug:' line at the top level: how an entry names its slug, read even from a broken file.
 _SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*(?:#.*)?$", re.M)
 
 
