@@ -52,19 +52,15 @@ def describe_errors(
     ]
     # A misspelled required field is one problem: "unknown field 'nam' (did you mean
     # 'name'?)" says all of it, without "missing required field 'name'" beside it.
-    meant: set[tuple[Any, ...]] = set()
-    for loc, error in errors:
-        if error["type"] == "extra_forbidden" and loc:
-            close, _ = _field_like(root, loc)
-            if close:
-                meant.add((*loc[:-1], close))
+    unknown = {loc: _field_like(root, loc) for loc, e in errors if e["type"] == "extra_forbidden"}
+    meant = {(*loc[:-1], close) for loc, (close, _) in unknown.items() if close}
     for loc, error in errors:
         kind = error["type"]
         if kind == "missing" and loc in meant:
             continue
         where = _where(loc)
         if kind == "extra_forbidden":
-            close, known = _field_like(root, loc)
+            close, known = unknown[loc]
             message = f"unknown field '{where}'"
             if close:
                 message += f" (did you mean '{close}'?)"
