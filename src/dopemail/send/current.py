@@ -88,7 +88,9 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
 
 def _modified_since(root: Path, built: Path, sources: list[str]) -> list[str]:
     # Which sources were saved after the build last wrote the issue: a pointer to what was
-    # edited, for the message (the comparison itself is on the bytes).
+    # edited, for the message (the comparison itself is on the bytes). The same time counts:
+    # file times move in ticks of a few milliseconds, and an edit right after a build (a
+    # script, a test) can share the tick of the build's last write.
     try:
         since = max((built / name).stat().st_mtime_ns for name in SENT_FILES)
     except OSError:
@@ -96,7 +98,7 @@ def _modified_since(root: Path, built: Path, sources: list[str]) -> list[str]:
     found = []
     for rel in dict.fromkeys(sources):
         try:
-            if (root / rel).stat().st_mtime_ns > since:
+            if (root / rel).stat().st_mtime_ns >= since:
                 found.append(rel)
         except OSError:
             continue
