@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -55,8 +56,32 @@ def test_send_yes_then_status(tmp_path) -> None:
 
 
 def test_status_of_an_issue_never_sent(tmp_path) -> None:
+    root = make_workspace(tmp_path)  # issue 1, built and never sent
+    assert run("status", "1", "--root", root) == (0, "issue 1: nothing sent yet\n")
+    # An issue written but not built yet is there too.
+    (root / "issues").mkdir()
+    (root / "issues" / "2-second.md").write_text("---\nnumber: 2\n---\n", encoding="utf-8")
+    assert run("status", "2", "--root", root) == (0, "issue 2: nothing sent yet\n")
+
+
+def test_status_of_an_issue_that_does_not_exist_says_so(tmp_path) -> None:
+    # "Nothing sent yet" of a mistyped number would reassure the editor who typed it.
     root = make_workspace(tmp_path)
-    assert run("status", "7", "--root", root) == (0, "issue 7: nothing sent yet\n")
+    (root / "issues").mkdir()
+    (root / "issues" / "3-third.md").write_text("---\nnumber: 3\n---\n", encoding="utf-8")
+    code, output = run("status", "7", "--root", root)
+    assert code == 1 and "Traceback" not in output
+    assert "there is no issue 7: no issues/7-*.md, no site/issues/7-*/ and nothing sent" in output
+    assert "hint: give the number of an issue (the issues are: 1, 3)" in output
+
+
+def test_status_of_a_sent_issue_whose_files_are_gone(tmp_path) -> None:
+    # The ledger remembers what was sent, whatever became of the issue's files since.
+    root = make_workspace(tmp_path, subscribers=2)
+    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
+    shutil.rmtree(root / "site")
+    code, output = run("status", "1", "--root", root)
+    assert code == 0 and "sent 2 · failed 0" in output
 
 
 def test_test_send_from_the_command_line(tmp_path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DopemailError
 from ..personalize import SENT_FILES
-from .issue import BuiltIssue
+from .issue import SOURCES_DIR, BuiltIssue
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     source = issue.source
     path = root / source
     if not path.is_file():
-        if not (root / "issues").is_dir():
+        if not (root / SOURCES_DIR).is_dir():
             # Built files sent from a copy of site/ alone: nothing to compare them with.
             return Currency(source, unknown=f"{source} is not in {root}")
-        now = sorted(p.name for p in (root / "issues").glob(f"{issue.number}-*.md"))
+        now = sorted(p.name for p in (root / SOURCES_DIR).glob(f"{issue.number}-*.md"))
         if now:
             renamed = f"issues/{now[0]}"
             return Currency(renamed, stale=f"its file is now {renamed} (renamed)")

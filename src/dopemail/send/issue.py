@@ -7,8 +7,10 @@ that they are what the issue's sources make now).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from ..errors import SendError
 from ..personalize import HTML_FILE, MESSAGE_FILE, SENT_FILES, TEXT_FILE
 
 ISSUES_DIR = Path("site") / "issues"
+SOURCES_DIR = Path("issues")  # the issues' own files, <number>-<slug>.md
 _REF = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?$")
 
 
@@ -97,6 +100,18 @@ def find_issue_folder(root: Path, ref: str) -> Path:
             "or name the folder: dopemail send " + found[0].name,
         )
     return found[0]
+
+
+def issue_numbers(root: Path) -> set[int]:
+    """The numbers of the issues that have a file in ``issues/`` or a folder in ``site/``."""
+    numbers: set[int] = set()
+    for folder, suffix in ((root / SOURCES_DIR, ".md"), (root / ISSUES_DIR, "")):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for item in os.scandir(folder):
+                head, dash, _ = item.name.partition("-")
+                if dash and head.isdigit() and item.name.endswith(suffix):
+                    numbers.add(int(head))
+    return numbers
 
 
 def load_issue(root: Path, ref: str) -> BuiltIssue:

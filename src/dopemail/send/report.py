@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..errors import SendError
+from .issue import ISSUES_DIR, SOURCES_DIR, issue_numbers
 from .ledger import LEDGER_PATH, InFlight, Ledger
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -88,11 +89,17 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         raise SendError(f"'{ref}' is not an issue: give its number, e.g. 12")
     number = int(head)
     path = root / LEDGER_PATH
-    if not path.exists():
+    started = None
+    if path.exists():
+        with Ledger(path) as ledger:
+            started = ledger.started(number)
+    if started is None:
+        # "Nothing sent yet" of an issue that does not exist would reassure an editor who
+        # mistyped its number.
+        _check_exists(root, number)
         return StatusReport(number, None, None, None, {}, [], [], None)
     with Ledger(path) as ledger:
-        started = ledger.started(number)
-        issue_id, provider, started_at = started if started else (None, None, None)
+        issue_id, provider, started_at = started
         report = None
         if issue_id:
             candidate = root / LEDGER_PATH.parent / f"{issue_id}-skipped.csv"
@@ -107,6 +114,21 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
             ledger.failures(number, failures),
             report,
         )
+
+
+def _check_exists(root: Path, number: int) -> None:
+    """Raise unless issue ``number`` has a source file or a built folder."""
+    numbers = issue_numbers(root)
+    if number in numbers:
+        return
+    known = ", ".join(str(n) for n in sorted(numbers)) or "none yet"
+    raise SendError(
+        f"there is no issue {number}: no {SOURCES_DIR}/{number}-*.md, no {ISSUES_DIR}/{number}-*/"
+        " and nothing sent",
+        None,
+        None,
+        f"give the number of an issue (the issues are: {known})",
+    )
 
 
 def _has_rows(path: Path) -> bool:
