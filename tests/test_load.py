@@ -70,6 +70,13 @@ BAD_ENTRIES = [
         "unknown field 'film.directers' (did you mean 'directors'?)",
     ),
     ("misspelled-top", variant("title:", "titel:"), 2, "did you mean 'title'?"),
+    (
+        # Renaming it as "did you mean" says would make 'title' a duplicate key.
+        "misspelled-beside-the-field",
+        variant("title: A Film\n", "title: A Film\ntitel: Another\n"),
+        3,
+        "unknown field 'titel' ('title' is set too)",
+    ),
     ("wrong-type-year", variant("year: 2024", "year: soon"), 6, "film.year"),
     ("wrong-type-list", variant("[Jane Doe]", "{a: b}"), 7, "film.directors"),
     (
@@ -213,6 +220,7 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
         ),
         ('base_url = "https://dopepress.example.com/"', 'base_url = "dopepress"', "full web"),
         ("[feeds]\nitems = 50", "[feeds]\nitmes = 50", "did you mean 'items'?"),
+        ("[feeds]\nitems = 50", "[feeds]\nitems = 50\nitmes = 5", "('items' is set too)"),
         ('title = "DoPe Press"', 'title = "DoPe Press', "broken TOML"),
     ],
 )
@@ -230,6 +238,17 @@ def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -
     assert any(
         e.path == "dopemail.toml" and e.line == line and text in e.message for e in errors
     ), (line, [str(e) for e in errors])
+
+
+def test_a_misspelling_beside_its_field_is_not_to_be_renamed(write_files) -> None:
+    contents = variant("title: A Film\n", "title: A Film\ntitel: Another\n")
+    root = write_files({"entries/zz.md": variant("  year: 2024\n", "  year: 2024\n  yaer: 2023\n")})
+    (root / "entries" / "zy.md").write_text(contents, encoding="utf-8")
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    hints = {(e.path, e.hint) for e in caught.value.errors}
+    assert ("entries/zy.md", "remove 'titel', or move what it says into 'title'") in hints
+    assert ("entries/zz.md", "remove 'yaer', or move what it says into 'year'") in hints
 
 
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:

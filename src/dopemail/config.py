@@ -300,7 +300,7 @@ def load_settings(root: Path) -> Settings:
     except ValidationError as exc:
         errors: list[DopemailError] = [
             ConfigError(message, shown, _key_line(text, loc), hint)
-            for loc, message, hint in describe_errors(exc, Settings)
+            for loc, message, hint in describe_errors(exc, Settings, data)
         ]
         raise_all(errors)
         raise AssertionError("unreachable") from None

@@ -39,7 +39,7 @@ def _validate(
     except ValidationError as exc:
         return None, [
             ContentError(message, rel, line_of(doc.meta, loc), hint)
-            for loc, message, hint in describe_errors(exc, model)
+            for loc, message, hint in describe_errors(exc, model, doc.meta)
         ]
     return value, []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -43,9 +43,9 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 
 def describe_errors(
-    exc: ValidationError, root: type[BaseModel]
+    exc: ValidationError, root: type[BaseModel], data: Any = None
 ) -> Iterator[tuple[tuple[Any, ...], str, str | None]]:
-    """Yield ``(location, message, hint)`` for each problem pydantic found."""
+    """Yield ``(location, message, hint)`` for each problem pydantic found in ``data``."""
     errors = [
         (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function"))), e)
         for e in exc.errors(include_url=False)
@@ -62,7 +62,11 @@ def describe_errors(
         if kind == "extra_forbidden":
             close, known = unknown[loc]
             message = f"unknown field '{where}'"
-            if close:
+            if close and close in _keys_at(data, loc[:-1]):
+                # Renamed, it would be the same key twice, which YAML and TOML refuse.
+                message += f" ('{close}' is set too)"
+                hint = f"remove '{loc[-1]}', or move what it says into '{close}'"
+            elif close:
                 message += f" (did you mean '{close}'?)"
                 hint = f"rename it to '{close}'"
             else:
@@ -110,6 +114,16 @@ def _field_like(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None
     parent = model_at(root, loc[:-1])
     known = sorted(parent.model_fields) if parent else []
     return closest(str(loc[-1]), known), known
+
+
+def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
+    """The keys of the mapping at ``loc`` in ``data`` (none if there is no such mapping)."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (LookupError, TypeError):
+            return ()
+    return data.keys() if isinstance(data, Mapping) else ()
 
 
 def _type_hint(kind: str) -> str | None:
