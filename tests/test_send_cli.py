@@ -99,10 +99,13 @@ def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_p
     assert "hint: set 'status: ready' in its file and run dopemail build" in output
     assert not (root / "outbox").exists()
     assert run("status", "1", "--root", root) == (0, "issue 1: nothing sent yet\n")
-    code, output = run("send", "1", "--root", root)  # the dry run says so, and still plans
-    assert code == 0 and "warning: issue 1-first-issue is a draft" in output
-    assert "Dry run of issue 1-first-issue" in output and "Run again with --yes" not in output
-    assert "It is a draft: --yes refuses it until its status is ready." in output
+    code, output = run("send", "1", "--root", root)  # the dry run says so, once, and plans
+    assert code == 0 and "Dry run of issue 1-first-issue" in output
+    assert "Run again with --yes" not in output and output.count("is a draft") == 1
+    assert (
+        "It is a draft (issues/1-first-issue.md): --yes refuses it until its status is ready "
+        "and it is built again." in output
+    )
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
     assert code == 0 and "sent a test copy of issue 1-first-issue" in output
     write_issue(root, 1, "first-issue", status="ready")

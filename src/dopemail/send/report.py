@@ -153,10 +153,19 @@ def duration(seconds: float) -> str:
 def describe_plan(summary: SendSummary) -> list[str]:
     """The dry run's report, line by line."""
     issue = summary.issue
-    if summary.stale:
+    draft = issue.status == "draft"
+    if summary.stale and draft:
+        then = (
+            f"It is a draft ({issue.source}) and changed since it was built: --yes refuses it "
+            "until its status is ready and it is built again."
+        )
+    elif summary.stale:
         then = "It changed since it was built: --yes refuses it until it is built again."
-    elif issue.status == "draft":
-        then = "It is a draft: --yes refuses it until its status is ready."
+    elif draft:
+        then = (
+            f"It is a draft ({issue.source}): --yes refuses it until its status is ready and "
+            "it is built again."
+        )
     else:
         then = "Run again with --yes to send."
     lines = [

@@ -122,7 +122,7 @@ def send_issue(
     issue = load_issue(root, ref)
     stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     if issue.status == "draft" and not options.test_to:
-        _refuse_draft(issue, options, reporter)
+        _refuse_draft(issue, options)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
@@ -189,22 +189,18 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
     return found.stale
 
 
-def _refuse_draft(issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> None:
+def _refuse_draft(issue: BuiltIssue, options: SendOptions) -> None:
     # A draft is built to be previewed and test-sent; sending it to the list is the one
-    # mistake the ledger cannot take back. The dry run still shows who it would reach.
-    source = issue.source
+    # mistake the ledger cannot take back. The dry run still shows who it would reach (its
+    # plan says it is a draft).
     if options.yes:
         raise SendError(
             f"issue {issue.issue_id} is a draft: it is not sent to the subscribers",
-            source,
+            issue.source,
             None,
             "set 'status: ready' in its file and run dopemail build, then send again "
             f"(dopemail send {issue.number} --test ADDRESS sends one marked copy of a draft)",
         )
-    reporter.warn(
-        f"issue {issue.issue_id} is a draft ({source}): --yes will refuse to send it until "
-        "its status is ready and it is built again"
-    )
 
 
 def _client() -> httpx.Client:
