@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import imagesize
 import pytest
+from conftest import REPO
 
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
@@ -251,6 +253,42 @@ def test_a_misspelling_beside_its_field_is_not_to_be_renamed(write_files) -> Non
     assert ("entries/zz.md", "remove 'yaer', or move what it says into 'year'") in hints
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b"notanimage\n", b"", b"\x89PNG\r\n\x1a\n\0\0", b'<svg viewBox="0 0 4 3"></svg>'],
+    ids=["text", "empty", "truncated-png", "svg-without-size"],
+)
+def test_a_picture_whose_size_cannot_be_read_is_an_error(write_files, data: bytes) -> None:
+    # It would be a broken picture in every page, feed and email (the email making up a size).
+    contents = variant("media/all-of-us-strangers/01.jpg", "media/zz/bad.jpg")
+    root = write_files({"entries/zz.md": contents, "media/zz/bad.jpg": data})
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    errors = getattr(caught.value, "errors", [caught.value])
+    (error,) = [e for e in errors if e.path == "entries/zz.md"]
+    assert error.line == 13 and "'media/zz/bad.jpg' is not a picture dopemail can read" in (
+        error.message
+    )
+    assert error.hint and "export it again as JPEG or PNG" in error.hint
+    # Its size given in the entry, it is what the editor says it is.
+    sized = contents.replace("    alt: A still", "    alt: A still\n    width: 4\n    height: 3")
+    (root / "entries" / "zz.md").write_text(sized, encoding="utf-8")
+    entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
+    assert (entry.images[0].width, entry.images[0].height) == (4, 3)
+
+
+def test_a_picture_named_with_spaces_and_accents_has_a_valid_url(write_files) -> None:
+    contents = variant("media/all-of-us-strangers/01.jpg", "media/zz/Still 01 été.jpg")
+    picture = (REPO / "media" / "all-of-us-strangers" / "01.jpg").read_bytes()
+    root = write_files({"entries/zz.md": contents, "media/zz/Still 01 été.jpg": picture})
+    entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
+    # As a URL spells it: a space would end the URL in the plain-text email and feed readers.
+    url = entry.images[0].url
+    assert url == "https://dopepress.example.com/media/zz/Still%2001%20%C3%A9t%C3%A9.jpg"
+    assert unquote(url).endswith("media/zz/Still 01 été.jpg")  # the file, under its own name
+    assert entry.images[0].source == "media/zz/Still 01 été.jpg"
+
+
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:
     root = write_files({"entries/zz.md": VALID})
     entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
@@ -275,8 +313,6 @@ def test_entries_are_ordered_by_the_instant_whatever_its_zone(write_files) -> No
 
 
 def test_seed_entry_has_every_part() -> None:
-    from conftest import REPO
-
     entry = next(e for e in load_workspace(REPO).entries if e.slug == "all-of-us-strangers")
     meta = entry.meta
     assert meta.pull_quote and meta.pull_quote.text.startswith("I’ve always said")

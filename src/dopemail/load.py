@@ -13,7 +13,7 @@ import stat
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -82,7 +82,9 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
         return known[1]
     width, height = _size(path, info)
     media = Media(
-        url=settings.url(rel),
+        # A space or an accent in a file name is written as the URL spells it (%20), or
+        # every page, feed and email would carry a URL that breaks at the space.
+        url=settings.url(quote(rel, safe=_PATH_SAFE)),
         alt="",
         width=width if width > 0 else None,
         height=height if height > 0 else None,
@@ -95,6 +97,8 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
 
 
 _MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
+# What a URL path may hold as it is (RFC 3986's pchar and "/"); anything else is %-encoded.
+_PATH_SAFE = "/:@!$&'()*+,;="
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
@@ -116,6 +120,10 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
     return found
 
 
+# What imagesize reads the width and height of (an SVG: from its width and height).
+_READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
+
+
 def _images(
     images: list[Image], doc: Document, rel: str, root: Path, settings: Settings
 ) -> tuple[tuple[Media, ...], list[DopemailError]]:
@@ -130,6 +138,20 @@ def _images(
                     rel,
                     line_of(doc.meta, ("images", index, "src")),
                     "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                )
+            )
+            continue
+        if media.source and not ((image.width or media.width) and (image.height or media.height)):
+            # An unreadable file would be a broken picture in every page, feed and email, with
+            # a size made up for the email's layout.
+            errors.append(
+                ContentError(
+                    f"images[{index + 1}].src: '{image.src}' is not a picture dopemail can read "
+                    f"the size of ({_READABLE}), or it is damaged",
+                    rel,
+                    line_of(doc.meta, ("images", index, "src")),
+                    "open it in an image editor and export it again as JPEG or PNG "
+                    "(or give its width: and height: here)",
                 )
             )
             continue
