@@ -59,16 +59,22 @@ _HANDSHAKE = Path(tempfile.mkdtemp(prefix="dopemail-worker-"))
 
 def _slowly(kind: str = "entry", first: str = "worker") -> None:
     # Items go to whichever process is free: to be sure both render some of a kind (eight
-    # sample entries, three issues), the process that is not ``first`` waits at its items of
-    # that kind until ``first`` has rendered one (holding its run meanwhile).
+    # sample entries, three issues), ``first`` goes ahead with its first item of that kind,
+    # the other process waits at its first until then, and ``first`` waits at its next ones
+    # until the other has begun one (each holding its run meanwhile). Waiting one way only
+    # was not enough on a busy machine: the worker could take every run while this process
+    # was still importing what the issues need.
     here = "parent" if os.getpid() == _TEST_PROCESS else "worker"
-    flag = _HANDSHAKE / f"{kind}-{_TEST_PROCESS}"
-    if here == first:
-        flag.touch()
+    other = "worker" if here == "parent" else "parent"
+    mine = _HANDSHAKE / f"{kind}-{_TEST_PROCESS}-{here}"
+    if here == first and not mine.exists():
+        mine.touch()
         return
+    theirs = _HANDSHAKE / f"{kind}-{_TEST_PROCESS}-{other}"
     deadline = time.monotonic() + 20
-    while not flag.exists() and time.monotonic() < deadline:
+    while not theirs.exists() and time.monotonic() < deadline:
         time.sleep(0.005)
+    mine.touch()
 
 
 @pytest.fixture(autouse=True)
