@@ -115,10 +115,19 @@ def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_p
 
 def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:
     root = make_workspace(tmp_path)
-    code, output = run("send", "4", "--yes", "--root", root)
+    (root / "issues").mkdir()
+    (root / "issues" / "4-fourth.md").write_text("---\nnumber: 4\n---\n", encoding="utf-8")
+    code, output = run("send", "4", "--yes", "--root", root)  # written, not built
     assert code == 1
     assert "issue 4 is not built: no folder site/issues/4-*/" in output
     assert "hint: run dopemail build first" in output and "Traceback" not in output
+    # Mistyped: building would not help.
+    code, output = run("send", "44", "--yes", "--root", root)
+    assert code == 1 and "there is no issue 44: no issues/44-*.md, no site/issues/44-*/" in output
+    assert "hint: give the number of an issue (the issues are: 1, 4)" in output
+    code, output = run("send", "1-first-isue", "--root", root)
+    assert code == 1 and "issue 1 is 1-first-issue, not 1-first-isue" in output
+    assert "hint: dopemail send 1 (its number is enough)" in output
     code, output = run("send", "1", "--test", "not-an-address", "--root", root)
     assert code == 1 and "--test not-an-address: not a valid address" in output
 

@@ -109,6 +109,8 @@ def test_a_test_send_through_a_provider_records_nothing(server, tmp_path) -> Non
 
 def test_a_missing_build_says_run_dopemail_build_first(tmp_path) -> None:
     root = make_workspace(tmp_path)
+    (root / "issues").mkdir()
+    (root / "issues" / "2-second.md").write_text("---\nnumber: 2\n---\n", encoding="utf-8")
     with pytest.raises(SendError, match="issue 2 is not built") as caught:
         send_issue(root, "2", YES, env=env(), reporter=quiet())
     assert "run dopemail build first" in caught.value.hint

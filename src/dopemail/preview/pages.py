@@ -183,6 +183,13 @@ def find_issue(snapshot: Snapshot, key: str) -> RenderedIssue | None:
     return next((i for i in snapshot.build.issues if i.issue.key == key), None)
 
 
+def find_issue_number(snapshot: Snapshot, number: int) -> RenderedIssue | None:
+    """The rendered issue numbered ``number``, in the current build."""
+    if snapshot.build is None:
+        return None
+    return next((i for i in snapshot.build.issues if i.issue.meta.number == number), None)
+
+
 def issue_page(
     snapshot: Snapshot, rendered: RenderedIssue, width: int, scheme: str, token: str
 ) -> str:

@@ -81,14 +81,23 @@ def find_issue_folder(root: Path, ref: str) -> Path:
         )
     number, slug = int(match.group(1)), match.group(2)
     base = root / ISSUES_DIR
-    if slug:
-        folder = base / f"{number}-{slug}"
-        if not folder.is_dir():
-            raise _not_built(ref, f"no folder {ISSUES_DIR / folder.name}")
-        return folder
     # The number is the issue's identity; the slug may have changed with its subject.
     found = sorted(p for p in base.glob(f"{number}-*") if p.is_dir()) if base.is_dir() else []
+    if slug:
+        folder = base / f"{number}-{slug}"
+        if folder.is_dir():
+            return folder
+        if len(found) == 1:
+            raise SendError(
+                f"issue {number} is {found[0].name}, not {number}-{slug}",
+                None,
+                None,
+                f"dopemail send {number} (its number is enough)",
+            )
     if not found:
+        if number not in issue_numbers(root):
+            # "Run dopemail build" would not help an editor who mistyped the number.
+            raise no_such_issue(root, number)
         raise _not_built(ref, f"no folder {ISSUES_DIR}/{number}-*/")
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
@@ -112,6 +121,18 @@ def issue_numbers(root: Path) -> set[int]:
                 if dash and head.isdigit() and item.name.endswith(suffix):
                     numbers.add(int(head))
     return numbers
+
+
+def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
+    """The error for an issue number with no file in ``issues/`` and no built folder."""
+    known = ", ".join(str(n) for n in sorted(issue_numbers(root))) or "none yet"
+    return SendError(
+        f"there is no issue {number}: no {SOURCES_DIR}/{number}-*.md, no {ISSUES_DIR}/{number}-*/"
+        + also,
+        None,
+        None,
+        f"give the number of an issue (the issues are: {known})",
+    )
 
 
 def load_issue(root: Path, ref: str) -> BuiltIssue:

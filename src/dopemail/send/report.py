@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..errors import SendError
-from .issue import ISSUES_DIR, SOURCES_DIR, issue_numbers
+from .issue import issue_numbers, no_such_issue
 from .ledger import LEDGER_PATH, InFlight, Ledger
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -96,7 +96,8 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
     if started is None:
         # "Nothing sent yet" of an issue that does not exist would reassure an editor who
         # mistyped its number.
-        _check_exists(root, number)
+        if number not in issue_numbers(root):
+            raise no_such_issue(root, number, " and nothing sent")
         return StatusReport(number, None, None, None, {}, [], [], None)
     with Ledger(path) as ledger:
         issue_id, provider, started_at = started
@@ -114,21 +115,6 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
             ledger.failures(number, failures),
             report,
         )
-
-
-def _check_exists(root: Path, number: int) -> None:
-    """Raise unless issue ``number`` has a source file or a built folder."""
-    numbers = issue_numbers(root)
-    if number in numbers:
-        return
-    known = ", ".join(str(n) for n in sorted(numbers)) or "none yet"
-    raise SendError(
-        f"there is no issue {number}: no {SOURCES_DIR}/{number}-*.md, no {ISSUES_DIR}/{number}-*/"
-        " and nothing sent",
-        None,
-        None,
-        f"give the number of an issue (the issues are: {known})",
-    )
 
 
 def _has_rows(path: Path) -> bool:
