@@ -519,6 +519,11 @@ def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> 
         reverse=True,
     )
     assert listed == [p.stem for p in published if p.stem not in gathered]
+    # The draft left out is named, with what makes it an entry to gather.
+    drafts = sorted(set((workspace / "entries").glob("*.md")) - set(published))
+    assert drafts  # the sample has one
+    names = ", ".join(p.stem for p in drafts)
+    assert f"not gathered, being drafts: {names} (remove 'draft: true'" in output
     # The scaffold builds as it is.
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output

@@ -96,12 +96,16 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     fingerprint.record(where, len(result.outputs), stamp)
     _warn(result.warnings)
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
+    # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
+    # the site and the feeds without a word.
+    drafts = sum(1 for e in result.workspace.entries if e.draft)
     click.echo(
         f"built {len(result.outputs)} files "
         f"({len(report.written)} written, {report.unchanged} unchanged"
         + (f", {len(report.removed)} removed" if report.removed else "")
-        + f") from {entries} entr{'y' if entries == 1 else 'ies'} "
-        f"and {issues} issue{'' if issues == 1 else 's'}"
+        + f") from {entries} entr{'y' if entries == 1 else 'ies'}"
+        + (f" ({drafts} draft{'' if drafts == 1 else 's'}, not published)" if drafts else "")
+        + f" and {issues} issue{'' if issues == 1 else 's'}"
     )
 
 
@@ -127,7 +131,7 @@ def check(root: Path) -> None:
 def new() -> None:
     """Scaffold a new entry or issue.
 
-    Example: dopemail new entry "All of Us Strangers"
+    Example: dopemail new entry "Past Lives"
     """
 
 
@@ -138,7 +142,7 @@ def new() -> None:
 def new_entry(title: str, root: Path) -> None:
     """Write entries/<slug>.md with every field present and commented.
 
-    Example: dopemail new entry "All of Us Strangers"
+    Example: dopemail new entry "Past Lives"
     """
     from .scaffold import new_entry as scaffold
 
@@ -157,7 +161,7 @@ def new_issue(subject: str | None, root: Path) -> None:
     """
     from .scaffold import new_issue as scaffold
 
-    path, gathered = scaffold(root, subject)
+    path, gathered, drafts = scaffold(root, subject)
     if gathered:
         click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
     else:
@@ -165,6 +169,12 @@ def new_issue(subject: str | None, root: Path) -> None:
             f"wrote {path}: every published entry is in an issue already, so it gathers none "
             "yet; add entry slugs under 'entries:' (the build refuses an issue without any), "
             "write the intro and the preheader, then run dopemail build"
+        )
+    if drafts:
+        names = ", ".join(drafts[:5]) + (f" and {len(drafts) - 5} more" if len(drafts) > 5 else "")
+        click.echo(
+            f"not gathered, being drafts: {names} (remove 'draft: true' from an entry to "
+            "publish it, then list it here)"
         )
 
 

@@ -27,10 +27,10 @@ def new_entry(root: Path, title: str, now: datetime | None = None) -> Path:
     path = root / ENTRIES_DIR / f"{slug}.md"
     if path.exists():
         raise ContentError(
-            f"{path.relative_to(root)} already exists",
+            f"an entry named '{slug}' already exists",
             path.relative_to(root),
             None,
-            "choose another title, or edit the existing file",
+            "choose another title, or edit this file",
         )
     now = now or datetime.now(settings.publication.zone)
     env = make_environment(root, autoescape=False)
@@ -48,9 +48,9 @@ def new_entry(root: Path, title: str, now: datetime | None = None) -> Path:
 
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None
-) -> tuple[Path, int]:
+) -> tuple[Path, int, list[str]]:
     """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet;
-    its path and how many entries it gathers."""
+    its path, how many entries it gathers, and the drafts it left out."""
     from .load import ISSUES_DIR, load_workspace
 
     workspace = load_workspace(root)
@@ -79,4 +79,5 @@ def new_issue(
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return path.relative_to(root), len(unsent)
+    drafts = [e.slug for e in workspace.entries if e.draft and e.slug not in gathered]
+    return path.relative_to(root), len(unsent), drafts
