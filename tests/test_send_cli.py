@@ -87,7 +87,10 @@ def test_status_of_a_sent_issue_whose_files_are_gone(tmp_path) -> None:
 def test_test_send_from_the_command_line(tmp_path) -> None:
     root = make_workspace(tmp_path)
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
-    assert code == 0 and "sent a test copy of issue 1-first-issue via outbox" in output
+    # Where to open it: the outbox's folder, which holds it.
+    said = "wrote a test copy of issue 1-first-issue in outbox/1-first-issue/tests/"
+    assert code == 0 and said in output
+    assert len(list((root / "outbox/1-first-issue/tests").glob("*.eml"))) == 1
 
 
 def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_path) -> None:
@@ -107,7 +110,7 @@ def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_p
         "and it is built again." in output
     )
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
-    assert code == 0 and "sent a test copy of issue 1-first-issue" in output
+    assert code == 0 and "a test copy of issue 1-first-issue" in output
     write_issue(root, 1, "first-issue", status="ready")
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 0 and "sent 3, failed 0 this run" in output
@@ -297,7 +300,7 @@ def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -
     assert "changed since it was built: email.txt differs from what" in output
     # A test copy of the built version still goes, with the warning.
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
-    assert code == 0 and "sent a test copy of issue 1-strangers-and-varda" in output
+    assert code == 0 and "a test copy of issue 1-strangers-and-varda" in output
     assert "changed since it was built" in output
 
 
@@ -323,6 +326,8 @@ def test_the_preview_send_test_checks_the_built_issue_only_when_it_has_not(
     monkeypatch.setattr(send_run, "check_current", recording)
     monkeypatch.setenv("DOPEMAIL_UNSUBSCRIBE_SECRET", "a-secret-for-the-test")
     said = hooks.send_test(root, "1-strangers-and-varda", "editor@example.com", on_screen)
-    assert said.startswith("Sent a test of issue 1-strangers-and-varda") and checked == []
+    said_first = "Wrote a test of issue 1-strangers-and-varda to editor@example.com in outbox/"
+    assert said.startswith(said_first) and checked == []
     said = hooks.send_test(root, "1-strangers-and-varda", "editor@example.com")
-    assert said.startswith("Sent a test") and checked == ["1-strangers-and-varda"]
+    assert said.startswith("Wrote a test") and checked == ["1-strangers-and-varda"]
+    assert len(list((root / "outbox/1-strangers-and-varda/tests").glob("*.eml"))) == 1

@@ -55,6 +55,9 @@ def send_test(
         # from the sources as they are: the sender need not make it again to check them.
         options = SendOptions(test_to=address, sources_checked=rendered is not None)
         summary = send_issue(root, issue_key, options, reporter=Reporter(progress=False))
+        if summary.provider == "outbox":  # no account: where to open it
+            folder = f"{summary.endpoint}/{issue_key}/tests/"
+            return f"Wrote a test of issue {issue_key} to {address} in {folder} (the outbox)."
         where = f" (id {summary.test_id})" if summary.test_id else ""
         return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."
     if rendered is None:

@@ -157,7 +157,7 @@ def describe_plan(summary: SendSummary) -> list[str]:
     lines = [
         f"Dry run of issue {issue.issue_id}: nothing was sent. {then}",
         f"  subject:     {issue.subject}",
-        f"  provider:    {summary.provider} ({summary.endpoint})",
+        f"  provider:    {_where(summary)}",
     ]
     if summary.holds_list:
         lines.append(f"  recipients:  {summary.provider}'s own subscriber list, in one post")
@@ -193,10 +193,21 @@ def describe_plan(summary: SendSummary) -> list[str]:
     return lines
 
 
+def _where(summary: SendSummary) -> str:
+    if summary.provider == "outbox":
+        return f"outbox (no account: one .eml file per reader in {summary.endpoint}/)"
+    return f"{summary.provider} ({summary.endpoint})"
+
+
 def describe_result(summary: SendSummary) -> list[str]:
     """What a real send did."""
     issue = summary.issue
     if summary.mode == "test":
+        if summary.provider == "outbox":  # where to open it
+            return [
+                f"wrote a test copy of issue {issue.issue_id} in "
+                f"{summary.endpoint}/{issue.issue_id}/tests/; the ledger is unchanged"
+            ]
         return [
             f"sent a test copy of issue {issue.issue_id} via {summary.provider}"
             + (f" (id {summary.test_id})" if summary.test_id else "")
