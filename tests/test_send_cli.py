@@ -55,6 +55,26 @@ def test_send_yes_then_status(tmp_path) -> None:
     assert "estimated:   nothing to send" in output and "about" not in output
 
 
+def test_status_tells_readers_who_left_from_rows_never_mailed(tmp_path) -> None:
+    rows = [
+        ("a@example.com", "A", "subscribed", "2024-01-01", ""),
+        ("gone@example.com", "Gone", "unsubscribed", "2024-01-01", ""),
+        ("bounce@example.com", "", "bounced", "2024-01-01", ""),
+    ]
+    root = make_workspace(tmp_path, subscribers=rows)
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and "skipped:     2 (1 unsubscribed, 1 bounced)" in output
+    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
+    code, output = run("status", "1", "--root", root)
+    # The dry run's two skipped rows are not "left the list": the send never took them on.
+    assert code == 0 and "left the list before their turn 0 · total 1" in output
+    assert (
+        "rows of the list not mailed (unsubscribed, bounced, invalid, duplicate...): 2, listed "
+        "in " in output
+    )
+    assert "1-first-issue-skipped.csv" in output
+
+
 def test_status_of_an_issue_never_sent(tmp_path) -> None:
     root = make_workspace(tmp_path)  # issue 1, built and never sent
     assert run("status", "1", "--root", root) == (0, "issue 1: nothing sent yet\n")
@@ -179,7 +199,7 @@ def test_an_issue_edited_since_its_build_is_not_sent_until_built_again(tmp_path)
     assert code == 0
     assert (
         "warning: issue 1-strangers-and-varda changed since it was built: email.html and "
-        "email.txt differ from what its sources make now (modified since: "
+        "email.txt differ from what its sources make now (saved since the build: "
         "entries/varda-in-los-angeles.md)" in output
     )
     assert "It changed since it was built: --yes refuses it until it is built again." in output
@@ -211,7 +231,7 @@ def test_as_built_sends_the_built_version_after_an_edit(tmp_path) -> None:
     assert code == 0 and "sent 3, failed 0 this run" in output, output
     assert (
         "warning: issue 1-strangers-and-varda changed since it was built: email.html, email.txt "
-        "and message.json differ from what its sources make now (modified since: "
+        "and message.json differ from what its sources make now (saved since the build: "
         "issues/1-strangers-and-varda.md); sending the version built in "
         "site/issues/1-strangers-and-varda/, as --as-built asks" in output
     )

@@ -82,7 +82,7 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     which = ""
     if edited:
         more = f" and {len(edited) - 3} more" if len(edited) > 3 else ""
-        which = f" (modified since: {', '.join(edited[:3])}{more})"
+        which = f" (saved since the build: {', '.join(edited[:3])}{more})"
     return Currency(source, stale=f"{names} {verb} from what its sources make now{which}")
 
 

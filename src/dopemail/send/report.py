@@ -242,8 +242,8 @@ def describe_status(report: StatusReport) -> list[str]:
     lines = [
         f"issue {report.issue_id} via {report.provider}, started {when}",
         f"  sent {counts['sent']:,} · failed {counts['failed']:,} · pending "
-        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · skipped "
-        f"{counts['skipped']:,} · total {total:,}",
+        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · left the list before "
+        f"their turn {counts['skipped']:,} · total {total:,}",
     ]
     for batch in report.in_flight:
         why = f" ({batch.error})" if batch.error else ""
@@ -252,8 +252,22 @@ def describe_status(report: StatusReport) -> list[str]:
         lines.append("  failures:")
         lines += [f"    {email}: {reason}" for email, reason in report.failures]
     if report.skip_report:
-        lines.append(f"  skipped rows of the list: {report.skip_report}")
+        # Not in the counts above, which are the readers the send took on: the dry run's
+        # "skipped" rows (unsubscribed, bounced, invalid, duplicate) were never among them.
+        rows = _data_rows(report.skip_report)
+        lines.append(
+            f"  rows of the list not mailed (unsubscribed, bounced, invalid, duplicate...): "
+            f"{rows:,}, listed in {report.skip_report}"
+        )
     return lines
+
+
+def _data_rows(path: Path) -> int:
+    """How many rows a CSV report holds below its header."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
 
 
 __all__ = [
