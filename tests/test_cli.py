@@ -132,3 +132,28 @@ def test_the_build_counts_in_words(workspace, run_cli) -> None:
         (workspace / f"entries/{name}.md").unlink()
     code, output = run_cli("build", "--root", workspace)
     assert code == 0 and output.rstrip().endswith("from 8 entries and 1 issue"), output
+
+
+def test_a_command_run_inside_the_publication_finds_its_folder(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch, run_cli
+) -> None:
+    # As git finds its repository: an editor in entries/ means the publication around it.
+    monkeypatch.chdir(workspace / "entries")
+    code, output = run_cli("check")
+    assert code == 0 and output.startswith("ok: 8 entries and 3 issues are valid"), output
+    elsewhere = tmp_path_factory.mktemp("no-publication") / "deeper"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, output = run_cli("check")
+    assert code == 1 and "no dopemail.toml in" in output and "Traceback" not in output
+    code, output = run_cli("check", "--root", workspace)  # --root still wins
+    assert code == 0, output
+
+
+def test_a_mistyped_choice_in_another_case_gets_a_did_you_mean(workspace: Path, run_cli) -> None:
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text(encoding="utf-8")
+    assert "kind: conversation" in text
+    entry.write_text(text.replace("kind: conversation", "kind: Q&A", 1), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "hint: did you mean 'q&a'?" in output, output

@@ -153,6 +153,10 @@ def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:
     assert "hint: dopemail send 1 (its number is enough)" in output
     code, output = run("send", "1", "--test", "not-an-address", "--root", root)
     assert code == 1 and "--test not-an-address: not a valid address" in output
+    # An empty one (an unset shell variable) is not a dry run in disguise.
+    code, output = run("send", "1", "--test", "", "--root", root)
+    assert code == 2 and "--test needs an address" in output
+    assert "Dry run" not in output and not (root / "outbox").exists()
 
 
 def test_a_bad_provider_name_is_a_config_error(tmp_path) -> None:

@@ -16,11 +16,25 @@ import click
 
 from .errors import DopemailError
 
+
+def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    # As git finds its repository: an editor in entries/ (or deeper) means the publication
+    # around it. With no dopemail.toml here or above, the current folder (and its message).
+    if value is not None:
+        return value
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "dopemail.toml").is_file():
+            return folder if folder != here else Path(".")
+    return Path(".")
+
+
 root_option = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
+    default=None,
+    callback=_find_root,
+    show_default="the nearest folder with a dopemail.toml: this one or one above",
     help="The publication's folder (where dopemail.toml is).",
 )
 

@@ -23,8 +23,10 @@ from pathlib import Path
 
 def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The known name ``word`` was most likely meant to be, for a "did you mean" (or None)."""
-    found = difflib.get_close_matches(word, list(known), n=1, cutoff=cutoff)
-    return found[0] if found else None
+    # Case aside: 'Q&A' was meant to be 'q&a'.
+    names = {name.lower(): name for name in known}
+    found = difflib.get_close_matches(word.lower(), list(names), n=1, cutoff=cutoff)
+    return names[found[0]] if found else None
 
 
 class DopemailError(Exception):

@@ -58,6 +58,9 @@ def send(
 
     if resend_in_flight and mark_in_flight_sent:
         raise click.UsageError("choose one of --resend-in-flight and --mark-in-flight-sent")
+    if test_to is not None and not test_to.strip():
+        # An empty address (an unset shell variable) would have made it a dry run, silently.
+        raise click.UsageError("--test needs an address, e.g. --test you@example.com")
     options = SendOptions(yes, test_to, resend_in_flight, mark_in_flight_sent, as_built)
     summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
     lines = describe_plan(summary) if summary.mode == "dry-run" else describe_result(summary)
