@@ -45,6 +45,12 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     )
 
 
+def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:
+    code, output = run_cli("new", "entry", " ", "--root", workspace)
+    assert code == 1 and "a new entry needs a title" in output
+    assert not (workspace / "entries/untitled.md").exists()
+
+
 def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) -> None:
     run_cli("new", "entry", "Full Example", "--root", workspace)
     path = workspace / "entries/full-example.md"

@@ -80,6 +80,18 @@ BAD_ENTRIES = [
         "unknown field 'titel' ('title' is set too)",
     ),
     ("wrong-type-year", variant("year: 2024", "year: soon"), 6, "film.year"),
+    (
+        "tab-indent",
+        variant("  year: 2024", "\tyear: 2024"),
+        6,
+        "broken YAML: a tab indents this line, and YAML indents with spaces only",
+    ),
+    (
+        "time-in-words",  # Python's "Invalid isoformat string" is not repeated to the editor
+        variant("2024-03-01", "2024-03-01 7pm"),
+        3,
+        "published: '2024-03-01 7pm' is not a real date or time: write it like 2024-01-12 or",
+    ),
     ("wrong-type-list", variant("[Jane Doe]", "{a: b}"), 7, "film.directors"),
     (
         "impossible-date",
@@ -216,6 +228,11 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
     [
         ('timezone = "America/Los_Angeles"', 'timezone = "Mars/Olympus"', "unknown time zone"),
         (
+            'timezone = "America/Los_Angeles"',
+            'timezone = "America/Los_Angels"',
+            "did you mean 'America/Los_Angeles'?",
+        ),
+        (
             'from_email = "newsletter@dopepress.example.com"',
             'from_email = "newsletter at dopepress"',
             "not a valid email address",
@@ -287,6 +304,18 @@ def test_a_picture_named_with_spaces_and_accents_has_a_valid_url(write_files) ->
     assert url == "https://dopepress.example.com/media/zz/Still%2001%20%C3%A9t%C3%A9.jpg"
     assert unquote(url).endswith("media/zz/Still 01 été.jpg")  # the file, under its own name
     assert entry.images[0].source == "media/zz/Still 01 été.jpg"
+
+
+def test_a_number_field_s_hint_says_what_it_counts(write_files) -> None:
+    root = write_files(
+        {"entries/zz.md": variant("  year: 2024\n", "  year: 2024\n  runtime: 3h35\n")}
+    )
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    errors = getattr(caught.value, "errors", [caught.value])
+    (error,) = [e for e in errors if e.path == "entries/zz.md"]
+    assert error.line == 7 and error.message.startswith("film.runtime: input should be")
+    assert error.hint == "write a whole number without quotes; runtime: running time in minutes"
 
 
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:

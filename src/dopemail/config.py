@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
-from .errors import ConfigError, DopemailError, raise_all
+from .errors import ConfigError, DopemailError, closest, raise_all
 from .models import Model, Url
 
 CONFIG_NAME = "dopemail.toml"
@@ -69,8 +69,12 @@ class Publication(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
+            from zoneinfo import available_timezones  # reads the zone database: errors only
+
+            close = closest(value, available_timezones(), cutoff=0.75)
+            meant = f"did you mean '{close}'? " if close else ""
             raise ValueError(
-                f"unknown time zone '{value}': use an IANA name such as 'Europe/Paris'"
+                f"unknown time zone '{value}': {meant}use an IANA name such as 'Europe/Paris'"
             ) from None
         return value
 

@@ -469,6 +469,11 @@ _OPEN_QUOTE = re.compile(
 )
 
 
+def _indent(line: str) -> str:
+    """The whitespace a line starts with."""
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def _open_quote_line(text: str, first: int, last: int) -> int | None:
     """The first line from ``first`` to before ``last`` (0-based) whose quoted value is open."""
     for number, line in enumerate(text.splitlines()[first:last], first):
@@ -516,6 +521,15 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 raise ContentError(f"broken YAML: {what}", path, line, fix) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
+        lines = text.split("\n")
+        if mark and mark.line < len(lines) and "\t" in _indent(lines[mark.line]):
+            # An editor's tab key: "cannot start any token" would not say what to do.
+            raise ContentError(
+                "broken YAML: a tab indents this line, and YAML indents with spaces only",
+                path,
+                line,
+                "replace the tab with spaces (two per level, as on the lines around it)",
+            ) from None
         raise ContentError(
             f"broken YAML: {problem}",
             path,

@@ -51,7 +51,10 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 # A value out of range (February 30) or a form not understood (7:30pm, PST).
                 ranged = "range" in str(exc) or "must be in" in str(exc)
                 fix = "check the day, month and hour" if ranged else _MOMENT_FORM
-                raise ValueError(f"'{text}' is not a real date or time ({exc}): {fix}") from None
+                # Python's own words only where they name what is out of range: "Invalid
+                # isoformat string" says nothing the editor can act on.
+                why = f" ({exc})" if ranged else ""
+                raise ValueError(f"'{text}' is not a real date or time{why}: {fix}") from None
             raise ValueError(
                 f"'{text}' is not a date: write 2024-01-12 or 2024-01-12T19:30:00-08:00"
             ) from None

@@ -22,6 +22,11 @@ def slugify(title: str) -> str:
 
 def new_entry(root: Path, title: str, now: datetime | None = None) -> Path:
     """Write ``entries/<slug>.md`` from the scaffold template; never overwrite."""
+    if not title.strip():
+        # An empty title would write entries/untitled.md, which the build then refuses.
+        raise ContentError(
+            "a new entry needs a title", None, None, 'dopemail new entry "The Film’s Title"'
+        )
     settings = load_settings(root)
     slug = slugify(title)
     path = root / ENTRIES_DIR / f"{slug}.md"

@@ -102,7 +102,11 @@ def describe_errors(
         else:
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
-            yield loc, f"{where}: {error['msg'].lower()}{shown}", _type_hint(kind)
+            hint = _type_hint(kind)
+            about = _description(root, loc)
+            if hint and about:  # what the field holds: 'runtime' is in minutes
+                hint += f"; {loc[-1]}: {about[0].lower()}{about[1:].rstrip('.')}"
+            yield loc, f"{where}: {error['msg'].lower()}{shown}", hint
 
 
 # Which `dopemail schema --of` documents a model's fields (the entry's is the default).
@@ -124,6 +128,13 @@ def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
         except (LookupError, TypeError):
             return ()
     return data.keys() if isinstance(data, Mapping) else ()
+
+
+def _description(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """The documented meaning of the field at ``loc``, if any."""
+    parent = model_at(root, loc[:-1])
+    field = parent.model_fields.get(loc[-1]) if parent and loc else None
+    return field.description if field is not None else None
 
 
 def _type_hint(kind: str) -> str | None:
