@@ -81,6 +81,21 @@ BAD_ENTRIES = [
     ),
     ("wrong-type-year", variant("year: 2024", "year: soon"), 6, "film.year"),
     (
+        "screening-ends-before-it-starts",  # on the 'ends' line, both dates said
+        variant(
+            "    city: Los Angeles\n",
+            "    city: Los Angeles\n    starts: 2024-03-10\n    ends: 2024-02-10\n",
+        ),
+        13,
+        "screenings[1].ends: the screening ends on 2024-02-10, before it starts on 2024-03-10",
+    ),
+    (
+        "run-ends-before-it-starts",
+        variant("screenings:\n", "run:\n  starts: 2024-03-10\n  ends: 2023-03-20\nscreenings:\n"),
+        10,
+        "run.ends: the run ends on 2023-03-20, before it starts on 2024-03-10: check both dates",
+    ),
+    (
         "tab-indent",
         variant("  year: 2024", "\tyear: 2024"),
         6,

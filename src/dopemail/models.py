@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -193,6 +194,18 @@ class Film(Model):
     language: str | None = Field(None, description="Main spoken language, e.g. 'French'.")
 
 
+def _after_start(ends: date | None, info: ValidationInfo, what: str) -> date | None:
+    # On the 'ends' line, which is likelier to hold the slip (a month typed wrong) than the
+    # 'starts' above it: say both dates rather than guess that they are swapped.
+    starts = info.data.get("starts")
+    if ends and starts and ends < starts:
+        raise ValueError(
+            f"the {what} ends on {ends.isoformat()}, before it starts on {starts.isoformat()}: "
+            "check both dates"
+        )
+    return ends
+
+
 class Run(Model):
     """The film's theatrical run, in words and dates."""
 
@@ -202,11 +215,10 @@ class Run(Model):
     starts: Day | None = Field(None, description="First day of the run.")
     ends: Day | None = Field(None, description="Last day of the run.")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Run:
-        if self.starts and self.ends and self.ends < self.starts:
-            raise ValueError("the run ends before it starts: swap 'starts' and 'ends'")
-        return self
+    @field_validator("ends")
+    @classmethod
+    def _ordered(cls, ends: date | None, info: ValidationInfo) -> date | None:
+        return _after_start(ends, info, "run")
 
 
 class Screening(Model):
@@ -224,11 +236,10 @@ class Screening(Model):
     url: Url | None = Field(None, description="The venue's page for this film (tickets).")
     note: str | None = Field(None, description="e.g. '35mm print', 'Q&A after the 7pm show'.")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Screening:
-        if self.starts and self.ends and self.ends < self.starts:
-            raise ValueError("the screening ends before it starts: swap 'starts' and 'ends'")
-        return self
+    @field_validator("ends")
+    @classmethod
+    def _ordered(cls, ends: date | None, info: ValidationInfo) -> date | None:
+        return _after_start(ends, info, "screening")
 
     @property
     def full_address(self) -> str:
