@@ -95,6 +95,14 @@ def test_status_of_an_issue_that_does_not_exist_says_so(tmp_path) -> None:
     assert "hint: give the number of an issue (the issues are: 1, 3)" in output
 
 
+@pytest.mark.parametrize("command", ["send", "status"])
+def test_a_word_for_an_issue_gets_the_numbers_there_are(tmp_path, command: str) -> None:
+    root = make_workspace(tmp_path)
+    code, output = run(command, "abc", "--root", root)
+    assert code == 1 and "'abc' is not an issue: give its number, e.g. 12" in output
+    assert "hint: the issues are: 1" in output
+
+
 def test_status_of_a_sent_issue_whose_files_are_gone(tmp_path) -> None:
     # The ledger remembers what was sent, whatever became of the issue's files since.
     root = make_workspace(tmp_path, subscribers=2)

@@ -77,7 +77,7 @@ def find_issue_folder(root: Path, ref: str) -> Path:
             f"'{ref}' is not an issue: give its number, e.g. 12, or 12-its-slug",
             None,
             None,
-            "ls site/issues/ lists the built issues",
+            f"the issues are: {known_issues(root)}",
         )
     number, slug = int(match.group(1)), match.group(2)
     base = root / ISSUES_DIR
@@ -123,15 +123,19 @@ def issue_numbers(root: Path) -> set[int]:
     return numbers
 
 
+def known_issues(root: Path) -> str:
+    """The issues' numbers, for a hint: "1, 2, 3" (or "none yet")."""
+    return ", ".join(str(n) for n in sorted(issue_numbers(root))) or "none yet"
+
+
 def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
     """The error for an issue number with no file in ``issues/`` and no built folder."""
-    known = ", ".join(str(n) for n in sorted(issue_numbers(root))) or "none yet"
     return SendError(
         f"there is no issue {number}: no {SOURCES_DIR}/{number}-*.md, no {ISSUES_DIR}/{number}-*/"
         + also,
         None,
         None,
-        f"give the number of an issue (the issues are: {known})",
+        f"give the number of an issue (the issues are: {known_issues(root)})",
     )
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..errors import SendError
-from .issue import issue_numbers, no_such_issue
+from .issue import issue_numbers, known_issues, no_such_issue
 from .ledger import LEDGER_PATH, InFlight, Ledger
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -86,7 +86,12 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
     """Counts per state, batches in flight and the first failures of issue ``ref``."""
     head = ref.strip().split("-", 1)[0]
     if not head.isdigit():
-        raise SendError(f"'{ref}' is not an issue: give its number, e.g. 12")
+        raise SendError(
+            f"'{ref}' is not an issue: give its number, e.g. 12",
+            None,
+            None,
+            f"the issues are: {known_issues(root)}",
+        )
     number = int(head)
     path = root / LEDGER_PATH
     started = None
