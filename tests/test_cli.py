@@ -48,7 +48,17 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
 def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:
     code, output = run_cli("new", "entry", " ", "--root", workspace)
     assert code == 1 and "a new entry needs a title" in output
+    # A title with nothing to name the file by: 'untitled.md' every time, before --slug.
+    code, output = run_cli("new", "entry", "東京物語", "--root", workspace)
+    assert code == 1 and "gives no file name (it has no Latin letters or digits)" in output
+    assert 'dopemail new entry "東京物語" --slug a-name' in output
     assert not (workspace / "entries/untitled.md").exists()
+    code, output = run_cli("new", "entry", "東京物語", "--slug", "Tokyo Story", "--root", workspace)
+    assert code == 1 and "--slug 'Tokyo Story' is not a slug" in output
+    code, output = run_cli("new", "entry", "東京物語", "--slug", "tokyo-story", "--root", workspace)
+    assert code == 0 and "wrote entries/tokyo-story.md" in output
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "tokyo-story")
+    assert entry.meta.title == "東京物語"
 
 
 def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) -> None:
@@ -146,12 +156,18 @@ def test_a_command_run_inside_the_publication_finds_its_folder(
     # As git finds its repository: an editor in entries/ means the publication around it.
     monkeypatch.chdir(workspace / "entries")
     code, output = run_cli("check")
-    assert code == 0 and output.startswith("ok: 8 entries and 3 issues are valid"), output
+    assert code == 0 and "ok: 8 entries and 3 issues are valid" in output, output
+    # Said, since paths in messages and what `new` writes are the publication's.
+    assert output.startswith(f"publication: {workspace}\n")
+    code, output = run_cli("new", "entry", "Past Lives")
+    assert code == 0 and (workspace / "entries/past-lives.md").is_file()
+    assert not (workspace / "entries/entries").exists()
     elsewhere = tmp_path_factory.mktemp("no-publication") / "deeper"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     code, output = run_cli("check")
     assert code == 1 and "no dopemail.toml in" in output and "Traceback" not in output
+    assert "(or a folder inside it)" in output
     code, output = run_cli("check", "--root", workspace)  # --root still wins
     assert code == 0, output
 

@@ -189,3 +189,34 @@ def test_markdown_tables_pictures_and_the_summary() -> None:
         "Films by Agnès Varda & friends — 35mm prints, tickets and more…"
     )
     assert markdown.first_paragraph("<h2>Only a heading</h2>") == ""
+
+
+def test_pictures_named_with_spaces_and_brackets_have_valid_urls_everywhere(
+    workspace: Path,
+) -> None:
+    # The icon (feeds, pages) and an entry's picture (feeds, pages, email): a raw space or
+    # bracket ends the URL in feed readers and mail programs.
+    config = workspace / "dopemail.toml"
+    media = workspace / "media"
+    (media / "dopepress-icon.png").rename(media / "dope icon (1).png")
+    config.write_text(
+        config.read_text().replace("media/dopepress-icon.png", "media/dope icon (1).png")
+    )
+    entry = workspace / "entries/all-of-us-strangers.md"
+    (media / "all-of-us-strangers/01.jpg").rename(media / "all-of-us-strangers/it's 01.jpg")
+    entry.write_text(entry.read_text().replace("/01.jpg", "/it's 01.jpg"))
+    build(workspace)
+    icon = "https://dopepress.example.com/media/dope%20icon%20%281%29.png"
+    still = "https://dopepress.example.com/media/all-of-us-strangers/it%27s%2001.jpg"
+    atom = feedparser.parse((workspace / "feeds/atom.xml").read_bytes())
+    assert atom.feed.icon == icon
+    assert json.loads((workspace / "feeds/feed.json").read_text())["icon"] == icon
+    assert f'href="{icon}"' in (workspace / "site/index.html").read_text()
+    rss = feedparser.parse((workspace / "feeds/rss.xml").read_bytes())
+    (item,) = [e for e in rss.entries if e.link.endswith("/all-of-us-strangers/")]
+    assert item.enclosures[0].href == still
+    email = next((workspace / "site/issues").glob("1-*/email.txt")).read_text()
+    assert still in email
+    # The files keep their names, where the encoded URLs lead.
+    assert (workspace / "site/media/dope icon (1).png").is_file()
+    assert (workspace / "site/media/all-of-us-strangers/it's 01.jpg").is_file()

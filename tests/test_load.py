@@ -247,6 +247,8 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
             'timezone = "America/Los_Angels"',
             "did you mean 'America/Los_Angeles'?",
         ),
+        # An offset gets no suggestion: the nearest name ('GMT+0') would be hours off.
+        ('timezone = "America/Los_Angeles"', 'timezone = "GMT+2"', "zone 'GMT+2': use an IANA"),
         (
             'from_email = "newsletter@dopepress.example.com"',
             'from_email = "newsletter at dopepress"',
@@ -330,7 +332,7 @@ def test_a_number_field_s_hint_says_what_it_counts(write_files) -> None:
     errors = getattr(caught.value, "errors", [caught.value])
     (error,) = [e for e in errors if e.path == "entries/zz.md"]
     assert error.line == 7 and error.message.startswith("film.runtime: input should be")
-    assert error.hint == "write a whole number without quotes; runtime: running time in minutes"
+    assert error.hint == "write a whole number without quotes (runtime: Running time in minutes)"
 
 
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:

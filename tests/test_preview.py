@@ -287,17 +287,24 @@ def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     assert "DOPE PRESS" in issue  # the plain-text part
 
 
-@pytest.mark.parametrize("path", ["/_preview/issue/1", "/_preview/issue/1-an-old-subject"])
-def test_an_issue_named_by_its_number_leads_to_its_page(running: Preview, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/_preview/issue/1", "/_preview/issue/1-strangers"),
+        ("/_preview/issue/1-an-old-subject", "/_preview/issue/1-strangers"),
+        ("/_preview/issue/1?width=375", "/_preview/issue/1-strangers?width=375"),
+        ("/_preview/issue/1-old/email?x=1", "/_preview/issue/1-strangers/email?x=1"),
+    ],
+)
+def test_an_issue_named_by_its_number_leads_to_its_page(
+    running: Preview, path: str, location: str
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()
-        assert (response.status, response.getheader("Location")) == (
-            302,
-            "/_preview/issue/1-strangers",
-        )
+        assert (response.status, response.getheader("Location")) == (302, location)
     finally:
         connection.close()
     assert running.get("/_preview/issue/2")[0] == 404  # no issue 2

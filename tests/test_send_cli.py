@@ -159,6 +159,9 @@ def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:
     code, output = run("send", "1-first-isue", "--root", root)
     assert code == 1 and "issue 1 is 1-first-issue, not 1-first-isue" in output
     assert "hint: dopemail send 1 (its number is enough)" in output
+    code, output = run("status", "1-first-isue", "--root", root)  # as send says it
+    assert code == 1 and "issue 1 is 1-first-issue, not 1-first-isue" in output
+    assert "hint: dopemail status 1 (its number is enough)" in output
     code, output = run("send", "1", "--test", "not-an-address", "--root", root)
     assert code == 1 and "--test not-an-address: not a valid address" in output
     # An empty one (an unset shell variable) is not a dry run in disguise.

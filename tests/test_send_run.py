@@ -63,7 +63,10 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(tmp_path) -> None:
     summary = send(root, options=SendOptions())
     text = "\n".join(describe_plan(summary))
     assert "Dry run of issue 1-first-issue: nothing was sent" in text
-    assert "provider:    outbox (no account: one .eml file per reader in outbox/)" in text
+    assert (
+        "provider:    outbox (no account: one .eml file per reader in outbox/1-first-issue/)"
+        in text
+    )
     assert "recipients:  3 to send (0 already sent, 0 failed earlier)" in text
     assert "skipped:     4 (1 unsubscribed, 1 bounced, 1 invalid, 1 duplicate)" in text
     assert "line 8: READER00001@example.com: duplicate: also on line 2" in text

@@ -137,16 +137,21 @@ def new() -> None:
 
 @new.command("entry")
 @click.argument("title")
+@click.option(
+    "--slug",
+    default=None,
+    help="The file's name and the page's URL (default: made from the title).",
+)
 @root_option
 @reports_errors
-def new_entry(title: str, root: Path) -> None:
+def new_entry(title: str, slug: str | None, root: Path) -> None:
     """Write entries/<slug>.md with every field present and commented.
 
     Example: dopemail new entry "Past Lives"
     """
     from .scaffold import new_entry as scaffold
 
-    path = scaffold(root, title)
+    path = scaffold(root, title, slug=slug)
     click.echo(f"wrote {path}: fill in the fields, then run dopemail check")
 
 

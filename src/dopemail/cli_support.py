@@ -25,7 +25,11 @@ def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -
     here = Path.cwd()
     for folder in (here, *here.parents):
         if (folder / "dopemail.toml").is_file():
-            return folder if folder != here else Path(".")
+            if folder == here:
+                return Path(".")
+            # Said: paths in messages, and what `new` writes, are the publication's.
+            click.echo(f"publication: {folder}", err=True)
+            return folder
     return Path(".")
 
 

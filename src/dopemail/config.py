@@ -10,6 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
@@ -71,7 +72,10 @@ class Publication(Model):
         except (ZoneInfoNotFoundError, ValueError):
             from zoneinfo import available_timezones  # reads the zone database: errors only
 
-            close = closest(value, available_timezones(), cutoff=0.75)
+            # Not for an offset ("GMT+2"): the nearest name would be another offset, hours off.
+            close = None
+            if not any(c.isdigit() for c in value):
+                close = closest(value, available_timezones(), cutoff=0.75)
             meant = f"did you mean '{close}'? " if close else ""
             raise ValueError(
                 f"unknown time zone '{value}': {meant}use an IANA name such as 'Europe/Paris'"
@@ -256,6 +260,21 @@ class Settings(Model):
         """An absolute URL on the publication's site."""
         return self.publication.base_url + path.lstrip("/")
 
+    def media_url(self, src: str) -> str:
+        """The URL of a picture: an https URL as it is, a file under media/ on the site.
+
+        A space, an accent or a bracket in a file name is written as a URL spells it (%20):
+        left as it is, it breaks the URL in feed readers and the plain-text email.
+        """
+        if src.startswith("https://"):
+            return src
+        return self.url(quote(src.lstrip("/"), safe=_PATH_SAFE))
+
+
+# What a URL path holds as it is: RFC 3986's pchar and "/", less the quote and brackets that
+# mail programs take for the end of a link in plain text; anything else is %-encoded.
+_PATH_SAFE = "/:@!$&+,;="
+
 
 def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line of a dotted key in TOML text (tomllib keeps no positions)."""
@@ -287,7 +306,7 @@ def load_settings(root: Path) -> Settings:
             f"no {CONFIG_NAME} in {root}",
             None,
             None,
-            "run dopemail in the publication's folder, or pass --root DIR",
+            "run dopemail in the publication's folder (or a folder inside it), or pass --root DIR",
         ) from None
     try:
         data = tomllib.loads(text)

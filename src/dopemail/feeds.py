@@ -36,9 +36,9 @@ def _updated(item: RenderedEntry) -> datetime:
 def _media_url(settings: Settings, src: str | None, root_url: bool = True) -> str | None:
     if not src:
         return None
-    if src.startswith("https://"):
+    if src.startswith("https://") or not root_url:
         return src
-    return settings.url(src.lstrip("/")) if root_url else src
+    return settings.media_url(src)
 
 
 def _channel(

@@ -13,7 +13,7 @@ import stat
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -82,9 +82,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
         return known[1]
     width, height = _size(path, info)
     media = Media(
-        # A space or an accent in a file name is written as the URL spells it (%20), or
-        # every page, feed and email would carry a URL that breaks at the space.
-        url=settings.url(quote(rel, safe=_PATH_SAFE)),
+        url=settings.media_url(rel),
         alt="",
         width=width if width > 0 else None,
         height=height if height > 0 else None,
@@ -97,8 +95,6 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
 
 
 _MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
-# What a URL path may hold as it is (RFC 3986's pchar and "/"); anything else is %-encoded.
-_PATH_SAFE = "/:@!$&'()*+,;="
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is

@@ -10,7 +10,10 @@ from pathlib import Path
 from .config import load_settings
 from .errors import ContentError
 from .load import ENTRIES_DIR
+from .models import SLUG
 from .templates import make_environment, render
+
+_SLUG = re.compile(SLUG)
 
 
 def slugify(title: str) -> str:
@@ -20,15 +23,32 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
 
 
-def new_entry(root: Path, title: str, now: datetime | None = None) -> Path:
-    """Write ``entries/<slug>.md`` from the scaffold template; never overwrite."""
+def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | None = None) -> Path:
+    """Write ``entries/<slug>.md`` from the scaffold template; never overwrite.
+
+    ``slug`` names the file (and the page's URL); by default it is made from the title.
+    """
     if not title.strip():
-        # An empty title would write entries/untitled.md, which the build then refuses.
         raise ContentError(
             "a new entry needs a title", None, None, 'dopemail new entry "The Film’s Title"'
         )
+    if slug is None and slugify(title) == "untitled":
+        # No Latin letter or digit to name the file by: 'untitled.md', every time.
+        raise ContentError(
+            f"the title '{title}' gives no file name (it has no Latin letters or digits)",
+            None,
+            None,
+            f'name the file and its URL yourself: dopemail new entry "{title}" --slug a-name',
+        )
+    if slug is not None and not _SLUG.fullmatch(slug):
+        raise ContentError(
+            f"--slug '{slug}' is not a slug",
+            None,
+            None,
+            "use lowercase Latin letters, digits and single hyphens, e.g. --slug tokyo-story",
+        )
     settings = load_settings(root)
-    slug = slugify(title)
+    slug = slug or slugify(title)
     path = root / ENTRIES_DIR / f"{slug}.md"
     if path.exists():
         raise ContentError(

@@ -103,9 +103,9 @@ def describe_errors(
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
             hint = _type_hint(kind)
-            about = _description(root, loc)
-            if hint and about:  # what the field holds: 'runtime' is in minutes
-                hint += f"; {loc[-1]}: {about[0].lower()}{about[1:].rstrip('.')}"
+            about = _description(root, loc) if kind in _NUMBERS else None
+            if hint and about:  # what the number counts: 'runtime' is in minutes
+                hint += f" ({loc[-1]}: {about.rstrip('.')})"
             yield loc, f"{where}: {error['msg'].lower()}{shown}", hint
 
 
@@ -128,6 +128,9 @@ def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
         except (LookupError, TypeError):
             return ()
     return data.keys() if isinstance(data, Mapping) else ()
+
+
+_NUMBERS = frozenset(("int_parsing", "int_type", "float_parsing", "float_type"))
 
 
 def _description(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:

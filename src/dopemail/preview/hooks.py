@@ -49,6 +49,7 @@ def send_test(
         raise SendError(f"'{address}' is not a valid address: {exc}") from None
     if _sender_available() and (rendered is None or _built_matches(root, rendered)):
         from ..send import SendOptions, send_issue
+        from ..send.providers.outbox import issue_folder
         from ..send.run import Reporter
 
         # The built files were just found to be the issue on screen, which the preview made
@@ -56,8 +57,8 @@ def send_test(
         options = SendOptions(test_to=address, sources_checked=rendered is not None)
         summary = send_issue(root, issue_key, options, reporter=Reporter(progress=False))
         if summary.provider == "outbox":  # no account: where to open it
-            folder = f"{summary.endpoint}/{issue_key}/tests/"
-            return f"Wrote a test of issue {issue_key} to {address} in {folder} (the outbox)."
+            folder = issue_folder(summary.endpoint, issue_key, test=True).as_posix()
+            return f"Wrote a test of issue {issue_key} to {address} in {folder}/ (the outbox)."
         where = f" (id {summary.test_id})" if summary.test_id else ""
         return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."
     if rendered is None:
@@ -115,6 +116,7 @@ def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
 
+    # As the outbox provider's issue_folder(), which needs the sender's packages to import.
     folder = root / settings.send.outbox / rendered.issue.key / "tests"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -178,16 +178,14 @@ def index_page(snapshot: Snapshot, root: Path) -> str:
 
 def find_issue(snapshot: Snapshot, key: str) -> RenderedIssue | None:
     """The rendered issue whose folder name is ``key``, in the current build."""
-    if snapshot.build is None:
-        return None
-    return next((i for i in snapshot.build.issues if i.issue.key == key), None)
+    issues = snapshot.build.issues if snapshot.build else []
+    return next((i for i in issues if i.issue.key == key), None)
 
 
 def find_issue_number(snapshot: Snapshot, number: int) -> RenderedIssue | None:
     """The rendered issue numbered ``number``, in the current build."""
-    if snapshot.build is None:
-        return None
-    return next((i for i in snapshot.build.issues if i.issue.meta.number == number), None)
+    issues = snapshot.build.issues if snapshot.build else []
+    return next((i for i in issues if i.issue.meta.number == number), None)
 
 
 def issue_page(

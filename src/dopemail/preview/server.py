@@ -57,7 +57,7 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]"}
 _MAX_FORM = 16_384
 _HOST_HEADER = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
 _ISSUE = re.compile(r"^/_preview/issue/([0-9]+-[a-z0-9-]+)(/email|/send-test)?$")
-_ISSUE_NUMBER = re.compile(r"^/_preview/issue/([0-9]+)(?:-[a-z0-9-]*)?/?$")
+_ISSUE_NUMBER = re.compile(r"^/_preview/issue/([0-9]+)(?:-[a-z0-9-]*)?(/email)?/?$")
 _TYPES = {
     ".html": "text/html; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
@@ -212,10 +212,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         rendered = pages.find_issue(snapshot, match.group(1)) if match else None
         moved = _ISSUE_NUMBER.match(path) if rendered is None else None
         if moved is not None:
-            # /_preview/issue/4 (or a slug from before the subject changed): the issue's page.
+            # /_preview/issue/4 (or a slug from before the subject changed): the issue's page,
+            # or its email, at the width and scheme asked for.
             found = pages.find_issue_number(snapshot, int(moved.group(1)))
             if found is not None:
-                self._redirect(f"/_preview/issue/{found.issue.key}")
+                query = urlsplit(self.path).query
+                where = f"/_preview/issue/{found.issue.key}{moved.group(2) or ''}"
+                self._redirect(where + (f"?{query}" if query else ""))
                 return
         if match is None or rendered is None or match.group(2) == "/send-test":
             self._not_found(snapshot, path, body)

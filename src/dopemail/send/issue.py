@@ -111,15 +111,16 @@ def find_issue_folder(root: Path, ref: str) -> Path:
     return found[0]
 
 
-def issue_numbers(root: Path) -> set[int]:
-    """The numbers of the issues that have a file in ``issues/`` or a folder in ``site/``."""
-    numbers: set[int] = set()
+def issue_numbers(root: Path) -> dict[int, str]:
+    """The issues that have a file in ``issues/`` or a folder in ``site/``: number -> its
+    ``<number>-<slug>`` (the built folder's, where both exist)."""
+    numbers: dict[int, str] = {}
     for folder, suffix in ((root / SOURCES_DIR, ".md"), (root / ISSUES_DIR, "")):
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-            for item in os.scandir(folder):
+            for item in sorted(os.scandir(folder), key=lambda e: e.name):
                 head, dash, _ = item.name.partition("-")
                 if dash and head.isdigit() and item.name.endswith(suffix):
-                    numbers.add(int(head))
+                    numbers[int(head)] = item.name.removesuffix(suffix) if suffix else item.name
     return numbers
 
 

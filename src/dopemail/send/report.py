@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 from ..errors import SendError
 from .issue import issue_numbers, known_issues, no_such_issue
 from .ledger import LEDGER_PATH, InFlight, Ledger
+from .providers.outbox import issue_folder
 
 if TYPE_CHECKING:  # run.py imports this module
     from .run import SendSummary
@@ -98,11 +99,20 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
     if path.exists():
         with Ledger(path) as ledger:
             started = ledger.started(number)
-    if started is None:
+    named = started[0] if started else issue_numbers(root).get(number)
+    if started is None and named is None:
         # "Nothing sent yet" of an issue that does not exist would reassure an editor who
         # mistyped its number.
-        if number not in issue_numbers(root):
-            raise no_such_issue(root, number, " and nothing sent")
+        raise no_such_issue(root, number, " and nothing sent")
+    slug = ref.strip().partition("-")[2]
+    if slug and named != f"{number}-{slug}":  # as dopemail send says it
+        raise SendError(
+            f"issue {number} is {named}, not {number}-{slug}",
+            None,
+            None,
+            f"dopemail status {number} (its number is enough)",
+        )
+    if started is None:
         return StatusReport(number, None, None, None, {}, [], [], None)
     with Ledger(path) as ledger:
         issue_id, provider, started_at = started
@@ -200,7 +210,8 @@ def describe_plan(summary: SendSummary) -> list[str]:
 
 def _where(summary: SendSummary) -> str:
     if summary.provider == "outbox":
-        return f"outbox (no account: one .eml file per reader in {summary.endpoint}/)"
+        folder = issue_folder(summary.endpoint, summary.issue.issue_id).as_posix()
+        return f"outbox (no account: one .eml file per reader in {folder}/)"
     return f"{summary.provider} ({summary.endpoint})"
 
 
@@ -209,9 +220,9 @@ def describe_result(summary: SendSummary) -> list[str]:
     issue = summary.issue
     if summary.mode == "test":
         if summary.provider == "outbox":  # where to open it
+            folder = issue_folder(summary.endpoint, issue.issue_id, test=True).as_posix()
             return [
-                f"wrote a test copy of issue {issue.issue_id} in "
-                f"{summary.endpoint}/{issue.issue_id}/tests/; the ledger is unchanged"
+                f"wrote a test copy of issue {issue.issue_id} in {folder}/; the ledger is unchanged"
             ]
         return [
             f"sent a test copy of issue {issue.issue_id} via {summary.provider}"

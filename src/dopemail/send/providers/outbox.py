@@ -24,6 +24,12 @@ def eml_name(key: str) -> str:
     return f"{readable}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}.eml"
 
 
+def issue_folder(outbox: str | Path, issue_id: str, test: bool = False) -> Path:
+    """Where the outbox writes an issue's messages (its test copies in ``tests/``)."""
+    folder = Path(outbox) / issue_id
+    return folder / "tests" if test else folder
+
+
 class Outbox:
     """Writes ``<outbox>/<number>-<slug>/<recipient>.eml`` (tests under ``tests/``)."""
 
@@ -45,9 +51,7 @@ class Outbox:
     def send(self, batch: Batch) -> list[Outcome]:
         """Write one file per letter; the Message-ID is the outcome's id."""
         composer = batch.composer
-        target = self.folder / composer.issue.issue_id
-        if composer.test:
-            target = target / "tests"
+        target = issue_folder(self.folder, composer.issue.issue_id, composer.test)
         target.mkdir(parents=True, exist_ok=True)
         outcomes = []
         for letter in batch.letters:
