@@ -144,6 +144,28 @@ def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_p
     assert code == 0 and "sent 3, failed 0 this run" in output
 
 
+def test_an_issue_marked_sent_is_not_sent_to_the_list_again(tmp_path) -> None:
+    # A mistyped number, or a ledger lost with a deleted .dopemail/, would mail everyone again.
+    root = make_workspace(tmp_path, subscribers=3)
+    write_issue(root, 1, "first-issue", status="sent")
+    code, output = run("send", "1", "--root", root)  # the dry run says so, and plans
+    assert code == 0 and "It is marked sent" in output and "3 to send" in output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "issue 1-first-issue is marked sent: it is not sent to the list again" in (
+        output
+    )
+    assert (
+        "hint: to mail the readers who have not had it (new subscribers), set 'status: ready'"
+        in (output)
+    )
+    assert not (root / "outbox").exists()
+    code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
+    assert code == 0  # a test copy still goes
+    write_issue(root, 1, "first-issue", status="ready")
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0 this run" in output
+
+
 def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:
     root = make_workspace(tmp_path)
     (root / "issues").mkdir()
@@ -187,6 +209,9 @@ def test_the_two_in_flight_choices_exclude_each_other(tmp_path) -> None:
 def _built_sample(tmp_path: Path) -> Path:
     root = copy_publication(tmp_path / "pub")
     write_subscribers(root, 3)
+    # The sample's issue 1 went out ('status: sent'), which --yes refuses: here, it is ready.
+    issue = root / "issues/1-strangers-and-varda.md"
+    issue.write_text(issue.read_text().replace("status: sent", "status: ready", 1))
     build(root)
     return root
 
@@ -296,7 +321,7 @@ def test_the_check_finds_an_entry_whose_file_is_named_otherwise(tmp_path) -> Non
     other = root / "entries/quiet-hours.md"
     other.write_text(other.read_text().replace("title: Quiet Hours", "title: [Quiet Hours", 1))
     code, output = run("send", "1", "--root", root)
-    assert code == 0 and "Run again with --yes to send" in output, output
+    assert code == 0 and "Dry run of issue 1-strangers-and-varda" in output, output
     assert "warning:" not in output.replace("warning: DOPEMAIL", "")
     renamed = root / "entries/varda.md"
     renamed.write_text(renamed.read_text().replace('title: "Varda in L.A.', 'title: "Varda, ', 1))
@@ -309,6 +334,7 @@ def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -
     # The issue's file renamed (its slug changed with its subject) after the build: the old
     # folder is not sent as if nothing happened.
     issue = root / "issues/1-strangers-and-varda.md"
+    original = issue.read_text(encoding="utf-8")
     renamed = issue.rename(root / "issues/1-strangers.md")
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 1 and "issues/1-strangers.md: issue 1-strangers-and-varda changed" in output
@@ -317,15 +343,13 @@ def test_a_renamed_issue_file_a_template_and_a_status_count_as_edits(tmp_path) -
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 1 and "issues/1-strangers-and-varda.md is gone" in output
     assert "hint: restore issues/1-strangers-and-varda.md" in output
-    issue.write_text(
-        (REPO / "issues/1-strangers-and-varda.md").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    issue.write_text(original, encoding="utf-8")
     assert run("send", "1", "--root", root)[1].count("changed since it was built") == 0
     # Only the status: message.json alone differs.
-    issue.write_text(issue.read_text().replace("status: sent", "status: ready", 1))
+    issue.write_text(original.replace("status: ready", "status: sent", 1), encoding="utf-8")
     code, output = run("send", "1", "--root", root)
     assert "changed since it was built: message.json differs from what" in output
-    issue.write_text(issue.read_text().replace("status: ready", "status: sent", 1))
+    issue.write_text(original, encoding="utf-8")
     # A template of the publication's own, added after the build.
     override = root / "templates/email/issue.txt.j2"
     override.parent.mkdir(parents=True, exist_ok=True)

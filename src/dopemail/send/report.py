@@ -167,6 +167,8 @@ def describe_plan(summary: SendSummary) -> list[str]:
             f"It is a draft ({issue.source}): --yes refuses it until its status is ready and "
             "it is built again."
         )
+    elif issue.status == "sent":
+        then = f"It is marked sent ({issue.source}): --yes refuses to send it to the list again."
     else:
         then = "Run again with --yes to send."
     lines = [

@@ -123,6 +123,17 @@ def send_issue(
     stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     if issue.status == "draft" and not options.test_to:
         _refuse_draft(issue, options)
+    if issue.status == "sent" and options.yes and not options.test_to:
+        # Marked sent by the editor: a mistyped number, or a ledger lost (a deleted
+        # .dopemail/, another machine), would otherwise mail the whole list again.
+        raise SendError(
+            f"issue {issue.issue_id} is marked sent: it is not sent to the list again",
+            issue.source,
+            None,
+            "to mail the readers who have not had it (new subscribers), set 'status: ready' "
+            f"in its file and run dopemail build, then send; dopemail status {issue.number} "
+            "shows whom this ledger knows it reached",
+        )
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
