@@ -131,6 +131,17 @@ def test_a_real_provider_needs_the_unsubscribe_secret(server, tmp_path) -> None:
     environ = {"DOPEMAIL_RESEND_API_KEY": KEY}
     with pytest.raises(SendError, match="DOPEMAIL_UNSUBSCRIBE_SECRET is not set"):
         send_issue(root, "1", YES, env=environ, reporter=quiet())
+    test = SendOptions(test_to="editor@example.com")
+    with pytest.raises(SendError, match="DOPEMAIL_UNSUBSCRIBE_SECRET is not set"):
+        send_issue(root, "1", test, env=environ, reporter=quiet())
+    # The dry run, the harmless first step, plans and says what --yes will need.
+    out = io.StringIO()
+    reporter = Reporter(Console(file=out, width=200), progress=False)
+    summary = send_issue(root, "1", SendOptions(), env=environ, reporter=reporter)
+    assert summary.mode == "dry-run" and not server.requests
+    assert "DOPEMAIL_UNSUBSCRIBE_SECRET is not set: --yes and --test will refuse" in (
+        out.getvalue()
+    )
 
 
 # -- resume ------------------------------------------------------------------------------------

@@ -141,7 +141,9 @@ def send_issue(
         composer = Composer(
             issue,
             settings.sender,
-            _secret(provider, settings, env, reporter),
+            _secret(
+                provider, settings, env, reporter, dry_run=not (options.yes or options.test_to)
+            ),
             test=bool(options.test_to),
         )
         for warning in composer.warnings:
@@ -223,7 +225,11 @@ def _client() -> httpx.Client:
 
 
 def _secret(
-    provider: Provider, settings: Settings, env: Mapping[str, str], reporter: Reporter
+    provider: Provider,
+    settings: Settings,
+    env: Mapping[str, str],
+    reporter: Reporter,
+    dry_run: bool = False,
 ) -> bytes:
     if provider.holds_list:
         return b"unused: the provider unsubscribes its own readers"
@@ -243,6 +249,12 @@ def _secret(
             "development secret"
         )
         return b"dopemail-outbox-development-secret"
+    if dry_run:  # it signs nothing: said, so that the send itself does not stop on it
+        reporter.warn(
+            f"{UNSUBSCRIBE_SECRET_ENV} is not set: --yes and --test will refuse to start "
+            f"until it is (export {UNSUBSCRIBE_SECRET_ENV}=$(openssl rand -hex 32))"
+        )
+        return b"dry run: nothing is signed"
     raise SendError(
         f"{UNSUBSCRIBE_SECRET_ENV} is not set: it signs each reader's unsubscribe link",
         None,
