@@ -26,7 +26,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import run_process
+from conftest import copy_publication, run_process
 from PIL import Image
 
 from dopemail.preview.pages import email_frame, inbox_snippet
@@ -189,6 +189,40 @@ def wait_for(check: Callable[[], object], timeout: float = 15.0, what: str = "")
 
 
 # -- live reload and the error overlay, in a real browser ---------------------------------
+
+
+def test_the_inbox_line_keeps_the_date_in_its_box_at_every_width(tmp_path: Path, browser) -> None:
+    # The sample's longest subject: at 600 px it pushed the date out and hid the snippet.
+    root = copy_publication(tmp_path / "pub")
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        for width in (375, 500, 600, 800):
+            page.goto(preview.url + f"_preview/issue/2-summer-festivals?width={width}")
+            box = page.evaluate(
+                "(() => { const r = s => document.querySelector(s).getBoundingClientRect();"
+                " return [r('.inbox').right, r('.inbox .when').right, r('.inbox .snippet').width];"
+                " })()"
+            )
+            inbox, when, snippet = box
+            assert when <= inbox + 0.5 and snippet > 20, (width, box)
+
+
+def test_a_stale_send_test_form_says_to_reload(tmp_path: Path, browser) -> None:
+    # After the preview restarts, an open page's form carries the old token: the refusal is
+    # plain text, which the page shows as it is (it showed a JSON syntax error).
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(preview.url + "_preview/issue/1-strangers")
+        page.evaluate(
+            "document.querySelector('#send-test input[name=token]').value = 'from-before';"
+            "document.querySelector('#send-test input[name=address]').value = 'a@example.com';"
+            "document.getElementById('send-test').requestSubmit();"
+        )
+        shown = "document.getElementById('send-result').textContent"
+        wait_for(lambda: page.evaluate(shown) not in ("", "Sending…"), what="the answer")
+        assert page.evaluate(shown) == "stale form: reload the page"
+        assert page.evaluate("document.getElementById('send-result').className") == "bad"
 
 
 def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Path, browser) -> None:
