@@ -789,7 +789,7 @@ def ensure_hugo() -> str | None:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         if subprocess.run(step, check=False, env=env, **quiet).returncode == 0:
             return shutil.which("hugo")
-    say("could not install hugo (as root: apt-get install -y hugo); its rows say n/a")
+    say("could not install hugo (as root: apt-get install -y hugo): its rows are left out")
     return None
 
 
@@ -814,7 +814,7 @@ def ensure_pelican() -> Path | None:
             check=True,
         )
     except subprocess.CalledProcessError as exc:
-        say(f"could not install Pelican ({exc}): its rows say n/a")
+        say(f"could not install Pelican ({exc}): its rows are left out")
         return None
     return pelican if pelican.exists() else None
 
