@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -164,6 +167,33 @@ def test_an_issue_marked_sent_is_not_sent_to_the_list_again(tmp_path) -> None:
     write_issue(root, 1, "first-issue", status="ready")
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 0 and "sent 3, failed 0 this run" in output
+
+
+def test_the_loopback_provider_runs_on_its_own_for_trying_a_provider(tmp_path) -> None:
+    # As the README shows: a real provider's settings tried against a server on this machine.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dopemail.send.loopback", "--port", "0", "--key", "try-me"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        found = re.search(r"on (http://127\.0\.0\.1:\d+), accepting the API key 'try-me'", first)
+        assert found, first
+        shown = "".join(server.stdout.readline() for _ in range(12))
+        assert f'[send.resend]\n  base_url = "{found.group(1)}"' in shown
+        root = make_workspace(tmp_path, provider="resend", subscribers=3)
+        with (root / "dopemail.toml").open("a") as config:
+            config.write(f'\n[send.resend]\nbase_url = "{found.group(1)}"\n')
+        code, output = run(
+            "send", "1", "--yes", "--no-progress", "--root", root, environ=env("resend", "try-me")
+        )
+        assert code == 0 and "sent 3, failed 0 this run" in output, output
+    finally:
+        server.send_signal(signal.SIGTERM)
+        rest, _ = server.communicate(timeout=10)
+    assert server.returncode == 0 and "delivered 3 messages to 3 addresses" in rest
 
 
 def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:

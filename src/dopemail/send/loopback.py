@@ -27,6 +27,7 @@ import email.utils
 import json
 import random
 import re
+import signal
 import threading
 import time
 import uuid
@@ -140,6 +141,7 @@ class LoopbackServer:
         record: bool = True,
         mailgun_domain: str | None = None,
         light: bool = False,
+        port: int = 0,
     ) -> None:
         self.key = key
         self.faults = faults or Faults()
@@ -157,7 +159,7 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._random = random.Random(self.faults.seed)
         self._idempotent: dict[str, tuple[str, int, Any, dict[str, str]]] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(
@@ -554,4 +556,47 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-__all__ = ["BUTTONDOWN_LIST", "Faults", "LoopbackServer", "Recorded", "Reply", "parse_multipart"]
+PROVIDERS = ("postmark", "resend", "sendgrid", "mailgun", "buttondown")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m dopemail.send.loopback``: serve until Ctrl-C, to try a real provider's
+    settings with no account (every message is counted, none is mailed)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m dopemail.send.loopback",
+        description="A fake email provider on 127.0.0.1: point [send.<provider>] base_url at "
+        "it to try a provider's settings with no account. Nothing leaves this machine.",
+    )
+    parser.add_argument("--port", type=int, default=8025, help="default: 8025 (0: any free one)")
+    parser.add_argument("--key", default="loopback-key", help="the API key it accepts")
+    args = parser.parse_args(argv)
+    with LoopbackServer(key=args.key, port=args.port) as server:
+        print(f"loopback provider on {server.url}, accepting the API key '{args.key}'", flush=True)
+        print("in dopemail.toml, for the provider you try:")
+        for name in PROVIDERS:
+            path = "/v1" if name == "buttondown" else ""
+            print(f'  [send.{name}]\n  base_url = "{server.url}{path}"')
+        print("Ctrl-C stops it.", flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # kill, as Ctrl-C
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+        print(f"delivered {server.delivered()} messages to {len(server.deliveries)} addresses")
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = [
+    "BUTTONDOWN_LIST",
+    "PROVIDERS",
+    "Faults",
+    "LoopbackServer",
+    "Recorded",
+    "Reply",
+    "main",
+    "parse_multipart",
+]
