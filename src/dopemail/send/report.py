@@ -256,13 +256,19 @@ def describe_status(report: StatusReport) -> list[str]:
     counts = report.counts
     # This machine's clock and zone, named: the ledger keeps seconds since the epoch.
     when = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(report.started_at or 0))
-    total = sum(counts.values())
+    readers = sum(counts.values()) - counts["skipped"]
     lines = [
         f"issue {report.issue_id} via {report.provider}, started {when}",
         f"  sent {counts['sent']:,} · failed {counts['failed']:,} · pending "
-        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · left the list before "
-        f"their turn {counts['skipped']:,} · total {total:,}",
+        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · of {readers:,} readers",
     ]
+    if counts["skipped"]:
+        # Queued from one row, then taken out: a later row of the list (unsubscribed, say),
+        # or gone from it at a later run. Their rows may also be in the report below.
+        lines.append(
+            f"  taken off the queue by the list (unsubscribed, bounced or removed): "
+            f"{counts['skipped']:,}"
+        )
     for batch in report.in_flight:
         why = f" ({batch.error})" if batch.error else ""
         lines.append(f"  batch {batch.number} in flight: {batch.size} recipients{why}")
