@@ -170,6 +170,10 @@ def prepare_workspace(
     folder = root / "site" / "issues"
     files = _issue_files(issue)
     meta = json.loads(files["message.json"])
+    if meta.get("status") == "sent":
+        # The sample's issue 1 went out; the sender refuses to mail an issue marked sent again.
+        meta["status"] = "ready"
+        files["message.json"] = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
     folder = folder / f"{meta['number']}-{meta['slug']}"
     folder.mkdir(parents=True)
     for name, text in files.items():

@@ -15,7 +15,7 @@ from types import ModuleType
 
 import feedparser
 import pytest
-from conftest import REPO, bench_script
+from conftest import REPO, bench_script, copy_publication
 
 from dopemail.build import build
 from dopemail.load import load_workspace
@@ -347,3 +347,23 @@ def test_outputs_are_set_aside_between_runs_and_deleted_at_the_end(
     assert [p.stat().st_ino for p in kept] == [inode]  # the same file: moved, not copied
     run.empty_aside()
     assert not (tmp_path / "work/aside").exists()
+
+
+def test_the_send_benchmark_sends_the_sample_issue_marked_sent(tmp_path: Path) -> None:
+    # The sample's issue 1 says 'status: sent', which the sender refuses to mail again: the
+    # benchmark sends it as ready (it stopped with "is marked sent" when that refusal came).
+    root = copy_publication(tmp_path / "pub")
+    build(root)
+    (issue,) = (root / "site/issues").glob("1-*")
+    assert json.loads((issue / "message.json").read_text())["status"] == "sent"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench/send.py"), "--subscribers", "40", "--runs", "1"]
+        + ["--issue", str(issue), "--json"],
+        env={**os.environ, "DOPEMAIL_BENCH_WORK": str(tmp_path / "work")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["messages"] > 0 and result["runs"][0]["msgs_per_s"] > 0
