@@ -36,9 +36,9 @@ lint: $(STAMP)
 test: $(STAMP) browser peers lint
 	$(BIN)/python -m pytest
 
-# Everything a build makes, but not the send ledger (.dopemail/sends.sqlite) nor its reports:
-# without the ledger, dopemail send no longer knows who already has an issue.
+# Everything a build makes, but not the send ledger (.dopemail/sends.sqlite), its reports and
+# its lock: without the ledger, dopemail send no longer knows who already has an issue.
 clean:
 	rm -rf $(VENV) site
 	find .dopemail -mindepth 1 -maxdepth 1 ! -name 'sends.sqlite*' ! -name '*-skipped.csv' \
-		-exec rm -rf {} + 2>/dev/null || true
+		! -name send.lock -exec rm -rf {} + 2>/dev/null || true

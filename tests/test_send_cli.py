@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -183,19 +184,27 @@ def test_an_issue_marked_sent_is_not_sent_to_the_list_again(tmp_path) -> None:
     code, output = run("send", "1", "--root", root)  # the dry run says so, and plans
     assert code == 0 and "It is marked sent" in output and "3 to send" in output
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
-    assert code == 1 and "issue 1-first-issue is marked sent: it is not sent to the list again" in (
-        output
-    )
-    assert (
-        "hint: to mail the readers who have not had it (new subscribers), set 'status: ready'"
-        in (output)
-    )
+    refused = "issue 1-first-issue is marked sent: it is not sent to the list again"
+    assert code == 1 and refused in output
+    # The hint says what 'ready' would do with what this ledger knows: here, nothing.
+    assert "this ledger has no record of sending it" in output
+    assert "setting 'status: ready' would mail every reader on the list" in output
     assert not (root / "outbox").exists()
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
     assert code == 0  # a test copy still goes
     write_issue(root, 1, "first-issue", status="ready")
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 0 and "sent 3, failed 0 this run" in output
+    write_issue(root, 1, "first-issue", status="sent")
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "this ledger has it sent to 3 readers; to mail only those who" in output
+    # Marked sent before it had finished (a reader still pending, as an interrupted send
+    # leaves it): the hint is to finish it.
+    with sqlite3.connect(root / ".dopemail/sends.sqlite") as db:
+        db.execute("UPDATE recipients SET state = 'pending' WHERE rowid = 1")
+    db.close()
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "this ledger has 1 readers still to send or settle" in output
 
 
 def test_the_loopback_provider_runs_on_its_own_for_trying_a_provider(tmp_path) -> None:

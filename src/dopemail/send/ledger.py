@@ -455,21 +455,28 @@ class Ledger:
         return tuple(row) if row else None  # type: ignore[return-value]
 
 
-def sent_count(path: Path, issue: int) -> int:
-    """How many readers were sent ``issue``, read without opening the ledger for writing
-    (0 when there is no ledger, or one this code cannot read)."""
+def read_counts(path: Path, issue: int) -> dict[str, int]:
+    """How many of ``issue``'s readers are in each state, read without opening the ledger
+    for writing (none when there is no ledger, or one this code cannot read)."""
+    counts = dict.fromkeys(STATES, 0)
     if not path.is_file():
-        return 0
+        return counts
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        row = db.execute(
-            "SELECT COUNT(*) FROM recipients WHERE issue = ? AND state = 'sent'", (issue,)
-        ).fetchone()
-        return int(row[0])
+        rows = db.execute(
+            "SELECT state, COUNT(*) FROM recipients WHERE issue = ? GROUP BY state", (issue,)
+        )
+        counts.update({state: int(n) for state, n in rows})
     except sqlite3.Error:
-        return 0
+        pass
     finally:
         db.close()
+    return counts
+
+
+def sent_count(path: Path, issue: int) -> int:
+    """How many readers were sent ``issue`` (see :func:`read_counts`)."""
+    return read_counts(path, issue)["sent"]
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:

@@ -572,7 +572,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8025, help="default: 8025 (0: any free one)")
     parser.add_argument("--key", default="loopback-key", help="the API key it accepts")
     args = parser.parse_args(argv)
-    with LoopbackServer(key=args.key, port=args.port) as server:
+    try:
+        # Bodies not kept: only counted (a long try-out would otherwise grow without end).
+        server = LoopbackServer(key=args.key, port=args.port, record=False)
+    except OSError as exc:
+        parser.exit(1, f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror} (--port 0: any)\n")
+    with server:
         print(f"loopback provider on {server.url}, accepting the API key '{args.key}'", flush=True)
         print("in dopemail.toml, for the provider you try:")
         for name in PROVIDERS:

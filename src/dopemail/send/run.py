@@ -39,7 +39,7 @@ from ..config import Settings, load_settings
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
-from .ledger import LEDGER_PATH, InFlight, Ledger, sent_count
+from .ledger import LEDGER_PATH, InFlight, Ledger, read_counts, sent_count
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
 from .providers import base_url, make_provider
 from .providers.base import Batch, InDoubt, Outcome, Provider, RecipientRejected, Transient
@@ -130,9 +130,7 @@ def send_issue(
             f"issue {issue.issue_id} is marked sent: it is not sent to the list again",
             issue.source,
             None,
-            "to mail the readers who have not had it (new subscribers), set 'status: ready' "
-            f"in its file and run dopemail build, then send; dopemail status {issue.number} "
-            "shows whom this ledger knows it reached",
+            _sent_hint(root, issue),
         )
     with contextlib.ExitStack() as stack:
         if client is None:
@@ -200,6 +198,28 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
         raise SendError(message, found.source, None, hint)
     reporter.warn(f"{message}: --yes will refuse it until it is built again (or --as-built)")
     return found.stale
+
+
+def _sent_hint(root: Path, issue: BuiltIssue) -> str:
+    # What 'status: ready' would then do depends on what this ledger knows: the hint must not
+    # lead to the second mailing the refusal stops.
+    counts = read_counts(root / LEDGER_PATH, issue.number)
+    ready = f"set 'status: ready' in {issue.source} and run dopemail build, then send"
+    if counts["pending"] or counts["in_flight"]:
+        unsettled = counts["pending"] + counts["in_flight"]
+        return (
+            f"this ledger has {unsettled:,} readers still to send or settle: it was marked sent "
+            f"before it had finished; to finish, {ready} again"
+        )
+    if counts["sent"] or counts["failed"]:
+        return (
+            f"this ledger has it sent to {counts['sent']:,} readers; to mail only those who "
+            f"joined the list since, {ready}"
+        )
+    return (
+        "this ledger has no record of sending it (it went out from another copy, or the "
+        "ledger was deleted): setting 'status: ready' would mail every reader on the list"
+    )
 
 
 def _refuse_draft(issue: BuiltIssue, options: SendOptions) -> None:
