@@ -33,6 +33,9 @@ def test_the_token_names_the_reader_and_cannot_be_forged() -> None:
     assert verify_token(forged, SECRET) is None
     assert verify_token("garbage", SECRET) is None and verify_token("", SECRET) is None
     assert token == unsubscribe_token("ada@example.com", SECRET)  # stable
+    # The secret as the unsubscribe page reads it from its environment: text.
+    assert verify_token(token, SECRET.decode()) == "ada@example.com"
+    assert verify_token(token, "another secret") is None
 
 
 def test_the_eml_is_rfc_5322_with_both_parts_and_the_one_click_headers(tmp_path) -> None:

@@ -65,8 +65,14 @@ def unsubscribe_token(email: str, secret: bytes) -> str:
     return f"{_b64(address)}.{_b64(mac)}"
 
 
-def verify_token(token: str, secret: bytes) -> str | None:
-    """The address a token was made for, or None if it was not made with ``secret``."""
+def verify_token(token: str, secret: str | bytes) -> str | None:
+    """The address a token was made for, or None if it was not made with ``secret``.
+
+    ``secret`` is the value of DOPEMAIL_UNSUBSCRIBE_SECRET, as text (the sender signs with its
+    UTF-8 bytes) or as those bytes.
+    """
+    if isinstance(secret, str):  # as the unsubscribe page reads it from its environment
+        secret = secret.encode("utf-8")
     try:
         encoded, _, signature = token.partition(".")
         address = _unb64(encoded)
