@@ -427,6 +427,9 @@ def test_buttondown_posts_once_and_records_that_post(server, tmp_path) -> None:
     db = sqlite3.connect(root / LEDGER_PATH)
     ((state, message_id),) = db.execute("SELECT state, message_id FROM recipients").fetchall()
     assert state == "sent" and message_id.startswith("em_")
+    # Its status is the list's, not a count of one reader.
+    shown = describe_status(send_status(root, "1"))
+    assert shown[1] == "  posted to buttondown's own subscriber list" and len(shown) == 2
 
 
 def test_a_rebuilt_issue_mid_send_is_warned_about(tmp_path, monkeypatch) -> None:

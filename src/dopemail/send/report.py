@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 from ..errors import SendError
 from .issue import issue_numbers, known_issues, no_such_issue
 from .ledger import LEDGER_PATH, InFlight, Ledger
+from .providers.buttondown import Buttondown
 from .providers.outbox import issue_folder
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -257,11 +258,16 @@ def describe_status(report: StatusReport) -> list[str]:
     # This machine's clock and zone, named: the ledger keeps seconds since the epoch.
     when = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(report.started_at or 0))
     readers = sum(counts.values()) - counts["skipped"]
-    lines = [
-        f"issue {report.issue_id} via {report.provider}, started {when}",
+    lines = [f"issue {report.issue_id} via {report.provider}, started {when}"]
+    if report.provider == Buttondown.name:  # one post stands for the list the provider holds
+        state = next((s for s in ("sent", "in_flight", "failed") if counts[s]), "pending")
+        done = {"sent": "posted", "in_flight": "in flight", "failed": "failed"}.get(state)
+        lines.append(f"  {done or 'not posted yet'} to {report.provider}'s own subscriber list")
+        return lines
+    lines.append(
         f"  sent {counts['sent']:,} · failed {counts['failed']:,} · pending "
-        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · of {readers:,} readers",
-    ]
+        f"{counts['pending']:,} · in flight {counts['in_flight']:,} · of {readers:,} readers"
+    )
     if counts["skipped"]:
         # Queued from one row, then taken out: a later row of the list (unsubscribed, say),
         # or gone from it at a later run. Their rows may also be in the report below.
