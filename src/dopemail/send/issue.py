@@ -69,8 +69,8 @@ def _not_built(ref: str, detail: str) -> SendError:
     )
 
 
-def find_issue_folder(root: Path, ref: str) -> Path:
-    """The folder of issue ``ref`` (``12`` or ``12-some-slug``) under ``site/issues/``."""
+def parse_ref(root: Path, ref: str) -> tuple[int, str | None]:
+    """An issue as the commands name it, ``12`` or ``12-some-slug``: (number, slug or None)."""
     match = _REF.match(ref.strip())
     if not match:
         raise SendError(
@@ -79,7 +79,22 @@ def find_issue_folder(root: Path, ref: str) -> Path:
             None,
             f"the issues are: {known_issues(root)}",
         )
-    number, slug = int(match.group(1)), match.group(2)
+    return int(match.group(1)), match.group(2)
+
+
+def wrong_slug(number: int, named: str, slug: str, command: str) -> SendError:
+    """The error for ``<number>-<slug>`` when issue ``number`` is ``named``."""
+    return SendError(
+        f"issue {number} is {named}, not {number}-{slug}",
+        None,
+        None,
+        f"dopemail {command} {number} (its number is enough)",
+    )
+
+
+def find_issue_folder(root: Path, ref: str) -> Path:
+    """The folder of issue ``ref`` (``12`` or ``12-some-slug``) under ``site/issues/``."""
+    number, slug = parse_ref(root, ref)
     base = root / ISSUES_DIR
     # The number is the issue's identity; the slug may have changed with its subject.
     found = sorted(p for p in base.glob(f"{number}-*") if p.is_dir()) if base.is_dir() else []
@@ -88,12 +103,7 @@ def find_issue_folder(root: Path, ref: str) -> Path:
         if folder.is_dir():
             return folder
         if len(found) == 1:
-            raise SendError(
-                f"issue {number} is {found[0].name}, not {number}-{slug}",
-                None,
-                None,
-                f"dopemail send {number} (its number is enough)",
-            )
+            raise wrong_slug(number, found[0].name, slug, "send")
     if not found:
         if number not in issue_numbers(root):
             # "Run dopemail build" would not help an editor who mistyped the number.

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from ..errors import SendError
-from .issue import issue_numbers, known_issues, no_such_issue
+from .issue import issue_numbers, no_such_issue, parse_ref, wrong_slug
 from .ledger import LEDGER_PATH, InFlight, Ledger
 from .providers.buttondown import Buttondown
 from .providers.outbox import issue_folder
@@ -86,41 +85,22 @@ class StatusReport:
 
 def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
     """Counts per state, batches in flight and the first failures of issue ``ref``."""
-    head = ref.strip().split("-", 1)[0]
-    if not head.isdigit():
-        raise SendError(
-            f"'{ref}' is not an issue: give its number, e.g. 12",
-            None,
-            None,
-            f"the issues are: {known_issues(root)}",
-        )
-    number = int(head)
+    number, slug = parse_ref(root, ref)
     path = root / LEDGER_PATH
-    started = None
-    if path.exists():
-        with Ledger(path) as ledger:
-            started = ledger.started(number)
-    named = started[0] if started else issue_numbers(root).get(number)
-    if started is None and named is None:
-        # "Nothing sent yet" of an issue that does not exist would reassure an editor who
-        # mistyped its number.
-        raise no_such_issue(root, number, " and nothing sent")
-    slug = ref.strip().partition("-")[2]
-    if slug and named != f"{number}-{slug}":  # as dopemail send says it
-        raise SendError(
-            f"issue {number} is {named}, not {number}-{slug}",
-            None,
-            None,
-            f"dopemail status {number} (its number is enough)",
-        )
-    if started is None:
-        return StatusReport(number, None, None, None, {}, [], [], None)
-    with Ledger(path) as ledger:
+    with contextlib.ExitStack() as stack:
+        ledger = stack.enter_context(Ledger(path)) if path.exists() else None
+        started = ledger.started(number) if ledger else None
+        named = started[0] if started else issue_numbers(root).get(number)
+        if named is None:
+            # "Nothing sent yet" of an issue that does not exist would reassure an editor who
+            # mistyped its number.
+            raise no_such_issue(root, number, " and nothing sent")
+        if slug and named != f"{number}-{slug}":  # as dopemail send says it
+            raise wrong_slug(number, named, slug, "status")
+        if ledger is None or started is None:
+            return StatusReport(number, None, None, None, {}, [], [], None)
         issue_id, provider, started_at = started
-        report = None
-        if issue_id:
-            candidate = root / LEDGER_PATH.parent / f"{issue_id}-skipped.csv"
-            report = candidate if _has_rows(candidate) else None
+        candidate = root / LEDGER_PATH.parent / f"{issue_id}-skipped.csv"
         return StatusReport(
             number,
             issue_id,
@@ -129,7 +109,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
             ledger.counts(number),
             ledger.in_flight(number),
             ledger.failures(number, failures),
-            report,
+            candidate if _has_rows(candidate) else None,
         )
 
 
