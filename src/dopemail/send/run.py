@@ -121,17 +121,8 @@ def send_issue(
     settings = load_settings(root)
     issue = load_issue(root, ref)
     stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
-    if issue.status == "draft" and not options.test_to:
-        _refuse_draft(issue, options)
-    if issue.status == "sent" and options.yes and not options.test_to:
-        # Marked sent by the editor: a mistyped number, or a ledger lost (a deleted
-        # .dopemail/, another machine), would otherwise mail the whole list again.
-        raise SendError(
-            f"issue {issue.issue_id} is marked sent: it is not sent to the list again",
-            issue.source,
-            None,
-            _sent_hint(root, issue),
-        )
+    if options.yes and not options.test_to:
+        _refuse_by_status(root, issue)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
@@ -200,6 +191,30 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
     return found.stale
 
 
+def _refuse_by_status(root: Path, issue: BuiltIssue) -> None:
+    """Refuse to send a draft or an issue marked sent to the list (the dry run plans them,
+    and says so; --test sends either)."""
+    if issue.status == "draft":
+        # Built to be previewed and test-sent; sending it to the list is the one mistake the
+        # ledger cannot take back.
+        raise SendError(
+            f"issue {issue.issue_id} is a draft: it is not sent to the subscribers",
+            issue.source,
+            None,
+            "set 'status: ready' in its file and run dopemail build, then send again "
+            f"(dopemail send {issue.number} --test ADDRESS sends one marked copy of a draft)",
+        )
+    if issue.status == "sent":
+        # Marked sent by the editor: a mistyped number, or a ledger lost (a deleted
+        # .dopemail/, another machine), would otherwise mail the whole list again.
+        raise SendError(
+            f"issue {issue.issue_id} is marked sent: it is not sent to the list again",
+            issue.source,
+            None,
+            _sent_hint(root, issue),
+        )
+
+
 def _sent_hint(root: Path, issue: BuiltIssue) -> str:
     # What 'status: ready' would then do depends on what this ledger knows: the hint must not
     # lead to the second mailing the refusal stops.
@@ -220,20 +235,6 @@ def _sent_hint(root: Path, issue: BuiltIssue) -> str:
         "this ledger has no record of sending it (it went out from another copy, or the "
         "ledger was deleted): setting 'status: ready' would mail every reader on the list"
     )
-
-
-def _refuse_draft(issue: BuiltIssue, options: SendOptions) -> None:
-    # A draft is built to be previewed and test-sent; sending it to the list is the one
-    # mistake the ledger cannot take back. The dry run still shows who it would reach (its
-    # plan says it is a draft).
-    if options.yes:
-        raise SendError(
-            f"issue {issue.issue_id} is a draft: it is not sent to the subscribers",
-            issue.source,
-            None,
-            "set 'status: ready' in its file and run dopemail build, then send again "
-            f"(dopemail send {issue.number} --test ADDRESS sends one marked copy of a draft)",
-        )
 
 
 def _client() -> httpx.Client:
