@@ -49,16 +49,15 @@ def send_test(
         raise SendError(f"'{address}' is not a valid address: {exc}") from None
     if _sender_available() and (rendered is None or _built_matches(root, rendered)):
         from ..send import SendOptions, send_issue
-        from ..send.providers.outbox import issue_folder
         from ..send.run import Reporter
 
         # The built files were just found to be the issue on screen, which the preview made
         # from the sources as they are: the sender need not make it again to check them.
         options = SendOptions(test_to=address, sources_checked=rendered is not None)
         summary = send_issue(root, issue_key, options, reporter=Reporter(progress=False))
-        if summary.provider == "outbox":  # no account: where to open it
-            folder = issue_folder(summary.endpoint, issue_key, test=True).as_posix()
-            return f"Wrote a test of issue {issue_key} to {address} in {folder}/ (the outbox)."
+        folder = summary.outbox_folder(test=True)
+        if folder is not None:  # no account: where to open it
+            return f"Wrote a test of issue {issue_key} to {address} in {folder} (the outbox)."
         where = f" (id {summary.test_id})" if summary.test_id else ""
         return f"Sent a test of issue {issue_key} to {address} through {summary.provider}{where}."
     if rendered is None:

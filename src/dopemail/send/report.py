@@ -16,7 +16,6 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 from .issue import issue_numbers, no_such_issue, parse_ref, wrong_slug
 from .ledger import LEDGER_PATH, InFlight, Ledger
 from .providers.buttondown import Buttondown
-from .providers.outbox import issue_folder
 
 if TYPE_CHECKING:  # run.py imports this module
     from .run import SendSummary
@@ -192,9 +191,9 @@ def describe_plan(summary: SendSummary) -> list[str]:
 
 
 def _where(summary: SendSummary) -> str:
-    if summary.provider == "outbox":
-        folder = issue_folder(summary.endpoint, summary.issue.issue_id).as_posix()
-        return f"outbox (no account: one .eml file per reader in {folder}/)"
+    folder = summary.outbox_folder()
+    if folder is not None:
+        return f"outbox (no account: one .eml file per reader in {folder})"
     return f"{summary.provider} ({summary.endpoint})"
 
 
@@ -202,11 +201,10 @@ def describe_result(summary: SendSummary) -> list[str]:
     """What a real send did."""
     issue = summary.issue
     if summary.mode == "test":
-        if summary.provider == "outbox":  # where to open it
-            folder = issue_folder(summary.endpoint, issue.issue_id, test=True).as_posix()
-            return [
-                f"wrote a test copy of issue {issue.issue_id} in {folder}/; the ledger is unchanged"
-            ]
+        folder = summary.outbox_folder(test=True)
+        if folder is not None:  # where to open it
+            copy = f"wrote a test copy of issue {issue.issue_id} in {folder}"
+            return [f"{copy}; the ledger is unchanged"]
         return [
             f"sent a test copy of issue {issue.issue_id} via {summary.provider}"
             + (f" (id {summary.test_id})" if summary.test_id else "")

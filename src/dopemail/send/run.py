@@ -44,6 +44,7 @@ from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
 from .providers import base_url, make_provider
 from .providers.base import Batch, InDoubt, Outcome, Provider, RecipientRejected, Transient
 from .providers.buttondown import LIST_KEY
+from .providers.outbox import issue_folder
 from .report import ProgressBar, Reporter
 from .retry import Attempts, Backoff, GaveUp, RateLimiter, Unsafe, with_retries
 from .subscribers import SkipReport, address_key, check_address, read_subscribers
@@ -101,6 +102,12 @@ class SendSummary:
     holds_list: bool = False
     #: Why the built files are not what the issue's sources make now ("": they are).
     stale: str = ""
+
+    def outbox_folder(self, test: bool = False) -> str | None:
+        """Where the outbox wrote (or writes) this issue's messages; None for a provider."""
+        if self.provider != "outbox":
+            return None
+        return issue_folder(self.endpoint, self.issue.issue_id, test).as_posix() + "/"
 
 
 def send_issue(
