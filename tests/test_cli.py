@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -179,3 +180,21 @@ def test_a_mistyped_choice_in_another_case_gets_a_did_you_mean(workspace: Path, 
     entry.write_text(text.replace("kind: conversation", "kind: Q&A", 1), encoding="utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and "hint: did you mean 'q&a'?" in output, output
+
+
+def test_make_clean_keeps_the_send_ledger(tmp_path: Path) -> None:
+    # Without the ledger, dopemail send no longer knows who already has an issue and would
+    # mail them again: `make clean` takes everything a build makes, and not that.
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    kept = ["sends.sqlite", "sends.sqlite-wal", "send.lock", "3-quiet-hours-skipped.csv"]
+    gone = ["outputs.json", "state.json", "cache/entries/x", "blobs/ab"]
+    for name in [*kept, *gone, "../site/index.html", "../.venv-x/bin/python"]:
+        path = tmp_path / ".dopemail" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    done = subprocess.run(
+        ["make", "clean", "VENV=.venv-x"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / ".dopemail").iterdir()) == sorted(kept)
+    assert not (tmp_path / "site").exists() and not (tmp_path / ".venv-x").exists()

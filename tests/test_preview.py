@@ -414,6 +414,13 @@ def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
     assert message["To"] == "editor@example.com"
     assert "Night Film" in message.get_body(("plain",)).get_content()
     assert "<html" in message.get_body(("html",)).get_content()
+    # Posted without JavaScript: a page whose heading does not say "Test sent" above a
+    # message saying it was only written ("not sent: ...").
+    kind = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+    status, body = running.request("POST", "/_preview/issue/1-strangers/send-test", form, kind)
+    shown = body.decode()
+    assert status == 200 and "<h1>Send test</h1>" in shown and "(not sent:" in shown
+    assert "Test sent" not in shown
 
 
 def test_send_test_refuses_forged_posts(running: Preview) -> None:
