@@ -494,6 +494,12 @@ def dopemail_steps(out: Path) -> dict[str, Step]:
             lambda i: set_aside(ws / ".dopemail", ws / "site", ws / "feeds"),
             lambda i: dopemail_cmd("build", "--no-cache", *root),
         ),
+        # The same build on one core: the work itself, without what sharing it out costs
+        # (forking, records pickled across, the issues' second fork).
+        "cold_one": Step(
+            lambda i: set_aside(ws / ".dopemail", ws / "site", ws / "feeds"),
+            lambda i: dopemail_cmd("build", "--no-cache", "--jobs", "1", *root),
+        ),
         "cold_entries": Step(
             lambda i: set_aside(only / ".dopemail", only / "site", only / "feeds"),
             lambda i: dopemail_cmd("build", "--no-cache", "--root", str(only)),
@@ -533,6 +539,7 @@ def bench_builds(size: int, out: Path, runs: int, results: dict[str, Row]) -> No
     row = run("cold", "dopemail build --no-cache (cold)", "cold --no-cache")
     if row.seconds:
         row.note = f"{built_count(row.output)} files built"
+    run("cold_one", "dopemail build --no-cache --jobs 1 (cold, one process)", "cold, one process")
     run("cold_entries", "dopemail build --no-cache, entries only", "cold --no-cache, entries only")
     run("first", "first dopemail build (no .dopemail/, writes the cache)", "first build")
     run("warm", "warm full build (cache kept; site/ and feeds/ set aside)", "warm")
@@ -1126,6 +1133,7 @@ def steal_line(before: tuple[int, int] | None, after: tuple[int, int] | None) ->
 
 ROWS = [
     ("cold", "`dopemail build --no-cache`, cold (entries + issues)"),
+    ("cold_one", "`dopemail build --no-cache --jobs 1`, cold (entries + issues), one process"),
     ("cold_entries", "`dopemail build --no-cache`, cold, entries only (no issues)"),
     ("first", "`dopemail build`, first (no `.dopemail/`: writes the cache)"),
     ("warm", "`dopemail build`, warm full (cache kept, `site/` + `feeds/` set aside)"),
@@ -1146,6 +1154,7 @@ RATIOS = [
     ("cold", "hugo", "dopemail with issues ÷ Hugo"),
     ("cold", "pelican", "dopemail with issues ÷ Pelican"),
     ("cold_entries", "floor", "dopemail entries only ÷ floor"),
+    ("cold", "cold_one", "dopemail with issues, all cores ÷ one process"),
 ]
 
 

@@ -125,6 +125,7 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
     assert steal and 0 <= float(steal.group(1)) <= 100, table[:1500]
     rows = {
         "cold (entries + issues)",
+        "cold (entries + issues), one process",
         "cold, entries only",
         "warm full",
         "no-op",
