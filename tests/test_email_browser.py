@@ -115,3 +115,78 @@ def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
     for left, top, right, bottom, natural in boxes:
         assert natural > 0 and right - left > 100 and bottom > top
         assert left >= 24 - 0.5 and right <= width - 24 + 0.5  # inside the card's padding
+
+
+@pytest.mark.parametrize("width", [375, 600])
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_email_pictures_keep_their_shape(browser, site: Path, key: str, width: int) -> None:
+    # On a phone every picture shrinks to the screen: its height must shrink with it (the
+    # lead picture's fixed height once squashed it to 327 x 368 at 375 px).
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _serve_site(page, site)
+    page.goto((site / "issues" / key / "email.html").as_uri())
+    page.wait_for_load_state("load")
+    shapes = page.evaluate(
+        "Array.from(document.images).map(i => { const r = i.getBoundingClientRect();"
+        " return [i.src, r.width, r.height, i.naturalWidth, i.naturalHeight]; })"
+    )
+    page.close()
+    html = (site / "issues" / key / "email.html").read_text(encoding="utf-8")
+    assert len(shapes) == html.count("<img ")
+    for src, shown_w, shown_h, natural_w, natural_h in shapes:
+        assert natural_w > 0 and shown_h > 0, src
+        shown, natural = shown_w / shown_h, natural_w / natural_h
+        assert abs(shown - natural) / natural < 0.02, f"{src}: {shown_w}x{shown_h} at {width}px"
+
+
+# The contrast of every piece of text with what is painted behind it, as the reader sees the
+# page: WCAG's relative luminance, 4.5:1 for body text and 3:1 for large text.
+_CONTRAST_JS = """
+() => {
+  const lum = (c) => {
+    const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const opaque = (c) => { const p = c.match(/[\\d.]+/g); return p && (p.length < 4 || +p[3] > 0); };
+  const behind = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      if (opaque(bg)) return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const r = el.getBoundingClientRect();
+    if (!own || r.width === 0 || r.height === 0) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none' || +style.opacity === 0) continue;
+    const a = lum(style.color), b = lum(behind(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = +style.fontWeight >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const text = el.textContent.trim().slice(0, 40);
+    if (ratio < needed) found.push([text, style.color, behind(el), ratio.toFixed(2)]);
+  }
+  return found;
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_email_text_is_readable_in_light_and_dark_mode(
+    browser, site: Path, key: str, scheme: str
+) -> None:
+    # In dark mode the footer's text once turned light on its light background (the postal
+    # address and the copyright unreadable) and the button's text pink on red.
+    page = browser.new_page(viewport={"width": 600, "height": 900}, color_scheme=scheme)
+    _serve_site(page, site)
+    page.goto((site / "issues" / key / "email.html").as_uri())
+    page.wait_for_load_state("load")
+    hard_to_read = page.evaluate(_CONTRAST_JS)
+    page.close()
+    assert hard_to_read == [], f"text below WCAG contrast in {scheme} mode"

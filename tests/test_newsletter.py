@@ -344,8 +344,8 @@ BAD_ISSUES = [
     (
         "unknown MJML attribute",
         "templates/email/film_card.mjml.j2",
-        '<mj-button href="{{ e.url }}">',
-        '<mj-button href="{{ e.url }}" colour="#fff">',
+        '<mj-button css-class="button" href="{{ e.url }}">',
+        '<mj-button css-class="button" href="{{ e.url }}" colour="#fff">',
         "unknown attribute 'colour' on <mj-button>",
         'colour="#fff"',
     ),
@@ -725,8 +725,8 @@ def test_an_mjml_problem_is_found_in_the_templates_the_email_uses_not_in_notes_o
     _break(
         workspace,
         rel,
-        '<mj-button href="{{ e.url }}">',
-        '<mj-button\n  colour="#fff"\n  href="{{ e.url }}">',
+        '<mj-button css-class="button" href="{{ e.url }}">',
+        '<mj-button css-class="button"\n  colour="#fff"\n  href="{{ e.url }}">',
     )
     card = workspace / rel
     text = card.read_text(encoding="utf-8")

@@ -43,12 +43,16 @@ CONTENT_TEMPLATE = "issue_content.html.j2"
 ITEM_TEMPLATE = "issue_item.html.j2"
 
 # Inlined into the compiled HTML (mjml-python ignores mj-style inline="inline"): the colours of
-# links and captions inside the Markdown body, for clients that strip <style>.
+# links and captions inside the Markdown body, for clients that strip <style>. And the lead
+# picture's height: mj-image writes the height it is given into the style as well as the
+# attribute, so on a phone, where the picture shrinks to the screen's width, it kept its
+# full height and was squashed; the attribute stays, for Outlook, which sizes by it.
 INLINE_CSS = """
 .body a, .credits a, .where a { color: #9b1c1c; text-decoration: underline; }
 .body p { margin: 0 0 14px; }
 .body blockquote { margin: 0 0 14px; padding-left: 14px; border-left: 3px solid #e3ddd0; }
 .body h2, .body h3 { font-family: Helvetica, Arial, sans-serif; margin: 18px 0 8px; }
+.lead img { height: auto !important; }
 """
 
 
