@@ -21,6 +21,7 @@ from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 from dopemail.quality import read_email
 
 SAMPLE_ISSUES = sorted(p.stem for p in (REPO / "issues").glob("*.md"))
+BASE = "https://dopepress.example.com/"
 
 
 class Page(HTMLParser):
@@ -136,7 +137,7 @@ def test_seed_card_in_the_email(built: Path) -> None:
         "I’ve always said that writers know less",
         "Written and directed by Andrew Haigh",
         "based on the novel Strangers by Taichi Yamada",
-        "With Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell",
+        "With Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy (Mum), and Jamie Bell (Dad)",
         "8000 Sunset Boulevard, Los Angeles, CA 90046",
         "1332 2nd Street, Santa Monica, CA 90401",
         "Hulu",
@@ -748,3 +749,113 @@ def test_an_unknown_filter_inside_a_block_gets_the_same_hint(workspace: Path, ru
     assert code == 1 and "Traceback" not in output
     assert f"{rel}:{_line_of(workspace, rel, 'long_dat')}: template error: No filter" in output
     assert "hint: did you mean 'long_date'? dopemail's filters are" in output
+
+
+PANEL_ENTRY = """---
+title: A Panel on Night Shifts
+kind: news
+published: 2024-07-10T09:00:00-07:00
+author: DoPe Press
+summary: A panel on films about night work, after a screening of Night Desk.
+film:
+  title: Night Desk
+  original_title: Nattskranke
+  year: 2023
+  directors: [Ilse Brandvold]
+  cast:
+    - name: Sigrid Aamodt
+      role: Marit
+    - Jonas Eidsvik
+  based_on:
+    title: The Porter
+    author: Håkon Løvås
+    kind: novel
+    year: 1999
+  distributor: Northlight Releasing
+  runtime: 97
+  countries: [Norway, Sweden]
+  language: Norwegian
+run:
+  starts: 2024-07-12
+  ends: 2024-07-25
+events:
+  - title: Working nights, on screen
+    kind: talk
+    moderator: Dave Karger
+---
+A panel on films about night work.
+"""
+
+
+def _text_of(html: str) -> str:
+    import lxml.html
+
+    return re.sub(r"\s+", " ", lxml.html.fromstring(html).text_content())
+
+
+def test_every_credit_the_run_and_a_moderator_alone_reach_every_output(tmp_path) -> None:
+    # The email once dropped the cast's roles, the film's original title, distributor,
+    # runtime, countries and language, and a run given by its dates alone; every output
+    # dropped the source work's year, and an event's moderator when it had no participants.
+    root = copy_publication(tmp_path)
+    (root / "entries/night-desk-panel.md").write_text(PANEL_ENTRY, encoding="utf-8")
+    issue = root / "issues/2-summer-festivals.md"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace("  - the-salt-orchard-qa\n", "  - night-desk-panel\n", 1))
+    build(root)
+    folder = root / "site/issues/2-summer-festivals"
+    page = _text_of((root / "site/night-desk-panel/index.html").read_text("utf-8"))
+    feed = feedparser.parse((root / "feeds/rss.xml").read_bytes())
+    item = next(e for e in feed.entries if e.title == "A Panel on Night Shifts")
+    outputs = {
+        "web page": page,
+        "RSS content": _text_of(item.content[0].value),
+        "email": _text_of((folder / "email.html").read_text("utf-8")),
+        "text part": re.sub(r"\s+", " ", (folder / "email.txt").read_text("utf-8")),
+    }
+    everywhere = [
+        "Based on the 1999 novel The Porter by Håkon Løvås",
+        "Sigrid Aamodt (Marit)",
+        "Nattskranke",
+        "Northlight Releasing · 97 min · Norway, Sweden · Norwegian",
+        "In cinemas July 12–25, 2024.",
+        "Moderated by Dave Karger",
+    ]
+    for name, shown in outputs.items():
+        missing = [p for p in everywhere if p.lower() not in shown.lower()]
+        assert not missing, f"{name} lacks {missing}"
+
+
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_the_web_version_and_the_issues_feed_show_what_the_email_shows(
+    built: Path, key: str
+) -> None:
+    # "View in your browser" once showed cut-down cards: no venues or addresses, no
+    # streaming, no events, no gallery, no rights, no roles. Whatever the email links to or
+    # shows, its web version and its item in the issues feed carry too.
+    folder = built / "site/issues" / key
+    email, web = (Page((folder / n).read_text("utf-8")) for n in ("email.html", "index.html"))
+    pages = {"web version": web}
+    if _front(built, key)["status"] != "draft":  # a draft is not in the feed
+        feed = feedparser.parse((built / "feeds/issues.xml").read_bytes())
+        item = next(e for e in feed.entries if e.link.rstrip("/").endswith(key))
+        pages["issues feed"] = Page(item.content[0].value)
+    own = {UNSUBSCRIBE_PLACEHOLDER, f"{BASE}feeds/rss.xml", f"{BASE}issues/{key}/", BASE}
+    links = {a["href"] for a in email.all("a")} - own
+    pictures = {i["src"] for i in email.all("img")}
+    texts = {" ".join(t.split()) for t in email.text}
+    # The card's sentences; not the stylesheets, the masthead or the footer, which the web
+    # page has in its own words.
+    front = _front(built, key)
+    # The feed's item has the subject as its title and no footer: the cards are compared.
+    own_words = {str(front["preheader"]), str(front["subject"])}
+    sentences = {
+        t for t in texts if len(t) > 25 and "{" not in t and not t.startswith(("DoPe", "No. ", "©"))
+    } - own_words
+    assert links and sentences
+    for name, page in pages.items():
+        assert links <= {a["href"] for a in page.all("a")}, name
+        assert pictures <= {i["src"] for i in page.all("img")}, name
+        shown = " ".join(" ".join(page.text).split())
+        missing = [s for s in sentences if s not in shown]
+        assert not missing, f"{name} lacks {missing[:3]}"

@@ -133,14 +133,42 @@ def credits(film: Any) -> str:
             parts.append(("written" if parts else "Written") + f" by {join_names(film.writers)}")
     if film.based_on:
         based = film.based_on
-        parts.append(f"based on the {based.kind} {based.title} by {based.author}")
+        kind = f"{based.year} {based.kind}" if based.year else based.kind
+        parts.append(f"based on the {kind} {based.title} by {based.author}")
     line = "; ".join(parts)
     return line[:1].upper() + line[1:] if line else ""
 
 
 def cast_line(film: Any) -> str:
-    """'With Andrew Scott, Paul Mescal, and Claire Foy'."""
-    return f"With {join_names(p.name for p in film.cast)}" if film.cast else ""
+    """'With Andrew Scott (Adam), Paul Mescal (Harry), and Claire Foy'."""
+    people = (f"{p.name} ({p.role})" if p.role else p.name for p in film.cast)
+    return f"With {join_names(people)}" if film.cast else ""
+
+
+def film_facts(film: Any) -> str:
+    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say."""
+    facts = [
+        film.distributor,
+        f"{film.runtime} min" if film.runtime else None,
+        ", ".join(film.countries),
+        film.language,
+    ]
+    return " · ".join(f for f in facts if f)
+
+
+def film_title(film: Any) -> str:
+    """'Quiet Hours (Stille timer, 2025)': the title, with the original one and the year."""
+    after = ", ".join(str(x) for x in (film.original_title, film.year) if x)
+    return f"{film.title} ({after})" if after else film.title
+
+
+def run_line(run: Any) -> str:
+    """The run's own note, or 'In cinemas December 5–19, 2024.' (empty with neither)."""
+    if run is None:
+        return ""
+    if run.note:
+        return str(run.note)
+    return f"In cinemas {date_range(run.starts, run.ends)}." if run.starts or run.ends else ""
 
 
 def fit(media: Any, width: int) -> tuple[int, int]:
@@ -308,6 +336,9 @@ OWN_FILTERS = {
     "wrap": wrap,
     "credits": credits,
     "cast_line": cast_line,
+    "film_facts": film_facts,
+    "film_title": film_title,
+    "run_line": run_line,
     "fit": fit,
 }
 
