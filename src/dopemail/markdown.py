@@ -85,7 +85,7 @@ def to_html(text: str, base_url: str) -> str:
 
 def _inline_text(tokens: list[Token], urls: bool = True) -> str:
     out: list[str] = []
-    href_stack: list[str] = []
+    href_stack: list[tuple[str, bool]] = []
     for token in tokens:
         if token.type in ("text", "code_inline"):
             out.append(token.content)
@@ -94,60 +94,147 @@ def _inline_text(tokens: list[Token], urls: bool = True) -> str:
         elif token.type == "hardbreak":
             out.append("\n")
         elif token.type == "link_open":
-            href_stack.append(str(token.attrs.get("href", "")))
+            # An autolink (<https://...>) is its own text: the URL once, in brackets.
+            auto = token.markup == "autolink"
+            href_stack.append((str(token.attrs.get("href", "")), auto))
+            if auto:
+                out.append("<")
         elif token.type == "link_close" and href_stack:
-            href = href_stack.pop()
-            if href and urls:
+            href, auto = href_stack.pop()
+            if auto:
+                out.append(">")
+            elif href and urls:
                 out.append(f" <{href}>")
         elif token.type == "image":
             out.append(f"[{token.content}]")
     return "".join(out)
 
 
+def _fill(text: str, width: int, first: str, rest: str) -> str:
+    # Each line a hard break ends is wrapped on its own, the break kept.
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        lines.append(
+            textwrap.fill(
+                line.strip(),
+                width=width,
+                initial_indent=first if number == 0 else rest,
+                subsequent_indent=rest,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or (first if number == 0 else rest).rstrip()
+        )
+    return "\n".join(lines)
+
+
+def _table(rows: list[list[str]], lead: str, width: int) -> str:
+    # Columns padded to line up when the table fits the width; else each row's cells
+    # joined by " | ", which still reads as a row.
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    if len(lead) + sum(widths) + 3 * (len(widths) - 1) <= width:
+        lines = [
+            " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+        ]
+        lines.insert(1, "-+-".join("-" * w for w in widths))
+    else:
+        lines = [" | ".join(row) for row in rows]
+    return "\n".join(lead + line for line in lines)
+
+
+class _List:
+    """A list being written: its numbering, whether it is tight, the indent of its items."""
+
+    def __init__(self, ordered: bool, start: int, tight: bool, indent: str) -> None:
+        self.ordered, self.number, self.tight, self.indent = ordered, start, tight, indent
+        self.item_marker = ""  # the current item's marker ("- ", "3. ")
+        self.marker = ""  # the same, until the item's first block is written
+
+    def next_marker(self) -> str:
+        if not self.ordered:
+            return "- "
+        self.number += 1
+        return f"{self.number - 1}. "
+
+
 def to_text(text: str, base_url: str, width: int = 72) -> str:
-    """Render Markdown as readable plain text: wrapped paragraphs, links as <URL>."""
+    """Render Markdown as readable plain text: wrapped paragraphs, links as <URL>, lists
+    numbered and indented as written, tables in columns."""
     md = text_parser()
     tokens = md.parse(text)
     _absolutize(tokens, base_url)
-    blocks: list[str] = []
-    prefix: list[str] = []
-    bullets: list[str] = []
+    out: list[str] = []
+    quotes = 0
+    lists: list[_List] = []
+    rows: list[list[str]] | None = None
+    last_in_tight = False  # the last block written was an item of a tight list
+
+    def write(block: str) -> None:
+        nonlocal last_in_tight
+        tight = bool(lists) and lists[-1].tight
+        if out:
+            out.append("\n" if tight and last_in_tight else "\n\n")
+        out.append(block)
+        last_in_tight = tight
+
+    def indents() -> tuple[str, str]:
+        # The first line's lead (with the item's marker, once) and the next lines'.
+        lead = "> " * quotes
+        if not lists:
+            return lead, lead
+        current = lists[-1]
+        rest = lead + current.indent + " " * len(current.item_marker)
+        if current.marker:
+            first = lead + current.indent + current.marker
+            current.marker = ""
+            return first, rest
+        return rest, rest
+
     for index, token in enumerate(tokens):
-        if token.type == "blockquote_open":
-            prefix.append("> ")
-        elif token.type == "blockquote_close":
-            prefix.pop()
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            bullets.append("-" if token.type == "bullet_list_open" else "1.")
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            bullets.pop()
-        elif token.type == "inline":
+        kind = token.type
+        if kind == "blockquote_open":
+            quotes += 1
+        elif kind == "blockquote_close":
+            quotes -= 1
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            parent = lists[-1] if lists else None
+            indent = parent.indent + " " * len(parent.item_marker) if parent else ""
+            # markdown-it hides the paragraphs of a tight list's items.
+            tight = index + 2 < len(tokens) and tokens[index + 2].hidden
+            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
+            lists.append(_List(kind == "ordered_list_open", start, tight, indent))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            # After a nested list, its parent's next item follows as closely as the parent's
+            # items do; after the whole list, a blank line.
+            last_in_tight = bool(lists) and lists[-1].tight
+        elif kind == "list_item_open":
+            lists[-1].marker = lists[-1].item_marker = lists[-1].next_marker()
+        elif kind == "table_open":
+            rows = []
+        elif kind == "tr_open" and rows is not None:
+            rows.append([])
+        elif kind == "table_close" and rows:
+            write(_table(rows, "> " * quotes + (lists[-1].indent if lists else ""), width))
+            rows = None
+        elif kind == "inline":
             content = _HTML_TAG.sub("", _inline_text(token.children or []))
-            opener = tokens[index - 1] if index else None
-            lead = "".join(prefix)
-            if opener is not None and opener.type == "heading_open":
-                blocks.append(lead + content.upper())
+            if rows is not None:
+                rows[-1].append(" ".join(content.split()))
                 continue
-            in_item = bool(bullets) and any(
-                t.type == "list_item_open" for t in tokens[max(0, index - 2) : index]
-            )
-            first = lead + (bullets[-1] + " " if in_item else "")
-            rest = lead + ("  " if in_item else "")
-            blocks.append(
-                textwrap.fill(
-                    content,
-                    width=width,
-                    initial_indent=first,
-                    subsequent_indent=rest,
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-            )
-        elif token.type in ("fence", "code_block"):
-            blocks.append(textwrap.indent(token.content.rstrip(), "    "))
-        elif token.type == "hr":
-            blocks.append("-" * 8)
-    return "\n\n".join(blocks)
+            opener = tokens[index - 1] if index else None
+            first, rest = indents()
+            if opener is not None and opener.type == "heading_open":
+                write(first + content.upper())
+            else:
+                write(_fill(content, width, first, rest))
+        elif kind in ("fence", "code_block"):
+            first, rest = indents()
+            code = token.content.rstrip().split("\n")
+            write("\n".join((rest, first)[i == 0] + "    " + line for i, line in enumerate(code)))
+        elif kind == "hr":
+            write("> " * quotes + "-" * 8)
+    return "".join(out)
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
