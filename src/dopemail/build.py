@@ -267,7 +267,7 @@ def _ready(env: jinja2.Environment, root: Path, settings: Settings, cache: Build
 
     markdown.text_parser()
     for name in env.list_templates(extensions=["j2"]):
-        with contextlib.suppress(jinja2.TemplateError):  # rendering reports it, located
+        with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):  # rendering reports it
             env.get_template(name)
 
 

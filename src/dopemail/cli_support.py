@@ -6,7 +6,10 @@ the sender can all import it, in any order.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +47,11 @@ root_option = click.option(
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1."""
+    """Print a DopemailError once, as 'file:line: message' plus its hint, and exit 1.
+
+    So is a file the system would not let dopemail read or write (permissions, a full disk,
+    a broken link): the editor's to fix, not a bug to show a traceback for.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -53,5 +60,40 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except DopemailError as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
+        except OSError as exc:
+            if exc.errno not in _HINTS:
+                raise
+            click.echo(str(system_error(exc)), err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+_HINTS = {
+    errno.EACCES: "check its permissions (ls -l): dopemail must be able to read it, and to "
+    "write where it builds",
+    errno.EPERM: "check its permissions and owner (ls -l)",
+    errno.ENOSPC: "the disk is full: free some space and run again (what was built before is "
+    "intact)",
+    errno.EDQUOT: "your disk quota is used up: free some space and run again",
+    errno.EROFS: "it is on a read-only file system: build in a folder you can write to",
+    errno.ENOENT: "it is missing, or a link to a file that is gone (an editor's lock file, "
+    "a moved folder): remove the link or restore the file",
+    errno.ELOOP: "it is a link that points to itself, through other links: remove it",
+    errno.EISDIR: "a folder is where a file is expected on that path: rename or move it (or "
+    "fix the name in dopemail.toml)",
+    errno.ENOTDIR: "a file is where a folder is expected on that path: rename or move it (or "
+    "fix the name in dopemail.toml)",
+}
+
+
+def system_error(exc: OSError) -> DopemailError:
+    """An OSError as the editor's problem: the file, what the system said, what to do."""
+    name = exc.filename if exc.filename is not None else None
+    shown = None
+    if name is not None:
+        path = Path(os.fsdecode(name))
+        with contextlib.suppress(ValueError):
+            path = path.resolve().relative_to(Path.cwd().resolve())
+        shown = path.as_posix()
+    return DopemailError(exc.strerror or str(exc), shown, None, _HINTS.get(exc.errno or 0))

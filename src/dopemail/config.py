@@ -300,13 +300,23 @@ def load_settings(root: Path) -> Settings:
     path = root / CONFIG_NAME
     shown = CONFIG_NAME
     try:
-        text = path.read_text(encoding="utf-8")
+        data_bytes = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             f"no {CONFIG_NAME} in {root}",
             None,
             None,
             "run dopemail in the publication's folder (or a folder inside it), or pass --root DIR",
+        ) from None
+    try:
+        # A byte-order mark (Notepad's UTF-8) is not TOML, but it is not the editor's mistake.
+        text = data_bytes.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            "not UTF-8 text",
+            shown,
+            data_bytes[: exc.start].count(b"\n") + 1,
+            "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
         ) from None
     try:
         data = tomllib.loads(text)

@@ -102,7 +102,11 @@ class _Scan:
                 if entry.name != "__pycache__":
                     self.walk(Path(entry.path))
             else:
-                self.add(entry.path, entry.stat())
+                try:
+                    info = entry.stat()
+                except OSError:  # a broken link (an editor's lock file) or a loop: the link
+                    info = entry.stat(follow_symlinks=False)
+                self.add(entry.path, info)
 
     def file(self, path: Path) -> None:
         try:

@@ -241,11 +241,27 @@ def _cached_entry(
 
 
 def markdown_names(folder: Path) -> list[str]:
-    """The ``*.md`` file names in ``folder``, sorted (none if it does not exist)."""
+    """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
+
+    Hidden files are not the editor's pieces: Emacs's lock files (``.#name.md``, a link to
+    nowhere while a file has unsaved changes), macOS's ``._name.md`` beside files copied to
+    some disks.
+    """
     try:
-        return sorted(e.name for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file())
+        return sorted(
+            e.name
+            for e in os.scandir(folder)
+            if e.name.endswith(".md") and not e.name.startswith(".") and _is_file(e)
+        )
     except (FileNotFoundError, NotADirectoryError):
         return []
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link that loops
+        return False
 
 
 def load_entries(
@@ -288,7 +304,7 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
     A build does this while its workers render the entries, instead of after them.
     """
     found: dict[str, IssueFile] = {}
-    for path in sorted((root / ISSUES_DIR).glob("*.md")):
+    for path in (root / ISSUES_DIR / name for name in markdown_names(root / ISSUES_DIR)):
         rel = path.relative_to(root).as_posix()
         try:
             text = _read_text(path, rel)
@@ -493,7 +509,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         for name in markdown_names(root / ENTRIES_DIR):
             if name not in loaded:
                 unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or name[:-3])
-    for path in sorted((root / ISSUES_DIR).glob("*.md")):
+    for path in (root / ISSUES_DIR / name for name in markdown_names(root / ISSUES_DIR)):
         try:
             if cache is not None and cache.keep:
                 # Keyed before it is read, as an entry is: saved meanwhile, it is read again

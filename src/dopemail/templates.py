@@ -384,6 +384,14 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             None,
             f"add it to {TEMPLATES_DIR}/ or remove the include",
         ) from None
+    except UnicodeDecodeError:
+        shown, line = _undecodable(root)
+        raise TemplateError(
+            "not UTF-8 text",
+            shown or name,
+            line,
+            "save the template as UTF-8 (in most editors: Save As, encoding UTF-8)",
+        ) from None
     except jinja2.UndefinedError as exc:
         filename, line = _template_line(exc, name)
         raise TemplateError(
@@ -399,6 +407,20 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         # Jinja2 checks a filter or test inside {% if %} or {% for %} only when it runs.
         hint = _unknown_name_hint(env, str(exc))
         raise TemplateError(f"template error: {exc}", _shown(filename, root), line, hint) from None
+
+
+def _undecodable(root: Path | None) -> tuple[str | None, int | None]:
+    """The publication's template that is not UTF-8, and the line of its first bad byte."""
+    # Jinja2's loader raises the bare UnicodeDecodeError, which names no file.
+    if root is None:
+        return None, None
+    for path in sorted((root / TEMPLATES_DIR).rglob("*.j2")):
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return path.relative_to(root).as_posix(), data[: exc.start].count(b"\n") + 1
+    return None, None
 
 
 def _unknown_name_hint(env: jinja2.Environment, message: str) -> str | None:

@@ -1,0 +1,72 @@
+"""What the system refuses (a file in the way, an encoding, a broken link) is the editor's to
+fix: one message naming the file and what to do, exit 1, no traceback, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import snapshot
+
+from dopemail.build import build
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    return {**snapshot(root / "site"), **snapshot(root / "feeds")}
+
+
+def test_a_file_where_the_build_makes_a_folder(workspace: Path, run_cli) -> None:
+    build(workspace)
+    site = snapshot(workspace / "site")
+    shutil.rmtree(workspace / "feeds")
+    (workspace / "feeds").write_text("not a folder\n", encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output
+    assert "feeds/" in output and "Not a directory" in output, output
+    assert "a file is where a folder is expected" in output
+    assert snapshot(workspace / "site") == site
+
+
+def test_dopemail_toml_that_is_not_utf8_names_its_line(workspace: Path, run_cli) -> None:
+    config = workspace / "dopemail.toml"
+    lines = config.read_bytes().split(b"\n")
+    lines[2] += " # caf\xe9".encode("latin-1")
+    config.write_bytes(b"\n".join(lines))
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "Traceback" not in output
+    assert "dopemail.toml:3: not UTF-8 text" in output and "save the file as UTF-8" in output
+
+
+def test_dopemail_toml_with_a_byte_order_mark_is_read(workspace: Path, run_cli) -> None:
+    config = workspace / "dopemail.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and output.startswith("ok: "), output
+
+
+def test_a_template_that_is_not_utf8_names_its_file_and_line(workspace: Path, run_cli) -> None:
+    build(workspace)
+    before = _outputs(workspace)
+    override = workspace / "templates/entry.html.j2"
+    override.parent.mkdir()
+    override.write_bytes(b'{% extends "page.html.j2" %}\n{% block main %}caf\xe9{% endblock %}\n')
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output
+    assert "templates/entry.html.j2:2: not UTF-8 text" in output, output
+    assert _outputs(workspace) == before
+
+
+def test_lock_files_and_broken_links_are_not_pieces(workspace: Path, run_cli) -> None:
+    # Emacs keeps '.#name.md', a link to nowhere, while a file has unsaved changes: the build
+    # once stopped on it with a traceback. Hidden files, and links to nowhere or to
+    # themselves, are no entries or issues; the build is the one without them.
+    build(workspace)
+    before = _outputs(workspace)
+    (workspace / "entries/.#quiet-hours.md").symlink_to("editor@host.1234:1700000000")
+    (workspace / "issues/.#3-quiet-hours.md").symlink_to("editor@host.1234:1700000000")
+    (workspace / "media/.#poster.jpg").symlink_to("nowhere.jpg")
+    (workspace / "entries/loop.md").symlink_to("loop.md")
+    (workspace / "entries/._quiet-hours.md").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "Traceback" not in output, output
+    assert _outputs(workspace) == before
