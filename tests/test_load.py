@@ -180,6 +180,36 @@ BAD_ENTRIES = [
         3,
         "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00",
     ),
+    (
+        "control-character-in-the-text",  # Word's line break, pasted
+        variant("Body.", "Body with a\x0bbreak."),
+        16,
+        "an invisible control character, U+000B, at column 12",
+    ),
+    (
+        "control-character-in-a-value",
+        variant("title: A Film\n", "title: A\x0cFilm\n"),
+        2,
+        "an invisible control character, U+000C, at column 9",
+    ),
+    (
+        "control-character-by-a-yaml-escape",
+        variant("  title: A Film", '  title: "A\\vFilm"'),
+        5,
+        "film.title: an invisible control character, U+000B",
+    ),
+    (
+        "doubled-slash-in-a-picture",  # once built the picture under two names, then removed it
+        variant("media/all-of-us-strangers/01.jpg", "media//all-of-us-strangers/01.jpg"),
+        13,
+        "write it as 'media/all-of-us-strangers/01.jpg'",
+    ),
+    (
+        "picture-outside-media",
+        variant("media/all-of-us-strangers/01.jpg", "media/../dopemail.toml"),
+        13,
+        "a local image must be a file under media/",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),
@@ -211,8 +241,19 @@ def test_bad_entry_is_reported_with_file_line_and_hint(
 
 def test_non_utf8_file(write_files) -> None:
     root = write_files({"entries/latin1.md": VALID.replace("Body.", "Caf\xe9.").encode("latin-1")})
-    with pytest.raises(ContentError, match="not UTF-8"):
+    with pytest.raises(ContentError, match="not UTF-8") as caught:
         load_workspace(root)
+    assert caught.value.line == 16
+
+
+def test_windows_line_ends_read_as_any_other(write_files) -> None:
+    root = write_files({"entries/unix.md": VALID.replace("A Film", "Unix")})
+    windows = VALID.replace("A Film", "Windows").replace("\n", "\r\n").encode("utf-8")
+    write_files({"entries/windows.md": windows})
+    by_slug = {e.slug: e for e in load_workspace(root).entries}
+    unix, dos = by_slug["unix"], by_slug["windows"]
+    assert dos.body == unix.body and "\r" not in dos.meta.model_dump_json()
+    assert dos.meta.title == "Windows" and dos.meta.screenings == unix.meta.screenings
 
 
 def test_duplicate_slug_names_both_files(write_files) -> None:
@@ -258,6 +299,33 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
         ("[feeds]\nitems = 50", "[feeds]\nitmes = 50", "did you mean 'items'?"),
         ("[feeds]\nitems = 50", "[feeds]\nitems = 50\nitmes = 5", "('items' is set too)"),
         ('title = "DoPe Press"', 'title = "DoPe Press', "broken TOML"),
+        ('title = "DoPe Press"', 'title = "  "', "publication.title: must not be empty"),
+        (
+            'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '
+            'CA 90046, USA"',
+            'postal_address = ""',
+            "sender.postal_address: must not be empty",
+        ),
+        (
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "http://dopepress.example.com/"',
+            "must start with https://",
+        ),
+        (
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com/?x=1"',
+            "cannot have a '?' or '#' part",
+        ),
+        (
+            'logo = "media/dopepress-logo.png"',
+            'logo = "media/logo.png"',
+            "publication.logo: 'media/logo.png' does not exist",
+        ),
+        (
+            'icon = "media/dopepress-icon.png"',
+            'icon = "media//dopepress-icon.png"',
+            "write it as 'media/dopepress-icon.png'",
+        ),
     ],
 )
 def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -> None:

@@ -10,13 +10,13 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
 from .errors import ConfigError, DopemailError, closest, raise_all
-from .models import Model, Url
+from .models import Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
 
@@ -46,14 +46,14 @@ Email = Annotated[str, AfterValidator(_email)]
 class Publication(Model):
     """The publication itself."""
 
-    title: str = Field(description="Name of the publication, e.g. 'DoPe Press'.")
-    description: str = Field(description="One line saying what it is, for feeds and pages.")
+    title: Text = Field(description="Name of the publication, e.g. 'DoPe Press'.")
+    description: Text = Field(description="One line saying what it is, for feeds and pages.")
     base_url: Url = Field(description="Where the site lives, e.g. 'https://press.example.com/'.")
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     timezone: str = Field(
         "UTC", description="IANA zone for bare dates, e.g. 'America/Los_Angeles'."
     )
-    author: str = Field(description="Default author of entries.")
+    author: Text = Field(description="Default author of entries.")
     author_email: Email | None = Field(None, description="Contact address shown in feeds.")
     logo: str | None = Field(None, description="Logo: a file under media/ or an https URL.")
     icon: str | None = Field(None, description="Square icon: a file under media/ or an https URL.")
@@ -62,6 +62,15 @@ class Publication(Model):
     @field_validator("base_url")
     @classmethod
     def _slash(cls, value: str) -> str:
+        parts = urlsplit(value)
+        # Every URL of the site is made by appending to it, and emails refuse http:// pictures.
+        if parts.scheme != "https":
+            raise ValueError(f"'{value}': the site's address must start with https://")
+        if parts.query or parts.fragment or value.endswith(("?", "#")):
+            raise ValueError(
+                f"'{value}': the site's address cannot have a '?' or '#' part; give the "
+                "folder the site is served from, e.g. 'https://press.example.com/films/'"
+            )
         return value if value.endswith("/") else value + "/"
 
     @field_validator("timezone")
@@ -102,7 +111,7 @@ class Sender(Model):
     from_name: str = Field(description="Display name in the From header.")
     from_email: Email = Field(description="From address (a domain verified at the provider).")
     reply_to: Email | None = Field(None, description="Where replies go.")
-    postal_address: str = Field(description="The publication's postal address, for the footer.")
+    postal_address: Text = Field(description="The publication's postal address, for the footer.")
     unsubscribe_url: Url | None = Field(
         None, description="Page that handles one-click unsubscribes (RFC 8058)."
     )
@@ -276,6 +285,14 @@ class Settings(Model):
 _PATH_SAFE = "/:@!$&+,;="
 
 
+def config_line(root: Path, loc: tuple[Any, ...]) -> int | None:
+    """The line of ``dopemail.toml`` in ``root`` that sets ``loc`` (None if not found)."""
+    try:
+        return _key_line((root / CONFIG_NAME).read_text(encoding="utf-8"), loc)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line of a dotted key in TOML text (tomllib keeps no positions)."""
     section, line_no = "", None
@@ -339,4 +356,4 @@ def load_settings(root: Path) -> Settings:
         raise AssertionError("unreachable") from None
 
 
-__all__ = ["CONFIG_NAME", "SECRET_ENV", "Settings", "load_settings"]
+__all__ = ["CONFIG_NAME", "SECRET_ENV", "Settings", "config_line", "load_settings"]

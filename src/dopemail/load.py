@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import posixpath
 import re
 import stat
 from collections.abc import Collection
@@ -18,8 +19,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
-from .config import Settings, load_settings
-from .errors import ContentError, DopemailError, closest, raise_all
+from .config import CONFIG_NAME, Settings, config_line, load_settings
+from .errors import ConfigError, ContentError, DopemailError, closest, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
 from .models import SLUG, Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
@@ -44,20 +45,76 @@ def _validate(
     return value, []
 
 
+def _escaped_control(value: Any, loc: tuple[str | int, ...] = ()) -> Any:
+    """The first string of the front matter holding a control character: (where, character)."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        return (loc, found.group()) if found else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _escaped_control(item, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
 def _read(path: Path, rel: str) -> Document:
-    return split(_read_text(path, rel), rel)
+    return _split(_read_text(path, rel), rel)
+
+
+def _split(text: str, rel: str) -> Document:
+    """The file's front matter and body, with no control character in any value."""
+    doc = split(text, rel)
+    # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
+    # a value, and it takes a backslash. Most files have none, and skip the walk.
+    escaped = _escaped_control(doc.meta) if "\\" in text else None
+    if escaped is not None:
+        loc, char = escaped
+        field = ".".join(str(part) for part in loc)
+        raise ContentError(
+            f"{field}: an invisible control character, U+{ord(char):04X}",
+            rel,
+            line_of(doc.meta, loc),
+            "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
+        )
+    return doc
+
+
+# Characters XML cannot carry (feeds would not build) and no editor means to type: Word's
+# line and page breaks (U+000B, U+000C) come along with pasted text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _read_text(path: Path, rel: str) -> str:
+    data = path.read_bytes()
     try:
-        return path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
             rel,
-            None,
+            data[: exc.start].count(b"\n") + 1,
             "save the file as UTF-8",
         ) from None
+    # As reading in text mode would: Windows's line ends read as every other's.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = _CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise ContentError(
+            f"an invisible control character, U+{ord(found.group()):04X}, at column {column} "
+            "(pasted text often brings them)",
+            rel,
+            line,
+            "delete it, or put a space or a line break in its place",
+        )
+    return text
 
 
 def media_for(src: str, root: Path, settings: Settings) -> Media:
@@ -67,13 +124,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
         if scheme != "https":
             raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
         return Media(url=src, alt="", mime=mimetypes.guess_type(urlsplit(src).path)[0])
-    rel = src.lstrip("/")
-    if not rel.startswith(MEDIA_DIR + "/"):
-        raise ValueError(f"'{src}': a local image must be a file under media/")
-    path = f"{root}{os.sep}{rel}"
-    info = picture_stat(path)
-    if info is None or not stat.S_ISREG(info.st_mode):
-        raise ValueError(f"'{src}' does not exist")
+    rel, path, info = local_media(src, root)
     # The same picture shown by many entries is resolved once per build: picture_stat gives
     # the same stat object until the next build forgets it.
     key = (path, settings.publication.base_url)
@@ -95,6 +146,26 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
 
 
 _MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
+
+
+def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
+    """A picture under media/: its path from the publication's folder, its full path and its
+    stat; ValueError (saying how to write it) for any other."""
+    rel = src.lstrip("/")
+    if not rel.startswith(MEDIA_DIR + "/"):
+        raise ValueError(f"'{src}': a local image must be a file under media/")
+    plain = posixpath.normpath(rel)
+    if plain != rel:
+        # One file, one name: media//a.jpg and media/./a.jpg name media/a.jpg too, and a build
+        # that wrote the picture under both names once removed it as no longer used.
+        if not plain.startswith(MEDIA_DIR + "/"):
+            raise ValueError(f"'{src}': a local image must be a file under media/")
+        raise ValueError(f"'{src}': write it as '{plain}'")
+    path = f"{root}{os.sep}{rel}"
+    info = picture_stat(path)
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"'{src}' does not exist")
+    return rel, path, info
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
@@ -308,7 +379,7 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
         rel = path.relative_to(root).as_posix()
         try:
             text = _read_text(path, rel)
-            doc = split(text, rel)
+            doc = _split(text, rel)
         except (DopemailError, OSError):
             continue  # load_issue reports it
         meta, _ = _validate(Issue, doc, rel, settings)
@@ -345,7 +416,7 @@ def load_issue(
     if ahead is not None and ahead[0] == text:
         doc, meta, errors = ahead[1], ahead[2], []
     else:
-        doc = split(text, rel)
+        doc = _split(text, rel)
         meta, errors = _validate(Issue, doc, rel, settings)
     if meta is None:
         raise_all(errors)
@@ -431,7 +502,7 @@ def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     """
     rel = path.relative_to(root).as_posix()
     text = _read_text(path, rel)
-    doc = split(text, rel)
+    doc = _split(text, rel)
     meta, errors = _validate(Issue, doc, rel, settings)
     if meta is None:
         raise_all(errors)
@@ -485,6 +556,30 @@ def _read_ahead(cache: BuildCache | None, settings: Settings) -> dict[str, Issue
     return cast(dict[str, IssueFile], cache.issues_read[1])
 
 
+def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
+    """The publication's logo and icon, checked as an entry's pictures are."""
+    errors: list[DopemailError] = []
+    for name in ("logo", "icon"):
+        src = getattr(settings.publication, name)
+        if not src:
+            continue
+        if src.startswith("https://"):
+            continue
+        try:
+            local_media(src, root)  # not measured: a warm build reads no picture
+        except ValueError as exc:
+            errors.append(
+                ConfigError(
+                    f"publication.{name}: {exc}",
+                    CONFIG_NAME,
+                    config_line(root, ("publication", name)),
+                    "give a file under media/ (its path from the publication's folder) or an "
+                    "https:// URL",
+                )
+            )
+    return errors
+
+
 def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     """Load and validate the whole publication in ``root``; raise every problem at once."""
     root = root.resolve()
@@ -495,7 +590,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         settings = cache.remember("settings", lambda: load_settings(root))
     else:
         settings = load_settings(root)
-    errors: list[DopemailError] = []
+    errors: list[DopemailError] = _settings_media(root, settings)
     entries = load_entries(root, settings, errors, cache)
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
