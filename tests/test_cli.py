@@ -198,3 +198,24 @@ def test_make_clean_keeps_the_send_ledger(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / ".dopemail").iterdir()) == sorted(kept)
     assert not (tmp_path / "site").exists() and not (tmp_path / ".venv-x").exists()
+
+
+def test_scaffolds_write_what_they_were_given_as_yaml_reads_it(workspace: Path, run_cli) -> None:
+    # A backslash once wrote broken YAML ('AC\DC') or a form feed ('C:\films\new'), and an
+    # entry whose slug is a number ('1917') was listed as the number 1917.
+    title = 'C:\\films\\new, "AC\\DC" live'
+    code, output = run_cli("new", "entry", title, "--root", workspace)
+    assert code == 0, output
+    entry = workspace / "entries/c-films-new-ac-dc-live.md"
+    entry.write_text(entry.read_text("utf-8").replace("draft: true", "draft: false"), "utf-8")
+    (workspace / "entries/1917.md").write_text(
+        '---\ntitle: "1917"\npublished: 2024-12-01\nslug: "1917"\n---\nBody.\n', "utf-8"
+    )
+    code, output = run_cli("new", "issue", "Say \\o/ hi", "--root", workspace)
+    assert code == 0, output
+    loaded = load_workspace(workspace)
+    by_slug = {e.slug: e for e in loaded.entries}
+    assert by_slug["c-films-new-ac-dc-live"].meta.title == title
+    issue = next(i for i in loaded.issues if i.meta.number == 4)
+    assert issue.meta.subject == "Say \\o/ hi"
+    assert "1917" in issue.meta.all_slugs and "c-films-new-ac-dc-live" in issue.meta.all_slugs

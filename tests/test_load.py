@@ -210,6 +210,18 @@ BAD_ENTRIES = [
         13,
         "a local image must be a file under media/",
     ),
+    (
+        "unclosed-html-comment",  # once left out the rest of the piece without a word
+        variant("Body.", "Body.\n\n<!-- TODO check the date\n\nThe rest of the piece."),
+        18,
+        "an HTML comment opens here ('<!--') and is never closed",
+    ),
+    (
+        "year-at-the-end-of-the-calendar",  # once a traceback: it cannot be moved to UTC
+        variant("published: 2024-03-01", "published: 9999-12-31T23:00:00-08:00"),
+        3,
+        "the year 9999 is surely a typo",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),
@@ -608,3 +620,10 @@ def test_a_number_in_a_list_is_told_to_quote_the_item(write_files) -> None:
     with pytest.raises(ContentError) as caught:
         load_workspace(root)
     assert caught.value.hint == 'put it in quotes, as you mean it to read: - "..."'
+
+
+def test_a_closed_comment_or_one_in_code_is_no_problem(write_files) -> None:
+    body = "Body.\n\n<!-- a note\nover two lines -->\n\n```html\n<!-- in code\n```\n"
+    root = write_files({"entries/notes.md": variant("Body.\n", body)})
+    entry = next(e for e in load_workspace(root).entries if e.slug == "notes")
+    assert entry.body.endswith("```\n")

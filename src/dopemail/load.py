@@ -45,6 +45,24 @@ def _validate(
     return value, []
 
 
+def _unclosed_comment(body: str) -> int | None:
+    """The line (from 0) of a '<!--' never closed in the body, outside fenced code; or None."""
+    fence = None
+    offset = 0
+    for number, line in enumerate(body.split("\n")):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            mark = stripped[:3]
+            fence = None if fence == mark else (fence or mark)
+        elif fence is None and "<!--" in line:
+            opened = offset + line.index("<!--")
+            closed = body.find("-->", opened + 4)
+            if closed == -1:
+                return number
+        offset += len(line) + 1
+    return None
+
+
 def _escaped_control(value: Any, loc: tuple[str | int, ...] = ()) -> Any:
     """The first string of the front matter holding a control character: (where, character)."""
     if isinstance(value, str):
@@ -72,6 +90,15 @@ def _split(text: str, rel: str) -> Document:
     doc = split(text, rel)
     # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
     # a value, and it takes a backslash. Most files have none, and skip the walk.
+    unclosed = _unclosed_comment(doc.body) if "<!--" in doc.body else None
+    if unclosed is not None:
+        raise ContentError(
+            "an HTML comment opens here ('<!--') and is never closed: everything after it "
+            "would be left out of the page, the feeds and the email",
+            rel,
+            doc.body_line + unclosed,
+            "close it with '-->' where the note ends, or remove the '<!--'",
+        )
     escaped = _escaped_control(doc.meta) if "\\" in text else None
     if escaped is not None:
         loc, char = escaped

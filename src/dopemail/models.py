@@ -45,7 +45,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
         text = value.strip()
         try:
             if _DATE.match(text):
-                return datetime.combine(date.fromisoformat(text), time(0), _zone(info))
+                return _plausible(datetime.combine(date.fromisoformat(text), time(0), _zone(info)))
             parsed = datetime.fromisoformat(text)
         except ValueError as exc:
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
@@ -66,7 +66,15 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             f"'{value}' has a time but no time zone: add an offset such as -08:00 "
             "or write a bare date (midnight in the publication's zone)"
         )
-    return parsed
+    return _plausible(parsed)
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Years at the ends of Python's calendar (0001, 9999) cannot be moved to UTC, which
+    # ordering and feeds do: a typo there once ended the build with a traceback.
+    if not 1800 <= moment.year <= 2199:
+        raise ValueError(f"'{moment.isoformat()}': the year {moment.year} is surely a typo")
+    return moment
 
 
 def _parse_day(value: Any) -> date:

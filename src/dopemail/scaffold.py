@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import datetime
@@ -21,6 +22,19 @@ def slugify(title: str) -> str:
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     text = re.sub(r"['’]", "", text.lower())
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
+
+
+def yaml_text(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar: quotes, backslashes and all escaped."""
+    # A JSON string is a valid YAML double-quoted scalar, and json escapes what YAML must.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def yaml_slug(slug: str) -> str:
+    """A slug as YAML reads it back as text: '1917' or 'yes' would be a number or a boolean."""
+    import yaml
+
+    return slug if isinstance(yaml.safe_load(slug), str) else yaml_text(slug)
 
 
 def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | None = None) -> Path:
@@ -62,9 +76,9 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
     text = render(
         env,
         "new_entry.md.j2",
-        title=title.replace('"', '\\"'),
+        title=yaml_text(title),
         published=now.replace(microsecond=0).isoformat(),
-        author=settings.publication.author,
+        author=yaml_text(settings.publication.author),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -86,20 +100,21 @@ def new_issue(
     path = root / ISSUES_DIR / f"{number}-{slugify(subject)}.md"
     now = now or datetime.now(workspace.settings.publication.zone)
     env = make_environment(root, autoescape=False)
+    env.filters["yaml_slug"] = yaml_slug
     text = render(
         env,
         "new_issue.md.j2",
         number=number,
-        subject=subject.replace('"', '\\"'),
+        subject=yaml_text(subject),
         date=now.replace(microsecond=0).isoformat(),
         entries=unsent,
         # With no entry to name, a sentence to replace rather than an empty field, which the
         # build would report before (and instead of) the missing entries.
-        preheader=("In this issue: " + ", ".join(e.meta.title for e in unsent[:3])).replace(
-            '"', '\\"'
-        )
-        if unsent
-        else "One sentence on what this issue brings.",
+        preheader=yaml_text(
+            "In this issue: " + ", ".join(e.meta.title for e in unsent[:3])
+            if unsent
+            else "One sentence on what this issue brings."
+        ),
         title=workspace.settings.publication.title,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
