@@ -313,6 +313,11 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
         ('title = "DoPe Press"', 'title = "DoPe Press', "broken TOML"),
         ('title = "DoPe Press"', 'title = "  "', "publication.title: must not be empty"),
         (
+            'timezone = "America/Los_Angeles"',
+            "timezone = 8",
+            "publication.timezone: must be text, but TOML read it as the number 8",
+        ),
+        (
             'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '
             'CA 90046, USA"',
             'postal_address = ""',
@@ -627,3 +632,20 @@ def test_a_closed_comment_or_one_in_code_is_no_problem(write_files) -> None:
     root = write_files({"entries/notes.md": variant("Body.\n", body)})
     entry = next(e for e in load_workspace(root).entries if e.slug == "notes")
     assert entry.body.endswith("```\n")
+
+
+def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
+    # Its hints were once YAML's ("timezone: \"...\"", "add 'base_url:'").
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    text = text.replace('timezone = "America/Los_Angeles"', "timezone = 8", 1)
+    config.write_text(text.replace('base_url = "https://dopepress.example.com/"\n', "", 1))
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    hints = {e.message: e.hint for e in getattr(caught.value, "errors", [caught.value])}
+    assert hints["publication.timezone: must be text, but TOML read it as the number 8"] == (
+        'put it in quotes, as you mean it to read: timezone = "..."'
+    )
+    assert hints["missing required field 'publication.base_url'"] == (
+        'add base_url = "..." under [publication] (see `dopemail schema --of config`)'
+    )

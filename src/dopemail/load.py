@@ -607,6 +607,47 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
     return errors
 
 
+def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailError]:
+    """One problem for each issue whose number another issue has.
+
+    The one kept is the issue already sent (its number is in readers' inboxes), else the
+    first by file name; the others are told the next free number, at their 'number:' line.
+    """
+    by_number: dict[int, list[LoadedIssue]] = {}
+    for issue in issues:
+        by_number.setdefault(issue.meta.number, []).append(issue)
+    free = max(by_number, default=0) + 1
+    errors: list[DopemailError] = []
+    for number, same in sorted(by_number.items()):
+        if len(same) < 2:
+            continue
+        kept = min(same, key=lambda i: (i.meta.status != "sent", i.path))
+        for issue in same:
+            if issue is kept:
+                continue
+            sent = " (sent)" if kept.meta.status == "sent" else ""
+            errors.append(
+                ContentError(
+                    f"duplicate issue number {number}: {kept.path}{sent} has it too",
+                    issue.path,
+                    _number_line(root / issue.path),
+                    f"give this issue the next free number, {free} ('number:' and the file "
+                    f"name: issues/{free}-{issue.slug}.md)",
+                )
+            )
+            free += 1
+    return errors
+
+
+def _number_line(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(r"^number\s*:", text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     """Load and validate the whole publication in ``root``; raise every problem at once."""
     root = root.resolve()
@@ -621,7 +662,6 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     entries = load_entries(root, settings, errors, cache)
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
-    numbers: dict[int, str] = {}
     read = _read_ahead(cache, settings)
     # Entry files that are there but failed to load: one typo in an entry is one problem,
     # not also an "unknown entry" in every issue that gathers it.
@@ -642,19 +682,8 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         except DopemailError as exc:
             _collect(errors, exc)
             continue
-        if issue.meta.number in numbers:
-            errors.append(
-                ContentError(
-                    f"duplicate issue number {issue.meta.number}: "
-                    f"{numbers[issue.meta.number]} has it too",
-                    issue.path,
-                    None,
-                    "give this issue the next free number (file name and 'number:')",
-                )
-            )
-            continue
-        numbers[issue.meta.number] = issue.path
         issues.append(issue)
+    errors.extend(_duplicate_numbers(root, issues))
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
     return Workspace(root=root, settings=settings, entries=tuple(entries), issues=tuple(issues))

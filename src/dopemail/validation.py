@@ -54,6 +54,9 @@ def describe_errors(
     # 'name'?)" says all of it, without "missing required field 'name'" beside it.
     unknown = {loc: _field_like(root, loc) for loc, e in errors if e["type"] == "extra_forbidden"}
     meant = {(*loc[:-1], close) for loc, (close, _) in unknown.items() if close}
+    # dopemail.toml is TOML: its hints in its own syntax.
+    toml = root.__name__ == "Settings"
+    syntax = "TOML" if toml else "YAML"
     for loc, error in errors:
         kind = error["type"]
         if kind == "missing" and loc in meant:
@@ -74,20 +77,27 @@ def describe_errors(
             yield loc, message, hint
         elif kind == "missing":
             schema = f"dopemail schema{_SCHEMA_OF.get(root.__name__, '')}"
-            hint = f"add '{loc[-1]}:' with a value (see `{schema}`)"
+            if toml:
+                section = f" under [{'.'.join(map(str, loc[:-1]))}]" if len(loc) > 1 else ""
+                hint = f'add {loc[-1]} = "..."{section} (see `{schema}`)'
+            else:
+                hint = f"add '{loc[-1]}:' with a value (see `{schema}`)"
             yield loc, f"missing required field '{where}'", hint
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
             yield loc, f"{where}: {text}" if where else text, None
         elif kind == "string_type" and isinstance(error.get("input"), int | float):
             # YAML types unquoted words and numbers: 02134 is the octal 1116, 1.10 is 1.1,
-            # yes is true.
+            # yes is true; TOML, unquoted numbers and true/false.
             value = error["input"]
             read = f"{value!r}".lower() if isinstance(value, bool) else f"the number {value!r}"
-            written = '- "..."' if isinstance(loc[-1], int) else f'{loc[-1]}: "..."'
+            if isinstance(loc[-1], int):
+                written = '"..." in the list' if toml else '- "..."'
+            else:
+                written = f'{loc[-1]} = "..."' if toml else f'{loc[-1]}: "..."'
             yield (
                 loc,
-                f"{where}: must be text, but YAML read it as {read}",
+                f"{where}: must be text, but {syntax} read it as {read}",
                 f"put it in quotes, as you mean it to read: {written}",
             )
         elif kind == "literal_error":
