@@ -222,6 +222,18 @@ BAD_ENTRIES = [
         3,
         "the year 9999 is surely a typo",
     ),
+    (
+        "picture-in-the-text-missing",
+        variant("Body.", "Body.\n\n![A still](media/all-of-us-strangers/99.jpg)"),
+        18,
+        "the picture in the text: 'media/all-of-us-strangers/99.jpg' does not exist",
+    ),
+    (
+        "picture-in-the-text-without-alt",
+        variant("Body.", "Body.\n\n![](media/all-of-us-strangers/01.jpg)"),
+        18,
+        "the picture media/all-of-us-strangers/01.jpg has no alt text",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),

@@ -876,3 +876,33 @@ def test_the_web_version_and_the_issues_feed_show_what_the_email_shows(
         shown = " ".join(" ".join(page.text).split())
         missing = [s for s in sentences if s not in shown]
         assert not missing, f"{name} lacks {missing[:3]}"
+
+
+def test_a_picture_in_the_text_is_on_the_site_and_sized(tmp_path) -> None:
+    # ![alt](media/...) in a piece once pointed under the piece's own page (a broken picture
+    # on the page and in the feeds), and its file was not copied to the site.
+    root = copy_publication(tmp_path)
+    lobby = root / "media/quiet-lobby.jpg"
+    lobby.write_bytes((root / "media/all-of-us-strangers/02.jpg").read_bytes())
+    entry = root / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(
+        text.replace("The film is lit", "![The lobby](media/quiet-lobby.jpg)\n\nThe film is lit", 1)
+    )
+    issue = root / "issues/1-strangers-and-varda.md"
+    text = issue.read_text("utf-8")
+    issue.write_text(
+        text.replace("Dear readers,", "Dear readers,\n\n![Adam](/media/quiet-lobby.jpg)", 1)
+    )
+    build(root)
+    url = f"{BASE}media/quiet-lobby.jpg"
+    assert (root / "site/media/quiet-lobby.jpg").read_bytes() == lobby.read_bytes()
+    page = Page((root / "site/quiet-hours/index.html").read_text("utf-8"))
+    assert {"src": url, "alt": "The lobby", "width": "1200", "height": "675"} in page.all("img")
+    feed = feedparser.parse((root / "feeds/rss.xml").read_bytes())
+    item = next(e for e in feed.entries if e.link == f"{BASE}quiet-hours/")
+    assert f'src="{url}"' in item.content[0].value
+    email = Page((root / "site/issues/1-strangers-and-varda/email.html").read_text("utf-8"))
+    shown = next(i for i in email.all("img") if i.get("alt") == "Adam")
+    assert (shown["src"], shown["width"], shown["height"]) == (url, "552", "310")
+    assert "max-width: 100%" in (shown.get("style") or "")

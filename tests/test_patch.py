@@ -7,6 +7,7 @@ stale feed, an issue still showing the old entry, a home page out of order) fail
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,6 +94,27 @@ CASES: dict[str, tuple[list[str], Edit]] = {
         [ISSUE_1],
         lambda r: edit(
             r, ISSUE_1, "  - all-of-us-strangers\n", "  - all-of-us-strangers\n  - quiet-hours\n"
+        ),
+    ),
+    "a picture shown in an entry's text, a file no gallery shows": (
+        [QUIET],
+        lambda r: (
+            shutil.copy(r / "media/all-of-us-strangers/02.jpg", r / "media/quiet-lobby.jpg"),
+            edit(
+                r,
+                QUIET,
+                "The film is lit",
+                "![The lobby](media/quiet-lobby.jpg)\n\nThe film is lit",
+            ),
+        ),
+    ),
+    "a picture shown in an issue's intro": (
+        [ISSUE_1],
+        lambda r: edit(
+            r,
+            ISSUE_1,
+            "Dear readers,",
+            "Dear readers,\n\n![Adam](media/all-of-us-strangers/03.jpg)",
         ),
     ),
     "an entry and an issue at once": (

@@ -63,7 +63,7 @@ def entry_record(
     """One entry rendered: its content, its page (unless a draft), its pictures' stamp."""
     item = render_entry(env, entry)
     page = None if entry.draft else render_entry_page(env, item, settings)
-    stamp = media_stamp(root, [m.source for m in entry.images if m.source])
+    stamp = media_stamp(root, entry.pictures)
     return EntryRecord(entry, stamp, item, page)
 
 
@@ -328,7 +328,8 @@ def render_workspace(
     newest = published[: settings.feeds.items]
 
     def pictures() -> list[str]:
-        return ["\n".join(m.source for m in i.entry.images if m.source) for i in published]
+        shown = ["\n".join(i.entry.pictures) for i in published]
+        return shown + [p.source for i in workspace.issues for p in i.body_pictures]
 
     # The feeds of entries and the media depend on no issue: made while the workers render
     # issues when there are some (and raised, if they fail, where they always were).

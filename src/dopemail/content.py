@@ -24,7 +24,7 @@ class RenderedEntry:
 
 def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     """Render one entry's Markdown, its full HTML content and its line in lists."""
-    body_html = markdown.to_html(entry.body, entry.url)
+    body_html = markdown.to_html(entry.body, entry.url, entry.body_pictures)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
     summary = " ".join(
         (entry.meta.summary or markdown.shorten(markdown.first_paragraph(body_html))).split()

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,7 +23,17 @@ from .config import CONFIG_NAME, Settings, config_line, load_settings
 from .errors import ConfigError, ContentError, DopemailError, closest, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
-from .models import SLUG, Entry, Image, Issue, LoadedEntry, LoadedIssue, Media, Workspace
+from .models import (
+    SLUG,
+    Entry,
+    Image,
+    Issue,
+    LoadedEntry,
+    LoadedIssue,
+    Media,
+    Picture,
+    Workspace,
+)
 from .validation import describe_errors, line_of
 
 ENTRIES_DIR = "entries"
@@ -265,6 +275,63 @@ def _images(
     return tuple(found), errors
 
 
+# A picture the Markdown text shows: ![alt](src) or a raw <img ... src="...">.
+_TEXT_PICTURE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)"
+    r"|<img\b(?P<tag>[^>]*?)\ssrc\s*=\s*[\"'](?P<raw>[^\"']+)[\"'](?P<rest>[^>]*)>",
+    re.I,
+)
+
+
+def body_pictures(
+    body: str, body_line: int, rel: str, root: Path, settings: Settings, within: int = 0
+) -> tuple[tuple[Picture, ...], list[DopemailError]]:
+    """The pictures under media/ that a Markdown text shows, and the problems (a missing
+    file, a path written two ways, no alt text). ``within``: the width to fit them in (an
+    issue's intro, in the email's column); none, their own size."""
+    found: dict[str, Picture] = {}
+    errors: list[DopemailError] = []
+    if "media/" not in body:
+        return (), errors
+    for match in _TEXT_PICTURE.finditer(body):
+        written = match.group("src") or match.group("raw")
+        if urlsplit(written).scheme or not written.lstrip("/").startswith(MEDIA_DIR + "/"):
+            continue  # a picture elsewhere on the web: shown as it is
+        line = body_line + body.count("\n", 0, match.start())
+        if match.group("src"):
+            alt = match.group("alt").strip()
+        else:
+            alt = "alt=" if "alt" in (match.group("tag") + match.group("rest")).lower() else ""
+        if not alt:
+            errors.append(
+                ContentError(
+                    f"the picture {written} has no alt text",
+                    rel,
+                    line,
+                    "say what it shows, for readers who cannot see it: ![What it shows](...)",
+                )
+            )
+            continue
+        try:
+            source, path, info = local_media(unquote(written), root)
+        except ValueError as exc:
+            errors.append(
+                ContentError(
+                    f"the picture in the text: {exc}",
+                    rel,
+                    line,
+                    "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                )
+            )
+            continue
+        width, height = _size(path, info)
+        if within and width > within:
+            width, height = within, round(height * within / width)
+        size = (width, height) if width > 0 and height > 0 else (0, 0)
+        found[written] = Picture(written, source, settings.media_url(source), *size)
+    return tuple(found.values()), errors
+
+
 def entry_id(settings: Settings, slug: str, entry: Entry) -> str:
     """A tag: URI (RFC 4151) from the site's host, the first-published day and the slug.
 
@@ -289,7 +356,8 @@ def load_entry(
     if meta is None:
         raise_all(errors)
     images, image_errors = _images(meta.images, doc, rel, root, settings)
-    raise_all(image_errors)
+    shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings)
+    raise_all(image_errors + text_errors)
     slug = meta.slug or path.stem
     if not re.fullmatch(SLUG, slug):
         raise ContentError(
@@ -316,6 +384,7 @@ def load_entry(
         author=meta.author or settings.publication.author,
         section=meta.section or settings.publication.title,
         images=images,
+        body_pictures=shown,
     )
 
 
@@ -331,8 +400,7 @@ def _cached_entry(
     valid = (
         record is not None
         and record.entry.slug not in taken
-        and media_stamp(cache.root, [m.source for m in record.entry.images if m.source])
-        == record.stamp
+        and media_stamp(cache.root, record.entry.pictures) == record.stamp
     )
     cache.records[os.path.basename(path)] = (key, record if valid else None)
     return record.entry if valid and record is not None else None
@@ -508,7 +576,9 @@ def load_issue(
         (section.title, resolve(section.entries, ("sections", i, "entries")))
         for i, section in enumerate(meta.sections)
     )
-    raise_all(errors)
+    # Fitted to the email's column (the web version shows the same intro).
+    shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings, 552)
+    raise_all(errors + text_errors)
     return LoadedIssue(
         meta=meta,
         slug=name.group(2),
@@ -517,6 +587,7 @@ def load_issue(
         entries=entries,
         sections=sections,
         url=settings.url(f"issues/{meta.number}-{name.group(2)}/"),
+        body_pictures=shown,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
 from functools import lru_cache
 from html import unescape
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ from cmarkgfm.cmark import Options
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
+
+    from .models import Picture
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure",
@@ -59,8 +62,15 @@ def _absolutize(tokens: list[Token], base: str) -> None:
             _absolutize(token.children, base)
 
 
-def to_html(text: str, base_url: str) -> str:
-    """Render Markdown to sanitised HTML whose links and images are absolute URLs."""
+def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
+    """Render Markdown to sanitised HTML whose links and images are absolute URLs.
+
+    ``pictures``: the files under media/ the text shows (:class:`~dopemail.models.Picture`):
+    a picture is on the site's media/, not under the page that shows it, and is given its
+    size.
+    """
+    shown = list(pictures)
+    on_site = {p.written: p.url for p in shown}
     # cmark-gfm (C) renders; CommonMark plus GitHub's tables, as the markdown-it parser used
     # for plain text reads it. UNSAFE keeps the raw HTML editors type: nh3 sanitises it below.
     html = cmarkgfm.markdown_to_html_with_extensions(
@@ -70,10 +80,10 @@ def to_html(text: str, base_url: str) -> str:
     def absolute(tag: str, attribute: str, value: str) -> str:
         # Every link and picture, Markdown or raw HTML: feeds and emails need absolute URLs.
         if attribute in ("href", "src"):
-            return urljoin(base_url, value)
+            return on_site.get(value) or urljoin(base_url, value)
         return value
 
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
@@ -81,6 +91,26 @@ def to_html(text: str, base_url: str) -> str:
         link_rel="noopener",
         attribute_filter=absolute,
     ).strip()
+    return _sized(clean, shown) if shown else clean
+
+
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+def _sized(html: str, pictures: list[Picture]) -> str:
+    # Width and height on every picture of the site the text shows, unless written: a page
+    # keeps its layout while pictures load, and Outlook lays out an email by them.
+    sizes = {p.url: p for p in pictures if p.width and p.height}
+
+    def size(match: re.Match[str]) -> str:
+        tag = match.group()
+        src = re.search(r'\ssrc="([^"]*)"', tag)
+        picture = sizes.get(unescape(src.group(1))) if src else None
+        if picture is None or re.search(r"\s(width|height)=", tag):
+            return tag
+        return f'{tag[:-1]} width="{picture.width}" height="{picture.height}">'
+
+    return _IMG.sub(size, html)
 
 
 def _inline_text(tokens: list[Token], urls: bool = True) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -401,6 +401,16 @@ class Media:
     source: str | None = None  # workspace-relative file, for local media
 
 
+class Picture(NamedTuple):
+    """A picture under media/ that a Markdown text shows."""
+
+    written: str  # its src as the text writes it
+    source: str  # the file, from the publication's folder
+    url: str  # where readers fetch it
+    width: int  # the size to show it at (none read: 0)
+    height: int
+
+
 @dataclass(frozen=True)
 class LoadedEntry:
     """An entry with its place in the workspace: slug, source file, URL and feed id."""
@@ -415,6 +425,14 @@ class LoadedEntry:
     author: str
     section: str
     images: tuple[Media, ...] = ()
+    # Pictures under media/ that the Markdown text shows (![alt](media/...)): copied to the
+    # site and watched as the gallery's are.
+    body_pictures: tuple[Picture, ...] = ()
+
+    @property
+    def pictures(self) -> list[str]:
+        """Every local picture the entry shows: its gallery's, then its text's."""
+        return [m.source for m in self.images if m.source] + [p.source for p in self.body_pictures]
 
     # Pickled with ``meta`` apart, as bytes unpickled on first use (see __getattr__). Every
     # build reads every cached entry, and most need only its slug, date and draft flag from
@@ -488,6 +506,7 @@ class LoadedIssue:
     entries: tuple[LoadedEntry, ...]
     sections: tuple[tuple[str, tuple[LoadedEntry, ...]], ...]
     url: str
+    body_pictures: tuple[Picture, ...] = ()  # as an entry's (see LoadedEntry)
 
     @property
     def key(self) -> str:

@@ -46,13 +46,15 @@ ITEM_TEMPLATE = "issue_item.html.j2"
 # links and captions inside the Markdown body, for clients that strip <style>. And the lead
 # picture's height: mj-image writes the height it is given into the style as well as the
 # attribute, so on a phone, where the picture shrinks to the screen's width, it kept its
-# full height and was squashed; the attribute stays, for Outlook, which sizes by it.
+# full height and was squashed; the attribute stays, for Outlook, which sizes by it. A
+# picture in the intro shrinks with the screen, too.
 INLINE_CSS = """
 .body a, .credits a, .where a { color: #9b1c1c; text-decoration: underline; }
 .body p { margin: 0 0 14px; }
 .body blockquote { margin: 0 0 14px; padding-left: 14px; border-left: 3px solid #e3ddd0; }
 .body h2, .body h3 { font-family: Helvetica, Arial, sans-serif; margin: 18px 0 8px; }
 .lead img { height: auto !important; }
+.body img { display: block; max-width: 100%; height: auto; margin: 0 0 14px; }
 """
 
 
@@ -116,7 +118,7 @@ def render_issue(
     context = {
         "settings": settings,
         "issue": issue,
-        "intro_html": markdown.to_html(issue.body, issue.url),
+        "intro_html": markdown.to_html(issue.body, issue.url, issue.body_pictures),
         "intro_text": markdown.to_text(issue.body, issue.url),
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],

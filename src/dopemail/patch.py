@@ -208,7 +208,11 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         or _overridden(root)
     ):
         new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, listed)
-    if any(e.images != workspace.entries[places[rel][0]].images for rel, e in loaded.items()):
+    if any(
+        e.pictures != workspace.entries[places[rel][0]].pictures for rel, e in loaded.items()
+    ) or [i.body_pictures for i in new_workspace.issues] != [
+        i.body_pictures for i in workspace.issues
+    ]:
         media = media_files(new_workspace, published)
         gone = set(media_files(workspace, old_published)) - set(media)
         new.update(media)

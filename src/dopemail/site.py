@@ -144,7 +144,9 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
         if src and not src.startswith("https://"):
             wanted[f"{SITE_DIR}/{src.lstrip('/')}"] = workspace.root / src.lstrip("/")
     for item in items:
-        for media in item.entry.images:
-            if media.source:
-                wanted[f"{SITE_DIR}/{media.source}"] = workspace.root / media.source
+        for source in item.entry.pictures:
+            wanted[f"{SITE_DIR}/{source}"] = workspace.root / source
+    for issue in workspace.issues:  # a picture in an issue's intro
+        for picture in issue.body_pictures:
+            wanted[f"{SITE_DIR}/{picture.source}"] = workspace.root / picture.source
     return wanted
