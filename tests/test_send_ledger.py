@@ -15,7 +15,7 @@ from dopemail.send.subscribers import SkipReport, read_subscribers
 @pytest.fixture
 def ledger(tmp_path):
     with Ledger(tmp_path / ".dopemail" / "sends.sqlite") as opened:
-        opened.start(1, "1-first", "digest", "resend")
+        opened.start(1, "1-first", "digest", "resend", "https://api.resend.com")
         yield opened
 
 

@@ -15,7 +15,7 @@ from dopemail.send.subscribers import SkipReport, read_subscribers
 
 def sync(root: Path, path: Path, report: SkipReport | None = None) -> tuple[Ledger, SkipReport]:
     ledger = Ledger(root / "ledger.sqlite")
-    ledger.start(1, "1-x", "digest", "outbox")
+    ledger.start(1, "1-x", "digest", "outbox", "outbox")
     report = report or SkipReport()
     ledger.sync(1, read_subscribers(path), report)
     return ledger, report
@@ -107,7 +107,7 @@ def test_a_large_list_is_streamed_not_loaded(tmp_path) -> None:
     count = 5_000
     path = write_subscribers(tmp_path, readers(count))
     ledger = Ledger(tmp_path / "ledger.sqlite")
-    ledger.start(1, "1-x", "digest", "outbox")
+    ledger.start(1, "1-x", "digest", "outbox", "outbox")
     tracemalloc.start()
     try:
         ledger.sync(1, read_subscribers(path), SkipReport())

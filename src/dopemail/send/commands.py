@@ -30,6 +30,20 @@ from ..cli_support import reports_errors, root_option
     help="Record the batches a stopped send left without an answer as sent (they arrived).",
 )
 @click.option(
+    "--start-over-with-new-provider",
+    "start_over",
+    is_flag=True,
+    help="The provider or its base_url changed since this issue's sending started, and what "
+    "went out before was a rehearsal: send it to every reader through the new one.",
+)
+@click.option(
+    "--continue-with-new-provider",
+    "carry_on",
+    is_flag=True,
+    help="The provider or its base_url changed, and the readers sent the issue before did get "
+    "it: send it to the others only, through the new one.",
+)
+@click.option(
     "--as-built",
     is_flag=True,
     help="Send the files as they were built, even if the issue's sources changed since.",
@@ -43,6 +57,8 @@ def send(
     test_to: str | None,
     resend_in_flight: bool,
     mark_in_flight_sent: bool,
+    start_over: bool,
+    carry_on: bool,
     as_built: bool,
     no_progress: bool,
     root: Path,
@@ -58,10 +74,22 @@ def send(
 
     if resend_in_flight and mark_in_flight_sent:
         raise click.UsageError("choose one of --resend-in-flight and --mark-in-flight-sent")
+    if start_over and carry_on:
+        raise click.UsageError(
+            "choose one of --start-over-with-new-provider and --continue-with-new-provider"
+        )
     if test_to is not None and not test_to.strip():
         # An empty address (an unset shell variable) would have made it a dry run, silently.
         raise click.UsageError("--test needs an address, e.g. --test you@example.com")
-    options = SendOptions(yes, test_to, resend_in_flight, mark_in_flight_sent, as_built)
+    options = SendOptions(
+        yes,
+        test_to,
+        resend_in_flight,
+        mark_in_flight_sent,
+        as_built,
+        start_over=start_over,
+        carry_on=carry_on,
+    )
     summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
     lines = describe_plan(summary) if summary.mode == "dry-run" else describe_result(summary)
     for line in lines:

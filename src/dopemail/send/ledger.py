@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS issues (
     digest      TEXT NOT NULL,
     provider    TEXT NOT NULL,
     scan        INTEGER NOT NULL DEFAULT 0,
-    started_at  REAL NOT NULL
+    started_at  REAL NOT NULL,
+    endpoint    TEXT
 );
 CREATE TABLE IF NOT EXISTS recipients (
     issue       INTEGER NOT NULL,
@@ -78,9 +79,25 @@ CREATE TABLE IF NOT EXISTS batches (
     posted_at       REAL NOT NULL,
     finished_at     REAL,
     error           TEXT,
+    endpoint        TEXT,
     PRIMARY KEY (issue, number)
 );
 """
+#: Columns added since the first ledgers, added to an older file when it is opened (NULL in
+#: its rows: where an issue or a batch went was not recorded then).
+_ADDED = {"issues": ("endpoint", "TEXT"), "batches": ("endpoint", "TEXT")}
+
+
+@dataclass(frozen=True)
+class Started:
+    """What the ledger knows of an issue's sending: which version, through what, since when."""
+
+    issue_id: str
+    digest: str
+    provider: str
+    #: The provider's base_url (the outbox's folder); None in a ledger from before it was kept.
+    endpoint: str | None
+    started_at: float
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,8 @@ class InFlight:
     idempotency_key: str | None
     error: str | None
     sample: list[str]
+    #: Where it was posted (None: a ledger from before endpoints were recorded).
+    endpoint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,7 @@ class Ledger:
             # FULL: a committed claim or answer survives even a power cut, not just kill -9.
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise SendError(
                 f"the send ledger is unreadable: {exc}",
@@ -126,6 +146,11 @@ class Ledger:
                 None,
                 "restore it from a backup; deleting it forgets what was sent",
             ) from None
+
+    def _migrate(self) -> None:
+        for table, (column, kind) in _ADDED.items():
+            if column not in _columns(self.db, "main", table):
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     @classmethod
     def dry_run_copy(cls, real: Path, issue: int) -> Ledger:
@@ -136,8 +161,11 @@ class Ledger:
             ledger.db.execute("ATTACH DATABASE ? AS real", (f"file:{real}?mode=ro",))
             with ledger.transaction():
                 for table in ("issues", "recipients", "batches"):
+                    # By name: an older ledger lacks the columns added since.
+                    names = ", ".join(_columns(ledger.db, "real", table))
                     ledger.db.execute(
-                        f"INSERT INTO main.{table} SELECT * FROM real.{table} WHERE issue = ?",
+                        f"INSERT INTO main.{table} ({names}) "
+                        f"SELECT {names} FROM real.{table} WHERE issue = ?",
                         (issue,),
                     )
             ledger.db.execute("DETACH DATABASE real")
@@ -170,18 +198,55 @@ class Ledger:
 
     # -- the issue ---------------------------------------------------------------------------
 
-    def start(self, issue: int, issue_id: str, digest: str, provider: str) -> str | None:
-        """Note the issue being sent; the digest it had when sending started, if different."""
-        row = self.db.execute("SELECT digest FROM issues WHERE issue = ?", (issue,)).fetchone()
-        if row is None:
+    def start(
+        self, issue: int, issue_id: str, digest: str, provider: str, endpoint: str
+    ) -> Started | None:
+        """Note the issue being sent; what the ledger knew of it before (None: nothing).
+
+        A ledger from before endpoints were recorded knows only the provider's name: if it is
+        this run's provider, this run's endpoint is taken as the one it had.
+        """
+        before = self.started(issue)
+        if before is None:
             with self.transaction():
                 self.db.execute(
-                    "INSERT INTO issues (issue, issue_id, digest, provider, started_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (issue, issue_id, digest, provider, time.time()),
+                    "INSERT INTO issues (issue, issue_id, digest, provider, started_at, endpoint) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (issue, issue_id, digest, provider, time.time(), endpoint),
                 )
-            return None
-        return row[0] if row[0] != digest else None
+        elif before.endpoint is None and before.provider == provider:
+            with self.transaction():
+                self.db.execute("UPDATE issues SET endpoint = ? WHERE issue = ?", (endpoint, issue))
+        return before
+
+    def switch(self, issue: int, provider: str, endpoint: str, *, afresh: bool) -> None:
+        """Send ``issue`` through another provider or endpoint from now on.
+
+        ``afresh``: what went out before was a rehearsal; every reader is queued again (the
+        next sync queues them), and batches left in flight are closed unanswered. Batch numbers
+        go on from the last one, so no idempotency key is used twice.
+        """
+        now = time.time()
+        with self.transaction():
+            if afresh:
+                self.db.execute("DELETE FROM recipients WHERE issue = ?", (issue,))
+                self.db.execute(
+                    "UPDATE batches SET state = 'released', finished_at = ?, "
+                    "error = 'superseded: the issue was started afresh' "
+                    "WHERE issue = ? AND state = 'in_flight'",
+                    (now, issue),
+                )
+            self.db.execute(
+                "UPDATE issues SET provider = ?, endpoint = ?"
+                + (", started_at = ?" if afresh else "")
+                + " WHERE issue = ?",
+                (provider, endpoint, *((now,) if afresh else ()), issue),
+            )
+
+    def rebuilt(self, issue: int, digest: str) -> None:
+        """Remember the version of the issue being sent now."""
+        with self.transaction():
+            self.db.execute("UPDATE issues SET digest = ? WHERE issue = ?", (digest, issue))
 
     # -- the list ----------------------------------------------------------------------------
 
@@ -302,6 +367,7 @@ class Ledger:
         recipients: Sequence[Recipient],
         provider: str,
         idempotency_key: Callable[[int], str],
+        endpoint: str | None = None,
     ) -> tuple[int, str]:
         """Write a new batch down as in flight, in one transaction; its number and key."""
         with self.transaction():
@@ -312,8 +378,8 @@ class Ledger:
             key = idempotency_key(number)
             self.db.execute(
                 "INSERT INTO batches (issue, number, provider, state, idempotency_key, size, "
-                "posted_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)",
-                (issue, number, provider, key, len(recipients), time.time()),
+                "posted_at, endpoint) VALUES (?, ?, ?, 'in_flight', ?, ?, ?, ?)",
+                (issue, number, provider, key, len(recipients), time.time(), endpoint),
             )
             changed = self.db.executemany(
                 "UPDATE recipients SET state = 'in_flight', batch = ?, updated_at = ? "
@@ -419,14 +485,14 @@ class Ledger:
     def in_flight(self, issue: int) -> list[InFlight]:
         """Batches posted without a recorded answer, oldest first."""
         batches = self.db.execute(
-            "SELECT number, provider, size, posted_at, idempotency_key, error FROM batches "
-            "WHERE issue = ? AND state = 'in_flight' ORDER BY number",
+            "SELECT number, provider, size, posted_at, idempotency_key, error, endpoint "
+            "FROM batches WHERE issue = ? AND state = 'in_flight' ORDER BY number",
             (issue,),
         ).fetchall()
         found = []
-        for number, provider, size, posted_at, key, error in batches:
+        for number, provider, size, posted_at, key, error, endpoint in batches:
             sample = [r.email for r in self.members(issue, number)[:3]]
-            found.append(InFlight(number, provider, size, posted_at, key, error, sample))
+            found.append(InFlight(number, provider, size, posted_at, key, error, sample, endpoint))
         return found
 
     def counts(self, issue: int) -> dict[str, int]:
@@ -447,12 +513,13 @@ class Ledger:
         )
         return list(rows)
 
-    def started(self, issue: int) -> tuple[str, str, float] | None:
-        """(issue id, provider, start time) if sending this issue ever started."""
+    def started(self, issue: int) -> Started | None:
+        """What the ledger knows of the issue, if sending it ever started."""
         row = self.db.execute(
-            "SELECT issue_id, provider, started_at FROM issues WHERE issue = ?", (issue,)
+            "SELECT issue_id, digest, provider, endpoint, started_at FROM issues WHERE issue = ?",
+            (issue,),
         ).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        return Started(*row) if row else None
 
 
 def read_counts(path: Path, issue: int) -> dict[str, int]:
@@ -477,6 +544,10 @@ def read_counts(path: Path, issue: int) -> dict[str, int]:
 def sent_count(path: Path, issue: int) -> int:
     """How many readers were sent ``issue`` (see :func:`read_counts`)."""
     return read_counts(path, issue)["sent"]
+
+
+def _columns(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA {schema}.table_info({table})")]
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:

@@ -76,10 +76,14 @@ class StatusReport:
     issue_id: str | None
     provider: str | None
     started_at: float | None
+    #: Where the issue's sends went (None: not recorded, in an older ledger).
+    endpoint: str | None
     counts: dict[str, int]
     in_flight: list[InFlight]
     failures: list[tuple[str, str]]
     skip_report: Path | None
+    #: The provider and endpoint dopemail.toml names now (None: it cannot be read).
+    configured: tuple[str, str] | None = None
 
 
 def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
@@ -89,7 +93,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
     with contextlib.ExitStack() as stack:
         ledger = stack.enter_context(Ledger(path)) if path.exists() else None
         started = ledger.started(number) if ledger else None
-        named = started[0] if started else issue_numbers(root).get(number)
+        named = started.issue_id if started else issue_numbers(root).get(number)
         if named is None:
             # "Nothing sent yet" of an issue that does not exist would reassure an editor who
             # mistyped its number.
@@ -97,19 +101,34 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         if slug and named != f"{number}-{slug}":  # as dopemail send says it
             raise wrong_slug(number, named, slug, "status")
         if ledger is None or started is None:
-            return StatusReport(number, None, None, None, {}, [], [], None)
-        issue_id, provider, started_at = started
+            return StatusReport(number, None, None, None, None, {}, [], [], None)
+        issue_id = started.issue_id
         candidate = root / LEDGER_PATH.parent / f"{issue_id}-skipped.csv"
         return StatusReport(
             number,
             issue_id,
-            provider,
-            started_at,
+            started.provider,
+            started.started_at,
+            started.endpoint,
             ledger.counts(number),
             ledger.in_flight(number),
             ledger.failures(number, failures),
             candidate if _has_rows(candidate) else None,
+            _configured(root),
         )
+
+
+def _configured(root: Path) -> tuple[str, str] | None:
+    """The provider and endpoint the next send would use."""
+    from ..config import load_settings
+    from ..errors import DopemailError
+    from .run import endpoint_of
+
+    try:
+        settings = load_settings(root)
+    except DopemailError:  # status still reports what the ledger knows
+        return None
+    return settings.send.provider, endpoint_of(settings, settings.send.provider)
 
 
 def _has_rows(path: Path) -> bool:
@@ -156,6 +175,13 @@ def describe_plan(summary: SendSummary) -> list[str]:
         f"  subject:     {issue.subject}",
         f"  provider:    {_where(summary)}",
     ]
+    if summary.provider_change is not None:
+        lines[0] = (
+            f"Dry run of issue {issue.issue_id}: nothing was sent. The provider changed since "
+            "its sending started: --yes refuses until you choose how to go on."
+        )
+        lines.append(f"  changed:     {summary.provider_change.message}")
+        lines.append(f"               {summary.provider_change.hint}")
     if summary.holds_list:
         lines.append(f"  recipients:  {summary.provider}'s own subscriber list, in one post")
     else:
@@ -236,7 +262,22 @@ def describe_status(report: StatusReport) -> list[str]:
     # This machine's clock and zone, named: the ledger keeps seconds since the epoch.
     when = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(report.started_at or 0))
     readers = sum(counts.values()) - counts["skipped"]
-    lines = [f"issue {report.issue_id} via {report.provider}, started {when}"]
+    from .run import where
+
+    provider = report.provider or "?"
+    lines = [
+        f"issue {report.issue_id} via {where(provider, report.endpoint, report.issue_id)}, "
+        f"started {when}"
+    ]
+    if report.configured is not None:
+        name, endpoint = report.configured
+        went = counts["sent"] + counts["failed"] + counts["in_flight"]
+        if went and (name != provider or report.endpoint not in (None, endpoint)):
+            lines.append(
+                f"  dopemail.toml now says {where(name, endpoint, report.issue_id)}: the next "
+                f"send refuses until told --start-over-with-new-provider or "
+                "--continue-with-new-provider"
+            )
     if report.provider == Buttondown.name:  # one post stands for the list the provider holds
         state = next((s for s in ("sent", "in_flight", "failed") if counts[s]), "pending")
         done = {"sent": "posted", "in_flight": "in flight", "failed": "failed"}.get(state)

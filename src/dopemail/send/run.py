@@ -39,7 +39,7 @@ from ..config import Settings, load_settings
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
-from .ledger import LEDGER_PATH, InFlight, Ledger, read_counts, sent_count
+from .ledger import LEDGER_PATH, InFlight, Ledger, Started, read_counts, sent_count
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
 from .providers import base_url, make_provider
 from .providers.base import Batch, InDoubt, Outcome, Provider, RecipientRejected, Transient
@@ -71,6 +71,11 @@ class SendOptions:
     resend_in_flight: bool = False
     mark_in_flight_sent: bool = False
     as_built: bool = False  # send the built files even if the sources changed since
+    #: The provider or endpoint changed since sending started: what went out before was a
+    #: rehearsal (``start_over``: every reader gets the issue), or real (``carry_on``: only
+    #: the readers not sent yet).
+    start_over: bool = False
+    carry_on: bool = False
     #: The caller (the preview) has just found the built files to be what the sources make.
     sources_checked: bool = False
 
@@ -102,12 +107,28 @@ class SendSummary:
     holds_list: bool = False
     #: Why the built files are not what the issue's sources make now ("": they are).
     stale: str = ""
+    #: The provider or endpoint changed since sending started, and no flag says what to do.
+    provider_change: SendError | None = None
 
     def outbox_folder(self, test: bool = False) -> str | None:
         """Where the outbox wrote (or writes) this issue's messages; None for a provider."""
         if self.provider != "outbox":
             return None
         return issue_folder(self.endpoint, self.issue.issue_id, test).as_posix() + "/"
+
+
+def where(provider: str, endpoint: str | None, issue_id: str) -> str:
+    """``outbox (files in outbox/12-slug/)`` or ``postmark (https://api.postmarkapp.com)``."""
+    if endpoint is None:
+        return f"{provider} (its address was not recorded)"
+    if provider == "outbox":
+        return f"outbox (files in {issue_folder(endpoint, issue_id).as_posix()}/)"
+    return f"{provider} ({endpoint})"
+
+
+def endpoint_of(settings: Settings, provider: str) -> str:
+    """The provider's base_url (the outbox's folder) as the ledger records it."""
+    return base_url(settings, provider).rstrip("/")
 
 
 def send_issue(
@@ -426,7 +447,7 @@ class _Run:
         self.summary = SendSummary(
             issue,
             provider.name,
-            base_url(settings, provider.name),
+            endpoint_of(settings, provider.name),
             "test" if options.test_to else ("send" if options.yes else "dry-run"),
             holds_list=provider.holds_list,
         )
@@ -460,8 +481,13 @@ class _Run:
         """Sync the queue, then report the plan (dry run) or send it."""
         self.ledger = ledger
         number, summary = self.issue.number, self.summary
-        earlier = ledger.start(number, self.issue.issue_id, self.issue.digest, self.provider.name)
-        if earlier and ledger.counts(number)["sent"]:
+        issue = self.issue
+        before = ledger.start(
+            number, issue.issue_id, issue.digest, self.provider.name, summary.endpoint
+        )
+        if before is not None:
+            self.check_provider(before)
+        if before and before.digest != issue.digest and ledger.counts(number)["sent"]:
             self.reporter.warn(
                 f"issue {self.issue.issue_id} was rebuilt after sending started: readers "
                 "already sent the earlier version will not get this one"
@@ -499,6 +525,77 @@ class _Run:
             summary.stopped = True
         return summary
 
+    def check_provider(self, before: Started) -> None:
+        """Refuse to go on through another provider or endpoint than the one the issue's
+        earlier sends went through, unless the editor said what those were.
+
+        Left alone, the ledger would count readers mailed through the outbox (or a staging
+        server) as sent, and the real provider would never get them.
+        """
+        summary, ledger, number = self.summary, self.ledger, self.issue.number
+        name, endpoint = self.provider.name, summary.endpoint
+        if before.provider == name and before.endpoint in (None, endpoint):
+            if self.options.start_over or self.options.carry_on:
+                self.reporter.say(
+                    f"issue {self.issue.issue_id} is already sent via {name} ({endpoint}): "
+                    "the provider did not change, so there is nothing to start over or carry on"
+                )
+            return
+        counts = ledger.counts(number)
+        if not (counts["sent"] or counts["failed"] or counts["in_flight"]):
+            ledger.switch(number, name, endpoint, afresh=False)  # nothing went out: no question
+            return
+        earlier = where(before.provider, before.endpoint, self.issue.issue_id)
+        now = where(name, endpoint, self.issue.issue_id)
+        if self.options.start_over:
+            ledger.switch(number, name, endpoint, afresh=True)
+            ledger.rebuilt(number, self.issue.digest)
+            self.reporter.say(
+                f"issue {self.issue.issue_id}: starting afresh via {now}; what went out via "
+                f"{earlier} is forgotten, every reader on the list gets it"
+            )
+            return
+        if self.options.carry_on:
+            ledger.switch(number, name, endpoint, afresh=False)
+            self.reporter.say(
+                f"issue {self.issue.issue_id}: carrying on via {now}; the {counts['sent']:,} "
+                f"readers sent it via {earlier} are not mailed again"
+            )
+            return
+        error = self.provider_change_error(before, counts, earlier, now)
+        if summary.mode == "send":
+            raise error
+        summary.provider_change = error
+
+    def provider_change_error(
+        self, before: Started, counts: dict[str, int], earlier: str, now: str
+    ) -> SendError:
+        """What went out, through what, and the two ways on (and the way back)."""
+        ref, issue_id = self.issue.number, self.issue.issue_id
+        sent = counts["sent"]
+        done = [
+            f"{sent:,} reader{'s' if sent != 1 else ''} {'were' if sent != 1 else 'was'} sent "
+            f"issue {ref} via {earlier}"
+        ]
+        if counts["failed"]:
+            done.append(f"{counts['failed']:,} failed")
+        if counts["in_flight"]:
+            done.append(f"{counts['in_flight']:,} are in a batch left without an answer")
+        back = f'provider = "{before.provider}"'
+        if before.endpoint and before.provider != "outbox":
+            back += f" and its base_url {before.endpoint}"
+        return SendError(
+            f"issue {issue_id} was being sent via {earlier}, and dopemail.toml now says "
+            f"{now}: " + "; ".join(done),
+            None,
+            None,
+            f"if that was a rehearsal, 'dopemail send {ref} --yes --start-over-with-new-provider' "
+            f"sends it to every reader via {self.provider.name}; if those readers really got "
+            f"it, 'dopemail send {ref} --yes --continue-with-new-provider' sends it via "
+            f"{self.provider.name} to the others only; or set {back} back in dopemail.toml "
+            "to go on as before",
+        )
+
     def batch_size(self) -> int:
         """Messages per request: the provider's limit, the setting, and the payload cap."""
         size = self.provider.max_batch
@@ -526,6 +623,8 @@ class _Run:
         provider = self.provider
         if not provider.idempotent or batch.provider != provider.name:
             return False
+        if batch.endpoint is not None and batch.endpoint != self.summary.endpoint:
+            return False  # another server never saw its key
         window = provider.idempotency_window
         return window is None or time.time() - batch.posted_at < window - KEY_MARGIN
 
@@ -665,6 +764,7 @@ class _Run:
             recipients,
             self.provider.name,
             lambda n: batch_key(self.issue, n, recipients),
+            self.summary.endpoint,
         )
         return _Job(number, recipients, key)
 
