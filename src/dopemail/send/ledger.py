@@ -324,6 +324,9 @@ class Ledger:
             "INSERT INTO recipients (issue, key, email, name, seq, scan) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issue, key) DO UPDATE SET "
             "scan = excluded.scan, "
+            # The list's spelling wins for those still to be sent (a name cleaned since).
+            "email = CASE WHEN state IN ('pending', 'skipped') THEN excluded.email ELSE email END, "
+            "name = CASE WHEN state IN ('pending', 'skipped') THEN excluded.name ELSE name END, "
             "error = CASE WHEN state = 'skipped' THEN NULL ELSE error END, "
             "state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END",
             queue,

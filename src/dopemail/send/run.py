@@ -42,12 +42,20 @@ from .issue import BuiltIssue, load_issue
 from .ledger import LEDGER_PATH, InFlight, Ledger, Started, read_counts, sent_count
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
 from .providers import base_url, make_provider
-from .providers.base import Batch, InDoubt, Outcome, Provider, RecipientRejected, Transient
+from .providers.base import (
+    Batch,
+    InDoubt,
+    Outcome,
+    Provider,
+    RecipientRejected,
+    Transient,
+    requests_started,
+)
 from .providers.buttondown import LIST_KEY
 from .providers.outbox import issue_folder
 from .report import ProgressBar, Reporter
 from .retry import Attempts, Backoff, GaveUp, RateLimiter, Unsafe, with_retries
-from .subscribers import SkipReport, address_key, check_address, read_subscribers
+from .subscribers import SkipReport, address_key, check_address, read_subscribers, sendable
 
 try:  # POSIX: one `dopemail send` at a time per workspace
     import fcntl
@@ -338,6 +346,19 @@ def batch_key(issue: BuiltIssue, number: int, recipients: Sequence[Recipient]) -
     return f"dopemail-{issue.number}-batch-{number}-{members.hexdigest()[:16]}"
 
 
+class _NotPosted(Exception):
+    """A batch failed before any of its requests was started (composing it): nothing of it
+    reached the provider."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+#: What adapters and the retry loop raise by design; anything else is a surprise.
+_EXPECTED = (Transient, InDoubt, RecipientRejected, GaveUp, Unsafe, DopemailError)
+
+
 class _Stopped(Exception):
     """Ctrl-C (or SIGTERM) asked the send to stop between batches."""
 
@@ -461,7 +482,7 @@ class _Run:
             email = check_address(address)
         except ValueError as exc:
             raise SendError(f"--test {address}: not a valid address ({exc})") from None
-        letter = self.composer.letter(Recipient(email, "", address_key(email)))
+        letter = self.composer.letter(Recipient(sendable(email), "", address_key(email)))
         batch = Batch(self.composer, [letter])
         (outcome,) = self._attempt(batch, Attempts(), safe=True)
         if outcome.status != "sent":
@@ -773,9 +794,21 @@ class _Run:
         if not job.recipients:
             return []
         provider = self.provider
-        letters = [self.composer.letter(r) for r in job.recipients]
-        batch = Batch(self.composer, letters, job.number, job.key if provider.idempotent else None)
-        return self._attempt(batch, job.attempts, safe=provider.idempotent)
+        started = requests_started()
+        try:
+            letters = [self.composer.letter(r) for r in job.recipients]
+            key = job.key if provider.idempotent else None
+            return self._attempt(
+                Batch(self.composer, letters, job.number, key), job.attempts, provider.idempotent
+            )
+        except _EXPECTED:
+            raise
+        except Exception as exc:
+            if requests_started() != started:
+                raise
+            # Composing failed (a character a header cannot hold, say): the batch never left,
+            # so it must not stay in flight, where resuming would stop on it for good.
+            raise _NotPosted(self.redact(f"{type(exc).__name__}: {exc}")) from None
 
     def settle(self, job: _Job, result: list[Outcome] | Exception) -> list[list[Recipient]]:
         """Record a batch's answer, or decide its fate on failure; parts to post again."""
@@ -827,6 +860,18 @@ class _Run:
             else:
                 ledger.release(issue, number, "refused")
             raise
+        except _NotPosted as exc:
+            ledger.release(issue, number, f"not sent: {exc.reason}")
+            raise SendError(
+                f"batch {number} could not be made ({exc.reason}); nothing of it was sent, and "
+                f"its {len(recipients):,} readers are back in the queue",
+                None,
+                None,
+                "this is a bug in dopemail or in what it was given (the built issue, the list): "
+                f"dopemail status {self.issue.number} shows the readers left",
+            ) from None
+        except Exception as exc:  # a surprise after a request left: it may have been delivered
+            raise self.keep(number, self.redact(f"{type(exc).__name__}: {exc}")) from None
         if len(outcomes) != len(recipients):  # an adapter bug, not a provider's answer
             raise self.keep(number, f"{provider.name} adapter answered for the wrong count")
         ledger.record(issue, number, zip((r.key for r in recipients), outcomes, strict=True))
@@ -844,6 +889,11 @@ class _Run:
             batches,
             f"{self.provider.name} may or may not have delivered batch {number}: {reason}",
         )
+
+    def redact(self, text: str) -> str:
+        """``text`` without the provider's key (for errors that did not come through it)."""
+        api = getattr(self.provider, "api", None)
+        return api.redact(text) if api is not None else text
 
     def _attempt(self, batch: Batch, attempts: Attempts, safe: bool) -> list[Outcome]:
         return with_retries(

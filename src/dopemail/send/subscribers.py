@@ -76,9 +76,26 @@ def check_address(raw: str) -> str:
         ):
             return f"{local}@{normalized}"
     try:
-        return validate_email(raw, check_deliverability=False).normalized
+        # No SMTPUTF8: a local part beyond ASCII (josé@) cannot be put in a header the
+        # providers take, and few mail servers would accept it.
+        return validate_email(raw, check_deliverability=False, allow_smtputf8=False).normalized
     except EmailNotValidError as exc:
         raise ValueError(str(exc)) from None
+
+
+def sendable(address: str) -> str:
+    """``address`` (as :func:`check_address` gives it) as it is sent: an international
+    domain (IDN) in its ASCII form, ``bob@xn--bcher-kva.example``, the name DNS knows it by and
+    the only one every provider and header takes."""
+    local, _, domain = address.rpartition("@")
+    if domain.isascii():
+        return address
+    return f"{local}@{_ascii_domain(domain)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _ascii_domain(domain: str) -> str:
+    return str(validate_email(f"a@{domain}", check_deliverability=False).ascii_domain)
 
 
 # RFC 5322 atext, as email-validator spells it (rfc_constants.ATEXT), in a dot-atom; then a
@@ -155,11 +172,20 @@ def _cell(record: list[str], index: int | None) -> str:
     return record[index].strip() if index is not None and index < len(record) else ""
 
 
+#: Control characters (line breaks from a quoted cell, tabs...) have no place in a To header.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_name(name: str) -> str:
+    """A reader's name with each run of control characters made one space."""
+    return _CONTROL.sub(" ", name).strip()
+
+
 def _check(
     line: int, record: list[str], at_email: int, at_name: int | None, at_status: int | None
 ) -> Row:
     raw = _cell(record, at_email)
-    name = _cell(record, at_name)
+    name = clean_name(_cell(record, at_name))
     status = _cell(record, at_status).lower() if at_status is not None else "subscribed"
     if not raw:
         return Row(line, raw, "", name, "invalid", "no address")
@@ -167,7 +193,10 @@ def _check(
         email = check_address(raw)
     except ValueError as exc:
         return Row(line, raw, "", name, "invalid", str(exc))
+    # The key stays the address as validated (an IDN domain in Unicode), as it always was:
+    # an older ledger's readers keep their key.
     key = address_key(email)
+    email = sendable(email)
     if status in MAILABLE:
         return Row(line, email, key, name)
     if status in ("unsubscribed", "bounced", "complained"):

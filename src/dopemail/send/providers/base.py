@@ -19,6 +19,7 @@ import base64
 import email.utils
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -105,6 +106,16 @@ class Provider(Protocol):
         ...
 
 
+#: Requests started by this thread: a batch whose adapter fails before starting one surely did
+#: not reach the provider (its readers may go back to the queue).
+_started = threading.local()
+
+
+def requests_started() -> int:
+    """How many requests this thread has started so far."""
+    return getattr(_started, "count", 0)
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date (RFC 9110)."""
     if not value:
@@ -152,6 +163,7 @@ class HttpApi:
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         """POST to ``base_url + path``; network errors become :class:`Transient`."""
         url = self.base_url + path
+        _started.count = requests_started() + 1
         try:
             return self.client.post(url, timeout=self.timeout, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
