@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,3 +83,57 @@ def test_outbox_files_and_ledger_hold_no_secret(tmp_path) -> None:
     written = everything_written(root)
     assert written.count(b"List-Unsubscribe-Post") == 3
     assert KEY.encode() not in written and UNSUBSCRIBE_SECRET.encode() not in written
+
+
+def pieces(secret: str, size: int = 12) -> list[str]:
+    """Every ``size``-character piece of ``secret``: none may show anywhere."""
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
+
+
+def shown_anywhere(root: Path, provider: str, key: str) -> str:
+    """stdout and stderr of a real send and of dopemail status, the ledger's bytes, reports."""
+    environ = {**os.environ, **env(provider, key)}
+    outputs = ""
+    for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "dopemail", *command, "--root", str(root)],
+            capture_output=True,
+            text=True,
+            env=environ,
+            timeout=120,
+        )
+        outputs += done.stdout + done.stderr
+    return outputs + everything_written(root).decode("utf-8", "replace")
+
+
+def test_a_key_cut_short_in_a_reply_is_hidden_whole(server, tmp_path) -> None:
+    """A provider's reply is cut to 500 characters after the key is taken out, not before;
+    and a piece of the key (a reply cut by the provider itself) is hidden too."""
+    root = make_workspace(tmp_path, provider="postmark", server=server, send="retries = 2")
+    # The key straddles the 500th character, in the stored error of a batch that kept failing.
+    cut = "x" * (500 - len("Postmark down, key ") - 10)
+    for _ in range(3):
+        server.queue(Reply(503, {"Message": f"Postmark down, key {cut}{KEY}"}))
+    server.queue(Reply(422, {"ErrorCode": 300, "Message": f"bad request {KEY[:20]}"}))
+    found = shown_anywhere(root, "postmark", KEY)
+    assert "kept failing" in found and "***" in found
+    assert [p for p in pieces(KEY) if p in found] == []
+    found = shown_anywhere(root, "postmark", KEY)
+    assert "refused the request" in found and "bad request ***" in found
+    assert [p for p in pieces(KEY) if p in found] == []
+
+
+ODD = [(odd, at) for odd in ("\r", "\n", "\t", "\x1b", "é") for at in (0, 20, len(KEY))]
+
+
+# Spaces count only around the key (a space inside is the provider's to refuse).
+@pytest.mark.parametrize(("odd", "where"), [*ODD, (" ", 0), (" ", len(KEY))])
+def test_a_key_with_an_odd_character_is_refused_before_any_request(
+    odd, where, server, tmp_path
+) -> None:
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    key = KEY[:where] + odd + KEY[where:]
+    found = shown_anywhere(root, "resend", key)
+    assert "the API key for resend in the environment variable DOPEMAIL_RESEND_API_KEY" in found
+    assert "retry" not in found and server.requests == []
+    assert [p for p in pieces(KEY) if p in found] == []

@@ -20,8 +20,8 @@ from .base import HttpApi, Provider
 def api_key(name: str, env: Mapping[str, str]) -> str:
     """The provider's key from its environment variable, or a SendError saying which to set."""
     variable = SECRET_ENV[name]
-    key = env.get(variable, "").strip()
-    if not key:
+    key = env.get(variable, "")
+    if not key.strip():
         raise SendError(
             f"no API key for {name}: the environment variable {variable} is empty",
             None,
@@ -29,7 +29,23 @@ def api_key(name: str, env: Mapping[str, str]) -> str:
             f"export {variable}=... (keys never go in dopemail.toml), "
             'or set [send] provider = "outbox" to write .eml files instead',
         )
-    return key
+    # Checked before any request: a control character would make httpx refuse the header,
+    # quoting the key in its error. The message names the variable, never the value.
+    if key != key.strip():
+        problem = "spaces or a line break around the key"
+    elif not key.isascii():
+        problem = "a character beyond ASCII"
+    elif not key.isprintable():
+        problem = "a control character (a carriage return, a tab...)"
+    else:
+        return key
+    raise SendError(
+        f"the API key for {name} in the environment variable {variable} has {problem}",
+        None,
+        None,
+        f"copy the key again from {name}'s dashboard and export {variable}='...' "
+        "with nothing but the key",
+    )
 
 
 def base_url(settings: Settings, name: str) -> str:

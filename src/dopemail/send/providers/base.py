@@ -116,6 +116,21 @@ def requests_started() -> int:
     return getattr(_started, "count", 0)
 
 
+#: The length of a piece of a key that is hidden wherever it appears.
+_PIECE = 8
+
+
+def _escaped(secret: str) -> set[str]:
+    """``secret`` and the ways code quotes it: repr, JSON, bytes' repr, unicode_escape."""
+    return {
+        secret,
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+        secret.encode("unicode_escape").decode("ascii"),
+    }
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date (RFC 9110)."""
     if not value:
@@ -143,8 +158,21 @@ class HttpApi:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._key = key
-        # Basic auth carries the key base64-encoded: hide that spelling too.
-        self._secrets = [s for s in (key, base64.b64encode(f"api:{key}".encode()).decode()) if s]
+        # Basic auth carries the key base64-encoded: hide that spelling too, and each one's
+        # escaped forms (repr, JSON, bytes), as exceptions and providers quote them.
+        spellings = {key, base64.b64encode(f"api:{key}".encode()).decode()}
+        self._secrets = sorted(
+            {form for spelling in spellings if spelling for form in _escaped(spelling)},
+            key=len,
+            reverse=True,
+        )
+        # Any long enough piece of a spelling counts as the key: a provider's reply cut short,
+        # or a key split by an escape, must not show the rest.
+        self._pieces = {
+            secret[i : i + _PIECE]
+            for secret in self._secrets
+            for i in range(len(secret) - _PIECE + 1)
+        }
 
     def __repr__(self) -> str:  # never the key
         return f"HttpApi({self.name!r}, {self.base_url!r})"
@@ -158,7 +186,24 @@ class HttpApi:
         """``text`` with the key replaced by ``***``, for anything a person or a file may see."""
         for secret in self._secrets:
             text = text.replace(secret, "***")
-        return text
+        if not self._pieces or len(text) < _PIECE:
+            return text
+        hidden = bytearray(len(text))
+        for i in range(len(text) - _PIECE + 1):
+            if text[i : i + _PIECE] in self._pieces:
+                hidden[i : i + _PIECE] = b"\x01" * _PIECE
+        if not any(hidden):
+            return text
+        out, i = [], 0
+        while i < len(text):
+            if hidden[i]:
+                while i < len(text) and hidden[i]:
+                    i += 1
+                out.append("***")
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         """POST to ``base_url + path``; network errors become :class:`Transient`."""
@@ -169,6 +214,15 @@ class HttpApi:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The request never left: retrying cannot duplicate anything.
             raise Transient(f"cannot reach {self.name}: {self._describe(exc)}") from None
+        except httpx.LocalProtocolError as exc:
+            # httpx refused to write the request (an illegal header value): nothing left, and
+            # trying again would fail the same way.
+            raise SendError(
+                f"dopemail could not make a request to {self.name}: {self._describe(exc)}",
+                None,
+                None,
+                "check the provider's settings and API key",
+            ) from None
         except httpx.TimeoutException as exc:
             raise Transient(
                 f"{self.name} did not answer within {self.timeout:g} s ({self._describe(exc)})",
@@ -205,8 +259,9 @@ class HttpApi:
                 for item in found
             )
         text = str(found) if found is not None else response.text.strip()
-        text = text[:500] or response.reason_phrase
-        return self.redact(f"HTTP {response.status_code}: {text}")
+        # Redacted before it is cut: a key cut in two would no longer be found whole.
+        text = self.redact(text)[:500] or response.reason_phrase
+        return f"HTTP {response.status_code}: {text}"
 
     def auth_error(self, response: httpx.Response, env: str, *keys: str) -> ProviderAuthError:
         """The error that stops a send when the key is refused."""
