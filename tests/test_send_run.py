@@ -413,6 +413,30 @@ def test_resend_in_flight_posts_a_batch_that_never_arrived(server, tmp_path) -> 
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
 
 
+def test_resend_in_flight_leaves_out_who_left_the_list_since(server, tmp_path) -> None:
+    root = postmark_workspace(server, tmp_path)
+    server.queue(Reply(200, [], delay=0.8))  # batch 1 (readers 1-10): no answer, not delivered
+    with pytest.raises(SendError, match="may or may not have delivered batch 1"):
+        send(root, "postmark")
+    # Meanwhile reader 2 unsubscribed and reader 3 was deleted from the list.
+    rows = readers(30)
+    rows[1] = (rows[1][0], "", "unsubscribed", "", "")
+    del rows[2]
+    write_subscribers(root, rows)
+    summary = send(root, "postmark", SendOptions(yes=True, resend_in_flight=True))
+    assert "reader00002@example.com" not in server.deliveries
+    assert "reader00003@example.com" not in server.deliveries
+    assert len(server.deliveries) == 28 and set(server.deliveries.values()) == {1}
+    assert summary.sent == 28 and summary.already_sent == 0
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 28, "failed": 0, "skipped": 2}
+    db = sqlite3.connect(root / LEDGER_PATH)
+    why = dict(db.execute("SELECT email, error FROM recipients WHERE state = 'skipped'"))
+    assert why == {
+        "reader00002@example.com": "unsubscribed (line 3)",
+        "reader00003@example.com": "no longer in the subscriber list",
+    }
+
+
 # -- Buttondown: one post ----------------------------------------------------------------------
 
 

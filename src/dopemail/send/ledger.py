@@ -130,6 +130,8 @@ class Ledger:
     def __init__(self, path: Path, *, scratch: bool = False) -> None:
         self.path = path
         self.scratch = scratch
+        #: The scan number of each issue's last sync in this process.
+        self._scans: dict[int, int] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
@@ -261,6 +263,11 @@ class Ledger:
         scan = self._next_scan(issue)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, line INTEGER)")
         db.execute("DELETE FROM temp.seen")
+        # Addresses a row takes off the list (unsubscribed...): in-flight rows are not touched
+        # by a sync, but a batch posted again with new members must leave them out.
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped (key TEXT PRIMARY KEY, why TEXT)")
+        db.execute("DELETE FROM temp.dropped")
+        self._scans[issue] = scan
         now = time.time()
         mailable = done = 0
         db.execute("BEGIN IMMEDIATE")
@@ -320,6 +327,9 @@ class Ledger:
             else:
                 queue.append((issue, row.key, row.email, row.name, row.line, scan))
         db.executemany("INSERT INTO temp.seen VALUES (?, ?)", firsts)
+        db.executemany(
+            "INSERT OR IGNORE INTO temp.dropped VALUES (?, ?)", [(k, why) for why, _, _, k in skips]
+        )
         db.executemany(
             "INSERT INTO recipients (issue, key, email, name, seq, scan) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issue, key) DO UPDATE SET "
@@ -449,6 +459,29 @@ class Ledger:
             ).rowcount
             self._close_batch(issue, number, "done", note, now)
         return count
+
+    def drop_unlisted(self, issue: int, number: int) -> list[tuple[str, str]]:
+        """Take out of in-flight batch ``number`` the members the list synced last no longer
+        mails (unsubscribed, bounced, deleted...): they are skipped. Only for a batch about to
+        be posted again under a new key (its members may change then); (address, why) of each.
+        """
+        scan = self._scans.get(issue)
+        if scan is None:
+            return []
+        rows = self.db.execute(
+            "SELECT r.key, r.email, COALESCE(d.why, ?) FROM recipients r "
+            "LEFT JOIN temp.dropped d ON d.key = r.key WHERE r.issue = ? AND r.batch = ? "
+            "AND r.state = 'in_flight' AND (d.key IS NOT NULL OR r.scan <> ?) ORDER BY r.seq",
+            (GONE, issue, number, scan),
+        ).fetchall()
+        now = time.time()
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
+                "WHERE issue = ? AND key = ? AND state = 'in_flight'",
+                [(why, now, issue, key) for key, _, why in rows],
+            )
+        return [(email, why) for _, email, why in rows]
 
     def renew_key(self, issue: int, number: int) -> str:
         """A new idempotency key for an in-flight batch the editor chose to send again."""

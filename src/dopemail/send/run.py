@@ -659,6 +659,10 @@ class _Run:
                 self.reporter.say(f"batch {batch.number}: {count} recipients marked sent")
         elif self.options.resend_in_flight:
             for batch in stale:
+                # Posted again under a new key, so its members may change: who left the list
+                # since it was claimed is not mailed (as for any reader still to be sent).
+                for email, why in ledger.drop_unlisted(number, batch.number):
+                    self.reporter.say(f"batch {batch.number}: {email} is not mailed: {why}")
                 ledger.renew_key(number, batch.number)
                 self.reporter.say(f"batch {batch.number}: will be sent again")
         elif self.summary.unsettled:
