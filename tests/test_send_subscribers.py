@@ -208,3 +208,47 @@ def test_plain_addresses_take_a_short_way_to_the_same_answer() -> None:
     ]
     for raw in cases:
         assert ours(raw) == reference(raw), raw
+
+
+STRAY = [
+    # The file ends inside the quote.
+    'ada@example.com,"Ada, Lovelace,subscribed\nbob@example.com,Bob,subscribed\n'
+    "cy@example.com,Cy,subscribed\n",
+    # Another stray quote, lines later, closes it: the rows in between are one cell.
+    'ada@example.com,"Ada, Lovelace,subscribed\nbob@example.com,Bob,subscribed\n'
+    'cy@example.com,Cy",subscribed\ndee@example.com,Dee,subscribed\n',
+]
+
+
+@pytest.mark.parametrize("rows", STRAY, ids=["to-the-end", "to-a-later-quote"])
+def test_a_stray_quote_stops_the_send_at_its_line(rows, tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+    from sendserver import env, make_workspace
+
+    from dopemail.cli import cli
+    from dopemail.send.ledger import LEDGER_PATH, read_counts
+
+    root = make_workspace(tmp_path / "pub")
+    (root / "subscribers.csv").write_text("email,name,status\n" + rows, encoding="utf-8")
+    monkeypatch.chdir(root)
+    for args in (["send", "1"], ["send", "1", "--yes", "--no-progress"]):
+        result = CliRunner().invoke(cli, args, env=env())
+        assert result.exit_code == 1, result.output
+        assert "subscribers.csv:2: a quote opened here is never closed" in result.output
+        assert 'hint: close it (ada@example.com,"Ada, Lovelace",subscribed)' in result.output
+    assert not (root / "outbox").exists()
+    assert read_counts(root / LEDGER_PATH, 1)["sent"] == 0
+
+
+def test_a_quoted_cell_over_several_lines_is_still_read(tmp_path) -> None:
+    path = tmp_path / "subscribers.csv"
+    path.write_text(
+        'email,name,status\nada@example.com,"Ada\nLovelace",subscribed\n'
+        'bob@example.com,"Bob ""the"" Builder",subscribed\n',
+        encoding="utf-8",
+    )
+    rows = list(read_subscribers(path))
+    assert [(r.email, r.name) for r in rows] == [
+        ("ada@example.com", "Ada Lovelace"),
+        ("bob@example.com", 'Bob "the" Builder'),
+    ]

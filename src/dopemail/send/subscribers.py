@@ -137,7 +137,8 @@ def _open(path: Path) -> IO[str]:
 def read_subscribers(path: Path) -> Iterator[Row]:
     """Yield every data row of the CSV at ``path``, checked, in file order."""
     with _open(path) as handle:
-        reader = csv.reader(handle)
+        lines = _Lines(handle)
+        reader = csv.reader(lines)
         try:
             header = next(reader)
         except StopIteration:
@@ -155,6 +156,7 @@ def read_subscribers(path: Path) -> Iterator[Row]:
         at_email, at_name = columns["email"], columns.get("name")
         at_status = columns.get("status")
         while True:
+            start = reader.line_num + 1
             try:
                 record = next(reader)
             except StopIteration:
@@ -163,9 +165,59 @@ def read_subscribers(path: Path) -> Iterator[Row]:
                 raise SendError(
                     f"unreadable CSV: {exc}", path, reader.line_num, "save it as UTF-8 CSV"
                 ) from None
+            if reader.line_num > start:  # a quoted cell holds line breaks
+                _check_quotes(path, start, reader.line_num, record, lines.last)
             if not any(cell.strip() for cell in record):
                 continue
             yield _check(reader.line_num, record, at_email, at_name, at_status)
+
+
+class _Lines:
+    """The file's lines, remembering the last one read (where a record ended)."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.last = ""
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self.handle)
+        return self.last
+
+
+#: A line that starts like a row of the list: an address, then a comma.
+_ROW = re.compile(r'(?m)^\s*"?[^\s",@]+@[^\s",]+"?\s*,')
+
+
+def _check_quotes(path: Path, start: int, end: int, record: list[str], last: str) -> None:
+    """Stop at a stray quote: Python's csv reads on, silently, to the next quote or the end
+    of the file, making every row in between one cell (and those readers unmailed).
+
+    A record over several lines is a quote that never closed if its last line holds no quote
+    (the file ended inside it), or if a cell's later lines look like rows of the list.
+    """
+    unclosed = '"' not in last
+    swallowed = any("\n" in cell and _ROW.search(cell.partition("\n")[2]) for cell in record)
+    if not (unclosed or swallowed):
+        return  # a name or tag with a line break, quoted as it should be
+    raise SendError(
+        f"a quote opened here is never closed where its cell should end: lines {start} to "
+        f"{end} were read as one cell, so the rows in them would not be mailed",
+        _shown(path),
+        start,
+        'close it (ada@example.com,"Ada, Lovelace",subscribed) or remove it; a quote inside '
+        'a quoted cell is written twice ("")',
+    )
+
+
+def _shown(path: Path) -> Path:
+    """``path`` as the editor would type it: relative to where the command runs, if it can."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _cell(record: list[str], index: int | None) -> str:
