@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -220,3 +221,42 @@ def test_pictures_named_with_spaces_and_brackets_have_valid_urls_everywhere(
     # The files keep their names, where the encoded URLs lead.
     assert (workspace / "site/media/dope icon (1).png").is_file()
     assert (workspace / "site/media/all-of-us-strangers/it's 01.jpg").is_file()
+
+
+def test_a_lead_picture_from_another_site_is_an_enclosure_only_with_its_type(
+    workspace: Path,
+) -> None:
+    # Its length is not known: RSS says 0 (as its best practices ask), Atom says none (0
+    # would be a false length), and a URL that tells no type makes no enclosure at all (a
+    # guessed image/jpeg told readers' apps a wrong one).
+    entry = workspace / "entries/all-of-us-strangers.md"
+    remote = "https://images.example.org/strangers/poster.png"
+    text = entry.read_text().replace(
+        "  - src: media/all-of-us-strangers/01.jpg\n",
+        f"  - src: {remote}\n    width: 800\n    height: 1200\n",
+        1,
+    )
+    entry.write_text(text)
+    build(workspace)
+    rss = feedparser.parse((workspace / "feeds/rss.xml").read_bytes())
+    (item,) = [e for e in rss.entries if e.link.endswith("/all-of-us-strangers/")]
+    assert [(e.href, e.type, e.length) for e in item.enclosures] == [(remote, "image/png", "0")]
+    atom = (workspace / "feeds/atom.xml").read_text()
+    link = re.search(rf'<link[^>]*href="{re.escape(remote)}"[^>]*>', atom)
+    assert link and 'rel="enclosure"' in link.group() and "length=" not in link.group()
+    attachments = json.loads((workspace / "feeds/feed.json").read_text())["items"]
+    mine = next(i for i in attachments if i["url"].endswith("/all-of-us-strangers/"))
+    assert mine["attachments"] == [
+        {"url": remote, "mime_type": "image/png", "title": mine["attachments"][0]["title"]}
+    ]
+    email = next((workspace / "site/issues").glob("1-*/email.html")).read_text()
+    shown = re.search(rf'<img[^>]*src="{re.escape(remote)}"[^>]*>', email)
+    assert shown and 'width="552"' in shown.group() and 'height="828"' in shown.group()
+
+    entry.write_text(text.replace(remote, "https://images.example.org/strangers/poster"))
+    build(workspace)
+    rss = feedparser.parse((workspace / "feeds/rss.xml").read_bytes())
+    (item,) = [e for e in rss.entries if e.link.endswith("/all-of-us-strangers/")]
+    assert item.enclosures == []
+    mine = json.loads((workspace / "feeds/feed.json").read_text())["items"]
+    assert "attachments" not in next(i for i in mine if i["url"].endswith("/all-of-us-strangers/"))

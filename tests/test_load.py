@@ -234,6 +234,12 @@ BAD_ENTRIES = [
         18,
         "the picture media/all-of-us-strangers/01.jpg has no alt text",
     ),
+    (
+        "picture-from-another-site-without-its-size",  # the email once made up a 3:2 shape
+        variant("src: media/all-of-us-strangers/01.jpg", "src: https://img.example.org/poster"),
+        13,
+        "images[1]: a picture from another site needs its width: and height:",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),

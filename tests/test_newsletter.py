@@ -906,3 +906,12 @@ def test_a_picture_in_the_text_is_on_the_site_and_sized(tmp_path) -> None:
     shown = next(i for i in email.all("img") if i.get("alt") == "Adam")
     assert (shown["src"], shown["width"], shown["height"]) == (url, "552", "310")
     assert "max-width: 100%" in (shown.get("style") or "")
+
+
+def test_only_a_draft_issue_s_web_version_is_kept_from_search_engines(built: Path) -> None:
+    for key in SAMPLE_ISSUES:
+        page = Page((built / "site/issues" / key / "index.html").read_text("utf-8"))
+        robots = [m.get("content") for m in page.all("meta") if m.get("name") == "robots"]
+        draft = _front(built, key)["status"] == "draft"
+        assert robots == (["noindex"] if draft else []), key
+    assert any(_front(built, k)["status"] == "draft" for k in SAMPLE_ISSUES)

@@ -92,11 +92,13 @@ def _generator(
         for tag in meta.tags:
             fe.category(term=tag)
         lead = entry.lead
-        if lead is not None:
+        # A picture from another site whose type its URL does not tell is left out: an
+        # enclosure must say its type, and a guess could tell readers' apps a wrong one.
+        if lead is not None and lead.mime is not None:
             fe.link(
                 href=lead.url,
                 rel="enclosure",
-                type=lead.mime or "image/jpeg",
+                type=lead.mime,
                 length=str(lead.length or 0),
             )
     return fg
@@ -135,7 +137,9 @@ def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
     for element, fe in zip(root.iterchildren("entry"), fg.entry(), strict=True):
         for link_element, link in zip(element.iterchildren("link"), fe.link() or [], strict=True):
             for name in _LINK_ATTRIBUTES:
-                if link.get(name):
+                # RSS must give a length, 0 when it is not known (a picture on another site);
+                # Atom's is optional, and 0 would be a false one.
+                if link.get(name) and not (name == "length" and str(link[name]) == "0"):
                     link_element.set(name, str(link[name]))
     etree.indent(root, space="  ")
     return etree.tostring(document, pretty_print=True, encoding="UTF-8", xml_declaration=True)
@@ -175,10 +179,11 @@ def _json_item(item: RenderedEntry) -> dict[str, object]:
     }
     if entry.lead is not None:
         data["image"] = entry.lead.url
+    if entry.lead is not None and entry.lead.mime is not None:  # an attachment needs its type
         data["attachments"] = [
             {
                 "url": entry.lead.url,
-                "mime_type": entry.lead.mime or "image/jpeg",
+                "mime_type": entry.lead.mime,
                 **({"size_in_bytes": entry.lead.length} if entry.lead.length else {}),
                 **({"title": entry.lead.alt} if entry.lead.alt else {}),
             }

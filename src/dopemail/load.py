@@ -259,6 +259,20 @@ def _images(
                 )
             )
             continue
+        if not media.source and not (image.width and image.height):
+            # No file to read it from: the email lays pictures out by their size, and a
+            # made-up one squashed a portrait poster into a landscape frame.
+            errors.append(
+                ContentError(
+                    f"images[{index + 1}]: a picture from another site needs its width: and "
+                    "height:",
+                    rel,
+                    line_of(doc.meta, ("images", index, "src")),
+                    "give its size in pixels under its src (width: 1200, height: 800), or save "
+                    "it under media/, where its size is read from the file",
+                )
+            )
+            continue
         found.append(
             Media(
                 url=media.url,
