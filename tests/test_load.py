@@ -240,6 +240,18 @@ BAD_ENTRIES = [
         13,
         "images[1]: a picture from another site needs its width: and height:",
     ),
+    (
+        "a-key-yaml-reads-as-a-boolean",  # was "film[2]: keys should be strings (got True)"
+        variant("  year: 2024", "  year: 2024\n  on: Netflix"),
+        7,
+        "film: a field name YAML read as true",
+    ),
+    (
+        "a-key-that-is-a-number",  # was "[2025]: keys should be strings (got 2024)"
+        variant("title: A Film\n", "title: A Film\n2024: best of\n"),
+        3,
+        "the field name 2024 is a number",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),

@@ -75,6 +75,22 @@ def describe_errors(
             else:
                 hint = "known fields here: " + ", ".join(known)
             yield loc, message, hint
+        elif kind == "invalid_key":
+            # A key YAML typed: 'on:', 'yes:' or 'no:' is a boolean, '2024:' a number.
+            key = error.get("input")
+            parent = _where(loc[:-1])
+            at = f"{parent}: " if parent else ""
+            known = ", ".join(_field_like(root, (*loc[:-1], "?"))[1])
+            if isinstance(key, bool):
+                message = f"{at}a field name YAML read as {str(key).lower()}"
+                hint = (
+                    "on, off, yes and no are read as true or false: quote it if it is the word "
+                    f'("on": ...); the fields here are {known}'
+                )
+            else:
+                message = f"{at}the field name {key!r} is a number"
+                hint = f"field names are words; the fields here are {known}"
+            yield loc, message, hint
         elif kind == "missing":
             schema = f"dopemail schema{_SCHEMA_OF.get(root.__name__, '')}"
             if toml:
