@@ -679,3 +679,23 @@ def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
     assert hints["missing required field 'publication.base_url'"] == (
         'add base_url = "..." under [publication] (see `dopemail schema --of config`)'
     )
+
+
+def test_markdown_saved_under_another_name_is_not_left_out_in_silence(write_files) -> None:
+    # quiet-hours.markdown was simply not read: missing from the site without a word.
+    root = write_files(
+        {
+            "entries/other.markdown": VALID,
+            "entries/notes.md.txt": VALID,
+            "issues/9-later.MD": "---\nnumber: 9\n---\n",
+            "entries/README.txt": "not Markdown: no problem\n",
+        }
+    )
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    errors = {(e.path, e.message, e.hint) for e in getattr(caught.value, "errors", [caught.value])}
+    assert errors == {
+        ("entries/other.markdown", "not read: an entry is a .md file", "rename it to other.md"),
+        ("entries/notes.md.txt", "not read: an entry is a .md file", "rename it to notes.md"),
+        ("issues/9-later.MD", "not read: an issue is a .md file", "rename it to 9-later.md"),
+    }

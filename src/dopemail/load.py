@@ -437,6 +437,33 @@ def markdown_names(folder: Path) -> list[str]:
         return []
 
 
+# Names a Markdown file goes by elsewhere, which dopemail does not read: said, or a piece
+# saved as 'quiet-hours.markdown' would be missing from the site without a word.
+_OTHER_MARKDOWN = re.compile(r"(?i)^(?P<stem>[^.].*?)(\.md|\.markdown|\.mdown|\.mkd)(\.txt)?$")
+
+
+def misnamed(root: Path) -> list[DopemailError]:
+    """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
+    errors: list[DopemailError] = []
+    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
+        try:
+            names = sorted(e.name for e in os.scandir(root / folder) if _is_file(e))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for name in names:
+            found = _OTHER_MARKDOWN.match(name)
+            if found and not name.endswith(".md"):
+                errors.append(
+                    ContentError(
+                        f"not read: {kind} is a .md file",
+                        f"{folder}/{name}",
+                        None,
+                        f"rename it to {found.group('stem')}.md",
+                    )
+                )
+    return errors
+
+
 def _is_file(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_file()
@@ -743,7 +770,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         settings = cache.remember("settings", lambda: load_settings(root))
     else:
         settings = load_settings(root)
-    errors: list[DopemailError] = _settings_media(root, settings)
+    errors: list[DopemailError] = _settings_media(root, settings) + misnamed(root)
     entries = load_entries(root, settings, errors, cache)
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
