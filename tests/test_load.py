@@ -223,6 +223,12 @@ BAD_ENTRIES = [
         "the year 9999 is surely a typo",
     ),
     (
+        "bare-date-at-the-end-of-the-calendar",
+        variant("published: 2024-03-01", "published: 1799-07-14"),
+        3,
+        "the year 1799 is surely a typo",
+    ),
+    (
         "picture-in-the-text-missing",
         variant("Body.", "Body.\n\n![A still](media/all-of-us-strangers/99.jpg)"),
         18,
@@ -342,6 +348,11 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
         ("[feeds]\nitems = 50", "[feeds]\nitems = 50\nitmes = 5", "('items' is set too)"),
         ('title = "DoPe Press"', 'title = "DoPe Press', "broken TOML"),
         ('title = "DoPe Press"', 'title = "  "', "publication.title: must not be empty"),
+        (
+            'author = "DoPe Press"',
+            'author = "DoPe\\u000cPress"',
+            "publication.author: an invisible control character, U+000C",
+        ),
         (
             'timezone = "America/Los_Angeles"',
             "timezone = 8",
@@ -678,6 +689,15 @@ def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
     )
     assert hints["missing required field 'publication.base_url'"] == (
         'add base_url = "..." under [publication] (see `dopemail schema --of config`)'
+    )
+    start = text.index("[sender]")
+    end = text.index("\n[", start + 1) if "\n[" in text[start + 1 :] else len(text)
+    config.write_text(text[:start] + text[end:])
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    hints = {e.message: e.hint for e in getattr(caught.value, "errors", [caught.value])}
+    assert hints["missing required field 'sender'"] == (
+        "add a [sender] table with its fields (see `dopemail schema --of config`)"
     )
 
 

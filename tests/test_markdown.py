@@ -62,6 +62,18 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "1. one\n\n   its second paragraph\n\n2. two",
             id="an item's second paragraph under its first",
         ),
+        pytest.param("0. zero\n1. one\n", "0. zero\n1. one", id="a list numbered from 0"),
+        pytest.param(
+            "- an item\n\n  > its quote\n",
+            "- an item\n\n  > its quote",
+            id="a quote inside an item, under its text",
+        ),
+        pytest.param("1.\n2. b\n", "1.\n2. b", id="an empty item keeps its number"),
+        pytest.param(
+            "- | a | b |\n  | - | - |\n  | 1 | 2 |\n",
+            "- a | b\n  --+--\n  1 | 2",
+            id="a table as an item's first block, under its marker",
+        ),
         pytest.param(
             "Before.\n\n- item\n\nAfter.\n",
             "Before.\n\n- item\n\nAfter.",

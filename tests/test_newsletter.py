@@ -915,3 +915,70 @@ def test_only_a_draft_issue_s_web_version_is_kept_from_search_engines(built: Pat
         draft = _front(built, key)["status"] == "draft"
         assert robots == (["noindex"] if draft else []), key
     assert any(_front(built, k)["status"] == "draft" for k in SAMPLE_ISSUES)
+
+
+def test_a_picture_replaced_in_an_issue_s_intro_is_measured_again(tmp_path) -> None:
+    # The intro's pictures were not in the issue's cache key: a picture replaced by one of
+    # another shape kept its old size in the email, and the sender then refused the issue
+    # for good (its sources made other bytes than the build kept writing).
+    root = copy_publication(tmp_path)
+    picture = root / "media/intro.jpg"
+    picture.write_bytes((root / "media/all-of-us-strangers/02.jpg").read_bytes())  # 1200x675
+    issue = root / "issues/1-strangers-and-varda.md"
+    text = issue.read_text("utf-8")
+    issue.write_text(text.replace("Dear readers,", "Dear readers,\n\n![Adam](media/intro.jpg)", 1))
+    build(root)
+    folder = root / "site/issues/1-strangers-and-varda"
+
+    def shown() -> tuple[str | None, str | None]:
+        email = Page((folder / "email.html").read_text("utf-8"))
+        found = next(i for i in email.all("img") if i.get("alt") == "Adam")
+        return found.get("width"), found.get("height")
+
+    assert shown() == ("552", "310")
+    square = (root / "media/all-of-us-strangers/03.jpg").read_bytes()  # 1000x1000
+    picture.write_bytes(square)
+    build(root)
+    assert shown() == ("552", "552")
+
+
+def test_pictures_in_the_text_are_read_as_markdown_reads_them(tmp_path) -> None:
+    # Read from the characters, an accented name, brackets in the alt text, a <path with
+    # spaces> and a reference-style picture were missed (broken on the page, not copied),
+    # while a picture in a code span or an HTML comment, which no reader sees, stopped the
+    # build, as did a '<!--' in a code span.
+    root = copy_publication(tmp_path)
+    folder = root / "media/quiet-hours"
+    folder.mkdir()
+    still = (root / "media/all-of-us-strangers/02.jpg").read_bytes()
+    for name in ("é.jpg", "my still.jpg", "b.jpg"):
+        (folder / name).write_bytes(still)
+    entry = root / "entries/quiet-hours.md"
+    text = """![Accent](media/quiet-hours/é.jpg)
+
+![Marit at the desk [still]](media/quiet-hours/b.jpg)
+
+![Angle](<media/quiet-hours/my still.jpg>)
+
+![Ref][r]
+
+[r]: media/quiet-hours/b.jpg
+
+<!-- ![Old](media/quiet-hours/old.jpg) -->
+
+Use `<!--` for a note and `![What it shows](media/my-film/still.jpg)` for a picture.
+
+"""
+    entry.write_text(entry.read_text("utf-8").replace("The film is lit", text + "The film is lit"))
+    build(root)
+    page = Page((root / "site/quiet-hours/index.html").read_text("utf-8"))
+    site = f"{BASE}media/quiet-hours/"
+    shown = {(i["alt"], i["src"]) for i in page.all("img") if site in (i.get("src") or "")}
+    assert shown == {
+        ("Accent", f"{site}%C3%A9.jpg"),
+        ("Marit at the desk [still]", f"{site}b.jpg"),
+        ("Angle", f"{site}my%20still.jpg"),
+        ("Ref", f"{site}b.jpg"),
+    }
+    for name in ("é.jpg", "my still.jpg", "b.jpg"):
+        assert (root / "site/media/quiet-hours" / name).read_bytes() == still

@@ -96,6 +96,9 @@ def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, Rendere
             parts = [_issue_source(cache, issue)]
             for slug in issue.meta.all_slugs:
                 parts.append(_mark(cache, by_slug[slug].entry))
+            if issue.body_pictures:  # their sizes are in its intro: a picture replaced
+                shown = [p.source for p in issue.body_pictures]
+                parts.append(repr(media_stamp(cache.root, shown)))
         else:
             # A throwaway cache (--no-cache) keeps nothing past this build, where the issue's
             # file names its record well enough: nothing to read and hash for it.

@@ -50,9 +50,16 @@ def _file_names(folder: str) -> list[str]:
         for item in listing:
             if item.is_dir(follow_symlinks=False):
                 found.extend(_file_names(item.path))
-            elif item.is_file():
+            elif _is_file(item):
                 found.append(item.path)
     return found
+
+
+def _is_file(item: os.DirEntry[str]) -> bool:
+    try:
+        return item.is_file()
+    except OSError:  # a link that loops: no file
+        return False
 
 
 def context_key(root: Path) -> str:

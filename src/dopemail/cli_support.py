@@ -89,11 +89,14 @@ _HINTS = {
 
 def system_error(exc: OSError) -> DopemailError:
     """An OSError as the editor's problem: the file, what the system said, what to do."""
-    name = exc.filename if exc.filename is not None else None
+    # A rename names the file it failed to make second (the first, a temporary file of ours,
+    # is gone by now).
+    name = exc.filename2 if exc.filename2 is not None else exc.filename
     shown = None
     if name is not None:
         path = Path(os.fsdecode(name))
+        # Not resolved: a link that loops cannot be (RuntimeError), and the link is the name.
         with contextlib.suppress(ValueError):
-            path = path.resolve().relative_to(Path.cwd().resolve())
+            path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
     return DopemailError(exc.strerror or str(exc), shown, None, _HINTS.get(exc.errno or 0))

@@ -11,7 +11,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -34,7 +34,7 @@ from .models import (
     Picture,
     Workspace,
 )
-from .validation import describe_errors, line_of
+from .validation import CONTROL, control_in, describe_errors, line_of
 
 ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
@@ -55,42 +55,6 @@ def _validate(
     return value, []
 
 
-def _unclosed_comment(body: str) -> int | None:
-    """The line (from 0) of a '<!--' never closed in the body, outside fenced code; or None."""
-    fence = None
-    offset = 0
-    for number, line in enumerate(body.split("\n")):
-        stripped = line.lstrip()
-        if stripped.startswith(("```", "~~~")):
-            mark = stripped[:3]
-            fence = None if fence == mark else (fence or mark)
-        elif fence is None and "<!--" in line:
-            opened = offset + line.index("<!--")
-            closed = body.find("-->", opened + 4)
-            if closed == -1:
-                return number
-        offset += len(line) + 1
-    return None
-
-
-def _escaped_control(value: Any, loc: tuple[str | int, ...] = ()) -> Any:
-    """The first string of the front matter holding a control character: (where, character)."""
-    if isinstance(value, str):
-        found = _CONTROL.search(value)
-        return (loc, found.group()) if found else None
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        found = _escaped_control(item, (*loc, key))
-        if found is not None:
-            return found
-    return None
-
-
 def _read(path: Path, rel: str) -> Document:
     return _split(_read_text(path, rel), rel)
 
@@ -100,7 +64,7 @@ def _split(text: str, rel: str) -> Document:
     doc = split(text, rel)
     # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
     # a value, and it takes a backslash. Most files have none, and skip the walk.
-    unclosed = _unclosed_comment(doc.body) if "<!--" in doc.body else None
+    unclosed = _unclosed_comment(_text_tokens(doc.body)) if "<!--" in doc.body else None
     if unclosed is not None:
         raise ContentError(
             "an HTML comment opens here ('<!--') and is never closed: everything after it "
@@ -109,7 +73,7 @@ def _split(text: str, rel: str) -> Document:
             doc.body_line + unclosed,
             "close it with '-->' where the note ends, or remove the '<!--'",
         )
-    escaped = _escaped_control(doc.meta) if "\\" in text else None
+    escaped = control_in(doc.meta) if "\\" in text else None
     if escaped is not None:
         loc, char = escaped
         field = ".".join(str(part) for part in loc)
@@ -120,11 +84,6 @@ def _split(text: str, rel: str) -> Document:
             "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
         )
     return doc
-
-
-# Characters XML cannot carry (feeds would not build) and no editor means to type: Word's
-# line and page breaks (U+000B, U+000C) come along with pasted text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _read_text(path: Path, rel: str) -> str:
@@ -140,7 +99,7 @@ def _read_text(path: Path, rel: str) -> str:
         ) from None
     # As reading in text mode would: Windows's line ends read as every other's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    found = _CONTROL.search(text)
+    found = CONTROL.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
@@ -289,12 +248,47 @@ def _images(
     return tuple(found), errors
 
 
-# A picture the Markdown text shows: ![alt](src) or a raw <img ... src="...">.
-_TEXT_PICTURE = re.compile(
-    r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)"
-    r"|<img\b(?P<tag>[^>]*?)\ssrc\s*=\s*[\"'](?P<raw>[^\"']+)[\"'](?P<rest>[^>]*)>",
-    re.I,
-)
+# A raw <img> in a text's HTML: its src and whether it has an alt.
+_RAW_IMG = re.compile(r"<img\b([^>]*?)\ssrc\s*=\s*[\"']([^\"']+)[\"']([^>]*)>", re.I)
+
+
+def _text_pictures(tokens: list[Any]) -> Iterator[tuple[str, bool, int | None, str]]:
+    """(src, has alt text, first line from 0, its text) of each picture the parsed text shows.
+
+    From the parse, not the characters: a picture in a code span or an HTML comment is not
+    shown, and reference-style pictures and <...> paths are."""
+    for token in tokens:
+        line = token.map[0] if token.map else None
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "image":
+                    yield str(child.attrs.get("src", "")), bool(child.content.strip()), line, ""
+                elif child.type == "html_inline":
+                    yield from _raw_pictures(child.content, line)
+        elif token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
+            yield from _raw_pictures(token.content, line)
+
+
+def _raw_pictures(html: str, line: int | None) -> Iterator[tuple[str, bool, int | None, str]]:
+    for match in _RAW_IMG.finditer(html):
+        alt = re.search(r"\balt\s*=\s*[\"']\s*[^\"'\s]", match.group(1) + match.group(3))
+        yield match.group(2), alt is not None, line, match.group()
+
+
+def _text_tokens(body: str) -> list[Any]:
+    from .markdown import text_parser  # only for a text that may hold what is looked for
+
+    return text_parser().parse(body)
+
+
+def _unclosed_comment(tokens: list[Any]) -> int | None:
+    """The line (from 0) of an HTML comment ('<!--') the text never closes; or None."""
+    for token in tokens:
+        # Unclosed, a comment runs to the end of the text: one HTML block, with no '-->'.
+        content = token.content.lstrip() if token.type == "html_block" else ""
+        if content.startswith("<!--") and "-->" not in content and token.map:
+            return int(token.map[0])
+    return None
 
 
 def body_pictures(
@@ -305,18 +299,15 @@ def body_pictures(
     issue's intro, in the email's column); none, their own size."""
     found: dict[str, Picture] = {}
     errors: list[DopemailError] = []
-    if "media/" not in body:
+    if "media/" not in body and "media%2" not in body:
         return (), errors
-    for match in _TEXT_PICTURE.finditer(body):
-        written = match.group("src") or match.group("raw")
+    lines = body.split("\n")
+    for src, has_alt, first, _ in _text_pictures(_text_tokens(body)):
+        written = unquote(src)  # the parser %-encodes: as the file is named
         if urlsplit(written).scheme or not written.lstrip("/").startswith(MEDIA_DIR + "/"):
             continue  # a picture elsewhere on the web: shown as it is
-        line = body_line + body.count("\n", 0, match.start())
-        if match.group("src"):
-            alt = match.group("alt").strip()
-        else:
-            alt = "alt=" if "alt" in (match.group("tag") + match.group("rest")).lower() else ""
-        if not alt:
+        line = body_line + _line_of(lines, first, written)
+        if not has_alt:
             errors.append(
                 ContentError(
                     f"the picture {written} has no alt text",
@@ -327,7 +318,7 @@ def body_pictures(
             )
             continue
         try:
-            source, path, info = local_media(unquote(written), root)
+            source, path, info = local_media(written, root)
         except ValueError as exc:
             errors.append(
                 ContentError(
@@ -344,6 +335,16 @@ def body_pictures(
         size = (width, height) if width > 0 and height > 0 else (0, 0)
         found[written] = Picture(written, source, settings.media_url(source), *size)
     return tuple(found.values()), errors
+
+
+def _line_of(lines: list[str], first: int | None, written: str) -> int:
+    # The block's first line, or the line of it that names the file.
+    start = first or 0
+    name = written.rsplit("/", 1)[-1]
+    for number in range(start, len(lines)):
+        if name in unquote(lines[number]):
+            return number
+    return start
 
 
 def entry_id(settings: Settings, slug: str, entry: Entry) -> str:

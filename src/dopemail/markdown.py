@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from html import unescape
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import cmarkgfm
 import nh3
@@ -80,7 +80,8 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     def absolute(tag: str, attribute: str, value: str) -> str:
         # Every link and picture, Markdown or raw HTML: feeds and emails need absolute URLs.
         if attribute in ("href", "src"):
-            return on_site.get(value) or urljoin(base_url, value)
+            # cmark %-encodes what it writes (an accent, a space): compared as named.
+            return on_site.get(unquote(value)) or urljoin(base_url, value)
         return value
 
     clean = nh3.clean(
@@ -158,33 +159,38 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
     return "\n".join(lines)
 
 
-def _table(rows: list[list[str]], lead: str, width: int) -> str:
+def _table(rows: list[list[str]], first: str, rest: str, width: int) -> str:
     # Columns padded to line up when the table fits the width; else each row's cells
     # joined by " | ", which still reads as a row.
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
-    if len(lead) + sum(widths) + 3 * (len(widths) - 1) <= width:
+    if len(rest) + sum(widths) + 3 * (len(widths) - 1) <= width:
         lines = [
             " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
         ]
         lines.insert(1, "-+-".join("-" * w for w in widths))
     else:
         lines = [" | ".join(row) for row in rows]
-    return "\n".join(lead + line for line in lines)
+    return "\n".join((rest, first)[i == 0] + line for i, line in enumerate(lines))
 
 
 class _List:
-    """A list being written: its numbering, whether it is tight, the indent of its items."""
+    """A list being written: its numbering and whether it is tight."""
 
-    def __init__(self, ordered: bool, start: int, tight: bool, indent: str) -> None:
-        self.ordered, self.number, self.tight, self.indent = ordered, start, tight, indent
-        self.item_marker = ""  # the current item's marker ("- ", "3. ")
-        self.marker = ""  # the same, until the item's first block is written
+    def __init__(self, ordered: bool, start: int, tight: bool) -> None:
+        self.ordered, self.number, self.tight = ordered, start, tight
 
     def next_marker(self) -> str:
         if not self.ordered:
             return "- "
         self.number += 1
         return f"{self.number - 1}. "
+
+
+class _Item:
+    """A list item being written: its marker shows once, on its first line."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker, self.shown = marker, False
 
 
 def to_text(text: str, base_url: str, width: int = 72) -> str:
@@ -194,7 +200,8 @@ def to_text(text: str, base_url: str, width: int = 72) -> str:
     tokens = md.parse(text)
     _absolutize(tokens, base_url)
     out: list[str] = []
-    quotes = 0
+    # What the current block sits in, outermost first: a quote ("> ") or a list item.
+    containers: list[str | _Item] = []
     lists: list[_List] = []
     rows: list[list[str]] | None = None
     last_in_tight = False  # the last block written was an item of a tight list
@@ -208,44 +215,52 @@ def to_text(text: str, base_url: str, width: int = 72) -> str:
         last_in_tight = tight
 
     def indents() -> tuple[str, str]:
-        # The first line's lead (with the item's marker, once) and the next lines'.
-        lead = "> " * quotes
-        if not lists:
-            return lead, lead
-        current = lists[-1]
-        rest = lead + current.indent + " " * len(current.item_marker)
-        if current.marker:
-            first = lead + current.indent + current.marker
-            current.marker = ""
-            return first, rest
-        return rest, rest
+        # The first line's lead (an item's marker the first time) and the next lines'.
+        first = rest = ""
+        for container in containers:
+            if isinstance(container, str):
+                first, rest = first + container, rest + container
+                continue
+            first += " " * len(container.marker) if container.shown else container.marker
+            rest += " " * len(container.marker)
+            container.shown = True
+        return first, rest
 
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "blockquote_open":
-            quotes += 1
-        elif kind == "blockquote_close":
-            quotes -= 1
+            containers.append("> ")
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            parent = lists[-1] if lists else None
-            indent = parent.indent + " " * len(parent.item_marker) if parent else ""
             # markdown-it hides the paragraphs of a tight list's items.
-            tight = index + 2 < len(tokens) and tokens[index + 2].hidden
-            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
-            lists.append(_List(kind == "ordered_list_open", start, tight, indent))
+            tight = True
+            for later in tokens[index + 1 :]:
+                if later.level == token.level:  # the list's end
+                    break
+                if later.type == "paragraph_open":
+                    tight = later.hidden
+                    break
+            start = token.attrGet("start") if kind == "ordered_list_open" else None
+            lists.append(
+                _List(kind == "ordered_list_open", int(start) if start is not None else 1, tight)
+            )
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
             # After a nested list, its parent's next item follows as closely as the parent's
             # items do; after the whole list, a blank line.
             last_in_tight = bool(lists) and lists[-1].tight
         elif kind == "list_item_open":
-            lists[-1].marker = lists[-1].item_marker = lists[-1].next_marker()
+            containers.append(_Item(lists[-1].next_marker()))
+        elif kind in ("list_item_close", "blockquote_close"):
+            item = containers[-1]
+            if isinstance(item, _Item) and not item.shown:  # an empty item: its marker alone
+                write(indents()[0].rstrip())
+            containers.pop()
         elif kind == "table_open":
             rows = []
         elif kind == "tr_open" and rows is not None:
             rows.append([])
         elif kind == "table_close" and rows:
-            write(_table(rows, "> " * quotes + (lists[-1].indent if lists else ""), width))
+            write(_table(rows, *indents(), width))
             rows = None
         elif kind == "inline":
             content = _HTML_TAG.sub("", _inline_text(token.children or []))
@@ -263,7 +278,7 @@ def to_text(text: str, base_url: str, width: int = 72) -> str:
             code = token.content.rstrip().split("\n")
             write("\n".join((rest, first)[i == 0] + "    " + line for i, line in enumerate(code)))
         elif kind == "hr":
-            write("> " * quotes + "-" * 8)
+            write(indents()[0] + "-" * 8)
     return "".join(out)
 
 

@@ -45,8 +45,9 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
         text = value.strip()
         try:
             if _DATE.match(text):
-                return _plausible(datetime.combine(date.fromisoformat(text), time(0), _zone(info)))
-            parsed = datetime.fromisoformat(text)
+                parsed = datetime.combine(date.fromisoformat(text), time(0), _zone(info))
+            else:
+                parsed = datetime.fromisoformat(text)
         except ValueError as exc:
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
                 # A value out of range (February 30) or a form not understood (7:30pm, PST).
@@ -404,7 +405,7 @@ class Media:
 class Picture(NamedTuple):
     """A picture under media/ that a Markdown text shows."""
 
-    written: str  # its src as the text writes it
+    written: str  # its src as the text writes it (%-escapes decoded)
     source: str  # the file, from the publication's folder
     url: str  # where readers fetch it
     width: int  # the size to show it at (none read: 0)

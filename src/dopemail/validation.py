@@ -21,6 +21,29 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models_in(arg)
 
 
+# Characters XML cannot carry (feeds would not build) and no editor means to type: Word's
+# line and page breaks (U+000B, U+000C) come along with pasted text.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def control_in(value: Any, loc: tuple[str | int, ...] = ()) -> Any:
+    """The first string of the front matter holding a control character: (where, character)."""
+    if isinstance(value, str):
+        found = CONTROL.search(value)
+        return (loc, found.group()) if found else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = control_in(item, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
 def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``loc`` (list indexes skipped)."""
     model: type[BaseModel] | None = root
@@ -93,7 +116,9 @@ def describe_errors(
             yield loc, message, hint
         elif kind == "missing":
             schema = f"dopemail schema{_SCHEMA_OF.get(root.__name__, '')}"
-            if toml:
+            if toml and model_at(root, loc) is not None:  # a whole table
+                hint = f"add a [{'.'.join(map(str, loc))}] table with its fields (see `{schema}`)"
+            elif toml:
                 section = f" under [{'.'.join(map(str, loc[:-1]))}]" if len(loc) > 1 else ""
                 hint = f'add {loc[-1]} = "..."{section} (see `{schema}`)'
             else:

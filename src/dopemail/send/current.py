@@ -74,7 +74,8 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     sources = [
         loaded.path,
         *(e.path for e in gathered),
-        *(m.source for e in gathered for m in e.images if m.source),
+        *(source for e in gathered for source in e.pictures),
+        *(p.source for p in loaded.body_pictures),
         "dopemail.toml",
         *sorted(p.relative_to(root).as_posix() for p in (root / "templates").rglob("*.j2")),
     ]
