@@ -7,7 +7,15 @@ import random
 import pytest
 
 from dopemail.send.providers.base import Transient, retry_after_seconds
-from dopemail.send.retry import Attempts, Backoff, GaveUp, RateLimiter, Unsafe, with_retries
+from dopemail.send.retry import (
+    Attempts,
+    Backoff,
+    GaveUp,
+    RateLimiter,
+    Stopped,
+    Unsafe,
+    with_retries,
+)
 
 
 def failing(*errors: Exception, result: str = "ok"):
@@ -40,7 +48,7 @@ def test_transient_failures_are_retried_then_given_up() -> None:
             Backoff(retries=3, base=0.1),
             safe_to_repeat=False,
             attempts=attempts,
-            sleep=slept.append,
+            wait=lambda s: bool(slept.append(s)),
         )
         == "ok"
     )
@@ -51,7 +59,7 @@ def test_transient_failures_are_retried_then_given_up() -> None:
             Backoff(retries=2),
             safe_to_repeat=True,
             attempts=Attempts(),
-            sleep=lambda s: None,
+            wait=lambda s: False,
         )
 
 
@@ -63,7 +71,7 @@ def test_an_ambiguous_failure_is_retried_only_when_safe() -> None:
             Backoff(),
             safe_to_repeat=False,
             attempts=Attempts(),
-            sleep=lambda s: None,
+            wait=lambda s: False,
         )
     attempts = Attempts()
     assert (
@@ -72,7 +80,7 @@ def test_an_ambiguous_failure_is_retried_only_when_safe() -> None:
             Backoff(base=0),
             safe_to_repeat=True,
             attempts=attempts,
-            sleep=lambda s: None,
+            wait=lambda s: False,
         )
         == "ok"
     )
@@ -86,9 +94,29 @@ def test_a_wait_beyond_max_wait_gives_up_at_once() -> None:
             Backoff(max_wait=900),
             safe_to_repeat=True,
             attempts=Attempts(),
-            sleep=lambda s: pytest.fail("must not sleep"),
+            wait=lambda s: pytest.fail("must not wait"),
         )
     assert caught.value.wait == 4000
+
+
+def test_a_stop_ends_the_wait_and_no_attempt_follows() -> None:
+    calls: list[int] = []
+
+    def refused() -> str:
+        calls.append(1)
+        raise Transient("429", delay=40.0)
+
+    attempts = Attempts()
+    with pytest.raises(Stopped) as caught:  # the wait was cut short by a stop
+        with_retries(
+            refused, Backoff(), safe_to_repeat=False, attempts=attempts, wait=lambda s: True
+        )
+    assert calls == [1] and caught.value.last is not None and not attempts.posting
+    with pytest.raises(Stopped) as caught:  # asked before the first attempt: nothing is posted
+        with_retries(
+            refused, Backoff(), safe_to_repeat=True, attempts=Attempts(), stopping=lambda: True
+        )
+    assert calls == [1] and caught.value.last is None
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:

@@ -4,6 +4,8 @@ Retries use exponential backoff with full jitter (a random delay between 0 and
 ``backoff * 2**attempt``, at most ``backoff_max``), never less than what the provider asked
 for (``Retry-After``, SendGrid's reset time, Mailgun's "try again after N seconds"). A wait
 longer than ``max_wait`` is not waited out: the send stops and resumes when run again.
+Every wait goes through ``wait``, which a stop (Ctrl-C, SIGTERM) cuts short, and ``ready`` is
+asked before every attempt: once a stop is asked, no request is started.
 
 An *ambiguous* failure (the request may have arrived) is retried only when the provider makes
 that safe (idempotency keys); otherwise the batch is left in flight and the send stops.
@@ -12,6 +14,7 @@ that safe (idempotency keys); otherwise the batch is left in flight and the send
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +49,17 @@ class GaveUp(Exception):
         self.wait = wait
 
 
+class Stopped(Exception):
+    """A stop was asked before the next attempt: no request of it was started.
+
+    ``last`` is the failure that attempt would have retried (None: it was the first).
+    """
+
+    def __init__(self, last: Transient | None) -> None:
+        super().__init__(last.reason if last else "stopped before it was posted")
+        self.last = last
+
+
 class Unsafe(Exception):
     """An ambiguous failure that only an idempotency key would make safe to retry."""
 
@@ -61,6 +75,17 @@ class Attempts:
     count: int = 0
     ambiguous: bool = False
     reasons: list[str] = field(default_factory=list)
+    #: A request may be on its way, or have arrived unrecorded: from right before an attempt
+    #: until the provider refuses it (429, 5xx...) or it could not be sent.
+    posting: bool = False
+    #: Held while deciding to post and setting ``posting``, so that whoever reads ``posting``
+    #: after stopping knows no request will start later.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+
+def _sleep(seconds: float) -> bool:
+    time.sleep(seconds)
+    return False
 
 
 def with_retries(
@@ -69,30 +94,50 @@ def with_retries(
     *,
     safe_to_repeat: bool,
     attempts: Attempts,
-    sleep: Callable[[float], None] = time.sleep,
+    wait: Callable[[float], bool] = _sleep,
+    ready: Callable[[], bool] = lambda: True,
+    stopping: Callable[[], bool] = lambda: False,
     on_retry: Callable[[Transient, int, float], None] | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
     rng: random.Random | None = None,
 ) -> T:
-    """``call()``, retried on :class:`Transient` as the policy allows."""
+    """``call()``, retried on :class:`Transient` as the policy allows.
+
+    ``wait(seconds)`` returns True when a stop cut the wait short; ``ready()`` may wait too
+    (for the rate limit), and returns False when a stop cut that short; ``stopping()`` is
+    asked right before each attempt: once it says so, no request is started.
+    """
     rng = rng or random.Random()
+    last: Transient | None = None
     while True:
+        if not ready():
+            raise Stopped(last)
+        with attempts.lock:
+            if stopping():
+                raise Stopped(last)
+            attempts.posting = True
         attempts.count += 1
         try:
             return call()
         except Transient as exc:
+            last = exc
+            if not exc.ambiguous:  # refused, or never sent: it did not arrive
+                with attempts.lock:
+                    attempts.posting = False
             attempts.ambiguous |= exc.ambiguous
             attempts.reasons.append(exc.reason)
             if exc.ambiguous and not safe_to_repeat:
                 raise Unsafe(exc) from None
-            if attempts.count > backoff.retries or should_stop():
+            if attempts.count > backoff.retries:
                 raise GaveUp(exc) from None
-            wait = backoff.delay(attempts.count - 1, exc.delay, rng)
-            if wait > backoff.max_wait:
-                raise GaveUp(exc, wait) from None
+            delay = backoff.delay(attempts.count - 1, exc.delay, rng)
+            if delay > backoff.max_wait:
+                raise GaveUp(exc, delay) from None
+            if stopping():
+                raise Stopped(exc) from None
             if on_retry:
-                on_retry(exc, attempts.count, wait)
-            sleep(wait)
+                on_retry(exc, attempts.count, delay)
+            if wait(delay):
+                raise Stopped(exc) from None
 
 
 class RateLimiter:

@@ -12,7 +12,8 @@ either pending (will be sent), sent or failed (never sent again), or in a batch 
 replayed under the same idempotency key where the provider has them (Resend, Buttondown, the
 outbox), otherwise reported for the editor to settle with ``--mark-in-flight-sent`` or
 ``--resend-in-flight``. Ctrl-C lets the batches being posted finish before stopping, so it
-leaves nothing in flight.
+leaves nothing in flight; it cuts every wait short (a retry's backoff, a provider's
+``Retry-After``), and no request is started after it.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from .providers.base import (
 from .providers.buttondown import LIST_KEY
 from .providers.outbox import issue_folder
 from .report import ProgressBar, Reporter
-from .retry import Attempts, Backoff, GaveUp, RateLimiter, Unsafe, with_retries
+from .retry import Attempts, Backoff, GaveUp, RateLimiter, Stopped, Unsafe, with_retries
 from .subscribers import SkipReport, address_key, check_address, read_subscribers, sendable
 
 try:  # POSIX: one `dopemail send` at a time per workspace
@@ -147,10 +148,14 @@ def send_issue(
     client: httpx.Client | None = None,
     env: Mapping[str, str] | None = None,
     reporter: Reporter | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     rng: random.Random | None = None,
 ) -> SendSummary:
-    """Send issue ``ref`` (a dry run unless ``options.yes``); see the module docstring."""
+    """Send issue ``ref`` (a dry run unless ``options.yes``); see the module docstring.
+
+    ``sleep`` replaces the retries' waits (tests); by default they wait on the run's stop, so
+    that Ctrl-C ends them at once.
+    """
     options = options or SendOptions()
     env = os.environ if env is None else env
     reporter = reporter or Reporter()
@@ -356,7 +361,7 @@ class _NotPosted(Exception):
 
 
 #: What adapters and the retry loop raise by design; anything else is a surprise.
-_EXPECTED = (Transient, InDoubt, RecipientRejected, GaveUp, Unsafe, DopemailError)
+_EXPECTED = (Transient, InDoubt, RecipientRejected, GaveUp, Stopped, Unsafe, DopemailError)
 
 
 class _Stopped(Exception):
@@ -452,7 +457,7 @@ class _Run:
         composer: Composer,
         options: SendOptions,
         reporter: Reporter,
-        sleep: Callable[[float], None],
+        sleep: Callable[[float], None] | None,
         rng: random.Random | None,
     ) -> None:
         self.root, self.settings, self.issue = root, settings, issue
@@ -461,8 +466,11 @@ class _Run:
         self.rng = rng or random.Random()
         send = settings.send
         self.backoff = Backoff(send.retries, send.backoff, send.backoff_max, send.max_wait)
-        self.limiter = RateLimiter(send.rate, sleep=sleep)
+        self.limiter = RateLimiter(send.rate)
         self.stopping = False
+        #: Set by Ctrl-C (or SIGTERM), and when the loop is gone (an error, a second Ctrl-C):
+        #: every wait of the workers ends, and they start no request after it.
+        self._stop = threading.Event()
         #: The loop is gone (an error, a second Ctrl-C): workers retry nothing more.
         self.abandoned = False
         self.summary = SendSummary(
@@ -717,6 +725,8 @@ class _Run:
         # The first batch goes alone: a refused key or sender stops the send after one request.
         window, running = 1, 0
         answers: list[tuple[_Job, list[Outcome] | BaseException]] = []
+        #: Batches handed to the workers whose answers are not recorded yet.
+        outstanding: dict[int, _Job] = {}
         error: Exception | None = None
         try:
             while True:
@@ -725,6 +735,7 @@ class _Run:
                 pause = None
                 # One transaction, one write to disk: the answers in hand, then the claims of
                 # the batches that go next (committed before any of them is posted).
+                settled = answers
                 with ledger.transaction():
                     for job, result in answers:
                         if _fatal(result):
@@ -754,9 +765,13 @@ class _Run:
                             self.limiter.take(len(recipients))
                             ready.append(self.claim(recipients))
                         jobs.append(ready.popleft())
+                for job, result in settled:
+                    if not _fatal(result):
+                        outstanding.pop(job.number, None)
                 if fatal is not None:
                     raise fatal[1]  # KeyboardInterrupt and the like: stop now, as kill -9 would
                 for job in jobs:
+                    outstanding[job.number] = job
                     workers.submit(job)
                 running += len(jobs)
                 if running:
@@ -764,11 +779,18 @@ class _Run:
                     answers = [answer, *workers.ready()] if answer else []
                     running -= len(answers)
                 elif pause:
-                    self.limiter.sleep(pause)
+                    self._pause(pause)
                 else:
                     break
+        except BaseException:
+            # A second Ctrl-C, or a surprise: whatever the workers were doing is dropped. A
+            # batch none of whose requests can be on its way (it waits, or the provider refused
+            # its last attempt) surely did not arrive: it goes back to the queue, not in flight.
+            self._abandon()
+            self._release_unposted(outstanding)
+            raise
         finally:
-            self.abandoned = True
+            self._abandon()
             workers.close()
         if error is not None:
             raise error
@@ -836,6 +858,16 @@ class _Run:
             outcomes = [Outcome("rejected", error=exc.reason)]
         except (InDoubt, Unsafe) as exc:
             raise self.keep(number, str(exc)) from None
+        except Stopped as exc:
+            # A stop cut the batch's wait short, or came before its first request: nothing was
+            # posted after the provider's refusal (or at all), so it surely did not arrive...
+            if attempts.ambiguous:  # ...unless an earlier attempt's answer was lost
+                ledger.note(issue, number, exc.last.reason if exc.last else "stopped")
+            else:
+                ledger.release(issue, number, f"stopped: {exc}")
+            if self.stopping:
+                return []
+            raise SendError(f"batch {number} was not sent: the send was stopping") from None
         except GaveUp as exc:
             reason = exc.last.reason
             if attempts.ambiguous:
@@ -905,11 +937,48 @@ class _Run:
             self.backoff,
             safe_to_repeat=safe,
             attempts=attempts,
-            sleep=self.sleep,
+            wait=self._wait,
+            stopping=self._stop.is_set,
             on_retry=self._retrying(batch.number),
-            should_stop=lambda: self.stopping or self.abandoned,
             rng=self.rng,
         )
+
+    def _wait(self, seconds: float) -> bool:
+        """Wait ``seconds`` (in a worker), or less if a stop comes first; True if it did."""
+        if self.sleep is None:
+            return self._stop.wait(seconds)
+        self.sleep(seconds)  # a test's stand-in
+        return self._stop.is_set()
+
+    def _pause(self, seconds: float) -> None:
+        """Wait ``seconds`` in the loop's thread, or less if a stop comes first."""
+        # In short steps, not on the stop event: the signal handler sets that event, and would
+        # wait forever for its lock if it interrupted this thread while it held it.
+        deadline = time.monotonic() + seconds
+        while not self.stopping and (left := deadline - time.monotonic()) > 0:
+            if self.sleep is not None:
+                self.sleep(left)
+                return
+            time.sleep(min(0.1, left))
+
+    def _abandon(self) -> None:
+        """The loop is gone: the workers stop waiting and start no request."""
+        self.abandoned = True
+        # (A first Ctrl-C landing right in this set() would block in the handler's own
+        # set(); a second one still interrupts it and stops the process, as promised.)
+        self._stop.set()
+
+    def _release_unposted(self, outstanding: dict[int, _Job]) -> None:
+        """Put back in the queue the batches left without an answer that surely did not arrive:
+        those with no request on its way (``_stop`` is set, so their workers start none)."""
+        issue = self.issue.number
+        with contextlib.suppress(Exception):  # stopping anyway: at worst they stay in flight
+            in_flight = {b.number for b in self.ledger.in_flight(issue)}
+            for number, job in outstanding.items():
+                with job.attempts.lock:
+                    unposted = not job.attempts.posting and not job.attempts.ambiguous
+                if unposted and number in in_flight:
+                    self.ledger.release(issue, number, "stopped before it was posted again")
 
     def _retrying(self, number: int | None) -> Callable[[Transient, int, float], None]:
         def say(exc: Transient, attempt: int, wait: float) -> None:
@@ -929,6 +998,7 @@ class _Run:
             if self.stopping:  # asked twice: stop now, leaving the batch in flight
                 raise KeyboardInterrupt
             self.stopping = True
+            self._stop.set()  # ends the workers' waits at once; they start no new request
             self.reporter.say("stopping after the current batch (Ctrl-C again to stop now)")
 
         previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
