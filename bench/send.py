@@ -183,7 +183,9 @@ def prepare_workspace(
     values = {"provider": provider, "subscribers": str(subscribers), **send}
     config += "\n[send]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items())
     if url is not None:
-        config += f'\n[send.{provider}]\nbase_url = "{url}"\n'
+        # The loopback server has no rate limit: the sender's pacing would measure the
+        # provider's limit (2 requests a second for Resend), not the sender.
+        config += f'\n[send.{provider}]\nbase_url = "{url}"\nrequests_per_second = 0\n'
     (root / "dopemail.toml").write_text(config, encoding="utf-8")
     return root
 

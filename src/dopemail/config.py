@@ -155,6 +155,12 @@ class ProviderSettings(Model):
     timeout: float | None = Field(
         None, gt=0, description="Seconds to wait for one answer; defaults to [send] timeout."
     )
+    requests_per_second: float | None = Field(
+        None,
+        ge=0,
+        description="Most requests a second to this provider (retries count); defaults to its "
+        "documented limit (Resend: 2), else none; 0 means no pacing.",
+    )
 
 
 class PostmarkSettings(ProviderSettings):

@@ -15,6 +15,8 @@ Addresses whose mailbox starts with ``reject`` are refused as invalid, and with 
 (Postmark) as inactive. ``Faults`` injects 429s, 500s, stalls and lost answers (delivered, then
 no answer before the client's timeout) at random; ``queue()`` scripts the next answers, and
 ``on_delivered`` runs after each delivery, before the answer (to kill a client mid-request).
+``rps`` limits the requests a second, as Resend does: a request that would make more than
+``rps`` in the last second is answered 429 (with ``Retry-After: 1``) before anything else.
 """
 
 from __future__ import annotations
@@ -142,8 +144,12 @@ class LoopbackServer:
         mailgun_domain: str | None = None,
         light: bool = False,
         port: int = 0,
+        rps: float = 0,
     ) -> None:
         self.key = key
+        #: Most requests admitted in any one second (0: no limit), counted on arrival.
+        self.rps = rps
+        self._admitted: deque[float] = deque()
         self.faults = faults or Faults()
         self.record = record
         #: Read only the recipients of Resend and Postmark batches, straight from the raw JSON,
@@ -219,6 +225,8 @@ class LoopbackServer:
         with self._lock:
             if self.record:
                 self.requests.append(request)
+            if self.rps and not self._admit():
+                return (*self._rate_limited(self._flavor(request.path) or "resend", 1), 0.0)
             scripted = self._script.popleft() if self._script else None
             if scripted and not scripted.deliver:
                 return scripted.status, scripted.body, scripted.headers, scripted.delay
@@ -261,8 +269,20 @@ class LoopbackServer:
             return 503, _error(flavor, 503, "stalled"), {}, faults.stall_seconds
         return None
 
-    def _rate_limited(self, flavor: str) -> tuple[int, Any, dict[str, str]]:
-        wait = self.faults.retry_after
+    def _admit(self) -> bool:
+        """Count this request in the sliding second, unless it is full already."""
+        now = time.monotonic()
+        while self._admitted and now - self._admitted[0] >= 1.0:
+            self._admitted.popleft()
+        if len(self._admitted) >= self.rps:
+            return False  # refused requests are not counted: trying again soon is allowed
+        self._admitted.append(now)
+        return True
+
+    def _rate_limited(
+        self, flavor: str, wait: int | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
+        wait = self.faults.retry_after if wait is None else wait
         if flavor == "sendgrid":
             return (
                 429,
@@ -571,10 +591,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--port", type=int, default=8025, help="default: 8025 (0: any free one)")
     parser.add_argument("--key", default="loopback-key", help="the API key it accepts")
+    parser.add_argument(
+        "--rps",
+        type=float,
+        default=0,
+        help="answer 429 beyond this many requests a second, as Resend does (default: no limit)",
+    )
     args = parser.parse_args(argv)
     try:
         # Bodies not kept: only counted (a long try-out would otherwise grow without end).
-        server = LoopbackServer(key=args.key, port=args.port, record=False)
+        server = LoopbackServer(key=args.key, port=args.port, record=False, rps=args.rps)
     except OSError as exc:
         parser.exit(1, f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror} (--port 0: any)\n")
     with server:
@@ -588,7 +614,11 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())  # kill, as Ctrl-C
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        print(f"delivered {server.delivered()} messages to {len(server.deliveries)} addresses")
+        refused = f", answered {server.answers[429]} requests 429" if server.answers[429] else ""
+        print(
+            f"delivered {server.delivered()} messages to {len(server.deliveries)} addresses"
+            + refused
+        )
 
 
 if __name__ == "__main__":

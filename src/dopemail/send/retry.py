@@ -140,6 +140,41 @@ def with_retries(
                 raise Stopped(exc) from None
 
 
+#: Requests are spaced this much wider than the limit allows: a provider counting them in a
+#: sliding window sees them when they arrive, and one that took longer than the next would
+#: otherwise make two fall in the same second.
+PACE_MARGIN = 1.1
+
+
+class TokenBucket:
+    """At most ``rate`` requests a second (0: no limit), shared by the worker threads.
+
+    The bucket holds one token: no burst, since a burst at the end of one second and another
+    at the start of the next fall in the same second of a sliding window. Each request,
+    a retry too, takes a token right before it starts.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.interval = PACE_MARGIN / rate if rate > 0 else 0.0
+        self.clock = clock
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Take the next token: seconds to wait before the request may start (0: now).
+
+        A token taken and not used (a stop during the wait) is lost, which only slows the
+        requests after it."""
+        if self.rate <= 0:
+            return 0.0
+        with self._lock:
+            now = self.clock()
+            at = max(now, self._next)
+            self._next = at + self.interval
+            return at - now
+
+
 class RateLimiter:
     """At most ``rate`` messages per second (0: no cap), counted per batch."""
 

@@ -36,7 +36,7 @@ from typing import Literal
 
 import httpx
 
-from ..config import Settings, load_settings
+from ..config import ProviderSettings, Settings, load_settings
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
@@ -55,7 +55,16 @@ from .providers.base import (
 from .providers.buttondown import LIST_KEY
 from .providers.outbox import issue_folder
 from .report import ProgressBar, Reporter
-from .retry import Attempts, Backoff, GaveUp, RateLimiter, Stopped, Unsafe, with_retries
+from .retry import (
+    Attempts,
+    Backoff,
+    GaveUp,
+    RateLimiter,
+    Stopped,
+    TokenBucket,
+    Unsafe,
+    with_retries,
+)
 from .subscribers import SkipReport, address_key, check_address, read_subscribers, sendable
 
 try:  # POSIX: one `dopemail send` at a time per workspace
@@ -467,6 +476,8 @@ class _Run:
         send = settings.send
         self.backoff = Backoff(send.retries, send.backoff, send.backoff_max, send.max_wait)
         self.limiter = RateLimiter(send.rate)
+        #: The provider's requests a second, taken by the workers before each request.
+        self.pacer = TokenBucket(self.requests_per_second())
         self.stopping = False
         #: Set by Ctrl-C (or SIGTERM), and when the loop is gone (an error, a second Ctrl-C):
         #: every wait of the workers ends, and they start no request after it.
@@ -641,8 +652,8 @@ class _Run:
     def estimate(self, batches: int, messages: int) -> float:
         """Seconds the send should take: requests, the provider's pace, the rate cap."""
         seconds = batches * REQUEST_SECONDS / self.concurrency()
-        if self.provider.requests_per_second:
-            seconds = max(seconds, batches / self.provider.requests_per_second)
+        if self.pacer.rate:
+            seconds = max(seconds, batches * self.pacer.interval)
         if self.settings.send.rate:
             seconds = max(seconds, messages / self.settings.send.rate)
         return seconds
@@ -797,6 +808,14 @@ class _Run:
         if self.stopping:
             raise _Stopped
 
+    def requests_per_second(self) -> float:
+        """``[send.<provider>] requests_per_second``, else the provider's documented limit."""
+        options = getattr(self.settings.send, self.provider.name, None)  # (none for the outbox)
+        setting = options.requests_per_second if isinstance(options, ProviderSettings) else None
+        if setting is not None:
+            return setting
+        return self.provider.requests_per_second or 0.0
+
     def concurrency(self) -> int:
         """Batches posted at once: ``[send] concurrency``, else the provider's default."""
         if self.provider.holds_list:
@@ -938,6 +957,7 @@ class _Run:
             safe_to_repeat=safe,
             attempts=attempts,
             wait=self._wait,
+            ready=self._paced,
             stopping=self._stop.is_set,
             on_retry=self._retrying(batch.number),
             rng=self.rng,
@@ -949,6 +969,11 @@ class _Run:
             return self._stop.wait(seconds)
         self.sleep(seconds)  # a test's stand-in
         return self._stop.is_set()
+
+    def _paced(self) -> bool:
+        """Wait for the provider's rate limit (a worker); False if a stop came first."""
+        # On the real clock even in tests: it is the provider's limit, not a retry's delay.
+        return not self._stop.wait(self.pacer.reserve())
 
     def _pause(self, seconds: float) -> None:
         """Wait ``seconds`` in the loop's thread, or less if a stop comes first."""

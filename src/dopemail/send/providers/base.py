@@ -98,7 +98,8 @@ class Provider(Protocol):
     idempotency_window: float | None
     #: The provider holds the subscriber list: the issue is posted once, to all of it.
     holds_list: bool
-    #: Roughly how many requests per second the provider allows by default (for estimates).
+    #: The provider's documented limit of requests a second (None: none documented); the
+    #: sender paces its requests to it unless ``[send.<name>] requests_per_second`` says.
     requests_per_second: float | None
 
     def send(self, batch: Batch) -> list[Outcome]:

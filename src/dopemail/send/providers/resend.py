@@ -56,8 +56,10 @@ class Resend:
     idempotent = True
     idempotency_window: float | None = 24 * 3600.0
     holds_list = False
+    #: "The default maximum rate limit is 2 requests per second per team" (Resend's API
+    #: reference, Rate limit; not in its OpenAPI file).
     requests_per_second: float | None = 2.0
-    #: Batches posted at once by default (Resend's default limit is 2 requests a second).
+    #: Batches posted at once by default: more could only wait for the rate limit.
     concurrency = 2
 
     def __init__(self, api: HttpApi) -> None:
