@@ -212,16 +212,31 @@ def test_plain_addresses_take_a_short_way_to_the_same_answer() -> None:
 
 STRAY = [
     # The file ends inside the quote.
-    'ada@example.com,"Ada, Lovelace,subscribed\nbob@example.com,Bob,subscribed\n'
-    "cy@example.com,Cy,subscribed\n",
+    (
+        "email,name,status\n",
+        'ada@example.com,"Ada, Lovelace,subscribed\nbob@example.com,Bob,subscribed\n'
+        "cy@example.com,Cy,subscribed\n",
+    ),
     # Another stray quote, lines later, closes it: the rows in between are one cell.
-    'ada@example.com,"Ada, Lovelace,subscribed\nbob@example.com,Bob,subscribed\n'
-    'cy@example.com,Cy",subscribed\ndee@example.com,Dee,subscribed\n',
+    (
+        "email,name,status\n",
+        'ada@example.com,"Ada, Lovelace,subscribed\nbob@example.com,Bob,subscribed\n'
+        'cy@example.com,Cy",subscribed\ndee@example.com,Dee,subscribed\n',
+    ),
+    # The same with the address in the second column: it was missed, Ada and Bob dropped
+    # and Cy mailed under a name made of both their rows.
+    (
+        "name,email,status\n",
+        '"Ada, Lovelace,ada@example.com,subscribed\nBob,bob@example.com,subscribed\n'
+        'Cy",cy@example.com,subscribed\nDee,dee@example.com,subscribed\n',
+    ),
 ]
 
 
-@pytest.mark.parametrize("rows", STRAY, ids=["to-the-end", "to-a-later-quote"])
-def test_a_stray_quote_stops_the_send_at_its_line(rows, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("header", "rows"), STRAY, ids=["to-the-end", "to-a-later-quote", "address-second"]
+)
+def test_a_stray_quote_stops_the_send_at_its_line(header, rows, tmp_path, monkeypatch) -> None:
     from click.testing import CliRunner
     from sendserver import env, make_workspace
 
@@ -229,7 +244,7 @@ def test_a_stray_quote_stops_the_send_at_its_line(rows, tmp_path, monkeypatch) -
     from dopemail.send.ledger import LEDGER_PATH, read_counts
 
     root = make_workspace(tmp_path / "pub")
-    (root / "subscribers.csv").write_text("email,name,status\n" + rows, encoding="utf-8")
+    (root / "subscribers.csv").write_text(header + rows, encoding="utf-8")
     monkeypatch.chdir(root)
     for args in (["send", "1"], ["send", "1", "--yes", "--no-progress"]):
         result = CliRunner().invoke(cli, args, env=env())
@@ -252,3 +267,23 @@ def test_a_quoted_cell_over_several_lines_is_still_read(tmp_path) -> None:
         ("ada@example.com", "Ada Lovelace"),
         ("bob@example.com", 'Bob "the" Builder'),
     ]
+
+
+def test_an_outbox_it_cannot_write_is_the_editor_s_to_fix_not_a_bug(tmp_path, monkeypatch) -> None:
+    # A file where the issue's outbox folder goes: "batch 1 could not be made
+    # (FileExistsError...) ... this is a bug in dopemail", instead of what to do.
+    from click.testing import CliRunner
+    from sendserver import env, make_workspace
+
+    from dopemail.cli import cli
+    from dopemail.send.ledger import LEDGER_PATH, read_counts
+
+    root = make_workspace(tmp_path / "pub")
+    (root / "outbox").mkdir()
+    (root / "outbox/1-first-issue").write_text("in the way\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["send", "1", "--yes", "--no-progress"], env=env())
+    assert result.exit_code == 1, result.output
+    assert "outbox/1-first-issue" in result.output and "bug" not in result.output
+    assert "hint: a file is in the way of a folder of that name" in result.output, result.output
+    assert read_counts(root / LEDGER_PATH, 1)["in_flight"] == 0

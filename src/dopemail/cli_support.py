@@ -6,10 +6,7 @@ the sender can all import it, in any order.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +14,8 @@ from typing import Any
 
 import click
 
-from .errors import DopemailError
+from .errors import SYSTEM_HINTS as _HINTS
+from .errors import DopemailError, system_error
 
 
 def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -67,36 +65,3 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
-
-
-_HINTS = {
-    errno.EACCES: "check its permissions (ls -l): dopemail must be able to read it, and to "
-    "write where it builds",
-    errno.EPERM: "check its permissions and owner (ls -l)",
-    errno.ENOSPC: "the disk is full: free some space and run again (what was built before is "
-    "intact)",
-    errno.EDQUOT: "your disk quota is used up: free some space and run again",
-    errno.EROFS: "it is on a read-only file system: build in a folder you can write to",
-    errno.ENOENT: "it is missing, or a link to a file that is gone (an editor's lock file, "
-    "a moved folder): remove the link or restore the file",
-    errno.ELOOP: "it is a link that points to itself, through other links: remove it",
-    errno.EISDIR: "a folder is where a file is expected on that path: rename or move it (or "
-    "fix the name in dopemail.toml)",
-    errno.ENOTDIR: "a file is where a folder is expected on that path: rename or move it (or "
-    "fix the name in dopemail.toml)",
-}
-
-
-def system_error(exc: OSError) -> DopemailError:
-    """An OSError as the editor's problem: the file, what the system said, what to do."""
-    # A rename names the file it failed to make second (the first, a temporary file of ours,
-    # is gone by now).
-    name = exc.filename2 if exc.filename2 is not None else exc.filename
-    shown = None
-    if name is not None:
-        path = Path(os.fsdecode(name))
-        # Not resolved: a link that loops cannot be (RuntimeError), and the link is the name.
-        with contextlib.suppress(ValueError):
-            path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
-        shown = path.as_posix()
-    return DopemailError(exc.strerror or str(exc), shown, None, _HINTS.get(exc.errno or 0))

@@ -16,7 +16,10 @@ possible, and a hint saying how to fix it. The CLI prints them once, without a t
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -103,3 +106,38 @@ def raise_all(errors: list[DopemailError]) -> None:
         raise errors[0]
     if errors:
         raise DopemailErrors(errors)
+
+
+#: What to do about an error the system raised, by its errno (see :func:`system_error`).
+SYSTEM_HINTS = {
+    errno.EACCES: "check its permissions (ls -l): dopemail must be able to read it, and to "
+    "write where it builds",
+    errno.EPERM: "check its permissions and owner (ls -l)",
+    errno.ENOSPC: "the disk is full: free some space and run again (what was built before is "
+    "intact)",
+    errno.EDQUOT: "your disk quota is used up: free some space and run again",
+    errno.EROFS: "it is on a read-only file system: build in a folder you can write to",
+    errno.ENOENT: "it is missing, or a link to a file that is gone (an editor's lock file, "
+    "a moved folder): remove the link or restore the file",
+    errno.ELOOP: "it is a link that points to itself, through other links: remove it",
+    errno.EISDIR: "a folder is where a file is expected on that path: rename or move it (or "
+    "fix the name in dopemail.toml)",
+    errno.EEXIST: "a file is in the way of a folder of that name: rename or move it",
+    errno.ENOTDIR: "a file is where a folder is expected on that path: rename or move it (or "
+    "fix the name in dopemail.toml)",
+}
+
+
+def system_error(exc: OSError) -> DopemailError:
+    """An OSError as the editor's problem: the file, what the system said, what to do."""
+    # A rename names the file it failed to make second (the first, a temporary file of ours,
+    # is gone by now).
+    name = exc.filename2 if exc.filename2 is not None else exc.filename
+    shown = None
+    if name is not None:
+        path = Path(os.fsdecode(name))
+        # Not resolved: a link that loops cannot be (RuntimeError), and the link is the name.
+        with contextlib.suppress(ValueError):
+            path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
+        shown = path.as_posix()
+    return DopemailError(exc.strerror or str(exc), shown, None, SYSTEM_HINTS.get(exc.errno or 0))

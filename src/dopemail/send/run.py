@@ -364,9 +364,10 @@ class _NotPosted(Exception):
     """A batch failed before any of its requests was started (composing it): nothing of it
     reached the provider."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, hint: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.hint = hint  # what to do, when it is not a bug: a file the system refused
 
 
 #: What adapters and the retry loop raise by design; anything else is a surprise.
@@ -853,6 +854,12 @@ class _Run:
                 raise
             # Composing failed (a character a header cannot hold, say): the batch never left,
             # so it must not stay in flight, where resuming would stop on it for good.
+            if isinstance(exc, OSError):  # the outbox's folder or disk: the editor's to fix
+                from ..errors import system_error
+
+                problem = system_error(exc)
+                where = f"{problem.path}: " if problem.path else ""
+                raise _NotPosted(f"{where}{problem.message}", problem.hint) from None
             raise _NotPosted(self.redact(f"{type(exc).__name__}: {exc}")) from None
 
     def settle(self, job: _Job, result: list[Outcome] | Exception) -> list[list[Recipient]]:
@@ -922,8 +929,9 @@ class _Run:
                 f"its {len(recipients):,} readers are back in the queue",
                 None,
                 None,
-                "this is a bug in dopemail or in what it was given (the built issue, the list): "
-                f"dopemail status {self.issue.number} shows the readers left",
+                exc.hint
+                or "this is a bug in dopemail or in what it was given (the built issue, the "
+                f"list): dopemail status {self.issue.number} shows the readers left",
             ) from None
         except Exception as exc:  # a surprise after a request left: it may have been delivered
             raise self.keep(number, self.redact(f"{type(exc).__name__}: {exc}")) from None
