@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO, copy_publication
@@ -48,13 +49,22 @@ def _serve_site(page, site: Path) -> list[str]:
     return refused
 
 
-@pytest.mark.parametrize("width", [375, 600])
-@pytest.mark.parametrize("key", SAMPLE_ISSUES)
-def test_email_fits_the_screen(browser, site: Path, key: str, width: int) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def _open_email(
+    browser, site: Path, key: str, width: int = 600, scheme: str = "light"
+) -> tuple[Any, list[str]]:
+    """A page showing issue ``key``'s email at ``width`` px, in a light or dark scheme, and
+    the list of URLs it asked for that the site does not hold."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
     refused = _serve_site(page, site)
     page.goto((site / "issues" / key / "email.html").as_uri())
     page.wait_for_load_state("load")
+    return page, refused
+
+
+@pytest.mark.parametrize("width", [375, 600])
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_email_fits_the_screen(browser, site: Path, key: str, width: int) -> None:
+    page, refused = _open_email(browser, site, key, width)
     scroll_width, inner_width = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
@@ -80,10 +90,7 @@ def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
     # The gallery is cells of one text block, not MJML columns: the rows must still hold two
     # photos on a desktop client and stack on a phone, each photo whole and inside the card.
     key = next(k for k in SAMPLE_ISSUES if k.startswith("1-"))
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    _serve_site(page, site)
-    page.goto((site / "issues" / key / "email.html").as_uri())
-    page.wait_for_load_state("load")
+    page, _ = _open_email(browser, site, key, width)
     boxes = page.evaluate(
         "Array.from(document.images)"
         ".filter(i => /all-of-us-strangers\\/0[2-9]/.test(i.src))"
@@ -122,10 +129,7 @@ def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
 def test_email_pictures_keep_their_shape(browser, site: Path, key: str, width: int) -> None:
     # On a phone every picture shrinks to the screen: its height must shrink with it (the
     # lead picture's fixed height once squashed it to 327 x 368 at 375 px).
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    _serve_site(page, site)
-    page.goto((site / "issues" / key / "email.html").as_uri())
-    page.wait_for_load_state("load")
+    page, _ = _open_email(browser, site, key, width)
     shapes = page.evaluate(
         "Array.from(document.images).map(i => { const r = i.getBoundingClientRect();"
         " return [i.src, r.width, r.height, i.naturalWidth, i.naturalHeight]; })"
@@ -183,10 +187,7 @@ def test_email_text_is_readable_in_light_and_dark_mode(
 ) -> None:
     # In dark mode the footer's text once turned light on its light background (the postal
     # address and the copyright unreadable) and the button's text pink on red.
-    page = browser.new_page(viewport={"width": 600, "height": 900}, color_scheme=scheme)
-    _serve_site(page, site)
-    page.goto((site / "issues" / key / "email.html").as_uri())
-    page.wait_for_load_state("load")
+    page, _ = _open_email(browser, site, key, 600, scheme)
     hard_to_read = page.evaluate(_CONTRAST_JS)
     page.close()
     assert hard_to_read == [], f"text below WCAG contrast in {scheme} mode"

@@ -3,6 +3,7 @@ at once, posts nothing more, and leaves the refused batch pending, not in flight
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -21,6 +22,17 @@ from dopemail.send.loopback import LoopbackServer, Reply
 
 #: How long a stopped send may take to exit: the wait it was in is 40 s or more.
 PROMPT = 5.0
+
+
+@contextlib.contextmanager
+def _reaped(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """``process``, killed and reaped on the way out if a check failed before it ended."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 @pytest.fixture
@@ -68,8 +80,7 @@ def test_a_stop_during_a_retry_after_wait_ends_it_and_posts_nothing_more(
 ) -> None:
     root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5)
     server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "40"}))
-    process = start_send(root, "resend")
-    try:
+    with _reaped(start_send(root, "resend")) as process:
         wait_for_requests(server, 1, process)
         time.sleep(1.5)  # well into the 40 s the provider asked for
         seen = len(server.requests)
@@ -77,10 +88,6 @@ def test_a_stop_during_a_retry_after_wait_ends_it_and_posts_nothing_more(
         process.send_signal(signum)
         output, _ = process.communicate(timeout=PROMPT)
         took = time.monotonic() - asked
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert took < PROMPT and process.returncode == 130, output
     assert seen == 1 and len(server.requests) == 1, "a request was started after the stop"
     assert not server.deliveries
@@ -97,8 +104,7 @@ def test_a_second_sigterm_during_a_rate_limit_reset_wait_leaves_the_batch_pendin
     root = make_workspace(tmp_path, provider="sendgrid", server=server, subscribers=5)
     reset = str(int(time.time()) + 60)
     server.queue(Reply(429, {"errors": [{"message": "too many"}]}, {"X-RateLimit-Reset": reset}))
-    process = start_send(root, "sendgrid")
-    try:
+    with _reaped(start_send(root, "sendgrid")) as process:
         wait_for_requests(server, 1, process)
         time.sleep(1.0)
         asked = time.monotonic()
@@ -108,10 +114,6 @@ def test_a_second_sigterm_during_a_rate_limit_reset_wait_leaves_the_batch_pendin
             process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=PROMPT)
         took = time.monotonic() - asked
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert took < PROMPT and process.returncode != 0, output
     assert len(server.requests) == 1 and not server.deliveries
     assert ledger_states(root) == {"pending": 5, "batches in flight": 0}
