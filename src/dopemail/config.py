@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
-from .errors import ConfigError, DopemailError, closest, raise_all
+from .errors import ConfigError, DopemailError, closest, line_at, raise_all
 from .models import Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
@@ -338,7 +338,7 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(
             "not UTF-8 text",
             shown,
-            data_bytes[: exc.start].count(b"\n") + 1,
+            line_at(data_bytes, exc.start),
             "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
         ) from None
     try:

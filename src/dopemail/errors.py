@@ -100,6 +100,11 @@ class DopemailErrors(DopemailError):
         return "\n".join(lines)
 
 
+def line_at(data: bytes, offset: int) -> int:
+    """The line (from 1) of the byte at ``offset``: where a decoder gave up, for the editor."""
+    return data[:offset].count(b"\n") + 1
+
+
 def raise_all(errors: list[DopemailError]) -> None:
     """Raise the one error, or all of them together; do nothing if there are none."""
     if len(errors) == 1:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import CONFIG_NAME, Settings, config_line, load_settings
-from .errors import ConfigError, ContentError, DopemailError, closest, raise_all
+from .errors import ConfigError, ContentError, DopemailError, closest, line_at, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
 from .models import (
@@ -94,7 +94,7 @@ def _read_text(path: Path, rel: str) -> str:
         raise ContentError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
             rel,
-            data[: exc.start].count(b"\n") + 1,
+            line_at(data, exc.start),
             "save the file as UTF-8",
         ) from None
     # As reading in text mode would: Windows's line ends read as every other's.

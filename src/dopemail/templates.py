@@ -24,7 +24,7 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from .errors import TemplateError, closest
+from .errors import TemplateError, closest, line_at
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
@@ -419,7 +419,7 @@ def _undecodable(root: Path | None) -> tuple[str | None, int | None]:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return path.relative_to(root).as_posix(), data[: exc.start].count(b"\n") + 1
+            return path.relative_to(root).as_posix(), line_at(data, exc.start)
     return None, None
 
 
