@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from textwrap import dedent
 
 import pytest
 
-from dopemail.markdown import to_text
+from dopemail.markdown import to_html, to_text
 
 BASE = "https://dopepress.example.com/issues/4-lists/"
 
@@ -93,3 +94,51 @@ def test_a_table_too_wide_for_columns_keeps_its_rows() -> None:
         | Cléo | {wide} |
         """)
     assert to_text(source, BASE) == f"Film | Note\nCléo | {wide}"
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        pytest.param("tickets/", f"{BASE}tickets/", id="relative to the page"),
+        pytest.param("../3-other/", "https://dopepress.example.com/issues/3-other/", id="up"),
+        pytest.param("/about/", "https://dopepress.example.com/about/", id="from the root"),
+        pytest.param("#gallery", f"{BASE}#gallery", id="a fragment of the page"),
+        pytest.param("//cdn.example.org/a", "https://cdn.example.org/a", id="scheme-relative"),
+        pytest.param(
+            "https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2", id="absolute"
+        ),
+        pytest.param("HTTPS://Example.org/A", "HTTPS://Example.org/A", id="absolute, as written"),
+        pytest.param("mailto:desk@example.org", "mailto:desk@example.org", id="mailto"),
+        pytest.param("javascript:alert(1)", None, id="script dropped"),
+        pytest.param("data:text/html,x", None, id="data dropped"),
+    ],
+)
+def test_links_in_html_are_absolute_or_dropped(written: str, href: str | None) -> None:
+    # Feeds and emails are read away from the page: a relative link there goes nowhere.
+    html = to_html(f'[a link]({written}) and <a href="{written}">raw</a>', BASE)
+    links = re.findall(r"<a\b[^>]*>", html)
+    assert len(links) == 2
+    for link in links:
+        assert 'rel="noopener"' in link
+        if href is None:
+            assert "href" not in link
+        else:
+            assert f'href="{href}"' in link
+
+
+def test_a_picture_under_media_is_on_the_site_not_under_the_page() -> None:
+    from dopemail.models import Picture
+
+    picture = Picture(
+        source="media/still one.jpg",
+        written="media/still one.jpg",
+        url="https://dopepress.example.com/media/still%20one.jpg",
+        width=600,
+        height=400,
+    )
+    html = to_html("![A still](<media/still one.jpg>) ![Other](media/other.jpg)", BASE, [picture])
+    assert (
+        '<img src="https://dopepress.example.com/media/still%20one.jpg" alt="A still" '
+        'width="600" height="400">'
+    ) in html
+    assert f'<img src="{BASE}media/other.jpg" alt="Other">' in html

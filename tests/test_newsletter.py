@@ -982,3 +982,20 @@ Use `<!--` for a note and `![What it shows](media/my-film/still.jpg)` for a pict
     }
     for name in ("é.jpg", "my still.jpg", "b.jpg"):
         assert (root / "site/media/quiet-hours" / name).read_bytes() == still
+
+
+def test_an_absolute_link_written_in_capitals_or_with_spaces_is_absolute(
+    workspace: Path, run_cli
+) -> None:
+    # An href is a URL "potentially surrounded by spaces" (HTML), and its scheme is read
+    # without regard to case: mail programs follow such a link as they follow any other.
+    _break(
+        workspace,
+        "templates/email/issue.mjml.j2",
+        '<a href="{{ issue.url }}" style="color:#5b5b5b">',
+        '<a href=" HTTPS://dopepress.example.com/archive/ " style="color:#5b5b5b">',
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    email = next((workspace / "site/issues").glob("1-*/email.html")).read_text()
+    assert 'href=" HTTPS://dopepress.example.com/archive/ "' in email

@@ -16,7 +16,7 @@ from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
 from .models import LoadedIssue
 
-_ABSOLUTE_LINK = re.compile(r"^(https?://[^\s/]+|mailto:\S+@\S+)")
+_ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 # The look-ahead covers the spaces too: "background: transparent" must not count as painted.
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
