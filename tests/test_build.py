@@ -567,3 +567,40 @@ def test_the_build_command_frees_nothing_before_it_exits(workspace: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ")
     assert result.stderr.strip().splitlines()[-1] == "alive"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_output_folders_are_readable_by_all_whatever_the_umask(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    # Files are 0644 whatever the umask; a folder made 0700 under umask 077 would keep a
+    # web server out of every file in it. Made by this process, by the workers ahead of the
+    # write, and by the child that remakes a deleted site/'s folders from the manifest.
+    from dopemail import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+
+    def modes() -> dict[str, int]:
+        found = {}
+        for top in ("site", "feeds"):
+            for path in [workspace / top, *(workspace / top).rglob("*")]:
+                found[path.relative_to(workspace).as_posix()] = path.stat().st_mode & 0o777
+        return found
+
+    for top in ("site", "feeds"):  # made by the build, under the umask below
+        shutil.rmtree(workspace / top, ignore_errors=True)
+    old = os.umask(0o077)
+    try:
+        build(workspace, use_cache=False, jobs=jobs)
+        first = modes()
+        shutil.rmtree(workspace / "site")  # the manifest names the folders to remake
+        build(workspace, jobs=jobs)
+        again = modes()
+    finally:
+        os.umask(old)
+    for found in (first, again):
+        folders = {rel: mode for rel, mode in found.items() if (workspace / rel).is_dir()}
+        assert len(folders) > 10
+        assert set(folders.values()) == {0o755}, folders
+        assert {mode for rel, mode in found.items() if rel not in folders} == {0o644}
+    assert first == again
