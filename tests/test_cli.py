@@ -44,6 +44,7 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     assert code == 1 and (
         "entries/celines-portrait.md: an entry named 'celines-portrait' already exists" in output
     )
+    assert "--slug celines-portrait-2" in output  # a second piece on the same film
 
 
 def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:

@@ -567,3 +567,15 @@ def test_email_frame_switches_the_colour_scheme() -> None:
     assert "@media (min-width: 100000px)" in light and "color-scheme: light only" in light
     assert "invert(1)" in email_frame(html, "inverted")
     assert '<base target="_top">' in dark
+
+
+def test_open_says_so_when_no_browser_can_be_opened(tmp_path: Path) -> None:
+    # On a server or in a container --open finds no browser: silence would look broken.
+    root = copy_publication(tmp_path / "pub")
+    with preview_process(root, "--open", env={"BROWSER": "false"}) as preview:
+        lines: queue.Queue[str] = queue.Queue()
+        assert preview.process.stdout is not None
+        out = preview.process.stdout
+        threading.Thread(target=lambda: lines.put(out.readline()), daemon=True).start()
+        said = lines.get(timeout=30)
+    assert said == f"No web browser could be opened here: open {preview.url} in one yourself.\n"

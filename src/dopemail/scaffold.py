@@ -69,7 +69,8 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
             f"an entry named '{slug}' already exists",
             path.relative_to(root),
             None,
-            "choose another title, or edit this file",
+            "edit that file, or give this piece a name of its own: "
+            f"--slug {slug}-2 (a second piece on the same film keeps its title)",
         )
     now = now or datetime.now(settings.publication.zone)
     env = make_environment(root, autoescape=False)

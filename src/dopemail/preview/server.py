@@ -405,8 +405,9 @@ def serve(
     # The publication's title, once a build has read it (a first build may have failed).
     name = built.workspace.settings.publication.title if built is not None else root.name
     say(f"Previewing {name} ({root}) at {server.url} (Ctrl-C to stop)")
-    if open_browser:
-        webbrowser.open(server.url)
+    # Said, or --open on a machine with no browser (a server, a container) would look broken.
+    if open_browser and not webbrowser.open(server.url):
+        say(f"No web browser could be opened here: open {server.url} in one yourself.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
