@@ -219,10 +219,16 @@ class Run(Model):
     """The film's theatrical run, in words and dates."""
 
     note: str | None = Field(
-        None, description="How the run reads in print, e.g. 'Played in cinemas in January…'."
+        None,
+        description="How the run reads in print, e.g. 'Played in cinemas in January…'; "
+        "printed instead of the dates (say them in it if readers should see them).",
     )
-    starts: Day | None = Field(None, description="First day of the run.")
-    ends: Day | None = Field(None, description="Last day of the run.")
+    starts: Day | None = Field(
+        None, description="First day of the run (printed when there is no note)."
+    )
+    ends: Day | None = Field(
+        None, description="Last day of the run (printed when there is no note)."
+    )
 
     @field_validator("ends")
     @classmethod
