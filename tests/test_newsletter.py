@@ -843,6 +843,67 @@ def test_every_credit_the_run_and_a_moderator_alone_reach_every_output(tmp_path)
         assert not missing, f"{name} lacks {missing}"
 
 
+STRANGERS = "entries/all-of-us-strangers.md"
+STRANGERS_ISSUE = "1-strangers-and-varda"
+
+
+def _strangers_everywhere(root: Path, old: str, new: str) -> dict[str, tuple[str, str]]:
+    """Edit the sample's All of Us Strangers (``old`` -> ``new`` in its front matter), build,
+    and read the entry back from every output: name -> (its HTML or text, the words shown)."""
+    path = root / STRANGERS
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    build(root)
+    folder = root / "site/issues" / STRANGERS_ISSUE
+    found: dict[str, str] = {
+        "web page": (root / "site/all-of-us-strangers/index.html").read_text("utf-8"),
+        "email": (folder / "email.html").read_text("utf-8"),
+        "web version": (folder / "index.html").read_text("utf-8"),
+    }
+    for feed in ("rss.xml", "atom.xml"):
+        parsed = feedparser.parse((root / "feeds" / feed).read_bytes())
+        item = next(e for e in parsed.entries if e.title == "All of Us Strangers")
+        found[f"{feed} content"] = item.content[0].value
+    outputs = {name: (html, _text_of(html)) for name, html in found.items()}
+    plain = (folder / "email.txt").read_text("utf-8")
+    outputs["text part"] = (plain, re.sub(r"\s+", " ", plain))
+    return outputs
+
+
+@pytest.mark.parametrize(
+    ("year", "credit"),
+    [
+        ("", "based on a novel by Taichi Yamada"),
+        ("    year: 1987\n", "based on the 1987 novel by Taichi Yamada"),
+    ],
+)
+def test_a_source_work_without_a_title_is_credited_by_its_kind_and_author(
+    tmp_path: Path, year: str, credit: str
+) -> None:
+    # The piece says "based on a novel by Taichi Yamada" and names no novel: the title was
+    # required, so the editor had to make one up.
+    root = copy_publication(tmp_path)
+    outputs = _strangers_everywhere(
+        root,
+        "    title: Strangers\n    author: Taichi Yamada\n",
+        f"    author: Taichi Yamada\n{year}",
+    )
+    for name, (raw, shown) in outputs.items():
+        # After the film's other credits: the piece's own text says it too.
+        said = re.findall(r"[^.;]*Taichi Yamada", shown)
+        assert re.search(f"Andrew Haigh[;.]? {credit}", shown, re.I), f"{name}: {said}"
+        assert "None" not in raw, name
+        assert "<i></i>" not in raw and "novel  by" not in shown, name
+    page = outputs["web page"][0]
+    graph = [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]
+    based = next(g for g in graph[0] if g.get("itemReviewed"))["itemReviewed"]["isBasedOn"]
+    assert based == {"@type": "Book", "author": {"@type": "Person", "name": "Taichi Yamada"}}
+
+
 @pytest.mark.parametrize("key", SAMPLE_ISSUES)
 def test_the_web_version_and_the_issues_feed_show_what_the_email_shows(
     built: Path, key: str

@@ -178,9 +178,13 @@ def _person(value: Any) -> Any:
 class BasedOn(Model):
     """The work a film adapts."""
 
-    title: Text = Field(description="Title of the source work, e.g. 'Strangers'.")
+    title: Text | None = Field(
+        None,
+        description="Title of the source work, e.g. 'Strangers'; leave it out when the piece "
+        "does not name it ('based on a novel by Taichi Yamada').",
+    )
     author: Text = Field(description="Its author, e.g. 'Taichi Yamada'.")
-    kind: str = Field("novel", description="novel, play, memoir, short story, ...")
+    kind: Text = Field("novel", description="novel, play, memoir, short story, ...")
     year: int | None = Field(None, description="Year the source work was published.")
 
 

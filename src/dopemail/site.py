@@ -31,11 +31,13 @@ def _movie(film: Film) -> dict[str, Any]:
         movie["author"] = [{"@type": "Person", "name": n} for n in film.writers]
     if film.cast:
         movie["actor"] = [{"@type": "Person", "name": p.name} for p in film.cast]
-    if film.based_on:
+    based = film.based_on
+    if based:
+        # schema.org asks no name of a work: one the piece does not name has none.
         movie["isBasedOn"] = {
-            "@type": "Book" if film.based_on.kind == "novel" else "CreativeWork",
-            "name": film.based_on.title,
-            "author": {"@type": "Person", "name": film.based_on.author},
+            "@type": "Book" if based.kind == "novel" else "CreativeWork",
+            **({"name": based.title} if based.title else {}),
+            "author": {"@type": "Person", "name": based.author},
         }
     if film.distributor:
         movie["productionCompany"] = {"@type": "Organization", "name": film.distributor}

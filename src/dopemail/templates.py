@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import jinja2
+import markupsafe
 
 from .errors import TemplateError, closest, line_at
 
@@ -132,11 +133,35 @@ def credits(film: Any) -> str:
         if film.writers:
             parts.append(("written" if parts else "Written") + f" by {join_names(film.writers)}")
     if film.based_on:
-        based = film.based_on
-        kind = f"{based.year} {based.kind}" if based.year else based.kind
-        parts.append(f"based on the {kind} {based.title} by {based.author}")
+        parts.append(f"based on {source_work(film.based_on)}")
     line = "; ".join(parts)
     return line[:1].upper() + line[1:] if line else ""
+
+
+def _indefinite(word: str) -> str:
+    # By the letter, which is right for the kinds of work a film adapts (an opera, a memoir),
+    # with the few that start with a vowel letter but not a vowel sound (a one-act play).
+    vowel = word[:1].lower() in "aeiou" and not word.lower().startswith(("one", "uni", "use", "eu"))
+    return f"{'an' if vowel else 'a'} {word}"
+
+
+def source_work(based: Any, italic: bool = False) -> str:
+    """'the 1987 novel Strangers by Taichi Yamada', or 'a novel by Taichi Yamada' when the piece
+    does not name the work (the year, if known, still says which: 'the 1987 novel by ...').
+
+    With ``italic``, HTML with the title in <i> (the text escaped), for the web page.
+    """
+    escape = markupsafe.escape if italic else str
+    kind = f"{based.year} {escape(based.kind)}" if based.year else escape(based.kind)
+    if based.title:
+        title = markupsafe.Markup("<i>%s</i>") % based.title if italic else based.title
+        work = f"the {kind} {title}"
+    elif based.year:
+        work = f"the {kind}"
+    else:
+        work = _indefinite(kind)
+    line = f"{work} by {escape(based.author)}"
+    return markupsafe.Markup(line) if italic else line
 
 
 def cast_line(film: Any) -> str:
@@ -335,6 +360,7 @@ OWN_FILTERS = {
     "map_url": map_url,
     "wrap": wrap,
     "credits": credits,
+    "source_work": source_work,
     "cast_line": cast_line,
     "film_facts": film_facts,
     "film_title": film_title,
