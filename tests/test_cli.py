@@ -16,6 +16,7 @@ from conftest import REPO, run_process
 from dopemail import models
 from dopemail.cli import cli
 from dopemail.load import load_workspace
+from dopemail.schema import json_schema
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
@@ -84,6 +85,14 @@ def test_schema_lists_every_field() -> None:
     assert schema["additionalProperties"] is False
     assert "published" in schema["required"]
     assert "description" in schema["properties"]["rights"]
+
+
+def test_the_schema_lets_a_source_work_and_an_event_go_untitled() -> None:
+    # A piece may name neither the novel a film adapts nor its recorded conversation: editors
+    # made titles up when the schema (and the model) required them.
+    defs = json_schema("entry")["$defs"]
+    assert defs["BasedOn"]["required"] == ["author"]
+    assert "required" not in defs["Event"]
 
 
 @pytest.mark.parametrize("command", ["", *_commands(cli)])  # "": dopemail itself

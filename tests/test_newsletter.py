@@ -904,6 +904,29 @@ def test_a_source_work_without_a_title_is_credited_by_its_kind_and_author(
     assert based == {"@type": "Book", "author": {"@type": "Person", "name": "Taichi Yamada"}}
 
 
+def test_an_event_without_a_title_is_headed_by_its_kind(tmp_path: Path) -> None:
+    # The piece's recorded conversation has no title: one made up ("In conversation") read
+    # twice, over "... in conversation with Dave Karger".
+    root = copy_publication(tmp_path)
+    outputs = _strangers_everywhere(
+        root,
+        "  - title: All of Us Strangers in conversation\n    kind: conversation\n",
+        "  - kind: conversation\n",
+    )
+    people = "Andrew Haigh, Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell in conversation"
+    for name, (raw, shown) in outputs.items():
+        assert "None" not in raw, name
+        assert people in shown, f"{name}: {shown}"
+        assert "in conversation in conversation" not in shown.lower(), name
+        assert "in conversation" not in shown.lower().split(people.lower())[0], name
+        if name == "text part":
+            assert "\n- Conversation\n" in raw, raw
+        elif name in ("web page", "rss.xml content", "atom.xml content"):
+            assert "<h3>Conversation</h3>" in raw, name
+        else:
+            assert "<strong>Conversation</strong>" in raw, name
+
+
 @pytest.mark.parametrize("key", SAMPLE_ISSUES)
 def test_the_web_version_and_the_issues_feed_show_what_the_email_shows(
     built: Path, key: str

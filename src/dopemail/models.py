@@ -278,7 +278,11 @@ class Streaming(Model):
 class Event(Model):
     """A conversation, Q&A or talk around the film, recorded or live."""
 
-    title: Text = Field(description="e.g. 'In conversation with Dave Karger'.")
+    title: Text | None = Field(
+        None,
+        description="Its heading, e.g. 'Opening-night Q&A'; without one, its kind heads it "
+        "('Conversation', 'Q&A', ...).",
+    )
     kind: Literal["conversation", "q&a", "talk", "screening", "masterclass", "other"] = Field(
         "conversation", description="What kind of event it is."
     )
@@ -289,6 +293,23 @@ class Event(Model):
     venue: str | None = Field(None, description="Where it takes place, if live.")
     address: str | None = Field(None, description="The venue's street address and city.")
     url: Url | None = Field(None, description="Tickets or more information.")
+
+    @property
+    def heading(self) -> str:
+        """Its title, or else its kind ('Conversation', 'Q&A'): what heads it in every output."""
+        # The kind as a noun, not 'In conversation': the line under the heading already says
+        # "... in conversation with ...", and a heading saying it too reads twice.
+        return self.title or _EVENT_HEADINGS[self.kind]
+
+
+_EVENT_HEADINGS = {
+    "conversation": "Conversation",
+    "q&a": "Q&A",
+    "talk": "Talk",
+    "screening": "Screening",
+    "masterclass": "Masterclass",
+    "other": "Event",
+}
 
 
 class Image(Model):
