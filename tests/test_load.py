@@ -675,6 +675,156 @@ def test_a_closed_comment_or_one_in_code_is_no_problem(write_files) -> None:
     assert entry.body.endswith("```\n")
 
 
+# (case id, the text after "Body.", the line of the '<!--' left open, what it does there)
+UNCLOSED_COMMENTS = [
+    (
+        "in-a-paragraph",  # was published: "&lt;!-- check this" on the page, feeds and email
+        "Perhaps this character is right. <!-- check this",
+        18,
+        "it would be shown as text",
+    ),
+    (
+        "after-a-closed-one-on-the-same-line",
+        "A <!-- closed --> note, and <!-- an open one",
+        18,
+        "it would be shown as text",
+    ),
+    (
+        "on-the-second-line-of-a-paragraph",
+        "A paragraph that goes on\nover a line <!-- left open\nand ends here.",
+        19,
+        "it would be shown as text",
+    ),
+    (
+        "after-a-code-span-over-two-lines",  # the span's line break is no token of its own
+        "A `code\nspan` and then <!-- left open",
+        19,
+        "it would be shown as text",
+    ),
+    (
+        "closed-only-in-the-next-paragraph",  # a comment in the text ends with its paragraph
+        "A note <!-- that runs on\n\ninto the next paragraph -->.",
+        18,
+        "it would be shown as text",
+    ),
+    ("in-a-list-item", "- one\n- two <!-- left open", 19, "it would be shown as text"),
+    ("in-a-heading", "## A heading <!-- left open", 18, "it would be shown as text"),
+    (
+        "in-a-table-cell",
+        "| a | b |\n|---|---|\n| x <!-- left open | y |",
+        20,
+        "it would be shown as text",
+    ),
+    ("in-a-picture-s-alt-text", "![A still <!-- left open](media/x.jpg)", 18, "shown as text"),
+    (
+        "in-raw-html",  # the sanitiser reads it to the end: the rest of the piece is gone
+        "<div>A note <!-- left open</div>\n\nThe rest of the piece.",
+        18,
+        "everything after it would be left out",
+    ),
+    (
+        "after-a-closed-one-in-raw-html",
+        "<!-- closed --> <!-- left open\n\nThe rest of the piece.",
+        18,
+        "everything after it would be left out",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "effect"),
+    [case[1:] for case in UNCLOSED_COMMENTS],
+    ids=[case[0] for case in UNCLOSED_COMMENTS],
+)
+def test_a_comment_left_open_anywhere_in_the_text_is_reported_at_its_line(
+    write_files, run_cli, text: str, line: int, effect: str
+) -> None:
+    root = write_files({"entries/notes.md": variant("Body.\n", f"Body.\n\n{text}\n")})
+    code, output = run_cli("check", "--root", root)
+    assert code == 1, output
+    assert (
+        f"entries/notes.md:{line}: an HTML comment opens here ('<!--') and is never closed"
+        in output
+    ), output
+    assert effect in output
+    assert output.count("never closed") == 1, output
+    assert "Traceback" not in output
+
+
+# (case id, the text after "Body.", what the page shows of it, what it must not show)
+COMMENTS_NOT_LEFT_OPEN = [
+    ("closed-in-a-paragraph", "text <!-- a note --> more", "text  more", "a note"),
+    (
+        "closed-on-a-later-line-of-the-paragraph",
+        "text <!-- a note\nover two lines --> more",
+        "text  more",
+        "a note",
+    ),
+    ("closed-in-raw-html", "<!-- a note -->\n\nMore.", "<p>More.</p>", "a note"),
+    ("empty-comments", "a <!--> b <!---> c", "a  b  c", "&lt;"),
+    ("in-a-code-span", "Write `<!--` to open one.", "<code>&lt;!--</code>", "never"),
+    ("in-fenced-code", "```html\n<!-- in code\n```", "&lt;!-- in code", "never"),
+    ("in-indented-code", "    <!-- in code", "&lt;!-- in code", "never"),
+    ("escaped", "Write \\<!-- to open one.", "Write &lt;!-- to open one.", "never"),
+    ("as-an-entity", "Write &lt;!-- to open one.", "Write &lt;!-- to open one.", "never"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "hidden"),
+    [case[1:] for case in COMMENTS_NOT_LEFT_OPEN],
+    ids=[case[0] for case in COMMENTS_NOT_LEFT_OPEN],
+)
+def test_a_closed_comment_or_one_written_as_text_is_no_problem(
+    write_files, run_cli, text: str, shown: str, hidden: str
+) -> None:
+    # Beside one left open further down, which alone is reported.
+    body = f"Body.\n\n{text}\n\nThe end. <!-- left open\n"
+    root = write_files({"entries/notes.md": variant("Body.\n", body)})
+    code, output = run_cli("check", "--root", root)
+    assert code == 1, output
+    line = variant("Body.\n", body).splitlines().index("The end. <!-- left open") + 1
+    assert output.count("never closed") == 1, output
+    assert f"entries/notes.md:{line}: an HTML comment opens here" in output, output
+
+    write_files({"entries/notes.md": variant("Body.\n", body.replace("<!-- left open", ""))})
+    code, output = run_cli("build", "--root", root)
+    assert code == 0, output
+    page = (root / "site/notes/index.html").read_text("utf-8")
+    assert shown in page
+    assert hidden not in page
+
+
+def test_a_closed_comment_is_in_no_output(write_files, run_cli) -> None:
+    # The entry's page and feeds, and the issue's web version, email and text part; beside
+    # a comment left open, which alone is reported.
+    entry = REPO / "entries/all-of-us-strangers.md"
+    head, _, body = entry.read_text("utf-8").partition("\n---\n")
+    issue = REPO / "issues/1-strangers-and-varda.md"
+    intro = issue.read_text("utf-8").replace(
+        "Dear readers,", "Dear <!-- secret three --> readers, <!-- left open", 1
+    )
+    root = write_files(
+        {
+            "entries/all-of-us-strangers.md": f"{head}\n---\nIt opens <!-- secret one --> and "
+            f"goes on <!-- secret\ntwo --> to the end.\n\n{body}",
+            "issues/1-strangers-and-varda.md": intro,
+        }
+    )
+    code, output = run_cli("check", "--root", root)
+    assert code == 1, output
+    assert output.count("never closed") == 1, output
+    assert "issues/1-strangers-and-varda.md:" in output
+    write_files({"issues/1-strangers-and-varda.md": intro.replace(" <!-- left open", "")})
+    code, output = run_cli("build", "--root", root)
+    assert code == 0, output
+    outputs = [p for folder in ("site", "feeds") for p in (root / folder).rglob("*")]
+    texts = {p: p.read_bytes() for p in outputs if p.is_file() and "media" not in p.parts}
+    assert not [p for p, data in texts.items() if b"secret" in data]
+    assert b"It opens  and goes on" in texts[root / "site/all-of-us-strangers/index.html"]
+    assert b"Dear  readers," in texts[root / "site/issues/1-strangers-and-varda/email.txt"]
+
+
 def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
     # Its hints were once YAML's ("timezone: \"...\"", "add 'base_url:'").
     config = workspace / "dopemail.toml"

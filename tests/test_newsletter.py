@@ -468,6 +468,19 @@ def test_a_duplicate_number_blames_the_issue_not_yet_sent(workspace: Path, run_c
     assert "issues/2-summer-festivals.md:" not in output
 
 
+def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(
+    workspace: Path, run_cli
+) -> None:
+    _break(workspace, FIRST, "Dear readers,", "Dear readers, <!-- a note to self")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    line = _line_of(workspace, FIRST, "a note to self")
+    assert (
+        f"{FIRST}:{line}: an HTML comment opens here ('<!--') and is never closed: it would be "
+        "shown as text" in output
+    ), output
+
+
 def test_an_issue_cannot_gather_a_draft(workspace: Path, run_cli) -> None:
     entry = workspace / "entries/all-of-us-strangers.md"
     entry.write_text(

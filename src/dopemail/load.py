@@ -64,14 +64,16 @@ def _split(text: str, rel: str) -> Document:
     doc = split(text, rel)
     # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
     # a value, and it takes a backslash. Most files have none, and skip the walk.
-    unclosed = _unclosed_comment(_text_tokens(doc.body)) if "<!--" in doc.body else None
-    if unclosed is not None:
-        raise ContentError(
-            "an HTML comment opens here ('<!--') and is never closed: everything after it "
-            "would be left out of the page, the feeds and the email",
-            rel,
-            doc.body_line + unclosed,
-            "close it with '-->' where the note ends, or remove the '<!--'",
+    if "<!--" in doc.body:
+        lines = doc.body.split("\n")
+        unclosed = _unclosed_comments(_text_tokens(doc.body), lines)
+        raise_all(
+            [
+                ContentError(
+                    _OPEN_COMMENT[raw][0], rel, doc.body_line + line, _OPEN_COMMENT[raw][1]
+                )
+                for line, raw in unclosed
+            ]
         )
     escaped = control_in(doc.meta) if "\\" in text else None
     if escaped is not None:
@@ -84,6 +86,23 @@ def _split(text: str, rel: str) -> Document:
             "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
         )
     return doc
+
+
+# What an HTML comment left open does, in raw HTML (True) or in a paragraph (False), and what
+# to do about it.
+_OPEN_COMMENT = {
+    True: (
+        "an HTML comment opens here ('<!--') and is never closed: everything after it would "
+        "be left out of the page, the feeds and the email",
+        "close it with '-->' where the note ends, or remove the '<!--'",
+    ),
+    False: (
+        "an HTML comment opens here ('<!--') and is never closed: it would be shown as text "
+        "in the page, the feeds and the email",
+        "close it with '-->' where the note ends (in the same paragraph), or remove the "
+        "'<!--'; to show it as written, write '\\<!--'",
+    ),
+}
 
 
 def _read_text(path: Path, rel: str) -> str:
@@ -276,19 +295,58 @@ def _raw_pictures(html: str, line: int | None) -> Iterator[tuple[str, bool, int 
 
 
 def _text_tokens(body: str) -> list[Any]:
-    from .markdown import text_parser  # only for a text that may hold what is looked for
+    from .markdown import source_parser  # only for a text that may hold what is looked for
 
-    return text_parser().parse(body)
+    return source_parser().parse(body)
 
 
-def _unclosed_comment(tokens: list[Any]) -> int | None:
-    """The line (from 0) of an HTML comment ('<!--') the text never closes; or None."""
+def _unclosed_comments(tokens: list[Any], lines: list[str]) -> Iterator[tuple[int, bool]]:
+    """(line from 0, whether in raw HTML) of each HTML comment ('<!--') the text never closes.
+
+    In raw HTML (a block), an open comment hides everything after it in the page. In a
+    paragraph, a heading or a table cell, the parser reads '<!--' as a comment only when it
+    is closed there: an open one stays text, and readers see the editor's note. A '<!--' in
+    code, or written '\\<!--' or '&lt;!--' (its '<' a token of its own), is text as meant.
+    """
     for token in tokens:
-        # Unclosed, a comment runs to the end of the text: one HTML block, with no '-->'.
-        content = token.content.lstrip() if token.type == "html_block" else ""
-        if content.startswith("<!--") and "-->" not in content and token.map:
-            return int(token.map[0])
-    return None
+        if not token.map:
+            continue
+        if token.type == "html_block":
+            yield from ((token.map[0] + line, True) for line in _open_in_html(token.content))
+        elif token.type == "inline":
+            yield from ((line, False) for line in _open_in_text(token, lines))
+
+
+def _open_in_html(html: str) -> Iterator[int]:
+    # '<!-->' and '<!--->' are comments too (empty ones), closed where they open.
+    at = html.find("<!--")
+    while at >= 0:
+        end = html.find("-->", at + 2)
+        if end < 0:
+            yield html.count("\n", 0, at)
+            return
+        at = html.find("<!--", end + 3)
+
+
+def _open_in_text(inline: Any, lines: list[str]) -> Iterator[int]:
+    first, end = inline.map
+    line = first
+    for child in _inline_tokens(inline.children or []):
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "html_inline":
+            line += child.content.count("\n")
+        elif child.type == "text" and "<!--" in child.content:  # a text is on one line
+            # A line break in a code span or a link's address is no token: the count can fall
+            # short of the line, never pass it. The first line from there showing '<!--'.
+            yield next((n for n in range(line, min(end, len(lines))) if "<!--" in lines[n]), line)
+
+
+def _inline_tokens(tokens: list[Any]) -> Iterator[Any]:
+    for token in tokens:
+        yield token
+        if token.type == "image":  # its alt text
+            yield from _inline_tokens(token.children or [])
 
 
 def body_pictures(

@@ -47,6 +47,18 @@ _HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 @lru_cache(maxsize=1)
 def text_parser() -> MarkdownIt:
     """The Markdown parser of :func:`to_text` (made on first use)."""
+    return _commonmark()
+
+
+@lru_cache(maxsize=1)
+def source_parser() -> MarkdownIt:
+    """:func:`text_parser`, but leaving a character written escaped (``\\<``, ``&lt;``) a
+    ``text_special`` token of its own: for checks that must tell what the editor wrote from
+    what a reader sees, which ``text_join`` makes one text."""
+    return _commonmark().disable("text_join")
+
+
+def _commonmark() -> MarkdownIt:
     from markdown_it import MarkdownIt  # on first use: a warm build renders no text
 
     # html=True lets editors write raw HTML; nh3 then removes anything unsafe.
