@@ -825,6 +825,50 @@ def test_a_closed_comment_is_in_no_output(write_files, run_cli) -> None:
     assert b"Dear  readers," in texts[root / "site/issues/1-strangers-and-varda/email.txt"]
 
 
+def test_every_problem_of_an_entry_is_reported_in_one_pass(write_files, run_cli) -> None:
+    # A field misspelled once hid the missing picture, the picture in the text and the comment
+    # left open: each came to light only when the one before was fixed.
+    text = (REPO / "entries/the-salt-orchard-qa.md").read_text("utf-8")
+    text = text.replace("    moderator: ", "    moderater: ", 1)
+    text = text.replace("media/the-salt-orchard-qa/02.jpg", "media/the-salt-orchard-qa/99.jpg", 1)
+    text += "\n![A still](media/the-salt-orchard-qa/98.jpg)\n\nRight? <!-- check this\n"
+    root = write_files({"entries/the-salt-orchard-qa.md": text})
+    lines = text.splitlines()
+
+    def line(needle: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+    expected = [
+        f"{line('moderater:')}: unknown field 'events[1].moderater' (did you mean 'moderator'?)",
+        f"{line('99.jpg')}: images[2].src: 'media/the-salt-orchard-qa/99.jpg' does not exist",
+        f"{line('98.jpg')}: the picture in the text: 'media/the-salt-orchard-qa/98.jpg' does not",
+        f"{line('check this')}: an HTML comment opens here ('<!--') and is never closed",
+    ]
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", root)
+        assert code == 1, output
+        found = [f"entries/the-salt-orchard-qa.md:{e}" in output for e in expected]
+        assert all(found), (found, output)
+        assert "4 problems found" in output
+        # By line, as always.
+        assert [output.index(f"qa.md:{e}") for e in expected] == sorted(
+            output.index(f"qa.md:{e}") for e in expected
+        )
+    assert not (root / "site").exists()
+
+
+def test_an_entry_that_fails_validation_is_still_told_its_slug_is_taken(write_files) -> None:
+    copy = variant("title: A Film\n", "titel: A Film\nslug: quiet-hours\n")
+    root = write_files({"entries/zz-copy.md": copy})
+    with pytest.raises(DopemailErrors) as caught:
+        load_workspace(root)
+    mine = [(e.line, e.message) for e in caught.value.errors if e.path == "entries/zz-copy.md"]
+    assert mine == [
+        (2, "unknown field 'titel' (did you mean 'title'?)"),
+        (3, "duplicate slug 'quiet-hours': entries/quiet-hours.md has it too"),
+    ], mine
+
+
 def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
     # Its hints were once YAML's ("timezone: \"...\"", "add 'base_url:'").
     config = workspace / "dopemail.toml"

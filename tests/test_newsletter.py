@@ -481,6 +481,38 @@ def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(
     ), output
 
 
+def test_every_problem_of_an_issue_is_reported_in_one_pass(workspace: Path, run_cli) -> None:
+    # A missing field once hid the rest: the number, the entries gathered, the intro.
+    rel = "issues/3-quiet-hours.md"
+    text = (workspace / rel).read_text("utf-8")
+    assert "entries:\n  - quiet-hours\n" in text, text
+    text = re.sub(r"(?m)^preheader:.*\n", "", text).replace("number: 3", "number: 4", 1)
+    text = text.replace(
+        "entries:\n  - quiet-hours\n",
+        "entries:\n  - quiet-hours\n  - quiet-hours\n  - quiet-hourz\n"
+        "  - harbor-lights-restoration\n",
+        1,
+    )
+    (workspace / rel).write_text(text + "\nA note <!-- left open\n", encoding="utf-8")
+    lines = text.splitlines()
+    gathered = lines.index("entries:") + 2  # the line (from 1) of its first item
+    expected = [
+        "missing required field 'preheader'",
+        f"{_line_of(workspace, rel, 'number:')}: the file name says issue 3 but 'number' is 4",
+        f"{gathered + 1}: entry 'quiet-hours' is in this issue twice (line {gathered} has it",
+        f"{gathered + 2}: unknown entry 'quiet-hourz' (did you mean 'quiet-hours'?)",
+        f"{gathered + 3}: entry 'harbor-lights-restoration' is a draft",
+        f"{_line_of(workspace, rel, 'left open')}: an HTML comment opens here",
+    ]
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1, output
+        missing = [e for e in expected if e not in output]
+        assert not missing, (missing, output)
+        assert "6 problems found" in output, output
+        assert "Traceback" not in output
+
+
 def test_an_issue_cannot_gather_a_draft(workspace: Path, run_cli) -> None:
     entry = workspace / "entries/all-of-us-strangers.md"
     entry.write_text(

@@ -1,7 +1,9 @@
 """entries/ + issues/ + dopemail.toml -> a valid :class:`Workspace`.
 
 Loading reads and validates; it knows nothing of HTML. Every problem in every file is collected
-first and reported together, so an editor fixes them all in one pass.
+first and reported together, so an editor fixes them all in one pass: a field that fails
+validation does not keep the checks that need no valid model from running (pictures, the entries
+an issue gathers, comments). Only a file that cannot be read (its bytes, its YAML) stops there.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -55,37 +57,38 @@ def _validate(
     return value, []
 
 
-def _read(path: Path, rel: str) -> Document:
+def _read(path: Path, rel: str) -> tuple[Document, list[DopemailError]]:
     return _split(_read_text(path, rel), rel)
 
 
-def _split(text: str, rel: str) -> Document:
-    """The file's front matter and body, with no control character in any value."""
+def _split(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
+    """The file's front matter and body, and the problems of its text that do not keep its
+    fields from being checked: HTML comments left open, control characters put in a value.
+
+    Returned, not raised: they are reported with the fields' problems, in one pass.
+    """
     doc = split(text, rel)
-    # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
-    # a value, and it takes a backslash. Most files have none, and skip the walk.
+    errors: list[DopemailError] = []
     if "<!--" in doc.body:
         lines = doc.body.split("\n")
-        unclosed = _unclosed_comments(_text_tokens(doc.body), lines)
-        raise_all(
-            [
-                ContentError(
-                    _OPEN_COMMENT[raw][0], rel, doc.body_line + line, _OPEN_COMMENT[raw][1]
-                )
-                for line, raw in unclosed
-            ]
-        )
+        for line, raw in _unclosed_comments(_text_tokens(doc.body), lines):
+            what, hint = _OPEN_COMMENT[raw]
+            errors.append(ContentError(what, rel, doc.body_line + line, hint))
+    # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
+    # a value, and it takes a backslash. Most files have none, and skip the walk.
     escaped = control_in(doc.meta) if "\\" in text else None
     if escaped is not None:
         loc, char = escaped
         field = ".".join(str(part) for part in loc)
-        raise ContentError(
-            f"{field}: an invisible control character, U+{ord(char):04X}",
-            rel,
-            line_of(doc.meta, loc),
-            "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
+        errors.append(
+            ContentError(
+                f"{field}: an invisible control character, U+{ord(char):04X}",
+                rel,
+                line_of(doc.meta, loc),
+                "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
+            )
         )
-    return doc
+    return doc, errors
 
 
 # What an HTML comment left open does, in raw HTML (True) or in a paragraph (False), and what
@@ -206,11 +209,28 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
 _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
 
 
+def _written_images(meta: dict[str, Any]) -> list[Image | None]:
+    """The gallery of front matter that failed validation: each picture that is valid on its
+    own, in its place (None for one that is not, which validation reported)."""
+    written = meta.get("images")
+    if not isinstance(written, list):
+        return []
+    images: list[Image | None] = []
+    for item in written:
+        try:
+            images.append(Image.model_validate(item))
+        except ValidationError:
+            images.append(None)
+    return images
+
+
 def _images(
-    images: list[Image], doc: Document, rel: str, root: Path, settings: Settings
+    images: Sequence[Image | None], doc: Document, rel: str, root: Path, settings: Settings
 ) -> tuple[tuple[Media, ...], list[DopemailError]]:
     found, errors = [], []
     for index, image in enumerate(images):
+        if image is None:
+            continue
         try:
             media = media_for(image.src, root, settings)
         except ValueError as exc:
@@ -424,28 +444,39 @@ def load_entry(
     ``taken`` maps the slugs already loaded to their entries, to catch duplicates.
     """
     rel = path.relative_to(root).as_posix()
-    doc = _read(path, rel)
-    meta, errors = _validate(Entry, doc, rel, settings)
-    if meta is None:
-        raise_all(errors)
-    images, image_errors = _images(meta.images, doc, rel, root, settings)
+    doc, errors = _read(path, rel)
+    meta, invalid = _validate(Entry, doc, rel, settings)
+    errors += invalid
+    # What does not depend on a field that failed is checked all the same, so that fixing one
+    # problem does not bring the next to light: the gallery as written, the text's pictures.
+    gallery = meta.images if meta is not None else _written_images(doc.meta)
+    images, image_errors = _images(gallery, doc, rel, root, settings)
     shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings)
-    raise_all(image_errors + text_errors)
-    slug = meta.slug or path.stem
-    if not re.fullmatch(SLUG, slug):
-        raise ContentError(
-            f"the file name '{path.name}' does not make a valid slug",
-            rel,
-            1,
-            "rename the file with lowercase letters, digits and hyphens, e.g. my-film.md",
+    errors += image_errors + text_errors
+    declared = meta.slug if meta is not None else doc.meta.get("slug")
+    slug = declared or path.stem
+    if declared and not (isinstance(declared, str) and re.fullmatch(SLUG, declared)):
+        pass  # a 'slug:' that validation failed, and said why
+    elif not re.fullmatch(SLUG, slug):
+        errors.append(
+            ContentError(
+                f"the file name '{path.name}' does not make a valid slug",
+                rel,
+                1,
+                "rename the file with lowercase letters, digits and hyphens, e.g. my-film.md",
+            )
         )
-    if taken and slug in taken:
-        raise ContentError(
-            f"duplicate slug '{slug}': {taken[slug].path} has it too",
-            rel,
-            line_of(doc.meta, ("slug",)) if meta.slug else 1,
-            "give one of them another 'slug:' (or rename its file)",
+    elif taken and slug in taken:
+        errors.append(
+            ContentError(
+                f"duplicate slug '{slug}': {taken[slug].path} has it too",
+                rel,
+                line_of(doc.meta, ("slug",)) if declared else 1,
+                "give one of them another 'slug:' (or rename its file)",
+            )
         )
+    raise_all(errors)
+    assert meta is not None  # it failed with errors, raised above
     return LoadedEntry(
         meta=meta,
         slug=slug,
@@ -574,11 +605,11 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
         rel = path.relative_to(root).as_posix()
         try:
             text = _read_text(path, rel)
-            doc = _split(text, rel)
+            doc, problems = _split(text, rel)
         except (DopemailError, OSError):
             continue  # load_issue reports it
         meta, _ = _validate(Issue, doc, rel, settings)
-        if meta is not None:
+        if meta is not None and not problems:
             found[rel] = (text, doc, meta)
     return found
 
@@ -598,27 +629,34 @@ def load_issue(
     said to name an unknown entry (the entry's own problem is reported).
     """
     rel = path.relative_to(root).as_posix()
+    errors: list[DopemailError] = []
     name = _ISSUE_NAME.match(path.stem)
     if not name:
-        raise ContentError(
-            f"issue file name '{path.name}' is not '<number>-<slug>.md'",
-            rel,
-            None,
-            "rename it like issues/3-summer-screenings.md",
+        errors.append(
+            ContentError(
+                f"issue file name '{path.name}' is not '<number>-<slug>.md'",
+                rel,
+                None,
+                "rename it like issues/3-summer-screenings.md",
+            )
         )
     text = _read_text(path, rel)
     ahead = read.get(rel) if read else None
     if ahead is not None and ahead[0] == text:
-        doc, meta, errors = ahead[1], ahead[2], []
+        doc, meta = ahead[1], ahead[2]
     else:
-        doc = _split(text, rel)
-        meta, errors = _validate(Issue, doc, rel, settings)
-    if meta is None:
-        raise_all(errors)
-    if meta.number != int(name.group(1)):
+        doc, problems = _split(text, rel)
+        meta, invalid = _validate(Issue, doc, rel, settings)
+        errors += problems + invalid
+    # A field that failed does not keep the others from being checked as written (the
+    # number, the entries gathered), so that fixing one problem does not bring the next to
+    # light.
+    number = meta.number if meta is not None else doc.meta.get("number")
+    valid_number = isinstance(number, int) and not isinstance(number, bool) and number > 0
+    if name and valid_number and number != int(name.group(1)):
         errors.append(
             ContentError(
-                f"the file name says issue {int(name.group(1))} but 'number' is {meta.number}",
+                f"the file name says issue {int(name.group(1))} but 'number' is {number}",
                 rel,
                 line_of(doc.meta, ("number",)),
                 "make the file name and the number agree",
@@ -627,9 +665,11 @@ def load_issue(
 
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
 
-    def resolve(slugs: list[str], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
+    def resolve(slugs: Sequence[str | None], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []
         for index, slug in enumerate(slugs):
+            if slug is None:
+                continue  # not a slug, which validation said
             line = line_of(doc.meta, (*loc, index))
             if slug in placed:
                 first = placed[slug]
@@ -671,14 +711,13 @@ def load_issue(
             )
         return tuple(found)
 
-    entries = resolve(meta.entries, ("entries",))
-    sections = tuple(
-        (section.title, resolve(section.entries, ("sections", i, "entries")))
-        for i, section in enumerate(meta.sections)
-    )
+    gathered = [resolve(slugs, loc) for loc, slugs in _gathered(meta, doc.meta)]
     # Fitted to the email's column (the web version shows the same intro).
     shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings, 552)
     raise_all(errors + text_errors)
+    assert meta is not None and name is not None  # else there were errors, raised above
+    entries = gathered[0]
+    sections = tuple((section.title, gathered[1 + i]) for i, section in enumerate(meta.sections))
     return LoadedIssue(
         meta=meta,
         slug=name.group(2),
@@ -691,6 +730,31 @@ def load_issue(
     )
 
 
+def _gathered(
+    meta: Issue | None, written: dict[str, Any]
+) -> list[tuple[tuple[Any, ...], Sequence[str | None]]]:
+    """Where each list of entry slugs of an issue is, and its slugs: the main entries first,
+    then each section's. From the front matter as written when it failed validation, each
+    slug in its place (None for what is not one)."""
+    if meta is not None:
+        return [(("entries",), meta.entries)] + [
+            (("sections", i, "entries"), section.entries) for i, section in enumerate(meta.sections)
+        ]
+    sections = written.get("sections")
+    lists = [(("entries",), written.get("entries"))] + [
+        (("sections", i, "entries"), section.get("entries") if isinstance(section, dict) else None)
+        for i, section in enumerate(sections if isinstance(sections, list) else [])
+    ]
+    return [(loc, _written_slugs(slugs)) for loc, slugs in lists]
+
+
+def _written_slugs(slugs: Any) -> list[str | None]:
+    # As validation reads a slug (Text): stripped, and not empty.
+    if not isinstance(slugs, list):
+        return []
+    return [s.strip() if isinstance(s, str) and s.strip() else None for s in slugs]
+
+
 def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     """Load one issue and only the entries it gathers, not the whole archive.
 
@@ -700,10 +764,11 @@ def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     """
     rel = path.relative_to(root).as_posix()
     text = _read_text(path, rel)
-    doc = _split(text, rel)
-    meta, errors = _validate(Issue, doc, rel, settings)
-    if meta is None:
-        raise_all(errors)
+    doc, errors = _split(text, rel)
+    meta, invalid = _validate(Issue, doc, rel, settings)
+    if meta is None or errors:
+        raise_all(errors + invalid)
+    assert meta is not None  # it failed with errors, raised above
     by_slug: dict[str, LoadedEntry] = {}
     for slug in meta.all_slugs:
         entry = _entry_for(slug, root, settings)
