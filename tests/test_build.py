@@ -604,3 +604,18 @@ def test_output_folders_are_readable_by_all_whatever_the_umask(
         assert set(folders.values()) == {0o755}, folders
         assert {mode for rel, mode in found.items() if rel not in folders} == {0o644}
     assert first == again
+
+
+def test_a_folder_made_keeps_what_its_parent_and_the_umask_give(tmp_path: Path) -> None:
+    # A web root shared by a group: setgid, group-writable. The folders made in it stay so,
+    # and are readable by all.
+    shared = tmp_path / "www"
+    shared.mkdir()
+    shared.chmod(0o2775)
+    old = os.umask(0o002)
+    try:
+        write_module.make_folders(str(shared / "a" / "b"))
+    finally:
+        os.umask(old)
+    for folder in (shared / "a", shared / "a" / "b"):
+        assert folder.stat().st_mode & 0o7777 == 0o2775, oct(folder.stat().st_mode)

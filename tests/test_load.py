@@ -767,6 +767,12 @@ COMMENTS_NOT_LEFT_OPEN = [
     ("in-indented-code", "    <!-- in code", "&lt;!-- in code", "never"),
     ("escaped", "Write \\<!-- to open one.", "Write &lt;!-- to open one.", "never"),
     ("as-an-entity", "Write &lt;!-- to open one.", "Write &lt;!-- to open one.", "never"),
+    (
+        "in-an-attribute-of-raw-html",
+        '<p><img src="https://example.org/a.png" alt="<!-- arrow" width="10" height="10"></p>',
+        'alt="&lt;!-- arrow"',
+        "never",
+    ),
 ]
 
 
@@ -913,3 +919,16 @@ def test_markdown_saved_under_another_name_is_not_left_out_in_silence(write_file
         ("entries/notes.md.txt", "not read: an entry is a .md file", "rename it to notes.md"),
         ("issues/9-later.MD", "not read: an issue is a .md file", "rename it to 9-later.md"),
     }
+
+
+@pytest.mark.parametrize("written", ['""', "0"])
+def test_a_wrong_slug_in_a_file_badly_named_is_told_once(write_files, written: str) -> None:
+    # The 'slug:' is what names the page: fixing it is enough, and the file's name is not at
+    # fault (once 'slug: ""', being false, let the file name be checked too).
+    copy = variant("title: A Film\n", f"titel: A Film\nslug: {written}\n")
+    root = write_files({"entries/Other Bad.md": copy})
+    with pytest.raises(DopemailErrors) as caught:
+        load_workspace(root)
+    mine = [e.message for e in caught.value.errors if e.path == "entries/Other Bad.md"]
+    assert len(mine) == 2 and "unknown field 'titel'" in mine[0], mine
+    assert mine[1].startswith("slug: "), mine

@@ -108,6 +108,10 @@ def test_a_table_too_wide_for_columns_keeps_its_rows() -> None:
             "https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2", id="absolute"
         ),
         pytest.param("HTTPS://Example.org/A", "HTTPS://Example.org/A", id="absolute, as written"),
+        # The page's own scheme without '//' is a relative reference (RFC 3986, 5.2.2), which
+        # URL parsers read as absolute: a feed reader would make 'programme.html' a host.
+        pytest.param("https:programme.html", f"{BASE}programme.html", id="same scheme, a path"),
+        pytest.param("HTTPS:/about/?a=1&b=2", "https://dopepress.example.com/about/?a=1&amp;b=2"),
         pytest.param("mailto:desk@example.org", "mailto:desk@example.org", id="mailto"),
         pytest.param("javascript:alert(1)", None, id="script dropped"),
         pytest.param("data:text/html,x", None, id="data dropped"),

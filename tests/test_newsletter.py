@@ -481,12 +481,15 @@ def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(
     ), output
 
 
-def test_every_problem_of_an_issue_is_reported_in_one_pass(workspace: Path, run_cli) -> None:
+@pytest.mark.parametrize("number", ["4", '"4"'])  # as text, validation reads it as a number
+def test_every_problem_of_an_issue_is_reported_in_one_pass(
+    workspace: Path, run_cli, number: str
+) -> None:
     # A missing field once hid the rest: the number, the entries gathered, the intro.
     rel = "issues/3-quiet-hours.md"
     text = (workspace / rel).read_text("utf-8")
     assert "entries:\n  - quiet-hours\n" in text, text
-    text = re.sub(r"(?m)^preheader:.*\n", "", text).replace("number: 3", "number: 4", 1)
+    text = re.sub(r"(?m)^preheader:.*\n", "", text).replace("number: 3", f"number: {number}", 1)
     text = text.replace(
         "entries:\n  - quiet-hours\n",
         "entries:\n  - quiet-hours\n  - quiet-hours\n  - quiet-hourz\n"
@@ -1128,3 +1131,41 @@ def test_an_absolute_link_written_in_capitals_or_with_spaces_is_absolute(
     assert code == 0, output
     email = next((workspace / "site/issues").glob("1-*/email.html")).read_text()
     assert 'href=" HTTPS://dopepress.example.com/archive/ "' in email
+
+
+def test_a_picture_on_an_absolute_url_written_in_capitals_is_on_https(
+    workspace: Path, run_cli
+) -> None:
+    logo = "HTTPS://dopepress.example.com/media/dopepress-logo.png"
+    _break(
+        workspace,
+        FIRST,
+        "\n---\n",
+        f'\n---\n<img src="{logo}" alt="The magazine" width="40" height="40">\n\n',
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    email = next((workspace / "site/issues").glob("1-*/email.html")).read_text()
+    assert f'src="{logo}"' in email
+
+
+@pytest.mark.parametrize(
+    ("kind", "credit"),
+    [
+        ("novel", "a novel by A. Writer"),
+        ("opera", "an opera by A. Writer"),
+        ("one-act play", "a one-act play by A. Writer"),
+        ("utopian novel", "a utopian novel by A. Writer"),
+        ("Ukrainian folk tale", "a Ukrainian folk tale by A. Writer"),
+        ("hour-long radio play", "an hour-long radio play by A. Writer"),
+        ("8-part podcast", "an 8-part podcast by A. Writer"),
+        ("110-page story", "a 110-page story by A. Writer"),
+        ("MTV special", "an MTV special by A. Writer"),
+        ("BBC series", "a BBC series by A. Writer"),
+    ],
+)
+def test_a_work_the_piece_does_not_name_reads_with_its_article(kind: str, credit: str) -> None:
+    from dopemail.models import BasedOn
+    from dopemail.templates import source_work
+
+    assert source_work(BasedOn(author="A. Writer", kind=kind)) == credit

@@ -572,7 +572,11 @@ def test_email_frame_switches_the_colour_scheme() -> None:
 def test_open_says_so_when_no_browser_can_be_opened(tmp_path: Path) -> None:
     # On a server or in a container --open finds no browser: silence would look broken.
     root = copy_publication(tmp_path / "pub")
-    with preview_process(root, "--open", env={"BROWSER": "false"}) as preview:
+    # No display and no other browser on the PATH: Python's webbrowser would try them after
+    # the one named in BROWSER, and on a desktop open a real one.
+    alone = {"BROWSER": "false", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    alone["PATH"] = os.path.dirname(sys.executable)
+    with preview_process(root, "--open", env=alone) as preview:
         lines: queue.Queue[str] = queue.Queue()
         assert preview.process.stdout is not None
         out = preview.process.stdout

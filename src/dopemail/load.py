@@ -337,15 +337,26 @@ def _unclosed_comments(tokens: list[Any], lines: list[str]) -> Iterator[tuple[in
             yield from ((line, False) for line in _open_in_text(token, lines))
 
 
+# A comment's opening, or a tag (CommonMark's open tag, 6.6), skipped whole: a '<!--' in one
+# of its attribute values (alt="<!-- arrow") opens no comment.
+_COMMENT_OR_TAG = re.compile(
+    r"(<!--)|<[A-Za-z][A-Za-z0-9-]*"
+    r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+)
+
+
 def _open_in_html(html: str) -> Iterator[int]:
-    # '<!-->' and '<!--->' are comments too (empty ones), closed where they open.
-    at = html.find("<!--")
-    while at >= 0:
-        end = html.find("-->", at + 2)
+    at = 0
+    while found := _COMMENT_OR_TAG.search(html, at):
+        if not found.group(1):
+            at = found.end()
+            continue
+        # '<!-->' and '<!--->' are comments too (empty ones), closed where they open.
+        end = html.find("-->", found.start() + 2)
         if end < 0:
-            yield html.count("\n", 0, at)
+            yield html.count("\n", 0, found.start())
             return
-        at = html.find("<!--", end + 3)
+        at = end + 3
 
 
 def _open_in_text(inline: Any, lines: list[str]) -> Iterator[int]:
@@ -455,8 +466,8 @@ def load_entry(
     errors += image_errors + text_errors
     declared = meta.slug if meta is not None else doc.meta.get("slug")
     slug = declared or path.stem
-    if declared and not (isinstance(declared, str) and re.fullmatch(SLUG, declared)):
-        pass  # a 'slug:' that validation failed, and said why
+    if declared is not None and not (isinstance(declared, str) and re.fullmatch(SLUG, declared)):
+        pass  # a 'slug:' that validation failed, and said why ('slug: ""' included)
     elif not re.fullmatch(SLUG, slug):
         errors.append(
             ContentError(
@@ -614,6 +625,13 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
     return found
 
 
+def _written_number(value: Any) -> Any:
+    # As validation reads it ("9" is 9), for a file whose other fields failed.
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+        return int(value.strip())
+    return value
+
+
 def load_issue(
     path: Path,
     root: Path,
@@ -651,7 +669,7 @@ def load_issue(
     # A field that failed does not keep the others from being checked as written (the
     # number, the entries gathered), so that fixing one problem does not bring the next to
     # light.
-    number = meta.number if meta is not None else doc.meta.get("number")
+    number = meta.number if meta is not None else _written_number(doc.meta.get("number"))
     valid_number = isinstance(number, int) and not isinstance(number, bool) and number > 0
     if name and valid_number and number != int(name.group(1)):
         errors.append(

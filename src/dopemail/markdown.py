@@ -91,9 +91,24 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     token = _base.set((base_url, {p.written: p.url for p in shown}))
     try:
         clean = _cleaner().clean(html).strip()
+        if _SAME_SCHEME.search(clean):
+            clean = _SAME_SCHEME.sub(_joined, clean)
     finally:
         _base.reset(token)
     return _sized(clean, shown) if shown else clean
+
+
+# 'https:page.html' and 'https:/path': relative references with the page's own scheme, which
+# URL parsers (the sanitiser's among them) read as absolute and a feed reader or mail program
+# resolves to the host 'page.html'; joined with the page's address as any relative URL is.
+# Attribute values as the sanitiser writes them: double-quoted, with & " and NBSP escaped.
+_SAME_SCHEME = re.compile(r'(\s(?:href|src)=")(https:(?!//)[^"]*)"', re.IGNORECASE)
+
+
+def _joined(found: re.Match[str]) -> str:
+    url = _absolute(unescape(found.group(2)))
+    escaped = url.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+    return f'{found.group(1)}{escaped}"'
 
 
 # The page a text is on, and the pictures it shows (as written -> their URL on the site), for

@@ -17,6 +17,8 @@ from .errors import QualityError
 from .models import LoadedIssue
 
 _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
+# A URL is read without regard to the case of its scheme, and an attribute's spaces around it.
+_HTTPS = re.compile(r"\s*https://", re.I)
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 # The look-ahead covers the spaces too: "background: transparent" must not count as painted.
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
@@ -153,9 +155,7 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
         f"image without width/height: {', '.join(str(s) for s in unsized)}",
         "set width and height on mj-image (Outlook needs them to lay out the email)",
     )
-    not_https = [
-        i.get("src") or "?" for i in facts.images if not (i.get("src") or "").startswith("https://")
-    ]
+    not_https = [i.get("src") or "?" for i in facts.images if not _HTTPS.match(i.get("src") or "")]
     rule(
         "every image URL is absolute https",
         not not_https,

@@ -138,10 +138,25 @@ def credits(film: Any) -> str:
     return line[:1].upper() + line[1:] if line else ""
 
 
+# Written with a vowel but said with a consonant (a one-act play, a utopian novel), and the
+# other way round (an hour-long play, an MTV special).
+_CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uto", "ukr", "ure", "eu", "ewe")
+_VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
+
+
 def _indefinite(word: str) -> str:
-    # By the letter, which is right for the kinds of work a film adapts (an opera, a memoir),
-    # with the few that start with a vowel letter but not a vowel sound (a one-act play).
-    vowel = word[:1].lower() in "aeiou" and not word.lower().startswith(("one", "uni", "use", "eu"))
+    # By the sound, as far as the kinds of work a film adapts go (an opera, a memoir).
+    lower = word.lower()
+    digits = re.match(r"\d+", word)
+    if digits:  # an 8-part, an 18-page, an 80-minute, an 11,000-word...; a 110-page
+        number = digits.group()
+        vowel = number[0] == "8" or (len(number) in (2, 4, 5) and number[:2] in ("11", "18"))
+    elif lower.startswith(_VOWEL_SOUND):
+        vowel = True
+    elif word[:2].isupper() and word[:2].isalpha():  # an acronym, said letter by letter
+        vowel = word[0] in "AEFHILMNORSX"
+    else:
+        vowel = lower[:1] in "aeiou" and not lower.startswith(_CONSONANT_SOUND)
     return f"{'an' if vowel else 'a'} {word}"
 
 

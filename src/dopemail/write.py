@@ -21,6 +21,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,9 @@ def make_folders(path: str) -> None:
 
     As the files are 0644 whatever the umask (see :func:`_create`): under a umask of 077 a
     folder would be 0700, and a web server serving the copied site could not enter it. Only
-    the folders made here get the mode; one that exists is left as its owner set it.
+    the folders made here get the mode; one that exists is left as its owner set it. What the
+    umask and the parent gave (group write, the setgid bit of a web root shared by a group) is
+    kept: the bits are added, not set.
     """
     try:
         os.mkdir(path)
@@ -89,7 +92,9 @@ def make_folders(path: str) -> None:
         make_folders(parent)
         make_folders(path)
         return
-    os.chmod(path, 0o755)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if (mode & 0o755) != 0o755:
+        os.chmod(path, mode | 0o755)
 
 
 def _blob_path(folder: str, data: bytes) -> str:
