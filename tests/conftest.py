@@ -87,6 +87,21 @@ def run_cli() -> Callable[..., tuple[int, str]]:
     return run
 
 
+def assert_reported_in_one_pass(
+    run_cli: Callable[..., tuple[int, str]], root: Path, expected: list[str]
+) -> None:
+    """``check`` and ``build`` both fail with every one of ``expected`` in their output, in
+    that order (by line, as errors always are), and nothing else."""
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", root)
+        assert code == 1, output
+        where = [output.find(e) for e in expected]
+        assert -1 not in where, (where, output)
+        assert where == sorted(where), output
+        assert f"{len(expected)} problems found" in output, output
+        assert "Traceback" not in output
+
+
 def run_process(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real ``python -m dopemail`` in a subprocess."""
     return subprocess.run(

@@ -15,10 +15,10 @@ import re
 import stat
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, cast
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import CONFIG_NAME, Settings, config_line, load_settings
@@ -34,6 +34,7 @@ from .models import (
     LoadedIssue,
     Media,
     Picture,
+    Text,
     Workspace,
 )
 from .validation import CONTROL, control_in, describe_errors, line_of
@@ -209,19 +210,27 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
 _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
 
 
-def _written_images(meta: dict[str, Any]) -> list[Image | None]:
-    """The gallery of front matter that failed validation: each picture that is valid on its
-    own, in its place (None for one that is not, which validation reported)."""
-    written = meta.get("images")
-    if not isinstance(written, list):
-        return []
-    images: list[Image | None] = []
-    for item in written:
-        try:
-            images.append(Image.model_validate(item))
-        except ValidationError:
-            images.append(None)
-    return images
+def _as_written(kind: Any, value: Any) -> Any:
+    """``value`` from front matter that failed validation elsewhere, read as the models read
+    a ``kind`` (a model, a field's type), or None where they refuse it (validation said why):
+    what does not depend on the field at fault is then checked all the same."""
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _each_as_written(kind: Any, items: Any) -> list[Any]:
+    """Each item of a written list as :func:`_as_written` reads it, in its place."""
+    return [_as_written(kind, item) for item in items] if isinstance(items, list) else []
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+# An issue's number as its model reads it ("9" is 9): the model's own field, constraints and all.
+_NUMBER = Annotated[int, Issue.model_fields["number"]]
 
 
 def _images(
@@ -460,15 +469,16 @@ def load_entry(
     errors += invalid
     # What does not depend on a field that failed is checked all the same, so that fixing one
     # problem does not bring the next to light: the gallery as written, the text's pictures.
-    gallery = meta.images if meta is not None else _written_images(doc.meta)
+    gallery = meta.images if meta is not None else _each_as_written(Image, doc.meta.get("images"))
     images, image_errors = _images(gallery, doc, rel, root, settings)
     shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings)
     errors += image_errors + text_errors
     declared = meta.slug if meta is not None else doc.meta.get("slug")
     slug = declared or path.stem
-    if declared is not None and not (isinstance(declared, str) and re.fullmatch(SLUG, declared)):
-        pass  # a 'slug:' that validation failed, and said why ('slug: ""' included)
-    elif not re.fullmatch(SLUG, slug):
+    # A 'slug:' that validation refused ('slug: ""' included) was said already: neither the
+    # file's name nor another page is at fault then.
+    named = declared is None or (isinstance(declared, str) and re.fullmatch(SLUG, declared))
+    if named and not re.fullmatch(SLUG, slug):
         errors.append(
             ContentError(
                 f"the file name '{path.name}' does not make a valid slug",
@@ -477,7 +487,7 @@ def load_entry(
                 "rename the file with lowercase letters, digits and hyphens, e.g. my-film.md",
             )
         )
-    elif taken and slug in taken:
+    elif named and taken and slug in taken:
         errors.append(
             ContentError(
                 f"duplicate slug '{slug}': {taken[slug].path} has it too",
@@ -625,13 +635,6 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
     return found
 
 
-def _written_number(value: Any) -> Any:
-    # As validation reads it ("9" is 9), for a file whose other fields failed.
-    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
-        return int(value.strip())
-    return value
-
-
 def load_issue(
     path: Path,
     root: Path,
@@ -669,9 +672,8 @@ def load_issue(
     # A field that failed does not keep the others from being checked as written (the
     # number, the entries gathered), so that fixing one problem does not bring the next to
     # light.
-    number = meta.number if meta is not None else _written_number(doc.meta.get("number"))
-    valid_number = isinstance(number, int) and not isinstance(number, bool) and number > 0
-    if name and valid_number and number != int(name.group(1)):
+    number = meta.number if meta is not None else _as_written(_NUMBER, doc.meta.get("number"))
+    if name and number is not None and number != int(name.group(1)):
         errors.append(
             ContentError(
                 f"the file name says issue {int(name.group(1))} but 'number' is {number}",
@@ -763,14 +765,7 @@ def _gathered(
         (("sections", i, "entries"), section.get("entries") if isinstance(section, dict) else None)
         for i, section in enumerate(sections if isinstance(sections, list) else [])
     ]
-    return [(loc, _written_slugs(slugs)) for loc, slugs in lists]
-
-
-def _written_slugs(slugs: Any) -> list[str | None]:
-    # As validation reads a slug (Text): stripped, and not empty.
-    if not isinstance(slugs, list):
-        return []
-    return [s.strip() if isinstance(s, str) and s.strip() else None for s in slugs]
+    return [(loc, _each_as_written(Text, slugs)) for loc, slugs in lists]
 
 
 def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
