@@ -9,9 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +22,7 @@ from sendserver import KEY, env, make_workspace
 
 from dopemail.cli import cli
 from dopemail.send.loopback import LoopbackServer, Reply
+from dopemail.send.run import StopFlag
 
 #: How long a stopped send may take to exit: the wait it was in is 40 s or more.
 PROMPT = 5.0
@@ -123,3 +127,70 @@ def test_a_second_sigterm_during_a_rate_limit_reset_wait_leaves_the_batch_pendin
     process = start_send(root, "sendgrid")
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0 and "sent 5, failed 0 this run" in output, output
+
+
+def _interrupted_at(step: int, call: Callable[[], object]) -> bool:
+    """Run ``call`` with a KeyboardInterrupt raised at its ``step``-th bytecode (counting those
+    of the Python functions it calls), as a second Ctrl-C's handler would raise it there.
+    False if ``call`` ended before that step."""
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+        frame.f_trace_opcodes = True
+
+        def each(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+            nonlocal count
+            if event == "opcode":
+                count += 1
+                if count == step:
+                    raise KeyboardInterrupt
+            return each
+
+        return each
+
+    sys.settrace(trace)
+    try:
+        call()
+    except KeyboardInterrupt:
+        return True
+    finally:
+        sys.settrace(None)
+    return False
+
+
+def _stop_can_be_set_after_any_interruption(make: Callable[[], object]) -> bool:
+    """Whether, wherever a signal interrupts the first ``set()`` of a stop, a later ``set()``
+    (the loop's, as it stops) still returns and a worker's ``wait`` ends."""
+    step = 1
+    while True:
+        stop: Any = make()
+        if not _interrupted_at(step, stop.set):
+            return True
+        done = threading.Event()
+
+        def stop_again(stop: Any = stop, done: threading.Event = done) -> None:
+            stop.set()
+            if stop.wait(30):
+                done.set()
+
+        threading.Thread(target=stop_again, daemon=True).start()
+        if not done.wait(5):
+            return False
+        step += 1
+
+
+def test_a_signal_landing_inside_the_stop_flags_set_cannot_leave_the_send_unable_to_stop() -> None:
+    # The sender's stop is set by Ctrl-C's handler, which a second Ctrl-C may interrupt at any
+    # bytecode. threading.Event's set() could then leave its lock taken, and the loop, stopping,
+    # waited for it forever (seen: a send that never exited after two SIGTERMs). The first check
+    # shows this harness finds that; the second, that the sender's own flag has no such point.
+    assert not _stop_can_be_set_after_any_interruption(threading.Event)
+    assert _stop_can_be_set_after_any_interruption(StopFlag)
+
+
+def test_the_stop_flag_ends_a_wait_from_another_thread_and_times_out_unset() -> None:
+    stop = StopFlag()
+    assert stop.wait(0) is False and stop.wait(0.01) is False and not stop.is_set()
+    threading.Timer(0.2, stop.set).start()
+    assert stop.wait(60) is True and stop.is_set()  # (long before the 60 s are up)
+    assert stop.wait(60) is True  # set for good

@@ -610,10 +610,12 @@ def main(argv: list[str] | None = None) -> None:
             path = "/v1" if name == "buttondown" else ""
             print(f'  [send.{name}]\n  base_url = "{server.url}{path}"')
         print("Ctrl-C stops it.", flush=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # kill, as Ctrl-C
+        # kill, as Ctrl-C. Not an Event set by a handler: a signal landing as the wait takes
+        # the Event's lock would have its handler wait for that lock forever.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+            while True:
+                time.sleep(3600)
         refused = f", answered {server.answers[429]} requests 429" if server.answers[429] else ""
         print(
             f"delivered {server.delivered()} messages to {len(server.deliveries)} addresses"

@@ -378,6 +378,37 @@ class _Stopped(Exception):
     """Ctrl-C (or SIGTERM) asked the send to stop between batches."""
 
 
+class StopFlag:
+    """Set once, from a signal handler or the loop; the workers' waits end soon after.
+
+    Not a ``threading.Event``: its ``set()`` takes a lock in Python code, and a second Ctrl-C
+    landing right after the first's handler took that lock left it taken for good; the loop,
+    stopping, then waited for it forever. Here setting is one assignment, and a wait looks
+    at the flag every :attr:`STEP` seconds, so nothing a signal interrupts can be left held.
+    """
+
+    #: How long a wait may go on after the flag is set.
+    STEP = 0.05
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        """Set the flag (safe in a signal handler, and when interrupted by one)."""
+        self._set = True
+
+    def is_set(self) -> bool:
+        """Whether the flag is set."""
+        return self._set
+
+    def wait(self, seconds: float) -> bool:
+        """Wait ``seconds``, or until the flag is set; True if it is."""
+        deadline = time.monotonic() + seconds
+        while not self._set and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(self.STEP, left))
+        return self._set
+
+
 def _fatal(result: object) -> bool:
     """A worker's KeyboardInterrupt (or the like): not a provider's answer, a reason to stop."""
     return isinstance(result, BaseException) and not isinstance(result, Exception)
@@ -482,7 +513,7 @@ class _Run:
         self.stopping = False
         #: Set by Ctrl-C (or SIGTERM), and when the loop is gone (an error, a second Ctrl-C):
         #: every wait of the workers ends, and they start no request after it.
-        self._stop = threading.Event()
+        self._stop = StopFlag()
         #: The loop is gone (an error, a second Ctrl-C): workers retry nothing more.
         self.abandoned = False
         self.summary = SendSummary(
@@ -997,8 +1028,6 @@ class _Run:
     def _abandon(self) -> None:
         """The loop is gone: the workers stop waiting and start no request."""
         self.abandoned = True
-        # (A first Ctrl-C landing right in this set() would block in the handler's own
-        # set(); a second one still interrupts it and stops the process, as promised.)
         self._stop.set()
 
     def _release_unposted(self, outstanding: dict[int, _Job]) -> None:
