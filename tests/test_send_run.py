@@ -258,6 +258,39 @@ def test_429_and_500_are_retried_honouring_retry_after(server, tmp_path) -> None
     assert slept[0] >= 3.0 and slept[1] < 1.0  # Retry-After, then the (tiny) backoff
 
 
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_error_without_idempotency_is_left_in_flight_not_retried(
+    server, tmp_path, status
+) -> None:
+    # The gateway gave up on the request, not the provider: it may have sent the batch.
+    root = make_workspace(tmp_path, provider="sendgrid", server=server, subscribers=3)
+    server.queue(Reply(status, {"errors": [{"message": "gateway"}]}))
+    with pytest.raises(SendError, match="may or may not have delivered batch 1") as caught:
+        send(root, "sendgrid", sleep=lambda s: None)
+    assert f"HTTP {status}" in str(caught.value) and "--mark-in-flight-sent" in caught.value.hint
+    assert len(server.requests) == 1 and counts(root)["in_flight"] == 3
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_the_providers_own_5xx_is_retried_without_idempotency(server, tmp_path, status) -> None:
+    root = make_workspace(tmp_path, provider="sendgrid", server=server, subscribers=3)
+    server.queue(Reply(status, {"errors": [{"message": "down"}]}))
+    summary = send(root, "sendgrid", sleep=lambda s: None)
+    assert summary.sent == 3 and len(server.requests) == 2
+    assert set(server.deliveries.values()) == {1}
+
+
+def test_a_gateway_error_with_an_idempotency_key_is_retried_with_the_same_key(
+    server, tmp_path
+) -> None:
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    server.queue(Reply(504, {"message": "gateway timeout"}))
+    summary = send(root, "resend", sleep=lambda s: None)
+    assert summary.sent == 3 and len(server.requests) == 2
+    keys = [request.headers.get("idempotency-key") for request in server.requests]
+    assert keys[0] and keys[0] == keys[1]
+
+
 def test_a_wait_longer_than_max_wait_stops_and_resumes_later(server, tmp_path) -> None:
     root = make_workspace(tmp_path, provider="resend", server=server)
     server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "3600"}))

@@ -280,7 +280,15 @@ class HttpApi:
         if response.status_code == 429:
             return Transient(f"rate limited ({self.message(response, *keys)})", delay)
         if response.status_code >= 500:
-            return Transient(f"{self.name} failed ({self.message(response, *keys)})", delay)
+            # 502 and 504 come from a gateway in front of the provider: the request may have
+            # reached the provider, which may have sent it, when the gateway gave up on it.
+            # Without an idempotency key, a retry could mail the batch twice. (A 500 or 503 is
+            # the provider's own answer that it did not take the request: tried again.)
+            return Transient(
+                f"{self.name} failed ({self.message(response, *keys)})",
+                delay,
+                ambiguous=response.status_code in (502, 504),
+            )
         return None
 
     def refused(self, response: httpx.Response, *keys: str) -> SendError:
