@@ -258,7 +258,7 @@ def test_429_and_500_are_retried_honouring_retry_after(server, tmp_path) -> None
     assert slept[0] >= 3.0 and slept[1] < 1.0  # Retry-After, then the (tiny) backoff
 
 
-@pytest.mark.parametrize("status", [502, 504])
+@pytest.mark.parametrize("status", [502, 504, 520])
 def test_a_gateway_error_without_idempotency_is_left_in_flight_not_retried(
     server, tmp_path, status
 ) -> None:
@@ -289,6 +289,19 @@ def test_a_gateway_error_with_an_idempotency_key_is_retried_with_the_same_key(
     assert summary.sent == 3 and len(server.requests) == 2
     keys = [request.headers.get("idempotency-key") for request in server.requests]
     assert keys[0] and keys[0] == keys[1]
+
+
+def test_a_test_copy_the_provider_keeps_failing_is_one_clear_error(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="sendgrid", server=server, send="retries = 2")
+    server.queue(*[Reply(503, {"errors": [{"message": "down"}]})] * 3)
+    options = SendOptions(test_to="me@example.com")
+    with pytest.raises(SendError, match="the test to me@example.com was not sent") as caught:
+        send(root, "sendgrid", options, sleep=lambda s: None)
+    assert "sendgrid kept failing after 3 attempts: SendGrid failed (HTTP 503: down)" in str(
+        caught.value
+    )
+    assert caught.value.hint == "run the same command again later"
+    assert len(server.requests) == 3 and not server.deliveries
 
 
 def test_a_wait_longer_than_max_wait_stops_and_resumes_later(server, tmp_path) -> None:

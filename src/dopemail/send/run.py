@@ -457,12 +457,16 @@ class _Workers:
         """Post ``job`` as soon as a thread is free."""
         self._jobs.put(job)
 
-    def result(self, timeout: float | None) -> tuple[_Job, list[Outcome] | BaseException] | None:
+    def result(
+        self, timeout: float | None, tick: Callable[[], None] = lambda: None
+    ) -> tuple[_Job, list[Outcome] | BaseException] | None:
         """The next answer, or None after ``timeout`` seconds (None: wait as long as it takes).
 
-        Waits in short steps, so Ctrl-C is handled promptly on every platform."""
+        Waits in short steps, so Ctrl-C is handled promptly on every platform; ``tick`` is
+        called at each."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            tick()
             step = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
             if step <= 0:
                 return None
@@ -514,6 +518,7 @@ class _Run:
         #: Set by Ctrl-C (or SIGTERM), and when the loop is gone (an error, a second Ctrl-C):
         #: every wait of the workers ends, and they start no request after it.
         self._stop = StopFlag()
+        self._announced = False  # "stopping after the current batch" was said
         #: The loop is gone (an error, a second Ctrl-C): workers retry nothing more.
         self.abandoned = False
         self.summary = SendSummary(
@@ -535,7 +540,24 @@ class _Run:
             raise SendError(f"--test {address}: not a valid address ({exc})") from None
         letter = self.composer.letter(Recipient(sendable(email), "", address_key(email)))
         batch = Batch(self.composer, [letter])
-        (outcome,) = self._attempt(batch, Attempts(), safe=True)
+        try:
+            # Retried even after an answer that may have been lost: one copy to the editor's
+            # own address, where a second one harms nobody and a test failed by a gateway's
+            # hiccup would stop the editor for nothing.
+            (outcome,) = self._attempt(batch, attempts := Attempts(), safe=True)
+        except GaveUp as exc:
+            failed = (
+                f"asks to wait {exc.wait:.0f} s"
+                if exc.wait is not None
+                else f"kept failing after {attempts.count} attempts"
+            )
+            raise SendError(
+                f"the test to {email} was not sent: {self.provider.name} {failed}: "
+                f"{exc.last.reason}",
+                None,
+                None,
+                "run the same command again later",
+            ) from None
         if outcome.status != "sent":
             raise SendError(
                 f"{self.provider.name} refused the test to {email}: {outcome.error}",
@@ -773,6 +795,7 @@ class _Run:
         error: Exception | None = None
         try:
             while True:
+                self._announce_stop()
                 fatal = next((a for a in answers if _fatal(a[1])), None)
                 jobs: list[_Job] = []
                 pause = None
@@ -818,7 +841,7 @@ class _Run:
                     workers.submit(job)
                 running += len(jobs)
                 if running:
-                    answer = workers.result(timeout=pause)
+                    answer = workers.result(timeout=pause, tick=self._announce_stop)
                     answers = [answer, *workers.ready()] if answer else []
                     running -= len(answers)
                 elif pause:
@@ -838,6 +861,7 @@ class _Run:
         if error is not None:
             raise error
         if self.stopping:
+            self._announce_stop()
             raise _Stopped
 
     def requests_per_second(self) -> float:
@@ -1016,14 +1040,20 @@ class _Run:
 
     def _pause(self, seconds: float) -> None:
         """Wait ``seconds`` in the loop's thread, or less if a stop comes first."""
-        # In short steps, not on the stop event: the signal handler sets that event, and would
-        # wait forever for its lock if it interrupted this thread while it held it.
+        # Until Ctrl-C (``stopping``), not until the stop flag: the flag is also set when the
+        # loop is gone, and the loop then says it stops (_announce_stop) before it goes on.
         deadline = time.monotonic() + seconds
         while not self.stopping and (left := deadline - time.monotonic()) > 0:
             if self.sleep is not None:
                 self.sleep(left)
                 return
             time.sleep(min(0.1, left))
+
+    def _announce_stop(self) -> None:
+        """Say, once, that Ctrl-C was heard: here, in the loop's thread, not in the handler."""
+        if self.stopping and not self._announced:
+            self._announced = True
+            self.reporter.say("stopping after the current batch (Ctrl-C again to stop now)")
 
     def _abandon(self) -> None:
         """The loop is gone: the workers stop waiting and start no request."""
@@ -1049,6 +1079,18 @@ class _Run:
 
         return say
 
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        """Ctrl-C or SIGTERM, in the main thread wherever it was.
+
+        Two assignments and nothing else: no printing, no lock. The thread may hold, where the
+        signal landed, the console's or the progress bar's lock, which printing would wait for
+        while the bar's refresh thread waited for the other (seen: a send hung by one SIGTERM).
+        """
+        if self.stopping:  # asked twice: stop now, leaving the batch in flight
+            raise KeyboardInterrupt
+        self.stopping = True
+        self._stop.set()  # ends the workers' waits at once; they start no new request
+
     @contextlib.contextmanager
     def _signals(self) -> Iterator[None]:
         """Ctrl-C or SIGTERM: finish the batch being posted, record it, then stop."""
@@ -1056,14 +1098,7 @@ class _Run:
             yield
             return
 
-        def stop(signum: int, frame: FrameType | None) -> None:
-            if self.stopping:  # asked twice: stop now, leaving the batch in flight
-                raise KeyboardInterrupt
-            self.stopping = True
-            self._stop.set()  # ends the workers' waits at once; they start no new request
-            self.reporter.say("stopping after the current batch (Ctrl-C again to stop now)")
-
-        previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
         finally:

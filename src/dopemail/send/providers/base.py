@@ -3,7 +3,8 @@
 A provider has one method, :meth:`Provider.send`: a :class:`Batch` in, one :class:`Outcome` per
 letter out (in the same order), or one of these exceptions for the batch as a whole::
 
-    Transient            try again later: 429, 5xx, a network error (ambiguous or not)
+    Transient            try again later: 429, 5xx, a network error (ambiguous or not:
+                         a 5xx other than 500 and 503, a timeout, a dropped connection)
     InDoubt              the provider may have the batch already: it stays in flight
     RecipientRejected    refused because of a recipient it does not name (the runner bisects)
     ProviderAuthError    the key was refused: stop at once, nothing is marked sent
@@ -29,6 +30,9 @@ import httpx
 
 from ...errors import ProviderAuthError, SendError
 from ..message import Composer, Letter, json_escape
+
+#: The 5xx answers that are the provider's own word that it failed to take the request.
+_NOT_TAKEN = frozenset({500, 503})
 
 
 @dataclass(frozen=True)
@@ -276,18 +280,20 @@ class HttpApi:
     def transient(
         self, response: httpx.Response, delay: float | None, *keys: str
     ) -> Transient | None:
-        """A Transient for 429 and 5xx answers (None for others)."""
+        """A Transient for 429 and 5xx answers (None for others); ambiguous for a 5xx other
+        than 500 and 503."""
         if response.status_code == 429:
             return Transient(f"rate limited ({self.message(response, *keys)})", delay)
         if response.status_code >= 500:
-            # 502 and 504 come from a gateway in front of the provider: the request may have
-            # reached the provider, which may have sent it, when the gateway gave up on it.
-            # Without an idempotency key, a retry could mail the batch twice. (A 500 or 503 is
-            # the provider's own answer that it did not take the request: tried again.)
+            # Only a 500 or a 503 is the provider's own word that it failed to take the
+            # request (and what its documentation says to retry). Any other 5xx (502, 504, a
+            # CDN's 520-527) comes from something in front of it that gave up on the request,
+            # which may have reached the provider and been sent: without an idempotency key, a
+            # retry could mail the batch twice.
             return Transient(
                 f"{self.name} failed ({self.message(response, *keys)})",
                 delay,
-                ambiguous=response.status_code in (502, 504),
+                ambiguous=response.status_code not in _NOT_TAKEN,
             )
         return None
 

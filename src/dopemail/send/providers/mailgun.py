@@ -9,7 +9,8 @@ address -> its unsubscribe link, used as ``%recipient.unsubscribe_url%`` in the 
 Answers: 200 ``{id, message}`` (one id for the batch); 400 ``{message}``, which says "'to'
 parameter is not a valid address" without saying which: the runner then halves the batch until
 the address is alone (nothing was sent, so this is safe); 401 refuses the key; 429 says "try again
-after N seconds" in its message; 5xx are retried.
+after N seconds" in its message; 500 and 503 are retried, and another 5xx (a gateway's), which
+may have let the batch through, is not.
 
 Mailgun has no idempotency key: a batch whose answer was lost stays "in flight".
 """

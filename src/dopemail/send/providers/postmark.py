@@ -8,7 +8,8 @@ call, use the MessageStream field"); newsletters belong in a Broadcast stream.
 Answers: 200 with one ``{ErrorCode, Message, MessageID, To}`` per message, in order; ErrorCode 0
 is sent, 406 (inactive recipient) and 300 (invalid request for this message) reject that
 recipient; account-level codes refuse every message. 401 is a bad token; 422 a refused request;
-429 and 5xx are retried (Postmark sends no Retry-After, so the backoff decides).
+429, 500 and 503 are retried (Postmark sends no Retry-After, so the backoff decides); another 5xx
+(a gateway's) may have let the batch through, and is not.
 
 Postmark has no idempotency key: a batch whose answer was lost stays "in flight" in the ledger
 until the editor says whether it went out.

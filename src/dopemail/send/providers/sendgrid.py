@@ -10,7 +10,8 @@ object); dopemail only uses the per-personalization one, typed as an object in b
 Answers: 202 with the ``X-Message-Id`` header for the whole request; 400 with
 ``errors[{message, field}]`` (a field ``personalizations.N...`` names the recipient at fault;
 nothing was sent, so the others go back to the queue); 401/403 refuse the key or sender; 413
-the size; 429 carries ``X-RateLimit-Reset`` (epoch seconds); 5xx are retried.
+the size; 429 carries ``X-RateLimit-Reset`` (epoch seconds); 500 and 503 are retried, and another
+5xx (a gateway's), which may have let the batch through, is not.
 
 SendGrid has no idempotency key: a batch whose answer was lost stays "in flight".
 """
