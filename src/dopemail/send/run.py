@@ -795,7 +795,6 @@ class _Run:
         error: Exception | None = None
         try:
             while True:
-                self._announce_stop()
                 fatal = next((a for a in answers if _fatal(a[1])), None)
                 jobs: list[_Job] = []
                 pause = None
@@ -1040,14 +1039,12 @@ class _Run:
 
     def _pause(self, seconds: float) -> None:
         """Wait ``seconds`` in the loop's thread, or less if a stop comes first."""
-        # Until Ctrl-C (``stopping``), not until the stop flag: the flag is also set when the
-        # loop is gone, and the loop then says it stops (_announce_stop) before it goes on.
-        deadline = time.monotonic() + seconds
-        while not self.stopping and (left := deadline - time.monotonic()) > 0:
-            if self.sleep is not None:
-                self.sleep(left)
-                return
-            time.sleep(min(0.1, left))
+        # On the stop flag: in this thread, it is set only by Ctrl-C (the loop sets it when
+        # it is gone, after any pause).
+        if self.sleep is None:
+            self._stop.wait(seconds)
+        elif not self.stopping:
+            self.sleep(seconds)  # a test's stand-in
 
     def _announce_stop(self) -> None:
         """Say, once, that Ctrl-C was heard: here, in the loop's thread, not in the handler."""
