@@ -327,6 +327,67 @@ def test_every_problem_is_reported_in_one_pass(write_files) -> None:
     assert str(caught.value).endswith("problems found")
 
 
+def test_every_control_character_is_reported_at_once(write_files) -> None:
+    # Text pasted from Word brings one at each of its line breaks: told of the first alone,
+    # an editor would build again for each of the others.
+    pasted = "Body with a\x0bbreak,\n\nanother\x0bhere and\x0c\x0bthere."
+    root = write_files({"entries/a.md": variant("Body.", pasted)})
+    with pytest.raises(DopemailErrors) as caught:
+        load_workspace(root)
+    found = [(e.path, e.line, e.message.split(" (")[0]) for e in caught.value.errors]
+    assert found == [
+        ("entries/a.md", 16, "an invisible control character, U+000B, at column 12"),
+        (
+            "entries/a.md",
+            18,
+            "an invisible control character, U+000B, at column 8 and 2 more on the line",
+        ),
+    ]
+
+
+def test_every_escaped_control_character_is_reported_at_once(write_files) -> None:
+    escaped = variant("  title: A Film", '  title: "A\\vFilm"').replace(
+        "city: Los Angeles", 'city: "Los\\x0cAngeles"'
+    )
+    root = write_files({"entries/a.md": escaped})
+    with pytest.raises(DopemailErrors) as caught:
+        load_workspace(root)
+    found = {(e.line, e.message) for e in caught.value.errors}
+    assert found == {
+        (5, "film.title: an invisible control character, U+000B"),
+        (11, "screenings[1].city: an invisible control character, U+000C"),
+    }
+
+
+def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
+    workspace: Path,
+) -> None:
+    config = workspace / "dopemail.toml"
+    source = config.read_text()
+    for old, new in (
+        ('author = "DoPe Press"', 'author = "DoPe\\u000cPress"'),
+        ('title = "DoPe Press"', 'title = "DoPe\\u000bPress"'),
+    ):
+        assert old in source
+        source = source.replace(old, new, 1)
+    config.write_text(source)
+    with pytest.raises(DopemailErrors) as caught:
+        load_workspace(workspace)
+    lines = source.splitlines()
+    assert {(e.path, e.line, e.message) for e in caught.value.errors} == {
+        (
+            "dopemail.toml",
+            lines.index('author = "DoPe\\u000cPress"') + 1,
+            "publication.author: an invisible control character, U+000C",
+        ),
+        (
+            "dopemail.toml",
+            lines.index('title = "DoPe\\u000bPress"') + 1,
+            "publication.title: an invisible control character, U+000B",
+        ),
+    }
+
+
 @pytest.mark.parametrize(
     ("old", "new", "text"),
     [

@@ -351,17 +351,20 @@ def load_settings(root: Path) -> Settings:
             int(match.group(1)) if match else None,
             "check the quotes and brackets on that line",
         ) from None
-    from .validation import control_in
+    from .validation import controls_in, field_path
 
-    escaped = control_in(data)  # TOML refuses them typed, not as escapes ("\u000c")
-    if escaped is not None:
-        loc, char = escaped
-        raise ConfigError(
-            f"{'.'.join(map(str, loc))}: an invisible control character, U+{ord(char):04X}",
-            shown,
-            _key_line(text, loc),
-            "remove the escape (a backslash sequence such as \\u000c) from its value",
-        )
+    # TOML refuses them typed, not as escapes ("\u000c").
+    raise_all(
+        [
+            ConfigError(
+                f"{field_path(loc)}: an invisible control character, U+{ord(char):04X}",
+                shown,
+                _key_line(text, loc),
+                "remove the escape (a backslash sequence such as \\u000c) from its value",
+            )
+            for loc, char in controls_in(data)
+        ]
+    )
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

@@ -37,7 +37,7 @@ from .models import (
     Text,
     Workspace,
 )
-from .validation import CONTROL, control_in, describe_errors, line_of
+from .validation import CONTROL, controls_in, describe_errors, field_path, line_of
 
 ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
@@ -77,13 +77,10 @@ def _split(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
             errors.append(ContentError(what, rel, doc.body_line + line, hint))
     # The text has none (see _read_text): only a YAML escape ("\v", "\x0b") can put one in
     # a value, and it takes a backslash. Most files have none, and skip the walk.
-    escaped = control_in(doc.meta) if "\\" in text else None
-    if escaped is not None:
-        loc, char = escaped
-        field = ".".join(str(part) for part in loc)
+    for loc, char in controls_in(doc.meta) if "\\" in text else ():
         errors.append(
             ContentError(
-                f"{field}: an invisible control character, U+{ord(char):04X}",
+                f"{field_path(loc)}: an invisible control character, U+{ord(char):04X}",
                 rel,
                 line_of(doc.meta, loc),
                 "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
@@ -122,18 +119,30 @@ def _read_text(path: Path, rel: str) -> str:
         ) from None
     # As reading in text mode would: Windows's line ends read as every other's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    found = CONTROL.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-        raise ContentError(
-            f"an invisible control character, U+{ord(found.group()):04X}, at column {column} "
-            "(pasted text often brings them)",
-            rel,
-            line,
-            "delete it, or put a space or a line break in its place",
-        )
+    if CONTROL.search(text):
+        raise_all(_control_characters(text, rel))
     return text
+
+
+def _control_characters(text: str, rel: str) -> list[DopemailError]:
+    # Every line that holds one: text pasted from Word brings one at each of its line breaks,
+    # and an editor told of the first alone would have to build again for each of the others.
+    errors: list[DopemailError] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found = [m.start() for m in CONTROL.finditer(line)]
+        if not found:
+            continue
+        more = f" and {len(found) - 1} more on the line" if len(found) > 1 else ""
+        errors.append(
+            ContentError(
+                f"an invisible control character, U+{ord(line[found[0]]):04X}, at column "
+                f"{found[0] + 1}{more} (pasted text often brings them)",
+                rel,
+                number,
+                "delete it, or put a space or a line break in its place",
+            )
+        )
+    return errors
 
 
 def media_for(src: str, root: Path, settings: Settings) -> Media:

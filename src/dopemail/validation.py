@@ -26,22 +26,21 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def control_in(value: Any, loc: tuple[str | int, ...] = ()) -> Any:
-    """The first string of the front matter holding a control character: (where, character)."""
+def controls_in(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, str]]:
+    """Each string of the front matter holding a control character: (where, its first one)."""
     if isinstance(value, str):
         found = CONTROL.search(value)
-        return (loc, found.group()) if found else None
+        if found:
+            yield loc, found.group()
+        return
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
         items = enumerate(value)
     else:
-        return None
+        return
     for key, item in items:
-        found = control_in(item, (*loc, key))
-        if found is not None:
-            return found
-    return None
+        yield from controls_in(item, (*loc, key))
 
 
 def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -58,7 +57,8 @@ def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | N
     return model
 
 
-def _where(loc: tuple[Any, ...]) -> str:
+def field_path(loc: tuple[Any, ...]) -> str:
+    """A field's place as an editor reads it: ``screenings[2].city`` (list items from 1)."""
     text = ""
     for part in loc:
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -84,7 +84,7 @@ def describe_errors(
         kind = error["type"]
         if kind == "missing" and loc in meant:
             continue
-        where = _where(loc)
+        where = field_path(loc)
         if kind == "extra_forbidden":
             close, known = unknown[loc]
             message = f"unknown field '{where}'"
@@ -101,7 +101,7 @@ def describe_errors(
         elif kind == "invalid_key":
             # A key YAML typed: 'on:', 'yes:' or 'no:' is a boolean, '2024:' a number.
             key = error.get("input")
-            parent = _where(loc[:-1])
+            parent = field_path(loc[:-1])
             at = f"{parent}: " if parent else ""
             known = ", ".join(_field_like(root, (*loc[:-1], "?"))[1])
             if isinstance(key, bool):
@@ -221,4 +221,4 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-__all__ = ["describe_errors", "line_of", "model_at"]
+__all__ = ["controls_in", "describe_errors", "field_path", "line_of", "model_at"]
