@@ -199,6 +199,25 @@ BAD_ENTRIES = [
         "film.title: an invisible control character, U+000B",
     ),
     (
+        # YAML ends a line at U+2028 (and U+0085): every line after it was reported one late
+        "line-separator-in-a-value",
+        variant("  title: A Film", "  title: A\u2028Film"),
+        5,
+        "an invisible control character, U+2028, at column 11",
+    ),
+    (
+        "next-line-in-the-text",  # once reached the page and the feeds unseen
+        variant("Body.", "Body\x85here."),
+        16,
+        "an invisible control character, U+0085, at column 5",
+    ),
+    (
+        "c1-control-from-a-wrong-decoding",  # a Windows apostrophe read as Latin-1
+        variant("title: A Film\n", "title: A Film\nsummary: It\x92s a film.\n"),
+        3,
+        "an invisible control character, U+0092, at column 12",
+    ),
+    (
         "doubled-slash-in-a-picture",  # once built the picture under two names, then removed it
         variant("media/all-of-us-strangers/01.jpg", "media//all-of-us-strangers/01.jpg"),
         13,
@@ -415,6 +434,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             "publication.author: an invisible control character, U+000C",
         ),
         (
+            'author = "DoPe Press"',
+            'author = "DoPe\u2028Press"',
+            "publication.author: an invisible control character, U+2028",
+        ),
+        (
             'timezone = "America/Los_Angeles"',
             "timezone = 8",
             "publication.timezone: must be text, but TOML read it as the number 8",
@@ -454,7 +478,7 @@ def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -
     changed = source.replace(old, new, 1)
     config.write_text(changed)
     # The line of the edited key, counted in the file as the editor sees it.
-    line = changed.splitlines().index(new.splitlines()[-1]) + 1
+    line = changed.split("\n").index(new.split("\n")[-1]) + 1
     with pytest.raises(DopemailError) as caught:
         load_workspace(workspace)
     errors = getattr(caught.value, "errors", [caught.value])

@@ -360,7 +360,7 @@ def load_settings(root: Path) -> Settings:
                 f"{field_path(loc)}: an invisible control character, U+{ord(char):04X}",
                 shown,
                 _key_line(text, loc),
-                "remove the escape (a backslash sequence such as \\u000c) from its value",
+                "remove it from its value (typed, or as an escape such as \\u000c)",
             )
             for loc, char in controls_in(data)
         ]

@@ -21,9 +21,12 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models_in(arg)
 
 
-# Characters XML cannot carry (feeds would not build) and no editor means to type: Word's
-# line and page breaks (U+000B, U+000C) come along with pasted text.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Characters no editor means to type, which XML cannot carry (feeds would not build) or feed
+# readers and validators refuse: Word's line and page breaks (U+000B, U+000C) come along with
+# pasted text, C1 controls with text decoded the wrong way (U+0092 for a Windows apostrophe).
+# U+0085 (NEL), U+2028 and U+2029 end a line for YAML and not for an editor, so every line
+# number after one would be off.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def controls_in(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, str]]:
