@@ -522,6 +522,37 @@ def test_a_picture_whose_size_cannot_be_read_is_an_error(write_files, data: byte
     assert (entry.images[0].width, entry.images[0].height) == (4, 3)
 
 
+@pytest.mark.parametrize("where", ["entries/zz.md", "issues/1-zz.md"])
+@pytest.mark.parametrize(
+    "data", [b"hello\n", b'<svg viewBox="0 0 4 3"></svg>'], ids=["text", "svg-without-size"]
+)
+def test_a_picture_in_the_text_whose_size_cannot_be_read_is_an_error(
+    write_files, where: str, data: bytes
+) -> None:
+    # It once passed: an <img> with no size on the page, and in an issue's intro a message
+    # about mj-image attributes with no line.
+    shown = "Body.\n\nA still:\n\n![The still](media/zz/bad.jpg)\n"
+    files = {"entries/zz.md": variant("Body.", shown), "media/zz/bad.jpg": data}
+    if where.startswith("issues/"):
+        files["entries/zz.md"] = VALID
+        files[where] = (
+            "---\nnumber: 1\nsubject: One\ndate: 2024-03-02\npreheader: One film.\n"
+            f"entries: [zz]\n---\n{shown}"
+        )
+    root = write_files(files)
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    errors = [e for e in getattr(caught.value, "errors", [caught.value]) if e.path == where]
+    line = (root / where).read_text().split("\n").index("![The still](media/zz/bad.jpg)") + 1
+    assert [(e.line, e.message) for e in errors] == [
+        (
+            line,
+            "the picture in the text: 'media/zz/bad.jpg' is not a picture dopemail can read "
+            "the size of (JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG), or it is damaged",
+        )
+    ]
+
+
 def test_a_picture_named_with_spaces_and_accents_has_a_valid_url(write_files) -> None:
     contents = variant("media/all-of-us-strangers/01.jpg", "media/zz/Still 01 été.jpg")
     picture = (REPO / "media" / "all-of-us-strangers" / "01.jpg").read_bytes()

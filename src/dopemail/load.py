@@ -437,10 +437,21 @@ def body_pictures(
             )
             continue
         width, height = _size(path, info)
+        if width <= 0 or height <= 0:
+            # As in a gallery: a broken picture in every page, feed and email otherwise.
+            errors.append(
+                ContentError(
+                    f"the picture in the text: '{written}' is not a picture dopemail can read "
+                    f"the size of ({_READABLE}), or it is damaged",
+                    rel,
+                    line,
+                    "open it in an image editor and export it again as JPEG or PNG",
+                )
+            )
+            continue
         if within and width > within:
             width, height = within, round(height * within / width)
-        size = (width, height) if width > 0 and height > 0 else (0, 0)
-        found[written] = Picture(written, source, settings.media_url(source), *size)
+        found[written] = Picture(written, source, settings.media_url(source), width, height)
     return tuple(found.values()), errors
 
 
