@@ -287,3 +287,23 @@ def test_an_outbox_it_cannot_write_is_the_editor_s_to_fix_not_a_bug(tmp_path, mo
     assert "outbox/1-first-issue" in result.output and "bug" not in result.output
     assert "hint: a file is in the way of a folder of that name" in result.output, result.output
     assert read_counts(root / LEDGER_PATH, 1)["in_flight"] == 0
+
+
+@pytest.mark.parametrize("bad_line", [1, 2, 901])
+def test_a_list_that_is_not_utf8_is_reported_at_its_line(tmp_path, bad_line: int) -> None:
+    # Read in chunks, the list was reported where the decoder was (line 840 for line 901, and
+    # line 1 for an accent in the first row), with a position inside its chunk.
+    rows = ["email,name,status,subscribed_at,tags"]
+    rows += [f"u{i}@example.com,U{i},subscribed,2024-01-01," for i in range(1000)]
+    if bad_line == 1:
+        rows[0] = "email,name,status,subscribed_at,tags,pr\xe9nom"
+    else:
+        rows[bad_line - 1] = "x@example.com,Agn\xe8s,subscribed,2024-01-01,"
+    path = tmp_path / "subscribers.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("latin-1"))
+    with pytest.raises(SendError) as caught:
+        list(read_subscribers(path))
+    column = 40 if bad_line == 1 else 18
+    assert (caught.value.path, caught.value.line) == (str(path), bad_line)
+    assert caught.value.message == f"not UTF-8 text (invalid continuation byte at column {column})"
+    assert caught.value.hint and "UTF-8" in caught.value.hint

@@ -143,7 +143,9 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             header = next(reader)
         except StopIteration:
             return
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+        except csv.Error as exc:
             raise SendError(f"unreadable CSV: {exc}", path, 1, "save it as UTF-8 CSV") from None
         columns = {name.strip().lower(): i for i, name in enumerate(header)}
         if "email" not in columns:
@@ -161,7 +163,9 @@ def read_subscribers(path: Path) -> Iterator[Row]:
                 record = next(reader)
             except StopIteration:
                 return
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except UnicodeDecodeError:
+                raise _not_utf8(path) from None
+            except csv.Error as exc:
                 raise SendError(
                     f"unreadable CSV: {exc}", path, reader.line_num, "save it as UTF-8 CSV"
                 ) from None
@@ -170,6 +174,25 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             if not any(cell.strip() for cell in record):
                 continue
             yield _check(reader.line_num, record, at_email, at_name, at_status)
+
+
+def _not_utf8(path: Path) -> SendError:
+    """Where the list stops being UTF-8. The text reader decodes a chunk ahead of the lines it
+    gives, so neither its line count nor the decoder's position says where; a line at a time,
+    the file says (a character's bytes never span a line break)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(raw[: exc.start].decode("utf-8")) + 1
+                return SendError(
+                    f"not UTF-8 text ({exc.reason} at column {column})",
+                    path,
+                    number,
+                    "save it as UTF-8 CSV (in a spreadsheet: Save As, 'CSV UTF-8')",
+                )
+    return SendError("not UTF-8 text", path, None, "save it as UTF-8 CSV")
 
 
 class _Lines:
