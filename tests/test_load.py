@@ -218,6 +218,24 @@ BAD_ENTRIES = [
         "an invisible control character, U+0092, at column 12",
     ),
     (
+        "updated-before-published",  # at the line of 'updated', not of the file's first key
+        variant("published: 2024-03-01\n", "published: 2024-03-01\nupdated: 2024-02-01\n"),
+        4,
+        "'updated' is earlier than 'published'",
+    ),
+    (
+        "film-and-films",
+        variant("screenings:", "films:\n  - title: Another\n    year: 2023\nscreenings:"),
+        8,
+        "use either 'film' (one film) or 'films' (several), not both",
+    ),
+    (
+        "slug-not-in-lowercase",  # said in words, not by its pattern
+        variant("title: A Film\n", "title: A Film\nslug: A Film\n"),
+        3,
+        "slug: must be lowercase letters and digits, words joined by single hyphens (got 'A Film')",
+    ),
+    (
         "doubled-slash-in-a-picture",  # once built the picture under two names, then removed it
         variant("media/all-of-us-strangers/01.jpg", "media//all-of-us-strangers/01.jpg"),
         13,
@@ -437,6 +455,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'author = "DoPe Press"',
             'author = "DoPe\u2028Press"',
             "publication.author: an invisible control character, U+2028",
+        ),
+        (
+            'language = "en"',
+            'language = "english"',
+            "publication.language: must be a language code (got 'english')",
         ),
         (
             'timezone = "America/Los_Angeles"',

@@ -601,7 +601,10 @@ def test_new_issue_with_every_entry_gathered_says_so_and_the_build_names_one_fix
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
     problems = [line for line in output.splitlines() if line.startswith("issues/")]
-    assert len(problems) == 1 and problems[0].startswith(f"issues/{second.name}:"), output
+    # At its 'entries:', where the slugs go (it was the issue's first line).
+    lines = second.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("entries:"))
+    assert len(problems) == 1 and problems[0].startswith(f"issues/{second.name}:{line}:"), output
     assert "gathers no entries" in problems[0]
 
 

@@ -27,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -143,6 +144,13 @@ Text = Annotated[str, AfterValidator(_check_text)]
 
 #: A slug: what names an entry or issue in URLs (lowercase letters, digits, single hyphens).
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
+def at_field(field: str, message: str) -> PydanticCustomError:
+    """A check of the whole model that fails, placed at the field to correct (its line)."""
+    # A plain ValueError from a model validator has no place but the model's first line.
+    # (The message is a template: it must hold no braces.)
+    return PydanticCustomError("at_field", message, {"field": field})
 
 
 class Model(BaseModel):
@@ -367,9 +375,11 @@ class Entry(Model):
     @model_validator(mode="after")
     def _one_way_of_naming_films(self) -> Entry:
         if self.film is not None and self.films:
-            raise ValueError("use either 'film' (one film) or 'films' (several), not both")
+            raise at_field("films", "use either 'film' (one film) or 'films' (several), not both")
         if self.updated is not None and self.updated < self.published:
-            raise ValueError("'updated' is earlier than 'published': correct the one that is wrong")
+            raise at_field(
+                "updated", "'updated' is earlier than 'published': correct the one that is wrong"
+            )
         return self
 
     @property
@@ -403,7 +413,9 @@ class Issue(Model):
     @model_validator(mode="after")
     def _has_entries(self) -> Issue:
         if not self.entries and not any(s.entries for s in self.sections):
-            raise ValueError("the issue gathers no entries: list their slugs under 'entries'")
+            raise at_field(
+                "entries", "the issue gathers no entries: list their slugs under 'entries'"
+            )
         return self
 
     @property

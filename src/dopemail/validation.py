@@ -127,6 +127,9 @@ def describe_errors(
             else:
                 hint = f"add '{loc[-1]}:' with a value (see `{schema}`)"
             yield loc, f"missing required field '{where}'", hint
+        elif kind == "at_field":  # a whole-model check (models.at_field)
+            field = error["ctx"]["field"]
+            yield (*loc, field), str(error["msg"]), None
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
             yield loc, f"{where}: {text}" if where else text, None
@@ -144,6 +147,10 @@ def describe_errors(
                 f"{where}: must be text, but {syntax} read it as {read}",
                 f"put it in quotes, as you mean it to read: {written}",
             )
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] in _PATTERNS:
+            # Said in words: the pattern itself is no help to an editor.
+            what, hint = _PATTERNS[loc[-1]]
+            yield loc, f"{where}: {what} (got {error.get('input')!r})", hint
         elif kind == "literal_error":
             value = error.get("input")
             expected = str(error.get("ctx", {}).get("expected", ""))
@@ -152,7 +159,7 @@ def describe_errors(
             hint = f"write one of: {', '.join(choices)}" if choices else None
             if close and hint:
                 hint = f"did you mean '{close}'? ({hint})"
-            yield loc, f"{where}: {error['msg'].lower()} (got {value!r})", hint
+            yield loc, f"{where}: {_lower_first(error['msg'])} (got {value!r})", hint
         else:
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
@@ -160,7 +167,25 @@ def describe_errors(
             about = _description(root, loc) if kind in _NUMBERS else None
             if hint and about:  # what the number counts: 'runtime' is in minutes
                 hint += f" ({loc[-1]}: {about.rstrip('.')})"
-            yield loc, f"{where}: {error['msg'].lower()}{shown}", hint
+            yield loc, f"{where}: {_lower_first(error['msg'])}{shown}", hint
+
+
+def _lower_first(message: str) -> str:
+    # Only the first letter: what follows may quote the editor's value or a choice as written.
+    return message[:1].lower() + message[1:]
+
+
+# The fields checked against a pattern: what they must be, and how to write one.
+_PATTERNS = {
+    "slug": (
+        "must be lowercase letters and digits, words joined by single hyphens",
+        "write it like all-of-us-strangers",
+    ),
+    "language": (
+        "must be a language code",
+        "write a language code such as en, fr or fr-CA (BCP 47)",
+    ),
+}
 
 
 # Which `dopemail schema --of` documents a model's fields (the entry's is the default).
@@ -203,7 +228,6 @@ def _type_hint(kind: str) -> str | None:
         "string_type": "write text (quote it if it looks like a number or date)",
         "bool_parsing": "write true or false",
         "literal_error": None,
-        "string_pattern_mismatch": "use lowercase letters, digits and single hyphens",
     }
     return hints.get(kind)
 
