@@ -1042,6 +1042,10 @@ def test_markdown_saved_under_another_name_is_not_left_out_in_silence(write_file
             "entries/notes.md.txt": VALID,
             "issues/9-later.MD": "---\nnumber: 9\n---\n",
             "entries/README.txt": "not Markdown: no problem\n",
+            # Renamed as once told ('Past Lives.md'), each was refused next for its slug.
+            "entries/Past Lives.MD": VALID,
+            "issues/10-Été à Paris.markdown": "---\nnumber: 10\n---\n",
+            "entries/東京物語.mdown": VALID,
         }
     )
     with pytest.raises(DopemailError) as caught:
@@ -1051,7 +1055,29 @@ def test_markdown_saved_under_another_name_is_not_left_out_in_silence(write_file
         ("entries/other.markdown", "not read: an entry is a .md file", "rename it to other.md"),
         ("entries/notes.md.txt", "not read: an entry is a .md file", "rename it to notes.md"),
         ("issues/9-later.MD", "not read: an issue is a .md file", "rename it to 9-later.md"),
+        ("entries/Past Lives.MD", "not read: an entry is a .md file", "rename it to past-lives.md"),
+        (
+            "issues/10-Été à Paris.markdown",
+            "not read: an issue is a .md file",
+            "rename it to 10-ete-a-paris.md",
+        ),
+        (
+            "entries/東京物語.mdown",
+            "not read: an entry is a .md file",
+            "rename it to 東京物語.md, and give it a 'slug:' with one (e.g. slug: my-film)",
+        ),
     }
+    # Each name said is one that is read, and whose slug is valid.
+    for path, _, hint in errors:
+        old = root / path
+        new = old.with_name(hint.split(", and")[0].removeprefix("rename it to "))
+        old.rename(new)
+        if new.name == "東京物語.md":
+            new.write_text(variant("title: A Film\n", "title: A Film\nslug: tokyo\n"))
+        elif new.parent.name == "issues":
+            new.unlink()  # its own fields are not what this checks
+    entries = load_workspace(root).entries
+    assert {"other", "notes", "past-lives", "tokyo"} <= {e.slug for e in entries}
 
 
 @pytest.mark.parametrize("written", ['""', "0"])

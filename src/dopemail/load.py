@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 import stat
+import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -573,6 +574,23 @@ def markdown_names(folder: Path) -> list[str]:
 _OTHER_MARKDOWN = re.compile(r"(?i)^(?P<stem>[^.].*?)(\.md|\.markdown|\.mdown|\.mkd)(\.txt)?$")
 
 
+def slugify(title: str) -> str:
+    """'Céline’s « Portrait »' -> 'celines-portrait'."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"['’]", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
+
+
+def _renamed(stem: str) -> str:
+    """How to rename a file with this stem so that it is read, and makes a valid slug."""
+    if re.fullmatch(SLUG, stem):
+        return f"rename it to {stem}.md"
+    if re.search(r"[A-Za-z0-9]", stem):
+        return f"rename it to {slugify(stem)}.md"
+    # No Latin letter or digit (東京物語): the name makes no web address at all.
+    return f"rename it to {stem}.md, and give it a 'slug:' with one (e.g. slug: my-film)"
+
+
 def misnamed(root: Path) -> list[DopemailError]:
     """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
     errors: list[DopemailError] = []
@@ -589,7 +607,7 @@ def misnamed(root: Path) -> list[DopemailError]:
                         f"not read: {kind} is a .md file",
                         f"{folder}/{name}",
                         None,
-                        f"rename it to {found.group('stem')}.md",
+                        _renamed(found.group("stem")),
                     )
                 )
     return errors

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError
-from .load import ENTRIES_DIR
+from .load import ENTRIES_DIR, slugify
 from .models import SLUG
 from .templates import make_environment, render
 
 _SLUG = re.compile(SLUG)
-
-
-def slugify(title: str) -> str:
-    """'Céline’s « Portrait »' -> 'celines-portrait'."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    text = re.sub(r"['’]", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
 
 
 def yaml_text(value: str) -> str:
