@@ -335,6 +335,26 @@ BAD_ISSUES = [
         "subjcet",
     ),
     (
+        # At the include that names it (once the template rendered, with no line), and the
+        # one meant.
+        "included template not found",
+        "templates/email/issue.mjml.j2",
+        '{% include "email/film_card.mjml.j2" %}',
+        '{% include "email/film_crad.mjml.j2" %}',
+        "template 'email/film_crad.mjml.j2' not found\n  hint: did you mean "
+        "'email/film_card.mjml.j2'?",
+        "film_crad",
+    ),
+    (
+        "extended template not found",
+        "templates/entry.html.j2",
+        '{% extends "page.html.j2" %}',
+        '{% extends "layout.html.j2" %}',
+        "template 'layout.html.j2' not found\n  hint: add it to templates/, or remove the "
+        "{% extends %} or {% include %}",
+        "layout.html.j2",
+    ),
+    (
         "unknown MJML tag",
         "templates/email/issue.mjml.j2",
         "<mj-column>",

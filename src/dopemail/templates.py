@@ -419,11 +419,17 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             or "check the {% %} and {{ }} pairs on this line",
         ) from None
     except jinja2.TemplateNotFound as exc:
+        # The template that names it, at the {% extends %} or {% include %} that does.
+        filename, line = _template_line(exc, name)
+        known = env.list_templates(extensions=["j2"])
+        close = closest(str(exc.name), known, cutoff=0.75)
         raise TemplateError(
             f"template '{exc.name}' not found",
-            name,
-            None,
-            f"add it to {TEMPLATES_DIR}/ or remove the include",
+            _shown(filename, root),
+            line,
+            f"did you mean '{close}'?"
+            if close
+            else f"add it to {TEMPLATES_DIR}/, or remove the {{% extends %}} or {{% include %}}",
         ) from None
     except UnicodeDecodeError:
         shown, line = _undecodable(root)
