@@ -64,6 +64,18 @@ def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:
     assert entry.meta.title == "東京物語"
 
 
+@pytest.mark.parametrize("title", ["Media", "Issues", "Feeds"])
+def test_new_entry_refuses_a_slug_the_site_uses_for_a_folder(
+    workspace: Path, run_cli, title: str
+) -> None:
+    # Its page would land among the pictures or the issues, or never go online with the site.
+    slug = title.lower()
+    code, output = run_cli("new", "entry", title, "--root", workspace)
+    assert code == 1 and f"the slug '{slug}' names the folder of the site" in output
+    assert f'dopemail new entry "{title}" --slug {slug}-film' in output
+    assert not (workspace / "entries" / f"{slug}.md").exists()
+
+
 def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) -> None:
     run_cli("new", "entry", "Full Example", "--root", workspace)
     path = workspace / "entries/full-example.md"

@@ -236,6 +236,12 @@ BAD_ENTRIES = [
         "slug: must be lowercase letters and digits, words joined by single hyphens (got 'A Film')",
     ),
     (
+        "slug-of-a-folder-of-the-site",  # its page was written among the issues' web versions
+        variant("title: A Film\n", "title: A Film\nslug: issues\n"),
+        3,
+        "the slug 'issues' names the folder of the site that holds the issues' web versions",
+    ),
+    (
         "doubled-slash-in-a-picture",  # once built the picture under two names, then removed it
         variant("media/all-of-us-strangers/01.jpg", "media//all-of-us-strangers/01.jpg"),
         13,
@@ -339,6 +345,18 @@ def test_windows_line_ends_read_as_any_other(write_files) -> None:
     unix, dos = by_slug["unix"], by_slug["windows"]
     assert dos.body == unix.body and "\r" not in dos.meta.model_dump_json()
     assert dos.meta.title == "Windows" and dos.meta.screenings == unix.meta.screenings
+
+
+def test_a_file_named_as_a_folder_of_the_site_is_told_to_be_renamed(write_files) -> None:
+    root = write_files({"entries/media.md": VALID})
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    error = caught.value
+    assert (error.path, error.line) == ("entries/media.md", 1)
+    assert error.message == (
+        "the slug 'media' names the folder of the site that holds its pictures (media/)"
+    )
+    assert error.hint == "rename the file (e.g. media-film.md)"
 
 
 def test_duplicate_slug_names_both_files(write_files) -> None:

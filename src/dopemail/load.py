@@ -43,6 +43,13 @@ from .validation import CONTROL, controls_in, describe_errors, field_path, line_
 ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
 MEDIA_DIR = "media"
+#: Folders of the site at base_url, which an entry's page (base_url + slug + /) would land in:
+#: the feeds (published under base_url), the issues' web versions and the pictures.
+RESERVED_SLUGS = {
+    "feeds": "its feeds",
+    ISSUES_DIR: "the issues' web versions",
+    MEDIA_DIR: "its pictures",
+}
 _ISSUE_NAME = re.compile(rf"^(\d+)-({SLUG})$")
 
 
@@ -506,6 +513,20 @@ def load_entry(
                 rel,
                 1,
                 "rename the file with lowercase letters, digits and hyphens, e.g. my-film.md",
+            )
+        )
+    elif named and slug in RESERVED_SLUGS:
+        # Its page would be written among them (site/issues/index.html), or not put online at
+        # all (the feeds' folder is copied apart).
+        errors.append(
+            ContentError(
+                f"the slug '{slug}' names the folder of the site that holds "
+                f"{RESERVED_SLUGS[slug]} ({slug}/)",
+                rel,
+                line_of(doc.meta, ("slug",)) if declared else 1,
+                f"give it another 'slug:' (e.g. slug: {slug}-film)"
+                if declared
+                else f"rename the file (e.g. {slug}-film.md)",
             )
         )
     elif named and taken and slug in taken:

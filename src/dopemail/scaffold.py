@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError
-from .load import ENTRIES_DIR, slugify
+from .load import ENTRIES_DIR, RESERVED_SLUGS, slugify
 from .models import SLUG
 from .templates import make_environment, render
 
@@ -55,6 +55,14 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
         )
     settings = load_settings(root)
     slug = slug or slugify(title)
+    if slug in RESERVED_SLUGS:
+        raise ContentError(
+            f"the slug '{slug}' names the folder of the site that holds "
+            f"{RESERVED_SLUGS[slug]} ({slug}/)",
+            None,
+            None,
+            f'choose another: dopemail new entry "{title}" --slug {slug}-film',
+        )
     path = root / ENTRIES_DIR / f"{slug}.md"
     if path.exists():
         raise ContentError(
