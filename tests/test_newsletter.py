@@ -141,7 +141,7 @@ def test_seed_card_in_the_email(built: Path) -> None:
         "8000 Sunset Boulevard, Los Angeles, CA 90046",
         "1332 2nd Street, Santa Monica, CA 90401",
         "Hulu",
-        "moderated by Dave Karger",
+        "in conversation with Dave Karger",
         "Watch the recording",
         "Photo: Chris Harris",
         "Images courtesy and © Searchlight Pictures, 2023.",
@@ -991,6 +991,29 @@ def test_an_event_without_a_title_is_headed_by_its_kind(tmp_path: Path) -> None:
             assert "<h3>Conversation</h3>" in raw, name
         else:
             assert "<strong>Conversation</strong>" in raw, name
+
+
+_PEOPLE = "Andrew Haigh, Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("    kind: conversation\n", "    kind: conversation\n", f"{_PEOPLE} in conversation with"),
+        ("    kind: conversation\n", "    kind: q&a\n", f"{_PEOPLE} in a Q&A with"),
+        ("    kind: conversation\n", "    kind: talk\n", f"{_PEOPLE}, moderated by"),
+        (f"    participants: [{_PEOPLE.replace(', and', ',')}]\n", "", "Moderated by"),
+    ],
+    ids=["conversation", "q&a", "talk", "no participants"],
+)
+def test_who_speaks_at_an_event_is_said_alike_everywhere(
+    tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    # The page said "... in conversation with Dave Karger" and the emails "..., moderated by
+    # Dave Karger": each output wrote the line its own way (four copies of the rule).
+    outputs = _strangers_everywhere(copy_publication(tmp_path), old, new)
+    for name, (_, shown) in outputs.items():
+        assert f"{said} Dave Karger" in shown, f"{name}: {shown}"
 
 
 @pytest.mark.parametrize("key", SAMPLE_ISSUES)

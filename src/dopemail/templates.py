@@ -179,6 +179,25 @@ def source_work(based: Any, italic: bool = False) -> str:
     return markupsafe.Markup(line) if italic else line
 
 
+# What an event's kind says of its participants, and so how its moderator is named: 'with'
+# after a conversation or a Q&A, 'moderated by' after anything else (a talk, a masterclass).
+_EVENT_WAYS = {"conversation": " in conversation", "q&a": " in a Q&A"}
+
+
+def event_people(event: Any) -> str:
+    """Who speaks, as every output says it under the event's heading: 'Andrew Haigh and Andrew
+    Scott in conversation with Dave Karger', 'Agnès Varda, moderated by Jim Hubbard',
+    'Moderated by Dave Karger'; empty when the entry names nobody."""
+    moderator = event.moderator
+    if not event.participants:
+        return f"Moderated by {moderator}" if moderator else ""
+    way = _EVENT_WAYS.get(event.kind)
+    line = join_names(event.participants) + (way or "")
+    if moderator:
+        line += f" with {moderator}" if way else f", moderated by {moderator}"
+    return line
+
+
 def cast_line(film: Any) -> str:
     """'With Andrew Scott (Adam), Paul Mescal (Harry), and Claire Foy'."""
     people = (f"{p.name} ({p.role})" if p.role else p.name for p in film.cast)
@@ -377,6 +396,7 @@ OWN_FILTERS = {
     "credits": credits,
     "source_work": source_work,
     "cast_line": cast_line,
+    "event_people": event_people,
     "film_facts": film_facts,
     "film_title": film_title,
     "run_line": run_line,
