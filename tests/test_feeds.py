@@ -42,8 +42,8 @@ SEED_PARTS = [
     "Foy and Scott",
     "Mescal and Scott",
     "Images courtesy and © Searchlight Pictures, 2023.",
-    "Based on the novel <i>Strangers</i> by Taichi Yamada",
-    "Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy (Mum), Jamie Bell (Dad)",
+    "Based on a novel by Taichi Yamada",
+    "Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy, Jamie Bell",
 ]
 
 

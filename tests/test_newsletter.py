@@ -136,8 +136,8 @@ def test_seed_card_in_the_email(built: Path) -> None:
         "All of Us Strangers",
         "I’ve always said that writers know less",
         "Written and directed by Andrew Haigh",
-        "based on the novel Strangers by Taichi Yamada",
-        "With Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy (Mum), and Jamie Bell (Dad)",
+        "based on a novel by Taichi Yamada",
+        "With Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy, and Jamie Bell",
         "8000 Sunset Boulevard, Los Angeles, CA 90046",
         "1332 2nd Street, Santa Monica, CA 90401",
         "Hulu",
@@ -948,12 +948,11 @@ def test_a_source_work_without_a_title_is_credited_by_its_kind_and_author(
     tmp_path: Path, year: str, credit: str
 ) -> None:
     # The piece says "based on a novel by Taichi Yamada" and names no novel: the title was
-    # required, so the editor had to make one up.
+    # required, so the editor had to make one up (the sample once credited "the novel
+    # Strangers", which the piece does not say).
     root = copy_publication(tmp_path)
     outputs = _strangers_everywhere(
-        root,
-        "    title: Strangers\n    author: Taichi Yamada\n",
-        f"    author: Taichi Yamada\n{year}",
+        root, "    author: Taichi Yamada\n", f"    author: Taichi Yamada\n{year}"
     )
     for name, (raw, shown) in outputs.items():
         # After the film's other credits: the piece's own text says it too.
@@ -971,14 +970,11 @@ def test_a_source_work_without_a_title_is_credited_by_its_kind_and_author(
 
 
 def test_an_event_without_a_title_is_headed_by_its_kind(tmp_path: Path) -> None:
-    # The piece's recorded conversation has no title: one made up ("In conversation") read
-    # twice, over "... in conversation with Dave Karger".
+    # The piece's recorded conversation has no title: one made up ("All of Us Strangers in
+    # conversation", as the sample once had) read twice, over "... in conversation with Dave
+    # Karger". The sample's event, as it is.
     root = copy_publication(tmp_path)
-    outputs = _strangers_everywhere(
-        root,
-        "  - title: All of Us Strangers in conversation\n    kind: conversation\n",
-        "  - kind: conversation\n",
-    )
+    outputs = _strangers_everywhere(root, "  - kind: conversation\n", "  - kind: conversation\n")
     people = "Andrew Haigh, Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell in conversation"
     for name, (raw, shown) in outputs.items():
         assert "None" not in raw, name
@@ -999,9 +995,9 @@ _PEOPLE = "Andrew Haigh, Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell"
 @pytest.mark.parametrize(
     ("old", "new", "said"),
     [
-        ("    kind: conversation\n", "    kind: conversation\n", f"{_PEOPLE} in conversation with"),
-        ("    kind: conversation\n", "    kind: q&a\n", f"{_PEOPLE} in a Q&A with"),
-        ("    kind: conversation\n", "    kind: talk\n", f"{_PEOPLE}, moderated by"),
+        ("  - kind: conversation\n", "  - kind: conversation\n", f"{_PEOPLE} in conversation with"),
+        ("  - kind: conversation\n", "  - kind: q&a\n", f"{_PEOPLE} in a Q&A with"),
+        ("  - kind: conversation\n", "  - kind: talk\n", f"{_PEOPLE}, moderated by"),
         (f"    participants: [{_PEOPLE.replace(', and', ',')}]\n", "", "Moderated by"),
     ],
     ids=["conversation", "q&a", "talk", "no participants"],
