@@ -304,7 +304,9 @@ def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     section, line_no = "", None
     wanted_section = ".".join(str(p) for p in loc[:-1])
     key = str(loc[-1]) if loc else ""
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as the editor counts them: splitlines() also ends one at U+2028 and U+0085,
+    # which TOML allows in comments and strings.
+    for number, line in enumerate(text.split("\n"), 1):
         header = re.match(r"^\s*\[([^\]]+)\]", line)
         if header:
             section = header.group(1).strip()

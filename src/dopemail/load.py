@@ -135,22 +135,41 @@ def _read_text(path: Path, rel: str) -> str:
 def _control_characters(text: str, rel: str) -> list[DopemailError]:
     # Every line that holds one: text pasted from Word brings one at each of its line breaks,
     # and an editor told of the first alone would have to build again for each of the others.
+    # Past a screenful, the count: a whole pasted book would bury every other message.
     errors: list[DopemailError] = []
-    for number, line in enumerate(text.split("\n"), 1):
-        found = [m.start() for m in CONTROL.finditer(line)]
-        if not found:
-            continue
-        more = f" and {len(found) - 1} more on the line" if len(found) > 1 else ""
+    lines = [
+        (number, found)
+        for number, line in enumerate(text.split("\n"), 1)
+        if (found := [(m.start(), m.group()) for m in CONTROL.finditer(line)])
+    ]
+    for number, found in lines[:_CONTROL_LINES]:
+        (column, char), more = found[0], len(found) - 1
         errors.append(
             ContentError(
-                f"an invisible control character, U+{ord(line[found[0]]):04X}, at column "
-                f"{found[0] + 1}{more} (pasted text often brings them)",
+                f"an invisible control character, U+{ord(char):04X}, at column {column + 1}"
+                + (f" and {more} more on the line" if more else "")
+                + " (pasted text often brings them)",
                 rel,
                 number,
                 "delete it, or put a space or a line break in its place",
             )
         )
+    if len(lines) > _CONTROL_LINES:
+        rest = lines[_CONTROL_LINES:]
+        errors.append(
+            ContentError(
+                f"and on {len(rest)} more lines, to line {rest[-1][0]}",
+                rel,
+                rest[0][0],
+                "search the file for them: your editor's find, in regular-expression mode, "
+                "with [\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]",
+            )
+        )
     return errors
+
+
+#: The lines with a control character said one by one (see _control_characters).
+_CONTROL_LINES = 20
 
 
 def media_for(src: str, root: Path, settings: Settings) -> Media:
@@ -227,6 +246,17 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
 _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
 
 
+def _unreadable(what: str, rel: str, line: int | None, or_else: str) -> ContentError:
+    """A picture whose size cannot be read: a broken picture in every page, feed and email,
+    with a size made up for the email's layout."""
+    return ContentError(
+        f"{what} is not a picture dopemail can read the size of ({_READABLE}), or it is damaged",
+        rel,
+        line,
+        f"open it in an image editor and export it again as JPEG or PNG (or {or_else})",
+    )
+
+
 def _as_written(kind: Any, value: Any) -> Any:
     """``value`` from front matter that failed validation elsewhere, read as the models read
     a ``kind`` (a model, a field's type), or None where they refuse it (validation said why):
@@ -273,13 +303,11 @@ def _images(
             # An unreadable file would be a broken picture in every page, feed and email, with
             # a size made up for the email's layout.
             errors.append(
-                ContentError(
-                    f"images[{index + 1}].src: '{image.src}' is not a picture dopemail can read "
-                    f"the size of ({_READABLE}), or it is damaged",
+                _unreadable(
+                    f"images[{index + 1}].src: '{image.src}'",
                     rel,
                     line_of(doc.meta, ("images", index, "src")),
-                    "open it in an image editor and export it again as JPEG or PNG "
-                    "(or give its width: and height: here)",
+                    "give its width: and height: here",
                 )
             )
             continue
@@ -313,6 +341,8 @@ def _images(
     return tuple(found), errors
 
 
+# A raw <img> that gives its own size: the page keeps it (markdown._sized adds none).
+_SIZED_TAG = re.compile(r"(?=.*\swidth\s*=)(?=.*\sheight\s*=)", re.I | re.S)
 # A raw <img> in a text's HTML: its src and whether it has an alt.
 _RAW_IMG = re.compile(r"<img\b([^>]*?)\ssrc\s*=\s*[\"']([^\"']+)[\"']([^>]*)>", re.I)
 
@@ -417,7 +447,7 @@ def body_pictures(
     if "media/" not in body and "media%2" not in body:
         return (), errors
     lines = body.split("\n")
-    for src, has_alt, first, _ in _text_pictures(_text_tokens(body)):
+    for src, has_alt, first, tag in _text_pictures(_text_tokens(body)):
         written = unquote(src)  # the parser %-encodes: as the file is named
         if urlsplit(written).scheme or not written.lstrip("/").startswith(MEDIA_DIR + "/"):
             continue  # a picture elsewhere on the web: shown as it is
@@ -445,21 +475,19 @@ def body_pictures(
             )
             continue
         width, height = _size(path, info)
-        if width <= 0 or height <= 0:
-            # As in a gallery: a broken picture in every page, feed and email otherwise.
-            errors.append(
-                ContentError(
-                    f"the picture in the text: '{written}' is not a picture dopemail can read "
-                    f"the size of ({_READABLE}), or it is damaged",
-                    rel,
-                    line,
-                    "open it in an image editor and export it again as JPEG or PNG",
-                )
+        if (width <= 0 or height <= 0) and not _SIZED_TAG.search(tag):
+            # As in a gallery; a raw <img> may give its own size, which the page keeps.
+            or_else = (
+                "write it as <img> with its width= and height="
+                if not tag
+                else ("give the <img> its width= and height=")
             )
+            errors.append(_unreadable(f"the picture in the text: '{written}'", rel, line, or_else))
             continue
         if within and width > within:
             width, height = within, round(height * within / width)
-        found[written] = Picture(written, source, settings.media_url(source), width, height)
+        size = (width, height) if width > 0 and height > 0 else (0, 0)  # the tag gives its own
+        found[written] = Picture(written, source, settings.media_url(source), *size)
     return tuple(found.values()), errors
 
 
@@ -520,8 +548,7 @@ def load_entry(
         # all (the feeds' folder is copied apart).
         errors.append(
             ContentError(
-                f"the slug '{slug}' names the folder of the site that holds "
-                f"{RESERVED_SLUGS[slug]} ({slug}/)",
+                reserved_slug(slug),
                 rel,
                 line_of(doc.meta, ("slug",)) if declared else 1,
                 f"give it another 'slug:' (e.g. slug: {slug}-film)"
@@ -595,6 +622,12 @@ def markdown_names(folder: Path) -> list[str]:
 _OTHER_MARKDOWN = re.compile(r"(?i)^(?P<stem>[^.].*?)(\.md|\.markdown|\.mdown|\.mkd)(\.txt)?$")
 
 
+def reserved_slug(slug: str) -> str:
+    """What is wrong with a slug that names a folder of the site (see RESERVED_SLUGS)."""
+    holds = RESERVED_SLUGS[slug]
+    return f"the slug '{slug}' names the folder of the site that holds {holds} ({slug}/)"
+
+
 def slugify(title: str) -> str:
     """'Céline’s « Portrait »' -> 'celines-portrait'."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -602,14 +635,20 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
 
 
-def _renamed(stem: str) -> str:
-    """How to rename a file with this stem so that it is read, and makes a valid slug."""
-    if re.fullmatch(SLUG, stem):
-        return f"rename it to {stem}.md"
-    if re.search(r"[A-Za-z0-9]", stem):
-        return f"rename it to {slugify(stem)}.md"
-    # No Latin letter or digit (東京物語): the name makes no web address at all.
-    return f"rename it to {stem}.md, and give it a 'slug:' with one (e.g. slug: my-film)"
+def _renamed(stem: str, issue: bool) -> str:
+    """How to rename a file with this stem so that it is read, and its name accepted."""
+    if issue:
+        number, _, rest = stem.partition("-")
+        if not number.isdigit():  # an issue's name starts with its number
+            return f"rename it to <its number>-{slugify(stem)}.md (e.g. 4-{slugify(stem)}.md)"
+        return f"rename it to {number}-{slugify(rest)}.md"
+    if not re.search(r"[A-Za-z0-9]", stem):
+        # No Latin letter or digit (東京物語): the name makes no web address at all.
+        return f"rename it to {stem}.md, and give it a 'slug:' with one (e.g. slug: my-film)"
+    slug = stem if re.fullmatch(SLUG, stem) else slugify(stem)
+    if slug in RESERVED_SLUGS:
+        slug += "-film"
+    return f"rename it to {slug}.md"
 
 
 def misnamed(root: Path) -> list[DopemailError]:
@@ -628,7 +667,7 @@ def misnamed(root: Path) -> list[DopemailError]:
                         f"not read: {kind} is a .md file",
                         f"{folder}/{name}",
                         None,
-                        _renamed(found.group("stem")),
+                        _renamed(found.group("stem"), folder == ISSUES_DIR),
                     )
                 )
     return errors

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError
-from .load import ENTRIES_DIR, RESERVED_SLUGS, slugify
+from .load import ENTRIES_DIR, RESERVED_SLUGS, reserved_slug, slugify
 from .models import SLUG
 from .templates import make_environment, render
 
@@ -57,8 +57,7 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
     slug = slug or slugify(title)
     if slug in RESERVED_SLUGS:
         raise ContentError(
-            f"the slug '{slug}' names the folder of the site that holds "
-            f"{RESERVED_SLUGS[slug]} ({slug}/)",
+            reserved_slug(slug),
             None,
             None,
             f'choose another: dopemail new entry "{title}" --slug {slug}-film',

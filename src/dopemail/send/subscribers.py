@@ -180,18 +180,25 @@ def _not_utf8(path: Path) -> SendError:
     """Where the list stops being UTF-8. The text reader decodes a chunk ahead of the lines it
     gives, so neither its line count nor the decoder's position says where; a line at a time,
     the file says (a character's bytes never span a line break)."""
+    number = 0
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                column = len(raw[: exc.start].decode("utf-8")) + 1
-                return SendError(
-                    f"not UTF-8 text ({exc.reason} at column {column})",
-                    path,
-                    number,
-                    "save it as UTF-8 CSV (in a spreadsheet: Save As, 'CSV UTF-8')",
-                )
+        for raw in handle:
+            # Lines end as the CSV reader ends them: at \r\n, \n, or a lone \r (Excel's
+            # "CSV (Macintosh)").
+            for line in raw.removesuffix(b"\n").removesuffix(b"\r").split(b"\r"):
+                number += 1
+                if number == 1:
+                    line = line.removeprefix(b"\xef\xbb\xbf")  # a spreadsheet's byte-order mark
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    column = len(line[: exc.start].decode("utf-8")) + 1
+                    return SendError(
+                        f"not UTF-8 text ({exc.reason} at column {column})",
+                        path,
+                        number,
+                        "save it as UTF-8 CSV (in a spreadsheet: Save As, 'CSV UTF-8')",
+                    )
     return SendError("not UTF-8 text", path, None, "save it as UTF-8 CSV")
 
 
