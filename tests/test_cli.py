@@ -193,6 +193,15 @@ def test_a_command_run_inside_the_publication_finds_its_folder(
     assert "(or a folder inside it)" in output
     code, output = run_cli("check", "--root", workspace)  # --root still wins
     assert code == 0, output
+    # A mistyped --root is said to be one, not a publication without its settings.
+    for command in (("check",), ("build",), ("new", "entry", "Past Lives")):
+        code, output = run_cli(*command, "--root", elsewhere / "nope")
+        assert code == 1 and f"no folder {elsewhere / 'nope'}" in output, output
+        assert "check the path given with --root" in output and "Traceback" not in output
+    assert not (elsewhere / "nope").exists()  # the build once made nope/.dopemail/clock
+    code, output = run_cli("build", "--root", elsewhere)
+    assert code == 1 and "no dopemail.toml in" in output
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_mistyped_choice_in_another_case_gets_a_did_you_mean(workspace: Path, run_cli) -> None:

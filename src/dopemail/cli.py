@@ -63,6 +63,11 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     from . import fingerprint
 
     where = root.resolve()
+    if not (where / "dopemail.toml").is_file():
+        # Said before anything is written: a mistyped --root once got a .dopemail/ made.
+        from .config import load_settings
+
+        load_settings(where)
     if not no_cache:
         count = fingerprint.up_to_date(where)
         if count is not None:

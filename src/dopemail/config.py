@@ -327,6 +327,14 @@ def load_settings(root: Path) -> Settings:
     try:
         data_bytes = path.read_bytes()
     except FileNotFoundError:
+        if not root.is_dir():  # a mistyped --root: not a publication without its settings
+            raise ConfigError(
+                f"no folder {root}",
+                None,
+                None,
+                f"check the path given with --root: the publication's folder, with its "
+                f"{CONFIG_NAME}",
+            ) from None
         raise ConfigError(
             f"no {CONFIG_NAME} in {root}",
             None,
