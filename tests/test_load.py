@@ -62,7 +62,12 @@ BAD_ENTRIES = [
         7,
         "broken YAML: the quoted text that starts on this line is not closed",
     ),
-    ("duplicate-key", variant("  year: 2024", "  year: 2024\n  year: 2025"), 7, "appears twice"),
+    (
+        "duplicate-key",  # where the other one is, and a hint about keys, not quoting
+        variant("  year: 2024", "  year: 2024\n  year: 2025"),
+        7,
+        "the key 'year' appears twice (first on line 6)",
+    ),
     ("missing-title", variant("title: A Film\n", ""), 2, "missing required field 'title'"),
     ("missing-published", variant("published: 2024-03-01\n", ""), 2, "'published'"),
     (
@@ -278,6 +283,12 @@ BAD_ENTRIES = [
         "the picture in the text: 'media/all-of-us-strangers/99.jpg' does not exist",
     ),
     (
+        "picture-in-the-text-with-a-space",  # once shown to readers as its Markdown
+        variant("Body.", "Body.\n\n![A still](media/all-of-us-strangers/still one.jpg)"),
+        18,
+        "the picture media/all-of-us-strangers/still one.jpg is not shown",
+    ),
+    (
         "picture-in-the-text-without-alt",
         variant("Body.", "Body.\n\n![](media/all-of-us-strangers/01.jpg)"),
         18,
@@ -370,6 +381,16 @@ def test_duplicate_slug_names_both_files(write_files) -> None:
         load_workspace(root)
     assert "duplicate slug 'same': entries/one.md has it too" in caught.value.message
     assert (caught.value.path, caught.value.line) == ("entries/two.md", 3)
+
+
+def test_a_key_given_twice_is_told_to_be_kept_once(write_files) -> None:
+    root = write_files({"entries/a.md": variant("title: A Film\n", "title: A Film\ntitle: B\n")})
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert caught.value.line == 3 and "(first on line 2)" in caught.value.message
+    assert caught.value.hint == (
+        "keep one of the two, with what both say (a key is given once where it stands)"
+    )
 
 
 def test_every_problem_is_reported_in_one_pass(write_files) -> None:

@@ -48,8 +48,10 @@ def _check_key(key: Any, mapping: LineDict, node: yaml.Node) -> None:
             None, None, "a key must be a plain word", node.start_mark
         )
     if key in mapping:
+        first = mapping.key_lines.get(key)
+        said = f" (first on line {first})" if first else ""
         raise yaml.constructor.ConstructorError(
-            None, None, f"the key '{key}' appears twice", node.start_mark
+            None, None, f"the key '{key}' appears twice{said}", node.start_mark
         )
 
 
@@ -530,11 +532,14 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 line,
                 "replace the tab with spaces (two per level, as on the lines around it)",
             ) from None
+        twice = problem.startswith("the key '") and " appears twice" in problem
         raise ContentError(
             f"broken YAML: {problem}",
             path,
             line,
-            "check the indentation and quoting on this line; a value containing ': ' or "
+            "keep one of the two, with what both say (a key is given once where it stands)"
+            if twice
+            else "check the indentation and quoting on this line; a value containing ': ' or "
             "starting with a quote, '*', '&' or '@' must be wrapped in double quotes",
         ) from None
     except yaml.YAMLError as exc:

@@ -364,6 +364,23 @@ def _text_pictures(tokens: list[Any]) -> Iterator[tuple[str, bool, int | None, s
             yield from _raw_pictures(token.content, line)
 
 
+# A picture Markdown left as text: '![alt](media/a b.jpg)' (a space ends a path unless the path
+# is written between < and >).
+_UNREAD_PICTURE = re.compile(r"!\[[^\]]*\]\(\s*(media/[^)<>]*?\s[^)<>\"']*?)\s*\)")
+
+
+def _unread_pictures(tokens: list[Any]) -> Iterator[tuple[str, int | None]]:
+    """(path, first line from 0) of each picture under media/ the text shows as text."""
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        line = token.map[0] if token.map else None
+        for child in token.children or []:
+            if child.type == "text" and "](media/" in child.content:
+                for found in _UNREAD_PICTURE.finditer(child.content):
+                    yield found.group(1), line
+
+
 def _raw_pictures(html: str, line: int | None) -> Iterator[tuple[str, bool, int | None, str]]:
     for match in _RAW_IMG.finditer(html):
         alt = re.search(r"\balt\s*=\s*[\"']\s*[^\"'\s]", match.group(1) + match.group(3))
@@ -447,7 +464,18 @@ def body_pictures(
     if "media/" not in body and "media%2" not in body:
         return (), errors
     lines = body.split("\n")
-    for src, has_alt, first, tag in _text_pictures(_text_tokens(body)):
+    tokens = _text_tokens(body)
+    for written, first in _unread_pictures(tokens):
+        errors.append(
+            ContentError(
+                f"the picture {written} is not shown: Markdown ends a picture's path at a "
+                "space, so readers would see this text instead",
+                rel,
+                body_line + _line_of(lines, first, written),
+                f"write the path between < and >: ![...](<{written}>), or each space as %20",
+            )
+        )
+    for src, has_alt, first, tag in _text_pictures(tokens):
         written = unquote(src)  # the parser %-encodes: as the file is named
         if urlsplit(written).scheme or not written.lstrip("/").startswith(MEDIA_DIR + "/"):
             continue  # a picture elsewhere on the web: shown as it is
