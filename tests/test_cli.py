@@ -250,3 +250,24 @@ def test_scaffolds_write_what_they_were_given_as_yaml_reads_it(workspace: Path, 
     issue = next(i for i in loaded.issues if i.meta.number == 4)
     assert issue.meta.subject == "Say \\o/ hi"
     assert "1917" in issue.meta.all_slugs and "c-films-new-ac-dc-live" in issue.meta.all_slugs
+
+
+def test_a_template_nothing_renders_is_warned_about(workspace: Path, run_cli) -> None:
+    # A misspelt override (entyr for entry) was ignored without a word: the default rendered.
+    defaults = REPO / "src/dopemail/default_templates"
+    templates = workspace / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "entyr.html.j2").write_text((defaults / "entry.html.j2").read_text())
+    # A template of the editor's own, included by an override: used, so not warned about.
+    (templates / "partials/note.j2").write_text("<p>From the archive.</p>\n")
+    page = (defaults / "entry.html.j2").read_text()
+    (templates / "entry.html.j2").write_text(page + '{% include "partials/note.j2" %}\n')
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        warned = [line for line in output.splitlines() if line.startswith("warning: templates/")]
+        assert warned == [
+            "warning: templates/entyr.html.j2: not used: no template dopemail renders has this "
+            "name, and none includes it"
+        ], output
+        assert "did you mean templates/entry.html.j2?" in output

@@ -99,7 +99,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     _LAST_BUILD = result
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
-    _warn(result.warnings)
+    from .templates import unused_templates
+
+    _warn([*unused_templates(where), *result.warnings])
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.
@@ -125,7 +127,9 @@ def check(root: Path) -> None:
     from .build import build as run_build
 
     result, _ = run_build(root, write=False)
-    _warn(result.warnings)
+    from .templates import unused_templates
+
+    _warn([*unused_templates(root.resolve()), *result.warnings])
     click.echo(
         f"ok: {len(result.workspace.entries)} entries and "
         f"{len(result.workspace.issues)} issues are valid"

@@ -404,6 +404,44 @@ OWN_FILTERS = {
 }
 
 
+# A template naming another: {% extends "x" %}, {% include "x" %}, {% import "x" as m %}...
+_NAMES_ANOTHER = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+
+
+def unused_templates(root: Path) -> list[TemplateError]:
+    """The workspace's templates that nothing renders: an override takes the name of the
+    default it replaces, and one misspelt (templates/entyr.html.j2) was ignored without a
+    word. A template of the editor's own is used once another names it."""
+    folder = root / TEMPLATES_DIR
+    if not folder.is_dir():
+        return []
+    ours = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.j2") if p.is_file()}
+    defaults = {p.relative_to(_DEFAULTS).as_posix(): p for p in _DEFAULTS.rglob("*.j2")}
+    unknown = set(ours) - set(defaults)
+    if not unknown:
+        return []
+    named: set[str] = set()
+    for path in (*ours.values(), *defaults.values()):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            named.update(_NAMES_ANOTHER.findall(path.read_text(encoding="utf-8")))
+    warnings = []
+    for name in sorted(unknown - named):
+        close = closest(name, set(defaults), cutoff=0.75)
+        warnings.append(
+            TemplateError(
+                "not used: no template dopemail renders has this name, and none includes it",
+                f"{TEMPLATES_DIR}/{name}",
+                None,
+                f"did you mean {TEMPLATES_DIR}/{close}? (an override takes the name of the "
+                "default it replaces)"
+                if close
+                else "an override takes the name of the default it replaces; a template of "
+                "your own is used once another one includes it",
+            )
+        )
+    return warnings
+
+
 def _template_line(exc: BaseException, name: str) -> tuple[str, int | None]:
     """Find the innermost template frame in a rendering traceback (Jinja2 rewrites them)."""
     where: tuple[str, int | None] = (name, None)
