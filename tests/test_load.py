@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -13,6 +14,7 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import load_workspace
+from dopemail.validation import CONTROL
 
 VALID = """\
 ---
@@ -431,6 +433,9 @@ def test_control_characters_past_a_screenful_are_counted(write_files) -> None:
     assert [e.line for e in errors[:20]] == list(range(16, 36))
     assert len(errors) == 21 and errors[20].line == 36
     assert errors[20].message == "and on 30 more lines, to line 65"
+    # The class the hint gives to search with finds exactly the characters refused.
+    shown = re.compile(errors[20].hint.rsplit("with ", 1)[1])
+    assert all(bool(shown.match(chr(c))) == bool(CONTROL.match(chr(c))) for c in range(0x10000))
 
 
 def test_every_escaped_control_character_is_reported_at_once(write_files) -> None:

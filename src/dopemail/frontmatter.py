@@ -42,6 +42,12 @@ class LineList(list):
     item_lines: list[int]
 
 
+class _KeyTwice(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping: the fix is about keys, not quoting."""
+
+    hint = "keep one of the two, with what both say (a key is given once where it stands)"
+
+
 def _check_key(key: Any, mapping: LineDict, node: yaml.Node) -> None:
     if not isinstance(key, str | int | float | bool) and key is not None:
         raise yaml.constructor.ConstructorError(
@@ -50,9 +56,7 @@ def _check_key(key: Any, mapping: LineDict, node: yaml.Node) -> None:
     if key in mapping:
         first = mapping.key_lines.get(key)
         said = f" (first on line {first})" if first else ""
-        raise yaml.constructor.ConstructorError(
-            None, None, f"the key '{key}' appears twice{said}", node.start_mark
-        )
+        raise _KeyTwice(None, None, f"the key '{key}' appears twice{said}", node.start_mark)
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -532,14 +536,12 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 line,
                 "replace the tab with spaces (two per level, as on the lines around it)",
             ) from None
-        twice = problem.startswith("the key '") and " appears twice" in problem
         raise ContentError(
             f"broken YAML: {problem}",
             path,
             line,
-            "keep one of the two, with what both say (a key is given once where it stands)"
-            if twice
-            else "check the indentation and quoting on this line; a value containing ': ' or "
+            getattr(exc, "hint", None)
+            or "check the indentation and quoting on this line; a value containing ': ' or "
             "starting with a quote, '*', '&' or '@' must be wrapped in double quotes",
         ) from None
     except yaml.YAMLError as exc:

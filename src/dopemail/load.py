@@ -162,7 +162,7 @@ def _control_characters(text: str, rel: str) -> list[DopemailError]:
                 rel,
                 rest[0][0],
                 "search the file for them: your editor's find, in regular-expression mode, "
-                "with [\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]",
+                f"with {_CONTROL_SHOWN}",
             )
         )
     return errors
@@ -170,6 +170,8 @@ def _control_characters(text: str, rel: str) -> list[DopemailError]:
 
 #: The lines with a control character said one by one (see _control_characters).
 _CONTROL_LINES = 20
+# The same characters, as an editor's find takes them: [\x00-\x08...\u2028\u2029...].
+_CONTROL_SHOWN = CONTROL.pattern.encode("unicode_escape").decode("ascii")
 
 
 def media_for(src: str, root: Path, settings: Settings) -> Media:
@@ -505,12 +507,15 @@ def body_pictures(
         width, height = _size(path, info)
         if (width <= 0 or height <= 0) and not _SIZED_TAG.search(tag):
             # As in a gallery; a raw <img> may give its own size, which the page keeps.
-            or_else = (
-                "write it as <img> with its width= and height="
-                if not tag
-                else ("give the <img> its width= and height=")
+            or_else = "give the <img> its" if tag else "write it as <img> with its"
+            errors.append(
+                _unreadable(
+                    f"the picture in the text: '{written}'",
+                    rel,
+                    line,
+                    f"{or_else} width= and height=",
+                )
             )
-            errors.append(_unreadable(f"the picture in the text: '{written}'", rel, line, or_else))
             continue
         if within and width > within:
             width, height = within, round(height * within / width)
