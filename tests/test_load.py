@@ -149,7 +149,7 @@ BAD_ENTRIES = [
         "number-for-text",  # YAML 1.1: a leading zero makes an octal number
         variant("    city: Los Angeles\n", "    city: Los Angeles\n    postal_code: 02134\n"),
         12,
-        "screenings[1].postal_code: must be text, but YAML read it as the number 1116",
+        "screenings[1].postal_code: must be text, but YAML read 02134 as the number 1116",
     ),
     (
         "url-without-site",
@@ -167,13 +167,13 @@ BAD_ENTRIES = [
         "word-for-text",  # YAML 1.1: yes is a boolean
         variant("  title: A Film", "  title: yes"),
         5,
-        "film.title: must be text, but YAML read it as true",
+        "film.title: must be text, but YAML read yes as true",
     ),
     (
         "number-in-a-list",
         variant("title: A Film\n", "title: A Film\ntags: [review, 1917]\n"),
         3,
-        "tags[2]: must be text, but YAML read it as the number 1917",
+        "tags[2]: must be text, but YAML read 1917 as a number",
     ),
     (
         "missing-comma",  # closed on its line: not "not closed"
@@ -687,6 +687,37 @@ def test_a_number_field_s_hint_says_what_it_counts(write_files) -> None:
     assert error.hint == "write a whole number without quotes (runtime: Running time in minutes)"
 
 
+def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:
+    # "read it as the number 1116" left an editor who typed 02134 to guess where 1116 came
+    # from; the hint now gives the line to write, with their own value in quotes.
+    root = write_files(
+        {
+            "entries/zz.md": variant(
+                "    city: Los Angeles\n",
+                "    city: Los Angeles\n    postal_code: 02134  # Boston\n",
+            ).replace("title: A Film\n", "title: A Film\ntags: [review, 1.10, on]\n", 1)
+        }
+    )
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    errors = getattr(caught.value, "errors", [caught.value])
+    told = {e.message: (e.line, e.hint) for e in errors if e.path == "entries/zz.md"}
+    assert told == {
+        "screenings[1].postal_code: must be text, but YAML read 02134 as the number 1116": (
+            13,
+            'put it in quotes, as you mean it to read: postal_code: "02134"',
+        ),
+        "tags[2]: must be text, but YAML read 1.10 as the number 1.1": (
+            3,
+            'put it in quotes, as you mean it to read: "1.10"',
+        ),
+        "tags[3]: must be text, but YAML read on as true": (
+            3,
+            'put it in quotes, as you mean it to read: "on"',
+        ),
+    }
+
+
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:
     root = write_files({"entries/zz.md": VALID})
     entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
@@ -891,7 +922,13 @@ def test_a_number_in_a_list_is_told_to_quote_the_item(write_files) -> None:
     )
     with pytest.raises(ContentError) as caught:
         load_workspace(root)
-    assert caught.value.hint == 'put it in quotes, as you mean it to read: - "..."'
+    assert caught.value.hint == 'put it in quotes, as you mean it to read: "1917"'
+    # In a block list too, the item as written, quoted.
+    block = "title: A Film\ntags:\n  - a\n  - 017\n"
+    root = write_files({"entries/zz-bad.md": variant("title: A Film\n", block)})
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert caught.value.line == 5 and caught.value.hint.endswith(': "017"'), caught.value
 
 
 def test_a_closed_comment_or_one_in_code_is_no_problem(write_files) -> None:

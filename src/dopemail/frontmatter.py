@@ -148,6 +148,14 @@ _TEXT_FIRST = (
 _BLOCK_SCALARS = frozenset((">", ">-", "|", "|-"))
 
 
+def plain_value(text: str) -> Any:
+    """What YAML makes of ``text`` written unquoted on its own: a number, true, null or text."""
+    try:
+        return _plain(text)
+    except _Unusual:
+        return text
+
+
 def _plain_line(text: str) -> bool:
     """Whether a line of a plain scalar reads as itself: no indicator first, no ': ', no ' #'."""
     return not (text[0] in _INDICATORS or ": " in text or " #" in text or text[-1] == ":")

@@ -54,20 +54,16 @@ _ISSUE_NAME = re.compile(rf"^(\d+)-({SLUG})$")
 
 
 def _validate(
-    model: type[BaseModel], doc: Document, rel: str, settings: Settings
+    model: type[BaseModel], doc: Document, rel: str, settings: Settings, text: str
 ) -> tuple[Any, list[DopemailError]]:
     try:
         value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
     except ValidationError as exc:
         return None, [
             ContentError(message, rel, line_of(doc.meta, loc), hint)
-            for loc, message, hint in describe_errors(exc, model, doc.meta)
+            for loc, message, hint in describe_errors(exc, model, doc.meta, text)
         ]
     return value, []
-
-
-def _read(path: Path, rel: str) -> tuple[Document, list[DopemailError]]:
-    return _split(_read_text(path, rel), rel)
 
 
 def _split(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
@@ -553,8 +549,9 @@ def load_entry(
     ``taken`` maps the slugs already loaded to their entries, to catch duplicates.
     """
     rel = path.relative_to(root).as_posix()
-    doc, errors = _read(path, rel)
-    meta, invalid = _validate(Entry, doc, rel, settings)
+    text = _read_text(path, rel)
+    doc, errors = _split(text, rel)
+    meta, invalid = _validate(Entry, doc, rel, settings, text)
     errors += invalid
     # What does not depend on a field that failed is checked all the same, so that fixing one
     # problem does not bring the next to light: the gallery as written, the text's pictures.
@@ -760,7 +757,7 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
             doc, problems = _split(text, rel)
         except (DopemailError, OSError):
             continue  # load_issue reports it
-        meta, _ = _validate(Issue, doc, rel, settings)
+        meta, _ = _validate(Issue, doc, rel, settings, text)
         if meta is not None and not problems:
             found[rel] = (text, doc, meta)
     return found
@@ -798,7 +795,7 @@ def load_issue(
         doc, meta = ahead[1], ahead[2]
     else:
         doc, problems = _split(text, rel)
-        meta, invalid = _validate(Issue, doc, rel, settings)
+        meta, invalid = _validate(Issue, doc, rel, settings, text)
         errors += problems + invalid
     # A field that failed does not keep the others from being checked as written (the
     # number, the entries gathered), so that fixing one problem does not bring the next to
@@ -909,7 +906,7 @@ def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     rel = path.relative_to(root).as_posix()
     text = _read_text(path, rel)
     doc, errors = _split(text, rel)
-    meta, invalid = _validate(Issue, doc, rel, settings)
+    meta, invalid = _validate(Issue, doc, rel, settings, text)
     if meta is None or errors:
         raise_all(errors + invalid)
     assert meta is not None  # it failed with errors, raised above

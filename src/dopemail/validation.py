@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import closest
-from .frontmatter import LineDict, LineList
+from .frontmatter import LineDict, LineList, plain_value
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -69,9 +69,13 @@ def field_path(loc: tuple[Any, ...]) -> str:
 
 
 def describe_errors(
-    exc: ValidationError, root: type[BaseModel], data: Any = None
+    exc: ValidationError, root: type[BaseModel], data: Any = None, source: str | None = None
 ) -> Iterator[tuple[tuple[Any, ...], str, str | None]]:
-    """Yield ``(location, message, hint)`` for each problem pydantic found in ``data``."""
+    """Yield ``(location, message, hint)`` for each problem pydantic found in ``data``.
+
+    ``source``: the text ``data`` was parsed from (by :mod:`frontmatter`), to quote a value
+    as the editor wrote it where YAML read it as something else.
+    """
     errors = [
         (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function"))), e)
         for e in exc.errors(include_url=False)
@@ -137,14 +141,23 @@ def describe_errors(
             # YAML types unquoted words and numbers: 02134 is the octal 1116, 1.10 is 1.1,
             # yes is true; TOML, unquoted numbers and true/false.
             value = error["input"]
+            token = _as_written(source, line_of(data, loc), value) if source else None
             read = f"{value!r}".lower() if isinstance(value, bool) else f"the number {value!r}"
-            if isinstance(loc[-1], int):
-                written = '"..." in the list' if toml else '- "..."'
+            if token is not None:
+                # What the editor wrote, beside what it became: 02134 is not 1116 to anyone.
+                read = f"{token} as " + ("a number" if token == repr(value) else read)
             else:
-                written = f'{loc[-1]} = "..."' if toml else f'{loc[-1]}: "..."'
+                read = f"it as {read}"
+            quoted = f'"{token}"' if token is not None else '"..."'
+            if isinstance(loc[-1], int):
+                written = (
+                    quoted if token is not None else ('"..." in the list' if toml else '- "..."')
+                )
+            else:
+                written = f"{loc[-1]} = {quoted}" if toml else f"{loc[-1]}: {quoted}"
             yield (
                 loc,
-                f"{where}: must be text, but {syntax} read it as {read}",
+                f"{where}: must be text, but {syntax} read {read}",
                 f"put it in quotes, as you mean it to read: {written}",
             )
         elif kind == "string_pattern_mismatch" and loc and loc[-1] in _PATTERNS:
@@ -230,6 +243,27 @@ def _type_hint(kind: str) -> str | None:
         "literal_error": None,
     }
     return hints.get(kind)
+
+
+# A plain scalar as written on a line: a run of characters that cannot end or quote one.
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"]+")
+
+
+def _as_written(source: str, line: int | None, value: Any) -> str | None:
+    """How the editor wrote ``value`` (a plain scalar YAML typed) on ``line`` of ``source``.
+
+    None when it cannot be told for sure (no line, or no such word on it).
+    """
+    if line is None:
+        return None
+    lines = source.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for token in _PLAIN_TOKEN.findall(text):
+        token = token.rstrip(":")
+        found = plain_value(token)
+        if type(found) is type(value) and found == value:
+            return token
+    return None
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
