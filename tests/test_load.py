@@ -385,6 +385,27 @@ def test_duplicate_slug_names_both_files(write_files) -> None:
     assert (caught.value.path, caught.value.line) == ("entries/two.md", 3)
 
 
+def test_a_slug_that_takes_another_file_s_name_is_told_at_its_own_line(
+    write_files, run_cli
+) -> None:
+    # alpha.md sorts first and says 'slug: zeta'; zeta.md says nothing of its slug. The error
+    # once landed on zeta.md's line 1, the file with nothing to change.
+    root = write_files(
+        {
+            "entries/alpha.md": variant("title: A Film\n", "title: A Film\nslug: zeta\n"),
+            "entries/zeta.md": VALID,
+        }
+    )
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    error = caught.value
+    assert (error.path, error.line) == ("entries/alpha.md", 3)
+    assert error.message == "duplicate slug 'zeta': entries/zeta.md has it too (from its file name)"
+    assert error.hint == "give this entry another 'slug:', or rename entries/zeta.md"
+    code, output = run_cli("check", "--root", root)
+    assert code == 1 and "entries/alpha.md:3: duplicate slug 'zeta'" in output
+
+
 def test_a_key_given_twice_is_told_to_be_kept_once(write_files) -> None:
     root = write_files({"entries/a.md": variant("title: A Film\n", "title: A Film\ntitle: B\n")})
     with pytest.raises(ContentError) as caught:

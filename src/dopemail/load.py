@@ -587,14 +587,8 @@ def load_entry(
             )
         )
     elif named and taken and slug in taken:
-        errors.append(
-            ContentError(
-                f"duplicate slug '{slug}': {taken[slug].path} has it too",
-                rel,
-                line_of(doc.meta, ("slug",)) if declared else 1,
-                "give one of them another 'slug:' (or rename its file)",
-            )
-        )
+        at = line_of(doc.meta, ("slug",)) if declared else None
+        errors.append(_duplicate(slug, rel, at, taken[slug], root))
     raise_all(errors)
     assert meta is not None  # it failed with errors, raised above
     return LoadedEntry(
@@ -610,6 +604,41 @@ def load_entry(
         images=images,
         body_pictures=shown,
     )
+
+
+def _duplicate(
+    slug: str, rel: str, slug_line: int | None, other: LoadedEntry, root: Path
+) -> ContentError:
+    """The error for two entries with one slug, at the 'slug:' line that made it twice."""
+    if slug_line is not None or other.meta.slug is None:
+        return ContentError(
+            f"duplicate slug '{slug}': {other.path} has it too",
+            rel,
+            slug_line or 1,
+            "give one of them another 'slug:' (or rename its file)",
+        )
+    # This file's name makes the slug another file's 'slug:' took (that file sorts first, so
+    # it was loaded first): the line to change is over there, not in a file that says nothing.
+    return ContentError(
+        f"duplicate slug '{slug}': {rel} has it too (from its file name)",
+        other.path,
+        _slug_line(root / other.path),
+        f"give this entry another 'slug:', or rename {rel}",
+    )
+
+
+def _slug_line(path: Path) -> int | None:
+    # Only for the error above: the entry loaded fine, and its lines are not kept.
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines[1:], 2):
+        if line.rstrip() == "---":
+            break
+        if re.match(r"slug\s*:", line):
+            return number
+    return None
 
 
 def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
