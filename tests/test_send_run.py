@@ -171,6 +171,43 @@ def test_a_crash_after_delivery_is_replayed_without_duplicates(tmp_path, monkeyp
     assert len(list((root / "outbox" / "1-first-issue").glob("*.eml"))) == 35
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "3600"}),
+        Reply(422, {"name": "validation_error", "message": "Invalid `to` field."}),
+    ],
+    ids=["asked-to-wait", "refused"],
+)
+def test_a_replay_that_fails_stays_in_flight_under_its_key(
+    server, tmp_path, monkeypatch, answer
+) -> None:
+    # A batch left in flight may have been delivered. Its replay, refused or told to wait an
+    # hour, once put its readers back in the queue: the next run claimed them as a new batch
+    # with a new key, which the provider could not tell from the first, and mailed them twice.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    real = Resend.send
+
+    def delivered_then_killed(self, batch):
+        real(self, batch)
+        raise KeyboardInterrupt  # like kill -9 once the provider took the batch
+
+    monkeypatch.setattr(Resend, "send", delivered_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "resend")
+    monkeypatch.setattr(Resend, "send", real)
+    server.queue(answer)
+    with pytest.raises(SendError, match="asks to wait 3600 s|refused the request"):
+        send(root, "resend", sleep=lambda seconds: None)
+    assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
+    assert send_status(root, "1").in_flight[0].number == 1
+    summary = send(root, "resend")  # the same key again: the provider answers as the first time
+    assert summary.sent == 3 and counts(root)["sent"] == 3
+    keys = {r.headers.get("idempotency-key") for r in server.requests}
+    assert len(keys) == 1 and len(server.requests) == 3
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
+
+
 def test_a_batch_keeps_its_recipients_and_key_across_retries_and_runs(
     server, tmp_path, monkeypatch
 ) -> None:
@@ -381,6 +418,36 @@ def postmark_workspace(server: LoopbackServer, tmp_path: Path) -> Path:
         send="batch_size = 10",
     )
     return root
+
+
+def test_a_postmark_code_not_about_the_reader_fails_no_one(server, tmp_path) -> None:
+    # Every code but 406 and 300 once marked its reader failed for good, never mailed again:
+    # a message stream that does not exist failed the whole list, and the send ended "done".
+    root = postmark_workspace(server, tmp_path)
+    stream = {
+        "ErrorCode": 1235,
+        "Message": "The message stream for the provided 'ID' was not found.",
+    }
+    server.queue(Reply(200, [stream] * 10))
+    with pytest.raises(SendError, match="refused every message: Postmark error 1235"):
+        send(root, "postmark")
+    assert counts(root) == {"pending": 30, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+    # Out of credits halfway through a batch: what went is sent, the rest waits, the send stops.
+    sent = {"ErrorCode": 0, "Message": "OK", "MessageID": "m-1"}
+    credits = {"ErrorCode": 405, "Message": "You have run out of credits."}
+    server.queue(Reply(200, [sent] * 4 + [credits] * 6))
+    with pytest.raises(SendError, match="did not send 6 messages of batch 2: Postmark error 405"):
+        send(root, "postmark")
+    assert counts(root) == {"pending": 26, "in_flight": 0, "sent": 4, "failed": 0, "skipped": 0}
+    summary = send(root, "postmark")  # credits bought: the rest goes, no one twice
+    assert summary.sent == 26 and counts(root)["sent"] == 30 and counts(root)["failed"] == 0
+    # 300 on every message is the message's fault (its From, say), not thirty bad addresses.
+    root = postmark_workspace(server, tmp_path / "two")
+    invalid = {"ErrorCode": 300, "Message": "Invalid 'From' address: 'Dope, Press'."}
+    server.queue(Reply(200, [invalid] * 10))
+    with pytest.raises(SendError, match="refused every message: Postmark error 300"):
+        send(root, "postmark")
+    assert counts(root)["pending"] == 30
 
 
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:

@@ -780,9 +780,19 @@ class _Run:
         """
         number, ledger = self.issue.number, self.ledger
         size = self.summary.batch_size
-        # Batches to post before any new claim: replays, then halves of a bisected batch.
+        # Batches to post before any new claim: replays, then halves of a bisected batch. A
+        # batch the last run left in flight may have been delivered: whatever its replay
+        # meets (a 429, a refusal, Ctrl-C), it stays in flight under its key, never back in
+        # the queue, where a new batch and a new key would mail its readers a second time.
+        # Unless the editor said it never arrived (--resend-in-flight): then it is new.
+        in_doubt = not self.options.resend_in_flight
         ready: deque[_Job] = deque(
-            _Job(b.number, ledger.members(number, b.number), b.idempotency_key)
+            _Job(
+                b.number,
+                ledger.members(number, b.number),
+                b.idempotency_key,
+                Attempts(ambiguous=in_doubt),
+            )
             for b in self.summary.in_flight
         )
         halves: deque[list[Recipient]] = deque()
@@ -996,6 +1006,18 @@ class _Run:
         self.summary.failed += sum(o.status == "rejected" for o in outcomes)
         if self._bar:
             self._bar.update(self.summary.sent, self.summary.failed)
+        refused = [o.error for o in outcomes if o.status == "unsent" and o.error]
+        if refused:
+            # Not the readers' fault, and every later batch would meet it too: stop, with
+            # them back in the queue rather than failed for good.
+            raise SendError(
+                f"{provider.name} did not send {len(refused):,} message"
+                f"{'s' if len(refused) != 1 else ''} of batch {number}: {refused[0]}",
+                None,
+                None,
+                f"their readers are back in the queue: fix what {provider.name} says, then run "
+                "the same command again",
+            )
         return []
 
     def keep(self, number: int, reason: str) -> SendError:

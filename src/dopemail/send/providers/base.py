@@ -49,8 +49,10 @@ class Batch:
 class Outcome:
     """What happened to one letter: sent (with the provider's id), rejected (why), or unsent.
 
-    ``unsent`` means the provider refused the request without sending this letter (another
-    recipient was at fault): it goes back to the queue.
+    ``unsent`` means the provider did not send this letter: it goes back to the queue. With no
+    ``error``, another recipient of the request was at fault, and it goes out in a later
+    batch; with one, the provider refused it for a reason that is not its reader's (the
+    account, the sender), which the next batch would meet again: the send stops.
     """
 
     status: Literal["sent", "rejected", "unsent"]

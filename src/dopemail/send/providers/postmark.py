@@ -6,10 +6,13 @@ documented for the batch endpoint ("If you are sending Broadcast (bulk) messages
 call, use the MessageStream field"); newsletters belong in a Broadcast stream.
 
 Answers: 200 with one ``{ErrorCode, Message, MessageID, To}`` per message, in order; ErrorCode 0
-is sent, 406 (inactive recipient) and 300 (invalid request for this message) reject that
-recipient; account-level codes refuse every message. 401 is a bad token; 422 a refused request;
-429, 500 and 503 are retried (Postmark sends no Retry-After, so the backoff decides); another 5xx
-(a gateway's) may have let the batch through, and is not.
+is sent, 406 (inactive recipient) rejects that recipient, and so does 300 (invalid email
+request) when other messages of the batch went: when every one got it, the fault is in the
+message (its From, its body), not in the readers. Any other code (the account's, the sender's,
+a stream that does not exist, one Postmark added since) sends no reader to "failed", where
+nothing would mail them again: the send stops, and they are back in the queue. 401 is a bad
+token; 422 a refused request; 429, 500 and 503 are retried (Postmark sends no Retry-After, so
+the backoff decides); another 5xx (a gateway's) may have let the batch through, and is not.
 
 Postmark has no idempotency key: a batch whose answer was lost stays "in flight" in the ledger
 until the editor says whether it went out.
@@ -33,8 +36,9 @@ from .base import (
 
 ENV = "DOPEMAIL_POSTMARK_TOKEN"
 
-# Errors about the account or the sender, not the recipient: they refuse every message alike.
-_ACCOUNT_CODES = {10, 400, 401, 405, 412, 413}
+# The codes about the recipient: 406, inactive (bounced, unsubscribed, marked as spam); 300,
+# an invalid request, which covers a bad To address and also a message-wide fault.
+_RECIPIENT_CODES = {300, 406}
 
 
 class Postmark:
@@ -83,16 +87,19 @@ class Postmark:
                 "Postmark answered 200 with an unreadable body", ambiguous=True
             ) from None
         outcomes = [self._outcome(answer) for answer in answers]
-        if all(o.status == "unsent" for o in outcomes):
+        if all(o.status != "sent" for o in outcomes) and not all(
+            self._code(a) == 406 for a in answers
+        ):
+            # Nothing went: a fault of the message or the account, not of every reader at once
+            # (406 alone is: a batch of readers all inactive).
             raise SendError(
                 f"Postmark refused every message: {outcomes[0].error}",
                 None,
                 None,
-                "check the sender signature and the server's sending permission at Postmark",
+                "check the sender signature, the message stream ([send.postmark] "
+                "message_stream) and the server's sending permission at Postmark",
             )
-        # Mixed answers: an account-level code on some messages only is that message's failure
-        # (queuing it again could loop forever).
-        return [Outcome("rejected", error=o.error) if o.status == "unsent" else o for o in outcomes]
+        return outcomes
 
     def _message(self, composer: Composer, to: str, headers: dict[str, str]) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -109,11 +116,16 @@ class Postmark:
             message["ReplyTo"] = composer.sender.reply_to
         return message
 
+    @staticmethod
+    def _code(answer: Any) -> Any:
+        return answer.get("ErrorCode", 0) if isinstance(answer, dict) else None
+
     def _outcome(self, answer: Any) -> Outcome:
-        if not isinstance(answer, dict):
-            return Outcome("unsent", error="unreadable answer")
-        code = answer.get("ErrorCode", 0)
+        code = self._code(answer)
+        if code is None:
+            return Outcome("unsent", error="Postmark's answer for it was unreadable")
         if code == 0:
             return Outcome("sent", str(answer.get("MessageID") or ""))
         reason = self.api.redact(f"Postmark error {code}: {answer.get('Message', '')}")
-        return Outcome("unsent" if code in _ACCOUNT_CODES else "rejected", error=reason)
+        # Unsent with a reason: back in the queue, and the send stops (see Outcome).
+        return Outcome("rejected" if code in _RECIPIENT_CODES else "unsent", error=reason)
