@@ -193,6 +193,7 @@ def test_postmark_request(server, client, tmp_path) -> None:
     assert first["Tag"] == "dopemail-issue-1"
     headers = {h["Name"]: h["Value"] for h in first["Headers"]}
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["X-Dopemail-Issue"] == "1-first-issue"  # the README's promise
     assert headers["List-Unsubscribe"].startswith(
         "<https://dopepress.example.com/unsubscribe?token="
     )
@@ -218,6 +219,7 @@ def test_resend_request(server, client, tmp_path) -> None:
     assert first["to"] == ["ada@example.com"] and first["reply_to"] == "press@dopepress.example.com"
     assert first["from"] == "DoPe Press <newsletter@dopepress.example.com>"
     assert first["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert first["headers"]["X-Dopemail-Issue"] == "1-first-issue"
     assert first["tags"] == [{"name": "dopemail_issue", "value": "1-first-issue"}]
     assert UNSUBSCRIBE_PLACEHOLDER not in first["html"] + first["text"]
     assert [o.status for o in outcomes] == ["sent", "sent"]
@@ -253,6 +255,7 @@ def test_sendgrid_request(server, client, tmp_path) -> None:
         + (first["headers"]["List-Unsubscribe"].split(", ", 1)[1])
     )
     assert first["custom_args"] == {"dopemail_issue": "1-first-issue"}
+    assert first["headers"]["X-Dopemail-Issue"] == "1-first-issue"
     assert second["substitutions"][tag] != first["substitutions"][tag]
     assert [o.status for o in outcomes] == ["sent", "sent"]
     assert outcomes[0].message_id and outcomes[0].message_id == outcomes[1].message_id
@@ -284,6 +287,7 @@ def test_mailgun_request(server, client, tmp_path) -> None:
         "<%recipient.unsubscribe_url%>, <%recipient.unsubscribe_mailto%>"
     )
     assert values["h:List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert values["h:X-Dopemail-Issue"] == "1-first-issue"
     assert values["h:Reply-To"] == "press@dopepress.example.com"
     assert values["o:tag"] == "dopemail-issue-1"
     assert [o.status for o in outcomes] == ["sent", "sent"]
@@ -392,8 +396,13 @@ def test_sendgrid_400_naming_a_personalization_rejects_only_that_one(
 
 def test_mailgun_400_without_an_address_asks_the_runner_to_bisect(server, client, tmp_path) -> None:
     provider, composer = adapter("mailgun", server, tmp_path, client)
-    with pytest.raises(RecipientRejected, match="'to' parameter is not a valid address"):
+    with pytest.raises(RecipientRejected, match="to parameter is not a valid address"):
         provider.send(batch(composer, "ada@example.com", "reject1@example.com"))
+    # The wording of Mailgun's API description (the loopback's), and with 'to' quoted.
+    for said in ("to parameter is not a valid address.", "'to' parameter is not a valid address"):
+        server.queue(Reply(400, {"message": said}))
+        with pytest.raises(RecipientRejected):
+            provider.send(batch(composer, "ada@example.com", "bob@example.com"))
 
 
 # -- answers common to all: 401, 429, 500, timeouts ------------------------------------------------

@@ -460,9 +460,9 @@ class LoopbackServer:
         if not values.get("from"):
             return 400, {"message": "from parameter is missing"}, {}
         if not to or len(to) > 1000:
-            return 400, {"message": "'to' parameter is missing or holds over 1000 recipients"}, {}
+            return 400, {"message": "to parameter is missing or holds over 1000 recipients"}, {}
         if any(_mailbox(a).startswith("reject") for a in to):
-            invalid = "'to' parameter is not a valid address. please check documentation"
+            invalid = "to parameter is not a valid address. please check documentation."
             return 400, {"message": invalid}, {}
         variables = json.loads(values.get("recipient-variables") or "{}")
         if len(to) > 1 and not all(a in {k.lower() for k in variables} for a in to):

@@ -35,6 +35,11 @@ from .base import (
 )
 
 ENV = "DOPEMAIL_MAILGUN_API_KEY"
+
+# Mailgun's 400 about a recipient: "to parameter is not a valid address. please check
+# documentation." as its API description gives it; with 'to' quoted, as some of its answers
+# quote parameter names.
+_TO_PARAMETER = re.compile(r"\bto'?\s+parameter\b", re.IGNORECASE)
 URL_VAR = "%recipient.unsubscribe_url%"
 MAILTO_VAR = "%recipient.unsubscribe_mailto%"
 _AFTER = re.compile(r"try again after (\d+(?:\.\d+)?)\s*(?:s\b|sec|second)", re.IGNORECASE)
@@ -79,7 +84,7 @@ class Mailgun:
             raise transient
         if status == 400:
             reason = self.api.message(response)
-            if "'to' parameter" in reason:
+            if _TO_PARAMETER.search(reason):
                 named = addresses_in(reason) & {letter.recipient.key for letter in batch.letters}
                 if named:
                     return [
