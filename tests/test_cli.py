@@ -64,6 +64,65 @@ def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:
     assert entry.meta.title == "東京物語"
 
 
+def test_a_long_title_or_subject_makes_a_short_slug(workspace: Path, run_cli) -> None:
+    # A 175-character headline made a file name the system refused, with a traceback.
+    title = "A Very Long Title That Goes On " * 6 + "and Ends Here"
+    code, output = run_cli("new", "entry", title, "--root", workspace)
+    assert code == 0, output
+    slug = "a-very-long-title-that-goes-on-a-very-long-title-that-goes"  # 'on' would be 61
+    assert len(slug) <= 60 and f"wrote entries/{slug}.md" in output
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == slug)
+    assert entry.meta.title == title  # the title itself is kept whole
+    code, output = run_cli("new", "issue", title, "--root", workspace)
+    assert code == 0 and re.search(rf"wrote issues/\d+-{slug}\.md", output), output
+    code, output = run_cli("new", "entry", "X", "--slug", "x" * 61, "--root", workspace)
+    assert code == 1 and "--slug is 61 characters long" in output and "Traceback" not in output
+
+
+def test_the_scaffold_s_placeholder_is_not_published(workspace: Path, run_cli) -> None:
+    # An entry taken out of draft, or an issue marked ready, with "Write the piece here"
+    # still in it went to the feeds and the list without a word.
+    run_cli("new", "entry", "Placeholder", "--root", workspace)
+    path = workspace / "entries/placeholder.md"
+    text = path.read_text(encoding="utf-8")
+    assert run_cli("check", "--root", workspace)[0] == 0  # a draft may hold it
+    path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
+    line = text.split("\n").index("Write the piece here, in Markdown.") + 1
+    code, output = run_cli("check", "--root", workspace)
+    assert (
+        code == 1
+        and (
+            f"entries/placeholder.md:{line}: the text still holds the sentence 'dopemail new' put "
+            "there: 'Write the piece here, in Markdown.'"
+        )
+        in output
+    )
+    assert "put back 'draft: true'" in output
+    path.write_text(text.replace("Write the piece here, in Markdown.", "A real piece."), "utf-8")
+    code, output = run_cli("new", "issue", "Ready or not", "--root", workspace)
+    (issue,) = (workspace / "issues").glob("*-ready-or-not.md")
+    assert run_cli("check", "--root", workspace)[0] == 0, "a draft issue may hold it"
+    source = issue.read_text(encoding="utf-8")
+    issue.write_text(re.sub(r"status: draft", "status: ready", source), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    line = next(n for n, t in enumerate(source.split("\n"), 1) if t.startswith("Write the intro"))
+    assert code == 1 and f"{issue.relative_to(workspace)}:{line}: the text still holds" in output
+    assert "set 'status: draft'" in output
+
+
+def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
+    # A subject with no Latin letter made '6-untitled.md' in silence, and --slug did not exist.
+    code, output = run_cli("new", "issue", "東京物語", "--root", workspace)
+    assert code == 1 and 'dopemail new issue "東京物語" --slug a-name' in output
+    assert not list((workspace / "issues").glob("*-untitled.md"))
+    code, output = run_cli("new", "issue", "東京物語", "--slug", "tokyo", "--root", workspace)
+    assert code == 0 and re.search(r"wrote issues/\d+-tokyo\.md", output), output
+    code, output = run_cli("new", "issue", "Kyoto", "--slug", "Kyoto", "--root", workspace)
+    assert code == 1 and "--slug 'Kyoto' is not a slug" in output
+    code, output = run_cli("new", "issue", " ", "--root", workspace)
+    assert code == 1 and "the subject is empty" in output
+
+
 @pytest.mark.parametrize("title", ["Media", "Issues", "Feeds"])
 def test_new_entry_refuses_a_slug_the_site_uses_for_a_folder(
     workspace: Path, run_cli, title: str
@@ -238,7 +297,8 @@ def test_scaffolds_write_what_they_were_given_as_yaml_reads_it(workspace: Path, 
     code, output = run_cli("new", "entry", title, "--root", workspace)
     assert code == 0, output
     entry = workspace / "entries/c-films-new-ac-dc-live.md"
-    entry.write_text(entry.read_text("utf-8").replace("draft: true", "draft: false"), "utf-8")
+    written = entry.read_text("utf-8").replace("Write the piece here, in Markdown.", "A piece.")
+    entry.write_text(written.replace("draft: true", "draft: false"), "utf-8")
     (workspace / "entries/1917.md").write_text(
         '---\ntitle: "1917"\npublished: 2024-12-01\nslug: "1917"\n---\nBody.\n', "utf-8"
     )

@@ -166,16 +166,21 @@ def new_entry(title: str, slug: str | None, root: Path) -> None:
 
 @new.command("issue")
 @click.argument("subject", required=False)
+@click.option(
+    "--slug",
+    default=None,
+    help="The file's name and the web version's URL, after the number (default: from the subject).",
+)
 @root_option
 @reports_errors
-def new_issue(subject: str | None, root: Path) -> None:
+def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
     """Write issues/<next number>-<slug>.md listing the newest entries in no issue yet.
 
     Example: dopemail new issue "Ghosts, strangers and a summer of repertory"
     """
     from .scaffold import new_issue as scaffold
 
-    path, gathered, drafts = scaffold(root, subject)
+    path, gathered, drafts = scaffold(root, subject, slug=slug)
     if gathered:
         click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
     else:

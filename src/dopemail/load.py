@@ -559,6 +559,8 @@ def load_entry(
     images, image_errors = _images(gallery, doc, rel, root, settings)
     shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings)
     errors += image_errors + text_errors
+    if meta is not None and not meta.draft:
+        errors += _placeholder(doc, rel, "write the piece in its place, or put back 'draft: true'")
     declared = meta.slug if meta is not None else doc.meta.get("slug")
     slug = declared or path.stem
     # A 'slug:' that validation refused ('slug: ""' included) was said already: neither the
@@ -639,6 +641,23 @@ def _slug_line(path: Path) -> int | None:
         if re.match(r"slug\s*:", line):
             return number
     return None
+
+
+# The sentences `dopemail new` leaves for the editor to replace (its default templates).
+_PLACEHOLDER = re.compile(
+    r"^(Write the piece here, in Markdown\.|Write the intro of .{1,200} No\. \d+ here\.)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _placeholder(doc: Document, rel: str, hint: str) -> list[DopemailError]:
+    """The scaffold's placeholder left in a text about to be published, at its line."""
+    found = _PLACEHOLDER.search(doc.body) if "Write the " in doc.body else None
+    if found is None:
+        return []
+    line = doc.body_line + doc.body.count("\n", 0, found.start())
+    message = f"the text still holds the sentence 'dopemail new' put there: '{found.group(1)}'"
+    return [ContentError(message, rel, line, hint)]
 
 
 def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
@@ -839,6 +858,9 @@ def load_issue(
                 "make the file name and the number agree",
             )
         )
+
+    if meta is not None and meta.status != "draft":
+        errors += _placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
 
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
 

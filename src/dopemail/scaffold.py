@@ -29,6 +29,37 @@ def yaml_slug(slug: str) -> str:
     return slug if isinstance(yaml.safe_load(slug), str) else yaml_text(slug)
 
 
+#: The longest slug made from a title: a headline of 175 characters made a file name the
+#: system refused (255 bytes at most) and a URL nobody reads to its end.
+SLUG_LENGTH = 60
+
+
+def short_slug(title: str) -> str:
+    """The slug of ``title``, cut after a whole word to :data:`SLUG_LENGTH` characters at most."""
+    slug = slugify(title)
+    if len(slug) <= SLUG_LENGTH:
+        return slug
+    cut = slug[: SLUG_LENGTH + 1].rpartition("-")[0]
+    return cut or slug[:SLUG_LENGTH]
+
+
+def _check_slug(slug: str, example: str) -> None:
+    if not _SLUG.fullmatch(slug):
+        raise ContentError(
+            f"--slug '{slug}' is not a slug",
+            None,
+            None,
+            f"use lowercase Latin letters, digits and single hyphens, e.g. --slug {example}",
+        )
+    if len(slug) > SLUG_LENGTH:
+        raise ContentError(
+            f"--slug is {len(slug)} characters long",
+            None,
+            None,
+            f"keep it to {SLUG_LENGTH} or fewer: it is the page's address, e.g. --slug {example}",
+        )
+
+
 def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | None = None) -> Path:
     """Write ``entries/<slug>.md`` from the scaffold template; never overwrite.
 
@@ -46,15 +77,10 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
             None,
             f'name the file and its URL yourself: dopemail new entry "{title}" --slug a-name',
         )
-    if slug is not None and not _SLUG.fullmatch(slug):
-        raise ContentError(
-            f"--slug '{slug}' is not a slug",
-            None,
-            None,
-            "use lowercase Latin letters, digits and single hyphens, e.g. --slug tokyo-story",
-        )
+    if slug is not None:
+        _check_slug(slug, "tokyo-story")
     settings = load_settings(root)
-    slug = slug or slugify(title)
+    slug = slug or short_slug(title)
     if slug in RESERVED_SLUGS:
         raise ContentError(
             reserved_slug(slug),
@@ -86,18 +112,39 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
 
 
 def new_issue(
-    root: Path, subject: str | None = None, now: datetime | None = None
+    root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
 ) -> tuple[Path, int, list[str]]:
     """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet;
-    its path, how many entries it gathers, and the drafts it left out."""
+    its path, how many entries it gathers, and the drafts it left out.
+
+    ``slug`` names the file and the web version's URL after the number; by default it is made
+    from the subject.
+    """
     from .load import ISSUES_DIR, load_workspace
 
+    if subject is not None and not subject.strip():
+        raise ContentError(
+            "the subject is empty",
+            None,
+            None,
+            'give one (dopemail new issue "Ghosts and strangers"), or none for "<title> No. N"',
+        )
+    if slug is not None:
+        _check_slug(slug, "tokyo-story-week")
+    elif subject is not None and slugify(subject) == "untitled":
+        # As for an entry: '6-untitled' would be the web version's address, in every issue.
+        raise ContentError(
+            f"the subject '{subject}' gives no file name (it has no Latin letters or digits)",
+            None,
+            None,
+            f'name the file and its URL yourself: dopemail new issue "{subject}" --slug a-name',
+        )
     workspace = load_workspace(root)
     number = max((i.meta.number for i in workspace.issues), default=0) + 1
-    gathered = {slug for issue in workspace.issues for slug in issue.meta.all_slugs}
+    gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}
     unsent = [e for e in workspace.published if e.slug not in gathered]
     subject = subject or f"{workspace.settings.publication.title} No. {number}"
-    path = root / ISSUES_DIR / f"{number}-{slugify(subject)}.md"
+    path = root / ISSUES_DIR / f"{number}-{slug or short_slug(subject)}.md"
     now = now or datetime.now(workspace.settings.publication.zone)
     env = make_environment(root, autoescape=False)
     env.filters["yaml_slug"] = yaml_slug
