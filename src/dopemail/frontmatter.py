@@ -23,7 +23,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .errors import ContentError
+from .errors import ContentError, DopemailError, raise_all
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -558,6 +558,31 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         loader.dispose()
 
 
+# A no-break space where YAML needs a plain one: in an indentation, after a list's '-' or a
+# key's ':'. YAML reads it as a character of the key or value (' title', an unknown field) or
+# as broken YAML lines later. One inside a value ('Cléo de 5 à 7') is typography, and kept.
+_STRAY_NBSP = re.compile(r"[ \t]*(?:-?\xa0|(?:-[ \t]+)?[^\s:#'\"\xa0-][^:#\xa0]*:\xa0)")
+
+
+def _no_break_spaces(lines: list[str], path: Path | str) -> None:
+    """Raise an error for each front matter line with a no-break space YAML would misread."""
+    errors: list[DopemailError] = []
+    for number, line in enumerate(lines, 2):
+        found = _STRAY_NBSP.match(line) if "\xa0" in line else None
+        if found:
+            errors.append(
+                ContentError(
+                    f"a no-break space (U+00A0) at column {found.end()}, where YAML needs a "
+                    "plain space",
+                    path,
+                    number,
+                    "replace it with a normal space (it comes with text pasted from a web "
+                    "page or a word processor)",
+                )
+            )
+    raise_all(errors)
+
+
 @lru_cache(maxsize=1024)
 def split(text: str, path: Path | str) -> Document:
     """Split ``---``-fenced YAML front matter from a Markdown body and parse it.
@@ -593,7 +618,10 @@ def split(text: str, path: Path | str) -> Document:
             1,
             "add a line '---' after the last field, before the text",
         )
-    meta = parse_yaml("".join(lines[1:index]), path, line_offset=1)
+    head = "".join(lines[1:index])
+    if "\xa0" in head:
+        _no_break_spaces(lines[1:index], path)
+    meta = parse_yaml(head, path, line_offset=1)
     if meta is None:
         meta = LineDict()
         meta.start_line, meta.key_lines = 2, {}
