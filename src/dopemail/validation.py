@@ -137,6 +137,18 @@ def describe_errors(
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
             yield loc, f"{where}: {text}" if where else text, None
+        elif error.get("input", ...) is None and kind.endswith("_type") and not toml:
+            # 'subject:' with nothing after it: YAML reads null, and pydantic's "input should
+            # be a valid string (got None)" is Python's word for it, not the editor's.
+            if isinstance(loc[-1], int):
+                hint = "write the item, or remove the empty one from the list"
+            else:
+                parent = model_at(root, loc[:-1])
+                field = parent.model_fields.get(loc[-1]) if parent else None
+                optional = field is not None and not field.is_required()
+                hint = f"write its value after '{loc[-1]}:'"
+                hint += ", or remove the line (it is optional)" if optional else ""
+            yield loc, f"{where}: is empty", hint
         elif kind == "string_type" and isinstance(error.get("input"), int | float):
             # YAML types unquoted words and numbers: 02134 is the octal 1116, 1.10 is 1.1,
             # yes is true; TOML, unquoted numbers and true/false.
