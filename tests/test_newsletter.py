@@ -571,6 +571,51 @@ def test_five_films_of_nine_photos_make_an_email_under_the_warning(
     assert html.count("<!--[if mso]></tr></table><![endif]-->") == 5 * 2
 
 
+def test_an_svg_picture_is_sized_in_whole_pixels_and_warned_about_in_email(
+    workspace: Path, run_cli
+) -> None:
+    # Its size was written as read, 100.6 and 50.0, into width= and og:image:width; and
+    # Gmail and Outlook show no SVG, which no check said.
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100.6" height="50"><rect/></svg>'
+    (workspace / "media/all-of-us-strangers/diagram.svg").write_text(svg, encoding="utf-8")
+    lead = "  - src: media/all-of-us-strangers/diagram.svg\n    alt: A diagram\n"
+    _break(workspace, "entries/all-of-us-strangers.md", "images:\n", "images:\n" + lead)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "Gmail and Outlook do not show SVG pictures: " in output
+    assert "all-of-us-strangers/diagram.svg" in output and "issue 1" in output
+    page = (workspace / "site/all-of-us-strangers/index.html").read_text(encoding="utf-8")
+    assert 'width="101" height="50"' in page and "100.6" not in page and "50.0" not in page
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 4 3"></svg>'
+    (workspace / "media/all-of-us-strangers/diagram.svg").write_text(svg, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "is an SVG without a width and height in pixels" in output
+
+
+def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path, run_cli) -> None:
+    # "the plain-text part contains HTML: <Film> ... do not put HTML in email/*.txt.j2": the
+    # editor had touched no template, and the text part said just what they wrote.
+    issue = "issues/1-strangers-and-varda.md"
+    subject = next(
+        line
+        for line in (workspace / issue).read_text("utf-8").split("\n")
+        if line.startswith("subject:")
+    )
+    _break(workspace, issue, subject, 'subject: "Notes on <Film> & <Cinema>"')
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    folder = next((workspace / "site/issues").glob("1-*"))
+    assert "Notes on <Film> & <Cinema>" in (folder / "email.txt").read_text(encoding="utf-8")
+    html = (folder / "email.html").read_text(encoding="utf-8")
+    assert "Notes on &lt;Film&gt; &amp; &lt;Cinema&gt;" in html
+    # MJML writes the title's aria-label with < as is: valid in an attribute, and no element.
+    assert html.count("<Film>") == html.count('aria-label="Notes on <Film> &amp; <Cinema>"')
+    # What a template itself leaves in the text part is still caught.
+    _break(workspace, "templates/email/issue.txt.j2", "{{", "<b>{{")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "the plain-text part contains HTML: <b>" in output
+
+
 def test_size_warning_does_not_stop_the_build(workspace: Path, run_cli) -> None:
     _break(workspace, "dopemail.toml", "[feeds]", "[newsletter]\nwarn_bytes = 1000\n\n[feeds]")
     code, output = run_cli("build", "--root", workspace)

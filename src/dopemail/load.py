@@ -233,7 +233,10 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
         try:
             import imagesize  # on first use: a warm build measures no picture
 
-            found = imagesize.get(path)
+            width, height = imagesize.get(path)
+            # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
+            # pixels, and so do the email's layout and og:image:width.
+            found = (round(width), round(height))
         except ValueError:
             found = (-1, -1)
         _SIZES[key] = found
@@ -247,6 +250,15 @@ _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
 def _unreadable(what: str, rel: str, line: int | None, or_else: str) -> ContentError:
     """A picture whose size cannot be read: a broken picture in every page, feed and email,
     with a size made up for the email's layout."""
+    if what.lower().endswith(".svg'"):
+        # Not damaged: sized in % or by its viewBox alone, it has no size of its own.
+        return ContentError(
+            f"{what} is an SVG without a width and height in pixels",
+            rel,
+            line,
+            'give its <svg> element width="..." and height="..." in pixels, export it as '
+            f"PNG (mail programs do not show SVG), or {or_else}",
+        )
     return ContentError(
         f"{what} is not a picture dopemail can read the size of ({_READABLE}), or it is damaged",
         rel,

@@ -19,6 +19,7 @@ from .models import LoadedIssue
 _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
 # A URL is read without regard to the case of its scheme, and an attribute's spaces around it.
 _HTTPS = re.compile(r"\s*https://", re.I)
+_SVG = re.compile(r"\.svgz?$", re.I)
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 # The look-ahead covers the spaces too: "background: transparent" must not count as painted.
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
@@ -96,6 +97,13 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 
 
+def _fields_text(issue: LoadedIssue) -> str:
+    """Every field of the issue and of the entries it gathers, as written (not the texts)."""
+    parts = [issue.meta.model_dump_json()]
+    parts += [entry.meta.model_dump_json() for entry in issue.all_entries]
+    return "\n".join(parts)
+
+
 def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) -> Verdict:
     """Apply every rule to an issue's compiled HTML and its plain-text part."""
     limits = settings.newsletter
@@ -162,6 +170,14 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
         f"image not on an absolute https URL: {', '.join(str(s) for s in not_https)}",
         "use files under media/ (served from base_url) or https URLs",
     )
+    svg = [src for i in facts.images if _SVG.search(src := str(i.get("src") or "").split("?")[0])]
+    rule(
+        "no SVG pictures",
+        not svg,
+        f"Gmail and Outlook do not show SVG pictures: {', '.join(svg)}",
+        "give the entry a JPEG or PNG of the picture instead (a page may keep its SVG)",
+        warning=True,
+    )
     relative = [link for link in facts.links if not _ABSOLUTE_LINK.match(link)]
     rule(
         "every link is absolute",
@@ -210,6 +226,11 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
         "pass non-ASCII text to the compiler as character references (see compile.py)",
     )
     leftovers = _ENTITY.findall(text) + _MARKUP.findall(text)
+    if leftovers:
+        # What the editor wrote in a field (a subject "Notes on <Film>", a title) is text, in
+        # the plain part as written: only what a template or the Markdown left counts.
+        written = _fields_text(issue)
+        leftovers = [found for found in leftovers if found not in written]
     rule(
         "the plain-text part has no HTML left",
         not leftovers,
