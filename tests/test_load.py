@@ -680,8 +680,10 @@ def test_a_raw_picture_that_gives_its_own_size_needs_none_read(write_files) -> N
     (root / "entries" / "zz.md").write_text(variant("Body.", f"Body.\n\n{half}\n"), "utf-8")
     with pytest.raises(ContentError) as caught:
         load_workspace(root)
-    assert "'media/zz/logo.svg' is not a picture dopemail can read" in caught.value.message
-    assert caught.value.hint and "give the <img> its width= and height=" in caught.value.hint
+    assert "'media/zz/logo.svg' is an SVG without a width and height in pixels" in (
+        caught.value.message
+    )
+    assert caught.value.hint and caught.value.hint.endswith("give the <img> its width= and height=")
 
 
 def test_a_picture_named_with_spaces_and_accents_has_a_valid_url(write_files) -> None:
@@ -737,6 +739,43 @@ def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:
             'put it in quotes, as you mean it to read: "on"',
         ),
     }
+
+
+def test_an_empty_field_is_said_to_be_empty(write_files) -> None:
+    # It was "title: input should be a valid string (got None)": Python's words.
+    contents = variant("title: A Film\n", "title:\n").replace(
+        "directors: [Jane Doe]", "directors:\n    -\n    - Jane Doe"
+    )
+    root = write_files({"entries/zz.md": contents})
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    told = {(e.line, e.message, e.hint) for e in caught.value.errors if e.path == "entries/zz.md"}
+    assert told == {
+        (2, "title: is empty", "write its value after 'title:'"),
+        (8, "film.directors[1]: is empty", "write the item, or remove the empty one from the list"),
+    }, told
+
+
+def test_a_no_break_space_where_yaml_needs_a_space_is_named(write_files) -> None:
+    # Pasted from a web page: "unknown field ' title' ('title' is set too)", or broken YAML
+    # a line below. One inside a value is typography: kept, and no error.
+    contents = (
+        variant("title: A Film\n", "title:\xa0A Film\n")
+        .replace("  title: A Film", "\xa0 title: A Film")
+        .replace("[Jane Doe]", "[Jane\xa0Doe]")
+    )
+    root = write_files({"entries/zz.md": contents})
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    told = [(e.line, e.message) for e in caught.value.errors if e.path == "entries/zz.md"]
+    assert told == [
+        (2, "a no-break space (U+00A0) at column 7, where YAML needs a plain space"),
+        (5, "a no-break space (U+00A0) at column 1, where YAML needs a plain space"),
+    ], told
+    fixed = contents.replace("title:\xa0", "title: ").replace("\xa0 title", "  title")
+    (root / "entries/zz.md").write_text(fixed, encoding="utf-8")
+    entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
+    assert entry.meta.film is not None and entry.meta.film.directors == ["Jane\xa0Doe"]
 
 
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:

@@ -80,6 +80,12 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "Before.\n\n- item\n\nAfter.",
             id="blank lines around a list",
         ),
+        pytest.param(
+            "Before.\n\n<details><summary>Spoilers</summary>It was &amp; is <b>him</b>."
+            "</details>\n\n<script>alert(1)</script>\n\n<div>An aside.</div>\n",
+            "Before.\n\nSpoilers\n\nIt was & is him.\n\nAn aside.",
+            id="raw HTML blocks as the page shows their words (they were left out)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:
@@ -146,3 +152,22 @@ def test_a_picture_under_media_is_on_the_site_not_under_the_page() -> None:
         'width="600" height="400">'
     ) in html
     assert f'<img src="{BASE}media/other.jpg" alt="Other">' in html
+
+
+def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
+    # '# Heading' and <div>, <details>, <u>, <mark> lost their elements: their words ran into
+    # the next line with nothing around them. The page's title is its h1.
+    html = to_html(
+        "# Summer at last\n\n<details><summary>Spoilers</summary>Hidden</details>\n\n"
+        "<div onclick='x()'>An aside</div>\n\nSo <u>this</u>, <mark>that</mark>.\n",
+        BASE,
+    )
+    assert html.split("\n") == [
+        "<h2>Summer at last</h2>",
+        "<details><summary>Spoilers</summary>Hidden</details>",
+        "<div>An aside</div>",
+        "<p>So <u>this</u>, <mark>that</mark>.</p>",
+    ]
+    assert to_html("```\n<h1>code</h1>\n```\n", BASE) == (
+        "<pre><code>&lt;h1&gt;code&lt;/h1&gt;\n</code></pre>"
+    )

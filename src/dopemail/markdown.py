@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 
     from .models import Picture
 
+# What an editor's HTML keeps (without attributes but those below): the rest is removed and
+# its text kept. h1 is the page's title: a '# Heading' in a text is made an h2 (see to_html).
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
-    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -39,6 +42,23 @@ _ATTRIBUTES = {
     "th": {"align"},
 }
 
+
+# The elements that begin a new line of their own in a page.
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure|footer|"
+    r"h[1-6]|header|hr|li|ol|p|pre|section|summary|table|td|th|tr|ul)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def _html_block_text(html: str) -> list[str]:
+    """The lines of text a block of raw HTML shows, tags and unsafe content removed."""
+    safe = nh3.clean(html, tags=_TAGS, attributes={})
+    lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
+    return [" ".join(unescape(line).split()) for line in lines if line.strip()]
+
+
+_H1 = re.compile(r"<(/?)h1(?=[\s>/])", re.IGNORECASE)
 
 # Raw HTML an editor typed, to drop from plain text; "<https://...>" is how links are shown.
 _HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
@@ -88,6 +108,10 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     html = cmarkgfm.markdown_to_html_with_extensions(
         text, options=Options.CMARK_OPT_UNSAFE, extensions=["table"]
     )
+    if "<h1" in html or "<H1" in html:
+        # The page's own title is its one h1; the text's top headings come under it. (Left
+        # to the sanitiser, an h1 lost its element and its words ran into the next line.)
+        html = _H1.sub(r"<\1h2", html)
     token = _base.set((base_url, {p.written: p.url for p in shown}))
     try:
         clean = _cleaner().clean(html).strip()
@@ -304,6 +328,13 @@ def to_text(text: str, base_url: str, width: int = 72) -> str:
         elif kind == "table_close" and rows:
             write(_table(rows, *indents(), width))
             rows = None
+        elif kind == "html_block":
+            # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
+            # shows them (what the page drops, a script's, is dropped here too).
+            first, rest = indents()
+            for line in _html_block_text(token.content):
+                write(_fill(line, width, first, rest))
+                first = rest
         elif kind == "inline":
             content = _HTML_TAG.sub("", _inline_text(token.children or []))
             if rows is not None:
