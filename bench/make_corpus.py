@@ -50,7 +50,7 @@ WORK = BENCH / ".work"
 ZONE = ZoneInfo("America/Los_Angeles")
 BASE_URL = "https://dopepress.example.com/"
 #: Bump when the output format changes, so bench/run.py rebuilds cached corpora.
-FORMAT = 5
+FORMAT = 6  # 6: the interview links leave the site (its pages had none: dead links)
 POOL_DIR = "media/pool"
 GENERATED_IMAGES = 18
 #: Most gallery pictures the five entries of one issue have together (the mean is 30).
@@ -529,7 +529,7 @@ def _sentence(rng: random.Random, film: Film) -> str:
     if s == 14:
         return (
             f"(You can read our [interview with {director}]"
-            f"(https://dopepress.example.com/{_slugify(director)}-interview/) from last year.)"
+            f"(https://www.example.org/{_slugify(director)}-interview/) from last year.)"
         )
     return (
         f"By the time the {rng.choice(NOUN)} appears—{rng.choice(ADJ)}, "

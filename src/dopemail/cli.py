@@ -99,9 +99,10 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     _LAST_BUILD = result
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
+    from .links import dead_links_in
     from .templates import unused_templates
 
-    _warn([*unused_templates(where), *result.warnings])
+    _warn([*unused_templates(where), *result.warnings, *dead_links_in(result)])
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.
@@ -127,9 +128,10 @@ def check(root: Path) -> None:
     from .build import build as run_build
 
     result, _ = run_build(root, write=False)
+    from .links import dead_links_in
     from .templates import unused_templates
 
-    _warn([*unused_templates(root.resolve()), *result.warnings])
+    _warn([*unused_templates(root.resolve()), *result.warnings, *dead_links_in(result)])
     click.echo(
         f"ok: {len(result.workspace.entries)} entries and "
         f"{len(result.workspace.issues)} issues are valid"

@@ -1,0 +1,126 @@
+"""Links in the editors' texts that lead to no page of this site: warned about, not fatal.
+
+A link in a text is read, as a browser reads it, from the page the text is on: in the entry
+``rel``, ``[review](past-lives/)`` leads to ``/rel/past-lives/``, which no build makes, and
+the feeds and the email carry that address as it is. Pictures are read from the site's root
+(``media/...``); links are not, so an editor who writes one like a picture's path gets a dead
+link in every reader's inbox without a word. The built outputs say which addresses exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin
+
+from .errors import ContentError
+from .feeds import RSS_PATH
+from .site import SITE_DIR
+
+if TYPE_CHECKING:
+    from .build import Build
+
+# A link's target as written: [text](target ...), <target>, or href="target".
+_WRITTEN = re.compile(r"\]\(\s*<?([^)\s>]+)|<(https?://[^>\s]+)>|href=[\"']([^\"']+)")
+
+_FEEDS = RSS_PATH.partition("/")[0] + "/"
+
+
+def _output_of(rel: str, outputs: Mapping[str, object]) -> bool:
+    """Whether the site path ``rel`` (after base_url, unquoted) is something the build made."""
+    rel = rel.split("#", 1)[0].split("?", 1)[0]
+    if rel.startswith(_FEEDS):  # feeds/ is served at base_url + feeds/ (README)
+        return rel in outputs
+    if rel == "" or rel.endswith("/"):
+        return f"{SITE_DIR}/{rel}index.html" in outputs
+    return f"{SITE_DIR}/{rel}" in outputs or f"{SITE_DIR}/{rel}/index.html" in outputs
+
+
+def _hrefs(html: str, needle: str) -> Iterator[str]:
+    """The values of the href attributes that start with ``needle`` (``href="`` and more)."""
+    at = html.find(needle)
+    while at != -1:
+        start = at + len('href="')
+        end = html.find('"', start)
+        if end == -1:
+            return
+        yield html[start:end]
+        at = html.find(needle, end)
+
+
+def _line_of(root: Path, path: str, page: str, url: str) -> int | None:
+    """The line of the file ``path`` (its text on ``page``) whose link leads to ``url``."""
+    try:
+        text = (root / path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        for found in _WRITTEN.finditer(line):
+            target = next(group for group in found.groups() if group is not None)
+            if unquote(urljoin(page, target)) == url:
+                return number
+    return None
+
+
+def dead_links(
+    base_url: str, texts: Iterable[tuple[str, str, str]], outputs: Mapping[str, object]
+) -> Iterator[tuple[str, str, str, str]]:
+    """Each link into ``base_url`` that no output answers: (file, page, URL, hint).
+
+    ``texts``: (the file, the page its text is on, its text's HTML as rendered).
+    """
+    # Only the links into the site, found as a plain string (a regex cost five times more:
+    # the texts of 1,000 entries and 100 issues are 8 MB).
+    needle = f'href="{base_url}'
+    for path, page, html in texts:
+        seen: set[str] = set()
+        for href in _hrefs(html, needle):
+            url = unquote(href.replace("&amp;", "&"))
+            if url in seen:
+                continue
+            seen.add(url)
+            if _output_of(url[len(base_url) :], outputs):
+                continue
+            rest = url[len(page) :] if url.startswith(page) else ""
+            if rest and _output_of(rest, outputs):
+                # Written like a picture's path, from the site's root: read from the page.
+                hint = (
+                    f"write {base_url}{rest}: a link in the text is read from the page it is "
+                    f"on ({page}), not from the site's root as a picture's path is"
+                )
+            else:
+                hint = "check the address: no page of the site is there (a draft has none yet)"
+            yield path, page, url, hint
+
+
+def _warning(root: Path, path: str, page: str, url: str, hint: str) -> ContentError:
+    line = _line_of(root, path, page, url)  # read only for a link that is told
+    return ContentError(f"the link to {url} leads to no page of this site", path, line, hint)
+
+
+#: At most this many are told one by one: an archive moved from elsewhere may have hundreds.
+SHOWN = 20
+
+
+def dead_links_in(build: Build) -> list[ContentError]:
+    """:func:`dead_links` of a build (its published entries' texts and its issues), the first
+    :data:`SHOWN` of them, then how many more there are."""
+    workspace = build.workspace
+    texts = [(r.entry.path, r.entry.url, r.body_html) for r in build.entries if not r.entry.draft]
+    texts += [(i.issue.path, i.issue.url, i.content_html) for i in build.issues]
+    base_url = workspace.settings.publication.base_url
+    found = list(dead_links(base_url, texts, build.outputs))
+    told = [_warning(workspace.root, *link) for link in found[:SHOWN]]
+    more = len(found) - len(told)
+    if more:
+        told.append(
+            ContentError(
+                f"and {more} more link{'s' if more != 1 else ''} to no page of this site",
+                None,
+                None,
+                "fix those above and build again to see the next ones",
+            )
+        )
+    return told

@@ -1,0 +1,71 @@
+"""Links in the editors' texts that lead to no page of the site: warned about by build and check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BASE = "https://dopepress.example.com/"
+
+
+def _append(workspace: Path, rel: str, text: str) -> int:
+    """Append a paragraph to a file; the line it is on."""
+    path = workspace / rel
+    before = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(before + "\n\n" + text + "\n", encoding="utf-8")
+    return before.count("\n") + 3
+
+
+def test_a_link_written_like_a_picture_s_path_is_warned_about(workspace: Path, run_cli) -> None:
+    # [review](all-of-us-strangers/) in the entry varda-in-los-angeles leads, as any relative
+    # link does, to /varda-in-los-angeles/all-of-us-strangers/: a dead link in every page,
+    # feed and inbox, which nothing said.
+    line = _append(
+        workspace,
+        "entries/varda-in-los-angeles.md",
+        "See [our review](all-of-us-strangers/), [the archive](/), [the feed](/feeds/rss.xml), "
+        "[a page](../quiet-hours/), [gone](https://dopepress.example.com/gone/) "
+        "and [elsewhere](https://example.org/gone/).",
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output  # a warning: the build goes on
+    warnings = [w for w in output.split("\n") if w.startswith("warning:")]
+    assert warnings == [
+        f"warning: entries/varda-in-los-angeles.md:{line}: the link to "
+        f"{BASE}varda-in-los-angeles/all-of-us-strangers/ leads to no page of this site",
+        f"warning: entries/varda-in-los-angeles.md:{line}: the link to {BASE}gone/ leads to "
+        "no page of this site",
+    ], output
+    assert f"hint: write {BASE}all-of-us-strangers/: a link in the text is read from" in output
+    # Fixed as the hint says, nothing is left to warn about; check says the same as build.
+    path = workspace / "entries/varda-in-los-angeles.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("(all-of-us-strangers/)", f"({BASE}all-of-us-strangers/)")
+    path.write_text(text.replace(f"({BASE}gone/)", "(/)"), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "warning:" not in output, output
+
+
+def test_a_link_to_a_draft_or_from_an_issue_intro_is_warned_about(workspace: Path, run_cli) -> None:
+    draft = next(
+        p.stem
+        for p in sorted((workspace / "entries").glob("*.md"))
+        if "\ndraft: true" in p.read_text(encoding="utf-8")
+    )
+    issue = next((workspace / "issues").glob("1-*.md"))
+    line = _append(workspace, f"issues/{issue.name}", f"Coming: [a draft](/{draft}/).")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert (
+        f"warning: issues/{issue.name}:{line}: the link to {BASE}{draft}/ leads to no page"
+    ) in output
+    assert "(a draft has none yet)" in output
+
+
+def test_many_dead_links_are_told_twenty_then_counted(workspace: Path, run_cli) -> None:
+    links = ", ".join(f"[{n}](/moved-{n}/)" for n in range(25))
+    _append(workspace, "entries/varda-in-los-angeles.md", f"Old pieces: {links}.")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    told = [w for w in output.split("\n") if w.startswith("warning:")]
+    assert len(told) == 21 and f"{BASE}moved-19/" in told[19], told
+    assert told[20] == "warning: and 5 more links to no page of this site"
