@@ -799,7 +799,7 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     assert code == 1 and "Traceback" not in output
     line = _line_of(workspace, rel, "long_dat")
     assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
-    assert "hint: did you mean 'long_date'? dopemail's filters are cast_line, credits," in output
+    assert "hint: did you mean 'long_date'? dopemail's filters are cast_line, columns, credits," in output
 
 
 def test_a_value_outside_the_choices_is_told_the_choices_and_the_one_meant(
@@ -1124,6 +1124,24 @@ def test_a_picture_in_the_text_is_on_the_site_and_sized(tmp_path) -> None:
     shown = next(i for i in email.all("img") if i.get("alt") == "Adam")
     assert (shown["src"], shown["width"], shown["height"]) == (url, "552", "310")
     assert "max-width: 100%" in (shown.get("style") or "")
+    # The text part shows where it is, as it does a gallery's pictures ('[Adam]' alone, once).
+    text = (root / "site/issues/1-strangers-and-varda/email.txt").read_text("utf-8")
+    assert f"[Adam] <{url}>" in text
+
+
+def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Path) -> None:
+    # An emoji takes two columns in a fixed-width font, a combining accent none: the line of
+    # '=' under "Ghosts 👻" was one column short.
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    subject = "Ghosts 👻 and Cle\u0301o 🎬"
+    text = issue.read_text("utf-8")
+    old = next(line for line in text.split("\n") if line.startswith("subject:"))
+    issue.write_text(text.replace(old, f'subject: "{subject}"', 1), "utf-8")
+    build(workspace)
+    lines = (workspace / "site/issues/1-strangers-and-varda/email.txt").read_text("utf-8")
+    lines = lines.split("\n")
+    under = lines[lines.index(subject) + 1]
+    assert under == "=" * (len("Ghosts ") + 2 + len(" and Cleo ") + 2), under
 
 
 def test_only_a_draft_issue_s_web_version_is_kept_from_search_engines(built: Path) -> None:

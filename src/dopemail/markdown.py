@@ -85,14 +85,16 @@ def _commonmark() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 
 
-def _absolutize(tokens: list[Token], base: str) -> None:
+def _absolutize(tokens: list[Token], base: str, on_site: dict[str, str]) -> None:
     for token in tokens:
         if token.type == "link_open" and token.attrs.get("href"):
             token.attrSet("href", urljoin(base, str(token.attrs["href"])))
         elif token.type == "image" and token.attrs.get("src"):
-            token.attrSet("src", urljoin(base, str(token.attrs["src"])))
+            src = str(token.attrs["src"])
+            # A picture under media/ is on the site's media/, not under the page (as in HTML).
+            token.attrSet("src", on_site.get(unquote(src)) or urljoin(base, src))
         if token.children:
-            _absolutize(token.children, base)
+            _absolutize(token.children, base, on_site)
 
 
 def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
@@ -203,7 +205,10 @@ def _inline_text(tokens: list[Token], urls: bool = True) -> str:
             elif href and urls:
                 out.append(f" <{href}>")
         elif token.type == "image":
-            out.append(f"[{token.content}]")
+            # Its address too, as the gallery's pictures have theirs: '[A still]' alone
+            # showed a reader of the text part nothing to look at.
+            src = str(token.attrs.get("src") or "")
+            out.append(f"[{token.content}]" + (f" <{src}>" if urls and src else ""))
     return "".join(out)
 
 
@@ -259,12 +264,15 @@ class _Item:
         self.marker, self.shown = marker, False
 
 
-def to_text(text: str, base_url: str, width: int = 72) -> str:
-    """Render Markdown as readable plain text: wrapped paragraphs, links as <URL>, lists
-    numbered and indented as written, tables in columns."""
+def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Picture] = ()) -> str:
+    """Render Markdown as readable plain text: wrapped paragraphs, links and pictures as
+    <URL>, lists numbered and indented as written, tables in columns.
+
+    ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
+    """
     md = text_parser()
     tokens = md.parse(text)
-    _absolutize(tokens, base_url)
+    _absolutize(tokens, base_url, {p.written: p.url for p in pictures})
     out: list[str] = []
     # What the current block sits in, outermost first: a quote ("> ") or a list item.
     containers: list[str | _Item] = []

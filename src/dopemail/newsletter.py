@@ -119,7 +119,7 @@ def render_issue(
         "settings": settings,
         "issue": issue,
         "intro_html": markdown.to_html(issue.body, issue.url, issue.body_pictures),
-        "intro_text": markdown.to_text(issue.body, issue.url),
+        "intro_text": markdown.to_text(issue.body, issue.url, pictures=issue.body_pictures),
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,

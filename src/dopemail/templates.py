@@ -15,6 +15,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -80,6 +81,17 @@ def show_time(value: datetime) -> str:
     hour = value.hour % 12 or 12
     day, noon = DAYS[value.weekday()], "AM" if value.hour < 12 else "PM"
     return f"{day}, {MONTHS[value.month - 1]} {value.day}, {hour}:{value.minute:02d} {noon}"
+
+
+def columns(text: str) -> int:
+    """How many columns ``text`` takes in a fixed-width font: a wide character (an emoji, a
+    CJK ideograph) two, a combining accent none; to underline it with as many '='."""
+    total = 0
+    for char in text:
+        if unicodedata.combining(char) or char in "\u200b\u200d\ufe0f":
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return total
 
 
 def map_url(address: str) -> str:
@@ -392,6 +404,7 @@ OWN_FILTERS = {
     "date_range": date_range,
     "show_time": show_time,
     "map_url": map_url,
+    "columns": columns,
     "wrap": wrap,
     "credits": credits,
     "source_work": source_work,
