@@ -799,7 +799,10 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     assert code == 1 and "Traceback" not in output
     line = _line_of(workspace, rel, "long_dat")
     assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
-    assert "hint: did you mean 'long_date'? dopemail's filters are cast_line, columns, credits," in output
+    assert (
+        "hint: did you mean 'long_date'? dopemail's filters are cast_line, columns, credits,"
+        in output
+    )
 
 
 def test_a_value_outside_the_choices_is_told_the_choices_and_the_one_meant(
