@@ -12,11 +12,13 @@ import httpx
 import pytest
 from sendserver import (
     ENV_NAMES,
+    HTML,
     KEY,
     PROVIDERS,
     UNSUBSCRIBE_SECRET,
     env,
     make_workspace,
+    write_issue,
 )
 
 from dopemail.config import load_settings
@@ -508,6 +510,19 @@ def test_batches_respect_each_providers_limit(name, sizes, server, tmp_path) -> 
         else:
             counted.append(len(request.json()))
     assert sorted(counted, reverse=True) == sizes  # batches go a few at a time, in any order
+
+
+@pytest.mark.parametrize("name", ["sendgrid", "mailgun"])
+def test_one_copy_of_a_large_email_per_request_fills_the_batch(name, server, tmp_path) -> None:
+    # SendGrid and Mailgun take the bodies once per request: a 60 KB email capped their
+    # batches as if each of the 1,000 messages carried its own copy (about 250 a request).
+    root = make_workspace(tmp_path, provider=name, server=server, subscribers=1005)
+    filler = "<p>" + "A long review. " * 4000 + "</p>"
+    write_issue(root, html=HTML.replace("</body>", filler + "</body>"))
+    quiet = Reporter(progress=False)
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env(name), reporter=quiet)
+    assert summary.sent == 1005 and set(server.deliveries.values()) == {1}
+    assert len(server.requests) == 2
 
 
 # -- the field lists above are the published ones ------------------------------------------------

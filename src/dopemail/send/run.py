@@ -696,11 +696,15 @@ class _Run:
         if self.settings.send.batch_size:
             size = min(size, self.settings.send.batch_size)
         cap = getattr(self.provider, "max_batch_bytes", None)
-        if cap:  # each message carries its own copy of the bodies
+        if cap:
             bodies = len(self.issue.html.encode()) + len(self.issue.text.encode())
-            # JSON escapes quotes and newlines (x1.25 is generous), plus headers and fields.
-            per_message = int(bodies * 1.25) + 4096
-            size = min(size, max(1, cap // per_message))
+            # JSON escapes quotes and newlines (x1.25 is generous); each recipient's headers,
+            # fields and links take up to 4 KB.
+            if getattr(self.provider, "bodies_once", False):  # SendGrid, Mailgun
+                room = cap - int(bodies * 1.25)
+                size = min(size, max(1, room // 4096))
+            else:  # each message carries its own copy of the bodies
+                size = min(size, max(1, cap // (int(bodies * 1.25) + 4096)))
         return max(1, size)
 
     def estimate(self, batches: int, messages: int) -> float:

@@ -59,6 +59,8 @@ class Mailgun:
     name = "mailgun"
     max_batch = 1000
     max_batch_bytes = 25_000_000
+    # The bodies go once per request, each recipient adding only their own parts.
+    bodies_once = True
     idempotent = False
     idempotency_window: float | None = None
     holds_list = False

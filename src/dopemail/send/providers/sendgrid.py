@@ -46,6 +46,8 @@ class SendGrid:
     name = "sendgrid"
     max_batch = 1000
     max_batch_bytes = 20_000_000
+    # The bodies go once per request, each recipient adding only their own parts.
+    bodies_once = True
     idempotent = False
     idempotency_window: float | None = None
     holds_list = False
