@@ -405,6 +405,10 @@ def test_mailgun_400_without_an_address_asks_the_runner_to_bisect(server, client
         server.queue(Reply(400, {"message": said}))
         with pytest.raises(RecipientRejected):
             provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    # The sender's Reply-To is not a reader's address: halving the batch would not fix it.
+    server.queue(Reply(400, {"message": "'h:Reply-To' parameter is not a valid address"}))
+    with pytest.raises(SendError, match="Reply-To"):
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
 
 
 # -- answers common to all: 401, 429, 500, timeouts ------------------------------------------------

@@ -197,14 +197,47 @@ def test_a_replay_that_fails_stays_in_flight_under_its_key(
         send(root, "resend")
     monkeypatch.setattr(Resend, "send", real)
     server.queue(answer)
-    with pytest.raises(SendError, match="asks to wait 3600 s|refused the request"):
+    with pytest.raises(SendError, match="asks to wait 3600 s|refused the request") as caught:
         send(root, "resend", sleep=lambda seconds: None)
+    if answer.status == 422:  # refused: the editor is told how to settle it, both ways
+        assert "may or may not have delivered batch 1: then refused" in caught.value.message
+        assert "--mark-in-flight-sent" in str(caught.value.hint)
+        assert "--resend-in-flight" in str(caught.value.hint)
     assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
     assert send_status(root, "1").in_flight[0].number == 1
     summary = send(root, "resend")  # the same key again: the provider answers as the first time
     assert summary.sent == 3 and counts(root)["sent"] == 3
     keys = {r.headers.get("idempotency-key") for r in server.requests}
     assert len(keys) == 1 and len(server.requests) == 3
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
+
+
+def test_a_replay_that_cannot_be_made_stays_in_flight(server, tmp_path, monkeypatch) -> None:
+    # Composing a batch's messages failed before any request: the batch went back to the
+    # queue, which is right for a new batch, not for one the last run may have delivered.
+    from dopemail.send.message import Composer
+
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    real = Resend.send
+
+    def delivered_then_killed(self, batch):
+        real(self, batch)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Resend, "send", delivered_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "resend")
+    monkeypatch.setattr(Resend, "send", real)
+
+    def broken(self, recipient):
+        raise ValueError("a header cannot hold that")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Composer, "letter", broken)
+        with pytest.raises(SendError, match="then not made again"):
+            send(root, "resend")
+    assert counts(root)["in_flight"] == 3 and counts(root)["pending"] == 0
+    assert send(root, "resend").sent == 3
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
 
 
@@ -448,6 +481,19 @@ def test_a_postmark_code_not_about_the_reader_fails_no_one(server, tmp_path) -> 
     with pytest.raises(SendError, match="refused every message: Postmark error 300"):
         send(root, "postmark")
     assert counts(root)["pending"] == 30
+    # A 300 about the To address is that reader's, even alone in its batch: it fails, and the
+    # send goes on (it once stopped every run on the last batch, one bad address in it).
+    rows = [*readers(10), ("reject1@example.com", "", "subscribed", "2024-01-01", "")]
+    root = make_workspace(
+        tmp_path / "three",
+        provider="postmark",
+        server=server,
+        subscribers=rows,
+        send="batch_size = 10",
+    )
+    summary = send(root, "postmark")
+    assert (summary.sent, summary.failed) == (10, 1)
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 10, "failed": 1, "skipped": 0}
 
 
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:

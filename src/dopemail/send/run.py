@@ -984,13 +984,16 @@ class _Run:
                 None,
                 "run the same command again later: the send resumes where it stopped",
             ) from None
-        except DopemailError:
+        except DopemailError as exc:
             if attempts.ambiguous:
-                self.ledger.note(issue, number, "stopped after an unanswered attempt")
-            else:
-                ledger.release(issue, number, "refused")
+                # An earlier attempt (or the last run's) may have gone through: the editor
+                # settles it, told both ways, instead of meeting this refusal run after run.
+                raise self.keep(number, f"then refused: {getattr(exc, 'message', exc)}") from None
+            ledger.release(issue, number, "refused")
             raise
         except _NotPosted as exc:
+            if attempts.ambiguous:  # a replay that could not be made: it may have arrived
+                raise self.keep(number, f"then not made again: {exc.reason}") from None
             ledger.release(issue, number, f"not sent: {exc.reason}")
             raise SendError(
                 f"batch {number} could not be made ({exc.reason}); nothing of it was sent, and "

@@ -38,8 +38,8 @@ ENV = "DOPEMAIL_MAILGUN_API_KEY"
 
 # Mailgun's 400 about a recipient: "to parameter is not a valid address. please check
 # documentation." as its API description gives it; with 'to' quoted, as some of its answers
-# quote parameter names.
-_TO_PARAMETER = re.compile(r"\bto'?\s+parameter\b", re.IGNORECASE)
+# quote parameter names. Not 'h:Reply-To' parameter: the sender's, which no halving would fix.
+_TO_PARAMETER = re.compile(r"(?<![\w:-])'?to'?\s+parameter\b", re.IGNORECASE)
 URL_VAR = "%recipient.unsubscribe_url%"
 MAILTO_VAR = "%recipient.unsubscribe_mailto%"
 _AFTER = re.compile(r"try again after (\d+(?:\.\d+)?)\s*(?:s\b|sec|second)", re.IGNORECASE)

@@ -7,8 +7,8 @@ call, use the MessageStream field"); newsletters belong in a Broadcast stream.
 
 Answers: 200 with one ``{ErrorCode, Message, MessageID, To}`` per message, in order; ErrorCode 0
 is sent, 406 (inactive recipient) rejects that recipient, and so does 300 (invalid email
-request) when other messages of the batch went: when every one got it, the fault is in the
-message (its From, its body), not in the readers. Any other code (the account's, the sender's,
+request) when its message is about the 'To' address; a 300 about anything else (the From, the
+body) is the message's fault, not the reader's. Any other code (the account's, the sender's,
 a stream that does not exist, one Postmark added since) sends no reader to "failed", where
 nothing would mail them again: the send stops, and they are back in the queue. 401 is a bad
 token; 422 a refused request; 429, 500 and 503 are retried (Postmark sends no Retry-After, so
@@ -35,10 +35,6 @@ from .base import (
 )
 
 ENV = "DOPEMAIL_POSTMARK_TOKEN"
-
-# The codes about the recipient: 406, inactive (bounced, unsubscribed, marked as spam); 300,
-# an invalid request, which covers a bad To address and also a message-wide fault.
-_RECIPIENT_CODES = {300, 406}
 
 
 class Postmark:
@@ -87,11 +83,8 @@ class Postmark:
                 "Postmark answered 200 with an unreadable body", ambiguous=True
             ) from None
         outcomes = [self._outcome(answer) for answer in answers]
-        if all(o.status != "sent" for o in outcomes) and not all(
-            self._code(a) == 406 for a in answers
-        ):
-            # Nothing went: a fault of the message or the account, not of every reader at once
-            # (406 alone is: a batch of readers all inactive).
+        if all(o.status == "unsent" for o in outcomes):
+            # Nothing went, and not for a reader's own fault: the message's or the account's.
             raise SendError(
                 f"Postmark refused every message: {outcomes[0].error}",
                 None,
@@ -126,6 +119,10 @@ class Postmark:
             return Outcome("unsent", error="Postmark's answer for it was unreadable")
         if code == 0:
             return Outcome("sent", str(answer.get("MessageID") or ""))
-        reason = self.api.redact(f"Postmark error {code}: {answer.get('Message', '')}")
+        said = str(answer.get("Message", ""))
+        reason = self.api.redact(f"Postmark error {code}: {said}")
+        # 300 is the reader's when it is about the To address ("Invalid 'To' address: ...",
+        # "Error parsing 'To': ..."); about the From, the body, it is the message's.
+        theirs = code == 406 or (code == 300 and "'to'" in said.lower())
         # Unsent with a reason: back in the queue, and the send stops (see Outcome).
-        return Outcome("rejected" if code in _RECIPIENT_CODES else "unsent", error=reason)
+        return Outcome("rejected" if theirs else "unsent", error=reason)
