@@ -108,6 +108,10 @@ def test_the_scaffold_s_placeholder_is_not_published(workspace: Path, run_cli) -
     line = next(n for n, t in enumerate(source.split("\n"), 1) if t.startswith("Write the intro"))
     assert code == 1 and f"{issue.relative_to(workspace)}:{line}: the text still holds" in output
     assert "set 'status: draft'" in output
+    # One sent went out as it was: nothing to fix in it now, and the archive still builds.
+    issue.write_text(re.sub(r"status: draft", "status: sent", source), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
 
 
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
@@ -121,6 +125,9 @@ def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) ->
     assert code == 1 and "--slug 'Kyoto' is not a slug" in output
     code, output = run_cli("new", "issue", " ", "--root", workspace)
     assert code == 1 and "the subject is empty" in output
+    # A title that is the word itself names its file by it.
+    code, output = run_cli("new", "entry", "Untitled", "--root", workspace)
+    assert code == 0 and "wrote entries/untitled.md" in output, output
 
 
 @pytest.mark.parametrize("title", ["Media", "Issues", "Feeds"])

@@ -45,6 +45,17 @@ def test_a_link_written_like_a_picture_s_path_is_warned_about(workspace: Path, r
     assert code == 0 and "warning:" not in output, output
 
 
+def test_a_link_by_reference_is_told_at_its_definition(workspace: Path, run_cli) -> None:
+    line = _append(workspace, "entries/quiet-hours.md", "[old]: /gone-by-reference/")
+    _append(workspace, "entries/quiet-hours.md", "See the [old piece][old].")
+    code, output = run_cli("check", "--root", workspace)
+    assert (
+        code == 0
+        and (f"warning: entries/quiet-hours.md:{line}: the link to {BASE}gone-by-reference/ leads")
+        in output
+    ), output
+
+
 def test_a_link_to_a_draft_or_from_an_issue_intro_is_warned_about(workspace: Path, run_cli) -> None:
     draft = next(
         p.stem

@@ -739,6 +739,18 @@ def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:
             'put it in quotes, as you mean it to read: "on"',
         ),
     }
+    # Two items that read the same: each quoted as it was written, by its place in the list.
+    contents = variant("title: A Film\n", "title: A Film\ntags: [1, 01, 1.10, 1.1]\n")
+    (root / "entries/zz.md").write_text(contents, encoding="utf-8")
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    told = [e.message for e in getattr(caught.value, "errors", [caught.value])]
+    assert told == [
+        "tags[1]: must be text, but YAML read 1 as a number",
+        "tags[2]: must be text, but YAML read 01 as the number 1",
+        "tags[3]: must be text, but YAML read 1.10 as the number 1.1",
+        "tags[4]: must be text, but YAML read 1.1 as a number",
+    ], told
 
 
 def test_an_empty_field_is_said_to_be_empty(write_files) -> None:
@@ -773,9 +785,22 @@ def test_a_no_break_space_where_yaml_needs_a_space_is_named(write_files) -> None
         (5, "a no-break space (U+00A0) at column 1, where YAML needs a plain space"),
     ], told
     fixed = contents.replace("title:\xa0", "title: ").replace("\xa0 title", "  title")
+    # In a block of text, at the start of a line (verse, pasted from Google Docs) or after a
+    # colon (a time, French typography), it is the text's own: read as written.
+    summary = "summary: |\n  \xa0\xa0Verse, indented.\n  \xa0\n  At 10:\xa030 pm\n"
+    fixed = fixed.replace("title: A Film\n", "title: A Film\n" + summary, 1)
     (root / "entries/zz.md").write_text(fixed, encoding="utf-8")
     entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
     assert entry.meta.film is not None and entry.meta.film.directors == ["Jane\xa0Doe"]
+    assert entry.meta.summary == "\xa0\xa0Verse, indented.\n\xa0\nAt 10:\xa030 pm\n"
+    # Before the colon, as French typography puts it: read into the field's name.
+    (root / "entries/zz.md").write_text(fixed.replace("title: A Film", "title\xa0: A Film", 1))
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert (caught.value.line, caught.value.message) == (
+        2,
+        "a no-break space (U+00A0) at column 6, in the field name 'title'",
+    )
 
 
 def test_bare_date_is_midnight_in_the_publication_zone(write_files) -> None:

@@ -86,6 +86,11 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "Before.\n\nSpoilers\n\nIt was & is him.\n\nAn aside.",
             id="raw HTML blocks as the page shows their words (they were left out)",
         ),
+        pytest.param(
+            '<div>See <a href="../tokyo/?a=1&amp;b=2">Tokyo</a>.</div>\n',
+            "See Tokyo <https://dopepress.example.com/issues/tokyo/?a=1&b=2>.",
+            id="a link in raw HTML followed by its address, as a Markdown link is",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

@@ -601,15 +601,16 @@ def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path
         for line in (workspace / issue).read_text("utf-8").split("\n")
         if line.startswith("subject:")
     )
-    _break(workspace, issue, subject, 'subject: "Notes on <Film> & <Cinema>"')
+    _break(workspace, issue, subject, """subject: 'Notes on <Film> & <Cinema "X">'""")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
     folder = next((workspace / "site/issues").glob("1-*"))
-    assert "Notes on <Film> & <Cinema>" in (folder / "email.txt").read_text(encoding="utf-8")
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert 'Notes on <Film> & <Cinema "X">' in text
     html = (folder / "email.html").read_text(encoding="utf-8")
-    assert "Notes on &lt;Film&gt; &amp; &lt;Cinema&gt;" in html
+    assert '<title>Notes on &lt;Film&gt; &amp; &lt;Cinema "X"&gt;</title>' in html
     # MJML writes the title's aria-label with < as is: valid in an attribute, and no element.
-    assert html.count("<Film>") == html.count('aria-label="Notes on <Film> &amp; <Cinema>"')
+    assert html.count("<Film>") == html.count('aria-label="Notes on <Film> &amp; <Cinema')
     # What a template itself leaves in the text part is still caught.
     _break(workspace, "templates/email/issue.txt.j2", "{{", "<b>{{")
     code, output = run_cli("build", "--root", workspace)
@@ -1136,7 +1137,7 @@ def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Pa
     # An emoji takes two columns in a fixed-width font, a combining accent none: the line of
     # '=' under "Ghosts 👻" was one column short.
     issue = workspace / "issues/1-strangers-and-varda.md"
-    subject = "Ghosts 👻 and Cle\u0301o 🎬"
+    subject = "Ghosts 👻 and Cle\u0301o 🎬 👍🏽"
     text = issue.read_text("utf-8")
     old = next(line for line in text.split("\n") if line.startswith("subject:"))
     issue.write_text(text.replace(old, f'subject: "{subject}"', 1), "utf-8")
@@ -1144,7 +1145,7 @@ def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Pa
     lines = (workspace / "site/issues/1-strangers-and-varda/email.txt").read_text("utf-8")
     lines = lines.split("\n")
     under = lines[lines.index(subject) + 1]
-    assert under == "=" * (len("Ghosts ") + 2 + len(" and Cleo ") + 2), under
+    assert under == "=" * (len("Ghosts ") + 2 + len(" and Cleo ") + 2 + 1 + 2), under
 
 
 def test_only_a_draft_issue_s_web_version_is_kept_from_search_engines(built: Path) -> None:

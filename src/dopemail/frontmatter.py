@@ -583,6 +583,35 @@ def _no_break_spaces(lines: list[str], path: Path | str) -> None:
     raise_all(errors)
 
 
+def _no_break_spaces_in_keys(meta: Any, lines: list[str], path: Path | str) -> None:
+    """Raise an error for each key of the front matter with a no-break space in it."""
+    errors: list[DopemailError] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, LineDict):
+            for key, value in node.items():
+                line = node.key_lines.get(key)
+                if isinstance(key, str) and "\xa0" in key and line:
+                    column = lines[line - 1].find("\xa0") + 1
+                    errors.append(
+                        ContentError(
+                            f"a no-break space (U+00A0) at column {column}, in the field name "
+                            f"'{key.strip()}'",
+                            path,
+                            line,
+                            "replace it with a normal space (it comes with text pasted from a "
+                            "web page or a word processor)",
+                        )
+                    )
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(meta)
+    raise_all(errors)
+
+
 @lru_cache(maxsize=1024)
 def split(text: str, path: Path | str) -> Document:
     """Split ``---``-fenced YAML front matter from a Markdown body and parse it.
@@ -619,9 +648,14 @@ def split(text: str, path: Path | str) -> Document:
             "add a line '---' after the last field, before the text",
         )
     head = "".join(lines[1:index])
-    if "\xa0" in head:
-        _no_break_spaces(lines[1:index], path)
-    meta = parse_yaml(head, path, line_offset=1)
+    try:
+        meta = parse_yaml(head, path, line_offset=1)
+    except ContentError:
+        if "\xa0" in head:  # the YAML broken by one, a line or more below it
+            _no_break_spaces(lines[1:index], path)
+        raise
+    if "\xa0" in head:  # read, but into a key: ' title' or 'title ' (before ':' in French)
+        _no_break_spaces_in_keys(meta, lines, path)
     if meta is None:
         meta = LineDict()
         meta.start_line, meta.key_lines = 2, {}

@@ -22,8 +22,11 @@ from .site import SITE_DIR
 if TYPE_CHECKING:
     from .build import Build
 
-# A link's target as written: [text](target ...), <target>, or href="target".
-_WRITTEN = re.compile(r"\]\(\s*<?([^)\s>]+)|<(https?://[^>\s]+)>|href=[\"']([^\"']+)")
+# A link's target as written: [text](target ...), <target>, href="target", or a reference
+# definition's ([name]: target).
+_WRITTEN = re.compile(
+    r"\]\(\s*<?([^)\s>]+)|<(https?://[^>\s]+)>|href=[\"']([^\"']+)|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"
+)
 
 _FEEDS = RSS_PATH.partition("/")[0] + "/"
 

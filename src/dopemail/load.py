@@ -235,12 +235,16 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
 
             width, height = imagesize.get(path)
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
-            # pixels, and so do the email's layout and og:image:width.
-            found = (round(width), round(height))
+            # pixels, and so do the email's layout and og:image:width (0.4 is still one).
+            found = (_pixels(width), _pixels(height))
         except ValueError:
             found = (-1, -1)
         _SIZES[key] = found
     return found
+
+
+def _pixels(size: float) -> int:
+    return max(1, round(size)) if size > 0 else int(size)
 
 
 # What imagesize reads the width and height of (an SVG: from its width and height).
@@ -250,7 +254,7 @@ _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
 def _unreadable(what: str, rel: str, line: int | None, or_else: str) -> ContentError:
     """A picture whose size cannot be read: a broken picture in every page, feed and email,
     with a size made up for the email's layout."""
-    if what.lower().endswith(".svg'"):
+    if what.lower().endswith((".svg'", ".svgz'")):
         # Not damaged: sized in % or by its viewBox alone, it has no size of its own.
         return ContentError(
             f"{what} is an SVG without a width and height in pixels",
@@ -871,7 +875,7 @@ def load_issue(
             )
         )
 
-    if meta is not None and meta.status != "draft":
+    if meta is not None and meta.status == "ready":  # one sent went out as it is
         errors += _placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
 
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it

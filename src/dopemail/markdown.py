@@ -51,9 +51,14 @@ _BLOCK_TAG = re.compile(
 )
 
 
-def _html_block_text(html: str) -> list[str]:
-    """The lines of text a block of raw HTML shows, tags and unsafe content removed."""
-    safe = nh3.clean(html, tags=_TAGS, attributes={})
+_LINK_TAG = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+
+
+def _html_block_text(html: str, base_url: str) -> list[str]:
+    """The lines of text a block of raw HTML shows, tags and unsafe content removed, each
+    link followed by its <URL> as in the rest of the text."""
+    safe = nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
+    safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{urljoin(base_url, m.group(1))}&gt;", safe)
     lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
     return [" ".join(unescape(line).split()) for line in lines if line.strip()]
 
@@ -340,7 +345,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
             # shows them (what the page drops, a script's, is dropped here too).
             first, rest = indents()
-            for line in _html_block_text(token.content):
+            for line in _html_block_text(token.content, base_url):
                 write(_fill(line, width, first, rest))
                 first = rest
         elif kind == "inline":

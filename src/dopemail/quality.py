@@ -99,9 +99,21 @@ _MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 
 def _fields_text(issue: LoadedIssue) -> str:
     """Every field of the issue and of the entries it gathers, as written (not the texts)."""
-    parts = [issue.meta.model_dump_json()]
-    parts += [entry.meta.model_dump_json() for entry in issue.all_entries]
-    return "\n".join(parts)
+    found: list[str] = []
+
+    def strings(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                strings(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                strings(item)
+
+    for meta in (issue.meta, *(entry.meta for entry in issue.all_entries)):
+        strings(meta.model_dump())
+    return "\n".join(found)
 
 
 def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) -> Verdict:
@@ -175,7 +187,8 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
         "no SVG pictures",
         not svg,
         f"Gmail and Outlook do not show SVG pictures: {', '.join(svg)}",
-        "give the entry a JPEG or PNG of the picture instead (a page may keep its SVG)",
+        "use a JPEG or PNG of it instead (in the entry's images, or as [publication] logo); "
+        "a page may keep its SVG",
         warning=True,
     )
     relative = [link for link in facts.links if not _ABSOLUTE_LINK.match(link)]

@@ -43,6 +43,12 @@ def short_slug(title: str) -> str:
     return cut or slug[:SLUG_LENGTH]
 
 
+def _nameable(title: str) -> bool:
+    """Whether a slug can be made from ``title`` (a Latin letter or a digit, accents aside):
+    slugify's 'untitled' otherwise, the same name for every such title."""
+    return slugify(title) != "untitled" or "untitled" in title.lower()
+
+
 def _check_slug(slug: str, example: str) -> None:
     if not _SLUG.fullmatch(slug):
         raise ContentError(
@@ -69,7 +75,7 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
         raise ContentError(
             "a new entry needs a title", None, None, 'dopemail new entry "The Film’s Title"'
         )
-    if slug is None and slugify(title) == "untitled":
+    if slug is None and not _nameable(title):
         # No Latin letter or digit to name the file by: 'untitled.md', every time.
         raise ContentError(
             f"the title '{title}' gives no file name (it has no Latin letters or digits)",
@@ -131,7 +137,7 @@ def new_issue(
         )
     if slug is not None:
         _check_slug(slug, "tokyo-story-week")
-    elif subject is not None and slugify(subject) == "untitled":
+    elif subject is not None and not _nameable(subject):
         # As for an entry: '6-untitled' would be the web version's address, in every issue.
         raise ContentError(
             f"the subject '{subject}' gives no file name (it has no Latin letters or digits)",

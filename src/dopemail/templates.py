@@ -90,6 +90,8 @@ def columns(text: str) -> int:
     for char in text:
         if unicodedata.combining(char) or char in "\u200b\u200d\ufe0f":
             continue
+        if "\U0001f3fb" <= char <= "\U0001f3ff":  # a skin tone, shown within its emoji
+            continue
         total += 2 if unicodedata.east_asian_width(char) in "WF" else 1
     return total
 

@@ -153,7 +153,8 @@ def describe_errors(
             # YAML types unquoted words and numbers: 02134 is the octal 1116, 1.10 is 1.1,
             # yes is true; TOML, unquoted numbers and true/false.
             value = error["input"]
-            token = _as_written(source, line_of(data, loc), value) if source else None
+            index = loc[-1] if isinstance(loc[-1], int) else None
+            token = _as_written(source, line_of(data, loc), value, index) if source else None
             read = f"{value!r}".lower() if isinstance(value, bool) else f"the number {value!r}"
             if token is not None:
                 # What the editor wrote, beside what it became: 02134 is not 1116 to anyone.
@@ -261,8 +262,9 @@ def _type_hint(kind: str) -> str | None:
 _PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"]+")
 
 
-def _as_written(source: str, line: int | None, value: Any) -> str | None:
-    """How the editor wrote ``value`` (a plain scalar YAML typed) on ``line`` of ``source``.
+def _as_written(source: str, line: int | None, value: Any, index: int | None = None) -> str | None:
+    """How the editor wrote ``value`` (a plain scalar YAML typed) on ``line`` of ``source``;
+    ``index``: its place in a list ([1, 01]: the second is 01, though both read 1).
 
     None when it cannot be told for sure (no line, or no such word on it).
     """
@@ -270,6 +272,13 @@ def _as_written(source: str, line: int | None, value: Any) -> str | None:
         return None
     lines = source.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if index is not None and "[" in text:  # a list on one line: its items by their commas
+        items = text[text.index("[") + 1 :].split("]")[0].split(",")
+        if index < len(items):
+            token = items[index].strip()
+            found = plain_value(token)
+            if type(found) is type(value) and found == value:
+                return token
     for token in _PLAIN_TOKEN.findall(text):
         token = token.rstrip(":")
         found = plain_value(token)
