@@ -36,6 +36,13 @@ Body.
 """
 
 
+def reported(root: Path) -> list[DopemailError]:
+    """Every problem loading the workspace at ``root`` reports (it must fail)."""
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    return getattr(caught.value, "errors", [caught.value])
+
+
 def variant(old: str, new: str) -> str:
     assert old in VALID, old
     return VALID.replace(old, new, 1)
@@ -330,9 +337,7 @@ def test_bad_entry_is_reported_with_file_line_and_hint(
     write_files, run_cli, contents: str, line: int, text: str
 ) -> None:
     root = write_files({"entries/zz-bad.md": contents})
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    errors = getattr(caught.value, "errors", [caught.value])
+    errors = reported(root)
     mine = [e for e in errors if e.path == "entries/zz-bad.md"]
     assert mine, f"no error names the file: {[str(e) for e in errors]}"
     assert any(text in e.message and e.line == line for e in mine), [str(e) for e in mine]
@@ -620,9 +625,7 @@ def test_a_picture_whose_size_cannot_be_read_is_an_error(write_files, data: byte
     # It would be a broken picture in every page, feed and email (the email making up a size).
     contents = variant("media/all-of-us-strangers/01.jpg", "media/zz/bad.jpg")
     root = write_files({"entries/zz.md": contents, "media/zz/bad.jpg": data})
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    errors = getattr(caught.value, "errors", [caught.value])
+    errors = reported(root)
     (error,) = [e for e in errors if e.path == "entries/zz.md"]
     assert error.line == 13 and "'media/zz/bad.jpg' is not a picture dopemail can read" in (
         error.message
@@ -702,9 +705,7 @@ def test_a_number_field_s_hint_says_what_it_counts(write_files) -> None:
     root = write_files(
         {"entries/zz.md": variant("  year: 2024\n", "  year: 2024\n  runtime: 3h35\n")}
     )
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    errors = getattr(caught.value, "errors", [caught.value])
+    errors = reported(root)
     (error,) = [e for e in errors if e.path == "entries/zz.md"]
     assert error.line == 7 and error.message.startswith("film.runtime: input should be")
     assert error.hint == "write a whole number without quotes (runtime: Running time in minutes)"
@@ -721,9 +722,7 @@ def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:
             ).replace("title: A Film\n", "title: A Film\ntags: [review, 1.10, on]\n", 1)
         }
     )
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    errors = getattr(caught.value, "errors", [caught.value])
+    errors = reported(root)
     told = {e.message: (e.line, e.hint) for e in errors if e.path == "entries/zz.md"}
     assert told == {
         "screenings[1].postal_code: must be text, but YAML read 02134 as the number 1116": (
@@ -742,9 +741,7 @@ def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:
     # Two items that read the same: each quoted as it was written, by its place in the list.
     contents = variant("title: A Film\n", "title: A Film\ntags: [1, 01, 1.10, 1.1]\n")
     (root / "entries/zz.md").write_text(contents, encoding="utf-8")
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    told = [e.message for e in getattr(caught.value, "errors", [caught.value])]
+    told = [e.message for e in reported(root)]
     assert told == [
         "tags[1]: must be text, but YAML read 1 as a number",
         "tags[2]: must be text, but YAML read 01 as the number 1",
@@ -759,9 +756,7 @@ def test_an_empty_field_is_said_to_be_empty(write_files) -> None:
         "directors: [Jane Doe]", "directors:\n    -\n    - Jane Doe"
     )
     root = write_files({"entries/zz.md": contents})
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    told = {(e.line, e.message, e.hint) for e in caught.value.errors if e.path == "entries/zz.md"}
+    told = {(e.line, e.message, e.hint) for e in reported(root) if e.path == "entries/zz.md"}
     assert told == {
         (2, "title: is empty", "write its value after 'title:'"),
         (8, "film.directors[1]: is empty", "write the item, or remove the empty one from the list"),
@@ -777,9 +772,7 @@ def test_a_no_break_space_where_yaml_needs_a_space_is_named(write_files) -> None
         .replace("[Jane Doe]", "[Jane\xa0Doe]")
     )
     root = write_files({"entries/zz.md": contents})
-    with pytest.raises(DopemailError) as caught:
-        load_workspace(root)
-    told = [(e.line, e.message) for e in caught.value.errors if e.path == "entries/zz.md"]
+    told = [(e.line, e.message) for e in reported(root) if e.path == "entries/zz.md"]
     assert told == [
         (2, "a no-break space (U+00A0) at column 7, where YAML needs a plain space"),
         (5, "a no-break space (U+00A0) at column 1, where YAML needs a plain space"),
