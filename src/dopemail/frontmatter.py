@@ -564,6 +564,16 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
 _STRAY_NBSP = re.compile(r"[ \t]*(?:-?\xa0|(?:-[ \t]+)?[^\s:#'\"\xa0-][^:#\xa0]*:\xa0)")
 
 
+def _no_break_space(where: str, path: Path | str, line: int) -> ContentError:
+    return ContentError(
+        f"a no-break space (U+00A0) at column {where}",
+        path,
+        line,
+        "replace it with a normal space (it comes with text pasted from a web page or a word "
+        "processor)",
+    )
+
+
 def _no_break_spaces(lines: list[str], path: Path | str) -> None:
     """Raise an error for each front matter line with a no-break space YAML would misread."""
     errors: list[DopemailError] = []
@@ -571,14 +581,7 @@ def _no_break_spaces(lines: list[str], path: Path | str) -> None:
         found = _STRAY_NBSP.match(line) if "\xa0" in line else None
         if found:
             errors.append(
-                ContentError(
-                    f"a no-break space (U+00A0) at column {found.end()}, where YAML needs a "
-                    "plain space",
-                    path,
-                    number,
-                    "replace it with a normal space (it comes with text pasted from a web "
-                    "page or a word processor)",
-                )
+                _no_break_space(f"{found.end()}, where YAML needs a plain space", path, number)
             )
     raise_all(errors)
 
@@ -593,16 +596,8 @@ def _no_break_spaces_in_keys(meta: Any, lines: list[str], path: Path | str) -> N
                 line = node.key_lines.get(key)
                 if isinstance(key, str) and "\xa0" in key and line:
                     column = lines[line - 1].find("\xa0") + 1
-                    errors.append(
-                        ContentError(
-                            f"a no-break space (U+00A0) at column {column}, in the field name "
-                            f"'{key.strip()}'",
-                            path,
-                            line,
-                            "replace it with a normal space (it comes with text pasted from a "
-                            "web page or a word processor)",
-                        )
-                    )
+                    where = f"{column}, in the field name '{key.strip()}'"
+                    errors.append(_no_break_space(where, path, line))
                 walk(value)
         elif isinstance(node, list):
             for item in node:

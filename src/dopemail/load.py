@@ -251,10 +251,10 @@ def _pixels(size: float) -> int:
 _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
 
 
-def _unreadable(what: str, rel: str, line: int | None, or_else: str) -> ContentError:
-    """A picture whose size cannot be read: a broken picture in every page, feed and email,
-    with a size made up for the email's layout."""
-    if what.lower().endswith((".svg'", ".svgz'")):
+def _unreadable(what: str, src: str, rel: str, line: int | None, or_else: str) -> ContentError:
+    """A picture (``src``) whose size cannot be read: a broken picture in every page, feed and
+    email, with a size made up for the email's layout."""
+    if src.lower().endswith((".svg", ".svgz")):
         # Not damaged: sized in % or by its viewBox alone, it has no size of its own.
         return ContentError(
             f"{what} is an SVG without a width and height in pixels",
@@ -319,6 +319,7 @@ def _images(
             errors.append(
                 _unreadable(
                     f"images[{index + 1}].src: '{image.src}'",
+                    image.src,
                     rel,
                     line_of(doc.meta, ("images", index, "src")),
                     "give its width: and height: here",
@@ -523,6 +524,7 @@ def body_pictures(
             errors.append(
                 _unreadable(
                     f"the picture in the text: '{written}'",
+                    written,
                     rel,
                     line,
                     f"{or_else} width= and height=",
@@ -640,23 +642,19 @@ def _duplicate(
     return ContentError(
         f"duplicate slug '{slug}': {rel} has it too (from its file name)",
         other.path,
-        _slug_line(root / other.path),
+        _slug_line(root, other.path),
         f"give this entry another 'slug:', or rename {rel}",
     )
 
 
-def _slug_line(path: Path) -> int | None:
-    # Only for the error above: the entry loaded fine, and its lines are not kept.
+def _slug_line(root: Path, rel: str) -> int | None:
+    # Only for the error above: the entry loaded fine, and its lines are not kept. Its text
+    # was just split, which keeps the result: reading it again costs the read alone.
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        doc = split(_read_text(root / rel, rel), rel)
+    except (DopemailError, OSError):
         return None
-    for number, line in enumerate(lines[1:], 2):
-        if line.rstrip() == "---":
-            break
-        if re.match(r"slug\s*:", line):
-            return number
-    return None
+    return doc.meta.key_lines.get("slug")
 
 
 # The sentences `dopemail new` leaves for the editor to replace (its default templates).

@@ -55,10 +55,14 @@ _LINK_TAG = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE
 
 
 def _html_block_text(html: str, base_url: str) -> list[str]:
-    """The lines of text a block of raw HTML shows, tags and unsafe content removed, each
-    link followed by its <URL> as in the rest of the text."""
-    safe = nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
-    safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{urljoin(base_url, m.group(1))}&gt;", safe)
+    """The lines of text a block of raw HTML shows, sanitised as the page's HTML is (links
+    made absolute), each link followed by its <URL> as in the rest of the text."""
+    token = _base.set((base_url, {}))
+    try:
+        safe = _cleaner().clean(html)
+    finally:
+        _base.reset(token)
+    safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", safe)
     lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
     return [" ".join(unescape(line).split()) for line in lines if line.strip()]
 

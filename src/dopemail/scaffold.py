@@ -43,10 +43,17 @@ def short_slug(title: str) -> str:
     return cut or slug[:SLUG_LENGTH]
 
 
-def _nameable(title: str) -> bool:
-    """Whether a slug can be made from ``title`` (a Latin letter or a digit, accents aside):
-    slugify's 'untitled' otherwise, the same name for every such title."""
-    return slugify(title) != "untitled" or "untitled" in title.lower()
+def _require_name(title: str, what: str, command: str) -> None:
+    """Refuse a title no slug can be made from (no Latin letter or digit, accents aside):
+    slugify's 'untitled' would name every such file, and its URL, the same."""
+    if slugify(title) != "untitled" or "untitled" in title.lower():
+        return
+    raise ContentError(
+        f"the {what} '{title}' gives no file name (it has no Latin letters or digits)",
+        None,
+        None,
+        f'name the file and its URL yourself: dopemail new {command} "{title}" --slug a-name',
+    )
 
 
 def _check_slug(slug: str, example: str) -> None:
@@ -75,15 +82,9 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
         raise ContentError(
             "a new entry needs a title", None, None, 'dopemail new entry "The Film’s Title"'
         )
-    if slug is None and not _nameable(title):
-        # No Latin letter or digit to name the file by: 'untitled.md', every time.
-        raise ContentError(
-            f"the title '{title}' gives no file name (it has no Latin letters or digits)",
-            None,
-            None,
-            f'name the file and its URL yourself: dopemail new entry "{title}" --slug a-name',
-        )
-    if slug is not None:
+    if slug is None:
+        _require_name(title, "title", "entry")
+    else:
         _check_slug(slug, "tokyo-story")
     settings = load_settings(root)
     slug = slug or short_slug(title)
@@ -137,14 +138,8 @@ def new_issue(
         )
     if slug is not None:
         _check_slug(slug, "tokyo-story-week")
-    elif subject is not None and not _nameable(subject):
-        # As for an entry: '6-untitled' would be the web version's address, in every issue.
-        raise ContentError(
-            f"the subject '{subject}' gives no file name (it has no Latin letters or digits)",
-            None,
-            None,
-            f'name the file and its URL yourself: dopemail new issue "{subject}" --slug a-name',
-        )
+    elif subject is not None:
+        _require_name(subject, "subject", "issue")
     workspace = load_workspace(root)
     number = max((i.meta.number for i in workspace.issues), default=0) + 1
     gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}

@@ -156,16 +156,16 @@ def describe_errors(
             index = loc[-1] if isinstance(loc[-1], int) else None
             token = _as_written(source, line_of(data, loc), value, index) if source else None
             read = f"{value!r}".lower() if isinstance(value, bool) else f"the number {value!r}"
-            if token is not None:
+            if token is None:
+                read = f"it as {read}"
+                item = '"..." in the list' if toml else '- "..."'
+                quoted = '"..."'
+            else:
                 # What the editor wrote, beside what it became: 02134 is not 1116 to anyone.
                 read = f"{token} as " + ("a number" if token == repr(value) else read)
-            else:
-                read = f"it as {read}"
-            quoted = f'"{token}"' if token is not None else '"..."'
+                item = quoted = f'"{token}"'
             if isinstance(loc[-1], int):
-                written = (
-                    quoted if token is not None else ('"..." in the list' if toml else '- "..."')
-                )
+                written = item
             else:
                 written = f"{loc[-1]} = {quoted}" if toml else f"{loc[-1]}: {quoted}"
             yield (
