@@ -491,6 +491,39 @@ def test_entry_page_is_accessible_and_described(site: Path) -> None:
     ]  # fmt: skip
 
 
+def test_the_home_page_shows_readers_the_newsletter_s_feed(site: Path) -> None:
+    # The archive's feed was linked from the issues' pages alone: a reader pointed at the site
+    # found the entries' feeds, not the newsletter's.
+    home = _parse(site / "site/index.html")
+    feed = "https://dopepress.example.com/feeds/issues.xml"
+    assert feed in home.links
+    html = (site / "site/index.html").read_text(encoding="utf-8")
+    link = '<link rel="alternate" type="application/atom+xml" title="DoPe Press: the newsletter"'
+    assert f'{link} href="{feed}">' in html
+
+
+def test_structured_data_says_what_schema_org_means(write_files) -> None:
+    # A double bill was a Review with no itemReviewed; the distributor was given as the
+    # productionCompany; the publication as author was a Person.
+    double = (
+        "---\ntitle: Double bill\nkind: review\npublished: 2024-05-01\nfilms:\n"
+        "  - title: Film One\n    distributor: Neon\n  - title: Film Two\n---\nText.\n"
+    )
+    alone = (
+        "---\ntitle: No film\nkind: review\npublished: 2024-05-02\nauthor: Ada Lee\n---\nText.\n"
+    )
+    root = write_files({"entries/double-bill.md": double, "entries/no-film.md": alone})
+    build(root)
+    review = json.loads(_parse(root / "site/double-bill/index.html").json_ld[0])[0]
+    assert review["@type"] == "Review"
+    assert [m["name"] for m in review["itemReviewed"]] == ["Film One", "Film Two"]
+    assert "productionCompany" not in json.dumps(review)
+    assert review["author"] == {"@type": "Organization", "name": "DoPe Press"}
+    article = json.loads(_parse(root / "site/no-film/index.html").json_ld[0])[0]
+    assert article["@type"] == "Article" and "itemReviewed" not in article
+    assert article["author"] == {"@type": "Person", "name": "Ada Lee"}
+
+
 def test_no_link_the_pipeline_emits_is_dead(site: Path) -> None:
     """Every URL on the publication's own site points at a file the build wrote."""
     base = "https://dopepress.example.com/"

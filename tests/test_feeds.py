@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -133,6 +134,31 @@ def test_item_id_survives_an_edit(workspace: Path) -> None:
     old = next(e for e in before.entries if e.link.endswith(f"/{SEED}/"))
     new = next(e for e in after.entries if e.link.endswith(f"/{SEED}/"))
     assert new.title == "All of Us Strangers!" and old.id == new.id
+
+
+def test_text_with_angle_brackets_reads_back_whole_in_every_feed(write_files) -> None:
+    # RSS readers take <description> as HTML: a summary escaped for XML alone lost
+    # "<Noir>" and everything from "<y" to the next '>' in feedparser.
+    summary = "A night at Café <Noir> & Bar, where x<y and a <3 for cats"
+    title = "Why <Noir> & “Bar” matter"
+    root = write_files(
+        {
+            "entries/zz-noir.md": (
+                f"---\ntitle: '{title}'\npublished: 2026-01-01\nsummary: '{summary}'\n---\nText.\n"
+            )
+        }
+    )
+    build(root)
+    for name in ("rss.xml", "atom.xml"):
+        parsed = feedparser.parse((root / "feeds" / name).read_bytes())
+        item = parsed.entries[0]
+        shown = item.summary  # what a reader shows: HTML is rendered, text as it is
+        if item.summary_detail.type == "text/html":
+            shown = html.unescape(shown)
+        assert (item.title, shown) == (title, summary), name
+    assert check_rss((root / "feeds/rss.xml").read_bytes()) == []
+    item = json.loads((root / "feeds/feed.json").read_bytes())["items"][0]
+    assert (item["title"], item["summary"]) == (title, summary)
 
 
 def test_feed_item_count_is_a_setting(workspace: Path) -> None:

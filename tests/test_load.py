@@ -390,6 +390,39 @@ def test_duplicate_slug_names_both_files(write_files) -> None:
     assert (caught.value.path, caught.value.line) == ("entries/two.md", 3)
 
 
+def test_a_feed_id_kept_by_hand_must_be_a_uri_and_nobody_else_s(write_files, run_cli) -> None:
+    # Two entries with one 'id:' both went into every feed under it (readers merge them or
+    # drop one), and 'id: my old id 42' went into the Atom feed as it was.
+    kept = "tag:dopepress.example.com,2019-05-01:old-42"
+    root = write_files(
+        {
+            "entries/alpha.md": variant("title: A Film\n", f"title: A Film\nid: {kept}\n"),
+            "entries/beta.md": variant("title: A Film\n", f"title: A Film\nid: {kept}\n"),
+            "entries/gamma.md": variant(
+                "title: A Film\n", "title: A Film\nid: tag:dopepress.example.com,2024-03-01:zeta\n"
+            ),
+            "entries/zeta.md": VALID,  # whose own id gamma.md took
+            "entries/spaced.md": variant("title: A Film\n", "title: A Film\nid: my old id 42\n"),
+        }
+    )
+    found = {(e.path, e.line, e.message) for e in reported(root)}
+    assert (
+        "entries/beta.md",
+        3,
+        f"duplicate feed id '{kept}': entries/alpha.md has it too",
+    ) in found
+    assert (
+        "entries/gamma.md",
+        3,
+        "duplicate feed id 'tag:dopepress.example.com,2024-03-01:zeta': entries/zeta.md has it too",
+    ) in found
+    (spaced,) = [f for f in found if f[0] == "entries/spaced.md"]
+    assert spaced[1] == 3 and "'my old id 42' is not a feed id" in spaced[2]
+    assert len(found) == 3
+    code, output = run_cli("check", "--root", root)
+    assert code == 1 and "remove 'id:'" in output
+
+
 def test_a_slug_that_takes_another_file_s_name_is_told_at_its_own_line(
     write_files, run_cli
 ) -> None:

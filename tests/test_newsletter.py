@@ -260,8 +260,30 @@ def test_issues_feed(built: Path) -> None:
         m["url"] for m in sorted(listed, key=lambda m: m["number"], reverse=True)
     ]
     for entry in feed.entries:
-        assert entry.id.startswith("tag:dopepress.example.com,")
+        assert entry.id == entry.link  # the web version's address
         assert "Read more" in entry.content[0].value
+
+
+def test_an_issue_keeps_its_feed_id_when_its_date_and_subject_change(workspace: Path) -> None:
+    # Its id was made from its send date: moving a ready issue to another day gave it a new
+    # one, and readers saw it twice.
+    build(workspace)
+    before = feedparser.parse((workspace / "feeds/issues.xml").read_bytes()).entries
+    issue = workspace / "issues" / f"{SAMPLE_ISSUES[0]}.md"
+    source = issue.read_text(encoding="utf-8")
+    date = re.search(r"(?m)^date: (\S+)", source)
+    assert date is not None
+    source = source.replace(date.group(1), "2024-03-08T08:00:00-08:00", 1)
+    issue.write_text(source.replace('subject: "', 'subject: "New: ', 1), encoding="utf-8")
+    build(workspace)
+    after = feedparser.parse((workspace / "feeds/issues.xml").read_bytes()).entries
+    moved = [
+        e
+        for e in after
+        if e.title.startswith(f"No. {_front(workspace, SAMPLE_ISSUES[0])['number']}: New: ")
+    ]
+    assert len(moved) == 1 and moved[0].published.startswith("2024-03-08")
+    assert sorted(e.id for e in before) == sorted(e.id for e in after)
 
 
 def test_workspace_template_overrides_the_default(workspace: Path) -> None:

@@ -172,6 +172,11 @@ FALLBACKS: dict[str, tuple[list[str], Edit]] = {
         [QUIET],
         lambda r: edit(r, QUIET, "title: ", "slug: hours\ntitle: "),
     ),
+    # Maybe another entry's id: only the full build compares them all.
+    "a feed id set in the file": (
+        [QUIET],
+        lambda r: edit(r, QUIET, "title: ", "id: tag:dopepress.example.com,2019:old\ntitle: "),
+    ),
     "an entry made a draft": ([QUIET], lambda r: edit(r, QUIET, "title: ", "draft: true\ntitle: ")),
     "a draft published": ([DRAFT], lambda r: edit(r, DRAFT, "draft: true\n", "")),
     "an issue renumbered": (

@@ -6,11 +6,12 @@ entries are byte-identical and readers' conditional requests keep working.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from . import __version__
 from .config import Settings
@@ -107,7 +108,21 @@ def _generator(
 def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     """RSS 2.0 with content:encoded (full HTML), dc:creator and atom:link rel=self."""
     fg = _generator(settings, items, settings.url(RSS_PATH), "application/rss+xml")
-    return fg.rss_str(pretty=True)
+    for fe, item in zip(fg.entry(), items, strict=True):
+        # Readers take <description> as HTML ("entity-encoded HTML is allowed"): the summary
+        # is text, so "<Noir>" or "x<y" in it is escaped as HTML before XML escapes it again.
+        fe.description(html.escape(item.summary, quote=False))
+    return _RSS_TITLE.sub(_hex_references, fg.rss_str(pretty=True))
+
+
+# A title is text, which some RSS readers decode twice: the RSS Profile asks for '<' and '&' as
+# hexadecimal references there (the same characters to an XML parser).
+_RSS_TITLE = re.compile(rb"<title>([^<]*)</title>")
+
+
+def _hex_references(found: re.Match[bytes]) -> bytes:
+    text = found.group(1).replace(b"&lt;", b"&#x3C;").replace(b"&amp;", b"&#x26;")
+    return b"<title>" + text + b"</title>"
 
 
 def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
@@ -208,7 +223,6 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
     issues = list(issues)[: settings.feeds.items]
     pub = settings.publication
     fg = FeedGenerator()
-    host = urlsplit(pub.base_url).hostname
     # The archive on the home page is the newsletter's page: a URL that exists.
     _channel(
         fg,
@@ -222,8 +236,10 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
     for item in issues:
         issue, meta = item.issue, item.issue.meta
         fe = fg.add_entry(order="append")
-        # Like entries' ids: from the host and the issue number, never from the text.
-        fe.id(f"tag:{host},{meta.date.date().isoformat()}:issues/{meta.number}")
+        # Its web version's address, made from the file's name (like an entry's id, from its
+        # slug), never from the text or the send date: an issue listed while 'ready' is often
+        # moved to another day, and a new id would show it to readers twice.
+        fe.id(issue.url)
         fe.title(f"No. {meta.number}: {meta.subject}")
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)

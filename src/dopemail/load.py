@@ -642,20 +642,23 @@ def _duplicate(
     return ContentError(
         f"duplicate slug '{slug}': {rel} has it too (from its file name)",
         other.path,
-        _slug_line(root, other.path),
+        _key_line(root, other.path, "slug"),
         f"give this entry another 'slug:', or rename {rel}",
     )
 
 
-def _slug_line(root: Path, rel: str) -> int | None:
-    # Only for the error above: the entry loaded fine, and its lines are not kept. Its text
-    # was just split, which keeps the result: reading it again costs the read alone.
+def _key_line(root: Path, rel: str, key: str) -> int | None:
+    # Only for errors between entries: the entry loaded fine, and its lines are not kept. Its
+    # text was just split, which keeps the result: reading it again costs the read alone.
     try:
         doc = split(_read_text(root / rel, rel), rel)
     except (DopemailError, OSError):
         return None
-    return doc.meta.key_lines.get("slug")
+    return doc.meta.key_lines.get(key)
 
+
+#: The preheader `dopemail new issue` writes when no entry is left to name in it.
+PREHEADER_PLACEHOLDER = "One sentence on what this issue brings."
 
 # The sentences `dopemail new` leaves for the editor to replace (its default templates).
 _PLACEHOLDER = re.compile(
@@ -797,8 +800,32 @@ def load_entries(
                 continue
         by_slug[entry.slug] = entry
         entries.append(entry)
+    errors += _duplicate_ids(root, entries)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
+
+
+def _duplicate_ids(root: Path, entries: list[LoadedEntry]) -> list[DopemailError]:
+    """Two entries with one feed id (an 'id:' kept from an older system): readers would merge
+    them or drop one. Said at the 'id:' line that made it twice."""
+    by_id: dict[str, LoadedEntry] = {}
+    errors: list[DopemailError] = []
+    for entry in entries:  # in file name order
+        other = by_id.setdefault(entry.id, entry)
+        if other is entry:
+            continue
+        # The one that set its id by hand is the one to change (this one if both did).
+        declared, named = (entry, other) if entry.meta.id is not None else (other, entry)
+        errors.append(
+            ContentError(
+                f"duplicate feed id '{entry.id}': {named.path} has it too",
+                declared.path,
+                _key_line(root, declared.path, "id"),
+                "every entry needs an id of its own: remove 'id:' (an id is then made from "
+                "the slug and the published day), or give back the id it had",
+            )
+        )
+    return errors
 
 
 #: An issue file read ahead: its text, its front matter and its validated fields.

@@ -156,6 +156,9 @@ def _absolute(url: str) -> str:
     # Every relative link and picture, Markdown or raw HTML: feeds and emails need absolute
     # URLs. cmark %-encodes what it writes (an accent, a space): pictures compared as named.
     base_url, on_site = _base.get()
+    # Browsers drop the spaces around a URL in an attribute (href=" ../page/ "): so do we,
+    # or they would be kept inside the absolute URL, where the link checker finds no page.
+    url = url.strip(" \t\n\f\r")
     return on_site.get(unquote(url)) or urljoin(base_url, url)
 
 

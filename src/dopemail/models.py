@@ -114,6 +114,19 @@ def _check_url(value: str) -> str:
     return value
 
 
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
+
+
+def _check_feed_id(value: str) -> str:
+    # Atom (RFC 4287, 4.2.6) wants an absolute IRI, and every feed a permanent unique one.
+    if not _URI.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a feed id: write the id the entry had, a full URI such as "
+            "tag:example.com,2019-05-01:my-film or https://example.com/?p=123 (no spaces)"
+        )
+    return value
+
+
 def _check_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
@@ -345,7 +358,7 @@ class Entry(Model):
         pattern=rf"^{SLUG}$",
         description="URL name; defaults to the file name. Never change it once published.",
     )
-    id: str | None = Field(
+    id: Annotated[str, AfterValidator(_check_feed_id)] | None = Field(
         None, description="Permanent feed id; set only to keep an id from an older system."
     )
     section: str | None = Field(None, description="Section name; defaults to the publication's.")

@@ -114,6 +114,10 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         before = workspace.entries[places[rel][0]]
         if entry.slug != before.slug or entry.draft != before.draft:
             return None  # links, issues and the archive change: let the full build decide
+        if entry.id != before.id and (
+            entry.meta.id is not None or entry.id in {e.id for e in workspace.entries}
+        ):
+            return None  # maybe another entry's id: the full build compares them all
         loaded[rel] = entry
 
     records = {rel: entry_record(env, entry, settings, root) for rel, entry in loaded.items()}

@@ -39,8 +39,8 @@ def _movie(film: Film) -> dict[str, Any]:
             **({"name": based.title} if based.title else {}),
             "author": {"@type": "Person", "name": based.author},
         }
-    if film.distributor:
-        movie["productionCompany"] = {"@type": "Organization", "name": film.distributor}
+    # The distributor is not given: schema.org's productionCompany is who made the film, and
+    # Movie has no property for who releases it.
     if film.runtime:
         movie["duration"] = f"PT{film.runtime}M"
     return movie
@@ -50,23 +50,27 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
     """schema.org data for an entry: a Review (or Article) of its films, and its screenings."""
     entry, meta = item.entry, item.entry.meta
     movies = [_movie(f) for f in meta.all_films]
+    # A Review names what it reviews (schema.org's itemReviewed): one that names no film is
+    # an Article. So is the author when it is the publication itself.
+    review = meta.kind == "review" and bool(movies)
+    by = "Organization" if entry.author == settings.publication.title else "Person"
     main: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "Review" if meta.kind == "review" else "Article",
+        "@type": "Review" if review else "Article",
         "headline": meta.title,
         "url": entry.url,
         "mainEntityOfPage": entry.url,
         "datePublished": meta.published.isoformat(),
         "dateModified": (meta.updated or meta.published).isoformat(),
-        "author": {"@type": "Person", "name": entry.author},
+        "author": {"@type": by, "name": entry.author},
         "publisher": {"@type": "Organization", "name": settings.publication.title},
         "description": item.summary,
         "inLanguage": settings.publication.language,
     }
     if entry.lead is not None:
         main["image"] = entry.lead.url
-    if meta.kind == "review" and len(movies) == 1:
-        main["itemReviewed"] = movies[0]
+    if review:  # a double bill reviews both
+        main["itemReviewed"] = movies[0] if len(movies) == 1 else movies
     elif movies:
         main["about"] = movies
     graph = [main]
