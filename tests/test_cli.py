@@ -114,6 +114,30 @@ def test_the_scaffold_s_placeholder_is_not_published(workspace: Path, run_cli) -
     assert code == 0, output
 
 
+def test_the_scaffold_s_placeholder_preheader_is_not_sent(workspace: Path, run_cli) -> None:
+    # With every entry in an issue already, `new issue` writes a sentence to replace as the
+    # preheader; an issue marked ready with it passed the checks, and inboxes would have shown
+    # "One sentence on what this issue brings." after the subject.
+    run_cli("new", "issue", "Everything left", "--root", workspace)
+    code, output = run_cli("new", "issue", "Nothing left", "--root", workspace)
+    assert code == 0, output
+    (issue,) = (workspace / "issues").glob("*-nothing-left.md")
+    source = issue.read_text(encoding="utf-8")
+    assert 'preheader: "One sentence on what this issue brings."' in source
+    source = re.sub(r"(?m)^Write the intro.*$", "A real intro.", source)
+    source = source.replace("status: draft", "status: ready")
+    source = re.sub(r"(?m)^  \[\].*$", "  - quiet-hours", source)
+    issue.write_text(source, encoding="utf-8")
+    line = next(n for n, t in enumerate(source.split("\n"), 1) if t.startswith("preheader:"))
+    code, output = run_cli("check", "--root", workspace)
+    where = f"{issue.relative_to(workspace)}:{line}"
+    assert code == 1 and f"{where}: the preheader is still the sentence 'dopemail new'" in output
+    assert output.count("error") <= 2 and "write one sentence on what this issue brings" in output
+    issue.write_text(source.replace("One sentence on", "Two films on"), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+
+
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
     # A subject with no Latin letter made '6-untitled.md' in silence, and --slug did not exist.
     code, output = run_cli("new", "issue", "東京物語", "--root", workspace)

@@ -510,6 +510,24 @@ def test_a_duplicate_number_blames_the_issue_not_yet_sent(workspace: Path, run_c
     assert "issues/2-summer-festivals.md:" not in output
 
 
+def test_a_duplicate_number_blames_the_later_issue_of_the_same_status(
+    workspace: Path, run_cli
+) -> None:
+    # 'issues/3-dup.md' (a copy begun for the next issue, dated later) sorts before
+    # '3-quiet-hours.md': the older issue got the blame and the advice to take another number.
+    older = workspace / "issues/3-quiet-hours.md"
+    text = older.read_text("utf-8")
+    date = re.search(r"(?m)^date: (\S+)", text)
+    assert date is not None and "status: sent" not in text
+    copy = workspace / "issues/3-dup.md"
+    copy.write_text(text.replace(date.group(1), "2026-12-01T08:00:00-08:00", 1), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    line = _line_of(workspace, "issues/3-dup.md", "number: 3")
+    assert f"issues/3-dup.md:{line}: duplicate issue number 3: issues/3-quiet-hours.md " in output
+    assert "issues/3-quiet-hours.md:" not in output, output
+
+
 def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(
     workspace: Path, run_cli
 ) -> None:
@@ -646,6 +664,22 @@ def test_size_warning_does_not_stop_the_build(workspace: Path, run_cli) -> None:
     assert "warning:" in output and "near Gmail's 102 KB clipping limit" in output
 
 
+def test_the_size_limit_counts_each_reader_s_unsubscribe_link(workspace: Path, run_cli) -> None:
+    # The build's placeholder link is shorter than the one the sender writes for each reader:
+    # an email that passed the limit by a few bytes went out over it, and "the email is 95 KB;
+    # that is over the 95 KB limit" did not say by how much.
+    build(workspace)
+    email = next((workspace / "site/issues").glob("1-*")) / "email.html"
+    built = len(email.read_bytes())
+    _break(workspace, "dopemail.toml", "[feeds]", f"[newsletter]\nmax_bytes = {built}\n\n[feeds]")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    found = re.search(r"issue 1: the email is (\d+\.\d) KB as sent; that is over the ", output)
+    assert found is not None, output
+    assert built / 1000 < float(found.group(1)) < built / 1000 + 1
+    assert f"over the {built / 1000:g} KB limit of [newsletter] max_bytes" in output
+
+
 def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> None:
     build(workspace)
     numbers = [int(k.split("-", 1)[0]) for k in SAMPLE_ISSUES]
@@ -694,6 +728,22 @@ def test_new_issue_with_every_entry_gathered_says_so_and_the_build_names_one_fix
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("entries:"))
     assert len(problems) == 1 and problems[0].startswith(f"issues/{second.name}:{line}:"), output
     assert "gathers no entries" in problems[0]
+
+
+def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, run_cli) -> None:
+    # "- title: Coming soon / entries: []" built, and the email ended on that heading alone.
+    issue = f"issues/{SAMPLE_ISSUES[0]}.md"
+    _break(
+        workspace,
+        issue,
+        "      - varda-in-los-angeles\n",
+        "      - varda-in-los-angeles\n  - title: Coming soon\n    entries: []\n",
+    )
+    lines = (workspace / issue).read_text(encoding="utf-8").split("\n")
+    line = lines.index("    entries: []") + 1
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    assert f"{issue}:{line}: the section gathers no entries" in output, output
 
 
 def test_mjml_checker_names_lines() -> None:
@@ -1299,3 +1349,27 @@ def test_a_work_the_piece_does_not_name_reads_with_its_article(kind: str, credit
     from dopemail.templates import source_work
 
     assert source_work(BasedOn(author="A. Writer", kind=kind)) == credit
+
+
+def test_angle_brackets_an_editor_wrote_in_a_title_or_a_text_are_not_template_html(
+    workspace: Path, run_cli
+) -> None:
+    # A film titled "Why <Noir> matters" stopped the build ("the plain-text part contains
+    # HTML: <NOIR>"): the text part shows titles in capitals, which the fields as written do
+    # not contain. So did a code span in the opening that the summary is taken from.
+    entry = "entries/all-of-us-strangers.md"
+    _break(workspace, entry, "title: All of Us Strangers", "title: Why <Noir> matters")
+    source = (workspace / entry).read_text("utf-8")
+    start = source.index("summary: >-")
+    end = source.index("tags:", start)
+    source = source[:start] + source[end:]
+    source = source.replace("That’s writer-director", "That’s `a <code>` span and writer-director")
+    (workspace / entry).write_text(source, "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    text = (next((workspace / "site/issues").glob("1-*")) / "email.txt").read_text("utf-8")
+    assert "WHY <NOIR> MATTERS" in text and "That’s a <code> span" in text
+    # A tag a template writes is still caught, in capitals too.
+    _break(workspace, "templates/email/issue.txt.j2", "{{", "<B>{{")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "the plain-text part contains HTML: <B>" in output

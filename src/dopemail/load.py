@@ -902,6 +902,16 @@ def load_issue(
 
     if meta is not None and meta.status == "ready":  # one sent went out as it is
         errors += _placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
+        if meta.preheader.strip() == PREHEADER_PLACEHOLDER:
+            errors.append(
+                ContentError(
+                    "the preheader is still the sentence 'dopemail new' put there: "
+                    f"'{PREHEADER_PLACEHOLDER}' (inboxes show it after the subject)",
+                    rel,
+                    line_of(doc.meta, ("preheader",)),
+                    "write one sentence on what this issue brings, or set 'status: draft'",
+                )
+            )
 
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
 
@@ -1076,11 +1086,16 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
     return errors
 
 
+_STAGES = ("sent", "ready", "draft")
+
+
 def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailError]:
     """One problem for each issue whose number another issue has.
 
-    The one kept is the issue already sent (its number is in readers' inboxes), else the
-    first by file name; the others are told the next free number, at their 'number:' line.
+    The one kept is the issue furthest along (sent: its number is in readers' inboxes; ready:
+    in the archive and the feed), then the one sent earliest (a copy made for the next issue
+    is dated later), then the first by file name; the others are told the next free number,
+    at their 'number:' line.
     """
     by_number: dict[int, list[LoadedIssue]] = {}
     for issue in issues:
@@ -1090,7 +1105,7 @@ def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailEr
     for number, same in sorted(by_number.items()):
         if len(same) < 2:
             continue
-        kept = min(same, key=lambda i: (i.meta.status != "sent", i.path))
+        kept = min(same, key=lambda i: (_STAGES.index(i.meta.status), i.meta.date, i.path))
         for issue in same:
             if issue is kept:
                 continue

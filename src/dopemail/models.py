@@ -407,6 +407,17 @@ class IssueSection(Model):
     title: Text = Field(description="Section heading, e.g. 'Now playing'.")
     entries: list[Text] = Field(description="Entry slugs, in order.")
 
+    @model_validator(mode="after")
+    def _has_entries(self) -> IssueSection:
+        # Its heading would stand alone at the end of the email, with nothing under it.
+        if not self.entries:
+            raise at_field(
+                "entries",
+                "the section gathers no entries: list their slugs under its 'entries', or "
+                "remove the section",
+            )
+        return self
+
 
 class Issue(Model):
     """A newsletter issue: the editor's intro and the entries it gathers."""

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError
-from .load import ENTRIES_DIR, RESERVED_SLUGS, reserved_slug, slugify
+from .load import (
+    ENTRIES_DIR,
+    PREHEADER_PLACEHOLDER,
+    RESERVED_SLUGS,
+    reserved_slug,
+    slugify,
+)
 from .models import SLUG
 from .templates import make_environment, render
 
@@ -161,7 +167,7 @@ def new_issue(
         preheader=yaml_text(
             "In this issue: " + ", ".join(e.meta.title for e in unsent[:3])
             if unsent
-            else "One sentence on what this issue brings."
+            else PREHEADER_PLACEHOLDER
         ),
         title=workspace.settings.publication.title,
     )
