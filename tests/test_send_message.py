@@ -174,3 +174,35 @@ def test_bodies_as_json_are_exactly_what_encoding_the_whole_message_gives(tmp_pa
     odd = {"subject": HTML_BODY, "html": HTML_BODY, "text": TEXT_BODY}
     filled = {"subject": parts.html(letter), "html": parts.html(letter), "text": parts.text(letter)}
     assert json.loads(json_message(odd, parts, letter)) == filled
+
+
+def test_the_built_text_part_keeps_its_wrapped_postal_address_once(workspace: Path) -> None:
+    # The text template wraps a long address over two lines, where the composer looked for it
+    # on one: every reader's text part ended with a "-- " signature saying it again.
+    from dopemail.build import build
+
+    build(workspace)
+    settings = load_settings(workspace)
+    parts = Composer(load_issue(workspace, "1"), settings.sender, SECRET)
+    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    postal = settings.sender.postal_address
+    for body in (parts.text(letter), parts.html(letter)):
+        flat = " ".join(body.split())
+        assert flat.count(postal) == 1 and "\n-- \n" not in body
+    assert parts.warnings == []
+    # Written by a template that leaves it out, it is added once, and said.
+    template = workspace / "templates/email/issue.txt.j2"
+    source = (
+        template.read_text(encoding="utf-8")
+        if template.exists()
+        else (
+            Path(__file__).parents[1] / "src/dopemail/default_templates/email/issue.txt.j2"
+        ).read_text(encoding="utf-8")
+    )
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(source.replace("{{ settings.sender.postal_address | wrap }}", ""), "utf-8")
+    build(workspace)
+    parts = Composer(load_issue(workspace, "1"), settings.sender, SECRET)
+    text = parts.text(parts.letter(Recipient("ada@example.com", "", "ada@example.com")))
+    assert " ".join(text.split()).count(postal) == 1 and text.endswith(f"\n-- \n{postal}\n")
+    assert parts.warnings == ["email.txt lacks the postal address: a footer adds it"]

@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from urllib.parse import quote
 
+from ..compile import to_ascii
 from ..config import Sender
 from ..personalize import UNSUBSCRIBE_PLACEHOLDER
 from .issue import BuiltIssue
@@ -245,7 +246,7 @@ class Composer:
         if UNSUBSCRIBE_PLACEHOLDER not in body:
             missing.append(f'<a href="{UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a>')
             self.warnings.append("email.html has no unsubscribe link: a footer adds one")
-        if postal not in body and html_lib.escape(postal) not in body:
+        if not _shows(body, postal, html_lib.escape(postal), to_ascii(html_lib.escape(postal))):
             missing.append(html_lib.escape(postal))
             self.warnings.append("email.html lacks the postal address: a footer adds it")
         if not missing:
@@ -262,8 +263,17 @@ class Composer:
         lines = []
         if UNSUBSCRIBE_PLACEHOLDER not in body:
             lines.append(f"Unsubscribe: {UNSUBSCRIBE_PLACEHOLDER}")
-        if self.sender.postal_address not in body:
+            self.warnings.append("email.txt has no unsubscribe link: a footer adds one")
+        if not _shows(body, self.sender.postal_address):
             lines.append(self.sender.postal_address)
+            self.warnings.append("email.txt lacks the postal address: a footer adds it")
         if not lines:
             return body
         return body.rstrip("\n") + "\n\n-- \n" + "\n".join(lines) + "\n"
+
+
+def _shows(body: str, *forms: str) -> bool:
+    """Whether ``body`` holds one of ``forms``, however its lines are broken: the text
+    template wraps a long postal address, and an HTML one may break it over lines too."""
+    flat = " ".join(body.split())
+    return any(" ".join(form.split()) in flat for form in forms)
