@@ -353,7 +353,7 @@ BAD_ISSUES = [
         "templates/email/issue.mjml.j2",
         "{{ issue.meta.subject }}</mj-title>",
         "{{ issue.meta.subjcet }}</mj-title>",
-        "undefined variable in template: 'dopemail.models.Issue object' has no attribute 'subjcet'",
+        "undefined variable in template: Issue has no attribute 'subjcet'",
         "subjcet",
     ),
     (
@@ -763,7 +763,7 @@ def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None
         "color='red' css-class='b' /></mj-attributes>\n<mj-style>p > a { color: red }</mj-style>"
         "</mj-head>\n<mj-body>\n<!-- <mj-colum> in a comment -->\n<mj-section\n"
         "  padding='0' alt=\"a > b\">\n<mj-column CSS-CLASS='c'>\n"
-        "<mj-text><mj-colum fnt-size='1'>HTML <div a=b>content</div></mj-text>\n"
+        "<mj-text><span fnt-size='1'>HTML <div a=b>content</div></span></mj-text>\n"
         "<mj-raw><table bogus='1'></table></mj-raw>\n"
         "<mj-image src='x.jpg' srcc='y' />\n<div>loose</div>\n"
         "<mj-button HREF='x' colour='red'>Go</mj-button>\n"
@@ -780,13 +780,124 @@ def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None
 @pytest.mark.parametrize("text", ["plain", "İstanbul"])  # 'İ' lowers to two characters
 def test_mjml_checker_finds_the_end_of_html_content(text: str) -> None:
     source = (
-        f"<mjml><mj-body><mj-section><mj-column>\n<mj-text>{text} <mj-x></MJ-TEXT >\n"
+        f"<mjml><mj-body><mj-section><mj-column>\n<mj-text>{text} <b x=1></MJ-TEXT >\n"
         f"<mj-text>{text}</mj-text>\n"
         "<mj-image srcc='x' /></mj-column></mj-section></mj-body></mjml>"
     )
     assert [(p.line, p.message) for p in check_mjml(source)] == [
         (4, "unknown attribute 'srcc' on <mj-image>")
     ]
+
+
+def test_mjml_checker_finds_tags_out_of_place_and_left_open() -> None:
+    # MRML compiled a section inside a column, and text straight in the body, into a broken
+    # layout without a word; a <mj-text> left open (or closed as </mj-txt>) took the next
+    # tags as its HTML, or failed as "unexpected element ... at position 8577:8588".
+    source = (
+        "<mjml><mj-body>\n<mj-text>loose</mj-text>\n<mj-section><mj-column>\n"
+        "<mj-text>a</mj-text><mj-section></mj-section>\n"
+        "<mj-text>kicker\n<mj-text>title</mj-text>\n"
+        "<mj-button href='x'>Go</mj-buton>\n</mj-column></mj-section></mj-body></mjml>"
+    )
+    closing = (
+        "<mjml><mj-body><mj-section><mj-column><mj-text>a</mj-text>\n</mj-section>\n"
+        "</mj-column></mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(closing)] == [
+        (2, "<mj-column> is not closed before </mj-section>: end it with </mj-column>"),
+        (3, "</mj-column> closes no open <mj-column>: remove it"),
+    ]
+    assert [(p.line, p.message) for p in check_mjml(source)] == [
+        (2, "<mj-text> cannot be inside <mj-body>: MJML takes it in <mj-column> or <mj-hero>"),
+        (4, "<mj-section> cannot be inside <mj-column>: MJML takes it in <mj-body> or "
+         "<mj-wrapper>"),
+        (5, "<mj-text> is not closed before the <mj-text> inside it: end it with </mj-text>"),
+        (7, "<mj-button> is not closed: end it with </mj-button>"),
+    ]  # fmt: skip
+    # What MJML documents is taken: defaults in mj-attributes, mj-raw anywhere, a hero.
+    fine = (
+        "<mjml><mj-head><mj-attributes><mj-text color='red' /><mj-section padding='0' />"
+        "</mj-attributes></mj-head><mj-body><mj-raw><p>x</p></mj-raw><mj-wrapper><mj-section>"
+        "<mj-group><mj-column><mj-raw>y</mj-raw><mj-text>t</mj-text></mj-column></mj-group>"
+        "</mj-section><mj-hero><mj-text>h</mj-text></mj-hero></mj-wrapper></mj-body></mjml>"
+    )
+    assert check_mjml(fine) == []
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (
+            '<mj-text mj-class="kicker">{{ m.kind }}',
+            "<mj-text> is not closed before the <mj-text> inside it: end it with </mj-text>",
+        ),
+        (
+            '<mj-text mj-class="kicker">{{ m.kind }}</mj-txt>',
+            "<mj-text> is not closed before the <mj-text> inside it: end it with </mj-text>",
+        ),
+        (
+            '<mj-text mj-class="kicker">{{ m.kind }}</mj-text><mj-section></mj-section>',
+            "<mj-section> cannot be inside <mj-column>: MJML takes it in <mj-body> or <mj-wrapper>",
+        ),
+    ],
+    ids=["left open", "misspelt end tag", "a section in a column"],
+)
+def test_mjml_out_of_place_in_a_card_is_told_once_at_the_card_s_line(
+    workspace: Path, run_cli, new: str, message: str
+) -> None:
+    # Each issue said "(default) email/issue.mjml.j2: MJML did not compile: unexpected element
+    # in root template at position 8577:8588", at another position; a section inside a
+    # column built without a word.
+    build(workspace)
+    before = snapshot(workspace / "site") | snapshot(workspace / "feeds")
+    card = "templates/email/film_card.mjml.j2"
+    _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind }}</mj-text>', new)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    problems = [line for line in output.splitlines() if "MJML" in line or "mj-" in line]
+    assert problems[0] == f"{card}:10: {message}", output
+    assert output.count(message) == 1, output
+    assert snapshot(workspace / "site") | snapshot(workspace / "feeds") == before
+
+
+def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, run_cli) -> None:
+    # Jinja stops at the end of the template: the error was at the card's last line, with
+    # "check the {% %} and {{ }} pairs on this line", 42 lines below the {% if %} to close.
+    card = "templates/email/film_card.mjml.j2"
+    _break(
+        workspace,
+        card,
+        "{% endif %}\n{% for film in m.all_films %}",
+        "{% for film in m.all_films %}",
+    )
+    line = _line_of(workspace, card, "{% if e.lead %}")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    assert (
+        f"{card}:{line}: template syntax error: the {{% if %}} on this line is never closed"
+        in output
+    ), output
+    assert "add {% endif %} where it should end" in output
+
+
+@pytest.mark.parametrize(
+    ("written", "message", "hint"),
+    [
+        ("{{ m.knd }}", "Entry has no attribute 'knd'", "did you mean 'kind'?"),
+        ("{{ itme.url }}", "'itme' is undefined", "did you mean 'item'?"),
+    ],
+)
+def test_a_misspelt_name_in_a_template_is_told_with_the_one_meant(
+    workspace: Path, run_cli, written: str, message: str, hint: str
+) -> None:
+    # "'dopemail.models.Entry object' has no attribute 'knd'", with no word of 'kind'.
+    card = "templates/email/film_card.mjml.j2"
+    _break(workspace, card, "{{ m.kind }}", written)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    line = _line_of(workspace, card, written)
+    assert f"{card}:{line}: undefined variable in template: {message}" in output, output
+    assert f"hint: {hint}" in output
 
 
 def test_mjml_checker_reports_a_repeated_tag_on_each_line_and_in_its_place() -> None:

@@ -19,9 +19,11 @@ from collections.abc import Callable
 
 from .errors import TemplateError, raise_all
 
-#: Finds the template line that wrote an MJML problem: (template, line) or None.
-Locate = Callable[[re.Pattern[str]], tuple[str, int] | None]
+#: Finds the template line that wrote an MJML problem, from what that line looks like or
+#: from the line of MJML it wrote: (template, line) or None.
+Locate = Callable[[re.Pattern[str] | str], tuple[str, int] | None]
 
+_POSITION = re.compile(r"(.*?) in root template at position (\d+):(\d+)", re.S)
 _UNKNOWN_TAG = re.compile(r"unknown MJML tag <([^>\s]+)>")
 _UNKNOWN_ATTRIBUTE = re.compile(r"unknown attribute '([^']+)' on <([^>\s]+)>")
 
@@ -44,9 +46,13 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
     from .mjml_check import check_mjml
 
     errors = []
+    lines: list[str] | None = None
     for problem in check_mjml(source):
         pattern = _written(problem.message)
-        found = locate(pattern) if locate is not None and pattern is not None else None
+        if pattern is None:  # told by the line of MJML it is on
+            lines = lines if lines is not None else source.split("\n")
+            pattern = lines[problem.line - 1].strip() if problem.line <= len(lines) else None
+        found = locate(pattern) if locate is not None and pattern else None
         path, line = found or (template, None)
         errors.append(
             TemplateError(
@@ -63,11 +69,20 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
         # templates name system fonts, and a remote stylesheet is a request per open.
         html = mjml2html(to_ascii(source), fonts={}, disable_comments=True)
     except Exception as exc:  # mjml-python raises a bare Exception with the parser's message
+        # "unexpected element in root template at position 8577:8588": where, in the MJML,
+        # is said by its line (the same in every issue a template breaks), not the message.
+        message, where = str(exc), ""
+        at = _POSITION.fullmatch(message)
+        if at is not None:
+            compiled = to_ascii(source)
+            start, end = int(at.group(2)), int(at.group(3))
+            message = f"{at.group(1)} {compiled[start:end]}".strip()
+            where = f"line {compiled.count(chr(10), 0, start) + 1} of the MJML {template} made; "
         raise TemplateError(
-            f"MJML did not compile: {exc}",
+            f"MJML did not compile: {message}",
             template,
             None,
-            "check that every <mj-*> tag is closed and nested as MJML requires",
+            f"{where}check that every <mj-*> tag is closed and nested as MJML requires",
         ) from None
     inliner = css_inline.CSSInliner(
         inline_style_tags=False,

@@ -265,6 +265,39 @@ ENDING_TAGS = {
     "mj-accordion-text", "mj-social-element", "mj-style", "mj-title", "mj-preview",
 }  # fmt: skip
 
+_IN_COLUMN = ("mj-column", "mj-hero")
+#: tag -> the tags it may be directly inside (MJML 4's documentation). mj-raw and mj-include
+#: go anywhere; inside mj-attributes, any tag names its defaults.
+PARENTS: dict[str, tuple[str, ...]] = {
+    "mj-head": ("mjml",),
+    "mj-body": ("mjml",),
+    **dict.fromkeys(
+        ("mj-attributes", "mj-breakpoint", "mj-font", "mj-html-attributes", "mj-preview",
+         "mj-style", "mj-title"),
+        ("mj-head",),
+    ),
+    "mj-all": ("mj-attributes",),
+    "mj-class": ("mj-attributes",),
+    "mj-selector": ("mj-html-attributes",),
+    "mj-html-attribute": ("mj-selector",),
+    "mj-wrapper": ("mj-body",),
+    "mj-section": ("mj-body", "mj-wrapper"),
+    "mj-hero": ("mj-body", "mj-wrapper"),
+    "mj-group": ("mj-section",),
+    "mj-column": ("mj-section", "mj-group"),
+    **dict.fromkeys(
+        ("mj-text", "mj-image", "mj-button", "mj-divider", "mj-spacer", "mj-table", "mj-social",
+         "mj-navbar", "mj-accordion", "mj-carousel"),
+        _IN_COLUMN,
+    ),
+    "mj-social-element": ("mj-social",),
+    "mj-navbar-link": ("mj-navbar",),
+    "mj-accordion-element": ("mj-accordion",),
+    "mj-accordion-title": ("mj-accordion-element",),
+    "mj-accordion-text": ("mj-accordion-element",),
+    "mj-carousel-image": ("mj-carousel",),
+}  # fmt: skip
+
 _GLOBAL = {"mj-class", "css-class"}
 _ANY_KNOWN = set().union(*ATTRIBUTES.values())
 
@@ -293,18 +326,20 @@ _checked: dict[tuple[str, str, bool], tuple[str, ...]] = {}
 _CHECKED_MAX = 4096
 
 
-def _end_of(tag: str, lower: str, pos: int) -> int:
-    """Where the end tag ``</tag>`` closing at or after ``pos`` ends (or the source's end)."""
+def _end_of(tag: str, lower: str, pos: int) -> tuple[int, int]:
+    """Where the end tag ``</tag>`` closing at or after ``pos`` starts and ends ((-1, -1): it
+    is never closed)."""
     while (found := lower.find(f"</{tag}", pos)) >= 0:
         pos = found + len(tag) + 2
         close = _CLOSE.match(lower, pos)
         if close:
-            return close.end()
-    return len(lower)
+            return found, close.end()
+    return -1, -1
 
 
 def check_mjml(source: str) -> list[MjmlProblem]:
-    """Every unknown MJML tag or attribute in ``source``, with its line.
+    """Every unknown MJML tag or attribute in ``source``, every tag where MJML does not
+    take it, and every tag left open, with its line.
 
     A scanner over the tags rather than an HTML parser: an issue's MJML is mostly the HTML
     of its films inside ``<mj-text>``, which is skipped whole instead of parsed tag by tag.
@@ -313,10 +348,10 @@ def check_mjml(source: str) -> list[MjmlProblem]:
     stack: list[str] = []
     pos, line, counted = 0, 1, 0
     # End tags are found with str.find, much faster than a re.I search. A few characters
-    # ('İ') lower to two: then positions would shift, and the tags are found as written.
+    # ('İ') lower to two: then positions would shift, and those are kept as they are.
     lower = source.lower()
     if len(lower) != len(source):
-        lower = source
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in source)
     while match := _TAG.search(source, pos):
         pos = match.end()
         closing, name, rest = match.groups()
@@ -324,9 +359,19 @@ def check_mjml(source: str) -> list[MjmlProblem]:
             continue  # a comment
         tag = name.lower()
         if closing:
+            told = []
             if tag in stack:
-                while stack.pop() != tag:
-                    pass
+                while (left := stack.pop()) != tag:
+                    if left in ATTRIBUTES:
+                        told.append(
+                            f"<{left}> is not closed before </{tag}>: end it with </{left}>"
+                        )
+            elif tag in ATTRIBUTES:
+                told.append(f"</{tag}> closes no open <{tag}>: remove it")
+            if told:
+                line += source.count("\n", counted, match.start())
+                counted = match.start()
+                problems.extend(MjmlProblem(line, message) for message in told)
             continue
         # An issue's MJML repeats the same few tags (a card's sections, columns and images
         # for every film): each distinct one is checked once per process.
@@ -336,6 +381,13 @@ def check_mjml(source: str) -> list[MjmlProblem]:
             found = _checked[(tag, rest, not stack)] = _check(tag, attrs, not stack)
             if len(_checked) > _CHECKED_MAX:
                 _checked.clear()  # a long preview session sees many; keep a few thousand
+        parent = stack[-1] if stack else None
+        places = PARENTS.get(tag)
+        if places and parent in ATTRIBUTES and parent != "mj-attributes" and parent not in places:
+            # MRML compiles it all the same, into a layout mail clients break (a section in
+            # a column): MJML's validator refuses it.
+            where = " or ".join(f"<{p}>" for p in places)
+            found = (*found, f"<{tag}> cannot be inside <{parent}>: MJML takes it in {where}")
         if found:
             line += source.count("\n", counted, match.start())
             counted = match.start()
@@ -343,11 +395,28 @@ def check_mjml(source: str) -> list[MjmlProblem]:
         if rest.rstrip().endswith("/"):
             continue
         if tag in ENDING_TAGS:
-            # Its content is HTML for the compiler to pass through: not MJML to check.
-            pos = _end_of(tag, lower, pos)
+            # Its content is HTML for the compiler to pass through: not MJML to check. An
+            # MJML tag in it means it was left open (or closed with a misspelt end tag).
+            start, pos = _end_of(tag, lower, pos)
+            inner = lower.find("<mj-", match.end(), start) if tag != "mj-raw" else -1
+            if start < 0 or inner >= 0:
+                line += source.count("\n", counted, match.start())
+                counted = match.start()
+                left = f"<{tag}> is not closed" + (
+                    "" if inner < 0 else f" before the <{_name_at(source, inner)}> inside it"
+                )
+                problems.append(MjmlProblem(line, f"{left}: end it with </{tag}>"))
+            if start < 0:
+                break  # the rest is its content
             continue
         stack.append(tag)
     return problems
+
+
+def _name_at(source: str, pos: int) -> str:
+    """The name of the tag that starts at ``pos``."""
+    found = _TAG.match(source, pos)
+    return found.group(2).lower() if found and found.group(2) else "mj-"
 
 
 def _check(tag: str, attrs: list[str], outside: bool) -> tuple[str, ...]:

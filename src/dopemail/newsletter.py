@@ -141,10 +141,11 @@ def render_issue(
     return RenderedIssue(issue, source, html, text, web, content_html, verdict, item)
 
 
-def _locate(env: jinja2.Environment, pattern: re.Pattern[str]) -> tuple[str, int] | None:
+def _locate(env: jinja2.Environment, wrote: re.Pattern[str] | str) -> tuple[str, int] | None:
     # The MJML comes from the email template and the ones it includes: the first match in
     # them, the publication's own templates first (the likelier to have been edited), with
     # Jinja comments blanked (a note about a tag did not write it) and a tag free to span lines.
+    # ``wrote``: what the line looks like, or the line of MJML itself (see _likeliest_line).
     loader = env.loader
     assert loader is not None
     sources: dict[str, str] = {}
@@ -159,12 +160,43 @@ def _locate(env: jinja2.Environment, pattern: re.Pattern[str]) -> tuple[str, int
         except jinja2.TemplateError:
             sources.pop(name, None)  # rendering reported it already
     paths = {name: _template_path(env, name) for name in sources}
-    for name in sorted(sources, key=lambda n: (not paths[n].startswith("templates/"), n)):
-        source = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), sources[name])
-        found = pattern.search(source)
+    order = sorted(sources, key=lambda n: (not paths[n].startswith("templates/"), n))
+    blanked = {n: _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), sources[n]) for n in order}
+    if isinstance(wrote, str):
+        found_line = _likeliest_line(wrote, [(paths[n], blanked[n]) for n in order])
+        return found_line
+    for name in order:
+        found = wrote.search(blanked[name])
         if found:
-            return paths[name], source.count("\n", 0, found.start()) + 1
+            return paths[name], blanked[name].count("\n", 0, found.start()) + 1
     return None
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def _likeliest_line(mjml_line: str, sources: list[tuple[str, str]]) -> tuple[str, int] | None:
+    """The template line that most likely wrote ``mjml_line``: the one whose text outside
+    ``{{ }}`` and ``{% %}`` is all in it, in order, and longest (the publication's templates
+    first, at equal length)."""
+    best: tuple[int, str, int] | None = None
+    for path, source in sources:
+        for number, line in enumerate(source.split("\n"), 1):
+            chunks = [c.strip() for c in _JINJA.split(line)]
+            chunks = [c for c in chunks if c]
+            if not chunks:
+                continue
+            at, fits = 0, True
+            for chunk in chunks:
+                at = mjml_line.find(chunk, at)
+                if at < 0:
+                    fits = False
+                    break
+                at += len(chunk)
+            score = sum(len(c) for c in chunks)
+            if fits and (best is None or score > best[0]):
+                best = (score, path, number)
+    return (best[1], best[2]) if best is not None else None
 
 
 _COMMENT = re.compile(r"\{#.*?#\}", re.S)

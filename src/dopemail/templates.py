@@ -484,6 +484,17 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
+        opened = _unclosed(env, exc)
+        if opened is not None:
+            # Jinja tells where the template ended; the block to close began elsewhere.
+            tag, line = opened
+            raise TemplateError(
+                f"template syntax error: the {{% {tag} %}} on this line is never closed",
+                _shown(exc.filename or name, root),
+                line,
+                f"add {{% end{tag} %}} where it should end (Jinja reached the end of the "
+                f"template, line {exc.lineno}, still inside it)",
+            ) from None
         raise TemplateError(
             f"template syntax error: {exc.message}",
             _shown(exc.filename or name, root),
@@ -514,11 +525,19 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
     except jinja2.UndefinedError as exc:
         filename, line = _template_line(exc, name)
+        message, names = _undefined(exc.message or "", [*context, *env.globals])
+        if message.endswith("is undefined"):  # or set in the template, or a loop's
+            names += _names_in(env, filename)
+        wanted = message.rpartition("'")[0].rpartition("'")[2]
+        names = [n for n in names if n != wanted]  # the template names it, where it failed
+        close = closest(wanted, names, cutoff=0.75) if names else None
         raise TemplateError(
-            f"undefined variable in template: {exc.message}",
+            f"undefined variable in template: {message}",
             _shown(filename, root),
             line,
-            "check the variable's spelling; see the default template for the names available",
+            f"did you mean '{close}'?"
+            if close
+            else "check the variable's spelling; see the default template for the names available",
         ) from None
     except (TypeError, ValueError, AttributeError, jinja2.TemplateError) as exc:
         filename, line = _template_line(exc, name)
@@ -527,6 +546,75 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         # Jinja2 checks a filter or test inside {% if %} or {% for %} only when it runs.
         hint = _unknown_name_hint(env, str(exc))
         raise TemplateError(f"template error: {exc}", _shown(filename, root), line, hint) from None
+
+
+_NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
+
+
+def _undefined(message: str, variables: list[str]) -> tuple[str, list[str]]:
+    """Jinja's message, with a class named as a template writer knows it, and the names that
+    were there instead (an object's fields, or the template's variables)."""
+    found = _NO_ATTRIBUTE.fullmatch(message)
+    if found is None:
+        return message, variables if message.endswith("is undefined") else []
+    qualified, wanted = found.groups()
+    module, _, name = qualified.rpartition(".")
+    kind = getattr(sys.modules.get(module), name, None)
+    if not isinstance(kind, type) or kind in (dict, list, str):
+        return message, []
+    names = [n for n in dir(kind) if not n.startswith("_") and not n.startswith("model_")]
+    names += getattr(kind, "model_fields", {})  # a model's fields are not class attributes
+    return f"{name} has no attribute '{wanted}'", names
+
+
+def _names_in(env: jinja2.Environment, filename: str | None) -> list[str]:
+    """Every name a template's tags and expressions use."""
+    try:
+        source = Path(filename).read_text(encoding="utf-8") if filename else ""
+        return sorted({value for _, kind, value in env.lex(source) if kind == "name"})
+    except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+        return []
+
+
+_INNERMOST = re.compile(r"innermost block that needs to be closed is '(\w+)'")
+# The tags that open a block closed by {% end<tag> %} ({% set %} does only without '=').
+_BLOCKS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans"}
+
+
+def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple[str, int] | None:
+    """For "Unexpected end of template": the innermost block left open, and its line."""
+    innermost = _INNERMOST.search(exc.message or "")
+    if innermost is None:
+        return None
+    open_blocks: list[tuple[str, int]] = []
+    after_begin = False
+    try:
+        source = exc.source
+        if source is None and exc.name is not None and env.loader is not None:
+            source = env.loader.get_source(env, exc.name)[0]
+        for line, kind, value in env.lex(source or ""):
+            if kind == "block_begin":
+                after_begin = True
+                continue
+            if kind == "whitespace":
+                continue
+            if after_begin and kind == "name":
+                if value in _BLOCKS:
+                    open_blocks.append((value, line))
+                elif value.startswith("end"):
+                    closed = value[3:]
+                    for index in range(len(open_blocks) - 1, -1, -1):
+                        if open_blocks[index][0] == closed:
+                            del open_blocks[index:]
+                            break
+            after_begin = False
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+        return None
+    wanted = innermost.group(1)
+    for tag, line in reversed(open_blocks):
+        if tag == wanted:
+            return tag, line
+    return None
 
 
 def _undecodable(root: Path | None) -> tuple[str | None, int | None]:
