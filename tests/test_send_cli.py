@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, copy_publication
-from sendserver import env, make_workspace, write_issue, write_subscribers
+from sendserver import LoopbackServer, env, make_workspace, write_issue, write_subscribers
 
 from dopemail.build import build
 from dopemail.cli import cli
@@ -44,6 +44,24 @@ def test_send_without_yes_is_a_dry_run(tmp_path) -> None:
     assert "warning: cannot tell whether issue 1-first-issue is what its sources make now" in (
         output
     )
+
+
+@pytest.mark.parametrize("provider", ["postmark", "resend", "sendgrid", "mailgun", "buttondown"])
+def test_the_dry_run_shows_the_plan_before_the_api_key_is_set(tmp_path, provider) -> None:
+    # It stopped at "no API key for postmark": an editor could not see the plan (counts,
+    # batches, estimate) before getting a key. --yes and --test still refuse without one.
+    with LoopbackServer(key="k") as server:
+        root = make_workspace(tmp_path, provider=provider, server=server)
+        no_key = {"DOPEMAIL_UNSUBSCRIBE_SECRET": "s" * 32}
+        code, output = run("send", "1", "--root", root, environ=no_key)
+        assert code == 0 and "Dry run of issue 1-first-issue" in output, output
+        variable = output.split("environment variable ")[1].split()[0]
+        assert output.count(f"no API key for {provider} yet") == 1
+        assert variable.startswith("DOPEMAIL_")
+        for real in (["--yes"], ["--test", "ed@example.com"]):
+            code, output = run("send", "1", "--root", root, *real, environ=no_key)
+            assert code == 1 and f"no API key for {provider}: the environment" in output
+        assert server.requests == []
 
 
 def test_send_yes_then_status(tmp_path) -> None:

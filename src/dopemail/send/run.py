@@ -36,7 +36,7 @@ from typing import Literal
 
 import httpx
 
-from ..config import ProviderSettings, Settings, load_settings
+from ..config import SECRET_ENV, ProviderSettings, Settings, load_settings
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
@@ -173,6 +173,9 @@ def send_issue(
     stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     if options.yes and not options.test_to:
         _refuse_by_status(root, issue)
+    dry_run = not (options.yes or options.test_to)
+    if dry_run:
+        env = _planned_without_key(settings, env, reporter)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
@@ -180,9 +183,7 @@ def send_issue(
         composer = Composer(
             issue,
             settings.sender,
-            _secret(
-                provider, settings, env, reporter, dry_run=not (options.yes or options.test_to)
-            ),
+            _secret(provider, settings, env, reporter, dry_run=dry_run),
             test=bool(options.test_to),
         )
         for warning in composer.warnings:
@@ -199,6 +200,22 @@ def send_issue(
         summary.stale = stale
         return summary
     raise AssertionError("unreachable")
+
+
+def _planned_without_key(
+    settings: Settings, env: Mapping[str, str], reporter: Reporter
+) -> Mapping[str, str]:
+    # A dry run posts nothing: it shows the plan before the key is set up, and says what
+    # --yes will want (which refuses to start without it, as --test does).
+    name = settings.send.provider
+    variable = SECRET_ENV.get(name)
+    if variable is None or env.get(variable, "").strip():
+        return env
+    reporter.warn(
+        f"no API key for {name} yet: --yes and --test will refuse to start until the "
+        f"environment variable {variable} holds it (export {variable}=...)"
+    )
+    return {**env, variable: "dry-run-posts-nothing"}
 
 
 def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> str:
