@@ -528,6 +528,20 @@ def test_a_duplicate_number_blames_the_later_issue_of_the_same_status(
     assert "issues/3-quiet-hours.md:" not in output, output
 
 
+def test_an_issue_file_without_its_number_in_its_name_is_told_the_name_it_needs(
+    workspace: Path, run_cli
+) -> None:
+    # The hint was always 'rename it like issues/3-summer-screenings.md', a number taken.
+    text = (workspace / "issues/3-quiet-hours.md").read_text("utf-8")
+    (workspace / "issues/summer screenings.md").write_text(
+        text.replace("number: 3", "number: 9", 1), encoding="utf-8"
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert "issues/summer screenings.md: issue file name 'summer screenings.md' is not " in output
+    assert "hint: rename it like issues/9-summer-screenings.md" in output, output
+
+
 def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(
     workspace: Path, run_cli
 ) -> None:

@@ -869,15 +869,6 @@ def load_issue(
     rel = path.relative_to(root).as_posix()
     errors: list[DopemailError] = []
     name = _ISSUE_NAME.match(path.stem)
-    if not name:
-        errors.append(
-            ContentError(
-                f"issue file name '{path.name}' is not '<number>-<slug>.md'",
-                rel,
-                None,
-                "rename it like issues/3-summer-screenings.md",
-            )
-        )
     text = _read_text(path, rel)
     ahead = read.get(rel) if read else None
     if ahead is not None and ahead[0] == text:
@@ -890,6 +881,19 @@ def load_issue(
     # number, the entries gathered), so that fixing one problem does not bring the next to
     # light.
     number = meta.number if meta is not None else _as_written(_NUMBER, doc.meta.get("number"))
+    if not name:
+        # The name it should have, from its own number (an example's number may be taken).
+        stem = slugify(path.stem) or "its-subject"
+        example = f"{ISSUES_DIR}/{number}-{stem}.md" if number else "issues/3-summer-screenings.md"
+        errors.insert(
+            0,
+            ContentError(
+                f"issue file name '{path.name}' is not '<number>-<slug>.md'",
+                rel,
+                None,
+                f"rename it like {example}",
+            ),
+        )
     if name and number is not None and number != int(name.group(1)):
         errors.append(
             ContentError(
