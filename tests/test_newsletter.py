@@ -249,6 +249,15 @@ def test_web_version_and_archive(built: Path) -> None:
     assert archive == [url for _, url in sorted(listed, reverse=True)]
 
 
+def test_every_rule_in_a_text_part_stands_apart(built: Path) -> None:
+    # A card ending on its rights line ran into the next card's rule (issue 2).
+    for key in SAMPLE_ISSUES:
+        lines = (built / "site/issues" / key / "email.txt").read_text("utf-8").split("\n")
+        rules = [n for n, line in enumerate(lines) if set(line) == {"-"} and len(line) > 20]
+        assert rules, key
+        assert all(lines[n - 1] == "" for n in rules), key
+
+
 def test_issues_feed(built: Path) -> None:
     raw = (built / "feeds/issues.xml").read_bytes()
     assert check_atom(raw) == []
