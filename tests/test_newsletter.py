@@ -1354,6 +1354,21 @@ def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Pa
     assert under == "=" * (len("Ghosts ") + 2 + len(" and Cleo ") + 2 + 1 + 2), under
 
 
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("Love ❤️", 5 + 2),  # a text heart made an emoji by U+FE0F: it was counted one
+        ("Family 👨\u200d👩\u200d👧", 7 + 2),  # one emoji drawn from three: it was six
+        ("Paris 🇫🇷", 6 + 2),
+        ("東京 Story", 4 + 6),
+    ],
+)
+def test_columns_counts_what_a_fixed_width_font_shows(text: str, width: int) -> None:
+    from dopemail.templates import columns
+
+    assert columns(text) == width
+
+
 def test_only_a_draft_issue_s_web_version_is_kept_from_search_engines(built: Path) -> None:
     for key in SAMPLE_ISSUES:
         page = Page((built / "site/issues" / key / "index.html").read_text("utf-8"))

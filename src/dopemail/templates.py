@@ -86,13 +86,23 @@ def show_time(value: datetime) -> str:
 def columns(text: str) -> int:
     """How many columns ``text`` takes in a fixed-width font: a wide character (an emoji, a
     CJK ideograph) two, a combining accent none; to underline it with as many '='."""
-    total = 0
+    total = last = 0
+    joined = False
     for char in text:
-        if unicodedata.combining(char) or char in "\u200b\u200d\ufe0f":
+        if char == "\ufe0f":  # shown as an emoji: '❤' + U+FE0F takes two columns
+            total += 2 - last if last == 1 else 0
+            last = 2 if last else 0
+            continue
+        if char == "\u200d":  # a joiner: the next emoji is drawn within the one before
+            joined = True
+            continue
+        if unicodedata.combining(char) or char == "\u200b" or joined:
+            joined = False
             continue
         if "\U0001f3fb" <= char <= "\U0001f3ff":  # a skin tone, shown within its emoji
             continue
-        total += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        last = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        total += last
     return total
 
 
