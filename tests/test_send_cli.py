@@ -390,6 +390,23 @@ def test_a_half_sent_issue_edited_since_says_who_got_which_version(tmp_path) -> 
     assert _subjects(root) == ["Subject: All of Us Strangers, and Varda on the East Side"] * 5
 
 
+def test_an_issue_marked_sent_since_its_build_is_told_so(tmp_path) -> None:
+    # Sent to every reader, then marked 'status: sent' without a build: the refusal said
+    # "3 readers already got the built version: --as-built sends the others", of whom there
+    # were none.
+    root = _built_sample(tmp_path)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0 this run" in output
+    issue = root / "issues/1-strangers-and-varda.md"
+    issue.write_text(issue.read_text().replace("status: ready", "status: sent", 1))
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "sends the others" not in output
+    assert "hint: its file now says 'status: sent': run dopemail build to record it" in output
+    build(root)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "is marked sent: it is not sent to the list again" in output
+
+
 def test_an_issue_whose_sources_no_longer_build_is_not_sent(tmp_path) -> None:
     root = _built_sample(tmp_path)
     entry = root / "entries/all-of-us-strangers.md"

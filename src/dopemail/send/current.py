@@ -26,6 +26,7 @@ class Currency:
     stale: str = ""
     unknown: str = ""
     gone: bool = False  # the issue's file was deleted: building again would not bring it back
+    status: str | None = None  # what the issue's file says of it now, when it was read
 
 
 def check_current(root: Path, issue: BuiltIssue) -> Currency:
@@ -67,8 +68,9 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     # The bytes the sender read and will mail, not the files as they are now on disk.
     now = made.sent_files()
     differ = [name for name in SENT_FILES if issue.files.get(name) != now[name]]
+    status = loaded.meta.status
     if not differ:
-        return Currency(source)
+        return Currency(source, status=status)
     names = ", ".join(differ[:-1]) + (" and " if len(differ) > 1 else "") + differ[-1]
     verb = "differ" if len(differ) > 1 else "differs"
     sources = [
@@ -84,7 +86,8 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     if edited:
         more = f" and {len(edited) - 3} more" if len(edited) > 3 else ""
         which = f" (saved since the build: {', '.join(edited[:3])}{more})"
-    return Currency(source, stale=f"{names} {verb} from what its sources make now{which}")
+    stale = f"{names} {verb} from what its sources make now{which}"
+    return Currency(source, stale=stale, status=status)
 
 
 def _modified_since(root: Path, built: Path, sources: list[str]) -> list[str]:

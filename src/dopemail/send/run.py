@@ -242,6 +242,13 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
                 f"restore {found.source} (git checkout, your backup) and send again; "
                 "--as-built sends the files as they were built"
             )
+        elif found.status == "sent":
+            # Marked sent by the editor since the build: the list is not to be mailed.
+            hint = (
+                f"its file now says 'status: sent': run dopemail build to record it, after "
+                f"which it is not sent to the list again (dopemail status {issue.number} shows "
+                "who has it)"
+            )
         elif sent:
             hint = (
                 f"{sent:,} reader{'s' if sent != 1 else ''} already got the built version: "
