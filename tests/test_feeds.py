@@ -161,6 +161,21 @@ def test_text_with_angle_brackets_reads_back_whole_in_every_feed(write_files) ->
     assert (item["title"], item["summary"]) == (title, summary)
 
 
+def test_a_guid_kept_from_an_older_feed_stays_and_atom_gets_a_uri_of_it(write_files) -> None:
+    # Ghost and others give RSS guids that are not URIs: kept as they are in RSS and JSON
+    # Feed (readers know the item by them), made a tag: URI in Atom, which wants one.
+    root = write_files(
+        {"entries/zz-old.md": "---\ntitle: Old\npublished: 2026-01-01\nid: 5f3a9c0e1b2d\n---\nx\n"}
+    )
+    build(root)
+    rss = feedparser.parse((root / "feeds/rss.xml").read_bytes()).entries[0]
+    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes()).entries[0]
+    item = json.loads((root / "feeds/feed.json").read_bytes())["items"][0]
+    assert rss.id == item["id"] == "5f3a9c0e1b2d"
+    assert atom.id == "tag:dopepress.example.com,2026-01-01:guid:5f3a9c0e1b2d"
+    assert check_atom((root / "feeds/atom.xml").read_bytes()) == []
+
+
 def test_feed_item_count_is_a_setting(workspace: Path) -> None:
     config = workspace / "dopemail.toml"
     config.write_text(config.read_text().replace("items = 50", "items = 2"))

@@ -26,6 +26,11 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             id="a nested list indented under its item, a tight list without blank lines",
         ),
         pytest.param(
+            "Write `<div>` or \\<br>, not <b>bold</b>.\n",
+            "Write <div> or <br>, not bold.",
+            id="a code span and escaped text keep their tags, raw HTML is left out",
+        ),
+        pytest.param(
             "1. first\n\n2. second\n",
             "1. first\n\n2. second",
             id="a loose list keeps its blank lines",

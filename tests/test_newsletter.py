@@ -293,6 +293,16 @@ def test_an_issue_keeps_its_feed_id_when_its_date_and_subject_change(workspace: 
     ]
     assert len(moved) == 1 and moved[0].published.startswith("2024-03-08")
     assert sorted(e.id for e in before) == sorted(e.id for e in after)
+    # An id it had before (dopemail made them from the send date until December 2026) is
+    # kept with 'id:'.
+    kept = "tag:dopepress.example.com,2024-02-23:issues/1"
+    issue.write_text(source.replace("subject: ", f"id: {kept}\nsubject: ", 1), "utf-8")
+    build(workspace)
+    after = feedparser.parse((workspace / "feeds/issues.xml").read_bytes()).entries
+    assert (
+        kept in [e.id for e in after]
+        and check_atom((workspace / "feeds/issues.xml").read_bytes()) == []
+    )
 
 
 def test_workspace_template_overrides_the_default(workspace: Path) -> None:
@@ -549,6 +559,9 @@ def test_an_issue_file_without_its_number_in_its_name_is_told_the_name_it_needs(
     assert code == 1
     assert "issues/summer screenings.md: issue file name 'summer screenings.md' is not " in output
     assert "hint: rename it like issues/9-summer-screenings.md" in output, output
+    (workspace / "issues/summer screenings.md").rename(workspace / "issues/9-Summer-Screenings.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "hint: rename it like issues/9-summer-screenings.md" in output, output
 
 
 def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(
@@ -827,7 +840,7 @@ def test_mjml_checker_finds_tags_out_of_place_and_left_open() -> None:
         "</mj-column></mj-body></mjml>"
     )
     assert [(p.line, p.message) for p in check_mjml(closing)] == [
-        (2, "<mj-column> is not closed before </mj-section>: end it with </mj-column>"),
+        (1, "<mj-column> is not closed: end it with </mj-column>"),
         (3, "</mj-column> closes no open <mj-column>: remove it"),
     ]
     assert [(p.line, p.message) for p in check_mjml(source)] == [
@@ -837,6 +850,15 @@ def test_mjml_checker_finds_tags_out_of_place_and_left_open() -> None:
         (5, "<mj-text> is not closed before the <mj-text> inside it: end it with </mj-text>"),
         (7, "<mj-button> is not closed: end it with </mj-button>"),
     ]  # fmt: skip
+    # A picture without its '/' is told at its line, once: not every tag after it.
+    image = (
+        "<mjml><mj-body><mj-section><mj-column>\n<mj-image src='a.jpg'>\n<mj-text>a</mj-text>\n"
+        "<mj-image src='b.jpg'></mj-image><mj-text><!-- <mj-image src='c'/> --> hi</mj-text>\n"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(image)] == [
+        (2, "<mj-image> is not closed: end it with />")
+    ]
     # What MJML documents is taken: defaults in mj-attributes, mj-raw anywhere, a hero.
     fine = (
         "<mjml><mj-head><mj-attributes><mj-text color='red' /><mj-section padding='0' />"
@@ -901,6 +923,20 @@ def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, ru
         in output
     ), output
     assert "add {% endif %} where it should end" in output
+    # A misspelt end tag is not a block left open: Jinja's own words, at its line.
+    _break(
+        workspace,
+        card,
+        "{% for film in m.all_films %}",
+        "{% endif %}\n{% for film in m.all_films %}",
+    )
+    _break(workspace, card, "{% endfor %}", "{% endfro %}")
+    code, output = run_cli("build", "--root", workspace)
+    line = _line_of(workspace, card, "{% endfro %}")
+    assert (
+        code == 1
+        and f"{card}:{line}: template syntax error: Encountered unknown tag 'endfro'" in output
+    ), output
 
 
 @pytest.mark.parametrize(
@@ -908,6 +944,9 @@ def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, ru
     [
         ("{{ m.knd }}", "Entry has no attribute 'knd'", "did you mean 'kind'?"),
         ("{{ itme.url }}", "'itme' is undefined", "did you mean 'item'?"),
+        ("{{ e.ulr }}", "LoadedEntry has no attribute 'ulr'", "did you mean 'url'?"),
+        # 'summary' is an attribute there (item.summary), not a variable: no such advice.
+        ("{{ summry }}", "'summry' is undefined", "check the variable's spelling"),
     ],
 )
 def test_a_misspelt_name_in_a_template_is_told_with_the_one_meant(
@@ -1518,7 +1557,15 @@ def test_angle_brackets_an_editor_wrote_in_a_title_or_a_text_are_not_template_ht
     assert code == 0, output
     text = (next((workspace / "site/issues").glob("1-*")) / "email.txt").read_text("utf-8")
     assert "WHY <NOIR> MATTERS" in text and "That’s a <code> span" in text
-    # A tag a template writes is still caught, in capitals too.
+    # A code span in the intro is the editor's text too, shown as written.
+    _break(workspace, f"issues/{SAMPLE_ISSUES[0]}.md", "Dear readers,", "Dear `<div>` readers,")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    text = (next((workspace / "site/issues").glob("1-*")) / "email.txt").read_text("utf-8")
+    assert "Dear <div> readers," in text
+    # A tag a template writes is still caught, in capitals too, and raw HTML in a text (which
+    # never reaches the text part) excuses nothing.
+    _break(workspace, entry, "Perhaps this character", "Perhaps this <B>character</B>")
     _break(workspace, "templates/email/issue.txt.j2", "{{", "<B>{{")
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "the plain-text part contains HTML: <B>" in output

@@ -20,9 +20,10 @@ from collections.abc import Callable
 from .errors import TemplateError, raise_all
 
 #: Finds the template line that wrote an MJML problem, from what that line looks like or
-#: from the line of MJML it wrote: (template, line) or None.
-Locate = Callable[[re.Pattern[str] | str], tuple[str, int] | None]
+#: from the line of MJML it wrote and the tag it is about: (template, line) or None.
+Locate = Callable[[re.Pattern[str] | tuple[str, str]], tuple[str, int] | None]
 
+_TOLD_TAG = re.compile(r"</?mj[\w-]*")
 _POSITION = re.compile(r"(.*?) in root template at position (\d+):(\d+)", re.S)
 _UNKNOWN_TAG = re.compile(r"unknown MJML tag <([^>\s]+)>")
 _UNKNOWN_ATTRIBUTE = re.compile(r"unknown attribute '([^']+)' on <([^>\s]+)>")
@@ -46,13 +47,16 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
     from .mjml_check import check_mjml
 
     errors = []
-    lines: list[str] | None = None
-    for problem in check_mjml(source):
-        pattern = _written(problem.message)
-        if pattern is None:  # told by the line of MJML it is on
-            lines = lines if lines is not None else source.split("\n")
-            pattern = lines[problem.line - 1].strip() if problem.line <= len(lines) else None
-        found = locate(pattern) if locate is not None and pattern else None
+    problems = check_mjml(source)
+    lines = source.split("\n") if problems else []
+    for problem in problems:
+        wrote: re.Pattern[str] | tuple[str, str] | None = _written(problem.message)
+        tag = _TOLD_TAG.match(problem.message)
+        if wrote is None and tag is not None and problem.line <= len(lines):
+            # Told by the line of MJML it is on, and the MJML tag it names (not an HTML tag
+            # such as <div>, which is in many templates).
+            wrote = (lines[problem.line - 1].strip(), tag.group())
+        found = locate(wrote) if locate is not None and wrote else None
         path, line = found or (template, None)
         errors.append(
             TemplateError(

@@ -12,10 +12,12 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
+from .models import URI
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -128,10 +130,18 @@ def _hex_references(found: re.Match[bytes]) -> bytes:
 def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     """Atom 1.0 with html content, summaries and enclosure links."""
     fg = _generator(settings, items, settings.url(ATOM_PATH), "application/atom+xml")
-    for fe in fg.entry():
+    host = urlsplit(settings.publication.base_url).hostname
+    for fe, item in zip(fg.entry(), items, strict=True):
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
+        if not URI.fullmatch(item.entry.id):  # a guid kept from an older RSS feed
+            fe.id(_atom_id(item.entry.id, host, item.entry.meta.published))
     return _atom_with_entry_links(fg)
+
+
+def _atom_id(kept: str, host: str | None, day: datetime) -> str:
+    """A kept id that is not a URI (an RSS guid), as the URI Atom wants."""
+    return f"tag:{host},{day.date().isoformat()}:guid:{quote(kept, safe='')}"
 
 
 _LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
@@ -238,8 +248,12 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         fe = fg.add_entry(order="append")
         # Its web version's address, made from the file's name (like an entry's id, from its
         # slug), never from the text or the send date: an issue listed while 'ready' is often
-        # moved to another day, and a new id would show it to readers twice.
-        fe.id(issue.url)
+        # moved to another day, and a new id would show it to readers twice. Or the id it
+        # had, kept with 'id:'.
+        kept = meta.id
+        if kept is not None and not URI.fullmatch(kept):
+            kept = _atom_id(kept, urlsplit(pub.base_url).hostname, meta.date)
+        fe.id(kept or issue.url)
         fe.title(f"No. {meta.number}: {meta.subject}")
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)

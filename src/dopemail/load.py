@@ -883,7 +883,7 @@ def load_issue(
     number = meta.number if meta is not None else _as_written(_NUMBER, doc.meta.get("number"))
     if not name:
         # The name it should have, from its own number (an example's number may be taken).
-        stem = slugify(path.stem) or "its-subject"
+        stem = slugify(re.sub(r"^\d+[-_. ]*", "", path.stem)) or "its-subject"
         example = f"{ISSUES_DIR}/{number}-{stem}.md" if number else "issues/3-summer-screenings.md"
         errors.insert(
             0,

@@ -356,7 +356,9 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
                 write(_fill(line, width, first, rest))
                 first = rest
         elif kind == "inline":
-            content = _HTML_TAG.sub("", _inline_text(token.children or []))
+            # Raw HTML is its own tokens, left out: what is left is text, a code span's
+            # '<div>' included.
+            content = _inline_text(token.children or [])
             if rows is not None:
                 rows[-1].append(" ".join(content.split()))
                 continue

@@ -298,6 +298,12 @@ PARENTS: dict[str, tuple[str, ...]] = {
     "mj-carousel-image": ("mj-carousel",),
 }  # fmt: skip
 
+#: Tags that hold no other tag: written '<mj-image ... />' (or closed at once).
+CHILDLESS = {
+    "mj-image", "mj-divider", "mj-spacer", "mj-carousel-image", "mj-breakpoint", "mj-font",
+    "mj-all", "mj-class", "mj-include",
+}  # fmt: skip
+
 _GLOBAL = {"mj-class", "css-class"}
 _ANY_KNOWN = set().union(*ATTRIBUTES.values())
 
@@ -345,7 +351,7 @@ def check_mjml(source: str) -> list[MjmlProblem]:
     of its films inside ``<mj-text>``, which is skipped whole instead of parsed tag by tag.
     """
     problems: list[MjmlProblem] = []
-    stack: list[str] = []
+    stack: list[tuple[str, int]] = []  # the open tags, with their lines
     pos, line, counted = 0, 1, 0
     # End tags are found with str.find, much faster than a re.I search. A few characters
     # ('İ') lower to two: then positions would shift, and those are kept as they are.
@@ -358,59 +364,73 @@ def check_mjml(source: str) -> list[MjmlProblem]:
         if name is None:
             continue  # a comment
         tag = name.lower()
+        line += source.count("\n", counted, match.start())
+        counted = match.start()
         if closing:
-            told = []
-            if tag in stack:
-                while (left := stack.pop()) != tag:
-                    if left in ATTRIBUTES:
-                        told.append(
-                            f"<{left}> is not closed before </{tag}>: end it with </{left}>"
-                        )
+            if any(open_tag == tag for open_tag, _ in stack):
+                while (left := stack.pop())[0] != tag:
+                    if left[0] in ATTRIBUTES:  # told at its own line
+                        message = f"<{left[0]}> is not closed: end it with </{left[0]}>"
+                        problems.append(MjmlProblem(left[1], message))
             elif tag in ATTRIBUTES:
-                told.append(f"</{tag}> closes no open <{tag}>: remove it")
-            if told:
-                line += source.count("\n", counted, match.start())
-                counted = match.start()
-                problems.extend(MjmlProblem(line, message) for message in told)
+                problems.append(MjmlProblem(line, f"</{tag}> closes no open <{tag}>: remove it"))
             continue
+        outside = not stack
         # An issue's MJML repeats the same few tags (a card's sections, columns and images
         # for every film): each distinct one is checked once per process.
-        found = _checked.get((tag, rest, not stack))
+        found = _checked.get((tag, rest, outside))
         if found is None:
             attrs = [m.group(1).lower() for m in _ATTR.finditer(rest)]
-            found = _checked[(tag, rest, not stack)] = _check(tag, attrs, not stack)
+            found = _checked[(tag, rest, outside)] = _check(tag, attrs, outside)
             if len(_checked) > _CHECKED_MAX:
                 _checked.clear()  # a long preview session sees many; keep a few thousand
-        parent = stack[-1] if stack else None
+        parent = stack[-1][0] if stack else None
         places = PARENTS.get(tag)
         if places and parent in ATTRIBUTES and parent != "mj-attributes" and parent not in places:
             # MRML compiles it all the same, into a layout mail clients break (a section in
             # a column): MJML's validator refuses it.
             where = " or ".join(f"<{p}>" for p in places)
             found = (*found, f"<{tag}> cannot be inside <{parent}>: MJML takes it in {where}")
-        if found:
-            line += source.count("\n", counted, match.start())
-            counted = match.start()
-            problems.extend(MjmlProblem(line, message) for message in found)
+        problems.extend(MjmlProblem(line, message) for message in found)
         if rest.rstrip().endswith("/"):
+            continue
+        if tag in CHILDLESS and parent != "mj-attributes":
+            # '<mj-image src="...">' without its '/': whatever follows would be its children.
+            after = _TAG.search(source, pos)
+            if after is not None and after.group(1) and after.group(2).lower() == tag:
+                pos = after.end()  # <mj-image ...></mj-image>
+            else:
+                problems.append(MjmlProblem(line, f"<{tag}> is not closed: end it with />"))
             continue
         if tag in ENDING_TAGS:
             # Its content is HTML for the compiler to pass through: not MJML to check. An
-            # MJML tag in it means it was left open (or closed with a misspelt end tag).
+            # MJML tag in it (outside a comment) means it was left open, or closed with a
+            # misspelt end tag.
             start, pos = _end_of(tag, lower, pos)
-            inner = lower.find("<mj-", match.end(), start) if tag != "mj-raw" else -1
+            inner = -1
+            if tag != "mj-raw" and lower.find("<mj-", match.end(), start) >= 0:
+                content = _COMMENT.sub(_blank, lower[match.end() : start if start >= 0 else None])
+                inner = content.find("<mj-")
             if start < 0 or inner >= 0:
-                line += source.count("\n", counted, match.start())
-                counted = match.start()
                 left = f"<{tag}> is not closed" + (
-                    "" if inner < 0 else f" before the <{_name_at(source, inner)}> inside it"
+                    ""
+                    if inner < 0
+                    else f" before the <{_name_at(source, match.end() + inner)}> inside it"
                 )
                 problems.append(MjmlProblem(line, f"{left}: end it with </{tag}>"))
             if start < 0:
                 break  # the rest is its content
             continue
-        stack.append(tag)
+        stack.append((tag, line))
+    problems.sort(key=lambda p: p.line)  # a tag left open is told when its parent closes
     return problems
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(found: re.Match[str]) -> str:
+    return " " * len(found.group())  # positions in the content stay those of the source
 
 
 def _name_at(source: str, pos: int) -> str:

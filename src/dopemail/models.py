@@ -114,15 +114,17 @@ def _check_url(value: str) -> str:
     return value
 
 
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
+#: An absolute URI, as Atom (RFC 4287, 4.2.6) wants its ids.
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 def _check_feed_id(value: str) -> str:
-    # Atom (RFC 4287, 4.2.6) wants an absolute IRI, and every feed a permanent unique one.
-    if not _URI.fullmatch(value):
+    # The id an older system gave: a URI, or an RSS guid of its own (Ghost's are hex words),
+    # which the Atom feed turns into a URI (see feeds.py). Readers trim spaces.
+    if not value or any(c.isspace() for c in value):
         raise ValueError(
-            f"'{value}' is not a feed id: write the id the entry had, a full URI such as "
-            "tag:example.com,2019-05-01:my-film or https://example.com/?p=123 (no spaces)"
+            f"'{value}' is not a feed id: write the id the entry had in your old feed, a URI "
+            "such as tag:example.com,2019-05-01:my-film or its guid, without spaces"
         )
     return value
 
@@ -426,6 +428,11 @@ class Issue(Model):
     subject: Text = Field(description="The email subject line.")
     date: Moment = Field(description="The send date.")
     preheader: Text = Field(description="Inbox preview text shown after the subject.")
+    id: Annotated[str, AfterValidator(_check_feed_id)] | None = Field(
+        None,
+        description="Permanent id in the issues feed; set only to keep the one it had "
+        "(dopemail before December 2026 gave tag:<host>,<date>:issues/<number>).",
+    )
     entries: list[Text] = Field(default_factory=list, description="Entry slugs, in order.")
     sections: list[IssueSection] = Field(
         default_factory=list, description="Optional named groups of entries after the main ones."

@@ -134,14 +134,18 @@ def render_issue(
     content = render(env, CONTENT_TEMPLATE, **context)
     web = render(env, WEB_TEMPLATE, **context, content_html=content)
     content_html = content.strip()
-    verdict = check_email(issue, html, text, settings)
+    gathered = [*context["entries"], *(r for _, items in context["sections"] for r in items)]
+    shown = "\n".join([context["intro_text"], *(r.summary for r in gathered)])
+    verdict = check_email(issue, html, text, settings, shown)
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
     # instead of looping over the issues in a template after each edit.
     item = render(env, ITEM_TEMPLATE, issue=issue).strip()
     return RenderedIssue(issue, source, html, text, web, content_html, verdict, item)
 
 
-def _locate(env: jinja2.Environment, wrote: re.Pattern[str] | str) -> tuple[str, int] | None:
+def _locate(
+    env: jinja2.Environment, wrote: re.Pattern[str] | tuple[str, str]
+) -> tuple[str, int] | None:
     # The MJML comes from the email template and the ones it includes: the first match in
     # them, the publication's own templates first (the likelier to have been edited), with
     # Jinja comments blanked (a note about a tag did not write it) and a tag free to span lines.
@@ -162,9 +166,8 @@ def _locate(env: jinja2.Environment, wrote: re.Pattern[str] | str) -> tuple[str,
     paths = {name: _template_path(env, name) for name in sources}
     order = sorted(sources, key=lambda n: (not paths[n].startswith("templates/"), n))
     blanked = {n: _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), sources[n]) for n in order}
-    if isinstance(wrote, str):
-        found_line = _likeliest_line(wrote, [(paths[n], blanked[n]) for n in order])
-        return found_line
+    if isinstance(wrote, tuple):
+        return _likeliest_line(*wrote, [(paths[n], blanked[n]) for n in order])
     for name in order:
         found = wrote.search(blanked[name])
         if found:
@@ -175,16 +178,18 @@ def _locate(env: jinja2.Environment, wrote: re.Pattern[str] | str) -> tuple[str,
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 
 
-def _likeliest_line(mjml_line: str, sources: list[tuple[str, str]]) -> tuple[str, int] | None:
-    """The template line that most likely wrote ``mjml_line``: the one whose text outside
-    ``{{ }}`` and ``{% %}`` is all in it, in order, and longest (the publication's templates
-    first, at equal length)."""
+def _likeliest_line(
+    mjml_line: str, tag: str, sources: list[tuple[str, str]]
+) -> tuple[str, int] | None:
+    """The template line that most likely wrote ``mjml_line`` (where ``tag`` is): one that
+    writes the tag, whose text outside ``{{ }}`` and ``{% %}`` is all in it, in order, and
+    the longest such (the publication's templates first, at equal length)."""
     best: tuple[int, str, int] | None = None
     for path, source in sources:
         for number, line in enumerate(source.split("\n"), 1):
             chunks = [c.strip() for c in _JINJA.split(line)]
             chunks = [c for c in chunks if c]
-            if not chunks:
+            if not any(tag in c.lower() for c in chunks):
                 continue
             at, fits = 0, True
             for chunk in chunks:

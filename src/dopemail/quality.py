@@ -98,9 +98,10 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 
 
-def _written_text(issue: LoadedIssue) -> str:
-    """Everything the editor wrote for the issue and the entries it gathers: every field, the
-    intro and the texts, in lower case (the text part shows titles in capitals)."""
+def _written_text(issue: LoadedIssue, shown: str) -> str:
+    """Every field the editor wrote for the issue and the entries it gathers, and ``shown``
+    (the text made of what they wrote: the intro's, the summaries), in lower case (the text
+    part shows titles in capitals)."""
     found: list[str] = []
 
     def strings(value: object) -> None:
@@ -115,8 +116,7 @@ def _written_text(issue: LoadedIssue) -> str:
 
     for meta in (issue.meta, *(entry.meta for entry in issue.all_entries)):
         strings(meta.model_dump())
-    found.append(issue.body)
-    found.extend(entry.body for entry in issue.all_entries)
+    found.append(shown)
     return "\n".join(found).casefold()
 
 
@@ -135,8 +135,13 @@ def sent_size(html: str, settings: Settings) -> int:
     return len(html.encode("utf-8")) + html.count(UNSUBSCRIBE_PLACEHOLDER) * growth
 
 
-def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) -> Verdict:
-    """Apply every rule to an issue's compiled HTML and its plain-text part."""
+def check_email(
+    issue: LoadedIssue, html: str, text: str, settings: Settings, shown: str = ""
+) -> Verdict:
+    """Apply every rule to an issue's compiled HTML and its plain-text part.
+
+    ``shown``: the text made of what the editor wrote (the intro as text, the summaries): a
+    code span there ('<div>') is theirs, not HTML a template left."""
     limits = settings.newsletter
     verdict = Verdict(size=sent_size(html, settings))
     where = issue.path
@@ -261,9 +266,9 @@ def check_email(issue: LoadedIssue, html: str, text: str, settings: Settings) ->
     leftovers = _ENTITY.findall(text) + _MARKUP.findall(text)
     if leftovers:
         # What the editor wrote (a subject "Notes on <Film>", a title, a code span in a text)
-        # is text, in the plain part as written: only what a template or the Markdown left
-        # counts.
-        written = _written_text(issue)
+        # is text, in the plain part as written: only what a template left counts. (The
+        # texts themselves are not taken as written: raw HTML there never reaches the part.)
+        written = _written_text(issue, shown)
         leftovers = [found for found in leftovers if found.casefold() not in written]
     rule(
         "the plain-text part has no HTML left",

@@ -7,6 +7,7 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import re
@@ -96,8 +97,13 @@ def columns(text: str) -> int:
         if char == "\u200d":  # a joiner: the next emoji is drawn within the one before
             joined = True
             continue
-        if unicodedata.combining(char) or char == "\u200b" or joined:
-            joined = False
+        if joined and (
+            unicodedata.east_asian_width(char) == "W" or char in "\u2640\u2642\u2695\u2764"
+        ):
+            joined = False  # an emoji drawn within the one before
+            continue
+        joined = False
+        if unicodedata.combining(char) or char == "\u200b":
             continue
         if "\U0001f3fb" <= char <= "\U0001f3ff":  # a skin tone, shown within its emoji
             continue
@@ -540,7 +546,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             names += _names_in(env, filename)
         wanted = message.rpartition("'")[0].rpartition("'")[2]
         names = [n for n in names if n != wanted]  # the template names it, where it failed
-        close = closest(wanted, names, cutoff=0.75) if names else None
+        close = closest(wanted, names, cutoff=0.6) if names else None  # "ulr" is 0.67
         raise TemplateError(
             f"undefined variable in template: {message}",
             _shown(filename, root),
@@ -573,7 +579,10 @@ def _undefined(message: str, variables: list[str]) -> tuple[str, list[str]]:
     if not isinstance(kind, type) or kind in (dict, list, str):
         return message, []
     names = [n for n in dir(kind) if not n.startswith("_") and not n.startswith("model_")]
-    names += getattr(kind, "model_fields", {})  # a model's fields are not class attributes
+    # A model's fields, and a dataclass's without defaults, are not class attributes.
+    names += getattr(kind, "model_fields", {})
+    if dataclasses.is_dataclass(kind):
+        names += [f.name for f in dataclasses.fields(kind)]
     return f"{name} has no attribute '{wanted}'", names
 
 
@@ -581,7 +590,13 @@ def _names_in(env: jinja2.Environment, filename: str | None) -> list[str]:
     """Every name a template's tags and expressions use."""
     try:
         source = Path(filename).read_text(encoding="utf-8") if filename else ""
-        return sorted({value for _, kind, value in env.lex(source) if kind == "name"})
+        names, after_dot = set(), False
+        for _, kind, value in env.lex(source):
+            if kind == "name" and not after_dot:  # not an attribute (item.summary)
+                names.add(value)
+            if kind != "whitespace":
+                after_dot = kind == "operator" and value == "."
+        return sorted(names)
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
         return []
 
@@ -593,8 +608,11 @@ _BLOCKS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape"
 
 def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple[str, int] | None:
     """For "Unexpected end of template": the innermost block left open, and its line."""
-    innermost = _INNERMOST.search(exc.message or "")
-    if innermost is None:
+    message = exc.message or ""
+    innermost = _INNERMOST.search(message)
+    # Only when Jinja ran out of template: "Encountered unknown tag 'endfi'" names the
+    # same innermost block, and is told at its own line as it is.
+    if innermost is None or not message.startswith("Unexpected end of template"):
         return None
     open_blocks: list[tuple[str, int]] = []
     after_begin = False
