@@ -3,6 +3,7 @@ issues feed, template overrides and every kind of bad input."""
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from html.parser import HTMLParser
@@ -256,6 +257,52 @@ def test_every_rule_in_a_text_part_stands_apart(built: Path) -> None:
         rules = [n for n, line in enumerate(lines) if set(line) == {"-"} and len(line) > 20]
         assert rules, key
         assert all(lines[n - 1] == "" for n in rules), key
+
+
+def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publication_s(
+    workspace: Path,
+) -> None:
+    # 'times: [2024-03-09T03:30:00Z]' (7:30 PM in Los Angeles) was shown "Sat, March 9,
+    # 3:30 AM" with no zone; a bare date as "12:00 AM"; an event with an address and no venue
+    # lost its address in the email.
+    entry = "entries/all-of-us-strangers.md"
+    times = (
+        '    postal_code: "90046"\n    times: [2024-03-08T19:30:00-08:00, 2024-03-09T03:30:00Z, '
+        "2024-03-09T20:00:00+01:00, 2024-03-10]\n"
+    )
+    _break(workspace, entry, '    postal_code: "90046"\n', times)
+    event = (
+        "    moderator: Dave Karger\n    date: 2024-04-20\n"
+        "    address: 8440 Sunset Boulevard, West Hollywood\n"
+    )
+    _break(workspace, entry, "    moderator: Dave Karger\n", event)
+    build(workspace)
+    shown = [
+        "Fri, March 8, 7:30 PM",
+        "Sat, March 9, 3:30 AM (UTC)",
+        "Sat, March 9, 8:00 PM (UTC+1)",
+        "Sun, March 10",
+        "Sat, April 20",
+        "8440 Sunset Boulevard, West Hollywood",
+    ]
+    folder = next((workspace / "site/issues").glob("1-*"))
+    for path in (workspace / "site/all-of-us-strangers/index.html", folder / "email.html"):
+        page = html_lib.unescape((path).read_text("utf-8"))
+        assert all(s in page for s in shown), (path, [s for s in shown if s not in page])
+        assert "12:00 AM" not in page and "7:30 PM (" not in page
+    text = (folder / "email.txt").read_text("utf-8")
+    assert all(s in text for s in shown), [s for s in shown if s not in text]
+    page = (workspace / "site/all-of-us-strangers/index.html").read_text("utf-8")
+    graph = json.loads(page.split('type="application/ld+json">')[1].split("</script>")[0])
+    assert [g.get("startDate") for g in graph if g["@type"] == "ScreeningEvent"][0] == (
+        "2024-03-08T19:30:00-08:00"
+    )
+    # The entry taken from the cache (the issue rendered again after an edit of its own)
+    # keeps how its times were written.
+    _break(workspace, f"issues/{SAMPLE_ISSUES[0]}.md", "Dear readers,", "Dear friends,")
+    build(workspace)
+    again = (folder / "email.txt").read_text("utf-8")
+    assert "Dear friends," in again and again.replace("Dear friends,", "Dear readers,") == text
 
 
 def test_issues_feed(built: Path) -> None:

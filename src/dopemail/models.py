@@ -29,6 +29,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .moments import AwayTime, WholeDay
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -41,12 +43,12 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
-        parsed = datetime.combine(value, time(0), _zone(info))
+        parsed = WholeDay.combine(value, time(0), _zone(info))
     elif isinstance(value, str):
         text = value.strip()
         try:
             if _DATE.match(text):
-                parsed = datetime.combine(date.fromisoformat(text), time(0), _zone(info))
+                parsed = WholeDay.combine(date.fromisoformat(text), time(0), _zone(info))
             else:
                 parsed = datetime.fromisoformat(text)
         except ValueError as exc:
@@ -68,7 +70,13 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             f"'{value}' has a time but no time zone: add an offset such as -08:00 "
             "or write a bare date (midnight in the publication's zone)"
         )
-    return _plausible(parsed)
+    parsed = _plausible(parsed)
+    if (
+        type(parsed) is datetime
+        and parsed.utcoffset() != parsed.astimezone(_zone(info)).utcoffset()
+    ):
+        parsed = AwayTime.combine(parsed.date(), parsed.timetz())
+    return parsed
 
 
 def _plausible(moment: datetime) -> datetime:

@@ -15,6 +15,7 @@ import jinja2
 from .config import Settings
 from .content import RenderedEntry
 from .models import Film, Workspace
+from .moments import WholeDay
 from .newsletter import RenderedIssue
 from .templates import render
 
@@ -98,7 +99,9 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
             event["workPresented"] = work
         start = screening.times[0] if screening.times else screening.starts
         if start:
-            event["startDate"] = start.isoformat()
+            # A showtime written as a day is a day (schema.org's Date), not midnight.
+            whole = isinstance(start, WholeDay)
+            event["startDate"] = (start.date() if whole else start).isoformat()
         if screening.ends:
             event["endDate"] = screening.ends.isoformat()
         graph.append(event)

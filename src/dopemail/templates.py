@@ -28,6 +28,7 @@ import jinja2
 import markupsafe
 
 from .errors import TemplateError, closest, line_at
+from .moments import AwayTime, WholeDay
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
@@ -78,10 +79,25 @@ def date_range(starts: date | None, ends: date | None) -> str:
 
 
 def show_time(value: datetime) -> str:
-    """'Fri, March 8, 7:30 PM'."""
+    """'Fri, March 8, 7:30 PM'; 'Fri, March 8' for a day written without a time; with the
+    offset, '(UTC+1)', for a time written in another than the publication's."""
+    day = f"{DAYS[value.weekday()]}, {MONTHS[value.month - 1]} {value.day}"
+    if isinstance(value, WholeDay):
+        return day
     hour = value.hour % 12 or 12
-    day, noon = DAYS[value.weekday()], "AM" if value.hour < 12 else "PM"
-    return f"{day}, {MONTHS[value.month - 1]} {value.day}, {hour}:{value.minute:02d} {noon}"
+    noon = "AM" if value.hour < 12 else "PM"
+    shown = f"{day}, {hour}:{value.minute:02d} {noon}"
+    return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
+
+
+def utc_offset(value: datetime) -> str:
+    """'UTC', 'UTC+1', 'UTC-8', 'UTC+5:30': the offset a time was written with."""
+    offset = value.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    if not minutes:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
 def columns(text: str) -> int:
