@@ -664,11 +664,32 @@ def test_a_picture_whose_size_cannot_be_read_is_an_error(write_files, data: byte
         error.message
     )
     assert error.hint and "export it again as JPEG or PNG" in error.hint
-    # Its size given in the entry, it is what the editor says it is.
+    # Its size given in the entry does not make a file named .jpg a picture: a broken one
+    # would be published (as it was, following the hint to give its size).
     sized = contents.replace("    alt: A still", "    alt: A still\n    width: 4\n    height: 3")
     (root / "entries" / "zz.md").write_text(sized, encoding="utf-8")
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert "is not a picture dopemail can read" in error.message
+    assert error.hint and "put the right file in its place" in error.hint
+    if data.startswith(b"<svg"):  # an SVG sized by its viewBox alone: the size given is taken
+        (root / "media/zz/bad.jpg").rename(root / "media/zz/bad.svg")
+        (root / "entries/zz.md").write_text(sized.replace("bad.jpg", "bad.svg"), "utf-8")
+        entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
+        assert (entry.images[0].width, entry.images[0].height) == (4, 3)
+
+
+def test_a_size_given_by_hand_keeps_the_picture_s_shape(write_files) -> None:
+    # 'width: 300, height: 900' on a 1200×675 still was used as it was: the email laid it out
+    # by them, squashed. One side alone takes the other from the file's shape.
+    contents = variant("    alt: A still", "    alt: A still\n    width: 300\n    height: 900")
+    root = write_files({"entries/zz.md": contents})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.message.startswith("images[1]: width: 300 and height: 900 are not the")
+    assert error.line == 15 and "(width: 300 makes it 300×" in (error.hint or "")
+    (root / "entries/zz.md").write_text(contents.replace("    height: 900\n", ""), "utf-8")
     entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
-    assert (entry.images[0].width, entry.images[0].height) == (4, 3)
+    real = imagesize.get(root / "media/all-of-us-strangers/01.jpg")
+    assert (entry.images[0].width, entry.images[0].height) == (300, round(300 * real[1] / real[0]))
 
 
 @pytest.mark.parametrize("where", ["entries/zz.md", "issues/1-zz.md"])

@@ -249,6 +249,9 @@ def _pixels(size: float) -> int:
 
 # What imagesize reads the width and height of (an SVG: from its width and height).
 _READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
+# Named as one of those: when its size cannot be read, the file is damaged (or not a picture
+# at all), and a size given by hand would only publish a broken picture.
+_READABLE_NAMES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff")
 
 
 def _unreadable(what: str, src: str, rel: str, line: int | None, or_else: str) -> ContentError:
@@ -313,7 +316,10 @@ def _images(
                 )
             )
             continue
-        if media.source and not ((image.width or media.width) and (image.height or media.height)):
+        damaged = media.source is not None and media.width is None
+        if damaged and (
+            not (image.width and image.height) or image.src.lower().endswith(_READABLE_NAMES)
+        ):
             # An unreadable file would be a broken picture in every page, feed and email, with
             # a size made up for the email's layout.
             errors.append(
@@ -322,10 +328,34 @@ def _images(
                     image.src,
                     rel,
                     line_of(doc.meta, ("images", index, "src")),
-                    "give its width: and height: here",
+                    "give its width: and height: here"
+                    if not image.src.lower().endswith(_READABLE_NAMES)
+                    else "put the right file in its place",
                 )
             )
             continue
+        width, height = image.width or media.width, image.height or media.height
+        if media.width and media.height and (image.width or image.height):
+            # The email lays a picture out by these: a size of another shape than the file's
+            # would show it squashed, and one side given alone takes the other from the file.
+            if not image.height:
+                height = max(1, round(image.width * media.height / media.width))
+            elif not image.width:
+                width = max(1, round(image.height * media.width / media.height))
+            elif abs(image.width * media.height / (image.height * media.width) - 1) > 0.02:
+                fits = max(1, round(image.width * media.height / media.width))
+                errors.append(
+                    ContentError(
+                        f"images[{index + 1}]: width: {image.width} and height: "
+                        f"{image.height} are not the picture's shape ({media.width}×"
+                        f"{media.height}): it would be shown squashed",
+                        rel,
+                        line_of(doc.meta, ("images", index, "width")),
+                        "leave them out (the size is read from the file), or give one alone "
+                        f"(width: {image.width} makes it {image.width}×{fits})",
+                    )
+                )
+                continue
         if not media.source and not (image.width and image.height):
             # No file to read it from: the email lays pictures out by their size, and a
             # made-up one squashed a portrait poster into a landscape frame.
@@ -346,8 +376,8 @@ def _images(
                 alt=image.alt,
                 caption=image.caption,
                 credit=image.credit,
-                width=image.width or media.width,
-                height=image.height or media.height,
+                width=width,
+                height=height,
                 mime=media.mime,
                 length=media.length,
                 source=media.source,
