@@ -286,6 +286,23 @@ def test_the_first_line_names_the_publication_and_its_folder(running: Preview) -
     assert f"/pub) at {running.url} (Ctrl-C to stop)" in running.first
 
 
+def test_a_preview_started_with_a_broken_entry_says_so_not_that_nothing_is_there(
+    tmp_path: Path,
+) -> None:
+    # It said "Previewing pub" (the folder) and, under the error, "No entries yet: dopemail
+    # new entry starts one" for a publication with entries and issues.
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/night-film.md"
+    entry.write_text(entry.read_text("utf-8").replace("year: 2023", "year: soon"), "utf-8")
+    with preview_process(root) as preview:
+        assert preview.first.startswith("Previewing DoPe Press ("), preview.first
+        status, body = preview.get("/")
+        page = body.decode("utf-8")
+        assert status == 200 and "No successful build yet" in page
+        assert "entries/night-film.md" in page and "No entries yet" not in page
+        assert "No issues yet" not in page and page.count("Listed once the build succeeds.") == 2
+
+
 def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:
     status, body = running.get("/")
     page = body.decode()
