@@ -114,6 +114,20 @@ def test_the_scaffold_s_placeholder_is_not_published(workspace: Path, run_cli) -
     assert code == 0, output
 
 
+def test_the_scaffold_s_placeholder_is_found_inside_a_paragraph(workspace: Path, run_cli) -> None:
+    # Only a line holding the sentence alone was caught.
+    run_cli("new", "entry", "Placeholder", "--root", workspace)
+    path = workspace / "entries/placeholder.md"
+    text = path.read_text(encoding="utf-8").replace("draft: true", "draft: false")
+    text = text.replace(
+        "Write the piece here, in Markdown.",
+        'Triet <em>again</em> Write the piece here, in Markdown. "more".',
+    )
+    path.write_text(text, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "the text still holds the sentence 'dopemail new' put there" in output
+
+
 def test_the_scaffold_s_placeholder_preheader_is_not_sent(workspace: Path, run_cli) -> None:
     # With every entry in an issue already, `new issue` writes a sentence to replace as the
     # preheader; an issue marked ready with it passed the checks, and inboxes would have shown
@@ -195,6 +209,14 @@ def test_the_schema_lets_a_source_work_and_an_event_go_untitled() -> None:
     defs = json_schema("entry")["$defs"]
     assert defs["BasedOn"]["required"] == ["author"]
     assert "required" not in defs["Event"]
+
+
+def test_the_schema_takes_a_cast_member_by_name_alone_as_dopemail_does() -> None:
+    # '- Fabrice Luchini' (the sample's French Film Days) is valid; an editor's YAML plugin
+    # pointed at the schema flagged it.
+    cast = json_schema("entry")["$defs"]["Film"]["properties"]["cast"]["items"]
+    assert cast == {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/Person"}]}
+    assert models.Film.model_validate({"title": "F", "cast": ["A B"]}).cast[0].name == "A B"
 
 
 @pytest.mark.parametrize("command", ["", *_commands(cli)])  # "": dopemail itself

@@ -1290,6 +1290,20 @@ def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
     )
 
 
+def test_markdown_saved_under_another_name_is_not_told_to_replace_an_entry(write_files) -> None:
+    # 'past-lives.markdown' beside 'past-lives.md' was told "rename it to past-lives.md",
+    # which would overwrite the entry.
+    root = write_files({"entries/past-lives.md": VALID, "entries/past-lives.markdown": VALID})
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    (error,) = getattr(caught.value, "errors", [caught.value])
+    assert error.path == "entries/past-lives.markdown"
+    assert error.hint == (
+        "entries/past-lives.md exists already: if this is a newer copy of it, move it in its "
+        "place; else rename it to another name"
+    )
+
+
 def test_markdown_saved_under_another_name_is_not_left_out_in_silence(write_files) -> None:
     # quiet-hours.markdown was simply not read: missing from the site without a word.
     root = write_files(

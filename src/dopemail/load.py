@@ -692,8 +692,7 @@ PREHEADER_PLACEHOLDER = "One sentence on what this issue brings."
 
 # The sentences `dopemail new` leaves for the editor to replace (its default templates).
 _PLACEHOLDER = re.compile(
-    r"^(Write the piece here, in Markdown\.|Write the intro of .{1,200} No\. \d+ here\.)[ \t]*$",
-    re.MULTILINE,
+    r"(Write the piece here, in Markdown\.|Write the intro of [^\n]{1,200}? No\. \d+ here\.)"
 )
 
 
@@ -787,13 +786,16 @@ def misnamed(root: Path) -> list[DopemailError]:
         for name in names:
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
-                errors.append(
-                    ContentError(
-                        f"not read: {kind} is a .md file",
-                        f"{folder}/{name}",
-                        None,
-                        _renamed(found.group("stem"), folder == ISSUES_DIR),
+                hint = _renamed(found.group("stem"), folder == ISSUES_DIR)
+                target = hint.split()[3] if hint.startswith("rename it to ") else ""
+                if target.endswith(".md") and target in names:
+                    # Renamed as said, it would replace the file of that name.
+                    hint = (
+                        f"{folder}/{target} exists already: if this is a newer copy of it, "
+                        f"move it in its place; else {hint.replace(target, 'another name', 1)}"
                     )
+                errors.append(
+                    ContentError(f"not read: {kind} is a .md file", f"{folder}/{name}", None, hint)
                 )
     return errors
 

@@ -227,9 +227,12 @@ class Film(Model):
     year: int | None = Field(None, ge=1888, le=2100, description="Year of release.")
     directors: list[Text] = Field(default_factory=list, description="Directed by.")
     writers: list[Text] = Field(default_factory=list, description="Written by.")
-    cast: list[Annotated[Person, BeforeValidator(_person)]] = Field(
-        default_factory=list,
-        description="Cast in billing order: a name, or {name, role}.",
+    # A bare name is taken too (the schema says so: an editor's YAML plugin reads it).
+    cast: list[Annotated[Person, BeforeValidator(_person, json_schema_input_type=str | Person)]] = (
+        Field(
+            default_factory=list,
+            description="Cast in billing order: a name, or {name, role}.",
+        )
     )
     based_on: BasedOn | None = Field(None, description="The work the film adapts.")
     distributor: str | None = Field(None, description="The distributor, e.g. 'Searchlight'.")
