@@ -763,6 +763,18 @@ def test_the_size_limit_counts_each_reader_s_unsubscribe_link(workspace: Path, r
     assert f"over the {built / 1000:g} KB limit of [newsletter] max_bytes" in output
 
 
+def test_a_heavy_picture_in_the_email_is_warned_about(workspace: Path, run_cli) -> None:
+    # A 60 MB still straight from the camera went into every reader's email without a word.
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "pictures every reader downloads" not in output
+    limit = "[newsletter]\nmax_picture_bytes = 40000\n\n[feeds]"
+    _break(workspace, "dopemail.toml", "[feeds]", limit)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "issue 1: pictures every reader downloads with the email: 01.jpg (40 KB)" in output
+    assert "under 40 KB" in output
+
+
 def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> None:
     build(workspace)
     numbers = [int(k.split("-", 1)[0]) for k in SAMPLE_ISSUES]

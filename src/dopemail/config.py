@@ -136,6 +136,12 @@ class Newsletter(Model):
     max_style_bytes: int = Field(
         16_000, gt=0, description="Gmail drops <style> blocks larger than 16 KB."
     )
+    max_picture_bytes: int = Field(
+        1_500_000,
+        gt=0,
+        description="A picture in the email heavier than this (in bytes) is warned about: "
+        "every reader downloads it.",
+    )
     gallery_images: int = Field(
         4,
         ge=0,

@@ -125,6 +125,11 @@ def _written_text(issue: LoadedIssue, shown: str) -> str:
 _LONG_TOKEN = "x" * (86 + 1 + 22)
 
 
+def _weight(size: int) -> str:
+    """'1.5 MB', '40 KB'."""
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
+
+
 def sent_size(html: str, settings: Settings) -> int:
     """The size of the email as each reader gets it: the build writes a short placeholder
     where the sender puts the reader's own unsubscribe link, 100 bytes or more longer (an
@@ -214,6 +219,23 @@ def check_email(
         f"Gmail and Outlook do not show SVG pictures: {', '.join(svg)}",
         "use a JPEG or PNG of it instead (in the entry's images, or as [publication] logo); "
         "a page may keep its SVG",
+        warning=True,
+    )
+    # Every reader downloads the email's pictures with it, often on a phone's data: a 60 MB
+    # still straight from the camera built without a word.
+    weights = {m.url: m.length for e in issue.all_entries for m in e.images if m.length}
+    heavy = sorted(
+        {src: weights[src] for i in facts.images if (src := str(i.get("src") or "")) in weights
+         and weights[src] > limits.max_picture_bytes}.items()
+    )  # fmt: skip
+    rule(
+        "pictures light enough to mail",
+        not heavy,
+        "pictures every reader downloads with the email: "
+        + ", ".join(f"{src.rpartition('/')[2]} ({_weight(size)})" for src, size in heavy[:3])
+        + (f" and {len(heavy) - 3} more" if len(heavy) > 3 else ""),
+        f"export them smaller, under {_weight(limits.max_picture_bytes)} (2,000 pixels wide "
+        "is plenty), or raise [newsletter] max_picture_bytes",
         warning=True,
     )
     relative = [link for link in facts.links if not _ABSOLUTE_LINK.match(link)]
