@@ -17,6 +17,7 @@ import yaml
 from conftest import REPO, bench_script
 
 from dopemail import frontmatter
+from dopemail.errors import ContentError
 from dopemail.frontmatter import LineDict, LineList
 
 OFFSET = 1  # as load.py reads a file: the front matter starts on line 2
@@ -311,3 +312,37 @@ def test_every_sample_and_benchmark_file_is_read_by_the_line_reader(
     monkeypatch.setattr(frontmatter._Events, "document", refuse)
     for path, text in texts.items():
         assert _shape(frontmatter.parse_yaml(text, path, OFFSET)) == expected[path], path
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (  # a caption moved to column 0 under a list item
+            "---\ntitle: A\nimages:\n  - src: a.jpg\n    alt: A\ncaption: C\n  - src: b.jpg\n---\n",
+            7,
+            "mapping values are not allowed in this context",
+        ),
+        (  # a field dedented under its parent
+            "---\ntitle: A\nfilm:\n  title: F\n  based_on:\n    title: B\n  author: X\n"
+            "    kind: novel\n---\n",
+            8,
+            "mapping values are not allowed in this context",
+        ),
+        (  # a role one space short of its name
+            "---\ntitle: A\nfilm:\n  title: F\n  cast:\n    - name: A\n     role: R\n---\n",
+            7,
+            "this line is not indented like the lines around it",
+        ),
+    ],
+    ids=["dedented to column 0", "dedented one level", "a space short"],
+)
+def test_a_line_indented_wrongly_points_to_the_line_above_too(
+    text: str, line: int, message: str
+) -> None:
+    # Told at the line after the mistake, with a hint about "this line" only.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    error = caught.value
+    assert (error.line, error.message) == (line, f"broken YAML: {message}")
+    assert error.hint is not None
+    assert f"check the indentation of this line and of line {line - 1} above it" in error.hint

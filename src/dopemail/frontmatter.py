@@ -496,6 +496,26 @@ def _open_quote_line(text: str, first: int, last: int) -> int | None:
     return None
 
 
+# Where a wrong indentation is noticed, in PyYAML's words, and in the editor's.
+_INDENTATION = {
+    "mapping values are not allowed here": "mapping values are not allowed here",
+    "mapping values are not allowed in this context": (
+        "mapping values are not allowed in this context"
+    ),
+    "did not find expected key": "this line is not indented like the lines around it",
+    "did not find expected '-' indicator": "this line is not indented like the lines around it",
+    "expected <block end>, but found '-'": "this line is not indented like the lines around it",
+}
+
+
+def _line_above(lines: list[str], index: int) -> int | None:
+    """The last line before ``index`` (0-based) with something on it, if any."""
+    for number in range(min(index, len(lines)) - 1, -1, -1):
+        if lines[number].strip() and not lines[number].lstrip().startswith("#"):
+            return number
+    return None
+
+
 def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text, translating parser errors into a located :class:`ContentError`."""
     try:
@@ -544,11 +564,21 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 line,
                 "replace the tab with spaces (two per level, as on the lines around it)",
             ) from None
+        hint = getattr(exc, "hint", None)
+        above = _line_above(lines, mark.line) if mark and problem in _INDENTATION else None
+        if hint is None and above is not None:
+            # A line indented wrongly is noticed on the next: "credit:" moved to column 0 was
+            # told at the line after it, with nothing pointing back.
+            hint = (
+                f"check the indentation of this line and of line {above + 1 + line_offset} "
+                "above it (YAML notices a line indented wrongly on the one after it), and "
+                "the quoting: a value containing ': ' must be wrapped in double quotes"
+            )
         raise ContentError(
-            f"broken YAML: {problem}",
+            f"broken YAML: {_INDENTATION.get(problem, problem)}",
             path,
             line,
-            getattr(exc, "hint", None)
+            hint
             or "check the indentation and quoting on this line; a value containing ': ' or "
             "starting with a quote, '*', '&' or '@' must be wrapped in double quotes",
         ) from None
