@@ -649,10 +649,20 @@ def test_a_misspelling_beside_its_field_is_not_to_be_renamed(write_files) -> Non
     assert ("entries/zz.md", "remove 'yaer', or move what it says into 'year'") in hints
 
 
+# A PNG whose header says 100 pixels wide and 0 high: its width read, not its height.
+_NO_HEIGHT = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0d\0\0\0\0\x08\x02\0\0\0"
+
+
 @pytest.mark.parametrize(
     "data",
-    [b"notanimage\n", b"", b"\x89PNG\r\n\x1a\n\0\0", b'<svg viewBox="0 0 4 3"></svg>'],
-    ids=["text", "empty", "truncated-png", "svg-without-size"],
+    [
+        b"notanimage\n",
+        b"",
+        b"\x89PNG\r\n\x1a\n\0\0",
+        b'<svg viewBox="0 0 4 3"></svg>',
+        _NO_HEIGHT,
+    ],
+    ids=["text", "empty", "truncated-png", "svg-without-size", "no-height"],
 )
 def test_a_picture_whose_size_cannot_be_read_is_an_error(write_files, data: bytes) -> None:
     # It would be a broken picture in every page, feed and email (the email making up a size).
@@ -686,6 +696,15 @@ def test_a_size_given_by_hand_keeps_the_picture_s_shape(write_files) -> None:
     (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
     assert error.message.startswith("images[1]: width: 300 and height: 900 are not the")
     assert error.line == 15 and "(width: 300 makes it 300×" in (error.hint or "")
+    # A small size in its shape once rounded is taken (20×11 for a 16:9 still).
+    real = imagesize.get(root / "media/all-of-us-strangers/01.jpg")
+    small = round(20 * real[1] / real[0])
+    (root / "entries/zz.md").write_text(
+        contents.replace("width: 300", "width: 20").replace("height: 900", f"height: {small}"),
+        "utf-8",
+    )
+    entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
+    assert (entry.images[0].width, entry.images[0].height) == (20, small)
     (root / "entries/zz.md").write_text(contents.replace("    height: 900\n", ""), "utf-8")
     entry = next(e for e in load_workspace(root).entries if e.slug == "zz")
     real = imagesize.get(root / "media/all-of-us-strangers/01.jpg")
@@ -721,6 +740,22 @@ def test_a_picture_in_the_text_whose_size_cannot_be_read_is_an_error(
             "the size of (JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG), or it is damaged",
         )
     ]
+
+
+def test_a_damaged_jpeg_in_the_text_is_refused_whatever_size_its_tag_gives(write_files) -> None:
+    # The hint said to write it as <img> with its width= and height=: followed, a broken
+    # picture was published.
+    tag = '<img src="media/zz/bad.jpg" alt="A still" width="400" height="300">'
+    root = write_files(
+        {"entries/zz.md": variant("Body.", f"Body.\n\n{tag}\n"), "media/zz/bad.jpg": b"hello\n"}
+    )
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(root)
+    (error,) = [
+        e for e in getattr(caught.value, "errors", [caught.value]) if e.path == "entries/zz.md"
+    ]
+    assert "'media/zz/bad.jpg' is not a picture dopemail can read" in error.message
+    assert error.hint is not None and "put the right file in its place" in error.hint
 
 
 def test_a_raw_picture_that_gives_its_own_size_needs_none_read(write_files) -> None:
@@ -1293,14 +1328,23 @@ def test_dopemail_toml_is_told_in_toml(workspace: Path) -> None:
 def test_markdown_saved_under_another_name_is_not_told_to_replace_an_entry(write_files) -> None:
     # 'past-lives.markdown' beside 'past-lives.md' was told "rename it to past-lives.md",
     # which would overwrite the entry.
-    root = write_files({"entries/past-lives.md": VALID, "entries/past-lives.markdown": VALID})
+    root = write_files(
+        {
+            "entries/past-lives.md": VALID,
+            "entries/past-lives.markdown": VALID,
+            "entries/東京物語.md": variant("title: A Film\n", "title: A Film\nslug: tokyo\n"),
+            "entries/東京物語.markdown": VALID,
+        }
+    )
     with pytest.raises(DopemailError) as caught:
         load_workspace(root)
-    (error,) = getattr(caught.value, "errors", [caught.value])
-    assert error.path == "entries/past-lives.markdown"
-    assert error.hint == (
+    hints = {e.path: e.hint for e in getattr(caught.value, "errors", [caught.value])}
+    assert hints["entries/past-lives.markdown"] == (
         "entries/past-lives.md exists already: if this is a newer copy of it, move it in its "
         "place; else rename it to another name"
+    )
+    assert (hints["entries/東京物語.markdown"] or "").startswith(
+        "entries/東京物語.md exists already"
     )
 
 

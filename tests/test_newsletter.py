@@ -297,6 +297,13 @@ def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publica
     assert [g.get("startDate") for g in graph if g["@type"] == "ScreeningEvent"][0] == (
         "2024-03-08T19:30:00-08:00"
     )
+    # An offset with seconds is no venue's clock, and was shown "(UTC-8:01)".
+    from dopemail.models import Screening
+
+    with pytest.raises(ValueError, match="write the offset in hours and minutes"):
+        Screening.model_validate(
+            {"venue": "V", "address": "A", "city": "C", "times": ["2024-03-08T19:30:00-08:00:30"]}
+        )
     # The entry taken from the cache (the issue rendered again after an edit of its own)
     # keeps how its times were written.
     _break(workspace, f"issues/{SAMPLE_ISSUES[0]}.md", "Dear readers,", "Dear friends,")
@@ -769,9 +776,15 @@ def test_a_heavy_picture_in_the_email_is_warned_about(workspace: Path, run_cli) 
     assert code == 0 and "pictures every reader downloads" not in output
     limit = "[newsletter]\nmax_picture_bytes = 40000\n\n[feeds]"
     _break(workspace, "dopemail.toml", "[feeds]", limit)
+    # A picture in the intro is mailed too: the heaviest are named first, by their path.
+    still = "![The canal](media/letter-from-paris-plein-air/02.jpg)\n\nDear readers,"
+    _break(workspace, f"issues/{SAMPLE_ISSUES[0]}.md", "Dear readers,", still)
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
-    assert "issue 1: pictures every reader downloads with the email: 01.jpg (40 KB)" in output
+    assert (
+        "issue 1: pictures every reader downloads with the email: media/letter-from-paris-"
+        "plein-air/02.jpg (46 KB), media/all-of-us-strangers/01.jpg (40 KB)" in output
+    ), output
     assert "under 40 KB" in output
 
 

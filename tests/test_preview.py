@@ -301,6 +301,7 @@ def test_a_preview_started_with_a_broken_entry_says_so_not_that_nothing_is_there
         assert status == 200 and "No successful build yet" in page
         assert "entries/night-film.md" in page and "No entries yet" not in page
         assert "No issues yet" not in page and page.count("Listed once the build succeeds.") == 2
+        assert "<h1>DoPe Press</h1>" in page  # its title, not the folder's name
 
 
 def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:

@@ -316,7 +316,7 @@ def _images(
                 )
             )
             continue
-        damaged = media.source is not None and media.width is None
+        damaged = media.source is not None and (media.width is None or media.height is None)
         if damaged and (
             not (image.width and image.height) or image.src.lower().endswith(_READABLE_NAMES)
         ):
@@ -342,7 +342,10 @@ def _images(
                 height = max(1, round(image.width * media.height / media.width))
             elif not image.width:
                 width = max(1, round(image.height * media.width / media.height))
-            elif abs(image.width * media.height / (image.height * media.width) - 1) > 0.02:
+            elif (
+                abs(image.width * media.height / (image.height * media.width) - 1) > 0.02
+                and abs(image.height - image.width * media.height / media.width) > 1
+            ):  # a small size rounds: 20×11 is a 1200×675 still's shape
                 fits = max(1, round(image.width * media.height / media.width))
                 errors.append(
                     ContentError(
@@ -548,7 +551,8 @@ def body_pictures(
             )
             continue
         width, height = _size(path, info)
-        if (width <= 0 or height <= 0) and not _SIZED_TAG.search(tag):
+        named = written.lower().endswith(_READABLE_NAMES)  # so damaged, whatever size is said
+        if (width <= 0 or height <= 0) and (named or not _SIZED_TAG.search(tag)):
             # As in a gallery; a raw <img> may give its own size, which the page keeps.
             or_else = "give the <img> its" if tag else "write it as <img> with its"
             errors.append(
@@ -557,14 +561,16 @@ def body_pictures(
                     written,
                     rel,
                     line,
-                    f"{or_else} width= and height=",
+                    "put the right file in its place" if named else f"{or_else} width= and height=",
                 )
             )
             continue
         if within and width > within:
             width, height = within, round(height * within / width)
         size = (width, height) if width > 0 and height > 0 else (0, 0)  # the tag gives its own
-        found[written] = Picture(written, source, settings.media_url(source), *size)
+        found[written] = Picture(
+            written, source, settings.media_url(source), *size, length=info.st_size
+        )
     return tuple(found.values()), errors
 
 
@@ -787,8 +793,9 @@ def misnamed(root: Path) -> list[DopemailError]:
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
                 hint = _renamed(found.group("stem"), folder == ISSUES_DIR)
-                target = hint.split()[3] if hint.startswith("rename it to ") else ""
-                if target.endswith(".md") and target in names:
+                said = re.match(r"rename it to (.+?\.md)(?:,|$| \()", hint)
+                target = said.group(1) if said else ""
+                if target in names:
                     # Renamed as said, it would replace the file of that name.
                     hint = (
                         f"{folder}/{target} exists already: if this is a newer copy of it, "

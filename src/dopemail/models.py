@@ -71,6 +71,9 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             "or write a bare date (midnight in the publication's zone)"
         )
     parsed = _plausible(parsed)
+    # Written with seconds (a zone's own may have them: Los Angeles before 1883, -7:52:58).
+    if type(parsed) is datetime and parsed.utcoffset().total_seconds() % 60:  # type: ignore[union-attr]
+        raise ValueError(f"'{value}': write the offset in hours and minutes, such as -08:00")
     if (
         type(parsed) is datetime
         and parsed.utcoffset() != parsed.astimezone(_zone(info)).utcoffset()
@@ -495,6 +498,7 @@ class Picture(NamedTuple):
     url: str  # where readers fetch it
     width: int  # the size to show it at (none read: 0)
     height: int
+    length: int = 0  # the file's size in bytes
 
 
 @dataclass(frozen=True)

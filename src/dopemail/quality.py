@@ -223,16 +223,18 @@ def check_email(
     )
     # Every reader downloads the email's pictures with it, often on a phone's data: a 60 MB
     # still straight from the camera built without a word.
-    weights = {m.url: m.length for e in issue.all_entries for m in e.images if m.length}
+    weights = {m.url: (m.source, m.length) for e in issue.all_entries for m in e.images}
+    weights.update((p.url, (p.source, p.length)) for p in issue.body_pictures)  # the intro's
+    mailed = {weights[src] for i in facts.images if (src := str(i.get("src") or "")) in weights}
     heavy = sorted(
-        {src: weights[src] for i in facts.images if (src := str(i.get("src") or "")) in weights
-         and weights[src] > limits.max_picture_bytes}.items()
-    )  # fmt: skip
+        ((size, name) for name, size in mailed if name and size > limits.max_picture_bytes),
+        reverse=True,
+    )
     rule(
         "pictures light enough to mail",
         not heavy,
         "pictures every reader downloads with the email: "
-        + ", ".join(f"{src.rpartition('/')[2]} ({_weight(size)})" for src, size in heavy[:3])
+        + ", ".join(f"{name} ({_weight(size)})" for size, name in heavy[:3])
         + (f" and {len(heavy) - 3} more" if len(heavy) > 3 else ""),
         f"export them smaller, under {_weight(limits.max_picture_bytes)} (2,000 pixels wide "
         "is plenty), or raise [newsletter] max_picture_bytes",

@@ -7,6 +7,7 @@ made (and transforms the email for the dark-mode views).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,8 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
+from ..config import load_settings
+from ..errors import DopemailError
 from ..newsletter import RenderedIssue
 from ..quality import read_email
 from ..templates import long_date
@@ -136,6 +139,9 @@ def index_page(snapshot: Snapshot, root: Path) -> str:
     issues: list[dict[str, Any]] = []
     feeds: list[str] = []
     title = root.name
+    if build is None:  # a first build failed on an entry: the settings may still be read
+        with contextlib.suppress(DopemailError):
+            title = load_settings(root).publication.title
     if build is not None:
         title = build.workspace.settings.publication.title
         gathered: dict[str, list[int]] = {}
