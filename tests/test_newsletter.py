@@ -304,6 +304,22 @@ def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publica
         Screening.model_validate(
             {"venue": "V", "address": "A", "city": "C", "times": ["2024-03-08T19:30:00-08:00:30"]}
         )
+    # The hour repeated when clocks go back is two moments: each says which.
+    from zoneinfo import ZoneInfo
+
+    from dopemail.templates import show_time
+
+    zone = ZoneInfo("America/Los_Angeles")
+    repeated = [
+        show_time(
+            Screening.model_validate(
+                {"venue": "V", "address": "A", "city": "C", "times": [when]},
+                context={"tz": zone},
+            ).times[0]
+        )
+        for when in ("2024-11-03T01:30:00-07:00", "2024-11-03T01:30:00-08:00")
+    ]
+    assert repeated == ["Sun, November 3, 1:30 AM (UTC-7)", "Sun, November 3, 1:30 AM (UTC-8)"]
     # The entry taken from the cache (the issue rendered again after an edit of its own)
     # keeps how its times were written.
     _break(workspace, f"issues/{SAMPLE_ISSUES[0]}.md", "Dear readers,", "Dear friends,")

@@ -74,12 +74,19 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     # Written with seconds (a zone's own may have them: Los Angeles before 1883, -7:52:58).
     if type(parsed) is datetime and parsed.utcoffset().total_seconds() % 60:  # type: ignore[union-attr]
         raise ValueError(f"'{value}': write the offset in hours and minutes, such as -08:00")
-    if (
-        type(parsed) is datetime
-        and parsed.utcoffset() != parsed.astimezone(_zone(info)).utcoffset()
-    ):
+    if type(parsed) is datetime and _needs_offset(parsed, _zone(info)):
         parsed = AwayTime.combine(parsed.date(), parsed.timetz())
     return parsed
+
+
+def _needs_offset(moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether a time's clock alone would mislead a reader of the publication: written with
+    another offset than the zone's then, or in the hour repeated when clocks go back (01:30
+    on the first Sunday of November in Los Angeles is two moments)."""
+    if moment.utcoffset() != moment.astimezone(zone).utcoffset():
+        return True
+    wall = moment.replace(tzinfo=zone)
+    return wall.utcoffset() != wall.replace(fold=1).utcoffset()
 
 
 def _plausible(moment: datetime) -> datetime:
