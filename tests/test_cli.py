@@ -152,6 +152,28 @@ def test_the_scaffold_s_placeholder_preheader_is_not_sent(workspace: Path, run_c
     assert code == 0, output
 
 
+def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_cli) -> None:
+    # dopemail has no schedule: an entry dated 2030 was on the site and in the feeds at once,
+    # without a word.
+    path = workspace / "entries/quiet-hours.md"
+    text = path.read_text(encoding="utf-8")
+    published = re.search(r"(?m)^published: (\S+)", text)
+    assert published is not None
+    path.write_text(text.replace(published.group(1), "2030-05-01T09:00:00-07:00", 1), "utf-8")
+    line = text.split("\n").index(published.group(0)) + 1
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        assert (
+            f"entries/quiet-hours.md:{line}: 'published' is 2030-05-01, in the future: the entry "
+            "is on the site and in the feeds from this build on" in output
+        ), output
+    assert "2030-05-01" in (workspace / "feeds/atom.xml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "in the future" not in output
+
+
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
     # A subject with no Latin letter made '6-untitled.md' in silence, and --slug did not exist.
     code, output = run_cli("new", "issue", "東京物語", "--root", workspace)

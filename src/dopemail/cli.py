@@ -100,9 +100,17 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     from .links import dead_links_in
+    from .load import published_ahead
     from .templates import unused_templates
 
-    _warn([*unused_templates(where), *result.warnings, *dead_links_in(result)])
+    _warn(
+        [
+            *unused_templates(where),
+            *published_ahead(result.workspace),
+            *result.warnings,
+            *dead_links_in(result),
+        ]
+    )
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.
@@ -129,9 +137,17 @@ def check(root: Path) -> None:
 
     result, _ = run_build(root, write=False)
     from .links import dead_links_in
+    from .load import published_ahead
     from .templates import unused_templates
 
-    _warn([*unused_templates(root.resolve()), *result.warnings, *dead_links_in(result)])
+    _warn(
+        [
+            *unused_templates(root.resolve()),
+            *published_ahead(result.workspace),
+            *result.warnings,
+            *dead_links_in(result),
+        ]
+    )
     click.echo(
         f"ok: {len(result.workspace.entries)} entries and "
         f"{len(result.workspace.issues)} issues are valid"

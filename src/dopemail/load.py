@@ -15,6 +15,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
 from urllib.parse import unquote, urlsplit
@@ -681,6 +682,23 @@ def _duplicate(
         _key_line(root, other.path, "slug"),
         f"give this entry another 'slug:', or rename {rel}",
     )
+
+
+def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[ContentError]:
+    """Warnings for entries (not drafts) published later than ``now``: dopemail has no
+    schedule, so such an entry is on the site and in the feeds from this build on."""
+    now = now or datetime.now(UTC)
+    return [
+        ContentError(
+            f"'published' is {entry.published.date().isoformat()}, in the future: the entry is "
+            "on the site and in the feeds from this build on",
+            entry.path,
+            _key_line(workspace.root, entry.path, "published"),
+            "dopemail publishes at once: keep 'draft: true' until the day, or correct the date",
+        )
+        for entry in workspace.entries
+        if not entry.draft and entry.published > now
+    ]
 
 
 def _key_line(root: Path, rel: str, key: str) -> int | None:
