@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,8 +19,28 @@ from . import __version__
 from .cli_support import reports_errors, root_option
 from .errors import DopemailError
 
+if TYPE_CHECKING:
+    from .build import Build
+
 _FAST_EXIT = False
 _LAST_BUILD: object = None
+
+
+def _warn_of(result: Build) -> None:
+    """What build and check say of a publication that built: templates no longer used,
+    entries dated later than now, the issues' quality warnings, dead links."""
+    from .links import dead_links_in
+    from .load import published_ahead
+    from .templates import unused_templates
+
+    _warn(
+        [
+            *unused_templates(result.workspace.root),
+            *published_ahead(result.workspace),
+            *result.warnings,
+            *dead_links_in(result),
+        ]
+    )
 
 
 def _warn(warnings: list[DopemailError]) -> None:
@@ -99,18 +120,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     _LAST_BUILD = result
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
-    from .links import dead_links_in
-    from .load import published_ahead
-    from .templates import unused_templates
-
-    _warn(
-        [
-            *unused_templates(where),
-            *published_ahead(result.workspace),
-            *result.warnings,
-            *dead_links_in(result),
-        ]
-    )
+    _warn_of(result)
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.
@@ -136,18 +146,7 @@ def check(root: Path) -> None:
     from .build import build as run_build
 
     result, _ = run_build(root, write=False)
-    from .links import dead_links_in
-    from .load import published_ahead
-    from .templates import unused_templates
-
-    _warn(
-        [
-            *unused_templates(root.resolve()),
-            *published_ahead(result.workspace),
-            *result.warnings,
-            *dead_links_in(result),
-        ]
-    )
+    _warn_of(result)
     click.echo(
         f"ok: {len(result.workspace.entries)} entries and "
         f"{len(result.workspace.issues)} issues are valid"

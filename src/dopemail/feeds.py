@@ -134,13 +134,15 @@ def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     for fe, item in zip(fg.entry(), items, strict=True):
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
-        if not URI.fullmatch(item.entry.id):  # a guid kept from an older RSS feed
-            fe.id(_atom_id(item.entry.id, host, item.entry.meta.published))
+        fe.id(_atom_id(item.entry.id, host, item.entry.meta.published))
     return _atom_with_entry_links(fg)
 
 
 def _atom_id(kept: str, host: str | None, day: datetime) -> str:
-    """A kept id that is not a URI (an RSS guid), as the URI Atom wants."""
+    """An id as Atom wants it, a URI: as it is, or made of a guid kept from an older RSS feed
+    (which need not be one)."""
+    if URI.fullmatch(kept):
+        return kept
     return f"tag:{host},{day.date().isoformat()}:guid:{quote(kept, safe='')}"
 
 
@@ -232,6 +234,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
 
     issues = list(issues)[: settings.feeds.items]
     pub = settings.publication
+    host = urlsplit(pub.base_url).hostname
     fg = FeedGenerator()
     # The archive on the home page is the newsletter's page: a URL that exists.
     _channel(
@@ -250,10 +253,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         # slug), never from the text or the send date: an issue listed while 'ready' is often
         # moved to another day, and a new id would show it to readers twice. Or the id it
         # had, kept with 'id:'.
-        kept = meta.id
-        if kept is not None and not URI.fullmatch(kept):
-            kept = _atom_id(kept, urlsplit(pub.base_url).hostname, meta.date)
-        fe.id(kept or issue.url)
+        fe.id(_atom_id(meta.id, host, meta.date) if meta.id else issue.url)
         fe.title(f"No. {meta.number}: {meta.subject}")
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)

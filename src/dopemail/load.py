@@ -318,9 +318,8 @@ def _images(
             )
             continue
         damaged = media.source is not None and (media.width is None or media.height is None)
-        if damaged and (
-            not (image.width and image.height) or image.src.lower().endswith(_READABLE_NAMES)
-        ):
+        named = image.src.lower().endswith(_READABLE_NAMES)  # so damaged, whatever size is said
+        if damaged and (named or not (image.width and image.height)):
             # An unreadable file would be a broken picture in every page, feed and email, with
             # a size made up for the email's layout.
             errors.append(
@@ -329,9 +328,9 @@ def _images(
                     image.src,
                     rel,
                     line_of(doc.meta, ("images", index, "src")),
-                    "give its width: and height: here"
-                    if not image.src.lower().endswith(_READABLE_NAMES)
-                    else "put the right file in its place",
+                    "put the right file in its place"
+                    if named
+                    else "give its width: and height: here",
                 )
             )
             continue
@@ -783,20 +782,21 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
 
 
-def _renamed(stem: str, issue: bool) -> str:
-    """How to rename a file with this stem so that it is read, and its name accepted."""
+def _renamed(stem: str, issue: bool) -> tuple[str, str]:
+    """The name to give a file with this stem so that it is read and its name accepted, and
+    what to say after it."""
     if issue:
         number, _, rest = stem.partition("-")
         if not number.isdigit():  # an issue's name starts with its number
-            return f"rename it to <its number>-{slugify(stem)}.md (e.g. 4-{slugify(stem)}.md)"
-        return f"rename it to {number}-{slugify(rest)}.md"
+            return f"<its number>-{slugify(stem)}.md", f" (e.g. 4-{slugify(stem)}.md)"
+        return f"{number}-{slugify(rest)}.md", ""
     if not re.search(r"[A-Za-z0-9]", stem):
         # No Latin letter or digit (東京物語): the name makes no web address at all.
-        return f"rename it to {stem}.md, and give it a 'slug:' with one (e.g. slug: my-film)"
+        return f"{stem}.md", ", and give it a 'slug:' with one (e.g. slug: my-film)"
     slug = stem if re.fullmatch(SLUG, stem) else slugify(stem)
     if slug in RESERVED_SLUGS:
         slug += "-film"
-    return f"rename it to {slug}.md"
+    return f"{slug}.md", ""
 
 
 def misnamed(root: Path) -> list[DopemailError]:
@@ -810,14 +810,13 @@ def misnamed(root: Path) -> list[DopemailError]:
         for name in names:
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
-                hint = _renamed(found.group("stem"), folder == ISSUES_DIR)
-                said = re.match(r"rename it to (.+?\.md)(?:,|$| \()", hint)
-                target = said.group(1) if said else ""
+                target, after = _renamed(found.group("stem"), folder == ISSUES_DIR)
+                hint = f"rename it to {target}{after}"
                 if target in names:
                     # Renamed as said, it would replace the file of that name.
                     hint = (
                         f"{folder}/{target} exists already: if this is a newer copy of it, "
-                        f"move it in its place; else {hint.replace(target, 'another name', 1)}"
+                        f"move it in its place; else rename it to another name{after}"
                     )
                 errors.append(
                     ContentError(f"not read: {kind} is a .md file", f"{folder}/{name}", None, hint)
@@ -940,7 +939,7 @@ def load_issue(
     number = meta.number if meta is not None else _as_written(_NUMBER, doc.meta.get("number"))
     if not name:
         # The name it should have, from its own number (an example's number may be taken).
-        stem = slugify(re.sub(r"^\d+[-_. ]*", "", path.stem)) or "its-subject"
+        stem = slugify(re.sub(r"^\d+[-_. ]*", "", path.stem))
         example = f"{ISSUES_DIR}/{number}-{stem}.md" if number else "issues/3-summer-screenings.md"
         errors.insert(
             0,

@@ -71,11 +71,13 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             "or write a bare date (midnight in the publication's zone)"
         )
     parsed = _plausible(parsed)
+    if type(parsed) is not datetime:  # a bare date: the zone's own offset, whatever it is
+        return parsed
     # Written with seconds (a zone's own may have them: Los Angeles before 1883, -7:52:58).
-    if type(parsed) is datetime and parsed.utcoffset().total_seconds() % 60:  # type: ignore[union-attr]
+    if parsed.utcoffset().total_seconds() % 60:  # type: ignore[union-attr]
         raise ValueError(f"'{value}': write the offset in hours and minutes, such as -08:00")
-    if type(parsed) is datetime and _needs_offset(parsed, _zone(info)):
-        parsed = AwayTime.combine(parsed.date(), parsed.timetz())
+    if _needs_offset(parsed, _zone(info)):
+        return AwayTime.combine(parsed.date(), parsed.timetz())
     return parsed
 
 

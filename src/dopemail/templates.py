@@ -557,10 +557,9 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
     except jinja2.UndefinedError as exc:
         filename, line = _template_line(exc, name)
-        message, names = _undefined(exc.message or "", [*context, *env.globals])
+        message, wanted, names = _undefined(exc.message or "", [*context, *env.globals])
         if message.endswith("is undefined"):  # or set in the template, or a loop's
             names += _names_in(env, filename)
-        wanted = message.rpartition("'")[0].rpartition("'")[2]
         names = [n for n in names if n != wanted]  # the template names it, where it failed
         close = closest(wanted, names, cutoff=0.6) if names else None  # "ulr" is 0.67
         raise TemplateError(
@@ -581,25 +580,27 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
 
 
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
+_NO_VARIABLE = re.compile(r"'([^']*)' is undefined")
 
 
-def _undefined(message: str, variables: list[str]) -> tuple[str, list[str]]:
-    """Jinja's message, with a class named as a template writer knows it, and the names that
-    were there instead (an object's fields, or the template's variables)."""
+def _undefined(message: str, variables: list[str]) -> tuple[str, str, list[str]]:
+    """Jinja's message, with a class named as a template writer knows it; the name it did not
+    find; and the names that were there instead (an object's fields, or the variables)."""
     found = _NO_ATTRIBUTE.fullmatch(message)
     if found is None:
-        return message, variables if message.endswith("is undefined") else []
+        variable = _NO_VARIABLE.fullmatch(message)
+        return (message, variable.group(1), variables) if variable else (message, "", [])
     qualified, wanted = found.groups()
     module, _, name = qualified.rpartition(".")
     kind = getattr(sys.modules.get(module), name, None)
     if not isinstance(kind, type) or kind in (dict, list, str):
-        return message, []
+        return message, wanted, []
     names = [n for n in dir(kind) if not n.startswith("_") and not n.startswith("model_")]
     # A model's fields, and a dataclass's without defaults, are not class attributes.
     names += getattr(kind, "model_fields", {})
     if dataclasses.is_dataclass(kind):
         names += [f.name for f in dataclasses.fields(kind)]
-    return f"{name} has no attribute '{wanted}'", names
+    return f"{name} has no attribute '{wanted}'", wanted, names
 
 
 def _names_in(env: jinja2.Environment, filename: str | None) -> list[str]:

@@ -132,18 +132,24 @@ class EntryRow:
     issues: list[int]
 
 
+def publication_title(snapshot: Snapshot, root: Path) -> str:
+    """The publication's title: from the last build, else from its settings (a first build
+    may fail on an entry), else its folder's name."""
+    if snapshot.build is not None:
+        return snapshot.build.workspace.settings.publication.title
+    with contextlib.suppress(DopemailError):
+        return load_settings(root).publication.title
+    return root.name
+
+
 def index_page(snapshot: Snapshot, root: Path) -> str:
     """Every issue and every entry (drafts too) with links to their previews, and the feeds."""
     build = snapshot.build
     entries: list[EntryRow] = []
     issues: list[dict[str, Any]] = []
     feeds: list[str] = []
-    title = root.name
-    if build is None:  # a first build failed on an entry: the settings may still be read
-        with contextlib.suppress(DopemailError):
-            title = load_settings(root).publication.title
+    title = publication_title(snapshot, root)
     if build is not None:
-        title = build.workspace.settings.publication.title
         gathered: dict[str, list[int]] = {}
         for item in build.issues:
             for slug in item.issue.meta.all_slugs:

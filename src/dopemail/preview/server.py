@@ -42,7 +42,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..config import CONFIG_NAME, load_settings
+from ..config import CONFIG_NAME
 from ..errors import ConfigError, DopemailError
 from ..write import Output
 from . import hooks, pages
@@ -401,14 +401,7 @@ def serve(
     watcher = Watcher(root, state.rebuild)
     watcher.start()
     state.rebuild()
-    built = state.snapshot.build
-    # The publication's title, from its settings even when a first build failed on an entry.
-    name = root.name
-    if built is not None:
-        name = built.workspace.settings.publication.title
-    else:
-        with contextlib.suppress(DopemailError):
-            name = load_settings(root).publication.title
+    name = pages.publication_title(state.snapshot, root)
     say(f"Previewing {name} ({root}) at {server.url} (Ctrl-C to stop)")
     # Said, or --open on a machine with no browser (a server, a container) would look broken.
     if open_browser and not webbrowser.open(server.url):

@@ -175,11 +175,11 @@ def send_issue(
         _refuse_by_status(root, issue)
     dry_run = not (options.yes or options.test_to)
     if dry_run:
-        env = _planned_without_key(settings, env, reporter)
+        _say_if_no_key(settings, env, reporter)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
-        provider = make_provider(settings, root, client, env)
+        provider = make_provider(settings, root, client, env, need_key=not dry_run)
         composer = Composer(
             issue,
             settings.sender,
@@ -202,20 +202,16 @@ def send_issue(
     raise AssertionError("unreachable")
 
 
-def _planned_without_key(
-    settings: Settings, env: Mapping[str, str], reporter: Reporter
-) -> Mapping[str, str]:
+def _say_if_no_key(settings: Settings, env: Mapping[str, str], reporter: Reporter) -> None:
     # A dry run posts nothing: it shows the plan before the key is set up, and says what
     # --yes will want (which refuses to start without it, as --test does).
     name = settings.send.provider
     variable = SECRET_ENV.get(name)
-    if variable is None or env.get(variable, "").strip():
-        return env
-    reporter.warn(
-        f"no API key for {name} yet: --yes and --test will refuse to start until the "
-        f"environment variable {variable} holds it (export {variable}=...)"
-    )
-    return {**env, variable: "dry-run-posts-nothing"}
+    if variable is not None and not env.get(variable, "").strip():
+        reporter.warn(
+            f"no API key for {name} yet: --yes and --test will refuse to start until the "
+            f"environment variable {variable} holds it (export {variable}=...)"
+        )
 
 
 def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter: Reporter) -> str:

@@ -61,8 +61,12 @@ def make_provider(
     client: httpx.Client,
     env: Mapping[str, str],
     name: str | None = None,
+    need_key: bool = True,
 ) -> Provider:
-    """The adapter for ``[send] provider`` (or ``name``), ready to post through ``client``."""
+    """The adapter for ``[send] provider`` (or ``name``), ready to post through ``client``.
+
+    ``need_key=False`` (a dry run, which posts nothing): made without its API key if the
+    environment has none."""
     name = name or settings.send.provider
     if name == "outbox":
         from .outbox import Outbox
@@ -74,7 +78,7 @@ def make_provider(
         client,
         str(options.base_url),
         options.timeout or settings.send.timeout,
-        api_key(name, env),
+        api_key(name, env) if need_key or env.get(SECRET_ENV[name], "").strip() else "",
     )
     if name == "postmark":
         from .postmark import Postmark
