@@ -286,6 +286,22 @@ def test_a_bad_provider_name_is_a_config_error(tmp_path) -> None:
     assert code == 1 and "unknown provider 'sendgird'" in output and "dopemail.toml:" in output
 
 
+@pytest.mark.parametrize(
+    ("provider", "url"),
+    [("mailgun", "https://api.mailgun.net/v3"), ("sendgrid", "https://api.sendgrid.com/v3/")],
+)
+def test_a_base_url_with_the_api_version_is_refused_at_its_line(provider, url, tmp_path) -> None:
+    # As Mailgun's and SendGrid's documentation write it: dopemail adds /v3 itself, and
+    # /v3/v3/... is no API (where a page answering 200 would be taken for a receipt).
+    root = make_workspace(tmp_path, provider=provider)
+    with (root / "dopemail.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[send.{provider}]\nbase_url = "{url}"\n')
+    line = (root / "dopemail.toml").read_text(encoding="utf-8").count("\n")
+    code, output = run("send", "1", "--root", root)
+    assert code == 1 and f"dopemail.toml:{line}" in output
+    assert "without '/v3' (dopemail adds it)" in output and "Traceback" not in output
+
+
 def test_the_two_in_flight_choices_exclude_each_other(tmp_path) -> None:
     root = make_workspace(tmp_path)
     code, output = run(

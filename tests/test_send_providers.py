@@ -324,6 +324,16 @@ def test_buttondown_confirms_sending_once_when_asked(server, client, tmp_path) -
     first, second = server.requests
     assert "x-buttondown-live-dangerously" not in first.headers
     assert second.headers["x-buttondown-live-dangerously"] == "true"
+    # Under a key of its own: should Buttondown keep the refusal under the first key, the
+    # confirmed post would get it back forever.
+    assert first.headers["x-idempotency-key"] == "k"
+    assert second.headers["x-idempotency-key"] == "k-confirmed"
+    # Replayed (its answer lost), the post meets the same two steps, and the confirmed one is
+    # answered under its key: the list is mailed once.
+    sent = server.deliveries[BUTTONDOWN_LIST]
+    server.queue(Reply(400, {"code": "sending_requires_confirmation", "detail": "Confirm."}))
+    again = provider.send(Batch(composer, [letter], 1, "k"))
+    assert again[0].status == "sent" and server.deliveries[BUTTONDOWN_LIST] == sent == 1
 
 
 def test_buttondown_test_send_is_a_draft_sent_to_one_address(server, client, tmp_path) -> None:
@@ -371,6 +381,27 @@ def test_resend_permissive_errors_map_to_their_index(server, client, tmp_path) -
     assert server.deliveries == {"ada@example.com": 1, "bob@example.com": 1}
 
 
+def test_resend_errors_about_what_every_email_shares_stop_the_send(
+    server, client, tmp_path
+) -> None:
+    provider, composer = adapter("resend", server, tmp_path, client)
+    shared = "The `reply_to` field is invalid."
+    # Resend's wording of a bad address, which does not name it.
+    bad_to = (
+        "Invalid `to` field. The email address needs to follow the `email@example.com` or "
+        "`Name <email@example.com>` format."
+    )
+    errors = [{"index": 0, "message": shared}, {"index": 2, "message": bad_to}]
+    server.queue(Reply(200, {"data": [{"id": "em-1"}], "errors": errors}))
+    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com", "x@example"))
+    assert [o.status for o in outcomes] == ["unsent", "sent", "rejected"]
+    assert "reply_to" in outcomes[0].error and "`to`" in outcomes[2].error
+    # A message naming the reader's address is theirs, whatever the field.
+    named = [{"index": 0, "message": "ada@example.com is on the suppression list"}]
+    server.queue(Reply(200, {"data": [], "errors": named}))
+    assert provider.send(batch(composer, "ada@example.com"))[0].status == "rejected"
+
+
 def test_resend_same_key_other_content_is_in_doubt(server, client, tmp_path) -> None:
     provider, composer = adapter("resend", server, tmp_path, client)
     provider.send(batch(composer, "ada@example.com", key="k-1"))
@@ -394,6 +425,34 @@ def test_sendgrid_400_naming_a_personalization_rejects_only_that_one(
     assert [o.status for o in outcomes] == ["unsent", "rejected"]
     assert "valid address" in outcomes[1].error
     assert server.deliveries == {}
+
+
+def test_sendgrid_400_about_another_field_of_a_personalization_refuses_the_request(
+    server, client, tmp_path
+) -> None:
+    provider, composer = adapter("sendgrid", server, tmp_path, client)
+    # The same for every reader (their headers, substitutions): not any one reader's fault.
+    field = {"field": "personalizations.1.headers", "message": "Invalid header name."}
+    server.queue(Reply(400, {"errors": [field]}))
+    with pytest.raises(SendError, match="Invalid header name"):
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    # 'personalizations.1.to' (the whole list of a personalization) names its reader.
+    field = {"field": "personalizations.1.to", "message": "Does not contain a valid address."}
+    server.queue(Reply(400, {"errors": [field]}))
+    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    assert [o.status for o in outcomes] == ["unsent", "rejected"]
+
+
+@pytest.mark.parametrize(
+    "body", ["<html>Mailgun Magnificent API</html>", {"message": "Queued. Thank you."}, []]
+)
+def test_mailgun_200_without_a_message_id_is_no_receipt(body, server, client, tmp_path) -> None:
+    provider, composer = adapter("mailgun", server, tmp_path, client)
+    server.queue(Reply(200, body))
+    with pytest.raises(Transient) as caught:
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    # It may have arrived: only a key would make posting it again safe, and Mailgun has none.
+    assert caught.value.ambiguous and "base_url" in caught.value.reason
 
 
 def test_mailgun_400_without_an_address_asks_the_runner_to_bisect(server, client, tmp_path) -> None:

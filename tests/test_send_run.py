@@ -771,3 +771,19 @@ def test_the_progress_bar_shows_sent_failed_left_and_the_rate(server, tmp_path) 
     # The last frame of the bar: every message accounted for, the refusal counted as failed.
     assert "sent 20 · failed 1 · left 0" in shown
     assert re.search(r"left 0 · [\d,.]+/s", shown)
+
+
+def test_a_resend_error_about_the_sender_puts_every_reader_back(server, tmp_path) -> None:
+    # Permissive batches: Resend answers 200 with the emails it refused in errors[]. One
+    # about what every email shares (here the sender) is no reader's fault.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=6)
+    errors = [{"index": i, "message": "The `from` field is invalid."} for i in range(6)]
+    server.queue(Reply(200, {"data": [], "errors": errors}))
+    with pytest.raises(SendError, match="from` field is invalid") as caught:
+        send(root, "resend")
+    assert "back in the queue" in caught.value.hint
+    assert counts(root)["pending"] == 6 and counts(root)["failed"] == 0
+    # Nobody was failed for good: the next run (the sender fixed) mails all six, once.
+    summary = send(root, "resend")
+    assert (summary.sent, summary.failed) == (6, 0)
+    assert sorted(server.deliveries.values()) == [1] * 6

@@ -154,6 +154,18 @@ class Newsletter(Model):
 PROVIDERS = ("outbox", "postmark", "resend", "sendgrid", "mailgun", "buttondown")
 
 
+def _without_version(value: str, example: str) -> str:
+    """A provider's base URL, refused if it ends in the API version dopemail adds itself."""
+    # Mailgun's and SendGrid's documentation write their base URL with /v3: copied into
+    # base_url, every request would go to /v3/v3/..., which is not their API (and a page
+    # that answers 200 there is no receipt).
+    if urlsplit(value).path.rstrip("/").lower().endswith("/v3"):
+        raise ValueError(
+            f"'{value}': give the API's address without '/v3' (dopemail adds it), e.g. '{example}'"
+        )
+    return value
+
+
 class ProviderSettings(Model):
     """Where one provider's API lives and how long to wait for it (never its key)."""
 
@@ -192,6 +204,11 @@ class SendGridSettings(ProviderSettings):
         description="SendGrid's API; EU regional subusers use 'https://api.eu.sendgrid.com'.",
     )
 
+    @field_validator("base_url")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        return _without_version(value, "https://api.sendgrid.com")
+
 
 class MailgunSettings(ProviderSettings):
     """Mailgun (key in DOPEMAIL_MAILGUN_API_KEY)."""
@@ -203,6 +220,11 @@ class MailgunSettings(ProviderSettings):
     domain: str | None = Field(
         None, description="Sending domain at Mailgun; defaults to the domain of from_email."
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        return _without_version(value, "https://api.mailgun.net")
 
 
 class ButtondownSettings(ProviderSettings):

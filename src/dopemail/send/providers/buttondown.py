@@ -64,8 +64,13 @@ class Buttondown:
         body = self._email(batch, "about_to_send")
         response = self.api.post("/emails", json=body, headers=headers)
         if response.status_code == 400 and _code(response) == "sending_requires_confirmation":
-            # Nothing was created: confirm once, as Buttondown documents, and post again.
+            # Nothing was created: confirm once, as Buttondown documents, and post again, under
+            # a key of its own. Buttondown gives "the same response as if you sent the request
+            # only once" for a key; should that include the refusal, the confirmed post under
+            # the first key would get it back forever. A replay meets the same two steps.
             headers["X-Buttondown-Live-Dangerously"] = "true"
+            if batch.idempotency_key:
+                headers["X-Idempotency-Key"] = f"{batch.idempotency_key}-confirmed"
             response = self.api.post("/emails", json=body, headers=headers)
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")

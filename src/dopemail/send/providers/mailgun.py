@@ -6,7 +6,8 @@ address -> its unsubscribe link, used as ``%recipient.unsubscribe_url%`` in the 
 ``h:List-Unsubscribe`` header, so that every recipient gets their own message), ``h:Reply-To``,
 ``h:List-Unsubscribe-Post``, ``o:tag``. Basic auth ``api:<key>``.
 
-Answers: 200 ``{id, message}`` (one id for the batch); 400 ``{message}``, which says "'to'
+Answers: 200 ``{id, message}`` (one id for the batch; a 200 without an id is not taken for
+a receipt: the batch stays in flight); 400 ``{message}``, which says "'to'
 parameter is not a valid address" without saying which: the runner then halves the batch until
 the address is alone (nothing was sent, so this is safe); 401 refuses the key; 429 says "try again
 after N seconds" in its message; 500 and 503 are retried, and another 5xx (a gateway's), which
@@ -30,6 +31,7 @@ from .base import (
     HttpApi,
     Outcome,
     RecipientRejected,
+    Transient,
     addresses_in,
     retry_after_seconds,
 )
@@ -107,9 +109,18 @@ class Mailgun:
         if status != 200:
             raise self.api.refused(response)
         try:
-            message_id = str(response.json().get("id", ""))
-        except (ValueError, AttributeError):
+            message_id = str(response.json()["id"] or "")
+        except (ValueError, KeyError, TypeError):
             message_id = ""
+        if not message_id:
+            # Mailgun's receipt is {id, message} (both required in its API description). A 200
+            # without it is not Mailgun taking the batch (a proxy's page, a base_url that lands
+            # elsewhere) and not proof that it did not: the batch stays in flight.
+            raise Transient(
+                "Mailgun answered 200 without a message id (is [send.mailgun] base_url "
+                "Mailgun's API, e.g. https://api.mailgun.net?)",
+                ambiguous=True,
+            )
         return [Outcome("sent", message_id) for _ in batch.letters]
 
     def _form(self, batch: Batch) -> list[tuple[str, tuple[None, str]]]:

@@ -5,7 +5,9 @@ Request (OpenAPI ``emails/send-batch``): an array of ``SendEmailRequest`` (``fro
 ``Idempotency-Key`` header (at most 256 characters, remembered 24 hours). The
 ``x-batch-validation: permissive`` header is not in the OpenAPI file but is documented
 ("Batch validation modes"): valid emails are queued and invalid ones come back in
-``errors[{index, message}]`` instead of failing the whole batch.
+``errors[{index, message}]`` instead of failing the whole batch. An error about the ``to``
+field, or naming the reader's address, fails that reader; any other (the sender, a header:
+what every email shares) stops the send with the reader back in the queue.
 
 Answers: 200 ``{data: [{id}], errors: [{index, message}]}``; ``data`` lists the created
 emails in request order, skipping the indexes named in ``errors``. 401 ``missing_api_key`` /
@@ -17,12 +19,13 @@ request; 409 ``concurrent_idempotent_requests`` is retried; 409 ``invalid_idempo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
 
 from ...errors import SendError
-from ..message import Composer
+from ..message import Composer, Letter
 from .base import (
     HTML_BODY,
     TEXT_BODY,
@@ -31,6 +34,7 @@ from .base import (
     InDoubt,
     Outcome,
     Transient,
+    addresses_in,
     json_batch,
     retry_after_seconds,
 )
@@ -100,7 +104,7 @@ class Resend:
             raise transient
         if status != 200:
             raise self.api.refused(response)
-        return self._outcomes(response, len(batch.letters))
+        return self._outcomes(response, batch.letters)
 
     @staticmethod
     def _email(composer: Composer, to: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -117,7 +121,8 @@ class Resend:
             email["reply_to"] = composer.sender.reply_to
         return email
 
-    def _outcomes(self, response: httpx.Response, count: int) -> list[Outcome]:
+    def _outcomes(self, response: httpx.Response, letters: list[Letter]) -> list[Outcome]:
+        count = len(letters)
         try:
             data = response.json()
             created = [str(item["id"]) for item in data.get("data") or []]
@@ -131,8 +136,23 @@ class Resend:
             )
         ids = iter(created)
         return [
-            Outcome("rejected", error=self.api.redact(f"Resend: {errors[i]}"))
+            _refused(self.api.redact(f"Resend: {errors[i]}"), letters[i].recipient.key)
             if i in errors
             else Outcome("sent", next(ids))
             for i in range(count)
         ]
+
+
+# Resend words a bad address as "Invalid `to` field. The email address needs to follow the
+# `email@example.com` or `Name <email@example.com>` format.", without the address.
+_TO_FIELD = re.compile(r"`to`|\bto\b field|\bfield\W+to\b", re.IGNORECASE)
+
+
+def _refused(reason: str, address: str) -> Outcome:
+    """One email of the batch that Resend refused: its reader's fault when the reason is about
+    the ``to`` field or names the address (that reader is marked failed); otherwise about
+    what every email of the issue shares (sender, reply-to, a header), which the next batch
+    would meet too: unsent, with the reason, which stops the send and puts the reader back."""
+    if _TO_FIELD.search(reason) or address in addresses_in(reason):
+        return Outcome("rejected", error=reason)
+    return Outcome("unsent", error=reason)

@@ -8,7 +8,7 @@ Bearer auth. The spec types the top-level ``custom_args`` as a string, unlike th
 object); dopemail only uses the per-personalization one, typed as an object in both.
 
 Answers: 202 with the ``X-Message-Id`` header for the whole request; 400 with
-``errors[{message, field}]`` (a field ``personalizations.N...`` names the recipient at fault;
+``errors[{message, field}]`` (a field ``personalizations.N.to...`` names the recipient at fault;
 nothing was sent, so the others go back to the queue); 401/403 refuse the key or sender; 413
 the size; 429 carries ``X-RateLimit-Reset`` (epoch seconds); 500 and 503 are retried, and another
 5xx (a gateway's), which may have let the batch through, is not.
@@ -28,7 +28,9 @@ from .base import Batch, HttpApi, Outcome
 
 ENV = "DOPEMAIL_SENDGRID_API_KEY"
 TAG = "-dopemailunsubscribe-"
-_FIELD = re.compile(r"^personalizations\.(\d+)\b")
+# A reader's address: "personalizations.3.to" or "personalizations.3.to.0.email". Another field
+# of a personalization (its headers, substitutions, custom_args) is the same for every reader.
+_FIELD = re.compile(r"^personalizations\.(\d+)\.to\b")
 
 
 def reset_delay(response: httpx.Response, now: float | None = None) -> float | None:
