@@ -14,7 +14,7 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import load_workspace
-from dopemail.validation import CONTROL
+from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
 ---
@@ -480,6 +480,19 @@ def test_every_control_character_is_reported_at_once(write_files) -> None:
             "an invisible control character, U+000B, at column 8 and 2 more on the line",
         ),
     ]
+
+
+def test_the_quick_look_for_control_characters_misses_none() -> None:
+    # Files are looked at as bytes before the regex reads their text: every character the
+    # regex finds must make the quick look say "maybe", alone and among other text.
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    found = [c for c in every if CONTROL.match(c)]
+    assert len(found) == 9 + 2 + 18 + 33 + 2 + 2  # the class, counted by its ranges
+    for char in found:
+        assert may_hold_control(f"Café « {char} » ok".encode()), f"U+{ord(char):04X}"
+    # And "no" for text without any (else it would save nothing): every other character.
+    clean = "".join(c for c in every if not CONTROL.match(c))
+    assert not may_hold_control(clean.encode("utf-8"))
 
 
 def test_control_characters_past_a_screenful_are_counted(write_files) -> None:

@@ -39,7 +39,14 @@ from .models import (
     Text,
     Workspace,
 )
-from .validation import CONTROL, controls_in, describe_errors, field_path, line_of
+from .validation import (
+    CONTROL,
+    controls_in,
+    describe_errors,
+    field_path,
+    line_of,
+    may_hold_control,
+)
 
 ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
@@ -124,7 +131,7 @@ def _read_text(path: Path, rel: str) -> str:
         ) from None
     # As reading in text mode would: Windows's line ends read as every other's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if CONTROL.search(text):
+    if may_hold_control(data) and CONTROL.search(text):
         raise_all(_control_characters(text, rel))
     return text
 

@@ -126,7 +126,7 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     token = _base.set((base_url, {p.written: p.url for p in shown}))
     try:
         clean = _cleaner().clean(html).strip()
-        if _SAME_SCHEME.search(clean):
+        if _SAME_SCHEME_HINT.search(clean):
             clean = _SAME_SCHEME.sub(_joined, clean)
     finally:
         _base.reset(token)
@@ -138,6 +138,10 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
 # resolves to the host 'page.html'; joined with the page's address as any relative URL is.
 # Attribute values as the sanitiser writes them: double-quoted, with & " and NBSP escaped.
 _SAME_SCHEME = re.compile(r'(\s(?:href|src)=")(https:(?!//)[^"]*)"', re.IGNORECASE)
+# What every such attribute holds, looked for first: the pattern above begins with a class (a
+# space) that the regex engine tries at every character, a tenth of rendering an entry; this
+# one begins with text it finds at memory speed.
+_SAME_SCHEME_HINT = re.compile(r'="https:(?!//)', re.IGNORECASE)
 
 
 def _joined(found: re.Match[str]) -> str:
