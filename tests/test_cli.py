@@ -174,6 +174,33 @@ def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_c
     assert code == 0 and "in the future" not in output
 
 
+def test_a_showtime_outside_its_venues_days_is_warned_about(workspace: Path, run_cli) -> None:
+    # A year typed wrong: the page showed "Sun, January 12" beside "Fri, January 12" (no
+    # year), and check said ok.
+    path = workspace / "entries/harbor-lights-restoration.md"
+    text = path.read_text(encoding="utf-8")
+    typo = text.replace("      - 2025-01-18T15:00:00-08:00", "      - 2026-01-18T15:00:00-08:00")
+    assert typo != text
+    path.write_text(typo, encoding="utf-8")
+    line = typo.split("\n").index("      - 2026-01-18T15:00:00-08:00") + 1
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        assert (
+            f"entries/harbor-lights-restoration.md:{line}: the showtime 2026-01-18T15:00:00-08:00 "
+            "at Highland Park Palace Theatre is not among the days it plays there (2025-01-17 "
+            "to 2025-01-18)" in output
+        ), output
+        assert output.count("the showtime 20") == 1
+    # Without the screening's days, the run's: none here, and nothing to compare with.
+    path.write_text(typo.replace("    starts: 2025-01-17\n    ends: 2025-01-18\n", ""), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "the showtime" not in output, output
+    path.write_text(text, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "the showtime" not in output
+
+
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
     # A subject with no Latin letter made '6-untitled.md' in silence, and --slug did not exist.
     code, output = run_cli("new", "issue", "東京物語", "--root", workspace)

@@ -28,15 +28,17 @@ _LAST_BUILD: object = None
 
 def _warn_of(result: Build) -> None:
     """What build and check say of a publication that built: templates no longer used,
-    entries dated later than now, the issues' quality warnings, dead links."""
+    entries dated later than now, showtimes outside their run, the issues' quality
+    warnings, dead links."""
     from .links import dead_links_in
-    from .load import published_ahead
+    from .load import published_ahead, showtimes_outside_runs
     from .templates import unused_templates
 
     _warn(
         [
             *unused_templates(result.workspace.root),
             *published_ahead(result.workspace),
+            *showtimes_outside_runs(result.workspace),
             *result.warnings,
             *dead_links_in(result),
         ]
