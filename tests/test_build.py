@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -39,6 +40,28 @@ def test_committed_feeds_match_a_fresh_build(workspace: Path) -> None:
     """feeds/ is a reviewed golden copy: after changing output, run `make build`, read the diff."""
     build(workspace)
     assert snapshot(workspace / "feeds") == snapshot(REPO / "feeds")
+
+
+@pytest.mark.parametrize("marks", ["“…”", '"…"', "« … »"])
+def test_a_pull_quote_copied_with_its_marks_is_shown_with_one_pair(
+    marks: str, workspace: Path
+) -> None:
+    # “I’ve always said…” came out as ““I’ve always said…”” on the page, in the email and
+    # its text part: the templates add their own marks.
+    path = workspace / "entries/all-of-us-strangers.md"
+    said = (
+        "I’ve always said that writers know less about the real world than just about anyone else."
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"text: {said}", f"text: '{marks.replace('…', said)}'"), "utf-8")
+    result, _ = build(workspace)
+    page = (workspace / "site/all-of-us-strangers/index.html").read_text(encoding="utf-8")
+    issue = next(i for i in result.issues if "all-of-us-strangers" in i.mjml)
+    for shown in (page, issue.html, issue.text, issue.web):
+        # The email's HTML writes every mark as a reference; the text part wraps the quote.
+        shown = " ".join(html.unescape(shown).split())
+        assert f"“{said}”" in shown
+        assert not any(f"{mark}{said[:20]}" in shown for mark in ("““", '“"', "“« ", "“«"))
 
 
 def test_a_failing_build_leaves_the_previous_outputs(workspace: Path, run_cli) -> None:

@@ -198,13 +198,34 @@ class Model(BaseModel):
     )
 
 
+# A quotation's marks, opening -> closing: what a quote copied with its marks begins and ends with.
+_QUOTE_MARKS = {"“": "”", '"': '"', "«": "»", "„": "“", "‹": "›", "「": "」", "『": "』"}
+
+
 class PullQuote(Model):
     """The quotation that opens a piece, and who says it."""
 
-    text: Text = Field(description="The quotation itself, without quotation marks.")
+    text: Text = Field(
+        description="The quotation itself; marks around it are dropped (the page adds its own)."
+    )
     attribution: str | None = Field(
         None, description="Who says it, e.g. 'Andrew Haigh, through one of his characters'."
     )
+
+    @field_validator("text")
+    @classmethod
+    def _without_marks(cls, text: str) -> str:
+        # A quotation is copied with its marks more often than not, and the templates put
+        # their own around it: “I’ve always said…” came out as ““I’ve always said…””. Only a
+        # pair around the whole text goes, not '“Yes,” she said, “and no.”'.
+        inner = text.strip()
+        close = _QUOTE_MARKS.get(inner[:1])
+        if close is None or len(inner) < 3 or inner[-1] != close:
+            return text
+        body = inner[1:-1]
+        if inner[0] in body or close in body:
+            return text
+        return body.strip(" \u00a0\u202f") or text
 
 
 class Person(Model):
