@@ -809,8 +809,26 @@ def test_a_number_field_s_hint_says_what_it_counts(write_files) -> None:
     )
     errors = reported(root)
     (error,) = [e for e in errors if e.path == "entries/zz.md"]
-    assert error.line == 7 and error.message.startswith("film.runtime: input should be")
+    assert error.line == 7 and error.message == "film.runtime: must be a whole number (got '3h35')"
     assert error.hint == "write a whole number without quotes (runtime: Running time in minutes)"
+
+
+def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_files) -> None:
+    # 'based_on: a novel by ...' was "a valid dictionary or instance of BasedOn", with no word
+    # of the fields to write; 'directors: Jane Doe', "one '- item' per line" beside files that
+    # write their lists on one line.
+    text = variant("[Jane Doe]", "Jane Doe").replace(
+        "  year: 2024\n", "  year: 2024\n  based_on: a novel by Taichi Yamada\n", 1
+    )
+    found = {e.message.split(":")[0]: e for e in reported(write_files({"entries/zz.md": text}))}
+    listed, nested = found["film.directors"], found["film.based_on"]
+    assert listed.message == "film.directors: must be a list (got 'Jane Doe')"
+    assert listed.hint == "write directors: [Jane Doe], or one '- item' per line under it"
+    assert nested.line == 7 and nested.message == (
+        "film.based_on: must be fields written under it, not a value on its line "
+        "(got 'a novel by Taichi Yamada')"
+    )
+    assert nested.hint == "write, indented under 'based_on:', author (required), title, kind, year"
 
 
 def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:

@@ -205,6 +205,27 @@ def describe_errors(
             if close and hint:
                 hint = f"did you mean '{close}'? ({hint})"
             yield loc, f"{where}: {_lower_first(error['msg'])} (got {value!r})", hint
+        elif kind == "model_type" and not isinstance(error.get("input"), dict | list):
+            # 'based_on: a novel by Taichi Yamada': "a valid dictionary or instance of BasedOn"
+            # is Python's word; the editor needs the fields to write instead.
+            model = model_at(root, loc)
+            fields = model.model_fields if model else {}
+            named = [f"{n} (required)" for n, f in fields.items() if f.is_required()]
+            named += [n for n, f in fields.items() if not f.is_required()]
+            yield (
+                loc,
+                f"{where}: must be fields written under it, not a value on its line "
+                f"(got {error.get('input')!r})",
+                f"write, indented under '{loc[-1]}:', " + (", ".join(named) or "its fields"),
+            )
+        elif kind == "list_type" and isinstance(error.get("input"), str) and not toml:
+            # 'directors: Andrew Haigh': a list of one, as the sample's one-line lists write it.
+            value = error["input"]
+            yield (
+                loc,
+                f"{where}: must be a list (got {value!r})",
+                f"write {loc[-1]}: [{value}], or one '- item' per line under it",
+            )
         else:
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
@@ -212,7 +233,10 @@ def describe_errors(
             about = _description(root, loc) if kind in _NUMBERS else None
             if hint and about:  # what the number counts: 'runtime' is in minutes
                 hint += f" ({loc[-1]}: {about.rstrip('.')})"
-            yield loc, f"{where}: {_lower_first(error['msg'])}{shown}", hint
+            said = _lower_first(error["msg"])
+            if kind == "int_parsing":  # "unable to parse string as an integer": Python's words
+                said = "must be a whole number"
+            yield loc, f"{where}: {said}{shown}", hint
 
 
 def _lower_first(message: str) -> str:
