@@ -30,6 +30,7 @@ from dopemail import load as load_module
 from dopemail import write as write_module
 from dopemail.build import Build, build, render_workspace
 from dopemail.cache import BuildCache, Memory
+from dopemail.cli import _warn_of
 from dopemail.errors import DopemailError
 from dopemail.load import load_workspace
 from dopemail.preview import state as state_module
@@ -1253,6 +1254,8 @@ def test_a_warm_build_unpickles_no_entry_fields(workspace: Path) -> None:
         shutil.rmtree(workspace / folder)
     result, _ = build(workspace)
     assert (workspace / "feeds/rss.xml").is_file()
+    # Nor does what build says after it (warnings of dates, showtimes, links).
+    _warn_of(result)
     entries = result.workspace.entries
     assert entries and all("meta" not in vars(e) for e in entries)
     assert all("meta" not in vars(e) for i in result.workspace.issues for e in i.all_entries)

@@ -192,6 +192,11 @@ def test_a_showtime_outside_its_venues_days_is_warned_about(workspace: Path, run
             "to 2025-01-18)" in output
         ), output
         assert output.count("the showtime 20") == 1
+    # Built again with the entry taken from the cache (another one edited): still said.
+    other = workspace / "entries/quiet-hours.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.count("the showtime 2026-01-18T15:00:00-08:00") == 1, output
     # Without the screening's days, the run's: none here, and nothing to compare with.
     path.write_text(typo.replace("    starts: 2025-01-17\n    ends: 2025-01-18\n", ""), "utf-8")
     code, output = run_cli("check", "--root", workspace)

@@ -31,14 +31,14 @@ def _warn_of(result: Build) -> None:
     entries dated later than now, showtimes outside their run, the issues' quality
     warnings, dead links."""
     from .links import dead_links_in
-    from .load import published_ahead, showtimes_outside_runs
+    from .load import entry_notes, published_ahead
     from .templates import unused_templates
 
     _warn(
         [
             *unused_templates(result.workspace.root),
             *published_ahead(result.workspace),
-            *showtimes_outside_runs(result.workspace),
+            *entry_notes(result.workspace),
             *result.warnings,
             *dead_links_in(result),
         ]

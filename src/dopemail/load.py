@@ -666,6 +666,7 @@ def load_entry(
         section=meta.section or settings.publication.title,
         images=images,
         body_pictures=shown,
+        notes=_notes(meta, doc),
     )
 
 
@@ -707,52 +708,54 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
     ]
 
 
-def showtimes_outside_runs(workspace: Workspace) -> list[ContentError]:
-    """Warnings for showtimes on a day the venue does not play the film (its screening's
-    ``starts``/``ends``, else the run's): a year or month typed wrong, which the page would
-    show as it is (the weekday and date, without the year)."""
-    found: list[ContentError] = []
-    for entry in workspace.entries:
-        meta = entry.meta
-        run = meta.run
-        for i, screening in enumerate(meta.screenings):
-            first = screening.starts or (run.starts if run else None)
-            last = screening.ends or (run.ends if run else None)
-            if first is None and last is None:
+def entry_notes(workspace: Workspace) -> list[ContentError]:
+    """What build and check warn of in the entries (see :func:`_notes`)."""
+    return [
+        ContentError(message, entry.path, line, hint)
+        for entry in workspace.entries
+        for message, line, hint in entry.notes
+    ]
+
+
+def _notes(meta: Entry, doc: Document) -> tuple[tuple[str, int | None, str], ...]:
+    """Warnings about an entry that loaded: showtimes on a day the venue does not play the
+    film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
+    that the page would show as it is (the weekday and date, without the year)."""
+    found: list[tuple[str, int | None, str]] = []
+    run = meta.run
+    for i, screening in enumerate(meta.screenings):
+        first = screening.starts or (run.starts if run else None)
+        last = screening.ends or (run.ends if run else None)
+        if first is None and last is None:
+            continue
+        for j, moment in enumerate(screening.times):
+            day = moment.date()
+            if (first is None or first <= day) and (last is None or day <= last):
                 continue
-            for j, moment in enumerate(screening.times):
-                day = moment.date()
-                if (first and day < first) or (last and day > last):
-                    if first and last:
-                        plays = f"{first.isoformat()} to {last.isoformat()}"
-                    else:
-                        plays = f"from {first.isoformat()}" if first else f"until {last}"
-                    found.append(
-                        ContentError(
-                            f"the showtime {moment.isoformat()} at {screening.venue} is not "
-                            f"among the days it plays there ({plays})",
-                            entry.path,
-                            _line_at(workspace.root, entry.path, ("screenings", i, "times", j)),
-                            "check the showtime's year and month, or the screening's "
-                            "starts and ends (else the run's)",
-                        )
-                    )
-    return found
+            if first and last:
+                plays = f"{first.isoformat()} to {last.isoformat()}"
+            else:
+                plays = f"from {first.isoformat()}" if first else f"until {last}"
+            found.append(
+                (
+                    f"the showtime {moment.isoformat()} at {screening.venue} is not among the "
+                    f"days it plays there ({plays})",
+                    line_of(doc.meta, ("screenings", i, "times", j)),
+                    "check the showtime's year and month, or the screening's starts and ends "
+                    "(else the run's)",
+                )
+            )
+    return tuple(found)
 
 
 def _key_line(root: Path, rel: str, key: str) -> int | None:
     # Only for errors between entries: the entry loaded fine, and its lines are not kept. Its
     # text was just split, which keeps the result: reading it again costs the read alone.
-    return _line_at(root, rel, (key,))
-
-
-def _line_at(root: Path, rel: str, loc: tuple[str | int, ...]) -> int | None:
-    """The line of the field at ``loc`` in an entry that loaded (see _key_line)."""
     try:
         doc = split(_read_text(root / rel, rel), rel)
     except (DopemailError, OSError):
         return None
-    return line_of(doc.meta, loc)
+    return doc.meta.key_lines.get(key)
 
 
 #: The preheader `dopemail new issue` writes when no entry is left to name in it.

@@ -548,6 +548,10 @@ class LoadedEntry:
     # Pictures under media/ that the Markdown text shows (![alt](media/...)): copied to the
     # site and watched as the gallery's are.
     body_pictures: tuple[Picture, ...] = ()
+    # What build and check warn of in it, found while its fields were at hand: (message,
+    # line, hint). Kept with the entry, so that a build taking it from the cache does not
+    # unpickle its fields to look again.
+    notes: tuple[tuple[str, int | None, str], ...] = ()
 
     @property
     def pictures(self) -> list[str]:
