@@ -381,24 +381,50 @@ def test_resend_permissive_errors_map_to_their_index(server, client, tmp_path) -
     assert server.deliveries == {"ada@example.com": 1, "bob@example.com": 1}
 
 
+def resend_answer(server: LoopbackServer, sent: int, **errors: str) -> None:
+    """Queue Resend's permissive answer: ``sent`` ids, and an error for each index given
+    (``i0="..."``)."""
+    refused = [{"index": int(i[1:]), "message": m} for i, m in errors.items()]
+    ids = [{"id": f"em-{n}"} for n in range(sent)]
+    server.queue(Reply(200, {"data": ids, "errors": refused}))
+
+
 def test_resend_errors_about_what_every_email_shares_stop_the_send(
     server, client, tmp_path
 ) -> None:
     provider, composer = adapter("resend", server, tmp_path, client)
-    shared = "The `reply_to` field is invalid."
-    # Resend's wording of a bad address, which does not name it.
-    bad_to = (
+    readers = ("ada@example.com", "bob@example.com", "press@dopepress.example.com")
+
+    def statuses() -> list[str]:
+        return [o.status for o in provider.send(batch(composer, *readers))]
+
+    # What every email shares, refused in each: no reader's fault, the send stops.
+    for shared in (
+        "The `reply_to` field is invalid.",
+        "Invalid `from` field. To send emails, verify your domain.",
+        # An address named in every email's error (the reply-to, a reader too) is not theirs.
+        "The reply_to address `press@dopepress.example.com` is not verified.",
+    ):
+        resend_answer(server, 0, i0=shared, i1=shared, i2=shared)
+        assert statuses() == ["unsent"] * 3, shared
+    # Resend's wording of a bad address, which does not name it, in any quotes.
+    for bad_to in (
         "Invalid `to` field. The email address needs to follow the `email@example.com` or "
-        "`Name <email@example.com>` format."
-    )
-    errors = [{"index": 0, "message": shared}, {"index": 2, "message": bad_to}]
-    server.queue(Reply(200, {"data": [{"id": "em-1"}], "errors": errors}))
-    outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com", "x@example"))
-    assert [o.status for o in outcomes] == ["unsent", "sent", "rejected"]
-    assert "reply_to" in outcomes[0].error and "`to`" in outcomes[2].error
-    # A message naming the reader's address is theirs, whatever the field.
-    named = [{"index": 0, "message": "ada@example.com is on the suppression list"}]
-    server.queue(Reply(200, {"data": [], "errors": named}))
+        "`Name <email@example.com>` format.",
+        "Invalid 'to' field.",
+        'Invalid "to" field.',
+    ):
+        resend_answer(server, 2, i1=bad_to)
+        assert statuses() == ["sent", "rejected", "sent"], bad_to
+    # Refused while the others went: theirs, whatever the words (the rest is shared).
+    resend_answer(server, 2, i0="The address `ada@example.com` is on the suppression list.")
+    outcomes = provider.send(batch(composer, *readers))
+    assert [o.status for o in outcomes] == ["rejected", "sent", "sent"]
+    assert "suppression" in outcomes[0].error
+    resend_answer(server, 2, i2="Something about this one.")
+    assert statuses() == ["sent", "sent", "rejected"]
+    # Alone in its batch, an error naming its own address is the reader's.
+    resend_answer(server, 0, i0="`ada@example.com` is on the suppression list.")
     assert provider.send(batch(composer, "ada@example.com"))[0].status == "rejected"
 
 

@@ -427,7 +427,8 @@ class JsonArray:
         return {"Content-Type": "application/json", "Content-Length": str(self.length)}
 
 
-_ADDRESS = re.compile(r"[^\s<>\"',;:()\[\]]+@[^\s<>\"',;:()\[\]]+")
+# Quoted in `backticks` too, as Resend's messages quote values.
+_ADDRESS = re.compile(r"[^\s<>\"'`,;:()\[\]]+@[^\s<>\"'`,;:()\[\]]+")
 
 
 def addresses_in(text: str) -> set[str]:

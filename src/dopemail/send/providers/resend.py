@@ -6,8 +6,9 @@ Request (OpenAPI ``emails/send-batch``): an array of ``SendEmailRequest`` (``fro
 ``x-batch-validation: permissive`` header is not in the OpenAPI file but is documented
 ("Batch validation modes"): valid emails are queued and invalid ones come back in
 ``errors[{index, message}]`` instead of failing the whole batch. An error about the ``to``
-field, or naming the reader's address, fails that reader; any other (the sender, a header:
-what every email shares) stops the send with the reader back in the queue.
+field, or in a batch of which other emails went, fails that reader; one about what every
+email shares (the sender, a header) stops the send with the readers back in the queue (see
+:func:`_about_the_reader`).
 
 Answers: 200 ``{data: [{id}], errors: [{index, message}]}``; ``data`` lists the created
 emails in request order, skipping the indexes named in ``errors``. 401 ``missing_api_key`` /
@@ -135,24 +136,33 @@ class Resend:
                 ambiguous=True,
             )
         ids = iter(created)
-        return [
-            _refused(self.api.redact(f"Resend: {errors[i]}"), letters[i].recipient.key)
-            if i in errors
-            else Outcome("sent", next(ids))
-            for i in range(count)
-        ]
+        said = [errors.get(i) for i in range(count)]
+        outcomes: list[Outcome] = []
+        for i, letter in enumerate(letters):
+            reason = said[i]
+            if reason is None:
+                outcomes.append(Outcome("sent", next(ids)))
+                continue
+            shown = self.api.redact(f"Resend: {reason}")
+            theirs = _about_the_reader(reason, letter.recipient.key, said, bool(created))
+            outcomes.append(Outcome("rejected" if theirs else "unsent", error=shown))
+        return outcomes
 
 
 # Resend words a bad address as "Invalid `to` field. The email address needs to follow the
 # `email@example.com` or `Name <email@example.com>` format.", without the address.
-_TO_FIELD = re.compile(r"`to`|\bto\b field|\bfield\W+to\b", re.IGNORECASE)
+_TO_FIELD = re.compile(r"[`'\"]to[`'\"]|\bto\s+field\b", re.IGNORECASE)
 
 
-def _refused(reason: str, address: str) -> Outcome:
-    """One email of the batch that Resend refused: its reader's fault when the reason is about
-    the ``to`` field or names the address (that reader is marked failed); otherwise about
-    what every email of the issue shares (sender, reply-to, a header), which the next batch
-    would meet too: unsent, with the reason, which stops the send and puts the reader back."""
-    if _TO_FIELD.search(reason) or address in addresses_in(reason):
-        return Outcome("rejected", error=reason)
-    return Outcome("unsent", error=reason)
+def _about_the_reader(reason: str, address: str, said: list[str | None], some_sent: bool) -> bool:
+    """Whether Resend refused one email of a batch for its reader (who is marked failed), not
+    for what every email of the issue shares: the sender, a reply-to, a header (the send
+    stops, that reader back in the queue, as the next batch would meet it too).
+
+    The reader's: an error about the ``to`` field; any error when another email of the batch
+    went (they all share the rest); one naming the reader's address that no other email of
+    the batch got word for word (a reply-to address named in every email's error is not
+    about the reader who has it)."""
+    if _TO_FIELD.search(reason) or some_sent:
+        return True
+    return address in addresses_in(reason) and said.count(reason) == 1
