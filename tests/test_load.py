@@ -616,6 +616,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             "publication.logo: 'media/logo.png' does not exist",
         ),
         (
+            "[feeds]\nitems = 50",
+            '[feeds]\nitems = 50\n\n[send]\nresend = "https://api.resend.com"',
+            "send.resend: must be a table of settings (got 'https://api.resend.com')",
+        ),
+        (
             'icon = "media/dopepress-icon.png"',
             'icon = "media//dopepress-icon.png"',
             "write it as 'media/dopepress-icon.png'",
@@ -829,6 +834,16 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
         "(got 'a novel by Taichi Yamada')"
     )
     assert nested.hint == "write, indented under 'based_on:', author (required), title, kind, year"
+    # An item of a list of fields written as a value, or the list itself as one.
+    item = variant("    city: Los Angeles\n", "    city: Los Angeles\nstreaming:\n  - Hulu\n")
+    (error,) = reported(write_files({"entries/zz.md": item}))
+    assert error.message == "streaming[1]: must be fields, not a value (got 'Hulu')"
+    assert error.hint == (
+        "write the item as fields, '- service: ...' (its fields: service (required), url, since)"
+    )
+    whole = variant("    city: Los Angeles\n", "    city: Los Angeles\nstreaming: Hulu\n")
+    (error,) = reported(write_files({"entries/zz.md": whole}))
+    assert error.hint == "write one item per line under 'streaming:', e.g. - service: Hulu"
 
 
 def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:

@@ -208,24 +208,31 @@ def describe_errors(
         elif kind == "model_type" and not isinstance(error.get("input"), dict | list):
             # 'based_on: a novel by Taichi Yamada': "a valid dictionary or instance of BasedOn"
             # is Python's word; the editor needs the fields to write instead.
-            model = model_at(root, loc)
-            fields = model.model_fields if model else {}
-            named = [f"{n} (required)" for n, f in fields.items() if f.is_required()]
-            named += [n for n, f in fields.items() if not f.is_required()]
-            yield (
-                loc,
-                f"{where}: must be fields written under it, not a value on its line "
-                f"(got {error.get('input')!r})",
-                f"write, indented under '{loc[-1]}:', " + (", ".join(named) or "its fields"),
-            )
+            named = _fields_of(model_at(root, loc))
+            if toml:
+                hint = f"make it a table, [{'.'.join(str(p) for p in loc)}], with {named}"
+                said = "must be a table of settings"
+            elif isinstance(loc[-1], int):  # 'streaming:' then '- Hulu'
+                hint = f"write the item as fields, '- {named.split(' ')[0]}: ...' (its fields: "
+                hint += f"{named})"
+                said = "must be fields, not a value"
+            else:
+                hint = f"write, indented under '{loc[-1]}:', {named}"
+                said = "must be fields written under it, not a value on its line"
+            yield loc, f"{where}: {said} (got {error.get('input')!r})", hint
         elif kind == "list_type" and isinstance(error.get("input"), str) and not toml:
-            # 'directors: Andrew Haigh': a list of one, as the sample's one-line lists write it.
+            # 'directors: Andrew Haigh': a list of one, as the sample's one-line lists write it
+            # (a list of fields, 'streaming: Hulu', has its items written one per line).
             value = error["input"]
-            yield (
-                loc,
-                f"{where}: must be a list (got {value!r})",
-                f"write {loc[-1]}: [{value}], or one '- item' per line under it",
-            )
+            parent = model_at(root, loc[:-1])
+            field = parent.model_fields.get(loc[-1]) if parent else None
+            items = list(_models_in(field.annotation)) if field is not None else []
+            if items:
+                first = _fields_of(items[0]).split(" ")[0]
+                hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
+            else:
+                hint = f"write {loc[-1]}: [{value}], or one '- item' per line under it"
+            yield loc, f"{where}: must be a list (got {value!r})", hint
         else:
             value = error.get("input")
             shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
@@ -237,6 +244,14 @@ def describe_errors(
             if kind == "int_parsing":  # "unable to parse string as an integer": Python's words
                 said = "must be a whole number"
             yield loc, f"{where}: {said}{shown}", hint
+
+
+def _fields_of(model: type[BaseModel] | None) -> str:
+    """A model's fields for a hint: the required ones first ('author (required), title')."""
+    fields = model.model_fields if model else {}
+    named = [f"{n} (required)" for n, f in fields.items() if f.is_required()]
+    named += [n for n, f in fields.items() if not f.is_required()]
+    return ", ".join(named) or "its fields"
 
 
 def _lower_first(message: str) -> str:
