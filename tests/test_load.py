@@ -13,7 +13,7 @@ from conftest import REPO, assert_reported_in_one_pass
 
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
-from dopemail.load import load_workspace
+from dopemail.load import entry_notes, load_workspace
 from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
@@ -844,6 +844,24 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
     whole = variant("    city: Los Angeles\n", "    city: Los Angeles\nstreaming: Hulu\n")
     (error,) = reported(write_files({"entries/zz.md": whole}))
     assert error.hint == "write one item per line under 'streaming:', e.g. - service: Hulu"
+
+
+def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(write_files) -> None:
+    times = [
+        "2024-03-17T00:30:00-07:00",  # Saturday's late show, past midnight: fine
+        "2024-03-17T03:00:00Z",  # 8 PM on the 16th in Los Angeles, written in UTC: fine
+        "2024-03-17",  # a whole day after the last: said as the day
+        "2025-03-12T19:00:00-07:00",  # a year typed wrong
+    ]
+    screening = "    city: Los Angeles\n    starts: 2024-03-10\n    ends: 2024-03-16\n    times:\n"
+    screening += "".join(f"      - {t}\n" for t in times)
+    root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", screening)})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    plays = "is not among the days it plays there (2024-03-10 to 2024-03-16)"
+    assert notes == [
+        (17, f"the showtime 2024-03-17 at The Venue {plays}"),
+        (18, f"the showtime 2025-03-12T19:00:00-07:00 at The Venue {plays}"),
+    ]
 
 
 def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:

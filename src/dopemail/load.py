@@ -15,10 +15,11 @@ import re
 import stat
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, cast
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -39,6 +40,7 @@ from .models import (
     Text,
     Workspace,
 )
+from .moments import WholeDay
 from .validation import (
     CONTROL,
     controls_in,
@@ -666,7 +668,7 @@ def load_entry(
         section=meta.section or settings.publication.title,
         images=images,
         body_pictures=shown,
-        notes=_notes(meta, doc),
+        notes=_notes(meta, doc, settings.publication.zone),
     )
 
 
@@ -717,7 +719,23 @@ def entry_notes(workspace: Workspace) -> list[ContentError]:
     ]
 
 
-def _notes(meta: Entry, doc: Document) -> tuple[tuple[str, int | None, str], ...]:
+# A showtime before this hour belongs to the evening before (a Saturday late show at 00:30 on
+# the Sunday after the run's last day).
+_LATE_SHOW_ENDS = 6
+
+
+def _days_of(moment: datetime, zone: ZoneInfo) -> set[date]:
+    """The days a showtime may be counted in: as written, or at the publication's clock (a
+    time written in UTC), a late show in the evening before."""
+    days = set()
+    for clock in (moment, moment.astimezone(zone)):
+        days.add(clock.date())
+        if clock.hour < _LATE_SHOW_ENDS and not isinstance(moment, WholeDay):
+            days.add(clock.date() - timedelta(days=1))
+    return days
+
+
+def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | None, str], ...]:
     """Warnings about an entry that loaded: showtimes on a day the venue does not play the
     film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
     that the page would show as it is (the weekday and date, without the year)."""
@@ -729,16 +747,19 @@ def _notes(meta: Entry, doc: Document) -> tuple[tuple[str, int | None, str], ...
         if first is None and last is None:
             continue
         for j, moment in enumerate(screening.times):
-            day = moment.date()
-            if (first is None or first <= day) and (last is None or day <= last):
+            if any(
+                (first is None or first <= day) and (last is None or day <= last)
+                for day in _days_of(moment, zone)
+            ):
                 continue
+            written = moment.date() if isinstance(moment, WholeDay) else moment
             if first and last:
                 plays = f"{first.isoformat()} to {last.isoformat()}"
             else:
                 plays = f"from {first.isoformat()}" if first else f"until {last}"
             found.append(
                 (
-                    f"the showtime {moment.isoformat()} at {screening.venue} is not among the "
+                    f"the showtime {written.isoformat()} at {screening.venue} is not among the "
                     f"days it plays there ({plays})",
                     line_of(doc.meta, ("screenings", i, "times", j)),
                     "check the showtime's year and month, or the screening's starts and ends "
