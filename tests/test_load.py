@@ -14,6 +14,7 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import entry_notes, load_workspace
+from dopemail.models import PullQuote
 from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
@@ -862,6 +863,28 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
         (17, f"the showtime 2024-03-17 at The Venue {plays}"),
         (18, f"the showtime 2025-03-12T19:00:00-07:00 at The Venue {plays}"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("“I’ve always said it.”", "I’ve always said it."),
+        ("« Bonjour »", "Bonjour"),
+        ("„Guten Tag“", "Guten Tag"),
+        ("„Dzień dobry”", "Dzień dobry"),
+        ("‘I’ve said it.’", "I’ve said it."),
+        ('"Plain."', "Plain."),
+        ("“He called it “a ghost story”, and it is.”", "He called it “a ghost story”, and it is."),
+        # Not one quotation but two, or marks that do not pair: kept as written.
+        ("“Yes,” she said, “and no.”", "“Yes,” she said, “and no.”"),
+        ('"Yes," she said, "and no."', '"Yes," she said, "and no."'),
+        ("‘He said ‘no’.’", "‘He said ‘no’.’"),
+        ("“Unclosed", "“Unclosed"),
+        ("“”", "“”"),
+    ],
+)
+def test_a_pull_quote_loses_the_marks_around_it_only(written: str, kept: str) -> None:
+    assert PullQuote(text=written).text == kept
 
 
 def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:

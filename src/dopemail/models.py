@@ -198,8 +198,36 @@ class Model(BaseModel):
     )
 
 
-# A quotation's marks, opening -> closing: what a quote copied with its marks begins and ends with.
-_QUOTE_MARKS = {"“": "”", '"': '"', "«": "»", "„": "“", "‹": "›", "「": "」", "『": "』"}
+# A quotation's marks, opening -> the closing ones it takes („ closes with “ in German, ” in
+# Polish): what a quote copied with its marks begins and ends with.
+_QUOTE_MARKS = {
+    "“": "”", "«": "»", "‹": "›", "„": "“”", "「": "」", "『": "』", "‘": "’", '"': '"',
+}  # fmt: skip
+
+
+def _without_marks(text: str) -> str:
+    """``text`` without a pair of quotation marks around the whole of it, if it has one."""
+    inner = text.strip()
+    opening, closing = inner[:1], inner[-1:]
+    if len(inner) < 3 or closing not in _QUOTE_MARKS.get(opening, ""):
+        return text
+    body = inner[1:-1]
+    if opening == closing or opening == "‘":
+        # The same mark both ways (or ’, an apostrophe too): inner ones cannot be told
+        # apart, so only a text without another opening mark loses its pair.
+        if opening in body:
+            return text
+    else:
+        # Inner quotations with the same marks ("He called it “a ghost story”"), each closed
+        # after it opens: '“Yes,” she said, “and no.”' closes first, and is kept as written.
+        depth = 0
+        for char in body:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return text
+        if depth:
+            return text
+    return body.strip(" \u00a0\u202f") or text
 
 
 class PullQuote(Model):
@@ -214,18 +242,10 @@ class PullQuote(Model):
 
     @field_validator("text")
     @classmethod
-    def _without_marks(cls, text: str) -> str:
+    def _one_pair(cls, text: str) -> str:
         # A quotation is copied with its marks more often than not, and the templates put
-        # their own around it: “I’ve always said…” came out as ““I’ve always said…””. Only a
-        # pair around the whole text goes, not '“Yes,” she said, “and no.”'.
-        inner = text.strip()
-        close = _QUOTE_MARKS.get(inner[:1])
-        if close is None or len(inner) < 3 or inner[-1] != close:
-            return text
-        body = inner[1:-1]
-        if inner[0] in body or close in body:
-            return text
-        return body.strip(" \u00a0\u202f") or text
+        # their own around it: “I’ve always said…” came out as ““I’ve always said…””.
+        return _without_marks(text)
 
 
 class Person(Model):
