@@ -79,6 +79,74 @@ def test_a_failing_build_leaves_the_previous_outputs(workspace: Path, run_cli) -
     assert not [p for p in workspace.rglob("*.tmp")]
 
 
+def temporaries(root: Path) -> list[str]:
+    """The temporary names of outputs left under site/ and feeds/."""
+    return sorted(
+        p.relative_to(root).as_posix()
+        for top in ("site", "feeds")
+        for p in (root / top).rglob(".*.tmp")
+    )
+
+
+def test_a_build_waits_for_another_writing_in_the_same_folder(workspace: Path) -> None:
+    # Two builds at once left temporary names in site/ for good (where both had linked the
+    # same kept bytes, the second rename did nothing), and the last to finish won.
+    build(workspace)
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace('title = "DoPe Press"', 'title = "DoPe"', 1))
+    command = [sys.executable, "-m", "dopemail", "build", "--root", str(workspace)]
+    with write_module.build_lock(workspace):  # another build, writing
+        waiting = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        said = waiting.stderr.readline()  # type: ignore[union-attr]
+        assert said == (
+            f"waiting for another build of this publication (process {os.getpid()}) to finish...\n"
+        )
+        assert waiting.poll() is None and "<title>DoPe Press" in (
+            (workspace / "site/index.html").read_text(encoding="utf-8")
+        )
+    out, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert "<title>DoPe</title>" in (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert temporaries(workspace) == []
+
+
+def test_a_build_killed_while_writing_leaves_nothing_the_next_one_keeps(workspace: Path) -> None:
+    build(workspace)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    # A build killed (kill -9: no cleanup) right after putting a new page in place: another
+    # file already replaced, one still under its temporary name, and no manifest written.
+    killed = f"""
+import os
+from pathlib import Path
+from dopemail import write
+outputs = {{
+    "feeds/rss.xml": b"<rss>half-written</rss>",
+    "site/aaa-killed/index.html": b"<p>a page no build makes</p>",
+    "site/index.html": b"<p>home</p>",
+}}
+staging = write.Staging(Path({str(workspace)!r}))
+staging.stage(outputs)
+replace = os.replace
+def killed_after_the_page(tmp, target):
+    replace(tmp, target)
+    if str(target).endswith("aaa-killed/index.html"):
+        os._exit(9)
+os.replace = killed_after_the_page
+staging.commit(outputs, None)
+"""
+    run = subprocess.run([sys.executable, "-c", killed], capture_output=True, text=True)
+    assert run.returncode == 9, run.stderr
+    assert (workspace / "site/aaa-killed/index.html").is_file()
+    assert len(temporaries(workspace)) == 1
+    _, report = build(workspace)
+    assert report is not None and "site/aaa-killed/index.html" in report.removed
+    assert temporaries(workspace) == []
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+    assert not (workspace / write_module.JOURNAL).exists()
+
+
 def test_a_write_failing_midway_leaves_old_files_and_no_temporaries(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,7 +22,7 @@ from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_entry_page, render_home
 from .templates import make_environment
-from .write import EarlyFolders, Output, Staging, WriteReport, prepare
+from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -464,6 +464,7 @@ def build(
     use_cache: bool = True,
     jobs: int = 1,
     early: EarlyFolders | None = None,
+    waiting: Callable[[int | None], None] | None = None,
 ) -> tuple[Build, WriteReport | None]:
     """Load, render and (unless ``write`` is false) write the publication in ``root``.
 
@@ -471,8 +472,19 @@ def build(
     renders everything from scratch (the outputs are the same bytes either way). With
     ``jobs`` > 1, what is not cached is rendered by that many worker processes. ``early``:
     the last build's folders, already being made (the CLI starts that before its imports).
+    A build that writes waits for another one writing in ``root`` to finish (``waiting`` is
+    told first, with its process id if known).
     """
     root = root.resolve()
+    if write:
+        with build_lock(root, waiting):
+            return _build(root, write, use_cache, jobs, early)
+    return _build(root, write, use_cache, jobs, early)
+
+
+def _build(
+    root: Path, write: bool, use_cache: bool, jobs: int, early: EarlyFolders | None
+) -> tuple[Build, WriteReport | None]:
     # Begun before any worker makes a blob (see Staging).
     staging = Staging(root, ahead=True) if write else None
     if write and early is None:

@@ -111,8 +111,12 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     # the rest meanwhile.
     gc.disable()
 
+    def waiting(pid: int | None) -> None:
+        who = f" (process {pid})" if pid else ""
+        click.echo(f"waiting for another build of this publication{who} to finish...", err=True)
+
     result, report = run_build(
-        root, use_cache=not no_cache, jobs=jobs or default_jobs(), early=early
+        root, use_cache=not no_cache, jobs=jobs or default_jobs(), early=early, waiting=waiting
     )
     global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()

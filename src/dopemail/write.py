@@ -21,8 +21,9 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,12 @@ from .fingerprint import CLOCK, touch
 
 MANIFEST = ".dopemail/outputs.json"
 BLOBS = ".dopemail/blobs"
+#: Present while a write is under way: which process, and what it was putting in place. A
+#: build that finds it was preceded by one that did not finish (killed, a power cut).
+JOURNAL = ".dopemail/writing.json"
+LOCK = ".dopemail/build.lock"
+# The temporary names of outputs (see Staging._stage): '.index.html.12345.tmp'.
+_TEMPORARY = re.compile(r"\..+\.\d+\.tmp")
 
 Output = bytes | Path  # bytes to write, or a file to copy (media)
 
@@ -240,6 +247,67 @@ class EarlyFolders:
                 os.waitpid(pid, 0)
 
 
+@contextlib.contextmanager
+def build_lock(root: Path, waiting: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """One build that writes at a time in a workspace: another waits for it.
+
+    Two at once each put their own temporary files in place, and where both had linked the
+    same kept bytes the second rename did nothing (renaming a file over another name of the
+    same file is a no-op), leaving the temporary name in site/ for good; and the one that
+    finished last won, stale or not. ``waiting`` is told (with the other build's process id,
+    if known) before this one waits. The lock ends with its process, even on kill -9.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path = root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                handle.seek(0)
+                holder = handle.read().strip()
+                waiting(int(holder) if holder.isdigit() else None)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+
+
+def _recover(root: Path) -> set[str]:
+    """Clear what a write that did not finish left: the temporary names under ``site/`` and
+    ``feeds/``, and the outputs it was putting in place (returned, for the write to remove
+    those the build no longer makes: the manifest never listed them)."""
+    try:
+        left = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return set()
+    except ValueError:
+        left = {}
+    for top in ("site", "feeds"):
+        for where, _, files in os.walk(root / top):
+            for name in files:
+                if _TEMPORARY.fullmatch(name):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(where, name))
+    targets = left.get("targets") if isinstance(left, dict) else None
+    return {t for t in targets if isinstance(t, str)} if isinstance(targets, list) else set()
+
+
+def _journal(root: Path, targets: list[str]) -> None:
+    path = root / JOURNAL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"pid": os.getpid(), "targets": targets}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _mark_start(root: Path) -> int | None:
     """Note when a build that writes begins, by the file system's clock (None if it cannot).
 
@@ -314,6 +382,11 @@ class Staging:
 
     def __init__(self, root: Path, ahead: bool = False) -> None:
         self.root = root
+        # Before any temporary name is made: a build killed from here on is found by the next,
+        # which also learns what this one (or an earlier one, killed too) was putting in place.
+        self.unfinished = _recover(root)
+        _journal(root, sorted(self.unfinished))
+        self.renamed = False  # whether any output was put in place
         started = _mark_start(root) if ahead else None
         try:
             settled = os.stat(root / MANIFEST).st_mtime_ns
@@ -368,6 +441,10 @@ class Staging:
         for blob in self.blobs.made:
             Path(blob).unlink(missing_ok=True)
         self.blobs.made.clear()
+        # Nothing of this write is left to clear but what it put in place, which the manifest
+        # does not list: then the journal keeps it for the next write.
+        if not self.renamed and not self.unfinished:
+            (self.root / JOURNAL).unlink(missing_ok=True)
 
     def commit(self, outputs: Mapping[str, Output], early: EarlyFolders | None) -> WriteReport:
         """Stage what is left of ``outputs`` (the whole build), then put everything in place."""
@@ -376,11 +453,15 @@ class Staging:
             for rel in [rel for rel in self.staged if rel not in outputs]:
                 self._drop(rel)  # staged ahead, then left out of the build
             self.stage(outputs)
+            moving = [rel for rel, (tmp, _, _) in self.staged.items() if tmp is not None]
+            if moving:
+                _journal(self.root, sorted(self.unfinished.union(moving)))
             for rel in sorted(self.staged):
                 tmp, target, output = self.staged[rel]
                 if tmp is None:
                     report.unchanged += 1
                     continue
+                self.renamed = True
                 os.replace(tmp, target)
                 self.staged[rel] = (None, target, output)
                 report.written.append(rel)
@@ -391,7 +472,8 @@ class Staging:
         finally:
             if early is not None:
                 early.wait()
-        report.removed = _prune(self.root, set(outputs))
+        report.removed = _prune(self.root, set(outputs), self.unfinished)
+        (self.root / JOURNAL).unlink(missing_ok=True)
         # With no blobs before it and every output written (linked), all blobs are this
         # build's own and linked: no folder of thousands to list. An output found in place
         # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
@@ -401,14 +483,16 @@ class Staging:
         return report
 
 
-def _prune(root: Path, current: set[str]) -> list[str]:
+def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) -> list[str]:
+    """Remove the outputs the last build wrote (``unfinished``: or a killed one put in place)
+    that this one no longer makes, and write the manifest of this one's."""
     manifest = root / MANIFEST
     try:
         previous = set(json.loads(manifest.read_text(encoding="utf-8")))
     except (FileNotFoundError, ValueError):
         previous = set()
     removed = []
-    for rel in sorted(previous - current):
+    for rel in sorted((previous | (unfinished or set())) - current):
         path = root / rel
         if path.is_file():
             path.unlink()
