@@ -206,6 +206,73 @@ def test_a_showtime_outside_its_venues_days_is_warned_about(workspace: Path, run
     assert code == 0 and "the showtime" not in output
 
 
+def test_a_page_a_build_removes_is_said_with_how_to_keep_its_address(
+    workspace: Path, run_cli
+) -> None:
+    # A renamed entry's page went away in silence, with its feed id: links to it (and emails
+    # that carried them) led nowhere.
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "is gone" not in output, output
+    old = workspace / "entries/sunny-vallejo-park-low-tide.md"
+    renamed = workspace / "entries/low-tide.md"
+    old.rename(renamed)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert (
+        "warning: the page site/sunny-vallejo-park-low-tide/index.html is gone with this build: "
+        "links to its address (sunny-vallejo-park-low-tide/) lead nowhere now\n  hint: if the "
+        "entry was renamed, set 'slug: sunny-vallejo-park-low-tide' in it to keep its address "
+        "and feed id" in output
+    ), output
+    text = renamed.read_text(encoding="utf-8")
+    renamed.write_text(
+        text.replace("---\n", "---\nslug: sunny-vallejo-park-low-tide\n", 1), "utf-8"
+    )
+    code, output = run_cli("build", "--root", workspace)
+    # Back at its address; the one it had for a build is what is gone now.
+    assert code == 0 and "the page site/low-tide/index.html is gone" in output, output
+    assert "sunny-vallejo-park-low-tide/index.html is gone" not in output
+    assert (workspace / "site/sunny-vallejo-park-low-tide/index.html").is_file()
+
+
+def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
+    workspace: Path, run_cli
+) -> None:
+    # The hint was to name the new file in the issue: that moves the page the sent emails
+    # link to, and gives the entry a new feed id.
+    (workspace / "entries/quiet-hours.md").rename(workspace / "entries/quiet-hours-review.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert (
+        "unknown entry 'quiet-hours' (did you mean 'quiet-hours-review'?)\n  hint: if "
+        "entries/quiet-hours-review.md was renamed from quiet-hours.md, set 'slug: quiet-hours' "
+        "in it to keep its address and feed id; else use the slug of a file in entries/"
+    ) in output, output
+
+
+def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
+    workspace: Path, run_cli
+) -> None:
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "base_url is now" not in output, output
+    config = workspace / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    line = text.split("\n").index('base_url = "https://dopepress.example.com/"') + 1
+    moved = text.replace("https://dopepress.example.com/", "https://films.paris-la.example.org/", 1)
+    config.write_text(moved, encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert (
+        f"warning: dopemail.toml:{line}: base_url is now https://films.paris-la.example.org/ "
+        "(the last build's was https://dopepress.example.com/): every entry's and issue's feed "
+        "id is made from it" in output
+    ), output
+    assert "tag:films.paris-la.example.org," in (workspace / "feeds/atom.xml").read_text("utf-8")
+    config.write_text(moved + "\n# a comment\n", encoding="utf-8")  # built again: said once
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "base_url is now" not in output, output
+
+
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
     # A subject with no Latin letter made '6-untitled.md' in silence, and --slug did not exist.
     code, output = run_cli("new", "issue", "東京物語", "--root", workspace)

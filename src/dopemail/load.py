@@ -1080,12 +1080,20 @@ def load_issue(
             if slug in unloaded:
                 continue
             close = closest(slug, by_slug)
+            hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
+            if close and "slug" not in by_slug[close].meta.model_fields_set:
+                # Likely a file renamed: naming it anew here would move its page (which an
+                # email may link to) and give it a new feed id.
+                hint = (
+                    f"if {by_slug[close].path} was renamed from {slug}.md, set 'slug: {slug}' "
+                    "in it to keep its address and feed id; else " + hint
+                )
             errors.append(
                 ContentError(
                     f"unknown entry '{slug}'" + (f" (did you mean '{close}'?)" if close else ""),
                     rel,
                     line,
-                    f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)",
+                    hint,
                 )
             )
         return tuple(found)

@@ -1,0 +1,85 @@
+"""What a build changes that readers already hold: pages gone, feed ids made anew.
+
+Warnings only, printed by ``build``: the build is right to make what the sources say, but an
+editor renaming a file may not know that the emails already sent link to its page, nor that
+a new ``base_url`` gives every feed item a new id (feed readers show the archive again).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .config import CONFIG_NAME, Settings, config_line
+from .errors import ConfigError, ContentError, DopemailError
+
+#: The base_url the last build that wrote was made with.
+LAST_BASE_URL = ".dopemail/base_url"
+
+
+def pages_gone(removed: list[str]) -> list[DopemailError]:
+    """A warning for each page (an entry's, an issue's web version) a build removed."""
+    found: list[DopemailError] = []
+    for rel in removed:
+        page = rel.removeprefix("site/").removesuffix("index.html")
+        if page == rel or not rel.endswith("/index.html") or not page:
+            continue  # not a page under site/, or the home page
+        if page.startswith("issues/") and page.count("/") == 2:
+            hint = (
+                "if the issue's file was renamed, give it back its name "
+                f"(issues/{page.split('/')[1]}.md): the emails sent link to its web version"
+            )
+        elif page.count("/") == 1:
+            hint = (
+                f"if the entry was renamed, set 'slug: {page.rstrip('/')}' in it to keep its "
+                "address and feed id; if it was deleted or made a draft, nothing to do"
+            )
+        else:
+            continue
+        found.append(
+            ContentError(
+                f"the page {rel} is gone with this build: links to its address "
+                f"({page}) lead nowhere now",
+                None,
+                None,
+                hint,
+            )
+        )
+    return found
+
+
+def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:
+    """A warning when ``base_url`` is not the one the last build was made with (and the
+    record of it, for the next build)."""
+    path = root / LAST_BASE_URL
+    current = settings.publication.base_url
+    try:
+        last = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        last = None
+    if last == current:
+        return []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(current + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    if last is None:
+        return []
+    # An entry's id is made from the site's host (and its day and slug), an issue's from its
+    # web version's address.
+    which = (
+        "issue's"
+        if urlsplit(last).hostname == urlsplit(current).hostname
+        else "entry's and issue's"
+    )
+    return [
+        ConfigError(
+            f"base_url is now {current} (the last build's was {last}): every {which} feed "
+            "id is made from it, so feed readers show them all again as new, once",
+            CONFIG_NAME,
+            config_line(root, ("publication", "base_url")),
+            "if the site moved, that is the price of moving (an entry can keep its old id: "
+            "copy it from the feed into the entry as 'id:'); if not, put base_url back",
+        )
+    ]
