@@ -250,6 +250,27 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
     ) in output, output
 
 
+def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> None:
+    # Its web version (what "View in your browser" opens) and the email kept with it were
+    # rewritten in silence after an entry it gathers was edited.
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "was sent" not in output, output
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text(encoding="utf-8")
+    said = "I’ve always said that writers"
+    entry.write_text(text.replace(said, "I have always said that writers", 1), "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert (
+        "warning: issues/1-strangers-and-varda.md: issue 1 was sent, and this build changed its "
+        "web version and the email kept with it" in output
+    ), output
+    # Made anew where there was none (site/ deleted): nothing a reader had changes.
+    shutil.rmtree(workspace / "site")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "was sent" not in output, output
+
+
 def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
     workspace: Path, run_cli
 ) -> None:

@@ -127,10 +127,16 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     _warn_of(result)
-    from .continuity import base_url_moved, pages_gone
+    from .continuity import base_url_moved, pages_gone, sent_issues_changed
 
     settings = result.workspace.settings
-    _warn([*pages_gone(report.removed), *base_url_moved(result.workspace.root, settings)])
+    _warn(
+        [
+            *pages_gone(report.removed),
+            *sent_issues_changed(report.replaced, result.workspace.issues),
+            *base_url_moved(result.workspace.root, settings),
+        ]
+    )
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.

@@ -8,11 +8,14 @@ a new ``base_url`` gives every feed item a new id (feed readers show the archive
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import CONFIG_NAME, Settings, config_line
 from .errors import ConfigError, ContentError, DopemailError
+from .models import LoadedIssue
+from .newsletter import ISSUES_DIR
 
 #: The base_url the last build that wrote was made with.
 LAST_BASE_URL = ".dopemail/base_url"
@@ -47,6 +50,24 @@ def pages_gone(removed: list[str]) -> list[DopemailError]:
             )
         )
     return found
+
+
+def sent_issues_changed(replaced: list[str], issues: Sequence[LoadedIssue]) -> list[DopemailError]:
+    """A warning for each issue marked sent whose web version a build changed: what readers
+    of its email open with "View in your browser" is no longer what they were sent."""
+    changed = {rel.split("/")[2] for rel in replaced if rel.startswith(f"{ISSUES_DIR}/")}
+    return [
+        ContentError(
+            f"issue {issue.meta.number} was sent, and this build changed its web version and "
+            "the email kept with it: readers who open it from their email see the new text",
+            issue.path,
+            None,
+            "a correction is fine; otherwise undo what changed it (an entry it gathers, a "
+            "picture, a template, the settings)",
+        )
+        for issue in issues
+        if issue.meta.status == "sent" and issue.key in changed
+    ]
 
 
 def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:

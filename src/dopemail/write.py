@@ -51,6 +51,7 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # of those written: there, other bytes
 
 
 def _same(target: str | Path, data: bytes) -> bool:
@@ -387,6 +388,7 @@ class Staging:
         self.unfinished = _recover(root)
         _journal(root, sorted(self.unfinished))
         self.renamed = False  # whether any output was put in place
+        self.replacing: set[str] = set()  # staged over a file with other bytes
         started = _mark_start(root) if ahead else None
         try:
             settled = os.stat(root / MANIFEST).st_mtime_ns
@@ -421,6 +423,8 @@ class Staging:
         # An output that is there but wrong may be its own blob changed in place: its kept
         # bytes are then read back whatever their stat says.
         trust = not os.path.lexists(target)
+        if not trust:
+            self.replacing.add(rel)
         folder, _, name = target.rpartition(os.sep)
         if folder not in self.folders:  # one mkdir per folder, not per file
             make_folders(folder)
@@ -465,6 +469,8 @@ class Staging:
                 os.replace(tmp, target)
                 self.staged[rel] = (None, target, output)
                 report.written.append(rel)
+                if rel in self.replacing:
+                    report.replaced.append(rel)
             self.blobs.made.clear()  # linked now: never taken back
         except BaseException:
             self.abort()  # what was not renamed yet (and the new blobs, as ever)
