@@ -140,11 +140,39 @@ staging.commit(outputs, None)
     assert run.returncode == 9, run.stderr
     assert (workspace / "site/aaa-killed/index.html").is_file()
     assert len(temporaries(workspace)) == 1
+    # A build that fails next (a typo) must not forget what the killed one put in place.
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("title:", "title: [broken", 1), encoding="utf-8")
+    with pytest.raises(DopemailError):
+        build(workspace)
+    entry.write_text(text, encoding="utf-8")
     _, report = build(workspace)
     assert report is not None and "site/aaa-killed/index.html" in report.removed
     assert temporaries(workspace) == []
     assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
     assert not (workspace / write_module.JOURNAL).exists()
+
+
+def test_a_build_killed_before_its_renames_leaves_no_folder_behind(workspace: Path) -> None:
+    # Killed while staging: the folder made for a new page held only its temporary name, and
+    # once that went the empty folder stayed (a listing or a 403 where a 404 belongs).
+    build(workspace)
+    killed = f"""
+import os
+from pathlib import Path
+from dopemail import write
+staging = write.Staging(Path({str(workspace)!r}))
+staging.stage({{"site/zz-never-online/index.html": b"<p>new</p>"}})
+os._exit(9)
+"""
+    run = subprocess.run([sys.executable, "-c", killed], capture_output=True, text=True)
+    assert run.returncode == 9, run.stderr
+    (left,) = temporaries(workspace)
+    assert left.startswith("site/zz-never-online/.index.html.")
+    build(workspace)
+    assert not (workspace / "site/zz-never-online").exists()
+    assert temporaries(workspace) == []
 
 
 def test_a_write_failing_midway_leaves_old_files_and_no_temporaries(

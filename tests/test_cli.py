@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 import pytest
@@ -15,6 +16,7 @@ from conftest import REPO, run_process
 
 from dopemail import models
 from dopemail.cli import cli
+from dopemail.continuity import sent_issues_changed
 from dopemail.load import load_workspace
 from dopemail.schema import json_schema
 
@@ -240,6 +242,8 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
 ) -> None:
     # The hint was to name the new file in the issue: that moves the page the sent emails
     # link to, and gives the entry a new feed id.
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
     (workspace / "entries/quiet-hours.md").rename(workspace / "entries/quiet-hours-review.md")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1
@@ -248,6 +252,12 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
         "entries/quiet-hours-review.md was renamed from quiet-hours.md, set 'slug: quiet-hours' "
         "in it to keep its address and feed id; else use the slug of a file in entries/"
     ) in output, output
+    # A slug mistyped names no page: no rename to suggest.
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace("  - all-of-us-strangers\n", "  - all-of-us-stranger\n"), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "did you mean 'all-of-us-strangers'?)\n  hint: use the slug" in output
 
 
 def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> None:
@@ -263,12 +273,37 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert code == 0, output
     assert (
         "warning: issues/1-strangers-and-varda.md: issue 1 was sent, and this build changed its "
-        "web version and the email kept with it" in output
+        "web version and its email: readers who open it from their email see the new text" in output
     ), output
+    # Marked sent (the README's step once it went out): its message changes, not what it says.
+    issue = workspace / "issues/3-quiet-hours.md"
+    text = issue.read_text(encoding="utf-8")
+    for status in ("ready", "sent"):
+        issue.write_text(re.sub(r"(?m)^status: \w+$", f"status: {status}", text), "utf-8")
+        code, output = run_cli("build", "--root", workspace)
+        assert code == 0 and "was sent" not in output, output
+    issue.write_text(text, encoding="utf-8")
     # Made anew where there was none (site/ deleted): nothing a reader had changes.
     shutil.rmtree(workspace / "site")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0 and "was sent" not in output, output
+
+
+def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
+    # A template or a setting changes every issue of the archive: one line, not one each.
+    def issue(number: int) -> SimpleNamespace:
+        meta = SimpleNamespace(number=number, status="sent")
+        return SimpleNamespace(meta=meta, key=f"{number}-x", path=f"issues/{number}-x.md")
+
+    issues = [issue(n) for n in range(1, 6)]
+    replaced = [f"site/issues/{n}-x/index.html" for n in range(1, 6)]
+    (warning,) = sent_issues_changed(replaced, issues)  # type: ignore[arg-type]
+    assert warning.message.startswith("5 issues marked sent (1, 2, 3, 4, 5) changed")
+    assert [w.message[:8] for w in sent_issues_changed(replaced[:3], issues)] == [
+        "issue 1 ",
+        "issue 2 ",
+        "issue 3 ",
+    ]  # type: ignore[arg-type]
 
 
 def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(

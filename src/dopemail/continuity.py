@@ -16,6 +16,7 @@ from .config import CONFIG_NAME, Settings, config_line
 from .errors import ConfigError, ContentError, DopemailError
 from .models import LoadedIssue
 from .newsletter import ISSUES_DIR
+from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 
 #: The base_url the last build that wrote was made with.
 LAST_BASE_URL = ".dopemail/base_url"
@@ -53,21 +54,61 @@ def pages_gone(removed: list[str]) -> list[DopemailError]:
 
 
 def sent_issues_changed(replaced: list[str], issues: Sequence[LoadedIssue]) -> list[DopemailError]:
-    """A warning for each issue marked sent whose web version a build changed: what readers
-    of its email open with "View in your browser" is no longer what they were sent."""
-    changed = {rel.split("/")[2] for rel in replaced if rel.startswith(f"{ISSUES_DIR}/")}
-    return [
-        ContentError(
-            f"issue {issue.meta.number} was sent, and this build changed its web version and "
-            "the email kept with it: readers who open it from their email see the new text",
-            issue.path,
-            None,
-            "a correction is fine; otherwise undo what changed it (an entry it gathers, a "
-            "picture, a template, the settings)",
-        )
+    """A warning for the issues marked sent whose web version or email a build changed: what
+    their readers open with "View in your browser" is no longer what they were sent.
+
+    Not when the issue's own message changed with them (``message.json``: its status set to
+    sent, its subject or date edited): that is the editor at work on the issue itself.
+    """
+    files: dict[str, set[str]] = {}
+    for rel in replaced:
+        if rel.startswith(f"{ISSUES_DIR}/"):
+            _, _, key, name = rel.split("/", 3)
+            files.setdefault(key, set()).add(name)
+    changed = [
+        (issue, files[issue.key])
         for issue in issues
-        if issue.meta.status == "sent" and issue.key in changed
+        if issue.meta.status == "sent"
+        and issue.key in files
+        and MESSAGE_FILE not in files[issue.key]
     ]
+    if not changed:
+        return []
+    hint = (
+        "a correction is fine; otherwise undo what changed it (an entry it gathers, a picture, "
+        "a template, the settings)"
+    )
+    if len(changed) > 3:  # a template or a setting changes every issue: said once
+        numbers = ", ".join(str(issue.meta.number) for issue, _ in changed)
+        return [
+            ContentError(
+                f"{len(changed)} issues marked sent ({numbers}) changed with this build: "
+                "their readers see the new version when they open one from their email",
+                None,
+                None,
+                hint,
+            )
+        ]
+    found: list[DopemailError] = []
+    for issue, names in changed:
+        what = " and ".join(
+            part
+            for part, these in (
+                ("its web version", {"index.html"}),
+                ("its email", {HTML_FILE, TEXT_FILE}),
+            )
+            if names & these
+        )
+        found.append(
+            ContentError(
+                f"issue {issue.meta.number} was sent, and this build changed {what}: readers "
+                "who open it from their email see the new text",
+                issue.path,
+                None,
+                hint,
+            )
+        )
+    return found
 
 
 def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:

@@ -1081,7 +1081,8 @@ def load_issue(
                 continue
             close = closest(slug, by_slug)
             hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
-            if close and "slug" not in by_slug[close].meta.model_fields_set:
+            published = (root / "site" / slug / "index.html").is_file()
+            if close and published and "slug" not in by_slug[close].meta.model_fields_set:
                 # Likely a file renamed: naming it anew here would move its page (which an
                 # email may link to) and give it a new feed id.
                 hint = (

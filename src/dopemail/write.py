@@ -274,6 +274,11 @@ def build_lock(root: Path, waiting: Callable[[int | None], None] | None = None) 
                 holder = handle.read().strip()
                 waiting(int(holder) if holder.isdigit() else None)
             fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError as exc:
+            # A file system without locks (some network mounts): build as before, unguarded,
+            # rather than not at all.
+            if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                raise
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -292,11 +297,16 @@ def _recover(root: Path) -> set[str]:
     except ValueError:
         left = {}
     for top in ("site", "feeds"):
-        for where, _, files in os.walk(root / top):
+        # Bottom up: a folder the killed build made for a page it never put in place is
+        # empty once its temporaries go (served, it would be a listing or a 403, not a 404).
+        for where, _folders, files in os.walk(root / top, topdown=False):
             for name in files:
                 if _TEMPORARY.fullmatch(name):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(os.path.join(where, name))
+            if where != str(root / top):
+                with contextlib.suppress(OSError):  # not empty: it holds an output
+                    os.rmdir(where)
     targets = left.get("targets") if isinstance(left, dict) else None
     return {t for t in targets if isinstance(t, str)} if isinstance(targets, list) else set()
 
