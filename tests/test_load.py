@@ -14,7 +14,7 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import entry_notes, load_workspace
-from dopemail.models import PullQuote
+from dopemail.models import PullQuote, Screening
 from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
@@ -885,6 +885,37 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
 )
 def test_a_pull_quote_loses_the_marks_around_it_only(written: str, kept: str) -> None:
     assert PullQuote(text=written).text == kept
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        # As each country's post writes it: a French reader looks for "75019 Paris".
+        (
+            {"address": "12 quai de la Loire", "city": "Paris", "postal_code": "75019",
+             "country": "France"},
+            "12 quai de la Loire, 75019 Paris, France",
+        ),
+        (
+            {"address": "Kastanienallee 77", "city": "Berlin", "postal_code": "10435",
+             "country": "DE"},
+            "Kastanienallee 77, 10435 Berlin, DE",
+        ),
+        (
+            {"address": "8000 Sunset Boulevard", "city": "Los Angeles", "region": "CA",
+             "postal_code": "90046"},
+            "8000 Sunset Boulevard, Los Angeles, CA 90046",
+        ),
+        (
+            {"address": "21 Piccadilly", "city": "London", "postal_code": "W1J 0BH",
+             "country": "United Kingdom"},
+            "21 Piccadilly, London, W1J 0BH, United Kingdom",
+        ),
+        ({"address": "Rue 1", "city": "Paris", "country": "France"}, "Rue 1, Paris, France"),
+    ],
+)  # fmt: skip
+def test_a_venue_address_is_in_its_country_s_order(fields: dict[str, str], shown: str) -> None:
+    assert Screening(venue="A venue", **fields).full_address == shown
 
 
 def test_text_yaml_typed_is_quoted_as_the_editor_wrote_it(write_files) -> None:

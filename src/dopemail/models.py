@@ -327,6 +327,23 @@ class Run(Model):
         return _after_start(ends, info, "run")
 
 
+# Countries whose post writes the postal code before the city ("75019 Paris", "10115 Berlin"),
+# by their names in English and their own, and their ISO codes; elsewhere it follows the city
+# and region ("Los Angeles, CA 90046", "London SW1A 1AA").
+_CODE_FIRST = frozenset(
+    name.casefold()
+    for name in (
+        "France", "FR", "Germany", "Deutschland", "DE", "Italy", "Italia", "IT", "Spain",
+        "España", "ES", "Portugal", "PT", "Netherlands", "The Netherlands", "Nederland", "NL",
+        "Belgium", "Belgique", "België", "BE", "Switzerland", "Suisse", "Schweiz", "Svizzera",
+        "CH", "Austria", "Österreich", "AT", "Luxembourg", "LU", "Denmark", "Danmark", "DK",
+        "Norway", "Norge", "NO", "Sweden", "Sverige", "SE", "Finland", "Suomi", "FI", "Iceland",
+        "IS", "Poland", "Polska", "PL", "Czechia", "Czech Republic", "Česko", "CZ", "Slovakia",
+        "SK", "Greece", "GR", "Mexico", "México", "MX", "Argentina", "AR",
+    )
+)  # fmt: skip
+
+
 class Screening(Model):
     """A venue where the film plays, with its street address."""
 
@@ -349,9 +366,16 @@ class Screening(Model):
 
     @property
     def full_address(self) -> str:
-        """Street, city, region and postal code on one line."""
-        tail = " ".join(p for p in (self.region, self.postal_code) if p)
-        return ", ".join(p for p in (self.address, self.city, tail, self.country or "") if p)
+        """Street, city, region and postal code on one line, in the order the venue's country
+        writes them: "8000 Sunset Boulevard, Los Angeles, CA 90046", "12 quai de la Loire,
+        75019 Paris, France"."""
+        if self.postal_code and (self.country or "").strip().casefold() in _CODE_FIRST:
+            place = f"{self.postal_code} {self.city}"
+            parts = (self.address, place, self.region or "", self.country or "")
+        else:
+            tail = " ".join(p for p in (self.region, self.postal_code) if p)
+            parts = (self.address, self.city, tail, self.country or "")
+        return ", ".join(p for p in parts if p)
 
 
 class Streaming(Model):
