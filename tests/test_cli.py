@@ -32,6 +32,13 @@ def _commands(group: click.Group, prefix: str = "") -> list[str]:
     return names
 
 
+def built(run_cli, workspace: Path) -> str:  # type: ignore[no-untyped-def]
+    """``dopemail build`` of ``workspace``, which must succeed: what it printed."""
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    return output
+
+
 def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     code, output = run_cli("new", "entry", "Céline’s « Portrait »", "--root", workspace)
     assert code == 0, output
@@ -197,8 +204,8 @@ def test_a_showtime_outside_its_venues_days_is_warned_about(workspace: Path, run
     # Built again with the entry taken from the cache (another one edited): still said.
     other = workspace / "entries/quiet-hours.md"
     other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and output.count("the showtime 2026-01-18T15:00:00-08:00") == 1, output
+    output = built(run_cli, workspace)
+    assert output.count("the showtime 2026-01-18T15:00:00-08:00") == 1, output
     # Without the screening's days, the run's: none here, and nothing to compare with.
     path.write_text(typo.replace("    starts: 2025-01-17\n    ends: 2025-01-18\n", ""), "utf-8")
     code, output = run_cli("check", "--root", workspace)
@@ -213,13 +220,12 @@ def test_a_page_a_build_removes_is_said_with_how_to_keep_its_address(
 ) -> None:
     # A renamed entry's page went away in silence, with its feed id: links to it (and emails
     # that carried them) led nowhere.
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and "is gone" not in output, output
+    output = built(run_cli, workspace)
+    assert "is gone" not in output, output
     old = workspace / "entries/sunny-vallejo-park-low-tide.md"
     renamed = workspace / "entries/low-tide.md"
     old.rename(renamed)
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0, output
+    output = built(run_cli, workspace)
     assert (
         "warning: the page site/sunny-vallejo-park-low-tide/index.html is gone with this build: "
         "links to its address (sunny-vallejo-park-low-tide/) lead nowhere now\n  hint: if the "
@@ -242,8 +248,7 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
 ) -> None:
     # The hint was to name the new file in the issue: that moves the page the sent emails
     # link to, and gives the entry a new feed id.
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0, output
+    output = built(run_cli, workspace)
     (workspace / "entries/quiet-hours.md").rename(workspace / "entries/quiet-hours-review.md")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1
@@ -263,14 +268,13 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
 def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> None:
     # Its web version (what "View in your browser" opens) and the email kept with it were
     # rewritten in silence after an entry it gathers was edited.
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and "was sent" not in output, output
+    output = built(run_cli, workspace)
+    assert "was sent" not in output, output
     entry = workspace / "entries/all-of-us-strangers.md"
     text = entry.read_text(encoding="utf-8")
     said = "I’ve always said that writers"
     entry.write_text(text.replace(said, "I have always said that writers", 1), "utf-8")
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0, output
+    output = built(run_cli, workspace)
     assert (
         "warning: issues/1-strangers-and-varda.md: issue 1 was sent, and this build changed its "
         "web version and its email: readers who open it from their email see the new text" in output
@@ -280,13 +284,13 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     text = issue.read_text(encoding="utf-8")
     for status in ("ready", "sent"):
         issue.write_text(re.sub(r"(?m)^status: \w+$", f"status: {status}", text), "utf-8")
-        code, output = run_cli("build", "--root", workspace)
-        assert code == 0 and "was sent" not in output, output
+        output = built(run_cli, workspace)
+        assert "was sent" not in output, output
     issue.write_text(text, encoding="utf-8")
     # Made anew where there was none (site/ deleted): nothing a reader had changes.
     shutil.rmtree(workspace / "site")
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and "was sent" not in output, output
+    output = built(run_cli, workspace)
+    assert "was sent" not in output, output
 
 
 def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
@@ -309,15 +313,14 @@ def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
 def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
     workspace: Path, run_cli
 ) -> None:
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and "base_url is now" not in output, output
+    output = built(run_cli, workspace)
+    assert "base_url is now" not in output, output
     config = workspace / "dopemail.toml"
     text = config.read_text(encoding="utf-8")
     line = text.split("\n").index('base_url = "https://dopepress.example.com/"') + 1
     moved = text.replace("https://dopepress.example.com/", "https://films.paris-la.example.org/", 1)
     config.write_text(moved, encoding="utf-8")
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0, output
+    output = built(run_cli, workspace)
     assert (
         f"warning: dopemail.toml:{line}: base_url is now https://films.paris-la.example.org/ "
         "(the last build's was https://dopepress.example.com/): every entry's and issue's feed "
@@ -325,8 +328,8 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
     ), output
     assert "tag:films.paris-la.example.org," in (workspace / "feeds/atom.xml").read_text("utf-8")
     config.write_text(moved + "\n# a comment\n", encoding="utf-8")  # built again: said once
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and "base_url is now" not in output, output
+    output = built(run_cli, workspace)
+    assert "base_url is now" not in output, output
 
 
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:
@@ -458,8 +461,8 @@ def test_the_build_counts_in_words(workspace, run_cli) -> None:
     assert code == 0 and output.rstrip().endswith(tail), output
     for name in ("one", "two"):
         (workspace / f"entries/{name}.md").unlink()
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0 and output.rstrip().endswith("from 8 entries and 1 issue"), output
+    output = built(run_cli, workspace)
+    assert output.rstrip().endswith("from 8 entries and 1 issue"), output
 
 
 def test_a_command_run_inside_the_publication_finds_its_folder(

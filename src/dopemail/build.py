@@ -476,10 +476,8 @@ def build(
     told first, with its process id if known).
     """
     root = root.resolve()
-    if write:
-        with build_lock(root, waiting):
-            return _build(root, write, use_cache, jobs, early)
-    return _build(root, write, use_cache, jobs, early)
+    with build_lock(root, waiting) if write else contextlib.nullcontext():
+        return _build(root, write, use_cache, jobs, early)
 
 
 def _build(

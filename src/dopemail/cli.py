@@ -127,7 +127,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     assert report is not None
     fingerprint.record(where, len(result.outputs), stamp)
     _warn_of(result)
-    from .continuity import base_url_moved, pages_gone, sent_issues_changed
+    from .continuity import base_url_moved, pages_gone, remember_base_url, sent_issues_changed
 
     settings = result.workspace.settings
     _warn(
@@ -137,6 +137,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
             *base_url_moved(result.workspace.root, settings),
         ]
     )
+    remember_base_url(result.workspace.root, settings)
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.

@@ -154,18 +154,6 @@ class Newsletter(Model):
 PROVIDERS = ("outbox", "postmark", "resend", "sendgrid", "mailgun", "buttondown")
 
 
-def _without_version(value: str, example: str) -> str:
-    """A provider's base URL, refused if it ends in the API version dopemail adds itself."""
-    # Mailgun's and SendGrid's documentation write their base URL with /v3: copied into
-    # base_url, every request would go to /v3/v3/..., which is not their API (and a page
-    # that answers 200 there is no receipt).
-    if urlsplit(value).path.rstrip("/").lower().endswith("/v3"):
-        raise ValueError(
-            f"'{value}': give the API's address without '/v3' (dopemail adds it), e.g. '{example}'"
-        )
-    return value
-
-
 class ProviderSettings(Model):
     """Where one provider's API lives and how long to wait for it (never its key)."""
 
@@ -196,7 +184,25 @@ class ResendSettings(ProviderSettings):
     base_url: Url = Field("https://api.resend.com", description="Resend's API.")
 
 
-class SendGridSettings(ProviderSettings):
+class _VersionAdded(ProviderSettings):
+    """A provider whose API paths begin with /v3, which dopemail adds (Mailgun, SendGrid)."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _without_version(cls, value: str) -> str:
+        # Their documentation writes the base URL with /v3: copied into base_url, every
+        # request would go to /v3/v3/..., which is not their API (and a page that answers
+        # 200 there is no receipt).
+        if urlsplit(value).path.rstrip("/").lower().endswith("/v3"):
+            example = cls.model_fields["base_url"].default
+            raise ValueError(
+                f"'{value}': give the API's address without '/v3' (dopemail adds it), "
+                f"e.g. '{example}'"
+            )
+        return value
+
+
+class SendGridSettings(_VersionAdded):
     """SendGrid (key in DOPEMAIL_SENDGRID_API_KEY)."""
 
     base_url: Url = Field(
@@ -204,13 +210,8 @@ class SendGridSettings(ProviderSettings):
         description="SendGrid's API; EU regional subusers use 'https://api.eu.sendgrid.com'.",
     )
 
-    @field_validator("base_url")
-    @classmethod
-    def _host(cls, value: str) -> str:
-        return _without_version(value, "https://api.sendgrid.com")
 
-
-class MailgunSettings(ProviderSettings):
+class MailgunSettings(_VersionAdded):
     """Mailgun (key in DOPEMAIL_MAILGUN_API_KEY)."""
 
     base_url: Url = Field(
@@ -220,11 +221,6 @@ class MailgunSettings(ProviderSettings):
     domain: str | None = Field(
         None, description="Sending domain at Mailgun; defaults to the domain of from_email."
     )
-
-    @field_validator("base_url")
-    @classmethod
-    def _host(cls, value: str) -> str:
-        return _without_version(value, "https://api.mailgun.net")
 
 
 class ButtondownSettings(ProviderSettings):

@@ -7,6 +7,7 @@ a new ``base_url`` gives every feed item a new id (feed readers show the archive
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,9 +27,9 @@ def pages_gone(removed: list[str]) -> list[DopemailError]:
     """A warning for each page (an entry's, an issue's web version) a build removed."""
     found: list[DopemailError] = []
     for rel in removed:
+        if not (rel.startswith("site/") and rel.endswith("/index.html")):
+            continue  # a feed, a picture, the home page
         page = rel.removeprefix("site/").removesuffix("index.html")
-        if page == rel or not rel.endswith("/index.html") or not page:
-            continue  # not a page under site/, or the home page
         if page.startswith("issues/") and page.count("/") == 2:
             hint = (
                 "if the issue's file was renamed, give it back its name "
@@ -112,21 +113,14 @@ def sent_issues_changed(replaced: list[str], issues: Sequence[LoadedIssue]) -> l
 
 
 def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:
-    """A warning when ``base_url`` is not the one the last build was made with (and the
-    record of it, for the next build)."""
-    path = root / LAST_BASE_URL
+    """A warning when ``base_url`` is not the one the last build was made with (see
+    :func:`remember_base_url`); none when no build recorded one."""
     current = settings.publication.base_url
     try:
-        last = path.read_text(encoding="utf-8").strip()
+        last = (root / LAST_BASE_URL).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        last = None
-    if last == current:
         return []
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(current + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    if last is None:
+    if last == current:
         return []
     # An entry's id is made from the site's host (and its day and slug), an issue's from its
     # web version's address.
@@ -145,3 +139,16 @@ def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:
             "copy it from the feed into the entry as 'id:'); if not, put base_url back",
         )
     ]
+
+
+def remember_base_url(root: Path, settings: Settings) -> None:
+    """Record the base_url a build was made with, for the next one (:func:`base_url_moved`)."""
+    path = root / LAST_BASE_URL
+    current = settings.publication.base_url + "\n"
+    with contextlib.suppress(FileNotFoundError):
+        if path.read_text(encoding="utf-8") == current:
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(current, encoding="utf-8")
+    os.replace(tmp, path)

@@ -208,12 +208,13 @@ def describe_errors(
         elif kind == "model_type" and not isinstance(error.get("input"), dict | list):
             # 'based_on: a novel by Taichi Yamada': "a valid dictionary or instance of BasedOn"
             # is Python's word; the editor needs the fields to write instead.
-            named = _fields_of(model_at(root, loc))
+            model = model_at(root, loc)
+            named = _fields_of(model)
             if toml:
                 hint = f"make it a table, [{'.'.join(str(p) for p in loc)}], with {named}"
                 said = "must be a table of settings"
             elif isinstance(loc[-1], int):  # 'streaming:' then '- Hulu'
-                hint = f"write the item as fields, '- {named.split(' ')[0]}: ...' (its fields: "
+                hint = f"write the item as fields, '- {_first_field(model)}: ...' (its fields: "
                 hint += f"{named})"
                 said = "must be fields, not a value"
             else:
@@ -228,7 +229,7 @@ def describe_errors(
             field = parent.model_fields.get(loc[-1]) if parent else None
             items = list(_models_in(field.annotation)) if field is not None else []
             if items:
-                first = _fields_of(items[0]).split(" ")[0]
+                first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
             else:
                 hint = f"write {loc[-1]}: [{value}], or one '- item' per line under it"
@@ -246,12 +247,22 @@ def describe_errors(
             yield loc, f"{where}: {said}{shown}", hint
 
 
-def _fields_of(model: type[BaseModel] | None) -> str:
-    """A model's fields for a hint: the required ones first ('author (required), title')."""
+def _required_first(model: type[BaseModel] | None) -> list[tuple[str, bool]]:
+    """A model's fields, (name, required), the required ones first."""
     fields = model.model_fields if model else {}
-    named = [f"{n} (required)" for n, f in fields.items() if f.is_required()]
-    named += [n for n, f in fields.items() if not f.is_required()]
+    return sorted(((n, f.is_required()) for n, f in fields.items()), key=lambda f: not f[1])
+
+
+def _fields_of(model: type[BaseModel] | None) -> str:
+    """A model's fields for a hint: 'author (required), title, kind, year'."""
+    named = [f"{n} (required)" if required else n for n, required in _required_first(model)]
     return ", ".join(named) or "its fields"
+
+
+def _first_field(model: type[BaseModel] | None) -> str:
+    """The field an item of ``model`` is written with first: its first required one."""
+    fields = _required_first(model)
+    return fields[0][0] if fields else "..."
 
 
 def _lower_first(message: str) -> str:

@@ -31,8 +31,8 @@ from .fingerprint import CLOCK, touch
 
 MANIFEST = ".dopemail/outputs.json"
 BLOBS = ".dopemail/blobs"
-#: Present while a write is under way: which process, and what it was putting in place. A
-#: build that finds it was preceded by one that did not finish (killed, a power cut).
+#: Present while a write is under way: the outputs it was putting in place. A build that
+#: finds it was preceded by one that did not finish (killed, a power cut).
 JOURNAL = ".dopemail/writing.json"
 LOCK = ".dopemail/build.lock"
 # The temporary names of outputs (see Staging._stage): '.index.html.12345.tmp'.
@@ -294,8 +294,8 @@ def _recover(root: Path) -> set[str]:
         left = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return set()
-    except ValueError:
-        left = {}
+    except ValueError:  # cut short by the kill: its temporaries are cleared all the same
+        left = []
     for top in ("site", "feeds"):
         # Bottom up: a folder the killed build made for a page it never put in place is
         # empty once its temporaries go (served, it would be a listing or a 403, not a 404).
@@ -307,15 +307,14 @@ def _recover(root: Path) -> set[str]:
             if where != str(root / top):
                 with contextlib.suppress(OSError):  # not empty: it holds an output
                     os.rmdir(where)
-    targets = left.get("targets") if isinstance(left, dict) else None
-    return {t for t in targets if isinstance(t, str)} if isinstance(targets, list) else set()
+    return {t for t in left if isinstance(t, str)} if isinstance(left, list) else set()
 
 
 def _journal(root: Path, targets: list[str]) -> None:
     path = root / JOURNAL
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"pid": os.getpid(), "targets": targets}), encoding="utf-8")
+    tmp.write_text(json.dumps(targets), encoding="utf-8")
     os.replace(tmp, path)
 
 
