@@ -226,8 +226,8 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
     if drafts:
         names = ", ".join(drafts[:5]) + (f" and {len(drafts) - 5} more" if len(drafts) > 5 else "")
         click.echo(
-            f"not gathered, being drafts: {names} (remove 'draft: true' from an entry to "
-            "publish it, then list it here)"
+            f"not gathered, being drafts: {names} (list one here to preview it in this "
+            "issue; publish it, removing 'draft: true', before the issue is ready)"
         )
 
 

@@ -1043,6 +1043,9 @@ def load_issue(
             )
 
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
+    # As written when the front matter is invalid otherwise: a draft's entries are not
+    # reported as errors alongside its real ones.
+    status = meta.status if meta is not None else doc.meta.get("status", "draft")
 
     def resolve(slugs: Sequence[str | None], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []
@@ -1063,14 +1066,22 @@ def load_issue(
                 )
                 continue
             placed[slug] = line
-            if slug in by_slug and by_slug[slug].draft:
+            # A draft issue may gather a draft entry, to be previewed and test-sent with it
+            # before either goes out (the checks warn that its link leads nowhere yet).
+            if slug in by_slug and by_slug[slug].draft and status != "draft":
                 errors.append(
                     ContentError(
-                        f"entry '{slug}' is a draft: it has no web page to link to",
+                        f"entry '{slug}' is a draft: it has no web page to link to"
+                        + (f" (this issue is {status})" if status in ("ready", "sent") else ""),
                         rel,
                         line,
-                        f"publish it (remove 'draft: true' from {by_slug[slug].path}) "
-                        "or leave it out of the issue",
+                        f"publish it (remove 'draft: true' from {by_slug[slug].path}) or leave "
+                        "it out of the issue"
+                        + (
+                            ", or set 'status: draft' here while you work on both"
+                            if status == "ready"
+                            else ""
+                        ),
                     )
                 )
                 continue
@@ -1115,6 +1126,7 @@ def load_issue(
         sections=sections,
         url=settings.url(f"issues/{meta.number}-{name.group(2)}/"),
         body_pictures=shown,
+        entry_lines=placed,
     )
 
 

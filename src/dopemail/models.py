@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -675,6 +676,8 @@ class LoadedIssue:
     sections: tuple[tuple[str, tuple[LoadedEntry, ...]], ...]
     url: str
     body_pictures: tuple[Picture, ...] = ()  # as an entry's (see LoadedEntry)
+    # slug -> the line of the issue file that gathers it (for what the checks say of it).
+    entry_lines: Mapping[str, int | None] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -300,4 +300,18 @@ def check_email(
         f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
         "use the text templates' filters; do not put HTML in email/*.txt.j2",
     )
+    # Gathered by a draft issue (load refuses it in any other): previewed and test-sent with
+    # the issue, but its "read on" link leads nowhere until the entry is published.
+    drafts = [entry for entry in issue.all_entries if entry.draft]
+    verdict.checks.append(("every entry it gathers is published", not drafts))
+    for entry in drafts:
+        verdict.warnings.append(
+            QualityError(
+                f"issue {issue.meta.number}: entry '{entry.slug}' is a draft: the email links "
+                "to its page, which is made when it is published",
+                where,
+                issue.entry_lines.get(entry.slug),
+                f"publish it (remove 'draft: true' from {entry.path}) before the issue is ready",
+            )
+        )
     return verdict
