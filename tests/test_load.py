@@ -233,6 +233,35 @@ BAD_ENTRIES = [
         "an invisible control character, U+0092, at column 12",
     ),
     (
+        # Decoded by Markdown into the character itself: the feeds could not be written (once
+        # a traceback from the XML library, naming no file).
+        "control-character-by-a-reference",
+        variant("Body.", "Body with a &#11; break."),
+        16,
+        "'&#11;' at column 13 stands for U+000B, an invisible character feeds and emails "
+        "cannot hold",
+    ),
+    (
+        "control-character-by-a-reference-in-raw-html",
+        variant("Body.", "<p>Raw &#x8; here</p>"),
+        16,
+        "'&#x8;' at column 8 stands for U+0008",
+    ),
+    (
+        # HTML maps it to ’, Markdown does not: the feeds carried U+0092.
+        "windows-1252-number-by-a-reference",
+        variant("Body.", "It&#146;s a film &#150; really."),
+        16,
+        "'&#146;' at column 3 is Windows-1252's number for ’: Markdown reads it as the "
+        "invisible control character U+0092",
+    ),
+    (
+        "reference-to-no-character",  # once a traceback from the Markdown parser
+        variant("Body.", "Body &#xFFFE;."),
+        16,
+        "'&#xFFFE;' at column 6 stands for U+FFFE",
+    ),
+    (
         "updated-before-published",  # at the line of 'updated', not of the file's first key
         variant("published: 2024-03-01\n", "published: 2024-03-01\nupdated: 2024-02-01\n"),
         4,

@@ -43,6 +43,7 @@ from .models import (
 from .moments import WholeDay
 from .validation import (
     CONTROL,
+    bad_references,
     controls_in,
     describe_errors,
     field_path,
@@ -135,7 +136,44 @@ def _read_text(path: Path, rel: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if may_hold_control(data) and CONTROL.search(text):
         raise_all(_control_characters(text, rel))
+    if "&#" in text:
+        raise_all(_bad_references(text, rel))
     return text
+
+
+def _bad_references(text: str, rel: str) -> list[DopemailError]:
+    # Markdown and the sanitiser decode '&#11;' into the character itself, which XML forbids:
+    # the feeds could not be written. Text from old CMSs and Word brings them, and
+    # Windows-1252's numbers for its quotes and dashes (&#146;), which HTML maps to ’ but
+    # Markdown reads as invisible control characters.
+    errors: list[DopemailError] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for column, written, point in bad_references(line):
+            meant = bytes([point]).decode("cp1252", "ignore") if 0x80 <= point <= 0x9F else ""
+            hint = "delete it, or put a space or a line break in its place"
+            if meant:
+                what = f"is Windows-1252's number for {meant}: Markdown reads it as the invisible "
+                what += f"control character U+{point:04X}"
+                hint = f"write {meant} itself (or &#{ord(meant)};)"
+            elif point > 0x10FFFF:
+                what = "stands for no character at all (Unicode ends at U+10FFFF)"
+                hint = "delete it, or write the character you meant"
+            elif 0xD800 <= point <= 0xDFFF:
+                what = f"stands for U+{point:04X}, half of a character's UTF-16 code, no character"
+                hint = "write the character you meant itself"
+            else:
+                what = (
+                    f"stands for U+{point:04X}, an invisible character feeds and emails cannot hold"
+                )
+            errors.append(
+                ContentError(
+                    f"'{written}' at column {column + 1} {what}",
+                    rel,
+                    number,
+                    hint,
+                )
+            )
+    return errors[:_CONTROL_LINES]
 
 
 def _control_characters(text: str, rel: str) -> list[DopemailError]:

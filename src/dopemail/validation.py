@@ -48,6 +48,21 @@ def may_hold_control(data: bytes) -> bool:
     )
 
 
+# A numeric character reference, as Markdown and HTML decode it (&#11; &#x0B;).
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,9}));")
+
+
+def bad_references(line: str) -> Iterator[tuple[int, str, int]]:
+    """Each numeric character reference in ``line`` to a character no feed or email may hold
+    (a control character, a surrogate, a non-character, or none at all): (column from 0, the
+    reference as written, its code point)."""
+    for found in _REFERENCE.finditer(line):
+        hex_digits, digits = found.groups()
+        point = int(hex_digits, 16) if hex_digits else int(digits)
+        if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF or CONTROL.match(chr(point)):
+            yield found.start(), found.group(), point
+
+
 def controls_in(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, str]]:
     """Each string of the front matter holding a control character: (where, its first one)."""
     if isinstance(value, str):
