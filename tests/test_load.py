@@ -641,6 +641,18 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             "cannot have a '?' or '#' part",
         ),
         (
+            # RFC 8058's one-click unsubscribe takes https only (it once went out as http).
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+            'unsubscribe_url = "http://dopepress.example.com/unsubscribe"',
+            "sender.unsubscribe_url: 'http://dopepress.example.com/unsubscribe': the "
+            "unsubscribe page's address must start with https://",
+        ),
+        (
+            'from_name = "DoPe Press"',
+            'from_name = "DoPe Press\\nParis-LA"',
+            "sender.from_name: must be one line",
+        ),
+        (
             'logo = "media/dopepress-logo.png"',
             'logo = "media/logo.png"',
             "publication.logo: 'media/logo.png' does not exist",

@@ -422,6 +422,26 @@ FIRST = f"issues/{SAMPLE_ISSUES[0]}.md"
 
 BAD_ISSUES = [
     (
+        # Built, then the send stopped on a header with a line break in it.
+        "subject on two lines",
+        FIRST,
+        'subject: "All of Us Strangers, and Varda on the East Side"',
+        "subject: |\n  All of Us Strangers,\n  and Varda on the East Side",
+        "subject: must be one line: it goes into a header of the email, which a line break "
+        "ends\n  hint: write it on one line (a YAML '|' keeps the line breaks)",
+        "subject: |",
+    ),
+    (
+        # Decoded into U+000C by Markdown: MJML failed, and the message blamed the template.
+        "control character by a reference in the intro",
+        FIRST,
+        "Dear readers,",
+        "Dear readers &#12;,",
+        "'&#12;' at column 14 stands for U+000C, an invisible character feeds and emails cannot "
+        "hold\n  hint: delete it, or put a space or a line break in its place",
+        "&#12;",
+    ),
+    (
         "unknown entry",
         FIRST,
         "  - all-of-us-strangers",

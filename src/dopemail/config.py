@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
 from .errors import ConfigError, DopemailError, closest, line_at, raise_all
-from .models import Model, Text, Url
+from .models import Line, Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
 
@@ -108,7 +108,7 @@ class Feeds(Model):
 class Sender(Model):
     """Who newsletters come from, and the postal address the law asks for."""
 
-    from_name: str = Field(description="Display name in the From header.")
+    from_name: Line = Field(description="Display name in the From header.")
     from_email: Email = Field(description="From address (a domain verified at the provider).")
     reply_to: Email | None = Field(None, description="Where replies go.")
     postal_address: Text = Field(description="The publication's postal address, for the footer.")
@@ -116,6 +116,18 @@ class Sender(Model):
         None, description="Page that handles one-click unsubscribes (RFC 8058)."
     )
     unsubscribe_mailto: Email | None = Field(None, description="Address for mailto unsubscribes.")
+
+    @field_validator("unsubscribe_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        # RFC 8058: one-click unsubscribing (which Gmail and Yahoo ask of bulk senders) needs
+        # an https URI in List-Unsubscribe.
+        if value is not None and urlsplit(value).scheme != "https":
+            raise ValueError(
+                f"'{value}': the unsubscribe page's address must start with https:// (mail "
+                "programs unsubscribe in one click only through https, RFC 8058)"
+            )
+        return value
 
 
 #: Gmail shows only the first 102 KB of a message's HTML (and a "[Message clipped]" link).

@@ -178,8 +178,29 @@ Url = Annotated[
 Text = Annotated[str, AfterValidator(_check_text)]
 
 
+def _check_line(value: str) -> str:
+    value = _check_text(value)
+    if "\n" in value or "\r" in value:
+        # YAML's '|' keeps its lines: a Subject header holding one broke the send, not the build.
+        raise hinted(
+            "must be one line: it goes into a header of the email, which a line break ends",
+            "write it on one line (a YAML '|' keeps the line breaks)",
+        )
+    return value
+
+
+#: Text that goes into an email header (Subject, From): one line.
+Line = Annotated[str, AfterValidator(_check_line)]
+
+
 #: A slug: what names an entry or issue in URLs (lowercase letters, digits, single hyphens).
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
+def hinted(message: str, hint: str) -> PydanticCustomError:
+    """A value that fails a field's check, with the fix to say after it (no braces in either:
+    the message is a template)."""
+    return PydanticCustomError("hinted", message, {"hint": hint})
 
 
 def at_field(field: str, message: str) -> PydanticCustomError:
@@ -514,7 +535,7 @@ class Issue(Model):
     """A newsletter issue: the editor's intro and the entries it gathers."""
 
     number: int = Field(gt=0, description="The issue number; unique.")
-    subject: Text = Field(description="The email subject line.")
+    subject: Line = Field(description="The email subject line.")
     date: Moment = Field(description="The send date.")
     preheader: Text = Field(description="Inbox preview text shown after the subject.")
     id: Annotated[str, AfterValidator(_check_feed_id)] | None = Field(

@@ -168,6 +168,12 @@ def describe_errors(
         elif kind == "at_field":  # a whole-model check (models.at_field)
             field = error["ctx"]["field"]
             yield (*loc, field), str(error["msg"]), None
+        elif kind == "hinted":  # a field's own check, with its fix (models.hinted)
+            yield (
+                loc,
+                f"{where}: {error['msg']}" if where else str(error["msg"]),
+                error["ctx"]["hint"],
+            )
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
             yield loc, f"{where}: {text}" if where else text, None
