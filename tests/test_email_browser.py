@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,46 @@ def test_email_text_is_readable_in_light_and_dark_mode(
     hard_to_read = page.evaluate(_CONTRAST_JS)
     page.close()
     assert hard_to_read == [], f"text below WCAG contrast in {scheme} mode"
+
+
+@pytest.fixture(scope="module")
+def wide_intro(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # What an editor may write in an intro that is wider than the email: a picture from
+    # another site written as <img> with its own size, a code block (which never wraps) and
+    # a long address written as a link.
+    root = copy_publication(tmp_path_factory.mktemp("wide"))
+    issue = root / "issues/3-quiet-hours.md"
+    text = issue.read_text(encoding="utf-8")
+    intro = (
+        '<img src="https://images.example.org/poster.jpg" alt="The poster" width="1200" '
+        'height="1800">\n\n'
+        "    As the poet says, " + "and so on " * 15 + "\n\n"
+        "<https://example.org/" + "a-very-long-path-" * 8 + ">\n\n"
+    )
+    assert text.count("\n---\n") == 1
+    issue.write_text(text.replace("\n---\n", "\n---\n" + intro, 1), encoding="utf-8")
+    build(root)
+    return root / "site"
+
+
+@pytest.mark.parametrize("width", [375, 600])
+def test_an_intro_wider_than_the_email_is_fitted(browser, wide_intro: Path, width: int) -> None:
+    html = (wide_intro / "issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
+    # The written width, which Outlook keeps whatever the CSS says, is the column's.
+    poster_tag = re.search(r'<img[^>]*alt="The poster"[^>]*>', html)
+    assert poster_tag is not None
+    assert 'width="552" height="828"' in poster_tag.group() and "width: 100%" in poster_tag.group()
+    page, _ = _open_email(browser, wide_intro, "3-quiet-hours", width)
+    scroll_width, inner_width, background = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth,"
+        " getComputedStyle(document.body).backgroundColor]"
+    )
+    poster = page.evaluate(
+        "(() => { const r = document.querySelector('img[alt=\"The poster\"]')"
+        ".getBoundingClientRect(); return [r.left, r.right]; })()"
+    )
+    page.close()
+    assert scroll_width <= inner_width, f"horizontal overflow at {width}px"
+    assert poster[1] <= width - 24 + 0.5
+    # The page around the cards is the template's beige (once ignored: set in mj-attributes).
+    assert background == "rgb(244, 241, 234)"

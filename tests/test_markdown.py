@@ -96,6 +96,21 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "See Tokyo <https://dopepress.example.com/issues/tokyo/?a=1&b=2>.",
             id="a link in raw HTML followed by its address, as a Markdown link is",
         ),
+        pytest.param(
+            'A <a href="../tokyo/">raw link</a> and <a href="javascript:alert(1)">a bad one</a>.',
+            "A raw link <https://dopepress.example.com/issues/tokyo/> and a bad one.",
+            id="a link typed as raw HTML in a paragraph keeps its address (it lost it)",
+        ),
+        pytest.param(
+            'See <img src="https://images.example.org/p.jpg" alt="The poster"> here.<br>Next.',
+            "See [The poster] <https://images.example.org/p.jpg> here.\nNext.",
+            id="a picture typed as raw HTML in a paragraph, as a Markdown one (it vanished)",
+        ),
+        pytest.param(
+            '<img src="https://images.example.org/p.jpg" alt="The poster &amp; more">\n',
+            "[The poster & more] <https://images.example.org/p.jpg>",
+            id="a picture typed as a raw HTML block, as a Markdown one (it vanished)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

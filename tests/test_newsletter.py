@@ -1739,3 +1739,49 @@ def test_angle_brackets_an_editor_wrote_in_a_title_or_a_text_are_not_template_ht
     _break(workspace, "templates/email/issue.txt.j2", "{{", "<B>{{")
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "the plain-text part contains HTML: <B>" in output
+
+
+def test_a_picture_from_another_site_without_its_size_says_how_to_write_it(
+    workspace: Path, run_cli
+) -> None:
+    # The hint once named mj-image, a tag of the templates that editors never write.
+    _break(
+        workspace,
+        FIRST,
+        "Dear readers,",
+        'Dear readers,\n\n<img src="https://images.example.org/poster.jpg" alt="The poster">\n',
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1, output
+    assert (
+        f"{FIRST}: issue 1: image without width/height: https://images.example.org/poster.jpg\n"
+        "  hint: Outlook lays out the email by them: a picture from another site in the intro "
+        'is written <img src="https://..." alt="..." width="..." height="...">; in a template, '
+        "set them on mj-image\n"
+    ) in output, output
+
+
+def test_a_right_to_left_original_title_keeps_the_year_in_its_place(
+    workspace: Path, run_cli
+) -> None:
+    # Without isolation the bidi algorithm pulled the year and comma to the title's other side:
+    # 'The Crime Is Mine (2023 ,وجدة)'.
+    _break(
+        workspace,
+        "entries/french-film-days-2024.md",
+        "original_title: Mon crime",
+        "original_title: وجدة",
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    folder = workspace / "site/issues/2-summer-festivals"
+    assert "The Crime Is Mine (\u2068وجدة\u2069, 2023)" in (folder / "email.txt").read_text("utf-8")
+    # In HTML the element is set apart by its direction, found from its own text.
+    for page in (
+        folder / "email.html",
+        folder / "index.html",
+        workspace / "site/french-film-days-2024/index.html",
+    ):
+        assert '<i dir="auto">وجدة</i>' in page.read_text(encoding="utf-8"), page
+    # A title in a left-to-right script is left as it is.
+    assert "(Anatomie d’une chute, 2023)" in (folder / "email.txt").read_text("utf-8")

@@ -54,6 +54,29 @@ _BLOCK_TAG = re.compile(
 _LINK_TAG = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\s(alt|src|href)="([^"]*)"')
+
+
+def _picture_text(found: re.Match[str]) -> str:
+    # A picture typed as raw HTML, as a Markdown one is shown: '[alt] <address>' (sanitised
+    # HTML: the attribute values are escaped, as the text around them).
+    attributes = dict(_ATTRIBUTE.findall(found.group()))
+    src = attributes.get("src", "")
+    return f"[{attributes.get('alt', '')}]" + (f" &lt;{src}&gt;" if src else "")
+
+
+def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
+    """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
+    absolute as the page's HTML is (none of a tag the page drops)."""
+    token = _base.set((base_url, {}))
+    try:
+        safe = _cleaner().clean(tag)
+    finally:
+        _base.reset(token)
+    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(safe)}
+
+
 def _html_block_text(html: str, base_url: str) -> list[str]:
     """The lines of text a block of raw HTML shows, sanitised as the page's HTML is (links
     made absolute), each link followed by its <URL> as in the rest of the text."""
@@ -63,6 +86,7 @@ def _html_block_text(html: str, base_url: str) -> list[str]:
     finally:
         _base.reset(token)
     safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", safe)
+    safe = _IMG_TAG.sub(_picture_text, safe)
     lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
     return [" ".join(unescape(line).split()) for line in lines if line.strip()]
 
@@ -198,10 +222,58 @@ def _sized(html: str, pictures: list[Picture]) -> str:
     return _IMG.sub(size, html)
 
 
-def _inline_text(tokens: list[Token], urls: bool = True) -> str:
+_WIDTH = re.compile(r'\swidth="(\d+)"')
+_HEIGHT = re.compile(r'\sheight="(\d+)"')
+
+
+def fit_pictures(html: str, width: int) -> str:
+    """Every picture of ``html`` whose written width is over ``width`` made that wide (and
+    the column's width on a narrower screen), its height scaled with it."""
+    if "<img" not in html:
+        return html
+
+    def fit(match: re.Match[str]) -> str:
+        tag = match.group()
+        wide = _WIDTH.search(tag)
+        if wide is None or int(wide.group(1)) <= width:
+            return tag
+        high = _HEIGHT.search(tag)
+        if high is not None:
+            height = max(1, round(int(high.group(1)) * width / int(wide.group(1))))
+            tag = f'{tag[: high.start()]} height="{height}"{tag[high.end() :]}'
+            wide = _WIDTH.search(tag)
+            assert wide is not None
+        tag = f'{tag[: wide.start()]} width="{width}"{tag[wide.end() :]}'
+        # As wide as the column, and no wider on a phone even while pictures are blocked (a
+        # picture not shown keeps its width attribute's, whatever max-width says).
+        return tag if " style=" in tag else f'{tag[:-1]} style="width:100%">'
+
+    return _IMG.sub(fit, html)
+
+
+def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> str:
     out: list[str] = []
     href_stack: list[tuple[str, bool]] = []
     for token in tokens:
+        if token.type == "html_inline":
+            # Raw HTML typed in a paragraph: a link's address and a picture are kept, as
+            # Markdown's are (the part once lost them: '...and a raw link.'); other tags go.
+            tag = token.content
+            name = tag[1:].split(None, 1)[0].rstrip("/>").lower() if len(tag) > 1 else ""
+            if name == "a":
+                href_stack.append((_raw_inline(tag, base_url).get("href", ""), False))
+            elif name == "/a" and href_stack:
+                href, _ = href_stack.pop()
+                if href and urls:
+                    out.append(f" <{href}>")
+            elif name == "img":
+                found = _raw_inline(tag, base_url)
+                if "src" in found:
+                    src = found["src"]
+                    out.append(f"[{found.get('alt', '')}]" + (f" <{src}>" if urls else ""))
+            elif name == "br":
+                out.append("\n")
+            continue
         if token.type in ("text", "code_inline"):
             out.append(token.content)
         elif token.type in ("softbreak",):
@@ -362,7 +434,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
         elif kind == "inline":
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
             # '<div>' included.
-            content = _inline_text(token.children or [])
+            content = _inline_text(token.children or [], base_url=base_url)
             if rows is not None:
                 rows[-1].append(" ".join(content.split()))
                 continue

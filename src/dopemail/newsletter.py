@@ -48,6 +48,9 @@ ITEM_TEMPLATE = "issue_item.html.j2"
 # attribute, so on a phone, where the picture shrinks to the screen's width, it kept its
 # full height and was squashed; the attribute stays, for Outlook, which sizes by it. A
 # picture in the intro shrinks with the screen, too.
+#: The intro's column in the email, in pixels: 600 less the text's padding.
+INTRO_WIDTH = 552
+
 INLINE_CSS = """
 .body a, .credits a, .where a { color: #9b1c1c; text-decoration: underline; }
 .body p { margin: 0 0 14px; }
@@ -55,6 +58,8 @@ INLINE_CSS = """
 .body h2, .body h3 { font-family: Helvetica, Arial, sans-serif; margin: 18px 0 8px; }
 .lead img { height: auto !important; }
 .body img { display: block; max-width: 100%; height: auto; margin: 0 0 14px; }
+.body pre { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; }
+.body { word-wrap: break-word; overflow-wrap: anywhere; }
 """
 
 
@@ -118,7 +123,11 @@ def render_issue(
     context = {
         "settings": settings,
         "issue": issue,
-        "intro_html": markdown.to_html(issue.body, issue.url, issue.body_pictures),
+        # A picture written as <img> keeps its width: Outlook, which ignores max-width, would
+        # widen the email to it.
+        "intro_html": markdown.fit_pictures(
+            markdown.to_html(issue.body, issue.url, issue.body_pictures), INTRO_WIDTH
+        ),
         "intro_text": markdown.to_text(issue.body, issue.url, pictures=issue.body_pictures),
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],

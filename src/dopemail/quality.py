@@ -69,19 +69,29 @@ def read_email(html: str) -> EmailFacts:
     return facts
 
 
-def _find_dark_text(element: Any, found: list[str]) -> None:
+def _find_dark_text(element: Any, found: list[str], page: str | None = None) -> None:
     # Top down, in document order: below a painted background nothing can be unreadable, so
     # the walk stops there (most of an email; a walk up from every coloured element cost
-    # more than parsing the email).
+    # more than parsing the email). The page's own background does not count (<body>'s, and
+    # the same on mj-body's <div> inside it, ``page``): a client paints it dark in dark
+    # mode, as the template's dark styles do.
     style = element.get("style") or ""
-    if element.get("bgcolor") or _BACKGROUND.search(style):
+    painted = element.get("bgcolor") or _painted(style)
+    if element.tag == "body":
+        page = painted or None
+    elif painted and painted != page:
         return
     color = _COLOR.search(style)
     if color and _dark(color.group(1)):
         found.append(f'<{element.tag} style="{style[:60]}">')
     for child in element:
         if isinstance(child.tag, str):  # not a comment (MSO conditionals) or an instruction
-            _find_dark_text(child, found)
+            _find_dark_text(child, found, page if element.tag in ("html", "body") else None)
+
+
+def _painted(style: str) -> str:
+    found = _BACKGROUND.search(style)
+    return " ".join(found.group().lstrip(";").split(":", 1)[1].split()).lower() if found else ""
 
 
 @dataclass
@@ -203,7 +213,9 @@ def check_email(
         "every image has width and height",
         not unsized,
         f"image without width/height: {', '.join(str(s) for s in unsized)}",
-        "set width and height on mj-image (Outlook needs them to lay out the email)",
+        "Outlook lays out the email by them: a picture from another site in the intro is "
+        'written <img src="https://..." alt="..." width="..." height="...">; in a template, '
+        "set them on mj-image",
     )
     not_https = [i.get("src") or "?" for i in facts.images if not _HTTPS.match(i.get("src") or "")]
     rule(

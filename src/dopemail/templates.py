@@ -261,10 +261,20 @@ def film_facts(film: Any) -> str:
     return " · ".join(f for f in facts if f)
 
 
+def _isolated(text: str) -> str:
+    # A title in a right-to-left script, set apart (first strong isolate ... pop) so that
+    # the year and comma beside it stay where they are written: 'Wadjda (وجدة, 2012)' was
+    # shown 'Wadjda (2012 ,وجدة)'.
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def film_title(film: Any) -> str:
     """'Quiet Hours (Stille timer, 2025)': the title, with the original one and the year."""
-    after = ", ".join(str(x) for x in (film.original_title, film.year) if x)
-    return f"{film.title} ({after})" if after else film.title
+    original = _isolated(film.original_title) if film.original_title else None
+    after = ", ".join(str(x) for x in (original, film.year) if x)
+    return f"{_isolated(film.title)} ({after})" if after else film.title
 
 
 def run_line(run: Any) -> str:
