@@ -13,7 +13,7 @@ from conftest import REPO, assert_reported_in_one_pass
 
 from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
-from dopemail.load import entry_notes, load_workspace
+from dopemail.load import entry_notes, load_workspace, media_for
 from dopemail.models import PullQuote, Screening
 from dopemail.validation import CONTROL, may_hold_control
 
@@ -290,6 +290,20 @@ BAD_ENTRIES = [
         variant("media/all-of-us-strangers/01.jpg", "media//all-of-us-strangers/01.jpg"),
         13,
         "write it as 'media/all-of-us-strangers/01.jpg'",
+    ),
+    (
+        # Read from the page, as a browser does: site/<slug>/still.jpg, which no build makes.
+        # The feeds and the email carried the address without a word.
+        "picture-in-the-text-beside-the-page",
+        variant("Body.", "Body.\n\n![A still](still.jpg)"),
+        18,
+        "the picture 'still.jpg' is not a file under media/",
+    ),
+    (
+        "picture-in-the-text-from-the-folder-above",
+        variant("Body.", 'Body.\n\n<img src="../media/all-of-us-strangers/01.jpg" alt="A still">'),
+        18,
+        "the picture '../media/all-of-us-strangers/01.jpg' is not a file under media/",
     ),
     (
         "picture-outside-media",
@@ -1575,3 +1589,32 @@ def test_a_wrong_slug_in_a_file_badly_named_is_told_once(write_files, written: s
     mine = [e.message for e in caught.value.errors if e.path == "entries/Other Bad.md"]
     assert len(mine) == 2 and "unknown field 'titel'" in mine[0], mine
     assert mine[1].startswith("slug: "), mine
+
+
+def test_hints_for_a_picture_in_the_text_outside_media(write_files) -> None:
+    contents = variant(
+        "Body.",
+        "Body.\n\n![A still](./media/all-of-us-strangers/01.jpg)\n\n![Another](still.jpg)",
+    )
+    root = write_files({"entries/zz-bad.md": contents})
+    hints = [e.hint for e in reported(root) if e.path == "entries/zz-bad.md"]
+    assert hints == [
+        "write it as media/all-of-us-strangers/01.jpg",
+        "put the file under media/ and write its path from there, e.g. media/my-film/01.jpg, "
+        "or give the picture's https:// address",
+    ]
+
+
+def test_a_picture_type_does_not_depend_on_the_machine(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mimetypes reads /etc/mime.types, which some machines lack (and Python's own table has no
+    # .webp before 3.13): the same entry's enclosure had a type on one machine only.
+    import mimetypes
+
+    monkeypatch.setattr(mimetypes, "guess_type", lambda *args, **kwargs: (None, None))
+    settings = load_workspace(workspace).settings
+    assert media_for("https://images.example.org/a.WEBP", workspace, settings).mime == "image/webp"
+    assert media_for("https://images.example.org/a.avif", workspace, settings).mime == "image/avif"
+    local = media_for("media/all-of-us-strangers/01.jpg", workspace, settings)
+    assert local.mime == "image/jpeg"

@@ -8,7 +8,6 @@ an issue gathers, comments). Only a file that cannot be read (its bytes, its YAM
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import posixpath
 import re
@@ -218,13 +217,34 @@ _CONTROL_LINES = 20
 _CONTROL_SHOWN = CONTROL.pattern.encode("unicode_escape").decode("ascii")
 
 
+# The types of the pictures dopemail reads, by extension: mimetypes would read the machine's
+# own tables (/etc/mime.types, which lacks .webp on some systems and is absent on others),
+# and the same entry would have its enclosure's type on one machine and not on another.
+_PICTURE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".svg": "image/svg+xml",
+}
+
+
+def picture_type(path: str) -> str | None:
+    """The media type of a picture, from its name's extension (None if not a picture's)."""
+    return _PICTURE_TYPES.get(posixpath.splitext(path)[1].lower())
+
+
 def media_for(src: str, root: Path, settings: Settings) -> Media:
     """Resolve an image source to its public URL, reading size and type from local files."""
     scheme = urlsplit(src).scheme
     if scheme:
         if scheme != "https":
             raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
-        return Media(url=src, alt="", mime=mimetypes.guess_type(urlsplit(src).path)[0])
+        return Media(url=src, alt="", mime=picture_type(urlsplit(src).path))
     rel, path, info = local_media(src, root)
     # The same picture shown by many entries is resolved once per build: picture_stat gives
     # the same stat object until the next build forgets it.
@@ -238,7 +258,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
         alt="",
         width=width if width > 0 else None,
         height=height if height > 0 else None,
-        mime=mimetypes.guess_type(rel)[0],
+        mime=picture_type(rel),
         length=info.st_size,
         source=rel,
     )
@@ -548,6 +568,10 @@ def _inline_tokens(tokens: list[Any]) -> Iterator[Any]:
             yield from _inline_tokens(token.children or [])
 
 
+# A text that may show a picture: a Markdown one ('![') or raw HTML's.
+_MAY_SHOW_PICTURE = re.compile(r"!\[|<img", re.IGNORECASE)
+
+
 def body_pictures(
     body: str, body_line: int, rel: str, root: Path, settings: Settings, within: int = 0
 ) -> tuple[tuple[Picture, ...], list[DopemailError]]:
@@ -556,7 +580,7 @@ def body_pictures(
     issue's intro, in the email's column); none, their own size."""
     found: dict[str, Picture] = {}
     errors: list[DopemailError] = []
-    if "media/" not in body and "media%2" not in body:
+    if "media/" not in body and "media%2" not in body and not _MAY_SHOW_PICTURE.search(body):
         return (), errors
     lines = body.split("\n")
     tokens = _text_tokens(body)
@@ -572,9 +596,31 @@ def body_pictures(
         )
     for src, has_alt, first, tag in _text_pictures(tokens):
         written = unquote(src)  # the parser %-encodes: as the file is named
-        if urlsplit(written).scheme or not written.lstrip("/").startswith(MEDIA_DIR + "/"):
+        parts = urlsplit(written)
+        if parts.scheme or parts.netloc:
             continue  # a picture elsewhere on the web: shown as it is
         line = body_line + _line_of(lines, first, written)
+        if not written.lstrip("/").startswith(MEDIA_DIR + "/"):
+            # Read from the page, as a browser reads it: 'still.jpg' is looked for beside the
+            # page (site/<slug>/still.jpg), which no build makes, and the feeds and the email
+            # carried that address without a word.
+            under = posixpath.normpath(written).partition(MEDIA_DIR + "/")
+            hint = (
+                f"write it as {MEDIA_DIR}/{under[2]}"
+                if under[1] and under[2]
+                else f"put the file under {MEDIA_DIR}/ and write its path from there, e.g. "
+                f"{MEDIA_DIR}/my-film/01.jpg, or give the picture's https:// address"
+            )
+            errors.append(
+                ContentError(
+                    f"the picture '{written}' is not a file under {MEDIA_DIR}/: pictures in the "
+                    "text are read from the site's media/ folder",
+                    rel,
+                    line,
+                    hint,
+                )
+            )
+            continue
         if not has_alt:
             errors.append(
                 ContentError(
