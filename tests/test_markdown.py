@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from dopemail.markdown import to_html, to_text
+from dopemail.markdown import first_paragraph, to_html, to_text
 
 BASE = "https://dopepress.example.com/issues/4-lists/"
 
@@ -199,3 +199,24 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
     assert to_html("```\n<h1>code</h1>\n```\n", BASE) == (
         "<pre><code>&lt;h1&gt;code&lt;/h1&gt;\n</code></pre>"
     )
+
+
+@pytest.mark.parametrize(
+    ("markdown", "summary"),
+    [
+        pytest.param(
+            "![A crowd at the door](https://images.example.org/a.jpg)\n\nThe piece begins.\n",
+            "The piece begins.",
+            id="a paragraph of pictures alone is skipped (the summary was empty)",
+        ),
+        pytest.param(
+            "東京物語 is a film. ![Noriko](https://images.example.org/a.jpg) and "
+            "![Shukichi](https://images.example.org/b.jpg).\n",
+            "東京物語 is a film. Noriko and Shukichi.",
+            id="a picture among words is read as its alt text ('and .' was left)",
+        ),
+        pytest.param("![Only](https://images.example.org/a.jpg)\n", "", id="no words at all"),
+    ],
+)
+def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:
+    assert first_paragraph(to_html(markdown, BASE)) == summary

@@ -457,12 +457,21 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
+_IMG_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"[^>]*>')
+
+
 def first_paragraph(html: str) -> str:
-    """The first paragraph of rendered HTML (from :func:`to_html`) as plain text, for summaries."""
-    found = _PARAGRAPH.search(html)
-    if not found:
-        return ""
-    return re.sub(r"\s+", " ", unescape(_TAG.sub("", found.group(1)))).strip()
+    """The first paragraph of rendered HTML (from :func:`to_html`) with words in it, as plain
+    text, for summaries; a picture in it is read as its alt text."""
+    for found in _PARAGRAPH.finditer(html):
+        inner = found.group(1)
+        # A paragraph of pictures alone is skipped: its alt texts say what a picture shows,
+        # not what the piece is about (the summary was once empty: an empty <summary/>).
+        if not _TAG.sub("", inner).strip():
+            continue
+        text = _TAG.sub("", _IMG_ALT.sub(lambda m: m.group(1), inner))
+        return re.sub(r"\s+", " ", unescape(text)).strip()
+    return ""
 
 
 def shorten(text: str, limit: int = 280) -> str:
