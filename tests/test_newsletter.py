@@ -458,6 +458,17 @@ BAD_ISSUES = [
         "{% endfor %}",
     ),
     (
+        # Not one of Jinja's own errors: once a traceback (and in the preview, the end of
+        # its rebuilds).
+        "error raised by an expression",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject }}{{ issue.meta.number // 0 }}</mj-title>",
+        "template error: ZeroDivisionError: integer division or modulo by zero\n  hint: correct "
+        "the expression on this line",
+        "// 0",
+    ),
+    (
         "undefined variable",
         "templates/email/issue.mjml.j2",
         "{{ issue.meta.subject }}</mj-title>",

@@ -27,7 +27,7 @@ from urllib.parse import quote_plus
 import jinja2
 import markupsafe
 
-from .errors import TemplateError, closest, line_at
+from .errors import DopemailError, TemplateError, closest, line_at
 from .moments import AwayTime, WholeDay
 
 TEMPLATES_DIR = "templates"
@@ -580,13 +580,23 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             if close
             else "check the variable's spelling; see the default template for the names available",
         ) from None
-    except (TypeError, ValueError, AttributeError, jinja2.TemplateError) as exc:
+    except DopemailError:
+        raise  # a filter's own, located already
+    except Exception as exc:  # noqa: BLE001 - raised again unless a template's line raised it
         filename, line = _template_line(exc, name)
         if line is None:
             raise
         # Jinja2 checks a filter or test inside {% if %} or {% for %} only when it runs.
         hint = _unknown_name_hint(env, str(exc))
-        raise TemplateError(f"template error: {exc}", _shown(filename, root), line, hint) from None
+        if not isinstance(exc, TypeError | ValueError | AttributeError | jinja2.TemplateError):
+            # '1/0', a missing key, a loop without end: named as Python names them.
+            exc_text = f"{type(exc).__name__}: {exc}"
+            hint = hint or "correct the expression on this line"
+        else:
+            exc_text = str(exc)
+        raise TemplateError(
+            f"template error: {exc_text}", _shown(filename, root), line, hint
+        ) from None
 
 
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
