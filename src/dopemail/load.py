@@ -922,6 +922,12 @@ def markdown_names(folder: Path) -> list[str]:
 _OTHER_MARKDOWN = re.compile(r"(?i)^(?P<stem>[^.].*?)(\.md|\.markdown|\.mdown|\.mkd)(\.txt)?$")
 
 
+def named_as_markdown(name: str) -> bool:
+    """Whether a file in entries/ or issues/ is read (``.md``) or reported as misnamed
+    (``.markdown``, ``.MD``, ``.md.txt``...): a change to it changes what a build says."""
+    return _OTHER_MARKDOWN.match(name) is not None
+
+
 def reserved_slug(slug: str) -> str:
     """What is wrong with a slug that names a folder of the site (see RESERVED_SLUGS)."""
     holds = RESERVED_SLUGS[slug]

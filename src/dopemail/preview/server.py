@@ -166,7 +166,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if origin and origin != f"http://{self.headers.get('Host')}":
             self._send(HTTPStatus.FORBIDDEN, b"cross-site post refused\n", "text/plain")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._send(HTTPStatus.BAD_REQUEST, b"bad Content-Length\n", "text/plain")
+            return
         if length > _MAX_FORM:
             self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"form too large\n", "text/plain")
             return

@@ -16,15 +16,17 @@ changes made during a build are gathered into the next one.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import watchfiles
 
 from ..config import CONFIG_NAME
-from ..load import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
+from ..load import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR, named_as_markdown
 from ..templates import TEMPLATES_DIR
 
 #: The folders of sources, watched recursively when they exist.
@@ -43,7 +45,9 @@ def is_source(rel: str) -> bool:
     if not rest:
         return rel == CONFIG_NAME or rel in SOURCE_DIRS
     if top in (ENTRIES_DIR, ISSUES_DIR):
-        return "/" not in rest and rest.endswith(".md")  # the loader reads only these
+        # What the loader reads, and what it reports as misnamed ('.markdown'): a piece
+        # saved under such a name was missing from the preview without a word.
+        return "/" not in rest and named_as_markdown(rest)
     return top in (TEMPLATES_DIR, MEDIA_DIR)
 
 
@@ -81,10 +85,12 @@ class Watcher:
     def _relative(self, changes: set[tuple[watchfiles.Change, str]]) -> set[str]:
         found = set()
         for _, raw in changes:
-            try:
-                found.add(Path(raw).resolve().relative_to(self.root).as_posix())
-            except ValueError:
-                continue
+            # As watched first: entries/ may be a link to a folder elsewhere (another disk, a
+            # synced folder), whose files resolve outside the workspace.
+            for path in (Path(os.path.abspath(raw)), Path(raw).resolve()):
+                if path.is_relative_to(self.root):
+                    found.add(path.relative_to(self.root).as_posix())
+                    break
         return found
 
     def _source_dirs(self) -> list[Path]:
@@ -146,4 +152,7 @@ class Watcher:
                 batch |= more
             batch = {path for path in batch if is_source(path)}
             if batch and not self._stop.is_set():
-                self.on_change(batch)
+                try:
+                    self.on_change(batch)
+                except Exception:  # noqa: BLE001 - every later save must still be seen
+                    traceback.print_exc()
