@@ -32,7 +32,7 @@ import watchfiles
 from conftest import copy_publication, run_process
 from PIL import Image
 
-from dopemail.preview.pages import email_frame, inbox_snippet
+from dopemail.preview.pages import email_frame, inbox_snippet, index_page
 from dopemail.preview.server import clean_path
 from dopemail.preview.state import PreviewState, Snapshot
 from dopemail.preview.watch import Watcher, is_source
@@ -270,6 +270,43 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
         overlay.wait_for(state="detached", timeout=15_000)
         assert preview.process.poll() is None, "the server must survive a broken edit"
     assert not (root / "site").exists() and not (root / "feeds").exists()
+
+
+def test_tabs_in_the_background_leave_the_browser_free_to_open_more(
+    tmp_path: Path, browser
+) -> None:
+    # Each open page kept its event stream: a browser holds six connections to one server,
+    # and the seventh tab never loaded.
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/night-film.md"
+    hide = (
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    with preview_process(root) as preview:
+        context = browser.new_context()
+        try:
+            tabs = []
+            for _ in range(6):
+                tab = context.new_page()
+                tab.goto(preview.url + "site/night-film/")
+                tab.evaluate(hide)  # another tab was brought to the front
+                tabs.append(tab)
+            seventh = context.new_page()
+            seventh.goto(preview.url + "site/night-film/", timeout=10_000)
+            assert "Night Film" in seventh.title()
+            # Shown again, a tab listens again, and shows the edit made while it was hidden.
+            entry.write_text(ENTRY.format(summary="Seen on return."), encoding="utf-8")
+            wait_for(lambda: "Seen on return." in seventh.content(), what="the open tab")
+            first = tabs[0]
+            assert "Seen on return." not in first.content()
+            first.evaluate(
+                "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
+                "document.dispatchEvent(new Event('visibilitychange'))"
+            )
+            wait_for(lambda: "Seen on return." in first.content(), what="the tab shown again")
+        finally:
+            context.close()
 
 
 # -- one server for the HTTP-level checks --------------------------------------------------
@@ -708,3 +745,44 @@ def test_a_rebuild_that_fails_does_not_stop_the_next_ones(tmp_path: Path, capfd)
     thread.join(5)
     assert seen == [{"entries/a.md"}, {"entries/b.md"}]
     assert "ZeroDivisionError: a bug" in capfd.readouterr().err
+
+
+def test_the_index_shows_what_build_would_warn_of(tmp_path: Path) -> None:
+    # The typos an editor previews to catch were printed by build and check only.
+    root = write_publication(tmp_path)
+    entry = root / "entries/night-film.md"
+    text = entry.read_text(encoding="utf-8")
+    text = text.replace("published: 2024-01-12T09:00:00-08:00", "published: 2031-11-08")
+    entry.write_text(text.replace("The review itself.", "See [it](elsewhere/)."), "utf-8")
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    page = index_page(state.snapshot, root)
+    warnings = page[page.index("<h2>Warnings</h2>") : page.index("<h2>Issues</h2>")]
+    assert "entries/night-film.md:4: &#39;published&#39; is 2031-11-08, in the future" in warnings
+    assert "the link to https://dopepress.example.com/night-film/elsewhere/ leads to no page" in (
+        warnings
+    )
+
+
+def test_an_issue_page_reloads_when_only_what_it_shows_of_the_settings_changed(
+    tmp_path: Path,
+) -> None:
+    # The size limit (and the provider, the outbox) change no output: the open issue page
+    # went on showing the old limit until reloaded by hand.
+    root = write_publication(tmp_path)
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    deps = ["site/issues/1-strangers/", "_preview/settings", "_preview/issue/1-strangers"]
+    before = state.snapshot.version
+    config = root / "dopemail.toml"
+    config.write_text(config.read_text() + "\n[newsletter]\nwarn_bytes = 1000\n", "utf-8")
+    snapshot = state.rebuild({"dopemail.toml"})
+    assert not snapshot.problems
+    assert not snapshot.changed_since(before, deps[:1])  # the email itself is the same
+    assert snapshot.changed_since(before, deps[1:2]) and snapshot.changed_since(before, deps[2:])
+    # An edit that changes neither leaves them be.
+    before = snapshot.version
+    entry = root / "entries/draft-piece.md"
+    entry.write_text(entry.read_text().replace("Not yet.", "Not yet, really."), "utf-8")
+    snapshot = state.rebuild({"entries/draft-piece.md"})
+    assert snapshot.version > before and not snapshot.changed_since(before, deps)

@@ -57,6 +57,23 @@ class Build:
         return self.listing
 
 
+def warnings_of(result: Build) -> list[DopemailError]:
+    """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
+    built: templates no longer used, entries dated later than now, showtimes outside their
+    run, the issues' quality warnings, dead links."""
+    from .links import dead_links_in
+    from .load import entry_notes, published_ahead
+    from .templates import unused_templates
+
+    return [
+        *unused_templates(result.workspace.root),
+        *published_ahead(result.workspace),
+        *entry_notes(result.workspace),
+        *result.warnings,
+        *dead_links_in(result),
+    ]
+
+
 def entry_record(
     env: jinja2.Environment, entry: LoadedEntry, settings: Settings, root: Path
 ) -> EntryRecord:

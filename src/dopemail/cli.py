@@ -27,22 +27,10 @@ _LAST_BUILD: object = None
 
 
 def _warn_of(result: Build) -> None:
-    """What build and check say of a publication that built: templates no longer used,
-    entries dated later than now, showtimes outside their run, the issues' quality
-    warnings, dead links."""
-    from .links import dead_links_in
-    from .load import entry_notes, published_ahead
-    from .templates import unused_templates
+    """What build and check say of a publication that built (see warnings_of)."""
+    from .build import warnings_of
 
-    _warn(
-        [
-            *unused_templates(result.workspace.root),
-            *published_ahead(result.workspace),
-            *entry_notes(result.workspace),
-            *result.warnings,
-            *dead_links_in(result),
-        ]
-    )
+    _warn(warnings_of(result))
 
 
 def _warn(warnings: list[DopemailError]) -> None:

@@ -17,12 +17,13 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
+from ..build import warnings_of
 from ..config import load_settings
 from ..errors import DopemailError
 from ..newsletter import RenderedIssue
 from ..quality import read_email
 from ..templates import long_date
-from .state import Snapshot
+from .state import SHOWN_PREFIX, Snapshot
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -183,7 +184,8 @@ def index_page(snapshot: Snapshot, root: Path) -> str:
         issues=issues,
         entries=entries,
         feeds=feeds,
-        warnings=[str(w) for w in build.warnings] if build else [],
+        # What build and check would print: the typos an editor previews to catch.
+        warnings=[str(w) for w in warnings_of(build)] if build else [],
         live=live_script(snapshot, "*"),
     )
 
@@ -228,7 +230,10 @@ def issue_page(
         provider=settings.send.provider,
         outbox=settings.send.outbox,
         token=token,
-        live=live_script(snapshot, f"site/issues/{key}/,site/media/"),
+        live=live_script(
+            snapshot,
+            f"site/issues/{key}/,site/media/,{SHOWN_PREFIX}settings,{SHOWN_PREFIX}issue/{key}",
+        ),
     )
 
 

@@ -108,6 +108,14 @@ class Snapshot:
         return any(v > version for path, v in self.changed_at.items() if path.startswith(prefixes))
 
 
+#: The names of what the preview's pages show beyond the outputs (see PreviewState._shown_only).
+SHOWN_PREFIX = "_preview/"
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.sha256(repr(value).encode()).digest()
+
+
 def _signature(output: Output) -> bytes:
     if isinstance(output, Path):
         # Media are copied from disk when served; their stat says whether they changed.
@@ -236,6 +244,7 @@ class PreviewState:
         self._lock = threading.Lock()  # one build at a time
         self._changed = threading.Condition()  # event streams wait on it
         self._signatures: dict[str, bytes] = {}
+        self._verdicts: dict[str, tuple[object, bytes]] = {}  # issue key -> (verdict, digest)
         self._memory = Memory()
         self._env: tuple[str, jinja2.Environment] | None = None
         self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
@@ -350,7 +359,12 @@ class PreviewState:
                 if signatures.get(path) != signature:
                     signatures[path] = signature
                     changed_at[path] = version
-            for path in signatures.keys() - outputs.keys():
+            shown = self._shown_only(build)
+            for path, signature in shown.items():
+                if signatures.get(path) != signature:
+                    signatures[path] = signature
+                    changed_at[path] = version
+            for path in signatures.keys() - outputs.keys() - shown.keys():
                 del signatures[path]
                 changed_at[path] = version  # removed: a page showing it must now show the 404
             self._signatures = signatures
@@ -367,6 +381,23 @@ class PreviewState:
         with self._changed:
             self.snapshot = new
             self._changed.notify_all()
+
+    def _shown_only(self, build: Build) -> dict[str, bytes]:
+        # What the preview's own pages show beyond the outputs, as pseudo-outputs that pages
+        # depend on like any other (SHOWN_PREFIX): the settings (an issue page's size
+        # limits, its provider and outbox) and each issue's checks. A change to the limits
+        # alone changes no output: the open issue page went on showing the old ones.
+        shown = {f"{SHOWN_PREFIX}settings": _digest(build.workspace.settings)}
+        verdicts: dict[str, tuple[object, bytes]] = {}
+        for item in build.issues:
+            key = item.issue.key
+            kept = self._verdicts.get(key)
+            # A patch keeps the issues it did not touch: their checks are not digested again.
+            digest = kept[1] if kept and kept[0] is item.verdict else _digest(item.verdict)
+            verdicts[key] = (item.verdict, digest)
+            shown[f"{SHOWN_PREFIX}issue/{key}"] = digest
+        self._verdicts = verdicts
+        return shown
 
     def wait(self, seq: int, timeout: float) -> Snapshot:
         """The snapshot after ``seq`` as soon as there is one, or the current one at ``timeout``."""

@@ -63,12 +63,25 @@
 
   const url = "/_events?v=" + encodeURIComponent(version) +
     "&boot=" + encodeURIComponent(script.dataset.boot || "") + "&deps=" + encodeURIComponent(deps);
-  const events = new EventSource(url);
-  events.addEventListener("reload", () => {
-    sessionStorage.setItem(key, JSON.stringify([window.scrollX, window.scrollY]));
-    events.close();
-    location.reload();
-  });
-  events.addEventListener("problems", (event) => showProblems(JSON.parse(event.data)));
-  events.addEventListener("ok", clearProblems);
+  // Open only while the page is shown: a browser keeps six connections to one server, and a
+  // stream held by every tab left the seventh tab (and the feeds, a test send) waiting. A tab
+  // shown again opens its stream anew, and reloads at once if what it shows changed meanwhile.
+  let events = null;
+  const listen = () => {
+    if (events) return;
+    events = new EventSource(url);
+    events.addEventListener("reload", () => {
+      sessionStorage.setItem(key, JSON.stringify([window.scrollX, window.scrollY]));
+      events.close();
+      location.reload();
+    });
+    events.addEventListener("problems", (event) => showProblems(JSON.parse(event.data)));
+    events.addEventListener("ok", clearProblems);
+  };
+  const rest = () => {
+    if (events) events.close();
+    events = null;
+  };
+  document.addEventListener("visibilitychange", () => (document.hidden ? rest() : listen()));
+  if (!document.hidden) listen();
 })();
