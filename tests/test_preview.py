@@ -32,7 +32,7 @@ import watchfiles
 from conftest import copy_publication, run_process
 from PIL import Image
 
-from dopemail.preview.pages import email_frame, inbox_snippet, index_page
+from dopemail.preview.pages import email_frame, find_issue, inbox_snippet, index_page, issue_page
 from dopemail.preview.server import clean_path
 from dopemail.preview.state import PreviewState, Snapshot
 from dopemail.preview.watch import Watcher, is_source
@@ -786,3 +786,23 @@ def test_an_issue_page_reloads_when_only_what_it_shows_of_the_settings_changed(
     entry.write_text(entry.read_text().replace("Not yet.", "Not yet, really."), "utf-8")
     snapshot = state.rebuild({"entries/draft-piece.md"})
     assert snapshot.version > before and not snapshot.changed_since(before, deps)
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ("", "of Gmail's 102 KB clipping limit"),
+        # Once called Gmail's limit too, whatever the publication had set.
+        ("\n[newsletter]\nmax_bytes = 60000\n", "of the 60 KB limit set in dopemail.toml"),
+    ],
+)
+def test_the_size_meter_names_whose_limit_it_is(tmp_path: Path, setting: str, said: str) -> None:
+    root = write_publication(tmp_path)
+    config = root / "dopemail.toml"
+    config.write_text(config.read_text() + setting, encoding="utf-8")
+    state = PreviewState(root)
+    snapshot = state.rebuild()
+    rendered = find_issue(snapshot, "1-strangers")
+    assert rendered is not None
+    page = issue_page(snapshot, rendered, 375, "light", "token")
+    assert said in " ".join(page.split())

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import escape
 
 from ..build import warnings_of
-from ..config import load_settings
+from ..config import GMAIL_CLIPS_AT, load_settings
 from ..errors import DopemailError
 from ..newsletter import RenderedIssue
 from ..quality import read_email
@@ -224,6 +224,7 @@ def issue_page(
         schemes=SCHEMES,
         size=rendered.verdict.size,
         max_bytes=limits.max_bytes,
+        gmail_clips_at=GMAIL_CLIPS_AT,
         warn_bytes=limits.warn_bytes,
         checks=rendered.verdict.checks,
         warnings=[str(w) for w in rendered.verdict.warnings],
