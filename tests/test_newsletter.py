@@ -1796,3 +1796,24 @@ def test_a_right_to_left_original_title_keeps_the_year_in_its_place(
         assert '<i dir="auto">وجدة</i>' in page.read_text(encoding="utf-8"), page
     # A title in a left-to-right script is left as it is.
     assert "(Anatomie d’une chute, 2023)" in (folder / "email.txt").read_text("utf-8")
+
+
+def test_the_email_has_headings_a_screen_reader_can_move_by(workspace: Path) -> None:
+    # Its subject, films and parts were <div>s: no heading to jump from film to film.
+    import lxml.html
+
+    build(workspace)
+    key = "2-summer-festivals"
+    root = lxml.html.fromstring((workspace / f"site/issues/{key}/email.html").read_bytes())
+    source = (workspace / f"issues/{key}.md").read_text(encoding="utf-8")
+    subject = re.search(r'^subject: "(.*)"$', source, re.M).group(1)  # type: ignore[union-attr]
+    assert [h.text_content() for h in root.iter("h1")] == [subject]
+    titles = [h.text_content() for h in root.iter("h2")]
+    slugs = re.findall(r"^\s+- ([a-z0-9-]+)$", source, re.M)
+    assert len(slugs) == 3, slugs
+    for slug in slugs:
+        entry = (workspace / f"entries/{slug}.md").read_text(encoding="utf-8")
+        title = re.search(r"^title: (.*)$", entry, re.M).group(1).strip('"')  # type: ignore[union-attr]
+        assert title in titles, (title, titles)
+    parts = {h.text_content() for h in root.iter("h3")}
+    assert {"Where it plays", "Events"} <= parts, parts
