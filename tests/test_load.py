@@ -256,6 +256,20 @@ BAD_ENTRIES = [
         "invisible control character U+0092",
     ),
     (
+        # The sanitiser decodes raw HTML's references without their ';', and with any number
+        # of zeros: the feeds' traceback came back through either.
+        "reference-without-its-semicolon-in-raw-html",
+        variant("Body.", "<p>Raw &#11 here</p>"),
+        16,
+        "'&#11' at column 8 stands for U+000B",
+    ),
+    (
+        "reference-with-many-zeros",
+        variant("Body.", "<p>&#0000000000011;</p>"),
+        16,
+        "'&#0000000000011;' at column 4 stands for U+000B",
+    ),
+    (
         "reference-to-no-character",  # once a traceback from the Markdown parser
         variant("Body.", "Body &#xFFFE;."),
         16,
@@ -304,6 +318,18 @@ BAD_ENTRIES = [
         variant("Body.", 'Body.\n\n<img src="../media/all-of-us-strangers/01.jpg" alt="A still">'),
         18,
         "the picture '../media/all-of-us-strangers/01.jpg' is not a file under media/",
+    ),
+    (
+        "picture-on-the-editors-computer",  # 'C:' read as a web address's scheme
+        variant("Body.", "Body.\n\n![A still](C:/Users/me/still.jpg)"),
+        18,
+        "the picture 'C:/Users/me/still.jpg' is not a file under media/",
+    ),
+    (
+        "picture-without-an-address",
+        variant("Body.", "Body.\n\n![A still]()"),
+        18,
+        "a picture without an address",
     ),
     (
         "picture-outside-media",
@@ -1608,8 +1634,8 @@ def test_hints_for_a_picture_in_the_text_outside_media(write_files) -> None:
 def test_a_picture_type_does_not_depend_on_the_machine(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # mimetypes reads /etc/mime.types, which some machines lack (and Python's own table has no
-    # .webp before 3.13): the same entry's enclosure had a type on one machine only.
+    # mimetypes adds the machine's /etc/mime.types to Python's own table, and both differ
+    # between systems and versions: the same entry's enclosure had a type on one machine only.
     import mimetypes
 
     monkeypatch.setattr(mimetypes, "guess_type", lambda *args, **kwargs: (None, None))
@@ -1618,3 +1644,25 @@ def test_a_picture_type_does_not_depend_on_the_machine(
     assert media_for("https://images.example.org/a.avif", workspace, settings).mime == "image/avif"
     local = media_for("media/all-of-us-strangers/01.jpg", workspace, settings)
     assert local.mime == "image/jpeg"
+
+
+def test_references_shown_as_written_are_no_problem(write_files) -> None:
+    # In code, in a comment, in the front matter (escaped, shown as typed): not decoded, so
+    # not reported (the first version of the check stopped such builds with no way out).
+    contents = variant("title: A Film\n", "title: A Film &#146; as typed\n").replace(
+        "Body.",
+        "In code: `&#146;` and ``&#11;``.\n\n```html\n<p>It&#146;s</p>\n```\n\n"
+        "<!-- &#146;\nstill a comment &#11; -->\n\nAn old note "
+        '<!-- <img src="old/still.jpg" alt="x"> --> here.',
+    )
+    root = write_files({"entries/zz-fine.md": contents})
+    loaded = {e.path: e for e in load_workspace(root).entries}
+    assert "<p>It&#146;s</p>" in loaded["entries/zz-fine.md"].body  # loaded, without a word
+
+
+def test_many_references_are_told_twenty_then_how_many_more(write_files) -> None:
+    contents = variant("Body.", "\n".join(f"Line {n}: it&#146;s." for n in range(25)))
+    root = write_files({"entries/zz-bad.md": contents})
+    mine = [e for e in reported(root) if e.path == "entries/zz-bad.md"]
+    assert len(mine) == 21
+    assert mine[-1].message == "and 5 more such references, to line 40"

@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from dopemail.markdown import first_paragraph, to_html, to_text
+from dopemail.markdown import first_paragraph, fit_pictures, to_html, to_text
 
 BASE = "https://dopepress.example.com/issues/4-lists/"
 
@@ -220,3 +220,20 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
 )
 def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:
     assert first_paragraph(to_html(markdown, BASE)) == summary
+
+
+def test_raw_and_markdown_links_each_close_their_own() -> None:
+    # A raw </a> once closed a Markdown link (and a Markdown link's end a raw <a>): the
+    # address shown was the other one's.
+    text = to_text('[see <a href="https://r.example/">this](https://m.example/)', BASE)
+    assert text == "see this <https://m.example/>"
+    text = to_text("[a </a> b](https://m.example/)", BASE)
+    assert " ".join(text.split()) == "a b <https://m.example/>"
+
+
+def test_a_picture_wider_than_the_column_is_fitted_however_its_width_is_written() -> None:
+    for written in ('width="1200px" height="1800px"', 'width=" 1200 " height="1800"'):
+        html = fit_pictures(f'<p><img src="https://x.example/a.jpg" alt="A" {written}></p>', 552)
+        assert 'width="552" height="828"' in html, html
+    narrow = '<img src="https://x.example/a.jpg" alt="A" width="300" height="200">'
+    assert fit_pictures(narrow, 552) == narrow

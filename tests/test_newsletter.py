@@ -757,6 +757,9 @@ def test_a_draft_issue_gathers_a_draft_entry_with_a_warning(workspace: Path, run
     title = re.search(r'^title: "?(.*?)"?$', source, re.M).group(1)  # type: ignore[union-attr]
     assert title.upper() in (folder / "email.txt").read_text(encoding="utf-8")
     assert html_lib.escape(title, quote=False) in (folder / "email.html").read_text("utf-8")
+    # Its pictures, which the email and the web version show, are on the site.
+    pictures = re.findall(r"^\s*- src: (media/\S+)$", source, re.M)
+    assert pictures and all((workspace / "site" / p).is_file() for p in pictures)
     # Still a draft for the site and the feeds.
     assert not (workspace / "site/harbor-lights-restoration").exists()
     assert "harbor-lights-restoration" not in (workspace / "feeds/rss.xml").read_text("utf-8")
@@ -1817,3 +1820,15 @@ def test_the_email_has_headings_a_screen_reader_can_move_by(workspace: Path) -> 
         assert title in titles, (title, titles)
     parts = {h.text_content() for h in root.iter("h3")}
     assert {"Where it plays", "Events"} <= parts, parts
+
+
+def test_the_pages_own_background_does_not_make_dark_text_readable() -> None:
+    # Painted dark by a client in dark mode: text with no background of its own below it is
+    # still found (the colours compared as written in either case).
+    html = (
+        '<html lang="en"><head><title>T</title></head><body bgcolor="#F4F1EA">'
+        '<div style="background-color: #f4f1ea"><p style="color:#111111">on the page</p>'
+        '<div style="background-color:#ffffff"><p style="color:#222">on a card</p></div>'
+        "</div></body></html>"
+    )
+    assert read_email(html).dark_on_transparent == ['<p style="color:#111111">']

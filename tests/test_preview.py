@@ -511,13 +511,14 @@ def test_no_environment_secret_is_ever_served(running: Preview) -> None:
 
 
 def _events(running: Preview, query: str) -> list[str]:
-    """The first lines of the event stream (it stays open; stop at the first event)."""
+    """The first lines of the event stream (it stays open; stop at the first event after the
+    state every connection is told first, "ok" when the build is good)."""
     connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
     connection.request("GET", f"/_events?{query}")
     response = connection.getresponse()
     assert response.getheader("Content-Type").startswith("text/event-stream")
     lines: list[str] = []
-    while not lines or not lines[-1].startswith("data:"):
+    while not lines or not lines[-1].startswith("data:") or lines[-2] == "event: ok":
         lines.append(response.fp.readline().decode().strip())
     connection.close()
     return [line for line in lines if line]
@@ -806,3 +807,52 @@ def test_the_size_meter_names_whose_limit_it_is(tmp_path: Path, setting: str, sa
     assert rendered is not None
     page = issue_page(snapshot, rendered, 375, "light", "token")
     assert said in " ".join(page.split())
+
+
+def test_a_bug_in_a_draft_page_is_shown_and_the_next_rebuild_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a template's error (those are located): dopemail's own, which once ended the
+    # rebuilds for good.
+    import dopemail.preview.state as state_module
+
+    root = write_publication(tmp_path)
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    real = state_module.draft_outputs
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(state_module, "draft_outputs", broken)
+    entry = root / "entries/draft-piece.md"
+    entry.write_text(entry.read_text().replace("Not yet.", "Not yet!"), "utf-8")
+    problems = state.rebuild({"entries/draft-piece.md"}).problems
+    assert [p.message for p in problems] == ["internal error: RuntimeError: a bug"]
+    monkeypatch.setattr(state_module, "draft_outputs", real)
+    entry.write_text(entry.read_text().replace("Not yet!", "Not yet."), "utf-8")
+    assert not state.rebuild({"entries/draft-piece.md"}).problems
+
+
+def test_a_tab_shown_again_drops_the_overlay_of_problems_fixed_meanwhile(
+    tmp_path: Path, browser
+) -> None:
+    root = write_publication(tmp_path / "pub")
+    draft = root / "entries/draft-piece.md"
+    good = draft.read_text(encoding="utf-8")
+    shown = "Object.defineProperty(document, 'hidden', {value: %s, configurable: true});" + (
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    with preview_process(root) as preview:
+        page = browser.new_page()
+        page.goto(preview.url + "site/night-film/")
+        draft.write_text(good.replace("title: Draft Piece", "title: [Draft"), "utf-8")
+        overlay = page.locator("#dopemail-overlay")
+        overlay.wait_for(state="visible", timeout=15_000)
+        page.evaluate(shown % "true")
+        draft.write_text(good, encoding="utf-8")
+        rebuilt = re.compile(r"(built|patched) in \d+ ms")
+        assert wait_for(lambda: rebuilt.search(preview.log.read_text().rsplit("failed", 1)[-1]))
+        page.evaluate(shown % "false")
+        overlay.wait_for(state="detached", timeout=15_000)
+        page.close()

@@ -349,6 +349,7 @@ def render_workspace(
 
     def pictures() -> list[str]:
         shown = ["\n".join(i.entry.pictures) for i in published]
+        shown += ["\n".join(e.pictures) for i in workspace.issues for e in i.all_entries if e.draft]
         return shown + [p.source for i in workspace.issues for p in i.body_pictures]
 
     # The feeds of entries and the media depend on no issue: made while the workers render

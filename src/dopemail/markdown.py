@@ -222,8 +222,8 @@ def _sized(html: str, pictures: list[Picture]) -> str:
     return _IMG.sub(size, html)
 
 
-_WIDTH = re.compile(r'\swidth="(\d+)"')
-_HEIGHT = re.compile(r'\sheight="(\d+)"')
+_WIDTH = re.compile(r'\swidth="\s*(\d+)(?:px)?\s*"', re.IGNORECASE)
+_HEIGHT = re.compile(r'\sheight="\s*(\d+)(?:px)?\s*"', re.IGNORECASE)
 
 
 def fit_pictures(html: str, width: int) -> str:
@@ -253,7 +253,8 @@ def fit_pictures(html: str, width: int) -> str:
 
 def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> str:
     out: list[str] = []
-    href_stack: list[tuple[str, bool]] = []
+    href_stack: list[tuple[str, bool]] = []  # Markdown links, open
+    raw_stack: list[str] = []  # raw <a> tags, open: each closer closes its own kind
     for token in tokens:
         if token.type == "html_inline":
             # Raw HTML typed in a paragraph: a link's address and a picture are kept, as
@@ -261,9 +262,9 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
             tag = token.content
             name = tag[1:].split(None, 1)[0].rstrip("/>").lower() if len(tag) > 1 else ""
             if name == "a":
-                href_stack.append((_raw_inline(tag, base_url).get("href", ""), False))
-            elif name == "/a" and href_stack:
-                href, _ = href_stack.pop()
+                raw_stack.append(_raw_inline(tag, base_url).get("href", ""))
+            elif name == "/a" and raw_stack:
+                href = raw_stack.pop()
                 if href and urls:
                     out.append(f" <{href}>")
             elif name == "img":

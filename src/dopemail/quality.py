@@ -76,7 +76,7 @@ def _find_dark_text(element: Any, found: list[str], page: str | None = None) -> 
     # the same on mj-body's <div> inside it, ``page``): a client paints it dark in dark
     # mode, as the template's dark styles do.
     style = element.get("style") or ""
-    painted = element.get("bgcolor") or _painted(style)
+    painted = (element.get("bgcolor") or "").strip().lower() or _painted(style)
     if element.tag == "body":
         page = painted or None
     elif painted and painted != page:

@@ -158,4 +158,9 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
     for issue in workspace.issues:  # a picture in an issue's intro
         for picture in issue.body_pictures:
             wanted[f"{SITE_DIR}/{picture.source}"] = workspace.root / picture.source
+        # A draft entry a draft issue gathers: its email and web version show its pictures.
+        for entry in issue.all_entries:
+            if entry.draft:
+                for source in entry.pictures:
+                    wanted[f"{SITE_DIR}/{source}"] = workspace.root / source
     return wanted

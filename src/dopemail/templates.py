@@ -580,8 +580,8 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             if close
             else "check the variable's spelling; see the default template for the names available",
         ) from None
-    except DopemailError:
-        raise  # a filter's own, located already
+    except (DopemailError, OSError, MemoryError):
+        raise  # a filter's own, located already; the system's, said with its errno's hint
     except Exception as exc:  # noqa: BLE001 - raised again unless a template's line raised it
         filename, line = _template_line(exc, name)
         if line is None:

@@ -48,8 +48,9 @@ def may_hold_control(data: bytes) -> bool:
     )
 
 
-# A numeric character reference, as Markdown and HTML decode it (&#11; &#x0B;).
-_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,9}));")
+# A numeric character reference, as Markdown and HTML decode it (&#11; &#x0B;; in raw HTML
+# the sanitiser takes '&#11' without its ';' too, and any number of leading zeros).
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
 def bad_references(line: str) -> Iterator[tuple[int, str, int]]:
@@ -58,7 +59,11 @@ def bad_references(line: str) -> Iterator[tuple[int, str, int]]:
     reference as written, its code point)."""
     for found in _REFERENCE.finditer(line):
         hex_digits, digits = found.groups()
-        point = int(hex_digits, 16) if hex_digits else int(digits)
+        significant = (hex_digits or digits).lstrip("0") or "0"
+        if len(significant) > 8:
+            point = 0x110000  # past Unicode, however many digits (int() refuses thousands)
+        else:
+            point = int(significant, 16) if hex_digits else int(significant)
         if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF or CONTROL.match(chr(point)):
             yield found.start(), found.group(), point
 

@@ -285,7 +285,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not body:
             return
         state = self.server.state
-        shown: tuple[object, ...] = ()
+        # None: the state is sent on every connection, "ok" included: a tab shown again (see
+        # live.js) may still show an overlay of problems fixed while it was not listening.
+        shown: tuple[object, ...] | None = None
         snapshot = state.snapshot
         try:
             self._write("retry: 500\n\n")  # reconnect quickly when the preview restarts

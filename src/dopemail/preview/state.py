@@ -35,6 +35,7 @@ from ..errors import DopemailError
 from ..fingerprint import identity
 from ..load import load_workspace
 from ..patch import patch_build
+from ..quality import Verdict
 from ..site import SITE_DIR, media_files, render_entry_page
 from ..templates import make_environment
 from ..write import Output
@@ -114,6 +115,12 @@ SHOWN_PREFIX = "_preview/"
 
 def _digest(value: object) -> bytes:
     return hashlib.sha256(repr(value).encode()).digest()
+
+
+def _checks(verdict: Verdict) -> bytes:
+    # As the issue page shows them: each warning with its line and hint (its repr has neither).
+    shown = (verdict.size, verdict.checks, [str(w) for w in verdict.warnings])
+    return _digest(shown)
 
 
 def _signature(output: Output) -> bytes:
@@ -393,7 +400,7 @@ class PreviewState:
             key = item.issue.key
             kept = self._verdicts.get(key)
             # A patch keeps the issues it did not touch: their checks are not digested again.
-            digest = kept[1] if kept and kept[0] is item.verdict else _digest(item.verdict)
+            digest = kept[1] if kept and kept[0] is item.verdict else _checks(item.verdict)
             verdicts[key] = (item.verdict, digest)
             shown[f"{SHOWN_PREFIX}issue/{key}"] = digest
         self._verdicts = verdicts
