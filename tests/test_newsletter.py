@@ -1832,3 +1832,33 @@ def test_the_pages_own_background_does_not_make_dark_text_readable() -> None:
         "</div></body></html>"
     )
     assert read_email(html).dark_on_transparent == ['<p style="color:#111111">']
+
+
+def test_the_text_part_keeps_its_lines_short_but_for_addresses(workspace: Path) -> None:
+    # RFC 5322 2.1.1: lines SHOULD be 78 characters at most. Long titles (a film's, a
+    # section's, the subject) went out on one line; an address is never broken.
+    from dopemail.templates import columns
+
+    build(workspace)
+    long_lines = [
+        (key, line)
+        for key in SAMPLE_ISSUES
+        for line in (workspace / f"site/issues/{key}/email.txt").read_text("utf-8").splitlines()
+        if columns(line) > 78 and "https://" not in line
+    ]
+    assert long_lines == []
+
+
+def test_a_long_subject_is_wrapped_and_underlined_as_its_longest_line(workspace: Path) -> None:
+    subject = "A very long subject line " * 4
+    _break(
+        workspace,
+        FIRST,
+        'subject: "All of Us Strangers, and Varda on the East Side"',
+        f'subject: "{subject.strip()}"',
+    )
+    build(workspace)
+    text = (workspace / f"site/issues/{SAMPLE_ISSUES[0]}/email.txt").read_text("utf-8")
+    lines = text.split("\n")
+    start = lines.index("A very long subject line A very long subject line A very long subject")
+    assert lines[start + 1 : start + 3] == ["line A very long subject line", "=" * 69]
