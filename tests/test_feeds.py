@@ -301,3 +301,28 @@ def test_a_lead_picture_from_another_site_is_an_enclosure_only_with_its_type(
     assert item.enclosures == []
     mine = json.loads((workspace / "feeds/feed.json").read_text())["items"]
     assert "attachments" not in next(i for i in mine if i["url"].endswith("/all-of-us-strangers/"))
+
+
+def test_plain_text_beside_the_title_is_encoded_as_the_rss_profile_asks(write_files) -> None:
+    # '&' and '<' in a tag, the author's name or the rights line: as hexadecimal references,
+    # as the title's are (some readers decode plain text twice).
+    root = write_files(
+        {
+            "entries/zz-noir.md": (
+                "---\ntitle: Noir\npublished: 2026-01-01\nauthor: 'Smith & <Jones>'\n"
+                "tags: ['<Noir> & co']\n---\nText.\n"
+            )
+        }
+    )
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("copyright = "))
+    config.write_text(text.replace(line, 'copyright = "© A & B"'), encoding="utf-8")
+    build(root)
+    rss = (root / "feeds/rss.xml").read_bytes()
+    assert check_rss(rss) == []
+    parsed = feedparser.parse(rss)
+    item = parsed.entries[0]
+    assert [t.term for t in item.tags] == ["<Noir> & co"]
+    assert item.author == "Smith & <Jones>"
+    assert parsed.feed.rights == "© A & B"

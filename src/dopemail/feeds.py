@@ -117,14 +117,15 @@ def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     return _RSS_TITLE.sub(_hex_references, fg.rss_str(pretty=True))
 
 
-# A title is text, which some RSS readers decode twice: the RSS Profile asks for '<' and '&' as
-# hexadecimal references there (the same characters to an XML parser).
-_RSS_TITLE = re.compile(rb"<title>([^<]*)</title>")
+# A title, a tag, an author's name, the rights line are text, which some RSS readers decode
+# twice: the RSS Profile asks for '<' and '&' as hexadecimal references there (the same
+# characters to an XML parser).
+_RSS_TITLE = re.compile(rb"(<(title|category|dc:creator|copyright)(?:\s[^>]*)?>)([^<]*)(</\2>)")
 
 
 def _hex_references(found: re.Match[bytes]) -> bytes:
-    text = found.group(1).replace(b"&lt;", b"&#x3C;").replace(b"&amp;", b"&#x26;")
-    return b"<title>" + text + b"</title>"
+    text = found.group(3).replace(b"&lt;", b"&#x3C;").replace(b"&amp;", b"&#x26;")
+    return found.group(1) + text + found.group(4)
 
 
 def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
