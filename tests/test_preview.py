@@ -856,3 +856,19 @@ def test_a_tab_shown_again_drops_the_overlay_of_problems_fixed_meanwhile(
         page.evaluate(shown % "false")
         overlay.wait_for(state="detached", timeout=15_000)
         page.close()
+
+
+def test_an_issue_page_reloads_when_a_warning_moves_to_another_line(tmp_path: Path) -> None:
+    # The page shows each warning with its line: a warning's line moved, the email the same,
+    # and the page went on naming the old line.
+    root = write_publication(tmp_path)
+    issue = root / "issues/1-strangers.md"
+    text = issue.read_text(encoding="utf-8").replace("status: ready", "status: draft")
+    issue.write_text(text.replace("[night-film]", "[night-film, draft-piece]"), "utf-8")
+    state = PreviewState(root)
+    first = state.rebuild()
+    assert not first.problems
+    issue.write_text(issue.read_text().replace("entries:", "# the films\nentries:"), "utf-8")
+    snapshot = state.rebuild({"issues/1-strangers.md"})
+    assert not snapshot.changed_since(first.version, ["site/issues/1-strangers/email.html"])
+    assert snapshot.changed_since(first.version, ["_preview/issue/1-strangers"])

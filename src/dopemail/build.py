@@ -20,7 +20,7 @@ from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
 from .load import ENTRIES_DIR, load_entry, load_workspace, markdown_names, read_issues
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
-from .site import SITE_DIR, media_files, render_entry_page, render_home
+from .site import SITE_DIR, media_files, picture_sources, render_entry_page, render_home
 from .templates import make_environment
 from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
@@ -347,11 +347,6 @@ def render_workspace(
     published = [r for r in rendered if not r.entry.draft]
     newest = published[: settings.feeds.items]
 
-    def pictures() -> list[str]:
-        shown = ["\n".join(i.entry.pictures) for i in published]
-        shown += ["\n".join(e.pictures) for i in workspace.issues for e in i.all_entries if e.draft]
-        return shown + [p.source for i in workspace.issues for p in i.body_pictures]
-
     # The feeds of entries and the media depend on no issue: made while the workers render
     # issues when there are some (and raised, if they fail, where they always were).
     side: dict[str, dict[str, Output]] = {}
@@ -368,7 +363,10 @@ def render_workspace(
                 lambda: render_feeds(settings, newest),
             )
             side["media"] = _memo(
-                cache, "media", pictures, lambda: media_files(workspace, published)
+                cache,
+                "media",
+                lambda: picture_sources(workspace, published),
+                lambda: media_files(workspace, published),
             )
             if ahead is not None:
                 ahead({**pages, **side["feeds"], **side["media"]})

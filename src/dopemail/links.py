@@ -115,9 +115,7 @@ def dead_links_in(build: Build) -> list[ContentError]:
     texts += [(i.issue.path, i.issue.url, i.content_html) for i in build.issues]
     base_url = workspace.settings.publication.base_url
     # A draft issue's link to a draft entry it gathers: the issue's checks say so, at its line.
-    drafts = {
-        (i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.all_entries if e.draft
-    }
+    drafts = {(i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.drafts}
     found = [
         link
         for link in dead_links(base_url, texts, build.outputs)

@@ -169,7 +169,7 @@ def _decoded_lines(text: str) -> Iterator[tuple[int, str]]:
                 continue
             line = " " * (end + 3) + line[end + 3 :]
             comment = False
-        line = _COMMENT.sub(lambda m: " " * len(m.group()), _CODE_SPAN.sub(_blank, line))
+        line = _COMMENT.sub(_blank, _CODE_SPAN.sub(_blank, line))
         if (opened_at := line.find("<!--")) >= 0:
             line, comment = line[:opened_at], True
         yield number, line
@@ -184,7 +184,7 @@ def _bad_references(text: str, rel: str) -> list[DopemailError]:
     # the feeds could not be written. Text from old CMSs and Word brings them, and
     # Windows-1252's numbers for its quotes and dashes (&#146;), which HTML maps to ’ but
     # Markdown reads as invisible control characters.
-    errors: list[DopemailError] = []
+    errors: list[ContentError] = []
     for number, line in _decoded_lines(text):
         for column, written, point in bad_references(line):
             meant = bytes([point]).decode("cp1252", "ignore") if 0x80 <= point <= 0x9F else ""
@@ -211,29 +211,29 @@ def _bad_references(text: str, rel: str) -> list[DopemailError]:
                     hint,
                 )
             )
-    if len(errors) > _CONTROL_LINES:
-        rest = errors[_CONTROL_LINES:]
-        more = ContentError(
-            f"and {len(rest)} more such references, to line {rest[-1].line}",
-            rel,
-            rest[0].line,
-            "search the file for '&#' and write each character itself",
-        )
-        errors = [*errors[:_CONTROL_LINES], more]
-    return errors
+    more = "and {count} more such references, to line {last}"
+    return _at_most(errors, rel, more, "search the file for '&#' and write each character itself")
+
+
+def _at_most(errors: list[ContentError], rel: str, more: str, hint: str) -> list[DopemailError]:
+    """The first :data:`_CONTROL_LINES` of ``errors``, then one that says how many more there
+    are (``more``, with its ``{count}`` and ``{last}`` line), at the first one left out."""
+    if len(errors) <= _CONTROL_LINES:
+        return list(errors)
+    rest = errors[_CONTROL_LINES:]
+    told = ContentError(more.format(count=len(rest), last=rest[-1].line), rel, rest[0].line, hint)
+    return [*errors[:_CONTROL_LINES], told]
 
 
 def _control_characters(text: str, rel: str) -> list[DopemailError]:
     # Every line that holds one: text pasted from Word brings one at each of its line breaks,
     # and an editor told of the first alone would have to build again for each of the others.
     # Past a screenful, the count: a whole pasted book would bury every other message.
-    errors: list[DopemailError] = []
-    lines = [
-        (number, found)
-        for number, line in enumerate(text.split("\n"), 1)
-        if (found := [(m.start(), m.group()) for m in CONTROL.finditer(line)])
-    ]
-    for number, found in lines[:_CONTROL_LINES]:
+    errors: list[ContentError] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found = [(m.start(), m.group()) for m in CONTROL.finditer(line)]
+        if not found:
+            continue
         (column, char), more = found[0], len(found) - 1
         errors.append(
             ContentError(
@@ -245,18 +245,8 @@ def _control_characters(text: str, rel: str) -> list[DopemailError]:
                 "delete it, or put a space or a line break in its place",
             )
         )
-    if len(lines) > _CONTROL_LINES:
-        rest = lines[_CONTROL_LINES:]
-        errors.append(
-            ContentError(
-                f"and on {len(rest)} more lines, to line {rest[-1][0]}",
-                rel,
-                rest[0][0],
-                "search the file for them: your editor's find, in regular-expression mode, "
-                f"with {_CONTROL_SHOWN}",
-            )
-        )
-    return errors
+    hint = "search the file for them: your editor's find, in regular-expression mode, with "
+    return _at_most(errors, rel, "and on {count} more lines, to line {last}", hint + _CONTROL_SHOWN)
 
 
 #: The lines with a control character said one by one (see _control_characters).

@@ -54,7 +54,6 @@ _BLOCK_TAG = re.compile(
 _LINK_TAG = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 
 
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'\s(alt|src|href)="([^"]*)"')
 
 
@@ -69,24 +68,15 @@ def _picture_text(found: re.Match[str]) -> str:
 def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
     """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
     absolute as the page's HTML is (none of a tag the page drops)."""
-    token = _base.set((base_url, {}))
-    try:
-        safe = _cleaner().clean(tag)
-    finally:
-        _base.reset(token)
-    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(safe)}
+    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(_sanitised(tag, base_url))}
 
 
 def _html_block_text(html: str, base_url: str) -> list[str]:
     """The lines of text a block of raw HTML shows, sanitised as the page's HTML is (links
     made absolute), each link followed by its <URL> as in the rest of the text."""
-    token = _base.set((base_url, {}))
-    try:
-        safe = _cleaner().clean(html)
-    finally:
-        _base.reset(token)
+    safe = _sanitised(html, base_url)
     safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", safe)
-    safe = _IMG_TAG.sub(_picture_text, safe)
+    safe = _IMG.sub(_picture_text, safe)
     lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
     return [" ".join(unescape(line).split()) for line in lines if line.strip()]
 
@@ -147,14 +137,21 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
         # The page's own title is its one h1; the text's top headings come under it. (Left
         # to the sanitiser, an h1 lost its element and its words ran into the next line.)
         html = _H1.sub(r"<\1h2", html)
-    token = _base.set((base_url, {p.written: p.url for p in shown}))
+    clean = _sanitised(html, base_url, {p.written: p.url for p in shown}).strip()
+    return _sized(clean, shown) if shown else clean
+
+
+def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) -> str:
+    """``html`` through the sanitiser, its relative links and pictures made absolute from the
+    page at ``base_url`` (``on_site``: pictures as written -> their address on the site)."""
+    token = _base.set((base_url, on_site or {}))
     try:
-        clean = _cleaner().clean(html).strip()
+        clean = _cleaner().clean(html)
         if _SAME_SCHEME_HINT.search(clean):
             clean = _SAME_SCHEME.sub(_joined, clean)
+        return clean
     finally:
         _base.reset(token)
-    return _sized(clean, shown) if shown else clean
 
 
 # 'https:page.html' and 'https:/path': relative references with the page's own scheme, which

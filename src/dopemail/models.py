@@ -710,6 +710,12 @@ class LoadedIssue:
         """Every entry the issue gathers: the main ones, then each section's."""
         return self.entries + tuple(e for _, items in self.sections for e in items)
 
+    @property
+    def drafts(self) -> tuple[LoadedEntry, ...]:
+        """The draft entries it gathers (only a draft issue may): its email and web version
+        show them, linking to pages not made yet."""
+        return tuple(e for e in self.all_entries if e.draft)
+
 
 @dataclass(frozen=True)
 class Workspace:

@@ -314,9 +314,8 @@ def check_email(
     )
     # Gathered by a draft issue (load refuses it in any other): previewed and test-sent with
     # the issue, but its "read on" link leads nowhere until the entry is published.
-    drafts = [entry for entry in issue.all_entries if entry.draft]
-    verdict.checks.append(("every entry it gathers is published", not drafts))
-    for entry in drafts:
+    verdict.checks.append(("every entry it gathers is published", not issue.drafts))
+    for entry in issue.drafts:
         verdict.warnings.append(
             QualityError(
                 f"issue {issue.meta.number}: entry '{entry.slug}' is a draft: the email links "

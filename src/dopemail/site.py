@@ -145,6 +145,16 @@ def render_home(
     return html.encode("utf-8")
 
 
+def picture_sources(workspace: Workspace, items: Sequence[RenderedEntry]) -> list[str]:
+    """The pictures under media/ that the pages and emails show: those of ``items`` (the
+    listed entries), of the issues' intros, and of the draft entries a draft issue gathers."""
+    sources = [source for item in items for source in item.entry.pictures]
+    for issue in workspace.issues:
+        sources += [picture.source for picture in issue.body_pictures]
+        sources += [source for entry in issue.drafts for source in entry.pictures]
+    return sources
+
+
 def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[str, Path]:
     """Local media the pages use: output path -> source file."""
     wanted: dict[str, Path] = {}
@@ -152,15 +162,6 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
     for src in (pub.logo, pub.icon):
         if src and not src.startswith("https://"):
             wanted[f"{SITE_DIR}/{src.lstrip('/')}"] = workspace.root / src.lstrip("/")
-    for item in items:
-        for source in item.entry.pictures:
-            wanted[f"{SITE_DIR}/{source}"] = workspace.root / source
-    for issue in workspace.issues:  # a picture in an issue's intro
-        for picture in issue.body_pictures:
-            wanted[f"{SITE_DIR}/{picture.source}"] = workspace.root / picture.source
-        # A draft entry a draft issue gathers: its email and web version show its pictures.
-        for entry in issue.all_entries:
-            if entry.draft:
-                for source in entry.pictures:
-                    wanted[f"{SITE_DIR}/{source}"] = workspace.root / source
+    for source in picture_sources(workspace, items):
+        wanted[f"{SITE_DIR}/{source}"] = workspace.root / source
     return wanted
