@@ -97,6 +97,31 @@ def test_a_list_without_an_email_column_is_refused_with_its_line(tmp_path) -> No
     assert caught.value.line == 1 and "email,name,status" in caught.value.hint
 
 
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        # No status at all: everyone would be mailed, those who unsubscribed with them.
+        ("email,name", "email,name,status"),
+        ("email,name,subscription_status", "rename the column 'subscription_status' to 'status'"),
+        ("Email,Name,Statut", "rename the column 'Statut' to 'status'"),
+    ],
+)
+def test_a_list_without_a_status_column_mails_no_one(header, hint, tmp_path) -> None:
+    path = tmp_path / "subscribers.csv"
+    path.write_text(f"{header}\nada@example.com,Ada,subscribed\nbob@example.com,Bob,unsubscribed\n")
+    with pytest.raises(SendError, match="no 'status' column, so it does not say who") as caught:
+        list(read_subscribers(path))
+    assert caught.value.line == 1 and hint in caught.value.hint
+
+
+def test_a_list_separated_by_semicolons_is_named_as_such(tmp_path) -> None:
+    path = tmp_path / "subscribers.csv"
+    path.write_text("Email;Name;Status\nada@example.com;Ada;subscribed\n")
+    with pytest.raises(SendError, match="no 'email' column") as caught:
+        list(read_subscribers(path))
+    assert "separated by semicolons" in caught.value.hint
+
+
 def test_a_missing_list_says_how_to_make_one(tmp_path) -> None:
     with pytest.raises(SendError, match="no subscriber list") as caught:
         list(read_subscribers(tmp_path / "nope.csv"))

@@ -6,7 +6,8 @@ Columns (a header line names them, in any order, any case)::
     ada@example.com,Ada Lovelace,subscribed,2024-01-12,"film;events"
 
 Only ``status`` = ``subscribed`` (or ``active``) is mailed. ``unsubscribed``, ``bounced``,
-``complained`` and any other status are skipped, and so are addresses that fail the syntax check
+``complained`` and any other status are skipped (a list without a ``status`` column is
+refused: it cannot say who left), and so are addresses that fail the syntax check
 (``email-validator``, no network) and repeats of an address already seen. Every skipped row is
 reported with its line and the reason. Nothing here holds the whole list in memory: rows are
 yielded as they are read, and duplicates are found by the ledger (SQLite), not by a Python set.
@@ -15,6 +16,7 @@ yielded as they are read, and duplicates are found by the ledger (SQLite), not b
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import re
 from collections import Counter
@@ -148,15 +150,11 @@ def read_subscribers(path: Path) -> Iterator[Row]:
         except csv.Error as exc:
             raise SendError(f"unreadable CSV: {exc}", path, 1, "save it as UTF-8 CSV") from None
         columns = {name.strip().lower(): i for i, name in enumerate(header)}
-        if "email" not in columns:
-            raise SendError(
-                "the header line has no 'email' column",
-                path,
-                1,
-                "the first line must name the columns: email,name,status,subscribed_at,tags",
-            )
+        for needed in ("email", "status"):
+            if needed not in columns:
+                raise _missing_column(path, needed, header)
         at_email, at_name = columns["email"], columns.get("name")
-        at_status = columns.get("status")
+        at_status = columns["status"]
         while True:
             start = reader.line_num + 1
             try:
@@ -174,6 +172,31 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             if not any(cell.strip() for cell in record):
                 continue
             yield _check(reader.line_num, record, at_email, at_name, at_status)
+
+
+def _missing_column(path: Path, needed: str, header: list[str]) -> SendError:
+    """The header names no ``needed`` column: what the editor most likely meant instead."""
+    shown = ",".join(header)
+    if len(header) == 1 and ";" in shown:
+        hint = (
+            "the columns are separated by semicolons (a spreadsheet's regional setting): "
+            "save it as comma-separated CSV (in a spreadsheet: Save As, 'CSV UTF-8')"
+        )
+    else:
+        names = {n.strip().lower(): n.strip() for n in header}
+        close = difflib.get_close_matches(needed, list(names), n=1, cutoff=0.5) or [
+            n for n in names if needed in n
+        ]
+        close = [names[n] for n in close]
+        hint = f"rename the column '{close[0]}' to '{needed}'; " if close else ""
+        hint += "the first line must name the columns: email,name,status,subscribed_at,tags"
+    if needed == "status":
+        # Without it the list cannot tell who left: mailing everyone would mail them too.
+        why = "the header line has no 'status' column, so it does not say who unsubscribed"
+        hint += " ('subscribed' on each row to mail; 'unsubscribed', 'bounced'... are skipped)"
+    else:
+        why = "the header line has no 'email' column"
+    return SendError(why, path, 1, hint)
 
 
 def _not_utf8(path: Path) -> SendError:
@@ -265,12 +288,10 @@ def clean_name(name: str) -> str:
     return name.strip() if name.isprintable() else _CONTROL.sub(" ", name).strip()
 
 
-def _check(
-    line: int, record: list[str], at_email: int, at_name: int | None, at_status: int | None
-) -> Row:
+def _check(line: int, record: list[str], at_email: int, at_name: int | None, at_status: int) -> Row:
     raw = _cell(record, at_email)
     name = clean_name(_cell(record, at_name))
-    status = _cell(record, at_status).lower() if at_status is not None else "subscribed"
+    status = _cell(record, at_status).lower()
     if not raw:
         return Row(line, raw, "", name, "invalid", "no address")
     try:
