@@ -467,6 +467,12 @@ def test_sendgrid_400_about_another_field_of_a_personalization_refuses_the_reque
     server.queue(Reply(400, {"errors": [field]}))
     outcomes = provider.send(batch(composer, "ada@example.com", "bob@example.com"))
     assert [o.status for o in outcomes] == ["unsent", "rejected"]
+    # A reader the batch does not have: taken for one, it would leave every reader unsent
+    # with no reason, and the same batch would be posted again, and again.
+    field = {"field": "personalizations.7.to", "message": "Does not contain a valid address."}
+    server.queue(Reply(400, {"errors": [field]}))
+    with pytest.raises(SendError, match="valid address"):
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
 
 
 @pytest.mark.parametrize(
@@ -479,6 +485,21 @@ def test_mailgun_200_without_a_message_id_is_no_receipt(body, server, client, tm
         provider.send(batch(composer, "ada@example.com", "bob@example.com"))
     # It may have arrived: only a key would make posting it again safe, and Mailgun has none.
     assert caught.value.ambiguous and "base_url" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("postmark", 202), ("resend", 202), ("sendgrid", 200), ("mailgun", 202), ("sendgrid", 204)],
+)
+def test_a_success_the_api_does_not_give_is_in_doubt_not_a_refusal(
+    name, status, server, client, tmp_path
+) -> None:
+    # A sandbox, a proxy, an API version: the provider may have taken the batch, so its
+    # readers must not go back to the queue (and out again) as after a refusal.
+    provider, composer = adapter(name, server, tmp_path, client)
+    server.queue(Reply(status, {"id": "x"}, deliver=True))
+    with pytest.raises(InDoubt, match=f"answered HTTP {status}.*may have taken this one"):
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
 
 
 def test_mailgun_400_without_an_address_asks_the_runner_to_bisect(server, client, tmp_path) -> None:

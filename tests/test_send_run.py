@@ -496,6 +496,21 @@ def test_a_postmark_code_not_about_the_reader_fails_no_one(server, tmp_path) -> 
     assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 10, "failed": 1, "skipped": 0}
 
 
+def test_an_unexpected_success_keeps_its_batch_in_flight_not_queued_again(server, tmp_path) -> None:
+    root = postmark_workspace(server, tmp_path)
+    # Whichever batch arrives first is taken, and answered 202 where Postmark answers 200.
+    server.queue(Reply(202, {"Message": "Accepted"}, deliver=True))
+    with pytest.raises(SendError, match="may or may not have delivered batch"):
+        send(root, "postmark")
+    taken = counts(root)
+    assert taken["in_flight"] == 10 and taken["sent"] + taken["pending"] == 20
+    # Running again posts nothing: the editor settles the batch first.
+    posted = len(server.requests)
+    with pytest.raises(SendError, match="\\(10 recipients: reader"):
+        send(root, "postmark")
+    assert len(server.requests) == posted
+
+
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
     """The answer to batch ``number`` (10 readers a batch) comes after the client gave up.
 

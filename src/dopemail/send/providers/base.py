@@ -299,8 +299,19 @@ class HttpApi:
             )
         return None
 
-    def refused(self, response: httpx.Response, *keys: str) -> SendError:
-        """The error that stops a send when the request itself is refused."""
+    def refused(self, response: httpx.Response, *keys: str) -> SendError | InDoubt:
+        """The error that stops a send when the request itself is refused.
+
+        A success other than the one the provider's API describes (a 200 where it answers
+        202, a sandbox, a proxy in front of it) is no refusal: the provider may have taken
+        the batch, so it stays in flight for the editor to settle (InDoubt) rather than
+        going back to the queue and out a second time.
+        """
+        if response.is_success:
+            return InDoubt(
+                f"{self.name} answered {self.message(response, *keys)}, not the answer its "
+                "API gives for a batch it took: it may have taken this one"
+            )
         return SendError(
             f"{self.name} refused the request: {self.message(response, *keys)}",
             None,

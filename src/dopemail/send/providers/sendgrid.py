@@ -77,7 +77,7 @@ class SendGrid:
         if transient:
             raise transient
         if status == 400:
-            named = self._named(response)
+            named = self._named(response, len(batch.letters))
             if named:
                 return [
                     Outcome("rejected", error=named[i]) if i in named else Outcome("unsent")
@@ -116,7 +116,7 @@ class SendGrid:
             "custom_args": {"dopemail_issue": batch.composer.issue.issue_id},
         }
 
-    def _named(self, response: httpx.Response) -> dict[int, str]:
+    def _named(self, response: httpx.Response, size: int) -> dict[int, str]:
         """Personalization index -> SendGrid's reason, for errors that name one."""
         try:
             errors = response.json().get("errors") or []
@@ -125,8 +125,10 @@ class SendGrid:
         named: dict[int, str] = {}
         for error in errors:
             match = _FIELD.match(str(error.get("field") or ""))
-            if not match:
-                return {}  # something about the whole request (sender, content): refuse it all
+            if not match or int(match.group(1)) >= size:
+                # Something about the whole request (sender, content), or a reader the batch
+                # does not have: refuse it all rather than post the same batch again and again.
+                return {}
             reason = f"SendGrid: {error.get('message', 'refused')}"
             named[int(match.group(1))] = self.api.redact(reason)
         return named
