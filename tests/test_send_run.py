@@ -70,7 +70,7 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(tmp_path) -> None:
     assert "recipients:  3 to send (0 already sent, 0 failed earlier)" in text
     assert "skipped:     4 (1 unsubscribed, 1 bounced, 1 invalid, 1 duplicate)" in text
     assert "line 8: READER00001@example.com: duplicate: also on line 2" in text
-    assert "batches:     1 of up to 100 messages" in text
+    assert "batches:     3 of up to 1 message" in text  # a second's worth each, at rate = 1
     assert "estimated:   about 3 s" in text  # 3 messages at rate = 1 per second
     assert not (root / ".dopemail").exists() and not (root / "outbox").exists()
 
@@ -417,6 +417,34 @@ def test_the_rate_setting_caps_messages_per_second(tmp_path) -> None:
     started = time.monotonic()
     send(root)
     assert time.monotonic() - started >= (60 - 10) / 200
+
+
+def test_the_rate_setting_makes_batches_a_second_s_worth_and_no_wait_after_the_last(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_workspace(tmp_path, subscribers=30, send="rate = 20")
+    events: list[tuple[str, float]] = []
+
+    def sleep(seconds: float) -> None:
+        events.append(("pause", seconds))
+        time.sleep(seconds)
+
+    real_take = RateLimiter.take
+
+    def take(self: RateLimiter, count: int) -> None:
+        events.append(("take", count))
+        real_take(self, count)
+
+    monkeypatch.setattr(RateLimiter, "take", take)
+    assert send(root, options=SendOptions()).batch_size == 20  # the dry run says so too
+    events.clear()
+    summary = send(root, sleep=sleep)
+    assert (summary.sent, summary.batch_size) == (30, 20)
+    # 20 go, a pause of up to a second, the last 10 go; then the send is over, with no pause
+    # to make up for them (it sat idle for size / rate seconds after a burst).
+    assert [e for e in events if e[0] == "take"] == [("take", 20), ("take", 10)]
+    assert events[-1] == ("take", 10) and events[1][0] == "pause", events
+    assert sum(seconds for kind, seconds in events if kind == "pause") <= 1.0
 
 
 def test_ctrl_c_finishes_the_current_batch_then_stops(tmp_path, monkeypatch) -> None:

@@ -715,6 +715,10 @@ class _Run:
         size = self.provider.max_batch
         if self.settings.send.batch_size:
             size = min(size, self.settings.send.batch_size)
+        if self.settings.send.rate:
+            # A batch goes at once: larger than a second's worth, it would go over the cap in
+            # one burst, and the send would then sit idle to make up for it.
+            size = min(size, max(1, int(self.settings.send.rate)))
         cap = getattr(self.provider, "max_batch_bytes", None)
         if cap:
             bodies = len(self.issue.html.encode()) + len(self.issue.text.encode())
@@ -855,11 +859,12 @@ class _Run:
                         if halves:  # claimed before anything new: they are pending again
                             ready.append(self.claim(halves.popleft()))
                         if not ready:
-                            pause = self.limiter.ready_in() or None
-                            if pause:
-                                break
+                            # Who is left first: after the last batch, nothing is to wait for.
                             recipients = ledger.next_pending(number, size)
                             if not recipients:
+                                break
+                            pause = self.limiter.ready_in() or None
+                            if pause:
                                 break
                             self.limiter.take(len(recipients))
                             ready.append(self.claim(recipients))
