@@ -308,6 +308,25 @@ def test_the_two_in_flight_choices_exclude_each_other(tmp_path) -> None:
         "send", "1", "--yes", "--resend-in-flight", "--mark-in-flight-sent", "--root", root
     )
     assert code == 2 and "choose one of" in output
+    code, output = run("send", "1", "--yes", "--mark-in-flight-sent", "2,x", "--root", root)
+    assert code == 2 and "--mark-in-flight-sent takes batch numbers, e.g." in output
+    code, output = run("send", "1", "--yes", "--resend-in-flight", "0", "--root", root)
+    assert code == 2 and "--resend-in-flight takes batch numbers" in output
+    # Batches named: parsed, and refused only because none is in flight.
+    code, output = run(
+        "send",
+        "1",
+        "--yes",
+        "--mark-in-flight-sent",
+        "2",
+        "--resend-in-flight",
+        "3, 4",
+        "--root",
+        root,
+    )
+    assert code == 1 and "--mark-in-flight-sent: batch 2 is not in flight (in flight: none)" in (
+        output
+    )
 
 
 def _built_sample(tmp_path: Path) -> Path:

@@ -18,7 +18,7 @@ from rich.console import Console
 from sendserver import KEY, env, make_workspace, readers, write_issue, write_subscribers
 
 from dopemail.errors import ProviderAuthError, SendError
-from dopemail.send.ledger import LEDGER_PATH
+from dopemail.send.ledger import LEDGER_PATH, send_lock
 from dopemail.send.loopback import BUTTONDOWN_LIST, LoopbackServer, Recorded, Reply
 from dopemail.send.providers.outbox import Outbox
 from dopemail.send.providers.resend import Resend
@@ -559,6 +559,70 @@ def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
             time.sleep(seconds)  # delivered; the answer comes after the client gave up
 
     server.on_delivered = hook
+
+
+def test_each_batch_left_in_flight_is_listed_and_settled_on_its_own(server, tmp_path) -> None:
+    root = postmark_workspace(server, tmp_path)
+    # Batch 1 goes alone; then 2 and 3 together, and neither answer comes in time.
+    firsts = {"reader00011@example.com", "reader00021@example.com"}
+    hung: set[str] = set()
+    lock = threading.Lock()
+
+    def hook(request: Recorded) -> None:
+        body = request.body.decode()
+        first = next((f for f in firsts if f in body), None)
+        with lock:
+            if first is None or first in hung:
+                return
+            hung.add(first)
+        time.sleep(0.8)
+
+    server.on_delivered = hook
+    with pytest.raises(SendError) as caught:
+        send(root, "postmark")
+    server.on_delivered = None
+    # Both are named, not only the one that stopped the send first.
+    assert "also left in flight" in caught.value.message
+    for number in (2, 3):
+        assert f"batch {number} (10 recipients: " in caught.value.message
+    assert "--mark-in-flight-sent 2 --resend-in-flight 3" in caught.value.hint
+    assert counts(root)["in_flight"] == 20
+    posted = len(server.requests)
+
+    with pytest.raises(SendError, match="batch 7 is not in flight \\(in flight: 2, 3\\)"):
+        send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=frozenset({7})))
+    with pytest.raises(SendError, match="batch 3 cannot be both marked sent and sent again"):
+        both = frozenset({3})
+        send(
+            root, "postmark", SendOptions(yes=True, mark_in_flight_sent=both, resend_in_flight=both)
+        )
+    # The editor found batch 2 in Postmark's activity log, and has not looked batch 3 up yet.
+    with pytest.raises(SendError) as caught:
+        send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=frozenset({2})))
+    assert "batch 3 (10 recipients: " in caught.value.message
+    assert "batch 2 (" not in caught.value.message
+    assert counts(root)["in_flight"] == 10 and len(server.requests) == posted
+    # Batch 3 never arrived, it turns out: posted again, it completes the issue.
+    summary = send(root, "postmark", SendOptions(yes=True, resend_in_flight=frozenset({3})))
+    assert summary.sent == 10 and counts(root)["sent"] == 30
+    assert posts_to(server, "reader00011@example.com") == 1
+    assert posts_to(server, "reader00021@example.com") == 2
+
+
+def test_a_dry_run_during_a_send_does_not_advise_settling_its_batches(server, tmp_path) -> None:
+    root = postmark_workspace(server, tmp_path)
+    hang_on(server, 2)
+    with pytest.raises(SendError):
+        send(root, "postmark")
+    server.on_delivered = None
+    plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
+    assert "settle with --mark-in-flight-sent" in plan and "running:" not in plan
+    with send_lock(root):  # another send holds the workspace
+        plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
+        lines = describe_status(send_status(root, "1"))
+    assert "another dopemail send of this workspace is running now" in plan
+    assert "settle with" not in plan
+    assert any("a dopemail send is running now" in line for line in lines)
 
 
 def hang_first(server: LoopbackServer, seconds: float = 0.8) -> None:

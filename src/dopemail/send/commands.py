@@ -21,13 +21,21 @@ from ..cli_support import reports_errors, root_option
 )
 @click.option(
     "--resend-in-flight",
-    is_flag=True,
-    help="Post again the batches a stopped send left without an answer (they did not arrive).",
+    is_flag=False,
+    flag_value="all",
+    default=None,
+    metavar="[BATCH,...]",
+    help="Post again the batches a stopped send left without an answer (they did not arrive): "
+    "all of them, or those numbered (e.g. 3,5).",
 )
 @click.option(
     "--mark-in-flight-sent",
-    is_flag=True,
-    help="Record the batches a stopped send left without an answer as sent (they arrived).",
+    is_flag=False,
+    flag_value="all",
+    default=None,
+    metavar="[BATCH,...]",
+    help="Record the batches a stopped send left without an answer as sent (they arrived): "
+    "all of them, or those numbered (e.g. 2).",
 )
 @click.option(
     "--start-over-with-new-provider",
@@ -55,8 +63,8 @@ def send(
     issue: str,
     yes: bool,
     test_to: str | None,
-    resend_in_flight: bool,
-    mark_in_flight_sent: bool,
+    resend_in_flight: str | None,
+    mark_in_flight_sent: str | None,
     start_over: bool,
     carry_on: bool,
     as_built: bool,
@@ -72,8 +80,15 @@ def send(
     from .report import Reporter, describe_plan, describe_result
     from .run import SendOptions, send_issue
 
-    if resend_in_flight and mark_in_flight_sent:
-        raise click.UsageError("choose one of --resend-in-flight and --mark-in-flight-sent")
+    if (
+        resend_in_flight
+        and mark_in_flight_sent
+        and "all" in (resend_in_flight, mark_in_flight_sent)
+    ):
+        raise click.UsageError(
+            "choose one of --resend-in-flight and --mark-in-flight-sent, or name the batches "
+            "of each: --mark-in-flight-sent 2 --resend-in-flight 5"
+        )
     if start_over and carry_on:
         raise click.UsageError(
             "choose one of --start-over-with-new-provider and --continue-with-new-provider"
@@ -84,8 +99,8 @@ def send(
     options = SendOptions(
         yes,
         test_to,
-        resend_in_flight,
-        mark_in_flight_sent,
+        _batches("--resend-in-flight", resend_in_flight),
+        _batches("--mark-in-flight-sent", mark_in_flight_sent),
         as_built,
         start_over=start_over,
         carry_on=carry_on,
@@ -96,6 +111,24 @@ def send(
         click.echo(line)
     if summary.stopped:
         sys.exit(130)
+
+
+def _batches(flag: str, value: str | None) -> bool | frozenset[int]:
+    """An in-flight option's value: absent (False), bare (True: every batch), or numbers."""
+    if value is None:
+        return False
+    if value == "all":
+        return True
+    try:
+        numbers = frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+    except ValueError:
+        numbers = frozenset()
+    if not numbers or min(numbers) < 1:
+        raise click.UsageError(
+            f"{flag} takes batch numbers, e.g. {flag} 2,5 (or none: every batch in flight); "
+            f"got {value!r}"
+        )
+    return numbers
 
 
 @click.command()

@@ -20,6 +20,7 @@ out under the same idempotency key however often the send is resumed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import sqlite3
@@ -29,6 +30,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+
+try:  # POSIX: one `dopemail send` at a time per workspace
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from ..errors import SendError
 from .message import Recipient
@@ -616,3 +622,37 @@ class _Transaction:
         if kind:
             self.db.execute("ROLLBACK TO step")
         self.db.execute("RELEASE step")
+
+
+@contextlib.contextmanager
+def send_lock(root: Path) -> Iterator[None]:
+    """One real send at a time per workspace (the lock dies with the process, even on kill -9)."""
+    path = root / LEDGER_PATH.parent / "send.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SendError(
+                    "another dopemail send is running in this workspace",
+                    None,
+                    None,
+                    "wait for it to finish (or stop it with Ctrl-C), then run this again",
+                ) from None
+        yield
+
+
+def sending_now(root: Path) -> bool:
+    """Whether a ``dopemail send --yes`` holds this workspace's lock at this moment (its
+    batches in flight are then on the wire, not left for the editor to settle)."""
+    path = root / LEDGER_PATH.parent / "send.lock"
+    if fcntl is None or not path.exists():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False

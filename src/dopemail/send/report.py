@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from .issue import issue_numbers, no_such_issue, parse_ref, wrong_slug
-from .ledger import LEDGER_PATH, InFlight, Ledger
+from .ledger import LEDGER_PATH, InFlight, Ledger, sending_now
 from .providers.buttondown import Buttondown
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -84,6 +84,8 @@ class StatusReport:
     skip_report: Path | None
     #: The provider and endpoint dopemail.toml names now (None: it cannot be read).
     configured: tuple[str, str] | None = None
+    #: A ``dopemail send --yes`` of this workspace is running now.
+    running: bool = False
 
 
 def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
@@ -115,6 +117,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
             ledger.failures(number, failures),
             candidate if _has_rows(candidate) else None,
             _configured(root),
+            sending_now(root),
         )
 
 
@@ -201,11 +204,18 @@ def describe_plan(summary: SendSummary) -> list[str]:
         + (f", {summary.concurrency} at a time" if summary.concurrency > 1 else "")
         + (f", {len(summary.in_flight)} left in flight earlier" if summary.in_flight else "")
     )
-    if summary.unsettled:
+    if summary.running:
+        # Its batches in flight are on the wire: settling them now would mail or miss readers.
+        lines.append(
+            "  running:     another dopemail send of this workspace is running now: its "
+            "batches in flight are being posted; run this again once it has finished"
+        )
+    elif summary.unsettled:
         numbers = ", ".join(str(b.number) for b in summary.unsettled)
         lines.append(
             f"  in flight:   batch {numbers} may have been delivered already: settle with "
-            "--mark-in-flight-sent or --resend-in-flight (see dopemail status)"
+            "--mark-in-flight-sent or --resend-in-flight, for all of them or for the batches "
+            "named (--mark-in-flight-sent 2 --resend-in-flight 5; see dopemail status)"
         )
     elif summary.in_flight:
         lines.append("  in flight:   posted again under the same idempotency keys (safe)")
@@ -294,6 +304,8 @@ def describe_status(report: StatusReport) -> list[str]:
             f"  taken off the queue by the list (unsubscribed, bounced or removed): "
             f"{counts['skipped']:,}"
         )
+    if report.running and report.in_flight:
+        lines.append("  a dopemail send is running now: the batches in flight are being posted")
     for batch in report.in_flight:
         why = f" ({batch.error})" if batch.error else ""
         lines.append(f"  batch {batch.number} in flight: {batch.size} recipients{why}")

@@ -40,7 +40,16 @@ from ..config import SECRET_ENV, ProviderSettings, Settings, load_settings
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
-from .ledger import LEDGER_PATH, InFlight, Ledger, Started, read_counts, sent_count
+from .ledger import (
+    LEDGER_PATH,
+    InFlight,
+    Ledger,
+    Started,
+    read_counts,
+    send_lock,
+    sending_now,
+    sent_count,
+)
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
 from .providers import base_url, make_provider
 from .providers.base import (
@@ -67,11 +76,6 @@ from .retry import (
 )
 from .subscribers import SkipReport, address_key, check_address, read_subscribers, sendable
 
-try:  # POSIX: one `dopemail send` at a time per workspace
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
 #: Assumed time of one request, for the dry run's estimate.
 REQUEST_SECONDS = 0.5
 #: Batches posted at once, unless the provider or ``[send] concurrency`` says otherwise.
@@ -86,8 +90,10 @@ class SendOptions:
 
     yes: bool = False
     test_to: str | None = None
-    resend_in_flight: bool = False
-    mark_in_flight_sent: bool = False
+    #: Batches left in flight to post again, or to record as sent: True for all of them,
+    #: or the numbers of those the editor looked up (the others stay to settle).
+    resend_in_flight: bool | frozenset[int] = False
+    mark_in_flight_sent: bool | frozenset[int] = False
     as_built: bool = False  # send the built files even if the sources changed since
     #: The provider or endpoint changed since sending started: what went out before was a
     #: rehearsal (``start_over``: every reader gets the issue), or real (``carry_on``: only
@@ -127,6 +133,8 @@ class SendSummary:
     stale: str = ""
     #: The provider or endpoint changed since sending started, and no flag says what to do.
     provider_change: SendError | None = None
+    #: Another ``dopemail send --yes`` is running (a dry run's only: a send takes the lock).
+    running: bool = False
 
     def outbox_folder(self, test: bool = False) -> str | None:
         """Where the outbox wrote (or writes) this issue's messages; None for a provider."""
@@ -192,11 +200,12 @@ def send_issue(
         if options.test_to:
             return run.test(options.test_to)
         if options.yes:
-            stack.enter_context(_lock(root))
+            stack.enter_context(send_lock(root))
             ledger = stack.enter_context(Ledger(root / LEDGER_PATH))
         else:
             ledger = stack.enter_context(Ledger.dry_run_copy(root / LEDGER_PATH, issue.number))
         summary = run.send(ledger)
+        summary.running = not options.yes and sending_now(root)
         summary.stale = stale
         return summary
     raise AssertionError("unreachable")
@@ -355,25 +364,6 @@ def _secret(
     )
 
 
-@contextlib.contextmanager
-def _lock(root: Path) -> Iterator[None]:
-    """One real send at a time per workspace (the lock dies with the process, even on kill -9)."""
-    path = root / LEDGER_PATH.parent / "send.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise SendError(
-                    "another dopemail send is running in this workspace",
-                    None,
-                    None,
-                    "wait for it to finish (or stop it with Ctrl-C), then run this again",
-                ) from None
-        yield
-
-
 def batch_key(issue: BuiltIssue, number: int, recipients: Sequence[Recipient]) -> str:
     """The idempotency key of a batch: the issue, the batch number, and who is in it."""
     members = hashlib.sha256("\n".join(r.key for r in recipients).encode("utf-8"))
@@ -396,6 +386,21 @@ _EXPECTED = (Transient, InDoubt, RecipientRejected, GaveUp, Stopped, Unsafe, Dop
 
 class _Stopped(Exception):
     """Ctrl-C (or SIGTERM) asked the send to stop between batches."""
+
+
+class _KeptInFlight(SendError):
+    """A batch left in flight for the editor to settle; the send stops once the batches
+    still posted are recorded, with every batch then in flight (``_Run.kept_error``)."""
+
+    def __init__(self, number: int, reason: str) -> None:
+        super().__init__(f"batch {number} may or may not have been delivered: {reason}")
+        self.number = number
+        self.reason = reason
+
+
+def _chosen(choice: bool | frozenset[int], number: int) -> bool:
+    """Whether an in-flight option (all batches, or those numbered) names batch ``number``."""
+    return number in choice if isinstance(choice, frozenset) else choice
 
 
 class StopFlag:
@@ -535,6 +540,8 @@ class _Run:
         #: The provider's requests a second, taken by the workers before each request.
         self.pacer = TokenBucket(self.requests_per_second())
         self.stopping = False
+        #: Batches left in flight by this run, in the order they were kept.
+        self.kept: list[_KeptInFlight] = []
         #: Set by Ctrl-C (or SIGTERM), and when the loop is gone (an error, a second Ctrl-C):
         #: every wait of the workers ends, and they start no request after it.
         self._stop = StopFlag()
@@ -754,21 +761,59 @@ class _Run:
         """Apply the editor's choice to batches left in flight, or refuse to go on."""
         number, ledger = self.issue.number, self.ledger
         stale = self.summary.in_flight
-        if self.options.mark_in_flight_sent:
-            for batch in stale:
+        mark, resend = self.options.mark_in_flight_sent, self.options.resend_in_flight
+        self._check_chosen(stale, mark, resend)
+        for batch in stale:
+            if _chosen(mark, batch.number):
                 count = ledger.mark_sent(number, batch.number, "marked sent by the editor")
                 self.reporter.say(f"batch {batch.number}: {count} recipients marked sent")
-        elif self.options.resend_in_flight:
-            for batch in stale:
+            elif _chosen(resend, batch.number):
                 # Posted again under a new key, so its members may change: who left the list
                 # since it was claimed is not mailed (as for any reader still to be sent).
                 for email, why in ledger.drop_unlisted(number, batch.number):
                     self.reporter.say(f"batch {batch.number}: {email} is not mailed: {why}")
                 ledger.renew_key(number, batch.number)
                 self.reporter.say(f"batch {batch.number}: will be sent again")
-        elif self.summary.unsettled:
-            raise self.in_flight_error(self.summary.unsettled)
+        left = [
+            b
+            for b in self.summary.unsettled
+            if not (_chosen(mark, b.number) or _chosen(resend, b.number))
+        ]
+        if left:
+            raise self.in_flight_error(left)
         self.summary.in_flight = ledger.in_flight(number)
+
+    def _check_chosen(
+        self,
+        stale: list[InFlight],
+        mark: bool | frozenset[int],
+        resend: bool | frozenset[int],
+    ) -> None:
+        """Refuse batch numbers that are not in flight, or given both ways."""
+        ref, numbers = self.issue.number, {b.number for b in stale}
+        listed = ", ".join(str(n) for n in sorted(numbers)) or "none"
+        for flag, chosen in (("--mark-in-flight-sent", mark), ("--resend-in-flight", resend)):
+            unknown = sorted(chosen - numbers) if isinstance(chosen, frozenset) else []
+            if unknown:
+                raise SendError(
+                    f"{flag}: batch {', '.join(map(str, unknown))} is not in flight "
+                    f"(in flight: {listed})",
+                    None,
+                    None,
+                    f"'dopemail status {ref}' lists the batches in flight",
+                )
+        if mark and resend:
+            both = (mark if isinstance(mark, frozenset) else numbers) & (
+                resend if isinstance(resend, frozenset) else numbers
+            )
+            if both:
+                raise SendError(
+                    f"batch {', '.join(map(str, sorted(both)))} cannot be both marked sent "
+                    "and sent again",
+                    None,
+                    None,
+                    "give each batch to one of --mark-in-flight-sent and --resend-in-flight",
+                )
 
     def in_flight_error(self, batches: list[InFlight], reason: str | None = None) -> SendError:
         """Why the send cannot go on by itself, and the two ways the editor can settle it."""
@@ -787,14 +832,18 @@ class _Run:
             "may or may not have been delivered: the last run stopped before the answer"
         )
         ref = self.issue.number
-        return SendError(
-            head + "\n" + "\n".join(lines),
-            None,
-            None,
+        hint = (
             f"look these addresses up in {batches[0].provider}'s activity log, then run "
             f"'dopemail send {ref} --yes --mark-in-flight-sent' if they got the issue, or "
-            f"'dopemail send {ref} --yes --resend-in-flight' if they did not",
+            f"'dopemail send {ref} --yes --resend-in-flight' if they did not"
         )
+        if len(batches) > 1:
+            first, second = sorted(b.number for b in batches)[:2]
+            hint += (
+                "; if some batches arrived and others did not, name them: "
+                f"'--mark-in-flight-sent {first} --resend-in-flight {second}'"
+            )
+        return SendError(head + "\n" + "\n".join(lines), None, None, hint)
 
     def loop(self) -> None:
         """Replay what is in flight, then claim, post and record batches until none is left.
@@ -813,13 +862,12 @@ class _Run:
         # meets (a 429, a refusal, Ctrl-C), it stays in flight under its key, never back in
         # the queue, where a new batch and a new key would mail its readers a second time.
         # Unless the editor said it never arrived (--resend-in-flight): then it is new.
-        in_doubt = not self.options.resend_in_flight
         ready: deque[_Job] = deque(
             _Job(
                 b.number,
                 ledger.members(number, b.number),
                 b.idempotency_key,
-                Attempts(ambiguous=in_doubt),
+                Attempts(ambiguous=not _chosen(self.options.resend_in_flight, b.number)),
             )
             for b in self.summary.in_flight
         )
@@ -896,6 +944,8 @@ class _Run:
         finally:
             self._abandon()
             workers.close()
+        if isinstance(error, _KeptInFlight):
+            raise self.kept_error()
         if error is not None:
             raise error
         if self.stopping:
@@ -1055,11 +1105,28 @@ class _Run:
     def keep(self, number: int, reason: str) -> SendError:
         """Leave batch ``number`` in flight and explain how to settle it."""
         self.ledger.note(self.issue.number, number, reason)
-        batches = [b for b in self.ledger.in_flight(self.issue.number) if b.number == number]
-        return self.in_flight_error(
-            batches,
-            f"{self.provider.name} may or may not have delivered batch {number}: {reason}",
-        )
+        error = _KeptInFlight(number, reason)
+        self.kept.append(error)
+        return error
+
+    def kept_error(self) -> SendError:
+        """The stop once every batch still posted is recorded: each batch left in flight, and
+        not only the first one kept (another may have met a lost answer meanwhile)."""
+        first = self.kept[0]
+        kept = {k.number for k in self.kept}
+        # Those kept by this run, and any other the next run could not post again by itself.
+        batches = [
+            b
+            for b in self.ledger.in_flight(self.issue.number)
+            if b.number in kept or not self.replayable(b)
+        ]
+        batches.sort(key=lambda b: b.number != first.number)  # the one that stopped it first
+        head = f"{self.provider.name} may or may not have delivered batch {first.number}: "
+        head += first.reason
+        if len(batches) > 1:
+            others = ", ".join(str(b.number) for b in batches[1:])
+            head += f" (and batch {others}, also left in flight)"
+        return self.in_flight_error(batches, head)
 
     def redact(self, text: str) -> str:
         """``text`` without the provider's key (for errors that did not come through it)."""
