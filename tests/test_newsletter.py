@@ -1419,6 +1419,29 @@ def _strangers_everywhere(root: Path, old: str, new: str) -> dict[str, tuple[str
     return outputs
 
 
+def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> None:
+    # "Photo © Jane Doe" came out "photograph by Photo © Jane Doe" on the page and in the
+    # feeds, and "Photo: Photo © Jane Doe" in the email and its text part.
+    root = copy_publication(tmp_path)
+    lead = "    caption: Andrew Scott (behind hand) and Paul Mescal\n"
+    path = root / STRANGERS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(lead, lead + "    credit: Courtesy of Searchlight Pictures\n"))
+    outputs = _strangers_everywhere(
+        root,
+        "caption: Scott\n    credit: Chris Harris",
+        "caption: Scott\n    credit: Photo © Chris Harris",
+    )
+    for name, (_, shown) in outputs.items():
+        assert "Photo © Chris Harris" in shown, name
+        assert "Courtesy of Searchlight Pictures" in shown, name
+        doubled = re.findall(r"(?i)(?:by|photo:) (?:photo ©|courtesy)", shown)
+        assert not doubled, (name, doubled)
+    # A name alone is still said to be the photographer's.
+    assert "Jamie Bell, photograph by Chris Harris" in outputs["web page"][1]
+    assert "Jamie Bell, photo: Chris Harris" in outputs["text part"][1]
+
+
 @pytest.mark.parametrize(
     ("year", "credit"),
     [

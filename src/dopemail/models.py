@@ -453,7 +453,11 @@ class Image(Model):
     )
     alt: Text = Field(description="What the image shows, for readers who cannot see it.")
     caption: str | None = Field(None, description="The caption printed under the image.")
-    credit: str | None = Field(None, description="Photographer or source, e.g. 'Chris Harris'.")
+    credit: str | None = Field(
+        None,
+        description="Photographer, e.g. 'Chris Harris', or a credit line of its own, "
+        "e.g. 'Courtesy of Searchlight Pictures' (printed as written).",
+    )
     width: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
     height: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
 

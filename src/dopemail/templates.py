@@ -168,6 +168,23 @@ def _fill(text: str, width: int, indent: str) -> str:
     )
 
 
+# A credit that says what it is already: "Photo © Jane Doe", "Courtesy of Searchlight",
+# "© 2023 Searchlight Pictures", "Still from the film", "Poster: Les Films du Fleuve".
+# Whole words: a photographer named Stillman or Imogen is still credited as one.
+_SELF_DESCRIBED = re.compile(
+    r"(?:©|\(c\)|(?:photo\w*|by|image|still|poster|courtesy|copyright|credits?|crédits?"
+    r"|illustration|artwork|frame|source|archives?)\b)",
+    re.IGNORECASE,
+)
+
+
+def photo_credit(credit: str, prefix: str) -> str:
+    """``prefix`` and the credit ("photograph by Chris Harris"), or the credit alone when it
+    says what it is already: "Photo © Jane Doe" was printed "photograph by Photo © Jane Doe"."""
+    credit = str(credit)
+    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else f"{prefix}{credit}"
+
+
 def credits(film: Any) -> str:
     """'Written and directed by A; based on the novel B by C', as the magazine prints credits."""
     parts: list[str] = []
@@ -451,6 +468,7 @@ OWN_FILTERS = {
     "columns": columns,
     "wrap": wrap,
     "credits": credits,
+    "photo_credit": photo_credit,
     "source_work": source_work,
     "cast_line": cast_line,
     "event_people": event_people,
