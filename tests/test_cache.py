@@ -146,6 +146,110 @@ def test_cached_build_equals_a_build_from_scratch(
     assert "Quiet Hours, again" in (workspace / "feeds/rss.xml").read_text()
 
 
+@pytest.mark.parametrize("name", ["entries/quiet-hours.md", "issues/3-quiet-hours.md"])
+def test_a_file_saved_while_it_is_read_is_not_cached_under_the_other_text_s_key(
+    workspace: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keyed from one read and parsed from another, a file saved in between (the preview
+    # rebuilding while the editor types) had the new text's record under the old text's key:
+    # once the file went back to the old text (an undo, a checkout), the build took that
+    # record and kept the other text's page until the file changed again.
+    import builtins
+    import io
+
+    build(workspace)
+    path = workspace / name
+    text = path.read_text(encoding="utf-8")
+    assert "Quiet Hours" in text
+    version_a = text.replace("Quiet Hours", "Quiet Hours, version A", 1)
+    version_b = text.replace("Quiet Hours", "Quiet Hours, version B", 1)
+    path.write_text(version_a, encoding="utf-8")
+    real_open = builtins.open
+    saved = []
+
+    def open_then_save(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        handle = real_open(file, *args, **kwargs)
+        if not saved and os.fspath(file) == str(path):
+            # The editor saves version B (a new file renamed over it, as editors save)
+            # right after the build opened version A.
+            saved.append(True)
+            other = path.with_name(".saving")
+            other.write_text(version_b, encoding="utf-8")
+            os.replace(other, path)
+        return handle
+
+    monkeypatch.setattr(builtins, "open", open_then_save)
+    monkeypatch.setattr(io, "open", open_then_save)
+    build(workspace)
+    monkeypatch.undo()
+    assert saved
+    # Back to version A, as it was when the build first opened it.
+    path.write_text(version_a, encoding="utf-8")
+    build(workspace)
+    # The issue's file is loaded at every build: its rendering is what the cache holds.
+    shown = (workspace / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
+    if name.startswith("entries/"):
+        shown = (workspace / "site/quiet-hours/index.html").read_text(encoding="utf-8")
+    assert "version A" in shown and "version B" not in shown
+
+
+def test_a_library_installed_or_upgraded_renders_everything_again(
+    workspace: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only dopemail's own code was in the cache's key and the no-op check: after
+    # 'pip install -U feedgen' (or Jinja2, markdown-it-py...) a build said "nothing
+    # changed", and an edit rendered one entry with the new library and kept the rest.
+    libraries = tmp_path / "lib" / "site-packages"
+    (libraries / "feedgen-1.0.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(libraries))
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+    # The upgrade, as pip makes it: the old version's metadata out, the new one's in.
+    (libraries / "feedgen-1.0.0.dist-info").rename(libraries / "feedgen-1.0.1.dist-info")
+    rendered = _count_renders(monkeypatch)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.startswith("built "), output
+    assert len(rendered) == len(list((workspace / "entries").glob("*.md")))
+
+
+def test_folders_linked_into_templates_and_media_are_inputs_too(
+    workspace: Path, tmp_path: Path, run_cli
+) -> None:
+    # templates/email or media/<film> linked from elsewhere: an edit there was neither in the
+    # cache's key (the emails kept the old template) nor seen by the no-op check.
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "email").mkdir(parents=True)
+    shutil.copy(REPO / "src/dopemail/default_templates/email/issue.txt.j2", elsewhere / "email")
+    (workspace / "templates").mkdir(exist_ok=True)
+    (workspace / "templates/email").symlink_to(elsewhere / "email", target_is_directory=True)
+    (workspace / "templates/loop").symlink_to(workspace / "templates")  # walked once, no loop
+    film = workspace / "media/all-of-us-strangers"
+    film.rename(elsewhere / "film")
+    film.symlink_to(elsewhere / "film", target_is_directory=True)
+    _age(workspace)
+    _age(elsewhere)
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+
+    with (elsewhere / "email/issue.txt.j2").open("a", encoding="utf-8") as handle:
+        handle.write("LINKED FOOTER\n")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "\nbuilt " in output, output  # after the warnings of sent issues
+    for text in (workspace / "site/issues").glob("*/email.txt"):
+        assert "LINKED FOOTER" in text.read_text(encoding="utf-8"), text
+
+    picture = elsewhere / "film/02.jpg"
+    page = workspace / "site/all-of-us-strangers/index.html"
+    width, height = re.search(
+        r'02\.jpg" [^>]*width="(\d+)" height="(\d+)"', page.read_text(encoding="utf-8")
+    ).groups()
+    rewrite_keeping_times(picture, turned_jpeg(picture.read_bytes()))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "\nbuilt " in output, output
+    turned = re.search(r'02\.jpg" [^>]*width="(\d+)" height="(\d+)"', page.read_text("utf-8"))
+    assert turned.groups() == (height, width)
+
+
 def test_a_template_edit_renders_everything(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

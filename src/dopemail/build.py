@@ -169,11 +169,11 @@ def _entries_job(names: Sequence[tuple[str, str]]) -> Iterator[tuple[object, ...
     root, settings, cache = state["root"], state["settings"], state["cache"]
     for name, key in names:
         path = root / ENTRIES_DIR / name
-        current = cache.file_key(path)
+        current, data = cache.read_key(path)
         if key and current != key:
             continue  # edited since the parent keyed it: the sequential pass sees the new bytes
         try:
-            entry = load_entry(path, root, settings)
+            entry = load_entry(path, root, settings, data=data)
             record = entry_record(state["env"], entry, settings, root)
         except DopemailError:
             continue

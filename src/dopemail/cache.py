@@ -245,22 +245,46 @@ class BuildCache:
 
     def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
+        return self.keyed(path)[0]
+
+    def keyed(self, path: str | Path) -> tuple[str, bytes | None]:
+        """:meth:`file_key`, and the bytes it read to make it (None when the file's stat
+        said it is unchanged): what is rendered from a file must be parsed from the bytes
+        its key was made of (:meth:`read_key`)."""
         path = str(path)
         info = os.stat(path)
         self.seen.add(path)
-        stat = identity(info)
         if self.memory is not None:
             known = self.memory.file_keys.get(path)
-            if known and known[0] == stat and known[1] == self.context:
-                return known[2]
-        # As git does: a file modified within two seconds of its read may change again within
-        # the same timestamp tick with the same size, so its key is not remembered yet.
-        known_now = self.memory is not None and self._settled(info.st_mtime_ns)
+            if known and known[0] == identity(info) and known[1] == self.context:
+                return known[2], None
+        return self._read_key(path, info)
+
+    def read_key(self, path: str | Path) -> tuple[str, bytes]:
+        """The file's bytes, read once, and the key made of them.
+
+        A file keyed by one read and parsed from another could be saved in between: its
+        record then held the new text under the old text's key, and stayed wrong once the
+        file went back to the old text (an undo, a checkout) until it changed again.
+        """
+        path = str(path)
+        self.seen.add(path)
+        return self._read_key(path, os.stat(path))
+
+    def _read_key(self, path: str, info: os.stat_result) -> tuple[str, bytes]:
         with open(path, "rb") as handle:
-            key = self.key(os.path.basename(path), handle.read())
-        if known_now and self.memory is not None:
+            data = handle.read()
+        key = self.key(os.path.basename(path), data)
+        # As git does: a file modified within two seconds of its read may change again within
+        # the same timestamp tick with the same size, so its key is not remembered yet; nor
+        # is it when the file changed while it was read (its stat then names other bytes).
+        if (
+            self.memory is not None
+            and self._settled(info.st_mtime_ns)
+            and identity(os.stat(path)) == (stat := identity(info))
+        ):
             self.memory.file_keys[path] = (stat, self.context, key)
-        return key
+        return key, data
 
     def _settled(self, mtime_ns: int) -> bool:
         # Measured by the file system's clock (see fingerprint.fs_now), read once a build.

@@ -120,8 +120,9 @@ _OPEN_COMMENT = {
 }
 
 
-def _read_text(path: Path, rel: str) -> str:
-    data = path.read_bytes()
+def _read_text(path: Path, rel: str, data: bytes | None = None) -> str:
+    if data is None:
+        data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -742,14 +743,19 @@ def entry_id(settings: Settings, slug: str, entry: Entry) -> str:
 
 
 def load_entry(
-    path: Path, root: Path, settings: Settings, taken: dict[str, LoadedEntry] | None = None
+    path: Path,
+    root: Path,
+    settings: Settings,
+    taken: dict[str, LoadedEntry] | None = None,
+    data: bytes | None = None,
 ) -> LoadedEntry:
     """Load one entry file, raising every problem found in it.
 
-    ``taken`` maps the slugs already loaded to their entries, to catch duplicates.
+    ``taken`` maps the slugs already loaded to their entries, to catch duplicates; ``data``
+    is the file's bytes when they were read already (to key it: see ``BuildCache.read_key``).
     """
     rel = path.relative_to(root).as_posix()
-    text = _read_text(path, rel)
+    text = _read_text(path, rel, data)
     doc, errors = _split(text, rel)
     meta, invalid = _validate(Entry, doc, rel, settings, text)
     errors += invalid
@@ -941,16 +947,22 @@ def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
 
 def _cached_entry(
     cache: BuildCache, path: str, taken: dict[str, LoadedEntry]
-) -> LoadedEntry | None:
-    key = cache.file_key(path)
+) -> LoadedEntry | bytes:
+    """The entry as the cache holds it, or the file's bytes to load it from (keyed)."""
+    key, data = cache.keyed(path)
     record: EntryRecord | None = cache.get("entries", key)
     valid = (
         record is not None
         and record.entry.slug not in taken
         and media_stamp(cache.root, record.entry.pictures) == record.stamp
     )
-    cache.records[os.path.basename(path)] = (key, record if valid else None)
-    return record.entry if valid and record is not None else None
+    if valid and record is not None:
+        cache.records[os.path.basename(path)] = (key, record)
+        return record.entry
+    if data is None:  # keyed by its stat alone: read now, and keyed by what was read
+        key, data = cache.read_key(path)
+    cache.records[os.path.basename(path)] = (key, None)
+    return data
 
 
 def markdown_names(folder: Path) -> list[str]:
@@ -1059,10 +1071,12 @@ def load_entries(
     folder = root / ENTRIES_DIR
     for name in markdown_names(folder):
         path = f"{folder}{os.sep}{name}"  # a string: this loop runs over the whole archive
-        entry = _cached_entry(cache, path, by_slug) if cache is not None else None
-        if entry is None:
+        found = _cached_entry(cache, path, by_slug) if cache is not None else None
+        if isinstance(found, LoadedEntry):
+            entry = found
+        else:
             try:
-                entry = load_entry(Path(path), root, settings, by_slug)
+                entry = load_entry(Path(path), root, settings, by_slug, found)
             except DopemailError as exc:
                 _collect(errors, exc)
                 continue
@@ -1127,17 +1141,19 @@ def load_issue(
     by_slug: dict[str, LoadedEntry],
     read: dict[str, IssueFile] | None = None,
     unloaded: Collection[str] = (),
+    data: bytes | None = None,
 ) -> LoadedIssue:
     """Load one issue file and resolve the entries it gathers (``read``: issue files read
     ahead by :func:`read_issues`, taken when the file's text is still the same).
 
     ``unloaded``: the slugs of entry files that failed to load; an issue naming one is not
-    said to name an unknown entry (the entry's own problem is reported).
+    said to name an unknown entry (the entry's own problem is reported). ``data``: the
+    file's bytes, when they were read already to key it.
     """
     rel = path.relative_to(root).as_posix()
     errors: list[DopemailError] = []
     name = _ISSUE_NAME.match(path.stem)
-    text = _read_text(path, rel)
+    text = _read_text(path, rel, data)
     ahead = read.get(rel) if read else None
     if ahead is not None and ahead[0] == text:
         doc, meta = ahead[1], ahead[2]
@@ -1450,12 +1466,12 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
                 unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or name[:-3])
     for path in (root / ISSUES_DIR / name for name in markdown_names(root / ISSUES_DIR)):
         try:
+            data = None
             if cache is not None and cache.keep:
-                # Keyed before it is read, as an entry is: saved meanwhile, it is read again
-                # next time instead of its new key naming what was rendered from the old.
+                # Keyed by the bytes it is loaded from, as an entry is (BuildCache.read_key).
                 rel = path.relative_to(root).as_posix()
-                cache.issue_sources[rel] = cache.file_key(path)
-            issue = load_issue(path, root, settings, by_slug, read, unloaded)
+                cache.issue_sources[rel], data = cache.read_key(path)
+            issue = load_issue(path, root, settings, by_slug, read, unloaded, data)
         except DopemailError as exc:
             _collect(errors, exc)
             continue
