@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
-from .fingerprint import SETTLE_NS, Identity, fs_now, identity
+from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
@@ -34,25 +34,40 @@ FILE_KEYS = "file-keys.json"
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
 
-def _files(folder: Path) -> list[Path]:
-    return [Path(p) for p in sorted(_file_names(str(folder)))]
+def _files(folder: Path, follow: bool = False) -> list[Path]:
+    return [Path(p) for p in sorted(_file_names(str(folder), follow))]
 
 
-def _file_names(folder: str) -> list[str]:
+def _file_names(
+    folder: str, follow: bool = False, within: frozenset[str] = frozenset()
+) -> list[str]:
     # Strings and scandir's own file types, not Path.rglob and a stat per file: every build
-    # lists the whole cache (a file per entry and issue) to prune it.
+    # lists the whole cache (a file per entry and issue) to prune it. ``follow``: into linked
+    # folders too (an editor's templates/email linked from elsewhere), each once per path.
     found: list[str] = []
     try:
         listing = os.scandir(folder)
     except OSError:  # missing, not a folder, not ours to read: nothing in it to prune
         return found
+    if follow:
+        within = within | {os.path.realpath(folder)}
     with listing:
         for item in listing:
-            if item.is_dir(follow_symlinks=False):
-                found.extend(_file_names(item.path))
+            linked = follow and _linked_folder(item)
+            if item.is_dir(follow_symlinks=False) or (
+                linked and os.path.realpath(item.path) not in within
+            ):
+                found.extend(_file_names(item.path, follow, within))
             elif _is_file(item):
                 found.append(item.path)
     return found
+
+
+def _linked_folder(item: os.DirEntry[str]) -> bool:
+    try:
+        return item.is_symlink() and item.is_dir()
+    except OSError:  # a link that loops
+        return False
 
 
 def _is_file(item: os.DirEntry[str]) -> bool:
@@ -63,8 +78,10 @@ def _is_file(item: os.DirEntry[str]) -> bool:
 
 
 def context_key(root: Path) -> str:
-    """Hash of everything every output depends on: dopemail, settings, templates."""
+    """Hash of everything every output depends on: dopemail and the libraries it renders
+    with, settings, templates."""
     digest = hashlib.sha256(__version__.encode())
+    digest.update(libraries().encode())
     # dopemail's own code and default templates too: a development checkout changes them
     # without changing the version, and a record rendered by other code is not current.
     # (not the sender's nor the preview's, which render nothing the cache holds).
@@ -73,7 +90,7 @@ def context_key(root: Path) -> str:
         for p in _files(_PACKAGE)
         if p.suffix in (".py", ".j2") and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
     ]
-    for path in [root / "dopemail.toml", *_files(root / "templates"), *own]:
+    for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own]:
         digest.update(str(path).encode())
         try:
             digest.update(path.read_bytes())

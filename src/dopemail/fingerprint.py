@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,16 +92,23 @@ class _Scan:
         self.since = since  # files modified after this are recent (None: not looked for)
         self.recent: list[tuple[str, os.stat_result]] = []
 
-    def walk(self, folder: Path) -> None:
+    def walk(self, folder: Path, within: frozenset[str] = frozenset()) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
             self.digest.update(b"missing:" + str(folder).encode())
             return
+        # Folders linked from elsewhere (templates/email, media/a-film) are inputs too: walked
+        # through, each once along a path (a link to a folder above would loop).
+        within = within | {os.path.realpath(folder)}
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
-                    self.walk(Path(entry.path))
+                    self.walk(Path(entry.path), within)
+            elif _linked_folder(entry):
+                self.digest.update(f"link:{entry.path}\0{os.readlink(entry.path)}\n".encode())
+                if os.path.realpath(entry.path) not in within:
+                    self.walk(Path(entry.path), within)
             else:
                 try:
                     info = entry.stat()
@@ -121,13 +129,46 @@ class _Scan:
             self.recent.append((path, stat))
 
 
+def _linked_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:  # a link that loops
+        return False
+
+
 def _scan(root: Path, since: int | None = None) -> _Scan:
     scan = _Scan(since)
     scan.file(root / "dopemail.toml")
     for name in _INPUT_DIRS:
         scan.walk(root / name)
     scan.walk(_PACKAGE)
+    # The libraries it renders with: installing or upgrading one (pip install -U feedgen)
+    # adds and removes entries in its folder, which changes the folder's own times.
+    scan.digest.update(sys.version.encode())
+    for folder in library_folders():
+        with contextlib.suppress(OSError):
+            scan.digest.update(f"{folder}\0{identity(os.stat(folder))}\n".encode())
     return scan
+
+
+def library_folders() -> list[str]:
+    """The folders the installed libraries are in (site-packages), as Python searches them."""
+    return [
+        path
+        for path in dict.fromkeys(sys.path)
+        if path.endswith(("site-packages", "dist-packages")) and os.path.isdir(path)
+    ]
+
+
+def libraries() -> str:
+    """Python's version and every library installed beside dopemail's, with its version:
+    what a rendering was made with besides dopemail's own code (a record rendered by
+    another feedgen, Jinja2 or markdown-it-py may differ)."""
+    names = [sys.version]
+    for folder in library_folders():
+        with contextlib.suppress(OSError):
+            names += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+    return "\n".join(names)
 
 
 def _bytes_hash(path: str) -> str | None:
