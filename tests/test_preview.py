@@ -87,7 +87,7 @@ preheader: Ghosts and strangers this week.
 status: ready
 entries: [night-film]
 ---
-Dear readers, welcome. {intro}
+Dear readers, welcome. Start with <https://dopepress.example.com/night-film/>. {intro}
 """
 
 SECRET = "pm-test-secret-4242-do-not-show"
@@ -371,9 +371,15 @@ def test_feeds_are_served_readable(running: Preview) -> None:
 
 def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     page = running.get("/_preview/issue/1-strangers/email")[1].decode()
-    assert f"http://127.0.0.1:{running.port}/site/media/night/still.png" in page
+    local = f"http://127.0.0.1:{running.port}/site/"
+    assert f'src="{local}media/night/still.png"' in page
     assert running.get("/site/media/night/still.png")[0] == 200
-    assert "https://dopepress.example.com/" not in page
+    # Where links lead is the preview; what they say is what readers read: a link whose words
+    # are its address showed the preview's address.
+    assert f'href="{local}night-film/"' in page
+    assert ">https://dopepress.example.com/night-film/</a>" in page
+    assert not re.findall(r'(?:href|src)="https://dopepress\.example\.com/', page)
+    assert f">{local}" not in page
     issue = running.get("/_preview/issue/1-strangers")[1].decode()
     for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):
         assert part in issue, part
