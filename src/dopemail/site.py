@@ -76,7 +76,17 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         main["about"] = movies
     graph = [main]
     work = movies[0] if len(movies) == 1 else None
+    run = meta.run
     for screening in meta.screenings:
+        # A venue given without dates plays the film's run; with no date at all, it is no
+        # event a search engine takes (startDate is required): the page still lists it.
+        own = screening.times or screening.starts or screening.ends
+        start = screening.times[0] if screening.times else screening.starts
+        end = screening.ends
+        if not own and run is not None:
+            start, end = run.starts, run.ends
+        if start is None:
+            continue
         event: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ScreeningEvent",
@@ -97,13 +107,11 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         }
         if work:
             event["workPresented"] = work
-        start = screening.times[0] if screening.times else screening.starts
-        if start:
-            # A showtime written as a day is a day (schema.org's Date), not midnight.
-            whole = isinstance(start, WholeDay)
-            event["startDate"] = (start.date() if whole else start).isoformat()
-        if screening.ends:
-            event["endDate"] = screening.ends.isoformat()
+        # A showtime written as a day is a day (schema.org's Date), not midnight.
+        whole = isinstance(start, WholeDay)
+        event["startDate"] = (start.date() if whole else start).isoformat()
+        if end:
+            event["endDate"] = end.isoformat()
         graph.append(event)
     return graph
 
