@@ -947,6 +947,45 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
 
 
 @pytest.mark.parametrize(
+    ("country", "note", "address"),
+    [
+        # A misspelt country was printed as written, and ordered the address as the US does.
+        (
+            "Frnace",
+            "is not one dopemail knows (did you mean 'France'?)",
+            "Los Angeles, 75005, Frnace",
+        ),
+        ("Atlantis", "is not one dopemail knows: it is printed", "Los Angeles, 75005, Atlantis"),
+        # An ISO code is spelled out, a name in its own language is known.
+        ("FR", None, "75005 Los Angeles, France"),
+        ("DEU", None, "75005 Los Angeles, Germany"),
+        ("KR", None, "Los Angeles, 75005, South Korea"),
+        ("Deutschland", None, "75005 Los Angeles, Deutschland"),
+        ("UK", None, "Los Angeles, 75005, UK"),
+        ("Côte d'Ivoire", None, "Los Angeles, 75005, Côte d'Ivoire"),
+    ],
+)
+def test_a_venue_s_country_is_spelled_out_or_noted_when_unknown(
+    country: str, note: str | None, address: str, write_files
+) -> None:
+    screening = f"    city: Los Angeles\n    postal_code: '75005'\n    country: \"{country}\"\n"
+    text = variant("    city: Los Angeles\n", screening)
+    root = write_files({"entries/zz.md": text})
+    workspace = load_workspace(root)
+    notes = [(e.line, e.message) for e in entry_notes(workspace) if "zz" in e.path]
+    if note is None:
+        assert notes == []
+    else:
+        ((line, message),) = notes
+        assert (
+            line == text[: text.index("country:")].count("\n") + 1
+            and f"the country '{country}' at The Venue {note}" in message
+        )
+    (entry,) = [e for e in workspace.entries if e.path.endswith("zz.md")]
+    assert entry.meta.screenings[0].full_address.endswith(address)
+
+
+@pytest.mark.parametrize(
     ("written", "kept"),
     [
         ("“I’ve always said it.”", "I’ve always said it."),

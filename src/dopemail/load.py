@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import CONFIG_NAME, Settings, config_line, load_settings
+from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, DopemailError, closest, line_at, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
@@ -885,6 +886,20 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
     found: list[tuple[str, int | None, str]] = []
     run = meta.run
     for i, screening in enumerate(meta.screenings):
+        if screening.country:
+            strange, close = unknown_country(screening.country)
+            if strange:
+                meant = f" (did you mean '{close}'?)" if close else ""
+                found.append(
+                    (
+                        f"the country '{screening.country}' at {screening.venue} is not one "
+                        f"dopemail knows{meant}: it is printed as written, and decides the "
+                        "order of the address",
+                        line_of(doc.meta, ("screenings", i, "country")),
+                        "write its name in English or its own language (France, Deutschland), "
+                        "or its ISO code (FR)",
+                    )
+                )
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:

@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .countries import display
 from .moments import AwayTime, WholeDay
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -374,7 +375,11 @@ class Screening(Model):
     city: Text = Field(description="City, e.g. 'Los Angeles'.")
     region: str | None = Field(None, description="State or region, e.g. 'CA'.")
     postal_code: str | None = Field(None, description="Postal code, e.g. '90046'.")
-    country: str | None = Field(None, description="Country, if not the publication's own.")
+    country: str | None = Field(
+        None,
+        description="Country, if not the publication's own: its name, in English or its own "
+        "language, or its ISO code ('FR', printed 'France').",
+    )
     starts: Day | None = Field(None, description="First day it plays here.")
     ends: Day | None = Field(None, description="Last day it plays here.")
     times: list[Moment] = Field(default_factory=list, description="Showtimes, with their zone.")
@@ -391,12 +396,13 @@ class Screening(Model):
         """Street, city, region and postal code on one line, in the order the venue's country
         writes them: "8000 Sunset Boulevard, Los Angeles, CA 90046", "12 quai de la Loire,
         75019 Paris, France"."""
-        if self.postal_code and (self.country or "").strip().casefold() in _CODE_FIRST:
+        country = display(self.country) if self.country else ""
+        if self.postal_code and country.casefold() in _CODE_FIRST:
             place = f"{self.postal_code} {self.city}"
-            parts = (self.address, place, self.region or "", self.country or "")
+            parts = (self.address, place, self.region or "", country)
         else:
             tail = " ".join(p for p in (self.region, self.postal_code) if p)
-            parts = (self.address, self.city, tail, self.country or "")
+            parts = (self.address, self.city, tail, country)
         return ", ".join(p for p in parts if p)
 
 

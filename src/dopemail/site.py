@@ -14,6 +14,7 @@ import jinja2
 
 from .config import Settings
 from .content import RenderedEntry
+from .countries import display
 from .models import Film, Workspace
 from .moments import WholeDay
 from .newsletter import RenderedIssue
@@ -100,7 +101,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
                     "addressLocality": screening.city,
                     **({"addressRegion": screening.region} if screening.region else {}),
                     **({"postalCode": screening.postal_code} if screening.postal_code else {}),
-                    **({"addressCountry": screening.country} if screening.country else {}),
+                    **({"addressCountry": display(screening.country)} if screening.country else {}),
                 },
             },
             "url": screening.url or entry.url,

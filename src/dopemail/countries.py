@@ -1,0 +1,118 @@
+"""Countries as editors write them in a venue's address: a name, in English or the country's
+own language, or an ISO 3166 code.
+
+The names most addresses use are known without loading anything; anything else is looked up
+in ISO 3166 (``pycountry``, loaded only then: it takes some 60 ms), which also spells codes out
+(``FR`` is printed "France") and suggests the name meant for a misspelt one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from typing import Any
+
+# Names in English and in their own language (and the usual short forms), as addresses give
+# them: known without looking anything up.
+_NAMES = frozenset(
+    name.casefold()
+    for name in (
+        "France", "Germany", "Deutschland", "Italy", "Italia", "Spain", "España", "Portugal",
+        "Netherlands", "The Netherlands", "Nederland", "Belgium", "Belgique", "België",
+        "Switzerland", "Suisse", "Schweiz", "Svizzera", "Austria", "Österreich", "Luxembourg",
+        "Denmark", "Danmark", "Norway", "Norge", "Sweden", "Sverige", "Finland", "Suomi",
+        "Iceland", "Ísland", "Poland", "Polska", "Czechia", "Czech Republic", "Česko",
+        "Slovakia", "Slovensko", "Greece", "Ελλάδα", "Mexico", "México", "Argentina",
+        "United States", "United States of America", "USA", "U.S.", "U.S.A.", "US",
+        "United Kingdom", "UK", "U.K.", "England", "Scotland", "Wales", "Northern Ireland",
+        "Ireland", "Éire", "Canada", "Australia", "New Zealand", "Japan", "日本",
+        "South Korea", "Korea", "China", "中国", "Taiwan", "Hong Kong", "India", "Brazil",
+        "Brasil", "Chile", "Colombia", "Peru", "Perú", "Cuba", "Turkey", "Türkiye",
+        "Israel", "Lebanon", "Liban", "Egypt", "Morocco", "Maroc", "Tunisia", "Tunisie",
+        "Algeria", "Algérie", "Senegal", "Sénégal", "South Africa", "Nigeria", "Iran",
+        "Russia", "Ukraine", "Україна", "Hungary", "Magyarország", "Romania", "România",
+        "Croatia", "Hrvatska", "Serbia", "Slovenia", "Bulgaria", "Estonia", "Latvia",
+        "Lithuania", "Philippines", "Thailand", "Vietnam", "Indonesia", "Malaysia",
+        "Singapore", "Québec", "Quebec",
+    )
+)  # fmt: skip
+
+# ISO's short names that no address prints ("Korea, Republic of"), where pycountry has no
+# common name, or not the one readers use.
+_SPELLED = {
+    "RU": "Russia",
+    "PS": "Palestine",
+    "CD": "Democratic Republic of the Congo",
+    "CG": "Republic of the Congo",
+    "BN": "Brunei",
+    "FM": "Micronesia",
+    "VA": "Vatican City",
+    "GB": "United Kingdom",
+    "US": "United States",
+}
+
+
+def display(country: str) -> str:
+    """The country as an address prints it: an ISO code spelled out ("FR": "France"), any
+    other name as written."""
+    written = country.strip()
+    if len(written) in (2, 3) and written.isascii() and written.isalpha() and written.isupper():
+        return _spelled(written)
+    return written
+
+
+@functools.lru_cache(maxsize=256)
+def _spelled(code: str) -> str:
+    found = _by_code(code)
+    if found is None:
+        return code
+    return _SPELLED.get(found.alpha_2) or getattr(found, "common_name", None) or found.name
+
+
+def unknown(country: str) -> tuple[bool, str | None]:
+    """(True, the name most like it, if any) when ``country`` names no country dopemail knows:
+    a misspelt one ("Frnace") would be printed as written, and the address ordered as
+    another country's."""
+    written = country.strip()
+    if written.casefold() in _NAMES or _lookup(written) is not None:
+        return False, None
+    close = difflib.get_close_matches(written.casefold(), _all_names(), n=1, cutoff=0.75)
+    return True, (_shown_names()[close[0]] if close else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup(written: str) -> Any:
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(written)
+    except LookupError:
+        return None
+
+
+def _by_code(code: str) -> Any:
+    import pycountry
+
+    key = "alpha_2" if len(code) == 2 else "alpha_3"
+    return pycountry.countries.get(**{key: code})
+
+
+@functools.cache
+def _shown_names() -> dict[str, str]:
+    """Every name a country goes by, case-folded, to the name to suggest."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        shown = _SPELLED.get(country.alpha_2) or getattr(country, "common_name", None)
+        shown = shown or country.name
+        for name in (country.name, getattr(country, "common_name", None), shown):
+            if name:
+                names.setdefault(name.casefold(), shown)
+    for name in _NAMES:
+        names.setdefault(name, name.title() if name.isascii() else name)
+    return names
+
+
+def _all_names() -> list[str]:
+    return list(_shown_names())
