@@ -1419,6 +1419,25 @@ def _strangers_everywhere(root: Path, old: str, new: str) -> dict[str, tuple[str
     return outputs
 
 
+@pytest.mark.parametrize(
+    ("date", "words"),
+    [
+        ("", "Watch the recording"),  # undated: a recording, as the sample's
+        ("    date: 2023-11-20T19:00:00-08:00\n", "Watch the recording"),  # before the piece
+        ("    date: 2024-02-20T19:00:00-08:00\n", "Watch online"),  # a stream still to come
+    ],
+)
+def test_an_event_still_to_come_is_not_called_a_recording(
+    tmp_path: Path, date: str, words: str
+) -> None:
+    root = copy_publication(tmp_path)
+    moderator = "    moderator: Dave Karger\n"
+    outputs = _strangers_everywhere(root, moderator, moderator + date)
+    (other,) = {"Watch online", "Watch the recording"} - {words}
+    for name, (_, shown) in outputs.items():
+        assert words in shown and other not in shown, name
+
+
 def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> None:
     # "Photo © Jane Doe" came out "photograph by Photo © Jane Doe" on the page and in the
     # feeds, and "Photo: Photo © Jane Doe" in the email and its text part.
