@@ -16,7 +16,7 @@ from feedrules import check_atom
 
 from dopemail.build import build
 from dopemail.config import Newsletter
-from dopemail.errors import DopemailError
+from dopemail.errors import DopemailError, DopemailErrors
 from dopemail.mjml_check import check_mjml
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 from dopemail.quality import read_email
@@ -975,6 +975,15 @@ def test_mjml_checker_names_lines() -> None:
         (4, "unknown MJML tag <mj-colum>"),
         (5, "unknown attribute 'fnt-size' on <mj-text>"),
     ]
+    # Compiling says where, in the MJML the template made ("the MJML email/x.mjml.j2
+    # produced" read as if the template were the MJML).
+    from dopemail.compile import compile_mjml
+
+    with pytest.raises(DopemailErrors) as caught:
+        compile_mjml(source + "</mj-colum></mj-section></mj-body></mjml>", "", "email/x.mjml.j2")
+    assert caught.value.errors[0].hint.startswith(
+        "line 4 of the MJML that email/x.mjml.j2 produced; see https://documentation.mjml.io/"
+    )
 
 
 def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None:

@@ -63,7 +63,7 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
                 problem.message,
                 path,
                 line,
-                f"line {problem.line} of the MJML {template} produced; see "
+                f"line {problem.line} of the MJML that {template} produced; see "
                 "https://documentation.mjml.io/ for the tags and attributes MJML knows",
             )
         )
@@ -81,7 +81,9 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
             compiled = to_ascii(source)
             start, end = int(at.group(2)), int(at.group(3))
             message = f"{at.group(1)} {compiled[start:end]}".strip()
-            where = f"line {compiled.count(chr(10), 0, start) + 1} of the MJML {template} made; "
+            where = (
+                f"line {compiled.count(chr(10), 0, start) + 1} of the MJML that {template} made; "
+            )
         raise TemplateError(
             f"MJML did not compile: {message}",
             template,
