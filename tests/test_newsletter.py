@@ -1130,6 +1130,18 @@ def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, ru
         code == 1
         and f"{card}:{line}: template syntax error: Encountered unknown tag 'endfro'" in output
     ), output
+    # An {% if %} left open inside a block: Jinja meets the block's {% endblock %} first,
+    # and that line was told, with "check the {% %} and {{ }} pairs on this line".
+    page = "templates/entry.html.j2"
+    _break(workspace, page, "{% if m.tags %}<p", "{% if m.tags %}{% if m.updated %}<p")
+    code, output = run_cli("build", "--root", workspace)
+    line = _line_of(workspace, page, "{% if m.tags %}{% if m.updated %}")
+    assert code == 1
+    assert (
+        f"{page}:{line}: template syntax error: the {{% if %}} on this line is never closed"
+        in output
+    ), output
+    assert f"Jinja reached the {{% endblock %}} on line {line + 2}, still inside it" in output
 
 
 @pytest.mark.parametrize(

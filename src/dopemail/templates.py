@@ -548,12 +548,18 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         if opened is not None:
             # Jinja tells where the template ended; the block to close began elsewhere.
             tag, line = opened
+            ended = _ENCOUNTERED_END.match(exc.message or "")
+            reached = (
+                f"the {{% end{ended.group(1)} %}} on line {exc.lineno}"
+                if ended
+                else f"the end of the template, line {exc.lineno}"
+            )
             raise TemplateError(
                 f"template syntax error: the {{% {tag} %}} on this line is never closed",
                 _shown(exc.filename or name, root),
                 line,
-                f"add {{% end{tag} %}} where it should end (Jinja reached the end of the "
-                f"template, line {exc.lineno}, still inside it)",
+                f"add {{% end{tag} %}} where it should end (Jinja reached {reached}, still "
+                "inside it)",
             ) from None
         raise TemplateError(
             f"template syntax error: {exc.message}",
@@ -661,13 +667,22 @@ _INNERMOST = re.compile(r"innermost block that needs to be closed is '(\w+)'")
 _BLOCKS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans"}
 
 
+_ENCOUNTERED_END = re.compile(r"Encountered unknown tag 'end(\w+)'")
+
+
 def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple[str, int] | None:
-    """For "Unexpected end of template": the innermost block left open, and its line."""
+    """For "Unexpected end of template", or the end of an outer block met first (an
+    ``{% if %}`` left open before ``{% endblock %}``): the innermost block left open, and its
+    line."""
     message = exc.message or ""
     innermost = _INNERMOST.search(message)
-    # Only when Jinja ran out of template: "Encountered unknown tag 'endfi'" names the
-    # same innermost block, and is told at its own line as it is.
-    if innermost is None or not message.startswith("Unexpected end of template"):
+    if innermost is None:
+        return None
+    # "Encountered unknown tag 'endfi'" (a typo) names the same innermost block, and is told
+    # at its own line as it is; 'endblock' inside an open {% if %} is the if's mistake.
+    ended = _ENCOUNTERED_END.match(message)
+    outer = ended is not None and ended.group(1) in _BLOCKS and ended.group(1) != innermost.group(1)
+    if not (outer or message.startswith("Unexpected end of template")):
         return None
     open_blocks: list[tuple[str, int]] = []
     after_begin = False
@@ -676,6 +691,15 @@ def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple
         if source is None and exc.name is not None and env.loader is not None:
             source = env.loader.get_source(env, exc.name)[0]
         for line, kind, value in env.lex(source or ""):
+            if (
+                outer
+                and ended is not None
+                and (
+                    line > (exc.lineno or 0)
+                    or (line == exc.lineno and after_begin and value == f"end{ended.group(1)}")
+                )
+            ):
+                break  # only what was open where Jinja met the outer block's end
             if kind == "block_begin":
                 after_begin = True
                 continue
