@@ -1459,6 +1459,27 @@ def test_an_event_still_to_come_is_not_called_a_recording(
         assert words in shown and other not in shown, name
 
 
+def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
+    tmp_path: Path,
+) -> None:
+    # MJML's dir="auto" took the way of the email's first letters, its subject's: a subject
+    # in Arabic set an English email right to left.
+    root = copy_publication(tmp_path)
+    issue = root / "issues/3-quiet-hours.md"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace('subject: "Quiet Hours,', 'subject: "ساعات هادئة — Quiet Hours,'))
+    build(root)
+    email = (root / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
+    page = (root / "site/quiet-hours/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr"' in email and '<html lang="en" dir="ltr">' in page
+    config = root / "dopemail.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "ar"'))
+    build(root)
+    email = (root / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
+    page = (root / "site/quiet-hours/index.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl"' in email and '<html lang="ar" dir="rtl">' in page
+
+
 def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> None:
     # "Photo © Jane Doe" came out "photograph by Photo © Jane Doe" on the page and in the
     # feeds, and "Photo: Photo © Jane Doe" in the email and its text part.

@@ -96,6 +96,19 @@ class Publication(Model):
         """The publication's time zone."""
         return ZoneInfo(self.timezone)
 
+    @property
+    def direction(self) -> str:
+        """Which way its language is written, for ``<html dir>``: "rtl" or "ltr". (MJML's
+        own default, dir="auto", took the way of the first letters of the email, its
+        subject's: a subject in Arabic set an English email right to left.)"""
+        return "rtl" if self.language.split("-")[0] in _RIGHT_TO_LEFT else "ltr"
+
+
+# Languages written right to left (primary language subtags).
+_RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "ps", "sd", "syr", "ur", "yi"}
+)
+
 
 class Feeds(Model):
     """Feed settings."""
