@@ -1019,7 +1019,7 @@ def test_a_pull_quote_loses_the_marks_around_it_only(written: str, kept: str) ->
         (
             {"address": "Kastanienallee 77", "city": "Berlin", "postal_code": "10435",
              "country": "DE"},
-            "Kastanienallee 77, 10435 Berlin, DE",
+            "Kastanienallee 77, 10435 Berlin, Germany",  # the code spelled out
         ),
         (
             {"address": "8000 Sunset Boulevard", "city": "Los Angeles", "region": "CA",
