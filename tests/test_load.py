@@ -139,6 +139,19 @@ BAD_ENTRIES = [
     ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),
     ("image-empty-alt", variant("alt: A still", "alt: '  '"), 14, "must not be empty"),
     ("image-missing-file", variant("01.jpg", "99.jpg"), 13, "does not exist"),
+    # Found on a Mac's disk, not on Linux's; and a folder spelt wrong: the one meant is named.
+    (
+        "image-wrong-case",
+        variant("01.jpg", "01.JPG"),
+        13,
+        "does not exist (did you mean 'media/all-of-us-strangers/01.jpg'?)",
+    ),
+    (
+        "image-folder-misspelt",
+        variant("media/all-of-us-strangers/01.jpg", "media/all-of-us-stranger/01.jpg"),
+        13,
+        "does not exist (did you mean 'media/all-of-us-strangers/01.jpg'?)",
+    ),
     ("image-http", variant("media/all-of-us-strangers/01.jpg", "http://x.test/a.jpg"), 13, "https"),
     (
         "screening-no-address",

@@ -333,8 +333,31 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
     path = f"{root}{os.sep}{rel}"
     info = picture_stat(path)
     if info is None or not stat.S_ISREG(info.st_mode):
-        raise ValueError(f"'{src}' does not exist")
+        meant = _nearest_picture(root, rel)
+        raise ValueError(
+            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else "")
+        )
     return rel, path, info
+
+
+def _nearest_picture(root: Path, rel: str) -> str | None:
+    """The file under media/ that ``rel`` most likely meant: the same name in another case
+    (01.JPG for 01.jpg, which a Mac's disk would have found and Linux's does not), or one
+    spelt alike, in its folder or the folder most like it."""
+    folder, _, name = rel.rpartition("/")
+    try:
+        here = [e.name for e in os.scandir(root / folder) if e.is_file()]
+    except OSError:
+        parent, _, wanted = folder.rpartition("/")
+        try:
+            folders = [e.name for e in os.scandir(root / parent) if e.is_dir()]
+        except OSError:
+            return None
+        close = closest(wanted, folders, cutoff=0.75)
+        return _nearest_picture(root, f"{parent}/{close}/{name}") if close else None
+    same = [n for n in here if n.casefold() == name.casefold()]
+    close = same[0] if same else closest(name, here, cutoff=0.75)
+    return f"{folder}/{close}" if close else None
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
