@@ -144,6 +144,19 @@ def test_a_real_provider_needs_the_unsubscribe_secret(server, tmp_path) -> None:
     )
 
 
+@pytest.mark.parametrize("odd", ["\n", " ", "\t", "\r\n"])
+def test_an_unsubscribe_secret_with_a_line_break_is_refused_unshown(odd, server, tmp_path) -> None:
+    # Kept from an env file, a line break signed every link with a secret the unsubscribe
+    # page, reading it trimmed, does not have: no one-click unsubscribe would verify.
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    secret = "s3cret-for-the-unsubscribe-page"
+    environ = {"DOPEMAIL_RESEND_API_KEY": KEY, "DOPEMAIL_UNSUBSCRIBE_SECRET": secret + odd}
+    with pytest.raises(SendError, match="DOPEMAIL_UNSUBSCRIBE_SECRET has spaces, a line") as caught:
+        send_issue(root, "1", YES, env=environ, reporter=quiet())
+    assert secret not in str(caught.value) + (caught.value.hint or "")
+    assert not server.requests
+
+
 # -- resume ------------------------------------------------------------------------------------
 
 

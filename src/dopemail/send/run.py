@@ -341,6 +341,18 @@ def _secret(
             "set it to the page that handles one-click unsubscribes (RFC 8058)",
         )
     secret = env.get(UNSUBSCRIBE_SECRET_ENV, "")
+    if secret and (secret != secret.strip() or not secret.isprintable()):
+        # A line break kept from an env file would sign every link with a secret the
+        # unsubscribe page, reading it trimmed, does not have: no one-click unsubscribe would
+        # verify. Named, never shown.
+        raise SendError(
+            f"the environment variable {UNSUBSCRIBE_SECRET_ENV} has spaces, a line break or "
+            "a control character in it",
+            None,
+            None,
+            f"export {UNSUBSCRIBE_SECRET_ENV}='...' with the secret alone, the same the "
+            "unsubscribe page has",
+        )
     if secret:
         return secret.encode("utf-8")
     if provider.name == "outbox":
