@@ -161,6 +161,33 @@ def test_the_scaffold_s_placeholder_preheader_is_not_sent(workspace: Path, run_c
     assert code == 0, output
 
 
+def test_a_preheader_longer_than_an_inbox_shows_is_warned_about(workspace: Path, run_cli) -> None:
+    # `new issue` joined three whole titles, 185 characters, where its own comment asks for
+    # one short sentence; no inbox shows that much after the subject.
+    long = "A Film Whose Title Goes On and On Past Any Inbox's Preview Line"
+    for name in ("one", "two", "three"):
+        run_cli("new", "entry", f"{long} {name}", "--slug", f"long-{name}", "--root", workspace)
+        path = workspace / f"entries/long-{name}.md"
+        text = path.read_text(encoding="utf-8").replace("draft: true", "draft: false")
+        path.write_text(text.replace("Write the piece here, in Markdown.", "A piece."), "utf-8")
+    code, output = run_cli("new", "issue", "Long titles", "--root", workspace)
+    assert code == 0, output
+    (issue,) = (workspace / "issues").glob("*-long-titles.md")
+    source = issue.read_text(encoding="utf-8")
+    preheader = re.search(r'(?m)^preheader: "(.*?)"', source)
+    assert preheader is not None
+    # As many whole titles as fit (one, here: two would be 151 characters).
+    assert re.fullmatch(f"In this issue: {long} (one|two|three)", preheader.group(1))
+    # Written longer by hand: said, and still built.
+    longer = preheader.group(1) + ", and two more films we liked as much, one of them twice"
+    longer += " over, in a cinema by the sea"
+    assert len(longer) > 150
+    issue.write_text(source.replace(preheader.group(1), longer), encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert f"the preheader is {len(longer)} characters: inboxes show some 90 to 140" in output
+
+
 def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_cli) -> None:
     # dopemail has no schedule: an entry dated 2030 was on the site and in the feeds at once,
     # without a word.

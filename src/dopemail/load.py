@@ -960,6 +960,10 @@ def _key_line(root: Path, rel: str, key: str) -> int | None:
     return doc.meta.key_lines.get(key)
 
 
+#: Past this many characters, no inbox shows a preheader whole (Gmail's web inbox shows the
+#: most, some 140 with a short subject; a phone's, 90 or fewer).
+PREHEADER_SHOWN = 150
+
 #: The preheader `dopemail new issue` writes when no entry is left to name in it.
 PREHEADER_PLACEHOLDER = "One sentence on what this issue brings."
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
+from .load import PREHEADER_SHOWN
 from .models import LoadedIssue
 from .personalize import UNSUBSCRIBE_PLACEHOLDER
 
@@ -278,6 +279,15 @@ def check_email(
         bool(issue.meta.preheader.strip()) and issue.meta.preheader.strip() in body_text,
         "the preheader (inbox preview text) is not in the email",
         "put {{ issue.meta.preheader }} in <mj-preview>",
+    )
+    length = len(issue.meta.preheader.strip())
+    rule(
+        "the preheader fits an inbox's preview",
+        length <= PREHEADER_SHOWN,
+        f"the preheader is {length} characters: inboxes show some 90 to 140 after the subject, "
+        "and cut the rest",
+        f"keep it to one short sentence, under {PREHEADER_SHOWN} characters",
+        warning=True,
     )
     rule(
         "dark mode is declared",

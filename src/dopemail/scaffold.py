@@ -12,6 +12,7 @@ from .errors import ContentError
 from .load import (
     ENTRIES_DIR,
     PREHEADER_PLACEHOLDER,
+    PREHEADER_SHOWN,
     RESERVED_SLUGS,
     reserved_slug,
     slugify,
@@ -124,6 +125,19 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
     return path.relative_to(root)
 
 
+def _preheader(titles: list[str]) -> str:
+    """ "In this issue: A, B, C", with as many titles as an inbox shows whole (the first
+    always); with none, the sentence to replace."""
+    if not titles:
+        return PREHEADER_PLACEHOLDER
+    shown = "In this issue: " + titles[0]
+    for title in titles[1:]:
+        if len(shown) + 2 + len(title) > PREHEADER_SHOWN - 10:
+            break
+        shown += ", " + title
+    return shown
+
+
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
 ) -> tuple[Path, int, list[str]]:
@@ -164,11 +178,7 @@ def new_issue(
         entries=unsent,
         # With no entry to name, a sentence to replace rather than an empty field, which the
         # build would report before (and instead of) the missing entries.
-        preheader=yaml_text(
-            "In this issue: " + ", ".join(e.meta.title for e in unsent[:3])
-            if unsent
-            else PREHEADER_PLACEHOLDER
-        ),
+        preheader=yaml_text(_preheader([e.meta.title for e in unsent[:3]])),
         title=workspace.settings.publication.title,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
