@@ -98,6 +98,23 @@ def test_rss_channel_links_to_the_site_and_itself(built: Path) -> None:
     assert parsed.feed.image.href == "https://dopepress.example.com/media/dopepress-logo.png"
 
 
+def test_an_svg_logo_is_atom_s_alone(tmp_path: Path) -> None:
+    # RSS's <image> is a GIF, JPEG or PNG: an SVG logo there made the channel invalid.
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path / "pub")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"></svg>'
+    (root / "media/logo.svg").write_text(svg, encoding="utf-8")
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("media/dopepress-logo.png", "media/logo.svg"), "utf-8")
+    build(root)
+    rss = (root / "feeds/rss.xml").read_bytes()
+    assert b"<image>" not in rss and check_rss(rss) == []
+    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes())
+    assert atom.feed.logo == "https://dopepress.example.com/media/logo.svg"
+
+
 def test_feeds_pass_the_validator_rules(built: Path) -> None:
     assert check_rss((built / "feeds/rss.xml").read_bytes()) == []
     assert check_atom((built / "feeds/atom.xml").read_bytes()) == []

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
+from .load import picture_type
 from .models import URI
 
 if TYPE_CHECKING:
@@ -107,9 +108,17 @@ def _generator(
     return fg
 
 
+_RSS_IMAGE_TYPES = frozenset({"image/gif", "image/jpeg", "image/png"})
+
+
 def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     """RSS 2.0 with content:encoded (full HTML), dc:creator and atom:link rel=self."""
     fg = _generator(settings, items, settings.url(RSS_PATH), "application/rss+xml")
+    logo = settings.publication.logo
+    if logo and picture_type(urlsplit(logo).path) not in _RSS_IMAGE_TYPES:
+        # RSS's <image> is a GIF, JPEG or PNG (the spec): an SVG logo stays Atom's alone.
+        # feedgen sets both from one call, and has no way to unset the RSS one.
+        fg._FeedGenerator__rss_image = None  # type: ignore[attr-defined]
     for fe, item in zip(fg.entry(), items, strict=True):
         # Readers take <description> as HTML ("entity-encoded HTML is allowed"): the summary
         # is text, so "<Noir>" or "x<y" in it is escaped as HTML before XML escapes it again.
