@@ -115,6 +115,29 @@ def test_an_svg_logo_is_atom_s_alone(tmp_path: Path) -> None:
     assert atom.feed.logo == "https://dopepress.example.com/media/logo.svg"
 
 
+def test_an_international_domain_is_written_as_dns_knows_it(tmp_path: Path) -> None:
+    # RSS links are URLs, not IRIs: 'https://café.example/' made every <link> and <guid>
+    # invalid (and an email header would not hold it either).
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path / "pub")
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://Café.example/revue/"',
+        ),
+        "utf-8",
+    )
+    build(root)
+    rss = (root / "feeds/rss.xml").read_bytes()
+    parsed = feedparser.parse(rss)
+    assert parsed.feed.link == "https://xn--caf-dma.example/revue/"
+    assert parsed.entries[0].link.startswith("https://xn--caf-dma.example/revue/")
+    assert "café" not in rss.decode().lower() and check_rss(rss) == []
+
+
 def test_feeds_pass_the_validator_rules(built: Path) -> None:
     assert check_rss((built / "feeds/rss.xml").read_bytes()) == []
     assert check_atom((built / "feeds/atom.xml").read_bytes()) == []

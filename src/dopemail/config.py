@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
@@ -71,6 +71,7 @@ class Publication(Model):
                 f"'{value}': the site's address cannot have a '?' or '#' part; give the "
                 "folder the site is served from, e.g. 'https://press.example.com/films/'"
             )
+        value = _ascii_url(value, parts)
         return value if value.endswith("/") else value + "/"
 
     @field_validator("timezone")
@@ -102,6 +103,22 @@ class Publication(Model):
         own default, dir="auto", took the way of the first letters of the email, its
         subject's: a subject in Arabic set an English email right to left.)"""
         return "rtl" if self.language.split("-")[0] in _RIGHT_TO_LEFT else "ltr"
+
+
+def _ascii_url(value: str, parts: SplitResult) -> str:
+    """The site's address in ASCII, as every URL made from it must be in RSS (a URL, not an
+    IRI) and in email headers: an international domain in its DNS form (café.example:
+    xn--caf-dma.example), other characters of the path percent-encoded."""
+    if value.isascii():
+        return value
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"'{value}': '{host}' is not a domain name a browser can reach") from None
+    netloc = ascii_host + (f":{parts.port}" if parts.port else "")
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=~-._")
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
 # Languages written right to left (primary language subtags).
