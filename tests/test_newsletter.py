@@ -539,8 +539,8 @@ BAD_ISSUES = [
     (
         "wrong language",
         "templates/email/issue.mjml.j2",
-        '<mjml lang="{{ pub.language }}">',
-        '<mjml lang="fr">',
+        '<mjml lang="{{ pub.language }}"',
+        '<mjml lang="fr"',
         "<html lang=\"fr\"> but the publication's language is 'en'",
         None,
     ),
