@@ -71,7 +71,7 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(tmp_path) -> None:
     assert "skipped:     4 (1 unsubscribed, 1 bounced, 1 invalid, 1 duplicate)" in text
     assert "line 8: READER00001@example.com: duplicate: also on line 2" in text
     assert "batches:     3 of up to 1 message" in text  # a second's worth each, at rate = 1
-    assert "estimated:   about 3 s" in text  # 3 messages at rate = 1 per second
+    assert "estimated:   about 2 s" in text  # 3 at rate = 1: one at once, a second each after
     assert not (root / ".dopemail").exists() and not (root / "outbox").exists()
 
 
@@ -155,6 +155,14 @@ def test_an_unsubscribe_secret_with_a_line_break_is_refused_unshown(odd, server,
         send_issue(root, "1", YES, env=environ, reporter=quiet())
     assert secret not in str(caught.value) + (caught.value.hint or "")
     assert not server.requests
+    # The dry run, the harmless first step, says so and shows its plan.
+    out = io.StringIO()
+    reporter = Reporter(Console(file=out, width=200), progress=False)
+    assert send_issue(root, "1", SendOptions(), env=environ, reporter=reporter).mode == "dry-run"
+    assert "has spaces, a line break or a control character in it: --yes and --test will" in (
+        out.getvalue()
+    )
+    assert secret not in out.getvalue()
 
 
 # -- resume ------------------------------------------------------------------------------------
@@ -550,6 +558,10 @@ def test_an_unexpected_success_keeps_its_batch_in_flight_not_queued_again(server
     with pytest.raises(SendError, match="\\(10 recipients: reader"):
         send(root, "postmark")
     assert len(server.requests) == posted
+    # A test send meeting one (a sandbox's answer) is told, not a traceback.
+    server.queue(Reply(202, {"Message": "Accepted"}, deliver=True))
+    with pytest.raises(SendError, match="the test to editor@example.com may not have been sent"):
+        send(root, "postmark", SendOptions(test_to="editor@example.com"))
 
 
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
@@ -602,24 +614,56 @@ def test_each_batch_left_in_flight_is_listed_and_settled_on_its_own(server, tmp_
     assert counts(root)["in_flight"] == 20
     posted = len(server.requests)
 
-    with pytest.raises(SendError, match="batch 7 is not in flight \\(in flight: 2, 3\\)"):
-        send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=frozenset({7})))
+    for yes in (True, False):  # the dry run says it too
+        with pytest.raises(SendError, match="batch 7 is not in flight \\(in flight: 2, 3\\)"):
+            send(root, "postmark", SendOptions(yes=yes, mark_in_flight_sent=frozenset({7})))
     with pytest.raises(SendError, match="batch 3 cannot be both marked sent and sent again"):
         both = frozenset({3})
         send(
             root, "postmark", SendOptions(yes=True, mark_in_flight_sent=both, resend_in_flight=both)
         )
-    # The editor found batch 2 in Postmark's activity log, and has not looked batch 3 up yet.
+    # The editor found batch 3 missing from Postmark's activity log, and has not looked batch
+    # 2 up yet: the send stops on batch 2, and the word on batch 3 is kept (it was lost).
     with pytest.raises(SendError) as caught:
-        send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=frozenset({2})))
-    assert "batch 3 (10 recipients: " in caught.value.message
-    assert "batch 2 (" not in caught.value.message
-    assert counts(root)["in_flight"] == 10 and len(server.requests) == posted
-    # Batch 3 never arrived, it turns out: posted again, it completes the issue.
-    summary = send(root, "postmark", SendOptions(yes=True, resend_in_flight=frozenset({3})))
+        send(root, "postmark", SendOptions(yes=True, resend_in_flight=frozenset({3})))
+    assert "batch 2 (10 recipients: " in caught.value.message
+    assert "batch 3 (" not in caught.value.message
+    assert len(server.requests) == posted
+    assert (counts(root)["in_flight"], counts(root)["pending"]) == (10, 10)
+    # Batch 2 did arrive: marked sent, and batch 3's readers go out, completing the issue.
+    summary = send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=frozenset({2})))
     assert summary.sent == 10 and counts(root)["sent"] == 30
     assert posts_to(server, "reader00011@example.com") == 1
     assert posts_to(server, "reader00021@example.com") == 2
+
+
+def test_a_batch_left_in_flight_is_listed_whatever_stopped_the_send_first(
+    server, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batch 3 refused at once, batch 2's answer in doubt a moment later: the stop said only
+    # the refusal, and nothing of the 10 readers left in flight.
+    from dopemail.send.providers.base import InDoubt
+    from dopemail.send.providers.postmark import Postmark
+
+    root = postmark_workspace(server, tmp_path)
+    real = Postmark.send
+
+    def answer(self, batch):  # type: ignore[no-untyped-def]
+        if batch.number == 2:
+            time.sleep(0.3)
+            raise InDoubt("an answer Postmark does not give")
+        if batch.number == 3:
+            raise SendError("Postmark refused the request: HTTP 422: the sender is not verified")
+        return real(self, batch)
+
+    monkeypatch.setattr(Postmark, "send", answer)
+    with pytest.raises(SendError) as caught:
+        send(root, "postmark")
+    message = caught.value.message
+    assert message.startswith("Postmark refused the request: HTTP 422"), message
+    assert "may or may not have delivered batch 2" in message
+    assert "batch 2 (10 recipients: " in message and "--mark-in-flight-sent" in caught.value.hint
+    assert counts(root)["in_flight"] == 10
 
 
 def test_a_dry_run_during_a_send_does_not_advise_settling_its_batches(server, tmp_path) -> None:
@@ -765,6 +809,13 @@ def test_only_one_send_runs_at_a_time(tmp_path) -> None:
         with pytest.raises(SendError, match="another dopemail send is running"):
             send(root)
     assert send(root).sent == 3
+    # A dry run or 'dopemail status' looking whether a send runs holds it for a moment: a
+    # send starting then waits for it rather than stop as if another send ran.
+    write_subscribers(root, 5)
+    held = (root / ".dopemail" / "send.lock").open("w")
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    threading.Timer(0.2, held.close).start()
+    assert send(root).sent == 2
 
 
 # -- several batches at once ---------------------------------------------------------------------

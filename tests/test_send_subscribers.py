@@ -104,6 +104,8 @@ def test_a_list_without_an_email_column_is_refused_with_its_line(tmp_path) -> No
         ("email,name", "email,name,status"),
         ("email,name,subscription_status", "rename the column 'subscription_status' to 'status'"),
         ("Email,Name,Statut", "rename the column 'Statut' to 'status'"),
+        # The usual header but the status: no column of its own is taken for it.
+        ("email,name,subscribed_at,tags", "email,name,status,subscribed_at,tags"),
     ],
 )
 def test_a_list_without_a_status_column_mails_no_one(header, hint, tmp_path) -> None:
@@ -112,6 +114,7 @@ def test_a_list_without_a_status_column_mails_no_one(header, hint, tmp_path) -> 
     with pytest.raises(SendError, match="no 'status' column, so it does not say who") as caught:
         list(read_subscribers(path))
     assert caught.value.line == 1 and hint in caught.value.hint
+    assert "'tags'" not in caught.value.hint and "'subscribed_at'" not in caught.value.hint
 
 
 def test_a_list_separated_by_semicolons_is_named_as_such(tmp_path) -> None:

@@ -630,16 +630,22 @@ def send_lock(root: Path) -> Iterator[None]:
     path = root / LEDGER_PATH.parent / "send.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
-        if fcntl is not None:
+        # A dry run or 'dopemail status' looking whether a send runs (sending_now) holds the
+        # lock for a moment: waited for, up to a second, rather than taken for a send.
+        deadline = time.monotonic() + 1.0
+        while fcntl is not None:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
             except BlockingIOError:
-                raise SendError(
-                    "another dopemail send is running in this workspace",
-                    None,
-                    None,
-                    "wait for it to finish (or stop it with Ctrl-C), then run this again",
-                ) from None
+                if time.monotonic() > deadline:
+                    raise SendError(
+                        "another dopemail send is running in this workspace",
+                        None,
+                        None,
+                        "wait for it to finish (or stop it with Ctrl-C), then run this again",
+                    ) from None
+                time.sleep(0.02)
         yield
 
 

@@ -341,6 +341,12 @@ def _secret(
             "set it to the page that handles one-click unsubscribes (RFC 8058)",
         )
     secret = env.get(UNSUBSCRIBE_SECRET_ENV, "")
+    if dry_run and secret and (secret != secret.strip() or not secret.isprintable()):
+        reporter.warn(
+            f"{UNSUBSCRIBE_SECRET_ENV} has spaces, a line break or a control character in it: "
+            "--yes and --test will refuse to start until it holds the secret alone"
+        )
+        return b"dry run: nothing is signed"
     if secret and (secret != secret.strip() or not secret.isprintable()):
         # A line break kept from an env file would sign every link with a secret the
         # unsubscribe page, reading it trimmed, does not have: no one-click unsubscribe would
@@ -597,6 +603,16 @@ class _Run:
                 None,
                 "run the same command again later",
             ) from None
+        except (InDoubt, RecipientRejected) as exc:
+            # An answer the API does not give (a sandbox's 200), or a refusal of the address:
+            # said as the provider's, not as a traceback.
+            raise SendError(
+                f"the test to {email} may not have been sent: {exc.reason}",
+                None,
+                None,
+                f"look for it in {self.provider.name}'s activity log (a sandbox mode accepts "
+                "messages it does not deliver), and check the address",
+            ) from None
         if outcome.status != "sent":
             raise SendError(
                 f"{self.provider.name} refused the test to {email}: {outcome.error}",
@@ -645,6 +661,12 @@ class _Run:
         summary.batches = new_batches + len(summary.in_flight)
         summary.estimate = self.estimate(summary.batches, summary.queued)
         if summary.mode == "dry-run":
+            # Batch numbers that are not in flight are said now, not at the --yes.
+            self._check_chosen(
+                summary.in_flight,
+                self.options.mark_in_flight_sent,
+                self.options.resend_in_flight,
+            )
             return summary
         self.settle_in_flight()
         counts = ledger.counts(number)
@@ -756,7 +778,9 @@ class _Run:
         if self.pacer.rate:
             seconds = max(seconds, batches * self.pacer.interval)
         if self.settings.send.rate:
-            seconds = max(seconds, messages / self.settings.send.rate)
+            # The first batch goes at once, and no pause follows the last.
+            paced = max(0, messages - self.batch_size())
+            seconds = max(seconds, paced / self.settings.send.rate)
         return seconds
 
     def replayable(self, batch: InFlight) -> bool:
@@ -775,10 +799,20 @@ class _Run:
         stale = self.summary.in_flight
         mark, resend = self.options.mark_in_flight_sent, self.options.resend_in_flight
         self._check_chosen(stale, mark, resend)
+        left = [
+            b
+            for b in self.summary.unsettled
+            if not (_chosen(mark, b.number) or _chosen(resend, b.number))
+        ]
         for batch in stale:
             if _chosen(mark, batch.number):
                 count = ledger.mark_sent(number, batch.number, "marked sent by the editor")
                 self.reporter.say(f"batch {batch.number}: {count} recipients marked sent")
+            elif _chosen(resend, batch.number) and left:
+                # The send stops on the others: the editor's word on this one is kept by
+                # putting its readers back in the queue, for the run that goes on.
+                ledger.release(number, batch.number, "not delivered, said the editor")
+                self.reporter.say(f"batch {batch.number}: its readers will be sent again")
             elif _chosen(resend, batch.number):
                 # Posted again under a new key, so its members may change: who left the list
                 # since it was claimed is not mailed (as for any reader still to be sent).
@@ -786,11 +820,6 @@ class _Run:
                     self.reporter.say(f"batch {batch.number}: {email} is not mailed: {why}")
                 ledger.renew_key(number, batch.number)
                 self.reporter.say(f"batch {batch.number}: will be sent again")
-        left = [
-            b
-            for b in self.summary.unsettled
-            if not (_chosen(mark, b.number) or _chosen(resend, b.number))
-        ]
         if left:
             raise self.in_flight_error(left)
         self.summary.in_flight = ledger.in_flight(number)
@@ -956,8 +985,10 @@ class _Run:
         finally:
             self._abandon()
             workers.close()
-        if isinstance(error, _KeptInFlight):
-            raise self.kept_error()
+        if self.kept:
+            # Whatever stopped the send first, the batches it leaves in flight are what the
+            # editor must settle before anything else: they are listed, after its reason.
+            raise self.kept_error(None if isinstance(error, _KeptInFlight) else error)
         if error is not None:
             raise error
         if self.stopping:
@@ -1121,9 +1152,10 @@ class _Run:
         self.kept.append(error)
         return error
 
-    def kept_error(self) -> SendError:
+    def kept_error(self, first_error: Exception | None = None) -> SendError:
         """The stop once every batch still posted is recorded: each batch left in flight, and
-        not only the first one kept (another may have met a lost answer meanwhile)."""
+        not only the first one kept (another may have met a lost answer meanwhile), after
+        ``first_error`` when something else stopped the send first."""
         first = self.kept[0]
         kept = {k.number for k in self.kept}
         # Those kept by this run, and any other the next run could not post again by itself.
@@ -1138,6 +1170,9 @@ class _Run:
         if len(batches) > 1:
             others = ", ".join(str(b.number) for b in batches[1:])
             head += f" (and batch {others}, also left in flight)"
+        if first_error is not None:
+            said = getattr(first_error, "message", None) or str(first_error)
+            head = f"{said}\nand {head}"
         return self.in_flight_error(batches, head)
 
     def redact(self, text: str) -> str:

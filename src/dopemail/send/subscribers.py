@@ -183,8 +183,9 @@ def _missing_column(path: Path, needed: str, header: list[str]) -> SendError:
             "save it as comma-separated CSV (in a spreadsheet: Save As, 'CSV UTF-8')"
         )
     else:
-        names = {n.strip().lower(): n.strip() for n in header}
-        close = difflib.get_close_matches(needed, list(names), n=1, cutoff=0.5) or [
+        # Never a column the list uses for something else ('tags' is not a misspelt status).
+        names = {n.strip().lower(): n.strip() for n in header if n.strip().lower() not in COLUMNS}
+        close = difflib.get_close_matches(needed, list(names), n=1, cutoff=0.75) or [
             n for n in names if needed in n
         ]
         close = [names[n] for n in close]
