@@ -636,6 +636,7 @@ def test_structured_data_says_what_schema_org_means(write_files) -> None:
         "  - {venue: Dated, address: 1 Main St, city: Paris, postal_code: '75001', country: "
         "France, starts: 2024-05-12, ends: 2024-05-14}\n"
         "  - {venue: Undated, address: 2 Main St, city: Los Angeles}\n"
+        "  - {venue: Ends, address: 4 Main St, city: Lyon, ends: 2024-05-20}\n"
         "  - {venue: Shows, address: 3 Main St, city: Marseille,\n"
         "     times: ['2024-05-20T20:00:00+02:00']}\n"
         "---\nText.\n"
@@ -660,7 +661,8 @@ def test_structured_data_says_what_schema_org_means(write_files) -> None:
     assert events == {
         "Dated": ("1 Main St", "2024-05-12", "2024-05-14"),
         "Undated": ("2 Main St", "2024-05-10", "2024-05-30"),  # the run's
-        "Shows": ("3 Main St", "2024-05-20T20:00:00+02:00", None),
+        "Ends": ("4 Main St", "2024-05-10", "2024-05-20"),  # the run's start, its own end
+        "Shows": ("3 Main St", "2024-05-20T20:00:00+02:00", "2024-05-30"),
     }
     # With no run dates either, the undated venue is no event; the page still lists it.
     graph = json.loads(_parse(root / "site/no-dates/index.html").json_ld[0])

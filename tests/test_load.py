@@ -976,6 +976,10 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
         ("Deutschland", None, "75005 Los Angeles, Deutschland"),
         ("UK", None, "Los Angeles, 75005, UK"),
         ("Côte d'Ivoire", None, "Los Angeles, 75005, Côte d'Ivoire"),
+        ("fr", None, "75005 Los Angeles, France"),
+        # The names dopemail itself prints for a code are known too.
+        ("Palestine", None, "Los Angeles, 75005, Palestine"),
+        ("Vatican City", None, "Los Angeles, 75005, Vatican City"),
     ],
 )
 def test_a_venue_s_country_is_spelled_out_or_noted_when_unknown(

@@ -20,6 +20,7 @@ from dopemail.errors import DopemailError, DopemailErrors
 from dopemail.mjml_check import check_mjml
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 from dopemail.quality import read_email
+from dopemail.templates import photo_credit
 
 SAMPLE_ISSUES = sorted(p.stem for p in (REPO / "issues").glob("*.md"))
 BASE = "https://dopepress.example.com/"
@@ -1142,6 +1143,11 @@ def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, ru
         in output
     ), output
     assert f"Jinja reached the {{% endblock %}} on line {line + 2}, still inside it" in output
+    # A stray end tag inside an {% if %} is no block left open: Jinja's words, at its line.
+    _break(workspace, page, "{% if m.tags %}{% if m.updated %}", "{% if m.tags %}{% endfor %}")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    assert f"{page}:{line}: template syntax error: Encountered unknown tag 'endfor'" in output
 
 
 @pytest.mark.parametrize(
@@ -1446,6 +1452,8 @@ def _strangers_everywhere(root: Path, old: str, new: str) -> dict[str, tuple[str
         ("", "Watch the recording"),  # undated: a recording, as the sample's
         ("    date: 2023-11-20T19:00:00-08:00\n", "Watch the recording"),  # before the piece
         ("    date: 2024-02-20T19:00:00-08:00\n", "Watch online"),  # a stream still to come
+        ("    date: 2024-01-12T19:00:00-08:00\n", "Watch online"),  # that evening (09:00 piece)
+        ("    date: 2024-01-12T12:00:00-05:00\n", "Watch the recording"),  # 9 AM, in New York
     ],
 )
 def test_an_event_still_to_come_is_not_called_a_recording(
@@ -1478,6 +1486,11 @@ def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
     email = (root / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
     page = (root / "site/quiet-hours/index.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl"' in email and '<html lang="ar" dir="rtl">' in page
+    from dopemail.config import Publication
+
+    tags = {"he-IL": "rtl", "az-Arab": "rtl", "pa-Arab": "rtl", "ku-Latn": "ltr", "fr": "ltr"}
+    for tag, way in tags.items():
+        assert Publication.model_construct(language=tag).direction == way, tag
 
 
 def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> None:
@@ -1498,6 +1511,8 @@ def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> 
         assert "Courtesy of Searchlight Pictures" in shown, name
         doubled = re.findall(r"(?i)(?:by|photo:) (?:photo ©|courtesy)", shown)
         assert not doubled, (name, doubled)
+    for written in ("Images courtesy of A24", "Stills: A24", "Posters by X", "Frames: Y"):
+        assert photo_credit(written, "photograph by ") == written
     # A name alone is still said to be the photographer's.
     assert "Jamie Bell, photograph by Chris Harris" in outputs["web page"][1]
     assert "Jamie Bell, photo: Chris Harris" in outputs["text part"][1]

@@ -379,6 +379,18 @@ def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     assert f'href="{local}night-film/"' in page
     assert ">https://dopepress.example.com/night-film/</a>" in page
     assert not re.findall(r'(?:href|src)="https://dopepress\.example\.com/', page)
+    # A background picture (MJML's background-url) too, in its attribute and its style.
+    from dopemail.preview.server import local_links
+
+    html = (
+        '<td background="https://dopepress.example.com/media/a.jpg" style="background:url('
+        "'https://dopepress.example.com/media/a.jpg')\">https://dopepress.example.com/</td>"
+    )
+    base, local = "https://dopepress.example.com/", "http://x/site/"
+    rewritten = local_links(html, base, local)
+    assert rewritten.count(local) == 2 and rewritten.endswith(
+        ">https://dopepress.example.com/</td>"
+    )
     assert f">{local}" not in page
     issue = running.get("/_preview/issue/1-strangers")[1].decode()
     for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):

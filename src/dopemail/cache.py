@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
-from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries
+from .fingerprint import SETTLE_NS, Identity, encloses, fs_now, identity, libraries
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
@@ -38,29 +38,34 @@ def _files(folder: Path, follow: bool = False) -> list[Path]:
     return [Path(p) for p in sorted(_file_names(str(folder), follow))]
 
 
-def _file_names(
-    folder: str, follow: bool = False, within: frozenset[str] = frozenset()
-) -> list[str]:
+def _file_names(folder: str, follow: bool = False, real: str | None = None) -> list[str]:
     # Strings and scandir's own file types, not Path.rglob and a stat per file: every build
     # lists the whole cache (a file per entry and issue) to prune it. ``follow``: into linked
-    # folders too (an editor's templates/email linked from elsewhere), each once per path.
+    # folders too (an editor's templates/email linked from elsewhere), but not one above.
     found: list[str] = []
     try:
         listing = os.scandir(folder)
     except OSError:  # missing, not a folder, not ours to read: nothing in it to prune
         return found
     if follow:
-        within = within | {os.path.realpath(folder)}
+        real = real or os.path.realpath(folder)
     with listing:
         for item in listing:
-            linked = follow and _linked_folder(item)
-            if item.is_dir(follow_symlinks=False) or (
-                linked and os.path.realpath(item.path) not in within
-            ):
-                found.extend(_file_names(item.path, follow, within))
+            if item.is_dir(follow_symlinks=False):
+                inner = f"{real}{os.sep}{item.name}" if real else None
+                found.extend(_file_names(item.path, follow, inner))
+            elif follow and _linked_folder(item):
+                target = os.path.realpath(item.path)
+                if real is not None and not encloses(target, real):
+                    found.extend(_file_names(item.path, follow, target))
             elif _is_file(item):
                 found.append(item.path)
     return found
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The ``*.j2`` files under a workspace's templates/, through folders linked into it."""
+    return [p for p in _files(folder, follow=True) if p.suffix == ".j2"]
 
 
 def _linked_folder(item: os.DirEntry[str]) -> bool:

@@ -102,7 +102,12 @@ class Publication(Model):
         """Which way its language is written, for ``<html dir>``: "rtl" or "ltr". (MJML's
         own default, dir="auto", took the way of the first letters of the email, its
         subject's: a subject in Arabic set an English email right to left.)"""
-        return "rtl" if self.language.split("-")[0] in _RIGHT_TO_LEFT else "ltr"
+        primary, *subtags = self.language.split("-")
+        if any(tag.title() in _RIGHT_TO_LEFT_SCRIPTS for tag in subtags):
+            return "rtl"  # az-Arab, pa-Arab: the script says
+        if any(len(tag) == 4 and tag.isalpha() for tag in subtags):
+            return "ltr"  # another script named: ku-Latn
+        return "rtl" if primary in _RIGHT_TO_LEFT else "ltr"
 
 
 def _ascii_url(value: str, parts: SplitResult) -> str:
@@ -120,6 +125,9 @@ def _ascii_url(value: str, parts: SplitResult) -> str:
     path = quote(parts.path, safe="/%:@!$&'()*+,;=~-._")
     return urlunsplit((parts.scheme, netloc, path, "", ""))
 
+
+# Scripts written right to left (ISO 15924), as a language tag's script subtag names them.
+_RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"})
 
 # Languages written right to left (primary language subtags).
 _RIGHT_TO_LEFT = frozenset(

@@ -33,7 +33,7 @@ _NAMES = frozenset(
         "Russia", "Ukraine", "Україна", "Hungary", "Magyarország", "Romania", "România",
         "Croatia", "Hrvatska", "Serbia", "Slovenia", "Bulgaria", "Estonia", "Latvia",
         "Lithuania", "Philippines", "Thailand", "Vietnam", "Indonesia", "Malaysia",
-        "Singapore", "Québec", "Quebec",
+        "Singapore", "Québec", "Quebec", "Holland",
     )
 )  # fmt: skip
 
@@ -52,18 +52,22 @@ _SPELLED = {
 }
 
 
+#: Known without looking anything up: the names above, and those dopemail prints itself.
+_KNOWN = _NAMES | {name.casefold() for name in _SPELLED.values()}
+
+
 def display(country: str) -> str:
-    """The country as an address prints it: an ISO code spelled out ("FR": "France"), any
-    other name as written."""
+    """The country as an address prints it: an ISO code spelled out ("FR", "fr": "France"),
+    any other name as written."""
     written = country.strip()
-    if len(written) in (2, 3) and written.isascii() and written.isalpha() and written.isupper():
+    if len(written) in (2, 3) and written.isascii() and written.isalpha():
         return _spelled(written)
     return written
 
 
 @functools.lru_cache(maxsize=256)
 def _spelled(code: str) -> str:
-    found = _by_code(code)
+    found = _by_code(code.upper())
     if found is None:
         return code
     return _SPELLED.get(found.alpha_2) or getattr(found, "common_name", None) or found.name
@@ -74,7 +78,7 @@ def unknown(country: str) -> tuple[bool, str | None]:
     a misspelt one ("Frnace") would be printed as written, and the address ordered as
     another country's."""
     written = country.strip()
-    if written.casefold() in _NAMES or _lookup(written) is not None:
+    if written.casefold() in _KNOWN or _lookup(written) is not None:
         return False, None
     close = difflib.get_close_matches(written.casefold(), _all_names(), n=1, cutoff=0.75)
     return True, (_shown_names()[close[0]] if close else None)

@@ -79,13 +79,12 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
     work = movies[0] if len(movies) == 1 else None
     run = meta.run
     for screening in meta.screenings:
-        # A venue given without dates plays the film's run; with no date at all, it is no
-        # event a search engine takes (startDate is required): the page still lists it.
-        own = screening.times or screening.starts or screening.ends
+        # A date the venue does not give is the run's (as the showtimes are checked); with
+        # no start at all, it is no event a search engine takes (startDate is required):
+        # the page still lists it.
         start = screening.times[0] if screening.times else screening.starts
-        end = screening.ends
-        if not own and run is not None:
-            start, end = run.starts, run.ends
+        start = start or (run.starts if run else None)
+        end = screening.ends or (run.ends if run else None)
         if start is None:
             continue
         event: dict[str, Any] = {

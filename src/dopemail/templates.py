@@ -90,6 +90,19 @@ def show_time(value: datetime) -> str:
     return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
 
 
+def video_words(event: Any, published: datetime) -> str:
+    """The words of an event's video link: "Watch online" for an event still to come when the
+    piece was published (a stream), "Watch the recording" for one past or undated."""
+    when = event.date
+    if when is None:
+        return "Watch the recording"
+    if isinstance(when, WholeDay):  # that day, at no time said: to come from the day after
+        coming = when.date() > published.astimezone(when.tzinfo).date()
+    else:
+        coming = when > published
+    return "Watch online" if coming else "Watch the recording"
+
+
 def utc_offset(value: datetime) -> str:
     """'UTC', 'UTC+1', 'UTC-8', 'UTC+5:30': the offset a time was written with."""
     offset = value.utcoffset()
@@ -172,8 +185,8 @@ def _fill(text: str, width: int, indent: str) -> str:
 # "© 2023 Searchlight Pictures", "Still from the film", "Poster: Les Films du Fleuve".
 # Whole words: a photographer named Stillman or Imogen is still credited as one.
 _SELF_DESCRIBED = re.compile(
-    r"(?:©|\(c\)|(?:photo\w*|by|image|still|poster|courtesy|copyright|credits?|crédits?"
-    r"|illustration|artwork|frame|source|archives?)\b)",
+    r"(?:©|\(c\)|(?:photo\w*|by|images?|stills?|posters?|courtesy|copyright|credits?"
+    r"|crédits?|illustrations?|artworks?|frames?|sources?|archives?)\b)",
     re.IGNORECASE,
 )
 
@@ -469,6 +482,7 @@ OWN_FILTERS = {
     "wrap": wrap,
     "credits": credits,
     "photo_credit": photo_credit,
+    "video_words": video_words,
     "source_work": source_work,
     "cast_line": cast_line,
     "event_people": event_people,
@@ -490,7 +504,10 @@ def unused_templates(root: Path) -> list[TemplateError]:
     folder = root / TEMPLATES_DIR
     if not folder.is_dir():
         return []
-    ours = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.j2") if p.is_file()}
+    from .cache import template_files
+
+    # Folders linked in (templates/email from elsewhere) included, as the cache's key has them.
+    ours = {p.relative_to(folder).as_posix(): p for p in template_files(folder)}
     defaults = {p.relative_to(_DEFAULTS).as_posix(): p for p in _DEFAULTS.rglob("*.j2")}
     unknown = set(ours) - set(defaults)
     if not unknown:
@@ -717,6 +734,8 @@ def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple
             after_begin = False
     except (jinja2.TemplateError, OSError, UnicodeDecodeError):
         return None
+    if outer and ended is not None and all(tag != ended.group(1) for tag, _ in open_blocks):
+        return None  # a stray end tag (an {% endfor %} with no for open): Jinja's words, there
     wanted = innermost.group(1)
     for tag, line in reversed(open_blocks):
         if tag == wanted:

@@ -95,8 +95,20 @@ def content_type(rel: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
 
 
-#: An attribute that holds an address (srcset holds several), quoted as dopemail writes them.
-_ATTRIBUTE = re.compile(r"""(\s(?:href|src|srcset|poster|action|content)=(["']))(.*?)(\2)""", re.S)
+def local_links(html: str, base: str, local: str) -> str:
+    """``html`` with ``base`` made ``local`` where links and pictures point, not in what the
+    page says: a link whose words are its address (an intro's <https://...>) reads as
+    readers will see it."""
+    return _ATTRIBUTE.sub(
+        lambda m: m[1] + m[3].replace(base, local) + m[4] if base in m[3] else m[0], html
+    )
+
+
+#: An attribute that holds an address (srcset holds several; a style, background pictures'
+#: url(...), as MJML's background-url writes them), quoted as the templates write them.
+_ATTRIBUTE = re.compile(
+    r"""(\s(?:href|src|srcset|poster|action|content|background|style)=(["']))(.*?)(\2)""", re.S
+)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -272,12 +284,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if snapshot.build is None:
             return html
         base = snapshot.build.workspace.settings.publication.base_url
-        local = f"http://{self.headers.get('Host')}/site/"
-        # Where links and pictures point, not what the page says: a link whose words are its
-        # address (an intro's <https://...>) reads as readers will see it.
-        return _ATTRIBUTE.sub(
-            lambda m: m[1] + m[3].replace(base, local) + m[4] if base in m[3] else m[0], html
-        )
+        return local_links(html, base, f"http://{self.headers.get('Host')}/site/")
 
     # -- the event stream ----------------------------------------------------------------
 
