@@ -354,7 +354,9 @@ def _nearest_picture(root: Path, rel: str) -> str | None:
         except OSError:
             return None
         close = closest(wanted, folders, cutoff=0.75)
-        return _nearest_picture(root, f"{parent}/{close}/{name}") if close else None
+        if close is None or close == wanted:  # none alike, or there but not readable
+            return None
+        return _nearest_picture(root, f"{parent}/{close}/{name}")
     same = [n for n in here if n.casefold() == name.casefold()]
     close = same[0] if same else closest(name, here, cutoff=0.75)
     return f"{folder}/{close}" if close else None
