@@ -320,13 +320,15 @@ def test_every_sample_and_benchmark_file_is_read_by_the_line_reader(
         (  # a caption moved to column 0 under a list item
             "---\ntitle: A\nimages:\n  - src: a.jpg\n    alt: A\ncaption: C\n  - src: b.jpg\n---\n",
             7,
-            "mapping values are not allowed in this context",
+            "a field YAML did not expect here: this line or the one above is indented wrongly, "
+            "or a value holding ': ' is not in double quotes",
         ),
         (  # a field dedented under its parent
             "---\ntitle: A\nfilm:\n  title: F\n  based_on:\n    title: B\n  author: X\n"
             "    kind: novel\n---\n",
             8,
-            "mapping values are not allowed in this context",
+            "a field YAML did not expect here: this line or the one above is indented wrongly, "
+            "or a value holding ': ' is not in double quotes",
         ),
         (  # a role one space short of its name
             "---\ntitle: A\nfilm:\n  title: F\n  cast:\n    - name: A\n     role: R\n---\n",

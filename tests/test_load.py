@@ -139,6 +139,12 @@ BAD_ENTRIES = [
     ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),
     ("image-empty-alt", variant("alt: A still", "alt: '  '"), 14, "must not be empty"),
     ("image-missing-file", variant("01.jpg", "99.jpg"), 13, "does not exist"),
+    (  # PyYAML said "mapping values are not allowed here"
+        "colon-in-a-value",
+        variant("title: A Film\n", "title: Mission: Impossible\n"),
+        2,
+        "broken YAML: the value of 'title' holds ': ', which YAML reads as another field",
+    ),
     # Found on a Mac's disk, not on Linux's; and a folder spelt wrong: the one meant is named.
     (
         "image-wrong-case",

@@ -496,11 +496,19 @@ def _open_quote_line(text: str, first: int, last: int) -> int | None:
     return None
 
 
+# A field whose plain value holds ': ' too: 'title: Mission: Impossible'.
+_TWO_COLONS = re.compile(r"^\s*(?:- )?([\w-]+): [^\"'#][^#]*?: ")
+
 # Where a wrong indentation is noticed, in PyYAML's words, and in the editor's.
 _INDENTATION = {
-    "mapping values are not allowed here": "mapping values are not allowed here",
+    # PyYAML's words for a ': ' it did not expect ("mapping values are not allowed here").
+    "mapping values are not allowed here": (
+        "a ': ' here reads as a second field on one line (a value holding ': ' must be in "
+        "double quotes), or the line is indented under one that takes no fields"
+    ),
     "mapping values are not allowed in this context": (
-        "mapping values are not allowed in this context"
+        "a field YAML did not expect here: this line or the one above is indented wrongly, "
+        "or a value holding ': ' is not in double quotes"
     ),
     "did not find expected key": "this line is not indented like the lines around it",
     "did not find expected '-' indicator": "this line is not indented like the lines around it",
@@ -563,6 +571,20 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 path,
                 line,
                 "replace the tab with spaces (two per level, as on the lines around it)",
+            ) from None
+        if (
+            mark
+            and problem.startswith("mapping values are not allowed")
+            and mark.line < len(lines)
+            and _TWO_COLONS.match(lines[mark.line])
+        ):
+            # title: Mission: Impossible. Most often, not an indentation.
+            key = _TWO_COLONS.match(lines[mark.line]).group(1)  # type: ignore[union-attr]
+            raise ContentError(
+                f"broken YAML: the value of '{key}' holds ': ', which YAML reads as another field",
+                path,
+                line,
+                f'put the value in double quotes: {key}: "..."',
             ) from None
         hint = getattr(exc, "hint", None)
         above = _line_above(lines, mark.line) if mark and problem in _INDENTATION else None
