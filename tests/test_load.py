@@ -661,7 +661,22 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
         ('base_url = "https://dopepress.example.com/"', 'base_url = "dopepress"', "full web"),
         ("[feeds]\nitems = 50", "[feeds]\nitmes = 50", "did you mean 'items'?"),
         ("[feeds]\nitems = 50", "[feeds]\nitems = 50\nitmes = 5", "('items' is set too)"),
-        ('title = "DoPe Press"', 'title = "DoPe Press', "broken TOML"),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe Press',
+            "broken TOML: a quoted value is not closed on this line",
+        ),
+        ('title = "DoPe Press"', "title = DoPe Press", "broken TOML: a value that is not quoted"),
+        (  # noticed at the line after it: told at the line that opens it
+            'title = "DoPe Press"',
+            'title = "DoPe Press"\nkeywords = ["film", "cinema"',
+            "broken TOML: a list opened with '[' is not closed",
+        ),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe Press" (Paris-LA)',
+            "broken TOML: something follows the value on this line",
+        ),
         ('title = "DoPe Press"', 'title = "  "', "publication.title: must not be empty"),
         (
             'author = "DoPe Press"',

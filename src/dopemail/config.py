@@ -126,6 +126,40 @@ def _ascii_url(value: str, parts: SplitResult) -> str:
     return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
+# tomllib's words, in the editor's: what is wrong, and the fix.
+_TOML_PROBLEMS = {
+    "Illegal character '\\n'": (
+        "a quoted value is not closed on this line",
+        'close it with the same quote it opens with: title = "DoPe Press"',
+    ),
+    "Invalid value": (
+        "a value that is not quoted text, a number, true/false, a date or a [list]",
+        'put text in double quotes: title = "DoPe Press"',
+    ),
+    "Unclosed array": (
+        "a list opened with '[' is not closed",
+        "close it with ']' after its last item",
+    ),
+    "Cannot overwrite a value": (
+        "this setting is set twice",
+        "keep one of the two lines",
+    ),
+    "Expected newline or end of document after a statement": (
+        "something follows the value on this line",
+        "put the whole value in quotes, or the rest after a '#' as a comment",
+    ),
+}
+
+
+def _opened_above(text: str, line: int, bracket: str) -> int:
+    """The line, up to ``line``, whose '=' opens the list that was never closed."""
+    lines = text.split("\n")
+    for number in range(min(line, len(lines)) - 1, 0, -1):
+        if "=" in lines[number - 1] and bracket in lines[number - 1].split("=", 1)[1]:
+            return number
+    return line
+
+
 # Scripts written right to left (ISO 15924), as a language tag's script subtag names them.
 _RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"})
 
@@ -429,12 +463,12 @@ def load_settings(root: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            f"broken TOML: {exc}",
-            shown,
-            int(match.group(1)) if match else None,
-            "check the quotes and brackets on that line",
-        ) from None
+        said = re.sub(r" \(at line \d+, column \d+\)$", "", str(exc))
+        what, fix = _TOML_PROBLEMS.get(said, (said, "check the quotes and brackets on that line"))
+        line = int(match.group(1)) if match else None
+        if said == "Unclosed array" and line is not None:
+            line = _opened_above(text, line, "[")  # noticed at the next line
+        raise ConfigError(f"broken TOML: {what}", shown, line, fix) from None
     from .validation import controls_in, field_path
 
     # TOML refuses them typed, not as escapes ("\u000c").
