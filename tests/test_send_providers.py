@@ -539,6 +539,20 @@ def test_a_refused_key_is_a_provider_auth_error_without_the_key(
     assert wrong not in repr(provider)
 
 
+@pytest.mark.parametrize("name", ["mailgun", "buttondown"])
+def test_a_403_is_a_refusal_to_send_not_a_refused_key(name, server, client, tmp_path) -> None:
+    # Mailgun's sandbox domain answers 403 "not allowed to send" to a key it took: "refused
+    # the API key" sent the editor to check a key that was right.
+    provider, composer = adapter(name, server, tmp_path, client)
+    words = "Domain sandbox123.mailgun.org is not allowed to send: Free accounts are for test"
+    server.queue(Reply(403, {"message": words, "detail": words}))
+    with pytest.raises(ProviderAuthError) as caught:
+        provider.send(one_batch(name, composer))
+    assert caught.value.message.endswith(f"refused to send (HTTP 403: {words})")
+    assert "sandbox or unverified domain" in caught.value.hint
+    assert "refused the API key" not in caught.value.message
+
+
 RATE_LIMITED = {
     "postmark": Reply(429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}),
     "resend": Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "7"}),

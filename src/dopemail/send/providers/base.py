@@ -279,6 +279,17 @@ class HttpApi:
             f"check {env}: it must hold a valid {self.name} API key with permission to send",
         )
 
+    def forbidden(self, response: httpx.Response, env: str, *keys: str) -> ProviderAuthError:
+        """The error that stops a send on a 403: the key was taken, and what it may do (or
+        the account, a sandbox domain) does not include this; not a key refused."""
+        return ProviderAuthError(
+            f"{self.name} refused to send ({self.message(response, *keys)})",
+            None,
+            None,
+            f"check that {env} holds a key allowed to send, and the account at {self.name}: "
+            "a sandbox or unverified domain sends only to the recipients it authorizes",
+        )
+
     def transient(
         self, response: httpx.Response, delay: float | None, *keys: str
     ) -> Transient | None:

@@ -110,8 +110,10 @@ class Buttondown:
 
     def _check(self, response: httpx.Response) -> None:
         status = response.status_code
-        if status in (401, 403):
+        if status == 401:
             raise self.api.auth_error(response, ENV, "detail")
+        if status == 403:
+            raise self.api.forbidden(response, ENV, "detail")
         transient = self.api.transient(
             response, retry_after_seconds(response.headers.get("retry-after")), "detail"
         )

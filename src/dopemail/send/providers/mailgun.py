@@ -81,8 +81,10 @@ class Mailgun:
             f"/v3/{self.domain}/messages", files=self._form(batch), auth=("api", self.api.key)
         )
         status = response.status_code
-        if status in (401, 403):
+        if status == 401:
             raise self.api.auth_error(response, ENV)
+        if status == 403:
+            raise self.api.forbidden(response, ENV)
         transient = self.api.transient(response, wait_in_message(response))
         if transient:
             raise transient
