@@ -736,6 +736,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             '[feeds]\nitems = 50\n\n[send]\nresend = "https://api.resend.com"',
             "send.resend: must be a table of settings (got 'https://api.resend.com')",
         ),
+        (  # Postmark would have been asked for a stream named ''
+            "[feeds]\nitems = 50",
+            '[feeds]\nitems = 50\n\n[send.postmark]\nmessage_stream = ""',
+            "send.postmark.message_stream: must not be empty",
+        ),
         (
             'icon = "media/dopepress-icon.png"',
             'icon = "media//dopepress-icon.png"',

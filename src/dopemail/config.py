@@ -257,7 +257,7 @@ class PostmarkSettings(ProviderSettings):
     """Postmark (key in DOPEMAIL_POSTMARK_TOKEN)."""
 
     base_url: Url = Field("https://api.postmarkapp.com", description="Postmark's API.")
-    message_stream: str = Field(
+    message_stream: Line = Field(
         "broadcast", description="Message stream ID: newsletters belong in a Broadcast stream."
     )
 
