@@ -154,6 +154,35 @@ staging.commit(outputs, None)
     assert not (workspace / write_module.JOURNAL).exists()
 
 
+def test_what_a_killed_build_changed_in_a_sent_issue_is_still_said(
+    workspace: Path, run_cli
+) -> None:
+    # Killed once it had put a sent issue's new email and page in place, a build never warned
+    # of them, and the next found them as it would make them: no warning at all.
+    assert run_cli("build", "--root", workspace)[0] == 0
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace('title = "DoPe Press"', 'title = "DoPe"', 1))
+    killed = f"""
+import os, sys
+from dopemail import cli
+replace = os.replace
+def killed_after_the_email(tmp, target):
+    replace(tmp, target)
+    if str(target).endswith("issues/1-strangers-and-varda/index.html"):
+        os._exit(9)
+os.replace = killed_after_the_email
+sys.argv = ["dopemail", "build", "--jobs", "1", "--root", {str(workspace)!r}]
+cli.main()
+"""
+    run = subprocess.run([sys.executable, "-c", killed], capture_output=True, text=True)
+    assert run.returncode == 9, run.stderr
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    for number in (1, 2):
+        said = f"issue {number} was sent, and this build changed its web version and its email"
+        assert said in output, output
+
+
 def test_a_build_killed_before_its_renames_leaves_no_folder_behind(workspace: Path) -> None:
     # Killed while staging: the folder made for a new page held only its temporary name, and
     # once that went the empty folder stayed (a listing or a 403 where a 404 belongs).

@@ -286,16 +286,21 @@ def build_lock(root: Path, waiting: Callable[[int | None], None] | None = None) 
         yield
 
 
-def _recover(root: Path) -> set[str]:
+def _recover(root: Path) -> tuple[set[str], set[str]]:
     """Clear what a write that did not finish left: the temporary names under ``site/`` and
-    ``feeds/``, and the outputs it was putting in place (returned, for the write to remove
-    those the build no longer makes: the manifest never listed them)."""
+    ``feeds/``; and return the outputs it was putting in place (for the write to remove
+    those the build no longer makes: the manifest never listed them), and those of them it
+    was putting over other bytes (for the build to warn of what it changed, as the killed
+    one never did: an email of a sent issue)."""
     try:
         left = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return set()
+        return set(), set()
     except ValueError:  # cut short by the kill: its temporaries are cleared all the same
         left = []
+    replacing: object = []
+    if isinstance(left, dict):
+        left, replacing = left.get("targets", []), left.get("replacing", [])
     for top in ("site", "feeds"):
         # Bottom up: a folder the killed build made for a page it never put in place is
         # empty once its temporaries go (served, it would be a listing or a 403, not a 404).
@@ -307,14 +312,18 @@ def _recover(root: Path) -> set[str]:
             if where != str(root / top):
                 with contextlib.suppress(OSError):  # not empty: it holds an output
                     os.rmdir(where)
-    return {t for t in left if isinstance(t, str)} if isinstance(left, list) else set()
+
+    def strings(items: object) -> set[str]:
+        return {t for t in items if isinstance(t, str)} if isinstance(items, list) else set()
+
+    return strings(left), strings(replacing)
 
 
-def _journal(root: Path, targets: list[str]) -> None:
+def _journal(root: Path, targets: list[str], replacing: list[str]) -> None:
     path = root / JOURNAL
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(targets), encoding="utf-8")
+    tmp.write_text(json.dumps({"targets": targets, "replacing": replacing}), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -394,8 +403,8 @@ class Staging:
         self.root = root
         # Before any temporary name is made: a build killed from here on is found by the next,
         # which also learns what this one (or an earlier one, killed too) was putting in place.
-        self.unfinished = _recover(root)
-        _journal(root, sorted(self.unfinished))
+        self.unfinished, self.replaced_before = _recover(root)
+        _journal(root, sorted(self.unfinished), sorted(self.replaced_before))
         self.renamed = False  # whether any output was put in place
         self.replacing: set[str] = set()  # staged over a file with other bytes
         started = _mark_start(root) if ahead else None
@@ -468,7 +477,8 @@ class Staging:
             self.stage(outputs)
             moving = [rel for rel, (tmp, _, _) in self.staged.items() if tmp is not None]
             if moving:
-                _journal(self.root, sorted(self.unfinished.union(moving)))
+                replacing = self.replaced_before.union(self.replacing.intersection(moving))
+                _journal(self.root, sorted(self.unfinished.union(moving)), sorted(replacing))
             for rel in sorted(self.staged):
                 tmp, target, output = self.staged[rel]
                 if tmp is None:
@@ -480,6 +490,10 @@ class Staging:
                 report.written.append(rel)
                 if rel in self.replacing:
                     report.replaced.append(rel)
+            # What a killed build replaced, put in place before it could say so: said now.
+            report.replaced += sorted(
+                rel for rel in self.replaced_before if rel in outputs and rel not in self.replacing
+            )
             self.blobs.made.clear()  # linked now: never taken back
         except BaseException:
             self.abort()  # what was not renamed yet (and the new blobs, as ever)
