@@ -127,7 +127,14 @@ BAD_ENTRIES = [
         "impossible-date",
         variant("2024-03-01", "2024-02-30"),
         3,
-        "'2024-02-30' is not a real date or time (day is out of range for month): check the day",
+        # A date alone has no hour to check.
+        "'2024-02-30' is not a real date (day is out of range for month): check the day and month",
+    ),
+    (
+        "impossible-time",
+        variant("2024-03-01", "2024-03-01T25:00:00-08:00"),
+        3,
+        "is not a real date or time (hour must be in 0..23): check the day, month and hour",
     ),
     (
         "zone-less-time",

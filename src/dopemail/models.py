@@ -57,11 +57,15 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
                 # A value out of range (February 30) or a form not understood (7:30pm, PST).
                 ranged = "range" in str(exc) or "must be in" in str(exc)
-                fix = "check the day, month and hour" if ranged else _MOMENT_FORM
+                bare = _DATE.match(text) is not None
+                # A date written alone has no hour to check: only its day and month.
+                what = "check the day and month" if bare else "check the day, month and hour"
+                fix = what if ranged else _MOMENT_FORM
                 # Python's own words only where they name what is out of range: "Invalid
                 # isoformat string" says nothing the editor can act on.
                 why = f" ({exc})" if ranged else ""
-                raise ValueError(f"'{text}' is not a real date or time{why}: {fix}") from None
+                kind = "date" if bare else "date or time"
+                raise ValueError(f"'{text}' is not a real {kind}{why}: {fix}") from None
             raise ValueError(
                 f"'{text}' is not a date: write 2024-01-12 or 2024-01-12T19:30:00-08:00"
             ) from None
