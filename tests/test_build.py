@@ -636,6 +636,16 @@ def test_entry_page_is_accessible_and_described(site: Path) -> None:
     # Its venues have no dates, nor has its run (said in words): no event a search engine
     # takes (startDate is required), while the page lists them (test_structured_data...).
     assert not [g for g in graph if g["@type"] == "ScreeningEvent"]
+    # HTML: a quotation's attribution goes outside its <blockquote> (it was a <footer> in
+    # it, read as part of the quotation); a skip link leads to the main content.
+    html = (site / "site/all-of-us-strangers/index.html").read_text(encoding="utf-8")
+    quote = re.search(r'<figure class="pull-quote">(.*?)</figure>', html, re.S)
+    assert quote is not None
+    inside = re.search(r"<blockquote>(.*?)</blockquote>", quote.group(1), re.S)
+    assert inside is not None and "Andrew Haigh" not in inside.group(1)
+    assert "<figcaption>— " in quote.group(1) and "<footer>" not in html.split("<main")[1]
+    assert '<a class="skip" href="#content">Skip to content</a>' in html
+    assert '<main id="content">' in html
 
 
 def test_the_home_page_shows_readers_the_newsletter_s_feed(site: Path) -> None:
