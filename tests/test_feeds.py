@@ -212,8 +212,30 @@ def test_a_guid_kept_from_an_older_feed_stays_and_atom_gets_a_uri_of_it(write_fi
     atom = feedparser.parse((root / "feeds/atom.xml").read_bytes()).entries[0]
     item = json.loads((root / "feeds/feed.json").read_bytes())["items"][0]
     assert rss.id == item["id"] == "5f3a9c0e1b2d"
-    assert atom.id == "tag:dopepress.example.com,2026-01-01:guid:5f3a9c0e1b2d"
+    assert atom.id == "urn:uuid:31f613fa-61a0-596e-8db8-1061a7f29fb4"  # of the host and guid
     assert check_atom((root / "feeds/atom.xml").read_bytes()) == []
+    # Correcting the day published, as an editor keeps an id for, keeps the Atom id too (it
+    # was a tag: URI holding that day).
+    entry = root / "entries/zz-old.md"
+    entry.write_text(entry.read_text().replace("2026-01-01", "2025-12-31"))
+    build(root)
+    again = feedparser.parse((root / "feeds/atom.xml").read_bytes()).entries[0]
+    assert again.id == atom.id and again.published.startswith("2025-12-31")
+
+
+def test_an_instant_before_standard_time_is_written_in_utc(write_files) -> None:
+    # Midnight of 1 June 1883 in Los Angeles was -07:52:58 (local mean time): an offset in
+    # seconds, which RFC 3339 and RFC 822 do not have.
+    root = write_files({"entries/zz-old.md": "---\ntitle: Old\npublished: 1883-06-01\n---\nx\n"})
+    build(root)
+    for name, check in (("rss.xml", check_rss), ("atom.xml", check_atom)):
+        found = check((root / "feeds" / name).read_bytes())
+        # (The validator finds 1883 implausible for a feed, as it is: but a valid date.)
+        assert [f for f in found if not f.startswith("ImplausibleDate")] == [], name
+    items = json.loads((root / "feeds/feed.json").read_bytes())["items"]
+    (item,) = [i for i in items if i["title"] == "Old"]
+    assert item["date_published"] == "1883-06-01T07:52:58+00:00"
+    assert b"-07:52:58" not in (root / "feeds/atom.xml").read_bytes()
 
 
 def test_feed_item_count_is_a_setting(workspace: Path) -> None:

@@ -146,6 +146,12 @@ BAD_ENTRIES = [
     ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),
     ("image-empty-alt", variant("alt: A still", "alt: '  '"), 14, "must not be empty"),
     ("image-missing-file", variant("01.jpg", "99.jpg"), 13, "does not exist"),
+    (
+        "blank-author",
+        variant("title: A Film\n", 'title: A Film\nauthor: "  "\n'),
+        3,
+        "author: must not be empty",
+    ),
     (  # PyYAML said "mapping values are not allowed here"
         "colon-in-a-value",
         variant("title: A Film\n", "title: Mission: Impossible\n"),

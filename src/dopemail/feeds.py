@@ -9,10 +9,11 @@ from __future__ import annotations
 import html
 import json
 import re
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from . import __version__
 from .config import Settings
@@ -32,9 +33,19 @@ ISSUES_PATH = "feeds/issues.xml"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+def _written(moment: datetime) -> datetime:
+    """``moment`` as the feeds can write it: RFC 3339 and RFC 822 offsets are whole minutes,
+    and a zone's local mean time before it kept standard time is not (1883 in Los Angeles:
+    -07:52:58); such an instant is written in UTC."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        return moment.astimezone(UTC)
+    return moment
+
+
 def _updated(item: RenderedEntry) -> datetime:
     meta = item.entry.meta
-    return meta.updated or meta.published
+    return _written(meta.updated or meta.published)
 
 
 def _media_url(settings: Settings, src: str | None, root_url: bool = True) -> str | None:
@@ -89,7 +100,7 @@ def _generator(
         fe.summary(item.summary)
         fe.description(item.summary)
         fe.content(item.content_html, type="CDATA")
-        fe.published(meta.published)
+        fe.published(_written(meta.published))
         fe.updated(_updated(item))
         fe.author({"name": entry.author})
         fe.dc.dc_creator(entry.author)
@@ -144,16 +155,18 @@ def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     for fe, item in zip(fg.entry(), items, strict=True):
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
-        fe.id(_atom_id(item.entry.id, host, item.entry.meta.published))
+        fe.id(_atom_id(item.entry.id, host))
     return _atom_with_entry_links(fg)
 
 
-def _atom_id(kept: str, host: str | None, day: datetime) -> str:
+def _atom_id(kept: str, host: str | None) -> str:
     """An id as Atom wants it, a URI: as it is, or made of a guid kept from an older RSS feed
-    (which need not be one)."""
+    (which need not be one), and of nothing else: a name-based UUID of the site's host and
+    the guid. (A tag: URI of it held the day published, and correcting that day, as an
+    editor keeps an id for, gave it a new id after all.)"""
     if URI.fullmatch(kept):
         return kept
-    return f"tag:{host},{day.date().isoformat()}:guid:{quote(kept, safe='')}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'https://{host}/#guid:{kept}')}"
 
 
 _LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
@@ -209,7 +222,7 @@ def _json_item(item: RenderedEntry) -> dict[str, object]:
         "title": meta.title,
         "content_html": item.content_html,
         "summary": item.summary,
-        "date_published": meta.published.isoformat(),
+        "date_published": _written(meta.published).isoformat(),
         "date_modified": _updated(item).isoformat(),
         "authors": [{"name": entry.author}],
         "tags": list(meta.tags),
@@ -255,7 +268,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         settings.url(ISSUES_PATH),
         "application/atom+xml",
     )
-    fg.updated(max((i.issue.meta.date for i in issues), default=_EPOCH))
+    fg.updated(_written(max((i.issue.meta.date for i in issues), default=_EPOCH)))
     for item in issues:
         issue, meta = item.issue, item.issue.meta
         fe = fg.add_entry(order="append")
@@ -263,12 +276,12 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         # slug), never from the text or the send date: an issue listed while 'ready' is often
         # moved to another day, and a new id would show it to readers twice. Or the id it
         # had, kept with 'id:'.
-        fe.id(_atom_id(meta.id, host, meta.date) if meta.id else issue.url)
+        fe.id(_atom_id(meta.id, host) if meta.id else issue.url)
         fe.title(f"No. {meta.number}: {meta.subject}")
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)
         fe.content(item.content_html, type="html")
-        fe.published(meta.date)
-        fe.updated(meta.date)
+        fe.published(_written(meta.date))
+        fe.updated(_written(meta.date))
         fe.author({"name": pub.author})
     return _atom_with_entry_links(fg)

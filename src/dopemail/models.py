@@ -490,7 +490,7 @@ class Entry(Model):
     section: str | None = Field(None, description="Section name; defaults to the publication's.")
     published: Moment = Field(description="When the piece was first published.")
     updated: Moment | None = Field(None, description="When it was last changed substantially.")
-    author: str | None = Field(None, description="Who wrote it; defaults to the publication's.")
+    author: Text | None = Field(None, description="Who wrote it; defaults to the publication's.")
     summary: str | None = Field(
         None, description="One or two sentences for feeds and cards; defaults to the opening."
     )
