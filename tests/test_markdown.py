@@ -127,6 +127,16 @@ def test_a_table_too_wide_for_columns_keeps_its_rows() -> None:
     assert to_text(source, BASE) == f"Film | Note\nCléo | {wide}"
 
 
+def test_a_table_s_column_alignment_is_a_style_not_the_obsolete_align() -> None:
+    html = to_html("| Film | Runtime |\n| :-- | --: |\n| Cléo | 90 min |\n", BASE)
+    assert "align=" not in html
+    assert '<th style="text-align:left">Film</th>' in html
+    assert '<td style="text-align:right">90 min</td>' in html
+    # Typed by the editor, the same; any other style is not kept.
+    typed = to_html('<table><tr><td align="center" style="color:red">x</td></tr></table>', BASE)
+    assert '<td style="text-align:center">x</td>' in typed
+
+
 @pytest.mark.parametrize(
     ("written", "href"),
     [

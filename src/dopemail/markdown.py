@@ -149,10 +149,17 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
         clean = _cleaner().clean(html)
         if _SAME_SCHEME_HINT.search(clean):
             clean = _SAME_SCHEME.sub(_joined, clean)
+        if ' align="' in clean:
+            clean = _ALIGN.sub(r'<\1 style="text-align:\2"', clean)
         return clean
     finally:
         _base.reset(token)
 
+
+# A table's column alignment ('|:--|--:|'), as Markdown writes it: align, which HTML made
+# obsolete; as the style it stands for, which mail programs keep too. (The sanitiser keeps no
+# other attribute on a cell, and writes it double-quoted.)
+_ALIGN = re.compile(r'<(t[dh]) align="(left|center|right)"')
 
 # 'https:page.html' and 'https:/path': relative references with the page's own scheme, which
 # URL parsers (the sanitiser's among them) read as absolute and a feed reader or mail program
