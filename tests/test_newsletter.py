@@ -1486,6 +1486,11 @@ def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
     email = (root / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
     page = (root / "site/quiet-hours/index.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl"' in email and '<html lang="ar" dir="rtl">' in page
+    # And laid out that way: MJML set every section to ltr and every text to the left.
+    assert "direction:ltr" not in email and "direction:rtl" in email
+    # (MJML writes text-align:left on every column's wrapper, whose text sets its own.)
+    texts = re.findall(r'<div style="font-family:[^"]*text-align:(\w+)', email)
+    assert texts and set(texts) == {"right"} | ({"center"} & set(texts)), texts
     from dopemail.config import Publication
 
     tags = {"he-IL": "rtl", "az-Arab": "rtl", "pa-Arab": "rtl", "ku-Latn": "ltr", "fr": "ltr"}
