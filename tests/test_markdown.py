@@ -127,6 +127,15 @@ def test_a_table_too_wide_for_columns_keeps_its_rows() -> None:
     assert to_text(source, BASE) == f"Film | Note\nCléo | {wide}"
 
 
+def test_a_passage_keeps_its_language_and_direction() -> None:
+    html = to_html(
+        'As they say, <span lang="fr" title="x">c’est la vie</span>. <bdi dir="rtl">שלום</bdi>',
+        BASE,
+    )
+    assert '<span lang="fr">c’est la vie</span>' in html  # (a span's title is not kept)
+    assert '<bdi dir="rtl">שלום</bdi>' in html
+
+
 def test_a_table_s_column_alignment_is_a_style_not_the_obsolete_align() -> None:
     html = to_html("| Film | Runtime |\n| :-- | --: |\n| Cléo | 90 min |\n", BASE)
     assert "align=" not in html

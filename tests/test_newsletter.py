@@ -1498,6 +1498,30 @@ def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
         assert Publication.model_construct(language=tag).direction == way, tag
 
 
+def test_a_quotation_and_an_original_title_say_their_language(tmp_path: Path) -> None:
+    # A French quotation and Cléo de 5 à 7 in an English page were read aloud with English
+    # sounds (WCAG 3.1.2): nothing said their language.
+    root = copy_publication(tmp_path)
+    build(root)
+    page = (root / "site/letter-from-paris-plein-air/index.html").read_text("utf-8")
+    email = (root / "site/issues/2-summer-festivals/email.html").read_text("utf-8")
+    web = (root / "site/issues/2-summer-festivals/index.html").read_text("utf-8")
+    rss = (root / "feeds/rss.xml").read_text("utf-8")
+    for name, html in (("page", page), ("web version", web), ("feed", rss)):
+        assert '<blockquote lang="fr"><p>“Ici, on ne coupe' in html, name
+        assert '<i lang="fr" dir="auto">Cléo de 5 à 7</i>' in html, name
+        assert '<i lang="es" dir="auto">Dolor y gloria</i>' in html, name
+    assert '<span lang="fr">“Ici, on ne coupe' in email
+    assert '<i lang="fr" dir="auto">Anatomie d’une chute</i>' in email
+    # A tag that is none is said at its line.
+    entry = root / "entries/letter-from-paris-plein-air.md"
+    entry.write_text(entry.read_text("utf-8").replace("  lang: fr\n", "  lang: French\n"), "utf-8")
+    with pytest.raises(DopemailError) as caught:
+        build(root)
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert any("pull_quote.lang: must be a language code" in e.message for e in errors), errors
+
+
 def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> None:
     # "Photo © Jane Doe" came out "photograph by Photo © Jane Doe" on the page and in the
     # feeds, and "Photo: Photo © Jane Doe" in the email and its text part.

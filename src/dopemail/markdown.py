@@ -29,12 +29,16 @@ if TYPE_CHECKING:
 # What an editor's HTML keeps (without attributes but those below): the rest is removed and
 # its text kept. h1 is the page's title: a '# Heading' in a text is made an h2 (see to_html).
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "details", "div", "dl",
-    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup",
+    "a", "abbr", "b", "bdi", "blockquote", "br", "cite", "code", "dd", "del", "details", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "ins", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary",
+    "sup",
     "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 _ATTRIBUTES = {
+    # On any element: the language of a passage (<span lang="fr">), read aloud in it, and its
+    # direction (<p dir="rtl">, <span dir="auto">).
+    "*": {"lang", "dir"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "abbr": {"title"},

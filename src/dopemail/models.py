@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .countries import display
+from .languages import language_code
 from .moments import AwayTime, WholeDay
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -257,6 +258,10 @@ def _without_marks(text: str) -> str:
     return body.strip(" \u00a0\u202f") or text
 
 
+#: A BCP 47 language tag, as HTML's lang attribute takes it: en, fr, pt-BR.
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
 class PullQuote(Model):
     """The quotation that opens a piece, and who says it."""
 
@@ -265,6 +270,12 @@ class PullQuote(Model):
     )
     attribution: str | None = Field(
         None, description="Who says it, e.g. 'Andrew Haigh, through one of his characters'."
+    )
+    lang: str | None = Field(
+        None,
+        pattern=LANGUAGE_TAG,
+        description="Its language, when not the publication's, e.g. 'fr': screen readers "
+        "read it aloud in it.",
     )
 
     @field_validator("text")
@@ -319,6 +330,12 @@ class Film(Model):
     runtime: int | None = Field(None, gt=0, description="Running time in minutes.")
     countries: list[str] = Field(default_factory=list, description="Countries of production.")
     language: str | None = Field(None, description="Main spoken language, e.g. 'French'.")
+
+    @property
+    def original_lang(self) -> str | None:
+        """The language tag of its original title (from ``language``: "French": "fr"), for
+        screen readers to read it in that language."""
+        return language_code(self.language) if self.original_title else None
 
 
 def _after_start(ends: date | None, info: ValidationInfo, what: str) -> date | None:

@@ -306,6 +306,10 @@ _PATTERNS = {
         "must be a language code",
         "write a language code such as en, fr or fr-CA (BCP 47)",
     ),
+    "lang": (
+        "must be a language code",
+        "write a language code such as fr, es or pt-BR (BCP 47)",
+    ),
 }
 
 

@@ -1,0 +1,51 @@
+"""Languages as an entry names them ("French"), as HTML's lang attribute wants them ("fr"): so
+that a screen reader reads a film's original title, or a quotation, in its own language.
+
+The languages films are most often in are known without loading anything; any other name is
+looked up in ISO 639 (``pycountry``, loaded only then).
+"""
+
+from __future__ import annotations
+
+import functools
+
+# English names (and a few usual others) of the languages most films are in.
+_CODES = {
+    "english": "en", "french": "fr", "spanish": "es", "german": "de", "italian": "it",
+    "portuguese": "pt", "dutch": "nl", "flemish": "nl", "danish": "da", "swedish": "sv",
+    "norwegian": "no", "finnish": "fi", "icelandic": "is", "polish": "pl", "czech": "cs",
+    "slovak": "sk", "hungarian": "hu", "romanian": "ro", "greek": "el", "turkish": "tr",
+    "russian": "ru", "ukrainian": "uk", "serbian": "sr", "croatian": "hr", "bosnian": "bs",
+    "bulgarian": "bg", "georgian": "ka", "armenian": "hy", "arabic": "ar", "hebrew": "he",
+    "persian": "fa", "farsi": "fa", "urdu": "ur", "hindi": "hi", "bengali": "bn",
+    "tamil": "ta", "telugu": "te", "malayalam": "ml", "punjabi": "pa", "japanese": "ja",
+    "korean": "ko", "chinese": "zh", "mandarin": "zh", "cantonese": "yue", "thai": "th",
+    "vietnamese": "vi", "indonesian": "id", "tagalog": "tl", "filipino": "fil",
+    "wolof": "wo", "yoruba": "yo", "amharic": "am", "swahili": "sw", "catalan": "ca",
+    "basque": "eu", "galician": "gl", "irish": "ga", "welsh": "cy", "yiddish": "yi",
+    "latin": "la",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def language_code(name: str | None) -> str | None:
+    """The language tag of a language named in English ("French": "fr"; a tag given as one,
+    "fr" or "pt-BR", as it is), or None when it is not one."""
+    if not name:
+        return None
+    written = name.strip()
+    first = written.split(",")[0].split(" and ")[0].strip()  # "French, English": the first
+    known = _CODES.get(first.casefold())
+    if known:
+        return known
+    primary = first.split("-")[0]
+    tag = first.replace("-", "").isalnum() and first.isascii() and primary.islower()
+    if tag and len(primary) in (2, 3):
+        return first  # a tag already: "fr", "pt-BR"
+    import pycountry
+
+    try:
+        found = pycountry.languages.lookup(first)
+    except LookupError:
+        return None
+    return getattr(found, "alpha_2", None) or getattr(found, "alpha_3", None)
