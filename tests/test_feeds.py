@@ -286,8 +286,8 @@ def test_markdown_tables_pictures_and_the_summary() -> None:
     html = markdown.to_html(text, "https://dopepress.example.com/varda/")
     assert '<img src="https://dopepress.example.com/varda/media/still.jpg" alt="A still">' in html
     assert 'href="https://dopepress.example.com/varda/tickets/"' in html
-    assert '<th align="left">Date</th>' in html and "<td>Mur Murs</td>" not in html
-    assert '<td align="right">Mur Murs</td>' in html
+    assert '<th style="text-align:left">Date</th>' in html and "<td>Mur Murs</td>" not in html
+    assert '<td style="text-align:right">Mur Murs</td>' in html
     # The first paragraph, not the heading, as plain text with its entities decoded.
     assert markdown.first_paragraph(html) == (
         "Films by Agnès Varda & friends — 35mm prints, tickets and more…"
