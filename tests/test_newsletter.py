@@ -294,6 +294,9 @@ def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publica
     text = (folder / "email.txt").read_text("utf-8")
     assert all(s in text for s in shown), [s for s in shown if s not in text]
     page = (workspace / "site/all-of-us-strangers/index.html").read_text("utf-8")
+    # In a <time> that says the instant to machines (a day written alone, the day).
+    assert '<time datetime="2024-03-08T19:30:00-08:00">Fri, March 8, 7:30 PM</time>' in page
+    assert '<time datetime="2024-03-10">Sun, March 10</time>' in page
     graph = json.loads(page.split('type="application/ld+json">')[1].split("</script>")[0])
     assert [g.get("startDate") for g in graph if g["@type"] == "ScreeningEvent"][0] == (
         "2024-03-08T19:30:00-08:00"

@@ -90,6 +90,13 @@ def show_time(value: datetime) -> str:
     return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
 
 
+def time_tag(value: datetime) -> markupsafe.Markup:
+    """A showtime or an event's date in a page: its words (:func:`show_time`) in a <time>
+    that gives machines the day, or the instant, it stands for."""
+    when = value.date().isoformat() if isinstance(value, WholeDay) else value.isoformat()
+    return markupsafe.Markup('<time datetime="{}">{}</time>').format(when, show_time(value))
+
+
 def video_words(event: Any, published: datetime) -> str:
     """The words of an event's video link: "Watch online" for an event still to come when the
     piece was published (a stream), "Watch the recording" for one past or undated."""
@@ -483,6 +490,7 @@ OWN_FILTERS = {
     "credits": credits,
     "photo_credit": photo_credit,
     "video_words": video_words,
+    "time_tag": time_tag,
     "source_work": source_work,
     "cast_line": cast_line,
     "event_people": event_people,
