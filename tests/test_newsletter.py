@@ -4,6 +4,7 @@ issues feed, template overrides and every kind of bad input."""
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -1097,7 +1098,8 @@ def test_mjml_out_of_place_in_a_card_is_told_once_at_the_card_s_line(
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
     problems = [line for line in output.splitlines() if "MJML" in line or "mj-" in line]
-    assert problems[0] == f"{card}:10: {message}", output
+    line = _line_of(workspace, card, new.split("\n")[0])
+    assert problems[0] == f"{card}:{line}: {message}", output
     assert output.count(message) == 1, output
     assert snapshot(workspace / "site") | snapshot(workspace / "feeds") == before
 
@@ -1525,6 +1527,20 @@ def test_a_quotation_and_an_original_title_say_their_language(tmp_path: Path) ->
     assert any("pull_quote.lang: must be a language code" in e.message for e in errors), errors
 
 
+def test_cards_in_a_named_section_are_a_heading_level_lower(tmp_path: Path) -> None:
+    # "Letter from Paris" (an h2) was followed by its card's own h2: a list of headings made
+    # the section look empty.
+    root = copy_publication(tmp_path)
+    build(root)
+    folder = root / "site/issues/2-summer-festivals"
+    for name in ("index.html", "email.html"):
+        html = (folder / name).read_text(encoding="utf-8")
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), name
+        after = html.split("Letter from Paris</h2>", 1)[1]
+        assert re.search(r"<h([1-6])\b", after).group(1) == "3", name  # type: ignore[union-attr]
+
+
 def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> None:
     # "Photo © Jane Doe" came out "photograph by Photo © Jane Doe" on the page and in the
     # feeds, and "Photo: Photo © Jane Doe" in the email and its text part.
@@ -1944,14 +1960,15 @@ def test_the_email_has_headings_a_screen_reader_can_move_by(workspace: Path) -> 
     source = (workspace / f"issues/{key}.md").read_text(encoding="utf-8")
     subject = re.search(r'^subject: "(.*)"$', source, re.M).group(1)  # type: ignore[union-attr]
     assert [h.text_content() for h in root.iter("h1")] == [subject]
-    titles = [h.text_content() for h in root.iter("h2")]
+    # Films' titles are h2, or h3 under a named section's h2; their parts a level lower.
+    titles = [h.text_content() for tag in ("h2", "h3") for h in root.iter(tag)]
     slugs = re.findall(r"^\s+- ([a-z0-9-]+)$", source, re.M)
     assert len(slugs) == 3, slugs
     for slug in slugs:
         entry = (workspace / f"entries/{slug}.md").read_text(encoding="utf-8")
         title = re.search(r"^title: (.*)$", entry, re.M).group(1).strip('"')  # type: ignore[union-attr]
         assert title in titles, (title, titles)
-    parts = {h.text_content() for h in root.iter("h3")}
+    parts = {h.text_content() for tag in ("h3", "h4") for h in root.iter(tag)}
     assert {"Where it plays", "Events"} <= parts, parts
 
 
