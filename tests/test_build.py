@@ -676,6 +676,7 @@ def test_structured_data_says_what_schema_org_means(write_files) -> None:
         "France, starts: 2024-05-12, ends: 2024-05-14}\n"
         "  - {venue: Undated, address: 2 Main St, city: Los Angeles}\n"
         "  - {venue: Ends, address: 4 Main St, city: Lyon, ends: 2024-05-20}\n"
+        "  - {venue: Late, address: 5 Main St, city: Nice, starts: 2024-06-10}\n"
         "  - {venue: Shows, address: 3 Main St, city: Marseille,\n"
         "     times: ['2024-05-20T20:00:00+02:00']}\n"
         "---\nText.\n"
@@ -701,12 +702,13 @@ def test_structured_data_says_what_schema_org_means(write_files) -> None:
         "Dated": ("1 Main St", "2024-05-12", "2024-05-14"),
         "Undated": ("2 Main St", "2024-05-10", "2024-05-30"),  # the run's
         "Ends": ("4 Main St", "2024-05-10", "2024-05-20"),  # the run's start, its own end
+        "Late": ("5 Main St", "2024-06-10", None),  # not the run's end, before its start
         "Shows": ("3 Main St", "2024-05-20T20:00:00+02:00", "2024-05-30"),
     }
     # With no run dates either, the undated venue is no event; the page still lists it.
     graph = json.loads(_parse(root / "site/no-dates/index.html").json_ld[0])
     events = [g["location"]["name"] for g in graph if g["@type"] == "ScreeningEvent"]
-    assert events == ["Dated", "Shows"]
+    assert events == ["Dated", "Late", "Shows"]
     assert "2 Main St" in (root / "site/no-dates/index.html").read_text(encoding="utf-8")
     review = json.loads(_parse(root / "site/double-bill/index.html").json_ld[0])[0]
     assert review["@type"] == "Review"

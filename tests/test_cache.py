@@ -225,6 +225,16 @@ def test_folders_linked_into_templates_and_media_are_inputs_too(
     # Links to folders above take in nothing: the workspace would bring its own outputs in.
     (workspace / "templates/loop").symlink_to(workspace / "templates")
     (workspace / "templates/up").symlink_to(workspace)
+    # Two folders linked to each other (and twice) were walked until the system's limit of
+    # links in a path, the build taking minutes: each is walked once along a path.
+    for name in ("x", "y"):
+        (elsewhere / name).mkdir()
+        (elsewhere / name / "note.txt").write_text(name)
+    for name, other in (("x", "y"), ("y", "x")):
+        (elsewhere / name / f"to-{other}").symlink_to(elsewhere / other)
+        (elsewhere / name / f"to-{other}-again").symlink_to(elsewhere / other)
+    (workspace / "media/x").symlink_to(elsewhere / "x")
+    (workspace / "templates/x").symlink_to(elsewhere / "x")
     film = workspace / "media/all-of-us-strangers"
     film.rename(elsewhere / "film")
     film.symlink_to(elsewhere / "film", target_is_directory=True)

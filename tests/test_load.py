@@ -685,6 +685,16 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'title = "DoPe Press"\nkeywords = ["film", "cinema"',
             "broken TOML: a list opened with '[' is not closed",
         ),
+        (  # left open at the end of the file: 'Unclosed array (at end of document)'
+            'unsubscribe_mailto = "unsubscribe@dopepress.example.com"',
+            'unsubscribe_mailto = "unsubscribe@dopepress.example.com"\nkeywords = ["film",',
+            "broken TOML: a list opened with '[' is not closed",
+        ),
+        (  # a '[' in the quoted text above is no list
+            'title = "DoPe Press"',
+            'title = "DoPe [Press]"\nkeywords = ["film" "cinema"]',
+            "broken TOML: two items of a list are not separated by a comma",
+        ),
         (
             'title = "DoPe Press"',
             'title = "DoPe Press" (Paris-LA)',
@@ -996,6 +1006,25 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
         (17, f"the showtime 2024-03-17 at The Venue {plays}"),
         (18, f"the showtime 2025-03-12T19:00:00-07:00 at The Venue {plays}"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "tag"),
+    [
+        ("French", "fr"),
+        ("French, English", "fr"),  # the first
+        ("fr", "fr"),
+        ("EN", "en"),  # as a code in capitals (ISO 639-3 has an "En" language: not it)
+        ("PT-BR", "pt-BR"),
+        ("Quechua", "qu"),  # beyond the usual ones: ISO 639
+        ("Elvish", None),
+        ("", None),
+    ],
+)
+def test_a_film_s_language_gives_its_original_title_s_tag(language: str, tag: str | None) -> None:
+    from dopemail.languages import language_code
+
+    assert language_code(language) == tag
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,12 @@ def test_a_passage_keeps_its_language_and_direction() -> None:
     )
     assert '<span lang="fr">c’est la vie</span>' in html  # (a span's title is not kept)
     assert '<bdi dir="rtl">שלום</bdi>' in html
+    # A first paragraph with its language or direction is still the summary's.
+    html = to_html('<p dir="rtl">Une phrase.</p>\n\nThe rest.', BASE)
+    assert first_paragraph(html) == "Une phrase."
+    # And a cell's alignment is a style wherever its attribute stands.
+    cell = to_html('<table><tr><td lang="fr" align="right">x</td></tr></table>', BASE)
+    assert '<td lang="fr" style="text-align:right">x</td>' in cell
 
 
 def test_a_table_s_column_alignment_is_a_style_not_the_obsolete_align() -> None:

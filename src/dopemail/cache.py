@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
-from .fingerprint import SETTLE_NS, Identity, encloses, fs_now, identity, libraries
+from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
@@ -38,7 +38,12 @@ def _files(folder: Path, follow: bool = False) -> list[Path]:
     return [Path(p) for p in sorted(_file_names(str(folder), follow))]
 
 
-def _file_names(folder: str, follow: bool = False, real: str | None = None) -> list[str]:
+def _file_names(
+    folder: str,
+    follow: bool = False,
+    real: str | None = None,
+    entered: frozenset[str] = frozenset(),
+) -> list[str]:
     # Strings and scandir's own file types, not Path.rglob and a stat per file: every build
     # lists the whole cache (a file per entry and issue) to prune it. ``follow``: into linked
     # folders too (an editor's templates/email linked from elsewhere), but not one above.
@@ -49,15 +54,16 @@ def _file_names(folder: str, follow: bool = False, real: str | None = None) -> l
         return found
     if follow:
         real = real or os.path.realpath(folder)
+        entered = entered or frozenset({real})
     with listing:
         for item in listing:
             if item.is_dir(follow_symlinks=False):
                 inner = f"{real}{os.sep}{item.name}" if real else None
-                found.extend(_file_names(item.path, follow, inner))
+                found.extend(_file_names(item.path, follow, inner, entered))
             elif follow and _linked_folder(item):
                 target = os.path.realpath(item.path)
-                if real is not None and not encloses(target, real):
-                    found.extend(_file_names(item.path, follow, target))
+                if real is not None and not looped(target, real, entered):
+                    found.extend(_file_names(item.path, follow, target, entered | {target}))
             elif _is_file(item):
                 found.append(item.path)
     return found

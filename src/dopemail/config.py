@@ -138,7 +138,11 @@ _TOML_PROBLEMS = {
     ),
     "Unclosed array": (
         "a list opened with '[' is not closed",
-        "close it with ']' after its last item",
+        "close it with ']' after its last item, and put a comma between its items",
+    ),
+    "Unterminated string": (
+        "a quoted value is not closed",
+        "close it with the same quote it opens with",
     ),
     "Cannot overwrite a value": (
         "this setting is set twice",
@@ -151,13 +155,20 @@ _TOML_PROBLEMS = {
 }
 
 
-def _opened_above(text: str, line: int, bracket: str) -> int:
-    """The line, up to ``line``, whose '=' opens the list that was never closed."""
+def _opened_above(text: str, line: int) -> int | None:
+    """The line, up to ``line``, whose value opens a list ('key = [') it does not close there;
+    None when no line does (the problem is elsewhere: a missing comma, told at its line)."""
     lines = text.split("\n")
-    for number in range(min(line, len(lines)) - 1, 0, -1):
-        if "=" in lines[number - 1] and bracket in lines[number - 1].split("=", 1)[1]:
+    for number in range(min(line, len(lines)), 0, -1):
+        key, equals, value = _unquoted(lines[number - 1]).partition("=")
+        if equals and value.lstrip().startswith("[") and value.count("[") > value.count("]"):
             return number
-    return line
+    return None
+
+
+def _unquoted(line: str) -> str:
+    """A TOML line without its quoted strings and its comment."""
+    return re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', '""', line).split("#", 1)[0]
 
 
 # Scripts written right to left (ISO 15924), as a language tag's script subtag names them.
@@ -463,11 +474,27 @@ def load_settings(root: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        said = re.sub(r" \(at line \d+, column \d+\)$", "", str(exc))
+        said = re.sub(r" \((?:at line \d+, column \d+|at end of document)\)$", "", str(exc))
         what, fix = _TOML_PROBLEMS.get(said, (said, "check the quotes and brackets on that line"))
         line = int(match.group(1)) if match else None
-        if said == "Unclosed array" and line is not None:
-            line = _opened_above(text, line, "[")  # noticed at the next line
+        if match is None and str(exc).endswith("(at end of document)"):
+            # The file ended inside something: a list left open, most likely (its items
+            # read as values up to the end), told where it opens; else at the last line.
+            if _opened_above(text, text.count("\n") + 1) is not None:
+                said = "Unclosed array"
+                what, fix = _TOML_PROBLEMS[said]
+            else:
+                line = len(text.rstrip("\n").split("\n"))
+        if said == "Unclosed array":
+            # Noticed at the next line (or the end of the file): told where the list opens;
+            # a list closed on its line is one with a comma missing between two items.
+            opened = _opened_above(text, line or text.count("\n") + 1)
+            if opened is None:
+                what, fix = (
+                    "two items of a list are not separated by a comma",
+                    ('put a comma between them: ["film", "cinema"]'),
+                )
+            line = opened or line
         raise ConfigError(f"broken TOML: {what}", shown, line, fix) from None
     from .validation import controls_in, field_path
 

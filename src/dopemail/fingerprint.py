@@ -92,7 +92,9 @@ class _Scan:
         self.since = since  # files modified after this are recent (None: not looked for)
         self.recent: list[tuple[str, os.stat_result]] = []
 
-    def walk(self, folder: Path, real: str | None = None) -> None:
+    def walk(
+        self, folder: Path, real: str | None = None, entered: frozenset[str] = frozenset()
+    ) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
@@ -101,18 +103,19 @@ class _Scan:
         # The folder's real path, made once at the top (realpath per folder cost a tenth of
         # the check on a media/ of thousands of folders).
         real = real or os.path.realpath(folder)
+        entered = entered or frozenset({real})
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
-                    self.walk(Path(entry.path), f"{real}{os.sep}{entry.name}")
+                    self.walk(Path(entry.path), f"{real}{os.sep}{entry.name}", entered)
             elif _linked_folder(entry):
                 # Folders linked from elsewhere (templates/email, media/a-film) are inputs too;
                 # a link to a folder above (the workspace itself) would take in its outputs,
                 # or loop: only the link is.
                 self.digest.update(f"link:{entry.path}\0{os.readlink(entry.path)}\n".encode())
                 target = os.path.realpath(entry.path)
-                if not encloses(target, real):
-                    self.walk(Path(entry.path), target)
+                if not looped(target, real, entered):
+                    self.walk(Path(entry.path), target, entered | {target})
             else:
                 try:
                     info = entry.stat()
@@ -136,6 +139,12 @@ class _Scan:
 def encloses(outer: str, inner: str) -> bool:
     """Whether the folder ``outer`` is ``inner`` or one of the folders above it (real paths)."""
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def looped(target: str, real: str, entered: frozenset[str]) -> bool:
+    """Whether following a link to ``target`` from the folder ``real`` would walk again what
+    is being walked: a folder above it, or one a link on the way entered (X -> Y -> X)."""
+    return encloses(target, real) or any(encloses(target, place) for place in entered)
 
 
 def _linked_folder(entry: os.DirEntry[str]) -> bool:

@@ -8,6 +8,7 @@ looked up in ISO 639 (``pycountry``, loaded only then).
 from __future__ import annotations
 
 import functools
+import re
 
 # English names (and a few usual others) of the languages most films are in.
 _CODES = {
@@ -27,10 +28,15 @@ _CODES = {
 }  # fmt: skip
 
 
+#: A BCP 47 tag as HTML's lang takes it (models.LANGUAGE_TAG): en, fr, pt-BR.
+_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_KNOWN_TAGS = frozenset(_CODES.values())
+
+
 @functools.lru_cache(maxsize=256)
 def language_code(name: str | None) -> str | None:
     """The language tag of a language named in English ("French": "fr"; a tag given as one,
-    "fr" or "pt-BR", as it is), or None when it is not one."""
+    "fr", "FR" or "pt-BR", as the tag), or None when it is not one."""
     if not name:
         return None
     written = name.strip()
@@ -38,10 +44,16 @@ def language_code(name: str | None) -> str | None:
     known = _CODES.get(first.casefold())
     if known:
         return known
-    primary = first.split("-")[0]
-    tag = first.replace("-", "").isalnum() and first.isascii() and primary.islower()
-    if tag and len(primary) in (2, 3):
-        return first  # a tag already: "fr", "pt-BR"
+    primary, _, rest = first.partition("-")
+    tag = primary.lower() + (f"-{rest}" if rest else "")
+    if primary.isascii() and primary.isalpha() and len(primary) in (2, 3):
+        if primary.lower() in _KNOWN_TAGS:
+            return tag if _TAG.fullmatch(tag) else None
+        import pycountry
+
+        key = "alpha_2" if len(primary) == 2 else "alpha_3"
+        if pycountry.languages.get(**{key: primary.lower()}) is not None:
+            return tag if _TAG.fullmatch(tag) else None
     import pycountry
 
     try:

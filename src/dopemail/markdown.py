@@ -163,7 +163,7 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
 # A table's column alignment ('|:--|--:|'), as Markdown writes it: align, which HTML made
 # obsolete; as the style it stands for, which mail programs keep too. (The sanitiser keeps no
 # other attribute on a cell, and writes it double-quoted.)
-_ALIGN = re.compile(r'<(t[dh]) align="(left|center|right)"')
+_ALIGN = re.compile(r'<(t[dh]\b[^>]*?) align="(left|center|right)"')
 
 # 'https:page.html' and 'https:/path': relative references with the page's own scheme, which
 # URL parsers (the sanitiser's among them) read as absolute and a feed reader or mail program
@@ -462,7 +462,8 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
     return "".join(out)
 
 
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+# With its attributes (an editor's <p lang="fr">, <p dir="rtl">, which the sanitiser keeps).
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 

@@ -7,6 +7,7 @@ media files the pages use, copied under ``site/media/``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,10 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         end = screening.ends or (run.ends if run else None)
         if start is None:
             continue
+        day = start.date() if isinstance(start, datetime) else start
+        if end is not None and end < day:
+            # The venue's own start after the run's end: no end said rather than one before.
+            end = None
         event: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ScreeningEvent",
