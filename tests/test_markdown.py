@@ -134,6 +134,7 @@ def test_a_passage_keeps_its_language_and_direction() -> None:
     )
     assert '<span lang="fr">c’est la vie</span>' in html  # (a span's title is not kept)
     assert '<bdi dir="rtl">שלום</bdi>' in html
+    assert to_html('<p dir="javascript:x">A.</p>', BASE) == "<p>A.</p>"  # no such direction
     # A first paragraph with its language or direction is still the summary's.
     html = to_html('<p dir="rtl">Une phrase.</p>\n\nThe rest.', BASE)
     assert first_paragraph(html) == "Une phrase."

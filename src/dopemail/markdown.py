@@ -155,6 +155,8 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
             clean = _SAME_SCHEME.sub(_joined, clean)
         if ' align="' in clean:
             clean = _ALIGN.sub(r'<\1 style="text-align:\2"', clean)
+        if ' dir="' in clean:
+            clean = _BAD_DIR.sub("", clean)
         return clean
     finally:
         _base.reset(token)
@@ -164,6 +166,9 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
 # obsolete; as the style it stands for, which mail programs keep too. (The sanitiser keeps no
 # other attribute on a cell, and writes it double-quoted.)
 _ALIGN = re.compile(r'<(t[dh]\b[^>]*?) align="(left|center|right)"')
+
+# A direction that is none of HTML's three: dropped (the sanitiser keeps any value).
+_BAD_DIR = re.compile(r'\sdir="(?!(?:ltr|rtl|auto)")[^"]*"', re.IGNORECASE)
 
 # 'https:page.html' and 'https:/path': relative references with the page's own scheme, which
 # URL parsers (the sanitiser's among them) read as absolute and a feed reader or mail program
