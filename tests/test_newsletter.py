@@ -668,6 +668,12 @@ def test_an_issue_file_without_its_number_in_its_name_is_told_the_name_it_needs(
     (workspace / "issues/summer screenings.md").rename(workspace / "issues/9-Summer-Screenings.md")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and "hint: rename it like issues/9-summer-screenings.md" in output, output
+    # A leading zero: built as 9-summer-screenings, sent from a file that is not there.
+    (workspace / "issues/9-Summer-Screenings.md").rename(
+        workspace / "issues/09-summer-screenings.md"
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "hint: rename it like issues/9-summer-screenings.md" in output, output
 
 
 def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(

@@ -61,7 +61,9 @@ RESERVED_SLUGS = {
     ISSUES_DIR: "the issues' web versions",
     MEDIA_DIR: "its pictures",
 }
-_ISSUE_NAME = re.compile(rf"^(\d+)-({SLUG})$")
+# The number as written in the file name: no leading zero (04-x.md would be built as 4-x, a
+# file the sender then looks for and does not find).
+_ISSUE_NAME = re.compile(rf"^([1-9]\d*)-({SLUG})$")
 
 
 def _validate(
