@@ -188,6 +188,30 @@ def test_a_preheader_longer_than_an_inbox_shows_is_warned_about(workspace: Path,
     assert f"the preheader is {len(longer)} characters: inboxes show some 90 to 140" in output
 
 
+def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path, run_cli) -> None:
+    # With no unsubscribe_url, check and build passed and the emails carried a placeholder
+    # link: the send alone said so, even its dry run stopping on it.
+    config = workspace / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    kept = [line for line in text.split("\n") if not line.startswith("unsubscribe_url")]
+    config.write_text("\n".join(kept), encoding="utf-8")
+    line = kept.index("[sender]") + 1
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        assert f"dopemail.toml:{line}: [sender] unsubscribe_url is not set" in output, output
+    # A ready issue dated ahead (a year typed wrong) is in the archive at once: said.
+    issue = workspace / "issues/3-quiet-hours.md"
+    source = issue.read_text(encoding="utf-8")
+    date = re.search(r"(?m)^date: (\S+)", source)
+    assert date is not None
+    ahead = source.replace(date.group(1), "2031-12-01T08:00:00-08:00", 1)
+    issue.write_text(ahead.replace("status: draft", "status: ready", 1), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    number = source.split("\n").index(date.group(0)) + 1
+    assert code == 0 and f"issues/3-quiet-hours.md:{number}: 'date' is 2031-12-01" in output, output
+
+
 def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_cli) -> None:
     # dopemail has no schedule: an entry dated 2030 was on the site and in the feeds at once,
     # without a word.

@@ -59,14 +59,16 @@ class Build:
 
 def warnings_of(result: Build) -> list[DopemailError]:
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
-    built: templates no longer used, entries dated later than now, showtimes outside their
+    built: templates no longer used, settings the sender would refuse, entries and issues
+    dated later than now, showtimes outside their
     run, the issues' quality warnings, dead links."""
     from .links import dead_links_in
-    from .load import entry_notes, published_ahead
+    from .load import entry_notes, published_ahead, unsendable
     from .templates import unused_templates
 
     return [
         *unused_templates(result.workspace.root),
+        *unsendable(result.workspace),
         *published_ahead(result.workspace),
         *entry_notes(result.workspace),
         *result.warnings,

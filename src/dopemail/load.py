@@ -878,6 +878,35 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
         )
         for entry in workspace.entries
         if not entry.draft and entry.published > now
+    ] + [
+        ContentError(
+            f"'date' is {issue.meta.date.date().isoformat()}, in the future, and the issue is "
+            f"'{issue.meta.status}': it is in the archive and feeds/issues.xml from this build on",
+            issue.path,
+            _key_line(workspace.root, issue.path, "date"),
+            "keep 'status: draft' until it goes out, or correct the date (a year typed wrong?)",
+        )
+        for issue in workspace.issues
+        if issue.meta.status != "draft" and issue.meta.date > now
+    ]
+
+
+def unsendable(workspace: Workspace) -> list[ConfigError]:
+    """A warning when the issues cannot be sent as built: no [sender] unsubscribe_url, which
+    every message needs (but Buttondown's, which unsubscribes its own readers); said by build
+    and check, not first by the send."""
+    settings = workspace.settings
+    if settings.sender.unsubscribe_url or settings.send.provider == "buttondown":
+        return []
+    return [
+        ConfigError(
+            "[sender] unsubscribe_url is not set: the emails carry a placeholder link, and "
+            "'dopemail send' will refuse them",
+            CONFIG_NAME,
+            config_line(workspace.root, ("sender",)),
+            "set it to the page that handles one-click unsubscribes (RFC 8058), e.g. "
+            'unsubscribe_url = "https://press.example.com/unsubscribe"',
+        )
     ]
 
 
