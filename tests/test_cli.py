@@ -615,3 +615,17 @@ def test_a_template_nothing_renders_is_warned_about(workspace: Path, run_cli) ->
             "name, and none includes it"
         ], output
         assert "did you mean templates/entry.html.j2?" in output
+    # Named without its .j2, or put outside its folder: never read, without a word, or told
+    # the wrong name ("did you mean templates/issue.html.j2?").
+    (templates / "entyr.html.j2").unlink()
+    (templates / "email").mkdir()
+    issue = (defaults / "email/issue.mjml.j2").read_text()
+    (templates / "email/issue.mjml").write_text(issue)
+    (templates / "issue.mjml.j2").write_text(issue)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert (
+        "warning: templates/email/issue.mjml: not used: dopemail reads templates whose names "
+        "end in .j2\n  hint: rename it templates/email/issue.mjml.j2"
+    ) in output, output
+    assert "did you mean templates/email/issue.mjml.j2?" in output, output

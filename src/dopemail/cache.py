@@ -69,9 +69,14 @@ def _file_names(
     return found
 
 
+def files_under(folder: Path) -> list[Path]:
+    """Every file under a workspace's folder (templates/), through folders linked into it."""
+    return _files(folder, follow=True)
+
+
 def template_files(folder: Path) -> list[Path]:
     """The ``*.j2`` files under a workspace's templates/, through folders linked into it."""
-    return [p for p in _files(folder, follow=True) if p.suffix == ".j2"]
+    return [p for p in files_under(folder) if p.suffix == ".j2"]
 
 
 def _linked_folder(item: os.DirEntry[str]) -> bool:

@@ -512,21 +512,34 @@ def unused_templates(root: Path) -> list[TemplateError]:
     folder = root / TEMPLATES_DIR
     if not folder.is_dir():
         return []
-    from .cache import template_files
+    from .cache import files_under, template_files
 
     # Folders linked in (templates/email from elsewhere) included, as the cache's key has them.
     ours = {p.relative_to(folder).as_posix(): p for p in template_files(folder)}
     defaults = {p.relative_to(_DEFAULTS).as_posix(): p for p in _DEFAULTS.rglob("*.j2")}
+    # A default's name without its .j2 (templates/email/issue.mjml): never read, not a word.
+    unread = [
+        TemplateError(
+            "not used: dopemail reads templates whose names end in .j2",
+            f"{TEMPLATES_DIR}/{name}",
+            None,
+            f"rename it {TEMPLATES_DIR}/{name}.j2",
+        )
+        for name in sorted(p.relative_to(folder).as_posix() for p in files_under(folder))
+        if f"{name}.j2" in defaults
+    ]
     unknown = set(ours) - set(defaults)
     if not unknown:
-        return []
+        return unread
     named: set[str] = set()
     for path in (*ours.values(), *defaults.values()):
         with contextlib.suppress(OSError, UnicodeDecodeError):
             named.update(_NAMES_ANOTHER.findall(path.read_text(encoding="utf-8")))
     warnings = []
     for name in sorted(unknown - named):
-        close = closest(name, set(defaults), cutoff=0.75)
+        # Put in another folder (templates/issue.mjml.j2 for email/issue.mjml.j2): that one.
+        moved = [d for d in defaults if d.rpartition("/")[2] == name.rpartition("/")[2]]
+        close = moved[0] if len(moved) == 1 else closest(name, set(defaults), cutoff=0.75)
         warnings.append(
             TemplateError(
                 "not used: no template dopemail renders has this name, and none includes it",
@@ -539,7 +552,7 @@ def unused_templates(root: Path) -> list[TemplateError]:
                 "your own is used once another one includes it",
             )
         )
-    return warnings
+    return unread + warnings
 
 
 def _template_line(exc: BaseException, name: str) -> tuple[str, int | None]:
