@@ -619,17 +619,17 @@ def test_duplicate_issue_number(workspace: Path, run_cli) -> None:
 
 
 def test_a_duplicate_number_blames_the_issue_not_yet_sent(workspace: Path, run_cli) -> None:
-    # The copy sorts first ('02-...' before '2-...'): the issue already sent (2) once got the
-    # blame and the advice to change its number, which readers already have.
+    # The copy sorts first ('2-again' before '2-summer...'): the issue already sent (2) once
+    # got the blame and the advice to change its number, which readers already have.
     sent = workspace / "issues/2-summer-festivals.md"
     assert "status: sent" in sent.read_text("utf-8")
-    copy = workspace / "issues/02-again.md"
+    copy = workspace / "issues/2-again.md"
     text = (workspace / "issues/3-quiet-hours.md").read_text("utf-8")
     copy.write_text(text.replace("number: 3", "number: 2", 1), encoding="utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1
     line = copy.read_text("utf-8").splitlines().index("number: 2") + 1
-    assert f"issues/02-again.md:{line}: duplicate issue number 2: " in output, output
+    assert f"issues/2-again.md:{line}: duplicate issue number 2: " in output, output
     assert "issues/2-summer-festivals.md (sent) has it too" in output
     assert "next free number, 4" in output and "issues/4-again.md" in output
     assert "issues/2-summer-festivals.md:" not in output
