@@ -6,6 +6,7 @@ state their input and do not depend on the sample's media.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import gc
@@ -270,6 +271,39 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
         overlay.wait_for(state="detached", timeout=15_000)
         assert preview.process.poll() is None, "the server must survive a broken edit"
     assert not (root / "site").exists() and not (root / "feeds").exists()
+
+
+def test_a_second_save_while_the_page_reloads_keeps_its_scroll(tmp_path: Path, browser) -> None:
+    # The position was put back on "load" only: a second save before it (the page still
+    # loading its pictures) reloaded it from the top.
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/night-film.md"
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 600})
+        page.goto(preview.url + "_preview/issue/1-strangers?width=375")
+        frame_text = "document.getElementById('email').contentDocument.body.innerText"
+        wait_for(lambda: "about the first night" in page.evaluate(frame_text), what="the email")
+        page.evaluate("window.scrollTo(0, 900)")
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 0
+
+        held: list = []  # the pictures' requests, answered when the test says: "load" waits
+
+        def hold(route) -> None:  # type: ignore[no-untyped-def]
+            held.append(route)
+
+        page.route("**/media/**", hold)
+        entry.write_text(ENTRY.format(summary="First save."), encoding="utf-8")
+        wait_for(lambda: "First save." in page.evaluate(frame_text), what="the first save")
+        assert page.evaluate("document.readyState") != "complete"
+        entry.write_text(ENTRY.format(summary="Second save."), encoding="utf-8")
+        wait_for(lambda: "Second save." in page.evaluate(frame_text), what="the second save")
+        page.unroute("**/media/**", hold)
+        for route in held:
+            with contextlib.suppress(Exception):  # a reloaded page's requests are gone
+                route.continue_()
+        wait_for(lambda: page.evaluate("document.readyState") == "complete", what="loaded")
+        wait_for(lambda: abs(page.evaluate("window.scrollY") - scrolled) < 2, what="scroll")
 
 
 def test_tabs_in_the_background_leave_the_browser_free_to_open_more(

@@ -10,12 +10,15 @@
   if ("scrollRestoration" in history) history.scrollRestoration = "manual";
 
   const saved = sessionStorage.getItem(key);
+  // The position still to restore: a second save may reload the page before it is (the
+  // page still loading its pictures), and must carry it on, not the top of the page.
+  let pending = saved ? JSON.parse(saved) : null;
   if (saved) {
     sessionStorage.removeItem(key);
     // After "load": the email frame has been sized by then, so the page is as tall as before.
     const restore = () => {
-      const [x, y] = JSON.parse(saved);
-      window.scrollTo(x, y);
+      window.scrollTo(pending[0], pending[1]);
+      pending = null;
     };
     if (document.readyState === "complete") restore();
     else window.addEventListener("load", restore);
@@ -71,7 +74,7 @@
     if (events) return;
     events = new EventSource(url);
     events.addEventListener("reload", () => {
-      sessionStorage.setItem(key, JSON.stringify([window.scrollX, window.scrollY]));
+      sessionStorage.setItem(key, JSON.stringify(pending || [window.scrollX, window.scrollY]));
       events.close();
       location.reload();
     });
