@@ -425,6 +425,17 @@ def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     assert rewritten.count(local) == 2 and rewritten.endswith(
         ">https://dopepress.example.com/</td>"
     )
+    # A stylesheet's pictures, and the site's address without its last slash, too; not
+    # another site's whose address begins the same.
+    html = (
+        "<style>.m { background: url('https://dopepress.example.com/media/a.jpg') }</style>"
+        '<a href="https://dopepress.example.com">home</a>'
+        '<a href="https://dopepress.example.com.evil/x">other</a>'
+    )
+    rewritten = local_links(html, base, local)
+    assert "url('http://x/site/media/a.jpg')" in rewritten
+    assert '<a href="http://x/site">home</a>' in rewritten
+    assert 'href="https://dopepress.example.com.evil/x"' in rewritten
     assert f">{local}" not in page
     issue = running.get("/_preview/issue/1-strangers")[1].decode()
     for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):

@@ -96,13 +96,22 @@ def content_type(rel: str) -> str:
 
 
 def local_links(html: str, base: str, local: str) -> str:
-    """``html`` with ``base`` made ``local`` where links and pictures point, not in what the
-    page says: a link whose words are its address (an intro's <https://...>) reads as
-    readers will see it."""
-    return _ATTRIBUTE.sub(
-        lambda m: m[1] + m[3].replace(base, local) + m[4] if base in m[3] else m[0], html
-    )
+    """``html`` with ``base`` made ``local`` where links and pictures point (attributes, and
+    a stylesheet's url()s), not in what the page says: a link whose words are its address (an
+    intro's <https://...>) reads as readers will see it. The site's address written without
+    its last slash (https://press.example.com) is the site's too."""
+    site = re.compile(re.escape(base.rstrip("/")) + r"(?=/|[?#\"')]|$)")
+    home = local.rstrip("/")
 
+    def point(text: str) -> str:
+        return site.sub(home, text) if base.rstrip("/") in text else text
+
+    html = _ATTRIBUTE.sub(lambda m: m[1] + point(m[3]) + m[4], html)
+    return _STYLE.sub(lambda m: m[1] + point(m[2]) + m[3], html) if "<style" in html else html
+
+
+#: A stylesheet in the page (a template's background-image: url(...)).
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.IGNORECASE)
 
 #: An attribute that holds an address (srcset holds several; a style, background pictures'
 #: url(...), as MJML's background-url writes them), quoted as the templates write them.
