@@ -438,6 +438,10 @@ def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     assert 'href="https://dopepress.example.com.evil/x"' in rewritten
     assert f">{local}" not in page
     issue = running.get("/_preview/issue/1-strangers")[1].decode()
+    # Subject and preheader set apart by their own direction (a Hebrew one was cut from its
+    # wrong end, its quotes on the wrong sides).
+    assert '<span class="subject" dir="auto">Strangers in the night</span>' in issue
+    assert "Preheader: “<bdi>Ghosts and strangers this week.</bdi>”" in issue
     for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):
         assert part in issue, part
     assert "DOPE PRESS" in issue  # the plain-text part
