@@ -212,6 +212,20 @@ def test_the_inbox_line_keeps_the_date_in_its_box_at_every_width(tmp_path: Path,
             assert when <= inbox + 0.5 and snippet > 20, (width, box)
 
 
+def test_the_index_fits_a_phone_s_width(tmp_path: Path, browser) -> None:
+    # At 375 px the entries' table made the page 487 px wide, and a warning's long line
+    # 1,229 px: the page scrolled sideways.
+    root = write_publication(tmp_path / "pub")
+    body = (root / "entries/night-film.md").read_text(encoding="utf-8")
+    link = "[a page](https://dopepress.example.com/" + "no-such-page-" * 8 + "/)"
+    (root / "entries/night-film.md").write_text(body + f"\nSee {link}.\n", encoding="utf-8")
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 375, "height": 700})
+        page.goto(preview.url)
+        assert "no-such-page" in page.content()  # the dead link's warning is on the index
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_a_stale_send_test_form_says_to_reload(tmp_path: Path, browser) -> None:
     # After the preview restarts, an open page's form carries the old token: the refusal is
     # plain text, which the page shows as it is (it showed a JSON syntax error).
