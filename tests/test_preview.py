@@ -244,21 +244,30 @@ def test_a_stale_send_test_form_says_to_reload(tmp_path: Path, browser) -> None:
         assert page.evaluate("document.getElementById('send-result').className") == "bad"
 
 
+#: What the issue page's email frame shows, as text.
+FRAME_TEXT = "document.getElementById('email').contentDocument.body.innerText"
+
+
+def _scrolled_issue_page(browser, preview: Preview):  # type: ignore[no-untyped-def]
+    """The sample issue's page, its email shown, scrolled down: (page, its scroll)."""
+    page = browser.new_page(viewport={"width": 1200, "height": 600})
+    page.goto(preview.url + "_preview/issue/1-strangers?width=375")
+    wait_for(lambda: "about the first night" in page.evaluate(FRAME_TEXT), what="the email")
+    page.evaluate("window.scrollTo(0, 900)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    return page, scrolled
+
+
 def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Path, browser) -> None:
     root = write_publication(tmp_path / "pub")
     entry = root / "entries/night-film.md"
     with preview_process(root) as preview:
-        page = browser.new_page(viewport={"width": 1200, "height": 600})
-        page.goto(preview.url + "_preview/issue/1-strangers?width=375")
-        frame_text = "document.getElementById('email').contentDocument.body.innerText"
-        wait_for(lambda: "about the first night" in page.evaluate(frame_text), what="the email")
-        page.evaluate("window.scrollTo(0, 900)")
-        scrolled = page.evaluate("window.scrollY")
-        assert scrolled > 0
+        page, scrolled = _scrolled_issue_page(browser, preview)
 
         started = time.monotonic()
         entry.write_text(ENTRY.format(summary="Edited at the premiere."), encoding="utf-8")
-        wait_for(lambda: "Edited at the premiere." in page.evaluate(frame_text), what="the edit")
+        wait_for(lambda: "Edited at the premiere." in page.evaluate(FRAME_TEXT), what="the edit")
         print(f"\nsave to refreshed page: {(time.monotonic() - started) * 1000:.0f} ms")
         # The watcher handed the saved file over, and the last build was patched, not redone
         # (the line is logged just after the page is published: wait for it).
@@ -278,10 +287,10 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
         assert "entries/night-film.md:2: broken YAML" in text
         assert "hint:" in text
         # The last good build stays on show under the overlay.
-        assert "Edited at the premiere." in page.evaluate(frame_text)
+        assert "Edited at the premiere." in page.evaluate(FRAME_TEXT)
 
         entry.write_text(ENTRY.format(summary="Recovered after the fix."), encoding="utf-8")
-        wait_for(lambda: "Recovered after the fix." in page.evaluate(frame_text), what="fix")
+        wait_for(lambda: "Recovered after the fix." in page.evaluate(FRAME_TEXT), what="fix")
         overlay.wait_for(state="detached", timeout=15_000)
         assert preview.process.poll() is None, "the server must survive a broken edit"
     assert not (root / "site").exists() and not (root / "feeds").exists()
@@ -293,13 +302,7 @@ def test_a_second_save_while_the_page_reloads_keeps_its_scroll(tmp_path: Path, b
     root = write_publication(tmp_path / "pub")
     entry = root / "entries/night-film.md"
     with preview_process(root) as preview:
-        page = browser.new_page(viewport={"width": 1200, "height": 600})
-        page.goto(preview.url + "_preview/issue/1-strangers?width=375")
-        frame_text = "document.getElementById('email').contentDocument.body.innerText"
-        wait_for(lambda: "about the first night" in page.evaluate(frame_text), what="the email")
-        page.evaluate("window.scrollTo(0, 900)")
-        scrolled = page.evaluate("window.scrollY")
-        assert scrolled > 0
+        page, scrolled = _scrolled_issue_page(browser, preview)
 
         held: list = []  # the pictures' requests, answered when the test says: "load" waits
 
@@ -308,10 +311,10 @@ def test_a_second_save_while_the_page_reloads_keeps_its_scroll(tmp_path: Path, b
 
         page.route("**/media/**", hold)
         entry.write_text(ENTRY.format(summary="First save."), encoding="utf-8")
-        wait_for(lambda: "First save." in page.evaluate(frame_text), what="the first save")
+        wait_for(lambda: "First save." in page.evaluate(FRAME_TEXT), what="the first save")
         assert page.evaluate("document.readyState") != "complete"
         entry.write_text(ENTRY.format(summary="Second save."), encoding="utf-8")
-        wait_for(lambda: "Second save." in page.evaluate(frame_text), what="the second save")
+        wait_for(lambda: "Second save." in page.evaluate(FRAME_TEXT), what="the second save")
         page.unroute("**/media/**", hold)
         for route in held:
             with contextlib.suppress(Exception):  # a reloaded page's requests are gone
