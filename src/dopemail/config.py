@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
 from .errors import ConfigError, DopemailError, closest, line_at, raise_all
+from .languages import LANGUAGE_TAG
 from .models import Line, Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
@@ -49,7 +50,7 @@ class Publication(Model):
     title: Text = Field(description="Name of the publication, e.g. 'DoPe Press'.")
     description: Text = Field(description="One line saying what it is, for feeds and pages.")
     base_url: Url = Field(description="Where the site lives, e.g. 'https://press.example.com/'.")
-    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    language: str = Field("en", pattern=LANGUAGE_TAG)
     timezone: str = Field(
         "UTC", description="IANA zone for bare dates, e.g. 'America/Los_Angeles'."
     )
@@ -108,6 +109,12 @@ class Publication(Model):
         if any(len(tag) == 4 and tag.isalpha() for tag in subtags):
             return "ltr"  # another script named: ku-Latn
         return "rtl" if primary in _RIGHT_TO_LEFT else "ltr"
+
+    @property
+    def text_start(self) -> str:
+        """Where a line of its text starts: "left", or "right" when written right to left
+        (for the email's alignments, which MJML sets to the left unless told)."""
+        return "right" if self.direction == "rtl" else "left"
 
 
 def _ascii_url(value: str, parts: SplitResult) -> str:

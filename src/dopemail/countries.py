@@ -80,7 +80,7 @@ def unknown(country: str) -> tuple[bool, str | None]:
     written = country.strip()
     if written.casefold() in _KNOWN or _lookup(written) is not None:
         return False, None
-    close = difflib.get_close_matches(written.casefold(), _all_names(), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(written.casefold(), list(_shown_names()), n=1, cutoff=0.75)
     return True, (_shown_names()[close[0]] if close else None)
 
 
@@ -116,7 +116,3 @@ def _shown_names() -> dict[str, str]:
     for name in _NAMES:
         names.setdefault(name, name.title() if name.isascii() else name)
     return names
-
-
-def _all_names() -> list[str]:
-    return list(_shown_names())

@@ -28,8 +28,10 @@ _CODES = {
 }  # fmt: skip
 
 
-#: A BCP 47 tag as HTML's lang takes it (models.LANGUAGE_TAG): en, fr, pt-BR.
-_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+#: A BCP 47 language tag as HTML's lang takes it: en, fr, pt-BR (the publication's language
+#: and a pull quote's are validated against it too).
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+_TAG = re.compile(LANGUAGE_TAG)
 _KNOWN_TAGS = frozenset(_CODES.values())
 
 
@@ -46,16 +48,14 @@ def language_code(name: str | None) -> str | None:
         return known
     primary, _, rest = first.partition("-")
     tag = primary.lower() + (f"-{rest}" if rest else "")
-    if primary.isascii() and primary.isalpha() and len(primary) in (2, 3):
-        if primary.lower() in _KNOWN_TAGS:
-            return tag if _TAG.fullmatch(tag) else None
-        import pycountry
-
-        key = "alpha_2" if len(primary) == 2 else "alpha_3"
-        if pycountry.languages.get(**{key: primary.lower()}) is not None:
-            return tag if _TAG.fullmatch(tag) else None
+    code = primary.isascii() and primary.isalpha() and len(primary) in (2, 3)
+    if code and primary.lower() in _KNOWN_TAGS:
+        return tag if _TAG.fullmatch(tag) else None
     import pycountry
 
+    key = "alpha_2" if len(primary) == 2 else "alpha_3"
+    if code and pycountry.languages.get(**{key: primary.lower()}) is not None:
+        return tag if _TAG.fullmatch(tag) else None
     try:
         found = pycountry.languages.lookup(first)
     except LookupError:

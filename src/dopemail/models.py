@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .countries import display
-from .languages import language_code
+from .languages import LANGUAGE_TAG, language_code
 from .moments import AwayTime, WholeDay
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -256,10 +256,6 @@ def _without_marks(text: str) -> str:
         if depth:
             return text
     return body.strip(" \u00a0\u202f") or text
-
-
-#: A BCP 47 language tag, as HTML's lang attribute takes it: en, fr, pt-BR.
-LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
 class PullQuote(Model):
