@@ -42,6 +42,8 @@ from .providers.base import Outcome
 from .subscribers import Row, SkipReport
 
 LEDGER_PATH = Path(".dopemail") / "sends.sqlite"
+#: Held by the one `dopemail send --yes` running in a workspace.
+LOCK_PATH = LEDGER_PATH.parent / "send.lock"
 STATES = ("pending", "in_flight", "sent", "failed", "skipped")
 GONE = "no longer in the subscriber list"
 _COMMIT_EVERY = 50_000
@@ -627,7 +629,7 @@ class _Transaction:
 @contextlib.contextmanager
 def send_lock(root: Path) -> Iterator[None]:
     """One real send at a time per workspace (the lock dies with the process, even on kill -9)."""
-    path = root / LEDGER_PATH.parent / "send.lock"
+    path = root / LOCK_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         # A dry run or 'dopemail status' looking whether a send runs (sending_now) holds the
@@ -652,7 +654,7 @@ def send_lock(root: Path) -> Iterator[None]:
 def sending_now(root: Path) -> bool:
     """Whether a ``dopemail send --yes`` holds this workspace's lock at this moment (its
     batches in flight are then on the wire, not left for the editor to settle)."""
-    path = root / LEDGER_PATH.parent / "send.lock"
+    path = root / LOCK_PATH
     if fcntl is None or not path.exists():
         return False
     with path.open("a") as handle:
