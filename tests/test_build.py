@@ -848,3 +848,22 @@ def test_a_folder_made_keeps_what_its_parent_and_the_umask_give(tmp_path: Path) 
         os.umask(old)
     for folder in (shared / "a", shared / "a" / "b"):
         assert folder.stat().st_mode & 0o7777 == 0o2775, oct(folder.stat().st_mode)
+
+
+def test_pages_give_machines_whole_minute_offsets(write_files) -> None:
+    # Before 1883 Los Angeles kept local mean time, -07:52:58: an offset in seconds, which
+    # HTML's <time datetime> and schema.org's ISO 8601 dates do not have (the feeds already
+    # wrote such an instant in UTC, the pages did not).
+    old = "---\ntitle: Old\nkind: news\npublished: 1883-06-01\nupdated: 1883-06-02\n---\nText.\n"
+    root = write_files({"entries/zz-old.md": old})
+    build(root)
+    page = _parse(root / "site/zz-old/index.html")
+    html = (root / "site/zz-old/index.html").read_text(encoding="utf-8")
+    home = (root / "site/index.html").read_text(encoding="utf-8")
+    stamps = re.findall(r'datetime="([^"]+)"', html + home)
+    graph = json.loads(page.json_ld[0])
+    stamps += [graph[0]["datePublished"], graph[0]["dateModified"]]
+    stamps += [page.meta["article:published_time"], page.meta["article:modified_time"]]
+    assert stamps.count("1883-06-01T07:52:58+00:00") == 4  # page, home, JSON-LD, meta
+    assert stamps.count("1883-06-02T07:52:58+00:00") == 3
+    assert [s for s in stamps if re.search(r"[+-]\d\d:\d\d:\d\d$", s)] == []

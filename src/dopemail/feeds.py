@@ -20,6 +20,7 @@ from .config import Settings
 from .content import RenderedEntry
 from .load import picture_type
 from .models import URI
+from .moments import written as _written
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -31,16 +32,6 @@ ATOM_PATH = "feeds/atom.xml"
 JSON_PATH = "feeds/feed.json"
 ISSUES_PATH = "feeds/issues.xml"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def _written(moment: datetime) -> datetime:
-    """``moment`` as the feeds can write it: RFC 3339 and RFC 822 offsets are whole minutes,
-    and a zone's local mean time before it kept standard time is not (1883 in Los Angeles:
-    -07:52:58); such an instant is written in UTC."""
-    offset = moment.utcoffset()
-    if offset is not None and offset.total_seconds() % 60:
-        return moment.astimezone(UTC)
-    return moment
 
 
 def _updated(item: RenderedEntry) -> datetime:

@@ -5,7 +5,7 @@ Both are plain datetimes to everything else (feeds, ordering, the cache): the sa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 class WholeDay(datetime):
@@ -17,3 +17,18 @@ class AwayTime(datetime):
     """A moment written with another offset than the publication's at that instant (a
     screening in Paris for a Los Angeles publication, a time written in UTC): shown with its
     offset, 'Sat, March 9, 8:00 PM (UTC+1)', where its clock alone would mislead."""
+
+
+def written(moment: datetime) -> datetime:
+    """``moment`` as machines can read it: RFC 3339, RFC 822 and HTML's offsets are whole
+    minutes, and a zone's local mean time before it kept standard time is not (1883 in Los
+    Angeles: -07:52:58); such an instant is given in UTC."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        return moment.astimezone(UTC)
+    return moment
+
+
+def machine_time(moment: datetime) -> str:
+    """The instant for a ``datetime`` attribute or JSON-LD: :func:`written`, in ISO 8601."""
+    return written(moment).isoformat()

@@ -17,7 +17,7 @@ from .config import Settings
 from .content import RenderedEntry
 from .countries import display
 from .models import Film, Workspace
-from .moments import WholeDay
+from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
 from .templates import render
 
@@ -63,8 +63,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         "headline": meta.title,
         "url": entry.url,
         "mainEntityOfPage": entry.url,
-        "datePublished": meta.published.isoformat(),
-        "dateModified": (meta.updated or meta.published).isoformat(),
+        "datePublished": machine_time(meta.published),
+        "dateModified": machine_time(meta.updated or meta.published),
         "author": {"@type": by, "name": entry.author},
         "publisher": {"@type": "Organization", "name": settings.publication.title},
         "description": item.summary,
@@ -113,8 +113,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         if work:
             event["workPresented"] = work
         # A showtime written as a day is a day (schema.org's Date), not midnight.
-        whole = isinstance(start, WholeDay)
-        event["startDate"] = (start.date() if whole else start).isoformat()
+        timed = isinstance(start, datetime) and not isinstance(start, WholeDay)
+        event["startDate"] = machine_time(start) if timed else day.isoformat()
         if end:
             event["endDate"] = end.isoformat()
         graph.append(event)

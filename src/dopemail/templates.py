@@ -28,7 +28,7 @@ import jinja2
 import markupsafe
 
 from .errors import DopemailError, TemplateError, closest, line_at
-from .moments import AwayTime, WholeDay
+from .moments import AwayTime, WholeDay, machine_time
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
@@ -93,7 +93,7 @@ def show_time(value: datetime) -> str:
 def time_tag(value: datetime) -> markupsafe.Markup:
     """A showtime or an event's date in a page: its words (:func:`show_time`) in a <time>
     that gives machines the day, or the instant, it stands for."""
-    when = value.date().isoformat() if isinstance(value, WholeDay) else value.isoformat()
+    when = value.date().isoformat() if isinstance(value, WholeDay) else machine_time(value)
     return markupsafe.Markup('<time datetime="{}">{}</time>').format(when, show_time(value))
 
 
@@ -491,6 +491,7 @@ OWN_FILTERS = {
     "photo_credit": photo_credit,
     "video_words": video_words,
     "time_tag": time_tag,
+    "machine_time": machine_time,
     "source_work": source_work,
     "cast_line": cast_line,
     "event_people": event_people,
