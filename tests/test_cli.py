@@ -185,7 +185,19 @@ def test_a_preheader_longer_than_an_inbox_shows_is_warned_about(workspace: Path,
     issue.write_text(source.replace(preheader.group(1), longer), encoding="utf-8")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
-    assert f"the preheader is {len(longer)} characters: inboxes show some 90 to 140" in output
+    # At its line in the issue file, as is a subject cut in every inbox.
+    line = source.count("\n", 0, preheader.start()) + 1
+    said = f"warning: issues/{issue.name}:{line}: issue "
+    assert re.search(f"{re.escape(said)}\\d+: the preheader is {len(longer)} characters", output)
+    subject = re.search(r"(?m)^subject: (.*)$", source)
+    assert subject is not None and "subject is" not in output
+    line = source.count("\n", 0, subject.start()) + 1
+    words = "Long titles, and what they say of the films they name when no inbox shows them whole"
+    issue.write_text(source.replace(subject.group(0), f"subject: {words}"), encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    said = f"warning: issues/{issue.name}:{line}: issue "
+    assert re.search(f"{re.escape(said)}\\d+: the subject is {len(words)} characters", output)
 
 
 def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path, run_cli) -> None:

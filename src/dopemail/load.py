@@ -997,6 +997,10 @@ def _key_line(root: Path, rel: str, key: str) -> int | None:
 #: most, some 140 with a short subject; a phone's, 90 or fewer).
 PREHEADER_SHOWN = 150
 
+#: Past this many characters, no inbox shows a subject whole (a computer's shows some 60 to
+#: 70, a phone's 35 to 40): the warning is for a subject cut everywhere, not for style.
+SUBJECT_SHOWN = 80
+
 #: The preheader `dopemail new issue` writes when no entry is left to name in it.
 PREHEADER_PLACEHOLDER = "One sentence on what this issue brings."
 
@@ -1361,6 +1365,7 @@ def load_issue(
         url=settings.url(f"issues/{meta.number}-{name.group(2)}/"),
         body_pictures=shown,
         entry_lines=placed,
+        key_lines=dict(doc.meta.key_lines),
     )
 
 

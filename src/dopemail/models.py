@@ -726,6 +726,8 @@ class LoadedIssue:
     body_pictures: tuple[Picture, ...] = ()  # as an entry's (see LoadedEntry)
     # slug -> the line of the issue file that gathers it (for what the checks say of it).
     entry_lines: Mapping[str, int | None] = field(default_factory=dict)
+    # front matter key -> its line (for what the email's checks say of the subject...).
+    key_lines: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
-from .load import PREHEADER_SHOWN
+from .load import PREHEADER_SHOWN, SUBJECT_SHOWN
 from .models import LoadedIssue
 from .personalize import UNSUBSCRIBE_PLACEHOLDER
 
@@ -162,10 +162,14 @@ def check_email(
     verdict = Verdict(size=sent_size(html, settings))
     where = issue.path
 
-    def rule(name: str, ok: bool, message: str, hint: str, warning: bool = False) -> None:
+    def rule(
+        name: str, ok: bool, message: str, hint: str, warning: bool = False, key: str = ""
+    ) -> None:
+        # ``key``: the front matter key the problem is in, whose line the message gives.
         verdict.checks.append((name, ok))
         if not ok:
-            error = QualityError(f"issue {issue.meta.number}: {message}", where, None, hint)
+            line = issue.key_lines.get(key)
+            error = QualityError(f"issue {issue.meta.number}: {message}", where, line, hint)
             (verdict.warnings if warning else verdict.errors).append(error)
 
     facts = read_email(html)
@@ -288,6 +292,18 @@ def check_email(
         "and cut the rest",
         f"keep it to one short sentence, under {PREHEADER_SHOWN} characters",
         warning=True,
+        key="preheader",
+    )
+    length = len(issue.meta.subject.strip())
+    rule(
+        "the subject fits an inbox's line",
+        length <= SUBJECT_SHOWN,
+        f"the subject is {length} characters: inboxes show some 60 to 70 of it on a computer "
+        "and 35 to 40 on a phone, and cut the rest",
+        f"keep it under {SUBJECT_SHOWN} characters, what matters first; the preheader can "
+        "say the rest",
+        warning=True,
+        key="subject",
     )
     rule(
         "dark mode is declared",
