@@ -80,3 +80,44 @@ def test_many_dead_links_are_told_twenty_then_counted(workspace: Path, run_cli) 
     told = [w for w in output.split("\n") if w.startswith("warning:")]
     assert len(told) == 21 and f"{BASE}moved-19/" in told[19], told
     assert told[20] == "warning: and 5 more links to no page of this site"
+
+
+def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_cli) -> None:
+    # Markdown prints a link it cannot read as it was written: readers saw brackets and an
+    # address in the text of the page, the feeds and the email, and nothing said so.
+    first = _append(
+        workspace,
+        "entries/quiet-hours.md",
+        "See [the trailer](https://youtu.be/x y) and [the poster](https://example.org/p.jpg\n"
+        "or [tickets] (https://tickets.example.com/), [the book][book]"
+        " and (https://example.org/a)[this].",
+    )
+    # What is no link written wrong: brackets in prose, code, a link that works.
+    _append(
+        workspace,
+        "entries/quiet-hours.md",
+        "He said [sic] (twice); `[a](b` is code; [a link](https://example.org/a_(b)) works.",
+    )
+    intro = _append(workspace, "issues/1-strangers-and-varda.md", "Read [the essay](/essay/.")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    told = [w for w in output.split("\n") if "did not become a link" in w]
+    shown = "did not become a link: the text shows it as written"
+    assert told == [
+        f"warning: entries/quiet-hours.md:{first}: '[the trailer](https://youtu.be/x y' {shown}",
+        f"warning: entries/quiet-hours.md:{first}: '[the poster](https://example.org/p.jpg' "
+        f"{shown}",
+        f"warning: entries/quiet-hours.md:{first + 1}: '[tickets] "
+        f"(https://tickets.example.com/)' {shown}",
+        f"warning: entries/quiet-hours.md:{first + 1}: '[the book][book]' {shown}",
+        f"warning: entries/quiet-hours.md:{first + 1}: '(https://example.org/a)[this]' {shown}",
+        f"warning: issues/1-strangers-and-varda.md:{intro}: '[the essay](/essay/.' {shown}",
+    ], output
+    for hint in (
+        "an address has no spaces: write them %20, or put the address in <...>",
+        "close the address with ')'",
+        "write no space between ']' and '('",
+        "add the line '[book]: https://...' below the text",
+        "the text comes first: [this](https://example.org/a)",
+    ):
+        assert f"hint: {hint}" in output

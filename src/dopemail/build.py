@@ -61,8 +61,8 @@ def warnings_of(result: Build) -> list[DopemailError]:
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
     built: templates no longer used, settings the sender would refuse, entries and issues
     dated later than now, showtimes outside their
-    run, the issues' quality warnings, dead links."""
-    from .links import dead_links_in
+    run, the issues' quality warnings, dead links and links written wrong."""
+    from .links import broken_links_in, dead_links_in
     from .load import entry_notes, published_ahead, unsendable
     from .templates import unused_templates
 
@@ -73,6 +73,7 @@ def warnings_of(result: Build) -> list[DopemailError]:
         *entry_notes(result.workspace),
         *result.warnings,
         *dead_links_in(result),
+        *broken_links_in(result),
     ]
 
 
