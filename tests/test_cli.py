@@ -411,6 +411,29 @@ def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) ->
     assert code == 0 and "wrote entries/untitled.md" in output, output
 
 
+def test_new_issue_says_why_a_broken_file_elsewhere_stops_it(workspace: Path, run_cli) -> None:
+    # It printed another file's error alone, as if that were the command's: the editor who
+    # asked for a new issue did not learn that none was written, nor why that file mattered.
+    issues = sorted((workspace / "issues").iterdir())
+    (workspace / "entries/broken.md").write_text(
+        "---\ntitle: Broken\npublished: 2024-02-30\n---\nText.\n", encoding="utf-8"
+    )
+    (workspace / "issues/9-emptied.md").write_text("", encoding="utf-8")
+    code, output = run_cli("new", "issue", "Next", "--root", workspace)
+    assert code == 1
+    lines = output.strip().split("\n")
+    assert lines[0].startswith("no issue written: dopemail new issue reads every entry and issue")
+    assert lines[1].startswith("entries/broken.md:3: published: '2024-02-30' is not a real date")
+    # An issue file's hint names the command that writes one, not `new entry`.
+    assert lines[2:] == [
+        "issues/9-emptied.md:1: the file is empty",
+        "  hint: start it with a front matter block between two '---' lines "
+        '(`dopemail new issue "Subject"` writes one for you)',
+        "2 problems found",
+    ], output
+    assert sorted((workspace / "issues").iterdir()) == [*issues, workspace / "issues/9-emptied.md"]
+
+
 @pytest.mark.parametrize("title", ["Media", "Issues", "Feeds"])
 def test_new_entry_refuses_a_slug_the_site_uses_for_a_folder(
     workspace: Path, run_cli, title: str

@@ -667,12 +667,17 @@ def split(text: str, path: Path | str) -> Document:
     after each edit; most have not changed): treat it as read-only.
     """
     if not text.strip():
+        maker = (
+            'dopemail new issue "Subject"'
+            if Path(path).parent.name == "issues"
+            else 'dopemail new entry "Title"'
+        )
         raise ContentError(
             "the file is empty",
             path,
             1,
-            "start it with a front matter block between two '---' lines "
-            '(`dopemail new entry "Title"` writes one for you)',
+            f"start it with a front matter block between two '---' lines (`{maker}` writes "
+            "one for you)",
         )
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import load_settings
-from .errors import ContentError
+from .errors import ContentError, DopemailError, DopemailErrors
 from .load import (
     ENTRIES_DIR,
     PREHEADER_PLACEHOLDER,
@@ -138,6 +138,17 @@ def _preheader(titles: list[str]) -> str:
     return shown
 
 
+class WorkspaceNotRead(DopemailErrors):
+    """``new issue`` could not read the publication: what it needs fixed, and why."""
+
+    def __str__(self) -> str:
+        lead = (
+            "no issue written: dopemail new issue reads every entry and issue (for the next "
+            "number, and the entries in no issue yet), and these need fixing first:"
+        )
+        return f"{lead}\n{super().__str__()}"
+
+
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
 ) -> tuple[Path, int, list[str]]:
@@ -160,7 +171,10 @@ def new_issue(
         _check_slug(slug, "tokyo-story-week")
     elif subject is not None:
         _require_name(subject, "subject", "issue")
-    workspace = load_workspace(root)
+    try:
+        workspace = load_workspace(root)
+    except DopemailError as exc:
+        raise WorkspaceNotRead(getattr(exc, "errors", [exc])) from None
     number = max((i.meta.number for i in workspace.issues), default=0) + 1
     gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}
     unsent = [e for e in workspace.published if e.slug not in gathered]
