@@ -57,6 +57,36 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     assert "--slug celines-portrait-2" in output  # a second piece on the same film
 
 
+def test_new_entry_takes_the_kind_of_piece(workspace: Path, run_cli) -> None:
+    # Every scaffold said 'review': a news piece or an interview was one to correct by hand.
+    from typing import get_args
+
+    from dopemail.cli import ENTRY_KINDS
+
+    assert get_args(models.EntryKind) == ENTRY_KINDS
+    code, output = run_cli("new", "entry", "Cannes opens", "--kind", "news", "--root", workspace)
+    assert code == 0, output
+    text = (workspace / "entries/cannes-opens.md").read_text(encoding="utf-8")
+    # Its comment stays where the review's is, listing the others.
+    assert "\nkind: news                  # review, news, event," in text
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "cannes-opens")
+    assert entry.meta.kind == "news"
+    # A scaffold copied into templates/ before it took the kind gets it all the same.
+    (workspace / "templates").mkdir(exist_ok=True)
+    (workspace / "templates/new_entry.md.j2").write_text(
+        "---\ntitle: {{ title }}\nkind: review  # as copied\npublished: {{ published }}\n"
+        "draft: true\n---\nWrite the piece here, in Markdown.\n",
+        encoding="utf-8",
+    )
+    code, output = run_cli("new", "entry", "Talk", "--kind", "interview", "--root", workspace)
+    assert code == 0, output
+    text = (workspace / "entries/talk.md").read_text(encoding="utf-8")
+    assert "\nkind: interview  # as copied\n" in text
+    code, output = run_cli("new", "entry", "Other", "--kind", "essay", "--root", workspace)
+    assert code == 2 and "'essay' is not one of 'review', 'news'," in output
+    assert not (workspace / "entries/other.md").exists()
+
+
 def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:
     code, output = run_cli("new", "entry", " ", "--root", workspace)
     assert code == 1 and "a new entry needs a title" in output

@@ -166,6 +166,11 @@ def new() -> None:
     """
 
 
+# models.EntryKind's values, written here so that starting the command does not import pydantic
+# for its help (test_cli keeps the two the same).
+ENTRY_KINDS = ("review", "news", "event", "festival", "feature", "interview")
+
+
 @new.command("entry")
 @click.argument("title")
 @click.option(
@@ -173,16 +178,23 @@ def new() -> None:
     default=None,
     help="The file's name and the page's URL (default: made from the title).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(ENTRY_KINDS),
+    default="review",
+    show_default=True,
+    help="What kind of piece it is.",
+)
 @root_option
 @reports_errors
-def new_entry(title: str, slug: str | None, root: Path) -> None:
+def new_entry(title: str, slug: str | None, kind: str, root: Path) -> None:
     """Write entries/<slug>.md with every field present and commented.
 
-    Example: dopemail new entry "Past Lives"
+    Example: dopemail new entry "Past Lives" (or: dopemail new entry "Cannes opens" --kind news)
     """
     from .scaffold import new_entry as scaffold
 
-    path = scaffold(root, title, slug=slug)
+    path = scaffold(root, title, slug=slug, kind=kind)
     click.echo(f"wrote {path}: fill in the fields, then run dopemail check")
 
 

@@ -485,13 +485,15 @@ class Image(Model):
     height: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
 
 
+#: The kinds of piece an entry can be.
+EntryKind = Literal["review", "news", "event", "festival", "feature", "interview"]
+
+
 class Entry(Model):
     """A film entry: a review or news piece with everything around the film."""
 
     title: Text = Field(description="The headline.")
-    kind: Literal["review", "news", "event", "festival", "feature", "interview"] = Field(
-        "review", description="What kind of piece this is."
-    )
+    kind: EntryKind = Field("review", description="What kind of piece this is.")
     slug: str | None = Field(
         None,
         pattern=rf"^{SLUG}$",

@@ -80,10 +80,17 @@ def _check_slug(slug: str, example: str) -> None:
         )
 
 
-def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | None = None) -> Path:
+def new_entry(
+    root: Path,
+    title: str,
+    now: datetime | None = None,
+    slug: str | None = None,
+    kind: str = "review",
+) -> Path:
     """Write ``entries/<slug>.md`` from the scaffold template; never overwrite.
 
     ``slug`` names the file (and the page's URL); by default it is made from the title.
+    ``kind``: what the piece is (one of :data:`dopemail.models.EntryKind`).
     """
     if not title.strip():
         raise ContentError(
@@ -119,10 +126,16 @@ def new_entry(root: Path, title: str, now: datetime | None = None, slug: str | N
         title=yaml_text(title),
         published=now.replace(microsecond=0).isoformat(),
         author=yaml_text(settings.publication.author),
+        kind=kind,
     )
+    # A scaffold copied into templates/ before it took the kind still says 'review'.
+    text = _KIND_LINE.sub(f"kind: {kind}", text, count=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path.relative_to(root)
+
+
+_KIND_LINE = re.compile(r"(?m)^kind:[ \t]*[\w&-]*")
 
 
 def _preheader(titles: list[str]) -> str:
