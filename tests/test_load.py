@@ -1790,3 +1790,31 @@ def test_many_references_are_told_twenty_then_how_many_more(write_files) -> None
     mine = [e for e in reported(root) if e.path == "entries/zz-bad.md"]
     assert len(mine) == 21
     assert mine[-1].message == "and 5 more such references, to line 40"
+
+
+@pytest.mark.parametrize(
+    ("caption", "told"),
+    [
+        ("A still", True),
+        ("  a   STILL.", True),  # case, spacing and a closing period aside
+        ("A still, from the second reel", False),
+        (None, False),
+    ],
+)
+def test_alt_text_that_repeats_its_caption_is_noted(
+    caption: str | None, told: bool, write_files
+) -> None:
+    # Screen readers read a picture's alt text and then its caption: the same words twice,
+    # and no word on what the picture shows.
+    said = f"\n    caption: {caption!r}" if caption is not None else ""
+    text = variant("    alt: A still", f"    alt: A still{said}")
+    root = write_files({"entries/zz.md": text})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if not told:
+        assert notes == []
+        return
+    ((line, message),) = notes
+    assert line == text[: text.index("alt: A still")].count("\n") + 1
+    assert message.startswith(
+        "the alt text of picture 1 (media/all-of-us-strangers/01.jpg) is its caption"
+    )

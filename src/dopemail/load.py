@@ -938,8 +938,20 @@ def _days_of(moment: datetime, zone: ZoneInfo) -> set[date]:
 def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | None, str], ...]:
     """Warnings about an entry that loaded: showtimes on a day the venue does not play the
     film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
-    that the page would show as it is (the weekday and date, without the year)."""
+    that the page would show as it is (the weekday and date, without the year); a picture
+    whose alt text is its caption."""
     found: list[tuple[str, int | None, str]] = []
+    for i, image in enumerate(meta.images):
+        if image.caption and _same_words(image.alt, image.caption):
+            found.append(
+                (
+                    f"the alt text of picture {i + 1} ({image.src}) is its caption: a screen "
+                    "reader reads the same words twice, and nothing says what the picture shows",
+                    line_of(doc.meta, ("images", i, "alt")),
+                    "let alt say what is in the picture (who, where, doing what), and the "
+                    "caption what it adds",
+                )
+            )
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
@@ -981,6 +993,13 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                 )
             )
     return tuple(found)
+
+
+def _same_words(one: str, other: str) -> bool:
+    """Whether two texts say the same words (case, spacing and a closing period aside)."""
+    return " ".join(one.casefold().split()).rstrip(".") == " ".join(
+        other.casefold().split()
+    ).rstrip(".")
 
 
 def _key_line(root: Path, rel: str, key: str) -> int | None:
