@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import click
+import feedparser
 import pytest
 from conftest import REPO, run_process
 
@@ -336,6 +337,29 @@ def test_a_page_a_build_removes_is_said_with_how_to_keep_its_address(
     assert (workspace / "site/sunny-vallejo-park-low-tide/index.html").is_file()
 
 
+def test_a_renamed_issue_is_told_with_its_web_version_and_feed_id(workspace: Path, run_cli) -> None:
+    # Its feed item's id is its web version's address: renamed, the newsletter's feed showed
+    # it to readers again, and the warning spoke of the emails' links alone.
+    built(run_cli, workspace)
+    before = feedparser.parse((workspace / "feeds/issues.xml").read_bytes())
+    old = workspace / "issues/2-summer-festivals.md"
+    old.rename(workspace / "issues/2-summer.md")
+    output = built(run_cli, workspace)
+    assert (
+        "warning: the page site/issues/2-summer-festivals/index.html is gone with this build: "
+        "links to its address (issues/2-summer-festivals/) lead nowhere now\n  hint: if the "
+        "issue's file was renamed, give it back its name (issues/2-summer-festivals.md): the "
+        "emails sent link to its web version, and the newsletter's feed knows it by that "
+        "address" in output
+    ), output
+    after = feedparser.parse((workspace / "feeds/issues.xml").read_bytes())
+    ids = {e.id for e in before.entries} ^ {e.id for e in after.entries}
+    assert ids == {
+        "https://dopepress.example.com/issues/2-summer-festivals/",
+        "https://dopepress.example.com/issues/2-summer/",
+    }
+
+
 def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
     workspace: Path, run_cli
 ) -> None:
@@ -373,7 +397,7 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
         "web version and its email: readers who open it from their email see the new text" in output
     ), output
     # Marked sent (the README's step once it went out): its message changes, not what it says.
-    issue = workspace / "issues/3-quiet-hours.md"
+    issue = workspace / "issues/2-summer-festivals.md"
     text = issue.read_text(encoding="utf-8")
     for status in ("ready", "sent"):
         issue.write_text(re.sub(r"(?m)^status: \w+$", f"status: {status}", text), "utf-8")

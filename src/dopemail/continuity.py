@@ -33,7 +33,9 @@ def pages_gone(removed: list[str]) -> list[DopemailError]:
         if page.startswith("issues/") and page.count("/") == 2:
             hint = (
                 "if the issue's file was renamed, give it back its name "
-                f"(issues/{page.split('/')[1]}.md): the emails sent link to its web version"
+                f"(issues/{page.split('/')[1]}.md): the emails sent link to its web version, "
+                "and the newsletter's feed knows it by that address (renamed, it is a new "
+                "item there, shown to its readers again)"
             )
         elif page.count("/") == 1:
             hint = (
