@@ -263,3 +263,17 @@ def test_a_picture_wider_than_the_column_is_fitted_however_its_width_is_written(
         assert 'width="552" height="828"' in html, html
     narrow = '<img src="https://x.example/a.jpg" alt="A" width="300" height="200">'
     assert fit_pictures(narrow, 552) == narrow
+
+
+def test_a_text_part_line_never_starts_with_a_quotation_mark() -> None:
+    # 'and 5 > 4' wrapped before its '>': Apple Mail and Thunderbird draw a line of a plain
+    # text that starts with one as a quotation.
+    from dopemail.templates import wrap
+
+    text = "Three films a night, and a fourth on Fridays: 5 > 4, as the programmers say."
+    for width in range(20, 60):
+        for made in (wrap(text, width), to_text(text, "https://x.example/", width=width)):
+            lines = made.split("\n")
+            assert not [line for line in lines if line.startswith(">")], (width, made)
+            # Only that space changed: a no-break space, which a plain text shows as one.
+            assert made.strip().replace("\n", " ") == text.replace(" >", "\u00a0>")

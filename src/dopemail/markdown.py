@@ -20,6 +20,8 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from .templates import no_quote_breaks
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -320,7 +322,7 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
     for number, line in enumerate(text.split("\n")):
         lines.append(
             textwrap.fill(
-                line.strip(),
+                no_quote_breaks(line.strip()),
                 width=width,
                 initial_indent=first if number == 0 else rest,
                 subsequent_indent=rest,

@@ -164,6 +164,13 @@ def _escapes(name: str | None) -> bool:
 _LINE_BREAKS = re.compile(r"[\t\n\x0b\x0c\r]")
 
 
+def no_quote_breaks(text: str) -> str:
+    """``text`` with no space a line may break at before a '>' ('5 > 4'): a line of a text
+    part that starts with one is drawn as a quotation (Apple Mail, Thunderbird). The space
+    becomes a no-break space, which textwrap does not break at."""
+    return text.replace(" >", "\u00a0>") if " >" in text else text
+
+
 def wrap(text: str, width: int = 72, indent: str = "") -> str:
     """Fill plain text to ``width`` columns without breaking URLs or words."""
     text = str(text)
@@ -181,7 +188,7 @@ def wrap(text: str, width: int = 72, indent: str = "") -> str:
 
 def _fill(text: str, width: int, indent: str) -> str:
     return textwrap.fill(
-        text,
+        no_quote_breaks(text),
         width=width,
         initial_indent=indent,
         subsequent_indent=indent,
@@ -480,6 +487,22 @@ def make_environment(
     return env
 
 
+#: What inboxes show of the text after the subject, at most: the preheader and, when it is
+#: shorter, the filler that keeps the email's first words out of the preview.
+PREVIEW_SHOWN = 150
+
+# A combining grapheme joiner, a zero-width non-joiner and a no-break space: nothing a reader
+# sees, but characters an inbox's preview counts (Gmail, Outlook, Yahoo; Apple Mail ignores
+# them and shows the email's first words after the preheader whatever is done).
+_PREVIEW_FILLER = "\u034f\u200c\u00a0"
+
+
+def preview_padding(preheader: str) -> str:
+    """What follows the preheader in <mj-preview>: without it, an inbox's preview runs on
+    from the preheader into the email's first words ('...thinking about.DoPe PressNo. 3')."""
+    return _PREVIEW_FILLER * max(0, PREVIEW_SHOWN - len(str(preheader).strip()))
+
+
 #: The filters dopemail adds to Jinja2's, for the templates.
 OWN_FILTERS = {
     "join_names": join_names,
@@ -501,6 +524,7 @@ OWN_FILTERS = {
     "film_title": film_title,
     "run_line": run_line,
     "fit": fit,
+    "preview_padding": preview_padding,
 }
 
 
