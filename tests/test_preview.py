@@ -37,6 +37,7 @@ from dopemail.preview.pages import email_frame, find_issue, inbox_snippet, index
 from dopemail.preview.server import clean_path
 from dopemail.preview.state import PreviewState, Snapshot
 from dopemail.preview.watch import Watcher, is_source
+from dopemail.templates import preview_padding
 
 CONFIG = """\
 [publication]
@@ -699,6 +700,10 @@ def test_inbox_snippet_starts_with_the_preheader_and_skips_padding() -> None:
         "<h1>Strangers</h1><p>Body text.</p></body></html>"
     )
     assert inbox_snippet(html) == "Ghosts this week. Strangers Body text."
+    # Padded as the default template pads it, the preheader alone: the padding's characters
+    # fill what the inbox shows, unseen.
+    padded = html.replace("&#847;&zwnj;&nbsp;" * 2, preview_padding("Ghosts this week."))
+    assert inbox_snippet(padded) == "Ghosts this week."
 
 
 def test_email_frame_switches_the_colour_scheme() -> None:

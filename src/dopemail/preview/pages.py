@@ -42,6 +42,7 @@ SCHEMES: dict[str, str] = {
 SNIPPET_CHARS = 140
 # Characters templates use to pad the preheader so inboxes show no body text after it.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u034f\u00ad"), None)
+_ASCII_SPACES = re.compile(r"[ \t\r\n\f]+")
 _COLOR_SCHEME_QUERY = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.I)
 _ALWAYS, _NEVER = "(min-width: 0px)", "(min-width: 100000px)"
 _HEAD_END = re.compile(r"</head\s*>", re.I)
@@ -70,11 +71,12 @@ def inbox_snippet(html: str, limit: int = SNIPPET_CHARS) -> str:
     """The preview text an inbox shows after the subject: the email's first visible words.
 
     Inboxes take it from the start of the body, which is the (hidden) preheader followed by
-    whatever comes next, unless the template pads the preheader with invisible characters.
+    whatever comes next, unless the template pads the preheader with invisible characters:
+    those count towards the characters shown, and are not seen.
     """
-    text = " ".join(read_email(html).text).translate(_INVISIBLE)
-    text = " ".join(text.split())  # also folds the no-break spaces used as padding
-    return text[:limit]
+    text = _ASCII_SPACES.sub(" ", " ".join(read_email(html).text)).strip()
+    shown = text[:limit].translate(_INVISIBLE)
+    return " ".join(shown.split())  # also folds the no-break spaces used as padding
 
 
 def email_frame(html: str, scheme: str) -> str:
