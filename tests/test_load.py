@@ -423,6 +423,17 @@ BAD_ENTRIES = [
         3,
         "the field name 2024 is a number",
     ),
+    # A field without its ': ' was told on the next line, as a ':' the parser did not find.
+    ("no-colon", variant("published: 2024", "published 2024"), 3, "no ':' after 'published'"),
+    ("no-colon-nested", variant("  year: 2024", "  year 2024"), 6, "no ':' after 'year'"),
+    (
+        "no-colon-in-list",
+        variant("    alt: A still", "    alt A still\n    credit: Jane"),
+        14,
+        "no ':' after 'alt'",
+    ),
+    ("no-space-after-colon", variant("title: A Film", "title:A Film"), 2, "no space after the ':'"),
+    ("full-width-colon", variant("title: A Film", "title：A Film"), 2, "a full-width colon"),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),

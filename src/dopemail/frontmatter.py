@@ -516,6 +516,37 @@ _INDENTATION = {
 }
 
 
+# A field written without its ': ' ('author DoPe Press', 'kind:review', 'kind：review'): the
+# name, what stands where ': ' should, and the value.
+_NO_COLON = re.compile(r"^[ ]*(?:- +)?([A-Za-z_][\w-]*)(:(?! )|：[ ]?|[ ]+)(?!#)(\S.*?)[ ]*$")
+
+
+def _missing_colon(line: str) -> tuple[str, str] | None:
+    """What to say of a line that is a field without its ': ' (message, hint), if it is one."""
+    found = _NO_COLON.match(line)
+    if found is None or ": " in line:
+        return None
+    key, between, value = found.groups()
+    if between.startswith("："):
+        what = f"the ':' after '{key}' is a full-width colon (：), which YAML does not read"
+    elif between == ":":
+        what = f"no space after the ':' of '{key}'"
+    else:
+        what = f"no ':' after '{key}'"
+    return f"broken YAML: {what}", f"write it '{key}: {value}' (a ':' and a space after the name)"
+
+
+def _continues(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` (0-based) may be the next line of a value wrapped from the line
+    above it (deeper than a field with a value): then it is no field of its own."""
+    above = _line_above(lines, index)
+    if above is None:
+        return False
+    deeper = len(_indent(lines[index])) > len(_indent(lines[above]))
+    opens = lines[above].rstrip().endswith(":") or lines[above].lstrip().startswith("- ")
+    return deeper and not opens
+
+
 def _line_above(lines: list[str], index: int) -> int | None:
     """The last line before ``index`` (0-based) with something on it, if any."""
     for number in range(min(index, len(lines)) - 1, -1, -1):
@@ -561,9 +592,23 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 what, fix = _UNCLOSED["while scanning a quoted scalar"]
                 line = quoted + 1 + line_offset
                 raise ContentError(f"broken YAML: {what}", path, line, fix) from None
+        lines = text.split("\n")
+        # 'author DoPe Press' reads as the start of a key running on to the next line, where
+        # the parser gives up: the line to fix is the one the key started on (or, when it is
+        # told as a field YAML did not expect, the one above).
+        started = None
+        if exc.context == "while scanning a simple key" and opened is not None:
+            started = opened.line
+        elif problem.startswith("mapping values are not allowed") and stopped is not None:
+            above = _line_above(lines, stopped.line)
+            if above is not None and not _continues(lines, above):
+                started = above
+        if started is not None and started < len(lines):
+            colon = _missing_colon(lines[started])
+            if colon is not None:
+                raise ContentError(colon[0], path, started + 1 + line_offset, colon[1]) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        lines = text.split("\n")
         if mark and mark.line < len(lines) and "\t" in _indent(lines[mark.line]):
             # An editor's tab key: "cannot start any token" would not say what to do.
             raise ContentError(
