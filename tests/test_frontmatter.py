@@ -348,3 +348,22 @@ def test_a_line_indented_wrongly_points_to_the_line_above_too(
     assert (error.line, error.message) == (line, f"broken YAML: {message}")
     assert error.hint is not None
     assert f"check the indentation of this line and of line {line - 1} above it" in error.hint
+
+
+def test_a_quote_ending_a_value_early_is_told_with_the_value_written_right() -> None:
+    with pytest.raises(ContentError) as caught:
+        frontmatter.parse_yaml("kind: review\ntitle: 'Marit's Night'\ndraft: true\n", "e.md")
+    assert caught.value.line == 2
+    assert caught.value.hint == (
+        "inside '...', write an apostrophe twice, or put the value in double quotes: "
+        "'Marit''s Night' or \"Marit's Night\""
+    )
+    with pytest.raises(ContentError) as caught:
+        frontmatter.parse_yaml('kind: review\ncast:\n  - name: "The "Big" one"\n', "e.md")
+    assert caught.value.line == 3
+    assert caught.value.hint is not None
+    assert caught.value.hint.endswith(': "The \\"Big\\" one" or \'The "Big" one\'')
+    # A comment after a quoted value is no text after it.
+    assert frontmatter.parse_yaml("title: 'Quiet' # the short title\n", "e.md") == {
+        "title": "Quiet"
+    }

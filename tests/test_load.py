@@ -434,6 +434,19 @@ BAD_ENTRIES = [
     ),
     ("no-space-after-colon", variant("title: A Film", "title:A Film"), 2, "no space after the ':'"),
     ("full-width-colon", variant("title: A Film", "title：A Film"), 2, "a full-width colon"),
+    # A quote inside a quoted value ends it early: told as an indentation, lines below.
+    (
+        "apostrophe-in-single-quotes",
+        variant("title: A Film", "title: 'Marit's Night'"),
+        2,
+        "the quoted value 'Marit' ends before the line does (s Night')",
+    ),
+    (
+        "quote-then-more",
+        variant("    city: Los Angeles", '    city: "Los" Angeles'),
+        11,
+        'the quoted value "Los" ends before the line does (Angeles)',
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),

@@ -536,6 +536,46 @@ def _missing_colon(line: str) -> tuple[str, str] | None:
     return f"broken YAML: {what}", f"write it '{key}: {value}' (a ':' and a space after the name)"
 
 
+# A field or list item whose value starts with a quote: what is before the value, the quote.
+_QUOTED_VALUE = re.compile(r"""^([ ]*(?:- +)?(?:[^\s#'"][^:#]*:[ ]+)?)(['"])""")
+
+
+def _early_quote(line: str) -> tuple[str, str] | None:
+    """What to say of a quoted value that ends before its line does ('Marit's Night',
+    "Quiet" Hours), if the line holds one: (message, hint)."""
+    found = _QUOTED_VALUE.match(line)
+    if found is None:
+        return None
+    quote, start = found.group(2), found.end()
+    at = start
+    while (at := line.find(quote, at)) != -1:
+        if quote == "'" and line.startswith("''", at):
+            at += 2  # a quote written twice is one, inside '...'
+        elif quote == '"' and line[at - 1] == "\\":
+            at += 1
+        else:
+            break
+    rest = line[at + 1 :].strip() if at != -1 else ""
+    if at == -1 or not rest or rest.startswith("#"):
+        return None
+    value = line[found.start(2) :].strip()
+    inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else None
+    if inner is not None:
+        single = "'" + inner.replace("'", "''") + "'"
+        double = '"' + inner.replace('"', '\\"') + '"'
+    if quote == "'":
+        hint = "inside '...', write an apostrophe twice, or put the value in double quotes"
+        if inner is not None:
+            hint += f": {single} or {double}"
+    else:
+        hint = 'inside "...", write a quote as \\" (or use curly quotes “ ”), or put the value '
+        hint += "in single quotes"
+        if inner is not None:
+            hint += f": {double} or {single}"
+    said = line[found.start(2) : at + 1]
+    return f"broken YAML: the quoted value {said} ends before the line does ({rest})", hint
+
+
 def _continues(lines: list[str], index: int) -> bool:
     """Whether line ``index`` (0-based) may be the next line of a value wrapped from the line
     above it (deeper than a field with a value): then it is no field of its own."""
@@ -603,6 +643,12 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             above = _line_above(lines, stopped.line)
             if above is not None and not _continues(lines, above):
                 started = above
+        if problem.startswith("did not find expected") and stopped is not None:
+            early = _early_quote(lines[stopped.line]) if stopped.line < len(lines) else None
+            if early is not None:
+                raise ContentError(
+                    early[0], path, stopped.line + 1 + line_offset, early[1]
+                ) from None
         if started is not None and started < len(lines):
             colon = _missing_colon(lines[started])
             if colon is not None:
