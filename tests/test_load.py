@@ -394,6 +394,18 @@ BAD_ENTRIES = [
         "the picture in the text: 'media/all-of-us-strangers/99.jpg' does not exist",
     ),
     (
+        "raw-picture-unquoted",  # its src unquoted, it was not checked at all
+        variant("Body.", "Body.\n\n<img src=media/all-of-us-strangers/99.jpg alt=A>"),
+        18,
+        "the picture in the text: 'media/all-of-us-strangers/99.jpg' does not exist",
+    ),
+    (
+        "raw-picture-in-capitals",  # ALT= was no alt text, and SRC= no picture
+        variant("Body.", 'Body.\n\n<IMG SRC="media/all-of-us-strangers/99.jpg" ALT="A">'),
+        18,
+        "the picture in the text: 'media/all-of-us-strangers/99.jpg' does not exist",
+    ),
+    (
         "picture-in-the-text-with-a-space",  # once shown to readers as its Markdown
         variant("Body.", "Body.\n\n![A still](media/all-of-us-strangers/still one.jpg)"),
         18,
@@ -1842,3 +1854,14 @@ def test_alt_text_that_repeats_its_caption_is_noted(
     assert message.startswith(
         "the alt text of picture 1 (media/all-of-us-strangers/01.jpg) is its caption"
     )
+
+
+def test_a_raw_picture_s_attributes_are_read_as_a_browser_reads_them(write_files) -> None:
+    # ALT="..." was taken for no alt text; an unquoted src for no picture at all.
+    for tag in (
+        '<img src="media/all-of-us-strangers/01.jpg" ALT="A harbor">',
+        "<img alt=Harbor src=media/all-of-us-strangers/01.jpg>",
+    ):
+        root = write_files({"entries/zz.md": variant("Body.", f"Body.\n\n{tag}")})
+        (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
+        assert [p.written for p in entry.body_pictures] == ["media/all-of-us-strangers/01.jpg"]

@@ -533,8 +533,10 @@ def _images(
 
 # A raw <img> that gives its own size: the page keeps it (markdown._sized adds none).
 _SIZED_TAG = re.compile(r"(?=.*\swidth\s*=)(?=.*\sheight\s*=)", re.I | re.S)
-# A raw <img> in a text's HTML: its src and whether it has an alt.
-_RAW_IMG = re.compile(r"<img\b([^>]*?)\ssrc\s*=\s*[\"']([^\"']+)[\"']([^>]*)>", re.I)
+# A raw <img> in a text's HTML, and an attribute of a tag: its name, and its value quoted
+# either way or not at all (<img src=still.jpg ALT=Night>), as a browser reads them.
+_RAW_IMG = re.compile(r"<img\b([^>]*)>", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def _text_pictures(tokens: list[Any]) -> Iterator[tuple[str, bool, int | None, str]]:
@@ -573,8 +575,12 @@ def _unread_pictures(tokens: list[Any]) -> Iterator[tuple[str, int | None]]:
 
 def _raw_pictures(html: str, line: int | None) -> Iterator[tuple[str, bool, int | None, str]]:
     for match in _RAW_IMG.finditer(html):
-        alt = re.search(r"\balt\s*=\s*[\"']\s*[^\"'\s]", match.group(1) + match.group(3))
-        yield match.group(2), alt is not None, line, match.group()
+        attributes: dict[str, str] = {}
+        for name, double, single, bare in _ATTRIBUTE.findall(match.group(1)):
+            attributes.setdefault(name.lower(), double or single or bare)
+        src = attributes.get("src", "").strip()
+        if src:
+            yield src, bool(attributes.get("alt", "").strip()), line, match.group()
 
 
 def _text_tokens(body: str) -> list[Any]:
