@@ -1865,3 +1865,36 @@ def test_a_raw_picture_s_attributes_are_read_as_a_browser_reads_them(write_files
         root = write_files({"entries/zz.md": variant("Body.", f"Body.\n\n{tag}")})
         (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
         assert [p.written for p in entry.body_pictures] == ["media/all-of-us-strangers/01.jpg"]
+
+
+def test_a_picture_named_as_another_kind_is_refused(write_files) -> None:
+    # A PNG saved as .jpg went out announced as image/jpeg in the feeds' enclosures, while
+    # the README said such a file is refused.
+    png = (REPO / "media/dopepress-icon.png").read_bytes()
+    text = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/still.jpg")
+    text = text.replace("Body.", "Body.\n\n![A still](media/zz/other.jpeg)")
+    root = write_files(
+        {"media/zz/still.jpg": png, "media/zz/other.jpeg": png, "entries/zz.md": text}
+    )
+    mine = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert [(e.line, e.message) for e in mine] == [
+        (
+            13,
+            "images[1].src: 'media/zz/still.jpg' is a PNG picture named .jpg: the feeds and "
+            "pages would announce it as image/jpeg",
+        ),
+        (
+            18,
+            "the picture in the text: 'media/zz/other.jpeg' is a PNG picture named .jpeg: the "
+            "feeds and pages would announce it as image/jpeg",
+        ),
+    ]
+    assert mine[0].hint == (
+        "rename it still.png (and its path here: media/zz/still.png), or export it again as JPEG"
+    )
+    # Named for what it is, it is a picture like any other.
+    (root / "media/zz/still.jpg").rename(root / "media/zz/still.png")
+    (root / "media/zz/other.jpeg").rename(root / "media/zz/other.png")
+    fixed = text.replace("still.jpg", "still.png").replace("other.jpeg", "other.png")
+    write_files({"entries/zz.md": fixed})
+    assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)

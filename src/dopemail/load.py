@@ -301,18 +301,22 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     key = (path, settings.publication.base_url)
     known = _MEDIA.get(key)
     if known is not None and known[0] is info:
-        return known[1]
-    width, height = _size(path, info)
-    media = Media(
-        url=settings.media_url(rel),
-        alt="",
-        width=width if width > 0 else None,
-        height=height if height > 0 else None,
-        mime=picture_type(rel),
-        length=info.st_size,
-        source=rel,
-    )
-    _MEDIA[key] = (info, media)
+        media = known[1]
+    else:
+        width, height = _size(path, info)
+        media = Media(
+            url=settings.media_url(rel),
+            alt="",
+            width=width if width > 0 else None,
+            height=height if height > 0 else None,
+            mime=picture_type(rel),
+            length=info.st_size,
+            source=rel,
+        )
+        _MEDIA[key] = (info, media)
+    wrong = _misnamed(path, info, rel)
+    if wrong is not None:
+        raise wrong
     return media
 
 
@@ -369,6 +373,9 @@ def _nearest_picture(root: Path, rel: str) -> str | None:
 _SIZES: dict[tuple[str, int, int, int, int], tuple[int, int]] = {}
 
 
+_TYPES: dict[tuple[str, int, int, int, int], str | None] = {}
+
+
 def _size(path: str, info: os.stat_result) -> tuple[int, int]:
     key = (path, *identity(info))
     found = _SIZES.get(key)
@@ -376,14 +383,60 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
         try:
             import imagesize  # on first use: a warm build measures no picture
 
-            width, height = imagesize.get(path)
+            with open(path, "rb") as file:
+                _TYPES[key] = _type_of(file.read(32))
+                file.seek(0)
+                width, height = imagesize.get(file)
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
             # pixels, and so do the email's layout and og:image:width (0.4 is still one).
             found = (_pixels(width), _pixels(height))
-        except ValueError:
+        except (ValueError, OSError):
             found = (-1, -1)
         _SIZES[key] = found
     return found
+
+
+def _type_of(head: bytes) -> str | None:
+    """The media type a picture's first bytes say it is (None: not one of these)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
+        return "image/avif"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    return None
+
+
+class MisnamedPicture(ValueError):
+    """A picture named as another kind than it is (see :func:`_misnamed`)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _misnamed(path: str, info: os.stat_result, name: str) -> MisnamedPicture | None:
+    """A picture whose name says another kind than its bytes (a PNG saved as .jpg): the
+    feeds announce it by its name, and mail programs and readers go by that."""
+    actual = _TYPES.get((path, *identity(info)))
+    said = picture_type(name)
+    if actual is None or said is None or said == actual or said == "image/svg+xml":
+        return None
+    kind = actual.split("/")[1].upper()
+    ending = {"JPEG": ".jpg", "TIFF": ".tif"}.get(kind, f".{kind.lower()}")
+    stem = posixpath.splitext(name)[0]
+    return MisnamedPicture(
+        f"'{name}' is a {kind} picture named {posixpath.splitext(name)[1]}: the feeds and "
+        f"pages would announce it as {said}",
+        f"rename it {posixpath.basename(stem)}{ending} (and its path here: {stem}{ending}), or "
+        f"export it again as {said.split('/')[1].upper()}",
+    )
 
 
 def _pixels(size: float) -> int:
@@ -449,6 +502,10 @@ def _images(
             continue
         try:
             media = media_for(image.src, root, settings)
+        except MisnamedPicture as exc:
+            where = line_of(doc.meta, ("images", index, "src"))
+            errors.append(ContentError(f"images[{index + 1}].src: {exc}", rel, where, exc.hint))
+            continue
         except ValueError as exc:
             errors.append(
                 ContentError(
@@ -745,6 +802,10 @@ def body_pictures(
                     "put the right file in its place" if named else f"{or_else} width= and height=",
                 )
             )
+            continue
+        wrong = _misnamed(path, info, source)
+        if wrong is not None:
+            errors.append(ContentError(f"the picture in the text: {wrong}", rel, line, wrong.hint))
             continue
         if within and width > within:
             width, height = within, round(height * within / width)
