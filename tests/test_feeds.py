@@ -259,7 +259,7 @@ def test_drafts_stay_out_of_feeds(write_files) -> None:
 
 def test_markdown_is_sanitised(write_files) -> None:
     body = (
-        "Hello <script>alert(1)</script> <img src=x onerror=alert(2)> "
+        "Hello <script>alert(1)</script> <img src=https://e.test/x.png alt=x onerror=alert(2)> "
         '<a href="javascript:alert(3)">x</a> <iframe src="https://e.test"></iframe> '
         '<span style="color:red">s</span> [rel](../other-page/)\n'
     )

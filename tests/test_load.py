@@ -1365,7 +1365,7 @@ def test_a_picture_replaced_in_place_is_measured_again(workspace: Path) -> None:
 
     before = first_picture()
     picture = workspace / "media/all-of-us-strangers/01.jpg"
-    picture.write_bytes((workspace / "media/dopepress-logo.png").read_bytes())
+    picture.write_bytes((workspace / "media/all-of-us-strangers/06.jpg").read_bytes())
     width, height = imagesize.get(picture)
     assert first_picture() == (width, height, picture.stat().st_size) != before
 

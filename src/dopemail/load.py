@@ -424,7 +424,10 @@ class MisnamedPicture(ValueError):
 def _misnamed(path: str, info: os.stat_result, name: str) -> MisnamedPicture | None:
     """A picture whose name says another kind than its bytes (a PNG saved as .jpg): the
     feeds announce it by its name, and mail programs and readers go by that."""
-    actual = _TYPES.get((path, *identity(info)))
+    key = (path, *identity(info))
+    if min(_SIZES.get(key, (-1, -1))) <= 0:
+        return None  # unreadable: said as such, whatever its first bytes
+    actual = _TYPES.get(key)
     said = picture_type(name)
     if actual is None or said is None or said == actual or said == "image/svg+xml":
         return None
