@@ -388,3 +388,27 @@ def test_plain_text_beside_the_title_is_encoded_as_the_rss_profile_asks(write_fi
     assert [t.term for t in item.tags] == ["<Noir> & co"]
     assert item.author == "Smith & <Jones>"
     assert parsed.feed.rights == "© A & B"
+
+
+def test_an_entry_without_words_still_has_a_summary_in_every_feed(write_files) -> None:
+    # Pictures alone, or a blank summary: an empty <summary/> in Atom, an empty JSON summary,
+    # and RSS readers lost the full content (feedgen drops content:encoded then).
+    pictures = (
+        "---\ntitle: Stills\npublished: 2024-01-03\nimages:\n"
+        "  - src: media/all-of-us-strangers/01.jpg\n    alt: Two men on a bed\n"
+        "    caption: Andrew Scott and Paul Mescal\n---\n"
+    )
+    blank = "---\ntitle: Blank\npublished: 2024-01-02\nsummary: '  '\n---\n"
+    root = write_files({"entries/zz-stills.md": pictures, "entries/zz-blank.md": blank})
+    build(root)
+    expected = {"Stills": "Andrew Scott and Paul Mescal", "Blank": "Blank"}
+    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes())
+    rss = feedparser.parse((root / "feeds/rss.xml").read_bytes())
+    items = json.loads((root / "feeds/feed.json").read_bytes())["items"]
+    for title, summary in expected.items():
+        assert next(e for e in atom.entries if e.title == title).summary == summary
+        assert next(i for i in items if i["title"] == title)["summary"] == summary
+        item = next(e for e in rss.entries if e.title == title)
+        assert item.summary == summary and item.content[0].value.strip()
+    assert check_atom((root / "feeds/atom.xml").read_bytes()) == []
+    assert check_rss((root / "feeds/rss.xml").read_bytes()) == []

@@ -26,9 +26,16 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     """Render one entry's Markdown, its full HTML content and its line in lists."""
     body_html = markdown.to_html(entry.body, entry.url, entry.body_pictures)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
-    summary = " ".join(
-        (entry.meta.summary or markdown.shorten(markdown.first_paragraph(body_html))).split()
-    )
+    meta = entry.meta
+    written = " ".join((meta.summary or "").split())  # "  " is no summary
+    summary = written or " ".join(markdown.shorten(markdown.first_paragraph(body_html)).split())
+    if not summary:
+        # A piece of pictures alone, or none yet: what its lead picture is, else its title
+        # (an empty summary made an empty <summary/> in Atom, and RSS readers lost the full
+        # content: feedgen writes content:encoded only beside a description).
+        lead = meta.images[0] if meta.images else None
+        about = (lead.caption or lead.alt) if lead is not None else meta.title
+        summary = " ".join(markdown.shorten(about).split())
     # Rendered with the entry and cached with it, so a page listing thousands of entries
     # joins strings instead of rendering them all again after each edit.
     item = render(env, "entry_item.html.j2", entry=entry, summary=summary).strip()

@@ -34,6 +34,13 @@ ISSUES_PATH = "feeds/issues.xml"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+def _content(item: RenderedEntry) -> str:
+    """An entry's full content for the feeds; for one with nothing in it yet but its title,
+    its summary (an empty content:encoded is dropped by feedgen, an empty Atom content is
+    blank)."""
+    return item.content_html if item.content_html.strip() else f"<p>{html.escape(item.summary)}</p>"
+
+
 def _updated(item: RenderedEntry) -> datetime:
     meta = item.entry.meta
     return _written(meta.updated or meta.published)
@@ -90,7 +97,7 @@ def _generator(
         fe.link(href=entry.url, rel="alternate", type="text/html")
         fe.summary(item.summary)
         fe.description(item.summary)
-        fe.content(item.content_html, type="CDATA")
+        fe.content(_content(item), type="CDATA")
         fe.published(_written(meta.published))
         fe.updated(_updated(item))
         fe.author({"name": entry.author})
@@ -211,7 +218,7 @@ def _json_item(item: RenderedEntry) -> dict[str, object]:
         "id": entry.id,
         "url": entry.url,
         "title": meta.title,
-        "content_html": item.content_html,
+        "content_html": _content(item),
         "summary": item.summary,
         "date_published": _written(meta.published).isoformat(),
         "date_modified": _updated(item).isoformat(),
