@@ -14,6 +14,7 @@ from feedrules import check_atom, check_rss
 
 from dopemail import markdown
 from dopemail.build import build
+from dopemail.errors import ContentError
 
 SEED = "all-of-us-strangers"
 # Every part of ../shared/seed/all-of-us-strangers.txt, as a reader must see it.
@@ -138,6 +139,48 @@ def test_an_international_domain_is_written_as_dns_knows_it(tmp_path: Path) -> N
     assert "café" not in rss.decode().lower() and check_rss(rss) == []
 
 
+def test_the_site_s_host_is_written_in_lower_case(tmp_path: Path) -> None:
+    # Atom asks for the host of an id in lower case (RFC 4287, 4.2.6.1); the feeds' ids
+    # kept it as typed while their tag: ids wrote it lower, two spellings of one site.
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path / "pub")
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    old = 'base_url = "https://dopepress.example.com/"'
+    config.write_text(text.replace(old, 'base_url = "https://DopePress.Example.com:8443/Films/"'))
+    build(root)
+    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes())
+    assert atom.feed.id == "https://dopepress.example.com:8443/Films/"  # the path as written
+    assert all(e.link.startswith("https://dopepress.example.com:8443/Films/") for e in atom.entries)
+
+
+def test_a_picture_from_another_site_is_given_an_ascii_address(write_files) -> None:
+    # The enclosure of an RSS item is a URL: 'https://bücher.example/straße.jpg' went out as
+    # typed (invalid), and one with a space in it too.
+    entry = (
+        "---\ntitle: Abroad\npublished: 2024-01-05\nimages:\n"
+        "  - src: https://bücher.example/bilder/straße.jpg?größe=groß\n    alt: A still\n"
+        "    width: 1200\n    height: 800\n---\nText.\n"
+    )
+    root = write_files({"entries/zz-abroad.md": entry})
+    build(root)
+    rss = (root / "feeds/rss.xml").read_bytes()
+    url = "https://xn--bcher-kva.example/bilder/stra%C3%9Fe.jpg?gr%C3%B6%C3%9Fe=gro%C3%9F"
+    item = next(e for e in feedparser.parse(rss).entries if e.title == "Abroad")
+    assert item.enclosures[0].href == url
+    assert check_rss(rss) == []
+    items = json.loads((root / "feeds/feed.json").read_bytes())["items"]
+    assert next(i for i in items if i["title"] == "Abroad")["image"] == url
+    write_files({"entries/zz-abroad.md": entry.replace("bilder/straße", "bilder/a b")})
+    with pytest.raises(ContentError) as caught:
+        build(root)
+    assert caught.value.line == 5 and "has a space in it" in caught.value.message
+    assert caught.value.hint == (
+        "write each space as %20, as the picture's page shows it in the address bar"
+    )
+
+
 def test_feeds_pass_the_validator_rules(built: Path) -> None:
     assert check_rss((built / "feeds/rss.xml").read_bytes()) == []
     assert check_atom((built / "feeds/atom.xml").read_bytes()) == []
@@ -221,6 +264,20 @@ def test_a_guid_kept_from_an_older_feed_stays_and_atom_gets_a_uri_of_it(write_fi
     build(root)
     again = feedparser.parse((root / "feeds/atom.xml").read_bytes()).entries[0]
     assert again.id == atom.id and again.published.startswith("2025-12-31")
+
+
+def test_a_kept_id_with_characters_no_iri_holds_gets_a_uri_in_atom(write_files) -> None:
+    # 'tag:...a|b{c}' looked like a URI (a scheme, a colon) and went into Atom as it was:
+    # not an IRI, which Atom's id must be.
+    kept = "tag:old.example.com,2019:a|b{c}^d"
+    root = write_files(
+        {"entries/zz-old.md": f"---\ntitle: Old\npublished: 2026-01-01\nid: '{kept}'\n---\nx\n"}
+    )
+    build(root)
+    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes()).entries[0]
+    rss = feedparser.parse((root / "feeds/rss.xml").read_bytes()).entries[0]
+    assert rss.id == kept and atom.id.startswith("urn:uuid:")
+    assert check_atom((root / "feeds/atom.xml").read_bytes()) == []
 
 
 def test_an_instant_before_standard_time_is_written_in_utc(write_files) -> None:

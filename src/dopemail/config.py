@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
@@ -72,7 +72,12 @@ class Publication(Model):
                 f"'{value}': the site's address cannot have a '?' or '#' part; give the "
                 "folder the site is served from, e.g. 'https://press.example.com/films/'"
             )
-        value = _ascii_url(value, parts)
+        value = ascii_url(value)
+        parts = urlsplit(value)
+        if parts.netloc != parts.netloc.lower():
+            # Feed ids are made from it: Atom asks for the host in lower case (RFC 4287,
+            # 4.2.6.1), and the tag: ids already wrote it so.
+            value = urlunsplit(("https", parts.netloc.lower(), parts.path, "", ""))
         return value if value.endswith("/") else value + "/"
 
     @field_validator("timezone")
@@ -117,20 +122,31 @@ class Publication(Model):
         return "right" if self.direction == "rtl" else "left"
 
 
-def _ascii_url(value: str, parts: SplitResult) -> str:
-    """The site's address in ASCII, as every URL made from it must be in RSS (a URL, not an
-    IRI) and in email headers: an international domain in its DNS form (café.example:
-    xn--caf-dma.example), other characters of the path percent-encoded."""
+def ascii_url(value: str) -> str:
+    """An address in ASCII, as every URL must be in RSS (a URL, not an IRI) and in email
+    headers: an international domain in its DNS form (café.example: xn--caf-dma.example),
+    other characters percent-encoded (ValueError for a domain no browser can reach)."""
     if value.isascii():
         return value
+    parts = urlsplit(value)
     host = parts.hostname or ""
     try:
-        ascii_host = host.encode("idna").decode("ascii")
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
         raise ValueError(f"'{value}': '{host}' is not a domain name a browser can reach") from None
     netloc = ascii_host + (f":{parts.port}" if parts.port else "")
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=~-._")
-    return urlunsplit((parts.scheme, netloc, path, "", ""))
+    if "@" in parts.netloc:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    safe = "/%:@!$&'()*+,;=~-._"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=safe),
+            quote(parts.query, safe=safe + "?"),
+            quote(parts.fragment, safe=safe + "?#"),
+        )
+    )
 
 
 # tomllib's words, in the editor's: what is wrong, and the fix.

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
-from .config import CONFIG_NAME, Settings, config_line, load_settings
+from .config import CONFIG_NAME, Settings, ascii_url, config_line, load_settings
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, DopemailError, closest, line_at, raise_all
 from .fingerprint import identity
@@ -294,7 +294,13 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     if scheme:
         if scheme != "https":
             raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
-        return Media(url=src, alt="", mime=picture_type(urlsplit(src).path))
+        if any(c.isspace() for c in src):
+            raise PictureProblem(
+                f"'{src}' has a space in it, which no web address has",
+                "write each space as %20, as the picture's page shows it in the address bar",
+            )
+        # In ASCII: the feeds' enclosures are URLs, which an international address is not.
+        return Media(url=ascii_url(src), alt="", mime=picture_type(urlsplit(src).path))
     rel, path, info = local_media(src, root)
     # The same picture shown by many entries is resolved once per build: picture_stat gives
     # the same stat object until the next build forgets it.
@@ -413,15 +419,15 @@ def _type_of(head: bytes) -> str | None:
     return None
 
 
-class MisnamedPicture(ValueError):
-    """A picture named as another kind than it is (see :func:`_misnamed`)."""
+class PictureProblem(ValueError):
+    """A picture that is there, but not as written: with its own hint."""
 
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.hint = hint
 
 
-def _misnamed(path: str, info: os.stat_result, name: str) -> MisnamedPicture | None:
+def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | None:
     """A picture whose name says another kind than its bytes (a PNG saved as .jpg): the
     feeds announce it by its name, and mail programs and readers go by that."""
     key = (path, *identity(info))
@@ -434,7 +440,7 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> MisnamedPicture | N
     kind = actual.split("/")[1].upper()
     ending = {"JPEG": ".jpg", "TIFF": ".tif"}.get(kind, f".{kind.lower()}")
     stem = posixpath.splitext(name)[0]
-    return MisnamedPicture(
+    return PictureProblem(
         f"'{name}' is a {kind} picture named {posixpath.splitext(name)[1]}: the feeds and "
         f"pages would announce it as {said}",
         f"rename it {posixpath.basename(stem)}{ending} (and its path here: {stem}{ending}), or "
@@ -505,7 +511,7 @@ def _images(
             continue
         try:
             media = media_for(image.src, root, settings)
-        except MisnamedPicture as exc:
+        except PictureProblem as exc:
             where = line_of(doc.meta, ("images", index, "src"))
             errors.append(ContentError(f"images[{index + 1}].src: {exc}", rel, where, exc.hint))
             continue

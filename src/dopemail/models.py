@@ -141,8 +141,9 @@ def _check_url(value: str) -> str:
     return value
 
 
-#: An absolute URI, as Atom (RFC 4287, 4.2.6) wants its ids.
-URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+#: An absolute URI, as Atom (RFC 4287, 4.2.6) wants its ids: none of the characters an IRI
+#: cannot hold (RFC 3987: spaces, <>"{}|\^`).
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
 def _check_feed_id(value: str) -> str:
