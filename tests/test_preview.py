@@ -361,6 +361,55 @@ def test_tabs_in_the_background_leave_the_browser_free_to_open_more(
             context.close()
 
 
+def test_five_pages_on_show_leave_a_sixth_the_connections_it_loads_with(
+    tmp_path: Path, browser
+) -> None:
+    # A page opened its event stream before it had loaded: with five pages on show (windows
+    # side by side), the sixth's stream took the browser's last connection to the server,
+    # and the issue page's email frame never loaded.
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path / "pub")  # an email of many pictures
+    with preview_process(root) as preview:
+        context = browser.new_context()
+        try:
+            for _ in range(5):
+                tab = context.new_page()
+                tab.goto(preview.url + "site/all-of-us-strangers/")
+                tab.wait_for_load_state("load")
+            sixth = context.new_page()
+            sixth.goto(preview.url + "_preview/issue/2-summer-festivals", wait_until="load")
+            pictures = sixth.evaluate(
+                "[...document.getElementById('email').contentDocument.images]"
+                ".map((i) => i.complete && i.naturalWidth > 0)"
+            )
+            assert len(pictures) > 6 and all(pictures)
+        finally:
+            context.close()
+
+
+def test_an_svg_opened_on_its_own_runs_no_script(tmp_path: Path, browser) -> None:
+    # An SVG is a document: opened from the preview's address, one put in media/ ran its
+    # scripts there, able to read a page's send-test token.
+    root = write_publication(tmp_path / "pub")
+    (root / "media/night/poster.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40">'
+        "<script>document.documentElement.setAttribute('data-ran', 'yes')</script></svg>",
+        encoding="utf-8",
+    )
+    entry = root / "entries/night-film.md"
+    poster = "images:\n  - src: media/night/poster.svg\n    alt: A poster\n"
+    entry.write_text(ENTRY.format(summary="x").replace("images:\n", poster), encoding="utf-8")
+    with preview_process(root) as preview:
+        page = browser.new_page()
+        try:
+            page.goto(preview.url + "site/media/night/poster.svg")
+            assert page.evaluate("document.documentElement.localName") == "svg"
+            assert page.evaluate("document.documentElement.getAttribute('data-ran')") is None
+        finally:
+            page.close()
+
+
 # -- one server for the HTTP-level checks --------------------------------------------------
 
 

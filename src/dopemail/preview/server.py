@@ -397,6 +397,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # every build must show at once
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")  # preview URLs stay private
+        if kind.startswith("image/svg+xml"):
+            # An SVG opened on its own is a document that may run scripts, on the preview's
+            # own address: one put in media/ could read a page's send-test token. None run.
+            self.send_header("Content-Security-Policy", "script-src 'none'; sandbox")
         self.end_headers()
         if body:
             with contextlib.suppress(OSError):  # the browser went away: nothing to do

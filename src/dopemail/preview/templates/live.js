@@ -86,5 +86,16 @@
     events = null;
   };
   document.addEventListener("visibilitychange", () => (document.hidden ? rest() : listen()));
-  if (!document.hidden) listen();
+  // Once the page has loaded: opened at once, the stream took a connection its pictures and
+  // the email's frame waited for, and five preview pages on show left the sixth unloaded.
+  // Or after a second, for a page whose pictures are slow to come: a save meanwhile still
+  // reloads it.
+  const start = () => {
+    if (!document.hidden) listen();
+  };
+  if (document.readyState === "complete") start();
+  else {
+    window.addEventListener("load", start);
+    setTimeout(start, 1000);
+  }
 })();
