@@ -903,6 +903,25 @@ def test_the_index_shows_what_build_would_warn_of(tmp_path: Path) -> None:
     )
 
 
+def test_an_open_index_reloads_when_only_its_warnings_change(tmp_path: Path, browser) -> None:
+    # A template no one uses changes no output: the open index went on without its warning,
+    # and kept it once the file was gone.
+    root = write_publication(tmp_path / "pub")
+    warnings = "document.querySelector('body').innerText"
+    with preview_process(root) as preview:
+        page = browser.new_page()
+        try:
+            page.goto(preview.url)
+            assert "entyr.html.j2" not in page.evaluate(warnings)
+            (root / "templates").mkdir()
+            (root / "templates/entyr.html.j2").write_text("{{ x }}", encoding="utf-8")
+            wait_for(lambda: "entyr.html.j2" in page.evaluate(warnings), what="the warning")
+            (root / "templates/entyr.html.j2").unlink()
+            wait_for(lambda: "entyr.html.j2" not in page.evaluate(warnings), what="it gone")
+        finally:
+            page.close()
+
+
 def test_an_issue_page_reloads_when_only_what_it_shows_of_the_settings_changed(
     tmp_path: Path,
 ) -> None:

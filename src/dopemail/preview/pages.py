@@ -17,7 +17,6 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from ..build import warnings_of
 from ..config import GMAIL_CLIPS_AT, load_settings
 from ..errors import DopemailError
 from ..newsletter import RenderedIssue
@@ -112,14 +111,17 @@ def inject(html: str, snippet: str, before: re.Pattern[str] = _BODY_END) -> str:
     return html[:at] + snippet + html[at:]
 
 
-def live_script(snapshot: Snapshot, deps: str) -> str:
+def live_script(snapshot: Snapshot, deps: str, warnings: str = "") -> str:
     """The tag that gives a page live reload and the error overlay (see ``live.js``).
 
-    ``deps`` lists, comma-separated, the output path prefixes the page shows (``*``: all).
+    ``deps`` lists, comma-separated, the output path prefixes the page shows (``*``: all);
+    ``warnings``: the :attr:`Snapshot.warnings_key` of the warnings it shows, if it does (a
+    change to them alone changes no output).
     """
+    shows = f' data-warnings="{escape(warnings)}"' if warnings else ""
     return (
         f'<script src="/_preview/live.js" data-version="{snapshot.version}" '
-        f'data-boot="{snapshot.boot}" data-deps="{escape(deps)}"></script>'
+        f'data-boot="{snapshot.boot}" data-deps="{escape(deps)}"{shows}></script>'
     )
 
 
@@ -187,8 +189,8 @@ def index_page(snapshot: Snapshot, root: Path) -> str:
         entries=entries,
         feeds=feeds,
         # What build and check would print: the typos an editor previews to catch.
-        warnings=[str(w) for w in warnings_of(build)] if build else [],
-        live=live_script(snapshot, "*"),
+        warnings=list(snapshot.warnings),
+        live=live_script(snapshot, "*", warnings=snapshot.warnings_key),
     )
 
 

@@ -303,6 +303,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except ValueError:
             since = 0
         deps = [d for d in (query.get("deps") or ["*"])[0].split(",") if d] or ["*"]
+        warned = (query.get("w") or [""])[0]  # the index: the warnings it shows
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
@@ -326,7 +327,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     else:
                         self._write("event: ok\ndata: {}\n\n")
                     shown = snapshot.problems
-                if snapshot.changed_since(since, deps):
+                if snapshot.changed_since(since, deps) or (
+                    warned and snapshot.version > since and snapshot.warnings_key != warned
+                ):
                     self._write(f"event: reload\ndata: {snapshot.version}\n\n")
                     return
                 since = max(since, snapshot.version)

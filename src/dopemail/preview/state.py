@@ -22,12 +22,13 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
 import jinja2
 
-from ..build import Build, render_workspace
+from ..build import Build, render_workspace, warnings_of
 from ..cache import BuildCache, Memory
 from ..config import SECRET_ENV
 from ..content import RenderedEntry
@@ -95,6 +96,17 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()
     changed_at: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # how long the last build took
+
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """What ``build`` and ``check`` would warn of, as the index shows it: worked out
+        once per snapshot, and only when asked (an index page open, or opened)."""
+        return tuple(str(w) for w in warnings_of(self.build)) if self.build else ()
+
+    @cached_property
+    def warnings_key(self) -> str:
+        """A short digest of :attr:`warnings`: an open index reloads when it changes."""
+        return _digest(self.warnings).hex()[:16]
 
     def changed_since(self, version: int, deps: Iterable[str]) -> bool:
         """Whether any output under one of the ``deps`` prefixes changed after ``version``.

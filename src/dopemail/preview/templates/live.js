@@ -65,7 +65,8 @@
   };
 
   const url = "/_events?v=" + encodeURIComponent(version) +
-    "&boot=" + encodeURIComponent(script.dataset.boot || "") + "&deps=" + encodeURIComponent(deps);
+    "&boot=" + encodeURIComponent(script.dataset.boot || "") + "&deps=" + encodeURIComponent(deps) +
+    (script.dataset.warnings ? "&w=" + encodeURIComponent(script.dataset.warnings) : "");
   // Open only while the page is shown: a browser keeps six connections to one server, and a
   // stream held by every tab left the seventh tab (and the feeds, a test send) waiting. A tab
   // shown again opens its stream anew, and reloads at once if what it shows changed meanwhile.
