@@ -826,6 +826,41 @@ def test_a_linked_entries_folder_is_watched(tmp_path: Path) -> None:
     assert watcher._relative({(watchfiles.Change.modified, real)}) == set()
 
 
+def test_a_folder_linked_into_media_is_watched(tmp_path: Path) -> None:
+    # A recursive watch does not enter a link: a picture replaced in a film's folder linked
+    # into media/ from elsewhere was served new, at the old picture's size, until some other
+    # file changed.
+    root = write_publication(tmp_path / "pub")
+    elsewhere = tmp_path / "synced" / "night"
+    elsewhere.parent.mkdir()
+    (root / "media/night").rename(elsewhere)
+    (root / "media/night").symlink_to(elsewhere, target_is_directory=True)
+    with preview_process(root) as preview:
+        _, page = preview.get("/site/night-film/")
+        assert b'width="60" height="40"' in page
+        buffer = BytesIO()
+        Image.new("RGB", (30, 50), (20, 30, 200)).save(buffer, "PNG")
+        (elsewhere / "still.png").write_bytes(buffer.getvalue())
+        wait_for(
+            lambda: b'width="30" height="50"' in preview.get("/site/night-film/")[1],
+            what="the page with the new picture's size",
+        )
+        # A folder linked there while it runs is watched too.
+        later = tmp_path / "synced" / "later"
+        later.mkdir()
+        (later / "poster.png").write_bytes(buffer.getvalue())
+        (root / "media/later").symlink_to(later, target_is_directory=True)
+        entry = root / "entries/night-film.md"
+        poster = "images:\n  - src: media/later/poster.png\n    alt: A poster\n"
+        entry.write_text(ENTRY.format(summary="x").replace("images:\n", poster), "utf-8")
+        wait_for(lambda: b"poster.png" in preview.get("/site/night-film/")[1], what="poster")
+        Image.new("RGB", (90, 10), (20, 30, 200)).save(later / "poster.png", "PNG")
+        wait_for(
+            lambda: b'width="90" height="10"' in preview.get("/site/night-film/")[1],
+            what="the poster's new size",
+        )
+
+
 def test_a_template_environment_replaced_by_a_full_build_is_freed(tmp_path: Path) -> None:
     # Frozen by the collector while in use, the replaced environment (its cycles beyond
     # reference counting) was kept for good: memory grew with every template save.

@@ -7,7 +7,9 @@ folder, thousands of them in a large publication):
 - the *top* thread watches the workspace folder itself, not recursively: ``dopemail.toml``
   (also when an editor saves it by writing a new file and renaming it over the old one) and
   the appearance or removal of ``entries/``, ``issues/``, ``templates/`` or ``media/``;
-- the *tree* thread watches those folders recursively, and is restarted when the set changes.
+- the *tree* thread watches those folders recursively, and the folders linked into them from
+  elsewhere (``media/a-film`` -> a synced folder), which a recursive watch does not enter; it
+  is restarted when the set changes.
 
 watchfiles groups the events of one save (``step``): a batch arrives ~10 ms after the last
 event. A single builder thread takes the batches and calls back, so builds never overlap and
@@ -26,6 +28,7 @@ from pathlib import Path
 import watchfiles
 
 from ..config import CONFIG_NAME
+from ..fingerprint import encloses, looped
 from ..load import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR, named_as_markdown
 from ..templates import TEMPLATES_DIR
 
@@ -51,6 +54,40 @@ def is_source(rel: str) -> bool:
     return top in (TEMPLATES_DIR, MEDIA_DIR)
 
 
+def linked_folders(folders: list[Path]) -> dict[Path, Path]:
+    """The folders linked into ``folders`` (at any depth, through links too): each one's real
+    path -> the path it has through its link. A link to a folder above it, or back into one
+    already walked, is not followed again (the build walks them the same way)."""
+    found: dict[Path, Path] = {}
+
+    def walk(folder: Path, real: str, entered: frozenset[str]) -> None:
+        try:
+            items = list(os.scandir(folder))
+        except OSError:
+            return
+        for item in items:
+            try:
+                if not item.is_dir():
+                    continue
+                link = item.is_symlink()
+            except OSError:  # a link that loops
+                continue
+            path = folder / item.name
+            if not link:
+                walk(path, os.path.join(real, item.name), entered)
+                continue
+            target = os.path.realpath(path)
+            if looped(target, real, entered) or any(encloses(target, r) for r in roots):
+                continue
+            found[Path(target)] = path
+            walk(path, target, entered | {target})
+
+    roots = [os.path.realpath(folder) for folder in folders]
+    for folder, real in zip(folders, roots, strict=True):
+        walk(folder, real, frozenset({real}))
+    return found
+
+
 class Watcher:
     """Calls ``on_change(paths relative to root)`` after the sources change."""
 
@@ -62,6 +99,7 @@ class Watcher:
         self._batches: queue.Queue[set[str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._tree_folders: list[Path] = []
+        self._links: dict[Path, Path] = {}  # linked folders' real paths -> through their link
 
     def start(self) -> None:
         """Start watching (in daemon threads)."""
@@ -91,6 +129,13 @@ class Watcher:
                 if path.is_relative_to(self.root):
                     found.add(path.relative_to(self.root).as_posix())
                     break
+            else:  # in a folder linked into media/ (say) from elsewhere: by its link
+                real = Path(os.path.abspath(raw))
+                for target, link in self._links.items():
+                    if real.is_relative_to(target):
+                        path = link / real.relative_to(target)
+                        found.add(path.relative_to(self.root).as_posix())
+                        break
         return found
 
     def _source_dirs(self) -> list[Path]:
@@ -126,9 +171,11 @@ class Watcher:
             if not folders:
                 self._tree_stop.wait(_RETRY_SECONDS)
                 continue
+            self._links = linked_folders(folders)
             try:
                 for changes in watchfiles.watch(
                     *folders,
+                    *self._links,
                     watch_filter=default,
                     step=_STEP_MS,
                     debounce=_DEBOUNCE_MS,
@@ -136,8 +183,22 @@ class Watcher:
                     raise_interrupt=False,
                 ):
                     self._batches.put(self._relative(changes))
+                    if self._links_may_change(changes) and linked_folders(folders) != self._links:
+                        self._tree_stop.set()  # a folder linked or unlinked: watch anew
             except Exception:  # a watched folder was removed: watch what is left
                 self._tree_stop.wait(_RETRY_SECONDS)
+
+    def _links_may_change(self, changes: set[tuple[watchfiles.Change, str]]) -> bool:
+        # Looked for again only when a folder or link came or went (a save of a picture does
+        # not walk every folder of media/ again).
+        for change, raw in changes:
+            if change == watchfiles.Change.added and os.path.isdir(raw):
+                return True
+            if change == watchfiles.Change.deleted:
+                gone = Path(os.path.abspath(raw))
+                if any(link.is_relative_to(gone) for link in self._links.values()):
+                    return True
+        return False
 
     def _deliver(self) -> None:
         while True:
