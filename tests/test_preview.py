@@ -444,6 +444,9 @@ def test_a_preview_started_with_a_broken_entry_says_so_not_that_nothing_is_there
         assert "entries/night-film.md" in page and "No entries yet" not in page
         assert "No issues yet" not in page and page.count("Listed once the build succeeds.") == 2
         assert "<h1>DoPe Press</h1>" in page  # its title, not the folder's name
+        # The overlay does not speak of a last good build: there is none.
+        told = _events(preview, "v=0&deps=*")
+        assert any("nothing has built yet" in line for line in told), told
 
 
 def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:
@@ -799,16 +802,23 @@ def test_a_template_failing_on_a_draft_page_is_shown_and_then_recovers(tmp_path:
     template.parent.mkdir(exist_ok=True)
     state = PreviewState(root)
     assert not state.rebuild().problems
+    draft_page = state.snapshot.outputs["site/draft-piece/index.html"]
     template.write_text(
         '{% extends "page.html.j2" %}{% block main %}\n'
         '{{ (1/0) if entry.draft else "" }}\n{% endblock %}\n',
         encoding="utf-8",
     )
-    problems = state.rebuild({"templates/entry.html.j2"}).problems
+    snapshot = state.rebuild({"templates/entry.html.j2"})
+    problems = snapshot.problems
     assert [p.location for p in problems] == ["templates/entry.html.j2:2"], problems
     assert "template error: ZeroDivisionError: division by zero" in problems[0].message
+    # Said for what it is (the overlay said the build failed, while build and check pass),
+    # and the draft's page is its last good one, not a 404.
+    assert snapshot.drafts_only and snapshot.problems_title.startswith("A draft's page failed")
+    assert snapshot.outputs["site/draft-piece/index.html"] is draft_page
     template.unlink()
     assert not state.rebuild({"templates/entry.html.j2"}).problems
+    assert not state.snapshot.drafts_only
 
 
 def test_a_linked_entries_folder_is_watched(tmp_path: Path) -> None:

@@ -323,7 +323,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 if snapshot.problems != shown:
                     problems = [p.as_dict() for p in snapshot.problems]
                     if problems:
-                        self._write(f"event: problems\ndata: {json.dumps(problems)}\n\n")
+                        told = {"title": snapshot.problems_title, "problems": problems}
+                        self._write(f"event: problems\ndata: {json.dumps(told)}\n\n")
                     else:
                         self._write("event: ok\ndata: {}\n\n")
                     shown = snapshot.problems

@@ -96,6 +96,22 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()
     changed_at: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # how long the last build took
+    drafts_only: bool = False  # the problems are a draft's page's: the build itself is fine
+
+    @property
+    def problems_title(self) -> str:
+        """What the overlay says the problems below it are, and what the page shows."""
+        if self.drafts_only:
+            return (
+                "A draft's page failed (build and check pass: drafts are not published); "
+                "its last good version is shown. Fix the file and save; this clears by itself."
+            )
+        if self.version == 0:
+            return "The build failed, and nothing has built yet. Fix the file and save."
+        return (
+            "The build failed: the page shows the last good build. Fix the file and save; "
+            "this clears by itself."
+        )
 
     @cached_property
     def warnings(self) -> tuple[str, ...]:
@@ -267,6 +283,7 @@ class PreviewState:
         self._memory = Memory()
         self._env: tuple[str, jinja2.Environment] | None = None
         self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
+        self._draft_pages: dict[str, Output] = {}  # the drafts' outputs when last made
         self._dirty: set[str] = set()
         self._collector = _Collector(self._lock)
         self.snapshot = Snapshot(boot=self.boot)
@@ -322,6 +339,7 @@ class PreviewState:
                 return self.snapshot
             self._dirty = set()
             outputs: dict[str, Output] = dict(build.outputs)
+            kept = self._draft_pages
             try:
                 extra = draft_outputs(build, self._env[1], self._drafts)
             except DopemailError as exc:
@@ -339,9 +357,11 @@ class PreviewState:
                 ]
                 self.log(f"a draft entry's page failed: {problems[0].message}")
             else:
-                outputs.update({k: v for k, v in extra.items() if k not in outputs})
+                kept = self._draft_pages = {k: v for k, v in extra.items() if k not in outputs}
+            # Failed, the drafts' pages of the last time they rendered, not a 404.
+            outputs.update({k: v for k, v in kept.items() if k not in outputs})
             seconds = time.perf_counter() - started
-            self._publish(old, tuple(problems), build, outputs, seconds)
+            self._publish(old, tuple(problems), build, outputs, seconds, drafts=bool(problems))
             self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
             return self.snapshot
 
@@ -352,10 +372,11 @@ class PreviewState:
         build: Build | None = None,
         outputs: dict[str, Output] | None = None,
         seconds: float = 0.0,
+        drafts: bool = False,
     ) -> None:
         if build is None or outputs is None:
             # A failed build: keep showing the last good one, with the problems over it.
-            new = replace(old, seq=old.seq + 1, problems=problems)
+            new = replace(old, seq=old.seq + 1, problems=problems, drafts_only=False)
         else:
             version = old.version + 1
             changed_at = dict(old.changed_at.copy())  # (a C copy of the dict inside the proxy)
@@ -396,6 +417,7 @@ class PreviewState:
                 problems=problems,
                 changed_at=MappingProxyType(changed_at),
                 seconds=seconds,
+                drafts_only=drafts,
             )
         with self._changed:
             self.snapshot = new

@@ -25,7 +25,9 @@
   }
 
   let overlay = null;
-  const showProblems = (problems) => {
+  const showProblems = (told) => {
+    // {title, problems}; a list alone from a preview older than this page's script.
+    const problems = Array.isArray(told) ? told : told.problems;
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "dopemail-overlay";
@@ -40,8 +42,7 @@
     overlay.replaceChildren();
     const title = document.createElement("div");
     title.style.cssText = "font-weight:bold;color:#ff9b9b;margin-bottom:8px";
-    title.textContent = "The build failed: the page shows the last good build. " +
-      "Fix the file and save; this clears by itself.";
+    title.textContent = Array.isArray(told) ? "The build failed." : told.title;
     overlay.appendChild(title);
     for (const problem of problems) {
       const line = document.createElement("div");
