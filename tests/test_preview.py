@@ -287,8 +287,12 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
         text = overlay.inner_text()
         assert "entries/night-film.md:2: broken YAML" in text
         assert "hint:" in text
+        assert "The build failed: the page shows the last good build." in text
         # The last good build stays on show under the overlay.
         assert "Edited at the premiere." in page.evaluate(FRAME_TEXT)
+        # It covers the top of the page: the editor may put it away until the next problems.
+        page.get_by_role("button", name="Hide").click()
+        overlay.wait_for(state="detached", timeout=5_000)
 
         entry.write_text(ENTRY.format(summary="Recovered after the fix."), encoding="utf-8")
         wait_for(lambda: "Recovered after the fix." in page.evaluate(FRAME_TEXT), what="fix")
@@ -359,6 +363,28 @@ def test_tabs_in_the_background_leave_the_browser_free_to_open_more(
             wait_for(lambda: "Seen on return." in first.content(), what="the tab shown again")
         finally:
             context.close()
+
+
+def test_the_preview_s_own_pages_say_to_screen_readers_what_they_show(
+    running: Preview, browser
+) -> None:
+    # A check's ✓ or ✗ was hidden from screen readers, and its colour said the rest; the
+    # chosen width and mode were told by a class alone; the size meter had no name; each
+    # issue's "web version" link read the same.
+    page = browser.new_page()
+    try:
+        page.goto(running.url + "_preview/issue/1-strangers?width=375")
+        checks = page.locator("#checks").aria_snapshot()
+        assert "passed: every image has alt text" in checks, checks
+        chosen = page.locator('nav.controls a[aria-current="true"]')
+        assert sorted(chosen.all_inner_texts()) == ["375 px (phone)", "Light"]
+        meter = page.get_by_role("meter")
+        assert "clipping limit" in (meter.aria_snapshot() or "")
+        assert page.get_by_role("group", name="As the inbox shows it").count() == 1
+        page.goto(running.url)
+        assert page.get_by_role("link", name="web version of No. 1").count() == 1
+    finally:
+        page.close()
 
 
 def test_five_pages_on_show_leave_a_sixth_the_connections_it_loads_with(

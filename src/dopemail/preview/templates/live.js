@@ -40,6 +40,13 @@
       document.body.appendChild(overlay);
     }
     overlay.replaceChildren();
+    // Hidden on request (it covers the top of the page), until the next problems come.
+    const hide = document.createElement("button");
+    hide.type = "button";
+    hide.textContent = "Hide";
+    hide.style.cssText = "float:right;margin:0 0 8px 12px;font:inherit;cursor:pointer";
+    hide.addEventListener("click", clearProblems);
+    overlay.appendChild(hide);
     const title = document.createElement("div");
     title.style.cssText = "font-weight:bold;color:#ff9b9b;margin-bottom:8px";
     title.textContent = Array.isArray(told) ? "The build failed." : told.title;
