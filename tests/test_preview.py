@@ -794,6 +794,10 @@ def test_email_frame_switches_the_colour_scheme() -> None:
     assert "@media (min-width: 100000px)" in light and "color-scheme: light only" in light
     assert "invert(1)" in email_frame(html, "inverted")
     assert '<base target="_top">' in dark
+    # MJML's buttons open a new tab, which <base> does not undo: in the preview, the tab.
+    button = '<a href="https://x.example/" target="_blank">Read more</a>'
+    framed = email_frame(html.replace("<p>x</p>", button), "light")
+    assert '<a href="https://x.example/" target="_top">Read more</a>' in framed
 
 
 def test_open_says_so_when_no_browser_can_be_opened(tmp_path: Path) -> None:

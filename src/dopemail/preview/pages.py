@@ -45,6 +45,7 @@ _ASCII_SPACES = re.compile(r"[ \t\r\n\f]+")
 _COLOR_SCHEME_QUERY = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.I)
 _ALWAYS, _NEVER = "(min-width: 0px)", "(min-width: 100000px)"
 _HEAD_END = re.compile(r"</head\s*>", re.I)
+_NEW_TAB = re.compile(r"""\starget=["']?_blank["']?""", re.I)
 _BODY_END = re.compile(r"</body\s*>", re.I)
 
 
@@ -99,6 +100,9 @@ def email_frame(html: str, scheme: str) -> str:
             " img, video { filter: invert(1) hue-rotate(180deg); }"
         )
     extra = f'<base target="_top"><style data-dopemail-preview>{style}</style>'
+    # MJML gives its buttons target="_blank", which a <base> does not override: a click in
+    # the preview opened a new tab for each.
+    html = _NEW_TAB.sub(" target=\"_top\"", html)
     return inject(html, extra, before=_HEAD_END)
 
 
