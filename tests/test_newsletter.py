@@ -7,6 +7,7 @@ import html as html_lib
 import itertools
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -662,6 +663,24 @@ def test_a_duplicate_number_blames_the_later_issue_of_the_same_status(
     line = _line_of(workspace, "issues/3-dup.md", "number: 3")
     assert f"issues/3-dup.md:{line}: duplicate issue number 3: issues/3-quiet-hours.md " in output
     assert "issues/3-quiet-hours.md:" not in output, output
+
+
+def test_a_duplicate_made_as_is_is_blamed_not_the_issue_it_copies(
+    workspace: Path, run_cli
+) -> None:
+    # An exact copy (sent, the same date) that sorts first ('2-autumn' before '2-summer...')
+    # had the sent issue told to take another number, which its readers already have. The
+    # one a build made a web version of is kept.
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    original = workspace / "issues/2-summer-festivals.md"
+    shutil.copy(original, workspace / "issues/2-autumn.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    line = _line_of(workspace, "issues/2-autumn.md", "number: 2")
+    said = "duplicate issue number 2: issues/2-summer-festivals.md (sent) has it too"
+    assert f"issues/2-autumn.md:{line}: {said}" in output, output
+    assert "issues/2-summer-festivals.md:" not in output, output
 
 
 def test_an_issue_file_without_its_number_in_its_name_is_told_the_name_it_needs(

@@ -1578,7 +1578,8 @@ def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailEr
 
     The one kept is the issue furthest along (sent: its number is in readers' inboxes; ready:
     in the archive and the feed), then the one sent earliest (a copy made for the next issue
-    is dated later), then the first by file name; the others are told the next free number,
+    is dated later), then one a build has already made a web version of (a copy made as is
+    has none yet), then the first by file name; the others are told the next free number,
     at their 'number:' line.
     """
     by_number: dict[int, list[LoadedIssue]] = {}
@@ -1589,7 +1590,17 @@ def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailEr
     for number, same in sorted(by_number.items()):
         if len(same) < 2:
             continue
-        kept = min(same, key=lambda i: (_STAGES.index(i.meta.status), i.meta.date, i.path))
+        from .site import SITE_DIR  # only when two issues share a number
+
+        kept = min(
+            same,
+            key=lambda i: (
+                _STAGES.index(i.meta.status),
+                i.meta.date,
+                not (root / SITE_DIR / ISSUES_DIR / i.key).is_dir(),
+                i.path,
+            ),
+        )
         for issue in same:
             if issue is kept:
                 continue
