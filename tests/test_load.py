@@ -1898,3 +1898,26 @@ def test_a_picture_named_as_another_kind_is_refused(write_files) -> None:
     fixed = text.replace("still.jpg", "still.png").replace("other.jpeg", "other.png")
     write_files({"entries/zz.md": fixed})
     assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
+
+
+def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_files) -> None:
+    # entries/2024/a-film.md was missing from the site, its feeds and issues without a word.
+    root = write_files(
+        {
+            "entries/2024/zz-one.md": VALID,
+            "entries/2024/older/zz-two.md": VALID,
+            "entries/2024/notes.txt": "not a piece",
+            "entries/.obsidian/zz-hidden.md": VALID,  # an editor's own: not a piece
+            "issues/drafts/9-next.md": "---\nnumber: 9\n---\n",
+        }
+    )
+    errors = reported(root)
+    told = {e.path: e for e in errors if e.path and e.path.endswith("/")}
+    assert sorted(told) == ["entries/2024/", "issues/drafts/"]
+    assert told["entries/2024/"].message == (
+        "not read: entries/2024/older/zz-two.md, entries/2024/zz-one.md, in a folder inside "
+        "entries/ (an entry is a .md file directly in entries/)"
+    )
+    assert told["entries/2024/"].hint is not None
+    assert told["entries/2024/"].hint.startswith("move them up into entries/")
+    assert "an issue is a .md file directly in issues/" in told["issues/drafts/"].message

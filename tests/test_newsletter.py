@@ -665,9 +665,7 @@ def test_a_duplicate_number_blames_the_later_issue_of_the_same_status(
     assert "issues/3-quiet-hours.md:" not in output, output
 
 
-def test_a_duplicate_made_as_is_is_blamed_not_the_issue_it_copies(
-    workspace: Path, run_cli
-) -> None:
+def test_a_duplicate_made_as_is_is_blamed_not_the_issue_it_copies(workspace: Path, run_cli) -> None:
     # An exact copy (sent, the same date) that sorts first ('2-autumn' before '2-summer...')
     # had the sent issue told to take another number, which its readers already have. The
     # one a build made a web version of is kept.

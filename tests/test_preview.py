@@ -926,6 +926,8 @@ def test_a_template_environment_replaced_by_a_full_build_is_freed(tmp_path: Path
         ("entries/night-film.markdown", True),  # reported by the build: once never seen
         ("entries/Night-Film.MD", True),
         ("issues/2-more.md.txt", True),
+        ("entries/2024/night-film.md", True),  # reported by the build: filed in a folder
+        ("entries/2024/notes.txt", False),
         ("entries/.night-film.md.swp", False),
         ("entries/night-film.md~", False),
         ("entries/notes.txt", False),

@@ -1198,13 +1198,17 @@ def _renamed(stem: str, issue: bool) -> tuple[str, str]:
 
 
 def misnamed(root: Path) -> list[DopemailError]:
-    """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
+    """Files in entries/ and issues/ named as Markdown but not ``.md``, and Markdown files
+    in folders inside them, which are not read."""
     errors: list[DopemailError] = []
     for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
         try:
-            names = sorted(e.name for e in os.scandir(root / folder) if _is_file(e))
+            items = list(os.scandir(root / folder))
         except (FileNotFoundError, NotADirectoryError):
             continue
+        names = sorted(e.name for e in items if _is_file(e))
+        for inner in sorted(e.name for e in items if not e.name.startswith(".") and _is_dir(e)):
+            errors.extend(_nested(root, f"{folder}/{inner}", kind))
         for name in names:
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
@@ -1220,6 +1224,37 @@ def misnamed(root: Path) -> list[DopemailError]:
                     ContentError(f"not read: {kind} is a .md file", f"{folder}/{name}", None, hint)
                 )
     return errors
+
+
+def _nested(root: Path, rel: str, kind: str) -> list[DopemailError]:
+    """One problem for a folder inside entries/ (issues/) holding Markdown files: a piece
+    filed by year (entries/2024/...) was missing from the site without a word."""
+    found = []
+    for where, folders, files in os.walk(root / rel):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found += [Path(where, f) for f in files if named_as_markdown(f)]
+    if not found:
+        return []
+    top = rel.split("/", 1)[0]
+    shown = ", ".join(p.relative_to(root).as_posix() for p in sorted(found)[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return [
+        ContentError(
+            f"not read: {shown}{more}, in a folder inside {top}/ ({kind} is a .md file "
+            f"directly in {top}/)",
+            f"{rel}/",
+            None,
+            f"move {'it' if len(found) == 1 else 'them'} up into {top}/, or out of {top}/ to "
+            "keep aside (an entry not ready to publish stays in entries/ with draft: true)",
+        )
+    ]
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops
+        return False
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -48,9 +48,9 @@ def is_source(rel: str) -> bool:
     if not rest:
         return rel == CONFIG_NAME or rel in SOURCE_DIRS
     if top in (ENTRIES_DIR, ISSUES_DIR):
-        # What the loader reads, and what it reports as misnamed ('.markdown'): a piece
-        # saved under such a name was missing from the preview without a word.
-        return "/" not in rest and named_as_markdown(rest)
+        # What the loader reads, and what it reports as misnamed ('.markdown') or filed in
+        # a folder inside (entries/2024/...): such a piece was missing without a word.
+        return named_as_markdown(rest.rpartition("/")[2])
     return top in (TEMPLATES_DIR, MEDIA_DIR)
 
 
