@@ -1921,3 +1921,31 @@ def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_fi
     assert told["entries/2024/"].hint is not None
     assert told["entries/2024/"].hint.startswith("move them up into entries/")
     assert "an issue is a .md file directly in issues/" in told["issues/drafts/"].message
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("Norweigan", "is not one dopemail knows (did you mean 'Norwegian'?)"),
+        ("Xyzzy", "is not one dopemail knows"),
+        ("Norwegian", None),
+        ("'no'", None),
+        ("Wolof", None),  # looked up in ISO 639
+    ],
+)
+def test_a_film_s_language_is_noted_when_unknown(
+    language: str, note: str | None, write_files
+) -> None:
+    # Misspelt, it was dropped in silence: the original title lost its lang, which tells a
+    # screen reader how to read it.
+    text = variant(
+        "  year: 2024\n", f"  year: 2024\n  original_title: Stille\n  language: {language}\n"
+    )
+    root = write_files({"entries/zz.md": text})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if note is None:
+        assert notes == []
+        return
+    ((line, message),) = notes
+    assert line == text[: text.index("language:")].count("\n") + 1
+    assert f"the language '{language}' of A Film {note}: its original title" in message

@@ -7,6 +7,7 @@ looked up in ISO 639 (``pycountry``, loaded only then).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 
@@ -61,3 +62,9 @@ def language_code(name: str | None) -> str | None:
     except LookupError:
         return None
     return getattr(found, "alpha_2", None) or getattr(found, "alpha_3", None)
+
+
+def closest_language(name: str) -> str | None:
+    """The language name most like ``name`` ("Norweigan": "Norwegian"), for a "did you mean"."""
+    found = difflib.get_close_matches(name.strip().casefold(), list(_CODES), n=1, cutoff=0.75)
+    return found[0].title() if found else None

@@ -28,9 +28,11 @@ from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, DopemailError, closest, line_at, raise_all
 from .fingerprint import identity
 from .frontmatter import Document, split
+from .languages import closest_language, language_code
 from .models import (
     SLUG,
     Entry,
+    Film,
     Image,
     Issue,
     LoadedEntry,
@@ -1028,6 +1030,21 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                     "caption what it adds",
                 )
             )
+    for where, film in _films_where(meta):
+        if film.language and language_code(film.language) is None:
+            close = closest_language(film.language)
+            meant = f" (did you mean '{close}'?)" if close else ""
+            marked = ": its original title is not marked as written in it" * bool(
+                film.original_title
+            )
+            found.append(
+                (
+                    f"the language '{film.language}' of {film.title} is not one dopemail "
+                    f"knows{meant}{marked}",
+                    line_of(doc.meta, (*where, "language")),
+                    "write its name in English (Norwegian, Wolof) or its ISO 639 code (no, wo)",
+                )
+            )
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
@@ -1069,6 +1086,13 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                 )
             )
     return tuple(found)
+
+
+def _films_where(meta: Entry) -> list[tuple[tuple[Any, ...], Film]]:
+    """Each film of an entry with where it is written (``film``, or ``films`` and its index)."""
+    if meta.film is not None:
+        return [(("film",), meta.film)]
+    return [(("films", i), film) for i, film in enumerate(meta.films)]
 
 
 def _same_words(one: str, other: str) -> bool:

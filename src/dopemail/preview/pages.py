@@ -102,7 +102,7 @@ def email_frame(html: str, scheme: str) -> str:
     extra = f'<base target="_top"><style data-dopemail-preview>{style}</style>'
     # MJML gives its buttons target="_blank", which a <base> does not override: a click in
     # the preview opened a new tab for each.
-    html = _NEW_TAB.sub(" target=\"_top\"", html)
+    html = _NEW_TAB.sub(' target="_top"', html)
     return inject(html, extra, before=_HEAD_END)
 
 
