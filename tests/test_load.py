@@ -459,6 +459,12 @@ BAD_ENTRIES = [
         11,
         'the quoted value "Los" ends before the line does (Angeles)',
     ),
+    (
+        "invisible-character-in-a-key",  # shown as it is, the two names looked the same
+        variant("title: A Film", "\u200btitle: A Film"),
+        2,
+        "unknown field '\\u200btitle' (did you mean 'title'?)",
+    ),
     ("empty-file", "", 1, "the file is empty"),
     ("no-front-matter", "Just text.\n", 1, "no front matter"),
     ("unclosed-front-matter", "---\ntitle: x\n", 1, "never closed"),

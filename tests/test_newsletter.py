@@ -467,6 +467,14 @@ BAD_ISSUES = [
         "all-of-us-strangerz",
     ),
     (
+        "unknown entry with an invisible character",  # told as it was, it looked right
+        FIRST,
+        "  - all-of-us-strangers",
+        "  - all-of-us\u200b-strangers",
+        "unknown entry 'all-of-us\\u200b-strangers' (did you mean 'all-of-us-strangers'?)",
+        "all-of-us\u200b-strangers",
+    ),
+    (
         "template syntax error",
         "templates/email/film_card.mjml.j2",
         "{% if m.pull_quote %}",

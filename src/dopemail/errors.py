@@ -20,8 +20,22 @@ import contextlib
 import difflib
 import errno
 import os
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters no one sees written as escapes ('quiet\\u200b-hours'):
+    a name quoted in a message, which looked the same as the one it was not."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        f"\\u{ord(c):04x}"
+        if (c != " " and unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp", "Cc", "Co", "Cn"))
+        else c
+        for c in text
+    )
 
 
 def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:

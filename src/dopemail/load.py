@@ -25,7 +25,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import CONFIG_NAME, Settings, ascii_url, config_line, load_settings
 from .countries import unknown as unknown_country
-from .errors import ConfigError, ContentError, DopemailError, closest, line_at, raise_all
+from .errors import (
+    ConfigError,
+    ContentError,
+    DopemailError,
+    closest,
+    line_at,
+    raise_all,
+    visible,
+)
 from .fingerprint import identity
 from .frontmatter import Document, split
 from .languages import closest_language, language_code
@@ -1494,7 +1502,8 @@ def load_issue(
                 )
             errors.append(
                 ContentError(
-                    f"unknown entry '{slug}'" + (f" (did you mean '{close}'?)" if close else ""),
+                    f"unknown entry '{visible(slug)}'"
+                    + (f" (did you mean '{close}'?)" if close else ""),
                     rel,
                     line,
                     hint,

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import closest
+from .errors import closest, visible
 from .frontmatter import LineDict, LineList, plain_value
 
 
@@ -103,7 +103,8 @@ def field_path(loc: tuple[Any, ...]) -> str:
     """A field's place as an editor reads it: ``screenings[2].city`` (list items from 1)."""
     text = ""
     for part in loc:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = visible(str(part))
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
 
