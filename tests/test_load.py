@@ -1955,3 +1955,63 @@ def test_a_film_s_language_is_noted_when_unknown(
     ((line, message),) = notes
     assert line == text[: text.index("language:")].count("\n") + 1
     assert f"the language '{language}' of A Film {note}: its original title" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        # (how entries/quiet-hours.md, gathered by issue 3, is changed; the one problem told)
+        ("rename:quiet-hours.MD", "entries/quiet-hours.MD: not read: an entry is a .md file"),
+        ("rename:2024/quiet-hours.md", "entries/2024/: not read: entries/2024/quiet-hours.md"),
+        ("rename:quiet hours.md", "entries/quiet hours.md:1: the file name 'quiet hours.md'"),
+        ("slug:all-of-us-strangers", "entries/quiet-hours.md:2: duplicate slug"),
+    ],
+)
+def test_an_entry_file_s_own_problem_is_not_also_an_unknown_entry_in_its_issue(
+    workspace: Path, change: str, told: str
+) -> None:
+    entry = workspace / "entries/quiet-hours.md"
+    how, _, what = change.partition(":")
+    if how == "rename":
+        (workspace / "entries" / what).parent.mkdir(exist_ok=True)
+        entry.rename(workspace / "entries" / what)
+    else:
+        entry.write_text(entry.read_text("utf-8").replace("---\n", f"---\nslug: {what}\n", 1))
+    errors = reported(workspace)
+    assert [str(e).split("\n")[0] for e in errors if "quiet" in str(e)] == [
+        next(str(e).split("\n")[0] for e in errors if str(e).startswith(told))
+    ], [str(e) for e in errors]
+
+
+def test_an_issue_naming_an_entry_by_its_file_when_its_slug_says_otherwise(
+    workspace: Path,
+) -> None:
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(entry.read_text("utf-8").replace("---\n", "---\nslug: stille-timer\n", 1))
+    (error,) = reported(workspace)
+    assert error.message == "unknown entry 'quiet-hours'"
+    assert error.hint == (
+        "entries/quiet-hours.md is there, but its 'slug: stille-timer' names it so: write "
+        "stille-timer here, or remove its 'slug:' line"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        (
+            "Café Paris.md",
+            "rename the file with lowercase letters, digits and hyphens: cafe-paris.md",
+        ),
+        (
+            "東京.md",
+            "give it a 'slug:' of lowercase letters, digits and hyphens (slug: tokyo-story)",
+        ),
+    ],
+)
+def test_a_file_name_that_makes_no_slug_is_told_the_name_to_give(
+    write_files, name: str, hint: str
+) -> None:
+    root = write_files({f"entries/{name}": VALID})
+    (error,) = [e for e in reported(root) if e.path == f"entries/{name}"]
+    assert error.hint == hint

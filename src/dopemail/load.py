@@ -892,7 +892,7 @@ def load_entry(
                 f"the file name '{path.name}' does not make a valid slug",
                 rel,
                 1,
-                "rename the file with lowercase letters, digits and hyphens, e.g. my-film.md",
+                _name_hint(path.stem),
             )
         )
     elif named and slug in RESERVED_SLUGS:
@@ -1229,6 +1229,14 @@ def _renamed(stem: str, issue: bool) -> tuple[str, str]:
     return f"{slug}.md", ""
 
 
+def _name_hint(stem: str) -> str:
+    """How to name an entry's file whose name makes no slug."""
+    target, after = _renamed(stem, False)
+    if after:  # no Latin letter to make one of
+        return "give it a 'slug:' of lowercase letters, digits and hyphens (slug: tokyo-story)"
+    return f"rename the file with lowercase letters, digits and hyphens: {target}"
+
+
 def misnamed(root: Path) -> list[DopemailError]:
     """Files in entries/ and issues/ named as Markdown but not ``.md``, and Markdown files
     in folders inside them, which are not read."""
@@ -1492,6 +1500,16 @@ def load_issue(
                 continue
             close = closest(slug, by_slug)
             hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
+            named = next(
+                (e for e in by_slug.values() if e.path == f"{ENTRIES_DIR}/{slug}.md"), None
+            )
+            if named is not None:
+                # The file is there: its own 'slug:' names it otherwise.
+                close = None
+                hint = (
+                    f"{named.path} is there, but its 'slug: {named.slug}' names it so: write "
+                    f"{named.slug} here, or remove its 'slug:' line"
+                )
             published = (root / "site" / slug / "index.html").is_file()
             if close and published and "slug" not in by_slug[close].meta.model_fields_set:
                 # Likely a file renamed: naming it anew here would move its page (which an
@@ -1595,6 +1613,22 @@ def _entry_for(slug: str, root: Path, settings: Settings) -> LoadedEntry | None:
 
 # A 'slug:' line at the top level: how an entry names its slug, read even from a broken file.
 _SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*(?:#.*)?$", re.M)
+
+
+def _unread_slugs(root: Path) -> set[str]:
+    """The slugs of the entry files :func:`misnamed` reports (the name each would have)."""
+    found: set[str] = set()
+    for where, folders, files in os.walk(root / ENTRIES_DIR):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        nested = Path(where) != root / ENTRIES_DIR
+        for name in files:
+            written = _OTHER_MARKDOWN.match(name)
+            if written is None or (name.endswith(".md") and not nested):
+                continue  # not Markdown, or read
+            path = Path(where, name)
+            found.add(_renamed(written.group("stem"), False)[0][:-3])
+            found.add(_declared_slug(path) or "")
+    return found
 
 
 def _declared_slug(path: Path) -> str | None:
@@ -1717,7 +1751,12 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         loaded = {e.path.rpartition("/")[2] for e in entries}
         for name in markdown_names(root / ENTRIES_DIR):
             if name not in loaded:
-                unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or name[:-3])
+                # By the slug it declares and by its name: which one an issue gives, the
+                # file's own problem comes first.
+                unloaded.add(_renamed(name[:-3], False)[0][:-3])
+                unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or "")
+        # And those not read (misnamed, or filed in a folder): reported as such already.
+        unloaded |= _unread_slugs(root)
     for path in (root / ISSUES_DIR / name for name in markdown_names(root / ISSUES_DIR)):
         try:
             data = None
