@@ -445,6 +445,12 @@ BAD_ENTRIES = [
         "no ':' after 'alt'",
     ),
     ("no-space-after-colon", variant("title: A Film", "title:A Film"), 2, "no space after the ':'"),
+    (
+        "no-colon-before-a-value-holding-one",  # told as two: unknown field, missing title
+        variant("title: A Film", 'title "A Film: the return"'),
+        2,
+        "no ':' after 'title': YAML read 'title \"A Film' as a field's name",
+    ),
     ("full-width-colon", variant("title: A Film", "title：A Film"), 2, "a full-width colon"),
     # A quote inside a quoted value ends it early: told as an indentation, lines below.
     (
@@ -2015,3 +2021,13 @@ def test_a_file_name_that_makes_no_slug_is_told_the_name_to_give(
     root = write_files({f"entries/{name}": VALID})
     (error,) = [e for e in reported(root) if e.path == f"entries/{name}"]
     assert error.hint == hint
+
+
+def test_a_field_without_its_colon_before_a_quoted_value_is_one_problem(write_files) -> None:
+    # 'title "A: b"' read as a field named 'title "A' (the ':' in the value ends the name):
+    # "unknown field" and "missing required field 'title'", neither saying what to do.
+    root = write_files({"entries/zz.md": variant("title: A Film", 'title "A Film: the return"')})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.line == 2 and error.hint == (
+        "write it 'title: \"A Film...' (a ':' and a space after the name)"
+    )

@@ -123,6 +123,10 @@ def describe_errors(
     # A misspelled required field is one problem: "unknown field 'nam' (did you mean
     # 'name'?)" says all of it, without "missing required field 'name'" beside it.
     unknown = {loc: _field_like(root, loc) for loc, e in errors if e["type"] == "extra_forbidden"}
+    for loc, (_, known) in list(unknown.items()):
+        glued = _GLUED.match(str(loc[-1]))
+        if glued and glued.group(1) in known:
+            unknown[loc] = (glued.group(1), known)  # its "missing" is this same problem
     meant = {(*loc[:-1], close) for loc, (close, _) in unknown.items() if close}
     # dopemail.toml is TOML: its hints in its own syntax.
     toml = root.__name__ == "Settings"
@@ -135,6 +139,17 @@ def describe_errors(
         if kind == "extra_forbidden":
             close, known = unknown[loc]
             message = f"unknown field '{where}'"
+            glued = _GLUED.match(str(loc[-1]))
+            if glued and glued.group(1) in known and glued.group(1) not in _keys_at(data, loc[:-1]):
+                # 'title "The Salt: x"': no ':' after the name, so YAML read the name and the
+                # start of the value as one name (up to the ':' in the value).
+                name, value = glued.groups()
+                yield (
+                    loc,
+                    f"no ':' after '{name}': YAML read '{visible(str(loc[-1]))}' as a field's name",
+                    f"write it '{name}: {value}...' (a ':' and a space after the name)",
+                )
+                continue
             if close and close in _keys_at(data, loc[:-1]):
                 # Renamed, it would be the same key twice, which YAML and TOML refuse.
                 message += f" ('{close}' is set too)"
@@ -316,6 +331,10 @@ _PATTERNS = {
 
 # Which `dopemail schema --of` documents a model's fields (the entry's is the default).
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
+
+
+# A field's name, then (no ':') a space or a quote and the start of its value.
+_GLUED = re.compile(r"""^([A-Za-z_][\w-]*)(?:[ \t]+|(?=["']))(\S.*)$""")
 
 
 def _field_like(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, list[str]]:
