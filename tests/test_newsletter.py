@@ -856,8 +856,48 @@ def test_five_films_of_nine_photos_make_an_email_under_the_warning(
     assert email.stat().st_size < Newsletter().warn_bytes
     # Outlook on Windows reads a table of its own around each pair of gallery photos.
     html = email.read_text(encoding="utf-8")
-    assert html.count('<!--[if mso]><td width="270" valign="top"><![endif]-->') == 5 * 4
+    # Its cells centre the photo and name the font: Word's tables inherit none, and showed
+    # the captions in Times New Roman, the photos flush left.
+    cell = (
+        '<!--[if mso]><td width="270" valign="top" align="center" style="font-family:Georgia, '
+        "'Times New Roman', serif;font-size:13px;line-height:1.45;\"><![endif]-->"
+    )
+    assert html.count(cell) == 5 * 4
     assert html.count("<!--[if mso]></tr></table><![endif]-->") == 5 * 2
+    # iOS Mail makes no links of the dates and addresses (blue, whatever the dark palette).
+    assert '<meta name="format-detection" content="telephone=no,date=no,address=no,email=no">' in (
+        html
+    )
+    assert "a[x-apple-data-detectors]" in html
+
+
+def test_a_last_odd_photo_sits_in_the_middle_of_its_row_in_outlook_too(built: Path) -> None:
+    # Outlook's table for a pair was 540 wide whatever the pair: a photo alone in its row
+    # (the Varda card's one) was stretched across it.
+    html = (built / "site/issues/1-strangers-and-varda/email.html").read_text(encoding="utf-8")
+    widths = re.findall(
+        r'<!--\[if mso\]><table role="presentation" border="0" cellpadding="0" '
+        r'cellspacing="0" width="(\d+)" align="center"><tr><!\[endif\]-->((?:(?!</tr>).)*)',
+        html,
+        re.S,
+    )
+    assert widths and all(int(w) == 270 * row.count("<td width=") for w, row in widths)
+    assert "270" in {w for w, _ in widths}  # a row of one photo
+
+
+def test_an_intro_s_lists_and_tables_carry_their_font_for_outlook(workspace: Path, run_cli) -> None:
+    # Word's engine gives a list or a table no font of the text around it: Times New Roman.
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(
+        issue.read_text("utf-8") + "\n- One\n- Two\n\n| Film | Day |\n| --- | --- |\n| A | 1 |\n",
+        "utf-8",
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    html = (workspace / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
+    # (The layout's own cells are MJML's, not the intro's: the table's are those of "A", "1".)
+    cells = re.findall(r"<(?:li|th|td)\b[^>]*>(?=One|Two|Film|Day|A<|1<)", html)
+    assert len(cells) == 6 and all("font-family:" in c and "Georgia" in c for c in cells), cells
 
 
 def test_an_svg_picture_is_sized_in_whole_pixels_and_warned_about_in_email(

@@ -60,6 +60,9 @@ INLINE_CSS = """
 .body img { display: block; max-width: 100%; height: auto; margin: 0 0 14px; }
 .body pre { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; }
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
+.body ul, .body ol { margin: 0 0 14px; padding-left: 24px; }
+.body table, .body td, .body th, .body li { font-family: Georgia, 'Times New Roman', serif; }
+.body code { font-family: Menlo, Consolas, monospace; }
 """
 
 
