@@ -1999,8 +1999,11 @@ def test_a_picture_from_another_site_without_its_size_says_how_to_write_it(
     )
     code, output = run_cli("build", "--root", workspace)
     assert code == 1, output
+    # At its line in the intro (it named the file alone).
+    line = _line_of(workspace, FIRST, '<img src="https://images.example.org/poster.jpg"')
     assert (
-        f"{FIRST}: issue 1: image without width/height: https://images.example.org/poster.jpg\n"
+        f"{FIRST}:{line}: issue 1: image without width/height: "
+        "https://images.example.org/poster.jpg\n"
         "  hint: Outlook lays out the email by them: a picture from another site in the intro "
         'is written <img src="https://..." alt="..." width="..." height="...">; in a template, '
         "set them on mj-image\n"

@@ -1547,6 +1547,7 @@ def load_issue(
         body_pictures=shown,
         entry_lines=placed,
         key_lines=dict(doc.meta.key_lines),
+        body_line=doc.body_line,
     )
 
 

@@ -731,6 +731,13 @@ class LoadedIssue:
     entry_lines: Mapping[str, int | None] = field(default_factory=dict)
     # front matter key -> its line (for what the email's checks say of the subject...).
     key_lines: Mapping[str, int] = field(default_factory=dict)
+    body_line: int = 0  # the line of the file the intro starts on
+
+    def line_of_text(self, written: str) -> int | None:
+        """The line of the file where the intro first holds ``written`` (None if it does
+        not): for what the email's checks say of a picture or link written there."""
+        at = self.body.find(written) if written else -1
+        return self.body_line + self.body.count("\n", 0, at) if at >= 0 else None
 
     @property
     def key(self) -> str:

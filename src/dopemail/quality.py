@@ -9,6 +9,7 @@ inbox; dark text on a transparent background vanishes when a client paints the p
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,12 +164,21 @@ def check_email(
     where = issue.path
 
     def rule(
-        name: str, ok: bool, message: str, hint: str, warning: bool = False, key: str = ""
+        name: str,
+        ok: bool,
+        message: str,
+        hint: str,
+        warning: bool = False,
+        key: str = "",
+        written: Sequence[str] = (),
     ) -> None:
-        # ``key``: the front matter key the problem is in, whose line the message gives.
+        # ``key``: the front matter key the problem is in, whose line the message gives; or
+        # ``written``: what is at fault, at the line of the intro that holds the first.
         verdict.checks.append((name, ok))
         if not ok:
             line = issue.key_lines.get(key)
+            for text in written:
+                line = line or issue.line_of_text(text)
             error = QualityError(f"issue {issue.meta.number}: {message}", where, line, hint)
             (verdict.warnings if warning else verdict.errors).append(error)
 
@@ -210,6 +220,7 @@ def check_email(
         not missing_alt,
         f"image without alt text: {', '.join(str(s) for s in missing_alt)}",
         "give every image an 'alt' in the entry or the template",
+        written=[str(s) for s in missing_alt],
     )
     unsized = [
         i.get("src") or "?" for i in facts.images if not (i.get("width") and i.get("height"))
@@ -221,6 +232,7 @@ def check_email(
         "Outlook lays out the email by them: a picture from another site in the intro is "
         'written <img src="https://..." alt="..." width="..." height="...">; in a template, '
         "set them on mj-image",
+        written=[str(s) for s in unsized],
     )
     not_https = [i.get("src") or "?" for i in facts.images if not _HTTPS.match(i.get("src") or "")]
     rule(
@@ -228,6 +240,7 @@ def check_email(
         not not_https,
         f"image not on an absolute https URL: {', '.join(str(s) for s in not_https)}",
         "use files under media/ (served from base_url) or https URLs",
+        written=[str(s) for s in not_https],
     )
     svg = [src for i in facts.images if _SVG.search(src := str(i.get("src") or "").split("?")[0])]
     rule(
@@ -263,6 +276,7 @@ def check_email(
         not relative,
         f"link that is not absolute: {', '.join(relative)}",
         "write full https:// URLs; relative links go nowhere from an inbox",
+        written=relative,
     )
     language = settings.publication.language
     rule(
