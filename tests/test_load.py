@@ -1007,7 +1007,7 @@ def test_a_number_field_s_hint_says_what_it_counts(write_files) -> None:
     errors = reported(root)
     (error,) = [e for e in errors if e.path == "entries/zz.md"]
     assert error.line == 7 and error.message == "film.runtime: must be a whole number (got '3h35')"
-    assert error.hint == "write a whole number without quotes (runtime: Running time in minutes)"
+    assert error.hint == "write a whole number without quotes; runtime: Running time in minutes"
 
 
 def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_files) -> None:

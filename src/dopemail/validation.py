@@ -282,7 +282,8 @@ def describe_errors(
             hint = _type_hint(kind)
             about = _description(root, loc) if kind in _NUMBERS else None
             if hint and about:  # what the number counts: 'runtime' is in minutes
-                hint += f" ({loc[-1]}: {about.rstrip('.')})"
+                # (After a ';': the description may hold parentheses of its own.)
+                hint += f"; {loc[-1]}: {about.rstrip('.')}"
             said = _lower_first(error["msg"])
             if kind == "int_parsing":  # "unable to parse string as an integer": Python's words
                 said = "must be a whole number"
