@@ -762,7 +762,18 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
         (
             'language = "en"',
             'language = "english"',
-            "publication.language: must be a language code (got 'english')",
+            "publication.language: must be a language code (got 'english') (did you mean 'en'?)",
+        ),
+        (
+            'language = "en"',
+            'language = "fr_CA"',
+            "(got 'fr_CA') (did you mean 'fr-CA'?)",
+        ),
+        # An abbreviation names no zone of the database: the zone it is most often meant for.
+        (
+            'timezone = "America/Los_Angeles"',
+            'timezone = "PST"',
+            "unknown time zone 'PST': did you mean 'America/Los_Angeles'?",
         ),
         (
             'timezone = "America/Los_Angeles"',

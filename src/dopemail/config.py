@@ -89,8 +89,8 @@ class Publication(Model):
             from zoneinfo import available_timezones  # reads the zone database: errors only
 
             # Not for an offset ("GMT+2"): the nearest name would be another offset, hours off.
-            close = None
-            if not any(c.isdigit() for c in value):
+            close = _ABBREVIATIONS.get(value.strip().upper())
+            if close is None and not any(c.isdigit() for c in value):
                 close = closest(value, available_timezones(), cutoff=0.75)
             meant = f"did you mean '{close}'? " if close else ""
             raise ValueError(
@@ -192,6 +192,17 @@ def _opened_above(text: str, line: int) -> int | None:
 def _unquoted(line: str) -> str:
     """A TOML line without its quoted strings and its comment."""
     return re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', '""', line).split("#", 1)[0]
+
+
+# The abbreviations editors write for a zone ('PST'), which name no zone of the database (or
+# one without its summer time, 'EST'): the zone of the place most publications mean.
+_ABBREVIATIONS = {
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "MST": "America/Denver", "MDT": "America/Denver", "CST": "America/Chicago",
+    "CDT": "America/Chicago", "EST": "America/New_York", "EDT": "America/New_York",
+    "ET": "America/New_York", "BST": "Europe/London", "CET": "Europe/Paris",
+    "CEST": "Europe/Paris", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
+}  # fmt: skip
 
 
 # Scripts written right to left (ISO 15924), as a language tag's script subtag names them.

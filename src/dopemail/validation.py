@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import closest, visible
 from .frontmatter import LineDict, LineList, plain_value
+from .languages import language_code
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -237,7 +238,14 @@ def describe_errors(
         elif kind == "string_pattern_mismatch" and loc and loc[-1] in _PATTERNS:
             # Said in words: the pattern itself is no help to an editor.
             what, hint = _PATTERNS[loc[-1]]
-            yield loc, f"{where}: {what} (got {error.get('input')!r})", hint
+            value = error.get("input")
+            said = f"{where}: {what} (got {value!r})"
+            if loc[-1] in ("language", "lang") and isinstance(value, str):
+                # 'english', 'en_US': the code it names.
+                meant = language_code(value.replace("_", "-"))
+                if meant:
+                    said += f" (did you mean '{meant}'?)"
+            yield loc, said, hint
         elif kind == "literal_error":
             value = error.get("input")
             expected = str(error.get("ctx", {}).get("expected", ""))
