@@ -1447,3 +1447,23 @@ def test_the_files_keys_are_saved_when_they_change_and_only_then(
     _wipe_outputs_only(workspace)
     build(workspace)
     assert entry.name not in opened, "its key was learnt, but not saved for the next build"
+
+
+def test_a_build_with_nothing_to_do_says_the_last_build_s_warnings_again(
+    workspace: Path, run_cli
+) -> None:
+    # It said "nothing changed" alone: the warning of the build before was gone, as if the
+    # second build had found it fixed.
+    entry = workspace / "entries/letter-from-paris-plein-air.md"
+    entry.write_text(entry.read_text("utf-8").replace("country: France", "country: Frnace", 1))
+    code, first = run_cli("build", "--root", workspace)
+    assert code == 0 and "warning: entries/letter-from-paris-plein-air.md:" in first, first
+    warning = next(line for line in first.split("\n") if "Frnace" in line)
+    code, again = run_cli("build", "--root", workspace)
+    assert code == 0 and again.startswith(warning + "\n"), again
+    assert "nothing changed: " in again and "with the last build's warnings above" in again
+    # Fixed, the next build has none to say again.
+    entry.write_text(entry.read_text("utf-8").replace("country: Frnace", "country: France", 1))
+    run_cli("build", "--root", workspace)
+    code, last = run_cli("build", "--root", workspace)
+    assert last.startswith("nothing changed: ") and "warning" not in last, last

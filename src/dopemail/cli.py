@@ -82,7 +82,12 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     if not no_cache:
         count = fingerprint.up_to_date(where)
         if count is not None:
-            click.echo(f"nothing changed: {count} files up to date")
+            # Not fixed by building again: said again (they were gone, as if fixed).
+            said = fingerprint.last_warnings(where)
+            for warning in said:
+                click.echo(f"warning: {warning}", err=True)
+            after = ", with the last build's warnings above" if said else ""
+            click.echo(f"nothing changed: {count} files up to date{after}")
             return
     stamp = fingerprint.inputs_stamp(where)
     fingerprint.forget(where)
@@ -113,8 +118,11 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     # saves.
     _LAST_BUILD = result
     assert report is not None
-    fingerprint.record(where, len(result.outputs), stamp)
-    _warn_of(result)
+    from .build import warnings_of
+
+    warnings = warnings_of(result)
+    fingerprint.record(where, len(result.outputs), stamp, [str(w) for w in warnings])
+    _warn(warnings)
     from .continuity import base_url_moved, pages_gone, remember_base_url, sent_issues_changed
 
     settings = result.workspace.settings

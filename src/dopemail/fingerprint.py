@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,8 +256,19 @@ def up_to_date(root: Path) -> int | None:
     return int(state.get("count", 0))
 
 
-def record(root: Path, count: int, inputs: Stamp) -> None:
-    """Remember the inputs and outputs of a successful build.
+def last_warnings(root: Path) -> list[str]:
+    """What the last recorded build warned of (see :func:`record`), as it said it."""
+    try:
+        state = json.loads((root / STATE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return []
+    warnings = state.get("warnings")
+    return [str(w) for w in warnings] if isinstance(warnings, list) else []
+
+
+def record(root: Path, count: int, inputs: Stamp, warnings: Sequence[str] = ()) -> None:
+    """Remember the inputs and outputs of a successful build, and what it warned of (a
+    build with nothing to do says it again: the warnings were not fixed by building twice).
 
     ``inputs`` is the stamp taken *before* the build: a file edited while it ran then no
     longer matches, and the next build runs in full. So does every build after one that
@@ -270,6 +282,7 @@ def record(root: Path, count: int, inputs: Stamp) -> None:
         "recent": inputs.recent,
         "outputs": outputs_stamp(root),
         "count": count,
+        "warnings": list(warnings),
     }
     _write_state(root, state)
 
