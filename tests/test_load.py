@@ -2042,3 +2042,28 @@ def test_a_field_without_its_colon_before_a_quoted_value_is_one_problem(write_fi
     assert error.line == 2 and error.hint == (
         "write it 'title: \"A Film...' (a ':' and a space after the name)"
     )
+
+
+def test_raw_html_the_pages_leave_out_is_noted_at_its_line(write_files) -> None:
+    # A video's embed code pasted into a piece was taken out, with everything in it, by the
+    # sanitiser: the page, the feeds and the email showed nothing there, and nothing said so.
+    body = (
+        'Body.\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n\n'
+        "A `<script>` in code, and <video src=x.mp4></video> in a sentence.\n\n"
+        '```html\n<iframe src="y"></iframe>\n```\n'
+    )
+    root = write_files(
+        {
+            "entries/zz.md": variant("Body.\n", body),
+            "issues/9-zz.md": "---\nnumber: 9\nsubject: Z\ndate: 2024-03-01\npreheader: P.\n"
+            "entries: [zz]\n---\nDear readers,\n\n<form><input></form>\n",
+        }
+    )
+    workspace = load_workspace(root)
+    notes = [(e.path, e.line, e.message[:14]) for e in entry_notes(workspace) if "zz" in e.path]
+    assert notes == [
+        ("entries/zz.md", 18, "the <iframe> i"),
+        ("entries/zz.md", 20, "the <video> is"),
+        ("issues/9-zz.md", 10, "the <form> is "),
+        ("issues/9-zz.md", 10, "the <input> is"),
+    ]

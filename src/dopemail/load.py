@@ -925,7 +925,7 @@ def load_entry(
         section=meta.section or settings.publication.title,
         images=images,
         body_pictures=shown,
-        notes=_notes(meta, doc, settings.publication.zone),
+        notes=_notes(meta, doc, settings.publication.zone) + dropped_html(doc.body, doc.body_line),
     )
 
 
@@ -997,12 +997,58 @@ def unsendable(workspace: Workspace) -> list[ConfigError]:
 
 
 def entry_notes(workspace: Workspace) -> list[ContentError]:
-    """What build and check warn of in the entries (see :func:`_notes`)."""
+    """What build and check warn of in the entries (see :func:`_notes`) and in the issues'
+    intros (:func:`dropped_html`)."""
     return [
         ContentError(message, entry.path, line, hint)
         for entry in workspace.entries
         for message, line, hint in entry.notes
+    ] + [
+        ContentError(message, issue.path, line, hint)
+        for issue in workspace.issues
+        for message, line, hint in dropped_html(issue.body, issue.body_line)
     ]
+
+
+# Elements the sanitiser takes out of a text, with all they hold: an embedded player, a
+# script, a form. (Looked for as characters first: most texts hold none.)
+_DROPPED = re.compile(
+    r"<(iframe|script|embed|object|video|audio|form|input|button|select|textarea|style|svg"
+    r"|canvas|noscript|frameset|frame|applet|link|meta|base)\b",
+    re.I,
+)
+
+
+def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
+    """A note for each element of raw HTML in a text that pages, feeds and emails leave out
+    (a pasted video embed showed nothing, without a word): (message, line, hint)."""
+    if "<" not in body or not _DROPPED.search(body):
+        return ()
+    found: list[tuple[str, int | None, str]] = []
+    for token in _text_tokens(body):
+        if not token.map:
+            continue
+        raw = []
+        if token.type == "html_block":
+            raw = [token.content]
+        elif token.type == "inline":
+            raw = [c.content for c in token.children or [] if c.type == "html_inline"]
+        for html in raw:
+            for match in _DROPPED.finditer(html):
+                tag = match.group(1).lower()
+                inside = html[: match.start()].count("\n") if token.type == "html_block" else 0
+                line = body_line + token.map[0] + inside
+                found.append(
+                    (
+                        f"the <{tag}> is left out of pages, feeds and emails, with all it holds "
+                        "(they take no players, scripts or forms)",
+                        line,
+                        "link to it instead: [Watch the trailer](https://...)"
+                        if tag in ("iframe", "embed", "object", "video", "audio")
+                        else "remove it, or say in words what it was to show",
+                    )
+                )
+    return tuple(found)
 
 
 # A showtime before this hour belongs to the evening before (a Saturday late show at 00:30 on
