@@ -2067,3 +2067,17 @@ def test_raw_html_the_pages_leave_out_is_noted_at_its_line(write_files) -> None:
         ("issues/9-zz.md", 10, "the <form> is "),
         ("issues/9-zz.md", 10, "the <input> is"),
     ]
+
+
+def test_a_language_tag_in_another_case_is_read_as_bcp_47_writes_it(workspace: Path) -> None:
+    # 'EN-us' was refused, though a tag is the same whatever its case; written so, it is
+    # what pages and feeds carry.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text("utf-8").replace('language = "en"', 'language = "EN-us"'))
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("---\n", "---\npull_quote:\n  text: Ja.\n  lang: pt-br\n", 1))
+    loaded = load_workspace(workspace)
+    assert loaded.settings.publication.language == "en-US"
+    quiet = next(e for e in loaded.entries if e.slug == "quiet-hours")
+    assert quiet.meta.pull_quote is not None and quiet.meta.pull_quote.lang == "pt-BR"

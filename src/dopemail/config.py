@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator
 
 from .errors import ConfigError, DopemailError, closest, line_at, raise_all
-from .languages import LANGUAGE_TAG
+from .languages import LANGUAGE_TAG, tag_case
 from .models import Line, Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
@@ -50,7 +50,7 @@ class Publication(Model):
     title: Text = Field(description="Name of the publication, e.g. 'DoPe Press'.")
     description: Text = Field(description="One line saying what it is, for feeds and pages.")
     base_url: Url = Field(description="Where the site lives, e.g. 'https://press.example.com/'.")
-    language: str = Field("en", pattern=LANGUAGE_TAG)
+    language: Annotated[str, BeforeValidator(tag_case)] = Field("en", pattern=LANGUAGE_TAG)
     timezone: str = Field(
         "UTC", description="IANA zone for bare dates, e.g. 'America/Los_Angeles'."
     )

@@ -68,6 +68,7 @@ def _channel(
     fg.language(pub.language)
     fg.author({"name": pub.author, **({"email": pub.author_email} if pub.author_email else {})})
     fg.generator("dopemail", __version__, "https://pypi.org/project/dopemail/")
+    fg.docs("https://www.rssboard.org/rss-specification")  # feedgen's default is http://
     if pub.copyright:
         fg.rights(pub.copyright)
     if pub.logo:

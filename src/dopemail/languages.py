@@ -33,6 +33,26 @@ _CODES = {
 #: and a pull quote's are validated against it too).
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _TAG = re.compile(LANGUAGE_TAG)
+_ANY_CASE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def tag_case(value: object) -> object:
+    """A language tag in the case BCP 47 writes it ('EN-us': 'en-US', 'zh-hant': 'zh-Hant'):
+    tags are the same whatever their case, and HTML's lang and feeds take it so."""
+    if not isinstance(value, str) or not _ANY_CASE.fullmatch(value.strip()):
+        return value
+    primary, *rest = value.strip().split("-")
+    parts = [primary.lower()]
+    for part in rest:
+        if len(part) == 2 and part.isalpha():
+            parts.append(part.upper())  # a region
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())  # a script
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
 _KNOWN_TAGS = frozenset(_CODES.values())
 
 

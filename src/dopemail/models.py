@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .countries import display
-from .languages import LANGUAGE_TAG, language_code
+from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -268,7 +268,7 @@ class PullQuote(Model):
     attribution: str | None = Field(
         None, description="Who says it, e.g. 'Andrew Haigh, through one of his characters'."
     )
-    lang: str | None = Field(
+    lang: Annotated[str | None, BeforeValidator(tag_case)] = Field(
         None,
         pattern=LANGUAGE_TAG,
         description="Its language, when not the publication's, e.g. 'fr': screen readers "
