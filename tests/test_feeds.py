@@ -184,6 +184,11 @@ def test_a_picture_from_another_site_is_given_an_ascii_address(write_files) -> N
 def test_feeds_pass_the_validator_rules(built: Path) -> None:
     assert check_rss((built / "feeds/rss.xml").read_bytes()) == []
     assert check_atom((built / "feeds/atom.xml").read_bytes()) == []
+    # The spec's address, as it is served now (feedgen's default is http://).
+    assert (
+        b"<docs>https://www.rssboard.org/rss-specification</docs>"
+        in (built / "feeds/rss.xml").read_bytes()
+    )
 
 
 def test_json_feed_is_valid_1_1(built: Path) -> None:
