@@ -13,7 +13,14 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from .errors import ConfigError, DopemailError, closest, line_at, raise_all
 from .languages import LANGUAGE_TAG, tag_case
@@ -277,6 +284,17 @@ class Newsletter(Model):
         description="Gallery photos per film in the email, after the lead image; the rest are "
         "one link away on the entry's page (a shorter email to scroll and to load).",
     )
+
+    @field_validator("max_bytes")
+    @classmethod
+    def _above_the_warning(cls, value: int, info: ValidationInfo) -> int:
+        warn = info.data.get("warn_bytes")
+        if isinstance(warn, int) and warn > value:
+            raise ValueError(
+                f"{value} is below warn_bytes ({warn}): an email too large would be refused "
+                "without the warning that comes first; set warn_bytes below max_bytes"
+            )
+        return value
 
 
 #: The providers ``[send] provider`` can name.
