@@ -723,8 +723,8 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
         ("[feeds]\nitems = 50", "[feeds]\nitmes = 50", "did you mean 'items'?"),
         (  # the warning would never come before the refusal
             "[feeds]\nitems = 50",
-            "[feeds]\nitems = 50\n\n[newsletter]\nmax_bytes = 50000",
-            "newsletter.max_bytes: 50000 is below warn_bytes (80000)",
+            "[feeds]\nitems = 50\n\n[newsletter]\nmax_bytes = 50000\nwarn_bytes = 60000",
+            "newsletter.warn_bytes: 60000 is above max_bytes (50000)",
         ),
         ("[feeds]\nitems = 50", "[feeds]\nitems = 50\nitmes = 5", "('items' is set too)"),
         (

@@ -20,6 +20,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from .errors import ConfigError, DopemailError, closest, line_at, raise_all
@@ -261,13 +262,14 @@ GMAIL_CLIPS_AT = 102_000
 class Newsletter(Model):
     """Quality thresholds for the newsletter email."""
 
-    warn_bytes: int = Field(
-        80_000, gt=0, description="Warn when the email HTML is larger (Gmail clips at 102 KB)."
-    )
     max_bytes: int = Field(
         GMAIL_CLIPS_AT,
         gt=0,
         description="Refuse an email HTML larger than this (Gmail's clipping limit).",
+    )
+    # After max_bytes: its validator compares the two.
+    warn_bytes: int = Field(
+        80_000, gt=0, description="Warn when the email HTML is larger (Gmail clips at 102 KB)."
     )
     max_style_bytes: int = Field(
         16_000, gt=0, description="Gmail drops <style> blocks larger than 16 KB."
@@ -285,14 +287,24 @@ class Newsletter(Model):
         "one link away on the entry's page (a shorter email to scroll and to load).",
     )
 
-    @field_validator("max_bytes")
+    @model_validator(mode="before")
     @classmethod
-    def _above_the_warning(cls, value: int, info: ValidationInfo) -> int:
-        warn = info.data.get("warn_bytes")
-        if isinstance(warn, int) and warn > value:
+    def _stricter(cls, data: Any) -> Any:
+        # A stricter max_bytes alone: the default warning would come after the refusal.
+        if isinstance(data, dict) and "warn_bytes" not in data:
+            limit = data.get("max_bytes")
+            if isinstance(limit, int) and 0 < limit < cls.model_fields["warn_bytes"].default:
+                return {**data, "warn_bytes": limit}
+        return data
+
+    @field_validator("warn_bytes")
+    @classmethod
+    def _warning_first(cls, value: int, info: ValidationInfo) -> int:
+        limit = info.data.get("max_bytes")
+        if isinstance(limit, int) and value > limit:
             raise ValueError(
-                f"{value} is below warn_bytes ({warn}): an email too large would be refused "
-                "without the warning that comes first; set warn_bytes below max_bytes"
+                f"{value} is above max_bytes ({limit}): an email too large would be refused "
+                "without the warning that comes first; set it below max_bytes"
             )
         return value
 
