@@ -46,6 +46,22 @@ def test_send_without_yes_is_a_dry_run(tmp_path) -> None:
     )
 
 
+def test_a_list_with_its_header_alone_is_refused_for_the_send(tmp_path) -> None:
+    # An export that failed (the header line alone) sent to no one and said "sent 0": and a
+    # half-sent issue's readers still to mail were taken off its queue as no longer listed.
+    root = make_workspace(tmp_path, subscribers=5)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 5, failed 0 this run" in output
+    write_subscribers(root, 0)
+    said = "the subscriber list holds no reader: its header line alone, or nothing"
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and f"warning: subscribers.csv: {said}; --yes will refuse it" in output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and f"subscribers.csv: {said}\n  hint: export the list again" in output
+    code, output = run("status", "1", "--root", root)
+    assert code == 0 and "sent 5 · failed 0" in output, output
+
+
 @pytest.mark.parametrize("provider", ["postmark", "resend", "sendgrid", "mailgun", "buttondown"])
 def test_the_dry_run_shows_the_plan_before_the_api_key_is_set(tmp_path, provider) -> None:
     # It stopped at "no API key for postmark": an editor could not see the plan (counts,

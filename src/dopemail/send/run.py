@@ -649,6 +649,7 @@ class _Run:
                 report_path = self.root / LEDGER_PATH.parent / f"{self.issue.issue_id}-skipped.csv"
             summary.skipped = SkipReport(report_path)
             path = self.root / self.settings.send.subscribers
+            self._check_someone(path, summary.mode)
             summary.gone = ledger.sync(number, read_subscribers(path), summary.skipped).gone
         counts = ledger.counts(number)
         summary.queued = counts["pending"] + counts["in_flight"]
@@ -782,6 +783,19 @@ class _Run:
             paced = max(0, messages - self.batch_size())
             seconds = max(seconds, paced / self.settings.send.rate)
         return seconds
+
+    def _check_someone(self, path: Path, mode: str) -> None:
+        # A list with its header alone (an export that failed) sent to no one and said
+        # "sent 0"; and a half-sent issue's readers still to mail were taken off its queue.
+        with contextlib.closing(read_subscribers(path)) as rows:
+            if next(rows, None) is not None:
+                return
+        name = self.settings.send.subscribers
+        message = "the subscriber list holds no reader: its header line alone, or nothing"
+        hint = "export the list again from where you keep it (one reader a line under the header)"
+        if mode == "send":
+            raise SendError(message, name, None, hint)
+        self.reporter.warn(f"{name}: {message}; --yes will refuse it: {hint}")
 
     def replayable(self, batch: InFlight) -> bool:
         """Can this in-flight batch be posted again without risk of a second copy?"""
