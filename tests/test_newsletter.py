@@ -187,6 +187,13 @@ def test_text_part_reads_on_its_own(built: Path, key: str) -> None:
         assert href and href in text, href
     assert "8033 Sunset Boulevard #1000, Los Angeles" in " ".join(text.split())
     assert f"Unsubscribe: {UNSUBSCRIBE_PLACEHOLDER}" in text
+    # No line starts with a film fact's dot or a runtime's unit ('104' / 'min' once).
+    assert not re.search(r"(?m)^(· |min\b)", text), text
+    # A section's heading is underlined a level lower than the subject, and no rule follows.
+    for heading in re.findall(r"(?m)^([A-Z][A-Z ]+)\n(-+)\n", text):
+        assert len(heading[1]) == len(heading[0])
+        after = text.split(f"{heading[0]}\n{heading[1]}\n", 1)[1]
+        assert not after.lstrip("\n").startswith("---"), after[:200]
     # An event's lines stay together: a blank line came after its venue.
     events = re.findall(r"(?m)^- .*\n(?:  .*\n|\n)*?  Tickets and information: ", text)
     assert all("\n\n" not in found for found in events), events

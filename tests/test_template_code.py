@@ -178,3 +178,18 @@ def test_dates_are_written_as_strftime_writes_them() -> None:
                 f"{day:%B} {day.day} – {ends:%B} {ends.day}, {ends.year}"
             )
         day += timedelta(days=3)
+
+
+def test_a_film_s_facts_wrap_without_parting_a_number_from_its_unit() -> None:
+    # A text part broke 'Lantern Row Pictures · 104' / 'min', and began a line '· 72 min'.
+    from types import SimpleNamespace
+
+    from dopemail.templates import film_facts, wrap
+
+    film = SimpleNamespace(
+        distributor="Lantern Row Pictures", runtime=104, countries=["France"], language="French"
+    )
+    facts = film_facts(film)
+    for width in range(12, 60):
+        lines = wrap(f"Credits. {facts}.", width).split("\n")
+        assert not [line for line in lines if line.startswith(("min", "·"))], (width, lines)

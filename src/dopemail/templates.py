@@ -297,14 +297,17 @@ def cast_line(film: Any) -> str:
 
 
 def film_facts(film: Any) -> str:
-    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say."""
+    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say.
+
+    No-break spaces hold a number to its unit and a dot to the fact before it: a text part
+    wrapped them apart ('104' / 'min', a line starting '· 72 min')."""
     facts = [
         film.distributor,
-        f"{film.runtime} min" if film.runtime else None,
+        f"{film.runtime}\u00a0min" if film.runtime else None,
         ", ".join(film.countries),
         film.language,
     ]
-    return " · ".join(f for f in facts if f)
+    return "\u00a0· ".join(f for f in facts if f)
 
 
 def _isolated(text: str) -> str:
