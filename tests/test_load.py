@@ -452,6 +452,24 @@ BAD_ENTRIES = [
         "no ':' after 'title': YAML read 'title \"A Film' as a field's name",
     ),
     ("full-width-colon", variant("title: A Film", "title：A Film"), 2, "a full-width colon"),
+    # A value holding ': ' after a list or a text block: the line above is no field without
+    # its ':' (a name, a summary's last line), and was once told to be one.
+    (
+        "colon-in-a-value-after-a-list",
+        variant("  directors: [Jane Doe]", "  directors:\n    - Jane Doe\n  distributor: A: B"),
+        9,
+        "the value of 'distributor' holds ': '",
+    ),
+    (
+        "colon-in-a-value-after-a-text-block",
+        variant(
+            "published: 2024-03-01",
+            "published: 2024-03-01\nsummary: >-\n  A film\n"
+            "  about people\nsection: Reviews: Norway",
+        ),
+        7,
+        "the value of 'section' holds ': '",
+    ),
     # A quote inside a quoted value ends it early: told as an indentation, lines below.
     (
         "apostrophe-in-single-quotes",

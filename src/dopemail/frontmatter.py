@@ -576,6 +576,21 @@ def _early_quote(line: str) -> tuple[str, str] | None:
     return f"broken YAML: the quoted value {said} ends before the line does ({rest})", hint
 
 
+def _listed(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` is a list's item or a line of a ``>``/``|`` text block: words
+    that need no ':' (a name under 'writers:', a summary's last line)."""
+    if lines[index].lstrip().startswith("- "):
+        return True
+    depth = len(_indent(lines[index]))
+    for number in range(index - 1, -1, -1):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if len(_indent(line)) < depth:
+            return line.rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+"))
+    return False
+
+
 def _continues(lines: list[str], index: int) -> bool:
     """Whether line ``index`` (0-based) may be the next line of a value wrapped from the line
     above it (deeper than a field with a value): then it is no field of its own."""
@@ -639,9 +654,14 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         started = None
         if exc.context == "while scanning a simple key" and opened is not None:
             started = opened.line
-        elif problem.startswith("mapping values are not allowed") and stopped is not None:
+        elif (
+            problem.startswith("mapping values are not allowed")
+            and stopped is not None
+            and stopped.line < len(lines)
+            and not _TWO_COLONS.match(lines[stopped.line])  # 'section: Reviews: Norway'
+        ):
             above = _line_above(lines, stopped.line)
-            if above is not None and not _continues(lines, above):
+            if above is not None and not _continues(lines, above) and not _listed(lines, above):
                 started = above
         if problem.startswith("did not find expected") and stopped is not None:
             early = _early_quote(lines[stopped.line]) if stopped.line < len(lines) else None
