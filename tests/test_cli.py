@@ -83,6 +83,18 @@ def test_new_entry_takes_the_kind_of_piece(workspace: Path, run_cli) -> None:
     assert code == 0, output
     text = (workspace / "entries/talk.md").read_text(encoding="utf-8")
     assert "\nkind: interview  # as copied\n" in text
+    # A scaffold writing its kind in quotes: left as it is, or given the kind asked for (it
+    # became 'kind: review"review"').
+    (workspace / "templates/new_entry.md.j2").write_text(
+        '---\ntitle: {{ title }}\nkind: "review"  # as copied\npublished: {{ published }}\n'
+        "draft: true\n---\nWrite the piece here, in Markdown.\n",
+        encoding="utf-8",
+    )
+    for name, kind, written in (("Quoted", "review", '"review"'), ("News", "news", "news")):
+        code, output = run_cli("new", "entry", name, "--kind", kind, "--root", workspace)
+        assert code == 0, output
+        text = (workspace / f"entries/{name.lower()}.md").read_text(encoding="utf-8")
+        assert f"\nkind: {written}  # as copied\n" in text, text
     code, output = run_cli("new", "entry", "Other", "--kind", "essay", "--root", workspace)
     assert code == 2 and "'essay' is not one of 'review', 'news'," in output
     assert not (workspace / "entries/other.md").exists()

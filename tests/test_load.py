@@ -1903,10 +1903,12 @@ def test_alt_text_that_repeats_its_caption_is_noted(
 
 
 def test_a_raw_picture_s_attributes_are_read_as_a_browser_reads_them(write_files) -> None:
-    # ALT="..." was taken for no alt text; an unquoted src for no picture at all.
+    # ALT="..." was taken for no alt text; an unquoted src for no picture at all; and an
+    # alt holding '>' ended the tag there, its picture refused for no alt text.
     for tag in (
         '<img src="media/all-of-us-strangers/01.jpg" ALT="A harbor">',
         "<img alt=Harbor src=media/all-of-us-strangers/01.jpg>",
+        '<img alt="Before -> after: the print" src="media/all-of-us-strangers/01.jpg">',
     ):
         root = write_files({"entries/zz.md": variant("Body.", f"Body.\n\n{tag}")})
         (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
@@ -1938,6 +1940,13 @@ def test_a_picture_named_as_another_kind_is_refused(write_files) -> None:
     assert mine[0].hint == (
         "rename it still.png (and its path here: media/zz/still.png), or export it again as JPEG"
     )
+    # An animated PNG begins as a PNG does: named .apng, it is what it says.
+    (root / "media/zz/moving.apng").write_bytes(png)
+    moving = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/moving.apng")
+    write_files({"entries/zz.md": moving})
+    (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
+    assert entry.images[0].mime == "image/apng"
+    write_files({"entries/zz.md": text})
     # Named for what it is, it is a picture like any other.
     (root / "media/zz/still.jpg").rename(root / "media/zz/still.png")
     (root / "media/zz/other.jpeg").rename(root / "media/zz/other.png")

@@ -447,6 +447,8 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | No
     said = picture_type(name)
     if actual is None or said is None or said == actual or said == "image/svg+xml":
         return None
+    if (said, actual) == ("image/apng", "image/png"):
+        return None  # an animated PNG begins as a PNG does
     kind = actual.split("/")[1].upper()
     ending = {"JPEG": ".jpg", "TIFF": ".tif"}.get(kind, f".{kind.lower()}")
     stem = posixpath.splitext(name)[0]
@@ -611,7 +613,7 @@ def _images(
 _SIZED_TAG = re.compile(r"(?=.*\swidth\s*=)(?=.*\sheight\s*=)", re.I | re.S)
 # A raw <img> in a text's HTML, and an attribute of a tag: its name, and its value quoted
 # either way or not at all (<img src=still.jpg ALT=Night>), as a browser reads them.
-_RAW_IMG = re.compile(r"<img\b([^>]*)>", re.I)
+_RAW_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.I)  # '>' in a value
 _ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 

@@ -129,13 +129,15 @@ def new_entry(
         kind=kind,
     )
     # A scaffold copied into templates/ before it took the kind still says 'review'.
-    text = _KIND_LINE.sub(f"kind: {kind}", text, count=1)
+    written = _KIND_LINE.search(text)
+    if written is not None and written.group(1).strip("\"'") != kind:
+        text = text[: written.start(1)] + kind + text[written.end(1) :]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path.relative_to(root)
 
 
-_KIND_LINE = re.compile(r"(?m)^kind:[ \t]*[\w&-]*")
+_KIND_LINE = re.compile(r"""(?m)^kind:[ \t]*("[^"\n]*"|'[^'\n]*'|[\w&-]*)""")
 
 
 def _preheader(titles: list[str]) -> str:
