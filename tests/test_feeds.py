@@ -139,22 +139,6 @@ def test_an_international_domain_is_written_as_dns_knows_it(tmp_path: Path) -> N
     assert "café" not in rss.decode().lower() and check_rss(rss) == []
 
 
-def test_the_site_s_host_is_written_in_lower_case(tmp_path: Path) -> None:
-    # Atom asks for the host of an id in lower case (RFC 4287, 4.2.6.1); the feeds' ids
-    # kept it as typed while their tag: ids wrote it lower, two spellings of one site.
-    from conftest import copy_publication
-
-    root = copy_publication(tmp_path / "pub")
-    config = root / "dopemail.toml"
-    text = config.read_text(encoding="utf-8")
-    old = 'base_url = "https://dopepress.example.com/"'
-    config.write_text(text.replace(old, 'base_url = "https://DopePress.Example.com:8443/Films/"'))
-    build(root)
-    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes())
-    assert atom.feed.id == "https://dopepress.example.com:8443/Films/"  # the path as written
-    assert all(e.link.startswith("https://dopepress.example.com:8443/Films/") for e in atom.entries)
-
-
 def test_a_picture_from_another_site_is_given_an_ascii_address(write_files) -> None:
     # The enclosure of an RSS item is a URL: 'https://bücher.example/straße.jpg' went out as
     # typed (invalid), and one with a space in it too.

@@ -81,11 +81,6 @@ class Publication(Model):
                 "folder the site is served from, e.g. 'https://press.example.com/films/'"
             )
         value = ascii_url(value)
-        parts = urlsplit(value)
-        if parts.netloc != parts.netloc.lower():
-            # Feed ids are made from it: Atom asks for the host in lower case (RFC 4287,
-            # 4.2.6.1), and the tag: ids already wrote it so.
-            value = urlunsplit(("https", parts.netloc.lower(), parts.path, "", ""))
         return value if value.endswith("/") else value + "/"
 
     @field_validator("timezone")
