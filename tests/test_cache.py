@@ -1462,6 +1462,16 @@ def test_a_build_with_nothing_to_do_says_the_last_build_s_warnings_again(
     code, again = run_cli("build", "--root", workspace)
     assert code == 0 and again.startswith(warning + "\n"), again
     assert "nothing changed: " in again and "with the last build's warnings above" in again
+    # A warning the clock makes false (a date ahead of now) is not said again: it may no
+    # longer hold when the next build comes.
+    later = workspace / "entries/quiet-hours.md"
+    text = later.read_text("utf-8")
+    later.write_text(re.sub(r"(?m)^published: .*$", "published: 2099-01-01", text, count=1))
+    code, output = run_cli("build", "--root", workspace)
+    assert "'published' is 2099-01-01, in the future" in output, output
+    code, again = run_cli("build", "--root", workspace)
+    assert again.startswith(warning + "\n") and "2099" not in again, again
+    later.write_text(text, encoding="utf-8")
     # Fixed, the next build has none to say again.
     entry.write_text(entry.read_text("utf-8").replace("country: Frnace", "country: France", 1))
     run_cli("build", "--root", workspace)

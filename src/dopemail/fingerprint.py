@@ -267,8 +267,9 @@ def last_warnings(root: Path) -> list[str]:
 
 
 def record(root: Path, count: int, inputs: Stamp, warnings: Sequence[str] = ()) -> None:
-    """Remember the inputs and outputs of a successful build, and what it warned of (a
-    build with nothing to do says it again: the warnings were not fixed by building twice).
+    """Remember the inputs and outputs of a successful build, and what it warned of that
+    holds as long as the inputs do (a build with nothing to do says it again: the warnings
+    were not fixed by building twice).
 
     ``inputs`` is the stamp taken *before* the build: a file edited while it ran then no
     longer matches, and the next build runs in full. So does every build after one that
