@@ -1986,6 +1986,15 @@ def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_fi
         ("Norwegian", None),
         ("'no'", None),
         ("Wolof", None),  # looked up in ISO 639
+        # Real languages once warned of (pycountry spells them otherwise), one told to be
+        # Romanian, and ways of naming two, or none.
+        ("Malay", None),
+        ("Uyghur", None),
+        ("Romani", None),
+        ("Aramaic", None),
+        ("English/French", None),
+        ("English; French", None),
+        ("Silent", None),
     ],
 )
 def test_a_film_s_language_is_noted_when_unknown(

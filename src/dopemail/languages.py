@@ -25,8 +25,21 @@ _CODES = {
     "vietnamese": "vi", "indonesian": "id", "tagalog": "tl", "filipino": "fil",
     "wolof": "wo", "yoruba": "yo", "amharic": "am", "swahili": "sw", "catalan": "ca",
     "basque": "eu", "galician": "gl", "irish": "ga", "welsh": "cy", "yiddish": "yi",
-    "latin": "la",
+    "latin": "la", "malay": "ms", "nepali": "ne", "uyghur": "ug", "uighur": "ug",
+    "romani": "rom", "romany": "rom", "aramaic": "arc", "kurdish": "ku", "pashto": "ps",
+    "sinhala": "si", "sinhalese": "si", "khmer": "km", "lao": "lo", "burmese": "my",
+    "mongolian": "mn", "kazakh": "kk", "uzbek": "uz", "tibetan": "bo", "zulu": "zu",
+    "xhosa": "xh", "hausa": "ha", "igbo": "ig", "somali": "so", "maori": "mi",
+    "estonian": "et", "latvian": "lv", "lithuanian": "lt", "slovenian": "sl", "slovene": "sl",
+    "macedonian": "mk", "albanian": "sq", "belarusian": "be", "azerbaijani": "az",
+    "kyrgyz": "ky", "tajik": "tg", "afrikaans": "af", "tigrinya": "ti", "quechua": "qu",
+    "gujarati": "gu", "marathi": "mr", "kannada": "kn", "maltese": "mt", "dari": "prs",
+    "luxembourgish": "lb", "breton": "br", "occitan": "oc", "taiwanese": "nan",
+    "hokkien": "nan", "hakka": "hak", "shanghainese": "wuu", "esperanto": "eo",
 }  # fmt: skip
+
+#: What a film's language is given as when it has none to mark a title with.
+NO_DIALOGUE = frozenset({"silent", "none", "no dialogue", "wordless", "without dialogue"})
 
 
 #: A BCP 47 language tag as HTML's lang takes it: en, fr, pt-BR (the publication's language
@@ -63,7 +76,8 @@ def language_code(name: str | None) -> str | None:
     if not name:
         return None
     written = name.strip()
-    first = written.split(",")[0].split(" and ")[0].strip()  # "French, English": the first
+    # "French, English", "French/English": the first.
+    first = re.split(r"[,;/]| and ", written)[0].strip()
     known = _CODES.get(first.casefold())
     if known:
         return known

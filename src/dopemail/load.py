@@ -36,7 +36,7 @@ from .errors import (
 )
 from .fingerprint import identity
 from .frontmatter import Document, split
-from .languages import closest_language, language_code
+from .languages import NO_DIALOGUE, closest_language, language_code
 from .models import (
     SLUG,
     Entry,
@@ -1087,7 +1087,8 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                 )
             )
     for where, film in _films_where(meta):
-        if film.language and language_code(film.language) is None:
+        spoken = film.language and film.language.strip().casefold() not in NO_DIALOGUE
+        if spoken and language_code(film.language) is None:
             close = closest_language(film.language)
             meant = f" (did you mean '{close}'?)" if close else ""
             marked = ": its original title is not marked as written in it" * bool(
