@@ -277,3 +277,17 @@ def test_a_text_part_line_never_starts_with_a_quotation_mark() -> None:
             assert not [line for line in lines if line.startswith(">")], (width, made)
             # Only that space changed: a no-break space, which a plain text shows as one.
             assert made.strip().replace("\n", " ") == text.replace(" >", "\u00a0>")
+
+
+def test_players_scripts_and_forms_go_with_all_they_hold() -> None:
+    # An embed's fallback words ("your browser does not support the video tag") and a
+    # form's labels were kept as text, while the build said the element was left out.
+    text = (
+        'Intro.\n\n<video src="x.mp4">Your browser does not support the video tag.</video>\n\n'
+        "<form><label>Email</label><button>Subscribe</button></form>\n\n"
+        "Text <iframe>Watch it</iframe> after, <b>bold</b> kept."
+    )
+    for made in (to_html(text, "https://x.example/"), to_text(text, "https://x.example/")):
+        for gone in ("browser", "Email", "Subscribe", "Watch it", "<p></p>"):
+            assert gone not in made, (gone, made)
+        assert "Intro." in made and "after" in made and "bold" in made

@@ -37,6 +37,7 @@ from .errors import (
 from .fingerprint import identity
 from .frontmatter import Document, split
 from .languages import NO_DIALOGUE, closest_language, language_code
+from .markdown import DROPPED_WHOLE
 from .models import (
     SLUG,
     Entry,
@@ -1015,9 +1016,7 @@ def entry_notes(workspace: Workspace) -> list[ContentError]:
 # Elements the sanitiser takes out of a text, with all they hold: an embedded player, a
 # script, a form. (Looked for as characters first: most texts hold none.)
 _DROPPED = re.compile(
-    r"<(iframe|script|embed|object|video|audio|form|input|button|select|textarea|style|svg"
-    r"|canvas|noscript|frameset|frame|applet|link|meta|base)\b",
-    re.I,
+    r"<(" + "|".join(sorted({*DROPPED_WHOLE, "input", "link", "meta", "base"})) + r")\b", re.I
 )
 
 

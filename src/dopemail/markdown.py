@@ -144,6 +144,8 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
         # to the sanitiser, an h1 lost its element and its words ran into the next line.)
         html = _H1.sub(r"<\1h2", html)
     clean = _sanitised(html, base_url, {p.written: p.url for p in shown}).strip()
+    if "<p></p>" in clean:  # a paragraph of an element left out with all it held
+        clean = clean.replace("<p></p>\n", "").replace("<p></p>", "")
     return _sized(clean, shown) if shown else clean
 
 
@@ -205,12 +207,25 @@ def _absolute(url: str) -> str:
     return on_site.get(unquote(url)) or urljoin(base_url, url)
 
 
+#: Elements a text's HTML loses with all they hold, their words too (an embed's "your browser
+#: does not support the video tag", a form's labels): players, scripts, forms. The build
+#: warns of each (see load.dropped_html).
+DROPPED_WHOLE = frozenset(
+    {
+        "script", "style", "iframe", "embed", "object", "video", "audio", "form", "select",
+        "textarea", "button", "noscript", "canvas", "svg", "applet", "frameset", "frame",
+        "template",
+    }
+)  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     # Only relative URLs reach the callback (an attribute filter called for every attribute
     # cost as much as the sanitising itself).
     return nh3.Cleaner(
         tags=_TAGS,
+        clean_content_tags=set(DROPPED_WHOLE),
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener",
@@ -270,13 +285,21 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
     out: list[str] = []
     href_stack: list[tuple[str, bool]] = []  # Markdown links, open
     raw_stack: list[str] = []  # raw <a> tags, open: each closer closes its own kind
+    dropped = ""  # a raw element left out with all it holds, open (an <iframe>...</iframe>)
     for token in tokens:
+        if dropped:
+            if token.type == "html_inline" and token.content.lower().startswith(f"</{dropped}"):
+                dropped = ""
+            continue
         if token.type == "html_inline":
             # Raw HTML typed in a paragraph: a link's address and a picture are kept, as
-            # Markdown's are (the part once lost them: '...and a raw link.'); other tags go.
+            # Markdown's are (the part once lost them: '...and a raw link.'); other tags go,
+            # and the players, scripts and forms with their words, as in the page.
             tag = token.content
             name = tag[1:].split(None, 1)[0].rstrip("/>").lower() if len(tag) > 1 else ""
-            if name == "a":
+            if name in DROPPED_WHOLE and not tag.rstrip().endswith("/>"):
+                dropped = name
+            elif name == "a":
                 raw_stack.append(_raw_inline(tag, base_url).get("href", ""))
             elif name == "/a" and raw_stack:
                 href = raw_stack.pop()
