@@ -798,6 +798,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'timezone = "PST"',
             "unknown time zone 'PST': did you mean 'America/Los_Angeles'?",
         ),
+        (  # a zone of the database, UTC-5 all year: an hour off every summer in New York
+            'timezone = "America/Los_Angeles"',
+            'timezone = "EST"',
+            "'EST' is one offset all year, without summer time: write 'America/New_York'",
+        ),
         (
             'timezone = "America/Los_Angeles"',
             "timezone = 8",

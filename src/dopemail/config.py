@@ -86,6 +86,16 @@ class Publication(Model):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
+        fixed = _FIXED_OFFSETS.get(value.strip().upper())
+        if fixed is not None:
+            # In the zone database, but an offset all year: a New York publication writing
+            # EST would be an hour off every summer.
+            meant, all_year = fixed
+            other = f", or '{all_year}' for that offset all year" if all_year != meant else ""
+            raise ValueError(
+                f"'{value}' is one offset all year, without summer time: write '{meant}' (a "
+                f"place's zone, summer time included){other}"
+            )
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -197,8 +207,16 @@ def _unquoted(line: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', '""', line).split("#", 1)[0]
 
 
-# The abbreviations editors write for a zone ('PST'), which name no zone of the database (or
-# one without its summer time, 'EST'): the zone of the place most publications mean.
+# Names in the zone database for an offset kept all year: what was likely meant, and the
+# place that keeps that offset all year.
+_FIXED_OFFSETS = {
+    "EST": ("America/New_York", "America/Panama"),
+    "MST": ("America/Denver", "America/Phoenix"),
+    "HST": ("Pacific/Honolulu", "Pacific/Honolulu"),
+}
+
+# The abbreviations editors write for a zone ('PST'), which name no zone of the database:
+# the zone of the place most publications mean.
 _ABBREVIATIONS = {
     "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
     "MST": "America/Denver", "MDT": "America/Denver", "CST": "America/Chicago",
