@@ -36,7 +36,7 @@ from PIL import Image
 from dopemail.preview.pages import email_frame, find_issue, inbox_snippet, index_page, issue_page
 from dopemail.preview.server import clean_path
 from dopemail.preview.state import PreviewState, Snapshot
-from dopemail.preview.watch import Watcher, is_source
+from dopemail.preview.watch import Watcher, is_source, linked_folders
 from dopemail.templates import preview_padding
 
 CONFIG = """\
@@ -864,6 +864,13 @@ def test_a_linked_entries_folder_is_watched(tmp_path: Path) -> None:
     assert watcher._relative({(watchfiles.Change.modified, saved)}) == {"entries/night-film.md"}
     real = str(elsewhere / "night-film.md")  # as some watchers report it: nothing of ours
     assert watcher._relative({(watchfiles.Change.modified, real)}) == set()
+    # A folder of the workspace linked into media/: a change in it is told by its link
+    # (photos/shared/a.png was dropped, being no source).
+    (root / "photos/shared").mkdir(parents=True)
+    (root / "media/shared").symlink_to(root / "photos/shared", target_is_directory=True)
+    watcher._links = linked_folders(watcher._source_dirs())
+    inside = str(root / "photos/shared/a.png")
+    assert watcher._relative({(watchfiles.Change.modified, inside)}) == {"media/shared/a.png"}
 
 
 def test_a_folder_linked_into_media_is_watched(tmp_path: Path) -> None:

@@ -123,19 +123,22 @@ class Watcher:
     def _relative(self, changes: set[tuple[watchfiles.Change, str]]) -> set[str]:
         found = set()
         for _, raw in changes:
+            # In a folder linked into media/ (say): by its link, whether the folder is
+            # elsewhere or in the workspace (photos/ linked as media/shared); the deepest
+            # link first.
+            real = Path(os.path.abspath(raw))
+            linked = [t for t in self._links if real.is_relative_to(t)]
+            if linked:
+                target = max(linked, key=lambda t: len(t.parts))
+                path = self._links[target] / real.relative_to(target)
+                found.add(path.relative_to(self.root).as_posix())
+                continue
             # As watched first: entries/ may be a link to a folder elsewhere (another disk, a
             # synced folder), whose files resolve outside the workspace.
-            for path in (Path(os.path.abspath(raw)), Path(raw).resolve()):
+            for path in (real, Path(raw).resolve()):
                 if path.is_relative_to(self.root):
                     found.add(path.relative_to(self.root).as_posix())
                     break
-            else:  # in a folder linked into media/ (say) from elsewhere: by its link
-                real = Path(os.path.abspath(raw))
-                for target, link in self._links.items():
-                    if real.is_relative_to(target):
-                        path = link / real.relative_to(target)
-                        found.add(path.relative_to(self.root).as_posix())
-                        break
         return found
 
     def _source_dirs(self) -> list[Path]:
