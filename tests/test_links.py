@@ -92,16 +92,22 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         "or [tickets] (https://tickets.example.com/), [the book][book]"
         " and (https://example.org/a)[this].",
     )
-    # What is no link written wrong: brackets in prose, code, a link that works.
+    # What is no link written wrong: brackets in prose and transcripts, citations and
+    # footnote marks, code, a link that works.
     _append(
         workspace,
         "entries/quiet-hours.md",
-        "He said [sic] (twice); `[a](b` is code; [a link](https://example.org/a_(b)) works.",
+        "He said [sic] (twice); `[a](b` is code; [a link](https://example.org/a_(b)) works. "
+        "“It was [expletive][laughs] hard,” on [Fri][Sat], his line [sic] (/s), as cited "
+        "(https://fest.example/program)[1], notes[^2][^3].",
+    )
+    picture = _append(
+        workspace, "entries/quiet-hours.md", "![A still](https://img.example.org/a b.jpg)"
     )
     intro = _append(workspace, "issues/1-strangers-and-varda.md", "Read [the essay](/essay/.")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
-    told = [w for w in output.split("\n") if "did not become a link" in w]
+    told = [w for w in output.split("\n") if "did not become a" in w]
     shown = "did not become a link: the text shows it as written"
     assert told == [
         f"warning: entries/quiet-hours.md:{first}: '[the trailer](https://youtu.be/x y' {shown}",
@@ -111,6 +117,8 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         f"(https://tickets.example.com/)' {shown}",
         f"warning: entries/quiet-hours.md:{first + 1}: '[the book][book]' {shown}",
         f"warning: entries/quiet-hours.md:{first + 1}: '(https://example.org/a)[this]' {shown}",
+        f"warning: entries/quiet-hours.md:{picture}: '![A still](https://img.example.org/a "
+        "b.jpg' did not become a picture: the text shows it as written",
         f"warning: issues/1-strangers-and-varda.md:{intro}: '[the essay](/essay/.' {shown}",
     ], output
     for hint in (

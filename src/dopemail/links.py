@@ -140,11 +140,14 @@ def dead_links_in(build: Build) -> list[ContentError]:
 
 # What Markdown leaves as text when a link is written wrong (see broken_links_in): found in the
 # rendered HTML's text, where a link that worked left no brackets.
+# Each form asks for what a link has, not what brackets in prose have: an address after
+# '](' or '] (', link words of several in '[text][name]' ('[expletive][laughs]' and
+# '[Fri][Sat]' in a transcript are not links), words in '(url)[text]' (not a citation's [1]).
 _BROKEN = re.compile(
-    r"(?P<plain>\[(?P<text>[^\[\]\n]{1,200})\]\((?P<rest>[^\[\]\n]{0,80}))"  # [text]( as text
-    r"|(?P<spaced>\[(?P<stext>[^\[\]\n]{1,200})\] \((?P<surl>(?:https?://|www\.|/)[^()\s]*)\)?)"
-    r"|(?P<ref>\[(?P<rtext>[^\[\]\n]{1,200})\]\[(?P<name>[^\[\]\n]{0,200})\])"  # [text][ref]
-    r"|(?P<back>\((?P<url>https?://[^()\s]+)\)\[(?P<btext>[^\[\]\n]{1,200})\])"  # (url)[text]
+    r"(?P<plain>(?P<bang>!?)\[(?P<text>[^\[\]\n]{1,200})\]\((?P<rest>[^\[\]\n]{0,80}))"
+    r"|(?P<spaced>\[(?P<stext>[^\[\]\n]{1,200})\] \((?P<surl>(?:https?://|www\.)[^()\s]*)\)?)"
+    r"|(?P<ref>\[(?P<rtext>[^\[\]\n^]*\w\s+\w[^\[\]\n]*)\]\[(?P<name>(?:[^\[\]\n^\s][^\[\]\n]{0,199})?)\])"
+    r"|(?P<back>\((?P<url>https?://[^()\s]+)\)\[(?P<btext>[^\[\]\n]*[^\W\d_][^\[\]\n]*)\])"
 )
 _CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -163,7 +166,7 @@ def _broken(html: str) -> list[tuple[str, str]]:
     for match in _BROKEN.finditer(text):
         if match["plain"]:
             rest = match["rest"]
-            where = f"[{match['text']}]({rest.split(')')[0]}"
+            where = f"{match['bang']}[{match['text']}]({rest.split(')')[0]}"
             if ")" in rest and " " in rest.split(")")[0].strip():
                 hint = (
                     "an address has no spaces: write them %20, or put the address in <...>: "
@@ -216,6 +219,7 @@ def broken_links_in(build: Build) -> list[ContentError]:
     for path, html in texts:
         for where, hint in _broken(html):
             line = _fragment_line(root, path, where)
-            message = f"'{where}' did not become a link: the text shows it as written"
+            kind = "a picture" if where.startswith("!") else "a link"
+            message = f"'{where}' did not become {kind}: the text shows it as written"
             told.append(ContentError(message, path, line, hint))
     return told
