@@ -363,6 +363,11 @@ def test_a_quote_ending_a_value_early_is_told_with_the_value_written_right() -> 
     assert caught.value.line == 3
     assert caught.value.hint is not None
     assert caught.value.hint.endswith(': "The \\"Big\\" one" or \'The "Big" one\'')
+    # An apostrophe already written twice is one in the value shown both ways.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.parse_yaml("kind: review\ntitle: 'It''s Marit's'\n", "e.md")
+    assert caught.value.hint is not None
+    assert caught.value.hint.endswith(": 'It''s Marit''s' or \"It's Marit's\"")
     # A comment after a quoted value is no text after it.
     assert frontmatter.parse_yaml("title: 'Quiet' # the short title\n", "e.md") == {
         "title": "Quiet"

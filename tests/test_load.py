@@ -2096,6 +2096,7 @@ def test_raw_html_the_pages_leave_out_is_noted_at_its_line(write_files) -> None:
     body = (
         'Body.\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n\n'
         "A `<script>` in code, and <video src=x.mp4></video> in a sentence.\n\n"
+        "<!-- an old embed: <iframe src=z></iframe> -->\n\n"
         '```html\n<iframe src="y"></iframe>\n```\n'
     )
     root = write_files(

@@ -935,6 +935,7 @@ def test_a_template_environment_replaced_by_a_full_build_is_freed(tmp_path: Path
         ("issues/2-more.md.txt", True),
         ("entries/2024/night-film.md", True),  # reported by the build: filed in a folder
         ("entries/2024/notes.txt", False),
+        ("entries/.trash/night-film.md", False),  # an editor's own folder: no piece
         ("entries/.night-film.md.swp", False),
         ("entries/night-film.md~", False),
         ("entries/notes.txt", False),

@@ -317,7 +317,7 @@ class Newsletter(Model):
         if isinstance(limit, int) and value > limit:
             raise ValueError(
                 f"{value} is above max_bytes ({limit}): an email too large would be refused "
-                "without the warning that comes first; set it below max_bytes"
+                "without the warning that comes first; set it to max_bytes at most"
             )
         return value
 

@@ -560,6 +560,8 @@ def _early_quote(line: str) -> tuple[str, str] | None:
         return None
     value = line[found.start(2) :].strip()
     inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else None
+    if inner is not None and quote == "'":
+        inner = inner.replace("''", "'")  # as meant: 'It''s' is It's
     if inner is not None:
         single = "'" + inner.replace("'", "''") + "'"
         double = '"' + inner.replace('"', '\\"') + '"'

@@ -1020,6 +1020,9 @@ _DROPPED = re.compile(
 )
 
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+
+
 def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
     """A note for each element of raw HTML in a text that pages, feeds and emails leave out
     (a pasted video embed showed nothing, without a word): (message, line, hint)."""
@@ -1035,6 +1038,8 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
         elif token.type == "inline":
             raw = [c.content for c in token.children or [] if c.type == "html_inline"]
         for html in raw:
+            if "<!--" in html:  # what a comment holds is no element
+                html = _COMMENT.sub(lambda c: "\n" * c.group().count("\n"), html)
             for match in _DROPPED.finditer(html):
                 tag = match.group(1).lower()
                 inside = html[: match.start()].count("\n") if token.type == "html_block" else 0

@@ -50,7 +50,9 @@ def is_source(rel: str) -> bool:
     if top in (ENTRIES_DIR, ISSUES_DIR):
         # What the loader reads, and what it reports as misnamed ('.markdown') or filed in
         # a folder inside (entries/2024/...): such a piece was missing without a word.
-        return named_as_markdown(rest.rpartition("/")[2])
+        folders, _, name = rest.rpartition("/")
+        hidden = any(part.startswith(".") for part in folders.split("/") if part)
+        return not hidden and named_as_markdown(name)  # (.trash/: an editor's own)
     return top in (TEMPLATES_DIR, MEDIA_DIR)
 
 
