@@ -60,6 +60,11 @@ def test_a_list_with_its_header_alone_is_refused_for_the_send(tmp_path) -> None:
     assert code == 1 and f"subscribers.csv: {said}\n  hint: export the list again" in output
     code, output = run("status", "1", "--root", root)
     assert code == 0 and "sent 5 · failed 0" in output, output
+    # Refused before anything is recorded: an issue never sent is still never sent.
+    write_issue(root, 2, "second-issue")
+    code, output = run("send", "2", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and said in output
+    assert run("status", "2", "--root", root) == (0, "issue 2: nothing sent yet\n")
 
 
 @pytest.mark.parametrize("provider", ["postmark", "resend", "sendgrid", "mailgun", "buttondown"])

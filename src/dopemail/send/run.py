@@ -631,6 +631,9 @@ class _Run:
         self.ledger = ledger
         number, summary = self.issue.number, self.summary
         issue = self.issue
+        if not self.provider.holds_list:
+            # Before the ledger records a start: a refused send leaves no trace there.
+            self._check_someone(self.root / self.settings.send.subscribers, summary.mode)
         before = ledger.start(
             number, issue.issue_id, issue.digest, self.provider.name, summary.endpoint
         )
@@ -649,7 +652,6 @@ class _Run:
                 report_path = self.root / LEDGER_PATH.parent / f"{self.issue.issue_id}-skipped.csv"
             summary.skipped = SkipReport(report_path)
             path = self.root / self.settings.send.subscribers
-            self._check_someone(path, summary.mode)
             summary.gone = ledger.sync(number, read_subscribers(path), summary.skipped).gone
         counts = ledger.counts(number)
         summary.queued = counts["pending"] + counts["in_flight"]
