@@ -241,6 +241,11 @@ def test_a_preheader_longer_than_an_inbox_shows_is_warned_about(workspace: Path,
     assert code == 0, output
     said = f"warning: issues/{issue.name}:{line}: issue "
     assert re.search(f"{re.escape(said)}\\d+: the subject is {len(words)} characters", output)
+    # Once sent, the words are in readers' inboxes: not warned of again at every build.
+    sent = issue.read_text(encoding="utf-8").replace("status: draft", "status: sent", 1)
+    issue.write_text(sent, encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "the subject is" not in output, output
 
 
 def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path, run_cli) -> None:
