@@ -830,6 +830,7 @@ def test_a_template_failing_on_a_draft_page_is_shown_and_then_recovers(tmp_path:
     root = write_publication(tmp_path)
     template = root / "templates/entry.html.j2"
     template.parent.mkdir(exist_ok=True)
+    (root / "entries/draft-two.md").write_text(DRAFT.replace("Draft Piece", "Draft Two"), "utf-8")
     state = PreviewState(root)
     assert not state.rebuild().problems
     draft_page = state.snapshot.outputs["site/draft-piece/index.html"]
@@ -846,6 +847,12 @@ def test_a_template_failing_on_a_draft_page_is_shown_and_then_recovers(tmp_path:
     # and the draft's page is its last good one, not a 404.
     assert snapshot.drafts_only and snapshot.problems_title.startswith("A draft's page failed")
     assert snapshot.outputs["site/draft-piece/index.html"] is draft_page
+    # A draft deleted meanwhile (the other still failing) is gone, not served from the last
+    # good pages.
+    assert "site/draft-two/index.html" in snapshot.outputs
+    (root / "entries/draft-two.md").unlink()
+    snapshot = state.rebuild({"entries/draft-two.md"})
+    assert snapshot.drafts_only and "site/draft-two/index.html" not in snapshot.outputs
     template.unlink()
     assert not state.rebuild({"templates/entry.html.j2"}).problems
     assert not state.snapshot.drafts_only

@@ -358,7 +358,13 @@ class PreviewState:
                 self.log(f"a draft entry's page failed: {problems[0].message}")
             else:
                 kept = self._draft_pages = {k: v for k, v in extra.items() if k not in outputs}
-            # Failed, the drafts' pages of the last time they rendered, not a 404.
+            # Failed, the drafts' pages of the last time they rendered, not a 404; of the
+            # drafts there still are (one deleted meanwhile is a 404).
+            if problems:
+                pages = {f"{SITE_DIR}/{d.entry.slug}/index.html" for d in build.lists()[1]}
+                kept = {
+                    k: v for k, v in kept.items() if not k.endswith("/index.html") or k in pages
+                }
             outputs.update({k: v for k, v in kept.items() if k not in outputs})
             seconds = time.perf_counter() - started
             self._publish(old, tuple(problems), build, outputs, seconds, drafts=bool(problems))
