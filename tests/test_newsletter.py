@@ -1569,7 +1569,8 @@ def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
     root = copy_publication(tmp_path)
     issue = root / "issues/3-quiet-hours.md"
     text = issue.read_text(encoding="utf-8")
-    issue.write_text(text.replace('subject: "Quiet Hours,', 'subject: "ساعات هادئة — Quiet Hours,'))
+    text = text.replace('subject: "Quiet Hours,', 'subject: "ساعات هادئة — Quiet Hours,')
+    issue.write_text(text + "\n- one\n- two\n\n> A quotation.\n", encoding="utf-8")
     build(root)
     email = (root / "site/issues/3-quiet-hours/email.html").read_text(encoding="utf-8")
     page = (root / "site/quiet-hours/index.html").read_text(encoding="utf-8")
@@ -1585,6 +1586,15 @@ def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
     # (MJML writes text-align:left on every column's wrapper, whose text sets its own.)
     texts = re.findall(r'<div style="font-family:[^"]*text-align:(\w+)', email)
     assert texts and set(texts) == {"right"} | ({"center"} & set(texts)), texts
+    # The intro's list is indented, and its quotation ruled, where their lines start.
+    lists = re.findall(r"<ul\b[^>]*>", email)
+    assert lists and all("padding-right: 24px" in u and "padding-left: 0" in u for u in lists)
+    quote = re.search(r"<blockquote\b[^>]*>", email)
+    assert (
+        quote is not None
+        and "border-right:" in quote.group()
+        and "border-left" not in (quote.group())
+    )
     from dopemail.config import Publication
 
     tags = {"he-IL": "rtl", "az-Arab": "rtl", "pa-Arab": "rtl", "ku-Latn": "ltr", "fr": "ltr"}

@@ -60,10 +60,20 @@ INLINE_CSS = """
 .body img { display: block; max-width: 100%; height: auto; margin: 0 0 14px; }
 .body pre { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; }
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
-.body ul, .body ol { margin: 0 0 14px; padding-left: 24px; }
+.body ul, .body ol { margin: 0 0 14px; padding-left: 24px; padding-right: 0; }
 .body table, .body td, .body th, .body li { font-family: Georgia, 'Times New Roman', serif; }
 .body code { font-family: Menlo, Consolas, monospace; }
 """
+
+
+def inline_css(direction: str) -> str:
+    """:data:`INLINE_CSS` for a language written ``direction`` ("rtl": lists indented and
+    quotations ruled on the right, where their lines start)."""
+    if direction != "rtl":
+        return INLINE_CSS
+    return INLINE_CSS.replace(
+        "padding-left: 24px; padding-right: 0", "padding-right: 24px; padding-left: 0"
+    ).replace("padding-left: 14px; border-left:", "padding-right: 14px; border-right:")
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,10 @@ def render_issue(
     }
     source = render(env, EMAIL_TEMPLATE, **context)
     html = compile_mjml(
-        source, INLINE_CSS, _template_path(env, EMAIL_TEMPLATE), lambda p: _locate(env, p)
+        source,
+        inline_css(settings.publication.direction),
+        _template_path(env, EMAIL_TEMPLATE),
+        lambda p: _locate(env, p),
     )
     text = _tidy_text(render(env, TEXT_TEMPLATE, **context))
     # Rendered once: the web version shows it as it is, the issues feed carries it trimmed.
