@@ -1962,6 +1962,9 @@ def test_a_picture_named_as_another_kind_is_refused(write_files) -> None:
 
 def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_files) -> None:
     # entries/2024/a-film.md was missing from the site, its feeds and issues without a word.
+    # Warned of, not refused: a folder kept aside on purpose (entries/archive/) still builds.
+    from dopemail.load import filed_apart
+
     root = write_files(
         {
             "entries/2024/zz-one.md": VALID,
@@ -1971,15 +1974,15 @@ def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_fi
             "issues/drafts/9-next.md": "---\nnumber: 9\n---\n",
         }
     )
-    errors = reported(root)
-    told = {e.path: e for e in errors if e.path and e.path.endswith("/")}
+    load_workspace(root)
+    told = {e.path: e for e in filed_apart(root)}
     assert sorted(told) == ["entries/2024/", "issues/drafts/"]
     assert told["entries/2024/"].message == (
         "not read: entries/2024/older/zz-two.md, entries/2024/zz-one.md, in a folder inside "
         "entries/ (an entry is a .md file directly in entries/)"
     )
     assert told["entries/2024/"].hint is not None
-    assert told["entries/2024/"].hint.startswith("move them up into entries/")
+    assert told["entries/2024/"].hint.startswith("move them up into entries/ to publish")
     assert "an issue is a .md file directly in issues/" in told["issues/drafts/"].message
 
 
@@ -2025,7 +2028,6 @@ def test_a_film_s_language_is_noted_when_unknown(
     [
         # (how entries/quiet-hours.md, gathered by issue 3, is changed; the one problem told)
         ("rename:quiet-hours.MD", "entries/quiet-hours.MD: not read: an entry is a .md file"),
-        ("rename:2024/quiet-hours.md", "entries/2024/: not read: entries/2024/quiet-hours.md"),
         ("rename:quiet hours.md", "entries/quiet hours.md:1: the file name 'quiet hours.md'"),
         ("slug:all-of-us-strangers", "entries/quiet-hours.md:2: duplicate slug"),
     ],
@@ -2128,3 +2130,14 @@ def test_a_language_tag_in_another_case_is_read_as_bcp_47_writes_it(workspace: P
     assert loaded.settings.publication.language == "en-US"
     quiet = next(e for e in loaded.entries if e.slug == "quiet-hours")
     assert quiet.meta.pull_quote is not None and quiet.meta.pull_quote.lang == "pt-BR"
+
+
+def test_an_issue_naming_a_piece_filed_in_a_folder_says_where_it_is(workspace: Path) -> None:
+    (workspace / "entries/2024").mkdir()
+    (workspace / "entries/quiet-hours.md").rename(workspace / "entries/2024/quiet-hours.md")
+    (error,) = reported(workspace)
+    assert error.message == "unknown entry 'quiet-hours'"
+    assert error.hint == (
+        "entries/2024/quiet-hours.md is in a folder inside entries/, where pieces are not "
+        "read: move it up to entries/quiet-hours.md"
+    )

@@ -63,7 +63,7 @@ def warnings_of(result: Build) -> list[DopemailError]:
     dated later than now, showtimes outside their
     run, the issues' quality warnings, dead links and links written wrong."""
     from .links import broken_links_in, dead_links_in
-    from .load import entry_notes, published_ahead, unsendable
+    from .load import entry_notes, filed_apart, published_ahead, unsendable
     from .templates import unused_templates
 
     return [
@@ -71,6 +71,7 @@ def warnings_of(result: Build) -> list[DopemailError]:
         *unsendable(result.workspace),
         *published_ahead(result.workspace),
         *entry_notes(result.workspace),
+        *filed_apart(result.workspace.root),
         *result.warnings,
         *dead_links_in(result),
         *broken_links_in(result),

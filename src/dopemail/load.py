@@ -1020,7 +1020,7 @@ _DROPPED = re.compile(
 )
 
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_COMMENT_HELD = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 
 def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
@@ -1039,7 +1039,7 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
             raw = [c.content for c in token.children or [] if c.type == "html_inline"]
         for html in raw:
             if "<!--" in html:  # what a comment holds is no element
-                html = _COMMENT.sub(lambda c: "\n" * c.group().count("\n"), html)
+                html = _COMMENT_HELD.sub(lambda c: "\n" * c.group().count("\n"), html)
             for match in _DROPPED.finditer(html):
                 tag = match.group(1).lower()
                 inside = html[: match.start()].count("\n") if token.type == "html_block" else 0
@@ -1290,9 +1290,23 @@ def _name_hint(stem: str) -> str:
     return f"rename the file with lowercase letters, digits and hyphens: {target}"
 
 
+def filed_apart(root: Path) -> list[DopemailError]:
+    """Warnings for the folders inside entries/ and issues/ that hold Markdown files, which
+    are not read (a piece filed by year was missing without a word; a folder kept aside on
+    purpose, entries/archive/, still builds)."""
+    found: list[DopemailError] = []
+    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
+        try:
+            items = list(os.scandir(root / folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for inner in sorted(e.name for e in items if not e.name.startswith(".") and _is_dir(e)):
+            found.extend(_nested(root, f"{folder}/{inner}", kind))
+    return found
+
+
 def misnamed(root: Path) -> list[DopemailError]:
-    """Files in entries/ and issues/ named as Markdown but not ``.md``, and Markdown files
-    in folders inside them, which are not read."""
+    """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
     errors: list[DopemailError] = []
     for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
         try:
@@ -1300,8 +1314,6 @@ def misnamed(root: Path) -> list[DopemailError]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         names = sorted(e.name for e in items if _is_file(e))
-        for inner in sorted(e.name for e in items if not e.name.startswith(".") and _is_dir(e)):
-            errors.extend(_nested(root, f"{folder}/{inner}", kind))
         for name in names:
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
@@ -1320,8 +1332,7 @@ def misnamed(root: Path) -> list[DopemailError]:
 
 
 def _nested(root: Path, rel: str, kind: str) -> list[DopemailError]:
-    """One problem for a folder inside entries/ (issues/) holding Markdown files: a piece
-    filed by year (entries/2024/...) was missing from the site without a word."""
+    """One warning for a folder inside entries/ (issues/) holding Markdown files."""
     found = []
     for where, folders, files in os.walk(root / rel):
         folders[:] = [f for f in folders if not f.startswith(".")]
@@ -1337,8 +1348,9 @@ def _nested(root: Path, rel: str, kind: str) -> list[DopemailError]:
             f"directly in {top}/)",
             f"{rel}/",
             None,
-            f"move {'it' if len(found) == 1 else 'them'} up into {top}/, or out of {top}/ to "
-            "keep aside (an entry not ready to publish stays in entries/ with draft: true)",
+            f"move {'it' if len(found) == 1 else 'them'} up into {top}/ to publish; kept there "
+            f"on purpose, move the folder out of {top}/ (an entry not ready to publish stays "
+            "in entries/ with draft: true)",
         )
     ]
 
@@ -1553,6 +1565,13 @@ def load_issue(
                 continue
             close = closest(slug, by_slug)
             hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
+            apart = _filed_apart(root, slug)
+            if apart is not None:
+                close = None
+                hint = (
+                    f"{apart} is in a folder inside {ENTRIES_DIR}/, where pieces are not read: "
+                    f"move it up to {ENTRIES_DIR}/{slug}.md"
+                )
             named = next(
                 (e for e in by_slug.values() if e.path == f"{ENTRIES_DIR}/{slug}.md"), None
             )
@@ -1669,19 +1688,28 @@ def _entry_for(slug: str, root: Path, settings: Settings) -> LoadedEntry | None:
 _SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*(?:#.*)?$", re.M)
 
 
+def _filed_apart(root: Path, slug: str) -> str | None:
+    """The Markdown file named ``slug`` in a folder inside entries/, if there is one."""
+    for where, folders, files in os.walk(root / ENTRIES_DIR):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        if Path(where) != root / ENTRIES_DIR and f"{slug}.md" in files:
+            return (Path(where, f"{slug}.md")).relative_to(root).as_posix()
+    return None
+
+
 def _unread_slugs(root: Path) -> set[str]:
     """The slugs of the entry files :func:`misnamed` reports (the name each would have)."""
     found: set[str] = set()
-    for where, folders, files in os.walk(root / ENTRIES_DIR):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        nested = Path(where) != root / ENTRIES_DIR
-        for name in files:
-            written = _OTHER_MARKDOWN.match(name)
-            if written is None or (name.endswith(".md") and not nested):
-                continue  # not Markdown, or read
-            path = Path(where, name)
-            found.add(_renamed(written.group("stem"), False)[0][:-3])
-            found.add(_declared_slug(path) or "")
+    try:
+        names = [e.name for e in os.scandir(root / ENTRIES_DIR) if _is_file(e)]
+    except OSError:
+        return found
+    for name in names:  # (those in a folder inside are warned of: an issue's hint says so)
+        written = _OTHER_MARKDOWN.match(name)
+        if written is None or name.endswith(".md"):
+            continue  # not Markdown, or read
+        found.add(_renamed(written.group("stem"), False)[0][:-3])
+        found.add(_declared_slug(root / ENTRIES_DIR / name) or "")
     return found
 
 
