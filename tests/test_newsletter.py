@@ -863,12 +863,12 @@ def test_five_films_of_nine_photos_make_an_email_under_the_warning(
     assert email.stat().st_size < Newsletter().warn_bytes
     # Outlook on Windows reads a table of its own around each pair of gallery photos.
     html = email.read_text(encoding="utf-8")
-    # Its cells centre the photo and name the font: Word's tables inherit none, and showed
-    # the captions in Times New Roman, the photos flush left.
+    # Its cells name the font: Word's tables inherit none, and showed the captions in Times
+    # New Roman.
     cell = (
-        '<!--[if mso]><td width="270" valign="top" align="center" '
-        'style="font-family:Georgia,serif"><![endif]-->'
+        '<!--[if mso]><td width="270" valign="top" style="font-family:Georgia,serif"><![endif]-->'
     )
+
     assert html.count(cell) == 5 * 4
     assert html.count("<!--[if mso]></tr></table><![endif]-->") == 5 * 2
     # iOS Mail makes no links of the dates and addresses (blue, whatever the dark palette).

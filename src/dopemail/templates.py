@@ -165,10 +165,20 @@ _LINE_BREAKS = re.compile(r"[\t\n\x0b\x0c\r]")
 
 
 def no_quote_breaks(text: str) -> str:
-    """``text`` with no space a line may break at before a '>' ('5 > 4'): a line of a text
-    part that starts with one is drawn as a quotation (Apple Mail, Thunderbird). The space
-    becomes a no-break space, which textwrap does not break at."""
-    return text.replace(" >", "\u00a0>") if " >" in text else text
+    """``text`` with no space a line of a text part may break at before a '>' ('5 > 4'),
+    which Apple Mail and Thunderbird draw as a quotation at a line's start; nor between a
+    runtime and its unit ('104' / 'min') or before a film fact's dot (a line starting
+    '· 72 min'). Those spaces become no-break spaces, which textwrap does not break at."""
+    if " >" in text:
+        text = text.replace(" >", "\u00a0>")
+    if " · " in text:
+        text = text.replace(" · ", "\u00a0· ")
+    if " min" in text:
+        text = _RUNTIME.sub("\\1\u00a0min", text)
+    return text
+
+
+_RUNTIME = re.compile(r"(\d) min\b")
 
 
 def wrap(text: str, width: int = 72, indent: str = "") -> str:
@@ -297,17 +307,14 @@ def cast_line(film: Any) -> str:
 
 
 def film_facts(film: Any) -> str:
-    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say.
-
-    No-break spaces hold a number to its unit and a dot to the fact before it: a text part
-    wrapped them apart ('104' / 'min', a line starting '· 72 min')."""
+    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say."""
     facts = [
         film.distributor,
-        f"{film.runtime}\u00a0min" if film.runtime else None,
+        f"{film.runtime} min" if film.runtime else None,
         ", ".join(film.countries),
         film.language,
     ]
-    return "\u00a0· ".join(f for f in facts if f)
+    return " · ".join(f for f in facts if f)
 
 
 def _isolated(text: str) -> str:
