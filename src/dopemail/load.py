@@ -1290,16 +1290,21 @@ def _name_hint(stem: str) -> str:
     return f"rename the file with lowercase letters, digits and hyphens: {target}"
 
 
+def _piece_folders(root: Path) -> Iterator[tuple[str, str, list[os.DirEntry[str]]]]:
+    """entries/ and issues/, each with what a piece in it is and what it holds (if it is)."""
+    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
+        try:
+            yield folder, kind, list(os.scandir(root / folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+
+
 def filed_apart(root: Path) -> list[DopemailError]:
     """Warnings for the folders inside entries/ and issues/ that hold Markdown files, which
     are not read (a piece filed by year was missing without a word; a folder kept aside on
     purpose, entries/archive/, still builds)."""
     found: list[DopemailError] = []
-    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
-        try:
-            items = list(os.scandir(root / folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
+    for folder, kind, items in _piece_folders(root):
         for inner in sorted(e.name for e in items if not e.name.startswith(".") and _is_dir(e)):
             found.extend(_nested(root, f"{folder}/{inner}", kind))
     return found
@@ -1308,11 +1313,7 @@ def filed_apart(root: Path) -> list[DopemailError]:
 def misnamed(root: Path) -> list[DopemailError]:
     """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
     errors: list[DopemailError] = []
-    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
-        try:
-            items = list(os.scandir(root / folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
+    for folder, kind, items in _piece_folders(root):
         names = sorted(e.name for e in items if _is_file(e))
         for name in names:
             found = _OTHER_MARKDOWN.match(name)
