@@ -291,3 +291,13 @@ def test_players_scripts_and_forms_go_with_all_they_hold() -> None:
         for gone in ("browser", "Email", "Subscribe", "Watch it", "<p></p>"):
             assert gone not in made, (gone, made)
         assert "Intro." in made and "after" in made and "bold" in made
+    # One never closed, or closed as a void element, loses its tag alone: it took the rest
+    # of the piece with it, from the page and the feeds.
+    for tag in ("<video src=x.mp4 controls>", "<video src=x.mp4 />", "<iframe src=y />"):
+        text = f"The trailer: {tag}\n\nThe review goes on.\n\nAnd ends."
+        for made in (to_html(text, "https://x.example/"), to_text(text, "https://x.example/")):
+            assert "The review goes on." in made and "And ends." in made, (tag, made)
+            assert "&lt;" not in made, made
+    # A void one mid-sentence leaves the sentence whole in the text part too.
+    text = "Watch <embed src=x.swf> the trailer above, then read on."
+    assert "then read on" in to_text(text, "https://x.example/")

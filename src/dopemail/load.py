@@ -1046,8 +1046,8 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
                 line = body_line + token.map[0] + inside
                 found.append(
                     (
-                        f"the <{tag}> is left out of pages, feeds and emails, with all it holds "
-                        "(they take no players, scripts or forms)",
+                        f"the <{tag}> is left out of pages, feeds and emails, with what it "
+                        "holds up to its closing tag (they take no players, scripts or forms)",
                         line,
                         "link to it instead: [Watch the trailer](https://...)"
                         if tag in ("iframe", "embed", "object", "video", "audio")

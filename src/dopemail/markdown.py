@@ -154,7 +154,7 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
     page at ``base_url`` (``on_site``: pictures as written -> their address on the site)."""
     token = _base.set((base_url, on_site or {}))
     try:
-        clean = _cleaner().clean(html)
+        clean = _cleaner().clean(_held(html))
         if _SAME_SCHEME_HINT.search(clean):
             clean = _SAME_SCHEME.sub(_joined, clean)
         if ' align="' in clean:
@@ -209,7 +209,8 @@ def _absolute(url: str) -> str:
 
 #: Elements a text's HTML loses with all they hold, their words too (an embed's "your browser
 #: does not support the video tag", a form's labels): players, scripts, forms. The build
-#: warns of each (see load.dropped_html).
+#: warns of each (see load.dropped_html). Only an element closed in the same block goes with
+#: its words (see _held); one never closed loses its tag alone, not the rest of the piece.
 DROPPED_WHOLE = frozenset(
     {
         "script", "style", "iframe", "embed", "object", "video", "audio", "form", "select",
@@ -217,6 +218,30 @@ DROPPED_WHOLE = frozenset(
         "template",
     }
 )  # fmt: skip
+_CONTAINERS = DROPPED_WHOLE - {"embed", "frame"}  # (void: nothing inside)
+# An element of those and what it holds, up to its closing tag within the block (no blank
+# line between): as browsers read a closed one.
+_HELD = re.compile(
+    r"<(" + "|".join(sorted(_CONTAINERS)) + r")\b[^>]*(?<!/)>(?:(?!\n[ \t]*\n).)*?</\1\s*>",
+    re.I | re.S,
+)
+
+
+# Elements whose content a parser reads as plain text up to their closing tag: one left open
+# (or written '<iframe ... />') took the rest of the piece as its text.
+_RAW_TEXT_OPEN = re.compile(
+    r"<(?:iframe|textarea|noscript|noembed|noframes|xmp|script|style)\b[^>]*>", re.I
+)
+
+
+def _held(html: str) -> str:
+    """``html`` without the players, scripts and forms closed in their block, and what they
+    hold (the sanitiser then drops the tags left, keeping what is between them); and without
+    the opening tag of one left open whose content a parser would read to the end."""
+    if "<" not in html:
+        return html
+    html = _HELD.sub("", html)
+    return _RAW_TEXT_OPEN.sub("", html)
 
 
 @lru_cache(maxsize=1)
@@ -225,7 +250,6 @@ def _cleaner() -> nh3.Cleaner:
     # cost as much as the sanitising itself).
     return nh3.Cleaner(
         tags=_TAGS,
-        clean_content_tags=set(DROPPED_WHOLE),
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener",
@@ -286,7 +310,7 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
     href_stack: list[tuple[str, bool]] = []  # Markdown links, open
     raw_stack: list[str] = []  # raw <a> tags, open: each closer closes its own kind
     dropped = ""  # a raw element left out with all it holds, open (an <iframe>...</iframe>)
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if dropped:
             if token.type == "html_inline" and token.content.lower().startswith(f"</{dropped}"):
                 dropped = ""
@@ -297,8 +321,16 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
             # and the players, scripts and forms with their words, as in the page.
             tag = token.content
             name = tag[1:].split(None, 1)[0].rstrip("/>").lower() if len(tag) > 1 else ""
-            if name in DROPPED_WHOLE and not tag.rstrip().endswith("/>"):
-                dropped = name
+            closer = f"</{name}"
+            if (
+                name in _CONTAINERS
+                and not tag.rstrip().endswith("/>")
+                and any(
+                    t.type == "html_inline" and t.content.lower().startswith(closer)
+                    for t in tokens[index + 1 :]
+                )
+            ):
+                dropped = name  # closed in this paragraph: its words go, as on the page
             elif name == "a":
                 raw_stack.append(_raw_inline(tag, base_url).get("href", ""))
             elif name == "/a" and raw_stack:
