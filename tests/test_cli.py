@@ -482,6 +482,15 @@ def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) ->
     assert code == 0 and "wrote entries/untitled.md" in output, output
 
 
+def test_new_issue_numbers_past_an_issue_kept_in_a_folder(workspace: Path, run_cli) -> None:
+    # An issue moved into issues/2024/ is not read, but its number was sent: the next issue
+    # took it again, and its send found every reader "already sent".
+    (workspace / "issues/2024").mkdir()
+    (workspace / "issues/3-quiet-hours.md").rename(workspace / "issues/2024/3-quiet-hours.md")
+    code, output = run_cli("new", "issue", "December picks", "--root", workspace)
+    assert code == 0 and "wrote issues/4-december-picks.md" in output, output
+
+
 def test_new_issue_says_why_a_broken_file_elsewhere_stops_it(workspace: Path, run_cli) -> None:
     # It printed another file's error alone, as if that were the command's: the editor who
     # asked for a new issue did not learn that none was written, nor why that file mattered.

@@ -46,6 +46,21 @@ def test_send_without_yes_is_a_dry_run(tmp_path) -> None:
     )
 
 
+def test_another_issue_under_a_number_already_sent_is_refused(tmp_path) -> None:
+    # The ledger knows readers by the issue's number: an issue given the number of one sent
+    # (kept in a folder, out of the build's sight) was "sent 0" to everyone "already sent".
+    root = make_workspace(tmp_path, subscribers=3)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 3, failed 0" in output
+    shutil.rmtree(root / "site/issues/1-first-issue")
+    write_issue(root, 1, "december-picks")
+    said = "issue number 1 was sent as 1-first-issue (3 readers), and this is 1-december-picks"
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and f"warning: {said}: --yes will refuse it" in output, output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and said in output and "takes the next free number" in output, output
+
+
 def test_a_list_with_its_header_alone_is_refused_for_the_send(tmp_path) -> None:
     # An export that failed (the header line alone) sent to no one and said "sent 0": and a
     # half-sent issue's readers still to mail were taken off its queue as no longer listed.

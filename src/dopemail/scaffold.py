@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -164,6 +165,21 @@ class WorkspaceNotRead(DopemailErrors):
         return f"{lead}\n{super().__str__()}"
 
 
+_NUMBERED = re.compile(r"(\d+)-")
+
+
+def _filed_issue_names(root: Path) -> list[str]:
+    """The names of the Markdown files in folders inside issues/ (see load.filed_apart)."""
+    from .load import ISSUES_DIR
+
+    names = []
+    for where, folders, files in os.walk(root / ISSUES_DIR):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        if Path(where) != root / ISSUES_DIR:
+            names += [f for f in files if f.endswith(".md")]
+    return names
+
+
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
 ) -> tuple[Path, int, list[str]]:
@@ -190,7 +206,9 @@ def new_issue(
         workspace = load_workspace(root)
     except DopemailError as exc:
         raise WorkspaceNotRead(getattr(exc, "errors", [exc])) from None
-    number = max((i.meta.number for i in workspace.issues), default=0) + 1
+    # Issues kept in a folder inside issues/ (not read, but numbered, perhaps sent) count.
+    kept = [int(m.group(1)) for m in map(_NUMBERED.match, _filed_issue_names(root)) if m]
+    number = max([*(i.meta.number for i in workspace.issues), *kept], default=0) + 1
     gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}
     unsent = [e for e in workspace.published if e.slug not in gathered]
     subject = subject or f"{workspace.settings.publication.title} No. {number}"

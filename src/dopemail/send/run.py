@@ -637,6 +637,8 @@ class _Run:
         before = ledger.start(
             number, issue.issue_id, issue.digest, self.provider.name, summary.endpoint
         )
+        if before is not None and before.issue_id != issue.issue_id:
+            self._check_same_issue(before.issue_id, ledger.counts(number)["sent"], summary.mode)
         if before is not None:
             self.check_provider(before)
         if before and before.digest != issue.digest and ledger.counts(number)["sent"]:
@@ -785,6 +787,22 @@ class _Run:
             paced = max(0, messages - self.batch_size())
             seconds = max(seconds, paced / self.settings.send.rate)
         return seconds
+
+    def _check_same_issue(self, earlier: str, sent: int, mode: str) -> None:
+        # The ledger knows its readers by the issue's number: another issue given a number
+        # already sent (an earlier one moved into a folder, a copy) was "sent" to no one.
+        number = self.issue.number
+        message = (
+            f"issue number {number} was sent as {earlier} ({sent:,} reader"
+            f"{'s' if sent != 1 else ''}), and this is {self.issue.issue_id}"
+        )
+        hint = (
+            f"another issue takes the next free number (its 'number:' and file name); if this "
+            f"is {earlier} renamed, give it back its name"
+        )
+        if mode == "send":
+            raise SendError(message, None, None, hint)
+        self.reporter.warn(f"{message}: --yes will refuse it; {hint}")
 
     def _check_someone(self, path: Path, mode: str) -> None:
         # A list with its header alone (an export that failed) sent to no one and said
