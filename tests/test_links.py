@@ -89,7 +89,7 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         workspace,
         "entries/quiet-hours.md",
         "See [the trailer](https://youtu.be/x y) and [the poster](https://example.org/p.jpg\n"
-        "or [tickets] (https://tickets.example.com/), [the book][book]"
+        "or [tickets] (https://tickets.example.com/), [the book][1]"
         " and (https://example.org/a)[this].",
     )
     # What is no link written wrong: brackets in prose and transcripts, citations and
@@ -99,7 +99,8 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         "entries/quiet-hours.md",
         "He said [sic] (twice); `[a](b` is code; [a link](https://example.org/a_(b)) works. "
         "“It was [expletive][laughs] hard,” on [Fri][Sat], his line [sic] (/s), as cited "
-        "(https://fest.example/program)[1], notes[^2][^3].",
+        "(https://fest.example/program)[1], notes[^2][^3], [both laugh][crosstalk], "
+        "[Kael wrote](in The New Yorker, 1968).",
     )
     picture = _append(
         workspace, "entries/quiet-hours.md", "![A still](https://img.example.org/a b.jpg)"
@@ -115,7 +116,7 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         f"{shown}",
         f"warning: entries/quiet-hours.md:{first + 1}: '[tickets] "
         f"(https://tickets.example.com/)' {shown}",
-        f"warning: entries/quiet-hours.md:{first + 1}: '[the book][book]' {shown}",
+        f"warning: entries/quiet-hours.md:{first + 1}: '[the book][1]' {shown}",
         f"warning: entries/quiet-hours.md:{first + 1}: '(https://example.org/a)[this]' {shown}",
         f"warning: entries/quiet-hours.md:{picture}: '![A still](https://img.example.org/a "
         "b.jpg' did not become a picture: the text shows it as written",
@@ -125,7 +126,7 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         "an address has no spaces: write them %20, or put the address in <...>",
         "close the address with ')'",
         "write no space between ']' and '('",
-        "add the line '[book]: https://...' below the text",
+        "add the line '[1]: https://...' below the text",
         "the text comes first: [this](https://example.org/a)",
     ):
         assert f"hint: {hint}" in output

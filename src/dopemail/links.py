@@ -141,14 +141,18 @@ def dead_links_in(build: Build) -> list[ContentError]:
 # What Markdown leaves as text when a link is written wrong (see broken_links_in): found in the
 # rendered HTML's text, where a link that worked left no brackets.
 # Each form asks for what a link has, not what brackets in prose have: an address after
-# '](' or '] (', link words of several in '[text][name]' ('[expletive][laughs]' and
-# '[Fri][Sat]' in a transcript are not links), words in '(url)[text]' (not a citation's [1]).
+# '](' or '] (', words in '(url)[text]' (not a citation's [1]); '[text][name]' only with a
+# name links are given and prose is not, empty, a number or the text itself ('[trailer][]',
+# '[trailer][1]': not '[both laugh][crosstalk]' or '[Fri][Sat]' in a transcript).
 _BROKEN = re.compile(
     r"(?P<plain>(?P<bang>!?)\[(?P<text>[^\[\]\n]{1,200})\]\((?P<rest>[^\[\]\n]{0,80}))"
     r"|(?P<spaced>\[(?P<stext>[^\[\]\n]{1,200})\] \((?P<surl>(?:https?://|www\.)[^()\s]*)\)?)"
-    r"|(?P<ref>\[(?P<rtext>[^\[\]\n^]*\w\s+\w[^\[\]\n]*)\]\[(?P<name>(?:[^\[\]\n^\s][^\[\]\n]{0,199})?)\])"
-    r"|(?P<back>\((?P<url>https?://[^()\s]+)\)\[(?P<btext>[^\[\]\n]*[^\W\d_][^\[\]\n]*)\])"
+    r"|(?P<ref>\[(?P<rtext>[^\[\]\n^]{1,200})\]\[(?P<name>[^\[\]\n^]{0,200})\])"
+    r"|(?P<back>\((?P<url>https?://[^()\s]+)\)\[(?P<btext>[^\[\]\n]{0,200}[^\W\d_][^\[\]\n]{0,200})\])"
 )
+# What looks like an address in a '[text](...' left as text: else words in parentheses
+# after a bracket ('[Kael wrote](in The New Yorker, 1968)'), no link at all.
+_ADDRESS_LIKE = re.compile(r"^\s*<?(?:https?:|www\.|/|\.\.?/|#|mailto:|[\w-]+\.[a-z]{2,}\b)", re.I)
 _CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -165,20 +169,29 @@ def _broken(html: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for match in _BROKEN.finditer(text):
         if match["plain"]:
-            rest = match["rest"]
-            where = f"{match['bang']}[{match['text']}]({rest.split(')')[0]}"
+            rest, bang = match["rest"], match["bang"]
+            if not _ADDRESS_LIKE.match(rest):
+                continue
+            where = f"{bang}[{match['text']}]({rest.split(')')[0]}"
             if ")" in rest and " " in rest.split(")")[0].strip():
                 hint = (
                     "an address has no spaces: write them %20, or put the address in <...>: "
-                    "[text](<address with spaces>)"
+                    f"{bang}[text](<address with spaces>)"
                 )
             else:
-                hint = "close the address with ')': [text](https://...)"
+                hint = f"close the address with ')': {bang}[text](https://...)"
         elif match["spaced"]:
             where = f"[{match['stext']}] ({match['surl']})"
             hint = "write no space between ']' and '(': [text](https://...)"
         elif match["ref"]:
-            name = match["name"] or match["rtext"]
+            written = match["name"]
+            if (
+                written
+                and not written.isdigit()
+                and written.casefold() != match["rtext"].casefold()
+            ):
+                continue  # brackets in prose, as likely as a link
+            name = written or match["rtext"]
             where = f"[{match['rtext']}][{match['name']}]"
             hint = (
                 f"add the line '[{name}]: https://...' below the text, or write [text](https://...)"
