@@ -1103,6 +1103,9 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
         ("fr", "fr"),
         ("EN", "en"),  # as a code in capitals (ISO 639-3 has an "En" language: not it)
         ("PT-BR", "pt-BR"),
+        ("Non-verbal", None),  # read as Old Norse ('non') with a subtag, and marked so
+        ("Chinese (Mandarin)", "zh"),
+        ("English & Tagalog", "en"),
         ("Quechua", "qu"),  # beyond the usual ones: ISO 639
         ("Elvish", None),
         ("", None),
@@ -2003,6 +2006,12 @@ def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_fi
         ("English/French", None),
         ("English; French", None),
         ("Silent", None),
+        # Ways of writing one a second review found warned of.
+        ("'Silent, English intertitles'", None),
+        ("Chinese (Mandarin)", None),
+        ("English & Tagalog", None),
+        ("Portuguese (Brazil)", None),
+        ("Non-verbal", None),
     ],
 )
 def test_a_film_s_language_is_noted_when_unknown(

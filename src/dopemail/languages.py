@@ -36,10 +36,16 @@ _CODES = {
     "gujarati": "gu", "marathi": "mr", "kannada": "kn", "maltese": "mt", "dari": "prs",
     "luxembourgish": "lb", "breton": "br", "occitan": "oc", "taiwanese": "nan",
     "hokkien": "nan", "hakka": "hak", "shanghainese": "wuu", "esperanto": "eo",
+    "darija": "ary", "gaelic": "gd", "brazilian portuguese": "pt-BR",
 }  # fmt: skip
 
 #: What a film's language is given as when it has none to mark a title with.
-NO_DIALOGUE = frozenset({"silent", "none", "no dialogue", "wordless", "without dialogue"})
+NO_DIALOGUE = frozenset(
+    {
+        "silent", "silent film", "none", "no dialogue", "no dialog", "wordless",
+        "without dialogue", "non-verbal", "nonverbal",
+    }
+)  # fmt: skip
 
 
 #: A BCP 47 language tag as HTML's lang takes it: en, fr, pt-BR (the publication's language
@@ -75,15 +81,15 @@ def language_code(name: str | None) -> str | None:
     "fr", "FR" or "pt-BR", as the tag), or None when it is not one."""
     if not name:
         return None
-    written = name.strip()
-    # "French, English", "French/English": the first.
-    first = re.split(r"[,;/]| and ", written)[0].strip()
+    first = first_language(name)
     known = _CODES.get(first.casefold())
     if known:
         return known
     primary, _, rest = first.partition("-")
     tag = primary.lower() + (f"-{rest}" if rest else "")
-    code = primary.isascii() and primary.isalpha() and len(primary) in (2, 3)
+    # A tag's subtags are a region (BR, 419) or a script (Latn): 'non-verbal' is no tag.
+    subtags_ok = all(_SUBTAG.fullmatch(part) for part in rest.split("-")) if rest else True
+    code = primary.isascii() and primary.isalpha() and len(primary) in (2, 3) and subtags_ok
     if code and primary.lower() in _KNOWN_TAGS:
         return tag if _TAG.fullmatch(tag) else None
     import pycountry
@@ -96,6 +102,17 @@ def language_code(name: str | None) -> str | None:
     except LookupError:
         return None
     return getattr(found, "alpha_2", None) or getattr(found, "alpha_3", None)
+
+
+_SUBTAG = re.compile(r"[A-Za-z]{2}|\d{3}|[A-Za-z]{4}")
+_SEPARATORS = re.compile(r"[,;/&]| and ")
+
+
+def first_language(name: str) -> str:
+    """The language a film's ``language`` names first, as written: "French, English",
+    "French/English", "English & Tagalog": the first; "Chinese (Mandarin)": Chinese."""
+    first = _SEPARATORS.split(name.strip())[0]
+    return re.sub(r"\s*\([^)]*\)?", "", first).strip()
 
 
 def closest_language(name: str) -> str | None:

@@ -36,7 +36,7 @@ from .errors import (
 )
 from .fingerprint import identity
 from .frontmatter import Document, split
-from .languages import NO_DIALOGUE, closest_language, language_code
+from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .markdown import DROPPED_WHOLE
 from .models import (
     SLUG,
@@ -1091,9 +1091,10 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                 )
             )
     for where, film in _films_where(meta):
-        spoken = film.language and film.language.strip().casefold() not in NO_DIALOGUE
+        said = first_language(film.language) if film.language else ""
+        spoken = said and said.casefold() not in NO_DIALOGUE
         if spoken and language_code(film.language) is None:
-            close = closest_language(film.language)
+            close = closest_language(said)
             meant = f" (did you mean '{close}'?)" if close else ""
             marked = ": its original title is not marked as written in it" * bool(
                 film.original_title
