@@ -470,6 +470,14 @@ BAD_ENTRIES = [
         7,
         "the value of 'section' holds ': '",
     ),
+    (  # the item's first field, its next at the item's column: no list item of words
+        "no-colon-in-a-list-item",
+        variant(
+            "    alt: A still", "    alt: A still\ncast:\n  - name Sigrid Aamodt\n    role: Marit"
+        ),
+        17,
+        "no ':' after 'name'",
+    ),
     # A quote inside a quoted value ends it early: told as an indentation, lines below.
     (
         "apostrophe-in-single-quotes",

@@ -527,6 +527,8 @@ def _missing_colon(line: str) -> tuple[str, str] | None:
     if found is None or ": " in line:
         return None
     key, between, value = found.groups()
+    if key != key.lower():
+        return None  # a name ('- Sigrid Aamodt'), not a field: fields are written lower case
     if between.startswith("："):
         what = f"the ':' after '{key}' is a full-width colon (：), which YAML does not read"
     elif between == ":":
@@ -578,11 +580,13 @@ def _early_quote(line: str) -> tuple[str, str] | None:
     return f"broken YAML: the quoted value {said} ends before the line does ({rest})", hint
 
 
-def _listed(lines: list[str], index: int) -> bool:
+def _listed(lines: list[str], index: int, below: int) -> bool:
     """Whether line ``index`` is a list's item or a line of a ``>``/``|`` text block: words
-    that need no ':' (a name under 'writers:', a summary's last line)."""
+    that need no ':' (a name under 'writers:', a summary's last line). Not an item whose
+    next field is the line ``below`` ('- name Marit' then 'role: ...' at its column)."""
     if lines[index].lstrip().startswith("- "):
-        return True
+        column = len(_indent(lines[index])) + 2
+        return len(_indent(lines[below])) != column
     depth = len(_indent(lines[index]))
     for number in range(index - 1, -1, -1):
         line = lines[number]
@@ -663,7 +667,8 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             and not _TWO_COLONS.match(lines[stopped.line])  # 'section: Reviews: Norway'
         ):
             above = _line_above(lines, stopped.line)
-            if above is not None and not _continues(lines, above) and not _listed(lines, above):
+            listed = above is not None and _listed(lines, above, stopped.line)
+            if above is not None and not _continues(lines, above) and not listed:
                 started = above
         if problem.startswith("did not find expected") and stopped is not None:
             early = _early_quote(lines[stopped.line]) if stopped.line < len(lines) else None
