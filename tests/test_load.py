@@ -475,7 +475,7 @@ BAD_ENTRIES = [
         variant(
             "    alt: A still", "    alt: A still\ncast:\n  - name Sigrid Aamodt\n    role: Marit"
         ),
-        17,
+        16,
         "no ':' after 'name'",
     ),
     # A quote inside a quoted value ends it early: told as an indentation, lines below.
