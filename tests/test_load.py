@@ -1925,6 +1925,7 @@ def test_a_raw_picture_s_attributes_are_read_as_a_browser_reads_them(write_files
         '<img src="media/all-of-us-strangers/01.jpg" ALT="A harbor">',
         "<img alt=Harbor src=media/all-of-us-strangers/01.jpg>",
         '<img alt="Before -> after: the print" src="media/all-of-us-strangers/01.jpg">',
+        "<div><img src=media/all-of-us-strangers/01.jpg alt=Marit's></div>",
     ):
         root = write_files({"entries/zz.md": variant("Body.", f"Body.\n\n{tag}")})
         (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]

@@ -614,7 +614,8 @@ def _images(
 _SIZED_TAG = re.compile(r"(?=.*\swidth\s*=)(?=.*\sheight\s*=)", re.I | re.S)
 # A raw <img> in a text's HTML, and an attribute of a tag: its name, and its value quoted
 # either way or not at all (<img src=still.jpg ALT=Night>), as a browser reads them.
-_RAW_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.I)  # '>' in a value
+# ('>' in a quoted value; a lone quote in an unquoted one, alt=Marit's, as a browser reads it.)
+_RAW_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*)>""", re.I)
 _ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
