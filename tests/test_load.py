@@ -1996,6 +1996,7 @@ def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_fi
     assert told["entries/2024/"].hint is not None
     assert told["entries/2024/"].hint.startswith("move them up into entries/ to publish")
     assert "an issue is a .md file directly in issues/" in told["issues/drafts/"].message
+    assert (told["issues/drafts/"].hint or "").endswith("stays in issues/ with status: draft)")
 
 
 @pytest.mark.parametrize(

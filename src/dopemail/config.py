@@ -91,10 +91,9 @@ class Publication(Model):
             # In the zone database, but an offset all year: a New York publication writing
             # EST would be an hour off every summer.
             meant, all_year = fixed
-            other = f", or '{all_year}' for that offset all year" if all_year != meant else ""
             raise ValueError(
                 f"'{value}' is one offset all year, without summer time: write '{meant}' (a "
-                f"place's zone, summer time included){other}"
+                f"place's zone, summer time included), or '{all_year}' for that offset all year"
             )
         try:
             ZoneInfo(value)
@@ -208,11 +207,10 @@ def _unquoted(line: str) -> str:
 
 
 # Names in the zone database for an offset kept all year: what was likely meant, and the
-# place that keeps that offset all year.
+# place that keeps that offset all year. (HST is Hawaii's, which keeps no summer time.)
 _FIXED_OFFSETS = {
     "EST": ("America/New_York", "America/Panama"),
     "MST": ("America/Denver", "America/Phoenix"),
-    "HST": ("Pacific/Honolulu", "Pacific/Honolulu"),
 }
 
 # The abbreviations editors write for a zone ('PST'), which name no zone of the database:

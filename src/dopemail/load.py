@@ -1352,8 +1352,12 @@ def _nested(root: Path, rel: str, kind: str) -> list[DopemailError]:
             f"{rel}/",
             None,
             f"move {'it' if len(found) == 1 else 'them'} up into {top}/ to publish; kept there "
-            f"on purpose, move the folder out of {top}/ (an entry not ready to publish stays "
-            "in entries/ with draft: true)",
+            f"on purpose, move the folder out of {top}/ "
+            + (
+                "(an entry not ready to publish stays in entries/ with draft: true)"
+                if top == ENTRIES_DIR
+                else "(an issue being written stays in issues/ with status: draft)"
+            ),
         )
     ]
 
