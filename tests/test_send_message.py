@@ -206,3 +206,20 @@ def test_the_built_text_part_keeps_its_wrapped_postal_address_once(workspace: Pa
     text = parts.text(parts.letter(Recipient("ada@example.com", "", "ada@example.com")))
     assert " ".join(text.split()).count(postal) == 1 and text.endswith(f"\n-- \n{postal}\n")
     assert parts.warnings == ["email.txt lacks the postal address: a footer adds it"]
+
+
+def test_a_body_line_starting_from_is_stored_unchanged_by_mbox(tmp_path) -> None:
+    # "From June 13 to 16..." began a line of both parts: mbox storage writes it ">From",
+    # which readers see and which breaks a DKIM signature of the body.
+    root = make_workspace(tmp_path)
+    text = f"From June 13 to 16, French Film Days.\n\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
+    write_issue(root, text=text, html=f"<p>x</p>\nFrom June 13 to 16. {UNSUBSCRIBE_PLACEHOLDER}")
+    parts = composer(root)
+    raw = parts.eml(parts.letter(Recipient("zoe@example.com", "", "zoe@example.com")))
+    assert b"\r\nFrom " not in raw and b"\r\n=46rom June 13" in raw
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None and plain.get_content().startswith("From June 13 to 16")
+    assert html is not None and "\nFrom June 13 to 16." in html.get_content()
+    assert message["From"] == "DoPe Press <newsletter@dopepress.example.com>"

@@ -236,7 +236,10 @@ class Composer:
             message[name] = value
         message.set_content(self.text(letter), subtype="plain", cte="quoted-printable")
         message.add_alternative(self.html(letter), subtype="html", cte="quoted-printable")
-        return message.as_bytes(policy=_HEADERS_POLICY)
+        # A body line starting "From " ("From June 13 to 16, French Film Days...") is made
+        # ">From " by mail stored as mbox, which readers see and which breaks a DKIM body
+        # hash: its F written =46 (quoted-printable) reads the same. (Headers say "From:".)
+        return message.as_bytes(policy=_HEADERS_POLICY).replace(b"\r\nFrom ", b"\r\n=46rom ")
 
     # The build's templates are expected to carry both; when a custom template forgets them,
     # the law (postal address) and RFC 8058 readers (a visible link) still get what they need.
