@@ -85,6 +85,11 @@ def test_a_test_copy_is_marked(tmp_path) -> None:
     message = email.message_from_bytes(parts.eml(letter), policy=email.policy.default)
     assert message["Subject"].startswith("[TEST] ") and message["X-Dopemail-Test"] == "yes"
     assert ".test." in message["Message-ID"]
+    # Each --test a new id, the same for its retries: Gmail shows a message whose id it has
+    # seen once only (the second test after an edit never arrived).
+    assert parts.letter(letter.recipient).message_id == letter.message_id
+    again = composer(make_workspace(tmp_path / "again"), test=True)
+    assert again.letter(letter.recipient).message_id != letter.message_id
 
 
 @pytest.mark.parametrize("part", ["html", "text"])

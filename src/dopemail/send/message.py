@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import html as html_lib
 import json
+import secrets
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -139,6 +140,7 @@ class Composer:
     domain: str = field(init=False)
     _headers: tuple[tuple[str, str], ...] = field(init=False)
     _pieces: dict[str, list[bytes]] = field(init=False, repr=False, default_factory=dict)
+    _run: str = field(init=False, repr=False, default="")  # a --test's own, in its ids
 
     def __post_init__(self) -> None:
         self.subject = ("[TEST] " if self.test else "") + self.issue.subject
@@ -146,6 +148,7 @@ class Composer:
         self.text_template = self._ensure_text_footer(self.issue.text)
         self.domain = self.sender.from_email.rpartition("@")[2]
         self._headers = (("X-Dopemail-Issue", self.issue.issue_id),)
+        self._run = secrets.token_hex(4) if self.test else ""
         if self.test:
             self._headers += (("X-Dopemail-Test", "yes"),)
 
@@ -170,7 +173,9 @@ class Composer:
                 f"unsubscribe {token}"
             )
         digest = hashlib.sha256(recipient.key.encode("utf-8")).hexdigest()[:20]
-        kind = "test." if self.test else ""
+        # A test copy's id is new at each --test (the same for its retries): Gmail shows a
+        # message whose id it has seen once only, and the second test after an edit vanished.
+        kind = f"test.{self._run}." if self.test else ""
         message_id = f"<dopemail.{self.issue.issue_id}.{kind}{digest}@{self.domain}>"
         return Letter(recipient, url, mailto, message_id, self._headers)
 
