@@ -130,3 +130,18 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         "the text comes first: [this](https://example.org/a)",
     ):
         assert f"hint: {hint}" in output
+
+
+def test_each_link_written_wrong_is_told_at_its_own_line(workspace: Path, run_cli) -> None:
+    # The line was that of the first place the words stood in the file (the front matter's
+    # summary, once): the same link written wrong twice was told twice at one line, and one
+    # with emphasis in its words at none.
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("summary: >-\n", "summary: >-\n  See the [clip][1] below.\n", 1))
+    first = _append(workspace, "entries/quiet-hours.md", "First [clip][1] here.")
+    again = _append(workspace, "entries/quiet-hours.md", "Again [clip][1] there.")
+    styled = _append(workspace, "entries/quiet-hours.md", "The [*trailer*](https://x y) is out.")
+    code, output = run_cli("check", "--root", workspace)
+    lines = [w.split(": ", 2)[1] for w in output.split("\n") if "did not become" in w]
+    assert lines == [f"entries/quiet-hours.md:{n}" for n in (first, again, styled)], output

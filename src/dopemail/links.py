@@ -203,15 +203,21 @@ def _broken(html: str) -> list[tuple[str, str]]:
     return found
 
 
-def _fragment_line(root: Path, path: str, fragment: str) -> int | None:
-    """The line of ``path`` holding the start of ``fragment`` (its first words as written)."""
-    try:
-        text = (root / path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    start = fragment[: fragment.index("]") + 1] if "]" in fragment else fragment
-    for needle in (fragment, start, start[:20]):
-        at = text.find(needle)
+def _fragment_line(text: str, fragment: str, nth: int) -> int | None:
+    """The line of the file ``text`` holding the ``nth`` (from 0) of the places ``fragment``
+    stands in its body (its front matter passed over): as written, or by what stays of it
+    once rendered ('[*trailer*](x y' is '[trailer](x y' then: its '](x y' is looked for)."""
+    start = 0
+    if text.startswith("---"):
+        close = text.find("\n---", 3)
+        start = close + 4 if close != -1 else 0
+    after = fragment[fragment.index("]") :] if "]" in fragment else ""
+    for needle in (fragment, after, fragment[: fragment.index("]") + 1] if after else ""):
+        if len(needle) < 3:
+            continue
+        at, seen = text.find(needle, start), 0
+        while at != -1 and seen < nth:
+            at, seen = text.find(needle, at + 1), seen + 1
         if at != -1:
             return text.count("\n", 0, at) + 1
     return None
@@ -230,8 +236,18 @@ def broken_links_in(build: Build) -> list[ContentError]:
             texts.append((issue.path, to_html(issue.body, issue.url, issue.body_pictures)))
     told: list[ContentError] = []
     for path, html in texts:
-        for where, hint in _broken(html):
-            line = _fragment_line(root, path, where)
+        found = _broken(html)
+        if not found:
+            continue
+        try:  # read only for a text that has one to tell
+            source = (root / path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            source = ""
+        seen: dict[str, int] = {}
+        for where, hint in found:
+            # The same link written wrong twice: each at its own line.
+            nth = seen[where] = seen.get(where, -1) + 1
+            line = _fragment_line(source, where, nth)
             kind = "a picture" if where.startswith("!") else "a link"
             message = f"'{where}' did not become {kind}: the text shows it as written"
             told.append(ContentError(message, path, line, hint))
