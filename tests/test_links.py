@@ -142,6 +142,11 @@ def test_each_link_written_wrong_is_told_at_its_own_line(workspace: Path, run_cl
     first = _append(workspace, "entries/quiet-hours.md", "First [clip][1] here.")
     again = _append(workspace, "entries/quiet-hours.md", "Again [clip][1] there.")
     styled = _append(workspace, "entries/quiet-hours.md", "The [*trailer*](https://x y) is out.")
+    # A draft's too: previewed, it is fixed before it goes out.
+    draft = _append(workspace, "entries/harbor-lights-restoration.md", "See the [clip][2].")
     code, output = run_cli("check", "--root", workspace)
     lines = [w.split(": ", 2)[1] for w in output.split("\n") if "did not become" in w]
-    assert lines == [f"entries/quiet-hours.md:{n}" for n in (first, again, styled)], output
+    assert lines == [
+        f"entries/harbor-lights-restoration.md:{draft}",
+        *(f"entries/quiet-hours.md:{n}" for n in (first, again, styled)),
+    ], output

@@ -224,11 +224,12 @@ def _fragment_line(text: str, fragment: str, nth: int) -> int | None:
 
 
 def broken_links_in(build: Build) -> list[ContentError]:
-    """Links written wrong in the published entries' texts and the issues' intros, which
+    """Links written wrong in the entries' texts (drafts' too) and the issues' intros, which
     Markdown prints as they are (``[trailer](https://... ``, ``[trailer] (https://...)``, a
     reference with no definition, ``(url)[text]``): the reader sees brackets, and no link."""
     root = build.workspace.root
-    texts = [(r.entry.path, r.body_html) for r in build.entries if not r.entry.draft]
+    # Drafts too: their pages are previewed, and told now, one is fixed before it goes out.
+    texts = [(r.entry.path, r.body_html) for r in build.entries]
     for item in build.issues:
         issue = item.issue
         # An intro is rendered again only if it may hold one.
