@@ -301,3 +301,13 @@ def test_players_scripts_and_forms_go_with_all_they_hold() -> None:
     # A void one mid-sentence leaves the sentence whole in the text part too.
     text = "Watch <embed src=x.swf> the trailer above, then read on."
     assert "then read on" in to_text(text, "https://x.example/")
+
+
+def test_struck_words_are_struck_in_html_and_marked_in_the_text_part() -> None:
+    # '~~Friday~~ Saturday' (a showtime moved) was printed with its tildes in every page and
+    # email; the text part keeps them, a plain text's way of showing words struck.
+    text = "Plays ~~Friday~~ Saturday at 8. About ~90 min, and `~~code~~`."
+    html = to_html(text, "https://x.example/")
+    assert "<del>Friday</del> Saturday" in html and "About ~90 min" in html
+    assert "<code>~~code~~</code>" in html
+    assert "Plays ~~Friday~~ Saturday at 8. About ~90" in to_text(text, "https://x.example/")

@@ -111,7 +111,11 @@ def _commonmark() -> MarkdownIt:
     from markdown_it import MarkdownIt  # on first use: a warm build renders no text
 
     # html=True lets editors write raw HTML; nh3 then removes anything unsafe.
-    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
+    return (
+        MarkdownIt("commonmark", {"html": True, "linkify": False})
+        .enable("table")
+        .enable("strikethrough")
+    )
 
 
 def _absolutize(tokens: list[Token], base: str, on_site: dict[str, str]) -> None:
@@ -136,8 +140,12 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     shown = list(pictures)
     # cmark-gfm (C) renders; CommonMark plus GitHub's tables, as the markdown-it parser used
     # for plain text reads it. UNSAFE keeps the raw HTML editors type: nh3 sanitises it below.
+    # ~~struck~~ too (a showtime moved: "~~Friday~~ Saturday"), as GitHub reads it.
     html = cmarkgfm.markdown_to_html_with_extensions(
-        text, options=Options.CMARK_OPT_UNSAFE, extensions=["table"]
+        text,
+        # (Two tildes, as the text part's parser reads them: '~90 min' stays as written.)
+        options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE,
+        extensions=["table", "strikethrough"],
     )
     if "<h1" in html or "<H1" in html:
         # The page's own title is its one h1; the text's top headings come under it. (Left
@@ -351,6 +359,8 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
             out.append(" ")
         elif token.type == "hardbreak":
             out.append("\n")
+        elif token.type in ("s_open", "s_close"):
+            out.append("~~")  # a plain text shows a struck word as written, not as current
         elif token.type == "link_open":
             # An autolink (<https://...>) is its own text: the URL once, in brackets.
             auto = token.markup == "autolink"
