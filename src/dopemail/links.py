@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin
 
 from .errors import ContentError
 from .feeds import RSS_PATH
-from .markdown import to_html
+from .markdown import links_written_wrong
 from .site import SITE_DIR
 
 if TYPE_CHECKING:
@@ -140,116 +139,11 @@ def dead_links_in(build: Build) -> list[ContentError]:
 
 # What Markdown leaves as text when a link is written wrong (see broken_links_in): found in the
 # rendered HTML's text, where a link that worked left no brackets.
-# Each form asks for what a link has, not what brackets in prose have: an address after
-# '](' or '] (', words in '(url)[text]' (not a citation's [1]); '[text][name]' only with a
-# name links are given and prose is not, empty, a number or the text itself ('[trailer][]',
-# '[trailer][1]': not '[both laugh][crosstalk]' or '[Fri][Sat]' in a transcript).
-_BROKEN = re.compile(
-    r"(?P<plain>(?P<bang>!?)\[(?P<text>[^\[\]\n]{1,200})\]\((?P<rest>[^\[\]\n]{0,80}))"
-    r"|(?P<spaced>\[(?P<stext>[^\[\]\n]{1,200})\] \((?P<surl>(?:https?://|www\.)[^()\s]*)\)?)"
-    r"|(?P<ref>\[(?P<rtext>[^\[\]\n^]{1,200})\]\[(?P<name>[^\[\]\n^]{0,200})\])"
-    r"|(?P<back>\((?P<url>https?://[^()\s]+)\)\[(?P<btext>[^\[\]\n]{0,200}[^\W\d_][^\[\]\n]{0,200})\])"
-)
-# What looks like an address in a '[text](...' left as text: else words in parentheses
-# after a bracket ('[Kael wrote](in The New Yorker, 1968)'), no link at all.
-_ADDRESS_LIKE = re.compile(r"^\s*<?(?:https?:|www\.|/|\.\.?/|#|mailto:|[\w-]+\.[a-z]{2,}\b)", re.I)
-_CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S | re.I)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _broken(html: str) -> list[tuple[str, str]]:
-    """The links written wrong in a text's rendered HTML: (what is left of it, hint)."""
-    # Most texts: a link that worked leaves no brackets (one character is looked for at memory
-    # speed, 1 ms for the texts of 1,000 entries; the four pairs took 27).
-    if "]" not in html:
-        return []
-    if "](" not in html and "][" not in html and ")[" not in html and "] (" not in html:
-        return []
-    text = unescape(_TAG.sub("", _CODE.sub(" ", html)))
-    found: list[tuple[str, str]] = []
-    for match in _BROKEN.finditer(text):
-        if match["plain"]:
-            rest, bang = match["rest"], match["bang"]
-            if not _ADDRESS_LIKE.match(rest):
-                continue
-            where = f"{bang}[{match['text']}]({rest.split(')')[0]}"
-            if ")" in rest and " " in rest.split(")")[0].strip():
-                hint = (
-                    "an address has no spaces: write them %20, or put the address in <...>: "
-                    f"{bang}[text](<address with spaces>)"
-                )
-            else:
-                hint = f"close the address with ')': {bang}[text](https://...)"
-        elif match["spaced"]:
-            where = f"[{match['stext']}] ({match['surl']})"
-            hint = "write no space between ']' and '(': [text](https://...)"
-        elif match["ref"]:
-            written = match["name"]
-            if (
-                written
-                and not written.isdigit()
-                and written.casefold() != match["rtext"].casefold()
-            ):
-                continue  # brackets in prose, as likely as a link
-            name = written or match["rtext"]
-            where = f"[{match['rtext']}][{match['name']}]"
-            hint = (
-                f"add the line '[{name}]: https://...' below the text, or write [text](https://...)"
-            )
-        else:
-            where = f"({match['url']})[{match['btext']}]"
-            hint = f"the text comes first: [{match['btext']}]({match['url']})"
-        found.append((where, hint))
-    return found
-
-
-def _fragment_line(text: str, fragment: str, nth: int) -> int | None:
-    """The line of the file ``text`` holding the ``nth`` (from 0) of the places ``fragment``
-    stands in its body (its front matter passed over): as written, or by what stays of it
-    once rendered ('[*trailer*](x y' is '[trailer](x y' then: its '](x y' is looked for)."""
-    start = 0
-    if text.startswith("---"):
-        close = text.find("\n---", 3)
-        start = close + 4 if close != -1 else 0
-    after = fragment[fragment.index("]") :] if "]" in fragment else ""
-    for needle in (fragment, after, fragment[: fragment.index("]") + 1] if after else ""):
-        if len(needle) < 3:
-            continue
-        at, seen = text.find(needle, start), 0
-        while at != -1 and seen < nth:
-            at, seen = text.find(needle, at + 1), seen + 1
-        if at != -1:
-            return text.count("\n", 0, at) + 1
-    return None
-
-
 def broken_links_in(build: Build) -> list[ContentError]:
     """Links written wrong in the entries' texts (drafts' too) and the issues' intros, which
-    Markdown prints as they are (``[trailer](https://... ``, ``[trailer] (https://...)``, a
-    reference with no definition, ``(url)[text]``): the reader sees brackets, and no link."""
-    root = build.workspace.root
+    Markdown prints as they are (see :func:`dopemail.markdown.links_written_wrong`): the
+    reader sees brackets, and no link. From the texts as rendered, kept with each."""
     # Drafts too: their pages are previewed, and told now, one is fixed before it goes out.
-    texts = [(r.entry.path, r.body_html) for r in build.entries]
-    for item in build.issues:
-        issue = item.issue
-        # An intro is rendered again only if it may hold one.
-        if any(mark in issue.body for mark in ("](", "][", ")[", "] (")):
-            texts.append((issue.path, to_html(issue.body, issue.url, issue.body_pictures)))
-    told: list[ContentError] = []
-    for path, html in texts:
-        found = _broken(html)
-        if not found:
-            continue
-        try:  # read only for a text that has one to tell
-            source = (root / path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            source = ""
-        seen: dict[str, int] = {}
-        for where, hint in found:
-            # The same link written wrong twice: each at its own line.
-            nth = seen[where] = seen.get(where, -1) + 1
-            line = _fragment_line(source, where, nth)
-            kind = "a picture" if where.startswith("!") else "a link"
-            message = f"'{where}' did not become {kind}: the text shows it as written"
-            told.append(ContentError(message, path, line, hint))
-    return told
+    texts = [(r.entry.path, r.entry.body, r.entry.body_line, r.body_html) for r in build.entries]
+    texts += [(i.issue.path, i.issue.body, i.issue.body_line, i.intro_html) for i in build.issues]
+    return [told for text in texts for told in links_written_wrong(*text)]

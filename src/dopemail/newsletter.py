@@ -88,6 +88,7 @@ class RenderedIssue:
     content_html: str  # intro and entry cards, for the issues feed
     verdict: Verdict
     list_item: str  # its line in the newsletter archive, from issue_item.html.j2
+    intro_html: str = ""  # the intro as rendered (its links written wrong are told from it)
     # The encoded files, when a long-running process kept them from an earlier build.
     files: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
 
@@ -165,7 +166,9 @@ def render_issue(
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
     # instead of looping over the issues in a template after each edit.
     item = render(env, ITEM_TEMPLATE, issue=issue).strip()
-    return RenderedIssue(issue, source, html, text, web, content_html, verdict, item)
+    return RenderedIssue(
+        issue, source, html, text, web, content_html, verdict, item, context["intro_html"]
+    )
 
 
 def _locate(
