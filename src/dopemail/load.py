@@ -1292,31 +1292,40 @@ def _name_hint(stem: str) -> str:
     return f"rename the file with lowercase letters, digits and hyphens: {target}"
 
 
-def _piece_folders(root: Path) -> Iterator[tuple[str, str, list[os.DirEntry[str]]]]:
-    """entries/ and issues/, each with what a piece in it is and what it holds (if it is)."""
-    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
-        try:
-            yield folder, kind, list(os.scandir(root / folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-
-
 def filed_apart(root: Path) -> list[DopemailError]:
     """Warnings for the folders inside entries/ and issues/ that hold Markdown files, which
     are not read (a piece filed by year was missing without a word; a folder kept aside on
     purpose, entries/archive/, still builds)."""
     found: list[DopemailError] = []
-    for folder, kind, items in _piece_folders(root):
-        for inner in sorted(e.name for e in items if not e.name.startswith(".") and _is_dir(e)):
-            found.extend(_nested(root, f"{folder}/{inner}", kind))
+    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
+        inside: dict[str, list[Path]] = {}
+        for path in markdown_filed_apart(root / folder):
+            inner = path.relative_to(root / folder).parts[0]
+            inside.setdefault(inner, []).append(path)
+        for inner in sorted(inside):
+            found.append(_nested(root, f"{folder}/{inner}", kind, inside[inner]))
+    return found
+
+
+def markdown_filed_apart(folder: Path) -> list[Path]:
+    """The Markdown files in the folders inside ``folder`` (entries/ or issues/), hidden
+    folders passed over: pieces not read where they are."""
+    found: list[Path] = []
+    for where, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        if Path(where) != folder:
+            found += [Path(where, f) for f in files if named_as_markdown(f)]
     return found
 
 
 def misnamed(root: Path) -> list[DopemailError]:
     """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
     errors: list[DopemailError] = []
-    for folder, kind, items in _piece_folders(root):
-        names = sorted(e.name for e in items if _is_file(e))
+    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
+        try:
+            names = sorted(e.name for e in os.scandir(root / folder) if _is_file(e))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
         for name in names:
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
@@ -1334,39 +1343,24 @@ def misnamed(root: Path) -> list[DopemailError]:
     return errors
 
 
-def _nested(root: Path, rel: str, kind: str) -> list[DopemailError]:
-    """One warning for a folder inside entries/ (issues/) holding Markdown files."""
-    found = []
-    for where, folders, files in os.walk(root / rel):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        found += [Path(where, f) for f in files if named_as_markdown(f)]
-    if not found:
-        return []
+def _nested(root: Path, rel: str, kind: str, found: list[Path]) -> DopemailError:
+    """The warning for a folder inside entries/ (issues/) holding the Markdown files ``found``."""
     top = rel.split("/", 1)[0]
     shown = ", ".join(p.relative_to(root).as_posix() for p in sorted(found)[:3])
     more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-    return [
-        ContentError(
-            f"not read: {shown}{more}, in a folder inside {top}/ ({kind} is a .md file "
-            f"directly in {top}/)",
-            f"{rel}/",
-            None,
-            f"move {'it' if len(found) == 1 else 'them'} up into {top}/ to publish; kept there "
-            f"on purpose, move the folder out of {top}/ "
-            + (
-                "(an entry not ready to publish stays in entries/ with draft: true)"
-                if top == ENTRIES_DIR
-                else "(an issue being written stays in issues/ with status: draft)"
-            ),
-        )
-    ]
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:  # a link that loops
-        return False
+    return ContentError(
+        f"not read: {shown}{more}, in a folder inside {top}/ ({kind} is a .md file "
+        f"directly in {top}/)",
+        f"{rel}/",
+        None,
+        f"move {'it' if len(found) == 1 else 'them'} up into {top}/ to publish; kept there "
+        f"on purpose, move the folder out of {top}/ "
+        + (
+            "(an entry not ready to publish stays in entries/ with draft: true)"
+            if top == ENTRIES_DIR
+            else "(an issue being written stays in issues/ with status: draft)"
+        ),
+    )
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -1697,10 +1691,9 @@ _SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*
 
 def _filed_apart(root: Path, slug: str) -> str | None:
     """The Markdown file named ``slug`` in a folder inside entries/, if there is one."""
-    for where, folders, files in os.walk(root / ENTRIES_DIR):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        if Path(where) != root / ENTRIES_DIR and f"{slug}.md" in files:
-            return (Path(where, f"{slug}.md")).relative_to(root).as_posix()
+    for path in markdown_filed_apart(root / ENTRIES_DIR):
+        if path.name == f"{slug}.md":
+            return path.relative_to(root).as_posix()
     return None
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -168,18 +167,6 @@ class WorkspaceNotRead(DopemailErrors):
 _NUMBERED = re.compile(r"(\d+)-")
 
 
-def _filed_issue_names(root: Path) -> list[str]:
-    """The names of the Markdown files in folders inside issues/ (see load.filed_apart)."""
-    from .load import ISSUES_DIR
-
-    names = []
-    for where, folders, files in os.walk(root / ISSUES_DIR):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        if Path(where) != root / ISSUES_DIR:
-            names += [f for f in files if f.endswith(".md")]
-    return names
-
-
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
 ) -> tuple[Path, int, list[str]]:
@@ -189,7 +176,7 @@ def new_issue(
     ``slug`` names the file and the web version's URL after the number; by default it is made
     from the subject.
     """
-    from .load import ISSUES_DIR, load_workspace
+    from .load import ISSUES_DIR, load_workspace, markdown_filed_apart
 
     if subject is not None and not subject.strip():
         raise ContentError(
@@ -207,7 +194,8 @@ def new_issue(
     except DopemailError as exc:
         raise WorkspaceNotRead(getattr(exc, "errors", [exc])) from None
     # Issues kept in a folder inside issues/ (not read, but numbered, perhaps sent) count.
-    kept = [int(m.group(1)) for m in map(_NUMBERED.match, _filed_issue_names(root)) if m]
+    filed = [p.name for p in markdown_filed_apart(root / ISSUES_DIR) if p.name.endswith(".md")]
+    kept = [int(m.group(1)) for m in map(_NUMBERED.match, filed) if m]
     number = max([*(i.meta.number for i in workspace.issues), *kept], default=0) + 1
     gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}
     unsent = [e for e in workspace.published if e.slug not in gathered]
