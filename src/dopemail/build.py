@@ -57,11 +57,12 @@ class Build:
         return self.listing
 
 
-def warnings_of(result: Build) -> list[DopemailError]:
+def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list[DopemailError]:
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
     built: templates no longer used, settings the sender would refuse, entries and issues
     dated later than now, showtimes outside their
-    run, the issues' quality warnings, dead links and links written wrong."""
+    run, the issues' quality warnings, dead links and links written wrong. (``ahead``: those
+    of dates ahead of now, when the caller has them already.)"""
     from .links import broken_links_in, dead_links_in
     from .load import entry_notes, filed_apart, published_ahead, unsendable
     from .templates import unused_templates
@@ -69,7 +70,7 @@ def warnings_of(result: Build) -> list[DopemailError]:
     return [
         *unused_templates(result.workspace.root),
         *unsendable(result.workspace),
-        *published_ahead(result.workspace),
+        *(published_ahead(result.workspace) if ahead is None else ahead),
         *entry_notes(result.workspace),
         *filed_apart(result.workspace.root),
         *result.warnings,

@@ -80,10 +80,10 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
 
         load_settings(where)
     if not no_cache:
-        count = fingerprint.up_to_date(where)
-        if count is not None:
+        last = fingerprint.up_to_date(where)
+        if last is not None:
             # Not fixed by building again: said again (they were gone, as if fixed).
-            said = fingerprint.last_warnings(where)
+            count, said = last
             for warning in said:
                 click.echo(f"warning: {warning}", err=True)
             after = ", with the last build's warnings above" if said else ""
@@ -121,11 +121,11 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     from .build import warnings_of
     from .load import published_ahead
 
-    warnings = warnings_of(result)
     # Said again by a build with nothing to do, but for those the clock makes false (an
     # entry dated later than now is not, a minute on).
-    timed = {str(w) for w in published_ahead(result.workspace)}
-    lasting = [str(w) for w in warnings if str(w) not in timed]
+    timed = published_ahead(result.workspace)
+    warnings = warnings_of(result, ahead=timed)
+    lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
     fingerprint.record(where, len(result.outputs), stamp, lasting)
     _warn(warnings)
     from .continuity import base_url_moved, pages_gone, remember_base_url, sent_issues_changed

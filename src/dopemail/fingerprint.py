@@ -232,8 +232,9 @@ def outputs_stamp(root: Path) -> str | None:
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
-def up_to_date(root: Path) -> int | None:
-    """The number of outputs when nothing changed since the last build, else None."""
+def up_to_date(root: Path) -> tuple[int, list[str]] | None:
+    """When nothing changed since the last build, the number of its outputs and what it
+    warned of that holds as long as the inputs do (see :func:`record`); else None."""
     try:
         state = json.loads((root / STATE).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -253,17 +254,8 @@ def up_to_date(root: Path) -> int | None:
         # From now on their stat alone vouches for them: no more reading them at each check.
         with contextlib.suppress(OSError):  # a read-only .dopemail/ only costs the reads
             _write_state(root, {**state, "recent": unsettled})
-    return int(state.get("count", 0))
-
-
-def last_warnings(root: Path) -> list[str]:
-    """What the last recorded build warned of (see :func:`record`), as it said it."""
-    try:
-        state = json.loads((root / STATE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return []
     warnings = state.get("warnings")
-    return [str(w) for w in warnings] if isinstance(warnings, list) else []
+    return int(state.get("count", 0)), [str(w) for w in warnings or ()]
 
 
 def record(root: Path, count: int, inputs: Stamp, warnings: Sequence[str] = ()) -> None:
