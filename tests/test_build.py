@@ -112,6 +112,20 @@ def test_a_build_waits_for_another_writing_in_the_same_folder(workspace: Path) -
     assert temporaries(workspace) == []
 
 
+def _killed_once_in_place(written: str) -> str:
+    """Python for a process to run: os.replace, which puts a file in place, made to kill
+    the process (kill -9: no cleanup) once it has put the file ending ``written`` there."""
+    return f"""
+import os
+replace = os.replace
+def killed_once_in_place(tmp, target):
+    replace(tmp, target)
+    if str(target).endswith({written!r}):
+        os._exit(9)
+os.replace = killed_once_in_place
+"""
+
+
 def test_a_build_killed_while_writing_leaves_nothing_the_next_one_keeps(workspace: Path) -> None:
     build(workspace)
     before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
@@ -128,12 +142,7 @@ outputs = {{
 }}
 staging = write.Staging(Path({str(workspace)!r}))
 staging.stage(outputs)
-replace = os.replace
-def killed_after_the_page(tmp, target):
-    replace(tmp, target)
-    if str(target).endswith("aaa-killed/index.html"):
-        os._exit(9)
-os.replace = killed_after_the_page
+{_killed_once_in_place("aaa-killed/index.html")}
 staging.commit(outputs, None)
 """
     run = subprocess.run([sys.executable, "-c", killed], capture_output=True, text=True)
@@ -165,12 +174,7 @@ def test_what_a_killed_build_changed_in_a_sent_issue_is_still_said(
     killed = f"""
 import os, sys
 from dopemail import cli
-replace = os.replace
-def killed_after_the_email(tmp, target):
-    replace(tmp, target)
-    if str(target).endswith("issues/1-strangers-and-varda/index.html"):
-        os._exit(9)
-os.replace = killed_after_the_email
+{_killed_once_in_place("issues/1-strangers-and-varda/index.html")}
 sys.argv = ["dopemail", "build", "--jobs", "1", "--root", {str(workspace)!r}]
 cli.main()
 """

@@ -858,14 +858,19 @@ def test_a_template_failing_on_a_draft_page_is_shown_and_then_recovers(tmp_path:
     assert not state.snapshot.drafts_only
 
 
+def _kept_elsewhere(root: Path, rel: str, elsewhere: Path) -> Path:
+    """Move the workspace's folder ``rel`` to ``elsewhere`` and link it back in its place."""
+    elsewhere.parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).rename(elsewhere)
+    (root / rel).symlink_to(elsewhere, target_is_directory=True)
+    return elsewhere
+
+
 def test_a_linked_entries_folder_is_watched(tmp_path: Path) -> None:
     # Entries kept on another disk or in a synced folder, linked into the workspace: their
     # paths resolve outside it, and every save was dropped without a word.
     root = write_publication(tmp_path / "pub")
-    elsewhere = tmp_path / "synced" / "entries"
-    elsewhere.parent.mkdir()
-    (root / "entries").rename(elsewhere)
-    (root / "entries").symlink_to(elsewhere, target_is_directory=True)
+    elsewhere = _kept_elsewhere(root, "entries", tmp_path / "synced" / "entries")
     watcher = Watcher(root, lambda paths: None)
     saved = str(root / "entries" / "night-film.md")
     assert watcher._relative({(watchfiles.Change.modified, saved)}) == {"entries/night-film.md"}
@@ -885,10 +890,7 @@ def test_a_folder_linked_into_media_is_watched(tmp_path: Path) -> None:
     # into media/ from elsewhere was served new, at the old picture's size, until some other
     # file changed.
     root = write_publication(tmp_path / "pub")
-    elsewhere = tmp_path / "synced" / "night"
-    elsewhere.parent.mkdir()
-    (root / "media/night").rename(elsewhere)
-    (root / "media/night").symlink_to(elsewhere, target_is_directory=True)
+    elsewhere = _kept_elsewhere(root, "media/night", tmp_path / "synced" / "night")
     with preview_process(root) as preview:
         _, page = preview.get("/site/night-film/")
         assert b'width="60" height="40"' in page
