@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -1970,6 +1971,87 @@ def test_a_picture_named_as_another_kind_is_refused(write_files) -> None:
     fixed = text.replace("still.jpg", "still.png").replace("other.jpeg", "other.png")
     write_files({"entries/zz.md": fixed})
     assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
+
+
+def _heic(width: int, height: int) -> bytes:
+    """A HEIF file's boxes as an iPhone writes them, as far as a picture's size goes."""
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+    size = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    ispe = box(b"ispe", bytes(4) + size)
+    meta = box(b"meta", bytes(4) + box(b"iprp", box(b"ipco", ispe)))
+    return box(b"ftyp", b"heic" + bytes(4) + b"mif1heic") + meta + bytes(64)
+
+
+def test_a_picture_most_readers_cannot_see_is_refused(write_files) -> None:
+    # An iPhone's HEIC named .jpg (or .heic), and a TIFF, were published: their sizes read
+    # well, and Chrome, Firefox, Gmail and Outlook showed a broken picture in their place.
+    from PIL import Image
+
+    jpeg = REPO / "media/all-of-us-strangers/01.jpg"
+    with Image.open(jpeg) as still, io.BytesIO() as out:
+        still.save(out, "TIFF")
+        tiff_bytes = out.getvalue()
+    assert imagesize.get(io.BytesIO(_heic(640, 480))) == (640, 480)
+    text = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/IMG_0042.jpg")
+    text = text.replace(
+        "Body.",
+        "Body.\n\n![A scan](media/zz/scan.tif)\n\n![A still](media/zz/still.heic)\n\n"
+        '<img src="media/zz/new.jxl" alt="A still" width="40" height="30">\n\n'
+        "![Far](https://images.example.org/a.HEIC)",
+    )
+    root = write_files(
+        {
+            "media/zz/IMG_0042.jpg": _heic(640, 480),
+            "media/zz/scan.tif": tiff_bytes,
+            "media/zz/still.heic": _heic(640, 480),
+            "media/zz/new.jxl": b"\xff\x0a" + bytes(40),
+            "entries/zz.md": text,
+        }
+    )
+    mine = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert [(e.line, e.message) for e in mine] == [
+        (
+            13,
+            "images[1].src: 'media/zz/IMG_0042.jpg' is a HEIC (an iPhone's photographs) "
+            "picture, which Chrome, Firefox and most mail programs show as a broken picture",
+        ),
+        (
+            18,
+            "the picture in the text: 'media/zz/scan.tif' is a TIFF picture, which Chrome, "
+            "Firefox and most mail programs show as a broken picture",
+        ),
+        (
+            20,
+            "the picture in the text: 'media/zz/still.heic' is a HEIC (an iPhone's "
+            "photographs) picture, which Chrome, Firefox and most mail programs show as a "
+            "broken picture",
+        ),
+        (
+            22,
+            "the picture in the text: 'media/zz/new.jxl' is a JPEG XL picture, which Chrome, "
+            "Firefox and most mail programs show as a broken picture",
+        ),
+        (
+            24,
+            "the picture in the text: 'https://images.example.org/a.HEIC' is a HEIC (an "
+            "iPhone's photographs) picture, which Chrome, Firefox and most mail programs show "
+            "as a broken picture",
+        ),
+    ]
+    assert all(e.hint.startswith("open it in an image editor") for e in mine)
+    # A JPEG named .heic is a JPEG under the wrong name, told the name to give it.
+    write_files(
+        {"media/zz/IMG_0042.jpg": jpeg.read_bytes(), "media/zz/still.heic": jpeg.read_bytes()}
+    )
+    mine = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert mine[1].message == (
+        "the picture in the text: 'media/zz/still.heic' is a JPEG picture named .heic: the "
+        "feeds and pages would announce it as image/heic"
+    )
+    assert [e.line for e in mine] == [18, 20, 22, 24]
 
 
 def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_files) -> None:

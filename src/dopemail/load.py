@@ -286,6 +286,7 @@ _PICTURE_TYPES = {
     ".heic": "image/heic",
     ".heif": "image/heif",
     ".jxl": "image/jxl",
+    ".jp2": "image/jp2",
     ".bmp": "image/bmp",
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
@@ -310,8 +311,11 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
                 f"'{src}' has a space in it, which no web address has",
                 "write each space as %20, as the picture's page shows it in the address bar",
             )
+        mime = picture_type(urlsplit(src).path)
+        if mime in _NOT_SHOWN:
+            raise _not_shown(src, _NOT_SHOWN[mime])
         # In ASCII: the feeds' enclosures are URLs, which an international address is not.
-        return Media(url=ascii_url(src), alt="", mime=picture_type(urlsplit(src).path))
+        return Media(url=ascii_url(src), alt="", mime=mime)
     rel, path, info = local_media(src, root)
     # The same picture shown by many entries is resolved once per build: picture_stat gives
     # the same stat object until the next build forgets it.
@@ -401,7 +405,7 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
             import imagesize  # on first use: a warm build measures no picture
 
             with open(path, "rb") as file:
-                _TYPES[key] = _type_of(file.read(32))
+                _TYPES[key] = _type_of(file.read(64))
                 file.seek(0)
                 width, height = imagesize.get(file)
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
@@ -423,11 +427,38 @@ def _type_of(head: bytes) -> str | None:
         return "image/gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
-        return "image/avif"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
+    if head[4:8] == b"ftyp":
+        # The brands: the major one, then the compatible ones (an AVIF may lead with mif1,
+        # the brand of every HEIF file, and name avif after it).
+        end = min(len(head), int.from_bytes(head[:4], "big"))
+        brands = {head[8:12]} | {head[i : i + 4] for i in range(16, end - 3, 4)}
+        if brands & {b"avif", b"avis"}:
+            return "image/avif"
+        if brands & _HEIF_BRANDS:
+            return "image/heic"
+        return None
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00"):
         return "image/tiff"
+    if head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
+        return "image/jxl"
+    if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n":
+        return "image/jp2"
     return None
+
+
+_HEIF_BRANDS = frozenset(
+    (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1")
+)
+
+# Kinds of picture that Chrome, Firefox and mail programs but Apple's show broken: a
+# photograph straight from an iPhone (HEIC), a scan (TIFF), and the newer JPEG XL and 2000.
+_NOT_SHOWN = {
+    "image/heic": "HEIC (an iPhone's photographs)",
+    "image/heif": "HEIF",
+    "image/tiff": "TIFF",
+    "image/jxl": "JPEG XL",
+    "image/jp2": "JPEG 2000",
+}
 
 
 class PictureProblem(ValueError):
@@ -439,13 +470,17 @@ class PictureProblem(ValueError):
 
 
 def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | None:
-    """A picture whose name says another kind than its bytes (a PNG saved as .jpg): the
-    feeds announce it by its name, and mail programs and readers go by that."""
+    """A picture most readers would see broken (a HEIC, a TIFF), or one whose name says
+    another kind than its bytes (a PNG saved as .jpg): the feeds announce it by its name, and
+    mail programs and readers go by that."""
     key = (path, *identity(info))
-    if min(_SIZES.get(key, (-1, -1))) <= 0:
-        return None  # unreadable: said as such, whatever its first bytes
     actual = _TYPES.get(key)
     said = picture_type(name)
+    unshown = _NOT_SHOWN.get(actual or "") or (_NOT_SHOWN.get(said or "") if not actual else None)
+    if unshown is not None:
+        return _not_shown(name, unshown)
+    if min(_SIZES.get(key, (-1, -1))) <= 0:
+        return None  # unreadable: said as such, whatever its first bytes
     if actual is None or said is None or said == actual or said == "image/svg+xml":
         return None
     if (said, actual) == ("image/apng", "image/png"):
@@ -461,15 +496,24 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | No
     )
 
 
+def _not_shown(name: str, kind: str) -> PictureProblem:
+    return PictureProblem(
+        f"'{name}' is a {kind} picture, which Chrome, Firefox and most mail programs show "
+        "as a broken picture",
+        "open it in an image editor (Preview on a Mac, Photos on Windows) and export it as "
+        "JPEG, or PNG for a drawing or a screenshot; then give its new name here",
+    )
+
+
 def _pixels(size: float) -> int:
     return max(1, round(size)) if size > 0 else int(size)
 
 
 # What imagesize reads the width and height of (an SVG: from its width and height).
-_READABLE = "JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG"
+_READABLE = "JPEG, PNG, GIF, WebP, AVIF, SVG"
 # Named as one of those: when its size cannot be read, the file is damaged (or not a picture
 # at all), and a size given by hand would only publish a broken picture.
-_READABLE_NAMES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff")
+_READABLE_NAMES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
 def _unreadable(what: str, src: str, rel: str, line: int | None, or_else: str) -> ContentError:
@@ -762,7 +806,15 @@ def body_pictures(
         parts = urlsplit(written)
         # (A one-letter scheme is a drive: C:/Users/me/still.jpg, on the editor's computer.)
         if len(parts.scheme) > 1 or parts.netloc:
-            continue  # a picture elsewhere on the web: shown as it is
+            # A picture elsewhere on the web: shown as it is, if readers can see its kind.
+            unshown = _NOT_SHOWN.get(picture_type(parts.path) or "")
+            if unshown is not None:
+                problem = _not_shown(written, unshown)
+                line = body_line + _line_of(lines, first, written)
+                errors.append(
+                    ContentError(f"the picture in the text: {problem}", rel, line, problem.hint)
+                )
+            continue
         line = body_line + _line_of(lines, first, written)
         if not written.lstrip("/").startswith(MEDIA_DIR + "/"):
             # Read from the page, as a browser reads it: 'still.jpg' is looked for beside the
@@ -812,6 +864,10 @@ def body_pictures(
             )
             continue
         width, height = _size(path, info)
+        wrong = _misnamed(path, info, source)
+        if wrong is not None:
+            errors.append(ContentError(f"the picture in the text: {wrong}", rel, line, wrong.hint))
+            continue
         named = written.lower().endswith(_READABLE_NAMES)  # so damaged, whatever size is said
         if (width <= 0 or height <= 0) and (named or not _SIZED_TAG.search(tag)):
             # As in a gallery; a raw <img> may give its own size, which the page keeps.
@@ -825,10 +881,6 @@ def body_pictures(
                     "put the right file in its place" if named else f"{or_else} width= and height=",
                 )
             )
-            continue
-        wrong = _misnamed(path, info, source)
-        if wrong is not None:
-            errors.append(ContentError(f"the picture in the text: {wrong}", rel, line, wrong.hint))
             continue
         if within and width > within:
             width, height = within, round(height * within / width)
