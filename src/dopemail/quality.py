@@ -23,6 +23,7 @@ _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
 # A URL is read without regard to the case of its scheme, and an attribute's spaces around it.
 _HTTPS = re.compile(r"\s*https://", re.I)
 _SVG = re.compile(r"\.svgz?$", re.I)
+_NEWER_KINDS = re.compile(r"\.(?:webp|avif)$", re.I)
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 # The look-ahead covers the spaces too: "background: transparent" must not count as painted.
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
@@ -242,13 +243,29 @@ def check_email(
         "use files under media/ (served from base_url) or https URLs",
         written=[str(s) for s in not_https],
     )
+    # Pictures readers already have in their inboxes, as the words below: a sent issue's
+    # are not warned of again at every build.
+    sent = issue.meta.status == "sent"
     svg = [src for i in facts.images if _SVG.search(src := str(i.get("src") or "").split("?")[0])]
     rule(
         "no SVG pictures",
-        not svg,
+        sent or not svg,
         f"Gmail and Outlook do not show SVG pictures: {', '.join(svg)}",
         "use a JPEG or PNG of it instead (in the entry's images, or as [publication] logo); "
         "a page may keep its SVG",
+        warning=True,
+    )
+    newer = [
+        src
+        for i in facts.images
+        if _NEWER_KINDS.search(src := str(i.get("src") or "").split("?")[0])
+    ]
+    rule(
+        "no WebP or AVIF pictures",
+        sent or not newer,
+        f"Outlook for Windows shows no WebP or AVIF picture: {', '.join(newer)}",
+        "export it again as JPEG (a photograph) or PNG, and give that in the entry's images or "
+        "the intro",
         warning=True,
     )
     # Every reader downloads the email's pictures with it, often on a phone's data: a 60 MB
@@ -262,7 +279,7 @@ def check_email(
     )
     rule(
         "pictures light enough to mail",
-        not heavy,
+        sent or not heavy,
         "pictures every reader downloads with the email: "
         + ", ".join(f"{name} ({_weight(size)})" for size, name in heavy[:3])
         + (f" and {len(heavy) - 3} more" if len(heavy) > 3 else ""),
@@ -298,9 +315,6 @@ def check_email(
         "the preheader (inbox preview text) is not in the email",
         "put {{ issue.meta.preheader }} in <mj-preview>",
     )
-    # Words readers already have in their inboxes: a sent issue's are not warned of again at
-    # every build.
-    sent = issue.meta.status == "sent"
     length = len(issue.meta.preheader.strip())
     rule(
         "the preheader fits an inbox's preview",
