@@ -648,6 +648,10 @@ def test_entry_page_is_accessible_and_described(site: Path) -> None:
     inside = re.search(r"<blockquote>(.*?)</blockquote>", quote.group(1), re.S)
     assert inside is not None and "Andrew Haigh" not in inside.group(1)
     assert "<figcaption>— " in quote.group(1) and "<footer>" not in html.split("<main")[1]
+    # The piece opens on its quotation and goes on "That’s writer-director Andrew Haigh,
+    # speaking through...": the lead picture comes before the quotation, not between them.
+    lead, said = html.index('<figure class="lead">'), html.index('<figure class="pull-quote">')
+    assert lead < said and html[quote.end() :].lstrip().startswith("<p>That’s writer-director")
     assert '<a class="skip" href="#content">Skip to content</a>' in html
     assert '<main id="content">' in html
 
