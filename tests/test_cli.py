@@ -131,6 +131,25 @@ def test_a_long_title_or_subject_makes_a_short_slug(workspace: Path, run_cli) ->
     assert code == 1 and "--slug is 61 characters long" in output and "Traceback" not in output
 
 
+def test_a_title_s_letters_without_accents_are_spelt_out_in_its_slug(
+    workspace: Path, run_cli
+) -> None:
+    # Œ, æ, ß, ø, ł, þ have no decomposition to ASCII: "Œdipe roi" was entries/dipe-roi.md,
+    # an address kept for good once published.
+    for title, slug in (
+        ("Œdipe roi", "oedipe-roi"),
+        ("Le cœur régulier", "le-coeur-regulier"),
+        ("Straße", "strasse"),
+        ("Ødegaard på Øya", "odegaard-pa-oya"),
+        ("Þór", "thor"),
+        ("Łódź", "lodz"),
+    ):
+        code, output = run_cli("new", "entry", title, "--root", workspace)
+        assert code == 0 and f"wrote entries/{slug}.md" in output, output
+    code, output = run_cli("new", "issue", "L’œuvre de Breillat", "--root", workspace)
+    assert code == 0 and re.search(r"wrote issues/\d+-loeuvre-de-breillat\.md", output), output
+
+
 def test_the_scaffold_s_placeholder_is_not_published(workspace: Path, run_cli) -> None:
     # An entry taken out of draft, or an issue marked ready, with "Write the piece here"
     # still in it went to the feeds and the list without a word.

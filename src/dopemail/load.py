@@ -1312,10 +1312,19 @@ def reserved_slug(slug: str) -> str:
     return f"the slug '{slug}' names the folder of the site that holds {holds} ({slug}/)"
 
 
+# Latin letters that no decomposition takes to ASCII (Œdipe was 'dipe'): written as the
+# languages that have them write them without.
+_SPELT_OUT = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+    | {"ħ": "h", "ı": "i", "ŋ": "ng", "ŧ": "t", "ƒ": "f", "ĸ": "k"}
+)
+
+
 def slugify(title: str) -> str:
-    """'Céline’s « Portrait »' -> 'celines-portrait'."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    text = re.sub(r"['’]", "", text.lower())
+    """'Céline’s « Portrait »' -> 'celines-portrait'; 'Le cœur' -> 'le-coeur'."""
+    text = unicodedata.normalize("NFKD", title.lower().translate(_SPELT_OUT))
+    text = text.encode("ascii", "ignore").decode()
+    text = re.sub(r"['’]", "", text)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
 
 
