@@ -217,6 +217,14 @@ BAD_ENTRIES = [
         "tags[2]: must be text, but YAML read 1917 as a number",
     ),
     (
+        "number-for-a-name",  # a cast member may be a name alone: not "must be fields"
+        variant(
+            "  directors: [Jane Doe]\n", "  directors: [Jane Doe]\n  cast:\n    - Ann\n    - 1917\n"
+        ),
+        10,
+        "film.cast[2]: must be text, but YAML read 1917 as a number",
+    ),
+    (
         "missing-comma",  # closed on its line: not "not closed"
         variant("[Jane Doe]", '["Jane Doe" "John Roe"]'),
         7,

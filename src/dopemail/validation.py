@@ -211,7 +211,11 @@ def describe_errors(
                 hint = f"write its value after '{loc[-1]}:'"
                 hint += ", or remove the line (it is optional)" if optional else ""
             yield loc, f"{where}: is empty", hint
-        elif kind == "string_type" and isinstance(error.get("input"), int | float):
+        elif (kind == "string_type" and isinstance(error.get("input"), int | float)) or (
+            kind == "model_type"
+            and isinstance(error.get("input"), int | float)
+            and _text_item(root, loc)
+        ):
             # YAML types unquoted words and numbers: 02134 is the octal 1116, 1.10 is 1.1,
             # yes is true; TOML, unquoted numbers and true/false.
             value = error["input"]
@@ -308,6 +312,21 @@ def _fields_of(model: type[BaseModel] | None) -> str:
     """A model's fields for a hint: 'author (required), title, kind, year'."""
     named = [f"{n} (required)" if required else n for n, required in _required_first(model)]
     return ", ".join(named) or "its fields"
+
+
+def _text_item(root: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the list item at ``loc`` may be written as text (a cast member's name alone,
+    '- Claire Foy'): '- 1917' is then a name YAML read as a number, not a missing field."""
+    if not loc or not isinstance(loc[-1], int):
+        return False
+    parent = model_at(root, loc[:-2])
+    field = parent.model_fields.get(loc[-2]) if parent and isinstance(loc[-2], str) else None
+    for item in typing.get_args(field.annotation) if field is not None else ():
+        for extra in getattr(item, "__metadata__", ()):
+            takes = getattr(extra, "json_schema_input_type", None)
+            if takes is str or str in typing.get_args(takes):
+                return True
+    return False
 
 
 def _first_field(model: type[BaseModel] | None) -> str:
