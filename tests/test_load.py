@@ -534,10 +534,15 @@ def test_bad_entry_is_reported_with_file_line_and_hint(
 
 
 def test_non_utf8_file(write_files) -> None:
-    root = write_files({"entries/latin1.md": VALID.replace("Body.", "Caf\xe9.").encode("latin-1")})
+    # Told at its line and column as an editor counts them (it said "at byte 13" of the file).
+    text = VALID.replace("Body.", "Café, Jiří.").encode("cp1250").replace(b"\x9e", b"\xe9")
+    root = write_files({"entries/latin1.md": text})
     with pytest.raises(ContentError, match="not UTF-8") as caught:
         load_workspace(root)
     assert caught.value.line == 16
+    assert caught.value.message == (
+        "not UTF-8 text (invalid continuation byte at column 4: 'é' saved in another encoding)"
+    )
 
 
 def test_windows_line_ends_read_as_any_other(write_files) -> None:

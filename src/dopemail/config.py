@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ConfigError, DopemailError, closest, line_at, raise_all
+from .errors import ConfigError, DopemailError, closest, not_utf8, raise_all
 from .languages import LANGUAGE_TAG, tag_case
 from .models import Line, Model, Text, Url
 
@@ -539,11 +539,9 @@ def load_settings(root: Path) -> Settings:
         # A byte-order mark (Notepad's UTF-8) is not TOML, but it is not the editor's mistake.
         text = data_bytes.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
+        said, line = not_utf8(data_bytes, exc)
         raise ConfigError(
-            "not UTF-8 text",
-            shown,
-            line_at(data_bytes, exc.start),
-            "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
+            said, shown, line, "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"
         ) from None
     try:
         data = tomllib.loads(text)

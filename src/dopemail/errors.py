@@ -119,6 +119,19 @@ def line_at(data: bytes, offset: int) -> int:
     return data[:offset].count(b"\n") + 1
 
 
+def not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, int]:
+    """What to say of ``data`` that is not UTF-8, and at which line: the column as an editor
+    counts it (characters, not the file's bytes), and what the byte likely was."""
+    start = max(data.rfind(b"\n", 0, exc.start), data.rfind(b"\r", 0, exc.start)) + 1
+    column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+    said = f"not UTF-8 text ({exc.reason} at column {column}"
+    # Saved by a Windows program in its Latin-1 ('é' as the byte E9): say which character.
+    guess = data[exc.start : exc.start + 1].decode("cp1252", "replace")
+    if guess.isprintable() and not guess.isascii() and guess != "\ufffd":
+        said += f": '{guess}' saved in another encoding"
+    return said + ")", line_at(data, exc.start)
+
+
 def raise_all(errors: list[DopemailError]) -> None:
     """Raise the one error, or all of them together; do nothing if there are none."""
     if len(errors) == 1:

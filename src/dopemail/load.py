@@ -30,7 +30,7 @@ from .errors import (
     ContentError,
     DopemailError,
     closest,
-    line_at,
+    not_utf8,
     raise_all,
     visible,
 )
@@ -140,11 +140,9 @@ def _read_text(path: Path, rel: str, data: bytes | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        said, line = not_utf8(data, exc)
         raise ContentError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-            rel,
-            line_at(data, exc.start),
-            "save the file as UTF-8",
+            said, rel, line, "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"
         ) from None
     # As reading in text mode would: Windows's line ends read as every other's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -32,7 +32,7 @@ try:  # the mailbox names email-validator lowercases (postmaster, abuse, ...)
 except ImportError:  # pragma: no cover - moved: every local part then goes the long way
     CASE_INSENSITIVE_MAILBOX_NAMES = None
 
-from ..errors import SendError
+from ..errors import SendError, not_utf8
 
 MAILABLE = frozenset({"subscribed", "active"})
 COLUMNS = ("email", "name", "status", "subscribed_at", "tags")
@@ -216,9 +216,8 @@ def _not_utf8(path: Path) -> SendError:
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    column = len(line[: exc.start].decode("utf-8")) + 1
                     return SendError(
-                        f"not UTF-8 text ({exc.reason} at column {column})",
+                        not_utf8(line, exc)[0],
                         path,
                         number,
                         "save it as UTF-8 CSV (in a spreadsheet: Save As, 'CSV UTF-8')",
