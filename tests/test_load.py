@@ -1139,6 +1139,30 @@ def test_a_film_s_language_gives_its_original_title_s_tag(language: str, tag: st
     assert language_code(language) == tag
 
 
+def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
+    write_files,
+) -> None:
+    # A film's countries were printed as written, unchecked ('FR, Frnace'), while a venue's
+    # were spelled out and checked; a language given as its code, as the hint says it may
+    # be, was printed as the code ('fr').
+    film = "  directors: [Jane Doe]\n  countries: [FR, Frnace, Deutschland]\n  language: wo\n"
+    text = variant("  directors: [Jane Doe]\n", film)
+    root = write_files({"entries/zz.md": text})
+    workspace = load_workspace(root)
+    notes = [(e.line, e.message) for e in entry_notes(workspace) if "zz" in e.path]
+    assert notes == [
+        (
+            text[: text.index("countries:")].count("\n") + 1,
+            "the country 'Frnace' of A Film is not one dopemail knows (did you mean "
+            "'France'?): it is printed as written",
+        )
+    ]
+    (entry,) = [e for e in workspace.entries if e.path.endswith("zz.md")]
+    assert entry.meta.film is not None
+    assert entry.meta.film.countries_shown == ["France", "Frnace", "Deutschland"]
+    assert entry.meta.film.language_shown == "Wolof"
+
+
 @pytest.mark.parametrize(
     ("country", "note", "address"),
     [

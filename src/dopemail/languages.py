@@ -104,6 +104,31 @@ def language_code(name: str | None) -> str | None:
     return getattr(found, "alpha_2", None) or getattr(found, "alpha_3", None)
 
 
+def language_name(written: str) -> str:
+    """A film's language as readers are shown it: one given as its ISO 639 code ("fr", "no")
+    by its English name ("French", "Norwegian"), any name as written."""
+    text = written.strip()
+    if not _ANY_CASE.fullmatch(text):
+        return written
+    named = _NAMES.get(str(tag_case(text)))
+    if named is not None:
+        return named
+    primary = text.split("-")[0].lower()
+    if primary in _NAMES:
+        return _NAMES[primary]  # en-US: English
+    import pycountry
+
+    key = "alpha_2" if len(primary) == 2 else "alpha_3"
+    found = pycountry.languages.get(**{key: primary})
+    return getattr(found, "name", None) or written
+
+
+# The first English name of each language tag above: 'fr' -> 'French'.
+_NAMES: dict[str, str] = {}
+for _name, _code in _CODES.items():
+    _NAMES.setdefault(_code, _name.title() if _code != "pt-BR" else "Brazilian Portuguese")
+
+
 _SUBTAG = re.compile(r"[A-Za-z]{2}|\d{3}|[A-Za-z]{4}")
 _SEPARATORS = re.compile(r"[,;/&]| and ")
 

@@ -1142,6 +1142,19 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                 )
             )
     for where, film in _films_where(meta):
+        for i, country in enumerate(film.countries):
+            strange, close = unknown_country(country)
+            if strange:
+                meant = f" (did you mean '{close}'?)" if close else ""
+                found.append(
+                    (
+                        f"the country '{country}' of {film.title} is not one dopemail "
+                        f"knows{meant}: it is printed as written",
+                        line_of(doc.meta, (*where, "countries", i)),
+                        "write its name in English or its own language (France, Deutschland), "
+                        "or its ISO code (FR)",
+                    )
+                )
         said = first_language(film.language) if film.language else ""
         spoken = said and said.casefold() not in NO_DIALOGUE
         if spoken and language_code(film.language) is None:
@@ -1155,7 +1168,7 @@ def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int |
                     f"the language '{film.language}' of {film.title} is not one dopemail "
                     f"knows{meant}{marked}",
                     line_of(doc.meta, (*where, "language")),
-                    "write its name in English (Norwegian, Wolof) or its ISO 639 code (no, wo)",
+                    "write its name in English (Swedish, Wolof) or its ISO 639 code (sv, wo)",
                 )
             )
     run = meta.run
