@@ -76,6 +76,47 @@ def test_keys_never_leak_from_any_provider(name, server, tmp_path, caplog) -> No
     assert UNSUBSCRIBE_SECRET.encode() not in written
 
 
+def test_a_key_echoed_in_a_status_line_or_a_message_id_is_kept_out(server, tmp_path) -> None:
+    # A server at base_url that echoes the request (a proxy, a request bin) put the key in
+    # the status line's phrase, shown with an empty body, and in the message ids the ledger
+    # keeps.
+    import http.server
+    import threading
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(422, f"Unprocessable {self.headers['X-Postmark-Server-Token']}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=echo.serve_forever, daemon=True).start()
+    try:
+
+        class At:
+            url = f"http://127.0.0.1:{echo.server_address[1]}"
+
+        root = make_workspace(tmp_path / "a", provider="postmark", server=At)  # type: ignore[arg-type]
+        with pytest.raises(DopemailError) as refused:
+            send_issue(root, "1", SendOptions(yes=True), env=env("postmark"))
+    finally:
+        echo.shutdown()
+        echo.server_close()
+    assert "HTTP 422: Unprocessable ***" in str(refused.value), str(refused.value)
+    assert KEY not in str(refused.value)
+    root = make_workspace(tmp_path / "b", provider="postmark", server=server, subscribers=3)
+    answers = [{"ErrorCode": 0, "MessageID": f"{KEY}-{i}", "To": "x"} for i in range(3)]
+    server.queue(Reply(200, answers))
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env("postmark"))
+    assert summary.sent == 3
+    written = everything_written(root)
+    assert KEY.encode() not in written and b"***-0" in written
+
+
 def test_outbox_files_and_ledger_hold_no_secret(tmp_path) -> None:
     root = make_workspace(tmp_path, subscribers=3)
     environ = {k: v for name in PROVIDERS for k, v in env(name).items()}

@@ -29,7 +29,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Literal
@@ -1215,7 +1215,7 @@ class _Run:
         return api.redact(text) if api is not None else text
 
     def _attempt(self, batch: Batch, attempts: Attempts, safe: bool) -> list[Outcome]:
-        return with_retries(
+        outcomes = with_retries(
             lambda: self.provider.send(batch),
             self.backoff,
             safe_to_repeat=safe,
@@ -1226,6 +1226,15 @@ class _Run:
             on_retry=self._retrying(batch.number),
             rng=self.rng,
         )
+        # The ids go into the ledger and the reports: one a server made of the request it was
+        # sent (an echo at base_url) must not keep the key there.
+        api = getattr(self.provider, "api", None)
+        if api is not None and any(o.message_id and api.holds_key(o.message_id) for o in outcomes):
+            outcomes = [
+                replace(o, message_id=api.redact(o.message_id)) if o.message_id else o
+                for o in outcomes
+            ]
+        return outcomes
 
     def _wait(self, seconds: float) -> bool:
         """Wait ``seconds`` (in a worker), or less if a stop comes first; True if it did."""

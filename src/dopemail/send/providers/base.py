@@ -189,6 +189,11 @@ class HttpApi:
         """The API key (for the auth header only)."""
         return self._key
 
+    def holds_key(self, text: str) -> bool:
+        """Whether ``text`` holds the key whole, in any of its spellings: a quick look, for
+        what every message's answer gives (its id, which the ledger keeps)."""
+        return any(secret in text for secret in self._secrets)
+
     def redact(self, text: str) -> str:
         """``text`` with the key replaced by ``***``, for anything a person or a file may see."""
         for secret in self._secrets:
@@ -260,14 +265,17 @@ class HttpApi:
                 if data.get(key):
                     found = data[key]
                     break
-        if isinstance(found, list):  # SendGrid: errors[{message, field}]
+        if isinstance(found, list):  # SendGrid: errors[{message, field}]; Buttondown: [{msg}]
             found = "; ".join(
-                str(item.get("message", item)) if isinstance(item, dict) else str(item)
+                str(item.get("message") or item.get("msg") or item)
+                if isinstance(item, dict)
+                else str(item)
                 for item in found
             )
         text = str(found) if found is not None else response.text.strip()
-        # Redacted before it is cut: a key cut in two would no longer be found whole.
-        text = self.redact(text)[:500] or response.reason_phrase
+        # Redacted before it is cut: a key cut in two would no longer be found whole. (The
+        # status line's phrase is the server's words too: a proxy may echo the request.)
+        text = self.redact(text)[:500] or self.redact(response.reason_phrase)
         return f"HTTP {response.status_code}: {text}"
 
     def auth_error(self, response: httpx.Response, env: str, *keys: str) -> ProviderAuthError:

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from .base import Batch, HttpApi, InDoubt, Outcome, retry_after_seconds
+from .base import Batch, HttpApi, InDoubt, Outcome, Transient, retry_after_seconds
 
 ENV = "DOPEMAIL_BUTTONDOWN_API_KEY"
 UNSUBSCRIBE_VAR = "{{ unsubscribe_url }}"
@@ -75,13 +75,13 @@ class Buttondown:
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
         self._check(response)
-        return [Outcome("sent", self._id(response))]
+        return [Outcome("sent", self._receipt(response))]
 
     def _test(self, batch: Batch, letter: Any) -> Outcome:
         headers = {"Authorization": f"Token {self.api.key}"}
         response = self.api.post("/emails", json=self._email(batch, "draft"), headers=headers)
         self._check(response)
-        draft = self._id(response)
+        draft = self._receipt(response)
         response = self.api.post(
             f"/emails/{draft}/send-draft",
             json={"recipients": [letter.recipient.email]},
@@ -122,9 +122,18 @@ class Buttondown:
         if not 200 <= status < 300:  # 201 for a new email, 200 for send-draft
             raise self.api.refused(response, "detail", "code")
 
-    @staticmethod
-    def _id(response: httpx.Response) -> str:
+    def _receipt(self, response: httpx.Response) -> str:
+        """The new email's id. Buttondown answers with the email, its ``id`` required: a
+        success without one is not Buttondown taking the issue (a proxy's page, a base_url
+        that lands elsewhere) and not proof that it did not, so the post stays in flight."""
         try:
-            return str(response.json().get("id", ""))
+            found = response.json().get("id")
         except (ValueError, AttributeError):
-            return ""
+            found = None
+        if not found:
+            raise Transient(
+                f"Buttondown answered {response.status_code} without the email's id (is "
+                "[send.buttondown] base_url Buttondown's API, https://api.buttondown.com/v1?)",
+                ambiguous=True,
+            )
+        return self.api.redact(str(found))

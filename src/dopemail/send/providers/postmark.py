@@ -32,6 +32,7 @@ from .base import (
     Outcome,
     Transient,
     json_batch,
+    retry_after_seconds,
 )
 
 ENV = "DOPEMAIL_POSTMARK_TOKEN"
@@ -69,7 +70,9 @@ class Postmark:
         )
         if response.status_code == 401:
             raise self.api.auth_error(response, ENV, "Message")
-        transient = self.api.transient(response, None, "Message")
+        # (Postmark documents no Retry-After; a proxy or a future Postmark may send one.)
+        delay = retry_after_seconds(response.headers.get("retry-after"))
+        transient = self.api.transient(response, delay, "Message")
         if transient:
             raise transient
         if response.status_code != 200:
@@ -82,6 +85,14 @@ class Postmark:
             raise Transient(
                 "Postmark answered 200 with an unreadable body", ambiguous=True
             ) from None
+        if not all(isinstance(a, dict) and isinstance(a.get("ErrorCode"), int) for a in answers):
+            # Postmark took the batch, and says what became of each message by its ErrorCode
+            # (required): a message without one may have gone out, or not (an echo of the
+            # request, a proxy's rewrite). Put back in the queue, a reader would be mailed
+            # twice; taken as sent, never. The batch stays in flight for the editor to say.
+            raise Transient(
+                "Postmark answered 200 without an ErrorCode for every message", ambiguous=True
+            )
         outcomes = [self._outcome(answer) for answer in answers]
         if all(o.status == "unsent" for o in outcomes):
             # Nothing went, and not for a reader's own fault: the message's or the account's.
@@ -109,14 +120,8 @@ class Postmark:
             message["ReplyTo"] = composer.sender.reply_to
         return message
 
-    @staticmethod
-    def _code(answer: Any) -> Any:
-        return answer.get("ErrorCode", 0) if isinstance(answer, dict) else None
-
-    def _outcome(self, answer: Any) -> Outcome:
-        code = self._code(answer)
-        if code is None:
-            return Outcome("unsent", error="Postmark's answer for it was unreadable")
+    def _outcome(self, answer: dict[str, Any]) -> Outcome:
+        code = answer["ErrorCode"]
         if code == 0:
             return Outcome("sent", str(answer.get("MessageID") or ""))
         said = str(answer.get("Message", ""))
