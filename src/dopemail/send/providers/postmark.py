@@ -11,8 +11,10 @@ request) when its message is about the 'To' address; a 300 about anything else (
 body) is the message's fault, not the reader's. Any other code (the account's, the sender's,
 a stream that does not exist, one Postmark added since) sends no reader to "failed", where
 nothing would mail them again: the send stops, and they are back in the queue. 401 is a bad
-token; 422 a refused request; 429, 500 and 503 are retried (Postmark sends no Retry-After, so
-the backoff decides); another 5xx (a gateway's) may have let the batch through, and is not.
+token; 422 a refused request; 429, 500 and 503 are retried (Postmark documents no Retry-After,
+so the backoff decides, unless one comes); another 5xx (a gateway's) may have let the batch
+through, and is not. A 200 without an ErrorCode for every message (an unreadable answer, a
+request echoed back) may have sent them or not: the batch stays in flight.
 
 Postmark has no idempotency key: a batch whose answer was lost stays "in flight" in the ledger
 until the editor says whether it went out.
