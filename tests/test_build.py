@@ -305,6 +305,29 @@ def test_an_output_changed_in_place_is_restored_and_its_bytes_not_trusted(
     assert page.read_bytes() == good  # linked again to the bytes written back, not the vandalised
 
 
+def test_an_output_changed_in_place_with_its_size_and_time_kept_is_restored(
+    workspace: Path, run_cli
+) -> None:
+    # A same-size edit whose modification time was put back (cp -p, rsync -t, touch -r) was
+    # "nothing changed": the outputs were known by their size and time alone. (The inputs
+    # made to look a minute old: files saved within seconds of a build are read again.)
+    past = time.time() - 60
+    for path in workspace.rglob("*"):
+        os.utime(path, (past, past))
+    assert run_cli("build", "--root", workspace)[0] == 0
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed")
+    page = workspace / "site/all-of-us-strangers/index.html"
+    good = page.read_bytes()
+    stat = page.stat()
+    with open(page, "r+b") as handle:
+        handle.write(good[:15].replace(b"html", b"HTML"))  # "<!DOCTYPE HTML>": same size
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert page.read_bytes() != good and page.stat().st_size == stat.st_size
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and not output.startswith("nothing changed"), output
+    assert page.read_bytes() == good
+
+
 def test_bytes_changed_in_place_then_left_alone_are_not_trusted(workspace: Path) -> None:
     # Edited through its output, which is then deleted: the kept bytes have no output left,
     # like bytes a worker makes ahead, but they changed after the last build: read back.

@@ -215,7 +215,9 @@ def inputs_stamp(root: Path) -> Stamp:
 
 
 def outputs_stamp(root: Path) -> str | None:
-    """Hash of the size and mtime of every output of the last build (None: no build yet)."""
+    """Hash of the identity of every output of the last build (None: no build yet): its
+    size, times and inode, as inputs are known by (a page edited in place with its size and
+    modification time kept, as rsync -t or cp -p keep them, is noticed too)."""
     try:
         outputs = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -226,7 +228,9 @@ def outputs_stamp(root: Path) -> str | None:
     for rel in outputs:
         try:
             stat = os.stat(base + rel)
-            lines.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+            lines.append(
+                f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+            )
         except FileNotFoundError:
             lines.append(f"missing:{rel}\n")
     return hashlib.sha256("".join(lines).encode()).hexdigest()
