@@ -210,6 +210,22 @@ def test_test_send_from_the_command_line(tmp_path) -> None:
     assert len(list((root / "outbox/1-first-issue/tests").glob("*.eml"))) == 1
 
 
+def test_a_test_goes_to_an_address_written_as_mail_programs_write_it(tmp_path) -> None:
+    # "Zoé Lefèvre <zoe@example.com>", pasted from a mail program, was "not a valid address".
+    import email
+    import email.policy
+
+    root = make_workspace(tmp_path)
+    code, output = run("send", "1", "--test", "Zoé Lefèvre <zoe@example.com>", "--root", root)
+    assert code == 0, output
+    (eml,) = (root / "outbox/1-first-issue/tests").glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"].addresses[0].display_name == "Zoé Lefèvre"
+    assert message["To"].addresses[0].addr_spec == "zoe@example.com"
+    code, output = run("send", "1", "--test", "Zoé <not-an-address>", "--root", root)
+    assert code == 1 and "--test Zoé <not-an-address>: not a valid address" in output
+
+
 def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_path) -> None:
     root = make_workspace(tmp_path, subscribers=3)
     write_issue(root, 1, "first-issue", status="draft")  # as the build writes a draft's

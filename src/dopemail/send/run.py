@@ -30,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from pathlib import Path
 from types import FrameType
 from typing import Literal
@@ -578,12 +579,18 @@ class _Run:
     # -- --test ADDRESS ----------------------------------------------------------------------
 
     def test(self, address: str) -> SendSummary:
-        """Send one copy, marked as a test, to ``address``; the ledger is not touched."""
+        """Send one copy, marked as a test, to ``address`` ('ed@example.com', or as a mail
+        program writes it, 'Zoé Lefèvre <zoe@example.com>'); the ledger is not touched."""
+        name, written = "", address
+        if "<" in address:
+            name, written = parseaddr(address)
         try:
-            email = check_address(address)
+            if not written:
+                raise ValueError("write it as you@example.com or Your Name <you@example.com>")
+            email = check_address(written)
         except ValueError as exc:
             raise SendError(f"--test {address}: not a valid address ({exc})") from None
-        letter = self.composer.letter(Recipient(sendable(email), "", address_key(email)))
+        letter = self.composer.letter(Recipient(sendable(email), name, address_key(email)))
         batch = Batch(self.composer, [letter])
         try:
             # Retried even after an answer that may have been lost: one copy to the editor's
