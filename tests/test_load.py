@@ -1008,7 +1008,7 @@ def test_a_picture_in_the_text_whose_size_cannot_be_read_is_an_error(
         (
             line,
             "the picture in the text: 'media/zz/bad.jpg' is not a picture dopemail can read "
-            "the size of (JPEG, PNG, GIF, WebP, AVIF, TIFF, SVG), or it is damaged",
+            "the size of (JPEG, PNG, GIF, WebP, AVIF, SVG), or it is damaged",
         )
     ]
 
