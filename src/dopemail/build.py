@@ -265,7 +265,7 @@ def _prerender_entries(
         settings = load_settings(root)
     except DopemailError:
         return None  # the sequential pass reports it
-    env = _environment(root, cache)
+    env = _environment(root, cache, settings.publication.language)
     state = {"root": root, "settings": settings, "cache": cache, "env": env, "prepare": write}
     parallel.run_forked(
         _entries_job,
@@ -322,8 +322,9 @@ def _prerender_issues(
     parallel.run_forked(_issues_job, missing, jobs, state, receive, meanwhile)
 
 
-def _environment(root: Path, cache: BuildCache | None) -> jinja2.Environment:
-    return make_environment(root, code=_jinja_folder(cache) if cache and cache.keep else None)
+def _environment(root: Path, cache: BuildCache | None, language: str) -> jinja2.Environment:
+    code = _jinja_folder(cache) if cache and cache.keep else None
+    return make_environment(root, code=code, language=language)
 
 
 def render_workspace(
@@ -346,7 +347,7 @@ def render_workspace(
     write. Raises every template or quality error found, all at once.
     """
     settings = workspace.settings
-    env = env or _environment(workspace.root, cache)
+    env = env or _environment(workspace.root, cache, settings.publication.language)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     published = [r for r in rendered if not r.entry.draft]

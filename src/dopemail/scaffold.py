@@ -119,7 +119,7 @@ def new_entry(
             f"--slug {slug}-2 (a second piece on the same film keeps its title)",
         )
     now = now or datetime.now(settings.publication.zone)
-    env = make_environment(root, autoescape=False)
+    env = make_environment(root, autoescape=False, language=settings.publication.language)
     text = render(
         env,
         "new_entry.md.j2",
@@ -202,7 +202,8 @@ def new_issue(
     subject = subject or f"{workspace.settings.publication.title} No. {number}"
     path = root / ISSUES_DIR / f"{number}-{slug or short_slug(subject)}.md"
     now = now or datetime.now(workspace.settings.publication.zone)
-    env = make_environment(root, autoescape=False)
+    language = workspace.settings.publication.language
+    env = make_environment(root, autoescape=False, language=language)
     env.filters["yaml_slug"] = yaml_slug
     text = render(
         env,

@@ -17,9 +17,8 @@ import tempfile
 import textwrap
 import time
 import unicodedata
-from collections.abc import Iterable
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -28,98 +27,37 @@ import jinja2
 import markupsafe
 
 from .errors import DopemailError, TemplateError, closest, line_at
-from .moments import AwayTime, WholeDay, machine_time
+from .moments import WholeDay, machine_time
+
+# The English dates and names, moved to wording.py, are imported from here too.
+from .wording import ENGLISH, N_, Wording, date_range, join_names, long_date, show_time, wording_for
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
 
 
-def join_names(names: Iterable[str], conjunction: str = "and") -> str:
-    """'A', 'A and B', 'A, B, and C' (the serial comma, as the magazine prints it)."""
-    items = [n for n in names if n]
-    if len(items) <= 2:
-        return f" {conjunction} ".join(items)
-    return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]
-
-
-# English names, as strftime gives them in the C locale (Python's, whatever LANG says),
-# without its cost: a call per field, thousands per build (every screening's times).
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # date.weekday()'s order
-
-
-def long_date(value: date | datetime | None) -> str:
-    """'January 12, 2024'."""
-    if value is None:
-        return ""
-    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def date_range(starts: date | None, ends: date | None) -> str:
-    """'January 12 – February 2, 2024', shortened where months or years agree."""
-    if starts and ends:
-        if starts == ends:
-            return long_date(starts)
-        if starts.year == ends.year:
-            if starts.month == ends.month:
-                return f"{MONTHS[starts.month - 1]} {starts.day}–{ends.day}, {ends.year}"
-            return (
-                f"{MONTHS[starts.month - 1]} {starts.day} – "
-                f"{MONTHS[ends.month - 1]} {ends.day}, {ends.year}"
-            )
-        return f"{long_date(starts)} – {long_date(ends)}"
-    if starts:
-        return f"from {long_date(starts)}"
-    if ends:
-        return f"until {long_date(ends)}"
-    return ""
-
-
-def show_time(value: datetime) -> str:
-    """'Fri, March 8, 7:30 PM'; 'Fri, March 8' for a day written without a time; with the
-    offset, '(UTC+1)', for a time written in another than the publication's."""
-    day = f"{DAYS[value.weekday()]}, {MONTHS[value.month - 1]} {value.day}"
-    if isinstance(value, WholeDay):
-        return day
-    hour = value.hour % 12 or 12
-    noon = "AM" if value.hour < 12 else "PM"
-    shown = f"{day}, {hour}:{value.minute:02d} {noon}"
-    return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
-
-
-def time_tag(value: datetime) -> markupsafe.Markup:
+def time_tag(value: datetime, words: Wording = ENGLISH) -> markupsafe.Markup:
     """A showtime or an event's date in a page: its words (:func:`show_time`) in a <time>
     that gives machines the day, or the instant, it stands for."""
     when = value.date().isoformat() if isinstance(value, WholeDay) else machine_time(value)
     # Joined by hand: Markup.format goes through string.Formatter, 30 times the cost.
     escape = markupsafe.escape
-    return markupsafe.Markup(f'<time datetime="{escape(when)}">{escape(show_time(value))}</time>')
+    shown = escape(words.show_time(value))
+    return markupsafe.Markup(f'<time datetime="{escape(when)}">{shown}</time>')
 
 
-def video_words(event: Any, published: datetime) -> str:
+def video_words(event: Any, published: datetime, words: Wording = ENGLISH) -> str:
     """The words of an event's video link: "Watch online" for an event still to come when the
     piece was published (a stream), "Watch the recording" for one past or undated."""
+    _ = words.gettext
     when = event.date
     if when is None:
-        return "Watch the recording"
+        return _("Watch the recording")
     if isinstance(when, WholeDay):  # that day, at no time said: to come from the day after
         coming = when.date() > published.astimezone(when.tzinfo).date()
     else:
         coming = when > published
-    return "Watch online" if coming else "Watch the recording"
-
-
-def utc_offset(value: datetime) -> str:
-    """'UTC', 'UTC+1', 'UTC-8', 'UTC+5:30': the offset a time was written with."""
-    offset = value.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    if not minutes:
-        return "UTC"
-    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
-    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+    return _("Watch online") if coming else _("Watch the recording")
 
 
 def columns(text: str) -> int:
@@ -224,20 +162,34 @@ def photo_credit(credit: str, prefix: str) -> str:
     return credit if _SELF_DESCRIBED.match(credit.lstrip()) else f"{prefix}{credit}"
 
 
-def credits(film: Any) -> str:
+def credit_line(credit: str, line: str) -> str:
+    """The credit as written when it says what it is already ("Photo © Jane Doe"), else
+    ``line``, the sentence that names it (``_("Photo: %(credit)s", credit=credit)``): as
+    :func:`photo_credit`, with the whole sentence translated rather than a prefix."""
+    credit = str(credit)
+    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else line
+
+
+def credits(film: Any, words: Wording = ENGLISH) -> str:
     """'Written and directed by A; based on the novel B by C', as the magazine prints credits."""
+    _, join = words.gettext, words.join_names
     parts: list[str] = []
     if film.directors and film.directors == film.writers:
-        parts.append(f"Written and directed by {join_names(film.directors)}")
+        parts.append(_("Written and directed by %(names)s") % {"names": join(film.directors)})
     else:
         if film.directors:
-            parts.append(f"Directed by {join_names(film.directors)}")
+            parts.append(_("Directed by %(names)s") % {"names": join(film.directors)})
         if film.writers:
-            parts.append(("written" if parts else "Written") + f" by {join_names(film.writers)}")
+            written = _("written by %(names)s") if parts else _("Written by %(names)s")
+            parts.append(written % {"names": join(film.writers)})
     if film.based_on:
-        parts.append(f"based on {source_work(film.based_on)}")
-    line = "; ".join(parts)
-    return line[:1].upper() + line[1:] if line else ""
+        parts.append(_("based on %(work)s") % {"work": source_work(film.based_on, words=words)})
+    if not parts:
+        return ""
+    line = parts[0]
+    for part in parts[1:]:
+        line = _("%(credits)s; %(more)s") % {"credits": line, "more": part}
+    return line[:1].upper() + line[1:]
 
 
 # Written with a vowel but said with a consonant (a one-act play, a utopian novel), and the
@@ -262,48 +214,100 @@ def _indefinite(word: str) -> str:
     return f"{'an' if vowel else 'a'} {word}"
 
 
-def source_work(based: Any, italic: bool = False) -> str:
+def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> str:
     """'the 1987 novel Strangers by Taichi Yamada', or 'a novel by Taichi Yamada' when the piece
     does not name the work (the year, if known, still says which: 'the 1987 novel by ...').
 
     With ``italic``, HTML with the title in <i> (the text escaped), for the web page.
     """
-    escape = markupsafe.escape if italic else str
-    kind = f"{based.year} {escape(based.kind)}" if based.year else escape(based.kind)
-    if based.title:
-        title = markupsafe.Markup("<i>%s</i>") % based.title if italic else based.title
-        work = f"the {kind} {title}"
+    _ = words.gettext
+    if based.title and based.year:
+        message = _("the %(year)s %(kind)s %(title)s by %(author)s")
+    elif based.title:
+        message = _("the %(kind)s %(title)s by %(author)s")
     elif based.year:
-        work = f"the {kind}"
+        message = _("the %(year)s %(kind)s by %(author)s")
+    elif _indefinite(str(based.kind)).startswith("an "):
+        message = _("an %(kind)s by %(author)s")
     else:
-        work = _indefinite(kind)
-    line = f"{work} by {escape(based.author)}"
-    return markupsafe.Markup(line) if italic else line
+        message = _("a %(kind)s by %(author)s")
+    values = {"year": based.year, "kind": based.kind, "author": based.author}
+    if not italic:
+        return message % {**values, "title": based.title}
+    title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
+    return markupsafe.escape(message) % {**values, "title": title}
 
 
 # What an event's kind says of its participants, and so how its moderator is named: 'with'
 # after a conversation or a Q&A, 'moderated by' after anything else (a talk, a masterclass).
-_EVENT_WAYS = {"conversation": " in conversation", "q&a": " in a Q&A"}
+# (Without a moderator, then with one.)
+_EVENT_WAYS = {
+    "conversation": (
+        N_("%(people)s in conversation"),
+        N_("%(people)s in conversation with %(moderator)s"),
+    ),
+    "q&a": (N_("%(people)s in a Q&A"), N_("%(people)s in a Q&A with %(moderator)s")),
+}
+_ANY_WAY = ("%(people)s", N_("%(people)s, moderated by %(moderator)s"))
 
 
-def event_people(event: Any) -> str:
+def event_people(event: Any, words: Wording = ENGLISH) -> str:
     """Who speaks, as every output says it under the event's heading: 'Andrew Haigh and Andrew
     Scott in conversation with Dave Karger', 'Agnès Varda, moderated by Jim Hubbard',
     'Moderated by Dave Karger'; empty when the entry names nobody."""
+    _ = words.gettext
     moderator = event.moderator
     if not event.participants:
-        return f"Moderated by {moderator}" if moderator else ""
-    way = _EVENT_WAYS.get(event.kind)
-    line = join_names(event.participants) + (way or "")
-    if moderator:
-        line += f" with {moderator}" if way else f", moderated by {moderator}"
-    return line
+        return _("Moderated by %(moderator)s") % {"moderator": moderator} if moderator else ""
+    people = words.join_names(event.participants)
+    alone, led = _EVENT_WAYS.get(event.kind, _ANY_WAY)
+    if not moderator:
+        return people if alone == "%(people)s" else _(alone) % {"people": people}
+    return _(led) % {"people": people, "moderator": moderator}
 
 
-def cast_line(film: Any) -> str:
+#: An entry's kind as its readers read it (the kicker above its title: 'review').
+_KINDS = {
+    "review": N_("review"),
+    "news": N_("news"),
+    "event": N_("event"),
+    "festival": N_("festival"),
+    "feature": N_("feature"),
+    "interview": N_("interview"),
+}
+
+#: An event's kind as a heading, when it has no title of its own.
+_EVENT_HEADINGS = {
+    "conversation": N_("Conversation"),
+    "q&a": N_("Q&A"),
+    "talk": N_("Talk"),
+    "screening": N_("Screening"),
+    "masterclass": N_("Masterclass"),
+    "other": N_("Event"),
+}
+
+
+def kind_word(kind: str, words: Wording = ENGLISH) -> str:
+    """An entry's kind in the publication's language ('review'; 'critique' in French)."""
+    known = _KINDS.get(str(kind))
+    return words.gettext(known) if known else str(kind)
+
+
+def event_heading(event: Any, words: Wording = ENGLISH) -> str:
+    """What heads an event: its title, or else its kind ('Conversation', 'Q&A'); as the
+    event's ``heading``, in the publication's language."""
+    if event.title:
+        return str(event.title)
+    known = _EVENT_HEADINGS.get(event.kind)
+    return words.gettext(known) if known else str(event.heading)
+
+
+def cast_line(film: Any, words: Wording = ENGLISH) -> str:
     """'With Andrew Scott (Adam), Paul Mescal (Harry), and Claire Foy'."""
+    if not film.cast:
+        return ""
     people = (f"{p.name} ({p.role})" if p.role else p.name for p in film.cast)
-    return f"With {join_names(people)}" if film.cast else ""
+    return words.gettext("With %(people)s") % {"people": words.join_names(people)}
 
 
 def film_facts(film: Any) -> str:
@@ -333,13 +337,17 @@ def film_title(film: Any) -> str:
     return f"{_isolated(film.title)} ({after})" if after else film.title
 
 
-def run_line(run: Any) -> str:
+def run_line(run: Any, words: Wording = ENGLISH) -> str:
     """The run's own note, or 'In cinemas December 5–19, 2024.' (empty with neither)."""
     if run is None:
         return ""
     if run.note:
         return str(run.note)
-    return f"In cinemas {date_range(run.starts, run.ends)}." if run.starts or run.ends else ""
+    if not (run.starts or run.ends):
+        return ""
+    return words.gettext("In cinemas %(dates)s.") % {
+        "dates": words.date_range(run.starts, run.ends)
+    }
 
 
 def fit(media: Any, width: int) -> tuple[int, int]:
@@ -468,12 +476,14 @@ class TemplateCode(jinja2.BytecodeCache):
 
 
 def make_environment(
-    root: Path | None, autoescape: bool = True, code: Path | None = None
+    root: Path | None, autoescape: bool = True, code: Path | None = None, language: str = "en"
 ) -> jinja2.Environment:
     """The environment for a workspace: its ``templates/`` first, then the package defaults.
 
     ``code``: where to keep the compiled code of the workspace's own templates (see
-    :class:`TemplateCode`).
+    :class:`TemplateCode`). ``language``: the publication's, whose words ``_()`` and
+    ``ngettext()`` write in the templates, and whose dates the filters write (see
+    :mod:`dopemail.wording`).
     """
     loaders: list[jinja2.BaseLoader] = []
     if root is not None and (root / TEMPLATES_DIR).is_dir():
@@ -490,10 +500,20 @@ def make_environment(
         # changes): no stat of every template on every render to see whether it changed.
         auto_reload=False,
         bytecode_cache=TemplateCode(code),
+        extensions=["jinja2.ext.i18n"],
     )
     # Kept so error messages can show template paths relative to the workspace.
     env.globals["workspace_root"] = root
+    words = wording_for(language)
+    # Newstyle: _("Read more: %(url)s", url=...) fills its placeholders after translating, and
+    # escapes what it fills in (the words themselves are the template's, trusted as its text).
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        words.gettext, words.ngettext, newstyle=True
+    )
+    #: og:locale: 'fr_FR' for 'fr' (English keeps the tag as written, as before).
+    env.globals["locale_tag"] = words.locale
     env.filters.update(OWN_FILTERS)
+    env.filters.update(worded_filters(words))
     return env
 
 
@@ -525,6 +545,9 @@ OWN_FILTERS = {
     "wrap": wrap,
     "credits": credits,
     "photo_credit": photo_credit,
+    "credit_line": credit_line,
+    "kind_word": kind_word,
+    "event_heading": event_heading,
     "video_words": video_words,
     "time_tag": time_tag,
     "machine_time": machine_time,
@@ -537,6 +560,33 @@ OWN_FILTERS = {
     "fit": fit,
     "preview_padding": preview_padding,
 }
+
+#: The filters that write words or dates: bound to the publication's language.
+_WORDED = (
+    "credits",
+    "video_words",
+    "time_tag",
+    "source_work",
+    "cast_line",
+    "event_people",
+    "run_line",
+    "kind_word",
+    "event_heading",
+)
+
+
+def worded_filters(words: Wording) -> dict[str, Any]:
+    """:data:`OWN_FILTERS` that write words or dates, in ``words``' language."""
+    if words is ENGLISH:
+        return {}
+    filters: dict[str, Any] = {name: partial(OWN_FILTERS[name], words=words) for name in _WORDED}
+    filters.update(
+        join_names=words.join_names,
+        long_date=words.long_date,
+        date_range=words.date_range,
+        show_time=words.show_time,
+    )
+    return filters
 
 
 # A template naming another: {% extends "x" %}, {% include "x" %}, {% import "x" as m %}...

@@ -180,7 +180,7 @@ def draft_outputs(
             known.clear()
         return {}
     workspace = build.workspace
-    env = env or make_environment(workspace.root)
+    env = env or make_environment(workspace.root, language=workspace.settings.publication.language)
     found: dict[str, Output] = {}
     for item in drafts:
         before = known.get(item.entry.slug) if known is not None else None
@@ -320,7 +320,9 @@ class PreviewState:
                     # One environment while the templates and settings stay (a new override
                     # is a new context); and each draft's page until the draft changes.
                     if self._env is None or self._env[0] != cache.context:
-                        self._env = (cache.context, _compiled(make_environment(self.root)))
+                        language = build.workspace.settings.publication.language
+                        made = make_environment(self.root, language=language)
+                        self._env = (cache.context, _compiled(made))
                         self._drafts = {}
             except DopemailError as exc:
                 errors = getattr(exc, "errors", [exc])

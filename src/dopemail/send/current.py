@@ -54,7 +54,7 @@ def check_current(root: Path, issue: BuiltIssue) -> Currency:
     try:
         settings = load_settings(root)
         loaded = load_issue_alone(path, root, settings)
-        env = make_environment(root)
+        env = make_environment(root, language=settings.publication.language)
         gathered = [*loaded.entries, *(e for _, items in loaded.sections for e in items)]
         rendered = {e.slug: render_entry(env, e) for e in gathered}
         made = render_issue(env, loaded, rendered, settings)

@@ -1,0 +1,348 @@
+"""The words of a language: what the templates and filters write, and how dates read.
+
+From the publication's language tag (``language`` in dopemail.toml) :func:`wording_for`
+gives a :class:`Wording`: gettext and ngettext for the templates' words, and the date and
+time formatters.
+
+- English (``en``, ``en-US``, ``en-GB``...): the words as the templates write them and the
+  hand-written English dates below ("January 12, 2024", "Fri, March 8, 7:30 PM"). Babel is not
+  imported: an English build loads nothing more than it did before there were other languages.
+- A language with a catalog, ``locales/<language>/LC_MESSAGES/dopemail.po`` (French): its
+  words from the catalog, compiled in memory, and its dates by Babel from the CLDR, for the
+  publication's own locale (``fr-CA`` reads as Quebec does).
+- Any other language: English words and English dates, as a whole (not French words around
+  English dates); ``check`` and ``build`` warn of it (:func:`untranslated`).
+
+The ``.po`` file is the reviewed source; nothing compiled is kept in the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .moments import AwayTime, WholeDay
+
+LOCALES = Path(__file__).parent / "locales"
+DOMAIN = "dopemail"
+
+
+def catalog_path(language: str) -> Path:
+    """Where the catalog of a primary language subtag (``fr``) lives."""
+    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def primary(tag: str) -> str:
+    """The language of a tag: 'fr' of 'fr-CA'."""
+    return tag.split("-")[0].lower()
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name for a message marked, not translated
+    """Mark ``message`` for the catalog where it is written; it is translated where used."""
+    return message
+
+
+# English names, as strftime gives them in the C locale (Python's, whatever LANG says),
+# without its cost: a call per field, thousands per build (every screening's times).
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # date.weekday()'s order
+
+
+def join_names(names: Iterable[str], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B, and C' (the serial comma, as the magazine prints it)."""
+    items = [n for n in names if n]
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'January 12, 2024'."""
+    if value is None:
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def date_range(starts: date | None, ends: date | None) -> str:
+    """'January 12 – February 2, 2024', shortened where months or years agree."""
+    if starts and ends:
+        if starts == ends:
+            return long_date(starts)
+        if starts.year == ends.year:
+            if starts.month == ends.month:
+                return f"{MONTHS[starts.month - 1]} {starts.day}–{ends.day}, {ends.year}"
+            return (
+                f"{MONTHS[starts.month - 1]} {starts.day} – "
+                f"{MONTHS[ends.month - 1]} {ends.day}, {ends.year}"
+            )
+        return f"{long_date(starts)} – {long_date(ends)}"
+    if starts:
+        return f"from {long_date(starts)}"
+    if ends:
+        return f"until {long_date(ends)}"
+    return ""
+
+
+def show_time(value: datetime) -> str:
+    """'Fri, March 8, 7:30 PM'; 'Fri, March 8' for a day written without a time; with the
+    offset, '(UTC+1)', for a time written in another than the publication's."""
+    day = f"{DAYS[value.weekday()]}, {MONTHS[value.month - 1]} {value.day}"
+    if isinstance(value, WholeDay):
+        return day
+    hour = value.hour % 12 or 12
+    noon = "AM" if value.hour < 12 else "PM"
+    shown = f"{day}, {hour}:{value.minute:02d} {noon}"
+    return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
+
+
+def utc_offset(value: datetime) -> str:
+    """'UTC', 'UTC+1', 'UTC-8', 'UTC+5:30': the offset a time was written with."""
+    offset = value.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    if not minutes:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def _same_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words and dates of one language, as the templates and filters write them."""
+
+    language: str  #: the publication's tag, as written in dopemail.toml ('fr-CA')
+    translated: bool  #: False: English words, for want of a catalog (or for English)
+    locale: str  #: for og:locale: 'fr_FR', 'fr_CA'; English keeps the tag as written
+    gettext: Callable[[str], str] = _same
+    ngettext: Callable[[str, str, int], str] = _same_plural
+    long_date: Callable[[date | datetime | None], str] = long_date
+    date_range: Callable[[date | None, date | None], str] = date_range
+    show_time: Callable[[datetime], str] = show_time
+    join_names: Callable[..., str] = join_names
+
+    @property
+    def english(self) -> bool:
+        """Whether the words written are the templates' own, English ones."""
+        return not self.translated
+
+
+#: English, as the templates and filters write it.
+ENGLISH = Wording("en", translated=False, locale="en")
+
+
+def has_catalog(language: str) -> bool:
+    """Whether dopemail has the words of ``language`` (a tag: 'fr-BE' has French's)."""
+    return primary(language) != "en" and catalog_path(primary(language)).is_file()
+
+
+@lru_cache(maxsize=8)
+def wording_for(language: str) -> Wording:
+    """The wording of a publication written in ``language`` (a BCP 47 tag)."""
+    if primary(language) == "en":
+        return ENGLISH if language == "en" else Wording(language, False, language)
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        locale = None
+    shown = _locale_tag(locale, language)
+    if locale is None or not has_catalog(language):
+        return Wording(language, False, shown)
+    translations = load_translations(primary(language))
+    cldr = _CldrDates(locale)
+    return Wording(
+        language,
+        True,
+        shown,
+        gettext=translations.gettext,
+        ngettext=translations.ngettext,
+        long_date=cldr.long_date,
+        date_range=cldr.make_range(translations.gettext),
+        show_time=cldr.show_time,
+        join_names=cldr.join_names(translations.gettext),
+    )
+
+
+def _locale_tag(locale: Any, language: str) -> str:
+    """'fr_FR' for 'fr', 'fr_CA' for 'fr-CA' (Babel's likely subtags): Open Graph's form."""
+    if locale is None:
+        return language.replace("-", "_")
+    from babel.core import get_global
+
+    if locale.territory:
+        return f"{locale.language}_{locale.territory}"
+    likely = get_global("likely_subtags").get(locale.language, "")
+    territory = next((p for p in likely.split("_")[1:] if p.isupper() and len(p) == 2), None)
+    return f"{locale.language}_{territory}" if territory else locale.language
+
+
+def load_translations(language: str) -> Any:
+    """The catalog of ``language``, read from its ``.po`` and compiled in memory."""
+    import gettext
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(catalog_path(language), "rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+class _CldrDates:
+    """Dates and times as the CLDR writes them in a locale, by Babel."""
+
+    def __init__(self, locale: Any) -> None:
+        from babel.dates import DateTimeFormat, match_skeleton, parse_pattern
+
+        self.locale = locale
+        self._parse = parse_pattern
+        self._format = DateTimeFormat
+        self._day = parse_pattern(self._skeleton("MMMMEd", match_skeleton))
+        self._time = parse_pattern(self._skeleton("Hm", match_skeleton))
+        self._long = parse_pattern(str(locale.date_formats["long"]))
+        # How the CLDR joins a day and its time: '{1}, {0}' ('jeu. 10 décembre, 20:30').
+        self._joined = str(locale.datetime_formats["medium"]).replace("'", "")
+        self._intervals = self._interval_patterns(match_skeleton)
+        self._first = (
+            re.compile(r"(?<![\d])1(?= \w)") if locale.language == "fr" else None
+        )  # 1er décembre: French writes the first of a month as an ordinal
+
+    def _skeleton(self, skeleton: str, match: Callable[..., str | None]) -> str:
+        """The locale's pattern for ``skeleton``, its fields as wide as asked for (the CLDR's
+        own way: a pattern for 'MMMd' serves 'MMMMd' with the month written in full)."""
+        known = self.locale.datetime_skeletons
+        if skeleton in known:
+            return str(known[skeleton])
+        found = match(skeleton, known) or skeleton
+        return _widen(str(known[found]) if found in known else found, skeleton, found)
+
+    def _interval_patterns(self, match: Callable[..., str | None]) -> dict[str, list[str]]:
+        skeleton = "yMMMMd"
+        formats = self.locale.interval_formats
+        found = skeleton if skeleton in formats else match(skeleton, formats)
+        if not found:
+            return {}
+        return {
+            field: [_widen(part, skeleton, found) for part in parts]
+            for field, parts in formats[found].items()
+        }
+
+    def _ordinal(self, text: str) -> str:
+        return self._first.sub("1er", text) if self._first is not None else text
+
+    def long_date(self, value: date | datetime | None) -> str:
+        """'4 décembre 2026'."""
+        if value is None:
+            return ""
+        return self._ordinal(self._long.apply(_day_of(value), self.locale))
+
+    def show_time(self, value: datetime) -> str:
+        """'jeu. 10 décembre, 20:30', the day alone for a day written without a time, and the
+        offset for a time written in another than the publication's."""
+        day = self._ordinal(self._day.apply(value, self.locale))
+        if isinstance(value, WholeDay):
+            return day
+        shown = self._joined.replace("{1}", day).replace(
+            "{0}", self._time.apply(value, self.locale)
+        )
+        return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
+
+    def make_range(
+        self, gettext: Callable[[str], str]
+    ) -> Callable[[date | None, date | None], str]:
+        def date_range(starts: date | None, ends: date | None) -> str:
+            """'9–20 décembre 2026', '30 novembre – 3 décembre 2026' (the CLDR's intervals)."""
+            if starts and ends:
+                return self.interval(starts, ends)
+            if starts:
+                return gettext("from %(date)s") % {"date": self.long_date(starts)}
+            if ends:
+                return gettext("until %(date)s") % {"date": self.long_date(ends)}
+            return ""
+
+        return date_range
+
+    def interval(self, starts: date, ends: date) -> str:
+        if starts == ends or not self._intervals:
+            if starts == ends:
+                return self.long_date(starts)
+            return f"{self.long_date(starts)} – {self.long_date(ends)}"
+        start, end = _day_of(starts), _day_of(ends)
+        field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+        parts = self._intervals.get(field) or self._intervals.get("y")
+        if not parts:
+            return f"{self.long_date(starts)} – {self.long_date(ends)}"
+        return self._ordinal(
+            "".join(
+                self._parse(part).apply(when, self.locale)
+                for part, when in zip(parts, (start, end), strict=True)
+            )
+        )
+
+    def join_names(self, gettext: Callable[[str], str]) -> Callable[..., str]:
+        from babel.lists import format_list
+
+        def join_names(names: Iterable[str], conjunction: str = "and") -> str:
+            """'A, B et C': the CLDR's list, as the language writes it."""
+            items = [n for n in names if n]
+            if not items:
+                return ""
+            if conjunction != "and":  # a template's own word: joined as English joins
+                return globals()["join_names"](items, conjunction)
+            return format_list(items, locale=self.locale)
+
+        return join_names
+
+
+def _day_of(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+_MONTH_FIELD = re.compile(r"(?<!M)M{3}(?!M)|(?<!L)L{3}(?!L)")
+
+
+def _widen(pattern: str, wanted: str, found: str) -> str:
+    """``pattern`` (made for the skeleton ``found``) with its abbreviated month written in
+    full when ``wanted`` asks for it."""
+    if "MMMM" in wanted and "MMMM" not in found and "MMM" in found:
+        return _MONTH_FIELD.sub(lambda m: m.group(0)[0] * 4, pattern)
+    return pattern
+
+
+def untranslated(language: str) -> str | None:
+    """The warning for a publication whose language dopemail has no words for (None: it
+    has them, or the language is English)."""
+    if primary(language) == "en" or has_catalog(language):
+        return None
+    return (
+        f'language = "{language}": dopemail has no catalog for this language yet, so pages, '
+        "emails and feeds are written in English words, with English dates"
+    )
+
+
+#: How to add one, for that warning's hint.
+ADD_A_CATALOG = (
+    "copy src/dopemail/locales/fr/LC_MESSAGES/dopemail.po to "
+    "src/dopemail/locales/<language>/LC_MESSAGES/ and translate it (README: "
+    "'Languages', for developers)"
+)
