@@ -59,15 +59,16 @@ class Build:
 
 def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list[DopemailError]:
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
-    built: templates no longer used, settings the sender would refuse, entries and issues
-    dated later than now, showtimes outside their
+    built: a language dopemail has no words for, templates no longer used, settings the
+    sender would refuse, entries and issues dated later than now, showtimes outside their
     run, the issues' quality warnings, dead links and links written wrong. (``ahead``: those
     of dates ahead of now, when the caller has them already.)"""
     from .links import broken_links_in, dead_links_in
-    from .load import entry_notes, filed_apart, published_ahead, unsendable
+    from .load import entry_notes, filed_apart, published_ahead, unsendable, untranslated_language
     from .templates import unused_templates
 
     return [
+        *untranslated_language(result.workspace),
         *unused_templates(result.workspace.root),
         *unsendable(result.workspace),
         *(published_ahead(result.workspace) if ahead is None else ahead),

@@ -29,6 +29,9 @@ from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, loope
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
 _NOT_RENDERING = ("send", "preview")
+# What renders: the code, the default templates and the catalogs of words (locales/*.po),
+# whose edits change what a build writes as a template's do.
+_RENDERING_CODE = (".py", ".j2", ".po")
 T = TypeVar("T")
 FILE_KEYS = "file-keys.json"
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
@@ -104,7 +107,7 @@ def context_key(root: Path) -> str:
     own = [
         p
         for p in _files(_PACKAGE)
-        if p.suffix in (".py", ".j2") and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
+        if p.suffix in _RENDERING_CODE and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
     ]
     for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own]:
         digest.update(str(path).encode())

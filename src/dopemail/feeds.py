@@ -21,6 +21,7 @@ from .content import RenderedEntry
 from .load import picture_type
 from .models import URI
 from .moments import written as _written
+from .wording import wording_for
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -257,13 +258,14 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
     issues = list(issues)[: settings.feeds.items]
     pub = settings.publication
     host = urlsplit(pub.base_url).hostname
+    _ = wording_for(pub.language).gettext
     fg = FeedGenerator()
     # The archive on the home page is the newsletter's page: a URL that exists.
     _channel(
         fg,
         settings,
         settings.url("#newsletter"),
-        f"{pub.title}: the newsletter",
+        _("%(title)s: the newsletter") % {"title": pub.title},
         settings.url(ISSUES_PATH),
         "application/atom+xml",
     )
@@ -276,7 +278,9 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         # moved to another day, and a new id would show it to readers twice. Or the id it
         # had, kept with 'id:'.
         fe.id(_atom_id(meta.id, host) if meta.id else issue.url)
-        fe.title(f"No. {meta.number}: {meta.subject}")
+        fe.title(
+            _("No. %(number)s: %(subject)s") % {"number": meta.number, "subject": meta.subject}
+        )
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)
         fe.content(item.content_html, type="html")

@@ -61,6 +61,7 @@ from .validation import (
     line_of,
     may_hold_control,
 )
+from .wording import N_, add_a_catalog, untranslated
 
 ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
@@ -1050,6 +1051,17 @@ def unsendable(workspace: Workspace) -> list[ConfigError]:
     ]
 
 
+def untranslated_language(workspace: Workspace) -> list[ConfigError]:
+    """A warning when the publication's language has no catalog of words yet: its pages,
+    emails and feeds are written in English words (and dates), said by build and check."""
+    message = untranslated(workspace.settings.publication.language)
+    if message is None:
+        return []
+    line = config_line(workspace.root, ("publication", "language"))
+    hint = add_a_catalog(workspace.settings.publication.language)
+    return [ConfigError(message, CONFIG_NAME, line, hint)]
+
+
 def entry_notes(workspace: Workspace) -> list[ContentError]:
     """What build and check warn of in the entries (see :func:`_notes`) and in the issues'
     intros (:func:`dropped_html`)."""
@@ -1246,18 +1258,31 @@ PREHEADER_SHOWN = 150
 #: 70, a phone's 35 to 40): the warning is for a subject cut everywhere, not for style.
 SUBJECT_SHOWN = 80
 
-#: The preheader `dopemail new issue` writes when no entry is left to name in it.
-PREHEADER_PLACEHOLDER = "One sentence on what this issue brings."
+#: The preheader `dopemail new issue` writes when no entry is left to name in it (in
+#: English; translated by the catalogs).
+PREHEADER_PLACEHOLDER = N_("One sentence on what this issue brings.")
 
-# The sentences `dopemail new` leaves for the editor to replace (its default templates).
-_PLACEHOLDER = re.compile(
-    r"(Write the piece here, in Markdown\.|Write the intro of [^\n]{1,200}? No\. \d+ here\.)"
+#: The same in each language dopemail has words for (its catalog's msgstr; a test checks
+#: they agree): an issue scaffolded in French is refused as one in English is.
+PREHEADER_PLACEHOLDERS = frozenset(
+    {PREHEADER_PLACEHOLDER, "Une phrase sur ce qu’apporte ce numéro."}
 )
+
+# The sentences `dopemail new` leaves for the editor to replace (its default templates), in
+# each language dopemail has words for: recognized in the language they were written in,
+# whatever the publication's language is now.
+_PLACEHOLDER = re.compile(
+    r"(Write the piece here, in Markdown\.|Write the intro of [^\n]{1,200}? No\. \d+ here\."
+    r"|Écrivez l’article ici, en Markdown\."
+    r"|Écrivez ici l’introduction de [^\n]{1,200}? N°[ \u00a0]\d+\.)"
+)
+_PLACEHOLDER_STARTS = ("Write the ", "Écrivez ")
 
 
 def _placeholder(doc: Document, rel: str, hint: str) -> list[DopemailError]:
     """The scaffold's placeholder left in a text about to be published, at its line."""
-    found = _PLACEHOLDER.search(doc.body) if "Write the " in doc.body else None
+    maybe = any(start in doc.body for start in _PLACEHOLDER_STARTS)
+    found = _PLACEHOLDER.search(doc.body) if maybe else None
     if found is None:
         return []
     line = doc.body_line + doc.body.count("\n", 0, found.start())
@@ -1577,11 +1602,11 @@ def load_issue(
 
     if meta is not None and meta.status == "ready":  # one sent went out as it is
         errors += _placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
-        if meta.preheader.strip() == PREHEADER_PLACEHOLDER:
+        if meta.preheader.strip() in PREHEADER_PLACEHOLDERS:
             errors.append(
                 ContentError(
                     "the preheader is still the sentence 'dopemail new' put there: "
-                    f"'{PREHEADER_PLACEHOLDER}' (inboxes show it after the subject)",
+                    f"'{meta.preheader.strip()}' (inboxes show it after the subject)",
                     rel,
                     line_of(doc.meta, ("preheader",)),
                     "write one sentence on what this issue brings, or set 'status: draft'",

@@ -19,6 +19,7 @@ from .load import (
 )
 from .models import SLUG
 from .templates import make_environment, render
+from .wording import ENGLISH, Wording, wording_for
 
 _SLUG = re.compile(SLUG)
 
@@ -140,17 +141,18 @@ def new_entry(
 _KIND_LINE = re.compile(r"""(?m)^kind:[ \t]*("[^"\n]*"|'[^'\n]*'|[\w&-]*)""")
 
 
-def _preheader(titles: list[str]) -> str:
+def _preheader(titles: list[str], words: Wording = ENGLISH) -> str:
     """ "In this issue: A, B, C", with as many titles as an inbox shows whole (the first
     always); with none, the sentence to replace."""
     if not titles:
-        return PREHEADER_PLACEHOLDER
-    shown = "In this issue: " + titles[0]
+        return words.gettext(PREHEADER_PLACEHOLDER)
+    line = words.gettext("In this issue: %(titles)s")
+    shown = titles[0]
     for title in titles[1:]:
-        if len(shown) + 2 + len(title) > PREHEADER_SHOWN - 10:
+        if len(line % {"titles": shown}) + 2 + len(title) > PREHEADER_SHOWN - 10:
             break
         shown += ", " + title
-    return shown
+    return line % {"titles": shown}
 
 
 class WorkspaceNotRead(DopemailErrors):
@@ -199,7 +201,12 @@ def new_issue(
     number = max([*(i.meta.number for i in workspace.issues), *kept], default=0) + 1
     gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}
     unsent = [e for e in workspace.published if e.slug not in gathered]
-    subject = subject or f"{workspace.settings.publication.title} No. {number}"
+    words = wording_for(workspace.settings.publication.language)
+    title = workspace.settings.publication.title
+    subject = subject or words.gettext("%(title)s No. %(number)s") % {
+        "title": title,
+        "number": number,
+    }
     path = root / ISSUES_DIR / f"{number}-{slug or short_slug(subject)}.md"
     now = now or datetime.now(workspace.settings.publication.zone)
     language = workspace.settings.publication.language
@@ -214,7 +221,7 @@ def new_issue(
         entries=unsent,
         # With no entry to name, a sentence to replace rather than an empty field, which the
         # build would report before (and instead of) the missing entries.
-        preheader=yaml_text(_preheader([e.meta.title for e in unsent[:3]])),
+        preheader=yaml_text(_preheader([e.meta.title for e in unsent[:3]], words)),
         title=workspace.settings.publication.title,
     )
     path.parent.mkdir(parents=True, exist_ok=True)

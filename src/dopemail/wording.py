@@ -340,9 +340,10 @@ def untranslated(language: str) -> str | None:
     )
 
 
-#: How to add one, for that warning's hint.
-ADD_A_CATALOG = (
-    "copy src/dopemail/locales/fr/LC_MESSAGES/dopemail.po to "
-    "src/dopemail/locales/<language>/LC_MESSAGES/ and translate it (README: "
-    "'Languages', for developers)"
-)
+def add_a_catalog(language: str) -> str:
+    """How to give dopemail the words of ``language``: that warning's hint."""
+    return (
+        "copy src/dopemail/locales/fr/LC_MESSAGES/dopemail.po to "
+        f"src/dopemail/locales/{primary(language)}/LC_MESSAGES/ and translate it (README: "
+        "'Languages', for developers)"
+    )

@@ -1,0 +1,502 @@
+"""The words of a language: a French publication reads French, English stays as it was."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import feedparser
+import lxml.html
+import pytest
+
+from dopemail.build import build
+from dopemail.cli import cli
+from dopemail.load import PREHEADER_PLACEHOLDERS, _PLACEHOLDER
+from dopemail.moments import WholeDay
+from dopemail.wording import ENGLISH, catalog_path, load_translations, wording_for
+
+from conftest import REPO, copy_publication
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+SRC = REPO / "src"
+
+
+def _scripts_module(name: str):  # noqa: ANN202 - a script, loaded as the tests load bench's
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _catalog():  # noqa: ANN202
+    from babel.messages.pofile import read_po
+
+    with open(catalog_path("fr"), "rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+# A French publication: the sample's settings and pictures, its own entries and issue, in
+# French, so that any English word in its outputs is one the templates wrote.
+ENTRY = """\
+---
+title: Portrait de la jeune fille en feu
+kind: review
+published: 2024-02-20T09:00:00+01:00
+updated: 2024-02-21T10:00:00+01:00
+author: Rédaction
+summary: Un film de Céline Sciamma, à revoir au Champo.
+tags: [critique, drame]
+pull_quote:
+  text: Ne regrettez pas, souvenez-vous.
+  attribution: Héloïse
+film:
+  title: Portrait de la jeune fille en feu
+  year: 2019
+  directors: [Céline Sciamma]
+  writers: [Céline Sciamma]
+  cast:
+    - name: Noémie Merlant
+      role: Marianne
+    - name: Adèle Haenel
+      role: Héloïse
+    - name: Luàna Bajrami
+  based_on: {author: Jeanne Dupont, kind: nouvelle, year: 1890}
+  distributor: Pyramide
+  runtime: 120
+run:
+  starts: 2024-02-09
+  ends: 2024-02-20
+screenings:
+  - venue: Le Champo
+    address: 51 rue des Écoles
+    city: Paris
+    postal_code: "75005"
+    country: FR
+    starts: 2024-01-30
+    ends: 2024-02-02
+    times: [2024-01-30T20:30:00+01:00, 2024-02-01T14:00:00+01:00, 2024-02-02]
+streaming:
+  - service: Arte
+    since: 2024-01-02
+  - service: Mubi
+    since: 2024-03-01
+  - service: Canal
+events:
+  - kind: conversation
+    participants: [Céline Sciamma, Noémie Merlant, Adèle Haenel]
+    moderator: Claire Martin
+    video: https://video.example/rencontre
+    date: 2024-01-30T22:30:00+01:00
+    venue: Le Champo
+    url: https://champo.example/rencontre
+  - kind: q&a
+    participants: [Céline Sciamma]
+    date: 2024-02-01
+  - kind: talk
+    moderator: Claire Martin
+images:
+  - src: media/all-of-us-strangers/01.jpg
+    alt: Deux femmes au bord de la mer
+    caption: Marianne et Héloïse
+    credit: Lilies Films
+  - src: media/all-of-us-strangers/02.jpg
+    alt: Une femme qui peint
+    credit: Lilies Films
+  - src: media/all-of-us-strangers/03.jpg
+    alt: Une plage
+  - src: media/all-of-us-strangers/04.jpg
+    alt: Un feu la nuit
+    caption: Le feu
+  - src: media/all-of-us-strangers/05.jpg
+    alt: Un tableau
+  - src: media/all-of-us-strangers/06.jpg
+    alt: Une robe verte
+rights: Images © Lilies Films, 2019.
+---
+Le film de Céline Sciamma revient sur grand écran, au Quartier latin.
+"""
+
+SECOND = """\
+---
+title: Les Demoiselles de Rochefort
+kind: event
+published: 2024-02-21T09:00:00+01:00
+author: Rédaction
+summary: Une projection en copie neuve.
+film:
+  title: Les Demoiselles de Rochefort
+  year: 1967
+  directors: [Jacques Demy]
+  writers: [Jacques Demy, Agnès Varda]
+  based_on: {title: Rochefort, author: Jeanne Dupont, kind: roman}
+---
+Projection unique, en présence de l’équipe.
+"""
+
+ISSUE = """\
+---
+number: 1
+subject: Sciamma et Demy
+date: 2024-02-23T08:00:00+01:00
+preheader: Deux films à revoir à Paris.
+status: ready
+entries:
+  - portrait
+sections:
+  - title: Et aussi
+    entries: [demoiselles]
+---
+Chères lectrices, chers lecteurs,
+
+Deux films à revoir cette semaine.
+"""
+
+
+def _french(root: Path, language: str = "fr") -> Path:
+    copy_publication(root)
+    shutil.rmtree(root / "entries")
+    shutil.rmtree(root / "issues")
+    (root / "entries").mkdir()
+    (root / "issues").mkdir()
+    (root / "entries" / "portrait.md").write_text(ENTRY, encoding="utf-8")
+    (root / "entries" / "demoiselles.md").write_text(SECOND, encoding="utf-8")
+    (root / "issues" / "1-sciamma-et-demy.md").write_text(ISSUE, encoding="utf-8")
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('language = "en"', f'language = "{language}"')
+    text = re.sub(r'timezone = "[^"]*"', 'timezone = "Europe/Paris"', text)
+    text = text.replace(
+        'description = "Film reviews, screenings and conversations from the film section of '
+        'Paris-LA."',
+        'description = "Critiques, séances et rencontres de la rubrique cinéma de Paris-LA."',
+    )
+    text = text.replace(
+        'copyright = "© Paris-LA / DoPe Press. Images © their owners, as credited."', ""
+    )
+    text = re.sub(r'postal_address = "[^"]*"', 'postal_address = "DoPe Press, 75011 Paris"', text)
+    config.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = _french(tmp_path_factory.mktemp("fr") / "pub")
+    build(root, jobs=1)
+    return root
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees of an HTML page: no styles, scripts nor markup; entities read."""
+    tree = lxml.html.fromstring(page)
+    for element in tree.xpath("//style | //script | //comment()"):
+        element.drop_tree()
+    for element in tree.iter(*_BLOCKS):  # a block's words end where the next one's begin
+        element.tail = " " + (element.tail or "")
+    titles = " ".join(tree.xpath("//@title | //@alt"))
+    return re.sub(r"[ \t\n]+", " ", tree.text_content() + " " + titles)
+
+
+_BLOCKS = ("p", "li", "div", "td", "br", "h1", "h2", "h3", "h4", "figcaption", "title", "a")
+
+
+def _outputs(root: Path) -> dict[str, str]:
+    """Every French output's visible text, by name."""
+    site, issue = root / "site", root / "site" / "issues" / "1-sciamma-et-demy"
+    texts = {
+        "page": _visible((site / "portrait" / "index.html").read_text(encoding="utf-8")),
+        "page 2": _visible((site / "demoiselles" / "index.html").read_text(encoding="utf-8")),
+        "home": _visible((site / "index.html").read_text(encoding="utf-8")),
+        "web version": _visible((issue / "index.html").read_text(encoding="utf-8")),
+        "email.html": _visible((issue / "email.html").read_text(encoding="utf-8")),
+        # Lines joined again where the text part wrapped them.
+        "email.txt": re.sub(r"\n *", " ", (issue / "email.txt").read_text(encoding="utf-8")),
+    }
+    for name in ("rss.xml", "atom.xml", "feed.json", "issues.xml"):
+        feed = feedparser.parse((root / "feeds" / name).read_bytes())
+        parts = [feed.feed.get("title", "")]
+        for entry in feed.entries:
+            parts.append(entry.get("title", ""))
+            for content in entry.get("content", []):
+                parts.append(_visible(f"<div>{content.value}</div>"))
+        texts[name] = "\n".join(parts)
+    return texts
+
+
+def test_a_french_publication_reads_french(french: Path) -> None:
+    texts = _outputs(french)
+    page, web, txt = texts["page"], texts["web version"], texts["email.txt"]
+    email = texts["email.html"]
+    # Words.
+    for text in (page, web, email, txt):
+        assert "Où le voir" in text or "OÙ LE VOIR" in text
+        assert "Écrit et réalisé par Céline Sciamma" in text
+    assert "Lire la suite" in web and "Lire la suite" in email
+    assert f"Lire la suite{NBSP}: https://dopepress.example.com/portrait/" in txt
+    assert "Se désabonner" in email and f"Se désabonner{NBSP}: " in txt
+    assert "Voir dans le navigateur" in email
+    assert "Galerie" in page and "Voir les 5 photos" in web and "Voir les 5 photos" in email
+    assert f"Les 5 photos{NBSP}: https://dopepress.example.com/portrait/#gallery" in txt
+    assert "Avec Noémie Merlant (Marianne), Adèle Haenel (Héloïse), Luàna Bajrami" in page
+    assert "Avec Noémie Merlant (Marianne), Adèle Haenel (Héloïse) et Luàna Bajrami" in web
+    assert "D’après une œuvre de Jeanne Dupont (nouvelle, 1890)" in page
+    assert "d’après Rochefort, roman de Jeanne Dupont" in web
+    assert (
+        "Réalisé par Jacques Demy ; écrit par Jacques Demy et Agnès Varda".replace(
+            " ;", f"{NNBSP};"
+        )
+        in web
+    )
+    assert (
+        "Céline Sciamma, Noémie Merlant et Adèle Haenel en conversation avec Claire Martin" in page
+    )
+    assert f"Animation{NBSP}: Claire Martin" in page
+    assert "Voir l’enregistrement" in page and "Billets et informations" in page
+    assert "CRITIQUE" in txt and "ÉVÉNEMENT" in txt and "Critique" in texts["home"]
+    assert "Questions-réponses" in page and "Conférence" in page
+    assert f"Mots-clés{NBSP}: critique, drame" in page
+    assert "Par Rédaction" in page and "mis à jour le 21 février 2024" in page
+    # Dates and times: CLDR's, in French, 24-hour.
+    assert "23 février 2024" in email and "23 février 2024" in txt and "23 février 2024" in web
+    assert "20 février 2024" in page
+    assert f"En salles{NBSP}: 9\u201320 février 2024." in page
+    assert "30 janvier\u2009\u2013\u20092 février 2024" in page
+    assert f"mar. 30 janvier, 20:30{NNBSP}; jeu. 1er février, 14:00{NNBSP}; ven. 2 février" in page
+    assert "mar. 30 janvier, 22:30" in page and "PM" not in page
+    assert "En streaming sur Mubi à partir du 1er mars 2024" in page
+    assert "En streaming sur Arte (depuis le 2 janvier 2024)" in page
+    assert "Arte, depuis le 2 janvier 2024" in web and "Mubi, à partir du 1er mars 2024" in txt
+    # The pull quote's marks, and the issue's number.
+    for text in (page, web, email, txt):
+        assert f"«{NBSP}Ne regrettez pas, souvenez-vous.{NBSP}»" in text
+    assert f"N°{NBSP}1" in email and f"Lettre N°{NBSP}1" in web
+    assert f"DOPE PRESS{NBSP}: N°{NBSP}1, 23 février 2024" in txt
+    assert f"N°{NBSP}1{NBSP}: Sciamma et Demy" in texts["home"]
+    assert f"N°{NBSP}1{NBSP}: Sciamma et Demy" in texts["issues.xml"]
+    assert f"DoPe Press{NBSP}: la lettre d’information" in texts["issues.xml"]
+    # What machines read of the language.
+    head = (french / "site" / "portrait" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in head and '<meta property="og:locale" content="fr_FR">' in head
+    assert json.loads((french / "feeds" / "feed.json").read_text())["language"] == "fr"
+
+
+# A placeholder in a message, and what is left of it (punctuation and spaces alone).
+_FIELD = re.compile(r"%\(\w+\)[sd]")
+
+
+def _fragments(message: str) -> list[str]:
+    """The words of a message between its placeholders (an HTML one's markup aside)."""
+    text = html.unescape(re.sub(r"<[^>]+>", "%(tag)s", message))
+    found = []
+    for piece in _FIELD.split(text):
+        piece = piece.strip(" \u00a0.,;:()")
+        if piece and not piece.isascii() or re.search(r"[A-Za-z]", piece):
+            found.append(piece)
+    return found
+
+
+def test_no_english_phrase_of_the_catalog_is_left_in_french_outputs(french: Path) -> None:
+    texts = _outputs(french)
+    left = []
+    for message in _catalog():
+        if not message.id or message.id == message.string:
+            continue  # the same in both ('Conversation', 'festival')
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid in ids:
+            for fragment in _fragments(msgid):
+                if any(fragment in s for s in strings):
+                    continue  # 'Masterclass' in 'Masterclass', 'RSS' in 'RSS : %(url)s'
+                before = r"(?<!\w)" if re.match(r"\w", fragment) else ""
+                after = r"(?!\w)" if re.search(r"\w$", fragment) else ""
+                pattern = re.compile(before + re.escape(fragment) + after)
+                for name, text in texts.items():
+                    if pattern.search(text):
+                        left.append(f"{fragment!r} (of {msgid!r}) in {name}")
+    assert not left, "English left in French outputs:\n" + "\n".join(left)
+
+
+def test_every_marked_phrase_has_french() -> None:
+    """A new English phrase in a template or a filter without its French fails here: run
+    scripts/update_catalogs.py, then translate it in the .po."""
+    update = _scripts_module("update_catalogs")
+    marked = {m.id for m in update.extracted() if m.id}
+    catalog = _catalog()
+    known = {m.id: m for m in catalog if m.id}
+    assert marked - set(known) == set(), "not in the French catalog (run update_catalogs.py)"
+    assert set(known) - marked == set(), "in the catalog, marked nowhere any more"
+    untranslated = [
+        m.id
+        for m in known.values()
+        if not (all(m.string) if isinstance(m.string, tuple) else m.string) or m.fuzzy
+    ]
+    assert untranslated == []
+    # The catalog is as update_catalogs.py writes it (what review reads is what builds).
+    assert update.main(["--check"]) == 0
+
+
+def test_french_typography_in_the_catalog() -> None:
+    for message in _catalog():
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            if not message.id or not text:
+                continue
+            assert not re.search(r"[^\u00a0\u202f\s]:(\s|$)", text.replace("&#160;", "")), text
+            assert " :" not in text and " ;" not in text, f"a breaking space before: {text!r}"
+            assert "'" not in text.replace('class="', ""), f"a straight apostrophe: {text!r}"
+            if ";" in text and "&" not in text and "%(" not in text.split(";")[0][-4:]:
+                assert f"{NNBSP};" in text, text
+
+
+def test_the_catalog_compiles_and_translates() -> None:
+    french = load_translations("fr")
+    assert french.gettext("Where it plays") == "Où le voir"
+    assert french.ngettext("See %(num)d photo", "See all %(num)d photos", 1) == "Voir la photo"
+    assert french.ngettext("See %(num)d photo", "See all %(num)d photos", 3) % {"num": 3} == (
+        "Voir les 3 photos"
+    )
+
+
+def test_french_dates_and_names() -> None:
+    words = wording_for("fr")
+    paris = ZoneInfo("Europe/Paris")
+    assert words.long_date(date(2026, 12, 4)) == "4 décembre 2026"
+    assert words.long_date(date(2026, 12, 1)) == "1er décembre 2026"
+    assert words.date_range(date(2026, 12, 9), date(2026, 12, 20)) == "9–20 décembre 2026"
+    assert words.date_range(date(2026, 11, 30), date(2026, 12, 3)) == (
+        "30 novembre\u2009–\u20093 décembre 2026"
+    )
+    assert words.date_range(date(2026, 12, 30), date(2027, 1, 3)) == (
+        "30 décembre 2026\u2009–\u20093 janvier 2027"
+    )
+    assert words.date_range(date(2026, 12, 4), date(2026, 12, 4)) == "4 décembre 2026"
+    assert words.date_range(date(2026, 12, 4), None) == "à partir du 4 décembre 2026"
+    assert words.date_range(None, date(2026, 12, 4)) == "jusqu’au 4 décembre 2026"
+    assert words.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=paris)) == (
+        "jeu. 10 décembre, 20:30"
+    )
+    day = WholeDay(2026, 12, 10, tzinfo=paris)
+    assert words.show_time(day) == "jeu. 10 décembre"
+    assert words.join_names(["A", "B", "C"]) == "A, B et C"
+    assert words.join_names(["A", "B"]) == "A et B"
+    assert words.locale == "fr_FR"
+    assert wording_for("fr-CA").locale == "fr_CA"
+    assert wording_for("fr-CA").translated
+
+
+def test_english_is_as_before() -> None:
+    assert wording_for("en") is ENGLISH
+    assert not wording_for("en-GB").translated and wording_for("en-GB").locale == "en-GB"
+    la = ZoneInfo("America/Los_Angeles")
+    assert ENGLISH.long_date(date(2026, 12, 4)) == "December 4, 2026"
+    assert ENGLISH.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=la)) == (
+        "Thu, December 10, 8:30 PM"
+    )
+    assert ENGLISH.join_names(["A", "B", "C"]) == "A, B, and C"
+    assert ENGLISH.gettext("Where it plays") == "Where it plays"
+
+
+def test_an_english_build_imports_no_babel(tmp_path: Path) -> None:
+    root = copy_publication(tmp_path / "pub")
+    env = {"PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin"}
+    ran = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dopemail", "build", "-j", "1"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "built" in ran.stdout
+    assert " babel" not in ran.stderr
+    # A French one does (the test of the test).
+    _french(tmp_path / "fr")
+    ran = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dopemail", "check"],
+        cwd=tmp_path / "fr",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert " babel" in ran.stderr
+
+
+def test_a_language_without_a_catalog_is_english_with_one_warning(tmp_path: Path) -> None:
+    root = _french(tmp_path / "pub", language="de")
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["check", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "no catalog" in line]
+    assert warnings == [
+        'warning: dopemail.toml:8: language = "de": dopemail has no catalog for this language '
+        "yet, so pages, emails and feeds are written in English words, with English dates"
+    ]
+    assert "locales/de/LC_MESSAGES/" in result.output
+    build(root, jobs=1)
+    page = (root / "site" / "portrait" / "index.html").read_text(encoding="utf-8")
+    assert "Where it plays" in page and "February 20, 2024" in page and "8:30 PM" in page
+    assert "“Ne regrettez pas, souvenez-vous.”" in page
+    assert '<html lang="de"' in page and 'og:locale" content="de_DE"' in page
+    # English and French are not warned of.
+    assert "no catalog" not in CliRunner().invoke(cli, ["check", "--root", str(REPO)]).output
+
+
+def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    root = _french(tmp_path / "pub")
+    runner = CliRunner()
+    made = runner.invoke(cli, ["new", "entry", "Cléo de 5 à 7", "--root", str(root)])
+    assert made.exit_code == 0, made.output
+    entry = (root / "entries" / "cleo-de-5-a-7.md").read_text(encoding="utf-8")
+    assert "Écrivez l’article ici, en Markdown." in entry
+    assert "# title: " not in entry and "Nom du réalisateur" in entry
+    made = runner.invoke(cli, ["new", "issue", "--root", str(root)])
+    assert made.exit_code == 0, made.output
+    issue_path = next((root / "issues").glob("2-*.md"))
+    issue = issue_path.read_text(encoding="utf-8")
+    assert "Chères lectrices, chers lecteurs," in issue
+    assert f"Écrivez ici l’introduction de DoPe Press N°{NBSP}2." in issue
+    assert f'subject: "DoPe Press N°{NBSP}2"' in issue
+    assert f"Dans ce numéro{NBSP}: Cléo de 5 à 7" not in issue  # a draft: not gathered
+    # `ready` and a published entry refuse the French sentences, as the English ones.
+    ready = issue.replace("status: draft", "status: ready")
+    issue_path.write_text(re.sub(r"(?m)^  \[\] .*$", "  - portrait", ready), encoding="utf-8")
+    (root / "entries" / "cleo-de-5-a-7.md").write_text(
+        entry.replace("draft: true", "draft: false"), encoding="utf-8"
+    )
+    checked = runner.invoke(cli, ["check", "--root", str(root)])
+    assert checked.exit_code == 1
+    assert "'Écrivez l’article ici, en Markdown.'" in checked.output
+    assert f"'Écrivez ici l’introduction de DoPe Press N°{NBSP}2.'" in checked.output
+
+
+def test_the_placeholders_load_refuses_are_the_catalogs() -> None:
+    french = load_translations("fr")
+    assert french.gettext("One sentence on what this issue brings.") in PREHEADER_PLACEHOLDERS
+    assert _PLACEHOLDER.fullmatch(french.gettext("Write the piece here, in Markdown."))
+    intro = french.gettext("Write the intro of %(title)s No. %(number)s here.")
+    assert _PLACEHOLDER.fullmatch(intro % {"title": "DoPe Press", "number": 12})
+
+
+def test_a_template_of_ones_own_may_use_the_words(tmp_path: Path) -> None:
+    root = _french(tmp_path / "pub")
+    own = root / "templates" / "entry_item.html.j2"
+    own.parent.mkdir(exist_ok=True)
+    own.write_text(
+        '<li><a href="{{ entry.url }}">{{ entry.meta.title }}</a> · {{ _("Read more") }}'
+        " · {{ entry.meta.published | long_date }}</li>\n",
+        encoding="utf-8",
+    )
+    build(root, jobs=1)
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Portrait de la jeune fille en feu</a> · Lire la suite · 20 février 2024" in home
