@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 import feedparser
 import lxml.html
 import pytest
+from conftest import REPO, copy_publication
 
 from dopemail.build import build
 from dopemail.cli import cli
-from dopemail.load import PREHEADER_PLACEHOLDERS, _PLACEHOLDER
+from dopemail.load import _PLACEHOLDER, PREHEADER_PLACEHOLDERS
 from dopemail.moments import WholeDay
 from dopemail.wording import ENGLISH, catalog_path, load_translations, wording_for
-
-from conftest import REPO, copy_publication
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 SRC = REPO / "src"
