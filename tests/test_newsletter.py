@@ -404,7 +404,8 @@ def test_workspace_template_overrides_the_default(workspace: Path) -> None:
     override = workspace / "templates/email/film_card.mjml.j2"
     override.parent.mkdir(parents=True)
     override.write_text(
-        default.read_text().replace(">Read more<", ">Read the whole piece<"), encoding="utf-8"
+        default.read_text().replace('>{{ _("Read more") }}<', ">Read the whole piece<"),
+        encoding="utf-8",
     )
     build(workspace)
     html = (workspace / "site/issues" / SAMPLE_ISSUES[0] / "email.html").read_text()
@@ -415,7 +416,9 @@ def test_an_issues_content_template_shapes_its_web_page_and_its_feed_item(
     workspace: Path,
 ) -> None:
     # issue_content.html.j2 is rendered once: the web version shows it, the feed carries it.
-    _break(workspace, "templates/issue_content.html.j2", ">Read more<", ">Read the whole piece<")
+    _break(
+        workspace, "templates/issue_content.html.j2", "_('Read more<", "_('Read the whole piece<"
+    )
     build(workspace)
     web = (workspace / "site/issues" / SAMPLE_ISSUES[0] / "index.html").read_text()
     assert "Read the whole piece" in web and ">Read more<" not in web
@@ -595,7 +598,7 @@ BAD_ISSUES = [
     (
         "HTML in the text part",
         "templates/email/issue.txt.j2",
-        "View in your browser: {{ issue.url }}\n",
+        '{{ _("View in your browser: %(url)s", url=issue.url) }}\n',
         "View in your <b>browser</b>: {{ issue.url }} &amp;\n",
         "the plain-text part contains HTML",
         None,
@@ -1202,7 +1205,7 @@ def test_mjml_out_of_place_in_a_card_is_told_once_at_the_card_s_line(
     build(workspace)
     before = snapshot(workspace / "site") | snapshot(workspace / "feeds")
     card = "templates/email/film_card.mjml.j2"
-    _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind }}</mj-text>', new)
+    _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind | kind_word }}</mj-text>', new)
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
     problems = [line for line in output.splitlines() if "MJML" in line or "mj-" in line]
@@ -1278,7 +1281,7 @@ def test_a_misspelt_name_in_a_template_is_told_with_the_one_meant(
 ) -> None:
     # "'dopemail.models.Entry object' has no attribute 'knd'", with no word of 'kind'.
     card = "templates/email/film_card.mjml.j2"
-    _break(workspace, card, "{{ m.kind }}", written)
+    _break(workspace, card, "{{ m.kind | kind_word }}", written)
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
     line = _line_of(workspace, card, written)
@@ -1370,8 +1373,8 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     line = _line_of(workspace, rel, "long_dat")
     assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
     assert (
-        "hint: did you mean 'long_date'? dopemail's filters are cast_line, columns, credits,"
-        in output
+        "hint: did you mean 'long_date'? dopemail's filters are cast_line, columns, credit_line, "
+        "credits," in output
     )
 
 
