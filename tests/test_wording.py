@@ -499,3 +499,19 @@ def test_a_template_of_ones_own_may_use_the_words(tmp_path: Path) -> None:
     build(root, jobs=1)
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert "Portrait de la jeune fille en feu</a> · Lire la suite · 20 février 2024" in home
+
+
+def test_editing_the_catalog_renders_everything_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build cache is keyed on dopemail's rendering code: its words are part of it.
+    from dopemail import cache
+
+    package = tmp_path / "dopemail"
+    shutil.copytree(SRC / "dopemail", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    root = copy_publication(tmp_path / "pub")
+    before = cache.context_key(root)
+    po = package / "locales" / "fr" / "LC_MESSAGES" / "dopemail.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("Où le voir", "Où le voir ?"))
+    assert cache.context_key(root) != before
