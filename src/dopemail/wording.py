@@ -135,11 +135,6 @@ class Wording:
     show_time: Callable[[datetime], str] = show_time
     join_names: Callable[..., str] = join_names
 
-    @property
-    def english(self) -> bool:
-        """Whether the words written are the templates' own, English ones."""
-        return not self.translated
-
 
 #: English, as the templates and filters write it.
 ENGLISH = Wording("en", translated=False, locale="en")
@@ -175,7 +170,7 @@ def wording_for(language: str) -> Wording:
         long_date=cldr.long_date,
         date_range=cldr.make_range(translations.gettext),
         show_time=cldr.show_time,
-        join_names=cldr.join_names(translations.gettext),
+        join_names=cldr.join_names(),
     )
 
 
@@ -212,11 +207,10 @@ class _CldrDates:
     """Dates and times as the CLDR writes them in a locale, by Babel."""
 
     def __init__(self, locale: Any) -> None:
-        from babel.dates import DateTimeFormat, match_skeleton, parse_pattern
+        from babel.dates import match_skeleton, parse_pattern
 
         self.locale = locale
         self._parse = parse_pattern
-        self._format = DateTimeFormat
         self._day = parse_pattern(self._skeleton("MMMMEd", match_skeleton))
         self._time = parse_pattern(self._skeleton("Hm", match_skeleton))
         self._long = parse_pattern(str(locale.date_formats["long"]))
@@ -299,19 +293,19 @@ class _CldrDates:
             )
         )
 
-    def join_names(self, gettext: Callable[[str], str]) -> Callable[..., str]:
+    def join_names(self) -> Callable[..., str]:
         from babel.lists import format_list
 
-        def join_names(names: Iterable[str], conjunction: str = "and") -> str:
+        def joined(names: Iterable[str], conjunction: str = "and") -> str:
             """'A, B et C': the CLDR's list, as the language writes it."""
             items = [n for n in names if n]
             if not items:
                 return ""
             if conjunction != "and":  # a template's own word: joined as English joins
-                return globals()["join_names"](items, conjunction)
+                return join_names(items, conjunction)
             return format_list(items, locale=self.locale)
 
-        return join_names
+        return joined
 
 
 def _day_of(value: date | datetime) -> date:
