@@ -45,7 +45,7 @@ SEED_PARTS = [
     "Mescal and Scott",
     "Images courtesy and © Searchlight Pictures, 2023.",
     "Based on a novel by Taichi Yamada",
-    "Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy, Jamie Bell",
+    "Andrew Scott (Adam), Paul Mescal (Harry), Claire Foy, and Jamie Bell",
 ]
 
 

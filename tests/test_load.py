@@ -16,6 +16,7 @@ from dopemail import frontmatter
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import entry_notes, load_workspace, media_for
 from dopemail.models import PullQuote, Screening
+from dopemail.templates import film_facts
 from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
@@ -1158,9 +1159,7 @@ def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
         )
     ]
     (entry,) = [e for e in workspace.entries if e.path.endswith("zz.md")]
-    assert entry.meta.film is not None
-    assert entry.meta.film.countries_shown == ["France", "Frnace", "Deutschland"]
-    assert entry.meta.film.language_shown == "Wolof"
+    assert film_facts(entry.meta.film) == "France, Frnace, Deutschland · Wolof"
 
 
 @pytest.mark.parametrize(

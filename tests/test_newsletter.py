@@ -209,7 +209,7 @@ def test_seed_in_the_text_part(built: Path) -> None:
         "Written and directed by Andrew Haigh",
         "Read more: https://dopepress.example.com/all-of-us-strangers/",
         "Watch the recording: https://www.youtube.com/",
-        "Scott, photo: Chris Harris",
+        "Scott · Photo: Chris Harris",  # as the lead's, and the HTML part's
     ):
         assert part in text, part
 
@@ -1684,7 +1684,7 @@ def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> 
         assert photo_credit(written, "photograph by ") == written
     # A name alone is still said to be the photographer's.
     assert "Jamie Bell, photograph by Chris Harris" in outputs["web page"][1]
-    assert "Jamie Bell, photo: Chris Harris" in outputs["text part"][1]
+    assert "Jamie Bell · Photo: Chris Harris" in outputs["text part"][1]
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,8 @@ film:
   based_on: {author: Jeanne Dupont, kind: nouvelle, year: 1890}
   distributor: Pyramide
   runtime: 120
+  countries: [FR, DE]
+  language: French
 run:
   starts: 2024-02-09
   ends: 2024-02-20
@@ -244,7 +246,12 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     assert "Voir dans le navigateur" in email
     assert "Galerie" in page and "Voir les 5 photos" in web and "Voir les 5 photos" in email
     assert f"Les 5 photos{NBSP}: https://dopepress.example.com/portrait/#gallery" in txt
-    assert "Avec Noémie Merlant (Marianne), Adèle Haenel (Héloïse), Luàna Bajrami" in page
+    # Countries given by their codes, and the language, in French ("French" is a word of
+    # the catalog: the check below would find it left in English).
+    for text in (page, web, email, txt):  # (the text part binds "·" to the fact before it)
+        assert "Pyramide · 120 min · France, Allemagne · français" in text.replace(NBSP, " ")
+    # The same cast line on the page and in the issue (the page's had no "et").
+    assert "Avec Noémie Merlant (Marianne), Adèle Haenel (Héloïse) et Luàna Bajrami" in page
     assert "Avec Noémie Merlant (Marianne), Adèle Haenel (Héloïse) et Luàna Bajrami" in web
     assert "D’après une œuvre de Jeanne Dupont (nouvelle, 1890)" in page
     assert "d’après Rochefort, roman de Jeanne Dupont" in web

@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .countries import display
-from .languages import LANGUAGE_TAG, language_code, language_name, tag_case
+from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -327,17 +327,6 @@ class Film(Model):
     runtime: int | None = Field(None, gt=0, description="Running time in minutes.")
     countries: list[str] = Field(default_factory=list, description="Countries of production.")
     language: str | None = Field(None, description="Main spoken language, e.g. 'French'.")
-
-    @property
-    def countries_shown(self) -> list[str]:
-        """Its countries as readers are shown them: ISO codes spelled out ("FR": "France")."""
-        return [display(country) for country in self.countries]
-
-    @property
-    def language_shown(self) -> str | None:
-        """Its language as readers are shown it: an ISO 639 code by its name ("fr":
-        "French")."""
-        return language_name(self.language) if self.language else None
 
     @property
     def original_lang(self) -> str | None:

@@ -310,13 +310,14 @@ def cast_line(film: Any, words: Wording = ENGLISH) -> str:
     return words.gettext("With %(people)s") % {"people": words.join_names(people)}
 
 
-def film_facts(film: Any) -> str:
-    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say."""
+def film_facts(film: Any, words: Wording = ENGLISH) -> str:
+    """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say,
+    a country's code and a language's spelled out ('FR', 'fr': 'France', 'French')."""
     facts = [
         film.distributor,
         f"{film.runtime} min" if film.runtime else None,
-        ", ".join(film.countries),
-        film.language,
+        ", ".join(words.country_name(country) for country in film.countries),
+        words.language_name(film.language) if film.language else None,
     ]
     return " · ".join(f for f in facts if f)
 
@@ -572,6 +573,7 @@ _WORDED = (
     "run_line",
     "kind_word",
     "event_heading",
+    "film_facts",
 )
 
 

@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .countries import display as country_display
+from .languages import language_name as english_language_name
 from .moments import AwayTime, WholeDay
 
 LOCALES = Path(__file__).parent / "locales"
@@ -134,6 +136,11 @@ class Wording:
     date_range: Callable[[date | None, date | None], str] = date_range
     show_time: Callable[[datetime], str] = show_time
     join_names: Callable[..., str] = join_names
+    #: A film's language as written ('French', 'fr') as readers are shown it ('French';
+    #: 'français' in French).
+    language_name: Callable[[str], str] = english_language_name
+    #: A country as written ('FR', 'France') as readers are shown it ('France').
+    country_name: Callable[[str], str] = country_display
 
 
 #: English, as the templates and filters write it.
@@ -171,6 +178,8 @@ def wording_for(language: str) -> Wording:
         date_range=cldr.make_range(translations.gettext),
         show_time=cldr.show_time,
         join_names=cldr.join_names(),
+        language_name=cldr.language_name,
+        country_name=cldr.country_name,
     )
 
 
@@ -292,6 +301,32 @@ class _CldrDates:
                 for part, when in zip(parts, (start, end), strict=True)
             )
         )
+
+    def language_name(self, written: str) -> str:
+        """A language named alone ('French', 'fr', 'français') by the locale's name for it
+        ('français'); several, or one with a note ('Chinese (Mandarin)'), as written."""
+        from .languages import first_language, language_code
+
+        text = written.strip()
+        code = language_code(text) if first_language(text) == text else None
+        if code is None:
+            return written
+        names = self.locale.languages
+        return str(names.get(code.replace("-", "_")) or names.get(primary(code)) or written)
+
+    def country_name(self, written: str) -> str:
+        """A country given as its ISO code ('DE') by the locale's name for it ('Allemagne');
+        a name as written."""
+        text = written.strip()
+        if not (len(text) in (2, 3) and text.isascii() and text.isalpha()):
+            return written
+        code = text.upper()
+        if len(code) == 3:
+            import pycountry
+
+            found = pycountry.countries.get(alpha_3=code)
+            code = found.alpha_2 if found is not None else code
+        return str(self.locale.territories.get(code) or country_display(written))
 
     def join_names(self) -> Callable[..., str]:
         from babel.lists import format_list
