@@ -1160,6 +1160,19 @@ def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
     ]
     (entry,) = [e for e in workspace.entries if e.path.endswith("zz.md")]
     assert film_facts(entry.meta.film) == "France, Frnace, Deutschland · Wolof"
+    # Named in French (an editor of the Paris desk): known, and told to English readers in
+    # English; a pull quote's lang written so is told the code it means.
+    film = "  directors: [Jane Doe]\n  original_title: Titre\n  language: français\n"
+    quote = "pull_quote:\n  text: Oui.\n  lang: français\nfilm:\n"
+    write_files({"entries/zz.md": variant("  directors: [Jane Doe]\n", film)})
+    workspace = load_workspace(root)
+    assert not [e for e in entry_notes(workspace) if "zz" in e.path]
+    (entry,) = [e for e in workspace.entries if e.path.endswith("zz.md")]
+    assert entry.meta.film is not None and entry.meta.film.original_lang == "fr"
+    assert film_facts(entry.meta.film) == "French"
+    write_files({"entries/zz.md": variant("film:\n", quote)})
+    (problem,) = [e for e in reported(root) if "zz" in e.path]
+    assert "(did you mean 'fr'?)" in problem.message, problem.message
 
 
 @pytest.mark.parametrize(

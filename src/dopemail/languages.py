@@ -100,16 +100,37 @@ def language_code(name: str | None) -> str | None:
     try:
         found = pycountry.languages.lookup(first)
     except LookupError:
-        return None
+        return _named_elsewhere().get(first.casefold())
     return getattr(found, "alpha_2", None) or getattr(found, "alpha_3", None)
+
+
+# The languages whose names for languages an editor of the magazine may write ('français',
+# 'allemand', 'Spanisch'): the CLDR's, by Babel, looked at only for a name not known above.
+_ELSEWHERE = ("fr", "es", "de", "it", "pt", "nl")
+
+
+@functools.cache
+def _named_elsewhere() -> dict[str, str]:
+    from babel import Locale
+
+    found: dict[str, str] = {}
+    for language in _ELSEWHERE:
+        for code, name in Locale.parse(language).languages.items():
+            if "_" not in code or code == "pt_BR":
+                found.setdefault(name.casefold(), code.replace("_", "-"))
+    return found
 
 
 def language_name(written: str) -> str:
     """A film's language as readers are shown it: one given as its ISO 639 code ("fr", "no")
-    by its English name ("French", "Norwegian"), any name as written."""
+    or named in another language ("français") by its English name ("French", "Norwegian");
+    an English name, several languages or one with a note as written."""
     text = written.strip()
     if not _ANY_CASE.fullmatch(text):
-        return written
+        if text.casefold() in _CODES or first_language(text) != text:
+            return written
+        code = language_code(text)
+        return _NAMES.get(code, written) if code else written
     named = _NAMES.get(str(tag_case(text)))
     if named is not None:
         return named
