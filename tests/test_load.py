@@ -544,6 +544,15 @@ def test_non_utf8_file(write_files) -> None:
     assert caught.value.message == (
         "not UTF-8 text (invalid continuation byte at column 4: 'é' saved in another encoding)"
     )
+    # Notepad's "Unicode": not a byte at a column, but a whole file in UTF-16 ("'ÿ' saved in
+    # another encoding", its byte-order mark read as a character).
+    write_files({"entries/latin1.md": VALID.encode("utf-16")})
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert (caught.value.line, caught.value.message) == (
+        1,
+        "not UTF-8 text (saved as UTF-16, which some programs call Unicode)",
+    )
 
 
 def test_windows_line_ends_read_as_any_other(write_files) -> None:

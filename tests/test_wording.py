@@ -274,16 +274,16 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     assert "23 février 2024" in email and "23 février 2024" in txt and "23 février 2024" in web
     assert "20 février 2024" in page
     assert f"En salles{NBSP}: 9\u201320 février 2024." in page
-    assert "30 janvier\u2009\u2013\u20092 février 2024" in page
+    assert "30 janvier\u202f\u2013\u202f2 février 2024" in page
     assert f"mar. 30 janvier, 20:30{NNBSP}; jeu. 1er février, 14:00{NNBSP}; ven. 2 février" in page
     assert "mar. 30 janvier, 22:30" in page and "PM" not in page
     assert "En streaming sur Mubi à partir du 1er mars 2024" in page
-    assert "En streaming sur Arte (depuis le 2 janvier 2024)" in page
+    assert "Actuellement en streaming sur Arte (depuis le 2 janvier 2024)" in page
     assert "Arte, depuis le 2 janvier 2024" in web and "Mubi, à partir du 1er mars 2024" in txt
     # The pull quote's marks, and the issue's number.
     for text in (page, web, email, txt):
         assert f"«{NBSP}Ne regrettez pas, souvenez-vous.{NBSP}»" in text
-    assert f"N°{NBSP}1" in email and f"Lettre N°{NBSP}1" in web
+    assert f"N°{NBSP}1" in email and f"Lettre n°{NBSP}1" in web
     assert f"DOPE PRESS{NBSP}: N°{NBSP}1, 23 février 2024" in txt
     assert f"N°{NBSP}1{NBSP}: Sciamma et Demy" in texts["home"]
     assert f"N°{NBSP}1{NBSP}: Sciamma et Demy" in texts["issues.xml"]
@@ -376,11 +376,16 @@ def test_french_dates_and_names() -> None:
     assert words.long_date(date(2026, 12, 4)) == "4 décembre 2026"
     assert words.long_date(date(2026, 12, 1)) == "1er décembre 2026"
     assert words.date_range(date(2026, 12, 9), date(2026, 12, 20)) == "9–20 décembre 2026"
+    # (No-break thin spaces around the dash: the CLDR's break, and a line began with '–'.)
     assert words.date_range(date(2026, 11, 30), date(2026, 12, 3)) == (
-        "30 novembre\u2009–\u20093 décembre 2026"
+        "30 novembre\u202f–\u202f3 décembre 2026"
     )
     assert words.date_range(date(2026, 12, 30), date(2027, 1, 3)) == (
-        "30 décembre 2026\u2009–\u20093 janvier 2027"
+        "30 décembre 2026\u202f–\u202f3 janvier 2027"
+    )
+    assert words.date_range(date(2026, 12, 1), date(2026, 12, 31)) == "1er–31 décembre 2026"
+    assert words.date_range(date(2026, 12, 1), date(2027, 1, 1)) == (
+        "1er décembre 2026\u202f–\u202f1er janvier 2027"
     )
     assert words.date_range(date(2026, 12, 4), date(2026, 12, 4)) == "4 décembre 2026"
     assert words.date_range(date(2026, 12, 4), None) == "à partir du 4 décembre 2026"
@@ -395,6 +400,24 @@ def test_french_dates_and_names() -> None:
     assert words.locale == "fr_FR"
     assert wording_for("fr-CA").locale == "fr_CA"
     assert wording_for("fr-CA").translated
+    # A region the CLDR has no French of (the LA desk's fr-US) is French all the same; it
+    # was English, without a word.
+    assert wording_for("fr-US").translated and wording_for("fr-US").locale == "fr_US"
+    assert wording_for("fr-US").long_date(date(2026, 12, 4)) == "4 décembre 2026"
+    # Codes spelled out in French; one that is no country (ZZ, EU) as written, as the
+    # warning says, not the CLDR's "région inconnue"; a three-letter language code too.
+    assert [words.country_name(c) for c in ("DE", "DEU", "ZZ", "EU")] == [
+        "Allemagne",
+        "Allemagne",
+        "ZZ",
+        "EU",
+    ]
+    assert [words.language_name(n) for n in ("eng", "fr", "French", "Chinese (Mandarin)")] == [
+        "anglais",
+        "français",
+        "français",
+        "Chinese (Mandarin)",
+    ]
 
 
 def test_english_is_as_before() -> None:
@@ -471,8 +494,8 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     issue_path = next((root / "issues").glob("2-*.md"))
     issue = issue_path.read_text(encoding="utf-8")
     assert "Chères lectrices, chers lecteurs," in issue
-    assert f"Écrivez ici l’introduction de DoPe Press N°{NBSP}2." in issue
-    assert f'subject: "DoPe Press N°{NBSP}2"' in issue
+    assert f"Écrivez ici l’introduction de DoPe Press n°{NBSP}2." in issue
+    assert f'subject: "DoPe Press n°{NBSP}2"' in issue
     assert f"Dans ce numéro{NBSP}: Cléo de 5 à 7" not in issue  # a draft: not gathered
     # `ready` and a published entry refuse the French sentences, as the English ones.
     ready = issue.replace("status: draft", "status: ready")
@@ -483,7 +506,7 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     checked = runner.invoke(cli, ["check", "--root", str(root)])
     assert checked.exit_code == 1
     assert "'Écrivez l’article ici, en Markdown.'" in checked.output
-    assert f"'Écrivez ici l’introduction de DoPe Press N°{NBSP}2.'" in checked.output
+    assert f"'Écrivez ici l’introduction de DoPe Press n°{NBSP}2.'" in checked.output
 
 
 def test_the_placeholders_load_refuses_are_the_catalogs() -> None:
@@ -562,3 +585,23 @@ def test_words_are_translated_as_templates_compile_and_read_as_gettext_writes_th
         for tag in ("en", "fr")
     }
     assert len(keys) == 2
+
+
+def test_a_q_and_a_reads_as_french_whatever_the_number_of_people() -> None:
+    # "Isabelle Huppert répondent aux questions du public" (and, with its video, "Revoir
+    # Agnès Varda et Isabelle Huppert répondent..."): no verb to agree, and "Voir" for an
+    # event that may be to come.
+    from types import SimpleNamespace
+
+    from dopemail.templates import event_people
+
+    words = wording_for("fr")
+    for people in (["Isabelle Huppert"], ["Agnès Varda", "Isabelle Huppert"]):
+        said = event_people(
+            SimpleNamespace(kind="q&a", participants=people, moderator="Thierry Frémaux"),
+            words=words,
+        )
+        assert said == (
+            f"{words.join_names(people)} en séance de questions-réponses avec Thierry Frémaux"
+        )
+    assert words.gettext("Watch %(people)s.") == "Voir %(people)s."

@@ -122,6 +122,10 @@ def line_at(data: bytes, offset: int) -> int:
 def not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, int]:
     """What to say of ``data`` that is not UTF-8, and at which line: the column as an editor
     counts it (characters, not the file's bytes), and what the byte likely was."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]:
+        # Notepad's "Unicode", Excel's "Unicode Text": two bytes a character, which no
+        # column or character of it would make sense of.
+        return "not UTF-8 text (saved as UTF-16, which some programs call Unicode)", 1
     start = max(data.rfind(b"\n", 0, exc.start), data.rfind(b"\r", 0, exc.start)) + 1
     column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
     said = f"not UTF-8 text ({exc.reason} at column {column}"

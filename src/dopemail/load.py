@@ -1274,7 +1274,7 @@ PREHEADER_PLACEHOLDERS = frozenset(
 _PLACEHOLDER = re.compile(
     r"(Write the piece here, in Markdown\.|Write the intro of [^\n]{1,200}? No\. \d+ here\."
     r"|Écrivez l’article ici, en Markdown\."
-    r"|Écrivez ici l’introduction de [^\n]{1,200}? N°[ \u00a0]\d+\.)"
+    r"|Écrivez ici l’introduction de [^\n]{1,200}? [Nn]°[ \u00a0]\d+\.)"
 )
 _PLACEHOLDER_STARTS = ("Write the ", "Écrivez ")
 

@@ -161,9 +161,15 @@ def wording_for(language: str) -> Wording:
 
     try:
         locale = Locale.parse(language, sep="-")
+        shown = _locale_tag(locale, language)
     except (ValueError, UnknownLocaleError):
-        locale = None
-    shown = _locale_tag(locale, language)
+        # A region the CLDR has no locale of the language for (fr-US: the French of an LA
+        # desk): the language's own, and og:locale as written (fr_US).
+        shown = language.replace("-", "_")
+        try:
+            locale = Locale.parse(primary(language))
+        except (ValueError, UnknownLocaleError):
+            locale = None
     if locale is None or not has_catalog(language):
         return Wording(language, False, shown)
     translations = load_translations(primary(language))
@@ -226,9 +232,12 @@ class _CldrDates:
         # How the CLDR joins a day and its time: '{1}, {0}' ('jeu. 10 décembre, 20:30').
         self._joined = str(locale.datetime_formats["medium"]).replace("'", "")
         self._intervals = self._interval_patterns(match_skeleton)
+        # 1er décembre, 1er–31 décembre: French writes the first of a month as an ordinal.
         self._first = (
-            re.compile(r"(?<![\d])1(?= \w)") if locale.language == "fr" else None
-        )  # 1er décembre: French writes the first of a month as an ordinal
+            re.compile(r"(?<![\d])1(?=[ \u00a0\u202f]\w|[\u2009\u202f ]?–)")
+            if locale.language == "fr"
+            else None
+        )
 
     def _skeleton(self, skeleton: str, match: Callable[..., str | None]) -> str:
         """The locale's pattern for ``skeleton``, its fields as wide as asked for (the CLDR's
@@ -295,12 +304,12 @@ class _CldrDates:
         parts = self._intervals.get(field) or self._intervals.get("y")
         if not parts:
             return f"{self.long_date(starts)} – {self.long_date(ends)}"
-        return self._ordinal(
-            "".join(
-                self._parse(part).apply(when, self.locale)
-                for part, when in zip(parts, (start, end), strict=True)
-            )
+        joined = "".join(
+            self._parse(part).apply(when, self.locale)
+            for part, when in zip(parts, (start, end), strict=True)
         )
+        # The CLDR's thin spaces around the dash may break: a line would begin with '–'.
+        return self._ordinal(joined.replace("\u2009", "\u202f"))
 
     def language_name(self, written: str) -> str:
         """A language named alone ('French', 'fr', 'français') by the locale's name for it
@@ -311,6 +320,11 @@ class _CldrDates:
         code = language_code(text) if first_language(text) == text else None
         if code is None:
             return written
+        if len(primary(code)) == 3:  # 'eng': the CLDR knows it as 'en'
+            import pycountry
+
+            found = pycountry.languages.get(alpha_3=primary(code))
+            code = getattr(found, "alpha_2", None) or code
         names = self.locale.languages
         return str(names.get(code.replace("-", "_")) or names.get(primary(code)) or written)
 
@@ -320,13 +334,13 @@ class _CldrDates:
         text = written.strip()
         if not (len(text) in (2, 3) and text.isascii() and text.isalpha()):
             return written
-        code = text.upper()
-        if len(code) == 3:
-            import pycountry
+        import pycountry
 
-            found = pycountry.countries.get(alpha_3=code)
-            code = found.alpha_2 if found is not None else code
-        return str(self.locale.territories.get(code) or country_display(written))
+        code = text.upper()
+        found = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+        if found is None:  # 'ZZ' is the CLDR's "région inconnue", 'EU' no country: as written
+            return country_display(written)
+        return str(self.locale.territories.get(found.alpha_2) or country_display(written))
 
     def join_names(self) -> Callable[..., str]:
         from babel.lists import format_list
@@ -361,7 +375,7 @@ def _widen(pattern: str, wanted: str, found: str) -> str:
 def untranslated(language: str) -> str | None:
     """The warning for a publication whose language dopemail has no words for (None: it
     has them, or the language is English)."""
-    if primary(language) == "en" or has_catalog(language):
+    if primary(language) == "en" or wording_for(language).translated:
         return None
     return (
         f'language = "{language}": dopemail has no catalog for this language yet, so pages, '
