@@ -1199,6 +1199,14 @@ def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
         ("DEU", None, "75005 Los Angeles, Germany"),
         ("KR", None, "Los Angeles, 75005, South Korea"),
         ("Deutschland", None, "75005 Los Angeles, Deutschland"),
+        # Named in French (the Paris desk): known, and ordered as the country writes it.
+        ("Allemagne", None, "75005 Los Angeles, Allemagne"),
+        ("États-Unis", None, "Los Angeles, 75005, États-Unis"),
+        (
+            "Allemange",
+            "is not one dopemail knows (did you mean 'Allemagne'?)",
+            "Los Angeles, 75005, Allemange",
+        ),
         ("UK", None, "Los Angeles, 75005, UK"),
         ("Côte d'Ivoire", None, "Los Angeles, 75005, Côte d'Ivoire"),
         ("fr", None, "75005 Los Angeles, France"),

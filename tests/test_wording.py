@@ -85,6 +85,15 @@ screenings:
     starts: 2024-01-30
     ends: 2024-02-02
     times: [2024-01-30T20:30:00+01:00, 2024-02-01T14:00:00+01:00, 2024-02-02]
+  - venue: Le Grand Action
+    address: 5 rue des Écoles
+    city: Paris
+    postal_code: "75005"
+  - venue: Kino International
+    address: Karl-Marx-Allee 33
+    city: Berlin
+    postal_code: "10178"
+    country: Allemagne
 streaming:
   - service: Arte
     since: 2024-01-02
@@ -246,6 +255,12 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     assert "Voir dans le navigateur" in email
     assert "Galerie" in page and "Voir les 5 photos" in web and "Voir les 5 photos" in email
     assert f"Les 5 photos{NBSP}: https://dopepress.example.com/portrait/#gallery" in txt
+    # A venue in the publication's own country (its time zone's) needs no country to be
+    # written as that country writes it; one named in French is known (it was "did you
+    # mean 'Italia'?" for Italie) and ordered as its country writes it.
+    for text in (page, web, email):
+        assert "5 rue des Écoles, 75005 Paris" in text
+        assert "Karl-Marx-Allee 33, 10178 Berlin, Allemagne" in text
     # Countries given by their codes, and the language, in French ("French" is a word of
     # the catalog: the check below would find it left in English).
     for text in (page, web, email, txt):  # (the text part binds "·" to the fact before it)

@@ -78,10 +78,24 @@ def unknown(country: str) -> tuple[bool, str | None]:
     a misspelt one ("Frnace") would be printed as written, and the address ordered as
     another country's."""
     written = country.strip()
-    if written.casefold() in _KNOWN or _lookup(written) is not None:
+    if written.casefold() in _KNOWN or code_of(written) is not None:
         return False, None
-    close = difflib.get_close_matches(written.casefold(), list(_shown_names()), n=1, cutoff=0.75)
-    return True, (_shown_names()[close[0]] if close else None)
+    names = {key: name for key, (_, name) in _named_elsewhere().items()} | _shown_names()
+    close = difflib.get_close_matches(written.casefold(), list(names), n=1, cutoff=0.75)
+    return True, (names[close[0]] if close else None)
+
+
+@functools.lru_cache(maxsize=256)
+def code_of(country: str) -> str | None:
+    """The ISO 3166 code of a country as written: its code, its name in English or its own
+    language ('Deutschland'), or in French, Spanish, German, Italian, Portuguese or Dutch
+    ('Allemagne', 'États-Unis'), as editors of the magazine write them; None if none."""
+    written = country.strip()
+    found = _lookup(written)
+    if found is not None:
+        return str(found.alpha_2)
+    elsewhere = _named_elsewhere().get(written.casefold())
+    return elsewhere[0] if elsewhere else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -92,6 +106,22 @@ def _lookup(written: str) -> Any:
         return pycountry.countries.lookup(written)
     except LookupError:
         return None
+
+
+@functools.cache
+def _named_elsewhere() -> dict[str, tuple[str, str]]:
+    """The CLDR's names of countries in the languages above (by Babel), case-folded, to their
+    code and the name as written: looked at only for a name ISO 3166 does not give."""
+    from babel import Locale
+
+    from .languages import ELSEWHERE
+
+    found: dict[str, tuple[str, str]] = {}
+    for language in ELSEWHERE:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
+                found.setdefault(name.casefold(), (code, name))
+    return found
 
 
 def _by_code(code: str) -> Any:
@@ -116,3 +146,51 @@ def _shown_names() -> dict[str, str]:
     for name in _NAMES:
         names.setdefault(name, name.title() if name.isascii() else name)
     return names
+
+
+# Countries whose post writes the postal code before the city ("75019 Paris", "10115 Berlin"),
+# by their names in English and their own, and their ISO codes; elsewhere it follows the city
+# and region ("Los Angeles, CA 90046", "London SW1A 1AA").
+_CODE_FIRST = frozenset(
+    name.casefold()
+    for name in (
+        "France", "FR", "Germany", "Deutschland", "DE", "Italy", "Italia", "IT", "Spain",
+        "España", "ES", "Portugal", "PT", "Netherlands", "The Netherlands", "Nederland", "NL",
+        "Belgium", "Belgique", "België", "BE", "Switzerland", "Suisse", "Schweiz", "Svizzera",
+        "CH", "Austria", "Österreich", "AT", "Luxembourg", "LU", "Denmark", "Danmark", "DK",
+        "Norway", "Norge", "NO", "Sweden", "Sverige", "SE", "Finland", "Suomi", "FI", "Iceland",
+        "IS", "Poland", "Polska", "PL", "Czechia", "Czech Republic", "Česko", "CZ", "Slovakia",
+        "SK", "Greece", "GR", "Mexico", "México", "MX", "Argentina", "AR",
+    )
+)  # fmt: skip
+_CODE_FIRST_CODES = frozenset(name.upper() for name in _CODE_FIRST if len(name) == 2)
+
+
+def code_first(country: str | None, home: str | None = None) -> bool:
+    """Whether an address in ``country`` writes the postal code before the city; without
+    one, in ``home`` (the publication's own country's code)."""
+    if not country:
+        return home in _CODE_FIRST_CODES
+    written = country.strip().casefold()
+    if written in _CODE_FIRST:
+        return True
+    if written in _KNOWN:  # known, and not of those: no lookup
+        return False
+    return code_of(country) in _CODE_FIRST_CODES
+
+
+@functools.lru_cache(maxsize=16)
+def home_country(timezone: str) -> str | None:
+    """The country of a publication's time zone ('Europe/Paris': 'FR'), from the zone
+    database's own table: the country a venue without one is in."""
+    from importlib import resources
+
+    try:
+        table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return None
+    for line in table.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#") and parts[2] == timezone:
+            return parts[0]
+    return None

@@ -106,7 +106,7 @@ def language_code(name: str | None) -> str | None:
 
 # The languages whose names for languages an editor of the magazine may write ('français',
 # 'allemand', 'Spanisch'): the CLDR's, by Babel, looked at only for a name not known above.
-_ELSEWHERE = ("fr", "es", "de", "it", "pt", "nl")
+ELSEWHERE = ("fr", "es", "de", "it", "pt", "nl")
 
 
 @functools.cache
@@ -114,7 +114,7 @@ def _named_elsewhere() -> dict[str, str]:
     from babel import Locale
 
     found: dict[str, str] = {}
-    for language in _ELSEWHERE:
+    for language in ELSEWHERE:
         for code, name in Locale.parse(language).languages.items():
             if "_" not in code or code == "pt_BR":
                 found.setdefault(name.casefold(), code.replace("_", "-"))

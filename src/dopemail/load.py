@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
 from .config import CONFIG_NAME, Settings, ascii_url, config_line, load_settings
+from .countries import home_country
 from .countries import unknown as unknown_country
 from .errors import (
     ConfigError,
@@ -934,6 +935,12 @@ def load_entry(
     images, image_errors = _images(gallery, doc, rel, root, settings)
     shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings)
     errors += image_errors + text_errors
+    if meta is not None and meta.screenings:
+        # A venue without a country is in the publication's: its address in that order
+        # ('13 rue Victor-Cousin, 75005 Paris' for a Paris publication).
+        home = home_country(settings.publication.timezone)
+        for screening in meta.screenings:
+            screening._home = home
     if meta is not None and not meta.draft:
         errors += _placeholder(doc, rel, "write the piece in its place, or put back 'draft: true'")
     declared = meta.slug if meta is not None else doc.meta.get("slug")

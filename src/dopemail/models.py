@@ -23,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -30,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .countries import display
+from .countries import code_first, display
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay
 
@@ -368,23 +369,6 @@ class Run(Model):
         return _after_start(ends, info, "run")
 
 
-# Countries whose post writes the postal code before the city ("75019 Paris", "10115 Berlin"),
-# by their names in English and their own, and their ISO codes; elsewhere it follows the city
-# and region ("Los Angeles, CA 90046", "London SW1A 1AA").
-_CODE_FIRST = frozenset(
-    name.casefold()
-    for name in (
-        "France", "FR", "Germany", "Deutschland", "DE", "Italy", "Italia", "IT", "Spain",
-        "España", "ES", "Portugal", "PT", "Netherlands", "The Netherlands", "Nederland", "NL",
-        "Belgium", "Belgique", "België", "BE", "Switzerland", "Suisse", "Schweiz", "Svizzera",
-        "CH", "Austria", "Österreich", "AT", "Luxembourg", "LU", "Denmark", "Danmark", "DK",
-        "Norway", "Norge", "NO", "Sweden", "Sverige", "SE", "Finland", "Suomi", "FI", "Iceland",
-        "IS", "Poland", "Polska", "PL", "Czechia", "Czech Republic", "Česko", "CZ", "Slovakia",
-        "SK", "Greece", "GR", "Mexico", "México", "MX", "Argentina", "AR",
-    )
-)  # fmt: skip
-
-
 class Screening(Model):
     """A venue where the film plays, with its street address."""
 
@@ -404,6 +388,10 @@ class Screening(Model):
     url: Url | None = Field(None, description="The venue's page for this film (tickets).")
     note: str | None = Field(None, description="e.g. '35mm print', 'Q&A after the 7pm show'.")
 
+    #: The publication's own country (its time zone's: see load), whose order an address
+    #: without a country is written in.
+    _home: str | None = PrivateAttr(default=None)
+
     @field_validator("ends")
     @classmethod
     def _ordered(cls, ends: date | None, info: ValidationInfo) -> date | None:
@@ -415,7 +403,7 @@ class Screening(Model):
         writes them: "8000 Sunset Boulevard, Los Angeles, CA 90046", "12 quai de la Loire,
         75019 Paris, France"."""
         country = display(self.country) if self.country else ""
-        if self.postal_code and country.casefold() in _CODE_FIRST:
+        if self.postal_code and code_first(self.country, self._home):
             place = f"{self.postal_code} {self.city}"
             parts = (self.address, place, self.region or "", country)
         else:
