@@ -162,12 +162,12 @@ def photo_credit(credit: str, prefix: str) -> str:
     return credit if _SELF_DESCRIBED.match(credit.lstrip()) else f"{prefix}{credit}"
 
 
-def credit_line(credit: str, line: str) -> str:
+def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
     """The credit as written when it says what it is already ("Photo © Jane Doe"), else
     ``line``, the sentence that names it (``_("Photo: %(credit)s", credit=credit)``): as
     :func:`photo_credit`, with the whole sentence translated rather than a prefix."""
     credit = str(credit)
-    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else line
+    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else words.elide(line)
 
 
 def credits(film: Any, words: Wording = ENGLISH) -> str:
@@ -233,9 +233,9 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
         message = _("a %(kind)s by %(author)s")
     values = {"year": based.year, "kind": based.kind, "author": based.author}
     if not italic:
-        return message % {**values, "title": based.title}
+        return words.elide(message % {**values, "title": based.title})
     title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
-    return markupsafe.escape(message) % {**values, "title": title}
+    return words.elide(markupsafe.escape(message) % {**values, "title": title})
 
 
 # What an event's kind says of its participants, and so how its moderator is named: 'with'
@@ -665,6 +665,7 @@ _WORDED = (
     "kind_word",
     "event_heading",
     "film_facts",
+    "credit_line",
 )
 
 

@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from .countries import display as country_display
 from .languages import language_name as english_language_name
 from .moments import AwayTime, WholeDay
@@ -141,6 +143,9 @@ class Wording:
     language_name: Callable[[str], str] = english_language_name
     #: A country as written ('FR', 'France') as readers are shown it ('France').
     country_name: Callable[[str], str] = country_display
+    #: What the language does where words meet: French elides 'de' before a vowel
+    #: ('mémoires d’Alberto Moravia'), which the catalog's 'de %(author)s' cannot know.
+    elide: Callable[[str], str] = _same
 
 
 #: English, as the templates and filters write it.
@@ -186,6 +191,7 @@ def wording_for(language: str) -> Wording:
         join_names=cldr.join_names(),
         language_name=cldr.language_name,
         country_name=cldr.country_name,
+        elide=_french_elision if locale.language == "fr" else _same,
     )
 
 
@@ -355,6 +361,17 @@ class _CldrDates:
             return format_list(items, locale=self.locale)
 
         return joined
+
+
+# 'de' before a name or a title that begins with a vowel sound: 'd’Alberto', 'd’Agnès',
+# 'd’<i>Un</i>' (an h is left as written: 'de Hugo' and 'd’Hugo' are both French).
+_DE_BEFORE_VOWEL = re.compile(r"\b([Dd])e ((?:<i>)?[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆaeiouyàâäéèêëîïôöùûüœæ])")
+
+
+def _french_elision(text: str) -> str:
+    elided = _DE_BEFORE_VOWEL.sub("\\1’\\2", text)
+    # Marked safe as it came: only an apostrophe is written and a letter and space taken.
+    return type(text)(elided) if isinstance(text, Markup) else elided
 
 
 def _day_of(value: date | datetime) -> date:
