@@ -310,6 +310,9 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     assert f"DoPe Press{NBSP}: la lettre d’information" in texts["issues.xml"]
     # What machines read of the language.
     head = (french / "site" / "portrait" / "index.html").read_text(encoding="utf-8")
+    events = [json.loads(s) for s in re.findall(r'ld\+json">(.*?)</script>', head, re.S)]
+    names = [e["name"] for g in events for e in g if e["@type"] == "ScreeningEvent"]
+    assert "Portrait de la jeune fille en feu — Le Champo" in names, names
     assert '<html lang="fr"' in head and '<meta property="og:locale" content="fr_FR">' in head
     assert json.loads((french / "feeds" / "feed.json").read_text())["language"] == "fr"
 

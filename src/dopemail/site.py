@@ -20,6 +20,7 @@ from .models import Film, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
 from .templates import render
+from .wording import wording_for
 
 SITE_DIR = "site"
 
@@ -52,6 +53,7 @@ def _movie(film: Film) -> dict[str, Any]:
 def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
     """schema.org data for an entry: a Review (or Article) of its films, and its screenings."""
     entry, meta = item.entry, item.entry.meta
+    words = wording_for(settings.publication.language)
     movies = [_movie(f) for f in meta.all_films]
     # A Review names what it reviews (schema.org's itemReviewed): one that names no film is
     # an Article. So is the author when it is the publication itself.
@@ -95,7 +97,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         event: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ScreeningEvent",
-            "name": f"{work['name'] if work else meta.title} at {screening.venue}",
+            "name": words.gettext("%(film)s at %(venue)s")
+            % {"film": work["name"] if work else meta.title, "venue": screening.venue},
             "location": {
                 "@type": "MovieTheater",
                 "name": screening.venue,

@@ -315,7 +315,7 @@ def film_facts(film: Any, words: Wording = ENGLISH) -> str:
     a country's code and a language's spelled out ('FR', 'fr': 'France', 'French')."""
     facts = [
         film.distributor,
-        f"{film.runtime} min" if film.runtime else None,
+        f"{film.runtime}\u00a0min" if film.runtime else None,  # a line never begins with 'min'
         ", ".join(words.country_name(country) for country in film.countries),
         words.language_name(film.language) if film.language else None,
     ]
