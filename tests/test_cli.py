@@ -51,6 +51,8 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     for model in (models.Entry, models.Film, models.Screening, models.Event, models.Image):
         for field in model.model_fields:
             assert re.search(rf"^#?\s*-?\s*{field}:", text, re.M), f"{model.__name__}.{field}"
+    # Its examples' times at the publication's offset on their day (Los Angeles, March 8).
+    assert "#     times: [2024-03-08T19:30:00-08:00]" in text
     code, output = run_cli("new", "entry", "Céline’s « Portrait »", "--root", workspace)
     assert code == 1 and (
         "entries/celines-portrait.md: an entry named 'celines-portrait' already exists" in output

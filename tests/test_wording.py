@@ -512,6 +512,10 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     entry = (root / "entries" / "cleo-de-5-a-7.md").read_text(encoding="utf-8")
     assert "Écrivez l’article ici, en Markdown." in entry
     assert "# title: " not in entry and "Nom du réalisateur" in entry
+    # Its examples are a Paris publication's: times at Paris's offset on their day (they
+    # were "-08:00", Los Angeles's), an address in Paris.
+    assert "#     times: [2024-03-08T19:30:00+01:00]" in entry and "-08:00" not in entry
+    assert "#     city: Paris" in entry and "#     country: France" in entry
     made = runner.invoke(cli, ["new", "issue", "--root", str(root)])
     assert made.exit_code == 0, made.output
     issue_path = next((root / "issues").glob("2-*.md"))

@@ -128,6 +128,9 @@ def new_entry(
         published=now.replace(microsecond=0).isoformat(),
         author=yaml_text(settings.publication.author),
         kind=kind,
+        # The examples' times in the publication's zone, on their own day ('-08:00' was
+        # written for a Paris publication).
+        offset=datetime(2024, 3, 8, 19, 30, tzinfo=settings.publication.zone).isoformat()[-6:],
     )
     # A scaffold copied into templates/ before it took the kind still says 'review'.
     written = _KIND_LINE.search(text)
