@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -572,6 +573,21 @@ def test_editing_the_catalog_renders_everything_again(
     po = package / "locales" / "fr" / "LC_MESSAGES" / "dopemail.po"
     po.write_text(po.read_text(encoding="utf-8").replace("Où le voir", "Où le voir ?"))
     assert cache.context_key(root) != before
+    # And what a build writes: the words are compiled into the templates' code, which is
+    # kept between processes (by catalog), and into the cache's records (by context key).
+    po.write_text(po.read_text(encoding="utf-8").replace("Où le voir ?", "Où le voir"))
+    french = _french(tmp_path / "fr")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    command = [sys.executable, "-m", "dopemail", "build", "--root", str(french)]
+
+    def page() -> str:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr + done.stdout
+        return (french / "site" / "portrait" / "index.html").read_text(encoding="utf-8")
+
+    assert "<h2>Où le voir</h2>" in page()
+    po.write_text(po.read_text(encoding="utf-8").replace("Où le voir", "Où le voir en salle"))
+    assert "<h2>Où le voir en salle</h2>" in page()
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
