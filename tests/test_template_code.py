@@ -69,7 +69,12 @@ def test_escaping_and_plain_environments_do_not_share_code() -> None:
     # Autoescaping is compiled into a template's code: the scaffold's plain environment must
     # not run code compiled for escaping, nor the other way round.
     escaped = render(
-        make_environment(None), "new_entry.md.j2", title="A & B", published="x", author="Y"
+        make_environment(None),
+        "new_entry.md.j2",
+        title="A & B",
+        published="x",
+        author="Y",
+        offset="-08:00",
     )
     plain = render(
         make_environment(None, autoescape=False),
@@ -77,6 +82,7 @@ def test_escaping_and_plain_environments_do_not_share_code() -> None:
         title="A & B",
         published="x",
         author="Y",
+        offset="-08:00",
     )
     assert "A &amp; B" in escaped
     assert "A & B" in plain and "&amp;" not in plain
@@ -105,7 +111,14 @@ def test_code_is_kept_per_version_of_what_compiles_it(monkeypatch: pytest.Monkey
 def test_kept_code_that_is_cut_short_or_not_ours_is_not_run(
     user_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render(make_environment(None), "new_entry.md.j2", title="T", published="x", author="Y")
+    render(
+        make_environment(None),
+        "new_entry.md.j2",
+        title="T",
+        published="x",
+        author="Y",
+        offset="-08:00",
+    )
     package = _package(user_cache)
     assert list(package.glob("*.code"))
     for code in package.glob("*.code"):
@@ -119,7 +132,12 @@ def test_kept_code_that_is_cut_short_or_not_ours_is_not_run(
 
     monkeypatch.setattr(jinja2.Environment, "_parse", parsing)
     assert "A &amp; B" in render(
-        make_environment(None), "new_entry.md.j2", title="A & B", published="x", author="Y"
+        make_environment(None),
+        "new_entry.md.j2",
+        title="A & B",
+        published="x",
+        author="Y",
+        offset="-08:00",
     )
     assert compiled == ["new_entry.md.j2"]  # compiled afresh, not run cut short
     package.chmod(0o777)  # anyone may write there: nothing is loaded from it
