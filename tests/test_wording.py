@@ -386,7 +386,7 @@ def test_french_typography_in_the_catalog() -> None:
 
 
 def test_the_catalog_compiles_and_translates() -> None:
-    french = load_translations("fr")
+    french, _ = load_translations("fr")
     assert french.gettext("Where it plays") == "Où le voir"
     assert french.ngettext("See %(num)d photo", "See all %(num)d photos", 1) == "Voir la photo"
     assert french.ngettext("See %(num)d photo", "See all %(num)d photos", 3) % {"num": 3} == (
@@ -538,7 +538,7 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
 
 
 def test_the_placeholders_load_refuses_are_the_catalogs() -> None:
-    french = load_translations("fr")
+    french, _ = load_translations("fr")
     assert french.gettext("One sentence on what this issue brings.") in PREHEADER_PLACEHOLDERS
     assert _PLACEHOLDER.fullmatch(french.gettext("Write the piece here, in Markdown."))
     intro = french.gettext("Write the intro of %(title)s No. %(number)s here.")
@@ -616,6 +616,10 @@ def test_words_are_translated_as_templates_compile_and_read_as_gettext_writes_th
         f"{words.gettext('Where it plays')}|{by}|100%|{words.gettext('Events')}|"
         f"{words.ngettext('%(num)d photo', '%(num)d photos', 2) % {'num': 2}}"
     )
+    # A phrase holding markup, joined to a constant, is not escaped (Jinja2's optimizer
+    # joins constants as text: it was '&amp;nbsp;').
+    joined = env.from_string('{{ _("Newsletter No.&nbsp;%(number)s", number=1) ~ "" }}')
+    assert joined.render() == words.gettext("Newsletter No.&nbsp;%(number)s") % {"number": 1}
     plain = make_environment(None, autoescape=False, language=language)
     assert plain.from_string('{{ _("By %(author)s", author="<b>") }}').render() == (
         words.gettext("By %(author)s") % {"author": "<b>"}
@@ -648,3 +652,28 @@ def test_a_q_and_a_reads_as_french_whatever_the_number_of_people() -> None:
             f"{words.join_names(people)} en séance de questions-réponses avec Thierry Frémaux"
         )
     assert words.gettext("Watch %(people)s.") == "Voir %(people)s."
+
+
+def test_french_elides_de_before_the_name_filled_in_only() -> None:
+    # 'de' was elided wherever a vowel followed: 'roman de Machado d’Assis', 'd’Yasujirō'.
+    from markupsafe import Markup
+
+    elide = wording_for("fr").elide
+    assert elide("mémoires de Alberto Moravia", "Alberto Moravia") == ("mémoires d’Alberto Moravia")
+    assert elide("photographie de Ana de Armas", "Ana de Armas") == ("photographie d’Ana de Armas")
+    assert elide("roman de Machado de Assis", "Machado de Assis") == "roman de Machado de Assis"
+    assert elide("une œuvre de Yasujirō Ozu", "Yasujirō Ozu") == "une œuvre de Yasujirō Ozu"
+    assert elide("photographie de Yves Montand", "Yves Montand") == "photographie d’Yves Montand"
+    assert elide("film de Brian De Palma", "Brian De Palma") == "film de Brian De Palma"
+    shown = elide(Markup("<i>Crónica de una</i>, roman de Émile &amp; Co"), "Émile & Co")
+    assert shown == Markup("<i>Crónica de una</i>, roman d’Émile &amp; Co")
+    assert wording_for("en").elide("by Ana", "Ana") == "by Ana"
+
+
+def test_a_publication_s_own_country_is_its_time_zone_s() -> None:
+    from dopemail.countries import home_country
+
+    assert home_country("Europe/Paris") == "FR" and home_country("America/Los_Angeles") == "US"
+    # Older names the zone table does not list are links to zones it does.
+    assert home_country("America/Buenos_Aires") == "AR" and home_country("US/Pacific") == "US"
+    assert home_country("UTC") is None

@@ -186,11 +186,21 @@ def home_country(timezone: str) -> str | None:
     from importlib import resources
 
     try:
-        table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+        zones = resources.files("tzdata").joinpath("zoneinfo")
+        table = zones.joinpath("zone.tab").read_text("utf-8")
     except (ModuleNotFoundError, OSError):
         return None
-    for line in table.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 3 and not line.startswith("#") and parts[2] == timezone:
-            return parts[0]
+    rows = [line.split("\t") for line in table.splitlines() if not line.startswith("#")]
+    named = {parts[2]: parts[0] for parts in rows if len(parts) >= 3}
+    if timezone in named:
+        return named[timezone]
+    # An older name the table does not list (America/Buenos_Aires, US/Pacific, Asia/Calcutta)
+    # is a link: the same rules as the zone it names now.
+    try:
+        rules = zones.joinpath(*timezone.split("/")).read_bytes()
+        for zone, country in named.items():
+            if zones.joinpath(*zone.split("/")).read_bytes() == rules:
+                return country
+    except OSError:
+        return None
     return None

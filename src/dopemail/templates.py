@@ -167,7 +167,7 @@ def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
     ``line``, the sentence that names it (``_("Photo: %(credit)s", credit=credit)``): as
     :func:`photo_credit`, with the whole sentence translated rather than a prefix."""
     credit = str(credit)
-    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else words.elide(line)
+    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else words.elide(line, credit)
 
 
 def credits(film: Any, words: Wording = ENGLISH) -> str:
@@ -233,9 +233,9 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
         message = _("a %(kind)s by %(author)s")
     values = {"year": based.year, "kind": based.kind, "author": based.author}
     if not italic:
-        return words.elide(message % {**values, "title": based.title})
+        return words.elide(message % {**values, "title": based.title}, based.author)
     title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
-    return words.elide(markupsafe.escape(message) % {**values, "title": title})
+    return words.elide(markupsafe.escape(message) % {**values, "title": title}, based.author)
 
 
 # What an event's kind says of its participants, and so how its moderator is named: 'with'
@@ -377,6 +377,8 @@ def _code_version() -> str:
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{jinja2.__version__} {sys.version_info[:2]}".encode())
     digest.update(Path(__file__).read_bytes())
+    # The words folded into the code are wording.py's reading of a catalog (_FoldWords).
+    digest.update((Path(__file__).parent / "wording.py").read_bytes())
     return digest.hexdigest()
 
 
@@ -561,6 +563,10 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
         ):
             return node
         text = self.words.gettext(node.args[0].value)
+        if any(c in text for c in "&<>"):
+            # Markup ('&nbsp;', '<span>'): Jinja2's optimizer joins constants ('~') as text,
+            # and the phrase would be escaped. Left to the call, which marks it safe.
+            return node
         if not node.kwargs:
             try:
                 text = text % {}
@@ -576,14 +582,9 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
 
 
 def _words_key(words: Wording) -> str:
-    """What of a language's words compiled templates depend on: the language, and its
-    catalog's bytes."""
-    if not words.translated:
-        return words.language
-    from .wording import catalog_path, primary
-
-    catalog = catalog_path(primary(words.language)).read_bytes()
-    return f"{words.language}-{hashlib.blake2b(catalog, digest_size=8).hexdigest()}"
+    """What of a language's words compiled templates depend on: the language, and the
+    catalog its words were compiled from (as read by this process, not as the file is now)."""
+    return f"{words.language}-{words.catalog}" if words.catalog else words.language
 
 
 def _newstyle(words: Wording) -> tuple[Any, Any]:

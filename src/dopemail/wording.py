@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .countries import display as country_display
 from .languages import language_name as english_language_name
@@ -121,6 +121,10 @@ def _same(message: str) -> str:
     return message
 
 
+def _no_elision(text: str, value: str) -> str:
+    return text
+
+
 def _same_plural(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
@@ -145,7 +149,10 @@ class Wording:
     country_name: Callable[[str], str] = country_display
     #: What the language does where words meet: French elides 'de' before a vowel
     #: ('mémoires d’Alberto Moravia'), which the catalog's 'de %(author)s' cannot know.
-    elide: Callable[[str], str] = _same
+    elide: Callable[[str, str], str] = _no_elision
+    #: A digest of the catalog these words were read from ('' for English): what compiled
+    #: templates, which hold the words, are kept under (a process reads a catalog once).
+    catalog: str = ""
 
 
 #: English, as the templates and filters write it.
@@ -177,7 +184,7 @@ def wording_for(language: str) -> Wording:
             locale = None
     if locale is None or not has_catalog(language):
         return Wording(language, False, shown)
-    translations = load_translations(primary(language))
+    translations, catalog = load_translations(primary(language))
     cldr = _CldrDates(locale)
     return Wording(
         language,
@@ -191,7 +198,8 @@ def wording_for(language: str) -> Wording:
         join_names=cldr.join_names(),
         language_name=cldr.language_name,
         country_name=cldr.country_name,
-        elide=_french_elision if locale.language == "fr" else _same,
+        elide=_french_elision if locale.language == "fr" else _no_elision,
+        catalog=catalog,
     )
 
 
@@ -208,20 +216,23 @@ def _locale_tag(locale: Any, language: str) -> str:
     return f"{locale.language}_{territory}" if territory else locale.language
 
 
-def load_translations(language: str) -> Any:
-    """The catalog of ``language``, read from its ``.po`` and compiled in memory."""
+def load_translations(language: str) -> tuple[Any, str]:
+    """The catalog of ``language``, read from its ``.po`` and compiled in memory, and a
+    digest of what was compiled."""
     import gettext
+    import hashlib
     import io
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with open(catalog_path(language), "rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    source = catalog_path(language).read_bytes()
+    catalog = read_po(io.BytesIO(source), locale=language, domain=DOMAIN)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
+    digest = hashlib.blake2b(compiled.getvalue(), digest_size=8).hexdigest()
     compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return gettext.GNUTranslations(compiled), digest
 
 
 class _CldrDates:
@@ -363,15 +374,29 @@ class _CldrDates:
         return joined
 
 
-# 'de' before a name or a title that begins with a vowel sound: 'd’Alberto', 'd’Agnès',
-# 'd’<i>Un</i>' (an h is left as written: 'de Hugo' and 'd’Hugo' are both French).
-_DE_BEFORE_VOWEL = re.compile(r"\b([Dd])e ((?:<i>)?[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆaeiouyàâäéèêëîïôöùûüœæ])")
+_VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
 
 
-def _french_elision(text: str) -> str:
-    elided = _DE_BEFORE_VOWEL.sub("\\1’\\2", text)
-    # Marked safe as it came: only an apostrophe is written and a letter and space taken.
-    return type(text)(elided) if isinstance(text, Markup) else elided
+def _vowel_sound(value: str) -> bool:
+    # A y before a vowel is a consonant (de Yann, de Yasujirō; d’Yves); an h is left as
+    # written ('de Hugo' and 'd’Hugo' are both French).
+    first = value[:1].casefold()
+    if first == "y":
+        return value[1:2].casefold() not in _VOWELS
+    return bool(first) and first in _VOWELS
+
+
+def _french_elision(text: str, value: str) -> str:
+    """``text`` with the catalog's 'de' before ``value`` (a name filled in) written 'd’'
+    when the name begins with a vowel sound ('mémoires d’Alberto Moravia'); a 'de' that is
+    part of the name or of another is left as it is (Ana de Armas, Machado de Assis)."""
+    value = str(value).strip()
+    if not _vowel_sound(value):
+        return text
+    marked = isinstance(text, Markup)
+    shown = str(escape(value)) if marked else value
+    elided = re.sub(rf"\b([Dd])e (?={re.escape(shown)})", "\\1’", str(text), count=1)
+    return Markup(elided) if marked else elided
 
 
 def _day_of(value: date | datetime) -> date:
