@@ -548,11 +548,42 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
     def __init__(self, words: Wording) -> None:
         self.words = words
 
-    def visit_Call(self, node: Any) -> Any:  # noqa: N802 - the visitor's naming
-        node = self.generic_visit(node)
+    def visit_Output(self, node: Any) -> Any:  # noqa: N802 - the visitor's naming
+        # {{ _("By %(author)s", author=x) }} written out as "By {{ x }}" would be: the words
+        # as the template's own text, the values escaped as {{ }} escapes them, without a
+        # Markup %-format per phrase (17,000 of them in a cold build of 1,000 entries).
+        written: list[Any] = []
+        for child in node.nodes:
+            parts = self._spelled_out(child)
+            written.extend(parts if parts is not None else [child])
+        node.nodes = written
+        return self.generic_visit(node)
+
+    def _spelled_out(self, node: Any) -> list[Any] | None:
+        """A phrase with values in an output, as its words and its values; None if not."""
         nodes = jinja2.nodes
-        called = node.node
-        if not (
+        if not (self._foldable(node) and node.kwargs):
+            return None
+        text = self.words.gettext(node.args[0].value)
+        given = {k.key: k.value for k in node.kwargs}
+        pieces = _PLACEHOLDER.split(text)  # words, name, words, name, ..., words
+        words, names = pieces[::2], pieces[1::2]
+        if any(c in text for c in "&<>") or any(n not in given for n in names):
+            return None
+        if any("%" in w.replace("%%", "") for w in words):
+            return None  # another conversion than %(name)s: %-formatted as the render would
+        parts: list[Any] = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                parts.append(given[piece])
+            elif piece:
+                parts.append(nodes.TemplateData(piece.replace("%%", "%"), lineno=node.lineno))
+        return parts
+
+    def _foldable(self, node: Any) -> bool:
+        nodes = jinja2.nodes
+        called = node.node if isinstance(node, nodes.Call) else None
+        return (
             isinstance(called, nodes.Name)
             and called.name in ("_", "gettext")
             and len(node.args) == 1
@@ -560,7 +591,12 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
             and isinstance(node.args[0].value, str)
             and node.dyn_args is None
             and node.dyn_kwargs is None
-        ):
+        )
+
+    def visit_Call(self, node: Any) -> Any:  # noqa: N802 - the visitor's naming
+        node = self.generic_visit(node)
+        nodes = jinja2.nodes
+        if not self._foldable(node):
             return node
         text = self.words.gettext(node.args[0].value)
         if any(c in text for c in "&<>"):
@@ -579,6 +615,9 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
         )
         safe = nodes.MarkSafeIfAutoescape(nodes.Const(text), lineno=node.lineno)
         return nodes.Mod(safe, values, lineno=node.lineno)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _words_key(words: Wording) -> str:
