@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -65,25 +66,16 @@ def test_a_workspace_template_is_kept_only_in_its_build_cache(
     assert not (package / f"{key}.code").exists()
 
 
+def _scaffold(env: Any) -> str:
+    """The entry scaffold, as `dopemail new entry` renders it, with a title to escape."""
+    return render(env, "new_entry.md.j2", title="A & B", published="x", author="Y", offset="-08:00")
+
+
 def test_escaping_and_plain_environments_do_not_share_code() -> None:
     # Autoescaping is compiled into a template's code: the scaffold's plain environment must
     # not run code compiled for escaping, nor the other way round.
-    escaped = render(
-        make_environment(None),
-        "new_entry.md.j2",
-        title="A & B",
-        published="x",
-        author="Y",
-        offset="-08:00",
-    )
-    plain = render(
-        make_environment(None, autoescape=False),
-        "new_entry.md.j2",
-        title="A & B",
-        published="x",
-        author="Y",
-        offset="-08:00",
-    )
+    escaped = _scaffold(make_environment(None))
+    plain = _scaffold(make_environment(None, autoescape=False))
     assert "A &amp; B" in escaped
     assert "A & B" in plain and "&amp;" not in plain
 
@@ -111,14 +103,7 @@ def test_code_is_kept_per_version_of_what_compiles_it(monkeypatch: pytest.Monkey
 def test_kept_code_that_is_cut_short_or_not_ours_is_not_run(
     user_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render(
-        make_environment(None),
-        "new_entry.md.j2",
-        title="T",
-        published="x",
-        author="Y",
-        offset="-08:00",
-    )
+    _scaffold(make_environment(None))
     package = _package(user_cache)
     assert list(package.glob("*.code"))
     for code in package.glob("*.code"):
@@ -131,14 +116,7 @@ def test_kept_code_that_is_cut_short_or_not_ours_is_not_run(
         return real(self, source, name, filename)
 
     monkeypatch.setattr(jinja2.Environment, "_parse", parsing)
-    assert "A &amp; B" in render(
-        make_environment(None),
-        "new_entry.md.j2",
-        title="A & B",
-        published="x",
-        author="Y",
-        offset="-08:00",
-    )
+    assert "A &amp; B" in _scaffold(make_environment(None))
     assert compiled == ["new_entry.md.j2"]  # compiled afresh, not run cut short
     package.chmod(0o777)  # anyone may write there: nothing is loaded from it
     try:
