@@ -121,26 +121,36 @@ def _named_elsewhere() -> dict[str, str]:
     return found
 
 
+def sole_language(written: str) -> str | None:
+    """The tag of a language named alone, in English, another language or by its code ('fr',
+    'français', 'eng': 'en', as the CLDR and HTML know it); None for several, one with a
+    note ('Chinese (Mandarin)') or none known."""
+    text = written.strip()
+    code = language_code(text) if first_language(text) == text else None
+    primary = code.split("-")[0] if code else ""
+    if len(primary) == 3:
+        import pycountry
+
+        found = pycountry.languages.get(alpha_3=primary)
+        code = getattr(found, "alpha_2", None) or code
+    return code
+
+
 def language_name(written: str) -> str:
     """A film's language as readers are shown it: one given as its ISO 639 code ("fr", "no")
     or named in another language ("français") by its English name ("French", "Norwegian");
     an English name, several languages or one with a note as written."""
     text = written.strip()
-    if not _ANY_CASE.fullmatch(text):
-        if text.casefold() in _CODES or first_language(text) != text:
-            return written
-        code = language_code(text)
-        return _NAMES.get(code, written) if code else written
-    named = _NAMES.get(str(tag_case(text)))
-    if named is not None:
-        return named
-    primary = text.split("-")[0].lower()
-    if primary in _NAMES:
-        return _NAMES[primary]  # en-US: English
+    code = sole_language(text) if text.casefold() not in _CODES else None
+    if code is None:
+        return written
+    named = _NAMES.get(code) or _NAMES.get(code.split("-")[0])  # en-US: English
+    if named or not _ANY_CASE.fullmatch(text):
+        return named or written
     import pycountry
 
-    key = "alpha_2" if len(primary) == 2 else "alpha_3"
-    found = pycountry.languages.get(**{key: primary})
+    primary = code.split("-")[0]
+    found = pycountry.languages.get(**{"alpha_2" if len(primary) == 2 else "alpha_3": primary})
     return getattr(found, "name", None) or written
 
 

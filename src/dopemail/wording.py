@@ -331,17 +331,11 @@ class _CldrDates:
     def language_name(self, written: str) -> str:
         """A language named alone ('French', 'fr', 'français') by the locale's name for it
         ('français'); several, or one with a note ('Chinese (Mandarin)'), as written."""
-        from .languages import first_language, language_code
+        from .languages import sole_language
 
-        text = written.strip()
-        code = language_code(text) if first_language(text) == text else None
+        code = sole_language(written)
         if code is None:
             return written
-        if len(primary(code)) == 3:  # 'eng': the CLDR knows it as 'en'
-            import pycountry
-
-            found = pycountry.languages.get(alpha_3=primary(code))
-            code = getattr(found, "alpha_2", None) or code
         names = self.locale.languages
         return str(names.get(code.replace("-", "_")) or names.get(primary(code)) or written)
 
