@@ -442,6 +442,9 @@ def test_french_dates_and_names() -> None:
         "français",
         "Chinese (Mandarin)",
     ]
+    # A tag in any case is the tag (pt-br is pt-BR), in French and in English.
+    assert words.language_name("pt-br") == words.language_name("pt-BR") == "portugais brésilien"
+    assert ENGLISH.language_name("pt-br") == "Brazilian Portuguese"
 
 
 def test_english_is_as_before() -> None:

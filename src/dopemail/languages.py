@@ -133,7 +133,7 @@ def sole_language(written: str) -> str | None:
 
         found = pycountry.languages.get(alpha_3=primary)
         code = getattr(found, "alpha_2", None) or code
-    return code
+    return str(tag_case(code)) if code else None  # pt-br: pt-BR
 
 
 def language_name(written: str) -> str:

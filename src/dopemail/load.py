@@ -476,7 +476,7 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | No
     key = (path, *identity(info))
     actual = _TYPES.get(key)
     said = picture_type(name)
-    unshown = _NOT_SHOWN.get(actual or "") or (_NOT_SHOWN.get(said or "") if not actual else None)
+    unshown = _NOT_SHOWN.get(actual or said or "")
     if unshown is not None:
         return _not_shown(name, unshown)
     if min(_SIZES.get(key, (-1, -1))) <= 0:

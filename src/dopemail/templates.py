@@ -158,8 +158,7 @@ _SELF_DESCRIBED = re.compile(
 def photo_credit(credit: str, prefix: str) -> str:
     """``prefix`` and the credit ("photograph by Chris Harris"), or the credit alone when it
     says what it is already: "Photo © Jane Doe" was printed "photograph by Photo © Jane Doe"."""
-    credit = str(credit)
-    return credit if _SELF_DESCRIBED.match(credit.lstrip()) else f"{prefix}{credit}"
+    return credit_line(credit, f"{prefix}{credit}")
 
 
 def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:

@@ -173,7 +173,7 @@ def wording_for(language: str) -> Wording:
 
     try:
         locale = Locale.parse(language, sep="-")
-        shown = _locale_tag(locale, language)
+        shown = _locale_tag(locale)
     except (ValueError, UnknownLocaleError):
         # A region the CLDR has no locale of the language for (fr-US: the French of an LA
         # desk): the language's own, and og:locale as written (fr_US).
@@ -203,10 +203,8 @@ def wording_for(language: str) -> Wording:
     )
 
 
-def _locale_tag(locale: Any, language: str) -> str:
+def _locale_tag(locale: Any) -> str:
     """'fr_FR' for 'fr', 'fr_CA' for 'fr-CA' (Babel's likely subtags): Open Graph's form."""
-    if locale is None:
-        return language.replace("-", "_")
     from babel.core import get_global
 
     if locale.territory:
