@@ -246,7 +246,9 @@ def check_email(
     # Pictures readers already have in their inboxes, as the words below: a sent issue's
     # are not warned of again at every build.
     sent = issue.meta.status == "sent"
-    svg = [src for i in facts.images if _SVG.search(src := str(i.get("src") or "").split("?")[0])]
+    # Each picture's address without its query, which names no kind.
+    addresses = [str(i.get("src") or "").split("?")[0] for i in facts.images]
+    svg = [src for src in addresses if _SVG.search(src)]
     rule(
         "no SVG pictures",
         sent or not svg,
@@ -255,11 +257,7 @@ def check_email(
         "a page may keep its SVG",
         warning=True,
     )
-    newer = [
-        src
-        for i in facts.images
-        if _NEWER_KINDS.search(src := str(i.get("src") or "").split("?")[0])
-    ]
+    newer = [src for src in addresses if _NEWER_KINDS.search(src)]
     rule(
         "no WebP or AVIF pictures",
         sent or not newer,

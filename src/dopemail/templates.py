@@ -561,13 +561,13 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
     def _spelled_out(self, node: Any) -> list[Any] | None:
         """A phrase with values in an output, as its words and its values; None if not."""
         nodes = jinja2.nodes
-        if not (self._foldable(node) and node.kwargs):
+        text = self._translation(node)
+        if text is None or not node.kwargs:
             return None
-        text = self.words.gettext(node.args[0].value)
         given = {k.key: k.value for k in node.kwargs}
         pieces = _PLACEHOLDER.split(text)  # words, name, words, name, ..., words
         words, names = pieces[::2], pieces[1::2]
-        if any(c in text for c in "&<>") or any(n not in given for n in names):
+        if any(n not in given for n in names):
             return None
         if any("%" in w.replace("%%", "") for w in words):
             return None  # another conversion than %(name)s: %-formatted as the render would
@@ -579,10 +579,11 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
                 parts.append(nodes.TemplateData(piece.replace("%%", "%"), lineno=node.lineno))
         return parts
 
-    def _foldable(self, node: Any) -> bool:
+    def _translation(self, node: Any) -> str | None:
+        """What a _("...") call translates to, when it can be compiled in; else None."""
         nodes = jinja2.nodes
         called = node.node if isinstance(node, nodes.Call) else None
-        return (
+        if not (
             isinstance(called, nodes.Name)
             and called.name in ("_", "gettext")
             and len(node.args) == 1
@@ -590,17 +591,18 @@ class _FoldWords(jinja2.visitor.NodeTransformer):
             and isinstance(node.args[0].value, str)
             and node.dyn_args is None
             and node.dyn_kwargs is None
-        )
+        ):
+            return None
+        text = self.words.gettext(node.args[0].value)
+        # Markup ('&nbsp;', '<span>'): Jinja2's optimizer joins constants ('~') as text,
+        # and the phrase would be escaped. Left to the call, which marks it safe.
+        return None if any(c in text for c in "&<>") else text
 
     def visit_Call(self, node: Any) -> Any:  # noqa: N802 - the visitor's naming
         node = self.generic_visit(node)
         nodes = jinja2.nodes
-        if not self._foldable(node):
-            return node
-        text = self.words.gettext(node.args[0].value)
-        if any(c in text for c in "&<>"):
-            # Markup ('&nbsp;', '<span>'): Jinja2's optimizer joins constants ('~') as text,
-            # and the phrase would be escaped. Left to the call, which marks it safe.
+        text = self._translation(node)
+        if text is None:
             return node
         if not node.kwargs:
             try:
