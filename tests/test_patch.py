@@ -253,6 +253,8 @@ def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
 def test_the_home_page_is_rendered_again_only_when_a_line_of_it_changed(
     workspace: Path, override: bool
 ) -> None:
+    # Without one, templates/ still holds the sample's README.md: not a template.
+    assert (workspace / "templates" / "README.md").is_file()
     if override:  # a template of the workspace's own may show any field of an entry
         templates = workspace / "templates"
         templates.mkdir(exist_ok=True)

@@ -22,7 +22,6 @@ build, which finds and reports every problem as ``dopemail build`` does.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -30,7 +29,7 @@ from pathlib import Path
 import jinja2
 
 from .build import Build, Listing, entry_record
-from .cache import forget_picture_stats
+from .cache import forget_picture_stats, template_files
 from .content import RenderedEntry
 from .errors import DopemailError
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
@@ -73,10 +72,8 @@ def _overridden(root: Path) -> bool:
     # The default home page shows each entry's and issue's list line and nothing else of
     # them, so an edit that changes no line leaves it as it was; a template of the
     # workspace's own may show any field: then it is always rendered again.
-    try:
-        return any(os.scandir(root / TEMPLATES_DIR))
-    except (FileNotFoundError, NotADirectoryError):
-        return False
+    # Only its .j2 files are templates: the folder's README (or an editor's notes) is not one.
+    return bool(template_files(root / TEMPLATES_DIR))
 
 
 def _newest(items: list[RenderedEntry], count: int) -> set[str]:
