@@ -53,7 +53,7 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(workspace: Path, ru
     build(workspace)
     before = _outputs(workspace)
     override = workspace / "templates/entry.html.j2"
-    override.parent.mkdir()
+    override.parent.mkdir(exist_ok=True)
     override.write_bytes(b'{% extends "page.html.j2" %}\n{% block main %}caf\xe9{% endblock %}\n')
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "Traceback" not in output
