@@ -17,7 +17,7 @@ from conftest import REPO, run_process
 
 from dopemail import models
 from dopemail.cli import cli
-from dopemail.continuity import sent_issues_changed
+from dopemail.continuity import feed_ids_changed, sent_issues_changed
 from dopemail.load import load_workspace
 from dopemail.schema import json_schema
 
@@ -441,11 +441,119 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
         issue.write_text(re.sub(r"(?m)^status: \w+$", f"status: {status}", text), "utf-8")
         output = built(run_cli, workspace)
         assert "was sent" not in output, output
+    # Marked sent in the same sitting as an entry it gathers was edited: the status changes
+    # no page, so what changed them is said (it was not: the message had changed too).
+    issue.write_text(re.sub(r"(?m)^status: \w+$", "status: ready", text), "utf-8")
+    built(run_cli, workspace)
     issue.write_text(text, encoding="utf-8")
+    entry = workspace / "entries/the-salt-orchard-qa.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("The ", "This ", 1), "utf-8")
+    output = built(run_cli, workspace)
+    assert "issue 2 was sent, and this build changed its web version and its email" in output
+    # A draft made sent with its entry edited is the editor finishing it: nothing to say.
+    issue.write_text(re.sub(r"(?m)^status: \w+$", "status: draft", text), "utf-8")
+    built(run_cli, workspace)
+    issue.write_text(text, encoding="utf-8")
+    entry.write_text(entry.read_text(encoding="utf-8").replace("This ", "The ", 1), "utf-8")
+    output = built(run_cli, workspace)
+    assert "was sent" not in output, output
     # Made anew where there was none (site/ deleted): nothing a reader had changes.
     shutil.rmtree(workspace / "site")
     output = built(run_cli, workspace)
     assert "was sent" not in output, output
+
+
+def test_an_entry_given_a_new_feed_id_is_said_with_how_to_keep_the_old_one(
+    workspace: Path, run_cli
+) -> None:
+    # Its id holds the day published as written: correcting the day, or writing the same
+    # moment with another offset, made readers show it again as new, without a word.
+    built(run_cli, workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text(encoding="utf-8")
+    old = "tag:dopepress.example.com,2024-11-08:quiet-hours"
+    assert f'"id": "{old}"' in (workspace / "feeds/feed.json").read_text(encoding="utf-8")
+    entry.write_text(text.replace("2024-11-08T09:00:00-08:00", "2024-11-09T02:00:00+09:00"))
+    output = built(run_cli, workspace)
+    assert (
+        "warning: entries/quiet-hours.md:4: its feed id is now "
+        "tag:dopepress.example.com,2024-11-09:quiet-hours (it was " + old + "): feed readers "
+        f"show the entry again as new, once\n  hint: to keep it, set 'id: \"{old}\"' in it"
+    ) in output, output
+    # The hint followed: the old id is back, nothing more to say.
+    entry.write_text(text.replace("published:", f'id: "{old}"\npublished:', 1))
+    output = built(run_cli, workspace)
+    assert "feed id" not in output, output
+    # In a fresh clone (no site/, no .dopemail/) the committed feeds/ are what readers hold.
+    shutil.rmtree(workspace / "site")
+    shutil.rmtree(workspace / ".dopemail")
+    entry.write_text(text.replace("2024-11-08T09", "2024-11-07T09"))
+    output = built(run_cli, workspace)
+    assert "entries/quiet-hours.md:4: its feed id is now" in output, output
+    # Its text edited, another entry removed, base_url moved: no item's id moved.
+    entry.write_text(text.replace("2024-11-08T09", "2024-11-07T09").replace("funny", "droll"))
+    (workspace / "entries/harbor-lights-restoration.md").unlink()
+    output = built(run_cli, workspace)
+    assert "feed id" not in output, output
+    config = workspace / "dopemail.toml"
+    moved = "https://dopepress.example.org"
+    config.write_text(config.read_text().replace("https://dopepress.example.com", moved))
+    output = built(run_cli, workspace)
+    assert "base_url is now" in output and "its feed id" not in output, output
+
+
+def test_an_entry_published_too_old_for_the_feeds_is_said(workspace: Path, run_cli) -> None:
+    # A draft begun long ago, made public without correcting its day: its page appeared,
+    # and no feed carried it (they hold the newest), without a word.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace("items = 50", "items = 3"))
+    built(run_cli, workspace)
+    entry = workspace / "entries/harbor-lights-restoration.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("draft: true\n", "").replace("2024-12-13T", "2024-03-01T"))
+    output = built(run_cli, workspace)
+    assert (
+        "warning: entries/harbor-lights-restoration.md:4: published with this build, but no "
+        "feed carries it: the feeds hold the 3 newest entries, and its 'published' (2024-03-01) "
+        "is older than theirs\n  hint: if it goes out now, set 'published' to now"
+    ) in output, output
+    feed = (workspace / "feeds/feed.json").read_text(encoding="utf-8")
+    assert "harbor-lights" not in feed
+    # Dated as it goes out: in the feeds, nothing to say.
+    entry.write_text(text)
+    built(run_cli, workspace)
+    entry.write_text(text.replace("draft: true\n", ""))
+    output = built(run_cli, workspace)
+    assert "no feed carries it" not in output, output
+    assert "harbor-lights" in (workspace / "feeds/feed.json").read_text(encoding="utf-8")
+    # An old entry renamed (a new page) is not news: pages_gone tells of the rename.
+    config.write_text(config.read_text().replace("items = 3", "items = 2"))
+    built(run_cli, workspace)
+    old = workspace / "entries/sunny-vallejo-park-low-tide.md"
+    old.rename(workspace / "entries/sunny-vallejo-park.md")
+    output = built(run_cli, workspace)
+    assert "no feed carries it" not in output and "is gone with this build" in output, output
+
+
+def test_many_entries_given_new_feed_ids_are_said_in_one_warning(tmp_path: Path) -> None:
+    def feed(day: int) -> bytes:
+        items = [
+            {"id": f"tag:x,2024-01-{day:02}:e{n}", "url": f"https://x/e{n}/"} for n in range(5)
+        ]
+        return json.dumps({"items": items}).encode()
+
+    def entry(n: int) -> SimpleNamespace:
+        meta = SimpleNamespace(id=None)
+        return SimpleNamespace(
+            entry=SimpleNamespace(url=f"https://x/e{n}/", path=f"e{n}.md", meta=meta)
+        )
+
+    entries = [entry(n) for n in range(5)]
+    (warning,) = feed_ids_changed(tmp_path, (feed(1), feed(2)), entries)  # type: ignore[arg-type]
+    assert warning.message.startswith("5 entries (e0.md, e1.md, e2.md...) have new feed ids")
+    assert len(feed_ids_changed(tmp_path, (feed(1), feed(2)), entries[:3])) == 3  # type: ignore[arg-type]
+    assert feed_ids_changed(tmp_path, (feed(1), feed(1)), entries) == []  # type: ignore[arg-type]
+    assert feed_ids_changed(tmp_path, (b"{", feed(1)), entries) == []  # type: ignore[arg-type]
 
 
 def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:

@@ -128,13 +128,36 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
     fingerprint.record(where, len(result.outputs), stamp, lasting)
     _warn(warnings)
-    from .continuity import base_url_moved, pages_gone, remember_base_url, sent_issues_changed
+    from .continuity import (
+        base_url_moved,
+        feed_ids_changed,
+        pages_gone,
+        remember_base_url,
+        sent_issues_changed,
+        unfed,
+    )
+    from .feeds import JSON_PATH
 
     settings = result.workspace.settings
+    # The JSON outputs replaced, as they were and as they are now.
+    json_files = {
+        rel: (before, after)
+        for rel, before in report.json_before.items()
+        if isinstance(after := result.outputs.get(rel), bytes)
+    }
     _warn(
         [
             *pages_gone(report.removed),
-            *sent_issues_changed(report.replaced, result.workspace.issues),
+            *sent_issues_changed(report.replaced, result.workspace.issues, json_files),
+            *feed_ids_changed(result.workspace.root, json_files.get(JSON_PATH), result.entries),
+            *unfed(
+                result.workspace.root,
+                report.written,
+                report.replaced,
+                report.removed,
+                result.entries,
+                settings.feeds.items,
+            ),
             *base_url_moved(result.workspace.root, settings),
         ]
     )

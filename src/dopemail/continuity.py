@@ -1,23 +1,30 @@
-"""What a build changes that readers already hold: pages gone, feed ids made anew.
+"""What a build changes that readers already hold: pages gone, feed ids made anew, sent
+issues changed, and an entry published where no subscriber will see it.
 
 Warnings only, printed by ``build``: the build is right to make what the sources say, but an
 editor renaming a file may not know that the emails already sent link to its page, nor that
-a new ``base_url`` gives every feed item a new id (feed readers show the archive again).
+a new ``base_url`` (or a corrected day) gives feed items new ids (feed readers show them
+again). What readers hold is what the build replaces: the outputs in place, and the
+committed ``feeds/`` in a fresh clone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import CONFIG_NAME, Settings, config_line
+from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
+from .load import key_line
 from .models import LoadedIssue
 from .newsletter import ISSUES_DIR
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
+from .site import SITE_DIR
 
 #: The base_url the last build that wrote was made with.
 LAST_BASE_URL = ".dopemail/base_url"
@@ -56,24 +63,33 @@ def pages_gone(removed: list[str]) -> list[DopemailError]:
     return found
 
 
-def sent_issues_changed(replaced: list[str], issues: Sequence[LoadedIssue]) -> list[DopemailError]:
+def sent_issues_changed(
+    replaced: list[str],
+    issues: Sequence[LoadedIssue],
+    messages: Mapping[str, tuple[bytes, bytes]] | None = None,
+) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
 
-    Not when the issue's own message changed with them (``message.json``: its status set to
-    sent, its subject or date edited): that is the editor at work on the issue itself.
+    Not when the issue's own message changed with them (``message.json``: its subject or
+    date edited, or a draft's status set): that is the editor at work on the issue itself.
+    ``messages``: each replaced message's bytes before and after, by output path; without
+    them, a replaced message counts as such an edit. A status set from ready to sent (the
+    README's step once it went out) changes no page: what changed with it is said.
     """
     files: dict[str, set[str]] = {}
     for rel in replaced:
         if rel.startswith(f"{ISSUES_DIR}/"):
             _, _, key, name = rel.split("/", 3)
             files.setdefault(key, set()).add(name)
+    messages = messages or {}
     changed = [
         (issue, files[issue.key])
         for issue in issues
         if issue.meta.status == "sent"
         and issue.key in files
-        and MESSAGE_FILE not in files[issue.key]
+        and not _edited(messages.get(f"{ISSUES_DIR}/{issue.key}/{MESSAGE_FILE}"), files[issue.key])
+        and files[issue.key] - {MESSAGE_FILE}
     ]
     if not changed:
         return []
@@ -112,6 +128,119 @@ def sent_issues_changed(replaced: list[str], issues: Sequence[LoadedIssue]) -> l
             )
         )
     return found
+
+
+def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
+    # Whether the issue's own fields changed with this build (see sent_issues_changed).
+    if MESSAGE_FILE not in names:
+        return False
+    if message is None:
+        return True
+    try:
+        before, after = (json.loads(data) for data in message)
+    except ValueError:  # a message.json edited by hand: nothing to tell from it
+        return True
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return True
+    if before.get("status") == "draft":  # a draft's page says so to search engines
+        return True
+    return {**before, "status": None} != {**after, "status": None}
+
+
+def feed_ids_changed(
+    root: Path, feed: tuple[bytes, bytes] | None, entries: Sequence[RenderedEntry]
+) -> list[DopemailError]:
+    """A warning for each entry the JSON feed carries at the same address as before but under
+    another id (``feed``: the feed's bytes before and after the build): feed readers know an
+    item by its id, and show it again as new.
+
+    An entry's id is made from the day it was published, as written: correcting that day
+    (or writing the same moment in another time zone's offset) gives it a new one.
+    """
+    if feed is None:
+        return []
+    try:
+        before, after = (_ids_by_address(json.loads(data)) for data in feed)
+    except ValueError:  # a feed.json edited by hand: nothing to tell from it
+        return []
+    # An entry with an 'id:' of its own was given it on purpose (the hint below followed).
+    by_address = {item.entry.url: item.entry for item in entries if not item.entry.meta.id}
+    moved = [
+        (by_address[url], before[url], new)
+        for url, new in after.items()
+        if url in before and before[url] != new and url in by_address
+    ]
+    if len(moved) > 3:  # an edit across the archive: said once
+        names = ", ".join(entry.path for entry, _, _ in moved[:3])
+        return [
+            ContentError(
+                f"{len(moved)} entries ({names}...) have new feed ids with this build: feed "
+                "readers show them again as new, once",
+                None,
+                None,
+                "their 'published' days changed; to keep an entry's old id, copy it from the "
+                "last feeds/feed.json into the entry as 'id:'",
+            )
+        ]
+    return [
+        ContentError(
+            f"its feed id is now {new} (it was {old}): feed readers show the entry again as "
+            "new, once",
+            entry.path,
+            key_line(root, entry.path, "published"),
+            f"to keep it, set 'id: {json.dumps(old)}' in it",
+        )
+        for entry, old, new in moved
+    ]
+
+
+def unfed(
+    root: Path,
+    written: list[str],
+    replaced: list[str],
+    removed: list[str],
+    entries: Sequence[RenderedEntry],
+    count: int,
+) -> list[DopemailError]:
+    """A warning for each entry published with this build (its page is new) that no feed
+    carries: the feeds hold the ``count`` newest, and it is dated before them (an entry
+    begun long ago, made public without correcting its day). Its subscribers never see it.
+    """
+    before = set(replaced)
+    if f"{SITE_DIR}/index.html" not in before:
+        return []  # a first build: every page is new
+    if any(_entry_page(rel) for rel in removed):
+        return []  # an entry renamed: its new page is not news (pages_gone says what to do)
+    new = set(written) - before
+    published = [item.entry for item in entries if not item.entry.draft]
+    return [
+        ContentError(
+            f"published with this build, but no feed carries it: the feeds hold the {count} "
+            f"newest entries, and its 'published' ({entry.published.date().isoformat()}) is "
+            "older than theirs",
+            entry.path,
+            key_line(root, entry.path, "published"),
+            "if it goes out now, set 'published' to now; else it is on the site alone "
+            "([feeds] items in dopemail.toml carries more)",
+        )
+        for entry in published[count:]
+        if f"{SITE_DIR}/{entry.slug}/index.html" in new
+    ]
+
+
+def _entry_page(rel: str) -> bool:
+    return rel.startswith(f"{SITE_DIR}/") and rel.endswith("/index.html") and rel.count("/") == 2
+
+
+def _ids_by_address(feed: object) -> dict[str, str]:
+    items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("no items")
+    return {
+        item["url"]: item["id"]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("url"), str) and "id" in item
+    }
 
 
 def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:

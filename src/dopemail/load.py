@@ -1007,7 +1007,7 @@ def _duplicate(
     return ContentError(
         f"duplicate slug '{slug}': {rel} has it too (from its file name)",
         other.path,
-        _key_line(root, other.path, "slug"),
+        key_line(root, other.path, "slug"),
         f"give this entry another 'slug:', or rename {rel}",
     )
 
@@ -1021,7 +1021,7 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
             f"'published' is {entry.published.date().isoformat()}, in the future: the entry is "
             "on the site and in the feeds from this build on",
             entry.path,
-            _key_line(workspace.root, entry.path, "published"),
+            key_line(workspace.root, entry.path, "published"),
             "dopemail publishes at once: keep 'draft: true' until the day, or correct the date",
         )
         for entry in workspace.entries
@@ -1031,7 +1031,7 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
             f"'date' is {issue.meta.date.date().isoformat()}, in the future, and the issue is "
             f"'{issue.meta.status}': it is in the archive and feeds/issues.xml from this build on",
             issue.path,
-            _key_line(workspace.root, issue.path, "date"),
+            key_line(workspace.root, issue.path, "date"),
             "keep 'status: draft' until it goes out, or correct the date (a year typed wrong?)",
         )
         for issue in workspace.issues
@@ -1247,7 +1247,8 @@ def _same_words(one: str, other: str) -> bool:
     ).rstrip(".")
 
 
-def _key_line(root: Path, rel: str, key: str) -> int | None:
+def key_line(root: Path, rel: str, key: str) -> int | None:
+    """The line of a top-level ``key`` in a file that loaded fine (None if not written)."""
     # Only for errors between entries: the entry loaded fine, and its lines are not kept. Its
     # text was just split, which keeps the result: reading it again costs the read alone.
     try:
@@ -1521,7 +1522,7 @@ def _duplicate_ids(root: Path, entries: list[LoadedEntry]) -> list[DopemailError
             ContentError(
                 f"duplicate feed id '{entry.id}': {named.path} has it too",
                 declared.path,
-                _key_line(root, declared.path, "id"),
+                key_line(root, declared.path, "id"),
                 "every entry needs an id of its own: remove 'id:' (an id is then made from "
                 "the slug and the published day), or give back the id it had",
             )

@@ -52,6 +52,9 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # of those written: there, other bytes
+    # What the JSON outputs this write replaced held before (an issue's message.json, the
+    # JSON feed): what changed in them tells what readers already hold changed (continuity).
+    json_before: dict[str, bytes] = field(default_factory=dict)
 
 
 def _same(target: str | Path, data: bytes) -> bool:
@@ -485,6 +488,9 @@ class Staging:
                     report.unchanged += 1
                     continue
                 self.renamed = True
+                if rel in self.replacing and rel.endswith(".json"):
+                    with contextlib.suppress(OSError):
+                        report.json_before[rel] = Path(target).read_bytes()
                 os.replace(tmp, target)
                 self.staged[rel] = (None, target, output)
                 report.written.append(rel)
