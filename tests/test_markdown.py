@@ -190,6 +190,27 @@ def test_links_in_html_are_absolute_or_dropped(written: str, href: str | None) -
             assert f'href="{href}"' in link
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Words that look like an attribute, as a code sample or a quotation has them: the
+        # sanitiser leaves " as typed in text, and the same-scheme link mending once read
+        # them as a link, unescaping what followed into tags (an onerror ran in a browser).
+        "Code: href=\"https:\\<img src='x' onerror='document.title=1'\\>\" end.",
+        '`href="https:<b onmouseover=\'alert(2)\'>hover</b>"` and src="https:&lt;i&gt;"',
+        'Set dir="anything" on it, says the manual.',
+    ],
+)
+def test_attribute_like_words_in_text_stay_words(text: str) -> None:
+    html = to_html(text, BASE)
+    tags = re.findall(r"<(\w+)", html)
+    assert set(tags) <= {"p", "code"}, html
+    assert "onerror=" not in re.sub(r"&lt;.*?&gt;", "", html)
+    assert ("https:" in html) is ("https:" in text) and BASE not in html
+    if "manual" in text:
+        assert html == f"<p>{text}</p>"
+
+
 def test_a_picture_under_media_is_on_the_site_not_under_the_page() -> None:
     from dopemail.models import Picture
 

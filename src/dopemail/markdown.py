@@ -164,12 +164,12 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
     token = _base.set((base_url, on_site or {}))
     try:
         clean = _cleaner().clean(_held(html))
-        if _SAME_SCHEME_HINT.search(clean):
-            clean = _SAME_SCHEME.sub(_joined, clean)
+        if _SAME_SCHEME_HINT.search(clean) or ' dir="' in clean:
+            # In tags alone: the sanitiser leaves " as typed in text, where 'href="https:'
+            # is words (a code sample), which rewritten as a link once let a text write tags.
+            clean = _TAG.sub(_attributes_mended, clean)
         if ' align="' in clean:
             clean = _ALIGN.sub(r'<\1 style="text-align:\2"', clean)
-        if ' dir="' in clean:
-            clean = _BAD_DIR.sub("", clean)
         return clean
     finally:
         _base.reset(token)
@@ -194,9 +194,31 @@ _SAME_SCHEME = re.compile(r'(\s(?:href|src)=")(https:(?!//)[^"]*)"', re.IGNORECA
 _SAME_SCHEME_HINT = re.compile(r'="https:(?!//)', re.IGNORECASE)
 
 
+# A start tag as the sanitiser writes it: it escapes < and > in attribute values (and in
+# text), so every < it writes opens a tag and the first > after it closes that tag.
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+
+
+def _attributes_mended(tag: re.Match[str]) -> str:
+    written = tag.group()
+    if _SAME_SCHEME_HINT.search(written):
+        written = _SAME_SCHEME.sub(_joined, written)
+    if ' dir="' in written:
+        written = _BAD_DIR.sub("", written)
+    return written
+
+
 def _joined(found: re.Match[str]) -> str:
     url = _absolute(unescape(found.group(2)))
-    escaped = url.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+    # Escaped as the sanitiser escapes a value: < and > too, so that _TAG and _IMG still
+    # find where each tag ends.
+    escaped = (
+        url.replace("&", "&amp;")
+        .replace("\xa0", "&nbsp;")
+        .replace('"', "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
     return f'{found.group(1)}{escaped}"'
 
 
