@@ -2308,3 +2308,84 @@ def test_an_issue_naming_a_piece_filed_in_a_folder_says_where_it_is(workspace: P
         "entries/2024/quiet-hours.md is in a folder inside entries/, where pieces are not "
         "read: move it up to entries/quiet-hours.md"
     )
+
+
+def test_only_pictures_are_published_from_media(write_files) -> None:
+    # A page, notes, or a file that is no picture whatever its name were put on the site as
+    # they were, from the publication's address: a page's scripts ran there, and a file linked
+    # in from outside the publication was published. An SVG's scripts run there too, when a
+    # reader opens it on its own.
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3">%s</svg>'
+    text = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/page.html")
+    text = text.replace("    alt: A still", "    alt: A still\n    width: 10\n    height: 10")
+    text = text.replace(
+        "Body.",
+        "Body.\n\n![A still](media/zz/notes.bmp)\n\n"
+        '<img src="media/zz/drawing.svg" alt="A drawing" width="40" height="30">\n\n'
+        '<img src="media/zz/plain.svg" alt="A plain drawing" width="40" height="30">\n\n'
+        '<img src="media/zz/notes.svg" alt="Notes" width="40" height="30">',
+    )
+    root = write_files(
+        {
+            "media/zz/page.html": b"<script>document.title = 'x'</script>",
+            "media/zz/notes.bmp": b"Dear diary\n" * 10,
+            "media/zz/drawing.svg": svg % b'<circle r="1" onload="alert(1)"/>',
+            "media/zz/plain.svg": svg % b'<circle r="1"/>',
+            "media/zz/notes.svg": b"Dear diary\n",
+            "entries/zz.md": text,
+        }
+    )
+    mine = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert [(e.line, e.message) for e in mine] == [
+        (
+            13,
+            "images[1].src: 'media/zz/page.html' is not named as a picture: only pictures are "
+            "published from media/",
+        ),
+        (
+            20,
+            "the picture in the text: 'media/zz/notes.bmp' is not a picture: its first bytes "
+            "are no BMP picture's",
+        ),
+        (
+            22,
+            "the picture in the text: 'media/zz/drawing.svg' holds a script (or an element "
+            "that runs one): opened on its own from the site, it would run with the "
+            "publication's address",
+        ),
+        (
+            26,
+            "the picture in the text: 'media/zz/notes.svg' is not an SVG picture: no <svg> "
+            "element is in it",
+        ),
+    ]
+    assert mine[0].hint.startswith("give a JPEG, PNG, GIF, WebP, AVIF or SVG file")
+    assert mine[2].hint.startswith("export it again as plain SVG without scripts")
+
+
+def test_the_logo_and_icon_must_be_the_pictures_they_are_named(write_files) -> None:
+    # Only their being there was checked: a file linked in as media/leak.png (notes, a key)
+    # was published and linked from every page.
+    config = (REPO / "dopemail.toml").read_text(encoding="utf-8")
+    config = config.replace("media/dopepress-logo.png", "media/leak.png")
+    config = config.replace("media/dopepress-icon.png", "media/icon.txt")
+    root = write_files(
+        {"dopemail.toml": config, "media/leak.png": b"secret\n", "media/icon.txt": b"x"}
+    )
+    problems = [e for e in reported(root) if e.path == "dopemail.toml"]
+    assert [(e.line, e.message) for e in problems] == [
+        (12, "publication.logo: 'media/leak.png' is not a picture: its first bytes are no PNG "
+         "picture's"),
+        (13, "publication.icon: 'media/icon.txt' is not named as a picture: only pictures are "
+         "published from media/"),
+    ]  # fmt: skip
+    assert problems[0].hint == "put the right file in its place, or export it again as JPEG or PNG"
+    # A JPEG named .png: said as a picture in an entry is.
+    jpeg = (REPO / "media/all-of-us-strangers/01.jpg").read_bytes()
+    write_files({"media/leak.png": jpeg, "media/icon.txt": b"", "dopemail.toml": config.replace(
+        "media/icon.txt", "media/dopepress-icon.png")})  # fmt: skip
+    (problem,) = [e for e in reported(root) if e.path == "dopemail.toml"]
+    assert problem.message == (
+        "publication.logo: 'media/leak.png' is a JPEG picture named .png: the feeds and pages "
+        "would announce it as image/png"
+    )

@@ -364,7 +364,17 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
         raise ValueError(
             f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else "")
         )
+    if picture_type(rel) is None:
+        # Whatever it holds is put on the site as it is: a page (media/notes.html) would be
+        # served from the publication's address, scripts and all.
+        raise PictureProblem(
+            f"'{src}' is not named as a picture: only pictures are published from media/",
+            f"give a JPEG, PNG, GIF, WebP, AVIF or SVG file, named as such ({_NAMED_AS})",
+        )
     return rel, path, info
+
+
+_NAMED_AS = ".jpg, .png, .gif, .webp, .avif, .svg"
 
 
 def _nearest_picture(root: Path, rel: str) -> str | None:
@@ -439,6 +449,8 @@ def _type_of(head: bytes) -> str | None:
         return None
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00"):
         return "image/tiff"
+    if head[:2] == b"BM" and head[14:15] in (b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c", b"\x7c"):
+        return "image/bmp"  # (its second header's size, one of the six there are)
     if head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
         return "image/jxl"
     if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n":
@@ -479,9 +491,28 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | No
     unshown = _NOT_SHOWN.get(actual or said or "")
     if unshown is not None:
         return _not_shown(name, unshown)
+    if said == "image/svg+xml":
+        return _svg_problem(path, key, name)
+    if actual is None and key in _TYPES and not name.lower().endswith(_READABLE_NAMES):
+        # Given its size by hand (a kind dopemail cannot measure): what it holds is all that
+        # tells it is a picture at all, not a page or notes put on the site.
+        return _not_a_picture(name, said)
     if min(_SIZES.get(key, (-1, -1))) <= 0:
         return None  # unreadable: said as such, whatever its first bytes
-    if actual is None or said is None or said == actual or said == "image/svg+xml":
+    return _kind_problem(name, said, actual)
+
+
+def _not_a_picture(name: str, said: str | None) -> PictureProblem:
+    kind = (said or "image/?").split("/")[1].upper()
+    return PictureProblem(
+        f"'{name}' is not a picture: its first bytes are no {kind} picture's",
+        "put the right file in its place, or export it again as JPEG or PNG",
+    )
+
+
+def _kind_problem(name: str, said: str | None, actual: str | None) -> PictureProblem | None:
+    """A picture whose name says another kind than its first bytes (a PNG saved as .jpg)."""
+    if actual is None or said is None or said == actual:
         return None
     if (said, actual) == ("image/apng", "image/png"):
         return None  # an animated PNG begins as a PNG does
@@ -494,6 +525,51 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | No
         f"rename it {posixpath.basename(stem)}{ending} (and its path here: {stem}{ending}), or "
         f"export it again as {said.split('/')[1].upper()}",
     )
+
+
+# What makes an SVG a program: opened on its own from the site (a reader's "open image in new
+# tab"), its scripts run with the publication's address, its cookies and its pages.
+_SVG_ACTIVE = re.compile(
+    rb"<script|<iframe|<embed|<object|\son[a-z]+\s*=|javascript:|data:text/html", re.IGNORECASE
+)
+# Each version of an SVG file is read whole once: (path, stat identity) -> what is wrong, if any.
+_SVG_FAULTS: dict[tuple[str, int, int, int, int], str | None] = {}
+_SVG_MAX = 32 << 20  # read no more (and unzip no more) than this of one file
+
+
+def _svg_problem(
+    path: str, key: tuple[str, int, int, int, int], name: str
+) -> PictureProblem | None:
+    if key not in _SVG_FAULTS:
+        _SVG_FAULTS[key] = _svg_fault(path)
+    fault = _SVG_FAULTS[key]
+    if fault is None:
+        return None
+    return PictureProblem(
+        f"'{name}' {fault}",
+        "export it again as plain SVG without scripts (or as PNG, which every mail program "
+        "shows), and give that file here",
+    )
+
+
+def _svg_fault(path: str) -> str | None:
+    import zlib
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read(_SVG_MAX)
+        if data[:2] == b"\x1f\x8b":  # .svgz: gzipped
+            data = zlib.decompressobj(wbits=31).decompress(data, _SVG_MAX)
+    except (OSError, zlib.error):
+        return "cannot be read"
+    if not re.search(rb"<svg[\s>]", data, re.IGNORECASE):
+        return "is not an SVG picture: no <svg> element is in it"
+    if _SVG_ACTIVE.search(data):
+        return (
+            "holds a script (or an element that runs one): opened on its own from the site, "
+            "it would run with the publication's address"
+        )
+    return None
 
 
 def _not_shown(name: str, kind: str) -> PictureProblem:
@@ -859,7 +935,11 @@ def body_pictures(
                     f"the picture in the text: {exc}",
                     rel,
                     line,
-                    "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                    getattr(
+                        exc,
+                        "hint",
+                        "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                    ),
                 )
             )
             continue
@@ -1845,18 +1925,43 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
         if src.startswith("https://"):
             continue
         try:
-            local_media(src, root)  # not measured: a warm build reads no picture
+            # Not measured (a warm build reads no picture), but its first bytes are read:
+            # every page links to it, and the feeds give it as their picture.
+            _picture_bytes(*local_media(src, root))
         except ValueError as exc:
             errors.append(
                 ConfigError(
                     f"publication.{name}: {exc}",
                     CONFIG_NAME,
                     config_line(root, ("publication", name)),
-                    "give a file under media/ (its path from the publication's folder) or an "
-                    "https:// URL",
+                    getattr(
+                        exc,
+                        "hint",
+                        "give a file under media/ (its path from the publication's folder) "
+                        "or an https:// URL",
+                    ),
                 )
             )
     return errors
+
+
+def _picture_bytes(rel: str, path: str, info: os.stat_result) -> None:
+    """Raise PictureProblem unless the file at ``path`` holds the picture its name says."""
+    said = picture_type(rel) or ""
+    if said == "image/svg+xml":
+        problem = _svg_problem(path, (path, *identity(info)), rel)
+    else:
+        try:
+            with open(path, "rb") as file:
+                actual = _type_of(file.read(64))
+        except OSError:
+            actual = None
+        if actual is None and said not in _NOT_SHOWN and said != "image/bmp":
+            raise _not_a_picture(rel, said)
+        unshown = _NOT_SHOWN.get(actual or said)
+        problem = _not_shown(rel, unshown) if unshown else _kind_problem(rel, said, actual)
+    if problem is not None:
+        raise problem
 
 
 _STAGES = ("sent", "ready", "draft")
