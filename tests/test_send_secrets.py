@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -178,3 +180,47 @@ def test_a_key_with_an_odd_character_is_refused_before_any_request(
     assert "the API key for resend in the environment variable DOPEMAIL_RESEND_API_KEY" in found
     assert "retry" not in found and server.requests == []
     assert [p for p in pieces(KEY) if p in found] == []
+
+
+def test_a_piece_of_the_key_in_a_message_id_is_hidden(server, tmp_path) -> None:
+    # Only an id holding the whole key was redacted: one holding all of it but its last
+    # characters went into the ledger and the test copy's line as it was.
+    root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=3)
+    answers = [{"ErrorCode": 0, "MessageID": f"{KEY[:-6]}-{i}", "To": "x"} for i in range(3)]
+    server.queue(Reply(200, answers))
+    found = shown_anywhere(root, "postmark", KEY)
+    assert "3 sent" in found or "sent 3" in found, found
+    assert [p for p in pieces(KEY) if p in found] == [] and "***-0" in found
+
+
+def test_a_provider_s_words_cannot_drive_the_terminal(server, tmp_path) -> None:
+    # A provider's reason was kept and printed as it came: an escape sequence set the
+    # terminal's title, and a carriage return wrote "all readers were sent" over the line.
+    root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=3)
+    said = "bad\x1b]0;pwned\x07 sender\r\x1b[2Kall 3 readers were sent issue 1\u202e"
+    server.queue(Reply(422, {"ErrorCode": 300, "Message": said}))
+    printed = ""
+    for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "dopemail", *command, "--root", str(root)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env("postmark", KEY)},
+            timeout=120,
+        )
+        printed += done.stdout + done.stderr
+    assert "refused the request" in printed, printed
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", printed), printed
+    assert "]0;pwned" in printed and "[2Kall 3 readers were sent issue 1" in printed
+    # Stored as the reader's failure when the provider refuses the reader alone.
+    server.queue(Reply(200, [{"ErrorCode": 406, "Message": said, "To": "x"}] * 3))
+    subprocess.run(
+        [sys.executable, "-m", "dopemail", "send", "1", "--yes", "--no-progress", "--root", root],
+        capture_output=True,
+        env={**os.environ, **env("postmark", KEY)},
+        timeout=120,
+    )
+    with sqlite3.connect(root / ".dopemail/sends.sqlite") as ledger:
+        kept = [str(row[0]) for row in ledger.execute("SELECT error FROM recipients")]
+    assert any("pwned" in k for k in kept), kept
+    assert not any(re.search("[\x00-\x1f\u202e]", k) for k in kept), kept

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .errors import SYSTEM_HINTS as _HINTS
-from .errors import DopemailError, system_error
+from .errors import DopemailError, printable, system_error
 
 
 def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -56,7 +56,7 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except DopemailError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(printable(str(exc)), err=True)
             sys.exit(1)
         except OSError as exc:
             if exc.errno not in _HINTS:

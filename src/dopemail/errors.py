@@ -20,6 +20,7 @@ import contextlib
 import difflib
 import errno
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -177,3 +178,14 @@ def system_error(exc: OSError) -> DopemailError:
             path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
     return DopemailError(exc.strerror or str(exc), shown, None, SYSTEM_HINTS.get(exc.errno or 0))
+
+
+# What a terminal acts on instead of showing: escape sequences (colours, the window's title),
+# a carriage return that writes over the line, and the marks that reorder text on screen.
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` as a terminal shows it, without what it would act on: words from elsewhere (a
+    provider's answer kept in the send ledger) cannot rewrite what dopemail says."""
+    return _UNSHOWN.sub("", text)

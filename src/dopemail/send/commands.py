@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..cli_support import reports_errors, root_option
+from ..errors import printable
 
 
 @click.command()
@@ -108,7 +109,7 @@ def send(
     summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
     lines = describe_plan(summary) if summary.mode == "dry-run" else describe_result(summary)
     for line in lines:
-        click.echo(line)
+        click.echo(printable(line))
     if summary.stopped:
         sys.exit(130)
 
@@ -144,4 +145,4 @@ def status(issue: str, failures: int, root: Path) -> None:
     from .report import describe_status, send_status
 
     for line in describe_status(send_status(root, issue, failures)):
-        click.echo(line)
+        click.echo(printable(line))

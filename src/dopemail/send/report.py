@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from ..errors import printable
 from .issue import issue_numbers, no_such_issue, parse_ref, wrong_slug
 from .ledger import LEDGER_PATH, InFlight, Ledger, sending_now
 from .providers.buttondown import Buttondown
@@ -30,7 +31,7 @@ class Reporter:
 
     def say(self, text: str) -> None:
         """Print a line."""
-        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
     def warn(self, text: str) -> None:
         """Print a warning."""

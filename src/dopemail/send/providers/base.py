@@ -138,6 +138,9 @@ def _escaped(secret: str) -> set[str]:
     }
 
 
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date (RFC 9110)."""
     if not value:
@@ -195,7 +198,11 @@ class HttpApi:
         return any(secret in text for secret in self._secrets)
 
     def redact(self, text: str) -> str:
-        """``text`` with the key replaced by ``***``, for anything a person or a file may see."""
+        """``text`` with the key replaced by ``***``, for anything a person or a file may see;
+        on one line, without the characters a terminal acts on (a provider's words are kept
+        in the ledger and printed by ``status``: an escape sequence or a carriage return in
+        them could rewrite what the editor reads)."""
+        text = _NOT_ONE_LINE.sub(" ", text)
         for secret in self._secrets:
             text = text.replace(secret, "***")
         if not self._pieces or len(text) < _PIECE:
