@@ -470,9 +470,9 @@ class Ledger:
 
     def drop_unlisted(self, issue: int, number: int) -> list[tuple[str, str]]:
         """Take out of in-flight batch ``number`` the members the list synced last no longer
-        mails (unsubscribed, bounced, deleted...): they are skipped. Only for a batch about to
-        be posted again under a new key (its members may change then); (address, why) of each.
-        """
+        mails (unsubscribed, bounced, deleted...): they are skipped; (address, why) of each.
+        For a batch about to be posted again: under a new key, or replayed under its own (a
+        provider that took the first post refuses a replay unlike it)."""
         scan = self._scans.get(issue)
         if scan is None:
             return []

@@ -944,15 +944,22 @@ class _Run:
         # meets (a 429, a refusal, Ctrl-C), it stays in flight under its key, never back in
         # the queue, where a new batch and a new key would mail its readers a second time.
         # Unless the editor said it never arrived (--resend-in-flight): then it is new.
-        ready: deque[_Job] = deque(
-            _Job(
-                b.number,
-                ledger.members(number, b.number),
-                b.idempotency_key,
-                Attempts(ambiguous=not _chosen(self.options.resend_in_flight, b.number)),
-            )
-            for b in self.summary.in_flight
-        )
+        ready: deque[_Job] = deque()
+        for b in self.summary.in_flight:
+            replay = not _chosen(self.options.resend_in_flight, b.number)
+            if replay:
+                # Who unsubscribed or was deleted since is not mailed by the replay (the one
+                # sent again has been through this). A provider that took the batch then
+                # finds the replay unlike the first post under its key, and refuses it: the
+                # batch stays in flight for the editor to settle. One that did not mails the
+                # others alone.
+                for email, why in ledger.drop_unlisted(number, b.number):
+                    self.reporter.say(f"batch {b.number}: {email} is not mailed: {why}")
+            members = ledger.members(number, b.number)
+            if not members:  # all of them left the list: nothing to post
+                ledger.record(number, b.number, [])
+                continue
+            ready.append(_Job(b.number, members, b.idempotency_key, Attempts(ambiguous=replay)))
         halves: deque[list[Recipient]] = deque()
         workers = _Workers(self.concurrency(), self._deliver)
         # The first batch goes alone: a refused key or sender stops the send after one request.
