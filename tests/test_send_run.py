@@ -233,6 +233,24 @@ def test_a_replay_that_fails_stays_in_flight_under_its_key(
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
 
 
+def test_a_batch_answered_500_stays_under_its_key_where_the_provider_keeps_keys(
+    server, tmp_path
+) -> None:
+    # A 500 is the provider's word that it did not take the batch. Given up on (or stopped
+    # while waiting to retry), the batch went back to the queue, and the next run posted it
+    # as a new batch under a new key: had the provider taken it all the same, every reader
+    # got two copies. With a key, it stays in flight under that key and is replayed.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5)
+    server.queue(Reply(500, {"message": "internal"}, {"Retry-After": "3600"}, deliver=True))
+    with pytest.raises(SendError, match="asks to wait 3600 s"):
+        send(root, "resend", sleep=lambda seconds: None)
+    assert counts(root)["in_flight"] == 5 and len(server.deliveries) == 5
+    summary = send(root, "resend")
+    assert summary.sent == 5 and counts(root)["sent"] == 5
+    assert set(server.deliveries.values()) == {1}, server.deliveries
+    assert len({r.headers.get("idempotency-key") for r in server.requests}) == 1
+
+
 def test_a_replay_that_cannot_be_made_stays_in_flight(server, tmp_path, monkeypatch) -> None:
     # Composing a batch's messages failed before any request: the batch went back to the
     # queue, which is right for a new batch, not for one the last run may have delivered.

@@ -120,10 +120,12 @@ def with_retries(
             return call()
         except Transient as exc:
             last = exc
-            if not exc.ambiguous:  # refused, or never sent: it did not arrive
+            # A 500 is taken at its word only where doubting it would cost a second copy.
+            ambiguous = exc.ambiguous or (exc.doubtful and safe_to_repeat)
+            if not ambiguous:  # refused, or never sent: it did not arrive
                 with attempts.lock:
                     attempts.posting = False
-            attempts.ambiguous |= exc.ambiguous
+            attempts.ambiguous |= ambiguous
             attempts.reasons.append(exc.reason)
             if exc.ambiguous and not safe_to_repeat:
                 raise Unsafe(exc) from None

@@ -65,14 +65,24 @@ class Transient(Exception):
 
     ``ambiguous`` is True when the request may have reached the provider (a read timeout, a
     dropped connection after the request was written): only an idempotency key makes a retry
-    safe then.
+    safe then. ``doubtful``: a 500 or 503, the provider's own word that it failed to take the
+    request, which is trusted where nothing else is safe, and doubted where a key makes a
+    replay safe: the batch then stays under its key instead of going back to the queue,
+    where a new batch and a new key would mail it a second time if the word was wrong.
     """
 
-    def __init__(self, reason: str, delay: float | None = None, ambiguous: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        delay: float | None = None,
+        ambiguous: bool = False,
+        doubtful: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.delay = delay
         self.ambiguous = ambiguous
+        self.doubtful = doubtful
 
 
 class InDoubt(Exception):
@@ -322,6 +332,7 @@ class HttpApi:
                 f"{self.name} failed ({self.message(response, *keys)})",
                 delay,
                 ambiguous=response.status_code not in _NOT_TAKEN,
+                doubtful=response.status_code in _NOT_TAKEN,
             )
         return None
 
