@@ -30,6 +30,7 @@ from dopemail.send.message import Composer, Recipient
 from dopemail.send.providers import make_provider
 from dopemail.send.providers.base import (
     Batch,
+    HttpApi,
     InDoubt,
     Provider,
     RecipientRejected,
@@ -732,3 +733,42 @@ def test_field_lists_match_the_published_specs() -> None:
     email_input = buttondown["components"]["schemas"]["EmailInput"]
     assert set(email_input["properties"]) == BUTTONDOWN_FIELDS
     assert email_input["additionalProperties"] is False
+
+
+def test_an_answer_given_a_byte_at_a_time_is_cut_at_the_timeout() -> None:
+    # httpx's timeout bounds each read: a server giving its answer a byte every tenth of a
+    # second held a send with `timeout = 3` for a hundred seconds. The timeout is for the
+    # whole answer, and running out of it is a lost answer (the request went out).
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    body = b'{"MessageID": "a", "ErrorCode": 0, "To": "x"}'
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body)
+            )
+            for byte in body[:20]:
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:  # the client gave up: what the test wants
+                    return
+                time.sleep(0.1)
+
+    server = threading.Thread(target=drip, daemon=True)
+    server.start()
+    api = HttpApi(
+        "postmark", httpx.Client(), f"http://127.0.0.1:{listener.getsockname()[1]}", 0.5, KEY
+    )
+    try:
+        with pytest.raises(Transient) as caught:
+            api.post("/email", content=b"{}")
+    finally:
+        listener.close()
+    assert caught.value.ambiguous and "did not answer within 0.5 s" in caught.value.reason
+    server.join(5)

@@ -239,7 +239,25 @@ class HttpApi:
         url = self.base_url + path
         _started.count = requests_started() + 1
         try:
-            return self.client.post(url, timeout=self.timeout, **kwargs)
+            with self.client.stream("POST", url, timeout=self.timeout, **kwargs) as answer:
+                # httpx's timeout bounds each read: a server (or a proxy) giving its answer a
+                # byte at a time would hold the send for as long as it likes. ``timeout`` is
+                # for the whole answer, from its first line.
+                deadline = time.monotonic() + self.timeout
+                body = []
+                for chunk in answer.iter_raw():
+                    body.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout(
+                            "the answer came too slowly", request=answer.request
+                        )
+            return httpx.Response(
+                answer.status_code,
+                headers=answer.headers,
+                content=b"".join(body),
+                request=answer.request,
+                extensions=answer.extensions,
+            )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The request never left: retrying cannot duplicate anything.
             raise Transient(f"cannot reach {self.name}: {self._describe(exc)}") from None
