@@ -75,3 +75,39 @@ def test_lock_files_and_broken_links_are_not_pieces(workspace: Path, run_cli) ->
     code, output = run_cli("build", "--root", workspace)
     assert code == 0 and "Traceback" not in output, output
     assert _outputs(workspace) == before
+
+
+def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path) -> None:
+    # A full disk during a send ended in SQLite's traceback ("database or disk is full"),
+    # where an OSError would have been one line with what to do.
+    import sqlite3
+
+    import click
+    from click.testing import CliRunner
+
+    from dopemail.cli_support import reports_errors
+
+    path = tmp_path / "sends.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+
+    @click.command()
+    @reports_errors
+    def write() -> None:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            db.execute("INSERT INTO t VALUES (1)")
+
+    result = CliRunner().invoke(write)
+    assert result.exit_code == 1 and result.exception is not None
+    assert "Traceback" not in result.output
+    assert result.output.startswith(
+        ".dopemail/sends.sqlite: attempt to write a readonly database\n  hint: it is on a "
+        "read-only file system"
+    ), result.output
+    assert "a batch whose answer it could not write stays in flight" in result.output
+
+    @click.command()
+    @reports_errors
+    def bug() -> None:
+        sqlite3.connect(path).execute("SELECT nothing FROM nowhere")
+
+    assert isinstance(CliRunner().invoke(bug).exception, sqlite3.OperationalError)

@@ -6,6 +6,7 @@ the sender can all import it, in any order.
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -63,5 +64,39 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             click.echo(str(system_error(exc)), err=True)
             sys.exit(1)
+        except Exception as exc:
+            said = _ledger_error(exc)
+            if said is None:
+                raise
+            click.echo(str(said), err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+# What SQLite says when the disk, not dopemail, is at fault (the send ledger is its one
+# database): the editor's to fix, as an OSError's would be.
+_SQLITE_HINTS = {
+    "database or disk is full": _HINTS[errno.ENOSPC],
+    "attempt to write a readonly database": _HINTS[errno.EROFS],
+    "unable to open database file": _HINTS[errno.EACCES],
+    "disk I/O error": "the disk failed to read or write it: check the disk, then run again",
+}
+
+
+def _ledger_error(exc: Exception) -> DopemailError | None:
+    if type(exc).__module__ != "sqlite3":
+        return None
+    said = str(exc)
+    hint = next((h for words, h in _SQLITE_HINTS.items() if said.startswith(words)), None)
+    if hint is None:
+        return None
+    from .send.ledger import LEDGER_PATH
+
+    return DopemailError(
+        said,
+        LEDGER_PATH,
+        None,
+        f"{hint}; the ledger keeps what was sent, and a batch whose answer it could not "
+        "write stays in flight ('dopemail status' lists it)",
+    )
