@@ -338,6 +338,31 @@ class ProviderSettings(Model):
         "documented limit (Resend: 2), else none; 0 means no pacing.",
     )
 
+    @field_validator("base_url")
+    @classmethod
+    def _encrypted(cls, value: str) -> str:
+        # Every request carries the API key and readers' addresses: over plain http they
+        # would cross the network readable. A test server on this machine needs no more.
+        parts = urlsplit(value)
+        if parts.scheme.lower() == "http" and not _this_machine(parts.hostname or ""):
+            raise ValueError(
+                f"'{value}': over http the API key and every reader's address would cross "
+                "the network unencrypted; give its https:// address (http is for a test "
+                "server on this machine: 127.0.0.1, localhost)"
+            )
+        return value
+
+
+def _this_machine(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 class PostmarkSettings(ProviderSettings):
     """Postmark (key in DOPEMAIL_POSTMARK_TOKEN)."""
