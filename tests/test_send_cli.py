@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import re
 import shutil
 import signal
@@ -432,6 +433,25 @@ def test_an_issue_edited_since_its_build_is_not_sent_until_built_again(tmp_path)
     assert "changed since it was built" not in output
     mails = list((root / "outbox" / "1-strangers-and-varda").glob("*.eml"))
     assert len(mails) == 3 and all("Varda in L.A., revised" in _html_of(m) for m in mails)
+
+
+def test_a_built_subject_with_a_line_break_is_refused_at_the_send(tmp_path) -> None:
+    # The build refuses such a subject in the issue's file, but a message.json written by
+    # hand (or a copy of site/ sent --as-built) went out with it: Postmark was asked for a
+    # Subject holding "\r\nBcc: ...", and the outbox's send ended in a traceback.
+    root = _built_sample(tmp_path)
+    message = root / "site/issues/1-strangers-and-varda/message.json"
+    data = json.loads(message.read_text(encoding="utf-8"))
+    data["subject"] = "Inj\r\nBcc: someone@example.org"
+    message.write_text(json.dumps(data), encoding="utf-8")
+    for options in (["--test", "me@example.com"], ["--yes"]):
+        code, output = run("send", "1", *options, "--as-built", "--no-progress", "--root", root)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            "site/issues/1-strangers-and-varda/message.json: message.json lacks a valid "
+            "subject: a line break or control character is in it" in output
+        ), output
+    assert not (root / "outbox").exists()
 
 
 def _html_of(eml: Path) -> str:

@@ -150,6 +150,11 @@ def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
     )
 
 
+# What no header line may hold: line breaks (CR, LF, NEL, the Unicode separators) and the
+# other control characters.
+_NOT_A_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def load_issue(root: Path, ref: str) -> BuiltIssue:
     """Read ``message.json``, ``email.html`` and ``email.txt`` of issue ``ref``."""
     folder = find_issue_folder(root, ref)
@@ -166,10 +171,16 @@ def load_issue(root: Path, ref: str) -> BuiltIssue:
         ) from None
     try:
         number = int(meta["number"])
+        subject = str(meta["subject"])
+        if _NOT_A_HEADER.search(subject):
+            # The build refuses such a subject in the issue's file; this one was written in
+            # site/ by hand, or comes from a copy of it: a line break in a header would add
+            # headers of its own (Bcc: ...) to every message.
+            raise ValueError("subject: a line break or control character is in it")
         return BuiltIssue(
             number=number,
             slug=str(meta.get("slug") or folder.name.partition("-")[2]),
-            subject=str(meta["subject"]),
+            subject=subject,
             preheader=str(meta.get("preheader") or ""),
             url=str(meta.get("url") or ""),
             html=html,
