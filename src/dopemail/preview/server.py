@@ -401,6 +401,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # every build must show at once
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")  # preview URLs stay private
+        # Framed by the preview's own pages alone: another site framing the issue page could
+        # lead the editor's clicks to its send-test button.
+        self.send_header("X-Frame-Options", "SAMEORIGIN")
+        self.send_header("Content-Security-Policy", "frame-ancestors 'self'")
         if kind.startswith("image/svg+xml"):
             # An SVG opened on its own is a document that may run scripts, on the preview's
             # own address: one put in media/ could read a page's send-test token. None run.
