@@ -147,7 +147,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     }
     _warn(
         [
-            *pages_gone(report.removed),
+            *pages_gone(report.removed, result.workspace.entries),
             *sent_issues_changed(report.replaced, result.workspace.issues, json_files),
             *feed_ids_changed(result.workspace.root, json_files.get(JSON_PATH), result.entries),
             *unfed(

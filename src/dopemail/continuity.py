@@ -21,7 +21,7 @@ from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
 from .load import key_line
-from .models import LoadedIssue
+from .models import LoadedEntry, LoadedIssue
 from .newsletter import ISSUES_DIR
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .site import SITE_DIR
@@ -30,13 +30,25 @@ from .site import SITE_DIR
 LAST_BASE_URL = ".dopemail/base_url"
 
 
-def pages_gone(removed: list[str]) -> list[DopemailError]:
-    """A warning for each page (an entry's, an issue's web version) a build removed."""
+def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[DopemailError]:
+    """A warning for each page (an entry's, an issue's web version) a build removed.
+
+    Not for the page a renamed entry had under its new file name, once it is given its old
+    address back with ``slug:`` (the hint below followed): that page was the mistake.
+    """
+    # The addresses the entries' file names would give, where a slug: gives another.
+    renamed_back = {
+        stem
+        for entry in entries
+        if entry.meta.slug and (stem := entry.path.rpartition("/")[2][:-3]) != entry.slug
+    }
     found: list[DopemailError] = []
     for rel in removed:
         if not (rel.startswith("site/") and rel.endswith("/index.html")):
             continue  # a feed, a picture, the home page
         page = rel.removeprefix("site/").removesuffix("index.html")
+        if page.rstrip("/") in renamed_back:
+            continue
         if page.startswith("issues/") and page.count("/") == 2:
             hint = (
                 "if the issue's file was renamed, give it back its name "
