@@ -772,3 +772,25 @@ def test_an_answer_given_a_byte_at_a_time_is_cut_at_the_timeout() -> None:
         listener.close()
     assert caught.value.ambiguous and "did not answer within 0.5 s" in caught.value.reason
     server.join(5)
+
+
+@pytest.mark.parametrize(
+    ("answer", "told"),
+    [
+        (Reply(413, {"message": "Payload Too Large"}), "lower [send] batch_size"),
+        (
+            Reply(302, None, {"Location": "https://login.example.org/"}),
+            "base_url leads https://login.example.org/: dopemail follows no redirect",
+        ),
+        (Reply(422, {"message": "Invalid from"}), "is the From domain verified"),
+    ],
+    ids=["too-large", "redirect", "refused"],
+)
+def test_a_refusal_s_hint_fits_what_refused_it(server, client, tmp_path, answer, told) -> None:
+    # Every refusal said to check the From domain: no help for a batch too large for a proxy,
+    # or a base_url that redirects elsewhere.
+    provider, composer = adapter("postmark", server, tmp_path, client)
+    server.queue(answer)
+    with pytest.raises(SendError, match="refused the request") as caught:
+        provider.send(batch(composer, "ada@example.com"))
+    assert told in str(caught.value.hint), caught.value.hint

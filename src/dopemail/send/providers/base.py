@@ -367,12 +367,25 @@ class HttpApi:
                 f"{self.name} answered {self.message(response, *keys)}, not the answer its "
                 "API gives for a batch it took: it may have taken this one"
             )
+        status = response.status_code
+        if 300 <= status < 400:
+            where = self.redact(response.headers.get("location", "elsewhere"))
+            hint = (
+                f"[send.{self.name}] base_url leads {where}: dopemail follows no redirect (the "
+                "key would go with it); give the API's own https:// address"
+            )
+        elif status == 413:
+            hint = (
+                "the batch is larger than the provider (or a proxy in front of it) takes: "
+                "lower [send] batch_size in dopemail.toml, or make the issue lighter"
+            )
+        else:
+            hint = (
+                "check [sender] in dopemail.toml (is the From domain verified at the "
+                "provider?) and the built issue"
+            )
         return SendError(
-            f"{self.name} refused the request: {self.message(response, *keys)}",
-            None,
-            None,
-            "check [sender] in dopemail.toml (is the From domain verified at the provider?) "
-            "and the built issue",
+            f"{self.name} refused the request: {self.message(response, *keys)}", None, None, hint
         )
 
 
