@@ -224,3 +224,19 @@ def test_a_provider_s_words_cannot_drive_the_terminal(server, tmp_path) -> None:
         kept = [str(row[0]) for row in ledger.execute("SELECT error FROM recipients")]
     assert any("pwned" in k for k in kept), kept
     assert not any(re.search("[\x00-\x1f\u202e]", k) for k in kept), kept
+
+
+def test_the_key_in_base64_or_hex_is_hidden_too(server, tmp_path) -> None:
+    # A server's debugging echo of the key (base64 of it alone, hex) was kept and printed.
+    import base64
+
+    root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=3)
+    forms = [
+        base64.b64encode(KEY.encode()).decode(),
+        KEY.encode().hex(),
+        KEY.encode().hex().upper(),
+    ]
+    server.queue(Reply(422, {"ErrorCode": 300, "Message": "saw " + " ".join(forms)}))
+    found = shown_anywhere(root, "postmark", KEY)
+    assert "refused the request" in found and "saw ***" in found
+    assert not [form for form in forms if form[:12] in found]

@@ -179,8 +179,17 @@ class HttpApi:
         self.timeout = timeout
         self._key = key
         # Basic auth carries the key base64-encoded: hide that spelling too, and each one's
-        # escaped forms (repr, JSON, bytes), as exceptions and providers quote them.
-        spellings = {key, base64.b64encode(f"api:{key}".encode()).decode()}
+        # escaped forms (repr, JSON, bytes), as exceptions and providers quote them; and the
+        # key alone in base64 and in hex, as a server's debugging echo may give it.
+        raw = key.encode()
+        spellings = {
+            key,
+            base64.b64encode(f"api:{key}".encode()).decode(),
+            base64.b64encode(raw).decode(),
+            base64.b64encode(raw).decode().rstrip("="),
+            raw.hex(),
+            raw.hex().upper(),
+        }
         self._secrets = sorted(
             {form for spelling in spellings if spelling for form in _escaped(spelling)},
             key=len,
