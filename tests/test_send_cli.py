@@ -452,6 +452,11 @@ def test_a_built_subject_with_a_line_break_is_refused_at_the_send(tmp_path) -> N
             "subject: a line break or control character is in it" in output
         ), output
     assert not (root / "outbox").exists()
+    # A tab is a header's own whitespace: the build allows it, and so does the send.
+    data["subject"] = "Quiet Hours,\tand the sea"
+    message.write_text(json.dumps(data), encoding="utf-8")
+    code, output = run("send", "1", "--test", "me@example.com", "--as-built", "--root", root)
+    assert code == 0 and "wrote a test copy" in output, output
 
 
 def _html_of(eml: Path) -> str:

@@ -151,8 +151,8 @@ def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
 
 
 # What no header line may hold: line breaks (CR, LF, NEL, the Unicode separators) and the
-# other control characters.
-_NOT_A_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# other control characters, but the tab (a header's own whitespace, which the build allows).
+_NOT_A_HEADER = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def load_issue(root: Path, ref: str) -> BuiltIssue:
