@@ -2395,3 +2395,8 @@ def test_the_logo_and_icon_must_be_the_pictures_they_are_named(write_files) -> N
         "publication.logo: 'media/leak.png' is a JPEG picture named .png: the feeds and pages "
         "would announce it as image/png"
     )
+    # A favicon (.ico) is an icon like any other.
+    ico = b"\x00\x00\x01\x00\x01\x00\x10\x10" + bytes(64)
+    write_files({"media/favicon.ico": ico, "dopemail.toml": (REPO / "dopemail.toml").read_text(
+        encoding="utf-8").replace("media/dopepress-icon.png", "media/favicon.ico")})  # fmt: skip
+    assert load_workspace(root).settings.publication.icon == "media/favicon.ico"

@@ -292,6 +292,7 @@ _PICTURE_TYPES = {
     ".tiff": "image/tiff",
     ".svg": "image/svg+xml",
     ".svgz": "image/svg+xml",
+    ".ico": "image/x-icon",  # a publication's icon, as browsers' favicons are
 }
 
 
@@ -447,6 +448,8 @@ def _type_of(head: bytes) -> str | None:
         if brands & _HEIF_BRANDS:
             return "image/heic"
         return None
+    if head[:4] == b"\x00\x00\x01\x00":
+        return "image/x-icon"
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00"):
         return "image/tiff"
     if head[:2] == b"BM" and head[14:15] in (b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c", b"\x7c"):
