@@ -2355,14 +2355,14 @@ def test_only_pictures_are_published_from_media(write_files) -> None:
         ),
         (
             22,
-            "the picture in the text: 'media/zz/drawing.svg' holds a script (or an element "
-            "that runs one): opened on its own from the site, it would run with the "
-            "publication's address",
+            "the picture in the text: 'media/zz/drawing.svg' holds a script (or what runs "
+            "one): opened on its own from the site, it would run with the publication's "
+            "address",
         ),
         (
             26,
-            "the picture in the text: 'media/zz/notes.svg' is not an SVG picture: no <svg> "
-            "element is in it",
+            "the picture in the text: 'media/zz/notes.svg' is not an SVG picture: it is not "
+            "well-formed XML (Start tag expected, '<' not found, line 1, column 1)",
         ),
     ]
     assert mine[0].hint.startswith("give a JPEG, PNG, GIF, WebP, AVIF or SVG file")
@@ -2400,3 +2400,42 @@ def test_the_logo_and_icon_must_be_the_pictures_they_are_named(write_files) -> N
     write_files({"media/favicon.ico": ico, "dopemail.toml": (REPO / "dopemail.toml").read_text(
         encoding="utf-8").replace("media/dopepress-icon.png", "media/favicon.ico")})  # fmt: skip
     assert load_workspace(root).settings.publication.icon == "media/favicon.ico"
+
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+
+
+@pytest.mark.parametrize(
+    ("data", "runs"),
+    [
+        # What runs, however it is written: the check read the bytes for a few words.
+        (_SVG + 'xmlns:h="http://www.w3.org/1999/xhtml"><h:script>go()</h:script></svg>', True),
+        (
+            '<!DOCTYPE svg [<!ENTITY s "&#60;script>go()&#60;/script>">]>' + _SVG + ">&s;</svg>",
+            True,
+        ),
+        (_SVG + '><a xlink:href="&#106;ava&#9;script:go()"><circle r="1"/></a></svg>', True),
+        ('<?xml-stylesheet type="text/xsl" href="page.xsl"?>' + _SVG + "/>", True),
+        (_SVG + '><circle r="1" ONCLICK="go()"/></svg>', True),
+        # What does not run: words in its text, the entities and prefixes illustrators write.
+        (_SVG + "><text>Runtime: one = 90 min; javascript: a talk</text></svg>", False),
+        (
+            '<!DOCTYPE svg [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]>'
+            '<svg xmlns="&ns_svg;" width="4" height="3"/>',
+            False,
+        ),
+        ('<svg:svg xmlns:svg="http://www.w3.org/2000/svg" width="4" height="3"/>', False),
+        ('<?xml-stylesheet type="text/css" href="a.css"?>' + _SVG + "/>", False),
+    ],
+)
+def test_an_svg_is_refused_for_what_runs_in_it_not_for_its_words(
+    tmp_path: Path, data: str, runs: bool
+) -> None:
+    from dopemail.load import _svg_fault
+
+    for encoding in ("utf-8", "utf-16"):
+        path = tmp_path / f"a-{encoding}.svg"
+        path.write_bytes(data.encode(encoding))
+        fault = _svg_fault(str(path))
+        assert (fault is not None and "holds a script" in fault) is runs, (encoding, fault)
+        assert runs or fault is None, fault

@@ -452,6 +452,22 @@ def test_an_svg_opened_on_its_own_runs_no_script(tmp_path: Path, browser) -> Non
             assert page.evaluate("document.documentElement.getAttribute('data-ran')") is None
         finally:
             page.close()
+        # One the build takes is served with no script allowed all the same: what the build
+        # cannot see (a way of running one it does not know) does not run in the preview.
+        (root / "media/night/poster.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40"/>', encoding="utf-8"
+        )
+        served = "/site/media/night/poster.svg"
+        wait_for(lambda: preview.get(served)[0] == 200, what="the picture served")
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+        try:
+            connection.request("GET", served)
+            policy = connection.getresponse().getheader("Content-Security-Policy", "")
+        finally:
+            connection.close()
+        assert "script-src 'none'; sandbox" in policy, policy
 
 
 # -- one server for the HTTP-level checks --------------------------------------------------

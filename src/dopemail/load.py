@@ -531,10 +531,12 @@ def _kind_problem(name: str, said: str | None, actual: str | None) -> PicturePro
 
 
 # What makes an SVG a program: opened on its own from the site (a reader's "open image in new
-# tab"), its scripts run with the publication's address, its cookies and its pages.
-_SVG_ACTIVE = re.compile(
-    rb"<script|<iframe|<embed|<object|\son[a-z]+\s*=|javascript:|data:text/html", re.IGNORECASE
-)
+# tab"), its scripts run with the publication's address, its cookies and its pages. Looked for
+# in the parsed document, by local name (an h:script in the XHTML namespace runs too), and in
+# attribute values as the browser decodes them (&#106;avascript: is javascript:).
+_SVG_ELEMENTS_THAT_RUN = frozenset({"script", "handler", "iframe", "embed", "object", "listener"})
+_SVG_RUNNING_VALUE = re.compile(r"javascript:|vbscript:|data:text/html", re.IGNORECASE)
+_URL_NOISE = re.compile(r"[\x00-\x20]+")  # what a browser drops from a URL ("java\tscript:")
 # Each version of an SVG file is read whole once: (path, stat identity) -> what is wrong, if any.
 _SVG_FAULTS: dict[tuple[str, int, int, int, int], str | None] = {}
 _SVG_MAX = 32 << 20  # read no more (and unzip no more) than this of one file
@@ -558,6 +560,8 @@ def _svg_problem(
 def _svg_fault(path: str) -> str | None:
     import zlib
 
+    from lxml import etree
+
     try:
         with open(path, "rb") as file:
             data = file.read(_SVG_MAX)
@@ -565,13 +569,38 @@ def _svg_fault(path: str) -> str | None:
             data = zlib.decompressobj(wbits=31).decompress(data, _SVG_MAX)
     except (OSError, zlib.error):
         return "cannot be read"
-    if not re.search(rb"<svg[\s>]", data, re.IGNORECASE):
-        return "is not an SVG picture: no <svg> element is in it"
-    if _SVG_ACTIVE.search(data):
-        return (
-            "holds a script (or an element that runs one): opened on its own from the site, "
-            "it would run with the publication's address"
-        )
+    # Entities neither expanded nor fetched: a browser expands those declared in the file,
+    # which are looked at below as what they are, text or markup.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        return f"is not an SVG picture: it is not well-formed XML ({exc.msg})"
+    if etree.QName(root).localname != "svg":
+        return "is not an SVG picture: its document is not an <svg> element"
+    running = (
+        "holds a script (or what runs one): opened on its own from the site, it would run "
+        "with the publication's address"
+    )
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any("<" in (e.content or "") for e in dtd.iterentities()):
+        return running  # an entity of markup: expanded, it may be a script
+    for node in (*root.itersiblings(preceding=True), *root.iter()):
+        if isinstance(node, etree._ProcessingInstruction):
+            if node.target == "xml-stylesheet" and "css" not in (node.get("type") or ""):
+                return running  # an XSLT stylesheet makes a page of the picture
+            continue
+        if not isinstance(node.tag, str):
+            continue  # a comment, an entity left unexpanded
+        if etree.QName(node).localname.lower() in _SVG_ELEMENTS_THAT_RUN:
+            return running
+        for name, value in node.attrib.items():
+            if etree.QName(name).localname.lower().startswith("on"):
+                return running
+            if _SVG_RUNNING_VALUE.search(_URL_NOISE.sub("", value)):
+                return running
     return None
 
 
