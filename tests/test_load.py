@@ -888,12 +888,6 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'icon = "media//dopepress-icon.png"',
             "write it as 'media/dopepress-icon.png'",
         ),
-        (  # the key and the whole list would have crossed the network readable
-            "[feeds]\nitems = 50",
-            '[feeds]\nitems = 50\n\n[send.mailgun]\nbase_url = "http://api.mailgun.net"',
-            "send.mailgun.base_url: 'http://api.mailgun.net': over http the API key and every "
-            "reader's address would cross the network unencrypted",
-        ),
     ],
 )
 def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -> None:

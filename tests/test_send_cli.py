@@ -459,6 +459,49 @@ def test_a_built_subject_with_a_line_break_is_refused_at_the_send(tmp_path) -> N
     assert code == 0 and "wrote a test copy" in output, output
 
 
+def test_a_provider_over_plain_http_elsewhere_is_refused_at_the_send(tmp_path) -> None:
+    # The key and the whole list would have crossed the network readable. Refused where
+    # they would go (--yes, --test), not by build or the dry run: a send setting stops no
+    # site work.
+    from dopemail.send.providers import _refuse_plain_http
+
+    root = _built_sample(tmp_path)
+    config = root / "dopemail.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[send]\nprovider = "mailgun"\n\n[send.mailgun]\nbase_url = "http://api.mailgun.net"\n',
+        encoding="utf-8",
+    )
+    line = (
+        config.read_text(encoding="utf-8").split("\n").index('base_url = "http://api.mailgun.net"')
+        + 1
+    )
+    assert run("build", "--root", root)[0] == 0
+    assert run("send", "1", "--root", root)[0] == 0  # the dry run: nothing goes
+    environ = {
+        "DOPEMAIL_MAILGUN_API_KEY": "key-1234567890",
+        "DOPEMAIL_UNSUBSCRIBE_SECRET": "s" * 32,
+    }
+    for options in (["--yes"], ["--test", "me@example.com"]):
+        code, output = run("send", "1", *options, "--root", root, environ=environ)
+        assert code == 1, output
+        assert (
+            f"dopemail.toml:{line}: send.mailgun.base_url: 'http://api.mailgun.net' is plain "
+            "http: the API key and every reader's address would cross the network unencrypted"
+        ) in output, output
+        assert "set allow_http = true under [send.mailgun]" in output
+    # This machine's test servers, https anywhere, or allowed by the editor: no word.
+    for url, allowed in [
+        ("http://127.0.0.1:8025", False),
+        ("http://[::1]:8025", False),
+        ("http://[::ffff:127.0.0.1]:8025", False),
+        ("http://localhost:8025", False),
+        ("https://api.mailgun.net", False),
+        ("http://mailpit:8025", True),
+    ]:
+        _refuse_plain_http(root, "mailgun", url, allowed)
+
+
 def _html_of(eml: Path) -> str:
     # Decoded: quoted-printable may break a line anywhere in the raw file.
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)

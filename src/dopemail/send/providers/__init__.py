@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
-from ...config import SECRET_ENV, Settings
+from ...config import CONFIG_NAME, SECRET_ENV, Settings, config_line, this_machine
 from ...errors import SendError
 from .base import HttpApi, Provider
 
@@ -73,6 +74,8 @@ def make_provider(
 
         return Outbox(root / settings.send.outbox)
     options = getattr(settings.send, name)
+    if need_key:
+        _refuse_plain_http(root, name, str(options.base_url), options.allow_http)
     api = HttpApi(
         name.capitalize() if name != "sendgrid" else "SendGrid",
         client,
@@ -102,6 +105,24 @@ def make_provider(
 
         return Buttondown(api)
     raise SendError(f"unknown provider '{name}'")
+
+
+def _refuse_plain_http(root: Path, name: str, url: str, allowed: bool) -> None:
+    # Every request carries the API key and readers' addresses: over plain http they cross
+    # the network readable. A test server on this machine needs no more; one elsewhere is
+    # the editor's to allow.
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http" or allowed or this_machine(parts.hostname or ""):
+        return
+    raise SendError(
+        f"send.{name}.base_url: '{url}' is plain http: the API key and every reader's address "
+        "would cross the network unencrypted",
+        CONFIG_NAME,
+        config_line(root, ("send", name, "base_url")),
+        "give the API's https:// address (http is for a test server on this machine: "
+        f"127.0.0.1, localhost; for one elsewhere on your network, set allow_http = true "
+        f"under [send.{name}])",
+    )
 
 
 __all__ = ["api_key", "base_url", "make_provider"]
