@@ -425,8 +425,15 @@ class Ledger:
         )
         return [Recipient(*row) for row in rows]
 
-    def record(self, issue: int, number: int, results: Iterable[tuple[str, Outcome]]) -> None:
-        """Write the provider's answer for a batch, in one transaction."""
+    def record(
+        self,
+        issue: int,
+        number: int,
+        results: Iterable[tuple[str, Outcome]],
+        left_out: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        """Write the provider's answer for a batch, in one transaction; with the members its
+        replay left out (see :meth:`unlisted`) skipped."""
         now = time.time()
         rows = []
         for key, outcome in results:
@@ -443,6 +450,7 @@ class Ledger:
                 "updated_at = ? WHERE issue = ? AND key = ? AND state = 'in_flight'",
                 rows,
             )
+            self.skip(issue, left_out)
             self._close_batch(issue, number, "done", None, now)
 
     def release(self, issue: int, number: int, error: str | None = None) -> None:
@@ -468,20 +476,21 @@ class Ledger:
             self._close_batch(issue, number, "done", note, now)
         return count
 
-    def drop_unlisted(self, issue: int, number: int) -> list[tuple[str, str]]:
-        """Take out of in-flight batch ``number`` the members the list synced last no longer
-        mails (unsubscribed, bounced, deleted...): they are skipped; (address, why) of each.
-        For a batch about to be posted again: under a new key, or replayed under its own (a
-        provider that took the first post refuses a replay unlike it)."""
+    def unlisted(self, issue: int, number: int) -> list[tuple[str, str, str]]:
+        """The members of in-flight batch ``number`` the list synced last no longer mails
+        (unsubscribed, bounced, deleted...): (key, address, why) of each, left as they are."""
         scan = self._scans.get(issue)
         if scan is None:
             return []
-        rows = self.db.execute(
+        return self.db.execute(
             "SELECT r.key, r.email, COALESCE(d.why, ?) FROM recipients r "
             "LEFT JOIN temp.dropped d ON d.key = r.key WHERE r.issue = ? AND r.batch = ? "
             "AND r.state = 'in_flight' AND (d.key IS NOT NULL OR r.scan <> ?) ORDER BY r.seq",
             (GONE, issue, number, scan),
         ).fetchall()
+
+    def skip(self, issue: int, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Mark in-flight recipients ((key, address, why) from :meth:`unlisted`) skipped."""
         now = time.time()
         with self.transaction():
             self.db.executemany(
@@ -489,6 +498,13 @@ class Ledger:
                 "WHERE issue = ? AND key = ? AND state = 'in_flight'",
                 [(why, now, issue, key) for key, _, why in rows],
             )
+
+    def drop_unlisted(self, issue: int, number: int) -> list[tuple[str, str]]:
+        """Take out of in-flight batch ``number`` the members the list no longer mails: they
+        are skipped. For a batch about to be posted again under a new key (its members may
+        change then); (address, why) of each."""
+        rows = self.unlisted(issue, number)
+        self.skip(issue, rows)
         return [(email, why) for _, email, why in rows]
 
     def renew_key(self, issue: int, number: int) -> str:

@@ -466,6 +466,9 @@ class _Job:
     recipients: list[Recipient]
     key: str | None
     attempts: Attempts = field(default_factory=Attempts)
+    #: Members a replay leaves out (they left the list): (key, address, why), skipped once
+    #: the replay is answered; until then they stay in flight with their batch.
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class _Workers:
@@ -947,19 +950,22 @@ class _Run:
         ready: deque[_Job] = deque()
         for b in self.summary.in_flight:
             replay = not _chosen(self.options.resend_in_flight, b.number)
-            if replay:
-                # Who unsubscribed or was deleted since is not mailed by the replay (the one
-                # sent again has been through this). A provider that took the batch then
-                # finds the replay unlike the first post under its key, and refuses it: the
-                # batch stays in flight for the editor to settle. One that did not mails the
-                # others alone.
-                for email, why in ledger.drop_unlisted(number, b.number):
-                    self.reporter.say(f"batch {b.number}: {email} is not mailed: {why}")
-            members = ledger.members(number, b.number)
+            # Who unsubscribed or was deleted since is not mailed by the replay (the one sent
+            # again has been through this). A provider that took the batch then finds the
+            # replay unlike the first post under its key, and refuses it: the batch stays in
+            # flight, them included, for the editor to settle (they were mailed, if it was).
+            # One that did not mails the others alone, and they are skipped.
+            gone = ledger.unlisted(number, b.number) if replay else []
+            for _, email, why in gone:
+                self.reporter.say(f"batch {b.number}: {email} is not mailed: {why}")
+            left_out = {key for key, _, _ in gone}
+            members = [m for m in ledger.members(number, b.number) if m.key not in left_out]
             if not members:  # all of them left the list: nothing to post
+                ledger.skip(number, gone)
                 ledger.record(number, b.number, [])
                 continue
-            ready.append(_Job(b.number, members, b.idempotency_key, Attempts(ambiguous=replay)))
+            attempts = Attempts(ambiguous=replay)
+            ready.append(_Job(b.number, members, b.idempotency_key, attempts, gone))
         halves: deque[list[Recipient]] = deque()
         workers = _Workers(self.concurrency(), self._deliver)
         # The first batch goes alone: a refused key or sender stops the send after one request.
@@ -1174,7 +1180,9 @@ class _Run:
             raise self.keep(number, self.redact(f"{type(exc).__name__}: {exc}")) from None
         if len(outcomes) != len(recipients):  # an adapter bug, not a provider's answer
             raise self.keep(number, f"{provider.name} adapter answered for the wrong count")
-        ledger.record(issue, number, zip((r.key for r in recipients), outcomes, strict=True))
+        ledger.record(
+            issue, number, zip((r.key for r in recipients), outcomes, strict=True), job.left_out
+        )
         self.summary.sent += sum(o.status == "sent" for o in outcomes)
         self.summary.failed += sum(o.status == "rejected" for o in outcomes)
         if self._bar:

@@ -87,7 +87,8 @@ class Resend:
         if status == 409 and name == "invalid_idempotent_request":
             raise InDoubt(
                 f"Resend already has batch {batch.number} under its idempotency key, with other "
-                "content (was the issue rebuilt since the batch was first posted?)"
+                "content (was the issue rebuilt, or did readers of it leave the list, since the "
+                "batch was first posted?)"
             )
         if status == 409:
             raise Transient(f"Resend is still working on this batch ({self.api.message(response)})")
