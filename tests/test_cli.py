@@ -17,7 +17,7 @@ from conftest import REPO, run_process
 
 from dopemail import models
 from dopemail.cli import cli
-from dopemail.continuity import feed_ids_changed, sent_issues_changed
+from dopemail.continuity import feed_ids_changed, sent_issues_changed, unfed
 from dopemail.load import load_workspace
 from dopemail.schema import json_schema
 
@@ -571,6 +571,31 @@ def test_many_entries_given_new_feed_ids_are_said_in_one_warning(tmp_path: Path)
     assert len(feed_ids_changed(tmp_path, (feed(1), feed(2)), entries[:3])) == 3  # type: ignore[arg-type]
     assert feed_ids_changed(tmp_path, (feed(1), feed(1)), entries) == []  # type: ignore[arg-type]
     assert feed_ids_changed(tmp_path, (b"{", feed(1)), entries) == []  # type: ignore[arg-type]
+
+
+def test_many_entries_too_old_for_the_feeds_are_said_once(tmp_path: Path) -> None:
+    # An archive brought in at once gave a warning (and a file read) per entry.
+    from datetime import datetime
+
+    def entry(n: int) -> SimpleNamespace:
+        loaded = SimpleNamespace(
+            slug=f"e{n}", path=f"entries/e{n}.md", draft=False, published=datetime(2020, 1, n)
+        )
+        return SimpleNamespace(entry=loaded)
+
+    entries = [entry(n) for n in range(9, 0, -1)]  # newest first
+    pages = [f"site/e{n}/index.html" for n in range(1, 10)]
+    home = ["site/index.html"]
+    # The two newest were there; the seven others are new, and the feeds hold three.
+    written, replaced = pages[:7] + home, home
+    (warning,) = unfed(tmp_path, written, replaced, [], entries, 3)  # type: ignore[arg-type]
+    assert warning.message.startswith(
+        "6 entries (entries/e6.md, entries/e5.md, entries/e4.md...) are published with this "
+        "build, but no feed carries them"
+    ), warning.message
+    assert len(unfed(tmp_path, pages[:3] + home, home, [], entries, 3)) == 3  # type: ignore[arg-type]
+    # Every page new: a first build (or site/ deleted), nothing to say.
+    assert unfed(tmp_path, pages + home, [], [], entries, 3) == []  # type: ignore[arg-type]
 
 
 def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:

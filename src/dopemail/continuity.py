@@ -218,13 +218,29 @@ def unfed(
     carries: the feeds hold the ``count`` newest, and it is dated before them (an entry
     begun long ago, made public without correcting its day). Its subscribers never see it.
     """
-    before = set(replaced)
-    if f"{SITE_DIR}/index.html" not in before:
-        return []  # a first build: every page is new
     if any(_entry_page(rel) for rel in removed):
         return []  # an entry renamed: its new page is not news (pages_gone says what to do)
-    new = set(written) - before
+    new = set(written) - set(replaced)
     published = [item.entry for item in entries if not item.entry.draft]
+    if all(f"{SITE_DIR}/{entry.slug}/index.html" in new for entry in published):
+        return []  # a first build (or site/ deleted): every page is new
+    unseen = [e for e in published[count:] if f"{SITE_DIR}/{e.slug}/index.html" in new]
+    hint = (
+        "if it goes out now, set 'published' to now; else it is on the site alone "
+        "([feeds] items in dopemail.toml carries more)"
+    )
+    if len(unseen) > 3:  # an archive brought in: said once
+        names = ", ".join(entry.path for entry in unseen[:3])
+        return [
+            ContentError(
+                f"{len(unseen)} entries ({names}...) are published with this build, but no "
+                f"feed carries them: the feeds hold the {count} newest entries, and they are "
+                "dated before those",
+                None,
+                None,
+                hint.replace("it goes", "they go").replace("it is", "they are"),
+            )
+        ]
     return [
         ContentError(
             f"published with this build, but no feed carries it: the feeds hold the {count} "
@@ -232,11 +248,9 @@ def unfed(
             "older than theirs",
             entry.path,
             key_line(root, entry.path, "published"),
-            "if it goes out now, set 'published' to now; else it is on the site alone "
-            "([feeds] items in dopemail.toml carries more)",
+            hint,
         )
-        for entry in published[count:]
-        if f"{SITE_DIR}/{entry.slug}/index.html" in new
+        for entry in unseen
     ]
 
 
