@@ -735,7 +735,8 @@ def test_field_lists_match_the_published_specs() -> None:
     assert email_input["additionalProperties"] is False
 
 
-def test_an_answer_given_a_byte_at_a_time_is_cut_at_the_timeout() -> None:
+@pytest.mark.parametrize("dripped", ["body", "head"])
+def test_an_answer_given_a_byte_at_a_time_is_cut_at_the_timeout(dripped: str) -> None:
     # httpx's timeout bounds each read: a server giving its answer a byte every tenth of a
     # second held a send with `timeout = 3` for a hundred seconds. The timeout is for the
     # whole answer, and running out of it is a lost answer (the request went out).
@@ -744,27 +745,27 @@ def test_an_answer_given_a_byte_at_a_time_is_cut_at_the_timeout() -> None:
 
     listener = socket.create_server(("127.0.0.1", 0))
     body = b'{"MessageID": "a", "ErrorCode": 0, "To": "x"}'
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    answer = (head % len(body)) + body
+    slow = slice(0, len(head) + 4) if dripped == "head" else slice(len(head) + 4, len(answer))
 
     def drip() -> None:
         connection, _ = listener.accept()
         with connection:
             connection.recv(65536)
-            connection.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(body)
-            )
-            for byte in body[:20]:
+            connection.sendall(answer[: slow.start])
+            for byte in answer[slow]:
                 try:
                     connection.sendall(bytes([byte]))
                 except OSError:  # the client gave up: what the test wants
                     return
-                time.sleep(0.1)
+                time.sleep(0.03)
+            connection.sendall(answer[slow.stop :])
 
     server = threading.Thread(target=drip, daemon=True)
     server.start()
-    api = HttpApi(
-        "postmark", httpx.Client(), f"http://127.0.0.1:{listener.getsockname()[1]}", 0.5, KEY
-    )
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    api = HttpApi("postmark", httpx.Client(), url, 0.5, KEY)
     try:
         with pytest.raises(Transient) as caught:
             api.post("/email", content=b"{}")

@@ -248,18 +248,27 @@ class HttpApi:
         url = self.base_url + path
         _started.count = requests_started() + 1
         try:
-            with self.client.stream("POST", url, timeout=self.timeout, **kwargs) as answer:
-                # httpx's timeout bounds each read: a server (or a proxy) giving its answer a
-                # byte at a time would hold the send for as long as it likes. ``timeout`` is
-                # for the whole answer, from its first line.
-                deadline = time.monotonic() + self.timeout
+            # httpx's timeout bounds each read: a server (or a proxy) giving its answer a
+            # byte at a time would hold the send for as long as it likes. ``timeout`` is for
+            # the whole answer, from the moment the request was sent.
+            sent: list[float] = []
+
+            def trace(event: str, info: object) -> None:
+                if event.endswith("send_request_body.complete"):
+                    sent.append(time.monotonic())
+
+            extensions = {"trace": trace}
+            with self.client.stream(
+                "POST", url, timeout=self.timeout, extensions=extensions, **kwargs
+            ) as answer:
+                deadline = (sent[0] if sent else time.monotonic()) + self.timeout
                 body = []
                 for chunk in answer.iter_raw():
                     body.append(chunk)
                     if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout(
-                            "the answer came too slowly", request=answer.request
-                        )
+                        break
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer came too slowly", request=answer.request)
             return httpx.Response(
                 answer.status_code,
                 headers=answer.headers,
