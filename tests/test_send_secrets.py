@@ -240,3 +240,19 @@ def test_the_key_in_base64_or_hex_is_hidden_too(server, tmp_path) -> None:
     found = shown_anywhere(root, "postmark", KEY)
     assert "refused the request" in found and "saw ***" in found
     assert not [form for form in forms if form[:12] in found]
+
+
+def test_every_piece_of_the_key_is_hidden_wherever_it_falls() -> None:
+    # Texts are looked at half a piece at a time first: a piece at any offset must be found.
+    import httpx
+
+    from dopemail.send.providers.base import HttpApi
+
+    api = HttpApi("postmark", httpx.Client(), "https://127.0.0.1", 1.0, KEY)
+    for piece in pieces(KEY, 8):
+        for pad in range(9):
+            shown = api.redact("x" * pad + piece + "y" * (9 - pad))
+            assert piece not in shown and "***" in shown, (pad, piece, shown)
+    assert (
+        api.redact("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0") == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    )

@@ -135,6 +135,7 @@ def requests_started() -> int:
 
 #: The length of a piece of a key that is hidden wherever it appears.
 _PIECE = 8
+_HALF = _PIECE // 2  # see HttpApi.redact
 
 
 def _escaped(secret: str) -> set[str]:
@@ -202,6 +203,12 @@ class HttpApi:
             for secret in self._secrets
             for i in range(len(secret) - _PIECE + 1)
         }
+        # A piece found in a text holds, whole, one of its half-pieces that begin at a
+        # multiple of _HALF: looking those up first clears most texts (every message id
+        # of a send) in a quarter of the lookups.
+        self._halves = {
+            piece[i : i + _HALF] for piece in self._pieces for i in range(_PIECE - _HALF + 1)
+        }
 
     def __repr__(self) -> str:  # never the key
         return f"HttpApi({self.name!r}, {self.base_url!r})"
@@ -210,11 +217,6 @@ class HttpApi:
     def key(self) -> str:
         """The API key (for the auth header only)."""
         return self._key
-
-    def holds_key(self, text: str) -> bool:
-        """Whether ``text`` holds the key whole, in any of its spellings: a quick look, for
-        what every message's answer gives (its id, which the ledger keeps)."""
-        return any(secret in text for secret in self._secrets)
 
     def redact(self, text: str) -> str:
         """``text`` with the key replaced by ``***``, for anything a person or a file may see;
@@ -225,6 +227,9 @@ class HttpApi:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         if not self._pieces or len(text) < _PIECE:
+            return text
+        halves = self._halves
+        if not any(text[i : i + _HALF] in halves for i in range(0, len(text) - _HALF + 1, _HALF)):
             return text
         hidden = bytearray(len(text))
         for i in range(len(text) - _PIECE + 1):
