@@ -168,6 +168,22 @@ def test_an_unsubscribe_secret_with_a_line_break_is_refused_unshown(odd, server,
 # -- resume ------------------------------------------------------------------------------------
 
 
+def killed_on_its_first_batch(monkeypatch, root: Path, provider, delivered: bool) -> None:
+    """A send stopped as kill -9 would stop it, on its first batch: before the provider took
+    it or after (``delivered``), its answer never recorded."""
+    real = provider.send
+
+    def killed(self, batch):
+        if delivered:
+            real(self, batch)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(provider, "send", killed)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, provider.name)
+    monkeypatch.setattr(provider, "send", real)
+
+
 def test_a_crash_after_delivery_is_replayed_without_duplicates(tmp_path, monkeypatch) -> None:
     root = make_workspace(tmp_path, subscribers=35, send="batch_size = 10")
     real = Outbox.send
@@ -207,16 +223,7 @@ def test_a_replay_that_fails_stays_in_flight_under_its_key(
     # hour, once put its readers back in the queue: the next run claimed them as a new batch
     # with a new key, which the provider could not tell from the first, and mailed them twice.
     root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
-    real = Resend.send
-
-    def delivered_then_killed(self, batch):
-        real(self, batch)
-        raise KeyboardInterrupt  # like kill -9 once the provider took the batch
-
-    monkeypatch.setattr(Resend, "send", delivered_then_killed)
-    with pytest.raises(KeyboardInterrupt):
-        send(root, "resend")
-    monkeypatch.setattr(Resend, "send", real)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=True)
     server.queue(answer)
     with pytest.raises(SendError, match="asks to wait 3600 s|refused the request") as caught:
         send(root, "resend", sleep=lambda seconds: None)
@@ -786,17 +793,7 @@ def test_a_replay_leaves_out_who_left_the_list_since(
     # or was deleted from the list, while the send was stopped was mailed on resume, and the
     # summary said they were skipped.
     root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5)
-    real = Resend.send
-
-    def killed(self, batch):
-        if delivered:
-            real(self, batch)
-        raise KeyboardInterrupt  # like kill -9, before or after the provider took it
-
-    monkeypatch.setattr(Resend, "send", killed)
-    with pytest.raises(KeyboardInterrupt):
-        send(root, "resend")
-    monkeypatch.setattr(Resend, "send", real)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered)
     rows = readers(5)
     rows[1] = (rows[1][0], "", "unsubscribed", "", "")
     del rows[2]
@@ -821,15 +818,7 @@ def test_a_replay_leaves_out_who_left_the_list_since(
 
 def test_a_replay_whose_readers_all_left_posts_nothing(tmp_path, monkeypatch) -> None:
     root = make_workspace(tmp_path, subscribers=12, send="batch_size = 10")
-
-    def killed(self, batch):
-        raise KeyboardInterrupt
-
-    real = Outbox.send
-    monkeypatch.setattr(Outbox, "send", killed)
-    with pytest.raises(KeyboardInterrupt):
-        send(root)
-    monkeypatch.setattr(Outbox, "send", real)
+    killed_on_its_first_batch(monkeypatch, root, Outbox, delivered=False)
     write_subscribers(root, readers(12)[10:])  # the first batch's ten deleted from the list
     summary = send(root)
     assert summary.sent == 2 and counts(root)["skipped"] == 10 and counts(root)["in_flight"] == 0

@@ -133,8 +133,8 @@ def pieces(secret: str, size: int = 12) -> list[str]:
     return [secret[i : i + size] for i in range(len(secret) - size + 1)]
 
 
-def shown_anywhere(root: Path, provider: str, key: str) -> str:
-    """stdout and stderr of a real send and of dopemail status, the ledger's bytes, reports."""
+def printed_by(root: Path, provider: str, key: str) -> str:
+    """stdout and stderr of a real send and of dopemail status."""
     environ = {**os.environ, **env(provider, key)}
     outputs = ""
     for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
@@ -146,6 +146,12 @@ def shown_anywhere(root: Path, provider: str, key: str) -> str:
             timeout=120,
         )
         outputs += done.stdout + done.stderr
+    return outputs
+
+
+def shown_anywhere(root: Path, provider: str, key: str) -> str:
+    """What :func:`printed_by` prints, the ledger's bytes, reports."""
+    outputs = printed_by(root, provider, key)
     return outputs + everything_written(root).decode("utf-8", "replace")
 
 
@@ -199,16 +205,7 @@ def test_a_provider_s_words_cannot_drive_the_terminal(server, tmp_path) -> None:
     root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=3)
     said = "bad\x1b]0;pwned\x07 sender\r\x1b[2Kall 3 readers were sent issue 1\u202e"
     server.queue(Reply(422, {"ErrorCode": 300, "Message": said}))
-    printed = ""
-    for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "dopemail", *command, "--root", str(root)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, **env("postmark", KEY)},
-            timeout=120,
-        )
-        printed += done.stdout + done.stderr
+    printed = printed_by(root, "postmark", KEY)
     assert "refused the request" in printed, printed
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", printed), printed
     assert "]0;pwned" in printed and "[2Kall 3 readers were sent issue 1" in printed
