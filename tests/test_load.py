@@ -2433,3 +2433,42 @@ def test_an_svg_is_refused_for_what_runs_in_it_not_for_its_words(
         fault = _svg_fault(str(path))
         assert (fault is not None and "holds a script" in fault) is runs, (encoding, fault)
         assert runs or fault is None, fault
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "where", "quoted"),
+    [
+        (
+            "title: A Film",
+            "title: Episode #5 of the series",
+            2,
+            "title",
+            "Episode #5 of the series",
+        ),
+        ("title: A Film", "title: #Alive", 2, "title", "#Alive"),
+        (
+            "  directors: [Jane Doe]",
+            "  directors:\n    - Jane #Doe",
+            8,
+            "film.directors[1]",
+            "Jane #Doe",
+        ),
+    ],
+    ids=["after-a-space", "at-the-start", "a-list-item"],
+)
+def test_a_value_cut_at_a_hash_is_told(write_files, old, new, line, where, quoted) -> None:
+    # "Episode #5" built as "Episode" without a word: after a space, YAML's '#' begins a
+    # comment. "#Alive" (a film) was told "title: is empty", its hint to write a value.
+    root = write_files({"entries/zz.md": variant(old, new)})
+    problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+    (cut,) = [e for e in problems if "left out" in e.message]
+    assert (cut.line, cut.message.partition(": ")[0]) == (line, where), problems
+    assert cut.hint.startswith(f'put the value in double quotes: "{quoted}"'), cut.hint
+
+
+def test_a_hash_in_a_quoted_value_a_text_block_or_a_comment_is_fine(write_files) -> None:
+    text = variant("title: A Film", 'title: "Episode #5"  # the fifth, as #5 says')
+    text = text.replace("Body.", "Body with #hashtags.")
+    root = write_files({"entries/zz.md": text})
+    (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
+    assert entry.meta.title == "Episode #5"

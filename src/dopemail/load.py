@@ -59,6 +59,7 @@ from .validation import (
     controls_in,
     describe_errors,
     field_path,
+    leaves,
     line_of,
     may_hold_control,
 )
@@ -116,7 +117,50 @@ def _split(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
                 "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
             )
         )
+    if "#" in text[: text.find("\n---", 3) if text.startswith("---") else 0]:
+        errors.extend(_cut_by_comments(doc, text, rel))
     return doc, errors
+
+
+# A '#' that begins a YAML comment: at the start of a value, or after a space.
+_COMMENT_START = re.compile(r"(?:^|[ \t])#(\S*)")
+
+
+def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
+    """A value YAML cut at a '#' the editor meant as text ("Episode #5", "#Alive"): after a
+    space, '#' begins a comment, and the rest of the line was left out without a word."""
+    lines = text.split("\n")
+    errors = []
+    for loc, value in leaves(doc.meta):
+        if value is not None and not isinstance(value, str):
+            continue
+        line = line_of(doc.meta, loc)
+        if not line or line > len(lines):
+            continue
+        raw = lines[line - 1].lstrip(" -")
+        written = raw.partition(": ")[2] if isinstance(loc[-1], str) else raw
+        found = _COMMENT_START.search(written)
+        # Not when the '#' is in the value (quoted, or a text block), nor for a comment that
+        # reads as one ("# note", with its space).
+        if (
+            found is None
+            or not found.group(1)
+            or written.startswith(('"', "'"))
+            or found.group(1) in (value or "")
+        ):
+            continue
+        whole = written.strip()
+        errors.append(
+            ContentError(
+                f"{field_path(loc)}: what follows '#' is left out ('#{found.group(1)}'...): in "
+                "YAML, a '#' at the start of a value or after a space begins a comment",
+                rel,
+                line,
+                f'put the value in double quotes: "{whole}"; or, for a comment, put a space '
+                "after the '#'",
+            )
+        )
+    return errors
 
 
 # What an HTML comment left open does, in raw HTML (True) or in a paragraph (False), and what

@@ -86,6 +86,19 @@ def controls_in(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[A
         yield from controls_in(item, (*loc, key))
 
 
+def leaves(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, Any]]:
+    """Each value of the front matter that is no mapping or list: (where, the value)."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        yield loc, value
+        return
+    for key, item in items:
+        yield from leaves(item, (*loc, key))
+
+
 def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``loc`` (list indexes skipped)."""
     model: type[BaseModel] | None = root
