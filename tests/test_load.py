@@ -2249,6 +2249,20 @@ def test_a_file_name_that_makes_no_slug_is_told_the_name_to_give(
     assert error.hint == hint
 
 
+def test_the_name_to_give_is_never_another_entry_s(workspace: Path) -> None:
+    # A copy of quiet-hours.md saved as "Quiet Hours.md" was told to be renamed
+    # quiet-hours.md: done, it replaced the entry it was copied from, and check said ok.
+    copy = workspace / "entries/Quiet Hours.md"
+    copy.write_text((workspace / "entries/quiet-hours.md").read_text("utf-8"), "utf-8")
+    (workspace / "entries/quiet-hours-2.md").write_text(copy.read_text("utf-8"), "utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == "entries/Quiet Hours.md"]
+    assert error.hint == (
+        "rename the file with lowercase letters, digits and hyphens, to a name no other entry "
+        "has: quiet-hours.md is another entry (renamed to it, this file would replace it); "
+        "quiet-hours-3.md, say"
+    )
+
+
 def test_a_field_without_its_colon_before_a_quoted_value_is_one_problem(write_files) -> None:
     # 'title "A: b"' read as a field named 'title "A' (the ':' in the value ends the name):
     # "unknown field" and "missing required field 'title'", neither saying what to do.

@@ -1110,7 +1110,7 @@ def load_entry(
                 f"the file name '{path.name}' does not make a valid slug",
                 rel,
                 1,
-                _name_hint(path.stem),
+                _name_hint(path),
             )
         )
     elif named and slug in RESERVED_SLUGS:
@@ -1545,11 +1545,24 @@ def _renamed(stem: str, issue: bool) -> tuple[str, str]:
     return f"{slug}.md", ""
 
 
-def _name_hint(stem: str) -> str:
+def _name_hint(path: Path) -> str:
     """How to name an entry's file whose name makes no slug."""
-    target, after = _renamed(stem, False)
+    target, after = _renamed(path.stem, False)
     if after:  # no Latin letter to make one of
         return "give it a 'slug:' of lowercase letters, digits and hyphens (slug: tokyo-story)"
+    other = path.with_name(target)
+    if other.exists() and not other.samefile(path):  # (one disk's case-blind name: itself)
+        # Renamed as told, it would replace that entry ("Quiet Hours.md", a copy of
+        # quiet-hours.md, named for a second piece on the film).
+        stem = target.removesuffix(".md")
+        free = next(
+            name for n in range(2, 1000) if not path.with_name(name := f"{stem}-{n}.md").exists()
+        )
+        return (
+            "rename the file with lowercase letters, digits and hyphens, to a name no other "
+            f"entry has: {target} is another entry (renamed to it, this file would replace "
+            f"it); {free}, say"
+        )
     return f"rename the file with lowercase letters, digits and hyphens: {target}"
 
 
