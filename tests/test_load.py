@@ -2486,3 +2486,15 @@ def test_a_hash_in_a_quoted_value_a_text_block_or_a_comment_is_fine(write_files)
     root = write_files({"entries/zz.md": text})
     (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
     assert entry.meta.title == "Episode #5"
+
+
+def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Path) -> None:
+    # 99999999999999999999 built, then the send stopped on SQLite's OverflowError traceback.
+    source = (workspace / "issues/3-quiet-hours.md").read_text("utf-8")
+    (workspace / "issues/3-quiet-hours.md").write_text(
+        source.replace("number: 3\n", "number: 99999999999999999999\n"), "utf-8"
+    )
+    problems = [e for e in reported(workspace) if e.path == "issues/3-quiet-hours.md"]
+    assert [(e.line, e.message) for e in problems][:1] == [
+        (2, "number: input should be less than 1000000 (got 99999999999999999999)")
+    ], problems

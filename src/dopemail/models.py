@@ -555,7 +555,9 @@ class IssueSection(Model):
 class Issue(Model):
     """A newsletter issue: the editor's intro and the entries it gathers."""
 
-    number: int = Field(gt=0, description="The issue number; unique.")
+    # (No newsletter reaches a million issues: a number past that is a key held down, and
+    # past 2**63 the send ledger could not hold it.)
+    number: int = Field(gt=0, lt=1_000_000, description="The issue number; unique.")
     subject: Line = Field(description="The email subject line.")
     date: Moment = Field(description="The send date.")
     preheader: Text = Field(description="Inbox preview text shown after the subject.")
