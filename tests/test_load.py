@@ -2498,3 +2498,28 @@ def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Pa
     assert [(e.line, e.message) for e in problems][:1] == [
         (2, "number: input should be less than 1000000 (got 99999999999999999999)")
     ], problems
+
+
+@pytest.mark.parametrize(
+    "where", ["entries/quiet-hours.md", "issues/3-quiet-hours.md", "dopemail.toml"]
+)
+def test_a_merge_conflict_left_in_a_file_is_told_as_one(workspace: Path, where: str) -> None:
+    # In front matter or dopemail.toml it was "could not find expected ':'"; in an entry's
+    # text it was published, both versions and the markers, its ======= a heading rule.
+    path = workspace / where
+    lines = path.read_text("utf-8").split("\n")
+    at = len(lines) - 3 if where.endswith(".md") else 3  # the text, or the settings
+    lines[at:at] = [
+        "<<<<<<< HEAD",
+        lines[at - 1],
+        "=======",
+        lines[at - 1] + " (theirs)",
+        ">>>>>>> theirs",
+    ]
+    path.write_text("\n".join(lines), "utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == where]
+    assert (error.line, error.message) == (
+        at + 1,
+        f"a merge conflict is left in it (lines {at + 1}-{at + 5}): both versions are in the file",
+    )
+    assert error.hint.startswith("keep the lines you want, and delete the <<<<<<<")

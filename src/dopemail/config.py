@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ConfigError, DopemailError, closest, not_utf8, raise_all
+from .errors import ConfigError, DopemailError, closest, merge_conflict, not_utf8, raise_all
 from .languages import LANGUAGE_TAG, tag_case
 from .models import Line, Model, Text, Url
 
@@ -562,6 +562,9 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(
             said, shown, line, "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"
         ) from None
+    conflict = merge_conflict(text, shown) if "<<<<<<<" in text else None
+    if conflict is not None:
+        raise ConfigError(conflict.message, shown, conflict.line, conflict.hint)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

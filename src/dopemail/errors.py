@@ -189,3 +189,25 @@ def printable(text: str) -> str:
     """``text`` as a terminal shows it, without what it would act on: words from elsewhere (a
     provider's answer kept in the send ledger) cannot rewrite what dopemail says."""
     return _UNSHOWN.sub("", text)
+
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?$", re.MULTILINE)
+
+
+def merge_conflict(text: str, path: str) -> DopemailError | None:
+    """A git merge conflict left in a file (its <<<<<<<, ======= and >>>>>>> lines), told
+    once with where it is: YAML and TOML said "could not find expected ':'" of its lines, and
+    in an entry's text it was published, its ======= a heading rule."""
+    if "<<<<<<<" not in text or ">>>>>>>" not in text:
+        return None
+    marks = [m for m in _CONFLICT.finditer(text) if m.group(1)[0] in "<>"]
+    if len(marks) < 2:
+        return None
+    first, last = (text.count("\n", 0, m.start()) + 1 for m in (marks[0], marks[-1]))
+    return DopemailError(
+        f"a merge conflict is left in it (lines {first}-{last}): both versions are in the file",
+        path,
+        first,
+        "keep the lines you want, and delete the <<<<<<<, ======= and >>>>>>> lines and the "
+        "version you do not want",
+    )

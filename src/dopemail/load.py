@@ -31,6 +31,7 @@ from .errors import (
     ContentError,
     DopemailError,
     closest,
+    merge_conflict,
     not_utf8,
     raise_all,
     visible,
@@ -99,6 +100,9 @@ def _split(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
 
     Returned, not raised: they are reported with the fields' problems, in one pass.
     """
+    conflict = merge_conflict(text, rel) if "<<<<<<<" in text else None
+    if conflict is not None:
+        raise ContentError(conflict.message, rel, conflict.line, conflict.hint)
     doc = split(text, rel)
     errors: list[DopemailError] = []
     if "<!--" in doc.body:
