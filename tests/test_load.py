@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, assert_reported_in_one_pass
 
 from dopemail import frontmatter
+from dopemail.cache import forget_picture_stats
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import entry_notes, load_workspace, media_for
 from dopemail.models import PullQuote, Screening
@@ -2523,3 +2524,32 @@ def test_a_merge_conflict_left_in_a_file_is_told_as_one(workspace: Path, where: 
         f"a merge conflict is left in it (lines {at + 1}-{at + 5}): both versions are in the file",
     )
     assert error.hint.startswith("keep the lines you want, and delete the <<<<<<<")
+
+
+@pytest.mark.parametrize("kind", ["jpg", "png", "gif", "webp"])
+def test_a_picture_cut_short_is_refused(write_files, kind: str) -> None:
+    # A copy or download cut short: its size reads well from its first bytes, and it was
+    # published, shown half grey in every page, feed and email.
+    from PIL import Image
+
+    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still, io.BytesIO() as out:
+        still.convert("RGB").save(out, {"jpg": "JPEG"}.get(kind, kind.upper()))
+        whole = out.getvalue()
+    text = variant("src: media/all-of-us-strangers/01.jpg", f"src: media/zz/still.{kind}")
+    root = write_files({f"media/zz/still.{kind}": whole, "entries/zz.md": text})
+    assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
+    forget_picture_stats()
+    (root / f"media/zz/still.{kind}").write_bytes(whole[: len(whole) * 2 // 3])
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.line == 13 and "or it is damaged" in error.message, error
+    # As the publication's logo: told it is cut short.
+    config = (REPO / "dopemail.toml").read_text("utf-8")
+    write_files({
+        "dopemail.toml": config.replace("media/dopepress-logo.png", f"media/zz/still.{kind}"),
+        "entries/zz.md": VALID,
+    })  # fmt: skip
+    (error,) = [e for e in reported(root) if e.path == "dopemail.toml"]
+    assert error.message == (
+        f"publication.logo: 'media/zz/still.{kind}' is cut short: its last bytes are missing, "
+        "and readers would see it half drawn"
+    )

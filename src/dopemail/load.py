@@ -467,6 +467,8 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
                 _TYPES[key] = _type_of(file.read(64))
                 file.seek(0)
                 width, height = imagesize.get(file)
+                if _cut_short(file, _TYPES[key], info.st_size):
+                    raise ValueError("cut short")  # its size is read, its picture is not whole
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
             # pixels, and so do the email's layout and og:image:width (0.4 is still one).
             found = (_pixels(width), _pixels(height))
@@ -474,6 +476,23 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
             found = (-1, -1)
         _SIZES[key] = found
     return found
+
+
+def _cut_short(file: Any, kind: str | None, size: int) -> bool:
+    """Whether a picture of ``kind`` lacks the end its format writes: a copy or a download
+    cut short, whose size reads well from its first bytes, and which readers see half grey."""
+    if kind == "image/webp":  # its RIFF header says how long it is
+        file.seek(4)
+        return int.from_bytes(file.read(4), "little") + 8 > size
+    if kind not in ("image/jpeg", "image/png", "image/gif"):
+        return False
+    file.seek(max(0, size - 4096))
+    tail = file.read()
+    if kind == "image/jpeg":  # its end marker, which its coded data cannot hold
+        return b"\xff\xd9" not in tail
+    if kind == "image/png":
+        return b"IEND" not in tail
+    return not tail.rstrip(b"\x00").endswith(b"\x3b")  # a GIF's trailer
 
 
 def _type_of(head: bytes) -> str | None:
@@ -2051,6 +2070,17 @@ def _picture_bytes(rel: str, path: str, info: os.stat_result) -> None:
             actual = None
         if actual is None and said not in _NOT_SHOWN and said != "image/bmp":
             raise _not_a_picture(rel, said)
+        try:
+            with open(path, "rb") as file:
+                short = _cut_short(file, actual, info.st_size)
+        except OSError:
+            short = False
+        if short:
+            raise PictureProblem(
+                f"'{rel}' is cut short: its last bytes are missing, and readers would see it "
+                "half drawn",
+                "copy it again from where it came (or export it again), and put it in its place",
+            )
         unshown = _NOT_SHOWN.get(actual or said)
         problem = _not_shown(rel, unshown) if unshown else _kind_problem(rel, said, actual)
     if problem is not None:
