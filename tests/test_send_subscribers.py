@@ -117,12 +117,16 @@ def test_a_list_without_a_status_column_mails_no_one(header, hint, tmp_path) -> 
     assert "'tags'" not in caught.value.hint and "'subscribed_at'" not in caught.value.hint
 
 
-def test_a_list_separated_by_semicolons_is_named_as_such(tmp_path) -> None:
+@pytest.mark.parametrize(("mark", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_list_separated_by_semicolons_is_named_as_such(tmp_path, mark, named) -> None:
+    # Tabs were told to "rename the column 'email<TAB>name<TAB>...' to 'email'", which left
+    # a list of one column.
     path = tmp_path / "subscribers.csv"
-    path.write_text("Email;Name;Status\nada@example.com;Ada;subscribed\n")
+    path.write_text(mark.join(["email", "name", "status"]) + "\nada@example.com" + mark + "Ada\n")
     with pytest.raises(SendError, match="no 'email' column") as caught:
         list(read_subscribers(path))
-    assert "separated by semicolons" in caught.value.hint
+    assert f"separated by {named}" in caught.value.hint
+    assert "rename the column" not in caught.value.hint
 
 
 def test_a_missing_list_says_how_to_make_one(tmp_path) -> None:

@@ -174,13 +174,22 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             yield _check(reader.line_num, record, at_email, at_name, at_status)
 
 
+# What else a spreadsheet separates columns with: semicolons (its regional setting), tabs (a
+# "Text (Tab delimited)" export, or cells copied and pasted).
+_OTHER_SEPARATORS = (
+    (";", "semicolons (a spreadsheet's regional setting)"),
+    ("\t", "tabs (a spreadsheet's 'Text (Tab delimited)', or cells pasted)"),
+)
+
+
 def _missing_column(path: Path, needed: str, header: list[str]) -> SendError:
     """The header names no ``needed`` column: what the editor most likely meant instead."""
     shown = ",".join(header)
-    if len(header) == 1 and ";" in shown:
+    apart = next((name for mark, name in _OTHER_SEPARATORS if mark in shown), None)
+    if len(header) == 1 and apart:
         hint = (
-            "the columns are separated by semicolons (a spreadsheet's regional setting): "
-            "save it as comma-separated CSV (in a spreadsheet: Save As, 'CSV UTF-8')"
+            f"the columns are separated by {apart}: save it as comma-separated CSV (in a "
+            "spreadsheet: Save As, 'CSV UTF-8')"
         )
     else:
         # Never a column the list uses for something else ('tags' is not a misspelt status).
