@@ -821,6 +821,17 @@ def test_a_page_reloads_only_when_what_it_shows_changed() -> None:
     assert snapshot.changed_since(2, ["*"]) and not snapshot.changed_since(3, ["*"])
 
 
+def test_the_not_found_page_reads_as_sentences() -> None:
+    # "...its errors are shown above.This page reloads by itself...": the line break after
+    # the sentence went with the block tag that ends it.
+    from dopemail.preview.pages import not_found_page
+    from dopemail.preview.state import Problem
+
+    broken = Snapshot(problems=(Problem("entries/a.md:2", "broken YAML"),))
+    text = re.sub(r"<[^>]+>", "", not_found_page(broken, "/site/a/"))
+    assert "shown above. This page reloads by itself" in " ".join(text.split()), text
+
+
 def test_inbox_snippet_starts_with_the_preheader_and_skips_padding() -> None:
     html = (
         "<html><head><title>T</title><style>p{}</style></head><body>"
