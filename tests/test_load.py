@@ -2553,3 +2553,44 @@ def test_a_picture_cut_short_is_refused(write_files, kind: str) -> None:
         f"publication.logo: 'media/zz/still.{kind}' is cut short: its last bytes are missing, "
         "and readers would see it half drawn"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "told", "hint"),
+    [
+        (
+            "  directors: [Jane Doe]",
+            "  directors: [Jane Doe]\nruntime: 97",
+            "unknown field 'runtime': 'runtime' is a field of 'film' or 'films'",
+            "move it under the one it belongs to, indented like its other fields",
+        ),
+        (
+            "    city: Los Angeles",
+            "    city: Los Angeles\nvenue_note: x\npostal_code: '90024'",
+            "unknown field 'postal_code': 'postal_code' is a field of 'screenings'",
+            "move it under 'screenings:', indented like its other fields",
+        ),
+    ],
+    ids=["a-field-of-the-film", "a-field-of-a-screening"],
+)
+def test_a_field_indented_too_little_is_told_where_it_belongs(
+    write_files, old, new, told, hint
+) -> None:
+    # 'runtime: 97' beside film: was told "('run' is set too): move what it says into
+    # 'run'", and 'original_title' "did you mean 'gallery_title'?", which built, the film's
+    # title shown as the gallery's heading.
+    root = write_files({"entries/zz.md": variant(old, new)})
+    problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+    (error,) = [e for e in problems if e.message == told]
+    assert error.hint == hint
+
+
+def test_a_setting_outside_its_table_is_told_which_table(workspace: Path) -> None:
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    config.write_text(
+        text.replace("[publication]", 'reply_to = "x@example.org"\n\n[publication]', 1)
+    )
+    (error,) = reported(workspace)
+    assert error.message == "unknown field 'reply_to': 'reply_to' is a field of 'sender'"
+    assert error.hint == "move it into the [sender] table, among its settings"

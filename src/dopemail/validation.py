@@ -164,6 +164,21 @@ def describe_errors(
                     f"write it '{name}: {value}...' (a ':' and a space after the name)",
                 )
                 continue
+            under = _belongs_under(root, loc)
+            if under:
+                # A field of a part written a level too high (runtime: beside film:, not in
+                # it): "did you mean 'run'?" would have it renamed into something else.
+                quoted = [f"'{name}'" for name in under]
+                named = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if quoted[1:] else quoted)
+                if toml:
+                    tables = " or ".join(f"[{'.'.join(map(str, (*loc[:-1], n)))}]" for n in under)
+                    hint = f"move it into the {tables} table, among its settings"
+                elif len(under) == 1:
+                    hint = f"move it under '{under[0]}:', indented like its other fields"
+                else:
+                    hint = "move it under the one it belongs to, indented like its other fields"
+                yield loc, f"{message}: '{loc[-1]}' is a field of {named}", hint
+                continue
             if close and close in _keys_at(data, loc[:-1]):
                 # Renamed, it would be the same key twice, which YAML and TOML refuse.
                 message += f" ('{close}' is set too)"
@@ -383,6 +398,21 @@ def _field_like(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None
     parent = model_at(root, loc[:-1])
     known = sorted(parent.model_fields) if parent else []
     return closest(str(loc[-1]), known), known
+
+
+def _belongs_under(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The fields beside an unknown one at ``loc`` whose own fields have its very name (a
+    field indented too little)."""
+    parent = model_at(root, loc[:-1])
+    if parent is None:
+        return []
+    return [
+        name
+        for name in parent.model_fields
+        if (inner := model_at(root, (*loc[:-1], name))) is not None
+        and inner is not parent
+        and loc[-1] in inner.model_fields
+    ]
 
 
 def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
