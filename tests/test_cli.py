@@ -582,6 +582,33 @@ def test_many_entries_too_old_for_the_feeds_are_said_once(tmp_path: Path) -> Non
     assert unfed(tmp_path, pages + home, [], [], entries, 3) == []  # type: ignore[arg-type]
 
 
+def test_an_issue_the_ledger_says_went_out_is_guarded_though_not_marked_sent(
+    workspace: Path, run_cli
+) -> None:
+    # Sent while 'ready' and never marked sent (the README's step, by hand): an entry it
+    # gathers edited, its web version and email changed in silence.
+    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    built(run_cli, workspace)
+    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
+    assert code == 0, output
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(entry.read_text("utf-8").replace("funny", "droll", 1), "utf-8")
+    output = built(run_cli, workspace)
+    assert (
+        "issue 3 was sent (the send ledger says so; it is not marked sent), and this build "
+        "changed its web version and its email" in output
+    ), output
+    assert "; and set 'status: sent' in it" in output
+    # An issue never sent, edited the same way: nothing to say.
+    entry.write_text(entry.read_text("utf-8").replace("droll", "funny", 1), "utf-8")
+    shutil.rmtree(workspace / ".dopemail")
+    built(run_cli, workspace)
+    entry.write_text(entry.read_text("utf-8").replace("funny", "droll", 1), "utf-8")
+    assert "was sent" not in built(run_cli, workspace)
+
+
 def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
     # A template or a setting changes every issue of the archive: one line, not one each.
     def issue(number: int) -> SimpleNamespace:

@@ -20,7 +20,10 @@ from .cli_support import reports_errors, root_option
 from .errors import DopemailError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .build import Build
+    from .models import LoadedIssue
 
 _FAST_EXIT = False
 _LAST_BUILD: object = None
@@ -148,7 +151,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     _warn(
         [
             *pages_gone(report.removed, result.workspace.entries),
-            *sent_issues_changed(report.replaced, result.workspace.issues, json_files),
+            *sent_issues_changed(
+                report.replaced, result.workspace.issues, json_files, _mailed(result.workspace.root)
+            ),
             *feed_ids_changed(result.workspace.root, json_files.get(JSON_PATH), result.entries),
             *unfed(
                 result.workspace.root,
@@ -174,6 +179,17 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         + (f" ({drafts} draft{'' if drafts == 1 else 's'}, not published)" if drafts else "")
         + f" and {issues} issue{'' if issues == 1 else 's'}"
     )
+
+
+def _mailed(root: Path) -> Callable[[LoadedIssue], bool]:
+    """Whether the send ledger says an issue went out (its status is the editor's to set)."""
+
+    def mailed(issue: LoadedIssue) -> bool:
+        from .send.ledger import LEDGER_PATH, sent_count
+
+        return sent_count(root / LEDGER_PATH, issue.meta.number) > 0
+
+    return mailed
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,9 +79,12 @@ def sent_issues_changed(
     replaced: list[str],
     issues: Sequence[LoadedIssue],
     messages: Mapping[str, tuple[bytes, bytes]] | None = None,
+    mailed: Callable[[LoadedIssue], bool] | None = None,
 ) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
+    ``mailed``: whether an issue not marked sent went out all the same (the send ledger says
+    so), asked only of those a build changed.
 
     Not when the issue's own message changed with them (``message.json``: its subject or
     date edited, or a draft's status set): that is the editor at work on the issue itself.
@@ -98,10 +101,10 @@ def sent_issues_changed(
     changed = [
         (issue, files[issue.key])
         for issue in issues
-        if issue.meta.status == "sent"
-        and issue.key in files
+        if issue.key in files
         and not _edited(messages.get(f"{ISSUES_DIR}/{issue.key}/{MESSAGE_FILE}"), files[issue.key])
         and files[issue.key] - {MESSAGE_FILE}
+        and (issue.meta.status == "sent" or (mailed is not None and mailed(issue)))
     ]
     if not changed:
         return []
@@ -130,13 +133,16 @@ def sent_issues_changed(
             )
             if names & these
         )
+        marked = issue.meta.status == "sent"
         found.append(
             ContentError(
-                f"issue {issue.meta.number} was sent, and this build changed {what}: readers "
-                "who open it from their email see the new text",
+                f"issue {issue.meta.number} was sent"
+                + ("" if marked else " (the send ledger says so; it is not marked sent)")
+                + f", and this build changed {what}: readers who open it from their email see "
+                "the new text",
                 issue.path,
                 None,
-                hint,
+                hint if marked else f"{hint}; and set 'status: sent' in it",
             )
         )
     return found
