@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -2541,7 +2542,11 @@ def test_a_picture_cut_short_is_refused(write_files, kind: str) -> None:
     forget_picture_stats()
     (root / f"media/zz/still.{kind}").write_bytes(whole[: len(whole) * 2 // 3])
     (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
-    assert error.line == 13 and "or it is damaged" in error.message, error
+    assert (error.line, error.message) == (
+        13,
+        f"images[1].src: 'media/zz/still.{kind}' is cut short: its last bytes are missing, "
+        "and readers would see it half drawn",
+    )
     # As the publication's logo: told it is cut short.
     config = (REPO / "dopemail.toml").read_text("utf-8")
     write_files({
@@ -2594,3 +2599,28 @@ def test_a_setting_outside_its_table_is_told_which_table(workspace: Path) -> Non
     (error,) = reported(workspace)
     assert error.message == "unknown field 'reply_to': 'reply_to' is a field of 'sender'"
     assert error.hint == "move it into the [sender] table, among its settings"
+
+
+@pytest.mark.parametrize(
+    ("kind", "after"),
+    [
+        # A motion photo's video: an MP4's boxes, its coded frames as random as any.
+        ("jpg", b"\x00\x00\x00\x18ftypmp42" + random.Random(7).randbytes(12000)),
+        ("jpg", bytes(5000)),  # padding
+        ("png", b"\xff" * 5000),
+        ("gif", b"\r\n"),
+    ],
+    ids=["jpeg-motion-photo", "jpeg-padding", "png-data-after-iend", "gif-line-break"],
+)
+def test_a_picture_with_data_after_its_end_is_whole(write_files, kind: str, after: bytes) -> None:
+    # Only the end of the file was looked at: a phone's motion photo (its video after the
+    # JPEG), padding, or bytes after a PNG's IEND were refused as cut short; browsers show
+    # them whole.
+    from PIL import Image
+
+    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still, io.BytesIO() as out:
+        still.convert("RGB").save(out, {"jpg": "JPEG"}.get(kind, kind.upper()))
+        whole = out.getvalue()
+    text = variant("src: media/all-of-us-strangers/01.jpg", f"src: media/zz/still.{kind}")
+    root = write_files({f"media/zz/still.{kind}": whole + after, "entries/zz.md": text})
+    assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)

@@ -454,6 +454,8 @@ _SIZES: dict[tuple[str, int, int, int, int], tuple[int, int]] = {}
 
 
 _TYPES: dict[tuple[str, int, int, int, int], str | None] = {}
+# The versions of files found cut short (see _cut_short).
+_CUT: set[tuple[str, int, int, int, int]] = set()
 
 
 def _size(path: str, info: os.stat_result) -> tuple[int, int]:
@@ -468,7 +470,8 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
                 file.seek(0)
                 width, height = imagesize.get(file)
                 if _cut_short(file, _TYPES[key], info.st_size):
-                    raise ValueError("cut short")  # its size is read, its picture is not whole
+                    _CUT.add(key)  # its size is read, its picture is not whole
+                    raise ValueError("cut short")
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
             # pixels, and so do the email's layout and og:image:width (0.4 is still one).
             found = (_pixels(width), _pixels(height))
@@ -479,8 +482,9 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
 
 
 def _cut_short(file: Any, kind: str | None, size: int) -> bool:
-    """Whether a picture of ``kind`` lacks the end its format writes: a copy or a download
-    cut short, whose size reads well from its first bytes, and which readers see half grey."""
+    """Whether a picture of ``kind`` stops before the end its format writes: a copy or a
+    download cut short, whose size reads well from its first bytes, and which readers see
+    half grey. Data after that end (a phone's motion photo, padding) is no fault."""
     if kind == "image/webp":  # its RIFF header says how long it is
         file.seek(4)
         return int.from_bytes(file.read(4), "little") + 8 > size
@@ -488,11 +492,35 @@ def _cut_short(file: Any, kind: str | None, size: int) -> bool:
         return False
     file.seek(max(0, size - 4096))
     tail = file.read()
-    if kind == "image/jpeg":  # its end marker, which its coded data cannot hold
-        return b"\xff\xd9" not in tail
+    if kind == "image/jpeg":
+        if b"\xff\xd9" in tail:  # its end marker, which its coded data cannot hold
+            return False
+        # Cut short, it ends inside its coded data, where every 0xFF is followed by 0x00 or
+        # a restart marker (0xD0-0xD7); data of another kind after its end does not.
+        pairs = [tail[i + 1] for i in range(len(tail) - 1) if tail[i] == 0xFF]
+        return bool(pairs) and all(b == 0 or 0xD0 <= b <= 0xD7 for b in pairs)
     if kind == "image/png":
-        return b"IEND" not in tail
-    return not tail.rstrip(b"\x00").endswith(b"\x3b")  # a GIF's trailer
+        return b"IEND" not in tail and not _png_ends(file, size)
+    return not tail.rstrip(b"\x00\r\n\t \x1a").endswith(b"\x3b")  # a GIF's trailer
+
+
+def _cut_short_problem(name: str) -> PictureProblem:
+    return PictureProblem(
+        f"'{name}' is cut short: its last bytes are missing, and readers would see it half drawn",
+        "copy it again from where it came (or export it again), and put it in its place",
+    )
+
+
+def _png_ends(file: Any, size: int) -> bool:
+    """Whether a PNG's chunks, walked from its start, reach its IEND within the file."""
+    at = 8
+    while at + 8 <= size:
+        file.seek(at)
+        head = file.read(8)
+        if head[4:8] == b"IEND":
+            return True
+        at += 12 + int.from_bytes(head[:4], "big")
+    return False
 
 
 def _type_of(head: bytes) -> str | None:
@@ -563,6 +591,8 @@ def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | No
         return _not_shown(name, unshown)
     if said == "image/svg+xml":
         return _svg_problem(path, key, name)
+    if key in _CUT:
+        return _cut_short_problem(name)
     if actual is None and key in _TYPES and not name.lower().endswith(_READABLE_NAMES):
         # Given its size by hand (a kind dopemail cannot measure): what it holds is all that
         # tells it is a picture at all, not a page or notes put on the site.
@@ -2076,11 +2106,7 @@ def _picture_bytes(rel: str, path: str, info: os.stat_result) -> None:
         except OSError:
             short = False
         if short:
-            raise PictureProblem(
-                f"'{rel}' is cut short: its last bytes are missing, and readers would see it "
-                "half drawn",
-                "copy it again from where it came (or export it again), and put it in its place",
-            )
+            raise _cut_short_problem(rel)
         unshown = _NOT_SHOWN.get(actual or said)
         problem = _not_shown(rel, unshown) if unshown else _kind_problem(rel, said, actual)
     if problem is not None:
