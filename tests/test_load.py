@@ -2483,11 +2483,26 @@ def test_a_value_cut_at_a_hash_is_told(write_files, old, new, line, where, quote
 
 
 def test_a_hash_in_a_quoted_value_a_text_block_or_a_comment_is_fine(write_files) -> None:
+    # Quoted items of a list on one line were flagged (their '#' in the line), a comment
+    # after such a list once per item, and one after a date.
     text = variant("title: A Film", 'title: "Episode #5"  # the fifth, as #5 says')
     text = text.replace("Body.", "Body with #hashtags.")
+    text = text.replace("directors: [Jane Doe]", 'directors: ["Jane #2 Doe", Ann Lee] #todo')
+    text = text.replace("published: 2024-03-01", "published: 2024-03-01 #approx")
     root = write_files({"entries/zz.md": text})
     (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
     assert entry.meta.title == "Episode #5"
+    assert entry.meta.film.directors == ["Jane #2 Doe", "Ann Lee"]
+
+
+def test_the_quoted_value_to_write_is_valid_yaml(write_files) -> None:
+    root = write_files({"entries/zz.md": variant("title: A Film", 'title: The "Big" Night #2')})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.hint.startswith('put the value in double quotes: "The \\"Big\\" Night #2"')
+    quoted = error.hint.partition(": ")[2].partition(";")[0]
+    write_files({"entries/zz.md": variant("title: A Film", f"title: {quoted}")})
+    (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
+    assert entry.meta.title == 'The "Big" Night #2'
 
 
 def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Path) -> None:

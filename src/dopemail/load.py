@@ -8,6 +8,7 @@ an issue gathers, comments). Only a file that cannot be read (its bytes, its YAM
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -135,36 +136,47 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
     space, '#' begins a comment, and the rest of the line was left out without a word."""
     lines = text.split("\n")
     errors = []
+    told: set[int] = set()
     for loc, value in leaves(doc.meta):
         if value is not None and not isinstance(value, str):
             continue
         line = line_of(doc.meta, loc)
-        if not line or line > len(lines):
+        if not line or line > len(lines) or line in told:
             continue
-        raw = lines[line - 1].lstrip(" -")
-        written = raw.partition(": ")[2] if isinstance(loc[-1], str) else raw
+        written = lines[line - 1].strip()
+        while written.startswith("- "):  # a list's item, maybe a mapping's first field
+            written = written[2:].lstrip()
+        if _KEY_FIRST.match(written):
+            written = written.partition(":")[2].strip()
         found = _COMMENT_START.search(written)
-        # Not when the '#' is in the value (quoted, or a text block), nor for a comment that
-        # reads as one ("# note", with its space).
+        # Not for a value quoted, a list or mapping written on its line (its comment is one),
+        # the '#' in the value (a text block), a comment that reads as one ("# note"), nor
+        # one after a date or a number (a value YAML did not read as text either).
         if (
             found is None
             or not found.group(1)
-            or written.startswith(('"', "'"))
+            or written.startswith(('"', "'", "[", "{"))
             or found.group(1) in (value or "")
+            or _NOT_TEXT.fullmatch(written[: found.start()].strip())
         ):
             continue
-        whole = written.strip()
+        told.add(line)
         errors.append(
             ContentError(
                 f"{field_path(loc)}: what follows '#' is left out ('#{found.group(1)}'...): in "
                 "YAML, a '#' at the start of a value or after a space begins a comment",
                 rel,
                 line,
-                f'put the value in double quotes: "{whole}"; or, for a comment, put a space '
-                "after the '#'",
+                f"put the value in double quotes: {json.dumps(written, ensure_ascii=False)}; "
+                "or, for a comment, put a space after the '#'",
             )
         )
     return errors
+
+
+_KEY_FIRST = re.compile(r"[A-Za-z_][\w-]*:(?:\s|$)")
+# A date, a time or a number, as written before a comment.
+_NOT_TEXT = re.compile(r"[\d][\d:+\-.TZ ]*")
 
 
 # What an HTML comment left open does, in raw HTML (True) or in a paragraph (False), and what
