@@ -254,26 +254,30 @@ class HttpApi:
         _started.count = requests_started() + 1
         try:
             # httpx's timeout bounds each read: a server (or a proxy) giving its answer a
-            # byte at a time would hold the send for as long as it likes. ``timeout`` is for
-            # the whole answer, from the moment the request was sent.
+            # byte at a time would hold the send for as long as it likes. An answer still
+            # coming ``timeout`` seconds after the request was sent is a lost one (one that
+            # came whole, however late, is kept). The first line is waited for read by read.
             sent: list[float] = []
 
             def trace(event: str, info: object) -> None:
                 if event.endswith("send_request_body.complete"):
-                    sent.append(time.monotonic())
+                    sent.append(time.monotonic())  # (a proxy's CONNECT sends one first)
 
             extensions = {"trace": trace}
             with self.client.stream(
                 "POST", url, timeout=self.timeout, extensions=extensions, **kwargs
             ) as answer:
-                deadline = (sent[0] if sent else time.monotonic()) + self.timeout
-                body = []
+                deadline = (sent[-1] if sent else time.monotonic()) + self.timeout
+                length = answer.headers.get("content-length", "")
+                expected = int(length) if length.isdigit() else -1
+                body, received = [], 0
                 for chunk in answer.iter_raw():
                     body.append(chunk)
-                    if time.monotonic() > deadline:
-                        break
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the answer came too slowly", request=answer.request)
+                    received += len(chunk)
+                    if time.monotonic() > deadline and received != expected:
+                        raise httpx.ReadTimeout(
+                            "its answer came too slowly", request=answer.request
+                        )
             return httpx.Response(
                 answer.status_code,
                 headers=answer.headers,
