@@ -2639,3 +2639,11 @@ def test_a_picture_with_data_after_its_end_is_whole(write_files, kind: str, afte
     text = variant("src: media/all-of-us-strangers/01.jpg", f"src: media/zz/still.{kind}")
     root = write_files({f"media/zz/still.{kind}": whole + after, "entries/zz.md": text})
     assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
+
+
+def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> None:
+    # A piece on working with git, its sample conflict in a fenced block, had no way through.
+    entry = workspace / "entries/quiet-hours.md"
+    sample = "\n```\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> branch\n```\n"
+    entry.write_text(entry.read_text("utf-8") + sample, "utf-8")
+    assert any(e.path == "entries/quiet-hours.md" for e in load_workspace(workspace).entries)

@@ -200,10 +200,16 @@ def merge_conflict(text: str, path: str) -> DopemailError | None:
     in an entry's text it was published, its ======= a heading rule."""
     if "<<<<<<<" not in text or ">>>>>>>" not in text:
         return None
-    marks = [m for m in _CONFLICT.finditer(text) if m.group(1)[0] in "<>"]
-    if len(marks) < 2:
+    fenced = _fenced_lines(text) if "```" in text or "~~~" in text else set()
+    lines = [
+        text.count("\n", 0, m.start()) + 1
+        for m in _CONFLICT.finditer(text)
+        if m.group(1)[0] in "<>"
+    ]
+    lines = [n for n in lines if n not in fenced]  # a conflict shown in a code sample
+    if len(lines) < 2:
         return None
-    first, last = (text.count("\n", 0, m.start()) + 1 for m in (marks[0], marks[-1]))
+    first, last = lines[0], lines[-1]
     return DopemailError(
         f"a merge conflict is left in it (lines {first}-{last}): both versions are in the file",
         path,
@@ -211,3 +217,22 @@ def merge_conflict(text: str, path: str) -> DopemailError | None:
         "keep the lines you want, and delete the <<<<<<<, ======= and >>>>>>> lines and the "
         "version you do not want",
     )
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _fenced_lines(text: str) -> set[int]:
+    """The numbers of the lines inside Markdown's fenced code blocks (fences included)."""
+    inside: set[int] = set()
+    fence = ""
+    for number, line in enumerate(text.split("\n"), 1):
+        opened = _FENCE.match(line)
+        if fence:
+            inside.add(number)
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+            inside.add(number)
+    return inside
