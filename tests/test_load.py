@@ -2647,3 +2647,37 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
     sample = "\n```\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> branch\n```\n"
     entry.write_text(entry.read_text("utf-8") + sample, "utf-8")
     assert any(e.path == "entries/quiet-hours.md" for e in load_workspace(workspace).entries)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        (
+            'title = "DoPe Press"',
+            "title = DoPe Press",
+            'put the text in double quotes: title = "DoPe Press"',
+        ),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe "Press""',
+            'put the text in double quotes: title = "DoPe \\"Press\\""',
+        ),
+        (
+            'logo = "media/dopepress-logo.png"',
+            'logo = "media\\dopepress-logo.png"',
+            "write a path with / (media/logo.png), or put the value in single quotes",
+        ),
+        ("[feeds]\n", "[feeds]\nitemz: 50\n", "write it name = value (TOML's '=', not YAML's ':')"),
+    ],
+    ids=["unquoted-text", "quotes-in-quotes", "backslash", "yaml-colon"],
+)
+def test_broken_toml_is_told_the_fix_for_its_own_line(workspace: Path, old, new, hint) -> None:
+    # The hints were fixed examples: 'put text in double quotes: title = "DoPe Press"' for
+    # any line (copied onto 'description', a second title), "check the quotes and brackets"
+    # for a backslash in a path.
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), "utf-8")
+    (error,) = reported(workspace)
+    assert error.hint == hint, error

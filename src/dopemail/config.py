@@ -187,7 +187,33 @@ _TOML_PROBLEMS = {
         "something follows the value on this line",
         "put the whole value in quotes, or the rest after a '#' as a comment",
     ),
+    "Unescaped '\\' in a string": (
+        "a backslash in double quotes begins an escape ('\\n' is a line break)",
+        "write a path with / (media/logo.png), or put the value in single quotes",
+    ),
+    "Expected '=' after a key in a key/value pair": (
+        "a setting without '=' after its name",
+        "write it name = value (TOML's '=', not YAML's ':')",
+    ),
 }
+
+
+# What tomllib says of text written without quotes, or with quotes inside its quotes.
+_TEXT_UNQUOTED = ("Invalid value", "Expected newline or end of document after a statement")
+
+
+def _quoted_as_written(line: str) -> str | None:
+    """The fix for a text value written unquoted (or with quotes inside quotes) on ``line``:
+    the line as it would read quoted, its own quotes escaped (None if it holds no setting)."""
+    import json
+
+    key, equals, value = line.partition("=")
+    value = value.strip()
+    if not equals or not key.strip() or not value or value.startswith("["):
+        return None
+    if value[0] == value[-1] == '"' and len(value) > 1:
+        value = value[1:-1]  # quotes inside quotes: the outer ones kept, the inner escaped
+    return f"put the text in double quotes: {key.strip()} = {json.dumps(value, ensure_ascii=False)}"
 
 
 def _opened_above(text: str, line: int) -> int | None:
@@ -590,6 +616,8 @@ def load_settings(root: Path) -> Settings:
                     ('put a comma between them: ["film", "cinema"]'),
                 )
             line = opened or line
+        if line and said in _TEXT_UNQUOTED:
+            fix = _quoted_as_written(text.split("\n")[line - 1]) or fix
         raise ConfigError(f"broken TOML: {what}", shown, line, fix) from None
     from .validation import controls_in, field_path
 

@@ -481,7 +481,8 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
                 _TYPES[key] = _type_of(file.read(64))
                 file.seek(0)
                 width, height = imagesize.get(file)
-                if _cut_short(file, _TYPES[key], info.st_size):
+                # (One whose size is unreadable is told so: that comes first.)
+                if min(width, height) > 0 and _cut_short(file, _TYPES[key], info.st_size):
                     _CUT.add(key)  # its size is read, its picture is not whole
                     raise ValueError("cut short")
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
