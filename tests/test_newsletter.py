@@ -720,6 +720,13 @@ def test_an_issue_file_without_its_number_in_its_name_is_told_the_name_it_needs(
     )
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and "hint: rename it like issues/9-summer-screenings.md" in output, output
+    # Number 0, in the name as in the file: one problem, the number's (the name's hint was a
+    # fixed example, its number taken).
+    (workspace / "issues/09-summer-screenings.md").unlink()
+    (workspace / "issues/0-summer.md").write_text(text.replace("number: 3", "number: 0", 1))
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "0-summer.md:2: number: input should be greater than 0" in output
+    assert "file name" not in output and "1 problem" not in output, output
 
 
 def test_a_comment_left_open_in_an_issue_s_intro_is_reported_at_its_line(

@@ -1820,10 +1820,12 @@ def load_issue(
     # number, the entries gathered), so that fixing one problem does not bring the next to
     # light.
     number = meta.number if meta is not None else _as_written(_NUMBER, doc.meta.get("number"))
-    if not name:
-        # The name it should have, from its own number (an example's number may be taken).
-        stem = slugify(re.sub(r"^\d+[-_. ]*", "", path.stem))
-        example = f"{ISSUES_DIR}/{number}-{stem}.md" if number else "issues/3-summer-screenings.md"
+    written = doc.meta.get("number")
+    if not name and not (number is None and re.match(rf"{re.escape(str(written))}-", path.stem)):
+        # The name it should have, from its own number (an example's number may be taken);
+        # not when the name holds the number as written, which is the fault (number 0).
+        stem = slugify(re.sub(r"^\d+[-_. ]*", "", path.stem)) or "its-subject"
+        example = f"{ISSUES_DIR}/{number or '<its number>'}-{stem}.md"
         errors.insert(
             0,
             ContentError(
