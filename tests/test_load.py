@@ -2681,3 +2681,62 @@ def test_broken_toml_is_told_the_fix_for_its_own_line(workspace: Path, old, new,
     config.write_text(text.replace(old, new, 1), "utf-8")
     (error,) = reported(workspace)
     assert error.hint == hint, error
+
+
+@pytest.mark.parametrize(
+    "made",
+    ["progressive", "small", "flat-colour", "with-a-thumbnail"],
+)
+def test_a_jpeg_cut_short_anywhere_after_its_first_scan_is_refused(write_files, made) -> None:
+    # Judged from its last 4 KB alone, a JPEG cut short just after a scan's tables (a
+    # progressive one), one under 4 KB, or one whose coded data has no 0xFF (a flat poster)
+    # passed as whole.
+    from PIL import Image
+
+    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still:
+        picture = still.convert("RGB")
+    options: dict[str, object] = {"quality": 88}
+    if made == "progressive":
+        options["progressive"] = True
+    elif made == "small":
+        picture = picture.resize((120, 90))
+    elif made == "flat-colour":
+        picture = Image.new("RGB", (1500, 1000), (200, 30, 30))
+    else:
+        exif = Image.Exif()
+        exif[0x010F] = "Camera"
+        options["exif"] = exif.tobytes()
+    with io.BytesIO() as out:
+        picture.save(out, "JPEG", **options)
+        whole = out.getvalue()
+    scans = [i for i in range(len(whole) - 1) if whole[i : i + 2] == b"\xff\xda"]
+    cuts = {len(whole) * 2 // 3, len(whole) - 200, scans[-1] + 600}
+    text = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/still.jpg")
+    root = write_files({"media/zz/still.jpg": whole, "entries/zz.md": text})
+    assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
+    for cut in sorted(c for c in cuts if scans[0] < c < len(whole) - 2):
+        forget_picture_stats()
+        (root / "media/zz/still.jpg").write_bytes(whole[:cut])
+        problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+        assert problems and "cut short" in problems[0].message, (cut, problems)
+
+
+@pytest.mark.parametrize(
+    ("new", "cut"),
+    [
+        ("title: 1917 - 1918 #war", True),  # text, though it begins with digits
+        ("title: Best film of the year #film", True),  # a hashtag repeating a word of it
+        ("title: A Film\nsummary: >- #todo\n  A text block.", False),  # a comment after '>-'
+        ("title: A Film\nupdated: 2024-03-02T10:00:00-08:00 #typo fixed", False),
+    ],
+    ids=["digits-first", "repeated-word", "block-indicator", "date"],
+)
+def test_the_hash_check_at_its_edges(write_files, new: str, cut: bool) -> None:
+    root = write_files({"entries/zz.md": variant("title: A Film", new)})
+    try:
+        load_workspace(root)
+        problems: list[DopemailError] = []
+    except DopemailError as exc:
+        problems = list(getattr(exc, "errors", [exc]))
+    told = [e for e in problems if e.path == "entries/zz.md" and "left out" in e.message]
+    assert bool(told) is cut, problems

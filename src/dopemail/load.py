@@ -155,8 +155,8 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
         if (
             found is None
             or not found.group(1)
-            or written.startswith(('"', "'", "[", "{"))
-            or found.group(1) in (value or "")
+            or written.startswith(('"', "'", "[", "{", ">", "|"))
+            or f"#{found.group(1)}" in (value or "")
             or _NOT_TEXT.fullmatch(written[: found.start()].strip())
         ):
             continue
@@ -175,8 +175,10 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
 
 
 _KEY_FIRST = re.compile(r"[A-Za-z_][\w-]*:(?:\s|$)")
-# A date, a time or a number, as written before a comment.
-_NOT_TEXT = re.compile(r"[\d][\d:+\-.TZ ]*")
+# A date (and time) or a number, as written before a comment: values YAML did not read as text.
+_NOT_TEXT = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?|[+-]?\d+(?:\.\d+)?"
+)
 
 
 # What an HTML comment left open does, in raw HTML (True) or in a paragraph (False), and what
@@ -508,10 +510,7 @@ def _cut_short(file: Any, kind: str | None, size: int) -> bool:
     if kind == "image/jpeg":
         if b"\xff\xd9" in tail:  # its end marker, which its coded data cannot hold
             return False
-        # Cut short, it ends inside its coded data, where every 0xFF is followed by 0x00 or
-        # a restart marker (0xD0-0xD7); data of another kind after its end does not.
-        pairs = [tail[i + 1] for i in range(len(tail) - 1) if tail[i] == 0xFF]
-        return bool(pairs) and all(b == 0 or 0xD0 <= b <= 0xD7 for b in pairs)
+        return not _jpeg_ends(file, size)  # data after its end (a motion photo's video)?
     if kind == "image/png":
         return b"IEND" not in tail and not _png_ends(file, size)
     return not tail.rstrip(b"\x00\r\n\t \x1a").endswith(b"\x3b")  # a GIF's trailer
@@ -522,6 +521,30 @@ def _cut_short_problem(name: str) -> PictureProblem:
         f"'{name}' is cut short: its last bytes are missing, and readers would see it half drawn",
         "copy it again from where it came (or export it again), and put it in its place",
     )
+
+
+def _jpeg_ends(file: Any, size: int) -> bool:
+    """Whether a JPEG's end marker comes after its first scan: its segments walked from the
+    start to that scan (an EXIF thumbnail's own end marker is passed over), then its data
+    read for the marker, which no coded data holds."""
+    at = 2
+    while True:
+        file.seek(at)
+        head = file.read(4)
+        if len(head) < 4 or head[0] != 0xFF:
+            return False  # cut short before its first scan (or no JPEG's structure)
+        if head[1] == 0xFF:  # a fill byte
+            at += 1
+            continue
+        if head[1] == 0xDA:  # the first scan
+            break
+        at += 2 + int.from_bytes(head[2:4], "big")
+    previous = b""
+    while chunk := file.read(1 << 20):
+        if b"\xff\xd9" in previous[-1:] + chunk:
+            return True
+        previous = chunk
+    return False
 
 
 def _png_ends(file: Any, size: int) -> bool:
