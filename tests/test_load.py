@@ -2740,3 +2740,21 @@ def test_the_hash_check_at_its_edges(write_files, new: str, cut: bool) -> None:
         problems = list(getattr(exc, "errors", [exc]))
     told = [e for e in problems if e.path == "entries/zz.md" and "left out" in e.message]
     assert bool(told) is cut, problems
+
+
+def test_a_merge_conflict_across_a_code_block_s_end_is_told(workspace: Path) -> None:
+    # Each side of a hunk closing the code block differently: both markers fell inside a
+    # fence (one side's, the other's), and the conflict was published.
+    entry = workspace / "entries/quiet-hours.md"
+    merged = (
+        "\n```\n<<<<<<< HEAD\ngit status -s\n```\n\nThat is all for now.\n=======\n"
+        "git status --short\n```\n\nThat is all, see you next week.\n>>>>>>> theirs\n"
+    )
+    text = entry.read_text("utf-8")
+    entry.write_text(text + merged, "utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == "entries/quiet-hours.md"]
+    assert error.message.startswith("a merge conflict is left in it")
+    # A line beginning with inline code (```git rebase```) opens no block.
+    entry.write_text(text + "\n```git rebase``` rewrites.\n\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n")
+    (error,) = [e for e in reported(workspace) if e.path == "entries/quiet-hours.md"]
+    assert error.message.startswith("a merge conflict is left in it")

@@ -200,13 +200,27 @@ def merge_conflict(text: str, path: str) -> DopemailError | None:
     in an entry's text it was published, its ======= a heading rule."""
     if "<<<<<<<" not in text or ">>>>>>>" not in text:
         return None
-    fenced = _fenced_lines(text) if "```" in text or "~~~" in text else set()
-    lines = [
-        text.count("\n", 0, m.start()) + 1
+    marks = [
+        (m.group(1)[0], text.count("\n", 0, m.start()) + 1)
         for m in _CONFLICT.finditer(text)
         if m.group(1)[0] in "<>"
     ]
-    lines = [n for n in lines if n not in fenced]  # a conflict shown in a code sample
+    if "```" in text or "~~~" in text:
+        # A conflict shown in a code sample (a piece on git): the whole of it, from <<<<<<<
+        # to >>>>>>>, inside one fenced block. One whose sides open or close a fence (a hunk
+        # across a code block's end) is a conflict left in the file.
+        block = _fenced_blocks(text)
+        shown: set[int] = set()
+        for (kind, start), (after, end) in zip(marks, marks[1:], strict=False):
+            if (
+                kind == "<"
+                and after == ">"
+                and block.get(start)
+                and block.get(start) == block.get(end)
+            ):
+                shown.update((start, end))
+        marks = [mark for mark in marks if mark[1] not in shown]
+    lines = [line for _, line in marks]
     if len(lines) < 2:
         return None
     first, last = lines[0], lines[-1]
@@ -219,20 +233,24 @@ def merge_conflict(text: str, path: str) -> DopemailError | None:
     )
 
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})")  # (a backtick fence's info: no backtick)
 
 
-def _fenced_lines(text: str) -> set[int]:
-    """The numbers of the lines inside Markdown's fenced code blocks (fences included)."""
-    inside: set[int] = set()
-    fence = ""
+def _fenced_blocks(text: str) -> dict[int, int]:
+    """Each line inside a Markdown fenced code block (between its fences) -> the block's
+    number; lines outside are not keys."""
+    inside: dict[int, int] = {}
+    fence, count = "", 0
     for number, line in enumerate(text.split("\n"), 1):
         opened = _FENCE.match(line)
         if fence:
-            inside.add(number)
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+            closes = (
+                opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence)
+            )
+            if closes and not line.strip().strip(fence[0]):  # a closing fence has no info
                 fence = ""
+                continue
+            inside[number] = count
         elif opened:
-            fence = opened.group(1)
-            inside.add(number)
+            fence, count = opened.group(1), count + 1
     return inside
