@@ -801,3 +801,43 @@ def test_a_refusal_s_hint_fits_what_refused_it(server, client, tmp_path, answer,
     with pytest.raises(SendError, match="refused the request") as caught:
         provider.send(batch(composer, "ada@example.com"))
     assert told in str(caught.value.hint), caught.value.hint
+
+
+@pytest.mark.parametrize("framing", ["chunked", "close-delimited"])
+def test_a_whole_answer_without_a_length_is_kept_however_late(framing: str) -> None:
+    # Past the deadline, the last piece of a chunked answer (or one ended by closing the
+    # connection) was taken for more still coming: the answer was thrown away, its batch
+    # left in doubt.
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    body = b'{"MessageID": "a", "ErrorCode": 0, "To": "x"}'
+    if framing == "chunked":
+        head = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        rest = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    else:
+        head = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+        rest = body
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            time.sleep(0.3)
+            connection.sendall(head)
+            time.sleep(0.4)  # each wait within the timeout, the whole past it
+            connection.sendall(rest)
+
+    server = threading.Thread(target=answer, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        got = HttpApi("postmark", httpx.Client(), url, 0.5, KEY).post("/email", content=b"{}")
+    finally:
+        listener.close()
+    assert got.json()["MessageID"] == "a"
+    server.join(5)
