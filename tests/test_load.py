@@ -2668,8 +2668,43 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
             "write a path with / (media/logo.png), or put the value in single quotes",
         ),
         ("[feeds]\n", "[feeds]\nitemz: 50\n", "write it name = value (TOML's '=', not YAML's ':')"),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe Press",',
+            "remove the ',' after the value: title = \"DoPe Press\"",
+        ),
+        (
+            'title = "DoPe Press"',
+            "title = \u201cDoPe Press\u201d",
+            'put the text in double quotes: title = "DoPe Press"',
+        ),
+        (
+            'title = "DoPe Press"',
+            "title = 'Editor's Picks'",
+            'put the text in double quotes: title = "Editor\'s Picks"',
+        ),
+        (
+            'title = "DoPe Press"',
+            "title = DoPe Press # our name",
+            'put the text in double quotes: title = "DoPe Press"',
+        ),
+        (
+            "items = 50",
+            "items = 50 entries",
+            "put the whole value in quotes, or the rest after a '#' as a comment",
+        ),
     ],
-    ids=["unquoted-text", "quotes-in-quotes", "backslash", "yaml-colon"],
+    ids=[
+        "unquoted-text",
+        "quotes-in-quotes",
+        "backslash",
+        "yaml-colon",
+        "a-comma-after",
+        "curly-quotes",
+        "single-quotes-round-an-apostrophe",
+        "a-comment-after",
+        "a-number-with-words",
+    ],
 )
 def test_broken_toml_is_told_the_fix_for_its_own_line(workspace: Path, old, new, hint) -> None:
     # The hints were fixed examples: 'put text in double quotes: title = "DoPe Press"' for

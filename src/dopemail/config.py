@@ -203,16 +203,21 @@ _TEXT_UNQUOTED = ("Invalid value", "Expected newline or end of document after a 
 
 
 def _quoted_as_written(line: str) -> str | None:
-    """The fix for a text value written unquoted (or with quotes inside quotes) on ``line``:
-    the line as it would read quoted, its own quotes escaped (None if it holds no setting)."""
+    """The fix for a text value written unquoted (or with quotes inside quotes, or curly
+    quotes) on ``line``: the line as it would read quoted, its own quotes escaped; None if it
+    holds no setting, or a value that is not text (a number, a list)."""
     import json
 
     key, equals, value = line.partition("=")
-    value = value.strip()
-    if not equals or not key.strip() or not value or value.startswith("["):
+    value = re.sub(r"\s+#.*$", "", value.strip())  # a comment after it is not the value
+    if not equals or not key.strip() or not value or value[0] in "[{" or value[0].isdigit():
         return None
-    if value[0] == value[-1] == '"' and len(value) > 1:
-        value = value[1:-1]  # quotes inside quotes: the outer ones kept, the inner escaped
+    if len(value) > 2 and value[-1] in ",;" and value[-2] in "\"'":
+        return f"remove the '{value[-1]}' after the value: {key.strip()} = {value[:-1]}"
+    for opening, closing in ('""', "''", "\u201c\u201d", "\u2018\u2019"):
+        if len(value) > 1 and value[0] == opening and value[-1] == closing:
+            value = value[1:-1]  # its own quotes kept out; quotes inside it escaped
+            break
     return f"put the text in double quotes: {key.strip()} = {json.dumps(value, ensure_ascii=False)}"
 
 
