@@ -926,3 +926,20 @@ def test_a_template_nothing_renders_is_warned_about(workspace: Path, run_cli) ->
         "end in .j2\n  hint: rename it templates/email/issue.mjml.j2"
     ) in output, output
     assert "did you mean templates/email/issue.mjml.j2?" in output, output
+
+
+def test_the_build_s_warnings_read_no_entry_s_fields_when_nothing_asks(workspace: Path) -> None:
+    # pages_gone read every entry's slug: field, and with it unpickled the fields of every
+    # entry taken from the cache: a tenth of a second at a thousand entries, every build.
+    from dopemail.build import build as run_build
+    from dopemail.continuity import feed_ids_changed, pages_gone, unfed
+
+    run_build(workspace)
+    result, report = run_build(workspace)
+    entries = result.workspace.entries
+    assert all("meta" not in e.__dict__ for e in entries), "the cached entries came unpickled"
+    pages_gone(report.removed, entries)
+    unfed(workspace, report.written, report.replaced, report.removed, result.entries, 50)
+    feed = (workspace / "feeds/feed.json").read_bytes()
+    feed_ids_changed(workspace, (feed, feed), result.entries)
+    assert all("meta" not in e.__dict__ for e in entries)

@@ -36,12 +36,18 @@ def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[
     Not for the page a renamed entry had under its new file name, once it is given its old
     address back with ``slug:`` (the hint below followed): that page was the mistake.
     """
-    # The addresses the entries' file names would give, where a slug: gives another.
-    renamed_back = {
-        stem
-        for entry in entries
-        if entry.meta.slug and (stem := entry.path.rpartition("/")[2][:-3]) != entry.slug
-    }
+    # The addresses the entries' file names would give, where a slug: gives another (an
+    # entry's slug and path, not its fields: those are unpickled on first use, 0.1 s for a
+    # thousand). Only when an entry's page went.
+    renamed_back = (
+        {
+            stem
+            for entry in entries
+            if (stem := entry.path.rpartition("/")[2].removesuffix(".md")) != entry.slug
+        }
+        if any(_entry_page(rel) for rel in removed)
+        else set()
+    )
     found: list[DopemailError] = []
     for rel in removed:
         if not (rel.startswith("site/") and rel.endswith("/index.html")):
@@ -181,12 +187,14 @@ def feed_ids_changed(
         before, after = (_ids_by_address(json.loads(data)) for data in feed)
     except ValueError:  # a feed.json edited by hand: nothing to tell from it
         return []
-    # An entry with an 'id:' of its own was given it on purpose (the hint below followed).
-    by_address = {item.entry.url: item.entry for item in entries if not item.entry.meta.id}
+    changed = {url: new for url, new in after.items() if url in before and before[url] != new}
+    if not changed:
+        return []
+    # An entry with an 'id:' of its own was given it on purpose (the hint below followed);
+    # asked of the moved ones alone (an entry's fields are unpickled on first use).
+    by_address = {item.entry.url: item.entry for item in entries if item.entry.url in changed}
     moved = [
-        (by_address[url], before[url], new)
-        for url, new in after.items()
-        if url in before and before[url] != new and url in by_address
+        (entry, before[url], changed[url]) for url, entry in by_address.items() if not entry.meta.id
     ]
     if len(moved) > 3:  # an edit across the archive: said once
         names = ", ".join(entry.path for entry, _, _ in moved[:3])
