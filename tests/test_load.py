@@ -2793,3 +2793,40 @@ def test_a_merge_conflict_across_a_code_block_s_end_is_told(workspace: Path) -> 
     entry.write_text(text + "\n```git rebase``` rewrites.\n\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n")
     (error,) = [e for e in reported(workspace) if e.path == "entries/quiet-hours.md"]
     assert error.message.startswith("a merge conflict is left in it")
+
+
+@pytest.mark.parametrize(
+    ("new", "line", "message", "hint"),
+    [
+        (
+            "title: [REC] 3 Genesis",
+            2,
+            "broken YAML: the value of 'title' begins with '[', which YAML reads as a list, not "
+            "text",
+            'put the value in double quotes: title: "[REC] 3 Genesis"',
+        ),
+        (
+            "title: `Tár`",
+            2,
+            "broken YAML: the value of 'title' begins with '`', which YAML reads as one of its "
+            "own signs, not text",
+            'put the value in double quotes: title: "`Tár`"',
+        ),
+        (
+            "title: A Film\ntags: [#review, drama]",
+            3,
+            "broken YAML: a '#' in the list on this line begins a comment: the rest of the line "
+            "is left out",
+            "put each item holding a '#' in double quotes: [\"#review\", drama]",
+        ),
+    ],
+    ids=["a-bracket-first", "a-backtick-first", "a-hash-in-a-list"],
+)
+def test_a_value_yaml_reads_as_something_else_is_told_so(
+    write_files, new, line, message, hint
+) -> None:
+    # '[REC] 3 Genesis' was told "this line is not indented like the lines around it", and
+    # '[#review, drama]' "the list ... is not closed: end it with ']'" (it is closed).
+    root = write_files({"entries/zz.md": variant("title: A Film", new)})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert (error.line, error.message, error.hint) == (line, message, hint)

@@ -7,6 +7,7 @@ and can point at the key's own line when a date is impossible.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -521,6 +522,43 @@ _INDENTATION = {
 _NO_COLON = re.compile(r"^[ ]*(?:- +)?([A-Za-z_][\w-]*)(:(?! )|：[ ]?|[ ]+)(?!#)(\S.*?)[ ]*$")
 
 
+# A field or a list's item on one line: its name (none for an item) and its value.
+_ONE_LINE = re.compile(r"^[ ]*(?:- +)?(?:([A-Za-z_][\w-]*): +)?(\S.*?)[ ]*$")
+
+
+def _read_otherwise(line: str) -> tuple[str, str] | None:
+    """What to say of a value that begins with a character YAML reads as something else than
+    text (message, hint), if the line holds one."""
+    found = _ONE_LINE.match(line)
+    if found is None:
+        return None
+    key, value = found.groups()
+    named = f"the value of '{key}'" if key else "this item"
+    quoted = f"{key}: " if key else "- "
+    first = value[0]
+    if first in "[{":
+        close = value.find("]" if first == "[" else "}")
+        inner = value[1:close] if close > 0 else value[1:]
+        if re.search(r"(?:^|[\s,])#", inner):
+            return (
+                "broken YAML: a '#' in the list on this line begins a comment: the rest of the "
+                "line is left out",
+                "put each item holding a '#' in double quotes: [\"#review\", drama]",
+            )
+        after = value[close + 1 :].strip() if close > 0 else ""
+        if not after or after.startswith("#"):
+            return None  # a list or mapping as meant
+        what = "a list" if first == "[" else "a mapping"
+    elif first in "`%@":
+        what = "one of its own signs"
+    else:
+        return None
+    return (
+        f"broken YAML: {named} begins with '{first}', which YAML reads as {what}, not text",
+        f"put the value in double quotes: {quoted}{json.dumps(value, ensure_ascii=False)}",
+    )
+
+
 def _missing_colon(line: str) -> tuple[str, str] | None:
     """What to say of a line that is a field without its ': ' (message, hint), if it is one."""
     found = _NO_COLON.match(line)
@@ -635,6 +673,16 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         return None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
+        # A text that begins with what YAML reads as something else ('[REC] 3', '`Tár`'),
+        # told as an indentation or a list left open, whatever the line (the '[' is closed).
+        all_lines = text.split("\n")
+        marked = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None]
+        # (A list cut short by a comment is noticed on the line after it.)
+        for number in (*marked, *(n - 1 for n in marked if n > 0)):
+            misread = _read_otherwise(all_lines[number]) if number < len(all_lines) else None
+            if misread is not None:
+                line = number + 1 + line_offset
+                raise ContentError(misread[0], path, line, misread[1]) from None
         unclosed = _UNCLOSED.get(exc.context or "")
         opened, stopped = exc.context_mark, exc.problem_mark
         # The parser notices a missing ']' or quote where the next thing starts, often lines
