@@ -182,13 +182,21 @@ def system_error(exc: OSError) -> DopemailError:
 
 # What a terminal acts on instead of showing: escape sequences (colours, the window's title),
 # a carriage return that writes over the line, and the marks that reorder text on screen.
-_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ACTED_ON = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSHOWN = re.compile(f"[{_ACTED_ON}]")
+# And what breaks a line: tabs and line breaks too, Unicode's separators.
+_NOT_ONE_LINE = re.compile(f"[\t\n\u2028\u2029{_ACTED_ON}]+")
 
 
 def printable(text: str) -> str:
     """``text`` as a terminal shows it, without what it would act on: words from elsewhere (a
     provider's answer kept in the send ledger) cannot rewrite what dopemail says."""
     return _UNSHOWN.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, without what a terminal acts on (each run of them a space)."""
+    return _NOT_ONE_LINE.sub(" ", text)
 
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?$", re.MULTILINE)

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
-from ...errors import ProviderAuthError, SendError
+from ...errors import ProviderAuthError, SendError, one_line
 from ..message import Composer, Letter, json_escape
 
 #: The 5xx answers that are the provider's own word that it failed to take the request.
@@ -149,9 +149,6 @@ def _escaped(secret: str) -> set[str]:
     }
 
 
-_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
-
-
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date (RFC 9110)."""
     if not value:
@@ -223,7 +220,7 @@ class HttpApi:
         on one line, without the characters a terminal acts on (a provider's words are kept
         in the ledger and printed by ``status``: an escape sequence or a carriage return in
         them could rewrite what the editor reads)."""
-        text = _NOT_ONE_LINE.sub(" ", text)
+        text = one_line(text)
         for secret in self._secrets:
             text = text.replace(secret, "***")
         if not self._pieces or len(text) < _PIECE:
