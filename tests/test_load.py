@@ -2542,15 +2542,26 @@ def test_a_merge_conflict_left_in_a_file_is_told_as_one(workspace: Path, where: 
     assert error.hint.startswith("keep the lines you want, and delete the <<<<<<<")
 
 
+def _still() -> Any:
+    """The sample's first still, as a Pillow picture in RGB."""
+    from PIL import Image
+
+    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still:
+        return still.convert("RGB")
+
+
+def _saved(kind: str, picture: Any = None, **options: Any) -> bytes:
+    """``picture`` (the sample's first still) saved as a ``kind`` file (jpg, png...)."""
+    with io.BytesIO() as out:
+        (picture or _still()).save(out, {"jpg": "JPEG"}.get(kind, kind.upper()), **options)
+        return out.getvalue()
+
+
 @pytest.mark.parametrize("kind", ["jpg", "png", "gif", "webp"])
 def test_a_picture_cut_short_is_refused(write_files, kind: str) -> None:
     # A copy or download cut short: its size reads well from its first bytes, and it was
     # published, shown half grey in every page, feed and email.
-    from PIL import Image
-
-    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still, io.BytesIO() as out:
-        still.convert("RGB").save(out, {"jpg": "JPEG"}.get(kind, kind.upper()))
-        whole = out.getvalue()
+    whole = _saved(kind)
     text = variant("src: media/all-of-us-strangers/01.jpg", f"src: media/zz/still.{kind}")
     root = write_files({f"media/zz/still.{kind}": whole, "entries/zz.md": text})
     assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
@@ -2631,11 +2642,7 @@ def test_a_picture_with_data_after_its_end_is_whole(write_files, kind: str, afte
     # Only the end of the file was looked at: a phone's motion photo (its video after the
     # JPEG), padding, or bytes after a PNG's IEND were refused as cut short; browsers show
     # them whole.
-    from PIL import Image
-
-    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still, io.BytesIO() as out:
-        still.convert("RGB").save(out, {"jpg": "JPEG"}.get(kind, kind.upper()))
-        whole = out.getvalue()
+    whole = _saved(kind)
     text = variant("src: media/all-of-us-strangers/01.jpg", f"src: media/zz/still.{kind}")
     root = write_files({f"media/zz/still.{kind}": whole + after, "entries/zz.md": text})
     assert any(e.path == "entries/zz.md" for e in load_workspace(root).entries)
@@ -2728,22 +2735,19 @@ def test_a_jpeg_cut_short_anywhere_after_its_first_scan_is_refused(write_files, 
     # passed as whole.
     from PIL import Image
 
-    with Image.open(REPO / "media/all-of-us-strangers/01.jpg") as still:
-        picture = still.convert("RGB")
+    picture = None
     options: dict[str, object] = {"quality": 88}
     if made == "progressive":
         options["progressive"] = True
     elif made == "small":
-        picture = picture.resize((120, 90))
+        picture = _still().resize((120, 90))
     elif made == "flat-colour":
         picture = Image.new("RGB", (1500, 1000), (200, 30, 30))
     else:
         exif = Image.Exif()
         exif[0x010F] = "Camera"
         options["exif"] = exif.tobytes()
-    with io.BytesIO() as out:
-        picture.save(out, "JPEG", **options)
-        whole = out.getvalue()
+    whole = _saved("jpg", picture, **options)
     scans = [i for i in range(len(whole) - 1) if whole[i : i + 2] == b"\xff\xda"]
     cuts = {len(whole) * 2 // 3, len(whole) - 200, scans[-1] + 600}
     text = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/still.jpg")
