@@ -2495,6 +2495,28 @@ def test_a_hash_in_a_quoted_value_a_text_block_or_a_comment_is_fine(write_files)
     assert entry.meta.film.directors == ["Jane #2 Doe", "Ann Lee"]
 
 
+def test_a_hash_in_a_link_does_not_walk_the_values(write_files, monkeypatch) -> None:
+    # A link's '#' ("...#qa") is in many entries, and walking every value of each for a
+    # comment cost about 0.2 M instructions a file for nothing: the walk is for a '#' that
+    # may cut a value.
+    import dopemail.load
+
+    walked: list[str] = []
+    walk = dopemail.load._cut_by_comments
+    monkeypatch.setattr(
+        dopemail.load,
+        "_cut_by_comments",
+        lambda doc, text, rel: walked.append(rel) or walk(doc, text, rel),
+    )
+    linked = variant("city: Los Angeles", "city: Los Angeles\n    url: https://example.com/a#qa")
+    write_files(
+        {"entries/zz.md": linked, "entries/zy.md": variant("title: A Film", "title: #Alive")}
+    )
+    problems = [e for e in reported(write_files({})) if "left out" in e.message]
+    assert [e.path for e in problems] == ["entries/zy.md"], problems
+    assert walked == ["entries/zy.md"], walked
+
+
 def test_the_quoted_value_to_write_is_valid_yaml(write_files) -> None:
     root = write_files({"entries/zz.md": variant("title: A Film", 'title: The "Big" Night #2')})
     (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
