@@ -1478,3 +1478,51 @@ def test_a_build_with_nothing_to_do_says_the_last_build_s_warnings_again(
     run_cli("build", "--root", workspace)
     code, last = run_cli("build", "--root", workspace)
     assert last.startswith("nothing changed: ") and "warning" not in last, last
+
+
+class _Listing:
+    """A folder's listing as os.scandir gives it: an iterator, and a context manager."""
+
+    def __init__(self, items: list[os.DirEntry[str]]) -> None:
+        self._items = iter(items)
+
+    def __iter__(self) -> _Listing:
+        return self
+
+    def __next__(self) -> os.DirEntry[str]:
+        return next(self._items)
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def test_an_editors_file_gone_while_the_no_op_check_lists_it_is_no_error(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # vim makes and removes 'x.md~' and '4913' as it saves: one listed by the check and
+    # gone at its stat failed the build with "entries/4913: No such file or directory".
+    code, _ = run_cli("build", "--root", workspace)
+    assert code == 0
+    real = os.scandir
+
+    def listing_then_gone(path):  # the probe file listed, then removed before its stat
+        probe = Path(path) / "4913"
+        if Path(path).name != "entries":
+            return real(path)
+        probe.write_text("")
+        with real(path) as listing:
+            found = list(listing)
+        probe.unlink()
+        return _Listing(found)
+
+    monkeypatch.setattr(fingerprint.os, "scandir", listing_then_gone)
+    stamp = fingerprint.inputs_stamp(workspace)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.startswith(("built ", "nothing changed")), output
+    assert fingerprint.inputs_stamp(workspace) == stamp  # the same listing, the same stamp

@@ -2856,3 +2856,61 @@ def test_a_value_yaml_reads_as_something_else_is_told_so(
     root = write_files({"entries/zz.md": variant("title: A Film", new)})
     (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
     assert (error.line, error.message, error.hint) == (line, message, hint)
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
+def test_a_file_saved_by_renaming_while_it_is_read_is_read_once_back(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    # vim saves by moving 'x.md' to 'x.md~' and writing 'x.md' anew: a build listing the
+    # folder in between failed with 'No such file' (the preview: "internal error").
+    from dopemail import load as load_module
+    from dopemail.cache import BuildCache
+
+    moved = {}
+    for rel in ("entries/quiet-hours.md", "issues/3-quiet-hours.md"):
+        moved[rel] = (workspace / rel).read_bytes()
+        (workspace / rel).rename(workspace / f"{rel}~")
+    listed = load_module.markdown_names
+
+    def as_before(folder: Path) -> list[str]:  # the listing taken before the save began
+        return sorted(
+            {*listed(folder), *(Path(r).name for r in moved if r.startswith(folder.name))}
+        )
+
+    def saved(seconds: float) -> None:  # the save's new file, in place a moment later
+        for rel, data in moved.items():
+            (workspace / rel).write_bytes(data)
+
+    monkeypatch.setattr(load_module, "markdown_names", as_before)
+    monkeypatch.setattr(load_module.time, "sleep", saved)
+    loaded = load_workspace(workspace, BuildCache(workspace) if cached else None)
+    assert "quiet-hours" in {e.slug for e in loaded.entries}
+    assert 3 in {i.meta.number for i in loaded.issues}
+
+
+def test_a_file_deleted_while_the_folder_is_read_is_left_out(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import load as load_module
+
+    listed = load_module.markdown_names
+    monkeypatch.setattr(load_module, "markdown_names", lambda folder: [*listed(folder), "gone.md"])
+    waits: list[float] = []
+    monkeypatch.setattr(load_module.time, "sleep", waits.append)
+    loaded = load_workspace(workspace)
+    assert len(loaded.entries) == len(listed(workspace / "entries"))
+    assert len(waits) == 2 * len(load_module._BACK_WITHIN), waits  # entries/, then issues/
+
+
+def test_another_file_missing_is_not_taken_for_the_entry_gone(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the listed file's absence is waited out: any other FileNotFoundError is raised.
+    from dopemail import load as load_module
+
+    def missing(path: str) -> None:
+        raise FileNotFoundError(2, "No such file or directory", path + ".elsewhere")
+
+    with pytest.raises(FileNotFoundError):
+        load_module._while_there(str(workspace / "entries/quiet-hours.md"), missing)

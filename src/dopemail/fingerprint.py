@@ -113,7 +113,11 @@ class _Scan:
                 # Folders linked from elsewhere (templates/email, media/a-film) are inputs too;
                 # a link to a folder above (the workspace itself) would take in its outputs,
                 # or loop: only the link is.
-                self.digest.update(f"link:{entry.path}\0{os.readlink(entry.path)}\n".encode())
+                try:
+                    self.digest.update(f"link:{entry.path}\0{os.readlink(entry.path)}\n".encode())
+                except FileNotFoundError:
+                    self.digest.update(f"gone:{entry.path}\n".encode())
+                    continue
                 target = os.path.realpath(entry.path)
                 if not looped(target, real, entered):
                     self.walk(Path(entry.path), target, entered | {target})
@@ -121,7 +125,14 @@ class _Scan:
                 try:
                     info = entry.stat()
                 except OSError:  # a broken link (an editor's lock file) or a loop: the link
-                    info = entry.stat(follow_symlinks=False)
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:
+                        # Gone since the listing: an editor's backup or probe file (vim's
+                        # 'name.md~', '4913') made and removed while it saves. Counted as
+                        # a change, not raised: it was no input.
+                        self.digest.update(f"gone:{entry.path}\n".encode())
+                        continue
                 self.add(entry.path, info)
 
     def file(self, path: Path) -> None:

@@ -13,11 +13,12 @@ import os
 import posixpath
 import re
 import stat
+import time
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -1571,6 +1572,33 @@ def _cached_entry(
     return data
 
 
+T = TypeVar("T")
+
+# How long a file listed a moment ago may be missing before it counts as deleted: an
+# editor saving by renaming has the new file in place within milliseconds.
+_BACK_WITHIN = (0.01, 0.05, 0.25)
+
+
+def _while_there(path: str, load: Callable[[str], T]) -> T | None:
+    """``load(path)`` for a file a folder's listing just named; None if it is gone.
+
+    Between the listing and the read an editor may be saving the file by renaming (vim
+    moves 'x.md' to 'x.md~', then writes 'x.md' anew): it is read once it is back. One
+    that stays gone was deleted meanwhile and is left out, as a listing taken a moment
+    later would have.
+    """
+    for wait in (*_BACK_WITHIN, None):
+        try:
+            return load(path)
+        except FileNotFoundError as exc:
+            if exc.filename is None or os.fspath(exc.filename) != path:
+                raise  # another file is missing
+            if wait is None:
+                return None
+            time.sleep(wait)
+    return None
+
+
 def markdown_names(folder: Path) -> list[str]:
     """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
 
@@ -1751,17 +1779,22 @@ def load_entries(
     entries: list[LoadedEntry] = []
     by_slug: dict[str, LoadedEntry] = {}
     folder = root / ENTRIES_DIR
-    for name in markdown_names(folder):
-        path = f"{folder}{os.sep}{name}"  # a string: this loop runs over the whole archive
+
+    def load(path: str) -> LoadedEntry:
         found = _cached_entry(cache, path, by_slug) if cache is not None else None
         if isinstance(found, LoadedEntry):
-            entry = found
-        else:
-            try:
-                entry = load_entry(Path(path), root, settings, by_slug, found)
-            except DopemailError as exc:
-                _collect(errors, exc)
-                continue
+            return found
+        return load_entry(Path(path), root, settings, by_slug, found)
+
+    for name in markdown_names(folder):
+        path = f"{folder}{os.sep}{name}"  # a string: this loop runs over the whole archive
+        try:
+            entry = _while_there(path, load)
+        except DopemailError as exc:
+            _collect(errors, exc)
+            continue
+        if entry is None:
+            continue
         by_slug[entry.slug] = entry
         entries.append(entry)
     errors += _duplicate_ids(root, entries)
@@ -2240,18 +2273,23 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
                 unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or "")
         # And those not read (misnamed, or filed in a folder): reported as such already.
         unloaded |= _unread_slugs(root)
-    for path in (root / ISSUES_DIR / name for name in markdown_names(root / ISSUES_DIR)):
+
+    def load_one(path: str) -> LoadedIssue:
+        data = None
+        if cache is not None and cache.keep:
+            # Keyed by the bytes it is loaded from, as an entry is (BuildCache.read_key).
+            rel = Path(path).relative_to(root).as_posix()
+            cache.issue_sources[rel], data = cache.read_key(path)
+        return load_issue(Path(path), root, settings, by_slug, read, unloaded, data)
+
+    for name in markdown_names(root / ISSUES_DIR):
         try:
-            data = None
-            if cache is not None and cache.keep:
-                # Keyed by the bytes it is loaded from, as an entry is (BuildCache.read_key).
-                rel = path.relative_to(root).as_posix()
-                cache.issue_sources[rel], data = cache.read_key(path)
-            issue = load_issue(path, root, settings, by_slug, read, unloaded, data)
+            issue = _while_there(str(root / ISSUES_DIR / name), load_one)
         except DopemailError as exc:
             _collect(errors, exc)
             continue
-        issues.append(issue)
+        if issue is not None:
+            issues.append(issue)
     errors.extend(_duplicate_numbers(root, issues))
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
