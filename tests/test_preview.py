@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -1184,3 +1185,35 @@ def test_an_issue_page_reloads_when_a_warning_moves_to_another_line(tmp_path: Pa
     snapshot = state.rebuild({"issues/1-strangers.md"})
     assert not snapshot.changed_since(first.version, ["site/issues/1-strangers/email.html"])
     assert snapshot.changed_since(first.version, ["_preview/issue/1-strangers"])
+
+
+@pytest.mark.parametrize("how", ["deleted and copied back", "moved aside"])
+def test_saves_are_seen_in_a_source_folder_replaced_whole(tmp_path: Path, how: str) -> None:
+    # entries/ restored from a backup (rm -rf entries && cp -r backup entries) or moved aside:
+    # the tree's watch stayed on the old folder, and no later save in entries/ was seen (in
+    # the 'moved' case, saves in the old one were taken for entries/) until a restart.
+    root = write_publication(tmp_path / "pub")
+    seen: list[set[str]] = []
+    watcher = Watcher(root, seen.append)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the watches set up
+        backup = tmp_path / "backup"
+        shutil.copytree(root / "entries", backup)
+        if how == "moved aside":
+            (root / "entries").rename(root / "entries.old")
+        else:
+            shutil.rmtree(root / "entries")
+        shutil.copytree(backup, root / "entries")
+        wait_for(lambda: any("entries" in batch for batch in seen), what="the swap")
+        time.sleep(1.5)  # the tree's watch restarted (or not) on the new folder
+        seen.clear()
+        if how == "moved aside":  # no longer a source: its saves are no entry's
+            (root / "entries.old/stray.md").write_text("In the folder set aside.\n", "utf-8")
+        with (root / "entries/night-film.md").open("a", encoding="utf-8") as entry:
+            entry.write("\nA later save.\n")
+        wait_for(lambda: any("entries/night-film.md" in b for b in seen), what="the save")
+        time.sleep(0.5)
+        assert "entries/stray.md" not in set().union(*seen), seen
+    finally:
+        watcher.stop()

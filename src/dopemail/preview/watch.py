@@ -162,7 +162,11 @@ class Watcher:
                     raise_interrupt=False,
                 ):
                     paths = self._relative(changes)
-                    if self._source_dirs() != self._tree_folders:
+                    # A source folder itself came, went or was replaced (restored from a
+                    # backup, swapped by a rename): the tree's watch follows the folder it
+                    # began on, by inode, and heard nothing of the new one under the name.
+                    folders = any(Path(raw).name in SOURCE_DIRS for _, raw in changes)
+                    if folders or self._source_dirs() != self._tree_folders:
                         self._tree_stop.set()  # the tree thread restarts with the new set
                     self._batches.put(paths)
             except Exception:  # e.g. the folder vanished for a moment: try again
