@@ -235,3 +235,25 @@ def test_an_intro_wider_than_the_email_is_fitted(browser, wide_intro: Path, widt
     assert poster[1] <= width - 24 + 0.5
     # The page around the cards is the template's beige (once ignored: set in mj-attributes).
     assert background == "rgb(244, 241, 234)"
+
+
+@pytest.mark.parametrize("where", ["site/quiet-hours/index.html", "site/index.html"])
+def test_a_long_word_wraps_on_a_phone_in_the_pages_too(browser, tmp_path: Path, where) -> None:
+    # A German compound (or a 70-letter Arabic word) made the page scroll sideways on a
+    # phone: the pages had no overflow-wrap, the email had its word-break.
+    root = copy_publication(tmp_path / "pub")
+    word = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"
+    entry = root / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8").replace("summary: >-\n", f"summary: >-\n  {word}\n", 1)
+    entry.write_text(text.replace("\n---\n", f"\n---\n{word}, the law.\n\n", 1), "utf-8")
+    build(root)
+    assert word in (root / where).read_text("utf-8")
+    page = browser.new_page(viewport={"width": 375, "height": 900})
+    _serve_site(page, root / "site")
+    page.goto((root / where).as_uri())
+    page.wait_for_load_state("load")
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    page.close()
+    assert scroll_width <= inner_width, f"{scroll_width}px wide at {inner_width}px"
