@@ -257,3 +257,70 @@ def test_a_long_word_wraps_on_a_phone_in_the_pages_too(browser, tmp_path: Path, 
     )
     page.close()
     assert scroll_width <= inner_width, f"{scroll_width}px wide at {inner_width}px"
+
+
+_LEFT_OF = """([text, words]) => {
+    // The left edge of each of ``words`` in the first text node that holds ``text``.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && !node.data.includes(text)) {}
+    const range = document.createRange();
+    return words.map((word) => {
+        const at = node.data.indexOf(word);
+        range.setStart(node, at);
+        range.setEnd(node, at + word.length);
+        return range.getBoundingClientRect().left;
+    });
+}"""
+
+
+def _lefts(root: Path, where: str, browser, text: str, words: list[str]) -> list[float]:
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    _serve_site(page, root / "site")
+    page.goto((root / where).as_uri())
+    page.wait_for_load_state("load")
+    lefts = page.evaluate(_LEFT_OF, [text, words])
+    page.close()
+    return lefts
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "site/all-of-us-strangers/index.html",
+        "site/issues/1-strangers-and-varda/index.html",
+        "site/issues/1-strangers-and-varda/email.html",
+    ],
+)
+def test_an_address_in_latin_reads_as_written_in_a_right_to_left_publication(
+    browser, tmp_path: Path, where: str
+) -> None:
+    # In an Arabic publication '8000 Sunset Boulevard, ...' was shown 'Sunset Boulevard, ...
+    # 8000': the number, a weak character, took the paragraph's direction.
+    root = copy_publication(tmp_path / "pub")
+    config = root / "dopemail.toml"
+    config.write_text(config.read_text("utf-8").replace('language = "en"', 'language = "ar"'))
+    build(root)
+    number, street = _lefts(root, where, browser, "8000 Sunset", ["8000", "Sunset"])
+    assert number < street, (number, street)
+
+
+@pytest.mark.parametrize(
+    "where", ["site/all-of-us-strangers/index.html", "site/issues/1-strangers-and-varda/email.html"]
+)
+def test_a_pull_quote_in_hebrew_ends_on_the_left_in_an_english_page(
+    browser, tmp_path: Path, where: str
+) -> None:
+    # It had lang="he" and no direction: its full stop sat at the right-hand end, where a
+    # Hebrew reader begins.
+    root = copy_publication(tmp_path / "pub")
+    entry = root / "entries/all-of-us-strangers.md"
+    text = entry.read_text("utf-8").replace(
+        "  text: I’ve always said that writers know less about the real world than just about "
+        "anyone else.\n",
+        "  text: אני לא ציור, אני בן אדם.\n  lang: he\n",
+    )
+    entry.write_text(text, "utf-8")
+    build(root)
+    last, stop = _lefts(root, where, browser, "אני לא ציור", ["אדם", "."])
+    assert stop < last, (last, stop)  # the sentence runs right to left, and ends on the left

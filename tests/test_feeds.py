@@ -458,3 +458,21 @@ def test_an_entry_without_words_still_has_a_summary_in_every_feed(write_files) -
         assert item.summary == summary and item.content[0].value.strip()
     assert check_atom((root / "feeds/atom.xml").read_bytes()) == []
     assert check_rss((root / "feeds/rss.xml").read_bytes()) == []
+
+
+@pytest.mark.parametrize(("language", "rtl"), [("ar", True), ("he-IL", True), ("en", False)])
+def test_a_right_to_left_publications_items_say_their_direction(
+    workspace: Path, language: str, rtl: bool
+) -> None:
+    # Readers show an item's HTML as given, left to right: the feed's language (Atom's
+    # xml:lang, RSS's <language>) sets no direction, and Arabic items read with their
+    # punctuation on the wrong side.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text("utf-8").replace('"en"', f'"{language}"', 1), "utf-8")
+    build(workspace)
+    items = []
+    for name in ("rss.xml", "atom.xml", "issues.xml"):
+        items += [e.content[0].value for e in feedparser.parse(workspace / "feeds" / name).entries]
+    feed = json.loads((workspace / "feeds/feed.json").read_text("utf-8"))
+    items += [item["content_html"] for item in feed["items"]]
+    assert items and {i.startswith('<div dir="rtl">') for i in items} == {rtl}, items[0][:80]

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError, DopemailError, closest, merge_conflict, not_utf8, raise_all
-from .languages import LANGUAGE_TAG, tag_case
+from .languages import LANGUAGE_TAG, language_direction, tag_case
 from .models import Line, Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
@@ -120,12 +120,7 @@ class Publication(Model):
         """Which way its language is written, for ``<html dir>``: "rtl" or "ltr". (MJML's
         own default, dir="auto", took the way of the first letters of the email, its
         subject's: a subject in Arabic set an English email right to left.)"""
-        primary, *subtags = self.language.split("-")
-        if any(tag.title() in _RIGHT_TO_LEFT_SCRIPTS for tag in subtags):
-            return "rtl"  # az-Arab, pa-Arab: the script says
-        if any(len(tag) == 4 and tag.isalpha() for tag in subtags):
-            return "ltr"  # another script named: ku-Latn
-        return "rtl" if primary in _RIGHT_TO_LEFT else "ltr"
+        return language_direction(self.language)
 
     @property
     def text_start(self) -> str:
@@ -253,15 +248,6 @@ _ABBREVIATIONS = {
     "ET": "America/New_York", "BST": "Europe/London", "CET": "Europe/Paris",
     "CEST": "Europe/Paris", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
 }  # fmt: skip
-
-
-# Scripts written right to left (ISO 15924), as a language tag's script subtag names them.
-_RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"})
-
-# Languages written right to left (primary language subtags).
-_RIGHT_TO_LEFT = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "ps", "sd", "syr", "ur", "yi"}
-)
 
 
 class Feeds(Model):

@@ -35,11 +35,17 @@ ISSUES_PATH = "feeds/issues.xml"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _content(item: RenderedEntry) -> str:
+def _content(item: RenderedEntry, direction: str) -> str:
     """An entry's full content for the feeds; for one with nothing in it yet but its title,
     its summary (an empty content:encoded is dropped by feedgen, an empty Atom content is
-    blank)."""
-    return item.content_html if item.content_html.strip() else f"<p>{html.escape(item.summary)}</p>"
+    blank). Written right to left, it says so: readers show an item's HTML as given, left
+    to right, whatever the feed's language."""
+    text = item.content_html if item.content_html.strip() else f"<p>{html.escape(item.summary)}</p>"
+    return _directed(text, direction)
+
+
+def _directed(text: str, direction: str) -> str:
+    return f'<div dir="rtl">{text}</div>' if direction == "rtl" else text
 
 
 def _updated(item: RenderedEntry) -> datetime:
@@ -99,7 +105,7 @@ def _generator(
         fe.link(href=entry.url, rel="alternate", type="text/html")
         fe.summary(item.summary)
         fe.description(item.summary)
-        fe.content(_content(item), type="CDATA")
+        fe.content(_content(item, pub.direction), type="CDATA")
         fe.published(_written(meta.published))
         fe.updated(_updated(item))
         fe.author({"name": entry.author})
@@ -210,17 +216,17 @@ def render_json_feed(settings: Settings, items: Sequence[RenderedEntry]) -> byte
     if pub.icon:
         feed["icon"] = _media_url(settings, pub.icon)
         feed["favicon"] = _media_url(settings, pub.icon)
-    feed["items"] = [_json_item(item) for item in items]
+    feed["items"] = [_json_item(item, pub.direction) for item in items]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(item: RenderedEntry) -> dict[str, object]:
+def _json_item(item: RenderedEntry, direction: str) -> dict[str, object]:
     entry, meta = item.entry, item.entry.meta
     data: dict[str, object] = {
         "id": entry.id,
         "url": entry.url,
         "title": meta.title,
-        "content_html": _content(item),
+        "content_html": _content(item, direction),
         "summary": item.summary,
         "date_published": _written(meta.published).isoformat(),
         "date_modified": _updated(item).isoformat(),
@@ -283,7 +289,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         )
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)
-        fe.content(item.content_html, type="html")
+        fe.content(_directed(item.content_html, pub.direction), type="html")
         fe.published(_written(meta.date))
         fe.updated(_written(meta.date))
         fe.author({"name": pub.author})

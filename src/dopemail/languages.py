@@ -175,3 +175,22 @@ def closest_language(name: str) -> str | None:
     """The language name most like ``name`` ("Norweigan": "Norwegian"), for a "did you mean"."""
     found = difflib.get_close_matches(name.strip().casefold(), list(_CODES), n=1, cutoff=0.75)
     return found[0].title() if found else None
+
+
+# Scripts written right to left (ISO 15924), as a language tag's script subtag names them.
+_RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"})
+
+# Languages written right to left (primary language subtags).
+_RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "ps", "sd", "syr", "ur", "yi"}
+)
+
+
+def language_direction(tag: str) -> str:
+    """Which way a language (a BCP 47 tag) is written: "rtl" or "ltr"."""
+    primary, *subtags = str(tag).split("-")
+    if any(sub.title() in _RIGHT_TO_LEFT_SCRIPTS for sub in subtags):
+        return "rtl"  # az-Arab, pa-Arab: the script says
+    if any(len(sub) == 4 and sub.isalpha() for sub in subtags):
+        return "ltr"  # another script named: ku-Latn
+    return "rtl" if primary.lower() in _RIGHT_TO_LEFT else "ltr"

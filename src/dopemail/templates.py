@@ -27,6 +27,7 @@ import jinja2
 import markupsafe
 
 from .errors import DopemailError, TemplateError, closest, line_at
+from .languages import language_direction
 from .moments import WholeDay, machine_time
 
 # The English dates and names, moved to wording.py, are imported from here too.
@@ -692,6 +693,7 @@ OWN_FILTERS = {
     "run_line": run_line,
     "fit": fit,
     "preview_padding": preview_padding,
+    "direction": language_direction,
 }
 
 #: The filters that write words or dates: bound to the publication's language.
