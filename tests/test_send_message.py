@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,26 @@ def test_the_eml_is_rfc_5322_with_both_parts_and_the_one_click_headers(tmp_path)
     for part in (plain, html):
         body = part.get_content()
         assert https in body and UNSUBSCRIBE_PLACEHOLDER not in body and POSTAL in body
+
+
+@pytest.mark.parametrize(
+    "name", ['נועה (Noa) "Q"', "Zoë (Zo) Ça", 'Ann "Q" (Lee), Jr.', "Ada (Lovelace)"]
+)
+def test_a_name_with_brackets_or_quotes_is_the_readers_name_in_the_eml(tmp_path, name) -> None:
+    # 'נועה (Noa) "Q"' came out 'נועה Q': the To header's text, parsed again, encoded the
+    # Hebrew alone, read '(Noa)' as a comment and dropped the quotes. The sender's name too.
+    root = make_workspace(tmp_path)
+    config = root / "dopemail.toml"
+    text = config.read_text("utf-8")
+    assert 'from_name = "DoPe Press"' in text
+    config.write_text(text.replace('from_name = "DoPe Press"', f"from_name = {json.dumps(name)}"))
+    parts = composer(root)
+    raw = parts.eml(parts.letter(Recipient("noa@example.co.il", name, "noa@example.co.il")))
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    for header in ("To", "From"):
+        (address,) = message[header].addresses
+        assert address.display_name == name, (header, message[header])
+    assert message["To"].addresses[0].addr_spec == "noa@example.co.il"
 
 
 def test_message_ids_are_stable_per_reader_and_name_the_issue(tmp_path) -> None:

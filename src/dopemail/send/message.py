@@ -21,6 +21,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from urllib.parse import quote
@@ -84,6 +85,10 @@ def verify_token(token: str, secret: str | bytes) -> str | None:
     except (ValueError, UnicodeDecodeError):
         pass
     return None
+
+
+def _address(name: str, addr: str) -> Address | str:
+    return Address(display_name=name, addr_spec=addr) if name else addr
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +235,11 @@ class Composer:
     def eml(self, letter: Letter, date: str | None = None) -> bytes:
         """The whole message as RFC 5322 bytes (CRLF lines, text and HTML alternatives)."""
         message = EmailMessage(policy=policy.SMTP)
-        message["From"] = self.from_header
-        message["To"] = letter.recipient.to
+        # As addresses, not as the headers' text: that text is parsed again, and a name in
+        # Hebrew with '(Noa)' in it came out encoded in part, '(Noa)' a comment, its quotes
+        # gone ('נועה Q').
+        message["From"] = _address(self.sender.from_name, self.sender.from_email)
+        message["To"] = _address(letter.recipient.name, letter.recipient.email)
         if self.sender.reply_to:
             message["Reply-To"] = self.sender.reply_to
         message["Subject"] = self.subject
