@@ -332,3 +332,17 @@ def test_struck_words_are_struck_in_html_and_marked_in_the_text_part() -> None:
     assert "<del>Friday</del> Saturday" in html and "About ~90 min" in html
     assert "<code>~~code~~</code>" in html
     assert "Plays ~~Friday~~ Saturday at 8. About ~90" in to_text(text, "https://x.example/")
+
+
+def test_a_paragraph_in_japanese_is_wrapped_by_its_columns_in_the_text_part() -> None:
+    # One line 239 columns wide: textwrap breaks at spaces only, and counts characters.
+    from dopemail.templates import columns
+
+    paragraph = (
+        "尾道に暮らす老夫婦が東京に住む子供たちを訪ねる物語で、「家族」の崩壊を静かに描いた作品。"
+        * 3
+    )
+    text = to_text(f"{paragraph}\n\n- {paragraph}\n", "https://example.com/")
+    lines = [line for line in text.split("\n") if line]
+    assert len(lines) > 4 and all(columns(line) <= 72 for line in lines), lines
+    assert lines[-1].startswith("  ") and "".join(x.strip(" -") for x in lines) == paragraph * 2

@@ -147,6 +147,37 @@ def test_wrap_gives_what_textwrap_gives() -> None:
         assert wrap(text, width, indent) == expected, (text, width, indent)
 
 
+_JAPANESE = (
+    "東京物語（Tōkyō Monogatari、1953年）は、小津安二郎監督による日本映画。尾道に暮らす老夫婦が"
+    "東京に住む子供たちを訪ねる物語で、「家族」の崩壊を静かに描いた作品として世界中で高く評価"
+    "されている。Directed by 小津安二郎; written by 野田高梧 and 小津安二郎, with 笠智衆 (周吉)."
+)
+
+
+@pytest.mark.parametrize("text", [_JAPANESE, _JAPANESE.replace("、", ""), "한국 영화 " * 30])
+@pytest.mark.parametrize("width", [20, 41, 72])
+def test_chinese_japanese_and_korean_wrap_by_the_columns_they_take(text: str, width: int) -> None:
+    # A Japanese paragraph was one line 239 columns wide in the email's text part: textwrap
+    # counts characters, and breaks only at spaces, which Japanese does not write.
+    from dopemail.templates import columns, wrap
+
+    lines = wrap(text, width, "  ").split("\n")
+    assert len(lines) > 1 and all(line.startswith("  ") for line in lines), lines
+    assert all(columns(line) <= width for line in lines), [(columns(x), x) for x in lines]
+    # Nothing lost but the spaces it broke at; no line begun with a stop or bracket that
+    # must end one, none ended with one that must begin one.
+    assert "".join(line[2:] for line in lines).replace(" ", "") == text.replace(" ", "")
+    assert not [x for x in lines if x[2:3] in ("、", "。", "）", "」")], lines
+    assert not [x for x in lines if x[-1:] in ("（", "「")], lines
+
+
+def test_a_text_in_japanese_that_fits_in_characters_but_not_columns_is_wrapped() -> None:
+    from dopemail.templates import columns, wrap
+
+    text = "小津安二郎監督による日本映画" * 3  # 42 characters, 84 columns
+    assert all(columns(line) <= 72 for line in wrap(text).split("\n"))
+
+
 def test_dates_are_written_as_strftime_writes_them() -> None:
     # The date filters name days and months from tables, not strftime (a call per field):
     # every hour of two years, and runs of every length, must read as strftime has them.

@@ -8,7 +8,6 @@ page, because the same HTML goes into feeds and emails where relative URLs break
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import lru_cache
@@ -21,7 +20,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .errors import ContentError
-from .templates import no_quote_breaks
+from .templates import fill, no_quote_breaks
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -408,17 +407,8 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
     # Each line a hard break ends is wrapped on its own, the break kept.
     lines = []
     for number, line in enumerate(text.split("\n")):
-        lines.append(
-            textwrap.fill(
-                no_quote_breaks(line.strip()),
-                width=width,
-                initial_indent=first if number == 0 else rest,
-                subsequent_indent=rest,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            or (first if number == 0 else rest).rstrip()
-        )
+        start = first if number == 0 else rest
+        lines.append(fill(no_quote_breaks(line.strip()), width, start, rest) or start.rstrip())
     return "\n".join(lines)
 
 

@@ -130,20 +130,83 @@ def wrap(text: str, width: int = 72, indent: str = "") -> str:
         and len(indent) + len(text) <= width
         and not text[-1].isspace()
         and not _LINE_BREAKS.search(text)
+        and (text.isascii() or not _CJK.search(text))  # two columns a character
     ):
         return indent + text
     return _fill(text, width, indent)
 
 
 def _fill(text: str, width: int, indent: str) -> str:
+    return fill(no_quote_breaks(text), width, indent, indent)
+
+
+def fill(text: str, width: int, first: str, rest: str) -> str:
+    """``text`` as lines of at most ``width`` columns (a word longer than that alone on its
+    line), the first begun with ``first``, the others with ``rest``.
+
+    Chinese, Japanese and Korean put no space between words and are two columns a
+    character: text in them is broken between characters, by the columns it takes (not at
+    a '、' or '」' that must end a line, nor after a '「' that must begin one). Anything
+    else is textwrap's, at spaces.
+    """
+    if not text.isascii() and _CJK.search(text):
+        return _fill_columns(_LINE_BREAKS.sub(" ", text), width, first, rest)
     return textwrap.fill(
-        no_quote_breaks(text),
+        text,
         width=width,
-        initial_indent=indent,
-        subsequent_indent=indent,
+        initial_indent=first,
+        subsequent_indent=rest,
         break_long_words=False,
         break_on_hyphens=False,
     )
+
+
+# Scripts written without spaces between words, in characters two columns wide: CJK
+# punctuation, kana, Hangul, ideographs, and the full-width forms.
+_CJK_CLASS = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd"
+)
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+# A run of spaces, one such character, or a run of anything else (a word in Latin letters).
+_CHUNK = re.compile(f"(?P<space> +)|[{_CJK_CLASS}]|[^ {_CJK_CLASS}]+")
+# What may not begin a line (closing brackets and stops, small kana, the prolonged sound
+# mark) and what may not end one (opening brackets): kept with the character beside it.
+_NOT_FIRST = frozenset(
+    "、。，．・：；？！）」』】〕〉》〗〙〛ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+    "ｰ｡｣､,.;:!?)]}%”’…"
+)
+_NOT_LAST = frozenset("（「『【〔〈《〖〘〚([{“‘")
+
+
+def _fill_columns(text: str, width: int, first: str, rest: str) -> str:
+    chunks: list[list[Any]] = []  # [text, a space before it]
+    space = False
+    for found in _CHUNK.finditer(text):
+        if found.group("space"):
+            space = True
+            continue
+        piece = found.group()
+        if chunks and not space and (piece[0] in _NOT_FIRST or chunks[-1][0][-1] in _NOT_LAST):
+            chunks[-1][0] += piece
+        else:
+            chunks.append([piece, space])
+        space = False
+    lines: list[str] = []
+    line, used, empty = first, columns(first), True
+    for piece, spaced in chunks:
+        wide = columns(piece)
+        gap = 1 if spaced and not empty else 0
+        if not empty and used + gap + wide > width:
+            lines.append(line)
+            line, used, empty, gap = rest, columns(rest), True, 0
+        line += " " * gap + piece
+        used += gap + wide
+        empty = False
+    if not empty:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 # A credit that says what it is already: "Photo © Jane Doe", "Courtesy of Searchlight",
