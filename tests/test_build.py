@@ -898,3 +898,57 @@ def test_pages_give_machines_whole_minute_offsets(write_files) -> None:
     assert stamps.count("1883-06-01T07:52:58+00:00") == 4  # page, home, JSON-LD, meta
     assert stamps.count("1883-06-02T07:52:58+00:00") == 3
     assert [s for s in stamps if re.search(r"[+-]\d\d:\d\d:\d\d$", s)] == []
+
+
+def _snapshot_outputs(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for top in ("site", "feeds")
+        for p in sorted((root / top).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("how", ["linked folders gone", "folders missing", "folder empty"])
+def test_sources_gone_do_not_unpublish_everything(workspace: Path, run_cli, how: str) -> None:
+    # entries/ and issues/ linked from a synced folder or another disk, which went away:
+    # the build read nothing, removed every page (those of sent issues too), emptied the
+    # feeds and said "built ... from 0 entries", exit 0.
+    code, _ = run_cli("build", "--root", workspace)
+    assert code == 0
+    before = _snapshot_outputs(workspace)
+    elsewhere = workspace.parent / "synced"
+    elsewhere.mkdir()
+    for name in ("entries", "issues"):
+        (workspace / name).rename(elsewhere / name)
+        if how == "linked folders gone":
+            (workspace / name).symlink_to(workspace.parent / "unmounted" / name)
+        elif how == "folder empty":
+            (workspace / name).mkdir()
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1, output
+    if how == "linked folders gone":
+        assert "entries: a link to " in output and "which is not there" in output, output
+    else:
+        state = "empty" if how == "folder empty" else "missing"
+        assert f"entries: the folder is {state}: this build would remove the 7 files" in output
+        assert f"issues: the folder is {state}: this build would remove the 12 files" in output
+    assert _snapshot_outputs(workspace) == before
+    # Unpublishing everything on purpose: the pages deleted first, then the build.
+    if how != "linked folders gone":
+        shutil.rmtree(workspace / "site")
+        code, output = run_cli("build", "--root", workspace)
+        assert code == 0 and "from 0 entries" in output, output
+
+
+def test_an_entry_linked_to_a_file_that_is_gone_is_said(workspace: Path, run_cli) -> None:
+    # It was skipped as if deleted: its page removed, exit 0.
+    code, _ = run_cli("build", "--root", workspace)
+    page = workspace / "site/quiet-hours/index.html"
+    assert code == 0 and page.exists()
+    entry = workspace / "entries/quiet-hours.md"
+    entry.rename(workspace.parent / "quiet-hours.md")
+    entry.symlink_to(workspace.parent / "disk/quiet-hours.md")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "entries/quiet-hours.md: a link to " in output, output
+    assert page.exists()

@@ -8,6 +8,7 @@ an issue gathers, comments). Only a file that cannot be read (its bytes, its YAM
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
@@ -2124,6 +2125,88 @@ def _declared_slug(path: Path) -> str | None:
     return found.group("slug") if found else None
 
 
+# What the last build wrote (write.MANIFEST): the pages a build that found no source would
+# remove.
+_OUTPUTS = ".dopemail/outputs.json"
+
+
+def _sources_gone(root: Path) -> list[DopemailError]:
+    """Source files and folders that are links to nothing (a disk not connected, a synced
+    folder gone), and ``entries/`` or ``issues/`` found empty or missing while the pages the
+    last build made from them are still in ``site/``.
+
+    They were read as nothing to build: the build removed every page (an email already sent
+    links to its issue's), emptied the feeds, and said it had built.
+    """
+    errors: list[DopemailError] = []
+    for name in (ENTRIES_DIR, ISSUES_DIR):
+        folder = root / name
+        if folder.is_symlink() and not folder.exists():
+            errors.append(
+                ContentError(
+                    f"a link to {os.readlink(folder)}, which is not there",
+                    name,
+                    None,
+                    "connect the disk or folder it links to (or mend the link), then build again",
+                )
+            )
+            continue
+        broken = []
+        with contextlib.suppress(OSError):
+            broken = [
+                item
+                for item in os.scandir(folder)
+                if item.name.endswith(".md")
+                and not item.name.startswith(".")  # an editor's lock file: a link to nowhere
+                and item.is_symlink()
+                and not os.path.exists(item.path)
+            ]
+        for item in broken:
+            errors.append(
+                ContentError(
+                    f"a link to {os.readlink(item.path)}, which is not there",
+                    f"{name}/{item.name}",
+                    None,
+                    "restore the file it links to, or remove the link",
+                )
+            )
+        if broken or markdown_names(folder):
+            continue
+        pages = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
+        pages = [rel for rel in pages if (root / rel).exists()]
+        if pages:
+            state = "empty" if folder.is_dir() else "missing"
+            errors.append(
+                ContentError(
+                    f"the folder is {state}: this build would remove the {len(pages)} files the "
+                    f"last one published from it ({pages[0]}...) and empty the feeds",
+                    name,
+                    None,
+                    "if it is on another disk or a synced folder, connect it; to unpublish "
+                    "everything it held, delete site/ and build again",
+                )
+            )
+    return errors
+
+
+def _last_outputs(root: Path) -> list[str]:
+    try:
+        found = json.loads((root / _OUTPUTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [rel for rel in found if isinstance(rel, str)] if isinstance(found, list) else []
+
+
+def _made_from(rel: str) -> str | None:
+    """The source folder an output of the site was made from: an entry's page, an issue's."""
+    parts = rel.split("/")
+    if parts[0] != "site" or len(parts) < 3:
+        return None
+    if parts[1] == "issues":
+        return ISSUES_DIR
+    return ENTRIES_DIR if parts[1] != "media" and len(parts) == 3 else None
+
+
 def _read_ahead(cache: BuildCache | None, settings: Settings) -> dict[str, IssueFile] | None:
     # Issue files read while the entries rendered, if with the same settings (their dates are
     # read in the publication's zone).
@@ -2291,6 +2374,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         if issue is not None:
             issues.append(issue)
     errors.extend(_duplicate_numbers(root, issues))
+    errors.extend(_sources_gone(root))
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
     return Workspace(root=root, settings=settings, entries=tuple(entries), issues=tuple(issues))
