@@ -1526,3 +1526,14 @@ def test_an_editors_file_gone_while_the_no_op_check_lists_it_is_no_error(
     code, output = run_cli("build", "--root", workspace)
     assert code == 0 and output.startswith(("built ", "nothing changed")), output
     assert fingerprint.inputs_stamp(workspace) == stamp  # the same listing, the same stamp
+
+
+def test_a_named_pipe_just_made_among_the_inputs_does_not_hang_the_build(workspace: Path) -> None:
+    # The no-op check hashes the bytes of inputs saved within the last seconds: it opened a
+    # FIFO made a moment before (mkfifo media/x.jpg) and waited for a writer, for ever.
+    from conftest import run_process
+
+    os.mkfifo(workspace / "media/pipe.jpg")
+    done = run_process("build", "--root", workspace)  # a timeout if it hangs
+    assert done.returncode == 0 and done.stdout.startswith("built "), done.stdout + done.stderr
+    assert fingerprint._bytes_hash(str(workspace / "media/pipe.jpg")) is None

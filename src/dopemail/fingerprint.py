@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Sequence
@@ -202,11 +203,21 @@ def libraries() -> str:
 
 
 def _bytes_hash(path: str) -> str | None:
+    # Without waiting: a named pipe among the inputs (mkfifo media/x.jpg) blocked the build
+    # in its open until something wrote to it. Only a file's bytes are hashed.
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as handle:
             return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
 def inputs_stamp(root: Path) -> Stamp:
