@@ -943,3 +943,25 @@ def test_the_build_s_warnings_read_no_entry_s_fields_when_nothing_asks(workspace
     feed = (workspace / "feeds/feed.json").read_bytes()
     feed_ids_changed(workspace, (feed, feed), result.entries)
     assert all("meta" not in e.__dict__ for e in entries)
+
+
+@pytest.mark.parametrize("built", [False, True], ids=["fresh", "after-a-build"])
+def test_check_writes_nothing(workspace: Path, run_cli, built: bool) -> None:
+    # It wrote .dopemail/cache/ (and failed on a read-only checkout: "Permission denied"),
+    # while its help and the README say it writes nothing.
+    if built:
+        assert run_cli("build", "--root", workspace)[0] == 0
+        entry = workspace / "entries/quiet-hours.md"  # something for the cache to miss
+        entry.write_text(entry.read_text("utf-8").replace("Quiet Hours", "Quiet Hours II", 1))
+
+    def tree() -> dict[str, tuple[int, int]]:
+        found = {}
+        for path in sorted(workspace.rglob("*")):
+            info = path.lstat()
+            found[path.relative_to(workspace).as_posix()] = (info.st_size, info.st_mtime_ns)
+        return found
+
+    before = tree()
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "ok: " in output, output
+    assert tree() == before

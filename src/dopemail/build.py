@@ -324,7 +324,7 @@ def _prerender_issues(
 
 
 def _environment(root: Path, cache: BuildCache | None, language: str) -> jinja2.Environment:
-    code = _jinja_folder(cache) if cache and cache.keep else None
+    code = _jinja_folder(cache) if cache and cache.keep and cache.writes else None
     return make_environment(root, code=code, language=language)
 
 
@@ -511,7 +511,7 @@ def _build(
     if write and early is None:
         early = EarlyFolders(root)
     try:
-        with _cache_for(root, use_cache, jobs) as cache:
+        with _cache_for(root, use_cache, jobs, write) as cache:
             env = None
             if cache is not None and jobs > 1:
                 env = _prerender_entries(root, cache, jobs, write)
@@ -538,10 +538,14 @@ def _build(
 
 
 @contextmanager
-def _cache_for(root: Path, use_cache: bool, jobs: int) -> Iterator[BuildCache | None]:
+def _cache_for(
+    root: Path, use_cache: bool, jobs: int, write: bool = True
+) -> Iterator[BuildCache | None]:
     # In memory too: what this process renders or reads once is not read back from a file.
+    # A build that writes no outputs (check) writes no record either: it may run on a
+    # read-only checkout.
     if use_cache:
-        yield BuildCache(root, memory=Memory())
+        yield BuildCache(root, memory=Memory(), writes=write)
     elif jobs > 1:
         # From scratch, on several cores: what the workers send back is gathered in a cache
         # that lives in memory only, for this build.

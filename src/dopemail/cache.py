@@ -205,6 +205,7 @@ class BuildCache:
         memory: Memory | None = None,
         keep: bool = True,
         keep_pages: bool = True,
+        writes: bool = True,
     ):
         self.root = root
         self.folder = folder or root / CACHE_DIR
@@ -220,6 +221,9 @@ class BuildCache:
         # keep_pages=False (the preview): pages that list the archive, remade after most
         # edits, stay in memory instead of piling up on disk until the next build prunes.
         self.keep_pages = keep_pages
+        # writes=False (dopemail check): records on disk are read, none is written or
+        # removed; what is made is kept in memory for this run.
+        self.writes = writes
         self._base = f"{self.folder}{os.sep}"
         self.used: set[str] = set()  # record files read or written this build
         self.seen: set[str] = set()  # source files keyed this build
@@ -259,7 +263,7 @@ class BuildCache:
 
     def save_file_keys(self) -> None:
         """Remember each source file's key by its stat, for the next build (see file_key)."""
-        if not self.keep or self.memory is None:
+        if not self.keep or not self.writes or self.memory is None:
             return
         files = {
             path: [*stat, key]
@@ -325,7 +329,8 @@ class BuildCache:
     def _settled(self, mtime_ns: int) -> bool:
         # Measured by the file system's clock (see fingerprint.fs_now), read once a build.
         if self._clock_offset is None:
-            self._clock_offset = fs_now(self.root) - time.time_ns()
+            # (Read by touching a file: a cache that writes nothing takes this machine's.)
+            self._clock_offset = fs_now(self.root) - time.time_ns() if self.writes else 0
         return time.time_ns() + self._clock_offset - mtime_ns > SETTLE_NS
 
     def key(self, *parts: bytes | str) -> str:
@@ -411,6 +416,8 @@ class BuildCache:
             self._store(path, data)
 
     def _store(self, path: str, data: bytes) -> None:
+        if not self.writes:
+            return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
@@ -440,7 +447,7 @@ class BuildCache:
 
     def prune(self) -> None:
         """Remove the records this build did not use (deleted or outdated entries)."""
-        if not self.keep:
+        if not self.keep or not self.writes:
             return  # a throwaway cache used nothing from the folder: it must not empty it
         for path in _file_names(str(self.folder)):
             if path not in self.used:
