@@ -2914,3 +2914,22 @@ def test_another_file_missing_is_not_taken_for_the_entry_gone(
 
     with pytest.raises(FileNotFoundError):
         load_module._while_there(str(workspace / "entries/quiet-hours.md"), missing)
+
+
+def test_front_matter_nested_too_deeply_is_told_at_its_line(write_files) -> None:
+    # A RecursionError traceback, from the YAML reader.
+    nest = "".join("  " * depth + "k:\n" for depth in range(1, 1200)) + "  " * 1200 + "k: 1\n"
+    text = variant("title: A Film\n", "title: A Film\nextra:\n" + nest)
+    root = write_files({"entries/zz.md": text})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.message.startswith("broken YAML: nested too deeply"), error.message
+    assert error.line == 3 + 1200, error.line  # the deepest line
+
+
+def test_settings_nested_too_deeply_are_told(workspace: Path) -> None:
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    config.write_text("x = " + "[" * 2000 + "1" + "]" * 2000 + "\n" + text, "utf-8")
+    (error,) = reported(workspace)
+    assert (error.path, error.line) == ("dopemail.toml", 1), error
+    assert error.message.startswith("nested too deeply"), error.message

@@ -23,7 +23,16 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ConfigError, DopemailError, closest, merge_conflict, not_utf8, raise_all
+from .errors import (
+    NESTED_TOO_DEEPLY,
+    ConfigError,
+    DopemailError,
+    closest,
+    deepest_line,
+    merge_conflict,
+    not_utf8,
+    raise_all,
+)
 from .languages import LANGUAGE_TAG, language_direction, tag_case
 from .models import Line, Model, Text, Url
 
@@ -584,6 +593,9 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(conflict.message, shown, conflict.line, conflict.hint)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        what, fix = NESTED_TOO_DEEPLY
+        raise ConfigError(what, shown, deepest_line(text), fix) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         said = re.sub(r" \((?:at line \d+, column \d+|at end of document)\)$", "", str(exc))

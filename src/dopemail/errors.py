@@ -262,3 +262,25 @@ def _fenced_blocks(text: str) -> dict[int, int]:
         elif opened:
             fence, count = opened.group(1), count + 1
     return inside
+
+
+def deepest_line(text: str) -> int:
+    """The line (1-based) of ``text`` nested deepest, by its brackets left open above it and
+    its indentation: where a file too deeply nested for its parser (RecursionError) is."""
+    open_brackets = 0
+    best, best_depth = 1, -1
+    for number, line in enumerate(text.split("\n"), 1):
+        depth = open_brackets + (len(line) - len(line.lstrip(" "))) // 2
+        open_brackets += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        depth = max(depth, open_brackets)
+        if depth > best_depth:
+            best, best_depth = number, depth
+    return best
+
+
+#: What to say of a file nested deeper than its parser goes.
+NESTED_TOO_DEEPLY = (
+    "nested too deeply to be read (lists or fields within one another, hundreds of levels)",
+    "no setting or field nests more than a few levels: look for brackets or indentation "
+    "repeated by mistake (a paste gone wrong)",
+)

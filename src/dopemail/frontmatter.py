@@ -24,7 +24,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .errors import ContentError, DopemailError, raise_all
+from .errors import NESTED_TOO_DEEPLY, ContentError, DopemailError, deepest_line, raise_all
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -671,6 +671,10 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             loader.line_offset = line_offset
         node = loader.get_single_node()
         return None if node is None else loader.construct_document(node)
+    except RecursionError:
+        what, fix = NESTED_TOO_DEEPLY
+        line = deepest_line(text) + line_offset
+        raise ContentError(f"broken YAML: {what}", path, line, fix) from None
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
         # A text that begins with what YAML reads as something else ('[REC] 3', '`Tár`'),
