@@ -2933,3 +2933,49 @@ def test_settings_nested_too_deeply_are_told(workspace: Path) -> None:
     (error,) = reported(workspace)
     assert (error.path, error.line) == ("dopemail.toml", 1), error
     assert error.message.startswith("nested too deeply"), error.message
+
+
+def test_a_picture_that_may_not_be_read_is_told_so(write_files, monkeypatch) -> None:
+    # It was told "not a picture dopemail can read the size of, or it is damaged", with
+    # the hint to export it again from an image editor: its permissions were the fault.
+    import builtins
+
+    from dopemail import load as load_module
+
+    root = write_files(
+        {
+            "entries/zz.md": VALID.replace(
+                "Body.", "Body.\n\n![A still](media/all-of-us-strangers/02.jpg)"
+            )
+        }
+    )
+    locked = {
+        str(root / "media/all-of-us-strangers/01.jpg"),
+        str(root / "media/all-of-us-strangers/02.jpg"),
+    }
+
+    def guarded_open(path, *args, **kwargs):
+        if str(path) in locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(load_module, "open", guarded_open, raising=False)
+    load_module._SIZES.clear()
+    load_module._MEDIA.clear()
+    problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+    said = [(e.message, e.hint) for e in problems]
+    assert [m for m, _ in said] == [
+        "images[1].src: 'media/all-of-us-strangers/01.jpg' cannot be read: permission denied",
+        "the picture in the text: 'media/all-of-us-strangers/02.jpg' cannot be read: "
+        "permission denied",
+    ], said
+    assert all(h.startswith("let it be read (chmod a+r 'media/") for _, h in said), said
+
+
+def test_a_folder_named_as_a_picture_is_not_said_to_be_missing(write_files) -> None:
+    root = write_files({"entries/zz.md": VALID.replace("01.jpg", "folder.jpg")})
+    (root / "media/all-of-us-strangers/folder.jpg").mkdir()
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.message.endswith(
+        "'media/all-of-us-strangers/folder.jpg' is a folder, not a picture"
+    )

@@ -393,7 +393,10 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     if known is not None and known[0] is info:
         media = known[1]
     else:
-        width, height = _size(path, info)
+        try:
+            width, height = _size(path, info)
+        except PermissionError:
+            raise _denied(src, rel) from None
         media = Media(
             url=settings.media_url(rel),
             alt="",
@@ -428,7 +431,10 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
         raise ValueError(f"'{src}': write it as '{plain}'")
     path = f"{root}{os.sep}{rel}"
     info = picture_stat(path)
-    if info is None or not stat.S_ISREG(info.st_mode):
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a file (a pipe or a device)"
+        raise PictureProblem(f"'{src}' is {what}, not a picture", "give the picture's file")
+    if info is None:
         meant = _nearest_picture(root, rel)
         raise ValueError(
             f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else "")
@@ -496,6 +502,8 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
             # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
             # pixels, and so do the email's layout and og:image:width (0.4 is still one).
             found = (_pixels(width), _pixels(height))
+        except PermissionError:
+            raise  # told as such (see _denied), not as a damaged picture
         except (ValueError, OSError):
             found = (-1, -1)
         _SIZES[key] = found
@@ -619,6 +627,14 @@ class PictureProblem(ValueError):
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+def _denied(src: str, rel: str) -> PictureProblem:
+    """A picture this user may not read: said so (it was told damaged, to export again)."""
+    return PictureProblem(
+        f"'{src}' cannot be read: permission denied",
+        f"let it be read (chmod a+r '{rel}'), or copy it in again as yourself",
+    )
 
 
 def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | None:
@@ -1114,7 +1130,14 @@ def body_pictures(
                 )
             )
             continue
-        width, height = _size(path, info)
+        try:
+            width, height = _size(path, info)
+        except PermissionError:
+            denied = _denied(written, source)
+            errors.append(
+                ContentError(f"the picture in the text: {denied}", rel, line, denied.hint)
+            )
+            continue
         wrong = _misnamed(path, info, source)
         if wrong is not None:
             errors.append(ContentError(f"the picture in the text: {wrong}", rel, line, wrong.hint))
