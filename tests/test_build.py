@@ -952,3 +952,37 @@ def test_an_entry_linked_to_a_file_that_is_gone_is_said(workspace: Path, run_cli
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "entries/quiet-hours.md: a link to " in output, output
     assert page.exists()
+
+
+@pytest.mark.parametrize("what", ["journal", "manifest", "cache record", "file keys"])
+def test_a_record_not_put_in_place_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    # A full disk left .dopemail/writing.<pid>.tmp for good: nothing clears the folder.
+    import errno
+
+    from dopemail import write as write_module
+    from dopemail.cache import BuildCache, Memory
+
+    root = tmp_path / "pub"
+    (root / ".dopemail/cache").mkdir(parents=True)
+
+    def full(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError, match="No space left"):
+        if what == "journal":
+            write_module._journal(root, ["site/index.html"], [])
+        elif what == "manifest":
+            write_module._prune(root, {"site/index.html"})
+        else:
+            cache = BuildCache(root, memory=Memory())
+            if what == "cache record":
+                cache.put("pages", "k" * 64, {"a": 1})
+            else:
+                cache.memory.file_keys["x"] = ((1, 2, 3, 4), cache.context, "key")
+                cache.seen.add("x")
+                cache.save_file_keys()
+    left = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    assert left == [], left

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
+from .atomic import replace_file
 from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped
 
 CACHE_DIR = ".dopemail/cache"
@@ -275,12 +276,9 @@ class BuildCache:
         if files == self._saved_keys and os.path.isfile(target):
             return  # what the file says already (most builds)
         os.makedirs(self.folder, exist_ok=True)
-        tmp = f"{target}.{os.getpid()}.tmp"
         # json.dumps, not json.dump: dump writes through the pure-Python encoder, piece by piece.
         text = json.dumps({"context": self.context, "files": files}, separators=(",", ":"))
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
+        replace_file(target, text.encode("utf-8"))
         self._saved_keys = files
 
     def file_key(self, path: str | Path) -> str:
@@ -419,11 +417,7 @@ class BuildCache:
         if not self.writes:
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(_checksum(data))
-            handle.write(data)
-        os.replace(tmp, path)
+        replace_file(path, _checksum(data), data)
 
     def remember(self, kind: str, make: Callable[[], T]) -> T:
         """``make()``, or what it made before in this context (the settings, dopemail's code

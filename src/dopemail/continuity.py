@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .atomic import replace_file
 from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
@@ -320,6 +320,4 @@ def remember_base_url(root: Path, settings: Settings) -> None:
         if path.read_text(encoding="utf-8") == current:
             return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(current, encoding="utf-8")
-    os.replace(tmp, path)
+    replace_file(path, current.encode("utf-8"))

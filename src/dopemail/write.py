@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import replace_file
 from .fingerprint import CLOCK, touch
 
 MANIFEST = ".dopemail/outputs.json"
@@ -325,9 +326,7 @@ def _recover(root: Path) -> tuple[set[str], set[str]]:
 def _journal(root: Path, targets: list[str], replacing: list[str]) -> None:
     path = root / JOURNAL
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"targets": targets, "replacing": replacing}), encoding="utf-8")
-    os.replace(tmp, path)
+    replace_file(path, json.dumps({"targets": targets, "replacing": replacing}).encode("utf-8"))
 
 
 def _mark_start(root: Path) -> int | None:
@@ -535,9 +534,7 @@ def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) ->
         _remove_empty_parents(path.parent, root)  # also a folder made early for nothing
     if previous != current:
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = manifest.with_suffix(".tmp")
-        tmp.write_text(json.dumps(sorted(current), indent=0) + "\n", encoding="utf-8")
-        os.replace(tmp, manifest)
+        replace_file(manifest, (json.dumps(sorted(current), indent=0) + "\n").encode("utf-8"))
     return removed
 
 
