@@ -1212,6 +1212,19 @@ def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
         ("UK", None, "Los Angeles, 75005, UK"),
         ("Côte d'Ivoire", None, "Los Angeles, 75005, Côte d'Ivoire"),
         ("fr", None, "75005 Los Angeles, France"),
+        # In its own language and script: 'مصر' was unknown, its hint to write it in its
+        # own language.
+        ("مصر", None, "Los Angeles, 75005, مصر"),
+        ("ישראל", None, "Los Angeles, 75005, ישראל"),
+        ("대한민국", None, "Los Angeles, 75005, 대한민국"),
+        ("Россия", None, "Los Angeles, 75005, Россия"),
+        ("台灣", None, "Los Angeles, 75005, 台灣"),
+        ("Việt Nam", None, "Los Angeles, 75005, Việt Nam"),
+        (
+            "Ελλάδ",
+            "is not one dopemail knows (did you mean 'Ελλάδα'?)",
+            "Los Angeles, 75005, Ελλάδ",
+        ),
         # The names dopemail itself prints for a code are known too.
         ("Palestine", None, "Los Angeles, 75005, Palestine"),
         ("Vatican City", None, "Los Angeles, 75005, Vatican City"),
