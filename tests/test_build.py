@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -986,3 +987,27 @@ def test_a_record_not_put_in_place_leaves_no_temporary_file(
                 cache.save_file_keys()
     left = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
     assert left == [], left
+
+
+def test_a_picture_named_with_its_accents_decomposed_is_found_and_published(
+    workspace: Path, run_cli
+) -> None:
+    # Files unzipped or synced from a Mac name 'é' as 'e' and an accent (NFD); the entry, as
+    # typed, as one character (NFC): "does not exist", for names that look the same.
+    import unicodedata
+
+    typed = "media/été à Paris/Amélie café.jpg"
+    on_disk = workspace / unicodedata.normalize("NFD", typed)
+    on_disk.parent.mkdir()
+    shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", on_disk)
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(
+        text.replace("\n---\n", f"\n---\n![A café]({typed.replace(' ', '%20')})\n\n", 1)
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    page = (workspace / "site/quiet-hours/index.html").read_text("utf-8")
+    (src,) = re.findall(r'<img src="([^"]*Am[^"]*)"', page)
+    published = workspace / "site" / urllib.parse.unquote(src.split("/", 3)[3])
+    assert published.read_bytes() == on_disk.read_bytes(), src

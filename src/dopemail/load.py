@@ -431,6 +431,15 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
         raise ValueError(f"'{src}': write it as '{plain}'")
     path = f"{root}{os.sep}{rel}"
     info = picture_stat(path)
+    if info is None and not rel.isascii():
+        # Named with its accents in the other of Unicode's two ways: 'é' one character as
+        # typed, or 'e' and an accent as macOS names files (unzipped, synced from a Mac).
+        # Both look the same to the editor, who could never tell what differs.
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, rel)
+            if other != rel and (found := picture_stat(f"{root}{os.sep}{other}")) is not None:
+                rel, path, info = other, f"{root}{os.sep}{other}", found
+                break
     if info is not None and not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a file (a pipe or a device)"
         raise PictureProblem(f"'{src}' is {what}, not a picture", "give the picture's file")
