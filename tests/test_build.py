@@ -1011,3 +1011,28 @@ def test_a_picture_named_with_its_accents_decomposed_is_found_and_published(
     (src,) = re.findall(r'<img src="([^"]*Am[^"]*)"', page)
     published = workspace / "site" / urllib.parse.unquote(src.split("/", 3)[3])
     assert published.read_bytes() == on_disk.read_bytes(), src
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit", "shown"),
+    [
+        ("Scott.", "Chris Harris", "Scott. Photograph by Chris Harris"),
+        ("場面。", "松竹 & Co", "場面。 Photograph by 松竹 &amp; Co"),
+        ("He said “go.”", "Chris Harris", "He said “go.” Photograph by Chris Harris"),
+        ("Scott", "Chris <Harris>", "Scott, photograph by Chris &lt;Harris&gt;"),
+    ],
+)
+def test_a_caption_that_ends_a_sentence_is_followed_by_its_credit_as_one(
+    workspace: Path, caption: str, credit: str, shown: str
+) -> None:
+    # 'Scott., photograph by Chris Harris', '場面。, photograph by ...'.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text("utf-8").replace(
+        "    caption: Scott\n", f"    caption: {json.dumps(caption, ensure_ascii=False)}\n", 1
+    )
+    entry.write_text(text.replace("    credit: Chris Harris\n", f"    credit: {credit}\n", 1))
+    build(workspace)
+    page = (workspace / "site/all-of-us-strangers/index.html").read_text("utf-8")
+    assert f"<figcaption>{shown}</figcaption>" in page, re.findall(
+        "<figcaption>.*?</figcaption>", page
+    )

@@ -225,6 +225,24 @@ def photo_credit(credit: str, prefix: str) -> str:
     return credit_line(credit, f"{prefix}{credit}")
 
 
+# What ends a sentence: a caption ending so is followed by its credit as a sentence.
+_SENTENCE_END = tuple(".!?…。！？")
+
+
+def with_credit(caption: str | None, credit: str) -> markupsafe.Markup:
+    """A picture's caption and its credit line, as a page prints them under it: 'Le Canal,
+    photograph by Zoé Lefèvre'; after a caption that ends a sentence, a sentence of its own
+    ('The last scene. Photograph by ...': it read '... scene., photograph by')."""
+    # Escaped as the parts are: a credit line may be markup already (a translated line).
+    caption = markupsafe.escape(caption or "").rstrip()
+    credit = markupsafe.escape(credit or "")
+    if not credit or not caption:
+        return caption or credit
+    if caption.rstrip("”’\"')»」』").endswith(_SENTENCE_END):
+        return caption + " " + credit[:1].upper() + credit[1:]
+    return caption + ", " + credit
+
+
 def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
     """The credit as written when it says what it is already ("Photo © Jane Doe"), else
     ``line``, the sentence that names it (``_("Photo: %(credit)s", credit=credit)``): as
@@ -757,6 +775,7 @@ OWN_FILTERS = {
     "fit": fit,
     "preview_padding": preview_padding,
     "direction": language_direction,
+    "with_credit": with_credit,
 }
 
 #: The filters that write words or dates: bound to the publication's language.
