@@ -1,9 +1,12 @@
 """entries/ + issues/ + dopemail.toml -> a valid :class:`Workspace`.
 
-Loading reads and validates; it knows nothing of HTML. Every problem in every file is collected
-first and reported together, so an editor fixes them all in one pass: a field that fails
-validation does not keep the checks that need no valid model from running (pictures, the entries
-an issue gathers, comments). Only a file that cannot be read (its bytes, its YAML) stops there.
+Loading reads and validates; it renders nothing (the HTML it reads is the editor's: raw
+pictures and comments in a text, an SVG's markup, looked at for what they would do). Every
+problem in every file is collected first and reported together, so an editor fixes them all in
+one pass: a field that fails validation does not keep the checks that need no valid model from
+running (pictures, the entries an issue gathers, comments). A file that cannot be read (its
+bytes, its YAML, a control character or a broken '&#' reference in it, a merge conflict left
+in it) stops there.
 """
 
 from __future__ import annotations
@@ -533,7 +536,7 @@ def _cut_short(file: Any, kind: str | None, size: int) -> bool:
     if kind == "image/jpeg":
         if b"\xff\xd9" in tail:  # its end marker, which its coded data cannot hold
             return False
-        return not _jpeg_ends(file, size)  # data after its end (a motion photo's video)?
+        return not _jpeg_ends(file)  # data after its end (a motion photo's video)?
     if kind == "image/png":
         return b"IEND" not in tail and not _png_ends(file, size)
     return not tail.rstrip(b"\x00\r\n\t \x1a").endswith(b"\x3b")  # a GIF's trailer
@@ -546,7 +549,7 @@ def _cut_short_problem(name: str) -> PictureProblem:
     )
 
 
-def _jpeg_ends(file: Any, size: int) -> bool:
+def _jpeg_ends(file: Any) -> bool:
     """Whether a JPEG's end marker comes after its first scan: its segments walked from the
     start to that scan (an EXIF thumbnail's own end marker is passed over), then its data
     read for the marker, which no coded data holds."""
@@ -1532,22 +1535,15 @@ def _same_words(one: str, other: str) -> bool:
 
 def key_line(root: Path, rel: str, key: str) -> int | None:
     """The line of a top-level ``key`` in a file that loaded fine (None if not written)."""
-    # Only for errors between entries: the entry loaded fine, and its lines are not kept. Its
-    # text was just split, which keeps the result: reading it again costs the read alone.
+    # Only for errors between files (a feed id or an issue number used twice): the file
+    # loaded fine, and its lines are not kept (a cached entry's were never read). Rare
+    # enough to read the file again.
     try:
         doc = split(_read_text(root / rel, rel), rel)
     except (DopemailError, OSError):
         return None
     return doc.meta.key_lines.get(key)
 
-
-#: Past this many characters, no inbox shows a preheader whole (Gmail's web inbox shows the
-#: most, some 140 with a short subject; a phone's, 90 or fewer).
-PREHEADER_SHOWN = 150
-
-#: Past this many characters, no inbox shows a subject whole (a computer's shows some 60 to
-#: 70, a phone's 35 to 40): the warning is for a subject cut everywhere, not for style.
-SUBJECT_SHOWN = 80
 
 #: The preheader `dopemail new issue` writes when no entry is left to name in it (in
 #: English; translated by the catalogs).
@@ -2342,22 +2338,13 @@ def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailEr
                 ContentError(
                     f"duplicate issue number {number}: {kept.path}{sent} has it too",
                     issue.path,
-                    _number_line(root / issue.path),
+                    key_line(root, issue.path, "number"),
                     f"give this issue the next free number, {free} ('number:' and the file "
                     f"name: issues/{free}-{issue.slug}.md)",
                 )
             )
             free += 1
     return errors
-
-
-def _number_line(path: Path) -> int | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    found = re.search(r"^number\s*:", text, re.M)
-    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:

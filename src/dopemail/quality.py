@@ -15,9 +15,9 @@ from typing import Any
 
 from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
-from .load import PREHEADER_SHOWN, SUBJECT_SHOWN
 from .models import LoadedIssue
 from .personalize import UNSUBSCRIBE_PLACEHOLDER
+from .templates import PREHEADER_SHOWN, SUBJECT_SHOWN
 
 _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
 # A URL is read without regard to the case of its scheme, and an attribute's spaces around it.

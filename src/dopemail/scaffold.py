@@ -12,13 +12,12 @@ from .errors import ContentError, DopemailError, DopemailErrors
 from .load import (
     ENTRIES_DIR,
     PREHEADER_PLACEHOLDER,
-    PREHEADER_SHOWN,
     RESERVED_SLUGS,
     reserved_slug,
     slugify,
 )
 from .models import SLUG
-from .templates import make_environment, render
+from .templates import PREHEADER_SHOWN, make_environment, render
 from .wording import ENGLISH, Wording, wording_for
 
 _SLUG = re.compile(SLUG)

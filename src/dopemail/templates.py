@@ -733,8 +733,14 @@ def _newstyle(words: Wording) -> tuple[Any, Any]:
 
 
 #: What inboxes show of the text after the subject, at most: the preheader and, when it is
-#: shorter, the filler that keeps the email's first words out of the preview.
-PREVIEW_SHOWN = 150
+#: shorter, the filler that keeps the email's first words out of the preview. Past this many
+#: characters, no inbox shows a preheader whole (Gmail's web inbox shows the most, some 140
+#: with a short subject; a phone's, 90 or fewer).
+PREHEADER_SHOWN = 150
+
+#: Past this many characters, no inbox shows a subject whole (a computer's shows some 60 to
+#: 70, a phone's 35 to 40): the warning is for a subject cut everywhere, not for style.
+SUBJECT_SHOWN = 80
 
 # A zero-width non-joiner and a no-break space (&zwnj;&nbsp;): nothing a reader sees, but
 # characters an inbox's preview counts (Gmail, Outlook, Yahoo; Apple Mail ignores them and
@@ -746,7 +752,7 @@ _PREVIEW_FILLER = "\u200c\u00a0"
 def preview_padding(preheader: str) -> str:
     """What follows the preheader in <mj-preview>: without it, an inbox's preview runs on
     from the preheader into the email's first words ('...thinking about.DoPe PressNo. 3')."""
-    return _PREVIEW_FILLER * max(0, PREVIEW_SHOWN - len(str(preheader).strip()))
+    return _PREVIEW_FILLER * max(0, PREHEADER_SHOWN - len(str(preheader).strip()))
 
 
 #: The filters dopemail adds to Jinja2's, for the templates.

@@ -11,8 +11,11 @@ The stages, each in its own module::
     retry.py        backoff with jitter, Retry-After, the rate cap
     run.py          the orchestrator: plan (dry run), test send, send, resume
     report.py       what it tells people: progress bar, plan, result, ``dopemail status``
-    loopback.py     a local fake provider (Resend, Postmark, SendGrid, Mailgun, Buttondown)
     commands.py     the click commands ``dopemail send`` and ``dopemail status``
+
+and, beside them, ``loopback.py``: a local stand-in for the providers (Resend, Postmark,
+SendGrid, Mailgun, Buttondown), for tests, the benchmark and ``python -m
+dopemail.send.loopback``.
 
 The build writes the email once, the sender only fills in what differs per reader (the
 unsubscribe link); it renders the issue once more, before sending, only to check that the

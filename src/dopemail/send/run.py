@@ -568,8 +568,6 @@ class _Run:
         #: every wait of the workers ends, and they start no request after it.
         self._stop = StopFlag()
         self._announced = False  # "stopping after the current batch" was said
-        #: The loop is gone (an error, a second Ctrl-C): workers retry nothing more.
-        self.abandoned = False
         self.summary = SendSummary(
             issue,
             provider.name,
@@ -1289,7 +1287,6 @@ class _Run:
 
     def _abandon(self) -> None:
         """The loop is gone: the workers stop waiting and start no request."""
-        self.abandoned = True
         self._stop.set()
 
     def _release_unposted(self, outstanding: dict[int, _Job]) -> None:
