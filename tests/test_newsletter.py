@@ -1641,10 +1641,10 @@ def test_a_quotation_and_an_original_title_say_their_language(tmp_path: Path) ->
     web = (root / "site/issues/2-summer-festivals/index.html").read_text("utf-8")
     rss = (root / "feeds/rss.xml").read_text("utf-8")
     for name, html in (("page", page), ("web version", web), ("feed", rss)):
-        assert '<blockquote lang="fr"><p>“Ici, on ne coupe' in html, name
+        assert '<blockquote lang="fr" dir="ltr"><p>“Ici, on ne coupe' in html, name
         assert '<i lang="fr" dir="auto">Cléo de 5 à 7</i>' in html, name
         assert '<i lang="es" dir="auto">Dolor y gloria</i>' in html, name
-    assert '<span lang="fr">“Ici, on ne coupe' in email
+    assert '<span lang="fr" dir="ltr">“Ici, on ne coupe' in email
     assert '<i lang="fr" dir="auto">Anatomie d’une chute</i>' in email
     # A tag that is none is said at its line.
     entry = root / "entries/letter-from-paris-plein-air.md"

@@ -61,19 +61,27 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(workspace: Path, ru
     assert _outputs(workspace) == before
 
 
-def test_lock_files_and_broken_links_are_not_pieces(workspace: Path, run_cli) -> None:
+def test_lock_files_are_not_pieces_and_broken_links_are_told(workspace: Path, run_cli) -> None:
     # Emacs keeps '.#name.md', a link to nowhere, while a file has unsaved changes: the build
-    # once stopped on it with a traceback. Hidden files, and links to nowhere or to
-    # themselves, are no entries or issues; the build is the one without them.
+    # once stopped on it with a traceback. Hidden files are no entries or issues; the build
+    # is the one without them.
     build(workspace)
     before = _outputs(workspace)
     (workspace / "entries/.#quiet-hours.md").symlink_to("editor@host.1234:1700000000")
     (workspace / "issues/.#3-quiet-hours.md").symlink_to("editor@host.1234:1700000000")
     (workspace / "media/.#poster.jpg").symlink_to("nowhere.jpg")
-    (workspace / "entries/loop.md").symlink_to("loop.md")
     (workspace / "entries/._quiet-hours.md").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0 and "Traceback" not in output, output
+    assert _outputs(workspace) == before
+    # A piece's name linked to nowhere, or to itself, is no lock file: an entry whose file
+    # is on a disk not connected was unpublished without a word. Told, nothing removed.
+    (workspace / "entries/loop.md").symlink_to("loop.md")
+    (workspace / "entries/elsewhere.md").symlink_to("/nowhere/elsewhere.md")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "entries/loop.md: a link that leads back to itself" in output, output
+    assert "entries/elsewhere.md: a link to /nowhere/elsewhere.md, which is not there" in output
     assert _outputs(workspace) == before
 
 

@@ -12,6 +12,7 @@ in it) stops there.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import posixpath
@@ -2190,9 +2191,17 @@ def _sources_gone(root: Path) -> list[DopemailError]:
                 and not os.path.exists(item.path)
             ]
         for item in broken:
+            target = os.readlink(item.path)
+            try:
+                os.stat(item.path)
+                looped = False
+            except OSError as exc:
+                looped = exc.errno == errno.ELOOP
             errors.append(
                 ContentError(
-                    f"a link to {os.readlink(item.path)}, which is not there",
+                    "a link that leads back to itself"
+                    if looped
+                    else f"a link to {target}, which is not there",
                     f"{name}/{item.name}",
                     None,
                     "restore the file it links to, or remove the link",
