@@ -16,8 +16,9 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.cache import forget_picture_stats
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
-from dopemail.load import entry_notes, load_workspace, media_for
+from dopemail.load import entry_notes, load_workspace
 from dopemail.models import PullQuote, Screening
+from dopemail.pictures import media_for
 from dopemail.templates import film_facts
 from dopemail.validation import CONTROL, may_hold_control
 
@@ -2454,7 +2455,7 @@ _SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1
 def test_an_svg_is_refused_for_what_runs_in_it_not_for_its_words(
     tmp_path: Path, data: str, runs: bool
 ) -> None:
-    from dopemail.load import _svg_fault
+    from dopemail.pictures import _svg_fault
 
     for encoding in ("utf-8", "utf-16"):
         path = tmp_path / f"a-{encoding}.svg"
@@ -2953,7 +2954,7 @@ def test_a_picture_that_may_not_be_read_is_told_so(write_files, monkeypatch) -> 
     # the hint to export it again from an image editor: its permissions were the fault.
     import builtins
 
-    from dopemail import load as load_module
+    from dopemail import pictures
 
     root = write_files(
         {
@@ -2972,9 +2973,9 @@ def test_a_picture_that_may_not_be_read_is_told_so(write_files, monkeypatch) -> 
             raise PermissionError(13, "Permission denied", str(path))
         return builtins.open(path, *args, **kwargs)
 
-    monkeypatch.setattr(load_module, "open", guarded_open, raising=False)
-    load_module._SIZES.clear()
-    load_module._MEDIA.clear()
+    monkeypatch.setattr(pictures, "open", guarded_open, raising=False)
+    pictures._SIZES.clear()
+    pictures._MEDIA.clear()
     problems = [e for e in reported(root) if e.path == "entries/zz.md"]
     said = [(e.message, e.hint) for e in problems]
     assert [m for m, _ in said] == [

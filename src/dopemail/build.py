@@ -17,7 +17,8 @@ from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
-from .load import ENTRIES_DIR, load_entry, load_workspace, markdown_names, read_issues
+from .layout import ENTRIES_DIR
+from .load import load_entry, load_workspace, markdown_names, read_issues
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, picture_sources, render_entry_page, render_home

@@ -20,9 +20,9 @@ from .atomic import replace_file
 from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
+from .layout import SITE_ISSUES_DIR
 from .load import key_line
 from .models import LoadedEntry, LoadedIssue
-from .newsletter import ISSUES_DIR
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .site import SITE_DIR
 
@@ -100,7 +100,7 @@ def sent_issues_changed(
     """
     files: dict[str, set[str]] = {}
     for rel in replaced:
-        if rel.startswith(f"{ISSUES_DIR}/"):
+        if rel.startswith(f"{SITE_ISSUES_DIR}/"):
             _, _, key, name = rel.split("/", 3)
             files.setdefault(key, set()).add(name)
     messages = messages or {}
@@ -108,7 +108,9 @@ def sent_issues_changed(
         (issue, files[issue.key])
         for issue in issues
         if issue.key in files
-        and not _edited(messages.get(f"{ISSUES_DIR}/{issue.key}/{MESSAGE_FILE}"), files[issue.key])
+        and not _edited(
+            messages.get(f"{SITE_ISSUES_DIR}/{issue.key}/{MESSAGE_FILE}"), files[issue.key]
+        )
         and files[issue.key] - {MESSAGE_FILE}
         and (issue.meta.status == "sent" or (mailed is not None and mailed(issue)))
     ]

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
-from .load import picture_type
 from .models import URI
 from .moments import written as _written
+from .pictures import picture_type
 from .wording import wording_for
 
 if TYPE_CHECKING:

@@ -17,7 +17,6 @@ import json
 import os
 import posixpath
 import re
-import stat
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -29,8 +28,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp, picture_stat
-from .config import CONFIG_NAME, Settings, ascii_url, config_line, load_settings
+from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp
+from .config import CONFIG_NAME, Settings, config_line, load_settings
 from .countries import home_country
 from .countries import unknown as unknown_country
 from .errors import (
@@ -43,9 +42,9 @@ from .errors import (
     raise_all,
     visible,
 )
-from .fingerprint import identity
 from .frontmatter import Document, split
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
+from .layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
 from .markdown import DROPPED_WHOLE
 from .models import (
     SLUG,
@@ -61,6 +60,16 @@ from .models import (
     Workspace,
 )
 from .moments import WholeDay
+from .pictures import (
+    READABLE_NAMES,
+    PictureProblem,
+    check_bytes,
+    local_media,
+    measured,
+    media_for,
+    not_shown,
+    unreadable,
+)
 from .validation import (
     CONTROL,
     bad_references,
@@ -73,9 +82,6 @@ from .validation import (
 )
 from .wording import N_, add_a_catalog, untranslated
 
-ENTRIES_DIR = "entries"
-ISSUES_DIR = "issues"
-MEDIA_DIR = "media"
 #: Folders of the site at base_url, which an entry's page (base_url + slug + /) would land in:
 #: the feeds (published under base_url), the issues' web versions and the pictures.
 RESERVED_SLUGS = {
@@ -342,476 +348,6 @@ _CONTROL_LINES = 20
 _CONTROL_SHOWN = CONTROL.pattern.encode("unicode_escape").decode("ascii")
 
 
-# The types of pictures, by extension: mimetypes adds the machine's /etc/mime.types (absent on
-# some systems) to a table that differs between Python versions, and the same entry would
-# have its enclosure's type on one machine and not on another.
-_PICTURE_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".jpe": "image/jpeg",
-    ".jfif": "image/jpeg",
-    ".png": "image/png",
-    ".apng": "image/apng",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".heic": "image/heic",
-    ".heif": "image/heif",
-    ".jxl": "image/jxl",
-    ".jp2": "image/jp2",
-    ".bmp": "image/bmp",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
-    ".svg": "image/svg+xml",
-    ".svgz": "image/svg+xml",
-    ".ico": "image/x-icon",  # a publication's icon, as browsers' favicons are
-}
-
-
-def picture_type(path: str) -> str | None:
-    """The media type of a picture, from its name's extension (None if not a picture's)."""
-    return _PICTURE_TYPES.get(posixpath.splitext(path)[1].lower())
-
-
-def media_for(src: str, root: Path, settings: Settings) -> Media:
-    """Resolve an image source to its public URL, reading size and type from local files."""
-    scheme = urlsplit(src).scheme
-    if scheme:
-        if scheme != "https":
-            raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
-        if any(c.isspace() for c in src):
-            raise PictureProblem(
-                f"'{src}' has a space in it, which no web address has",
-                "write each space as %20, as the picture's page shows it in the address bar",
-            )
-        mime = picture_type(urlsplit(src).path)
-        if mime in _NOT_SHOWN:
-            raise _not_shown(src, _NOT_SHOWN[mime])
-        # In ASCII: the feeds' enclosures are URLs, which an international address is not.
-        return Media(url=ascii_url(src), alt="", mime=mime)
-    rel, path, info = local_media(src, root)
-    # The same picture shown by many entries is resolved once per build: picture_stat gives
-    # the same stat object until the next build forgets it.
-    key = (path, settings.publication.base_url)
-    known = _MEDIA.get(key)
-    if known is not None and known[0] is info:
-        media = known[1]
-    else:
-        try:
-            width, height = _size(path, info)
-        except PermissionError:
-            raise _denied(src, rel) from None
-        media = Media(
-            url=settings.media_url(rel),
-            alt="",
-            width=width if width > 0 else None,
-            height=height if height > 0 else None,
-            mime=picture_type(rel),
-            length=info.st_size,
-            source=rel,
-        )
-        _MEDIA[key] = (info, media)
-    wrong = _misnamed(path, info, rel)
-    if wrong is not None:
-        raise wrong
-    return media
-
-
-_MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
-
-
-def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
-    """A picture under media/: its path from the publication's folder, its full path and its
-    stat; ValueError (saying how to write it) for any other."""
-    rel = src.lstrip("/")
-    if not rel.startswith(MEDIA_DIR + "/"):
-        raise ValueError(f"'{src}': a local image must be a file under media/")
-    plain = posixpath.normpath(rel)
-    if plain != rel:
-        # One file, one name: media//a.jpg and media/./a.jpg name media/a.jpg too, and a build
-        # that wrote the picture under both names once removed it as no longer used.
-        if not plain.startswith(MEDIA_DIR + "/"):
-            raise ValueError(f"'{src}': a local image must be a file under media/")
-        raise ValueError(f"'{src}': write it as '{plain}'")
-    path = f"{root}{os.sep}{rel}"
-    info = picture_stat(path)
-    if info is None and not rel.isascii():
-        # Named with its accents in the other of Unicode's two ways: 'é' one character as
-        # typed, or 'e' and an accent as macOS names files (unzipped, synced from a Mac).
-        # Both look the same to the editor, who could never tell what differs.
-        for form in ("NFC", "NFD"):
-            other = unicodedata.normalize(form, rel)
-            if other != rel and (found := picture_stat(f"{root}{os.sep}{other}")) is not None:
-                rel, path, info = other, f"{root}{os.sep}{other}", found
-                break
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a file (a pipe or a device)"
-        raise PictureProblem(f"'{src}' is {what}, not a picture", "give the picture's file")
-    if info is None:
-        meant = _nearest_picture(root, rel)
-        raise ValueError(
-            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else "")
-        )
-    if picture_type(rel) is None:
-        # Whatever it holds is put on the site as it is: a page (media/notes.html) would be
-        # served from the publication's address, scripts and all.
-        raise PictureProblem(
-            f"'{src}' is not named as a picture: only pictures are published from media/",
-            f"give a JPEG, PNG, GIF, WebP, AVIF or SVG file, named as such ({_NAMED_AS})",
-        )
-    return rel, path, info
-
-
-_NAMED_AS = ".jpg, .png, .gif, .webp, .avif, .svg"
-
-
-def _nearest_picture(root: Path, rel: str) -> str | None:
-    """The file under media/ that ``rel`` most likely meant: the same name in another case
-    (01.JPG for 01.jpg, which a Mac's disk would have found and Linux's does not), or one
-    spelt alike, in its folder or the folder most like it."""
-    folder, _, name = rel.rpartition("/")
-    try:
-        here = [e.name for e in os.scandir(root / folder) if e.is_file()]
-    except OSError:
-        parent, _, wanted = folder.rpartition("/")
-        try:
-            folders = [e.name for e in os.scandir(root / parent) if e.is_dir()]
-        except OSError:
-            return None
-        close = closest(wanted, folders, cutoff=0.75)
-        if close is None or close == wanted:  # none alike, or there but not readable
-            return None
-        return _nearest_picture(root, f"{parent}/{close}/{name}")
-    same = [n for n in here if n.casefold() == name.casefold()]
-    close = same[0] if same else closest(name, here, cutoff=0.75)
-    return f"{folder}/{close}" if close else None
-
-
-# A picture is shown by many entries (and read again on every preview rebuild): its size is
-# read once per version of the file, which its stat (path, size, times, inode) tells apart.
-_SIZES: dict[tuple[str, int, int, int, int], tuple[int, int]] = {}
-
-
-_TYPES: dict[tuple[str, int, int, int, int], str | None] = {}
-# The versions of files found cut short (see _cut_short).
-_CUT: set[tuple[str, int, int, int, int]] = set()
-
-
-def _size(path: str, info: os.stat_result) -> tuple[int, int]:
-    key = (path, *identity(info))
-    found = _SIZES.get(key)
-    if found is None:
-        try:
-            import imagesize  # on first use: a warm build measures no picture
-
-            with open(path, "rb") as file:
-                _TYPES[key] = _type_of(file.read(64))
-                file.seek(0)
-                width, height = imagesize.get(file)
-                # (One whose size is unreadable is told so: that comes first.)
-                if min(width, height) > 0 and _cut_short(file, _TYPES[key], info.st_size):
-                    _CUT.add(key)  # its size is read, its picture is not whole
-                    raise ValueError("cut short")
-            # An SVG's are read from its attributes, as floats (100.0): HTML wants whole
-            # pixels, and so do the email's layout and og:image:width (0.4 is still one).
-            found = (_pixels(width), _pixels(height))
-        except PermissionError:
-            raise  # told as such (see _denied), not as a damaged picture
-        except (ValueError, OSError):
-            found = (-1, -1)
-        _SIZES[key] = found
-    return found
-
-
-def _cut_short(file: Any, kind: str | None, size: int) -> bool:
-    """Whether a picture of ``kind`` stops before the end its format writes: a copy or a
-    download cut short, whose size reads well from its first bytes, and which readers see
-    half grey. Data after that end (a phone's motion photo, padding) is no fault."""
-    if kind == "image/webp":  # its RIFF header says how long it is
-        file.seek(4)
-        return int.from_bytes(file.read(4), "little") + 8 > size
-    if kind not in ("image/jpeg", "image/png", "image/gif"):
-        return False
-    file.seek(max(0, size - 4096))
-    tail = file.read()
-    if kind == "image/jpeg":
-        if b"\xff\xd9" in tail:  # its end marker, which its coded data cannot hold
-            return False
-        return not _jpeg_ends(file)  # data after its end (a motion photo's video)?
-    if kind == "image/png":
-        return b"IEND" not in tail and not _png_ends(file, size)
-    return not tail.rstrip(b"\x00\r\n\t \x1a").endswith(b"\x3b")  # a GIF's trailer
-
-
-def _cut_short_problem(name: str) -> PictureProblem:
-    return PictureProblem(
-        f"'{name}' is cut short: its last bytes are missing, and readers would see it half drawn",
-        "copy it again from where it came (or export it again), and put it in its place",
-    )
-
-
-def _jpeg_ends(file: Any) -> bool:
-    """Whether a JPEG's end marker comes after its first scan: its segments walked from the
-    start to that scan (an EXIF thumbnail's own end marker is passed over), then its data
-    read for the marker, which no coded data holds."""
-    at = 2
-    while True:
-        file.seek(at)
-        head = file.read(4)
-        if len(head) < 4 or head[0] != 0xFF:
-            return False  # cut short before its first scan (or no JPEG's structure)
-        if head[1] == 0xFF:  # a fill byte
-            at += 1
-            continue
-        if head[1] == 0xDA:  # the first scan
-            break
-        at += 2 + int.from_bytes(head[2:4], "big")
-    previous = b""
-    while chunk := file.read(1 << 20):
-        if b"\xff\xd9" in previous[-1:] + chunk:
-            return True
-        previous = chunk
-    return False
-
-
-def _png_ends(file: Any, size: int) -> bool:
-    """Whether a PNG's chunks, walked from its start, reach its IEND within the file."""
-    at = 8
-    while at + 8 <= size:
-        file.seek(at)
-        head = file.read(8)
-        if head[4:8] == b"IEND":
-            return True
-        at += 12 + int.from_bytes(head[:4], "big")
-    return False
-
-
-def _type_of(head: bytes) -> str | None:
-    """The media type a picture's first bytes say it is (None: not one of these)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp":
-        # The brands: the major one, then the compatible ones (an AVIF may lead with mif1,
-        # the brand of every HEIF file, and name avif after it).
-        end = min(len(head), int.from_bytes(head[:4], "big"))
-        brands = {head[8:12]} | {head[i : i + 4] for i in range(16, end - 3, 4)}
-        if brands & {b"avif", b"avis"}:
-            return "image/avif"
-        if brands & _HEIF_BRANDS:
-            return "image/heic"
-        return None
-    if head[:4] == b"\x00\x00\x01\x00":
-        return "image/x-icon"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00"):
-        return "image/tiff"
-    if head[:2] == b"BM" and head[14:15] in (b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c", b"\x7c"):
-        return "image/bmp"  # (its second header's size, one of the six there are)
-    if head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
-        return "image/jxl"
-    if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n":
-        return "image/jp2"
-    return None
-
-
-_HEIF_BRANDS = frozenset(
-    (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1")
-)
-
-# Kinds of picture that Chrome, Firefox and mail programs but Apple's show broken: a
-# photograph straight from an iPhone (HEIC), a scan (TIFF), and the newer JPEG XL and 2000.
-_NOT_SHOWN = {
-    "image/heic": "HEIC (an iPhone's photographs)",
-    "image/heif": "HEIF",
-    "image/tiff": "TIFF",
-    "image/jxl": "JPEG XL",
-    "image/jp2": "JPEG 2000",
-}
-
-
-class PictureProblem(ValueError):
-    """A picture that is there, but not as written: with its own hint."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
-
-
-def _denied(src: str, rel: str) -> PictureProblem:
-    """A picture this user may not read: said so (it was told damaged, to export again)."""
-    return PictureProblem(
-        f"'{src}' cannot be read: permission denied",
-        f"let it be read (chmod a+r '{rel}'), or copy it in again as yourself",
-    )
-
-
-def _misnamed(path: str, info: os.stat_result, name: str) -> PictureProblem | None:
-    """A picture most readers would see broken (a HEIC, a TIFF), or one whose name says
-    another kind than its bytes (a PNG saved as .jpg): the feeds announce it by its name, and
-    mail programs and readers go by that."""
-    key = (path, *identity(info))
-    actual = _TYPES.get(key)
-    said = picture_type(name)
-    unshown = _NOT_SHOWN.get(actual or said or "")
-    if unshown is not None:
-        return _not_shown(name, unshown)
-    if said == "image/svg+xml":
-        return _svg_problem(path, key, name)
-    if key in _CUT:
-        return _cut_short_problem(name)
-    if actual is None and key in _TYPES and not name.lower().endswith(_READABLE_NAMES):
-        # Given its size by hand (a kind dopemail cannot measure): what it holds is all that
-        # tells it is a picture at all, not a page or notes put on the site.
-        return _not_a_picture(name, said)
-    if min(_SIZES.get(key, (-1, -1))) <= 0:
-        return None  # unreadable: said as such, whatever its first bytes
-    return _kind_problem(name, said, actual)
-
-
-def _not_a_picture(name: str, said: str | None) -> PictureProblem:
-    kind = (said or "image/?").split("/")[1].upper()
-    return PictureProblem(
-        f"'{name}' is not a picture: its first bytes are no {kind} picture's",
-        "put the right file in its place, or export it again as JPEG or PNG",
-    )
-
-
-def _kind_problem(name: str, said: str | None, actual: str | None) -> PictureProblem | None:
-    """A picture whose name says another kind than its first bytes (a PNG saved as .jpg)."""
-    if actual is None or said is None or said == actual:
-        return None
-    if (said, actual) == ("image/apng", "image/png"):
-        return None  # an animated PNG begins as a PNG does
-    kind = actual.split("/")[1].upper()
-    ending = {"JPEG": ".jpg", "TIFF": ".tif"}.get(kind, f".{kind.lower()}")
-    stem = posixpath.splitext(name)[0]
-    return PictureProblem(
-        f"'{name}' is a {kind} picture named {posixpath.splitext(name)[1]}: the feeds and "
-        f"pages would announce it as {said}",
-        f"rename it {posixpath.basename(stem)}{ending} (and its path here: {stem}{ending}), or "
-        f"export it again as {said.split('/')[1].upper()}",
-    )
-
-
-# What makes an SVG a program: opened on its own from the site (a reader's "open image in new
-# tab"), its scripts run with the publication's address, its cookies and its pages. Looked for
-# in the parsed document, by local name (an h:script in the XHTML namespace runs too), and in
-# attribute values as the browser decodes them (&#106;avascript: is javascript:).
-_SVG_ELEMENTS_THAT_RUN = frozenset({"script", "handler", "iframe", "embed", "object", "listener"})
-_SVG_RUNNING_VALUE = re.compile(r"javascript:|vbscript:|data:text/html", re.IGNORECASE)
-_URL_NOISE = re.compile(r"[\x00-\x20]+")  # what a browser drops from a URL ("java\tscript:")
-# Each version of an SVG file is read whole once: (path, stat identity) -> what is wrong, if any.
-_SVG_FAULTS: dict[tuple[str, int, int, int, int], str | None] = {}
-_SVG_MAX = 32 << 20  # read no more (and unzip no more) than this of one file
-
-
-def _svg_problem(
-    path: str, key: tuple[str, int, int, int, int], name: str
-) -> PictureProblem | None:
-    if key not in _SVG_FAULTS:
-        _SVG_FAULTS[key] = _svg_fault(path)
-    fault = _SVG_FAULTS[key]
-    if fault is None:
-        return None
-    return PictureProblem(
-        f"'{name}' {fault}",
-        "export it again as plain SVG without scripts (or as PNG, which every mail program "
-        "shows), and give that file here",
-    )
-
-
-def _svg_fault(path: str) -> str | None:
-    import zlib
-
-    from lxml import etree
-
-    try:
-        with open(path, "rb") as file:
-            data = file.read(_SVG_MAX)
-        if data[:2] == b"\x1f\x8b":  # .svgz: gzipped
-            data = zlib.decompressobj(wbits=31).decompress(data, _SVG_MAX)
-    except (OSError, zlib.error):
-        return "cannot be read"
-    # Entities neither expanded nor fetched: a browser expands those declared in the file,
-    # which are looked at below as what they are, text or markup.
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        return f"is not an SVG picture: it is not well-formed XML ({exc.msg})"
-    if etree.QName(root).localname != "svg":
-        return "is not an SVG picture: its document is not an <svg> element"
-    running = (
-        "holds a script (or what runs one): opened on its own from the site, it would run "
-        "with the publication's address"
-    )
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any("<" in (e.content or "") for e in dtd.iterentities()):
-        return running  # an entity of markup: expanded, it may be a script
-    for node in (*root.itersiblings(preceding=True), *root.iter()):
-        if isinstance(node, etree._ProcessingInstruction):
-            if node.target == "xml-stylesheet" and "css" not in (node.get("type") or ""):
-                return running  # an XSLT stylesheet makes a page of the picture
-            continue
-        if not isinstance(node.tag, str):
-            continue  # a comment, an entity left unexpanded
-        if etree.QName(node).localname.lower() in _SVG_ELEMENTS_THAT_RUN:
-            return running
-        for name, value in node.attrib.items():
-            if etree.QName(name).localname.lower().startswith("on"):
-                return running
-            if _SVG_RUNNING_VALUE.search(_URL_NOISE.sub("", value)):
-                return running
-    return None
-
-
-def _not_shown(name: str, kind: str) -> PictureProblem:
-    return PictureProblem(
-        f"'{name}' is a {kind} picture, which Chrome, Firefox and most mail programs show "
-        "as a broken picture",
-        "open it in an image editor (Preview on a Mac, Photos on Windows) and export it as "
-        "JPEG, or PNG for a drawing or a screenshot; then give its new name here",
-    )
-
-
-def _pixels(size: float) -> int:
-    return max(1, round(size)) if size > 0 else int(size)
-
-
-# What imagesize reads the width and height of (an SVG: from its width and height).
-_READABLE = "JPEG, PNG, GIF, WebP, AVIF, SVG"
-# Named as one of those: when its size cannot be read, the file is damaged (or not a picture
-# at all), and a size given by hand would only publish a broken picture.
-_READABLE_NAMES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
-
-
-def _unreadable(what: str, src: str, rel: str, line: int | None, or_else: str) -> ContentError:
-    """A picture (``src``) whose size cannot be read: a broken picture in every page, feed and
-    email, with a size made up for the email's layout."""
-    if src.lower().endswith((".svg", ".svgz")):
-        # Not damaged: sized in % or by its viewBox alone, it has no size of its own.
-        return ContentError(
-            f"{what} is an SVG without a width and height in pixels",
-            rel,
-            line,
-            'give its <svg> element width="..." and height="..." in pixels, export it as '
-            f"PNG (mail programs do not show SVG), or {or_else}",
-        )
-    return ContentError(
-        f"{what} is not a picture dopemail can read the size of ({_READABLE}), or it is damaged",
-        rel,
-        line,
-        f"open it in an image editor and export it again as JPEG or PNG (or {or_else})",
-    )
-
-
 def _as_written(kind: Any, value: Any) -> Any:
     """``value`` from front matter that failed validation elsewhere, read as the models read
     a ``kind`` (a model, a field's type), or None where they refuse it (validation said why):
@@ -859,12 +395,12 @@ def _images(
             )
             continue
         damaged = media.source is not None and (media.width is None or media.height is None)
-        named = image.src.lower().endswith(_READABLE_NAMES)  # so damaged, whatever size is said
+        named = image.src.lower().endswith(READABLE_NAMES)  # so damaged, whatever size is said
         if damaged and (named or not (image.width and image.height)):
             # An unreadable file would be a broken picture in every page, feed and email, with
             # a size made up for the email's layout.
             errors.append(
-                _unreadable(
+                unreadable(
                     f"images[{index + 1}].src: '{image.src}'",
                     image.src,
                     rel,
@@ -1083,9 +619,8 @@ def body_pictures(
         # (A one-letter scheme is a drive: C:/Users/me/still.jpg, on the editor's computer.)
         if len(parts.scheme) > 1 or parts.netloc:
             # A picture elsewhere on the web: shown as it is, if readers can see its kind.
-            unshown = _NOT_SHOWN.get(picture_type(parts.path) or "")
-            if unshown is not None:
-                problem = _not_shown(written, unshown)
+            problem = not_shown(written)
+            if problem is not None:
                 line = body_line + _line_of(lines, first, written)
                 errors.append(
                     ContentError(f"the picture in the text: {problem}", rel, line, problem.hint)
@@ -1144,23 +679,16 @@ def body_pictures(
             )
             continue
         try:
-            width, height = _size(path, info)
-        except PermissionError:
-            denied = _denied(written, source)
-            errors.append(
-                ContentError(f"the picture in the text: {denied}", rel, line, denied.hint)
-            )
-            continue
-        wrong = _misnamed(path, info, source)
-        if wrong is not None:
+            width, height = measured(written, source, path, info)
+        except PictureProblem as wrong:
             errors.append(ContentError(f"the picture in the text: {wrong}", rel, line, wrong.hint))
             continue
-        named = written.lower().endswith(_READABLE_NAMES)  # so damaged, whatever size is said
+        named = written.lower().endswith(READABLE_NAMES)  # so damaged, whatever size is said
         if (width <= 0 or height <= 0) and (named or not _SIZED_TAG.search(tag)):
             # As in a gallery; a raw <img> may give its own size, which the page keeps.
             or_else = "give the <img> its" if tag else "write it as <img> with its"
             errors.append(
-                _unreadable(
+                unreadable(
                     f"the picture in the text: '{written}'",
                     written,
                     rel,
@@ -2264,7 +1792,7 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
         try:
             # Not measured (a warm build reads no picture), but its first bytes are read:
             # every page links to it, and the feeds give it as their picture.
-            _picture_bytes(*local_media(src, root))
+            check_bytes(*local_media(src, root))
         except ValueError as exc:
             errors.append(
                 ConfigError(
@@ -2280,32 +1808,6 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
                 )
             )
     return errors
-
-
-def _picture_bytes(rel: str, path: str, info: os.stat_result) -> None:
-    """Raise PictureProblem unless the file at ``path`` holds the picture its name says."""
-    said = picture_type(rel) or ""
-    if said == "image/svg+xml":
-        problem = _svg_problem(path, (path, *identity(info)), rel)
-    else:
-        try:
-            with open(path, "rb") as file:
-                actual = _type_of(file.read(64))
-        except OSError:
-            actual = None
-        if actual is None and said not in _NOT_SHOWN and said != "image/bmp":
-            raise _not_a_picture(rel, said)
-        try:
-            with open(path, "rb") as file:
-                short = _cut_short(file, actual, info.st_size)
-        except OSError:
-            short = False
-        if short:
-            raise _cut_short_problem(rel)
-        unshown = _NOT_SHOWN.get(actual or said)
-        problem = _not_shown(rel, unshown) if unshown else _kind_problem(rel, said, actual)
-    if problem is not None:
-        raise problem
 
 
 _STAGES = ("sent", "ready", "draft")

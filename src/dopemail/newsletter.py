@@ -24,6 +24,7 @@ from . import markdown
 from .compile import compile_mjml
 from .config import Settings
 from .content import RenderedEntry
+from .layout import SITE_ISSUES_DIR
 from .models import LoadedIssue
 from .personalize import (
     HTML_FILE,
@@ -35,7 +36,6 @@ from .personalize import (
 from .quality import Verdict, check_email
 from .templates import render
 
-ISSUES_DIR = "site/issues"
 EMAIL_TEMPLATE = "email/issue.mjml.j2"
 TEXT_TEMPLATE = "email/issue.txt.j2"
 WEB_TEMPLATE = "issue.html.j2"
@@ -95,7 +95,7 @@ class RenderedIssue:
     @property
     def folder(self) -> str:
         """Where the issue's files go, relative to the workspace."""
-        return f"{ISSUES_DIR}/{self.issue.key}"
+        return f"{SITE_ISSUES_DIR}/{self.issue.key}"
 
     def outputs(self) -> dict[str, bytes]:
         """The files of this issue: path -> bytes."""

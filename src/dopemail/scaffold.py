@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError, DopemailError, DopemailErrors
+from .layout import ENTRIES_DIR
 from .load import (
-    ENTRIES_DIR,
     PREHEADER_PLACEHOLDER,
     RESERVED_SLUGS,
     reserved_slug,
@@ -180,7 +180,8 @@ def new_issue(
     ``slug`` names the file and the web version's URL after the number; by default it is made
     from the subject.
     """
-    from .load import ISSUES_DIR, load_workspace, markdown_filed_apart
+    from .layout import ISSUES_DIR
+    from .load import load_workspace, markdown_filed_apart
 
     if subject is not None and not subject.strip():
         raise ContentError(

@@ -29,7 +29,8 @@ import watchfiles
 
 from ..config import CONFIG_NAME
 from ..fingerprint import encloses, looped
-from ..load import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR, named_as_markdown
+from ..layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
+from ..load import named_as_markdown
 from ..templates import TEMPLATES_DIR
 
 #: The folders of sources, watched recursively when they exist.

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SendError
+from ..layout import SITE_ISSUES_DIR
 from ..personalize import HTML_FILE, MESSAGE_FILE, SENT_FILES, TEXT_FILE
 
-ISSUES_DIR = Path("site") / "issues"
 SOURCES_DIR = Path("issues")  # the issues' own files, <number>-<slug>.md
 _REF = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?$")
 
@@ -95,7 +95,7 @@ def wrong_slug(number: int, named: str, slug: str, command: str) -> SendError:
 def find_issue_folder(root: Path, ref: str) -> Path:
     """The folder of issue ``ref`` (``12`` or ``12-some-slug``) under ``site/issues/``."""
     number, slug = parse_ref(root, ref)
-    base = root / ISSUES_DIR
+    base = root / SITE_ISSUES_DIR
     # The number is the issue's identity; the slug may have changed with its subject.
     found = sorted(p for p in base.glob(f"{number}-*") if p.is_dir()) if base.is_dir() else []
     if slug:
@@ -108,7 +108,7 @@ def find_issue_folder(root: Path, ref: str) -> Path:
         if number not in issue_numbers(root):
             # "Run dopemail build" would not help an editor who mistyped the number.
             raise no_such_issue(root, number)
-        raise _not_built(ref, f"no folder {ISSUES_DIR}/{number}-*/")
+        raise _not_built(ref, f"no folder {SITE_ISSUES_DIR}/{number}-*/")
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise SendError(
@@ -125,7 +125,7 @@ def issue_numbers(root: Path) -> dict[int, str]:
     """The issues that have a file in ``issues/`` or a folder in ``site/``: number -> its
     ``<number>-<slug>`` (the built folder's, where both exist)."""
     numbers: dict[int, str] = {}
-    for folder, suffix in ((root / SOURCES_DIR, ".md"), (root / ISSUES_DIR, "")):
+    for folder, suffix in ((root / SOURCES_DIR, ".md"), (root / SITE_ISSUES_DIR, "")):
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             for item in sorted(os.scandir(folder), key=lambda e: e.name):
                 head, dash, _ = item.name.partition("-")
@@ -142,8 +142,8 @@ def known_issues(root: Path) -> str:
 def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
     """The error for an issue number with no file in ``issues/`` and no built folder."""
     return SendError(
-        f"there is no issue {number}: no {SOURCES_DIR}/{number}-*.md, no {ISSUES_DIR}/{number}-*/"
-        + also,
+        f"there is no issue {number}: no {SOURCES_DIR}/{number}-*.md, "
+        f"no {SITE_ISSUES_DIR}/{number}-*/" + also,
         None,
         None,
         f"give the number of an issue (the issues are: {known_issues(root)})",
