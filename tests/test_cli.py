@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -965,3 +966,24 @@ def test_check_writes_nothing(workspace: Path, run_cli, built: bool) -> None:
     code, output = run_cli("check", "--root", workspace)
     assert code == 0 and "ok: " in output, output
     assert tree() == before
+
+
+def test_new_entry_says_which_words_lost_letters_in_its_name(workspace: Path, run_cli) -> None:
+    # 'Ωmega' made entries/mega.md without a word: the name looked a typo.
+    code, output = run_cli("new", "entry", "Ωmega Ελληνικά and Ça va", "--root", workspace)
+    assert code == 0 and (workspace / "entries/mega-and-ca-va.md").exists(), output
+    assert "note: Ωmega, Ελληνικά: letters without a Latin spelling are left out" in output
+    code, output = run_cli("new", "entry", "Ça va", "--root", workspace)
+    assert code == 0 and "note:" not in output, output
+
+
+def test_the_slug_hint_for_a_title_like_an_option_can_be_run(workspace: Path, run_cli) -> None:
+    # It said: dopemail new entry "---" --slug a-name, which the command line refuses.
+    code, output = run_cli("new", "entry", "--root", workspace, "--", "---")
+    assert code == 1, output
+    command = output.partition("yourself: ")[2].strip()
+    assert command == 'dopemail new entry --slug a-name -- "---"', output
+    words = shlex.split(command)[1:]  # as the shell gives them, after 'dopemail'
+    words[words.index("--") : words.index("--")] = ["--root", str(workspace)]
+    code, output = run_cli(*words)
+    assert code == 0 and (workspace / "entries/a-name.md").exists(), output

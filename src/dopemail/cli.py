@@ -244,10 +244,18 @@ def new_entry(title: str, slug: str | None, kind: str, root: Path) -> None:
 
     Example: dopemail new entry "Past Lives" (or: dopemail new entry "Cannes opens" --kind news)
     """
+    from .scaffold import left_out_of_slug
     from .scaffold import new_entry as scaffold
 
     path = scaffold(root, title, slug=slug, kind=kind)
     click.echo(f"wrote {path}: fill in the fields, then run dopemail check")
+    dropped = [] if slug else left_out_of_slug(title)
+    if dropped:
+        click.echo(
+            f"note: {', '.join(dropped)}: letters without a Latin spelling are left out of its "
+            "name (and its page's address); to choose one, delete the file and run again with "
+            "--slug"
+        )
 
 
 @new.command("issue")

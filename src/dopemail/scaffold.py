@@ -55,12 +55,25 @@ def _require_name(title: str, what: str, command: str) -> None:
     slugify's 'untitled' would name every such file, and its URL, the same."""
     if slugify(title) != "untitled" or "untitled" in title.lower():
         return
+    # A title starting with '-' reads as an option unless after '--'.
+    given = f'--slug a-name -- "{title}"' if title.startswith("-") else f'"{title}" --slug a-name'
     raise ContentError(
         f"the {what} '{title}' gives no file name (it has no Latin letters or digits)",
         None,
         None,
-        f'name the file and its URL yourself: dopemail new {command} "{title}" --slug a-name',
+        f"name the file and its URL yourself: dopemail new {command} {given}",
     )
+
+
+def left_out_of_slug(title: str) -> list[str]:
+    """The words of ``title`` whose slug leaves letters out, having no Latin spelling
+    ('Ωmega', made 'mega'): said, as the file's name would look a typo."""
+    import unicodedata
+
+    def dropped(char: str) -> bool:
+        return unicodedata.category(char).startswith("L") and slugify(char) == "untitled"
+
+    return [word for word in title.split() if any(dropped(char) for char in word)]
 
 
 def _check_slug(slug: str, example: str) -> None:
