@@ -2993,3 +2993,13 @@ def test_a_folder_named_as_a_picture_is_not_said_to_be_missing(write_files) -> N
     assert error.message.endswith(
         "'media/all-of-us-strangers/folder.jpg' is a folder, not a picture"
     )
+
+
+def test_a_line_of_backticks_with_a_backtick_after_is_no_code_block(write_files) -> None:
+    # CommonMark: a backtick fence's info string holds no backtick, so '```not`a fence' is
+    # text, and a broken reference below it shows. The reference check took it for a code
+    # block (and hid the reference), while the merge-conflict check did not: one rule now.
+    text = VALID.replace("Body.", "```not`a fence\n\nA broken &#0; reference.\n")
+    root = write_files({"entries/zz.md": text})
+    problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert [e.line for e in problems] == [text.split("\n").index("A broken &#0; reference.") + 1]

@@ -241,7 +241,21 @@ def merge_conflict(text: str, path: str) -> DopemailError | None:
     )
 
 
-_FENCE = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})")  # (a backtick fence's info: no backtick)
+#: A line opening a Markdown fenced code block (CommonMark): its fence is group 1; a backtick
+#: fence's info string holds no backtick.
+FENCE = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})")
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether ``line`` closes the code block ``fence`` opened: the same character, as many
+    or more, indented three spaces at most, and nothing else (a closing fence has no info)."""
+    closing = FENCE.match(line)
+    return (
+        closing is not None
+        and closing.group(1)[0] == fence[0]
+        and len(closing.group(1)) >= len(fence)
+        and not line.strip().strip(fence[0])
+    )
 
 
 def _fenced_blocks(text: str) -> dict[int, int]:
@@ -250,16 +264,12 @@ def _fenced_blocks(text: str) -> dict[int, int]:
     inside: dict[int, int] = {}
     fence, count = "", 0
     for number, line in enumerate(text.split("\n"), 1):
-        opened = _FENCE.match(line)
         if fence:
-            closes = (
-                opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence)
-            )
-            if closes and not line.strip().strip(fence[0]):  # a closing fence has no info
+            if closes_fence(line, fence):
                 fence = ""
                 continue
             inside[number] = count
-        elif opened:
+        elif opened := FENCE.match(line):
             fence, count = opened.group(1), count + 1
     return inside
 

@@ -33,9 +33,11 @@ from .config import CONFIG_NAME, Settings, config_line, load_settings
 from .countries import home_country
 from .countries import unknown as unknown_country
 from .errors import (
+    FENCE,
     ConfigError,
     ContentError,
     DopemailError,
+    closes_fence,
     closest,
     merge_conflict,
     not_utf8,
@@ -233,7 +235,6 @@ def _read_text(path: Path, rel: str, data: bytes | None = None) -> str:
     return text
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _COMMENT = re.compile(r"<!--.*?-->")
 
@@ -250,10 +251,10 @@ def _decoded_lines(text: str) -> Iterator[tuple[int, str]]:
     comment = False
     for number, line in enumerate(lines[start:], start + 1):
         if fence:
-            if line.lstrip(" ").startswith(fence) and not line.strip().strip(fence[0]):
+            if closes_fence(line, fence):
                 fence = ""
             continue
-        if not comment and (opened := _FENCE.match(line)):
+        if not comment and (opened := FENCE.match(line)):
             fence = opened.group(1)
             continue
         if comment:
