@@ -17,6 +17,7 @@ import pytest
 from conftest import REPO, run_process
 
 from dopemail import models
+from dopemail import templates as templates_module
 from dopemail.cli import cli
 from dopemail.continuity import feed_ids_changed, sent_issues_changed, unfed
 from dopemail.load import load_workspace
@@ -947,13 +948,27 @@ def test_the_build_s_warnings_read_no_entry_s_fields_when_nothing_asks(workspace
 
 
 @pytest.mark.parametrize("built", [False, True], ids=["fresh", "after-a-build"])
-def test_check_writes_nothing(workspace: Path, run_cli, built: bool) -> None:
+def test_check_writes_nothing(
+    workspace: Path, run_cli, built: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # It wrote .dopemail/cache/ (and failed on a read-only checkout: "Permission denied"),
     # while its help and the README say it writes nothing.
+    # A template of the workspace's own, whose compiled code a build keeps in .dopemail/.
+    (workspace / "templates").mkdir(exist_ok=True)
+    shutil.copy(templates_module._DEFAULTS / "entry_item.html.j2", workspace / "templates")
     if built:
         assert run_cli("build", "--root", workspace)[0] == 0
         entry = workspace / "entries/quiet-hours.md"  # something for the cache to miss
         entry.write_text(entry.read_text("utf-8").replace("Quiet Hours", "Quiet Hours II", 1))
+    loaded: list[bool] = []  # the workspace template's code found kept, each time it was asked
+    real = templates_module.TemplateCode.load_bytecode
+
+    def load_bytecode(self, bucket) -> None:
+        real(self, bucket)
+        if self.folders.get(bucket.key) == self.workspace:
+            loaded.append(bucket.code is not None)
+
+    monkeypatch.setattr(templates_module.TemplateCode, "load_bytecode", load_bytecode)
 
     def tree() -> dict[str, tuple[int, int]]:
         found = {}
@@ -966,6 +981,8 @@ def test_check_writes_nothing(workspace: Path, run_cli, built: bool) -> None:
     code, output = run_cli("check", "--root", workspace)
     assert code == 0 and "ok: " in output, output
     assert tree() == before
+    # Read all the same: a check after a build compiles none of the workspace's templates.
+    assert loaded and all(loaded) is built, loaded
 
 
 def test_new_entry_says_which_words_lost_letters_in_its_name(workspace: Path, run_cli) -> None:

@@ -325,8 +325,10 @@ def _prerender_issues(
 
 
 def _environment(root: Path, cache: BuildCache | None, language: str) -> jinja2.Environment:
-    code = _jinja_folder(cache) if cache and cache.keep and cache.writes else None
-    return make_environment(root, code=code, language=language)
+    code = _jinja_folder(cache) if cache and cache.keep else None
+    return make_environment(
+        root, code=code, language=language, keep_code=cache is None or cache.writes
+    )
 
 
 def render_workspace(
@@ -478,7 +480,8 @@ def _memo(
 def _jinja_folder(cache: BuildCache) -> Path:
     assert cache.keep, "a throwaway cache has no folder of its own"
     folder = cache.folder / "jinja"
-    folder.mkdir(parents=True, exist_ok=True)
+    if cache.writes:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 

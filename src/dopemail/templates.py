@@ -475,10 +475,11 @@ class TemplateCode(jinja2.BytecodeCache):
     way, and a folder that cannot be used is skipped: deleting it only costs the compiles.
     """
 
-    def __init__(self, workspace: Path | None = None, words: str = "en") -> None:
+    def __init__(self, workspace: Path | None = None, words: str = "en", keep: bool = True) -> None:
         user = _user_cache()
         self.package = user / "templates" / _code_version() if user is not None else None
         self.workspace = workspace
+        self.keep = keep  # False (dopemail check): the workspace's code is read, not written
         self.words = words  # the language's words are compiled in (see _FoldWords)
         self.folders: dict[str, Path | None] = {}
         self.checked = False
@@ -544,7 +545,7 @@ class TemplateCode(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         folder = self.folders.get(bucket.key)
-        if folder is None:
+        if folder is None or (folder == self.workspace and not self.keep):
             return
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -561,14 +562,18 @@ class TemplateCode(jinja2.BytecodeCache):
 
 
 def make_environment(
-    root: Path | None, autoescape: bool = True, code: Path | None = None, language: str = "en"
+    root: Path | None,
+    autoescape: bool = True,
+    code: Path | None = None,
+    language: str = "en",
+    keep_code: bool = True,
 ) -> jinja2.Environment:
     """The environment for a workspace: its ``templates/`` first, then the package defaults.
 
     ``code``: where to keep the compiled code of the workspace's own templates (see
-    :class:`TemplateCode`). ``language``: the publication's, whose words ``_()`` and
-    ``ngettext()`` write in the templates, and whose dates the filters write (see
-    :mod:`dopemail.wording`).
+    :class:`TemplateCode`); with ``keep_code`` false, only read from. ``language``: the
+    publication's, whose words ``_()`` and ``ngettext()`` write in the templates, and whose
+    dates the filters write (see :mod:`dopemail.wording`).
     """
     loaders: list[jinja2.BaseLoader] = []
     if root is not None and (root / TEMPLATES_DIR).is_dir():
@@ -586,7 +591,7 @@ def make_environment(
         # An environment lives for one build (the preview makes a new one when a template
         # changes): no stat of every template on every render to see whether it changed.
         auto_reload=False,
-        bytecode_cache=TemplateCode(code, _words_key(words)),
+        bytecode_cache=TemplateCode(code, _words_key(words), keep_code),
         extensions=["jinja2.ext.i18n"],
     )
     # Kept so error messages can show template paths relative to the workspace.
