@@ -932,8 +932,11 @@ def test_sources_gone_do_not_unpublish_everything(workspace: Path, run_cli, how:
         assert "entries: a link to " in output and "which is not there" in output, output
     else:
         state = "empty" if how == "folder empty" else "missing"
-        assert f"entries: the folder is {state}: this build would remove the 7 files" in output
-        assert f"issues: the folder is {state}: this build would remove the 12 files" in output
+        assert f"entries: the folder is {state}: this build would remove the 7 pages" in output
+        assert (
+            f"issues: the folder is {state}: this build would remove the web versions of 2 sent "
+            "issues, which readers' emails link to (site/issues/1-strangers-and-varda/...)"
+        ) in output, output
     assert _snapshot_outputs(workspace) == before
     # Unpublishing everything on purpose: the pages deleted first, then the build.
     if how != "linked folders gone":
@@ -1036,3 +1039,19 @@ def test_a_caption_that_ends_a_sentence_is_followed_by_its_credit_as_one(
     assert f"<figcaption>{shown}</figcaption>" in page, re.findall(
         "<figcaption>.*?</figcaption>", page
     )
+
+
+def test_the_last_issue_unsent_may_go(workspace: Path, run_cli) -> None:
+    # The guard of sent issues' web versions took any issue's: deleting the one draft left
+    # stopped the build, and 'new issue', the command to fill the folder again.
+    code, _ = run_cli("build", "--root", workspace)
+    assert code == 0
+    for number in (1, 2):  # sent: told gone (continuity), not refused
+        next((workspace / "issues").glob(f"{number}-*.md")).unlink()
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    next((workspace / "issues").glob("3-*.md")).unlink()  # the draft, the last one
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    code, output = run_cli("new", "issue", "Next", "--root", workspace)
+    assert code == 0 and "wrote issues/" in output, output

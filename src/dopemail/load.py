@@ -11,7 +11,6 @@ in it) stops there.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -1158,21 +1157,26 @@ def _while_there(path: str, load: Callable[[str], T]) -> T | None:
     return None
 
 
-def markdown_names(folder: Path) -> list[str]:
+def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
     """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
 
     Hidden files are not the editor's pieces: Emacs's lock files (``.#name.md``, a link to
     nowhere while a file has unsaved changes), macOS's ``._name.md`` beside files copied to
-    some disks.
+    some disks. ``broken``, if given, is told the names that are links to nothing (or that
+    loop): in the same listing, for :func:`_sources_gone`.
     """
     try:
-        return sorted(
-            e.name
-            for e in os.scandir(folder)
-            if e.name.endswith(".md") and not e.name.startswith(".") and _is_file(e)
-        )
+        listing = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return []
+    names = []
+    for item in listing:
+        if item.name.endswith(".md") and not item.name.startswith("."):
+            if _is_file(item):
+                names.append(item.name)
+            elif broken is not None and item.is_symlink() and not os.path.exists(item.path):
+                broken.append(item.name)
+    return sorted(names)
 
 
 # Names a Markdown file goes by elsewhere, which dopemail does not read: said, or a piece
@@ -1329,11 +1333,13 @@ def load_entries(
     settings: Settings,
     errors: list[DopemailError],
     cache: BuildCache | None = None,
+    listed: tuple[list[str], list[str]] | None = None,
 ) -> list[LoadedEntry]:
     """Load every ``entries/*.md``, adding problems to ``errors``; newest first.
 
     With a ``cache``, an entry whose source (and pictures) did not change since it was last
-    built is taken from it, skipping YAML and validation.
+    built is taken from it, skipping YAML and validation. ``listed``, if given, is told the
+    folder's ``*.md`` names, and those that are links to nothing (see :func:`markdown_names`).
     """
     entries: list[LoadedEntry] = []
     by_slug: dict[str, LoadedEntry] = {}
@@ -1345,7 +1351,9 @@ def load_entries(
             return found
         return load_entry(Path(path), root, settings, by_slug, found)
 
-    for name in markdown_names(folder):
+    names, broken = listed or ([], [])
+    names += markdown_names(folder, broken)
+    for name in names:
         path = f"{folder}{os.sep}{name}"  # a string: this loop runs over the whole archive
         try:
             entry = _while_there(path, load)
@@ -1688,13 +1696,15 @@ def _declared_slug(path: Path) -> str | None:
 _OUTPUTS = ".dopemail/outputs.json"
 
 
-def _sources_gone(root: Path) -> list[DopemailError]:
+def _sources_gone(root: Path, listed: dict[str, tuple[bool, list[str]]]) -> list[DopemailError]:
     """Source files and folders that are links to nothing (a disk not connected, a synced
-    folder gone), and ``entries/`` or ``issues/`` found empty or missing while the pages the
-    last build made from them are still in ``site/``.
+    folder gone), and ``entries/`` or ``issues/`` found empty or missing while ``site/``
+    still holds what the last build made from them: the entries' pages, the web versions of
+    sent issues (which readers' emails link to).
 
-    They were read as nothing to build: the build removed every page (an email already sent
-    links to its issue's), emptied the feeds, and said it had built.
+    They were read as nothing to build: the build removed every page, emptied the feeds, and
+    said it had built. ``listed``: for each folder, whether the build's listing of it named
+    any piece, and the names in it that are links to nothing.
     """
     errors: list[DopemailError] = []
     for name in (ENTRIES_DIR, ISSUES_DIR):
@@ -1709,20 +1719,11 @@ def _sources_gone(root: Path) -> list[DopemailError]:
                 )
             )
             continue
-        broken = []
-        with contextlib.suppress(OSError):
-            broken = [
-                item
-                for item in os.scandir(folder)
-                if item.name.endswith(".md")
-                and not item.name.startswith(".")  # an editor's lock file: a link to nowhere
-                and item.is_symlink()
-                and not os.path.exists(item.path)
-            ]
+        any_piece, broken = listed[name]
         for item in broken:
-            target = os.readlink(item.path)
+            path = folder / item
             try:
-                os.stat(item.path)
+                os.stat(path)
                 looped = False
             except OSError as exc:
                 looped = exc.errno == errno.ELOOP
@@ -1730,29 +1731,49 @@ def _sources_gone(root: Path) -> list[DopemailError]:
                 ContentError(
                     "a link that leads back to itself"
                     if looped
-                    else f"a link to {target}, which is not there",
-                    f"{name}/{item.name}",
+                    else f"a link to {os.readlink(path)}, which is not there",
+                    f"{name}/{item}",
                     None,
                     "restore the file it links to, or remove the link",
                 )
             )
-        if broken or markdown_names(folder):
+        if broken or any_piece:
             continue
-        pages = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
-        pages = [rel for rel in pages if (root / rel).exists()]
+        state = "empty" if folder.is_dir() else "missing"
+        found = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
+        if name == ENTRIES_DIR:
+            pages = [rel for rel in found if (root / rel).exists()]
+            said = (
+                "the {count} pages the last one published from it ({first}...) and empty the feeds"
+            )
+            undo = "delete their pages from site/ first"
+        else:
+            pages = sorted({rel.rsplit("/", 1)[0] for rel in found if _sent(root, rel)})
+            said = "the web versions of {count} sent issues, which readers' emails link to "
+            said += "({first}/...)"
+            undo = "delete them from site/issues/ first"
         if pages:
-            state = "empty" if folder.is_dir() else "missing"
+            said = said.format(count=len(pages), first=pages[0])
             errors.append(
                 ContentError(
-                    f"the folder is {state}: this build would remove the {len(pages)} files the "
-                    f"last one published from it ({pages[0]}...) and empty the feeds",
+                    f"the folder is {state}: this build would remove {said}",
                     name,
                     None,
-                    "if it is on another disk or a synced folder, connect it; to unpublish "
-                    "everything it held, delete site/ and build again",
+                    "if it is on another disk or a synced folder, connect it; to take them down "
+                    f"on purpose, {undo}",
                 )
             )
     return errors
+
+
+def _sent(root: Path, rel: str) -> bool:
+    """Whether ``rel`` is the message.json of an issue built as sent."""
+    if not rel.endswith("/message.json"):
+        return False
+    try:
+        return json.loads((root / rel).read_text(encoding="utf-8")).get("status") == "sent"
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _last_outputs(root: Path) -> list[str]:
@@ -1870,7 +1891,8 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     else:
         settings = load_settings(root)
     errors: list[DopemailError] = _settings_media(root, settings) + misnamed(root)
-    entries = load_entries(root, settings, errors, cache)
+    listed: dict[str, tuple[list[str], list[str]]] = {ENTRIES_DIR: ([], []), ISSUES_DIR: ([], [])}
+    entries = load_entries(root, settings, errors, cache, listed[ENTRIES_DIR])
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
     read = _read_ahead(cache, settings)
@@ -1879,7 +1901,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     unloaded: set[str] = set()
     if errors:
         loaded = {e.path.rpartition("/")[2] for e in entries}
-        for name in markdown_names(root / ENTRIES_DIR):
+        for name in listed[ENTRIES_DIR][0]:
             if name not in loaded:
                 # By the slug it declares and by its name: which one an issue gives, the
                 # file's own problem comes first.
@@ -1896,7 +1918,9 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
             cache.issue_sources[rel], data = cache.read_key(path)
         return load_issue(Path(path), root, settings, by_slug, read, unloaded, data)
 
-    for name in markdown_names(root / ISSUES_DIR):
+    issue_names, broken_issues = listed[ISSUES_DIR]
+    issue_names += markdown_names(root / ISSUES_DIR, broken_issues)
+    for name in issue_names:
         try:
             issue = _while_there(str(root / ISSUES_DIR / name), load_one)
         except DopemailError as exc:
@@ -1905,7 +1929,11 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         if issue is not None:
             issues.append(issue)
     errors.extend(_duplicate_numbers(root, issues))
-    errors.extend(_sources_gone(root))
+    errors.extend(
+        _sources_gone(
+            root, {name: (bool(names), broken) for name, (names, broken) in listed.items()}
+        )
+    )
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
     return Workspace(root=root, settings=settings, entries=tuple(entries), issues=tuple(issues))
