@@ -1022,6 +1022,8 @@ def test_a_picture_named_with_its_accents_decomposed_is_found_and_published(
         ("Scott.", "Chris Harris", "Scott. Photograph by Chris Harris"),
         ("場面。", "松竹 & Co", "場面。 Photograph by 松竹 &amp; Co"),
         ("He said “go.”", "Chris Harris", "He said “go.” Photograph by Chris Harris"),
+        ('He said "Stop."', "Chris Harris", "He said &#34;Stop.&#34; Photograph by Chris Harris"),
+        ("'Scott.'", "Chris Harris", "&#39;Scott.&#39; Photograph by Chris Harris"),
         ("Scott", "Chris <Harris>", "Scott, photograph by Chris &lt;Harris&gt;"),
     ],
 )

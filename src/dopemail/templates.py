@@ -233,14 +233,15 @@ def with_credit(caption: str | None, credit: str) -> markupsafe.Markup:
     """A picture's caption and its credit line, as a page prints them under it: 'Le Canal,
     photograph by Zoé Lefèvre'; after a caption that ends a sentence, a sentence of its own
     ('The last scene. Photograph by ...': it read '... scene., photograph by')."""
+    written = str(caption or "").rstrip()
+    ends = written.rstrip("”’\"')»」』").endswith(_SENTENCE_END)  # judged before escaping
     # Escaped as the parts are: a credit line may be markup already (a translated line).
-    caption = markupsafe.escape(caption or "").rstrip()
-    credit = markupsafe.escape(credit or "")
-    if not credit or not caption:
-        return caption or credit
-    if caption.rstrip("”’\"')»」』").endswith(_SENTENCE_END):
-        return caption + " " + credit[:1].upper() + credit[1:]
-    return caption + ", " + credit
+    shown, credit = markupsafe.escape(written), markupsafe.escape(credit or "")
+    if not credit or not shown:
+        return shown or credit
+    if ends:
+        return shown + " " + credit[:1].upper() + credit[1:]
+    return shown + ", " + credit
 
 
 def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
