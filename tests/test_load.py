@@ -2966,6 +2966,7 @@ def test_a_picture_that_may_not_be_read_is_told_so(write_files, monkeypatch) -> 
     locked = {
         str(root / "media/all-of-us-strangers/01.jpg"),
         str(root / "media/all-of-us-strangers/02.jpg"),
+        str(root / "media/dopepress-logo.png"),  # the settings' logo: its bytes are checked
     }
 
     def guarded_open(path, *args, **kwargs):
@@ -2976,7 +2977,12 @@ def test_a_picture_that_may_not_be_read_is_told_so(write_files, monkeypatch) -> 
     monkeypatch.setattr(pictures, "open", guarded_open, raising=False)
     pictures._SIZES.clear()
     pictures._MEDIA.clear()
-    problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+    everything = reported(root)
+    (logo,) = [e for e in everything if e.path == "dopemail.toml"]
+    assert logo.message == (
+        "publication.logo: 'media/dopepress-logo.png' cannot be read: permission denied"
+    ), logo.message
+    problems = [e for e in everything if e.path == "entries/zz.md"]
     said = [(e.message, e.hint) for e in problems]
     assert [m for m, _ in said] == [
         "images[1].src: 'media/all-of-us-strangers/01.jpg' cannot be read: permission denied",

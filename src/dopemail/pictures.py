@@ -526,6 +526,8 @@ def check_bytes(rel: str, path: str, info: os.stat_result) -> None:
         try:
             with open(path, "rb") as file:
                 actual = _type_of(file.read(64))
+        except PermissionError:
+            raise _denied(rel, rel) from None
         except OSError:
             actual = None
         if actual is None and said not in _NOT_SHOWN and said != "image/bmp":
