@@ -992,8 +992,9 @@ def test_a_record_not_put_in_place_leaves_no_temporary_file(
     assert left == [], left
 
 
+@pytest.mark.parametrize("mixed", [False, True], ids=["all-decomposed", "file-alone"])
 def test_a_picture_named_with_its_accents_decomposed_is_found_and_published(
-    workspace: Path, run_cli
+    workspace: Path, run_cli, mixed: bool
 ) -> None:
     # Files unzipped or synced from a Mac name 'é' as 'e' and an accent (NFD); the entry, as
     # typed, as one character (NFC): "does not exist", for names that look the same.
@@ -1001,6 +1002,8 @@ def test_a_picture_named_with_its_accents_decomposed_is_found_and_published(
 
     typed = "media/été à Paris/Amélie café.jpg"
     on_disk = workspace / unicodedata.normalize("NFD", typed)
+    if mixed:  # a folder made here (as typed), holding a file from a Mac
+        on_disk = workspace / "media/été à Paris" / unicodedata.normalize("NFD", "Amélie café.jpg")
     on_disk.parent.mkdir()
     shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", on_disk)
     entry = workspace / "entries/quiet-hours.md"

@@ -120,13 +120,12 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
     info = picture_stat(path)
     if info is None and not rel.isascii():
         # Named with its accents in the other of Unicode's two ways: 'é' one character as
-        # typed, or 'e' and an accent as macOS names files (unzipped, synced from a Mac).
-        # Both look the same to the editor, who could never tell what differs.
-        for form in ("NFC", "NFD"):
-            other = unicodedata.normalize(form, rel)
-            if other != rel and (found := picture_stat(f"{root}{os.sep}{other}")) is not None:
-                rel, path, info = other, f"{root}{os.sep}{other}", found
-                break
+        # typed, or 'e' and an accent as macOS names files (unzipped, synced from a Mac),
+        # maybe a file of one kind in a folder of the other. Both look the same to the
+        # editor, who could never tell what differs.
+        other = _as_named_on_disk(root, rel)
+        if other is not None and (found := picture_stat(f"{root}{os.sep}{other}")) is not None:
+            rel, path, info = other, f"{root}{os.sep}{other}", found
     if info is not None and not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a file (a pipe or a device)"
         raise PictureProblem(f"'{src}' is {what}, not a picture", "give the picture's file")
@@ -143,6 +142,26 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
             f"give a JPEG, PNG, GIF, WebP, AVIF or SVG file, named as such ({_NAMED_AS})",
         )
     return rel, path, info
+
+
+def _as_named_on_disk(root: Path, rel: str) -> str | None:
+    """``rel`` as the files and folders on disk spell it, where they differ from it in
+    Unicode's normalisation alone (None if some part is not there either way)."""
+    parts: list[str] = []
+    for part in rel.split("/"):
+        folder = os.path.join(root, *parts)
+        if not os.path.lexists(os.path.join(folder, part)):
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                return None
+            same = [n for n in names if unicodedata.normalize("NFC", n) == wanted]
+            if not same:
+                return None
+            part = same[0]
+        parts.append(part)
+    return "/".join(parts)
 
 
 _NAMED_AS = ".jpg, .png, .gif, .webp, .avif, .svg"
