@@ -154,7 +154,9 @@ _JAPANESE = (
 )
 
 
-@pytest.mark.parametrize("text", [_JAPANESE, _JAPANESE.replace("、", ""), "한국 영화 " * 30])
+@pytest.mark.parametrize(
+    "text", [_JAPANESE, _JAPANESE.replace("、", ""), "한국어 문장은 띄어쓰기를 합니다 " * 9]
+)
 @pytest.mark.parametrize("width", [20, 41, 72])
 def test_chinese_japanese_and_korean_wrap_by_the_columns_they_take(text: str, width: int) -> None:
     # A Japanese paragraph was one line 239 columns wide in the email's text part: textwrap
@@ -169,6 +171,8 @@ def test_chinese_japanese_and_korean_wrap_by_the_columns_they_take(text: str, wi
     assert "".join(line[2:] for line in lines).replace(" ", "") == text.replace(" ", "")
     assert not [x for x in lines if x[2:3] in ("、", "。", "）", "」")], lines
     assert not [x for x in lines if x[-1:] in ("（", "「")], lines
+    if "한" in text:  # Korean spaces its words: broken at the spaces only
+        assert {word for line in lines for word in line.split()} == set(text.split()), lines
 
 
 def test_a_text_in_japanese_that_fits_in_characters_but_not_columns_is_wrapped() -> None:

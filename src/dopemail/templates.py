@@ -144,10 +144,10 @@ def fill(text: str, width: int, first: str, rest: str) -> str:
     """``text`` as lines of at most ``width`` columns (a word longer than that alone on its
     line), the first begun with ``first``, the others with ``rest``.
 
-    Chinese, Japanese and Korean put no space between words and are two columns a
-    character: text in them is broken between characters, by the columns it takes (not at
-    a '、' or '」' that must end a line, nor after a '「' that must begin one). Anything
-    else is textwrap's, at spaces.
+    Chinese and Japanese put no space between words and are two columns a character: text
+    in them is broken between characters, by the columns it takes (not at a '、' or '」'
+    that must end a line, nor after a '「' that must begin one); Korean, two columns a
+    character too, at its spaces. Anything else is textwrap's, at spaces.
     """
     if not text.isascii() and _CJK.search(text):
         return _fill_columns(_LINE_BREAKS.sub(" ", text), width, first, rest)
@@ -162,13 +162,14 @@ def fill(text: str, width: int, first: str, rest: str) -> str:
 
 
 # Scripts written without spaces between words, in characters two columns wide: CJK
-# punctuation, kana, Hangul, ideographs, and the full-width forms.
+# punctuation, kana, ideographs, and the full-width forms.
 _CJK_CLASS = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
-    "\U00020000-\U0003fffd"
+    "\u2e80-\u303e\u3041-\u312f\u3190-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
 )
-_CJK = re.compile(f"[{_CJK_CLASS}]")
+# Korean: two columns a character too, but its words are spaced, and broken at the spaces.
+_HANGUL_CLASS = "\u1100-\u115f\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3"
+_CJK = re.compile(f"[{_CJK_CLASS}{_HANGUL_CLASS}]")
 # A run of spaces, one such character, or a run of anything else (a word in Latin letters).
 _CHUNK = re.compile(f"(?P<space> +)|[{_CJK_CLASS}]|[^ {_CJK_CLASS}]+")
 # What may not begin a line (closing brackets and stops, small kana, the prolonged sound
