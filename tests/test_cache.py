@@ -263,16 +263,20 @@ def test_folders_linked_into_templates_and_media_are_inputs_too(
     assert turned.groups() == (height, width)
 
 
-def test_a_state_file_left_by_a_killed_build_is_cleared(workspace: Path, run_cli) -> None:
+@pytest.mark.parametrize("name", ["state.json", "outputs.json", "writing.json"])
+def test_a_state_file_left_by_a_killed_build_is_cleared(
+    workspace: Path, run_cli, name: str
+) -> None:
     # Killed between writing state.json's temporary file and renaming it, a build left
-    # .dopemail/state.json.<pid>.tmp for good.
+    # .dopemail/state.json.<pid>.tmp for good; and the manifest's and the journal's, since
+    # their temporary files are named by process too.
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], text=True,
                           capture_output=True, check=True).stdout.strip()  # fmt: skip
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         folder = workspace / ".dopemail"
         folder.mkdir()
-        orphan, busy = folder / f"state.json.{gone}.tmp", folder / f"state.json.{alive.pid}.tmp"
+        orphan, busy = folder / f"{name}.{gone}.tmp", folder / f"{name}.{alive.pid}.tmp"
         orphan.write_text("{}")
         busy.write_text("{}")  # a check running side by side: its own to rename
         assert run_cli("build", "--root", workspace)[0] == 0

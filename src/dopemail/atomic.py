@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
 
@@ -26,3 +27,33 @@ def replace_file(path: str | Path, *parts: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# What replace_file names its temporary files: '<name>.<process id>.tmp'.
+_LEFT = re.compile(r".+\.(\d+)\.tmp")
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove the temporary files in ``folder`` that processes killed while writing left
+    (by SIGKILL or a power cut, nothing could take them back): those of processes gone.
+    Another process writing side by side keeps its own."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        found = _LEFT.fullmatch(name)
+        if found and int(found.group(1)) != os.getpid() and not alive(int(found.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+
+
+def alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (someone else's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's: alive
+        return True
+    return True

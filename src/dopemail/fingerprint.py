@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import clear_leftovers, replace_file
+
 STATE = ".dopemail/state.json"
 MANIFEST = ".dopemail/outputs.json"
 CLOCK = ".dopemail/clock"  # touched to read the file system's clock (the write's too)
@@ -309,32 +311,8 @@ def record(root: Path, count: int, inputs: Stamp, warnings: Sequence[str] = ()) 
 def _write_state(root: Path, state: dict[str, object]) -> None:
     path = root / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
-    _clear_orphans(path)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # checks may run side by side
-    try:
-        tmp.write_text(json.dumps(state) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _clear_orphans(path: Path) -> None:
-    """Remove what a process killed while writing the state left (state.json.<pid>.tmp): a
-    check running side by side writes its own, so only those of processes gone."""
-    for tmp in path.parent.glob(f"{path.name}.*.tmp"):
-        pid = tmp.name[len(path.name) + 1 : -len(".tmp")]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            tmp.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's: alive
-        return True
-    return True
+    clear_leftovers(path.parent)  # checks may run side by side: each its own temporary file
+    replace_file(path, (json.dumps(state) + "\n").encode("utf-8"))
 
 
 def forget(root: Path) -> None:
