@@ -166,7 +166,10 @@ class Watcher:
                     # A source folder itself came, went or was replaced (restored from a
                     # backup, swapped by a rename): the tree's watch follows the folder it
                     # began on, by inode, and heard nothing of the new one under the name.
-                    folders = any(Path(raw).name in SOURCE_DIRS for _, raw in changes)
+                    folders = any(
+                        change != watchfiles.Change.modified and Path(raw).name in SOURCE_DIRS
+                        for change, raw in changes
+                    )  # (a polled mount says 'modified' of a folder a file was saved in)
                     if folders or self._source_dirs() != self._tree_folders:
                         self._tree_stop.set()  # the tree thread restarts with the new set
                     self._batches.put(paths)
