@@ -1217,3 +1217,31 @@ def test_saves_are_seen_in_a_source_folder_replaced_whole(tmp_path: Path, how: s
         assert "entries/stray.md" not in set().union(*seen), seen
     finally:
         watcher.stop()
+
+
+def _peak_rss_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def test_a_large_picture_is_served_a_piece_at_a_time(tmp_path: Path) -> None:
+    # Each request read the whole file into memory: a 400 MB picture took the preview from
+    # 53 MB to 400 MB. Its type is the one the feeds announce.
+    root = write_publication(tmp_path / "pub")
+    still = root / "media/night/still.png"
+    big = still.read_bytes() + b"\0" * (80 << 20)  # data after a picture's end is no fault
+    still.write_bytes(big)
+    with preview_process(root) as preview:
+        before = _peak_rss_kb(preview.process.pid)
+        connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=60)
+        try:
+            connection.request("GET", "/site/media/night/still.png")
+            answer = connection.getresponse()
+            served = answer.read()
+        finally:
+            connection.close()
+        grown = _peak_rss_kb(preview.process.pid) - before
+    assert answer.status == 200 and served == big
+    assert answer.getheader("Content-Type") == "image/png"
+    assert answer.getheader("Content-Length") == str(len(big))
+    assert grown < 20 << 10, f"the preview grew by {grown} kB to serve an 80 MB picture"

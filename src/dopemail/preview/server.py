@@ -30,8 +30,10 @@ import hmac
 import ipaddress
 import json
 import mimetypes
+import os
 import re
 import secrets
+import shutil
 import socket
 import threading
 import traceback
@@ -44,6 +46,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..config import CONFIG_NAME
 from ..errors import ConfigError, DopemailError
+from ..pictures import picture_type
 from ..write import Output
 from . import hooks, pages
 from .state import PreviewState, Snapshot, redact
@@ -92,7 +95,9 @@ def clean_path(raw: str) -> str | None:
 def content_type(rel: str) -> str:
     """The Content-Type of an output path, chosen so browsers show rather than download it."""
     suffix = Path(rel).suffix.lower()
-    return _TYPES.get(suffix) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    # A picture's as the feeds announce it (mimetypes' table differs between machines).
+    known = _TYPES.get(suffix) or picture_type(rel) or mimetypes.guess_type(rel)[0]
+    return known or "application/octet-stream"
 
 
 def local_links(html: str, base: str, local: str) -> str:
@@ -277,12 +282,20 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if output is None:
             self._not_found(snapshot, path, body)
             return
-        try:
-            data = output.read_bytes() if isinstance(output, Path) else output
-        except OSError:  # a media file removed since the build: the next build drops it too
-            self._not_found(snapshot, path, body)
-            return
         kind = content_type(rel)
+        if isinstance(output, Path):  # a picture: sent from its file, a piece at a time
+            try:
+                handle = open(output, "rb")  # noqa: SIM115 - closed below, after the headers
+            except OSError:  # removed since the build: the next build drops it too
+                self._not_found(snapshot, path, body)
+                return
+            with handle:
+                self._headers(HTTPStatus.OK, kind, os.fstat(handle.fileno()).st_size)
+                if body:
+                    with contextlib.suppress(OSError):  # the browser went away
+                        shutil.copyfileobj(handle, self.wfile, 1 << 20)
+            return
+        data = output
         if kind.startswith("text/html") and rel.startswith("site/"):
             html = self._local_links(snapshot, data.decode("utf-8", "replace"))
             deps = f"{rel},site/media/"
@@ -395,9 +408,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool = True) -> None:
+        self._headers(status, kind, len(data))
+        if body:
+            with contextlib.suppress(OSError):  # the browser went away: nothing to do
+                self.wfile.write(data)
+
+    def _headers(self, status: HTTPStatus, kind: str, length: int) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")  # every build must show at once
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")  # preview URLs stay private
@@ -410,9 +429,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
             # own address: one put in media/ could read a page's send-test token. None run.
             self.send_header("Content-Security-Policy", "script-src 'none'; sandbox")
         self.end_headers()
-        if body:
-            with contextlib.suppress(OSError):  # the browser went away: nothing to do
-                self.wfile.write(data)
 
 
 def serve(
