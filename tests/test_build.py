@@ -216,16 +216,16 @@ def test_a_write_failing_midway_leaves_old_files_and_no_temporaries(
     before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
     entry = workspace / "entries/all-of-us-strangers.md"
     entry.write_text(entry.read_text().replace("title: All", "title: Changed All", 1))
-    real_read = write_module._read
+    real_same = write_module._same
     calls = {"n": 0}
 
-    def failing_read(output):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
+    def failing_same(target, output):  # type: ignore[no-untyped-def]
+        calls["n"] += 1  # each output staged is first compared with what is in place
         if calls["n"] == 5:
             raise OSError(28, "No space left on device")
-        return real_read(output)
+        return real_same(target, output)
 
-    monkeypatch.setattr(write_module, "_read", failing_read)
+    monkeypatch.setattr(write_module, "_same", failing_same)
     with pytest.raises(OSError):
         build(workspace)
     assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
@@ -354,7 +354,7 @@ def test_bytes_made_ahead_by_workers_are_not_read_back(
     def make_once(blob, data, pid):  # type: ignore[no-untyped-def]
         # In this process and in the workers: bytes already kept are never written again.
         assert not os.path.exists(blob), f"{blob} made again"
-        real_make(blob, data, pid)
+        return real_make(blob, data, pid)
 
     monkeypatch.setattr(write_module, "_make_blob", make_once)
     build(workspace, use_cache=False, jobs=2)
@@ -1060,3 +1060,30 @@ def test_the_last_issue_unsent_may_go(workspace: Path, run_cli) -> None:
     assert code == 0, output
     code, output = run_cli("new", "issue", "Next", "--root", workspace)
     assert code == 0 and "wrote issues/" in output, output
+
+
+def _build_peak_kb(root: Path) -> int:
+    """The peak memory of `dopemail build --root root` in a process of its own (kB)."""
+    measure = (
+        "import resource, subprocess, sys; "
+        "done = subprocess.run([sys.executable, '-m', 'dopemail', 'build', '--root', sys.argv[1]]"
+        ", capture_output=True); assert done.returncode == 0, done.stdout + done.stderr; "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", measure, str(root)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+def test_a_large_picture_is_published_a_piece_at_a_time(workspace: Path) -> None:
+    # Read whole to be compared, hashed and copied: a 400 MB picture took the build past
+    # its memory, and under a limit it ended in a MemoryError traceback.
+    small = copy_publication(workspace.parent / "small")
+    baseline = _build_peak_kb(small)
+    picture = workspace / "media/all-of-us-strangers/01.jpg"
+    picture.write_bytes(picture.read_bytes() + b"\0" * (120 << 20))  # after its end: no fault
+    grown = _build_peak_kb(workspace) - baseline
+    published = workspace / "site/media/all-of-us-strangers/01.jpg"
+    assert published.read_bytes() == picture.read_bytes()
+    assert grown < 40 << 10, f"the build grew by {grown} kB to publish a 120 MB picture"
