@@ -2887,9 +2887,10 @@ def test_a_file_saved_by_renaming_while_it_is_read_is_read_once_back(
         (workspace / rel).rename(workspace / f"{rel}~")
     listed = load_module.markdown_names
 
-    def as_before(folder: Path) -> list[str]:  # the listing taken before the save began
+    def as_before(folder: Path, broken: list[str] | None = None) -> list[str]:
+        # The listing taken before the save began.
         return sorted(
-            {*listed(folder), *(Path(r).name for r in moved if r.startswith(folder.name))}
+            {*listed(folder, broken), *(Path(r).name for r in moved if r.startswith(folder.name))}
         )
 
     def saved(seconds: float) -> None:  # the save's new file, in place a moment later
@@ -2909,7 +2910,11 @@ def test_a_file_deleted_while_the_folder_is_read_is_left_out(
     from dopemail import load as load_module
 
     listed = load_module.markdown_names
-    monkeypatch.setattr(load_module, "markdown_names", lambda folder: [*listed(folder), "gone.md"])
+    monkeypatch.setattr(
+        load_module,
+        "markdown_names",
+        lambda folder, broken=None: [*listed(folder, broken), "gone.md"],
+    )
     waits: list[float] = []
     monkeypatch.setattr(load_module.time, "sleep", waits.append)
     loaded = load_workspace(workspace)
