@@ -154,9 +154,13 @@ _JAPANESE = (
 )
 
 
-@pytest.mark.parametrize(
-    "text", [_JAPANESE, _JAPANESE.replace("、", ""), "한국어 문장은 띄어쓰기를 합니다 " * 9]
-)
+_KOREAN = (
+    "가장 기억에 남는 영화를 고르라면 망설임 없이 봉준호 감독의 《기생충》을 꼽겠다. 극장에서 "
+    "두 번 보았다. 大韓民國이다, 영화《미키 17》은 "
+) * 3
+
+
+@pytest.mark.parametrize("text", [_JAPANESE, _JAPANESE.replace("、", ""), _KOREAN])
 @pytest.mark.parametrize("width", [20, 41, 72])
 def test_chinese_japanese_and_korean_wrap_by_the_columns_they_take(text: str, width: int) -> None:
     # A Japanese paragraph was one line 239 columns wide in the email's text part: textwrap
@@ -224,3 +228,14 @@ def test_a_film_s_facts_wrap_without_parting_a_number_from_its_unit() -> None:
     for width in range(12, 60):
         lines = wrap(f"Credits. {facts}.", width).split("\n")
         assert not [line for line in lines if line.startswith(("min", "·"))], (width, lines)
+
+
+def test_a_korean_word_is_never_broken_whatever_the_width() -> None:
+    # Korean spaces its words: '《기생충》을' (a title and its particle) was broken after
+    # the bracket, and a word with Hanja in it between its characters.
+    from dopemail.templates import columns, fill
+
+    for width in range(12, 80):
+        lines = fill("x " + _KOREAN, width, "", "").split("\n")
+        assert {word for line in lines for word in line.split()} == set(("x " + _KOREAN).split())
+        assert all(columns(line) <= width or " " not in line for line in lines), (width, lines)

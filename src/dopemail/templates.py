@@ -18,7 +18,7 @@ import textwrap
 import time
 import unicodedata
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -130,7 +130,7 @@ def wrap(text: str, width: int = 72, indent: str = "") -> str:
         and len(indent) + len(text) <= width
         and not text[-1].isspace()
         and not _LINE_BREAKS.search(text)
-        and (text.isascii() or not _CJK.search(text))  # two columns a character
+        and not _wide(text)  # two columns a character
     ):
         return indent + text
     return _fill(text, width, indent)
@@ -149,7 +149,7 @@ def fill(text: str, width: int, first: str, rest: str) -> str:
     that must end a line, nor after a '「' that must begin one); Korean, two columns a
     character too, at its spaces. Anything else is textwrap's, at spaces.
     """
-    if not text.isascii() and _CJK.search(text):
+    if _wide(text):
         return _fill_columns(_LINE_BREAKS.sub(" ", text), width, first, rest)
     return textwrap.fill(
         text,
@@ -169,9 +169,25 @@ _CJK_CLASS = (
 )
 # Korean: two columns a character too, but its words are spaced, and broken at the spaces.
 _HANGUL_CLASS = "\u1100-\u115f\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3"
-_CJK = re.compile(f"[{_CJK_CLASS}{_HANGUL_CLASS}]")
-# A run of spaces, one such character, or a run of anything else (a word in Latin letters).
-_CHUNK = re.compile(f"(?P<space> +)|[{_CJK_CLASS}]|[^ {_CJK_CLASS}]+")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    # Compiled on first use: their character ranges cost some 60 M instructions to compile,
+    # which a publication in other languages never needs.
+    return (
+        re.compile(f"[{_CJK_CLASS}{_HANGUL_CLASS}]"),  # any character two columns wide
+        re.compile(f"[{_CJK_CLASS}]|[^{_CJK_CLASS}]+"),  # one such character, or a run
+        re.compile(f"[{_HANGUL_CLASS}]"),
+    )
+
+
+def _wide(text: str) -> bool:
+    """Whether ``text`` holds Chinese, Japanese or Korean (first, without a regex: whether
+    it holds anything past the punctuation, quotes and symbols of other languages)."""
+    return not text.isascii() and max(text) >= "\u2e80" and bool(_patterns()[0].search(text))
+
+
 # What may not begin a line (closing brackets and stops, small kana, the prolonged sound
 # mark) and what may not end one (opening brackets): kept with the character beside it.
 _NOT_FIRST = frozenset(
@@ -182,23 +198,27 @@ _NOT_LAST = frozenset("（「『【〔〈《〖〘〚([{“‘")
 
 
 def _fill_columns(text: str, width: int, first: str, rest: str) -> str:
+    _, pieces, hangul = _patterns()
     chunks: list[list[Any]] = []  # [text, a space before it]
-    space = False
-    for found in _CHUNK.finditer(text):
-        if found.group("space"):
-            space = True
+    spaced = False
+    for word in text.split(" "):
+        if not word:
+            spaced = True
             continue
-        piece = found.group()
-        if chunks and not space and (piece[0] in _NOT_FIRST or chunks[-1][0][-1] in _NOT_LAST):
-            chunks[-1][0] += piece
-        else:
-            chunks.append([piece, space])
-        space = False
+        # A Korean word is kept whole (Korean breaks at its spaces); Chinese and Japanese
+        # between characters.
+        for at, piece in enumerate([word] if hangul.search(word) else pieces.findall(word)):
+            gap = spaced and at == 0
+            if chunks and not gap and (piece[0] in _NOT_FIRST or chunks[-1][0][-1] in _NOT_LAST):
+                chunks[-1][0] += piece
+            else:
+                chunks.append([piece, gap])
+        spaced = True
     lines: list[str] = []
     line, used, empty = first, columns(first), True
-    for piece, spaced in chunks:
+    for piece, after_space in chunks:
         wide = columns(piece)
-        gap = 1 if spaced and not empty else 0
+        gap = 1 if after_space and not empty else 0
         if not empty and used + gap + wide > width:
             lines.append(line)
             line, used, empty, gap = rest, columns(rest), True, 0
