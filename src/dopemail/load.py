@@ -1748,9 +1748,9 @@ def _sources_gone(root: Path, listed: dict[str, tuple[bool, list[str]]]) -> list
             )
             undo = "delete their pages from site/ first"
         else:
-            pages = sorted({rel.rsplit("/", 1)[0] for rel in found if _sent(root, rel)})
-            said = "the web versions of {count} sent issues, which readers' emails link to "
-            said += "({first}/...)"
+            pages = sorted({rel.rsplit("/", 1)[0] for rel in found if _held(root, rel)})
+            said = "the web versions of {count} issues readers hold (sent, or listed in the "
+            said += "archive and the issues feed) ({first}/...)"
             undo = "delete them from site/issues/ first"
         if pages:
             said = said.format(count=len(pages), first=pages[0])
@@ -1766,13 +1766,16 @@ def _sources_gone(root: Path, listed: dict[str, tuple[bool, list[str]]]) -> list
     return errors
 
 
-def _sent(root: Path, rel: str) -> bool:
-    """Whether ``rel`` is the message.json of an issue built as sent."""
+def _held(root: Path, rel: str) -> bool:
+    """Whether ``rel`` is the message.json of an issue readers hold: built as sent, or as
+    ready (listed in the archive and the issues feed; and maybe mailed already, the editor
+    marking it sent afterwards)."""
     if not rel.endswith("/message.json"):
         return False
     try:
-        return json.loads((root / rel).read_text(encoding="utf-8")).get("status") == "sent"
-    except (OSError, ValueError, AttributeError):
+        built = json.loads((root / rel).read_text(encoding="utf-8"))
+        return isinstance(built, dict) and built.get("status") in ("sent", "ready")
+    except (OSError, ValueError):
         return False
 
 
