@@ -1090,3 +1090,22 @@ def test_a_large_picture_is_published_a_piece_at_a_time(workspace: Path) -> None
     published = workspace / "site/media/all-of-us-strangers/01.jpg"
     assert published.read_bytes() == picture.read_bytes()
     assert grown < 40 << 10, f"the build grew by {grown} kB to publish a 120 MB picture"
+
+
+def test_a_first_build_reads_each_picture_once_to_keep_it(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hashed to name its kept bytes, then read and hashed again to copy them: twice the
+    # reading of every picture, on the build that copies them all.
+    import hashlib
+
+    def hashed_apart(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a picture hashed before it was copied")
+
+    monkeypatch.setattr(hashlib, "file_digest", hashed_apart)
+    build(workspace)
+    published = workspace / "site/media/all-of-us-strangers/01.jpg"
+    source = workspace / "media/all-of-us-strangers/01.jpg"
+    assert published.read_bytes() == source.read_bytes() and published.stat().st_nlink == 2
+    blob = workspace / write_module.BLOBS / hashlib.sha256(source.read_bytes()).hexdigest()
+    assert blob.samefile(published)  # kept under the name of what it holds

@@ -89,7 +89,11 @@ def _open_new(path: str) -> int:
     # killed build with the same id is replaced, and 14,000 outputs cost 14,000 opens, not more.
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags, 0o644)
-    os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
+    try:
+        os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
 
 
@@ -192,17 +196,29 @@ class _Blobs:
         if not self.linking:
             _create(tmp, data)
             return
+        if isinstance(data, Path) and self.fresh:
+            # No blob was kept before this write: a picture is copied and hashed in one
+            # read, and kept under what it held (hashing it first would read it twice).
+            self._link(self._make(f"{self.folder}{os.sep}picture", data, pid), tmp, data)
+            return
         blob = _blob_path(self.folder, data)
         # Asked of the file system, not of a listing taken once: the workers keep making
         # blobs while this write stages. A blob may also have been changed in place through
         # one of its outputs (an editor saving site/x/index.html): it is checked before it is
         # linked again.
         if not self._intact(blob, data, trust):
-            if not self.folder_made:
-                os.makedirs(self.folder, exist_ok=True)
-                self.folder_made = True
-            blob = _make_blob(blob, data, pid)
-            self.made.append(blob)
+            blob = self._make(blob, data, pid)
+        self._link(blob, tmp, data)
+
+    def _make(self, blob: str, data: Output, pid: int) -> str:
+        if not self.folder_made:
+            os.makedirs(self.folder, exist_ok=True)
+            self.folder_made = True
+        blob = _make_blob(blob, data, pid)
+        self.made.append(blob)
+        return blob
+
+    def _link(self, blob: str, tmp: str, data: Output) -> None:
         try:
             os.link(blob, tmp)
         except FileExistsError:  # a killed build's leftover link under our name

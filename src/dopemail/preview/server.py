@@ -33,7 +33,6 @@ import mimetypes
 import os
 import re
 import secrets
-import shutil
 import socket
 import threading
 import traceback
@@ -290,10 +289,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._not_found(snapshot, path, body)
                 return
             with handle:
-                self._headers(HTTPStatus.OK, kind, os.fstat(handle.fileno()).st_size)
-                if body:
-                    with contextlib.suppress(OSError):  # the browser went away
-                        shutil.copyfileobj(handle, self.wfile, 1 << 20)
+                left = os.fstat(handle.fileno()).st_size
+                self._headers(HTTPStatus.OK, kind, left)
+                # No more than announced: a picture saved again meanwhile may have grown.
+                with contextlib.suppress(OSError):  # the browser went away
+                    while body and left > 0 and (piece := handle.read(min(left, 1 << 20))):
+                        self.wfile.write(piece)
+                        left -= len(piece)
             return
         data = output
         if kind.startswith("text/html") and rel.startswith("site/"):
