@@ -682,3 +682,29 @@ def test_a_publication_s_own_country_is_its_time_zone_s() -> None:
     # Older names the zone table does not list are links to zones it does.
     assert home_country("America/Buenos_Aires") == "AR" and home_country("US/Pacific") == "US"
     assert home_country("UTC") is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown", "book"),
+    [
+        (None, "une œuvre de Taichi Yamada (roman)", True),  # the kind taken when none is given
+        ("roman", "une œuvre de Taichi Yamada (roman)", True),  # as the French scaffold writes
+        ("Novel", "une œuvre de Taichi Yamada (roman)", True),
+        ("pièce", "une œuvre de Taichi Yamada (pièce)", False),
+    ],
+)
+def test_a_french_source_work_s_kind_is_french_and_a_novel_is_a_book(
+    kind: str | None, shown: str, book: bool
+) -> None:
+    # A French page read 'une œuvre de Taichi Yamada (novel)', the model's English default;
+    # and 'roman', as the French scaffold writes it, was no Book for schema.org.
+    from dopemail.models import BasedOn, Film
+    from dopemail.site import _movie
+    from dopemail.templates import source_work
+    from dopemail.wording import wording_for
+
+    words = wording_for("fr")
+    based = BasedOn(author="Taichi Yamada", **({"kind": kind} if kind else {}))
+    assert source_work(based, words=words) == shown
+    film = Film(title="All of Us Strangers", based_on=based)
+    assert (_movie(film, words)["isBasedOn"]["@type"] == "Book") is book

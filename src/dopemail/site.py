@@ -20,12 +20,16 @@ from .models import Film, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
 from .templates import render
-from .wording import wording_for
+from .wording import Wording, wording_for
 
 SITE_DIR = "site"
 
 
-def _movie(film: Film) -> dict[str, Any]:
+# What a novel is called in the catalogs' languages (the scaffold writes 'roman' in French).
+_NOVEL = "novel"
+
+
+def _movie(film: Film, words: Wording) -> dict[str, Any]:
     movie: dict[str, Any] = {"@type": "Movie", "name": film.title}
     if film.year:
         movie["dateCreated"] = str(film.year)
@@ -39,7 +43,7 @@ def _movie(film: Film) -> dict[str, Any]:
     if based:
         # schema.org asks no name of a work: one the piece does not name has none.
         movie["isBasedOn"] = {
-            "@type": "Book" if based.kind == "novel" else "CreativeWork",
+            "@type": "Book" if _is_novel(str(based.kind), words) else "CreativeWork",
             **({"name": based.title} if based.title else {}),
             "author": {"@type": "Person", "name": based.author},
         }
@@ -50,11 +54,15 @@ def _movie(film: Film) -> dict[str, Any]:
     return movie
 
 
+def _is_novel(kind: str, words: Wording) -> bool:
+    return kind.strip().casefold() in (_NOVEL, words.gettext(_NOVEL).casefold())
+
+
 def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
     """schema.org data for an entry: a Review (or Article) of its films, and its screenings."""
     entry, meta = item.entry, item.entry.meta
     words = wording_for(settings.publication.language)
-    movies = [_movie(f) for f in meta.all_films]
+    movies = [_movie(f, words) for f in meta.all_films]
     # A Review names what it reviews (schema.org's itemReviewed): one that names no film is
     # an Article. So is the author when it is the publication itself.
     review = meta.kind == "review" and bool(movies)

@@ -334,11 +334,22 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
         message = _("an %(kind)s by %(author)s")
     else:
         message = _("a %(kind)s by %(author)s")
-    values = {"year": based.year, "kind": based.kind, "author": based.author}
+    # A kind the catalog has ('novel', the one taken when none is given) in the language of
+    # the rest: a French page read 'une œuvre de Taichi Yamada (novel)'.
+    kind = str(based.kind)
+    values = {"year": based.year, "kind": _(kind) if _(kind) != kind else _kind_in(kind, words)}
+    values["author"] = based.author
     if not italic:
         return words.elide(message % {**values, "title": based.title}, based.author)
     title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
     return words.elide(markupsafe.escape(message) % {**values, "title": title}, based.author)
+
+
+def _kind_in(kind: str, words: Wording) -> str:
+    # 'Novel' as 'novel' is written in the catalog, if it has it (then in its case there).
+    lower = kind.casefold()
+    translated = words.gettext(lower)
+    return translated if translated != lower else kind
 
 
 # What an event's kind says of its participants, and so how its moderator is named: 'with'
