@@ -1004,3 +1004,29 @@ def test_the_slug_hint_for_a_title_like_an_option_can_be_run(workspace: Path, ru
     words[words.index("--") : words.index("--")] = ["--root", str(workspace)]
     code, output = run_cli(*words)
     assert code == 0 and (workspace / "entries/a-name.md").exists(), output
+
+
+def test_new_issue_shows_every_field_of_an_issue(workspace: Path, run_cli) -> None:
+    # 'id:' was missing, though the README tells editors to set it to keep an old feed id;
+    # uncommented as shown, it is valid.
+    code, output = run_cli("new", "issue", "Ghosts", "--root", workspace)
+    assert code == 0, output
+    path = next((workspace / "issues").glob("4-*.md"))
+    text = path.read_text(encoding="utf-8")
+    for model in (models.Issue, models.IssueSection):
+        for field in model.model_fields:
+            assert re.search(rf"^#?\s*-?\s*{field}:", text, re.M), f"{model.__name__}.{field}"
+    path.write_text(re.sub(r"^# id: (\S+)", r"id: \1", text, flags=re.M), encoding="utf-8")
+    issue = next(i for i in load_workspace(workspace).issues if i.meta.number == 4)
+    assert issue.meta.id == "tag:example.com,2019-05-01:issues/4"
+
+
+def test_the_schema_takes_a_language_tag_in_any_case_as_the_build_does() -> None:
+    # 'lang: FR' built (written 'fr'), and an editor's plugin checking by the schema marked
+    # it an error.
+    schema = json.loads(run_process("schema").stdout)
+    lang = schema["$defs"]["PullQuote"]["properties"]["lang"]
+    pattern = re.compile(next(k["pattern"] for k in lang.get("anyOf", [lang]) if "pattern" in k))
+    assert all(pattern.search(tag) for tag in ("fr", "FR", "EN-us", "pt-BR", "zh-Hant"))
+    assert not any(pattern.search(tag) for tag in ("français", "f", "fr_FR"))
+    assert models.PullQuote(text="Bonjour", lang="FR").lang == "fr"

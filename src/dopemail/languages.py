@@ -48,9 +48,10 @@ NO_DIALOGUE = frozenset(
 )  # fmt: skip
 
 
-#: A BCP 47 language tag as HTML's lang takes it: en, fr, pt-BR (the publication's language
-#: and a pull quote's are validated against it too).
-LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+#: A BCP 47 language tag: en, fr, pt-BR, in any case ('FR'): the publication's language and
+#: a pull quote's are validated against it after tag_case writes them in HTML's case, and
+#: the schema editors' plugins check files by takes them as the build does.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _TAG = re.compile(LANGUAGE_TAG)
 _ANY_CASE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
