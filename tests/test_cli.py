@@ -1030,3 +1030,21 @@ def test_the_schema_takes_a_language_tag_in_any_case_as_the_build_does() -> None
     assert all(pattern.search(tag) for tag in ("fr", "FR", "EN-us", "pt-BR", "zh-Hant"))
     assert not any(pattern.search(tag) for tag in ("français", "f", "fr_FR"))
     assert models.PullQuote(text="Bonjour", lang="FR").lang == "fr"
+
+
+def test_the_schema_refuses_dates_and_empty_text_the_build_refuses() -> None:
+    # 'updated: next week', a time without its zone and 'title: ""' were valid by the schema,
+    # refused by the build; and a required date's hover text did not say how to write it.
+    schema = json.loads(run_process("schema").stdout)
+    published = schema["properties"]["published"]
+    moment = re.compile(published["pattern"])
+    for written in ("2024-01-12", "2024-01-12T09:00:00-08:00", "2024-01-12 09:00Z"):
+        assert moment.search(written), written
+        models.Entry.model_validate({"title": "A", "published": written})
+    for written in ("next week", "2024-01-12T09:00:00", "12/01/2024"):
+        assert not moment.search(written), written
+        with pytest.raises(ValueError):
+            models.Entry.model_validate({"title": "A", "published": written})
+    assert "with its zone (2024-01-12T19:30:00-08:00)" in published["description"]
+    text = re.compile(schema["properties"]["title"]["pattern"])
+    assert text.search("A Film") and not text.search("") and not text.search("   ")

@@ -164,14 +164,23 @@ def _check_text(value: str) -> str:
     return value.strip()
 
 
+#: How a moment is written, for the schema's descriptions (a required field's own
+#: description is the one editors' plugins show).
+MOMENT_WRITTEN = (
+    "a date (2024-01-12, midnight in the publication's zone) "
+    "or a date and time with its zone (2024-01-12T19:30:00-08:00)"
+)
 Moment = Annotated[
     datetime,
     BeforeValidator(_parse_moment),
     WithJsonSchema(
         {
             "type": "string",
-            "description": "a date (2024-01-12, midnight in the publication's zone) "
-            "or a date and time with its zone (2024-01-12T19:30:00-08:00)",
+            # As _parse_moment takes them: a day, or a time with its zone ('next week' and a
+            # time without a zone were valid by the schema, refused by the build).
+            "pattern": r"^\d{4}-\d\d-\d\d([T ]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?"
+            r"(Z|[+-]\d\d(:?\d\d)?))?$",
+            "description": MOMENT_WRITTEN,
         }
     ),
 ]
@@ -183,7 +192,10 @@ Day = Annotated[
 Url = Annotated[
     str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})
 ]
-Text = Annotated[str, AfterValidator(_check_text)]
+# (Something other than spaces, in the schema too: an empty title was valid by it.)
+Text = Annotated[
+    str, AfterValidator(_check_text), WithJsonSchema({"type": "string", "pattern": r"\S"})
+]
 
 
 def _check_line(value: str) -> str:
@@ -495,7 +507,7 @@ class Entry(Model):
         None, description="Permanent feed id; set only to keep an id from an older system."
     )
     section: str | None = Field(None, description="Section name; defaults to the publication's.")
-    published: Moment = Field(description="When the piece was first published.")
+    published: Moment = Field(description=f"When the piece was first published: {MOMENT_WRITTEN}.")
     updated: Moment | None = Field(None, description="When it was last changed substantially.")
     author: Text | None = Field(None, description="Who wrote it; defaults to the publication's.")
     summary: str | None = Field(
@@ -559,7 +571,7 @@ class Issue(Model):
     # past 2**63 the send ledger could not hold it.)
     number: int = Field(gt=0, lt=1_000_000, description="The issue number; unique.")
     subject: Line = Field(description="The email subject line.")
-    date: Moment = Field(description="The send date.")
+    date: Moment = Field(description=f"The send date: {MOMENT_WRITTEN}.")
     preheader: Text = Field(description="Inbox preview text shown after the subject.")
     id: Annotated[str, AfterValidator(_check_feed_id)] | None = Field(
         None,
