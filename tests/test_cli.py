@@ -1007,8 +1007,8 @@ def test_the_slug_hint_for_a_title_like_an_option_can_be_run(workspace: Path, ru
 
 
 def test_new_issue_shows_every_field_of_an_issue(workspace: Path, run_cli) -> None:
-    # 'id:' was missing, though the README tells editors to set it to keep an old feed id;
-    # uncommented as shown, it is valid.
+    # 'id:' was missing, though the README tells editors to set it to keep an old feed id.
+    # Uncommented as shown, it is refused: a made-up id would show the issue to readers anew.
     code, output = run_cli("new", "issue", "Ghosts", "--root", workspace)
     assert code == 0, output
     path = next((workspace / "issues").glob("4-*.md"))
@@ -1016,9 +1016,9 @@ def test_new_issue_shows_every_field_of_an_issue(workspace: Path, run_cli) -> No
     for model in (models.Issue, models.IssueSection):
         for field in model.model_fields:
             assert re.search(rf"^#?\s*-?\s*{field}:", text, re.M), f"{model.__name__}.{field}"
-    path.write_text(re.sub(r"^# id: (\S+)", r"id: \1", text, flags=re.M), encoding="utf-8")
-    issue = next(i for i in load_workspace(workspace).issues if i.meta.number == 4)
-    assert issue.meta.id == "tag:example.com,2019-05-01:issues/4"
+    path.write_text(re.sub(r"^# id: ([^#]+?)  #", r"id: \1  #", text, flags=re.M), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "id: '<its id in the old feed>' is not a feed id" in output, output
 
 
 def test_the_schema_takes_a_language_tag_in_any_case_as_the_build_does() -> None:
@@ -1038,7 +1038,10 @@ def test_the_schema_refuses_dates_and_empty_text_the_build_refuses() -> None:
     schema = json.loads(run_process("schema").stdout)
     published = schema["properties"]["published"]
     moment = re.compile(published["pattern"])
-    for written in ("2024-01-12", "2024-01-12T09:00:00-08:00", "2024-01-12 09:00Z"):
+    accepted = ("2024-01-12", "2024-01-12T09:00:00-08:00", "2024-01-12 09:00Z")
+    # As YAML 1.1 writes a timestamp, and the other forms Python reads.
+    accepted += ("2024-01-12 09:00:00 -08:00", "2024-01-12t19:30:00 Z", "2024-01-12T19:30+0800")
+    for written in accepted:
         assert moment.search(written), written
         models.Entry.model_validate({"title": "A", "published": written})
     for written in ("next week", "2024-01-12T09:00:00", "12/01/2024"):

@@ -691,6 +691,9 @@ def test_a_publication_s_own_country_is_its_time_zone_s() -> None:
         ("roman", "une œuvre de Taichi Yamada (roman)", True),  # as the French scaffold writes
         ("Novel", "une œuvre de Taichi Yamada (roman)", True),
         ("pièce", "une œuvre de Taichi Yamada (pièce)", False),
+        # Any other kind as written: the catalog's other phrases are no kinds of work.
+        ("feature", "une œuvre de Taichi Yamada (feature)", False),
+        ("news", "une œuvre de Taichi Yamada (news)", False),
     ],
 )
 def test_a_french_source_work_s_kind_is_french_and_a_novel_is_a_book(

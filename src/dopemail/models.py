@@ -178,8 +178,8 @@ Moment = Annotated[
             "type": "string",
             # As _parse_moment takes them: a day, or a time with its zone ('next week' and a
             # time without a zone were valid by the schema, refused by the build).
-            "pattern": r"^\d{4}-\d\d-\d\d([T ]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?"
-            r"(Z|[+-]\d\d(:?\d\d)?))?$",
+            "pattern": r"^\d{4}-\d\d-\d\d([Tt _]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)? ?"
+            r"(Z|[+-]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?))?$",
             "description": MOMENT_WRITTEN,
         }
     ),
@@ -210,7 +210,9 @@ def _check_line(value: str) -> str:
 
 
 #: Text that goes into an email header (Subject, From): one line.
-Line = Annotated[str, AfterValidator(_check_line)]
+Line = Annotated[
+    str, AfterValidator(_check_line), WithJsonSchema({"type": "string", "pattern": r"\S"})
+]
 
 
 #: A slug: what names an entry or issue in URLs (lowercase letters, digits, single hyphens).

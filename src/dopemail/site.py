@@ -25,7 +25,8 @@ from .wording import Wording, wording_for
 SITE_DIR = "site"
 
 
-# What a novel is called in the catalogs' languages (the scaffold writes 'roman' in French).
+# What a novel is called, in English and in the publication's language (the French scaffold
+# writes 'roman').
 _NOVEL = "novel"
 
 

@@ -337,19 +337,20 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
     # A kind the catalog has ('novel', the one taken when none is given) in the language of
     # the rest: a French page read 'une œuvre de Taichi Yamada (novel)'.
     kind = str(based.kind)
-    values = {"year": based.year, "kind": _(kind) if _(kind) != kind else _kind_in(kind, words)}
-    values["author"] = based.author
+    # The kind taken when none is given, in the language of the rest: a French page read
+    # 'une œuvre de Taichi Yamada (novel)'. Any other is the editor's word, as written (the
+    # catalog's other phrases are not kinds of works: 'feature' would read 'dossier').
+    if kind.strip().casefold() == _NOVEL:
+        kind = _(_NOVEL)
+    values = {"year": based.year, "kind": kind, "author": based.author}
     if not italic:
         return words.elide(message % {**values, "title": based.title}, based.author)
     title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
     return words.elide(markupsafe.escape(message) % {**values, "title": title}, based.author)
 
 
-def _kind_in(kind: str, words: Wording) -> str:
-    # 'Novel' as 'novel' is written in the catalog, if it has it (then in its case there).
-    lower = kind.casefold()
-    translated = words.gettext(lower)
-    return translated if translated != lower else kind
+#: The kind of a source work when none is given (models.BasedOn), a phrase of the catalog.
+_NOVEL = N_("novel")
 
 
 # What an event's kind says of its participants, and so how its moderator is named: 'with'
