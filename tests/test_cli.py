@@ -1051,3 +1051,19 @@ def test_the_schema_refuses_dates_and_empty_text_the_build_refuses() -> None:
     assert "with its zone (2024-01-12T19:30:00-08:00)" in published["description"]
     text = re.compile(schema["properties"]["title"]["pattern"])
     assert text.search("A Film") and not text.search("") and not text.search("   ")
+
+
+def test_ctrl_c_while_the_command_loads_is_aborted_not_a_traceback() -> None:
+    # In its first ~40 ms (the imports), Ctrl-C printed Python's KeyboardInterrupt traceback.
+    interrupt = (
+        "import runpy, sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'dopemail.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['dopemail', '--version']\n"
+        "runpy.run_module('dopemail', run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", interrupt], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, "Aborted!\n"), done.stderr

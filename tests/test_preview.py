@@ -1245,3 +1245,18 @@ def test_a_large_picture_is_served_a_piece_at_a_time(tmp_path: Path) -> None:
     assert answer.getheader("Content-Type") == "image/png"
     assert answer.getheader("Content-Length") == str(len(big))
     assert grown < 20 << 10, f"the preview grew by {grown} kB to serve an 80 MB picture"
+
+
+def test_a_rebuild_after_many_saves_names_a_few_in_its_log_line(tmp_path: Path) -> None:
+    # After a git checkout, one line named every file changed: thousands of characters.
+    root = write_publication(tmp_path / "pub")
+    logged: list[str] = []
+    state = PreviewState(root, logged.append)
+    state.rebuild()
+    changed = [f"media/night/{n:03}.png" for n in range(200)]
+    state.rebuild(changed)
+    (line,) = [entry for entry in logged if "media/night/000.png" in entry]
+    assert line.endswith("(media/night/000.png, media/night/001.png, media/night/002.png, "
+                         "media/night/003.png and 196 more files)"), line  # fmt: skip
+    state.rebuild(changed[:2])
+    assert logged[-1].endswith("(media/night/000.png, media/night/001.png)"), logged[-1]

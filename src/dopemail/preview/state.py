@@ -268,6 +268,18 @@ class _Collector:
             self.tidied = time.monotonic()
 
 
+# Files named in a log line at most: a checkout changes hundreds, and named them all in one
+# line thousands of characters long.
+_NAMED = 5
+
+
+def _named(paths: list[str]) -> str:
+    """``paths`` for a log line: the first few, then how many more."""
+    if len(paths) <= _NAMED:
+        return ", ".join(paths)
+    return f"{', '.join(paths[: _NAMED - 1])} and {len(paths) - _NAMED + 1} more files"
+
+
 class PreviewState:
     """The latest build of one workspace, rebuilt on demand under a lock."""
 
@@ -295,7 +307,7 @@ class PreviewState:
         patched (:func:`dopemail.patch.patch_build`); anything else is a full build.
         """
         changed = set(changed)
-        what = ", ".join(sorted(changed)) or "start"
+        what = _named(sorted(changed)) or "start"
         with self._lock, self._collector.paused():
             started = time.perf_counter()
             old = self.snapshot
