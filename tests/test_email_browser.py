@@ -324,3 +324,23 @@ def test_a_pull_quote_in_hebrew_ends_on_the_left_in_an_english_page(
     build(root)
     last, stop = _lefts(root, where, browser, "אני לא ציור", ["אדם", "."])
     assert stop < last, (last, stop)  # the sentence runs right to left, and ends on the left
+
+
+@pytest.mark.parametrize(
+    "where", ["site/quiet-hours/index.html", "site/issues/3-quiet-hours/email.html"]
+)
+def test_names_in_a_right_to_left_script_keep_their_order_in_an_english_page(
+    browser, tmp_path: Path, where: str
+) -> None:
+    # 'A, B and C', three Arabic names: the comma between two of them joined them into one
+    # right-to-left run, and an English reader read them in the other order.
+    root = copy_publication(tmp_path / "pub")
+    names = ["كوثر بن هنية", "نادين لبكي", "هيفاء المنصور"]
+    entry = root / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8").replace(
+        "  directors: [Ilse Brandvold]", f"  directors: [{', '.join(names)}]", 1
+    )
+    entry.write_text(text, "utf-8")
+    build(root)
+    lefts = _lefts(root, where, browser, names[0], [n.split()[0] for n in names])
+    assert lefts == sorted(lefts), lefts  # left to right, as the sentence reads

@@ -31,7 +31,7 @@ from .languages import language_direction
 from .moments import WholeDay, machine_time
 
 # The English dates and names, moved to wording.py, are imported from here too.
-from .wording import ENGLISH, N_, Wording, date_range, join_names, long_date, show_time, wording_for
+from .wording import ENGLISH, N_, Wording, date_range, long_date, show_time, wording_for
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
@@ -278,13 +278,14 @@ def credits(film: Any, words: Wording = ENGLISH) -> str:
     _, join = words.gettext, words.join_names
     parts: list[str] = []
     if film.directors and film.directors == film.writers:
-        parts.append(_("Written and directed by %(names)s") % {"names": join(film.directors)})
+        names = join(_names(film.directors))
+        parts.append(_("Written and directed by %(names)s") % {"names": names})
     else:
         if film.directors:
-            parts.append(_("Directed by %(names)s") % {"names": join(film.directors)})
+            parts.append(_("Directed by %(names)s") % {"names": join(_names(film.directors))})
         if film.writers:
             written = _("written by %(names)s") if parts else _("Written by %(names)s")
-            parts.append(written % {"names": join(film.writers)})
+            parts.append(written % {"names": join(_names(film.writers))})
     if film.based_on:
         parts.append(_("based on %(work)s") % {"work": source_work(film.based_on, words=words)})
     if not parts:
@@ -371,10 +372,10 @@ def event_people(event: Any, words: Wording = ENGLISH) -> str:
     Scott in conversation with Dave Karger', 'Agnès Varda, moderated by Jim Hubbard',
     'Moderated by Dave Karger'; empty when the entry names nobody."""
     _ = words.gettext
-    moderator = event.moderator
+    moderator = _isolated(event.moderator) if event.moderator else event.moderator
     if not event.participants:
         return _("Moderated by %(moderator)s") % {"moderator": moderator} if moderator else ""
-    people = words.join_names(event.participants)
+    people = words.join_names(_names(event.participants))
     alone, led = _EVENT_WAYS.get(event.kind, _ANY_WAY)
     if not moderator:
         return people if alone == "%(people)s" else _(alone) % {"people": people}
@@ -421,7 +422,10 @@ def cast_line(film: Any, words: Wording = ENGLISH) -> str:
     """'With Andrew Scott (Adam), Paul Mescal (Harry), and Claire Foy'."""
     if not film.cast:
         return ""
-    people = (f"{p.name} ({p.role})" if p.role else p.name for p in film.cast)
+    people = (
+        f"{_isolated(p.name)} ({_isolated(p.role)})" if p.role else _isolated(p.name)
+        for p in film.cast
+    )
     return words.gettext("With %(people)s") % {"people": words.join_names(people)}
 
 
@@ -438,12 +442,24 @@ def film_facts(film: Any, words: Wording = ENGLISH) -> str:
 
 
 def _isolated(text: str) -> str:
-    # A title in a right-to-left script, set apart (first strong isolate ... pop) so that
-    # the year and comma beside it stay where they are written: 'Wadjda (وجدة, 2012)' was
-    # shown 'Wadjda (2012 ,وجدة)'.
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+    # A title or a name in a right-to-left script, set apart (first strong isolate ... pop)
+    # so that the year and comma beside it stay where they are written: 'Wadjda (وجدة,
+    # 2012)' was shown 'Wadjda (2012 ,وجدة)', and two Arabic names joined by a comma read
+    # in the other order.
+    if not text.isascii() and _RIGHT_TO_LEFT_LETTER.search(text):
         return f"\u2068{text}\u2069"
     return text
+
+
+def _names(names: Any) -> list[str]:
+    return [_isolated(str(name)) for name in names]
+
+
+# The blocks of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko...,
+# their presentation forms, and those beyond the first plane): a regex, not a call a letter.
+_RIGHT_TO_LEFT_LETTER = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 
 
 def film_title(film: Any) -> str:
@@ -794,9 +810,15 @@ def preview_padding(preheader: str) -> str:
     return _PREVIEW_FILLER * max(0, PREHEADER_SHOWN - len(str(preheader).strip()))
 
 
+def join_isolated(names: Any, conjunction: str = "and", words: Wording = ENGLISH) -> str:
+    """The ``join_names`` filter: 'A, B and C', each name in a right-to-left script set apart
+    (see :func:`_isolated`)."""
+    return words.join_names(_names(names), conjunction)
+
+
 #: The filters dopemail adds to Jinja2's, for the templates.
 OWN_FILTERS = {
-    "join_names": join_names,
+    "join_names": join_isolated,
     "long_date": long_date,
     "date_range": date_range,
     "show_time": show_time,
@@ -845,7 +867,7 @@ def worded_filters(words: Wording) -> dict[str, Any]:
         return {}
     filters: dict[str, Any] = {name: partial(OWN_FILTERS[name], words=words) for name in _WORDED}
     filters.update(
-        join_names=words.join_names,
+        join_names=partial(join_isolated, words=words),
         long_date=words.long_date,
         date_range=words.date_range,
         show_time=words.show_time,
