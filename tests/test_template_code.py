@@ -239,3 +239,13 @@ def test_a_korean_word_is_never_broken_whatever_the_width() -> None:
         lines = fill("x " + _KOREAN, width, "", "").split("\n")
         assert {word for line in lines for word in line.split()} == set(("x " + _KOREAN).split())
         assert all(columns(line) <= width or " " not in line for line in lines), (width, lines)
+
+
+def test_a_panorama_is_at_least_a_pixel_high_in_the_email() -> None:
+    # 100,000 x 1 pixels, fitted to the email's 552: height="0", a picture no one saw.
+    from types import SimpleNamespace
+
+    from dopemail.templates import fit
+
+    assert fit(SimpleNamespace(width=100_000, height=1), 552) == (552, 1)
+    assert fit(SimpleNamespace(width=1200, height=800), 552) == (552, 368)

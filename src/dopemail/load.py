@@ -698,7 +698,7 @@ def body_pictures(
             )
             continue
         if within and width > within:
-            width, height = within, round(height * within / width)
+            width, height = within, max(1, round(height * within / width))
         size = (width, height) if width > 0 and height > 0 else (0, 0)  # the tag gives its own
         found[written] = Picture(
             written, source, settings.media_url(source), *size, length=info.st_size

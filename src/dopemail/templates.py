@@ -487,7 +487,8 @@ def fit(media: Any, width: int) -> tuple[int, int]:
     if not media.width or not media.height:
         return width, round(width * 2 / 3)
     shown = min(width, media.width)
-    return shown, round(media.height * shown / media.width)
+    # At least a pixel: a panorama 100,000 wide was given height="0" in the email, unseen.
+    return shown, max(1, round(media.height * shown / media.width))
 
 
 def _user_cache() -> Path | None:
