@@ -20,10 +20,8 @@ from .cli_support import reports_errors, root_option
 from .errors import DopemailError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
     from .build import Build
-    from .models import LoadedIssue
 
 _FAST_EXIT = False
 _LAST_BUILD: object = None
@@ -131,42 +129,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
     fingerprint.record(where, len(result.outputs), stamp, lasting)
     _warn(warnings)
-    from .continuity import (
-        base_url_moved,
-        feed_ids_changed,
-        pages_gone,
-        remember_base_url,
-        sent_issues_changed,
-        unfed,
-    )
-    from .feeds import JSON_PATH
+    from .continuity import after_write
 
-    settings = result.workspace.settings
-    # The JSON outputs replaced, as they were and as they are now.
-    json_files = {
-        rel: (before, after)
-        for rel, before in report.json_before.items()
-        if isinstance(after := result.outputs.get(rel), bytes)
-    }
-    _warn(
-        [
-            *pages_gone(report.removed, result.workspace.entries),
-            *sent_issues_changed(
-                report.replaced, result.workspace.issues, json_files, _mailed(result.workspace.root)
-            ),
-            *feed_ids_changed(result.workspace.root, json_files.get(JSON_PATH), result.entries),
-            *unfed(
-                result.workspace.root,
-                report.written,
-                report.replaced,
-                report.removed,
-                result.entries,
-                settings.feeds.items,
-            ),
-            *base_url_moved(result.workspace.root, settings),
-        ]
-    )
-    remember_base_url(result.workspace.root, settings)
+    _warn(after_write(result, report))
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.
@@ -179,17 +144,6 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         + (f" ({drafts} draft{'' if drafts == 1 else 's'}, not published)" if drafts else "")
         + f" and {issues} issue{'' if issues == 1 else 's'}"
     )
-
-
-def _mailed(root: Path) -> Callable[[LoadedIssue], bool]:
-    """Whether the send ledger says an issue went out (its status is the editor's to set)."""
-
-    def mailed(issue: LoadedIssue) -> bool:
-        from .send.ledger import LEDGER_PATH, sent_count
-
-        return sent_count(root / LEDGER_PATH, issue.meta.number) > 0
-
-    return mailed
 
 
 @cli.command()

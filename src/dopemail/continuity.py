@@ -14,6 +14,7 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .atomic import replace_file
@@ -25,6 +26,10 @@ from .load import key_line
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .site import SITE_DIR
+
+if TYPE_CHECKING:
+    from .build import Build
+    from .write import WriteReport
 
 #: The base_url the last build that wrote was made with.
 LAST_BASE_URL = ".dopemail/base_url"
@@ -323,3 +328,46 @@ def remember_base_url(root: Path, settings: Settings) -> None:
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(path, current.encode("utf-8"))
+
+
+def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
+    """Everything a written build changed that readers already hold (see the module), and
+    the base_url it was made with remembered for the next one."""
+    workspace, settings = build.workspace, build.workspace.settings
+    # The JSON outputs replaced, as they were and as they are now.
+    json_files = {
+        rel: (before, after)
+        for rel, before in report.json_before.items()
+        if isinstance(after := build.outputs.get(rel), bytes)
+    }
+    from .feeds import JSON_PATH
+
+    told = [
+        *pages_gone(report.removed, workspace.entries),
+        *sent_issues_changed(
+            report.replaced, workspace.issues, json_files, _mailed(workspace.root)
+        ),
+        *feed_ids_changed(workspace.root, json_files.get(JSON_PATH), build.entries),
+        *unfed(
+            workspace.root,
+            report.written,
+            report.replaced,
+            report.removed,
+            build.entries,
+            settings.feeds.items,
+        ),
+        *base_url_moved(workspace.root, settings),
+    ]
+    remember_base_url(workspace.root, settings)
+    return told
+
+
+def _mailed(root: Path) -> Callable[[LoadedIssue], bool]:
+    """Whether the send ledger says an issue went out (its status is the editor's to set)."""
+
+    def mailed(issue: LoadedIssue) -> bool:
+        from .send.ledger import LEDGER_PATH, sent_count
+
+        return sent_count(root / LEDGER_PATH, issue.meta.number) > 0
+
+    return mailed
