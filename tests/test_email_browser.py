@@ -259,6 +259,17 @@ def test_a_long_word_wraps_on_a_phone_in_the_pages_too(browser, tmp_path: Path, 
     assert scroll_width <= inner_width, f"{scroll_width}px wide at {inner_width}px"
 
 
+def _built_with(tmp_path: Path, rel: str, old: str, new: str) -> Path:
+    """A copy of the sample publication, ``old`` replaced by ``new`` in ``rel``, built."""
+    root = copy_publication(tmp_path / "pub")
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    build(root)
+    return root
+
+
 _LEFT_OF = """([text, words]) => {
     // The left edge of each of ``words`` in the first text node that holds ``text``.
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -313,15 +324,13 @@ def test_a_pull_quote_in_hebrew_ends_on_the_left_in_an_english_page(
 ) -> None:
     # It had lang="he" and no direction: its full stop sat at the right-hand end, where a
     # Hebrew reader begins.
-    root = copy_publication(tmp_path / "pub")
-    entry = root / "entries/all-of-us-strangers.md"
-    text = entry.read_text("utf-8").replace(
+    root = _built_with(
+        tmp_path,
+        "entries/all-of-us-strangers.md",
         "  text: I’ve always said that writers know less about the real world than just about "
         "anyone else.\n",
         "  text: אני לא ציור, אני בן אדם.\n  lang: he\n",
     )
-    entry.write_text(text, "utf-8")
-    build(root)
     last, stop = _lefts(root, where, browser, "אני לא ציור", ["אדם", "."])
     assert stop < last, (last, stop)  # the sentence runs right to left, and ends on the left
 
@@ -334,13 +343,12 @@ def test_names_in_a_right_to_left_script_keep_their_order_in_an_english_page(
 ) -> None:
     # 'A, B and C', three Arabic names: the comma between two of them joined them into one
     # right-to-left run, and an English reader read them in the other order.
-    root = copy_publication(tmp_path / "pub")
     names = ["كوثر بن هنية", "نادين لبكي", "هيفاء المنصور"]
-    entry = root / "entries/quiet-hours.md"
-    text = entry.read_text("utf-8").replace(
-        "  directors: [Ilse Brandvold]", f"  directors: [{', '.join(names)}]", 1
+    root = _built_with(
+        tmp_path,
+        "entries/quiet-hours.md",
+        "  directors: [Ilse Brandvold]",
+        f"  directors: [{', '.join(names)}]",
     )
-    entry.write_text(text, "utf-8")
-    build(root)
     lefts = _lefts(root, where, browser, names[0], [n.split()[0] for n in names])
     assert lefts == sorted(lefts), lefts  # left to right, as the sentence reads
