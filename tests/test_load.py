@@ -3014,3 +3014,16 @@ def test_a_line_of_backticks_with_a_backtick_after_is_no_code_block(write_files)
     root = write_files({"entries/zz.md": text})
     problems = [e for e in reported(root) if e.path == "entries/zz.md"]
     assert [e.line for e in problems] == [text.split("\n").index("A broken &#0; reference.") + 1]
+
+
+def test_every_known_name_of_a_country_writing_the_code_first_orders_it_so() -> None:
+    # 'Ελλάδα' and 'Ísland' were known (no warning) but ordered as the US writes: the list
+    # of names that write the postal code first had their English names only.
+    from dopemail import countries
+
+    wrong = [
+        name
+        for name in countries._NAMES
+        if countries.code_of(name) in countries._CODE_FIRST_CODES and not countries.code_first(name)
+    ]
+    assert wrong == [], wrong

@@ -20,7 +20,6 @@ from .cli_support import reports_errors, root_option
 from .errors import DopemailError
 
 if TYPE_CHECKING:
-
     from .build import Build
 
 _FAST_EXIT = False

@@ -221,8 +221,9 @@ _CODE_FIRST = frozenset(
         "Belgium", "Belgique", "België", "BE", "Switzerland", "Suisse", "Schweiz", "Svizzera",
         "CH", "Austria", "Österreich", "AT", "Luxembourg", "LU", "Denmark", "Danmark", "DK",
         "Norway", "Norge", "NO", "Sweden", "Sverige", "SE", "Finland", "Suomi", "FI", "Iceland",
-        "IS", "Poland", "Polska", "PL", "Czechia", "Czech Republic", "Česko", "CZ", "Slovakia",
-        "SK", "Greece", "GR", "Mexico", "México", "MX", "Argentina", "AR",
+        "Ísland", "IS", "Poland", "Polska", "PL", "Czechia", "Czech Republic", "Česko", "CZ",
+        "Slovakia", "Slovensko", "SK", "Greece", "Ελλάδα", "GR", "Mexico", "México", "MX",
+        "Argentina", "AR",
     )
 )  # fmt: skip
 _CODE_FIRST_CODES = frozenset(name.upper() for name in _CODE_FIRST if len(name) == 2)

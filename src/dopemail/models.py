@@ -152,8 +152,9 @@ def _check_feed_id(value: str) -> str:
     # which the Atom feed turns into a URI (see feeds.py). Readers trim spaces.
     if not value or any(c.isspace() for c in value):
         raise ValueError(
-            f"'{value}' is not a feed id: write the id the entry had in your old feed, a URI "
-            "such as tag:example.com,2019-05-01:my-film or its guid, without spaces"
+            f"'{value}' is not a feed id: write the id it had in your old feed, a URI such "
+            "as tag:example.com,2019-05-01:my-film (an issue's: tag:<host>,<date>:issues/"
+            "<number>) or its guid, without spaces"
         )
     return value
 
