@@ -1109,3 +1109,16 @@ def test_a_first_build_reads_each_picture_once_to_keep_it(
     assert published.read_bytes() == source.read_bytes() and published.stat().st_nlink == 2
     blob = workspace / write_module.BLOBS / hashlib.sha256(source.read_bytes()).hexdigest()
     assert blob.samefile(published)  # kept under the name of what it holds
+
+
+def test_entries_gone_is_one_problem_not_also_unknown_entries_in_issues(
+    workspace: Path, run_cli
+) -> None:
+    # entries/ missing while issues/ gathers them: the guard's problem was followed by an
+    # "unknown entry" for every slug the issues name.
+    code, _ = run_cli("build", "--root", workspace)
+    assert code == 0
+    shutil.rmtree(workspace / "entries")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "entries: the folder is missing" in output, output
+    assert "unknown entry" not in output and "problems found" not in output, output

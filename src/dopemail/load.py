@@ -1696,74 +1696,82 @@ def _declared_slug(path: Path) -> str | None:
 _OUTPUTS = ".dopemail/outputs.json"
 
 
-def _sources_gone(root: Path, listed: dict[str, tuple[bool, list[str]]]) -> list[DopemailError]:
+def _sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> list[DopemailError]:
     """Source files and folders that are links to nothing (a disk not connected, a synced
     folder gone), and ``entries/`` or ``issues/`` found empty or missing while ``site/``
     still holds what the last build made from them: the entries' pages, the web versions of
     sent issues (which readers' emails link to).
 
     They were read as nothing to build: the build removed every page, emptied the feeds, and
-    said it had built. ``listed``: for each folder, whether the build's listing of it named
-    any piece, and the names in it that are links to nothing.
+    said it had built. For the folder ``name``: whether the build's listing of it named any
+    piece, and the names in it that are links to nothing.
     """
+    folder = root / name
+    if folder.is_symlink() and not folder.exists():
+        return [
+            ContentError(
+                f"a link to {os.readlink(folder)}, which is not there",
+                name,
+                None,
+                "connect the disk or folder it links to (or mend the link), then build again",
+            )
+        ]
     errors: list[DopemailError] = []
-    for name in (ENTRIES_DIR, ISSUES_DIR):
-        folder = root / name
-        if folder.is_symlink() and not folder.exists():
-            errors.append(
-                ContentError(
-                    f"a link to {os.readlink(folder)}, which is not there",
-                    name,
-                    None,
-                    "connect the disk or folder it links to (or mend the link), then build again",
-                )
+    for item in broken:
+        path = folder / item
+        try:
+            os.stat(path)
+            looped = False
+        except OSError as exc:
+            looped = exc.errno == errno.ELOOP
+        errors.append(
+            ContentError(
+                "a link that leads back to itself"
+                if looped
+                else f"a link to {os.readlink(path)}, which is not there",
+                f"{name}/{item}",
+                None,
+                "restore the file it links to, or remove the link",
             )
-            continue
-        any_piece, broken = listed[name]
-        for item in broken:
-            path = folder / item
-            try:
-                os.stat(path)
-                looped = False
-            except OSError as exc:
-                looped = exc.errno == errno.ELOOP
-            errors.append(
-                ContentError(
-                    "a link that leads back to itself"
-                    if looped
-                    else f"a link to {os.readlink(path)}, which is not there",
-                    f"{name}/{item}",
-                    None,
-                    "restore the file it links to, or remove the link",
-                )
-            )
-        if broken or any_piece:
-            continue
+        )
+    if broken or any_piece:
+        return errors
+    found = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
+    if name == ENTRIES_DIR:
+        pages = [rel for rel in found if (root / rel).exists()]
+        said = "the {count} pages the last one published from it ({first}...) and empty the feeds"
+        undo = "delete their pages from site/ first"
+    else:
+        pages = sorted({rel.rsplit("/", 1)[0] for rel in found if _held(root, rel)})
+        said = "the web versions of {count} issue{s} readers hold (sent, or listed in the "
+        said += "archive and the issues feed) ({first}/...)"
+        undo = "delete them from site/issues/ first"
+    if pages:
         state = "empty" if folder.is_dir() else "missing"
-        found = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
-        if name == ENTRIES_DIR:
-            pages = [rel for rel in found if (root / rel).exists()]
-            said = (
-                "the {count} pages the last one published from it ({first}...) and empty the feeds"
+        said = said.format(count=len(pages), first=pages[0], s="s" * (len(pages) > 1))
+        errors.append(
+            ContentError(
+                f"the folder is {state}: this build would remove {said}",
+                name,
+                None,
+                "if it is on another disk or a synced folder, connect it; to take them down "
+                f"on purpose, {undo}",
             )
-            undo = "delete their pages from site/ first"
-        else:
-            pages = sorted({rel.rsplit("/", 1)[0] for rel in found if _held(root, rel)})
-            said = "the web versions of {count} issues readers hold (sent, or listed in the "
-            said += "archive and the issues feed) ({first}/...)"
-            undo = "delete them from site/issues/ first"
-        if pages:
-            said = said.format(count=len(pages), first=pages[0])
-            errors.append(
-                ContentError(
-                    f"the folder is {state}: this build would remove {said}",
-                    name,
-                    None,
-                    "if it is on another disk or a synced folder, connect it; to take them down "
-                    f"on purpose, {undo}",
-                )
-            )
+        )
     return errors
+
+
+class _Every:
+    """Every slug: entries/ gone, an issue's entries are not each said unknown."""
+
+    def __contains__(self, slug: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def _held(root: Path, rel: str) -> bool:
@@ -1896,13 +1904,15 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     errors: list[DopemailError] = _settings_media(root, settings) + misnamed(root)
     listed: dict[str, tuple[list[str], list[str]]] = {ENTRIES_DIR: ([], []), ISSUES_DIR: ([], [])}
     entries = load_entries(root, settings, errors, cache, listed[ENTRIES_DIR])
+    gone = _sources_gone(root, ENTRIES_DIR, bool(listed[ENTRIES_DIR][0]), listed[ENTRIES_DIR][1])
+    errors += gone
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
     read = _read_ahead(cache, settings)
     # Entry files that are there but failed to load: one typo in an entry is one problem,
     # not also an "unknown entry" in every issue that gathers it.
-    unloaded: set[str] = set()
-    if errors:
+    unloaded: Collection[str] = _Every() if gone else set()
+    if errors and not gone:
         loaded = {e.path.rpartition("/")[2] for e in entries}
         for name in listed[ENTRIES_DIR][0]:
             if name not in loaded:
@@ -1932,11 +1942,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         if issue is not None:
             issues.append(issue)
     errors.extend(_duplicate_numbers(root, issues))
-    errors.extend(
-        _sources_gone(
-            root, {name: (bool(names), broken) for name, (names, broken) in listed.items()}
-        )
-    )
+    errors += _sources_gone(root, ISSUES_DIR, bool(issue_names), broken_issues)
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
     return Workspace(root=root, settings=settings, entries=tuple(entries), issues=tuple(issues))
