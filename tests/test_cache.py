@@ -27,6 +27,7 @@ from dopemail import build as build_module
 from dopemail import cache as cache_module
 from dopemail import fingerprint, parallel
 from dopemail import load as load_module
+from dopemail import sourcetext as sourcetext_module
 from dopemail import write as write_module
 from dopemail.build import Build, build, render_workspace
 from dopemail.cache import BuildCache, Memory
@@ -822,7 +823,7 @@ def test_issue_files_are_read_while_the_entries_render_and_again_if_changed(
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     phase = ["entries"]
     parsed_after: list[str] = []
-    real_split, real_load = load_module.split, build_module.load_workspace
+    real_split, real_load = sourcetext_module.split, build_module.load_workspace
     real_read = build_module.read_issues
     edited = workspace / "issues/1-strangers-and-varda.md"
 
@@ -841,7 +842,7 @@ def test_issue_files_are_read_while_the_entries_render_and_again_if_changed(
             _edit(edited, 'subject: "All of Us', 'subject: "Still: All of Us')
         return found
 
-    monkeypatch.setattr(load_module, "split", splitting)
+    monkeypatch.setattr(sourcetext_module, "split", splitting)
     monkeypatch.setattr(build_module, "load_workspace", loading)
     monkeypatch.setattr(build_module, "read_issues", reading)
     edit = False

@@ -2513,12 +2513,12 @@ def test_a_hash_in_a_link_does_not_walk_the_values(write_files, monkeypatch) -> 
     # A link's '#' ("...#qa") is in many entries, and walking every value of each for a
     # comment cost about 0.2 M instructions a file for nothing: the walk is for a '#' that
     # may cut a value.
-    import dopemail.load
+    import dopemail.sourcetext
 
     walked: list[str] = []
-    walk = dopemail.load._cut_by_comments
+    walk = dopemail.sourcetext._cut_by_comments
     monkeypatch.setattr(
-        dopemail.load,
+        dopemail.sourcetext,
         "_cut_by_comments",
         lambda doc, text, rel: walked.append(rel) or walk(doc, text, rel),
     )

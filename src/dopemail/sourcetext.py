@@ -1,0 +1,380 @@
+"""A source file's text, before and around its fields: read (UTF-8, line ends, control
+characters, broken '&#' references), split into front matter and body, the fields validated
+against their model, and what the text does that its author may not mean (an HTML comment
+left open, a '#' that cut a value, a scaffold's sentence left in).
+
+Problems are returned or raised as :class:`~dopemail.errors.ContentError` with the file and
+line, for load.py to gather with the rest of each file's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .config import Settings
+from .errors import (
+    FENCE,
+    ContentError,
+    DopemailError,
+    closes_fence,
+    merge_conflict,
+    not_utf8,
+    raise_all,
+)
+from .frontmatter import Document, split
+from .validation import (
+    CONTROL,
+    bad_references,
+    controls_in,
+    describe_errors,
+    field_path,
+    leaves,
+    line_of,
+    may_hold_control,
+)
+
+
+def validate(
+    model: type[BaseModel], doc: Document, rel: str, settings: Settings, text: str
+) -> tuple[Any, list[DopemailError]]:
+    try:
+        value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
+    except ValidationError as exc:
+        return None, [
+            ContentError(message, rel, line_of(doc.meta, loc), hint)
+            for loc, message, hint in describe_errors(exc, model, doc.meta, text)
+        ]
+    return value, []
+
+
+def split_text(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
+    """The file's front matter and body, and the problems of its text that do not keep its
+    fields from being checked: HTML comments left open, control characters put in a value.
+
+    Returned, not raised: they are reported with the fields' problems, in one pass.
+    """
+    conflict = merge_conflict(text, rel) if "<<<<<<<" in text else None
+    if conflict is not None:
+        raise ContentError(conflict.message, rel, conflict.line, conflict.hint)
+    doc = split(text, rel)
+    errors: list[DopemailError] = []
+    if "<!--" in doc.body:
+        lines = doc.body.split("\n")
+        for line, raw in _unclosed_comments(text_tokens(doc.body), lines):
+            what, hint = _OPEN_COMMENT[raw]
+            errors.append(ContentError(what, rel, doc.body_line + line, hint))
+    # The text has none (see read_text): only a YAML escape ("\v", "\x0b") can put one in
+    # a value, and it takes a backslash. Most files have none, and skip the walk.
+    for loc, char in controls_in(doc.meta) if "\\" in text else ():
+        errors.append(
+            ContentError(
+                f"{field_path(loc)}: an invisible control character, U+{ord(char):04X}",
+                rel,
+                line_of(doc.meta, loc),
+                "remove the escape (a backslash sequence such as \\v or \\x0b) from its text",
+            )
+        )
+    # Looked for in the front matter's lines first: a '#' in a link ("...#qa") is common,
+    # and walking every value of the file for it cost about 0.2 M instructions a file.
+    if _MAY_CUT.search(text, 0, text.find("\n---", 3) if text.startswith("---") else 0):
+        errors.extend(_cut_by_comments(doc, text, rel))
+    return doc, errors
+
+
+# A '#' that begins a YAML comment: at the start of a value, or after a space.
+_COMMENT_START = re.compile(r"(?:^|[ \t])#(\S*)")
+# The same on a raw line: a '#' followed by a word, at the line's start or after a space.
+_MAY_CUT = re.compile(r"(?:^|[ \t])#\S", re.MULTILINE)
+
+
+def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
+    """A value YAML cut at a '#' the editor meant as text ("Episode #5", "#Alive"): after a
+    space, '#' begins a comment, and the rest of the line was left out without a word."""
+    lines = text.split("\n")
+    errors = []
+    told: set[int] = set()
+    for loc, value in leaves(doc.meta):
+        if value is not None and not isinstance(value, str):
+            continue
+        line = line_of(doc.meta, loc)
+        if not line or line > len(lines) or line in told:
+            continue
+        written = lines[line - 1].strip()
+        while written.startswith("- "):  # a list's item, maybe a mapping's first field
+            written = written[2:].lstrip()
+        if _KEY_FIRST.match(written):
+            written = written.partition(":")[2].strip()
+        found = _COMMENT_START.search(written)
+        # Not for a value quoted, a list or mapping written on its line (its comment is one),
+        # the '#' in the value (a text block), a comment that reads as one ("# note"), nor
+        # one after a date or a number (a value YAML did not read as text either).
+        if (
+            found is None
+            or not found.group(1)
+            or written.startswith(('"', "'", "[", "{", ">", "|"))
+            or f"#{found.group(1)}" in (value or "")
+            or _NOT_TEXT.fullmatch(written[: found.start()].strip())
+        ):
+            continue
+        told.add(line)
+        errors.append(
+            ContentError(
+                f"{field_path(loc)}: what follows '#' is left out ('#{found.group(1)}'...): in "
+                "YAML, a '#' at the start of a value or after a space begins a comment",
+                rel,
+                line,
+                f"put the value in double quotes: {json.dumps(written, ensure_ascii=False)}; "
+                "or, for a comment, put a space after the '#'",
+            )
+        )
+    return errors
+
+
+_KEY_FIRST = re.compile(r"[A-Za-z_][\w-]*:(?:\s|$)")
+# A date (and time) or a number, as written before a comment: values YAML did not read as text.
+_NOT_TEXT = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?|[+-]?\d+(?:\.\d+)?"
+)
+
+
+# What an HTML comment left open does, in raw HTML (True) or in a paragraph (False), and what
+# to do about it.
+_OPEN_COMMENT = {
+    True: (
+        "an HTML comment opens here ('<!--') and is never closed: everything after it would "
+        "be left out of the page, the feeds and the email",
+        "close it with '-->' where the note ends, or remove the '<!--'",
+    ),
+    False: (
+        "an HTML comment opens here ('<!--') and is never closed: it would be shown as text "
+        "in the page, the feeds and the email",
+        "close it with '-->' where the note ends (in the same paragraph), or remove the "
+        "'<!--'; to show it as written, write '\\<!--'",
+    ),
+}
+
+
+def read_text(path: Path, rel: str, data: bytes | None = None) -> str:
+    if data is None:
+        data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        said, line = not_utf8(data, exc)
+        raise ContentError(
+            said, rel, line, "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"
+        ) from None
+    # As reading in text mode would: Windows's line ends read as every other's.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if may_hold_control(data) and CONTROL.search(text):
+        raise_all(_control_characters(text, rel))
+    if "&#" in text:
+        raise_all(_bad_references(text, rel))
+    return text
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_COMMENT = re.compile(r"<!--.*?-->")
+
+
+def _decoded_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number, line) of the body's lines, with what Markdown shows as written blanked (code
+    spans, fenced code, HTML comments): where a reference is decoded. The front matter is
+    shown as written too, its text escaped, and is left out."""
+    lines = text.split("\n")
+    start = 0
+    if lines and lines[0].rstrip() == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() == "---"), 0)
+    fence = ""
+    comment = False
+    for number, line in enumerate(lines[start:], start + 1):
+        if fence:
+            if closes_fence(line, fence):
+                fence = ""
+            continue
+        if not comment and (opened := FENCE.match(line)):
+            fence = opened.group(1)
+            continue
+        if comment:
+            end = line.find("-->")
+            if end < 0:
+                continue
+            line = " " * (end + 3) + line[end + 3 :]
+            comment = False
+        line = _COMMENT.sub(_blank, _CODE_SPAN.sub(_blank, line))
+        if (opened_at := line.find("<!--")) >= 0:
+            line, comment = line[:opened_at], True
+        yield number, line
+
+
+def _blank(found: re.Match[str]) -> str:
+    return " " * len(found.group())
+
+
+def _bad_references(text: str, rel: str) -> list[DopemailError]:
+    # Markdown and the sanitiser decode '&#11;' into the character itself, which XML forbids:
+    # the feeds could not be written. Text from old CMSs and Word brings them, and
+    # Windows-1252's numbers for its quotes and dashes (&#146;), which HTML maps to ’ but
+    # Markdown reads as invisible control characters.
+    errors: list[ContentError] = []
+    for number, line in _decoded_lines(text):
+        for column, written, point in bad_references(line):
+            meant = bytes([point]).decode("cp1252", "ignore") if 0x80 <= point <= 0x9F else ""
+            hint = "delete it, or put a space or a line break in its place"
+            if meant:
+                what = f"is Windows-1252's number for {meant}: Markdown reads it as the invisible "
+                what += f"control character U+{point:04X}"
+                hint = f"write {meant} itself (or &#{ord(meant)};)"
+            elif point > 0x10FFFF:
+                what = "stands for no character at all (Unicode ends at U+10FFFF)"
+                hint = "delete it, or write the character you meant"
+            elif 0xD800 <= point <= 0xDFFF:
+                what = f"stands for U+{point:04X}, half of a character's UTF-16 code, no character"
+                hint = "write the character you meant itself"
+            else:
+                what = (
+                    f"stands for U+{point:04X}, an invisible character feeds and emails cannot hold"
+                )
+            errors.append(
+                ContentError(
+                    f"'{written}' at column {column + 1} {what}",
+                    rel,
+                    number,
+                    hint,
+                )
+            )
+    more = "and {count} more such references, to line {last}"
+    return _at_most(errors, rel, more, "search the file for '&#' and write each character itself")
+
+
+def _at_most(errors: list[ContentError], rel: str, more: str, hint: str) -> list[DopemailError]:
+    """The first :data:`_CONTROL_LINES` of ``errors``, then one that says how many more there
+    are (``more``, with its ``{count}`` and ``{last}`` line), at the first one left out."""
+    if len(errors) <= _CONTROL_LINES:
+        return list(errors)
+    rest = errors[_CONTROL_LINES:]
+    told = ContentError(more.format(count=len(rest), last=rest[-1].line), rel, rest[0].line, hint)
+    return [*errors[:_CONTROL_LINES], told]
+
+
+def _control_characters(text: str, rel: str) -> list[DopemailError]:
+    # Every line that holds one: text pasted from Word brings one at each of its line breaks,
+    # and an editor told of the first alone would have to build again for each of the others.
+    # Past a screenful, the count: a whole pasted book would bury every other message.
+    errors: list[ContentError] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found = [(m.start(), m.group()) for m in CONTROL.finditer(line)]
+        if not found:
+            continue
+        (column, char), more = found[0], len(found) - 1
+        errors.append(
+            ContentError(
+                f"an invisible control character, U+{ord(char):04X}, at column {column + 1}"
+                + (f" and {more} more on the line" if more else "")
+                + " (pasted text often brings them)",
+                rel,
+                number,
+                "delete it, or put a space or a line break in its place",
+            )
+        )
+    hint = "search the file for them: your editor's find, in regular-expression mode, with "
+    return _at_most(errors, rel, "and on {count} more lines, to line {last}", hint + _CONTROL_SHOWN)
+
+
+#: The lines with a control character said one by one (see _control_characters).
+_CONTROL_LINES = 20
+# The same characters, as an editor's find takes them: [\x00-\x08...\u2028\u2029...].
+_CONTROL_SHOWN = CONTROL.pattern.encode("unicode_escape").decode("ascii")
+
+
+def as_written(kind: Any, value: Any) -> Any:
+    """``value`` from front matter that failed validation elsewhere, read as the models read
+    a ``kind`` (a model, a field's type), or None where they refuse it (validation said why):
+    what does not depend on the field at fault is then checked all the same."""
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def each_as_written(kind: Any, items: Any) -> list[Any]:
+    """Each item of a written list as :func:`as_written` reads it, in its place."""
+    return [as_written(kind, item) for item in items] if isinstance(items, list) else []
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def text_tokens(body: str) -> list[Any]:
+    from .markdown import source_parser  # only for a text that may hold what is looked for
+
+    return source_parser().parse(body)
+
+
+def _unclosed_comments(tokens: list[Any], lines: list[str]) -> Iterator[tuple[int, bool]]:
+    """(line from 0, whether in raw HTML) of each HTML comment ('<!--') the text never closes.
+
+    In raw HTML (a block), an open comment hides everything after it in the page. In a
+    paragraph, a heading or a table cell, the parser reads '<!--' as a comment only when it
+    is closed there: an open one stays text, and readers see the editor's note. A '<!--' in
+    code, or written '\\<!--' or '&lt;!--' (its '<' a token of its own), is text as meant.
+    """
+    for token in tokens:
+        if not token.map:
+            continue
+        if token.type == "html_block":
+            yield from ((token.map[0] + line, True) for line in _open_in_html(token.content))
+        elif token.type == "inline":
+            yield from ((line, False) for line in _open_in_text(token, lines))
+
+
+# A comment's opening, or a tag (CommonMark's open tag, 6.6), skipped whole: a '<!--' in one
+# of its attribute values (alt="<!-- arrow") opens no comment.
+_COMMENT_OR_TAG = re.compile(
+    r"(<!--)|<[A-Za-z][A-Za-z0-9-]*"
+    r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+)
+
+
+def _open_in_html(html: str) -> Iterator[int]:
+    at = 0
+    while found := _COMMENT_OR_TAG.search(html, at):
+        if not found.group(1):
+            at = found.end()
+            continue
+        # '<!-->' and '<!--->' are comments too (empty ones), closed where they open.
+        end = html.find("-->", found.start() + 2)
+        if end < 0:
+            yield html.count("\n", 0, found.start())
+            return
+        at = end + 3
+
+
+def _open_in_text(inline: Any, lines: list[str]) -> Iterator[int]:
+    first, end = inline.map
+    line = first
+    for child in _inline_tokens(inline.children or []):
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "html_inline":
+            line += child.content.count("\n")
+        elif child.type == "text" and "<!--" in child.content:  # a text is on one line
+            # A line break in a code span or a link's address is no token: the count can fall
+            # short of the line, never pass it. The first line from there showing '<!--'.
+            yield next((n for n in range(line, min(end, len(lines))) if "<!--" in lines[n]), line)
+
+
+def _inline_tokens(tokens: list[Any]) -> Iterator[Any]:
+    for token in tokens:
+        yield token
+        if token.type == "image":  # its alt text
+            yield from _inline_tokens(token.children or [])
