@@ -1542,3 +1542,26 @@ def test_a_named_pipe_just_made_among_the_inputs_does_not_hang_the_build(workspa
     done = run_process("build", "--root", workspace)  # a timeout if it hangs
     assert done.returncode == 0 and done.stdout.startswith("built "), done.stdout + done.stderr
     assert fingerprint._bytes_hash(str(workspace / "media/pipe.jpg")) is None
+
+
+def test_pruning_leaves_another_running_process_s_record_being_written(workspace: Path) -> None:
+    # A build pruned the cache of every file it did not use: a record the preview was
+    # writing (<key>.<pid>.tmp) went, and the preview's rename failed, told as a bug.
+    build(workspace)
+    folder = workspace / ".dopemail/cache/entries/zz"
+    folder.mkdir(parents=True)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        writing = folder / f"{'z' * 64}.{alive.pid}.tmp"
+        writing.write_bytes(b"half a record")
+        ended = [sys.executable, "-c", "import os; print(os.getpid())"]
+        gone = subprocess.run(ended, text=True, capture_output=True, check=True).stdout.strip()
+        left = folder / f"{'y' * 64}.{gone}.tmp"
+        left.write_bytes(b"a killed process's")
+        build(workspace)  # nothing changed, but it prunes
+        _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours II")
+        build(workspace)
+        assert writing.exists() and not left.exists()
+    finally:
+        alive.kill()
+        alive.wait()

@@ -48,6 +48,13 @@ def clear_leftovers(folder: Path) -> None:
                 os.unlink(os.path.join(folder, name))
 
 
+def in_flight(name: str) -> bool:
+    """Whether the file ``name`` is another running process's temporary one, being written
+    (a preview's cache record while a build prunes the cache): not to be removed."""
+    found = _LEFT.fullmatch(os.path.basename(name))
+    return bool(found) and int(found.group(1)) != os.getpid() and alive(int(found.group(1)))
+
+
 def alive(pid: int) -> bool:
     """Whether a process ``pid`` runs (someone else's counts)."""
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__
-from .atomic import replace_file
+from .atomic import in_flight, replace_file
 from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped
 
 CACHE_DIR = ".dopemail/cache"
@@ -444,6 +444,6 @@ class BuildCache:
         if not self.keep or not self.writes:
             return  # a throwaway cache used nothing from the folder: it must not empty it
         for path in _file_names(str(self.folder)):
-            if path not in self.used:
+            if path not in self.used and not (path.endswith(".tmp") and in_flight(path)):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
