@@ -346,3 +346,14 @@ def test_a_paragraph_in_japanese_is_wrapped_by_its_columns_in_the_text_part() ->
     lines = [line for line in text.split("\n") if line]
     assert len(lines) > 4 and all(columns(line) <= 72 for line in lines), lines
     assert lines[-1].startswith("  ") and "".join(x.strip(" -") for x in lines) == paragraph * 2
+
+
+def test_a_table_in_japanese_lines_up_in_the_text_part() -> None:
+    # Cells padded by their characters: a Japanese cell, two columns a character, pushed its
+    # row's bars out of line.
+    from dopemail.templates import columns
+
+    table = "| 映画 | 監督 |\n| --- | --- |\n| 東京物語 | 小津安二郎 |\n| Ran | Kurosawa |\n"
+    lines = [line for line in to_text(table, "https://example.com/").split("\n") if "|" in line]
+    bars = {columns(line[: line.index("|")]) for line in lines}
+    assert len(lines) == 3 and len(bars) == 1, lines

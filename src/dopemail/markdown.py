@@ -20,7 +20,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .errors import ContentError
-from .templates import fill, no_quote_breaks
+from .templates import columns, fill, no_quote_breaks
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -415,10 +415,14 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
 def _table(rows: list[list[str]], first: str, rest: str, width: int) -> str:
     # Columns padded to line up when the table fits the width; else each row's cells
     # joined by " | ", which still reads as a row.
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    # By the columns a cell takes, not its characters: a cell in Japanese is twice as wide.
+    widths = [max(columns(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
     if len(rest) + sum(widths) + 3 * (len(widths) - 1) <= width:
         lines = [
-            " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+            " | ".join(
+                cell + " " * (widths[i] - columns(cell)) for i, cell in enumerate(row)
+            ).rstrip()
+            for row in rows
         ]
         lines.insert(1, "-+-".join("-" * w for w in widths))
     else:
