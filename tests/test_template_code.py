@@ -249,3 +249,12 @@ def test_a_panorama_is_at_least_a_pixel_high_in_the_email() -> None:
 
     assert fit(SimpleNamespace(width=100_000, height=1), 552) == (552, 1)
     assert fit(SimpleNamespace(width=1200, height=800), 552) == (552, 368)
+
+
+def test_isolate_marks_take_no_column() -> None:
+    # A name set apart (U+2068 ... U+2069) counted two columns more than it shows: the text
+    # part's lines and a title's underline came out short.
+    from dopemail.templates import columns
+
+    assert columns("\u2068كوثر بن هنية\u2069") == columns("كوثر بن هنية") == 12
+    assert columns("a\u200bb\u200ec") == 3 and columns("👩\u200d👩\u200d👧") == 2

@@ -80,8 +80,8 @@ def columns(text: str) -> int:
             joined = False  # an emoji drawn within the one before
             continue
         joined = False
-        if unicodedata.combining(char) or char == "\u200b":
-            continue
+        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+            continue  # an accent, or a mark no one sees (a zero-width space, an isolate)
         if "\U0001f3fb" <= char <= "\U0001f3ff":  # a skin tone, shown within its emoji
             continue
         last = 2 if unicodedata.east_asian_width(char) in "WF" else 1
