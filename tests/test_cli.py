@@ -1067,3 +1067,12 @@ def test_ctrl_c_while_the_command_loads_is_aborted_not_a_traceback() -> None:
     )
     done = subprocess.run([sys.executable, "-c", interrupt], capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (1, "Aborted!\n"), done.stderr
+
+
+def test_the_schema_asks_a_remote_picture_for_its_size_as_the_build_does() -> None:
+    # The build refuses an https:// picture without width and height; the schema let it be.
+    schema = json.loads(run_process("schema").stdout)
+    image = schema["$defs"]["Image"]
+    remote = re.compile(image["if"]["properties"]["src"]["pattern"])
+    assert remote.search("https://example.com/still.jpg") and not remote.search("media/a.jpg")
+    assert image["then"] == {"required": ["width", "height"]}

@@ -478,6 +478,16 @@ _EVENT_HEADINGS = {
 class Image(Model):
     """A photo of the gallery (the first one is the lead image)."""
 
+    # A picture from another site needs its size, which the email lays it out by (the build
+    # says so; the schema too, for an editor's plugin).
+    model_config = ConfigDict(
+        **Model.model_config,
+        json_schema_extra={
+            "if": {"properties": {"src": {"pattern": "^[A-Za-z][A-Za-z0-9+.-]*:"}}},
+            "then": {"required": ["width", "height"]},
+        },
+    )
+
     src: Text = Field(
         description="A file under media/ (e.g. media/strangers/01.jpg) or a full https:// URL."
     )
