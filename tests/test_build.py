@@ -1122,3 +1122,16 @@ def test_entries_gone_is_one_problem_not_also_unknown_entries_in_issues(
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "entries: the folder is missing" in output, output
     assert "unknown entry" not in output and "problems found" not in output, output
+
+
+def test_a_broken_entry_link_does_not_hide_an_unknown_entry_in_an_issue(
+    workspace: Path, run_cli
+) -> None:
+    # One entry linked to nothing took entries/ for gone, and no issue's unknown slug was
+    # said: the editor fixed the link, then learnt of the typo.
+    issue = workspace / "issues/2-summer-festivals.md"
+    issue.write_text(issue.read_text("utf-8").replace("the-salt-orchard-qa", "the-salt-orchrd-qa"))
+    (workspace / "entries/zz-gone.md").symlink_to("/nowhere/x.md")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "entries/zz-gone.md: a link to /nowhere/x.md" in output, output
+    assert "unknown entry 'the-salt-orchrd-qa'" in output, output

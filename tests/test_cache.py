@@ -1565,3 +1565,16 @@ def test_pruning_leaves_another_running_process_s_record_being_written(workspace
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_a_live_process_s_old_temporary_file_is_pruned_all_the_same(workspace: Path) -> None:
+    # A process id is taken again in time (pid 1, a container's): a leftover named by one
+    # that lives was kept for ever.
+    build(workspace)
+    left = workspace / ".dopemail/cache" / "orphan.1.tmp"
+    left.write_bytes(b"left")
+    an_hour_ago = time.time() - 3600
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours II")
+    build(workspace)
+    assert not left.exists()

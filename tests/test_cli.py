@@ -1041,6 +1041,7 @@ def test_the_schema_refuses_dates_and_empty_text_the_build_refuses() -> None:
     accepted = ("2024-01-12", "2024-01-12T09:00:00-08:00", "2024-01-12 09:00Z")
     # As YAML 1.1 writes a timestamp, and the other forms Python reads.
     accepted += ("2024-01-12 09:00:00 -08:00", "2024-01-12t19:30:00 Z", "2024-01-12T19:30+0800")
+    accepted += ("20240112T193000Z", " 2024-01-12")
     for written in accepted:
         assert moment.search(written), written
         models.Entry.model_validate({"title": "A", "published": written})

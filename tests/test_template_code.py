@@ -258,3 +258,16 @@ def test_isolate_marks_take_no_column() -> None:
 
     assert columns("\u2068كوثر بن هنية\u2069") == columns("كوثر بن هنية") == 12
     assert columns("a\u200bb\u200ec") == 3 and columns("👩\u200d👩\u200d👧") == 2
+
+
+def test_join_names_leaves_out_what_is_empty_and_sets_apart_right_to_left_names() -> None:
+    # Isolating each name first printed 'A, None, and B'.
+    from types import SimpleNamespace
+
+    from dopemail.templates import OWN_FILTERS, source_work
+
+    join = OWN_FILTERS["join_names"]
+    assert join(["A", None, "B"]) == "A and B" and join(["A", "", None]) == "A"
+    assert join(["كوثر", "B"]) == "\u2068كوثر\u2069 and B"
+    based = SimpleNamespace(title=None, year=None, kind="novel", author="نجيب محفوظ")
+    assert source_work(based) == "a novel by \u2068نجيب محفوظ\u2069"

@@ -716,7 +716,8 @@ def test_a_french_source_work_s_kind_is_french_and_a_novel_is_a_book(
 @pytest.mark.parametrize(
     ("tag", "way"),
     [("ar", "rtl"), ("he", "rtl"), ("HE", "rtl"), ("fa-IR", "rtl"), ("ug", "rtl"), ("nqo", "rtl")]
-    + [("az-Arab", "rtl"), ("ku-Latn", "ltr"), ("en", "ltr"), ("ja", "ltr"), ("ur", "rtl")],
+    + [("az-Arab", "rtl"), ("ku-Latn", "ltr"), ("en", "ltr"), ("ja", "ltr"), ("ur", "rtl")]
+    + [("pnb", "rtl"), ("lrc", "rtl"), ("prs", "rtl")],
 )
 def test_which_way_a_language_is_written(tag: str, way: str) -> None:
     # Uyghur and N'Ko, written right to left, were said left to right.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from pathlib import Path
 
 
@@ -52,7 +53,18 @@ def in_flight(name: str) -> bool:
     """Whether the file ``name`` is another running process's temporary one, being written
     (a preview's cache record while a build prunes the cache): not to be removed."""
     found = _LEFT.fullmatch(os.path.basename(name))
-    return bool(found) and int(found.group(1)) != os.getpid() and alive(int(found.group(1)))
+    if not found or int(found.group(1)) == os.getpid() or not alive(int(found.group(1))):
+        return False
+    # And written to lately: a process id is taken again by another process, in time.
+    try:
+        return os.stat(name).st_mtime > time.time() - _WRITTEN_WITHIN
+    except OSError:
+        return False
+
+
+# How long ago a temporary file of a live process may have been written to, and still be
+# one being written: a record takes milliseconds.
+_WRITTEN_WITHIN = 600
 
 
 def alive(pid: int) -> bool:

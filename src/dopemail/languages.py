@@ -183,8 +183,8 @@ _RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adl
 
 # Languages written right to left (primary language subtags).
 _RIGHT_TO_LEFT = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "nqo", "ps", "sd", "syr", "ug"}
-    | {"ur", "yi"}
+    {"ar", "arc", "azb", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "lrc", "mzn", "nqo"}
+    | {"pnb", "prs", "ps", "sd", "syr", "ug", "ur", "yi"}
 )
 
 

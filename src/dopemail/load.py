@@ -1569,8 +1569,11 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     read = _read_ahead(cache, settings)
     # Entry files that are there but failed to load: one typo in an entry is one problem,
     # not also an "unknown entry" in every issue that gathers it.
-    unloaded: Collection[str] = _Every() if gone else set()
-    if errors and not gone:
+    # The folder itself gone (not a file in it linked to nothing): what the issues name is
+    # not each said unknown.
+    folder_gone = bool(gone) and not listed[ENTRIES_DIR][1]
+    unloaded: Collection[str] = _Every() if folder_gone else set()
+    if errors and not folder_gone:
         loaded = {e.path.rpartition("/")[2] for e in entries}
         for name in listed[ENTRIES_DIR][0]:
             if name not in loaded:

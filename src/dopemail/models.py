@@ -179,8 +179,9 @@ Moment = Annotated[
             "type": "string",
             # As _parse_moment takes them: a day, or a time with its zone ('next week' and a
             # time without a zone were valid by the schema, refused by the build).
-            "pattern": r"^\d{4}-\d\d-\d\d([Tt _]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)? ?"
-            r"(Z|[+-]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?))?$",
+            "pattern": r"^\s*(\d{4}-\d\d-\d\d([Tt _]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)? ?"
+            r"(Z|[+-]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?))?"
+            r"|\d{8}T\d{2,6}([.,]\d+)?(Z|[+-]\d{2,4}))\s*$",
             "description": MOMENT_WRITTEN,
         }
     ),

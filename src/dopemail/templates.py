@@ -343,7 +343,7 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
     # catalog's other phrases are not kinds of works: 'feature' would read 'dossier').
     if kind.strip().casefold() == _NOVEL:
         kind = _(_NOVEL)
-    values = {"year": based.year, "kind": kind, "author": based.author}
+    values = {"year": based.year, "kind": kind, "author": _isolated(str(based.author))}
     if not italic:
         return words.elide(message % {**values, "title": based.title}, based.author)
     title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
@@ -452,7 +452,7 @@ def _isolated(text: str) -> str:
 
 
 def _names(names: Any) -> list[str]:
-    return [_isolated(str(name)) for name in names]
+    return [_isolated(str(name)) for name in names if name]  # (None and '' left out, as before)
 
 
 # The blocks of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko...,
