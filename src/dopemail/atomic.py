@@ -43,8 +43,8 @@ def clear_leftovers(folder: Path) -> None:
     except OSError:
         return
     for name in names:
-        found = _LEFT.fullmatch(name)
-        if found and int(found.group(1)) != os.getpid() and not alive(int(found.group(1))):
+        writer = _writer(name)
+        if writer is not None and not _alive(writer):
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, name))
 
@@ -52,8 +52,8 @@ def clear_leftovers(folder: Path) -> None:
 def in_flight(name: str) -> bool:
     """Whether the file ``name`` is another running process's temporary one, being written
     (a preview's cache record while a build prunes the cache): not to be removed."""
-    found = _LEFT.fullmatch(os.path.basename(name))
-    if not found or int(found.group(1)) == os.getpid() or not alive(int(found.group(1))):
+    writer = _writer(name)
+    if writer is None or not _alive(writer):
         return False
     # And written to lately: a process id is taken again by another process, in time.
     try:
@@ -67,8 +67,15 @@ def in_flight(name: str) -> bool:
 _WRITTEN_WITHIN = 600
 
 
-def alive(pid: int) -> bool:
-    """Whether a process ``pid`` runs (someone else's counts)."""
+def _writer(name: str) -> int | None:
+    """The id of the other process whose temporary file ``name`` is (None: not one)."""
+    found = _LEFT.fullmatch(os.path.basename(name))
+    pid = int(found.group(1)) if found else None
+    return pid if pid != os.getpid() else None
+
+
+def _alive(pid: int) -> bool:
+    # Whether a process ``pid`` runs (someone else's counts).
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
