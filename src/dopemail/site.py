@@ -19,15 +19,10 @@ from .countries import display
 from .models import Film, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
-from .templates import render
+from .templates import is_novel, render
 from .wording import Wording, wording_for
 
 SITE_DIR = "site"
-
-
-# What a novel is called, in English and in the publication's language (the French scaffold
-# writes 'roman').
-_NOVEL = "novel"
 
 
 def _movie(film: Film, words: Wording) -> dict[str, Any]:
@@ -44,7 +39,7 @@ def _movie(film: Film, words: Wording) -> dict[str, Any]:
     if based:
         # schema.org asks no name of a work: one the piece does not name has none.
         movie["isBasedOn"] = {
-            "@type": "Book" if _is_novel(str(based.kind), words) else "CreativeWork",
+            "@type": "Book" if is_novel(str(based.kind), words) else "CreativeWork",
             **({"name": based.title} if based.title else {}),
             "author": {"@type": "Person", "name": based.author},
         }
@@ -53,10 +48,6 @@ def _movie(film: Film, words: Wording) -> dict[str, Any]:
     if film.runtime:
         movie["duration"] = f"PT{film.runtime}M"
     return movie
-
-
-def _is_novel(kind: str, words: Wording) -> bool:
-    return kind.strip().casefold() in (_NOVEL, words.gettext(_NOVEL).casefold())
 
 
 def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:

@@ -199,21 +199,16 @@ _NOT_LAST = frozenset("（「『【〔〈《〖〘〚([{“‘")
 
 def _fill_columns(text: str, width: int, first: str, rest: str) -> str:
     _, pieces, hangul = _patterns()
-    chunks: list[list[Any]] = []  # [text, a space before it]
-    spaced = False
+    chunks: list[list[Any]] = []  # [text, a space before it (none begins a line)]
     for word in text.split(" "):
-        if not word:
-            spaced = True
-            continue
         # A Korean word is kept whole (Korean breaks at its spaces); Chinese and Japanese
         # between characters.
         for at, piece in enumerate([word] if hangul.search(word) else pieces.findall(word)):
-            gap = spaced and at == 0
+            gap = at == 0
             if chunks and not gap and (piece[0] in _NOT_FIRST or chunks[-1][0][-1] in _NOT_LAST):
                 chunks[-1][0] += piece
             else:
                 chunks.append([piece, gap])
-        spaced = True
     lines: list[str] = []
     line, used, empty = first, columns(first), True
     for piece, after_space in chunks:
@@ -275,17 +270,18 @@ def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
 
 def credits(film: Any, words: Wording = ENGLISH) -> str:
     """'Written and directed by A; based on the novel B by C', as the magazine prints credits."""
-    _, join = words.gettext, words.join_names
+    _ = words.gettext
+    directors = join_isolated(film.directors or (), words=words)
+    writers = join_isolated(film.writers or (), words=words)
     parts: list[str] = []
     if film.directors and film.directors == film.writers:
-        names = join(_names(film.directors))
-        parts.append(_("Written and directed by %(names)s") % {"names": names})
+        parts.append(_("Written and directed by %(names)s") % {"names": directors})
     else:
         if film.directors:
-            parts.append(_("Directed by %(names)s") % {"names": join(_names(film.directors))})
+            parts.append(_("Directed by %(names)s") % {"names": directors})
         if film.writers:
             written = _("written by %(names)s") if parts else _("Written by %(names)s")
-            parts.append(written % {"names": join(_names(film.writers))})
+            parts.append(written % {"names": writers})
     if film.based_on:
         parts.append(_("based on %(work)s") % {"work": source_work(film.based_on, words=words)})
     if not parts:
@@ -335,13 +331,11 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
         message = _("an %(kind)s by %(author)s")
     else:
         message = _("a %(kind)s by %(author)s")
-    # A kind the catalog has ('novel', the one taken when none is given) in the language of
-    # the rest: a French page read 'une œuvre de Taichi Yamada (novel)'.
     kind = str(based.kind)
     # The kind taken when none is given, in the language of the rest: a French page read
     # 'une œuvre de Taichi Yamada (novel)'. Any other is the editor's word, as written (the
     # catalog's other phrases are not kinds of works: 'feature' would read 'dossier').
-    if kind.strip().casefold() == _NOVEL:
+    if is_novel(kind):
         kind = _(_NOVEL)
     values = {"year": based.year, "kind": kind, "author": _isolated(str(based.author))}
     if not italic:
@@ -352,6 +346,13 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
 
 #: The kind of a source work when none is given (models.BasedOn), a phrase of the catalog.
 _NOVEL = N_("novel")
+
+
+def is_novel(kind: str, words: Wording = ENGLISH) -> bool:
+    """Whether a source work's ``kind`` is a novel: as written in English, or in the words
+    of the publication's language ('roman', as the French scaffold writes it)."""
+    written = kind.strip().casefold()
+    return written == _NOVEL or written == words.gettext(_NOVEL).casefold()
 
 
 # What an event's kind says of its participants, and so how its moderator is named: 'with'
