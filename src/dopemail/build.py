@@ -542,9 +542,7 @@ def _build(
 
 
 @contextmanager
-def _cache_for(
-    root: Path, use_cache: bool, jobs: int, write: bool = True
-) -> Iterator[BuildCache | None]:
+def _cache_for(root: Path, use_cache: bool, jobs: int, write: bool) -> Iterator[BuildCache | None]:
     # In memory too: what this process renders or reads once is not read back from a file.
     # A build that writes no outputs (check) writes no record either: it may run on a
     # read-only checkout.

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import clear_leftovers, replace_file
+from .layout import MANIFEST
 
 STATE = ".dopemail/state.json"
-MANIFEST = ".dopemail/outputs.json"
 CLOCK = ".dopemail/clock"  # touched to read the file system's clock (the write's too)
 _PACKAGE = Path(__file__).parent
 _INPUT_DIRS = ("entries", "issues", "templates", "media")

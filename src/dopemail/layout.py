@@ -6,3 +6,7 @@ MEDIA_DIR = "media"
 
 #: Where each issue's built files (email, text part, web version, message.json) are written.
 SITE_ISSUES_DIR = "site/issues"
+
+#: What the last build wrote (its outputs' paths): kept by write.py, read by the no-op check
+#: and by loading (what a build finding no sources would remove).
+MANIFEST = ".dopemail/outputs.json"

@@ -40,7 +40,7 @@ from .errors import (
 )
 from .frontmatter import Document, split
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
-from .layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
+from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST, MEDIA_DIR
 from .markdown import DROPPED_WHOLE
 from .models import (
     SLUG,
@@ -1349,11 +1349,6 @@ def _declared_slug(path: Path) -> str | None:
     return found.group("slug") if found else None
 
 
-# What the last build wrote (write.MANIFEST): the pages a build that found no source would
-# remove.
-_OUTPUTS = ".dopemail/outputs.json"
-
-
 def _sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> list[DopemailError]:
     """Source files and folders that are links to nothing (a disk not connected, a synced
     folder gone), and ``entries/`` or ``issues/`` found empty or missing while ``site/``
@@ -1447,7 +1442,7 @@ def _held(root: Path, rel: str) -> bool:
 
 def _last_outputs(root: Path) -> list[str]:
     try:
-        found = json.loads((root / _OUTPUTS).read_text(encoding="utf-8"))
+        found = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     return [rel for rel in found if isinstance(rel, str)] if isinstance(found, list) else []

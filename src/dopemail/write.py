@@ -30,8 +30,8 @@ from pathlib import Path
 
 from .atomic import replace_file
 from .fingerprint import CLOCK, touch
+from .layout import MANIFEST
 
-MANIFEST = ".dopemail/outputs.json"
 BLOBS = ".dopemail/blobs"
 #: Present while a write is under way: the outputs it was putting in place. A build that
 #: finds it was preceded by one that did not finish (killed, a power cut).
@@ -491,8 +491,8 @@ class Staging:
             return  # staged (or found in place) ahead, and the build kept the very same bytes
         self._drop(rel)
         target = self.base + rel
-        data = output  # a file's bytes (a picture's) are read a piece at a time
-        if _same(target, data):
+        # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
+        if _same(target, output):
             self.staged[rel] = (None, target, output)
             return
         # An output that is there but wrong may be its own blob changed in place: its kept
@@ -506,7 +506,7 @@ class Staging:
             self.folders.add(folder)
         tmp = f"{folder}{os.sep}.{name}.{self.pid}.tmp"
         self.staged[rel] = (tmp, target, output)
-        self.blobs.stage(data, tmp, self.pid, trust)
+        self.blobs.stage(output, tmp, self.pid, trust)
 
     def _drop(self, rel: str) -> None:
         item = self.staged.pop(rel, None)
