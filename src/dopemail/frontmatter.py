@@ -555,7 +555,7 @@ def _read_otherwise(line: str) -> tuple[str, str] | None:
         return None
     return (
         f"broken YAML: {named} begins with '{first}', which YAML reads as {what}, not text",
-        f"put the value in double quotes: {quoted}{json.dumps(value, ensure_ascii=False)}",
+        f"put the value in double quotes: {quoted}{yaml_text(value)}",
     )
 
 
@@ -889,3 +889,9 @@ def split(text: str, path: Path | str) -> Document:
             "write one 'field: value' per line between the '---' lines",
         )
     return Document(meta=meta, body="".join(lines[index + 1 :]), body_line=index + 2)
+
+
+def yaml_text(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar: quotes, backslashes and all escaped."""
+    # A JSON string is a valid YAML double-quoted scalar, and json escapes what YAML must.
+    return json.dumps(value, ensure_ascii=False)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError, DopemailError, DopemailErrors
+from .frontmatter import yaml_text
 from .layout import ENTRIES_DIR
 from .load import (
     PREHEADER_PLACEHOLDER,
@@ -21,12 +21,6 @@ from .templates import PREHEADER_SHOWN, make_environment, render
 from .wording import ENGLISH, Wording, wording_for
 
 _SLUG = re.compile(SLUG)
-
-
-def yaml_text(value: str) -> str:
-    """``value`` as a double-quoted YAML scalar: quotes, backslashes and all escaped."""
-    # A JSON string is a valid YAML double-quoted scalar, and json escapes what YAML must.
-    return json.dumps(value, ensure_ascii=False)
 
 
 def yaml_slug(slug: str) -> str:

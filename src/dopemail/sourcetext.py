@@ -9,7 +9,6 @@ line, for load.py to gather with the rest of each file's.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from .errors import (
     not_utf8,
     raise_all,
 )
-from .frontmatter import Document, split
+from .frontmatter import Document, split, yaml_text
 from .validation import (
     CONTROL,
     bad_references,
@@ -129,7 +128,7 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
                 "YAML, a '#' at the start of a value or after a space begins a comment",
                 rel,
                 line,
-                f"put the value in double quotes: {json.dumps(written, ensure_ascii=False)}; "
+                f"put the value in double quotes: {yaml_text(written)}; "
                 "or, for a comment, put a space after the '#'",
             )
         )
