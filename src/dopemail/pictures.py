@@ -67,11 +67,11 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
                 f"'{src}' has a space in it, which no web address has",
                 "write each space as %20, as the picture's page shows it in the address bar",
             )
-        mime = picture_type(urlsplit(src).path)
-        if mime in _NOT_SHOWN:
-            raise _not_shown(src, _NOT_SHOWN[mime])
+        problem = not_shown(src)
+        if problem is not None:
+            raise problem
         # In ASCII: the feeds' enclosures are URLs, which an international address is not.
-        return Media(url=ascii_url(src), alt="", mime=mime)
+        return Media(url=ascii_url(src), alt="", mime=picture_type(urlsplit(src).path))
     rel, path, info = local_media(src, root)
     # The same picture shown by many entries is resolved once per build: picture_stat gives
     # the same stat object until the next build forgets it.
