@@ -124,10 +124,21 @@ def _script_of(written: str) -> tuple[str, ...]:
         return ()
     if word in _SCRIPT_WORDS:
         return _SCRIPT_WORDS[word]
+    named = _script_codes()
+    return (named[word],) if word in named else ()
+
+
+@functools.cache
+def _script_codes() -> dict[str, str]:
+    """ISO 15924 codes by their script's English name in capitals, as Unicode names it."""
     from babel import Locale
 
-    named = {name.upper(): code for code, name in Locale.parse("en").scripts.items()}
-    return (named[word],) if word in named else ()
+    return {name.upper(): code for code, name in Locale.parse("en").scripts.items()}
+
+
+def _a_country(code: str) -> bool:
+    """Whether a CLDR territory code names a country (not a region: 'EU', '419', 'ZZ')."""
+    return len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO")
 
 
 @functools.lru_cache(maxsize=8)
@@ -145,7 +156,7 @@ def _named_at_home(scripts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     likely = get_global("likely_subtags")
     found: dict[str, tuple[str, str]] = {}
     for code in Locale.parse("en").territories:
-        if len(code) != 2 or not code.isalpha() or code in ("EU", "EZ", "UN", "ZZ", "QO"):
+        if not _a_country(code):
             continue
         for language in get_official_languages(code, de_facto=True):
             script = likely.get(language, "").split("_")[1:2]
@@ -181,7 +192,7 @@ def _named_elsewhere() -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for language in ELSEWHERE:
         for code, name in Locale.parse(language).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
+            if _a_country(code):
                 found.setdefault(name.casefold(), (code, name))
     return found
 
