@@ -308,10 +308,7 @@ def test_an_address_in_latin_reads_as_written_in_a_right_to_left_publication(
 ) -> None:
     # In an Arabic publication '8000 Sunset Boulevard, ...' was shown 'Sunset Boulevard, ...
     # 8000': the number, a weak character, took the paragraph's direction.
-    root = copy_publication(tmp_path / "pub")
-    config = root / "dopemail.toml"
-    config.write_text(config.read_text("utf-8").replace('language = "en"', 'language = "ar"'))
-    build(root)
+    root = _built_with(tmp_path, "dopemail.toml", 'language = "en"', 'language = "ar"')
     number, street = _lefts(root, where, browser, "8000 Sunset", ["8000", "Sunset"])
     assert number < street, (number, street)
 
