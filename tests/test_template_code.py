@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,31 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_compile(
     assert result.returncode == 0, result.stderr
     assert (workspace / "site" / "all-of-us-strangers" / "index.html").is_file()
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_what_a_killed_compile_left_in_the_user_s_folder_is_cleared(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The user's folder is shared by every workspace and never deleted while its version is
+    # used: a process killed while writing code there (SIGKILL, a power cut) must not leave
+    # its temporary file for good. Another process's, being written, stays.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = _package(tmp_path / "cache")
+    folder.mkdir(parents=True, mode=0o700)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    left = folder / f"{_key('page.html.j2', _DEFAULTS / 'page.html.j2')}.code.{gone.pid}.tmp"
+    left.write_bytes(b"half of a template's code")
+    writing = folder / f"x.code.{os.getppid()}.tmp"
+    writing.write_bytes(b"being written")
+
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "all-of-us-strangers")
+    render_entry(make_environment(workspace), entry)
+
+    kept = {p.name for p in folder.iterdir()}
+    assert f"{_key('entry_content.html.j2', _DEFAULTS / 'entry_content.html.j2')}.code" in kept
+    assert left.name not in kept and writing.name in kept
+    assert not [n for n in kept if n.endswith(".tmp") and n != writing.name]
 
 
 def test_code_is_kept_per_version_of_what_compiles_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import os
 import re
 import shutil
 import sys
-import tempfile
 import textwrap
 import time
 import unicodedata
@@ -26,6 +26,7 @@ from urllib.parse import quote_plus
 import jinja2
 import markupsafe
 
+from .atomic import clear_leftovers, replace_file
 from .errors import DopemailError, TemplateError, closest, line_at
 from .languages import language_direction
 from .moments import WholeDay, machine_time
@@ -535,6 +536,7 @@ class TemplateCode(jinja2.BytecodeCache):
         self.words = words  # the language's words are compiled in (see _FoldWords)
         self.folders: dict[str, Path | None] = {}
         self.checked = False
+        self.swept: set[Path] = set()  # folders cleared of killed writers' leftovers
 
     def key(self, name: str, filename: str | None, escaping: bool = True) -> str:
         """The name a template's code is kept under: its name, file and what compiled it."""
@@ -599,16 +601,16 @@ class TemplateCode(jinja2.BytecodeCache):
         folder = self.folders.get(bucket.key)
         if folder is None or (folder == self.workspace and not self.keep):
             return
+        code = io.BytesIO()
+        bucket.write_bytecode(code)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{bucket.key}.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    bucket.write_bytecode(out)
-                os.replace(tmp, folder / f"{bucket.key}.code")  # whole for the next reader
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            if folder not in self.swept:
+                # What processes killed while writing here left (the user's folder is
+                # shared by every workspace and lives on: nothing else would clear it).
+                self.swept.add(folder)
+                clear_leftovers(folder)
+            replace_file(folder / f"{bucket.key}.code", code.getvalue())
         except OSError:
             pass  # a read-only home or full disk only costs the compile next time
 
