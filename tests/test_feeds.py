@@ -7,6 +7,7 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -213,24 +214,31 @@ def test_text_with_angle_brackets_reads_back_whole_in_every_feed(write_files) ->
     # "<Noir>" and everything from "<y" to the next '>' in feedparser.
     summary = "A night at Café <Noir> & Bar, where x<y and a <3 for cats"
     title = "Why <Noir> & “Bar” matter"
+    about = "Reviews & more: x<y, AT&T; a <3 to cinema"  # the publication's description
+    config = (write_files({}) / "dopemail.toml").read_text(encoding="utf-8")
+    config = re.sub(r'(?m)^description = ".*"$', f'description = "{about}"', config, count=1)
     root = write_files(
         {
+            "dopemail.toml": config,
             "entries/zz-noir.md": (
                 f"---\ntitle: '{title}'\npublished: 2026-01-01\nsummary: '{summary}'\n---\nText.\n"
-            )
+            ),
         }
     )
     build(root)
+
+    def shown(text: str, detail: Any) -> str:  # what a reader shows: HTML rendered, text as is
+        return html.unescape(text) if detail.type == "text/html" else text
+
     for name in ("rss.xml", "atom.xml"):
         parsed = feedparser.parse((root / "feeds" / name).read_bytes())
         item = parsed.entries[0]
-        shown = item.summary  # what a reader shows: HTML is rendered, text as it is
-        if item.summary_detail.type == "text/html":
-            shown = html.unescape(shown)
-        assert (item.title, shown) == (title, summary), name
+        assert (item.title, shown(item.summary, item.summary_detail)) == (title, summary), name
+        assert shown(parsed.feed.subtitle, parsed.feed.subtitle_detail) == about, name
     assert check_rss((root / "feeds/rss.xml").read_bytes()) == []
-    item = json.loads((root / "feeds/feed.json").read_bytes())["items"][0]
-    assert (item["title"], item["summary"]) == (title, summary)
+    feed = json.loads((root / "feeds/feed.json").read_bytes())
+    assert (feed["items"][0]["title"], feed["items"][0]["summary"]) == (title, summary)
+    assert feed["description"] == about
 
 
 def test_a_guid_kept_from_an_older_feed_stays_and_atom_gets_a_uri_of_it(write_files) -> None:

@@ -93,7 +93,6 @@ def _generator(
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     _channel(fg, settings, pub.base_url, pub.title, self_url, self_type)
-    fg.description(pub.description)
     fg.updated(max((_updated(i) for i in items), default=_EPOCH))
 
     for item in items:
@@ -136,17 +135,25 @@ def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
         # RSS's <image> is a GIF, JPEG or PNG (the spec): an SVG logo stays Atom's alone.
         # feedgen sets both from one call, and has no way to unset the RSS one.
         fg._FeedGenerator__rss_image = None  # type: ignore[attr-defined]
+    # Readers take <description> as HTML ("entity-encoded HTML is allowed"), the channel's
+    # as well as an item's: the text is escaped as HTML before XML escapes it again, or
+    # "<Noir>" or "x<y" in it is lost. (In Atom, the subtitle is text.)
+    fg.description(html.escape(settings.publication.description, quote=False))
     for fe, item in zip(fg.entry(), items, strict=True):
-        # Readers take <description> as HTML ("entity-encoded HTML is allowed"): the summary
-        # is text, so "<Noir>" or "x<y" in it is escaped as HTML before XML escapes it again.
         fe.description(html.escape(item.summary, quote=False))
-    return _RSS_TITLE.sub(_hex_references, fg.rss_str(pretty=True))
+    rss = _RSS_TITLE.sub(_hex_references, fg.rss_str(pretty=True))
+    # The channel's is text to validators, which take an '&amp;' in it for HTML left in by
+    # mistake: its '&' written as a hexadecimal reference says the escaping is meant (the
+    # same characters to an XML parser, and to a reader).
+    return _CHANNEL_DESCRIPTION.sub(_hex_references, rss, count=1)
 
 
 # A title, a tag, an author's name, the rights line are text, which some RSS readers decode
 # twice: the RSS Profile asks for '<' and '&' as hexadecimal references there (the same
 # characters to an XML parser).
 _RSS_TITLE = re.compile(rb"(<(title|category|dc:creator|copyright)(?:\s[^>]*)?>)([^<]*)(</\2>)")
+
+_CHANNEL_DESCRIPTION = re.compile(rb"(<(description)>)([^<]*)(</description>)")
 
 
 def _hex_references(found: re.Match[bytes]) -> bytes:
