@@ -263,6 +263,14 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
             id="a picture among words is read as its alt text ('and .' was left)",
         ),
         pytest.param("![Only](https://images.example.org/a.jpg)\n", "", id="no words at all"),
+        pytest.param(
+            "<p>Hello&nbsp;there &amp; caf&eacute;<br>second line, <BR/>third</p>\n",
+            "Hello there & café second line, third",
+            id="a line break written in HTML parts words ('cafésecond' was read)",
+        ),
+        pytest.param(
+            "One line\\\nand the next.\n", "One line and the next.", id="a Markdown line break"
+        ),
     ],
 )
 def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:

@@ -568,9 +568,14 @@ def first_paragraph(html: str) -> str:
         # not what the piece is about (the summary was once empty: an empty <summary/>).
         if not _TAG.sub("", inner).strip():
             continue
-        text = _TAG.sub("", _IMG_ALT.sub(lambda m: m.group(1), inner))
+        # A line break is a space between its words ('café<br>second line' written as HTML
+        # has no newline beside it, as Markdown's own has).
+        text = _TAG.sub("", _BREAK.sub(" ", _IMG_ALT.sub(lambda m: m.group(1), inner)))
         return re.sub(r"\s+", " ", unescape(text)).strip()
     return ""
+
+
+_BREAK = re.compile(r"<br\b[^>]*>", re.I)
 
 
 def shorten(text: str, limit: int = 280) -> str:
