@@ -296,8 +296,14 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         )
         fe.link(href=issue.url, rel="alternate", type="text/html")
         fe.summary(meta.preheader)
-        fe.content(_directed(item.content_html, pub.direction), type="html")
+        content = _SCREEN_READERS_ONLY.sub("", item.content_html)
+        fe.content(_directed(content, pub.direction), type="html")
         fe.published(_written(meta.date))
         fe.updated(_written(meta.date))
         fe.author({"name": pub.author})
     return _atom_with_entry_links(fg)
+
+
+# What the web version says to screen readers alone ('Read more: <title>', the link's name
+# among many): a feed reader has none of the page's CSS and would show it under the title.
+_SCREEN_READERS_ONLY = re.compile(r'<span class="visually-hidden">[^<]*</span>')
