@@ -1850,6 +1850,50 @@ def test_a_picture_in_the_text_is_on_the_site_and_sized(tmp_path) -> None:
     assert f"[Adam] <{url}>" in text
 
 
+def test_every_line_of_the_text_part_fits_72_columns_but_a_url(workspace: Path) -> None:
+    # A venue's name and address, a streaming service, an event's heading and its place were
+    # written as they came: 97 and 108 columns for a long name and address.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text("utf-8")
+    long_place = (
+        "The Academy Museum of Motion Pictures David Geffen Theater and Sidney Poitier Hall"
+    )
+    for old, new in [
+        ("  - venue: Landmark Sunset\n", f"  - venue: {long_place}\n"),
+        (
+            "    address: 8000 Sunset Boulevard\n",
+            "    address: 6067 Wilshire Boulevard, Miracle Mile District, Building B, "
+            "Second Floor\n",
+        ),
+        (
+            "  - service: Hulu\n    url: https://www.hulu.com/\n",
+            "  - service: " + "Hulu " * 16 + "\n",
+        ),
+        (
+            "    moderator: Dave Karger\n",
+            "    moderator: Dave Karger\n    title: A conversation on grief, ghosts and the "
+            "houses we grew up in, after the second screening\n"
+            f"    venue: {long_place}\n    address: 6067 Wilshire Boulevard, Los Angeles, CA\n",
+        ),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    entry.write_text(text, "utf-8")
+    build(workspace)
+
+    key = _issue_with(workspace, "all-of-us-strangers")
+    lines = (workspace / "site/issues" / key / "email.txt").read_text("utf-8").split("\n")
+    too_long = [line for line in lines if len(line) > 72 and "://" not in line]
+    assert too_long == []
+    joined = " ".join(line.strip() for line in lines)
+    for said in (long_place, "Building B, Second Floor", "the houses we grew up in"):
+        assert said in joined, said
+    assert (
+        "- The Academy Museum"
+        in lines[[line.strip() for line in lines].index("WHERE IT PLAYS") + 2]
+    )
+
+
 def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Path) -> None:
     # An emoji takes two columns in a fixed-width font, a combining accent none: the line of
     # '=' under "Ghosts 👻" was one column short.
