@@ -1894,6 +1894,41 @@ def test_every_line_of_the_text_part_fits_72_columns_but_a_url(workspace: Path) 
     )
 
 
+def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) -> None:
+    # An event has no run beside it to tell which January 20 it is: one of 2027 in a piece
+    # of 2024 was shown as 'Wed, January 20, 7:00 PM' everywhere, as if to come.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text("utf-8")
+    old = "    moderator: Dave Karger\n"
+    assert old in text
+    entry.write_text(
+        text.replace(
+            old,
+            old + "    date: 2024-01-20T19:00:00-08:00\n"
+            "  - kind: q&a\n    participants: [Andrew Haigh]\n"
+            "    date: 2027-01-20T19:00:00-08:00\n    venue: Landmark Sunset\n",
+            1,
+        ),
+        "utf-8",
+    )
+    build(workspace)
+    same, other = "Sat, January 20, 7:00 PM", "Wed, January 20, 2027, 7:00 PM"
+    key = _issue_with(workspace, "all-of-us-strangers")
+    outputs = {
+        "page": workspace / "site/all-of-us-strangers/index.html",
+        "email": workspace / "site/issues" / key / "email.html",
+        "text part": workspace / "site/issues" / key / "email.txt",
+        "web version": workspace / "site/issues" / key / "index.html",
+    }
+    for name, path in outputs.items():
+        shown = html_lib.unescape(path.read_text("utf-8"))
+        assert same in shown and other in shown, name
+        assert "January 20, 2024" not in shown, name
+    item = feedparser.parse((workspace / "feeds/atom.xml").read_bytes()).entries
+    content = next(e for e in item if e.link.endswith("/all-of-us-strangers/")).content[0]
+    assert f'<time datetime="2027-01-20T19:00:00-08:00">{other}</time>' in content.value
+
+
 def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Path) -> None:
     # An emoji takes two columns in a fixed-width font, a combining accent none: the line of
     # '=' under "Ghosts 👻" was one column short.

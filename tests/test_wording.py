@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -419,6 +419,13 @@ def test_french_dates_and_names() -> None:
     )
     day = WholeDay(2026, 12, 10, tzinfo=paris)
     assert words.show_time(day) == "jeu. 10 décembre"
+    # Beside a piece of another year (an event's date), with its year.
+    piece = datetime(2027, 1, 5, 9, tzinfo=paris)
+    assert words.show_time(day, piece) == "jeu. 10 décembre 2026"
+    assert words.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=paris), piece) == (
+        "jeu. 10 décembre 2026, 20:30"
+    )
+    assert words.show_time(day, datetime(2026, 1, 5, tzinfo=paris)) == "jeu. 10 décembre"
     assert words.join_names(["A", "B", "C"]) == "A, B et C"
     assert words.join_names(["A", "B"]) == "A et B"
     assert words.locale == "fr_FR"
@@ -455,6 +462,18 @@ def test_english_is_as_before() -> None:
     assert ENGLISH.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=la)) == (
         "Thu, December 10, 8:30 PM"
     )
+    # The year, beside a piece of another year, the piece's date taken in the event's zone:
+    # at 2 AM in UTC on January 1 it is still December 31 in Los Angeles.
+    eve = datetime(2026, 12, 31, 20, 30, tzinfo=la)
+    assert ENGLISH.show_time(eve, datetime(2027, 1, 1, 2, tzinfo=UTC)) == (
+        "Thu, December 31, 8:30 PM"
+    )
+    assert ENGLISH.show_time(eve, datetime(2027, 1, 1, 9, tzinfo=UTC)) == (
+        "Thu, December 31, 2026, 8:30 PM"
+    )
+    assert ENGLISH.show_time(
+        WholeDay(2024, 1, 20, tzinfo=la), datetime(2026, 12, 1, tzinfo=la)
+    ) == ("Sat, January 20, 2024")
     assert ENGLISH.join_names(["A", "B", "C"]) == "A, B, and C"
     assert ENGLISH.gettext("Where it plays") == "Where it plays"
 

@@ -38,13 +38,16 @@ TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
 
 
-def time_tag(value: datetime, words: Wording = ENGLISH) -> markupsafe.Markup:
-    """A showtime or an event's date in a page: its words (:func:`show_time`) in a <time>
-    that gives machines the day, or the instant, it stands for."""
+def time_tag(
+    value: datetime, beside: datetime | None = None, words: Wording = ENGLISH
+) -> markupsafe.Markup:
+    """A showtime or an event's date in a page: its words (:func:`show_time`, with the year
+    when it is not ``beside``'s) in a <time> that gives machines the day, or the instant,
+    it stands for."""
     when = value.date().isoformat() if isinstance(value, WholeDay) else machine_time(value)
     # Joined by hand: Markup.format goes through string.Formatter, 30 times the cost.
     escape = markupsafe.escape
-    shown = escape(words.show_time(value))
+    shown = escape(words.show_time(value, beside))
     return markupsafe.Markup(f'<time datetime="{escape(when)}">{shown}</time>')
 
 

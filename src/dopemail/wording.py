@@ -95,16 +95,31 @@ def date_range(starts: date | None, ends: date | None) -> str:
     return ""
 
 
-def show_time(value: datetime) -> str:
+def show_time(value: datetime, beside: datetime | None = None) -> str:
     """'Fri, March 8, 7:30 PM'; 'Fri, March 8' for a day written without a time; with the
-    offset, '(UTC+1)', for a time written in another than the publication's."""
+    offset, '(UTC+1)', for a time written in another than the publication's. With the year,
+    'Sat, January 20, 2024, 7:00 PM', when it is not the year of ``beside`` (see
+    :func:`other_year`)."""
     day = f"{DAYS[value.weekday()]}, {MONTHS[value.month - 1]} {value.day}"
+    if other_year(value, beside):
+        day = f"{day}, {value.year}"
     if isinstance(value, WholeDay):
         return day
     hour = value.hour % 12 or 12
     noon = "AM" if value.hour < 12 else "PM"
     shown = f"{day}, {hour}:{value.minute:02d} {noon}"
     return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
+
+
+def other_year(value: datetime, beside: datetime | None) -> bool:
+    """Whether ``value`` falls in another year than ``beside`` (the piece's date), so that
+    its day must say its year: an event has no run beside it, as a showtime has, to tell a
+    reader which January 20 it is."""
+    if beside is None:
+        return False
+    if value.tzinfo is not None and beside.tzinfo is not None:
+        beside = beside.astimezone(value.tzinfo)
+    return value.year != beside.year
 
 
 def utc_offset(value: datetime) -> str:
@@ -140,7 +155,7 @@ class Wording:
     ngettext: Callable[[str, str, int], str] = _same_plural
     long_date: Callable[[date | datetime | None], str] = long_date
     date_range: Callable[[date | None, date | None], str] = date_range
-    show_time: Callable[[datetime], str] = show_time
+    show_time: Callable[..., str] = show_time
     join_names: Callable[..., str] = join_names
     #: A film's language as written ('French', 'fr') as readers are shown it ('French';
     #: 'français' in French).
@@ -242,6 +257,7 @@ class _CldrDates:
         self.locale = locale
         self._parse = parse_pattern
         self._day = parse_pattern(self._skeleton("MMMMEd", match_skeleton))
+        self._day_in_year = parse_pattern(self._skeleton("yMMMMEd", match_skeleton))
         self._time = parse_pattern(self._skeleton("Hm", match_skeleton))
         self._long = parse_pattern(str(locale.date_formats["long"]))
         # How the CLDR joins a day and its time: '{1}, {0}' ('jeu. 10 décembre, 20:30').
@@ -283,10 +299,12 @@ class _CldrDates:
             return ""
         return self._ordinal(self._long.apply(_day_of(value), self.locale))
 
-    def show_time(self, value: datetime) -> str:
+    def show_time(self, value: datetime, beside: datetime | None = None) -> str:
         """'jeu. 10 décembre, 20:30', the day alone for a day written without a time, and the
-        offset for a time written in another than the publication's."""
-        day = self._ordinal(self._day.apply(value, self.locale))
+        offset for a time written in another than the publication's; with the year when it
+        is not ``beside``'s ('sam. 20 janvier 2024, 19:00')."""
+        pattern = self._day_in_year if other_year(value, beside) else self._day
+        day = self._ordinal(pattern.apply(value, self.locale))
         if isinstance(value, WholeDay):
             return day
         shown = self._joined.replace("{1}", day).replace(
