@@ -194,6 +194,7 @@ def test_postmark_request(server, client, tmp_path) -> None:
     assert first["To"] == "ada@example.com" and first["ReplyTo"] == "press@dopepress.example.com"
     assert first["Subject"] == "Ghosts, strangers and a summer of repertory"
     assert first["Tag"] == "dopemail-issue-1"
+    assert (first["TrackOpens"], first["TrackLinks"]) == (False, "None")  # [send] tracking
     headers = {h["Name"]: h["Value"] for h in first["Headers"]}
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert headers["X-Dopemail-Issue"] == "1-first-issue"  # the README's promise
@@ -242,6 +243,11 @@ def test_sendgrid_request(server, client, tmp_path) -> None:
     assert body["reply_to"] == {"email": "press@dopepress.example.com"}
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
     assert body["categories"] == ["dopemail-issue-1"]
+    assert body["tracking_settings"] == {
+        "click_tracking": {"enable": False, "enable_text": False},
+        "open_tracking": {"enable": False},
+        "subscription_tracking": {"enable": False},
+    }
     tag = "-dopemailunsubscribe-"
     assert all(
         tag in c["value"] and UNSUBSCRIBE_PLACEHOLDER not in c["value"] for c in body["content"]
@@ -293,7 +299,25 @@ def test_mailgun_request(server, client, tmp_path) -> None:
     assert values["h:X-Dopemail-Issue"] == "1-first-issue"
     assert values["h:Reply-To"] == "press@dopepress.example.com"
     assert values["o:tag"] == "dopemail-issue-1"
+    assert (values["o:tracking-clicks"], values["o:tracking-opens"]) == ("no", "no")
     assert [o.status for o in outcomes] == ["sent", "sent"]
+
+
+@pytest.mark.parametrize("name", ["postmark", "sendgrid", "mailgun"])
+def test_tracking_left_to_the_account_asks_for_nothing(name, server, client, tmp_path) -> None:
+    # [send] tracking = "account": no switch is sent, so the account's own settings decide
+    # (with "off", the default, each request turns them off: see the requests above).
+    workspace = make_workspace(tmp_path, provider=name, server=server, send='tracking = "account"')
+    settings = load_settings(workspace)
+    provider = make_provider(settings, workspace, client, env(name, KEY))
+    composer = Composer(load_issue(workspace, "1"), settings.sender, UNSUBSCRIBE_SECRET.encode())
+    provider.send(batch(composer, "ada@example.com"))
+    (request,) = server.requests
+    if name == "mailgun":
+        sent = " ".join(f"{field}={value}" for field, value in request.form())
+    else:
+        sent = json.dumps(request.json())
+    assert "track" not in sent.lower() and "ada@example.com" in sent
 
 
 def test_buttondown_request_posts_the_issue_once_to_the_list(server, client, tmp_path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -457,6 +457,13 @@ class SendSettings(Model):
         "subscribers.csv", description="The subscriber list (CSV), relative to the workspace."
     )
     outbox: str = Field("outbox", description="Folder the outbox provider writes .eml files to.")
+    tracking: Literal["off", "account"] = Field(
+        "off",
+        description="off: Postmark, SendGrid and Mailgun are asked, message by message, not to "
+        "count opens (a pixel) nor to rewrite links to count clicks, whatever the account's "
+        "settings say; account: the account's settings decide. Resend and Buttondown have no "
+        "such switch per message: their account's or domain's settings decide.",
+    )
     rate: float = Field(0, ge=0, description="Most messages per second; 0 means no cap.")
     timeout: float = Field(10.0, gt=0, description="Seconds to wait for a provider's answer.")
     retries: int = Field(

@@ -83,10 +83,11 @@ def make_provider(
         options.timeout or settings.send.timeout,
         api_key(name, env) if need_key or env.get(SECRET_ENV[name], "").strip() else "",
     )
+    untracked = settings.send.tracking == "off"
     if name == "postmark":
         from .postmark import Postmark
 
-        return Postmark(api, options.message_stream)
+        return Postmark(api, options.message_stream, untracked)
     if name == "resend":
         from .resend import Resend
 
@@ -94,12 +95,12 @@ def make_provider(
     if name == "sendgrid":
         from .sendgrid import SendGrid
 
-        return SendGrid(api)
+        return SendGrid(api, untracked)
     if name == "mailgun":
         from .mailgun import Mailgun
 
         domain = options.domain or settings.sender.from_email.rpartition("@")[2]
-        return Mailgun(api, domain)
+        return Mailgun(api, domain, untracked)
     if name == "buttondown":
         from .buttondown import Buttondown
 

@@ -4,7 +4,8 @@ Request (OpenAPI ``POST-v3--domain-name--messages``, ``multipart/form-data``): `
 ``to`` field per recipient, ``subject``, ``text``, ``html``, ``recipient-variables`` (JSON: each
 address -> its unsubscribe link, used as ``%recipient.unsubscribe_url%`` in the bodies and the
 ``h:List-Unsubscribe`` header, so that every recipient gets their own message), ``h:Reply-To``,
-``h:List-Unsubscribe-Post``, ``o:tag``. Basic auth ``api:<key>``.
+``h:List-Unsubscribe-Post``, ``o:tag``, ``o:tracking-clicks`` and ``o:tracking-opens`` ``no``
+(``[send] tracking``). Basic auth ``api:<key>``.
 
 Answers: 200 ``{id, message}`` (one id for the batch; a 200 without an id is not taken for
 a receipt: the batch stays in flight); 400 ``{message}``, which says "'to'
@@ -68,9 +69,10 @@ class Mailgun:
     holds_list = False
     requests_per_second: float | None = None
 
-    def __init__(self, api: HttpApi, domain: str) -> None:
+    def __init__(self, api: HttpApi, domain: str, untracked: bool = True) -> None:
         self.api = api
         self.domain = domain
+        self.untracked = untracked  # see [send] tracking
 
     def __repr__(self) -> str:
         return f"Mailgun({self.api.base_url!r}, {self.domain!r})"
@@ -147,6 +149,8 @@ class Mailgun:
         ]
         if composer.sender.reply_to:
             fields.append(("h:Reply-To", composer.sender.reply_to))
+        if self.untracked:  # each over the domain's own setting (left out, it decides)
+            fields += [("o:tracking-clicks", "no"), ("o:tracking-opens", "no")]
         # Letters share these; the first one's are the composer's (issue, test marker).
         for name, value in batch.letters[0].extra_headers if batch.letters else ():
             fields.append((f"h:{name}", value))

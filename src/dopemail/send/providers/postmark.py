@@ -3,7 +3,8 @@
 Request (Swagger ``SendEmailBatchRequest``, an array of ``SendEmailRequest``) with the
 ``X-Postmark-Server-Token`` header. ``MessageStream`` is not in Postmark's Swagger file but is
 documented for the batch endpoint ("If you are sending Broadcast (bulk) messages with the batch
-call, use the MessageStream field"); newsletters belong in a Broadcast stream.
+call, use the MessageStream field"); newsletters belong in a Broadcast stream. ``TrackOpens``
+false and ``TrackLinks`` "None" unless ``[send] tracking`` leaves them to the server.
 
 Answers: 200 with one ``{ErrorCode, Message, MessageID, To}`` per message, in order; ErrorCode 0
 is sent, 406 (inactive recipient) rejects that recipient, and so does 300 (invalid email
@@ -51,9 +52,12 @@ class Postmark:
     holds_list = False
     requests_per_second: float | None = None
 
-    def __init__(self, api: HttpApi, message_stream: str = "broadcast") -> None:
+    def __init__(
+        self, api: HttpApi, message_stream: str = "broadcast", untracked: bool = True
+    ) -> None:
         self.api = api
         self.message_stream = message_stream
+        self.untracked = untracked  # see [send] tracking
 
     def __repr__(self) -> str:
         return f"Postmark({self.api.base_url!r})"
@@ -120,6 +124,9 @@ class Postmark:
         }
         if composer.sender.reply_to:
             message["ReplyTo"] = composer.sender.reply_to
+        if self.untracked:  # left out, the server's own settings decide
+            message["TrackOpens"] = False
+            message["TrackLinks"] = "None"
         return message
 
     def _outcome(self, answer: dict[str, Any]) -> Outcome:

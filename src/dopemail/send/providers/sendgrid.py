@@ -3,7 +3,8 @@
 Request (OpenAPI ``SendMail``): ``personalizations`` (at most 1000; SendGrid also caps the
 recipients of one request at 1000), each with ``to``, its own ``headers`` (List-Unsubscribe) and
 ``substitutions`` (the recipient's unsubscribe link in place of :data:`TAG`); then ``from``,
-``reply_to``, ``subject``, ``content`` (text/plain first, then text/html), ``categories``.
+``reply_to``, ``subject``, ``content`` (text/plain first, then text/html), ``categories``, and
+``tracking_settings`` with clicks, opens and SendGrid's subscription link off (``[send] tracking``).
 Bearer auth. The spec types the top-level ``custom_args`` as a string, unlike the docs (an
 object); dopemail only uses the per-personalization one, typed as an object in both.
 
@@ -55,8 +56,9 @@ class SendGrid:
     holds_list = False
     requests_per_second: float | None = None
 
-    def __init__(self, api: HttpApi) -> None:
+    def __init__(self, api: HttpApi, untracked: bool = True) -> None:
         self.api = api
+        self.untracked = untracked  # see [send] tracking
 
     def __repr__(self) -> str:
         return f"SendGrid({self.api.base_url!r})"
@@ -103,6 +105,14 @@ class SendGrid:
         }
         if sender.reply_to:
             body["reply_to"] = {"email": sender.reply_to}
+        if self.untracked:
+            # Left out, the account's settings decide. Subscription tracking adds SendGrid's
+            # own unsubscribe link, beside the one every issue has.
+            body["tracking_settings"] = {
+                "click_tracking": {"enable": False, "enable_text": False},
+                "open_tracking": {"enable": False},
+                "subscription_tracking": {"enable": False},
+            }
         return body
 
     def _personalization(self, batch: Batch, letter: Any) -> dict[str, Any]:
