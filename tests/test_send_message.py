@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,29 @@ def test_the_eml_is_rfc_5322_with_both_parts_and_the_one_click_headers(tmp_path)
     for part in (plain, html):
         body = part.get_content()
         assert https in body and UNSUBSCRIBE_PLACEHOLDER not in body and POSTAL in body
+
+
+def test_a_long_subject_in_other_letters_is_encoded_words_of_75_at_most(tmp_path) -> None:
+    # Headers went out unfolded up to 998 columns (for List-Unsubscribe's sake): a subject with
+    # accents and curly quotes was one encoded-word of 108 characters, past RFC 2047's 75,
+    # which strict mail programs show as '=?utf-8?b?...?='.
+    subject = "“Low Tide” à la plage: Sunny Vallejo-Park on shooting at Dockweiler, été 2024"
+    root = make_workspace(tmp_path)
+    write_issue(root, subject=subject)
+    parts = composer(root, test=True)
+    raw = parts.eml(parts.letter(Recipient("zoe@example.com", "Zoë", "zoe@example.com")))
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    words = re.findall(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head)
+    assert words and max(len(word) for word in words) <= 75
+    unsubscribe = next(line for line in head.split("\r\n") if line.startswith("List-Unsub"))
+    for line in head.split("\r\n"):
+        assert len(line) <= 78 or line.startswith(("List-Unsubscribe: ", "Message-ID: ")), line
+    assert "=?" not in unsubscribe and len(unsubscribe) > 78  # still whole, on one line
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == f"[TEST] {subject}"
+    assert message["List-Unsubscribe"].startswith(
+        f"<{parts.letter(Recipient('zoe@example.com', 'Zoë', 'zoe@example.com')).unsubscribe_url}>"
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,28 @@ from .issue import BuiltIssue
 
 UNSUBSCRIBE_SECRET_ENV = "DOPEMAIL_UNSUBSCRIBE_SECRET"
 ONE_CLICK = "List-Unsubscribe=One-Click"
-# Headers are written with RFC 5322's hard limit: folding at 78 columns, the stdlib would turn
-# a long List-Unsubscribe URL into RFC 2047 encoded-words, which clients do not decode there.
-# (Bodies are encoded when set, under policy.SMTP: quoted-printable lines stay within 76.)
-_HEADERS_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+class _HeadersPolicy(policy.EmailPolicy):
+    """SMTP's, but List-Unsubscribe and Message-ID within RFC 5322's hard limit of 998 columns.
+
+    Folded at 78 columns, the stdlib turns a long List-Unsubscribe URL into RFC 2047
+    encoded-words, which clients do not decode there, and moves a long Message-ID to a line
+    of its own, which parsers read back with a space before it. Every other header keeps the
+    78: a
+    subject in other letters than ASCII is written as encoded-words of at most 75 characters
+    (RFC 2047), one a line (at 998, it was one word of 108 that strict readers show as it is).
+    (Bodies are encoded when set, under policy.SMTP: quoted-printable lines stay within 76.)
+    """
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in ("list-unsubscribe", "message-id"):
+            return _WIDE.fold_binary(name, value)
+        return super().fold_binary(name, value)
+
+
+_WIDE = policy.SMTP.clone(max_line_length=998)
+_HEADERS_POLICY = _HeadersPolicy(linesep="\r\n")
 _TOKEN_CONTEXT = b"dopemail-unsubscribe\0"
 
 
