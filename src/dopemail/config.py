@@ -55,7 +55,17 @@ def _email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValueError(f"'{value}' is not a valid email address: {exc}") from None
+        told = f"'{value}' is not a valid email address"
+        # The mistakes a copy and paste makes, said with their fix: the validator's own words
+        # ("invalid characters before the @-sign: ':'") leave the editor to find it.
+        bare = value.strip()
+        if bare[:7].lower() == "mailto:":
+            raise ValueError(
+                f"{told} but a link to one: write the address alone, '{bare[7:].strip()}'"
+            ) from None
+        if bare != value and bare:
+            raise ValueError(f"{told}: it has a space before or after it; write '{bare}'") from None
+        raise ValueError(f"{told}: {exc}") from None
 
 
 Email = Annotated[str, AfterValidator(_email)]
