@@ -981,6 +981,17 @@ def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path
     assert '<title>Notes on &lt;Film&gt; &amp; &lt;Cinema "X"&gt;</title>' in html
     # MJML writes the title's aria-label with < as is: valid in an attribute, and no element.
     assert html.count("<Film>") == html.count('aria-label="Notes on <Film> &amp; <Cinema')
+    # A '<' that opens no tag: "<y, and a <3 ... <https://...>" was read as one tag, from the
+    # subject to the intro's link below, and the build refused the issue.
+    _break(
+        workspace,
+        issue,
+        """subject: 'Notes on <Film> & <Cinema "X">'""",
+        "subject: 'Why x<y, and a <3 for cats'",
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "Why x<y, and a <3 for cats\n" in (folder / "email.txt").read_text(encoding="utf-8")
     # What a template itself leaves in the text part is still caught.
     _break(workspace, "templates/email/issue.txt.j2", "{{", "<b>{{")
     code, output = run_cli("build", "--root", workspace)

@@ -108,7 +108,9 @@ class Verdict:
 
 
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
-_MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
+# A tag holds no '<' and no blank line: "x<y" in a subject is not the start of a tag that
+# ends at the '>' of the next URL, paragraphs below.
+_MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z](?:[^<>\n]|\n(?!\n))*>")
 
 
 def _written_text(issue: LoadedIssue, shown: str) -> str:
