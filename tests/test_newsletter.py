@@ -250,6 +250,17 @@ def _issue_with(root: Path, slug: str) -> str:
     return next(k for k in SAMPLE_ISSUES if _gathers(root, k, slug))
 
 
+def test_every_heading_of_an_email_names_its_font(built: Path) -> None:
+    # Outlook on Windows (Word's engine) gives a heading its own style's font, not the font
+    # of the <div> around it: a title in Times New Roman. Each names its font itself.
+    for key in SAMPLE_ISSUES:
+        page = Page((built / "site/issues" / key / "email.html").read_text(encoding="utf-8"))
+        headings = [attrs for tag, attrs in page.tags if re.fullmatch(r"h[1-6]", tag)]
+        assert len(headings) > 3, key
+        for attrs in headings:
+            assert "font-family:" in (attrs.get("style") or "").replace(" ", ""), (key, attrs)
+
+
 def test_web_version_and_archive(built: Path) -> None:
     home = Page((built / "site/index.html").read_text(encoding="utf-8"))
     archive = [a.get("href") for a in home.all("a") if "/issues/" in (a.get("href") or "")]
