@@ -2149,7 +2149,7 @@ def test_a_picture_most_readers_cannot_see_is_refused(write_files) -> None:
 def test_pieces_filed_in_a_folder_inside_entries_or_issues_are_reported(write_files) -> None:
     # entries/2024/a-film.md was missing from the site, its feeds and issues without a word.
     # Warned of, not refused: a folder kept aside on purpose (entries/archive/) still builds.
-    from dopemail.load import filed_apart
+    from dopemail.filenames import filed_apart
 
     root = write_files(
         {

@@ -17,8 +17,9 @@ from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
+from .filenames import markdown_names
 from .layout import ENTRIES_DIR
-from .load import load_entry, load_workspace, markdown_names, read_issues
+from .load import load_entry, load_workspace, read_issues
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, picture_sources, render_entry_page, render_home
@@ -64,8 +65,9 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     sender would refuse, entries and issues dated later than now, showtimes outside their
     run, the issues' quality warnings, dead links and links written wrong. (``ahead``: those
     of dates ahead of now, when the caller has them already.)"""
+    from .filenames import filed_apart
     from .links import broken_links_in, dead_links_in
-    from .load import entry_notes, filed_apart, published_ahead, unsendable, untranslated_language
+    from .load import entry_notes, published_ahead, unsendable, untranslated_language
     from .templates import unused_templates
 
     return [

@@ -18,7 +18,6 @@ import os
 import posixpath
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,6 +36,18 @@ from .errors import (
     closest,
     raise_all,
     visible,
+)
+from .filenames import (
+    RESERVED_SLUGS,
+    declared_slug,
+    markdown_filed_apart,
+    markdown_names,
+    misnamed,
+    name_hint,
+    renamed,
+    reserved_slug,
+    slugify,
+    unread_slugs,
 )
 from .frontmatter import Document, split
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
@@ -79,13 +90,6 @@ from .validation import (
 )
 from .wording import N_, add_a_catalog, untranslated
 
-#: Folders of the site at base_url, which an entry's page (base_url + slug + /) would land in:
-#: the feeds (published under base_url), the issues' web versions and the pictures.
-RESERVED_SLUGS = {
-    "feeds": "its feeds",
-    ISSUES_DIR: "the issues' web versions",
-    MEDIA_DIR: "its pictures",
-}
 # The number as written in the file name: no leading zero (04-x.md would be built as 4-x, a
 # file the sender then looks for and does not find).
 _ISSUE_NAME = re.compile(rf"^([1-9]\d*)-({SLUG})$")
@@ -427,7 +431,7 @@ def load_entry(
                 f"the file name '{path.name}' does not make a valid slug",
                 rel,
                 1,
-                _name_hint(path),
+                name_hint(path),
             )
         )
     elif named and slug in RESERVED_SLUGS:
@@ -815,177 +819,6 @@ def _while_there(path: str, load: Callable[[str], T]) -> T | None:
     return None
 
 
-def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
-    """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
-
-    Hidden files are not the editor's pieces: Emacs's lock files (``.#name.md``, a link to
-    nowhere while a file has unsaved changes), macOS's ``._name.md`` beside files copied to
-    some disks. ``broken``, if given, is told the names that are links to nothing (or that
-    loop): in the same listing, for :func:`_sources_gone`.
-    """
-    try:
-        listing = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    names = []
-    for item in listing:
-        if item.name.endswith(".md") and not item.name.startswith("."):
-            if _is_file(item):
-                names.append(item.name)
-            elif broken is not None and item.is_symlink() and not os.path.exists(item.path):
-                broken.append(item.name)
-    return sorted(names)
-
-
-# Names a Markdown file goes by elsewhere, which dopemail does not read: said, or a piece
-# saved as 'quiet-hours.markdown' would be missing from the site without a word.
-_OTHER_MARKDOWN = re.compile(r"(?i)^(?P<stem>[^.].*?)(\.md|\.markdown|\.mdown|\.mkd)(\.txt)?$")
-
-
-def named_as_markdown(name: str) -> bool:
-    """Whether a file in entries/ or issues/ is read (``.md``) or reported as misnamed
-    (``.markdown``, ``.MD``, ``.md.txt``...): a change to it changes what a build says."""
-    return _OTHER_MARKDOWN.match(name) is not None
-
-
-def reserved_slug(slug: str) -> str:
-    """What is wrong with a slug that names a folder of the site (see RESERVED_SLUGS)."""
-    holds = RESERVED_SLUGS[slug]
-    return f"the slug '{slug}' names the folder of the site that holds {holds} ({slug}/)"
-
-
-# Latin letters that no decomposition takes to ASCII (Œdipe was 'dipe'): written as the
-# languages that have them write them without.
-_SPELT_OUT = str.maketrans(
-    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
-    | {"ħ": "h", "ı": "i", "ŋ": "ng", "ŧ": "t", "ƒ": "f", "ĸ": "k"}
-)
-
-
-def slugify(title: str) -> str:
-    """'Céline’s « Portrait »' -> 'celines-portrait'; 'Le cœur' -> 'le-coeur'."""
-    text = unicodedata.normalize("NFKD", title.lower().translate(_SPELT_OUT))
-    text = text.encode("ascii", "ignore").decode()
-    text = re.sub(r"['’]", "", text)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
-
-
-def _renamed(stem: str, issue: bool) -> tuple[str, str]:
-    """The name to give a file with this stem so that it is read and its name accepted, and
-    what to say after it."""
-    if issue:
-        number, _, rest = stem.partition("-")
-        if not number.isdigit():  # an issue's name starts with its number
-            return f"<its number>-{slugify(stem)}.md", f" (e.g. 4-{slugify(stem)}.md)"
-        return f"{number}-{slugify(rest)}.md", ""
-    if not re.search(r"[A-Za-z0-9]", stem):
-        # No Latin letter or digit (東京物語): the name makes no web address at all.
-        return f"{stem}.md", ", and give it a 'slug:' with one (e.g. slug: my-film)"
-    slug = stem if re.fullmatch(SLUG, stem) else slugify(stem)
-    if slug in RESERVED_SLUGS:
-        slug += "-film"
-    return f"{slug}.md", ""
-
-
-def _name_hint(path: Path) -> str:
-    """How to name an entry's file whose name makes no slug."""
-    target, after = _renamed(path.stem, False)
-    if after:  # no Latin letter to make one of
-        return "give it a 'slug:' of lowercase letters, digits and hyphens (slug: tokyo-story)"
-    other = path.with_name(target)
-    if other.exists() and not other.samefile(path):  # (one disk's case-blind name: itself)
-        # Renamed as told, it would replace that entry ("Quiet Hours.md", a copy of
-        # quiet-hours.md, named for a second piece on the film).
-        stem = target.removesuffix(".md")
-        free = next(
-            name for n in range(2, 1000) if not path.with_name(name := f"{stem}-{n}.md").exists()
-        )
-        return (
-            "rename the file with lowercase letters, digits and hyphens, to a name no other "
-            f"entry has: {target} is another entry (renamed to it, this file would replace "
-            f"it); {free}, say"
-        )
-    return f"rename the file with lowercase letters, digits and hyphens: {target}"
-
-
-def filed_apart(root: Path) -> list[DopemailError]:
-    """Warnings for the folders inside entries/ and issues/ that hold Markdown files, which
-    are not read (a piece filed by year was missing without a word; a folder kept aside on
-    purpose, entries/archive/, still builds)."""
-    found: list[DopemailError] = []
-    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
-        inside: dict[str, list[Path]] = {}
-        for path in markdown_filed_apart(root / folder):
-            inner = path.relative_to(root / folder).parts[0]
-            inside.setdefault(inner, []).append(path)
-        for inner in sorted(inside):
-            found.append(_nested(root, f"{folder}/{inner}", kind, inside[inner]))
-    return found
-
-
-def markdown_filed_apart(folder: Path) -> list[Path]:
-    """The Markdown files in the folders inside ``folder`` (entries/ or issues/), hidden
-    folders passed over: pieces not read where they are."""
-    found: list[Path] = []
-    for where, folders, files in os.walk(folder):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        if Path(where) != folder:
-            found += [Path(where, f) for f in files if named_as_markdown(f)]
-    return found
-
-
-def misnamed(root: Path) -> list[DopemailError]:
-    """Files in entries/ and issues/ named as Markdown but not ``.md``, which are not read."""
-    errors: list[DopemailError] = []
-    for folder, kind in ((ENTRIES_DIR, "an entry"), (ISSUES_DIR, "an issue")):
-        try:
-            names = sorted(e.name for e in os.scandir(root / folder) if _is_file(e))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for name in names:
-            found = _OTHER_MARKDOWN.match(name)
-            if found and not name.endswith(".md"):
-                target, after = _renamed(found.group("stem"), folder == ISSUES_DIR)
-                hint = f"rename it to {target}{after}"
-                if target in names:
-                    # Renamed as said, it would replace the file of that name.
-                    hint = (
-                        f"{folder}/{target} exists already: if this is a newer copy of it, "
-                        f"move it in its place; else rename it to another name{after}"
-                    )
-                errors.append(
-                    ContentError(f"not read: {kind} is a .md file", f"{folder}/{name}", None, hint)
-                )
-    return errors
-
-
-def _nested(root: Path, rel: str, kind: str, found: list[Path]) -> DopemailError:
-    """The warning for a folder inside entries/ (issues/) holding the Markdown files ``found``."""
-    top = rel.split("/", 1)[0]
-    shown = ", ".join(p.relative_to(root).as_posix() for p in sorted(found)[:3])
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-    return ContentError(
-        f"not read: {shown}{more}, in a folder inside {top}/ ({kind} is a .md file "
-        f"directly in {top}/)",
-        f"{rel}/",
-        None,
-        f"move {'it' if len(found) == 1 else 'them'} up into {top}/ to publish; kept there "
-        f"on purpose, move the folder out of {top}/ "
-        + (
-            "(an entry not ready to publish stays in entries/ with draft: true)"
-            if top == ENTRIES_DIR
-            else "(an issue being written stays in issues/ with status: draft)"
-        ),
-    )
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:  # a link that loops
-        return False
-
-
 def load_entries(
     root: Path,
     settings: Settings,
@@ -1303,7 +1136,7 @@ def _entry_for(slug: str, root: Path, settings: Settings) -> LoadedEntry | None:
         candidates = [named]
     else:
         candidates = [
-            folder / n for n in markdown_names(folder) if _declared_slug(folder / n) == slug
+            folder / n for n in markdown_names(folder) if declared_slug(folder / n) == slug
         ]
     for candidate in candidates:
         entry = load_entry(candidate, root, settings)
@@ -1312,41 +1145,12 @@ def _entry_for(slug: str, root: Path, settings: Settings) -> LoadedEntry | None:
     return None
 
 
-# A 'slug:' line at the top level: how an entry names its slug, read even from a broken file.
-_SLUG_LINE = re.compile(rf"^slug:[ \t]*(?P<q>[\"']?)(?P<slug>{SLUG})(?P=q)[ \t]*(?:#.*)?$", re.M)
-
-
 def _filed_apart(root: Path, slug: str) -> str | None:
     """The Markdown file named ``slug`` in a folder inside entries/, if there is one."""
     for path in markdown_filed_apart(root / ENTRIES_DIR):
         if path.name == f"{slug}.md":
             return path.relative_to(root).as_posix()
     return None
-
-
-def _unread_slugs(root: Path) -> set[str]:
-    """The slugs of the entry files :func:`misnamed` reports (the name each would have)."""
-    found: set[str] = set()
-    try:
-        names = [e.name for e in os.scandir(root / ENTRIES_DIR) if _is_file(e)]
-    except OSError:
-        return found
-    for name in names:  # (those in a folder inside are warned of: an issue's hint says so)
-        written = _OTHER_MARKDOWN.match(name)
-        if written is None or name.endswith(".md"):
-            continue  # not Markdown, or read
-        found.add(_renamed(written.group("stem"), False)[0][:-3])
-        found.add(_declared_slug(root / ENTRIES_DIR / name) or "")
-    return found
-
-
-def _declared_slug(path: Path) -> str | None:
-    """The slug a broken entry file declares, read from its text alone (None if none)."""
-    try:
-        found = _SLUG_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return None
-    return found.group("slug") if found else None
 
 
 def _sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> list[DopemailError]:
@@ -1574,10 +1378,10 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
             if name not in loaded:
                 # By the slug it declares and by its name: which one an issue gives, the
                 # file's own problem comes first.
-                unloaded.add(_renamed(name[:-3], False)[0][:-3])
-                unloaded.add(_declared_slug(root / ENTRIES_DIR / name) or "")
+                unloaded.add(renamed(name[:-3], False)[0][:-3])
+                unloaded.add(declared_slug(root / ENTRIES_DIR / name) or "")
         # And those not read (misnamed, or filed in a folder): reported as such already.
-        unloaded |= _unread_slugs(root)
+        unloaded |= unread_slugs(root)
 
     def load_one(path: str) -> LoadedIssue:
         data = None

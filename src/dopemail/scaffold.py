@@ -8,14 +8,10 @@ from pathlib import Path
 
 from .config import load_settings
 from .errors import ContentError, DopemailError, DopemailErrors
+from .filenames import RESERVED_SLUGS, reserved_slug, slugify
 from .frontmatter import yaml_text
 from .layout import ENTRIES_DIR
-from .load import (
-    PREHEADER_PLACEHOLDER,
-    RESERVED_SLUGS,
-    reserved_slug,
-    slugify,
-)
+from .load import PREHEADER_PLACEHOLDER
 from .models import SLUG
 from .templates import PREHEADER_SHOWN, make_environment, render
 from .wording import ENGLISH, Wording, wording_for
@@ -187,8 +183,9 @@ def new_issue(
     ``slug`` names the file and the web version's URL after the number; by default it is made
     from the subject.
     """
+    from .filenames import markdown_filed_apart
     from .layout import ISSUES_DIR
-    from .load import load_workspace, markdown_filed_apart
+    from .load import load_workspace
 
     if subject is not None and not subject.strip():
         raise ContentError(

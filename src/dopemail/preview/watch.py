@@ -28,9 +28,9 @@ from pathlib import Path
 import watchfiles
 
 from ..config import CONFIG_NAME
+from ..filenames import named_as_markdown
 from ..fingerprint import encloses, looped
 from ..layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
-from ..load import named_as_markdown
 from ..templates import TEMPLATES_DIR
 
 #: The folders of sources, watched recursively when they exist.
