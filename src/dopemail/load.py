@@ -15,16 +15,16 @@ from __future__ import annotations
 import errno
 import json
 import os
-import posixpath
 import re
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .bodytext import body_pictures, dropped_html
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp
 from .config import CONFIG_NAME, Settings, config_line, load_settings
 from .countries import home_country
@@ -51,8 +51,7 @@ from .filenames import (
 )
 from .frontmatter import Document, split
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
-from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST, MEDIA_DIR
-from .markdown import DROPPED_WHOLE
+from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST
 from .models import (
     SLUG,
     Entry,
@@ -62,7 +61,6 @@ from .models import (
     LoadedEntry,
     LoadedIssue,
     Media,
-    Picture,
     Text,
     Workspace,
 )
@@ -72,9 +70,7 @@ from .pictures import (
     PictureProblem,
     check_bytes,
     local_media,
-    measured,
     media_for,
-    not_shown,
     unreadable,
 )
 from .sourcetext import (
@@ -82,7 +78,6 @@ from .sourcetext import (
     each_as_written,
     read_text,
     split_text,
-    text_tokens,
     validate,
 )
 from .validation import (
@@ -192,190 +187,6 @@ def _images(
             )
         )
     return tuple(found), errors
-
-
-# A raw <img> that gives its own size: the page keeps it (markdown._sized adds none).
-_SIZED_TAG = re.compile(r"(?=.*\swidth\s*=)(?=.*\sheight\s*=)", re.I | re.S)
-# A raw <img> in a text's HTML, and an attribute of a tag: its name, and its value quoted
-# either way or not at all (<img src=still.jpg ALT=Night>), as a browser reads them.
-# ('>' in a quoted value; a lone quote in an unquoted one, alt=Marit's, as a browser reads it.)
-_RAW_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*)>""", re.I)
-_ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-
-
-def _text_pictures(tokens: list[Any]) -> Iterator[tuple[str, bool, int | None, str]]:
-    """(src, has alt text, first line from 0, its text) of each picture the parsed text shows.
-
-    From the parse, not the characters: a picture in a code span or an HTML comment is not
-    shown, and reference-style pictures and <...> paths are."""
-    for token in tokens:
-        line = token.map[0] if token.map else None
-        if token.type == "inline":
-            for child in token.children or []:
-                if child.type == "image":
-                    yield str(child.attrs.get("src", "")), bool(child.content.strip()), line, ""
-                elif child.type == "html_inline" and not child.content.startswith("<!--"):
-                    yield from _raw_pictures(child.content, line)
-        elif token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
-            yield from _raw_pictures(token.content, line)
-
-
-# A picture Markdown left as text: '![alt](media/a b.jpg)' (a space ends a path unless the path
-# is written between < and >).
-_UNREAD_PICTURE = re.compile(r"!\[[^\]]*\]\(\s*(media/[^)<>]*?\s[^)<>\"']*?)\s*\)")
-
-
-def _unread_pictures(tokens: list[Any]) -> Iterator[tuple[str, int | None]]:
-    """(path, first line from 0) of each picture under media/ the text shows as text."""
-    for token in tokens:
-        if token.type != "inline":
-            continue
-        line = token.map[0] if token.map else None
-        for child in token.children or []:
-            if child.type == "text" and "](media/" in child.content:
-                for found in _UNREAD_PICTURE.finditer(child.content):
-                    yield found.group(1), line
-
-
-def _raw_pictures(html: str, line: int | None) -> Iterator[tuple[str, bool, int | None, str]]:
-    for match in _RAW_IMG.finditer(html):
-        attributes: dict[str, str] = {}
-        for name, double, single, bare in _ATTRIBUTE.findall(match.group(1)):
-            attributes.setdefault(name.lower(), double or single or bare)
-        src = attributes.get("src", "").strip()
-        if src:
-            yield src, bool(attributes.get("alt", "").strip()), line, match.group()
-
-
-def _may_show_picture(body: str) -> bool:
-    # A Markdown picture ('![') or raw HTML's, looked for at memory speed (a pattern for
-    # both, tried at every character, cost 2 % of a cold build).
-    return "![" in body or ("<" in body and "<img" in body.lower())
-
-
-def body_pictures(
-    body: str, body_line: int, rel: str, root: Path, settings: Settings, within: int = 0
-) -> tuple[tuple[Picture, ...], list[DopemailError]]:
-    """The pictures under media/ that a Markdown text shows, and the problems (a missing
-    file, a path written two ways, no alt text). ``within``: the width to fit them in (an
-    issue's intro, in the email's column); none, their own size."""
-    found: dict[str, Picture] = {}
-    errors: list[DopemailError] = []
-    if "media/" not in body and "media%2" not in body and not _may_show_picture(body):
-        return (), errors
-    lines = body.split("\n")
-    tokens = text_tokens(body)
-    for written, first in _unread_pictures(tokens):
-        errors.append(
-            ContentError(
-                f"the picture {written} is not shown: Markdown ends a picture's path at a "
-                "space, so readers would see this text instead",
-                rel,
-                body_line + _line_of(lines, first, written),
-                f"write the path between < and >: ![...](<{written}>), or each space as %20",
-            )
-        )
-    for src, has_alt, first, tag in _text_pictures(tokens):
-        written = unquote(src)  # the parser %-encodes: as the file is named
-        parts = urlsplit(written)
-        # (A one-letter scheme is a drive: C:/Users/me/still.jpg, on the editor's computer.)
-        if len(parts.scheme) > 1 or parts.netloc:
-            # A picture elsewhere on the web: shown as it is, if readers can see its kind.
-            problem = not_shown(written)
-            if problem is not None:
-                line = body_line + _line_of(lines, first, written)
-                errors.append(
-                    ContentError(f"the picture in the text: {problem}", rel, line, problem.hint)
-                )
-            continue
-        line = body_line + _line_of(lines, first, written)
-        if not written.lstrip("/").startswith(MEDIA_DIR + "/"):
-            # Read from the page, as a browser reads it: 'still.jpg' is looked for beside the
-            # page (site/<slug>/still.jpg), which no build makes, and the feeds and the email
-            # carried that address without a word.
-            under = posixpath.normpath(written).partition(MEDIA_DIR + "/")
-            hint = (
-                f"write it as {MEDIA_DIR}/{under[2]}"
-                if under[1] and under[2]
-                else f"put the file under {MEDIA_DIR}/ and write its path from there, e.g. "
-                f"{MEDIA_DIR}/my-film/01.jpg, or give the picture's https:// address"
-            )
-            errors.append(
-                ContentError(
-                    (
-                        f"the picture '{written}' is not a file under {MEDIA_DIR}/: pictures in "
-                        "the text are read from the site's media/ folder"
-                    )
-                    if written
-                    else "a picture without an address",
-                    rel,
-                    line,
-                    hint,
-                )
-            )
-            continue
-        if not has_alt:
-            errors.append(
-                ContentError(
-                    f"the picture {written} has no alt text",
-                    rel,
-                    line,
-                    "say what it shows, for readers who cannot see it: ![What it shows](...)",
-                )
-            )
-            continue
-        try:
-            source, path, info = local_media(written, root)
-        except ValueError as exc:
-            errors.append(
-                ContentError(
-                    f"the picture in the text: {exc}",
-                    rel,
-                    line,
-                    getattr(
-                        exc,
-                        "hint",
-                        "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
-                    ),
-                )
-            )
-            continue
-        try:
-            width, height = measured(written, source, path, info)
-        except PictureProblem as wrong:
-            errors.append(ContentError(f"the picture in the text: {wrong}", rel, line, wrong.hint))
-            continue
-        named = written.lower().endswith(READABLE_NAMES)  # so damaged, whatever size is said
-        if (width <= 0 or height <= 0) and (named or not _SIZED_TAG.search(tag)):
-            # As in a gallery; a raw <img> may give its own size, which the page keeps.
-            or_else = "give the <img> its" if tag else "write it as <img> with its"
-            errors.append(
-                unreadable(
-                    f"the picture in the text: '{written}'",
-                    written,
-                    rel,
-                    line,
-                    "put the right file in its place" if named else f"{or_else} width= and height=",
-                )
-            )
-            continue
-        if within and width > within:
-            width, height = within, max(1, round(height * within / width))
-        size = (width, height) if width > 0 and height > 0 else (0, 0)  # the tag gives its own
-        found[written] = Picture(
-            written, source, settings.media_url(source), *size, length=info.st_size
-        )
-    return tuple(found.values()), errors
-
-
-def _line_of(lines: list[str], first: int | None, written: str) -> int:
-    # The block's first line, or the line of it that names the file.
-    start = first or 0
-    name = written.rsplit("/", 1)[-1]
-    for number in range(start, len(lines)):
-        if name in unquote(lines[number]):
-            return number
-    return start
 
 
 def entry_id(settings: Settings, slug: str, entry: Entry) -> str:
@@ -558,50 +369,6 @@ def entry_notes(workspace: Workspace) -> list[ContentError]:
         for issue in workspace.issues
         for message, line, hint in dropped_html(issue.body, issue.body_line)
     ]
-
-
-# Elements the sanitiser takes out of a text, with all they hold: an embedded player, a
-# script, a form. (Looked for as characters first: most texts hold none.)
-_DROPPED = re.compile(
-    r"<(" + "|".join(sorted({*DROPPED_WHOLE, "input", "link", "meta", "base"})) + r")\b", re.I
-)
-
-
-_COMMENT_HELD = re.compile(r"<!--.*?(?:-->|$)", re.S)
-
-
-def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
-    """A note for each element of raw HTML in a text that pages, feeds and emails leave out
-    (a pasted video embed showed nothing, without a word): (message, line, hint)."""
-    if "<" not in body or not _DROPPED.search(body):
-        return ()
-    found: list[tuple[str, int | None, str]] = []
-    for token in text_tokens(body):
-        if not token.map:
-            continue
-        raw = []
-        if token.type == "html_block":
-            raw = [token.content]
-        elif token.type == "inline":
-            raw = [c.content for c in token.children or [] if c.type == "html_inline"]
-        for html in raw:
-            if "<!--" in html:  # what a comment holds is no element
-                html = _COMMENT_HELD.sub(lambda c: "\n" * c.group().count("\n"), html)
-            for match in _DROPPED.finditer(html):
-                tag = match.group(1).lower()
-                inside = html[: match.start()].count("\n") if token.type == "html_block" else 0
-                line = body_line + token.map[0] + inside
-                found.append(
-                    (
-                        f"the <{tag}> is left out of pages, feeds and emails, with what it "
-                        "holds up to its closing tag (they take no players, scripts or forms)",
-                        line,
-                        "link to it instead: [Watch the trailer](https://...)"
-                        if tag in ("iframe", "embed", "object", "video", "audio")
-                        else "remove it, or say in words what it was to show",
-                    )
-                )
-    return tuple(found)
 
 
 # A showtime before this hour belongs to the evening before (a Saturday late show at 00:30 on

@@ -239,7 +239,7 @@ def _absolute(url: str) -> str:
 
 #: Elements a text's HTML loses with all they hold, their words too (an embed's "your browser
 #: does not support the video tag", a form's labels): players, scripts, forms. The build
-#: warns of each (see load.dropped_html). Only an element closed in the same block goes with
+#: warns of each (see bodytext.dropped_html). Only an element closed in the same block goes with
 #: its words (see _held); one never closed loses its tag alone, not the rest of the piece.
 DROPPED_WHOLE = frozenset(
     {
