@@ -22,10 +22,10 @@ from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
 from .layout import SITE_ISSUES_DIR
-from .load import key_line
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .site import SITE_DIR
+from .sourcetext import key_line
 
 if TYPE_CHECKING:
     from .build import Build

@@ -49,7 +49,7 @@ from .filenames import (
     slugify,
     unread_slugs,
 )
-from .frontmatter import Document, split
+from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST
 from .models import (
@@ -76,6 +76,8 @@ from .pictures import (
 from .sourcetext import (
     as_written,
     each_as_written,
+    key_line,
+    placeholder,
     read_text,
     split_text,
     validate,
@@ -230,7 +232,7 @@ def load_entry(
         for screening in meta.screenings:
             screening._home = home
     if meta is not None and not meta.draft:
-        errors += _placeholder(doc, rel, "write the piece in its place, or put back 'draft: true'")
+        errors += placeholder(doc, rel, "write the piece in its place, or put back 'draft: true'")
     declared = meta.slug if meta is not None else doc.meta.get("slug")
     slug = declared or path.stem
     # A 'slug:' that validation refused ('slug: ""' included) was said already: neither the
@@ -491,18 +493,6 @@ def _same_words(one: str, other: str) -> bool:
     ).rstrip(".")
 
 
-def key_line(root: Path, rel: str, key: str) -> int | None:
-    """The line of a top-level ``key`` in a file that loaded fine (None if not written)."""
-    # Only for errors between files (a feed id or an issue number used twice): the file
-    # loaded fine, and its lines are not kept (a cached entry's were never read). Rare
-    # enough to read the file again.
-    try:
-        doc = split(read_text(root / rel, rel), rel)
-    except (DopemailError, OSError):
-        return None
-    return doc.meta.key_lines.get(key)
-
-
 #: The preheader `dopemail new issue` writes when no entry is left to name in it (in
 #: English; translated by the catalogs).
 PREHEADER_PLACEHOLDER = N_("One sentence on what this issue brings.")
@@ -512,27 +502,6 @@ PREHEADER_PLACEHOLDER = N_("One sentence on what this issue brings.")
 PREHEADER_PLACEHOLDERS = frozenset(
     {PREHEADER_PLACEHOLDER, "Une phrase sur ce qu’apporte ce numéro."}
 )
-
-# The sentences `dopemail new` leaves for the editor to replace (its default templates), in
-# each language dopemail has words for: recognized in the language they were written in,
-# whatever the publication's language is now.
-_PLACEHOLDER = re.compile(
-    r"(Write the piece here, in Markdown\.|Write the intro of [^\n]{1,200}? No\. \d+ here\."
-    r"|Écrivez l’article ici, en Markdown\."
-    r"|Écrivez ici l’introduction de [^\n]{1,200}? [Nn]°[ \u00a0]\d+\.)"
-)
-_PLACEHOLDER_STARTS = ("Write the ", "Écrivez ")
-
-
-def _placeholder(doc: Document, rel: str, hint: str) -> list[DopemailError]:
-    """The scaffold's placeholder left in a text about to be published, at its line."""
-    maybe = any(start in doc.body for start in _PLACEHOLDER_STARTS)
-    found = _PLACEHOLDER.search(doc.body) if maybe else None
-    if found is None:
-        return []
-    line = doc.body_line + doc.body.count("\n", 0, found.start())
-    message = f"the text still holds the sentence 'dopemail new' put there: '{found.group(1)}'"
-    return [ContentError(message, rel, line, hint)]
 
 
 def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
@@ -731,7 +700,7 @@ def load_issue(
         )
 
     if meta is not None and meta.status == "ready":  # one sent went out as it is
-        errors += _placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
+        errors += placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
         if meta.preheader.strip() in PREHEADER_PLACEHOLDERS:
             errors.append(
                 ContentError(

@@ -1,7 +1,8 @@
 """A source file's text, before and around its fields: read (UTF-8, line ends, control
 characters, broken '&#' references), split into front matter and body, the fields validated
 against their model, and what the text does that its author may not mean (an HTML comment
-left open, a '#' that cut a value, a scaffold's sentence left in).
+left open, a '#' that cut a value, a scaffold's sentence left in); and the line of a key,
+read again from a file that loaded, for a problem found between files.
 
 Problems are returned or raised as :class:`~dopemail.errors.ContentError` with the file and
 line, for load.py to gather with the rest of each file's.
@@ -377,3 +378,37 @@ def _inline_tokens(tokens: list[Any]) -> Iterator[Any]:
         yield token
         if token.type == "image":  # its alt text
             yield from _inline_tokens(token.children or [])
+
+
+def key_line(root: Path, rel: str, key: str) -> int | None:
+    """The line of a top-level ``key`` in a file that loaded fine (None if not written)."""
+    # Only for errors between files (a feed id or an issue number used twice): the file
+    # loaded fine, and its lines are not kept (a cached entry's were never read). Rare
+    # enough to read the file again.
+    try:
+        doc = split(read_text(root / rel, rel), rel)
+    except (DopemailError, OSError):
+        return None
+    return doc.meta.key_lines.get(key)
+
+
+# The sentences `dopemail new` leaves for the editor to replace (its default templates), in
+# each language dopemail has words for: recognized in the language they were written in,
+# whatever the publication's language is now.
+_PLACEHOLDER = re.compile(
+    r"(Write the piece here, in Markdown\.|Write the intro of [^\n]{1,200}? No\. \d+ here\."
+    r"|Écrivez l’article ici, en Markdown\."
+    r"|Écrivez ici l’introduction de [^\n]{1,200}? [Nn]°[ \u00a0]\d+\.)"
+)
+_PLACEHOLDER_STARTS = ("Write the ", "Écrivez ")
+
+
+def placeholder(doc: Document, rel: str, hint: str) -> list[DopemailError]:
+    """The scaffold's placeholder left in a text about to be published, at its line."""
+    maybe = any(start in doc.body for start in _PLACEHOLDER_STARTS)
+    found = _PLACEHOLDER.search(doc.body) if maybe else None
+    if found is None:
+        return []
+    line = doc.body_line + doc.body.count("\n", 0, found.start())
+    message = f"the text still holds the sentence 'dopemail new' put there: '{found.group(1)}'"
+    return [ContentError(message, rel, line, hint)]
