@@ -16,8 +16,9 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.cache import forget_picture_stats
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
-from dopemail.load import entry_notes, load_workspace
+from dopemail.load import load_workspace
 from dopemail.models import PullQuote, Screening
+from dopemail.notices import entry_notes
 from dopemail.pictures import media_for
 from dopemail.templates import film_facts
 from dopemail.validation import CONTROL, may_hold_control

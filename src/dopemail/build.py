@@ -67,7 +67,7 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     of dates ahead of now, when the caller has them already.)"""
     from .filenames import filed_apart
     from .links import broken_links_in, dead_links_in
-    from .load import entry_notes, published_ahead, unsendable, untranslated_language
+    from .notices import entry_notes, published_ahead, unsendable, untranslated_language
     from .templates import unused_templates
 
     return [

@@ -119,7 +119,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     _LAST_BUILD = result
     assert report is not None
     from .build import warnings_of
-    from .load import published_ahead
+    from .notices import published_ahead
 
     # Said again by a build with nothing to do, but for those the clock makes false (an
     # entry dated later than now is not, a minute on).

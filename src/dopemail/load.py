@@ -18,17 +18,14 @@ import os
 import re
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from .bodytext import body_pictures, dropped_html
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp
 from .config import CONFIG_NAME, Settings, config_line, load_settings
 from .countries import home_country
-from .countries import unknown as unknown_country
 from .errors import (
     ConfigError,
     ContentError,
@@ -50,12 +47,10 @@ from .filenames import (
     unread_slugs,
 )
 from .frontmatter import Document
-from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST
 from .models import (
     SLUG,
     Entry,
-    Film,
     Image,
     Issue,
     LoadedEntry,
@@ -64,7 +59,7 @@ from .models import (
     Text,
     Workspace,
 )
-from .moments import WholeDay
+from .notices import notes
 from .pictures import (
     READABLE_NAMES,
     PictureProblem,
@@ -85,7 +80,7 @@ from .sourcetext import (
 from .validation import (
     line_of,
 )
-from .wording import N_, add_a_catalog, untranslated
+from .wording import N_
 
 # The number as written in the file name: no leading zero (04-x.md would be built as 4-x, a
 # file the sender then looks for and does not find).
@@ -277,7 +272,7 @@ def load_entry(
         section=meta.section or settings.publication.title,
         images=images,
         body_pictures=shown,
-        notes=_notes(meta, doc, settings.publication.zone) + dropped_html(doc.body, doc.body_line),
+        notes=notes(meta, doc, settings.publication.zone) + dropped_html(doc.body, doc.body_line),
     )
 
 
@@ -300,197 +295,6 @@ def _duplicate(
         key_line(root, other.path, "slug"),
         f"give this entry another 'slug:', or rename {rel}",
     )
-
-
-def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[ContentError]:
-    """Warnings for entries (not drafts) published later than ``now``: dopemail has no
-    schedule, so such an entry is on the site and in the feeds from this build on."""
-    now = now or datetime.now(UTC)
-    return [
-        ContentError(
-            f"'published' is {entry.published.date().isoformat()}, in the future: the entry is "
-            "on the site and in the feeds from this build on",
-            entry.path,
-            key_line(workspace.root, entry.path, "published"),
-            "dopemail publishes at once: keep 'draft: true' until the day, or correct the date",
-        )
-        for entry in workspace.entries
-        if not entry.draft and entry.published > now
-    ] + [
-        ContentError(
-            f"'date' is {issue.meta.date.date().isoformat()}, in the future, and the issue is "
-            f"'{issue.meta.status}': it is in the archive and feeds/issues.xml from this build on",
-            issue.path,
-            key_line(workspace.root, issue.path, "date"),
-            "keep 'status: draft' until it goes out, or correct the date (a year typed wrong?)",
-        )
-        for issue in workspace.issues
-        if issue.meta.status != "draft" and issue.meta.date > now
-    ]
-
-
-def unsendable(workspace: Workspace) -> list[ConfigError]:
-    """A warning when the issues cannot be sent as built: no [sender] unsubscribe_url, which
-    every message needs (but Buttondown's, which unsubscribes its own readers); said by build
-    and check, not first by the send."""
-    settings = workspace.settings
-    if settings.sender.unsubscribe_url or settings.send.provider == "buttondown":
-        return []
-    return [
-        ConfigError(
-            "[sender] unsubscribe_url is not set: the emails carry a placeholder link, and "
-            "'dopemail send' will refuse them",
-            CONFIG_NAME,
-            config_line(workspace.root, ("sender",)),
-            "set it to the page that handles one-click unsubscribes (RFC 8058), e.g. "
-            'unsubscribe_url = "https://press.example.com/unsubscribe"',
-        )
-    ]
-
-
-def untranslated_language(workspace: Workspace) -> list[ConfigError]:
-    """A warning when the publication's language has no catalog of words yet: its pages,
-    emails and feeds are written in English words (and dates), said by build and check."""
-    message = untranslated(workspace.settings.publication.language)
-    if message is None:
-        return []
-    line = config_line(workspace.root, ("publication", "language"))
-    hint = add_a_catalog(workspace.settings.publication.language)
-    return [ConfigError(message, CONFIG_NAME, line, hint)]
-
-
-def entry_notes(workspace: Workspace) -> list[ContentError]:
-    """What build and check warn of in the entries (see :func:`_notes`) and in the issues'
-    intros (:func:`dropped_html`)."""
-    return [
-        ContentError(message, entry.path, line, hint)
-        for entry in workspace.entries
-        for message, line, hint in entry.notes
-    ] + [
-        ContentError(message, issue.path, line, hint)
-        for issue in workspace.issues
-        for message, line, hint in dropped_html(issue.body, issue.body_line)
-    ]
-
-
-# A showtime before this hour belongs to the evening before (a Saturday late show at 00:30 on
-# the Sunday after the run's last day).
-_LATE_SHOW_ENDS = 6
-
-
-def _days_of(moment: datetime, zone: ZoneInfo) -> set[date]:
-    """The days a showtime may be counted in: as written, or at the publication's clock (a
-    time written in UTC), a late show in the evening before."""
-    days = set()
-    for clock in (moment, moment.astimezone(zone)):
-        days.add(clock.date())
-        if clock.hour < _LATE_SHOW_ENDS and not isinstance(moment, WholeDay):
-            days.add(clock.date() - timedelta(days=1))
-    return days
-
-
-def _notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | None, str], ...]:
-    """Warnings about an entry that loaded: showtimes on a day the venue does not play the
-    film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
-    that the page would show as it is (the weekday and date, without the year); a picture
-    whose alt text is its caption."""
-    found: list[tuple[str, int | None, str]] = []
-    for i, image in enumerate(meta.images):
-        if image.caption and _same_words(image.alt, image.caption):
-            found.append(
-                (
-                    f"the alt text of picture {i + 1} ({image.src}) is its caption: a screen "
-                    "reader reads the same words twice, and nothing says what the picture shows",
-                    line_of(doc.meta, ("images", i, "alt")),
-                    "let alt say what is in the picture (who, where, doing what), and the "
-                    "caption what it adds",
-                )
-            )
-    for where, film in _films_where(meta):
-        for i, country in enumerate(film.countries):
-            strange, close = unknown_country(country)
-            if strange:
-                meant = f" (did you mean '{close}'?)" if close else ""
-                found.append(
-                    (
-                        f"the country '{country}' of {film.title} is not one dopemail "
-                        f"knows{meant}: it is printed as written",
-                        line_of(doc.meta, (*where, "countries", i)),
-                        "write its name in English or its own language (France, Deutschland), "
-                        "or its ISO code (FR)",
-                    )
-                )
-        said = first_language(film.language) if film.language else ""
-        spoken = said and said.casefold() not in NO_DIALOGUE
-        if spoken and language_code(film.language) is None:
-            close = closest_language(said)
-            meant = f" (did you mean '{close}'?)" if close else ""
-            marked = ": its original title is not marked as written in it" * bool(
-                film.original_title
-            )
-            found.append(
-                (
-                    f"the language '{film.language}' of {film.title} is not one dopemail "
-                    f"knows{meant}{marked}",
-                    line_of(doc.meta, (*where, "language")),
-                    "write its name in English (Swedish, Wolof) or its ISO 639 code (sv, wo)",
-                )
-            )
-    run = meta.run
-    for i, screening in enumerate(meta.screenings):
-        if screening.country:
-            strange, close = unknown_country(screening.country)
-            if strange:
-                meant = f" (did you mean '{close}'?)" if close else ""
-                found.append(
-                    (
-                        f"the country '{screening.country}' at {screening.venue} is not one "
-                        f"dopemail knows{meant}: it is printed as written, and decides the "
-                        "order of the address",
-                        line_of(doc.meta, ("screenings", i, "country")),
-                        "write its name in English or its own language (France, Deutschland), "
-                        "or its ISO code (FR)",
-                    )
-                )
-        first = screening.starts or (run.starts if run else None)
-        last = screening.ends or (run.ends if run else None)
-        if first is None and last is None:
-            continue
-        for j, moment in enumerate(screening.times):
-            if any(
-                (first is None or first <= day) and (last is None or day <= last)
-                for day in _days_of(moment, zone)
-            ):
-                continue
-            written = moment.date() if isinstance(moment, WholeDay) else moment
-            if first and last:
-                plays = f"{first.isoformat()} to {last.isoformat()}"
-            else:
-                plays = f"from {first.isoformat()}" if first else f"until {last}"
-            found.append(
-                (
-                    f"the showtime {written.isoformat()} at {screening.venue} is not among the "
-                    f"days it plays there ({plays})",
-                    line_of(doc.meta, ("screenings", i, "times", j)),
-                    "check the showtime's year and month, or the screening's starts and ends "
-                    "(else the run's)",
-                )
-            )
-    return tuple(found)
-
-
-def _films_where(meta: Entry) -> list[tuple[tuple[Any, ...], Film]]:
-    """Each film of an entry with where it is written (``film``, or ``films`` and its index)."""
-    if meta.film is not None:
-        return [(("film",), meta.film)]
-    return [(("films", i), film) for i, film in enumerate(meta.films)]
-
-
-def _same_words(one: str, other: str) -> bool:
-    """Whether two texts say the same words (case, spacing and a closing period aside)."""
-    return " ".join(one.casefold().split()).rstrip(".") == " ".join(
-        other.casefold().split()
-    ).rstrip(".")
 
 
 #: The preheader `dopemail new issue` writes when no entry is left to name in it (in
