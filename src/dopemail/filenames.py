@@ -34,7 +34,7 @@ def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
     Hidden files are not the editor's pieces: Emacs's lock files (``.#name.md``, a link to
     nowhere while a file has unsaved changes), macOS's ``._name.md`` beside files copied to
     some disks. ``broken``, if given, is told the names that are links to nothing (or that
-    loop): in the same listing, for :func:`_sources_gone`.
+    loop): in the same listing, for :func:`~dopemail.sourcesgone.sources_gone`.
     """
     try:
         listing = list(os.scandir(folder))

@@ -12,8 +12,6 @@ in it) stops there.
 
 from __future__ import annotations
 
-import errno
-import json
 import os
 import re
 import time
@@ -47,7 +45,7 @@ from .filenames import (
     unread_slugs,
 )
 from .frontmatter import Document
-from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST
+from .layout import ENTRIES_DIR, ISSUES_DIR
 from .models import (
     SLUG,
     Entry,
@@ -68,6 +66,7 @@ from .pictures import (
     media_for,
     unreadable,
 )
+from .sourcesgone import sources_gone
 from .sourcetext import (
     as_written,
     each_as_written,
@@ -693,71 +692,6 @@ def _filed_apart(root: Path, slug: str) -> str | None:
     return None
 
 
-def _sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> list[DopemailError]:
-    """Source files and folders that are links to nothing (a disk not connected, a synced
-    folder gone), and ``entries/`` or ``issues/`` found empty or missing while ``site/``
-    still holds what the last build made from them: the entries' pages, the web versions of
-    sent issues (which readers' emails link to).
-
-    They were read as nothing to build: the build removed every page, emptied the feeds, and
-    said it had built. For the folder ``name``: whether the build's listing of it named any
-    piece, and the names in it that are links to nothing.
-    """
-    folder = root / name
-    if folder.is_symlink() and not folder.exists():
-        return [
-            ContentError(
-                f"a link to {os.readlink(folder)}, which is not there",
-                name,
-                None,
-                "connect the disk or folder it links to (or mend the link), then build again",
-            )
-        ]
-    errors: list[DopemailError] = []
-    for item in broken:
-        path = folder / item
-        try:
-            os.stat(path)
-            looped = False
-        except OSError as exc:
-            looped = exc.errno == errno.ELOOP
-        errors.append(
-            ContentError(
-                "a link that leads back to itself"
-                if looped
-                else f"a link to {os.readlink(path)}, which is not there",
-                f"{name}/{item}",
-                None,
-                "restore the file it links to, or remove the link",
-            )
-        )
-    if broken or any_piece:
-        return errors
-    found = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
-    if name == ENTRIES_DIR:
-        pages = [rel for rel in found if (root / rel).exists()]
-        said = "the {count} pages the last one published from it ({first}...) and empty the feeds"
-        undo = "delete their pages from site/ first"
-    else:
-        pages = sorted({rel.rsplit("/", 1)[0] for rel in found if _held(root, rel)})
-        said = "the web versions of {count} issue{s} readers hold (sent, or listed in the "
-        said += "archive and the issues feed) ({first}/...)"
-        undo = "delete them from site/issues/ first"
-    if pages:
-        state = "empty" if folder.is_dir() else "missing"
-        said = said.format(count=len(pages), first=pages[0], s="s" * (len(pages) > 1))
-        errors.append(
-            ContentError(
-                f"the folder is {state}: this build would remove {said}",
-                name,
-                None,
-                "if it is on another disk or a synced folder, connect it; to take them down "
-                f"on purpose, {undo}",
-            )
-        )
-    return errors
-
-
 class _Every:
     """Every slug: entries/ gone, an issue's entries are not each said unknown."""
 
@@ -769,37 +703,6 @@ class _Every:
 
     def __len__(self) -> int:
         return 0
-
-
-def _held(root: Path, rel: str) -> bool:
-    """Whether ``rel`` is the message.json of an issue readers hold: built as sent, or as
-    ready (listed in the archive and the issues feed; and maybe mailed already, the editor
-    marking it sent afterwards)."""
-    if not rel.endswith("/message.json"):
-        return False
-    try:
-        built = json.loads((root / rel).read_text(encoding="utf-8"))
-        return isinstance(built, dict) and built.get("status") in ("sent", "ready")
-    except (OSError, ValueError):
-        return False
-
-
-def _last_outputs(root: Path) -> list[str]:
-    try:
-        found = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [rel for rel in found if isinstance(rel, str)] if isinstance(found, list) else []
-
-
-def _made_from(rel: str) -> str | None:
-    """The source folder an output of the site was made from: an entry's page, an issue's."""
-    parts = rel.split("/")
-    if parts[0] != "site" or len(parts) < 3:
-        return None
-    if parts[1] == "issues":
-        return ISSUES_DIR
-    return ENTRIES_DIR if parts[1] != "media" and len(parts) == 3 else None
 
 
 def _read_ahead(cache: BuildCache | None, settings: Settings) -> dict[str, IssueFile] | None:
@@ -901,7 +804,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     errors: list[DopemailError] = _settings_media(root, settings) + misnamed(root)
     listed: dict[str, tuple[list[str], list[str]]] = {ENTRIES_DIR: ([], []), ISSUES_DIR: ([], [])}
     entries = load_entries(root, settings, errors, cache, listed[ENTRIES_DIR])
-    gone = _sources_gone(root, ENTRIES_DIR, bool(listed[ENTRIES_DIR][0]), listed[ENTRIES_DIR][1])
+    gone = sources_gone(root, ENTRIES_DIR, bool(listed[ENTRIES_DIR][0]), listed[ENTRIES_DIR][1])
     errors += gone
     by_slug = {e.slug: e for e in entries}
     issues: list[LoadedIssue] = []
@@ -942,7 +845,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         if issue is not None:
             issues.append(issue)
     errors.extend(_duplicate_numbers(root, issues))
-    errors += _sources_gone(root, ISSUES_DIR, bool(issue_names), broken_issues)
+    errors += sources_gone(root, ISSUES_DIR, bool(issue_names), broken_issues)
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
     return Workspace(root=root, settings=settings, entries=tuple(entries), issues=tuple(issues))
