@@ -1333,7 +1333,7 @@ def test_issues_read_ahead_are_taken_only_with_the_same_settings(workspace: Path
     # Read ahead while the entries render, an issue's dates were read in the publication's
     # zone of that moment: with other settings it is read again.
     from dopemail.config import load_settings
-    from dopemail.load import read_issues
+    from dopemail.issuefiles import read_issues
 
     settings = load_settings(workspace)
     rel = "issues/1-strangers-and-varda.md"

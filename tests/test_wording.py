@@ -21,7 +21,7 @@ from conftest import REPO, copy_publication
 
 from dopemail.build import build
 from dopemail.cli import cli
-from dopemail.load import PREHEADER_PLACEHOLDERS
+from dopemail.issuefiles import PREHEADER_PLACEHOLDERS
 from dopemail.moments import WholeDay
 from dopemail.sourcetext import _PLACEHOLDER
 from dopemail.wording import ENGLISH, catalog_path, load_translations, wording_for

@@ -18,8 +18,9 @@ from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
 from .filenames import markdown_names
+from .issuefiles import read_issues
 from .layout import ENTRIES_DIR
-from .load import load_entry, load_workspace, read_issues
+from .load import load_entry, load_workspace
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, picture_sources, render_entry_page, render_home

@@ -230,7 +230,7 @@ class BuildCache:
         self.seen: set[str] = set()  # source files keyed this build
         self.marks: dict[str, str] = {}  # entry file name -> its mark, this build
         self.issue_keys: dict[str, str] = {}  # issue file -> its record's key, this build
-        # (settings, issue file -> read ahead): see load.read_issues; and each issue file's
+        # (settings, issue file -> read ahead): see issuefiles.read_issues; and each issue file's
         # key, taken before the file is read (as an entry's is), for the issue's record.
         self.issues_read: tuple[Any, dict[str, Any]] | None = None
         self.issue_sources: dict[str, str] = {}

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TypeVar, cast
 from urllib.parse import urlsplit
 
 from .bodytext import body_pictures, dropped_html
@@ -28,23 +28,20 @@ from .errors import (
     ConfigError,
     ContentError,
     DopemailError,
-    closest,
     raise_all,
-    visible,
 )
 from .filenames import (
     RESERVED_SLUGS,
     declared_slug,
-    markdown_filed_apart,
     markdown_names,
     misnamed,
     name_hint,
     renamed,
     reserved_slug,
-    slugify,
     unread_slugs,
 )
 from .frontmatter import Document
+from .issuefiles import IssueFile, duplicate_numbers, load_issue
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .models import (
     SLUG,
@@ -54,7 +51,6 @@ from .models import (
     LoadedEntry,
     LoadedIssue,
     Media,
-    Text,
     Workspace,
 )
 from .notices import notes
@@ -68,7 +64,6 @@ from .pictures import (
 )
 from .sourcesgone import sources_gone
 from .sourcetext import (
-    as_written,
     each_as_written,
     key_line,
     placeholder,
@@ -79,15 +74,6 @@ from .sourcetext import (
 from .validation import (
     line_of,
 )
-from .wording import N_
-
-# The number as written in the file name: no leading zero (04-x.md would be built as 4-x, a
-# file the sender then looks for and does not find).
-_ISSUE_NAME = re.compile(rf"^([1-9]\d*)-({SLUG})$")
-
-
-# An issue's number as its model reads it ("9" is 9): the model's own field, constraints and all.
-_NUMBER = Annotated[int, Issue.model_fields["number"]]
 
 
 def _images(
@@ -296,17 +282,6 @@ def _duplicate(
     )
 
 
-#: The preheader `dopemail new issue` writes when no entry is left to name in it (in
-#: English; translated by the catalogs).
-PREHEADER_PLACEHOLDER = N_("One sentence on what this issue brings.")
-
-#: The same in each language dopemail has words for (its catalog's msgstr; a test checks
-#: they agree): an issue scaffolded in French is refused as one in English is.
-PREHEADER_PLACEHOLDERS = frozenset(
-    {PREHEADER_PLACEHOLDER, "Une phrase sur ce qu’apporte ce numéro."}
-)
-
-
 def _collect(errors: list[DopemailError], exc: DopemailError) -> None:
     errors.extend(getattr(exc, "errors", [exc]))
 
@@ -422,225 +397,6 @@ def _duplicate_ids(root: Path, entries: list[LoadedEntry]) -> list[DopemailError
     return errors
 
 
-#: An issue file read ahead: its text, its front matter and its validated fields.
-IssueFile = tuple[str, Document, Issue]
-
-
-def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
-    """Read and validate every issue file that is valid on its own (its entries are not
-    resolved), for :func:`load_issue` to take while its text stays the same.
-
-    A build does this while its workers render the entries, instead of after them.
-    """
-    found: dict[str, IssueFile] = {}
-    for path in (root / ISSUES_DIR / name for name in markdown_names(root / ISSUES_DIR)):
-        rel = path.relative_to(root).as_posix()
-        try:
-            text = read_text(path, rel)
-            doc, problems = split_text(text, rel)
-        except (DopemailError, OSError):
-            continue  # load_issue reports it
-        meta, _ = validate(Issue, doc, rel, settings, text)
-        if meta is not None and not problems:
-            found[rel] = (text, doc, meta)
-    return found
-
-
-def load_issue(
-    path: Path,
-    root: Path,
-    settings: Settings,
-    by_slug: dict[str, LoadedEntry],
-    read: dict[str, IssueFile] | None = None,
-    unloaded: Collection[str] = (),
-    data: bytes | None = None,
-) -> LoadedIssue:
-    """Load one issue file and resolve the entries it gathers (``read``: issue files read
-    ahead by :func:`read_issues`, taken when the file's text is still the same).
-
-    ``unloaded``: the slugs of entry files that failed to load; an issue naming one is not
-    said to name an unknown entry (the entry's own problem is reported). ``data``: the
-    file's bytes, when they were read already to key it.
-    """
-    rel = path.relative_to(root).as_posix()
-    errors: list[DopemailError] = []
-    name = _ISSUE_NAME.match(path.stem)
-    text = read_text(path, rel, data)
-    ahead = read.get(rel) if read else None
-    if ahead is not None and ahead[0] == text:
-        doc, meta = ahead[1], ahead[2]
-    else:
-        doc, problems = split_text(text, rel)
-        meta, invalid = validate(Issue, doc, rel, settings, text)
-        errors += problems + invalid
-    # A field that failed does not keep the others from being checked as written (the
-    # number, the entries gathered), so that fixing one problem does not bring the next to
-    # light.
-    number = meta.number if meta is not None else as_written(_NUMBER, doc.meta.get("number"))
-    written = doc.meta.get("number")
-    if not name and not (number is None and re.match(rf"{re.escape(str(written))}-", path.stem)):
-        # The name it should have, from its own number (an example's number may be taken);
-        # not when the name holds the number as written, which is the fault (number 0).
-        stem = slugify(re.sub(r"^\d+[-_. ]*", "", path.stem)) or "its-subject"
-        example = f"{ISSUES_DIR}/{number or '<its number>'}-{stem}.md"
-        errors.insert(
-            0,
-            ContentError(
-                f"issue file name '{path.name}' is not '<number>-<slug>.md'",
-                rel,
-                None,
-                f"rename it like {example}",
-            ),
-        )
-    if name and number is not None and number != int(name.group(1)):
-        errors.append(
-            ContentError(
-                f"the file name says issue {int(name.group(1))} but 'number' is {number}",
-                rel,
-                line_of(doc.meta, ("number",)),
-                "make the file name and the number agree",
-            )
-        )
-
-    if meta is not None and meta.status == "ready":  # one sent went out as it is
-        errors += placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
-        if meta.preheader.strip() in PREHEADER_PLACEHOLDERS:
-            errors.append(
-                ContentError(
-                    "the preheader is still the sentence 'dopemail new' put there: "
-                    f"'{meta.preheader.strip()}' (inboxes show it after the subject)",
-                    rel,
-                    line_of(doc.meta, ("preheader",)),
-                    "write one sentence on what this issue brings, or set 'status: draft'",
-                )
-            )
-
-    placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
-    # As written when the front matter is invalid otherwise: a draft's entries are not
-    # reported as errors alongside its real ones.
-    status = meta.status if meta is not None else doc.meta.get("status", "draft")
-
-    def resolve(slugs: Sequence[str | None], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
-        found = []
-        for index, slug in enumerate(slugs):
-            if slug is None:
-                continue  # not a slug, which validation said
-            line = line_of(doc.meta, (*loc, index))
-            if slug in placed:
-                first = placed[slug]
-                errors.append(
-                    ContentError(
-                        f"entry '{slug}' is in this issue twice"
-                        + (f" (line {first} has it too)" if first else ""),
-                        rel,
-                        line,
-                        "keep it in one place: under 'entries:' or in one section",
-                    )
-                )
-                continue
-            placed[slug] = line
-            # A draft issue may gather a draft entry, to be previewed and test-sent with it
-            # before either goes out (the checks warn that its link leads nowhere yet).
-            if slug in by_slug and by_slug[slug].draft and status != "draft":
-                errors.append(
-                    ContentError(
-                        f"entry '{slug}' is a draft: it has no web page to link to"
-                        + (f" (this issue is {status})" if status in ("ready", "sent") else ""),
-                        rel,
-                        line,
-                        f"publish it (remove 'draft: true' from {by_slug[slug].path}) or leave "
-                        "it out of the issue"
-                        + (
-                            ", or set 'status: draft' here while you work on both"
-                            if status == "ready"
-                            else ""
-                        ),
-                    )
-                )
-                continue
-            if slug in by_slug:
-                found.append(by_slug[slug])
-                continue
-            if slug in unloaded:
-                continue
-            close = closest(slug, by_slug)
-            hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
-            apart = _filed_apart(root, slug)
-            if apart is not None:
-                close = None
-                hint = (
-                    f"{apart} is in a folder inside {ENTRIES_DIR}/, where pieces are not read: "
-                    f"move it up to {ENTRIES_DIR}/{slug}.md"
-                )
-            named = next(
-                (e for e in by_slug.values() if e.path == f"{ENTRIES_DIR}/{slug}.md"), None
-            )
-            if named is not None:
-                # The file is there: its own 'slug:' names it otherwise.
-                close = None
-                hint = (
-                    f"{named.path} is there, but its 'slug: {named.slug}' names it so: write "
-                    f"{named.slug} here, or remove its 'slug:' line"
-                )
-            published = (root / "site" / slug / "index.html").is_file()
-            if close and published and "slug" not in by_slug[close].meta.model_fields_set:
-                # Likely a file renamed: naming it anew here would move its page (which an
-                # email may link to) and give it a new feed id.
-                hint = (
-                    f"if {by_slug[close].path} was renamed from {slug}.md, set 'slug: {slug}' "
-                    "in it to keep its address and feed id; else " + hint
-                )
-            errors.append(
-                ContentError(
-                    f"unknown entry '{visible(slug)}'"
-                    + (f" (did you mean '{close}'?)" if close else ""),
-                    rel,
-                    line,
-                    hint,
-                )
-            )
-        return tuple(found)
-
-    gathered = [resolve(slugs, loc) for loc, slugs in _gathered(meta, doc.meta)]
-    # Fitted to the email's column (the web version shows the same intro).
-    shown, text_errors = body_pictures(doc.body, doc.body_line, rel, root, settings, 552)
-    raise_all(errors + text_errors)
-    assert meta is not None and name is not None  # else there were errors, raised above
-    entries = gathered[0]
-    sections = tuple((section.title, gathered[1 + i]) for i, section in enumerate(meta.sections))
-    return LoadedIssue(
-        meta=meta,
-        slug=name.group(2),
-        path=rel,
-        body=doc.body,
-        entries=entries,
-        sections=sections,
-        url=settings.url(f"issues/{meta.number}-{name.group(2)}/"),
-        body_pictures=shown,
-        entry_lines=placed,
-        key_lines=dict(doc.meta.key_lines),
-        body_line=doc.body_line,
-    )
-
-
-def _gathered(
-    meta: Issue | None, written: dict[str, Any]
-) -> list[tuple[tuple[Any, ...], Sequence[str | None]]]:
-    """Where each list of entry slugs of an issue is, and its slugs: the main entries first,
-    then each section's. From the front matter as written when it failed validation, each
-    slug in its place (None for what is not one)."""
-    if meta is not None:
-        return [(("entries",), meta.entries)] + [
-            (("sections", i, "entries"), section.entries) for i, section in enumerate(meta.sections)
-        ]
-    sections = written.get("sections")
-    lists = [(("entries",), written.get("entries"))] + [
-        (("sections", i, "entries"), section.get("entries") if isinstance(section, dict) else None)
-        for i, section in enumerate(sections if isinstance(sections, list) else [])
-    ]
-    return [(loc, each_as_written(Text, slugs)) for loc, slugs in lists]
-
-
 def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     """Load one issue and only the entries it gathers, not the whole archive.
 
@@ -681,14 +437,6 @@ def _entry_for(slug: str, root: Path, settings: Settings) -> LoadedEntry | None:
         entry = load_entry(candidate, root, settings)
         if entry.slug == slug:
             return entry
-    return None
-
-
-def _filed_apart(root: Path, slug: str) -> str | None:
-    """The Markdown file named ``slug`` in a folder inside entries/, if there is one."""
-    for path in markdown_filed_apart(root / ENTRIES_DIR):
-        if path.name == f"{slug}.md":
-            return path.relative_to(root).as_posix()
     return None
 
 
@@ -740,54 +488,6 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
                     ),
                 )
             )
-    return errors
-
-
-_STAGES = ("sent", "ready", "draft")
-
-
-def _duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailError]:
-    """One problem for each issue whose number another issue has.
-
-    The one kept is the issue furthest along (sent: its number is in readers' inboxes; ready:
-    in the archive and the feed), then the one sent earliest (a copy made for the next issue
-    is dated later), then one a build has already made a web version of (a copy made as is
-    has none yet), then the first by file name; the others are told the next free number,
-    at their 'number:' line.
-    """
-    by_number: dict[int, list[LoadedIssue]] = {}
-    for issue in issues:
-        by_number.setdefault(issue.meta.number, []).append(issue)
-    free = max(by_number, default=0) + 1
-    errors: list[DopemailError] = []
-    for number, same in sorted(by_number.items()):
-        if len(same) < 2:
-            continue
-        from .site import SITE_DIR  # only when two issues share a number
-
-        kept = min(
-            same,
-            key=lambda i: (
-                _STAGES.index(i.meta.status),
-                i.meta.date,
-                not (root / SITE_DIR / ISSUES_DIR / i.key).is_dir(),
-                i.path,
-            ),
-        )
-        for issue in same:
-            if issue is kept:
-                continue
-            sent = " (sent)" if kept.meta.status == "sent" else ""
-            errors.append(
-                ContentError(
-                    f"duplicate issue number {number}: {kept.path}{sent} has it too",
-                    issue.path,
-                    key_line(root, issue.path, "number"),
-                    f"give this issue the next free number, {free} ('number:' and the file "
-                    f"name: issues/{free}-{issue.slug}.md)",
-                )
-            )
-            free += 1
     return errors
 
 
@@ -844,7 +544,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
             continue
         if issue is not None:
             issues.append(issue)
-    errors.extend(_duplicate_numbers(root, issues))
+    errors.extend(duplicate_numbers(root, issues))
     errors += sources_gone(root, ISSUES_DIR, bool(issue_names), broken_issues)
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)

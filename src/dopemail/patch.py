@@ -33,8 +33,9 @@ from .cache import forget_picture_stats, template_files
 from .content import RenderedEntry
 from .errors import DopemailError
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
+from .issuefiles import load_issue
 from .layout import ENTRIES_DIR, ISSUES_DIR
-from .load import load_entry, load_issue
+from .load import load_entry
 from .models import LoadedEntry, LoadedIssue
 from .newsletter import RenderedIssue, render_issue
 from .site import SITE_DIR, media_files, render_home

@@ -10,8 +10,8 @@ from .config import load_settings
 from .errors import ContentError, DopemailError, DopemailErrors
 from .filenames import RESERVED_SLUGS, reserved_slug, slugify
 from .frontmatter import yaml_text
+from .issuefiles import PREHEADER_PLACEHOLDER
 from .layout import ENTRIES_DIR
-from .load import PREHEADER_PLACEHOLDER
 from .models import SLUG
 from .templates import PREHEADER_SHOWN, make_environment, render
 from .wording import ENGLISH, Wording, wording_for
