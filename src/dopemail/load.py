@@ -1,13 +1,22 @@
 """entries/ + issues/ + dopemail.toml -> a valid :class:`Workspace`.
 
-Loading reads and validates (a file's text: sourcetext.py; the pictures: pictures.py); it
-renders nothing (the HTML it reads is the editor's: raw pictures and comments in a text,
-looked at for what they would do). Every
-problem in every file is collected first and reported together, so an editor fixes them all in
-one pass: a field that fails validation does not keep the checks that need no valid model from
-running (pictures, the entries an issue gathers, comments). A file that cannot be read (its
-bytes, its YAML, a control character or a broken '&#' reference in it, a merge conflict left
-in it) stops there.
+Here: an entry file loaded (validated, its gallery's pictures, its slug and feed id), every
+entry of entries/ (from the cache where current; a file saved by renaming while it is listed
+is read once back), the publication's logo and icon, and :func:`load_workspace`, which wires
+it all and raises every problem at once; :func:`load_issue_alone`, an issue with only the
+entries it gathers. The rest of loading has a module each: a file's text (sourcetext.py),
+what the files are called and where they are (filenames.py), the pictures and HTML a text
+holds (bodytext.py), the picture files (pictures.py), an issue file (issuefiles.py), the
+guard of a source folder gone (sourcesgone.py), and the warnings of what loaded
+(notices.py).
+
+Loading reads and validates; it renders nothing (the HTML it reads is the editor's: raw
+pictures and comments in a text, looked at for what they would do). Every problem in every
+file is collected first and reported together, so an editor fixes them all in one pass: a
+field that fails validation does not keep the checks that need no valid model from running
+(pictures, the entries an issue gathers, comments). A file that cannot be read (its bytes,
+its YAML, a control character or a broken '&#' reference in it, a merge conflict left in it)
+stops there.
 """
 
 from __future__ import annotations

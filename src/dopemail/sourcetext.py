@@ -5,7 +5,7 @@ left open, a '#' that cut a value, a scaffold's sentence left in); and the line 
 read again from a file that loaded, for a problem found between files.
 
 Problems are returned or raised as :class:`~dopemail.errors.ContentError` with the file and
-line, for load.py to gather with the rest of each file's.
+line, for loading (load.py, issuefiles.py) to gather with the rest of each file's.
 """
 
 from __future__ import annotations
