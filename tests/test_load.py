@@ -2326,6 +2326,37 @@ def test_raw_html_the_pages_leave_out_is_noted_at_its_line(write_files) -> None:
     ]
 
 
+def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line(
+    write_files,
+) -> None:
+    # The sanitiser keeps https, http and mailto addresses: a link to an ftp: file or a tel:
+    # number came out as its words alone, without a word to the editor.
+    body = (
+        "Body: the [press kit](ftp://example.com/kit.zip), a [page](https://example.com/),\n"
+        "[mail](mailto:desk@example.com), [a relative one](../x/), 10:30 and re:Invent.\n\n"
+        'Call <a href="tel:+13105551212">the box office</a>.\n\n'
+        "![A still](ftp://example.com/still.jpg)\n\n"
+        "`[code](ftp://x/)`\n"
+    )
+    root = write_files(
+        {
+            "entries/zz.md": variant("Body.\n", body),
+            "issues/9-zz.md": "---\nnumber: 9\nsubject: Z\ndate: 2024-03-01\npreheader: P.\n"
+            "entries: [zz]\n---\nDear readers,\n\n[Our line](tel:+1310555)\n",
+        }
+    )
+    workspace = load_workspace(root)
+    notes = [(e.path, e.line, e.message) for e in entry_notes(workspace) if "zz" in e.path]
+    told = "is taken out of pages, feeds and emails, its words left as text"
+    assert [(path, line, message.split(" is ")[0]) for path, line, message in notes] == [
+        ("entries/zz.md", 16, "the link to 'ftp://example.com/kit.zip'"),
+        ("entries/zz.md", 19, "the link to 'tel:+13105551212'"),
+        ("entries/zz.md", 21, "the picture at 'ftp://example.com/still.jpg'"),
+        ("issues/9-zz.md", 10, "the link to 'tel:+1310555'"),
+    ]
+    assert told in notes[0][2] and "https:, http: and mailto:" in notes[0][2]
+
+
 def test_a_language_tag_in_another_case_is_read_as_bcp_47_writes_it(workspace: Path) -> None:
     # 'EN-us' was refused, though a tag is the same whatever its case; written so, it is
     # what pages and feeds carry.

@@ -1,6 +1,6 @@
 """What an entry's or an issue's Markdown text holds that loading must look at: the pictures
 it shows (each file under media/ found, measured and its alt text said; a path Markdown did
-not read as one), and the raw HTML that pages, feeds and emails leave out.
+not read as one), and the raw HTML and links that pages, feeds and emails leave out.
 
 From the parsed text, not its characters (a picture in a code span or a comment is not shown).
 Apart from the loading of files: the same questions for an entry and an issue's intro, on a
@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .config import Settings
 from .errors import ContentError, DopemailError
 from .layout import MEDIA_DIR
-from .markdown import DROPPED_WHOLE
+from .markdown import DROPPED_WHOLE, LINK_SCHEMES
 from .models import Picture
 from .pictures import READABLE_NAMES, PictureProblem, local_media, measured, not_shown, unreadable
 from .sourcetext import text_tokens
@@ -220,11 +220,17 @@ _COMMENT_HELD = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
     """A note for each element of raw HTML in a text that pages, feeds and emails leave out
-    (a pasted video embed showed nothing, without a word): (message, line, hint)."""
-    if "<" not in body or not _DROPPED.search(body):
+    (a pasted video embed showed nothing, without a word), and for each link or picture
+    whose address they take out (ftp:, tel:): (message, line, hint)."""
+    elements = "<" in body and _DROPPED.search(body) is not None
+    addresses = _other_schemes(body)
+    if not elements and not addresses:
         return ()
-    found: list[tuple[str, int | None, str]] = []
-    for token in text_tokens(body):
+    tokens = text_tokens(body)
+    found = _dropped_addresses(tokens, body_line) if addresses else []
+    if not elements:
+        return tuple(found)
+    for token in tokens:
         if not token.map:
             continue
         raw = []
@@ -250,3 +256,78 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
                     )
                 )
     return tuple(found)
+
+
+def _other_schemes(body: str) -> bool:
+    """Whether ``body`` may hold an address with a scheme whose links pages take out ('ftp://',
+    'tel:+1...'): asked of its characters first, colon by colon (a text has few; a regex over
+    the whole text tried every letter, 0.5 ms a piece), as most hold http, https and mailto
+    ones alone."""
+    at = body.find(":")
+    while at != -1:
+        after = body[at + 1 : at + 2]
+        if (
+            after
+            and not after.isspace()
+            and after != ":"
+            and not body.endswith(_KEPT_SCHEMES, max(0, at - 6), at)
+        ):
+            found = _SCHEME_BEFORE.search(body, max(0, at - 32), at)
+            if found is not None and found.group().lower() not in LINK_SCHEMES:
+                return True
+        at = body.find(":", at + 1)
+    return False
+
+
+_KEPT_SCHEMES = tuple(sorted(LINK_SCHEMES))  # str.endswith takes a tuple
+# The scheme an address would have before a colon: 'ftp' of 'ftp://', not '30' of '10:30'.
+_SCHEME_BEFORE = re.compile(r"(?<![\w.+-])[a-zA-Z][a-zA-Z0-9+.-]{1,31}$")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_RAW_ADDRESS = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+
+
+def _dropped_addresses(tokens: list[Any], body_line: int) -> list[tuple[str, int | None, str]]:
+    """A note for each link or picture, Markdown's or raw HTML's, that leads to an address
+    pages, feeds and emails take out (its words stay, as text): an ftp: file, a tel: number."""
+    found: list[tuple[str, int | None, str]] = []
+
+    def check(address: str, picture: bool, line: int) -> None:
+        scheme = _SCHEME.match(address)
+        if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
+            return
+        shown = address.strip()
+        found.append(
+            (
+                f"the picture at '{shown}' is left out of pages, feeds and emails: they show "
+                "pictures from https: (or http:) addresses only"
+                if picture
+                else f"the link to '{shown}' is taken out of pages, feeds and emails, its words "
+                "left as text: they keep links to https:, http: and mailto: addresses only",
+                line,
+                "put the picture under media/ or give its https:// address"
+                if picture
+                else "link to a web page (https://...) instead, or write the address out",
+            )
+        )
+
+    for token in tokens:
+        if not token.map:
+            continue
+        line = body_line + token.map[0]
+        if token.type == "html_block":
+            for match in _RAW_ADDRESS.finditer(token.content):
+                inside = token.content[: match.start()].count("\n")
+                address = next(g for g in match.groups()[1:] if g is not None)
+                check(address, match.group(1).lower() == "src", line + inside)
+        if token.type != "inline":
+            continue
+        for child in token.children or []:
+            if child.type == "link_open":
+                check(str(child.attrs.get("href", "")), False, line)
+            elif child.type == "image":
+                check(str(child.attrs.get("src", "")), True, line)
+            elif child.type == "html_inline":
+                for match in _RAW_ADDRESS.finditer(child.content):
+                    address = next(g for g in match.groups()[1:] if g is not None)
+                    check(address, match.group(1).lower() == "src", line)
+    return found

@@ -274,6 +274,11 @@ def _held(html: str) -> str:
     return _RAW_TEXT_OPEN.sub("", html)
 
 
+#: Where a link or a picture in a text may lead: any other address is taken out, the link's
+#: words left as text (bodytext.dropped_html warns of each).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     # Only relative URLs reach the callback (an attribute filter called for every attribute
@@ -281,7 +286,7 @@ def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(LINK_SCHEMES),
         link_rel="noopener",
         url_relative=_absolute,
     )
