@@ -194,6 +194,26 @@ def test_email_text_is_readable_in_light_and_dark_mode(
     assert hard_to_read == [], f"text below WCAG contrast in {scheme} mode"
 
 
+def test_dark_mode_keeps_the_kicker_and_the_muted_lines_apart_from_the_text(
+    browser, site: Path
+) -> None:
+    # Dark mode painted every <div> of a card the same off-white: the red kicker ('REVIEW'),
+    # the grey credits, captions and rights looked like the body text.
+    key = next(k for k in SAMPLE_ISSUES if k.startswith("1-"))
+    colors = {}
+    for scheme in ("light", "dark"):
+        page, _ = _open_email(browser, site, key, 600, scheme)
+        colors[scheme] = page.evaluate(
+            "(() => { const c = s => getComputedStyle(document.querySelector(s)).color;"
+            " return { kicker: c('.card .kicker div'), muted: c('.card .credits div'),"
+            " text: c('.card .body p') }; })()"
+        )
+        page.close()
+    for scheme, seen in colors.items():
+        assert len(set(seen.values())) == 3, (scheme, seen)
+    assert colors["dark"]["text"] != colors["light"]["text"]  # the dark scheme applies
+
+
 @pytest.fixture(scope="module")
 def wide_intro(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # What an editor may write in an intro that is wider than the email: a picture from
