@@ -204,9 +204,12 @@ def test_dark_mode_keeps_the_kicker_and_the_muted_lines_apart_from_the_text(
     for scheme in ("light", "dark"):
         page, _ = _open_email(browser, site, key, 600, scheme)
         colors[scheme] = page.evaluate(
-            "(() => { const c = s => getComputedStyle(document.querySelector(s)).color;"
-            " return { kicker: c('.card .kicker div'), muted: c('.card .credits div'),"
-            " text: c('.card .body p') }; })()"
+            "(() => { const c = e => getComputedStyle(e).color;"
+            " const q = s => document.querySelector(s);"
+            " const kicker = [...document.querySelectorAll('.card div')]"
+            ".find(d => d.textContent.trim() === 'review');"  # the kind, shown in capitals
+            " return { kicker: c(kicker), muted: c(q('.card .credits div')),"
+            " text: c(q('.card .body p')) }; })()"
         )
         page.close()
     for scheme, seen in colors.items():

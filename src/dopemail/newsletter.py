@@ -61,7 +61,7 @@ INLINE_CSS = """
 .body pre { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; }
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
 .body ul, .body ol { margin: 0 0 14px; padding-left: 24px; padding-right: 0; }
-.body table, .body td, .body th, .body li { font-family: Georgia, 'Times New Roman', serif; }
+.body table, .body td, .body th, .body li { font-family: Georgia, serif; }
 .body code { font-family: Menlo, Consolas, monospace; }
 """
 
