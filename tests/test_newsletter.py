@@ -1955,6 +1955,19 @@ def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) 
     content = next(e for e in item if e.link.endswith("/all-of-us-strangers/")).content[0]
     assert f'<time datetime="2027-01-20T19:00:00-08:00">{other}</time>' in content.value
 
+    # An issue's reader sees the issue's date, not the piece's: an event of December 2023 in
+    # a piece of December 2023, gathered by an issue of 2024, says its year there alone.
+    text = entry.read_text("utf-8")
+    text = text.replace("published: 2024-01-12T09:00:00-08:00", "published: 2023-12-20", 1)
+    entry.write_text(text.replace("2024-01-20T19:00:00-08:00", "2023-12-28T19:00:00-08:00"))
+    build(workspace)
+    december = "Thu, December 28, 7:00 PM"
+    page = html_lib.unescape(outputs["page"].read_text("utf-8"))
+    assert december in page and "December 28, 2023" not in page
+    for name in ("email", "text part", "web version"):
+        shown = html_lib.unescape(outputs[name].read_text("utf-8"))
+        assert "Thu, December 28, 2023, 7:00 PM" in shown, name
+
 
 def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Path) -> None:
     # An emoji takes two columns in a fixed-width font, a combining accent none: the line of

@@ -463,14 +463,14 @@ def test_english_is_as_before() -> None:
     assert ENGLISH.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=la)) == (
         "Thu, December 10, 8:30 PM"
     )
-    # The year, beside a piece of another year, the piece's date taken in the event's zone:
-    # at 2 AM in UTC on January 1 it is still December 31 in Los Angeles.
+    # The year, beside a date of another year, each taken as written, as each is shown: a
+    # piece dated January 1 in Paris, at 2 AM, is of 2027 to its readers, though it is still
+    # December 31 in Los Angeles.
     eve = datetime(2026, 12, 31, 20, 30, tzinfo=la)
-    assert ENGLISH.show_time(eve, datetime(2027, 1, 1, 2, tzinfo=UTC)) == (
+    piece = datetime(2027, 1, 1, 2, tzinfo=ZoneInfo("Europe/Paris"))
+    assert ENGLISH.show_time(eve, piece) == "Thu, December 31, 2026, 8:30 PM"
+    assert ENGLISH.show_time(eve, datetime(2026, 12, 31, 23, tzinfo=UTC)) == (
         "Thu, December 31, 8:30 PM"
-    )
-    assert ENGLISH.show_time(eve, datetime(2027, 1, 1, 9, tzinfo=UTC)) == (
-        "Thu, December 31, 2026, 8:30 PM"
     )
     assert ENGLISH.show_time(
         WholeDay(2024, 1, 20, tzinfo=la), datetime(2026, 12, 1, tzinfo=la)

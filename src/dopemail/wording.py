@@ -112,14 +112,11 @@ def show_time(value: datetime, beside: datetime | None = None) -> str:
 
 
 def other_year(value: datetime, beside: datetime | None) -> bool:
-    """Whether ``value`` falls in another year than ``beside`` (the piece's date), so that
-    its day must say its year: an event has no run beside it, as a showtime has, to tell a
-    reader which January 20 it is."""
-    if beside is None:
-        return False
-    if value.tzinfo is not None and beside.tzinfo is not None:
-        beside = beside.astimezone(value.tzinfo)
-    return value.year != beside.year
+    """Whether ``value`` falls in another year than ``beside`` (the date a reader sees above
+    it: the piece's on its page, the issue's in an email), so that its day must say its
+    year: an event has no run beside it, as a showtime has, to tell which January 20 it is.
+    Both as written, as both are shown."""
+    return beside is not None and value.year != beside.year
 
 
 def utc_offset(value: datetime) -> str:
