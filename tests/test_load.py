@@ -2355,6 +2355,32 @@ def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line
         ("issues/9-zz.md", 10, "the link to 'tel:+1310555'"),
     ]
     assert told in notes[0][2] and "https:, http: and mailto:" in notes[0][2]
+    assert [e.hint for e in entry_notes(workspace) if "tel:" in e.message][0] == (
+        "write the number out in the text"
+    )
+
+
+def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
+    write_files,
+) -> None:
+    # Told at the paragraph's first line (not the link's), from HTML comments readers never
+    # see, an <iframe>'s src called a picture (beside the iframe's own note), a data: picture
+    # written out whole, and after the notes of the elements below it.
+    body = (
+        "Body: a paragraph\nof three lines, and the\n[press kit](ftp://example.com/kit.zip).\n\n"
+        '<!-- was: <a href="tel:+13105551212">box office</a> -->\n\n'
+        'Call <!-- <a href="tel:+1310">us</a> --> the desk.\n\n'
+        '<iframe src="ftp://example.com/v.mp4"></iframe>\n\n'
+        "![x](data:image/png;base64," + "A" * 400 + ")\n"
+    )
+    root = write_files({"entries/zz.md": variant("Body.\n", body)})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert [(line, message[:16]) for line, message in notes] == [
+        (18, "the link to 'ftp"),
+        (24, "the <iframe> is "),
+        (26, "the picture at '"),
+    ]
+    assert len(notes[-1][1]) < 200 and "…" in notes[-1][1]
 
 
 def test_a_language_tag_in_another_case_is_read_as_bcp_47_writes_it(workspace: Path) -> None:

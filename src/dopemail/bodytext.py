@@ -221,41 +221,73 @@ _COMMENT_HELD = re.compile(r"<!--.*?(?:-->|$)", re.S)
 def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
     """A note for each element of raw HTML in a text that pages, feeds and emails leave out
     (a pasted video embed showed nothing, without a word), and for each link or picture
-    whose address they take out (ftp:, tel:): (message, line, hint)."""
+    whose address they take out (ftp:, tel:): (message, line, hint), in the order of the
+    lines. What an HTML comment holds is neither."""
     elements = "<" in body and _DROPPED.search(body) is not None
     addresses = _other_schemes(body)
     if not elements and not addresses:
         return ()
-    tokens = text_tokens(body)
-    found = _dropped_addresses(tokens, body_line) if addresses else []
-    if not elements:
-        return tuple(found)
-    for token in tokens:
+    found: list[tuple[str, int | None, str]] = []
+    for token in text_tokens(body):
         if not token.map:
             continue
-        raw = []
+        line = body_line + token.map[0]
         if token.type == "html_block":
-            raw = [token.content]
+            pieces = [(_uncommented(token.content), line)]
         elif token.type == "inline":
-            raw = [c.content for c in token.children or [] if c.type == "html_inline"]
-        for html in raw:
-            if "<!--" in html:  # what a comment holds is no element
-                html = _COMMENT_HELD.sub(lambda c: "\n" * c.group().count("\n"), html)
-            for match in _DROPPED.finditer(html):
-                tag = match.group(1).lower()
-                inside = html[: match.start()].count("\n") if token.type == "html_block" else 0
-                line = body_line + token.map[0] + inside
-                found.append(
-                    (
-                        f"the <{tag}> is left out of pages, feeds and emails, with what it "
-                        "holds up to its closing tag (they take no players, scripts or forms)",
-                        line,
-                        "link to it instead: [Watch the trailer](https://...)"
-                        if tag in ("iframe", "embed", "object", "video", "audio")
-                        else "remove it, or say in words what it was to show",
-                    )
-                )
-    return tuple(found)
+            pieces = list(_inline_pieces(token.children or [], line, found, addresses))
+        else:
+            continue
+        for html, at in pieces:
+            if addresses:
+                found += _raw_addresses(html, at)
+            if elements:
+                found += _dropped_elements(html, at)
+    # Stable: notes of one line in the order they were found.
+    return tuple(sorted(found, key=lambda note: note[1] or 0))
+
+
+def _uncommented(html: str) -> str:
+    """``html`` without what its comments hold, its lines kept (their numbers stay true)."""
+    if "<!--" not in html:
+        return html
+    return _COMMENT_HELD.sub(lambda c: "\n" * c.group().count("\n"), html)
+
+
+def _inline_pieces(
+    children: list[Any], line: int, found: list[tuple[str, int | None, str]], addresses: bool
+) -> Iterator[tuple[str, int]]:
+    """The raw HTML of a paragraph (or heading, or cell), each piece with its line; and, into
+    ``found``, a note for each Markdown link or picture whose address is taken out."""
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "html_inline":
+            yield _uncommented(child.content), line
+            line += child.content.count("\n")
+        elif addresses and child.type == "link_open":
+            found += _address_note(str(child.attrs.get("href", "")), False, line)
+        elif addresses and child.type == "image":
+            found += _address_note(str(child.attrs.get("src", "")), True, line)
+        elif child.type == "text":
+            line += child.content.count("\n")
+
+
+def _dropped_elements(html: str, line: int) -> list[tuple[str, int | None, str]]:
+    notes = []
+    for match in _DROPPED.finditer(html):
+        tag = match.group(1).lower()
+        notes.append(
+            (
+                f"the <{tag}> is left out of pages, feeds and emails, with what it "
+                "holds up to its closing tag (they take no players, scripts or forms)",
+                line + html[: match.start()].count("\n"),
+                "link to it instead: [Watch the trailer](https://...)"
+                if tag in ("iframe", "embed", "object", "video", "audio")
+                else "remove it, or say in words what it was to show",
+            )
+        )
+    return notes
 
 
 def _other_schemes(body: str) -> bool:
@@ -283,51 +315,49 @@ _KEPT_SCHEMES = tuple(sorted(LINK_SCHEMES))  # str.endswith takes a tuple
 # The scheme an address would have before a colon: 'ftp' of 'ftp://', not '30' of '10:30'.
 _SCHEME_BEFORE = re.compile(r"(?<![\w.+-])[a-zA-Z][a-zA-Z0-9+.-]{1,31}$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
-_RAW_ADDRESS = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+# A link or a picture written in raw HTML (its attributes as _RAW_IMG reads them).
+_RAW_LINK = re.compile(r"""<(a|img)\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*)>""", re.I)
 
 
-def _dropped_addresses(tokens: list[Any], body_line: int) -> list[tuple[str, int | None, str]]:
-    """A note for each link or picture, Markdown's or raw HTML's, that leads to an address
-    pages, feeds and emails take out (its words stay, as text): an ftp: file, a tel: number."""
-    found: list[tuple[str, int | None, str]] = []
+def _raw_addresses(html: str, line: int) -> list[tuple[str, int | None, str]]:
+    """A note for each <a href> and <img src> of raw HTML whose address is taken out."""
+    notes = []
+    for tag in _RAW_LINK.finditer(html):
+        picture = tag.group(1).lower() == "img"
+        wanted = "src" if picture else "href"
+        for name, *values in _ATTRIBUTE.findall(tag.group(2)):
+            if name.lower() == wanted:
+                address = next((v for v in values if v), "")
+                at = line + html[: tag.start()].count("\n")
+                notes += _address_note(address, picture, at)
+                break
+    return notes
 
-    def check(address: str, picture: bool, line: int) -> None:
-        scheme = _SCHEME.match(address)
-        if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
-            return
-        shown = address.strip()
-        found.append(
+
+def _address_note(address: str, picture: bool, line: int) -> list[tuple[str, int | None, str]]:
+    """The note for a link or picture that leads to ``address``, if pages take it out."""
+    scheme = _SCHEME.match(address)
+    if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
+        return []
+    shown = address.strip()
+    if len(shown) > 60:  # a picture's data: address is kilobytes
+        shown = shown[:59] + "…"
+    if picture:
+        return [
             (
                 f"the picture at '{shown}' is left out of pages, feeds and emails: they show "
-                "pictures from https: (or http:) addresses only"
-                if picture
-                else f"the link to '{shown}' is taken out of pages, feeds and emails, its words "
-                "left as text: they keep links to https:, http: and mailto: addresses only",
+                "pictures from https: (or http:) addresses only",
                 line,
-                "put the picture under media/ or give its https:// address"
-                if picture
-                else "link to a web page (https://...) instead, or write the address out",
+                "put the picture under media/ or give its https:// address",
             )
+        ]
+    return [
+        (
+            f"the link to '{shown}' is taken out of pages, feeds and emails, its words left "
+            "as text: they keep links to https:, http: and mailto: addresses only",
+            line,
+            "write the number out in the text"
+            if scheme.group(1).lower() == "tel"
+            else "link to a web page (https://...) instead, or write the address out",
         )
-
-    for token in tokens:
-        if not token.map:
-            continue
-        line = body_line + token.map[0]
-        if token.type == "html_block":
-            for match in _RAW_ADDRESS.finditer(token.content):
-                inside = token.content[: match.start()].count("\n")
-                address = next(g for g in match.groups()[1:] if g is not None)
-                check(address, match.group(1).lower() == "src", line + inside)
-        if token.type != "inline":
-            continue
-        for child in token.children or []:
-            if child.type == "link_open":
-                check(str(child.attrs.get("href", "")), False, line)
-            elif child.type == "image":
-                check(str(child.attrs.get("src", "")), True, line)
-            elif child.type == "html_inline":
-                for match in _RAW_ADDRESS.finditer(child.content):
-                    address = next(g for g in match.groups()[1:] if g is not None)
-                    check(address, match.group(1).lower() == "src", line)
-    return found
+    ]
