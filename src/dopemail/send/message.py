@@ -36,19 +36,19 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 class _HeadersPolicy(policy.EmailPolicy):
-    """SMTP's, but List-Unsubscribe and Message-ID within RFC 5322's hard limit of 998 columns.
+    """SMTP's, but a header all in ASCII written whole, up to RFC 5322's hard limit of 998.
 
-    Folded at 78 columns, the stdlib turns a long List-Unsubscribe URL into RFC 2047
-    encoded-words, which clients do not decode there, and moves a long Message-ID to a line
-    of its own, which parsers read back with a space before it. Every other header keeps the
-    78: a
-    subject in other letters than ASCII is written as encoded-words of at most 75 characters
-    (RFC 2047), one a line (at 998, it was one word of 108 that strict readers show as it is).
+    Folded at 78 columns, the stdlib turns a long List-Unsubscribe URL (or one in a
+    subject) into RFC 2047 encoded-words, which clients do not decode there, and moves a long
+    Message-ID or X-Dopemail-Issue to a line of its own, which parsers read back with a
+    space before it. A header in other letters than ASCII is folded at 78: written as
+    encoded-words of at most 75 characters (RFC 2047), one a line (at 998, a subject with
+    accents was one word of 108, which strict readers show as it is).
     (Bodies are encoded when set, under policy.SMTP: quoted-printable lines stay within 76.)
     """
 
     def fold_binary(self, name: str, value: str) -> bytes:
-        if name.lower() in ("list-unsubscribe", "message-id"):
+        if str(value).isascii():
             return _WIDE.fold_binary(name, value)
         return super().fold_binary(name, value)
 
