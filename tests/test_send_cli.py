@@ -92,6 +92,13 @@ def test_the_dry_run_shows_the_plan_before_the_api_key_is_set(tmp_path, provider
         no_key = {"DOPEMAIL_UNSUBSCRIBE_SECRET": "s" * 32}
         code, output = run("send", "1", "--root", root, environ=no_key)
         assert code == 0 and "Dry run of issue 1-first-issue" in output, output
+        # Whether opens and clicks are counted: off where each request can say so, else the
+        # account's to set (the default "off" cannot be asked of Resend or Buttondown).
+        tracking = next(line for line in output.split("\n") if line.startswith("  tracking:"))
+        if provider in ("resend", "buttondown"):
+            assert f"{provider} takes no switch per message" in tracking, tracking
+        else:
+            assert "off, asked of each request" in tracking, tracking
         variable = output.split("environment variable ")[1].split()[0]
         assert output.count(f"no API key for {provider} yet") == 1
         assert variable.startswith("DOPEMAIL_")

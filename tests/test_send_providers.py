@@ -247,6 +247,7 @@ def test_sendgrid_request(server, client, tmp_path) -> None:
         "click_tracking": {"enable": False, "enable_text": False},
         "open_tracking": {"enable": False},
         "subscription_tracking": {"enable": False},
+        "ganalytics": {"enable": False},
     }
     tag = "-dopemailunsubscribe-"
     assert all(
@@ -743,6 +744,11 @@ def test_field_lists_match_the_published_specs() -> None:
     sendgrid = load((SPECS / "sendgrid-mail-v3.yaml").read_text())
     body = sendgrid["components"]["requestBodies"]["PostMailSend"]["content"]["application/json"]
     assert set(body["schema"]["properties"]) == SENDGRID_FIELDS
+    tracking = body["schema"]["properties"]["tracking_settings"]["properties"]
+    assert {"click_tracking", "open_tracking", "subscription_tracking", "ganalytics"} <= set(
+        tracking
+    )
+    assert "enable_text" in tracking["click_tracking"]["properties"]
     personalizations = body["schema"]["properties"]["personalizations"]
     assert personalizations["maxItems"] == 1000
     assert set(personalizations["items"]["properties"]) == SENDGRID_PERSONALIZATION

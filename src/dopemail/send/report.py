@@ -179,6 +179,8 @@ def describe_plan(summary: SendSummary) -> list[str]:
         f"  subject:     {issue.subject}",
         f"  provider:    {_where(summary)}",
     ]
+    if summary.tracking:
+        lines.append(f"  tracking:    {summary.tracking}")
     if summary.provider_change is not None:
         lines[0] = (
             f"Dry run of issue {issue.issue_id}: nothing was sent. The provider changed since "

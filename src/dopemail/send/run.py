@@ -136,6 +136,8 @@ class SendSummary:
     provider_change: SendError | None = None
     #: Another ``dopemail send --yes`` is running (a dry run's only: a send takes the lock).
     running: bool = False
+    #: Whether the provider counts opens and clicks, in words ("": the outbox, no provider).
+    tracking: str = ""
 
     def outbox_folder(self, test: bool = False) -> str | None:
         """Where the outbox wrote (or writes) this issue's messages; None for a provider."""
@@ -151,6 +153,21 @@ def where(provider: str, endpoint: str | None, issue_id: str) -> str:
     if provider == "outbox":
         return f"outbox (files in {issue_folder(endpoint, issue_id).as_posix()}/)"
     return f"{provider} ({endpoint})"
+
+
+def tracking_words(settings: Settings, provider: Provider) -> str:
+    """Whether ``provider`` counts opens and clicks, as the dry run says it: ``[send]
+    tracking = "off"`` is asked of each request where the API takes it, and only there."""
+    if provider.name == "outbox":
+        return ""
+    if settings.send.tracking == "account":
+        return 'as the account\'s settings say ([send] tracking = "account")'
+    if not hasattr(provider, "untracked"):
+        return (
+            f"as the account's settings say: {provider.name} takes no switch per message "
+            "(turn click and open tracking off in its dashboard)"
+        )
+    return "off, asked of each request ([send] tracking)"
 
 
 def endpoint_of(settings: Settings, provider: str) -> str:
@@ -574,6 +591,7 @@ class _Run:
             endpoint_of(settings, provider.name),
             "test" if options.test_to else ("send" if options.yes else "dry-run"),
             holds_list=provider.holds_list,
+            tracking=tracking_words(settings, provider),
         )
         self._bar: ProgressBar | None = None
 

@@ -4,7 +4,8 @@ Request (OpenAPI ``SendMail``): ``personalizations`` (at most 1000; SendGrid als
 recipients of one request at 1000), each with ``to``, its own ``headers`` (List-Unsubscribe) and
 ``substitutions`` (the recipient's unsubscribe link in place of :data:`TAG`); then ``from``,
 ``reply_to``, ``subject``, ``content`` (text/plain first, then text/html), ``categories``, and
-``tracking_settings`` with clicks, opens and SendGrid's subscription link off (``[send] tracking``).
+``tracking_settings`` with clicks, opens, SendGrid's subscription link and Google Analytics'
+parameters off (``[send] tracking``).
 Bearer auth. The spec types the top-level ``custom_args`` as a string, unlike the docs (an
 object); dopemail only uses the per-personalization one, typed as an object in both.
 
@@ -107,11 +108,13 @@ class SendGrid:
             body["reply_to"] = {"email": sender.reply_to}
         if self.untracked:
             # Left out, the account's settings decide. Subscription tracking adds SendGrid's
-            # own unsubscribe link, beside the one every issue has.
+            # own unsubscribe link, beside the one every issue has; Google Analytics, utm_
+            # parameters to every link.
             body["tracking_settings"] = {
                 "click_tracking": {"enable": False, "enable_text": False},
                 "open_tracking": {"enable": False},
                 "subscription_tracking": {"enable": False},
+                "ganalytics": {"enable": False},
             }
         return body
 
