@@ -775,13 +775,18 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
         ),
         (  # a link copied whole: the validator's words were "invalid characters ... ':'"
             'unsubscribe_mailto = "unsubscribe@dopepress.example.com"',
-            'unsubscribe_mailto = "mailto:unsubscribe@dopepress.example.com"',
-            "but a link to one: write the address alone, 'unsubscribe@dopepress.example.com'",
+            'unsubscribe_mailto = "mailto:unsubscribe@dopepress.example.com?subject=stop"',
+            "but a link to one: write 'unsubscribe@dopepress.example.com'",
         ),
         (
             'from_email = "newsletter@dopepress.example.com"',
             'from_email = " newsletter@dopepress.example.com"',
-            "a space before or after it; write 'newsletter@dopepress.example.com'",
+            "a space before or after it: write 'newsletter@dopepress.example.com'",
+        ),
+        (  # no fix offered that is no address either
+            'from_email = "newsletter@dopepress.example.com"',
+            'from_email = " news letter@dopepress.example.com"',
+            "and 'news letter@dopepress.example.com' is not one either: The email address",
         ),
         ('base_url = "https://dopepress.example.com/"', 'base_url = "dopepress"', "full web"),
         ("[feeds]\nitems = 50", "[feeds]\nitmes = 50", "did you mean 'items'?"),

@@ -56,16 +56,20 @@ def _email(value: str) -> str:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         told = f"'{value}' is not a valid email address"
-        # The mistakes a copy and paste makes, said with their fix: the validator's own words
-        # ("invalid characters before the @-sign: ':'") leave the editor to find it.
+        # The mistakes a copy and paste makes, said with their fix when the fix is an address
+        # ("invalid characters before the @-sign: ':'" left the editor to find it).
         bare = value.strip()
         if bare[:7].lower() == "mailto:":
-            raise ValueError(
-                f"{told} but a link to one: write the address alone, '{bare[7:].strip()}'"
-            ) from None
-        if bare != value and bare:
-            raise ValueError(f"{told}: it has a space before or after it; write '{bare}'") from None
-        raise ValueError(f"{told}: {exc}") from None
+            told, bare = f"{told} but a link to one", bare[7:].split("?")[0].strip()
+        elif bare != value and bare:
+            told = f"{told}: it has a space before or after it"
+        else:
+            raise ValueError(f"{told}: {exc}") from None
+        try:
+            validate_email(bare, check_deliverability=False)
+        except EmailNotValidError as again:
+            raise ValueError(f"{told}, and '{bare}' is not one either: {again}") from None
+        raise ValueError(f"{told}: write '{bare}'") from None
 
 
 Email = Annotated[str, AfterValidator(_email)]
