@@ -136,8 +136,10 @@ def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
         # feedgen sets both from one call, and has no way to unset the RSS one.
         fg._FeedGenerator__rss_image = None  # type: ignore[attr-defined]
     # Readers take <description> as HTML ("entity-encoded HTML is allowed"), the channel's
-    # as well as an item's: the text is escaped as HTML before XML escapes it again, or
-    # "<Noir>" or "x<y" in it is lost. (In Atom, the subtitle is text.)
+    # as well as an item's (feedparser, and the readers built on it): the text is escaped as
+    # HTML before XML escapes it again, or "<Noir>" or "x<y" in it is lost. A reader that
+    # showed the channel's as text would show "&amp;" for an '&': the spec says nothing of
+    # it, and losing words is the worse. (In Atom, the subtitle is text.)
     fg.description(html.escape(settings.publication.description, quote=False))
     for fe, item in zip(fg.entry(), items, strict=True):
         fe.description(html.escape(item.summary, quote=False))
