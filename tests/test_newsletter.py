@@ -1008,6 +1008,12 @@ def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
     assert "Why x<y, and a <3 for cats\n" in (folder / "email.txt").read_text(encoding="utf-8")
+    # Nor a tag of the editor's that the text part's wrapping parts across two lines.
+    long = "Notes on the night, the city and the studios that called it all <Film noir>, then"
+    _break(workspace, issue, "subject: 'Why x<y, and a <3 for cats'", f"subject: '{long}'")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "<Film\nnoir>" in (folder / "email.txt").read_text(encoding="utf-8")
     # What a template itself leaves in the text part is still caught.
     _break(workspace, "templates/email/issue.txt.j2", "{{", "<b>{{")
     code, output = run_cli("build", "--root", workspace)
