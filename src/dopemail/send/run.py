@@ -162,7 +162,7 @@ def tracking_words(settings: Settings, provider: Provider) -> str:
         return ""
     if settings.send.tracking == "account":
         return 'as the account\'s settings say ([send] tracking = "account")'
-    if not hasattr(provider, "untracked"):
+    if not provider.tracking_switch:
         return (
             f"as the account's settings say: {provider.name} takes no switch per message "
             "(turn click and open tracking off in its dashboard)"

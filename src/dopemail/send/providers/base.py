@@ -114,6 +114,8 @@ class Provider(Protocol):
     idempotency_window: float | None
     #: The provider holds the subscriber list: the issue is posted once, to all of it.
     holds_list: bool
+    #: A request can turn the provider's open and click tracking off (``[send] tracking``).
+    tracking_switch: bool
     #: The provider's documented limit of requests a second (None: none documented); the
     #: sender paces its requests to it unless ``[send.<name>] requests_per_second`` says.
     requests_per_second: float | None

@@ -46,6 +46,7 @@ class Buttondown:
     idempotent = True
     idempotency_window: float | None = 24 * 3600.0
     holds_list = True
+    tracking_switch = False
     requests_per_second: float | None = None
 
     def __init__(self, api: HttpApi) -> None:

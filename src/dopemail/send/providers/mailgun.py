@@ -67,6 +67,7 @@ class Mailgun:
     idempotent = False
     idempotency_window: float | None = None
     holds_list = False
+    tracking_switch = True
     requests_per_second: float | None = None
 
     def __init__(self, api: HttpApi, domain: str, untracked: bool = True) -> None:

@@ -38,6 +38,7 @@ class Outbox:
     idempotent = True
     idempotency_window: float | None = None
     holds_list = False
+    tracking_switch = False
     requests_per_second: float | None = None
     #: Batches written at once by default (local files: threads would only take turns).
     concurrency = 1

@@ -50,6 +50,7 @@ class Postmark:
     idempotent = False
     idempotency_window: float | None = None
     holds_list = False
+    tracking_switch = True
     requests_per_second: float | None = None
 
     def __init__(

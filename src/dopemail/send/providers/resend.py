@@ -61,6 +61,7 @@ class Resend:
     idempotent = True
     idempotency_window: float | None = 24 * 3600.0
     holds_list = False
+    tracking_switch = False
     #: "The default maximum rate limit is 2 requests per second per team" (Resend's API
     #: reference, Rate limit; not in its OpenAPI file).
     requests_per_second: float | None = 2.0

@@ -55,6 +55,7 @@ class SendGrid:
     idempotent = False
     idempotency_window: float | None = None
     holds_list = False
+    tracking_switch = True
     requests_per_second: float | None = None
 
     def __init__(self, api: HttpApi, untracked: bool = True) -> None:
