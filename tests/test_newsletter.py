@@ -1974,6 +1974,25 @@ def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) 
         shown = html_lib.unescape(outputs[name].read_text("utf-8"))
         assert "Thu, December 28, 2023, 7:00 PM" in shown, name
 
+    # Showtimes too: one of 2024 in a piece of 2024 mailed in 2025 read as next month's.
+    issue = workspace / "issues" / f"{key}.md"
+    issue.write_text(
+        issue.read_text("utf-8").replace("date: 2024-02-23T08:00:00-08:00", "date: 2025-01-03")
+    )
+    entry.write_text(
+        entry.read_text("utf-8").replace(
+            '    postal_code: "90046"\n',
+            '    postal_code: "90046"\n    times: [2023-12-29T19:30:00-08:00]\n',
+            1,
+        )
+    )
+    build(workspace)
+    page = html_lib.unescape(outputs["page"].read_text("utf-8"))
+    assert "Fri, December 29, 7:30 PM" in page and "December 29, 2023" not in page
+    for name in ("email", "text part", "web version"):
+        shown = html_lib.unescape(outputs[name].read_text("utf-8"))
+        assert "Fri, December 29, 2023, 7:30 PM" in shown, name
+
 
 def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Path) -> None:
     # An emoji takes two columns in a fixed-width font, a combining accent none: the line of
