@@ -1423,8 +1423,8 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     line = _line_of(workspace, rel, "long_dat")
     assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
     assert (
-        "hint: did you mean 'long_date'? dopemail's filters are cast_line, columns, credit_line, "
-        "credits," in output
+        "hint: did you mean 'long_date'? dopemail's filters are address_line, cast_line, "
+        "columns, credit_line, credits," in output
     )
 
 

@@ -96,6 +96,11 @@ screenings:
     city: Berlin
     postal_code: "10178"
     country: Allemagne
+  - venue: Cinéma Galeries
+    address: Galerie de la Reine 26
+    city: Bruxelles
+    postal_code: "1000"
+    country: BE
 streaming:
   - service: Arte
     since: 2024-01-02
@@ -264,6 +269,9 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     for text in (page, web, email):
         assert "5 rue des Écoles, 75005 Paris" in text
         assert "Karl-Marx-Allee 33, 10178 Berlin, Allemagne" in text
+    # A country given by its code, named in French too (it was "Belgium").
+    for text in (page, web, email, txt):
+        assert "Galerie de la Reine 26, 1000 Bruxelles, Belgique" in text, text
     # Countries given by their codes, and the language, in French ("French" is a word of
     # the catalog: the check below would find it left in English).
     for text in (page, web, email, txt):  # (the text part binds "·" to the fact before it)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -417,8 +417,13 @@ class Screening(Model):
     def full_address(self) -> str:
         """Street, city, region and postal code on one line, in the order the venue's country
         writes them: "8000 Sunset Boulevard, Los Angeles, CA 90046", "12 quai de la Loire,
-        75019 Paris, France"."""
-        country = display(self.country) if self.country else ""
+        75019 Paris, France" (the country named in English: see :meth:`address_with`)."""
+        return self.address_with(display)
+
+    def address_with(self, country_name: Callable[[str], str]) -> str:
+        """:attr:`full_address`, its country named by ``country_name`` (the publication's
+        language's: "Belgique" in French)."""
+        country = country_name(self.country) if self.country else ""
         # (The publication's country read from pydantic's own dict: through its __getattr__,
         # a private attribute cost 3 µs, thousands of times a build.)
         home = (self.__pydantic_private__ or {}).get("_home") if not self.country else None

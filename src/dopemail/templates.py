@@ -423,6 +423,13 @@ def event_heading(event: Any, words: Wording = ENGLISH) -> str:
     return words.gettext(known) if known else str(event.heading)
 
 
+def address_line(screening: Any, words: Wording = ENGLISH) -> str:
+    """A screening's address on one line, its country named in the publication's language
+    ('Galerie de la Reine 26, 1000 Bruxelles, Belgique' in French); maps are given
+    :attr:`~dopemail.models.Screening.full_address`, in English."""
+    return str(screening.address_with(words.country_name))
+
+
 def cast_line(film: Any, words: Wording = ENGLISH) -> str:
     """'With Andrew Scott (Adam), Paul Mescal (Harry), and Claire Foy'."""
     if not film.cast:
@@ -842,6 +849,7 @@ OWN_FILTERS = {
     "machine_time": machine_time,
     "source_work": source_work,
     "cast_line": cast_line,
+    "address_line": address_line,
     "event_people": event_people,
     "film_facts": film_facts,
     "film_title": film_title,
@@ -859,6 +867,7 @@ _WORDED = (
     "time_tag",
     "source_work",
     "cast_line",
+    "address_line",
     "event_people",
     "run_line",
     "kind_word",
