@@ -359,6 +359,37 @@ def test_unsubscribes_and_removals_between_runs_are_honoured(server, tmp_path) -
     assert counts(root)["skipped"] == 2 and set(server.deliveries.values()) == {1}
 
 
+def test_an_outbox_batch_killed_while_written_takes_back_the_files_of_who_left(
+    tmp_path, monkeypatch
+) -> None:
+    # The files of a batch the kill left in flight were kept for readers who left the list
+    # before the replay: the ledger skipped them, and the folder still held their messages.
+    root = make_workspace(tmp_path, subscribers=10, send="batch_size = 5\nconcurrency = 1")
+    real = Outbox.send
+
+    def crash_in_the_second(self, batch):
+        outcomes = real(self, batch)
+        if batch.number == 2:
+            raise KeyboardInterrupt  # like kill -9 once its files are written
+        return outcomes
+
+    monkeypatch.setattr(Outbox, "send", crash_in_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        send(root)
+    monkeypatch.setattr(Outbox, "send", real)
+    folder = root / "outbox" / "1-first-issue"
+    assert len(list(folder.glob("*.eml"))) == 10 and counts(root)["in_flight"] == 5
+    rows = readers(10)
+    rows[6] = (rows[6][0], "", "unsubscribed", "", "")  # reader00007, of batch 2
+    del rows[8]  # reader00009, of batch 2, left the list
+    write_subscribers(root, rows)
+    send(root)
+    files = [p.name for p in folder.glob("*.eml")]
+    assert len(files) == 8
+    assert not [f for f in files if f.startswith(("reader00007", "reader00009"))]
+    assert counts(root)["skipped"] == 2 and counts(root)["sent"] == 8
+
+
 # -- faults --------------------------------------------------------------------------------------
 
 

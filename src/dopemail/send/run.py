@@ -63,7 +63,7 @@ from .providers.base import (
     requests_started,
 )
 from .providers.buttondown import LIST_KEY
-from .providers.outbox import issue_folder
+from .providers.outbox import Outbox, issue_folder
 from .report import ProgressBar, Reporter
 from .retry import (
     Attempts,
@@ -975,6 +975,10 @@ class _Run:
             for _, email, why in gone:
                 self.reporter.say(f"batch {b.number}: {email} is not mailed: {why}")
             left_out = {key for key, _, _ in gone}
+            if gone and isinstance(self.provider, Outbox):
+                # Its files of them, written before the kill, go: the outbox, unlike a
+                # provider, can take a message back, and the ledger skips them.
+                self.provider.withdraw(self.composer, sorted(left_out))
             members = [m for m in ledger.members(number, b.number) if m.key not in left_out]
             if not members:  # all of them left the list: nothing to post
                 ledger.skip(number, gone)

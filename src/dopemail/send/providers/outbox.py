@@ -13,6 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from ..message import Composer
 from .base import Batch, Outcome
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
@@ -59,6 +60,15 @@ class Outbox:
             _write_atomically(target / eml_name(letter.recipient.key), composer.eml(letter))
             outcomes.append(Outcome("sent", letter.message_id))
         return outcomes
+
+    def withdraw(self, composer: Composer, keys: list[str]) -> None:
+        """Take back the files of readers a replayed batch leaves out (they left the list
+        since a run killed while writing the batch): the ledger skips them, and a file of
+        theirs would be mailed on by whoever sends the folder. Unlike a provider, which
+        cannot take a message back, the outbox has not delivered anything yet."""
+        target = issue_folder(self.folder, composer.issue.issue_id, composer.test)
+        for key in keys:
+            (target / eml_name(key)).unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
