@@ -256,6 +256,22 @@ def test_a_film_s_facts_wrap_without_parting_a_number_from_its_unit() -> None:
         assert not [line for line in lines if line.startswith(("min", "·"))], (width, lines)
 
 
+def test_a_french_sign_stays_with_its_word_at_a_line_s_end() -> None:
+    # The editor's 'Prenez un pull : c’est le canal' came out with a line beginning ': c’est';
+    # a guillemet could end or begin a line alone too.
+    from dopemail.templates import wrap
+
+    text = "Gratuit ; transats prêtés. Prenez un pull : c’est « le canal » ! Vraiment ?"
+    for width in range(12, 80):
+        lines = wrap(f"{'x' * (width // 2)} {text}", width).split("\n")
+        assert not [line for line in lines if line.lstrip().startswith((":", ";", "!", "?", "»"))]
+        assert not [line for line in lines if line.rstrip().endswith("«")], (width, lines)
+        # Every word kept (str.split takes the no-break spaces for spaces too).
+        assert " ".join(lines).split() == f"{'x' * (width // 2)} {text}".split()
+    # Signs that stand in a word are not French spacing: ':-)' is left to break before.
+    assert wrap("a face :-) here", 8).split("\n")[1].startswith(":-)")
+
+
 def test_a_korean_word_is_never_broken_whatever_the_width() -> None:
     # Korean spaces its words: '《기생충》을' (a title and its particle) was broken after
     # the bracket, and a word with Hanja in it between its characters.

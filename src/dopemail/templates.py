@@ -111,14 +111,23 @@ def no_quote_breaks(text: str) -> str:
     """``text`` with no space a line of a text part may break at before a '>' ('5 > 4'),
     which Apple Mail and Thunderbird draw as a quotation at a line's start; nor between a
     runtime and its unit ('104' / 'min') or before a film fact's dot (a line starting
-    '· 72 min'). Those spaces become no-break spaces, which textwrap does not break at."""
+    '· 72 min'); nor where French typography keeps a sign with the word beside it, a space
+    typed before ':', ';', '!', '?' or '»', or after '«' (a line starting ': c’est'). Those
+    spaces become no-break spaces, which textwrap does not break at."""
     if " >" in text:
         text = text.replace(" >", "\u00a0>")
     if " · " in text:
         text = text.replace(" · ", "\u00a0· ")
     if " min" in text:
         text = _RUNTIME.sub("\\1\u00a0min", text)
+    if " :" in text or " ;" in text or " !" in text or " ?" in text or "«" in text or "»" in text:
+        text = _FRENCH_SPACE.sub("\u00a0", text)
     return text
+
+
+# A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
+# '«' (the sign standing alone, not a word: ' :-)' or ' ?foo' are not).
+_FRENCH_SPACE = re.compile(r" (?=[:;!?»](?:\s|$|[.,)»]))|(?<=«) ")
 
 
 _RUNTIME = re.compile(r"(\d) min\b")
