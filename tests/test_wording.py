@@ -324,6 +324,11 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     names = [e["name"] for g in events for e in g if e["@type"] == "ScreeningEvent"]
     assert "Portrait de la jeune fille en feu — Le Champo" in names, names
     assert '<html lang="fr"' in head and '<meta property="og:locale" content="fr_FR">' in head
+    # Every page says it, the home page and the issues' web versions too (they did not).
+    for page in ("index.html", "issues/1-sciamma-et-demy/index.html"):
+        text = (french / "site" / page).read_text(encoding="utf-8")
+        assert '<meta property="og:locale" content="fr_FR">' in text, page
+        assert '<meta property="og:site_name" content="DoPe Press">' in text, page
     assert json.loads((french / "feeds" / "feed.json").read_text())["language"] == "fr"
 
 
