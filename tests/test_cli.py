@@ -55,6 +55,16 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
             assert re.search(rf"^#?\s*-?\s*{field}:", text, re.M), f"{model.__name__}.{field}"
     # Its examples' times at the publication's offset on their day (Los Angeles, March 8).
     assert "#     times: [2024-03-08T19:30:00-08:00]" in text
+    # The section it defaults to is this publication's title (it said 'DoPe Press' in any).
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text("utf-8").replace('title = "DoPe Press"', 'title = "Le Ciné: Paris"', 1)
+    )
+    assert run_cli("new", "entry", "Another", "--root", workspace)[0] == 0
+    another = (workspace / "entries/another.md").read_text(encoding="utf-8")
+    assert re.search(
+        r'^# section: "Le Ciné: Paris" +# defaults to the publication\'s title$', another, re.M
+    ), another
     code, output = run_cli("new", "entry", "Céline’s « Portrait »", "--root", workspace)
     assert code == 1 and (
         "entries/celines-portrait.md: an entry named 'celines-portrait' already exists" in output

@@ -553,11 +553,15 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     # were "-08:00", Los Angeles's), an address in Paris.
     assert "#     times: [2024-03-08T19:30:00+01:00]" in entry and "-08:00" not in entry
     assert "#     city: Paris" in entry and "#     country: France" in entry
+    # A region and a country, which a French address gives neither of, said to be optional.
+    assert "# où les adresses du pays en donnent une" in entry
+    assert "# s’il n’est pas celui de la publication" in entry
     made = runner.invoke(cli, ["new", "issue", "--root", str(root)])
     assert made.exit_code == 0, made.output
     issue_path = next((root / "issues").glob("2-*.md"))
     issue = issue_path.read_text(encoding="utf-8")
     assert "Chères lectrices, chers lecteurs," in issue
+    assert "# id: <son identifiant dans l’ancien flux>" in issue and "its id" not in issue
     assert f"Écrivez ici l’introduction de DoPe Press n°{NBSP}2." in issue
     assert f'subject: "DoPe Press n°{NBSP}2"' in issue
     assert f"Dans ce numéro{NBSP}: Cléo de 5 à 7" not in issue  # a draft: not gathered

@@ -129,6 +129,7 @@ def new_entry(
         title=yaml_text(title),
         published=now.replace(microsecond=0).isoformat(),
         author=yaml_text(settings.publication.author),
+        section=yaml_text(settings.publication.title),
         kind=kind,
         # The examples' times in the publication's zone, on their own day ('-08:00' was
         # written for a Paris publication).
