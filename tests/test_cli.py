@@ -823,6 +823,9 @@ def test_the_build_counts_in_words(workspace, run_cli) -> None:
         (workspace / f"entries/{name}.md").unlink()
     output = built(run_cli, workspace)
     assert output.rstrip().endswith("from 8 entries and 1 issue"), output
+    # And check, which said "1 issues".
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "ok: 8 entries and 1 issue are valid" in output, output
 
 
 def test_a_command_run_inside_the_publication_finds_its_folder(

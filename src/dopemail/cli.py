@@ -157,9 +157,10 @@ def check(root: Path) -> None:
 
     result, _ = run_build(root, write=False)
     _warn_of(result)
+    entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     click.echo(
-        f"ok: {len(result.workspace.entries)} entries and "
-        f"{len(result.workspace.issues)} issues are valid"
+        f"ok: {entries} {'entry' if entries == 1 else 'entries'} and "
+        f"{issues} {'issue' if issues == 1 else 'issues'} are valid"
     )
 
 
