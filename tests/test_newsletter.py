@@ -266,6 +266,17 @@ def test_every_heading_of_an_email_names_its_font(built: Path) -> None:
         assert {f"h{level}" for level in range(1, 7)} <= named, (key, named)
 
 
+def test_a_section_s_heading_sits_with_its_first_film(built: Path) -> None:
+    # The section's rule, its heading, then the first card's own rule: the heading stood
+    # alone between two rules, apart from the films it heads. The card after has its rule.
+    html = (built / "site/issues/1-strangers-and-varda/email.html").read_text(encoding="utf-8")
+    heading = html.index(">Now playing</h2>")
+    before, after = html[:heading], html[heading:]
+    assert "border-top:solid" in before[before.rindex("</h3>") :]  # the section's own rule
+    first_film = after.index("<h3")
+    assert "border-top:solid" not in after[:first_film]
+
+
 def test_web_version_and_archive(built: Path) -> None:
     home = Page((built / "site/index.html").read_text(encoding="utf-8"))
     archive = [a.get("href") for a in home.all("a") if "/issues/" in (a.get("href") or "")]
