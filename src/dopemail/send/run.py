@@ -682,9 +682,9 @@ class _Run:
             path = self.root / self.settings.send.subscribers
             summary.gone = ledger.sync(number, read_subscribers(path), summary.skipped).gone
         counts = ledger.counts(number)
-        summary.queued = counts["pending"] + counts["in_flight"]
-        summary.already_sent, summary.failed_before = counts["sent"], counts["failed"]
         summary.in_flight = ledger.in_flight(number)
+        summary.queued = self._to_send(counts, summary.in_flight)
+        summary.already_sent, summary.failed_before = counts["sent"], counts["failed"]
         summary.unsettled = [b for b in summary.in_flight if not self.replayable(b)]
         summary.batch_size = self.batch_size()
         summary.concurrency = self.concurrency()
@@ -701,7 +701,7 @@ class _Run:
             return summary
         self.settle_in_flight()
         counts = ledger.counts(number)
-        summary.queued = counts["pending"] + counts["in_flight"]
+        summary.queued = self._to_send(counts, summary.in_flight)
         summary.already_sent = counts["sent"]
         try:
             with self.reporter.progress(summary.queued) as bar, self._signals():
@@ -852,6 +852,13 @@ class _Run:
             return False  # another server never saw its key
         window = provider.idempotency_window
         return window is None or time.time() - batch.posted_at < window - KEY_MARGIN
+
+    def _to_send(self, counts: Mapping[str, int], in_flight: Sequence[InFlight]) -> int:
+        """The readers this run is to mail: those queued, and those of the batches in flight
+        but who left the list since (a replay leaves them out: counted, the plan said one more
+        than it sent, and the progress bar ended with some 'left')."""
+        gone = sum(len(self.ledger.unlisted(self.issue.number, b.number)) for b in in_flight)
+        return counts["pending"] + counts["in_flight"] - gone
 
     def settle_in_flight(self) -> None:
         """Apply the editor's choice to batches left in flight, or refuse to go on."""
