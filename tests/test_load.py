@@ -2388,6 +2388,33 @@ def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
     assert len(notes[-1][1]) < 200 and "…" in notes[-1][1]
 
 
+def test_a_tag_left_open_with_many_quotes_is_read_at_once(write_files) -> None:
+    # A quote in a tag may be read two ways: with forty apostrophes and no '>' after them,
+    # an <a> or an <img> made the search try every way, and check and build hung for minutes.
+    # (The alarm only turns a hang into a failure; the text is read in milliseconds.)
+    import signal
+
+    apostrophes = "Marta on the pier. " + "It's " * 40
+    body = (
+        "Get the [press kit](ftp://example.com/kit.zip).\n\n"
+        f'<div class="note">\n<a href="https://example.com/" title="{apostrophes}\n</div\n\n'
+        f'<img src="media/quiet-hours/01.jpg" alt="{apostrophes}\n'
+    )
+    root = write_files({"entries/zz.md": variant("Body.\n", body)})
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("reading the text's tags took more than 30 seconds")
+
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert notes and notes[0].startswith("the link to 'ftp://example.com/kit.zip'")
+
+
 def test_a_language_tag_in_another_case_is_read_as_bcp_47_writes_it(workspace: Path) -> None:
     # 'EN-us' was refused, though a tag is the same whatever its case; written so, it is
     # what pages and feeds carry.

@@ -29,7 +29,9 @@ _SIZED_TAG = re.compile(r"(?=.*\swidth\s*=)(?=.*\sheight\s*=)", re.I | re.S)
 # A raw <img> in a text's HTML, and an attribute of a tag: its name, and its value quoted
 # either way or not at all (<img src=still.jpg ALT=Night>), as a browser reads them.
 # ('>' in a quoted value; a lone quote in an unquoted one, alt=Marit's, as a browser reads it.)
-_RAW_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*)>""", re.I)
+# Possessive (*+): a quote may be read two ways, and with no '>' after a run of them the
+# search tried every way (a paragraph with forty apostrophes held a build for minutes).
+_RAW_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*+)>""", re.I)
 _ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
@@ -316,7 +318,7 @@ _KEPT_SCHEMES = tuple(sorted(LINK_SCHEMES))  # str.endswith takes a tuple
 _SCHEME_BEFORE = re.compile(r"(?<![\w.+-])[a-zA-Z][a-zA-Z0-9+.-]{1,31}$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 # A link or a picture written in raw HTML (its attributes as _RAW_IMG reads them).
-_RAW_LINK = re.compile(r"""<(a|img)\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*)>""", re.I)
+_RAW_LINK = re.compile(r"""<(a|img)\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*+)>""", re.I)  # see _RAW_IMG
 
 
 def _raw_addresses(html: str, line: int) -> list[tuple[str, int | None, str]]:
