@@ -1985,6 +1985,27 @@ def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) 
         shown = html_lib.unescape(outputs[name].read_text("utf-8"))
         assert "Thu, December 28, 2023, 7:00 PM" in shown, name
 
+    # An event's video is a stream to come or a recording as the issue's reader has it:
+    # the event of December 2023, with a video, is a recording in an issue of 2024.
+    text = entry.read_text("utf-8")
+    old = "    date: 2023-12-28T19:00:00-08:00\n"
+    assert old in text
+    entry.write_text(text.replace(old, old + "    video: https://video.example/qa\n", 1))
+    published = "published: 2023-12-20"
+    entry.write_text(entry.read_text("utf-8").replace(published, "published: 2023-12-01"))
+    build(workspace)
+
+    def label(name: str) -> str:  # the words of the link to that video
+        shown = html_lib.unescape(outputs[name].read_text("utf-8"))
+        found = re.search(r'href="https://video\.example/qa"[^>]*>([^<]+)<', shown)
+        return found.group(1) if found else shown.split("https://video.example/qa")[0][-40:]
+
+    assert label("page") == "Watch online"  # to come when the piece was published
+    for name in ("email", "web version"):
+        assert label(name) == "Watch the recording", name
+    assert "Watch the recording: https://video.example/qa" in outputs["text part"].read_text()
+    entry.write_text(entry.read_text("utf-8").replace("published: 2023-12-01", published))
+
     # Showtimes too: one of 2024 in a piece of 2024 mailed in 2025 read as next month's.
     issue = workspace / "issues" / f"{key}.md"
     issue.write_text(
