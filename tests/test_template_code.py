@@ -268,6 +268,11 @@ def test_a_french_sign_stays_with_its_word_at_a_line_s_end() -> None:
         assert not [line for line in lines if line.rstrip().endswith("«")], (width, lines)
         # Every word kept (str.split takes the no-break spaces for spaces too).
         assert " ".join(lines).split() == f"{'x' * (width // 2)} {text}".split()
+    # Signs doubled, or followed by an ellipsis, stay with the word too.
+    for text in ("xxxx Il a dit quoi ?! Vraiment incroyable", "xxxx Il a vu « Portrait » ?… non"):
+        for width in range(6, 30):
+            lines = wrap(text, width).split("\n")
+            assert not [line for line in lines if line.startswith(("?", "!", "»"))], lines
     # Signs that stand in a word are not French spacing: ':-)' is left to break before.
     assert wrap("a face :-) here", 8).split("\n")[1].startswith(":-)")
 

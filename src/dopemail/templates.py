@@ -127,7 +127,7 @@ def no_quote_breaks(text: str) -> str:
 
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
 # '«' (the sign standing alone, not a word: ' :-)' or ' ?foo' are not).
-_FRENCH_SPACE = re.compile(r" (?=[:;!?»](?:\s|$|[.,)»]))|(?<=«) ")
+_FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…]))|(?<=«) ")
 
 
 _RUNTIME = re.compile(r"(\d) min\b")
