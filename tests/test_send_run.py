@@ -359,8 +359,9 @@ def test_unsubscribes_and_removals_between_runs_are_honoured(server, tmp_path) -
     assert counts(root)["skipped"] == 2 and set(server.deliveries.values()) == {1}
 
 
+@pytest.mark.parametrize("resend", [False, True], ids=["replayed", "sent again as new"])
 def test_an_outbox_batch_killed_while_written_takes_back_the_files_of_who_left(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, resend
 ) -> None:
     # The files of a batch the kill left in flight were kept for readers who left the list
     # before the replay: the ledger skipped them, and the folder still held their messages.
@@ -385,8 +386,8 @@ def test_an_outbox_batch_killed_while_written_takes_back_the_files_of_who_left(
     write_subscribers(root, rows)
     # The plan counts the three the replay mails, not the five in flight (it said one more
     # than it sent for each who left).
-    assert send(root, options=SendOptions()).queued == 3
-    summary = send(root)
+    assert send(root, options=SendOptions(resend_in_flight=resend)).queued == 3
+    summary = send(root, options=SendOptions(yes=True, resend_in_flight=resend))
     assert summary.queued == summary.sent == 3
     files = [p.name for p in folder.glob("*.eml")]
     assert len(files) == 8

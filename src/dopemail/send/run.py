@@ -853,6 +853,13 @@ class _Run:
         window = provider.idempotency_window
         return window is None or time.time() - batch.posted_at < window - KEY_MARGIN
 
+    def _take_back(self, gone: Sequence[tuple[str, str, str]]) -> None:
+        """Withdraw what a batch in flight holds for readers who left the list since ((key,
+        address, why) of each), where the provider can: the outbox, which has delivered
+        nothing yet, deletes their files (written before a kill); the ledger skips them."""
+        if gone and isinstance(self.provider, Outbox):
+            self.provider.withdraw(self.composer, sorted(key for key, _, _ in gone))
+
     def _to_send(self, counts: Mapping[str, int], in_flight: Sequence[InFlight]) -> int:
         """The readers this run is to mail: those queued, and those of the batches in flight
         but who left the list since (a replay leaves them out: counted, the plan said one more
@@ -878,11 +885,13 @@ class _Run:
             elif _chosen(resend, batch.number) and left:
                 # The send stops on the others: the editor's word on this one is kept by
                 # putting its readers back in the queue, for the run that goes on.
+                self._take_back(ledger.unlisted(number, batch.number))
                 ledger.release(number, batch.number, "not delivered, said the editor")
                 self.reporter.say(f"batch {batch.number}: its readers will be sent again")
             elif _chosen(resend, batch.number):
                 # Posted again under a new key, so its members may change: who left the list
                 # since it was claimed is not mailed (as for any reader still to be sent).
+                self._take_back(ledger.unlisted(number, batch.number))
                 for email, why in ledger.drop_unlisted(number, batch.number):
                     self.reporter.say(f"batch {batch.number}: {email} is not mailed: {why}")
                 ledger.renew_key(number, batch.number)
@@ -982,10 +991,7 @@ class _Run:
             for _, email, why in gone:
                 self.reporter.say(f"batch {b.number}: {email} is not mailed: {why}")
             left_out = {key for key, _, _ in gone}
-            if gone and isinstance(self.provider, Outbox):
-                # Its files of them, written before the kill, go: the outbox, unlike a
-                # provider, can take a message back, and the ledger skips them.
-                self.provider.withdraw(self.composer, sorted(left_out))
+            self._take_back(gone)
             members = [m for m in ledger.members(number, b.number) if m.key not in left_out]
             if not members:  # all of them left the list: nothing to post
                 ledger.skip(number, gone)
