@@ -2368,15 +2368,18 @@ def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line
 def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
     write_files,
 ) -> None:
-    # Told at the paragraph's first line (not the link's), from HTML comments readers never
-    # see, an <iframe>'s src called a picture (beside the iframe's own note), a data: picture
-    # written out whole, and after the notes of the elements below it.
+    # Each was wrong once: told at the paragraph's first line rather than the link's (and a
+    # line early after an alt text or a code span over two lines), told from HTML comments
+    # readers never see, an <iframe>'s src called a picture (beside the iframe's own note), a
+    # data: picture written out whole, told before the notes of the elements above it.
     body = (
         "Body: a paragraph\nof three lines, and the\n[press kit](ftp://example.com/kit.zip).\n\n"
         '<!-- was: <a href="tel:+13105551212">box office</a> -->\n\n'
         'Call <!-- <a href="tel:+1310">us</a> --> the desk.\n\n'
         '<iframe src="ftp://example.com/v.mp4"></iframe>\n\n'
-        "![x](data:image/png;base64," + "A" * 400 + ")\n"
+        "![x](data:image/png;base64," + "A" * 400 + ")\n\n"
+        "![An alt text\nover two lines](https://x.example/a.jpg) and `a code\nspan`, then\n"
+        "[the kit](ftp://example.com/kit2.zip).\n"
     )
     root = write_files({"entries/zz.md": variant("Body.\n", body)})
     notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
@@ -2384,8 +2387,9 @@ def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
         (18, "the link to 'ftp"),
         (24, "the <iframe> is "),
         (26, "the picture at '"),
+        (31, "the link to 'ftp"),
     ]
-    assert len(notes[-1][1]) < 200 and "…" in notes[-1][1]
+    assert len(notes[2][1]) < 200 and "…" in notes[2][1]
 
 
 def test_a_tag_left_open_with_many_quotes_is_read_at_once(write_files) -> None:

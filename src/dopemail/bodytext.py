@@ -237,7 +237,8 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
         if token.type == "html_block":
             pieces = [(_uncommented(token.content), line)]
         elif token.type == "inline":
-            pieces = list(_inline_pieces(token.children or [], line, found, addresses))
+            children = token.children or []
+            pieces = list(_inline_pieces(children, token.content, line, found, addresses))
         else:
             continue
         for html, at in pieces:
@@ -257,22 +258,35 @@ def _uncommented(html: str) -> str:
 
 
 def _inline_pieces(
-    children: list[Any], line: int, found: list[tuple[str, int | None, str]], addresses: bool
+    children: list[Any],
+    raw: str,
+    first: int,
+    found: list[tuple[str, int | None, str]],
+    addresses: bool,
 ) -> Iterator[tuple[str, int]]:
     """The raw HTML of a paragraph (or heading, or cell), each piece with its line; and, into
-    ``found``, a note for each Markdown link or picture whose address is taken out."""
+    ``found``, a note for each Markdown link or picture whose address is taken out.
+
+    A line is counted by the breaks met, and an address's by where it is in the paragraph
+    as written (``raw``): a break inside a picture's alt text or a code span is no break of
+    the paragraph's."""
+    line, cursor = first, 0
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "html_inline":
+            at = raw.find(child.content, cursor)
+            if at != -1:
+                cursor, line = at + len(child.content), first + raw.count("\n", 0, at)
             yield _uncommented(child.content), line
             line += child.content.count("\n")
-        elif addresses and child.type == "link_open":
-            found += _address_note(str(child.attrs.get("href", "")), False, line)
-        elif addresses and child.type == "image":
-            found += _address_note(str(child.attrs.get("src", "")), True, line)
-        elif child.type == "text":
-            line += child.content.count("\n")
+        elif addresses and child.type in ("link_open", "image"):
+            picture = child.type == "image"
+            address = str(child.attrs.get("src" if picture else "href", ""))
+            at = raw.find(address, cursor) if address else -1
+            if at != -1:
+                cursor, line = at + len(address), first + raw.count("\n", 0, at)
+            found += _address_note(address, picture, line)
 
 
 def _dropped_elements(html: str, line: int) -> list[tuple[str, int | None, str]]:
