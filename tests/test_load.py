@@ -783,6 +783,16 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'from_email = " newsletter@dopepress.example.com"',
             "a space before or after it: write 'newsletter@dopepress.example.com'",
         ),
+        (  # a link's address percent-encoded, as mail programs copy it
+            'unsubscribe_mailto = "unsubscribe@dopepress.example.com"',
+            'unsubscribe_mailto = "mailto:unsubscribe%40dopepress.example.com"',
+            "but a link to one: write 'unsubscribe@dopepress.example.com'",
+        ),
+        (  # 'mailto:' alone: the validator's words, no "'' is not one either"
+            'unsubscribe_mailto = "unsubscribe@dopepress.example.com"',
+            'unsubscribe_mailto = "mailto:"',
+            "'mailto:' is not a valid email address: An email address must have an @-sign",
+        ),
         (  # no fix offered that is no address either
             'from_email = "newsletter@dopepress.example.com"',
             'from_email = " news letter@dopepress.example.com"',

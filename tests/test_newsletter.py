@@ -275,6 +275,9 @@ def test_a_section_s_heading_sits_with_its_first_film(built: Path) -> None:
     assert "border-top:solid" in before[before.rindex("</h3>") :]  # the section's own rule
     first_film = after.index("<h3")
     assert "border-top:solid" not in after[:first_film]
+    # A film outside a section keeps its rule above it.
+    first_card = before.index("<h2")
+    assert "border-top:solid" in before[before.index("</h1>") : first_card]
 
 
 def test_web_version_and_archive(built: Path) -> None:

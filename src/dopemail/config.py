@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -59,8 +59,9 @@ def _email(value: str) -> str:
         # The mistakes a copy and paste makes, said with their fix when the fix is an address
         # ("invalid characters before the @-sign: ':'" left the editor to find it).
         bare = value.strip()
-        if bare[:7].lower() == "mailto:":
-            told, bare = f"{told} but a link to one", bare[7:].split("?")[0].strip()
+        if bare[:7].lower() == "mailto:" and bare[7:].split("?")[0].strip():
+            # A link's address may be percent-encoded (ada%40example.com).
+            told, bare = f"{told} but a link to one", unquote(bare[7:].split("?")[0]).strip()
         elif bare != value and bare:
             told = f"{told}: it has a space before or after it"
         else:
