@@ -2389,7 +2389,9 @@ def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
         '<iframe src="ftp://example.com/v.mp4"></iframe>\n\n'
         "![x](data:image/png;base64," + "A" * 400 + ")\n\n"
         "![An alt text\nover two lines](https://x.example/a.jpg) and `a code\nspan`, then\n"
-        "[the kit](ftp://example.com/kit2.zip).\n"
+        "[the kit](ftp://example.com/kit2.zip).\n\n"
+        "A poster dragged in: ![The poster](file:///Users/ed/poster.jpg), and\n"
+        "`[code](file:///x)`, then [a file](file:///Users/ed/kit.pdf).\n"
     )
     root = write_files({"entries/zz.md": variant("Body.\n", body)})
     notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
@@ -2398,6 +2400,9 @@ def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
         (24, "the <iframe> is "),
         (26, "the picture at '"),
         (31, "the link to 'ftp"),
+        # Links the text's parser leaves as text (file:), which the pages' parser reads.
+        (33, "the picture at '"),
+        (34, "the link to 'fil"),
     ]
     assert len(notes[2][1]) < 200 and "…" in notes[2][1]
 

@@ -287,6 +287,17 @@ def _inline_pieces(
             if at != -1:
                 cursor, line = at + len(address), first + raw.count("\n", 0, at)
             found += _address_note(address, picture, line)
+        elif addresses and child.type == "text" and "](" in child.content:
+            # A link to file:, javascript: or data: (not a picture) is no link to the parser
+            # that reads texts here, and is left as text: the one that renders pages takes it
+            # for a link, whose address the sanitiser takes out (a picture dragged in from
+            # the desktop, file:///Users/..., showed nothing).
+            for unread in _UNREAD_LINK.finditer(child.content):
+                at = raw.find(unread.group(), cursor)
+                if at != -1:
+                    cursor, line = at + len(unread.group()), first + raw.count("\n", 0, at)
+                address = unread.group("address")
+                found += _address_note(address, bool(unread.group("bang")), line)
 
 
 def _dropped_elements(html: str, line: int) -> list[tuple[str, int | None, str]]:
@@ -331,6 +342,10 @@ _KEPT_SCHEMES = tuple(sorted(LINK_SCHEMES))  # str.endswith takes a tuple
 # The scheme an address would have before a colon: 'ftp' of 'ftp://', not '30' of '10:30'.
 _SCHEME_BEFORE = re.compile(r"(?<![\w.+-])[a-zA-Z][a-zA-Z0-9+.-]{1,31}$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+# A Markdown link or picture the text's parser left as text for its address's scheme.
+_UNREAD_LINK = re.compile(
+    r"(?P<bang>!?)\[[^\[\]\n]*\]\(\s*<?(?P<address>(?:file|javascript|vbscript|data):[^\s)>]*)"
+)
 # A link or a picture written in raw HTML (its attributes as _RAW_IMG reads them).
 _RAW_LINK = re.compile(r"""<(a|img)\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*+)>""", re.I)  # see _RAW_IMG
 
