@@ -302,6 +302,25 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
     assert not (root / "site").exists() and not (root / "feeds").exists()
 
 
+def test_a_source_pane_the_editor_opened_stays_open_across_a_reload(
+    tmp_path: Path, browser
+) -> None:
+    # The issue page's HTML and MJML panes closed at every save: the page came back shorter,
+    # and an editor reading the MJML while changing a template lost their place.
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/night-film.md"
+    with preview_process(root) as preview:
+        page, _ = _scrolled_issue_page(browser, preview)
+        page.evaluate("document.querySelectorAll('details')[1].open = true")
+        page.evaluate("document.querySelectorAll('details')[1].scrollIntoView()")
+        scrolled = page.evaluate("window.scrollY")
+        entry.write_text(ENTRY.format(summary="Saved with the pane open."), encoding="utf-8")
+        wait_for(lambda: "Saved with the pane open." in page.evaluate(FRAME_TEXT), what="edit")
+        wait_for(lambda: abs(page.evaluate("window.scrollY") - scrolled) < 2, what="scroll")
+        opened = "[...document.querySelectorAll('details')].map(d => d.open)"
+        assert page.evaluate(opened) == [False, True]
+
+
 def test_a_second_save_while_the_page_reloads_keeps_its_scroll(tmp_path: Path, browser) -> None:
     # The position was put back on "load" only: a second save before it (the page still
     # loading its pictures) reloaded it from the top.

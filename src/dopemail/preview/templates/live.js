@@ -1,13 +1,26 @@
 // dopemail preview: live reload and the build-error overlay.
 // The server streams events on /_events: "reload" when a file this page shows has changed,
 // "problems" when the last build failed (drawn as an overlay over the last good page) and
-// "ok" when a build succeeds again. The scroll position survives the reload (sessionStorage).
+// "ok" when a build succeeds again. The scroll position survives the reload (sessionStorage),
+// and so do the panes the editor opened (an issue's HTML and MJML source).
 (() => {
   const script = document.currentScript;
   const version = script.dataset.version || "0";
   const deps = script.dataset.deps || "*";
   const key = "dopemail-scroll:" + location.pathname + location.search;
   if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+
+  // Opened again before the scroll is put back: closed, they left the page shorter than the
+  // position, which then landed elsewhere (this script runs after the page's body).
+  const openKey = "dopemail-open:" + location.pathname + location.search;
+  const opened = sessionStorage.getItem(openKey);
+  if (opened) {
+    sessionStorage.removeItem(openKey);
+    const panes = document.querySelectorAll("details");
+    for (const i of JSON.parse(opened)) if (panes[i]) panes[i].open = true;
+  }
+  const panesOpen = () =>
+    [...document.querySelectorAll("details")].flatMap((pane, i) => (pane.open ? [i] : []));
 
   const saved = sessionStorage.getItem(key);
   // The position still to restore: a second save may reload the page before it is (the
@@ -84,6 +97,7 @@
     events = new EventSource(url);
     events.addEventListener("reload", () => {
       sessionStorage.setItem(key, JSON.stringify(pending || [window.scrollX, window.scrollY]));
+      sessionStorage.setItem(openKey, JSON.stringify(panesOpen()));
       events.close();
       location.reload();
     });
