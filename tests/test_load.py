@@ -2728,6 +2728,9 @@ def test_a_picture_cut_short_is_refused(write_files, kind: str) -> None:
         f"images[1].src: 'media/zz/still.{kind}' is cut short: its last bytes are missing, "
         "and readers would see it half drawn",
     )
+    # A file still being copied in (the preview sees each piece written) is cut short too:
+    # the hint says to wait before it says to copy it again.
+    assert error.hint.startswith("if it is still being copied, wait")
     # As the publication's logo: told it is cut short.
     config = (REPO / "dopemail.toml").read_text("utf-8")
     write_files({

@@ -248,7 +248,8 @@ def _cut_short(file: Any, kind: str | None, size: int) -> bool:
 def _cut_short_problem(name: str) -> PictureProblem:
     return PictureProblem(
         f"'{name}' is cut short: its last bytes are missing, and readers would see it half drawn",
-        "copy it again from where it came (or export it again), and put it in its place",
+        "if it is still being copied, wait: it is read again once whole (the preview builds "
+        "again by itself); else copy it again from where it came (or export it again)",
     )
 
 
