@@ -238,7 +238,8 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
             pieces = [(_uncommented(token.content), line)]
         elif token.type == "inline":
             children = token.children or []
-            pieces = list(_inline_pieces(children, token.content, line, found, addresses))
+            pieces, notes = _inline_pieces(children, token.content, line, addresses)
+            found += notes
         else:
             continue
         for html, at in pieces:
@@ -258,46 +259,46 @@ def _uncommented(html: str) -> str:
 
 
 def _inline_pieces(
-    children: list[Any],
-    raw: str,
-    first: int,
-    found: list[tuple[str, int | None, str]],
-    addresses: bool,
-) -> Iterator[tuple[str, int]]:
-    """The raw HTML of a paragraph (or heading, or cell), each piece with its line; and, into
-    ``found``, a note for each Markdown link or picture whose address is taken out.
+    children: list[Any], raw: str, first: int, addresses: bool
+) -> tuple[list[tuple[str, int]], list[tuple[str, int | None, str]]]:
+    """The raw HTML of a paragraph (or heading, or cell), each piece with its line; and a
+    note for each Markdown link or picture whose address is taken out (if ``addresses``).
 
-    A line is counted by the breaks met, and an address's by where it is in the paragraph
-    as written (``raw``): a break inside a picture's alt text or a code span is no break of
-    the paragraph's."""
+    A line is counted by the breaks met, and a piece's or an address's by where it is in
+    the paragraph as written (``raw``): a break inside a picture's alt text or a code span
+    is no break of the paragraph's."""
+    pieces: list[tuple[str, int]] = []
+    notes: list[tuple[str, int | None, str]] = []
     line, cursor = first, 0
+
+    def locate(written: str) -> None:
+        # The line ``written`` is on: looked for in ``raw`` after what was found last.
+        nonlocal line, cursor
+        at = raw.find(written, cursor) if written else -1
+        if at != -1:
+            cursor, line = at + len(written), first + raw.count("\n", 0, at)
+
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "html_inline":
-            at = raw.find(child.content, cursor)
-            if at != -1:
-                cursor, line = at + len(child.content), first + raw.count("\n", 0, at)
-            yield _uncommented(child.content), line
+            locate(child.content)
+            pieces.append((_uncommented(child.content), line))
             line += child.content.count("\n")
         elif addresses and child.type in ("link_open", "image"):
             picture = child.type == "image"
             address = str(child.attrs.get("src" if picture else "href", ""))
-            at = raw.find(address, cursor) if address else -1
-            if at != -1:
-                cursor, line = at + len(address), first + raw.count("\n", 0, at)
-            found += _address_note(address, picture, line)
+            locate(address)
+            notes += _address_note(address, picture, line)
         elif addresses and child.type == "text" and "](" in child.content:
             # A link to file:, javascript: or data: (not a picture) is no link to the parser
             # that reads texts here, and is left as text: the one that renders pages takes it
             # for a link, whose address the sanitiser takes out (a picture dragged in from
             # the desktop, file:///Users/..., showed nothing).
             for unread in _UNREAD_LINK.finditer(child.content):
-                at = raw.find(unread.group(), cursor)
-                if at != -1:
-                    cursor, line = at + len(unread.group()), first + raw.count("\n", 0, at)
-                address = unread.group("address")
-                found += _address_note(address, bool(unread.group("bang")), line)
+                locate(unread.group())
+                notes += _address_note(unread.group("address"), bool(unread.group("bang")), line)
+    return pieces, notes
 
 
 def _dropped_elements(html: str, line: int) -> list[tuple[str, int | None, str]]:
