@@ -22,11 +22,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .atomic import replace_file
 from .fingerprint import CLOCK, touch
@@ -97,18 +97,27 @@ def _open_new(path: str) -> int:
     return fd
 
 
-def _create(path: str, output: Output) -> None:
+def _create(path: str, output: Output, digest: Any = None) -> None:
+    """Write ``output`` at ``path``: bytes, or a file's, copied a piece at a time and, with
+    ``digest`` (a hashlib object), hashed as they are copied."""
     fd = _open_new(path)
     try:
-        if isinstance(output, Path):
-            with open(output, "rb") as source, open(fd, "wb", closefd=False) as out:
-                shutil.copyfileobj(source, out, _PIECE)
+        if not isinstance(output, Path):
+            _write_all(fd, output)
             return
-        view = memoryview(output)
-        while view:
-            view = view[os.write(fd, view) :]
+        with open(output, "rb") as source:
+            while piece := source.read(_PIECE):
+                if digest is not None:
+                    digest.update(piece)
+                _write_all(fd, piece)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def make_folders(path: str) -> None:
@@ -155,15 +164,10 @@ def _make_blob(blob: str, output: Output, pid: int) -> str:
     another's)."""
     staging = f"{blob}.{pid}.tmp"
     try:
-        if isinstance(output, Path):
-            digest = hashlib.sha256()
-            with open(output, "rb") as source, os.fdopen(_open_new(staging), "wb") as out:
-                while piece := source.read(_PIECE):
-                    digest.update(piece)
-                    out.write(piece)
+        digest = hashlib.sha256() if isinstance(output, Path) else None
+        _create(staging, output, digest)
+        if digest is not None:
             blob = f"{os.path.dirname(blob)}{os.sep}{digest.hexdigest()}"
-        else:
-            _create(staging, output)
         os.replace(staging, blob)
     except BaseException:
         Path(staging).unlink(missing_ok=True)  # a full disk, a killed worker: no leftover
