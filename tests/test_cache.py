@@ -213,6 +213,48 @@ def test_a_library_installed_or_upgraded_renders_everything_again(
     assert len(rendered) == len(list((workspace / "entries").glob("*.md")))
 
 
+def test_the_system_zone_database_upgraded_renders_everything_again(
+    workspace: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python reads a zone's rules from the system's database before the tzdata package: after
+    # an upgrade of the system's tzdata, a build said "nothing changed" and kept every date
+    # told by the old rules, and differed from the same build without the cache.
+    import zoneinfo
+
+    zones = tmp_path / "zoneinfo"
+    shutil.copytree("/usr/share/zoneinfo", zones, symlinks=True)
+    zoneinfo.reset_tzpath(to=[str(zones)])  # as PYTHONTZPATH would
+    zoneinfo.ZoneInfo.clear_cache()
+    try:
+        assert run_cli("build", "--root", workspace)[1].startswith("built ")
+        assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+        before = _outputs(workspace)
+        # The upgrade, as dpkg makes it: the new file written beside, then renamed over.
+        # (New rules for the sample's zone: eight hours behind UTC all year, no summer time.)
+        rules = zones / "America/Los_Angeles"
+        new = rules.with_name(".Los_Angeles.new")
+        new.write_bytes((zones / "Etc/GMT+8").read_bytes())
+        new.rename(rules)
+        zoneinfo.ZoneInfo.clear_cache()
+        code, output = run_cli("build", "--root", workspace)
+        # (after the warnings that sent issues changed: their events' times did)
+        assert code == 0 and "\nbuilt " in output and "sent" in output, output
+        after = _outputs(workspace)
+        assert after != before
+        # An evening in April, written at -07:00, is now told with its offset: the zone's
+        # own is -08:00 all year.
+        text = "issues/2-summer-festivals/email.txt"
+        assert "7:00 PM (UTC-7)" not in before[text].decode()
+        assert "7:00 PM (UTC-7)" in after[text].decode()
+        uncached = tmp_path / "uncached"
+        shutil.copytree(workspace, uncached, ignore=shutil.ignore_patterns(".dopemail"))
+        assert run_cli("build", "--no-cache", "--root", uncached)[0] == 0
+        assert _outputs(uncached) == after
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()
+
+
 def test_folders_linked_into_templates_and_media_are_inputs_too(
     workspace: Path, tmp_path: Path, run_cli
 ) -> None:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar, cast
 
 from . import __version__
 from .atomic import in_flight, replace_file
-from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped
+from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped, zone_file
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
@@ -110,7 +110,9 @@ def context_key(root: Path) -> str:
         for p in _files(_PACKAGE)
         if p.suffix in _RENDERING_CODE and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
     ]
-    for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own]:
+    zone = zone_file(root)  # the rules its dates are told by, when the system's
+    zones = [] if zone is None else [Path(zone)]
+    for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own, *zones]:
         digest.update(str(path).encode())
         try:
             digest.update(path.read_bytes())

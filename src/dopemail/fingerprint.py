@@ -181,7 +181,36 @@ def _scan(root: Path, since: int | None = None) -> _Scan:
     for folder in library_folders():
         with contextlib.suppress(OSError):
             scan.digest.update(f"{folder}\0{identity(os.stat(folder))}\n".encode())
+    # The publication's time zone, when the system's database holds it: an upgrade of the
+    # system's tzdata changes its rules (and the offsets of dates on the pages).
+    zone = zone_file(root)
+    if zone is not None:
+        with contextlib.suppress(OSError):
+            scan.digest.update(f"{zone}\0{identity(os.stat(zone))}\n".encode())
     return scan
+
+
+def zone_file(root: Path) -> str | None:
+    """The file the publication's time zone's rules are read from, when it is one of the
+    system's zone database (``/usr/share/zoneinfo``, or ``PYTHONTZPATH``'s), which Python
+    reads before the ``tzdata`` package: that package is one of the :func:`libraries`, the
+    system's database is not. None when the zone is not read from such a file (or the
+    settings cannot be read: the build says why)."""
+    import tomllib
+    import zoneinfo
+
+    try:
+        with open(root / "dopemail.toml", "rb") as handle:
+            name = tomllib.load(handle).get("publication", {}).get("timezone", "UTC")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(name, str) or not name or os.path.isabs(name) or ".." in name.split("/"):
+        return None  # not a zone's name: the settings' check says so
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 def library_folders() -> list[str]:
