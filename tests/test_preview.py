@@ -713,6 +713,14 @@ def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
     shown = body.decode()
     assert status == 200 and "<h1>Send test</h1>" in shown and "(not sent:" in shown
     assert "Test sent" not in shown
+    # The second test, within the same second, is a file of its own: it replaced the first.
+    again = sorted((root / "outbox/1-strangers/tests").glob("*.eml"))
+    assert len(again) == 2 and written[0] in again
+    # As the sender writes them: CRLF lines, the date in UTC whatever the machine's zone.
+    data = again[-1].read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n")
+    date = re.search(rb"^Date: (.*)\r$", data, re.M).group(1)
+    assert date.endswith(b" +0000"), date
 
 
 def test_send_test_refuses_forged_posts(running: Preview) -> None:

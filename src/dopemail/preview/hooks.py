@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import time
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
@@ -99,16 +100,19 @@ def _built_matches(root: Path, rendered: RenderedIssue) -> bool:
 
 
 def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
-    """Write the issue on screen as a ``[TEST]`` message to ``address``, in the outbox."""
+    """Write the issue on screen as a ``[TEST]`` message to ``address``, in the outbox (a new
+    file each time: an earlier test is never overwritten)."""
     settings = load_settings(root)
     sender, meta = settings.sender, rendered.issue.meta
-    message = EmailMessage()
+    # CRLF lines and a date in UTC, as the sender's own .eml files: the same file whatever
+    # the machine's time zone.
+    message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = f"[TEST] {meta.subject}"
     message["From"] = formataddr((sender.from_name, sender.from_email))
     message["To"] = address
     if sender.reply_to:
         message["Reply-To"] = sender.reply_to
-    message["Date"] = formatdate(localtime=True)
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid("preview", domain=sender.from_email.rpartition("@")[2])
     # The unsubscribe link is still the build's placeholder: only the sender personalises it.
     message["X-Dopemail-Test"] = "written by dopemail preview; not personalised, not sent"
@@ -118,14 +122,33 @@ def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
     # As the outbox provider's issue_folder(), which needs the sender's packages to import.
     folder = root / settings.send.outbox / rendered.issue.key / "tests"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = folder / f"preview-{stamp}-{_UNSAFE.sub('_', address)[:80]}.eml"
+    name = f"preview-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-"
+    name += _UNSAFE.sub("_", address)[:80]
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".eml")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(message.as_bytes())
-        os.replace(temporary, target)
+        # Two tests within a second (a button clicked twice) had one name: the second
+        # replaced the first. The name is taken first, then filled whole.
+        target = _new_file(folder, name)
+        try:
+            os.replace(temporary, target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def _new_file(folder: Path, name: str) -> Path:
+    """A file made empty in ``folder``: ``name.eml``, or ``name-2.eml``... when taken."""
+    number = 1
+    while True:
+        target = folder / (f"{name}.eml" if number == 1 else f"{name}-{number}.eml")
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            return target
+        except FileExistsError:
+            number += 1
