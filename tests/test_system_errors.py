@@ -119,3 +119,25 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
         sqlite3.connect(path).execute("SELECT nothing FROM nowhere")
 
     assert isinstance(CliRunner().invoke(bug).exception, sqlite3.OperationalError)
+
+
+def test_a_folder_where_an_output_goes_stops_the_build_before_it_writes(
+    workspace: Path, run_cli
+) -> None:
+    # The rename of feeds/rss.xml failed after atom.xml, feed.json and issues.xml were put in
+    # place: the feeds had the new summary, the pages the old one.
+    build(workspace)
+    before = _outputs(workspace)
+    entry = workspace / "entries/all-of-us-strangers.md"
+    source = entry.read_text(encoding="utf-8")
+    entry.write_text(source.replace("breathtaking emotional power.", "a new summary.", 1))
+    (workspace / "feeds/rss.xml").unlink()
+    (workspace / "feeds/rss.xml").mkdir()
+    (workspace / "feeds/rss.xml/keep").write_text("kept\n", encoding="utf-8")
+    del before["rss.xml"]
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "feeds/rss.xml" in output and "a folder is where a file is expected" in output
+    after = _outputs(workspace)
+    assert after == {**before, "rss.xml/keep": b"kept\n"}
+    assert not [p for p in workspace.rglob("*.tmp")]

@@ -503,6 +503,11 @@ class Staging:
         # bytes are then read back whatever their stat says.
         trust = not os.path.lexists(target)
         if not trust:
+            if os.path.isdir(target) and not os.path.islink(target):
+                # Its rename would fail: told now, before the first rename, so that a failed
+                # build leaves the last build's outputs whole (not feeds renewed beside the
+                # old pages).
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
             self.replacing.add(rel)
         folder, _, name = target.rpartition(os.sep)
         if folder not in self.folders:  # one mkdir per folder, not per file
