@@ -917,6 +917,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'icon = "media//dopepress-icon.png"',
             "write it as 'media/dopepress-icon.png'",
         ),
+        (  # meant in KB: every issue was refused, each told to gather fewer entries
+            "[feeds]\nitems = 50",
+            "[feeds]\nitems = 50\n\n[newsletter]\nmax_picture_bytes = 500",
+            "500 bytes is less than a kilobyte: the limits are in bytes; for 500 KB, write 500_000",
+        ),
     ],
 )
 def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -> None:
@@ -933,6 +938,19 @@ def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -
     assert any(
         e.path == "dopemail.toml" and e.line == line and text in e.message for e in errors
     ), (line, [str(e) for e in errors])
+
+
+def test_a_size_limit_in_kilobytes_is_told_once(workspace: Path) -> None:
+    # max_bytes is copied to warn_bytes when it is the stricter: told once, at its line.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text() + "\n[newsletter]\nmax_bytes = 102\n")
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert [(e.path, e.line) for e in errors] == [
+        ("dopemail.toml", len(config.read_text().splitlines()))
+    ]
+    assert "for 102 KB, write 102_000" in errors[0].message
 
 
 def test_a_line_separator_in_a_settings_comment_shifts_no_line(workspace: Path) -> None:

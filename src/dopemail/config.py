@@ -339,13 +339,26 @@ class Newsletter(Model):
         "one link away on the entry's page (a shorter email to scroll and to load).",
     )
 
+    @field_validator("max_bytes", "warn_bytes", "max_style_bytes", "max_picture_bytes")
+    @classmethod
+    def _in_bytes(cls, value: int) -> int:
+        # "max_bytes = 102" meant 102 KB: read as bytes, it refused every issue, each told
+        # to gather fewer entries. No email, style block or picture is under a kilobyte.
+        if 0 < value < 1000:
+            raise ValueError(
+                f"{value} bytes is less than a kilobyte: the limits are in bytes; for {value} "
+                f"KB, write {value}_000"
+            )
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _stricter(cls, data: Any) -> Any:
         # A stricter max_bytes alone: the default warning would come after the refusal.
         if isinstance(data, dict) and "warn_bytes" not in data:
             limit = data.get("max_bytes")
-            if isinstance(limit, int) and 0 < limit < cls.model_fields["warn_bytes"].default:
+            default = cls.model_fields["warn_bytes"].default
+            if isinstance(limit, int) and 1000 <= limit < default:  # (below: see _in_bytes)
                 return {**data, "warn_bytes": limit}
         return data
 
