@@ -1534,8 +1534,8 @@ def test_plain_front_matter_is_read_from_events_alone(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("film: !foo {title: x}\n", "could not determine a constructor for the tag '!foo'"),
-        ("cast: !bar [a, b]\n", "could not determine a constructor for the tag '!bar'"),
+        ("film: !foo {title: x}\n", "'film' begins with '!', which YAML reads as a type"),
+        ("cast: !bar [a, b]\n", "'cast' begins with '!', which YAML reads as a type"),
         ("rating: =\n", "could not determine a constructor for the tag '.*value'"),
     ],
 )
@@ -2999,8 +2999,52 @@ def test_a_merge_conflict_across_a_code_block_s_end_is_told(workspace: Path) -> 
             "is left out",
             "put each item holding a '#' in double quotes: [\"#review\", drama]",
         ),
+        (  # was the text 'and more', named 'Strangers', without a word said
+            "title: &Strangers and more",
+            2,
+            "broken YAML: the value of 'title' begins with '&', which YAML reads as a name given "
+            "to the value (an anchor), not text",
+            'put the value in double quotes: title: "&Strangers and more"',
+        ),
+        (  # was "title: is empty"
+            "title: &Strangers",
+            2,
+            "broken YAML: the value of 'title' begins with '&', which YAML reads as a name given "
+            "to the value (an anchor), not text",
+            'put the value in double quotes: title: "&Strangers"',
+        ),
+        (  # was PyYAML's "found undefined alias"
+            "title: *All of Us* Strangers",
+            2,
+            "broken YAML: the value of 'title' begins with '*', which YAML reads as a reference "
+            "to another value (an alias), not text",
+            'put the value in double quotes: title: "*All of Us* Strangers"',
+        ),
+        (  # was "could not determine a constructor for the tag '!Strangers'"
+            "title: !Strangers",
+            2,
+            "broken YAML: the value of 'title' begins with '!', which YAML reads as a type (a "
+            "tag), not text",
+            'put the value in double quotes: title: "!Strangers"',
+        ),
+        (  # was "did not find expected comment or line break"
+            "title: > Strangers",
+            2,
+            "broken YAML: the value of 'title' begins with '>', which YAML reads as the start of "
+            "a block of lines below it (the text cannot follow on its line), not text",
+            'put the value in double quotes: title: "> Strangers"',
+        ),
     ],
-    ids=["a-bracket-first", "a-backtick-first", "a-hash-in-a-list"],
+    ids=[
+        "a-bracket-first",
+        "a-backtick-first",
+        "a-hash-in-a-list",
+        "an-anchor-and-text",
+        "an-anchor-alone",
+        "an-alias",
+        "a-tag",
+        "a-block-sign",
+    ],
 )
 def test_a_value_yaml_reads_as_something_else_is_told_so(
     write_files, new, line, message, hint

@@ -94,6 +94,13 @@ class _Unusual(Exception):
     """Front matter that is not plain mappings, lists and scalars: read the general way."""
 
 
+class _NamedText(Exception):
+    """A text given a name (YAML's anchor, '&name'), on this line (0-based): meant as text."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 # Plain scalars: the implicit resolvers by first character (PyYAML's own table, read once).
 _RESOLVERS: dict[str, tuple[tuple[str, Any], ...]] = {
     first: tuple(found) + tuple(_LineLoader.yaml_implicit_resolvers.get(None, []))
@@ -416,9 +423,14 @@ class _Events:
         return value
 
     def value(self, event: Any) -> Any:
+        kind = type(event)
+        if kind is ScalarEvent and event.anchor is not None:
+            # 'title: &Strangers and more' is the text 'and more' named 'Strangers' (and
+            # '&Strangers' alone, nothing): what was meant as text would be lost. (A list or
+            # a mapping may still be named, to be repeated below as '*name'.)
+            raise _NamedText(event.start_mark.line)
         if event.anchor is not None or event.tag is not None:
             raise _Unusual
-        kind = type(event)
         if kind is ScalarEvent:
             text = event.value
             if not event.implicit[0]:  # quoted
@@ -526,6 +538,14 @@ _NO_COLON = re.compile(r"^[ ]*(?:- +)?([A-Za-z_][\w-]*)(:(?! )|：[ ]?|[ ]+)(?!#
 _ONE_LINE = re.compile(r"^[ ]*(?:- +)?(?:([A-Za-z_][\w-]*): +)?(\S.*?)[ ]*$")
 
 
+# YAML's signs a value may begin with ('&Strangers'), and what YAML reads them as.
+_MARKS = {
+    "&": "a name given to the value (an anchor)",
+    "*": "a reference to another value (an alias)",
+    "!": "a type (a tag)",
+}
+
+
 def _read_otherwise(line: str) -> tuple[str, str] | None:
     """What to say of a value that begins with a character YAML reads as something else than
     text (message, hint), if the line holds one."""
@@ -551,6 +571,10 @@ def _read_otherwise(line: str) -> tuple[str, str] | None:
         what = "a list" if first == "[" else "a mapping"
     elif first in "`%@":
         what = "one of its own signs"
+    elif first in _MARKS:
+        what = _MARKS[first]
+    elif first in "|>" and re.match(r"[|>][-+0-9]*[ \t]+[^#\s]", value):
+        what = "the start of a block of lines below it (the text cannot follow on its line)"
     else:
         return None
     return (
@@ -665,6 +689,15 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     try:
         try:
             return _Events(loader).document()
+        except _NamedText as named:
+            lines = text.split("\n")
+            told = _read_otherwise(lines[named.line]) if named.line < len(lines) else None
+            message, hint = told or (
+                "broken YAML: a text begins with '&', which YAML reads as a name given to the "
+                "value (an anchor), not text",
+                "put the value in double quotes",
+            )
+            raise ContentError(message, path, named.line + 1 + line_offset, hint) from None
         except (_Unusual, yaml.YAMLError):
             loader.dispose()
             loader = _LineLoader(text)  # the general way, from the start
