@@ -2045,6 +2045,30 @@ def test_alt_text_that_repeats_its_caption_is_noted(
     )
 
 
+@pytest.mark.parametrize(
+    ("body", "draft", "told"),
+    [("", False, True), ("\n  \n", False, True), ("", True, False), ("Body.\n", False, False)],
+    ids=["empty", "blank-lines", "a-draft", "a-piece"],
+)
+def test_a_piece_published_without_text_is_noted(body, draft, told, write_files) -> None:
+    # An entry cut after its front matter was published, an empty piece, without a word.
+    text = variant("---\nBody.\n", "---\n" + body)
+    if draft:
+        text = text.replace("---\n", "---\ndraft: true\n", 1)
+    root = write_files({"entries/zz.md": text})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if not told:
+        assert notes == []
+        return
+    assert notes == [
+        (
+            text[: text.rindex("---\n")].count("\n") + 2,
+            "it has no text below its front matter: its page and its feed items carry only "
+            "its facts",
+        )
+    ]
+
+
 def test_a_raw_picture_s_attributes_are_read_as_a_browser_reads_them(write_files) -> None:
     # ALT="..." was taken for no alt text; an unquoted src for no picture at all; and an
     # alt holding '>' ended the tag there, its picture refused for no alt text.

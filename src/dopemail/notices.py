@@ -117,8 +117,20 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
     """Warnings about an entry that loaded: showtimes on a day the venue does not play the
     film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
     that the page would show as it is (the weekday and date, without the year); a picture
-    whose alt text is its caption."""
+    whose alt text is its caption; a piece published without text."""
     found: list[tuple[str, int | None, str]] = []
+    if not meta.draft and not doc.body.strip():
+        # Cut after its front matter (a paste gone wrong, an editor's undo): it was published,
+        # its page and its feed items an empty piece, without a word said.
+        found.append(
+            (
+                "it has no text below its front matter: its page and its feed items carry "
+                "only its facts",
+                doc.body_line,
+                "write the piece below the front matter's closing '---' (or set 'draft: true' "
+                "until it is written)",
+            )
+        )
     for i, image in enumerate(meta.images):
         if image.caption and _same_words(image.alt, image.caption):
             found.append(
