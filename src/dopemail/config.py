@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -557,7 +558,9 @@ class Settings(Model):
         """
         if src.startswith("https://"):
             return src
-        return self.url(quote(src.lstrip("/"), safe=_PATH_SAFE))
+        # Accents as one character each (NFC), however the disk spells the file's name (a
+        # Mac's, 'e' and an accent): the same URL on every machine (see site.media_files).
+        return self.url(quote(unicodedata.normalize("NFC", src.lstrip("/")), safe=_PATH_SAFE))
 
 
 # What a URL path holds as it is: RFC 3986's pchar and "/", less the quote and brackets that

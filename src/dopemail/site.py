@@ -6,6 +6,7 @@ media files the pages use, copied under ``site/media/``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -177,7 +178,13 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
     pub = workspace.settings.publication
     for src in (pub.logo, pub.icon):
         if src and not src.startswith("https://"):
-            wanted[f"{SITE_DIR}/{src.lstrip('/')}"] = workspace.root / src.lstrip("/")
+            wanted[_published(src.lstrip("/"))] = workspace.root / src.lstrip("/")
     for source in picture_sources(workspace, items):
-        wanted[f"{SITE_DIR}/{source}"] = workspace.root / source
+        wanted[_published(source)] = workspace.root / source
     return wanted
+
+
+def _published(source: str) -> str:
+    # Named as its URL spells it (accents as one character each, NFC), whichever way the disk
+    # spells the source: the same site from a Mac's copy of the media as from Linux's.
+    return f"{SITE_DIR}/{unicodedata.normalize('NFC', source)}"
