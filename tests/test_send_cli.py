@@ -409,6 +409,31 @@ def _subjects(root: Path) -> list[str]:
     ]
 
 
+def test_an_issue_built_as_sent_and_edited_since_is_still_told_as_sent(tmp_path) -> None:
+    # The dry run dropped "marked sent" once an entry changed (as if a build would let it go),
+    # and --yes said to "run dopemail build to record" the status the build had recorded.
+    root = copy_publication(tmp_path / "pub")
+    write_subscribers(root, 3)
+    build(root)
+    entry = root / "entries/varda-in-los-angeles.md"
+    old = 'title: "Varda in L.A.: a March repertory series on the East Side"'
+    entry.write_text(entry.read_text().replace(old, 'title: "Varda in L.A., revised"', 1))
+    code, output = run("send", "1", "--root", root)
+    assert code == 0
+    assert (
+        "nothing was sent. It is marked sent (issues/1-strangers-and-varda.md), and changed "
+        "since it was built: --yes refuses to send it to the list again." in output
+    ), output
+    assert "until it is built again" not in output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "Traceback" not in output
+    assert "issue 1-strangers-and-varda is marked sent: it is not sent to the list again" in (
+        output
+    )
+    assert "to record it" not in output
+    assert not (root / "outbox").exists()
+
+
 def test_an_issue_edited_since_its_build_is_not_sent_until_built_again(tmp_path) -> None:
     root = _built_sample(tmp_path)
     code, output = run("send", "1", "--root", root)

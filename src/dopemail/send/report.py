@@ -163,6 +163,11 @@ def describe_plan(summary: SendSummary) -> list[str]:
             f"It is a draft ({issue.source}) and changed since it was built: --yes refuses it "
             "until its status is ready and it is built again."
         )
+    elif summary.stale and issue.status == "sent":
+        then = (
+            f"It is marked sent ({issue.source}), and changed since it was built: --yes "
+            "refuses to send it to the list again."
+        )
     elif summary.stale:
         then = "It changed since it was built: --yes refuses it until it is built again."
     elif draft:

@@ -196,9 +196,11 @@ def send_issue(
     reporter = reporter or Reporter()
     settings = load_settings(root)
     issue = load_issue(root, ref)
-    stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     if options.yes and not options.test_to:
+        # First: a draft or an issue built as sent is refused whatever changed since, and its
+        # hint is the one that applies ("run dopemail build to record" a status it recorded).
         _refuse_by_status(root, issue)
+    stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     dry_run = not (options.yes or options.test_to)
     if dry_run:
         _say_if_no_key(settings, env, reporter)
@@ -284,7 +286,10 @@ def _check_current(root: Path, issue: BuiltIssue, options: SendOptions, reporter
                 "--as-built sends the files as they were built"
             )
         raise SendError(message, found.source, None, hint)
-    reporter.warn(f"{message}: --yes will refuse it until it is built again (or --as-built)")
+    if issue.status in ("draft", "sent"):
+        reporter.warn(message)  # refused whatever is built: the plan says why
+    else:
+        reporter.warn(f"{message}: --yes will refuse it until it is built again (or --as-built)")
     return found.stale
 
 
