@@ -543,6 +543,35 @@ BAD_ISSUES = [
         "the expression on this line",
         "// 0",
     ),
+    (  # was "KeyError: 'who'", and the hint above
+        "a phrase without its value",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        '{{ issue.meta.subject }}{{ _("By %(who)s") }}</mj-title>',
+        "template error: KeyError: 'who'\n  hint: the phrase on this line names %(who)s: give "
+        'its value after the phrase, as _("... %(who)s ...", who=...)',
+        "By %(who)s",
+    ),
+    (  # was Python's words alone: "'str' object is not callable", no hint
+        "a text called",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject(3) }}</mj-title>",
+        "template error: 'str' object is not callable\n  hint: check what this line calls (a "
+        "filter, a method) and the arguments it gives",
+        "subject(3)",
+    ),
+    (  # was "RecursionError: maximum recursion depth exceeded", told to correct an expression
+        "a template that extends itself",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        '{{ issue.meta.subject }}</mj-title>{% include "email/issue.mjml.j2" %}',
+        "template error: it extends or includes itself (or through others), over and over\n  "
+        "hint: a template of yours replaces the default of its name, so extending or including "
+        "'issue.mjml.j2' from it names itself: copy the default (src/dopemail/default_templates/) "
+        "and edit the copy instead",
+        "{% include",
+    ),
     (
         "undefined variable",
         "templates/email/issue.mjml.j2",

@@ -1048,8 +1048,10 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         if line is None:
             raise
         # Jinja2 checks a filter or test inside {% if %} or {% for %} only when it runs.
-        hint = _unknown_name_hint(env, str(exc))
-        if not isinstance(exc, TypeError | ValueError | AttributeError | jinja2.TemplateError):
+        hint = _unknown_name_hint(env, str(exc)) or _runtime_hint(exc, filename, root)
+        if isinstance(exc, RecursionError):
+            exc_text = "it extends or includes itself (or through others), over and over"
+        elif not isinstance(exc, TypeError | ValueError | AttributeError | jinja2.TemplateError):
             # '1/0', a missing key, a loop without end: named as Python names them.
             exc_text = f"{type(exc).__name__}: {exc}"
             hint = hint or "correct the expression on this line"
@@ -1058,6 +1060,33 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         raise TemplateError(
             f"template error: {exc_text}", _shown(filename, root), line, hint
         ) from None
+
+
+def _runtime_hint(exc: Exception, filename: str | None, root: Path | None) -> str | None:
+    """What to do about an error a template's line raised as it ran, where Python's words
+    alone ("KeyError: 'author'") would not say it."""
+    if isinstance(exc, RecursionError):
+        own = Path(filename or "").name
+        if filename and root is not None and Path(filename).is_relative_to(root):
+            # templates/entry.html.j2 replaces the default of that name: extending
+            # "entry.html.j2" names itself, never the default.
+            return (
+                f"a template of yours replaces the default of its name, so extending or "
+                f"including '{own}' from it names itself: copy the default "
+                f"(src/dopemail/default_templates/) and edit the copy instead"
+            )
+        return "remove the {% extends %} or {% include %} that leads back to this template"
+    if isinstance(exc, KeyError):
+        # gettext's %-format: _("By %(author)s") without author=...
+        return (
+            f"the phrase on this line names %({exc.args[0]})s: give its value after the "
+            f'phrase, as _("... %({exc.args[0]})s ...", {exc.args[0]}=...)'
+            if exc.args
+            else None
+        )
+    if isinstance(exc, TypeError):
+        return "check what this line calls (a filter, a method) and the arguments it gives"
+    return None
 
 
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
