@@ -637,7 +637,8 @@ BAD_ISSUES = [
         "templates/email/film_card.mjml.j2",
         'alt="{{ e.lead.alt }}"',
         'alt=""',
-        "image without alt text",
+        "templates/email/film_card.mjml.j2: every issue's email: the entries' pictures are "
+        "shown without the alt text the entries give them",
         None,
     ),
     (
@@ -645,7 +646,8 @@ BAD_ISSUES = [
         "templates/email/issue.mjml.j2",
         '<mjml lang="{{ pub.language }}"',
         '<mjml lang="fr"',
-        "<html lang=\"fr\"> but the publication's language is 'en'",
+        "templates/email/issue.mjml.j2: every issue's email: <html lang=\"fr\"> but the "
+        "publication's language is 'en'",
         None,
     ),
     (
@@ -669,7 +671,7 @@ BAD_ISSUES = [
         "templates/email/issue.txt.j2",
         '{{ _("View in your browser: %(url)s", url=issue.url) }}\n',
         "View in your <b>browser</b>: {{ issue.url }} &amp;\n",
-        "the plain-text part contains HTML",
+        "templates/email/issue.txt.j2: every issue's email: the plain-text part contains HTML",
         None,
     ),
     (
@@ -705,6 +707,30 @@ def test_bad_issue_input(
         assert rel in output
     # Nothing written: the previous outputs are intact.
     assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("templates/email/film_card.mjml.j2", 'alt="{{ e.lead.alt }}" ', ""),
+        ("templates/email/issue.mjml.j2", '<mjml lang="{{ pub.language }}"', '<mjml lang="fr"'),
+        ("templates/email/film_card.txt.j2", "{{", "<b>{{"),
+    ],
+    ids=["alt-left-out", "lang", "html-in-text"],
+)
+def test_a_template_s_own_fault_is_told_once_at_the_template(
+    workspace: Path, run_cli, rel: str, old: str, new: str
+) -> None:
+    # Told at every issue's file, without a line or a word of the template: "issue 1: image
+    # without alt text: ..." (the entries give it), once per issue, for one mistake.
+    _break(workspace, rel, old, new)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    problems = [line for line in output.splitlines() if not line.startswith(("  ", "ok"))]
+    assert [p for p in problems if "problems found" not in p] == [
+        next(p for p in problems if p.startswith(f"{rel}: every issue's email: "))
+    ], output
+    assert "issues/" not in output
 
 
 def test_duplicate_issue_number(workspace: Path, run_cli) -> None:

@@ -162,7 +162,7 @@ def render_issue(
     content_html = content.strip()
     gathered = [*context["entries"], *(r for _, items in context["sections"] for r in items)]
     shown = "\n".join([context["intro_text"], *(r.summary for r in gathered)])
-    verdict = check_email(issue, html, text, settings, shown)
+    verdict = check_email(issue, html, text, settings, shown, _own_email_templates(env))
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
     # instead of looping over the issues in a template after each edit.
     item = render(env, ITEM_TEMPLATE, issue=issue).strip()
@@ -233,6 +233,20 @@ def _likeliest_line(
 
 
 _COMMENT = re.compile(r"\{#.*?#\}", re.S)
+
+
+def _own_email_templates(env: jinja2.Environment) -> dict[str, str]:
+    """The publication's own email templates (``templates/email/*.j2``) and their text, as the
+    quality checks name them: a fault no issue's text causes is theirs."""
+    root = env.globals.get("workspace_root")
+    folder = None if root is None else root / "templates" / "email"
+    if folder is None or not folder.is_dir():
+        return {}
+    own = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".j2" and path.is_file():
+            own[f"templates/email/{path.name}"] = path.read_text(encoding="utf-8", errors="replace")
+    return own
 
 
 def _template_path(env: jinja2.Environment, name: str) -> str:

@@ -9,7 +9,7 @@ inbox; dark text on a transparent background vanishes when a client paints the p
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,15 +156,39 @@ def sent_size(html: str, settings: Settings) -> int:
 
 
 def check_email(
-    issue: LoadedIssue, html: str, text: str, settings: Settings, shown: str = ""
+    issue: LoadedIssue,
+    html: str,
+    text: str,
+    settings: Settings,
+    shown: str = "",
+    own_templates: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Apply every rule to an issue's compiled HTML and its plain-text part.
 
     ``shown``: the text made of what the editor wrote (the intro as text, the summaries): a
-    code span there ('<div>') is theirs, not HTML a template left."""
+    code span there ('<div>') is theirs, not HTML a template left. ``own_templates``: the
+    publication's email templates (``templates/email/...``) and their text; a fault no
+    issue's text causes (an entry's alt text left out, the <html lang>, HTML in the text
+    part) is told once, as theirs, rather than at every issue's file."""
     limits = settings.newsletter
     verdict = Verdict(size=sent_size(html, settings))
     where = issue.path
+    own = own_templates or {}
+
+    def own_with(suffix: str, *marks: str) -> list[str]:
+        # The publication's templates that may be at fault: of the part, holding the markup.
+        return [n for n, t in own.items() if n.endswith(suffix) and any(m in t for m in marks)]
+
+    def templates_rule(name: str, ok: bool, message: str, hint: str, own: list[str]) -> bool:
+        # The same message for every issue: the build says it once (see build.py).
+        if ok or not own:
+            return False
+        verdict.checks.append((name, ok))
+        path = own[0] if len(own) == 1 else "templates/email/"
+        also = "" if len(own) == 1 else f" (one of {', '.join(own)})"
+        error = QualityError(f"every issue's email: {message}{also}", path, None, hint)
+        verdict.errors.append(error)
+        return True
 
     def rule(
         name: str,
@@ -218,6 +242,17 @@ def check_email(
         "move styling into mj-attributes or component attributes",
     )
     missing_alt = [i.get("src") or "?" for i in facts.images if not (i.get("alt") or "").strip()]
+    described = {m.url for e in issue.all_entries for m in e.images if m.alt.strip()}
+    dropped = [src for src in missing_alt if src in described]
+    if templates_rule(
+        "every image has alt text",
+        not dropped,
+        "the entries' pictures are shown without the alt text the entries give them",
+        'give each picture its alt, as the default does: alt="{{ e.lead.alt }}" on the lead\'s '
+        '<mj-image>, alt="{{ image.alt }}" in the gallery',
+        own_with(".mjml.j2", "mj-image", "<img"),
+    ):
+        missing_alt = [src for src in missing_alt if src not in described]
     rule(
         "every image has alt text",
         not missing_alt,
@@ -296,12 +331,20 @@ def check_email(
         written=relative,
     )
     language = settings.publication.language
-    rule(
+    said = f"<html lang=\"{facts.lang}\"> but the publication's language is '{language}'"
+    if not templates_rule(
         "<html lang> is the publication's language",
         facts.lang == language,
-        f"<html lang=\"{facts.lang}\"> but the publication's language is '{language}'",
-        "set lang on the <mjml> tag of the template",
-    )
+        said,
+        'set lang="{{ pub.language }}" on the <mjml> tag, as the default does',
+        own_with(".mjml.j2", "<mjml"),
+    ):
+        rule(
+            "<html lang> is the publication's language",
+            facts.lang == language,
+            said,
+            "set lang on the <mjml> tag of the template",
+        )
     rule(
         "the title is the subject",
         facts.title.strip() == issue.meta.subject.strip(),
@@ -366,12 +409,19 @@ def check_email(
         leftovers = [
             found for found in leftovers if " ".join(found.casefold().split()) not in written
         ]
-    rule(
+    if not templates_rule(
         "the plain-text part has no HTML left",
         not leftovers,
         f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
         "use the text templates' filters; do not put HTML in email/*.txt.j2",
-    )
+        own_with(".txt.j2", ""),
+    ):
+        rule(
+            "the plain-text part has no HTML left",
+            not leftovers,
+            f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
+            "use the text templates' filters; do not put HTML in email/*.txt.j2",
+        )
     # Gathered by a draft issue (load refuses it in any other): previewed and test-sent with
     # the issue, but its "read on" link leads nowhere until the entry is published.
     verdict.checks.append(("every entry it gathers is published", not issue.drafts))
