@@ -548,6 +548,38 @@ def test_an_entry_published_too_old_for_the_feeds_is_said(workspace: Path, run_c
     assert "no feed carries it" not in output and "is gone with this build" in output, output
 
 
+def test_an_entry_published_again_on_another_day_or_given_a_wrong_id_is_said(
+    workspace: Path, run_cli
+) -> None:
+    # Taken down (in no feed the build replaces), then published again on the day it went
+    # out: a new id, and no word. And an 'id:' written wrong was taken as meant.
+    built(run_cli, workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text(encoding="utf-8")
+    old = "tag:dopepress.example.com,2024-11-08:quiet-hours"
+    entry.write_text(text.replace("published:", "draft: true\npublished:", 1))
+    output = built(run_cli, workspace)
+    assert "its feed id" not in output and old not in (workspace / "feeds/feed.json").read_text()
+    again = text.replace("2024-11-08T09:00:00-08:00", "2024-11-20T09:00:00-08:00")
+    entry.write_text(again)
+    output = built(run_cli, workspace)
+    assert (
+        "warning: entries/quiet-hours.md:4: its feed id is now "
+        "tag:dopepress.example.com,2024-11-20:quiet-hours (it was " + old + "): feed readers "
+        f"show the entry again as new, once\n  hint: to keep it, set 'id: \"{old}\"' in it"
+    ) in output, output
+    output = built(run_cli, workspace)  # said once: readers have the new one now
+    assert "its feed id" not in output, output
+    wrong = "tag:dopepress.example.com,2024-11-8:quiet-hours"
+    entry.write_text(again.replace("published:", f'id: "{wrong}"\npublished:', 1))
+    output = built(run_cli, workspace)
+    assert (
+        f"warning: entries/quiet-hours.md:4: its feed id is now {wrong} (it was "
+        "tag:dopepress.example.com,2024-11-20:quiet-hours), as its 'id:' says: feed readers "
+        "show the entry again as new, once"
+    ) in output, output
+
+
 def test_many_entries_given_new_feed_ids_are_said_in_one_warning(tmp_path: Path) -> None:
     def feed(day: int) -> bytes:
         items = [

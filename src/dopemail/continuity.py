@@ -179,30 +179,44 @@ def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
 
 
 def feed_ids_changed(
-    root: Path, feed: tuple[bytes, bytes] | None, entries: Sequence[RenderedEntry]
+    root: Path, feed: tuple[bytes | None, bytes] | None, entries: Sequence[RenderedEntry]
 ) -> list[DopemailError]:
-    """A warning for each entry the JSON feed carries at the same address as before but under
-    another id (``feed``: the feed's bytes before and after the build): feed readers know an
-    item by its id, and show it again as new.
+    """A warning for each entry the JSON feed carries at an address it carried before (in
+    the feed this build replaces, or in an earlier build's: see :data:`FEED_IDS`) under
+    another id (``feed``: the feed's bytes before the build, None if it made the feed anew,
+    and after): feed readers know an item by its id, and show it again as new.
 
     An entry's id is made from the day it was published, as written: correcting that day
-    (or writing the same moment in another time zone's offset) gives it a new one.
+    (or writing the same moment in another time zone's offset), or publishing it again on
+    another day after taking it down, gives it a new one; so does an 'id:' written wrong.
     """
     if feed is None:
         return []
+    remembered = _remembered_ids(root)
     try:
-        before, after = (_ids_by_address(json.loads(data)) for data in feed)
+        after = _ids_by_address(json.loads(feed[1]))
+        replaced = {} if feed[0] is None else _ids_by_address(json.loads(feed[0]))
     except ValueError:  # a feed.json edited by hand: nothing to tell from it
         return []
+    before = {url: ids[-1] for url, ids in remembered.items()} | replaced
+    if any(remembered.get(url, [""])[-1] != id_ for url, id_ in after.items()):
+        kept = dict(remembered)
+        for url, id_ in after.items():
+            kept[url] = [*(i for i in kept.get(url, []) if i != id_), id_]
+        _remember_ids(root, kept)
     changed = {url: new for url, new in after.items() if url in before and before[url] != new}
     if not changed:
         return []
-    # An entry with an 'id:' of its own was given it on purpose (the hint below followed);
-    # asked of the moved ones alone (an entry's fields are unpickled on first use).
+    # Asked of the moved ones alone (an entry's fields are unpickled on first use).
     by_address = {item.entry.url: item.entry for item in entries if item.entry.url in changed}
+    # An 'id:' giving back an id the feeds carried before is the hint below followed.
     moved = [
-        (entry, before[url], changed[url]) for url, entry in by_address.items() if not entry.meta.id
+        (entry, before[url], changed[url])
+        for url, entry in by_address.items()
+        if not (entry.meta.id and changed[url] in remembered.get(url, ()))
     ]
+    if not moved:
+        return []
     if len(moved) > 3:  # an edit across the archive: said once
         names = ", ".join(entry.path for entry, _, _ in moved[:3])
         return [
@@ -211,20 +225,52 @@ def feed_ids_changed(
                 "readers show them again as new, once",
                 None,
                 None,
-                "their 'published' days changed; to keep an entry's old id, copy it from the "
-                "last feeds/feed.json into the entry as 'id:'",
+                "their 'published' days (or 'id:') changed; to keep an entry's old id, copy it "
+                "from the last feeds/feed.json into the entry as 'id:'",
             )
         ]
     return [
         ContentError(
-            f"its feed id is now {new} (it was {old}): feed readers show the entry again as "
-            "new, once",
+            f"its feed id is now {new} (it was {old}){_why_new(entry)}: feed readers show the "
+            "entry again as new, once",
             entry.path,
-            key_line(root, entry.path, "published"),
+            key_line(root, entry.path, "id" if entry.meta.id else "published"),
             f"to keep it, set 'id: {json.dumps(old)}' in it",
         )
         for entry, old, new in moved
     ]
+
+
+def _why_new(entry: LoadedEntry) -> str:
+    return ", as its 'id:' says" if entry.meta.id else ""
+
+
+#: Every entry's feed ids as the feeds carried them, by address, the latest last: an entry
+#: taken down, then published again on another day, is in no feed the build replaces, yet
+#: readers hold it.
+FEED_IDS = ".dopemail/feed-ids.json"
+
+
+def _remembered_ids(root: Path) -> dict[str, list[str]]:
+    # Each address's ids, the latest last.
+    try:
+        found = json.loads((root / FEED_IDS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        url: [i for i in ids if isinstance(i, str)]
+        for url, ids in found.items()
+        if isinstance(url, str) and isinstance(ids, list) and any(isinstance(i, str) for i in ids)
+    }
+
+
+def _remember_ids(root: Path, ids: Mapping[str, list[str]]) -> None:
+    path = root / FEED_IDS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False)
+    replace_file(path, data.encode("utf-8"))
 
 
 def unfed(
@@ -340,14 +386,13 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
         for rel, before in report.json_before.items()
         if isinstance(after := build.outputs.get(rel), bytes)
     }
-    from .feeds import JSON_PATH
 
     told = [
         *pages_gone(report.removed, workspace.entries),
         *sent_issues_changed(
             report.replaced, workspace.issues, json_files, _mailed(workspace.root)
         ),
-        *feed_ids_changed(workspace.root, json_files.get(JSON_PATH), build.entries),
+        *feed_ids_changed(workspace.root, _feed(build, report, json_files), build.entries),
         *unfed(
             workspace.root,
             report.written,
@@ -360,6 +405,21 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
     ]
     remember_base_url(workspace.root, settings)
     return told
+
+
+def _feed(
+    build: Build, report: WriteReport, json_files: Mapping[str, tuple[bytes, bytes]]
+) -> tuple[bytes | None, bytes] | None:
+    # The JSON feed before and after, when this build wrote it; made anew (feeds/ deleted),
+    # it is compared with the ids earlier builds published.
+    from .feeds import JSON_PATH
+
+    if JSON_PATH in json_files:
+        return json_files[JSON_PATH]
+    made = build.outputs.get(JSON_PATH)
+    if JSON_PATH in report.written and isinstance(made, bytes):
+        return None, made
+    return None
 
 
 def _mailed(root: Path) -> Callable[[LoadedIssue], bool]:
