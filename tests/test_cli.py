@@ -513,6 +513,14 @@ def test_an_entry_given_a_new_feed_id_is_said_with_how_to_keep_the_old_one(
     config.write_text(config.read_text().replace("https://dopepress.example.com", moved))
     output = built(run_cli, workspace)
     assert "base_url is now" in output and "its feed id" not in output, output
+    # In a fresh clone too (no .dopemail/ to remember it): the committed feeds/ say it.
+    shutil.rmtree(workspace / ".dopemail")
+    config.write_text(config.read_text().replace(moved, "https://press.example.net"))
+    output = built(run_cli, workspace)
+    assert (
+        "base_url is now https://press.example.net/ (the last build's was "
+        "https://dopepress.example.org/)" in output
+    ), output
 
 
 def test_an_entry_published_too_old_for_the_feeds_is_said(workspace: Path, run_cli) -> None:

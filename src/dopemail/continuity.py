@@ -336,14 +336,19 @@ def _ids_by_address(feed: object) -> dict[str, str]:
     }
 
 
-def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:
+def base_url_moved(
+    root: Path, settings: Settings, feed: bytes | None = None
+) -> list[DopemailError]:
     """A warning when ``base_url`` is not the one the last build was made with (see
-    :func:`remember_base_url`); none when no build recorded one."""
+    :func:`remember_base_url`), or, where no build recorded one (a fresh clone), the one of
+    the JSON feed this build replaces (``feed``, its bytes: the committed ``feeds/``)."""
     current = settings.publication.base_url
     try:
         last = (root / LAST_BASE_URL).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        return []
+        last = _home_of(feed)
+        if last is None:
+            return []
     if last == current:
         return []
     # An entry's id is made from the site's host (and its day and slug), an issue's from its
@@ -363,6 +368,14 @@ def base_url_moved(root: Path, settings: Settings) -> list[DopemailError]:
             "copy it from the feed into the entry as 'id:'); if not, put base_url back",
         )
     ]
+
+
+def _home_of(feed: bytes | None) -> str | None:
+    try:
+        home = json.loads(feed)["home_page_url"] if feed is not None else None
+    except (ValueError, TypeError, KeyError):
+        return None
+    return home if isinstance(home, str) and home else None
 
 
 def remember_base_url(root: Path, settings: Settings) -> None:
@@ -386,13 +399,13 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
         for rel, before in report.json_before.items()
         if isinstance(after := build.outputs.get(rel), bytes)
     }
-
+    feed = _feed(build, report, json_files)
     told = [
         *pages_gone(report.removed, workspace.entries),
         *sent_issues_changed(
             report.replaced, workspace.issues, json_files, _mailed(workspace.root)
         ),
-        *feed_ids_changed(workspace.root, _feed(build, report, json_files), build.entries),
+        *feed_ids_changed(workspace.root, feed, build.entries),
         *unfed(
             workspace.root,
             report.written,
@@ -401,7 +414,7 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
             build.entries,
             settings.feeds.items,
         ),
-        *base_url_moved(workspace.root, settings),
+        *base_url_moved(workspace.root, settings, feed[0] if feed is not None else None),
     ]
     remember_base_url(workspace.root, settings)
     return told
