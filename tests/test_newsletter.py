@@ -646,7 +646,7 @@ BAD_ISSUES = [
         "templates/email/issue.mjml.j2",
         '<mjml lang="{{ pub.language }}"',
         '<mjml lang="fr"',
-        "templates/email/issue.mjml.j2: every issue's email: <html lang=\"fr\"> but the "
+        'templates/email/issue.mjml.j2: every issue\'s email: <html lang="fr"> but the '
         "publication's language is 'en'",
         None,
     ),
