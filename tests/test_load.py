@@ -3080,6 +3080,41 @@ def test_a_value_yaml_reads_as_something_else_is_told_so(
     assert (error.line, error.message, error.hint) == (line, message, hint)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "told"),
+    [
+        # A list named and repeated is meant: the error is the line below, as before.
+        (
+            "venue: &bfi\n  name: BFI\nother: *bfi\nauthor DoPe Press\n",
+            4,
+            "broken YAML: no ':' after 'author'",
+        ),
+        (
+            "venue: &bfi\n  name: BFI\nother: *bfi\n  bad: indentation\n",
+            4,
+            "broken YAML: this line is not indented like the lines around it",
+        ),
+        # Read the general way (a tag before it): the title was 'and more', without a word.
+        (
+            "year: !!int 2023\ntitle: &Strangers and more\n",
+            2,
+            "broken YAML: the value of 'title' begins with '&'",
+        ),
+        ("director: &d Andrew Haigh\nwriter: *d\n", None, None),  # a text named and repeated
+    ],
+    ids=["named-list-then-no-colon", "named-list-then-indent", "after-a-tag", "repeated"],
+)
+def test_yaml_s_own_signs_are_told_only_where_they_are_the_fault(
+    text: str, line: int | None, told: str | None
+) -> None:
+    if told is None:
+        assert frontmatter.parse_yaml(text, "x.md")["writer"] == "Andrew Haigh"
+        return
+    with pytest.raises(ContentError) as caught:
+        frontmatter.parse_yaml(text, "x.md")
+    assert (caught.value.line, caught.value.message[: len(told)]) == (line, told)
+
+
 @pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
 def test_a_file_saved_by_renaming_while_it_is_read_is_read_once_back(
     workspace: Path, monkeypatch: pytest.MonkeyPatch, cached: bool

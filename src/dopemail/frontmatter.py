@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from yaml.events import (
+    AliasEvent,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -94,11 +95,22 @@ class _Unusual(Exception):
     """Front matter that is not plain mappings, lists and scalars: read the general way."""
 
 
-class _NamedText(Exception):
-    """A text given a name (YAML's anchor, '&name'), on this line (0-based): meant as text."""
-
-    def __init__(self, line: int) -> None:
-        self.line = line
+def _named_text(text: str) -> int | None:
+    """The line (0-based) of the first text given a name (YAML's anchor, '&name') that
+    nothing repeats ('*name'): meant as text. 'title: &Strangers and more' is the text 'and
+    more' named 'Strangers' (and '&Strangers' alone, nothing): what was meant would be lost."""
+    named: dict[str, int] = {}
+    repeated: set[str] = set()
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, ScalarEvent) and event.anchor is not None:
+                named.setdefault(event.anchor, event.start_mark.line)
+            elif isinstance(event, AliasEvent):
+                repeated.add(event.anchor)
+    except yaml.YAMLError:
+        return None  # broken: the general way words it
+    lines = [line for name, line in named.items() if name not in repeated]
+    return min(lines) if lines else None
 
 
 # Plain scalars: the implicit resolvers by first character (PyYAML's own table, read once).
@@ -423,14 +435,9 @@ class _Events:
         return value
 
     def value(self, event: Any) -> Any:
-        kind = type(event)
-        if kind is ScalarEvent and event.anchor is not None:
-            # 'title: &Strangers and more' is the text 'and more' named 'Strangers' (and
-            # '&Strangers' alone, nothing): what was meant as text would be lost. (A list or
-            # a mapping may still be named, to be repeated below as '*name'.)
-            raise _NamedText(event.start_mark.line)
         if event.anchor is not None or event.tag is not None:
             raise _Unusual
+        kind = type(event)
         if kind is ScalarEvent:
             text = event.value
             if not event.implicit[0]:  # quoted
@@ -538,6 +545,14 @@ _NO_COLON = re.compile(r"^[ ]*(?:- +)?([A-Za-z_][\w-]*)(:(?! )|：[ ]?|[ ]+)(?!#
 _ONE_LINE = re.compile(r"^[ ]*(?:- +)?(?:([A-Za-z_][\w-]*): +)?(\S.*?)[ ]*$")
 
 
+# The errors PyYAML gives for a text begun with one of its signs, by sign.
+_SIGN_ERRORS = {
+    "*": "found undefined alias",
+    "!": "could not determine a constructor for the tag",
+    "|": "did not find expected comment or line break",
+    ">": "did not find expected comment or line break",
+}
+
 # YAML's signs a value may begin with ('&Strangers'), and what YAML reads them as.
 _MARKS = {
     "&": "a name given to the value (an anchor)",
@@ -546,9 +561,11 @@ _MARKS = {
 }
 
 
-def _read_otherwise(line: str) -> tuple[str, str] | None:
+def _read_otherwise(line: str, signs: str = "") -> tuple[str, str] | None:
     """What to say of a value that begins with a character YAML reads as something else than
-    text (message, hint), if the line holds one."""
+    text (message, hint), if the line holds one. ``signs``: YAML's own signs to tell of too,
+    those the error at hand is about ('&' named a text; '*' named no value, '!' no type; '|'
+    and '>' were followed by text): elsewhere they are meant (a list named, and repeated)."""
     found = _ONE_LINE.match(line)
     if found is None:
         return None
@@ -571,9 +588,9 @@ def _read_otherwise(line: str) -> tuple[str, str] | None:
         what = "a list" if first == "[" else "a mapping"
     elif first in "`%@":
         what = "one of its own signs"
-    elif first in _MARKS:
+    elif first in signs and first in _MARKS:
         what = _MARKS[first]
-    elif first in "|>" and re.match(r"[|>][-+0-9]*[ \t]+[^#\s]", value):
+    elif first in signs and first in "|>" and re.match(r"[|>][-+0-9]*[ \t]+[^#\s]", value):
         what = "the start of a block of lines below it (the text cannot follow on its line)"
     else:
         return None
@@ -689,17 +706,18 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     try:
         try:
             return _Events(loader).document()
-        except _NamedText as named:
-            lines = text.split("\n")
-            told = _read_otherwise(lines[named.line]) if named.line < len(lines) else None
-            message, hint = told or (
-                "broken YAML: a text begins with '&', which YAML reads as a name given to the "
-                "value (an anchor), not text",
-                "put the value in double quotes",
-            )
-            raise ContentError(message, path, named.line + 1 + line_offset, hint) from None
         except (_Unusual, yaml.YAMLError):
             loader.dispose()
+            named = _named_text(text)  # (only here: the fast ways read no '&')
+            if named is not None:
+                lines = text.split("\n")
+                told = _read_otherwise(lines[named], "&") if named < len(lines) else None
+                message, hint = told or (
+                    "broken YAML: a text begins with '&', which YAML reads as a name given to "
+                    "the value (an anchor), not text",
+                    "put the value in double quotes",
+                )
+                raise ContentError(message, path, named + 1 + line_offset, hint) from None
             loader = _LineLoader(text)  # the general way, from the start
             loader.line_offset = line_offset
         node = loader.get_single_node()
@@ -715,8 +733,9 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         all_lines = text.split("\n")
         marked = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None]
         # (A list cut short by a comment is noticed on the line after it.)
+        signs = "".join(sign for sign, said in _SIGN_ERRORS.items() if said in problem)
         for number in (*marked, *(n - 1 for n in marked if n > 0)):
-            misread = _read_otherwise(all_lines[number]) if number < len(all_lines) else None
+            misread = _read_otherwise(all_lines[number], signs) if number < len(all_lines) else None
             if misread is not None:
                 line = number + 1 + line_offset
                 raise ContentError(misread[0], path, line, misread[1]) from None
