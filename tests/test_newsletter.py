@@ -557,8 +557,8 @@ BAD_ISSUES = [
         "templates/email/issue.mjml.j2",
         "{{ issue.meta.subject }}</mj-title>",
         "{{ issue.meta.subject(3) }}</mj-title>",
-        "template error: 'str' object is not callable\n  hint: check what this line calls (a "
-        "filter, a method) and the arguments it gives",
+        "template error: 'str' object is not callable\n  hint: check the values this line "
+        "combines, and what it calls (a filter, a method) with which arguments",
         "subject(3)",
     ),
     (  # was "RecursionError: maximum recursion depth exceeded", told to correct an expression
@@ -566,11 +566,29 @@ BAD_ISSUES = [
         "templates/email/issue.mjml.j2",
         "{{ issue.meta.subject }}</mj-title>",
         '{{ issue.meta.subject }}</mj-title>{% include "email/issue.mjml.j2" %}',
-        "template error: it extends or includes itself (or through others), over and over\n  "
-        "hint: a template of yours replaces the default of its name, so extending or including "
-        "'issue.mjml.j2' from it names itself: copy the default (src/dopemail/default_templates/) "
-        "and edit the copy instead",
+        "template error: it extends, includes or calls itself (or through others), over and "
+        "over\n  hint: yours replaces the default 'email/issue.mjml.j2', so naming "
+        "'email/issue.mjml.j2' in it names itself, not the default: copy the default "
+        "(src/dopemail/default_templates/email/issue.mjml.j2) and edit the copy instead",
         "{% include",
+    ),
+    (  # a key missing elsewhere than in a phrase: no word of phrases
+        "a key missing from a mapping",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        '{{ issue.meta.subject }}{{ {"a": 1}.pop("b") }}</mj-title>',
+        "template error: KeyError: 'b'\n  hint: correct the expression on this line",
+        ".pop(",
+    ),
+    (  # a macro calling itself: no default to speak of
+        "a macro that calls itself",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}</mj-title>",
+        "template error: it extends, includes or calls itself (or through others), over and "
+        "over\n  hint: remove the {% extends %}, {% include %} or macro call that leads back "
+        "to itself",
+        "{% macro",
     ),
     (
         "undefined variable",

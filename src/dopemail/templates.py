@@ -1048,9 +1048,9 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         if line is None:
             raise
         # Jinja2 checks a filter or test inside {% if %} or {% for %} only when it runs.
-        hint = _unknown_name_hint(env, str(exc)) or _runtime_hint(exc, filename, root)
+        hint = _unknown_name_hint(env, str(exc)) or _runtime_hint(exc, filename, line, root)
         if isinstance(exc, RecursionError):
-            exc_text = "it extends or includes itself (or through others), over and over"
+            exc_text = "it extends, includes or calls itself (or through others), over and over"
         elif not isinstance(exc, TypeError | ValueError | AttributeError | jinja2.TemplateError):
             # '1/0', a missing key, a loop without end: named as Python names them.
             exc_text = f"{type(exc).__name__}: {exc}"
@@ -1062,31 +1062,47 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
 
 
-def _runtime_hint(exc: Exception, filename: str | None, root: Path | None) -> str | None:
+def _runtime_hint(exc: Exception, filename: str | None, line: int, root: Path | None) -> str | None:
     """What to do about an error a template's line raised as it ran, where Python's words
     alone ("KeyError: 'author'") would not say it."""
     if isinstance(exc, RecursionError):
-        own = Path(filename or "").name
-        if filename and root is not None and Path(filename).is_relative_to(root):
+        path = Path(filename or "")
+        own = root / TEMPLATES_DIR if root is not None else None
+        name = path.relative_to(own).as_posix() if own and path.is_relative_to(own) else ""
+        try:
+            names_itself = bool(name) and name in path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            names_itself = False
+        if names_itself and (_DEFAULTS / name).is_file():
             # templates/entry.html.j2 replaces the default of that name: extending
-            # "entry.html.j2" names itself, never the default.
+            # "entry.html.j2" from it names itself, never the default.
             return (
-                f"a template of yours replaces the default of its name, so extending or "
-                f"including '{own}' from it names itself: copy the default "
-                f"(src/dopemail/default_templates/) and edit the copy instead"
+                f"yours replaces the default '{name}', so naming '{name}' in it names itself, "
+                f"not the default: copy the default (src/dopemail/default_templates/{name}) "
+                "and edit the copy instead"
             )
-        return "remove the {% extends %} or {% include %} that leads back to this template"
-    if isinstance(exc, KeyError):
+        return "remove the {% extends %}, {% include %} or macro call that leads back to itself"
+    if isinstance(exc, KeyError) and exc.args and _line_holds(filename, line, f"%({exc.args[0]})s"):
         # gettext's %-format: _("By %(author)s") without author=...
+        key = exc.args[0]
         return (
-            f"the phrase on this line names %({exc.args[0]})s: give its value after the "
-            f'phrase, as _("... %({exc.args[0]})s ...", {exc.args[0]}=...)'
-            if exc.args
-            else None
+            f"the phrase on this line names %({key})s: give its value after the phrase, as "
+            f'_("... %({key})s ...", {key}=...)'
         )
     if isinstance(exc, TypeError):
-        return "check what this line calls (a filter, a method) and the arguments it gives"
+        return (
+            "check the values this line combines, and what it calls (a filter, a method) with "
+            "which arguments"
+        )
     return None
+
+
+def _line_holds(filename: str | None, line: int, text: str) -> bool:
+    try:
+        lines = Path(filename or "").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return 0 < line <= len(lines) and text in lines[line - 1]
 
 
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
