@@ -221,8 +221,13 @@ def test_the_system_zone_database_upgraded_renders_everything_again(
     # told by the old rules, and differed from the same build without the cache.
     import zoneinfo
 
+    if not Path("/usr/share/zoneinfo/Etc/GMT+8").is_file():
+        pytest.skip("no system zone database here (Python reads the tzdata package)")
     zones = tmp_path / "zoneinfo"
     shutil.copytree("/usr/share/zoneinfo", zones, symlinks=True)
+    # Saved by Notepad, with a byte order mark, which the settings read (and so must this).
+    config = workspace / "dopemail.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())
     zoneinfo.reset_tzpath(to=[str(zones)])  # as PYTHONTZPATH would
     zoneinfo.ZoneInfo.clear_cache()
     try:
@@ -235,7 +240,7 @@ def test_the_system_zone_database_upgraded_renders_everything_again(
         new = rules.with_name(".Los_Angeles.new")
         new.write_bytes((zones / "Etc/GMT+8").read_bytes())
         new.rename(rules)
-        zoneinfo.ZoneInfo.clear_cache()
+        # (zoneinfo's cache left as it is: a preview would have it, across the upgrade)
         code, output = run_cli("build", "--root", workspace)
         # (after the warnings that sent issues changed: their events' times did)
         assert code == 0 and "\nbuilt " in output and "sent" in output, output

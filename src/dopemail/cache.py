@@ -110,15 +110,33 @@ def context_key(root: Path) -> str:
         for p in _files(_PACKAGE)
         if p.suffix in _RENDERING_CODE and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
     ]
-    zone = zone_file(root)  # the rules its dates are told by, when the system's
-    zones = [] if zone is None else [Path(zone)]
-    for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own, *zones]:
+    for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own]:
         digest.update(str(path).encode())
         try:
             digest.update(path.read_bytes())
         except FileNotFoundError:
             digest.update(b"-")
+    zone = zone_file(root)  # the rules its dates are told by, when the system's
+    if zone is not None:
+        with contextlib.suppress(OSError):
+            rules = Path(zone).read_bytes()
+            digest.update(zone.encode() + b"\0" + rules)
+            _current_rules(zone, rules)
     return digest.hexdigest()
+
+
+# The zone files' bytes this process last read (see _current_rules).
+_RULES: dict[str, bytes] = {}
+
+
+def _current_rules(path: str, rules: bytes) -> None:
+    # zoneinfo keeps every zone it loaded for the process's life: a preview running across a
+    # tzdata upgrade would render with the old rules under the new rules' key.
+    if _RULES.get(path, rules) != rules:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo.clear_cache()
+    _RULES[path] = rules
 
 
 # Pictures are shared: thousands of entries show the same few dozen files, and each is looked

@@ -200,9 +200,9 @@ def zone_file(root: Path) -> str | None:
     import zoneinfo
 
     try:
-        with open(root / "dopemail.toml", "rb") as handle:
-            name = tomllib.load(handle).get("publication", {}).get("timezone", "UTC")
-    except (OSError, ValueError, AttributeError):
+        text = (root / "dopemail.toml").read_bytes().decode("utf-8").removeprefix("\ufeff")
+        name = tomllib.loads(text).get("publication", {}).get("timezone", "UTC")
+    except (OSError, ValueError, AttributeError):  # (UnicodeDecodeError is a ValueError)
         return None
     if not isinstance(name, str) or not name or os.path.isabs(name) or ".." in name.split("/"):
         return None  # not a zone's name: the settings' check says so
