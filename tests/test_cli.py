@@ -584,8 +584,20 @@ def test_an_entry_published_again_on_another_day_or_given_a_wrong_id_is_said(
     assert (
         f"warning: entries/quiet-hours.md:4: its feed id is now {wrong} (it was "
         "tag:dopepress.example.com,2024-11-20:quiet-hours), as its 'id:' says: feed readers "
-        "show the entry again as new, once"
+        "show the entry again as new, once\n  hint: if its readers know it by the 'id:' you "
+        "wrote (an older feed's), nothing to do; if not, set 'id: "
+        '"tag:dopepress.example.com,2024-11-20:quiet-hours"\' in it'
     ) in output, output
+    # Deleted, then another piece given its address: another item, nothing to keep.
+    other = workspace / "entries/sunny-vallejo-park-low-tide.md"
+    piece = other.read_text(encoding="utf-8")
+    other.unlink()
+    output = built(run_cli, workspace)
+    assert "is gone with this build" in output, output
+    published = re.search(r"(?m)^published: (\S+)", piece).group(1)
+    other.write_text(piece.replace(published, "2024-12-01T09:00:00-08:00", 1))
+    output = built(run_cli, workspace)
+    assert "its feed id" not in output, output
 
 
 def test_many_entries_given_new_feed_ids_are_said_in_one_warning(tmp_path: Path) -> None:

@@ -235,10 +235,27 @@ def feed_ids_changed(
             "entry again as new, once",
             entry.path,
             key_line(root, entry.path, "id" if entry.meta.id else "published"),
-            f"to keep it, set 'id: {json.dumps(old)}' in it",
+            (
+                "if its readers know it by the 'id:' you wrote (an older feed's), nothing to "
+                f"do; if not, set 'id: {json.dumps(old)}' in it"
+            )
+            if entry.meta.id
+            else f"to keep it, set 'id: {json.dumps(old)}' in it",
         )
         for entry, old, new in moved
     ]
+
+
+def forget_deleted(root: Path, removed: list[str], entries: Sequence[LoadedEntry]) -> None:
+    """Forget the feed ids of entries deleted (not made drafts) with this build: a new entry
+    given the address of a deleted one is another piece, not the same one under a new id."""
+    if not any(_entry_page(rel) for rel in removed):
+        return
+    remembered = _remembered_ids(root)
+    there = {entry.url for entry in entries}
+    kept = {url: ids for url, ids in remembered.items() if url in there}
+    if len(kept) != len(remembered):
+        _remember_ids(root, kept)
 
 
 def _why_new(entry: LoadedEntry) -> str:
@@ -416,6 +433,7 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
         ),
         *base_url_moved(workspace.root, settings, feed[0] if feed is not None else None),
     ]
+    forget_deleted(workspace.root, report.removed, workspace.entries)
     remember_base_url(workspace.root, settings)
     return told
 
