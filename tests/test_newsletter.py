@@ -751,6 +751,22 @@ def test_a_template_s_own_fault_is_told_once_at_the_template(
     assert "issues/" not in output
 
 
+def test_html_in_the_text_part_is_told_at_the_template_that_writes_it(
+    workspace: Path, run_cli
+) -> None:
+    # With any text template of its own, the publication's were all blamed (one of
+    # templates/email/...): the innocent copy too.
+    _break(workspace, "templates/email/film_card.txt.j2", "{{", "{{")  # a copy, unchanged
+    _break(workspace, "templates/email/issue.txt.j2", "{{", "<b>{{")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    assert (
+        "templates/email/issue.txt.j2: every issue's email: the plain-text part contains HTML: "
+        "<b>\n" in output
+    ), output
+    assert "film_card.txt.j2" not in output, output
+
+
 def test_duplicate_issue_number(workspace: Path, run_cli) -> None:
     first = workspace / FIRST
     copy = workspace / "issues" / (first.name.split("-", 1)[0] + "-again.md")
