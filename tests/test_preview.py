@@ -713,11 +713,31 @@ def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
     shown = body.decode()
     assert status == 200 and "<h1>Send test</h1>" in shown and "(not sent:" in shown
     assert "Test sent" not in shown
-    # The second test, within the same second, is a file of its own: it replaced the first.
-    again = sorted((root / "outbox/1-strangers/tests").glob("*.eml"))
-    assert len(again) == 2 and written[0] in again
-    # As the sender writes them: CRLF lines, the date in UTC whatever the machine's zone.
-    data = again[-1].read_bytes()
+    assert len(list((root / "outbox/1-strangers/tests").glob("*.eml"))) == 2
+
+
+def test_a_test_written_by_the_preview_is_a_file_of_its_own_in_utc(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two within the same second (a button clicked twice) had one name: the second replaced
+    # the first. And its date and name followed the machine's zone, its lines LF alone.
+    from dopemail.build import build
+    from dopemail.preview.hooks import write_test_eml
+
+    rendered = build(workspace, write=False)[0].issues[0]
+    monkeypatch.setenv("TZ", "Pacific/Chatham")
+    time.tzset()
+    moment = time.gmtime(1_733_400_000)  # 2024-12-05 12:00 UTC: the 6th at Chatham
+    monkeypatch.setattr(time, "gmtime", lambda *args: moment)
+    try:
+        first = write_test_eml(workspace, rendered, "editor@example.com")
+        second = write_test_eml(workspace, rendered, "editor@example.com")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert first != second and first.exists() and second.exists()
+    assert first.name.startswith("preview-20241205-") and second.name.endswith("-2.eml")
+    data = second.read_bytes()
     assert data.count(b"\r\n") == data.count(b"\n")
     date = re.search(rb"^Date: (.*)\r$", data, re.M).group(1)
     assert date.endswith(b" +0000"), date

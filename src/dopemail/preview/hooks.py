@@ -104,7 +104,7 @@ def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
     file each time: an earlier test is never overwritten)."""
     settings = load_settings(root)
     sender, meta = settings.sender, rendered.issue.meta
-    # CRLF lines and a date in UTC, as the sender's own .eml files: the same file whatever
+    # CRLF lines and a date in UTC, as the sender's .eml files have them: the same whatever
     # the machine's time zone.
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = f"[TEST] {meta.subject}"
