@@ -421,8 +421,9 @@ def test_an_issue_built_as_sent_and_edited_since_is_still_told_as_sent(tmp_path)
     code, output = run("send", "1", "--root", root)
     assert code == 0
     assert (
-        "nothing was sent. It is marked sent (issues/1-strangers-and-varda.md), and changed "
-        "since it was built: --yes refuses to send it to the list again." in output
+        "nothing was sent. It is marked sent as built (issues/1-strangers-and-varda.md), and "
+        "changed since: --yes refuses to send it to the list again (built again, it goes if "
+        "its file says ready)." in output
     ), output
     assert "until it is built again" not in output
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)

@@ -165,8 +165,8 @@ def describe_plan(summary: SendSummary) -> list[str]:
         )
     elif summary.stale and issue.status == "sent":
         then = (
-            f"It is marked sent ({issue.source}), and changed since it was built: --yes "
-            "refuses to send it to the list again."
+            f"It is marked sent as built ({issue.source}), and changed since: --yes refuses "
+            "to send it to the list again (built again, it goes if its file says ready)."
         )
     elif summary.stale:
         then = "It changed since it was built: --yes refuses it until it is built again."
