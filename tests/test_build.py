@@ -1020,6 +1020,36 @@ def test_a_picture_named_with_its_accents_decomposed_is_found_and_published(
     assert published.read_bytes() == on_disk.read_bytes(), src
 
 
+def test_an_output_the_disk_finds_under_its_old_spelling_is_not_removed(
+    workspace: Path, run_cli
+) -> None:
+    # On macOS's disks, 'Ame\u0301lie.jpg' (as a Mac's copy of media/ spelt it, and the last
+    # build's manifest lists it) and 'Amélie.jpg' (as the build names it now) are one file:
+    # removing the old name as no longer made removed the picture. Linux's disk tells the two
+    # apart; a second link to the file, under the old name, stands for the Mac's.
+    import json
+    import unicodedata
+
+    typed = "media/Amélie/01.jpg"
+    (workspace / "media/Amélie").mkdir()
+    shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", workspace / typed)
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("\n---\n", f"\n---\n![A café]({typed})\n\n", 1))
+    assert run_cli("build", "--root", workspace)[0] == 0
+    now = workspace / "site" / typed
+    old_rel = "site/" + unicodedata.normalize("NFD", typed)
+    (workspace / old_rel).parent.mkdir(exist_ok=True)
+    os.link(now, workspace / old_rel)
+    manifest = workspace / ".dopemail/outputs.json"
+    listed = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps(sorted([*listed, old_rel]), indent=0) + "\n", "utf-8")
+    entry.write_text(entry.read_text("utf-8").replace("A café", "A cup", 1))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "removed" not in output, output
+    assert (workspace / old_rel).exists() and os.path.samefile(workspace / old_rel, now)
+
+
 @pytest.mark.parametrize(
     ("caption", "credit", "shown"),
     [

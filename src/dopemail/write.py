@@ -23,6 +23,7 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -590,9 +591,19 @@ def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) ->
     except (FileNotFoundError, ValueError):
         previous = set()
     removed = []
+    spelt: dict[str, str] | None = None
     for rel in sorted((previous | (unfinished or set())) - current):
         path = root / rel
         if path.is_file():
+            # On a disk that finds a name however its accents or case are written (macOS's),
+            # an output now named another way ('é' one character, where a Mac's copy of
+            # media/ had 'e' and an accent) is this very file: removing the old name would
+            # remove it.
+            if spelt is None:
+                spelt = {_spelling(name): name for name in current}
+            now = spelt.get(_spelling(rel))
+            if now is not None and _same_file(path, root / now):
+                continue
             path.unlink()
             removed.append(rel)
         _remove_empty_parents(path.parent, root)  # also a folder made early for nothing
@@ -600,6 +611,17 @@ def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) ->
         manifest.parent.mkdir(parents=True, exist_ok=True)
         replace_file(manifest, (json.dumps(sorted(current), indent=0) + "\n").encode("utf-8"))
     return removed
+
+
+def _spelling(rel: str) -> str:
+    return unicodedata.normalize("NFC", rel).casefold()
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
