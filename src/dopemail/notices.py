@@ -119,7 +119,7 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
     that the page would show as it is (the weekday and date, without the year); a picture
     whose alt text is its caption; a piece published without text."""
     found: list[tuple[str, int | None, str]] = []
-    if not meta.draft and not doc.body.strip():
+    if not meta.draft and (not doc.body or doc.body.isspace()):
         # Cut after its front matter (a paste gone wrong, an editor's undo): it was published,
         # its page and its feed items an empty piece, without a word said.
         found.append(
