@@ -260,6 +260,29 @@ def test_the_system_zone_database_upgraded_renders_everything_again(
         zoneinfo.ZoneInfo.clear_cache()
 
 
+@pytest.mark.parametrize(
+    ("settings", "zone"),
+    [
+        ('[publication]\ntimezone = "Europe/Paris"\n', "Europe/Paris"),
+        ("[publication]\n  timezone='Asia/Tokyo'  # where we are\n", "Asia/Tokyo"),
+        ('publication.timezone = "America/Sao_Paulo"\n', "America/Sao_Paulo"),  # parsed
+        ("[publication]\n# timezone = 'Asia/Tokyo'\n", "UTC"),  # parsed: the default
+        ('[publication]\ntitle = "X"\n', "UTC"),
+        ("[publication\ntimezone = 'Asia/Tokyo'\n", "Asia/Tokyo"),  # broken: the build says
+    ],
+)
+def test_the_zone_whose_rules_are_an_input(tmp_path: Path, settings: str, zone: str) -> None:
+    import zoneinfo
+
+    (tmp_path / "dopemail.toml").write_text(settings, encoding="utf-8")
+    found = fingerprint.zone_file(tmp_path)
+    expected = next(
+        (os.path.join(f, zone) for f in zoneinfo.TZPATH if os.path.isfile(os.path.join(f, zone))),
+        None,
+    )
+    assert found == expected
+
+
 def test_folders_linked_into_templates_and_media_are_inputs_too(
     workspace: Path, tmp_path: Path, run_cli
 ) -> None:

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -190,20 +191,38 @@ def _scan(root: Path, since: int | None = None) -> _Scan:
     return scan
 
 
+# 'timezone = "Europe/Paris"' on a line of its own (a comment after it).
+_TIMEZONE = re.compile(
+    r"""^[ \t]*timezone[ \t]*=[ \t]*(?:"([^"\\\n]+)"|'([^'\n]+)')[ \t]*(?:\#.*)?$""", re.M
+)
+
+
 def zone_file(root: Path) -> str | None:
     """The file the publication's time zone's rules are read from, when it is one of the
     system's zone database (``/usr/share/zoneinfo``, or ``PYTHONTZPATH``'s), which Python
     reads before the ``tzdata`` package: that package is one of the :func:`libraries`, the
     system's database is not. None when the zone is not read from such a file (or the
     settings cannot be read: the build says why)."""
-    import tomllib
     import zoneinfo
 
     try:
         text = (root / "dopemail.toml").read_bytes().decode("utf-8").removeprefix("\ufeff")
-        name = tomllib.loads(text).get("publication", {}).get("timezone", "UTC")
-    except (OSError, ValueError, AttributeError):  # (UnicodeDecodeError is a ValueError)
+    except (OSError, ValueError):  # (UnicodeDecodeError is a ValueError)
         return None
+    # The line as it is written (importing a TOML parser would cost a no-op build more than
+    # all the rest of this); TOML's other ways of writing it, parsed.
+    written = _TIMEZONE.search(text)
+    if written is not None:
+        name: object = written.group(1) or written.group(2)
+    elif "timezone" not in text:
+        name = "UTC"
+    else:
+        import tomllib
+
+        try:
+            name = tomllib.loads(text).get("publication", {}).get("timezone", "UTC")
+        except (ValueError, AttributeError):
+            return None
     if not isinstance(name, str) or not name or os.path.isabs(name) or ".." in name.split("/"):
         return None  # not a zone's name: the settings' check says so
     for folder in zoneinfo.TZPATH:
