@@ -1200,6 +1200,25 @@ def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> 
     assert code == 0, output
 
 
+def test_new_issue_gathers_what_one_email_carries(workspace: Path, run_cli) -> None:
+    # Years of pieces in no issue (5,001 in a large archive) made an email of 60 MB, which
+    # stopped every build, and the preview's every rebuild, even as a draft.
+    source = (workspace / "entries/quiet-hours.md").read_text(encoding="utf-8")
+    for n in range(1, 10):
+        moved = source.replace("2024-11-08T09:00:00-08:00", f"2025-01-{n:02}T09:00:00-08:00")
+        (workspace / f"entries/piece-{n}.md").write_text(moved, encoding="utf-8")
+    code, output = run_cli("new", "issue", "Many", "--root", workspace)
+    assert code == 0, output
+    issue = next((workspace / "issues").glob("*-many.md")).read_text(encoding="utf-8")
+    listed = re.findall(r"^  - ([a-z0-9-]+)", issue, re.M)
+    assert listed == [f"piece-{n}" for n in range(9, 3, -1)], listed  # the six newest
+    assert (
+        "it gathers the 6 newest of the 10 published entries in no issue yet (an email carries "
+        "about 6: Gmail clips past 102 KB)" in output
+    ), output
+    assert run_cli("build", "--root", workspace)[0] == 0
+
+
 def test_new_issue_with_every_entry_gathered_says_so_and_the_build_names_one_fix(
     workspace: Path, run_cli
 ) -> None:

@@ -175,11 +175,18 @@ class WorkspaceNotRead(DopemailErrors):
 _NUMBERED = re.compile(r"(\d+)-")
 
 
+#: The most entries a new issue gathers: five films with all their photos, credits and
+#: showtimes make an email of about 75 KB, and Gmail clips at 102 KB. (An archive's years of
+#: pieces in no issue made an email of 60 MB, which stopped every build.)
+NEW_ISSUE_ENTRIES = 6
+
+
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
-) -> tuple[Path, int, list[str]]:
-    """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet;
-    its path, how many entries it gathers, and the drafts it left out.
+) -> tuple[Path, int, list[str], int]:
+    """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet
+    (:data:`NEW_ISSUE_ENTRIES` at most); its path, how many entries it gathers, the drafts it
+    left out, and how many entries in no issue it left out besides.
 
     ``slug`` names the file and the web version's URL after the number; by default it is made
     from the subject.
@@ -208,7 +215,8 @@ def new_issue(
     kept = [int(m.group(1)) for m in map(_NUMBERED.match, filed) if m]
     number = max([*(i.meta.number for i in workspace.issues), *kept], default=0) + 1
     gathered = {name for issue in workspace.issues for name in issue.meta.all_slugs}
-    unsent = [e for e in workspace.published if e.slug not in gathered]
+    waiting = [e for e in workspace.published if e.slug not in gathered]
+    unsent = waiting[:NEW_ISSUE_ENTRIES]
     words = wording_for(workspace.settings.publication.language)
     title = workspace.settings.publication.title
     subject = subject or words.gettext("%(title)s No. %(number)s") % {
@@ -235,4 +243,4 @@ def new_issue(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     drafts = [e.slug for e in workspace.entries if e.draft and e.slug not in gathered]
-    return path.relative_to(root), len(unsent), drafts
+    return path.relative_to(root), len(unsent), drafts, len(waiting) - len(unsent)
