@@ -344,3 +344,12 @@ def test_a_list_that_is_not_utf8_is_reported_at_its_line(tmp_path, bad_line: int
         "another encoding)"
     )
     assert caught.value.hint and "UTF-8" in caught.value.hint
+
+
+def test_the_skipped_counts_are_written_as_the_total_is() -> None:
+    # "skipped: 4,054 (2973 unsubscribed, 935 bounced, ...)": two ways of writing numbers.
+    report = SkipReport()
+    for line in range(2973):
+        report.add(line, f"u{line}@example.com", "unsubscribed")
+    report.add(9999, "b@example.com", "bounced")
+    assert report.summary() == "2,973 unsubscribed, 1 bounced"

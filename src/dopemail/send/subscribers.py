@@ -355,7 +355,7 @@ class SkipReport:
         """E.g. ``3 unsubscribed, 2 bounced, 1 invalid`` (or ``none``)."""
         if not self.counts:
             return "none"
-        return ", ".join(f"{n} {reason}" for reason, n in self.counts.most_common())
+        return ", ".join(f"{n:,} {reason}" for reason, n in self.counts.most_common())
 
     def close(self) -> None:
         """Flush the report file."""
