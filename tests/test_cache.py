@@ -1312,6 +1312,30 @@ def test_the_preview_keeps_no_dead_environment_after_its_rebuilds(
         gc.enable()
 
 
+def test_a_preview_s_failed_builds_leave_no_records_behind(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An issue too large for an email failed every rebuild, and each kept in memory what it
+    # had rendered, under the issue's new key: 35 MB a save for an issue of 300 films.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[newsletter]\nmax_bytes = 20_000\n")
+    monkeypatch.setattr(state_module, "TIDY_SECONDS", 0.01)
+    preview = state_module.PreviewState(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    counts = []
+    try:
+        for n in range(4):
+            _edit(entry, "Quiet Hours" if n == 0 else f"Quiet Hours {n - 1}", f"Quiet Hours {n}")
+            snapshot = preview.rebuild([str(entry)])
+            assert snapshot.problems and "max_bytes" in snapshot.problems[0].message
+            counts.append(sum(f"{os.sep}issues{os.sep}" in p for p in preview._memory.records))
+        time.sleep(0.2)  # the tidy has run (its timer would fire in a later test)
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert counts[-1] == counts[0] == len(list((workspace / "issues").glob("*.md"))), counts
+
+
 def test_the_settings_are_validated_once_per_version_of_the_file(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -326,8 +326,17 @@ class PreviewState:
                     # The build's cache, with what the last build read still in memory: an
                     # edit reads and re-renders only the entry or issue it touched.
                     cache = BuildCache(self.root, memory=self._memory, keep_pages=False)
-                    build = render_workspace(load_workspace(self.root, cache), cache)
-                    cache.forget_unused()
+                    workspace = load_workspace(self.root, cache)
+                    try:
+                        build = render_workspace(workspace, cache)
+                    finally:
+                        # Also when it fails (an issue too large for an email, say): the
+                        # records of what it rendered replace the last ones, as after a
+                        # build that succeeds. Kept, each failed save left a copy of what
+                        # it rendered in memory (35 MB a save for an issue of 300 films).
+                        # (Not after a failed load, which renders nothing: every record kept
+                        # would be rendered again once the mistake is fixed.)
+                        cache.forget_unused()
                     build.lists()  # made now, the next patch starts from them
                     # One environment while the templates and settings stay (a new override
                     # is a new context); and each draft's page until the draft changes.
