@@ -375,12 +375,17 @@ def render_workspace(
                 lambda: _keys(cache, newest),
                 lambda: render_feeds(settings, newest),
             )
-            side["media"] = _memo(
+            # Kept as the files' places in the workspace: a workspace moved keeps its cache.
+            places = _memo(
                 cache,
-                "media",
+                "media files",
                 lambda: picture_sources(workspace, published),
-                lambda: media_files(workspace, published),
+                lambda: {
+                    out: source.relative_to(workspace.root).as_posix()
+                    for out, source in media_files(workspace, published).items()
+                },
             )
+            side["media"] = {out: workspace.root / place for out, place in places.items()}
             if ahead is not None:
                 ahead({**pages, **side["feeds"], **side["media"]})
         except Exception as exc:  # noqa: BLE001 - raised below, after the issues' errors

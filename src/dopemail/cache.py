@@ -110,8 +110,13 @@ def context_key(root: Path) -> str:
         for p in _files(_PACKAGE)
         if p.suffix in _RENDERING_CODE and p.relative_to(_PACKAGE).parts[0] not in _NOT_RENDERING
     ]
-    for path in [root / "dopemail.toml", *_files(root / "templates", follow=True), *own]:
-        digest.update(str(path).encode())
+    # Named from the workspace's folder and the package's (each file's place within them):
+    # a workspace moved or renamed keeps its cache.
+    inputs = [root / "dopemail.toml", *_files(root / "templates", follow=True)]
+    named = [(p, "ws/" + p.relative_to(root).as_posix()) for p in inputs]
+    named += [(p, "dopemail/" + p.relative_to(_PACKAGE).as_posix()) for p in own]
+    for path, name in named:
+        digest.update(name.encode())
         try:
             digest.update(path.read_bytes())
         except FileNotFoundError:
@@ -167,16 +172,16 @@ def forget_picture_stats() -> None:
 def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int, int, int], ...]:
     """(path, size, mtime, ctime, inode) of local pictures: an edited picture re-renders its
     entry, even one copied over another with its size and times (``cp -p``)."""
-    # Plain strings: this runs for every picture of every entry on every build.
+    # Plain strings: this runs for every picture of every entry on every build. Each named
+    # as the entry names it, under media/: a workspace moved or renamed keeps its cache.
     base = str(root) + os.sep
     stamp = []
     for source in sources:
-        path = base + source
-        stat = picture_stat(path)
+        stat = picture_stat(base + source)
         if stat is None:
-            stamp.append((path, -1, -1, -1, -1))
+            stamp.append((source, -1, -1, -1, -1))
         else:
-            stamp.append((path, *identity(stat)))
+            stamp.append((source, *identity(stat)))
     return tuple(stamp)
 
 
