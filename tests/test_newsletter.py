@@ -1174,6 +1174,10 @@ def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> 
     numbers = [int(k.split("-", 1)[0]) for k in SAMPLE_ISSUES]
     code, output = run_cli("new", "issue", "Summer of Strangers", "--root", workspace)
     assert code == 0, output
+    # One message, not also the one for an issue that gathers none (said once no entry
+    # was left waiting).
+    assert "order the entries" in output and "gathers none" not in output, output
+    assert "newest of the" not in output, output
     path = workspace / "issues" / f"{max(numbers) + 1}-summer-of-strangers.md"
     source = path.read_text(encoding="utf-8")
     assert f"number: {max(numbers) + 1}" in source
@@ -1211,11 +1215,12 @@ def test_new_issue_gathers_what_one_email_carries(workspace: Path, run_cli) -> N
     assert code == 0, output
     issue = next((workspace / "issues").glob("*-many.md")).read_text(encoding="utf-8")
     listed = re.findall(r"^  - ([a-z0-9-]+)", issue, re.M)
-    assert listed == [f"piece-{n}" for n in range(9, 3, -1)], listed  # the six newest
+    assert listed == [f"piece-{n}" for n in range(9, 4, -1)], listed  # the five newest
     assert (
-        "it gathers the 6 newest of the 10 published entries in no issue yet (an email carries "
-        "about 6: Gmail clips past 102 KB)" in output
+        "it gathers the 5 newest of the 10 published entries in no issue yet (an email carries "
+        "about 5: Gmail clips past 102 KB)" in output
     ), output
+    assert "gathers none" not in output, output
     assert run_cli("build", "--root", workspace)[0] == 0
 
 

@@ -231,12 +231,12 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
     path, gathered, drafts, left = scaffold(root, subject, slug=slug)
     if gathered:
         click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
-    if left:
-        click.echo(
-            f"it gathers the {gathered} newest of the {gathered + left:,} published entries in "
-            f"no issue yet (an email carries about {gathered}: Gmail clips past 102 KB); "
-            "swap slugs under 'entries:' for others you want"
-        )
+        if left:
+            click.echo(
+                f"it gathers the {gathered} newest of the {gathered + left:,} published entries "
+                f"in no issue yet (an email carries about {gathered}: Gmail clips past 102 KB); "
+                "swap slugs under 'entries:' for others you want"
+            )
     else:
         click.echo(
             f"wrote {path}: every published entry is in an issue already, so it gathers none "
