@@ -454,15 +454,28 @@ class BuildCache:
             self.put(kind, key, found)
         return cast(T, found)
 
-    def forget_unused(self) -> None:
-        """Drop from memory what this build did not use (outdated records, deleted files)."""
-        if self.memory is not None:
-            records = self.memory.records
+    def forget_unused(self, issues_only: bool = False) -> None:
+        """Drop from memory what this build did not use (outdated records, deleted files).
+
+        ``issues_only``: for a build that failed after rendering the issues, which used all
+        of them but not the pages that list the archive (made after the issues): only the
+        issues' records and files it replaced, by far the largest, go; the rest stays for the
+        build that follows the fix.
+        """
+        if self.memory is None:
+            return
+        records = self.memory.records
+        if issues_only:
+            issues = f"{self._base}issues{os.sep}"
+            self.memory.records = {
+                p: r for p, r in records.items() if p in self.used or not p.startswith(issues)
+            }
+        else:
             self.memory.records = {p: r for p, r in records.items() if p in self.used}
             keys = self.memory.file_keys
             self.memory.file_keys = {p: k for p, k in keys.items() if p in self.seen}
-            derived = self.memory.derived
-            self.memory.derived = {k: v for k, v in derived.items() if k in self.derived_used}
+        derived = self.memory.derived
+        self.memory.derived = {k: v for k, v in derived.items() if k in self.derived_used}
 
     def prune(self) -> None:
         """Remove the records this build did not use (deleted or outdated entries)."""

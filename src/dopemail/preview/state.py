@@ -329,14 +329,15 @@ class PreviewState:
                     workspace = load_workspace(self.root, cache)
                     try:
                         build = render_workspace(workspace, cache)
-                    finally:
-                        # Also when it fails (an issue too large for an email, say): the
-                        # records of what it rendered replace the last ones, as after a
-                        # build that succeeds. Kept, each failed save left a copy of what
-                        # it rendered in memory (35 MB a save for an issue of 300 films).
-                        # (Not after a failed load, which renders nothing: every record kept
-                        # would be rendered again once the mistake is fixed.)
-                        cache.forget_unused()
+                    except DopemailError:
+                        # An issue too large for an email, say: the issues it rendered
+                        # replace the last ones, as after a build that succeeds. Kept, each
+                        # failed save left a copy of what it rendered in memory (35 MB a
+                        # save for an issue of 300 films). (Nothing after a failed load,
+                        # which renders nothing.)
+                        cache.forget_unused(issues_only=True)
+                        raise
+                    cache.forget_unused()
                     build.lists()  # made now, the next patch starts from them
                     # One environment while the templates and settings stay (a new override
                     # is a new context); and each draft's page until the draft changes.
