@@ -148,7 +148,9 @@ _A = ("a@example.com", "A", "subscribed", "2024-01-01", "")
                 ("b@example.com", "", "subscribed", "", ""),
                 ("b@example.com", "", "unsubscribed", "", ""),
             ],
-            "1 to send",
+            # every row once: 1 to send, and both of b's rows (the first left out before)
+            "1 to send (0 already sent, 0 failed earlier)\n  skipped:     2 (1 unsubscribed, 1 "
+            "unsubscribed on a later line)",
             1,
             1,
         ),

@@ -138,3 +138,23 @@ def test_steps_inside_one_transaction_commit_together_and_fail_alone(ledger, tmp
         ledger.claim(1, ledger.next_pending(1, 3), "resend", key_of)
     assert ledger.counts(1) == {"pending": 0, "in_flight": 3, "sent": 3, "failed": 0, "skipped": 0}
     assert [b.number for b in ledger.in_flight(1)] == [2]  # the refused claim left no batch 2
+
+
+def test_every_row_of_the_list_is_counted_once(ledger, tmp_path) -> None:
+    # An address subscribed on one line and unsubscribed on a later one: the later row was
+    # counted as skipped and the earlier one nowhere, so "to send" and "skipped" left rows
+    # out (4 of 100,000).
+    rows = [
+        ("ada@example.com", "Ada", "subscribed", "2024-01-01", ""),
+        ("bo@example.com", "Bo", "subscribed", "2024-01-01", ""),
+        ("ada@example.com", "Ada", "unsubscribed", "2024-02-01", ""),
+        ("ada@example.com", "Ada", "unsubscribed", "2024-03-01", ""),  # told once, as a repeat
+        ("cy@example.com", "Cy", "bounced", "2024-01-01", ""),
+        ("cy@example.com", "Cy", "unsubscribed", "2024-02-01", ""),  # none of its rows queued
+    ]
+    report = SkipReport()
+    ledger.sync(1, read_subscribers(write_subscribers(tmp_path, rows)), report)
+    assert ledger.counts(1)["pending"] == 1
+    assert report.total == len(rows) - 1
+    assert report.counts["unsubscribed on a later line"] == 1
+    assert (2, "ada@example.com", "unsubscribed on a later line: line 4") in report.examples

@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - Windows
 from ..errors import SendError
 from .message import Recipient
 from .providers.base import Outcome
-from .subscribers import Row, SkipReport
+from .subscribers import LATER_LINE, Row, SkipReport
 
 LEDGER_PATH = Path(".dopemail") / "sends.sqlite"
 #: Held by the one `dopemail send --yes` running in a workspace.
@@ -319,6 +319,7 @@ class Ledger:
         firsts: list[tuple[str, int]] = []
         queue: list[tuple[int, str, str, str, int, int]] = []
         skips: list[tuple[str, float, int, str]] = []
+        later: list[tuple[int, Row]] = []  # a skip on a later line than the address's first
         for row in chunk:
             if row.skip == "invalid":
                 report.add(row.line, row.email, "invalid", row.detail)
@@ -330,6 +331,8 @@ class Ledger:
             if row.skip:
                 report.add(row.line, row.email, row.skip, row.detail)
                 skips.append((f"{row.skip} (line {row.line})", now, issue, row.key))
+                if line is not None:
+                    later.append((line, row))
             elif line is not None:
                 report.add(row.line, row.email, "duplicate", f"also on line {line}")
             else:
@@ -349,6 +352,17 @@ class Ledger:
             "state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END",
             queue,
         )
+        # The address's earlier row, queued, is taken back by the later one: that row is not
+        # mailed either, and is counted with the skipped, so that the rows add up (the dry
+        # run's "to send" and "skipped" left out 4 of 100,000 rows).
+        for first, row in later:
+            taken = db.execute(
+                "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
+                "WHERE issue = ? AND key = ? AND state = 'pending' AND scan = ?",
+                (f"{row.skip} (line {row.line})", now, issue, row.key, scan),
+            ).rowcount
+            if taken:
+                report.add(first, row.email, f"{row.skip} {LATER_LINE}", f"line {row.line}")
         db.executemany(
             "UPDATE recipients SET state = 'skipped', error = ?, updated_at = ? "
             "WHERE issue = ? AND key = ? AND state = 'pending'",

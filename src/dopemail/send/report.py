@@ -332,11 +332,16 @@ def describe_status(report: StatusReport) -> list[str]:
 
 
 def _data_rows(path: Path) -> int:
-    """How many rows a CSV report holds below its header."""
+    """How many rows a skip report holds below its header, but those of readers queued and
+    then taken back by a later row of the list: the status counts them as taken off."""
     import csv
 
+    from .subscribers import LATER_LINE
+
     with path.open(encoding="utf-8", newline="") as handle:
-        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+        rows = csv.reader(handle)
+        next(rows, None)
+        return sum(1 for row in rows if not (len(row) > 2 and row[2].endswith(LATER_LINE)))
 
 
 __all__ = [

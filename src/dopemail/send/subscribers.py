@@ -35,6 +35,9 @@ except ImportError:  # pragma: no cover - moved: every local part then goes the 
 from ..errors import SendError, not_utf8
 
 MAILABLE = frozenset({"subscribed", "active"})
+#: The reason given a row queued, then taken back by a later row of the same address
+#: ("unsubscribed on a later line").
+LATER_LINE = "on a later line"
 COLUMNS = ("email", "name", "status", "subscribed_at", "tags")
 
 
