@@ -179,17 +179,6 @@ def check_email(
         # The publication's templates that may be at fault: of the part, holding the markup.
         return [n for n, t in own.items() if n.endswith(suffix) and any(m in t for m in marks)]
 
-    def templates_rule(name: str, ok: bool, message: str, hint: str, own: list[str]) -> bool:
-        # The same message for every issue: the build says it once (see build.py).
-        if ok or not own:
-            return False
-        verdict.checks.append((name, ok))
-        path = own[0] if len(own) == 1 else "templates/email/"
-        also = "" if len(own) == 1 else f" (one of {', '.join(own)})"
-        error = QualityError(f"every issue's email: {message}{also}", path, None, hint)
-        verdict.errors.append(error)
-        return True
-
     def rule(
         name: str,
         ok: bool,
@@ -198,16 +187,25 @@ def check_email(
         warning: bool = False,
         key: str = "",
         written: Sequence[str] = (),
+        templates: Sequence[str] = (),
     ) -> None:
         # ``key``: the front matter key the problem is in, whose line the message gives; or
-        # ``written``: what is at fault, at the line of the intro that holds the first.
+        # ``written``: what is at fault, at the line of the intro that holds the first; or
+        # ``templates``: the publication's own that make it, told at the template with the
+        # same words for every issue (the build says it once: see build.py).
         verdict.checks.append((name, ok))
-        if not ok:
+        if ok:
+            return
+        if templates:
+            path = templates[0] if len(templates) == 1 else "templates/email/"
+            also = "" if len(templates) == 1 else f" (one of {', '.join(templates)})"
+            error = QualityError(f"every issue's email: {message}{also}", path, None, hint)
+        else:
             line = issue.key_lines.get(key)
             for text in written:
                 line = line or issue.line_of_text(text)
             error = QualityError(f"issue {issue.meta.number}: {message}", where, line, hint)
-            (verdict.warnings if warning else verdict.errors).append(error)
+        (verdict.warnings if warning else verdict.errors).append(error)
 
     facts = read_email(html)
     # One decimal: "95 KB; that is over the 95 KB limit" said nothing of how much to cut.
@@ -243,18 +241,20 @@ def check_email(
     )
     missing_alt = [i.get("src") or "?" for i in facts.images if not (i.get("alt") or "").strip()]
     described = {m.url for e in issue.all_entries for m in e.images if m.alt.strip()}
-    dropped = [src for src in missing_alt if src in described]
-    told_alt = templates_rule(
-        "every image has alt text",
-        not dropped,
-        "the entries' pictures are shown without the alt text the entries give them",
-        'give each picture its alt, as the default does: alt="{{ e.lead.alt }}" on the lead\'s '
-        '<mj-image>, alt="{{ image.alt }}" in the gallery',
-        own_with(".mjml.j2", "mj-image", "<img"),
-    )
-    if told_alt:
-        missing_alt = [src for src in missing_alt if src not in described]
-    if missing_alt or not told_alt:  # (once in the checks the preview lists)
+    # Pictures the entries describe, shown without it: the publication's own template's doing.
+    by_template = own_with(".mjml.j2", "mj-image", "<img")
+    dropped = [src for src in missing_alt if src in described] if by_template else []
+    missing_alt = [src for src in missing_alt if src not in dropped]
+    if dropped:
+        rule(
+            "every image has alt text",
+            False,
+            "the entries' pictures are shown without the alt text the entries give them",
+            'give each picture its alt, as the default does: alt="{{ e.lead.alt }}" on the '
+            'lead\'s <mj-image>, alt="{{ image.alt }}" in the gallery',
+            templates=by_template,
+        )
+    if missing_alt or not dropped:  # (once in the checks the preview lists)
         rule(
             "every image has alt text",
             not missing_alt,
@@ -333,20 +333,13 @@ def check_email(
         written=relative,
     )
     language = settings.publication.language
-    said = f"<html lang=\"{facts.lang}\"> but the publication's language is '{language}'"
-    if not templates_rule(
+    rule(
         "<html lang> is the publication's language",
         facts.lang == language,
-        said,
-        'set lang="{{ pub.language }}" on the <mjml> tag, as the default does',
-        own_with(".mjml.j2", "<mjml"),
-    ):
-        rule(
-            "<html lang> is the publication's language",
-            facts.lang == language,
-            said,
-            "set lang on the <mjml> tag of the template",
-        )
+        f"<html lang=\"{facts.lang}\"> but the publication's language is '{language}'",
+        'set lang="{{ pub.language }}" on the <mjml> tag of the template, as the default does',
+        templates=own_with(".mjml.j2", "<mjml"),
+    )
     rule(
         "the title is the subject",
         facts.title.strip() == issue.meta.subject.strip(),
@@ -413,19 +406,13 @@ def check_email(
         ]
     # The publication's text templates that write what was left: theirs, once. (Only those:
     # one of its own may well be innocent of what a default left.)
-    if not templates_rule(
+    rule(
         "the plain-text part has no HTML left",
         not leftovers,
         f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
         "use the text templates' filters; do not put HTML in email/*.txt.j2",
-        own_with(".txt.j2", *leftovers) if leftovers else [],
-    ):
-        rule(
-            "the plain-text part has no HTML left",
-            not leftovers,
-            f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
-            "use the text templates' filters; do not put HTML in email/*.txt.j2",
-        )
+        templates=own_with(".txt.j2", *leftovers) if leftovers else (),
+    )
     # Gathered by a draft issue (load refuses it in any other): previewed and test-sent with
     # the issue, but its "read on" link leads nowhere until the entry is published.
     verdict.checks.append(("every entry it gathers is published", not issue.drafts))
