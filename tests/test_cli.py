@@ -476,15 +476,23 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "was sent" not in output, output
 
 
+def _built_with_quiet_hours(run_cli, workspace: Path) -> tuple[Path, str, str]:
+    """The sample built: an entry the feeds carry, its text, and its feed id."""
+    built(run_cli, workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    return (
+        entry,
+        entry.read_text(encoding="utf-8"),
+        "tag:dopepress.example.com,2024-11-08:quiet-hours",
+    )
+
+
 def test_an_entry_given_a_new_feed_id_is_said_with_how_to_keep_the_old_one(
     workspace: Path, run_cli
 ) -> None:
     # Its id holds the day published as written: correcting the day, or writing the same
     # moment with another offset, made readers show it again as new, without a word.
-    built(run_cli, workspace)
-    entry = workspace / "entries/quiet-hours.md"
-    text = entry.read_text(encoding="utf-8")
-    old = "tag:dopepress.example.com,2024-11-08:quiet-hours"
+    entry, text, old = _built_with_quiet_hours(run_cli, workspace)
     assert f'"id": "{old}"' in (workspace / "feeds/feed.json").read_text(encoding="utf-8")
     entry.write_text(text.replace("2024-11-08T09:00:00-08:00", "2024-11-09T02:00:00+09:00"))
     output = built(run_cli, workspace)
@@ -561,10 +569,7 @@ def test_an_entry_published_again_on_another_day_or_given_a_wrong_id_is_said(
 ) -> None:
     # Taken down (in no feed the build replaces), then published again on the day it went
     # out: a new id, and no word. And an 'id:' written wrong was taken as meant.
-    built(run_cli, workspace)
-    entry = workspace / "entries/quiet-hours.md"
-    text = entry.read_text(encoding="utf-8")
-    old = "tag:dopepress.example.com,2024-11-08:quiet-hours"
+    entry, text, old = _built_with_quiet_hours(run_cli, workspace)
     entry.write_text(text.replace("published:", "draft: true\npublished:", 1))
     output = built(run_cli, workspace)
     assert "its feed id" not in output and old not in (workspace / "feeds/feed.json").read_text()

@@ -411,15 +411,20 @@ def _subjects(root: Path) -> list[str]:
     ]
 
 
+def _retitle_an_entry_issue_1_gathers(root: Path) -> None:
+    # (in its "Now playing" section)
+    entry = root / "entries/varda-in-los-angeles.md"
+    old = 'title: "Varda in L.A.: a March repertory series on the East Side"'
+    entry.write_text(entry.read_text().replace(old, 'title: "Varda in L.A., revised"', 1))
+
+
 def test_an_issue_built_as_sent_and_edited_since_is_still_told_as_sent(tmp_path) -> None:
     # The dry run dropped "marked sent" once an entry changed (as if a build would let it go),
     # and --yes said to "run dopemail build to record" the status the build had recorded.
     root = copy_publication(tmp_path / "pub")
     write_subscribers(root, 3)
     build(root)
-    entry = root / "entries/varda-in-los-angeles.md"
-    old = 'title: "Varda in L.A.: a March repertory series on the East Side"'
-    entry.write_text(entry.read_text().replace(old, 'title: "Varda in L.A., revised"', 1))
+    _retitle_an_entry_issue_1_gathers(root)
     code, output = run("send", "1", "--root", root)
     assert code == 0
     assert (
@@ -443,9 +448,7 @@ def test_an_issue_edited_since_its_build_is_not_sent_until_built_again(tmp_path)
     assert code == 0 and "Run again with --yes to send" in output
     assert "changed since it was built" not in output and "cannot tell" not in output
     # An entry the issue gathers (in its "Now playing" section) is retitled after the build.
-    entry = root / "entries/varda-in-los-angeles.md"
-    old = 'title: "Varda in L.A.: a March repertory series on the East Side"'
-    entry.write_text(entry.read_text().replace(old, 'title: "Varda in L.A., revised"', 1))
+    _retitle_an_entry_issue_1_gathers(root)
     code, output = run("send", "1", "--root", root)
     assert code == 0
     assert (
