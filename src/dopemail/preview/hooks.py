@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from email import policy
 from email.message import EmailMessage
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..atomic import replace_file
 from ..config import load_settings
 from ..errors import SendError
 from ..newsletter import RenderedIssue
@@ -124,20 +124,13 @@ def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"preview-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-"
     name += _UNSAFE.sub("_", address)[:80]
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".eml")
+    # Two tests within a second (a button clicked twice) had one name: the second replaced
+    # the first. The name is taken first, then filled whole.
+    target = _new_file(folder, name)
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(message.as_bytes())
-        # Two tests within a second (a button clicked twice) had one name: the second
-        # replaced the first. The name is taken first, then filled whole.
-        target = _new_file(folder, name)
-        try:
-            os.replace(temporary, target)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
+        replace_file(target, message.as_bytes())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
         raise
     return target
 
