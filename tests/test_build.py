@@ -691,6 +691,113 @@ def test_the_home_page_shows_readers_the_newsletter_s_feed(site: Path) -> None:
     assert f'{link} href="{feed}">' in html
 
 
+def _listed(html: str, heading: str = "") -> list[str]:
+    """The addresses a page's list of entries (after ``heading``, if given) links to."""
+    if heading:
+        html = html.split(heading, 1)[1]
+    items = re.search(r'<ul class="entries">(.*?)</ul>', html, re.S)
+    assert items is not None
+    return re.findall(r'<li><a href="([^"]+)"', items.group(1))
+
+
+def _address(root: Path, name: str) -> str:
+    return f"https://dopepress.example.com/{name}/"
+
+
+def test_the_home_page_lists_the_newest_and_the_archive_every_entry_by_year(
+    workspace: Path, run_cli
+) -> None:
+    # The home page listed every entry: 4.6 MB at 10,000, the newsletter's archive first.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[site]\nlatest = 3\n", "utf-8")
+    for name, old, new in [
+        ("varda-in-los-angeles", "2024-02-20T09:00:00-08:00", "2023-03-01T09:00:00-08:00"),
+        # Already 2025 in Paris, where it is dated; still 2024 in Los Angeles: its year is
+        # the one its line shows.
+        ("letter-from-paris-plein-air", "2024-07-12T18:00:00+02:00", "2025-01-01T00:30:00+01:00"),
+    ]:
+        path = workspace / f"entries/{name}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+
+    site = workspace / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    newest = ["letter-from-paris-plein-air", "quiet-hours", "sunny-vallejo-park-low-tide"]
+    assert _listed(home, "<h2>Latest</h2>") == [_address(workspace, n) for n in newest]
+    years = {
+        2025: ["letter-from-paris-plein-air"],
+        2024: [
+            "quiet-hours",
+            "sunny-vallejo-park-low-tide",
+            "french-film-days-2024",
+            "the-salt-orchard-qa",
+            "all-of-us-strangers",
+        ],
+        2023: ["varda-in-los-angeles"],
+    }
+    for year, names in years.items():
+        page = (site / f"archive/{year}/index.html").read_text(encoding="utf-8")
+        assert _listed(page) == [_address(workspace, n) for n in names], year
+        assert f"<h1>Archive: {year}</h1>" in page and f"{len(names)} entr" in page
+        assert "January 1, 2025" in page if year == 2025 else "January 1, 2025" not in page
+        assert f'<link rel="canonical" href="{_address(workspace, f"archive/{year}")}">' in page
+    # Every published entry is on one year's page, no draft on any.
+    pages = {p.parent.name for p in site.glob("*/index.html")} - {"issues", "archive"}
+    assert sorted(n for names in years.values() for n in names) == sorted(pages)
+    assert not (site / "harbor-lights-restoration").exists()
+    assert sorted(p.parent.name for p in site.glob("archive/*/index.html")) == [
+        "2023",
+        "2024",
+        "2025",
+    ]
+    links = [_address(workspace, f"archive/{year}") for year in years]
+    for listing in (home, (site / "archive/index.html").read_text(encoding="utf-8")):
+        shown = re.findall(r'href="(https://[^"]+/archive/\d+/)"', listing)
+        assert shown == links
+
+    # The only entry of 2023 moves to 2024: that year's page goes, with no word of a page
+    # readers lose (an entry's page gone is said).
+    path = workspace / "entries/varda-in-los-angeles.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("2023-03-01", "2024-02-20", 1), "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "is gone" not in output, output
+    assert not (site / "archive/2023").exists()
+    assert _address(workspace, "varda-in-los-angeles") in _listed(
+        (site / "archive/2024/index.html").read_text(encoding="utf-8")
+    )
+
+    config.write_text(config.read_text(encoding="utf-8").replace("latest = 3", "latest = 0"))
+    code, output = run_cli("build", "--root", workspace)
+    lines = config.read_text(encoding="utf-8").split("\n")
+    assert code == 1 and f"dopemail.toml:{lines.index('latest = 0') + 1}:" in output, output
+
+
+def test_the_home_page_leads_to_every_issue_on_the_newsletter_s_page(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dopemail import site as site_module
+
+    issues = [
+        _address(workspace, f"issues/{k}") for k in ("2-summer-festivals", "1-strangers-and-varda")
+    ]
+    build(workspace)
+    home = (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert _listed(home) == issues
+    assert f'href="{_address(workspace, "issues")}"' not in home  # both are on it
+    monkeypatch.setattr(site_module, "HOME_ISSUES", 1)
+    build(workspace, use_cache=False)
+    home = (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert _listed(home) == issues[:1]
+    assert f'<a href="{_address(workspace, "issues")}">Newsletter archive</a>' in home
+    # Sent and ready issues, not the draft (3), newest first.
+    newsletter = (workspace / "site/issues/index.html").read_text(encoding="utf-8")
+    assert _listed(newsletter) == issues
+    assert "<h1>Newsletter archive</h1>" in newsletter
+    assert 'href="https://dopepress.example.com/feeds/issues.xml">Atom</a>' in newsletter
+
+
 def test_structured_data_says_what_schema_org_means(write_files) -> None:
     # A double bill was a Review with no itemReviewed; the distributor was given as the
     # productionCompany; the publication as author was a Person.

@@ -1053,7 +1053,7 @@ def test_feeds_and_home_are_reused_when_what_they_show_did_not_change(
     _edit(config, "items = 50", "items = 1")
     build(workspace)
     made: list[str] = []
-    for name in ("render_feeds", "render_home", "render_issues_feed"):
+    for name in ("render_feeds", "listing_pages", "render_issues_feed"):
         real = getattr(build_module, name)
 
         def counting(*args, _real=real, _name=name):  # type: ignore[no-untyped-def]
@@ -1064,8 +1064,9 @@ def test_feeds_and_home_are_reused_when_what_they_show_did_not_change(
     # This entry is in no feed (one item) and no issue, so the feeds stay; the home lists it.
     _edit(workspace / "entries/sunny-vallejo-park-low-tide.md", 'title: "', 'title: "Edited ')
     build(workspace)
-    assert sorted(made) == ["render_home"]
+    assert sorted(made) == ["listing_pages"]
     assert b"Edited " in (workspace / "site/index.html").read_bytes()
+    assert b"Edited " in (workspace / "site/archive/2024/index.html").read_bytes()
     made.clear()
     build(workspace)
     assert made == []

@@ -765,7 +765,7 @@ def test_new_issue_says_why_a_broken_file_elsewhere_stops_it(workspace: Path, ru
     assert sorted((workspace / "issues").iterdir()) == [*issues, workspace / "issues/9-emptied.md"]
 
 
-@pytest.mark.parametrize("title", ["Media", "Issues", "Feeds"])
+@pytest.mark.parametrize("title", ["Media", "Issues", "Feeds", "Archive"])
 def test_new_entry_refuses_a_slug_the_site_uses_for_a_folder(
     workspace: Path, run_cli, title: str
 ) -> None:

@@ -67,6 +67,10 @@ CASES: dict[str, tuple[list[str], Edit]] = {
         [STRANGERS],
         lambda r: edit(r, STRANGERS, "published: 2024-01-12", "published: 2024-12-30"),
     ),
+    "published date in another year: a page of the archive made": (
+        [VARDA],
+        lambda r: edit(r, VARDA, "published: 2024-02-20", "published: 2023-02-20"),
+    ),
     "a caption": (
         [STRANGERS],
         lambda r: edit(r, STRANGERS, "caption: Jamie Bell", "caption: Jamie Bell, later"),
@@ -155,6 +159,18 @@ def test_patches_of_patches_stay_exact(workspace: Path) -> None:
         assert patched is not None
         build = patched
     assert_same(build, full(workspace))
+
+
+def test_a_year_of_the_archive_emptied_by_a_patch_is_gone(workspace: Path) -> None:
+    edit(workspace, VARDA, "published: 2024-02-20", "published: 2023-02-20")
+    env = make_environment(workspace)
+    before = full(workspace)
+    assert "site/archive/2023/index.html" in before.outputs
+    edit(workspace, VARDA, "published: 2023-02-20", "published: 2024-02-20")
+    patched = patch_build(before, [VARDA], env)
+    assert patched is not None
+    assert "site/archive/2023/index.html" in (patched.touched or ())
+    assert_same(patched, full(workspace))
 
 
 FALLBACKS: dict[str, tuple[list[str], Edit]] = {

@@ -23,7 +23,7 @@ from .layout import ENTRIES_DIR
 from .load import load_entry, load_workspace
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
-from .site import SITE_DIR, media_files, picture_sources, render_entry_page, render_home
+from .site import SITE_DIR, listing_pages, media_files, picture_sources, render_entry_page
 from .templates import make_environment
 from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
@@ -424,11 +424,13 @@ def render_workspace(
     outputs.update(pages)
     for issue_item in issues:
         outputs.update(issue_item.outputs())
-    outputs[f"{SITE_DIR}/index.html"] = _memo(
-        cache,
-        "home",
-        lambda: [*_keys(cache, published), *_issue_files(cache, listed)],
-        lambda: render_home(env, settings, published, listed),
+    outputs.update(
+        _memo(
+            cache,
+            "listings",
+            lambda: [*_keys(cache, published), *_issue_files(cache, listed)],
+            lambda: listing_pages(env, settings, published, listed),
+        )
     )
     outputs.update(side["media"])
     warnings = [w for item in issues for w in item.verdict.warnings]

@@ -283,6 +283,20 @@ class Feeds(Model):
     )
 
 
+class Site(Model):
+    """The site's pages that list the archive."""
+
+    latest: int = Field(
+        20,
+        gt=0,
+        le=1000,
+        description=(
+            "Entries the home page lists, newest first; every entry is listed by its year "
+            "under archive/ (a home page listing thousands is megabytes)."
+        ),
+    )
+
+
 class Sender(Model):
     """Who newsletters come from, and the postal address the law asks for."""
 
@@ -541,6 +555,7 @@ class Settings(Model):
 
     publication: Publication
     feeds: Feeds = Feeds.model_construct()  # model_construct(): see SendSettings
+    site: Site = Site.model_construct()
     sender: Sender
     newsletter: Newsletter = Newsletter.model_construct()
     send: SendSettings = SendSettings.model_construct()

@@ -21,6 +21,7 @@ from .atomic import replace_file
 from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
+from .filenames import RESERVED_SLUGS
 from .layout import SITE_ISSUES_DIR
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
@@ -67,7 +68,7 @@ def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[
                 "and the newsletter's feed knows it by that address (renamed, it is a new "
                 "item there, shown to its readers again)"
             )
-        elif page.count("/") == 1:
+        elif page.count("/") == 1 and page.rstrip("/") not in RESERVED_SLUGS:
             hint = (
                 f"if the entry was renamed, set 'slug: {page.rstrip('/')}' in it to keep its "
                 "address and feed id; if it was deleted or made a draft, nothing to do"
@@ -105,7 +106,7 @@ def sent_issues_changed(
     """
     files: dict[str, set[str]] = {}
     for rel in replaced:
-        if rel.startswith(f"{SITE_ISSUES_DIR}/"):
+        if rel.startswith(f"{SITE_ISSUES_DIR}/") and rel.count("/") > 2:  # not the index
             _, _, key, name = rel.split("/", 3)
             files.setdefault(key, set()).add(name)
     messages = messages or {}
@@ -339,7 +340,13 @@ def unfed(
 
 
 def _entry_page(rel: str) -> bool:
-    return rel.startswith(f"{SITE_DIR}/") and rel.endswith("/index.html") and rel.count("/") == 2
+    # site/issues/index.html and site/archive/index.html have an entry page's shape.
+    return (
+        rel.startswith(f"{SITE_DIR}/")
+        and rel.endswith("/index.html")
+        and rel.count("/") == 2
+        and rel.split("/")[1] not in RESERVED_SLUGS
+    )
 
 
 def _ids_by_address(feed: object) -> dict[str, str]:

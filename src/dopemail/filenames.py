@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import ContentError, DopemailError
-from .layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
+from .layout import ARCHIVE_DIR, ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
 from .models import SLUG
 
 #: Folders of the site at base_url, which an entry's page (base_url + slug + /) would land in:
@@ -25,6 +25,7 @@ RESERVED_SLUGS = {
     "feeds": "its feeds",
     ISSUES_DIR: "the issues' web versions",
     MEDIA_DIR: "its pictures",
+    ARCHIVE_DIR: "the archive's pages by year",
 }
 
 

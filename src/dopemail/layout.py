@@ -4,6 +4,9 @@ ENTRIES_DIR = "entries"
 ISSUES_DIR = "issues"
 MEDIA_DIR = "media"
 
+#: The site's folder of pages listing the entries by year (site/archive/2024/).
+ARCHIVE_DIR = "archive"
+
 #: Where each issue's built files (email, text part, web version, message.json) are written.
 SITE_ISSUES_DIR = "site/issues"
 

@@ -38,7 +38,7 @@ from .layout import ENTRIES_DIR, ISSUES_DIR
 from .load import load_entry
 from .models import LoadedEntry, LoadedIssue
 from .newsletter import RenderedIssue, render_issue
-from .site import SITE_DIR, media_files, render_home
+from .site import SITE_DIR, listing_page, listing_pages, media_files
 from .templates import TEMPLATES_DIR
 from .write import Output
 
@@ -210,14 +210,16 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         or [i.list_item for i in listed] != [i.list_item for i in was_listed]
         or _overridden(root)
     ):
-        new[f"{SITE_DIR}/index.html"] = render_home(env, settings, published, listed)
+        listings = listing_pages(env, settings, published, listed)
+        new.update(listings)
+        gone |= {rel for rel in previous.outputs if listing_page(rel) and rel not in listings}
     if any(
         e.pictures != workspace.entries[places[rel][0]].pictures for rel, e in loaded.items()
     ) or [i.body_pictures for i in new_workspace.issues] != [
         i.body_pictures for i in workspace.issues
     ]:
         media = media_files(new_workspace, published)
-        gone = set(media_files(workspace, old_published)) - set(media)
+        gone |= set(media_files(workspace, old_published)) - set(media)
         new.update(media)
 
     warnings = [w for item in rendered_issues for w in item.verdict.warnings]

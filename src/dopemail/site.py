@@ -1,13 +1,15 @@
 """Entries -> the web pages every feed item and newsletter links to, as bytes.
 
-``site/<slug>/index.html`` for each entry, ``site/index.html`` for the home page, and the local
-media files the pages use, copied under ``site/media/``.
+``site/<slug>/index.html`` for each entry; ``site/index.html`` for the home page, with the
+archive by year (``site/archive/``) and the newsletter's archive (``site/issues/index.html``);
+and the local media files the pages use, copied under ``site/media/``.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import jinja2
 from .config import Settings
 from .content import RenderedEntry
 from .countries import display
+from .layout import ARCHIVE_DIR, ISSUES_DIR
 from .models import Film, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
@@ -140,26 +143,106 @@ def render_entry_page(env: jinja2.Environment, item: RenderedEntry, settings: Se
     return html.encode("utf-8")
 
 
-def render_home(
+#: Issues the home page lists (the newest); every one is on the newsletter's page (issues/).
+HOME_ISSUES = 3
+
+
+@dataclass(frozen=True)
+class Year:
+    """A year of the archive, as its pages link to it."""
+
+    year: int
+    count: int  # the entries published in it
+    url: str
+
+
+def listing_pages(
     env: jinja2.Environment,
     settings: Settings,
     items: Sequence[RenderedEntry],
     issues: Sequence[RenderedIssue] = (),
-) -> bytes:
-    """The home page: the newsletter archive and the latest entries."""
-    html = render(
-        env,
-        "home.html.j2",
-        settings=settings,
-        entries=items,
-        # Joined here, not in the template: a loop over thousands of entries (or hundreds of
-        # issues) in Jinja costs more than the rest of a refresh.
-        entries_html="\n".join(item.list_item for item in items),
-        issues=[item.issue for item in issues],
-        issues_html="\n".join(item.list_item for item in issues),
-        canonical=settings.publication.base_url,
+) -> dict[str, bytes]:
+    """The pages that list the archive, by output path: the home page (the newest entries
+    and issues), a page per year of entries (``archive/2024/``) and their index
+    (``archive/``), and the newsletter's page of every issue (``issues/``).
+
+    ``items`` are the published entries and ``issues`` the listed issues, newest first.
+    A year's page holds the entries whose date, as written and shown, falls in it, so that
+    an entry's list line and the page it is on agree.
+    """
+    by_year: dict[int, list[RenderedEntry]] = {}
+    for item in items:
+        by_year.setdefault(item.entry.published.year, []).append(item)
+    years = [
+        Year(year, len(by_year[year]), settings.url(f"{ARCHIVE_DIR}/{year}/"))
+        for year in sorted(by_year, reverse=True)
+    ]
+    latest = items[: settings.site.latest]
+    listed = [item.issue for item in issues]
+    # Lines joined here, not in the templates: a loop over thousands of entries (or hundreds
+    # of issues) in Jinja costs more than the rest of a refresh.
+    pages = {
+        f"{SITE_DIR}/index.html": render(
+            env,
+            "home.html.j2",
+            settings=settings,
+            entries=latest,
+            entries_html=_lines(latest),
+            issues=listed[:HOME_ISSUES],
+            issues_html=_lines(issues[:HOME_ISSUES]),
+            issue_count=len(listed),
+            issues_url=settings.url(f"{ISSUES_DIR}/"),
+            years=years,
+            archive_url=settings.url(f"{ARCHIVE_DIR}/"),
+            canonical=settings.publication.base_url,
+        ),
+        f"{SITE_DIR}/{ARCHIVE_DIR}/index.html": render(
+            env,
+            "archive.html.j2",
+            settings=settings,
+            year=None,
+            entries=[],
+            entries_html="",
+            years=years,
+            archive_url=settings.url(f"{ARCHIVE_DIR}/"),
+            canonical=settings.url(f"{ARCHIVE_DIR}/"),
+        ),
+        f"{SITE_DIR}/{ISSUES_DIR}/index.html": render(
+            env,
+            "newsletter.html.j2",
+            settings=settings,
+            issues=listed,
+            issues_html=_lines(issues),
+            canonical=settings.url(f"{ISSUES_DIR}/"),
+        ),
+    }
+    for year in years:
+        entries = by_year[year.year]
+        pages[f"{SITE_DIR}/{ARCHIVE_DIR}/{year.year}/index.html"] = render(
+            env,
+            "archive.html.j2",
+            settings=settings,
+            year=year,
+            entries=entries,
+            entries_html=_lines(entries),
+            years=years,
+            archive_url=settings.url(f"{ARCHIVE_DIR}/"),
+            canonical=year.url,
+        )
+    return {path: html.encode("utf-8") for path, html in pages.items()}
+
+
+def listing_page(rel: str) -> bool:
+    """Whether the output ``rel`` is one of :func:`listing_pages`' (made again together)."""
+    return (
+        rel == f"{SITE_DIR}/index.html"
+        or rel == f"{SITE_DIR}/{ISSUES_DIR}/index.html"
+        or rel.startswith(f"{SITE_DIR}/{ARCHIVE_DIR}/")
     )
-    return html.encode("utf-8")
+
+
+def _lines(items: Sequence[RenderedEntry] | Sequence[RenderedIssue]) -> str:
+    return "\n".join(item.list_item for item in items)
 
 
 def picture_sources(workspace: Workspace, items: Sequence[RenderedEntry]) -> list[str]:

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from .errors import ContentError, DopemailError
+from .filenames import RESERVED_SLUGS
 from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST
 
 
@@ -110,4 +111,5 @@ def _made_from(rel: str) -> str | None:
         return None
     if parts[1] == "issues":
         return ISSUES_DIR
-    return ENTRIES_DIR if parts[1] != "media" and len(parts) == 3 else None
+    # site/archive/index.html has an entry page's shape; it lists them.
+    return ENTRIES_DIR if parts[1] not in RESERVED_SLUGS and len(parts) == 3 else None
