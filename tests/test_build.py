@@ -14,6 +14,7 @@ import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import REPO, copy_publication, snapshot
 
@@ -782,20 +783,39 @@ def test_the_home_page_leads_to_every_issue_on_the_newsletter_s_page(
     issues = [
         _address(workspace, f"issues/{k}") for k in ("2-summer-festivals", "1-strangers-and-varda")
     ]
+    link = f'<a href="{_address(workspace, "issues")}">Newsletter archive</a>'
     build(workspace)
     home = (workspace / "site/index.html").read_text(encoding="utf-8")
-    assert _listed(home) == issues
-    assert f'href="{_address(workspace, "issues")}"' not in home  # both are on it
+    assert _listed(home) == issues and link in home
+    assert f'<h2 id="archive"><a href="{_address(workspace, "archive")}">Archive</a></h2>' in home
     monkeypatch.setattr(site_module, "HOME_ISSUES", 1)
     build(workspace, use_cache=False)
     home = (workspace / "site/index.html").read_text(encoding="utf-8")
-    assert _listed(home) == issues[:1]
-    assert f'<a href="{_address(workspace, "issues")}">Newsletter archive</a>' in home
+    assert _listed(home) == issues[:1] and link in home
     # Sent and ready issues, not the draft (3), newest first.
     newsletter = (workspace / "site/issues/index.html").read_text(encoding="utf-8")
     assert _listed(newsletter) == issues
     assert "<h1>Newsletter archive</h1>" in newsletter
     assert 'href="https://dopepress.example.com/feeds/issues.xml">Atom</a>' in newsletter
+    # The newsletter's feed leads to that page (its id is the home page's part it was on).
+    feed = feedparser.parse((workspace / "feeds/issues.xml").read_bytes()).feed
+    assert feed.link == _address(workspace, "issues")
+    assert feed.id == "https://dopepress.example.com/#newsletter"
+
+
+def test_a_home_page_of_the_publication_s_own_lists_what_it_listed(workspace: Path) -> None:
+    # Made from the default that listed every entry and issue: it is given the same names.
+    (workspace / "templates/home.html.j2").write_text(
+        '{% extends "page.html.j2" %}{% block main %}<ul class="entries">\n'
+        "{{ entries_html | safe }}{{ issues_html | safe }}</ul>"
+        "{{ entries | length }} {{ issues | length }}{% endblock %}",
+        encoding="utf-8",
+    )
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[site]\nlatest = 1\n", "utf-8")
+    build(workspace)
+    home = (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert len(_listed(home)) == 7 + 2 and "</ul>7 2" in home
 
 
 def test_structured_data_says_what_schema_org_means(write_files) -> None:
@@ -1048,6 +1068,9 @@ def test_sources_gone_do_not_unpublish_everything(workspace: Path, run_cli, how:
         shutil.rmtree(workspace / "site")
         code, output = run_cli("build", "--root", workspace)
         assert code == 0 and "from 0 entries" in output, output
+        for page in ("index.html", "archive/index.html"):
+            shown = (workspace / "site" / page).read_text(encoding="utf-8")
+            assert "<p>Nothing is published yet.</p>" in shown and "<h2>Latest" not in shown
 
 
 def test_an_entry_linked_to_a_file_that_is_gone_is_said(workspace: Path, run_cli) -> None:

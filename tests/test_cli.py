@@ -433,6 +433,38 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
     assert code == 1 and "did you mean 'all-of-us-strangers'?)\n  hint: use the slug" in output
 
 
+@pytest.mark.parametrize("slug", ["archive", "issues"])
+def test_an_issue_naming_a_folder_of_the_site_is_not_told_to_take_its_address(
+    workspace: Path, run_cli, slug: str
+) -> None:
+    # site/archive/index.html (and site/issues/index.html) looked like a published entry's
+    # page: the hint was to give an entry an address that is refused.
+    built(run_cli, workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    entry.rename(workspace / f"entries/{slug}-review.md")
+    issue = workspace / "issues/3-quiet-hours.md"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace("  - quiet-hours\n", f"  - {slug}\n"), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and f"unknown entry '{slug}' (did you mean '{slug}-review'?)" in output
+    assert f"slug: {slug}'" not in output, output
+
+
+def test_an_entry_published_at_a_name_the_site_took_is_told_to_keep_its_feed_id(
+    workspace: Path, run_cli
+) -> None:
+    # An entry at archive/ before archive/ held the years: renamed, its feed id would change.
+    (workspace / "entries/quiet-hours.md").rename(workspace / "entries/archive.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert (
+        "entries/archive.md:1: the slug 'archive' names the folder of the site that holds the "
+        "archive's pages by year (archive/)\n  hint: rename the file (e.g. archive-film.md); if "
+        "it was published at archive/ already, also set "
+        "'id: tag:dopepress.example.com,2024-11-08:archive' in it"
+    ) in output, output
+
+
 def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> None:
     # Its web version (what "View in your browser" opens) and the email kept with it were
     # rewritten in silence after an entry it gathers was edited.

@@ -917,6 +917,19 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'icon = "media//dopepress-icon.png"',
             "write it as 'media/dopepress-icon.png'",
         ),
+        # A whole number only: true, "5" and 3.0 were taken as 1, 5 and 3.
+        ("[feeds]\nitems = 50", "[feeds]\nitems = true", "feeds.items: input should be a valid"),
+        ("[feeds]\nitems = 50", '[feeds]\nitems = "5"', "feeds.items: input should be a valid"),
+        (
+            "[feeds]\nitems = 50",
+            "[feeds]\nitems = 50\n\n[site]\nlatest = 3.0",
+            "site.latest: input should be a valid integer",
+        ),
+        (
+            "[feeds]\nitems = 50",
+            "[feeds]\nitems = 50\n\n[newsletter]\ngallery_images = true",
+            "newsletter.gallery_images: input should be a valid integer",
+        ),
         (  # meant in KB: every issue was refused, each told to gather fewer entries
             "[feeds]\nitems = 50",
             "[feeds]\nitems = 50\n\n[newsletter]\nmax_picture_bytes = 500",

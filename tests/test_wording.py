@@ -24,6 +24,7 @@ from dopemail.cli import cli
 from dopemail.issuefiles import PREHEADER_PLACEHOLDERS
 from dopemail.moments import WholeDay
 from dopemail.sourcetext import _PLACEHOLDER
+from dopemail.templates import make_environment
 from dopemail.wording import ENGLISH, catalog_path, load_translations, wording_for
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -761,3 +762,10 @@ def test_which_way_a_language_is_written(tag: str, way: str) -> None:
     from dopemail.languages import language_direction
 
     assert language_direction(tag) == way
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "1,079 7"), ("fr", "1\u202f079 7")])
+def test_a_count_groups_its_thousands_as_the_language_does(language: str, shown: str) -> None:
+    # A year of the archive said "(1079 entries)".
+    env = make_environment(None, language=language)
+    assert env.from_string("{{ 1079 | number }} {{ 7 | number }}").render() == shown

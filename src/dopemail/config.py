@@ -18,6 +18,7 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
+    Strict,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -38,6 +39,10 @@ from .languages import LANGUAGE_TAG, language_direction, tag_case
 from .models import Line, Model, Text, Url
 
 CONFIG_NAME = "dopemail.toml"
+
+#: A whole number as TOML writes one: ``true``, ``"5"`` or ``3.0`` were taken as 1, 5 and 3
+#: (while ``"x"`` was told to be written "without quotes").
+Whole = Annotated[int, Strict()]
 
 #: Environment variables holding each provider's API key.
 SECRET_ENV = {
@@ -278,7 +283,7 @@ _ABBREVIATIONS = {
 class Feeds(Model):
     """Feed settings."""
 
-    items: int = Field(
+    items: Whole = Field(
         50, gt=0, le=1000, description="Items per feed; full-content items weigh ~10 KB each."
     )
 
@@ -286,7 +291,7 @@ class Feeds(Model):
 class Site(Model):
     """The site's pages that list the archive."""
 
-    latest: int = Field(
+    latest: Whole = Field(
         20,
         gt=0,
         le=1000,
@@ -329,25 +334,25 @@ GMAIL_CLIPS_AT = 102_000
 class Newsletter(Model):
     """Quality thresholds for the newsletter email."""
 
-    max_bytes: int = Field(
+    max_bytes: Whole = Field(
         GMAIL_CLIPS_AT,
         gt=0,
         description="Refuse an email HTML larger than this (Gmail's clipping limit).",
     )
     # After max_bytes: its validator compares the two.
-    warn_bytes: int = Field(
+    warn_bytes: Whole = Field(
         80_000, gt=0, description="Warn when the email HTML is larger (Gmail clips at 102 KB)."
     )
-    max_style_bytes: int = Field(
+    max_style_bytes: Whole = Field(
         16_000, gt=0, description="Gmail drops <style> blocks larger than 16 KB."
     )
-    max_picture_bytes: int = Field(
+    max_picture_bytes: Whole = Field(
         1_500_000,
         gt=0,
         description="A picture in the email heavier than this (in bytes) is warned about: "
         "every reader downloads it.",
     )
-    gallery_images: int = Field(
+    gallery_images: Whole = Field(
         4,
         ge=0,
         description="Gallery photos per film in the email, after the lead image; the rest are "
@@ -509,7 +514,7 @@ class SendSettings(Model):
     )
     rate: float = Field(0, ge=0, description="Most messages per second; 0 means no cap.")
     timeout: float = Field(10.0, gt=0, description="Seconds to wait for a provider's answer.")
-    retries: int = Field(
+    retries: Whole = Field(
         6, ge=0, le=100, description="Retries of a batch after 429, 5xx or a network error."
     )
     backoff: float = Field(
@@ -522,10 +527,10 @@ class SendSettings(Model):
         description="Longest wait a provider may ask for (Retry-After); beyond it the send "
         "stops and resumes when run again.",
     )
-    batch_size: int | None = Field(
+    batch_size: Whole | None = Field(
         None, gt=0, description="Messages per request, below the provider's own limit."
     )
-    concurrency: int | None = Field(
+    concurrency: Whole | None = Field(
         None,
         ge=1,
         le=64,

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
+from .layout import ISSUES_DIR
 from .models import URI
 from .moments import written as _written
 from .pictures import picture_type
@@ -62,16 +63,23 @@ def _media_url(settings: Settings, src: str | None, root_url: bool = True) -> st
 
 
 def _channel(
-    fg: FeedGenerator, settings: Settings, feed_id: str, title: str, self_url: str, self_type: str
+    fg: FeedGenerator,
+    settings: Settings,
+    feed_id: str,
+    title: str,
+    self_url: str,
+    self_type: str,
+    page: str = "",
 ) -> None:
-    """What every feed of the publication says about itself."""
+    """What every feed of the publication says about itself; ``page``: the site's page it
+    follows (the home page if not given)."""
     pub = settings.publication
     fg.id(feed_id)
     fg.title(title)
     fg.subtitle(pub.description)
     fg.link(href=self_url, rel="self", type=self_type)
     # feedgen takes the last link as the RSS <channel><link>: the site's page, not the feed.
-    fg.link(href=pub.base_url, rel="alternate", type="text/html")
+    fg.link(href=page or pub.base_url, rel="alternate", type="text/html")
     fg.language(pub.language)
     fg.author({"name": pub.author, **({"email": pub.author_email} if pub.author_email else {})})
     fg.generator("dopemail", __version__, "https://pypi.org/project/dopemail/")
@@ -275,7 +283,8 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
     host = urlsplit(pub.base_url).hostname
     _ = wording_for(pub.language).gettext
     fg = FeedGenerator()
-    # The archive on the home page is the newsletter's page: a URL that exists.
+    # Its id names the newsletter's part of the home page, where its archive was once (ids
+    # never change); its page is now the newsletter's archive.
     _channel(
         fg,
         settings,
@@ -283,6 +292,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         _("%(title)s: the newsletter") % {"title": pub.title},
         settings.url(ISSUES_PATH),
         "application/atom+xml",
+        settings.url(f"{ISSUES_DIR}/"),
     )
     fg.updated(_written(max((i.issue.meta.date for i in issues), default=_EPOCH)))
     for item in issues:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from .bodytext import body_pictures
 from .config import Settings
 from .errors import ContentError, DopemailError, closest, raise_all, visible
-from .filenames import markdown_filed_apart, markdown_names, slugify
+from .filenames import RESERVED_SLUGS, markdown_filed_apart, markdown_names, slugify
 from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text
@@ -213,7 +213,10 @@ def load_issue(
                     f"{named.path} is there, but its 'slug: {named.slug}' names it so: write "
                     f"{named.slug} here, or remove its 'slug:' line"
                 )
-            published = (root / "site" / slug / "index.html").is_file()
+            # site/archive/ and site/issues/ hold an index.html too: no entry's page.
+            published = (
+                slug not in RESERVED_SLUGS and (root / "site" / slug / "index.html").is_file()
+            )
             if close and published and "slug" not in by_slug[close].meta.model_fields_set:
                 # Likely a file renamed: naming it anew here would move its page (which an
                 # email may link to) and give it a new feed id.

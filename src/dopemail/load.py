@@ -239,14 +239,22 @@ def load_entry(
     elif named and slug in RESERVED_SLUGS:
         # Its page would be written among them (site/issues/index.html), or not put online at
         # all (the feeds' folder is copied apart).
+        hint = (
+            f"give it another 'slug:' (e.g. slug: {slug}-film)"
+            if declared
+            else f"rename the file (e.g. {slug}-film.md)"
+        )
+        if meta is not None and not meta.id:
+            # One published before the name was the site's (archive/, in December 2026):
+            # its address moves, its feed id need not.
+            hint += (
+                f"; if it was published at {slug}/ already, also set 'id: "
+                f"{entry_id(settings, slug, meta)}' in it, so that feed readers do not show "
+                "it again as new"
+            )
         errors.append(
             ContentError(
-                reserved_slug(slug),
-                rel,
-                line_of(doc.meta, ("slug",)) if declared else 1,
-                f"give it another 'slug:' (e.g. slug: {slug}-film)"
-                if declared
-                else f"rename the file (e.g. {slug}-film.md)",
+                reserved_slug(slug), rel, line_of(doc.meta, ("slug",)) if declared else 1, hint
             )
         )
     elif named and taken and slug in taken:

@@ -7,9 +7,10 @@ issue files were edited, :func:`patch_build` takes the previous :class:`~dopemai
 and renders again just what those files reach:
 
 - an edited entry: its content and page, the issues that gather it, the feeds when it is (or
-  was) among their newest items, the media list when its pictures changed, the home page
-  (when the entry's line in it changed, or the workspace has templates of its own);
-- an edited issue: its email, text part and web page, the issues feed, the home page (the
+  was) among their newest items, the media list when its pictures changed, the pages that
+  list entries and issues (the home page, the archive by year, the newsletter's archive:
+  when the entry's line in them changed, or the workspace has templates of its own);
+- an edited issue: its email, text part and web page, the issues feed, those pages (the
   same way).
 
 Everything else is the previous build's objects, untouched. The renderers are the build's

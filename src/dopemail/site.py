@@ -179,6 +179,7 @@ def listing_pages(
     ]
     latest = items[: settings.site.latest]
     listed = [item.issue for item in issues]
+    every_issue = _lines(issues)
     # Lines joined here, not in the templates: a loop over thousands of entries (or hundreds
     # of issues) in Jinja costs more than the rest of a refresh.
     pages = {
@@ -186,14 +187,19 @@ def listing_pages(
             env,
             "home.html.j2",
             settings=settings,
-            entries=latest,
-            entries_html=_lines(latest),
-            issues=listed[:HOME_ISSUES],
-            issues_html=_lines(issues[:HOME_ISSUES]),
-            issue_count=len(listed),
+            latest=latest,
+            latest_html=_lines(latest),
+            latest_issues=listed[:HOME_ISSUES],
+            latest_issues_html=_lines(issues[:HOME_ISSUES]),
             issues_url=settings.url(f"{ISSUES_DIR}/"),
             years=years,
             archive_url=settings.url(f"{ARCHIVE_DIR}/"),
+            # What the home page was given when it listed everything: a template of the
+            # publication's own made then goes on showing what it showed.
+            entries=items,
+            entries_html=_lines(items),
+            issues=listed,
+            issues_html=every_issue,
             canonical=settings.publication.base_url,
         ),
         f"{SITE_DIR}/{ARCHIVE_DIR}/index.html": render(
@@ -212,7 +218,7 @@ def listing_pages(
             "newsletter.html.j2",
             settings=settings,
             issues=listed,
-            issues_html=_lines(issues),
+            issues_html=every_issue,
             canonical=settings.url(f"{ISSUES_DIR}/"),
         ),
     }

@@ -32,7 +32,16 @@ from .languages import language_direction
 from .moments import WholeDay, machine_time
 
 # The English dates and names, moved to wording.py, are imported from here too.
-from .wording import ENGLISH, N_, Wording, date_range, long_date, show_time, wording_for
+from .wording import (
+    ENGLISH,
+    N_,
+    Wording,
+    date_range,
+    long_date,
+    number,
+    show_time,
+    wording_for,
+)
 
 TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
@@ -856,6 +865,7 @@ OWN_FILTERS = {
     "video_words": video_words,
     "time_tag": time_tag,
     "machine_time": machine_time,
+    "number": number,
     "source_work": source_work,
     "cast_line": cast_line,
     "address_line": address_line,
@@ -896,6 +906,7 @@ def worded_filters(words: Wording) -> dict[str, Any]:
         long_date=words.long_date,
         date_range=words.date_range,
         show_time=words.show_time,
+        number=words.number,
     )
     return filters
 

@@ -441,6 +441,7 @@ def _type_hint(kind: str) -> str | None:
         "model_type": "write the nested fields under it, indented",
         "dict_type": "write the nested fields under it, indented",
         "int_parsing": "write a whole number without quotes",
+        "int_type": "write a whole number, without quotes or a decimal point",
         "string_type": "write text (quote it if it looks like a number or date)",
         "bool_parsing": "write true or false",
         "literal_error": None,

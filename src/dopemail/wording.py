@@ -75,6 +75,11 @@ def long_date(value: date | datetime | None) -> str:
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
+def number(value: int) -> str:
+    """'1,079': a number of things, its thousands apart."""
+    return f"{value:,}"
+
+
 def date_range(starts: date | None, ends: date | None) -> str:
     """'January 12 – February 2, 2024', shortened where months or years agree."""
     if starts and ends:
@@ -154,6 +159,7 @@ class Wording:
     date_range: Callable[[date | None, date | None], str] = date_range
     show_time: Callable[..., str] = show_time
     join_names: Callable[..., str] = join_names
+    number: Callable[[int], str] = number
     #: A film's language as written ('French', 'fr') as readers are shown it ('French';
     #: 'français' in French).
     language_name: Callable[[str], str] = english_language_name
@@ -208,6 +214,7 @@ def wording_for(language: str) -> Wording:
         date_range=cldr.make_range(translations.gettext),
         show_time=cldr.show_time,
         join_names=cldr.join_names(),
+        number=cldr.number,
         language_name=cldr.language_name,
         country_name=cldr.country_name,
         elide=_french_elision if locale.language == "fr" else _no_elision,
@@ -266,6 +273,12 @@ class _CldrDates:
             if locale.language == "fr"
             else None
         )
+
+    def number(self, value: int) -> str:
+        """A number of things as the locale groups its thousands ('1 079' in French)."""
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value, locale=self.locale))
 
     def _skeleton(self, skeleton: str, match: Callable[..., str | None]) -> str:
         """The locale's pattern for ``skeleton``, its fields as wide as asked for (the CLDR's
