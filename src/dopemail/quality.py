@@ -29,6 +29,17 @@ _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
 
 
+# A picture's tag in a template that gives it no alt text of its own (none, or alt=""); not
+# <mj-attributes>' defaults for every <mj-image>, which show no picture.
+_IMAGE_WITHOUT_ALT = r'<(?:mj-image|img)\b(?=[^>]*\bsrc=)(?![^>]*\balt="[^"\s])[^>]*>'
+
+
+def _line_of_match(text: str, pattern: str) -> int | None:
+    """The line (from 1) where ``pattern`` first matches in a template's ``text``."""
+    found = re.search(pattern, text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def _dark(hex_color: str) -> bool:
     if len(hex_color) == 3:
         hex_color = "".join(c * 2 for c in hex_color)
@@ -188,18 +199,21 @@ def check_email(
         key: str = "",
         written: Sequence[str] = (),
         templates: Sequence[str] = (),
+        at: str = "",
     ) -> None:
         # ``key``: the front matter key the problem is in, whose line the message gives; or
         # ``written``: what is at fault, at the line of the intro that holds the first; or
         # ``templates``: the publication's own that make it, told at the template with the
-        # same words for every issue (the build says it once: see build.py).
+        # same words for every issue (the build says it once: see build.py), at the line of
+        # the first match of the pattern ``at`` when it is the one template.
         verdict.checks.append((name, ok))
         if ok:
             return
         if templates:
             path = templates[0] if len(templates) == 1 else "templates/email/"
             also = "" if len(templates) == 1 else f" (one of {', '.join(templates)})"
-            error = QualityError(f"every issue's email: {message}{also}", path, None, hint)
+            line = _line_of_match(own[path], at) if len(templates) == 1 and at else None
+            error = QualityError(f"every issue's email: {message}{also}", path, line, hint)
         else:
             line = issue.key_lines.get(key)
             for text in written:
@@ -253,6 +267,7 @@ def check_email(
             'give each picture its alt, as the default does: alt="{{ e.lead.alt }}" on the '
             'lead\'s <mj-image>, alt="{{ image.alt }}" in the gallery',
             templates=by_template,
+            at=_IMAGE_WITHOUT_ALT,
         )
     if missing_alt or not dropped:  # (once in the checks the preview lists)
         rule(
@@ -339,6 +354,7 @@ def check_email(
         f"<html lang=\"{facts.lang}\"> but the publication's language is '{language}'",
         'set lang="{{ pub.language }}" on the <mjml> tag of the template, as the default does',
         templates=own_with(".mjml.j2", "<mjml"),
+        at=r"<mjml\b",
     )
     rule(
         "the title is the subject",
@@ -412,6 +428,7 @@ def check_email(
         f"the plain-text part contains HTML: {', '.join(sorted(set(leftovers))[:5])}",
         "use the text templates' filters; do not put HTML in email/*.txt.j2",
         templates=own_with(".txt.j2", *leftovers) if leftovers else (),
+        at="|".join(re.escape(found) for found in leftovers),
     )
     # Gathered by a draft issue (load refuses it in any other): previewed and test-sent with
     # the issue, but its "read on" link leads nowhere until the entry is published.
