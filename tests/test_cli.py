@@ -683,6 +683,48 @@ def test_many_entries_too_old_for_the_feeds_are_said_once(tmp_path: Path) -> Non
     assert unfed(tmp_path, pages + home, [], [], entries, 3) == []  # type: ignore[arg-type]
 
 
+def test_an_issue_made_a_draft_again_is_said_to_leave_the_archive_and_its_feed(
+    workspace: Path, run_cli
+) -> None:
+    # Sent, then set to draft (a slip): it left the newsletter's archive and feed, and its
+    # web version, which the emails link to, was hidden from search engines, without a word.
+    built(run_cli, workspace)
+    sent, ready = (
+        workspace / "issues/1-strangers-and-varda.md",
+        workspace / "issues/3-quiet-hours.md",
+    )
+    sent.write_text(sent.read_text("utf-8").replace("status: sent", "status: draft"), "utf-8")
+    output = built(run_cli, workspace)
+    line = _line(sent, "status: draft")
+    assert (
+        f"warning: issues/1-strangers-and-varda.md:{line}: issue 1 was sent, and is a draft with "
+        "this build: it leaves the newsletter's archive and its feed (feed readers that "
+        "fetched it keep it), and its web version, which the emails link to, is hidden from "
+        "search engines\n  hint: set 'status: sent' back in it\n"
+    ) in output, output
+    assert "was sent" not in built(run_cli, workspace)  # said once
+    ready.write_text(ready.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    assert "warning" not in built(run_cli, workspace)
+    ready.write_text(ready.read_text("utf-8").replace("status: ready", "status: draft"), "utf-8")
+    output = built(run_cli, workspace)
+    assert "issue 3 was ready, and is a draft with this build" in output, output
+    assert "search engines" not in output and "set 'status: ready' back in it if" in output
+    # Mailed while ready (the ledger says so), then made a draft: as sent.
+    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
+    ready.write_text(ready.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    built(run_cli, workspace)
+    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
+    assert code == 0, output
+    ready.write_text(ready.read_text("utf-8").replace("status: ready", "status: draft"), "utf-8")
+    output = built(run_cli, workspace)
+    assert "issue 3 was sent, and is a draft" in output and "'status: sent' back" in output
+    assert "changed its web version" not in output, output  # one warning for one slip
+
+
+def _line(path: Path, text: str) -> int:
+    return path.read_text("utf-8").split("\n").index(text) + 1
+
+
 def test_an_issue_the_ledger_says_went_out_is_guarded_though_not_marked_sent(
     workspace: Path, run_cli
 ) -> None:

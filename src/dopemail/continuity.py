@@ -162,6 +162,48 @@ def sent_issues_changed(
     return found
 
 
+def issues_unlisted(
+    root: Path,
+    issues: Sequence[LoadedIssue],
+    messages: Mapping[str, tuple[bytes, bytes]],
+    mailed: Callable[[LoadedIssue], bool] | None = None,
+) -> list[DopemailError]:
+    """A warning for each issue built as sent or ready before, a draft with this build: it
+    leaves the newsletter's archive and its feed, and its web version, which a sent email
+    links to, is marked for search engines not to index. ``messages``: each replaced
+    ``message.json``, before and after; ``mailed``: whether the send ledger says an issue
+    went out, asked of one that was ready."""
+    found: list[DopemailError] = []
+    for issue in issues:
+        message = messages.get(f"{SITE_ISSUES_DIR}/{issue.key}/{MESSAGE_FILE}")
+        if issue.meta.status != "draft" or message is None:
+            continue
+        try:
+            before = json.loads(message[0])
+        except ValueError:  # edited by hand: nothing to tell from it
+            continue
+        was = before.get("status") if isinstance(before, dict) else None
+        if was not in ("sent", "ready"):
+            continue
+        went = was == "sent" or (mailed is not None and mailed(issue))
+        said = "was sent" if went else "was ready"
+        also = ", and its web version, which the emails link to, is hidden from search engines"
+        found.append(
+            ContentError(
+                f"issue {issue.meta.number} {said}, and is a draft with this build: it leaves "
+                "the newsletter's archive and its feed (feed readers that fetched it keep it)"
+                + (also if went else ""),
+                issue.path,
+                key_line(root, issue.path, "status"),
+                "set 'status: sent' back in it"
+                if went
+                else "set 'status: ready' back in it if it goes out as it is (a draft again on "
+                "purpose: nothing to do)",
+            )
+        )
+    return found
+
+
 def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
     # Whether the issue's own fields changed with this build (see sent_issues_changed).
     if MESSAGE_FILE not in names:
@@ -174,7 +216,8 @@ def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
         return True
     if not (isinstance(before, dict) and isinstance(after, dict)):
         return True
-    if before.get("status") == "draft":  # a draft's page says so to search engines
+    # A draft's page says so to search engines; made one, it is told (issues_unlisted).
+    if "draft" in (before.get("status"), after.get("status")):
         return True
     return {**before, "status": None} != {**after, "status": None}
 
@@ -429,6 +472,7 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
         *sent_issues_changed(
             report.replaced, workspace.issues, json_files, _mailed(workspace.root)
         ),
+        *issues_unlisted(workspace.root, workspace.issues, json_files, _mailed(workspace.root)),
         *feed_ids_changed(workspace.root, feed, build.entries),
         *unfed(
             workspace.root,
