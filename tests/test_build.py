@@ -710,7 +710,7 @@ def test_the_home_page_lists_the_newest_and_the_archive_every_entry_by_year(
 ) -> None:
     # The home page listed every entry: 4.6 MB at 10,000, the newsletter's archive first.
     config = workspace / "dopemail.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n[site]\nlatest = 3\n", "utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("latest = 20", "latest = 3"))
     for name, old, new in [
         ("varda-in-los-angeles", "2024-02-20T09:00:00-08:00", "2023-03-01T09:00:00-08:00"),
         # Already 2025 in Paris, where it is dated; still 2024 in Los Angeles: its year is
@@ -812,7 +812,7 @@ def test_a_home_page_of_the_publication_s_own_lists_what_it_listed(workspace: Pa
         encoding="utf-8",
     )
     config = workspace / "dopemail.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n[site]\nlatest = 1\n", "utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("latest = 20", "latest = 1"))
     build(workspace)
     home = (workspace / "site/index.html").read_text(encoding="utf-8")
     assert len(_listed(home)) == 7 + 2 and "</ul>7 2" in home

@@ -564,7 +564,6 @@ class Settings(Model):
     sender: Sender
     newsletter: Newsletter = Newsletter.model_construct()
     send: SendSettings = SendSettings.model_construct()
-    preview: dict[str, Any] = Field(default_factory=dict)
 
     def url(self, path: str = "") -> str:
         """An absolute URL on the publication's site."""
