@@ -51,7 +51,7 @@ from .filenames import (
 )
 from .frontmatter import Document
 from .issuefiles import IssueFile, duplicate_numbers, load_issue
-from .layout import ENTRIES_DIR, ISSUES_DIR
+from .layout import ARCHIVE_DIR, ENTRIES_DIR, ISSUES_DIR
 from .models import (
     SLUG,
     Entry,
@@ -244,9 +244,9 @@ def load_entry(
             if declared
             else f"rename the file (e.g. {slug}-film.md)"
         )
-        if meta is not None and not meta.id:
-            # One published before the name was the site's (archive/, in December 2026):
-            # its address moves, its feed id need not.
+        if slug == ARCHIVE_DIR and meta is not None and not meta.id:
+            # Published there before the name was the site's (in December 2026): its
+            # address moves, its feed id need not.
             hint += (
                 f"; if it was published at {slug}/ already, also set 'id: "
                 f"{entry_id(settings, slug, meta)}' in it, so that feed readers do not show "
