@@ -1202,6 +1202,11 @@ def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> 
     assert drafts  # the sample has one
     names = ", ".join(p.stem for p in drafts)
     assert f"not gathered, being drafts: {names} (list one here to preview it" in output
+    # Not sent, but in a draft issue (3) already: said, not left out without a word.
+    assert (
+        "not gathered, being in draft issue 3 already: quiet-hours (move one here if it goes "
+        "out in this issue)"
+    ) in output, output
     # The scaffold builds as it is.
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output

@@ -228,7 +228,8 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
     """
     from .scaffold import new_issue as scaffold
 
-    path, gathered, drafts, left = scaffold(root, subject, slug=slug)
+    made = scaffold(root, subject, slug=slug)
+    path, gathered, drafts, left = made.path, made.gathered, made.drafts, made.left
     if gathered:
         click.echo(f"wrote {path}: write the intro, order the entries, then run dopemail build")
         if left:
@@ -242,6 +243,17 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
             f"wrote {path}: every published entry is in an issue already, so it gathers none "
             "yet; add entry slugs under 'entries:' (the build refuses an issue without any), "
             "write the intro and the preheader, then run dopemail build"
+        )
+    if made.held:
+        numbers = sorted({n for found in made.held.values() for n in found})
+        said = ", ".join(
+            name if len(numbers) == 1 else f"{name} ({', '.join(map(str, found))})"
+            for name, found in made.held.items()
+        )
+        click.echo(
+            f"not gathered, being in draft issue{'s' * (len(numbers) > 1)} "
+            f"{', '.join(map(str, numbers))} already: {said} (move one here if it goes out "
+            "in this issue)"
         )
     if drafts:
         names = ", ".join(drafts[:5]) + (f" and {len(drafts) - 5} more" if len(drafts) > 5 else "")

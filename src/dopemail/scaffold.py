@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -182,12 +183,22 @@ _NUMBERED = re.compile(r"(\d+)-")
 NEW_ISSUE_ENTRIES = 5
 
 
+@dataclass(frozen=True)
+class NewIssue:
+    """What :func:`new_issue` wrote, and what it left out."""
+
+    path: Path  # relative to the workspace
+    gathered: int  # entries it lists
+    drafts: list[str]  # draft entries in no issue, by slug
+    left: int  # published entries in no issue, beyond those it lists
+    held: dict[str, list[int]]  # published entries only draft issues gather: their numbers
+
+
 def new_issue(
     root: Path, subject: str | None = None, now: datetime | None = None, slug: str | None = None
-) -> tuple[Path, int, list[str], int]:
+) -> NewIssue:
     """Write ``issues/<next number>-<slug>.md`` gathering the newest entries in no issue yet
-    (:data:`NEW_ISSUE_ENTRIES` at most); its path, how many entries it gathers, the drafts it
-    left out, and how many entries in no issue it left out besides.
+    (:data:`NEW_ISSUE_ENTRIES` at most), and say what it left out.
 
     ``slug`` names the file and the web version's URL after the number; by default it is made
     from the subject.
@@ -244,4 +255,18 @@ def new_issue(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     drafts = [e.slug for e in workspace.entries if e.draft and e.slug not in gathered]
-    return path.relative_to(root), len(unsent), drafts, len(waiting) - len(unsent)
+    # Gathered by a draft issue alone: not sent, yet not this one's, which an editor expecting
+    # "the entries not sent" would miss without a word.
+    held: dict[str, list[int]] = {}
+    for issue in reversed(workspace.issues):  # lowest number first
+        for name in issue.meta.all_slugs:
+            held.setdefault(name, []).append(issue.meta.number)
+    sent_or_ready = {
+        name
+        for issue in workspace.issues
+        if issue.meta.status != "draft"
+        for name in issue.meta.all_slugs
+    }
+    published = {e.slug for e in workspace.published}
+    held = {n: numbers for n, numbers in held.items() if n in published and n not in sent_or_ready}
+    return NewIssue(path.relative_to(root), len(unsent), drafts, len(waiting) - len(unsent), held)
