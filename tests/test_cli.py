@@ -700,9 +700,19 @@ def test_an_issue_made_a_draft_again_is_said_to_leave_the_archive_and_its_feed(
         f"warning: issues/1-strangers-and-varda.md:{line}: issue 1 was sent, and is a draft with "
         "this build: it leaves the newsletter's archive and its feed (feed readers that "
         "fetched it keep it), and its web version, which the emails link to, is hidden from "
-        "search engines\n  hint: set 'status: sent' back in it\n"
+        "search engines\n  hint: set 'status: sent' back in it now: while it is a draft, what "
+        "changes in it (an entry it gathers edited, a template) is not told\n"
     ) in output, output
     assert "was sent" not in built(run_cli, workspace)  # said once
+    sent.write_text(sent.read_text("utf-8").replace("status: draft", "status: sent"), "utf-8")
+    assert "warning" not in built(run_cli, workspace)
+    # Made a draft with its intro edited at once: the email's change is said with it.
+    text = sent.read_text("utf-8").replace("status: sent", "status: draft")
+    sent.write_text(text.replace("Dear readers,", "Dear readers, hi,", 1), "utf-8")
+    output = built(run_cli, workspace)
+    assert "; its email changed with this build too: it is not what its readers got" in output
+    sent.write_text(sent.read_text("utf-8").replace("status: draft", "status: sent"), "utf-8")
+    assert "warning" not in built(run_cli, workspace)  # back, nothing changed since
     ready.write_text(ready.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
     assert "warning" not in built(run_cli, workspace)
     ready.write_text(ready.read_text("utf-8").replace("status: ready", "status: draft"), "utf-8")

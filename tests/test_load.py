@@ -920,7 +920,11 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
         # A table read by nothing, which took any key ('prot = 9000') without a word.
         ("[feeds]\nitems = 50", "[feeds]\nitems = 50\n\n[preview]", "unknown field 'preview'"),
         # A whole number only: true, "5" and 3.0 were taken as 1, 5 and 3.
-        ("[feeds]\nitems = 50", "[feeds]\nitems = true", "feeds.items: input should be a valid"),
+        (  # as TOML writes it, not Python's True
+            "[feeds]\nitems = 50",
+            "[feeds]\nitems = true",
+            "feeds.items: input should be a valid integer (got true)",
+        ),
         ("[feeds]\nitems = 50", '[feeds]\nitems = "5"', "feeds.items: input should be a valid"),
         ("latest = 20", "latest = 3.0", "site.latest: input should be a valid integer"),
         (

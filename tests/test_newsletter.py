@@ -753,6 +753,22 @@ def test_a_template_s_own_fault_is_told_once_at_the_template(
     assert "issues/" not in output
 
 
+def test_a_picture_without_alt_is_told_at_its_tag_whatever_the_other_tags_quotes(
+    workspace: Path, run_cli
+) -> None:
+    # The lead's alt='...' (right, in single quotes) was taken for the fault: line 22, not the
+    # gallery's; a '>' in a Jinja tag ended a tag early.
+    rel = "templates/email/film_card.mjml.j2"
+    lead = 'alt="{{ e.lead.alt }}"'
+    _break(workspace, rel, lead, "alt='{{ e.lead.alt }}' {% if size[0] > 300 %}{% endif %}")
+    _break(workspace, rel, 'alt="{{ image.alt }}"', 'alt=" "')
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    line = _line_of(workspace, rel, 'alt=" "')
+    assert f"{rel}:{line}: every issue's email: the entries' pictures are shown without" in output
+    assert line != _line_of(workspace, rel, "alt='{{ e.lead.alt }}'")
+
+
 def test_html_in_the_text_part_is_told_at_the_template_that_writes_it(
     workspace: Path, run_cli
 ) -> None:
@@ -1204,8 +1220,8 @@ def test_new_issue_lists_the_newest_unsent_entries(workspace: Path, run_cli) -> 
     assert f"not gathered, being drafts: {names} (list one here to preview it" in output
     # Not sent, but in a draft issue (3) already: said, not left out without a word.
     assert (
-        "not gathered, being in draft issue 3 already: quiet-hours (move one here if it goes "
-        "out in this issue)"
+        "not gathered, being in a draft issue already: quiet-hours (issue 3) (move one here "
+        "if it goes out in this issue)"
     ) in output, output
     # The scaffold builds as it is.
     code, output = run_cli("build", "--root", workspace)

@@ -245,15 +245,13 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
             "write the intro and the preheader, then run dopemail build"
         )
     if made.held:
-        numbers = sorted({n for found in made.held.values() for n in found})
         said = ", ".join(
-            name if len(numbers) == 1 else f"{name} ({', '.join(map(str, found))})"
+            f"{name} (issue{'s' * (len(found) > 1)} {', '.join(map(str, found))})"
             for name, found in made.held.items()
         )
         click.echo(
-            f"not gathered, being in draft issue{'s' * (len(numbers) > 1)} "
-            f"{', '.join(map(str, numbers))} already: {said} (move one here if it goes out "
-            "in this issue)"
+            f"not gathered, being in a draft issue already: {said} (move one here if it goes "
+            "out in this issue)"
         )
     if drafts:
         names = ", ".join(drafts[:5]) + (f" and {len(drafts) - 5} more" if len(drafts) > 5 else "")

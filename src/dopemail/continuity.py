@@ -167,12 +167,14 @@ def issues_unlisted(
     issues: Sequence[LoadedIssue],
     messages: Mapping[str, tuple[bytes, bytes]],
     mailed: Callable[[LoadedIssue], bool] | None = None,
+    replaced: Sequence[str] = (),
 ) -> list[DopemailError]:
     """A warning for each issue built as sent or ready before, a draft with this build: it
     leaves the newsletter's archive and its feed, and its web version, which a sent email
     links to, is marked for search engines not to index. ``messages``: each replaced
     ``message.json``, before and after; ``mailed``: whether the send ledger says an issue
-    went out, asked of one that was ready."""
+    went out, asked of one that was ready; ``replaced``: the outputs the build changed (a
+    sent email changed with it is said too)."""
     found: list[DopemailError] = []
     for issue in issues:
         message = messages.get(f"{SITE_ISSUES_DIR}/{issue.key}/{MESSAGE_FILE}")
@@ -188,6 +190,9 @@ def issues_unlisted(
         went = was == "sent" or (mailed is not None and mailed(issue))
         said = "was sent" if went else "was ready"
         also = ", and its web version, which the emails link to, is hidden from search engines"
+        folder = f"{SITE_ISSUES_DIR}/{issue.key}/"
+        if went and {f"{folder}{HTML_FILE}", f"{folder}{TEXT_FILE}"} & set(replaced):
+            also += "; its email changed with this build too: it is not what its readers got"
         found.append(
             ContentError(
                 f"issue {issue.meta.number} {said}, and is a draft with this build: it leaves "
@@ -195,7 +200,8 @@ def issues_unlisted(
                 + (also if went else ""),
                 issue.path,
                 key_line(root, issue.path, "status"),
-                "set 'status: sent' back in it"
+                "set 'status: sent' back in it now: while it is a draft, what changes in it "
+                "(an entry it gathers edited, a template) is not told"
                 if went
                 else "set 'status: ready' back in it if it goes out as it is (a draft again on "
                 "purpose: nothing to do)",
@@ -216,7 +222,8 @@ def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
         return True
     if not (isinstance(before, dict) and isinstance(after, dict)):
         return True
-    # A draft's page says so to search engines; made one, it is told (issues_unlisted).
+    # A draft's page says so to search engines; made sent, it is the editor finishing it;
+    # made a draft, it is told (issues_unlisted).
     if "draft" in (before.get("status"), after.get("status")):
         return True
     return {**before, "status": None} != {**after, "status": None}
@@ -472,7 +479,9 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
         *sent_issues_changed(
             report.replaced, workspace.issues, json_files, _mailed(workspace.root)
         ),
-        *issues_unlisted(workspace.root, workspace.issues, json_files, _mailed(workspace.root)),
+        *issues_unlisted(
+            workspace.root, workspace.issues, json_files, _mailed(workspace.root), report.replaced
+        ),
         *feed_ids_changed(workspace.root, feed, build.entries),
         *unfed(
             workspace.root,

@@ -29,15 +29,22 @@ _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
 
 
-# A picture's tag in a template that gives it no alt text of its own (none, or alt=""); not
-# <mj-attributes>' defaults for every <mj-image>, which show no picture.
-_IMAGE_WITHOUT_ALT = r'<(?:mj-image|img)\b(?=[^>]*\bsrc=)(?![^>]*\balt="[^"\s])[^>]*>'
+# A picture's tag in a template that gives it no alt text of its own (none, or an empty
+# one, in either quotes); not <mj-attributes>' defaults for every <mj-image>, which show no
+# picture.
+_IMAGE_WITHOUT_ALT = (
+    r"<(?:mj-image|img)\b(?=[^>]*\bsrc\s*=)(?![^>]*\balt\s*=\s*[\"']\s*[^\s\"'])[^>]*>"
+)
+# Jinja's own markup, whose '>' (`{% if width > 300 %}`) would end a tag early.
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
 def _line_of_match(text: str, pattern: str) -> int | None:
-    """The line (from 1) where ``pattern`` first matches in a template's ``text``."""
-    found = re.search(pattern, text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
+    """The line (from 1) where ``pattern`` first matches in a template's ``text``, its Jinja
+    expressions and tags read as plain letters (their lines kept)."""
+    plain = _JINJA.sub(lambda m: "".join("\n" if c == "\n" else "x" for c in m.group()), text)
+    found = re.search(pattern, plain)
+    return plain.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _dark(hex_color: str) -> bool:

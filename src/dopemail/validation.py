@@ -271,7 +271,7 @@ def describe_errors(
             # Said in words: the pattern itself is no help to an editor.
             what, hint = _PATTERNS[loc[-1]]
             value = error.get("input")
-            said = f"{where}: {what} (got {value!r})"
+            said = f"{where}: {what} (got {_got(value)})"
             if loc[-1] in ("language", "lang") and isinstance(value, str):
                 # 'english', 'en_US': the code it names.
                 meant = language_code(value.replace("_", "-"))
@@ -286,7 +286,7 @@ def describe_errors(
             hint = f"write one of: {', '.join(choices)}" if choices else None
             if close and hint:
                 hint = f"did you mean '{close}'? ({hint})"
-            yield loc, f"{where}: {_lower_first(error['msg'])} (got {value!r})", hint
+            yield loc, f"{where}: {_lower_first(error['msg'])} (got {_got(value)})", hint
         elif kind == "model_type" and not isinstance(error.get("input"), dict | list):
             # 'based_on: a novel by Taichi Yamada': "a valid dictionary or instance of BasedOn"
             # is Python's word; the editor needs the fields to write instead.
@@ -302,7 +302,7 @@ def describe_errors(
             else:
                 hint = f"write, indented under '{loc[-1]}:', {named}"
                 said = "must be fields written under it, not a value on its line"
-            yield loc, f"{where}: {said} (got {error.get('input')!r})", hint
+            yield loc, f"{where}: {said} (got {_got(error.get('input'))})", hint
         elif kind == "list_type" and isinstance(error.get("input"), str) and not toml:
             # 'directors: Andrew Haigh': a list of one, as the sample's one-line lists write it
             # (a list of fields, 'streaming: Hulu', has its items written one per line).
@@ -315,10 +315,10 @@ def describe_errors(
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
             else:
                 hint = f"write {loc[-1]}: [{value}], or one '- item' per line under it"
-            yield loc, f"{where}: must be a list (got {value!r})", hint
+            yield loc, f"{where}: must be a list (got {_got(value)})", hint
         else:
             value = error.get("input")
-            shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
+            shown = f" (got {_got(value)})" if not isinstance(value, dict | list) else ""
             hint = _type_hint(kind)
             about = _description(root, loc) if kind in _NUMBERS else None
             if hint and about:  # what the number counts: 'runtime' is in minutes
@@ -433,6 +433,13 @@ def _description(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
     parent = model_at(root, loc[:-1])
     field = parent.model_fields.get(loc[-1]) if parent and loc else None
     return field.description if field is not None else None
+
+
+def _got(value: Any) -> str:
+    """A value as the editor wrote it, near enough: YAML and TOML write true and false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _type_hint(kind: str) -> str | None:
