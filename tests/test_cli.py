@@ -465,6 +465,35 @@ def test_an_entry_published_at_a_name_the_site_took_is_told_to_keep_its_feed_id(
     ) in output, output
 
 
+def test_an_entry_renamed_in_a_fresh_clone_is_told_from_the_committed_feed(
+    workspace: Path, run_cli
+) -> None:
+    # No site/ (a clone): the page gone went unsaid, and the entry took a new address and
+    # feed id without a word; the committed feeds/feed.json is what readers hold.
+    shutil.copytree(REPO / "feeds", workspace / "feeds")  # as a clone has them
+    assert not (workspace / "site").exists()
+    old = workspace / "entries/sunny-vallejo-park-low-tide.md"
+    new = workspace / "entries/low-tide-interview.md"
+    old.rename(new)
+    output = built(run_cli, workspace)
+    assert (
+        "warning: entries/low-tide-interview.md: its address is new with this build, and the "
+        "feed's item at https://dopepress.example.com/sunny-vallejo-park-low-tide/, published "
+        "at the same moment, is gone"
+    ) in output, output
+    assert "set 'slug: sunny-vallejo-park-low-tide' in it" in output
+    assert "is gone with this build" not in output  # no page was removed
+    # The hint followed: its address and id are back, nothing to say.
+    text = new.read_text("utf-8")
+    new.write_text(text.replace("title:", "slug: sunny-vallejo-park-low-tide\ntitle:", 1), "utf-8")
+    assert "warning" not in built(run_cli, workspace)
+    # An issue naming the old file in a clone is told the same (its page was not there).
+    shutil.rmtree(workspace / "site")
+    (workspace / "entries/quiet-hours.md").rename(workspace / "entries/quiet-hours-review.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "set 'slug: quiet-hours' in it to keep its address" in output, output
+
+
 def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> None:
     # Its web version (what "View in your browser" opens) and the email kept with it were
     # rewritten in silence after an entry it gathers was edited.

@@ -399,6 +399,67 @@ def _entry_page(rel: str) -> bool:
     )
 
 
+def renamed_by_feed(
+    root: Path,
+    feed: tuple[bytes | None, bytes] | None,
+    entries: Sequence[LoadedEntry],
+    removed: Sequence[str],
+) -> list[DopemailError]:
+    """A warning for each entry at an address new to the JSON feed whose moment of
+    publication is that of an item the feed carried at an address no entry has now: a file
+    renamed, which gives it a new address and feed id (readers see it again as new).
+
+    :func:`pages_gone` tells it from the page removed; in a fresh clone there is no
+    ``site/``, and the committed ``feeds/feed.json`` is what readers hold.
+    """
+    if feed is None or feed[0] is None:
+        return []
+    try:
+        before, after = (_items_by_address(json.loads(data)) for data in (feed[0], feed[1]))
+    except ValueError:  # a feed.json edited by hand: nothing to tell from it
+        return []
+    addresses = {entry.url for entry in entries}
+    said = {rel.removeprefix(f"{SITE_DIR}/").removesuffix("index.html") for rel in removed}
+    gone: dict[str, str] = {}  # moment -> address gone
+    for url, (_, moment) in before.items():
+        page = url.rstrip("/").rpartition("/")[2] + "/"
+        if url not in after and url not in addresses and page not in said and moment:
+            gone.setdefault(moment, url)
+    if not gone:
+        return []
+    by_address = {entry.url: entry for entry in entries}
+    found: list[DopemailError] = []
+    for url, (_, moment) in after.items():
+        old = gone.get(moment)
+        entry = by_address.get(url)
+        if old is None or url in before or entry is None:
+            continue
+        slug = old.rstrip("/").rpartition("/")[2]
+        found.append(
+            ContentError(
+                f"its address is new with this build, and the feed's item at {old}, published "
+                "at the same moment, is gone: feed readers show the entry again as new, and "
+                "links to the old address lead nowhere",
+                entry.path,
+                key_line(root, entry.path, "slug") if entry.meta.slug else None,
+                f"if it was renamed from {slug}.md, set 'slug: {slug}' in it to keep its "
+                "address and feed id",
+            )
+        )
+    return found
+
+
+def _items_by_address(feed: object) -> dict[str, tuple[str, str]]:
+    items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("no items")
+    return {
+        item["url"]: (str(item.get("id")), str(item.get("date_published") or ""))
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("url"), str)
+    }
+
+
 def _ids_by_address(feed: object) -> dict[str, str]:
     items = feed.get("items") if isinstance(feed, dict) else None
     if not isinstance(items, list):
@@ -483,6 +544,7 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
             workspace.root, workspace.issues, json_files, _mailed(workspace.root), report.replaced
         ),
         *feed_ids_changed(workspace.root, feed, build.entries),
+        *renamed_by_feed(workspace.root, feed, workspace.entries, report.removed),
         *unfed(
             workspace.root,
             report.written,

@@ -9,6 +9,7 @@ entries.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -214,9 +215,7 @@ def load_issue(
                     f"{named.slug} here, or remove its 'slug:' line"
                 )
             # site/archive/ and site/issues/ hold an index.html too: no entry's page.
-            published = (
-                slug not in RESERVED_SLUGS and (root / "site" / slug / "index.html").is_file()
-            )
+            published = slug not in RESERVED_SLUGS and _published_before(root, settings, slug)
             if close and published and "slug" not in by_slug[close].meta.model_fields_set:
                 # Likely a file renamed: naming it anew here would move its page (which an
                 # email may link to) and give it a new feed id.
@@ -273,6 +272,22 @@ def _gathered(
         for i, section in enumerate(sections if isinstance(sections, list) else [])
     ]
     return [(loc, each_as_written(Text, slugs)) for loc, slugs in lists]
+
+
+def _published_before(root: Path, settings: Settings, slug: str) -> bool:
+    """Whether an entry was published at ``slug``: its page is in ``site/``, or (in a fresh
+    clone, which has none) the committed JSON feed carries its address."""
+    if (root / "site" / slug / "index.html").is_file():
+        return True
+    try:
+        feed = json.loads((root / "feeds" / "feed.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    items = feed.get("items") if isinstance(feed, dict) else None
+    address = settings.url(f"{slug}/")
+    return isinstance(items, list) and any(
+        isinstance(item, dict) and item.get("url") == address for item in items
+    )
 
 
 def _filed_apart(root: Path, slug: str) -> str | None:
