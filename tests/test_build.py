@@ -752,6 +752,11 @@ def test_the_home_page_lists_the_newest_and_the_archive_every_entry_by_year(
         "2024",
         "2025",
     ]
+    # An entry's page leads to its year (where a reader from a feed or an email lands).
+    for name, year in (("varda-in-los-angeles", 2023), ("letter-from-paris-plein-air", 2025)):
+        page = (site / name / "index.html").read_text(encoding="utf-8")
+        archive = _address(workspace, f"archive/{year}")
+        assert f'<a href="{archive}">More from {year}</a>' in page
     links = [_address(workspace, f"archive/{year}") for year in years]
     for listing in (home, (site / "archive/index.html").read_text(encoding="utf-8")):
         shown = re.findall(r'href="(https://[^"]+/archive/\d+/)"', listing)
