@@ -260,7 +260,9 @@ def test_an_intro_wider_than_the_email_is_fitted(browser, wide_intro: Path, widt
     assert background == "rgb(244, 241, 234)"
 
 
-@pytest.mark.parametrize("where", ["site/quiet-hours/index.html", "site/index.html"])
+@pytest.mark.parametrize(
+    "where", ["site/quiet-hours/index.html", "site/index.html", "site/archive/2024/index.html"]
+)
 def test_a_long_word_wraps_on_a_phone_in_the_pages_too(browser, tmp_path: Path, where) -> None:
     # A German compound (or a 70-letter Arabic word) made the page scroll sideways on a
     # phone: the pages had no overflow-wrap, the email had its word-break.
