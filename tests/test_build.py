@@ -780,6 +780,23 @@ def test_the_home_page_lists_the_newest_and_the_archive_every_entry_by_year(
     assert code == 1 and f"dopemail.toml:{lines.index('latest = 0') + 1}:" in output, output
 
 
+def test_a_draft_s_page_in_the_preview_leads_to_no_year_it_is_not_on(workspace: Path) -> None:
+    # Its "More from 2024" led to a page without it (or, alone in its year, to a 404).
+    from dopemail.build import render_workspace
+    from dopemail.load import load_workspace
+    from dopemail.site import render_entry_page
+    from dopemail.templates import make_environment
+
+    result = render_workspace(load_workspace(workspace))
+    env = make_environment(workspace)
+    pages = {
+        item.entry.draft: render_entry_page(env, item, result.workspace.settings).decode()
+        for item in result.entries
+    }
+    assert ">More from 2024</a>" in pages[False] and "More from" not in pages[True]
+    assert f'<a href="{_address(workspace, "issues")}">Newsletter archive</a>' in pages[True]
+
+
 def test_the_home_page_leads_to_every_issue_on_the_newsletter_s_page(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -933,6 +950,37 @@ def test_the_build_command_says_what_it_built_before_it_exits(workspace: Path) -
     assert (workspace / "site/index.html").is_file()
     again = run_process("build", "--root", workspace)
     assert again.returncode == 0 and again.stdout.startswith("nothing changed")
+
+
+def test_a_build_with_nothing_to_do_says_so_without_the_command_line_s_modules(
+    workspace: Path,
+) -> None:
+    from conftest import run_process
+
+    # Click and the rest were imported to say "nothing changed": a third of a no-op build
+    # at 10,000 entries. Said the same, with the last build's warnings, by either way.
+    config = workspace / "dopemail.toml"  # a warning that holds while the inputs do
+    config.write_text(re.sub(r"(?m)^unsubscribe_url = .*\n", "", config.read_text("utf-8")))
+    first = run_process("build", "--root", workspace)
+    assert first.returncode == 0 and "warning:" in first.stderr, first.stderr
+    for args, cwd in (
+        (["build"], workspace),
+        (["build", "--root", workspace], None),
+        (["build", "--root", workspace, "--jobs", "1"], None),  # the command line's way
+    ):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "dopemail", *map(str, args)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("nothing changed: ") and "warnings above" in result.stdout
+        said = [line for line in result.stderr.splitlines() if not line.startswith("import time")]
+        assert said == first.stderr.splitlines()
+        fast = "--jobs" not in args
+        assert (" click" not in result.stderr) is fast, args
 
 
 def test_the_build_command_frees_nothing_before_it_exits(workspace: Path) -> None:

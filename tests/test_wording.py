@@ -766,7 +766,8 @@ def test_which_way_a_language_is_written(tag: str, way: str) -> None:
 
 @pytest.mark.parametrize(
     ("language", "shown"),
-    [("en", "1,079 7"), ("fr", "1\u202f079 7"), ("de", "1.079 7"), ("fr-CA", "1\u00a0079 7")],
+    # German has no catalog: its pages are in English words, and 1.079 would read as a decimal.
+    [("en", "1,079 7"), ("fr", "1\u202f079 7"), ("de", "1,079 7"), ("fr-CA", "1\u00a0079 7")],
 )
 def test_a_count_groups_its_thousands_as_the_language_does(language: str, shown: str) -> None:
     # A year of the archive said "(1079 entries)".

@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+
+def _said_nothing_changed(argv: list[str]) -> bool:
+    """``dopemail build`` (or ``build --root DIR``) with nothing changed, said without loading
+    the command line's modules: Click and the rest took 110 ms of a no-op build's 340 at
+    10,000 entries. Anything else (an option more, a publication found in a folder above,
+    no dopemail.toml) goes to the command line, which says it as it always does."""
+    if argv == ["build"]:
+        root = Path(".")
+    elif len(argv) == 3 and argv[:2] == ["build", "--root"]:
+        root = Path(argv[2])
+    else:
+        return False
+    where = root.resolve()
+    if not (where / "dopemail.toml").is_file():
+        return False
+    from .fingerprint import nothing_changed
+
+    try:
+        lines = nothing_changed(where)
+    except Exception:  # noqa: BLE001 - the command line says what it is
+        return False
+    if lines is None:
+        return False
+    for line in lines[:-1]:
+        sys.stderr.write(f"{line}\n")
+    sys.stdout.write(f"{lines[-1]}\n")
+    return True
 
 
 def main() -> None:
     """Run the command; Ctrl-C while its modules load ends it as it does later: 'Aborted!'."""
     try:
+        if _said_nothing_changed(sys.argv[1:]):
+            return
         from .cli import main as run
     except KeyboardInterrupt:
         # Click says so for a Ctrl-C once a command runs; in the first few tens of

@@ -80,14 +80,11 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
 
         load_settings(where)
     if not no_cache:
-        last = fingerprint.up_to_date(where)
-        if last is not None:
-            # Not fixed by building again: said again (they were gone, as if fixed).
-            count, said = last
-            for warning in said:
-                click.echo(f"warning: {warning}", err=True)
-            after = ", with the last build's warnings above" if said else ""
-            click.echo(f"nothing changed: {count} files up to date{after}")
+        lines = fingerprint.nothing_changed(where)
+        if lines is not None:
+            for line in lines[:-1]:
+                click.echo(line, err=True)
+            click.echo(lines[-1])
             return
     stamp = fingerprint.inputs_stamp(where)
     fingerprint.forget(where)

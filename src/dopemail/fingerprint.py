@@ -334,6 +334,21 @@ def up_to_date(root: Path) -> tuple[int, list[str]] | None:
     return int(state.get("count", 0)), [str(w) for w in warnings or ()]
 
 
+def nothing_changed(root: Path) -> list[str] | None:
+    """What ``dopemail build`` prints when nothing changed (see :func:`up_to_date`): the last
+    build's warnings, each a line for stderr, then its one line for stdout; else None."""
+    last = up_to_date(root)
+    if last is None:
+        return None
+    count, said = last
+    # Not fixed by building again: said again (they were gone, as if fixed).
+    after = ", with the last build's warnings above" if said else ""
+    return [
+        *(f"warning: {warning}" for warning in said),
+        f"nothing changed: {count} files up to date{after}",
+    ]
+
+
 def record(root: Path, count: int, inputs: Stamp, warnings: Sequence[str] = ()) -> None:
     """Remember the inputs and outputs of a successful build, and what it warned of that
     holds as long as the inputs do (a build with nothing to do says it again: the warnings

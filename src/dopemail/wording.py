@@ -200,11 +200,10 @@ def wording_for(language: str) -> Wording:
             locale = Locale.parse(primary(language))
         except (ValueError, UnknownLocaleError):
             locale = None
-    if locale is None:
+    # Without a catalog, English words, dates and numbers: German's 1.079 in an English
+    # sentence reads as a decimal.
+    if locale is None or not has_catalog(language):
         return Wording(language, False, shown)
-    if not has_catalog(language):
-        # English words, but numbers as the CLDR writes them there (German 1.079).
-        return Wording(language, False, shown, number=_Numbers(str(locale)))
     translations, catalog = load_translations(primary(language))
     cldr = _CldrDates(locale)
     return Wording(
@@ -253,18 +252,6 @@ def load_translations(language: str) -> tuple[Any, str]:
     digest = hashlib.blake2b(compiled.getvalue(), digest_size=8).hexdigest()
     compiled.seek(0)
     return gettext.GNUTranslations(compiled), digest
-
-
-class _Numbers:
-    """A count as the CLDR groups its thousands in a locale (picklable, unlike a lambda)."""
-
-    def __init__(self, locale: str) -> None:
-        self.locale = locale
-
-    def __call__(self, value: int) -> str:
-        from babel.numbers import format_decimal
-
-        return str(format_decimal(value, locale=self.locale))
 
 
 class _CldrDates:
