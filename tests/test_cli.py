@@ -487,6 +487,29 @@ def test_an_entry_renamed_in_a_fresh_clone_is_told_from_the_committed_feed(
     text = new.read_text("utf-8")
     new.write_text(text.replace("title:", "slug: sunny-vallejo-park-low-tide\ntitle:", 1), "utf-8")
     assert "warning" not in built(run_cli, workspace)
+    # Renamed keeping its id (an 'id:' written): its address alone moved.
+    shutil.rmtree(workspace / "site")
+    feed = json.loads((workspace / "feeds/feed.json").read_text("utf-8"))
+    kept = next(
+        i["id"] for i in feed["items"] if i["url"].endswith("/sunny-vallejo-park-low-tide/")
+    )
+    new.write_text(
+        new.read_text("utf-8").replace("slug: sunny-vallejo-park-low-tide\n", f"id: {kept}\n")
+    )
+    output = built(run_cli, workspace)
+    assert "is gone: links to the old address lead nowhere\n" in output, output
+    assert "to keep its address\n" in output and "again as new" not in output
+    new.write_text(
+        new.read_text("utf-8").replace(f"id: {kept}\n", "slug: sunny-vallejo-park-low-tide\n")
+    )
+    built(run_cli, workspace)
+    # base_url moved: every address is new, which is told once, not as renames.
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text("utf-8").replace("dopepress.example.com", "films.example.org")
+    )
+    output = built(run_cli, workspace)
+    assert "base_url" in output and "renamed from" not in output, output
     # An issue naming the old file in a clone is told the same (its page was not there).
     shutil.rmtree(workspace / "site")
     (workspace / "entries/quiet-hours.md").rename(workspace / "entries/quiet-hours-review.md")

@@ -406,44 +406,51 @@ def renamed_by_feed(
     removed: Sequence[str],
 ) -> list[DopemailError]:
     """A warning for each entry at an address new to the JSON feed whose moment of
-    publication is that of an item the feed carried at an address no entry has now: a file
-    renamed, which gives it a new address and feed id (readers see it again as new).
+    publication is that of the one item the feed carried at an address no entry has now: a
+    file renamed, which moves its page (and, unless its 'id:' is kept, its feed id).
 
     :func:`pages_gone` tells it from the page removed; in a fresh clone there is no
-    ``site/``, and the committed ``feeds/feed.json`` is what readers hold.
+    ``site/``, and the committed ``feeds/feed.json`` is what readers hold. Only a moment with
+    one item gone and one new is told: two entries published at once are not guessed at.
     """
     if feed is None or feed[0] is None:
         return []
     try:
-        before, after = (_items_by_address(json.loads(data)) for data in (feed[0], feed[1]))
+        old_feed, new_feed = (json.loads(data) for data in (feed[0], feed[1]))
+        before, after = _items_by_address(old_feed), _items_by_address(new_feed)
     except ValueError:  # a feed.json edited by hand: nothing to tell from it
         return []
+    if old_feed.get("home_page_url") != new_feed.get("home_page_url"):
+        return []  # every address moved: base_url_moved says so
     addresses = {entry.url for entry in entries}
     said = {rel.removeprefix(f"{SITE_DIR}/").removesuffix("index.html") for rel in removed}
-    gone: dict[str, str] = {}  # moment -> address gone
+    gone: dict[str, list[str]] = {}  # moment -> the addresses gone
     for url, (_, moment) in before.items():
         page = url.rstrip("/").rpartition("/")[2] + "/"
         if url not in after and url not in addresses and page not in said and moment:
-            gone.setdefault(moment, url)
-    if not gone:
-        return []
+            gone.setdefault(moment, []).append(url)
+    new: dict[str, list[str]] = {}
+    for url, (_, moment) in after.items():
+        if url not in before and moment in gone:
+            new.setdefault(moment, []).append(url)
     by_address = {entry.url: entry for entry in entries}
     found: list[DopemailError] = []
-    for url, (_, moment) in after.items():
-        old = gone.get(moment)
-        entry = by_address.get(url)
-        if old is None or url in before or entry is None:
+    for moment, urls in new.items():
+        entry = by_address.get(urls[0])
+        if len(urls) != 1 or len(gone[moment]) != 1 or entry is None:
             continue
+        old = gone[moment][0]
         slug = old.rstrip("/").rpartition("/")[2]
+        kept = before[old][0] == after[urls[0]][0]
         found.append(
             ContentError(
                 f"its address is new with this build, and the feed's item at {old}, published "
-                "at the same moment, is gone: feed readers show the entry again as new, and "
-                "links to the old address lead nowhere",
+                "at the same moment, is gone: links to the old address lead nowhere"
+                + ("" if kept else ", and feed readers show the entry again as new"),
                 entry.path,
                 key_line(root, entry.path, "slug") if entry.meta.slug else None,
                 f"if it was renamed from {slug}.md, set 'slug: {slug}' in it to keep its "
-                "address and feed id",
+                + ("address" if kept else "address and feed id"),
             )
         )
     return found
