@@ -1089,6 +1089,29 @@ def test_a_rebuild_that_fails_does_not_stop_the_next_ones(tmp_path: Path, capfd)
     assert "ZeroDivisionError: a bug" in capfd.readouterr().err
 
 
+def test_the_index_of_a_large_archive_lists_the_newest_and_every_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 10,000 entries made it a page of 3 MB, rendered again at every reload.
+    from dopemail.preview import pages
+
+    root = write_publication(tmp_path)
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    entries = state.snapshot.build.entries
+    drafts = [item.entry.slug for item in entries if item.entry.draft]
+    published = [item.entry.slug for item in entries if not item.entry.draft]
+    assert drafts and published
+    monkeypatch.setattr(pages, "INDEX_ROWS", 0)
+    page = index_page(state.snapshot, root)
+    listed = re.findall(r'<td><a href="/site/([^/"]+)/">', page)
+    assert listed == drafts
+    assert f"{len(published)} older entr" in page and '<a href="/?all=1">' in page
+    every = index_page(state.snapshot, root, everything=True)
+    assert re.findall(r'<td><a href="/site/([^/"]+)/">', every) == [i.entry.slug for i in entries]
+    assert "older entr" not in every
+
+
 def test_the_index_shows_what_build_would_warn_of(tmp_path: Path) -> None:
     # The typos an editor previews to catch were printed by build and check only.
     root = write_publication(tmp_path)

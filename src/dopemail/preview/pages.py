@@ -151,18 +151,28 @@ def publication_title(snapshot: Snapshot, root: Path) -> str:
     return root.name
 
 
-def index_page(snapshot: Snapshot, root: Path) -> str:
-    """Every issue and every entry (drafts too) with links to their previews, and the feeds."""
+#: Rows of each table the index lists, newest first, besides every draft (and every issue not
+#: sent): an archive of 10,000 entries made it a page of 3 MB, rendered again at each reload.
+INDEX_ROWS = 100
+
+
+def index_page(snapshot: Snapshot, root: Path, everything: bool = False) -> str:
+    """The issues and entries (the newest :data:`INDEX_ROWS` of each, every draft and issue
+    not sent; all of them with ``everything``) with links to their previews, and the feeds."""
     build = snapshot.build
     entries: list[EntryRow] = []
     issues: list[dict[str, Any]] = []
     feeds: list[str] = []
+    hidden = {"entries": 0, "issues": 0}
     title = publication_title(snapshot, root)
     if build is not None:
         gathered: dict[str, list[int]] = {}
-        for item in build.issues:
+        for place, item in enumerate(build.issues):
             for slug in item.issue.meta.all_slugs:
                 gathered.setdefault(slug, []).append(item.issue.meta.number)
+            if not (everything or place < INDEX_ROWS or item.issue.meta.status != "sent"):
+                hidden["issues"] += 1
+                continue
             issues.append(
                 {
                     "key": item.issue.key,
@@ -171,8 +181,11 @@ def index_page(snapshot: Snapshot, root: Path) -> str:
                     "warnings": len(item.verdict.warnings),
                 }
             )
-        for rendered in build.entries:
+        for place, rendered in enumerate(build.entries):
             entry = rendered.entry
+            if not (everything or place < INDEX_ROWS or entry.draft):
+                hidden["entries"] += 1
+                continue
             entries.append(
                 EntryRow(
                     slug=entry.slug,
@@ -192,6 +205,7 @@ def index_page(snapshot: Snapshot, root: Path) -> str:
         issues=issues,
         entries=entries,
         feeds=feeds,
+        hidden=hidden,
         # What build and check would print: the typos an editor previews to catch.
         warnings=list(snapshot.warnings),
         live=live_script(snapshot, "*", warnings=snapshot.warnings_key),

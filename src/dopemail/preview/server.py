@@ -224,7 +224,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         query = parse_qs(urlsplit(self.path).query)
         if path == "/":
-            html = pages.index_page(snapshot, self.server.state.root)
+            html = pages.index_page(snapshot, self.server.state.root, "all" in query)
             self._send(HTTPStatus.OK, html.encode(), _TYPES[".html"], body)
         elif path == "/_events":
             self._events(query, body)
