@@ -195,11 +195,12 @@ def listing_pages(
             years=years,
             archive_url=settings.url(f"{ARCHIVE_DIR}/"),
             # What the home page was given when it listed everything: a template of the
-            # publication's own made then goes on showing what it showed.
+            # publication's own made then goes on showing what it showed (joined only if
+            # shown: the default shows neither, and at 10,000 entries a join is 10 ms).
             entries=items,
-            entries_html=_lines(items),
+            entries_html=_Joined(items),
             issues=listed,
-            issues_html=every_issue,
+            issues_html=_Joined(issues),
             canonical=settings.publication.base_url,
         ),
         f"{SITE_DIR}/{ARCHIVE_DIR}/index.html": render(
@@ -248,7 +249,20 @@ def listing_page(rel: str) -> bool:
 
 
 def _lines(items: Sequence[RenderedEntry] | Sequence[RenderedIssue]) -> str:
-    return "\n".join(item.list_item for item in items)
+    return "\n".join([item.list_item for item in items])
+
+
+class _Joined:
+    """The list lines of ``items``, joined when a template shows them (``| safe`` or not)."""
+
+    def __init__(self, items: Sequence[RenderedEntry] | Sequence[RenderedIssue]) -> None:
+        self.items = items
+
+    def __str__(self) -> str:
+        return _lines(self.items)
+
+    def __html__(self) -> str:
+        return _lines(self.items)
 
 
 def picture_sources(workspace: Workspace, items: Sequence[RenderedEntry]) -> list[str]:
