@@ -14,14 +14,14 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .atomic import replace_file
 from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
-from .filenames import RESERVED_SLUGS
+from .filenames import entry_of_page
 from .layout import SITE_ISSUES_DIR
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
@@ -68,7 +68,7 @@ def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[
                 "and the newsletter's feed knows it by that address (renamed, it is a new "
                 "item there, shown to its readers again)"
             )
-        elif page.count("/") == 1 and page.rstrip("/") not in RESERVED_SLUGS:
+        elif entry_of_page(rel):
             hint = (
                 f"if the entry was renamed, set 'slug: {page.rstrip('/')}' in it to keep its "
                 "address and feed id; if it was deleted or made a draft, nothing to do"
@@ -390,13 +390,7 @@ def unfed(
 
 
 def _entry_page(rel: str) -> bool:
-    # site/issues/index.html and site/archive/index.html have an entry page's shape.
-    return (
-        rel.startswith(f"{SITE_DIR}/")
-        and rel.endswith("/index.html")
-        and rel.count("/") == 2
-        and rel.split("/")[1] not in RESERVED_SLUGS
-    )
+    return entry_of_page(rel) is not None
 
 
 def renamed_by_feed(
@@ -456,26 +450,20 @@ def renamed_by_feed(
     return found
 
 
-def _items_by_address(feed: object) -> dict[str, tuple[str, str]]:
+def _items_by_address(feed: object) -> dict[str, tuple[Any, str]]:
+    """A JSON feed's items by address: their id (None if missing) and publication moment."""
     items = feed.get("items") if isinstance(feed, dict) else None
     if not isinstance(items, list):
         raise ValueError("no items")
     return {
-        item["url"]: (str(item.get("id")), str(item.get("date_published") or ""))
+        item["url"]: (item.get("id"), str(item.get("date_published") or ""))
         for item in items
         if isinstance(item, dict) and isinstance(item.get("url"), str)
     }
 
 
 def _ids_by_address(feed: object) -> dict[str, str]:
-    items = feed.get("items") if isinstance(feed, dict) else None
-    if not isinstance(items, list):
-        raise ValueError("no items")
-    return {
-        item["url"]: item["id"]
-        for item in items
-        if isinstance(item, dict) and isinstance(item.get("url"), str) and "id" in item
-    }
+    return {url: id_ for url, (id_, _) in _items_by_address(feed).items() if id_ is not None}
 
 
 def base_url_moved(

@@ -29,6 +29,16 @@ RESERVED_SLUGS = {
 }
 
 
+def entry_of_page(rel: str) -> str | None:
+    """The slug of the entry whose page the output ``rel`` is (``site/<slug>/index.html``),
+    else None: the site's own folders hold index pages too (``site/archive/index.html``,
+    ``site/issues/index.html``), which are no entry's."""
+    parts = rel.split("/")
+    if len(parts) == 3 and parts[0] == "site" and parts[2] == "index.html":
+        return parts[1] if parts[1] not in RESERVED_SLUGS else None
+    return None
+
+
 def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
     """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
 

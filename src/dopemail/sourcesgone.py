@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from .errors import ContentError, DopemailError
-from .filenames import RESERVED_SLUGS
+from .filenames import entry_of_page
 from .layout import ENTRIES_DIR, ISSUES_DIR, MANIFEST
 
 
@@ -111,5 +111,4 @@ def _made_from(rel: str) -> str | None:
         return None
     if parts[1] == "issues":
         return ISSUES_DIR
-    # site/archive/index.html has an entry page's shape; it lists them.
-    return ENTRIES_DIR if parts[1] not in RESERVED_SLUGS and len(parts) == 3 else None
+    return ENTRIES_DIR if entry_of_page(rel) else None
