@@ -79,6 +79,12 @@ def _slowly(kind: str = "entry", first: str = "worker") -> None:
     mine.touch()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _handshake_removed() -> Iterator[None]:
+    yield
+    shutil.rmtree(_HANDSHAKE, ignore_errors=True)  # not left in the machine's /tmp
+
+
 @pytest.fixture(autouse=True)
 def _handshake_reset() -> Iterator[None]:
     for flag in _HANDSHAKE.iterdir():

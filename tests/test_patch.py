@@ -26,6 +26,7 @@ QUIET = "entries/quiet-hours.md"
 DRAFT = "entries/harbor-lights-restoration.md"
 ISSUE_1 = "issues/1-strangers-and-varda.md"
 ISSUE_3 = "issues/3-quiet-hours.md"
+Y2023 = "site/archive/2023/index.html"
 
 
 def full(root: Path) -> Build:
@@ -291,3 +292,40 @@ def test_the_home_page_is_rendered_again_only_when_a_line_of_it_changed(
     title = patch_build(body, [STRANGERS], env)
     assert title is not None and home in (title.touched or ())
     assert_same(title, full(workspace))
+
+
+def test_a_line_edited_renders_again_only_the_listing_pages_that_show_it(workspace: Path) -> None:
+    # Home lists the newest two (quiet-hours, then sunny-vallejo-park-low-tide); the oldest
+    # entry is alone in 2023, the others in 2024.
+    edit(workspace, "dopemail.toml", "latest = 20", "latest = 2")
+    edit(workspace, STRANGERS, "published: 2024-01-12T09:00:00-08:00", "published: 2023-06-01")
+    env = make_environment(workspace)
+    build = full(workspace)
+    lists = {
+        "site/index.html",
+        "site/archive/index.html",
+        "site/issues/index.html",
+        Y2023,
+        "site/archive/2024/index.html",
+    }
+    assert lists <= set(build.outputs)
+    steps = [
+        (VARDA, ('title: "Varda', 'title: "Revisited — Varda'), {"site/archive/2024/index.html"}),
+        (QUIET, ("title: ", "title: Now — "), {"site/index.html", "site/archive/2024/index.html"}),
+        (STRANGERS, ("title: ", "title: Then — "), {Y2023}),
+        # Moved to the year's last evening: every page, as for any move...
+        (STRANGERS, ("published: 2023-06-01", "published: 2023-12-31T16:00:00-08:00"), lists),
+        # ... then the same instant written in 2024: the entry keeps its place in the lists
+        # but leaves 2023 (its page gone) for 2024.
+        (STRANGERS, ("2023-12-31T16:00:00-08:00", "2024-01-01T00:00:00Z"), lists),
+    ]
+    for rel, (old, new), relisted in steps:
+        edit(workspace, rel, old, new)
+        before = build.lists()[0]
+        patched = patch_build(build, [rel], env)
+        assert patched is not None and patched.touched is not None
+        assert lists & patched.touched == relisted, new
+        assert [r.entry.path for r in patched.lists()[0]] == [r.entry.path for r in before], new
+        assert_same(patched, full(workspace))
+        build = patched
+    assert Y2023 not in build.outputs

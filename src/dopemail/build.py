@@ -23,7 +23,14 @@ from .layout import ENTRIES_DIR
 from .load import load_entry, load_workspace
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
-from .site import SITE_DIR, listing_pages, media_files, picture_sources, render_entry_page
+from .site import (
+    SITE_DIR,
+    listing_pages,
+    media_files,
+    picture_sources,
+    render_entry_page,
+    year_groups,
+)
 from .templates import make_environment
 from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
@@ -43,6 +50,9 @@ class Build:
     # (published, drafts, path -> (index in entries, index in its list)), made on first use:
     # a patched build shares it with the build it patched while the order stays the same.
     listing: Listing | None = field(default=None, repr=False, compare=False)
+    # site.year_groups of the published entries, made on first use and shared as listing is
+    # (when no entry changed its year either).
+    groups: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
     # A patched build: the outputs it set or removed (all others are the previous objects).
     touched: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
@@ -58,6 +68,12 @@ class Build:
                 into.append(item)
             self.listing = (published, drafts, places)
         return self.listing
+
+    def year_groups(self) -> dict[int, list[int]]:
+        """The archive's years and the places of their entries among the published ones."""
+        if self.groups is None:
+            self.groups = year_groups(self.lists()[0])
+        return self.groups
 
 
 def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list[DopemailError]:

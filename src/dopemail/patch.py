@@ -9,7 +9,8 @@ and renders again just what those files reach:
 - an edited entry: its content and page, the issues that gather it, the feeds when it is (or
   was) among their newest items, the media list when its pictures changed, the pages that
   list entries and issues (the home page, the archive by year, the newsletter's archive:
-  when the entry's line in them changed, or the workspace has templates of its own);
+  all of them when an entry moved or changed its year, an issue's line changed, or the
+  workspace has templates of its own; else only those showing an entry whose line changed);
 - an edited issue: its email, text part and web page, the issues feed, those pages (the
   same way).
 
@@ -39,7 +40,7 @@ from .layout import ENTRIES_DIR, ISSUES_DIR
 from .load import load_entry
 from .models import LoadedEntry, LoadedIssue
 from .newsletter import RenderedIssue, render_issue
-from .site import SITE_DIR, listing_page, listing_pages, media_files
+from .site import SITE_DIR, listing_page, listing_pages, media_files, relisted_pages
 from .templates import TEMPLATES_DIR
 from .write import Output
 
@@ -202,18 +203,32 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         if item.issue.path in again:
             new.update(item.outputs())
 
-    if (
-        listing is None  # an entry moved
-        or any(
-            r.rendered.list_item != previous.entries[places[p][0]].list_item
-            for p, r in records.items()
+    # The archive's years stay grouped as they were while no entry moved or changed its year.
+    groups = (
+        previous.year_groups()
+        if listing is not None
+        and all(
+            e.published.year == workspace.entries[places[rel][0]].published.year
+            for rel, e in loaded.items()
         )
+        else None
+    )
+    relined = {
+        places[rel][1]
+        for rel, record in records.items()
+        if not record.entry.draft
+        and record.rendered.list_item != previous.entries[places[rel][0]].list_item
+    }
+    if (
+        groups is None
         or [i.list_item for i in listed] != [i.list_item for i in was_listed]
         or _overridden(root)
     ):
-        listings = listing_pages(env, settings, published, listed)
+        listings = listing_pages(env, settings, published, listed, groups)
         new.update(listings)
         gone |= {rel for rel in previous.outputs if listing_page(rel) and rel not in listings}
+    elif relined:
+        new.update(relisted_pages(env, settings, published, listed, groups, relined))
     if any(
         e.pictures != workspace.entries[places[rel][0]].pictures for rel, e in loaded.items()
     ) or [i.body_pictures for i in new_workspace.issues] != [
@@ -234,6 +249,7 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         rendered,
         rendered_issues,
         warnings,
-        listing,
-        frozenset(new) | gone,
+        listing=listing,
+        groups=groups,
+        touched=frozenset(new) | gone,
     )

@@ -156,11 +156,21 @@ class Year:
     url: str
 
 
+def year_groups(items: Sequence[RenderedEntry]) -> dict[int, list[int]]:
+    """The archive's years, newest first, each with the places in ``items`` (the published
+    entries, newest first) of the entries whose date, as written and shown, falls in it."""
+    groups: dict[int, list[int]] = {}
+    for place, item in enumerate(items):
+        groups.setdefault(item.entry.published.year, []).append(place)
+    return dict(sorted(groups.items(), reverse=True))
+
+
 def listing_pages(
     env: jinja2.Environment,
     settings: Settings,
     items: Sequence[RenderedEntry],
     issues: Sequence[RenderedIssue] = (),
+    groups: dict[int, list[int]] | None = None,
 ) -> dict[str, bytes]:
     """The pages that list the archive, by output path: the home page (the newest entries
     and issues), a page per year of entries (``archive/2024/``) and their index
@@ -168,41 +178,14 @@ def listing_pages(
 
     ``items`` are the published entries and ``issues`` the listed issues, newest first.
     A year's page holds the entries whose date, as written and shown, falls in it, so that
-    an entry's list line and the page it is on agree.
+    an entry's list line and the page it is on agree. ``groups``: :func:`year_groups` of
+    ``items``, when known.
     """
-    by_year: dict[int, list[RenderedEntry]] = {}
-    for item in items:
-        by_year.setdefault(item.entry.published.year, []).append(item)
-    years = [
-        Year(year, len(by_year[year]), settings.url(f"{ARCHIVE_DIR}/{year}/"))
-        for year in sorted(by_year, reverse=True)
-    ]
-    latest = items[: settings.site.latest]
+    groups = year_groups(items) if groups is None else groups
+    years = _years(settings, groups)
     listed = [item.issue for item in issues]
-    every_issue = _lines(issues)
-    # Lines joined here, not in the templates: a loop over thousands of entries (or hundreds
-    # of issues) in Jinja costs more than the rest of a refresh.
     pages = {
-        f"{SITE_DIR}/index.html": render(
-            env,
-            "home.html.j2",
-            settings=settings,
-            latest=latest,
-            latest_html=_lines(latest),
-            latest_issues=listed[:HOME_ISSUES],
-            latest_issues_html=_lines(issues[:HOME_ISSUES]),
-            issues_url=settings.url(f"{ISSUES_DIR}/"),
-            years=years,
-            archive_url=settings.url(f"{ARCHIVE_DIR}/"),
-            # What the home page was given when it listed everything: a template of the
-            # publication's own made then goes on showing what it showed (joined only if
-            # shown: the default shows neither, and at 10,000 entries a join is 10 ms).
-            entries=items,
-            entries_html=_Joined(items),
-            issues=listed,
-            issues_html=_Joined(issues),
-            canonical=settings.publication.base_url,
-        ),
+        f"{SITE_DIR}/index.html": _home(env, settings, items, issues, years),
         f"{SITE_DIR}/{ARCHIVE_DIR}/index.html": render(
             env,
             "archive.html.j2",
@@ -219,24 +202,104 @@ def listing_pages(
             "newsletter.html.j2",
             settings=settings,
             issues=listed,
-            issues_html=every_issue,
+            issues_html=_lines(issues),
             canonical=settings.url(f"{ISSUES_DIR}/"),
         ),
     }
     for year in years:
-        entries = by_year[year.year]
-        pages[f"{SITE_DIR}/{ARCHIVE_DIR}/{year.year}/index.html"] = render(
-            env,
-            "archive.html.j2",
-            settings=settings,
-            year=year,
-            entries=entries,
-            entries_html=_lines(entries),
-            years=years,
-            archive_url=settings.url(f"{ARCHIVE_DIR}/"),
-            canonical=year.url,
-        )
+        pages[_year_path(year.year)] = _year_page(env, settings, items, groups, year, years)
     return {path: html.encode("utf-8") for path, html in pages.items()}
+
+
+def relisted_pages(
+    env: jinja2.Environment,
+    settings: Settings,
+    items: Sequence[RenderedEntry],
+    issues: Sequence[RenderedIssue],
+    groups: dict[int, list[int]],
+    places: set[int],
+) -> dict[str, bytes]:
+    """Those of :func:`listing_pages` that show the entries at ``places`` in ``items``: for
+    an edit that changed their list lines and nothing else the pages show (no entry moved,
+    left or joined a year, no issue's line changed), the other pages stay as they were.
+
+    At 10,000 entries, rendering every year's page again was a third of the preview's
+    refresh after a title edit.
+    """
+    years = _years(settings, groups)
+    pages: dict[str, str] = {}
+    if any(place < settings.site.latest for place in places):
+        pages[f"{SITE_DIR}/index.html"] = _home(env, settings, items, issues, years)
+    for year in years:
+        if any(place in groups[year.year] for place in places):
+            pages[_year_path(year.year)] = _year_page(env, settings, items, groups, year, years)
+    return {path: html.encode("utf-8") for path, html in pages.items()}
+
+
+def _years(settings: Settings, groups: dict[int, list[int]]) -> list[Year]:
+    return [
+        Year(year, len(places), settings.url(f"{ARCHIVE_DIR}/{year}/"))
+        for year, places in groups.items()
+    ]
+
+
+def _year_path(year: int) -> str:
+    return f"{SITE_DIR}/{ARCHIVE_DIR}/{year}/index.html"
+
+
+def _home(
+    env: jinja2.Environment,
+    settings: Settings,
+    items: Sequence[RenderedEntry],
+    issues: Sequence[RenderedIssue],
+    years: list[Year],
+) -> str:
+    latest = items[: settings.site.latest]
+    listed = [item.issue for item in issues]
+    # Lines joined here, not in the templates: a loop over thousands of entries (or hundreds
+    # of issues) in Jinja costs more than the rest of a refresh.
+    return render(
+        env,
+        "home.html.j2",
+        settings=settings,
+        latest=latest,
+        latest_html=_lines(latest),
+        latest_issues=listed[:HOME_ISSUES],
+        latest_issues_html=_lines(issues[:HOME_ISSUES]),
+        issues_url=settings.url(f"{ISSUES_DIR}/"),
+        years=years,
+        archive_url=settings.url(f"{ARCHIVE_DIR}/"),
+        # What the home page was given when it listed everything: a template of the
+        # publication's own made then goes on showing what it showed (joined only if
+        # shown: the default shows neither, and at 10,000 entries a join is 10 ms).
+        entries=items,
+        entries_html=_Joined(items),
+        issues=listed,
+        issues_html=_Joined(issues),
+        canonical=settings.publication.base_url,
+    )
+
+
+def _year_page(
+    env: jinja2.Environment,
+    settings: Settings,
+    items: Sequence[RenderedEntry],
+    groups: dict[int, list[int]],
+    year: Year,
+    years: list[Year],
+) -> str:
+    entries = [items[place] for place in groups[year.year]]
+    return render(
+        env,
+        "archive.html.j2",
+        settings=settings,
+        year=year,
+        entries=entries,
+        entries_html=_lines(entries),
+        years=years,
+        archive_url=settings.url(f"{ARCHIVE_DIR}/"),
+        canonical=year.url,
+    )
 
 
 def listing_page(rel: str) -> bool:
