@@ -746,13 +746,16 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
         ("body", body_edit, event, page, logged),
         ("title", title_edit, None, title_page, title_logged),
     ]
+    failing = (event, page, title_page)  # what a failure leaves without figures
     try:
         preview = Preview(ws)
         say(f"  preview up on port {preview.port} in {preview.startup:.1f} s (first build)")
         results["preview_start"] = Row(seconds=[preview.startup], note="")
         for kind, edit, event_row, page_row, log_row in kinds:
             if kind != "body":
-                restore(preview, entry, slug, original)
+                failing = (page_row,)  # the body edits' figures stand
+                if runs:
+                    restore(preview, entry, slug, original)
             for run in range(runs):
                 logged_before = len(preview.build_times())
                 sample = preview_edit(preview, entry, slug, original, run, edit)
@@ -770,7 +773,7 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
                 )
                 time.sleep(0.3)  # let the watcher settle between saves
     except (Failed, OSError) as exc:
-        for row in (event, page, title_page):
+        for row in failing:
             row.error = str(exc)
         say(f"  preview: FAILED: {exc}")
         if preview:
@@ -780,7 +783,8 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
         if preview:
             preview.stop()
     if code_stamp() != stamp:
-        event.note = page.note = title_page.note = CHANGED
+        for row in (event, page, logged, title_page, title_logged):
+            row.note = CHANGED
 
 
 # -- one issue, in-process -------------------------------------------------------------------

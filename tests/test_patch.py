@@ -26,6 +26,8 @@ QUIET = "entries/quiet-hours.md"
 DRAFT = "entries/harbor-lights-restoration.md"
 ISSUE_1 = "issues/1-strangers-and-varda.md"
 ISSUE_3 = "issues/3-quiet-hours.md"
+SUNNY = "entries/sunny-vallejo-park-low-tide.md"
+LETTER = "entries/letter-from-paris-plein-air.md"
 Y2023 = "site/archive/2023/index.html"
 
 
@@ -312,6 +314,13 @@ def test_a_line_edited_renders_again_only_the_listing_pages_that_show_it(workspa
     steps = [
         (VARDA, ('title: "Varda', 'title: "Revisited — Varda'), {"site/archive/2024/index.html"}),
         (QUIET, ("title: ", "title: Now — "), {"site/index.html", "site/archive/2024/index.html"}),
+        # The last entry the home page lists, then the first it does not.
+        (
+            SUNNY,
+            ('title: "', 'title: "Low — '),
+            {"site/index.html", "site/archive/2024/index.html"},
+        ),
+        (LETTER, ('title: "', 'title: "Dear — '), {"site/archive/2024/index.html"}),
         (STRANGERS, ("title: ", "title: Then — "), {Y2023}),
         # Moved to the year's last evening: every page, as for any move...
         (STRANGERS, ("published: 2023-06-01", "published: 2023-12-31T16:00:00-08:00"), lists),
