@@ -18,6 +18,7 @@ import feedparser
 import pytest
 from conftest import REPO, copy_publication, snapshot
 
+from dopemail import fingerprint
 from dopemail import write as write_module
 from dopemail.build import build
 from dopemail.errors import DopemailError
@@ -1349,3 +1350,47 @@ def test_a_broken_entry_link_does_not_hide_an_unknown_entry_in_an_issue(
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "entries/zz-gone.md: a link to /nowhere/x.md" in output, output
     assert "unknown entry 'the-salt-orchrd-qa'" in output, output
+
+
+def test_a_build_after_an_edit_walks_the_inputs_once(workspace: Path) -> None:
+    # The check that found a change walked every input; the command line's own check and the
+    # build's stamp walked them again (at 10,000 entries, a tenth of a second each). The
+    # stamp is now the check's walk, and the build after finds nothing changed.
+    from conftest import run_process
+
+    assert run_process("build", "--root", workspace).returncode == 0
+    script = (
+        "import os, sys\n"
+        "import dopemail.fingerprint as f\n"
+        "real, walks = f._scan, []\n"
+        "def scan(*args, **kwargs):\n"
+        "    walks.append(1)\n"
+        "    return real(*args, **kwargs)\n"
+        "f._scan = scan\n"
+        "end = os._exit\n"
+        "def ending(code):\n"
+        "    print(f'walks: {len(walks)}', file=sys.stderr)\n"
+        "    end(code)\n"
+        "os._exit = ending\n"
+        f"sys.argv[1:] = ['build', '--root', {str(workspace)!r}]\n"
+        "from dopemail.__main__ import main\n"
+        "main()\n"
+    )
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(entry.read_text("utf-8") + "\nOne sentence more.\n", encoding="utf-8")
+    edited = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout.startswith("built ") and "walks: 1" in edited.stderr, edited.stderr
+    assert "One sentence more." in (workspace / "site/quiet-hours/index.html").read_text("utf-8")
+    assert run_process("build", "--root", workspace).stdout.startswith("nothing changed")
+    # A check that keeps no walk (the default) leaves the next build its own.
+    assert fingerprint.nothing_changed(workspace) is not None
+    entry.write_text(entry.read_text("utf-8") + "\nAnother.\n", encoding="utf-8")
+    assert fingerprint.nothing_changed(workspace) is None
+    assert not fingerprint.found_changed(workspace)

@@ -26,7 +26,7 @@ def _said_nothing_changed(argv: list[str]) -> bool:
     from .fingerprint import nothing_changed
 
     try:
-        lines = nothing_changed(where)
+        lines = nothing_changed(where, remember=True)  # a change found: the build follows
     except Exception:  # noqa: BLE001 - the command line says what it is
         return False
     if lines is None:

@@ -79,8 +79,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         from .config import load_settings
 
         load_settings(where)
-    if not no_cache:
-        lines = fingerprint.nothing_changed(where)
+    # (Checked already when `dopemail build` found a change before loading this module.)
+    if not no_cache and not fingerprint.found_changed(where):
+        lines = fingerprint.nothing_changed(where, remember=True)
         if lines is not None:
             for line in lines[:-1]:
                 click.echo(line, err=True)
