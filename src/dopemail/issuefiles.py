@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,13 +86,17 @@ def load_issue(
     read: dict[str, IssueFile] | None = None,
     unloaded: Collection[str] = (),
     data: bytes | None = None,
+    parsed: Callable[[IssueFile], None] | None = None,
 ) -> LoadedIssue:
     """Load one issue file and resolve the entries it gathers (``read``: issue files read
-    ahead by :func:`read_issues`, taken when the file's text is still the same).
+    ahead by :func:`read_issues`, or kept from an earlier build, taken when the file's text
+    is still the same).
 
     ``unloaded``: the slugs of entry files that failed to load; an issue naming one is not
     said to name an unknown entry (the entry's own problem is reported). ``data``: the
-    file's bytes, when they were read already to key it.
+    file's bytes, when they were read already to key it. ``parsed`` is given the file as
+    read and validated, when it is valid on its own (as :func:`read_issues` has it), for a
+    build to keep.
     """
     rel = path.relative_to(root).as_posix()
     errors: list[DopemailError] = []
@@ -101,10 +105,14 @@ def load_issue(
     ahead = read.get(rel) if read else None
     if ahead is not None and ahead[0] == text:
         doc, meta = ahead[1], ahead[2]
+        valid: IssueFile | None = ahead
     else:
         doc, problems = split_text(text, rel)
         meta, invalid = validate(Issue, doc, rel, settings, text)
         errors += problems + invalid
+        valid = (text, doc, meta) if meta is not None and not problems else None
+    if parsed is not None and valid is not None:
+        parsed(valid)
     # A field that failed does not keep the others from being checked as written (the
     # number, the entries gathered), so that fixing one problem does not bring the next to
     # light.
