@@ -1477,6 +1477,10 @@ def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, ru
         ("{{ e.ulr }}", "LoadedEntry has no attribute 'ulr'", "did you mean 'url'?"),
         # 'summary' is an attribute there (item.summary), not a variable: no such advice.
         ("{{ summry }}", "'summry' is undefined", "check the variable's spelling"),
+        # Nor are Jinja's own words ('not', 'if'), filters (| safe) or tests (is defined).
+        ("{{ nothing }}", "'nothing' is undefined", "check the variable's spelling"),
+        ("{{ iff }}", "'iff' is undefined", "check the variable's spelling"),
+        ("{{ saf }}{{ '' | safe }}", "'saf' is undefined", "check the variable's spelling"),
     ],
 )
 def test_a_misspelt_name_in_a_template_is_told_with_the_one_meant(

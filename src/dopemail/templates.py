@@ -1140,16 +1140,35 @@ def _undefined(message: str, variables: list[str]) -> tuple[str, str, list[str]]
     return f"{name} has no attribute '{wanted}'", wanted, names
 
 
+# Names the lexer gives that are Jinja's own words, not variables: '{{ nothing }}' was asked
+# "did you mean 'not'?".
+_JINJA_WORDS = frozenset({
+    "and", "or", "not", "in", "is", "if", "else", "elif", "endif", "for", "endfor", "recursive",
+    "block", "endblock", "extends", "include", "import", "from", "as", "with", "without",
+    "context", "ignore", "missing", "set", "endset", "macro", "endmacro", "call", "endcall",
+    "filter", "endfilter", "trans", "endtrans", "pluralize", "autoescape", "endautoescape",
+    "raw", "endraw", "do", "break", "continue", "scoped", "required", "true", "false", "none",
+    "True", "False", "None",
+})  # fmt: skip
+
+
 def _names_in(env: jinja2.Environment, filename: str | None) -> list[str]:
-    """Every name a template's tags and expressions use."""
+    """Every variable's name a template's tags and expressions use."""
     try:
         source = Path(filename).read_text(encoding="utf-8") if filename else ""
-        names, after_dot = set(), False
+        names, after = set(), ""
         for _, kind, value in env.lex(source):
-            if kind == "name" and not after_dot:  # not an attribute (item.summary)
+            if kind == "whitespace":
+                continue
+            # Not an attribute (item.summary), a filter (| safe) or a test (is defined).
+            if kind == "name" and not after and value not in _JINJA_WORDS:
                 names.add(value)
-            if kind != "whitespace":
-                after_dot = kind == "operator" and value == "."
+            if kind == "operator" and value in (".", "|"):
+                after = value
+            elif kind == "name" and value == "is":
+                after = "is"
+            elif not (after == "is" and value == "not"):  # 'is not defined'
+                after = ""
         return sorted(names)
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
         return []
