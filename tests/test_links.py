@@ -150,3 +150,27 @@ def test_each_link_written_wrong_is_told_at_its_own_line(workspace: Path, run_cl
         f"entries/harbor-lights-restoration.md:{draft}",
         *(f"entries/quiet-hours.md:{n}" for n in (first, again, styled)),
     ], output
+
+
+def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_about(
+    workspace: Path, run_cli
+) -> None:
+    # DoPe Press at a path of Paris-LA's host: [review](/all-of-us-strangers/) leads to the
+    # host's page of that name, outside the site, and only the picture stayed inside it.
+    config = workspace / "dopemail.toml"
+    site = "https://paris-la.example.com/dope/"
+    config.write_text(config.read_text("utf-8").replace(BASE, site), encoding="utf-8")
+    line = _append(
+        workspace,
+        "entries/quiet-hours.md",
+        "A [review](/all-of-us-strangers/), [Paris-LA](/), [music](/music/) and "
+        f"[ours]({site}varda-in-los-angeles/).",
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    warnings = [w for w in output.split("\n") if w.startswith("warning:")]
+    assert warnings == [
+        f"warning: entries/quiet-hours.md:{line}: the link to "
+        "https://paris-la.example.com/all-of-us-strangers/ leads to no page of this site"
+    ], output
+    assert f"hint: write {site}all-of-us-strangers/: the site is at {site}" in output
