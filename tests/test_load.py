@@ -2670,6 +2670,8 @@ def test_a_value_cut_at_a_hash_is_told(write_files, old, new, line, where, quote
     (cut,) = [e for e in problems if "left out" in e.message]
     assert (cut.line, cut.message.partition(": ")[0]) == (line, where), problems
     assert cut.hint.startswith(f'put the value in double quotes: "{quoted}"'), cut.hint
+    # One mistake, one message: what is left of the value ("#Alive": none) is not told too.
+    assert [e for e in problems if e.line == line] == [cut], problems
 
 
 def test_a_hash_in_a_quoted_value_a_text_block_or_a_comment_is_fine(write_files) -> None:

@@ -108,7 +108,7 @@ def load_issue(
         valid: IssueFile | None = ahead
     else:
         doc, problems = split_text(text, rel)
-        meta, invalid = validate(Issue, doc, rel, settings, text)
+        meta, invalid = validate(Issue, doc, rel, settings, text, problems)
         errors += problems + invalid
         valid = (text, doc, meta) if meta is not None and not problems else None
     if parsed is not None and valid is not None:

@@ -206,7 +206,7 @@ def load_entry(
     rel = path.relative_to(root).as_posix()
     text = read_text(path, rel, data)
     doc, errors = split_text(text, rel)
-    meta, invalid = validate(Entry, doc, rel, settings, text)
+    meta, invalid = validate(Entry, doc, rel, settings, text, errors)
     errors += invalid
     # What does not depend on a field that failed is checked all the same, so that fixing one
     # problem does not bring the next to light: the gallery as written, the text's pictures.
@@ -425,7 +425,7 @@ def load_issue_alone(path: Path, root: Path, settings: Settings) -> LoadedIssue:
     rel = path.relative_to(root).as_posix()
     text = read_text(path, rel)
     doc, errors = split_text(text, rel)
-    meta, invalid = validate(Issue, doc, rel, settings, text)
+    meta, invalid = validate(Issue, doc, rel, settings, text, errors)
     if meta is None or errors:
         raise_all(errors + invalid)
     assert meta is not None  # it failed with errors, raised above

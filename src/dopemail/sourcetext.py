@@ -11,7 +11,7 @@ line, for loading (load.py, issuefiles.py) to gather with the rest of each file'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,16 +41,32 @@ from .validation import (
 
 
 def validate(
-    model: type[BaseModel], doc: Document, rel: str, settings: Settings, text: str
+    model: type[BaseModel],
+    doc: Document,
+    rel: str,
+    settings: Settings,
+    text: str,
+    told: Sequence[DopemailError] = (),
 ) -> tuple[Any, list[DopemailError]]:
+    """The front matter validated as ``model`` (None if it is not valid), and its problems.
+
+    ``told``: the text's problems (:func:`split_text`'s); a field whose value a '#' cut is
+    told once, as cut, not also as what is left of it ('title: #Alive' is not also empty).
+    """
     try:
         value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
     except ValidationError as exc:
-        return None, [
+        cut = {e.line for e in told if isinstance(e, CutValueError)}
+        found = [
             ContentError(message, rel, line_of(doc.meta, loc), hint)
             for loc, message, hint in describe_errors(exc, model, doc.meta, text)
         ]
+        return None, [e for e in found if e.line is None or e.line not in cut]
     return value, []
+
+
+class CutValueError(ContentError):
+    """A value YAML cut at a '#' meant as text (see :func:`split_text`)."""
 
 
 def split_text(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
@@ -124,7 +140,7 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
             continue
         told.add(line)
         errors.append(
-            ContentError(
+            CutValueError(
                 f"{field_path(loc)}: what follows '#' is left out ('#{found.group(1)}'...): in "
                 "YAML, a '#' at the start of a value or after a space begins a comment",
                 rel,
