@@ -2844,6 +2844,20 @@ def test_a_setting_outside_its_table_is_told_which_table(workspace: Path) -> Non
     assert error.hint == "move it into the [sender] table, among its settings"
 
 
+def test_a_setting_left_in_the_table_above_by_a_deleted_table_line_is_told_its_table(
+    workspace: Path,
+) -> None:
+    # '[site]' deleted: 'latest' fell into [feeds], "known fields here: items".
+    config = workspace / "dopemail.toml"
+    lines = config.read_text("utf-8").split("\n")
+    lines.remove("[site]")
+    config.write_text("\n".join(lines), encoding="utf-8")
+    (error,) = reported(workspace)
+    assert error.message == "unknown field 'feeds.latest': 'latest' is a setting of [site]"
+    assert error.line == next(n for n, t in enumerate(lines, 1) if t.startswith("latest"))
+    assert error.hint == "move it into the [site] table (or put back the [site] line above it)"
+
+
 @pytest.mark.parametrize(
     ("kind", "after"),
     [

@@ -179,6 +179,16 @@ def describe_errors(
                     hint = "move it under the one it belongs to, indented like its other fields"
                 yield loc, f"{message}: '{loc[-1]}' is a field of {named}", hint
                 continue
+            other = _table_of(root, loc) if toml and not close else None
+            if other:
+                # A table's line left out ('[site]' deleted): its settings fell into the
+                # table above, where each is unknown.
+                yield (
+                    loc,
+                    f"{message}: '{loc[-1]}' is a setting of [{other}]",
+                    f"move it into the [{other}] table (or put back the [{other}] line above it)",
+                )
+                continue
             if close and close in _keys_at(data, loc[:-1]):
                 # Renamed, it would be the same key twice, which YAML and TOML refuse.
                 message += f" ('{close}' is set too)"
@@ -413,6 +423,17 @@ def _belongs_under(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         and inner is not parent
         and loc[-1] in inner.model_fields
     ]
+
+
+def _table_of(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """For a setting unknown in its table (``loc``: table, name), another table that has it."""
+    if len(loc) != 2:
+        return None
+    for name in root.model_fields:
+        inner = model_at(root, (name,))
+        if name != loc[0] and inner is not None and loc[1] in inner.model_fields:
+            return name
+    return None
 
 
 def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
