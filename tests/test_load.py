@@ -2729,6 +2729,32 @@ def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Pa
     assert [(e.line, e.message) for e in problems][:1] == [
         (2, "number: input should be less than 1000000 (got 99999999999999999999)")
     ], problems
+    assert problems[0].hint.startswith("write 999999 or less; number: "), problems[0].hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        # Told what to write, not only what is wrong ("input should be greater than 0").
+        ("latest = 20", "latest = 0", "write 1 or more; latest: Entries the home page lists"),
+        ("latest = 20", "latest = -3", "write 1 or more; latest: "),
+        ("", "\n[send.postmark]\ntimeout = 0\n", "write a number above 0; timeout: Seconds"),
+        ("[feeds]\n", "[feeds]\nitems = 5000\n", "write 1000 or less; items: Items per feed"),
+    ],
+)
+def test_a_number_out_of_its_bounds_is_told_what_to_write(
+    workspace: Path, old: str, new: str, hint: str
+) -> None:
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    assert old in text
+    text = text.replace(old, new, 1) if old else text + new
+    if "items = 5000" in text:
+        text = re.sub(r"(?m)^items = 50\n", "", text)
+    config.write_text(text, encoding="utf-8")
+    (error,) = reported(workspace)
+    assert error.path == "dopemail.toml" and error.line is not None
+    assert error.hint.startswith(hint), error.hint
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -330,7 +330,9 @@ def describe_errors(
             value = error.get("input")
             shown = f" (got {_got(value)})" if not isinstance(value, dict | list) else ""
             hint = _type_hint(kind)
-            about = _description(root, loc) if kind in _NUMBERS else None
+            if kind in _BOUNDS:  # 'latest = 0': "input should be greater than 0", no fix
+                hint = _bound_hint(kind, error.get("ctx", {}), _whole(root, loc))
+            about = _description(root, loc) if kind in _NUMBERS or kind in _BOUNDS else None
             if hint and about:  # what the number counts: 'runtime' is in minutes
                 # (After a ';': the description may hold parentheses of its own.)
                 hint += f"; {loc[-1]}: {about.rstrip('.')}"
@@ -461,6 +463,37 @@ def _got(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
+
+
+# A number out of its field's bounds: what to write instead.
+_BOUNDS = {
+    "greater_than": "gt",
+    "greater_than_equal": "ge",
+    "less_than": "lt",
+    "less_than_equal": "le",
+}
+
+
+def _whole(root: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at ``loc`` takes whole numbers only."""
+    parent = model_at(root, loc[:-1])
+    field = parent.model_fields.get(loc[-1]) if parent else None
+    kinds = set(get_args(field.annotation) or (field.annotation,)) if field else set()
+    return int in kinds and float not in kinds
+
+
+def _bound_hint(kind: str, ctx: dict[str, Any], whole: bool) -> str:
+    bound = ctx.get(_BOUNDS[kind])
+    if whole and isinstance(bound, int) and kind in ("greater_than", "less_than"):
+        # A whole number's bound: 'above 0' is 1 or more.
+        kind, bound = f"{kind}_equal", bound + (1 if kind == "greater_than" else -1)
+    if isinstance(bound, float):
+        bound = f"{bound:g}"  # 0, not 0.0
+    if kind == "greater_than":
+        return f"write a number above {bound}"
+    if kind == "less_than":
+        return f"write a number below {bound}"
+    return f"write {bound} or {'more' if kind == 'greater_than_equal' else 'less'}"
 
 
 def _type_hint(kind: str) -> str | None:
