@@ -1165,6 +1165,31 @@ def test_the_size_limit_counts_each_reader_s_unsubscribe_link(workspace: Path, r
     assert f"over the {built / 1000:g} KB limit of [newsletter] max_bytes" in output
 
 
+def test_an_email_over_the_limit_by_its_intro_is_told_to_shorten_the_intro(
+    workspace: Path, run_cli
+) -> None:
+    # Told to gather fewer entries and show fewer pictures, though the intro was the weight.
+    issue = workspace / "issues/3-quiet-hours.md"
+    text = issue.read_text("utf-8")
+    paragraph = "A long word on the month ahead, its films and its rooms. " * 30
+    _break(
+        workspace,
+        "issues/3-quiet-hours.md",
+        "Dear readers,",
+        f"Dear readers,\n\n{paragraph}\n" * 90,
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "issue 3: the email is" in output, output
+    assert "hint: shorten the intro (its text alone is " in output, output
+    # Within the limit by a shorter intro: an email whose weight is its entries is not told so.
+    issue.write_text(text, encoding="utf-8")
+    limit = "[newsletter]\nmax_bytes = 20000\n\n[feeds]"
+    _break(workspace, "dopemail.toml", "[feeds]", limit)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "hint: gather fewer entries" in output, output
+    assert "shorten the intro" not in output
+
+
 def test_a_heavy_picture_in_the_email_is_warned_about(workspace: Path, run_cli) -> None:
     # A 60 MB still straight from the camera went into every reader's email without a word.
     code, output = run_cli("build", "--root", workspace)

@@ -239,11 +239,15 @@ def check_email(
     else:
         limit = f"the {limits.max_bytes / 1000:g} KB limit of [newsletter] max_bytes"
         over = f"that is over {limit} (Gmail clips at {GMAIL_CLIPS_AT / 1000:g} KB)"
+    smaller = "gather fewer entries, or show fewer pictures of each ([newsletter] gallery_images)"
+    intro = len(issue.body.encode("utf-8"))
+    if intro * 3 > limits.max_bytes:  # the intro is the weight (entries are told as above)
+        smaller = f"shorten the intro (its text alone is {intro / 1000:.1f} KB), or {smaller}"
     rule(
         f"size under {limit}",
         verdict.size <= limits.max_bytes,
         f"the email is {size_kb}; {over}",
-        "gather fewer entries, or show fewer pictures of each ([newsletter] gallery_images)",
+        smaller,
     )
     if verdict.size <= limits.max_bytes:
         rule(
