@@ -1521,6 +1521,23 @@ def test_a_misspelt_name_in_a_template_is_told_with_the_one_meant(
     assert f"hint: {hint}" in output
 
 
+def test_a_field_of_a_value_none_on_some_pages_is_told_to_be_shown_inside_an_if(
+    workspace: Path, run_cli
+) -> None:
+    # The archive's template has a 'year' on each year's page and none on archive/'s: told
+    # "check the variable's spelling", though 'year' was right.
+    page = "templates/archive.html.j2"
+    _break(workspace, page, "<h1>", "<p>{{ year.count }}</p><h1>")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    line = _line_of(workspace, page, "{{ year.count }}")
+    assert f"{page}:{line}: undefined variable in template: 'None' has no attribute 'count'" in (
+        output
+    ), output
+    assert "hint: what comes before .count is none on the page that failed" in output
+    assert "spelling" not in output
+
+
 def test_mjml_checker_reports_a_repeated_tag_on_each_line_and_in_its_place() -> None:
     # Each distinct tag is checked once (an issue repeats a card's tags for every film); its
     # problems must still be reported at every occurrence, with that occurrence's line, and

@@ -1044,13 +1044,21 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             names += _names_in(env, filename)
         names = [n for n in names if n != wanted]  # the template names it, where it failed
         close = closest(wanted, names, cutoff=0.6) if names else None  # "ulr" is 0.67
+        of_none = re.fullmatch(r"'None' has no attribute '([^']*)'", message)
+        if of_none:
+            # archive.html.j2's 'year' on the page of every year (archive/), which has none:
+            # the name is right, and "check the spelling" sent the writer looking for a typo.
+            hint = (
+                f"what comes before .{of_none.group(1)} is none on the page that failed (an "
+                "optional value: a year on archive/'s page, an entry's missing field): show it "
+                "inside an {% if %} on it"
+            )
+        elif close:
+            hint = f"did you mean '{close}'?"
+        else:
+            hint = "check the variable's spelling; see the default template for the names available"
         raise TemplateError(
-            f"undefined variable in template: {message}",
-            _shown(filename, root),
-            line,
-            f"did you mean '{close}'?"
-            if close
-            else "check the variable's spelling; see the default template for the names available",
+            f"undefined variable in template: {message}", _shown(filename, root), line, hint
         ) from None
     except (DopemailError, OSError, MemoryError):
         raise  # a filter's own, located already; the system's, said with its errno's hint
