@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from .atomic import clear_leftovers, replace_file
@@ -91,6 +92,9 @@ class Stamp:
     recent: dict[str, list[str | int]] | None
 
 
+_NAME = attrgetter("name")  # a folder's entries in order (a lambda cost more over thousands)
+
+
 class _Scan:
     def __init__(self, since: int | None, keep: bool = False) -> None:
         self.digest = hashlib.sha256()
@@ -103,7 +107,7 @@ class _Scan:
         self, folder: Path, real: str | None = None, entered: frozenset[str] = frozenset()
     ) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=_NAME)
         except (FileNotFoundError, NotADirectoryError):
             self.digest.update(b"missing:" + str(folder).encode())
             return
@@ -148,7 +152,9 @@ class _Scan:
             self.digest.update(b"missing:" + str(path).encode())
 
     def add(self, path: str, stat: os.stat_result) -> None:
-        line = "\0".join(map(str, (path, *identity(stat)))) + "\n"
+        # Its identity (see identity()) written out here: a join over a map of str cost
+        # twice as much, 50 ms of a no-op build at 10,000 entries.
+        line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
         self.digest.update(line.encode())
         if self.since is not None and stat.st_mtime_ns > self.since:  # or in the future
             self.recent.append((path, stat))
