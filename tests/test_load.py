@@ -2674,6 +2674,18 @@ def test_a_value_cut_at_a_hash_is_told(write_files, old, new, line, where, quote
     assert [e for e in problems if e.line == line] == [cut], problems
 
 
+def test_a_value_cut_at_a_hash_does_not_hide_another_mistake(workspace: Path) -> None:
+    # Told once when the cut left nothing; but a value left wrong ('snet'), or a mistake of
+    # another field on the same line, is its own problem and was left untold.
+    issue = workspace / "issues/3-quiet-hours.md"
+    text = issue.read_text("utf-8")
+    issue.write_text(text.replace("status: draft", "status: snet #done"), "utf-8")
+    problems = [e for e in reported(workspace) if e.path == "issues/3-quiet-hours.md"]
+    assert any("left out ('#done'" in e.message for e in problems), problems
+    assert any(e.message.startswith("status: input should be 'draft'") for e in problems), problems
+    assert len(problems) == 2, problems
+
+
 def test_a_hash_in_a_quoted_value_a_text_block_or_a_comment_is_fine(write_files) -> None:
     # Quoted items of a list on one line were flagged (their '#' in the line), a comment
     # after such a list once per item, and one after a date.

@@ -50,23 +50,38 @@ def validate(
 ) -> tuple[Any, list[DopemailError]]:
     """The front matter validated as ``model`` (None if it is not valid), and its problems.
 
-    ``told``: the text's problems (:func:`split_text`'s); a field whose value a '#' cut is
-    told once, as cut, not also as what is left of it ('title: #Alive' is not also empty).
+    ``told``: the text's problems (:func:`split_text`'s); a field a '#' cut to nothing is
+    told once, as cut, not also as empty ('title: #Alive'). One cut to a value that is wrong
+    too ('status: snet #done') is told both ways: two mistakes.
     """
     try:
         value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
     except ValidationError as exc:
-        cut = {e.line for e in told if isinstance(e, CutValueError)}
-        found = [
+        emptied = {e.loc for e in told if isinstance(e, CutValueError) and e.emptied}
+        return None, [
             ContentError(message, rel, line_of(doc.meta, loc), hint)
             for loc, message, hint in describe_errors(exc, model, doc.meta, text)
+            if tuple(loc) not in emptied
         ]
-        return None, [e for e in found if e.line is None or e.line not in cut]
     return value, []
 
 
 class CutValueError(ContentError):
-    """A value YAML cut at a '#' meant as text (see :func:`split_text`)."""
+    """A value YAML cut at a '#' meant as text (see :func:`split_text`): at ``loc``, and
+    ``emptied`` when nothing of it was left."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+        loc: tuple[Any, ...] = (),
+        emptied: bool = False,
+    ) -> None:  # (all but the message with defaults: unpickled as ContentError is)
+        super().__init__(message, path, line, hint)
+        self.loc = loc
+        self.emptied = emptied
 
 
 def split_text(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
@@ -147,6 +162,8 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
                 line,
                 f"put the value in double quotes: {yaml_text(written)}; "
                 "or, for a comment, put a space after the '#'",
+                tuple(loc),
+                not value,
             )
         )
     return errors
