@@ -2751,6 +2751,7 @@ def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Pa
         ("latest = 20", "latest = 0", "write 1 or more; latest: Entries the home page lists"),
         ("latest = 20", "latest = -3", "write 1 or more; latest: "),
         ("", "\n[send.postmark]\ntimeout = 0\n", "write a number above 0; timeout: Seconds"),
+        ("", "\n[send]\nbatch_size = 0\n", "write 1 or more; batch_size: "),  # Whole | None
         ("[feeds]\n", "[feeds]\nitems = 5000\n", "write 1000 or less; items: Items per feed"),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -478,8 +478,16 @@ def _whole(root: type[BaseModel], loc: tuple[Any, ...]) -> bool:
     """Whether the field at ``loc`` takes whole numbers only."""
     parent = model_at(root, loc[:-1])
     field = parent.model_fields.get(loc[-1]) if parent else None
-    kinds = set(get_args(field.annotation) or (field.annotation,)) if field else set()
+    kinds = _kinds(field.annotation) if field else set()
     return int in kinds and float not in kinds
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The types an annotation admits: 'Whole | None' (an Annotated int in a union) is int."""
+    if get_origin(annotation) is Annotated:
+        return _kinds(get_args(annotation)[0])
+    args = get_args(annotation)
+    return set().union(*map(_kinds, args)) if args else {annotation}
 
 
 def _bound_hint(kind: str, ctx: dict[str, Any], whole: bool) -> str:
