@@ -166,11 +166,19 @@ def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_abou
         "A [review](/all-of-us-strangers/), [Paris-LA](/), [music](/music/) and "
         f"[ours]({site}varda-in-los-angeles/).",
     )
+    # Written in full, the host's own pages are meant, even named as the site's are.
+    _append(
+        workspace,
+        "entries/varda-in-los-angeles.md",
+        "Paris-LA's [archive](https://paris-la.example.com/archive/) and "
+        "[home](https://paris-la.example.com/index.html).",
+    )
     code, output = run_cli("check", "--root", workspace)
     assert code == 0, output
     warnings = [w for w in output.split("\n") if w.startswith("warning:")]
     assert warnings == [
         f"warning: entries/quiet-hours.md:{line}: the link to "
-        "https://paris-la.example.com/all-of-us-strangers/ leads to no page of this site"
+        f"https://paris-la.example.com/all-of-us-strangers/ leads outside this site (it is at "
+        f"{site})"
     ], output
-    assert f"hint: write {site}all-of-us-strangers/: the site is at {site}" in output
+    assert f"hint: write {site}all-of-us-strangers/: a link written from / leads" in output

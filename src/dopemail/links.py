@@ -55,8 +55,9 @@ def _hrefs(html: str, needle: str) -> Iterator[str]:
         at = html.find(needle, end)
 
 
-def _line_of(root: Path, path: str, page: str, url: str) -> int | None:
-    """The line of the file ``path`` (its text on ``page``) whose link leads to ``url``."""
+def _line_of(root: Path, path: str, page: str, url: str, from_root: bool = False) -> int | None:
+    """The line of the file ``path`` (its text on ``page``) whose link leads to ``url``;
+    ``from_root``: only a link written from the host's root ('/x/'), None if there is none."""
     try:
         text = (root / path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -64,6 +65,8 @@ def _line_of(root: Path, path: str, page: str, url: str) -> int | None:
     for number, line in enumerate(text.split("\n"), 1):
         for found in _WRITTEN.finditer(line):
             target = next(group for group in found.groups() if group is not None)
+            if from_root and (not target.startswith("/") or target.startswith("//")):
+                continue
             if unquote(urljoin(page, target)) == url:
                 return number
     return None
@@ -94,15 +97,7 @@ def dead_links(
                 # Told when the site has that page; another section's is linked on purpose.
                 rest = url[len(host) :]
                 if rest and _output_of(rest, outputs):
-                    yield (
-                        path,
-                        page,
-                        url,
-                        (
-                            f"write {base_url}{rest}: the site is at {base_url}, and a link "
-                            "written from / leads outside it"
-                        ),
-                    )
+                    yield path, page, url, f"{_OUTSIDE}{base_url}{rest}"
                 continue
             if _output_of(url[len(base_url) :], outputs):
                 continue
@@ -123,6 +118,10 @@ def _warning(root: Path, path: str, page: str, url: str, hint: str) -> ContentEr
     return ContentError(f"the link to {url} leads to no page of this site", path, line, hint)
 
 
+# dead_links' hint for a link into the host, outside a site at a path of it (then the
+# address to write): told by dead_links_in when written from '/'.
+_OUTSIDE = "\0outside:"
+
 #: At most this many are told one by one: an archive moved from elsewhere may have hundreds.
 SHOWN = 20
 
@@ -136,12 +135,30 @@ def dead_links_in(build: Build) -> list[ContentError]:
     base_url = workspace.settings.publication.base_url
     # A draft issue's link to a draft entry it gathers: the issue's checks say so, at its line.
     drafts = {(i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.drafts}
-    found = [
-        link
-        for link in dead_links(base_url, texts, build.outputs)
-        if (link[0], link[2]) not in drafts
+    found: list[ContentError | tuple[str, str, str, str]] = []
+    for path, page, url, hint in dead_links(base_url, texts, build.outputs):
+        if (path, url) in drafts:
+            continue
+        if hint.startswith(_OUTSIDE):
+            # Told only when written from '/': one written in full is meant (another page of
+            # the host, which may have an archive/ of its own).
+            line = _line_of(workspace.root, path, page, url, from_root=True)
+            if line is not None:
+                meant = hint.removeprefix(_OUTSIDE)
+                found.append(
+                    ContentError(
+                        f"the link to {url} leads outside this site (it is at {base_url})",
+                        path,
+                        line,
+                        f"write {meant}: a link written from / leads to the host's page",
+                    )
+                )
+            continue
+        found.append((path, page, url, hint))
+    told = [
+        link if isinstance(link, ContentError) else _warning(workspace.root, *link)
+        for link in found[:SHOWN]
     ]
-    told = [_warning(workspace.root, *link) for link in found[:SHOWN]]
     more = len(found) - len(told)
     if more:
         told.append(
