@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from ..errors import printable
-from .issue import issue_numbers, no_such_issue, parse_ref, wrong_slug
+from ..errors import DopemailError, printable
+from .issue import issue_numbers, load_issue, no_such_issue, parse_ref, wrong_slug
 from .ledger import LEDGER_PATH, InFlight, Ledger, sending_now
 from .providers.buttondown import Buttondown
 
@@ -87,6 +87,8 @@ class StatusReport:
     configured: tuple[str, str] | None = None
     #: A ``dopemail send --yes`` of this workspace is running now.
     running: bool = False
+    #: Nothing in the ledger, and its built file says it is sent (mailed from elsewhere).
+    marked_sent: bool = False
 
 
 def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
@@ -104,7 +106,10 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         if slug and named != f"{number}-{slug}":  # as dopemail send says it
             raise wrong_slug(number, named, slug, "status")
         if ledger is None or started is None:
-            return StatusReport(number, None, None, None, None, {}, [], [], None)
+            marked = _built_status(root, named) == "sent"
+            return StatusReport(
+                number, None, None, None, None, {}, [], [], None, marked_sent=marked
+            )
         issue_id = started.issue_id
         candidate = root / LEDGER_PATH.parent / f"{issue_id}-skipped.csv"
         return StatusReport(
@@ -122,10 +127,17 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         )
 
 
+def _built_status(root: Path, issue_id: str) -> str | None:
+    """The status the issue's built ``message.json`` holds (None: not built, or unreadable)."""
+    try:
+        return str(load_issue(root, issue_id).status)
+    except DopemailError:
+        return None
+
+
 def _configured(root: Path) -> tuple[str, str] | None:
     """The provider and endpoint the next send would use."""
     from ..config import load_settings
-    from ..errors import DopemailError
     from .run import endpoint_of
 
     try:
@@ -274,6 +286,14 @@ def describe_result(summary: SendSummary) -> list[str]:
 
 def describe_status(report: StatusReport) -> list[str]:
     """``dopemail status``'s report."""
+    if report.issue_id is None and report.marked_sent:
+        # The sample's issues 1 and 2, or a copy of a publication whose ledger stayed behind:
+        # "nothing sent yet" of an issue its file says went out read as a contradiction.
+        return [
+            f"issue {report.issue}: nothing sent from here (this copy's ledger, {LEDGER_PATH}, "
+            "has no send of it); its file says it is sent: it went out from another copy of "
+            "the publication, or before this ledger was kept"
+        ]
     if report.issue_id is None:
         return [f"issue {report.issue}: nothing sent yet"]
     counts = report.counts
