@@ -848,9 +848,17 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
         "id is made from it" in output
     ), output
     assert "tag:films.paris-la.example.org," in (workspace / "feeds/atom.xml").read_text("utf-8")
+    assert "hint: if the site moved, that is the price of moving (an entry or an issue can" in (
+        output
+    ), output
     config.write_text(moved + "\n# a comment\n", encoding="utf-8")  # built again: said once
     output = built(run_cli, workspace)
     assert "base_url is now" not in output, output
+    # Moved to a path of the same host: only the issues' ids change, and they are named.
+    config.write_text(moved.replace(".org/", ".org/dope/", 1), encoding="utf-8")
+    output = built(run_cli, workspace)
+    assert "every issue's feed id is made from it" in output, output
+    assert "(an issue can keep its old id: copy it from feeds/issues.xml" in output, output
 
 
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:

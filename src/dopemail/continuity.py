@@ -483,10 +483,15 @@ def base_url_moved(
         return []
     # An entry's id is made from the site's host (and its day and slug), an issue's from its
     # web version's address.
-    which = (
-        "issue's"
-        if urlsplit(last).hostname == urlsplit(current).hostname
-        else "entry's and issue's"
+    same_host = urlsplit(last).hostname == urlsplit(current).hostname
+    which = "issue's" if same_host else "entry's and issue's"
+    # Whose ids changed can keep them: an issue's from the issues feed (the entries' did not
+    # change when only the path did: the hint named them, and not the issues).
+    keep = (
+        "an issue can keep its old id: copy it from feeds/issues.xml into the issue as 'id:'"
+        if same_host
+        else "an entry or an issue can keep its old id: copy it from the feed "
+        "(feeds/atom.xml, feeds/issues.xml) into its file as 'id:'"
     )
     return [
         ConfigError(
@@ -494,8 +499,7 @@ def base_url_moved(
             "id is made from it, so feed readers show them all again as new, once",
             CONFIG_NAME,
             config_line(root, ("publication", "base_url")),
-            "if the site moved, that is the price of moving (an entry can keep its old id: "
-            "copy it from the feed into the entry as 'id:'); if not, put base_url back",
+            f"if the site moved, that is the price of moving ({keep}); if not, put base_url back",
         )
     ]
 
