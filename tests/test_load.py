@@ -885,6 +885,17 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'base_url = "https://dopepress.example.com/?x=1"',
             "cannot have a '?' or '#' part",
         ),
+        (  # every address was made '/dope/index.html/quiet-hours/', without a word
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com/dope/index.html"',
+            "names a page, 'index.html'; give the folder the site is served from: "
+            "'https://dopepress.example.com/dope/'",
+        ),
+        (  # and '//', '/../' went into every address and feed id
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com//dope/../films/"',
+            "has an empty, '.' or '..' folder in its path",
+        ),
         (
             # RFC 8058's one-click unsubscribe takes https only (it once went out as http).
             'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',

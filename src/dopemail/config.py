@@ -82,6 +82,10 @@ def _email(value: str) -> str:
 Email = Annotated[str, AfterValidator(_email)]
 
 
+# The last folder of a base_url that is a page's name: 'index.html', 'home.php'.
+_PAGE_NAME = re.compile(r"\.(?:s?html?|xhtml|php\d?|aspx?|jsp|cgi|xml|json|rss|atom)$", re.I)
+
+
 class Publication(Model):
     """The publication itself."""
 
@@ -109,6 +113,20 @@ class Publication(Model):
             raise ValueError(
                 f"'{value}': the site's address cannot have a '?' or '#' part; give the "
                 "folder the site is served from, e.g. 'https://press.example.com/films/'"
+            )
+        segments = parts.path.split("/")
+        if "" in segments[1:-1] or "." in segments or ".." in segments:
+            # Kept as written, '//' and '/../' went into every address and feed id.
+            raise ValueError(
+                f"'{value}': the site's address has an empty, '.' or '..' folder in its path; "
+                "give the folder the site is served from as it is, e.g. "
+                "'https://press.example.com/films/'"
+            )
+        if _PAGE_NAME.search(segments[-1]):
+            # '/dope/index.html' made every address '/dope/index.html/quiet-hours/'.
+            raise ValueError(
+                f"'{value}': the site's address names a page, '{segments[-1]}'; give the folder "
+                f"the site is served from: '{value[: -len(segments[-1])]}'"
             )
         value = ascii_url(value)
         return value if value.endswith("/") else value + "/"
