@@ -166,6 +166,9 @@ def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_abou
         "A [review](/all-of-us-strangers/), [Paris-LA](/), [music](/music/) and "
         f"[ours]({site}varda-in-los-angeles/).",
     )
+    # Relative, climbing above the site: on a site at the host's root a browser stops at
+    # the root and it worked; under /dope/ it leaves.
+    climbing = _append(workspace, "entries/quiet-hours.md", "[Then](../../the-salt-orchard-qa/).")
     # Written in full, the host's own pages are meant, even named as the site's are.
     _append(
         workspace,
@@ -179,6 +182,9 @@ def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_abou
     assert warnings == [
         f"warning: entries/quiet-hours.md:{line}: the link to "
         f"https://paris-la.example.com/all-of-us-strangers/ leads outside this site (it is at "
-        f"{site})"
+        f"{site})",
+        f"warning: entries/quiet-hours.md:{climbing}: the link to "
+        f"https://paris-la.example.com/the-salt-orchard-qa/ leads outside this site (it is at "
+        f"{site})",
     ], output
-    assert f"hint: write {site}all-of-us-strangers/: a link written from / leads" in output
+    assert f"hint: write {site}all-of-us-strangers/: a link written from / (or climbing" in output

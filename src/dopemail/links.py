@@ -57,7 +57,7 @@ def _hrefs(html: str, needle: str) -> Iterator[str]:
 
 def _line_of(root: Path, path: str, page: str, url: str, from_root: bool = False) -> int | None:
     """The line of the file ``path`` (its text on ``page``) whose link leads to ``url``;
-    ``from_root``: only a link written from the host's root ('/x/'), None if there is none."""
+    ``from_root``: only a link not written in full ('/x/', '../../x/'), None if there is none."""
     try:
         text = (root / path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -65,7 +65,7 @@ def _line_of(root: Path, path: str, page: str, url: str, from_root: bool = False
     for number, line in enumerate(text.split("\n"), 1):
         for found in _WRITTEN.finditer(line):
             target = next(group for group in found.groups() if group is not None)
-            if from_root and (not target.startswith("/") or target.startswith("//")):
+            if from_root and (_IN_FULL.match(target) or target.startswith("//")):
                 continue
             if unquote(urljoin(page, target)) == url:
                 return number
@@ -118,6 +118,9 @@ def _warning(root: Path, path: str, page: str, url: str, hint: str) -> ContentEr
     return ContentError(f"the link to {url} leads to no page of this site", path, line, hint)
 
 
+# An address written in full: its scheme first ('https:').
+_IN_FULL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
 # dead_links' hint for a link into the host, outside a site at a path of it (then the
 # address to write): told by dead_links_in when written from '/'.
 _OUTSIDE = "\0outside:"
@@ -140,8 +143,8 @@ def dead_links_in(build: Build) -> list[ContentError]:
         if (path, url) in drafts:
             continue
         if hint.startswith(_OUTSIDE):
-            # Told only when written from '/': one written in full is meant (another page of
-            # the host, which may have an archive/ of its own).
+            # Told only when written from '/' or climbing out with '../': one written in full
+            # is meant (another page of the host, which may have an archive/ of its own).
             line = _line_of(workspace.root, path, page, url, from_root=True)
             if line is not None:
                 meant = hint.removeprefix(_OUTSIDE)
@@ -150,7 +153,8 @@ def dead_links_in(build: Build) -> list[ContentError]:
                         f"the link to {url} leads outside this site (it is at {base_url})",
                         path,
                         line,
-                        f"write {meant}: a link written from / leads to the host's page",
+                        f"write {meant}: a link written from / (or climbing out with ../) "
+                        "leads to the host's page",
                     )
                 )
             continue
