@@ -1734,3 +1734,32 @@ def test_issue_files_are_parsed_again_only_when_they_change(
     _wipe_outputs_only(workspace)
     build(workspace, use_cache=False)
     assert _outputs(workspace) == cached
+
+
+def test_an_unchanged_issue_file_is_not_read_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Known by its stat and kept read, as an unchanged entry is: a thousand issue files were
+    # read and hashed again at every build.
+    _age(workspace)
+    build(workspace)
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def reading(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    opened = _count_opens(monkeypatch)
+    _wipe_outputs_only(workspace)
+    build(workspace)
+    issues = {p.name for p in (workspace / "issues").glob("*.md")}
+    assert len(issues) == 3 and not issues & {*opened, *reads}, (opened, reads)
+    # Saved again, it is read again and built from its new text.
+    edited = workspace / "issues/1-strangers-and-varda.md"
+    _edit(edited, 'subject: "All of Us', 'subject: "Again: All of Us')
+    build(workspace)
+    assert edited.name in opened
+    email = (workspace / f"site/issues/{edited.stem}/email.html").read_text("utf-8")
+    assert "<title>Again: All of Us Strangers" in email

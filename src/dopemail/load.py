@@ -553,17 +553,25 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         data = None
         keep = None
         if cache is not None and cache.keep:
-            # Keyed by the bytes it is loaded from, as an entry is (BuildCache.read_key).
             rel = Path(path).relative_to(root).as_posix()
-            key, data = cache.read_key(path)
-            cache.issue_sources[rel] = key
-            kept = cache.get(_ISSUE_FILES, key) if rel not in ahead else None
+            # Its key by its stat when that is unchanged, and then its text as kept: an
+            # unchanged file is not read again, as an unchanged entry is not.
+            key, data = cache.keyed(path) if rel not in ahead else (None, None)
+            kept = cache.get(_ISSUE_FILES, key) if key is not None else None
             if kept is not None:
                 ahead[rel] = kept
-            else:  # read ahead by this build, or read now
+                if data is None:
+                    data = kept[0].encode("utf-8")
+            else:  # read ahead by this build, or to read now
+                if data is None:
+                    # Keyed by the bytes it is loaded from, as an entry is (read_key).
+                    key, data = cache.read_key(path)
+                made = key
 
                 def keep(item: IssueFile) -> None:
-                    cache.put(_ISSUE_FILES, key, item)
+                    cache.put(_ISSUE_FILES, made, item)
+
+            cache.issue_sources[rel] = key
 
         return load_issue(Path(path), root, settings, by_slug, ahead, unloaded, data, keep)
 
