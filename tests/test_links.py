@@ -169,12 +169,17 @@ def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_abou
     # Relative, climbing above the site: on a site at the host's root a browser stops at
     # the root and it worked; under /dope/ it leaves.
     climbing = _append(workspace, "entries/quiet-hours.md", "[Then](../../the-salt-orchard-qa/).")
-    # Written in full, the host's own pages are meant, even named as the site's are.
+    # Written in full, the host's own pages are meant, even named as the site's are; and
+    # an example of the short way in code is no link.
     _append(
         workspace,
         "entries/varda-in-los-angeles.md",
         "Paris-LA's [archive](https://paris-la.example.com/archive/) and "
-        "[home](https://paris-la.example.com/index.html).",
+        "[home](https://paris-la.example.com/index.html).\n\n```\n[archive](/archive/)\n```",
+    )
+    # Its address on the next line (Markdown allows it): told, without a line to point at.
+    _append(
+        workspace, "issues/1-strangers-and-varda.md", "See [the days](\n/french-film-days-2024/)."
     )
     code, output = run_cli("check", "--root", workspace)
     assert code == 0, output
@@ -185,6 +190,9 @@ def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_abou
         f"{site})",
         f"warning: entries/quiet-hours.md:{climbing}: the link to "
         f"https://paris-la.example.com/the-salt-orchard-qa/ leads outside this site (it is at "
+        f"{site})",
+        "warning: issues/1-strangers-and-varda.md: the link to "
+        f"https://paris-la.example.com/french-film-days-2024/ leads outside this site (it is at "
         f"{site})",
     ], output
     assert f"hint: write {site}all-of-us-strangers/: a link written from / (or climbing" in output

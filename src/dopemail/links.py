@@ -20,6 +20,7 @@ from .errors import ContentError
 from .feeds import RSS_PATH
 from .markdown import links_written_wrong
 from .site import SITE_DIR
+from .sourcetext import shown_lines
 
 if TYPE_CHECKING:
     from .build import Build
@@ -55,17 +56,20 @@ def _hrefs(html: str, needle: str) -> Iterator[str]:
         at = html.find(needle, end)
 
 
-def _line_of(root: Path, path: str, page: str, url: str, from_root: bool = False) -> int | None:
-    """The line of the file ``path`` (its text on ``page``) whose link leads to ``url``;
-    ``from_root``: only a link not written in full ('/x/', '../../x/'), None if there is none."""
+def _line_of(root: Path, path: str, page: str, url: str, written: str = "") -> int | None:
+    """The line of the file ``path`` (its text on ``page``) whose link leads to ``url``, or
+    None. ``written``: only a link written "in full" (its scheme first), or "short" ('/x/',
+    '../../x/'); those two look at the text as it is shown (not in code or a comment)."""
     try:
         text = (root / path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    for number, line in enumerate(text.split("\n"), 1):
+    lines = shown_lines(text) if written else enumerate(text.split("\n"), 1)
+    for number, line in lines:
         for found in _WRITTEN.finditer(line):
             target = next(group for group in found.groups() if group is not None)
-            if from_root and (_IN_FULL.match(target) or target.startswith("//")):
+            full = bool(_IN_FULL.match(target) or target.startswith("//"))
+            if written and full != (written == "in full"):
                 continue
             if unquote(urljoin(page, target)) == url:
                 return number
@@ -143,10 +147,11 @@ def dead_links_in(build: Build) -> list[ContentError]:
         if (path, url) in drafts:
             continue
         if hint.startswith(_OUTSIDE):
-            # Told only when written from '/' or climbing out with '../': one written in full
-            # is meant (another page of the host, which may have an archive/ of its own).
-            line = _line_of(workspace.root, path, page, url, from_root=True)
-            if line is not None:
+            # Told unless written in full, which is meant (another page of the host, which
+            # may have an archive/ of its own): written from '/', climbing out with '../',
+            # or in a way the line is not found for (Markdown's link across two lines).
+            line = _line_of(workspace.root, path, page, url, "short")
+            if line is not None or _line_of(workspace.root, path, page, url, "in full") is None:
                 meant = hint.removeprefix(_OUTSIDE)
                 found.append(
                     ContentError(

@@ -216,7 +216,7 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _COMMENT = re.compile(r"<!--.*?-->")
 
 
-def _decoded_lines(text: str) -> Iterator[tuple[int, str]]:
+def shown_lines(text: str) -> Iterator[tuple[int, str]]:
     """(number, line) of the body's lines, with what Markdown shows as written blanked (code
     spans, fenced code, HTML comments): where a reference is decoded. The front matter is
     shown as written too, its text escaped, and is left out."""
@@ -256,7 +256,7 @@ def _bad_references(text: str, rel: str) -> list[DopemailError]:
     # Windows-1252's numbers for its quotes and dashes (&#146;), which HTML maps to ’ but
     # Markdown reads as invisible control characters.
     errors: list[ContentError] = []
-    for number, line in _decoded_lines(text):
+    for number, line in shown_lines(text):
         for column, written, point in bad_references(line):
             meant = bytes([point]).decode("cp1252", "ignore") if 0x80 <= point <= 0x9F else ""
             hint = "delete it, or put a space or a line break in its place"
