@@ -181,11 +181,19 @@ def test_status_of_an_issue_never_sent(tmp_path) -> None:
     (root / "issues").mkdir()
     (root / "issues" / "2-second.md").write_text("---\nnumber: 2\n---\n", encoding="utf-8")
     assert run("status", "2", "--root", root) == (0, "issue 2: nothing sent yet\n")
-    # Marked sent (the sample's first issues, a copy whose ledger stayed behind): not "yet".
-    write_issue(root, 3, "third", status="sent")
+    # Its file marks it sent (the sample's first issues, a copy whose ledger stayed behind):
+    # not "yet". What its file says, not its last build (which may be older).
+    write_issue(root, 3, "third", status="ready")
+    third = root / "issues" / "3-third.md"
+    third.write_text("---\nnumber: 3\nstatus: sent\n---\n", encoding="utf-8")
     code, output = run("status", "3", "--root", root)
     assert code == 0 and output.startswith("issue 3: nothing sent from here (this copy's ledger")
-    assert "its file says it is sent: it went out from another copy" in output, output
+    assert "though its file says 'status: sent': it went out from another" in output, output
+    write_issue(root, 3, "third", status="sent")
+    third.write_text("---\nnumber: 3\nstatus: ready\n---\n", encoding="utf-8")
+    assert run("status", "3", "--root", root) == (0, "issue 3: nothing sent yet\n")
+    third.write_bytes(b"---\nnumber: 3\nstatus: sent\ntitle: \xff\n---\n")  # the build says
+    assert run("status", "3", "--root", root) == (0, "issue 3: nothing sent yet\n")
 
 
 def test_status_of_an_issue_that_does_not_exist_says_so(tmp_path) -> None:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..errors import DopemailError, printable
-from .issue import issue_numbers, load_issue, no_such_issue, parse_ref, wrong_slug
+from .issue import SOURCES_DIR, issue_numbers, no_such_issue, parse_ref, wrong_slug
 from .ledger import LEDGER_PATH, InFlight, Ledger, sending_now
 from .providers.buttondown import Buttondown
 
@@ -106,7 +106,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         if slug and named != f"{number}-{slug}":  # as dopemail send says it
             raise wrong_slug(number, named, slug, "status")
         if ledger is None or started is None:
-            marked = _built_status(root, named) == "sent"
+            marked = _file_status(root, number) == "sent"
             return StatusReport(
                 number, None, None, None, None, {}, [], [], None, marked_sent=marked
             )
@@ -127,12 +127,19 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         )
 
 
-def _built_status(root: Path, issue_id: str) -> str | None:
-    """The status the issue's built ``message.json`` holds (None: not built, or unreadable)."""
-    try:
-        return str(load_issue(root, issue_id).status)
-    except DopemailError:
-        return None
+def _file_status(root: Path, number: int) -> str | None:
+    """The status the issue's file in issues/ says (None: no file, or none to read in it)."""
+    from ..frontmatter import split
+    from ..sourcetext import read_text
+
+    for path in sorted((root / SOURCES_DIR).glob(f"{number}-*.md")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            status = split(read_text(path, rel), rel).meta.get("status")
+        except (DopemailError, OSError, ValueError):  # what it has, the build says
+            return None
+        return status if isinstance(status, str) else None
+    return None
 
 
 def _configured(root: Path) -> tuple[str, str] | None:
@@ -291,8 +298,8 @@ def describe_status(report: StatusReport) -> list[str]:
         # "nothing sent yet" of an issue its file says went out read as a contradiction.
         return [
             f"issue {report.issue}: nothing sent from here (this copy's ledger, {LEDGER_PATH}, "
-            "has no send of it); its file says it is sent: it went out from another copy of "
-            "the publication, or before this ledger was kept"
+            "has no send of it), though its file says 'status: sent': it went out from another "
+            "copy of the publication, or before this ledger was kept"
         ]
     if report.issue_id is None:
         return [f"issue {report.issue}: nothing sent yet"]
