@@ -894,7 +894,13 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
         (  # and '//', '/../' went into every address and feed id
             'base_url = "https://dopepress.example.com/"',
             'base_url = "https://dopepress.example.com//dope/../films/"',
-            "has an empty, '.' or '..' folder in its path",
+            "has an empty, '.' or '..' folder in its path; give the folder the site is served "
+            "from as it is: 'https://dopepress.example.com/films/'",
+        ),
+        (  # as a browser reads it
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com/dope/%2e%2e/films/"',
+            "as it is: 'https://dopepress.example.com/films/'",
         ),
         (
             # RFC 8058's one-click unsubscribe takes https only (it once went out as http).

@@ -6,6 +6,7 @@ named in :data:`SECRET_ENV`, by the sender, at the moment it needs them.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 import unicodedata
@@ -114,19 +115,21 @@ class Publication(Model):
                 f"'{value}': the site's address cannot have a '?' or '#' part; give the "
                 "folder the site is served from, e.g. 'https://press.example.com/films/'"
             )
-        segments = parts.path.split("/")
+        # As a browser reads them: '%2e%2e' is '..'.
+        segments = [unquote(segment) for segment in parts.path.split("/")]
         if "" in segments[1:-1] or "." in segments or ".." in segments:
             # Kept as written, '//' and '/../' went into every address and feed id.
+            folder = posixpath.normpath("/" + unquote(parts.path).lstrip("/")).rstrip("/")
             raise ValueError(
                 f"'{value}': the site's address has an empty, '.' or '..' folder in its path; "
-                "give the folder the site is served from as it is, e.g. "
-                "'https://press.example.com/films/'"
+                f"give the folder the site is served from as it is: "
+                f"'{parts.scheme}://{parts.netloc}{folder}/'"
             )
         if _PAGE_NAME.search(segments[-1]):
             # '/dope/index.html' made every address '/dope/index.html/quiet-hours/'.
             raise ValueError(
                 f"'{value}': the site's address names a page, '{segments[-1]}'; give the folder "
-                f"the site is served from: '{value[: -len(segments[-1])]}'"
+                f"the site is served from: '{value[: value.rindex('/') + 1]}'"
             )
         value = ascii_url(value)
         return value if value.endswith("/") else value + "/"
