@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import ContentError
@@ -76,10 +76,22 @@ def _line_of(root: Path, path: str, page: str, url: str, written: str = "") -> i
     return None
 
 
+class DeadLink(NamedTuple):
+    """A link in a file's text (shown on ``page``) that leads to no page of the site."""
+
+    path: str
+    page: str
+    url: str
+    hint: str
+    # Into the host, outside a site at a path of it, to the host's page of a name the site
+    # has: meant when written in full (see dead_links_in).
+    outside: bool = False
+
+
 def dead_links(
     base_url: str, texts: Iterable[tuple[str, str, str]], outputs: Mapping[str, object]
-) -> Iterator[tuple[str, str, str, str]]:
-    """Each link into ``base_url`` that no output answers: (file, page, URL, hint).
+) -> Iterator[DeadLink]:
+    """Each link into ``base_url`` (or out of it, into its host) that no output answers.
 
     ``texts``: (the file, the page its text is on, its text's HTML as rendered).
     """
@@ -101,7 +113,11 @@ def dead_links(
                 # Told when the site has that page; another section's is linked on purpose.
                 rest = url[len(host) :]
                 if rest and _output_of(rest, outputs):
-                    yield path, page, url, f"{_OUTSIDE}{base_url}{rest}"
+                    hint = (
+                        f"write {base_url}{rest}: a link written from / (or climbing out with "
+                        "../) leads to the host's page"
+                    )
+                    yield DeadLink(path, page, url, hint, outside=True)
                 continue
             if _output_of(url[len(base_url) :], outputs):
                 continue
@@ -114,20 +130,18 @@ def dead_links(
                 )
             else:
                 hint = "check the address: no page of the site is there (a draft has none yet)"
-            yield path, page, url, hint
+            yield DeadLink(path, page, url, hint)
 
 
-def _warning(root: Path, path: str, page: str, url: str, hint: str) -> ContentError:
-    line = _line_of(root, path, page, url)  # read only for a link that is told
-    return ContentError(f"the link to {url} leads to no page of this site", path, line, hint)
+def _warning(root: Path, base_url: str, link: DeadLink, line: int | None) -> ContentError:
+    if not link.outside:  # (an outside one's line is known already, or not to be found)
+        line = _line_of(root, *link[:3])  # read only for a link that is told
+    said = f"outside this site (it is at {base_url})" if link.outside else "to no page of this site"
+    return ContentError(f"the link to {link.url} leads {said}", link.path, line, link.hint)
 
 
 # An address written in full: its scheme first ('https:').
 _IN_FULL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-
-# dead_links' hint for a link into the host, outside a site at a path of it (then the
-# address to write): told by dead_links_in when written from '/'.
-_OUTSIDE = "\0outside:"
 
 #: At most this many are told one by one: an archive moved from elsewhere may have hundreds.
 SHOWN = 20
@@ -142,32 +156,20 @@ def dead_links_in(build: Build) -> list[ContentError]:
     base_url = workspace.settings.publication.base_url
     # A draft issue's link to a draft entry it gathers: the issue's checks say so, at its line.
     drafts = {(i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.drafts}
-    found: list[ContentError | tuple[str, str, str, str]] = []
-    for path, page, url, hint in dead_links(base_url, texts, build.outputs):
-        if (path, url) in drafts:
+    found: list[tuple[DeadLink, int | None]] = []  # each with its line, when known
+    for link in dead_links(base_url, texts, build.outputs):
+        if (link.path, link.url) in drafts:
             continue
-        if hint.startswith(_OUTSIDE):
+        line = None
+        if link.outside:
             # Told unless written in full, which is meant (another page of the host, which
             # may have an archive/ of its own): written from '/', climbing out with '../',
             # or in a way the line is not found for (Markdown's link across two lines).
-            line = _line_of(workspace.root, path, page, url, "short")
-            if line is not None or _line_of(workspace.root, path, page, url, "in full") is None:
-                meant = hint.removeprefix(_OUTSIDE)
-                found.append(
-                    ContentError(
-                        f"the link to {url} leads outside this site (it is at {base_url})",
-                        path,
-                        line,
-                        f"write {meant}: a link written from / (or climbing out with ../) "
-                        "leads to the host's page",
-                    )
-                )
-            continue
-        found.append((path, page, url, hint))
-    told = [
-        link if isinstance(link, ContentError) else _warning(workspace.root, *link)
-        for link in found[:SHOWN]
-    ]
+            line = _line_of(workspace.root, *link[:3], "short")
+            if line is None and _line_of(workspace.root, *link[:3], "in full") is not None:
+                continue
+        found.append((link, line))
+    told = [_warning(workspace.root, base_url, link, line) for link, line in found[:SHOWN]]
     more = len(found) - len(told)
     if more:
         told.append(
