@@ -14,13 +14,14 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .atomic import replace_file
 from .config import CONFIG_NAME, Settings, config_line
 from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
+from .feeds import JSON_PATH, json_feed_items
 from .filenames import entry_of_page
 from .layout import SITE_ISSUES_DIR
 from .models import LoadedEntry, LoadedIssue
@@ -411,7 +412,7 @@ def renamed_by_feed(
         return []
     try:
         old_feed, new_feed = (json.loads(data) for data in (feed[0], feed[1]))
-        before, after = _items_by_address(old_feed), _items_by_address(new_feed)
+        before, after = json_feed_items(old_feed), json_feed_items(new_feed)
     except ValueError:  # a feed.json edited by hand: nothing to tell from it
         return []
     if old_feed.get("home_page_url") != new_feed.get("home_page_url"):
@@ -450,20 +451,8 @@ def renamed_by_feed(
     return found
 
 
-def _items_by_address(feed: object) -> dict[str, tuple[Any, str]]:
-    """A JSON feed's items by address: their id (None if missing) and publication moment."""
-    items = feed.get("items") if isinstance(feed, dict) else None
-    if not isinstance(items, list):
-        raise ValueError("no items")
-    return {
-        item["url"]: (item.get("id"), str(item.get("date_published") or ""))
-        for item in items
-        if isinstance(item, dict) and isinstance(item.get("url"), str)
-    }
-
-
 def _ids_by_address(feed: object) -> dict[str, str]:
-    return {url: id_ for url, (id_, _) in _items_by_address(feed).items() if id_ is not None}
+    return {url: id_ for url, (id_, _) in json_feed_items(feed).items() if id_ is not None}
 
 
 def base_url_moved(
@@ -564,8 +553,6 @@ def _feed(
 ) -> tuple[bytes | None, bytes] | None:
     # The JSON feed before and after, when this build wrote it; made anew (feeds/ deleted),
     # it is compared with the ids earlier builds published.
-    from .feeds import JSON_PATH
-
     if JSON_PATH in json_files:
         return json_files[JSON_PATH]
     made = build.outputs.get(JSON_PATH)

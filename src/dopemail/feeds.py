@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -34,6 +34,19 @@ ATOM_PATH = "feeds/atom.xml"
 JSON_PATH = "feeds/feed.json"
 ISSUES_PATH = "feeds/issues.xml"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def json_feed_items(feed: object) -> dict[str, tuple[Any, str]]:
+    """A JSON feed's items (as :func:`render_json_feed` writes them, parsed) by address: their
+    id (None if missing) and moment of publication; ValueError if it has no list of items."""
+    items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("no items")
+    return {
+        item["url"]: (item.get("id"), str(item.get("date_published") or ""))
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("url"), str)
+    }
 
 
 def _content(item: RenderedEntry, direction: str) -> str:

@@ -285,17 +285,15 @@ def _gathered(
 def _published_before(root: Path, settings: Settings, slug: str) -> bool:
     """Whether an entry was published at ``slug``: its page is in ``site/``, or (in a fresh
     clone, which has none) the committed JSON feed carries its address."""
+    from .feeds import JSON_PATH, json_feed_items  # (only for a slug no entry has)
+
     if (root / "site" / slug / "index.html").is_file():
         return True
     try:
-        feed = json.loads((root / "feeds" / "feed.json").read_text(encoding="utf-8"))
+        feed = json_feed_items(json.loads((root / JSON_PATH).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return False
-    items = feed.get("items") if isinstance(feed, dict) else None
-    address = settings.url(f"{slug}/")
-    return isinstance(items, list) and any(
-        isinstance(item, dict) and item.get("url") == address for item in items
-    )
+    return settings.url(f"{slug}/") in feed
 
 
 def _filed_apart(root: Path, slug: str) -> str | None:
