@@ -25,6 +25,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TypeVar, cast
 from urllib.parse import urlsplit
@@ -550,29 +551,23 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
     ahead: dict[str, IssueFile] = dict(read or {})
 
     def load_one(path: str) -> LoadedIssue:
-        data = None
+        if cache is None or not cache.keep:
+            return load_issue(Path(path), root, settings, by_slug, ahead, unloaded)
+        rel = Path(path).relative_to(root).as_posix()
+        # Its key by its stat when that is unchanged, and then its text as kept: an unchanged
+        # file is not read again, as an unchanged entry is not.
+        key, data = cache.keyed(path) if rel not in ahead else (None, None)
+        kept = cache.get(_ISSUE_FILES, key) if key is not None else None
         keep = None
-        if cache is not None and cache.keep:
-            rel = Path(path).relative_to(root).as_posix()
-            # Its key by its stat when that is unchanged, and then its text as kept: an
-            # unchanged file is not read again, as an unchanged entry is not.
-            key, data = cache.keyed(path) if rel not in ahead else (None, None)
-            kept = cache.get(_ISSUE_FILES, key) if key is not None else None
-            if kept is not None:
-                ahead[rel] = kept
-                if data is None:
-                    data = kept[0].encode("utf-8")
-            else:  # read ahead by this build, or to read now
-                if data is None:
-                    # Keyed by the bytes it is loaded from, as an entry is (read_key).
-                    key, data = cache.read_key(path)
-                made = key
-
-                def keep(item: IssueFile) -> None:
-                    cache.put(_ISSUE_FILES, made, item)
-
-            cache.issue_sources[rel] = key
-
+        if kept is not None:
+            ahead[rel] = kept
+            data = kept[0].encode("utf-8") if data is None else data
+        else:  # read ahead by this build, or to read now
+            if data is None:
+                # Keyed by the bytes it is loaded from, as an entry is (read_key).
+                key, data = cache.read_key(path)
+            keep = partial(cache.put, _ISSUE_FILES, key)
+        cache.issue_sources[rel] = key
         return load_issue(Path(path), root, settings, by_slug, ahead, unloaded, data, keep)
 
     issue_names, broken_issues = listed[ISSUES_DIR]

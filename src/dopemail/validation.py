@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .errors import closest, visible
 from .frontmatter import LineDict, LineList, plain_value
@@ -243,8 +244,7 @@ def describe_errors(
             if isinstance(loc[-1], int):
                 hint = "write the item, or remove the empty one from the list"
             else:
-                parent = model_at(root, loc[:-1])
-                field = parent.model_fields.get(loc[-1]) if parent else None
+                field = _field_at(root, loc)
                 optional = field is not None and not field.is_required()
                 hint = f"write its value after '{loc[-1]}:'"
                 hint += ", or remove the line (it is optional)" if optional else ""
@@ -317,8 +317,7 @@ def describe_errors(
             # 'directors: Andrew Haigh': a list of one, as the sample's one-line lists write it
             # (a list of fields, 'streaming: Hulu', has its items written one per line).
             value = error["input"]
-            parent = model_at(root, loc[:-1])
-            field = parent.model_fields.get(loc[-1]) if parent else None
+            field = _field_at(root, loc)
             items = list(_models_in(field.annotation)) if field is not None else []
             if items:
                 first = _first_field(items[0])
@@ -451,10 +450,15 @@ def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
 _NUMBERS = frozenset(("int_parsing", "int_type", "float_parsing", "float_type"))
 
 
+def _field_at(root: type[BaseModel], loc: tuple[Any, ...]) -> FieldInfo | None:
+    """The model field at ``loc``, if there is one."""
+    parent = model_at(root, loc[:-1])
+    return parent.model_fields.get(loc[-1]) if parent and loc else None
+
+
 def _description(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
     """The documented meaning of the field at ``loc``, if any."""
-    parent = model_at(root, loc[:-1])
-    field = parent.model_fields.get(loc[-1]) if parent and loc else None
+    field = _field_at(root, loc)
     return field.description if field is not None else None
 
 
@@ -476,8 +480,7 @@ _BOUNDS = {
 
 def _whole(root: type[BaseModel], loc: tuple[Any, ...]) -> bool:
     """Whether the field at ``loc`` takes whole numbers only."""
-    parent = model_at(root, loc[:-1])
-    field = parent.model_fields.get(loc[-1]) if parent else None
+    field = _field_at(root, loc)
     kinds = _kinds(field.annotation) if field else set()
     return int in kinds and float not in kinds
 

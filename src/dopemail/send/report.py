@@ -87,7 +87,7 @@ class StatusReport:
     configured: tuple[str, str] | None = None
     #: A ``dopemail send --yes`` of this workspace is running now.
     running: bool = False
-    #: Nothing in the ledger, and its built file says it is sent (mailed from elsewhere).
+    #: Nothing in the ledger, and its file in issues/ says it is sent (mailed from elsewhere).
     marked_sent: bool = False
 
 
