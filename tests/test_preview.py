@@ -1096,6 +1096,9 @@ def test_the_index_of_a_large_archive_lists_the_newest_and_every_draft(
     from dopemail.preview import pages
 
     root = write_publication(tmp_path)
+    # A sent issue besides the sample's ready one: every issue not sent is listed too.
+    sent = ISSUE.format(intro="").replace("number: 1", "number: 2").replace("ready", "sent")
+    (root / "issues/2-sent.md").write_text(sent, encoding="utf-8")
     state = PreviewState(root)
     assert not state.rebuild().problems
     entries = state.snapshot.build.entries
@@ -1107,9 +1110,13 @@ def test_the_index_of_a_large_archive_lists_the_newest_and_every_draft(
     listed = re.findall(r'<td><a href="/site/([^/"]+)/">', page)
     assert listed == drafts
     assert f"{len(published)} older entr" in page and '<a href="/?all=1">' in page
+    issues = r'<td><a href="/_preview/issue/([^"]+)">'
+    assert re.findall(issues, page) == ["1-strangers"]
+    assert "1 older issue, all sent, not listed" in page
     every = index_page(state.snapshot, root, everything=True)
     assert re.findall(r'<td><a href="/site/([^/"]+)/">', every) == [i.entry.slug for i in entries]
-    assert "older entr" not in every
+    assert re.findall(issues, every) == ["2-sent", "1-strangers"]
+    assert "older entr" not in every and "older issue" not in every
 
 
 def test_the_index_shows_what_build_would_warn_of(tmp_path: Path) -> None:
