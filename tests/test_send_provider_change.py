@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sendserver import KEY, env, make_workspace
+from sendserver import KEY, base_url, env, make_workspace
 
 from dopemail.cli import cli
 from dopemail.send.ledger import LEDGER_PATH
@@ -103,3 +103,64 @@ def test_an_older_ledger_without_endpoints_keeps_working(server, tmp_path) -> No
     assert code == 0 and "sent 1," in output, output  # same provider: its endpoint is adopted
     code, output = run(root, "status", "1")
     assert f"via postmark ({server.url})" in output
+
+
+def switch(root: Path, provider: str, server: LoopbackServer) -> None:
+    """Point dopemail.toml at ``provider`` on the loopback ``server``."""
+    path = root / "dopemail.toml"
+    text = re.sub(r'(?m)^provider = ".*"$', f'provider = "{provider}"', path.read_text())
+    text = re.sub(r"(?ms)^\[send\.[a-z]+\].*?(?=^\[|\Z)", "", text)
+    path.write_text(text + f'\n[send.{provider}]\nbase_url = "{base_url(provider, server)}"\n')
+
+
+@pytest.mark.parametrize(("first", "then"), [("resend", "buttondown"), ("buttondown", "resend")])
+def test_carrying_on_to_or_from_a_provider_that_keeps_its_own_list_is_refused(
+    server, tmp_path, first: str, then: str
+) -> None:
+    # Buttondown posts an issue to its whole list: carrying on "to the others only" would
+    # mail everyone again (its list holds those the other provider reached; or, the other
+    # way, nothing says which of the readers it reached).
+    root = make_workspace(tmp_path, provider=first, server=server, subscribers=6)
+    code, output = run(root, "send", "1", "--yes", "--no-progress", provider=first)
+    assert code == 0, output
+    posted = len(server.requests)
+    switch(root, then, server)
+    code, output = run(root, "send", "1", provider=then)  # the dry run says so already
+    assert code == 0 and "cannot carry on" not in output
+    args = ("send", "1", "--yes", "--no-progress", "--continue-with-new-provider")
+    code, output = run(root, *args, provider=then)
+    assert code == 1, output
+    assert "it cannot carry on to the readers not sent it yet (buttondown sends an issue to " in (
+        " ".join(output.split())
+    )
+    assert "--start-over-with-new-provider" in output
+    assert len(server.requests) == posted, "posted through the new provider"
+    code, output = run(root, "send", "1", *args[2:4], provider=then)
+    assert code == 1 and "--continue-with-new-provider" not in output  # not offered either
+    code, output = run(
+        root, "send", "1", "--yes", "--no-progress", "--start-over-with-new-provider", provider=then
+    )
+    assert code == 0, output
+    assert len(server.requests) > posted
+
+
+def test_the_providers_that_keep_their_own_list_are_those_named_so() -> None:
+    from dopemail.send.providers import (
+        LIST_HOLDERS,
+        buttondown,
+        mailgun,
+        outbox,
+        postmark,
+        resend,
+        sendgrid,
+    )
+
+    classes = [
+        buttondown.Buttondown,
+        mailgun.Mailgun,
+        outbox.Outbox,
+        postmark.Postmark,
+        resend.Resend,
+        sendgrid.SendGrid,
+    ]
+    assert {c.name for c in classes if c.holds_list} == LIST_HOLDERS

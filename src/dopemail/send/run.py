@@ -52,7 +52,7 @@ from .ledger import (
     sent_count,
 )
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
-from .providers import base_url, make_provider
+from .providers import LIST_HOLDERS, base_url, make_provider
 from .providers.base import (
     Batch,
     InDoubt,
@@ -746,6 +746,14 @@ class _Run:
                 f"{earlier} is forgotten, every reader on the list gets it"
             )
             return
+        if self.options.carry_on and self._list_held(before):
+            # Carrying on means mailing only those not sent it yet: a provider that keeps its
+            # own list cannot be told who they are, nor tell who its post reached.
+            error = self.list_holder_error(before, earlier, now)
+            if summary.mode == "send":
+                raise error
+            summary.provider_change = error
+            return
         if self.options.carry_on:
             ledger.switch(number, name, endpoint, afresh=False)
             self.reporter.say(
@@ -758,6 +766,33 @@ class _Run:
             raise error
         summary.provider_change = error
 
+    def _list_held(self, before: Started) -> bool:
+        return self.provider.holds_list or before.provider in LIST_HOLDERS
+
+    def list_holder_error(self, before: Started, earlier: str, now: str) -> SendError:
+        """Why the send cannot carry on through another provider when either keeps its own
+        list, and the two ways on."""
+        ref, issue_id = self.issue.number, self.issue.issue_id
+        holder = self.provider.name if self.provider.holds_list else before.provider
+        why = (
+            f"{holder} sends an issue to its own whole list, and "
+            + (
+                f"cannot be told which readers {before.provider} mailed already"
+                if self.provider.holds_list
+                else "said nothing of which readers it reached"
+            )
+        )
+        return SendError(
+            f"issue {issue_id} was being sent via {earlier}, and dopemail.toml now says "
+            f"{now}: it cannot carry on to the readers not sent it yet ({why})",
+            None,
+            None,
+            f"'dopemail send {ref} --yes --start-over-with-new-provider' sends it to every "
+            f"reader via {self.provider.name} (those who got it via {before.provider} get it "
+            f'again); or set provider = "{before.provider}" back in dopemail.toml to go on '
+            "as before",
+        )
+
     def provider_change_error(
         self, before: Started, counts: dict[str, int], earlier: str, now: str
     ) -> SendError:
@@ -768,6 +803,8 @@ class _Run:
             f"{sent:,} reader{'s' if sent != 1 else ''} {'were' if sent != 1 else 'was'} sent "
             f"issue {ref} via {earlier}"
         ]
+        if before.provider in LIST_HOLDERS:  # one row: its whole list
+            done = [f"issue {ref} was posted to {before.provider}'s list via {earlier}"]
         if counts["failed"]:
             done.append(f"{counts['failed']:,} failed")
         if counts["in_flight"]:
@@ -781,10 +818,15 @@ class _Run:
             None,
             None,
             f"if that was a rehearsal, 'dopemail send {ref} --yes --start-over-with-new-provider' "
-            f"sends it to every reader via {self.provider.name}; if those readers really got "
-            f"it, 'dopemail send {ref} --yes --continue-with-new-provider' sends it via "
-            f"{self.provider.name} to the others only; or set {back} back in dopemail.toml "
-            "to go on as before",
+            f"sends it to every reader via {self.provider.name}; "
+            + (
+                ""
+                if self._list_held(before)
+                else f"if those readers really got it, 'dopemail send {ref} --yes "
+                f"--continue-with-new-provider' sends it via {self.provider.name} to the "
+                "others only; "
+            )
+            + f"or set {back} back in dopemail.toml to go on as before",
         )
 
     def batch_size(self) -> int:

@@ -17,6 +17,10 @@ from ...config import CONFIG_NAME, SECRET_ENV, Settings, config_line, this_machi
 from ...errors import SendError
 from .base import HttpApi, Provider
 
+#: The providers that keep the subscriber list themselves (``Provider.holds_list``): an issue
+#: is posted once, to their whole list, and they say nothing of who got it.
+LIST_HOLDERS = frozenset({"buttondown"})
+
 
 def api_key(name: str, env: Mapping[str, str]) -> str:
     """The provider's key from its environment variable, or a SendError saying which to set."""
