@@ -515,7 +515,15 @@ def test_mailgun_200_without_a_message_id_is_no_receipt(body, server, client, tm
 
 @pytest.mark.parametrize(
     ("name", "status"),
-    [("postmark", 202), ("resend", 202), ("sendgrid", 200), ("mailgun", 202), ("sendgrid", 204)],
+    [
+        ("postmark", 202),
+        ("resend", 202),
+        ("sendgrid", 200),
+        ("mailgun", 202),
+        ("sendgrid", 204),
+        ("buttondown", 200),
+        ("buttondown", 202),
+    ],
 )
 def test_a_success_the_api_does_not_give_is_in_doubt_not_a_refusal(
     name, status, server, client, tmp_path
@@ -529,7 +537,7 @@ def test_a_success_the_api_does_not_give_is_in_doubt_not_a_refusal(
 
 
 @pytest.mark.parametrize(
-    ("status", "body"), [(201, {}), (200, "<html>Welcome to nginx</html>"), (202, {"id": ""})]
+    ("status", "body"), [(201, {}), (201, "<html>Welcome to nginx</html>"), (201, {"id": ""})]
 )
 def test_buttondown_success_without_the_email_s_id_is_no_receipt(
     status, body, server, client, tmp_path

@@ -774,13 +774,10 @@ class _Run:
         list, and the two ways on."""
         ref, issue_id = self.issue.number, self.issue.issue_id
         holder = self.provider.name if self.provider.holds_list else before.provider
-        why = (
-            f"{holder} sends an issue to its own whole list, and "
-            + (
-                f"cannot be told which readers {before.provider} mailed already"
-                if self.provider.holds_list
-                else "said nothing of which readers it reached"
-            )
+        why = f"{holder} sends an issue to its own whole list, and " + (
+            f"cannot be told which readers {before.provider} mailed already"
+            if self.provider.holds_list
+            else "said nothing of which readers it reached"
         )
         return SendError(
             f"issue {issue_id} was being sent via {earlier}, and dopemail.toml now says "

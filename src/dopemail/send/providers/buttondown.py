@@ -30,6 +30,9 @@ LIST_KEY = "buttondown:list"
 FANCY = "<!-- buttondown-editor-mode: fancy -->\n"
 
 
+CREATED, OK = 201, 200  # what the API answers to POST /emails and to send-draft
+
+
 def _code(response: httpx.Response) -> str:
     try:
         data = response.json()
@@ -75,20 +78,20 @@ class Buttondown:
             response = self.api.post("/emails", json=body, headers=headers)
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
-        self._check(response)
+        self._check(response, CREATED)
         return [Outcome("sent", self._receipt(response))]
 
     def _test(self, batch: Batch, letter: Any) -> Outcome:
         headers = {"Authorization": f"Token {self.api.key}"}
         response = self.api.post("/emails", json=self._email(batch, "draft"), headers=headers)
-        self._check(response)
+        self._check(response, CREATED)
         draft = self._receipt(response)
         response = self.api.post(
             f"/emails/{draft}/send-draft",
             json={"recipients": [letter.recipient.email]},
             headers=headers,
         )
-        self._check(response)
+        self._check(response, OK)
         return Outcome("sent", draft)
 
     def _email(self, batch: Batch, status: str) -> dict[str, Any]:
@@ -109,7 +112,9 @@ class Buttondown:
     def _message(self, response: httpx.Response) -> str:
         return self.api.message(response, "detail", "code")
 
-    def _check(self, response: httpx.Response) -> None:
+    def _check(self, response: httpx.Response, success: int) -> None:
+        # ``success``: the answer Buttondown's API gives when it took the request (201 for a
+        # new email, 200 for send-draft); any other success is no proof (see HttpApi.refused).
         status = response.status_code
         if status == 401:
             raise self.api.auth_error(response, ENV, "detail")
@@ -120,7 +125,7 @@ class Buttondown:
         )
         if transient:
             raise transient
-        if not 200 <= status < 300:  # 201 for a new email, 200 for send-draft
+        if status != success:
             raise self.api.refused(response, "detail", "code")
 
     def _receipt(self, response: httpx.Response) -> str:
