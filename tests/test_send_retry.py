@@ -87,6 +87,37 @@ def test_an_ambiguous_failure_is_retried_only_when_safe() -> None:
     assert attempts.ambiguous
 
 
+def test_a_key_the_provider_may_have_forgotten_is_not_posted_again() -> None:
+    # Safe when first posted, but the waits took the key past its window (Resend keeps a key
+    # 24 hours): posted again, a batch that did arrive would arrive twice.
+    clock = [0.0]
+
+    def waiting(seconds: float) -> bool:
+        clock[0] += seconds
+        return False
+
+    def run(*errors: Exception) -> str:
+        clock[0] = 0.0
+        return with_retries(
+            failing(*errors),
+            Backoff(),
+            safe_to_repeat=True,
+            still_safe=lambda: clock[0] < 1000,  # past it after two waits of 600 s
+            attempts=attempts,
+            wait=waiting,
+        )
+
+    lost = Transient("timed out", delay=600, ambiguous=True)
+    attempts = Attempts()
+    with pytest.raises(Unsafe):
+        run(lost, lost)
+    assert attempts.count == 2  # posted again once, while the key was kept; not after
+    # A failure that surely did not arrive is posted again whatever the key's age.
+    refused = Transient("503 unavailable", delay=600)
+    attempts = Attempts()
+    assert run(refused, refused) == "ok" and attempts.count == 3
+
+
 def test_a_wait_beyond_max_wait_gives_up_at_once() -> None:
     with pytest.raises(GaveUp) as caught:
         with_retries(

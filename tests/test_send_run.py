@@ -18,6 +18,7 @@ from rich.console import Console
 from sendserver import KEY, env, make_workspace, readers, write_issue, write_subscribers
 
 from dopemail.errors import ProviderAuthError, SendError
+from dopemail.send import run as run_module
 from dopemail.send.ledger import LEDGER_PATH, send_lock
 from dopemail.send.loopback import BUTTONDOWN_LIST, LoopbackServer, Recorded, Reply
 from dopemail.send.providers.outbox import Outbox
@@ -256,6 +257,22 @@ def test_a_batch_answered_500_stays_under_its_key_where_the_provider_keeps_keys(
     assert summary.sent == 5 and counts(root)["sent"] == 5
     assert set(server.deliveries.values()) == {1}, server.deliveries
     assert len({r.headers.get("idempotency-key") for r in server.requests}) == 1
+
+
+def test_a_batch_is_not_posted_again_once_its_key_may_be_forgotten(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Its first post went unanswered (a timeout: it may have arrived); by the retry, the key
+    # is older than the provider keeps keys, less the margin (Resend's 24 hours, after hours
+    # of waits; here a window that the timeout alone outlasts): posted again under a key the
+    # provider may have forgotten, a batch it took would go out twice. It stays in flight.
+    monkeypatch.setattr(Resend, "idempotency_window", run_module.KEY_MARGIN + 0.5)
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3, timeout=1)
+    server.queue(Reply(200, {"data": []}, delay=1.5, deliver=True))
+    with pytest.raises(SendError, match="may or may not have delivered batch 1"):
+        send(root, "resend", sleep=lambda seconds: None)
+    assert len(server.requests) == 1  # not posted again
+    assert counts(root)["in_flight"] == 3
 
 
 def test_a_replay_that_cannot_be_made_stays_in_flight(server, tmp_path, monkeypatch) -> None:

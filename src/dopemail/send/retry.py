@@ -94,6 +94,7 @@ def with_retries(
     *,
     safe_to_repeat: bool,
     attempts: Attempts,
+    still_safe: Callable[[], bool] = lambda: True,
     wait: Callable[[float], bool] = _sleep,
     ready: Callable[[], bool] = lambda: True,
     stopping: Callable[[], bool] = lambda: False,
@@ -105,6 +106,9 @@ def with_retries(
     ``wait(seconds)`` returns True when a stop cut the wait short; ``ready()`` may wait too
     (for the rate limit), and returns False when a stop cut that short; ``stopping()`` is
     asked right before each attempt: once it says so, no request is started.
+    ``still_safe()`` is asked before posting again after an attempt that may have arrived
+    (``safe_to_repeat`` said so when the batch was first posted: the provider's key for it may
+    be forgotten since, after long waits): when it says no, the batch is left in doubt.
     """
     rng = rng or random.Random()
     last: Transient | None = None
@@ -114,6 +118,8 @@ def with_retries(
         with attempts.lock:
             if stopping():
                 raise Stopped(last)
+            if last is not None and attempts.ambiguous and not still_safe():
+                raise Unsafe(last)
             attempts.posting = True
         attempts.count += 1
         try:

@@ -491,6 +491,8 @@ class _Job:
     #: Members a replay leaves out (they left the list): (key, address, why), skipped once
     #: the replay is answered; until then they stay in flight with their batch.
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
+    #: When it was first posted under its key (a replay's, from the ledger).
+    posted_at: float = field(default_factory=time.time)
 
 
 class _Workers:
@@ -894,8 +896,14 @@ class _Run:
             return False
         if batch.endpoint is not None and batch.endpoint != self.summary.endpoint:
             return False  # another server never saw its key
-        window = provider.idempotency_window
-        return window is None or time.time() - batch.posted_at < window - KEY_MARGIN
+        return self.key_kept(batch.posted_at)
+
+    def key_kept(self, posted_at: float) -> bool:
+        """Whether the provider still knows a key first posted at ``posted_at``, with
+        :data:`KEY_MARGIN` to spare: posted again under it, a batch it took is not sent
+        twice."""
+        window = self.provider.idempotency_window
+        return window is None or time.time() - posted_at < window - KEY_MARGIN
 
     def _take_back(self, gone: Sequence[tuple[str, str, str]]) -> None:
         """Withdraw what a batch in flight holds for readers who left the list since ((key,
@@ -1042,7 +1050,7 @@ class _Run:
                 ledger.record(number, b.number, [])
                 continue
             attempts = Attempts(ambiguous=replay)
-            ready.append(_Job(b.number, members, b.idempotency_key, attempts, gone))
+            ready.append(_Job(b.number, members, b.idempotency_key, attempts, gone, b.posted_at))
         halves: deque[list[Recipient]] = deque()
         workers = _Workers(self.concurrency(), self._deliver)
         # The first batch goes alone: a refused key or sender stops the send after one request.
@@ -1162,7 +1170,10 @@ class _Run:
             letters = [self.composer.letter(r) for r in job.recipients]
             key = job.key if provider.idempotent else None
             return self._attempt(
-                Batch(self.composer, letters, job.number, key), job.attempts, provider.idempotent
+                Batch(self.composer, letters, job.number, key),
+                job.attempts,
+                provider.idempotent,
+                lambda: self.key_kept(job.posted_at),
             )
         except _EXPECTED:
             raise
@@ -1313,11 +1324,18 @@ class _Run:
         api = getattr(self.provider, "api", None)
         return api.redact(text) if api is not None else text
 
-    def _attempt(self, batch: Batch, attempts: Attempts, safe: bool) -> list[Outcome]:
+    def _attempt(
+        self,
+        batch: Batch,
+        attempts: Attempts,
+        safe: bool,
+        key_kept: Callable[[], bool] = lambda: True,
+    ) -> list[Outcome]:
         outcomes = with_retries(
             lambda: self.provider.send(batch),
             self.backoff,
             safe_to_repeat=safe,
+            still_safe=key_kept,
             attempts=attempts,
             wait=self._wait,
             ready=self._paced,
