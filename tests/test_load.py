@@ -627,6 +627,51 @@ def test_a_feed_id_kept_by_hand_must_be_a_uri_and_nobody_else_s(write_files, run
     assert code == 1 and "remove 'id:'" in output
 
 
+def test_a_kept_guid_s_atom_id_taken_by_another_entry_is_told(write_files) -> None:
+    # A guid that is no URI becomes a urn:uuid in atom.xml; another entry given that urn as
+    # its 'id:' (copied from atom.xml) made two Atom entries of one id, RSS and JSON unlike.
+    from dopemail.feeds import entry_atom_id
+
+    root = write_files(
+        {"entries/alpha.md": variant("title: A Film\n", "title: A Film\nid: 5f3a9c0e1b2d\n")}
+    )
+    alpha = next(e for e in load_workspace(root).entries if e.path == "entries/alpha.md")
+    atom = entry_atom_id(alpha, "dopepress.example.com")
+    assert atom.startswith("urn:uuid:")
+    write_files({"entries/beta.md": variant("title: A Film\n", f"title: A Film\nid: '{atom}'\n")})
+    found = {(e.path, e.line, e.message) for e in reported(root)}
+    assert found == {
+        (
+            "entries/beta.md",
+            3,
+            f"duplicate feed id '{atom}' (in atom.xml): entries/alpha.md has it too",
+        )
+    }
+
+
+def test_two_issues_with_one_feed_id_are_told(workspace: Path, run_cli) -> None:
+    # The next issue started from a copy of the last one's file, its kept 'id:' and all:
+    # readers took No. 4 for an edit of No. 2, which never showed as new.
+    kept = "tag:dopepress.example.com,2024-07-19:issues/2"
+    sent = workspace / "issues/2-summer-festivals.md"
+    sent.write_text(sent.read_text().replace("status: sent\n", f"status: sent\nid: {kept}\n"))
+    text = sent.read_text().replace("number: 2\n", "number: 4\n")
+    (workspace / "issues/4-autumn.md").write_text(text.replace("status: sent", "status: ready"))
+    # And one given another issue's address: that one's own id.
+    third = workspace / "issues/3-quiet-hours.md"
+    first = "https://dopepress.example.com/issues/1-strangers-and-varda/"
+    third.write_text(third.read_text().replace("number: 3\n", f"number: 3\nid: {first}\n"))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    assert f"issues/4-autumn.md:{_line(text, 'id:')}: duplicate feed id '{kept}': " in output
+    assert f"duplicate feed id '{first}': issues/1-strangers-and-varda.md has it too" in output
+    assert "remove 'id:'" in output
+
+
+def _line(text: str, start: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
 def test_a_slug_that_takes_another_file_s_name_is_told_at_its_own_line(
     write_files, run_cli
 ) -> None:

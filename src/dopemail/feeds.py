@@ -27,6 +27,7 @@ from .wording import wording_for
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
 
+    from .models import LoadedEntry, LoadedIssue
     from .newsletter import RenderedIssue
 
 RSS_PATH = "feeds/rss.xml"
@@ -191,7 +192,7 @@ def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     for fe, item in zip(fg.entry(), items, strict=True):
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
-        fe.id(_atom_id(item.entry.id, host))
+        fe.id(entry_atom_id(item.entry, host))
     return _atom_with_entry_links(fg)
 
 
@@ -203,6 +204,16 @@ def _atom_id(kept: str, host: str | None) -> str:
     if URI.fullmatch(kept):
         return kept
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'https://{host}/#guid:{kept}')}"
+
+
+def issue_feed_id(issue: LoadedIssue, host: str | None) -> str:
+    """An issue's id in the issues feed: its web version's address, or the id it had."""
+    return _atom_id(issue.meta.id, host) if issue.meta.id else issue.url
+
+
+def entry_atom_id(entry: LoadedEntry, host: str | None) -> str:
+    """An entry's id in the Atom feed (its RSS guid and JSON Feed id are ``entry.id``)."""
+    return _atom_id(entry.id, host)
 
 
 _LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
@@ -315,7 +326,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
         # slug), never from the text or the send date: an issue listed while 'ready' is often
         # moved to another day, and a new id would show it to readers twice. Or the id it
         # had, kept with 'id:'.
-        fe.id(_atom_id(meta.id, host) if meta.id else issue.url)
+        fe.id(issue_feed_id(issue, host))
         fe.title(
             _("No. %(number)s: %(subject)s") % {"number": meta.number, "subject": meta.subject}
         )

@@ -350,3 +350,31 @@ def duplicate_numbers(root: Path, issues: list[LoadedIssue]) -> list[DopemailErr
             )
             free += 1
     return errors
+
+
+def duplicate_feed_ids(
+    root: Path, issues: list[LoadedIssue], host: str | None
+) -> list[DopemailError]:
+    """Two issues with one id in the issues feed (an 'id:' copied with the file the next
+    issue was started from, or naming another issue's address): readers take the second for
+    an edit of the first, which never shows as new. Said at the 'id:' line that made it twice
+    (this one's if both have one)."""
+    from .feeds import issue_feed_id
+
+    by_id: dict[str, LoadedIssue] = {}
+    errors: list[DopemailError] = []
+    for issue in sorted(issues, key=lambda i: i.path):
+        other = by_id.setdefault(issue_feed_id(issue, host), issue)
+        if other is issue:
+            continue
+        declared, named = (issue, other) if issue.meta.id is not None else (other, issue)
+        errors.append(
+            ContentError(
+                f"duplicate feed id '{issue_feed_id(issue, host)}': {named.path} has it too",
+                declared.path,
+                key_line(root, declared.path, "id"),
+                "every issue needs an id of its own: remove 'id:' (its web version's address "
+                "is then its id), or give back the id it had",
+            )
+        )
+    return errors

@@ -51,7 +51,7 @@ from .filenames import (
     unread_slugs,
 )
 from .frontmatter import Document
-from .issuefiles import IssueFile, duplicate_numbers, load_issue
+from .issuefiles import IssueFile, duplicate_feed_ids, duplicate_numbers, load_issue
 from .layout import ARCHIVE_DIR, ENTRIES_DIR, ISSUES_DIR
 from .models import (
     SLUG,
@@ -388,25 +388,34 @@ def load_entries(
             continue
         by_slug[entry.slug] = entry
         entries.append(entry)
-    errors += _duplicate_ids(root, entries)
+    errors += _duplicate_ids(root, entries, urlsplit(settings.publication.base_url).hostname)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
 
 
-def _duplicate_ids(root: Path, entries: list[LoadedEntry]) -> list[DopemailError]:
+def _duplicate_ids(root: Path, entries: list[LoadedEntry], host: str | None) -> list[DopemailError]:
     """Two entries with one feed id (an 'id:' kept from an older system): readers would merge
-    them or drop one. Said at the 'id:' line that made it twice."""
-    by_id: dict[str, LoadedEntry] = {}
+    them or drop one. Said at the 'id:' line that made it twice. (Compared as Atom writes
+    them too: a kept guid becomes a urn:uuid there, which another entry may have been given
+    as its 'id:', copied from atom.xml.)"""
+    from .feeds import entry_atom_id
+
+    by_id: dict[str, tuple[LoadedEntry, bool]] = {}  # id -> its entry, and if made for Atom
     errors: list[DopemailError] = []
     for entry in entries:  # in file name order
-        other = by_id.setdefault(entry.id, entry)
+        atom = entry_atom_id(entry, host)
+        shared, (other, made) = entry.id, by_id.setdefault(entry.id, (entry, False))
+        if other is entry and atom != entry.id:
+            shared, (other, made) = atom, by_id.setdefault(atom, (entry, True))
+            made = True
         if other is entry:
             continue
+        where = " (in atom.xml)" if made else ""
         # The one that set its id by hand is the one to change (this one if both did).
         declared, named = (entry, other) if entry.meta.id is not None else (other, entry)
         errors.append(
             ContentError(
-                f"duplicate feed id '{entry.id}': {named.path} has it too",
+                f"duplicate feed id '{shared}'{where}: {named.path} has it too",
                 declared.path,
                 key_line(root, declared.path, "id"),
                 "every entry needs an id of its own: remove 'id:' (an id is then made from "
@@ -581,6 +590,9 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         if issue is not None:
             issues.append(issue)
     errors.extend(duplicate_numbers(root, issues))
+    errors.extend(
+        duplicate_feed_ids(root, issues, urlsplit(settings.publication.base_url).hostname)
+    )
     errors += sources_gone(root, ISSUES_DIR, bool(issue_names), broken_issues)
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
