@@ -110,6 +110,9 @@ def test_email_html_passes_the_mail_client_rules(built: Path, key: str) -> None:
     body_text = html.split("<body", 1)[1]
     first_div = re.search(r"<div[^>]*display:\s*none[^>]*>(.*?)</div>", body_text, re.S)
     assert first_div is not None and message["preheader"] in Page(first_div.group(1)).plain
+    # Hidden from Outlook's Word engine too, which ignores display:none: it showed the text
+    # and its spacers atop the message, and in replies.
+    assert "mso-hide:all" in first_div.group(0).split(">", 1)[0]
     # Then characters no one sees, which an inbox's preview counts: it ran on from the
     # preheader into the masthead ("...thinking about.DoPe PressNo. 3").
     hidden = html_lib.unescape(first_div.group(1))
@@ -133,6 +136,9 @@ def test_email_html_passes_the_mail_client_rules(built: Path, key: str) -> None:
     )
     styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)
     assert sum(len(s.encode()) for s in styles) < 16_000
+    # In dark mode, the page's own background darkens too: it stayed light under the footer.
+    dark = "".join(re.findall(r"prefers-color-scheme:\s*dark\)\s*\{(.*?)\n\}", html, re.S))
+    assert re.search(r"(?m)^\s*body\b[^{]*\{[^}]*background-color", dark), dark
     assert "\\u{" not in html
     assert "<mj-" not in html, "every MJML tag was compiled"
     # Footer: postal address, view in browser, the unsubscribe placeholder the sender fills.
@@ -198,6 +204,34 @@ def test_text_part_reads_on_its_own(built: Path, key: str) -> None:
     # An event's lines stay together: a blank line came after its venue.
     events = re.findall(r"(?m)^- .*\n(?:  .*\n|\n)*?  Tickets and information: ", text)
     assert all("\n\n" not in found for found in events), events
+
+
+def test_a_list_in_the_text_part_has_no_blank_lines_between_its_items(built: Path) -> None:
+    # Each service "Where it streams" was followed by a blank line, as no other list was.
+    texts = [(built / "site/issues" / k / "email.txt").read_text() for k in SAMPLE_ISSUES]
+    lists = [t.split("WHERE IT STREAMS\n")[1].split("\n\n")[0] for t in texts if "STREAMS\n" in t]
+    assert max(len(re.findall(r"(?m)^- ", items)) for items in lists) >= 2, lists
+
+
+def test_an_event_s_address_is_a_map_link_in_the_text_part_too(workspace: Path) -> None:
+    # The email links an event's address to a map; the text part gave the address alone.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(
+        entry.read_text().replace(
+            "    moderator: Dave Karger\n",
+            "    moderator: Dave Karger\n    venue: Academy Museum\n"
+            "    address: 6067 Wilshire Boulevard, Los Angeles, CA 90036\n",
+        )
+    )
+    build(workspace)
+    key = next(k for k in SAMPLE_ISSUES if _gathers(workspace, k, "all-of-us-strangers"))
+    folder = workspace / "site/issues" / key
+    (link,) = [
+        a.get("href")
+        for a in Page((folder / "email.html").read_text()).all("a")
+        if "6067+Wilshire" in (a.get("href") or "")
+    ]
+    assert f"  Map: {link}\n" in (folder / "email.txt").read_text()
 
 
 def test_seed_in_the_text_part(built: Path) -> None:

@@ -9,7 +9,10 @@ Three quirks of mjml-python are handled here rather than in every template:
   reference, which it passes through untouched;
 - it ignores ``<mj-style inline="inline">``, so the CSS meant for inlining (link colours inside
   the Markdown body, figure captions) is inlined after compiling with css-inline, for the mail
-  clients that strip ``<style>`` (Gmail's app on some accounts, many webmails).
+  clients that strip ``<style>`` (Gmail's app on some accounts, many webmails);
+- the hidden preview text it writes for ``<mj-preview>`` lacks ``mso-hide:all``, without which
+  Outlook on Windows shows it (and its spacers) at the top of the message and in replies:
+  it is added.
 """
 
 from __future__ import annotations
@@ -97,7 +100,11 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
         load_remote_stylesheets=False,
         extra_css=inline_css,
     )
-    return inliner.inline(html)
+    return _PREVIEW.sub(r"\1mso-hide:all;", inliner.inline(html), count=1)
+
+
+# The <div> mjml-python writes for <mj-preview>: hidden everywhere but in Outlook's Word engine.
+_PREVIEW = re.compile(r'(<div style="display:none;font-size:1px;[^"<>]*?overflow:hidden;)(?=">)')
 
 
 def _written(message: str) -> re.Pattern[str] | None:
