@@ -1498,15 +1498,16 @@ def test_a_cached_entry_is_read_back_whole_and_its_fields_only_when_asked(
         cached[0].no_such_field  # noqa: B018 - the lookup is the test
 
 
-def test_an_entry_unpickled_by_another_thread_meanwhile_has_its_fields(workspace: Path) -> None:
+def test_an_entry_read_by_another_thread_meanwhile_has_its_fields(workspace: Path) -> None:
     # Two threads (the preview's) ask a cached entry for its fields at once: one misses
-    # them, then the other unpickles and sets them before the first looks for the bytes.
+    # them, then the other reads and sets them before the first looks for where they are.
     build(workspace)
     cached = load_workspace(workspace, BuildCache(workspace, memory=Memory())).entries[0]
-    other = pickle.loads(pickle.dumps(cached))
-    meta = other.meta  # the other thread's work, done on a twin
-    vars(cached).update(meta=meta)
-    vars(cached).pop("_packed")
+    lazy = vars(cached)["_lazy"]
+    lazy.fill()  # the other thread's work
+    assert "_lazy" not in vars(cached)
+    meta = vars(cached)["meta"]
+    vars(cached)["_lazy"] = lazy  # as the first thread found it, before the other's fill
     assert type(cached).__getattr__(cached, "meta") is meta
 
 
@@ -1523,6 +1524,79 @@ def test_a_warm_build_unpickles_no_entry_fields(workspace: Path) -> None:
     entries = result.workspace.entries
     assert entries and all("meta" not in vars(e) for e in entries)
     assert all("meta" not in vars(e) for i in result.workspace.issues for e in i.all_entries)
+    # Nor their texts or pages: each page is linked again to its kept bytes, known by hash.
+    assert all("_lazy" in vars(e) for e in entries), "an entry's body was read"
+    assert all("body_html" not in vars(r) for r in result.entries)
+
+
+def _entry_bodies_read(result: Build) -> list[str]:
+    return sorted(r.entry.slug for r in result.entries if "_lazy" not in vars(r.entry))
+
+
+def test_a_build_after_one_edit_reads_the_bodies_of_what_it_renders_only(
+    workspace: Path,
+) -> None:
+    # The entries a build does not render (nor a feed or an issue that shows them) are read
+    # from the cache as their heads: slug, dates, pictures, list line, links, page's hash.
+    # Their pages, texts and fields stay in the cache, however many thousands there are.
+    _edit(workspace / "dopemail.toml", "items = 50", "items = 1")  # the feeds: quiet-hours
+    build(workspace)
+    entry = workspace / "entries/sunny-vallejo-park-low-tide.md"  # in no issue nor feed
+    entry.write_text(entry.read_text() + "\nA sentence [added](../quiet-hours/) at the end.\n")
+    result, report = build(workspace)
+    assert report is not None
+    assert "site/sunny-vallejo-park-low-tide/index.html" in report.written
+    assert "site/quiet-hours/index.html" not in report.written
+    _warn_of(result)  # what build says after it (its links, dates) reads none either
+    assert _entry_bodies_read(result) == ["sunny-vallejo-park-low-tide"]
+    # And the outputs are those of a build from scratch.
+    built = _outputs(workspace)
+    assert "A sentence" in built["sunny-vallejo-park-low-tide/index.html"].decode()
+    _wipe_outputs(workspace)
+    build(workspace, use_cache=False)
+    assert _outputs(workspace) == built
+
+
+def test_pages_whose_kept_bytes_are_gone_are_read_from_the_cache(workspace: Path) -> None:
+    # site/ deleted and .dopemail/blobs/ too: the pages are no longer anywhere but in the
+    # entries' records, whose bodies are read then.
+    build(workspace)
+    expected = _outputs(workspace)
+    _wipe_outputs_only(workspace)
+    shutil.rmtree(workspace / write_module.BLOBS)
+    result, _ = build(workspace)
+    assert _outputs(workspace) == expected
+    published = sorted(e.slug for e in result.workspace.entries if not e.draft)
+    assert [s for s in _entry_bodies_read(result) if s in published] == published
+
+
+def test_an_entry_whose_record_body_is_damaged_is_rendered_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its head read, its body found damaged when its page is needed: the entry is rendered
+    # again from its file, and its record removed (the next build stores it anew).
+    build(workspace)
+    expected = _outputs(workspace)
+    folder = workspace / ".dopemail/cache/entries"
+    records = sorted(p for p in folder.rglob("*") if p.is_file())
+    for record in records:
+        data = bytearray(record.read_bytes())
+        data[-3] ^= 0x20  # in the body's last bytes (its page's), after an intact head
+        record.write_bytes(bytes(data))
+    _wipe_outputs_only(workspace)
+    shutil.rmtree(workspace / write_module.BLOBS)
+    rendered = _count_renders(monkeypatch)
+    result, _ = build(workspace)
+    assert _outputs(workspace) == expected
+    published = sorted(e.slug for e in result.workspace.entries if not e.draft)
+    assert sorted(rendered) == published  # each rendered again, when its page was asked for
+    # (A draft's body is never asked for by a build: it has no page.)
+    drafts = [e for e in result.workspace.entries if e.draft]
+    assert len([p for p in records if p.exists()]) == len(drafts) == 1
+    rendered.clear()
+    build(workspace)
+    assert sorted(rendered) == published  # its record was gone: rendered, and kept again
+    assert sum(1 for p in folder.rglob("*") if p.is_file()) == len(records)
 
 
 _BUILT_ON_IMPORT = """

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -32,7 +33,7 @@ from .site import (
     year_groups,
 )
 from .templates import make_environment
-from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
+from .write import EarlyFolders, Output, Staging, Stored, WriteReport, build_lock, prepare
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -125,9 +126,27 @@ def _render_entries(
                 cache.put("entries", key, record)
                 cache.records[name] = (key, record)
         rendered.append(record.rendered)
-        if record.page is not None:
-            pages[f"{SITE_DIR}/{entry.slug}/index.html"] = record.page
+        if record.digest is not None:
+            pages[f"{SITE_DIR}/{entry.slug}/index.html"] = _page_of(record)
     return rendered, pages
+
+
+def _page_of(record: EntryRecord) -> Output:
+    # A page still in the cache is known by its hash: the write reads it only if the page in
+    # place (and its blob) holds other bytes.
+    if record.page_read:
+        return cast(bytes, record.page)
+    return Stored(record.digest or "", record.length, partial(_read_page, record))
+
+
+def _read_page(record: EntryRecord) -> bytes:
+    return cast(bytes, record.page)
+
+
+def _entry_again(env: jinja2.Environment, workspace: Workspace, rel: str) -> EntryRecord:
+    """An entry rendered again from its file (its record's body found damaged)."""
+    root, settings = workspace.root, workspace.settings
+    return entry_record(env, load_entry(root / rel, root, settings), settings, root)
 
 
 def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, RenderedEntry]) -> str:
@@ -371,6 +390,8 @@ def render_workspace(
     """
     settings = workspace.settings
     env = env or _environment(workspace.root, cache, settings.publication.language)
+    if cache is not None:
+        cache.rerender = partial(_entry_again, env, workspace)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     published = [r for r in rendered if not r.entry.draft]

@@ -35,6 +35,7 @@ _NOT_RENDERING = ("send", "preview")
 _RENDERING_CODE = (".py", ".j2", ".po")
 T = TypeVar("T")
 FILE_KEYS = "file-keys.json"
+ENTRIES = "entries"  # the kind of the entries' records (see EntryRecord)
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
 
@@ -185,14 +186,166 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int
     return tuple(stamp)
 
 
-@dataclass
 class EntryRecord:
-    """One entry as loaded and rendered, with the stamp of its pictures."""
+    """One entry as loaded and rendered, with the stamp of its pictures.
 
-    entry: Any  # LoadedEntry
-    stamp: tuple[tuple[str, int, int, int, int], ...]
-    rendered: Any = None  # RenderedEntry
-    page: bytes | None = None  # its web page, when published
+    Stored in two parts (see :meth:`encode`): its head, what every build asks of every
+    entry (its slug, place, dates, pictures and notes, its line in lists, what its text links
+    to, its page's hash), and its body (its fields, text, content and page), read only when
+    something asks for one of those. A build after one edit of a large archive, or one after
+    ``site/`` was deleted, reads the heads of the thousands of entries it does not render,
+    not their pages: a page in place (or kept in ``.dopemail/blobs/``) is known by its hash.
+    """
+
+    __slots__ = ("entry", "stamp", "rendered", "digest", "length", "_page")
+
+    def __init__(
+        self,
+        entry: Any,  # LoadedEntry
+        stamp: tuple[tuple[str, int, int, int, int], ...],
+        rendered: Any,  # RenderedEntry
+        page: bytes | None,  # its web page, when published
+        known: tuple[str, int] | None = None,  # its hash and length, when known already
+    ) -> None:
+        self.entry = entry
+        self.stamp = stamp
+        self.rendered = rendered
+        self._page: bytes | None | _Body = page
+        if known is None and page is not None:
+            known = (hashlib.sha256(page).hexdigest(), len(page))  # not BLAKE2: see write
+        self.digest, self.length = known if known is not None else (None, 0)
+
+    @property
+    def page(self) -> bytes | None:
+        """Its web page (None for a draft), read when first asked for."""
+        page = self._page
+        if isinstance(page, _Body):
+            page.fill()
+            page = self._page
+        return cast("bytes | None", page)
+
+    @property
+    def page_read(self) -> bool:
+        """Whether :attr:`page` is in memory (a draft's None is)."""
+        return not isinstance(self._page, _Body)
+
+    def encode(self) -> bytes:
+        """The record as the cache stores it: its head's length, then the head and the body,
+        each after its checksum."""
+        from .content import HEAVY_HTML
+        from .models import HEAVY
+
+        entry, rendered = self.entry, self.rendered
+        body = (
+            *(getattr(entry, name) for name in HEAVY),
+            *(getattr(rendered, name) for name in HEAVY_HTML),
+            self.page,
+        )
+        head = (entry.light_state(), self.stamp, rendered.light_state(), self.digest, self.length)
+        heads = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+        bodies = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+        size = len(heads).to_bytes(_LENGTH, "little")
+        return b"".join((size, _checksum(heads), heads, _checksum(bodies), bodies))
+
+    @classmethod
+    def decode(
+        cls,
+        data: bytes,
+        where: str | None = None,
+        rerender: Callable[[EntryRecord], EntryRecord] | None = None,
+    ) -> EntryRecord | None:
+        """The record :meth:`encode` made, its body left unread; None if damaged.
+
+        ``data``: the whole record, or (from the file ``where``) at least its head: the body
+        is then read from the file when asked for, and if it is damaged or gone by then, the
+        file is removed and ``rerender(record)`` makes it again.
+        """
+        from .content import light_rendering
+        from .models import light_entry
+
+        end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
+        if len(data) < end:
+            return None
+        view = memoryview(data)
+        if data[_LENGTH : _LENGTH + _CHECK] != _checksum(view[_LENGTH + _CHECK : end]):
+            return None
+        state, stamp, shown, digest, length = pickle.loads(view[_LENGTH + _CHECK : end])
+        body = _Body(where, end, None if where else bytes(view[end:]), rerender)
+        entry = light_entry(state, body)
+        record = cls(entry, stamp, light_rendering(entry, shown, body), None)
+        record.digest, record.length = digest, length
+        record._page = body
+        body.record = record
+        return record
+
+
+# An entry's record begins with the length of its head (see EntryRecord.encode); reading this
+# much finds most heads whole (a few hundred bytes to a few KB) in one read.
+_LENGTH = 4
+_HEAD_READ = 8192
+
+
+class _Body:
+    """The part of an entry's record read when first asked for: its fields, text, content and
+    page, put in place in the entry, its rendering and its record (see EntryRecord)."""
+
+    __slots__ = ("where", "offset", "data", "rerender", "record")
+
+    def __init__(
+        self,
+        where: str | None,
+        offset: int,
+        data: bytes | None,
+        rerender: Callable[[EntryRecord], EntryRecord] | None,
+    ) -> None:
+        self.where, self.offset, self.data, self.rerender = where, offset, data, rerender
+        self.record: EntryRecord | None = None
+
+    def fill(self) -> None:
+        """Read the body and put it in place (once; another thread may have done it)."""
+        from .content import HEAVY_HTML
+        from .models import HEAVY
+
+        record = self.record
+        if record is None:
+            return
+        values = self._read()
+        if values is None:
+            if self.where is None or self.rerender is None:  # (bytes in memory, checked)
+                raise ValueError(f"the record of {record.entry.path} is damaged")
+            with contextlib.suppress(OSError):
+                os.unlink(self.where)  # never trusted again: the next build renders it
+            again = self.rerender(record)
+            values = (
+                *(getattr(again.entry, name) for name in HEAVY),
+                *(getattr(again.rendered, name) for name in HEAVY_HTML),
+                again.page,
+            )
+        heavy = len(HEAVY)
+        # Put in place before the entry forgets where they come from: another thread finding
+        # no _lazy finds them.
+        record.entry.__dict__.update(zip(HEAVY, values[:heavy], strict=True))
+        record.rendered.__dict__.update(zip(HEAVY_HTML, values[heavy:-1], strict=True))
+        record._page = values[-1]
+        record.entry.__dict__.pop("_lazy", None)
+        record.rendered.__dict__.pop("_lazy", None)
+        self.record = self.data = None
+
+    def _read(self) -> tuple[Any, ...] | None:
+        try:
+            data = self.data
+            if data is None:
+                assert self.where is not None
+                with open(self.where, "rb") as handle:
+                    handle.seek(self.offset)
+                    data = handle.read()
+            view = memoryview(data)
+            if data[:_CHECK] != _checksum(view[_CHECK:]):
+                return None
+            values = pickle.loads(view[_CHECK:])
+        except Exception:  # noqa: BLE001 - whatever is wrong with it, it is made again
+            return None
+        return cast("tuple[Any, ...]", values)
 
 
 @dataclass
@@ -218,7 +371,10 @@ def encode(record: Any) -> bytes:
     """A record as the cache stores it (and as forked workers send it back)."""
     # Not compressed: decompressing every record of a large archive cost more than reading
     # four times the bytes from the page cache.
-    return pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    if isinstance(record, EntryRecord):
+        return record.encode()  # checksummed in parts: see EntryRecord
+    data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    return _checksum(data) + data
 
 
 class BuildCache:
@@ -262,6 +418,9 @@ class BuildCache:
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
+        # How the build renders an entry again from its file (its workspace path), for a
+        # record whose body is found damaged after its head was read (see EntryRecord).
+        self.rerender: Callable[[str], EntryRecord] | None = None
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
         self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
@@ -403,17 +562,44 @@ class BuildCache:
             return None
         try:
             with open(path, "rb") as handle:
-                data = handle.read()
-            body = memoryview(data)[_CHECK:]  # a view, not a copy of tens of KB
-            if data[:_CHECK] != _checksum(body):
-                return None  # damaged on disk: render it again
-            record = pickle.loads(body)
+                if kind == ENTRIES:  # its head alone (see EntryRecord)
+                    data = handle.read(_HEAD_READ)
+                    end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
+                    if len(data) < end:
+                        data += handle.read(end - len(data))
+                else:
+                    data = handle.read()
+            record = self._decode(kind, data, path)
         except Exception:  # noqa: BLE001 - whatever is wrong with a record, rebuild it
             return None
+        if record is None:
+            return None  # damaged on disk: render it again
         self.used.add(path)
         if self.memory is not None:
             self.memory.records[path] = record
         return record
+
+    def _decode(self, kind: str, data: bytes, where: str | None = None) -> Any | None:
+        if kind == ENTRIES:
+            return EntryRecord.decode(data, where, self._render_again if where else None)
+        body = memoryview(data)[_CHECK:]  # a view, not a copy of tens of KB
+        if data[:_CHECK] != _checksum(body):
+            return None
+        return pickle.loads(body)
+
+    def _render_again(self, record: EntryRecord) -> EntryRecord:
+        # An entry's body found damaged (or gone) when asked for, after its head was read:
+        # rendered again from its file by the build (see build.render_workspace).
+        if self.rerender is None:
+            from .errors import ContentError
+
+            raise ContentError(
+                "the build cache's record of this entry is damaged",
+                record.entry.path,
+                None,
+                "build again: the record was removed, and the entry is rendered anew",
+            )
+        return self.rerender(record.entry.path)
 
     def put(self, kind: str, key: str, record: Any, disk: bool = True) -> None:
         """Store a record atomically (a crash never leaves half a record to read back).
@@ -430,11 +616,11 @@ class BuildCache:
             self._store(path, encode(record))
 
     def put_encoded(self, kind: str, key: str, data: bytes) -> None:
-        """Store a record that another process pickled with :func:`encode`."""
+        """Store a record that another process made with :func:`encode`."""
         path = self._path(kind, key)
         self.used.add(path)
         if self.memory is not None:
-            self.memory.records[path] = pickle.loads(data)
+            self.memory.records[path] = self._decode(kind, data)
         if self.keep:
             self._store(path, data)
 
@@ -442,7 +628,7 @@ class BuildCache:
         if not self.writes:
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        replace_file(path, _checksum(data), data)
+        replace_file(path, data)
 
     def remember(self, kind: str, make: Callable[[], T]) -> T:
         """``make()``, or what it made before in this context (the settings, dopemail's code

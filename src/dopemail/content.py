@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
 from . import markdown
 from .models import LoadedEntry
 from .templates import render
+
+Note = tuple[str, int | None, str | None]  # (message, line, hint)
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,79 @@ class RenderedEntry:
     body_html: str  # the Markdown body alone, sanitised
     content_html: str  # body plus credits, screenings, events, gallery, rights
     summary: str  # plain text
-    list_item: str = ""  # its line in lists of entries (the home page), from entry_item.html.j2
+    list_item: str  # its line in lists of entries (the home page), from entry_item.html.j2
+    # What the checks after a build look for in its text, found once when it is rendered
+    # (a build taking it from the cache then reads none of its HTML): the addresses its
+    # text links to on the site's host (see links.dead_links), and its links written wrong
+    # (markdown.links_written_wrong).
+    links: tuple[str, ...] = ()
+    written_wrong: tuple[Note, ...] = ()
+
+    # As LoadedEntry's: one taken from the cache reads its HTML when first asked for.
+    def __getattr__(self, name: str) -> Any:
+        if name in HEAVY_HTML:
+            lazy = self.__dict__.get("_lazy")
+            if lazy is not None:
+                lazy.fill()
+            found = self.__dict__.get(name, _MISSING)
+            if found is not _MISSING:
+                return found
+        raise AttributeError(f"'RenderedEntry' object has no attribute '{name}'")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        for name in HEAVY_HTML:
+            getattr(self, name)
+        return (_unpack, ({k: v for k, v in self.__dict__.items() if k != "_lazy"},))
+
+    def light_state(self) -> dict[str, Any]:
+        """Its fields but the entry and :data:`HEAVY_HTML` (see :func:`light_rendering`)."""
+        skip = ("entry", "_lazy", *HEAVY_HTML)
+        return {k: v for k, v in self.__dict__.items() if k not in skip}
+
+
+#: What a cached rendering reads only when asked (see RenderedEntry.__getattr__).
+HEAVY_HTML = ("body_html", "content_html")
+_MISSING = object()
+
+
+def _unpack(state: dict[str, Any]) -> RenderedEntry:
+    item = object.__new__(RenderedEntry)
+    item.__dict__.update(state)
+    return item
+
+
+def light_rendering(entry: LoadedEntry, state: dict[str, Any], lazy: Any) -> RenderedEntry:
+    """A rendering from its :meth:`~RenderedEntry.light_state`, whose HTML ``lazy.fill()``
+    puts in place when first asked for."""
+    item = object.__new__(RenderedEntry)
+    item.__dict__.update(state, entry=entry, _lazy=lazy)
+    return item
+
+
+def host_links(html: str, host: str) -> Iterator[str]:
+    """The addresses ``html`` links to on ``host`` ('https://example.org/'), each once,
+    unquoted, as they are looked for among a build's outputs."""
+    # Found as a plain string (a regex cost five times more: the texts of 1,000 entries and
+    # 100 issues are 8 MB).
+    needle = f'href="{host}'
+    seen: set[str] = set()
+    at = html.find(needle)
+    while at != -1:
+        start = at + len('href="')
+        end = html.find('"', start)
+        if end == -1:
+            return
+        url = unquote(html[start:end].replace("&amp;", "&"))
+        if url not in seen:
+            seen.add(url)
+            yield url
+        at = html.find(needle, end)
+
+
+def host_of(url: str) -> str:
+    """'https://example.org/' of any address on that host."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
@@ -39,4 +116,7 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     # Rendered with the entry and cached with it, so a page listing thousands of entries
     # joins strings instead of rendering them all again after each edit.
     item = render(env, "entry_item.html.j2", entry=entry, summary=summary).strip()
-    return RenderedEntry(entry, body_html, content_html, summary, item)
+    links = tuple(host_links(body_html, host_of(entry.url)))
+    wrong = markdown.links_written_wrong(entry.path, entry.body, entry.body_line, body_html)
+    told = tuple((e.message, e.line, e.hint) for e in wrong)
+    return RenderedEntry(entry, body_html, content_html, summary, item, links, told)

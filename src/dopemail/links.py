@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
+from .content import host_links, host_of
 from .errors import ContentError
 from .feeds import RSS_PATH
 from .markdown import links_written_wrong
@@ -42,18 +43,6 @@ def _output_of(rel: str, outputs: Mapping[str, object]) -> bool:
     if rel == "" or rel.endswith("/"):
         return f"{SITE_DIR}/{rel}index.html" in outputs
     return f"{SITE_DIR}/{rel}" in outputs or f"{SITE_DIR}/{rel}/index.html" in outputs
-
-
-def _hrefs(html: str, needle: str) -> Iterator[str]:
-    """The values of the href attributes that start with ``needle`` (``href="`` and more)."""
-    at = html.find(needle)
-    while at != -1:
-        start = at + len('href="')
-        end = html.find('"', start)
-        if end == -1:
-            return
-        yield html[start:end]
-        at = html.find(needle, end)
 
 
 def _line_of(root: Path, path: str, page: str, url: str, written: str = "") -> int | None:
@@ -89,24 +78,16 @@ class DeadLink(NamedTuple):
 
 
 def dead_links(
-    base_url: str, texts: Iterable[tuple[str, str, str]], outputs: Mapping[str, object]
+    base_url: str, texts: Iterable[tuple[str, str, Iterable[str]]], outputs: Mapping[str, object]
 ) -> Iterator[DeadLink]:
     """Each link into ``base_url`` (or out of it, into its host) that no output answers.
 
-    ``texts``: (the file, the page its text is on, its text's HTML as rendered).
+    ``texts``: (the file, the page its text is on, the addresses on the site's host that its
+    text links to: :func:`~dopemail.content.host_links`).
     """
-    # Only the links into the site's host, found as a plain string (a regex cost five times
-    # more: the texts of 1,000 entries and 100 issues are 8 MB).
-    parts = urlsplit(base_url)
-    host = f"{parts.scheme}://{parts.netloc}/"
-    needle = f'href="{host}'
-    for path, page, html in texts:
-        seen: set[str] = set()
-        for href in _hrefs(html, needle):
-            url = unquote(href.replace("&amp;", "&"))
-            if url in seen:
-                continue
-            seen.add(url)
+    host = host_of(base_url)
+    for path, page, urls in texts:
+        for url in urls:
             if not url.startswith(base_url):
                 # A site at a path of its host (https://paris-la.example/dope/): a link written
                 # from / ([review](/past-lives/)) leaves it, for the host's page of that name.
@@ -151,9 +132,11 @@ def dead_links_in(build: Build) -> list[ContentError]:
     """:func:`dead_links` of a build (its published entries' texts and its issues), the first
     :data:`SHOWN` of them, then how many more there are."""
     workspace = build.workspace
-    texts = [(r.entry.path, r.entry.url, r.body_html) for r in build.entries if not r.entry.draft]
-    texts += [(i.issue.path, i.issue.url, i.content_html) for i in build.issues]
     base_url = workspace.settings.publication.base_url
+    host = host_of(base_url)
+    # An entry's, found when it was rendered (its HTML is not read again for this).
+    texts = [(r.entry.path, r.entry.url, r.links) for r in build.entries if not r.entry.draft]
+    texts += [(i.issue.path, i.issue.url, host_links(i.content_html, host)) for i in build.issues]
     # A draft issue's link to a draft entry it gathers: the issue's checks say so, at its line.
     drafts = {(i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.drafts}
     found: list[tuple[DeadLink, int | None]] = []  # each with its line, when known
@@ -190,6 +173,11 @@ def broken_links_in(build: Build) -> list[ContentError]:
     Markdown prints as they are (see :func:`dopemail.markdown.links_written_wrong`): the
     reader sees brackets, and no link. From the texts as rendered, kept with each."""
     # Drafts too: their pages are previewed, and told now, one is fixed before it goes out.
-    texts = [(r.entry.path, r.entry.body, r.entry.body_line, r.body_html) for r in build.entries]
-    texts += [(i.issue.path, i.issue.body, i.issue.body_line, i.intro_html) for i in build.issues]
-    return [told for text in texts for told in links_written_wrong(*text)]
+    # An entry's were found when it was rendered (its text is not read again for this).
+    told = [
+        ContentError(message, r.entry.path, line, hint)
+        for r in build.entries
+        for message, line, hint in r.written_wrong
+    ]
+    texts = [(i.issue.path, i.issue.body, i.issue.body_line, i.intro_html) for i in build.issues]
+    return told + [each for text in texts for each in links_written_wrong(*text)]

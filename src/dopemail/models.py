@@ -7,7 +7,6 @@ errors, so a typo never silently drops a field.
 
 from __future__ import annotations
 
-import pickle
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -664,60 +663,69 @@ class LoadedEntry:
     id: str
     author: str
     section: str
-    images: tuple[Media, ...] = ()
+    images: tuple[Media, ...]
     # Pictures under media/ that the Markdown text shows (![alt](media/...)): copied to the
     # site and watched as the gallery's are.
-    body_pictures: tuple[Picture, ...] = ()
+    body_pictures: tuple[Picture, ...]
     # What build and check warn of in it, found while its fields were at hand: (message,
     # line, hint). Kept with the entry, so that a build taking it from the cache does not
-    # unpickle its fields to look again.
+    # read its fields to look again.
     notes: tuple[tuple[str, int | None, str], ...] = ()
+
+    # An entry taken from the build cache holds only what every build asks of every entry
+    # (its slug, place, dates, pictures, notes); its fields, text and pictures' details
+    # (HEAVY) are read from the cache when first asked for (see cache.EntryRecord): a build
+    # after one edit of a large archive reads a few hundred bytes of each entry it does not
+    # render, not its whole record.
+    def __getattr__(self, name: str) -> Any:
+        # Called only for what normal lookup misses: a heavy field not read yet.
+        if name in HEAVY:
+            lazy = self.__dict__.get("_lazy")
+            if lazy is not None:
+                lazy.fill()
+            # Another thread (the preview's) may have filled it meanwhile.
+            found = self.__dict__.get(name, _MISSING)
+            if found is not _MISSING:
+                return found
+        raise AttributeError(f"'LoadedEntry' object has no attribute '{name}'")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Whole: its heavy fields read first if they were not.
+        for name in HEAVY:
+            getattr(self, name)
+        state = {k: v for k, v in self.__dict__.items() if k not in _LAZY_STATE}
+        return (_unpack_entry, (state,))
+
+    def light_state(self) -> dict[str, Any]:
+        """What a build asks of every entry: the fields but :data:`HEAVY`, its dates, draft
+        flag and pictures (see :func:`light_entry`)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in HEAVY and k not in _LAZY_STATE}
+        state["_facts"] = (self.published, self.draft, tuple(self.pictures))
+        return state
+
+    def _fact(self, index: int) -> Any:
+        facts = self.__dict__.get("_facts")
+        if facts is not None:
+            return facts[index]
+        if index == 2:
+            images, shown = self.images, self.body_pictures
+            return [m.source for m in images if m.source] + [p.source for p in shown]
+        return getattr(self.meta, ("published", "draft")[index])
 
     @property
     def pictures(self) -> list[str]:
         """Every local picture the entry shows: its gallery's, then its text's."""
-        return [m.source for m in self.images if m.source] + [p.source for p in self.body_pictures]
-
-    # Pickled with ``meta`` apart, as bytes unpickled on first use (see __getattr__). Every
-    # build reads every cached entry, and most need only its slug, date and draft flag from
-    # it: unpickling the twenty-odd models of its fields was 70 µs an entry, the largest part
-    # of reading an entry back (a third of a warm build's loading, at 1,000 entries).
-    def __reduce__(self) -> tuple[Any, ...]:
-        state = {name: value for name, value in self.__dict__.items() if name != "meta"}
-        packed = state.pop("_packed", None)
-        if packed is None:
-            meta = self.meta
-            packed = (pickle.dumps(meta, pickle.HIGHEST_PROTOCOL), meta.published, meta.draft)
-        return (_unpack_entry, (state, packed))
-
-    def __getattr__(self, name: str) -> Any:
-        # Called only for what normal lookup misses: ``meta`` of an entry unpickled just now.
-        if name == "meta":
-            # Another thread (the preview's) may have set it since this one missed it.
-            found = self.__dict__.get("meta")
-            if found is not None:
-                return found
-            packed = self.__dict__.get("_packed")
-            if packed is not None:
-                meta = pickle.loads(packed[0])
-                self.__dict__["meta"] = meta  # frozen: set as its own unpickling would have
-                self.__dict__.pop("_packed", None)
-                return meta
-        raise AttributeError(f"'LoadedEntry' object has no attribute '{name}'")
-
-    def _packed_or_meta(self, index: int, name: str) -> Any:
-        packed = self.__dict__.get("_packed")
-        return packed[index] if packed is not None else getattr(self.meta, name)
+        return list(self._fact(2))
 
     @property
     def draft(self) -> bool:
-        """Whether the entry is a draft (``meta.draft``, without unpickling ``meta``)."""
-        return bool(self._packed_or_meta(2, "draft"))
+        """Whether the entry is a draft (``meta.draft``, without reading ``meta``)."""
+        return bool(self._fact(1))
 
     @property
     def published(self) -> datetime:
-        """Its publication date (``meta.published``, without unpickling ``meta``)."""
-        return cast(datetime, self._packed_or_meta(1, "published"))
+        """Its publication date (``meta.published``, without reading ``meta``)."""
+        return cast(datetime, self._fact(0))
 
     @property
     def lead(self) -> Media | None:
@@ -733,9 +741,23 @@ class LoadedEntry:
         return (self.published.astimezone(UTC), self.slug)
 
 
-def _unpack_entry(state: dict[str, Any], packed: tuple[bytes, datetime, bool]) -> LoadedEntry:
+#: An entry's fields that a cached entry reads only when asked (see LoadedEntry.__getattr__).
+HEAVY = ("meta", "body", "images", "body_pictures")
+_LAZY_STATE = ("_lazy", "_facts")
+_MISSING = object()
+
+
+def _unpack_entry(state: dict[str, Any]) -> LoadedEntry:
     entry = object.__new__(LoadedEntry)
-    entry.__dict__.update(state, _packed=packed)
+    entry.__dict__.update(state)
+    return entry
+
+
+def light_entry(state: dict[str, Any], lazy: Any) -> LoadedEntry:
+    """An entry from its :meth:`~LoadedEntry.light_state`, whose heavy fields ``lazy.fill()``
+    puts in place when first asked for."""
+    entry = object.__new__(LoadedEntry)
+    entry.__dict__.update(state, _lazy=lazy)
     return entry
 
 

@@ -46,7 +46,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..config import CONFIG_NAME
 from ..errors import ConfigError, DopemailError
 from ..pictures import picture_type
-from ..write import Output
+from ..write import Output, output_bytes
 from . import hooks, pages
 from .state import PreviewState, Snapshot, redact
 from .watch import Watcher
@@ -297,7 +297,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                         self.wfile.write(piece)
                         left -= len(piece)
             return
-        data = output
+        data = output_bytes(output)
         if kind.startswith("text/html") and rel.startswith("site/"):
             html = self._local_links(snapshot, data.decode("utf-8", "replace"))
             deps = f"{rel},site/media/"

@@ -39,7 +39,7 @@ from ..patch import patch_build
 from ..quality import Verdict
 from ..site import SITE_DIR, media_files, render_entry_page
 from ..templates import make_environment
-from ..write import Output
+from ..write import Output, Stored
 
 #: Environment variables whose values must never reach a page, on top of the providers' keys.
 _MORE_SECRETS = ("DOPEMAIL_UNSUBSCRIBE_SECRET",)
@@ -159,6 +159,8 @@ def _signature(output: Output) -> bytes:
         except OSError:
             return b"missing"
         return ":".join(map(str, identity(stat))).encode()
+    if isinstance(output, Stored):  # the same hash, of bytes not read
+        return bytes.fromhex(output.digest)
     return hashlib.sha256(output).digest()  # not BLAKE2: see write._blob_path
 
 
@@ -423,7 +425,7 @@ class PreviewState:
                 out = outputs.get(path)
                 if out is None:
                     continue  # removed: marked below
-                if before.get(path) is out and isinstance(out, bytes) and path in signatures:
+                if before.get(path) is out and not isinstance(out, Path) and path in signatures:
                     continue
                 signature = _signature(out)
                 if signatures.get(path) != signature:
