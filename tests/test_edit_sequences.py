@@ -40,7 +40,7 @@ from dopemail.build import build, render_workspace
 from dopemail.errors import DopemailError
 from dopemail.load import load_workspace
 from dopemail.preview.state import PreviewState
-from dopemail.write import Output
+from dopemail.write import Output, output_bytes
 
 _DEFAULTS = Path(__file__).resolve().parents[1] / "src/dopemail/default_templates"
 
@@ -357,7 +357,7 @@ def _problems(exc: DopemailError) -> list[tuple[str, str]]:
 
 
 def _bytes(output: Output) -> bytes:
-    return output if isinstance(output, bytes) else output.read_bytes()
+    return output.read_bytes() if isinstance(output, Path) else output_bytes(output)
 
 
 def _cli_build(root: Path) -> subprocess.CompletedProcess[str]:
