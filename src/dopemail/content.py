@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from . import markdown
-from .models import LoadedEntry
+from .models import LoadedEntry, lazy_field
 from .templates import render
 
 Note = tuple[str, int | None, str | None]  # (message, line, hint)
@@ -34,14 +34,7 @@ class RenderedEntry:
 
     # As LoadedEntry's: one taken from the cache reads its HTML when first asked for.
     def __getattr__(self, name: str) -> Any:
-        if name in HEAVY_HTML:
-            lazy = self.__dict__.get("_lazy")
-            if lazy is not None:
-                lazy.fill()
-            found = self.__dict__.get(name, _MISSING)
-            if found is not _MISSING:
-                return found
-        raise AttributeError(f"'RenderedEntry' object has no attribute '{name}'")
+        return lazy_field(self, name, HEAVY_HTML)
 
     def __reduce__(self) -> tuple[Any, ...]:
         for name in HEAVY_HTML:
@@ -56,7 +49,6 @@ class RenderedEntry:
 
 #: What a cached rendering reads only when asked (see RenderedEntry.__getattr__).
 HEAVY_HTML = ("body_html", "content_html")
-_MISSING = object()
 
 
 def _unpack(state: dict[str, Any]) -> RenderedEntry:

@@ -679,15 +679,7 @@ class LoadedEntry:
     # render, not its whole record.
     def __getattr__(self, name: str) -> Any:
         # Called only for what normal lookup misses: a heavy field not read yet.
-        if name in HEAVY:
-            lazy = self.__dict__.get("_lazy")
-            if lazy is not None:
-                lazy.fill()
-            # Another thread (the preview's) may have filled it meanwhile.
-            found = self.__dict__.get(name, _MISSING)
-            if found is not _MISSING:
-                return found
-        raise AttributeError(f"'LoadedEntry' object has no attribute '{name}'")
+        return lazy_field(self, name, HEAVY)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Whole: its heavy fields read first if they were not.
@@ -745,6 +737,22 @@ class LoadedEntry:
 HEAVY = ("meta", "body", "images", "body_pictures")
 _LAZY_STATE = ("_lazy", "_facts")
 _MISSING = object()
+
+
+def lazy_field(item: object, name: str, heavy: tuple[str, ...]) -> Any:
+    """``item.<name>`` where normal lookup missed it: one of the ``heavy`` fields of an entry
+    or its rendering taken from the cache, read with its record's body when first asked for
+    (see cache.EntryRecord); anything else is no attribute."""
+    state = item.__dict__
+    if name in heavy:
+        lazy = state.get("_lazy")
+        if lazy is not None:
+            lazy.fill()
+        # Another thread (the preview's) may have filled it meanwhile.
+        found = state.get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+    raise AttributeError(f"'{type(item).__name__}' object has no attribute '{name}'")
 
 
 def _unpack_entry(state: dict[str, Any]) -> LoadedEntry:
