@@ -1529,6 +1529,64 @@ def test_a_warm_build_unpickles_no_entry_fields(workspace: Path) -> None:
     assert all("body_html" not in vars(r) for r in result.entries)
 
 
+@pytest.mark.parametrize("how", ["edited", "deleted"])
+def test_an_entry_changed_between_its_head_and_body_being_read_is_built_as_it_is_now(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    # Its record's body gone (removed, damaged) when its page is needed, and its file
+    # edited or deleted since its head was read: rendered again, it no longer makes what the
+    # head says (its page's hash, its list line). Spliced in, the page's bytes and hash
+    # disagreed; a deleted file raised a bare FileNotFoundError. Now the record goes and the
+    # build is made again from the files as they are.
+    build(workspace)
+    _wipe_outputs_only(workspace)
+    shutil.rmtree(workspace / write_module.BLOBS)  # every page is read from its body
+    entry = workspace / "entries/sunny-vallejo-park-low-tide.md"  # in no issue
+    real = cache_module._Body.fill
+    done: list[str] = []
+
+    def meanwhile(body) -> None:  # type: ignore[no-untyped-def]
+        record = body.record
+        if not done and record is not None and record.entry.path.endswith(entry.name):
+            done.append(how)
+            Path(body.where).unlink()  # its body gone...
+            if how == "edited":  # ... and its file saved meanwhile
+                entry.write_text(entry.read_text() + "\nA late paragraph.\n")
+            else:
+                entry.unlink()
+        real(body)
+
+    monkeypatch.setattr(cache_module._Body, "fill", meanwhile)
+    result, _ = build(workspace)
+    assert done == [how]
+    built = _outputs(workspace)
+    monkeypatch.undo()
+    _wipe_outputs(workspace)
+    build(workspace, use_cache=False)
+    assert built == _outputs(workspace)  # the files as they are now, from scratch
+    page = built.get("sunny-vallejo-park-low-tide/index.html")
+    assert (page is not None and b"A late paragraph." in page) == (how == "edited")
+
+
+def test_a_long_running_process_keeps_no_build_s_cache_through_its_records(
+    workspace: Path,
+) -> None:
+    # The preview keeps records from build to build; each record's body knows how to render
+    # its entry again, but must not keep the cache (its workspace, its templates) of the
+    # build that read it.
+    build(workspace)
+    memory = Memory()
+    caches = []
+    for _ in range(3):
+        cache = BuildCache(workspace, memory=memory, writes=False)
+        render_workspace(load_workspace(workspace, cache), cache)
+        caches.append(weakref.ref(cache))
+        del cache
+    gc.collect()
+    assert [c() is None for c in caches] == [True, True, True]
+    assert memory.records  # still kept
+
+
 def _entry_bodies_read(result: Build) -> list[str]:
     return sorted(r.entry.slug for r in result.entries if "_lazy" not in vars(r.entry))
 

@@ -13,7 +13,15 @@ from typing import Any, TypeVar, cast
 import jinja2
 
 from . import parallel
-from .cache import BuildCache, EntryRecord, Memory, encode, forget_picture_stats, media_stamp
+from .cache import (
+    BuildCache,
+    EntryRecord,
+    Memory,
+    StaleRecord,
+    encode,
+    forget_picture_stats,
+    media_stamp,
+)
 from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
@@ -551,7 +559,13 @@ def build(
     """
     root = root.resolve()
     with build_lock(root, waiting) if write else contextlib.nullcontext():
-        return _build(root, write, use_cache, jobs, early)
+        try:
+            return _build(root, write, use_cache, jobs, early)
+        except StaleRecord:
+            # A cached entry's file was edited or deleted while the build read it, and its
+            # record's body was needed (and gone): that record is removed, and the build
+            # made again from the files as they are now.
+            return _build(root, write, use_cache, jobs, None)
 
 
 def _build(

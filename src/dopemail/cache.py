@@ -17,7 +17,9 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any, TypeVar, cast
 
 from . import __version__
 from .atomic import in_flight, replace_file
+from .errors import ContentError, DopemailError
 from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped, zone_file
 
 CACHE_DIR = ".dopemail/cache"
@@ -252,13 +255,14 @@ class EntryRecord:
         cls,
         data: bytes,
         where: str | None = None,
-        rerender: Callable[[EntryRecord], EntryRecord] | None = None,
+        rerender: Callable[[], Callable[[EntryRecord], EntryRecord] | None] | None = None,
     ) -> EntryRecord | None:
         """The record :meth:`encode` made, its body left unread; None if damaged.
 
         ``data``: the whole record, or (from the file ``where``) at least its head: the body
         is then read from the file when asked for, and if it is damaged or gone by then, the
-        file is removed and ``rerender(record)`` makes it again.
+        file is removed and ``rerender()(record)`` makes it again (``rerender``: a weak
+        reference to what does).
         """
         from .content import light_rendering
         from .models import light_entry
@@ -285,6 +289,17 @@ _LENGTH = 4
 _HEAD_READ = 8192
 
 
+class StaleRecord(ContentError):
+    """An entry's record whose body, asked for after its head was read, was damaged or gone,
+    and whose file no longer renders what the head says (edited or deleted meanwhile): the
+    record is removed, and :func:`dopemail.build.build` builds again from the files."""
+
+
+# Fills are few (the entries a build renders something from) and may come from the
+# preview's threads at once: one at a time.
+_FILLING = threading.RLock()
+
+
 class _Body:
     """The part of an entry's record read when first asked for: its fields, text, content and
     page, put in place in the entry, its rendering and its record (see EntryRecord)."""
@@ -296,8 +311,11 @@ class _Body:
         where: str | None,
         offset: int,
         data: bytes | None,
-        rerender: Callable[[EntryRecord], EntryRecord] | None,
+        rerender: Callable[[], Callable[[EntryRecord], EntryRecord] | None] | None,
     ) -> None:
+        # ``rerender``: a weak reference to what renders the entry again (the cache of the
+        # build that read the head): a long-running process keeps records across builds,
+        # and must not keep every build's cache, workspace and templates with them.
         self.where, self.offset, self.data, self.rerender = where, offset, data, rerender
         self.record: EntryRecord | None = None
 
@@ -306,44 +324,75 @@ class _Body:
         from .content import HEAVY_HTML
         from .models import HEAVY
 
-        record = self.record
-        if record is None:
-            return
-        values = self._read()
-        if values is None:
-            if self.where is None or self.rerender is None:  # (bytes in memory, checked)
-                raise ValueError(f"the record of {record.entry.path} is damaged")
-            with contextlib.suppress(OSError):
-                os.unlink(self.where)  # never trusted again: the next build renders it
-            again = self.rerender(record)
-            values = (
-                *(getattr(again.entry, name) for name in HEAVY),
-                *(getattr(again.rendered, name) for name in HEAVY_HTML),
-                again.page,
-            )
-        heavy = len(HEAVY)
-        # Put in place before the entry forgets where they come from: another thread finding
-        # no _lazy finds them.
-        record.entry.__dict__.update(zip(HEAVY, values[:heavy], strict=True))
-        record.rendered.__dict__.update(zip(HEAVY_HTML, values[heavy:-1], strict=True))
-        record._page = values[-1]
-        record.entry.__dict__.pop("_lazy", None)
-        record.rendered.__dict__.pop("_lazy", None)
-        self.record = self.data = None
+        with _FILLING:
+            record = self.record
+            if record is None:
+                return
+            values = self._read()
+            if values is None:
+                values = self._again(record)
+            heavy = len(HEAVY)
+            # Put in place before the entry forgets where they come from: another thread
+            # finding no _lazy finds them.
+            record.entry.__dict__.update(zip(HEAVY, values[:heavy], strict=True))
+            record.rendered.__dict__.update(zip(HEAVY_HTML, values[heavy:-1], strict=True))
+            record._page = values[-1]
+            record.entry.__dict__.pop("_lazy", None)
+            record.rendered.__dict__.pop("_lazy", None)
+            self.record = self.data = None
+
+    def _again(self, record: EntryRecord) -> tuple[Any, ...]:
+        # Damaged or gone: never trusted again (the next build renders the entry), and
+        # rendered again from its file, if that still makes what the head says.
+        from .content import HEAVY_HTML
+        from .models import HEAVY
+
+        if self.where is None:  # bytes in memory, checked when they came
+            raise ValueError(f"the record of {record.entry.path} is damaged")
+        with contextlib.suppress(OSError):
+            os.unlink(self.where)
+        render = self.rerender() if self.rerender is not None else None
+        stale = StaleRecord(
+            "an entry changed while the build read it from the cache",
+            record.entry.path,
+            None,
+            "build again",
+        )
+        if render is None:
+            raise stale
+        try:
+            again = render(record)
+        except (OSError, DopemailError):
+            raise stale from None
+        if (again.digest, again.length) != (record.digest, record.length) or (
+            again.entry.light_state() != record.entry.light_state()
+            or again.rendered.light_state() != record.rendered.light_state()
+        ):
+            raise stale
+        return (
+            *(getattr(again.entry, name) for name in HEAVY),
+            *(getattr(again.rendered, name) for name in HEAVY_HTML),
+            again.page,
+        )
 
     def _read(self) -> tuple[Any, ...] | None:
-        try:
-            data = self.data
-            if data is None:
-                assert self.where is not None
+        # None for a body that is damaged or gone; any other trouble (no memory, a disk
+        # that fails to read) is raised, not taken for damage that would remove the record.
+        data = self.data
+        if data is None:
+            assert self.where is not None
+            try:
                 with open(self.where, "rb") as handle:
                     handle.seek(self.offset)
                     data = handle.read()
-            view = memoryview(data)
-            if data[:_CHECK] != _checksum(view[_CHECK:]):
+            except FileNotFoundError:
                 return None
+        view = memoryview(data)
+        if data[:_CHECK] != _checksum(view[_CHECK:]):
+            return None
+        try:
             values = pickle.loads(view[_CHECK:])
-        except Exception:  # noqa: BLE001 - whatever is wrong with it, it is made again
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             return None
         return cast("tuple[Any, ...]", values)
 
@@ -581,7 +630,8 @@ class BuildCache:
 
     def _decode(self, kind: str, data: bytes, where: str | None = None) -> Any | None:
         if kind == ENTRIES:
-            return EntryRecord.decode(data, where, self._render_again if where else None)
+            again = weakref.WeakMethod(self._render_again) if where else None
+            return EntryRecord.decode(data, where, again)
         body = memoryview(data)[_CHECK:]  # a view, not a copy of tens of KB
         if data[:_CHECK] != _checksum(body):
             return None
@@ -591,14 +641,7 @@ class BuildCache:
         # An entry's body found damaged (or gone) when asked for, after its head was read:
         # rendered again from its file by the build (see build.render_workspace).
         if self.rerender is None:
-            from .errors import ContentError
-
-            raise ContentError(
-                "the build cache's record of this entry is damaged",
-                record.entry.path,
-                None,
-                "build again: the record was removed, and the entry is rendered anew",
-            )
+            raise OSError(f"nothing renders {record.entry.path} again")  # (told as stale)
         return self.rerender(record.entry.path)
 
     def put(self, kind: str, key: str, record: Any, disk: bool = True) -> None:
