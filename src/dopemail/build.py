@@ -21,6 +21,7 @@ from .cache import (
     encode,
     forget_picture_stats,
     media_stamp,
+    render_again_with,
 )
 from .config import Settings, load_settings
 from .content import RenderedEntry, render_entry
@@ -398,8 +399,7 @@ def render_workspace(
     """
     settings = workspace.settings
     env = env or _environment(workspace.root, cache, settings.publication.language)
-    if cache is not None:
-        cache.rerender = partial(_entry_again, env, workspace)
+    render_again_with(partial(_entry_again, env, workspace))
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     published = [r for r in rendered if not r.entry.draft]

@@ -19,7 +19,6 @@ import os
 import pickle
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,18 +250,12 @@ class EntryRecord:
         return b"".join((size, _checksum(heads), heads, _checksum(bodies), bodies))
 
     @classmethod
-    def decode(
-        cls,
-        data: bytes,
-        where: str | None = None,
-        rerender: Callable[[], Callable[[EntryRecord], EntryRecord] | None] | None = None,
-    ) -> EntryRecord | None:
+    def decode(cls, data: bytes, where: str | None = None) -> EntryRecord | None:
         """The record :meth:`encode` made, its body left unread; None if damaged.
 
         ``data``: the whole record, or (from the file ``where``) at least its head: the body
         is then read from the file when asked for, and if it is damaged or gone by then, the
-        file is removed and ``rerender()(record)`` makes it again (``rerender``: a weak
-        reference to what does).
+        file is removed and the entry rendered again (see :func:`render_again_with`).
         """
         from .content import light_rendering
         from .models import light_entry
@@ -274,7 +267,7 @@ class EntryRecord:
         if data[_LENGTH : _LENGTH + _CHECK] != _checksum(view[_LENGTH + _CHECK : end]):
             return None
         state, stamp, shown, digest, length = pickle.loads(view[_LENGTH + _CHECK : end])
-        body = _Body(where, end, None if where else bytes(view[end:]), rerender)
+        body = _Body(where, end, None if where else bytes(view[end:]))
         entry = light_entry(state, body)
         record = cls(entry, stamp, light_rendering(entry, shown, body), None)
         record.digest, record.length = digest, length
@@ -299,24 +292,28 @@ class StaleRecord(ContentError):
 # preview's threads at once: one at a time.
 _FILLING = threading.RLock()
 
+# What renders an entry again from its file (its workspace path), for a body found damaged or
+# gone: the latest build's (see render_again_with). One for the process, not one per record:
+# the preview keeps records from build to build, and serves their pages long after the
+# build that read them, whose templates and workspace it must neither keep nor use.
+_RENDER_AGAIN: Callable[[str], EntryRecord] | None = None
+
+
+def render_again_with(render: Callable[[str], EntryRecord] | None) -> None:
+    """Set what renders an entry again (see _Body._again): each build sets its own."""
+    global _RENDER_AGAIN
+    with _FILLING:
+        _RENDER_AGAIN = render
+
 
 class _Body:
     """The part of an entry's record read when first asked for: its fields, text, content and
     page, put in place in the entry, its rendering and its record (see EntryRecord)."""
 
-    __slots__ = ("where", "offset", "data", "rerender", "record")
+    __slots__ = ("where", "offset", "data", "record")
 
-    def __init__(
-        self,
-        where: str | None,
-        offset: int,
-        data: bytes | None,
-        rerender: Callable[[], Callable[[EntryRecord], EntryRecord] | None] | None,
-    ) -> None:
-        # ``rerender``: a weak reference to what renders the entry again (the cache of the
-        # build that read the head): a long-running process keeps records across builds,
-        # and must not keep every build's cache, workspace and templates with them.
-        self.where, self.offset, self.data, self.rerender = where, offset, data, rerender
+    def __init__(self, where: str | None, offset: int, data: bytes | None) -> None:
+        self.where, self.offset, self.data = where, offset, data
         self.record: EntryRecord | None = None
 
     def fill(self) -> None:
@@ -351,7 +348,7 @@ class _Body:
             raise ValueError(f"the record of {record.entry.path} is damaged")
         with contextlib.suppress(OSError):
             os.unlink(self.where)
-        render = self.rerender() if self.rerender is not None else None
+        render = _RENDER_AGAIN
         stale = StaleRecord(
             "an entry changed while the build read it from the cache",
             record.entry.path,
@@ -361,7 +358,7 @@ class _Body:
         if render is None:
             raise stale
         try:
-            again = render(record)
+            again = render(record.entry.path)
         except (OSError, DopemailError):
             raise stale from None
         if (again.digest, again.length) != (record.digest, record.length) or (
@@ -467,9 +464,6 @@ class BuildCache:
         self.derived_used: set[str] = set()
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
-        # How the build renders an entry again from its file (its workspace path), for a
-        # record whose body is found damaged after its head was read (see EntryRecord).
-        self.rerender: Callable[[str], EntryRecord] | None = None
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
         self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
@@ -630,19 +624,11 @@ class BuildCache:
 
     def _decode(self, kind: str, data: bytes, where: str | None = None) -> Any | None:
         if kind == ENTRIES:
-            again = weakref.WeakMethod(self._render_again) if where else None
-            return EntryRecord.decode(data, where, again)
+            return EntryRecord.decode(data, where)
         body = memoryview(data)[_CHECK:]  # a view, not a copy of tens of KB
         if data[:_CHECK] != _checksum(body):
             return None
         return pickle.loads(body)
-
-    def _render_again(self, record: EntryRecord) -> EntryRecord:
-        # An entry's body found damaged (or gone) when asked for, after its head was read:
-        # rendered again from its file by the build (see build.render_workspace).
-        if self.rerender is None:
-            raise OSError(f"nothing renders {record.entry.path} again")  # (told as stale)
-        return self.rerender(record.entry.path)
 
     def put(self, kind: str, key: str, record: Any, disk: bool = True) -> None:
         """Store a record atomically (a crash never leaves half a record to read back).
