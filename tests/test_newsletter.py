@@ -249,6 +249,22 @@ def test_seed_in_the_text_part(built: Path) -> None:
         assert part in text, part
 
 
+def test_a_publication_title_with_angle_brackets_is_text_in_the_text_part(
+    workspace: Path,
+) -> None:
+    # "Films & <Noir>" is what the editor wrote, shown as written in the text part (and
+    # escaped in the HTML): every issue failed "the plain-text part contains HTML" at it.
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text().replace('title = "DoPe Press"', 'title = "Films & <Noir>"')
+    )
+    build(workspace)
+    key = SAMPLE_ISSUES[0]
+    assert "Films & <Noir>" in (workspace / "site/issues" / key / "email.txt").read_text()
+    html = (workspace / "site/issues" / key / "email.html").read_text()
+    assert "Films &amp; &lt;Noir&gt;" in html and "<Noir>" not in html
+
+
 def test_typography_survives_html_text_and_attributes(workspace: Path) -> None:
     entry = workspace / "entries/all-of-us-strangers.md"
     source = entry.read_text(encoding="utf-8")

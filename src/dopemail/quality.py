@@ -131,10 +131,11 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _MARKUP = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z](?:[^<>\n]|\n(?!\n))*>")
 
 
-def _written_text(issue: LoadedIssue, shown: str) -> str:
-    """Every field the editor wrote for the issue and the entries it gathers, and ``shown``
-    (the text made of what they wrote: the intro's, the summaries), in lower case (the text
-    part shows titles in capitals)."""
+def _written_text(issue: LoadedIssue, shown: str, settings: Settings) -> str:
+    """Every field the editor wrote for the issue and the entries it gathers, and in the
+    settings (the publication's title and description, the sender's name and address, which
+    the text part shows), and ``shown`` (the text made of what they wrote: the intro's, the
+    summaries), in lower case (the text part shows titles in capitals)."""
     found: list[str] = []
 
     def strings(value: object) -> None:
@@ -149,6 +150,8 @@ def _written_text(issue: LoadedIssue, shown: str) -> str:
 
     for meta in (issue.meta, *(entry.meta for entry in issue.all_entries)):
         strings(meta.model_dump())
+    strings(settings.publication.model_dump())
+    strings(settings.sender.model_dump())
     found.append(shown)
     return "\n".join(found).casefold()
 
@@ -427,7 +430,7 @@ def check_email(
         # is text, in the plain part as written: only what a template left counts. (The
         # texts themselves are not taken as written: raw HTML there never reaches the part.)
         # Whitespace as one space: the text part wraps what was written ('<Film\nnoir>').
-        written = " ".join(_written_text(issue, shown).split())
+        written = " ".join(_written_text(issue, shown, settings).split())
         leftovers = [
             found for found in leftovers if " ".join(found.casefold().split()) not in written
         ]
