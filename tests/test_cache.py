@@ -256,8 +256,8 @@ def test_the_system_zone_database_upgraded_renders_everything_again(
         # An evening in April, written at -07:00, is now told with its offset: the zone's
         # own is -08:00 all year.
         text = "issues/2-summer-festivals/email.txt"
-        assert "7:00 PM (UTC-7)" not in before[text].decode()
-        assert "7:00 PM (UTC-7)" in after[text].decode()
+        assert "7:00\u00a0PM (UTC-7)" not in before[text].decode()
+        assert "7:00\u00a0PM (UTC-7)" in after[text].decode()
         uncached = tmp_path / "uncached"
         shutil.copytree(workspace, uncached, ignore=shutil.ignore_patterns(".dopemail"))
         assert run_cli("build", "--no-cache", "--root", uncached)[0] == 0

@@ -383,9 +383,9 @@ def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publica
     _break(workspace, entry, "    moderator: Dave Karger\n", event)
     build(workspace)
     shown = [
-        "Fri, March 8, 7:30 PM",
-        "Sat, March 9, 3:30 AM (UTC)",
-        "Sat, March 9, 8:00 PM (UTC+1)",
+        "Fri, March 8, 7:30\u00a0PM",
+        "Sat, March 9, 3:30\u00a0AM (UTC)",
+        "Sat, March 9, 8:00\u00a0PM (UTC+1)",
         "Sun, March 10",
         "Sat, April 20",
         "8440 Sunset Boulevard, West Hollywood",
@@ -394,12 +394,12 @@ def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publica
     for path in (workspace / "site/all-of-us-strangers/index.html", folder / "email.html"):
         page = html_lib.unescape((path).read_text("utf-8"))
         assert all(s in page for s in shown), (path, [s for s in shown if s not in page])
-        assert "12:00 AM" not in page and "7:30 PM (" not in page
+        assert "12:00\u00a0AM" not in page and "7:30\u00a0PM (" not in page
     text = (folder / "email.txt").read_text("utf-8")
     assert all(s in text for s in shown), [s for s in shown if s not in text]
     page = (workspace / "site/all-of-us-strangers/index.html").read_text("utf-8")
     # In a <time> that says the instant to machines (a day written alone, the day).
-    assert '<time datetime="2024-03-08T19:30:00-08:00">Fri, March 8, 7:30 PM</time>' in page
+    assert '<time datetime="2024-03-08T19:30:00-08:00">Fri, March 8, 7:30\u00a0PM</time>' in page
     assert '<time datetime="2024-03-10">Sun, March 10</time>' in page
     graph = json.loads(page.split('type="application/ld+json">')[1].split("</script>")[0])
     assert [g.get("startDate") for g in graph if g["@type"] == "ScreeningEvent"][0] == (
@@ -427,7 +427,10 @@ def test_times_are_shown_as_written_with_their_offset_when_it_is_not_the_publica
         )
         for when in ("2024-11-03T01:30:00-07:00", "2024-11-03T01:30:00-08:00")
     ]
-    assert repeated == ["Sun, November 3, 1:30 AM (UTC-7)", "Sun, November 3, 1:30 AM (UTC-8)"]
+    assert repeated == [
+        "Sun, November 3, 1:30\u00a0AM (UTC-7)",
+        "Sun, November 3, 1:30\u00a0AM (UTC-8)",
+    ]
     # The entry taken from the cache (the issue rendered again after an edit of its own)
     # keeps how its times were written.
     _break(workspace, f"issues/{SAMPLE_ISSUES[0]}.md", "Dear readers,", "Dear friends,")
@@ -2198,7 +2201,7 @@ def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) 
         "utf-8",
     )
     build(workspace)
-    same, other = "Sat, January 20, 7:00 PM", "Wed, January 20, 2027, 7:00 PM"
+    same, other = "Sat, January 20, 7:00\u00a0PM", "Wed, January 20, 2027, 7:00\u00a0PM"
     key = _issue_with(workspace, "all-of-us-strangers")
     outputs = {
         "page": workspace / "site/all-of-us-strangers/index.html",
@@ -2220,12 +2223,12 @@ def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) 
     text = text.replace("published: 2024-01-12T09:00:00-08:00", "published: 2023-12-20", 1)
     entry.write_text(text.replace("2024-01-20T19:00:00-08:00", "2023-12-28T19:00:00-08:00"))
     build(workspace)
-    december = "Thu, December 28, 7:00 PM"
+    december = "Thu, December 28, 7:00\u00a0PM"
     page = html_lib.unescape(outputs["page"].read_text("utf-8"))
     assert december in page and "December 28, 2023" not in page
     for name in ("email", "text part", "web version"):
         shown = html_lib.unescape(outputs[name].read_text("utf-8"))
-        assert "Thu, December 28, 2023, 7:00 PM" in shown, name
+        assert "Thu, December 28, 2023, 7:00\u00a0PM" in shown, name
 
     # An event's video is a stream to come or a recording as the issue's reader has it:
     # the event of December 2023, with a video, is a recording in an issue of 2024.
@@ -2262,10 +2265,10 @@ def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) 
     )
     build(workspace)
     page = html_lib.unescape(outputs["page"].read_text("utf-8"))
-    assert "Fri, December 29, 7:30 PM" in page and "December 29, 2023" not in page
+    assert "Fri, December 29, 7:30\u00a0PM" in page and "December 29, 2023" not in page
     for name in ("email", "text part", "web version"):
         shown = html_lib.unescape(outputs[name].read_text("utf-8"))
-        assert "Fri, December 29, 2023, 7:30 PM" in shown, name
+        assert "Fri, December 29, 2023, 7:30\u00a0PM" in shown, name
 
 
 def test_the_text_part_underlines_a_subject_by_its_width_on_screen(workspace: Path) -> None:

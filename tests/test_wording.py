@@ -475,16 +475,16 @@ def test_english_is_as_before() -> None:
     la = ZoneInfo("America/Los_Angeles")
     assert ENGLISH.long_date(date(2026, 12, 4)) == "December 4, 2026"
     assert ENGLISH.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=la)) == (
-        "Thu, December 10, 8:30 PM"
+        "Thu, December 10, 8:30\u00a0PM"
     )
     # The year, beside a date of another year, each taken as written, as each is shown: a
     # piece dated January 1 in Paris, at 2 AM, is of 2027 to its readers, though it is still
     # December 31 in Los Angeles.
     eve = datetime(2026, 12, 31, 20, 30, tzinfo=la)
     piece = datetime(2027, 1, 1, 2, tzinfo=ZoneInfo("Europe/Paris"))
-    assert ENGLISH.show_time(eve, piece) == "Thu, December 31, 2026, 8:30 PM"
+    assert ENGLISH.show_time(eve, piece) == "Thu, December 31, 2026, 8:30\u00a0PM"
     assert ENGLISH.show_time(eve, datetime(2026, 12, 31, 23, tzinfo=UTC)) == (
-        "Thu, December 31, 8:30 PM"
+        "Thu, December 31, 8:30\u00a0PM"
     )
     assert ENGLISH.show_time(
         WholeDay(2024, 1, 20, tzinfo=la), datetime(2026, 12, 1, tzinfo=la)
@@ -533,7 +533,7 @@ def test_a_language_without_a_catalog_is_english_with_one_warning(tmp_path: Path
     assert "locales/de/LC_MESSAGES/" in result.output
     build(root, jobs=1)
     page = (root / "site" / "portrait" / "index.html").read_text(encoding="utf-8")
-    assert "Where it plays" in page and "February 20, 2024" in page and "8:30 PM" in page
+    assert "Where it plays" in page and "February 20, 2024" in page and "8:30\u00a0PM" in page
     assert "“Ne regrettez pas, souvenez-vous.”" in page
     assert '<html lang="de"' in page and 'og:locale" content="de_DE"' in page
     # English and French are not warned of.

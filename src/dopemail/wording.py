@@ -101,10 +101,10 @@ def date_range(starts: date | None, ends: date | None) -> str:
 
 
 def show_time(value: datetime, beside: datetime | None = None) -> str:
-    """'Fri, March 8, 7:30 PM'; 'Fri, March 8' for a day written without a time; with the
-    offset, '(UTC+1)', for a time written in another than the publication's. With the year,
-    'Sat, January 20, 2024, 7:00 PM', when it is not the year of ``beside`` (see
-    :func:`other_year`)."""
+    """'Fri, March 8, 7:30 PM' (a no-break space before PM); 'Fri, March 8' for a day written
+    without a time; with the offset, '(UTC+1)', for a time written in another than the
+    publication's. With the year, 'Sat, January 20, 2024, 7:00 PM', when it is not the year
+    of ``beside`` (see :func:`other_year`)."""
     day = f"{DAYS[value.weekday()]}, {MONTHS[value.month - 1]} {value.day}"
     if other_year(value, beside):
         day = f"{day}, {value.year}"
@@ -112,7 +112,8 @@ def show_time(value: datetime, beside: datetime | None = None) -> str:
         return day
     hour = value.hour % 12 or 12
     noon = "AM" if value.hour < 12 else "PM"
-    shown = f"{day}, {hour}:{value.minute:02d} {noon}"
+    # A no-break space: "7:30" at the end of a line and "PM" on the next, in a narrow column.
+    shown = f"{day}, {hour}:{value.minute:02d}\u00a0{noon}"
     return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
 
 
