@@ -250,9 +250,8 @@ def test_sendgrid_request(server, client, tmp_path) -> None:
         "ganalytics": {"enable": False},
     }
     tag = "-dopemailunsubscribe-"
-    assert all(
-        tag in c["value"] and UNSUBSCRIBE_PLACEHOLDER not in c["value"] for c in body["content"]
-    )
+    assert tag in body["content"][0]["value"]  # the text part's; the HTML's is escaped
+    assert all(UNSUBSCRIBE_PLACEHOLDER not in c["value"] for c in body["content"])
     first, second = body["personalizations"]
     assert set(first) <= SENDGRID_PERSONALIZATION
     assert first["to"] == [{"email": "ada@example.com"}]
@@ -269,6 +268,40 @@ def test_sendgrid_request(server, client, tmp_path) -> None:
     assert second["substitutions"][tag] != first["substitutions"][tag]
     assert [o.status for o in outcomes] == ["sent", "sent"]
     assert outcomes[0].message_id and outcomes[0].message_id == outcomes[1].message_id
+
+
+@pytest.mark.parametrize("name", ["sendgrid", "mailgun"])
+def test_each_reader_s_parts_substituted_are_the_composer_s_own(
+    name, server, client, tmp_path
+) -> None:
+    # SendGrid and Mailgun put each reader's link in the parts themselves: the HTML part
+    # got it raw, '&' and all (an unsubscribe_url with a query gets '&token='), where
+    # Postmark's, Resend's and the outbox's have it escaped for the attribute.
+    provider, composer = adapter(name, server, tmp_path, client)
+    url = "https://dopepress.example.com/unsubscribe?list=dope"
+    sender = composer.sender.model_copy(update={"unsubscribe_url": url})
+    composer = Composer(composer.issue, sender, UNSUBSCRIBE_SECRET.encode())
+    sent = batch(composer, "ada@example.com", "bob@example.com")
+    provider.send(sent)
+    (request,) = server.requests
+    for index, letter in enumerate(sent.letters):
+        assert "&token=" in letter.unsubscribe_url
+        if name == "sendgrid":
+            body = request.json()
+            values = body["personalizations"][index]["substitutions"]
+            parts = {c["type"]: c["value"] for c in body["content"]}
+            html, text = parts["text/html"], parts["text/plain"]
+        else:
+            form = dict(request.form())
+            values = {
+                f"%recipient.{k}%": v
+                for k, v in json.loads(form["recipient-variables"])[letter.recipient.email].items()
+            }
+            html, text = form["html"], form["text"]
+        for tag, value in values.items():
+            html, text = html.replace(tag, value), text.replace(tag, value)
+        assert html == composer.html(letter)
+        assert text == composer.text(letter)
 
 
 def test_mailgun_request(server, client, tmp_path) -> None:
@@ -291,7 +324,7 @@ def test_mailgun_request(server, client, tmp_path) -> None:
     assert variables["ada@example.com"]["unsubscribe_url"].startswith(
         "https://dopepress.example.com/unsubscribe?token="
     )
-    assert "%recipient.unsubscribe_url%" in values["html"]
+    assert "%recipient.unsubscribe_url_html%" in values["html"]  # escaped for the attribute
     assert "%recipient.unsubscribe_url%" in values["text"]
     assert values["h:List-Unsubscribe"] == (
         "<%recipient.unsubscribe_url%>, <%recipient.unsubscribe_mailto%>"

@@ -19,6 +19,7 @@ Mailgun has no idempotency key: a batch whose answer was lost stays "in flight".
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -44,6 +45,7 @@ ENV = "DOPEMAIL_MAILGUN_API_KEY"
 # quote parameter names. Not 'h:Reply-To' parameter: the sender's, which no halving would fix.
 _TO_PARAMETER = re.compile(r"(?<![\w:-])'?to'?\s+parameter\b", re.IGNORECASE)
 URL_VAR = "%recipient.unsubscribe_url%"
+HTML_URL_VAR = "%recipient.unsubscribe_url_html%"  # escaped for the HTML part's attribute
 MAILTO_VAR = "%recipient.unsubscribe_mailto%"
 _AFTER = re.compile(r"try again after (\d+(?:\.\d+)?)\s*(?:s\b|sec|second)", re.IGNORECASE)
 
@@ -136,13 +138,14 @@ class Mailgun:
             fields.append(("to", letter.recipient.to))
             variables[letter.recipient.email] = {
                 "unsubscribe_url": letter.unsubscribe_url,
+                "unsubscribe_url_html": html.escape(letter.unsubscribe_url, quote=True),
                 "unsubscribe_mailto": letter.unsubscribe_mailto or "",
             }
         mailto = composer.sender.unsubscribe_mailto
         fields += [
             ("subject", composer.subject),
             ("text", composer.text_with(URL_VAR)),
-            ("html", composer.html_with(URL_VAR)),
+            ("html", composer.html_with(HTML_URL_VAR)),
             ("recipient-variables", json.dumps(variables, ensure_ascii=False)),
             ("h:List-Unsubscribe", f"<{URL_VAR}>" + (f", <{MAILTO_VAR}>" if mailto else "")),
             ("h:List-Unsubscribe-Post", ONE_CLICK),

@@ -20,6 +20,7 @@ SendGrid has no idempotency key: a batch whose answer was lost stays "in flight"
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from typing import Any
@@ -30,6 +31,9 @@ from .base import Batch, HttpApi, Outcome
 
 ENV = "DOPEMAIL_SENDGRID_API_KEY"
 TAG = "-dopemailunsubscribe-"
+# In the HTML part the link is in an attribute, escaped ('&' as '&amp;'): a tag of its own,
+# as SendGrid puts a substitution's value in every part as it is.
+HTML_TAG = "-dopemailunsubscribehtml-"
 # A reader's address: "personalizations.3.to" or "personalizations.3.to.0.email". Another field
 # of a personalization (its headers, substitutions, custom_args) is the same for every reader.
 _FIELD = re.compile(r"^personalizations\.(\d+)\.to\b")
@@ -101,7 +105,7 @@ class SendGrid:
             "subject": composer.subject,
             "content": [
                 {"type": "text/plain", "value": composer.text_with(TAG)},
-                {"type": "text/html", "value": composer.html_with(TAG)},
+                {"type": "text/html", "value": composer.html_with(HTML_TAG)},
             ],
             "categories": [composer.tag],
         }
@@ -126,7 +130,10 @@ class SendGrid:
         return {
             "to": [to],
             "headers": letter.headers(),
-            "substitutions": {TAG: letter.unsubscribe_url},
+            "substitutions": {
+                TAG: letter.unsubscribe_url,
+                HTML_TAG: html.escape(letter.unsubscribe_url, quote=True),
+            },
             "custom_args": {"dopemail_issue": batch.composer.issue.issue_id},
         }
 
