@@ -206,6 +206,13 @@ FALLBACKS: dict[str, tuple[list[str], Edit]] = {
     ),
     "an entry made a draft": ([QUIET], lambda r: edit(r, QUIET, "title: ", "draft: true\ntitle: ")),
     "a draft published": ([DRAFT], lambda r: edit(r, DRAFT, "draft: true\n", "")),
+    # Maybe another issue's feed id: only the full build compares them all.
+    "a feed id set in an issue's file": (
+        [ISSUE_3],
+        lambda r: edit(
+            r, ISSUE_3, "number: 3\n", "number: 3\nid: https://dopepress.example.com/issues/\n"
+        ),
+    ),
     "an issue renumbered": (
         [ISSUE_3],
         lambda r: (r / ISSUE_3).rename(r / "issues/4-quiet-hours.md"),

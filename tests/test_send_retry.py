@@ -112,6 +112,21 @@ def test_a_key_the_provider_may_have_forgotten_is_not_posted_again() -> None:
     with pytest.raises(Unsafe):
         run(lost, lost)
     assert attempts.count == 2  # posted again once, while the key was kept; not after
+    # A batch left in flight by an earlier run (ambiguous from the start) is checked before
+    # its first post too: it may have waited behind others since the run began.
+    calls: list[int] = []
+    left = Attempts()
+    left.ambiguous = True
+    with pytest.raises(Unsafe):
+        with_retries(
+            lambda: calls.append(1),
+            Backoff(),
+            safe_to_repeat=True,
+            still_safe=lambda: False,
+            attempts=left,
+            wait=waiting,
+        )
+    assert calls == []
     # A failure that surely did not arrive is posted again whatever the key's age.
     refused = Transient("503 unavailable", delay=600)
     attempts = Attempts()

@@ -150,8 +150,12 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
                 fresh = load_issue(root / issue.path, root, settings, slugs)
             except DopemailError:
                 return None
-            if fresh.meta.number != issue.meta.number or fresh.slug != issue.slug:
-                return None
+            if (fresh.meta.number, fresh.slug, fresh.meta.id) != (
+                issue.meta.number,
+                issue.slug,
+                issue.meta.id,
+            ):
+                return None  # (its feed id: the build checks it against every other issue's)
             issues.append(fresh)
             again.add(issue.path)
         elif any(e.path in touched for e in issue.all_entries):

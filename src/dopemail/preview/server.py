@@ -297,7 +297,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
                         self.wfile.write(piece)
                         left -= len(piece)
             return
-        data = output_bytes(output)
+        try:
+            data = output_bytes(output)
+        except (DopemailError, OSError):
+            # A page still in the cache whose bytes are gone, and its file edited since: the
+            # rebuild the edit brings makes it anew.
+            self._send(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                b"rebuilding: reload in a moment",
+                _TYPES[".txt"],
+                body,
+            )
+            return
         if kind.startswith("text/html") and rel.startswith("site/"):
             html = self._local_links(snapshot, data.decode("utf-8", "replace"))
             deps = f"{rel},site/media/"

@@ -106,9 +106,10 @@ def with_retries(
     ``wait(seconds)`` returns True when a stop cut the wait short; ``ready()`` may wait too
     (for the rate limit), and returns False when a stop cut that short; ``stopping()`` is
     asked right before each attempt: once it says so, no request is started.
-    ``still_safe()`` is asked before posting again after an attempt that may have arrived
-    (``safe_to_repeat`` said so when the batch was first posted: the provider's key for it may
-    be forgotten since, after long waits): when it says no, the batch is left in doubt.
+    ``still_safe()`` is asked before each post of a batch that may have arrived already (an
+    attempt of this call, or of an earlier run: ``attempts.ambiguous``; ``safe_to_repeat``
+    said so when it was first posted, and the provider's key for it may be forgotten since,
+    after long waits): when it says no, the batch is left in doubt.
     """
     rng = rng or random.Random()
     last: Transient | None = None
@@ -118,8 +119,10 @@ def with_retries(
         with attempts.lock:
             if stopping():
                 raise Stopped(last)
-            if last is not None and attempts.ambiguous and not still_safe():
-                raise Unsafe(last)
+            if attempts.ambiguous and not still_safe():
+                # Also before a replay's first post (a batch left in flight, ambiguous from
+                # the start), which may have waited behind others since the run began.
+                raise Unsafe(last or Transient("its key may be forgotten", ambiguous=True))
             attempts.posting = True
         attempts.count += 1
         try:

@@ -480,6 +480,14 @@ def _fatal(result: object) -> bool:
     return isinstance(result, BaseException) and not isinstance(result, Exception)
 
 
+def _way_back(before: Started) -> str:
+    """The settings that send an issue on as its earlier sends went."""
+    back = f'provider = "{before.provider}"'
+    if before.endpoint and before.provider != "outbox":
+        back += f" and its base_url {before.endpoint}"
+    return back
+
+
 @dataclass
 class _Job:
     """A claimed batch on its way to the provider, and what its attempts saw."""
@@ -788,8 +796,7 @@ class _Run:
             None,
             f"'dopemail send {ref} --yes --start-over-with-new-provider' sends it to every "
             f"reader via {self.provider.name} (those who got it via {before.provider} get it "
-            f'again); or set provider = "{before.provider}" back in dopemail.toml to go on '
-            "as before",
+            f"again); or set {_way_back(before)} back in dopemail.toml to go on as before",
         )
 
     def provider_change_error(
@@ -802,15 +809,13 @@ class _Run:
             f"{sent:,} reader{'s' if sent != 1 else ''} {'were' if sent != 1 else 'was'} sent "
             f"issue {ref} via {earlier}"
         ]
-        if before.provider in LIST_HOLDERS:  # one row: its whole list
+        if before.provider in LIST_HOLDERS and sent:  # one row: its whole list
             done = [f"issue {ref} was posted to {before.provider}'s list via {earlier}"]
         if counts["failed"]:
             done.append(f"{counts['failed']:,} failed")
         if counts["in_flight"]:
             done.append(f"{counts['in_flight']:,} are in a batch left without an answer")
-        back = f'provider = "{before.provider}"'
-        if before.endpoint and before.provider != "outbox":
-            back += f" and its base_url {before.endpoint}"
+        back = _way_back(before)
         return SendError(
             f"issue {issue_id} was being sent via {earlier}, and dopemail.toml now says "
             f"{now}: " + "; ".join(done),
