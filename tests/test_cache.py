@@ -1525,9 +1525,11 @@ def test_a_warm_build_unpickles_no_entry_fields(workspace: Path) -> None:
     entries = result.workspace.entries
     assert entries and all("meta" not in vars(e) for e in entries)
     assert all("meta" not in vars(e) for i in result.workspace.issues for e in i.all_entries)
-    # Nor their texts or pages: each page is linked again to its kept bytes, known by hash.
+    # Nor their texts or pages: each page is linked again to its kept bytes, known by hash;
+    # nor the issues' emails, text parts and web pages.
     assert all("_lazy" in vars(e) for e in entries), "an entry's body was read"
     assert all("body_html" not in vars(r) for r in result.entries)
+    assert result.issues and all("_lazy" in vars(i) for i in result.issues), "an issue's too"
 
 
 @pytest.mark.parametrize("how", ["edited", "deleted"])
@@ -1569,6 +1571,28 @@ def test_an_entry_changed_between_its_head_and_body_being_read_is_built_as_it_is
     assert (page is not None and b"A late paragraph." in page) == (how == "edited")
 
 
+def test_a_stale_record_among_other_problems_still_builds_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Met while rendering the issues, beside another issue's problem: it was reported with
+    # it ("build again"), where alone it made the build start over by itself.
+    build(workspace)
+    real = build_module._render_issue
+    calls: list[str] = []
+
+    def first_time(env, issue, *args):  # type: ignore[no-untyped-def]
+        calls.append(issue.path)
+        if len(calls) == 1:
+            raise DopemailError("a problem the retry does not have", issue.path)
+        if len(calls) == 2:
+            raise cache_module.StaleRecord("an entry changed", issue.path, None, "build again")
+        return real(env, issue, *args)
+
+    monkeypatch.setattr(build_module, "_render_issue", first_time)
+    result, _ = build(workspace)
+    assert len(calls) > len(result.issues)  # once, then again
+
+
 def test_a_long_running_process_keeps_no_build_s_cache_through_its_records(
     workspace: Path,
 ) -> None:
@@ -1596,6 +1620,27 @@ def test_a_long_running_process_keeps_no_build_s_cache_through_its_records(
         assert page is not None and hashlib.sha256(page).hexdigest() == record.digest
 
 
+def test_an_issue_whose_record_body_is_damaged_is_rendered_again(workspace: Path) -> None:
+    # Its head read (its verdict, its line, its files' hashes), its body found damaged when
+    # its files must be written: the issue is rendered again, and its record removed.
+    build(workspace)
+    expected = _outputs(workspace)
+    folder = workspace / ".dopemail/cache/issues"
+    records = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert records
+    for record in records:
+        data = bytearray(record.read_bytes())
+        data[-3] ^= 0x20  # in the body's last bytes, after an intact head
+        record.write_bytes(bytes(data))
+    _wipe_outputs_only(workspace)
+    shutil.rmtree(workspace / write_module.BLOBS)
+    build(workspace)
+    assert _outputs(workspace) == expected
+    assert not [p for p in records if p.exists()], "a damaged record was kept"
+    build(workspace)  # rendered, and kept again
+    assert sum(1 for p in folder.rglob("*") if p.is_file()) == len(records)
+
+
 def _entry_bodies_read(result: Build) -> list[str]:
     return sorted(r.entry.slug for r in result.entries if "_lazy" not in vars(r.entry))
 
@@ -1616,6 +1661,7 @@ def test_a_build_after_one_edit_reads_the_bodies_of_what_it_renders_only(
     assert "site/quiet-hours/index.html" not in report.written
     _warn_of(result)  # what build says after it (its links, dates) reads none either
     assert _entry_bodies_read(result) == ["sunny-vallejo-park-low-tide"]
+    assert [i.issue.key for i in result.issues if "_lazy" not in vars(i)] == []
     # And the outputs are those of a build from scratch.
     built = _outputs(workspace)
     assert "A sentence" in built["sunny-vallejo-park-low-tide/index.html"].decode()

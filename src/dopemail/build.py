@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -16,6 +16,7 @@ from . import parallel
 from .cache import (
     BuildCache,
     EntryRecord,
+    IssueRecord,
     Memory,
     StaleRecord,
     encode,
@@ -158,6 +159,16 @@ def _entry_again(env: jinja2.Environment, workspace: Workspace, rel: str) -> Ent
     return entry_record(env, load_entry(root / rel, root, settings), settings, root)
 
 
+def _issue_again(
+    env: jinja2.Environment,
+    by_slug: dict[str, RenderedEntry],
+    settings: Settings,
+    issue: LoadedIssue,
+) -> RenderedIssue:
+    """An issue rendered again (its record's body found damaged)."""
+    return render_issue(env, issue, by_slug, settings)
+
+
 def _issue_key(cache: BuildCache, issue: LoadedIssue, by_slug: dict[str, RenderedEntry]) -> str:
     # An issue depends on its own file and on the entries it gathers (made once a build: the
     # workers, the sequential pass and the issues feed all ask).
@@ -188,29 +199,26 @@ def _render_issue(
     if cache is None:
         return render_issue(env, issue, by_slug, settings)
     key = _issue_key(cache, issue, by_slug)
-    # Only the rendered strings are stored: the issue itself was just loaded, and unpickling
-    # its models again for every issue of a large archive would cost more than the strings.
+    # Only the rendering is stored (IssueRecord): the issue itself was just loaded, and
+    # unpickling its models again for every issue of a large archive would cost more.
     found = cache.get("issues", key)
-    if isinstance(found, tuple) and len(found) == len(fields(RenderedIssue)) - 2:
-        # In a long-running process, the same bytes as last time: encoding a large archive's
-        # emails again (and the preview hashing them to see what changed) would cost more
-        # than the edit.
+    if isinstance(found, IssueRecord):
+        item = found.rendered(issue)
         if cache.memory is None:
-            return RenderedIssue(issue, *found)
+            return item
+        # In a long-running process, the same outputs as last time: encoding a large
+        # archive's emails again (and the preview hashing them to see what changed) would
+        # cost more than the edit.
         files = cache.memory.derived.get(key)
-        if files is None:  # encoded once, and kept: later calls give the very same bytes
-            files = RenderedIssue(issue, *found).outputs()
+        if files is None:  # made once, and kept: later calls give the very same objects
+            files = item.outputs()
         cache.memory.derived[key] = files
         cache.derived_used.add(key)
-        return RenderedIssue(issue, *found, files=files)
+        item.__dict__["files"] = files  # (frozen: set as its constructor would)
+        return item
     result = render_issue(env, issue, by_slug, settings)
-    cache.put("issues", key, _strings(result))
+    cache.put("issues", key, IssueRecord.of(result))
     return result
-
-
-def _strings(item: RenderedIssue) -> tuple[object, ...]:
-    # Everything but the issue (loaded afresh) and the encoded files (made from the rest).
-    return tuple(getattr(item, f.name) for f in fields(item) if f.name not in ("issue", "files"))
 
 
 # Forked workers (see parallel.py): each renders its share and sends the records back pickled
@@ -248,7 +256,7 @@ def _issues_job(indexes: Sequence[int]) -> Iterator[tuple[object, ...]]:
         staging = state["ahead"] is not None and not parallel.in_worker()
         if state["prepare"] and not staging:
             prepare(workspace.root, result.outputs())
-        yield from _hand_over(cache, "issues", state["keys"][index], _strings(result))
+        yield from _hand_over(cache, "issues", state["keys"][index], IssueRecord.of(result))
         if staging:  # its record is in the cache now
             by_slug, ahead = state["by_slug"], state["ahead"]
             _stage_issue(state["env"], issue, by_slug, workspace.settings, cache, ahead)
@@ -399,9 +407,11 @@ def render_workspace(
     """
     settings = workspace.settings
     env = env or _environment(workspace.root, cache, settings.publication.language)
-    render_again_with(partial(_entry_again, env, workspace))
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
+    render_again_with(
+        partial(_entry_again, env, workspace), partial(_issue_again, env, by_slug, settings)
+    )
     published = [r for r in rendered if not r.entry.draft]
     newest = published[: settings.feeds.items]
 
@@ -447,6 +457,9 @@ def render_workspace(
             errors.extend(getattr(exc, "errors", [exc]))
     for item in issues:
         errors.extend(item.verdict.errors)
+    for error in errors:
+        if isinstance(error, StaleRecord):
+            raise error  # the build is made again (see build): not one of the problems
     # A broken shared template fails every issue the same way: say it once.
     unique = {(e.path, e.line, e.message): e for e in errors}
     raise_all(list(unique.values()))

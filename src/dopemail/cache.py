@@ -38,6 +38,8 @@ _RENDERING_CODE = (".py", ".j2", ".po")
 T = TypeVar("T")
 FILE_KEYS = "file-keys.json"
 ENTRIES = "entries"  # the kind of the entries' records (see EntryRecord)
+ISSUES = "issues"  # and of the issues' (IssueRecord)
+_IN_TWO = (ENTRIES, ISSUES)
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
 
 
@@ -244,10 +246,7 @@ class EntryRecord:
             self.page,
         )
         head = (entry.light_state(), self.stamp, rendered.light_state(), self.digest, self.length)
-        heads = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
-        bodies = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
-        size = len(heads).to_bytes(_LENGTH, "little")
-        return b"".join((size, _checksum(heads), heads, _checksum(bodies), bodies))
+        return _in_two(head, body)
 
     @classmethod
     def decode(cls, data: bytes, where: str | None = None) -> EntryRecord | None:
@@ -260,20 +259,179 @@ class EntryRecord:
         from .content import light_rendering
         from .models import light_entry
 
-        end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
-        if len(data) < end:
+        found = _head_of(data)
+        if found is None:
             return None
-        view = memoryview(data)
-        if data[_LENGTH : _LENGTH + _CHECK] != _checksum(view[_LENGTH + _CHECK : end]):
-            return None
-        state, stamp, shown, digest, length = pickle.loads(view[_LENGTH + _CHECK : end])
-        body = _Body(where, end, None if where else bytes(view[end:]))
+        (state, stamp, shown, digest, length), end = found
+        body = _Body(where, end, None if where else bytes(memoryview(data)[end:]))
         entry = light_entry(state, body)
         record = cls(entry, stamp, light_rendering(entry, shown, body), None)
         record.digest, record.length = digest, length
         record._page = body
         body.record = record
         return record
+
+
+def _in_two(head: Any, body: Any) -> bytes:
+    """A record in two parts (see EntryRecord): its head's length, then the head and the
+    body, each after its checksum."""
+    heads = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+    bodies = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+    size = len(heads).to_bytes(_LENGTH, "little")
+    return b"".join((size, _checksum(heads), heads, _checksum(bodies), bodies))
+
+
+def _head_of(data: bytes) -> tuple[Any, int] | None:
+    """The head of a record :func:`_in_two` made, and where its body begins; None if damaged
+    (``data``: the whole record, or at least its head)."""
+    end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
+    if len(data) < end:
+        return None
+    view = memoryview(data)
+    if data[_LENGTH : _LENGTH + _CHECK] != _checksum(view[_LENGTH + _CHECK : end]):
+        return None
+    return pickle.loads(view[_LENGTH + _CHECK : end]), end
+
+
+def _body_of(where: str | None, offset: int, data: bytes | None) -> tuple[Any, ...] | None:
+    """The body of a record :func:`_in_two` made, from ``data`` (in memory) or its file
+    ``where`` at ``offset``; None if damaged or gone. Any other trouble (no memory, a disk
+    that fails to read) is raised, not taken for damage that would remove the record."""
+    if data is None:
+        assert where is not None
+        try:
+            with open(where, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return None
+    view = memoryview(data)
+    if data[:_CHECK] != _checksum(view[_CHECK:]):
+        return None
+    try:
+        values = pickle.loads(view[_CHECK:])
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    return cast("tuple[Any, ...]", values)
+
+
+class IssueRecord:
+    """An issue's rendering as the cache keeps it, in two parts as an entry's (EntryRecord):
+    its head (its checks' verdict, its line in the archive, the links its texts make, its
+    files' hashes) read at every build, and its body (its email, text part, web page, MJML,
+    content and intro) read when asked for. An unchanged issue's files go to the write known
+    by their hashes; a build after one edit reads a kilobyte of each issue, not 170 KB."""
+
+    __slots__ = ("head", "values", "where", "offset", "data")
+
+    def __init__(
+        self,
+        head: dict[str, Any],
+        values: tuple[Any, ...] | None = None,
+        where: str | None = None,
+        offset: int = 0,
+        data: bytes | None = None,
+    ) -> None:
+        self.head, self.values = head, values
+        self.where, self.offset, self.data = where, offset, data
+
+    @classmethod
+    def of(cls, item: Any) -> IssueRecord:
+        """The record of a RenderedIssue."""
+        from .newsletter import HEAVY_ISSUE, file_hashes
+
+        head = {
+            "verdict": item.verdict,
+            "list_item": item.list_item,
+            "links": item.links,
+            "written_wrong": item.written_wrong,
+            "_known": file_hashes(item),
+        }
+        return cls(head, tuple(getattr(item, name) for name in HEAVY_ISSUE))
+
+    def encode(self) -> bytes:
+        """The record as the cache stores it (see :func:`_in_two`)."""
+        assert self.values is not None, "made of a rendering, or read whole"
+        return _in_two(self.head, self.values)
+
+    @classmethod
+    def decode(cls, data: bytes, where: str | None = None) -> IssueRecord | None:
+        """The record :meth:`encode` made, its body left unread (in ``data``, or in the file
+        ``where``); None if damaged."""
+        found = _head_of(data)
+        if found is None:
+            return None
+        head, end = found
+        return cls(head, None, where, end, None if where else bytes(memoryview(data)[end:]))
+
+    def rendered(self, issue: Any) -> Any:
+        """The RenderedIssue of ``issue`` (the one its key was made of), its texts read when
+        first asked for."""
+        from .newsletter import light_issue
+
+        item = light_issue(issue, dict(self.head), None)
+        item.__dict__["_lazy"] = _IssueTexts(self, item)
+        return item
+
+    def texts(self, issue: Any) -> tuple[Any, ...]:
+        """Its body's values (:data:`~dopemail.newsletter.HEAVY_ISSUE`), read once."""
+        with _FILLING:
+            if self.values is None:
+                values = _body_of(self.where, self.offset, self.data)
+                self.values = values if values is not None else self._again(issue)
+                self.data = None
+            return self.values
+
+    def _again(self, issue: Any) -> tuple[Any, ...]:
+        # Damaged or gone: never trusted again, and rendered again, if that still makes what
+        # the head says (see _Body._again).
+        from .newsletter import HEAVY_ISSUE, file_hashes
+
+        if self.where is None:
+            raise ValueError(f"the record of {issue.path} is damaged")
+        with contextlib.suppress(OSError):
+            os.unlink(self.where)
+        stale = StaleRecord(
+            "an issue changed while the build read it from the cache",
+            issue.path,
+            None,
+            "build again",
+        )
+        if _RENDER_ISSUE_AGAIN is None:
+            raise stale
+        try:
+            again = _RENDER_ISSUE_AGAIN(issue)
+        except (OSError, DopemailError):
+            raise stale from None
+        head = self.head
+        if (file_hashes(again), again.list_item, again.links, again.written_wrong) != (
+            head["_known"],
+            head["list_item"],
+            head["links"],
+            head["written_wrong"],
+        ):
+            raise stale
+        return tuple(getattr(again, name) for name in HEAVY_ISSUE)
+
+
+class _IssueTexts:
+    """Puts an issue record's texts in place in one rendering of it (see IssueRecord)."""
+
+    __slots__ = ("record", "item")
+
+    def __init__(self, record: IssueRecord, item: Any) -> None:
+        self.record, self.item = record, item
+
+    def fill(self) -> None:
+        from .newsletter import HEAVY_ISSUE
+
+        item = self.item
+        with _FILLING:
+            if "_lazy" not in item.__dict__:
+                return
+            values = self.record.texts(item.issue)
+            item.__dict__.update(zip(HEAVY_ISSUE, values, strict=True))
+            item.__dict__.pop("_lazy", None)
 
 
 # An entry's record begins with the length of its head (see EntryRecord.encode); reading this
@@ -299,11 +457,17 @@ _FILLING = threading.RLock()
 _RENDER_AGAIN: Callable[[str], EntryRecord] | None = None
 
 
-def render_again_with(render: Callable[[str], EntryRecord] | None) -> None:
-    """Set what renders an entry again (see _Body._again): each build sets its own."""
-    global _RENDER_AGAIN
+_RENDER_ISSUE_AGAIN: Callable[[Any], Any] | None = None  # LoadedIssue -> RenderedIssue
+
+
+def render_again_with(
+    render: Callable[[str], EntryRecord] | None, issue: Callable[[Any], Any] | None = None
+) -> None:
+    """Set what renders an entry (from its path) and an issue (from its LoadedIssue) again
+    (see _Body._again, IssueRecord._again): each build sets its own."""
+    global _RENDER_AGAIN, _RENDER_ISSUE_AGAIN
     with _FILLING:
-        _RENDER_AGAIN = render
+        _RENDER_AGAIN, _RENDER_ISSUE_AGAIN = render, issue
 
 
 class _Body:
@@ -373,25 +537,7 @@ class _Body:
         )
 
     def _read(self) -> tuple[Any, ...] | None:
-        # None for a body that is damaged or gone; any other trouble (no memory, a disk
-        # that fails to read) is raised, not taken for damage that would remove the record.
-        data = self.data
-        if data is None:
-            assert self.where is not None
-            try:
-                with open(self.where, "rb") as handle:
-                    handle.seek(self.offset)
-                    data = handle.read()
-            except FileNotFoundError:
-                return None
-        view = memoryview(data)
-        if data[:_CHECK] != _checksum(view[_CHECK:]):
-            return None
-        try:
-            values = pickle.loads(view[_CHECK:])
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            return None
-        return cast("tuple[Any, ...]", values)
+        return _body_of(self.where, self.offset, self.data)
 
 
 @dataclass
@@ -417,7 +563,7 @@ def encode(record: Any) -> bytes:
     """A record as the cache stores it (and as forked workers send it back)."""
     # Not compressed: decompressing every record of a large archive cost more than reading
     # four times the bytes from the page cache.
-    if isinstance(record, EntryRecord):
+    if isinstance(record, EntryRecord | IssueRecord):
         return record.encode()  # checksummed in parts: see EntryRecord
     data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
     return _checksum(data) + data
@@ -605,7 +751,7 @@ class BuildCache:
             return None
         try:
             with open(path, "rb") as handle:
-                if kind == ENTRIES:  # its head alone (see EntryRecord)
+                if kind in _IN_TWO:  # its head alone (see EntryRecord)
                     data = handle.read(_HEAD_READ)
                     end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
                     if len(data) < end:
@@ -625,6 +771,8 @@ class BuildCache:
     def _decode(self, kind: str, data: bytes, where: str | None = None) -> Any | None:
         if kind == ENTRIES:
             return EntryRecord.decode(data, where)
+        if kind == ISSUES:
+            return IssueRecord.decode(data, where)
         body = memoryview(data)[_CHECK:]  # a view, not a copy of tens of KB
         if data[:_CHECK] != _checksum(body):
             return None

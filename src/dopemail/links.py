@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urljoin
 
-from .content import host_links, host_of
+from .content import host_of
 from .errors import ContentError
 from .feeds import RSS_PATH
-from .markdown import links_written_wrong
 from .site import SITE_DIR
 from .sourcetext import shown_lines
 
@@ -133,10 +132,9 @@ def dead_links_in(build: Build) -> list[ContentError]:
     :data:`SHOWN` of them, then how many more there are."""
     workspace = build.workspace
     base_url = workspace.settings.publication.base_url
-    host = host_of(base_url)
-    # An entry's, found when it was rendered (its HTML is not read again for this).
+    # Found when each was rendered (its HTML is not read again for this).
     texts = [(r.entry.path, r.entry.url, r.links) for r in build.entries if not r.entry.draft]
-    texts += [(i.issue.path, i.issue.url, host_links(i.content_html, host)) for i in build.issues]
+    texts += [(i.issue.path, i.issue.url, i.links) for i in build.issues]
     # A draft issue's link to a draft entry it gathers: the issue's checks say so, at its line.
     drafts = {(i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.drafts}
     found: list[tuple[DeadLink, int | None]] = []  # each with its line, when known
@@ -173,11 +171,11 @@ def broken_links_in(build: Build) -> list[ContentError]:
     Markdown prints as they are (see :func:`dopemail.markdown.links_written_wrong`): the
     reader sees brackets, and no link. From the texts as rendered, kept with each."""
     # Drafts too: their pages are previewed, and told now, one is fixed before it goes out.
-    # An entry's were found when it was rendered (its text is not read again for this).
-    told = [
-        ContentError(message, r.entry.path, line, hint)
-        for r in build.entries
-        for message, line, hint in r.written_wrong
+    # Each entry's and issue's were found when it was rendered (its text is not read again).
+    found = [(r.entry.path, r.written_wrong) for r in build.entries]
+    found += [(i.issue.path, i.written_wrong) for i in build.issues]
+    return [
+        ContentError(message, path, line, hint)
+        for path, told in found
+        for message, line, hint in told
     ]
-    texts = [(i.issue.path, i.issue.body, i.issue.body_line, i.intro_html) for i in build.issues]
-    return told + [each for text in texts for each in links_written_wrong(*text)]

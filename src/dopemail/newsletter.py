@@ -12,10 +12,13 @@ The unsubscribe link is a placeholder the sender replaces per recipient.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, cast
 
 import jinja2
 from jinja2 import meta
@@ -23,9 +26,9 @@ from jinja2 import meta
 from . import markdown
 from .compile import compile_mjml
 from .config import Settings
-from .content import RenderedEntry
+from .content import Note, RenderedEntry, host_links, host_of
 from .layout import SITE_ISSUES_DIR
-from .models import LoadedIssue
+from .models import LoadedIssue, lazy_field
 from .personalize import (
     HTML_FILE,
     MESSAGE_FILE,
@@ -35,6 +38,7 @@ from .personalize import (
 )
 from .quality import Verdict, check_email
 from .templates import render
+from .write import Output, Stored, output_bytes
 
 EMAIL_TEMPLATE = "email/issue.mjml.j2"
 TEXT_TEMPLATE = "email/issue.txt.j2"
@@ -88,19 +92,48 @@ class RenderedIssue:
     content_html: str  # intro and entry cards, for the issues feed
     verdict: Verdict
     list_item: str  # its line in the newsletter archive, from issue_item.html.j2
-    intro_html: str = ""  # the intro as rendered (its links written wrong are told from it)
+    intro_html: str  # the intro as rendered
+    # What the checks after a build look for in its texts, found when it is rendered (as an
+    # entry's: see RenderedEntry): the addresses its content links to on the site's host,
+    # and the links its intro wrote wrong.
+    links: tuple[str, ...] = ()
+    written_wrong: tuple[Note, ...] = ()
     # The encoded files, when a long-running process kept them from an earlier build.
-    files: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
+    files: dict[str, Output] | None = field(default=None, compare=False, repr=False)
+
+    # One taken from the cache reads its texts when first asked for (see cache.IssueRecord).
+    def __getattr__(self, name: str) -> Any:
+        return lazy_field(self, name, HEAVY_ISSUE)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        for name in HEAVY_ISSUE:
+            getattr(self, name)
+        return (_unpack_issue, ({k: v for k, v in self.__dict__.items() if k[0] != "_"},))
 
     @property
     def folder(self) -> str:
         """Where the issue's files go, relative to the workspace."""
         return f"{SITE_ISSUES_DIR}/{self.issue.key}"
 
-    def outputs(self) -> dict[str, bytes]:
-        """The files of this issue: path -> bytes."""
+    def outputs(self) -> dict[str, Output]:
+        """The files of this issue: path -> bytes (or, when its texts are still in the cache,
+        known by their hash: :class:`~dopemail.write.Stored`)."""
         if self.files is not None:
             return self.files
+        known = self.__dict__.get("_known") if "_lazy" in self.__dict__ else None
+        if known:
+            return {
+                f"{self.folder}/{name}": Stored(*known[name], partial(_encoded, self, text))
+                for name, text in _FILES
+            } | {f"{self.folder}/{MESSAGE_FILE}": self._message()}
+        return {
+            f"{self.folder}/{HTML_FILE}": self.html.encode("utf-8"),
+            f"{self.folder}/{TEXT_FILE}": self.text.encode("utf-8"),
+            f"{self.folder}/index.html": self.web.encode("utf-8"),
+            f"{self.folder}/{MESSAGE_FILE}": self._message(),
+        }
+
+    def _message(self) -> bytes:
         meta = self.issue.meta
         message = {
             "number": meta.number,
@@ -111,20 +144,50 @@ class RenderedIssue:
             "date": meta.date.isoformat(),
             "status": meta.status,
         }
-        return {
-            f"{self.folder}/{HTML_FILE}": self.html.encode("utf-8"),
-            f"{self.folder}/{TEXT_FILE}": self.text.encode("utf-8"),
-            f"{self.folder}/index.html": self.web.encode("utf-8"),
-            f"{self.folder}/{MESSAGE_FILE}": (
-                json.dumps(message, ensure_ascii=False, indent=2) + "\n"
-            ).encode("utf-8"),
-        }
+        return (json.dumps(message, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def sent_files(self) -> dict[str, bytes]:
         """What the sender mails of it (:data:`~dopemail.personalize.SENT_FILES`): file name ->
         bytes, to compare with what its folder in ``site/`` holds."""
         outputs = self.outputs()
-        return {name: outputs[f"{self.folder}/{name}"] for name in SENT_FILES}
+        return {
+            name: output_bytes(cast("bytes | Stored", outputs[f"{self.folder}/{name}"]))
+            for name in SENT_FILES
+        }
+
+
+#: What an issue taken from the cache reads only when asked (see cache.IssueRecord).
+HEAVY_ISSUE = ("mjml", "html", "text", "web", "content_html", "intro_html")
+# Its files known by hash while its texts are in the cache: file name -> the text it is.
+_FILES = ((HTML_FILE, "html"), (TEXT_FILE, "text"), ("index.html", "web"))
+
+
+def _encoded(item: RenderedIssue, name: str) -> bytes:
+    return cast(str, getattr(item, name)).encode("utf-8")
+
+
+def _unpack_issue(state: dict[str, Any]) -> RenderedIssue:
+    item = object.__new__(RenderedIssue)
+    item.__dict__.update(state)
+    return item
+
+
+def light_issue(issue: LoadedIssue, state: dict[str, Any], lazy: Any) -> RenderedIssue:
+    """An issue's rendering from what its record's head holds (``state``: its verdict, line,
+    links, links written wrong, and ``_known``: its files' hashes and lengths), whose texts
+    ``lazy.fill(item)`` puts in place when first asked for."""
+    item = object.__new__(RenderedIssue)
+    item.__dict__.update(state, issue=issue, files=None, _lazy=lazy)
+    return item
+
+
+def file_hashes(item: RenderedIssue) -> dict[str, tuple[str, int]]:
+    """Its email's, text part's and web page's SHA-256 and length, by file name."""
+    found = {}
+    for name, text in _FILES:
+        data = cast(str, getattr(item, text)).encode("utf-8")
+        found[name] = (hashlib.sha256(data).hexdigest(), len(data))
+    return found
 
 
 def render_issue(
@@ -166,8 +229,12 @@ def render_issue(
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
     # instead of looping over the issues in a template after each edit.
     item = render(env, ITEM_TEMPLATE, issue=issue).strip()
+    intro_html = context["intro_html"]
+    links = tuple(host_links(content_html, host_of(settings.publication.base_url)))
+    wrong = markdown.links_written_wrong(issue.path, issue.body, issue.body_line, intro_html)
+    told = tuple((e.message, e.line, e.hint) for e in wrong)
     return RenderedIssue(
-        issue, source, html, text, web, content_html, verdict, item, context["intro_html"]
+        issue, source, html, text, web, content_html, verdict, item, intro_html, links, told
     )
 
 
