@@ -367,14 +367,24 @@ def duplicate_feed_ids(
         other = by_id.setdefault(issue_feed_id(issue, host), issue)
         if other is issue:
             continue
-        declared, named = (issue, other) if issue.meta.id is not None else (other, issue)
-        errors.append(
-            ContentError(
-                f"duplicate feed id '{issue_feed_id(issue, host)}': {named.path} has it too",
-                declared.path,
-                key_line(root, declared.path, "id"),
-                "every issue needs an id of its own: remove 'id:' (its web version's address "
-                "is then its id), or give back the id it had",
-            )
+        hint = (
+            "every issue needs an id of its own: remove 'id:' (its web version's address is "
+            "then its id), or give back the id it had"
         )
+        errors.append(duplicate_id(root, f"'{issue_feed_id(issue, host)}'", issue, other, hint))
     return errors
+
+
+def duplicate_id(
+    root: Path, shown: str, this: LoadedEntry | LoadedIssue, other: Any, hint: str
+) -> ContentError:
+    """The error for two entries (or issues) with one feed id (``shown``), at the 'id:' line
+    that made it twice: the one that set its id by hand is the one to change (``this`` one,
+    found second, if both did)."""
+    declared, named = (this, other) if this.meta.id is not None else (other, this)
+    return ContentError(
+        f"duplicate feed id {shown}: {named.path} has it too",
+        declared.path,
+        key_line(root, declared.path, "id"),
+        hint,
+    )

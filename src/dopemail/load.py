@@ -51,7 +51,13 @@ from .filenames import (
     unread_slugs,
 )
 from .frontmatter import Document
-from .issuefiles import IssueFile, duplicate_feed_ids, duplicate_numbers, load_issue
+from .issuefiles import (
+    IssueFile,
+    duplicate_feed_ids,
+    duplicate_id,
+    duplicate_numbers,
+    load_issue,
+)
 from .layout import ARCHIVE_DIR, ENTRIES_DIR, ISSUES_DIR
 from .models import (
     SLUG,
@@ -410,18 +416,12 @@ def _duplicate_ids(root: Path, entries: list[LoadedEntry], host: str | None) -> 
             made = True
         if other is entry:
             continue
-        where = " (in atom.xml)" if made else ""
-        # The one that set its id by hand is the one to change (this one if both did).
-        declared, named = (entry, other) if entry.meta.id is not None else (other, entry)
-        errors.append(
-            ContentError(
-                f"duplicate feed id '{shared}'{where}: {named.path} has it too",
-                declared.path,
-                key_line(root, declared.path, "id"),
-                "every entry needs an id of its own: remove 'id:' (an id is then made from "
-                "the slug and the published day), or give back the id it had",
-            )
+        shown = f"'{shared}'" + (" (in atom.xml)" if made else "")
+        hint = (
+            "every entry needs an id of its own: remove 'id:' (an id is then made from the "
+            "slug and the published day), or give back the id it had"
         )
+        errors.append(duplicate_id(root, shown, entry, other, hint))
     return errors
 
 
