@@ -224,7 +224,8 @@ def test_dates_are_written_as_strftime_writes_them() -> None:
     moment = datetime(2024, 1, 1, tzinfo=zone)
     for _ in range(2 * 366 * 24):
         hour = moment.hour % 12 or 12
-        expected = f"{moment:%a}, {moment:%B} {moment.day}, {hour}:{moment:%M} {moment:%p}"
+        # (a no-break space before AM and PM: see wording.show_time)
+        expected = f"{moment:%a}, {moment:%B} {moment.day}, {hour}:{moment:%M}\u00a0{moment:%p}"
         assert show_time(moment) == expected
         assert long_date(moment) == f"{moment:%B} {moment.day}, {moment.year}"
         moment += timedelta(minutes=61)
