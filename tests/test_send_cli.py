@@ -249,6 +249,22 @@ def test_a_test_goes_to_an_address_written_as_mail_programs_write_it(tmp_path) -
     assert code == 1 and "--test Zoé <not-an-address>: not a valid address" in output
 
 
+def test_a_draft_whose_file_says_ready_is_told_to_be_built(tmp_path) -> None:
+    # Built as a draft, then 'status: ready' set without building: the refusal said "set
+    # 'status: ready' in its file", which the file already said.
+    root = make_workspace(tmp_path, subscribers=3)
+    write_issue(root, 1, "first-issue", status="draft")
+    source = root / "issues/1-first-issue.md"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("---\nnumber: 1\nstatus: ready\n---\nHello.\n", encoding="utf-8")
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1, output
+    assert "was built as a draft, and its file now says 'status: ready'" in output
+    assert "hint: run dopemail build, then send again" in output
+    assert "set 'status: ready'" not in output
+    assert not (root / "outbox").exists()
+
+
 def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_path) -> None:
     root = make_workspace(tmp_path, subscribers=3)
     write_issue(root, 1, "first-issue", status="draft")  # as the build writes a draft's

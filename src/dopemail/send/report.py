@@ -106,7 +106,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         if slug and named != f"{number}-{slug}":  # as dopemail send says it
             raise wrong_slug(number, named, slug, "status")
         if ledger is None or started is None:
-            marked = _file_status(root, number) == "sent"
+            marked = file_status(root, number) == "sent"
             return StatusReport(
                 number, None, None, None, None, {}, [], [], None, marked_sent=marked
             )
@@ -127,7 +127,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
         )
 
 
-def _file_status(root: Path, number: int) -> str | None:
+def file_status(root: Path, number: int) -> str | None:
     """The status the issue's file in issues/ says (None: no file, or none to read in it)."""
     from ..frontmatter import split
     from ..sourcetext import read_text

@@ -64,7 +64,7 @@ from .providers.base import (
 )
 from .providers.buttondown import LIST_KEY
 from .providers.outbox import Outbox, issue_folder
-from .report import ProgressBar, Reporter
+from .report import ProgressBar, Reporter, file_status
 from .retry import (
     Attempts,
     Backoff,
@@ -299,6 +299,16 @@ def _refuse_by_status(root: Path, issue: BuiltIssue) -> None:
     if issue.status == "draft":
         # Built to be previewed and test-sent; sending it to the list is the one mistake the
         # ledger cannot take back.
+        now = file_status(root, issue.number)
+        if now not in (None, "draft"):  # its file says otherwise: the build is what is old
+            raise SendError(
+                f"issue {issue.issue_id} was built as a draft, and its file now says "
+                f"'status: {now}': it is not sent to the subscribers as built",
+                issue.source,
+                None,
+                f"run dopemail build, then send again (dopemail send {issue.number} shows "
+                "what would go out)",
+            )
         raise SendError(
             f"issue {issue.issue_id} is a draft: it is not sent to the subscribers",
             issue.source,
