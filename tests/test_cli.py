@@ -303,6 +303,14 @@ def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path
     code, output = run_cli("check", "--root", workspace)
     number = source.split("\n").index(date.group(0)) + 1
     assert code == 0 and f"issues/3-quiet-hours.md:{number}: 'date' is 2031-12-01" in output, output
+    assert "keep 'status: draft' until it goes out" in output
+    # Marked sent with that date: it went out already, only the date can be wrong (it was
+    # told to keep 'status: draft' until it goes out).
+    issue.write_text(ahead.replace("status: draft", "status: sent", 1), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "'date' is 2031-12-01, in the future, and the issue is 'sent'" in output
+    assert "correct 'date:' to the day it went out" in output
+    assert "keep 'status: draft'" not in output
 
 
 def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_cli) -> None:

@@ -46,7 +46,11 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
             f"'{issue.meta.status}': it is in the archive and feeds/issues.xml from this build on",
             issue.path,
             key_line(workspace.root, issue.path, "date"),
-            "keep 'status: draft' until it goes out, or correct the date (a year typed wrong?)",
+            # A sent one went out already: only its date can be wrong.
+            "correct 'date:' to the day it went out (a year typed wrong?)"
+            if issue.meta.status == "sent"
+            else "keep 'status: draft' until it goes out, or correct the date (a year typed "
+            "wrong?)",
         )
         for issue in workspace.issues
         if issue.meta.status != "draft" and issue.meta.date > now
