@@ -714,6 +714,19 @@ def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
     assert status == 200 and "<h1>Send test</h1>" in shown and "(not sent:" in shown
     assert "Test sent" not in shown
     assert len(list((root / "outbox/1-strangers/tests").glob("*.eml"))) == 2
+    # With a name, as 'dopemail send --test' takes it (the form refused it).
+    named = urllib.parse.urlencode({"token": token, "address": "Zoé Lefèvre <zoe@example.com>"})
+    kind = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    status, body = running.request(
+        "POST", "/_preview/issue/1-strangers/send-test", named.encode(), kind
+    )
+    assert status == 200 and json.loads(body)["ok"], body
+    newest = max(
+        (root / "outbox/1-strangers/tests").glob("*.eml"), key=lambda p: p.stat().st_mtime_ns
+    )
+    message = email.message_from_bytes(newest.read_bytes(), policy=email.policy.default)
+    assert message["To"].addresses[0].display_name == "Zoé Lefèvre"
+    assert message["To"].addresses[0].addr_spec == "zoe@example.com"
 
 
 def test_a_test_written_by_the_preview_is_a_file_of_its_own_in_utc(

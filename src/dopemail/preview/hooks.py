@@ -22,7 +22,7 @@ import re
 import time
 from email import policy
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -44,10 +44,16 @@ def send_test(
     the built issue in ``site/`` is sent, as ``dopemail send --test`` does.
     Raises a :class:`~dopemail.errors.SendError` the page shows when it cannot be done.
     """
+    # As 'dopemail send --test' takes it: an address, or as a mail program writes one, with a
+    # name ('Zoé Lefèvre <zoe@example.com>'), kept as written.
+    address = address.strip()
+    name, bare = parseaddr(address) if "<" in address else ("", address)
     try:
-        address = validate_email(address.strip(), check_deliverability=False).normalized
+        bare = validate_email(bare, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise SendError(f"'{address}' is not a valid address: {exc}") from None
+    if not name:
+        address = bare
     if _sender_available() and (rendered is None or _built_matches(root, rendered)):
         from ..send import SendOptions, send_issue
         from ..send.run import Reporter
