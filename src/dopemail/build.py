@@ -410,7 +410,9 @@ def render_workspace(
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     render_again_with(
-        partial(_entry_again, env, workspace), partial(_issue_again, env, by_slug, settings)
+        partial(_entry_again, env, workspace),
+        partial(_issue_again, env, by_slug, settings),
+        remove=cache is not None and cache.writes,
     )
     published = [r for r in rendered if not r.entry.draft]
     newest = published[: settings.feeds.items]

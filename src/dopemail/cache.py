@@ -389,8 +389,7 @@ class IssueRecord:
 
         if self.where is None:
             raise ValueError(f"the record of {issue.path} is damaged")
-        with contextlib.suppress(OSError):
-            os.unlink(self.where)
+        _remove(self.where)
         stale = StaleRecord(
             "an issue changed while the build read it from the cache",
             issue.path,
@@ -460,14 +459,29 @@ _RENDER_AGAIN: Callable[[str], EntryRecord] | None = None
 _RENDER_ISSUE_AGAIN: Callable[[Any], Any] | None = None  # LoadedIssue -> RenderedIssue
 
 
+# Whether a damaged record is removed from the disk: not by a build that writes nothing
+# (dopemail check, which may run on a read-only checkout).
+_REMOVE_DAMAGED = True
+
+
 def render_again_with(
-    render: Callable[[str], EntryRecord] | None, issue: Callable[[Any], Any] | None = None
+    render: Callable[[str], EntryRecord] | None,
+    issue: Callable[[Any], Any] | None = None,
+    remove: bool = True,
 ) -> None:
     """Set what renders an entry (from its path) and an issue (from its LoadedIssue) again
-    (see _Body._again, IssueRecord._again): each build sets its own."""
-    global _RENDER_AGAIN, _RENDER_ISSUE_AGAIN
+    (see _Body._again, IssueRecord._again), and whether the damaged record is removed
+    (``remove``: the build writes): each build sets its own."""
+    global _RENDER_AGAIN, _RENDER_ISSUE_AGAIN, _REMOVE_DAMAGED
     with _FILLING:
-        _RENDER_AGAIN, _RENDER_ISSUE_AGAIN = render, issue
+        _RENDER_AGAIN, _RENDER_ISSUE_AGAIN, _REMOVE_DAMAGED = render, issue, remove
+
+
+def _remove(path: str) -> None:
+    # Never trusted again: the next build renders what it held.
+    if _REMOVE_DAMAGED:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 class _Body:
@@ -510,8 +524,7 @@ class _Body:
 
         if self.where is None:  # bytes in memory, checked when they came
             raise ValueError(f"the record of {record.entry.path} is damaged")
-        with contextlib.suppress(OSError):
-            os.unlink(self.where)
+        _remove(self.where)
         render = _RENDER_AGAIN
         stale = StaleRecord(
             "an entry changed while the build read it from the cache",
