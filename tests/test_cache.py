@@ -1545,21 +1545,21 @@ def test_an_entry_changed_between_its_head_and_body_being_read_is_built_as_it_is
     _wipe_outputs_only(workspace)
     shutil.rmtree(workspace / write_module.BLOBS)  # every page is read from its body
     entry = workspace / "entries/sunny-vallejo-park-low-tide.md"  # in no issue
-    real = cache_module._Body.fill
+    real = cache_module.EntryRecord.fill
     done: list[str] = []
 
-    def meanwhile(body) -> None:  # type: ignore[no-untyped-def]
-        record = body.record
-        if not done and record is not None and record.entry.path.endswith(entry.name):
+    def meanwhile(record) -> None:  # type: ignore[no-untyped-def]
+        body = record._body
+        if not done and body is not None and record.entry.path.endswith(entry.name):
             done.append(how)
             Path(body.where).unlink()  # its body gone...
             if how == "edited":  # ... and its file saved meanwhile
                 entry.write_text(entry.read_text() + "\nA late paragraph.\n")
             else:
                 entry.unlink()
-        real(body)
+        real(record)
 
-    monkeypatch.setattr(cache_module._Body, "fill", meanwhile)
+    monkeypatch.setattr(cache_module.EntryRecord, "fill", meanwhile)
     result, _ = build(workspace)
     assert done == [how]
     built = _outputs(workspace)
@@ -1632,7 +1632,7 @@ def test_a_long_running_process_keeps_no_build_s_cache_through_its_records(
     # And a page it serves later, whose body is gone by then (.dopemail/ deleted, which is
     # always safe), is rendered again by the latest build's templates.
     records = [r for r in memory.records.values() if isinstance(r, cache_module.EntryRecord)]
-    unread = [r for r in records if not r.page_read and r.digest is not None]
+    unread = [r for r in records if r._body is not None and r.digest is not None]
     assert unread
     shutil.rmtree(workspace / ".dopemail")
     for record in unread:

@@ -43,7 +43,7 @@ from .site import (
     year_groups,
 )
 from .templates import make_environment
-from .write import EarlyFolders, Output, Staging, Stored, WriteReport, build_lock, prepare
+from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -137,20 +137,8 @@ def _render_entries(
                 cache.records[name] = (key, record)
         rendered.append(record.rendered)
         if record.digest is not None:
-            pages[f"{SITE_DIR}/{entry.slug}/index.html"] = _page_of(record)
+            pages[f"{SITE_DIR}/{entry.slug}/index.html"] = record.page_output()
     return rendered, pages
-
-
-def _page_of(record: EntryRecord) -> Output:
-    # A page still in the cache is known by its hash: the write reads it only if the page in
-    # place (and its blob) holds other bytes.
-    if record.page_read:
-        return cast(bytes, record.page)
-    return Stored(record.digest or "", record.length, partial(_read_page, record))
-
-
-def _read_page(record: EntryRecord) -> bytes:
-    return cast(bytes, record.page)
 
 
 def _entry_again(env: jinja2.Environment, workspace: Workspace, rel: str) -> EntryRecord:

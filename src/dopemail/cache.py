@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -41,6 +42,10 @@ ENTRIES = "entries"  # the kind of the entries' records (see EntryRecord)
 ISSUES = "issues"  # and of the issues' (IssueRecord)
 _IN_TWO = (ENTRIES, ISSUES)
 _CHECK = 8  # bytes of checksum before each record: a damaged file is a miss, not a surprise
+# A record in two parts begins with the length of its head (see _in_two); reading this much
+# finds most heads whole (a few hundred bytes to a few KB) in one read.
+_LENGTH = 4
+_HEAD_READ = 8192
 
 
 def _files(folder: Path, follow: bool = False) -> list[Path]:
@@ -190,18 +195,110 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int
     return tuple(stamp)
 
 
+class StaleRecord(ContentError):
+    """A record whose body, asked for after its head was read, was damaged or gone, and whose
+    entry or issue no longer renders what the head says (its file edited or deleted
+    meanwhile): the record is removed, and :func:`dopemail.build.build` builds again."""
+
+
+# Bodies are read (and put in place) one at a time: few are (the entries and issues a build
+# renders something from), and the preview's threads may ask for one at once.
+_FILLING = threading.RLock()
+
+
+@dataclass(frozen=True)
+class _Again:
+    """What renders an entry (from its workspace path) and an issue (from its LoadedIssue)
+    again, for a body found damaged or gone; and whether that record is removed (not by a
+    build that writes nothing: dopemail check, on a read-only checkout maybe)."""
+
+    entry: Callable[[str], EntryRecord] | None = None
+    issue: Callable[[Any], Any] | None = None  # LoadedIssue -> RenderedIssue
+    remove: bool = True
+
+
+# The latest build's (see render_again_with). One for the process, not one per record: the
+# preview keeps records from build to build, and serves their pages long after the build that
+# read them, whose templates and workspace it must neither keep nor use.
+_AGAIN = _Again()
+
+
+def render_again_with(
+    render: Callable[[str], EntryRecord] | None,
+    issue: Callable[[Any], Any] | None = None,
+    remove: bool = True,
+) -> None:
+    """Set what renders an entry and an issue again, and whether the damaged record is
+    removed (``remove``: the build writes): each build sets its own."""
+    global _AGAIN
+    with _FILLING:
+        _AGAIN = _Again(render, issue, remove)
+
+
+class _Body:
+    """The part of a record (EntryRecord, IssueRecord) read when first asked for: its values,
+    from bytes in memory (sent by a worker) or from its file, once."""
+
+    __slots__ = ("where", "offset", "data", "values")
+
+    def __init__(
+        self,
+        where: str | None,
+        offset: int = 0,
+        data: bytes | None = None,
+        values: tuple[Any, ...] | None = None,
+    ) -> None:
+        self.where, self.offset, self.data, self.values = where, offset, data, values
+
+    def read(self, again: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+        """Its values; when damaged or gone, its file is removed (never trusted again: the
+        next build renders what it held) and ``again()`` makes them."""
+        with _FILLING:
+            if self.values is None:
+                values = _body_of(self.where, self.offset, self.data)
+                if values is None:
+                    if self.where is None:  # bytes in memory, checked when they came
+                        raise ValueError("a record's body sent by a worker is damaged")
+                    if _AGAIN.remove:
+                        with contextlib.suppress(OSError):
+                            os.unlink(self.where)
+                    values = again()
+                self.values, self.data = values, None
+            return self.values
+
+
+def _rendered_again(
+    render: Callable[[], T] | None, same: Callable[[T], bool], kind: str, path: str
+) -> T:
+    """``render()``, an entry's or an issue's rendering made again for a body found damaged
+    or gone, if it is what the record's head says (``same``); else StaleRecord."""
+    stale = StaleRecord(
+        f"{kind} changed while the build read it from the cache", path, None, "build again"
+    )
+    if render is None:
+        raise stale
+    try:
+        again = render()
+    except (OSError, DopemailError):
+        raise stale from None
+    if not same(again):
+        raise stale
+    return again
+
+
 class EntryRecord:
     """One entry as loaded and rendered, with the stamp of its pictures.
 
-    Stored in two parts (see :meth:`encode`): its head, what every build asks of every
+    Stored in two parts (see :func:`_in_two`): its head, what every build asks of every
     entry (its slug, place, dates, pictures and notes, its line in lists, what its text links
     to, its page's hash), and its body (its fields, text, content and page), read only when
     something asks for one of those. A build after one edit of a large archive, or one after
     ``site/`` was deleted, reads the heads of the thousands of entries it does not render,
     not their pages: a page in place (or kept in ``.dopemail/blobs/``) is known by its hash.
+    The entry and its rendering taken from the cache call :meth:`fill` for their body.
     """
 
-    __slots__ = ("entry", "stamp", "rendered", "digest", "length", "_page")
+    __slots__ = ("entry", "stamp", "rendered", "digest", "length", "_page", "_body")
 
     def __init__(
         self,
@@ -209,44 +306,76 @@ class EntryRecord:
         stamp: tuple[tuple[str, int, int, int, int], ...],
         rendered: Any,  # RenderedEntry
         page: bytes | None,  # its web page, when published
-        known: tuple[str, int] | None = None,  # its hash and length, when known already
     ) -> None:
-        self.entry = entry
-        self.stamp = stamp
-        self.rendered = rendered
-        self._page: bytes | None | _Body = page
-        if known is None and page is not None:
-            known = (hashlib.sha256(page).hexdigest(), len(page))  # not BLAKE2: see write
-        self.digest, self.length = known if known is not None else (None, 0)
+        self.entry, self.stamp, self.rendered, self._page = entry, stamp, rendered, page
+        self._body: _Body | None = None  # unread (see decode)
+        self.digest = hashlib.sha256(page).hexdigest() if page is not None else None
+        self.length = len(page) if page is not None else 0  # (SHA-256, not BLAKE2: see write)
 
     @property
     def page(self) -> bytes | None:
         """Its web page (None for a draft), read when first asked for."""
-        page = self._page
-        if isinstance(page, _Body):
-            page.fill()
-            page = self._page
-        return cast("bytes | None", page)
+        if self._body is not None:
+            self.fill()
+        return self._page
 
-    @property
-    def page_read(self) -> bool:
-        """Whether :attr:`page` is in memory (a draft's None is)."""
-        return not isinstance(self._page, _Body)
+    def page_output(self) -> Any:
+        """Its page as the write takes it: the bytes, or while they are still in the cache,
+        known by their hash (:class:`~dopemail.write.Stored`): the write reads them only if
+        the page in place (and its blob) holds other bytes."""
+        from .write import Stored
 
-    def encode(self) -> bytes:
-        """The record as the cache stores it: its head's length, then the head and the body,
-        each after its checksum."""
+        if self._body is None:
+            return self._page
+        return Stored(self.digest or "", self.length, lambda: cast(bytes, self.page))
+
+    def fill(self) -> None:
+        """Put its body in place in the entry, its rendering and itself (once; another thread
+        may have done it)."""
         from .content import HEAVY_HTML
         from .models import HEAVY
 
-        entry, rendered = self.entry, self.rendered
-        body = (
-            *(getattr(entry, name) for name in HEAVY),
-            *(getattr(rendered, name) for name in HEAVY_HTML),
+        with _FILLING:
+            body = self._body
+            if body is None:
+                return
+            values = body.read(self._again)
+            heavy = len(HEAVY)
+            # Put in place before the entry forgets where they come from: another thread
+            # finding no _lazy finds them.
+            self.entry.__dict__.update(zip(HEAVY, values[:heavy], strict=True))
+            self.rendered.__dict__.update(zip(HEAVY_HTML, values[heavy:-1], strict=True))
+            self._page = values[-1]
+            self.entry.__dict__.pop("_lazy", None)
+            self.rendered.__dict__.pop("_lazy", None)
+            self._body = None
+
+    def _values(self) -> tuple[Any, ...]:
+        from .content import HEAVY_HTML
+        from .models import HEAVY
+
+        return (
+            *(getattr(self.entry, name) for name in HEAVY),
+            *(getattr(self.rendered, name) for name in HEAVY_HTML),
             self.page,
         )
+
+    def _again(self) -> tuple[Any, ...]:
+        def same(again: EntryRecord) -> bool:
+            return (again.digest, again.length) == (self.digest, self.length) and (
+                again.entry.light_state() == self.entry.light_state()
+                and again.rendered.light_state() == self.rendered.light_state()
+            )
+
+        path = self.entry.path
+        render = partial(_AGAIN.entry, path) if _AGAIN.entry is not None else None
+        return _rendered_again(render, same, "an entry", path)._values()
+
+    def encode(self) -> bytes:
+        """The record as the cache stores it (see :func:`_in_two`)."""
+        entry, rendered = self.entry, self.rendered
         head = (entry.light_state(), self.stamp, rendered.light_state(), self.digest, self.length)
-        return _in_two(head, body)
+        return _in_two(head, self._values())
 
     @classmethod
     def decode(cls, data: bytes, where: str | None = None) -> EntryRecord | None:
@@ -256,35 +385,136 @@ class EntryRecord:
         is then read from the file when asked for, and if it is damaged or gone by then, the
         file is removed and the entry rendered again (see :func:`render_again_with`).
         """
-        from .content import light_rendering
-        from .models import light_entry
+        from .content import RenderedEntry
+        from .models import LoadedEntry, assembled
 
         found = _head_of(data)
         if found is None:
             return None
         (state, stamp, shown, digest, length), end = found
-        body = _Body(where, end, None if where else bytes(memoryview(data)[end:]))
-        entry = light_entry(state, body)
-        record = cls(entry, stamp, light_rendering(entry, shown, body), None)
+        record = cls.__new__(cls)
+        entry = assembled(LoadedEntry, state, _lazy=record)
+        rendered = assembled(RenderedEntry, shown, entry=entry, _lazy=record)
+        record.entry, record.stamp, record.rendered, record._page = entry, stamp, rendered, None
         record.digest, record.length = digest, length
-        record._page = body
-        body.record = record
+        record._body = _Body(where, end, None if where else bytes(memoryview(data)[end:]))
         return record
 
 
+class IssueRecord:
+    """An issue's rendering as the cache keeps it, in two parts as an entry's (EntryRecord):
+    its head (its checks' verdict, its line in the archive, the links its texts make, its
+    files' hashes) read at every build, and its body (its email, text part, web page, MJML,
+    content and intro) read when asked for. An unchanged issue's files go to the write known
+    by their hashes; a build after one edit reads a kilobyte of each issue, not 170 KB."""
+
+    __slots__ = ("head", "body")
+
+    def __init__(self, head: dict[str, Any], body: _Body) -> None:
+        self.head, self.body = head, body
+
+    @classmethod
+    def of(cls, item: Any) -> IssueRecord:
+        """The record of a RenderedIssue."""
+        from .newsletter import HEAVY_ISSUE
+
+        values = tuple(getattr(item, name) for name in HEAVY_ISSUE)
+        return cls(_issue_head(item), _Body(None, values=values))
+
+    def encode(self) -> bytes:
+        """The record as the cache stores it (see :func:`_in_two`)."""
+        assert self.body.values is not None, "made of a rendering, or read whole"
+        return _in_two(self.head, self.body.values)
+
+    @classmethod
+    def decode(cls, data: bytes, where: str | None = None) -> IssueRecord | None:
+        """The record :meth:`encode` made, its body left unread (in ``data``, or in the file
+        ``where``); None if damaged."""
+        found = _head_of(data)
+        if found is None:
+            return None
+        head, end = found
+        return cls(head, _Body(where, end, None if where else bytes(memoryview(data)[end:])))
+
+    def rendered(self, issue: Any) -> Any:
+        """The RenderedIssue of ``issue`` (the one its key was made of), its texts read when
+        first asked for."""
+        from .models import assembled
+        from .newsletter import RenderedIssue
+
+        item = assembled(RenderedIssue, self.head, issue=issue, files=None)
+        item.__dict__["_lazy"] = _IssueTexts(self, item)
+        return item
+
+    def texts(self, issue: Any) -> tuple[Any, ...]:
+        """Its body's values (:data:`~dopemail.newsletter.HEAVY_ISSUE`), read once."""
+        from .newsletter import HEAVY_ISSUE
+
+        def same(again: Any) -> bool:
+            # (Not the verdict: its warnings are exceptions, equal only to themselves.)
+            made, kept = _issue_head(again), self.head
+            return all(made[k] == kept[k] for k in kept if k != "verdict")
+
+        def again() -> tuple[Any, ...]:
+            render = partial(_AGAIN.issue, issue) if _AGAIN.issue is not None else None
+            made = _rendered_again(render, same, "an issue", issue.path)
+            return tuple(getattr(made, name) for name in HEAVY_ISSUE)
+
+        return self.body.read(again)
+
+
+def _issue_head(item: Any) -> dict[str, Any]:
+    """What a build asks of every issue (see IssueRecord), from its RenderedIssue."""
+    from .newsletter import file_hashes
+
+    return {
+        "verdict": item.verdict,
+        "list_item": item.list_item,
+        "links": item.links,
+        "written_wrong": item.written_wrong,
+        "_known": file_hashes(item),
+    }
+
+
+class _IssueTexts:
+    """Puts an issue record's texts in place in one rendering of it (see IssueRecord)."""
+
+    __slots__ = ("record", "item")
+
+    def __init__(self, record: IssueRecord, item: Any) -> None:
+        self.record, self.item = record, item
+
+    def fill(self) -> None:
+        from .newsletter import HEAVY_ISSUE
+
+        item = self.item
+        with _FILLING:
+            if "_lazy" not in item.__dict__:
+                return
+            values = self.record.texts(item.issue)
+            item.__dict__.update(zip(HEAVY_ISSUE, values, strict=True))
+            item.__dict__.pop("_lazy", None)
+
+
 def _in_two(head: Any, body: Any) -> bytes:
-    """A record in two parts (see EntryRecord): its head's length, then the head and the
-    body, each after its checksum."""
+    """A record in two parts (EntryRecord, IssueRecord): its head's length, then the head
+    and the body, each after its checksum."""
     heads = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
     bodies = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
     size = len(heads).to_bytes(_LENGTH, "little")
     return b"".join((size, _checksum(heads), heads, _checksum(bodies), bodies))
 
 
+def _head_end(data: bytes) -> int:
+    """Where the body of a record :func:`_in_two` made begins (``data``: at least its first
+    bytes)."""
+    return _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
+
+
 def _head_of(data: bytes) -> tuple[Any, int] | None:
     """The head of a record :func:`_in_two` made, and where its body begins; None if damaged
     (``data``: the whole record, or at least its head)."""
-    end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
+    end = _head_end(data)
     if len(data) < end:
         return None
     view = memoryview(data)
@@ -313,244 +543,6 @@ def _body_of(where: str | None, offset: int, data: bytes | None) -> tuple[Any, .
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
     return cast("tuple[Any, ...]", values)
-
-
-class IssueRecord:
-    """An issue's rendering as the cache keeps it, in two parts as an entry's (EntryRecord):
-    its head (its checks' verdict, its line in the archive, the links its texts make, its
-    files' hashes) read at every build, and its body (its email, text part, web page, MJML,
-    content and intro) read when asked for. An unchanged issue's files go to the write known
-    by their hashes; a build after one edit reads a kilobyte of each issue, not 170 KB."""
-
-    __slots__ = ("head", "values", "where", "offset", "data")
-
-    def __init__(
-        self,
-        head: dict[str, Any],
-        values: tuple[Any, ...] | None = None,
-        where: str | None = None,
-        offset: int = 0,
-        data: bytes | None = None,
-    ) -> None:
-        self.head, self.values = head, values
-        self.where, self.offset, self.data = where, offset, data
-
-    @classmethod
-    def of(cls, item: Any) -> IssueRecord:
-        """The record of a RenderedIssue."""
-        from .newsletter import HEAVY_ISSUE, file_hashes
-
-        head = {
-            "verdict": item.verdict,
-            "list_item": item.list_item,
-            "links": item.links,
-            "written_wrong": item.written_wrong,
-            "_known": file_hashes(item),
-        }
-        return cls(head, tuple(getattr(item, name) for name in HEAVY_ISSUE))
-
-    def encode(self) -> bytes:
-        """The record as the cache stores it (see :func:`_in_two`)."""
-        assert self.values is not None, "made of a rendering, or read whole"
-        return _in_two(self.head, self.values)
-
-    @classmethod
-    def decode(cls, data: bytes, where: str | None = None) -> IssueRecord | None:
-        """The record :meth:`encode` made, its body left unread (in ``data``, or in the file
-        ``where``); None if damaged."""
-        found = _head_of(data)
-        if found is None:
-            return None
-        head, end = found
-        return cls(head, None, where, end, None if where else bytes(memoryview(data)[end:]))
-
-    def rendered(self, issue: Any) -> Any:
-        """The RenderedIssue of ``issue`` (the one its key was made of), its texts read when
-        first asked for."""
-        from .newsletter import light_issue
-
-        item = light_issue(issue, dict(self.head), None)
-        item.__dict__["_lazy"] = _IssueTexts(self, item)
-        return item
-
-    def texts(self, issue: Any) -> tuple[Any, ...]:
-        """Its body's values (:data:`~dopemail.newsletter.HEAVY_ISSUE`), read once."""
-        with _FILLING:
-            if self.values is None:
-                values = _body_of(self.where, self.offset, self.data)
-                self.values = values if values is not None else self._again(issue)
-                self.data = None
-            return self.values
-
-    def _again(self, issue: Any) -> tuple[Any, ...]:
-        # Damaged or gone: never trusted again, and rendered again, if that still makes what
-        # the head says (see _Body._again).
-        from .newsletter import HEAVY_ISSUE, file_hashes
-
-        if self.where is None:
-            raise ValueError(f"the record of {issue.path} is damaged")
-        _remove(self.where)
-        stale = StaleRecord(
-            "an issue changed while the build read it from the cache",
-            issue.path,
-            None,
-            "build again",
-        )
-        if _RENDER_ISSUE_AGAIN is None:
-            raise stale
-        try:
-            again = _RENDER_ISSUE_AGAIN(issue)
-        except (OSError, DopemailError):
-            raise stale from None
-        head = self.head
-        if (file_hashes(again), again.list_item, again.links, again.written_wrong) != (
-            head["_known"],
-            head["list_item"],
-            head["links"],
-            head["written_wrong"],
-        ):
-            raise stale
-        return tuple(getattr(again, name) for name in HEAVY_ISSUE)
-
-
-class _IssueTexts:
-    """Puts an issue record's texts in place in one rendering of it (see IssueRecord)."""
-
-    __slots__ = ("record", "item")
-
-    def __init__(self, record: IssueRecord, item: Any) -> None:
-        self.record, self.item = record, item
-
-    def fill(self) -> None:
-        from .newsletter import HEAVY_ISSUE
-
-        item = self.item
-        with _FILLING:
-            if "_lazy" not in item.__dict__:
-                return
-            values = self.record.texts(item.issue)
-            item.__dict__.update(zip(HEAVY_ISSUE, values, strict=True))
-            item.__dict__.pop("_lazy", None)
-
-
-# An entry's record begins with the length of its head (see EntryRecord.encode); reading this
-# much finds most heads whole (a few hundred bytes to a few KB) in one read.
-_LENGTH = 4
-_HEAD_READ = 8192
-
-
-class StaleRecord(ContentError):
-    """An entry's record whose body, asked for after its head was read, was damaged or gone,
-    and whose file no longer renders what the head says (edited or deleted meanwhile): the
-    record is removed, and :func:`dopemail.build.build` builds again from the files."""
-
-
-# Fills are few (the entries a build renders something from) and may come from the
-# preview's threads at once: one at a time.
-_FILLING = threading.RLock()
-
-# What renders an entry again from its file (its workspace path), for a body found damaged or
-# gone: the latest build's (see render_again_with). One for the process, not one per record:
-# the preview keeps records from build to build, and serves their pages long after the
-# build that read them, whose templates and workspace it must neither keep nor use.
-_RENDER_AGAIN: Callable[[str], EntryRecord] | None = None
-
-
-_RENDER_ISSUE_AGAIN: Callable[[Any], Any] | None = None  # LoadedIssue -> RenderedIssue
-
-
-# Whether a damaged record is removed from the disk: not by a build that writes nothing
-# (dopemail check, which may run on a read-only checkout).
-_REMOVE_DAMAGED = True
-
-
-def render_again_with(
-    render: Callable[[str], EntryRecord] | None,
-    issue: Callable[[Any], Any] | None = None,
-    remove: bool = True,
-) -> None:
-    """Set what renders an entry (from its path) and an issue (from its LoadedIssue) again
-    (see _Body._again, IssueRecord._again), and whether the damaged record is removed
-    (``remove``: the build writes): each build sets its own."""
-    global _RENDER_AGAIN, _RENDER_ISSUE_AGAIN, _REMOVE_DAMAGED
-    with _FILLING:
-        _RENDER_AGAIN, _RENDER_ISSUE_AGAIN, _REMOVE_DAMAGED = render, issue, remove
-
-
-def _remove(path: str) -> None:
-    # Never trusted again: the next build renders what it held.
-    if _REMOVE_DAMAGED:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
-class _Body:
-    """The part of an entry's record read when first asked for: its fields, text, content and
-    page, put in place in the entry, its rendering and its record (see EntryRecord)."""
-
-    __slots__ = ("where", "offset", "data", "record")
-
-    def __init__(self, where: str | None, offset: int, data: bytes | None) -> None:
-        self.where, self.offset, self.data = where, offset, data
-        self.record: EntryRecord | None = None
-
-    def fill(self) -> None:
-        """Read the body and put it in place (once; another thread may have done it)."""
-        from .content import HEAVY_HTML
-        from .models import HEAVY
-
-        with _FILLING:
-            record = self.record
-            if record is None:
-                return
-            values = self._read()
-            if values is None:
-                values = self._again(record)
-            heavy = len(HEAVY)
-            # Put in place before the entry forgets where they come from: another thread
-            # finding no _lazy finds them.
-            record.entry.__dict__.update(zip(HEAVY, values[:heavy], strict=True))
-            record.rendered.__dict__.update(zip(HEAVY_HTML, values[heavy:-1], strict=True))
-            record._page = values[-1]
-            record.entry.__dict__.pop("_lazy", None)
-            record.rendered.__dict__.pop("_lazy", None)
-            self.record = self.data = None
-
-    def _again(self, record: EntryRecord) -> tuple[Any, ...]:
-        # Damaged or gone: never trusted again (the next build renders the entry), and
-        # rendered again from its file, if that still makes what the head says.
-        from .content import HEAVY_HTML
-        from .models import HEAVY
-
-        if self.where is None:  # bytes in memory, checked when they came
-            raise ValueError(f"the record of {record.entry.path} is damaged")
-        _remove(self.where)
-        render = _RENDER_AGAIN
-        stale = StaleRecord(
-            "an entry changed while the build read it from the cache",
-            record.entry.path,
-            None,
-            "build again",
-        )
-        if render is None:
-            raise stale
-        try:
-            again = render(record.entry.path)
-        except (OSError, DopemailError):
-            raise stale from None
-        if (again.digest, again.length) != (record.digest, record.length) or (
-            again.entry.light_state() != record.entry.light_state()
-            or again.rendered.light_state() != record.rendered.light_state()
-        ):
-            raise stale
-        return (
-            *(getattr(again.entry, name) for name in HEAVY),
-            *(getattr(again.rendered, name) for name in HEAVY_HTML),
-            again.page,
-        )
-
-    def _read(self) -> tuple[Any, ...] | None:
-        return _body_of(self.where, self.offset, self.data)
 
 
 @dataclass
@@ -766,8 +758,7 @@ class BuildCache:
             with open(path, "rb") as handle:
                 if kind in _IN_TWO:  # its head alone (see EntryRecord)
                     data = handle.read(_HEAD_READ)
-                    end = _LENGTH + _CHECK + int.from_bytes(data[:_LENGTH], "little")
-                    if len(data) < end:
+                    if len(data) < (end := _head_end(data)):
                         data += handle.read(end - len(data))
                 else:
                     data = handle.read()

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from . import markdown
-from .models import LoadedEntry, lazy_field
+from .models import LoadedEntry, lazy_field, whole
 from .templates import render
 
 Note = tuple[str, int | None, str | None]  # (message, line, hint)
@@ -37,32 +37,16 @@ class RenderedEntry:
         return lazy_field(self, name, HEAVY_HTML)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        for name in HEAVY_HTML:
-            getattr(self, name)
-        return (_unpack, ({k: v for k, v in self.__dict__.items() if k != "_lazy"},))
+        return whole(self, HEAVY_HTML)
 
     def light_state(self) -> dict[str, Any]:
-        """Its fields but the entry and :data:`HEAVY_HTML` (see :func:`light_rendering`)."""
-        skip = ("entry", "_lazy", *HEAVY_HTML)
-        return {k: v for k, v in self.__dict__.items() if k not in skip}
+        """Its fields but the entry and :data:`HEAVY_HTML` (see cache.EntryRecord)."""
+        skip = ("entry", *HEAVY_HTML)
+        return {k: v for k, v in self.__dict__.items() if k not in skip and k[0] != "_"}
 
 
 #: What a cached rendering reads only when asked (see RenderedEntry.__getattr__).
 HEAVY_HTML = ("body_html", "content_html")
-
-
-def _unpack(state: dict[str, Any]) -> RenderedEntry:
-    item = object.__new__(RenderedEntry)
-    item.__dict__.update(state)
-    return item
-
-
-def light_rendering(entry: LoadedEntry, state: dict[str, Any], lazy: Any) -> RenderedEntry:
-    """A rendering from its :meth:`~RenderedEntry.light_state`, whose HTML ``lazy.fill()``
-    puts in place when first asked for."""
-    item = object.__new__(RenderedEntry)
-    item.__dict__.update(state, entry=entry, _lazy=lazy)
-    return item
 
 
 def host_links(html: str, host: str) -> Iterator[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, cast
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -682,16 +682,12 @@ class LoadedEntry:
         return lazy_field(self, name, HEAVY)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Whole: its heavy fields read first if they were not.
-        for name in HEAVY:
-            getattr(self, name)
-        state = {k: v for k, v in self.__dict__.items() if k not in _LAZY_STATE}
-        return (_unpack_entry, (state,))
+        return whole(self, HEAVY)
 
     def light_state(self) -> dict[str, Any]:
-        """What a build asks of every entry: the fields but :data:`HEAVY`, its dates, draft
-        flag and pictures (see :func:`light_entry`)."""
-        state = {k: v for k, v in self.__dict__.items() if k not in HEAVY and k not in _LAZY_STATE}
+        """What a build asks of every entry (see cache.EntryRecord): the fields but
+        :data:`HEAVY`, its dates, draft flag and pictures."""
+        state = {k: v for k, v in self.__dict__.items() if k not in HEAVY and k[0] != "_"}
         state["_facts"] = (self.published, self.draft, tuple(self.pictures))
         return state
 
@@ -735,8 +731,8 @@ class LoadedEntry:
 
 #: An entry's fields that a cached entry reads only when asked (see LoadedEntry.__getattr__).
 HEAVY = ("meta", "body", "images", "body_pictures")
-_LAZY_STATE = ("_lazy", "_facts")
 _MISSING = object()
+D = TypeVar("D")
 
 
 def lazy_field(item: object, name: str, heavy: tuple[str, ...]) -> Any:
@@ -755,18 +751,22 @@ def lazy_field(item: object, name: str, heavy: tuple[str, ...]) -> Any:
     raise AttributeError(f"'{type(item).__name__}' object has no attribute '{name}'")
 
 
-def _unpack_entry(state: dict[str, Any]) -> LoadedEntry:
-    entry = object.__new__(LoadedEntry)
-    entry.__dict__.update(state)
-    return entry
+def assembled(cls: type[D], state: Mapping[str, Any], **more: Any) -> D:
+    """An instance of a frozen dataclass made of its ``__dict__``: one unpickled, or one
+    made of a cache record's head, whose heavy fields its ``_lazy`` reads when asked (an
+    entry, its rendering, an issue's: see cache.EntryRecord)."""
+    item = object.__new__(cls)
+    item.__dict__.update(state, **more)
+    return item
 
 
-def light_entry(state: dict[str, Any], lazy: Any) -> LoadedEntry:
-    """An entry from its :meth:`~LoadedEntry.light_state`, whose heavy fields ``lazy.fill()``
-    puts in place when first asked for."""
-    entry = object.__new__(LoadedEntry)
-    entry.__dict__.update(state, _lazy=lazy)
-    return entry
+def whole(item: object, heavy: tuple[str, ...]) -> tuple[Any, ...]:
+    """How an item whose ``heavy`` fields are read on use pickles (its ``__reduce__``):
+    whole, those read first, without what only the cache's copy holds (its private keys)."""
+    for name in heavy:
+        getattr(item, name)
+    state = {k: v for k, v in item.__dict__.items() if k[0] != "_"}
+    return (assembled, (type(item), state))
 
 
 @dataclass(frozen=True)

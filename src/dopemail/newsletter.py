@@ -28,7 +28,7 @@ from .compile import compile_mjml
 from .config import Settings
 from .content import Note, RenderedEntry, host_links, host_of
 from .layout import SITE_ISSUES_DIR
-from .models import LoadedIssue, lazy_field
+from .models import LoadedIssue, lazy_field, whole
 from .personalize import (
     HTML_FILE,
     MESSAGE_FILE,
@@ -106,9 +106,7 @@ class RenderedIssue:
         return lazy_field(self, name, HEAVY_ISSUE)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        for name in HEAVY_ISSUE:
-            getattr(self, name)
-        return (_unpack_issue, ({k: v for k, v in self.__dict__.items() if k[0] != "_"},))
+        return whole(self, HEAVY_ISSUE)
 
     @property
     def folder(self) -> str:
@@ -164,21 +162,6 @@ _FILES = ((HTML_FILE, "html"), (TEXT_FILE, "text"), ("index.html", "web"))
 
 def _encoded(item: RenderedIssue, name: str) -> bytes:
     return cast(str, getattr(item, name)).encode("utf-8")
-
-
-def _unpack_issue(state: dict[str, Any]) -> RenderedIssue:
-    item = object.__new__(RenderedIssue)
-    item.__dict__.update(state)
-    return item
-
-
-def light_issue(issue: LoadedIssue, state: dict[str, Any], lazy: Any) -> RenderedIssue:
-    """An issue's rendering from what its record's head holds (``state``: its verdict, line,
-    links, links written wrong, and ``_known``: its files' hashes and lengths), whose texts
-    ``lazy.fill(item)`` puts in place when first asked for."""
-    item = object.__new__(RenderedIssue)
-    item.__dict__.update(state, issue=issue, files=None, _lazy=lazy)
-    return item
 
 
 def file_hashes(item: RenderedIssue) -> dict[str, tuple[str, int]]:
