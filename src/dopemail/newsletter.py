@@ -98,7 +98,8 @@ class RenderedIssue:
     # and the links its intro wrote wrong.
     links: tuple[str, ...] = ()
     written_wrong: tuple[Note, ...] = ()
-    # The encoded files, when a long-running process kept them from an earlier build.
+    # The encoded files: made once (outputs), or kept by a long-running process from an
+    # earlier build.
     files: dict[str, Output] | None = field(default=None, compare=False, repr=False)
 
     # One taken from the cache reads its texts when first asked for (see cache.IssueRecord).
@@ -124,12 +125,16 @@ class RenderedIssue:
                 f"{self.folder}/{name}": Stored(*known[name], partial(_encoded, self, text))
                 for name, text in _FILES
             } | {f"{self.folder}/{MESSAGE_FILE}": self._message()}
-        return {
+        made: dict[str, Output] = {
             f"{self.folder}/{HTML_FILE}": self.html.encode("utf-8"),
             f"{self.folder}/{TEXT_FILE}": self.text.encode("utf-8"),
             f"{self.folder}/index.html": self.web.encode("utf-8"),
             f"{self.folder}/{MESSAGE_FILE}": self._message(),
         }
+        # Encoded once: its record's hashes (file_hashes), the workers' staging ahead and the
+        # write all ask for them. (Frozen: set as its constructor would have.)
+        self.__dict__["files"] = made
+        return made
 
     def _message(self) -> bytes:
         meta = self.issue.meta
@@ -166,9 +171,10 @@ def _encoded(item: RenderedIssue, name: str) -> bytes:
 
 def file_hashes(item: RenderedIssue) -> dict[str, tuple[str, int]]:
     """Its email's, text part's and web page's SHA-256 and length, by file name."""
+    files = item.outputs()
     found = {}
-    for name, text in _FILES:
-        data = cast(str, getattr(item, text)).encode("utf-8")
+    for name, _ in _FILES:
+        data = output_bytes(cast("bytes | Stored", files[f"{item.folder}/{name}"]))
         found[name] = (hashlib.sha256(data).hexdigest(), len(data))
     return found
 
