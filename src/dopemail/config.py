@@ -586,6 +586,11 @@ class Settings(Model):
     newsletter: Newsletter = Newsletter.model_construct()
     send: SendSettings = SendSettings.model_construct()
 
+    @property
+    def host(self) -> str | None:
+        """The site's host name, which its feed ids are made of."""
+        return urlsplit(self.publication.base_url).hostname
+
     def url(self, path: str = "") -> str:
         """An absolute URL on the publication's site."""
         return self.publication.base_url + path.lstrip("/")

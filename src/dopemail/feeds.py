@@ -188,7 +188,7 @@ def _hex_references(found: re.Match[bytes]) -> bytes:
 def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     """Atom 1.0 with html content, summaries and enclosure links."""
     fg = _generator(settings, items, settings.url(ATOM_PATH), "application/atom+xml")
-    host = urlsplit(settings.publication.base_url).hostname
+    host = settings.host
     for fe, item in zip(fg.entry(), items, strict=True):
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
@@ -304,7 +304,7 @@ def render_issues_feed(settings: Settings, issues: Sequence[RenderedIssue]) -> b
 
     issues = list(issues)[: settings.feeds.items]
     pub = settings.publication
-    host = urlsplit(pub.base_url).hostname
+    host = settings.host
     _ = wording_for(pub.language).gettext
     fg = FeedGenerator()
     # Its id names the newsletter's part of the home page, where its archive was once (ids

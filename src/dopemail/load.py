@@ -28,7 +28,6 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TypeVar, cast
-from urllib.parse import urlsplit
 
 from .bodytext import body_pictures, dropped_html
 from .cache import BuildCache, EntryRecord, forget_picture_stats, media_stamp
@@ -194,8 +193,7 @@ def entry_id(settings: Settings, slug: str, entry: Entry) -> str:
     """
     if entry.id:
         return entry.id
-    host = urlsplit(settings.publication.base_url).hostname
-    return f"tag:{host},{entry.published.date().isoformat()}:{slug}"
+    return f"tag:{settings.host},{entry.published.date().isoformat()}:{slug}"
 
 
 def load_entry(
@@ -394,7 +392,7 @@ def load_entries(
             continue
         by_slug[entry.slug] = entry
         entries.append(entry)
-    errors += _duplicate_ids(root, entries, urlsplit(settings.publication.base_url).hostname)
+    errors += _duplicate_ids(root, entries, settings.host)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
 
@@ -406,17 +404,18 @@ def _duplicate_ids(root: Path, entries: list[LoadedEntry], host: str | None) -> 
     as its 'id:', copied from atom.xml.)"""
     from .feeds import entry_atom_id
 
-    by_id: dict[str, tuple[LoadedEntry, bool]] = {}  # id -> its entry, and if made for Atom
+    # id -> the entry that has it, and whether as atom.xml writes it (a kept guid's urn:uuid)
+    by_id: dict[str, tuple[LoadedEntry, bool]] = {}
     errors: list[DopemailError] = []
     for entry in entries:  # in file name order
-        atom = entry_atom_id(entry, host)
-        shared, (other, made) = entry.id, by_id.setdefault(entry.id, (entry, False))
-        if other is entry and atom != entry.id:
-            shared, (other, made) = atom, by_id.setdefault(atom, (entry, True))
-            made = True
+        shared = entry.id
+        other, in_atom = by_id.setdefault(shared, (entry, False))
+        if other is entry and (atom := entry_atom_id(entry, host)) != entry.id:
+            shared, in_atom = atom, True  # this one's as atom.xml writes it
+            other, _ = by_id.setdefault(atom, (entry, True))
         if other is entry:
             continue
-        shown = f"'{shared}'" + (" (in atom.xml)" if made else "")
+        shown = f"'{shared}'" + (" (in atom.xml)" if in_atom else "")
         hint = (
             "every entry needs an id of its own: remove 'id:' (an id is then made from the "
             "slug and the published day), or give back the id it had"
@@ -590,9 +589,7 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
         if issue is not None:
             issues.append(issue)
     errors.extend(duplicate_numbers(root, issues))
-    errors.extend(
-        duplicate_feed_ids(root, issues, urlsplit(settings.publication.base_url).hostname)
-    )
+    errors.extend(duplicate_feed_ids(root, issues, settings.host))
     errors += sources_gone(root, ISSUES_DIR, bool(issue_names), broken_issues)
     raise_all(errors)
     issues.sort(key=lambda i: i.meta.number, reverse=True)
