@@ -1350,3 +1350,41 @@ def test_a_rebuild_after_many_saves_names_a_few_in_its_log_line(tmp_path: Path) 
                          "media/night/003.png and 196 more files)"), line  # fmt: skip
     state.rebuild(changed[:2])
     assert logged[-1].endswith("(media/night/000.png, media/night/001.png)"), logged[-1]
+
+
+def test_a_page_whose_cached_bytes_cannot_be_read_answers_503(workspace: Path) -> None:
+    # A page still in the cache (write.Stored) whose bytes are gone and whose file changed
+    # since: reading it raises. The request was dropped, a traceback on the terminal; it is
+    # answered "rebuilding" until the rebuild the edit brings.
+    import dataclasses
+    from types import MappingProxyType
+
+    from dopemail.cache import StaleRecord
+    from dopemail.preview.server import bind
+    from dopemail.write import Stored
+
+    state = PreviewState(workspace)
+    state.rebuild()
+
+    def gone() -> bytes:
+        raise StaleRecord("an entry changed", "entries/x.md", None, "build again")
+
+    rel = "site/quiet-hours/index.html"
+    outputs = {**state.snapshot.outputs, rel: Stored("0" * 64, 10, gone)}
+    state.snapshot = dataclasses.replace(state.snapshot, outputs=MappingProxyType(outputs))
+    server = bind(state, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.request("GET", "/site/quiet-hours/")
+        response = connection.getresponse()
+        assert response.status == 503
+        assert b"rebuilding" in response.read()
+        connection.request("GET", "/site/varda-in-los-angeles/")  # the others as ever
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
