@@ -12,6 +12,11 @@ the same bytes again, after ``site/`` was deleted or a page went back to what it
 a link instead of a new file: creating files is the dear part of writing (on ext4, a new inode
 skips every inode freed in the last minute, so it costs up to a millisecond after a large
 delete). Where a link cannot be made (``site/`` on another file system), files are written.
+
+An output found in place is known by its stat, as git knows a file by its index: each write
+keeps, in ``.dopemail/outputs-known.json``, every output's size, times and inode with the hash
+of what it holds, and the next write reads a file only when its stat changed since. A build
+after one edit of a large archive then reads the few files it changes, not all of them.
 """
 
 from __future__ import annotations
@@ -30,10 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import replace_file
-from .fingerprint import CLOCK, touch
+from .fingerprint import CLOCK, SETTLE_NS, Identity, identity, touch
 from .layout import MANIFEST
 
 BLOBS = ".dopemail/blobs"
+#: Each output's identity (size, times, inode) and what it held when the last write left it
+#: in place (see Staging): a file whose stat is unchanged is not read again.
+KNOWN = ".dopemail/outputs-known.json"
 #: Present while a write is under way: the outputs it was putting in place. A build that
 #: finds it was preceded by one that did not finish (killed, a power cut).
 JOURNAL = ".dopemail/writing.json"
@@ -108,6 +116,36 @@ def _same(target: str | Path, output: Output) -> bool:
                 return True
     except FileNotFoundError:
         return False
+
+
+def _tag(output: Output) -> str | None:
+    """What an output holds, as the known outputs name it (see :data:`KNOWN`): the hash of
+    its bytes, or for a file to copy (a picture) that file's identity, which changes with its
+    bytes; None when it cannot be told (the file is gone)."""
+    if isinstance(output, Stored):
+        return output.digest
+    if isinstance(output, Path):
+        try:
+            return "file " + " ".join(map(str, identity(os.stat(output))))
+        except OSError:
+            return None
+    return hashlib.sha256(output).hexdigest()
+
+
+def _read_known(root: Path) -> dict[str, tuple[Identity, str]]:
+    try:
+        with open(root / KNOWN, "rb") as handle:
+            found = json.loads(handle.read())
+    except (OSError, ValueError):
+        return {}
+    files = found.get("files") if isinstance(found, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    known: dict[str, tuple[Identity, str]] = {}
+    for rel, value in files.items():
+        if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
+            known[rel] = (tuple(value[:4]), value[4])  # type: ignore[assignment]
+    return known
 
 
 def _open_new(path: str) -> int:
@@ -223,20 +261,21 @@ class _Blobs:
         self.made: list[str] = []  # blobs created by this write (removed if it fails)
         self.folder_made = False
 
-    def stage(self, data: Output, tmp: str, pid: int, trust: bool = False) -> None:
+    def stage(self, data: Output, tmp: str, pid: int, trust: bool = False) -> str | None:
         """Put ``data`` (bytes, or a file's) at ``tmp``: a link to its blob, or a file of its
-        own.
+        own. The hash of the bytes put there, where known without reading them again (the
+        blob's name), else None.
 
         ``trust``: the blob may be taken as intact on its stat (the output was missing).
         """
         if not self.linking:
             _create(tmp, data)
-            return
+            return None
         if isinstance(data, Path) and self.fresh:
             # No blob was kept before this write: a picture is copied and hashed in one
             # read, and kept under what it held (hashing it first would read it twice).
             self._link(self._make(f"{self.folder}{os.sep}picture", data, pid), tmp, data)
-            return
+            return None
         blob = _blob_path(self.folder, data)
         # Asked of the file system, not of a listing taken once: the workers keep making
         # blobs while this write stages. A blob may also have been changed in place through
@@ -245,6 +284,7 @@ class _Blobs:
         if not self._intact(blob, data, trust):
             blob = self._make(blob, data, pid)
         self._link(blob, tmp, data)
+        return os.path.basename(blob)
 
     def _make(self, blob: str, data: Output, pid: int) -> str:
         if not self.folder_made:
@@ -511,6 +551,11 @@ class Staging:
         self.folders: set[str] = set()
         # path -> (temporary name, or None once in place; target; the output staged)
         self.staged: dict[str, tuple[str | None, str, Output]] = {}
+        # What the last write left in place (see KNOWN), and what this one finds or puts:
+        # path -> (its identity, what it holds); for those put in place, what they will hold.
+        self.known = _read_known(root)
+        self.found: dict[str, tuple[Identity, str]] = {}
+        self.tags: dict[str, str] = {}
 
     def stage(self, outputs: Mapping[str, Output]) -> None:
         """Link each output that differs from what is in place under a temporary name."""
@@ -527,8 +572,7 @@ class Staging:
             return  # staged (or found in place) ahead, and the build kept the very same bytes
         self._drop(rel)
         target = self.base + rel
-        # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
-        if _same(target, output):
+        if self._in_place(rel, target, output):
             self.staged[rel] = (None, target, output)
             return
         # An output that is there but wrong may be its own blob changed in place: its kept
@@ -547,9 +591,38 @@ class Staging:
             self.folders.add(folder)
         tmp = f"{folder}{os.sep}.{name}.{self.pid}.tmp"
         self.staged[rel] = (tmp, target, output)
-        self.blobs.stage(output, tmp, self.pid, trust)
+        # A file to copy is named by its identity before it is copied: one saved meanwhile
+        # has another by the next write, which then reads it.
+        tag = _tag(output) if isinstance(output, Path) else None
+        linked = self.blobs.stage(output, tmp, self.pid, trust)
+        tag = tag or linked or _tag(output)
+        if tag is not None:
+            self.tags[rel] = tag
+
+    def _in_place(self, rel: str, target: str, output: Output) -> bool:
+        """Whether the file at ``target`` holds ``output`` already: told by its stat when
+        the last write left it so (see KNOWN), else by reading it."""
+        known = self.known.get(rel)
+        if known is not None:
+            try:
+                now: Identity | None = identity(os.stat(target))
+            except OSError:
+                now = None
+            if now == known[0] and _tag(output) == known[1]:
+                self.found[rel] = known
+                return True
+        # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
+        if not _same(target, output):
+            return False
+        tag = _tag(output)
+        with contextlib.suppress(OSError):  # gone since: the next write reads it again
+            if tag is not None:
+                self.found[rel] = (identity(os.stat(target)), tag)
+        return True
 
     def _drop(self, rel: str) -> None:
+        self.found.pop(rel, None)
+        self.tags.pop(rel, None)
         item = self.staged.pop(rel, None)
         if item is not None and item[0] is not None:
             Path(item[0]).unlink(missing_ok=True)
@@ -588,6 +661,10 @@ class Staging:
                         report.json_before[rel] = Path(target).read_bytes()
                 os.replace(tmp, target)
                 self.staged[rel] = (None, target, output)
+                tag = self.tags.pop(rel, None)
+                if tag is not None:
+                    with contextlib.suppress(OSError):
+                        self.found[rel] = (identity(os.stat(target)), tag)
                 report.written.append(rel)
                 if rel in self.replacing:
                     report.replaced.append(rel)
@@ -603,6 +680,7 @@ class Staging:
             if early is not None:
                 early.wait()
         report.removed = _prune(self.root, set(outputs), self.unfinished)
+        self._keep_known()
         (self.root / JOURNAL).unlink(missing_ok=True)
         # With no blobs before it and every output written (linked), all blobs are this
         # build's own and linked: no folder of thousands to list. An output found in place
@@ -611,6 +689,33 @@ class Staging:
         if (report.written or report.removed) and not all_linked:
             self.blobs.prune()
         return report
+
+    def _keep_known(self) -> None:
+        """Keep, for the next write, the identity of each output in place and what it holds
+        (see KNOWN); but not of those changed within the last seconds (as git does, "racy
+        git"): on a file system whose clock ticks coarsely, a file saved again within the
+        same tick, with the same size, would keep its stat."""
+        now = touch(self.root / CLOCK)
+        if now is None:
+            known = {}
+        else:
+            since = now - SETTLE_NS
+            known = {
+                rel: [*stat, tag]
+                for rel, (stat, tag) in sorted(self.found.items())
+                if rel in self.staged and max(stat[1], stat[2]) < since
+            }
+        path = self.root / KNOWN
+        if known == {rel: [*stat, tag] for rel, (stat, tag) in self.known.items()}:
+            return  # what the file says already (most builds after one edit, and no-ops)
+        if not known:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            return
+        text = json.dumps({"files": known}, separators=(",", ":"))
+        with contextlib.suppress(OSError):  # not kept: the next write reads the files
+            replace_file(path, text.encode("utf-8"))
+        self.known = {rel: (tuple(v[:4]), v[4]) for rel, v in known.items()}  # type: ignore[misc]
 
 
 def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) -> list[str]:
