@@ -1970,3 +1970,78 @@ def test_an_unchanged_issue_file_is_not_read_again(
     assert edited.name in opened
     email = (workspace / f"site/issues/{edited.stem}/email.html").read_text("utf-8")
     assert "<title>Again: All of Us Strangers" in email
+
+
+def _records(root: Path, kind: str = "entries") -> list[Path]:
+    return sorted(p for p in (root / ".dopemail/cache" / kind).rglob("*") if p.is_file())
+
+
+def test_a_build_takes_the_records_heads_from_one_file(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every entry's and issue's head sits in the heads file too: a build after one edit of
+    # a large archive read 11,000 record files for theirs. Here each record file's own head
+    # is damaged (its body intact, where it was): one read there would render its entry again.
+    build(workspace)
+    for record in _records(workspace) + _records(workspace, "issues"):
+        data = bytearray(record.read_bytes())
+        data[cache_module._LENGTH + cache_module._CHECK + 3] ^= 0x20
+        record.write_bytes(bytes(data))
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, again")
+    rendered = _count_renders(monkeypatch)
+    result, report = build(workspace)
+    assert rendered == ["quiet-hours"]
+    # The other issues are taken from their records too (the heads file's, then the bodies).
+    assert report is not None and report.written
+    built = _outputs(workspace)
+    _wipe_outputs(workspace)
+    build(workspace, use_cache=False)
+    assert _outputs(workspace) == built
+
+
+def test_records_gone_that_the_heads_file_names_are_rendered_and_kept_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Record files deleted by hand (or a disk tidied): the heads file still names them, but
+    # their pages are read from their bodies, which are gone: each is rendered again, and
+    # kept again by the next build, which no longer finds them in the heads file.
+    build(workspace)
+    expected = _outputs(workspace)
+    records = _records(workspace)
+    for record in records:
+        record.unlink()
+    _wipe_outputs_only(workspace)
+    shutil.rmtree(workspace / write_module.BLOBS)
+    build(workspace)
+    assert _outputs(workspace) == expected
+    rendered = _count_renders(monkeypatch)
+    build(workspace)
+    assert rendered, "rendered again to be kept"
+    assert _records(workspace) == records
+    rendered.clear()
+    build(workspace)
+    assert rendered == []
+
+
+def test_a_preview_reads_the_heads_file_at_its_first_build_only(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its later builds keep what the first read in memory, and ask the cache only for what
+    # was made since: reading the heads of 10,000 entries again would cost more than them.
+    from dopemail.preview.state import PreviewState
+
+    build(workspace)
+    opened: list[str] = []
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(os.fspath(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "open", counting, raising=False)
+    state = PreviewState(workspace)
+    assert state.rebuild().build is not None
+    _edit(workspace / "dopemail.toml", "items = 50", "items = 49")  # a whole build again
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, again")
+    assert state.rebuild(["dopemail.toml", "entries/quiet-hours.md"]).build is not None
+    heads = [p for p in opened if os.path.basename(p) == cache_module.HEADS]
+    assert len(heads) == 1

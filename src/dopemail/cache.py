@@ -38,6 +38,9 @@ _NOT_RENDERING = ("send", "preview")
 _RENDERING_CODE = (".py", ".j2", ".po")
 T = TypeVar("T")
 FILE_KEYS = "file-keys.json"
+# Every entry's and issue's record head in one file (see BuildCache.get): read at once, not
+# as thousands of small files.
+HEADS = "heads"
 ENTRIES = "entries"  # the kind of the entries' records (see EntryRecord)
 ISSUES = "issues"  # and of the issues' (IssueRecord)
 _IN_TWO = (ENTRIES, ISSUES)
@@ -235,6 +238,11 @@ def render_again_with(
         _AGAIN = _Again(render, issue, remove)
 
 
+# Records removed as damaged or gone (see _Body.read), which a heads file written before
+# still names: a build made again at once (StaleRecord) must not take them from it.
+_REMOVED: set[str] = set()
+
+
 class _Body:
     """The part of a record (EntryRecord, IssueRecord) read when first asked for: its values,
     from bytes in memory (sent by a worker) or from its file, once."""
@@ -262,6 +270,7 @@ class _Body:
                     if _AGAIN.remove:
                         with contextlib.suppress(OSError):
                             os.unlink(self.where)
+                        _REMOVED.add(self.where)
                     values = again()
                 self.values, self.data = values, None
             return self.values
@@ -557,6 +566,9 @@ class Memory:
     records: dict[str, Any] = field(default_factory=dict)
     file_keys: dict[str, tuple[Identity, str, str]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
+    # Whether a build read the heads file already: a later one asks it only for records made
+    # since (an edit's), which it cannot hold, and reading it again would cost more than them.
+    heads_read: bool = False
 
 
 def _checksum(data: bytes | memoryview) -> bytes:
@@ -616,6 +628,10 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
+        # The heads file's, by record file (None until first asked), and the heads of the
+        # records this build used, for the next build's (see save_heads).
+        self._heads: dict[str, bytes] | None = None
+        self.heads: dict[str, bytes] = {}
         self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
@@ -744,33 +760,78 @@ class BuildCache:
         path = self._path(kind, key)
         if self.memory is not None and path in self.memory.records:
             return True
+        if kind in _IN_TWO and self.keep and path in self._held_heads() and path not in _REMOVED:
+            return True
         return self.keep and os.path.isfile(path)
 
     def get(self, kind: str, key: str) -> Any | None:
-        """The record stored under ``key``, or None (missing or unreadable: rebuild it)."""
+        """The record stored under ``key``, or None (missing or unreadable: rebuild it).
+
+        An entry's or issue's head is taken from the heads file when it holds it (its body,
+        when asked for, from the record's file; one gone or damaged by then is rendered
+        again, as ever: see EntryRecord)."""
         path = self._path(kind, key)
         if self.memory is not None and path in self.memory.records:
             self.used.add(path)
             return self.memory.records[path]
         if not self.keep:
             return None
+        head = self._held_heads().get(path) if kind in _IN_TWO and path not in _REMOVED else None
         try:
-            with open(path, "rb") as handle:
-                if kind in _IN_TWO:  # its head alone (see EntryRecord)
-                    data = handle.read(_HEAD_READ)
-                    if len(data) < (end := _head_end(data)):
-                        data += handle.read(end - len(data))
-                else:
-                    data = handle.read()
+            if head is not None:
+                data = head
+            else:
+                with open(path, "rb") as handle:
+                    if kind in _IN_TWO:  # its head alone (see EntryRecord)
+                        data = handle.read(_HEAD_READ)
+                        if len(data) < (end := _head_end(data)):
+                            data += handle.read(end - len(data))
+                    else:
+                        data = handle.read()
             record = self._decode(kind, data, path)
         except Exception:  # noqa: BLE001 - whatever is wrong with a record, rebuild it
             return None
         if record is None:
             return None  # damaged on disk: render it again
         self.used.add(path)
+        if kind in _IN_TWO:
+            self.heads[path] = head or bytes(memoryview(data)[: _head_end(data)])
         if self.memory is not None:
             self.memory.records[path] = record
         return record
+
+    def _held_heads(self) -> dict[str, bytes]:
+        # The heads file, read once, if it was written in this context (see save_heads).
+        if self._heads is None:
+            self._heads = {}
+            if self.memory is not None:
+                if self.memory.heads_read:
+                    return self._heads
+                self.memory.heads_read = True
+            try:
+                with open(self._base + HEADS, "rb") as handle:
+                    data = handle.read()
+                if data[:_CHECK] == _checksum(memoryview(data)[_CHECK:]):
+                    context, heads = pickle.loads(memoryview(data)[_CHECK:])
+                    if context == self.context and isinstance(heads, dict):
+                        # Named in it from the cache's folder: a workspace moved keeps it.
+                        self._heads = {self._base + name: head for name, head in heads.items()}
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                pass
+        return self._heads
+
+    def save_heads(self, stored: set[str]) -> None:
+        """Write the heads of the entries' and issues' records this build used that are
+        on disk (``stored``), for the next build to read at once; not when they are what
+        the heads file holds already (a build that rendered nothing)."""
+        heads = {path: head for path, head in self.heads.items() if path in stored}
+        target = self._base + HEADS
+        if heads.keys() == self._held_heads().keys() and os.path.isfile(target):
+            return
+        named = {path[len(self._base) :]: head for path, head in sorted(heads.items())}
+        data = pickle.dumps((self.context, named), protocol=pickle.HIGHEST_PROTOCOL)
+        replace_file(target, _checksum(data), data)
+        self._heads = heads
 
     def _decode(self, kind: str, data: bytes, where: str | None = None) -> Any | None:
         if kind == ENTRIES:
@@ -794,7 +855,7 @@ class BuildCache:
             if not disk:
                 return
         if self.keep:
-            self._store(path, encode(record))
+            self._store(kind, path, encode(record))
 
     def put_encoded(self, kind: str, key: str, data: bytes) -> None:
         """Store a record that another process made with :func:`encode`."""
@@ -803,13 +864,15 @@ class BuildCache:
         if self.memory is not None:
             self.memory.records[path] = self._decode(kind, data)
         if self.keep:
-            self._store(path, data)
+            self._store(kind, path, data)
 
-    def _store(self, path: str, data: bytes) -> None:
+    def _store(self, kind: str, path: str, data: bytes) -> None:
         if not self.writes:
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         replace_file(path, data)
+        if kind in _IN_TWO:
+            self.heads[path] = data[: _head_end(data)]
 
     def remember(self, kind: str, make: Callable[[], T]) -> T:
         """``make()``, or what it made before in this context (the settings, dopemail's code
@@ -848,7 +911,12 @@ class BuildCache:
         """Remove the records this build did not use (deleted or outdated entries)."""
         if not self.keep or not self.writes:
             return  # a throwaway cache used nothing from the folder: it must not empty it
+        self.used.add(self._base + HEADS)
+        stored = set()
         for path in _file_names(str(self.folder)):
             if path not in self.used and not (path.endswith(".tmp") and in_flight(path)):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
+            else:
+                stored.add(path)
+        self.save_heads(stored)
