@@ -2045,3 +2045,21 @@ def test_a_preview_reads_the_heads_file_at_its_first_build_only(
     assert state.rebuild(["dopemail.toml", "entries/quiet-hours.md"]).build is not None
     heads = [p for p in opened if os.path.basename(p) == cache_module.HEADS]
     assert len(heads) == 1
+
+
+def test_an_entry_whose_picture_was_replaced_has_its_new_head_kept(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its record is stored anew under the same name (its key is made of its file, which did
+    # not change): the heads file must hold the new head, or every build after took the old
+    # one, found its pictures' stamp stale and rendered the entry again.
+    build(workspace)
+    picture = workspace / "media/harbor-lights-restoration/01.jpg"  # in no issue
+    picture.write_bytes(picture.read_bytes() + b"\0" * 10)
+    rendered = _count_renders(monkeypatch)
+    build(workspace)
+    assert rendered == ["harbor-lights-restoration"]
+    rendered.clear()
+    build(workspace)
+    build(workspace)
+    assert rendered == []

@@ -566,8 +566,9 @@ class Memory:
     records: dict[str, Any] = field(default_factory=dict)
     file_keys: dict[str, tuple[Identity, str, str]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)  # made from a record, by its key
-    # Whether a build read the heads file already: a later one asks it only for records made
-    # since (an edit's), which it cannot hold, and reading it again would cost more than them.
+    # Whether a build read the heads file already: a later one asks it only for records not
+    # in memory (an edit's, new; an undo's, dropped from memory since), read from their own
+    # files: reading the heads of a whole archive again would cost more than them.
     heads_read: bool = False
 
 
@@ -756,7 +757,9 @@ class BuildCache:
             self.memory.file_keys[path] = known
 
     def has(self, kind: str, key: str) -> bool:
-        """Whether a record is stored under ``key`` (without reading it)."""
+        """Whether a record is stored under ``key`` (without reading it): its file is there,
+        or the heads file names it (its body, if gone by the time it is asked for, is
+        rendered again: see EntryRecord)."""
         path = self._path(kind, key)
         if self.memory is not None and path in self.memory.records:
             return True
@@ -826,7 +829,9 @@ class BuildCache:
         the heads file holds already (a build that rendered nothing)."""
         heads = {path: head for path, head in self.heads.items() if path in stored}
         target = self._base + HEADS
-        if heads.keys() == self._held_heads().keys() and os.path.isfile(target):
+        # Whole heads compared, not only their records' names: an entry whose picture was
+        # replaced is stored anew under the same name (its key is its file's), another head.
+        if heads == self._held_heads() and os.path.isfile(target):
             return
         named = {path[len(self._base) :]: head for path, head in sorted(heads.items())}
         data = pickle.dumps((self.context, named), protocol=pickle.HIGHEST_PROTOCOL)

@@ -14,9 +14,11 @@ skips every inode freed in the last minute, so it costs up to a millisecond afte
 delete). Where a link cannot be made (``site/`` on another file system), files are written.
 
 An output found in place is known by its stat, as git knows a file by its index: each write
-keeps, in ``.dopemail/outputs-known.json``, every output's size, times and inode with the hash
-of what it holds, and the next write reads a file only when its stat changed since. A build
-after one edit of a large archive then reads the few files it changes, not all of them.
+keeps, in ``.dopemail/outputs-known.json``, each output's size, times and inode with what it
+holds (the hash of its bytes; for a copied picture, its source's size, times and inode), and
+the next write reads a file only when its stat changed since. Files changed in the seconds
+before the write ended are left out, and read by the next one. A build after one edit of a
+large archive then reads the few files it changes, not all of them.
 """
 
 from __future__ import annotations
@@ -611,13 +613,17 @@ class Staging:
             if now == known[0] and _tag(output) == known[1]:
                 self.found[rel] = known
                 return True
+        try:  # taken before the read, as git does: a save during or after it changes it
+            before: Identity | None = identity(os.stat(target))
+        except OSError:
+            before = None
         # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
         if not _same(target, output):
             return False
         tag = _tag(output)
         with contextlib.suppress(OSError):  # gone since: the next write reads it again
-            if tag is not None:
-                self.found[rel] = (identity(os.stat(target)), tag)
+            if tag is not None and before is not None and identity(os.stat(target)) == before:
+                self.found[rel] = (before, tag)
         return True
 
     def _drop(self, rel: str) -> None:
@@ -703,7 +709,7 @@ class Staging:
             known = {
                 rel: [*stat, tag]
                 for rel, (stat, tag) in sorted(self.found.items())
-                if rel in self.staged and max(stat[1], stat[2]) < since
+                if rel in self.staged and _settled(stat, since) and _settled_source(tag, since)
             }
         path = self.root / KNOWN
         if known == {rel: [*stat, tag] for rel, (stat, tag) in self.known.items()}:
@@ -716,6 +722,21 @@ class Staging:
         with contextlib.suppress(OSError):  # not kept: the next write reads the files
             replace_file(path, text.encode("utf-8"))
         self.known = {rel: (tuple(v[:4]), v[4]) for rel, v in known.items()}  # type: ignore[misc]
+
+
+def _settled(stat: Identity, since: int) -> bool:
+    return max(stat[1], stat[2]) < since  # modified and changed before ``since``
+
+
+def _settled_source(tag: str, since: int) -> bool:
+    # A copied file (a picture) is known by its source's identity: which must have settled
+    # too, or a save within the same tick of the copy would go unseen.
+    if not tag.startswith("file "):
+        return True
+    try:
+        return _settled(tuple(int(n) for n in tag.split()[1:]), since)  # type: ignore[arg-type]
+    except ValueError:
+        return False
 
 
 def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) -> list[str]:
