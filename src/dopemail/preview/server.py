@@ -477,6 +477,7 @@ def serve(
     state.rebuild()
     name = pages.publication_title(state.snapshot, root)
     say(f"Previewing {name} ({root}) at {server.url} (Ctrl-C to stop)")
+    threading.Thread(target=state.warm_up, name="dopemail-warm-up", daemon=True).start()
     # Said, or --open on a machine with no browser (a server, a container) would look broken.
     if open_browser and not webbrowser.open(server.url):
         say(f"No web browser could be opened here: open {server.url} in one yourself.")
