@@ -604,25 +604,20 @@ class Staging:
     def _in_place(self, rel: str, target: str, output: Output) -> bool:
         """Whether the file at ``target`` holds ``output`` already: told by its stat when
         the last write left it so (see KNOWN), else by reading it."""
+        try:  # taken before any read, as git does: a save during or after it changes it
+            before = identity(os.stat(target))
+        except FileNotFoundError:
+            return False
         known = self.known.get(rel)
-        if known is not None:
-            try:
-                now: Identity | None = identity(os.stat(target))
-            except OSError:
-                now = None
-            if now == known[0] and _tag(output) == known[1]:
-                self.found[rel] = known
-                return True
-        try:  # taken before the read, as git does: a save during or after it changes it
-            before: Identity | None = identity(os.stat(target))
-        except OSError:
-            before = None
+        if known is not None and before == known[0] and _tag(output) == known[1]:
+            self.found[rel] = known
+            return True
         # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
         if not _same(target, output):
             return False
         tag = _tag(output)
         with contextlib.suppress(OSError):  # gone since: the next write reads it again
-            if tag is not None and before is not None and identity(os.stat(target)) == before:
+            if tag is not None and identity(os.stat(target)) == before:
                 self.found[rel] = (before, tag)
         return True
 
