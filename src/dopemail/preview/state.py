@@ -483,14 +483,16 @@ class PreviewState:
         start-up build takes everything from the cache, so the first patch imported the
         renderers, built the validators, compiled templates and read the bodies of the
         entries the feeds show (at 10,000 entries, 520 ms against 150 for the next save).
-        The newest entry, and one that an issue gathers, are patched as if saved, and the
-        result dropped: nothing is shown. Run in the background after start-up; a save
-        meanwhile waits for it. (The collector paused, as for a build: see _Collector.)"""
+        The newest published entry (a draft has no page and is in no feed), and one that
+        an issue gathers, are patched as if saved, and the result dropped: nothing is shown.
+        Run in the background after start-up; a save meanwhile waits for it. (The collector
+        paused, as for a build: see _Collector.)"""
         with self._lock, self._collector.paused():
             build = self.snapshot.build
             if build is None or self._env is None or not build.entries:
                 return
-            saved = {build.entries[0].entry.path}
+            published = build.lists()[0]
+            saved = {(published or build.entries)[0].entry.path}
             gathered = [e for i in build.issues for e in i.issue.all_entries]
             saved.update(e.path for e in gathered[:1])  # the issues' renderers too
             # Whatever fails here fails again, and is reported, when the editor saves.
