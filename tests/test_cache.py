@@ -680,6 +680,14 @@ def _wipe_outputs(root: Path) -> None:
             path.unlink() if path.is_file() else path.rmdir()
 
 
+def _from_scratch(root: Path) -> dict[str, bytes]:
+    """The outputs of a build from scratch of the files as they are now (what a cached build
+    must equal); the outputs and the cache in place are deleted first."""
+    _wipe_outputs(root)
+    build(root, use_cache=False)
+    return _outputs(root)
+
+
 @pytest.mark.parametrize("use_cache", [True, False])
 def test_worker_processes_give_the_same_bytes(
     workspace: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
@@ -1564,9 +1572,7 @@ def test_an_entry_changed_between_its_head_and_body_being_read_is_built_as_it_is
     assert done == [how]
     built = _outputs(workspace)
     monkeypatch.undo()
-    _wipe_outputs(workspace)
-    build(workspace, use_cache=False)
-    assert built == _outputs(workspace)  # the files as they are now, from scratch
+    assert built == _from_scratch(workspace)  # the files as they are now
     page = built.get("sunny-vallejo-park-low-tide/index.html")
     assert (page is not None and b"A late paragraph." in page) == (how == "edited")
 
@@ -1685,9 +1691,7 @@ def test_a_build_after_one_edit_reads_the_bodies_of_what_it_renders_only(
     # And the outputs are those of a build from scratch.
     built = _outputs(workspace)
     assert "A sentence" in built["sunny-vallejo-park-low-tide/index.html"].decode()
-    _wipe_outputs(workspace)
-    build(workspace, use_cache=False)
-    assert _outputs(workspace) == built
+    assert _from_scratch(workspace) == built
 
 
 def test_pages_whose_kept_bytes_are_gone_are_read_from_the_cache(workspace: Path) -> None:
@@ -1994,9 +1998,7 @@ def test_a_build_takes_the_records_heads_from_one_file(
     # The other issues are taken from their records too (the heads file's, then the bodies).
     assert report is not None and report.written
     built = _outputs(workspace)
-    _wipe_outputs(workspace)
-    build(workspace, use_cache=False)
-    assert _outputs(workspace) == built
+    assert _from_scratch(workspace) == built
 
 
 def test_records_gone_that_the_heads_file_names_are_rendered_and_kept_again(

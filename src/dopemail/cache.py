@@ -632,7 +632,7 @@ class BuildCache:
         # The heads file's, by record file (None until first asked), and the heads of the
         # records this build used, for the next build's (see save_heads).
         self._heads: dict[str, bytes] | None = None
-        self.heads: dict[str, bytes] = {}
+        self.used_heads: dict[str, bytes] = {}
         self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
@@ -798,7 +798,7 @@ class BuildCache:
             return None  # damaged on disk: render it again
         self.used.add(path)
         if kind in _IN_TWO:
-            self.heads[path] = head or bytes(memoryview(data)[: _head_end(data)])
+            self.used_heads[path] = head or bytes(memoryview(data)[: _head_end(data)])
         if self.memory is not None:
             self.memory.records[path] = record
         return record
@@ -827,7 +827,7 @@ class BuildCache:
         """Write the heads of the entries' and issues' records this build used that are
         on disk (``stored``), for the next build to read at once; not when they are what
         the heads file holds already (a build that rendered nothing)."""
-        heads = {path: head for path, head in self.heads.items() if path in stored}
+        heads = {path: head for path, head in self.used_heads.items() if path in stored}
         target = self._base + HEADS
         # Whole heads compared, not only their records' names: an entry whose picture was
         # replaced is stored anew under the same name (its key is its file's), another head.
@@ -877,7 +877,7 @@ class BuildCache:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         replace_file(path, data)
         if kind in _IN_TWO:
-            self.heads[path] = data[: _head_end(data)]
+            self.used_heads[path] = data[: _head_end(data)]
 
     def remember(self, kind: str, make: Callable[[], T]) -> T:
         """``make()``, or what it made before in this context (the settings, dopemail's code

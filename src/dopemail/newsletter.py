@@ -126,11 +126,8 @@ class RenderedIssue:
                 for name, text in _FILES
             } | {f"{self.folder}/{MESSAGE_FILE}": self._message()}
         made: dict[str, Output] = {
-            f"{self.folder}/{HTML_FILE}": self.html.encode("utf-8"),
-            f"{self.folder}/{TEXT_FILE}": self.text.encode("utf-8"),
-            f"{self.folder}/index.html": self.web.encode("utf-8"),
-            f"{self.folder}/{MESSAGE_FILE}": self._message(),
-        }
+            f"{self.folder}/{name}": _encoded(self, text) for name, text in _FILES
+        } | {f"{self.folder}/{MESSAGE_FILE}": self._message()}
         # Encoded once: its record's hashes (file_hashes), the workers' staging ahead and the
         # write all ask for them. (Frozen: set as its constructor would have.)
         self.__dict__["files"] = made
