@@ -600,12 +600,20 @@ class Preview:
     def build_times(self, at_least: int = 0, timeout: float = 10.0) -> list[float]:
         """The rebuild times the preview logged ("built in N ms", "patched in N ms"), in
         seconds: ``at_least`` of them, if they are logged within ``timeout`` seconds."""
+        return self._logged_times(r"(?:built|patched)", at_least, timeout)
+
+    def feed_times(self, at_least: int = 0, timeout: float = 10.0) -> list[float]:
+        """The times the preview logged making the feeds after a patch's pages ("feeds made
+        in N ms"), as :meth:`build_times`."""
+        return self._logged_times(r"feeds made", at_least, timeout)
+
+    def _logged_times(self, what: str, at_least: int, timeout: float) -> list[float]:
         deadline = time.monotonic() + timeout
         while True:
             self.log.seek(0)
             text = self.log.read().decode("utf-8", "replace")
             self.log.seek(0, os.SEEK_END)
-            found = re.findall(r"(?:built|patched) in (\d+) ms", text)
+            found = re.findall(what + r" in (\d+) ms", text)
             if len(found) >= at_least or time.monotonic() > deadline:
                 return [int(ms) / 1000 for ms in found]
             time.sleep(0.01)
@@ -733,10 +741,10 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
     slug = corpus_info(out)["newest_in_issue"]
     entry = ws / "entries" / f"{slug}.md"
     original = entry.read_bytes()
-    event, page, logged = Row(), Row(), Row()
+    event, page, logged, fed = Row(), Row(), Row(), Row()
     title_page, title_logged = Row(), Row()
     results["preview_event"], results["preview_page"] = event, page
-    results["preview_logged"] = logged
+    results["preview_logged"], results["preview_feeds_logged"] = logged, fed
     results["preview_title_page"], results["preview_title_logged"] = title_page, title_logged
     stamp = code_stamp()
     say(f"N={size}: preview, save -> reload event -> page ({entry.name})")
@@ -758,6 +766,7 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
                     restore(preview, entry, slug, original)
             for run in range(runs):
                 logged_before = len(preview.build_times())
+                fed_before = len(preview.feed_times())
                 sample = preview_edit(preview, entry, slug, original, run, edit)
                 if event_row is not None:
                     event_row.seconds.append(sample.seconds)
@@ -767,6 +776,10 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
                 built = preview.build_times(at_least=logged_before + 1)
                 if len(built) > logged_before:
                     log_row.seconds.append(built[-1])
+                # The feeds the edited entry is in, made once the page is published.
+                feeds = preview.feed_times(at_least=fed_before + 1)
+                if kind == "body" and len(feeds) > fed_before:
+                    fed.seconds.append(feeds[-1])
                 say(
                     f"  {kind} edit [{run + 1}/{runs}]: reload event {sample.seconds:.3f} s, "
                     f"page {float(sample.output):.3f} s"
@@ -783,7 +796,7 @@ def bench_preview(size: int, out: Path, runs: int, results: dict[str, Row]) -> N
         if preview:
             preview.stop()
     if code_stamp() != stamp:
-        for row in (event, page, logged, title_page, title_logged):
+        for row in (event, page, logged, fed, title_page, title_logged):
             row.note = CHANGED
 
 
@@ -1207,6 +1220,7 @@ ROWS = [
     ("preview_event", "preview: save → reload event (SSE)"),
     ("preview_page", "preview: save → edited page fetched"),
     ("preview_logged", "preview: its own rebuild time after the edit (its log)"),
+    ("preview_feeds_logged", "preview: then the feeds made, after the page is shown (its log)"),
     ("preview_title_page", "preview: title edited → page fetched (its lines in the lists too)"),
     ("preview_title_logged", "preview: its own rebuild time after the title edit (its log)"),
     ("issue", "render one 5-film issue, in-process (per call)"),

@@ -10,14 +10,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dopemail.build import Build, render_workspace
 from dopemail.errors import DopemailError
 from dopemail.load import load_workspace
-from dopemail.patch import patch_build
-from dopemail.preview.state import SHOWN_PREFIX, PreviewState
+from dopemail.patch import make_owed, patch_build
+from dopemail.preview.state import SHOWN_PREFIX, PreviewState, Snapshot
 from dopemail.templates import make_environment
 from dopemail.write import Output, output_bytes
 
@@ -161,6 +162,47 @@ def test_a_patch_makes_the_same_bytes_as_a_full_build(workspace: Path, case: str
     )
 
 
+FEEDS = {"feeds/rss.xml", "feeds/atom.xml", "feeds/feed.json", "feeds/issues.xml"}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_feeds_left_for_later_are_the_ones_a_patch_would_make(workspace: Path, case: str) -> None:
+    changed, change = CASES[case]
+    before = full(workspace)
+    change(workspace)
+    env = make_environment(workspace)
+    first = patch_build(before, changed, env, feeds_later=True)
+    assert first is not None
+    # Until they are made, the feeds are the previous build's, and named as owed.
+    assert first.owed <= FEEDS
+    for path in FEEDS:
+        assert first.outputs[path] is before.outputs[path], path
+    expected = full(workspace)
+    stale = {p for p in FEEDS if before.outputs[p] != expected.outputs[p]}
+    assert stale <= first.owed
+    made = make_owed(first)
+    assert made.owed == frozenset()
+    assert_same(made, expected)
+    assert set(made.touched or ()) == set(first.owed)
+    for path, output in made.outputs.items():
+        if path not in first.owed:
+            assert output is first.outputs[path], path
+
+
+def test_feeds_still_owed_are_made_by_the_next_patch(workspace: Path) -> None:
+    env = make_environment(workspace)
+    before = full(workspace)
+    edit(workspace, VARDA, 'title: "Varda', 'title: "Revisited — Varda')
+    first = patch_build(before, [VARDA], env, feeds_later=True)
+    assert first is not None and first.owed
+    # Their making failed (the preview keeps showing this build); the next save touches an
+    # entry in no feed: the feeds owed are made all the same.
+    edit(workspace, DRAFT, "title: ", "title: Still drafting — ")
+    second = patch_build(first, [DRAFT], env)
+    assert second is not None and second.owed == frozenset()
+    assert_same(second, full(workspace))
+
+
 def test_patches_of_patches_stay_exact(workspace: Path) -> None:
     env = make_environment(workspace)
     build = full(workspace)
@@ -257,12 +299,14 @@ def test_the_preview_keeps_showing_a_file_still_broken(workspace: Path) -> None:
     ]
     assert "entries/quiet-hours.md:2" in {p.location for p in problems}
     edit(workspace, QUIET, "titel: ", "title: ")
+    shown = state.snapshot.version
     snapshot = state.rebuild([QUIET])
     assert snapshot.problems == ()
     expected = full(workspace)
     for path, output in expected.outputs.items():
         assert snapshot.outputs[path] == output, path
-    assert snapshot.changed_at["site/varda-in-los-angeles/index.html"] == snapshot.version
+    # (This rebuild may publish two versions: its pages, then the feeds they changed.)
+    assert snapshot.changed_at["site/varda-in-los-angeles/index.html"] > shown
 
 
 def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
@@ -271,7 +315,7 @@ def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
     edit(workspace, QUIET, "title: ", "title: Now — ")
     snapshot = state.rebuild([QUIET])
     assert snapshot.build is not None and snapshot.build.touched is not None
-    changed = {p for p, v in snapshot.changed_at.items() if v == snapshot.version}
+    changed = {p for p, v in snapshot.changed_at.items() if v > first.version}
     assert "site/quiet-hours/index.html" in changed
     assert "site/index.html" in changed
     assert "site/varda-in-los-angeles/index.html" not in changed
@@ -281,6 +325,76 @@ def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
     assert changed - shown == {
         p for p in snapshot.outputs if first.outputs.get(p) != snapshot.outputs[p]
     }
+
+
+def _published(state: PreviewState) -> list[Snapshot]:
+    """Every snapshot ``state`` publishes from now on, in order."""
+    seen: list[Snapshot] = []
+    publish = state._publish
+
+    def record(*args: Any, **kwargs: Any) -> None:
+        publish(*args, **kwargs)
+        seen.append(state.snapshot)
+
+    state._publish = record  # type: ignore[method-assign]
+    return seen
+
+
+def test_the_preview_shows_the_edited_page_before_making_the_feeds(workspace: Path) -> None:
+    lines: list[str] = []
+    state = PreviewState(workspace, log=lines.append)
+    first = state.rebuild()
+    seen = _published(state)
+    edit(workspace, VARDA, 'title: "Varda', 'title: "Revisited — Varda')
+    last = state.rebuild([VARDA])
+    assert [s.version for s in seen] == [first.version + 1, first.version + 2]
+    pages, fed = seen
+    page = "site/varda-in-los-angeles/index.html"
+    assert "Revisited" in output_bytes(pages.outputs[page]).decode()
+    assert pages.changed_at[page] == pages.version
+    # The pages first, with the feeds as they were (and marked unchanged)...
+    for path in FEEDS:
+        assert pages.outputs[path] is first.outputs[path], path
+        assert pages.changed_at.get(path, 0) <= first.version
+    # ...then the feeds, and only they changed.
+    assert {p for p, v in fed.changed_at.items() if v == fed.version} == FEEDS
+    assert b"Revisited" in output_bytes(fed.outputs["feeds/rss.xml"])
+    assert last is fed and fed.problems == ()
+    expected = full(workspace)
+    for path, output in expected.outputs.items():  # (and the drafts' pages, the preview's)
+        assert _readable(fed.outputs[path]) == _readable(output), path
+    assert [line.split(" in ")[0] for line in lines[-2:]] == ["patched", "feeds made"]
+
+
+def test_feeds_that_failed_are_shown_as_a_problem_and_made_at_the_next_save(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dopemail.preview.state as preview_state
+
+    state = PreviewState(workspace)
+    first = state.rebuild()
+    make = preview_state.make_owed
+
+    def broken(build: Build) -> Build:
+        raise RuntimeError("a bug in the feeds")
+
+    monkeypatch.setattr(preview_state, "make_owed", broken)
+    edit(workspace, VARDA, 'title: "Varda', 'title: "Revisited — Varda')
+    failed = state.rebuild([VARDA])
+    assert [p.message for p in failed.problems] == [
+        "internal error: RuntimeError: a bug in the feeds"
+    ]
+    # The edited page is shown; the feeds are the last good ones, until the next save.
+    page = "site/varda-in-los-angeles/index.html"
+    assert "Revisited" in output_bytes(failed.outputs[page]).decode()
+    assert failed.outputs["feeds/rss.xml"] is first.outputs["feeds/rss.xml"]
+    monkeypatch.setattr(preview_state, "make_owed", make)
+    edit(workspace, DRAFT, "title: ", "title: Still drafting — ")
+    fixed = state.rebuild([DRAFT])
+    assert fixed.problems == ()
+    expected = full(workspace)
+    for path in FEEDS:
+        assert _readable(fixed.outputs[path]) == _readable(expected.outputs[path]), path
 
 
 @pytest.mark.parametrize("override", [False, True])

@@ -66,6 +66,9 @@ class Build:
     groups: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
     # A patched build: the outputs it set or removed (all others are the previous objects).
     touched: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    # A patched build whose feeds were left for later: the feeds it still holds as they were
+    # before the edit (see dopemail.patch.make_owed).
+    owed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def lists(self) -> Listing:
         """The published entries and the drafts, newest first, and each entry's places."""

@@ -14,6 +14,10 @@ and renders again just what those files reach:
 - an edited issue: its email, text part and web page, the issues feed, those pages (the
   same way).
 
+The preview asks for the feeds later (``feeds_later``): 50 full-content items made again
+through feedgen cost more than the rest of a patch, and the editor is looking at the page;
+:func:`make_owed` then makes them, as the patch would have.
+
 Everything else is the previous build's objects, untouched. The renderers are the build's
 own, and the tests compare every patched build byte for byte with a full build of the same
 files. Whatever a patch cannot be sure of (a template, the settings, a picture, a new, deleted
@@ -32,9 +36,10 @@ import jinja2
 
 from .build import Build, Listing, entry_record
 from .cache import forget_picture_stats, template_files
+from .config import Settings
 from .content import RenderedEntry
 from .errors import DopemailError
-from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
+from .feeds import ATOM_PATH, ISSUES_PATH, JSON_PATH, RSS_PATH, render_feeds, render_issues_feed
 from .issuefiles import load_issue
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .load import load_entry
@@ -84,13 +89,20 @@ def _newest(items: list[RenderedEntry], count: int) -> set[str]:
     return {r.entry.path for r in items[:count]}
 
 
-def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment) -> Build | None:
+_ENTRY_FEEDS = frozenset({RSS_PATH, ATOM_PATH, JSON_PATH})
+
+
+def patch_build(
+    previous: Build, changed: Iterable[str], env: jinja2.Environment, feeds_later: bool = False
+) -> Build | None:
     """``previous`` with the edited entry and issue files in ``changed`` rendered again.
 
     ``changed`` holds workspace-relative paths; ``env`` is an environment made for the same
     templates as ``previous``. Returns ``None`` when the edit needs a full build, and when
     it finds a problem: the full build then reports every problem, exactly as ``dopemail
-    build`` would (a broken entry also breaks the issues that gather it).
+    build`` would (a broken entry also breaks the issues that gather it). ``feeds_later``:
+    the feeds the edit changes are not made but named in the result's ``owed``, for
+    :func:`make_owed` (the preview shows the edited page first).
     """
     sources = _sources(changed)
     if not sources or not (sources[0] or sources[1]):
@@ -196,13 +208,17 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
             new[f"{SITE_DIR}/{record.entry.slug}/index.html"] = record.page
 
     items = settings.feeds.items
+    owed = set(previous.owed)  # (owed by a patch whose feeds then failed: made now)
     if touched & (_newest(old_published, items) | _newest(published, items)):
-        new.update(render_feeds(settings, published[:items]))
+        owed |= _ENTRY_FEEDS
 
     listed = [i for i in rendered_issues if i.issue.meta.status != "draft"]
     was_listed = [i for i in previous.issues if i.issue.meta.status != "draft"]
     if again & {i.issue.path for i in [*listed[:items], *was_listed[:items]]}:
-        new[ISSUES_PATH] = render_issues_feed(settings, listed)
+        owed.add(ISSUES_PATH)
+    if not feeds_later:
+        new.update(_feeds(settings, published, listed, owed))
+        owed = set()
     for item in rendered_issues:
         if item.issue.path in again:
             new.update(item.outputs())
@@ -256,4 +272,33 @@ def patch_build(previous: Build, changed: Iterable[str], env: jinja2.Environment
         listing=listing,
         groups=groups,
         touched=frozenset(new) | gone,
+        owed=frozenset(owed),
     )
+
+
+def make_owed(build: Build) -> Build:
+    """``build`` (from :func:`patch_build` with ``feeds_later``) with the feeds it owes made:
+    the same outputs as a patch that made them at once."""
+    if not build.owed:
+        return build
+    listed = [i for i in build.issues if i.issue.meta.status != "draft"]
+    new = _feeds(build.workspace.settings, build.lists()[0], listed, build.owed)
+    outputs = dict(build.outputs)
+    outputs.update(new)
+    return replace(build, outputs=outputs, touched=frozenset(new), owed=frozenset())
+
+
+def _feeds(
+    settings: Settings,
+    published: list[RenderedEntry],
+    listed: list[RenderedIssue],
+    paths: Iterable[str],
+) -> dict[str, Output]:
+    """The feeds among ``paths``, made from the published entries and listed issues."""
+    paths = set(paths)
+    made: dict[str, Output] = {}
+    if paths & _ENTRY_FEEDS:
+        made.update(render_feeds(settings, published[: settings.feeds.items]))
+    if ISSUES_PATH in paths:
+        made[ISSUES_PATH] = render_issues_feed(settings, listed)
+    return made

@@ -35,7 +35,7 @@ from ..content import RenderedEntry
 from ..errors import DopemailError
 from ..fingerprint import identity
 from ..load import load_workspace
-from ..patch import patch_build
+from ..patch import make_owed, patch_build
 from ..quality import Verdict
 from ..site import SITE_DIR, media_files, render_entry_page
 from ..templates import make_environment
@@ -321,7 +321,8 @@ class PreviewState:
             try:
                 build = None
                 if old.build is not None and self._env is not None and changed:
-                    build = patch_build(old.build, pending, self._env[1])
+                    # The feeds after the pages (see below): what the editor looks at first.
+                    build = patch_build(old.build, pending, self._env[1], feeds_later=True)
                 how = "built" if build is None else "patched"
                 self._collector.replaced |= build is None
                 if build is None:
@@ -395,7 +396,36 @@ class PreviewState:
             seconds = time.perf_counter() - started
             self._publish(old, tuple(problems), build, outputs, seconds, drafts=bool(problems))
             self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
+            if build.owed:
+                self._publish_owed(build, outputs, tuple(problems), bool(problems))
             return self.snapshot
+
+    def _publish_owed(
+        self, build: Build, outputs: dict[str, Output], problems: tuple[Problem, ...], drafts: bool
+    ) -> None:
+        # The feeds of 50 full-content items, made again through feedgen, were half of a
+        # patch's time: the edited page and issue are published without them, and they
+        # follow here (a page showing a feed reloads when it changes). Still under the lock,
+        # so the next save patches this build, feeds made. Should they fail, the build
+        # published keeps owing them, and the next patch makes them.
+        started = time.perf_counter()
+        try:
+            fed = make_owed(build)
+        except Exception as exc:  # a bug in dopemail must not stop the preview (above)
+            traceback.print_exc()
+            problem = Problem(
+                "",
+                redact(f"internal error: {type(exc).__name__}: {exc}"),
+                "this is a bug in dopemail: the traceback is in the terminal",
+            )
+            self._publish(self.snapshot, (*problems, problem))
+            self.log(f"the feeds failed: {problem.message}")
+            return
+        outputs = {**outputs, **{path: fed.outputs[path] for path in fed.touched or ()}}
+        seconds = time.perf_counter() - started
+        total = self.snapshot.seconds + seconds  # (the index page's "built in")
+        self._publish(self.snapshot, problems, fed, outputs, total, drafts=drafts)
+        self.log(f"feeds made in {seconds * 1000:.0f} ms ({_named(sorted(build.owed))})")
 
     def _publish(
         self,
