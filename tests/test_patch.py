@@ -201,6 +201,10 @@ def test_feeds_still_owed_are_made_by_the_next_patch(workspace: Path) -> None:
     second = patch_build(first, [DRAFT], env)
     assert second is not None and second.owed == frozenset()
     assert_same(second, full(workspace))
+    # The preview's way: owed by the next patch too, then made.
+    later = patch_build(first, [DRAFT], env, feeds_later=True)
+    assert later is not None and later.owed == first.owed
+    assert_same(make_owed(later), full(workspace))
 
 
 def test_patches_of_patches_stay_exact(workspace: Path) -> None:
@@ -361,7 +365,7 @@ def test_the_preview_shows_the_edited_page_before_making_the_feeds(workspace: Pa
     assert b"Revisited" in output_bytes(fed.outputs["feeds/rss.xml"])
     assert last is fed and fed.problems == ()
     expected = full(workspace)
-    for path, output in expected.outputs.items():  # (and the drafts' pages, the preview's)
+    for path, output in expected.outputs.items():  # (the preview's has drafts' pages too)
         assert _readable(fed.outputs[path]) == _readable(output), path
     assert [line.split(" in ")[0] for line in lines[-2:]] == ["patched", "feeds made"]
 
@@ -388,13 +392,58 @@ def test_feeds_that_failed_are_shown_as_a_problem_and_made_at_the_next_save(
     page = "site/varda-in-los-angeles/index.html"
     assert "Revisited" in output_bytes(failed.outputs[page]).decode()
     assert failed.outputs["feeds/rss.xml"] is first.outputs["feeds/rss.xml"]
+    # Said as what it is: the build is shown, its feeds are not new (no file to fix).
+    assert failed.feeds_failed and "feeds could not be made" in failed.problems_title
     monkeypatch.setattr(preview_state, "make_owed", make)
-    edit(workspace, DRAFT, "title: ", "title: Still drafting — ")
-    fixed = state.rebuild([DRAFT])
-    assert fixed.problems == ()
+    # A save that breaks the build: its problem is the build's, and the feeds still owed...
+    edit(workspace, QUIET, "title: ", "titel: ")
+    broken_build = state.rebuild([QUIET])
+    assert not broken_build.feeds_failed
+    assert broken_build.problems_title.startswith("The build failed")
+    # ...are made by the next good save.
+    edit(workspace, QUIET, "titel: ", "title: ")
+    fixed = state.rebuild([QUIET])
+    assert fixed.problems == () and not fixed.feeds_failed
     expected = full(workspace)
     for path in FEEDS:
         assert _readable(fixed.outputs[path]) == _readable(expected.outputs[path]), path
+
+
+def test_feeds_made_after_the_pages_keep_a_draft_s_problem_on_show(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dopemail.preview.state as preview_state
+
+    state = PreviewState(workspace)
+    first = state.rebuild()
+    draft = "site/harbor-lights-restoration/index.html"
+    assert draft in first.outputs
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Output]:
+        raise RuntimeError("a bug in the drafts")
+
+    monkeypatch.setattr(preview_state, "draft_outputs", broken)
+    seen = _published(state)
+    edit(workspace, VARDA, 'title: "Varda', 'title: "Revisited — Varda')
+    last = state.rebuild([VARDA])
+    assert len(seen) == 2 and last is seen[-1]  # the pages, then the feeds
+    for snapshot in seen:
+        assert snapshot.drafts_only and not snapshot.feeds_failed
+        assert [p.message for p in snapshot.problems] == [
+            "internal error: RuntimeError: a bug in the drafts"
+        ]
+        assert snapshot.outputs[draft] is first.outputs[draft]  # its last good page
+    assert b"Revisited" in output_bytes(last.outputs["feeds/rss.xml"])
+    # Then its feeds fail too: the overlay says so, the draft's problem still listed.
+    monkeypatch.setattr(preview_state, "make_owed", lambda build: 1 / 0)
+    edit(workspace, VARDA, "Revisited", "Again")
+    both = state.rebuild([VARDA])
+    assert both.feeds_failed and both.drafts_only
+    assert [p.message for p in both.problems][0] == (
+        "internal error: RuntimeError: a bug in the drafts"
+    )
+    assert len(both.problems) == 2 and "ZeroDivisionError" in both.problems[1].message
+    assert both.outputs[draft] is first.outputs[draft]
 
 
 @pytest.mark.parametrize("override", [False, True])

@@ -95,6 +95,16 @@ class Stamp:
         # None: too many to read.
         self.recent = recent
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Stamp):
+            return NotImplemented
+        return (self.digest, self.recent) == (other.digest, other.recent)
+
+    __hash__ = None  # type: ignore[assignment]  # (as a dataclass's: it holds a dict)
+
+    def __repr__(self) -> str:
+        return f"Stamp(digest={self.digest!r}, recent={self.recent!r})"
+
 
 _NAME = attrgetter("name")  # a folder's entries in order (a lambda cost more over thousands)
 

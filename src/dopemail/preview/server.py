@@ -475,6 +475,7 @@ def serve(
     # interval each time (5 ms by default, 20 ms in all for a page). The preview is a server
     # for one person, where that wait is what they see, and a shorter one costs the rebuild
     # little.
+    switching = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
     if not is_loopback(host):
         log(
@@ -499,6 +500,7 @@ def serve(
         server.stopping = True
         state.wake()
         server.server_close()
+        sys.setswitchinterval(switching)  # (serve may be called by a program that goes on)
 
 
 def bind(state: PreviewState, host: str, port: int) -> PreviewServer:

@@ -97,10 +97,16 @@ class Snapshot:
     changed_at: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # how long the last build took
     drafts_only: bool = False  # the problems are a draft's page's: the build itself is fine
+    feeds_failed: bool = False  # the build is shown, but making its feeds failed (a bug)
 
     @property
     def problems_title(self) -> str:
         """What the overlay says the problems below it are, and what the page shows."""
+        if self.feeds_failed:
+            return (
+                "The pages are up to date, but their feeds could not be made again: the feeds "
+                "are the last good ones. The next save tries again."
+            )
         if self.drafts_only:
             return (
                 "A draft's page failed (build and check pass: drafts are not published); "
@@ -421,7 +427,7 @@ class PreviewState:
                 redact(f"internal error: {type(exc).__name__}: {exc}"),
                 "this is a bug in dopemail: the traceback is in the terminal",
             )
-            self._publish(self.snapshot, (*problems, problem))
+            self._publish(self.snapshot, (*problems, problem), feeds_failed=True)
             self.log(f"the feeds failed: {problem.message}")
             return
         outputs = {**outputs, **{path: fed.outputs[path] for path in fed.touched or ()}}
@@ -438,10 +444,18 @@ class PreviewState:
         outputs: dict[str, Output] | None = None,
         seconds: float = 0.0,
         drafts: bool = False,
+        feeds_failed: bool = False,
     ) -> None:
         if build is None or outputs is None:
-            # A failed build: keep showing the last good one, with the problems over it.
-            new = replace(old, seq=old.seq + 1, problems=problems, drafts_only=False)
+            # A failed build: keep showing the last good one, with the problems over it. (Or
+            # its feeds failed: it is shown, and a draft's problem is still only a draft's.)
+            new = replace(
+                old,
+                seq=old.seq + 1,
+                problems=problems,
+                drafts_only=old.drafts_only and feeds_failed,
+                feeds_failed=feeds_failed,
+            )
         else:
             version = old.version + 1
             changed_at = dict(old.changed_at.copy())  # (a C copy of the dict inside the proxy)
