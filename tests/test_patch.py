@@ -218,6 +218,27 @@ def test_patches_of_patches_stay_exact(workspace: Path) -> None:
     assert_same(build, full(workspace))
 
 
+def test_an_entry_an_issue_gathers_since_a_patch_is_shown_in_it_at_the_next(
+    workspace: Path,
+) -> None:
+    env = make_environment(workspace)
+    build = full(workspace)
+    build.gatherers()  # (made before: the patches must not take it on as it was)
+    edit(
+        workspace,
+        ISSUE_1,
+        "  - all-of-us-strangers\n",
+        "  - all-of-us-strangers\n  - quiet-hours\n",
+    )
+    gathered = patch_build(build, [ISSUE_1], env)
+    assert gathered is not None
+    edit(workspace, QUIET, "title: ", "title: Now — ")
+    patched = patch_build(gathered, [QUIET], env)
+    assert patched is not None
+    assert_same(patched, full(workspace))
+    assert "site/issues/1-strangers-and-varda/index.html" in (patched.touched or ())
+
+
 def test_a_year_of_the_archive_emptied_by_a_patch_is_gone(workspace: Path) -> None:
     edit(workspace, VARDA, "published: 2024-02-20", "published: 2023-02-20")
     env = make_environment(workspace)

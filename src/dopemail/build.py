@@ -66,6 +66,9 @@ class Build:
     groups: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
     # A patched build: the outputs it set or removed (all others are the previous objects).
     touched: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    # Each entry's path -> the paths of the issues that gather it, made on first use and
+    # shared as listing is (while no issue file changed).
+    gathered: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
     # A patched build whose feeds were left for later: the feeds it still holds as they were
     # before the edit (see dopemail.patch.make_owed).
     owed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
@@ -82,6 +85,16 @@ class Build:
                 into.append(item)
             self.listing = (published, drafts, places)
         return self.listing
+
+    def gatherers(self) -> dict[str, set[str]]:
+        """Each entry's path and the paths of the issues that gather it (only those gathered)."""
+        if self.gathered is None:
+            gathered: dict[str, set[str]] = {}
+            for issue in self.workspace.issues:
+                for entry in issue.all_entries:
+                    gathered.setdefault(entry.path, set()).add(issue.path)
+            self.gathered = gathered
+        return self.gathered
 
     def year_groups(self) -> dict[int, list[int]]:
         """The archive's years and the places of their entries among the published ones."""

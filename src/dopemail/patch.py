@@ -156,6 +156,9 @@ def patch_build(
     slugs = {e.slug: e for e in entries} if issue_paths else {}
     issues: list[LoadedIssue] = []
     again: set[str] = set()
+    # (Looked up: asking each of 1,000 issues for its entries cost 9 ms of a save.)
+    gatherers = previous.gatherers()
+    regathered = {path for rel in touched for path in gatherers.get(rel, ())}
     for issue in workspace.issues:
         if issue.path in issue_paths:
             try:
@@ -170,7 +173,7 @@ def patch_build(
                 return None  # (its feed id: the build checks it against every other issue's)
             issues.append(fresh)
             again.add(issue.path)
-        elif any(e.path in touched for e in issue.all_entries):
+        elif issue.path in regathered:
             issues.append(_regather(issue, loaded))
             again.add(issue.path)
         else:
@@ -271,6 +274,8 @@ def patch_build(
         warnings,
         listing=listing,
         groups=groups,
+        # An issue file edited may gather other entries now.
+        gathered=None if issue_paths else previous.gathered,
         touched=frozenset(new) | gone,
         owed=frozenset(owed),
     )
