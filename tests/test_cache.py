@@ -2015,10 +2015,33 @@ def test_a_damaged_heads_file_is_not_taken_and_is_written_again(
     heads.write_bytes(data.replace(b"Quiet Hours", b"Quiet Hourz"))
     _wipe_outputs_only(workspace)
     rendered = _count_renders(monkeypatch)
-    build(workspace)
+    result, _ = build(workspace)
     assert rendered == []  # each head read from its record's file, and checked there
+    # (The pages are the cached records' own: what the build holds is where it would show.)
+    assert [r.list_item for r in result.entries if "Quiet Hour" in r.list_item]
+    assert not [r for r in result.entries if "Hourz" in r.list_item + r.summary]
     assert _outputs(workspace) == expected
     assert b"Quiet Hourz" not in heads.read_bytes()  # written again, whole
+
+
+def test_a_record_s_damaged_head_is_found_without_the_heads_file(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Heads from the heads file are not checked one by one; those read from the records'
+    # own files (no heads file: an older cache, one deleted) still are.
+    build(workspace)
+    expected = _outputs(workspace)
+    (workspace / ".dopemail/cache" / cache_module.HEADS).unlink()
+    damaged = [r for r in _records(workspace) if b"Quiet Hours" in r.read_bytes()[:4096]]
+    assert damaged
+    for record in damaged:
+        record.write_bytes(record.read_bytes().replace(b"Quiet Hours", b"Quiet Hourz", 1))
+    _wipe_outputs_only(workspace)
+    rendered = _count_renders(monkeypatch)
+    result, _ = build(workspace)
+    assert rendered == ["quiet-hours"]  # rendered again, its record found damaged
+    assert not [r for r in result.entries if "Hourz" in r.list_item + r.summary]
+    assert _outputs(workspace) == expected
 
 
 def test_records_gone_that_the_heads_file_names_are_rendered_and_kept_again(

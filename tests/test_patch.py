@@ -133,6 +133,14 @@ CASES: dict[str, tuple[list[str], Edit]] = {
             "Dear readers,\n\n![Adam](media/all-of-us-strangers/03.jpg)",
         ),
     ),
+    # Its pictures are published with it (a draft issue shows its drafts, linked as they
+    # will be): the media list changes, though no entry's pictures did.
+    "a draft entry gathered by a draft issue": (
+        [ISSUE_3],
+        lambda r: edit(
+            r, ISSUE_3, "  - quiet-hours\n", "  - quiet-hours\n  - harbor-lights-restoration\n"
+        ),
+    ),
     "an entry and an issue at once": (
         [QUIET, ISSUE_1],
         lambda r: (
@@ -183,6 +191,9 @@ def test_feeds_left_for_later_are_the_ones_a_patch_would_make(workspace: Path, c
     made = make_owed(first)
     assert made.owed == frozenset()
     assert_same(made, expected)
+    if not first.owed:  # nothing left for later: the patch itself
+        assert made is first
+        return
     assert set(made.touched or ()) == set(first.owed)
     for path, output in made.outputs.items():
         if path not in first.owed:
@@ -237,6 +248,22 @@ def test_an_entry_an_issue_gathers_since_a_patch_is_shown_in_it_at_the_next(
     assert patched is not None
     assert_same(patched, full(workspace))
     assert "site/issues/1-strangers-and-varda/index.html" in (patched.touched or ())
+
+
+def test_a_draft_entry_a_draft_issue_no_longer_gathers_takes_its_pictures_away(
+    workspace: Path,
+) -> None:
+    edit(
+        workspace, ISSUE_3, "  - quiet-hours\n", "  - quiet-hours\n  - harbor-lights-restoration\n"
+    )
+    before = full(workspace)
+    shown = [p for p in before.outputs if p.startswith("site/media/harbor-lights-restoration/")]
+    assert shown
+    edit(workspace, ISSUE_3, "  - harbor-lights-restoration\n", "")
+    patched = patch_build(before, [ISSUE_3], make_environment(workspace))
+    assert patched is not None
+    assert_same(patched, full(workspace))
+    assert not set(shown) & set(patched.outputs)
 
 
 def test_a_year_of_the_archive_emptied_by_a_patch_is_gone(workspace: Path) -> None:

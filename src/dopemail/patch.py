@@ -85,6 +85,10 @@ def _overridden(root: Path) -> bool:
     return bool(template_files(root / TEMPLATES_DIR))
 
 
+def _drafts_pictures(issue: LoadedIssue) -> list[str]:
+    return [source for entry in issue.drafts for source in entry.pictures]
+
+
 def _newest(items: list[RenderedEntry], count: int) -> set[str]:
     return {r.entry.path for r in items[:count]}
 
@@ -252,11 +256,16 @@ def patch_build(
         gone |= {rel for rel in previous.outputs if listing_page(rel) and rel not in listings}
     elif relined:
         new.update(relisted_pages(env, settings, published, listed, groups, relined))
-    if any(
-        e.pictures != workspace.entries[places[rel][0]].pictures for rel, e in loaded.items()
-    ) or [i.body_pictures for i in new_workspace.issues] != [
-        i.body_pictures for i in workspace.issues
-    ]:
+    if (
+        any(e.pictures != workspace.entries[places[rel][0]].pictures for rel, e in loaded.items())
+        or [i.body_pictures for i in new_workspace.issues]
+        != [i.body_pictures for i in workspace.issues]
+        or any(  # a draft issue's drafts' pictures are published too (site.picture_sources)
+            _drafts_pictures(i) != _drafts_pictures(old_issues[i.path])
+            for i in issues
+            if i.path in issue_paths
+        )
+    ):
         media = media_files(new_workspace, published)
         gone |= set(media_files(workspace, old_published)) - set(media)
         new.update(media)
