@@ -45,7 +45,14 @@ from .layout import ENTRIES_DIR, ISSUES_DIR
 from .load import load_entry
 from .models import LoadedEntry, LoadedIssue
 from .newsletter import RenderedIssue, render_issue
-from .site import SITE_DIR, listing_page, listing_pages, media_files, relisted_pages
+from .site import (
+    SITE_DIR,
+    issue_pictures,
+    listing_page,
+    listing_pages,
+    media_files,
+    relisted_pages,
+)
 from .templates import TEMPLATES_DIR
 from .write import Output
 
@@ -83,10 +90,6 @@ def _overridden(root: Path) -> bool:
     # workspace's own may show any field: then it is always rendered again.
     # Only its .j2 files are templates: the folder's README (or an editor's notes) is not one.
     return bool(template_files(root / TEMPLATES_DIR))
-
-
-def _drafts_pictures(issue: LoadedIssue) -> list[str]:
-    return [source for entry in issue.drafts for source in entry.pictures]
 
 
 def _newest(items: list[RenderedEntry], count: int) -> set[str]:
@@ -258,10 +261,9 @@ def patch_build(
         new.update(relisted_pages(env, settings, published, listed, groups, relined))
     if (
         any(e.pictures != workspace.entries[places[rel][0]].pictures for rel, e in loaded.items())
-        or [i.body_pictures for i in new_workspace.issues]
-        != [i.body_pictures for i in workspace.issues]
-        or any(  # a draft issue's drafts' pictures are published too (site.picture_sources)
-            _drafts_pictures(i) != _drafts_pictures(old_issues[i.path])
+        # (Only an issue's file changes what it publishes: which drafts it gathers, its intro.)
+        or any(
+            issue_pictures(i) != issue_pictures(old_issues[i.path])
             for i in issues
             if i.path in issue_paths
         )

@@ -20,7 +20,7 @@ from .config import Settings
 from .content import RenderedEntry
 from .countries import display
 from .layout import ARCHIVE_DIR, ISSUES_DIR
-from .models import Film, Workspace
+from .models import Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
 from .templates import is_novel, render
@@ -333,9 +333,16 @@ def picture_sources(workspace: Workspace, items: Sequence[RenderedEntry]) -> lis
     listed entries), of the issues' intros, and of the draft entries a draft issue gathers."""
     sources = [source for item in items for source in item.entry.pictures]
     for issue in workspace.issues:
-        sources += [picture.source for picture in issue.body_pictures]
-        sources += [source for entry in issue.drafts for source in entry.pictures]
+        sources += issue_pictures(issue)
     return sources
+
+
+def issue_pictures(issue: LoadedIssue) -> list[str]:
+    """The pictures under media/ that an issue's file makes published: its intro's, and
+    those of the draft entries it gathers (a draft issue shows them, linked as they will be)."""
+    return [picture.source for picture in issue.body_pictures] + [
+        source for entry in issue.drafts for source in entry.pictures
+    ]
 
 
 def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[str, Path]:

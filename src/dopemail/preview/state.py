@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import os
 import secrets
 import threading
@@ -77,6 +78,17 @@ class Problem:
             redact(error.location()),
             redact(error.message),
             redact(error.hint) if error.hint else None,
+        )
+
+    @classmethod
+    def internal(cls, error: Exception) -> Problem:
+        """The overlay's view of a bug in dopemail (its traceback printed in the terminal,
+        where the caller catches it): the preview goes on."""
+        traceback.print_exc()
+        return cls(
+            "",
+            redact(f"internal error: {type(error).__name__}: {error}"),
+            "this is a bug in dopemail: the traceback is in the terminal",
         )
 
     def as_dict(self) -> dict[str, str | None]:
@@ -377,12 +389,7 @@ class PreviewState:
                 self.log(f"build failed ({what}):\n{redact(str(exc))}")
                 return self.snapshot
             except Exception as exc:  # a bug in dopemail must not stop the preview
-                traceback.print_exc()
-                problem = Problem(
-                    "",
-                    redact(f"internal error: {type(exc).__name__}: {exc}"),
-                    "this is a bug in dopemail: the traceback is in the terminal",
-                )
+                problem = Problem.internal(exc)
                 self._publish(old, (problem,))
                 self.log(f"build failed ({what}): {problem.message}")
                 return self.snapshot
@@ -396,14 +403,7 @@ class PreviewState:
                 problems = [Problem.from_error(e) for e in getattr(exc, "errors", [exc])]
                 self.log(f"a draft entry's page failed:\n{redact(str(exc))}")
             except Exception as exc:  # a bug in dopemail must not stop the preview (above)
-                traceback.print_exc()
-                problems = [
-                    Problem(
-                        "",
-                        redact(f"internal error: {type(exc).__name__}: {exc}"),
-                        "this is a bug in dopemail: the traceback is in the terminal",
-                    )
-                ]
+                problems = [Problem.internal(exc)]
                 self.log(f"a draft entry's page failed: {problems[0].message}")
             else:
                 kept = self._draft_pages = {k: v for k, v in extra.items() if k not in outputs}
@@ -434,20 +434,15 @@ class PreviewState:
         try:
             fed = make_owed(build)
         except Exception as exc:  # a bug in dopemail must not stop the preview (above)
-            traceback.print_exc()
-            problem = Problem(
-                "",
-                redact(f"internal error: {type(exc).__name__}: {exc}"),
-                "this is a bug in dopemail: the traceback is in the terminal",
-            )
+            problem = Problem.internal(exc)
             self._publish(self.snapshot, (*problems, problem), feeds_failed=True)
             self.log(f"the feeds failed: {problem.message}")
             return
         outputs = {**outputs, **{path: fed.outputs[path] for path in fed.touched or ()}}
         seconds = time.perf_counter() - started
-        total = self.snapshot.seconds + seconds  # (the index page's "built in")
-        shown = self.snapshot
-        self._publish(shown, problems, fed, outputs, total, drafts=drafts, feeds_of=build)
+        shown = self.snapshot  # the pages': the same build, its warnings the same
+        total = shown.seconds + seconds  # (the index page's "built in")
+        self._publish(shown, problems, fed, outputs, total, drafts=drafts, memo=shown.memo)
         self.log(f"feeds made in {seconds * 1000:.0f} ms ({_named(sorted(build.owed))})")
 
     def _publish(
@@ -459,7 +454,7 @@ class PreviewState:
         seconds: float = 0.0,
         drafts: bool = False,
         feeds_failed: bool = False,
-        feeds_of: Build | None = None,
+        memo: dict[str, Any] | None = None,
     ) -> None:
         if build is None or outputs is None:
             # A failed build: keep showing the last good one, with the problems over it. (Or
@@ -512,8 +507,7 @@ class PreviewState:
                 changed_at=MappingProxyType(changed_at),
                 seconds=seconds,
                 drafts_only=drafts,
-                # Its feeds made after its pages: the same build, its warnings the same.
-                memo=old.memo if feeds_of is not None and feeds_of is old.build else {},
+                memo={} if memo is None else memo,
             )
         with self._changed:
             self.snapshot = new
@@ -571,8 +565,8 @@ class PreviewState:
                 return
             published = build.lists()[0]
             saved = {(published or build.entries)[0].entry.path}
-            gathered = [e for i in build.issues for e in i.issue.all_entries]
-            saved.update(e.path for e in gathered[:1])  # the issues' renderers too
+            gathered = (e.path for i in build.issues for e in i.issue.all_entries)
+            saved.update(itertools.islice(gathered, 1))  # the issues' renderers too
             # Whatever fails here fails again, and is reported, when the editor saves.
             with contextlib.suppress(Exception):
                 patch_build(build, sorted(saved), self._env[1])
