@@ -136,6 +136,7 @@ def test_run_prints_a_table_of_every_dopemail_measurement(tmp_path: Path) -> Non
         "after editing one entry",
         "preview: save → edited page fetched",
         "preview: its own rebuild time",
+        "preview: then the feeds made, after the page is shown",
         "preview: title edited → page fetched",
         "preview: its own rebuild time after the title edit",
         "render one 5-film issue",
