@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import SendError
@@ -36,6 +37,7 @@ class BuiltIssue:
     text: str
     folder: Path
     status: str = "ready"  # the issue file's status when it was built: draft, ready or sent
+    date: datetime | None = None  # the issue's 'date:' (None from a build that did not say it)
     #: The built files' bytes as read (the check that they are current compares these, not
     #: what a build running meanwhile may have written since).
     files: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
@@ -155,6 +157,17 @@ def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
 _NOT_A_HEADER = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def _date_of(value: object) -> datetime | None:
+    # Only for a warning (see dopemail.send.run): a date this cannot read is not worth
+    # refusing a send that the rest of message.json allows.
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def load_issue(root: Path, ref: str) -> BuiltIssue:
     """Read ``message.json``, ``email.html`` and ``email.txt`` of issue ``ref``."""
     folder = find_issue_folder(root, ref)
@@ -187,6 +200,7 @@ def load_issue(root: Path, ref: str) -> BuiltIssue:
             text=text,
             folder=folder,
             status=str(meta.get("status") or "ready"),
+            date=_date_of(meta.get("date")),
             files=files,
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -30,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
 from types import FrameType
@@ -202,6 +203,8 @@ def send_issue(
         _refuse_by_status(root, issue)
     stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     dry_run = not (options.yes or options.test_to)
+    if not options.test_to:
+        _say_if_dated_later(issue, reporter)
     if dry_run:
         _say_if_no_key(settings, env, reporter)
     with contextlib.ExitStack() as stack:
@@ -229,6 +232,24 @@ def send_issue(
         summary.stale = stale
         return summary
     raise AssertionError("unreachable")
+
+
+def _say_if_dated_later(issue: BuiltIssue, reporter: Reporter, now: datetime | None = None) -> None:
+    # The build only warns of an issue dated ahead (it may be written days before it goes
+    # out); sent today, its page and the archive would give readers a date still to come. A
+    # later hour of the same day is the usual morning send, not a mistake. (A test copy is
+    # sent ahead of the day on purpose: not said.)
+    dated = issue.date
+    if dated is None:
+        return
+    today = (now or datetime.now(UTC)).astimezone(dated.tzinfo).date()
+    if dated.date() > today:
+        reporter.warn(
+            f"issue {issue.issue_id} is dated {dated.date().isoformat()}, a day still to come: "
+            f"readers get it today, and its page and the archive say "
+            f"{dated.date().isoformat()}; correct 'date:' in {issue.source} and run "
+            "dopemail build, or send it on the day"
+        )
 
 
 def _say_if_no_key(settings: Settings, env: Mapping[str, str], reporter: Reporter) -> None:
