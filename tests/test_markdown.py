@@ -365,3 +365,41 @@ def test_a_table_in_japanese_lines_up_in_the_text_part() -> None:
     lines = [line for line in to_text(table, "https://example.com/").split("\n") if "|" in line]
     bars = {columns(line[: line.index("|")]) for line in lines}
     assert len(lines) == 3 and len(bars) == 1, lines
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        pytest.param(
+            "Un « bonne année », a little\nlate !\n",
+            "<p>Un «\u00a0bonne année\u00a0», a little\nlate\u00a0!</p>",
+            id="guillemets and a sign typed with spaces, a newline included",
+        ),
+        pytest.param(
+            "Typed «\nacross lines\n» and « *Cléo* ».\n",
+            "<p>Typed «\u00a0across lines\u00a0» and «\u00a0<em>Cléo</em>\u00a0».</p>",
+            id="a newline beside a guillemet, and a tag right beside the space",
+        ),
+        pytest.param(
+            "A smiley :-) and ?foo and 10 : 30 stay.\n",
+            "<p>A smiley :-) and ?foo and 10\u00a0: 30 stay.</p>",
+            id="a sign that begins a word is not set apart",
+        ),
+        pytest.param(
+            "Code `a « b » c` and:\n\n```\nx = y ? 1 : 2\n« kept »\n```\n",
+            "<p>Code <code>a « b » c</code> and:</p>\n"
+            "<pre><code>x = y ? 1 : 2\n« kept »\n</code></pre>",
+            id="code keeps its spaces as typed",
+        ),
+        pytest.param(
+            "[« Le site »](https://example.org/a:b) ![« alt »](https://example.org/p.jpg)\n",
+            '<p><a href="https://example.org/a:b" rel="noopener">«\u00a0Le site\u00a0»</a> '
+            '<img src="https://example.org/p.jpg" alt="«\u00a0alt\u00a0»"></p>',
+            id="link text and alt text, not the addresses",
+        ),
+    ],
+)
+def test_a_french_sign_is_kept_on_the_line_of_its_words_in_html(markdown, html) -> None:
+    # The text part kept them together; the page, the feeds and the email's HTML let a browser
+    # leave '«' at the end of one line and its words on the next.
+    assert to_html(markdown, BASE) == html

@@ -6,6 +6,7 @@ Undefined variables are errors, not blanks. Jinja2's errors are translated here 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import hashlib
@@ -137,6 +138,55 @@ def no_quote_breaks(text: str) -> str:
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
 # '«' (the sign standing alone, not a word: ' :-)' or ' ?foo' are not).
 _FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…]))|(?<=«) ")
+# A sign set apart by a space typed before it, standing alone (as _FRENCH_SPACE), in HTML,
+# where a tag or the end of an attribute's value may come right after it.
+_STANDS_ALONE = re.compile(r"[:;!?»][:;!?»…]*(?:\s|$|[.,)»…<\"])")
+# What is not text to set: code shown as typed, styles and scripts (to CSS, a no-break space
+# is not a space).
+_VERBATIM_OPEN = re.compile(r"<(?:pre|code|script|style|textarea)[\s>]", re.IGNORECASE)
+_VERBATIM = re.compile(
+    r"<(pre|code|script|style|textarea)(?=[\s>]).*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
+)
+
+
+def keep_signs_html(html: str) -> str:
+    """Sanitised HTML with the spaces French typography keeps with their sign (see
+    :func:`no_quote_breaks`; a newline typed there too) made no-break spaces, but in code,
+    styles and scripts: a browser or mail program left '«' at the end of a line and its
+    words on the next. (Also in attribute values, an alt text, where it is as good: no space
+    of a tag's own syntax comes before one of these signs.)"""
+    # The signs found with str.find and each one looked at: a regular expression trying
+    # every position of the text cost ten times as much.
+    spots = []
+    find = html.find
+    for sign in "»:;!?":
+        at = find(sign, 1)
+        while at != -1:
+            if html[at - 1] in " \n" and _STANDS_ALONE.match(html, at):
+                spots.append(at - 1)
+            at = find(sign, at + 1)
+    at = find("«")
+    while at != -1:
+        if html[at + 1 : at + 2] in (" ", "\n"):
+            spots.append(at + 1)
+        at = find("«", at + 1)
+    if not spots:
+        return html
+    starts: list[int] = []
+    ends: list[int] = []
+    if _VERBATIM_OPEN.search(html):
+        for block in _VERBATIM.finditer(html):
+            starts.append(block.start())
+            ends.append(block.end())
+    parts: list[str] = []
+    last = 0
+    for at in sorted(set(spots)):
+        block = bisect.bisect_right(starts, at) - 1
+        if block < 0 or at >= ends[block]:
+            parts += (html[last:at], "\u00a0")
+            last = at + 1
+    parts.append(html[last:])
+    return "".join(parts)
 
 
 _RUNTIME = re.compile(r"(\d) min\b")
