@@ -19,7 +19,7 @@ from conftest import REPO, run_process
 from dopemail import models
 from dopemail import templates as templates_module
 from dopemail.cli import cli
-from dopemail.continuity import feed_ids_changed, sent_issues_changed, unfed
+from dopemail.continuity import feed_ids_changed, number_runs, sent_issues_changed, unfed
 from dopemail.load import load_workspace
 from dopemail.schema import json_schema
 
@@ -822,6 +822,20 @@ def test_an_issue_the_ledger_says_went_out_is_guarded_though_not_marked_sent(
     assert "was sent" not in built(run_cli, workspace)
 
 
+@pytest.mark.parametrize(
+    ("numbers", "said"),
+    [
+        ([4, 2, 1], "1, 2, 4"),
+        ([1, 2, 3, 7, 8, 10, 11, 12], "1–3, 7, 8, 10–12"),
+        (range(1000, 0, -1), "1–1000"),
+        ([*range(1, 20, 2), *range(40, 50)], "1, 3, 5, 7, 9, 11, 13, 15 and 12 more"),
+    ],
+)
+def test_issue_numbers_in_a_warning_are_said_in_runs(numbers, said) -> None:
+    # A template edited in an archive of 1,000 sent issues printed a line of 1,000 numbers.
+    assert number_runs(numbers) == said
+
+
 def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
     # A template or a setting changes every issue of the archive: one line, not one each.
     def issue(number: int) -> SimpleNamespace:
@@ -831,7 +845,7 @@ def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
     issues = [issue(n) for n in range(1, 6)]
     replaced = [f"site/issues/{n}-x/index.html" for n in range(1, 6)]
     (warning,) = sent_issues_changed(replaced, issues)  # type: ignore[arg-type]
-    assert warning.message.startswith("5 issues marked sent (1, 2, 3, 4, 5) changed")
+    assert warning.message.startswith("5 issues marked sent (1–5) changed")
     assert [w.message[:8] for w in sent_issues_changed(replaced[:3], issues)] == [
         "issue 1 ",
         "issue 2 ",
