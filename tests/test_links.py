@@ -142,14 +142,19 @@ def test_each_link_written_wrong_is_told_at_its_own_line(workspace: Path, run_cl
     first = _append(workspace, "entries/quiet-hours.md", "First [clip][1] here.")
     again = _append(workspace, "entries/quiet-hours.md", "Again [clip][1] there.")
     styled = _append(workspace, "entries/quiet-hours.md", "The [*trailer*](https://x y) is out.")
+    # French signs set with no-break spaces in the HTML: still found where they were typed.
+    signs = _append(workspace, "entries/quiet-hours.md", "Voir [« la bande »](https://x y !) ici.")
+    intro = _append(workspace, "issues/1-strangers-and-varda.md", "Lire [« ceci »](/a b ?) !")
     # A draft's too: previewed, it is fixed before it goes out.
     draft = _append(workspace, "entries/harbor-lights-restoration.md", "See the [clip][2].")
     code, output = run_cli("check", "--root", workspace)
     lines = [w.split(": ", 2)[1] for w in output.split("\n") if "did not become" in w]
     assert lines == [
         f"entries/harbor-lights-restoration.md:{draft}",
-        *(f"entries/quiet-hours.md:{n}" for n in (first, again, styled)),
+        *(f"entries/quiet-hours.md:{n}" for n in (first, again, styled, signs)),
+        f"issues/1-strangers-and-varda.md:{intro}",
     ], output
+    assert "'[« la bande »](https://x y !' did not become a link" in output, output
 
 
 def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_about(

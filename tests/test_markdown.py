@@ -7,7 +7,8 @@ from textwrap import dedent
 
 import pytest
 
-from dopemail.markdown import first_paragraph, fit_pictures, to_html, to_text
+from dopemail.markdown import first_paragraph, fit_pictures, links_written_wrong, to_html, to_text
+from dopemail.templates import keep_signs_html
 
 BASE = "https://dopepress.example.com/issues/4-lists/"
 
@@ -394,12 +395,38 @@ def test_a_table_in_japanese_lines_up_in_the_text_part() -> None:
         pytest.param(
             "[« Le site »](https://example.org/a:b) ![« alt »](https://example.org/p.jpg)\n",
             '<p><a href="https://example.org/a:b" rel="noopener">«\u00a0Le site\u00a0»</a> '
-            '<img src="https://example.org/p.jpg" alt="«\u00a0alt\u00a0»"></p>',
-            id="link text and alt text, not the addresses",
+            '<img src="https://example.org/p.jpg" alt="« alt »"></p>',
+            id="link text, not what is in a tag",
+        ),
+        pytest.param(
+            '<a href="https://x.org/Pourquoi pas !">lien</a> et <img src="media/Quoi ?.jpg">\n',
+            '<p><a href="https://x.org/Pourquoi pas !" rel="noopener">lien</a> et '
+            '<img src="https://dopepress.example.com/issues/4-lists/media/Quoi ?.jpg"></p>',
+            id="an address typed with spaces in raw HTML stays the address it was",
+        ),
+        pytest.param(
+            "<code><code>a</code> ?</code> <pre><pre>x</pre>\n« y »</pre> et « z »\n",
+            "<p><code><code>a</code> ?</code> </p><pre><pre>x</pre>\n« y »</pre>"
+            " et «\u00a0z\u00a0»",
+            id="code in code, as typed",
+        ),
+        pytest.param(
+            "Un vers\\\n» deux ?*b* et « c »  \n!\n",
+            "<p>Un vers<br>\n» deux ?<em>b</em> et «\u00a0c\u00a0»<br>\n!</p>",
+            id="a line begun after a break, a sign against its word's tag",
         ),
     ],
 )
 def test_a_french_sign_is_kept_on_the_line_of_its_words_in_html(markdown, html) -> None:
     # The text part kept them together; the page, the feeds and the email's HTML let a browser
     # leave '«' at the end of one line and its words on the next.
-    assert to_html(markdown, BASE) == html
+    assert keep_signs_html(to_html(markdown, BASE)) == html
+
+
+def test_a_link_written_wrong_is_told_as_typed_though_its_signs_are_set() -> None:
+    # Told from the HTML with its signs set, the address's space was a no-break space: the
+    # hint said to close the address, and the line was lost.
+    body = "Voir\n[« le site »](https://example.org/le site !) ici.\n"
+    (told,) = links_written_wrong("entries/x.md", body, 5, to_html(body, BASE))
+    assert told.line == 6 and "an address has no spaces" in (told.hint or ""), told
+    assert "\u00a0" not in told.message

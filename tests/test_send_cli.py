@@ -729,49 +729,63 @@ def test_the_preview_send_test_checks_the_built_issue_only_when_it_has_not(
 
 def test_an_issue_dated_a_day_still_to_come_is_said_before_it_goes_out(tmp_path) -> None:
     # It went out without a word: readers got an issue whose page and archive line gave a
-    # date days ahead (a year typed wrong: 2025 for 2024), though the build had warned.
+    # date days ahead (a year typed wrong: 2099 for 2024), though the build had warned.
     root = make_workspace(tmp_path, subscribers=2)
     write_issue(root, 1, "first-issue", date="2099-01-19T08:00:00-08:00")
-    said = (
-        "warning: issue 1-first-issue is dated 2099-01-19, a day still to come: readers get it "
-        "today, and its page and the archive say 2099-01-19; correct 'date:' in "
-        "issues/1-first-issue.md and run dopemail build, or send it on the day"
-    )
     code, output = run("send", "1", "--root", root)
-    assert code == 0 and said in output and "Dry run of issue 1-first-issue" in output, output
+    assert code == 0 and "Dry run of issue 1-first-issue" in output, output
+    assert (
+        "warning: issue 1-first-issue is dated 2099-01-19, a day still to come: --yes would "
+        "send it today, while its page and the archive say 2099-01-19; correct 'date:' in "
+        "issues/1-first-issue.md and run dopemail build, or send it on that day" in output
+    ), output
     code, output = run("send", "1", "--test", "editor@example.com", "--root", root)
     assert code == 0 and "dated 2099" not in output, output  # a test copy goes ahead on purpose
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
-    assert code == 0 and said in output and "sent 2, failed 0" in output, output
+    assert code == 0 and "sent 2, failed 0" in output, output
+    assert (
+        "warning: issue 1-first-issue is dated 2099-01-19, a day still to come: its readers get "
+        "it today, while its page and the archive say 2099-01-19 (a wrong date: correct 'date:' "
+        "in issues/1-first-issue.md and run dopemail build)" in output
+    ), output
     write_issue(root, 2, "second-issue")  # dated 2024: nothing to say
     code, output = run("send", "2", "--root", root)
     assert code == 0 and "a day still to come" not in output, output
+    # A draft is refused for its status, which is what to change until the day.
+    write_issue(root, 3, "third-issue", date="2099-01-19T08:00:00-08:00", status="draft")
+    code, output = run("send", "3", "--root", root)
+    assert code == 0 and "is a draft" in output and "a day still to come" not in output, output
 
 
 @pytest.mark.parametrize(
-    ("now", "said"),
+    ("dated", "now", "said"),
     [
-        ("2024-01-19T07:00:00-08:00", False),  # the morning of its day: the usual send
-        ("2024-01-19T15:00:00+00:00", False),  # the same instant seen from UTC
-        ("2024-01-18T23:30:00-08:00", True),  # the evening before, where it is dated
-        ("2024-01-19T07:30:00+00:00", True),  # its day in UTC, still the 18th in its zone
+        ("2024-01-19T08:00:00-08:00", "2024-01-19T07:00:00-08:00", False),  # its morning
+        ("2024-01-19T08:00:00-08:00", "2024-01-19T15:00:00+00:00", False),  # seen from UTC
+        ("2024-01-19T08:00:00-08:00", "2024-01-18T23:30:00-08:00", True),  # the evening before
+        ("2024-01-19T08:00:00-08:00", "2024-01-19T07:30:00+00:00", True),  # 18th in Los Angeles
+        # Summer time ended at 2:00 that night: 00:30 is already the 3rd in Los Angeles,
+        # though not at the issue's own offset (-08:00).
+        ("2024-11-03T09:00:00-08:00", "2024-11-03T00:30:00-07:00", False),
+        ("2024-03-10T09:00:00-07:00", "2024-03-09T23:30:00-08:00", True),  # it began: the 9th
     ],
 )
-def test_a_later_hour_of_the_same_day_is_not_said(now, said) -> None:
+def test_a_day_still_to_come_is_counted_in_the_publication_s_zone(dated, now, said) -> None:
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from dopemail.send.issue import BuiltIssue
     from dopemail.send.run import _say_if_dated_later
 
     issue = BuiltIssue(
-        1, "first-issue", "s", "p", "u", "", "", Path("."),
-        date=datetime.fromisoformat("2024-01-19T08:00:00-08:00"),
-    )  # fmt: skip
+        1, "first-issue", "s", "p", "u", "", "", Path("."), date=datetime.fromisoformat(dated)
+    )
     told: list[str] = []
 
     class Told:
         def warn(self, text: str) -> None:
             told.append(text)
 
-    _say_if_dated_later(issue, Told(), datetime.fromisoformat(now))  # type: ignore[arg-type]
+    zone = ZoneInfo("America/Los_Angeles")
+    _say_if_dated_later(issue, Told(), zone, True, datetime.fromisoformat(now))  # type: ignore[arg-type]
     assert bool(told) is said, told

@@ -11,7 +11,7 @@ import jinja2
 
 from . import markdown
 from .models import LoadedEntry, lazy_field, whole
-from .templates import render
+from .templates import keep_signs_html, render
 
 Note = tuple[str, int | None, str | None]  # (message, line, hint)
 
@@ -77,7 +77,9 @@ def host_of(url: str) -> str:
 
 def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     """Render one entry's Markdown, its full HTML content and its line in lists."""
-    body_html = markdown.to_html(entry.body, entry.url, entry.body_pictures)
+    # As written (what the links' checks compare with the text), then as shown.
+    written_html = markdown.to_html(entry.body, entry.url, entry.body_pictures)
+    body_html = keep_signs_html(written_html)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
     meta = entry.meta
     written = " ".join((meta.summary or "").split())  # "  " is no summary
@@ -93,6 +95,6 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     # joins strings instead of rendering them all again after each edit.
     item = render(env, "entry_item.html.j2", entry=entry, summary=summary).strip()
     links = tuple(host_links(body_html, host_of(entry.url)))
-    wrong = markdown.links_written_wrong(entry.path, entry.body, entry.body_line, body_html)
+    wrong = markdown.links_written_wrong(entry.path, entry.body, entry.body_line, written_html)
     told = tuple((e.message, e.line, e.hint) for e in wrong)
     return RenderedEntry(entry, body_html, content_html, summary, item, links, told)

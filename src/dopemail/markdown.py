@@ -20,7 +20,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .errors import ContentError
-from .templates import columns, fill, keep_signs_html, no_quote_breaks
+from .templates import columns, fill, no_quote_breaks
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -151,7 +151,7 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
         # The page's own title is its one h1; the text's top headings come under it. (Left
         # to the sanitiser, an h1 lost its element and its words ran into the next line.)
         html = _H1.sub(r"<\1h2", html)
-    clean = keep_signs_html(_sanitised(html, base_url, {p.written: p.url for p in shown}).strip())
+    clean = _sanitised(html, base_url, {p.written: p.url for p in shown}).strip()
     if "<p></p>" in clean:  # a paragraph of an element left out with all it held
         clean = clean.replace("<p></p>\n", "").replace("<p></p>", "")
     return _sized(clean, shown) if shown else clean

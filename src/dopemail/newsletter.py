@@ -37,7 +37,7 @@ from .personalize import (
     UNSUBSCRIBE_PLACEHOLDER,
 )
 from .quality import Verdict, check_email
-from .templates import render
+from .templates import keep_signs_html, render
 from .write import Output, Stored, output_bytes
 
 EMAIL_TEMPLATE = "email/issue.mjml.j2"
@@ -183,14 +183,14 @@ def render_issue(
     settings: Settings,
 ) -> RenderedIssue:
     """Render one issue's email, text part and web page, and check the email's quality."""
+    # As written (what the links' checks compare with the intro), then as shown.
+    written_html = markdown.to_html(issue.body, issue.url, issue.body_pictures)
     context = {
         "settings": settings,
         "issue": issue,
         # A picture written as <img> keeps its width: Outlook, which ignores max-width, would
         # widen the email to it.
-        "intro_html": markdown.fit_pictures(
-            markdown.to_html(issue.body, issue.url, issue.body_pictures), INTRO_WIDTH
-        ),
+        "intro_html": markdown.fit_pictures(keep_signs_html(written_html), INTRO_WIDTH),
         "intro_text": markdown.to_text(issue.body, issue.url, pictures=issue.body_pictures),
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],
@@ -217,7 +217,7 @@ def render_issue(
     item = render(env, ITEM_TEMPLATE, issue=issue).strip()
     intro_html = context["intro_html"]
     links = tuple(host_links(content_html, host_of(settings.publication.base_url)))
-    wrong = markdown.links_written_wrong(issue.path, issue.body, issue.body_line, intro_html)
+    wrong = markdown.links_written_wrong(issue.path, issue.body, issue.body_line, written_html)
     told = tuple((e.message, e.line, e.hint) for e in wrong)
     return RenderedIssue(
         issue, source, html, text, web, content_html, verdict, item, intro_html, links, told

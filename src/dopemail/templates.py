@@ -138,23 +138,25 @@ def no_quote_breaks(text: str) -> str:
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
 # '«' (the sign standing alone, not a word: ' :-)' or ' ?foo' are not).
 _FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…]))|(?<=«) ")
-# A sign set apart by a space typed before it, standing alone (as _FRENCH_SPACE), in HTML,
-# where a tag or the end of an attribute's value may come right after it.
-_STANDS_ALONE = re.compile(r"[:;!?»][:;!?»…]*(?:\s|$|[.,)»…<\"])")
+# A sign set apart by a space typed before it, standing alone (as _FRENCH_SPACE), in HTML:
+# where a no-break space may be written '&nbsp;', and a closing tag or a line break may come
+# right after it ('«&nbsp;<em>La Chimère</em>&nbsp;»'); not an opening one ('a ?<em>b</em>'
+# is 'a ?b' to a reader, a sign against its word).
+_STANDS_ALONE = re.compile(r"[:;!?»][:;!?»…]*(?:\s|$|[.,)»…]|&nbsp;|</|<br\b)")
 # What is not text to set: code shown as typed, styles and scripts (to CSS, a no-break space
-# is not a space).
+# is not a space). Nested as typed (<code> in <code>): counted, not matched in pairs.
 _VERBATIM_OPEN = re.compile(r"<(?:pre|code|script|style|textarea)[\s>]", re.IGNORECASE)
-_VERBATIM = re.compile(
-    r"<(pre|code|script|style|textarea)(?=[\s>]).*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
-)
+_VERBATIM_TAG = re.compile(r"<(/?)(?:pre|code|script|style|textarea)(?=[\s>])", re.IGNORECASE)
+_LINE_BREAK_TAGS = ("<br>", "<br/>", "<br />")
 
 
 def keep_signs_html(html: str) -> str:
     """Sanitised HTML with the spaces French typography keeps with their sign (see
-    :func:`no_quote_breaks`; a newline typed there too) made no-break spaces, but in code,
-    styles and scripts: a browser or mail program left '«' at the end of a line and its
-    words on the next. (Also in attribute values, an alt text, where it is as good: no space
-    of a tag's own syntax comes before one of these signs.)"""
+    :func:`no_quote_breaks`; a newline typed there too) made no-break spaces, in its text
+    only: not in tags (a space the sanitiser kept in an address is '%20' to a browser, a
+    no-break space another address), nor in code, styles and scripts, nor the newline after
+    a line break. Without it a browser or mail program left '«' at the end of a line and its
+    words on the next."""
     # The signs found with str.find and each one looked at: a regular expression trying
     # every position of the text cost ten times as much.
     spots = []
@@ -172,21 +174,43 @@ def keep_signs_html(html: str) -> str:
         at = find("«", at + 1)
     if not spots:
         return html
-    starts: list[int] = []
-    ends: list[int] = []
-    if _VERBATIM_OPEN.search(html):
-        for block in _VERBATIM.finditer(html):
-            starts.append(block.start())
-            ends.append(block.end())
+    starts, ends = _verbatim(html)
+    rfind = html.rfind
     parts: list[str] = []
     last = 0
     for at in sorted(set(spots)):
         block = bisect.bisect_right(starts, at) - 1
-        if block < 0 or at >= ends[block]:
-            parts += (html[last:at], "\u00a0")
-            last = at + 1
+        if block >= 0 and at < ends[block]:
+            continue
+        if rfind("<", 0, at) > rfind(">", 0, at):  # in a tag (text escapes '<' and '>')
+            continue
+        if html[at] == "\n" and html.endswith(_LINE_BREAK_TAGS, 0, at):
+            continue  # the line's own start, not a space between a sign and its words
+        parts += (html[last:at], "\u00a0")
+        last = at + 1
     parts.append(html[last:])
     return "".join(parts)
+
+
+def _verbatim(html: str) -> tuple[list[int], list[int]]:
+    """Where the outermost code, style and script elements of ``html`` begin and end."""
+    starts: list[int] = []
+    ends: list[int] = []
+    if not _VERBATIM_OPEN.search(html):
+        return starts, ends
+    depth = 0
+    for tag in _VERBATIM_TAG.finditer(html):
+        if not tag.group(1):
+            if depth == 0:
+                starts.append(tag.start())
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                ends.append(html.find(">", tag.end()) + 1 or len(html))
+    if len(ends) < len(starts):  # left open: to the end
+        ends.append(len(html))
+    return starts, ends
 
 
 _RUNTIME = re.compile(r"(\d) min\b")

@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email.utils import parseaddr
 from pathlib import Path
 from types import FrameType
@@ -204,7 +204,7 @@ def send_issue(
     stale = "" if options.sources_checked else _check_current(root, issue, options, reporter)
     dry_run = not (options.yes or options.test_to)
     if not options.test_to:
-        _say_if_dated_later(issue, reporter)
+        _say_if_dated_later(issue, reporter, settings.publication.zone, dry_run)
     if dry_run:
         _say_if_no_key(settings, env, reporter)
     with contextlib.ExitStack() as stack:
@@ -234,21 +234,35 @@ def send_issue(
     raise AssertionError("unreachable")
 
 
-def _say_if_dated_later(issue: BuiltIssue, reporter: Reporter, now: datetime | None = None) -> None:
-    # The build only warns of an issue dated ahead (it may be written days before it goes
-    # out); sent today, its page and the archive would give readers a date still to come. A
-    # later hour of the same day is the usual morning send, not a mistake. (A test copy is
-    # sent ahead of the day on purpose: not said.)
-    dated = issue.date
-    if dated is None:
+def _say_if_dated_later(
+    issue: BuiltIssue,
+    reporter: Reporter,
+    zone: tzinfo,
+    dry_run: bool,
+    now: datetime | None = None,
+) -> None:
+    """Warn of an issue dated a day still to come (in the publication's ``zone``): the build
+    only warns of one (it may be written days before it goes out), but sent today, its page
+    and the archive give readers a date still to come. A later hour of the same day is the
+    usual morning send, not a mistake. Not said of a draft (refused, for its status) nor of
+    a test copy (sent ahead of the day on purpose)."""
+    if issue.date is None or issue.status == "draft":
         return
-    today = (now or datetime.now(UTC)).astimezone(dated.tzinfo).date()
-    if dated.date() > today:
+    day = issue.date.date()  # as its page says it
+    if day <= (now or datetime.now(UTC)).astimezone(zone).date():
+        return
+    shown = day.isoformat()
+    if dry_run:
         reporter.warn(
-            f"issue {issue.issue_id} is dated {dated.date().isoformat()}, a day still to come: "
-            f"readers get it today, and its page and the archive say "
-            f"{dated.date().isoformat()}; correct 'date:' in {issue.source} and run "
-            "dopemail build, or send it on the day"
+            f"issue {issue.issue_id} is dated {shown}, a day still to come: --yes would send "
+            f"it today, while its page and the archive say {shown}; correct 'date:' in "
+            f"{issue.source} and run dopemail build, or send it on that day"
+        )
+    else:
+        reporter.warn(
+            f"issue {issue.issue_id} is dated {shown}, a day still to come: its readers get "
+            f"it today, while its page and the archive say {shown} (a wrong date: correct "
+            f"'date:' in {issue.source} and run dopemail build)"
         )
 
 
