@@ -161,6 +161,11 @@ def _current_rules(path: str, rules: bytes) -> None:
 # at twice (its size when loading, its stamp for the cache). One stat per file per build:
 # every build (and preview refresh) starts with :func:`forget_picture_stats`.
 _STATS: dict[str, os.stat_result | None] = {}
+# Each picture's key (a hash of its bytes) by its stat, as a source file's (see
+# BuildCache.keyed), kept in file-keys.json: a picture is read and hashed only when its stat
+# changed. And the keys of the pictures looked at this build.
+_PICTURE_KEYS: dict[str, tuple[Identity, str]] = {}
+_PICTURES_SEEN: dict[str, str] = {}
 
 
 def picture_stat(path: str) -> os.stat_result | None:
@@ -180,22 +185,44 @@ def picture_stat(path: str) -> os.stat_result | None:
 def forget_picture_stats() -> None:
     """Start a build: pictures may have changed since the last one."""
     _STATS.clear()
+    _PICTURES_SEEN.clear()
 
 
-def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, int, int, int, int], ...]:
-    """(path, size, mtime, ctime, inode) of local pictures: an edited picture re-renders its
-    entry, even one copied over another with its size and times (``cp -p``)."""
+def picture_key(path: str) -> str:
+    """A hash of a picture file's bytes ('' if it is missing or unreadable), read only when
+    its stat changed since it was last hashed (once per build at most)."""
+    try:
+        return _PICTURES_SEEN[path]
+    except KeyError:
+        pass
+    key = ""
+    info = picture_stat(path)
+    if info is not None:
+        seen = identity(info)
+        known = _PICTURE_KEYS.get(path)
+        if known is not None and known[0] == seen:
+            key = known[1]
+        else:
+            try:
+                with open(path, "rb") as handle:  # a piece at a time: a picture may be huge
+                    key = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+                if identity(os.stat(path)) == seen:  # not changed while it was read
+                    _PICTURE_KEYS[path] = (seen, key)
+            except OSError:
+                key = ""
+    _PICTURES_SEEN[path] = key
+    return key
+
+
+def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(path, hash of its bytes) of local pictures: a picture that changed renders its entry
+    again, even one copied over another with its size and times (``cp -p``); one that did not
+    change does not, even as a new file (a copy of the workspace, a fresh clone whose
+    .dopemail/ was kept: every file there is new, with new times, but holds the same bytes)."""
     # Plain strings: this runs for every picture of every entry on every build. Each named
     # as the entry names it, under media/: a workspace moved or renamed keeps its cache.
     base = str(root) + os.sep
-    stamp = []
-    for source in sources:
-        stat = picture_stat(base + source)
-        if stat is None:
-            stamp.append((source, -1, -1, -1, -1))
-        else:
-            stamp.append((source, *identity(stat)))
-    return tuple(stamp)
+    return tuple((source, picture_key(base + source)) for source in sources)
 
 
 class StaleRecord(ContentError):
@@ -636,6 +663,7 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
+        self._saved_pictures: object = None  # and the pictures' (see picture_key)
         # The heads file's, by record file (None until first asked), and the heads of the
         # records this build used, for the next build's (see save_heads).
         self._heads: dict[str, bytes] | None = None
@@ -658,6 +686,12 @@ class BuildCache:
         if not isinstance(keys, dict):
             return {}
         self._saved_keys = keys
+        pictures = known.get("pictures")
+        if isinstance(pictures, dict):
+            for path, value in pictures.items():
+                if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
+                    _PICTURE_KEYS.setdefault(path, (tuple(value[:4]), value[4]))  # type: ignore[arg-type]
+            self._saved_pictures = pictures
         found: dict[str, tuple[Identity, str, str]] = {}
         for path, value in keys.items():
             if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
@@ -673,15 +707,23 @@ class BuildCache:
             for path, (stat, context, key) in self.memory.file_keys.items()
             if path in self.seen and context == self.context
         }
+        pictures = {
+            path: [*_PICTURE_KEYS[path][0], key]
+            for path, key in _PICTURES_SEEN.items()
+            if path in _PICTURE_KEYS and _PICTURE_KEYS[path][1] == key
+        }
         target = self._base + FILE_KEYS
         self.used.add(target)
-        if files == self._saved_keys and os.path.isfile(target):
+        same = files == self._saved_keys and pictures == self._saved_pictures
+        if same and os.path.isfile(target):
             return  # what the file says already (most builds)
         os.makedirs(self.folder, exist_ok=True)
         # json.dumps, not json.dump: dump writes through the pure-Python encoder, piece by piece.
-        text = json.dumps({"context": self.context, "files": files}, separators=(",", ":"))
+        text = json.dumps(
+            {"context": self.context, "files": files, "pictures": pictures}, separators=(",", ":")
+        )
         replace_file(target, text.encode("utf-8"))
-        self._saved_keys = files
+        self._saved_keys, self._saved_pictures = files, pictures
 
     def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
