@@ -1397,6 +1397,29 @@ def test_a_picture_is_read_again_only_when_its_stat_changed(
     assert "01.jpg" in opened and rendered == []
 
 
+def test_a_picture_a_worker_hashed_is_not_read_again_by_the_build(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker that rendered an entry hashed its pictures; the process that gathers the
+    # records read and hashed them all again, to check each record's stamp.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    pictures_here: set[str] = set()  # of the entries this process renders (its share)
+    real = build_module.render_entry
+
+    def noting(env, entry):  # type: ignore[no-untyped-def]
+        if os.getpid() == _TEST_PROCESS:
+            pictures_here.update(Path(p).name for p in entry.pictures)
+        _slowly()
+        return real(env, entry)
+
+    monkeypatch.setattr(build_module, "render_entry", noting)
+    opened = _count_opens(monkeypatch)
+    build(workspace, jobs=2)
+    read = [name for name in opened if name.endswith((".jpg", ".png"))]
+    all_pictures = {p.name for p in (workspace / "media").rglob("*.jpg")}
+    assert pictures_here != all_pictures and set(read) <= pictures_here, (pictures_here, read)
+
+
 def test_a_preview_s_failed_builds_leave_no_records_behind(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

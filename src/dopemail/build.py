@@ -21,6 +21,8 @@ from .cache import (
     StaleRecord,
     encode,
     forget_picture_stats,
+    known_pictures,
+    learn_pictures,
     media_stamp,
     render_again_with,
 )
@@ -289,17 +291,20 @@ def _hand_over(
     # the sequential pass does not read and hash the file again.
     if parallel.in_worker():
         known = cache.known_file_key(source) if source is not None else None
-        yield key, encode(record), source, known
+        # And its pictures' keys, hashed here: this process need not read them again.
+        shown = record.entry.pictures if isinstance(record, EntryRecord) else ()
+        yield key, encode(record), source, known, known_pictures(cache.root, shown)
     else:
         cache.put(kind, key, record)
 
 
 def _receive(cache: BuildCache, kind: str) -> Callable[[tuple[Any, ...]], None]:
     def store(result: tuple[Any, ...]) -> None:
-        key, data, source, known = result
+        key, data, source, known, pictures = result
         cache.put_encoded(kind, key, data)
         if known is not None:
             cache.learn_file_key(source, known)
+        learn_pictures(pictures)
 
     return store
 

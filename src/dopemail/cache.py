@@ -19,7 +19,7 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -212,6 +212,19 @@ def picture_key(path: str) -> str:
                 key = ""
     _PICTURES_SEEN[path] = key
     return key
+
+
+def known_pictures(root: Path, sources: Iterable[str]) -> dict[str, tuple[Identity, str]]:
+    """What :func:`picture_key` knows of these pictures (named as entries name them), to
+    hand to another process (see :func:`learn_pictures`)."""
+    base = str(root) + os.sep
+    return {base + s: _PICTURE_KEYS[base + s] for s in sources if base + s in _PICTURE_KEYS}
+
+
+def learn_pictures(known: Mapping[str, tuple[Identity, str]]) -> None:
+    """Take what another process's :func:`picture_key` learnt (a picture changed since has
+    another stat)."""
+    _PICTURE_KEYS.update(known)
 
 
 def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, str], ...]:
