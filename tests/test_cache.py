@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -1395,6 +1396,75 @@ def test_a_picture_is_read_again_only_when_its_stat_changed(
     rendered = _count_renders(monkeypatch)
     build(workspace)
     assert "01.jpg" in opened and rendered == []
+
+
+def test_a_picture_saved_while_the_build_reads_it_is_rendered_again_next_time(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Measured (its width and height) before it was saved again, hashed after: the record
+    # vouched for the new bytes with the old size, and no later build rendered it again.
+    build(workspace)
+    lead = workspace / "media/all-of-us-strangers/01.jpg"
+    other = (workspace / "media/all-of-us-strangers/02.jpg").read_bytes()
+    lead.write_bytes(lead.read_bytes())  # the same bytes, a new stat: hashed this build
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text("utf-8") + "\nOne more line.\n", "utf-8")  # rendered
+    real = build_module.media_stamp
+
+    def saved_meanwhile(root, sources):  # type: ignore[no-untyped-def]
+        if any(s.endswith("/01.jpg") for s in sources) and lead.read_bytes() != other:
+            lead.write_bytes(other)
+        return real(root, sources)
+
+    monkeypatch.setattr(build_module, "media_stamp", saved_meanwhile)
+    build(workspace)
+    monkeypatch.setattr(build_module, "media_stamp", real)
+    page = workspace / "site/all-of-us-strangers/index.html"
+    build(workspace)
+    # 02.jpg's size (01.jpg's was 1200 by 800).
+    assert re.search(r'01\.jpg"[^>]*width="1200" height="675"', page.read_text("utf-8"))
+
+
+def test_a_picture_gone_while_the_build_reads_it_is_told_next_time(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, run_cli
+) -> None:
+    # Gone between its entry's loading and its hashing: stamped as a picture missing, which
+    # it then was at every check, and the record stood; the entry's line was never told.
+    build(workspace)
+    lead = workspace / "media/all-of-us-strangers/01.jpg"
+    lead.write_bytes(lead.read_bytes())
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(entry.read_text("utf-8") + "\nOne more line.\n", "utf-8")  # rendered
+    real = build_module.media_stamp
+
+    def gone_meanwhile(root, sources):  # type: ignore[no-untyped-def]
+        if any(s.endswith("/01.jpg") for s in sources):
+            lead.unlink(missing_ok=True)
+        return real(root, sources)
+
+    monkeypatch.setattr(build_module, "media_stamp", gone_meanwhile)
+    with contextlib.suppress(DopemailError, OSError):
+        build(workspace)
+    monkeypatch.setattr(build_module, "media_stamp", real)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "entries/all-of-us-strangers.md:" in output, output
+    assert "01.jpg' does not exist" in output, output
+
+
+def test_a_template_edited_reads_no_picture_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A picture's key is the hash of its bytes, whatever renders them: kept across a new
+    # context (a template, the settings, dopemail upgraded), or every picture was read again.
+    build(workspace)
+    config_file = workspace / "dopemail.toml"
+    config_file.write_text(config_file.read_text("utf-8") + "\n# a comment\n", "utf-8")
+    monkeypatch.setattr(cache_module, "_PICTURE_KEYS", {})  # as a new process has it
+    opened = _count_opens(monkeypatch)
+    rendered = _count_renders(monkeypatch)
+    build(workspace)
+    assert rendered  # everything rendered again, under the new settings
+    assert not [name for name in opened if name.endswith((".jpg", ".png"))], opened
 
 
 def test_a_picture_a_worker_hashed_is_not_read_again_by_the_build(

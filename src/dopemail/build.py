@@ -21,7 +21,7 @@ from .cache import (
     StaleRecord,
     encode,
     forget_picture_stats,
-    known_pictures,
+    handed_pictures,
     learn_pictures,
     media_stamp,
     render_again_with,
@@ -291,9 +291,8 @@ def _hand_over(
     # the sequential pass does not read and hash the file again.
     if parallel.in_worker():
         known = cache.known_file_key(source) if source is not None else None
-        # And its pictures' keys, hashed here: this process need not read them again.
-        shown = record.entry.pictures if isinstance(record, EntryRecord) else ()
-        yield key, encode(record), source, known, known_pictures(cache.root, shown)
+        # And the pictures' keys hashed here: this process need not read them again.
+        yield key, encode(record), source, known, handed_pictures()
     else:
         cache.put(kind, key, record)
 

@@ -162,10 +162,14 @@ def _current_rules(path: str, rules: bytes) -> None:
 # every build (and preview refresh) starts with :func:`forget_picture_stats`.
 _STATS: dict[str, os.stat_result | None] = {}
 # Each picture's key (a hash of its bytes) by its stat, as a source file's (see
-# BuildCache.keyed), kept in file-keys.json: a picture is read and hashed only when its stat
-# changed. And the keys of the pictures looked at this build.
+# BuildCache.keyed), kept in .dopemail/cache/picture-keys: a picture is read and hashed only
+# when its stat changed. The keys of the pictures looked at this build; and those this
+# process learnt since it last saved them (or, a worker, handed them over).
 _PICTURE_KEYS: dict[str, tuple[Identity, str]] = {}
 _PICTURES_SEEN: dict[str, str] = {}
+_PICTURES_NEW: dict[str, tuple[Identity, str]] = {}
+PICTURE_KEYS = "picture-keys"
+_PICTURE_KEYS_FORMAT = ("picture-keys", 1)
 
 
 def picture_stat(path: str) -> os.stat_result | None:
@@ -189,42 +193,88 @@ def forget_picture_stats() -> None:
 
 
 def picture_key(path: str) -> str:
-    """A hash of a picture file's bytes ('' if it is missing or unreadable), read only when
-    its stat changed since it was last hashed (once per build at most)."""
+    """A hash of a picture file's bytes as the build saw it ('' if it is missing), read only
+    when its stat changed since it was last hashed (once per build at most)."""
     try:
         return _PICTURES_SEEN[path]
     except KeyError:
         pass
     key = ""
-    info = picture_stat(path)
+    info = picture_stat(path)  # the stat the build loaded the picture's size under
     if info is not None:
         seen = identity(info)
         known = _PICTURE_KEYS.get(path)
-        if known is not None and known[0] == seen:
-            key = known[1]
-        else:
-            try:
-                with open(path, "rb") as handle:  # a piece at a time: a picture may be huge
-                    key = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
-                if identity(os.stat(path)) == seen:  # not changed while it was read
-                    _PICTURE_KEYS[path] = (seen, key)
-            except OSError:
-                key = ""
+        key = known[1] if known is not None and known[0] == seen else _hashed(path, seen)
     _PICTURES_SEEN[path] = key
     return key
 
 
-def known_pictures(root: Path, sources: Iterable[str]) -> dict[str, tuple[Identity, str]]:
-    """What :func:`picture_key` knows of these pictures (named as entries name them), to
-    hand to another process (see :func:`learn_pictures`)."""
-    base = str(root) + os.sep
-    return {base + s: _PICTURE_KEYS[base + s] for s in sources if base + s in _PICTURE_KEYS}
+def _hashed(path: str, seen: Identity) -> str:
+    # Bytes read under another stat than the one the build measured the picture by (saved,
+    # or gone, since) are not what it rendered: their hash would vouch for a size never
+    # measured. A key no later build can find again renders it once more then.
+    try:
+        with open(path, "rb") as handle:  # a piece at a time: a picture may be huge
+            key = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+        if identity(os.stat(path)) == seen:
+            _PICTURE_KEYS[path] = _PICTURES_NEW[path] = (seen, key)
+            return key
+    except OSError:
+        pass
+    return f"changed while read {os.urandom(8).hex()}"
+
+
+def handed_pictures() -> dict[str, tuple[Identity, str]]:
+    """The pictures' keys this worker learnt since it last handed them over, for the build
+    (see :func:`learn_pictures`): each once, not with every record that shows it."""
+    handed = dict(_PICTURES_NEW)
+    _PICTURES_NEW.clear()
+    return handed
 
 
 def learn_pictures(known: Mapping[str, tuple[Identity, str]]) -> None:
-    """Take what another process's :func:`picture_key` learnt (a picture changed since has
-    another stat)."""
+    """Take what a worker's :func:`picture_key` learnt (a picture changed since has another
+    stat, which the key is not taken for)."""
     _PICTURE_KEYS.update(known)
+    _PICTURES_NEW.update(known)
+
+
+def read_picture_keys(folder: Path, root: Path) -> None:
+    """Learn the pictures' keys a build of ``root`` saved (see :meth:`BuildCache.save_file_keys`).
+    Not tied to the cache's context, as a hash of bytes is not: a template edited or
+    dopemail upgraded does not read every picture again."""
+    try:
+        with open(folder / PICTURE_KEYS, "rb") as handle:
+            data = handle.read()
+        if data[:_CHECK] != _checksum(memoryview(data)[_CHECK:]):
+            return
+        form, keys = pickle.loads(memoryview(data)[_CHECK:])
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return
+    if form != _PICTURE_KEYS_FORMAT or not isinstance(keys, dict):
+        return
+    base = str(root) + os.sep  # named from the workspace: a workspace moved keeps them
+    for rel, (size, mtime, ctime, inode, key) in keys.items():
+        _PICTURE_KEYS.setdefault(base + rel, ((size, mtime, ctime, inode), key))
+
+
+def save_picture_keys(folder: Path, root: Path) -> str | None:
+    """Keep the keys of the pictures this build looked at, when it learnt any (the file's
+    path, or None when it was left as it is)."""
+    if not _PICTURES_NEW:
+        return None
+    base = str(root) + os.sep
+    keys = {
+        path[len(base) :]: (*_PICTURE_KEYS[path][0], key)
+        for path, key in _PICTURES_SEEN.items()
+        if path.startswith(base) and path in _PICTURE_KEYS and _PICTURE_KEYS[path][1] == key
+    }
+    data = pickle.dumps((_PICTURE_KEYS_FORMAT, keys), protocol=pickle.HIGHEST_PROTOCOL)
+    os.makedirs(folder, exist_ok=True)
+    target = folder / PICTURE_KEYS
+    replace_file(target, _checksum(data), data)
+    _PICTURES_NEW.clear()
+    return str(target)
 
 
 def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -676,7 +726,6 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
-        self._saved_pictures: object = None  # and the pictures' (see picture_key)
         # The heads file's, by record file (None until first asked), and the heads of the
         # records this build used, for the next build's (see save_heads).
         self._heads: dict[str, bytes] | None = None
@@ -684,6 +733,7 @@ class BuildCache:
         self._clock_offset: int | None = None  # the file system's clock minus this machine's
         if keep and memory is not None and not memory.file_keys:
             memory.file_keys = self._read_file_keys()
+            read_picture_keys(self.folder, root)
 
     def _read_file_keys(self) -> dict[str, tuple[Identity, str, str]]:
         # What the last build learnt of each source file: a warm build reads (and hashes) only
@@ -699,12 +749,6 @@ class BuildCache:
         if not isinstance(keys, dict):
             return {}
         self._saved_keys = keys
-        pictures = known.get("pictures")
-        if isinstance(pictures, dict):
-            for path, value in pictures.items():
-                if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
-                    _PICTURE_KEYS.setdefault(path, (tuple(value[:4]), value[4]))  # type: ignore[arg-type]
-            self._saved_pictures = pictures
         found: dict[str, tuple[Identity, str, str]] = {}
         for path, value in keys.items():
             if isinstance(value, list) and len(value) == 5 and isinstance(value[4], str):
@@ -720,23 +764,17 @@ class BuildCache:
             for path, (stat, context, key) in self.memory.file_keys.items()
             if path in self.seen and context == self.context
         }
-        pictures = {
-            path: [*_PICTURE_KEYS[path][0], key]
-            for path, key in _PICTURES_SEEN.items()
-            if path in _PICTURE_KEYS and _PICTURE_KEYS[path][1] == key
-        }
+        self.used.add(str(self.folder / PICTURE_KEYS))
+        save_picture_keys(self.folder, self.root)
         target = self._base + FILE_KEYS
         self.used.add(target)
-        same = files == self._saved_keys and pictures == self._saved_pictures
-        if same and os.path.isfile(target):
+        if files == self._saved_keys and os.path.isfile(target):
             return  # what the file says already (most builds)
         os.makedirs(self.folder, exist_ok=True)
         # json.dumps, not json.dump: dump writes through the pure-Python encoder, piece by piece.
-        text = json.dumps(
-            {"context": self.context, "files": files, "pictures": pictures}, separators=(",", ":")
-        )
+        text = json.dumps({"context": self.context, "files": files}, separators=(",", ":"))
         replace_file(target, text.encode("utf-8"))
-        self._saved_keys, self._saved_pictures = files, pictures
+        self._saved_keys = files
 
     def file_key(self, path: str | Path) -> str:
         """The key of a source file: its name and bytes (read only when its stat changed)."""
