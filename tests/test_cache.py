@@ -2287,6 +2287,27 @@ def test_after_an_edit_only_the_heads_that_changed_are_written(
     assert rendered == []
 
 
+def test_a_file_of_changed_heads_left_from_an_older_heads_file_is_not_applied(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build killed between writing the heads file and removing the changes file: those
+    # changes were made to the heads file before, and must not be applied to the new one.
+    build(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    _edit(entry, "Quiet Hours", "Quiet Hours, again")
+    build(workspace)
+    changed = workspace / ".dopemail/cache" / cache_module.HEADS_CHANGED
+    left = changed.read_bytes()
+    monkeypatch.setattr(cache_module, "_FEW_HEADS", 0)
+    _edit(entry, "Quiet Hours, again", "Quiet Hours, at last")
+    build(workspace)
+    assert not changed.exists()
+    changed.write_bytes(left)
+    held = BuildCache(workspace.resolve(), memory=Memory())._held_heads()
+    records = _records(workspace) + _records(workspace, "issues")
+    assert sorted(held) == sorted(str(r) for r in records)
+
+
 def test_a_damaged_file_of_changed_heads_is_not_taken(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

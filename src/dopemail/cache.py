@@ -245,38 +245,28 @@ def read_picture_keys(folder: Path, root: Path) -> None:
     """Learn the pictures' keys a build of ``root`` saved (see :meth:`BuildCache.save_file_keys`).
     Not tied to the cache's context, as a hash of bytes is not: a template edited or
     dopemail upgraded does not read every picture again."""
-    try:
-        with open(folder / PICTURE_KEYS, "rb") as handle:
-            data = handle.read()
-        if data[:_CHECK] != _checksum(memoryview(data)[_CHECK:]):
-            return
-        form, keys = pickle.loads(memoryview(data)[_CHECK:])
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    found = _read_checked(str(folder / PICTURE_KEYS), _PICTURE_KEYS_FORMAT)
+    if found is None:
         return
-    if form != _PICTURE_KEYS_FORMAT or not isinstance(keys, dict):
-        return
+    keys, _ = found
     base = str(root) + os.sep  # named from the workspace: a workspace moved keeps them
     for rel, (size, mtime, ctime, inode, key) in keys.items():
         _PICTURE_KEYS.setdefault(base + rel, ((size, mtime, ctime, inode), key))
 
 
-def save_picture_keys(folder: Path, root: Path) -> str | None:
-    """Keep the keys of the pictures this build looked at, when it learnt any (the file's
-    path, or None when it was left as it is)."""
+def save_picture_keys(folder: Path, root: Path) -> None:
+    """Keep the keys of the pictures this build looked at, when it learnt any."""
     if not _PICTURES_NEW:
-        return None
+        return
     base = str(root) + os.sep
     keys = {
         path[len(base) :]: (*_PICTURE_KEYS[path][0], key)
         for path, key in _PICTURES_SEEN.items()
         if path.startswith(base) and path in _PICTURE_KEYS and _PICTURE_KEYS[path][1] == key
     }
-    data = pickle.dumps((_PICTURE_KEYS_FORMAT, keys), protocol=pickle.HIGHEST_PROTOCOL)
     os.makedirs(folder, exist_ok=True)
-    target = folder / PICTURE_KEYS
-    replace_file(target, _checksum(data), data)
+    _write_checked(str(folder / PICTURE_KEYS), _PICTURE_KEYS_FORMAT, keys)
     _PICTURES_NEW.clear()
-    return str(target)
 
 
 def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -689,6 +679,30 @@ def _checksum(data: bytes | memoryview) -> bytes:
     return hashlib.sha256(data).digest()[:_CHECK]
 
 
+def _write_checked(path: str, tag: object, value: dict[str, Any]) -> bytes:
+    """Write ``value`` pickled, under ``tag`` (what it must have been written for) and a
+    checksum of both, atomically; the checksum."""
+    data = pickle.dumps((tag, value), protocol=pickle.HIGHEST_PROTOCOL)
+    checksum = _checksum(data)
+    replace_file(path, checksum, data)
+    return checksum
+
+
+def _read_checked(path: str, tag: object) -> tuple[dict[str, Any], bytes] | None:
+    """What :func:`_write_checked` wrote at ``path`` under ``tag``, and its checksum; None if
+    there is none, or it is damaged, or it was written under another tag."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if data[:_CHECK] == _checksum(memoryview(data)[_CHECK:]):
+            written, value = pickle.loads(memoryview(data)[_CHECK:])
+            if written == tag and isinstance(value, dict):
+                return value, data[:_CHECK]
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        pass
+    return None
+
+
 def encode(record: Any) -> bytes:
     """A record as the cache stores it (and as forked workers send it back)."""
     # Not compressed: decompressing every record of a large archive cost more than reading
@@ -930,36 +944,19 @@ class BuildCache:
                 if self.memory.heads_read:
                     return self._heads
                 self.memory.heads_read = True
-            found = self._read_heads(HEADS)
+            found = _read_checked(self._base + HEADS, self.context)
             if found is not None:
                 # Named in it from the cache's folder: a workspace moved keeps it.
                 self._whole_heads = {self._base + name: head for name, head in found[0].items()}
                 self._heads_sum = found[1]
                 self._heads = dict(self._whole_heads)
-                changed = self._read_heads(HEADS_CHANGED)
-                if changed is not None and changed[0].get("") == found[1]:
-                    for name, head in changed[0].items():
-                        if name:
-                            path = self._base + name
-                            if head is None:
-                                self._heads.pop(path, None)
-                            else:
-                                self._heads[path] = head
+                changed = _read_checked(self._base + HEADS_CHANGED, (self.context, found[1]))
+                for name, head in changed[0].items() if changed is not None else ():
+                    if head is None:
+                        self._heads.pop(self._base + name, None)
+                    else:
+                        self._heads[self._base + name] = head
         return self._heads
-
-    def _read_heads(self, name: str) -> tuple[dict[str, Any], bytes] | None:
-        """The heads a file of them holds (by record name) and its checksum; None if there
-        is none, or it is damaged, or it was written in another context."""
-        try:
-            with open(self._base + name, "rb") as handle:
-                data = handle.read()
-            if data[:_CHECK] == _checksum(memoryview(data)[_CHECK:]):
-                context, heads = pickle.loads(memoryview(data)[_CHECK:])
-                if context == self.context and isinstance(heads, dict):
-                    return heads, data[:_CHECK]
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            pass
-        return None
 
     def save_heads(self, stored: set[str]) -> None:
         """Write the heads of the entries' and issues' records this build used that are
@@ -983,15 +980,13 @@ class BuildCache:
         }
         changed.update({path[len(self._base) :]: None for path in whole if path not in heads})
         if self._heads_sum is not None and len(changed) <= max(_FEW_HEADS, len(heads) // 20):
-            named: dict[str, Any] = {"": self._heads_sum, **dict(sorted(changed.items()))}
-            data = pickle.dumps((self.context, named), protocol=pickle.HIGHEST_PROTOCOL)
-            replace_file(self._base + HEADS_CHANGED, _checksum(data), data)
+            # Written for the heads file it changes: applied to no other.
+            tag = (self.context, self._heads_sum)
+            _write_checked(self._base + HEADS_CHANGED, tag, dict(sorted(changed.items())))
             self._heads = heads
             return
         named = {path[len(self._base) :]: head for path, head in sorted(heads.items())}
-        data = pickle.dumps((self.context, named), protocol=pickle.HIGHEST_PROTOCOL)
-        checksum = _checksum(data)
-        replace_file(target, checksum, data)
+        checksum = _write_checked(target, self.context, named)
         # The changes file, if one is left, names the heads file before: no longer applied.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._base + HEADS_CHANGED)
