@@ -519,6 +519,15 @@ def _mark(cache: BuildCache, entry: LoadedEntry) -> str:
     return mark
 
 
+def own_templates(root: Path) -> bool:
+    """Whether the workspace has templates of its own. The default pages that list the
+    archive show each entry's and issue's list line and nothing else of them, so an edit
+    that changes no line leaves them as they were; a template of the workspace's own may
+    show any field. (Only its .j2 files are templates: the folder's README, or an editor's
+    notes, is not one.)"""
+    return bool(template_files(root / TEMPLATES_DIR))
+
+
 def _listed(
     cache: BuildCache, published: Sequence[RenderedEntry], listed: Sequence[RenderedIssue]
 ) -> list[str]:
@@ -527,7 +536,7 @@ def _listed(
     knows them: an edit that changes no line, most of them, leaves the pages as they were,
     where rendering them again cost 120 ms of a build at 10,000 entries); with templates of
     the workspace's own, which may show any field, everything each one is made of."""
-    if template_files(cache.root / TEMPLATES_DIR):
+    if own_templates(cache.root):
         return [*_keys(cache, published), *_issue_files(cache, listed)]
     return [
         *(f"{item.entry.published.year} {item.list_item}" for item in published),

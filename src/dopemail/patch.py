@@ -30,12 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 
 import jinja2
 
-from .build import Build, Listing, entry_record
-from .cache import forget_picture_stats, template_files
+from .build import Build, Listing, entry_record, own_templates
+from .cache import forget_picture_stats
 from .config import Settings
 from .content import RenderedEntry
 from .errors import DopemailError
@@ -53,7 +52,6 @@ from .site import (
     media_files,
     relisted_pages,
 )
-from .templates import TEMPLATES_DIR
 from .write import Output
 
 
@@ -82,14 +80,6 @@ def _regather(issue: LoadedIssue, new: dict[str, LoadedEntry]) -> LoadedIssue:
         entries=swap(issue.entries),
         sections=tuple((title, swap(items)) for title, items in issue.sections),
     )
-
-
-def _overridden(root: Path) -> bool:
-    # The default home page shows each entry's and issue's list line and nothing else of
-    # them, so an edit that changes no line leaves it as it was; a template of the
-    # workspace's own may show any field: then it is always rendered again.
-    # Only its .j2 files are templates: the folder's README (or an editor's notes) is not one.
-    return bool(template_files(root / TEMPLATES_DIR))
 
 
 def _newest(items: list[RenderedEntry], count: int) -> set[str]:
@@ -252,7 +242,7 @@ def patch_build(
     if (
         groups is None
         or [i.list_item for i in listed] != [i.list_item for i in was_listed]
-        or _overridden(root)
+        or own_templates(root)
     ):
         listings = listing_pages(env, settings, published, listed, groups)
         new.update(listings)
