@@ -19,9 +19,10 @@ from conftest import REPO, run_process
 from dopemail import models
 from dopemail import templates as templates_module
 from dopemail.cli import cli
-from dopemail.continuity import feed_ids_changed, number_runs, sent_issues_changed, unfed
+from dopemail.continuity import feed_ids_changed, sent_issues_changed, unfed
 from dopemail.load import load_workspace
 from dopemail.schema import json_schema
+from dopemail.wording import number_runs
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:

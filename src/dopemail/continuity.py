@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -28,6 +28,7 @@ from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .site import SITE_DIR
 from .sourcetext import key_line
+from .wording import number_runs
 
 if TYPE_CHECKING:
     from .build import Build
@@ -86,24 +87,6 @@ def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[
             )
         )
     return found
-
-
-def number_runs(numbers: Iterable[int], most: int = 8) -> str:
-    """Issue numbers as a reader of a warning takes them in: in order, runs of three or more
-    as '1–40', and past ``most`` runs the count of the others ('1–3, 5, 9 and 12 more'): a
-    template edited in an archive of a thousand issues once listed all thousand numbers."""
-    runs: list[list[int]] = []
-    for number in sorted(set(numbers)):
-        if runs and number == runs[-1][1] + 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
-    shown = [
-        f"{first}–{last}" if last - first >= 2 else ", ".join(map(str, range(first, last + 1)))
-        for first, last in runs[:most]
-    ]
-    rest = sum(last - first + 1 for first, last in runs[most:])
-    return ", ".join(shown) + (f" and {rest} more" if rest else "")
 
 
 def sent_issues_changed(

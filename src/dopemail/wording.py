@@ -455,3 +455,21 @@ def add_a_catalog(language: str) -> str:
         f"src/dopemail/locales/{primary(language)}/LC_MESSAGES/ and translate it (README: "
         "'Languages', for developers)"
     )
+
+
+def number_runs(numbers: Iterable[int], most: int = 8) -> str:
+    """Issue numbers as a reader of a message takes them in: in order, runs of three or more
+    as '1–40', and past ``most`` runs the count of the others ('1–3, 5, 9 and 12 more'): a
+    warning and a hint once listed an archive's thousand numbers one by one."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    shown = [
+        f"{first}–{last}" if last - first >= 2 else ", ".join(map(str, range(first, last + 1)))
+        for first, last in runs[:most]
+    ]
+    rest = sum(last - first + 1 for first, last in runs[most:])
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")
