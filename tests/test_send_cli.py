@@ -205,6 +205,11 @@ def test_status_of_an_issue_that_does_not_exist_says_so(tmp_path) -> None:
     assert code == 1 and "Traceback" not in output
     assert "there is no issue 7: no issues/7-*.md, no site/issues/7-*/ and nothing sent" in output
     assert "hint: give the number of an issue (the issues are: 1, 3)" in output
+    # An archive's hundreds of numbers, in runs: not one by one.
+    for number in range(4, 300):
+        (root / "issues" / f"{number}-more.md").write_text("---\n---\n", encoding="utf-8")
+    code, output = run("status", "700", "--root", root)
+    assert code == 1 and "(the issues are: 1, 3–299)" in output, output
 
 
 @pytest.mark.parametrize("command", ["send", "status"])

@@ -137,8 +137,10 @@ def issue_numbers(root: Path) -> dict[int, str]:
 
 
 def known_issues(root: Path) -> str:
-    """The issues' numbers, for a hint: "1, 2, 3" (or "none yet")."""
-    return ", ".join(str(n) for n in sorted(issue_numbers(root))) or "none yet"
+    """The issues' numbers, for a hint: "1, 4, 7–12" (or "none yet")."""
+    from ..wording import number_runs  # (for a hint alone: the send's path imports no more)
+
+    return number_runs(issue_numbers(root)) or "none yet"
 
 
 def no_such_issue(root: Path, number: int, also: str = "") -> SendError:
