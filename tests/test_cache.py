@@ -17,6 +17,7 @@ import tempfile
 import time
 import weakref
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -2365,3 +2366,57 @@ def test_an_entry_whose_picture_was_replaced_has_its_new_head_kept(
     build(workspace)
     build(workspace)
     assert rendered == []
+
+
+def test_an_entry_s_moment_taken_from_its_head_is_the_one_its_file_gives(
+    workspace: Path,
+) -> None:
+    # A head keeps a moment at a fixed offset as text (unpickling datetimes cost more than
+    # the rest of 10,000 heads): read back, it must be the very moment, not one at another
+    # zone or of another kind. A day written alone (in the publication's zone) and a time
+    # in UTC ("Z") are kept too.
+    _edit(
+        workspace / "entries/quiet-hours.md",
+        "published: 2024-11-08T09:00:00-08:00",
+        "published: 2024-11-08",
+    )
+    _edit(
+        workspace / "entries/harbor-lights-restoration.md",
+        "published: 2024-12-13T09:00:00-08:00",
+        "published: 2024-12-13T17:00:00Z",
+    )
+    build(workspace)
+    fresh = {e.slug: e.published for e in load_workspace(workspace).entries}
+    cached = BuildCache(workspace, memory=Memory())
+    kept = {e.slug: e.published for e in load_workspace(workspace, cached).entries}
+    assert cached.used_heads  # from the heads, not loaded again
+    assert kept == fresh
+    for slug, moment in fresh.items():
+        again = kept[slug]
+        assert type(again) is type(moment), slug
+        assert (again.tzinfo, again.isoformat(), again.tzname()) == (
+            moment.tzinfo,
+            moment.isoformat(),
+            moment.tzname(),
+        ), slug
+    assert type(fresh["quiet-hours"]) is not datetime  # a whole day: kept as it is
+
+
+def test_a_head_keeps_as_text_only_moments_that_read_back_the_same() -> None:
+    from datetime import timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from dopemail.models import _moment_kept
+    from dopemail.moments import WholeDay
+
+    offset = datetime(2024, 5, 30, 8, 30, tzinfo=timezone(timedelta(hours=-7)))
+    assert _moment_kept(offset) == "2024-05-30T08:30:00-07:00"
+    assert _moment_kept(datetime(2024, 5, 30, 8, 30, tzinfo=UTC)) == "2024-05-30T08:30:00+00:00"
+    for kept_whole in (
+        # A named zone would read back unnamed; a zone by its rules, as an offset; a day
+        # alone, as a time.
+        datetime(2024, 5, 30, 8, 30, tzinfo=timezone(timedelta(hours=-7), "PDT")),
+        datetime(2024, 5, 30, 8, 30, tzinfo=ZoneInfo("America/Los_Angeles")),
+        WholeDay(2024, 5, 30, tzinfo=timezone(timedelta(hours=-7))),
+    ):
+        assert _moment_kept(kept_whole) is kept_whole
