@@ -2420,3 +2420,48 @@ def test_a_head_keeps_as_text_only_moments_that_read_back_the_same() -> None:
         WholeDay(2024, 5, 30, tzinfo=timezone(timedelta(hours=-7))),
     ):
         assert _moment_kept(kept_whole) is kept_whole
+
+
+def test_a_build_keys_the_sources_by_the_stats_its_stamp_took(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The CLI's stamp, taken before the build, has every source's stat: the build keys
+    # them by those instead of asking each file twice more (at 10,000 entries, 22,000 calls).
+    build(workspace)
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, again")
+    stamp = fingerprint.inputs_stamp(workspace)
+    entries = f"{workspace / 'entries'}{os.sep}"
+    asked: list[str] = []
+    real_stat = os.stat
+
+    def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if str(path).startswith(entries):
+            asked.append(str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", stat)
+    rendered = _count_renders(monkeypatch)
+    build(workspace, stats=stamp.stats)
+    monkeypatch.setattr(os, "stat", real_stat)
+    assert rendered == ["quiet-hours"]
+    unchanged = [p for p in asked if not p.endswith("quiet-hours.md")]
+    assert unchanged == []
+    assert _outputs(workspace) == _from_scratch(workspace)
+
+
+def test_a_source_saved_after_the_stamp_is_built_as_it_is_by_the_next_build(
+    workspace: Path,
+) -> None:
+    # Keyed by the stamp's stat, a file saved while the build ran is built as the stamp saw
+    # it (or as it is); the stamp, taken before, no longer matches it: the next build is no
+    # no-op, and builds it as it is.
+    build(workspace)
+    stamp = fingerprint.inputs_stamp(workspace)
+    _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, again")
+    result, _ = build(workspace, stats=stamp.stats)
+    fingerprint.record(workspace, len(result.outputs), stamp)
+    assert fingerprint.nothing_changed(workspace) is None
+    build(workspace, stats=fingerprint.inputs_stamp(workspace).stats)
+    built = _outputs(workspace)
+    assert b"Quiet Hours, again" in built["quiet-hours/index.html"]
+    assert _from_scratch(workspace) == built

@@ -598,6 +598,7 @@ def build(
     jobs: int = 1,
     early: EarlyFolders | None = None,
     waiting: Callable[[int | None], None] | None = None,
+    stats: Mapping[str, os.stat_result] | None = None,
 ) -> tuple[Build, WriteReport | None]:
     """Load, render and (unless ``write`` is false) write the publication in ``root``.
 
@@ -606,12 +607,14 @@ def build(
     ``jobs`` > 1, what is not cached is rendered by that many worker processes. ``early``:
     the last build's folders, already being made (the CLI starts that before its imports).
     A build that writes waits for another one writing in ``root`` to finish (``waiting`` is
-    told first, with its process id if known).
+    told first, with its process id if known). ``stats``: the sources' stats, by path, as
+    taken before the build (the CLI's :class:`~dopemail.fingerprint.Stamp`), for the cache
+    to key them by.
     """
     root = root.resolve()
     with build_lock(root, waiting) if write else contextlib.nullcontext():
         try:
-            return _build(root, write, use_cache, jobs, early)
+            return _build(root, write, use_cache, jobs, early, stats)
         except StaleRecord:
             # A cached entry's file was edited or deleted while the build read it, and its
             # record's body was needed (and gone): that record is removed, and the build
@@ -620,14 +623,19 @@ def build(
 
 
 def _build(
-    root: Path, write: bool, use_cache: bool, jobs: int, early: EarlyFolders | None
+    root: Path,
+    write: bool,
+    use_cache: bool,
+    jobs: int,
+    early: EarlyFolders | None,
+    stats: Mapping[str, os.stat_result] | None = None,
 ) -> tuple[Build, WriteReport | None]:
     # Begun before any worker makes a blob (see Staging).
     staging = Staging(root, ahead=True) if write else None
     if write and early is None:
         early = EarlyFolders(root)
     try:
-        with _cache_for(root, use_cache, jobs, write) as cache:
+        with _cache_for(root, use_cache, jobs, write, stats) as cache:
             env = None
             if cache is not None and jobs > 1:
                 env = _prerender_entries(root, cache, jobs, write)
@@ -654,12 +662,18 @@ def _build(
 
 
 @contextmanager
-def _cache_for(root: Path, use_cache: bool, jobs: int, write: bool) -> Iterator[BuildCache | None]:
+def _cache_for(
+    root: Path,
+    use_cache: bool,
+    jobs: int,
+    write: bool,
+    stats: Mapping[str, os.stat_result] | None = None,
+) -> Iterator[BuildCache | None]:
     # In memory too: what this process renders or reads once is not read back from a file.
     # A build that writes no outputs (check) writes no record either: it may run on a
     # read-only checkout.
     if use_cache:
-        yield BuildCache(root, memory=Memory(), writes=write)
+        yield BuildCache(root, memory=Memory(), writes=write, stats=stats)
     elif jobs > 1:
         # From scratch, on several cores: what the workers send back is gathered in a cache
         # that lives in memory only, for this build.

@@ -724,6 +724,7 @@ class BuildCache:
         keep: bool = True,
         keep_pages: bool = True,
         writes: bool = True,
+        stats: Mapping[str, os.stat_result] | None = None,
     ):
         self.root = root
         self.folder = folder or root / CACHE_DIR
@@ -745,6 +746,12 @@ class BuildCache:
         self._base = f"{self.folder}{os.sep}"
         self.used: set[str] = set()  # record files read or written this build
         self.seen: set[str] = set()  # source files keyed this build
+        # Source files' stats taken before the build began (fingerprint.inputs_stamp), by
+        # path: a source is keyed by its stat there, not asked again (twice a build: before
+        # the workers start, then as it loads; 11,000 stat calls each at 10,000 entries).
+        # One saved since then is built as it was, and the stamp, taken before too, then no
+        # longer matches it: the next build takes it as it is.
+        self._stats = stats or {}
         self.marks: dict[str, str] = {}  # entry file name -> its mark, this build
         self.issue_keys: dict[str, str] = {}  # issue file -> its record's key, this build
         # (settings, issue file -> read ahead): see issuefiles.read_issues; and each issue file's
@@ -817,7 +824,7 @@ class BuildCache:
         said it is unchanged): what is rendered from a file must be parsed from the bytes
         its key was made of (:meth:`read_key`)."""
         path = str(path)
-        info = os.stat(path)
+        info = self._stats.get(path) or os.stat(path)
         self.seen.add(path)
         if self.memory is not None:
             known = self.memory.file_keys.get(path)

@@ -107,7 +107,12 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         click.echo(f"waiting for another build of this publication{who} to finish...", err=True)
 
     result, report = run_build(
-        root, use_cache=not no_cache, jobs=jobs or default_jobs(), early=early, waiting=waiting
+        root,
+        use_cache=not no_cache,
+        jobs=jobs or default_jobs(),
+        early=early,
+        waiting=waiting,
+        stats=stamp.stats,
     )
     global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()

@@ -87,13 +87,21 @@ class Stamp:
     (A plain class: importing dataclasses, and the inspect module it imports, cost a no-op
     build 20 ms.)"""
 
-    __slots__ = ("digest", "recent")
+    __slots__ = ("digest", "recent", "stats")
 
-    def __init__(self, digest: str, recent: dict[str, list[str | int]] | None) -> None:
+    def __init__(
+        self,
+        digest: str,
+        recent: dict[str, list[str | int]] | None,
+        stats: dict[str, os.stat_result] | None = None,
+    ) -> None:
         self.digest = digest  # of every input's path, size and modification time
         # Each input modified within SETTLE_NS of the stamp: [hash of its bytes, mtime];
         # None: too many to read.
         self.recent = recent
+        # Each input's stat as the stamp took it, by path (not compared): the build keys
+        # the sources by these instead of asking each file's again (see BuildCache).
+        self.stats = stats or {}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Stamp):
@@ -306,7 +314,7 @@ def inputs_stamp(root: Path) -> Stamp:
     size = sum(stat.st_size for _, stat in found)
     if len(found) <= _MAX_RECENT and size <= _MAX_RECENT_BYTES:
         recent = {path: [_bytes_hash(path) or "", stat.st_mtime_ns] for path, stat in found}
-    return Stamp(scan.digest.hexdigest(), recent)
+    return Stamp(scan.digest.hexdigest(), recent, dict(scan.files))
 
 
 # The walk of the inputs by a check that found them changed, by the publication's folder: the
