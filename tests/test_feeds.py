@@ -100,6 +100,56 @@ def test_rss_channel_links_to_the_site_and_itself(built: Path) -> None:
     assert parsed.feed.image.href == "https://dopepress.example.com/media/dopepress-logo.png"
 
 
+def _png(width: int, height: int) -> bytes:
+    """A whole PNG of ``width`` by ``height`` grey pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\0" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _rss_image(root: Path) -> tuple[int | None, int | None]:
+    rss = (root / "feeds/rss.xml").read_bytes()
+    assert check_rss(rss) == []
+    image = feedparser.parse(rss).feed.image
+    return image.get("width"), image.get("height")
+
+
+def test_the_rss_image_is_given_at_a_size_the_spec_allows(tmp_path: Path) -> None:
+    # RSS's <image> is at most 144 pixels wide and 400 high, 88 by 31 when no size is given:
+    # the sample's 600 by 120 logo was given without one. A larger logo is given at the size
+    # that fits, its proportions kept; one that fits, at its own size; a logo replaced by
+    # one of another size changes the feed, though no entry changed.
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path / "pub")
+    build(root)
+    assert _rss_image(root) == (144, 29)  # the sample's 600 x 120
+    for size, given in [((100, 50), (100, 50)), ((90, 800), (45, 400))]:
+        (root / "media/dopepress-logo.png").write_bytes(_png(*size))
+        build(root)
+        assert _rss_image(root) == given, size
+    # From an https:// address, the build reads no size: none is given.
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    remote = "https://cdn.example.com/logo.png"
+    config.write_text(text.replace("media/dopepress-logo.png", remote), "utf-8")
+    build(root)
+    assert _rss_image(root) == (None, None)
+    assert feedparser.parse((root / "feeds/rss.xml").read_bytes()).feed.image.href == remote
+
+
 def test_an_svg_logo_is_atom_s_alone(tmp_path: Path) -> None:
     # RSS's <image> is a GIF, JPEG or PNG: an SVG logo there made the channel invalid.
     from conftest import copy_publication

@@ -38,6 +38,7 @@ from .layout import ENTRIES_DIR
 from .load import load_entry, load_workspace
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
+from .pictures import logo_size
 from .site import (
     SITE_DIR,
     listing_pages,
@@ -437,11 +438,13 @@ def render_workspace(
         if side or failed:
             return
         try:
+            # (Measured at each build: a logo replaced by a larger one changes no entry.)
+            logo = logo_size(settings, workspace.root)
             side["feeds"] = _memo(
                 cache,
                 "feeds",
-                lambda: _keys(cache, newest),
-                lambda: render_feeds(settings, newest),
+                lambda: [*_keys(cache, newest), repr(logo)],
+                lambda: render_feeds(settings, newest, logo),
             )
             # Kept as the files' places in the workspace: a workspace moved keeps its cache.
             places = _memo(

@@ -149,14 +149,25 @@ def _generator(
 _RSS_IMAGE_TYPES = frozenset({"image/gif", "image/jpeg", "image/png"})
 
 
-def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
-    """RSS 2.0 with content:encoded (full HTML), dc:creator and atom:link rel=self."""
+def render_rss(
+    settings: Settings, items: Sequence[RenderedEntry], logo: tuple[int, int] | None = None
+) -> bytes:
+    """RSS 2.0 with content:encoded (full HTML), dc:creator and atom:link rel=self.
+
+    ``logo``: the logo's width and height (:func:`~dopemail.pictures.logo_size`), if known.
+    """
     fg = _generator(settings, items, settings.url(RSS_PATH), "application/rss+xml")
-    logo = settings.publication.logo
-    if logo and picture_type(urlsplit(logo).path) not in _RSS_IMAGE_TYPES:
+    src = settings.publication.logo
+    if src and picture_type(urlsplit(src).path) not in _RSS_IMAGE_TYPES:
         # RSS's <image> is a GIF, JPEG or PNG (the spec): an SVG logo stays Atom's alone.
         # feedgen sets both from one call, and has no way to unset the RSS one.
         fg._FeedGenerator__rss_image = None  # type: ignore[attr-defined]
+    elif src and logo is not None:
+        # Without a size, the spec's default is 88 by 31 pixels, and its largest 144 by 400:
+        # a wider or taller logo is given at the size that fits, its proportions kept, which
+        # readers show it at (the file is not made smaller).
+        width, height = _fitted(*logo, 144, 400)
+        fg.image(_media_url(settings, src), width=str(width), height=str(height))
     # Readers take <description> as HTML ("entity-encoded HTML is allowed"), the channel's
     # as well as an item's (feedparser, and the readers built on it): the text is escaped as
     # HTML before XML escapes it again, or "<Noir>" or "x<y" in it is lost. A reader that
@@ -170,6 +181,11 @@ def render_rss(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
     # mistake: its '&' written as a hexadecimal reference says the escaping is meant (the
     # same characters to an XML parser, and to a reader).
     return _CHANNEL_DESCRIPTION.sub(_hex_references, rss, count=1)
+
+
+def _fitted(width: int, height: int, most_wide: int, most_high: int) -> tuple[int, int]:
+    scale = min(1.0, most_wide / width, most_high / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 # A title, a tag, an author's name, the rights line are text, which some RSS readers decode
@@ -288,11 +304,14 @@ def _json_item(item: RenderedEntry, direction: str) -> dict[str, object]:
     return data
 
 
-def render_feeds(settings: Settings, items: Sequence[RenderedEntry]) -> dict[str, bytes]:
-    """All three feeds of the newest ``feeds.items`` published entries."""
+def render_feeds(
+    settings: Settings, items: Sequence[RenderedEntry], logo: tuple[int, int] | None = None
+) -> dict[str, bytes]:
+    """All three feeds of the newest ``feeds.items`` published entries (``logo``: the
+    logo's size, see :func:`render_rss`)."""
     newest = list(items)[: settings.feeds.items]
     return {
-        RSS_PATH: render_rss(settings, newest),
+        RSS_PATH: render_rss(settings, newest, logo),
         ATOM_PATH: render_atom(settings, newest),
         JSON_PATH: render_json_feed(settings, newest),
     }

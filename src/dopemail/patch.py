@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import jinja2
 
@@ -44,6 +45,7 @@ from .layout import ENTRIES_DIR, ISSUES_DIR
 from .load import load_entry
 from .models import LoadedEntry, LoadedIssue
 from .newsletter import RenderedIssue, render_issue
+from .pictures import logo_size
 from .site import (
     SITE_DIR,
     issue_pictures,
@@ -217,7 +219,7 @@ def patch_build(
     if again & {i.issue.path for i in [*listed[:items], *was_listed[:items]]}:
         owed.add(ISSUES_PATH)
     if not feeds_later:
-        new.update(_feeds(settings, published, listed, owed))
+        new.update(_feeds(settings, new_workspace.root, published, listed, owed))
         owed = set()
     for item in rendered_issues:
         if item.issue.path in again:
@@ -288,7 +290,8 @@ def make_owed(build: Build) -> Build:
     if not build.owed:
         return build
     listed = [i for i in build.issues if i.issue.meta.status != "draft"]
-    new = _feeds(build.workspace.settings, build.lists()[0], listed, build.owed)
+    workspace = build.workspace
+    new = _feeds(workspace.settings, workspace.root, build.lists()[0], listed, build.owed)
     outputs = dict(build.outputs)
     outputs.update(new)
     return replace(build, outputs=outputs, touched=frozenset(new), owed=frozenset())
@@ -296,6 +299,7 @@ def make_owed(build: Build) -> Build:
 
 def _feeds(
     settings: Settings,
+    root: Path,
     published: list[RenderedEntry],
     listed: list[RenderedIssue],
     paths: Iterable[str],
@@ -304,7 +308,8 @@ def _feeds(
     paths = set(paths)
     made: dict[str, Output] = {}
     if paths & _ENTRY_FEEDS:
-        made.update(render_feeds(settings, published[: settings.feeds.items]))
+        newest = published[: settings.feeds.items]
+        made.update(render_feeds(settings, newest, logo_size(settings, root)))
     if ISSUES_PATH in paths:
         made[ISSUES_PATH] = render_issues_feed(settings, listed)
     return made

@@ -225,6 +225,21 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
     return found
 
 
+def logo_size(settings: Settings, root: Path) -> tuple[int, int] | None:
+    """The publication's logo's width and height in pixels, when it is a picture under
+    media/ whose size reads; None for an https:// one (the build fetches nothing) or one the
+    load reports (see load._settings_media)."""
+    src = settings.publication.logo
+    if not src or src.startswith("https://"):
+        return None
+    try:
+        _, path, info = local_media(src, root)
+    except (ValueError, OSError):
+        return None
+    width, height = _size(path, info)
+    return (width, height) if min(width, height) > 0 else None
+
+
 def _cut_short(file: Any, kind: str | None, size: int) -> bool:
     """Whether a picture of ``kind`` stops before the end its format writes: a copy or a
     download cut short, whose size reads well from its first bytes, and which readers see
