@@ -725,9 +725,10 @@ def test_a_publication_s_own_country_is_its_time_zone_s() -> None:
 @pytest.mark.parametrize(
     ("kind", "shown", "book"),
     [
-        (None, "une œuvre de Taichi Yamada (roman)", True),  # the kind taken when none is given
-        ("roman", "une œuvre de Taichi Yamada (roman)", True),  # as the French scaffold writes
-        ("Novel", "une œuvre de Taichi Yamada (roman)", True),
+        # A novel named as such ('une œuvre de Taichi Yamada (roman)' read as a workaround):
+        (None, "un roman de Taichi Yamada", True),  # the kind taken when none is given
+        ("roman", "un roman de Taichi Yamada", True),  # as the French scaffold writes
+        ("Novel", "un roman de Taichi Yamada", True),
         ("pièce", "une œuvre de Taichi Yamada (pièce)", False),
         # Any other kind as written: the catalog's other phrases are no kinds of work.
         ("feature", "une œuvre de Taichi Yamada (feature)", False),
@@ -747,6 +748,15 @@ def test_a_french_source_work_s_kind_is_french_and_a_novel_is_a_book(
     words = wording_for("fr")
     based = BasedOn(author="Taichi Yamada", **({"kind": kind} if kind else {}))
     assert source_work(based, words=words) == shown
+    # With its year, which says which work when it is not named.
+    dated = BasedOn(author="Taichi Yamada", year=1987, **({"kind": kind} if kind else {}))
+    written = kind if kind else "roman"
+    year = (
+        "un roman de Taichi Yamada (1987)"
+        if book
+        else f"une œuvre de Taichi Yamada ({written}, 1987)"
+    )
+    assert source_work(dated, words=words) == year
     film = Film(title="All of Us Strangers", based_on=based)
     assert (_movie(film, words)["isBasedOn"]["@type"] == "Book") is book
 

@@ -417,21 +417,28 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
     With ``italic``, HTML with the title in <i> (the text escaped), for the web page.
     """
     _ = words.gettext
+    kind = str(based.kind)
+    # A novel is named as such where the language gives a work a gender by its kind ('un
+    # roman de', not 'une œuvre de ... (roman)', which any other kind reads).
+    novel = is_novel(kind, words)
     if based.title and based.year:
         message = _("the %(year)s %(kind)s %(title)s by %(author)s")
     elif based.title:
         message = _("the %(kind)s %(title)s by %(author)s")
+    elif based.year and novel:
+        message = _("the %(year)s novel by %(author)s")
     elif based.year:
         message = _("the %(year)s %(kind)s by %(author)s")
-    elif _indefinite(str(based.kind)).startswith("an "):
+    elif novel:
+        message = _("a novel by %(author)s")
+    elif _indefinite(kind).startswith("an "):
         message = _("an %(kind)s by %(author)s")
     else:
         message = _("a %(kind)s by %(author)s")
-    kind = str(based.kind)
     # The kind taken when none is given, in the language of the rest: a French page read
     # 'une œuvre de Taichi Yamada (novel)'. Any other is the editor's word, as written (the
     # catalog's other phrases are not kinds of works: 'feature' would read 'dossier').
-    if is_novel(kind):
+    if novel:
         kind = _(_NOVEL)
     values = {"year": based.year, "kind": kind, "author": _isolated(str(based.author))}
     if not italic:
