@@ -370,6 +370,8 @@ def test_errors_are_one_message_with_a_hint_and_no_traceback(tmp_path) -> None:
     assert "hint: dopemail status 1 (its number is enough)" in output
     code, output = run("send", "1", "--test", "not-an-address", "--root", root)
     assert code == 1 and "--test not-an-address: not a valid address" in output
+    # The one thing said: not first the outbox's word on its development secret.
+    assert "warning" not in output, output
     # An empty one (an unset shell variable) is not a dry run in disguise.
     code, output = run("send", "1", "--test", "", "--root", root)
     assert code == 2 and "--test needs an address" in output

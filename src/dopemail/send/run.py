@@ -176,6 +176,20 @@ def endpoint_of(settings: Settings, provider: str) -> str:
     return base_url(settings, provider).rstrip("/")
 
 
+def recipient_for_test(address: str) -> tuple[str, str]:
+    """The name and address of ``--test ADDRESS`` ('ed@example.com', or as a mail program
+    writes it, 'Zoé Lefèvre <zoe@example.com>'); SendError if it is no address."""
+    name, written = "", address
+    if "<" in address:
+        name, written = parseaddr(address)
+    try:
+        if not written:
+            raise ValueError("write it as you@example.com or Your Name <you@example.com>")
+        return name, check_address(written)
+    except ValueError as exc:
+        raise SendError(f"--test {address}: not a valid address ({exc})") from None
+
+
 def send_issue(
     root: Path,
     ref: str,
@@ -193,6 +207,8 @@ def send_issue(
     that Ctrl-C ends them at once.
     """
     options = options or SendOptions()
+    if options.test_to:
+        recipient_for_test(options.test_to)  # a mistyped address is the one thing said
     env = os.environ if env is None else env
     reporter = reporter or Reporter()
     settings = load_settings(root)
@@ -660,15 +676,7 @@ class _Run:
     def test(self, address: str) -> SendSummary:
         """Send one copy, marked as a test, to ``address`` ('ed@example.com', or as a mail
         program writes it, 'Zoé Lefèvre <zoe@example.com>'); the ledger is not touched."""
-        name, written = "", address
-        if "<" in address:
-            name, written = parseaddr(address)
-        try:
-            if not written:
-                raise ValueError("write it as you@example.com or Your Name <you@example.com>")
-            email = check_address(written)
-        except ValueError as exc:
-            raise SendError(f"--test {address}: not a valid address ({exc})") from None
+        name, email = recipient_for_test(address)
         letter = self.composer.letter(Recipient(sendable(email), name, address_key(email)))
         batch = Batch(self.composer, [letter])
         try:
