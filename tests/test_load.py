@@ -920,6 +920,18 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'postal_address = ""',
             "sender.postal_address: must not be empty",
         ),
+        (  # 'TBD' went into every email's footer, where the law asks for a real address
+            'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '
+            'CA 90046, USA"',
+            'postal_address = "TBD"',
+            "sender.postal_address: 'TBD' is a placeholder, not a postal address",
+        ),
+        (
+            'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '
+            'CA 90046, USA"',
+            'postal_address = "Your postal address here"',
+            "'Your postal address here' is a placeholder, not a postal address",
+        ),
         (
             'base_url = "https://dopepress.example.com/"',
             'base_url = "http://dopepress.example.com/"',

@@ -37,7 +37,7 @@ from .errors import (
     raise_all,
 )
 from .languages import LANGUAGE_TAG, language_direction, tag_case
-from .models import Line, Model, Text, Url
+from .models import Line, Model, Text, Url, hinted
 
 CONFIG_NAME = "dopemail.toml"
 
@@ -323,6 +323,14 @@ class Site(Model):
     )
 
 
+# What stands for an address not known yet: 'TBD', 'TODO', 'address', '123 Main Street'.
+_PLACEHOLDER_ADDRESS = re.compile(
+    r"(?i)[\W_]*(?:tb[ad]|todo|to ?do|fixme|xx+|n/?a|none|null|-+|\?+|\.+|"
+    r"(?:your |our |the )?(?:postal |street |mailing )?address(?: here)?|"
+    r"123,? main st(?:reet|\.)?|lorem ipsum.*)[\W_]*"
+)
+
+
 class Sender(Model):
     """Who newsletters come from, and the postal address the law asks for."""
 
@@ -334,6 +342,19 @@ class Sender(Model):
         None, description="Page that handles one-click unsubscribes (RFC 8058)."
     )
     unsubscribe_mailto: Email | None = Field(None, description="Address for mailto unsubscribes.")
+
+    @field_validator("postal_address")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        # The law asks every bulk email for a real one (CAN-SPAM: a valid physical postal
+        # address): 'TBD' went into every email's footer without a word.
+        if _PLACEHOLDER_ADDRESS.fullmatch(value.strip()):
+            raise hinted(
+                f"'{value.strip()}' is a placeholder, not a postal address",
+                "write the publication's street address, city and country (a P.O. box "
+                "registered with the post will do): the law asks every newsletter for one",
+            )
+        return value
 
     @field_validator("unsubscribe_url")
     @classmethod
