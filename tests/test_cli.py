@@ -336,6 +336,37 @@ def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_c
     assert code == 0 and "in the future" not in output
 
 
+def test_an_issue_gathering_screenings_all_over_by_its_date_is_warned_about(
+    workspace: Path, run_cli
+) -> None:
+    # An issue dated July 19 presented an April Q&A and a June festival, times and ticket
+    # links, in the future tense, without a word. Said of an issue not sent yet, at the line
+    # that gathers the entry; not of an entry that streams or has a recording to watch.
+    path = workspace / "issues/3-quiet-hours.md"
+    text = path.read_text(encoding="utf-8")
+    gathered = "  - quiet-hours\n  - the-salt-orchard-qa\n  - all-of-us-strangers\n"
+    path.write_text(text.replace("  - quiet-hours\n", gathered, 1), "utf-8")
+    line = path.read_text(encoding="utf-8").split("\n").index("  - the-salt-orchard-qa") + 1
+    warning = (
+        f"issues/3-quiet-hours.md:{line}: entry 'the-salt-orchard-qa': its screenings and "
+        "events are all over by this issue's date, 2024-11-15 (the last on 2024-05-09), and "
+        "the email gives their times and ticket links"
+    )
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        assert warning in output, output
+        assert output.count("are all over by this issue's date") == 1, output
+    # Dated before the Q&A's run ends: nothing to say. Sent: gone out as it was.
+    dated = path.read_text(encoding="utf-8")
+    path.write_text(dated.replace("date: 2024-11-15T08:00:00-08:00", "date: 2024-05-09"), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "all over by" not in output, output
+    path.write_text(dated.replace("status: draft", "status: sent"), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "all over by" not in output, output
+
+
 def test_a_showtime_outside_its_venues_days_is_warned_about(workspace: Path, run_cli) -> None:
     # A year typed wrong: the page showed "Sun, January 12" beside "Fri, January 12" (no
     # year), and check said ok.

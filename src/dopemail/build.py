@@ -112,11 +112,18 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
     built: a language dopemail has no words for, templates no longer used, settings the
     sender would refuse, entries and issues dated later than now, showtimes outside their
-    run, the issues' quality warnings, dead links and links written wrong. (``ahead``: those
+    run, issues gathering screenings all over by their date, the issues' quality warnings,
+    dead links and links written wrong. (``ahead``: those
     of dates ahead of now, when the caller has them already.)"""
     from .filenames import filed_apart
     from .links import broken_links_in, dead_links_in
-    from .notices import entry_notes, published_ahead, unsendable, untranslated_language
+    from .notices import (
+        entry_notes,
+        over_by_the_issue,
+        published_ahead,
+        unsendable,
+        untranslated_language,
+    )
     from .templates import unused_templates
 
     return [
@@ -125,6 +132,7 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
         *unsendable(result.workspace),
         *(published_ahead(result.workspace) if ahead is None else ahead),
         *entry_notes(result.workspace),
+        *over_by_the_issue(result.workspace),
         *filed_apart(result.workspace.root),
         *result.warnings,
         *dead_links_in(result),

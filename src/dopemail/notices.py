@@ -57,6 +57,48 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
     ]
 
 
+def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
+    """Warnings for an issue not sent yet that gathers an entry whose screenings and live
+    events are all over by the issue's date: its email would give their times and ticket
+    links. (An entry that streams, or whose event was recorded, is worth reading still.)"""
+    zone = workspace.settings.publication.zone
+    found = []
+    for issue in workspace.issues:
+        if issue.meta.status == "sent":
+            continue  # gone out as it was
+        day = issue.meta.date.astimezone(zone).date()
+        for entry in (*issue.entries, *(e for _, items in issue.sections for e in items)):
+            last = _last_day(entry.meta, zone)
+            if last is not None and last < day:
+                found.append(
+                    ContentError(
+                        f"entry '{entry.slug}': its screenings and events are all over by this "
+                        f"issue's date, {day.isoformat()} (the last on {last.isoformat()}), and "
+                        "the email gives their times and ticket links",
+                        issue.path,
+                        issue.entry_lines.get(entry.slug),
+                        "leave it out of this issue, or correct the issue's 'date:' (or the "
+                        "entry's dates, if they are wrong)",
+                    )
+                )
+    return found
+
+
+def _last_day(meta: Entry, zone: ZoneInfo) -> date | None:
+    """The last day an entry's screenings, run and live events name (None: it names none,
+    or it streams, or it has a recording to watch)."""
+    if meta.streaming or any(event.video for event in meta.events):
+        return None
+    days: list[date] = []
+    if meta.run is not None:
+        days += [d for d in (meta.run.starts, meta.run.ends) if d is not None]
+    for screening in meta.screenings:
+        days += [d for d in (screening.starts, screening.ends) if d is not None]
+        days += [time.astimezone(zone).date() for time in screening.times]
+    days += [e.date.astimezone(zone).date() for e in meta.events if e.date is not None]
+    return max(days, default=None)
+
+
 def unsendable(workspace: Workspace) -> list[ConfigError]:
     """A warning when the issues cannot be sent as built: no [sender] unsubscribe_url, which
     every message needs (but Buttondown's, which unsubscribes its own readers); said by build
