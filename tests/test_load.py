@@ -2135,6 +2135,32 @@ def test_alt_text_that_repeats_its_caption_is_noted(
 
 
 @pytest.mark.parametrize(
+    ("more", "told"),
+    [
+        ("  original_title: Le Film\n", True),
+        ("  original_title: Le Film\n  language: French\n", False),
+    ],
+)
+def test_an_original_title_in_no_language_said_is_noted(more: str, told: bool, write_files) -> None:
+    # 'Oncle Yanco' was marked as no language: screen readers read the French title in the
+    # page's English, and nothing said so (a film's language marks its original title).
+    text = variant("  year: 2024\n", "  year: 2024\n" + more)
+    root = write_files({"entries/zz.md": text})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if not told:
+        assert notes == []
+        return
+    line = text[: text.index("original_title")].count("\n") + 1
+    assert notes == [
+        (
+            line,
+            "the original title 'Le Film' of A Film is not marked as written in a language: "
+            "screen readers read it in the page's",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
     ("body", "draft", "told"),
     [("", False, True), ("\n  \n", False, True), ("", True, False), ("Body.\n", False, False)],
     ids=["empty", "blank-lines", "a-draft", "a-piece"],

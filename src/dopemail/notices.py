@@ -163,7 +163,8 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
     """Warnings about an entry that loaded: showtimes on a day the venue does not play the
     film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
     that the page would show as it is (the weekday and date, without the year); a picture
-    whose alt text is its caption; a piece published without text."""
+    whose alt text is its caption; a piece published without text; an original title in no
+    language said."""
     found: list[tuple[str, int | None, str]] = []
     if not meta.draft and (not doc.body or doc.body.isspace()):
         # Cut after its front matter (a paste gone wrong, an editor's undo): it was published,
@@ -202,6 +203,16 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                         "or its ISO code (FR)",
                     )
                 )
+        if film.original_title and not film.language:
+            found.append(
+                (
+                    f"the original title '{film.original_title}' of {film.title} is not marked "
+                    "as written in a language: screen readers read it in the page's",
+                    line_of(doc.meta, (*where, "original_title")),
+                    "give the film's language under it (language: French, or its ISO 639 "
+                    "code, fr)",
+                )
+            )
         said = first_language(film.language) if film.language else ""
         spoken = said and said.casefold() not in NO_DIALOGUE
         if spoken and language_code(film.language) is None:
