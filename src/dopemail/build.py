@@ -446,13 +446,12 @@ def render_workspace(
         if side or failed:
             return
         try:
-            # (Measured at each build: a logo replaced by a larger one changes no entry.)
-            logo = logo_size(settings, workspace.root)
             side["feeds"] = _memo(
                 cache,
                 "feeds",
-                lambda: [*_keys(cache, newest), repr(logo)],
-                lambda: render_feeds(settings, newest, logo),
+                # And the logo's bytes: RSS gives its size (a warm build measures nothing).
+                lambda: [*_keys(cache, newest), repr(_logo_stamp(workspace))],
+                lambda: render_feeds(settings, newest, logo_size(settings, workspace.root)),
             )
             # Kept as the files' places in the workspace: a workspace moved keeps its cache.
             places = _memo(
@@ -564,6 +563,13 @@ def _issue_source(cache: BuildCache, issue: LoadedIssue) -> str:
 def _issue_files(cache: BuildCache, issues: Sequence[RenderedIssue]) -> list[str]:
     # Whatever a page shows of an issue (a template may show any field) comes from its file.
     return [_issue_source(cache, i.issue) for i in issues]
+
+
+def _logo_stamp(workspace: Workspace) -> tuple[tuple[str, str], ...]:
+    logo = workspace.settings.publication.logo
+    if not logo or logo.startswith("https://"):
+        return ()
+    return media_stamp(workspace.root, [logo.lstrip("/")])
 
 
 def _keys(cache: BuildCache, items: Sequence[RenderedEntry]) -> list[str]:
