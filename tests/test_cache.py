@@ -2459,6 +2459,8 @@ def test_a_source_saved_after_the_stamp_is_built_as_it_is_by_the_next_build(
     stamp = fingerprint.inputs_stamp(workspace)
     _edit(workspace / "entries/quiet-hours.md", "Quiet Hours", "Quiet Hours, again")
     result, _ = build(workspace, stats=stamp.stats)
+    # Keyed by the stamp's stat, which its record was made under: built as it was.
+    assert b"Quiet Hours, again" not in _outputs(workspace)["quiet-hours/index.html"]
     fingerprint.record(workspace, len(result.outputs), stamp)
     assert fingerprint.nothing_changed(workspace) is None
     build(workspace, stats=fingerprint.inputs_stamp(workspace).stats)

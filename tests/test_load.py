@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -14,7 +15,8 @@ import pytest
 from conftest import REPO, assert_reported_in_one_pass
 
 from dopemail import frontmatter
-from dopemail.cache import forget_picture_stats
+from dopemail.build import build
+from dopemail.cache import BuildCache, Memory, forget_picture_stats
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import load_workspace
 from dopemail.models import PullQuote, Screening
@@ -803,6 +805,23 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "12 rue de la Paix, 75002 Paris, France",
+        "Postfach 10 01 01, 10115 Berlin",
+        "〒100-0001 東京都千代田区千代田1-1",
+        "Apdo. 123-1000, San José, Costa Rica",
+        "Calle Todos Santos 4, La Paz, B.C.S., Mexico",
+        "123 Main Street, Springfield, IL 62701",  # a real one may well be number 123
+    ],
+)
+def test_a_real_postal_address_is_no_placeholder(address: str) -> None:
+    from dopemail.config import placeholder_address
+
+    assert not placeholder_address(address)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "text"),
     [
         ('timezone = "America/Los_Angeles"', 'timezone = "Mars/Olympus"', "unknown time zone"),
@@ -931,6 +950,18 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
             'CA 90046, USA"',
             'postal_address = "Your postal address here"',
             "'Your postal address here' is a placeholder, not a postal address",
+        ),
+        (
+            'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '
+            'CA 90046, USA"',
+            'postal_address = "123 Main Street, Anytown, USA"',
+            "'123 Main Street, Anytown, USA' is a placeholder, not a postal address",
+        ),
+        (
+            'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '
+            'CA 90046, USA"',
+            'postal_address = "…"',
+            "'…' is a placeholder, not a postal address",
         ),
         (
             'base_url = "https://dopepress.example.com/"',
@@ -2132,6 +2163,54 @@ def test_alt_text_that_repeats_its_caption_is_noted(
     assert message.startswith(
         "the alt text of picture 1 (media/all-of-us-strangers/01.jpg) is its caption"
     )
+
+
+_VENUE = "    city: Los Angeles\n"
+
+
+@pytest.mark.parametrize(
+    ("more", "end"),
+    [
+        ("", None),  # a venue, no day said: playing, as far as it says
+        (_VENUE + "    starts: 2024-04-26\n    ends: 2024-05-09\n", "2024-05-09"),
+        (_VENUE + "    starts: 2024-04-26\n", None),  # from a day on
+        (
+            _VENUE + "    times: [2024-05-02T19:00:00-07:00, 2024-05-01T22:30:00-07:00]\n",
+            "2024-05-02",
+        ),
+        # A showtime's day at its own offset (May 10 in UTC).
+        (_VENUE + "    times: [2024-05-09T19:30:00-07:00]\n", "2024-05-09"),
+        (_VENUE + "run:\n  starts: 2024-04-26\n  ends: 2024-05-16\n", "2024-05-16"),  # the run's
+        (_VENUE + "run:\n  starts: 2024-04-26\n", None),
+        (
+            _VENUE + "    ends: 2024-05-09\nevents:\n  - kind: talk\n    date: 2024-06-01\n",
+            "2024-06-01",
+        ),
+        (_VENUE + "    ends: 2024-05-09\nevents:\n  - kind: talk\n", None),  # no day yet
+        (
+            _VENUE + "    ends: 2024-05-09\nevents:\n  - kind: talk\n    date: 2024-06-01\n"
+            "    video: https://video.example.com/talk\n",
+            None,  # a recording to watch
+        ),
+        (
+            _VENUE + "    ends: 2024-05-09\nstreaming:\n  - service: Mubi\n"
+            "    url: https://mubi.example.com/a-film\n",
+            None,  # streaming
+        ),
+    ],
+)
+def test_the_last_day_an_entry_shows_is_said_only_when_all_is_over_then(
+    more: str, end: str | None, write_files
+) -> None:
+    # What an issue's warning of screenings all over by its date is judged by: a run 'from
+    # October 11' with no end was taken as over on October 11.
+    root = write_files({"entries/zz.md": variant(_VENUE, more or _VENUE)})
+    build(root)
+    cached = BuildCache(root, memory=Memory())
+    for entries in (load_workspace(root).entries, load_workspace(root, cached).entries):
+        (entry,) = [e for e in entries if e.slug == "zz"]
+        assert entry.showings_end == (date.fromisoformat(end) if end else None), more
+    assert cached.used_heads  # the second from the cache's heads
 
 
 @pytest.mark.parametrize(

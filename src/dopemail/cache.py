@@ -824,7 +824,9 @@ class BuildCache:
         said it is unchanged): what is rendered from a file must be parsed from the bytes
         its key was made of (:meth:`read_key`)."""
         path = str(path)
-        info = self._stats.get(path) or os.stat(path)
+        info = self._stats.get(path)
+        if info is None or not info.st_ino:  # (Windows' listings give no inode: asked)
+            info = os.stat(path)
         self.seen.add(path)
         if self.memory is not None:
             known = self.memory.file_keys.get(path)

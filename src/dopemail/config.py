@@ -323,12 +323,27 @@ class Site(Model):
     )
 
 
-# What stands for an address not known yet: 'TBD', 'TODO', 'address', '123 Main Street'.
+# What stands for an address not known yet: the whole value ('address', 'N/A', '123 Main
+# Street'), or a word of it ('Address TBD', 'Anytown', 'CHANGEME'), and a value of no letter or
+# digit ('-', '…').
 _PLACEHOLDER_ADDRESS = re.compile(
-    r"(?i)[\W_]*(?:tb[ad]|todo|to ?do|fixme|xx+|n/?a|none|null|-+|\?+|\.+|"
-    r"(?:your |our |the )?(?:postal |street |mailing )?address(?: here)?|"
-    r"123,? main st(?:reet|\.)?|lorem ipsum.*)[\W_]*"
+    r"(?is)[\W_]*(?:xx+|to do|n/?a|none|null|(?:your |our |the )?(?:postal |street |mailing )?"
+    r"address(?: here)?|123,? main st(?:reet|\.)?)[\W_]*"
 )
+_PLACEHOLDER_WORD = re.compile(
+    r"(?i)\b(?:tb[acd]|todo|fixme|change ?me|anytown|lorem ipsum|to be (?:determined|"
+    r"confirmed|announced)|your (?:postal |street |mailing )?address)\b"
+)
+
+
+def placeholder_address(value: str) -> bool:
+    """Whether a postal address is a placeholder for one (see Sender.postal_address)."""
+    value = value.strip()
+    return (
+        not any(c.isalnum() for c in value)
+        or _PLACEHOLDER_ADDRESS.fullmatch(value) is not None
+        or _PLACEHOLDER_WORD.search(value) is not None
+    )
 
 
 class Sender(Model):
@@ -348,7 +363,7 @@ class Sender(Model):
     def _an_address(cls, value: str) -> str:
         # The law asks every bulk email for a real one (CAN-SPAM: a valid physical postal
         # address): 'TBD' went into every email's footer without a word.
-        if _PLACEHOLDER_ADDRESS.fullmatch(value.strip()):
+        if placeholder_address(value):
             raise hinted(
                 f"'{value.strip()}' is a placeholder, not a postal address",
                 "write the publication's street address, city and country (a P.O. box "

@@ -688,7 +688,8 @@ class LoadedEntry:
         """What a build asks of every entry (see cache.EntryRecord): the fields but
         :data:`HEAVY`, its dates, draft flag and pictures."""
         state = {k: v for k, v in self.__dict__.items() if k not in HEAVY and k[0] != "_"}
-        state["_facts"] = (_moment_kept(self.published), self.draft, tuple(self.pictures))
+        moment = _moment_kept(self.published)
+        state["_facts"] = (moment, self.draft, tuple(self.pictures), self._fact(3))
         return state
 
     def _fact(self, index: int) -> Any:
@@ -702,6 +703,8 @@ class LoadedEntry:
         if index == 2:
             images, shown = self.images, self.body_pictures
             return [m.source for m in images if m.source] + [p.source for p in shown]
+        if index == 3:
+            return _showings_end(self.meta)
         return getattr(self.meta, ("published", "draft")[index])
 
     @property
@@ -720,6 +723,15 @@ class LoadedEntry:
         return cast(datetime, self._fact(0))
 
     @property
+    def showings_end(self) -> date | None:
+        """The last day its screenings, run and live events name, each as written (a
+        showtime's day at its own offset), without reading ``meta``; None when it names
+        none, when one runs on with no end or has no date, or when it streams or has a
+        recording to watch (still worth reading after the last)."""
+        found = self._fact(3)
+        return date.fromisoformat(found) if found is not None else None
+
+    @property
     def lead(self) -> Media | None:
         """The lead image: the gallery's first."""
         return self.images[0] if self.images else None
@@ -731,6 +743,29 @@ class LoadedEntry:
         # each "-08:00" read from a file has its own, which cost an offset lookup per side
         # of every comparison (80 ms to sort 10,000 entries).
         return (self.published.astimezone(UTC), self.slug)
+
+
+def _showings_end(meta: Entry) -> str | None:
+    """:attr:`LoadedEntry.showings_end`, as text (what an entry's cache head keeps)."""
+    if meta.streaming or any(event.video for event in meta.events):
+        return None
+    run = meta.run
+    days = [d for d in (run.starts, run.ends) if d is not None] if run is not None else []
+    if run is not None and run.starts is not None and run.ends is None:
+        return None  # 'in cinemas from October 11': playing still, as far as it says
+    for screening in meta.screenings:
+        # A venue's days are its own, else the run's (as its page says them).
+        starts = screening.starts or (run.starts if run is not None else None)
+        ends = screening.ends or (run.ends if run is not None else None)
+        if ends is None and (starts is not None or not screening.times):
+            return None  # from a day on, or no day said: playing still, as far as it says
+        days += [d for d in (starts, ends) if d is not None]
+        days += [time.date() for time in screening.times]
+    for event in meta.events:
+        if event.date is None:
+            return None  # live, and its day not said yet
+        days.append(event.date.date())
+    return max(days).isoformat() if days else None
 
 
 def _moment_kept(moment: datetime) -> datetime | str:

@@ -59,8 +59,8 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
 
 def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
     """Warnings for an issue not sent yet that gathers an entry whose screenings and live
-    events are all over by the issue's date: its email would give their times and ticket
-    links. (An entry that streams, or whose event was recorded, is worth reading still.)"""
+    events are all over by the issue's date (:attr:`~dopemail.models.LoadedEntry.showings_end`):
+    its email would give their times and ticket links."""
     zone = workspace.settings.publication.zone
     found = []
     for issue in workspace.issues:
@@ -68,7 +68,7 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
             continue  # gone out as it was
         day = issue.meta.date.astimezone(zone).date()
         for entry in (*issue.entries, *(e for _, items in issue.sections for e in items)):
-            last = _last_day(entry.meta, zone)
+            last = entry.showings_end
             if last is not None and last < day:
                 found.append(
                     ContentError(
@@ -82,21 +82,6 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
                     )
                 )
     return found
-
-
-def _last_day(meta: Entry, zone: ZoneInfo) -> date | None:
-    """The last day an entry's screenings, run and live events name (None: it names none,
-    or it streams, or it has a recording to watch)."""
-    if meta.streaming or any(event.video for event in meta.events):
-        return None
-    days: list[date] = []
-    if meta.run is not None:
-        days += [d for d in (meta.run.starts, meta.run.ends) if d is not None]
-    for screening in meta.screenings:
-        days += [d for d in (screening.starts, screening.ends) if d is not None]
-        days += [time.astimezone(zone).date() for time in screening.times]
-    days += [e.date.astimezone(zone).date() for e in meta.events if e.date is not None]
-    return max(days, default=None)
 
 
 def unsendable(workspace: Workspace) -> list[ConfigError]:
@@ -209,8 +194,7 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                     f"the original title '{film.original_title}' of {film.title} is not marked "
                     "as written in a language: screen readers read it in the page's",
                     line_of(doc.meta, (*where, "original_title")),
-                    "give the film's language under it (language: French, or its ISO 639 "
-                    "code, fr)",
+                    "give the film's language under it (language: French, or its ISO 639 code, fr)",
                 )
             )
         said = first_language(film.language) if film.language else ""
