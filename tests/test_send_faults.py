@@ -226,3 +226,25 @@ def test_a_kill_with_several_batches_in_flight_leaves_exactly_those_to_settle(
         assert output.count("50 recipients marked sent") == 4
         assert len(server.deliveries) == 300 and set(server.deliveries.values()) == {1}
         assert ledger_counts(root)["sent"] == 300
+
+
+def test_a_client_hanging_up_is_no_fault_the_loopback_server_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A send stopped mid-answer made socketserver print "Exception occurred during
+    # processing of request" and a traceback in the middle of the sender's output.
+    server = LoopbackServer()
+    try:
+        for error in (ConnectionResetError(104, "reset"), BrokenPipeError(32, "pipe")):
+            try:
+                raise error
+            except ConnectionError:
+                server._server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a fault of the server's own")
+        except ValueError:
+            server._server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a fault of the server's own" in capsys.readouterr().err
+    finally:
+        server._server.server_close()

@@ -30,6 +30,7 @@ import json
 import random
 import re
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -133,6 +134,16 @@ def _mailbox(address: str) -> str:
     return address.partition("@")[0]
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-answer (a send stopped, a timeout the fault script
+        # asked for) is no server fault: socketserver printed "Exception occurred" and a
+        # traceback for it, in the middle of the sender's output.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 (a free port) that pretends to be the providers."""
 
@@ -165,7 +176,7 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._random = random.Random(self.faults.seed)
         self._idempotent: dict[str, tuple[str, int, Any, dict[str, str]]] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self._server = _Server(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(
