@@ -1345,3 +1345,19 @@ def test_the_schema_asks_a_remote_picture_for_its_size_as_the_build_does() -> No
     remote = re.compile(image["if"]["properties"]["src"]["pattern"])
     assert remote.search("https://example.com/still.jpg") and not remote.search("media/a.jpg")
     assert image["then"] == {"required": ["width", "height"]}
+
+
+def test_the_root_given_before_the_command_is_the_command_s(
+    workspace: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 'dopemail --root DIR build', as 'git -C DIR' is written, was "No such option: --root".
+    monkeypatch.chdir(tmp_path)  # no publication here or above
+    code, output = run_cli("--root", workspace, "check")
+    assert code == 0 and "8 entries and 3 issues are valid" in output, output
+    code, output = run_cli("--root", workspace, "new", "entry", "Given Before")
+    assert code == 0 and (workspace / "entries/given-before.md").is_file(), output
+    # One given after the command wins.
+    code, output = run_cli("--root", tmp_path / "nowhere", "check", "--root", workspace)
+    assert code == 0 and "are valid" in output, output
+    code, output = run_cli("--root", tmp_path / "nowhere", "check")
+    assert code == 1 and f"no folder {tmp_path / 'nowhere'}" in output, output

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -38,8 +38,32 @@ def _warn(warnings: list[DopemailError]) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+def _root_for_every_command(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # 'dopemail --root DIR build', as 'git -C DIR status' is written: the folder given before
+    # the command is every command's --root (one given after it wins).
+    if value is not None:
+        ctx.default_map = _with_root(ctx.command, value)
+
+
+def _with_root(command: click.Command, root: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, sub in getattr(command, "commands", {}).items():
+        if isinstance(sub, click.Group):
+            found[name] = _with_root(sub, root)
+        elif any(p.name == "root" for p in sub.params):
+            found[name] = {"root": root}
+    return found
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dopemail")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False),
+    expose_value=False,
+    callback=_root_for_every_command,
+    help="The publication's folder, for the command that follows (as its own --root).",
+)
 def cli() -> None:
     """dopemail: DoPe Press film entries to feeds, newsletters, a preview and a sender.
 
