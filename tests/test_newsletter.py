@@ -347,6 +347,9 @@ def test_web_version_and_archive(built: Path) -> None:
             for link in web.all("link")
         )
         assert [h for h in web.all("h1")], "one heading"
+        # A reader who opened it from the email finds the other issues (it had no way there
+        # but the home page).
+        assert "https://dopepress.example.com/issues/" in [a.get("href") for a in web.all("a")]
         for image in web.all("img"):
             assert image.get("alt")
         if message["status"] != "draft":
