@@ -783,3 +783,38 @@ def test_a_count_groups_its_thousands_as_the_language_does(language: str, shown:
     # A year of the archive said "(1079 entries)".
     env = make_environment(None, language=language)
     assert env.from_string("{{ 1079 | number }} {{ 7 | number }}").render() == shown
+
+
+def test_a_summary_keeps_the_no_break_spaces_of_french_signs(tmp_path: Path) -> None:
+    # Set in the text, the no-break spaces before ':' and inside '« »' were spaces again in
+    # the summary (its spaces joined as str.split() finds them): in the lists and the feeds,
+    # a line could end on '«' or start on ':'. A summary typed with plain spaces gets them
+    # as the text does.
+    root = _french(tmp_path / "pub")
+    typed = "summary: Un film de Céline Sciamma, à revoir au Champo."
+    entry = root / "entries/portrait.md"
+    text = entry.read_text(encoding="utf-8")
+    assert typed in text
+    entry.write_text(
+        text.replace(typed, 'summary: "« Un film » de Céline Sciamma : à revoir ?"'), "utf-8"
+    )
+    # One without a summary: its text's first words are.
+    second = root / "entries/demoiselles.md"
+    text = second.read_text(encoding="utf-8").replace(
+        "summary: Une projection en copie neuve.\n", ""
+    )
+    body = "Une copie neuve : « Les Demoiselles » reviennent, en 35 mm !\n"
+    second.write_text(text.replace("Projection unique, en présence de l’équipe.\n", body), "utf-8")
+    build(root, jobs=1)
+    feed = json.loads((root / "feeds/feed.json").read_text(encoding="utf-8"))
+    summaries = {
+        item["url"].rstrip("/").rpartition("/")[2]: item["summary"] for item in feed["items"]
+    }
+    assert (
+        summaries["portrait"] == f"«{NBSP}Un film{NBSP}» de Céline Sciamma{NBSP}: à revoir{NBSP}?"
+    )
+    assert summaries["demoiselles"] == (
+        f"Une copie neuve{NBSP}: «{NBSP}Les Demoiselles{NBSP}» reviennent, en 35 mm{NBSP}!"
+    )
+    home = (root / "site/index.html").read_text(encoding="utf-8")
+    assert f"Sciamma{NBSP}: à revoir" in home.replace("&nbsp;", NBSP)

@@ -11,7 +11,7 @@ import jinja2
 
 from . import markdown
 from .models import LoadedEntry, lazy_field, whole
-from .templates import keep_signs_html, render
+from .templates import keep_signs_html, keep_signs_text, render
 
 Note = tuple[str, int | None, str | None]  # (message, line, hint)
 
@@ -82,15 +82,15 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     body_html = keep_signs_html(written_html)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
     meta = entry.meta
-    written = " ".join((meta.summary or "").split())  # "  " is no summary
-    summary = written or " ".join(markdown.shorten(markdown.first_paragraph(body_html)).split())
+    written = keep_signs_text(markdown.one_line(meta.summary or ""))  # "  " is no summary
+    summary = written or markdown.one_line(markdown.shorten(markdown.first_paragraph(body_html)))
     if not summary:
         # A piece of pictures alone, or none yet: what its lead picture is, else its title
         # (an empty summary made an empty <summary/> in Atom, and RSS readers lost the full
         # content: feedgen writes content:encoded only beside a description).
         lead = meta.images[0] if meta.images else None
         about = (lead.caption or lead.alt) if lead is not None else meta.title
-        summary = " ".join(markdown.shorten(about).split())
+        summary = keep_signs_text(markdown.one_line(markdown.shorten(about)))
     # Rendered with the entry and cached with it, so a page listing thousands of entries
     # joins strings instead of rendering them all again after each edit.
     item = render(env, "entry_item.html.j2", entry=entry, summary=summary).strip()

@@ -576,8 +576,18 @@ def first_paragraph(html: str) -> str:
         # A line break is a space between its words ('café<br>second line' written as HTML
         # has no newline beside it, as Markdown's own has).
         text = _TAG.sub("", _BREAK.sub(" ", _IMG_ALT.sub(lambda m: m.group(1), inner)))
-        return re.sub(r"\s+", " ", unescape(text)).strip()
+        return one_line(unescape(text))
     return ""
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of spaces and line breaks one space, but the no-break
+    spaces (typed, or set with French signs: see templates.keep_signs_html), which
+    ``str.split()`` takes for spaces too."""
+    return _SPACES.sub(" ", text).strip()
+
+
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 _BREAK = re.compile(r"<br\b[^>]*>", re.I)

@@ -150,6 +150,14 @@ _VERBATIM_TAG = re.compile(r"<(/?)(?:pre|code|script|style|textarea)(?=[\s>])", 
 _LINE_BREAK_TAGS = ("<br>", "<br/>", "<br />")
 
 
+def keep_signs_text(text: str) -> str:
+    """Plain text (a summary) with the spaces French typography keeps with their sign made
+    no-break spaces, as :func:`keep_signs_html` makes them in HTML."""
+    if " :" in text or " ;" in text or " !" in text or " ?" in text or "«" in text or "»" in text:
+        return _FRENCH_SPACE.sub("\u00a0", text)
+    return text
+
+
 def keep_signs_html(html: str) -> str:
     """Sanitised HTML with the spaces French typography keeps with their sign (see
     :func:`no_quote_breaks`; a newline typed there too) made no-break spaces, in its text
