@@ -686,7 +686,7 @@ class LoadedEntry:
 
     def light_state(self) -> dict[str, Any]:
         """What a build asks of every entry (see cache.EntryRecord): the fields but
-        :data:`HEAVY`, its dates, draft flag and pictures."""
+        :data:`HEAVY`, its dates, draft flag, pictures and the last day it shows."""
         state = {k: v for k, v in self.__dict__.items() if k not in HEAVY and k[0] != "_"}
         moment = _moment_kept(self.published)
         state["_facts"] = (moment, self.draft, tuple(self.pictures), self._fact(3))
@@ -760,7 +760,7 @@ def _showings_end(meta: Entry) -> str | None:
         if ends is None and (starts is not None or not screening.times):
             return None  # from a day on, or no day said: playing still, as far as it says
         days += [d for d in (starts, ends) if d is not None]
-        days += [time.date() for time in screening.times]
+        days += [moment.date() for moment in screening.times]
     for event in meta.events:
         if event.date is None:
             return None  # live, and its day not said yet
