@@ -458,6 +458,22 @@ def test_french_dates_and_names() -> None:
         "ZZ",
         "EU",
     ]
+    # And named, in English or its own language ('United States · anglais' was printed), but
+    # a part of one, and a name dopemail does not know, as written; in English, as written.
+    named = ("United States", "Deutschland", "USA", "日本", "Scotland", "Québec", "Frnace")
+    assert [words.country_name(c) for c in named] == [
+        "États-Unis",
+        "Allemagne",
+        "États-Unis",
+        "Japon",
+        "Scotland",
+        "Québec",
+        "Frnace",
+    ]
+    assert [ENGLISH.country_name(c) for c in ("United States", "Deutschland")] == [
+        "United States",
+        "Deutschland",
+    ]
     assert [words.language_name(n) for n in ("eng", "fr", "French", "Chinese (Mandarin)")] == [
         "anglais",
         "français",

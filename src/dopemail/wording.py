@@ -369,11 +369,18 @@ class _CldrDates:
         return str(names.get(code.replace("-", "_")) or names.get(primary(code)) or written)
 
     def country_name(self, written: str) -> str:
-        """A country given as its ISO code ('DE') by the locale's name for it ('Allemagne');
-        a name as written."""
+        """A country given as its ISO code ('DE') or its name in English or its own language
+        ('Germany', 'Deutschland') by the locale's name for it ('Allemagne'); any other name
+        (a part of one, 'Scotland', or one dopemail does not know) as written."""
         text = written.strip()
         if not (len(text) in (2, 3) and text.isascii() and text.isalpha()):
-            return written
+            # A French page read 'United States · anglais': the language named in French,
+            # the country as typed.
+            from .countries import country_named
+
+            code = country_named(text)
+            found = self.locale.territories.get(code) if code is not None else None
+            return str(found) if found else written
         import pycountry
 
         code = text.upper()
