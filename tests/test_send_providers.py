@@ -858,7 +858,9 @@ def test_an_answer_given_a_byte_at_a_time_is_cut_at_the_timeout(dripped: str) ->
         (Reply(413, {"message": "Payload Too Large"}), "lower [send] batch_size"),
         (
             Reply(302, None, {"Location": "https://login.example.org/"}),
-            "base_url leads https://login.example.org/: dopemail follows no redirect",
+            # The table as dopemail.toml spells it: '[send.Postmark]' is another table.
+            "[send.postmark] base_url leads https://login.example.org/: dopemail follows no "
+            "redirect",
         ),
         (Reply(422, {"message": "Invalid from"}), "is the From domain verified"),
     ],

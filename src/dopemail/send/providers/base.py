@@ -402,8 +402,8 @@ class HttpApi:
         if 300 <= status < 400:
             where = self.redact(response.headers.get("location", "elsewhere"))
             hint = (
-                f"[send.{self.name}] base_url leads {where}: dopemail follows no redirect (the "
-                "key would go with it); give the API's own https:// address"
+                f"[send.{self.name.lower()}] base_url leads {where}: dopemail follows no "
+                "redirect (the key would go with it); give the API's own https:// address"
             )
         elif status == 413:
             hint = (
