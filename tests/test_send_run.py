@@ -897,6 +897,26 @@ def test_buttondown_posts_once_and_records_that_post(server, tmp_path) -> None:
     assert shown[1] == "  posted to buttondown's own subscriber list" and len(shown) == 2
 
 
+@pytest.mark.parametrize(
+    ("status", "held"), [("paused", True), ("draft", True), ("in_flight", False)]
+)
+def test_buttondown_holding_the_issue_is_said_and_recorded_as_posted(
+    server, tmp_path, status, held
+) -> None:
+    # Buttondown answers with the email's status: one it took but holds (a draft, paused,
+    # throttled, errored) was said to have gone out. It is posted (a second post would be a
+    # second email to the list): recorded so, and said.
+    root = make_workspace(tmp_path, provider="buttondown", server=server)
+    server.queue(Reply(201, {"id": "em_held", "subject": "x", "status": status}))
+    said = io.StringIO()
+    reporter = Reporter(Console(file=said, width=300), progress=False)
+    summary = send(root, "buttondown", reporter=reporter)
+    assert summary.sent == 1 and counts(root)["sent"] == 1
+    told = f"Buttondown took the issue but holds it as '{status}'"
+    assert (told in said.getvalue()) is held, said.getvalue()
+    assert send(root, "buttondown").sent == 0 and len(server.requests) == 1
+
+
 def test_a_rebuilt_issue_mid_send_is_warned_about(tmp_path, monkeypatch) -> None:
     root = make_workspace(tmp_path, subscribers=20, send="batch_size = 10")
     real = Outbox.send

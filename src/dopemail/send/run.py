@@ -1331,6 +1331,8 @@ class _Run:
         )
         self.summary.sent += sum(o.status == "sent" for o in outcomes)
         self.summary.failed += sum(o.status == "rejected" for o in outcomes)
+        for held in dict.fromkeys(o.error for o in outcomes if o.status == "sent" and o.error):
+            self.reporter.warn(held)
         if self._bar:
             self._bar.update(self.summary.sent, self.summary.failed)
         refused = [o.error for o in outcomes if o.status == "unsent" and o.error]

@@ -52,7 +52,8 @@ class Outcome:
     ``unsent`` means the provider did not send this letter: it goes back to the queue. With no
     ``error``, another recipient of the request was at fault, and it goes out in a later
     batch; with one, the provider refused it for a reason that is not its reader's (the
-    account, the sender), which the next batch would meet again: the send stops.
+    account, the sender), which the next batch would meet again: the send stops. A ``sent``
+    one's ``error`` is what the editor must know of a letter the provider took (and holds).
     """
 
     status: Literal["sent", "rejected", "unsent"]

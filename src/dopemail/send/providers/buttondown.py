@@ -79,7 +79,7 @@ class Buttondown:
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
         self._check(response, CREATED)
-        return [Outcome("sent", self._receipt(response))]
+        return [Outcome("sent", self._receipt(response), _held(response))]
 
     def _test(self, batch: Batch, letter: Any) -> Outcome:
         headers = {"Authorization": f"Token {self.api.key}"}
@@ -143,3 +143,24 @@ class Buttondown:
                 ambiguous=True,
             )
         return str(found)  # (kept out of the ledger by the runner, as every provider's id)
+
+
+# The states of an email Buttondown is sending, or will at its hour (its EmailStatus).
+_GOING_OUT = frozenset({"about_to_send", "scheduled", "in_flight", "sent", "resending"})
+
+
+def _held(response: httpx.Response) -> str | None:
+    """What to tell of an email Buttondown took but does not send (a draft, paused,
+    throttled, errored...): it is recorded as posted (a second post would be a second email
+    to the list), and the editor must see to it in Buttondown."""
+    try:
+        status = response.json().get("status")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(status, str) or status in _GOING_OUT:
+        return None
+    return (
+        f"Buttondown took the issue but holds it as '{status}': it does not go out until that "
+        "changes; see to it in Buttondown (Emails), not by sending again, which would post it "
+        "a second time"
+    )
