@@ -2579,3 +2579,19 @@ def test_a_long_subject_is_wrapped_and_underlined_as_its_longest_line(workspace:
     lines = text.split("\n")
     start = lines.index("A very long subject line A very long subject line A very long subject")
     assert lines[start + 1 : start + 3] == ["line A very long subject line", "=" * 69]
+
+
+def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
+    # A screen reader's list of an email's links read "Read more, Read more, Read more"
+    # (WCAG 2.4.4): mjml-python writes no aria-label of an mj-button's own, so each button's
+    # link is named after the compile, by the entry it leads to.
+    from dopemail.load import load_workspace
+
+    workspace = load_workspace(built)
+    for issue in workspace.issues:
+        email = Page((built / "site/issues" / issue.key / "email.html").read_text("utf-8"))
+        gathered = [*issue.entries, *(entry for _, items in issue.sections for entry in items)]
+        named = [a for a in email.all("a") if (a.get("aria-label") or "").startswith("Read")]
+        assert [(a["href"], a["aria-label"]) for a in named] == [
+            (e.url, f"Read more: {e.meta.title}") for e in gathered
+        ], issue.key

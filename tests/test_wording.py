@@ -259,6 +259,10 @@ def test_a_french_publication_reads_french(french: Path) -> None:
         assert "Où le voir" in text or "OÙ LE VOIR" in text
         assert "Écrit et réalisé par Céline Sciamma" in text
     assert "Lire la suite" in web and "Lire la suite" in email
+    # The email's button named for a screen reader in French too.
+    named = "Lire la suite&#160;: Portrait de la jeune fille en feu"
+    html = (french / "site/issues/1-sciamma-et-demy/email.html").read_text(encoding="utf-8")
+    assert f'aria-label="{named}">Lire la suite</a>' in html
     assert f"Lire la suite{NBSP}: https://dopepress.example.com/portrait/" in txt
     assert "Se désabonner" in email and f"Se désabonner{NBSP}: " in txt
     assert "Voir dans le navigateur" in email

@@ -13,6 +13,7 @@ The unsubscribe link is a placeholder the sender replaces per recipient.
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import json
 import re
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ import jinja2
 from jinja2 import meta
 
 from . import markdown
-from .compile import compile_mjml
+from .compile import compile_mjml, to_ascii
 from .config import Settings
 from .content import Note, RenderedEntry, host_links, host_of
 from .layout import SITE_ISSUES_DIR
@@ -38,6 +39,7 @@ from .personalize import (
 )
 from .quality import Verdict, check_email
 from .templates import keep_signs_html, render
+from .wording import N_, wording_for
 from .write import Output, Stored, output_bytes
 
 EMAIL_TEMPLATE = "email/issue.mjml.j2"
@@ -204,12 +206,13 @@ def render_issue(
         _template_path(env, EMAIL_TEMPLATE),
         lambda p: _locate(env, p),
     )
+    gathered = [*context["entries"], *(r for _, items in context["sections"] for r in items)]
+    html = _buttons_named(html, gathered, settings)
     text = _tidy_text(render(env, TEXT_TEMPLATE, **context))
     # Rendered once: the web version shows it as it is, the issues feed carries it trimmed.
     content = render(env, CONTENT_TEMPLATE, **context)
     web = render(env, WEB_TEMPLATE, **context, content_html=content)
     content_html = content.strip()
-    gathered = [*context["entries"], *(r for _, items in context["sections"] for r in items)]
     shown = "\n".join([context["intro_text"], *(r.summary for r in gathered)])
     verdict = check_email(issue, html, text, settings, shown, _own_email_templates(env))
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
@@ -222,6 +225,33 @@ def render_issue(
     return RenderedIssue(
         issue, source, html, text, web, content_html, verdict, item, intro_html, links, told
     )
+
+
+#: What a screen reader says of an entry's "Read more" button in an email.
+_READ_MORE_NAMED = N_("Read more: %(title)s")
+
+
+def _buttons_named(html: str, items: list[RenderedEntry], settings: Settings) -> str:
+    """The email's "Read more" buttons named by the entry each leads to, for a screen reader
+    (WCAG 2.4.4): its list of an issue's links read "Read more, Read more, Read more".
+    mjml-python writes none of an ``mj-button``'s own attributes on its link: the name is set
+    on the compiled link, found by its address and its words (a template's own button,
+    worded otherwise, is left as it is)."""
+    words = wording_for(settings.publication.language)
+    label = to_ascii(html_lib.escape(words.gettext("Read more"), quote=False))
+    if f">{label}</a>" not in html:
+        return html
+    titles = {html_lib.escape(r.entry.url): r.entry.meta.title for r in items}
+
+    def named(found: re.Match[str]) -> str:
+        href, rest = found.group(1), found.group(2)
+        title = titles.get(href)
+        if title is None or "aria-label=" in rest:
+            return found.group()
+        name = to_ascii(html_lib.escape(words.gettext(_READ_MORE_NAMED) % {"title": title}))
+        return f'<a href="{href}"{rest} aria-label="{name}">{label}</a>'
+
+    return re.sub(rf'<a href="([^"]*)"([^>]*)>{re.escape(label)}</a>', named, html)
 
 
 def _locate(
