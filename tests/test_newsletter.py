@@ -2595,3 +2595,10 @@ def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
         assert [(a["href"], a["aria-label"]) for a in named] == [
             (e.url, f"Read more: {e.meta.title}") for e in gathered
         ], issue.key
+        # And each event's link to its tickets, by the event. (Not in the web version and the
+        # feeds, whose HTML the feed validators take an aria-label in for a risk.)
+        events = [ev for e in gathered for ev in e.meta.events if ev.url]
+        tickets = [a for a in email.all("a") if a.get("href") in {ev.url for ev in events}]
+        assert [a.get("aria-label") for a in tickets] == [
+            f"Tickets and information: {ev.title or ev.heading}" for ev in events
+        ], issue.key
