@@ -38,7 +38,7 @@ from .layout import ENTRIES_DIR
 from .load import load_entry, load_workspace
 from .models import LoadedEntry, LoadedIssue, Workspace
 from .newsletter import RenderedIssue, render_issue
-from .pictures import logo_size
+from .pictures import logo_size, logo_stamp
 from .site import (
     SITE_DIR,
     listing_pages,
@@ -113,8 +113,8 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     built: a language dopemail has no words for, templates no longer used, settings the
     sender would refuse, entries and issues dated later than now, showtimes outside their
     run, issues gathering screenings all over by their date, the issues' quality warnings,
-    dead links and links written wrong. (``ahead``: those
-    of dates ahead of now, when the caller has them already.)"""
+    dead links and links written wrong. (``ahead``: those of dates ahead of now, when the
+    caller has them already.)"""
     from .filenames import filed_apart
     from .links import broken_links_in, dead_links_in
     from .notices import (
@@ -450,7 +450,7 @@ def render_workspace(
                 cache,
                 "feeds",
                 # And the logo's bytes: RSS gives its size (a warm build measures nothing).
-                lambda: [*_keys(cache, newest), repr(_logo_stamp(workspace))],
+                lambda: [*_keys(cache, newest), repr(logo_stamp(settings, workspace.root))],
                 lambda: render_feeds(settings, newest, logo_size(settings, workspace.root)),
             )
             # Kept as the files' places in the workspace: a workspace moved keeps its cache.
@@ -563,13 +563,6 @@ def _issue_source(cache: BuildCache, issue: LoadedIssue) -> str:
 def _issue_files(cache: BuildCache, issues: Sequence[RenderedIssue]) -> list[str]:
     # Whatever a page shows of an issue (a template may show any field) comes from its file.
     return [_issue_source(cache, i.issue) for i in issues]
-
-
-def _logo_stamp(workspace: Workspace) -> tuple[tuple[str, str], ...]:
-    logo = workspace.settings.publication.logo
-    if not logo or logo.startswith("https://"):
-        return ()
-    return media_stamp(workspace.root, [logo.lstrip("/")])
 
 
 def _keys(cache: BuildCache, items: Sequence[RenderedEntry]) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .cache import picture_stat
+from .cache import media_stamp, picture_stat
 from .config import Settings, ascii_url
 from .errors import ContentError, closest
 from .fingerprint import identity
@@ -225,12 +225,26 @@ def _size(path: str, info: os.stat_result) -> tuple[int, int]:
     return found
 
 
+def _local_logo(settings: Settings) -> str | None:
+    """The publication's logo when it is a file of the workspace (not an https:// one, which
+    the build fetches nothing of)."""
+    src = settings.publication.logo
+    return src if src and not src.startswith("https://") else None
+
+
+def logo_stamp(settings: Settings, root: Path) -> tuple[tuple[str, str], ...]:
+    """The logo's :func:`~dopemail.cache.media_stamp` (none for an https:// one): what the
+    feeds, which give its size, are made again for."""
+    src = _local_logo(settings)
+    return media_stamp(root, [src.lstrip("/")]) if src is not None else ()
+
+
 def logo_size(settings: Settings, root: Path) -> tuple[int, int] | None:
     """The publication's logo's width and height in pixels, when it is a picture under
     media/ whose size reads; None for an https:// one (the build fetches nothing) or one the
     load reports (see load._settings_media)."""
-    src = settings.publication.logo
-    if not src or src.startswith("https://"):
+    src = _local_logo(settings)
+    if src is None:
         return None
     try:
         _, path, info = local_media(src, root)

@@ -130,9 +130,7 @@ def no_quote_breaks(text: str) -> str:
         text = text.replace(" · ", "\u00a0· ")
     if " min" in text:
         text = _RUNTIME.sub("\\1\u00a0min", text)
-    if " :" in text or " ;" in text or " !" in text or " ?" in text or "«" in text or "»" in text:
-        text = _FRENCH_SPACE.sub("\u00a0", text)
-    return text
+    return keep_signs_text(text)
 
 
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
