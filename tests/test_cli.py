@@ -1361,3 +1361,25 @@ def test_the_root_given_before_the_command_is_the_command_s(
     assert code == 0 and "are valid" in output, output
     code, output = run_cli("--root", tmp_path / "nowhere", "check")
     assert code == 1 and f"no folder {tmp_path / 'nowhere'}" in output, output
+
+
+def test_build_hands_the_stamp_s_stats_to_the_build(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sources are keyed by the stats the no-op check took before the build (two stat
+    # calls fewer per source): the command must hand them over, or the build asks again.
+    import dopemail.build as build_module
+
+    handed: list[object] = []
+    real = build_module.build
+
+    def build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        handed.append(kwargs.get("stats"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "build", build)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    (stats,) = handed
+    entry = str(workspace.resolve() / "entries" / "quiet-hours.md")
+    assert stats is not None and stats[entry].st_ino == Path(entry).stat().st_ino
