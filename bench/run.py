@@ -878,13 +878,18 @@ def ensure_hugo() -> str | None:
 
 
 def ensure_pelican() -> Path | None:
-    """``bench/.venv-peers/bin/pelican``, creating the venv when missing."""
+    """``bench/.venv-peers/bin/pelican``, creating the venv when missing.
+
+    Pelican runs on dopemail's own interpreter, so the ratio compares the programs and not
+    the Pythons (the Makefile prefers the system's optimised build): a peers venv made on
+    another interpreter is made again.
+    """
     pelican = PEER_VENV / "bin" / "pelican"
-    if pelican.exists():
+    if pelican.exists() and venv_home(PEER_VENV) == venv_home(VENV_BIN.parent):
         return pelican
     say(f"creating {PEER_VENV} with {' '.join(PELICAN_REQS)}")
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEER_VENV)], check=True)
         subprocess.run(
             [
                 str(PEER_VENV / "bin" / "python"),
@@ -901,6 +906,19 @@ def ensure_pelican() -> Path | None:
         say(f"could not install Pelican ({exc}): its rows are left out")
         return None
     return pelican if pelican.exists() else None
+
+
+def venv_home(venv: Path) -> str | None:
+    """The interpreter folder a venv was made from (``home`` in its ``pyvenv.cfg``)."""
+    try:
+        text = (venv / "pyvenv.cfg").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "home":
+            return value.strip()
+    return None
 
 
 def install_peers() -> int:
@@ -1164,7 +1182,8 @@ def machine(hugo: str | None, pelican: Path | None) -> list[str]:
     return [
         f"- CPU: {cpu}, {os.cpu_count()} cores; RAM {ram}; {platform.system()} "
         f"{platform.release()}",
-        f"- {python} (dopemail's venv); {dopemail}; commit {commit}"
+        f"- {python} from {venv_home(VENV_BIN.parent) or '?'} (dopemail's venv, and "
+        f"Pelican's); {dopemail}; commit {commit}"
         + (" with uncommitted changes in src/" if dirty else ""),
         f"- Hugo: {version_of([hugo, 'version']) if hugo else 'n/a'}",
         f"- Pelican: {version_of([str(pelican), '--version']) if pelican else 'n/a'}",

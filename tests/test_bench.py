@@ -375,3 +375,13 @@ def test_the_send_benchmark_sends_the_sample_issue_marked_sent(tmp_path: Path) -
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["messages"] > 0 and result["runs"][0]["msgs_per_s"] > 0
+
+
+def test_pelican_runs_on_dopemails_own_interpreter(tmp_path: Path) -> None:
+    # The ratio compares the programs, not the Pythons: a peers venv made on another
+    # interpreter than dopemail's is made again (ensure_pelican compares their homes).
+    run = bench_script("run")
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\ninclude-system-site-packages = false\n")
+    assert run.venv_home(tmp_path) == "/usr/bin"
+    assert run.venv_home(tmp_path / "missing") is None
+    assert run.venv_home(run.PEER_VENV) == run.venv_home(run.VENV_BIN.parent) is not None

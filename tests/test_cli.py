@@ -1141,6 +1141,33 @@ def test_make_clean_keeps_the_send_ledger(tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists() and not (tmp_path / ".venv-x").exists()
 
 
+def _make_python(folder: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["make", "--no-print-directory", "--eval", "which-python: ; @echo $(PYTHON)",
+         "which-python", *args],
+        cwd=folder, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def test_make_prefers_the_systems_python_when_it_can_make_a_venv(tmp_path: Path) -> None:
+    # Debian's own build runs dopemail on about a fifth less CPU than pyenv's default one; a
+    # system Python too old, or without venv's ensurepip (Debian's python3-venv), is passed
+    # over for python3 on the PATH, and PYTHON= chooses any other.
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    system = Path("/usr/bin/python3")
+    usable = (
+        system.exists()
+        and subprocess.run(
+            [system, "-c", "import ensurepip, sys; sys.exit(sys.version_info < (3, 11))"],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+    assert _make_python(tmp_path) == (str(system) if usable else "python3")
+    assert _make_python(tmp_path, "PYTHON=python3.12") == "python3.12"
+
+
 def test_scaffolds_write_what_they_were_given_as_yaml_reads_it(workspace: Path, run_cli) -> None:
     # A backslash once wrote broken YAML ('AC\DC') or a form feed ('C:\films\new'), and an
     # entry whose slug is a number ('1917') was listed as the number 1917.
