@@ -17,14 +17,13 @@ import base64
 import hashlib
 import hmac
 import html as html_lib
-import json
 import secrets
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
-from urllib.parse import quote
+from json.encoder import encode_basestring
 
 from ..compile import to_ascii
 from ..config import Sender
@@ -61,7 +60,9 @@ _TOKEN_CONTEXT = b"dopemail-unsubscribe\0"
 def json_escape(text: str) -> bytes:
     """``text`` as the inside of a JSON string, UTF-8 encoded: what ``json.dumps(...,
     ensure_ascii=False)`` (httpx's encoding) writes between the quotes."""
-    return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
+    # The string encoder json.dumps ends in, called directly: dumps with a keyword makes an
+    # encoder object at each call, 3 µs, four times for each reader of a send.
+    return encode_basestring(text)[1:-1].encode("utf-8")
 
 
 def _around(pieces: list[bytes], link: bytes) -> list[bytes]:
@@ -82,7 +83,7 @@ def _unb64(text: str) -> bytes:
 def unsubscribe_token(email: str, secret: bytes) -> str:
     """``<address, base64url>.<HMAC-SHA256 of it, 128 bits>``: says who, and proves we said it."""
     address = email.lower().encode("utf-8")
-    mac = hmac.new(secret, _TOKEN_CONTEXT + address, hashlib.sha256).digest()[:16]
+    mac = hmac.digest(secret, _TOKEN_CONTEXT + address, "sha256")[:16]  # (OpenSSL's, in one call)
     return f"{_b64(address)}.{_b64(mac)}"
 
 
@@ -97,7 +98,7 @@ def verify_token(token: str, secret: str | bytes) -> str | None:
     try:
         encoded, _, signature = token.partition(".")
         address = _unb64(encoded)
-        expected = hmac.new(secret, _TOKEN_CONTEXT + address, hashlib.sha256).digest()[:16]
+        expected = hmac.digest(secret, _TOKEN_CONTEXT + address, "sha256")[:16]
         if hmac.compare_digest(expected, _unb64(signature)):
             return address.decode("utf-8")
     except (ValueError, UnicodeDecodeError):
@@ -192,9 +193,9 @@ class Composer:
         url = f"{base}{'&' if '?' in base else '?'}token={token}"
         mailto = None
         if self.sender.unsubscribe_mailto:
-            mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject=" + quote(
-                f"unsubscribe {token}"
-            )
+            # The token's characters (base64url and a dot) are all unreserved in a URL:
+            # only the space is quoted (urllib's quote took 7 µs of each reader).
+            mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject=unsubscribe%20{token}"
         digest = hashlib.sha256(recipient.key.encode("utf-8")).hexdigest()[:20]
         # A test copy's id is new at each --test (the same for its retries): Gmail shows a
         # message whose id it has seen once only, and the second test after an edit vanished.

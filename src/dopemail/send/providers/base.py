@@ -501,10 +501,15 @@ class JsonArray:
     """A request body: encoded JSON values as one JSON array, sent a value at a time.
 
     A batch of a hundred messages, each with the whole issue, is megabytes. It is written to the
-    connection message by message (with its Content-Length given, so it is not sent chunked),
-    and a message given as a list of parts is joined only then: a batch in flight holds the
-    issue's pieces once, and small per-reader parts, not a copy of the issue per reader.
+    connection a few messages at a time (with its Content-Length given, so it is not sent
+    chunked), and a message given as a list of parts is joined only then: a batch in flight
+    holds the issue's pieces once, and small per-reader parts, not a copy of the issue per
+    reader.
     """
+
+    #: About this many bytes are written at a time. Each write is an event through h11 and
+    #: httpcore, 30 µs of Python: a write per message of 40 KB was a tenth of a send's time.
+    WRITE = 256 * 1024
 
     def __init__(self, items: list[bytes | list[bytes]]) -> None:
         """``items``: the values (bytes, or parts to join), each after its separator (made
@@ -521,9 +526,16 @@ class JsonArray:
         if not self.items:
             yield b"[]"
             return
+        pending: list[bytes] = []
+        size = 0
         for item in self.items:
-            yield item if isinstance(item, bytes) else b"".join(item)
-        yield b"]"
+            pending += (item,) if isinstance(item, bytes) else item
+            size += len(item) if isinstance(item, bytes) else sum(map(len, item))
+            if size >= self.WRITE:
+                yield b"".join(pending)
+                pending, size = [], 0
+        pending.append(b"]")
+        yield b"".join(pending)
 
     def __bytes__(self) -> bytes:
         return b"".join(self)
