@@ -1,11 +1,13 @@
 # The two commands of the README. Both set everything up on a fresh machine.
 #   make build   create .venv, install dopemail, build the sample publication
 #   make test    the same set-up, then lint and the whole test suite
-# The system's own Python when it is 3.11+ and can make a venv: Debian's and Ubuntu's is built
-# with profile-guided and link-time optimisation and linked statically, and dopemail runs on it
-# with about a fifth less CPU than on a default pyenv or source build (bench/README.md). Any
-# other: make build PYTHON=python3.12 (after make clean, which removes the venv).
-SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import ensurepip, sys; \
+# The system's own Python when it is 3.11+ and can make a venv (ensurepip: Debian's
+# python3-venv): Debian's and Ubuntu's is built with profile-guided and link-time optimisation
+# and linked statically, and dopemail runs on it with about a fifth less CPU than on a build
+# with neither and a shared libpython, as pyenv's here (bench/README.md). Otherwise python3.
+# Any other: make clean build PYTHON=python3.12 (make clean removes the venv).
+SYSTEM_PYTHON_BIN ?= /usr/bin/python3
+SYSTEM_PYTHON := $(shell $(SYSTEM_PYTHON_BIN) -c 'import ensurepip, sys; \
 	print(sys.executable if sys.version_info >= (3, 11) else "")' 2>/dev/null)
 PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
 VENV   ?= .venv
@@ -14,9 +16,11 @@ STAMP   = $(VENV)/.installed
 
 .PHONY: build test lint browser peers clean
 
+# venv --clear: a venv made by another Python (before the choice above, or with another
+# PYTHON=) is made anew, not half rewritten over its old interpreter's links.
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dopemail needs Python 3.11 or newer")'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 

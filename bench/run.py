@@ -885,11 +885,13 @@ def ensure_pelican() -> Path | None:
     another interpreter is made again.
     """
     pelican = PEER_VENV / "bin" / "pelican"
-    if pelican.exists() and venv_home(PEER_VENV) == venv_home(VENV_BIN.parent):
+    if pelican.exists() and same_interpreter(PEER_VENV, VENV_BIN.parent):
         return pelican
     say(f"creating {PEER_VENV} with {' '.join(PELICAN_REQS)}")
     try:
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEER_VENV)], check=True)
+        # Made by dopemail's venv's Python, whichever one runs this script.
+        made = [str(VENV_BIN / "python"), "-m", "venv", "--clear", str(PEER_VENV)]
+        subprocess.run(made, check=True)
         subprocess.run(
             [
                 str(PEER_VENV / "bin" / "python"),
@@ -908,17 +910,21 @@ def ensure_pelican() -> Path | None:
     return pelican if pelican.exists() else None
 
 
-def venv_home(venv: Path) -> str | None:
-    """The interpreter folder a venv was made from (``home`` in its ``pyvenv.cfg``)."""
+def venv_config(venv: Path) -> dict[str, str]:
+    """A venv's ``pyvenv.cfg`` (``home``, ``version``...); empty if it has none."""
     try:
         text = (venv / "pyvenv.cfg").read_text(encoding="utf-8")
     except OSError:
-        return None
-    for line in text.splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == "home":
-            return value.strip()
-    return None
+        return {}
+    pairs = (line.partition("=") for line in text.splitlines())
+    return {key.strip(): value.strip() for key, sep, value in pairs if sep}
+
+
+def same_interpreter(venv: Path, other: Path) -> bool:
+    """Whether two venvs were made by the same Python: its folder and its version (one
+    folder can hold several, /usr/bin/python3.11 and python3.12)."""
+    mine, theirs = venv_config(venv), venv_config(other)
+    return bool(mine.get("home")) and all(mine.get(k) == theirs.get(k) for k in ("home", "version"))
 
 
 def install_peers() -> int:
@@ -1182,7 +1188,7 @@ def machine(hugo: str | None, pelican: Path | None) -> list[str]:
     return [
         f"- CPU: {cpu}, {os.cpu_count()} cores; RAM {ram}; {platform.system()} "
         f"{platform.release()}",
-        f"- {python} from {venv_home(VENV_BIN.parent) or '?'} (dopemail's venv, and "
+        f"- {python} from {venv_config(VENV_BIN.parent).get('home', '?')} (dopemail's venv, and "
         f"Pelican's); {dopemail}; commit {commit}"
         + (" with uncommitted changes in src/" if dirty else ""),
         f"- Hugo: {version_of([hugo, 'version']) if hugo else 'n/a'}",

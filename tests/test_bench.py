@@ -377,11 +377,38 @@ def test_the_send_benchmark_sends_the_sample_issue_marked_sent(tmp_path: Path) -
     assert result["messages"] > 0 and result["runs"][0]["msgs_per_s"] > 0
 
 
-def test_pelican_runs_on_dopemails_own_interpreter(tmp_path: Path) -> None:
-    # The ratio compares the programs, not the Pythons: a peers venv made on another
-    # interpreter than dopemail's is made again (ensure_pelican compares their homes).
+def test_pelican_runs_on_dopemails_own_interpreter(tmp_path: Path, monkeypatch) -> None:
+    # The ratio compares the programs, not the Pythons: a peers venv made by another
+    # interpreter than dopemail's venv (another folder, or another version in the same one)
+    # is made again, by dopemail's venv's Python; one made by the same is kept.
     run = bench_script("run")
-    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\ninclude-system-site-packages = false\n")
-    assert run.venv_home(tmp_path) == "/usr/bin"
-    assert run.venv_home(tmp_path / "missing") is None
-    assert run.venv_home(run.PEER_VENV) == run.venv_home(run.VENV_BIN.parent) is not None
+    ours, peers = tmp_path / "venv", tmp_path / "peers"
+    monkeypatch.setattr(run, "VENV_BIN", ours / "bin")
+    monkeypatch.setattr(run, "PEER_VENV", peers)
+    made: list[list[str]] = []
+
+    def fake_run(cmd: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        made.append(cmd)
+        (peers / "bin").mkdir(parents=True, exist_ok=True)
+        (peers / "bin" / "pelican").write_text("")
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setattr(run.subprocess, "run", fake_run)
+
+    def config(venv: Path, home: str, version: str) -> None:
+        venv.mkdir(exist_ok=True)
+        (venv / "pyvenv.cfg").write_text(f"home = {home}\nversion = {version}\n")
+
+    config(ours, "/usr/bin", "3.11.2")
+    assert run.ensure_pelican() == peers / "bin" / "pelican"  # none yet: made
+    assert made[0] == [str(ours / "bin" / "python"), "-m", "venv", "--clear", str(peers)]
+    for home, version, again in [
+        ("/usr/bin", "3.11.2", False),
+        ("/root/.pyenv/versions/3.11.7/bin", "3.11.7", True),
+        ("/usr/bin", "3.12.3", True),
+    ]:
+        made.clear()
+        config(peers, home, version)
+        assert run.ensure_pelican() == peers / "bin" / "pelican"
+        assert bool(made) == again, (home, version)
+    assert run.venv_config(tmp_path / "missing") == {}

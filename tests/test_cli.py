@@ -1151,21 +1151,32 @@ def _make_python(folder: Path, *args: str) -> str:
 
 
 def test_make_prefers_the_systems_python_when_it_can_make_a_venv(tmp_path: Path) -> None:
-    # Debian's own build runs dopemail on about a fifth less CPU than pyenv's default one; a
-    # system Python too old, or without venv's ensurepip (Debian's python3-venv), is passed
-    # over for python3 on the PATH, and PYTHON= chooses any other.
+    # Debian's own build runs dopemail on about a fifth less CPU than pyenv's here. A system
+    # Python too old, or without venv's ensurepip (Debian's python3-venv), or none, is passed
+    # over for python3 on the PATH; PYTHON= chooses any other. The "system Python" here is
+    # this test's own interpreter, as is or told to be 3.10, or to have no ensurepip.
     shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
-    system = Path("/usr/bin/python3")
-    usable = (
-        system.exists()
-        and subprocess.run(
-            [system, "-c", "import ensurepip, sys; sys.exit(sys.version_info < (3, 11))"],
-            capture_output=True,
-        ).returncode
-        == 0
-    )
-    assert _make_python(tmp_path) == (str(system) if usable else "python3")
-    assert _make_python(tmp_path, "PYTHON=python3.12") == "python3.12"
+
+    def stub(name: str, setup: str) -> str:
+        # The Makefile runs ``<it> -c CODE``: CODE runs after ``setup``, in this interpreter.
+        path = tmp_path / name
+        path.write_text(
+            f"#!/bin/sh\nexec {sys.executable} -c '{setup}; exec(sys.argv[1])' \"$2\"\n"
+        )
+        path.chmod(0o755)
+        return str(path)
+
+    def chosen(*args: str) -> str:
+        return _make_python(tmp_path, *args)
+
+    assert chosen(f"SYSTEM_PYTHON_BIN={sys.executable}") == sys.executable
+    assert chosen(f"SYSTEM_PYTHON_BIN={stub('as-is', 'import sys')}") == sys.executable
+    old = stub("old", "import sys; sys.version_info = (3, 10, 14)")
+    assert chosen(f"SYSTEM_PYTHON_BIN={old}") == "python3"
+    bare = stub("bare", 'import sys; sys.modules["ensurepip"] = None')
+    assert chosen(f"SYSTEM_PYTHON_BIN={bare}") == "python3"
+    assert chosen(f"SYSTEM_PYTHON_BIN={tmp_path / 'none'}") == "python3"
+    assert chosen(f"SYSTEM_PYTHON_BIN={sys.executable}", "PYTHON=python3.12") == "python3.12"
 
 
 def test_scaffolds_write_what_they_were_given_as_yaml_reads_it(workspace: Path, run_cli) -> None:

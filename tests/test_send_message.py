@@ -187,19 +187,29 @@ def test_an_unsubscribe_url_with_a_query_is_escaped_in_html(tmp_path) -> None:
 
 def test_a_batch_is_written_in_pieces_of_a_quarter_megabyte_not_message_by_message() -> None:
     # Each write is an event through h11 and httpcore: a write per 40 KB message was a tenth
-    # of a send's time. The pieces still add up to the announced length, in order.
+    # of a send's time. The pieces still make the JSON array, in order, of the announced
+    # length, whether a message is given whole (bytes) or as parts to join.
+    import json
+
     from dopemail.send.providers.base import JsonArray, array_lead
 
-    message = [b'{"html":"', b"x" * 40_000, b'"}']
-    body = JsonArray([[array_lead(i), *message] for i in range(100)])
+    def message(i: int) -> list[bytes]:
+        return [b'{"n":', str(i).encode(), b',"html":"', b"x" * 40_000, b'"}']
+
+    items: list[bytes | list[bytes]] = [
+        [array_lead(i), *message(i)] if i % 3 else b"".join([array_lead(i), *message(i)])
+        for i in range(100)
+    ]
+    body = JsonArray(items)
     pieces = list(body)
-    assert b"".join(pieces) == bytes(body) and len(bytes(body)) == int(
-        body.headers["Content-Length"]
-    )
+    whole = b"[" + b",".join(b"".join(message(i)) for i in range(100)) + b"]"
+    assert b"".join(pieces) == whole and len(whole) == int(body.headers["Content-Length"])
+    assert [m["n"] for m in json.loads(whole)] == list(range(100))
     assert len(pieces) == 15  # 14 pieces of 7 messages of 40 KB, then 2 more and the "]"
     assert all(len(piece) >= JsonArray.WRITE for piece in pieces[:-1])
     assert all(len(piece) < JsonArray.WRITE + 40_100 for piece in pieces)
-    assert list(JsonArray([b"[1", b",2"])) == [b"[1,2]"]
+    assert list(JsonArray([b"[1", [b",", b"2"]])) == [b"[1,2]"]
+    assert list(JsonArray([])) == [b"[]"]
 
 
 def test_bodies_as_json_are_exactly_what_encoding_the_whole_message_gives(tmp_path) -> None:
