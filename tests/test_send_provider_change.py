@@ -143,6 +143,8 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
     assert table() == before
     code, output = run(root, "send", "1", "--yes", "--no-progress")
     assert code == 0 and "sent 1," in output, output
+    assert "Bringing the send ledger up to date, once" in output
+    assert "send ledger up to date" not in run(root, "send", "1", "--yes", "--no-progress")[1]
     sql, rows = table()
     assert "state IN (" not in sql and "state = 'in_flight'" in sql
 

@@ -53,7 +53,7 @@ _SYNC_CHUNK = 256
 # The state checked as equalities, not 'state IN (...)': SQLite makes a temporary index of an
 # IN list at each row it checks, 5 µs of every insert and update (a send writes each reader
 # three times: queued, claimed, answered). A ledger made with the IN list is rebuilt once,
-# by the first send that opens it (see Ledger.upgrade).
+# by the first send that opens it (see Ledger._upgrade).
 _RECIPIENTS = """CREATE TABLE IF NOT EXISTS {name} (
     issue       INTEGER NOT NULL,
     key         TEXT NOT NULL,
@@ -150,10 +150,17 @@ class SyncCounts:
 class Ledger:
     """The ledger file, opened for one process (``dopemail send`` holds a lock around it)."""
 
-    def __init__(self, path: Path, *, scratch: bool = False, upgrade: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        scratch: bool = False,
+        upgrade: Callable[[str], None] | None = None,
+    ) -> None:
         """Open (or make) the ledger at ``path``. ``upgrade``: rebuild a table made by an
-        older version where that makes sending faster; only by ``dopemail send --yes``, which
-        holds the send lock (``dopemail status`` may open the file meanwhile)."""
+        older version where that makes sending faster, first telling it what is done; only
+        by ``dopemail send --yes``, which holds the send lock (``dopemail status`` may open
+        the file meanwhile)."""
         self.path = path
         self.scratch = scratch
         #: The scan number of each issue's last sync in this process.
@@ -167,8 +174,8 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(_SCHEMA)
             self._migrate()
-            if upgrade:
-                self._upgrade()
+            if upgrade is not None:
+                self._upgrade(upgrade)
         except sqlite3.DatabaseError as exc:
             raise SendError(
                 f"the send ledger is unreadable: {exc}",
@@ -182,7 +189,7 @@ class Ledger:
             if column not in _columns(self.db, "main", table):
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
-    def _upgrade(self) -> None:
+    def _upgrade(self, tell: Callable[[str], None]) -> None:
         (made,) = self.db.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'recipients'"
         ).fetchone()
@@ -191,6 +198,10 @@ class Ledger:
         # SQLite cannot change a CHECK in place: the table is made again beside the old one,
         # its rows copied (rowids too), in one transaction: a crash leaves the old one whole.
         names = ", ".join(["rowid", *_columns(self.db, "main", "recipients")])
+        tell(
+            "Bringing the send ledger up to date, once: its readers' table is made again, "
+            "every row kept (a few seconds for a long list)."
+        )
         with self.transaction():
             self.db.execute(_RECIPIENTS.format(name="recipients_new", states=_STATE_CHECK))
             self.db.execute(f"INSERT INTO recipients_new ({names}) SELECT {names} FROM recipients")

@@ -240,7 +240,7 @@ def send_issue(
             return run.test(options.test_to)
         if options.yes:
             stack.enter_context(send_lock(root))
-            ledger = stack.enter_context(Ledger(root / LEDGER_PATH, upgrade=True))
+            ledger = stack.enter_context(Ledger(root / LEDGER_PATH, upgrade=reporter.say))
         else:
             ledger = stack.enter_context(Ledger.dry_run_copy(root / LEDGER_PATH, issue.number))
         summary = run.send(ledger)
