@@ -1393,6 +1393,9 @@ def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
         # The names dopemail itself prints for a code are known too.
         ("Palestine", None, "Los Angeles, 75005, Palestine"),
         ("Vatican City", None, "Los Angeles, 75005, Vatican City"),
+        # No letter at all: noted, not a TypeError from looking for its script.
+        ("—", "is not one dopemail knows", "Los Angeles, 75005, —"),
+        ("75", "is not one dopemail knows", "Los Angeles, 75005, 75"),
     ],
 )
 def test_a_venue_s_country_is_spelled_out_or_noted_when_unknown(

@@ -134,7 +134,9 @@ def _script_of(written: str) -> tuple[str, ...]:
     """The scripts (ISO 15924) the first letter of ``written`` may be written in."""
     import unicodedata
 
-    letter = next((c for c in written if unicodedata.category(c).startswith("L")), "")
+    letter = next((c for c in written if unicodedata.category(c).startswith("L")), None)
+    if letter is None:
+        return ()  # no letter ('—', '75'): no script, and no name of a country
     word = unicodedata.name(letter, "").partition(" ")[0]
     if not word:
         return ()
