@@ -101,22 +101,6 @@ def code_of(country: str) -> str | None:
     return elsewhere[0] if elsewhere else None
 
 
-# Names an address may give for a part of a country, which code_of takes for the country
-# ('Scotland' for GB): not to be named as the whole country in another language.
-_PARTS = frozenset(
-    ("england", "scotland", "wales", "northern ireland", "québec", "quebec", "holland")
-)
-
-
-def country_named(country: str) -> str | None:
-    """The ISO 3166 code of a country written by its name ('United States', 'Deutschland':
-    :func:`code_of`), for the publication's language to name it; None for a part of one
-    ('Scotland', 'Québec'), kept as written."""
-    if country.strip().casefold() in _PARTS:
-        return None
-    return code_of(country)
-
-
 # Unicode's name of a letter begins with its script's ('ARABIC LETTER ALEF'); ISO 15924's
 # codes for it, as the CLDR's likely subtags give a language's ('ar': 'ar_Arab_EG'), where
 # the CLDR's English name of the script is not that word.

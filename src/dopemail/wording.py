@@ -370,24 +370,16 @@ class _CldrDates:
 
     def country_name(self, written: str) -> str:
         """A country given as its ISO code ('DE') or its name in English or its own language
-        ('Germany', 'Deutschland') by the locale's name for it ('Allemagne'); any other name
-        (a part of one, 'Scotland', or one dopemail does not know) as written."""
-        text = written.strip()
-        if not (len(text) in (2, 3) and text.isascii() and text.isalpha()):
-            # A French page read 'United States · anglais': the language named in French,
-            # the country as typed.
-            from .countries import country_named
+        ('Germany', 'Deutschland') by the locale's name for it ('Allemagne'); any other (a
+        part of one, 'Scotland', one dopemail does not know, or a code the CLDR names no
+        country, 'ZZ') as English prints it (see countries.display)."""
+        # A French page read 'United States · anglais': the language named in French, the
+        # country as typed.
+        from .countries import code_of
 
-            code = country_named(text)
-            found = self.locale.territories.get(code) if code is not None else None
-            return str(found) if found else written
-        import pycountry
-
-        code = text.upper()
-        found = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
-        if found is None:  # 'ZZ' is the CLDR's "région inconnue", 'EU' no country: as written
-            return country_display(written)
-        return str(self.locale.territories.get(found.alpha_2) or country_display(written))
+        code = code_of(written)
+        found = self.locale.territories.get(code) if code is not None else None
+        return str(found) if found else country_display(written)
 
     def join_names(self) -> Callable[..., str]:
         from babel.lists import format_list
