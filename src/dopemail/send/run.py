@@ -207,8 +207,8 @@ def send_issue(
     that Ctrl-C ends them at once.
     """
     options = options or SendOptions()
-    if options.test_to:
-        recipient_for_test(options.test_to)  # a mistyped address is the one thing said
+    # A mistyped --test address is the one thing said, before the settings and the issue.
+    tested = recipient_for_test(options.test_to) if options.test_to else None
     env = os.environ if env is None else env
     reporter = reporter or Reporter()
     settings = load_settings(root)
@@ -236,8 +236,8 @@ def send_issue(
         for warning in composer.warnings:
             reporter.warn(warning)
         run = _Run(root, settings, issue, provider, composer, options, reporter, sleep, rng)
-        if options.test_to:
-            return run.test(options.test_to)
+        if tested is not None:
+            return run.test(*tested)
         if options.yes:
             stack.enter_context(send_lock(root))
             ledger = stack.enter_context(Ledger(root / LEDGER_PATH, upgrade=reporter.say))
@@ -673,10 +673,9 @@ class _Run:
 
     # -- --test ADDRESS ----------------------------------------------------------------------
 
-    def test(self, address: str) -> SendSummary:
-        """Send one copy, marked as a test, to ``address`` ('ed@example.com', or as a mail
-        program writes it, 'Zoé Lefèvre <zoe@example.com>'); the ledger is not touched."""
-        name, email = recipient_for_test(address)
+    def test(self, name: str, email: str) -> SendSummary:
+        """Send one copy, marked as a test, to ``email`` (with ``name``: see
+        :func:`recipient_for_test`); the ledger is not touched."""
         letter = self.composer.letter(Recipient(sendable(email), name, address_key(email)))
         batch = Batch(self.composer, [letter])
         try:
