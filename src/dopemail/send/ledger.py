@@ -54,14 +54,18 @@ _SYNC_CHUNK = 256
 # IN list at each row it checks, 5 µs of every insert and update (a send writes each reader
 # three times: queued, claimed, answered). A ledger made with the IN list is rebuilt once,
 # by the first send that opens it (see Ledger._upgrade).
-_RECIPIENTS = """CREATE TABLE IF NOT EXISTS {name} (
+_STATE_CHECK = " OR ".join(f"state = '{state}'" for state in STATES)
+_OLD_STATE_CHECK = "state IN ("
+
+
+def _recipients_table(name: str) -> str:
+    return f"""CREATE TABLE IF NOT EXISTS {name} (
     issue       INTEGER NOT NULL,
     key         TEXT NOT NULL,
     email       TEXT NOT NULL,
     name        TEXT NOT NULL DEFAULT '',
     seq         INTEGER NOT NULL,
-    state       TEXT NOT NULL DEFAULT 'pending'
-                CHECK ({states}),
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK ({_STATE_CHECK}),
     batch       INTEGER,
     message_id  TEXT,
     error       TEXT,
@@ -69,14 +73,14 @@ _RECIPIENTS = """CREATE TABLE IF NOT EXISTS {name} (
     updated_at  REAL,
     PRIMARY KEY (issue, key)
 )"""
-_RECIPIENTS_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS recipients_queue ON recipients (issue, state, seq);\n"
-    "CREATE INDEX IF NOT EXISTS recipients_batch ON recipients (issue, batch);"
-)
-_STATE_CHECK = " OR ".join(f"state = '{state}'" for state in STATES)
-_OLD_STATE_CHECK = "state IN ("
 
-_SCHEMA = """
+
+_RECIPIENTS_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS recipients_queue ON recipients (issue, state, seq)",
+    "CREATE INDEX IF NOT EXISTS recipients_batch ON recipients (issue, batch)",
+)
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS issues (
     issue       INTEGER PRIMARY KEY,
     issue_id    TEXT NOT NULL,
@@ -86,8 +90,8 @@ CREATE TABLE IF NOT EXISTS issues (
     started_at  REAL NOT NULL,
     endpoint    TEXT
 );
-{recipients};
-{recipients_indexes}
+{_recipients_table("recipients")};
+{";".join(_RECIPIENTS_INDEXES)};
 CREATE TABLE IF NOT EXISTS batches (
     issue           INTEGER NOT NULL,
     number          INTEGER NOT NULL,
@@ -102,10 +106,6 @@ CREATE TABLE IF NOT EXISTS batches (
     PRIMARY KEY (issue, number)
 );
 """
-_SCHEMA = _SCHEMA.format(
-    recipients=_RECIPIENTS.format(name="recipients", states=_STATE_CHECK),
-    recipients_indexes=_RECIPIENTS_INDEXES,
-)
 #: Columns added since the first ledgers, added to an older file when it is opened (NULL in
 #: its rows: where an issue or a batch went was not recorded then).
 _ADDED = {"issues": ("endpoint", "TEXT"), "batches": ("endpoint", "TEXT")}
@@ -203,11 +203,11 @@ class Ledger:
             "every row kept (a few seconds for a long list)."
         )
         with self.transaction():
-            self.db.execute(_RECIPIENTS.format(name="recipients_new", states=_STATE_CHECK))
+            self.db.execute(_recipients_table("recipients_new"))
             self.db.execute(f"INSERT INTO recipients_new ({names}) SELECT {names} FROM recipients")
             self.db.execute("DROP TABLE recipients")  # and its indexes
             self.db.execute("ALTER TABLE recipients_new RENAME TO recipients")
-            for index in _RECIPIENTS_INDEXES.split(";"):
+            for index in _RECIPIENTS_INDEXES:
                 self.db.execute(index)
 
     @classmethod
