@@ -411,4 +411,9 @@ def test_pelican_runs_on_dopemails_own_interpreter(tmp_path: Path, monkeypatch) 
         config(peers, home, version)
         assert run.ensure_pelican() == peers / "bin" / "pelican"
         assert bool(made) == again, (home, version)
+    # Two venvs that say nothing of their Python are not taken for the same one.
+    made.clear()
+    (peers / "pyvenv.cfg").unlink()
+    (ours / "pyvenv.cfg").unlink()
+    assert run.ensure_pelican() == peers / "bin" / "pelican" and made
     assert run.venv_config(tmp_path / "missing") == {}

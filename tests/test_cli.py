@@ -357,11 +357,26 @@ def test_an_issue_gathering_screenings_all_over_by_its_date_is_warned_about(
         assert code == 0, output
         assert warning in output, output
         assert output.count("are all over by this issue's date") == 1, output
-    # Dated before the Q&A's run ends: nothing to say. Sent: gone out as it was.
-    dated = path.read_text(encoding="utf-8")
-    path.write_text(dated.replace("date: 2024-11-15T08:00:00-08:00", "date: 2024-05-09"), "utf-8")
+    # Gathered under a section, the same, at its line there.
+    in_section = text.replace(
+        "entries:\n  - quiet-hours\n",
+        "entries:\n  - quiet-hours\nsections:\n  - title: Still playing\n    entries:\n"
+        "      - the-salt-orchard-qa\n",
+        1,
+    )
+    path.write_text(in_section, "utf-8")
+    line = in_section.split("\n").index("      - the-salt-orchard-qa") + 1
     code, output = run_cli("check", "--root", workspace)
-    assert code == 0 and "all over by" not in output, output
+    assert code == 0 and f"issues/3-quiet-hours.md:{line}: entry 'the-salt-orchard-qa'" in output
+    path.write_text(text.replace("  - quiet-hours\n", gathered, 1), "utf-8")
+    # Dated before the Q&A's run ends: nothing to say; nor on its last day in the
+    # publication's zone (Los Angeles), though the next one already where the date was typed.
+    # Sent: gone out as it was.
+    dated = path.read_text(encoding="utf-8")
+    for day in ("2024-05-09", "2024-05-10T01:00:00+02:00"):
+        path.write_text(dated.replace("date: 2024-11-15T08:00:00-08:00", f"date: {day}"), "utf-8")
+        code, output = run_cli("check", "--root", workspace)
+        assert code == 0 and "all over by" not in output, (day, output)
     path.write_text(dated.replace("status: draft", "status: sent"), "utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 0 and "all over by" not in output, output
@@ -1177,6 +1192,13 @@ def test_make_prefers_the_systems_python_when_it_can_make_a_venv(tmp_path: Path)
     assert chosen(f"SYSTEM_PYTHON_BIN={bare}") == "python3"
     assert chosen(f"SYSTEM_PYTHON_BIN={tmp_path / 'none'}") == "python3"
     assert chosen(f"SYSTEM_PYTHON_BIN={sys.executable}", "PYTHON=python3.12") == "python3.12"
+    # A venv made by another Python is made anew, not half rewritten over its old links.
+    (tmp_path / "pyproject.toml").write_text("")
+    planned = subprocess.run(
+        ["make", "-n", ".venv-x/.installed", "VENV=.venv-x", "PYTHON=python3"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "python3 -m venv --clear .venv-x\n" in planned
 
 
 def test_scaffolds_write_what_they_were_given_as_yaml_reads_it(workspace: Path, run_cli) -> None:

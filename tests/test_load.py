@@ -822,6 +822,16 @@ def test_a_real_postal_address_is_no_placeholder(address: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "address", ["N/A", "n/a", "address", "Your address here", "123 Main Street", "XXX", "none"]
+)
+def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
+    # Words a real address may hold ('Main Street', 'None Road') stand for none alone.
+    from dopemail.config import placeholder_address
+
+    assert placeholder_address(address)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "text"),
     [
         ('timezone = "America/Los_Angeles"', 'timezone = "Mars/Olympus"', "unknown time zone"),
@@ -2185,6 +2195,8 @@ _VENUE = "    city: Los Angeles\n"
         (_VENUE + "    times: [2024-05-09T19:30:00-07:00]\n", "2024-05-09"),
         (_VENUE + "run:\n  starts: 2024-04-26\n  ends: 2024-05-16\n", "2024-05-16"),  # the run's
         (_VENUE + "run:\n  starts: 2024-04-26\n", None),
+        # In cinemas from a day on, though this venue's own days end: playing still elsewhere.
+        (_VENUE + "    ends: 2024-05-09\nrun:\n  starts: 2024-04-26\n", None),
         (
             _VENUE + "    ends: 2024-05-09\nevents:\n  - kind: talk\n    date: 2024-06-01\n",
             "2024-06-01",

@@ -2602,3 +2602,22 @@ def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
         assert [a.get("aria-label") for a in tickets] == [
             f"Tickets and information: {ev.title or ev.heading}" for ev in events
         ], issue.key
+
+
+def test_a_read_more_button_a_template_named_itself_keeps_its_name() -> None:
+    # The name is set on the compiled link only where the template set none: a publication's
+    # own template that names its buttons (in raw HTML) is left as it wrote them.
+    from types import SimpleNamespace
+
+    from dopemail.newsletter import _buttons_named
+
+    entry = SimpleNamespace(url="https://x.example/a/", meta=SimpleNamespace(title="A & B"))
+    settings = SimpleNamespace(publication=SimpleNamespace(language="en"))
+    items = [SimpleNamespace(entry=entry)]
+    bare = '<p><a href="https://x.example/a/" style="x">Read more</a></p>'
+    own = '<p><a href="https://x.example/a/" aria-label="Onward">Read more</a></p>'
+    assert _buttons_named(bare, items, settings) == (  # type: ignore[arg-type]
+        '<p><a href="https://x.example/a/" style="x" aria-label="Read more: A &amp; B">'
+        "Read more</a></p>"
+    )
+    assert _buttons_named(own, items, settings) == own  # type: ignore[arg-type]

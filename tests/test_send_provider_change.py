@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from sendserver import KEY, base_url, env, make_workspace
 
 from dopemail.cli import cli
-from dopemail.send.ledger import LEDGER_PATH
+from dopemail.errors import SendError
+from dopemail.send import ledger
+from dopemail.send.ledger import LEDGER_PATH, Ledger
 from dopemail.send.loopback import LoopbackServer
 
 
@@ -106,7 +108,7 @@ def test_an_older_ledger_without_endpoints_keeps_working(server, tmp_path) -> No
 
 
 def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
-    server, tmp_path
+    server, tmp_path, monkeypatch
 ) -> None:
     # 'state IN (...)' cost 5 µs at every write of a reader (SQLite makes a temporary index
     # of the list each time). A ledger made with it is rebuilt by the next real send, its rows
@@ -124,7 +126,7 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
     db.execute(old)
     db.execute(
         "INSERT INTO recipients_old (rowid, issue, key, email, name, seq, state, batch, "
-        "message_id, error, scan, updated_at) SELECT rowid, * FROM recipients"
+        "message_id, error, scan, updated_at) SELECT rowid * 10, * FROM recipients"
     )
     db.execute("DROP TABLE recipients")
     db.execute("ALTER TABLE recipients_old RENAME TO recipients")
@@ -141,9 +143,17 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
     (root / "subscribers.csv").open("a").write("new@example.com,New,subscribed,,\n")
     assert run(root, "send", "1")[0] == 0 and run(root, "status", "1")[0] == 0
     assert table() == before
+    # A rebuild that fails half way (here, at its indexes) leaves the old table whole.
+    monkeypatch.setattr(ledger, "_RECIPIENTS_INDEXES", ("CREATE INDEX broken ON nowhere (x)",))
+    with pytest.raises(SendError):
+        Ledger(root / LEDGER_PATH, upgrade=lambda _: None)
+    assert table() == before
+    monkeypatch.undo()
     code, output = run(root, "send", "1", "--yes", "--no-progress")
     assert code == 0 and "sent 1," in output, output
     assert "Bringing the send ledger up to date, once" in output
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"recipients_queue", "recipients_batch"} <= indexes  # made again with the table
     assert "send ledger up to date" not in run(root, "send", "1", "--yes", "--no-progress")[1]
     sql, rows = table()
     assert "state IN (" not in sql and "state = 'in_flight'" in sql
@@ -152,11 +162,10 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
         return [row[:10] + row[11:] for row in rows]  # (each send's sync marks them seen again)
 
     assert unscanned(rows[:4]) == unscanned(before[1])
+    assert [row[0] for row in rows[:4]] == [10, 20, 30, 40]  # their rowids kept
     assert rows[4][2] == "new@example.com" and rows[4][6] == "sent"
-    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"recipients_queue", "recipients_batch"} <= indexes
     with pytest.raises(sqlite3.IntegrityError):
-        db.execute("UPDATE recipients SET state = 'lost' WHERE rowid = 1")
+        db.execute("UPDATE recipients SET state = 'lost' WHERE rowid = 10")
     db.close()
 
 

@@ -825,6 +825,13 @@ def test_a_summary_keeps_the_no_break_spaces_of_french_signs(tmp_path: Path) -> 
     )
     body = "Une copie neuve : « Les Demoiselles » reviennent, en 35 mm !\n"
     second.write_text(text.replace("Projection unique, en présence de l’équipe.\n", body), "utf-8")
+    # One of pictures alone: its lead picture's caption is.
+    (root / "entries/photos.md").write_text(
+        "---\ntitle: Photos\npublished: 2024-01-03\nimages:\n"
+        "  - src: media/all-of-us-strangers/01.jpg\n    alt: Deux hommes\n"
+        '    caption: "Plein air : le Champo ?"\n---\n',
+        "utf-8",
+    )
     build(root, jobs=1)
     feed = json.loads((root / "feeds/feed.json").read_text(encoding="utf-8"))
     summaries = {
@@ -836,5 +843,6 @@ def test_a_summary_keeps_the_no_break_spaces_of_french_signs(tmp_path: Path) -> 
     assert summaries["demoiselles"] == (
         f"Une copie neuve{NBSP}: «{NBSP}Les Demoiselles{NBSP}» reviennent, en 35 mm{NBSP}!"
     )
+    assert summaries["photos"] == f"Plein air{NBSP}: le Champo{NBSP}?"
     home = (root / "site/index.html").read_text(encoding="utf-8")
     assert f"Sciamma{NBSP}: à revoir" in home.replace("&nbsp;", NBSP)
