@@ -18,8 +18,10 @@ For each size N it makes (or reuses) the corpus of ``bench/make_corpus.py`` in
   entry's page, fetched again, contains the sentence;
 - one 5-film issue rendered (Jinja2, MJML compile, CSS inlining, quality checks) in-process
   with dopemail's own ``render_issue``, many times;
-- Hugo and Pelican building one page per entry and their feeds from the same entries, and the
-  floor: a Python loop that reads every input file and writes the same bytes out;
+- Hugo and Pelican building one page per entry and their feeds from the same entries; Hugo's
+  job done by a plain Python build (``bench/peers/plain/build.py``: the issue's reference for
+  the targets); and the floor: a Python loop that reads every input file and writes the same
+  bytes out;
 - each target's pair in turn (dopemail's build, then the peer's, ``--runs`` times; see
   :class:`Turns`), printed as a second table of the pairs' ratios;
 - ``bench/send.py`` (another engineer's) to 100,000 and 1,000,000 subscribers, if it is there.
@@ -1026,6 +1028,34 @@ def bench_pelican(size: int, out: Path, runs: int, pelican: Path, results: dict[
         say(f"  pelican made {row.note}")
 
 
+def plain_step(size: int, out: Path) -> Step:
+    """Hugo's job done by a plain Python build (bench/peers/plain/build.py): the same content
+    and output as Hugo's, in the same interpreter as dopemail."""
+    output = plain_output(size)
+    script = PEERS / "plain" / "build.py"
+    items = str(feed_items(out / "dopemail"))
+    return Step(
+        lambda i: set_aside(output),
+        lambda i: [sys.executable, str(script), str(out / "hugo"), str(output), items],
+    )
+
+
+def plain_output(size: int) -> Path:
+    return WORK / "out" / f"plain-{size}"
+
+
+def bench_plain(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
+    step = plain_step(size, out)
+    say(f"N={size}: a plain Python build of Hugo's job (pages + RSS)")
+    row = results["plain"] = repeat(Row(), runs, step.before, step.cmd, label="plain")
+    if not row.error:
+        output = plain_output(size)
+        row.note = (
+            f"{count_pages(output)} pages, RSS {count_items(output / 'index.xml', 'item')} items"
+        )
+        say(f"  the plain build made {row.note}")
+
+
 #: Measured in turn (see :class:`Turns`): a dopemail build (a key of :func:`dopemail_steps`),
 #: a peer, and the label.
 TURNS = [
@@ -1034,6 +1064,7 @@ TURNS = [
     ("warm", "hugo", "warm full ÷ Hugo"),
     ("edit", "hugo", "after editing one entry ÷ Hugo"),
     ("cold", "pelican", "cold `--no-cache`, with issues ÷ Pelican"),
+    ("cold_entries", "plain", "cold `--no-cache`, entries only ÷ the plain Python build"),
 ]
 
 
@@ -1251,6 +1282,7 @@ ROWS = [
     ("issue", "render one 5-film issue, in-process (per call)"),
     ("hugo", "Hugo: pages + RSS (same entries)"),
     ("pelican", "Pelican: pages + RSS + Atom (same entries)"),
+    ("plain", "plain Python build of Hugo's job (PyYAML's C loader, cmarkgfm, Jinja2, feedgen)"),
     ("floor", "floor: read every input, write the same bytes"),
 ]
 RATIOS = [
@@ -1258,6 +1290,8 @@ RATIOS = [
     ("cold_entries", "pelican", "dopemail entries only ÷ Pelican"),
     ("cold", "hugo", "dopemail with issues ÷ Hugo"),
     ("cold", "pelican", "dopemail with issues ÷ Pelican"),
+    ("plain", "hugo", "plain Python build ÷ Hugo"),
+    ("cold_entries", "plain", "dopemail entries only ÷ plain Python build"),
     ("cold_entries", "floor", "dopemail entries only ÷ floor"),
     ("cold", "cold_one", "dopemail with issues, all cores ÷ one process"),
 ]
@@ -1451,9 +1485,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows["pelican"] = Row(
                     note=f"skipped (--pelican-large runs it above {PELICAN_BIG:,})"
                 )
+            bench_plain(size, out, args.runs, rows)
             bench_floor(size, out, args.runs, rows)
         if not (args.skip_peers or args.skip_builds or args.skip_turns):
             peers = {"hugo": hugo_step(size, out, hugo)} if hugo else {}
+            peers["plain"] = plain_step(size, out)
             if pelican and size <= PELICAN_BIG:
                 peers["pelican"] = pelican_step(size, out, pelican)
             bench_turns(size, out, args.runs, peers, turns[size])

@@ -230,13 +230,15 @@ def test_the_pairs_in_turn_each_start_from_the_corpus_as_made(tmp_path: Path) ->
         return run.Step(lambda i: None, lambda i: [sys.executable, "-c", code, str(entry)])
 
     turns: dict[str, object] = {}
-    run.bench_turns(N, tmp_path, 1, {"hugo": peer("hugo"), "pelican": peer("pelican")}, turns)
+    peers = {name: peer(name) for name in ("hugo", "pelican", "plain")}
+    run.bench_turns(N, tmp_path, 1, peers, turns)
     assert log.read_text().split("\n")[:-1] == [
         "hugo False",  # cold
         "hugo False",  # cold, entries only
         "hugo False",  # warm
         "hugo True",  # after the edit
         "pelican False",  # cold, after the edit pair
+        "plain False",  # cold, entries only
     ]
     assert entry.read_bytes() == original
     assert (tmp_path / "dopemail/site/index.html").is_file()
@@ -277,6 +279,10 @@ def _titles_and_links(feed: Path) -> list[tuple[str, str]]:
     return [(e.title, e.link) for e in parsed.entries]
 
 
+def _files_in(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
 def _pages(site: Path) -> set[str]:
     return {p.parent.name for p in site.glob("*/index.html")}
 
@@ -303,7 +309,7 @@ def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
     assert done.returncode == 0, done.stderr[-3000:]
     raw = json.loads((tmp_path / "peers.json").read_text(encoding="utf-8"))
     rows, turns = raw["sizes"][str(N)], raw["turns"][str(N)]
-    for name in ("hugo", "pelican", "floor"):
+    for name in ("hugo", "pelican", "plain", "floor"):
         assert len(rows[name]["seconds"]) == 1 and not rows[name]["error"], rows[name]
     assert set(turns) == {f"{ours}/{peer}" for ours, peer, _ in _bench_run().TURNS}
     assert all(len(t["ratios"]) == 1 and not t["error"] for t in turns.values()), turns
@@ -319,6 +325,13 @@ def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
     assert _pages(pelican) == entries
     assert _titles_and_links(pelican / "feeds/rss.xml") == feed
     assert _titles_and_links(pelican / "feeds/atom.xml") == feed
+    # Hugo's job in plain Python: Hugo's files, made of the same entries.
+    plain = tmp_path / f"out/plain-{N}"
+    assert _pages(plain) == entries
+    assert _titles_and_links(plain / "index.xml") == feed
+    assert _files_in(plain) == _files_in(hugo)
+    table = (tmp_path / "peers.md").read_text(encoding="utf-8")
+    assert re.search(r"\| ratio: plain Python build ÷ Hugo \| \d+\.\d\d×", table)
 
     # The send: every valid, subscribed address of the list once (duplicates differ in case).
     with (tmp_path / f"send/subscribers-{subscribers}.csv").open(encoding="utf-8") as handle:
@@ -334,7 +347,6 @@ def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
     assert send["messages"] == len(valid) and 0 < len(valid) < subscribers
     (one,) = send["runs"]
     assert one["requests"] >= 1 and one["msgs_per_s"] > 0 and one["peak_rss_mb"] > 0
-    table = (tmp_path / "peers.md").read_text(encoding="utf-8")
     assert f"| send to {subscribers} subscribers (resend, {len(valid)} messages" in table
 
 
