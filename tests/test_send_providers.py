@@ -494,12 +494,27 @@ def test_resend_same_key_other_content_is_in_doubt(server, client, tmp_path) -> 
         provider.send(batch(composer, "bob@example.com", key="k-1"))
 
 
-def test_resend_daily_quota_stops_the_send(server, client, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("name", "period", "when"),
+    [
+        ("daily_quota_exceeded", "daily", "tomorrow"),
+        ("monthly_quota_exceeded", "monthly", "the month's quota is renewed"),
+    ],
+)
+def test_resend_used_up_quota_stops_the_send(
+    server, client, tmp_path, name: str, period: str, when: str
+) -> None:
+    # Not retried as a rate limit would be (for minutes, to no avail): the send stops at once.
     provider, composer = adapter("resend", server, tmp_path, client)
-    server.queue(Reply(429, {"name": "daily_quota_exceeded", "message": "quota"}))
-    with pytest.raises(SendError, match="daily sending quota") as caught:
+    server.queue(Reply(429, {"name": name, "message": "You have reached your quota."}))
+    with pytest.raises(SendError, match=f"{period} sending quota") as caught:
         provider.send(batch(composer, "ada@example.com"))
-    assert "tomorrow" in caught.value.hint
+    assert when in caught.value.hint and "resumes where it stopped" in caught.value.hint
+    assert "reached your quota" in str(caught.value)
+    # A plain rate limit is still a Transient, retried after what the provider asks.
+    server.queue(Reply(429, {"name": "rate_limit_exceeded", "message": "slow"}))
+    with pytest.raises(Transient):
+        provider.send(batch(composer, "ada@example.com"))
 
 
 def test_sendgrid_400_naming_a_personalization_rejects_only_that_one(

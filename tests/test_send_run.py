@@ -483,6 +483,19 @@ def test_a_wait_longer_than_max_wait_stops_and_resumes_later(server, tmp_path) -
     assert send(root, "resend").sent == 3
 
 
+def test_a_used_up_monthly_quota_stops_at_once_and_resumes_later(server, tmp_path) -> None:
+    # Resend's monthly quota: no retry can succeed before it is renewed, so no backoff either.
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    server.queue(Reply(429, {"name": "monthly_quota_exceeded", "message": "monthly quota"}))
+    waits: list[float] = []
+    with pytest.raises(SendError, match="monthly sending quota is used up") as caught:
+        send(root, "resend", sleep=waits.append)
+    assert "resumes where it stopped" in caught.value.hint
+    assert len(server.requests) == 1 and not waits and not server.deliveries
+    assert counts(root) == {"pending": 3, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+    assert send(root, "resend").sent == 3 and set(server.deliveries.values()) == {1}
+
+
 def test_a_refused_key_stops_at_once_and_marks_nothing_sent(server, tmp_path) -> None:
     root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=700)
     with pytest.raises(ProviderAuthError, match="refused the API key"):

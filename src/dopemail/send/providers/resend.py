@@ -15,7 +15,8 @@ emails in request order, skipping the indexes named in ``errors``. 401 ``missing
 ``restricted_api_key`` and 403 ``invalid_api_key`` refuse the key; other 403s and 422s refuse the
 request; 409 ``concurrent_idempotent_requests`` is retried; 409 ``invalid_idempotent_request``
 (same key, other content) means the batch may have gone out already; 429 carries
-``Retry-After`` (``daily_quota_exceeded`` stops the send until tomorrow).
+``Retry-After`` (``daily_quota_exceeded`` stops the send until tomorrow,
+``monthly_quota_exceeded`` until the month's quota is renewed or the plan raised).
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ from .base import (
 
 ENV = "DOPEMAIL_RESEND_API_KEY"
 _AUTH_NAMES = {"missing_api_key", "invalid_api_key", "restricted_api_key"}
+# Resend's 429s for a used-up quota (its errors page), and when the send can go on.
+_QUOTAS = {
+    "daily_quota_exceeded": ("daily", "tomorrow"),
+    "monthly_quota_exceeded": ("monthly", "once the month's quota is renewed, or the plan raised"),
+}
 
 
 def _name(response: httpx.Response) -> str:
@@ -93,12 +99,15 @@ class Resend:
             )
         if status == 409:
             raise Transient(f"Resend is still working on this batch ({self.api.message(response)})")
-        if status == 429 and name == "daily_quota_exceeded":
+        if status == 429 and name in _QUOTAS:
+            # Not a rate limit: retrying within minutes cannot succeed, so the send stops at
+            # once (the batch unsent) rather than backing off until its retries are used up.
+            period, when = _QUOTAS[name]
             raise SendError(
-                f"Resend's daily sending quota is used up ({self.api.message(response)})",
+                f"Resend's {period} sending quota is used up ({self.api.message(response)})",
                 None,
                 None,
-                "run the same command again tomorrow: the send resumes where it stopped",
+                f"run the same command again {when}: the send resumes where it stopped",
             )
         transient = self.api.transient(
             response, retry_after_seconds(response.headers.get("retry-after"))
