@@ -976,15 +976,18 @@ def hugo_output(size: int) -> Path:
 
 
 def bench_hugo(size: int, out: Path, runs: int, hugo: str, results: dict[str, Row]) -> None:
-    step = hugo_step(size, out, hugo)
     say(f"N={size}: Hugo (pages + RSS)")
-    row = results["hugo"] = repeat(Row(), runs, step.before, step.cmd, label="hugo")
+    _pages_and_rss("hugo", hugo_step(size, out, hugo), hugo_output(size), runs, results)
+
+
+def _pages_and_rss(key: str, step: Step, output: Path, runs: int, results: dict[str, Row]) -> None:
+    """Time a build of Hugo's files (pages, ``index.xml``), and note how many it made."""
+    row = results[key] = repeat(Row(), runs, step.before, step.cmd, label=key)
     if not row.error:
-        public = hugo_output(size)
         row.note = (
-            f"{count_pages(public)} pages, RSS {count_items(public / 'index.xml', 'item')} items"
+            f"{count_pages(output)} pages, RSS {count_items(output / 'index.xml', 'item')} items"
         )
-        say(f"  hugo made {row.note}")
+        say(f"  {key} made {row.note}")
 
 
 def pelican_step(size: int, out: Path, pelican: Path) -> Step:
@@ -1045,15 +1048,8 @@ def plain_output(size: int) -> Path:
 
 
 def bench_plain(size: int, out: Path, runs: int, results: dict[str, Row]) -> None:
-    step = plain_step(size, out)
     say(f"N={size}: a plain Python build of Hugo's job (pages + RSS)")
-    row = results["plain"] = repeat(Row(), runs, step.before, step.cmd, label="plain")
-    if not row.error:
-        output = plain_output(size)
-        row.note = (
-            f"{count_pages(output)} pages, RSS {count_items(output / 'index.xml', 'item')} items"
-        )
-        say(f"  the plain build made {row.note}")
+    _pages_and_rss("plain", plain_step(size, out), plain_output(size), runs, results)
 
 
 #: Measured in turn (see :class:`Turns`): a dopemail build (a key of :func:`dopemail_steps`),
