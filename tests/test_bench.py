@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html
 import json
 import os
 import re
@@ -279,6 +280,59 @@ def _titles_and_links(feed: Path) -> list[tuple[str, str]]:
     return [(e.title, e.link) for e in parsed.entries]
 
 
+def _text(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", markup)).split())
+
+
+def _items(feed: Path) -> list[tuple[str, ...]]:
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+    return [
+        (e.title, e.link, e.published, _text(e.summary), _text(e.content[0].value))
+        for e in parsed.entries
+    ]
+
+
+def test_the_plain_python_build_leaves_out_what_hugo_does_and_keeps_the_feed_short(
+    tmp_path: Path,
+) -> None:
+    # Hugo's defaults: no drafts, nothing dated later than now, the feed's newest `items`;
+    # a date may be a YAML timestamp, one without an offset in the site's zone.
+    site = tmp_path / "hugo"
+    (site / "content").mkdir(parents=True)
+    (site / "static/media").mkdir(parents=True)
+    (site / "static/media/a.jpg").write_bytes(b"picture")
+    entries = {
+        "old": "date: 2020-01-02T10:00:00\nsummary: The *first*.",
+        "new": "date: '2021-03-04T05:06:00+01:00'\ntags: [a, b]",
+        "draft": "date: '2021-05-01T00:00:00Z'\ndraft: true",
+        "later": "date: '2999-01-01T00:00:00Z'",
+    }
+    for slug, front in entries.items():
+        text = f"---\ntitle: {slug.title()}\n{front}\n---\n## A heading\n\nText of {slug}.\n"
+        (site / "content" / f"{slug}.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench/peers/plain/build.py"), str(site), str(out), "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _pages(out) == {"old", "new"} and (out / "media/a.jpg").read_bytes() == b"picture"
+    assert '<h2 id="a-heading">A heading</h2>' in (out / "new/index.html").read_text("utf-8")
+    assert '<time datetime="2020-01-02T10:00:00-08:00">' in (out / "old/index.html").read_text(
+        "utf-8"
+    )
+    home = "Latest New March 4, 2021 A heading Text of new. Old January 2, 2020 The first. ©"
+    assert home in _text((out / "index.html").read_text("utf-8"))
+    ((title, link, _, summary, content),) = _items(out / "index.xml")
+    assert (title, link) == ("New", "https://dopepress.example.com/new/")
+    assert (summary, content) == ("A heading Text of new.", "A heading Text of new.")
+    channel = feedparser.parse((out / "index.xml").read_bytes()).feed
+    assert channel.link == "https://dopepress.example.com/"
+
+
 def _files_in(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
@@ -325,11 +379,16 @@ def test_the_peers_build_the_same_entries_and_feeds_and_a_send_is_counted(
     assert _pages(pelican) == entries
     assert _titles_and_links(pelican / "feeds/rss.xml") == feed
     assert _titles_and_links(pelican / "feeds/atom.xml") == feed
-    # Hugo's job in plain Python: Hugo's files, made of the same entries.
+    # Hugo's job in plain Python: Hugo's files, saying what Hugo's say (their markup differs
+    # in details: `<br />`, an ampersand escaped), and its feed the same items.
     plain = tmp_path / f"out/plain-{N}"
     assert _pages(plain) == entries
-    assert _titles_and_links(plain / "index.xml") == feed
     assert _files_in(plain) == _files_in(hugo)
+    for page in plain.rglob("*.html"):
+        assert _text(page.read_text("utf-8")) == _text(
+            (hugo / page.relative_to(plain)).read_text("utf-8")
+        ), page
+    assert _items(plain / "index.xml") == _items(hugo / "index.xml")
     table = (tmp_path / "peers.md").read_text(encoding="utf-8")
     assert re.search(r"\| ratio: plain Python build ÷ Hugo \| \d+\.\d\d×", table)
 

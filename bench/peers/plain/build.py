@@ -16,13 +16,16 @@ it, what the rest of dopemail's work costs (see bench/README.md).
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import cmarkgfm
 import jinja2
@@ -34,6 +37,8 @@ from markupsafe import Markup
 BASE = "https://dopepress.example.com/"
 TITLE = "DoPe Press"
 DESCRIPTION = "Film reviews, screenings and conversations from the film section of Paris-LA."
+ZONE = ZoneInfo("America/Los_Angeles")  # Hugo's timeZone, for a date written without offset
+MARKDOWN = Options.CMARK_OPT_DEFAULT  # Hugo's goldmark with unsafe = false: raw HTML left out
 
 # bench/peers/hugo/layouts/_default/baseof.html, single.html and list.html, in Jinja2.
 _ENV = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
@@ -88,17 +93,58 @@ def _day(date: datetime) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
 
-def page(args: tuple[Path, Path]) -> dict[str, Any]:
-    """Build one entry's page; what the home page and the feed show of it."""
-    source, output = args
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plainify(markup: str) -> str:
+    """Hugo's ``plainify``: the text of some HTML."""
+    return html.unescape(_TAG.sub("", markup)).strip()
+
+
+def _with_ids(content: str) -> str:
+    """Headings with the ids goldmark gives them (Hugo's default, ``autoHeadingID``): the
+    text lowercased, its punctuation dropped, its spaces dashes; a repeated one numbered."""
+    taken: dict[str, int] = {}
+
+    def with_id(found: re.Match[str]) -> str:
+        text = _plainify(found.group(2)).lower()
+        name = re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", text))
+        count = taken.get(name, 0)
+        taken[name] = count + 1
+        if count:
+            name = f"{name}-{count}"
+        level = found.group(1)
+        return f'<h{level} id="{html.escape(name)}">{found.group(2)}</h{level}>'
+
+    return _HEADING.sub(with_id, content)
+
+
+def _date(value: Any) -> datetime:
+    # Quoted, the corpus's way, or a YAML timestamp; one without an offset is in Hugo's zone.
+    date = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(date, datetime):
+        date = datetime(date.year, date.month, date.day)
+    return date if date.tzinfo else date.replace(tzinfo=ZONE)
+
+
+def page(args: tuple[Path, Path, datetime]) -> dict[str, Any] | None:
+    """Build one entry's page; what the home page and the feed show of it (None: a draft, or
+    dated later than ``now``, which Hugo leaves out by default)."""
+    source, output, now = args
     _, front, body = source.read_text(encoding="utf-8").split("---\n", 2)
     meta = yaml.load(front, Loader=yaml.CSafeLoader)
-    content = cmarkgfm.github_flavored_markdown_to_html(body, options=Options.CMARK_OPT_DEFAULT)
-    date = datetime.fromisoformat(meta["date"])
+    date = _date(meta["date"])
+    if meta.get("draft") or date > now:
+        return None
+    content = _with_ids(cmarkgfm.github_flavored_markdown_to_html(body, options=MARKDOWN))
     slug = meta.get("slug") or source.stem
     url = f"{BASE}{slug}/"
-    summary = meta.get("summary", "")
-    html = _SINGLE.render(
+    # Hugo renders a front matter summary as Markdown, and the templates show its text;
+    # without one, the first 70 words (summaryLength).
+    summary = _plainify(cmarkgfm.github_flavored_markdown_to_html(meta.get("summary") or ""))
+    summary = summary or " ".join(_plainify(content).split()[:70])
+    made = _SINGLE.render(
         head_title=f"{meta['title']} · {TITLE}",
         url=url,
         description=summary,
@@ -113,7 +159,7 @@ def page(args: tuple[Path, Path]) -> dict[str, Any]:
     )
     folder = output / slug
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(html, encoding="utf-8")
+    (folder / "index.html").write_text(made, encoding="utf-8")
     return {
         "date": date,
         "day": _day(date),
@@ -129,8 +175,10 @@ def build(site: Path, output: Path, items: int) -> int:
     """Build ``site`` (a Hugo site of the bench) into ``output``; the number of pages."""
     sources = sorted((site / "content").glob("*.md"))
     output.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
     with Pool(len(os.sched_getaffinity(0))) as pool:
-        pages = pool.map(page, [(s, output) for s in sources], chunksize=16)
+        made = pool.map(page, [(s, output, now) for s in sources], chunksize=16)
+    pages = [p for p in made if p is not None]
     pages.sort(key=lambda p: p["date"], reverse=True)
     home = _LIST.render(
         head_title=TITLE, url=BASE, description=DESCRIPTION, base=BASE, site=TITLE, pages=pages
@@ -138,7 +186,8 @@ def build(site: Path, output: Path, items: int) -> int:
     (output / "index.html").write_text(home, encoding="utf-8")
     feed = FeedGenerator()
     feed.title(TITLE)
-    feed.link(href=BASE)
+    feed.link(href=f"{BASE}index.xml", rel="self")
+    feed.link(href=BASE)  # after: feedgen makes the channel's <link> of the last one
     feed.description(DESCRIPTION)
     feed.language("en")
     for item in pages[:items]:

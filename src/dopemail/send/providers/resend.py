@@ -16,7 +16,7 @@ emails in request order, skipping the indexes named in ``errors``. 401 ``missing
 request; 409 ``concurrent_idempotent_requests`` is retried; 409 ``invalid_idempotent_request``
 (same key, other content) means the batch may have gone out already; 429 carries
 ``Retry-After`` (``daily_quota_exceeded`` stops the send until tomorrow,
-``monthly_quota_exceeded`` until the month's quota is renewed or the plan raised).
+``monthly_quota_exceeded`` until the month's quota is renewed or the plan upgraded).
 """
 
 from __future__ import annotations
@@ -46,7 +46,10 @@ _AUTH_NAMES = {"missing_api_key", "invalid_api_key", "restricted_api_key"}
 # Resend's 429s for a used-up quota (its errors page), and when the send can go on.
 _QUOTAS = {
     "daily_quota_exceeded": ("daily", "tomorrow"),
-    "monthly_quota_exceeded": ("monthly", "once the month's quota is renewed, or the plan raised"),
+    "monthly_quota_exceeded": (
+        "monthly",
+        "once the month's quota is renewed (or after upgrading your plan)",
+    ),
 }
 
 
