@@ -1,12 +1,13 @@
-"""Hugo's job done by a plain Python build: the issue's own reference point for the targets.
+"""Hugo's job done by a plain Python build: the build the performance targets were set from.
 
-Issue 7 set the cold-build target from "the same build on 2 processes with a C-backed Markdown
-parser" measured at about 1.5x Hugo. This is that build, on exactly what the bench gives Hugo
-(``hugo/content/``: the entries' titles, dates, authors, tags and summaries as front matter,
-their text and pictures as Markdown; ``hugo/static/``), making the same files as Hugo's
-templates in ``bench/peers/hugo/layouts/`` (the pages, the home page, the RSS feed of the
-newest ``items`` with their full content, the pictures copied), with the libraries a Python
-site generator would use: PyYAML's C loader, cmarkgfm, Jinja2, feedgen, one process a core.
+The performance issue (#7) set the cold-build target from "the same build on 2 processes with
+a C-backed Markdown parser", measured at about 1.5x Hugo. This is that build, on what the
+bench gives Hugo (``hugo/content/``: the entries' titles, dates, authors, tags and summaries
+as front matter, their text and pictures as Markdown; ``hugo/static/``), making the set of
+files Hugo's templates in ``bench/peers/hugo/layouts/`` make, saying what they say (the pages,
+the home page, the RSS feed of the newest ``items`` with their full content, the pictures
+copied), as Hugo's defaults do, with the libraries a Python site generator would use: PyYAML's
+C loader, cmarkgfm, Jinja2 and feedgen, with one process for each core.
 
     python bench/peers/plain/build.py HUGO_SITE OUTPUT ITEMS
 
