@@ -144,11 +144,18 @@ BAD_ENTRIES = [
         3,
         "is not a real date or time (hour must be in 0..23): check the day, month and hour",
     ),
-    (
+    (  # The zone's offset on that day: winter's in March (before the clocks change)...
         "zone-less-time",
         variant("2024-03-01", "2024-03-01T19:30:00"),
         3,
-        "has a time but no time zone",
+        "has a time but no time zone: add the offset, -08:00 in America/Los_Angeles on that "
+        "day ('2024-03-01T19:30:00-08:00')",
+    ),
+    (  # ...and summer's in June (a fixed -08:00, followed, published the wrong hour).
+        "zone-less-summer-time",
+        variant("2024-03-01", "2024-06-14T19:30"),
+        3,
+        "add the offset, -07:00 in America/Los_Angeles on that day ('2024-06-14T19:30:00-07:00')",
     ),
     ("not-a-date", variant("2024-03-01", "next friday"), 3, "'next friday' is not a date"),
     ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),

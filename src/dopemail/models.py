@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar, cast
 from urllib.parse import urlsplit
@@ -73,9 +73,15 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     else:
         raise ValueError("expected a date like 2024-01-12 or 2024-01-12T19:30:00-08:00")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
+        # The offset the publication's zone has at that time of year (-07:00 in Los Angeles
+        # in June, not the winter's -08:00): a fixed example, followed, published the wrong
+        # hour.
+        zone = _zone(info)
+        offset = _offset_text(parsed.replace(tzinfo=zone).utcoffset())
         raise ValueError(
-            f"'{value}' has a time but no time zone: add an offset such as -08:00 "
-            "or write a bare date (midnight in the publication's zone)"
+            f"'{value}' has a time but no time zone: add the offset, {offset} in {zone.key} "
+            f"on that day ('{parsed.replace(tzinfo=None).isoformat()}{offset}'), or write a "
+            "bare date (midnight in the publication's zone)"
         )
     parsed = _plausible(parsed)
     if type(parsed) is not datetime:  # a bare date: the zone's own offset, whatever it is
@@ -86,6 +92,13 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     if _needs_offset(parsed, _zone(info)):
         return AwayTime.combine(parsed.date(), parsed.timetz())
     return parsed
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    """An offset as ISO 8601 writes it: -07:00, +05:30, +00:00."""
+    minutes = int((offset or timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _needs_offset(moment: datetime, zone: ZoneInfo) -> bool:
