@@ -980,6 +980,28 @@ def test_a_template_failing_on_a_draft_page_is_shown_and_then_recovers(tmp_path:
     assert not state.snapshot.drafts_only
 
 
+def test_a_template_emptied_while_previewing_is_shown_and_then_recovers(tmp_path: Path) -> None:
+    # An editor emptying a file to start it again: the preview says so (it used to show
+    # blank pages), and shows the pages again once the template holds something.
+    root = write_publication(tmp_path)
+    template = root / "templates/page.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    template.write_text("\n", encoding="utf-8")
+    problems = state.rebuild({"templates/page.html.j2"}).problems
+    assert [(p.location, p.message) for p in problems] == [
+        (
+            "templates/page.html.j2",
+            "the template is empty: what is made with it would be published blank",
+        )
+    ]
+    template.write_text("<main>{% block main %}{% endblock %}</main>\n", encoding="utf-8")
+    snapshot = state.rebuild({"templates/page.html.j2"})
+    assert not snapshot.problems
+    assert snapshot.outputs["site/index.html"].startswith(b"<main>")
+
+
 def _kept_elsewhere(root: Path, rel: str, elsewhere: Path) -> Path:
     """Move the workspace's folder ``rel`` to ``elsewhere`` and link it back in its place."""
     elsewhere.parent.mkdir(parents=True, exist_ok=True)

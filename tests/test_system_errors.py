@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import snapshot
 
 from dopemail.build import build
+from dopemail.errors import DopemailError
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
@@ -59,6 +61,50 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(workspace: Path, ru
     assert code == 1 and "Traceback" not in output
     assert "templates/entry.html.j2:2: not UTF-8 text" in output, output
     assert _outputs(workspace) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("page.html.j2", ""), ("entry_content.html.j2", "  \n"), ("email/issue.mjml.j2", "\n")],
+)
+def test_an_empty_template_of_the_workspace_is_refused(
+    workspace: Path, run_cli, name: str, text: str
+) -> None:
+    # It once overrode the default with nothing: check said ok, and the build published every
+    # page (or every entry's text, in the pages and the feeds) blank, without a word.
+    build(workspace)
+    before = _outputs(workspace)
+    override = workspace / "templates" / name
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text(text, encoding="utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert f"templates/{name}: the template is empty" in output, output
+        assert f"default_templates/{name}, a start), or delete the file" in output
+        assert output.count("the template is empty") == 1  # said once, not per page
+    assert _outputs(workspace) == before
+
+
+def test_an_empty_template_is_told_by_a_build_on_several_cores(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The process that forks the workers makes every template ready while they render:
+    # there too, the empty one is told as it is, once.
+    from dopemail import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    (workspace / "templates").mkdir(exist_ok=True)
+    (workspace / "templates/entry_item.html.j2").write_text("", encoding="utf-8")
+    with pytest.raises(DopemailError) as caught:
+        build(workspace, use_cache=False, jobs=2)
+    told = getattr(caught.value, "errors", [caught.value])
+    assert [(e.path, e.message) for e in told] == [
+        (
+            "templates/entry_item.html.j2",
+            "the template is empty: what is made with it would be published blank",
+        )
+    ]
 
 
 def test_lock_files_are_not_pieces_and_broken_links_are_told(workspace: Path, run_cli) -> None:

@@ -18,6 +18,7 @@ import sys
 import textwrap
 import time
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -746,7 +747,7 @@ def make_environment(
     """
     loaders: list[jinja2.BaseLoader] = []
     if root is not None and (root / TEMPLATES_DIR).is_dir():
-        loaders.append(jinja2.FileSystemLoader(root / TEMPLATES_DIR))
+        loaders.append(_OwnTemplates(root))
     loaders.append(jinja2.FileSystemLoader(_DEFAULTS))
     words = wording_for(language)
     env = _Environment(
@@ -780,6 +781,30 @@ def make_environment(
     env.filters.update(OWN_FILTERS)
     env.filters.update(worded_filters(words))
     return env
+
+
+class _OwnTemplates(jinja2.FileSystemLoader):
+    """The workspace's ``templates/``, where a file that holds nothing is refused: it would
+    override the default with nothing, and every page, feed item or email made with it would
+    be published blank (an editor emptying a file to start again, a save that failed)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root / TEMPLATES_DIR)
+        self.root = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not source.strip():
+            raise TemplateError(
+                "the template is empty: what is made with it would be published blank",
+                _shown(filename, self.root),
+                None,
+                f"write the template (dopemail's own is src/dopemail/default_templates/"
+                f"{template}, a start), or delete the file to use dopemail's",
+            )
+        return source, filename, uptodate
 
 
 class _Environment(jinja2.Environment):
