@@ -2945,6 +2945,27 @@ def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Pa
     assert problems[0].hint.startswith("write 999999 or less; number: "), problems[0].hint
 
 
+def test_a_list_item_without_the_space_after_its_dash_is_told_to_add_it(workspace: Path) -> None:
+    # 'entries:' then '  -quiet-hours': YAML reads one value, not a list. The hint once kept
+    # the dash ('entries: [-quiet-hours]'), and following it made an unknown entry.
+    path = workspace / "issues/3-quiet-hours.md"
+    source = path.read_text("utf-8")
+    path.write_text(source.replace("  - quiet-hours\n", "  -quiet-hours\n", 1), "utf-8")
+    (problem,) = [e for e in reported(workspace) if e.path == "issues/3-quiet-hours.md"]
+    assert problem.message == "entries: must be a list (got '-quiet-hours')"
+    assert (
+        problem.hint
+        == "put a space after the dash, '- quiet-hours', or write entries: [quiet-hours]"
+    )
+    # The way the hint gives that is not the file as it was loads too.
+    path.write_text(
+        source.replace("entries:\n  - quiet-hours\n", "entries: [quiet-hours]\n"), "utf-8"
+    )
+    assert [i.meta.all_slugs for i in load_workspace(workspace).issues if i.meta.number == 3] == [
+        ["quiet-hours"]
+    ]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "hint"),
     [

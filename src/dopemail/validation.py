@@ -319,7 +319,12 @@ def describe_errors(
             value = error["input"]
             field = _field_at(root, loc)
             items = list(_models_in(field.annotation)) if field is not None else []
-            if items:
+            item = value[1:].strip()
+            if value.startswith("-") and value[1:2].strip():
+                # '-quiet-hours' under 'entries:': a list item without the space YAML needs
+                # after its dash (the hint once kept the dash, an unknown entry then).
+                hint = f"put a space after the dash, '- {item}', or write {loc[-1]}: [{item}]"
+            elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
             else:
