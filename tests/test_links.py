@@ -45,6 +45,37 @@ def test_a_link_written_like_a_picture_s_path_is_warned_about(workspace: Path, r
     assert code == 0 and "warning:" not in output, output
 
 
+def test_another_site_s_address_without_its_scheme_is_told_to_add_it(
+    workspace: Path, run_cli
+) -> None:
+    # [the Criterion Channel](www.criterionchannel.com): a browser reads it as a page of this
+    # site, and every page, feed and email carried the broken link; "check the address" did
+    # not say what was wrong. A file of the site written the same way is not taken for one.
+    line = _append(
+        workspace,
+        "entries/quiet-hours.md",
+        "Streaming on [the Criterion Channel](www.criterionchannel.com/films/quiet-hours) "
+        "and [MUBI](mubi.com); [a page](gone.html).",
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    told = [w for w in output.split("\n") if w.startswith(("warning:", "  hint:"))]
+    assert told == [
+        f"warning: entries/quiet-hours.md:{line}: the link to "
+        f"{BASE}quiet-hours/www.criterionchannel.com/films/quiet-hours leads to no page of "
+        "this site",
+        "  hint: write https://www.criterionchannel.com/films/quiet-hours: an address without "
+        "https:// is read as a page of this site",
+        f"warning: entries/quiet-hours.md:{line}: the link to {BASE}quiet-hours/mubi.com leads "
+        "to no page of this site",
+        "  hint: write https://mubi.com: an address without https:// is read as a page of this "
+        "site",
+        f"warning: entries/quiet-hours.md:{line}: the link to {BASE}quiet-hours/gone.html leads "
+        "to no page of this site",
+        "  hint: check the address: no page of the site is there (a draft has none yet)",
+    ], output
+
+
 def test_a_link_by_reference_is_told_at_its_definition(workspace: Path, run_cli) -> None:
     line = _append(workspace, "entries/quiet-hours.md", "[old]: /gone-by-reference/")
     _append(workspace, "entries/quiet-hours.md", "See the [old piece][old].")

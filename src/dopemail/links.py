@@ -108,9 +108,27 @@ def dead_links(
                     f"write {base_url}{rest}: a link in the text is read from the page it is "
                     f"on ({page}), not from the site's root as a picture's path is"
                 )
+            elif domain := _LIKE_A_DOMAIN.match(rest or url[len(base_url) :]):
+                # '(www.criterionchannel.com)': another site's address without its scheme,
+                # which a browser reads as a page of this one.
+                hint = (
+                    f"write https://{domain.group()}: an address without https:// is read as "
+                    "a page of this site"
+                )
             else:
                 hint = "check the address: no page of the site is there (a draft has none yet)"
             yield DeadLink(path, page, url, hint)
+
+
+# What begins with a host's name: 'www.' or a dotted name ending in letters ('criterion.com'),
+# then a path or nothing; not a file's name ('index.html', 'feed.json'), nor a page of the site
+# ('reviews/past-lives/', no dot before its '/').
+_LIKE_A_DOMAIN = re.compile(
+    r"(?:www\.[^/?#\s]+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?!(?:html?|json|xml|txt|md|pdf|css|js|jpe?g|png|gif|webp|avif|svg|mp[34])(?:[/?#]|$))"
+    r"[a-z]{2,})(?=[/?#]|$)[^\s]*",
+    re.IGNORECASE,
+)
 
 
 def _warning(root: Path, base_url: str, link: DeadLink, line: int | None) -> ContentError:
