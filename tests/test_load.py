@@ -2993,6 +2993,50 @@ def test_a_number_out_of_its_bounds_is_told_what_to_write(
 
 
 @pytest.mark.parametrize(
+    ("rel", "old", "new", "line", "message", "hint"),
+    [
+        (  # TOML's array of tables for a table: "a valid dictionary or instance of Sender",
+            # no line, and "indented" (which TOML does not use) for the fix.
+            "dopemail.toml",
+            "[sender]\n",
+            "[[sender]]\n",
+            22,
+            "sender: must be one table, not a list of them (written [[sender]])",
+            "write [sender], in single brackets, with from_name (required), ",
+        ),
+        (
+            "dopemail.toml",
+            "[feeds]\n",
+            "[[feeds]]\n",
+            16,
+            "feeds: must be one table, not a list of them (written [[feeds]])",
+            "write [feeds], in single brackets, with items",
+        ),
+        (  # The same in YAML: a '- ' before the first field of what is one set of fields.
+            "entries/quiet-hours.md",
+            "run:\n  note: Played in New York and Los Angeles in October 2024.\n"
+            "  starts: 2024-10-11\n  ends:",
+            "run:\n  - note: Played in New York and Los Angeles in October 2024.\n"
+            "    starts: 2024-10-11\n    ends:",
+            25,
+            "run: must be fields written under it, not a list",
+            "write its fields under 'run:' without a '- ' before them: note, starts, ends",
+        ),
+    ],
+)
+def test_a_list_where_one_set_of_fields_belongs_is_told_how_to_write_it(
+    workspace: Path, rel: str, old: str, new: str, line: int, message: str, hint: str
+) -> None:
+    path = workspace / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == rel]
+    assert (error.line, error.message) == (line, message)
+    assert error.hint.startswith(hint), error.hint
+
+
+@pytest.mark.parametrize(
     "where", ["entries/quiet-hours.md", "issues/3-quiet-hours.md", "dopemail.toml"]
 )
 def test_a_merge_conflict_left_in_a_file_is_told_as_one(workspace: Path, where: str) -> None:

@@ -665,7 +665,8 @@ def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     # Lines as the editor counts them: splitlines() also ends one at U+2028 and U+0085,
     # which TOML allows in comments and strings.
     for number, line in enumerate(text.split("\n"), 1):
-        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        # A table's header, or an array of tables' ([[sender]], for [sender] written wrong).
+        header = re.match(r"^\s*\[\[?([^\[\]]+)\]", line)
         if header:
             section = header.group(1).strip()
             if section == ".".join(str(p) for p in loc):

@@ -297,6 +297,18 @@ def describe_errors(
             if close and hint:
                 hint = f"did you mean '{close}'? ({hint})"
             yield loc, f"{where}: {_lower_first(error['msg'])} (got {_got(value)})", hint
+        elif kind == "model_type" and isinstance(error.get("input"), list):
+            # '[[sender]]' in dopemail.toml, '- note: ...' under 'run:': a list of what is one
+            # set of fields ("a valid dictionary or instance of Sender", and "indented").
+            named = _fields_of(model_at(root, loc))
+            if toml:
+                table = ".".join(str(p) for p in loc)
+                said = f"must be one table, not a list of them (written [[{table}]])"
+                hint = f"write [{table}], in single brackets, with {named}"
+            else:
+                said = "must be fields written under it, not a list"
+                hint = f"write its fields under '{loc[-1]}:' without a '- ' before them: {named}"
+            yield loc, f"{where}: {said}", hint
         elif kind == "model_type" and not isinstance(error.get("input"), dict | list):
             # 'based_on: a novel by Taichi Yamada': "a valid dictionary or instance of BasedOn"
             # is Python's word; the editor needs the fields to write instead.
