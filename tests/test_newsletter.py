@@ -620,6 +620,16 @@ BAD_ISSUES = [
         "combines, and what it calls (a filter, a method) with which arguments",
         "subject(3)",
     ),
+    (  # was Python's words alone: "'str' object has no attribute 'month'", no hint
+        "a filter given another kind of value",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject | long_date }}</mj-title>",
+        "template error: 'str' object has no attribute 'month'\n  hint: check what this line "
+        "gives each filter and asks of each value: a filter meant for a date, a list or a "
+        "number was given something else (the default templates show what each takes)",
+        "long_date",
+    ),
     (  # was "RecursionError: maximum recursion depth exceeded", told to correct an expression
         "a template that extends itself",
         "templates/email/issue.mjml.j2",

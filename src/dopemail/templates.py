@@ -1225,6 +1225,14 @@ def _runtime_hint(exc: Exception, filename: str | None, line: int, root: Path | 
             "check the values this line combines, and what it calls (a filter, a method) with "
             "which arguments"
         )
+    if isinstance(exc, AttributeError | ValueError):
+        # "'str' object has no attribute 'month'": a filter given another kind of value than
+        # it takes ('title | long_date'), or a name of the wrong thing.
+        return (
+            "check what this line gives each filter and asks of each value: a filter meant for "
+            "a date, a list or a number was given something else (the default templates show "
+            "what each takes)"
+        )
     return None
 
 
