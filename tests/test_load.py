@@ -2945,6 +2945,43 @@ def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Pa
     assert problems[0].hint.startswith("write 999999 or less; number: "), problems[0].hint
 
 
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "message", "hint"),
+    [
+        (  # was "must not be empty" and no hint, where a field left empty is told what to do
+            "entries/quiet-hours.md",
+            "title: Quiet Hours",
+            'title: "  "',
+            "title: must not be empty",
+            "write its text after 'title:'",
+        ),
+        (
+            "entries/quiet-hours.md",
+            "author: DoPe Press\n",
+            'author: ""\n',
+            "author: must not be empty",
+            "write its text after 'author:', or remove the line (it is optional)",
+        ),
+        (
+            "dopemail.toml",
+            'title = "DoPe Press"',
+            'title = "  "',
+            "publication.title: must not be empty",
+            'write its text between the quotes: title = "..."',
+        ),
+    ],
+)
+def test_a_text_left_blank_is_told_what_to_write(
+    workspace: Path, rel: str, old: str, new: str, message: str, hint: str
+) -> None:
+    path = workspace / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == rel]
+    assert (error.message, error.hint) == (message, hint)
+
+
 def test_a_list_item_without_the_space_after_its_dash_is_told_to_add_it(workspace: Path) -> None:
     # 'entries:' then '  -quiet-hours': YAML reads one value, not a list. The hint once kept
     # the dash ('entries: [-quiet-hours]'), and following it made an unknown entry.

@@ -237,7 +237,21 @@ def describe_errors(
             )
         elif kind == "value_error":
             text = str(error["msg"]).removeprefix("Value error, ")
-            yield loc, f"{where}: {text}" if where else text, None
+            hint = None
+            if text == "must not be empty" and loc:
+                # 'title: "  "', 'alt: ""': told what to write, as a field left empty is.
+                if isinstance(loc[-1], int):
+                    hint = "write the item, or remove the empty one from the list"
+                else:
+                    field = _field_at(root, loc)
+                    optional = field is not None and not field.is_required()
+                    hint = (
+                        f'write its text between the quotes: {loc[-1]} = "..."'
+                        if toml
+                        else f"write its text after '{loc[-1]}:'"
+                    )
+                    hint += ", or remove the line (it is optional)" if optional else ""
+            yield loc, f"{where}: {text}" if where else text, hint
         elif error.get("input", ...) is None and kind.endswith("_type") and not toml:
             # 'subject:' with nothing after it: YAML reads null, and pydantic's "input should
             # be a valid string (got None)" is Python's word for it, not the editor's.
