@@ -2946,6 +2946,27 @@ def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Pa
 
 
 @pytest.mark.parametrize(
+    ("src", "hint"),
+    [  # was "check the path: pictures live under media/", for an address that was no path
+        (
+            "http://x.test/a.jpg",
+            "write https://x.test/a.jpg, if the site serves it so (pages and emails over https "
+            "block http:// pictures), or put the file under media/",
+        ),
+        ("ftp://x.test/a.jpg", "link an https:// address, or put the file under media/"),
+    ],
+)
+def test_a_picture_at_an_address_that_is_not_https_is_told_what_to_write(
+    write_files, src: str, hint: str
+) -> None:
+    errors = reported(
+        write_files({"entries/zz.md": variant("media/all-of-us-strangers/01.jpg", src)})
+    )
+    told = [(e.message.split(":")[0], e.hint) for e in errors if e.path == "entries/zz.md"]
+    assert told == [("images[1].src", hint)], errors
+
+
+@pytest.mark.parametrize(
     ("rel", "old", "new", "message", "hint"),
     [
         (  # was "must not be empty" and no hint, where a field left empty is told what to do

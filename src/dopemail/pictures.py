@@ -61,7 +61,13 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
     scheme = urlsplit(src).scheme
     if scheme:
         if scheme != "https":
-            raise ValueError(f"'{src}': images must be https:// URLs or files under media/")
+            raise PictureProblem(
+                f"'{src}': images must be https:// URLs or files under media/",
+                f"write https://{src.split('://', 1)[1]}, if the site serves it so (pages and "
+                "emails over https block http:// pictures), or put the file under media/"
+                if scheme == "http" and "://" in src
+                else "link an https:// address, or put the file under media/",
+            )
         if any(c.isspace() for c in src):
             raise PictureProblem(
                 f"'{src}' has a space in it, which no web address has",
