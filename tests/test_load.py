@@ -2607,6 +2607,7 @@ def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line
     body = (
         "Body: the [press kit](ftp://example.com/kit.zip), a [page](https://example.com/),\n"
         "[mail](mailto:desk@example.com), [a relative one](../x/), 10:30 and re:Invent.\n\n"
+        "[Click](javascript:alert(3)).\n\n"
         'Call <a href="tel:+13105551212">the box office</a>.\n\n'
         "![A still](ftp://example.com/still.jpg)\n\n"
         "`[code](ftp://x/)`\n"
@@ -2623,8 +2624,10 @@ def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line
     told = "is taken out of pages, feeds and emails, its words left as text"
     assert [(path, line, message.split(" is ")[0]) for path, line, message in notes] == [
         ("entries/zz.md", 16, "the link to 'ftp://example.com/kit.zip'"),
-        ("entries/zz.md", 19, "the link to 'tel:+13105551212'"),
-        ("entries/zz.md", 21, "the picture at 'ftp://example.com/still.jpg'"),
+        # Its parentheses whole: it was told as 'javascript:alert(3'.
+        ("entries/zz.md", 19, "the link to 'javascript:alert(3)'"),
+        ("entries/zz.md", 21, "the link to 'tel:+13105551212'"),
+        ("entries/zz.md", 23, "the picture at 'ftp://example.com/still.jpg'"),
         ("issues/9-zz.md", 10, "the link to 'tel:+1310555'"),
     ]
     assert told in notes[0][2] and "https:, http: and mailto:" in notes[0][2]

@@ -344,8 +344,10 @@ _KEPT_SCHEMES = tuple(sorted(LINK_SCHEMES))  # str.endswith takes a tuple
 _SCHEME_BEFORE = re.compile(r"(?<![\w.+-])[a-zA-Z][a-zA-Z0-9+.-]{1,31}$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 # A Markdown link or picture the text's parser left as text for its address's scheme.
+# Its address may hold parentheses in pairs, as a link's may ('javascript:alert(3)').
 _UNREAD_LINK = re.compile(
-    r"(?P<bang>!?)\[[^\[\]\n]*\]\(\s*<?(?P<address>(?:file|javascript|vbscript|data):[^\s)>]*)"
+    r"(?P<bang>!?)\[[^\[\]\n]*\]\(\s*<?"
+    r"(?P<address>(?:file|javascript|vbscript|data):(?:[^\s()>]|\([^\s()>]*\))*)"
 )
 # A link or a picture written in raw HTML (its attributes as _RAW_IMG reads them).
 _RAW_LINK = re.compile(r"""<(a|img)\b((?:[^>"']|"[^"]*"|'[^']*'|["'])*+)>""", re.I)  # see _RAW_IMG
