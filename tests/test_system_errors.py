@@ -107,6 +107,30 @@ def test_an_empty_template_is_told_by_a_build_on_several_cores(
     ]
 
 
+def test_an_empty_template_that_replaces_no_default_or_that_nothing_renders_is_no_error(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A partial of the editor's own left empty on purpose (included by their page), and an
+    # emptied email template in a publication without issues: nothing is published blank, and
+    # a build on several cores, which makes every template ready ahead, says so too.
+    from dopemail import parallel
+
+    templates = workspace / "templates"
+    (templates / "email").mkdir(parents=True, exist_ok=True)
+    (templates / "analytics.html.j2").write_text("", encoding="utf-8")
+    default_page = Path(parallel.__file__).parent / "default_templates/page.html.j2"
+    page = default_page.read_text(encoding="utf-8")
+    assert "</body>" in page
+    page = page.replace("</body>", '{% include "analytics.html.j2" %}</body>', 1)
+    (templates / "page.html.j2").write_text(page, encoding="utf-8")
+    (templates / "email/issue.mjml.j2").write_text("\n", encoding="utf-8")
+    shutil.rmtree(workspace / "issues")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    for jobs in (1, 2):
+        result, _ = build(workspace, use_cache=False, jobs=jobs)
+        assert b"</body>" in bytes(result.outputs["site/index.html"])
+
+
 def test_lock_files_are_not_pieces_and_broken_links_are_told(workspace: Path, run_cli) -> None:
     # Emacs keeps '.#name.md', a link to nowhere, while a file has unsaved changes: the build
     # once stopped on it with a traceback. Hidden files are no entries or issues; the build

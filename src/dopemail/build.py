@@ -369,7 +369,9 @@ def _ready(env: jinja2.Environment, root: Path, settings: Settings, cache: Build
 
     markdown.text_parser()
     for name in env.list_templates(extensions=["j2"]):
-        with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):  # rendering reports it
+        # Rendering reports it, if the build renders it at all (an empty template of the
+        # workspace's that nothing uses is no error): a DopemailError, or Jinja's or Python's.
+        with contextlib.suppress(jinja2.TemplateError, DopemailError, UnicodeDecodeError):
             env.get_template(name)
 
 

@@ -28,6 +28,7 @@ from . import markdown
 from .compile import compile_mjml, to_ascii
 from .config import Settings
 from .content import Note, RenderedEntry, host_links, host_of
+from .errors import DopemailError
 from .layout import SITE_ISSUES_DIR
 from .models import LoadedIssue, lazy_field, whole
 from .personalize import (
@@ -272,7 +273,7 @@ def _locate(
         try:
             sources[name] = loader.get_source(env, name)[0]
             todo.extend(n for n in meta.find_referenced_templates(env.parse(sources[name])) if n)
-        except jinja2.TemplateError:
+        except (jinja2.TemplateError, DopemailError):  # (an empty one of the workspace's)
             sources.pop(name, None)  # rendering reported it already
     paths = {name: _template_path(env, name) for name in sources}
     order = sorted(sources, key=lambda n: (not paths[n].startswith("templates/"), n))

@@ -784,9 +784,9 @@ def make_environment(
 
 
 class _OwnTemplates(jinja2.FileSystemLoader):
-    """The workspace's ``templates/``, where a file that holds nothing is refused: it would
-    override the default with nothing, and every page, feed item or email made with it would
-    be published blank (an editor emptying a file to start again, a save that failed)."""
+    """The workspace's ``templates/``, where a file that replaces a default and holds nothing
+    is refused: every page, feed item or email made with it would be published blank (an
+    editor emptying a file to start again, a save that failed)."""
 
     def __init__(self, root: Path) -> None:
         super().__init__(root / TEMPLATES_DIR)
@@ -796,7 +796,9 @@ class _OwnTemplates(jinja2.FileSystemLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool] | None]:
         source, filename, uptodate = super().get_source(environment, template)
-        if not source.strip():
+        # Only one that replaces a default: a partial of the editor's own ('analytics.html.j2',
+        # included by their page) may be left empty on purpose.
+        if not source.strip() and (_DEFAULTS / template).is_file():
             raise TemplateError(
                 "the template is empty: what is made with it would be published blank",
                 _shown(filename, self.root),

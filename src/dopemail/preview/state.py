@@ -235,7 +235,9 @@ def _compiled(env: jinja2.Environment) -> jinja2.Environment:
     # Compiled now, while the preview starts or the templates were just edited, rather than
     # on the first edit of an entry, which would wait for them.
     for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
-        with contextlib.suppress(jinja2.TemplateError):
+        # The build that follows reports it, if it renders it (an empty template of the
+        # workspace's is a DopemailError; one that is not UTF-8, Python's own error).
+        with contextlib.suppress(jinja2.TemplateError, DopemailError, UnicodeDecodeError):
             env.get_template(name)
     return env
 
