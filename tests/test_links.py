@@ -55,7 +55,7 @@ def test_another_site_s_address_without_its_scheme_is_told_to_add_it(
         workspace,
         "entries/quiet-hours.md",
         "Streaming on [the Criterion Channel](www.criterionchannel.com/films/quiet-hours) "
-        "and [MUBI](mubi.com); [a page](gone.html).",
+        "and [MUBI](mubi.com); [a page](gone.html), [the kit](press-kit.zip).",
     )
     code, output = run_cli("check", "--root", workspace)
     assert code == 0, output
@@ -72,6 +72,10 @@ def test_another_site_s_address_without_its_scheme_is_told_to_add_it(
         "site",
         f"warning: entries/quiet-hours.md:{line}: the link to {BASE}quiet-hours/gone.html leads "
         "to no page of this site",
+        "  hint: check the address: no page of the site is there (a draft has none yet)",
+        # A file's name ends in letters too ('.zip' is even a top-level domain): not a site's.
+        f"warning: entries/quiet-hours.md:{line}: the link to {BASE}quiet-hours/press-kit.zip "
+        "leads to no page of this site",
         "  hint: check the address: no page of the site is there (a draft has none yet)",
     ], output
 

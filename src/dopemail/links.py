@@ -120,13 +120,17 @@ def dead_links(
             yield DeadLink(path, page, url, hint)
 
 
-# What begins with a host's name: 'www.' or a dotted name ending in letters ('criterion.com'),
-# then a path or nothing; not a file's name ('index.html', 'feed.json'), nor a page of the site
-# ('reviews/past-lives/', no dot before its '/').
+# What begins with a host's name: 'www.', or a dotted name ending in a common top-level domain
+# ('criterion.com', 'mubi.fr'), then a path or nothing; not a file's name ('feed.rss',
+# 'press-kit.zip', 'notes.md'), nor a page of the site ('reviews/past-lives/', 'st.louis/').
+_TOP_DOMAINS = (
+    "com|org|net|edu|gov|int|info|biz|io|co|app|dev|film|movie|tv|fm|me|ly|news|art|studio"
+    "|media|online|site|blog|xyz|cinema|(?!(?:md|sh|js|ts|rs|gz|xz|db|cs|ps|pm|py|ai|ml)\\b)"
+    "[a-z]{2}"
+)
 _LIKE_A_DOMAIN = re.compile(
-    r"(?:www\.[^/?#\s]+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
-    r"(?!(?:html?|json|xml|txt|md|pdf|css|js|jpe?g|png|gif|webp|avif|svg|mp[34])(?:[/?#]|$))"
-    r"[a-z]{2,})(?=[/?#]|$)[^\s]*",
+    rf"(?:www\.[^/?#\s]+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TOP_DOMAINS}))"
+    r"(?=[/?#]|$)[^\s]*",
     re.IGNORECASE,
 )
 
