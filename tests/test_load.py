@@ -157,6 +157,20 @@ BAD_ENTRIES = [
         3,
         "add the offset, -07:00 in America/Los_Angeles on that day ('2024-06-14T19:30:00-07:00')",
     ),
+    (  # The hour the clocks skip has no offset to give: -08:00 would have read as 03:30.
+        "zone-less-skipped-hour",
+        variant("2024-03-01", "2024-03-10T02:30:00"),
+        3,
+        "and 02:30 is no time in America/Los_Angeles on that day (the clocks go forward over "
+        "it): check the hour",
+    ),
+    (  # The hour the clocks repeat has two.
+        "zone-less-repeated-hour",
+        variant("2024-03-01", "2024-11-03T01:30:00"),
+        3,
+        "add the offset, -07:00 for the first 01:30 in America/Los_Angeles on that day, -08:00 "
+        "for the second ('2024-11-03T01:30:00-07:00')",
+    ),
     ("not-a-date", variant("2024-03-01", "next friday"), 3, "'next friday' is not a date"),
     ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),
     ("image-empty-alt", variant("alt: A still", "alt: '  '"), 14, "must not be empty"),
@@ -3006,25 +3020,39 @@ def test_a_text_left_blank_is_told_what_to_write(
     assert (error.message, error.hint) == (message, hint)
 
 
-def test_a_list_item_without_the_space_after_its_dash_is_told_to_add_it(workspace: Path) -> None:
+@pytest.mark.parametrize(
+    ("written", "hint", "fixed"),
+    [
+        (
+            "  -quiet-hours\n",
+            "put a space after the dash, '- quiet-hours', or write entries: [quiet-hours]",
+            "  - quiet-hours\n",
+        ),
+        (  # two such lines are one value to YAML: each is told, and each dash taken off
+            "  -quiet-hours\n  -all-of-us-strangers\n",
+            "put a space after each dash, '- quiet-hours', '- all-of-us-strangers', one per "
+            "line, or write entries: [quiet-hours, all-of-us-strangers]",
+            "  - quiet-hours\n  - all-of-us-strangers\n",
+        ),
+    ],
+)
+def test_a_list_item_without_the_space_after_its_dash_is_told_to_add_it(
+    workspace: Path, written: str, hint: str, fixed: str
+) -> None:
     # 'entries:' then '  -quiet-hours': YAML reads one value, not a list. The hint once kept
     # the dash ('entries: [-quiet-hours]'), and following it made an unknown entry.
     path = workspace / "issues/3-quiet-hours.md"
     source = path.read_text("utf-8")
-    path.write_text(source.replace("  - quiet-hours\n", "  -quiet-hours\n", 1), "utf-8")
+    path.write_text(source.replace("  - quiet-hours\n", written, 1), "utf-8")
     (problem,) = [e for e in reported(workspace) if e.path == "issues/3-quiet-hours.md"]
-    assert problem.message == "entries: must be a list (got '-quiet-hours')"
-    assert (
-        problem.hint
-        == "put a space after the dash, '- quiet-hours', or write entries: [quiet-hours]"
-    )
-    # The way the hint gives that is not the file as it was loads too.
-    path.write_text(
-        source.replace("entries:\n  - quiet-hours\n", "entries: [quiet-hours]\n"), "utf-8"
-    )
-    assert [i.meta.all_slugs for i in load_workspace(workspace).issues if i.meta.number == 3] == [
-        ["quiet-hours"]
-    ]
+    assert problem.message.startswith("entries: must be a list (got '-quiet-hours")
+    assert problem.hint == hint
+    # Both ways the hint gives load, with the entries meant.
+    inline = "entries: [" + hint.rpartition("entries: [")[2] + "\n"
+    for way in (f"entries:\n{fixed}", inline):
+        path.write_text(source.replace("entries:\n  - quiet-hours\n", way, 1), "utf-8")
+        (issue,) = [i for i in load_workspace(workspace).issues if i.meta.number == 3]
+        assert issue.meta.all_slugs == [line.strip("- ") for line in fixed.splitlines()]
 
 
 @pytest.mark.parametrize(
@@ -3081,7 +3109,8 @@ def test_a_number_out_of_its_bounds_is_told_what_to_write(
             "    starts: 2024-10-11\n    ends:",
             25,
             "run: must be fields written under it, not a list",
-            "write its fields under 'run:' without a '- ' before them: note, starts, ends",
+            "replace the '- ' before its first field with two spaces, so that its fields line "
+            "up under 'run:' (note, starts, ends)",
         ),
     ],
 )
@@ -3095,6 +3124,10 @@ def test_a_list_where_one_set_of_fields_belongs_is_told_how_to_write_it(
     (error,) = [e for e in reported(workspace) if e.path == rel]
     assert (error.line, error.message) == (line, message)
     assert error.hint.startswith(hint), error.hint
+    # Done as the hint says, word for word, the file loads.
+    fixed = new.replace("[[", "[").replace("]]", "]").replace("  - note:", "    note:")
+    path.write_text(text.replace(old, fixed, 1), encoding="utf-8")
+    load_workspace(workspace)
 
 
 @pytest.mark.parametrize(

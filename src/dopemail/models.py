@@ -77,11 +77,27 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
         # in June, not the winter's -08:00): a fixed example, followed, published the wrong
         # hour.
         zone = _zone(info)
-        offset = _offset_text(parsed.replace(tzinfo=zone).utcoffset())
+        wall = parsed.replace(tzinfo=zone)
+        written = parsed.replace(tzinfo=None).isoformat()
+        first, second = wall.utcoffset(), wall.replace(fold=1).utcoffset()
+        said = f"'{value}' has a time but no time zone"
+        if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+            # The hour skipped when clocks go forward: no offset makes it a time of the zone's.
+            raise ValueError(
+                f"{said}, and {written[11:16]} is no time in {zone.key} on that day (the "
+                "clocks go forward over it): check the hour"
+            )
+        if first != second:
+            # The hour repeated when clocks go back: two moments, one offset each.
+            raise ValueError(
+                f"{said}: add the offset, {_offset_text(first)} for the first "
+                f"{written[11:16]} in {zone.key} on that day, {_offset_text(second)} for the "
+                f"second ('{written}{_offset_text(first)}')"
+            )
+        offset = _offset_text(first)
         raise ValueError(
-            f"'{value}' has a time but no time zone: add the offset, {offset} in {zone.key} "
-            f"on that day ('{parsed.replace(tzinfo=None).isoformat()}{offset}'), or write a "
-            "bare date (midnight in the publication's zone)"
+            f"{said}: add the offset, {offset} in {zone.key} on that day "
+            f"('{written}{offset}'), or write a bare date (midnight in the publication's zone)"
         )
     parsed = _plausible(parsed)
     if type(parsed) is not datetime:  # a bare date: the zone's own offset, whatever it is

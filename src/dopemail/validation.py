@@ -321,7 +321,10 @@ def describe_errors(
                 hint = f"write [{table}], in single brackets, with {named}"
             else:
                 said = "must be fields written under it, not a list"
-                hint = f"write its fields under '{loc[-1]}:' without a '- ' before them: {named}"
+                hint = (
+                    f"replace the '- ' before its first field with two spaces, so that its "
+                    f"fields line up under '{loc[-1]}:' ({named})"
+                )
             yield loc, f"{where}: {said}", hint
         elif kind == "model_type" and not isinstance(error.get("input"), dict | list):
             # 'based_on: a novel by Taichi Yamada': "a valid dictionary or instance of BasedOn"
@@ -345,11 +348,19 @@ def describe_errors(
             value = error["input"]
             field = _field_at(root, loc)
             items = list(_models_in(field.annotation)) if field is not None else []
-            item = value[1:].strip()
-            if value.startswith("-") and value[1:2].strip():
-                # '-quiet-hours' under 'entries:': a list item without the space YAML needs
-                # after its dash (the hint once kept the dash, an unknown entry then).
-                hint = f"put a space after the dash, '- {item}', or write {loc[-1]}: [{item}]"
+            words = [w for w in re.split(r"[\s,]+", value) if w]
+            if words and all(w.startswith("-") and w[1:] for w in words):
+                # '-quiet-hours' under 'entries:' (two such lines read as one value): list
+                # items without the space YAML needs after the dash (the hint once kept the
+                # dashes, unknown entries then).
+                items = [w[1:] for w in words]
+                dashed = ", ".join(f"'- {i}'" for i in items)
+                each = "each dash" if len(items) > 1 else "the dash"
+                one = ", one per line" if len(items) > 1 else ""
+                hint = (
+                    f"put a space after {each}, {dashed}{one}, or write "
+                    f"{loc[-1]}: [{', '.join(items)}]"
+                )
             elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
