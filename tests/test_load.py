@@ -3007,6 +3007,13 @@ def test_a_picture_at_an_address_that_is_not_https_is_told_what_to_write(
             "publication.title: must not be empty",
             'write its text between the quotes: title = "..."',
         ),
+        (  # a cast member written as a name alone: no 'name:' to write after
+            "entries/quiet-hours.md",
+            "    - name: Sigrid Aamodt\n      role: Marit\n",
+            '    - "  "\n',
+            "film.cast[1].name: must not be empty",
+            "write the item, or remove the empty one from the list",
+        ),
     ],
 )
 def test_a_text_left_blank_is_told_what_to_write(

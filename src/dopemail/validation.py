@@ -240,7 +240,8 @@ def describe_errors(
             hint = None
             if text == "must not be empty" and loc:
                 # 'title: "  "', 'alt: ""': told what to write, as a field left empty is.
-                if isinstance(loc[-1], int):
+                if isinstance(loc[-1], int) or _written_as_text(data, loc[:-1]):
+                    # (cast: - "  ": an item written as text, its name the whole of it)
                     hint = "write the item, or remove the empty one from the list"
                 else:
                     field = _field_at(root, loc)
@@ -547,6 +548,17 @@ def _bound_hint(kind: str, ctx: dict[str, Any], whole: bool) -> str:
     if kind == "less_than":
         return f"write a number below {bound}"
     return f"write {bound} or {'more' if kind == 'greater_than_equal' else 'less'}"
+
+
+def _written_as_text(data: Any, loc: tuple[Any, ...]) -> bool:
+    """Whether the value at ``loc`` in ``data`` (as written) is text: a list item written as
+    its one field ('- Andrew Scott' for a cast member), not as fields."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(data, str) and bool(loc)
 
 
 def _type_hint(kind: str) -> str | None:
