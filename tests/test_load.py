@@ -2983,6 +2983,16 @@ def test_a_picture_at_an_address_that_is_not_https_is_told_what_to_write(
     assert told == [("images[1].src", hint)], errors
 
 
+def _the_problem_of(workspace: Path, rel: str, old: str, new: str) -> DopemailError:
+    """The one problem told of ``rel`` once ``old`` is written ``new`` in it."""
+    path = workspace / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == rel]
+    return error
+
+
 @pytest.mark.parametrize(
     ("rel", "old", "new", "message", "hint"),
     [
@@ -3019,11 +3029,7 @@ def test_a_picture_at_an_address_that_is_not_https_is_told_what_to_write(
 def test_a_text_left_blank_is_told_what_to_write(
     workspace: Path, rel: str, old: str, new: str, message: str, hint: str
 ) -> None:
-    path = workspace / rel
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    (error,) = [e for e in reported(workspace) if e.path == rel]
+    error = _the_problem_of(workspace, rel, old, new)
     assert (error.message, error.hint) == (message, hint)
 
 
@@ -3124,16 +3130,13 @@ def test_a_number_out_of_its_bounds_is_told_what_to_write(
 def test_a_list_where_one_set_of_fields_belongs_is_told_how_to_write_it(
     workspace: Path, rel: str, old: str, new: str, line: int, message: str, hint: str
 ) -> None:
-    path = workspace / rel
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    (error,) = [e for e in reported(workspace) if e.path == rel]
+    text = (workspace / rel).read_text("utf-8")
+    error = _the_problem_of(workspace, rel, old, new)
     assert (error.line, error.message) == (line, message)
     assert error.hint.startswith(hint), error.hint
     # Done as the hint says, word for word, the file loads.
     fixed = new.replace("[[", "[").replace("]]", "]").replace("  - note:", "    note:")
-    path.write_text(text.replace(old, fixed, 1), encoding="utf-8")
+    (workspace / rel).write_text(text.replace(old, fixed, 1), encoding="utf-8")
     load_workspace(workspace)
 
 
