@@ -466,6 +466,35 @@ def test_a_renamed_issue_is_told_with_its_web_version_and_feed_id(workspace: Pat
     }
 
 
+def test_check_tells_ahead_what_the_next_build_would_remove_or_renumber(
+    workspace: Path, run_cli
+) -> None:
+    # check said "ok" to a sent issue's file deleted and to a new base_url; build, run next,
+    # told of them only once the issue's web page (linked from every email sent) was gone and
+    # the feed ids changed. check now says it first, and writes nothing.
+    built(run_cli, workspace)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "warning:" not in output, output
+    outputs = {p: p.read_bytes() for p in (workspace / "site").rglob("*") if p.is_file()}
+    (workspace / "issues/2-summer-festivals.md").unlink()
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text().replace("https://dopepress.example.com", "https://dope.example.org")
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert (
+        "warning: the page site/issues/2-summer-festivals/index.html would go with the next "
+        "build: links to its address (issues/2-summer-festivals/) lead nowhere then\n  hint: "
+        "if the issue's file was renamed, give it back its name" in output
+    ), output
+    assert (
+        "base_url is now https://dope.example.org/ (the last build's was "
+        "https://dopepress.example.com/)" in output
+    ), output
+    assert {p: p.read_bytes() for p in (workspace / "site").rglob("*") if p.is_file()} == outputs
+
+
 def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
     workspace: Path, run_cli
 ) -> None:

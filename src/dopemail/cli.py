@@ -184,6 +184,9 @@ def check(root: Path) -> None:
 
     result, _ = run_build(root, write=False)
     _warn_of(result)
+    from .continuity import before_write
+
+    _warn(before_write(result))
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     click.echo(
         f"ok: {entries} {'entry' if entries == 1 else 'entries'} and "

@@ -38,8 +38,11 @@ if TYPE_CHECKING:
 LAST_BASE_URL = ".dopemail/base_url"
 
 
-def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[DopemailError]:
-    """A warning for each page (an entry's, an issue's web version) a build removed.
+def pages_gone(
+    removed: list[str], entries: Sequence[LoadedEntry] = (), ahead: bool = False
+) -> list[DopemailError]:
+    """A warning for each page (an entry's, an issue's web version) a build removed
+    (``ahead``: that the next build would remove, as ``check`` tells it).
 
     Not for the page a renamed entry had under its new file name, once it is given its old
     address back with ``slug:`` (the hint below followed): that page was the mistake.
@@ -77,10 +80,11 @@ def pages_gone(removed: list[str], entries: Sequence[LoadedEntry] = ()) -> list[
             )
         else:
             continue
+        gone = "would go with the next build" if ahead else "is gone with this build"
         found.append(
             ContentError(
-                f"the page {rel} is gone with this build: links to its address "
-                f"({page}) lead nowhere now",
+                f"the page {rel} {gone}: links to its address ({page}) lead nowhere "
+                f"{'then' if ahead else 'now'}",
                 None,
                 None,
                 hint,
@@ -511,6 +515,32 @@ def remember_base_url(root: Path, settings: Settings) -> None:
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(path, current.encode("utf-8"))
+
+
+def before_write(build: Build) -> list[DopemailError]:
+    """What ``check`` can tell of a build it does not write, which ``build`` would tell only
+    once written (see :func:`after_write`): the pages it would remove (a sent issue's file
+    deleted or renamed: the emails' links to its web version), and a new ``base_url``."""
+    from .layout import MANIFEST
+
+    root = build.workspace.root
+    try:
+        previous = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = []
+    going = sorted(
+        rel
+        for rel in set(previous) - build.outputs.keys()
+        if isinstance(rel, str) and (root / rel).is_file()
+    )
+    try:
+        feed: bytes | None = (root / JSON_PATH).read_bytes()
+    except OSError:
+        feed = None
+    return [
+        *pages_gone(going, build.workspace.entries, ahead=True),
+        *base_url_moved(root, build.workspace.settings, feed),
+    ]
 
 
 def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
