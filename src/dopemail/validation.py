@@ -239,30 +239,21 @@ def describe_errors(
             text = str(error["msg"]).removeprefix("Value error, ")
             hint = None
             if text == "must not be empty" and loc:
-                # 'title: "  "', 'alt: ""': told what to write, as a field left empty is.
-                if isinstance(loc[-1], int) or _written_as_text(data, loc[:-1]):
-                    # (cast: - "  ": an item written as text, its name the whole of it)
-                    hint = "write the item, or remove the empty one from the list"
-                else:
-                    field = _field_at(root, loc)
-                    optional = field is not None and not field.is_required()
-                    hint = (
-                        f'write its text between the quotes: {loc[-1]} = "..."'
-                        if toml
-                        else f"write its text after '{loc[-1]}:'"
-                    )
-                    hint += ", or remove the line (it is optional)" if optional else ""
+                # 'title: "  "', 'alt: ""': told what to write, as a field left empty is; a
+                # list item written as text ('cast: - "  "') is the item, its name all of it.
+                item = isinstance(loc[-1], int) or isinstance(_value_at(data, loc[:-1]), str)
+                write = (
+                    f'write its text between the quotes: {loc[-1]} = "..."'
+                    if toml
+                    else f"write its text after '{loc[-1]}:'"
+                )
+                hint = _fill_in(root, loc, item, write)
             yield loc, f"{where}: {text}" if where else text, hint
         elif error.get("input", ...) is None and kind.endswith("_type") and not toml:
             # 'subject:' with nothing after it: YAML reads null, and pydantic's "input should
             # be a valid string (got None)" is Python's word for it, not the editor's.
-            if isinstance(loc[-1], int):
-                hint = "write the item, or remove the empty one from the list"
-            else:
-                field = _field_at(root, loc)
-                optional = field is not None and not field.is_required()
-                hint = f"write its value after '{loc[-1]}:'"
-                hint += ", or remove the line (it is optional)" if optional else ""
+            item = isinstance(loc[-1], int)
+            hint = _fill_in(root, loc, item, f"write its value after '{loc[-1]}:'")
             yield loc, f"{where}: is empty", hint
         elif (kind == "string_type" and isinstance(error.get("input"), int | float)) or (
             kind == "model_type"
@@ -480,14 +471,29 @@ def _table_of(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
     return None
 
 
-def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
-    """The keys of the mapping at ``loc`` in ``data`` (none if there is no such mapping)."""
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The value at ``loc`` in ``data``, as written (None if there is none)."""
     for part in loc:
         try:
             data = data[part]
         except (LookupError, TypeError):
-            return ()
-    return data.keys() if isinstance(data, Mapping) else ()
+            return None
+    return data
+
+
+def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
+    """The keys of the mapping at ``loc`` in ``data`` (none if there is no such mapping)."""
+    found = _value_at(data, loc)
+    return found.keys() if isinstance(found, Mapping) else ()
+
+
+def _fill_in(root: type[BaseModel], loc: tuple[Any, ...], item: bool, write: str) -> str:
+    """The hint for a field left empty (``write``: what to write in it), or a list's item."""
+    if item:
+        return "write the item, or remove the empty one from the list"
+    field = _field_at(root, loc)
+    optional = field is not None and not field.is_required()
+    return write + (", or remove the line (it is optional)" if optional else "")
 
 
 _NUMBERS = frozenset(("int_parsing", "int_type", "float_parsing", "float_type"))
@@ -548,17 +554,6 @@ def _bound_hint(kind: str, ctx: dict[str, Any], whole: bool) -> str:
     if kind == "less_than":
         return f"write a number below {bound}"
     return f"write {bound} or {'more' if kind == 'greater_than_equal' else 'less'}"
-
-
-def _written_as_text(data: Any, loc: tuple[Any, ...]) -> bool:
-    """Whether the value at ``loc`` in ``data`` (as written) is text: a list item written as
-    its one field ('- Andrew Scott' for a cast member), not as fields."""
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return False
-    return isinstance(data, str) and bool(loc)
 
 
 def _type_hint(kind: str) -> str | None:
