@@ -47,7 +47,7 @@ from .site import (
     render_entry_page,
     year_groups,
 )
-from .templates import TEMPLATES_DIR, make_environment
+from .templates import TEMPLATES_DIR, compile_all, make_environment
 from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
 T = TypeVar("T")
@@ -368,11 +368,7 @@ def _ready(env: jinja2.Environment, root: Path, settings: Settings, cache: Build
     from . import markdown
 
     markdown.text_parser()
-    for name in env.list_templates(extensions=["j2"]):
-        # Rendering reports it, if the build renders it at all (an empty template of the
-        # workspace's that nothing uses is no error): a DopemailError, or Jinja's or Python's.
-        with contextlib.suppress(jinja2.TemplateError, DopemailError, UnicodeDecodeError):
-            env.get_template(name)
+    compile_all(env)
 
 
 def _prerender_issues(

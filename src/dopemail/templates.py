@@ -783,6 +783,16 @@ def make_environment(
     return env
 
 
+def compile_all(env: jinja2.Environment) -> None:
+    """Compile every template now (the preview as it starts, a build's process while its
+    workers render), rather than when something first renders it. One that fails to compile
+    is passed over: rendering reports it, if anything renders it (an empty template of the
+    workspace's that nothing uses is no error)."""
+    for name in env.list_templates(extensions=["j2"]):
+        with contextlib.suppress(jinja2.TemplateError, DopemailError, UnicodeDecodeError):
+            env.get_template(name)
+
+
 class _OwnTemplates(jinja2.FileSystemLoader):
     """The workspace's ``templates/``, where a file that replaces a default and holds nothing
     is refused: every page, feed item or email made with it would be published blank (an

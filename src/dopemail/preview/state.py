@@ -39,7 +39,7 @@ from ..load import load_workspace
 from ..patch import make_owed, patch_build
 from ..quality import Verdict
 from ..site import SITE_DIR, media_files, render_entry_page
-from ..templates import make_environment
+from ..templates import compile_all, make_environment
 from ..write import Output, Stored
 
 #: Environment variables whose values must never reach a page, on top of the providers' keys.
@@ -234,11 +234,7 @@ def draft_outputs(
 def _compiled(env: jinja2.Environment) -> jinja2.Environment:
     # Compiled now, while the preview starts or the templates were just edited, rather than
     # on the first edit of an entry, which would wait for them.
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
-        # The build that follows reports it, if it renders it (an empty template of the
-        # workspace's is a DopemailError; one that is not UTF-8, Python's own error).
-        with contextlib.suppress(jinja2.TemplateError, DopemailError, UnicodeDecodeError):
-            env.get_template(name)
+    compile_all(env)
     return env
 
 
