@@ -521,17 +521,11 @@ def before_write(build: Build) -> list[DopemailError]:
     """What ``check`` can tell of a build it does not write, which ``build`` would tell only
     once written (see :func:`after_write`): the pages it would remove (a sent issue's file
     deleted or renamed: the emails' links to its web version), and a new ``base_url``."""
-    from .layout import MANIFEST
+    from .sourcesgone import last_outputs
 
     root = build.workspace.root
-    try:
-        previous = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        previous = []
     going = sorted(
-        rel
-        for rel in set(previous) - build.outputs.keys()
-        if isinstance(rel, str) and (root / rel).is_file()
+        rel for rel in set(last_outputs(root)) - build.outputs.keys() if (root / rel).is_file()
     )
     try:
         feed: bytes | None = (root / JSON_PATH).read_bytes()

@@ -58,7 +58,7 @@ def sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> l
         )
     if broken or any_piece:
         return errors
-    found = [rel for rel in _last_outputs(root) if _made_from(rel) == name]
+    found = [rel for rel in last_outputs(root) if _made_from(rel) == name]
     if name == ENTRIES_DIR:
         pages = [rel for rel in found if (root / rel).exists()]
         said = "the {count} pages the last one published from it ({first}...) and empty the feeds"
@@ -96,7 +96,8 @@ def _held(root: Path, rel: str) -> bool:
         return False
 
 
-def _last_outputs(root: Path) -> list[str]:
+def last_outputs(root: Path) -> list[str]:
+    """The outputs the last build wrote (its manifest), or none."""
     try:
         found = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
