@@ -19,9 +19,9 @@ For each size N it makes (or reuses) the corpus of ``bench/make_corpus.py`` in
 - one 5-film issue rendered (Jinja2, MJML compile, CSS inlining, quality checks) in-process
   with dopemail's own ``render_issue``, many times;
 - Hugo and Pelican building one page per entry and their feeds from the same entries; Hugo's
-  job done by a plain Python build (``bench/peers/plain/build.py``: the issue's reference for
-  the targets); and the floor: a Python loop that reads every input file and writes the same
-  bytes out;
+  job done by a plain Python build (``bench/peers/plain/build.py``: the build the performance
+  targets were set from); and the floor: a Python loop that reads every input file and writes
+  the same bytes out;
 - each target's pair in turn (dopemail's build, then the peer's, ``--runs`` times; see
   :class:`Turns`), printed as a second table of the pairs' ratios;
 - ``bench/send.py`` (another engineer's) to 100,000 and 1,000,000 subscribers, if it is there.
