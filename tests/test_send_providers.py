@@ -584,6 +584,28 @@ def test_a_success_the_api_does_not_give_is_in_doubt_not_a_refusal(
         provider.send(batch(composer, "ada@example.com", "bob@example.com"))
 
 
+def test_buttondown_duplicate_email_is_in_doubt(server, client, tmp_path) -> None:
+    provider, composer = adapter("buttondown", server, tmp_path, client)
+    detail = "An email with this subject was sent recently."
+    server.queue(Reply(400, {"code": "email_duplicate", "detail": detail}))
+    with pytest.raises(InDoubt, match="Buttondown already has this email"):
+        provider.send(one_batch("buttondown", composer))
+
+
+def test_buttondown_conflict_under_the_key_is_in_doubt(server, client, tmp_path) -> None:
+    # A post under the issue's key with other content (the issue rebuilt, or sent from another
+    # checkout): Buttondown answers 409. It was taken as a refusal, the issue put back in the
+    # queue, to be posted again to the whole list once the key expired.
+    provider, composer = adapter("buttondown", server, tmp_path, client)
+    post = one_batch("buttondown", composer)
+    assert provider.send(post)[0].status == "sent"
+    write_issue(tmp_path, subject="A corrected subject")
+    rebuilt = Composer(load_issue(tmp_path, "1"), composer.sender, UNSUBSCRIBE_SECRET.encode())
+    with pytest.raises(InDoubt, match="409 Conflict under this issue's idempotency key"):
+        provider.send(Batch(rebuilt, post.letters, 1, post.idempotency_key))
+    assert server.deliveries == {BUTTONDOWN_LIST: 1}
+
+
 @pytest.mark.parametrize(
     ("status", "body"), [(201, {}), (201, "<html>Welcome to nginx</html>"), (201, {"id": ""})]
 )

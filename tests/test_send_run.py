@@ -910,6 +910,28 @@ def test_buttondown_posts_once_and_records_that_post(server, tmp_path) -> None:
     assert shown[1] == "  posted to buttondown's own subscriber list" and len(shown) == 2
 
 
+def test_buttondown_conflict_keeps_the_issue_in_flight_never_posted_again(server, tmp_path) -> None:
+    # The issue sent from one checkout, then from another whose build differs: the same
+    # key, other content, and Buttondown's 409. The second checkout kept nothing in flight
+    # (a refusal puts the post back in the queue): once the key expired, the list got the
+    # issue twice. It stays in flight, for the editor to settle, and is never posted anew.
+    first = make_workspace(tmp_path / "first", provider="buttondown", server=server)
+    assert send(first, "buttondown").sent == 1
+    other = make_workspace(tmp_path / "other", provider="buttondown", server=server)
+    write_issue(other, subject="A corrected subject")
+    with pytest.raises(SendError):
+        send(other, "buttondown")
+    assert counts(other)["in_flight"] == 1 and counts(other)["pending"] == 0
+    (stuck,) = send_status(other, "1").in_flight
+    assert "409 Conflict" in (stuck.error or "")
+    # The next run replays it under the same key (a post it took would be answered, not
+    # made again), meets the conflict again, and keeps it.
+    with pytest.raises(SendError, match="may or may not have delivered"):
+        send(other, "buttondown")
+    assert counts(other)["in_flight"] == 1 and server.deliveries == {BUTTONDOWN_LIST: 1}
+    assert len({r.headers["x-idempotency-key"] for r in server.requests}) == 1
+
+
 @pytest.mark.parametrize(
     ("status", "held"), [("paused", True), ("draft", True), ("in_flight", False)]
 )

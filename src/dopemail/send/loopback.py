@@ -323,6 +323,10 @@ class LoopbackServer:
         known = self._idempotent.get(f"{flavor}:{key}")
         if known:
             if known[0] != fingerprint:
+                # (Buttondown's OpenAPI file gives its 409 no body: one like its 400s.)
+                if flavor == "buttondown":
+                    detail = "This idempotency key was used with a different request."
+                    return 409, {"detail": detail}, {}
                 return (
                     409,
                     {

@@ -12,8 +12,8 @@ keys", at most 200 characters) but absent from the OpenAPI file. A test send cre
 Answers: 201 with the email (its ``id`` is recorded in the ledger); 400 ``{code, detail}``, where
 ``sending_requires_confirmation`` (API version 2026-04-01) is answered once with the documented
 ``X-Buttondown-Live-Dangerously: true`` header, since ``--yes`` is that confirmation, and
-``email_duplicate`` means the issue may be out already; 401/403 refuse the key; 429 carries
-``Retry-After``; 5xx are retried.
+``email_duplicate`` means the issue may be out already, as does a 409 (a conflict under the
+idempotency key); 401/403 refuse the key; 429 carries ``Retry-After``; 5xx are retried.
 """
 
 from __future__ import annotations
@@ -78,6 +78,17 @@ class Buttondown:
             response = self.api.post("/emails", json=body, headers=headers)
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
+        if response.status_code == 409:
+            # Documented for POST /emails without a body: a conflict under the idempotency
+            # key (a post under it still being made, or made with other content). Either way
+            # a post under this key reached Buttondown and may have gone to the list; taken
+            # as a refusal, the issue went back to the queue, to be posted again once the
+            # key expired: the list mailed twice.
+            raise InDoubt(
+                f"Buttondown answered 409 Conflict under this issue's idempotency key "
+                f"({self._message(response)}): a post under it reached Buttondown and may "
+                "have gone out"
+            )
         self._check(response, CREATED)
         return [Outcome("sent", self._receipt(response), _held(response))]
 
