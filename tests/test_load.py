@@ -507,6 +507,32 @@ BAD_ENTRIES = [
         7,
         "the value of 'section' holds ': '",
     ),
+    # A text's line left at the field's column ends the text: it was told lines later (as a
+    # ':' not found), or as a field missing its ':' ("write it 'funny: film about...'").
+    (
+        "text-block-first-line-unindented",
+        variant(
+            "published: 2024-03-01",
+            "published: 2024-03-01\nsummary: >-\nA patient,\n  funny film.\nauthor: DoPe Press",
+        ),
+        5,
+        "this line is not indented under 'summary: >-', so summary's text ends above it",
+    ),
+    (
+        "text-block-next-line-unindented",
+        variant(
+            "published: 2024-03-01",
+            "published: 2024-03-01\nsummary: >-\n  A patient,\nfunny film about people.",
+        ),
+        6,
+        "this line is not indented under 'summary: >-'",
+    ),
+    (
+        "text-block-then-a-field-without-its-colon",  # both fixes offered: the editor knows
+        variant("published: 2024-03-01", "published: 2024-03-01\nsummary: |\n  A film.\nauthor Jo"),
+        6,
+        "this line is not indented under 'summary: |'",
+    ),
     (  # the item's first field, its next at the item's column: no list item of words
         "no-colon-in-a-list-item",
         variant(

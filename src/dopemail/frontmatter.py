@@ -621,6 +621,46 @@ def _missing_colon(line: str) -> tuple[str, str] | None:
 _QUOTED_VALUE = re.compile(r"""^([ ]*(?:- +)?(?:[^\s#'"][^:#]*:[ ]+)?)(['"])""")
 
 
+# A field whose value is a block of lines below it ('summary: >-'): its indentation, name, sign.
+_TEXT_OPENER = re.compile(r"^([ ]*)(?:- +)?([A-Za-z_][\w-]*):[ ]+([|>][-+]?)[ ]*(?:#.*)?$")
+# A line that is a field (its name quoted or not) or a list's item, or begins a comment.
+_FIELD_OR_ITEM = re.compile(r"^[ ]*(?:-(?:[ ]|$)|#|['\"]|[^\s:#'\"][^:#]*:(?:[ ]|$))")
+
+
+def _text_left_out(lines: list[str], upto: int) -> tuple[int, str, str] | None:
+    """A line, at or before ``upto`` (0-based), of the text of a field such as 'summary: >-'
+    that is not indented under it, which ends the text (line, message, hint), if there is
+    one. YAML notices it lines later, or takes it for a field missing its ':' ('funny:
+    film about...'): the line to fix is the first one left out."""
+    found = None
+    for index in range(min(upto, len(lines) - 1) + 1):
+        opener = _TEXT_OPENER.match(lines[index])
+        if opener is None:
+            continue
+        column, key, sign = len(opener.group(1)), opener.group(2), opener.group(3)
+        below, depth = index + 1, None
+        while below <= upto and below < len(lines):
+            line = lines[below]
+            if line.strip() and len(_indent(line)) <= column:
+                break
+            if line.strip() and depth is None:
+                depth = len(_indent(line))
+            below += 1
+        if below > upto or below >= len(lines) or _FIELD_OR_ITEM.match(lines[below]):
+            continue
+        spaces = depth if depth is not None else column + 2
+        colon = _missing_colon(lines[below])
+        field = colon[1] if colon else "add ': ' after its name"
+        found = (
+            below,
+            f"broken YAML: this line is not indented under '{key}: {sign}', so {key}'s text "
+            "ends above it",
+            f"if it is part of {key}, indent it by {spaces} spaces, as every line of a "
+            f"'{sign}' text is under its field; if it is a field, {field}",
+        )
+    return found
+
+
 def _early_quote(line: str) -> tuple[str, str] | None:
     """What to say of a quoted value that ends before its line does ('Marit's Night',
     "Quiet" Hours), if the line holds one: (message, hint)."""
@@ -758,6 +798,11 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 line = quoted + 1 + line_offset
                 raise ContentError(f"broken YAML: {what}", path, line, fix) from None
         lines = text.split("\n")
+        left_out = _text_left_out(lines, stopped.line) if stopped is not None else None
+        if left_out is not None:
+            raise ContentError(
+                left_out[1], path, left_out[0] + 1 + line_offset, left_out[2]
+            ) from None
         # 'author DoPe Press' reads as the start of a key running on to the next line, where
         # the parser gives up: the line to fix is the one the key started on (or, when it is
         # told as a field YAML did not expect, the one above).
