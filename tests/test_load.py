@@ -3166,6 +3166,32 @@ def test_a_list_where_one_set_of_fields_belongs_is_told_how_to_write_it(
     load_workspace(workspace)
 
 
+def test_a_table_written_twice_is_told_as_one_fix(workspace: Path) -> None:
+    # Two [[sender]]: told "write [sender], in single brackets", which, done to both, gave
+    # tomllib's "Cannot declare ('sender',) twice" at the second: two steps, and Python's
+    # words for the second.
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    other = '\n[[sender]]\nfrom_name = "Other"\nfrom_email = "o@dopepress.example.com"\n'
+    error = _the_problem_of(workspace, "dopemail.toml", "[sender]\n", "[[sender]]\n")
+    config.write_text(config.read_text("utf-8") + other, encoding="utf-8")
+    (error,) = reported(workspace)
+    assert error.line == 22
+    assert error.message == "sender: must be one table, not a list of 2 (written [[sender]])"
+    assert error.hint.startswith(
+        "keep one [sender], in single brackets, and delete the other one (and its settings)"
+    ), error.hint
+    # Both written [sender]: the second told as such, by its line, in the editor's words.
+    config.write_text(text + other.replace("[[sender]]", "[sender]"), encoding="utf-8")
+    (error,) = reported(workspace)
+    assert error.line == text.count("\n") + 2
+    assert error.message == "broken TOML: the table [sender] is written twice (this is the second)"
+    assert error.hint.startswith("keep one [sender] line"), error.hint
+    # Done as told, the settings load.
+    config.write_text(text, encoding="utf-8")
+    load_workspace(workspace)
+
+
 @pytest.mark.parametrize(
     "where", ["entries/quiet-hours.md", "issues/3-quiet-hours.md", "dopemail.toml"]
 )

@@ -244,6 +244,8 @@ _TOML_PROBLEMS = {
 }
 
 
+_DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+
 # What tomllib says of text written without quotes, or with quotes inside its quotes.
 _TEXT_UNQUOTED = ("Invalid value", "Expected newline or end of document after a statement")
 
@@ -720,6 +722,15 @@ def load_settings(root: Path) -> Settings:
         match = re.search(r"line (\d+)", str(exc))
         said = re.sub(r" \((?:at line \d+, column \d+|at end of document)\)$", "", str(exc))
         what, fix = _TOML_PROBLEMS.get(said, (said, "check the quotes and brackets on that line"))
+        twice = _DECLARED_TWICE.fullmatch(said)
+        if twice is not None:
+            # tomllib names the table as a Python tuple: "Cannot declare ('sender',) twice".
+            table = ".".join(re.findall(r"'([^']*)'", twice.group(1)))
+            what = f"the table [{table}] is written twice (this is the second)"
+            fix = (
+                f"keep one [{table}] line, with all of its settings under it (a setting "
+                "written under both: keep the one meant)"
+            )
         line = int(match.group(1)) if match else None
         if match is None and str(exc).endswith("(at end of document)"):
             # The file ended inside something: a list left open, most likely (its items

@@ -311,6 +311,15 @@ def describe_errors(
                 table = ".".join(str(p) for p in loc)
                 said = f"must be one table, not a list of them (written [[{table}]])"
                 hint = f"write [{table}], in single brackets, with {named}"
+                if len(error["input"]) > 1:
+                    # Each made [sender] alone, they were then "declared twice": one fix.
+                    count = len(error["input"])
+                    said = f"must be one table, not a list of {count} (written [[{table}]])"
+                    others = "one (and its settings)" if count == 2 else f"{count - 1} (and theirs)"
+                    hint = (
+                        f"keep one [{table}], in single brackets, and delete the other "
+                        f"{others}; it takes {named}"
+                    )
             else:
                 said = "must be fields written under it, not a list"
                 hint = (
