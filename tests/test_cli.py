@@ -495,6 +495,93 @@ def test_check_tells_ahead_what_the_next_build_would_remove_or_renumber(
     assert {p: p.read_bytes() for p in (workspace / "site").rglob("*") if p.is_file()} == outputs
 
 
+def _warnings(output: str) -> list[tuple[str, str]]:
+    """Each warning printed: where (its file and line, if any) and its hint."""
+    return re.findall(
+        r"(?m)^warning: ((?:[\w./-]+\.(?:md|toml):(?:\d+:)? )?).*\n  hint: (.*)$", output
+    )
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _set(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _short_feeds(ws: Path) -> None:
+    _set(ws / "dopemail.toml", "items = 50", "items = 3")
+
+
+CHECK_AHEAD = {
+    # Set before the build, the edit after it, what check then says of the next build.
+    "sent-issue-changed": (
+        None,
+        lambda ws: _set(
+            ws / "entries/all-of-us-strangers.md", "I’ve always said", "I have always said"
+        ),
+        "issue 1 was sent, and the next build would change its web version and its email: "
+        "readers who open it from their email would see the new text",
+    ),
+    "new-feed-id": (
+        None,
+        lambda ws: _set(
+            ws / "entries/quiet-hours.md", "2024-11-08T09:00:00-08:00", "2024-11-09T02:00:00+09:00"
+        ),
+        "its feed id would be tag:dopepress.example.com,2024-11-09:quiet-hours with the next "
+        "build (it is tag:dopepress.example.com,2024-11-08:quiet-hours): feed readers would "
+        "show the entry again as new, once",
+    ),
+    "sent-issue-made-a-draft": (
+        None,
+        lambda ws: _set(ws / "issues/1-strangers-and-varda.md", "status: sent", "status: draft"),
+        "issue 1 was sent, and would be a draft with the next build: it would leave the "
+        "newsletter's archive and its feed (feed readers that fetched it keep it), and its web "
+        "version, which the emails link to, would be hidden from search engines",
+    ),
+    "published-too-old-for-the-feeds": (
+        _short_feeds,
+        lambda ws: _set(
+            ws / "entries/harbor-lights-restoration.md",
+            "draft: true\npublished: 2024-12-13T",
+            "published: 2024-03-01T",
+        ),
+        "would be published with the next build, but no feed would carry it: the feeds hold "
+        "the 3 newest entries",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHECK_AHEAD))
+def test_check_tells_ahead_every_warning_the_next_build_gives(
+    workspace: Path, run_cli, case: str
+) -> None:
+    # check told of the pages the next build would remove and of a new base_url, and said
+    # nothing of a sent issue changed, feed ids made anew, an issue unlisted or an entry no
+    # feed carries: build told those once the site was written. check tells them all now,
+    # said of the next build, and writes nothing.
+    setup, edit, ahead = CHECK_AHEAD[case]
+    if setup is not None:
+        setup(workspace)
+    built(run_cli, workspace)
+    edit(workspace)
+    before = {**_files(workspace / "site"), **_files(workspace / "feeds")}
+    state = _files(workspace / ".dopemail")
+    code, checked = run_cli("check", "--root", workspace)
+    assert code == 0 and ahead in checked, checked
+    assert {**_files(workspace / "site"), **_files(workspace / "feeds")} == before
+    assert _files(workspace / ".dopemail") == state, "check remembered something"
+    told = built(run_cli, workspace)
+    assert _warnings(told) and _warnings(checked) == _warnings(told), (checked, told)
+    assert "next build" not in told, told
+    # Built, it is said: check has nothing more to tell ahead.
+    code, checked = run_cli("check", "--root", workspace)
+    assert code == 0 and "next build" not in checked, checked
+
+
 def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
     workspace: Path, run_cli
 ) -> None:

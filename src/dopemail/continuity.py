@@ -98,11 +98,13 @@ def sent_issues_changed(
     issues: Sequence[LoadedIssue],
     messages: Mapping[str, tuple[bytes, bytes]] | None = None,
     mailed: Callable[[LoadedIssue], bool] | None = None,
+    ahead: bool = False,
 ) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
     ``mailed``: whether an issue not marked sent went out all the same (the send ledger says
-    so), asked only of those a build changed.
+    so), asked only of those a build changed. ``ahead``: told of the next build, by ``check``
+    (as are the other warnings' ``ahead``).
 
     Not when the issue's own message changed with them (``message.json``: its subject or
     date edited, or a draft's status set): that is the editor at work on the issue itself.
@@ -136,8 +138,10 @@ def sent_issues_changed(
         numbers = number_runs(issue.meta.number for issue, _ in changed)
         return [
             ContentError(
-                f"{len(changed)} issues marked sent ({numbers}) changed with this build: "
-                "their readers see the new version when they open one from their email",
+                f"{len(changed)} issues marked sent ({numbers}) "
+                + _when(ahead, "changed with this build", "would change with the next build")
+                + f": their readers {_when(ahead, 'see', 'would see')} the new version when "
+                "they open one from their email",
                 None,
                 None,
                 hint,
@@ -158,8 +162,9 @@ def sent_issues_changed(
             ContentError(
                 f"issue {issue.meta.number} was sent"
                 + ("" if marked else " (the send ledger says so; it is not marked sent)")
-                + f", and this build changed {what}: readers who open it from their email see "
-                "the new text",
+                + f", and {_when(ahead, 'this build changed', 'the next build would change')} "
+                f"{what}: readers who open it from their email "
+                f"{_when(ahead, 'see', 'would see')} the new text",
                 issue.path,
                 None,
                 hint if marked else f"{hint}; and set 'status: sent' in it",
@@ -174,6 +179,7 @@ def issues_unlisted(
     messages: Mapping[str, tuple[bytes, bytes]],
     mailed: Callable[[LoadedIssue], bool] | None = None,
     replaced: Sequence[str] = (),
+    ahead: bool = False,
 ) -> list[DopemailError]:
     """A warning for each issue built as sent or ready before, a draft with this build: it
     leaves the newsletter's archive and its feed, and its web version, which a sent email
@@ -195,15 +201,26 @@ def issues_unlisted(
             continue
         went = was == "sent" or (mailed is not None and mailed(issue))
         said = "was sent" if went else "was ready"
-        also = ", and its web version, which the emails link to, is hidden from search engines"
+        also = (
+            ", and its web version, which the emails link to, "
+            + _when(ahead, "is hidden", "would be hidden")
+            + " from search engines"
+        )
         folder = f"{SITE_ISSUES_DIR}/{issue.key}/"
         if went and {f"{folder}{HTML_FILE}", f"{folder}{TEXT_FILE}"} & set(replaced):
-            also += "; its email changed with this build too: it is not what its readers got"
+            also += (
+                "; its email "
+                + _when(ahead, "changed with this build", "would change with the next build")
+                + " too: it "
+                + _when(ahead, "is not", "would not be")
+                + " what its readers got"
+            )
         found.append(
             ContentError(
-                f"issue {issue.meta.number} {said}, and is a draft with this build: it leaves "
-                "the newsletter's archive and its feed (feed readers that fetched it keep it)"
-                + (also if went else ""),
+                f"issue {issue.meta.number} {said}, and "
+                + _when(ahead, "is a draft with this build", "would be a draft with the next build")
+                + f": it {_when(ahead, 'leaves', 'would leave')} the newsletter's archive and "
+                "its feed (feed readers that fetched it keep it)" + (also if went else ""),
                 issue.path,
                 key_line(root, issue.path, "status"),
                 "set 'status: sent' back in it now: while it is a draft, what changes in it "
@@ -236,7 +253,10 @@ def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
 
 
 def feed_ids_changed(
-    root: Path, feed: tuple[bytes | None, bytes] | None, entries: Sequence[RenderedEntry]
+    root: Path,
+    feed: tuple[bytes | None, bytes] | None,
+    entries: Sequence[RenderedEntry],
+    ahead: bool = False,
 ) -> list[DopemailError]:
     """A warning for each entry the JSON feed carries at an address it carried before (in
     the feed this build replaces, or in an earlier build's: see :data:`FEED_IDS`) under
@@ -256,7 +276,7 @@ def feed_ids_changed(
     except ValueError:  # a feed.json edited by hand: nothing to tell from it
         return []
     before = {url: ids[-1] for url, ids in remembered.items()} | replaced
-    if any(remembered.get(url, [""])[-1] != id_ for url, id_ in after.items()):
+    if not ahead and any(remembered.get(url, [""])[-1] != id_ for url, id_ in after.items()):
         kept = dict(remembered)
         for url, id_ in after.items():
             kept[url] = [*(i for i in kept.get(url, []) if i != id_), id_]
@@ -278,8 +298,13 @@ def feed_ids_changed(
         names = ", ".join(entry.path for entry, _, _ in moved[:3])
         return [
             ContentError(
-                f"{len(moved)} entries ({names}...) have new feed ids with this build: feed "
-                "readers show them again as new, once",
+                f"{len(moved)} entries ({names}...) "
+                + _when(
+                    ahead,
+                    "have new feed ids with this build",
+                    "would have new feed ids with the next build",
+                )
+                + f": feed readers {_when(ahead, 'show', 'would show')} them again as new, once",
                 None,
                 None,
                 "their 'published' days (or 'id:') changed; to keep an entry's old id, copy it "
@@ -288,8 +313,13 @@ def feed_ids_changed(
         ]
     return [
         ContentError(
-            f"its feed id is now {new} (it was {old}){_why_new(entry)}: feed readers show the "
-            "entry again as new, once",
+            _when(
+                ahead,
+                f"its feed id is now {new} (it was {old})",
+                f"its feed id would be {new} with the next build (it is {old})",
+            )
+            + f"{_why_new(entry)}: feed readers {_when(ahead, 'show', 'would show')} the entry "
+            "again as new, once",
             entry.path,
             key_line(root, entry.path, "id" if entry.meta.id else "published"),
             (
@@ -313,6 +343,11 @@ def forget_deleted(root: Path, removed: list[str], entries: Sequence[LoadedEntry
     kept = {url: ids for url, ids in remembered.items() if url in there}
     if len(kept) != len(remembered):
         _remember_ids(root, kept)
+
+
+def _when(ahead: bool, now: str, then: str) -> str:
+    """The words for a build that wrote (``now``), or for the next one, told by ``check``."""
+    return then if ahead else now
 
 
 def _why_new(entry: LoadedEntry) -> str:
@@ -354,6 +389,7 @@ def unfed(
     removed: list[str],
     entries: Sequence[RenderedEntry],
     count: int,
+    ahead: bool = False,
 ) -> list[DopemailError]:
     """A warning for each entry published with this build (its page is new) that no feed
     carries: the feeds hold the ``count`` newest, and it is dated before them (an entry
@@ -374,9 +410,12 @@ def unfed(
         names = ", ".join(entry.path for entry in unseen[:3])
         return [
             ContentError(
-                f"{len(unseen)} entries ({names}...) are published with this build, but no "
-                f"feed carries them: the feeds hold the {count} newest entries, and they are "
-                "dated before those",
+                f"{len(unseen)} entries ({names}...) "
+                + _when(
+                    ahead, "are published with this build", "would be published with the next build"
+                )
+                + f", but no feed {_when(ahead, 'carries', 'would carry')} them: the feeds hold "
+                f"the {count} newest entries, and they are dated before those",
                 None,
                 None,
                 hint.replace("it goes", "they go").replace("it is", "they are"),
@@ -384,9 +423,10 @@ def unfed(
         ]
     return [
         ContentError(
-            f"published with this build, but no feed carries it: the feeds hold the {count} "
-            f"newest entries, and its 'published' ({entry.published.date().isoformat()}) is "
-            "older than theirs",
+            _when(ahead, "published with this build", "would be published with the next build")
+            + f", but no feed {_when(ahead, 'carries', 'would carry')} it: the feeds hold the "
+            f"{count} newest entries, and its 'published' "
+            f"({entry.published.date().isoformat()}) is older than theirs",
             entry.path,
             key_line(root, entry.path, "published"),
             hint,
@@ -404,6 +444,7 @@ def renamed_by_feed(
     feed: tuple[bytes | None, bytes] | None,
     entries: Sequence[LoadedEntry],
     removed: Sequence[str],
+    ahead: bool = False,
 ) -> list[DopemailError]:
     """A warning for each entry at an address new to the JSON feed whose moment of
     publication is that of the one item the feed carried at an address no entry has now: a
@@ -444,9 +485,21 @@ def renamed_by_feed(
         kept = before[old][0] == after[urls[0]][0]
         found.append(
             ContentError(
-                f"its address is new with this build, and the feed's item at {old}, published "
-                "at the same moment, is gone: links to the old address lead nowhere"
-                + ("" if kept else ", and feed readers show the entry again as new"),
+                "its address "
+                + _when(ahead, "is new with this build", "would be new with the next build")
+                + f", and the feed's item at {old}, published at the same moment, "
+                + _when(
+                    ahead,
+                    "is gone: links to the old address lead",
+                    "would be gone: links to the old address would lead",
+                )
+                + " nowhere"
+                + (
+                    ""
+                    if kept
+                    else f", and feed readers {_when(ahead, 'show', 'would show')} the "
+                    "entry again as new"
+                ),
                 entry.path,
                 key_line(root, entry.path, "slug") if entry.meta.slug else None,
                 f"if it was renamed from {slug}.md, set 'slug: {slug}' in it to keep its "
@@ -518,28 +571,29 @@ def remember_base_url(root: Path, settings: Settings) -> None:
 
 
 def before_write(build: Build) -> list[DopemailError]:
-    """What ``check`` can tell of a build it does not write, which ``build`` would tell only
-    once written (see :func:`after_write`): the pages it would remove (a sent issue's file
-    deleted or renamed: the emails' links to its web version), and a new ``base_url``."""
+    """What ``check`` can tell of a build it does not write: every warning ``build`` would
+    give once written (see :func:`after_write`), said of the next build, found by comparing
+    the outputs with those in place; nothing is written or remembered."""
     from .sourcesgone import last_outputs
+    from .write import would_write
 
     root = build.workspace.root
-    going = sorted(
-        rel for rel in set(last_outputs(root)) - build.outputs.keys() if (root / rel).is_file()
-    )
-    try:
-        feed: bytes | None = (root / JSON_PATH).read_bytes()
-    except OSError:
-        feed = None
-    return [
-        *pages_gone(going, build.workspace.entries, ahead=True),
-        *base_url_moved(root, build.workspace.settings, feed),
-    ]
+    report = would_write(root, build.outputs, last_outputs(root))
+    return _told(build, report, ahead=True)
 
 
 def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
     """Everything a written build changed that readers already hold (see the module), and
     the base_url it was made with remembered for the next one."""
+    workspace, settings = build.workspace, build.workspace.settings
+    told = _told(build, report)
+    forget_deleted(workspace.root, report.removed, workspace.entries)
+    remember_base_url(workspace.root, settings)
+    return told
+
+
+def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[DopemailError]:
+    # What ``report``'s changes do to what readers hold (``ahead``: would do, unwritten).
     workspace, settings = build.workspace, build.workspace.settings
     # The JSON outputs replaced, as they were and as they are now.
     json_files = {
@@ -548,16 +602,15 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
         if isinstance(after := build.outputs.get(rel), bytes)
     }
     feed = _feed(build, report, json_files)
-    told = [
-        *pages_gone(report.removed, workspace.entries),
-        *sent_issues_changed(
-            report.replaced, workspace.issues, json_files, _mailed(workspace.root)
-        ),
+    mailed = _mailed(workspace.root)
+    return [
+        *pages_gone(report.removed, workspace.entries, ahead=ahead),
+        *sent_issues_changed(report.replaced, workspace.issues, json_files, mailed, ahead),
         *issues_unlisted(
-            workspace.root, workspace.issues, json_files, _mailed(workspace.root), report.replaced
+            workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead
         ),
-        *feed_ids_changed(workspace.root, feed, build.entries),
-        *renamed_by_feed(workspace.root, feed, workspace.entries, report.removed),
+        *feed_ids_changed(workspace.root, feed, build.entries, ahead),
+        *renamed_by_feed(workspace.root, feed, workspace.entries, report.removed, ahead),
         *unfed(
             workspace.root,
             report.written,
@@ -565,12 +618,10 @@ def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
             report.removed,
             build.entries,
             settings.feeds.items,
+            ahead,
         ),
         *base_url_moved(workspace.root, settings, feed[0] if feed is not None else None),
     ]
-    forget_deleted(workspace.root, report.removed, workspace.entries)
-    remember_base_url(workspace.root, settings)
-    return told
 
 
 def _feed(

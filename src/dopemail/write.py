@@ -150,6 +150,38 @@ def _read_known(root: Path) -> dict[str, tuple[Identity, str]]:
     return known
 
 
+def would_write(root: Path, outputs: Mapping[str, Output], last: list[str]) -> WriteReport:
+    """What writing ``outputs`` in ``root`` would change, found without writing anything (for
+    ``check``): the outputs it would write, those it would replace among them (with what the
+    JSON ones hold now), how many are in place already, and which of ``last`` (the last
+    build's outputs) it would remove. An output in place is known as a write knows it: by
+    its stat as the last write left it, else by reading it."""
+    known = _read_known(root)
+    report = WriteReport()
+    for rel in sorted(outputs):
+        output, target = outputs[rel], root / rel
+        try:
+            before = identity(os.stat(target))
+        except FileNotFoundError:
+            report.written.append(rel)
+            continue
+        found = known.get(rel)
+        try:
+            same = (found is not None and (before, _tag(output)) == found) or _same(target, output)
+        except OSError:  # a folder where the file goes: the write would tell
+            same = False
+        if same:
+            report.unchanged += 1
+            continue
+        report.written.append(rel)
+        report.replaced.append(rel)
+        if rel.endswith(".json"):
+            with contextlib.suppress(OSError):
+                report.json_before[rel] = target.read_bytes()
+    report.removed = sorted(rel for rel in set(last) - outputs.keys() if (root / rel).is_file())
+    return report
+
+
 def _open_new(path: str) -> int:
     # A name of our own (this process's id) instead of mkstemp's random ones: a leftover of a
     # killed build with the same id is replaced, and 14,000 outputs cost 14,000 opens, not more.
