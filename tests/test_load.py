@@ -3166,6 +3166,33 @@ def test_a_list_where_one_set_of_fields_belongs_is_told_how_to_write_it(
     load_workspace(workspace)
 
 
+@pytest.mark.parametrize(
+    ("outbox", "inside"),
+    [
+        ("site/issues", "site"),
+        ("./feeds/../site", "site"),
+        ("feeds", "feeds"),
+        ("{root}/site/x", "site"),
+    ],
+)
+def test_an_outbox_in_a_published_folder_is_refused(
+    workspace: Path, run_cli, outbox: str, inside: str
+) -> None:
+    # Its emails, each with a reader's address and unsubscribe link, were written into site/
+    # (and published with it, the next build leaving them there): check said ok.
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    config.write_text(text + f'\n[send]\noutbox = "{outbox.format(root=workspace)}"\n', "utf-8")
+    (error,) = reported(workspace)
+    assert error.path == "dopemail.toml" and error.line == text.count("\n") + 3
+    assert error.message.startswith(f"send.outbox is inside {inside}/, which is published")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "send.outbox is inside" in output
+    # A folder of its own (even one named like them) is the outbox's.
+    config.write_text(text + '\n[send]\noutbox = "site-outbox"\n', "utf-8")
+    load_workspace(workspace)
+
+
 def test_a_table_written_twice_is_told_as_one_fix(workspace: Path) -> None:
     # Two [[sender]]: told "write [sender], in single brackets", which, done to both, gave
     # tomllib's "Cannot declare ('sender',) twice" at the second: two steps, and Python's

@@ -768,7 +768,7 @@ def load_settings(root: Path) -> Settings:
         ]
     )
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         errors: list[DopemailError] = [
             ConfigError(message, shown, _key_line(text, loc), hint)
@@ -776,6 +776,30 @@ def load_settings(root: Path) -> Settings:
         ]
         raise_all(errors)
         raise AssertionError("unreachable") from None
+    published = _published_folder(root, settings.send.outbox)
+    if published is not None:
+        raise ConfigError(
+            f"send.outbox is inside {published}/, which is published: the outbox's emails "
+            "(each reader's address and unsubscribe link) would go out with the site",
+            shown,
+            _key_line(text, ("send", "outbox")),
+            'give it a folder of its own, outside site/ and feeds/: outbox = "outbox"',
+        )
+    return settings
+
+
+#: The folders a build writes and the site publishes (site.SITE_DIR, and the feeds').
+_PUBLISHED = ("site", "feeds")
+
+
+def _published_folder(root: Path, folder: str) -> str | None:
+    """Which published folder of ``root`` the folder ``folder`` (as dopemail.toml gives it:
+    relative to ``root``, or absolute) is in, if it is in one."""
+    where = Path(posixpath.normpath((root / folder).as_posix()))
+    for name in _PUBLISHED:
+        if where.is_relative_to(Path(posixpath.normpath((root / name).as_posix()))):
+            return name
+    return None
 
 
 __all__ = ["CONFIG_NAME", "SECRET_ENV", "Settings", "config_line", "load_settings"]
