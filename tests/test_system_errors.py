@@ -86,6 +86,41 @@ def test_an_empty_template_of_the_workspace_is_refused(
     assert _outputs(workspace) == before
 
 
+DEFAULTS = Path(__file__).resolve().parent.parent / "src/dopemail/default_templates"
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "line", "said"),
+    [
+        ("entry.html.j2", "{% block main %}", "{% block mian %}", 25, "did you mean 'main'?"),
+        ("entry.html.j2", "{% block title %}", "{% block titel %}", 3, "did you mean 'title'?"),
+        ("home.html.j2", "{% block main %}", "{% block body %}", None, "fills its blocks: head, "),
+    ],
+)
+def test_a_block_its_parent_does_not_have_is_refused(
+    workspace: Path, run_cli, name: str, old: str, new: str, line: int | None, said: str
+) -> None:
+    # A misspelt block ('mian') is shown nowhere: check said ok, and the build published
+    # every entry's page with an empty <main> (a 'titel' block, pages without their title).
+    build(workspace)
+    before = _outputs(workspace)
+    source = (DEFAULTS / name).read_text(encoding="utf-8")
+    assert old in source
+    line = line or source[: source.index(old)].count("\n") + 1
+    (workspace / "templates" / name).write_text(source.replace(old, new), encoding="utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        block = new.split()[2]
+        assert f"templates/{name}:{line}: block '{block}' is not a block of page.html.j2" in output
+        assert said in output, output
+    assert _outputs(workspace) == before
+    # A block inside an overriding one is a block for a template extending this one: no error.
+    wrapped = source.replace(old, old + "{% block lead %}{% endblock %}", 1)
+    (workspace / "templates" / name).write_text(wrapped, encoding="utf-8")
+    assert run_cli("check", "--root", workspace)[0] == 0
+
+
 def test_an_empty_template_is_told_by_a_build_on_several_cores(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

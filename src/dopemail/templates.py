@@ -827,7 +827,73 @@ class _Environment(jinja2.Environment):
         self.words = words
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
-        return _FoldWords(self.words).visit(super()._parse(source, name, filename))
+        tree = super()._parse(source, name, filename)
+        if filename is not None:
+            _check_blocks(self, tree, filename)
+        return _FoldWords(self.words).visit(tree)
+
+    def blocks_of(self, name: str, seen: frozenset[str] = frozenset()) -> set[str] | None:
+        """Every block the template ``name`` and the templates it extends define (None when
+        that cannot be told: one missing or broken, or extending a name made as it renders)."""
+        if name in seen:
+            return set()
+        try:
+            source, _, _ = self.loader.get_source(self, name)  # type: ignore[union-attr]
+            tree = super()._parse(source, name, None)
+        except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+            return None
+        found = {block.name for block in tree.find_all(jinja2.nodes.Block)}
+        parent = _extended(tree)
+        if parent is False:
+            return None
+        if parent is None:
+            return found
+        above = self.blocks_of(parent, seen | {name})
+        return None if above is None else found | above
+
+
+def _extended(tree: Any) -> str | None | bool:
+    """The name of the template ``tree`` extends; None if it extends none, False if its
+    name is made as it renders."""
+    extends = next(iter(tree.find_all(jinja2.nodes.Extends)), None)
+    if extends is None:
+        return None
+    return extends.template.value if isinstance(extends.template, jinja2.nodes.Const) else False
+
+
+def _check_blocks(env: _Environment, tree: Any, filename: str) -> None:
+    """Refuse a block of a template that extends another which no template it extends has:
+    Jinja2 shows a block only where its parent has one of that name, so a misspelt block
+    ('mian' for 'main') was left out of every page, published blank, without a word."""
+    parent = _extended(tree)
+    if not isinstance(parent, str):
+        return
+    known = env.blocks_of(parent)
+    if known is None:
+        return  # the parent's own problem, told when it is rendered
+
+    def outer(node: Any) -> Any:
+        # Its blocks not inside another block: one inside an overriding block is a new
+        # block for the templates that extend this one.
+        for child in node.iter_child_nodes():
+            if isinstance(child, jinja2.nodes.Block):
+                yield child
+            else:
+                yield from outer(child)
+
+    root = env.globals.get("workspace_root")
+    for block in outer(tree):
+        if block.name in known:
+            continue
+        close = closest(block.name, sorted(known))
+        raise TemplateError(
+            f"block '{block.name}' is not a block of {parent} (nor of a template it extends), "
+            "so nothing of it is shown",
+            _shown(filename, root),
+            block.lineno,
+            (f"did you mean '{close}'? " if close else "")
+            + f"a template that extends {parent} fills its blocks: {', '.join(sorted(known))}",
+        )
 
 
 class _FoldWords(jinja2.visitor.NodeTransformer):
