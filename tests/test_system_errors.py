@@ -121,6 +121,23 @@ def test_a_block_its_parent_does_not_have_is_refused(
     assert run_cli("check", "--root", workspace)[0] == 0
 
 
+def test_html_shown_without_safe_is_shown_as_html(workspace: Path, run_cli) -> None:
+    # '{{ body_html }}' for '{{ body_html | safe }}' (and the intro's, the lists'): every page,
+    # feed item and email showed the tags as text ('&lt;p&gt;'), and check said ok.
+    build(workspace)
+    before = _outputs(workspace)
+    for template in DEFAULTS.rglob("*.j2"):
+        source = template.read_text(encoding="utf-8")
+        if "| safe" in source:
+            mine = workspace / "templates" / template.relative_to(DEFAULTS)
+            mine.parent.mkdir(parents=True, exist_ok=True)
+            mine.write_text(source.replace(" | safe", ""), encoding="utf-8")
+    assert len(list((workspace / "templates").rglob("*.j2"))) >= 8
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert _outputs(workspace) == before
+
+
 def test_an_empty_template_is_told_by_a_build_on_several_cores(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1177,8 +1177,16 @@ def _shown(filename: str, root: Path | None) -> str:
 
 
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
-    """Render a template, translating every Jinja2 error into a located TemplateError."""
+    """Render a template, translating every Jinja2 error into a located TemplateError.
+
+    The HTML dopemail made and hands a template (``body_html``, ``intro_html``,
+    ``content_html``, the lists) is marked as HTML: a template that shows it without
+    ``| safe`` shows it, where every page, feed item and email showed its tags as text.
+    """
     root = env.globals.get("workspace_root")
+    for key, value in context.items():
+        if type(value) is str and key.endswith("_html"):
+            context[key] = markupsafe.Markup(value)
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
