@@ -83,6 +83,27 @@ def test_a_list_with_its_header_alone_is_refused_for_the_send(tmp_path) -> None:
     assert run("status", "2", "--root", root) == (0, "issue 2: nothing sent yet\n")
 
 
+def test_a_list_without_one_valid_address_is_refused_for_the_send(tmp_path) -> None:
+    # 'Ada Lovelace <ada@example.com>' in the email column, on every line: "sent 0, failed
+    # 0 ... skipped 2 (2 invalid)", exit 0, the issue sent to no one.
+    root = make_workspace(tmp_path, subscribers=0)
+    rows = [
+        ("Ada Lovelace <ada@example.com>", "Ada", "subscribed", "", ""),
+        ("Bob <bob@example.com>", "Bob", "subscribed", "", ""),
+    ]
+    write_subscribers(root, rows)
+    said = "no address in the subscriber list is valid (line 2: 'Ada Lovelace <ada@example.com>'"
+    code, output = run("send", "1", "--root", root)
+    assert code == 0 and f"warning: subscribers.csv: {said}" in output, output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and said in output and "address alone (ada@example.com)" in output, output
+    assert run("status", "1", "--root", root) == (0, "issue 1: nothing sent yet\n")
+    # One valid address among them, or readers who all left: the send goes on (to whom it may).
+    write_subscribers(root, [*rows, ("gone@example.com", "", "unsubscribed", "", "")])
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0 and "sent 0, failed 0" in output, output
+
+
 @pytest.mark.parametrize("provider", ["postmark", "resend", "sendgrid", "mailgun", "buttondown"])
 def test_the_dry_run_shows_the_plan_before_the_api_key_is_set(tmp_path, provider) -> None:
     # It stopped at "no API key for postmark": an editor could not see the plan (counts,

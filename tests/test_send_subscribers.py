@@ -54,11 +54,27 @@ def test_each_row_is_checked_and_every_skip_has_a_reason(tmp_path) -> None:
     reasons = {email: reason for _, email, reason in report.examples}
     assert (
         reasons["erin@example.com"]
-        == "not subscribed: status 'pending' (write 'subscribed' to mail)"
+        == "not subscribed: status 'pending' (only 'subscribed' readers are mailed)"
     )
     assert reasons["fay@example.com"].startswith("not subscribed: no status")
     assert reasons["no-at-sign"].startswith("invalid: ")
     assert reasons["ADA@example.com"] == "duplicate: also on line 2"
+
+
+@pytest.mark.parametrize("status", ["unsubscribe", "Unsub", "unsubscribed-2024"])
+def test_a_status_of_a_reader_who_left_in_other_words_is_unsubscribed(tmp_path, status) -> None:
+    # 'unsubscribe' was "not subscribed ... (write 'subscribed' to mail)": a hint to mail a
+    # reader who left, and their earlier 'subscribed' line was not taken back.
+    path = write_subscribers(
+        tmp_path,
+        [
+            ("ada@example.com", "", "subscribed", "", ""),
+            ("ada@example.com", "", status, "", ""),
+        ],
+    )
+    ledger, report = sync(tmp_path, path)
+    assert ledger.next_pending(1, 10) == []
+    assert report.counts == {"unsubscribed": 1, "unsubscribed on a later line": 1}
 
 
 def test_an_unsubscribe_anywhere_in_the_file_wins(tmp_path) -> None:

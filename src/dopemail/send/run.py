@@ -76,7 +76,14 @@ from .retry import (
     Unsafe,
     with_retries,
 )
-from .subscribers import SkipReport, address_key, check_address, read_subscribers, sendable
+from .subscribers import (
+    Row,
+    SkipReport,
+    address_key,
+    check_address,
+    read_subscribers,
+    sendable,
+)
 
 #: Assumed time of one request, for the dry run's estimate.
 REQUEST_SECONDS = 0.5
@@ -936,12 +943,26 @@ class _Run:
     def _check_someone(self, path: Path, mode: str) -> None:
         # A list with its header alone (an export that failed) sent to no one and said
         # "sent 0"; and a half-sent issue's readers still to mail were taken off its queue.
+        # So did one whose every address is invalid ('Ada <ada@example.com>' in the email
+        # column): read until a row that is no such mistake, the first one most often.
+        first: Row | None = None
         with contextlib.closing(read_subscribers(path)) as rows:
-            if next(rows, None) is not None:
-                return
+            for row in rows:
+                if row.skip != "invalid":
+                    return
+                first = first or row
         name = self.settings.send.subscribers
         message = "the subscriber list holds no reader: its header line alone, or nothing"
         hint = "export the list again from where you keep it (one reader a line under the header)"
+        if first is not None:
+            message = (
+                f"no address in the subscriber list is valid (line {first.line}: "
+                f"'{first.email}': {first.detail})"
+            )
+            hint = (
+                "its email column holds each reader's address alone (ada@example.com); "
+                "export the list again from where you keep it"
+            )
         if mode == "send":
             raise SendError(message, name, None, hint)
         self.reporter.warn(f"{name}: {message}; --yes will refuse it: {hint}")

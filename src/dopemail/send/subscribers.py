@@ -318,8 +318,13 @@ def _check(line: int, record: list[str], at_email: int, at_name: int | None, at_
         return Row(line, email, key, name)
     if status in ("unsubscribed", "bounced", "complained"):
         return Row(line, email, key, name, status)
+    if status.startswith("unsub"):  # 'unsubscribe', 'unsub': a reader who left, as any other
+        return Row(line, email, key, name, "unsubscribed", f"status '{status}'")
     shown = f"status '{status}'" if status else "no status"
-    return Row(line, email, key, name, "not subscribed", f"{shown} (write 'subscribed' to mail)")
+    # Not told to write 'subscribed': the status may be a reader who left, in other words.
+    return Row(
+        line, email, key, name, "not subscribed", f"{shown} (only 'subscribed' readers are mailed)"
+    )
 
 
 class SkipReport:
