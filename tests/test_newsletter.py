@@ -1566,6 +1566,9 @@ def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, ru
         ("{{ m.knd }}", "Entry has no attribute 'knd'", "did you mean 'kind'?"),
         ("{{ itme.url }}", "'itme' is undefined", "did you mean 'item'?"),
         ("{{ e.ulr }}", "LoadedEntry has no attribute 'ulr'", "did you mean 'url'?"),
+        # HTML's word for a picture's address, not the nearest name ('source', the file under
+        # media/: a path that leads nowhere from an inbox).
+        ("{{ e.images[0].src }}", "Media has no attribute 'src'", "did you mean 'url'?"),
         # 'summary' is an attribute there (item.summary), not a variable: no such advice.
         ("{{ summry }}", "'summry' is undefined", "check the variable's spelling"),
         # Nor are Jinja's own words ('not', 'if'), filters (| safe) or tests (is defined).

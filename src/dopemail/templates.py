@@ -1242,6 +1242,8 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             names += _names_in(env, filename)
         names = [n for n in names if n != wanted]  # the template names it, where it failed
         close = closest(wanted, names, cutoff=0.6) if names else None  # "ulr" is 0.67
+        if _MEANT.get(wanted) in names:
+            close = _MEANT[wanted]  # HTML's word for what a template shows readers
         of_none = re.fullmatch(r"'None' has no attribute '([^']*)'", message)
         if of_none:
             # archive.html.j2's 'year' on the page of every year (archive/), which has none:
@@ -1450,6 +1452,12 @@ def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple
         if tag == wanted:
             return tag, line
     return None
+
+
+# A picture's or a link's address as HTML names it: its 'url' (what readers fetch), not the
+# nearest name: 'src' was told "did you mean 'source'?", the file under media/, a path that
+# leads nowhere from an inbox or a feed reader.
+_MEANT = {"src": "url", "href": "url", "link": "url", "path": "url"}
 
 
 def _undecodable(root: Path | None) -> tuple[str | None, int | None]:
