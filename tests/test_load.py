@@ -927,6 +927,11 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             "newsletter.warn_bytes: 60000 is above max_bytes (50000)",
         ),
         ("[feeds]\nitems = 50", "[feeds]\nitems = 50\nitmes = 5", "('items' is set too)"),
+        (  # an address: meant for from_email, not the nearest name, from_name, set already
+            'from_email = "newsletter@dopepress.example.com"',
+            'from = "newsletter@dopepress.example.com"',
+            "unknown field 'sender.from' (did you mean 'from_email'?)",
+        ),
         (
             'title = "DoPe Press"',
             'title = "DoPe Press',

@@ -138,6 +138,13 @@ def describe_errors(
     # A misspelled required field is one problem: "unknown field 'nam' (did you mean
     # 'name'?)" says all of it, without "missing required field 'name'" beside it.
     unknown = {loc: _field_like(root, loc) for loc, e in errors if e["type"] == "extra_forbidden"}
+    for loc, (close, known) in list(unknown.items()):
+        # 'from = "news@..."': an address is meant for the field of that name that holds
+        # one (from_email), not the nearest name (from_name).
+        value, name = _value_at(data, loc), str(loc[-1]).lower()
+        emails = [k for k in known if "email" in k and k.startswith(name)]
+        if isinstance(value, str) and "@" in value and emails and close not in emails:
+            unknown[loc] = (emails[0], known)
     for loc, (_, known) in list(unknown.items()):
         glued = _GLUED.match(str(loc[-1]))
         if glued and glued.group(1) in known:
