@@ -1062,6 +1062,23 @@ def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) ->
     assert code == 0 and "wrote entries/untitled.md" in output, output
 
 
+def test_new_issue_with_every_entry_gathered_tells_a_fix_that_works(
+    workspace: Path, run_cli
+) -> None:
+    # Its 'entries: []' said "add slugs here": a '- slug' line added below the brackets is
+    # broken YAML. As it says now, word for word, the issue is valid.
+    assert run_cli("new", "issue", "First", "--root", workspace)[0] == 0
+    code, output = run_cli("new", "issue", "Second", "--root", workspace)
+    assert code == 0, output
+    path = next((workspace / "issues").glob("*-second.md"))
+    text = path.read_text(encoding="utf-8")
+    said = "every entry is in an issue already: write slugs in the brackets, [a-slug, another-slug]"
+    assert re.search(r"(?m)^  \[\] +# " + re.escape(said) + "$", text), text
+    path.write_text(text.replace("  []", "  [quiet-hours]", 1), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+
+
 def test_new_issue_numbers_past_an_issue_kept_in_a_folder(workspace: Path, run_cli) -> None:
     # An issue moved into issues/2024/ is not read, but its number was sent: the next issue
     # took it again, and its send found every reader "already sent".
