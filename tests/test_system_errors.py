@@ -121,6 +121,42 @@ def test_a_block_its_parent_does_not_have_is_refused(
     assert run_cli("check", "--root", workspace)[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        (
+            "<mj-title>{{ issue.meta.subject }}</mj-title>",
+            "<mj-title>{{ pub.title }}</mj-title>",
+            11,
+            "the <title> is not the issue's subject",
+        ),
+        ("<mj-preview>{{ issue.meta.preheader }}", "<mj-preview>", 12, "the preheader"),
+        ('<meta name="color-scheme" content="light dark">', "", 10, "no <meta name="),
+        (
+            '<a href="{{ issue.url }}" style="color:#5b5b5b">',
+            '<a href="issues/{{ issue.key }}/" style="color:#5b5b5b">',
+            None,
+            "a link that is not absolute, which goes nowhere from an inbox",
+        ),
+    ],
+)
+def test_a_fault_of_the_email_template_is_told_once_at_the_template(
+    workspace: Path, run_cli, old: str, new: str, line: int | None, said: str
+) -> None:
+    # Told at every issue's file (sent ones too), without a line: "issues/1-...md: issue 1:
+    # the <title> is 'DoPe Press', not the subject ...", three times, none naming the template.
+    name = "email/issue.mjml.j2"
+    source = (DEFAULTS / name).read_text(encoding="utf-8")
+    assert old in source
+    (workspace / "templates/email").mkdir(parents=True, exist_ok=True)
+    (workspace / "templates" / name).write_text(source.replace(old, new, 1), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    where = f"templates/{name}:{line}:" if line else f"templates/{name}:"
+    assert f"{where} every issue's email: {said}" in output, output
+    assert output.count(said) == 1 and "issues/1-strangers-and-varda.md" not in output, output
+
+
 def test_html_shown_without_safe_is_shown_as_html(workspace: Path, run_cli) -> None:
     # '{{ body_html }}' for '{{ body_html | safe }}' (and the intro's, the lists'): every page,
     # feed item and email showed the tags as text ('&lt;p&gt;'), and check said ok.

@@ -354,13 +354,27 @@ def check_email(
         warning=True,
     )
     relative = [link for link in facts.links if not _ABSOLUTE_LINK.match(link)]
-    rule(
-        "every link is absolute",
-        not relative,
-        f"link that is not absolute: {', '.join(relative)}",
-        "write full https:// URLs; relative links go nowhere from an inbox",
-        written=relative,
-    )
+    # The publication's layout template ('<mjml'): what the issue's own text does not make,
+    # it does, the same in every issue (its title, preview, color scheme, footer links).
+    layout = own_with(".mjml.j2", "<mjml")
+    written = [link for link in relative if issue.line_of_text(link) is not None]
+    if relative and layout and not written:
+        rule(
+            "every link is absolute",
+            False,
+            "a link that is not absolute, which goes nowhere from an inbox",
+            "write full https:// URLs ({{ issue.url }} for the web version, as the default "
+            f"does); one was {relative[0]}",
+            templates=layout,
+        )
+    else:
+        rule(
+            "every link is absolute",
+            not relative,
+            f"link that is not absolute: {', '.join(relative)}",
+            "write full https:// URLs; relative links go nowhere from an inbox",
+            written=relative,
+        )
     language = settings.publication.language
     rule(
         "<html lang> is the publication's language",
@@ -370,18 +384,26 @@ def check_email(
         templates=own_with(".mjml.j2", "<mjml"),
         at=r"<mjml\b",
     )
+    titled = facts.title.strip() == issue.meta.subject.strip()
     rule(
         "the title is the subject",
-        facts.title.strip() == issue.meta.subject.strip(),
-        f"the <title> is '{facts.title.strip()}', not the subject '{issue.meta.subject}'",
+        titled,
+        "the <title> is not the issue's subject"
+        if layout
+        else f"the <title> is '{facts.title.strip()}', not the subject '{issue.meta.subject}'",
         "put {{ issue.meta.subject }} in <mj-title>",
+        templates=layout,
+        at=r"<mj-title\b",
     )
     body_text = " ".join(facts.text)
+    preheader = issue.meta.preheader.strip()
     rule(
         "the preheader is set",
-        bool(issue.meta.preheader.strip()) and issue.meta.preheader.strip() in body_text,
+        bool(preheader) and preheader in body_text,
         "the preheader (inbox preview text) is not in the email",
         "put {{ issue.meta.preheader }} in <mj-preview>",
+        templates=layout if preheader else (),
+        at=r"<mj-preview\b",
     )
     length = len(issue.meta.preheader.strip())
     rule(
@@ -409,6 +431,8 @@ def check_email(
         facts.color_scheme,
         'no <meta name="color-scheme" content="light dark">',
         "add it in an <mj-raw> in <mj-head>",
+        templates=layout,
+        at=r"<mj-head\b",
     )
     rule(
         "no dark text on a transparent background",
