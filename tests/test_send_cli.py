@@ -556,9 +556,10 @@ def test_a_built_subject_with_a_line_break_is_refused_at_the_send(tmp_path) -> N
 
 def test_a_provider_over_plain_http_elsewhere_is_refused_at_the_send(tmp_path) -> None:
     # The key and the whole list would have crossed the network readable. Refused where
-    # they would go (--yes, --test), not by build or the dry run: a send setting stops no
-    # site work.
-    from dopemail.send.providers import _refuse_plain_http
+    # they would go (--yes, --test), not by build: a send setting stops no site work. The
+    # dry run shows its plan, and says so (it said nothing, and --yes then refused).
+    from dopemail.config import load_settings
+    from dopemail.send.providers import refuse_plain_http
 
     root = _built_sample(tmp_path)
     config = root / "dopemail.toml"
@@ -572,7 +573,13 @@ def test_a_provider_over_plain_http_elsewhere_is_refused_at_the_send(tmp_path) -
         + 1
     )
     assert run("build", "--root", root)[0] == 0
-    assert run("send", "1", "--root", root)[0] == 0  # the dry run: nothing goes
+    code, output = run("send", "1", "--root", root)  # the dry run: nothing goes
+    assert code == 0 and "Dry run of issue" in output, output
+    assert (
+        f"warning: dopemail.toml:{line}: send.mailgun.base_url: 'http://api.mailgun.net' is "
+        "plain http: the API key and every reader's address would cross the network "
+        "unencrypted; --yes and --test will refuse it: give the API's https:// address"
+    ) in output, output
     environ = {
         "DOPEMAIL_MAILGUN_API_KEY": "key-1234567890",
         "DOPEMAIL_UNSUBSCRIBE_SECRET": "s" * 32,
@@ -594,7 +601,10 @@ def test_a_provider_over_plain_http_elsewhere_is_refused_at_the_send(tmp_path) -
         ("https://api.mailgun.net", False),
         ("http://mailpit:8025", True),
     ]:
-        _refuse_plain_http(root, "mailgun", url, allowed)
+        settings = load_settings(root)
+        options = settings.send.mailgun.model_copy(update={"base_url": url, "allow_http": allowed})
+        send = settings.send.model_copy(update={"mailgun": options})
+        refuse_plain_http(settings.model_copy(update={"send": send}), root, "mailgun")
 
 
 def _html_of(eml: Path) -> str:

@@ -53,7 +53,7 @@ from .ledger import (
     sent_count,
 )
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
-from .providers import LIST_HOLDERS, base_url, make_provider
+from .providers import LIST_HOLDERS, base_url, make_provider, refuse_plain_http
 from .providers.base import (
     Batch,
     InDoubt,
@@ -230,6 +230,12 @@ def send_issue(
         _say_if_dated_later(issue, reporter, settings.publication.zone, dry_run)
     if dry_run:
         _say_if_no_key(settings, env, reporter)
+        try:
+            refuse_plain_http(settings, root, settings.send.provider)
+        except SendError as exc:  # a dry run posts nothing: the plan, and what --yes refuses
+            reporter.warn(
+                f"{exc.location()}: {exc.message}; --yes and --test will refuse it: {exc.hint}"
+            )
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())

@@ -79,7 +79,7 @@ def make_provider(
         return Outbox(root / settings.send.outbox)
     options = getattr(settings.send, name)
     if need_key:
-        _refuse_plain_http(root, name, str(options.base_url), options.allow_http)
+        refuse_plain_http(settings, root, name)
     api = HttpApi(
         name.capitalize() if name != "sendgrid" else "SendGrid",
         client,
@@ -112,12 +112,16 @@ def make_provider(
     raise SendError(f"unknown provider '{name}'")
 
 
-def _refuse_plain_http(root: Path, name: str, url: str, allowed: bool) -> None:
-    # Every request carries the API key and readers' addresses: over plain http they cross
-    # the network readable. A test server on this machine needs no more; one elsewhere is
-    # the editor's to allow.
+def refuse_plain_http(settings: Settings, root: Path, name: str) -> None:
+    """Refuse a provider's ``base_url`` on plain http (SendError at its line), unless it is
+    on this machine or allowed: every request carries the API key and readers' addresses,
+    which would cross the network readable."""
+    if name == "outbox":
+        return
+    options = getattr(settings.send, name)
+    url = str(options.base_url)
     parts = urlsplit(url)
-    if parts.scheme.lower() != "http" or allowed or this_machine(parts.hostname or ""):
+    if parts.scheme.lower() != "http" or options.allow_http or this_machine(parts.hostname or ""):
         return
     raise SendError(
         f"send.{name}.base_url: '{url}' is plain http: the API key and every reader's address "
@@ -130,4 +134,4 @@ def _refuse_plain_http(root: Path, name: str, url: str, allowed: bool) -> None:
     )
 
 
-__all__ = ["api_key", "base_url", "make_provider"]
+__all__ = ["api_key", "base_url", "make_provider", "refuse_plain_http"]
