@@ -683,9 +683,20 @@ BAD_ISSUES = [
         "templates/entry.html.j2",
         '{% extends "page.html.j2" %}',
         '{% extends "layout.html.j2" %}',
-        "template 'layout.html.j2' not found\n  hint: add it to templates/, or remove the "
-        "{% extends %} or {% include %}",
+        "template 'layout.html.j2' not found\n  hint: create templates/layout.html.j2, or remove "
+        "the {% extends %} or {% include %} that names it",
         "layout.html.j2",
+    ),
+    (
+        # A partial of the editor's own, not written yet: "did you mean 'home.html.j2'?",
+        # whose name shares '.html.j2' with it, and which led to another error.
+        "included partial not written",
+        "templates/entry.html.j2",
+        '{% extends "page.html.j2" %}',
+        '{% extends "page.html.j2" %}{% include "footer.html.j2" %}',
+        "template 'footer.html.j2' not found\n  hint: create templates/footer.html.j2, or "
+        "remove the {% extends %} or {% include %} that names it",
+        "footer.html.j2",
     ),
     (
         "unknown MJML tag",

@@ -1217,15 +1217,25 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     except jinja2.TemplateNotFound as exc:
         # The template that names it, at the {% extends %} or {% include %} that does.
         filename, line = _template_line(exc, name)
-        known = env.list_templates(extensions=["j2"])
-        close = closest(str(exc.name), known, cutoff=0.75)
+        # Told by their names without the kind (.html.j2): 'footer.html.j2' was "did you
+        # mean 'home.html.j2'?", the two sharing most of their letters in '.html.j2'. Not
+        # the template that names it.
+        kind = str(exc.name).partition(".")[2]
+        known = {
+            known_name.partition(".")[0]: known_name
+            for known_name in env.list_templates(extensions=["j2"])
+            if known_name.partition(".")[2] == kind
+            and not (filename or "").endswith(f"{os.sep}{known_name}".replace("/", os.sep))
+        }
+        close = closest(str(exc.name).partition(".")[0], known, cutoff=0.75)
         raise TemplateError(
             f"template '{exc.name}' not found",
             _shown(filename, root),
             line,
-            f"did you mean '{close}'?"
+            f"did you mean '{known[close]}'?"
             if close
-            else f"add it to {TEMPLATES_DIR}/, or remove the {{% extends %}} or {{% include %}}",
+            else f"create {TEMPLATES_DIR}/{exc.name}, or remove the {{% extends %}} or "
+            "{% include %} that names it",
         ) from None
     except UnicodeDecodeError:
         shown, line = _undecodable(root)
