@@ -112,12 +112,14 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
     built: a language dopemail has no words for, templates no longer used, settings the
     sender would refuse, entries and issues dated later than now, showtimes outside their
-    run, issues gathering screenings all over by their date, the issues' quality warnings,
+    run, issues gathering screenings all over by their date or dated before an earlier
+    issue, the issues' quality warnings,
     dead links and links written wrong. (``ahead``: those of dates ahead of now, when the
     caller has them already.)"""
     from .filenames import filed_apart
     from .links import broken_links_in, dead_links_in
     from .notices import (
+        dated_before_an_earlier_issue,
         entry_notes,
         over_by_the_issue,
         published_ahead,
@@ -133,6 +135,7 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
         *(published_ahead(result.workspace) if ahead is None else ahead),
         *entry_notes(result.workspace),
         *over_by_the_issue(result.workspace),
+        *dated_before_an_earlier_issue(result.workspace),
         *filed_apart(result.workspace.root),
         *result.warnings,
         *dead_links_in(result),

@@ -84,6 +84,35 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
     return found
 
 
+def dated_before_an_earlier_issue(workspace: Workspace) -> list[ContentError]:
+    """Warnings for an issue not sent yet dated before an issue of a lower number: a year
+    mistyped (2023 for 2024) put it before them in the archive and its feed, without a
+    word (a day years ahead is refused; one in the past is no mistake by itself)."""
+    zone = workspace.settings.publication.zone
+    found = []
+    latest = None  # the issue of a lower number dated last
+    for issue in sorted(workspace.issues, key=lambda i: i.meta.number):
+        if (
+            latest is not None
+            and issue.meta.date < latest.meta.date
+            and (issue.meta.status != "sent")
+        ):
+            day, before = (i.meta.date.astimezone(zone).date().isoformat() for i in (issue, latest))
+            found.append(
+                ContentError(
+                    f"issue {issue.meta.number} is dated {day}, before issue "
+                    f"{latest.meta.number} ({before}): the archive and the newsletter's feed "
+                    "list it before that one",
+                    issue.path,
+                    issue.key_lines.get("date"),
+                    "correct its 'date:' (its year?); if it is right, nothing to do",
+                )
+            )
+        if latest is None or issue.meta.date > latest.meta.date:
+            latest = issue
+    return found
+
+
 def unsendable(workspace: Workspace) -> list[ConfigError]:
     """A warning when the issues cannot be sent as built: no [sender] unsubscribe_url, which
     every message needs (but Buttondown's, which unsubscribes its own readers); said by build
