@@ -157,18 +157,37 @@ def test_a_fault_of_the_email_template_is_told_once_at_the_template(
     assert output.count(said) == 1 and "issues/1-strangers-and-varda.md" not in output, output
 
 
-def test_html_shown_without_safe_is_shown_as_html(workspace: Path, run_cli) -> None:
-    # '{{ body_html }}' for '{{ body_html | safe }}' (and the intro's, the lists'): every page,
-    # feed item and email showed the tags as text ('&lt;p&gt;'), and check said ok.
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("entry_content.html.j2", "body_html"),
+        ("email/issue.mjml.j2", "intro_html"),
+        ("issue.html.j2", "content_html"),
+    ],
+)
+def test_html_shown_as_text_is_refused_at_its_line(
+    workspace: Path, run_cli, name: str, key: str
+) -> None:
+    # '{{ body_html }}' for '{{ body_html | safe }}': every page, feed item and email showed
+    # the tags as text ('&lt;p&gt;'), and check said ok.
     build(workspace)
     before = _outputs(workspace)
-    for template in DEFAULTS.rglob("*.j2"):
-        source = template.read_text(encoding="utf-8")
-        if "| safe" in source:
-            mine = workspace / "templates" / template.relative_to(DEFAULTS)
-            mine.parent.mkdir(parents=True, exist_ok=True)
-            mine.write_text(source.replace(" | safe", ""), encoding="utf-8")
-    assert len(list((workspace / "templates").rglob("*.j2"))) >= 8
+    source = (DEFAULTS / name).read_text(encoding="utf-8")
+    shown = f"{{{{ {key} | safe"
+    assert shown in source
+    mine = workspace / "templates" / name
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text(source.replace(shown, f"{{{{ {key}", 1), encoding="utf-8")
+    line = source[: source.index(shown)].count("\n") + 1
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert f"templates/{name}:{line}: {key} is shown as text, its HTML tags" in output, output
+        assert f"hint: show it as {{{{ {key} | safe }}}}" in output
+    assert _outputs(workspace) == before
+    # What a template makes of it otherwise is its own ('| replace', '~'): as it was.
+    made = source.replace(shown, f"{{{{ ({key} ~ '') | replace('<p>', '<p>') | safe", 1)
+    mine.write_text(made, encoding="utf-8")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
     assert _outputs(workspace) == before

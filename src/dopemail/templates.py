@@ -1180,15 +1180,14 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     """Render a template, translating every Jinja2 error into a located TemplateError.
 
     The HTML dopemail made and hands a template (``body_html``, ``intro_html``,
-    ``content_html``, the lists) is marked as HTML: a template that shows it without
-    ``| safe`` shows it, where every page, feed item and email showed its tags as text.
+    ``content_html``) shown as text (``{{ body_html }}`` without ``| safe``: every page,
+    feed item and email showed its tags, '&lt;p&gt;') is an error, at the line that shows it.
     """
     root = env.globals.get("workspace_root")
-    for key, value in context.items():
-        if type(value) is str and key.endswith("_html"):
-            context[key] = markupsafe.Markup(value)
     try:
-        return env.get_template(name).render(**context)
+        made = env.get_template(name).render(**context)
+        _check_shown_as_html(env, name, context, made)
+        return made
     except jinja2.TemplateSyntaxError as exc:
         opened = _unclosed(env, exc)
         if opened is not None:
@@ -1462,6 +1461,56 @@ def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple
         if tag == wanted:
             return tag, line
     return None
+
+
+def _check_shown_as_html(
+    env: jinja2.Environment, name: str, context: dict[str, Any], made: str
+) -> None:
+    """Refuse what a template made with dopemail's HTML in it escaped, its tags as text."""
+    # Escaped a character at a time: its first characters escaped are the start of it.
+    escaped = [
+        key
+        for key, value in context.items()
+        if key.endswith("_html")
+        and type(value) is str
+        and "<" in value[:60]
+        and str(markupsafe.escape(value[:60])) in made
+    ]
+    if not escaped:
+        return
+    # One HTML may hold another (an issue's content_html, its intro_html): the one a
+    # template shows without '| safe'.
+    found = [(key, *_showing(env, name, key)) for key in escaped]
+    key, shown, line = min(found, key=lambda item: item[2] is None)
+    raise TemplateError(
+        f"{key} is shown as text, its HTML tags and all ('&lt;p&gt;' to readers)",
+        shown,
+        line,
+        f"show it as {{{{ {key} | safe }}}}: it is the HTML dopemail made (its text "
+        "cleaned), as the default templates show it",
+    )
+
+
+def _showing(env: jinja2.Environment, name: str, key: str) -> tuple[str, int | None]:
+    """The template (and its line) that shows ``key`` without ``| safe``: ``name``, or one
+    of the publication's it includes or extends; ``name`` if none is found."""
+    root = env.globals.get("workspace_root")
+    showing = re.compile(r"\{\{-?\s*" + re.escape(key) + r"\b((?:(?!\}\}).)*)\}\}")
+    names = [name]
+    if root is not None:
+        names += sorted(
+            p.relative_to(root / TEMPLATES_DIR).as_posix()
+            for p in (root / TEMPLATES_DIR).rglob("*.j2")
+        )
+    for candidate in names:
+        try:
+            source, filename, _ = env.loader.get_source(env, candidate)  # type: ignore[union-attr]
+        except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+            continue
+        for found in showing.finditer(source):
+            if "safe" not in found.group(1):
+                return _shown(filename, root), source.count("\n", 0, found.start()) + 1
+    return name, None
 
 
 # A picture's or a link's address as HTML names it: its 'url' (what readers fetch), not the
