@@ -121,6 +121,71 @@ def test_a_block_its_parent_does_not_have_is_refused(
     assert run_cli("check", "--root", workspace)[0] == 0
 
 
+def test_a_block_taken_out_of_a_parent_after_a_build_is_refused(workspace: Path, run_cli) -> None:
+    # Checked as a template was compiled, and the compiled code kept: a parent edited after
+    # a build (its block renamed) left its children's blocks unshown, and check said ok; and
+    # a page.html.j2 of the publication's without 'main' blamed dopemail's entry.html.j2.
+    templates = workspace / "templates"
+    (templates / "mid.html.j2").write_text(
+        '{% extends "page.html.j2" %}{% block main %}<div>{% block inner %}{% endblock %}'
+        "</div>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    entry = (DEFAULTS / "entry.html.j2").read_text(encoding="utf-8")
+    child = entry.replace('{% extends "page.html.j2" %}', '{% extends "mid.html.j2" %}')
+    (templates / "entry.html.j2").write_text(
+        child.replace("{% block main %}", "{% block inner %}"), encoding="utf-8"
+    )
+    build(workspace)
+    before = _outputs(workspace)
+    mid = (templates / "mid.html.j2").read_text(encoding="utf-8")
+    (templates / "mid.html.j2").write_text(mid.replace("inner", "content"), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "templates/entry.html.j2:25: block 'inner' is not a block of " in output
+    assert _outputs(workspace) == before
+    # The publication's page.html.j2 without 'main': told there, not at dopemail's templates.
+    (templates / "mid.html.j2").unlink()
+    (templates / "entry.html.j2").unlink()
+    page = (DEFAULTS / "page.html.j2").read_text(encoding="utf-8")
+    assert "{% block main %}" in page
+    (templates / "page.html.j2").write_text(
+        page.replace("{% block main %}", "{% block content %}"), encoding="utf-8"
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    assert (
+        "templates/page.html.j2: templates/page.html.j2 has no block 'main', which dopemail's "
+        "entry.html.j2 fills" in output
+    ), output
+    assert "(default) entry.html.j2:" not in output, output
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (  # a block shown through self.<name>(), as Jinja2 documents
+            "home.html.j2",
+            '{% extends "page.html.j2" %}{% block signup %}SIGNUP{% endblock %}'
+            "{% block main %}{{ self.signup() }}{% endblock %}\n",
+        ),
+        (  # a parent chosen between two: not told
+            "entry.html.j2",
+            '{% if true %}{% extends "page.html.j2" %}{% else %}{% extends "alt.html.j2" %}'
+            "{% endif %}{% block side %}x{% endblock %}{% block main %}y{% endblock %}\n",
+        ),
+    ],
+)
+def test_blocks_shown_another_way_are_no_error(
+    workspace: Path, run_cli, name: str, text: str
+) -> None:
+    (workspace / "templates" / name).write_text(text, encoding="utf-8")
+    (workspace / "templates/alt.html.j2").write_text(
+        "{% block side %}{% endblock %}{% block main %}{% endblock %}\n", encoding="utf-8"
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "said"),
     [

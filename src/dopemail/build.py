@@ -47,7 +47,7 @@ from .site import (
     render_entry_page,
     year_groups,
 )
-from .templates import TEMPLATES_DIR, compile_all, make_environment
+from .templates import TEMPLATES_DIR, check_blocks, compile_all, make_environment
 from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
 
 T = TypeVar("T")
@@ -428,6 +428,8 @@ def render_workspace(
     """
     settings = workspace.settings
     env = env or _environment(workspace.root, cache, settings.publication.language)
+    if own_templates(workspace.root):
+        check_blocks(env)  # (dopemail's own fill each other's blocks as they should)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     render_again_with(

@@ -18,7 +18,7 @@ import sys
 import textwrap
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -29,7 +29,7 @@ import jinja2
 import markupsafe
 
 from .atomic import clear_leftovers, replace_file
-from .errors import DopemailError, TemplateError, closest, line_at
+from .errors import DopemailError, TemplateError, closest, line_at, raise_all
 from .languages import language_direction
 from .moments import WholeDay, machine_time
 
@@ -827,73 +827,115 @@ class _Environment(jinja2.Environment):
         self.words = words
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
-        tree = super()._parse(source, name, filename)
-        if filename is not None:
-            _check_blocks(self, tree, filename)
-        return _FoldWords(self.words).visit(tree)
+        return _FoldWords(self.words).visit(super()._parse(source, name, filename))
 
-    def blocks_of(self, name: str, seen: frozenset[str] = frozenset()) -> set[str] | None:
-        """Every block the template ``name`` and the templates it extends define (None when
-        that cannot be told: one missing or broken, or extending a name made as it renders)."""
-        if name in seen:
-            return set()
-        try:
-            source, _, _ = self.loader.get_source(self, name)  # type: ignore[union-attr]
-            tree = super()._parse(source, name, None)
-        except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
-            return None
-        found = {block.name for block in tree.find_all(jinja2.nodes.Block)}
-        parent = _extended(tree)
-        if parent is False:
-            return None
-        if parent is None:
-            return found
-        above = self.blocks_of(parent, seen | {name})
-        return None if above is None else found | above
+
+def check_blocks(env: jinja2.Environment) -> None:
+    """Refuse a block of a template that extends another which no template it extends has:
+    Jinja2 shows a block only where its parent has one of that name, so a misspelt block
+    ('mian' for 'main'), or a block taken out of a page template of the publication's that
+    other templates fill, was left out of every page, published blank, without a word.
+
+    Run at every build of a publication with templates of its own (their compiled code is
+    kept, so a check made when one is compiled would miss a parent edited since)."""
+    root = env.globals.get("workspace_root")
+    trees: dict[str, Any] = {}
+
+    def tree_of(name: str) -> Any:
+        if name not in trees:
+            try:
+                source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+                trees[name] = (jinja2.Environment.parse(env, source, name), filename)
+            except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+                trees[name] = None
+        return trees[name]
+
+    def chain(name: str) -> list[tuple[str, Any, str]] | None:
+        # The templates ``name`` extends, nearest first (None: not to be told).
+        found: list[tuple[str, Any, str]] = []
+        while True:
+            parsed = tree_of(name)
+            if parsed is None or any(n == name for n, _, _ in found):
+                return None
+            found.append((name, *parsed))
+            parent = _extended(parsed[0])
+            if parent is False:
+                return None
+            if parent is None:
+                return found[1:]
+            name = parent
+
+    errors: list[DopemailError] = []
+    for name in env.list_templates(extensions=["j2"]):
+        parsed = tree_of(name)
+        if parsed is None or not isinstance(parent := _extended(parsed[0]), str):
+            continue
+        above = chain(name)
+        if not above:
+            continue
+        known = {b.name for _, tree, _ in above for b in tree.find_all(jinja2.nodes.Block)}
+        # A block it shows itself, through self.<name>(): shown, whatever its parent has.
+        called = {
+            node.attr
+            for node in parsed[0].find_all(jinja2.nodes.Getattr)
+            if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "self"
+        }
+        tree, filename = parsed
+        own = _shown(filename, root)
+        for block in _outer_blocks(tree):
+            if block.name in known or block.name in called:
+                continue
+            mine = [(n, f) for n, _, f in above if not _shown(f, root).startswith("(default)")]
+            if own.startswith("(default)") and mine:
+                # dopemail's template, filling a block the publication's own took out.
+                where, held = mine[0]
+                errors.append(
+                    TemplateError(
+                        f"{_shown(held, root)} has no block '{block.name}', which dopemail's "
+                        f"{name} fills: nothing of it is shown",
+                        _shown(held, root),
+                        None,
+                        f"put {{% block {block.name} %}}{{% endblock %}} back where it goes "
+                        f"(as dopemail's own {where} has it: src/dopemail/default_templates/"
+                        f"{where})",
+                    )
+                )
+                continue
+            close = closest(block.name, sorted(known))
+            errors.append(
+                TemplateError(
+                    f"block '{block.name}' is not a block of {parent} (nor of a template it "
+                    "extends), so nothing of it is shown",
+                    own,
+                    block.lineno,
+                    (f"did you mean '{close}'? " if close else "")
+                    + f"a template that extends {parent} fills its blocks: "
+                    + ", ".join(sorted(known)),
+                )
+            )
+    unique = {(e.path, e.line, e.message): e for e in errors}
+    raise_all(list(unique.values()))
+
+
+def _outer_blocks(node: Any) -> Iterator[Any]:
+    """A template's blocks not inside another block: one inside an overriding block is a
+    new block, for the templates that extend this one."""
+    for child in node.iter_child_nodes():
+        if isinstance(child, jinja2.nodes.Block):
+            yield child
+        else:
+            yield from _outer_blocks(child)
 
 
 def _extended(tree: Any) -> str | None | bool:
-    """The name of the template ``tree`` extends; None if it extends none, False if its
-    name is made as it renders."""
-    extends = next(iter(tree.find_all(jinja2.nodes.Extends)), None)
-    if extends is None:
+    """The name of the template ``tree`` extends; None if it extends none, False if that
+    cannot be told (its name made as it renders, or chosen between several)."""
+    extends = list(tree.find_all(jinja2.nodes.Extends))
+    if not extends:
         return None
-    return extends.template.value if isinstance(extends.template, jinja2.nodes.Const) else False
-
-
-def _check_blocks(env: _Environment, tree: Any, filename: str) -> None:
-    """Refuse a block of a template that extends another which no template it extends has:
-    Jinja2 shows a block only where its parent has one of that name, so a misspelt block
-    ('mian' for 'main') was left out of every page, published blank, without a word."""
-    parent = _extended(tree)
-    if not isinstance(parent, str):
-        return
-    known = env.blocks_of(parent)
-    if known is None:
-        return  # the parent's own problem, told when it is rendered
-
-    def outer(node: Any) -> Any:
-        # Its blocks not inside another block: one inside an overriding block is a new
-        # block for the templates that extend this one.
-        for child in node.iter_child_nodes():
-            if isinstance(child, jinja2.nodes.Block):
-                yield child
-            else:
-                yield from outer(child)
-
-    root = env.globals.get("workspace_root")
-    for block in outer(tree):
-        if block.name in known:
-            continue
-        close = closest(block.name, sorted(known))
-        raise TemplateError(
-            f"block '{block.name}' is not a block of {parent} (nor of a template it extends), "
-            "so nothing of it is shown",
-            _shown(filename, root),
-            block.lineno,
-            (f"did you mean '{close}'? " if close else "")
-            + f"a template that extends {parent} fills its blocks: {', '.join(sorted(known))}",
-        )
+    if len(extends) > 1 or not isinstance(extends[0].template, jinja2.nodes.Const):
+        return False
+    return str(extends[0].template.value)
 
 
 class _FoldWords(jinja2.visitor.NodeTransformer):
