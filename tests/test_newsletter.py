@@ -688,6 +688,16 @@ BAD_ISSUES = [
         "layout.html.j2",
     ),
     (
+        # Named without its .j2 (the file's name as the folder shows it in some editors).
+        "included template named without its .j2",
+        "templates/email/issue.mjml.j2",
+        '{% include "email/film_card.mjml.j2" %}',
+        '{% include "email/film_card.mjml" %}',
+        "template 'email/film_card.mjml' not found\n  hint: did you mean "
+        "'email/film_card.mjml.j2'?",
+        "film_card.mjml\"",
+    ),
+    (
         # A partial of the editor's own, not written yet: "did you mean 'home.html.j2'?",
         # whose name shares '.html.j2' with it, and which led to another error.
         "included partial not written",

@@ -1269,6 +1269,9 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             and not (filename or "").endswith(f"{os.sep}{known_name}".replace("/", os.sep))
         }
         close = closest(str(exc.name).partition(".")[0], known, cutoff=0.75)
+        if f"{exc.name}.j2" in env.list_templates(extensions=["j2"]):
+            known = {f"{exc.name}.j2": f"{exc.name}.j2"}  # named without its .j2
+            close = f"{exc.name}.j2"
         raise TemplateError(
             f"template '{exc.name}' not found",
             _shown(filename, root),
