@@ -695,7 +695,7 @@ BAD_ISSUES = [
         '{% include "email/film_card.mjml" %}',
         "template 'email/film_card.mjml' not found\n  hint: did you mean "
         "'email/film_card.mjml.j2'?",
-        "film_card.mjml\"",
+        'film_card.mjml"',
     ),
     (
         # A partial of the editor's own, not written yet: "did you mean 'home.html.j2'?",

@@ -223,6 +223,35 @@ def test_a_fault_of_the_email_template_is_told_once_at_the_template(
 
 
 @pytest.mark.parametrize(
+    ("href", "told"),
+    [
+        ('href="/reviews/"', "templates/email/film_card.mjml.j2: every issue's email: a link"),
+        (  # made of a variable: not found as written, so any of the publication's
+            'href="/{{ e.slug }}/"',
+            "templates/email/: every issue's email: a link that is not absolute, which goes "
+            "nowhere from an inbox (one of templates/email/film_card.mjml.j2, "
+            "templates/email/issue.mjml.j2)",
+        ),
+    ],
+)
+def test_a_relative_link_of_the_film_card_is_not_blamed_on_the_layout(
+    workspace: Path, run_cli, href: str, told: str
+) -> None:
+    # Both email templates the publication's own, the card's button made relative: told at
+    # issue.mjml.j2, which holds no such link, with a hint about {{ issue.url }}.
+    (workspace / "templates/email").mkdir(parents=True, exist_ok=True)
+    for name in ("issue.mjml.j2", "film_card.mjml.j2"):
+        source = (DEFAULTS / "email" / name).read_text(encoding="utf-8")
+        if name == "film_card.mjml.j2":
+            assert 'href="{{ e.url }}"' in source
+            source = source.replace('href="{{ e.url }}"', href)
+        (workspace / "templates/email" / name).write_text(source, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and told in output, output
+    assert "{{ e.url }} for an entry's page" in output, output
+
+
+@pytest.mark.parametrize(
     ("name", "key"),
     [
         ("entry_content.html.j2", "body_html"),

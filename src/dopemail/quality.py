@@ -358,14 +358,16 @@ def check_email(
     # it does, the same in every issue (its title, preview, color scheme, footer links).
     layout = own_with(".mjml.j2", "<mjml")
     written = [link for link in relative if issue.line_of_text(link) is not None]
-    if relative and layout and not written:
+    if relative and own_with(".mjml.j2", "") and not written:
+        # The template holding the link as written, or (made of a variable, '/{{ e.slug }}/')
+        # any of the publication's: not the layout alone, which may hold none.
         rule(
             "every link is absolute",
             False,
             "a link that is not absolute, which goes nowhere from an inbox",
-            "write full https:// URLs ({{ issue.url }} for the web version, as the default "
-            f"does); one was {relative[0]}",
-            templates=layout,
+            "write full https:// URLs ({{ issue.url }} for the web version, {{ e.url }} for "
+            f"an entry's page, as the defaults do); one was {relative[0]}",
+            templates=own_with(".mjml.j2", *relative) or own_with(".mjml.j2", ""),
         )
     else:
         rule(
