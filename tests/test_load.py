@@ -527,11 +527,19 @@ BAD_ENTRIES = [
         6,
         "this line is not indented under 'summary: >-'",
     ),
-    (
-        "text-block-then-a-field-without-its-colon",  # both fixes offered: the editor knows
+    (  # a field's name: a field missing its ':', as told before
+        "text-block-then-a-field-without-its-colon",
         variant("published: 2024-03-01", "published: 2024-03-01\nsummary: |\n  A film.\nauthor Jo"),
         6,
-        "this line is not indented under 'summary: |'",
+        "no ':' after 'author'",
+    ),
+    (
+        "text-block-then-a-field-without-a-space",
+        variant(
+            "published: 2024-03-01", "published: 2024-03-01\nsummary: >-\n  A film.\nslug:a-film"
+        ),
+        6,
+        "no space after the ':' of 'slug'",
     ),
     (  # the item's first field, its next at the item's column: no list item of words
         "no-colon-in-a-list-item",
@@ -585,6 +593,26 @@ def test_bad_entry_is_reported_with_file_line_and_hint(
     assert code == 1
     assert f"entries/zz-bad.md:{line}:" in output
     assert "Traceback" not in output
+
+
+def test_a_text_line_left_out_is_told_both_fixes_and_the_first_works(write_files) -> None:
+    # "write it 'funny: film about people.'" was the one fix told: a field made of the
+    # summary's second line. Indented as told, word for word, the entry loads.
+    bad = variant(
+        "published: 2024-03-01",
+        "published: 2024-03-01\nsummary: >-\n  A patient,\nfunny film about people.",
+    )
+    root = write_files({"entries/zz-bad.md": bad})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz-bad.md"]
+    assert error.hint == (
+        "if it is part of summary, indent it by 2 spaces, as every line of a '>-' text is under "
+        "its field; if it is a field, write it 'funny: film about people.' (a ':' and a space "
+        "after the name)"
+    ), error.hint
+    fixed = bad.replace("\nfunny film", "\n  funny film")
+    (root / "entries/zz-bad.md").write_text(fixed, encoding="utf-8")
+    entry = next(e for e in load_workspace(root).entries if e.path == "entries/zz-bad.md")
+    assert entry.meta.summary == "A patient, funny film about people."
 
 
 def test_non_utf8_file(write_files) -> None:

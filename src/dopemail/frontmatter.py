@@ -7,6 +7,7 @@ and can point at the key's own line when a date is impossible.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -648,8 +649,13 @@ def _text_left_out(lines: list[str], upto: int) -> tuple[int, str, str] | None:
             below += 1
         if below > upto or below >= len(lines) or _FIELD_OR_ITEM.match(lines[below]):
             continue
-        spaces = depth if depth is not None else column + 2
         colon = _missing_colon(lines[below])
+        if colon is not None and (
+            not colon[0].startswith("broken YAML: no ':' after")  # 'trailer:https://...'
+            or _NO_COLON.match(lines[below]).group(1) in _field_names()  # type: ignore[union-attr]
+        ):
+            continue  # a field missing its ': ' ('author DoPe Press'), told as such
+        spaces = depth if depth is not None else column + 2
         field = colon[1] if colon else "add ': ' after its name"
         found = (
             below,
@@ -659,6 +665,42 @@ def _text_left_out(lines: list[str], upto: int) -> tuple[int, str, str] | None:
             f"'{sign}' text is under its field; if it is a field, {field}",
         )
     return found
+
+
+@functools.cache
+def _field_names() -> frozenset[str]:
+    """Every field name an entry or an issue has, at any depth: a line of one of them without
+    its ':' is a field, not a line of text (imported on a broken file only)."""
+    from pydantic import BaseModel
+
+    from .models import Entry, Issue
+
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(name)
+            for inner in _models_in(field.annotation):
+                walk(inner)
+
+    walk(Entry)
+    walk(Issue)
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> list[type]:
+    # The pydantic models a field's type holds (Film, list[Screening], Run | None...).
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _early_quote(line: str) -> tuple[str, str] | None:
