@@ -3247,8 +3247,19 @@ def test_a_table_written_twice_is_told_as_one_fix(workspace: Path) -> None:
     assert error.line == text.count("\n") + 2
     assert error.message == "broken TOML: the table [sender] is written twice (this is the second)"
     assert error.hint.startswith("keep one [sender] line"), error.hint
+    # Made once by a dotted name, once by its line: there is no second line to keep one of.
+    dotted = '\n[send]\nmailgun.timeout = 5\n\n[send.mailgun]\nbase_url = "https://x.example"\n'
+    config.write_text(text + dotted, encoding="utf-8")
+    (error,) = reported(workspace)
+    assert error.message == (
+        "broken TOML: the table [send.mailgun] is made twice (this line makes it again)"
+    )
+    assert error.hint.startswith(
+        "it is made above too, by a dotted name (mailgun.<setting> under [send])"
+    ), error.hint
     # Done as told, the settings load.
-    config.write_text(text, encoding="utf-8")
+    fixed = '\n[send.mailgun]\ntimeout = 5\nbase_url = "https://x.example"\n'
+    config.write_text(text + fixed, encoding="utf-8")
     load_workspace(workspace)
 
 

@@ -731,6 +731,17 @@ def load_settings(root: Path) -> Settings:
                 f"keep one [{table}] line, with all of its settings under it (a setting "
                 "written under both: keep the one meant)"
             )
+            header = re.compile(rf"(?m)^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\][ \t]*(?:#.*)?$")
+            if len(header.findall(text)) < 2:
+                # Made once by its [table] line and once otherwise: a dotted name under the
+                # table above ('mailgun.base_url' under [send]), or [[table]].
+                head, _, last = table.rpartition(".")
+                dotted = f"{last}.<setting> under [{head}]" if head else f"{last}.<setting> = ..."
+                what = f"the table [{table}] is made twice (this line makes it again)"
+                fix = (
+                    f"it is made above too, by a dotted name ({dotted}) or by [[{table}]]: put "
+                    f"all of its settings under this one [{table}] line, and remove the other"
+                )
         line = int(match.group(1)) if match else None
         if match is None and str(exc).endswith("(at end of document)"):
             # The file ended inside something: a list left open, most likely (its items
