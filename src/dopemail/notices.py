@@ -85,13 +85,15 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
 
 
 def dated_before_an_earlier_issue(workspace: Workspace) -> list[ContentError]:
-    """Warnings for an issue not sent yet dated before an issue of a lower number: a year
-    mistyped (2023 for 2024) put it before them in the archive and its feed, without a
-    word (a day years ahead is refused; one in the past is no mistake by itself)."""
+    """Warnings for an issue ready to send dated before a listed issue of a lower number: a
+    year mistyped (2023 for 2024) put it before them in the archive and its feed, without a
+    word (a day years ahead is refused; one in the past is no mistake by itself). Drafts
+    are in neither: one is told once it is ready."""
     zone = workspace.settings.publication.zone
     found = []
-    latest = None  # the issue of a lower number dated last
-    for issue in sorted(workspace.issues, key=lambda i: i.meta.number):
+    latest = None  # the listed issue of a lower number dated last
+    listed = [i for i in workspace.issues if i.meta.status != "draft"]
+    for issue in sorted(listed, key=lambda i: i.meta.number):
         if (
             latest is not None
             and issue.meta.date < latest.meta.date
