@@ -3221,9 +3221,13 @@ def test_an_outbox_in_a_published_folder_is_refused(
     assert error.message.startswith(f"send.outbox is inside {inside}/, which is published")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and "send.outbox is inside" in output
-    # A folder of its own (even one named like them) is the outbox's.
+    # A folder of its own (even one named like them) is the outbox's; one linked into site/
+    # is site/.
     config.write_text(text + '\n[send]\noutbox = "site-outbox"\n', "utf-8")
     load_workspace(workspace)
+    (workspace / "site").mkdir(exist_ok=True)
+    (workspace / "site-outbox").symlink_to(workspace / "site")
+    assert reported(workspace)[0].message.startswith("send.outbox is inside site/")
 
 
 def test_a_table_written_twice_is_told_as_one_fix(workspace: Path) -> None:

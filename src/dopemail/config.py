@@ -6,6 +6,7 @@ named in :data:`SECRET_ENV`, by the sender, at the moment it needs them.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import tomllib
@@ -807,8 +808,10 @@ def _published_folder(root: Path, folder: str) -> str | None:
     """Which published folder of ``root`` the folder ``folder`` (as dopemail.toml gives it:
     relative to ``root``, or absolute) is in, if it is in one."""
     where = Path(posixpath.normpath((root / folder).as_posix()))
+    real = Path(os.path.realpath(where))  # a folder linked into site/ writes into it
     for name in _PUBLISHED:
-        if where.is_relative_to(Path(posixpath.normpath((root / name).as_posix()))):
+        published = Path(posixpath.normpath((root / name).as_posix()))
+        if where.is_relative_to(published) or real.is_relative_to(os.path.realpath(published)):
             return name
     return None
 
