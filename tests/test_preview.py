@@ -999,7 +999,7 @@ def test_a_template_emptied_while_previewing_is_shown_and_then_recovers(tmp_path
     # (With every block dopemail's pages fill: one left out is an error of its own.)
     template.write_text(
         "<title>{% block title %}{% endblock %}</title>{% block head %}{% endblock %}"
-        "<main>{% block main %}{% endblock %}</main>{% block scripts %}{% endblock %}\n",
+        "<main>{% block main %}{% endblock %}</main>\n",
         encoding="utf-8",
     )
     snapshot = state.rebuild({"templates/page.html.j2"})

@@ -154,10 +154,11 @@ def test_a_block_taken_out_of_a_parent_after_a_build_is_refused(workspace: Path,
     code, output = run_cli("check", "--root", workspace)
     assert code == 1, output
     assert (
-        "templates/page.html.j2: templates/page.html.j2 has no block 'main', which dopemail's "
-        "entry.html.j2 fills" in output
+        "templates/page.html.j2: it has no block 'main', which dopemail's archive.html.j2, "
+        "entry.html.j2, home.html.j2, issue.html.j2, newsletter.html.j2 fill: nothing of it is "
+        "shown" in output
     ), output
-    assert "(default) entry.html.j2:" not in output, output
+    assert output.count("no block 'main'") == 1 and "(default) entry.html.j2:" not in output
 
 
 @pytest.mark.parametrize(
@@ -171,19 +172,43 @@ def test_a_block_taken_out_of_a_parent_after_a_build_is_refused(workspace: Path,
         (  # a parent chosen between two: not told
             "entry.html.j2",
             '{% if true %}{% extends "page.html.j2" %}{% else %}{% extends "alt.html.j2" %}'
-            "{% endif %}{% block side %}x{% endblock %}{% block main %}y{% endblock %}\n",
+            "{% endif %}{% block side %}x{% endblock %}{% block main %}SIGNUP{% endblock %}\n",
+        ),
+        (  # shown by the parent, through self.<name>() (as a sidebar some pages fill)
+            "page.html.j2",
+            (DEFAULTS / "page.html.j2")
+            .read_text(encoding="utf-8")
+            .replace(
+                "{% block main %}",
+                "{% if self.signup is defined %}{{ self.signup() }}{% endif %}{% block main %}",
+            ),
+        ),
+        (  # a template nothing renders (a draft of one): told as unused, no error
+            "drafts/entry-v2.html.j2",
+            '{% extends "page.html.j2" %}{% block sidebar %}SIGNUP{% endblock %}\n',
         ),
     ],
 )
 def test_blocks_shown_another_way_are_no_error(
     workspace: Path, run_cli, name: str, text: str
 ) -> None:
+    (workspace / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
     (workspace / "templates" / name).write_text(text, encoding="utf-8")
     (workspace / "templates/alt.html.j2").write_text(
         "{% block side %}{% endblock %}{% block main %}{% endblock %}\n", encoding="utf-8"
     )
+    if name == "page.html.j2":  # a page that fills the parent's self.signup()
+        home = (DEFAULTS / "home.html.j2").read_text(encoding="utf-8")
+        (workspace / "templates/home.html.j2").write_text(
+            home + "{% block signup %}SIGNUP{% endblock %}\n", encoding="utf-8"
+        )
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
+    shown = "entry-v2" not in name
+    assert (
+        any(b"SIGNUP" in page.read_bytes() for page in (workspace / "site").rglob("*.html"))
+        is shown
+    )
 
 
 @pytest.mark.parametrize(

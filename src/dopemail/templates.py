@@ -836,85 +836,106 @@ def check_blocks(env: jinja2.Environment) -> None:
     ('mian' for 'main'), or a block taken out of a page template of the publication's that
     other templates fill, was left out of every page, published blank, without a word.
 
-    Run at every build of a publication with templates of its own (their compiled code is
-    kept, so a check made when one is compiled would miss a parent edited since)."""
+    Asked of the templates dopemail renders (a default's name) whose chain of parents holds
+    one of the publication's own; run at every build of a publication with templates of its
+    own (their compiled code is kept, so a check made when one is compiled would miss a
+    parent edited since). Only those chains are parsed: a few milliseconds."""
     root = env.globals.get("workspace_root")
+    if root is None:
+        return
+    own = root / TEMPLATES_DIR
+    sources: dict[str, tuple[str, str] | None] = {}
     trees: dict[str, Any] = {}
+
+    def source_of(name: str) -> tuple[str, str] | None:
+        if name not in sources:
+            try:
+                source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+                sources[name] = (source, filename)
+            except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+                sources[name] = None
+        return sources[name]
 
     def tree_of(name: str) -> Any:
         if name not in trees:
-            try:
-                source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-                trees[name] = (jinja2.Environment.parse(env, source, name), filename)
-            except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
-                trees[name] = None
+            found = source_of(name)
+            trees[name] = None
+            if found is not None:
+                # (Jinja2's own parse: the words folded in as compiled are not needed here.)
+                with contextlib.suppress(jinja2.TemplateError):
+                    trees[name] = jinja2.Environment._parse(env, found[0], name, None)
         return trees[name]
 
-    def chain(name: str) -> list[tuple[str, Any, str]] | None:
-        # The templates ``name`` extends, nearest first (None: not to be told).
-        found: list[tuple[str, Any, str]] = []
-        while True:
-            parsed = tree_of(name)
-            if parsed is None or any(n == name for n, _, _ in found):
-                return None
-            found.append((name, *parsed))
-            parent = _extended(parsed[0])
-            if parent is False:
-                return None
+    def chain(name: str) -> list[str] | None:
+        # ``name`` and the templates it extends, by their {% extends "..." %} as written
+        # (None: one missing, or a loop).
+        names = [name]
+        while (found := source_of(names[-1])) is not None:
+            parent = _EXTENDS.search(found[0])
             if parent is None:
-                return found[1:]
-            name = parent
+                return names
+            if parent.group(1) in names:
+                return None
+            names.append(parent.group(1))
+        return None
 
+    told: dict[tuple[str, str], list[str]] = {}  # (own parent, block) -> defaults filling it
     errors: list[DopemailError] = []
-    for name in env.list_templates(extensions=["j2"]):
-        parsed = tree_of(name)
-        if parsed is None or not isinstance(parent := _extended(parsed[0]), str):
-            continue
-        above = chain(name)
-        if not above:
-            continue
-        known = {b.name for _, tree, _ in above for b in tree.find_all(jinja2.nodes.Block)}
-        # A block it shows itself, through self.<name>(): shown, whatever its parent has.
+    for name in sorted(p.relative_to(_DEFAULTS).as_posix() for p in _DEFAULTS.rglob("*.j2")):
+        names = chain(name)
+        if not names or len(names) < 2 or not any((own / n).is_file() for n in names):
+            continue  # dopemail's own chain (its blocks agree), or none to follow
+        trees_in = [tree_of(n) for n in names]
+        if any(t is None for t in trees_in) or any(
+            _extended(t) != parent for t, parent in zip(trees_in, names[1:], strict=False)
+        ):
+            continue  # broken, told as it renders; or a parent chosen between several
+        known = {b.name for t in trees_in[1:] for b in t.find_all(jinja2.nodes.Block)}
+        # A block shown through self.<name>() (by it or a parent): shown, whatever the parent.
         called = {
             node.attr
-            for node in parsed[0].find_all(jinja2.nodes.Getattr)
+            for t in trees_in
+            for node in t.find_all(jinja2.nodes.Getattr)
             if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "self"
         }
-        tree, filename = parsed
-        own = _shown(filename, root)
-        for block in _outer_blocks(tree):
+        child_own = (own / name).is_file()
+        for block in _outer_blocks(trees_in[0]):
             if block.name in known or block.name in called:
                 continue
-            mine = [(n, f) for n, _, f in above if not _shown(f, root).startswith("(default)")]
-            if own.startswith("(default)") and mine:
+            if not child_own:
                 # dopemail's template, filling a block the publication's own took out.
-                where, held = mine[0]
-                errors.append(
-                    TemplateError(
-                        f"{_shown(held, root)} has no block '{block.name}', which dopemail's "
-                        f"{name} fills: nothing of it is shown",
-                        _shown(held, root),
-                        None,
-                        f"put {{% block {block.name} %}}{{% endblock %}} back where it goes "
-                        f"(as dopemail's own {where} has it: src/dopemail/default_templates/"
-                        f"{where})",
-                    )
-                )
+                held = next(n for n in names[1:] if (own / n).is_file())
+                told.setdefault((held, block.name), []).append(name)
                 continue
             close = closest(block.name, sorted(known))
             errors.append(
                 TemplateError(
-                    f"block '{block.name}' is not a block of {parent} (nor of a template it "
+                    f"block '{block.name}' is not a block of {names[1]} (nor of a template it "
                     "extends), so nothing of it is shown",
-                    own,
+                    f"{TEMPLATES_DIR}/{name}",
                     block.lineno,
                     (f"did you mean '{close}'? " if close else "")
-                    + f"a template that extends {parent} fills its blocks: "
+                    + f"a template that extends {names[1]} fills its blocks: "
                     + ", ".join(sorted(known)),
                 )
             )
-    unique = {(e.path, e.line, e.message): e for e in errors}
-    raise_all(list(unique.values()))
+    for (held, block_name), fillers in sorted(told.items()):
+        errors.append(
+            TemplateError(
+                f"it has no block '{block_name}', which dopemail's "
+                f"{', '.join(fillers)} fill{'s' if len(fillers) == 1 else ''}: nothing of it "
+                "is shown",
+                f"{TEMPLATES_DIR}/{held}",
+                None,
+                f"put {{% block {block_name} %}}{{% endblock %}} back where it goes (as "
+                f"dopemail's own {held} has it: src/dopemail/default_templates/{held})",
+            )
+        )
+    raise_all(errors)
+
+
+# The parent a template names, as written: a prefilter (the parse decides).
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 
 
 def _outer_blocks(node: Any) -> Iterator[Any]:
