@@ -615,6 +615,31 @@ def test_a_text_line_left_out_is_told_both_fixes_and_the_first_works(write_files
     assert entry.meta.summary == "A patient, funny film about people."
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["film about people.", "https://northlight.example.com/quiet-hours"],
+)
+def test_a_text_line_left_out_that_reads_as_no_field_is_told_only_to_indent(
+    write_files, line: str
+) -> None:
+    # 'film about people.' (with a 'film:' set) and a web address were told as fields:
+    # "write it 'film: about people.'" (the key twice), "write it 'https: //...'".
+    bad = variant(
+        "published: 2024-03-01", f"published: 2024-03-01\nsummary: >-\n  A patient,\n{line}"
+    )
+    root = write_files({"entries/zz-bad.md": bad})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz-bad.md"]
+    assert (error.line, error.message) == (
+        6,
+        "broken YAML: this line is not indented under 'summary: >-', so summary's text ends "
+        "above it",
+    )
+    assert error.hint == (
+        "if it is part of summary, indent it by 2 spaces, as every line of a '>-' text is "
+        "under its field"
+    ), error.hint
+
+
 def test_non_utf8_file(write_files) -> None:
     # Told at its line and column as an editor counts them (it said "at byte 13" of the file).
     text = VALID.replace("Body.", "Café, Jiří.").encode("cp1250").replace(b"\x9e", b"\xe9")

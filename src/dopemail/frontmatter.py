@@ -650,21 +650,38 @@ def _text_left_out(lines: list[str], upto: int) -> tuple[int, str, str] | None:
         if below > upto or below >= len(lines) or _FIELD_OR_ITEM.match(lines[below]):
             continue
         colon = _missing_colon(lines[below])
-        if colon is not None and (
-            not colon[0].startswith("broken YAML: no ':' after")  # 'trailer:https://...'
-            or _NO_COLON.match(lines[below]).group(1) in _field_names()  # type: ignore[union-attr]
-        ):
-            continue  # a field missing its ': ' ('author DoPe Press'), told as such
+        field: str | None = colon[1] if colon else "add ': ' after its name"
+        if _ADDRESS.match(lines[below]):
+            field = None  # a web address, no field named 'https'
+        elif colon is not None:
+            name = _NO_COLON.match(lines[below]).group(1)  # type: ignore[union-attr]
+            if _set_elsewhere(lines, below, name):
+                field = None  # the summary's 'film about the people...': 'film:' is set
+            elif not colon[0].startswith("broken YAML: no ':' after") or name in _field_names():
+                # A field missing its ': ' ('author DoPe Press', 'trailer:https://...'), told
+                # as such.
+                continue
         spaces = depth if depth is not None else column + 2
-        field = colon[1] if colon else "add ': ' after its name"
         found = (
             below,
             f"broken YAML: this line is not indented under '{key}: {sign}', so {key}'s text "
             "ends above it",
             f"if it is part of {key}, indent it by {spaces} spaces, as every line of a "
-            f"'{sign}' text is under its field; if it is a field, {field}",
+            f"'{sign}' text is under its field"
+            + (f"; if it is a field, {field}" if field else ""),
         )
     return found
+
+
+# A line that begins with a web address ('https://...'): text, not a field named 'https'.
+_ADDRESS = re.compile(r"^[ ]*[A-Za-z][\w+.-]*://")
+
+
+def _set_elsewhere(lines: list[str], index: int, name: str) -> bool:
+    """Whether a field ``name`` is set on another line at the column of line ``index``."""
+    column = _indent(lines[index])
+    field = re.compile(rf"^{column}{re.escape(name)}:(?:[ ]|$)")
+    return any(field.match(line) for number, line in enumerate(lines) if number != index)
 
 
 @functools.cache
