@@ -304,12 +304,21 @@ def test_html_shown_as_text_is_refused_at_its_line(
         assert f"templates/{name}:{line}: {key} is shown as text, its HTML tags" in output, output
         assert f"hint: show it as {{{{ {key} | safe }}}}" in output
     assert _outputs(workspace) == before
+    # '| safe' on a part of the expression: told where, and how to apply it to the whole.
+    mine.write_text(source.replace(shown, f"{{{{ {key} ~ '' | safe", 1), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and f"templates/{name}:{line}: {key} is shown as text" in output, output
+    assert f"write {{{{ ({key} ~ ...) | safe }}}}, the whole in parentheses" in output
     # What a template makes of it otherwise is its own ('| replace', '~'): as it was.
     made = source.replace(shown, f"{{{{ ({key} ~ '') | replace('<p>', '<p>') | safe", 1)
     mine.write_text(made, encoding="utf-8")
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
     assert _outputs(workspace) == before
+    # Its source shown on purpose ('| e', in a <textarea>): no error.
+    mine.write_text(source.replace(shown, f"{{{{ {key} | e", 1), encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "shown as text" not in output, output
 
 
 def test_an_empty_template_is_told_by_a_build_on_several_cores(

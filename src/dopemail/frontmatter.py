@@ -667,8 +667,7 @@ def _text_left_out(lines: list[str], upto: int) -> tuple[int, str, str] | None:
             f"broken YAML: this line is not indented under '{key}: {sign}', so {key}'s text "
             "ends above it",
             f"if it is part of {key}, indent it by {spaces} spaces, as every line of a "
-            f"'{sign}' text is under its field"
-            + (f"; if it is a field, {field}" if field else ""),
+            f"'{sign}' text is under its field" + (f"; if it is a field, {field}" if field else ""),
         )
     return found
 

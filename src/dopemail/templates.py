@@ -1529,54 +1529,71 @@ def _unclosed(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError) -> tuple
     return None
 
 
+#: The HTML dopemail makes and hands the templates by these names (the lists' lines are
+#: objects that are HTML whatever a template does).
+_MADE_HTML = ("body_html", "intro_html", "content_html")
+
+
 def _check_shown_as_html(
     env: jinja2.Environment, name: str, context: dict[str, Any], made: str
 ) -> None:
-    """Refuse what a template made with dopemail's HTML in it escaped, its tags as text."""
+    """Refuse what a template of the publication's made with dopemail's HTML in it escaped,
+    its tags as text: at the line that shows it without ``| safe`` (or, where the ``| safe``
+    is there but applies to a part, at the first line that shows it)."""
+    root = env.globals.get("workspace_root")
+    if root is None or not (root / TEMPLATES_DIR).is_dir():
+        return  # dopemail's own templates show them as they should
     # Escaped a character at a time: its first characters escaped are the start of it.
     escaped = [
         key
-        for key, value in context.items()
-        if key.endswith("_html")
-        and type(value) is str
+        for key in _MADE_HTML
+        if type(value := context.get(key)) is str
         and "<" in value[:60]
         and str(markupsafe.escape(value[:60])) in made
     ]
-    if not escaped:
-        return
     # One HTML may hold another (an issue's content_html, its intro_html): the one a
-    # template shows without '| safe'.
-    found = [(key, *_showing(env, name, key)) for key in escaped]
-    key, shown, line = min(found, key=lambda item: item[2] is None)
+    # template of the publication's shows as text.
+    found = [(key, *where) for key in escaped if (where := _showing(env, root, key))]
+    if not found:
+        return  # escaped on purpose ('| e'), or by none of the publication's templates
+    key, shown, line, whole = min(found, key=lambda item: not item[3])
     raise TemplateError(
         f"{key} is shown as text, its HTML tags and all ('&lt;p&gt;' to readers)",
         shown,
         line,
         f"show it as {{{{ {key} | safe }}}}: it is the HTML dopemail made (its text "
-        "cleaned), as the default templates show it",
+        "cleaned), as the default templates show it; to show its source on purpose, "
+        f"{{{{ {key} | e }}}}"
+        if whole
+        else f"'| safe' applies to what is just before it: write {{{{ ({key} ~ ...) | safe }}}}, "
+        "the whole in parentheses",
     )
 
 
-def _showing(env: jinja2.Environment, name: str, key: str) -> tuple[str, int | None]:
-    """The template (and its line) that shows ``key`` without ``| safe``: ``name``, or one
-    of the publication's it includes or extends; ``name`` if none is found."""
-    root = env.globals.get("workspace_root")
-    showing = re.compile(r"\{\{-?\s*" + re.escape(key) + r"\b((?:(?!\}\}).)*)\}\}")
-    names = [name]
-    if root is not None:
-        names += sorted(
-            p.relative_to(root / TEMPLATES_DIR).as_posix()
-            for p in (root / TEMPLATES_DIR).rglob("*.j2")
-        )
-    for candidate in names:
+def _showing(env: jinja2.Environment, root: Path, key: str) -> tuple[str, int, bool] | None:
+    """Where a template of the publication's (not a text part's) shows ``key``: the first
+    place without ``| safe``, else the first with it applied to a part of the expression
+    (file, line, whether '| safe' is missing); None where none shows it but with ``| e``
+    (escaped on purpose)."""
+    showing = re.compile(r"\{\{-?\s*\(?\s*" + re.escape(key) + r"\b((?:(?!\}\}).)*)\}\}")
+    folder = root / TEMPLATES_DIR
+    part: tuple[str, int, bool] | None = None
+    for path in sorted(folder.rglob("*.j2")):
+        if path.name.endswith(".txt.j2"):
+            continue  # a text part: no escaping there
         try:
-            source, filename, _ = env.loader.get_source(env, candidate)  # type: ignore[union-attr]
-        except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
         for found in showing.finditer(source):
-            if "safe" not in found.group(1):
-                return _shown(filename, root), source.count("\n", 0, found.start()) + 1
-    return name, None
+            filters = found.group(1)
+            if re.search(r"\|\s*(?:e|escape|forceescape)\b", filters):
+                continue
+            where = (_shown(str(path), root), source.count("\n", 0, found.start()) + 1)
+            if "safe" not in filters:
+                return (*where, True)
+            part = part or (*where, False)
+    return part
 
 
 # A picture's or a link's address as HTML names it: its 'url' (what readers fetch), not the
