@@ -3284,8 +3284,14 @@ def test_a_table_written_twice_is_told_as_one_fix(workspace: Path) -> None:
         "broken TOML: the table [send.mailgun] is made twice (this line makes it again)"
     )
     assert error.hint.startswith(
-        "it is made above too, by a dotted name (mailgun.<setting> under [send])"
+        "it is made above too: by a dotted name (mailgun.<setting> = ... under [send]), an "
+        "inline table (mailgun = {...} under [send]) or [[send.mailgun]]"
     ), error.hint
+    # Two [send.mailgun] lines, one written with quotes: "keep one", as two lines are.
+    quoted = '\n[send."mailgun"]\ntimeout = 5\n\n[send.mailgun]\nbase_url = "https://x.example"\n'
+    config.write_text(text + quoted, encoding="utf-8")
+    (error,) = reported(workspace)
+    assert error.hint.startswith("keep one [send.mailgun] line"), error.hint
     # Done as told, the settings load.
     fixed = '\n[send.mailgun]\ntimeout = 5\nbase_url = "https://x.example"\n'
     config.write_text(text + fixed, encoding="utf-8")

@@ -732,16 +732,22 @@ def load_settings(root: Path) -> Settings:
                 f"keep one [{table}] line, with all of its settings under it (a setting "
                 "written under both: keep the one meant)"
             )
-            header = re.compile(rf"(?m)^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\][ \t]*(?:#.*)?$")
-            if len(header.findall(text)) < 2:
-                # Made once by its [table] line and once otherwise: a dotted name under the
-                # table above ('mailgun.base_url' under [send]), or [[table]].
+            # Its [table] lines, however written ([send."mailgun"], [ send . mailgun ]).
+            headers = [
+                re.sub(r"""\s*\.\s*""", ".", found.strip()).replace('"', "").replace("'", "")
+                for found in re.findall(r"(?m)^[ \t]*\[(?!\[)([^\]\n]+)\]", text)
+            ]
+            if headers.count(table) < 2:
+                # Made once by its [table] line and once otherwise: under the table above, a
+                # dotted name ('mailgun.base_url' under [send]) or an inline table ('mailgun =
+                # {...}'); or [[table]].
                 head, _, last = table.rpartition(".")
-                dotted = f"{last}.<setting> under [{head}]" if head else f"{last}.<setting> = ..."
+                under = f" under [{head}]" if head else ""
                 what = f"the table [{table}] is made twice (this line makes it again)"
                 fix = (
-                    f"it is made above too, by a dotted name ({dotted}) or by [[{table}]]: put "
-                    f"all of its settings under this one [{table}] line, and remove the other"
+                    f"it is made above too: by a dotted name ({last}.<setting> = ...{under}), an "
+                    f"inline table ({last} = {{...}}{under}) or [[{table}]]; put all of its "
+                    f"settings under this one [{table}] line, and remove the other"
                 )
         line = int(match.group(1)) if match else None
         if match is None and str(exc).endswith("(at end of document)"):
