@@ -362,6 +362,33 @@ def test_an_issue_dated_before_an_earlier_issue_is_warned_about(workspace: Path,
     assert code == 0 and "before issue" not in output, output
 
 
+def test_an_entry_a_sent_issue_led_with_is_warned_of_in_the_next(workspace: Path, run_cli) -> None:
+    # Issue 3 leading with the film issue 1 led with: its readers got it again as new, and
+    # check said ok. Not in a section (a reminder, on purpose), nor in a sent issue.
+    path = workspace / "issues/3-quiet-hours.md"
+    text = path.read_text(encoding="utf-8")
+    assert "entries:\n  - quiet-hours\n" in text
+    again = text.replace("  - quiet-hours\n", "  - quiet-hours\n  - all-of-us-strangers\n", 1)
+    path.write_text(again, "utf-8")
+    warning = (
+        "issues/3-quiet-hours.md:9: entry 'all-of-us-strangers' went out in issue 1 already, "
+        "among its main entries: its readers get it again as new"
+    )
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0 and warning in output, output
+    reminder = text.replace(
+        "entries:\n  - quiet-hours\n",
+        "entries:\n  - quiet-hours\nsections:\n  - title: Still playing\n    entries:\n"
+        "      - all-of-us-strangers\n",
+        1,
+    )
+    for written in (reminder, again.replace("status: draft", "status: sent", 1)):
+        path.write_text(written, "utf-8")
+        code, output = run_cli("check", "--root", workspace)
+        assert code == 0 and "went out in issue" not in output, output
+
+
 def test_an_issue_gathering_screenings_all_over_by_its_date_is_warned_about(
     workspace: Path, run_cli
 ) -> None:

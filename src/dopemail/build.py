@@ -112,8 +112,8 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
     built: a language dopemail has no words for, templates no longer used, settings the
     sender would refuse, entries and issues dated later than now, showtimes outside their
-    run, issues gathering screenings all over by their date or dated before an earlier
-    issue, the issues' quality warnings,
+    run, issues gathering screenings all over by their date, dated before an earlier issue
+    or leading with an entry a sent issue led with, the issues' quality warnings,
     dead links and links written wrong. (``ahead``: those of dates ahead of now, when the
     caller has them already.)"""
     from .filenames import filed_apart
@@ -121,6 +121,7 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
     from .notices import (
         dated_before_an_earlier_issue,
         entry_notes,
+        gathered_again,
         over_by_the_issue,
         published_ahead,
         unsendable,
@@ -136,6 +137,7 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
         *entry_notes(result.workspace),
         *over_by_the_issue(result.workspace),
         *dated_before_an_earlier_issue(result.workspace),
+        *gathered_again(result.workspace),
         *filed_apart(result.workspace.root),
         *result.warnings,
         *dead_links_in(result),

@@ -115,6 +115,35 @@ def dated_before_an_earlier_issue(workspace: Workspace) -> list[ContentError]:
     return found
 
 
+def gathered_again(workspace: Workspace) -> list[ContentError]:
+    """Warnings for an entry an issue not sent yet gathers among its main entries that an
+    issue marked sent gathered there already: its readers had it, presented as new (a
+    reminder belongs in a section, such as 'Still playing', which is not told)."""
+    sent: dict[str, int] = {}  # entry slug -> the first sent issue that led with it
+    for issue in sorted(workspace.issues, key=lambda i: i.meta.number):
+        if issue.meta.status == "sent":
+            for entry in issue.entries:
+                sent.setdefault(entry.slug, issue.meta.number)
+    found = []
+    for issue in workspace.issues:
+        if issue.meta.status == "sent":
+            continue
+        for entry in issue.entries:
+            number = sent.get(entry.slug)
+            if number is not None and number < issue.meta.number:
+                found.append(
+                    ContentError(
+                        f"entry '{entry.slug}' went out in issue {number} already, among its "
+                        "main entries: its readers get it again as new",
+                        issue.path,
+                        issue.entry_lines.get(entry.slug),
+                        "leave it out of this issue, or list it as a reminder under one of the "
+                        "issue's 'sections:' (a 'Still playing' section), which is not told",
+                    )
+                )
+    return found
+
+
 def unsendable(workspace: Workspace) -> list[ConfigError]:
     """A warning when the issues cannot be sent as built: no [sender] unsubscribe_url, which
     every message needs (but Buttondown's, which unsubscribes its own readers); said by build
