@@ -1467,6 +1467,14 @@ def test_mjml_checker_finds_tags_out_of_place_and_left_open() -> None:
         (1, "<mj-column> is not closed: end it with </mj-column>"),
         (3, "</mj-column> closes no open <mj-column>: remove it"),
     ]
+    # Opened misspelt: the misspelt tag is told, not its end tag "to remove" as well.
+    misspelt = (
+        "<mjml><mj-body><mj-section><mj-column>\n<mj-buton href='https://x'>Go</mj-button>\n"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(misspelt)] == [
+        (2, "unknown MJML tag <mj-buton>")
+    ]
     assert [(p.line, p.message) for p in check_mjml(source)] == [
         (2, "<mj-text> cannot be inside <mj-body>: MJML takes it in <mj-column> or <mj-hero>"),
         (4, "<mj-section> cannot be inside <mj-column>: MJML takes it in <mj-body> or "

@@ -11,6 +11,7 @@ HTML, not MJML, and is not checked here.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -373,7 +374,19 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                         message = f"<{left[0]}> is not closed: end it with </{left[0]}>"
                         problems.append(MjmlProblem(left[1], message))
             elif tag in ATTRIBUTES:
-                problems.append(MjmlProblem(line, f"</{tag}> closes no open <{tag}>: remove it"))
+                # Opened misspelt ('<mj-buton>...</mj-button>'): that tag is told, at its line;
+                # "remove it" of this end tag would be the wrong fix.
+                misspelt = [
+                    index
+                    for index, (open_tag, _) in enumerate(stack)
+                    if open_tag not in ATTRIBUTES
+                    and difflib.SequenceMatcher(None, open_tag, tag).ratio() >= 0.8
+                ]
+                if misspelt:
+                    del stack[misspelt[-1] :]
+                else:
+                    message = f"</{tag}> closes no open <{tag}>: remove it"
+                    problems.append(MjmlProblem(line, message))
             continue
         outside = not stack
         # An issue's MJML repeats the same few tags (a card's sections, columns and images
