@@ -690,6 +690,7 @@ def _field_names() -> frozenset[str]:
     from pydantic import BaseModel
 
     from .models import Entry, Issue
+    from .validation import models_in  # (it imports this module)
 
     names: set[str] = set()
     seen: set[type] = set()
@@ -700,23 +701,12 @@ def _field_names() -> frozenset[str]:
         seen.add(model)
         for name, field in model.model_fields.items():
             names.add(name)
-            for inner in _models_in(field.annotation):
+            for inner in models_in(field.annotation):
                 walk(inner)
 
     walk(Entry)
     walk(Issue)
     return frozenset(names)
-
-
-def _models_in(annotation: Any) -> list[type]:
-    # The pydantic models a field's type holds (Film, list[Screening], Run | None...).
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _early_quote(line: str) -> tuple[str, str] | None:

@@ -15,12 +15,13 @@ from .frontmatter import LineDict, LineList, plain_value
 from .languages import language_code
 
 
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The pydantic models a field's type holds (Film, list[Screening], Run | None...)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
         return
     for arg in typing.get_args(annotation):
-        yield from _models_in(arg)
+        yield from models_in(arg)
 
 
 # Characters no editor means to type, which XML cannot carry (feeds would not build) or feed
@@ -109,7 +110,7 @@ def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | N
         field = model.model_fields.get(part)
         if field is None:
             return None
-        found = list(_models_in(field.annotation))
+        found = list(models_in(field.annotation))
         model = found[0] if found else None
     return model
 
@@ -355,7 +356,7 @@ def describe_errors(
             # (a list of fields, 'streaming: Hulu', has its items written one per line).
             value = error["input"]
             field = _field_at(root, loc)
-            items = list(_models_in(field.annotation)) if field is not None else []
+            items = list(models_in(field.annotation)) if field is not None else []
             words = [w for w in re.split(r"[\s,]+", value) if w]
             if words and all(w.startswith("-") and w[1:] for w in words):
                 # '-quiet-hours' under 'entries:' (two such lines read as one value): list
