@@ -162,25 +162,38 @@ def would_write(root: Path, outputs: Mapping[str, Output], last: list[str]) -> W
     for rel in sorted(outputs):
         output, target = outputs[rel], base + rel
         try:
-            before = identity(os.stat(target))
-        except FileNotFoundError:
-            report.written.append(rel)
-            continue
-        found = known.get(rel)
-        try:
-            same = (found is not None and (before, _tag(output)) == found) or _same(target, output)
+            before, how = _held(target, output, known.get(rel))
+            there = before is not None
         except OSError:  # a folder where the file goes: the write would tell
-            same = False
-        if same:
+            how, there = "", True
+        if how:
             report.unchanged += 1
             continue
         report.written.append(rel)
+        if not there:
+            continue
         report.replaced.append(rel)
         if rel.endswith(".json"):
             with contextlib.suppress(OSError), open(target, "rb") as handle:
                 report.json_before[rel] = handle.read()
     report.removed = sorted(rel for rel in set(last) - outputs.keys() if os.path.isfile(base + rel))
     return report
+
+
+def _held(
+    target: str, output: Output, known: tuple[Identity, str] | None
+) -> tuple[Identity | None, str]:
+    """The identity of the file at ``target`` (None: there is none), and how it is known to
+    hold ``output``: "known" by its stat, as the last write left it (``known``, see
+    :data:`KNOWN`), "read" by its bytes, or "" when it does not hold it."""
+    try:  # taken before any read, as git does: a save during or after it changes it
+        before = identity(os.stat(target))
+    except FileNotFoundError:
+        return None, ""
+    if known is not None and (before, _tag(output)) == known:
+        return before, "known"
+    # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
+    return before, "read" if _same(target, output) else ""
 
 
 def _open_new(path: str) -> int:
@@ -637,17 +650,13 @@ class Staging:
     def _in_place(self, rel: str, target: str, output: Output) -> bool:
         """Whether the file at ``target`` holds ``output`` already: told by its stat when
         the last write left it so (see KNOWN), else by reading it."""
-        try:  # taken before any read, as git does: a save during or after it changes it
-            before = identity(os.stat(target))
-        except FileNotFoundError:
-            return False
         known = self.known.get(rel)
-        if known is not None and before == known[0] and _tag(output) == known[1]:
-            self.found[rel] = known
-            return True
-        # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
-        if not _same(target, output):
+        before, how = _held(target, output, known)
+        if not how:
             return False
+        if how == "known":
+            self.found[rel] = known  # type: ignore[assignment]
+            return True
         tag = _tag(output)
         with contextlib.suppress(OSError):  # gone since: the next write reads it again
             if tag is not None and identity(os.stat(target)) == before:
