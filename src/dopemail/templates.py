@@ -883,7 +883,8 @@ def check_blocks(env: jinja2.Environment) -> None:
     errors: list[DopemailError] = []
     for name in sorted(p.relative_to(_DEFAULTS).as_posix() for p in _DEFAULTS.rglob("*.j2")):
         names = chain(name)
-        if not names or len(names) < 2 or not any((own / n).is_file() for n in names):
+        owned = [n for n in names or () if (own / n).is_file()]
+        if not names or len(names) < 2 or not owned:
             continue  # dopemail's own chain (its blocks agree), or none to follow
         trees_in = [tree_of(n) for n in names]
         if any(t is None for t in trees_in) or any(
@@ -898,14 +899,12 @@ def check_blocks(env: jinja2.Environment) -> None:
             for node in t.find_all(jinja2.nodes.Getattr)
             if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "self"
         }
-        child_own = (own / name).is_file()
         for block in _outer_blocks(trees_in[0]):
             if block.name in known or block.name in called:
                 continue
-            if not child_own:
+            if owned[0] != name:
                 # dopemail's template, filling a block the publication's own took out.
-                held = next(n for n in names[1:] if (own / n).is_file())
-                told.setdefault((held, block.name), []).append(name)
+                told.setdefault((owned[0], block.name), []).append(name)
                 continue
             close = closest(block.name, sorted(known))
             errors.append(
@@ -1282,23 +1281,24 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         # Told by their names without the kind (.html.j2): 'footer.html.j2' was "did you
         # mean 'home.html.j2'?", the two sharing most of their letters in '.html.j2'. Not
         # the template that names it.
-        kind = str(exc.name).partition(".")[2]
-        known = {
-            known_name.partition(".")[0]: known_name
-            for known_name in env.list_templates(extensions=["j2"])
-            if known_name.partition(".")[2] == kind
-            and not (filename or "").endswith(f"{os.sep}{known_name}".replace("/", os.sep))
+        names = env.list_templates(extensions=["j2"])
+        stem, _, kind = str(exc.name).partition(".")
+        by_stem = {
+            known.partition(".")[0]: known
+            for known in names
+            if known.partition(".")[2] == kind
+            and not (filename or "").endswith(f"{os.sep}{known}".replace("/", os.sep))
         }
-        close = closest(str(exc.name).partition(".")[0], known, cutoff=0.75)
-        if f"{exc.name}.j2" in env.list_templates(extensions=["j2"]):
-            known = {f"{exc.name}.j2": f"{exc.name}.j2"}  # named without its .j2
-            close = f"{exc.name}.j2"
+        if f"{exc.name}.j2" in names:
+            meant: str | None = f"{exc.name}.j2"  # named without its .j2
+        else:
+            meant = by_stem.get(closest(stem, by_stem, cutoff=0.75) or "")
         raise TemplateError(
             f"template '{exc.name}' not found",
             _shown(filename, root),
             line,
-            f"did you mean '{known[close]}'?"
-            if close
+            f"did you mean '{meant}'?"
+            if meant
             else f"create {TEMPLATES_DIR}/{exc.name}, or remove the {{% extends %}} or "
             "{% include %} that names it",
         ) from None
@@ -1541,7 +1541,7 @@ def _check_shown_as_html(
     its tags as text: at the line that shows it without ``| safe`` (or, where the ``| safe``
     is there but applies to a part, at the first line that shows it)."""
     root = env.globals.get("workspace_root")
-    if root is None or not (root / TEMPLATES_DIR).is_dir():
+    if root is None or not _has_own(env):
         return  # dopemail's own templates show them as they should
     # Escaped a character at a time: its first characters escaped are the start of it.
     escaped = [
@@ -1553,7 +1553,7 @@ def _check_shown_as_html(
     ]
     # One HTML may hold another (an issue's content_html, its intro_html): the one a
     # template of the publication's shows as text.
-    found = [(key, *where) for key in escaped if (where := _showing(env, root, key))]
+    found = [(key, *where) for key in escaped if (where := _showing(root, key))]
     if not found:
         return  # escaped on purpose ('| e'), or by none of the publication's templates
     key, shown, line, whole = min(found, key=lambda item: not item[3])
@@ -1570,7 +1570,13 @@ def _check_shown_as_html(
     )
 
 
-def _showing(env: jinja2.Environment, root: Path, key: str) -> tuple[str, int, bool] | None:
+def _has_own(env: jinja2.Environment) -> bool:
+    """Whether ``env`` reads templates of the publication's own (see make_environment)."""
+    loader = env.loader
+    return isinstance(loader, jinja2.ChoiceLoader) and isinstance(loader.loaders[0], _OwnTemplates)
+
+
+def _showing(root: Path, key: str) -> tuple[str, int, bool] | None:
     """Where a template of the publication's (not a text part's) shows ``key``: the first
     place without ``| safe``, else the first with it applied to a part of the expression
     (file, line, whether '| safe' is missing); None where none shows it but with ``| e``
