@@ -11,9 +11,10 @@ HTML, not MJML, and is not checked here.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from .errors import closest
 
 _PADDING = {"padding", "padding-top", "padding-bottom", "padding-left", "padding-right"}
 _BORDER = {"border", "border-top", "border-bottom", "border-left", "border-right"}
@@ -379,8 +380,7 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                 misspelt = [
                     index
                     for index, (open_tag, _) in enumerate(stack)
-                    if open_tag not in ATTRIBUTES
-                    and difflib.SequenceMatcher(None, open_tag, tag).ratio() >= 0.8
+                    if open_tag not in ATTRIBUTES and closest(tag, [open_tag], cutoff=0.8)
                 ]
                 if misspelt:
                     del stack[misspelt[-1] :]
