@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import click
 import feedparser
 import pytest
-from conftest import REPO, run_process
+from conftest import REPO, run_process, snapshot
 
 from dopemail import models
 from dopemail import templates as templates_module
@@ -336,6 +336,17 @@ def test_an_entry_published_in_the_future_is_warned_about(workspace: Path, run_c
     assert code == 0 and "in the future" not in output
 
 
+def _told_by_check_and_build(run_cli, workspace: Path, warning: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What ``check`` and then ``build`` print, each of which must succeed and give
+    ``warning``."""
+    outputs = []
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0 and warning in output, output
+        outputs.append(output)
+    return outputs
+
+
 def test_an_issue_dated_before_an_earlier_issue_is_warned_about(workspace: Path, run_cli) -> None:
     # 2023 typed for 2024: issue 3, ready, listed before issues 1 and 2 in the archive and
     # the newsletter's feed, and check said ok.
@@ -348,9 +359,7 @@ def test_an_issue_dated_before_an_earlier_issue_is_warned_about(workspace: Path,
         "issues/3-quiet-hours.md:4: issue 3 is dated 2023-11-15, before issue 2 (2024-07-19): "
         "the archive and the newsletter's feed list it before that one"
     )
-    for command in ("check", "build"):
-        code, output = run_cli(command, "--root", workspace)
-        assert code == 0 and warning in output, output
+    for output in _told_by_check_and_build(run_cli, workspace, warning):
         assert output.count("before issue") == 1, output
     # A draft is in neither the archive nor the feed (told once ready); a sent one went out.
     for status in ("draft", "sent"):
@@ -374,9 +383,7 @@ def test_an_entry_a_sent_issue_led_with_is_warned_of_in_the_next(workspace: Path
         "issues/3-quiet-hours.md:9: entry 'all-of-us-strangers' went out in issue 1 already, "
         "among its main entries: its readers get it again as new"
     )
-    for command in ("check", "build"):
-        code, output = run_cli(command, "--root", workspace)
-        assert code == 0 and warning in output, output
+    _told_by_check_and_build(run_cli, workspace, warning)
     reminder = text.replace(
         "entries:\n  - quiet-hours\n",
         "entries:\n  - quiet-hours\nsections:\n  - title: Still playing\n    entries:\n"
@@ -405,10 +412,7 @@ def test_an_issue_gathering_screenings_all_over_by_its_date_is_warned_about(
         "events are all over by this issue's date, 2024-11-15 (the last on 2024-05-09), and "
         "the email gives their times and ticket links"
     )
-    for command in ("check", "build"):
-        code, output = run_cli(command, "--root", workspace)
-        assert code == 0, output
-        assert warning in output, output
+    for output in _told_by_check_and_build(run_cli, workspace, warning):
         assert output.count("are all over by this issue's date") == 1, output
     # Gathered under a section, the same, at its line there.
     in_section = text.replace(
@@ -555,10 +559,6 @@ def _warnings(output: str) -> list[tuple[str, str]]:
     )
 
 
-def _files(folder: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def _set(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text, old
@@ -621,12 +621,12 @@ def test_check_tells_ahead_every_warning_the_next_build_gives(
         setup(workspace)
     built(run_cli, workspace)
     edit(workspace)
-    before = {**_files(workspace / "site"), **_files(workspace / "feeds")}
-    state = _files(workspace / ".dopemail")
+    before = [snapshot(workspace / folder) for folder in ("site", "feeds")]
+    state = snapshot(workspace / ".dopemail")
     code, checked = run_cli("check", "--root", workspace)
     assert code == 0 and ahead in checked, checked
-    assert {**_files(workspace / "site"), **_files(workspace / "feeds")} == before
-    assert _files(workspace / ".dopemail") == state, "check remembered something"
+    assert [snapshot(workspace / folder) for folder in ("site", "feeds")] == before
+    assert snapshot(workspace / ".dopemail") == state, "check remembered something"
     told = built(run_cli, workspace)
     assert _warnings(told) and _warnings(checked) == _warnings(told), (checked, told)
     assert "next build" not in told, told
