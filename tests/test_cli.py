@@ -755,6 +755,11 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
         "warning: issues/1-strangers-and-varda.md: issue 1 was sent, and this build changed its "
         "web version and its email: readers who open it from their email see the new text" in output
     ), output
+    # The hint names the edit to undo: the one entry whose page changed, of those it gathers.
+    assert (
+        "otherwise undo the edit to entries/all-of-us-strangers.md, which it gathers (its text "
+        "or its pictures: its page changed too, and not the other entries')" in output
+    ), output
     # Marked sent (the README's step once it went out): its message changes, not what it says.
     issue = workspace / "issues/2-summer-festivals.md"
     text = issue.read_text(encoding="utf-8")
@@ -782,6 +787,13 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     shutil.rmtree(workspace / "site")
     output = built(run_cli, workspace)
     assert "was sent" not in output, output
+    # The settings changed every page, the entries' too: no entry is named as the cause.
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace('title = "DoPe Press"', 'title = "DoPe"', 1))
+    output = built(run_cli, workspace)
+    assert "issue 1 was sent, and this build changed" in output, output
+    assert "undo what changed it (an entry it gathers, a picture" in output, output
+    assert "undo the edit" not in output, output
 
 
 def _built_with_quiet_hours(run_cli, workspace: Path) -> tuple[Path, str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -99,12 +99,15 @@ def sent_issues_changed(
     messages: Mapping[str, tuple[bytes, bytes]] | None = None,
     mailed: Callable[[LoadedIssue], bool] | None = None,
     ahead: bool = False,
+    outputs: Iterable[str] = (),
 ) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
     ``mailed``: whether an issue not marked sent went out all the same (the send ledger says
     so), asked only of those a build changed. ``ahead``: told of the next build, by ``check``
-    (as are the other warnings' ``ahead``).
+    (as are the other warnings' ``ahead``). ``outputs``: every output of the build, by path:
+    the hint then names the entries it gathers whose pages changed while others' did not
+    (theirs is the edit to undo).
 
     Not when the issue's own message changed with them (``message.json``: its subject or
     date edited, or a draft's status set): that is the editor at work on the issue itself.
@@ -147,8 +150,24 @@ def sent_issues_changed(
                 hint,
             )
         ]
+    edited = _edited_entries(replaced, outputs)
     found: list[DopemailError] = []
     for issue, names in changed:
+        gathered = [e.path for e in issue.all_entries if e.slug in edited]
+        one = len(gathered) == 1
+        undo = (
+            f"a correction is fine; otherwise undo the {'edit' if one else 'edits'} to "
+            + " and ".join(gathered)
+            + ", which it gathers ("
+            + (
+                "its text or its pictures: its page changed too"
+                if one
+                else "their text or their pictures: their pages changed too"
+            )
+            + ", and not the other entries')"
+            if gathered
+            else hint
+        )
         what = " and ".join(
             part
             for part, these in (
@@ -167,10 +186,22 @@ def sent_issues_changed(
                 f"{_when(ahead, 'see', 'would see')} the new text",
                 issue.path,
                 None,
-                hint if marked else f"{hint}; and set 'status: sent' in it",
+                undo if marked else f"{undo}; and set 'status: sent' in it",
             )
         )
     return found
+
+
+def _edited_entries(replaced: Sequence[str], outputs: Iterable[str]) -> set[str]:
+    """The slugs of the entries whose pages a build replaced, when some other entry's page
+    stayed as it was: what changed them is their own text or pictures. When every page
+    changed, a template or the settings did, and no entry is to blame (none is named)."""
+    slugs = {slug for rel in replaced if (slug := entry_of_page(rel)) is not None}
+    if not slugs:
+        return set()
+    if any(slug not in slugs for rel in outputs if (slug := entry_of_page(rel)) is not None):
+        return slugs
+    return set()
 
 
 def issues_unlisted(
@@ -605,7 +636,9 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
     mailed = _mailed(workspace.root)
     return [
         *pages_gone(report.removed, workspace.entries, ahead=ahead),
-        *sent_issues_changed(report.replaced, workspace.issues, json_files, mailed, ahead),
+        *sent_issues_changed(
+            report.replaced, workspace.issues, json_files, mailed, ahead, build.outputs
+        ),
         *issues_unlisted(
             workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead
         ),
