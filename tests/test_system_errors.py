@@ -3,6 +3,7 @@ fix: one message naming the file and what to do, exit 1, no traceback, nothing l
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(workspace: Path, ru
     [("page.html.j2", ""), ("entry_content.html.j2", "  \n"), ("email/issue.mjml.j2", "\n")],
 )
 def test_an_empty_template_of_the_workspace_is_refused(
-    workspace: Path, run_cli, name: str, text: str
+    workspace: Path, run_cli, name: str, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # It once overrode the default with nothing: check said ok, and the build published every
     # page (or every entry's text, in the pages and the feeds) blank, without a word.
@@ -84,6 +85,14 @@ def test_an_empty_template_of_the_workspace_is_refused(
         assert f"default_templates/{name}, a start), or delete the file" in output
         assert output.count("the template is empty") == 1  # said once, not per page
     assert _outputs(workspace) == before
+    # The default named is one to copy from where the editor is: from the publication's
+    # folder (outside dopemail's source, as with an installed dopemail), its whole path.
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("check")
+    found = re.search(r"dopemail's own is (\S+), a start\)", output)
+    assert code == 1 and found, output
+    assert Path(found[1]).is_absolute() and Path(found[1]).is_file(), found[1]
+    assert Path(found[1]).read_text(encoding="utf-8").strip(), found[1]
 
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "src/dopemail/default_templates"

@@ -49,6 +49,16 @@ TEMPLATES_DIR = "templates"
 _DEFAULTS = Path(__file__).parent / "default_templates"
 
 
+def default_template(name: str) -> str:
+    """Where dopemail's own template ``name`` is, for a hint to copy it: from the current
+    folder in a checkout of dopemail's source, else in full (an installed dopemail's are in
+    its package, under site-packages)."""
+    path = _DEFAULTS / name
+    with contextlib.suppress(ValueError, OSError):
+        return path.relative_to(Path.cwd()).as_posix()
+    return str(path)
+
+
 def time_tag(
     value: datetime, beside: datetime | None = None, words: Wording = ENGLISH
 ) -> markupsafe.Markup:
@@ -813,8 +823,8 @@ class _OwnTemplates(jinja2.FileSystemLoader):
                 "the template is empty: what is made with it would be published blank",
                 _shown(filename, self.root),
                 None,
-                f"write the template (dopemail's own is src/dopemail/default_templates/"
-                f"{template}, a start), or delete the file to use dopemail's",
+                f"write the template (dopemail's own is {default_template(template)}, a start), "
+                "or delete the file to use dopemail's",
             )
         return source, filename, uptodate
 
@@ -927,7 +937,7 @@ def check_blocks(env: jinja2.Environment) -> None:
                 f"{TEMPLATES_DIR}/{held}",
                 None,
                 f"put {{% block {block_name} %}}{{% endblock %}} back where it goes (as "
-                f"dopemail's own {held} has it: src/dopemail/default_templates/{held})",
+                f"dopemail's own {held} has it: {default_template(held)})",
             )
         )
     raise_all(errors)
@@ -1372,7 +1382,7 @@ def _runtime_hint(exc: Exception, filename: str | None, line: int, root: Path | 
             # "entry.html.j2" from it names itself, never the default.
             return (
                 f"yours replaces the default '{name}', so naming '{name}' in it names itself, "
-                f"not the default: copy the default (src/dopemail/default_templates/{name}) "
+                f"not the default: copy the default ({default_template(name)}) "
                 "and edit the copy instead"
             )
         return "remove the {% extends %}, {% include %} or macro call that leads back to itself"
