@@ -330,6 +330,43 @@ def test_html_shown_as_text_is_refused_at_its_line(
     assert code == 0 and "shown as text" not in output, output
 
 
+def test_html_shown_as_text_is_refused_as_a_field_and_cut_short(workspace: Path, run_cli) -> None:
+    # An issue's film card showing each entry's text ('item.body_html', a field of what it is
+    # given in a loop), cut short: its tags were shown as text in the email, and check said
+    # ok (only what a template is given by that name was looked for, and only whole).
+    build(workspace)
+    before = _outputs(workspace)
+    source = (DEFAULTS / "email/film_card.mjml.j2").read_text(encoding="utf-8")
+    shown = "{{ item.summary }}"
+    assert shown in source
+    line = source[: source.index(shown)].count("\n") + 1
+    mine = workspace / "templates/email/film_card.mjml.j2"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text(source.replace(shown, "{{ item.body_html | truncate(40) }}"), "utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            f"templates/email/film_card.mjml.j2:{line}: item.body_html is shown as text, its "
+            "HTML tags and all" in output
+        ), output
+        assert (
+            "hint: to show its start, write {{ item.body_html | striptags | truncate(40) }}"
+            in output
+        ), output
+    assert _outputs(workspace) == before
+    # Whole, without '| safe': the same line, the usual hint.
+    mine.write_text(source.replace(shown, "{{ item.body_html }}"), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "hint: show it as {{ item.body_html | safe }}" in output, output
+    # As the hint says: built, its text in the email.
+    mine.write_text(source.replace(shown, "{{ item.body_html | striptags | truncate(40) }}"))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "shown as text" not in output, output
+    email = next((workspace / "site/issues").glob("1-*/email.html")).read_text("utf-8")
+    assert "&lt;p&gt;" not in email
+
+
 def test_an_empty_template_is_told_by_a_build_on_several_cores(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1553,31 +1553,66 @@ def _check_shown_as_html(
     root = env.globals.get("workspace_root")
     if root is None or not _has_own(env):
         return  # dopemail's own templates show them as they should
-    # Escaped a character at a time: its first characters escaped are the start of it.
-    escaped = [
-        key
-        for key in _MADE_HTML
-        if type(value := context.get(key)) is str
-        and "<" in value[:60]
-        and str(markupsafe.escape(value[:60])) in made
-    ]
+    # Escaped a character at a time: its first characters escaped are the start of it (also
+    # when a filter cut it short: '| truncate(40)').
+    escaped = {
+        key for key, value in _made_html(context) if str(markupsafe.escape(value[:32])) in made
+    }
     # One HTML may hold another (an issue's content_html, its intro_html): the one a
     # template of the publication's shows as text.
-    found = [(key, *where) for key in escaped if (where := _showing(root, key))]
+    found = [where for key in sorted(escaped) if (where := _showing(root, key))]
     if not found:
         return  # escaped on purpose ('| e'), or by none of the publication's templates
-    key, shown, line, whole = min(found, key=lambda item: not item[3])
+    shown, line, whole, expression, cut = min(found, key=lambda item: not item[2])
+    hint = (
+        f"show it as {{{{ {expression} | safe }}}}: it is the HTML dopemail made (its text "
+        "cleaned), as the default templates show it; to show its source on purpose, "
+        f"{{{{ {expression} | e }}}}"
+        if whole
+        else "'| safe' applies to what is just before it: write "
+        f"{{{{ ({expression} ~ ...) | safe }}}}, the whole in parentheses"
+    )
+    if cut:  # HTML cut short would leave its tags open: its text cut short instead
+        hint = (
+            f"to show its start, write {{{{ {expression} | striptags | {cut} }}}} (its text; "
+            f"HTML cut short would leave tags open); to show it whole, "
+            f"{{{{ {expression} | safe }}}}"
+        )
     raise TemplateError(
-        f"{key} is shown as text, its HTML tags and all ('&lt;p&gt;' to readers)",
+        f"{expression} is shown as text, its HTML tags and all ('&lt;p&gt;' to readers)",
         shown,
         line,
-        f"show it as {{{{ {key} | safe }}}}: it is the HTML dopemail made (its text "
-        "cleaned), as the default templates show it; to show its source on purpose, "
-        f"{{{{ {key} | e }}}}"
-        if whole
-        else f"'| safe' applies to what is just before it: write {{{{ ({key} ~ ...) | safe }}}}, "
-        "the whole in parentheses",
+        hint,
     )
+
+
+def _made_html(context: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """dopemail's HTML in a template's context, by the name a template shows it by: given
+    by that name (``body_html``), or as a field of what is given (``item.content_html``, an
+    issue's entries, in a loop). Only the fields already read: one a rendering taken from
+    the cache has not read yet was shown by no template."""
+
+    def html(value: Any) -> bool:
+        return type(value) is str and "<" in value[:60]
+
+    for key in _MADE_HTML:
+        if html(value := context.get(key)):
+            yield key, value
+    # An issue's entries and its sections' (title, entries): a few, and two levels down.
+    pending: list[tuple[Any, int]] = [(value, 0) for value in context.values()]
+    looked = 0
+    while pending and looked < 200:
+        value, depth = pending.pop()
+        looked += 1
+        if isinstance(value, list | tuple):
+            if depth < 2:
+                pending.extend((item, depth + 1) for item in value[:50])
+            continue
+        fields = getattr(value, "__dict__", None)
+        if isinstance(fields, dict) and not isinstance(value, type):
+            for key in _MADE_HTML:
+                if html(found := fields.get(key)):
+                    yield key, found
 
 
 def _has_own(env: jinja2.Environment) -> bool:
@@ -1586,14 +1621,17 @@ def _has_own(env: jinja2.Environment) -> bool:
     return isinstance(loader, jinja2.ChoiceLoader) and isinstance(loader.loaders[0], _OwnTemplates)
 
 
-def _showing(root: Path, key: str) -> tuple[str, int, bool] | None:
-    """Where a template of the publication's (not a text part's) shows ``key``: the first
-    place without ``| safe``, else the first with it applied to a part of the expression
-    (file, line, whether '| safe' is missing); None where none shows it but with ``| e``
-    (escaped on purpose)."""
-    showing = re.compile(r"\{\{-?\s*\(?\s*" + re.escape(key) + r"\b((?:(?!\}\}).)*)\}\}")
+def _showing(root: Path, key: str) -> tuple[str, int, bool, str, str] | None:
+    """Where a template of the publication's (not a text part's) shows ``key`` (by that
+    name or as a field, ``item.key``): the first place without ``| safe``, else the first
+    with it applied to a part of the expression (file, line, whether '| safe' is missing,
+    the expression as written, and its '| truncate(...)' if it cuts it short); None where
+    none shows it but with ``| e`` (escaped on purpose)."""
+    showing = re.compile(
+        r"\{\{-?\s*\(?\s*((?:\w+(?:\[[^\]]*\])?\.)*" + re.escape(key) + r")\b((?:(?!\}\}).)*)\}\}"
+    )
     folder = root / TEMPLATES_DIR
-    part: tuple[str, int, bool] | None = None
+    part: tuple[str, int, bool, str, str] | None = None
     for path in sorted(folder.rglob("*.j2")):
         if path.name.endswith(".txt.j2"):
             continue  # a text part: no escaping there
@@ -1602,13 +1640,15 @@ def _showing(root: Path, key: str) -> tuple[str, int, bool] | None:
         except (OSError, UnicodeDecodeError):
             continue
         for found in showing.finditer(source):
-            filters = found.group(1)
+            filters = found.group(2)
             if re.search(r"\|\s*(?:e|escape|forceescape)\b", filters):
                 continue
             where = (_shown(str(path), root), source.count("\n", 0, found.start()) + 1)
+            cut = re.search(r"\btruncate\b(?:\([^)]*\))?", filters)
+            shown = (found.group(1), cut.group(0) if cut else "")
             if "safe" not in filters:
-                return (*where, True)
-            part = part or (*where, False)
+                return (*where, True, *shown)
+            part = part or (*where, False, *shown)
     return part
 
 
