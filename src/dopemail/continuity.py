@@ -153,7 +153,7 @@ def sent_issues_changed(
     edited = _edited_entries(replaced, outputs)
     found: list[DopemailError] = []
     for issue, names in changed:
-        gathered = [e.path for e in issue.all_entries if e.slug in edited]
+        gathered = [e.path for e in issue.all_entries if e.slug in edited] if edited else []
         one = len(gathered) == 1
         undo = (
             f"a correction is fine; otherwise undo the {'edit' if one else 'edits'} to "
