@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 WORK = BENCH / ".work"
 ZONE = ZoneInfo("America/Los_Angeles")
+PARIS = ZoneInfo("Europe/Paris")
 BASE_URL = "https://dopepress.example.com/"
 #: Bump when the output format changes, so bench/run.py rebuilds cached corpora.
 FORMAT = 6  # 6: the interview links leave the site (its pages had none: dead links)
@@ -656,7 +657,10 @@ def make_entry(index: int, seed: int, pool: list[str]) -> Made:
         screening["starts"] = run_start.isoformat()
         screening["ends"] = run_end.isoformat()
         if rng.random() < 0.5:
-            day = datetime(run_start.year, run_start.month, run_start.day, tzinfo=ZONE)
+            # At the venue's clock: Paris's for a venue in France (the build warns of a
+            # showtime at another offset than its venue's).
+            clock = ZONE if region else PARIS
+            day = datetime(run_start.year, run_start.month, run_start.day, tzinfo=clock)
             first = day + timedelta(days=rng.randint(0, 6), hours=rng.choice([14, 17, 19, 21]))
             screening["times"] = [
                 _moment(first),

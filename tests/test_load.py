@@ -1394,7 +1394,7 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
 def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(write_files) -> None:
     times = [
         "2024-03-17T00:30:00-07:00",  # Saturday's late show, past midnight: fine
-        "2024-03-17T03:00:00Z",  # 8 PM on the 16th in Los Angeles, written in UTC: fine
+        "2024-03-17T03:00:00Z",  # 8 PM on the 16th in Los Angeles, written in UTC: its day fine
         "2024-03-17",  # a whole day after the last: said as the day
         "2025-03-12T19:00:00-07:00",  # a year typed wrong
     ]
@@ -1404,9 +1404,91 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
     notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
     plays = "is not among the days it plays there (2024-03-10 to 2024-03-16)"
     assert notes == [
+        # (Its clock is not the venue's: said, as any other offset than the venue's.)
+        (
+            16,
+            "the showtime 2024-03-17T03:00:00+00:00 at The Venue is written at +00:00, and Los "
+            "Angeles is at -07:00 on that day: readers are told 03:00 for what is 20:00 there",
+        ),
         (17, f"the showtime 2024-03-17 at The Venue {plays}"),
         (18, f"the showtime 2025-03-12T19:00:00-07:00 at The Venue {plays}"),
     ]
+
+
+def _times_line(entry: str) -> int:
+    return next(n for n, line in enumerate(entry.splitlines(), 1) if "times:" in line)
+
+
+def _screening(city: str, country: str | None, time: str) -> str:
+    where = f"    city: {city}\n" + (f"    country: {country}\n" if country else "")
+    return variant("    city: Los Angeles\n", f"{where}    times: ['{time}']\n")
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "told"),
+    [
+        # The venue's clock, not the publication's (Los Angeles): a hint once gave -08:00 for
+        # a Paris screening, and the build published it nine hours off, without a word.
+        ("Paris", "France", "add the offset, +01:00 in Europe/Paris on that day"),
+        ("Berlin", "Deutschland", "add the offset, +01:00 in Europe/Berlin on that day"),
+        ("Tokyo", "Jpan", "add the offset, +09:00 in Asia/Tokyo on that day"),  # by its city
+        ("New York", None, "add the offset, -05:00 in America/New_York on that day"),
+        # A city no zone is named after, in the publication's country: its zone, as before.
+        ("Santa Monica", None, "add the offset, -08:00 in America/Los_Angeles on that day"),
+        ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
+        # A country of several clocks, the city none of them: each said, none guessed.
+        (
+            "Barcelona",
+            "Spain",
+            "add the offset of the venue's clock on that day ('2024-12-14T20:00:00' and it): "
+            "Spain has several (+01:00 in Europe/Madrid, +00:00 in Atlantic/Canary)",
+        ),
+    ],
+)
+def test_a_showtime_without_an_offset_is_told_its_venue_s(
+    write_files, city: str, country: str | None, told: str
+) -> None:
+    entry = _screening(city, country, "2024-12-14T20:00:00")
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert error.line == _times_line(entry) and told in error.message, error.message
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "time", "told"),
+    [
+        (
+            "Paris",
+            "France",
+            "2024-12-14T20:00:00-08:00",
+            "the showtime 2024-12-14T20:00:00-08:00 at The Venue is written at -08:00, and "
+            "Paris, France is at +01:00 on that day: readers are told 20:00 for what is 05:00 "
+            "there",
+        ),
+        (
+            "Barcelona",
+            "Spain",
+            "2024-12-14T20:00:00-08:00",
+            "is written at -08:00, and Barcelona, Spain is at +01:00 or +00:00 on that day",
+        ),
+        ("Paris", "France", "2024-12-14T20:00:00+01:00", None),
+        ("Barcelona", "Spain", "2024-12-14T20:00:00+00:00", None),  # the Canaries' clock
+        ("Los Angeles", None, "2024-07-14T20:00:00-07:00", None),
+        ("Santa Monica", None, "2024-12-14T20:00:00-05:00", None),  # one of its country's
+        ("Atlantis", "Narnia", "2024-12-14T20:00:00+01:00", None),  # no zone known
+    ],
+)
+def test_a_showtime_at_another_clock_than_its_venue_s_is_noted(
+    write_files, city: str, country: str | None, time: str, told: str | None
+) -> None:
+    entry = _screening(city, country, time)
+    root = write_files({"entries/zz.md": entry})
+    notes = [e for e in entry_notes(load_workspace(root)) if e.message.startswith("the showtime")]
+    if told is None:
+        assert notes == [], notes
+        return
+    (note,) = notes
+    assert note.line == _times_line(entry) and told in note.message, note.message
+    assert note.hint is not None and "write the time with the venue's offset" in note.hint
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import unicodedata
 from typing import Any
 
 # Names in English and in their own language (and the usual short forms), as addresses give
@@ -255,28 +256,84 @@ def code_first(country: str | None, home: str | None = None) -> bool:
     return code_of(country) in _CODE_FIRST_CODES
 
 
+@functools.cache
+def _zone_table() -> dict[str, str]:
+    """The zone database's own table of zones, each with its country's code
+    ('Europe/Paris': 'FR'); empty without the tzdata package."""
+    from importlib import resources
+
+    try:
+        table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return {}
+    rows = [line.split("\t") for line in table.splitlines() if not line.startswith("#")]
+    return {parts[2]: parts[0] for parts in rows if len(parts) >= 3}
+
+
 @functools.lru_cache(maxsize=16)
 def home_country(timezone: str) -> str | None:
     """The country of a publication's time zone ('Europe/Paris': 'FR'), from the zone
     database's own table: the country a venue without one is in."""
     from importlib import resources
 
-    try:
-        zones = resources.files("tzdata").joinpath("zoneinfo")
-        table = zones.joinpath("zone.tab").read_text("utf-8")
-    except (ModuleNotFoundError, OSError):
-        return None
-    rows = [line.split("\t") for line in table.splitlines() if not line.startswith("#")]
-    named = {parts[2]: parts[0] for parts in rows if len(parts) >= 3}
+    named = _zone_table()
     if timezone in named:
         return named[timezone]
     # An older name the table does not list (America/Buenos_Aires, US/Pacific, Asia/Calcutta)
     # is a link: the same rules as the zone it names now.
     try:
+        zones = resources.files("tzdata").joinpath("zoneinfo")
         rules = zones.joinpath(*timezone.split("/")).read_bytes()
         for zone, country in named.items():
             if zones.joinpath(*zone.split("/")).read_bytes() == rules:
                 return country
-    except OSError:
+    except (ModuleNotFoundError, OSError):
         return None
     return None
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    # The zone database's English names of countries ('FR': 'France'), case-folded, to their
+    # codes: most venues' countries, found without loading ISO 3166 (see code_of).
+    from importlib import resources
+
+    try:
+        table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return {}
+    rows = [line.split("\t") for line in table.splitlines() if not line.startswith("#")]
+    return {parts[1].strip().casefold(): parts[0] for parts in rows if len(parts) >= 2}
+
+
+def _place(name: str) -> str:
+    # A city as a zone names it ('Los_Angeles', 'Sao_Paulo') or an editor writes it ('Los
+    # Angeles', 'São Paulo', 'los angeles'): compared without case, accents or dashes.
+    decomposed = unicodedata.normalize("NFKD", name.replace("_", " ").replace("-", " "))
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def venue_zones(country: str | None, city: str, timezone: str) -> tuple[tuple[str, ...], bool]:
+    """The time zones a venue may be in, and whether it is in the publication's country.
+
+    Among its country's zones (the publication's, ``timezone``'s, when it names none): the
+    one named after its city ('Los Angeles': America/Los_Angeles), else all of them (France
+    has one; the United States, many). Where its country is not known, only the zone named
+    after its city ('Jpan', Tokyo: Asia/Tokyo), if there is one.
+    """
+    home = home_country(timezone)
+    if country:
+        written = country.strip()
+        code = written.upper() if written.upper() in _zone_table().values() else None
+        code = code or _zone_names().get(written.casefold()) or code_of(written)
+    else:
+        code = home
+    place = _place(city)
+    zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
+    named = tuple(zone for zone in zones if _place(zone.rpartition("/")[2]) == place)
+    if code is None:  # a country misspelt or not known: its city may still name its zone
+        return named, home is not None and named == (timezone,)
+    return named or zones, code == home

@@ -30,9 +30,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .countries import code_first, display
+from .countries import code_first, display, venue_zones
 from .languages import LANGUAGE_TAG, language_code, tag_case
-from .moments import AwayTime, WholeDay
+from .moments import AwayTime, WholeDay, offset_text
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -77,10 +77,13 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
         # in June, not the winter's -08:00): a fixed example, followed, published the wrong
         # hour.
         zone = _zone(info)
-        wall = parsed.replace(tzinfo=zone)
         written = parsed.replace(tzinfo=None).isoformat()
-        first, second = wall.utcoffset(), wall.replace(fold=1).utcoffset()
         said = f"'{value}' has a time but no time zone"
+        # A showtime is the venue's clock: its zone's offset, not the publication's (a Paris
+        # screening told -08:00 by a Los Angeles publication was published 9 hours off).
+        zone = _venue_zone(info, parsed, said, written) or zone
+        wall = parsed.replace(tzinfo=zone)
+        first, second = wall.utcoffset(), wall.replace(fold=1).utcoffset()
         if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
             # The hour skipped when clocks go forward: no offset makes it a time of the zone's.
             raise ValueError(
@@ -90,11 +93,11 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
         if first != second:
             # The hour repeated when clocks go back: two moments, one offset each.
             raise ValueError(
-                f"{said}: add the offset, {_offset_text(first)} for the first "
-                f"{written[11:16]} in {zone.key} on that day, {_offset_text(second)} for the "
-                f"second ('{written}{_offset_text(first)}')"
+                f"{said}: add the offset, {offset_text(first)} for the first "
+                f"{written[11:16]} in {zone.key} on that day, {offset_text(second)} for the "
+                f"second ('{written}{offset_text(first)}')"
             )
-        offset = _offset_text(first)
+        offset = offset_text(first)
         raise ValueError(
             f"{said}: add the offset, {offset} in {zone.key} on that day "
             f"('{written}{offset}'), or write a bare date (midnight in the publication's zone)"
@@ -110,11 +113,29 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     return parsed
 
 
-def _offset_text(offset: timedelta | None) -> str:
-    """An offset as ISO 8601 writes it: -07:00, +05:30, +00:00."""
-    minutes = int((offset or timedelta(0)).total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -> ZoneInfo | None:
+    """The zone of the venue a showtime without an offset is at (a screening's ``times``),
+    where its country and city tell it; None to take the publication's. Raises where the
+    venue's country has several offsets that day and none is the venue's by its city."""
+    data = info.data if info.field_name == "times" else None
+    if not data or not isinstance(data.get("city"), str):
+        return None
+    home = _zone(info)
+    country = data.get("country")
+    zones, at_home = venue_zones(country, data["city"], home.key)
+    offsets: dict[timedelta | None, str] = {}
+    for name in zones:
+        offsets.setdefault(wall.replace(tzinfo=ZoneInfo(name)).utcoffset(), name)
+    if len(offsets) == 1:
+        return ZoneInfo(next(iter(offsets.values())))
+    if not offsets or at_home:
+        return None  # (its city not among its country's zones: most venues are local)
+    shown = ", ".join(f"{offset_text(o)} in {name}" for o, name in list(offsets.items())[:4])
+    more = ", ..." if len(offsets) > 4 else ""
+    raise ValueError(
+        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "
+        f"{display(country) if country else 'its country'} has several ({shown}{more})"
+    )
 
 
 def _needs_offset(moment: datetime, zone: ZoneInfo) -> bool:

@@ -5,7 +5,7 @@ Both are plain datetimes to everything else (feeds, ordering, the cache): the sa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 class WholeDay(datetime):
@@ -32,3 +32,10 @@ def written(moment: datetime) -> datetime:
 def machine_time(moment: datetime) -> str:
     """The instant for a ``datetime`` attribute or JSON-LD: :func:`written`, in ISO 8601."""
     return written(moment).isoformat()
+
+
+def offset_text(offset: timedelta | None) -> str:
+    """An offset as ISO 8601 writes it: -07:00, +05:30, +00:00."""
+    minutes = int((offset or timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
 from .countries import unknown as unknown_country
+from .countries import venue_zones
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
-from .models import Entry, Film, Workspace
-from .moments import WholeDay
+from .models import Entry, Film, Screening, Workspace
+from .moments import WholeDay, offset_text
 from .sourcetext import key_line
 from .validation import line_of
 from .wording import add_a_catalog, untranslated
@@ -289,6 +290,7 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                         "or its ISO code (FR)",
                     )
                 )
+        found.extend(_clocks_elsewhere(screening, i, doc, zone))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:
@@ -314,6 +316,47 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 )
             )
     return tuple(found)
+
+
+def _clocks_elsewhere(
+    screening: Screening, index: int, doc: Document, zone: ZoneInfo
+) -> list[tuple[str, int | None, str]]:
+    """Showtimes written with an offset the venue's clock does not have on that day, where
+    its country and city tell its zone: a Paris screening written -08:00 (a Los Angeles
+    publication's offset, as a hint once gave it) was published nine hours off, in the
+    pages, the feeds and calendars, without a word."""
+    timed = [(j, m) for j, m in enumerate(screening.times) if not isinstance(m, WholeDay)]
+    if not timed:
+        return []
+    zones, _ = venue_zones(screening.country, screening.city, zone.key)
+    found: list[tuple[str, int | None, str]] = []
+    for j, moment in timed:
+        offsets = {moment.astimezone(ZoneInfo(name)).utcoffset(): name for name in zones}
+        if not offsets or moment.utcoffset() in offsets:
+            continue
+        clock, name = next(iter(offsets.items()))
+        there = moment.astimezone(ZoneInfo(name))
+        place = ", ".join(p for p in (screening.city, screening.country) if p)
+        both = " or ".join(offset_text(o) for o in offsets)
+        wall = moment.replace(tzinfo=None).isoformat()
+        told = (
+            f": readers are told {moment.strftime('%H:%M')} for what is "
+            f"{there.strftime('%H:%M')} there"
+            if len(offsets) == 1
+            else ""
+        )
+        found.append(
+            (
+                f"the showtime {moment.isoformat()} at {screening.venue} is written at "
+                f"{offset_text(moment.utcoffset())}, and {place} is at {both} on that "
+                f"day{told}",
+                line_of(doc.meta, ("screenings", index, "times", j)),
+                f"write the time with the venue's offset ('{wall}{offset_text(clock)}'"
+                + (")" if len(offsets) == 1 else f" in {name})")
+                + ": a showtime is written as the venue's clock shows it",
+            )
+        )
+    return found
 
 
 def _films_where(meta: Entry) -> list[tuple[tuple[Any, ...], Film]]:
