@@ -3950,3 +3950,31 @@ def test_every_known_name_of_a_country_writing_the_code_first_orders_it_so() -> 
         if countries.code_of(name) in countries._CODE_FIRST_CODES and not countries.code_first(name)
     ]
     assert wrong == [], wrong
+
+
+def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(write_files) -> None:
+    # A word processor's “75005” and “Perfect Days”: check said ok, and the page printed the
+    # quotes around the postal code and the title (YAML takes only straight ones away).
+    entry = variant("title: A Film\n", "title: “A Film”\n")
+    entry = entry.replace("    city: Los Angeles\n", "    city: Paris\n    postal_code: ‘75005’\n")
+    entry = entry.replace("  title: A Film\n", "  title: '“A Film”'\n")  # meant: quoted as is
+    entry = entry.replace("film:\n", "pull_quote:\n  text: “Its marks are dropped”\nfilm:\n")
+    root = write_files({"entries/zz.md": entry})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "curly" in e.message]
+    lines = entry.splitlines()
+    assert notes == [
+        (
+            lines.index("title: “A Film”") + 1,
+            "title: “A Film” is wrapped in curly quotes, which YAML keeps (only straight ones "
+            "are taken away): they are published with it",
+        ),
+        (
+            lines.index("    postal_code: ‘75005’") + 1,
+            "screenings[1].postal_code: ‘75005’ is wrapped in curly quotes, which YAML keeps "
+            "(only straight ones are taken away): they are published with it",
+        ),
+    ]
+    # Quotes inside a value, not around it: nothing to say.
+    quoted = variant("title: A Film\n", "title: The “A Film” affair\n")
+    root = write_files({"entries/zz.md": quoted})
+    assert not [e for e in entry_notes(load_workspace(root)) if "curly" in e.message]

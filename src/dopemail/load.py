@@ -68,7 +68,7 @@ from .models import (
     Media,
     Workspace,
 )
-from .notices import notes
+from .notices import curly_quoted, notes
 from .pictures import (
     READABLE_NAMES,
     PictureProblem,
@@ -279,7 +279,9 @@ def load_entry(
         section=meta.section or settings.publication.title,
         images=images,
         body_pictures=shown,
-        notes=notes(meta, doc, settings.publication.zone) + dropped_html(doc.body, doc.body_line),
+        notes=notes(meta, doc, settings.publication.zone)
+        + curly_quoted(doc.meta, text)
+        + dropped_html(doc.body, doc.body_line),
     )
 
 

@@ -23,7 +23,7 @@ from .languages import NO_DIALOGUE, closest_language, first_language, language_c
 from .models import Entry, Film, Screening, Workspace
 from .moments import WholeDay, offset_text
 from .sourcetext import key_line
-from .validation import line_of
+from .validation import field_path, line_of
 from .wording import add_a_catalog, untranslated
 
 
@@ -357,6 +357,51 @@ def _clocks_elsewhere(
             )
         )
     return found
+
+
+# A word processor's quotes (macOS, Word, Google Docs turn '"' into these as one types):
+# YAML takes only straight ones away, so the value is published with them.
+_CURLY = (("\u201c", "\u201d"), ("\u2018", "\u2019"))
+
+
+def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...]:
+    """Warnings for front-matter values wrapped whole in curly quotes (“75005”, “Perfect
+    Days”) where straight ones were meant: check said ok, and the page printed the postal
+    code, the title, in quotes. Not where the source wraps them in straight quotes too
+    ('“...”'): the quotes are then meant."""
+    lines = text.split("\n")
+    found: list[tuple[str, int | None, str]] = []
+
+    def walk(node: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*loc, i))
+        elif isinstance(node, str) and len(node) > 2:
+            value = node.strip()
+            if not any(value[0] == o and value[-1] == c for o, c in _CURLY):
+                return
+            line = line_of(meta, loc)
+            source = lines[line - 1] if line and line <= len(lines) else ""
+            if f"'{value[0]}" in source or f'"{value[0]}' in source:
+                return  # quoted as it is: meant
+            shown = value if len(value) <= 40 else f"{value[:37]}...{value[-1]}"
+            found.append(
+                (
+                    f"{field_path(loc)}: {shown} is wrapped in curly quotes, which YAML keeps "
+                    "(only straight ones are taken away): they are published with it",
+                    line,
+                    'write straight quotes ("...") or none; if the curly ones are meant, keep '
+                    f"them inside straight ones: '{value[0]}...{value[-1]}'",
+                )
+            )
+
+    for key, value in meta.items():
+        if key != "pull_quote":  # its own marks are dropped around it (see models.PullQuote)
+            walk(value, (key,))
+    return tuple(found)
 
 
 def _films_where(meta: Entry) -> list[tuple[tuple[Any, ...], Film]]:
