@@ -1489,3 +1489,41 @@ def test_a_build_after_an_edit_walks_the_inputs_once(workspace: Path) -> None:
     entry.write_text(entry.read_text("utf-8") + "\nAnother.\n", encoding="utf-8")
     assert fingerprint.nothing_changed(workspace) is None
     assert not fingerprint.found_changed(workspace)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ('"Varda in L.A.: a March repertory series on the East Side"', "varda-in-los-angeles"),
+        ("'varda in l.a.:  a march Repertory series on the east side'", "varda-in-los-angeles"),
+        ("all of us strangers", "all-of-us-strangers"),  # (its slug, by closest too)
+        ("Quiet Hours", "quiet-hours"),
+    ],
+)
+def test_an_entry_named_by_its_title_in_an_issue_is_told_its_slug(
+    workspace: Path, run_cli, written: str, meant: str
+) -> None:
+    # An editor copies the title from the page: "unknown entry", and a hint to use a slug,
+    # with no word of which one, where the title said it.
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    text = issue.read_text("utf-8")
+    issue.write_text(text.replace("      - varda-in-los-angeles", f"      - {written}", 1))
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and f"(did you mean '{meant}'?)" in output, output
+    assert f"an issue names an entry by its slug, not its title: write {meant}" in output
+
+
+def test_a_list_item_with_a_colon_is_told_to_be_quoted(workspace: Path, run_cli) -> None:
+    # A title with ': ' copied into a list unquoted: YAML reads a field, and the editor was
+    # told "input should be a valid string" and to quote "if it looks like a number or date".
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    text = issue.read_text("utf-8")
+    title = "Varda in L.A.: a March repertory series on the East Side"
+    issue.write_text(text.replace("      - varda-in-los-angeles", f"      - {title}", 1))
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    assert (
+        "issues/1-strangers-and-varda.md:12: sections[1].entries[1]: holds ': ', which YAML "
+        "reads as a field ('Varda in L.A.': 'a March repertory series on the East Side')\n"
+        f'  hint: quote it: "{title}"'
+    ) in output, output

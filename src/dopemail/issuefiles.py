@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -76,6 +76,19 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
         if meta is not None and not problems:
             found[rel] = (text, doc, meta)
     return found
+
+
+def _titled(written: str, by_slug: Mapping[str, LoadedEntry]) -> LoadedEntry | None:
+    """The one entry whose title (or film's title) is ``written``, give or take case and
+    spaces: an editor copies it from the entry's page."""
+    wanted = " ".join(written.split()).casefold()
+    found = {
+        entry.slug: entry
+        for entry in by_slug.values()
+        for title in (entry.meta.title, *(film.title for film in entry.meta.all_films))
+        if " ".join(title.split()).casefold() == wanted
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def load_issue(
@@ -205,6 +218,11 @@ def load_issue(
                 continue
             close = closest(slug, by_slug)
             hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
+            titled = _titled(slug, by_slug)
+            if titled is not None:
+                # Its title copied from the page or the file: the slug it has is the one meant.
+                close = titled.slug
+                hint = f"an issue names an entry by its slug, not its title: write {titled.slug}"
             apart = _filed_apart(root, slug)
             if apart is not None:
                 close = None
