@@ -133,6 +133,9 @@ def test_send_yes_then_status(tmp_path) -> None:
     root = make_workspace(tmp_path, subscribers=5)
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 0 and "sent 5, failed 0 this run" in output
+    # The README's last step, said once every reader has it (it was forgotten: the archive
+    # said 'ready', and an edit changing what they were sent went untold).
+    assert "next: set 'status: sent' in issues/1-first-issue.md, then run dopemail build" in output
     code, output = run("status", "1", "--root", root)
     assert code == 0 and "sent 5 · failed 0 · pending 0 · in flight 0" in output
     code, output = run("status", "1-first-issue", "--root", root)
@@ -827,3 +830,26 @@ def test_a_day_still_to_come_is_counted_in_the_publication_s_zone(dated, now, sa
     zone = ZoneInfo("America/Los_Angeles")
     _say_if_dated_later(issue, Told(), zone, True, datetime.fromisoformat(now))  # type: ignore[arg-type]
     assert bool(told) is said, told
+
+
+@pytest.mark.parametrize(
+    ("done", "told"),
+    [
+        ({"sent": 5}, True),
+        ({"sent": 0, "already_sent": 5}, True),  # a run that found everyone served
+        ({"sent": 4, "failed": 1}, False),  # not every reader has it yet
+        ({"sent": 3, "stopped": True}, False),
+        ({"sent": 5, "status": "sent"}, False),  # marked already
+        ({"sent": 5, "holds_list": True, "provider": "buttondown"}, True),
+    ],
+)
+def test_a_send_that_reached_everyone_says_to_mark_the_issue_sent(done, told) -> None:
+    from dopemail.send.issue import BuiltIssue
+    from dopemail.send.report import describe_result
+    from dopemail.send.run import SendSummary
+
+    status = done.pop("status", "ready")
+    issue = BuiltIssue(3, "x", "S", "", "https://e.example/", "", "", Path("f"), status=status)
+    summary = SendSummary(issue, done.pop("provider", "outbox"), "/tmp/outbox", "send", **done)
+    said = "next: set 'status: sent' in issues/3-x.md, then run dopemail build"
+    assert (said in describe_result(summary)) is told

@@ -275,7 +275,7 @@ def describe_result(summary: SendSummary) -> list[str]:
         ]
     if summary.holds_list:
         done = "posted to the whole list" if summary.sent else "already posted: nothing to do"
-        return [f"issue {issue.issue_id} via {summary.provider}: {done}"]
+        return [f"issue {issue.issue_id} via {summary.provider}: {done}", *_mark_sent(summary)]
     lines = [
         f"issue {issue.issue_id} via {summary.provider}: sent {summary.sent:,}, "
         f"failed {summary.failed:,} this run ({summary.already_sent + summary.sent:,} sent "
@@ -288,7 +288,17 @@ def describe_result(summary: SendSummary) -> list[str]:
         lines.append(f"see the failures with: dopemail status {issue.number}")
     if summary.stopped:
         lines.append(f"stopped: run 'dopemail send {issue.number} --yes' to resume")
-    return lines
+    return lines + _mark_sent(summary)
+
+
+def _mark_sent(summary: SendSummary) -> list[str]:
+    # The README's last step, once every reader has it: forgotten, the archive said 'ready'
+    # and a later edit that changed what readers were sent went untold.
+    issue = summary.issue
+    done = not (summary.failed or summary.stopped or summary.unsettled)
+    if not done or issue.status == "sent" or not (summary.sent or summary.already_sent):
+        return []
+    return [f"next: set 'status: sent' in {issue.source}, then run dopemail build"]
 
 
 def describe_status(report: StatusReport) -> list[str]:
