@@ -112,6 +112,11 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "[The poster & more] <https://images.example.org/p.jpg>",
             id="a picture typed as a raw HTML block, as a Markdown one (it vanished)",
         ),
+        pytest.param(
+            "## Heading with [link](https://example.org/h), `code` and <https://example.org/A>\n",
+            "HEADING WITH LINK <https://example.org/h>, code AND <https://example.org/A>",
+            id="a heading's words in capitals, its addresses and code as written (a link broke)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

@@ -340,7 +340,11 @@ def fit_pictures(html: str, width: int) -> str:
     return _IMG.sub(fit, html)
 
 
-def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> str:
+def _inline_text(
+    tokens: list[Token], urls: bool = True, base_url: str = "", shout: bool = False
+) -> str:
+    # shout: a heading's words in capitals, as a plain text marks one; not its addresses nor
+    # its code, which said in capitals are other ones (a link's path led to no page).
     out: list[str] = []
     href_stack: list[tuple[str, bool]] = []  # Markdown links, open
     raw_stack: list[str] = []  # raw <a> tags, open: each closer closes its own kind
@@ -376,11 +380,16 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
                 found = _raw_inline(tag, base_url)
                 if "src" in found:
                     src = found["src"]
-                    out.append(f"[{found.get('alt', '')}]" + (f" <{src}>" if urls else ""))
+                    alt = found.get("alt", "")
+                    out.append(f"[{alt.upper() if shout else alt}]" + (f" <{src}>" if urls else ""))
             elif name == "br":
                 out.append("\n")
             continue
-        if token.type in ("text", "code_inline"):
+        if token.type == "text":
+            # An autolink's text is its address.
+            in_autolink = bool(href_stack) and href_stack[-1][1]
+            out.append(token.content.upper() if shout and not in_autolink else token.content)
+        elif token.type == "code_inline":
             out.append(token.content)
         elif token.type in ("softbreak",):
             out.append(" ")
@@ -404,7 +413,8 @@ def _inline_text(tokens: list[Token], urls: bool = True, base_url: str = "") -> 
             # Its address too, as the gallery's pictures have theirs: '[A still]' alone
             # showed a reader of the text part nothing to look at.
             src = str(token.attrs.get("src") or "")
-            out.append(f"[{token.content}]" + (f" <{src}>" if urls and src else ""))
+            alt = token.content.upper() if shout else token.content
+            out.append(f"[{alt}]" + (f" <{src}>" if urls and src else ""))
     return "".join(out)
 
 
@@ -537,14 +547,15 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
         elif kind == "inline":
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
             # '<div>' included.
-            content = _inline_text(token.children or [], base_url=base_url)
+            opener = tokens[index - 1] if index else None
+            heading = opener is not None and opener.type == "heading_open"
+            content = _inline_text(token.children or [], base_url=base_url, shout=heading)
             if rows is not None:
                 rows[-1].append(" ".join(content.split()))
                 continue
-            opener = tokens[index - 1] if index else None
             first, rest = indents()
-            if opener is not None and opener.type == "heading_open":
-                write(first + content.upper())
+            if heading:
+                write(first + content)
             else:
                 write(_fill(content, width, first, rest))
         elif kind in ("fence", "code_block"):
