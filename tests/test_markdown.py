@@ -113,9 +113,19 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             id="a picture typed as a raw HTML block, as a Markdown one (it vanished)",
         ),
         pytest.param(
-            "## Heading with [link](https://example.org/h), `code` and <https://example.org/A>\n",
-            "HEADING WITH LINK <https://example.org/h>, code AND <https://example.org/A>",
+            "## With [link](https://example.org/h), `code`, <https://example.org/A>\n",
+            "WITH LINK <https://example.org/h>, code, <https://example.org/A>",
             id="a heading's words in capitals, its addresses and code as written (a link broke)",
+        ),
+        pytest.param(
+            "## A heading long enough to need wrapping, as an intro's heading may well be\n",
+            "A HEADING LONG ENOUGH TO NEED WRAPPING, AS AN INTRO'S HEADING MAY WELL\nBE",
+            id="a heading wrapped as a paragraph is (it was one line, however long)",
+        ),
+        pytest.param(
+            "> ### A quoted heading long enough to need wrapping, as a paragraph would be too\n",
+            "> A QUOTED HEADING LONG ENOUGH TO NEED WRAPPING, AS A PARAGRAPH WOULD BE\n> TOO",
+            id="a heading wrapped in a quote, every line marked",
         ),
     ],
 )

@@ -553,11 +553,8 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             if rows is not None:
                 rows[-1].append(" ".join(content.split()))
                 continue
-            first, rest = indents()
-            if heading:
-                write(first + content)
-            else:
-                write(_fill(content, width, first, rest))
+            # A heading wrapped as a paragraph is: its capitals mark each of its lines.
+            write(_fill(content, width, *indents()))
         elif kind in ("fence", "code_block"):
             first, rest = indents()
             code = token.content.rstrip().split("\n")
