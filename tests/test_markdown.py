@@ -133,14 +133,38 @@ def test_markdown_as_plain_text(markdown: str, text: str) -> None:
     assert to_text(markdown, BASE) == text
 
 
-def test_a_table_too_wide_for_columns_keeps_its_rows() -> None:
-    wide = "x" * 70
-    source = dedent(f"""\
-        | Film | Note |
+def test_a_table_too_wide_for_columns_is_a_block_of_lines_a_row() -> None:
+    # Each row's cells joined by " | " made one line as long as the row: 138 columns.
+    source = dedent("""\
+        | Film | Where |
         | --- | --- |
-        | Cléo | {wide} |
+        | The Taste of Things (La Passion de Dodin Bouffant) | Lumière West, 8440 Sunset Boulevard, West Hollywood, every night at 7 pm through June |
+        | Cléo de 5 à 7 | |
+        """)  # noqa: E501
+    assert to_text(source, BASE) == (
+        "Film:  The Taste of Things (La Passion de Dodin Bouffant)\n"
+        "Where: Lumière West, 8440 Sunset Boulevard, West Hollywood, every night\n"
+        "       at 7 pm through June\n"
+        "\n"
+        "Film:  Cléo de 5 à 7"
+    )
+    # In a quote, every line marked; a word longer than the line (an address) kept whole.
+    wide = "x" * 70
+    assert to_text(f"> | Film | Note |\n> | --- | --- |\n> | Cléo | {wide} |\n", BASE) == (
+        f"> Film: Cléo\n> Note: {wide}"
+    )
+    # Headers as long as a third of the line: the values after them, their next lines
+    # indented as a venue's address is.
+    source = dedent(f"""\
+        | Film screened that night | Where the screening is, and when it begins |
+        | --- | --- |
+        | Cléo de 5 à 7 | {"Lumière West, 8440 Sunset Boulevard " * 2} |
         """)
-    assert to_text(source, BASE) == f"Film | Note\nCléo | {wide}"
+    assert to_text(source, BASE) == (
+        "Film screened that night: Cléo de 5 à 7\n"
+        "Where the screening is, and when it begins: Lumière West, 8440 Sunset\n"
+        "  Boulevard Lumière West, 8440 Sunset Boulevard"
+    )
 
 
 def test_a_passage_keeps_its_language_and_direction() -> None:

@@ -428,8 +428,9 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
 
 
 def _table(rows: list[list[str]], first: str, rest: str, width: int) -> str:
-    # Columns padded to line up when the table fits the width; else each row's cells
-    # joined by " | ", which still reads as a row.
+    # Columns padded to line up when the table fits the width; else each row a block of
+    # 'header: value' lines, wrapped (its cells joined by " | " made a line as long as the
+    # row, 138 columns for a film and its venue).
     # By the columns a cell takes, not its characters: a cell in Japanese is twice as wide.
     widths = [max(columns(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
     if len(rest) + sum(widths) + 3 * (len(widths) - 1) <= width:
@@ -440,9 +441,30 @@ def _table(rows: list[list[str]], first: str, rest: str, width: int) -> str:
             for row in rows
         ]
         lines.insert(1, "-+-".join("-" * w for w in widths))
-    else:
-        lines = [" | ".join(row) for row in rows]
-    return "\n".join((rest, first)[i == 0] + line for i, line in enumerate(lines))
+        return "\n".join((rest, first)[i == 0] + line for i, line in enumerate(lines))
+    header, *body = rows
+    # A table of headers alone: those, one a line.
+    labels = [f"{cell}:" if cell and body else "" for cell in header]
+    # The values line up after the headers, unless the longest takes a third of the line:
+    # then each just after its own, its next lines indented as a venue's address is.
+    lead = max(columns(label) + 1 if label else 0 for label in labels)
+    aligned = lead <= width // 3
+    blocks = []
+    for row in body or [header]:
+        lines = []
+        for label, cell in zip(labels, row, strict=False):  # markdown-it evens rows out
+            if not cell:  # an empty cell says nothing
+                continue
+            start = first if not blocks and not lines else rest
+            if aligned:
+                start, hang = start + label + " " * (lead - columns(label)), rest + " " * lead
+            else:
+                start, hang = start + (f"{label} " if label else ""), rest + "  "
+            lines.append(fill(no_quote_breaks(cell), width, start, hang))
+        if lines:
+            blocks.append("\n".join(lines))
+    # Rows apart as paragraphs are, the blank line between them quoted as they are.
+    return f"\n{rest.rstrip()}\n".join(blocks) or first.rstrip()
 
 
 class _List:
