@@ -127,6 +127,12 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "> A QUOTED HEADING LONG ENOUGH TO NEED WRAPPING, AS A PARAGRAPH WOULD BE\n> TOO",
             id="a heading wrapped in a quote, every line marked",
         ),
+        pytest.param(
+            "```\nprint('a line of code longer than the line, which no rewrapping may break')\n"
+            "```\n",
+            "    print('a line of code longer than the line, which no rewrapping may break')",
+            id="a code block's lines kept as written, however long (as the README says)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:
