@@ -133,6 +133,14 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "    print('a line of code longer than the line, which no rewrapping may break')",
             id="a code block's lines kept as written, however long (as the README says)",
         ),
+        pytest.param(
+            "x<sup>2</sup>, H<sub>2</sub>O, 10<sup>-3</sup>, x<sup>n+1</sup>, T<sub>max</sub>,"
+            " the 19<sup>th</sup> century, le 1<sup>er</sup> mai.\n\n<p>E = mc<sup>2</sup>,"
+            " x<sup>n+1</sup> and CO<sub>2</sub></p>\n",
+            "x², H₂O, 10⁻³, x^(n+1), T_max, the 19th century, le 1er mai.\n\n"
+            "E = mc², x^(n+1) and CO₂",
+            id="raised and lowered characters as such, or marked ^ and _ (x2 read as x times 2)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

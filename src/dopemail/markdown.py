@@ -71,6 +71,30 @@ def _picture_text(found: re.Match[str]) -> str:
     return f"[{attributes.get('alt', '')}]" + (f" &lt;{src}&gt;" if src else "")
 
 
+# What a superscript or a subscript holds, as Unicode writes it raised or lowered: digits
+# and the signs of an exponent, in every common font (x², H₂O, 10⁻³), one column each.
+_SCRIPT_SIGNS = "0123456789+-\u2212=()"
+_SUPERSCRIPT = str.maketrans(_SCRIPT_SIGNS, "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾")
+_SUBSCRIPT = str.maketrans(_SCRIPT_SIGNS, "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
+
+# A superscript or a subscript of text alone, in a raw HTML block's sanitised HTML, and the
+# digit before it (an ordinal's).
+_SCRIPT = re.compile(r"(\d?)<(sup|sub)\b[^>]*>([^<]*)</\2>")
+
+
+def _scripted(text: str, name: str, before: str) -> str:
+    """``text`` as a plain text shows it raised (``name`` 'sup') or lowered ('sub'): written
+    flat it read as another number ('x2', 'H2O'); ``before``: the character before it."""
+    if not text.strip():
+        return text
+    if all(char in _SCRIPT_SIGNS for char in text):
+        return text.translate(_SUPERSCRIPT if name == "sup" else _SUBSCRIPT)
+    if name == "sup" and text.isalpha() and before.isdigit():
+        return text  # an ordinal ('19<sup>th</sup>', '1<sup>er</sup>'), as written in text
+    # Letters have no raised form in most fonts: marked as in plain-text mathematics.
+    return ("^" if name == "sup" else "_") + (text if text.isalnum() else f"({text})")
+
+
 def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
     """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
     absolute as the page's HTML is (none of a tag the page drops)."""
@@ -81,6 +105,8 @@ def _html_block_text(html: str, base_url: str) -> list[str]:
     """The lines of text a block of raw HTML shows, sanitised as the page's HTML is (links
     made absolute), each link followed by its <URL> as in the rest of the text."""
     safe = _sanitised(html, base_url)
+    if "<su" in safe:
+        safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
     safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", safe)
     safe = _IMG.sub(_picture_text, safe)
     lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
@@ -348,6 +374,7 @@ def _inline_text(
     out: list[str] = []
     href_stack: list[tuple[str, bool]] = []  # Markdown links, open
     raw_stack: list[str] = []  # raw <a> tags, open: each closer closes its own kind
+    scripts: list[tuple[str, int]] = []  # raw <sup> and <sub>, open: where each began
     dropped = ""  # a raw element left out with all it holds, open (an <iframe>...</iframe>)
     for index, token in enumerate(tokens):
         if dropped:
@@ -384,6 +411,12 @@ def _inline_text(
                     out.append(f"[{alt.upper() if shout else alt}]" + (f" <{src}>" if urls else ""))
             elif name == "br":
                 out.append("\n")
+            elif name in ("sup", "sub"):
+                scripts.append((name, len(out)))
+            elif name in ("/sup", "/sub") and scripts and scripts[-1][0] == name[1:]:
+                start = scripts.pop()[1]
+                before = "".join(out[:start])[-1:]
+                out[start:] = [_scripted("".join(out[start:]), name[1:], before)]
             continue
         if token.type == "text":
             # An autolink's text is its address.
