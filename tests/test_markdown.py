@@ -141,6 +141,13 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "E = mc², x^(n+1) and CO₂",
             id="raised and lowered characters as such, or marked ^ and _ (x2 read as x times 2)",
         ),
+        pytest.param(
+            "<div>Doors at 7<br>Film at 7:30</div>\n\n<p>\nLine one,<br/>\nthe same\nline,"
+            "<br><br>\nafter a blank one.</p>\n\n<pre>code\n  kept</pre>\n",
+            "Doors at 7\nFilm at 7:30\n\nLine one,\nthe same line,\n\nafter a blank one."
+            "\n\ncode\nkept",
+            id="a line break in raw HTML a line break, a line of its source a space (paragraphs)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

@@ -102,15 +102,29 @@ def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
 
 
 def _html_block_text(html: str, base_url: str) -> list[str]:
-    """The lines of text a block of raw HTML shows, sanitised as the page's HTML is (links
-    made absolute), each link followed by its <URL> as in the rest of the text."""
+    """The paragraphs of text a block of raw HTML shows, sanitised as the page's HTML is
+    (links made absolute), each link followed by its <URL> as in the rest of the text; a
+    ``<br>`` in one a line break ("\\n")."""
     safe = _sanitised(html, base_url)
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
     safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", safe)
     safe = _IMG.sub(_picture_text, safe)
-    lines = _HTML_TAG.sub("", _BLOCK_TAG.sub("\n", safe)).split("\n")
-    return [" ".join(unescape(line).split()) for line in lines if line.strip()]
+    # A line break of the source is a space, as on the page, but in a <pre>; a <br> is a line
+    # break in its paragraph. (Either began a paragraph of its own.)
+    if "<pre" in safe:
+        safe = _PRE.sub(lambda m: m[0].replace("\n", "<br>"), safe)
+    safe = _BREAK.sub("\n", safe.replace("\n", " "))
+    paragraphs = []
+    # Apart at each block's edge by a character the sanitiser leaves in no text.
+    for block in _HTML_TAG.sub("", _BLOCK_TAG.sub("\0", safe)).split("\0"):
+        lines = [" ".join(unescape(line).split()) for line in block.split("\n")]
+        if any(lines):
+            paragraphs.append("\n".join(lines).strip("\n"))
+    return paragraphs
+
+
+_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 
 
 _H1 = re.compile(r"<(/?)h1(?=[\s>/])", re.IGNORECASE)
@@ -596,8 +610,8 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
             # shows them (what the page drops, a script's, is dropped here too).
             first, rest = indents()
-            for line in _html_block_text(token.content, base_url):
-                write(_fill(line, width, first, rest))
+            for paragraph in _html_block_text(token.content, base_url):
+                write(_fill(paragraph, width, first, rest))
                 first = rest
         elif kind == "inline":
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
