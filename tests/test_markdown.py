@@ -148,6 +148,13 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "\n\ncode\nkept",
             id="a line break in raw HTML a line break, a line of its source a space (paragraphs)",
         ),
+        pytest.param(
+            "> Quote\n>\n> > nested\n>\n> and on.\n\n> Another.\n\n- an item\n\n  > its quote\n"
+            "  >\n  > goes on\n",
+            "> Quote\n>\n> > nested\n>\n> and on.\n\n> Another.\n\n- an item\n\n  > its quote\n"
+            "  >\n  > goes on",
+            id="a blank line within a quote quoted (it read as two quotes), not one between two",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

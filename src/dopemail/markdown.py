@@ -534,6 +534,12 @@ class _Item:
         self.marker, self.shown = marker, False
 
 
+class _Quote:
+    """A block quote being written: its marker begins every line."""
+
+    marker = "> "
+
+
 def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Picture] = ()) -> str:
     """Render Markdown as readable plain text: wrapped paragraphs, links and pictures as
     <URL>, lists numbered and indented as written, tables in columns.
@@ -544,26 +550,39 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
     tokens = md.parse(text)
     _absolutize(tokens, base_url, {p.written: p.url for p in pictures})
     out: list[str] = []
-    # What the current block sits in, outermost first: a quote ("> ") or a list item.
-    containers: list[str | _Item] = []
+    # What the current block sits in, outermost first: a quote or a list item.
+    containers: list[_Quote | _Item] = []
+    last_containers: list[_Quote | _Item] = []  # what the last block written sat in
     lists: list[_List] = []
     rows: list[list[str]] | None = None
     last_in_tight = False  # the last block written was an item of a tight list
 
     def write(block: str) -> None:
-        nonlocal last_in_tight
+        nonlocal last_in_tight, last_containers
         tight = bool(lists) and lists[-1].tight
-        if out:
-            out.append("\n" if tight and last_in_tight else "\n\n")
+        if out and tight and last_in_tight:
+            out.append("\n")
+        elif out:
+            # The blank line between two blocks of one quote is quoted too: unmarked, it
+            # ended the quote ('> Quote', '', '> > nested' read as two).
+            shared = []
+            for before, now in zip(last_containers, containers, strict=False):
+                if before is not now:
+                    break
+                shared.append(now)
+            lead = "".join(
+                c.marker if isinstance(c, _Quote) else " " * len(c.marker) for c in shared
+            )
+            out.append(f"\n{lead.rstrip()}\n")
         out.append(block)
-        last_in_tight = tight
+        last_in_tight, last_containers = tight, containers.copy()
 
     def indents() -> tuple[str, str]:
         # The first line's lead (an item's marker the first time) and the next lines'.
         first = rest = ""
         for container in containers:
-            if isinstance(container, str):
-                first, rest = first + container, rest + container
+            if isinstance(container, _Quote):
+                first, rest = first + container.marker, rest + container.marker
                 continue
             first += " " * len(container.marker) if container.shown else container.marker
             rest += " " * len(container.marker)
@@ -573,7 +592,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "blockquote_open":
-            containers.append("> ")
+            containers.append(_Quote())
         elif kind in ("bullet_list_open", "ordered_list_open"):
             # markdown-it hides the paragraphs of a tight list's items.
             tight = True
