@@ -155,6 +155,18 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "  >\n  > goes on",
             id="a blank line within a quote quoted (it read as two quotes), not one between two",
         ),
+        pytest.param(
+            "See [https://example.org/same](https://example.org/same),"
+            " [https://example.org/café](https://example.org/café),"
+            ' <a href="https://example.org/raw">https://example.org/raw</a>,'
+            " [me@example.org](mailto:me@example.org) and [example.org](https://example.org/)."
+            '\n\n<div><a href="https://example.org/b">https://example.org/b</a></div>\n\n'
+            "## [https://example.org/Same](https://example.org/Same)\n",
+            "See <https://example.org/same>, <https://example.org/caf%C3%A9>,\n"
+            "<https://example.org/raw>, <mailto:me@example.org> and example.org\n"
+            "<https://example.org/>.\n\n<https://example.org/b>\n\n<https://example.org/Same>",
+            id="a link whose words are its address shown once (twice, as words and address)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

@@ -95,6 +95,15 @@ def _scripted(text: str, name: str, before: str) -> str:
     return ("^" if name == "sup" else "_") + (text if text.isalnum() else f"({text})")
 
 
+def _own_address(words: str, href: str, shout: bool = False) -> bool:
+    """Whether a link's words are its address, as written or as the address decoded ('café'
+    for 'caf%C3%A9'), a mail address without its 'mailto:' (``shout``: the words in capitals,
+    a heading's): shown as the address alone, which was printed twice."""
+    said = {href, unquote(href)}
+    said |= {address.removeprefix("mailto:") for address in said}
+    return words.strip() in (said | {address.upper() for address in said} if shout else said)
+
+
 def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
     """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
     absolute as the page's HTML is (none of a tag the page drops)."""
@@ -108,7 +117,7 @@ def _html_block_text(html: str, base_url: str) -> list[str]:
     safe = _sanitised(html, base_url)
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
-    safe = _LINK_TAG.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", safe)
+    safe = _LINK_TAG.sub(_link_text, safe)
     safe = _IMG.sub(_picture_text, safe)
     # A line break of the source is a space, as on the page, but in a <pre>; a <br> is a line
     # break in its paragraph. (Either began a paragraph of its own.)
@@ -122,6 +131,14 @@ def _html_block_text(html: str, base_url: str) -> list[str]:
         if any(lines):
             paragraphs.append("\n".join(lines).strip("\n"))
     return paragraphs
+
+
+def _link_text(found: re.Match[str]) -> str:
+    # A link in sanitised HTML as the text shows one: its words, then its <URL>.
+    words, href = found.group(2), found.group(1)
+    if _own_address(unescape(_HTML_TAG.sub("", words)), unescape(href)):
+        return f"&lt;{href}&gt;"
+    return f"{words} &lt;{href}&gt;"
 
 
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
@@ -386,8 +403,10 @@ def _inline_text(
     # shout: a heading's words in capitals, as a plain text marks one; not its addresses nor
     # its code, which said in capitals are other ones (a link's path led to no page).
     out: list[str] = []
-    href_stack: list[tuple[str, bool]] = []  # Markdown links, open
-    raw_stack: list[str] = []  # raw <a> tags, open: each closer closes its own kind
+    # Links open, each with where its words begin: Markdown's, and raw <a> tags (each closer
+    # closes its own kind).
+    href_stack: list[tuple[str, bool, int]] = []
+    raw_stack: list[tuple[str, int]] = []
     scripts: list[tuple[str, int]] = []  # raw <sup> and <sub>, open: where each began
     dropped = ""  # a raw element left out with all it holds, open (an <iframe>...</iframe>)
     for index, token in enumerate(tokens):
@@ -412,10 +431,12 @@ def _inline_text(
             ):
                 dropped = name  # closed in this paragraph: its words go, as on the page
             elif name == "a":
-                raw_stack.append(_raw_inline(tag, base_url).get("href", ""))
+                raw_stack.append((_raw_inline(tag, base_url).get("href", ""), len(out)))
             elif name == "/a" and raw_stack:
-                href = raw_stack.pop()
-                if href and urls:
+                href, start = raw_stack.pop()
+                if href and urls and _own_address("".join(out[start:]), href, shout):
+                    out[start:] = [f"<{href}>"]
+                elif href and urls:
                     out.append(f" <{href}>")
             elif name == "img":
                 found = _raw_inline(tag, base_url)
@@ -447,13 +468,15 @@ def _inline_text(
         elif token.type == "link_open":
             # An autolink (<https://...>) is its own text: the URL once, in brackets.
             auto = token.markup == "autolink"
-            href_stack.append((str(token.attrs.get("href", "")), auto))
+            href_stack.append((str(token.attrs.get("href", "")), auto, len(out)))
             if auto:
                 out.append("<")
         elif token.type == "link_close" and href_stack:
-            href, auto = href_stack.pop()
+            href, auto, start = href_stack.pop()
             if auto:
                 out.append(">")
+            elif href and urls and _own_address("".join(out[start:]), href, shout):
+                out[start:] = [f"<{href}>"]
             elif href and urls:
                 out.append(f" <{href}>")
         elif token.type == "image":
