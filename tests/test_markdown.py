@@ -167,6 +167,13 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "<https://example.org/>.\n\n<https://example.org/b>\n\n<https://example.org/Same>",
             id="a link whose words are its address shown once (twice, as words and address)",
         ),
+        pytest.param(
+            "<div>The doors open at nine, and the film, newly restored in 4K, begins at"
+            " 10&nbsp;pm sharp.</div>\n\n| When | Where |\n| - | - |\n| 10&nbsp;pm | here |\n",
+            "The doors open at nine, and the film, newly restored in 4K, begins at\n"
+            "10\u00a0pm sharp.\n\nWhen  | Where\n------+------\n10\u00a0pm | here",
+            id="a no-break space in raw HTML or a table kept, and no line broken at it (a space)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

@@ -127,7 +127,8 @@ def _html_block_text(html: str, base_url: str) -> list[str]:
     paragraphs = []
     # Apart at each block's edge by a character the sanitiser leaves in no text.
     for block in _HTML_TAG.sub("", _BLOCK_TAG.sub("\0", safe)).split("\0"):
-        lines = [" ".join(unescape(line).split()) for line in block.split("\n")]
+        # one_line: a no-break space (&nbsp;) kept, which str.split() took for a space.
+        lines = [one_line(unescape(line)) for line in block.split("\n")]
         if any(lines):
             paragraphs.append("\n".join(lines).strip("\n"))
     return paragraphs
@@ -662,7 +663,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             heading = opener is not None and opener.type == "heading_open"
             content = _inline_text(token.children or [], base_url=base_url, shout=heading)
             if rows is not None:
-                rows[-1].append(" ".join(content.split()))
+                rows[-1].append(one_line(content))  # (a no-break space kept)
                 continue
             # A heading wrapped as a paragraph is: its capitals mark each of its lines.
             write(_fill(content, width, *indents()))
