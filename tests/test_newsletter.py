@@ -2230,6 +2230,36 @@ def test_every_line_of_the_text_part_fits_72_columns_but_a_url(workspace: Path) 
     )
 
 
+def test_an_intro_s_heading_and_wide_table_fit_the_text_part_with_their_links(
+    workspace: Path,
+) -> None:
+    # QA's intro: a heading's link said in capitals (<HTTPS://EXAMPLE.ORG/H>, a page not
+    # found), a long heading on one line of 100 columns, a table's row on one of 138.
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    intro = (
+        "## Heading with [link](https://example.org/h)\n\n"
+        "## What to see this week, where to see it, and the one night you should not miss\n\n"
+        "| Film | Where |\n| --- | --- |\n"
+        "| The Taste of Things (La Passion de Dodin Bouffant) | Lumière West, 8440 Sunset "
+        "Boulevard, West Hollywood, every night at 7 pm through June |\n\n"
+    )
+    text = issue.read_text("utf-8")
+    issue.write_text(text.replace("Dear readers,", intro + "Dear readers,", 1), "utf-8")
+    build(workspace)
+
+    email = (workspace / "site/issues/1-strangers-and-varda/email.txt").read_text("utf-8")
+    assert (
+        "HEADING WITH LINK <https://example.org/h>\n\n"
+        "WHAT TO SEE THIS WEEK, WHERE TO SEE IT, AND THE ONE NIGHT YOU SHOULD NOT\n"
+        "MISS\n\n"
+        "Film:  The Taste of Things (La Passion de Dodin Bouffant)\n"
+        "Where: Lumière West, 8440 Sunset Boulevard, West Hollywood, every night\n"
+        "       at 7 pm through June\n\n"
+        "Dear readers,\n"
+    ) in email
+    assert [line for line in email.split("\n") if len(line) > 72 and "://" not in line] == []
+
+
 def test_an_event_of_another_year_than_the_piece_says_its_year(workspace: Path) -> None:
     # An event has no run beside it to tell which January 20 it is: one of 2027 in a piece
     # of 2024 was shown as 'Wed, January 20, 7:00 PM' everywhere, as if to come.
