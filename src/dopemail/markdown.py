@@ -565,8 +565,9 @@ class _Quote:
 
 
 def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Picture] = ()) -> str:
-    """Render Markdown as readable plain text: wrapped paragraphs, links and pictures as
-    <URL>, lists numbered and indented as written, tables in columns.
+    """Render Markdown as readable plain text: wrapped paragraphs and headings (these in
+    capitals), links and pictures as <URL>, lists numbered and indented as written, tables in
+    columns (or, too wide for them, a block of 'header: value' lines a row).
 
     ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
     """
