@@ -2556,12 +2556,22 @@ def test_a_picture_from_another_site_without_its_size_says_how_to_write_it(
     # At its line in the intro (it named the file alone).
     line = _line_of(workspace, FIRST, '<img src="https://images.example.org/poster.jpg"')
     assert (
-        f"{FIRST}:{line}: issue 1: image without width/height: "
+        f"{FIRST}:{line}: issue 1: image without width/height in pixels: "
         "https://images.example.org/poster.jpg\n"
         "  hint: Outlook lays out the email by them: a picture from another site in the intro "
-        'is written <img src="https://..." alt="..." width="..." height="...">; in a template, '
-        "set them on mj-image\n"
+        'is written <img src="https://..." alt="..." width="600" height="400"> (pixels, not % '
+        "or auto); in a template, set both on mj-image, in px\n"
     ) in output, output
+    # Sized, but not in pixels: Outlook takes '100%' and 'auto' for nothing (check said ok).
+    poster = '<img src="https://images.example.org/poster.jpg" alt="The poster"'
+    for size in ('width="100%" height="auto"', 'width="600" height="auto"'):
+        _break(workspace, FIRST, poster, f"{poster} {size}")
+        code, output = run_cli("check", "--root", workspace)
+        assert code == 1 and "image without width/height in pixels" in output, (size, output)
+        _break(workspace, FIRST, f"{poster} {size}", poster)
+    _break(workspace, FIRST, poster, f'{poster} width="600px" height="400"')
+    code, output = run_cli("check", "--root", workspace)
+    assert "image without width/height" not in output, output
 
 
 def test_a_right_to_left_original_title_keeps_the_year_in_its_place(

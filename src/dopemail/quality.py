@@ -21,6 +21,7 @@ from .templates import PREHEADER_SHOWN, SUBJECT_SHOWN
 
 _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
 # A URL is read without regard to the case of its scheme, and an attribute's spaces around it.
+_PIXELS = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:px)?\s*")
 _HTTPS = re.compile(r"\s*https://", re.I)
 _SVG = re.compile(r"\.svgz?$", re.I)
 _NEWER_KINDS = re.compile(r"\.(?:webp|avif)$", re.I)
@@ -291,16 +292,22 @@ def check_email(
             "give every image an 'alt' in the entry or the template",
             written=[str(s) for s in missing_alt],
         )
+    # In pixels: Outlook lays a picture out by them, and takes '100%' or 'auto' (which
+    # mj-image writes without a height) for nothing, showing it at its file's own size.
     unsized = [
-        i.get("src") or "?" for i in facts.images if not (i.get("width") and i.get("height"))
+        i.get("src") or "?"
+        for i in facts.images
+        if not (
+            _PIXELS.fullmatch(i.get("width") or "") and _PIXELS.fullmatch(i.get("height") or "")
+        )
     ]
     rule(
         "every image has width and height",
         not unsized,
-        f"image without width/height: {', '.join(str(s) for s in unsized)}",
+        f"image without width/height in pixels: {', '.join(str(s) for s in unsized)}",
         "Outlook lays out the email by them: a picture from another site in the intro is "
-        'written <img src="https://..." alt="..." width="..." height="...">; in a template, '
-        "set them on mj-image",
+        'written <img src="https://..." alt="..." width="600" height="400"> (pixels, not % '
+        "or auto); in a template, set both on mj-image, in px",
         written=[str(s) for s in unsized],
     )
     not_https = [i.get("src") or "?" for i in facts.images if not _HTTPS.match(i.get("src") or "")]
