@@ -172,6 +172,27 @@ BAD_ENTRIES = [
         "for the second ('2024-11-03T01:30:00-07:00')",
     ),
     ("not-a-date", variant("2024-03-01", "next friday"), 3, "'next friday' is not a date"),
+    (  # As in a letter: June 12 in Los Angeles, December 6 in Paris; both readings are said.
+        "day-written-as-in-a-letter",
+        variant("2024-03-01", "06/12/2026"),
+        3,
+        "'06/12/2026' is not a date: write it as YYYY-MM-DD: 2026-06-12 (June 12) or "
+        "2026-12-06 (December 6)",
+    ),
+    (  # One reading only: there is no 13th month.
+        "day-written-as-in-a-letter-one-reading",
+        variant("2024-03-01", "13.12.2026"),
+        3,
+        "'13.12.2026' is not a date: write it as YYYY-MM-DD: 2026-12-13 (December 13)",
+    ),
+    (  # A run's day says the same.
+        "run-day-written-as-in-a-letter",
+        variant(
+            "  directors: [Jane Doe]\n", "  directors: [Jane Doe]\nrun:\n  starts: 2026/12/06\n"
+        ),
+        9,
+        "run.starts: '2026/12/06' is not a date: write it as YYYY-MM-DD: 2026-12-06 (December 6)",
+    ),
     ("image-without-alt", variant("    alt: A still\n", ""), 13, "'images[1].alt'"),
     ("image-empty-alt", variant("alt: A still", "alt: '  '"), 14, "must not be empty"),
     ("image-missing-file", variant("01.jpg", "99.jpg"), 13, "does not exist"),

@@ -7,6 +7,7 @@ errors, so a typo never silently drops a field.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -68,7 +69,8 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 kind = "date" if bare else "date or time"
                 raise ValueError(f"'{text}' is not a real {kind}{why}: {fix}") from None
             raise ValueError(
-                f"'{text}' is not a date: write 2024-01-12 or 2024-01-12T19:30:00-08:00"
+                f"'{text}' is not a date: "
+                + (_readings(text) or "write 2024-01-12 or 2024-01-12T19:30:00-08:00")
             ) from None
     else:
         raise ValueError("expected a date like 2024-01-12 or 2024-01-12T19:30:00-08:00")
@@ -168,7 +170,40 @@ def _parse_day(value: Any) -> date:
             raise ValueError(
                 f"'{value}' is not a real date ({exc}): check the day and month"
             ) from None
-    raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-01-12")
+    readings = _readings(value.strip()) if isinstance(value, str) else None
+    raise ValueError(
+        f"'{value}' is not a date: {readings or 'write it as YYYY-MM-DD, e.g. 2024-01-12'}"
+    )
+
+
+# A day written as in a letter, 06/12/2026 (or 6.12.2026, 06-12-2026): June 12 in the United
+# States, December 6 in France. Which one is the editor's to say.
+_WRITTEN_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+
+
+def _readings(text: str) -> str | None:
+    """How to write a day written day-and-month first ('06/12/2026'): each real reading as
+    YYYY-MM-DD, both where both are days; None for anything else."""
+    found = _WRITTEN_DAY.fullmatch(text)
+    year_first = _YEAR_FIRST.fullmatch(text)
+    if found is not None:
+        first, second, year = (int(part) for part in found.groups())
+        orders = ((first, second), (second, first))
+    elif year_first is not None:  # 2026/12/06: the year first, the month then
+        year, first, second = (int(part) for part in year_first.groups())
+        orders = ((first, second),)
+    else:
+        return None
+    days: list[date] = []
+    for month, day in orders:
+        with contextlib.suppress(ValueError):
+            if (shown := date(year, month, day)) not in days:
+                days.append(shown)
+    if not days:
+        return None
+    said = [f"{d.isoformat()} ({d:%B} {d.day})" for d in days]
+    return f"write it as YYYY-MM-DD: {' or '.join(said)}"
 
 
 _MOMENT_FORM = "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00"
