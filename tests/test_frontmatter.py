@@ -372,3 +372,26 @@ def test_a_quote_ending_a_value_early_is_told_with_the_value_written_right() -> 
     assert frontmatter.parse_yaml("title: 'Quiet' # the short title\n", "e.md") == {
         "title": "Quiet"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "told"),
+    [
+        # A word processor's dashes for '---': "no front matter", with nothing of why.
+        ("—\ntitle: X\n—\nText.\n", 1, "no front matter: the first line is '—', not three hyphens"),
+        ("–-\ntitle: X\n---\nText.\n", 1, "the first line is '–-', not three hyphens"),
+        # Opened right, closed by one: that line, not "never closed".
+        ("---\ntitle: X\n—\nText.\n", 3, "the front matter is closed by '—', not three hyphens"),
+    ],
+)
+def test_dashes_typed_for_the_front_matter_lines_are_told(text: str, line: int, told: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    assert caught.value.line == line and told in caught.value.message, caught.value.message
+    assert caught.value.hint is not None and "three hyphens" in caught.value.hint
+
+
+def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
+    # A block of text holding a line with a dash alone is no closing line: read as written.
+    doc = frontmatter.split("---\nsummary: |\n  A\n  —\n---\nText.\n", "entries/x.md")
+    assert doc.meta["summary"] == "A\n—\n"

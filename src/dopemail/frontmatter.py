@@ -974,6 +974,10 @@ def _no_break_spaces_in_keys(meta: Any, lines: list[str], path: Path | str) -> N
     raise_all(errors)
 
 
+# A line of dashes that is not '---': an em or en dash typed for it, with a hyphen or two.
+_DASHES = re.compile(r"(?=.*[\u2012-\u2015])[-\u2012-\u2015]{1,3}")
+
+
 @lru_cache(maxsize=1024)
 def split(text: str, path: Path | str) -> Document:
     """Split ``---``-fenced YAML front matter from a Markdown body and parse it.
@@ -998,6 +1002,18 @@ def split(text: str, path: Path | str) -> Document:
         text = text[1:]
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip() != "---":
+        first = lines[0].strip()
+        if _DASHES.fullmatch(first):
+            # A word processor's '---' made an em dash ('—', '—-'): it looks like the line.
+            raise ContentError(
+                f"no front matter: the first line is '{first}', not three hyphens '---' (a word "
+                "processor makes dashes of them)",
+                path,
+                1,
+                "write '---' (three hyphens) on the first line, and on the line that closes "
+                "the front matter; turn off the automatic dashes (smart punctuation) in your "
+                "editor",
+            )
         raise ContentError(
             "no front matter: the file must start with a line '---'",
             path,
@@ -1008,6 +1024,16 @@ def split(text: str, path: Path | str) -> Document:
         if lines[index].rstrip() == "---":
             break
     else:
+        # Closed by a word processor's dash: that line, not "never closed".
+        dashed = next((i for i in range(1, len(lines)) if _DASHES.fullmatch(lines[i].strip())), 0)
+        if dashed:
+            raise ContentError(
+                f"the front matter is closed by '{lines[dashed].strip()}', not three hyphens "
+                "'---' (a word processor makes dashes of them)",
+                path,
+                dashed + 1,
+                "write '---' (three hyphens) on this line",
+            )
         raise ContentError(
             "the front matter is never closed",
             path,
