@@ -222,6 +222,20 @@ BAD_ENTRIES = [
         "does not exist (did you mean 'media/all-of-us-strangers/01.jpg'?)",
     ),
     ("image-http", variant("media/all-of-us-strangers/01.jpg", "http://x.test/a.jpg"), 13, "https"),
+    (  # Its folder named without media/ (and in the camera's capitals): the file meant.
+        "image-without-media",
+        variant("media/all-of-us-strangers/01.jpg", "all-of-us-strangers/01.JPG"),
+        13,
+        "a local image must be a file under media/ (did you mean "
+        "'media/all-of-us-strangers/01.jpg'?)",
+    ),
+    (  # A file of the editor's own disk: where to copy it, and the path to write then.
+        "image-on-the-editors-disk",
+        variant("media/all-of-us-strangers/01.jpg", "/home/marie/Pictures/03.jpg"),
+        13,
+        "a local image must be a file under media/: copy the file into a folder of media/ "
+        "(media/<the entry's slug>/03.jpg) and write that path",
+    ),
     (
         "screening-no-address",
         variant("    address: 1 Main Street\n", ""),

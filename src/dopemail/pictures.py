@@ -114,7 +114,7 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
     stat; ValueError (saying how to write it) for any other."""
     rel = src.lstrip("/")
     if not rel.startswith(MEDIA_DIR + "/"):
-        raise ValueError(f"'{src}': a local image must be a file under media/")
+        raise ValueError(f"'{src}': a local image must be a file under media/{_outside(src, root)}")
     plain = posixpath.normpath(rel)
     if plain != rel:
         # One file, one name: media//a.jpg and media/./a.jpg name media/a.jpg too, and a build
@@ -148,6 +148,23 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
             f"give a JPEG, PNG, GIF, WebP, AVIF or SVG file, named as such ({_NAMED_AS})",
         )
     return rel, path, info
+
+
+def _outside(src: str, root: Path) -> str:
+    """What to do with a picture named outside media/: the file under media/ it most likely
+    is ('perfect-days/03.JPG', its folder's name without media/), else where to copy it (a
+    file on the editor's own disk is not published)."""
+    inside = f"{MEDIA_DIR}/{src.lstrip('/')}"
+    if os.path.isfile(root / inside):
+        return f" (did you mean '{inside}'?)"
+    meant = _nearest_picture(root, inside) if "/" in src.strip("/") else None
+    if meant is not None:
+        return f" (did you mean '{meant}'?)"
+    name = src.replace("\\", "/").rpartition("/")[2] or "the-picture.jpg"
+    return (
+        f": copy the file into a folder of media/ (media/<the entry's slug>/{name}) and write "
+        "that path"
+    )
 
 
 def _as_named_on_disk(root: Path, rel: str) -> str | None:
