@@ -1641,3 +1641,16 @@ def test_build_hands_the_stamp_s_stats_to_the_build(
     (stats,) = handed
     entry = str(workspace.resolve() / "entries" / "quiet-hours.md")
     assert stats is not None and stats[entry].st_ino == Path(entry).stat().st_ino
+
+
+def test_new_with_a_title_alone_is_told_to_say_what_to_make(run_cli) -> None:
+    # 'dopemail new "Perfect Days"' said "No such command 'Perfect Days'".
+    code, output = run_cli("new", "Perfect Days")
+    assert code == 2, output
+    assert (
+        'say what to make first, then its title: dopemail new entry "Perfect Days", or '
+        'dopemail new issue "Perfect Days"'
+    ) in output, output
+    # A misspelt command keeps click's own "did you mean".
+    code, output = run_cli("new", "entri", "Perfect Days")
+    assert code == 2 and "Did you mean 'entry'?" in output, output

@@ -194,7 +194,27 @@ def check(root: Path) -> None:
     )
 
 
-@cli.group()
+class _NewGroup(click.Group):
+    """``new``, told what to make when given the title alone: 'dopemail new "Perfect Days"'
+    was "No such command 'Perfect Days'"."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and self.get_command(ctx, name) is None:
+            import difflib
+
+            if not difflib.get_close_matches(name, list(self.commands), cutoff=0.6):
+                raise click.UsageError(
+                    f'say what to make first, then its title: dopemail new entry "{name}", '
+                    f'or dopemail new issue "{name}"',
+                    ctx,
+                )
+        return super().resolve_command(ctx, args)
+
+
+@cli.group(cls=_NewGroup)
 def new() -> None:
     """Scaffold a new entry or issue.
 
