@@ -973,10 +973,10 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
         (
             'timezone = "America/Los_Angeles"',
             'timezone = "America/Los_Angels"',
-            "did you mean 'America/Los_Angeles'?",
+            "(did you mean 'America/Los_Angeles'?)",
         ),
         # An offset gets no suggestion: the nearest name ('GMT+0') would be hours off.
-        ('timezone = "America/Los_Angeles"', 'timezone = "GMT+2"', "zone 'GMT+2': use an IANA"),
+        ('timezone = "America/Los_Angeles"', 'timezone = "GMT+2"', "unknown time zone 'GMT+2'"),
         (
             'from_email = "newsletter@dopepress.example.com"',
             'from_email = "newsletter at dopepress"',
@@ -1071,7 +1071,7 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
         (
             'timezone = "America/Los_Angeles"',
             'timezone = "PST"',
-            "unknown time zone 'PST': did you mean 'America/Los_Angeles'?",
+            "unknown time zone 'PST' (did you mean 'America/Los_Angeles'?)",
         ),
         (  # a zone of the database, UTC-5 all year: an hour off every summer in New York
             'timezone = "America/Los_Angeles"',
@@ -4013,3 +4013,28 @@ def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(writ
     quoted = variant("title: A Film\n", "title: The “A Film” affair\n")
     root = write_files({"entries/zz.md": quoted})
     assert not [e for e in entry_notes(load_workspace(root)) if "curly" in e.message]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("Europe/Pairs", "unknown time zone 'Europe/Pairs' (did you mean 'Europe/Paris'?)"),
+        ("GMT+2", "unknown time zone 'GMT+2'"),  # an offset: no name hours off suggested
+    ],
+)
+def test_an_unknown_time_zone_is_said_once_with_a_hint(
+    workspace: Path, written: str, said: str
+) -> None:
+    # It said "did you mean 'Europe/Paris'? use an IANA name such as 'Europe/Paris'", with no
+    # hint line as every other message has.
+    config = workspace / "dopemail.toml"
+    source = config.read_text()
+    config.write_text(source.replace('timezone = "America/Los_Angeles"', f'timezone = "{written}"'))
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    (error,) = getattr(caught.value, "errors", [caught.value])
+    assert error.message == f"publication.timezone: {said}", error.message
+    assert error.hint == (
+        "write the zone database's name of the place (Area/City), such as 'Europe/Paris' or "
+        "'America/Los_Angeles'"
+    )

@@ -156,9 +156,10 @@ class Publication(Model):
             close = _ABBREVIATIONS.get(value.strip().upper())
             if close is None and not any(c.isdigit() for c in value):
                 close = closest(value, available_timezones(), cutoff=0.75)
-            meant = f"did you mean '{close}'? " if close else ""
-            raise ValueError(
-                f"unknown time zone '{value}': {meant}use an IANA name such as 'Europe/Paris'"
+            raise hinted(
+                f"unknown time zone '{value}'" + (f" (did you mean '{close}'?)" if close else ""),
+                "write the zone database's name of the place (Area/City), such as "
+                "'Europe/Paris' or 'America/Los_Angeles'",
             ) from None
         return value
 
