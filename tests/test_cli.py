@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -1654,3 +1655,66 @@ def test_new_with_a_title_alone_is_told_to_say_what_to_make(run_cli) -> None:
     # A misspelt command keeps click's own "did you mean".
     code, output = run_cli("new", "entri", "Perfect Days")
     assert code == 2 and "Did you mean 'entry'?" in output, output
+
+
+def test_the_readme_s_week_of_work_runs_as_written(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "A week's work, step by step": each command as the README gives it, in its order, from
+    # a folder inside the publication.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    steps = readme.split("## A week's work, step by step", 1)[1].split("\n## ", 1)[0]
+    for said in (
+        'dopemail new entry "Perfect Days"',
+        "dopemail check",
+        'dopemail new issue "Perfect Days, and a week of Wenders"',
+        "dopemail send <number> --test",
+        "dopemail send <number> --yes",
+    ):
+        assert said in steps, said
+    monkeypatch.chdir(workspace / "entries")
+    assert run_cli("new", "entry", "Perfect Days")[0] == 0
+    entry = workspace / "entries/perfect-days.md"
+    assert "draft: true" in entry.read_text("utf-8")
+    # 2. Its pictures in media/<slug>/, listed with alt, caption and credit.
+    (workspace / "media/perfect-days").mkdir()
+    shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", workspace / "media/perfect-days")
+    text = entry.read_text("utf-8").replace("draft: true", "draft: false", 1)
+    front = text.split("\n---\n", 1)[0]
+    images = (
+        "images:\n  - src: media/perfect-days/01.jpg\n    alt: A man cleaning a public toilet\n"
+        "    caption: Kōji Yakusho\n    credit: Master Mind\n"
+    )
+    entry.write_text(f"{front}\n{images}---\nHirayama cleans Tokyo's toilets.\n", "utf-8")
+    code, output = run_cli("check")
+    assert code == 0, output
+    # 4. Published (draft: false above), then the issue.
+    assert run_cli("build")[0] == 0
+    code, output = run_cli("new", "issue", "Perfect Days, and a week of Wenders")
+    assert code == 0, output
+    (issue,) = (workspace / "issues").glob("4-*.md")
+    source = issue.read_text("utf-8")
+    assert "  - perfect-days" in source, source
+    today = f"date: {datetime.now(UTC).date().isoformat()}"
+    source = re.sub(r"(?m)^date: .*$", today, source.replace("status: draft", "status: ready"))
+    front = source.split("\n---\n", 1)[0]
+    issue.write_text(f"{front}\n---\nDear readers, a week of Wim Wenders.\n", "utf-8")
+    code, output = run_cli("build")
+    assert code == 0, output
+    (workspace / "subscribers.csv").write_text(
+        "email,name,status,subscribed_at,tags\nada@example.com,Ada,subscribed,2026-01-02,\n"
+        "bo@example.com,Bo,subscribed,2026-01-03,\n",
+        encoding="utf-8",
+    )
+    code, output = run_cli("send", "4", "--test", "you@example.com")
+    assert code == 0 and "wrote a test copy of issue 4-" in output, output
+    code, output = run_cli("send", "4")
+    assert code == 0, output
+    code, output = run_cli("send", "4", "--yes", "--no-progress")
+    assert code == 0 and "failed 0 this run" in output, output
+    assert f"next: set 'status: sent' in issues/{issue.name}, then run dopemail build" in output
+    issue.write_text(issue.read_text("utf-8").replace("status: ready", "status: sent"), "utf-8")
+    code, output = run_cli("build")
+    assert code == 0, output
+    message = json.loads((workspace / f"site/issues/{issue.stem}/message.json").read_text())
+    assert message["status"] == "sent"
