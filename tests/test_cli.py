@@ -1328,11 +1328,23 @@ def test_a_command_run_inside_the_publication_finds_its_folder(
     assert list(elsewhere.iterdir()) == []
 
 
-def test_a_mistyped_choice_in_another_case_gets_a_did_you_mean(workspace: Path, run_cli) -> None:
+def test_a_kind_in_another_case_is_taken_and_a_mistyped_one_gets_a_did_you_mean(
+    workspace: Path, run_cli
+) -> None:
+    # 'kind: Review', 'kind: Q&A': one of a few words, meant as it is (it was refused, with a
+    # "did you mean" of the same word in lower case).
     entry = workspace / "entries/all-of-us-strangers.md"
     text = entry.read_text(encoding="utf-8")
-    assert "kind: conversation" in text
-    entry.write_text(text.replace("kind: conversation", "kind: Q&A", 1), encoding="utf-8")
+    assert "kind: conversation" in text and "kind: review" in text
+    capitals = text.replace("kind: conversation", "kind: Q&A", 1).replace(
+        "kind: review", "kind: Review", 1
+    )
+    entry.write_text(capitals, encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    page = (workspace / "site/all-of-us-strangers/index.html").read_text(encoding="utf-8")
+    assert "Q&amp;A" in page
+    entry.write_text(text.replace("kind: conversation", "kind: Q&Z", 1), encoding="utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and "hint: did you mean 'q&a'?" in output, output
 

@@ -172,6 +172,12 @@ BAD_ENTRIES = [
         "for the second ('2024-11-03T01:30:00-07:00')",
     ),
     ("not-a-date", variant("2024-03-01", "next friday"), 3, "'next friday' is not a date"),
+    (  # pydantic's "input should be a valid boolean, unable to interpret input"
+        "draft-misspelt",
+        variant("title: A Film\n", "title: A Film\ndraft: flase\n"),
+        3,
+        "draft: must be true or false (got 'flase')",
+    ),
     (  # As in a letter: June 12 in Los Angeles, December 6 in Paris; both readings are said.
         "day-written-as-in-a-letter",
         variant("2024-03-01", "06/12/2026"),

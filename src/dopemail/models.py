@@ -305,6 +305,11 @@ Line = Annotated[
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 
 
+def _any_case(value: Any) -> Any:
+    # A kind is one of a few words: 'Review' or 'Q&A' is the one meant, not a mistake.
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 def hinted(message: str, hint: str) -> PydanticCustomError:
     """A value that fails a field's check, with the fix to say after it (no braces in either:
     the message is a template)."""
@@ -536,9 +541,10 @@ class Event(Model):
         description="Its heading, e.g. 'Opening-night Q&A'; without one, its kind heads it "
         "('Conversation', 'Q&A', ...).",
     )
-    kind: Literal["conversation", "q&a", "talk", "screening", "masterclass", "other"] = Field(
-        "conversation", description="What kind of event it is."
-    )
+    kind: Annotated[
+        Literal["conversation", "q&a", "talk", "screening", "masterclass", "other"],
+        BeforeValidator(_any_case),
+    ] = Field("conversation", description="What kind of event it is.")
     participants: list[Text] = Field(default_factory=list, description="Who speaks.")
     moderator: str | None = Field(None, description="Who leads the conversation.")
     video: Url | None = Field(None, description="Link to the recording.")
@@ -600,7 +606,9 @@ class Entry(Model):
     """A film entry: a review or news piece with everything around the film."""
 
     title: Text = Field(description="The headline.")
-    kind: EntryKind = Field("review", description="What kind of piece this is.")
+    kind: Annotated[EntryKind, BeforeValidator(_any_case)] = Field(
+        "review", description="What kind of piece this is."
+    )
     slug: str | None = Field(
         None,
         pattern=rf"^{SLUG}$",

@@ -389,6 +389,8 @@ def describe_errors(
             said = _lower_first(error["msg"])
             if kind == "int_parsing":  # "unable to parse string as an integer": Python's words
                 said = "must be a whole number"
+            if kind in ("bool_parsing", "bool_type"):  # "unable to interpret input": pydantic's
+                said = "must be true or false"
             if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
                 # '- Varda in L.A.: a March series', a title with ': ' in it: YAML reads a
                 # field, and "input should be a valid string" told nothing of why.
