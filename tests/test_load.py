@@ -1511,6 +1511,18 @@ def test_a_showtime_without_an_offset_is_told_its_venue_s(
             "2024-12-14T20:00:00-08:00",
             "is written at -08:00, and Barcelona, Spain is at +01:00 or +00:00 on that day",
         ),
+        (  # A venue in the United Kingdom, named as addresses name it (no ISO name)
+            "Edinburgh",
+            "Scotland",
+            "2024-12-14T20:00:00-08:00",
+            "and Edinburgh, Scotland is at +00:00 on that day",
+        ),
+        (  # At home, in a town no zone is named after: any of its country's clocks, said so
+            "Santa Monica",
+            None,
+            "2024-12-14T20:00:00+01:00",
+            "and Santa Monica is at one of -10:00 to -05:00 on that day",
+        ),
         ("Paris", "France", "2024-12-14T20:00:00+01:00", None),
         ("Barcelona", "Spain", "2024-12-14T20:00:00+00:00", None),  # the Canaries' clock
         ("Los Angeles", None, "2024-07-14T20:00:00-07:00", None),
@@ -1529,7 +1541,7 @@ def test_a_showtime_at_another_clock_than_its_venue_s_is_noted(
         return
     (note,) = notes
     assert note.line == _times_line(entry) and told in note.message, note.message
-    assert note.hint is not None and "write the time with the venue's offset" in note.hint
+    assert note.hint is not None and note.hint.startswith("write it at the venue's clock")
 
 
 @pytest.mark.parametrize(
@@ -4015,10 +4027,22 @@ def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(writ
             "(only straight ones are taken away): they are published with it",
         ),
     ]
-    # Quotes inside a value, not around it: nothing to say.
-    quoted = variant("title: A Film\n", "title: The “A Film” affair\n")
-    root = write_files({"entries/zz.md": quoted})
-    assert not [e for e in entry_notes(load_workspace(root)) if "curly" in e.message]
+    # Quotes inside a value, not around it; a text beginning and ending with quotations of
+    # its own; a block of text (written as meant); blank: nothing to say (a blank value once
+    # ended the build with a traceback).
+    for field in (
+        "title: The “A Film” affair\n",
+        "title: “Go,” she says, “now.”\n",
+        "title: A Film\nsummary: >\n  “A quotation, in a block.”\n",
+        'title: A Film\nrights: "   "\n',
+    ):
+        root = write_files({"entries/zz.md": variant("title: A Film\n", field)})
+        assert not [e for e in entry_notes(load_workspace(root)) if "curly" in e.message], field
+    # In a list on one line: each item as it is written there.
+    listed = variant("[Jane Doe]", "[“Jane Doe”, '“Kid”']")
+    root = write_files({"entries/zz.md": listed})
+    told = [e.message for e in entry_notes(load_workspace(root)) if "curly" in e.message]
+    assert [m.split(" is wrapped")[0] for m in told] == ["film.directors[1]: “Jane Doe”"], told
 
 
 @pytest.mark.parametrize(
@@ -4044,3 +4068,23 @@ def test_an_unknown_time_zone_is_said_once_with_a_hint(
         "write the zone database's name of the place (Area/City), such as 'Europe/Paris' or "
         "'America/Los_Angeles'"
     )
+
+
+def test_a_showtime_at_another_clock_is_told_both_ways_to_write_it(write_files) -> None:
+    # Written in UTC, the moment is most often right and the hour not: the hint gave the
+    # hour at the venue's offset alone, and followed, moved an 8 PM show to 3 AM.
+    entry = _screening("Los Angeles", None, "2024-03-17T03:00:00Z")
+    root = write_files({"entries/zz.md": entry})
+    (note,) = [e for e in entry_notes(load_workspace(root)) if e.message.startswith("the showtime")]
+    assert note.hint == (
+        "write it at the venue's clock: '2024-03-17T03:00:00-07:00' if 03:00 is its hour there, "
+        "or '2024-03-16T20:00:00-07:00' if the moment is right"
+    )
+
+
+def test_every_country_name_dopemail_knows_has_its_clocks() -> None:
+    # 'UK', 'Scotland', 'Holland', 'Korea': known names, printed as written, whose venues got
+    # the publication's clock (no ISO 3166 name to find their zones by).
+    from dopemail.countries import _NAMES, country_code
+
+    assert [name for name in sorted(_NAMES) if country_code(name) is None] == []

@@ -325,15 +325,30 @@ def venue_zones(country: str | None, city: str, timezone: str) -> tuple[tuple[st
     after its city ('Jpan', Tokyo: Asia/Tokyo), if there is one.
     """
     home = home_country(timezone)
-    if country:
-        written = country.strip()
-        code = written.upper() if written.upper() in _zone_table().values() else None
-        code = code or _zone_names().get(written.casefold()) or code_of(written)
-    else:
-        code = home
+    code = country_code(country) if country else home
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     named = tuple(zone for zone in zones if _place(zone.rpartition("/")[2]) == place)
     if code is None:  # a country misspelt or not known: its city may still name its zone
         return named, home is not None and named == (timezone,)
     return named or zones, code == home
+
+
+# Names editors write that ISO 3166 gives no country for (parts of one, older names, short
+# forms): the country whose clocks they keep.
+_ALSO_CALLED = {
+    "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "northern ireland": "GB", "holland": "NL", "the netherlands": "NL", "korea": "KR",
+    "québec": "CA", "quebec": "CA", "u.s.": "US", "u.s.a.": "US",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def country_code(country: str) -> str | None:
+    """The ISO 3166 code of a venue's country as written, found first without loading ISO
+    3166 (the zone database's names, the short forms above), then as :func:`code_of` does."""
+    written = country.strip()
+    if written.upper() in _zone_table().values():
+        return written.upper()
+    key = written.casefold()
+    return _ALSO_CALLED.get(key) or _zone_names().get(key) or code_of(written)

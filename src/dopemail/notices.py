@@ -9,6 +9,8 @@ Apart from loading: nothing here refuses a file. An entry's own notes are found 
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -318,6 +320,12 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=256)
+def _clocks(zones: tuple[str, ...], home: str) -> tuple[ZoneInfo, ...]:
+    """A venue's possible zones, ready to compare: the publication's own first."""
+    return tuple(ZoneInfo(name) for name in sorted(zones, key=lambda name: name != home))
+
+
 def _clocks_elsewhere(
     screening: Screening, index: int, doc: Document, zone: ZoneInfo
 ) -> list[tuple[str, int | None, str]]:
@@ -329,15 +337,27 @@ def _clocks_elsewhere(
     if not timed:
         return []
     zones, _ = venue_zones(screening.country, screening.city, zone.key)
+    clocks = _clocks(zones, zone.key)
     found: list[tuple[str, int | None, str]] = []
     for j, moment in timed:
-        offsets = {moment.astimezone(ZoneInfo(name)).utcoffset(): name for name in zones}
-        if not offsets or moment.utcoffset() in offsets:
+        written = moment.utcoffset()
+        # The first that agrees ends it: most often the first, the publication's own (a
+        # thousand entries' showtimes against the 29 zones of the United States, each, cost
+        # a quarter of a cold build).
+        if not clocks or any(moment.astimezone(c).utcoffset() == written for c in clocks):
             continue
+        offsets: dict[timedelta | None, str] = {}
+        for c in clocks:
+            offsets.setdefault(moment.astimezone(c).utcoffset(), c.key)
         clock, name = next(iter(offsets.items()))
         there = moment.astimezone(ZoneInfo(name))
         place = ", ".join(p for p in (screening.city, screening.country) if p)
-        both = " or ".join(offset_text(o) for o in offsets)
+        ordered = sorted(o for o in offsets if o is not None)
+        both = (
+            " or ".join(offset_text(o) for o in offsets)
+            if len(offsets) <= 3
+            else f"one of {offset_text(ordered[0])} to {offset_text(ordered[-1])}"
+        )
         wall = moment.replace(tzinfo=None).isoformat()
         told = (
             f": readers are told {moment.strftime('%H:%M')} for what is "
@@ -351,9 +371,11 @@ def _clocks_elsewhere(
                 f"{offset_text(moment.utcoffset())}, and {place} is at {both} on that "
                 f"day{told}",
                 line_of(doc.meta, ("screenings", index, "times", j)),
-                f"write the time with the venue's offset ('{wall}{offset_text(clock)}'"
-                + (")" if len(offsets) == 1 else f" in {name})")
-                + ": a showtime is written as the venue's clock shows it",
+                # Which of the two was meant, the hour or the moment, is the editor's to say (a
+                # time written in UTC is most often the right moment).
+                f"write it at the venue's clock{'' if len(offsets) == 1 else f' ({name})'}: "
+                f"'{wall}{offset_text(clock)}' if {moment.strftime('%H:%M')} is its hour "
+                f"there, or '{there.isoformat()}' if the moment is right",
             )
         )
     return found
@@ -362,6 +384,8 @@ def _clocks_elsewhere(
 # A word processor's quotes (macOS, Word, Google Docs turn '"' into these as one types):
 # YAML takes only straight ones away, so the value is published with them.
 _CURLY = (("\u201c", "\u201d"), ("\u2018", "\u2019"))
+# A key whose value is a block of text below it ('caption: >', 'summary: |-').
+_BLOCK_TEXT = re.compile(r":\s*[>|][-+0-9]*\s*(?:#.*)?$")
 
 
 def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...]:
@@ -369,6 +393,12 @@ def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...
     Days”) where straight ones were meant: check said ok, and the page printed the postal
     code, the title, in quotes. Not where the source wraps them in straight quotes too
     ('“...”'): the quotes are then meant."""
+    # Most front matters hold no curly quote at all: nothing to walk (a cold build of a
+    # thousand entries walked every field of each).
+    end = text.find("\n---", 3)
+    front = text[: end if end > 0 else len(text)]
+    if not any(opening in front for opening, _ in _CURLY):
+        return ()
     lines = text.split("\n")
     found: list[tuple[str, int | None, str]] = []
 
@@ -379,14 +409,21 @@ def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, (*loc, i))
-        elif isinstance(node, str) and len(node) > 2:
-            value = node.strip()
-            if not any(value[0] == o and value[-1] == c for o, c in _CURLY):
+        elif isinstance(node, str) and len(value := node.strip()) > 2:
+            # Wrapped whole: not a text that begins and ends with a quotation of its own
+            # ('“Go,” she says, “now.”').
+            inner = value[1:-1]
+            if not any(
+                value[0] == o and value[-1] == c and o not in inner and c not in inner
+                for o, c in _CURLY
+            ):
                 return
             line = line_of(meta, loc)
             source = lines[line - 1] if line and line <= len(lines) else ""
-            if f"'{value[0]}" in source or f'"{value[0]}' in source:
+            if f"'{value[:20]}" in source or f'"{value[:20]}' in source:
                 return  # quoted as it is: meant
+            if _BLOCK_TEXT.search(source):
+                return  # a block of text ('caption: >'): written as meant, quotes and all
             shown = value if len(value) <= 40 else f"{value[:37]}...{value[-1]}"
             found.append(
                 (
