@@ -355,6 +355,12 @@ def test_html_shown_as_text_is_refused_as_a_field_and_cut_short(workspace: Path,
             in output
         ), output
     assert _outputs(workspace) == before
+    # Cut shorter than its first words: still its first tag, escaped.
+    for length in (20, 10):
+        cut = f"{{{{ item.body_html | truncate({length}) }}}}"
+        mine.write_text(source.replace(shown, cut), "utf-8")
+        code, output = run_cli("check", "--root", workspace)
+        assert code == 1 and f"| striptags | truncate({length}) }}}}" in output, output
     # Whole, without '| safe': the same line, the usual hint.
     mine.write_text(source.replace(shown, "{{ item.body_html }}"), "utf-8")
     code, output = run_cli("check", "--root", workspace)

@@ -1553,10 +1553,10 @@ def _check_shown_as_html(
     root = env.globals.get("workspace_root")
     if root is None or not _has_own(env):
         return  # dopemail's own templates show them as they should
-    # Escaped a character at a time: its first characters escaped are the start of it (also
-    # when a filter cut it short: '| truncate(40)').
+    # Escaped a character at a time: its first characters escaped are the start of it (its
+    # first tag and a few more: also when a filter cut it short, '| truncate(10)').
     escaped = {
-        key for key, value in _made_html(context) if str(markupsafe.escape(value[:32])) in made
+        key for key, value in _made_html(context) if str(markupsafe.escape(_start(value))) in made
     }
     # One HTML may hold another (an issue's content_html, its intro_html): the one a
     # template of the publication's shows as text.
@@ -1584,6 +1584,12 @@ def _check_shown_as_html(
         line,
         hint,
     )
+
+
+def _start(html: str) -> str:
+    # Its first tag and the next few characters, as a filter cutting it short keeps them.
+    end = html.find(">")
+    return html[: 32 if end < 0 else min(32, end + 3)]
 
 
 def _made_html(context: dict[str, Any]) -> Iterator[tuple[str, str]]:
