@@ -235,6 +235,20 @@ BAD_ENTRIES = [
         "a local image must be a file under media/ (did you mean "
         "'media/all-of-us-strangers/01.jpg'?)",
     ),
+    (  # Written from the entry's folder, as Markdown editors do: from the publication's.
+        "image-from-the-entrys-folder",
+        variant("media/all-of-us-strangers/01.jpg", "../media/all-of-us-strangers/01.jpg"),
+        13,
+        "(did you mean 'media/all-of-us-strangers/01.jpg'? a picture's path is written from "
+        "the publication's folder)",
+    ),
+    (
+        "image-from-here",
+        variant("media/all-of-us-strangers/01.jpg", "./media/all-of-us-strangers/01.jpg"),
+        13,
+        "(did you mean 'media/all-of-us-strangers/01.jpg'? a picture's path is written from "
+        "the publication's folder)",
+    ),
     (  # A file of the editor's own disk: where to copy it, and the path to write then.
         "image-on-the-editors-disk",
         variant("media/all-of-us-strangers/01.jpg", "/home/marie/Pictures/03.jpg"),

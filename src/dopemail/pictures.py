@@ -154,10 +154,19 @@ def _outside(src: str, root: Path) -> str:
     """What to do with a picture named outside media/: the file under media/ it most likely
     is ('perfect-days/03.JPG', its folder's name without media/), else where to copy it (a
     file on the editor's own disk is not published)."""
+    # Written from the entry's folder ('../media/x/01.jpg', as Markdown editors do) or
+    # from here ('./media/x/01.jpg'): the path is from the publication's folder.
+    plain = posixpath.normpath(src.replace("\\", "/")).lstrip("/")
+    while plain.startswith("../"):
+        plain = plain[3:]
+    if plain.startswith(f"{MEDIA_DIR}/") and os.path.isfile(root / plain):
+        return (
+            f" (did you mean '{plain}'? a picture's path is written from the publication's folder)"
+        )
     inside = f"{MEDIA_DIR}/{src.lstrip('/')}"
     if os.path.isfile(root / inside):
         return f" (did you mean '{inside}'?)"
-    meant = _nearest_picture(root, inside) if "/" in src.strip("/") else None
+    meant = _nearest_picture(root, inside) if "/" in src.strip("/") and ".." not in src else None
     if meant is not None:
         return f" (did you mean '{meant}'?)"
     name = src.replace("\\", "/").rpartition("/")[2] or "the-picture.jpg"
