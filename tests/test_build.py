@@ -1525,5 +1525,6 @@ def test_a_list_item_with_a_colon_is_told_to_be_quoted(workspace: Path, run_cli)
     assert (
         "issues/1-strangers-and-varda.md:12: sections[1].entries[1]: holds ': ', which YAML "
         "reads as a field ('Varda in L.A.': 'a March repertory series on the East Side')\n"
-        f'  hint: quote it: "{title}"'
+        "  hint: an issue names an entry by its slug (its file's name without .md), not its "
+        "title: write the slug"
     ) in output, output

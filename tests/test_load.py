@@ -4102,3 +4102,27 @@ def test_every_country_name_dopemail_knows_has_its_clocks() -> None:
     from dopemail.countries import _NAMES, country_code
 
     assert [name for name in sorted(_NAMES) if country_code(name) is None] == []
+
+
+@pytest.mark.parametrize(
+    ("directors", "said", "hint"),
+    [
+        (
+            '  directors:\n    - The "Best" of it: Jane Doe\n',
+            "film.directors[1]: holds ': ', which YAML reads as a field ('The \"Best\" of it': "
+            "'Jane Doe')",
+            "quote it: 'The \"Best\" of it: Jane Doe'",  # (in double quotes it was no YAML)
+        ),
+        (  # a name ending in ':' is no text cut in two: the usual words
+            "  directors:\n    - Jane Doe:\n",
+            "film.directors[1]: input should be a valid string",
+            "write text (quote it if it looks like a number or date)",
+        ),
+    ],
+)
+def test_a_list_item_read_as_a_field_is_told_to_be_quoted_as_yaml_takes_it(
+    write_files, directors: str, said: str, hint: str
+) -> None:
+    entry = variant("  directors: [Jane Doe]\n", directors)
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert error.message == said and error.hint == hint, (error.message, error.hint)

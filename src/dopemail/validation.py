@@ -391,13 +391,23 @@ def describe_errors(
                 said = "must be a whole number"
             if kind in ("bool_parsing", "bool_type"):  # "unable to interpret input": pydantic's
                 said = "must be true or false"
-            if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+            colon = isinstance(value, dict) and len(value) == 1 and isinstance(loc[-1], int)
+            if kind == "string_type" and colon:
                 # '- Varda in L.A.: a March series', a title with ': ' in it: YAML reads a
-                # field, and "input should be a valid string" told nothing of why.
+                # field, and "input should be a valid string" told nothing of why. (A list
+                # item's own line; not a value of a key, nor an item ending in ':'.)
                 ((key, rest),) = value.items()
-                text = f"{key}: {rest}"
-                said = f"holds ': ', which YAML reads as a field ({_got(key)}: {_got(rest)})"
-                hint = f'quote it: "{text}"'
+                if isinstance(rest, str | int | float) and not isinstance(rest, bool):
+                    text = f"{key}: {rest}"
+                    said = f"holds ': ', which YAML reads as a field ({_got(key)}: {_got(rest)})"
+                    hint = "quote it: " + (
+                        f'"{text}"' if '"' not in text else "'" + text.replace("'", "''") + "'"
+                    )
+                    if "entries" in loc:
+                        hint = (
+                            "an issue names an entry by its slug (its file's name without .md), "
+                            "not its title: write the slug"
+                        )
             yield loc, f"{where}: {said}{shown}", hint
 
 
