@@ -976,6 +976,8 @@ def _no_break_spaces_in_keys(meta: Any, lines: list[str], path: Path | str) -> N
 
 # A line of dashes that is not '---': an em or en dash typed for it, with a hyphen or two.
 _DASHES = re.compile(r"(?=.*[\u2012-\u2015])[-\u2012-\u2015]{1,3}")
+# A line of front matter: indented (a field's or a block's), a comment, a list item, a field.
+_FIELD_LIKE = re.compile(r"\s|#|-(?:\s|$)|[^\s:#][^:]*:(?:\s|$)")
 
 
 @lru_cache(maxsize=1024)
@@ -1026,7 +1028,9 @@ def split(text: str, path: Path | str) -> Document:
     else:
         # Closed by a word processor's dash: that line, not "never closed".
         dashed = next((i for i in range(1, len(lines)) if _DASHES.fullmatch(lines[i].strip())), 0)
-        if dashed:
+        # Only where every line above it reads as front matter: below a forgotten '---', a
+        # dash alone is the text's own (a scene break).
+        if dashed and all(_FIELD_LIKE.match(line) for line in lines[1:dashed] if line.strip()):
             raise ContentError(
                 f"the front matter is closed by '{lines[dashed].strip()}', not three hyphens "
                 "'---' (a word processor makes dashes of them)",
