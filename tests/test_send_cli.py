@@ -839,6 +839,7 @@ def test_a_day_still_to_come_is_counted_in_the_publication_s_zone(dated, now, sa
         ({"sent": 0, "already_sent": 5}, True),  # a run that found everyone served
         ({"sent": 4, "failed": 1}, False),  # not every reader has it yet
         ({"sent": 3, "stopped": True}, False),
+        ({"sent": 0, "already_sent": 4, "failed_before": 1}, False),  # failed in a run before
         ({"sent": 5, "status": "sent"}, False),  # marked already
         ({"sent": 5, "holds_list": True, "provider": "buttondown"}, True),
     ],

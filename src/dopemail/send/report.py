@@ -295,7 +295,8 @@ def _mark_sent(summary: SendSummary) -> list[str]:
     # The README's last step, once every reader has it: forgotten, the archive said 'ready'
     # and a later edit that changed what readers were sent went untold.
     issue = summary.issue
-    done = not (summary.failed or summary.stopped or summary.unsettled)
+    # (A reader who failed in an earlier run stays failed: not every reader has it.)
+    done = not (summary.failed or summary.failed_before or summary.stopped or summary.unsettled)
     if not done or issue.status == "sent" or not (summary.sent or summary.already_sent):
         return []
     return [f"next: set 'status: sent' in {issue.source}, then run dopemail build"]
