@@ -519,3 +519,19 @@ def test_a_link_written_wrong_is_told_as_typed_though_its_signs_are_set() -> Non
     (told,) = links_written_wrong("entries/x.md", body, 5, written)
     assert told.line == 6 and "an address has no spaces" in (told.hint or ""), told
     assert "\u00a0" not in told.message
+
+
+def test_a_heading_keeps_its_written_addresses_as_written() -> None:
+    # Put in capitals, an address typed out in a heading (no link) led to no page.
+    text = to_text("## Visit https://ex.com/Path today, or ed@dope.example", "https://e.example/")
+    assert text.splitlines()[0] == "VISIT https://ex.com/Path TODAY, OR ed@dope.example"
+
+
+def test_raised_letters_are_an_ordinal_only_after_a_number_as_ordinals_go() -> None:
+    text = to_text(
+        "H<sub>2</sub>O<sub>(l)</sub>, iPhone 15<sup>Pro</sup>, the 19<sup>th</sup>, "
+        "le 1<sup>er</sup>",
+        "https://e.example/",
+    )
+    # '15Pro' read as one word; '_((l))' had its parentheses twice.
+    assert text.strip() == "H₂O_(l), iPhone 15^Pro, the 19th, le 1er"

@@ -89,10 +89,29 @@ def _scripted(text: str, name: str, before: str) -> str:
         return text
     if all(char in _SCRIPT_SIGNS for char in text):
         return text.translate(_SUPERSCRIPT if name == "sup" else _SUBSCRIPT)
-    if name == "sup" and text.isalpha() and before.isdigit():
+    if name == "sup" and text.lower() in _ORDINALS and before.isdigit():
         return text  # an ordinal ('19<sup>th</sup>', '1<sup>er</sup>'), as written in text
     # Letters have no raised form in most fonts: marked as in plain-text mathematics.
-    return ("^" if name == "sup" else "_") + (text if text.isalnum() else f"({text})")
+    whole = text.isalnum() or (text.startswith("(") and text.endswith(")"))
+    return ("^" if name == "sup" else "_") + (text if whole else f"({text})")
+
+
+# An ordinal's letters, raised after its number: English, French, Spanish, Italian.
+_ORDINALS = frozenset({"st", "nd", "rd", "th", "er", "re", "e", "ème", "eme", "o", "a", "os", "as"})
+
+
+# An address written out in the text: kept as written when a heading is put in capitals.
+_BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+
+
+def _shout(text: str) -> str:
+    """A heading's words in capitals, its addresses as written (one in capitals is another:
+    its path leads to no page)."""
+    parts = _BARE_ADDRESS.split(text)
+    found = _BARE_ADDRESS.findall(text)
+    return "".join(
+        part.upper() + (found[i] if i < len(found) else "") for i, part in enumerate(parts)
+    )
 
 
 def _own_address(words: str, href: str, shout: bool = False) -> bool:
@@ -457,7 +476,8 @@ def _inline_text(
         if token.type == "text":
             # An autolink's text is its address.
             in_autolink = bool(href_stack) and href_stack[-1][1]
-            out.append(token.content.upper() if shout and not in_autolink else token.content)
+            shouted = _shout(token.content) if shout and not in_autolink else token.content
+            out.append(shouted)
         elif token.type == "code_inline":
             out.append(token.content)
         elif token.type in ("softbreak",):
