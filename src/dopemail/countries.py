@@ -14,29 +14,35 @@ import unicodedata
 from typing import Any
 
 # Names in English and in their own language (and the usual short forms), as addresses give
-# them: known without looking anything up.
-_NAMES = frozenset(
-    name.casefold()
-    for name in (
-        "France", "Germany", "Deutschland", "Italy", "Italia", "Spain", "España", "Portugal",
-        "Netherlands", "The Netherlands", "Nederland", "Belgium", "Belgique", "België",
-        "Switzerland", "Suisse", "Schweiz", "Svizzera", "Austria", "Österreich", "Luxembourg",
-        "Denmark", "Danmark", "Norway", "Norge", "Sweden", "Sverige", "Finland", "Suomi",
-        "Iceland", "Ísland", "Poland", "Polska", "Czechia", "Czech Republic", "Česko",
-        "Slovakia", "Slovensko", "Greece", "Ελλάδα", "Mexico", "México", "Argentina",
-        "United States", "United States of America", "USA", "U.S.", "U.S.A.", "US",
-        "United Kingdom", "UK", "U.K.", "England", "Scotland", "Wales", "Northern Ireland",
-        "Ireland", "Éire", "Canada", "Australia", "New Zealand", "Japan", "日本",
-        "South Korea", "Korea", "China", "中国", "Taiwan", "Hong Kong", "India", "Brazil",
-        "Brasil", "Chile", "Colombia", "Peru", "Perú", "Cuba", "Turkey", "Türkiye",
-        "Israel", "Lebanon", "Liban", "Egypt", "Morocco", "Maroc", "Tunisia", "Tunisie",
-        "Algeria", "Algérie", "Senegal", "Sénégal", "South Africa", "Nigeria", "Iran",
-        "Russia", "Ukraine", "Україна", "Hungary", "Magyarország", "Romania", "România",
-        "Croatia", "Hrvatska", "Serbia", "Slovenia", "Bulgaria", "Estonia", "Latvia",
-        "Lithuania", "Philippines", "Thailand", "Vietnam", "Indonesia", "Malaysia",
-        "Singapore", "Québec", "Quebec", "Holland",
-    )
-)  # fmt: skip
+# them, with their ISO 3166 codes: known without looking anything up.
+_CODES = {
+    "France": "FR", "Germany": "DE", "Deutschland": "DE", "Italy": "IT", "Italia": "IT",
+    "Spain": "ES", "España": "ES", "Portugal": "PT", "Netherlands": "NL",
+    "The Netherlands": "NL", "Nederland": "NL", "Belgium": "BE", "Belgique": "BE",
+    "België": "BE", "Switzerland": "CH", "Suisse": "CH", "Schweiz": "CH", "Svizzera": "CH",
+    "Austria": "AT", "Österreich": "AT", "Luxembourg": "LU", "Denmark": "DK", "Danmark": "DK",
+    "Norway": "NO", "Norge": "NO", "Sweden": "SE", "Sverige": "SE", "Finland": "FI",
+    "Suomi": "FI", "Iceland": "IS", "Ísland": "IS", "Poland": "PL", "Polska": "PL",
+    "Czechia": "CZ", "Czech Republic": "CZ", "Česko": "CZ", "Slovakia": "SK",
+    "Slovensko": "SK", "Greece": "GR", "Ελλάδα": "GR", "Mexico": "MX", "México": "MX",
+    "Argentina": "AR", "United States": "US", "United States of America": "US", "USA": "US",
+    "U.S.": "US", "U.S.A.": "US", "US": "US", "United Kingdom": "GB", "UK": "GB", "U.K.": "GB",
+    "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
+    "Ireland": "IE", "Éire": "IE", "Canada": "CA", "Australia": "AU", "New Zealand": "NZ",
+    "Japan": "JP", "日本": "JP", "South Korea": "KR", "Korea": "KR", "China": "CN", "中国": "CN",
+    "Taiwan": "TW", "Hong Kong": "HK", "India": "IN", "Brazil": "BR", "Brasil": "BR",
+    "Chile": "CL", "Colombia": "CO", "Peru": "PE", "Perú": "PE", "Cuba": "CU", "Turkey": "TR",
+    "Türkiye": "TR", "Israel": "IL", "Lebanon": "LB", "Liban": "LB", "Egypt": "EG",
+    "Morocco": "MA", "Maroc": "MA", "Tunisia": "TN", "Tunisie": "TN", "Algeria": "DZ",
+    "Algérie": "DZ", "Senegal": "SN", "Sénégal": "SN", "South Africa": "ZA", "Nigeria": "NG",
+    "Iran": "IR", "Russia": "RU", "Ukraine": "UA", "Україна": "UA", "Hungary": "HU",
+    "Magyarország": "HU", "Romania": "RO", "România": "RO", "Croatia": "HR", "Hrvatska": "HR",
+    "Serbia": "RS", "Slovenia": "SI", "Bulgaria": "BG", "Estonia": "EE", "Latvia": "LV",
+    "Lithuania": "LT", "Philippines": "PH", "Thailand": "TH", "Vietnam": "VN",
+    "Indonesia": "ID", "Malaysia": "MY", "Singapore": "SG", "Québec": "CA", "Quebec": "CA",
+    "Holland": "NL",
+}  # fmt: skip
+_NAMES = frozenset(name.casefold() for name in _CODES)
 
 # ISO's short names that no address prints ("Korea, Republic of"), where pycountry has no
 # common name, or not the one readers use.
@@ -334,13 +340,8 @@ def venue_zones(country: str | None, city: str, timezone: str) -> tuple[tuple[st
     return named or zones, code == home
 
 
-# Names editors write that ISO 3166 gives no country for (parts of one, older names, short
-# forms): the country whose clocks they keep.
-_ALSO_CALLED = {
-    "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "northern ireland": "GB", "holland": "NL", "the netherlands": "NL", "korea": "KR",
-    "québec": "CA", "quebec": "CA", "u.s.": "US", "u.s.a.": "US",
-}  # fmt: skip
+#: The names above by case-folded name: a venue's country found without loading ISO 3166.
+_BY_NAME = {name.casefold(): code for name, code in _CODES.items()}
 
 
 @functools.lru_cache(maxsize=256)
@@ -351,4 +352,4 @@ def country_code(country: str) -> str | None:
     if written.upper() in _zone_table().values():
         return written.upper()
     key = written.casefold()
-    return _ALSO_CALLED.get(key) or _zone_names().get(key) or code_of(written)
+    return _BY_NAME.get(key) or _zone_names().get(key) or code_of(written)
