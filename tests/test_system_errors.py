@@ -3,6 +3,7 @@ fix: one message naming the file and what to do, exit 1, no traceback, nothing l
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -498,3 +499,26 @@ def test_a_folder_where_an_output_goes_stops_the_build_before_it_writes(
     after = _outputs(workspace)
     assert after == {**before, "rss.xml/keep": b"kept\n"}
     assert not [p for p in workspace.rglob("*.tmp")]
+
+
+def test_a_file_name_that_is_not_utf8_is_told_not_a_traceback(workspace: Path, run_cli) -> None:
+    # Unpacked from a zip made on Windows: 'caf\xe9.md', a Latin-1 é in the name. The build and
+    # check ended in a traceback (UnicodeEncodeError) even for a stray file in media/.
+    build(workspace)
+    before = _outputs(workspace)
+    entries = os.fsencode(workspace / "entries")
+    shutil.copy(workspace / "entries/quiet-hours.md", os.path.join(entries, b"caf\xe9.md"))
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            "entries/caf?.md: not read: the file's name is not UTF-8 text, as names are here"
+        ) in output, output
+        assert "hint: rename it to café.md, or another name" in output, output
+    assert _outputs(workspace) == before
+    os.remove(os.path.join(entries, b"caf\xe9.md"))
+    # A stray one under media/, which nothing shows: built as ever.
+    media = os.fsencode(workspace / "media/all-of-us-strangers")
+    shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", os.path.join(media, b"x\xe9.jpg"))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output

@@ -871,7 +871,9 @@ class BuildCache:
         """A record's key: the context and the given inputs."""
         digest = hashlib.sha256(self.context.encode())
         for part in parts:
-            digest.update(part.encode() if isinstance(part, str) else part)
+            digest.update(
+                part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+            )
             digest.update(b"\0")
         return digest.hexdigest()
 

@@ -39,6 +39,20 @@ def entry_of_page(rel: str) -> str | None:
     return None
 
 
+def not_utf8(name: str) -> bool:
+    """Whether a file's name is not UTF-8 text (Python holds its bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown_name(name: str) -> str:
+    """A file name as a message can print it: a byte that is no UTF-8 shown as '?'."""
+    return os.fsencode(name).decode("utf-8", "replace").replace("\ufffd", "?")
+
+
 def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
     """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
 
@@ -53,6 +67,8 @@ def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
         return []
     names = []
     for item in listing:
+        if not_utf8(item.name):
+            continue  # not read: told by misnamed()
         if item.name.endswith(".md") and not item.name.startswith("."):
             if _is_file(item):
                 names.append(item.name)
@@ -167,6 +183,18 @@ def misnamed(root: Path) -> list[DopemailError]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         for name in names:
+            if not_utf8(name) and name.endswith(".md"):
+                errors.append(
+                    ContentError(
+                        "not read: the file's name is not UTF-8 text, as names are here (a "
+                        "name from another system: a zip made on Windows?)",
+                        f"{folder}/{shown_name(name)}",
+                        None,
+                        f"rename it to {os.fsencode(name).decode('cp1252', 'replace')}, or "
+                        "another name",
+                    )
+                )
+                continue
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
                 target, after = renamed(found.group("stem"), folder == ISSUES_DIR)
