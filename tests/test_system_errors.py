@@ -522,3 +522,20 @@ def test_a_file_name_that_is_not_utf8_is_told_not_a_traceback(workspace: Path, r
     shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", os.path.join(media, b"x\xe9.jpg"))
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
+
+
+def test_a_picture_with_a_long_name_is_published(workspace: Path, run_cli) -> None:
+    # 250 characters, legal on disk: its temporary name ('.<name>.<pid>.tmp') was not, and the
+    # build ended in a traceback (ENAMETOOLONG) after check said ok.
+    name = "p" * 246 + ".jpg"
+    folder = workspace / "media/varda-in-los-angeles"
+    (folder / "02.jpg").rename(folder / name)
+    entry = workspace / "entries/varda-in-los-angeles.md"
+    text = entry.read_text("utf-8")
+    assert "src: media/varda-in-los-angeles/02.jpg" in text
+    entry.write_text(text.replace("varda-in-los-angeles/02.jpg", f"varda-in-los-angeles/{name}"))
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and "Traceback" not in output, output
+    published = workspace / "site/media/varda-in-los-angeles" / name
+    assert published.read_bytes() == (folder / name).read_bytes()
+    assert not [p for p in published.parent.iterdir() if p.name.endswith(".tmp")]

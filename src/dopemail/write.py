@@ -50,6 +50,18 @@ JOURNAL = ".dopemail/writing.json"
 LOCK = ".dopemail/build.lock"
 # The temporary names of outputs (see Staging._stage): '.index.html.12345.tmp'.
 _TEMPORARY = re.compile(r"\..+\.\d+\.tmp")
+# The longest file name most file systems take, in bytes.
+_NAME_MAX = 255
+
+
+def temporary_name(name: str, pid: int) -> str:
+    """The name an output is written under before it is put in place: '.<name>.<pid>.tmp',
+    or, for a name that would then be too long for the file system (a picture named in 250
+    characters, legal itself), one made of its hash (the build ended in a traceback)."""
+    suffix = f".{pid}.tmp"
+    if len(os.fsencode(name)) + len(suffix) + 1 > _NAME_MAX:
+        name = hashlib.sha256(os.fsencode(name)).hexdigest()[:32]
+    return f".{name}{suffix}"
 
 
 class Stored:
@@ -637,7 +649,7 @@ class Staging:
         if folder not in self.folders:  # one mkdir per folder, not per file
             make_folders(folder)
             self.folders.add(folder)
-        tmp = f"{folder}{os.sep}.{name}.{self.pid}.tmp"
+        tmp = f"{folder}{os.sep}{temporary_name(name, self.pid)}"
         self.staged[rel] = (tmp, target, output)
         # A file to copy is named by its identity before it is copied: one saved meanwhile
         # has another by the next write, which then reads it.
