@@ -539,3 +539,27 @@ def test_a_picture_with_a_long_name_is_published(workspace: Path, run_cli) -> No
     published = workspace / "site/media/varda-in-los-angeles" / name
     assert published.read_bytes() == (folder / name).read_bytes()
     assert not [p for p in published.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_two_pictures_named_alike_but_for_their_accents_are_refused(
+    workspace: Path, run_cli
+) -> None:
+    # 'café noir.jpg' twice in one folder, the é one character in one name and e and an accent
+    # in the other: both were published as one file, one page showing the other's picture.
+    folder = workspace / "media/varda-in-los-angeles"
+    composed, decomposed = "caf\u00e9 noir.jpg", "cafe\u0301 noir.jpg"
+    shutil.copy(folder / "01.jpg", folder / composed)
+    shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", folder / decomposed)
+    for rel, name in (
+        ("entries/varda-in-los-angeles.md", decomposed),
+        ("entries/the-salt-orchard-qa.md", composed),
+    ):
+        entry = workspace / rel
+        text = entry.read_text("utf-8")
+        src = next(line for line in text.splitlines() if line.strip().startswith("- src: media/"))
+        place = src.split("src: ", 1)[1].strip()
+        entry.write_text(text.replace(place, f"media/varda-in-los-angeles/{name}", 1), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "two pictures would be published as one file, site/media/varda-in-los-angeles/" in output
+    assert "hint: rename one of them" in output, output

@@ -19,6 +19,7 @@ import jinja2
 from .config import Settings
 from .content import RenderedEntry
 from .countries import display
+from .errors import ContentError
 from .layout import ARCHIVE_DIR, ISSUES_DIR
 from .models import Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
@@ -353,7 +354,20 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
         if src and not src.startswith("https://"):
             wanted[_published(src.lstrip("/"))] = workspace.root / src.lstrip("/")
     for source in picture_sources(workspace, items):
-        wanted[_published(source)] = workspace.root / source
+        out = _published(source)
+        other = wanted.get(out)
+        if other is not None and other != workspace.root / source:
+            # 'café' written two ways on disk (an accent one character, or a letter and an
+            # accent): two pictures, one address; the site showed one of them on both pages.
+            first = other.relative_to(workspace.root).as_posix()
+            raise ContentError(
+                f"two pictures would be published as one file, {out}: {first} and this one "
+                "have the same name, its accents saved two ways (as macOS and Linux save them)",
+                source,
+                None,
+                "rename one of them",
+            )
+        wanted[out] = workspace.root / source
     return wanted
 
 
