@@ -563,3 +563,15 @@ def test_two_pictures_named_alike_but_for_their_accents_are_refused(
     assert code == 1 and "Traceback" not in output, output
     assert "two pictures would be published as one file, site/media/varda-in-los-angeles/" in output
     assert "hint: rename one of them" in output, output
+
+
+def test_an_entry_whose_name_ends_with_a_space_is_told(workspace: Path, run_cli) -> None:
+    # 'quiet-hours.md ' (a space typed after the name, or left by a copy): not read, and
+    # not a word said, while .MD, .markdown and .md.txt are told.
+    (workspace / "entries/quiet-hours.md").rename(workspace / "entries/quiet-hours.md ")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    assert (
+        "entries/quiet-hours.md : not read: the file's name ends with a space ('quiet-hours.md ')"
+        "\n  hint: rename it to quiet-hours.md"
+    ) in output, output

@@ -195,6 +195,17 @@ def misnamed(root: Path) -> list[DopemailError]:
                     )
                 )
                 continue
+            if name != name.rstrip() and named_as_markdown(name.rstrip()):
+                # 'quiet-hours.md ' (a space typed after the name): skipped without a word.
+                errors.append(
+                    ContentError(
+                        f"not read: the file's name ends with a space ('{name}')",
+                        f"{folder}/{name}",
+                        None,
+                        f"rename it to {name.rstrip()}",
+                    )
+                )
+                continue
             found = _OTHER_MARKDOWN.match(name)
             if found and not name.endswith(".md"):
                 target, after = renamed(found.group("stem"), folder == ISSUES_DIR)
