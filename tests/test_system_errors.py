@@ -3,6 +3,7 @@ fix: one message naming the file and what to do, exit 1, no traceback, nothing l
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -575,3 +576,21 @@ def test_an_entry_whose_name_ends_with_a_space_is_told(workspace: Path, run_cli)
         "entries/quiet-hours.md : not read: the file's name ends with a space ('quiet-hours.md ')"
         "\n  hint: rename it to quiet-hours.md"
     ) in output, output
+
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EACCES])
+def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    # A read-only feeds/ was told as "feeds/.atom.xml.11416.tmp: Operation not permitted", a
+    # file the editor never made, with a hint about its permissions.
+    from dopemail.errors import system_error
+
+    monkeypatch.chdir(tmp_path)
+    error = system_error(OSError(code, os.strerror(code), "feeds/.atom.xml.11416.tmp"))
+    assert error.path == "feeds/atom.xml"
+    assert error.message == f"{os.strerror(code)}: it cannot be written in feeds/"
+    assert error.hint is not None and "ls -ld feeds" in error.hint
+    # Any other file: as the system names it.
+    other = system_error(OSError(code, os.strerror(code), "entries/x.md"))
+    assert other.path == "entries/x.md" and other.message == os.strerror(code)

@@ -177,7 +177,25 @@ def system_error(exc: OSError) -> DopemailError:
         with contextlib.suppress(ValueError):
             path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
-    return DopemailError(exc.strerror or str(exc), shown, None, SYSTEM_HINTS.get(exc.errno or 0))
+    hint = SYSTEM_HINTS.get(exc.errno or 0)
+    written = _OUR_TEMPORARY.fullmatch(os.path.basename(shown)) if shown else None
+    if shown and written and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        # Our temporary copy of an output, which the editor never made: the output it was
+        # for, and the folder that refused it.
+        folder = os.path.dirname(shown) or "."
+        shown = f"{folder}/{written.group(1)}" if folder != "." else written.group(1)
+        return DopemailError(
+            f"{exc.strerror or exc}: it cannot be written in {folder}/",
+            shown,
+            None,
+            f"check the permissions and owner of {folder}/ (ls -ld {folder}): dopemail writes "
+            "each file beside it first, then puts it in place",
+        )
+    return DopemailError(exc.strerror or str(exc), shown, None, hint)
+
+
+# A temporary copy of an output (see write.temporary_name, atomic.replace_file).
+_OUR_TEMPORARY = re.compile(r"\.?(.+?)\.\d+\.tmp")
 
 
 # What a terminal acts on instead of showing: escape sequences (colours, the window's title),
