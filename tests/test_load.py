@@ -4126,3 +4126,16 @@ def test_a_list_item_read_as_a_field_is_told_to_be_quoted_as_yaml_takes_it(
     entry = variant("  directors: [Jane Doe]\n", directors)
     (error,) = reported(write_files({"entries/zz.md": entry}))
     assert error.message == said and error.hint == hint, (error.message, error.hint)
+
+
+def test_a_picture_that_is_a_link_to_nothing_is_told_so(write_files, workspace: Path) -> None:
+    # Its file moved (a synced folder, a picture library): told "does not exist (did you mean
+    # '.../01.jpg'?)", a typo's message, with another picture to write instead.
+    (workspace / "media/all-of-us-strangers/99.jpg").symlink_to("/gone/99.jpg")
+    entry = variant("media/all-of-us-strangers/01.jpg", "media/all-of-us-strangers/99.jpg")
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert error.message == (
+        "images[1].src: 'media/all-of-us-strangers/99.jpg' is a link to /gone/99.jpg, which is "
+        "not there"
+    ), error.message
+    assert error.hint is not None and error.hint.startswith("put the picture back")

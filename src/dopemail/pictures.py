@@ -135,6 +135,13 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
     if info is not None and not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a file (a pipe or a device)"
         raise PictureProblem(f"'{src}' is {what}, not a picture", "give the picture's file")
+    if info is None and os.path.islink(path):
+        # Its file moved or deleted (a synced folder, a picture library): not a typo.
+        raise PictureProblem(
+            f"'{src}' is a link to {os.readlink(path)}, which is not there",
+            "put the picture back where the link points, or copy the picture itself in place "
+            "of the link",
+        )
     if info is None:
         meant = _nearest_picture(root, rel)
         raise ValueError(
