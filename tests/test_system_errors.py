@@ -518,11 +518,15 @@ def test_a_file_name_that_is_not_utf8_is_told_not_a_traceback(workspace: Path, r
         assert "hint: rename it to café.md, or another name" in output, output
     assert _outputs(workspace) == before
     os.remove(os.path.join(entries, b"caf\xe9.md"))
-    # A stray one under media/, which nothing shows: built as ever.
+    # A stray one under media/ or templates/, which nothing shows: built as ever.
     media = os.fsencode(workspace / "media/all-of-us-strangers")
     shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", os.path.join(media, b"x\xe9.jpg"))
-    code, output = run_cli("build", "--root", workspace)
-    assert code == 0, output
+    templates = os.fsencode(workspace / "templates")
+    with open(os.path.join(templates, b"caf\xe9.html"), "w") as stray:
+        stray.write("<p>notes</p>")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
 
 
 def test_a_picture_with_a_long_name_is_published(workspace: Path, run_cli) -> None:
@@ -563,7 +567,14 @@ def test_two_pictures_named_alike_but_for_their_accents_are_refused(
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and "Traceback" not in output, output
     assert "two pictures would be published as one file, site/media/varda-in-los-angeles/" in output
+    # Each spelling shown apart (printed as they are, the two looked the same).
+    assert "'media/varda-in-los-angeles/cafe\\u0301 noir.jpg'" in output, output
     assert "hint: rename one of them" in output, output
+    # One file found by both names (as a Mac's disk finds it; a hard link here): one picture.
+    (folder / decomposed).unlink()
+    os.link(folder / composed, folder / decomposed)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
 
 
 def test_an_entry_whose_name_ends_with_a_space_is_told(workspace: Path, run_cli) -> None:

@@ -131,7 +131,7 @@ def context_key(root: Path) -> str:
     named = [(p, "ws/" + p.relative_to(root).as_posix()) for p in inputs]
     named += [(p, "dopemail/" + p.relative_to(_PACKAGE).as_posix()) for p in own]
     for path, name in named:
-        digest.update(name.encode())
+        digest.update(name.encode("utf-8", "surrogateescape"))  # (a name not UTF-8)
         try:
             digest.update(path.read_bytes())
         except FileNotFoundError:

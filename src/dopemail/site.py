@@ -7,6 +7,7 @@ and the local media files the pages use, copied under ``site/media/``.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -356,19 +357,32 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
     for source in picture_sources(workspace, items):
         out = _published(source)
         other = wanted.get(out)
-        if other is not None and other != workspace.root / source:
+        if other is not None and not _same(other, workspace.root / source):
             # 'café' written two ways on disk (an accent one character, or a letter and an
             # accent): two pictures, one address; the site showed one of them on both pages.
+            # (One file named both ways, as macOS finds it, is one picture.)
             first = other.relative_to(workspace.root).as_posix()
             raise ContentError(
-                f"two pictures would be published as one file, {out}: {first} and this one "
-                "have the same name, its accents saved two ways (as macOS and Linux save them)",
+                f"two pictures would be published as one file, {out}: {ascii(first)} and this "
+                f"one, {ascii(source)}, have the same name, its accents saved two ways (as macOS "
+                "and Linux save them)",
                 source,
                 None,
                 "rename one of them",
             )
         wanted[out] = workspace.root / source
     return wanted
+
+
+def _same(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (as a Mac's disk finds a name however its accents
+    are saved)."""
+    if one == other:
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _published(source: str) -> str:
