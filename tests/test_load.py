@@ -4045,6 +4045,8 @@ def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(writ
     # its own; a block of text (written as meant); blank: nothing to say (a blank value once
     # ended the build with a traceback).
     for field in (
+        "title: '“It''s Here”'\n",  # quoted as it is, its text escaped in the quotes
+        'title: "“Say \\"hi\\"”"\n',
         "title: The “A Film” affair\n",
         "title: “Go,” she says, “now.”\n",
         "title: A Film\nsummary: >\n  “A quotation, in a block.”\n",
@@ -4052,6 +4054,10 @@ def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(writ
     ):
         root = write_files({"entries/zz.md": variant("title: A Film\n", field)})
         assert not [e for e in entry_notes(load_workspace(root)) if "curly" in e.message], field
+    # Wrapped in ‘…’ with an apostrophe inside (the same mark as the closing quote): told.
+    root = write_files({"entries/zz.md": variant("title: A Film\n", "title: ‘Schindler’s List’\n")})
+    told = [e.message for e in entry_notes(load_workspace(root)) if "curly" in e.message]
+    assert told and told[0].startswith("title: ‘Schindler’s List’ is wrapped"), told
     # In a list on one line: each item as it is written there.
     listed = variant("[Jane Doe]", "[“Jane Doe”, '“Kid”']")
     root = write_files({"entries/zz.md": listed})

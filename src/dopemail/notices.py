@@ -412,16 +412,21 @@ def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...
         elif isinstance(node, str) and len(value := node.strip()) > 2:
             # Wrapped whole: not a text that begins and ends with a quotation of its own
             # ('“Go,” she says, “now.”').
+            # (’ is an apostrophe too: ‘Schindler’s List’ is wrapped all the same.)
             inner = value[1:-1]
             if not any(
-                value[0] == o and value[-1] == c and o not in inner and c not in inner
+                value[0] == o and value[-1] == c and o not in inner and (c not in inner or c == "’")
                 for o, c in _CURLY
             ):
                 return
             line = line_of(meta, loc)
             source = lines[line - 1] if line and line <= len(lines) else ""
+            # Quoted as it is, in straight quotes: meant. (In a list on one line, this item.)
+            listed = re.search(r":\s*\[", source) is not None
             if f"'{value[:20]}" in source or f'"{value[:20]}' in source:
-                return  # quoted as it is: meant
+                return
+            if not listed and re.search(f"['\"]{re.escape(value[0])}", source):
+                return  # its text escaped in them ('“It''s”'): as written, not as read
             if _BLOCK_TEXT.search(source):
                 return  # a block of text ('caption: >'): written as meant, quotes and all
             shown = value if len(value) <= 40 else f"{value[:37]}...{value[-1]}"
