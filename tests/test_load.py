@@ -4124,6 +4124,11 @@ def test_every_country_name_dopemail_knows_has_its_clocks() -> None:
             "film.directors[1]: input should be a valid string",
             "write text (quote it if it looks like a number or date)",
         ),
+        (  # what YAML made a number ('12:30', minutes) is not rebuilt as another text
+            "  directors:\n    - Shot: 12:30\n",
+            "film.directors[1]: input should be a valid string",
+            "write text (quote it if it looks like a number or date)",
+        ),
     ],
 )
 def test_a_list_item_read_as_a_field_is_told_to_be_quoted_as_yaml_takes_it(

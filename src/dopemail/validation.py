@@ -397,7 +397,9 @@ def describe_errors(
                 # field, and "input should be a valid string" told nothing of why. (A list
                 # item's own line; not a value of a key, nor an item ending in ':'.)
                 ((key, rest),) = value.items()
-                if isinstance(rest, str | int | float) and not isinstance(rest, bool):
+                # Text on both sides: YAML read '12:30' as minutes and '007' as 7, and the
+                # text rebuilt from them would not be what was written.
+                if isinstance(key, str) and isinstance(rest, str):
                     text = f"{key}: {rest}"
                     said = f"holds ': ', which YAML reads as a field ({_got(key)}: {_got(rest)})"
                     hint = "quote it: " + (
