@@ -518,6 +518,14 @@ def test_a_file_name_that_is_not_utf8_is_told_not_a_traceback(workspace: Path, r
         assert "hint: rename it to café.md, or another name" in output, output
     assert _outputs(workspace) == before
     os.remove(os.path.join(entries, b"caf\xe9.md"))
+    # Named as Markdown otherwise, or by the DOS code page Windows' own zip tool writes (é as
+    # 82): the name meant, .md (the é was dropped, or the hint could not be typed).
+    for raw in (b"caf\xe9.md.txt", b"caf\x82.md"):
+        shutil.copy(workspace / "entries/quiet-hours.md", os.path.join(entries, raw))
+        code, output = run_cli("check", "--root", workspace)
+        assert code == 1 and "hint: rename it to café.md, or another name" in output, output
+        assert output.count("not read") == 1, output
+        os.remove(os.path.join(entries, raw))
     # A stray one under media/ or templates/, which nothing shows: built as ever.
     media = os.fsencode(workspace / "media/all-of-us-strangers")
     shutil.copy(workspace / "media/all-of-us-strangers/01.jpg", os.path.join(media, b"x\xe9.jpg"))

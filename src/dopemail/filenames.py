@@ -53,6 +53,17 @@ def shown_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "replace").replace("\ufffd", "?")
 
 
+def _as_meant(name: str) -> str:
+    """A name that is not UTF-8 read as Windows wrote it, named .md: its letters in the
+    ANSI code page (é as E9), or in the DOS one its own zip tool uses (é as 82), where a
+    byte is one the first gives no letter."""
+    raw = os.fsencode(name).rstrip()
+    page = "cp437" if any(0x80 <= byte <= 0x9F for byte in raw) else "cp1252"
+    text = raw.decode(page, "replace")
+    found = _OTHER_MARKDOWN.match(text)
+    return f"{found.group('stem')}.md" if found else text
+
+
 def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
     """The ``*.md`` file names in ``folder``, sorted (none if it does not exist).
 
@@ -183,17 +194,17 @@ def misnamed(root: Path) -> list[DopemailError]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         for name in names:
-            if not_utf8(name) and name.endswith(".md"):
-                errors.append(
-                    ContentError(
-                        "not read: the file's name is not UTF-8 text, as names are here (a "
-                        "name from another system: a zip made on Windows?)",
-                        f"{folder}/{shown_name(name)}",
-                        None,
-                        f"rename it to {os.fsencode(name).decode('cp1252', 'replace')}, or "
-                        "another name",
+            if not_utf8(name):
+                if named_as_markdown(name.rstrip()):
+                    errors.append(
+                        ContentError(
+                            "not read: the file's name is not UTF-8 text, as names are here (a "
+                            "name from another system: a zip made on Windows?)",
+                            f"{folder}/{shown_name(name)}",
+                            None,
+                            f"rename it to {_as_meant(name)}, or another name",
+                        )
                     )
-                )
                 continue
             if name != name.rstrip() and named_as_markdown(name.rstrip()):
                 # 'quiet-hours.md ' (a space typed after the name): skipped without a word.
