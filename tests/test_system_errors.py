@@ -599,17 +599,32 @@ def test_an_entry_whose_name_ends_with_a_space_is_told(workspace: Path, run_cli)
 
 @pytest.mark.parametrize("code", [errno.EPERM, errno.EACCES])
 def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
     # A read-only feeds/ was told as "feeds/.atom.xml.11416.tmp: Operation not permitted", a
     # file the editor never made, with a hint about its permissions.
+    from dopemail import write
+
+    build(workspace)
+    before = _outputs(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(entry.read_text("utf-8").replace("Quiet Hours", "Quiet Hours, again", 1))
+    staged = write._Blobs.stage
+
+    def refused(self, data, tmp: str, pid: int, trust: bool = False):  # type: ignore[no-untyped-def]
+        if os.path.basename(tmp).startswith(".atom.xml."):
+            raise OSError(code, os.strerror(code), tmp)
+        return staged(self, data, tmp, pid, trust)
+
+    monkeypatch.setattr(write._Blobs, "stage", refused)
+    monkeypatch.chdir(workspace)  # (paths are said from where the editor is)
+    code_, output = run_cli("build")
+    assert code_ == 1 and "Traceback" not in output and ".tmp" not in output, output
+    assert f"feeds/atom.xml: {os.strerror(code)}: it cannot be written in feeds/" in output
+    assert "ls -ld feeds" in output, output
+    assert _outputs(workspace) == before
+    # A file of the editor's own named like one of ours is named as it is.
     from dopemail.errors import system_error
 
-    monkeypatch.chdir(tmp_path)
-    error = system_error(OSError(code, os.strerror(code), "feeds/.atom.xml.11416.tmp"))
-    assert error.path == "feeds/atom.xml"
-    assert error.message == f"{os.strerror(code)}: it cannot be written in feeds/"
-    assert error.hint is not None and "ls -ld feeds" in error.hint
-    # Any other file: as the system names it.
-    other = system_error(OSError(code, os.strerror(code), "entries/x.md"))
-    assert other.path == "entries/x.md" and other.message == os.strerror(code)
+    other = system_error(OSError(code, os.strerror(code), "media/scan.2024.tmp"))
+    assert other.path == "media/scan.2024.tmp" and other.message == os.strerror(code)

@@ -178,12 +178,10 @@ def system_error(exc: OSError) -> DopemailError:
             path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
     hint = SYSTEM_HINTS.get(exc.errno or 0)
-    written = _OUR_TEMPORARY.fullmatch(os.path.basename(shown)) if shown else None
-    if shown and written and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        # Our temporary copy of an output, which the editor never made: the output it was
-        # for, and the folder that refused it.
+    refused = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    if shown and isinstance(exc, NotWritten) and refused:
+        # Its folder refused the file written beside the output before it is put in place.
         folder = os.path.dirname(shown) or "."
-        shown = f"{folder}/{written.group(1)}" if folder != "." else written.group(1)
         return DopemailError(
             f"{exc.strerror or exc}: it cannot be written in {folder}/",
             shown,
@@ -194,8 +192,9 @@ def system_error(exc: OSError) -> DopemailError:
     return DopemailError(exc.strerror or str(exc), shown, None, hint)
 
 
-# A temporary copy of an output (see write.temporary_name, atomic.replace_file).
-_OUR_TEMPORARY = re.compile(r"\.?(.+?)\.\d+\.tmp")
+class NotWritten(OSError):
+    """An output that could not be written (its file beside it, before it is put in place):
+    named by the output, not by that file's temporary name."""
 
 
 # What a terminal acts on instead of showing: escape sequences (colours, the window's title),

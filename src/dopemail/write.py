@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import replace_file
+from .errors import NotWritten
 from .fingerprint import CLOCK, SETTLE_NS, Identity, identity, touch
 from .layout import MANIFEST
 
@@ -654,7 +655,13 @@ class Staging:
         # A file to copy is named by its identity before it is copied: one saved meanwhile
         # has another by the next write, which then reads it.
         tag = _tag(output) if isinstance(output, Path) else None
-        linked = self.blobs.stage(output, tmp, self.pid, trust)
+        try:
+            linked = self.blobs.stage(output, tmp, self.pid, trust)
+        except OSError as exc:
+            if tmp not in (exc.filename, exc.filename2):
+                raise
+            # Said of the output and its folder: the temporary name is ours, never seen.
+            raise NotWritten(exc.errno or 0, exc.strerror or str(exc), target) from exc
         tag = tag or linked or _tag(output)
         if tag is not None:
             self.tags[rel] = tag
