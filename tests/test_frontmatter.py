@@ -394,10 +394,13 @@ def test_dashes_typed_for_the_front_matter_lines_are_told(text: str, line: int, 
 def test_a_scene_break_below_a_forgotten_closing_line_is_not_blamed() -> None:
     # The closing '---' forgotten, the text's own '—' (a scene break) was told to be made
     # '---', which would have read the paragraphs above it as fields.
-    text = "---\ntitle: X\ndraft: true\nThe text begins.\n\n—\n\nAnother scene.\n"
-    with pytest.raises(ContentError) as caught:
-        frontmatter.split(text, "entries/x.md")
-    assert "never closed" in caught.value.message, caught.value.message
+    for text in (
+        "---\ntitle: X\ndraft: true\nThe text begins.\n\n—\n\nAnother scene.\n",
+        "---\ntitle: X\nkind: review\n\n## The film\n\n—\n\nMore text.\n",  # a heading
+    ):
+        with pytest.raises(ContentError) as caught:
+            frontmatter.split(text, "entries/x.md")
+        assert "never closed" in caught.value.message, caught.value.message
 
 
 def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:

@@ -978,6 +978,8 @@ def _no_break_spaces_in_keys(meta: Any, lines: list[str], path: Path | str) -> N
 _DASHES = re.compile(r"(?=.*[\u2012-\u2015])[-\u2012-\u2015]{1,3}")
 # A line of front matter: indented (a field's or a block's), a comment, a list item, a field.
 _FIELD_LIKE = re.compile(r"\s|#|-(?:\s|$)|[^\s:#][^:]*:(?:\s|$)")
+# A Markdown heading of the text ('## The film'), which YAML would take for a comment.
+_HEADING = re.compile(r"#{2,6}\s")
 
 
 @lru_cache(maxsize=1024)
@@ -1030,7 +1032,8 @@ def split(text: str, path: Path | str) -> Document:
         dashed = next((i for i in range(1, len(lines)) if _DASHES.fullmatch(lines[i].strip())), 0)
         # Only where every line above it reads as front matter: below a forgotten '---', a
         # dash alone is the text's own (a scene break).
-        if dashed and all(_FIELD_LIKE.match(line) for line in lines[1:dashed] if line.strip()):
+        above = [line for line in lines[1:dashed] if line.strip()]
+        if dashed and all(_FIELD_LIKE.match(line) and not _HEADING.match(line) for line in above):
             raise ContentError(
                 f"the front matter is closed by '{lines[dashed].strip()}', not three hyphens "
                 "'---' (a word processor makes dashes of them)",
