@@ -525,6 +525,8 @@ def test_a_heading_keeps_its_written_addresses_as_written() -> None:
     # Put in capitals, an address typed out in a heading (no link) led to no page.
     text = to_text("## Visit https://ex.com/Path today, or ed@dope.example", "https://e.example/")
     assert text.splitlines()[0] == "VISIT https://ex.com/Path TODAY, OR ed@dope.example"
+    bare = to_text("## Tickets at cinema.fr/Programme", "https://e.example/")
+    assert bare.splitlines()[0] == "TICKETS AT cinema.fr/Programme"
 
 
 def test_raised_letters_are_an_ordinal_only_after_a_number_as_ordinals_go() -> None:
@@ -535,3 +537,8 @@ def test_raised_letters_are_an_ordinal_only_after_a_number_as_ordinals_go() -> N
     )
     # '15Pro' read as one word; '_((l))' had its parentheses twice.
     assert text.strip() == "H₂O_(l), iPhone 15^Pro, the 19th, le 1er"
+    # French ordinals, after a number or a Roman one: as written.
+    french = to_text(
+        "le 2<sup>d</sup>, la 2<sup>nde</sup>, les 1<sup>ers</sup>, le XIX<sup>e</sup>", ""
+    )
+    assert french.strip() == "le 2d, la 2nde, les 1ers, le XIXe"

@@ -89,19 +89,25 @@ def _scripted(text: str, name: str, before: str) -> str:
         return text
     if all(char in _SCRIPT_SIGNS for char in text):
         return text.translate(_SUPERSCRIPT if name == "sup" else _SUBSCRIPT)
-    if name == "sup" and text.lower() in _ORDINALS and before.isdigit():
-        return text  # an ordinal ('19<sup>th</sup>', '1<sup>er</sup>'), as written in text
+    if name == "sup" and text.lower() in _ORDINALS and (before.isdigit() or before in "IVXLC"):
+        # An ordinal ('19<sup>th</sup>', '1<sup>er</sup>', 'XIX<sup>e</sup>'), as in text.
+        return text
     # Letters have no raised form in most fonts: marked as in plain-text mathematics.
     whole = text.isalnum() or (text.startswith("(") and text.endswith(")"))
     return ("^" if name == "sup" else "_") + (text if whole else f"({text})")
 
 
 # An ordinal's letters, raised after its number: English, French, Spanish, Italian.
-_ORDINALS = frozenset({"st", "nd", "rd", "th", "er", "re", "e", "ème", "eme", "o", "a", "os", "as"})
+_ORDINALS = frozenset(
+    {"st", "nd", "rd", "th", "er", "re", "e", "d", "de", "nde", "ers", "res", "es", "ème",
+     "eme", "èmes", "emes", "o", "a", "os", "as"}
+)  # fmt: skip
 
 
 # An address written out in the text: kept as written when a heading is put in capitals.
-_BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+_BARE_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE
+)
 
 
 def _shout(text: str) -> str:
