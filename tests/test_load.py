@@ -4150,3 +4150,9 @@ def test_a_picture_that_is_a_link_to_nothing_is_told_so(write_files, workspace: 
         "not there"
     ), error.message
     assert error.hint is not None and error.hint.startswith("put the picture back")
+    # A link to itself is no missing picture: as the system says, with its hint.
+    (workspace / "media/all-of-us-strangers/98.jpg").symlink_to("98.jpg")
+    entry = variant("media/all-of-us-strangers/01.jpg", "media/all-of-us-strangers/98.jpg")
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert "not there" not in error.message and "98.jpg" in error.message, error.message
+    assert error.hint is not None and "points to itself" in error.hint, error.hint

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from .cache import media_stamp, picture_stat
 from .config import Settings, ascii_url
-from .errors import ContentError, closest
+from .errors import SYSTEM_HINTS, ContentError, closest
 from .fingerprint import identity
 from .layout import MEDIA_DIR
 from .models import Media
@@ -137,11 +137,18 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
         raise PictureProblem(f"'{src}' is {what}, not a picture", "give the picture's file")
     if info is None and os.path.islink(path):
         # Its file moved or deleted (a synced folder, a picture library): not a typo.
-        raise PictureProblem(
-            f"'{src}' is a link to {os.readlink(path)}, which is not there",
-            "put the picture back where the link points, or copy the picture itself in place "
-            "of the link",
-        )
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            raise PictureProblem(
+                f"'{src}' is a link to {os.readlink(path)}, which is not there",
+                "put the picture back where the link points, or copy the picture itself in "
+                "place of the link",
+            ) from None
+        except OSError as exc:  # a link to itself, a folder it may not enter: as the system says
+            raise PictureProblem(
+                f"'{src}': {exc.strerror}", SYSTEM_HINTS.get(exc.errno or 0, "check the link")
+            ) from None
     if info is None:
         meant = _nearest_picture(root, rel)
         raise ValueError(
