@@ -628,3 +628,16 @@ def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
 
     other = system_error(OSError(code, os.strerror(code), "media/scan.2024.tmp"))
     assert other.path == "media/scan.2024.tmp" and other.message == os.strerror(code)
+
+
+def test_a_long_name_s_temporary_name_fits_and_is_cleared_as_ours() -> None:
+    # A killed build's temporaries are found by their shape: the hashed one must have it, fit
+    # the file system's 255 bytes, and differ for two names.
+    from dopemail import write
+
+    long_one, other = "p" * 246 + ".jpg", "p" * 245 + "q.jpg"
+    for name in (long_one, other, "index.html"):
+        made = write.temporary_name(name, 4242)
+        assert write._TEMPORARY.fullmatch(made) and len(os.fsencode(made)) <= 255, made
+    assert write.temporary_name("index.html", 4242) == ".index.html.4242.tmp"
+    assert write.temporary_name(long_one, 4242) != write.temporary_name(other, 4242)
