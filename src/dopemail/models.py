@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .countries import code_first, display, venue_zones
+from .countries import code_first, display, venue_clocks
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
@@ -124,15 +124,15 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         return None
     home = _zone(info)
     country = data.get("country")
-    zones, at_home = venue_zones(country, data["city"], home.key)
-    offsets: dict[timedelta | None, str] = {}
-    for name in zones:
-        offsets.setdefault(wall.replace(tzinfo=ZoneInfo(name)).utcoffset(), name)
+    clocks, at_home = venue_clocks(country, data["city"], home.key)
+    offsets: dict[timedelta | None, ZoneInfo] = {}
+    for clock in clocks:
+        offsets.setdefault(wall.replace(tzinfo=clock).utcoffset(), clock)
     if len(offsets) == 1:
-        return ZoneInfo(next(iter(offsets.values())))
+        return next(iter(offsets.values()))
     if not offsets or at_home:
         return None  # (its city not among its country's zones: most venues are local)
-    shown = ", ".join(f"{offset_text(o)} in {name}" for o, name in list(offsets.items())[:4])
+    shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
     more = ", ..." if len(offsets) > 4 else ""
     raise ValueError(
         f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "

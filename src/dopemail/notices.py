@@ -9,7 +9,6 @@ Apart from loading: nothing here refuses a file. An entry's own notes are found 
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
 from .countries import unknown as unknown_country
-from .countries import venue_zones
+from .countries import venue_clocks
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
@@ -320,12 +319,6 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
     return tuple(found)
 
 
-@functools.lru_cache(maxsize=256)
-def _clocks(zones: tuple[str, ...], home: str) -> tuple[ZoneInfo, ...]:
-    """A venue's possible zones, ready to compare: the publication's own first."""
-    return tuple(ZoneInfo(name) for name in sorted(zones, key=lambda name: name != home))
-
-
 def _clocks_elsewhere(
     screening: Screening, index: int, doc: Document, zone: ZoneInfo
 ) -> list[tuple[str, int | None, str]]:
@@ -336,8 +329,7 @@ def _clocks_elsewhere(
     timed = [(j, m) for j, m in enumerate(screening.times) if not isinstance(m, WholeDay)]
     if not timed:
         return []
-    zones, _ = venue_zones(screening.country, screening.city, zone.key)
-    clocks = _clocks(zones, zone.key)
+    clocks, _ = venue_clocks(screening.country, screening.city, zone.key)
     found: list[tuple[str, int | None, str]] = []
     for j, moment in timed:
         written = moment.utcoffset()
@@ -346,11 +338,11 @@ def _clocks_elsewhere(
         # a quarter of a cold build).
         if not clocks or any(moment.astimezone(c).utcoffset() == written for c in clocks):
             continue
-        offsets: dict[timedelta | None, str] = {}
+        offsets: dict[timedelta | None, ZoneInfo] = {}
         for c in clocks:
-            offsets.setdefault(moment.astimezone(c).utcoffset(), c.key)
-        clock, name = next(iter(offsets.items()))
-        there = moment.astimezone(ZoneInfo(name))
+            offsets.setdefault(moment.astimezone(c).utcoffset(), c)
+        clock, first = next(iter(offsets.items()))
+        name, there = first.key, moment.astimezone(first)
         place = ", ".join(p for p in (screening.city, screening.country) if p)
         ordered = sorted(o for o in offsets if o is not None)
         both = (
@@ -388,6 +380,28 @@ _CURLY = (("\u201c", "\u201d"), ("\u2018", "\u2019"))
 _BLOCK_TEXT = re.compile(r":\s*[>|][-+0-9]*\s*(?:#.*)?$")
 
 
+def _wrapped(value: str) -> bool:
+    # Wrapped whole: not a text that begins and ends with a quotation of its own ('“Go,” she
+    # says, “now.”'). (’ is an apostrophe too: ‘Schindler’s List’ is wrapped all the same.)
+    inner = value[1:-1]
+    return len(value) > 2 and any(
+        value[0] == o and value[-1] == c and o not in inner and (c not in inner or c == "’")
+        for o, c in _CURLY
+    )
+
+
+def _written_so(value: str, source: str) -> bool:
+    """Whether the source line writes the quotes as meant: inside straight quotes (in a list
+    on one line, around this item; its text escaped in them, '“It''s”'), or in a block of
+    text ('caption: >')."""
+    if f"'{value[:20]}" in source or f'"{value[:20]}' in source:
+        return True
+    listed = re.search(r":\s*\[", source) is not None
+    if not listed and re.search(f"['\"]{re.escape(value[0])}", source):
+        return True
+    return _BLOCK_TEXT.search(source) is not None
+
+
 def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...]:
     """Warnings for front-matter values wrapped whole in curly quotes (“75005”, “Perfect
     Days”) where straight ones were meant: check said ok, and the page printed the postal
@@ -409,26 +423,11 @@ def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, (*loc, i))
-        elif isinstance(node, str) and len(value := node.strip()) > 2:
-            # Wrapped whole: not a text that begins and ends with a quotation of its own
-            # ('“Go,” she says, “now.”').
-            # (’ is an apostrophe too: ‘Schindler’s List’ is wrapped all the same.)
-            inner = value[1:-1]
-            if not any(
-                value[0] == o and value[-1] == c and o not in inner and (c not in inner or c == "’")
-                for o, c in _CURLY
-            ):
-                return
+        elif isinstance(node, str) and _wrapped(value := node.strip()):
             line = line_of(meta, loc)
             source = lines[line - 1] if line and line <= len(lines) else ""
-            # Quoted as it is, in straight quotes: meant. (In a list on one line, this item.)
-            listed = re.search(r":\s*\[", source) is not None
-            if f"'{value[:20]}" in source or f'"{value[:20]}' in source:
+            if _written_so(value, source):
                 return
-            if not listed and re.search(f"['\"]{re.escape(value[0])}", source):
-                return  # its text escaped in them ('“It''s”'): as written, not as read
-            if _BLOCK_TEXT.search(source):
-                return  # a block of text ('caption: >'): written as meant, quotes and all
             shown = value if len(value) <= 40 else f"{value[:37]}...{value[-1]}"
             found.append(
                 (
