@@ -28,7 +28,16 @@ from typing import Any, TypeVar, cast
 from . import __version__
 from .atomic import in_flight, replace_file
 from .errors import ContentError, DopemailError
-from .fingerprint import SETTLE_NS, Identity, fs_now, identity, libraries, looped, zone_file
+from .fingerprint import (
+    SETTLE_NS,
+    Identity,
+    fs_now,
+    identity,
+    libraries,
+    looped,
+    path_bytes,
+    zone_file,
+)
 
 CACHE_DIR = ".dopemail/cache"
 _PACKAGE = Path(__file__).parent
@@ -131,7 +140,7 @@ def context_key(root: Path) -> str:
     named = [(p, "ws/" + p.relative_to(root).as_posix()) for p in inputs]
     named += [(p, "dopemail/" + p.relative_to(_PACKAGE).as_posix()) for p in own]
     for path, name in named:
-        digest.update(name.encode("utf-8", "surrogateescape"))  # (a name not UTF-8)
+        digest.update(path_bytes(name))
         try:
             digest.update(path.read_bytes())
         except FileNotFoundError:
@@ -871,9 +880,7 @@ class BuildCache:
         """A record's key: the context and the given inputs."""
         digest = hashlib.sha256(self.context.encode())
         for part in parts:
-            digest.update(
-                part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-            )
+            digest.update(path_bytes(part) if isinstance(part, str) else part)
             digest.update(b"\0")
         return digest.hexdigest()
 

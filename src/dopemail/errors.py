@@ -177,7 +177,6 @@ def system_error(exc: OSError) -> DopemailError:
         with contextlib.suppress(ValueError):
             path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
-    hint = SYSTEM_HINTS.get(exc.errno or 0)
     refused = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
     if shown and isinstance(exc, NotWritten) and refused:
         # Its folder refused the file written beside the output before it is put in place.
@@ -189,7 +188,7 @@ def system_error(exc: OSError) -> DopemailError:
             f"check the permissions and owner of {folder}/ (ls -ld {folder}): dopemail writes "
             "each file beside it first, then puts it in place",
         )
-    return DopemailError(exc.strerror or str(exc), shown, None, hint)
+    return DopemailError(exc.strerror or str(exc), shown, None, SYSTEM_HINTS.get(exc.errno or 0))
 
 
 class NotWritten(OSError):

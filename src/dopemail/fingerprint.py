@@ -129,7 +129,7 @@ class _Scan:
         try:
             entries = sorted(os.scandir(folder), key=_NAME)
         except (FileNotFoundError, NotADirectoryError):
-            self.digest.update(b"missing:" + _bytes(str(folder)))
+            self.digest.update(b"missing:" + path_bytes(str(folder)))
             return
         # The folder's real path, made once at the top (realpath per folder cost a tenth of
         # the check on a media/ of thousands of folders).
@@ -144,9 +144,11 @@ class _Scan:
                 # a link to a folder above (the workspace itself) would take in its outputs,
                 # or loop: only the link is.
                 try:
-                    self.digest.update(_bytes(f"link:{entry.path}\0{os.readlink(entry.path)}\n"))
+                    self.digest.update(
+                        path_bytes(f"link:{entry.path}\0{os.readlink(entry.path)}\n")
+                    )
                 except FileNotFoundError:
-                    self.digest.update(_bytes(f"gone:{entry.path}\n"))
+                    self.digest.update(path_bytes(f"gone:{entry.path}\n"))
                     continue
                 target = os.path.realpath(entry.path)
                 if not looped(target, real, entered):
@@ -161,7 +163,7 @@ class _Scan:
                         # Gone since the listing: an editor's backup or probe file (vim's
                         # 'name.md~', '4913') made and removed while it saves. Counted as
                         # a change, not raised: it was no input.
-                        self.digest.update(_bytes(f"gone:{entry.path}\n"))
+                        self.digest.update(path_bytes(f"gone:{entry.path}\n"))
                         continue
                 self.add(entry.path, info)
 
@@ -169,20 +171,21 @@ class _Scan:
         try:
             self.add(str(path), path.stat())
         except FileNotFoundError:
-            self.digest.update(b"missing:" + _bytes(str(path)))
+            self.digest.update(b"missing:" + path_bytes(str(path)))
 
     def add(self, path: str, stat: os.stat_result) -> None:
         # Its identity (see identity()) written out here: a join over a map of str cost
         # twice as much, 50 ms of a no-op build at 10,000 entries.
         line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
-        self.digest.update(_bytes(line))
+        self.digest.update(path_bytes(line))
         self.files.append((path, stat))
 
 
-def _bytes(text: str) -> bytes:
-    # A file name that is not UTF-8 (unpacked from a Windows zip: 'caf\xe9.md') is held by
-    # Python with surrogates, which plain encode() refuses: the build ended in a traceback
-    # for a stray file in media/. Its own bytes, as the disk has them.
+def path_bytes(text: str) -> bytes:
+    """Text holding file names, as bytes to hash: a name that is not UTF-8 (unpacked from a
+    Windows zip, 'caf' and the byte E9) is held by Python with surrogates, which plain encode()
+    refuses (a stray one in media/ ended the build in a traceback); its own bytes, as the
+    disk has them."""
     return text.encode("utf-8", "surrogateescape")
 
 
