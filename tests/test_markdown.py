@@ -118,6 +118,11 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             id="a heading's words in capitals, its addresses and code as written (a link broke)",
         ),
         pytest.param(
+            "## Type <code>ls -l</code>, press <kbd>Ctrl</kbd>, see <samp>Done</samp>\n",
+            "TYPE ls -l, PRESS Ctrl, SEE Done",
+            id="a heading's code typed as HTML as written, as a code span's (it was capitals)",
+        ),
+        pytest.param(
             "## A heading long enough to need wrapping, as an intro's heading may well be\n",
             "A HEADING LONG ENOUGH TO NEED WRAPPING, AS AN INTRO'S HEADING MAY WELL\nBE",
             id="a heading wrapped as a paragraph is (it was one line, however long)",
@@ -145,8 +150,15 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "<div>Doors at 7<br>Film at 7:30</div>\n\n<p>\nLine one,<br/>\nthe same\nline,"
             "<br><br>\nafter a blank one.</p>\n\n<pre>code\n  kept</pre>\n",
             "Doors at 7\nFilm at 7:30\n\nLine one,\nthe same line,\n\nafter a blank one."
-            "\n\ncode\nkept",
+            "\n\n    code\n      kept",
             id="a line break in raw HTML a line break, a line of its source a space (paragraphs)",
+        ),
+        pytest.param(
+            "<div>Lines:<pre>\nfor x in films:\n    show(x) &amp; <b>tell</b><br>done\n\n</pre>"
+            "and on.</div>\n\n- An item:\n\n  <pre>\n  kept\n    as written\n  </pre>\n",
+            "Lines:\n\n    for x in films:\n        show(x) & tell\n    done\n\nand on.\n\n"
+            "- An item:\n\n      kept\n        as written",
+            id="a raw <pre>'s lines as a code block's: indented as written, never rewrapped",
         ),
         pytest.param(
             "> Quote\n>\n> > nested\n>\n> and on.\n\n> Another.\n\n- an item\n\n  > its quote\n"

@@ -135,19 +135,30 @@ def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in _ATTRIBUTE.findall(_sanitised(tag, base_url))}
 
 
-def _html_block_text(html: str, base_url: str) -> list[str]:
+def _html_block_text(html: str, base_url: str) -> list[tuple[str, bool]]:
     """The paragraphs of text a block of raw HTML shows, sanitised as the page's HTML is
     (links made absolute), each link followed by its <URL> as in the rest of the text; a
-    ``<br>`` in one a line break ("\\n")."""
+    ``<br>`` in one a line break ("\\n"). Each with whether it is a ``<pre>``'s, whose lines
+    are kept as written (its indentation is what it says: a poem's, a code sample's)."""
     safe = _sanitised(html, base_url)
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
     safe = _LINK_TAG.sub(_link_text, safe)
     safe = _IMG.sub(_picture_text, safe)
-    # A line break of the source is a space, as on the page, but in a <pre>; a <br> is a line
-    # break in its paragraph. (Either began a paragraph of its own.)
-    if "<pre" in safe:
-        safe = _PRE.sub(lambda m: m[0].replace("\n", "<br>"), safe)
+    paragraphs: list[tuple[str, bool]] = []
+    at = 0
+    for pre in _PRE.finditer(safe) if "<pre" in safe else ():
+        paragraphs += [(text, False) for text in _flowing(safe[at : pre.start()])]
+        if code := _preformatted(pre[0]):
+            paragraphs.append((code, True))
+        at = pre.end()
+    paragraphs += [(text, False) for text in _flowing(safe[at:])]
+    return paragraphs
+
+
+def _flowing(safe: str) -> list[str]:
+    # A line break of the source is a space, as on the page; a <br> is a line break in its
+    # paragraph (either began a paragraph of its own).
     safe = _BREAK.sub("\n", safe.replace("\n", " "))
     paragraphs = []
     # Apart at each block's edge by a character the sanitiser leaves in no text.
@@ -157,6 +168,19 @@ def _html_block_text(html: str, base_url: str) -> list[str]:
         if any(lines):
             paragraphs.append("\n".join(lines).strip("\n"))
     return paragraphs
+
+
+def _preformatted(pre: str) -> str:
+    # Its lines as the page shows them (a <br> one more), and as a code block's are kept:
+    # the blank ones around them dropped (HTML drops the line break right after <pre>).
+    text = unescape(_HTML_TAG.sub("", _BREAK.sub("\n", pre)))
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    start = 0
+    while start < len(lines) and not lines[start]:
+        start += 1
+    return "\n".join(lines[start:])
 
 
 def _link_text(found: re.Match[str]) -> str:
@@ -423,6 +447,11 @@ def fit_pictures(html: str, width: int) -> str:
     return _IMG.sub(fit, html)
 
 
+# Raw HTML whose words are code, a key or a program's output: a heading's capitals would
+# make them others (`ls -l` is not `LS -L`).
+_VERBATIM = frozenset({"code", "kbd", "samp"})
+
+
 def _inline_text(
     tokens: list[Token], urls: bool = True, base_url: str = "", shout: bool = False
 ) -> str:
@@ -435,6 +464,7 @@ def _inline_text(
     raw_stack: list[tuple[str, int]] = []
     scripts: list[tuple[str, int]] = []  # raw <sup> and <sub>, open: where each began
     dropped = ""  # a raw element left out with all it holds, open (an <iframe>...</iframe>)
+    verbatim = 0  # raw <code>, <kbd> and <samp> open: their words as written, as a code span's
     for index, token in enumerate(tokens):
         if dropped:
             if token.type == "html_inline" and token.content.lower().startswith(f"</{dropped}"):
@@ -472,6 +502,10 @@ def _inline_text(
                     out.append(f"[{alt.upper() if shout else alt}]" + (f" <{src}>" if urls else ""))
             elif name == "br":
                 out.append("\n")
+            elif name in _VERBATIM:
+                verbatim += 1
+            elif name[1:] in _VERBATIM and verbatim:
+                verbatim -= 1
             elif name in ("sup", "sub"):
                 scripts.append((name, len(out)))
             elif name in ("/sup", "/sub") and scripts and scripts[-1][0] == name[1:]:
@@ -482,7 +516,8 @@ def _inline_text(
         if token.type == "text":
             # An autolink's text is its address.
             in_autolink = bool(href_stack) and href_stack[-1][1]
-            shouted = _shout(token.content) if shout and not in_autolink else token.content
+            loud = shout and not in_autolink and not verbatim
+            shouted = _shout(token.content) if loud else token.content
             out.append(shouted)
         elif token.type == "code_inline":
             out.append(token.content)
@@ -522,6 +557,12 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
         start = first if number == 0 else rest
         lines.append(fill(no_quote_breaks(line.strip()), width, start, rest) or start.rstrip())
     return "\n".join(lines)
+
+
+def _code(code: str, first: str, rest: str) -> str:
+    # A code block's lines as written, indented four spaces past its container's.
+    lines = code.split("\n")
+    return "\n".join((rest, first)[i == 0] + "    " + line for i, line in enumerate(lines))
 
 
 def _table(rows: list[list[str]], first: str, rest: str, width: int) -> str:
@@ -680,8 +721,12 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
             # shows them (what the page drops, a script's, is dropped here too).
             first, rest = indents()
-            for paragraph in _html_block_text(token.content, base_url):
-                write(_fill(paragraph, width, first, rest))
+            for paragraph, pre in _html_block_text(token.content, base_url):
+                # A <pre>'s lines as a code block's: indented, never rewrapped.
+                if pre:
+                    write(_code(paragraph, first, rest))
+                else:
+                    write(_fill(paragraph, width, first, rest))
                 first = rest
         elif kind == "inline":
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
@@ -695,9 +740,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             # A heading wrapped as a paragraph is: its capitals mark each of its lines.
             write(_fill(content, width, *indents()))
         elif kind in ("fence", "code_block"):
-            first, rest = indents()
-            code = token.content.rstrip().split("\n")
-            write("\n".join((rest, first)[i == 0] + "    " + line for i, line in enumerate(code)))
+            write(_code(token.content.rstrip(), *indents()))
         elif kind == "hr":
             write(indents()[0] + "-" * 8)
     return "".join(out)
