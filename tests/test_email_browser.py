@@ -374,3 +374,46 @@ def test_names_in_a_right_to_left_script_keep_their_order_in_an_english_page(
     )
     lefts = _lefts(root, where, browser, names[0], [n.split()[0] for n in names])
     assert lefts == sorted(lefts), lefts  # left to right, as the sentence reads
+
+
+_HEADING_SIZES = """() => {
+    // The rendered font size of every heading, by level, in document order.
+    const sizes = {};
+    for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+        (sizes[h.tagName] ||= []).push(parseFloat(getComputedStyle(h).fontSize));
+    }
+    return sizes;
+}"""
+
+
+def test_an_entry_page_s_headings_get_smaller_level_by_level(browser, site: Path) -> None:
+    # An event's "Conversation" (h3) was shown larger than the "Events" (h2) it sits under:
+    # the pages sized h2 and left h3 to the browser (1.17em of the 18px serif text). (The web
+    # version of an issue heads a section with a small label in capitals, on purpose.)
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    _serve_site(page, site)
+    page.goto((site / "all-of-us-strangers/index.html").as_uri())
+    page.wait_for_load_state("load")
+    sizes = page.evaluate(_HEADING_SIZES)
+    page.close()
+    assert "H3" in sizes, sizes
+    levels = sorted(sizes)
+    for upper, lower in zip(levels, levels[1:], strict=False):
+        assert min(sizes[upper]) > max(sizes[lower]), (upper, lower, sizes)
+
+
+def test_the_run_of_a_film_is_told_under_where_it_plays(site: Path) -> None:
+    # "Played in cinemas in January and February 2024" sat after the credits, above "Where it
+    # plays", read as one of them; the email shows it under the heading. An entry with a run
+    # and no venue gets the heading too.
+    import lxml.html
+
+    runs = 0
+    for path in sorted(site.glob("*/index.html")):
+        root = lxml.html.fromstring(path.read_bytes())
+        for run in root.find_class("run"):
+            runs += 1
+            section = run.getparent()
+            assert section.tag == "section" and "screenings" in section.classes, path
+            assert section.findtext("h2") == "Where it plays", path
+    assert runs >= 3, runs  # the sample's entries with a run, one with no venue
