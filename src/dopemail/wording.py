@@ -175,7 +175,9 @@ class Wording:
 
 
 #: English, as the templates and filters write it.
-ENGLISH = Wording("en", translated=False, locale="en")
+# og:locale in Open Graph's form, language_TERRITORY ('en' alone is not one; en_US is both the
+# CLDR's likely English and Open Graph's default), without loading Babel for English.
+ENGLISH = Wording("en", translated=False, locale="en_US")
 
 
 def has_catalog(language: str) -> bool:
@@ -187,7 +189,7 @@ def has_catalog(language: str) -> bool:
 def wording_for(language: str) -> Wording:
     """The wording of a publication written in ``language`` (a BCP 47 tag)."""
     if primary(language) == "en":
-        return ENGLISH if language == "en" else Wording(language, False, language)
+        return ENGLISH if language == "en" else Wording(language, False, _english_tag(language))
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -223,6 +225,12 @@ def wording_for(language: str) -> Wording:
         elide=_french_elision if locale.language == "fr" else _no_elision,
         catalog=catalog,
     )
+
+
+def _english_tag(language: str) -> str:
+    """'en_GB' for 'en-GB' (its region, in any case), 'en_US' for an English with none."""
+    region = next((p for p in language.split("-")[1:] if len(p) == 2 and p.isalpha()), "US")
+    return f"en_{region.upper()}"
 
 
 def _locale_tag(locale: Any) -> str:
