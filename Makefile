@@ -30,9 +30,10 @@ build: $(STAMP)
 	$(BIN)/python -m compileall -q src
 	$(BIN)/dopemail build
 
-# The preview tests drive a real headless Chromium (Debian's package).
+# The preview tests drive a real headless Chromium; a test puts the site online with rsync
+# as the README does (both Debian packages).
 browser:
-	@scripts/ensure-chromium
+	@scripts/ensure-packages
 
 # The benchmark's tests run its peers for real: Hugo (Debian's package) and Pelican (PyPI,
 # in bench/.venv-peers/).

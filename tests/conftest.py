@@ -143,11 +143,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium, driven by Playwright (installed by scripts/ensure-chromium)."""
+    """Debian's headless Chromium, driven by Playwright (installed by scripts/ensure-packages)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium (make test does)")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-packages (make test does)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

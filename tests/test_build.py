@@ -6,6 +6,7 @@ import html
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -1528,3 +1529,48 @@ def test_a_list_item_with_a_colon_is_told_to_be_quoted(workspace: Path, run_cli)
         "  hint: an issue names an entry by its slug (its file's name without .md), not its "
         "title: write the slug"
     ) in output, output
+
+
+def _readme_rsync() -> list[str]:
+    """The README's commands that put the site and the feeds online."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    at = readme.index("### Putting it online")
+    block = re.search(r"```sh\n(.*?)```", readme[at:], re.S)
+    assert block is not None
+    lines = [line.split("  #")[0].strip() for line in block.group(1).splitlines()]
+    assert len(lines) == 2 and all(line.startswith("rsync ") for line in lines), lines
+    return lines
+
+
+def test_the_site_put_online_as_the_readme_says_links_to_nothing_missing(
+    workspace: Path, tmp_path: Path
+) -> None:
+    # The README's rsync published each issue's email.html, the email before the sender puts
+    # each reader's unsubscribe link in: a page whose link led nowhere (.invalid).
+    from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
+
+    build(workspace)
+    server = tmp_path / "www"
+    server.mkdir()
+    for command in _readme_rsync():
+        # rsync is run as written, the server's folder on this machine (no network here).
+        words = shlex.split(command)  # as a shell reads it: its quoted patterns unquoted
+        args = [a.replace("you@host:/var/www/dopepress/", f"{server}/") for a in words]
+        subprocess.run(args, cwd=workspace, check=True, capture_output=True)
+    base = "https://dopepress.example.com/"
+    pages = sorted(server.rglob("*.html"))
+    assert (server / "index.html") in pages and (server / "feeds/rss.xml").is_file()
+    assert (server / "issues/1-strangers-and-varda/index.html") in pages
+    dead = []
+    for path in sorted(p for p in server.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        assert UNSUBSCRIBE_PLACEHOLDER.encode() not in data, path.relative_to(server)
+        if path.suffix not in (".html", ".xml", ".json"):
+            continue
+        # Every address of the site that a page or feed names is a file put online.
+        for url in set(re.findall(rf'{re.escape(base)}[^"\'<>\s)\\]*', data.decode("utf-8"))):
+            rel = urllib.parse.unquote(url[len(base) :].split("#")[0].split("?")[0])
+            target = server / rel
+            if not (target / "index.html" if rel.endswith("/") or not rel else target).is_file():
+                dead.append((str(path.relative_to(server)), url))
+    assert not dead, dead[:10]
