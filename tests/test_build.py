@@ -1574,3 +1574,29 @@ def test_the_site_put_online_as_the_readme_says_links_to_nothing_missing(
             if not (target / "index.html" if rel.endswith("/") or not rel else target).is_file():
                 dead.append((str(path.relative_to(server)), url))
     assert not dead, dead[:10]
+
+
+def test_a_template_saved_with_a_byte_order_mark_makes_the_same_outputs(
+    workspace: Path, tmp_path: Path
+) -> None:
+    # Saved by Notepad, a template began with U+FEFF: it was the first character of every
+    # page and feed item and of the text part, and the MJML's was refused as broken tags.
+    build(workspace)
+    before = snapshot(workspace / "site") | {
+        f"feeds/{k}": v for k, v in snapshot(workspace / "feeds").items()
+    }
+    defaults = REPO / "src/dopemail/default_templates"
+    for name in (
+        "page.html.j2",
+        "entry_content.html.j2",
+        "email/issue.mjml.j2",
+        "email/issue.txt.j2",
+    ):
+        target = workspace / "templates" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"\xef\xbb\xbf" + (defaults / name).read_bytes())
+    build(workspace)
+    after = snapshot(workspace / "site") | {
+        f"feeds/{k}": v for k, v in snapshot(workspace / "feeds").items()
+    }
+    assert after == before

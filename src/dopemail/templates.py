@@ -816,6 +816,9 @@ class _OwnTemplates(jinja2.FileSystemLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool] | None]:
         source, filename, uptodate = super().get_source(environment, template)
+        # A byte-order mark some editors (Notepad) save first: not the template's text. Kept,
+        # it began every page and feed item and the text part, and broke the MJML.
+        source = source.removeprefix("\ufeff")
         # Only one that replaces a default: a partial of the editor's own ('analytics.html.j2',
         # included by their page) may be left empty on purpose.
         if not source.strip() and (_DEFAULTS / template).is_file():
