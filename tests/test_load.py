@@ -276,6 +276,13 @@ BAD_ENTRIES = [
         "screenings[1].postal_code: must be text, but YAML read 02134 as the number 1116",
     ),
     (
+        "number-with-a-leading-zero",  # published '61 min', without a word
+        variant("  year: 2024\n", "  year: 2024\n  runtime: 075\n"),
+        7,
+        "film.runtime: YAML reads 075 as the octal number 61: a number written with a leading 0 "
+        "is one",
+    ),
+    (
         "url-without-site",
         variant("images:", "streaming:\n  - service: Hulu\n    url: https://\nimages:"),
         14,
@@ -3180,6 +3187,24 @@ def test_the_quoted_value_to_write_is_valid_yaml(write_files) -> None:
     write_files({"entries/zz.md": variant("title: A Film", f"title: {quoted}")})
     (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
     assert entry.meta.title == 'The "Big" Night #2'
+
+
+def test_an_issue_number_with_a_leading_zero_is_told_as_written(workspace: Path) -> None:
+    # 'number: 010' in 10-quiet-hours.md was told "the file name says issue 10 but 'number'
+    # is 8": renamed to 8-..., as that said, the issue went out as No. 8.
+    old = workspace / "issues/3-quiet-hours.md"
+    source = old.read_text("utf-8").replace("number: 3\n", "number: 010\n")
+    (workspace / "issues/10-quiet-hours.md").write_text(source, "utf-8")
+    old.unlink()
+    problems = [e for e in reported(workspace) if e.path == "issues/10-quiet-hours.md"]
+    assert [(e.line, e.message, e.hint) for e in problems] == [
+        (
+            2,
+            "number: YAML reads 010 as the octal number 8: a number written with a leading 0 "
+            "is one",
+            "write 10, without the 0",
+        )
+    ], problems
 
 
 def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Path) -> None:

@@ -23,6 +23,7 @@ from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text
 from .sourcetext import (
+    OctalNumberError,
     as_written,
     each_as_written,
     key_line,
@@ -130,6 +131,8 @@ def load_issue(
     # number, the entries gathered), so that fixing one problem does not bring the next to
     # light.
     number = meta.number if meta is not None else as_written(_NUMBER, doc.meta.get("number"))
+    if any(isinstance(e, OctalNumberError) and e.loc == ("number",) for e in errors):
+        number = None  # 010 read 8: told as written, not as a name that disagrees with 8
     written = doc.meta.get("number")
     if not name and not (number is None and re.match(rf"{re.escape(str(written))}-", path.stem)):
         # The name it should have, from its own number (an example's number may be taken);

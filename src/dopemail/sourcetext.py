@@ -37,6 +37,7 @@ from .validation import (
     leaves,
     line_of,
     may_hold_control,
+    written_as,
 )
 
 
@@ -54,16 +55,75 @@ def validate(
     told once, as cut, not also as empty ('title: #Alive'). One cut to a value that is wrong
     too ('status: snet #done') is told both ways: two mistakes.
     """
+    octal = _octal_numbers(doc, rel, text)
     try:
         value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
     except ValidationError as exc:
         emptied = {e.loc for e in told if isinstance(e, CutValueError) and e.emptied}
-        return None, [
-            ContentError(message, rel, line_of(doc.meta, loc), hint)
+        found = [
+            (tuple(loc), ContentError(message, rel, line_of(doc.meta, loc), hint))
             for loc, message, hint in describe_errors(exc, model, doc.meta, text)
             if tuple(loc) not in emptied
         ]
+        # A field that must be text is told so ('postal_code: 02134'): not twice.
+        told_at = {loc for loc, _ in found}
+        return None, [e for loc, e in octal if loc not in told_at] + [e for _, e in found]
+    if octal:
+        # Not taken as valid: 'number: 010' read 8, and the file name's check said 8.
+        return None, [e for _, e in octal]
     return value, []
+
+
+# YAML 1.1 reads a plain number written with a leading 0 in octal: 075 is 61.
+_OCTAL = re.compile(r"[-+]?0[0-7_]*[0-7][0-7_]*")
+
+
+def _octal_numbers(
+    doc: Document, rel: str, text: str
+) -> list[tuple[tuple[Any, ...], ContentError]]:
+    """Each number of the front matter written with a leading 0, which YAML read in octal
+    ('runtime: 075' published '61 min'), with its error."""
+    end = text.find("\n---", 3)
+    head = text[: end if end > 0 else len(text)]
+    # Looked for as text first: most files have none, and skip the walk.
+    if not any(sign in head for sign in (": 0", "- 0", "[0", ", 0")):
+        return []
+    found = []
+    for loc, value in leaves(doc.meta):
+        if type(value) is not int:
+            continue
+        line = line_of(doc.meta, loc)
+        index = loc[-1] if loc and isinstance(loc[-1], int) else None
+        token = written_as(text, line, value, index)
+        if token is None or not _OCTAL.fullmatch(token):
+            continue
+        meant = int(token.replace("_", ""), 10)
+        error = OctalNumberError(
+            f"{field_path(loc)}: YAML reads {token} as the octal number {value}: a number "
+            "written with a leading 0 is one",
+            rel,
+            line,
+            f"write {meant}, without the 0",
+            loc,
+        )
+        found.append((loc, error))
+    return found
+
+
+class OctalNumberError(ContentError):
+    """A number written with a leading 0, which YAML read in octal, at ``loc``: what the
+    file says of it as written (its name's issue number) is not compared with that."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+        loc: tuple[Any, ...] = (),
+    ) -> None:  # (all but the message with defaults: unpickled as ContentError is)
+        super().__init__(message, path, line, hint)
+        self.loc = loc
 
 
 class CutValueError(ContentError):

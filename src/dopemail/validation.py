@@ -272,7 +272,7 @@ def describe_errors(
             # yes is true; TOML, unquoted numbers and true/false.
             value = error["input"]
             index = loc[-1] if isinstance(loc[-1], int) else None
-            token = _as_written(source, line_of(data, loc), value, index) if source else None
+            token = written_as(source, line_of(data, loc), value, index) if source else None
             read = f"{value!r}".lower() if isinstance(value, bool) else f"the number {value!r}"
             if token is None:
                 read = f"it as {read}"
@@ -612,7 +612,7 @@ def _type_hint(kind: str) -> str | None:
 _PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"]+")
 
 
-def _as_written(source: str, line: int | None, value: Any, index: int | None = None) -> str | None:
+def written_as(source: str, line: int | None, value: Any, index: int | None = None) -> str | None:
     """How the editor wrote ``value`` (a plain scalar YAML typed) on ``line`` of ``source``;
     ``index``: its place in a list ([1, 01]: the second is 01, though both read 1).
 
