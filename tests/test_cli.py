@@ -74,6 +74,60 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     assert "--slug celines-portrait-2" in output  # a second piece on the same film
 
 
+def _uncommented(text: str, *fields: str) -> str:
+    """``text`` with each of ``fields``' commented block ('# screenings:' and the lines under
+    it) uncommented, as an editor does to fill one in."""
+    lines, out, inside = text.split("\n"), [], False
+    for line in lines:
+        if any(line.startswith(f"# {field}:") for field in fields):
+            inside = True
+        elif inside and not line.startswith("#  "):
+            inside = False
+        out.append(line[2:] if inside or any(line.startswith(f"# {f}:") for f in fields) else line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_examples_of_new_entry_are_not_published(
+    workspace: Path, run_cli, language: str
+) -> None:
+    # Uncommented and left as they were, "Venue Name", "123 Street Name", "Name One" and
+    # "One or two sentences for feeds..." were published without a word.
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text("utf-8").replace('language = "en"', f'language = "{language}"')
+    )
+    assert run_cli("new", "entry", "Perfect Days", "--root", workspace)[0] == 0
+    path = workspace / "entries/perfect-days.md"
+    scaffold = path.read_text("utf-8")
+    text = _uncommented(scaffold, "summary", "screenings", "events").replace("draft: true", "")
+    path.write_text(text.replace(scaffold.rsplit("---\n", 1)[1], "The piece, written.\n"), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    lines = text.split("\n")
+    told = re.findall(
+        r"^entries/perfect-days\.md:(\d+): (\S+): '(.+)' is the example", output, re.M
+    )
+    assert {field for _, field, _ in told} == {
+        "summary",
+        "screenings[1].venue",
+        "screenings[1].address",
+        "screenings[1].url",
+        "events[1].participants[1]",
+        "events[1].participants[2]",
+        "events[1].moderator",
+        "events[1].video",
+        "events[1].venue",
+        "events[1].address",
+        "events[1].url",
+    }, output
+    for line, _, value in told:
+        assert value in lines[int(line) - 1], (line, value)  # told at its own line
+    # A draft holds them as long as it likes; so does the entry once they are replaced.
+    path.write_text(text.replace("\ntags:", "\ndraft: true\ntags:", 1), "utf-8")
+    assert run_cli("check", "--root", workspace)[0] == 0
+
+
 def test_new_entry_takes_the_kind_of_piece(workspace: Path, run_cli) -> None:
     # Every scaffold said 'review': a news piece or an interview was one to correct by hand.
     from typing import get_args

@@ -80,6 +80,7 @@ from .pictures import (
 from .sourcesgone import sources_gone
 from .sourcetext import (
     each_as_written,
+    examples_left,
     key_line,
     placeholder,
     read_text,
@@ -227,6 +228,7 @@ def load_entry(
             screening._home = home
     if meta is not None and not meta.draft:
         errors += placeholder(doc, rel, "write the piece in its place, or put back 'draft: true'")
+        errors += examples_left(doc, rel, settings.publication.language)
     declared = meta.slug if meta is not None else doc.meta.get("slug")
     slug = declared or path.stem
     # A 'slug:' that validation refused ('slug: ""' included) was said already: neither the

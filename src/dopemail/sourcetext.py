@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from .validation import (
     may_hold_control,
     written_as,
 )
+from .wording import N_
 
 
 def validate(
@@ -494,6 +496,61 @@ _PLACEHOLDER = re.compile(
     r"|Écrivez ici l’introduction de [^\n]{1,200}? [Nn]°[ \u00a0]\d+\.)"
 )
 _PLACEHOLDER_STARTS = ("Write the ", "Écrivez ")
+
+
+# The examples `dopemail new entry` writes in its commented fields that no real piece says
+# (not "Los Angeles" or "35mm print", which one may): left in a field uncommented, they were
+# published ("Venue Name", "123 Street Name"). In the publication's language, as written.
+_EXAMPLES = (
+    N_("One or two sentences for feeds and newsletter cards."),
+    N_("The quotation (marks you copy around it are dropped, the page adds its own)"),
+    N_("Who says it"),
+    N_("Director Name"),
+    N_("Writer Name"),
+    N_("Actor Name"),
+    N_("Author Name"),
+    N_("Venue Name"),
+    N_("123 Street Name"),
+    N_("Service Name"),
+    N_("Name One"),
+    N_("Name Two"),
+    N_("Moderator Name"),
+    N_("123 Street Name, Los Angeles"),
+    N_("Director, The Film (2024)"),
+    N_("What the picture shows"),
+    N_("The caption under it"),
+    N_("Images courtesy and © Distributor, 2024."),
+)
+_EXAMPLE_URLS = (
+    "https://venue.example/tickets",
+    "https://service.example/film",
+    "https://video.example/watch",
+    "https://venue.example/event",
+)
+
+
+@lru_cache(maxsize=4)
+def _examples(language: str) -> frozenset[str]:
+    from .wording import wording_for
+
+    words = wording_for(language)
+    return frozenset({*_EXAMPLES, *map(words.gettext, _EXAMPLES), *_EXAMPLE_URLS})
+
+
+def examples_left(doc: Document, rel: str, language: str) -> list[DopemailError]:
+    """The examples of `dopemail new` left in fields of an entry about to be published."""
+    examples = _examples(language)
+    return [
+        ContentError(
+            f"{field_path(loc)}: '{value}' is the example 'dopemail new' wrote",
+            rel,
+            line_of(doc.meta, loc),
+            "write what this piece says in its place, or comment the line out again (a '#' "
+            "first), or put back 'draft: true'",
+        )
+        for loc, value in leaves(doc.meta)
+        if isinstance(value, str) and value.strip() in examples
+    ]
 
 
 def placeholder(doc: Document, rel: str, hint: str) -> list[DopemailError]:
