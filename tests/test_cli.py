@@ -337,6 +337,28 @@ def test_a_preheader_longer_than_an_inbox_shows_is_warned_about(workspace: Path,
     assert code == 0 and "the subject is" not in output, output
 
 
+@pytest.mark.parametrize("address", ["Los Angeles, CA, USA", "USA"])
+def test_a_postal_address_with_no_number_is_said_by_check_and_build(
+    workspace: Path, run_cli, address: str
+) -> None:
+    # The law asks every newsletter for a postal address a letter would reach: a city and a
+    # country alone went into every email's footer without a word.
+    config = workspace / "dopemail.toml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("postal_address = ")]
+    lines[at] = f'postal_address = "{address}"'
+    config.write_text("\n".join(lines), encoding="utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        said = f"warning: dopemail.toml:{at + 1}: [sender] postal_address '{address}' has no number"
+        assert said in output, output
+    lines[at] = 'postal_address = "DoPe Press, BP 12, Paris, France"'  # a P.O. box's
+    config.write_text("\n".join(lines), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "postal_address" not in output, output
+
+
 def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path, run_cli) -> None:
     # With no unsubscribe_url, check and build passed and the emails carried a placeholder
     # link: the send alone said so, even its dry run stopping on it.

@@ -275,6 +275,18 @@ BAD_ENTRIES = [
         12,
         "screenings[1].postal_code: must be text, but YAML read 02134 as the number 1116",
     ),
+    (  # printed as the venue's address, in its map link and its schema.org data
+        "venue-address-placeholder",
+        variant("address: 1 Main Street", "address: TBD"),
+        10,
+        "screenings[1].address: 'TBD' is a placeholder, not a street address",
+    ),
+    (
+        "event-address-placeholder",
+        variant("images:", "events:\n  - participants: [Ann]\n    address: N/A\nimages:"),
+        14,
+        "events[1].address: 'N/A' is a placeholder, not a street address",
+    ),
     (
         "number-with-a-leading-zero",  # published '61 min', without a word
         variant("  year: 2024\n", "  year: 2024\n  runtime: 075\n"),
@@ -978,7 +990,7 @@ def test_every_escaped_control_character_in_the_settings_is_reported_at_once(
     ],
 )
 def test_a_real_postal_address_is_no_placeholder(address: str) -> None:
-    from dopemail.config import placeholder_address
+    from dopemail.models import placeholder_address
 
     assert not placeholder_address(address)
 
@@ -988,7 +1000,7 @@ def test_a_real_postal_address_is_no_placeholder(address: str) -> None:
 )
 def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
     # Words a real address may hold ('Main Street', 'None Road') stand for none alone.
-    from dopemail.config import placeholder_address
+    from dopemail.models import placeholder_address
 
     assert placeholder_address(address)
 
@@ -1585,6 +1597,45 @@ def test_a_film_s_language_gives_its_original_title_s_tag(language: str, tag: st
     from dopemail.languages import language_code
 
     assert language_code(language) == tag
+
+
+@pytest.mark.parametrize(
+    ("address", "told"),
+    [
+        (
+            "1 Main Street, Los Angeles, CA 90046",
+            "the street address of The Venue holds its city or postal code, which the page "
+            "writes after it: it shows '1 Main Street, Los Angeles, CA 90046, Los Angeles, "
+            "CA 90046'",
+        ),
+        (
+            "1 Main Street, 90046",
+            "the street address of The Venue holds its city or postal code, which the page "
+            "writes after it: it shows '1 Main Street, 90046, Los Angeles, CA 90046'",
+        ),
+        (
+            "los angeles",
+            "the street address of The Venue is its city, 'los angeles': the page shows "
+            "'los angeles, Los Angeles, CA 90046'",
+        ),
+        ("1 Main Street", None),
+        ("300 Los Angeles Street", None),  # a street named after its city
+        ("The Venue Building, 1 Main Street", None),
+        ("1 Main Street, Suite 900046", None),  # the code within another number
+    ],
+)
+def test_a_venue_s_street_address_holding_its_city_is_noted(
+    write_files, address: str, told: str | None
+) -> None:
+    # Shown "8000 Sunset Boulevard, Los Angeles, CA 90046, Los Angeles, CA 90046" on the page,
+    # in the email and in the map link, without a word; "Los Angeles" alone had no street.
+    fields = (
+        f"address: {address}\n    city: Los Angeles\n    region: CA\n    postal_code: '90046'\n"
+    )
+    text = variant("address: 1 Main Street\n    city: Los Angeles\n", f"    {fields}".lstrip())
+    root = write_files({"entries/zz.md": text})
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert notes == ([(text[: text.index("address:")].count("\n") + 1, told)] if told else [])
 
 
 def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(

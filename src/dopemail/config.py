@@ -38,7 +38,7 @@ from .errors import (
     raise_all,
 )
 from .languages import LANGUAGE_TAG, language_direction, tag_case
-from .models import Line, Model, Text, Url, hinted
+from .models import Line, Model, Text, Url, hinted, placeholder_address
 
 CONFIG_NAME = "dopemail.toml"
 
@@ -324,29 +324,6 @@ class Site(Model):
             "Entries the home page lists, newest first; every entry is listed by its year "
             "under archive/ (a home page listing thousands is megabytes)."
         ),
-    )
-
-
-# What stands for an address not known yet: the whole value ('address', 'N/A', '123 Main
-# Street'), or a word of it ('Address TBD', 'Anytown', 'CHANGEME'), and a value of no letter or
-# digit ('-', '…').
-_PLACEHOLDER_ADDRESS = re.compile(
-    r"(?is)[\W_]*(?:xx+|to do|n/?a|none|null|(?:your |our |the )?(?:postal |street |mailing )?"
-    r"address(?: here)?|123,? main st(?:reet|\.)?)[\W_]*"
-)
-_PLACEHOLDER_WORD = re.compile(
-    r"(?i)\b(?:tb[acd]|todo|fixme|change ?me|anytown|lorem ipsum|to be (?:determined|"
-    r"confirmed|announced)|your (?:postal |street |mailing )?address)\b"
-)
-
-
-def placeholder_address(value: str) -> bool:
-    """Whether a postal address is a placeholder for one (see Sender.postal_address)."""
-    value = value.strip()
-    return (
-        not any(c.isalnum() for c in value)
-        or _PLACEHOLDER_ADDRESS.fullmatch(value) is not None
-        or _PLACEHOLDER_WORD.search(value) is not None
     )
 
 

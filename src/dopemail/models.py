@@ -310,6 +310,41 @@ def _any_case(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+# What stands for an address not known yet: the whole value ('address', 'N/A', '123 Main
+# Street'), or a word of it ('Address TBD', 'Anytown', 'CHANGEME'), and a value of no letter or
+# digit ('-', '…').
+_PLACEHOLDER_ADDRESS = re.compile(
+    r"(?is)[\W_]*(?:xx+|to do|n/?a|none|null|(?:your |our |the )?(?:postal |street |mailing )?"
+    r"address(?: here)?|123,? main st(?:reet|\.)?)[\W_]*"
+)
+_PLACEHOLDER_WORD = re.compile(
+    r"(?i)\b(?:tb[acd]|todo|fixme|change ?me|anytown|lorem ipsum|to be (?:determined|"
+    r"confirmed|announced)|your (?:postal |street |mailing )?address)\b"
+)
+
+
+def placeholder_address(value: str) -> bool:
+    """Whether an address is a placeholder for one (the sender's postal address, a venue's)."""
+    value = value.strip()
+    return (
+        not any(c.isalnum() for c in value)
+        or _PLACEHOLDER_ADDRESS.fullmatch(value) is not None
+        or _PLACEHOLDER_WORD.search(value) is not None
+    )
+
+
+def _street_address(value: str) -> str:
+    # 'TBD', 'N/A', '123 Main Street': printed as the venue's address, put in its map link
+    # and its page's schema.org data, without a word.
+    if placeholder_address(value):
+        raise hinted(
+            f"'{value.strip()}' is a placeholder, not a street address",
+            "write the venue's street and number (8000 Sunset Boulevard), or leave it out of "
+            "the entry until it is known",
+        )
+    return value
+
+
 def hinted(message: str, hint: str) -> PydanticCustomError:
     """A value that fails a field's check, with the fix to say after it (no braces in either:
     the message is a template)."""
@@ -502,6 +537,11 @@ class Screening(Model):
     def _ordered(cls, ends: date | None, info: ValidationInfo) -> date | None:
         return _after_start(ends, info, "screening")
 
+    @field_validator("address")
+    @classmethod
+    def _a_street(cls, value: str) -> str:
+        return _street_address(value)
+
     @property
     def full_address(self) -> str:
         """Street, city, region and postal code on one line, in the order the venue's country
@@ -552,6 +592,11 @@ class Event(Model):
     venue: str | None = Field(None, description="Where it takes place, if live.")
     address: str | None = Field(None, description="The venue's street address and city.")
     url: Url | None = Field(None, description="Tickets or more information.")
+
+    @field_validator("address")
+    @classmethod
+    def _a_street(cls, value: str | None) -> str | None:
+        return value if value is None else _street_address(value)
 
     @property
     def heading(self) -> str:

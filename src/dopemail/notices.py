@@ -165,6 +165,25 @@ def unsendable(workspace: Workspace) -> list[ConfigError]:
     ]
 
 
+def postal_address_without_number(workspace: Workspace) -> list[ConfigError]:
+    """A warning when the publication's postal address has no number: no street number, P.O.
+    box or postal code ('Los Angeles, CA, USA'), which no letter reaches, where the law asks
+    every newsletter for a valid postal address (CAN-SPAM)."""
+    address = workspace.settings.sender.postal_address
+    if any(c.isdigit() for c in address):
+        return []
+    return [
+        ConfigError(
+            f"[sender] postal_address '{address.strip()}' has no number: it names no street "
+            "address, P.O. box or postal code, which the law asks every newsletter for",
+            CONFIG_NAME,
+            config_line(workspace.root, ("sender", "postal_address")),
+            'write the whole address a letter would reach, e.g. postal_address = "DoPe '
+            'Press, 8033 Sunset Boulevard #1000, Los Angeles, CA 90046, USA"',
+        )
+    ]
+
+
 def untranslated_language(workspace: Workspace) -> list[ConfigError]:
     """A warning when the publication's language has no catalog of words yet: its pages,
     emails and feeds are written in English words (and dates), said by build and check."""
@@ -291,6 +310,7 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                         "or its ISO code (FR)",
                     )
                 )
+        found.extend(_address_repeats(screening, i, doc))
         found.extend(_clocks_elsewhere(screening, i, doc, zone))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
@@ -317,6 +337,47 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 )
             )
     return tuple(found)
+
+
+def _address_repeats(
+    screening: Screening, i: int, doc: Document
+) -> list[tuple[str, int | None, str]]:
+    """A venue's street address written with its city or postal code, which the page and
+    the email write after it ('8000 Sunset Boulevard, Los Angeles, CA 90046, Los Angeles,
+    CA 90046'), or that is its city alone (no street)."""
+    address, city = screening.address.strip(), screening.city.strip().casefold()
+    parts = [part.strip() for part in address.split(",")]
+    line = line_of(doc.meta, ("screenings", i, "address"))
+    if address.casefold() == city:
+        return [
+            (
+                f"the street address of {screening.venue} is its city, '{address}': the "
+                f"page shows '{screening.full_address}'",
+                line,
+                "write the venue's street and number (8000 Sunset Boulevard)",
+            )
+        ]
+    said = [
+        part
+        for part in parts[1:]
+        if (folded := part.casefold()) == city
+        or folded.startswith(f"{city} ")
+        or folded.endswith(f" {city}")
+    ]
+    code = screening.postal_code
+    if code and re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", address):
+        said.append(code)
+    if not said:
+        return []
+    return [
+        (
+            f"the street address of {screening.venue} holds its city or postal code, which "
+            f"the page writes after it: it shows '{screening.full_address}'",
+            line,
+            f"write the street alone (address: {parts[0]}), the city and postal code in "
+            "their own fields",
+        )
+    ]
 
 
 def _clocks_elsewhere(
