@@ -1527,6 +1527,64 @@ def test_a_showtime_without_an_offset_is_told_its_venue_s(
     assert error.line == _times_line(entry) and told in error.message, error.message
 
 
+def _event(address: str, time: str) -> str:
+    return variant(
+        "images:",
+        f"events:\n  - participants: [Ann]\n    address: {address}\n    date: '{time}'\nimages:",
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "time", "told"),
+    [
+        # Told the publication's offset (-08:00), an event in Paris was published 9 hours off.
+        (
+            "51 rue des Écoles, 75005 Paris, France",
+            "2024-12-14T20:00:00",
+            "events[1].date: '2024-12-14T20:00:00' has a time but no time zone: add the "
+            "offset, +01:00 in Europe/Paris on that day",
+        ),
+        (
+            "Barbican, Silk Street, London EC2Y 8DS, UK",
+            "2024-12-14T20:00:00",
+            "add the offset, +00:00 in Europe/London on that day",
+        ),
+        (
+            "Film Forum, 209 W Houston St, New York, NY 10014",
+            "2024-12-14T20:00:00",
+            "add the offset, -05:00 in America/New_York on that day",
+        ),
+        # At home, or a state's code that is a country's too (CA, Canada): the publication's.
+        (
+            "10850 W Pico Blvd, Los Angeles, CA 90064",
+            "2024-12-14T20:00:00",
+            "add the offset, -08:00 in America/Los_Angeles on that day",
+        ),
+        (
+            "51 rue des Écoles, 75005 Paris, France",
+            "2024-12-14T20:00:00-08:00",
+            "the event 2024-12-14T20:00:00-08:00 at 51 rue des Écoles, 75005 Paris, France is "
+            "written at -08:00, and Paris, France is at +01:00 on that day: readers are told "
+            "20:00 for what is 05:00 there",
+        ),
+        ("51 rue des Écoles, 75005 Paris, France", "2024-12-14T20:00:00+01:00", None),
+        ("10850 W Pico Blvd, Los Angeles, CA 90064", "2024-12-14T20:00:00-08:00", None),
+    ],
+)
+def test_an_event_s_time_is_at_its_address_s_clock(
+    write_files, address: str, time: str, told: str | None
+) -> None:
+    entry = _event(address, time)
+    line = entry[: entry.index("    date:")].count("\n") + 1
+    root = write_files({"entries/zz.md": entry})
+    if "no time zone" in (told or "") or "add the offset" in (told or ""):
+        (error,) = reported(root)
+        assert error.line == line and told in error.message, error.message
+        return
+    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert notes == ([(line, told)] if told else []), notes
+
+
 @pytest.mark.parametrize(
     ("city", "country", "time", "told"),
     [

@@ -361,3 +361,24 @@ def country_code(country: str) -> str | None:
         return written.upper()
     key = written.casefold()
     return _BY_NAME.get(key) or _zone_names().get(key) or code_of(written)
+
+
+def address_place(address: str) -> tuple[str | None, str]:
+    """The country (as written, None for the publication's own) and city of an address on
+    one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
+    part, when a country's name, and the part before it without its postal code. A code of
+    two letters is not taken for a country there ('Los Angeles, CA': Canada's code is a
+    state's too), but 'UK'."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    country = None
+    last = parts[-1] if parts else ""
+    named = (len(last) > 2 or last.upper() == "UK") and not any(c.isdigit() for c in last)
+    if named and country_code(last) is not None:
+        country, parts = last, parts[:-1]
+    # The city: the last part left with letters once its numbers are taken off (a postal
+    # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
+    for part in [*reversed(parts[1:]), *parts[:1]]:  # its first part last: most often a street
+        words = [w for w in part.split() if not any(c.isdigit() for c in w)]
+        if words and not (len(words) == 1 and len(words[0]) == 2 and words[0].isupper()):
+            return country, " ".join(words)
+    return country, ""

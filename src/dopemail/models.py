@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .countries import code_first, display, venue_clocks
+from .countries import address_place, code_first, display, venue_clocks
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
@@ -116,15 +116,19 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
 
 
 def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -> ZoneInfo | None:
-    """The zone of the venue a showtime without an offset is at (a screening's ``times``),
-    where its country and city tell it; None to take the publication's. Raises where the
+    """The zone of the venue a time without an offset is at (a screening's ``times``, an
+    event's ``date`` at its ``address``), where its country and city tell it; None to take
+    the publication's. Raises where the
     venue's country has several offsets that day and none is the venue's by its city."""
-    data = info.data if info.field_name == "times" else None
-    if not data or not isinstance(data.get("city"), str):
+    data = info.data
+    if info.field_name == "times" and isinstance(data.get("city"), str):
+        country, city = data.get("country"), data["city"]
+    elif info.field_name == "date" and isinstance(data.get("address"), str):
+        country, city = address_place(data["address"])  # an event's, on one line
+    else:
         return None
     home = _zone(info)
-    country = data.get("country")
-    clocks, at_home = venue_clocks(country, data["city"], home.key)
+    clocks, at_home = venue_clocks(country, city, home.key)
     offsets: dict[timedelta | None, ZoneInfo] = {}
     for clock in clocks:
         offsets.setdefault(wall.replace(tzinfo=clock).utcoffset(), clock)
@@ -588,9 +592,14 @@ class Event(Model):
     participants: list[Text] = Field(default_factory=list, description="Who speaks.")
     moderator: str | None = Field(None, description="Who leads the conversation.")
     video: Url | None = Field(None, description="Link to the recording.")
-    date: Moment | None = Field(None, description="When it takes or took place.")
+    # Before its date, which is validated at the venue's clock (its address's country).
     venue: str | None = Field(None, description="Where it takes place, if live.")
-    address: str | None = Field(None, description="The venue's street address and city.")
+    address: str | None = Field(
+        None,
+        description="The venue's street address and city, and its country if not the "
+        "publication's ('51 rue des Écoles, 75005 Paris, France').",
+    )
+    date: Moment | None = Field(None, description="When it takes or took place.")
     url: Url | None = Field(None, description="Tickets or more information.")
 
     @field_validator("address")

@@ -10,14 +10,15 @@ Apart from loading: nothing here refuses a file. An entry's own notes are found 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
+from .countries import address_place, venue_clocks
 from .countries import unknown as unknown_country
-from .countries import venue_clocks
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
@@ -294,6 +295,12 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                     "write its name in English (Swedish, Wolof) or its ISO 639 code (sv, wo)",
                 )
             )
+    for k, event in enumerate(meta.events):
+        if event.address and event.date is not None and not isinstance(event.date, WholeDay):
+            country, city = address_place(event.address)
+            venue = event.venue or event.address
+            at = [(("events", k, "date"), event.date)]
+            found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
@@ -311,7 +318,13 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                     )
                 )
         found.extend(_address_repeats(screening, i, doc))
-        found.extend(_clocks_elsewhere(screening, i, doc, zone))
+        timed = [
+            (("screenings", i, "times", j), moment)
+            for j, moment in enumerate(screening.times)
+            if not isinstance(moment, WholeDay)
+        ]
+        where = (screening.country, screening.city, screening.venue)
+        found.extend(_clocks_elsewhere(timed, *where, doc, zone))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:
@@ -381,18 +394,23 @@ def _address_repeats(
 
 
 def _clocks_elsewhere(
-    screening: Screening, index: int, doc: Document, zone: ZoneInfo
+    timed: Sequence[tuple[tuple[Any, ...], datetime]],
+    country: str | None,
+    city: str,
+    venue: str,
+    doc: Document,
+    zone: ZoneInfo,
+    what: str = "showtime",
 ) -> list[tuple[str, int | None, str]]:
-    """Showtimes written with an offset the venue's clock does not have on that day, where
-    its country and city tell its zone: a Paris screening written -08:00 (a Los Angeles
-    publication's offset, as a hint once gave it) was published nine hours off, in the
-    pages, the feeds and calendars, without a word."""
-    timed = [(j, m) for j, m in enumerate(screening.times) if not isinstance(m, WholeDay)]
+    """Times written with an offset the venue's clock does not have on that day, where its
+    country and city tell its zone (``timed``: each where it is in the front matter): a
+    Paris screening written -08:00 (a Los Angeles publication's offset, as a hint once gave
+    it) was published nine hours off, in the pages, the feeds and calendars, without a word."""
     if not timed:
         return []
-    clocks, _ = venue_clocks(screening.country, screening.city, zone.key)
+    clocks, _ = venue_clocks(country, city, zone.key)
     found: list[tuple[str, int | None, str]] = []
-    for j, moment in timed:
+    for loc, moment in timed:
         written = moment.utcoffset()
         # The first that agrees ends it: most often the first, the publication's own (a
         # thousand entries' showtimes against the 29 zones of the United States, each, cost
@@ -404,7 +422,7 @@ def _clocks_elsewhere(
             offsets.setdefault(moment.astimezone(c).utcoffset(), c)
         clock, first = next(iter(offsets.items()))
         name, there = first.key, moment.astimezone(first)
-        place = ", ".join(p for p in (screening.city, screening.country) if p)
+        place = ", ".join(p for p in (city, country) if p)
         ordered = sorted(o for o in offsets if o is not None)
         both = (
             " or ".join(offset_text(o) for o in offsets)
@@ -420,10 +438,10 @@ def _clocks_elsewhere(
         )
         found.append(
             (
-                f"the showtime {moment.isoformat()} at {screening.venue} is written at "
+                f"the {what} {moment.isoformat()} at {venue} is written at "
                 f"{offset_text(moment.utcoffset())}, and {place} is at {both} on that "
                 f"day{told}",
-                line_of(doc.meta, ("screenings", index, "times", j)),
+                line_of(doc.meta, loc),
                 # Which of the two was meant, the hour or the moment, is the editor's to say (a
                 # time written in UTC is most often the right moment).
                 f"write it at the venue's clock{'' if len(offsets) == 1 else f' ({name})'}: "
