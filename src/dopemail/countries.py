@@ -363,6 +363,14 @@ def country_code(country: str) -> str | None:
     return _BY_NAME.get(key) or _zone_names().get(key) or code_of(written)
 
 
+def _known_at_once(country: str) -> bool:
+    # A country named as the zone database or the names above name it, or by its code: not
+    # looked up in ISO 3166 and the CLDR (a quarter of a second to load, in every process
+    # of a build, for the city that ends most addresses: 'Los Angeles').
+    key = country.strip().casefold()
+    return key in _BY_NAME or key in _zone_names() or key.upper() in _zone_table().values()
+
+
 def address_place(address: str) -> tuple[str | None, str]:
     """The country (as written, None for the publication's own) and city of an address on
     one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
@@ -373,7 +381,7 @@ def address_place(address: str) -> tuple[str | None, str]:
     country = None
     last = parts[-1] if parts else ""
     named = (len(last) > 2 or last.upper() == "UK") and not any(c.isdigit() for c in last)
-    if named and country_code(last) is not None:
+    if named and _known_at_once(last):
         country, parts = last, parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
