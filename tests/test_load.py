@@ -287,6 +287,13 @@ BAD_ENTRIES = [
         14,
         "events[1].address: 'N/A' is a placeholder, not a street address",
     ),
+    (  # followed, "put https:// first" made 'https://https//www.hulu.com/', which passed
+        "url-missing-its-colon",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: https//www.hulu.com/\nimages:"),
+        14,
+        "streaming[1].url: 'https//www.hulu.com/' begins 'https//', which is not how a web "
+        "address begins: write https://www.hulu.com/",
+    ),
     (
         "number-with-a-leading-zero",  # published '61 min', without a word
         variant("  year: 2024\n", "  year: 2024\n  runtime: 075\n"),
@@ -1121,6 +1128,12 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             'timezone = "America/Los_Angeles"',
             "timezone = 8",
             "publication.timezone: must be text, but TOML read it as the number 8",
+        ),
+        (  # it said "write it with https:// (or http://) first": http:// was then refused
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+            'unsubscribe_url = "dopepress.example.com/unsubscribe"',
+            "sender.unsubscribe_url: 'dopepress.example.com/unsubscribe' is not a full web "
+            "address: write it with https:// first",
         ),
         (
             'postal_address = "DoPe Press, Paris-LA, 8033 Sunset Boulevard #1000, Los Angeles, '

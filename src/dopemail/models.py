@@ -213,12 +213,22 @@ def _readings(text: str) -> str | None:
 _MOMENT_FORM = "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00"
 
 
+# 'https//', 'https:/', 'https:///', 'https;//': the start of an address typed wrong.
+_MISTYPED_SCHEME = re.compile(r"(https?)(?:[:;]/{1}|[:;]?/{3,}|;//|//)(?=[^/])", re.IGNORECASE)
+
+
 def _check_url(value: str) -> str:
+    if mistyped := _MISTYPED_SCHEME.match(value):
+        # Told to put https:// first, 'https//x' became 'https://https//x', which passed.
+        meant = f"{mistyped.group(1).lower()}://{value[mistyped.end() :]}"
+        raise ValueError(
+            f"'{value}' begins '{mistyped.group()}', which is not how a web address begins: "
+            f"write {meant}"
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(
-            f"'{value}' is not a full web address: write it with https:// (or http://) first"
-        )
+        # (Not "or http://": the site's and the unsubscribe page's must be https.)
+        raise ValueError(f"'{value}' is not a full web address: write it with https:// first")
     if not parts.hostname:
         raise ValueError(
             f"'{value}' has no site name after {parts.scheme}://: write the whole address"
