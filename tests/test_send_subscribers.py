@@ -61,6 +61,32 @@ def test_each_row_is_checked_and_every_skip_has_a_reason(tmp_path) -> None:
     assert reasons["ADA@example.com"] == "duplicate: also on line 2"
 
 
+def test_a_row_a_comma_split_or_a_status_misspelt_is_told_why(tmp_path) -> None:
+    # A name's comma unquoted made 'Orson' the status: "not subscribed: status 'orson'"; a
+    # status misspelt was skipped without the word it was meant to be.
+    path = tmp_path / "subscribers.csv"
+    path.write_text(
+        "email,name,status,subscribed_at,tags\n"
+        "orson@example.com,Welles, Orson,subscribed,2024-02-01,reviews\n"
+        "rita@example.com,Rita,subscirbed,2024-02-01,\n"
+        "ida@example.com,Ida,pending,2024-02-01,,\n"  # a cell more, its status its own
+        "gus@example.com,Gus,subscribed,2024-02-01,film,\n",  # a cell more: still mailed
+        encoding="utf-8",
+    )
+    ledger, report = sync(tmp_path, path)
+    assert [r.email for r in ledger.next_pending(1, 10)] == ["gus@example.com"]
+    reasons = {email: reason for _, email, reason in report.examples}
+    assert reasons["orson@example.com"] == (
+        'invalid: 6 cells where the header has 5: a name with a comma goes in quotes, "Welles, '
+        'Orson"'
+    )
+    assert reasons["rita@example.com"] == (
+        "not subscribed: status 'subscirbed' (did you mean 'subscribed'? only 'subscribed' "
+        "readers are mailed)"
+    )
+    assert reasons["ida@example.com"].startswith("not subscribed: status 'pending'")
+
+
 @pytest.mark.parametrize("status", ["unsubscribe", "Unsub", "unsubscribed-2024"])
 def test_a_status_of_a_reader_who_left_in_other_words_is_unsubscribed(tmp_path, status) -> None:
     # 'unsubscribe' was "not subscribed ... (write 'subscribed' to mail)": a hint to mail a

@@ -174,7 +174,12 @@ def read_subscribers(path: Path) -> Iterator[Row]:
                 _check_quotes(path, start, reader.line_num, record, lines.last)
             if not any(cell.strip() for cell in record):
                 continue
-            yield _check(reader.line_num, record, at_email, at_name, at_status)
+            row = _check(reader.line_num, record, at_email, at_name, at_status)
+            if row.skip == "not subscribed" and _shifted(record, len(header), at_status):
+                # 'orson@example.com,Welles, Orson,subscribed': the name's comma made it two
+                # cells, and 'Orson' was read as the status.
+                row = _cells_past_the_header(row, record, header, at_name)
+            yield row
 
 
 # What else a spreadsheet separates columns with: semicolons (its regional setting), tabs (a
@@ -300,6 +305,37 @@ def clean_name(name: str) -> str:
     return name.strip() if name.isprintable() else _CONTROL.sub(" ", name).strip()
 
 
+@functools.lru_cache(maxsize=64)
+def _closest_status(status: str) -> str | None:
+    # Held: a list of a hundred thousand 'pending' readers asks the same thing each time.
+    close = difflib.get_close_matches(status, _STATUSES, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _shifted(record: list[str], width: int, at_status: int) -> bool:
+    """Whether a row has a cell more than the header before its status: the cell after
+    the status column holds a status."""
+    return len(record) > width and _cell(record, at_status + 1).lower() in _STATUSES
+
+
+def _cells_past_the_header(
+    row: Row, record: list[str], header: list[str], at_name: int | None
+) -> Row:
+    """A row skipped for its status that has more cells than the header: said so, with the
+    name quoted as the file needs it when a comma in it is the likely cause."""
+    detail = f"{len(record)} cells where the header has {len(header)}"
+    if at_name is not None and at_name + 1 < len(record):
+        name = ", ".join(cell.strip() for cell in record[at_name : at_name + 2])
+        detail += f': a name with a comma goes in quotes, "{name}"'
+    else:
+        detail += ": a cell with a comma goes in quotes"
+    return Row(row.line, row.email, row.key, row.name, "invalid", detail)
+
+
+#: The statuses a list holds, for a misspelt one's closest ('subscirbed').
+_STATUSES = ("subscribed", "active", "unsubscribed", "bounced", "complained")
+
+
 def _check(line: int, record: list[str], at_email: int, at_name: int | None, at_status: int) -> Row:
     raw = _cell(record, at_email)
     name = clean_name(_cell(record, at_name))
@@ -322,8 +358,16 @@ def _check(line: int, record: list[str], at_email: int, at_name: int | None, at_
         return Row(line, email, key, name, "unsubscribed", f"status '{status}'")
     shown = f"status '{status}'" if status else "no status"
     # Not told to write 'subscribed': the status may be a reader who left, in other words.
+    # But a status misspelt is told the one it is closest to, which the editor may mean.
+    close = _closest_status(status) if status else None
+    meant = f"did you mean '{close}'? " if close else ""
     return Row(
-        line, email, key, name, "not subscribed", f"{shown} (only 'subscribed' readers are mailed)"
+        line,
+        email,
+        key,
+        name,
+        "not subscribed",
+        f"{shown} ({meant}only 'subscribed' readers are mailed)",
     )
 
 
