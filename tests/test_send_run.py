@@ -764,12 +764,12 @@ def test_a_dry_run_during_a_send_does_not_advise_settling_its_batches(server, tm
         send(root, "postmark")
     server.on_delivered = None
     plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
-    assert "settle with --mark-in-flight-sent" in plan and "running:" not in plan
+    assert "settle it with --mark-in-flight-sent" in plan and "running:" not in plan
     with send_lock(root):  # another send holds the workspace
         plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
         lines = describe_status(send_status(root, "1"))
     assert "another dopemail send of this workspace is running now" in plan
-    assert "settle with" not in plan
+    assert "settle" not in plan
     assert any("a dopemail send is running now" in line for line in lines)
 
 
@@ -809,11 +809,41 @@ def test_a_lost_answer_without_idempotency_is_reported_not_retried(server, tmp_p
     lines = describe_status(send_status(root, "1"))
     assert any("batch 2 in flight: 10 recipients" in line for line in lines)
     plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
-    assert "in flight:   batch 2 may have been delivered already" in plan
+    # Told with its own number, not an example's that names batches this send has not.
+    assert (
+        "in flight:   batch 2 may have been delivered already: settle it with "
+        "--mark-in-flight-sent or --resend-in-flight; see dopemail status"
+    ) in plan, plan
     # The editor checked Postmark's activity: batch 2 went out.
     summary = send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=True))
     assert summary.sent == 0 and counts(root)["sent"] == 30  # batch 3 went in the first run
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
+
+
+def test_two_batches_in_flight_are_told_how_to_settle_each(server, tmp_path, monkeypatch) -> None:
+    # The example named batches 2 and 5 whatever was in flight (2 and 3 here).
+    from dopemail.send.providers.base import InDoubt
+    from dopemail.send.providers.postmark import Postmark
+
+    root = postmark_workspace(server, tmp_path)
+    real = Postmark.send
+
+    def answer(self, batch):  # type: ignore[no-untyped-def]
+        if batch.number in (2, 3):  # posted side by side, neither answered in time
+            time.sleep(0.3)
+            raise InDoubt("no answer in time")
+        return real(self, batch)
+
+    monkeypatch.setattr(Postmark, "send", answer)
+    with pytest.raises(SendError, match="may or may not have delivered batch"):
+        send(root, "postmark")
+    monkeypatch.setattr(Postmark, "send", real)
+    plan = "\n".join(describe_plan(send(root, "postmark", SendOptions())))
+    (line,) = [line for line in plan.split("\n") if line.startswith("  in flight:")]
+    numbers = re.search(r"batch (\d+), (\d+) may have", line)
+    assert numbers is not None, line
+    assert numbers.groups() == ("2", "3"), line
+    assert "(--mark-in-flight-sent 2 --resend-in-flight 3)" in line, line
 
 
 def test_resend_in_flight_posts_a_batch_that_never_arrived(server, tmp_path) -> None:

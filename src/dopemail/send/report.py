@@ -238,11 +238,19 @@ def describe_plan(summary: SendSummary) -> list[str]:
             "batches in flight are being posted; run this again once it has finished"
         )
     elif summary.unsettled:
-        numbers = ", ".join(str(b.number) for b in summary.unsettled)
+        held = [b.number for b in summary.unsettled]
+        numbers = ", ".join(map(str, held))
+        # The example names this send's own batches (it named 2 and 5, which may not be).
+        how = (
+            "settle it with --mark-in-flight-sent or --resend-in-flight"
+            if len(held) == 1
+            else "settle them with --mark-in-flight-sent or --resend-in-flight, for all of "
+            f"them or for the batches named (--mark-in-flight-sent {held[0]} "
+            f"--resend-in-flight {held[1]})"
+        )
         lines.append(
-            f"  in flight:   batch {numbers} may have been delivered already: settle with "
-            "--mark-in-flight-sent or --resend-in-flight, for all of them or for the batches "
-            "named (--mark-in-flight-sent 2 --resend-in-flight 5; see dopemail status)"
+            f"  in flight:   batch {numbers} may have been delivered already: {how}; see "
+            "dopemail status"
         )
     elif summary.in_flight:
         lines.append("  in flight:   posted again under the same idempotency keys (safe)")
