@@ -236,3 +236,22 @@ def test_a_link_from_the_host_s_root_that_leaves_a_site_at_a_path_is_warned_abou
         f"{site})",
     ], output
     assert f"hint: write {site}all-of-us-strangers/: a link written from / (or climbing" in output
+
+
+def test_a_link_to_the_publication_s_unsubscribe_page_is_no_dead_link(
+    workspace: Path, run_cli
+) -> None:
+    # The page is the publication's own ([sender] unsubscribe_url), not one dopemail makes:
+    # a link to it was told it "leads to no page of this site".
+    line = _append(
+        workspace,
+        "entries/varda-in-los-angeles.md",
+        f"[Leave the list]({BASE}unsubscribe), or [this one]({BASE}unsubscribed/).",
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    told = [w for w in output.split("\n") if w.startswith("warning:")]
+    assert told == [
+        f"warning: entries/varda-in-los-angeles.md:{line}: the link to {BASE}unsubscribed/ "
+        "leads to no page of this site"
+    ], told

@@ -149,6 +149,11 @@ _IN_FULL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 SHOWN = 20
 
 
+def _page(url: str) -> str:
+    # The page an address leads to: without its fragment, query or last slash.
+    return unquote(url.split("#", 1)[0].split("?", 1)[0]).rstrip("/")
+
+
 def dead_links_in(build: Build) -> list[ContentError]:
     """:func:`dead_links` of a build (its published entries' texts and its issues), the first
     :data:`SHOWN` of them, then how many more there are."""
@@ -159,9 +164,11 @@ def dead_links_in(build: Build) -> list[ContentError]:
     texts += [(i.issue.path, i.issue.url, i.links) for i in build.issues]
     # A draft issue's link to a draft entry it gathers: the issue's checks say so, at its line.
     drafts = {(i.issue.path, unquote(e.url)) for i in build.issues for e in i.issue.drafts}
+    # A page of the site dopemail does not make, named in dopemail.toml: the unsubscribe page.
+    served = {_page(url) for url in (workspace.settings.sender.unsubscribe_url,) if url}
     found: list[tuple[DeadLink, int | None]] = []  # each with its line, when known
     for link in dead_links(base_url, texts, build.outputs):
-        if (link.path, link.url) in drafts:
+        if (link.path, link.url) in drafts or _page(link.url) in served:
             continue
         line = None
         if link.outside:
