@@ -275,6 +275,25 @@ BAD_ENTRIES = [
         12,
         "screenings[1].postal_code: must be text, but YAML read 02134 as the number 1116",
     ),
+    (  # its name deleted: it was told as a line indented wrongly
+        "value-without-its-field",
+        variant("title: A Film\n", "title: A Film\n: Some words\n"),
+        3,
+        "broken YAML: this line has a value but no field name before its ':'",
+    ),
+    (  # a block of `new`'s examples uncommented but its first line: told at line 1's field
+        "field-commented-out-above-its-lines",
+        variant("screenings:\n", "# screenings:\n"),
+        8,
+        "broken YAML: the field 'screenings' is still commented out, and the lines under it "
+        "are not",
+    ),
+    (  # was "the field name None is a number", at the front matter's first line
+        "field-named-null",
+        variant("title: A Film\n", "title: A Film\n~: d\n"),
+        3,
+        "a field with no name: YAML reads '~' or 'null' as nothing",
+    ),
     (  # printed as the venue's address, in its map link and its schema.org data
         "venue-address-placeholder",
         variant("address: 1 Main Street", "address: TBD"),

@@ -775,6 +775,27 @@ def _continues(lines: list[str], index: int) -> bool:
     return deeper and not opens
 
 
+# A value without its field's name: ': text', '  : text'.
+_NO_KEY = re.compile(r"\s*:(?:\s|$)")
+# A field commented out with nothing after it ('# screenings:'), the start of a block.
+_COMMENTED_KEY = re.compile(r"(\s*)#\s?([A-Za-z_][\w-]*):\s*(?:#.*)?$")
+
+
+def _commented_parent(lines: list[str], index: int) -> tuple[int, str] | None:
+    """The line and name of a field left commented out right above an indented line that is
+    not (a block of `dopemail new`'s examples uncommented but its first line): YAML read the
+    lines under it as indented wrongly under the field before, lines above."""
+    if not 0 < index < len(lines) or not lines[index].startswith(" "):
+        return None
+    above = index - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    found = _COMMENTED_KEY.match(lines[above]) if above >= 0 else None
+    if found is None or len(found.group(1)) >= len(_indent(lines[index])):
+        return None
+    return above, found.group(2)
+
+
 def _line_above(lines: list[str], index: int) -> int | None:
     """The last line before ``index`` (0-based) with something on it, if any."""
     for number in range(min(index, len(lines)) - 1, -1, -1):
@@ -879,6 +900,26 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 raise ContentError(colon[0], path, started + 1 + line_offset, colon[1]) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
+        for at in (mark.line, mark.line - 1) if mark else ():
+            if 0 <= at < len(lines) and _NO_KEY.match(lines[at]):
+                # ': Images courtesy of ...': its field's name deleted. Told as an
+                # indentation, which it is not.
+                raise ContentError(
+                    "broken YAML: this line has a value but no field name before its ':'",
+                    path,
+                    at + 1 + line_offset,
+                    "write the field's name before the ':' (rights: ...), or delete the line",
+                ) from None
+        parent = _commented_parent(lines, mark.line) if mark else None
+        if parent is not None:
+            at, key = parent
+            raise ContentError(
+                f"broken YAML: the field '{key}' is still commented out, and the lines "
+                "under it are not",
+                path,
+                at + 1 + line_offset,
+                f"remove the '#' before '{key}:' (or put it back before the lines under it)",
+            ) from None
         if mark and mark.line < len(lines) and "\t" in _indent(lines[mark.line]):
             # An editor's tab key: "cannot start any token" would not say what to do.
             raise ContentError(

@@ -220,6 +220,11 @@ def describe_errors(
                     "on, off, yes and no are read as true or false: quote it if it is the word "
                     f'("on": ...); the fields here are {known}'
                 )
+            elif key is None:
+                # '~: d' or 'null: d': pydantic names the key 'None', which no line has.
+                loc = (*loc[:-1], None)
+                message = f"{at}a field with no name: YAML reads '~' or 'null' as nothing"
+                hint = f"write the field's name before the ':'; the fields here are {known}"
             else:
                 message = f"{at}the field name {key!r} is a number"
                 hint = f"field names are words; the fields here are {known}"
