@@ -112,9 +112,8 @@ def _octal_numbers(
     return found
 
 
-class OctalNumberError(ContentError):
-    """A number written with a leading 0, which YAML read in octal, at ``loc``: what the
-    file says of it as written (its name's issue number) is not compared with that."""
+class FieldError(ContentError):
+    """A problem of the field at ``loc`` of the front matter, for what else is said of it."""
 
     def __init__(
         self,
@@ -128,9 +127,14 @@ class OctalNumberError(ContentError):
         self.loc = loc
 
 
-class CutValueError(ContentError):
-    """A value YAML cut at a '#' meant as text (see :func:`split_text`): at ``loc``, and
-    ``emptied`` when nothing of it was left."""
+class OctalNumberError(FieldError):
+    """A number written with a leading 0, which YAML read in octal: what the file says of
+    it as written (its name's issue number) is not compared with that."""
+
+
+class CutValueError(FieldError):
+    """A value YAML cut at a '#' meant as text (see :func:`split_text`), ``emptied`` when
+    nothing of it was left."""
 
     def __init__(
         self,
@@ -140,9 +144,8 @@ class CutValueError(ContentError):
         hint: str | None = None,
         loc: tuple[Any, ...] = (),
         emptied: bool = False,
-    ) -> None:  # (all but the message with defaults: unpickled as ContentError is)
-        super().__init__(message, path, line, hint)
-        self.loc = loc
+    ) -> None:
+        super().__init__(message, path, line, hint, loc)
         self.emptied = emptied
 
 
