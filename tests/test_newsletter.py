@@ -2705,3 +2705,17 @@ def test_a_read_more_button_a_template_named_itself_keeps_its_name() -> None:
         "Read more</a></p>"
     )
     assert _buttons_named(own, items, settings) == own  # type: ignore[arg-type]
+
+
+def test_a_list_numbered_from_3_keeps_its_numbers_in_every_output(workspace: Path) -> None:
+    # "3. All of Us Strangers", after a paragraph, was shown "1." in the email, the web
+    # version and the feeds: the sanitiser took the list's start away (the text part kept it).
+    issue = workspace / "issues/3-quiet-hours.md"
+    source = issue.read_text(encoding="utf-8").rstrip("\n")
+    issue.write_text(source + "\n\nThe office argued:\n\n3. Perfect Days\n4. Past Lives\n", "utf-8")
+    build(workspace)
+    folder = workspace / "site/issues/3-quiet-hours"
+    for name in ("email.html", "index.html"):
+        page = (folder / name).read_text(encoding="utf-8")
+        assert re.search(r'<ol start="3"[^>]*>\s*<li[^>]*>Perfect Days</li>', page), name
+    assert "3. Perfect Days\n4. Past Lives" in (folder / "email.txt").read_text(encoding="utf-8")

@@ -46,6 +46,9 @@ _ATTRIBUTES = {
     "abbr": {"title"},
     "td": {"align"},
     "th": {"align"},
+    # A list numbered from 3 ('3. ...', after a paragraph): from 1 without it, as readers saw.
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
 }
 
 
