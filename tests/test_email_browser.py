@@ -417,3 +417,41 @@ def test_the_run_of_a_film_is_told_under_where_it_plays(site: Path) -> None:
             assert section.tag == "section" and "screenings" in section.classes, path
             assert section.findtext("h2") == "Where it plays", path
     assert runs >= 3, runs  # the sample's entries with a run, one with no venue
+
+
+_BROKEN_WORDS = """() => {
+    // The words of the intro's table cells that the page shows on more than one line.
+    const broken = [];
+    for (const cell of document.querySelectorAll("td.body td, td.body th")) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+            for (const found of node.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, found.index);
+                range.setEnd(node, found.index + found[0].length);
+                if (range.getClientRects().length > 1) broken.push(found[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def test_a_table_in_the_intro_breaks_no_word_on_a_phone(browser, tmp_path: Path) -> None:
+    # The intro's text breaks a long address anywhere (mj-text's word-break): a table's cells
+    # took it too, and a phone showed "Venu/e", "MUB/I", "Dockweil/er".
+    table = (
+        "| Film | Venue | Day |\n| --- | --- | --- |\n"
+        "| Low Tide at Dockweiler | Vidiots Foundation | Friday |\n"
+        "| Perfect Days | MUBI, streaming | Saturday |\n"
+    )
+    root = _built_with(tmp_path, "issues/3-quiet-hours.md", "\n---\n", f"\n---\n{table}\n")
+    page = browser.new_page(viewport={"width": 375, "height": 900})
+    _serve_site(page, root / "site")
+    page.goto((root / "site/issues/3-quiet-hours/email.html").as_uri())
+    page.wait_for_load_state("load")
+    cells = page.evaluate("document.querySelectorAll('td.body td').length")
+    broken = page.evaluate(_BROKEN_WORDS)
+    page.close()
+    assert cells == 6 and broken == [], (cells, broken)

@@ -54,7 +54,8 @@ ITEM_TEMPLATE = "issue_item.html.j2"
 # picture's height: mj-image writes the height it is given into the style as well as the
 # attribute, so on a phone, where the picture shrinks to the screen's width, it kept its
 # full height and was squashed; the attribute stays, for Outlook, which sizes by it. A
-# picture in the intro shrinks with the screen, too.
+# picture in the intro shrinks with the screen, too. A table's cells break no word: mj-text's
+# word-break, meant for a long address in a paragraph, made a phone show "Venu/e".
 #: The intro's column in the email, in pixels: 600 less the text's padding.
 INTRO_WIDTH = 552
 
@@ -69,6 +70,9 @@ INLINE_CSS = """
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
 .body ul, .body ol { margin: 0 0 14px; padding-left: 24px; padding-right: 0; }
 .body table, .body td, .body th, .body li { font-family: Georgia, serif; }
+.body table { border-collapse: collapse; margin: 0 0 14px; }
+.body td, .body th { padding: 4px 8px; vertical-align: top; word-break: normal; }
+.body td, .body th { word-wrap: normal; overflow-wrap: normal; }
 .body code { font-family: Menlo, Consolas, monospace; }
 """
 
