@@ -1559,6 +1559,23 @@ def test_a_showtime_without_an_offset_is_told_its_venue_s(
     assert error.line == _times_line(entry) and told in error.message, error.message
 
 
+def test_an_event_s_address_names_its_country_only_when_it_surely_does() -> None:
+    from dopemail.countries import address_place
+
+    paris = "Europe/Paris"
+    la = "7330 Beverly Boulevard, Los Angeles, CA 90036, États-Unis"
+    # Not looked up in the CLDR at each build (a quarter of a second a process): then it is
+    # no country, and its city is no zone's, so no warning is told of a time written there.
+    assert address_place(la, paris) == (None, "États-Unis")
+    assert address_place(la, paris, lookup=True) == ("États-Unis", "Los Angeles")
+    assert address_place("215 N Lumpkin St, Athens, Georgia", "America/New_York") == (
+        None,
+        "Georgia",
+    )
+    assert address_place("1 Rustaveli Ave, Tbilisi, Georgia", paris) == ("Georgia", "Tbilisi")
+    assert address_place("51 N Park St, Lebanon", paris) == (None, "Lebanon")
+
+
 def _event(address: str, time: str) -> str:
     return variant(
         "images:",
@@ -1601,6 +1618,32 @@ def _event(address: str, time: str) -> str:
         ),
         ("51 rue des Écoles, 75005 Paris, France", "2024-12-14T20:00:00+01:00", None),
         ("10850 W Pico Blvd, Los Angeles, CA 90064", "2024-12-14T20:00:00-08:00", None),
+        # Where the address does not surely say its clock, nothing is guessed: no warning,
+        # and a time without an offset is told the publication's, as before.
+        ("51 rue de Bercy, 75012 Paris, FR", "2024-12-14T21:00:00+01:00", None),  # FR: a state?
+        ("215 N Lumpkin St, Athens, Georgia", "2024-12-14T21:00:00-05:00", None),  # the state
+        ("51 N Park St, Lebanon", "2024-12-14T21:00:00-08:00", None),  # a town's name
+        (
+            "2nd floor, Chicago Cultural Center, 78 E Washington St",
+            "2024-12-14T21:00:00-06:00",
+            None,
+        ),
+        (
+            "215 N Lumpkin St, Athens, Georgia",
+            "2024-12-14T20:00:00",
+            "add the offset, -08:00 in America/Los_Angeles on that day",
+        ),
+        (
+            "51 N Park St, Lebanon",
+            "2024-12-14T20:00:00",
+            "add the offset, -08:00 in America/Los_Angeles on that day",
+        ),
+        # Named in another language, looked up when a time lacks its offset.
+        (
+            "Kino Babylon, Rosa-Luxemburg-Str. 30, 10178 Berlin, Allemagne",
+            "2024-12-14T20:00:00",
+            "add the offset, +01:00 in Europe/Berlin on that day",
+        ),
     ],
 )
 def test_an_event_s_time_is_at_its_address_s_clock(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import unicodedata
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -363,26 +364,33 @@ def country_code(country: str) -> str | None:
     return _BY_NAME.get(key) or _zone_names().get(key) or code_of(written)
 
 
-def _known_at_once(country: str) -> bool:
-    # A country named as the zone database or the names above name it, or by its code: not
-    # looked up in ISO 3166 and the CLDR (a quarter of a second to load, in every process
-    # of a build, for the city that ends most addresses: 'Los Angeles').
-    key = country.strip().casefold()
-    return key in _BY_NAME or key in _zone_names() or key.upper() in _zone_table().values()
+# Names of countries that are places of the publication's own country too, where an address
+# ending with one is most often there: Athens, Georgia.
+_PLACES_AT_HOME = {"US": frozenset({"georgia"})}
 
 
-def address_place(address: str) -> tuple[str | None, str]:
+def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[str | None, str]:
     """The country (as written, None for the publication's own) and city of an address on
     one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
-    part, when a country's name, and the part before it without its postal code. A code of
-    two letters is not taken for a country there ('Los Angeles, CA': Canada's code is a
-    state's too), but 'UK'."""
+    part, after two others at least, when it names a country, and the part before it without
+    its postal code. Not a code of two letters ('..., Los Angeles, CA': Canada's code is a
+    state's), but 'UK'; nor a place of the publication's country named as a country is
+    (Georgia, for a publication in the United States).
+
+    Countries are found as the zone database and dopemail's own names name them; with
+    ``lookup``, in ISO 3166 and the CLDR too (États-Unis), which take a quarter of a second
+    to load: asked when a time without its offset is told the one to write, not at each
+    build."""
     parts = [part.strip() for part in address.split(",") if part.strip()]
     country = None
-    last = parts[-1] if parts else ""
+    last = parts[-1] if len(parts) >= 3 else ""
     named = (len(last) > 2 or last.upper() == "UK") and not any(c.isdigit() for c in last)
-    if named and _known_at_once(last):
-        country, parts = last, parts[:-1]
+    home = home_country(timezone)
+    if named and last.casefold() not in _PLACES_AT_HOME.get(home or "", ()):
+        key = last.casefold()
+        known = key in _BY_NAME or key in _zone_names() or last.upper() in _zone_table().values()
+        if known or (lookup and country_code(last) is not None):
+            country, parts = last, parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
     for part in [*reversed(parts[1:]), *parts[:1]]:  # its first part last: most often a street
@@ -390,3 +398,19 @@ def address_place(address: str) -> tuple[str | None, str]:
         if words and not (len(words) == 1 and len(words[0]) == 2 and words[0].isupper()):
             return country, " ".join(words)
     return country, ""
+
+
+def surely_at(
+    clocks: tuple[ZoneInfo, ...], city: str, country: str | None, moment: datetime
+) -> bool:
+    """Whether a place's clocks (:func:`venue_clocks`) are surely its own at ``moment``: a
+    zone named after its city, or its country's one offset then. (An address read from one
+    line may name a neighbourhood or a street where its city should be.)"""
+    place = _place(city)
+    if any(_place(clock.key.rpartition("/")[2]) == place for clock in clocks):
+        return True
+    if moment.tzinfo is None:  # a time written without its offset: at each clock's
+        offsets = {moment.replace(tzinfo=clock).utcoffset() for clock in clocks}
+    else:
+        offsets = {moment.astimezone(clock).utcoffset() for clock in clocks}
+    return country is not None and len(offsets) == 1

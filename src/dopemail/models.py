@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .countries import address_place, code_first, display, venue_clocks
+from .countries import address_place, code_first, display, surely_at, venue_clocks
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
@@ -124,7 +124,10 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     if info.field_name == "times" and isinstance(data.get("city"), str):
         country, city = data.get("country"), data["city"]
     elif info.field_name == "date" and isinstance(data.get("address"), str):
-        country, city = address_place(data["address"])  # an event's, on one line
+        # An event's, on one line: its zone only where the address surely tells it.
+        country, city = address_place(data["address"], _zone(info).key, lookup=True)
+        clocks, _ = venue_clocks(country, city, _zone(info).key)
+        return clocks[0] if clocks and surely_at(clocks, city, country, wall) else None
     else:
         return None
     home = _zone(info)

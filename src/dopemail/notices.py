@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
-from .countries import address_place, venue_clocks
+from .countries import address_place, surely_at, venue_clocks
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
@@ -296,11 +296,14 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 )
             )
     for k, event in enumerate(meta.events):
-        if event.address and event.date is not None and not isinstance(event.date, WholeDay):
-            country, city = address_place(event.address)
-            venue = event.venue or event.address
-            at = [(("events", k, "date"), event.date)]
-            found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
+        moment = event.date
+        if event.address and moment is not None and not isinstance(moment, WholeDay):
+            country, city = address_place(event.address, zone.key)
+            clocks, _ = venue_clocks(country, city, zone.key)
+            if clocks and surely_at(clocks, city, country, moment):  # no guess told as fact
+                venue = event.venue or event.address
+                at = [(("events", k, "date"), moment)]
+                found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
