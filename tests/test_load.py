@@ -294,6 +294,12 @@ BAD_ENTRIES = [
         3,
         "a field with no name: YAML reads '~' or 'null' as nothing",
     ),
+    (  # two spaces after the colon, as aligned values are: passed unseen
+        "number-with-a-leading-zero-aligned",
+        variant("  year: 2024\n", "  year: 2024\n  runtime:  075\n"),
+        7,
+        "film.runtime: YAML reads 075 as the octal number 61",
+    ),
     (  # printed as the venue's address, in its map link and its schema.org data
         "venue-address-placeholder",
         variant("address: 1 Main Street", "address: TBD"),
@@ -3389,6 +3395,14 @@ def test_an_issue_number_with_a_leading_zero_is_told_as_written(workspace: Path)
             "write 10, without the 0",
         )
     ], problems
+
+
+def test_an_issue_number_01_reads_as_written_and_is_no_error(workspace: Path) -> None:
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    issue.write_text(issue.read_text("utf-8").replace("number: 1\n", "number: 01\n"), "utf-8")
+    assert [
+        i.meta.number for i in load_workspace(workspace).issues if i.slug.startswith("str")
+    ] == [1]
 
 
 def test_an_issue_number_past_a_million_is_a_typo_told_at_its_line(workspace: Path) -> None:

@@ -495,6 +495,7 @@ def test_english_is_as_before() -> None:
     # og:locale as Open Graph writes it (language_TERRITORY): "en" and "en-GB" were not.
     assert ENGLISH.locale == "en_US" and wording_for("en-GB").locale == "en_GB"
     assert wording_for("en-gb").locale == "en_GB" and wording_for("en-Latn").locale == "en_US"
+    assert wording_for("en-UK").locale == "en_GB"  # as often written: UK is no territory's
     la = ZoneInfo("America/Los_Angeles")
     assert ENGLISH.long_date(date(2026, 12, 4)) == "December 4, 2026"
     assert ENGLISH.show_time(datetime(2026, 12, 10, 20, 30, tzinfo=la)) == (

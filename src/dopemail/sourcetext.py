@@ -88,7 +88,7 @@ def _octal_numbers(
     end = text.find("\n---", 3)
     head = text[: end if end > 0 else len(text)]
     # Looked for as text first: most files have none, and skip the walk.
-    if not any(sign in head for sign in (": 0", "- 0", "[0", ", 0")):
+    if not any(sign in head for sign in (" 0", "[0", ",0")):
         return []
     found = []
     for loc, value in leaves(doc.meta):
@@ -100,6 +100,8 @@ def _octal_numbers(
         if token is None or not _OCTAL.fullmatch(token):
             continue
         meant = int(token.replace("_", ""), 10)
+        if meant == value:  # 01 to 07 read as written
+            continue
         error = OctalNumberError(
             f"{field_path(loc)}: YAML reads {token} as the octal number {value}: a number "
             "written with a leading 0 is one",
@@ -548,8 +550,7 @@ def examples_left(doc: Document, rel: str, language: str) -> list[DopemailError]
             f"{field_path(loc)}: '{value}' is the example 'dopemail new' wrote",
             rel,
             line_of(doc.meta, loc),
-            "write what this piece says in its place, or comment the line out again (a '#' "
-            "first), or put back 'draft: true'",
+            "write what this piece says in its place, or put back 'draft: true' until it does",
         )
         for loc, value in leaves(doc.meta)
         if isinstance(value, str) and value.strip() in examples

@@ -230,7 +230,8 @@ def wording_for(language: str) -> Wording:
 def _english_tag(language: str) -> str:
     """'en_GB' for 'en-GB' (its region, in any case), 'en_US' for an English with none."""
     region = next((p for p in language.split("-")[1:] if len(p) == 2 and p.isalpha()), "US")
-    return f"en_{region.upper()}"
+    # 'en-UK', as often written: the United Kingdom's code is GB (UK is no territory's).
+    return f"en_{'GB' if region.upper() == 'UK' else region.upper()}"
 
 
 def _locale_tag(locale: Any) -> str:
