@@ -319,6 +319,30 @@ BAD_ENTRIES = [
         "streaming[1].url: 'https//www.hulu.com/' begins 'https//', which is not how a web "
         "address begins: write https://www.hulu.com/",
     ),
+    (  # followed, "put https:// first" made 'https://htps://www.hulu.com/', which passed
+        "url-scheme-misspelt",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: htps://www.hulu.com/\nimages:"),
+        14,
+        "streaming[1].url: 'htps://www.hulu.com/' begins 'htps://', which is not how a web "
+        "address begins: write https://www.hulu.com/",
+    ),
+    (
+        "url-scheme-twice",
+        variant(
+            "images:",
+            "streaming:\n  - service: Hulu\n    url: https://https//www.hulu.com/\nimages:",
+        ),
+        14,
+        "streaming[1].url: 'https://https//www.hulu.com/' begins with its scheme twice: write "
+        "https://www.hulu.com/",
+    ),
+    (
+        "url-of-another-kind",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: ftp://hulu.com/\nimages:"),
+        14,
+        "streaming[1].url: 'ftp://hulu.com/' is an address of another kind (ftp:), not a web "
+        "page's: write the page's address, starting https://",
+    ),
     (
         "number-with-a-leading-zero",  # published '61 min', without a word
         variant("  year: 2024\n", "  year: 2024\n  runtime: 075\n"),

@@ -8,6 +8,7 @@ errors, so a typo never silently drops a field.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -216,6 +217,9 @@ def _readings(text: str) -> str | None:
 _MOMENT_FORM = "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00"
 
 
+_OTHER_SCHEMES = frozenset({"ftp", "ftps", "sftp", "mailto", "tel", "sms", "file", "data"})
+# A word before '://' (or ':/'), for a scheme misspelt: 'htps://', 'hhttps://'.
+_SCHEME_TYPED = re.compile(r"([A-Za-z]{3,7}):/{1,3}(?=[^/])")
 # 'https//', 'https:/', 'https:///', 'https;//': the start of an address typed wrong.
 _MISTYPED_SCHEME = re.compile(r"(https?)(?:[:;]/{1}|[:;]?/{3,}|;//|//)(?=[^/])", re.IGNORECASE)
 
@@ -229,9 +233,31 @@ def _check_url(value: str) -> str:
             f"write {meant}"
         )
     parts = urlsplit(value)
+    typed = _SCHEME_TYPED.match(value) if parts.scheme not in ("http", "https") else None
+    if typed and difflib.SequenceMatcher(None, typed.group(1).lower(), "https").ratio() >= 0.6:
+        # 'htps://', 'hhttps://': told to put https:// first, it became https://htps://...
+        raise ValueError(
+            f"'{value}' begins '{typed.group()}', which is not how a web address begins: "
+            f"write https://{value[typed.end() :]}"
+        )
+    if parts.scheme in _OTHER_SCHEMES:
+        # An address of another kind, which https:// put before would break.
+        raise ValueError(
+            f"'{value}' is an address of another kind ({parts.scheme}:), not a web page's: "
+            "write the page's address, starting https://"
+        )
     if parts.scheme not in ("http", "https"):
         # (Not "or http://": the site's and the unsubscribe page's must be https.)
         raise ValueError(f"'{value}' is not a full web address: write it with https:// first")
+    if (parts.hostname or "").rstrip(".") in ("http", "https"):
+        # 'https://https//www.hulu.com/': the scheme written twice.
+        rest = value[len(parts.scheme) + 3 :]
+        again = _MISTYPED_SCHEME.match(rest) or _SCHEME_TYPED.match(rest)
+        if again is not None:
+            raise ValueError(
+                f"'{value}' begins with its scheme twice: write "
+                f"{parts.scheme}://{rest[again.end() :]}"
+            )
     if not parts.hostname:
         raise ValueError(
             f"'{value}' has no site name after {parts.scheme}://: write the whole address"
