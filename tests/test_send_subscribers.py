@@ -70,15 +70,21 @@ def test_a_row_a_comma_split_or_a_status_misspelt_is_told_why(tmp_path) -> None:
         "orson@example.com,Welles, Orson,subscribed,2024-02-01,reviews\n"
         "rita@example.com,Rita,subscirbed,2024-02-01,\n"
         "ida@example.com,Ida,pending,2024-02-01,,\n"  # a cell more, its status its own
-        "gus@example.com,Gus,subscribed,2024-02-01,film,\n",  # a cell more: still mailed
+        "gus@example.com,Gus,subscribed,2024-02-01,film,\n"  # a cell more: still mailed
+        "rex@example.com,Harrison, Rex,subscribed\n"  # short, as a list without the last columns
+        "lev@example.com,Lev,inactive,2024-02-01,\n",  # not told 'active', its opposite
         encoding="utf-8",
     )
     ledger, report = sync(tmp_path, path)
     assert [r.email for r in ledger.next_pending(1, 10)] == ["gus@example.com"]
     reasons = {email: reason for _, email, reason in report.examples}
     assert reasons["orson@example.com"] == (
-        'invalid: 6 cells where the header has 5: a name with a comma goes in quotes, "Welles, '
+        'invalid: a comma made its name two cells: a name with a comma goes in quotes, "Welles, '
         'Orson"'
+    )
+    assert reasons["rex@example.com"].endswith('goes in quotes, "Harrison, Rex"')
+    assert reasons["lev@example.com"] == (
+        "not subscribed: status 'inactive' (only 'subscribed' readers are mailed)"
     )
     assert reasons["rita@example.com"] == (
         "not subscribed: status 'subscirbed' (did you mean 'subscribed'? only 'subscribed' "

@@ -175,10 +175,11 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             if not any(cell.strip() for cell in record):
                 continue
             row = _check(reader.line_num, record, at_email, at_name, at_status)
-            if row.skip == "not subscribed" and _shifted(record, len(header), at_status):
+            skipped = row.skip == "not subscribed" and at_name is not None
+            if skipped and at_name is not None and _shifted(record, at_name, at_status):
                 # 'orson@example.com,Welles, Orson,subscribed': the name's comma made it two
                 # cells, and 'Orson' was read as the status.
-                row = _cells_past_the_header(row, record, header, at_name)
+                row = _name_split(row, record, at_name)
             yield row
 
 
@@ -309,26 +310,22 @@ def clean_name(name: str) -> str:
 def _closest_status(status: str) -> str | None:
     # Held: a list of a hundred thousand 'pending' readers asks the same thing each time.
     close = difflib.get_close_matches(status, _STATUSES, n=1, cutoff=0.8)
-    return close[0] if close else None
+    # Not the status a word negates ('inactive', 'not subscribed'): the opposite of it.
+    return close[0] if close and not status.endswith(close[0]) else None
 
 
-def _shifted(record: list[str], width: int, at_status: int) -> bool:
-    """Whether a row has a cell more than the header before its status: the cell after
-    the status column holds a status."""
-    return len(record) > width and _cell(record, at_status + 1).lower() in _STATUSES
+def _shifted(record: list[str], at_name: int, at_status: int) -> bool:
+    """Whether a comma in a row's name split it (the name before the status): the cell
+    after the status column holds a status. (A row may be short: 'a@b.c,Welles, Orson,
+    subscribed', without the columns after it.)"""
+    return at_name < at_status and _cell(record, at_status + 1).lower() in _STATUSES
 
 
-def _cells_past_the_header(
-    row: Row, record: list[str], header: list[str], at_name: int | None
-) -> Row:
-    """A row skipped for its status that has more cells than the header: said so, with the
-    name quoted as the file needs it when a comma in it is the likely cause."""
-    detail = f"{len(record)} cells where the header has {len(header)}"
-    if at_name is not None and at_name + 1 < len(record):
-        name = ", ".join(cell.strip() for cell in record[at_name : at_name + 2])
-        detail += f': a name with a comma goes in quotes, "{name}"'
-    else:
-        detail += ": a cell with a comma goes in quotes"
+def _name_split(row: Row, record: list[str], at_name: int) -> Row:
+    """A row whose name's comma made it two cells (see :func:`_shifted`): said so, with the
+    name quoted as the file needs it."""
+    name = ", ".join(cell.strip() for cell in record[at_name : at_name + 2])
+    detail = f'a comma made its name two cells: a name with a comma goes in quotes, "{name}"'
     return Row(row.line, row.email, row.key, row.name, "invalid", detail)
 
 
