@@ -1763,42 +1763,64 @@ def test_a_film_s_language_gives_its_original_title_s_tag(language: str, tag: st
 
 
 @pytest.mark.parametrize(
-    ("address", "told"),
+    ("address", "told", "street"),
     [
         (
             "1 Main Street, Los Angeles, CA 90046",
-            "the street address of The Venue holds its city or postal code, which the page "
-            "writes after it: it shows '1 Main Street, Los Angeles, CA 90046, Los Angeles, "
-            "CA 90046'",
+            "the street address of The Venue ends with its city, region, postal code or "
+            "country, which the page writes after it: it shows '1 Main Street, Los Angeles, "
+            "CA 90046, Los Angeles, CA 90046'",
+            "1 Main Street",
         ),
         (
             "1 Main Street, 90046",
-            "the street address of The Venue holds its city or postal code, which the page "
-            "writes after it: it shows '1 Main Street, 90046, Los Angeles, CA 90046'",
+            "it shows '1 Main Street, 90046, Los Angeles, CA",
+            "1 Main Street",
+        ),
+        (
+            "1 Main Street, Los Angeles, USA",
+            "it shows '1 Main Street, Los Angeles, USA, Los",
+            "1 Main Street",
+        ),
+        (  # the street kept, with the building's name before it
+            "Monica Film Center, 1332 2nd Street, Los Angeles, CA 90046",
+            "ends with its city",
+            "Monica Film Center, 1332 2nd Street",
         ),
         (
             "los angeles",
             "the street address of The Venue is its city, 'los angeles': the page shows "
             "'los angeles, Los Angeles, CA 90046'",
+            None,
         ),
-        ("1 Main Street", None),
-        ("300 Los Angeles Street", None),  # a street named after its city
-        ("The Venue Building, 1 Main Street", None),
-        ("1 Main Street, Suite 900046", None),  # the code within another number
+        ("1 Main Street", None, None),
+        ("300 Los Angeles Street", None, None),  # a street named after its city
+        ("The Venue Building, 1 Main Street", None, None),
+        ("1 Main Street, Suite 900046", None, None),  # the code within another number
+        # The city's name in a building's, before the street: nothing repeated.
+        ("2nd floor, Los Angeles Cultural Center, 78 E Washington Street", None, None),
     ],
 )
 def test_a_venue_s_street_address_holding_its_city_is_noted(
-    write_files, address: str, told: str | None
+    write_files, address: str, told: str | None, street: str | None
 ) -> None:
     # Shown "8000 Sunset Boulevard, Los Angeles, CA 90046, Los Angeles, CA 90046" on the page,
     # in the email and in the map link, without a word; "Los Angeles" alone had no street.
     fields = (
         f"address: {address}\n    city: Los Angeles\n    region: CA\n    postal_code: '90046'\n"
     )
-    text = variant("address: 1 Main Street\n    city: Los Angeles\n", f"    {fields}".lstrip())
+    text = variant("address: 1 Main Street\n    city: Los Angeles\n", fields)
     root = write_files({"entries/zz.md": text})
-    notes = [(e.line, e.message) for e in entry_notes(load_workspace(root)) if "zz" in e.path]
-    assert notes == ([(text[: text.index("address:")].count("\n") + 1, told)] if told else [])
+    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if told is None:
+        assert notes == [], notes
+        return
+    (note,) = notes
+    assert note.line == text[: text.index("address:")].count("\n") + 1 and told in note.message
+    if street is not None:
+        assert (
+            note.hint == f"write the street alone (address: {street}), the rest in their own fields"
+        )
 
 
 def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(

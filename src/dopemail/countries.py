@@ -369,6 +369,13 @@ def country_code(country: str) -> str | None:
 _PLACES_AT_HOME = {"US": frozenset({"georgia"})}
 
 
+def known_country(name: str) -> bool:
+    """Whether ``name`` names a country as the zone database or dopemail's own names do, or
+    by its code (without ISO 3166 and the CLDR, a quarter of a second to load)."""
+    key = name.strip().casefold()
+    return key in _BY_NAME or key in _zone_names() or key.upper() in _zone_table().values()
+
+
 def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[str | None, str]:
     """The country (as written, None for the publication's own) and city of an address on
     one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
@@ -386,11 +393,9 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     last = parts[-1] if len(parts) >= 3 else ""
     named = (len(last) > 2 or last.upper() == "UK") and not any(c.isdigit() for c in last)
     home = home_country(timezone)
-    if named and last.casefold() not in _PLACES_AT_HOME.get(home or "", ()):
-        key = last.casefold()
-        known = key in _BY_NAME or key in _zone_names() or last.upper() in _zone_table().values()
-        if known or (lookup and country_code(last) is not None):
-            country, parts = last, parts[:-1]
+    named = named and last.casefold() not in _PLACES_AT_HOME.get(home or "", ())
+    if named and (known_country(last) or (lookup and country_code(last) is not None)):
+        country, parts = last, parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
     for part in [*reversed(parts[1:]), *parts[:1]]:  # its first part last: most often a street

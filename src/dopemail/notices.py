@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
-from .countries import address_place, surely_at, venue_clocks
+from .countries import address_place, known_country, surely_at, venue_clocks
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
@@ -358,13 +358,22 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
 def _address_repeats(
     screening: Screening, i: int, doc: Document
 ) -> list[tuple[str, int | None, str]]:
-    """A venue's street address written with its city or postal code, which the page and
-    the email write after it ('8000 Sunset Boulevard, Los Angeles, CA 90046, Los Angeles,
-    CA 90046'), or that is its city alone (no street)."""
-    address, city = screening.address.strip(), screening.city.strip().casefold()
+    """A venue's street address ending with its city, region, postal code or country, which
+    the page and the email write after it ('8000 Sunset Boulevard, Los Angeles, CA 90046,
+    Los Angeles, CA 90046'), or that is its city alone (no street)."""
+    address = screening.address.strip()
     parts = [part.strip() for part in address.split(",")]
+    if len(parts) == 1 and any(c.isdigit() for c in address):
+        return []  # a street and its number, most addresses: nothing else to look at
+    kept = len(parts)
+    # Its last parts, as long as each is only the place's words: not a part that holds the
+    # city's name among others ('Chicago Cultural Center').
+    while kept and _place_word(parts[kept - 1].casefold(), screening) == "":
+        kept -= 1
+    if kept == len(parts):
+        return []
     line = line_of(doc.meta, ("screenings", i, "address"))
-    if address.casefold() == city:
+    if not kept:
         return [
             (
                 f"the street address of {screening.venue} is its city, '{address}': the "
@@ -373,27 +382,25 @@ def _address_repeats(
                 "write the venue's street and number (8000 Sunset Boulevard)",
             )
         ]
-    said = [
-        part
-        for part in parts[1:]
-        if (folded := part.casefold()) == city
-        or folded.startswith(f"{city} ")
-        or folded.endswith(f" {city}")
-    ]
-    code = screening.postal_code
-    if code and re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", address):
-        said.append(code)
-    if not said:
-        return []
+    street = ", ".join(parts[:kept])
     return [
         (
-            f"the street address of {screening.venue} holds its city or postal code, which "
-            f"the page writes after it: it shows '{screening.full_address}'",
+            f"the street address of {screening.venue} ends with its city, region, postal code "
+            f"or country, which the page writes after it: it shows '{screening.full_address}'",
             line,
-            f"write the street alone (address: {parts[0]}), the city and postal code in "
-            "their own fields",
+            f"write the street alone (address: {street}), the rest in their own fields",
         )
     ]
+
+
+def _place_word(text: str, screening: Screening) -> str:
+    """``text`` (case-folded) without the screening's city, region, postal code and country
+    (or any country's name or code), as whole words; what is left, stripped."""
+    for said in (screening.city, screening.region, screening.postal_code, screening.country):
+        if said:
+            text = re.sub(rf"(?<![\w-]){re.escape(said.casefold())}(?![\w-])", " ", text)
+    left = text.strip(" .")
+    return "" if left and known_country(left) else left
 
 
 def _clocks_elsewhere(
