@@ -1546,12 +1546,15 @@ def test_the_site_put_online_as_the_readme_says_links_to_nothing_missing(
     workspace: Path, tmp_path: Path
 ) -> None:
     # The README's rsync published each issue's email.html, the email before the sender puts
-    # each reader's unsubscribe link in: a page whose link led nowhere (.invalid).
+    # each reader's unsubscribe link in: a page whose link led nowhere (.invalid); and once
+    # published, rsync --delete leaves an excluded file where it is.
     from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 
     build(workspace)
     server = tmp_path / "www"
-    server.mkdir()
+    # Put online before as the README said then: every file of site/, the feeds beside them.
+    shutil.copytree(workspace / "site", server)
+    shutil.copytree(workspace / "feeds", server / "feeds")
     for command in _readme_rsync():
         # rsync is run as written, the server's folder on this machine (no network here).
         words = shlex.split(command)  # as a shell reads it: its quoted patterns unquoted
@@ -1561,6 +1564,7 @@ def test_the_site_put_online_as_the_readme_says_links_to_nothing_missing(
     pages = sorted(server.rglob("*.html"))
     assert (server / "index.html") in pages and (server / "feeds/rss.xml").is_file()
     assert (server / "issues/1-strangers-and-varda/index.html") in pages
+    assert not list(server.glob("issues/*/email.*")) and not list(server.glob("issues/*/*.json"))
     dead = []
     for path in sorted(p for p in server.rglob("*") if p.is_file()):
         data = path.read_bytes()
