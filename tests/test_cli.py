@@ -1783,9 +1783,12 @@ def test_the_readme_s_week_of_work_runs_as_written(
     (issue,) = (workspace / "issues").glob("4-*.md")
     source = issue.read_text("utf-8")
     assert "  - perfect-days" in source, source
+    # 5. Its date the day it goes out, a draft until then (the README said 'ready' at once,
+    # and the build warned that it was in the archive days early, telling to keep it a draft).
     today = f"date: {datetime.now(UTC).date().isoformat()}"
-    source = re.sub(r"(?m)^date: .*$", today, source.replace("status: draft", "status: ready"))
+    source = re.sub(r"(?m)^date: .*$", today, source)
     front = source.split("\n---\n", 1)[0]
+    assert "status: draft" in front, front
     issue.write_text(f"{front}\n---\nDear readers, a week of Wim Wenders.\n", "utf-8")
     code, output = run_cli("build")
     assert code == 0, output
@@ -1794,10 +1797,15 @@ def test_the_readme_s_week_of_work_runs_as_written(
         "bo@example.com,Bo,subscribed,2026-01-03,\n",
         encoding="utf-8",
     )
+    # 6. Tried while a draft: a copy of one's own, and the dry run.
     code, output = run_cli("send", "4", "--test", "you@example.com")
     assert code == 0 and "wrote a test copy of issue 4-" in output, output
     code, output = run_cli("send", "4")
     assert code == 0, output
+    # 7. On the day: ready, built, sent.
+    issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    code, output = run_cli("build")
+    assert code == 0 and "in the future" not in output, output
     code, output = run_cli("send", "4", "--yes", "--no-progress")
     assert code == 0 and "failed 0 this run" in output, output
     assert f"next: set 'status: sent' in issues/{issue.name}, then run dopemail build" in output
