@@ -328,6 +328,20 @@ def test_a_picture_under_media_is_on_the_site_not_under_the_page() -> None:
     assert f'<img src="{BASE}media/other.jpg" alt="Other">' in html
 
 
+def test_a_link_to_a_picture_the_text_shows_leads_where_the_html_s_does() -> None:
+    # The HTML took it to the site's media/, the text part under the page: to no file.
+    from dopemail.models import Picture
+
+    site = "https://dopepress.example.com/"
+    url = f"{site}media/a/01.jpg"
+    picture = Picture(source="media/a/01.jpg", written="media/a/01.jpg", url=url, width=6, height=4)
+    text = "![A still](media/a/01.jpg)\n\nSee [it full size](media/a/01.jpg).\n"
+    page = f"{site}issues/4-x/"
+    assert f'<a href="{url}"' in to_html(text, page, [picture])
+    shown = " ".join(to_text(text, page, pictures=[picture]).split())
+    assert f"See it full size <{url}>." in shown, shown
+
+
 def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
     # '# Heading' and <div>, <details>, <u>, <mark> lost their elements: their words ran into
     # the next line with nothing around them. The page's title is its h1.

@@ -231,7 +231,10 @@ def _commonmark() -> MarkdownIt:
 def _absolutize(tokens: list[Token], base: str, on_site: dict[str, str]) -> None:
     for token in tokens:
         if token.type == "link_open" and token.attrs.get("href"):
-            token.attrSet("href", urljoin(base, str(token.attrs["href"])))
+            # A file under media/ linked to is on the site's media/ too, as in the HTML: the
+            # text part once sent readers under the page, to no file.
+            href = str(token.attrs["href"])
+            token.attrSet("href", on_site.get(unquote(href)) or urljoin(base, href))
         elif token.type == "image" and token.attrs.get("src"):
             src = str(token.attrs["src"])
             # A picture under media/ is on the site's media/, not under the page (as in HTML).
