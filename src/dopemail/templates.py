@@ -146,12 +146,13 @@ def no_quote_breaks(text: str) -> str:
 
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
 # '«' (the sign standing alone, not a word: ' :-)' or ' ?foo' are not).
-_FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…]))|(?<=«) ")
+# (A closing quotation mark may follow the sign: '“déjà ?” Et voilà.')
+_FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…”’\"]))|(?<=«) ")
 # A sign set apart by a space typed before it, standing alone (as _FRENCH_SPACE), in HTML:
 # where a no-break space may be written '&nbsp;', and a closing tag or a line break may come
 # right after it ('«&nbsp;<em>La Chimère</em>&nbsp;»'); not an opening one ('a ?<em>b</em>'
 # is 'a ?b' to a reader, a sign against its word).
-_STANDS_ALONE = re.compile(r"[:;!?»][:;!?»…]*(?:\s|$|[.,)»…]|&nbsp;|</|<br\b)")
+_STANDS_ALONE = re.compile(r"[:;!?»][:;!?»…]*(?:\s|$|[.,)»…”’\"]|&nbsp;|&quot;|</|<br\b)")
 # What is not text to set: code shown as typed, styles and scripts (to CSS, a no-break space
 # is not a space). Nested as typed (<code> in <code>): counted, not matched in pairs.
 _VERBATIM_OPEN = re.compile(r"<(?:pre|code|script|style|textarea)[\s>]", re.IGNORECASE)
