@@ -455,3 +455,44 @@ def test_a_table_in_the_intro_breaks_no_word_on_a_phone(browser, tmp_path: Path)
     broken = page.evaluate(_BROKEN_WORDS)
     page.close()
     assert cells == 6 and broken == [], (cells, broken)
+
+
+_ON_ITS_LINE = """() => {
+    // The tops of the words around the icon and of the icon itself; each picture's display.
+    const body = document.querySelector("td.body") || document.querySelector("main");
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && !node.data.includes("Rated")) {}
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf("Rated"));
+    range.setEnd(node, node.data.indexOf("Rated") + 5);
+    const before = range.getBoundingClientRect();
+    const icon = body.querySelector("img[alt='one star']").getBoundingClientRect();
+    const after = node.nextSibling.nextSibling;
+    range.setStart(after, 1);
+    range.setEnd(after, 4);
+    const next = range.getBoundingClientRect();
+    const still = body.querySelector("img[alt='A still']");
+    const shown = getComputedStyle(still).display;
+    return [before.top, before.bottom, icon.top, icon.bottom, next.top, shown];
+}"""
+
+
+@pytest.mark.parametrize("where", ["email.html", "index.html"])
+def test_a_picture_in_a_sentence_stays_in_its_line(browser, tmp_path: Path, where: str) -> None:
+    # Every picture of the intro was made a block: "rated ★ out of five" was three lines.
+    icon = (
+        'Rated <img src="https://dopepress.example.com/media/dopepress-icon.png" '
+        'alt="one star" width="16" height="16"> out of five.\n\n'
+        "![A still](media/all-of-us-strangers/01.jpg)\n\n"
+    )
+    root = _built_with(tmp_path, "issues/3-quiet-hours.md", "\n---\n", f"\n---\n{icon}")
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    _serve_site(page, root / "site")
+    page.goto((root / "site/issues/3-quiet-hours" / where).as_uri())
+    page.wait_for_load_state("load")
+    top, bottom, icon_top, icon_bottom, next_top, still = page.evaluate(_ON_ITS_LINE)
+    page.close()
+    assert abs(next_top - top) < 2, (top, next_top)  # "out of five" on the line of "Rated"
+    assert icon_bottom > top and icon_top < bottom, (top, bottom, icon_top, icon_bottom)
+    assert still == "block"  # a picture alone in its paragraph is one of its own

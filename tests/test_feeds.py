@@ -388,7 +388,10 @@ def test_markdown_tables_pictures_and_the_summary() -> None:
         "| Date | Film |\n| :--- | ---: |\n| March 1 | Mur Murs |\n"
     )
     html = markdown.to_html(text, "https://dopepress.example.com/varda/")
-    assert '<img src="https://dopepress.example.com/varda/media/still.jpg" alt="A still">' in html
+    assert (
+        '<img class="lone" src="https://dopepress.example.com/varda/media/still.jpg" alt="A still">'
+        in html
+    )
     assert 'href="https://dopepress.example.com/varda/tickets/"' in html
     assert '<th style="text-align:left">Date</th>' in html and "<td>Mur Murs</td>" not in html
     assert '<td style="text-align:right">Mur Murs</td>' in html

@@ -494,8 +494,8 @@ def test_a_table_in_japanese_lines_up_in_the_text_part() -> None:
             id="a newline beside a guillemet, and a tag right beside the space",
         ),
         pytest.param(
-            "“Un film, déjà ?” Et ‘vraiment !’ \"oui ?\"\n",
-            "<p>“Un film, déjà\u00a0?” Et ‘vraiment\u00a0!’ \"oui\u00a0?\"</p>",
+            '“Un film, déjà ?” Et ‘vraiment !’ "oui ?"\n',
+            '<p>“Un film, déjà\u00a0?” Et ‘vraiment\u00a0!’ "oui\u00a0?"</p>',
             id="a sign before a closing quotation mark (a line began '?” Et voilà')",
         ),
         pytest.param(

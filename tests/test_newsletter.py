@@ -2173,7 +2173,8 @@ def test_a_picture_in_the_text_is_on_the_site_and_sized(tmp_path) -> None:
     url = f"{BASE}media/quiet-lobby.jpg"
     assert (root / "site/media/quiet-lobby.jpg").read_bytes() == lobby.read_bytes()
     page = Page((root / "site/quiet-hours/index.html").read_text("utf-8"))
-    assert {"src": url, "alt": "The lobby", "width": "1200", "height": "675"} in page.all("img")
+    lobby = {"src": url, "alt": "The lobby", "width": "1200", "height": "675", "class": "lone"}
+    assert lobby in page.all("img")
     feed = feedparser.parse((root / "feeds/rss.xml").read_bytes())
     item = next(e for e in feed.entries if e.link == f"{BASE}quiet-hours/")
     assert f'src="{url}"' in item.content[0].value

@@ -267,7 +267,14 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     clean = _sanitised(html, base_url, {p.written: p.url for p in shown}).strip()
     if "<p></p>" in clean:  # a paragraph of an element left out with all it held
         clean = clean.replace("<p></p>\n", "").replace("<p></p>", "")
+    if "<p><img" in clean or "<p><a" in clean:
+        clean = _LONE.sub(r'\1<img class="lone"', clean)
     return _sized(clean, shown) if shown else clean
+
+
+# A picture alone in its paragraph (a link around it or not): shown as a block of its own,
+# by the pages' and the email's styles; one in a sentence (an icon, a star) stays in its line.
+_LONE = re.compile(r"(<p>(?:<a\b[^>]*>)?)<img(?=\b[^>]*>(?:</a>)?</p>)")
 
 
 def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) -> str:

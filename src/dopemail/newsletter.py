@@ -54,8 +54,10 @@ ITEM_TEMPLATE = "issue_item.html.j2"
 # picture's height: mj-image writes the height it is given into the style as well as the
 # attribute, so on a phone, where the picture shrinks to the screen's width, it kept its
 # full height and was squashed; the attribute stays, for Outlook, which sizes by it. A
-# picture in the intro shrinks with the screen, too. A table's cells break no word: mj-text's
-# word-break, meant for a long address in a paragraph, made a phone show "Venu/e".
+# picture in the intro shrinks with the screen, too, a block of its own when it stands alone
+# in its paragraph (markdown.to_html marks it), in its line in a sentence. A table's cells
+# break no word: mj-text's word-break, meant for a long address in a paragraph, made a phone
+# show "Venu/e".
 #: The intro's column in the email, in pixels: 600 less the text's padding.
 INTRO_WIDTH = 552
 
@@ -65,7 +67,8 @@ INLINE_CSS = """
 .body blockquote { margin: 0 0 14px; padding-left: 14px; border-left: 3px solid #e3ddd0; }
 .body h2, .body h3 { font-family: Helvetica, Arial, sans-serif; margin: 18px 0 8px; }
 .lead img { height: auto !important; }
-.body img { display: block; max-width: 100%; height: auto; margin: 0 0 14px; }
+.body img { max-width: 100%; height: auto; vertical-align: middle; }
+.body img.lone { display: block; margin: 0 0 14px; }
 .body pre { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; }
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
 .body ul, .body ol { margin: 0 0 14px; padding-left: 24px; padding-right: 0; }
