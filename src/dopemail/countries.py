@@ -364,9 +364,9 @@ def country_code(country: str) -> str | None:
     return _BY_NAME.get(key) or _zone_names().get(key) or code_of(written)
 
 
-# Names of countries that are places of the publication's own country too, where an address
-# ending with one is most often there: Athens, Georgia.
-_PLACES_AT_HOME = {"US": frozenset({"georgia"})}
+# Names of countries that are places of another too, where an address ending with one is most
+# often there: Athens, Georgia (a state of the United States), for a publication anywhere.
+_PLACES_TOO = frozenset({"georgia"})
 
 
 def known_country(name: str) -> bool:
@@ -381,8 +381,8 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
     part, after two others at least, when it names a country, and the part before it without
     its postal code. Not a code of two letters ('..., Los Angeles, CA': Canada's code is a
-    state's), but 'UK'; nor a place of the publication's country named as a country is
-    (Georgia, for a publication in the United States).
+    state's), but 'UK'; nor a country's name that is another place's too (Georgia, a state of
+    the United States, but for a publication in Georgia).
 
     Countries are found as the zone database and dopemail's own names name them; with
     ``lookup``, in ISO 3166 and the CLDR too (États-Unis), which take a quarter of a second
@@ -392,8 +392,7 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     country = None
     last = parts[-1] if len(parts) >= 3 else ""
     named = (len(last) > 2 or last.upper() == "UK") and not any(c.isdigit() for c in last)
-    home = home_country(timezone)
-    named = named and last.casefold() not in _PLACES_AT_HOME.get(home or "", ())
+    named = named and (last.casefold() not in _PLACES_TOO or home_country(timezone) == "GE")
     if named and (known_country(last) or (lookup and country_code(last) is not None)):
         country, parts = last, parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal

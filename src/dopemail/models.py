@@ -125,10 +125,13 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     if info.field_name == "times" and isinstance(data.get("city"), str):
         country, city = data.get("country"), data["city"]
     elif info.field_name == "date" and isinstance(data.get("address"), str):
-        # An event's, on one line: its zone only where the address surely tells it.
+        # An event's, on one line. Without a country named, the publication's zone, unless
+        # its city surely names another of its country's; with one, as a screening's (a
+        # country of several clocks and a city read as none of them: each told).
         country, city = address_place(data["address"], _zone(info).key, lookup=True)
-        clocks, _ = venue_clocks(country, city, _zone(info).key)
-        return clocks[0] if clocks and surely_at(clocks, city, country, wall) else None
+        if country is None:
+            clocks, _ = venue_clocks(None, city, _zone(info).key)
+            return clocks[0] if clocks and surely_at(clocks, city, None, wall) else None
     else:
         return None
     home = _zone(info)

@@ -299,8 +299,11 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
         moment = event.date
         if event.address and moment is not None and not isinstance(moment, WholeDay):
             country, city = address_place(event.address, zone.key)
-            clocks, _ = venue_clocks(country, city, zone.key)
-            if clocks and surely_at(clocks, city, country, moment):  # no guess told as fact
+            clocks, at_home = venue_clocks(country, city, zone.key)
+            # Told where the address surely says its clock, or names a country of its own
+            # (any of whose clocks is accepted): no guess told as a fact.
+            sure = surely_at(clocks, city, country, moment) or (country and not at_home)
+            if clocks and sure:
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
                 found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
