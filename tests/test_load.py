@@ -1818,6 +1818,8 @@ def test_a_film_s_language_gives_its_original_title_s_tag(language: str, tag: st
         ("300 Los Angeles Street", None, None),  # a street named after its city
         ("The Venue Building, 1 Main Street", None, None),
         ("1 Main Street, Suite 900046", None, None),  # the code within another number
+        # A street's quadrant, not Sweden's code: nothing repeated, the street kept whole.
+        ("1100 4th Street, SE", None, None),
         # The city's name in a building's, before the street: nothing repeated.
         ("2nd floor, Los Angeles Cultural Center, 78 E Washington Street", None, None),
     ],

@@ -55,9 +55,10 @@ ITEM_TEMPLATE = "issue_item.html.j2"
 # attribute, so on a phone, where the picture shrinks to the screen's width, it kept its
 # full height and was squashed; the attribute stays, for Outlook, which sizes by it. A
 # picture in the intro shrinks with the screen, too, a block of its own when it stands alone
-# in its paragraph (markdown.to_html marks it), in its line in a sentence. A table's cells
-# break no word: mj-text's word-break, meant for a long address in a paragraph, made a phone
-# show "Venu/e".
+# in its paragraph (markdown.to_html marks it), in its line in a sentence. A table's columns
+# share the column's width (a long address in a cell widened the email past a phone's
+# screen), and its cells break a word only where it cannot fit: mj-text's word-break, meant
+# for a long address in a paragraph, made a phone show "Venu/e".
 #: The intro's column in the email, in pixels: 600 less the text's padding.
 INTRO_WIDTH = 552
 
@@ -73,9 +74,8 @@ INLINE_CSS = """
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
 .body ul, .body ol { margin: 0 0 14px; padding-left: 24px; padding-right: 0; }
 .body table, .body td, .body th, .body li { font-family: Georgia, serif; }
-.body table { border-collapse: collapse; margin: 0 0 14px; }
+.body table { width: 100%; table-layout: fixed; border-collapse: collapse; margin: 0 0 14px; }
 .body td, .body th { padding: 4px 8px; vertical-align: top; word-break: normal; }
-.body td, .body th { word-wrap: normal; overflow-wrap: normal; }
 .body code { font-family: Menlo, Consolas, monospace; }
 """
 

@@ -403,7 +403,9 @@ def _place_word(text: str, screening: Screening) -> str:
         if said:
             text = re.sub(rf"(?<![\w-]){re.escape(said.casefold())}(?![\w-])", " ", text)
     left = text.strip(" .")
-    return "" if left and known_country(left) else left
+    # A country's name, not its code: 'SE' and 'NE' end streets' addresses (Washington's
+    # quadrants), as Sweden's and Niger's codes. (The venue's own country was taken above.)
+    return "" if len(left) > 2 and known_country(left) else left
 
 
 def _clocks_elsewhere(
