@@ -336,6 +336,20 @@ BAD_ENTRIES = [
         "streaming[1].url: 'https://https//www.hulu.com/' begins with its scheme twice: write "
         "https://www.hulu.com/",
     ),
+    (  # a calendar's: 'put https:// first', followed, made https://webcal://... and passed
+        "url-of-a-calendar",
+        variant(
+            "images:", "streaming:\n  - service: Hulu\n    url: webcal://hulu.com/c.ics\nimages:"
+        ),
+        14,
+        "streaming[1].url: 'webcal://hulu.com/c.ics' is an address of another kind (webcal:)",
+    ),
+    (  # a letter from https, but a kind of its own: not told to write https://
+        "url-of-ftps",
+        variant("images:", "streaming:\n  - service: Hulu\n    url: ftps://hulu.com/a\nimages:"),
+        14,
+        "streaming[1].url: 'ftps://hulu.com/a' is an address of another kind (ftps:)",
+    ),
     (
         "url-of-another-kind",
         variant("images:", "streaming:\n  - service: Hulu\n    url: ftp://hulu.com/\nimages:"),

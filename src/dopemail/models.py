@@ -220,7 +220,10 @@ def _readings(text: str) -> str | None:
 _MOMENT_FORM = "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00"
 
 
-_OTHER_SCHEMES = frozenset({"ftp", "ftps", "sftp", "mailto", "tel", "sms", "file", "data"})
+# Addresses of other kinds, some a letter or two from https (ftps, webcals).
+_OTHER_SCHEMES = frozenset(
+    {"ftp", "ftps", "sftp", "mailto", "tel", "sms", "file", "data", "webcal", "webcals"}
+)
 # A word before '://' (or ':/'), for a scheme misspelt: 'htps://', 'hhttps://'.
 _SCHEME_TYPED = re.compile(r"([A-Za-z]{3,7}):/{1,3}(?=[^/])")
 # 'https//', 'https:/', 'https:///', 'https;//': the start of an address typed wrong.
@@ -236,15 +239,17 @@ def _check_url(value: str) -> str:
             f"write {meant}"
         )
     parts = urlsplit(value)
-    typed = _SCHEME_TYPED.match(value) if parts.scheme not in ("http", "https") else None
-    if typed and difflib.SequenceMatcher(None, typed.group(1).lower(), "https").ratio() >= 0.6:
+    scheme = parts.scheme.lower()
+    typed = _SCHEME_TYPED.match(value) if scheme not in ("http", "https") else None
+    other = scheme in _OTHER_SCHEMES
+    if typed and not other and difflib.SequenceMatcher(None, scheme, "https").ratio() >= 0.6:
         # 'htps://', 'hhttps://': told to put https:// first, it became https://htps://...
         raise ValueError(
             f"'{value}' begins '{typed.group()}', which is not how a web address begins: "
             f"write https://{value[typed.end() :]}"
         )
-    if parts.scheme in _OTHER_SCHEMES:
-        # An address of another kind, which https:// put before would break.
+    if other or (scheme not in ("http", "https") and value[len(scheme) :].startswith("://")):
+        # An address of another kind (webcal://, ftps://), which https:// put before breaks.
         raise ValueError(
             f"'{value}' is an address of another kind ({parts.scheme}:), not a web page's: "
             "write the page's address, starting https://"
