@@ -340,6 +340,10 @@ def test_a_link_to_a_picture_the_text_shows_leads_where_the_html_s_does() -> Non
     assert f'<a href="{url}"' in to_html(text, page, [picture])
     shown = " ".join(to_text(text, page, pictures=[picture]).split())
     assert f"See it full size <{url}>." in shown, shown
+    # Typed as raw HTML, a block's picture and a paragraph's link alike.
+    raw = '<p><img src="media/a/01.jpg" alt="raw"></p>\n\nOr <a href="media/a/01.jpg">here</a>.\n'
+    shown = " ".join(to_text(raw, page, pictures=[picture]).split())
+    assert shown == f"[raw] <{url}> Or here <{url}>.", shown
 
 
 def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:

@@ -132,10 +132,16 @@ def _own_address(words: str, href: str, shout: bool = False) -> bool:
     return words.strip() in (said | {address.upper() for address in said} if shout else said)
 
 
+# The pictures under media/ the text being made plain shows (see to_text): raw HTML's are
+# taken to the site's media/ as the page's HTML takes them.
+_text_pictures: ContextVar[dict[str, str]] = ContextVar("_text_pictures", default={})  # noqa: B039 - read, never changed
+
+
 def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
     """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
     absolute as the page's HTML is (none of a tag the page drops)."""
-    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(_sanitised(tag, base_url))}
+    safe = _sanitised(tag, base_url, _text_pictures.get())
+    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(safe)}
 
 
 def _html_block_text(html: str, base_url: str) -> list[tuple[str, bool]]:
@@ -143,7 +149,7 @@ def _html_block_text(html: str, base_url: str) -> list[tuple[str, bool]]:
     (links made absolute), each link followed by its <URL> as in the rest of the text; a
     ``<br>`` in one a line break ("\\n"). Each with whether it is a ``<pre>``'s, whose lines
     are kept as written (its indentation is what it says: a poem's, a code sample's)."""
-    safe = _sanitised(html, base_url)
+    safe = _sanitised(html, base_url, _text_pictures.get())
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
     safe = _LINK_TAG.sub(_link_text, safe)
@@ -651,9 +657,18 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
 
     ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
     """
+    on_site = {p.written: p.url for p in pictures}
+    token = _text_pictures.set(on_site)
+    try:
+        return _plain(text, base_url, width, on_site)
+    finally:
+        _text_pictures.reset(token)
+
+
+def _plain(text: str, base_url: str, width: int, on_site: dict[str, str]) -> str:
     md = text_parser()
     tokens = md.parse(text)
-    _absolutize(tokens, base_url, {p.written: p.url for p in pictures})
+    _absolutize(tokens, base_url, on_site)
     out: list[str] = []
     # What the current block sits in, outermost first: a quote or a list item.
     containers: list[_Quote | _Item] = []
