@@ -419,6 +419,17 @@ def test_the_run_of_a_film_is_told_under_where_it_plays(site: Path) -> None:
     assert runs >= 3, runs  # the sample's entries with a run, one with no venue
 
 
+def _intro_shown(browser, tmp_path: Path, intro: str, width: int, where: str):  # type: ignore[no-untyped-def]
+    """A page showing issue 3's ``where`` (email.html, index.html) at ``width`` px, ``intro``
+    written before its own."""
+    root = _built_with(tmp_path, "issues/3-quiet-hours.md", "\n---\n", f"\n---\n{intro}")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _serve_site(page, root / "site")
+    page.goto((root / "site/issues/3-quiet-hours" / where).as_uri())
+    page.wait_for_load_state("load")
+    return page
+
+
 _BROKEN_WORDS = """() => {
     // The words of the intro's table cells that the page shows on more than one line.
     const broken = [];
@@ -449,11 +460,7 @@ def test_a_table_in_the_intro_breaks_no_word_on_a_phone(browser, tmp_path: Path)
         "| Venue | Tickets |\n| --- | --- |\n| Colorado Street Cinemas | "
         "https://www.example.com/colorado-street-cinemas/the-salt-orchard/tickets-and-times |\n"
     )
-    root = _built_with(tmp_path, "issues/3-quiet-hours.md", "\n---\n", f"\n---\n{table}\n")
-    page = browser.new_page(viewport={"width": 375, "height": 900})
-    _serve_site(page, root / "site")
-    page.goto((root / "site/issues/3-quiet-hours/email.html").as_uri())
-    page.wait_for_load_state("load")
+    page = _intro_shown(browser, tmp_path, f"{table}\n", 375, "email.html")
     cells = page.evaluate("document.querySelectorAll('td.body td').length")
     broken = page.evaluate(_BROKEN_WORDS)
     wide, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -492,11 +499,7 @@ def test_a_picture_in_a_sentence_stays_in_its_line(browser, tmp_path: Path, wher
         'alt="one star" width="16" height="16"> out of five.\n\n'
         "![A still](media/all-of-us-strangers/01.jpg)\n\n"
     )
-    root = _built_with(tmp_path, "issues/3-quiet-hours.md", "\n---\n", f"\n---\n{icon}")
-    page = browser.new_page(viewport={"width": 600, "height": 900})
-    _serve_site(page, root / "site")
-    page.goto((root / "site/issues/3-quiet-hours" / where).as_uri())
-    page.wait_for_load_state("load")
+    page = _intro_shown(browser, tmp_path, icon, 600, where)
     top, bottom, icon_top, icon_bottom, next_top, still = page.evaluate(_ON_ITS_LINE)
     page.close()
     assert abs(next_top - top) < 2, (top, next_top)  # "out of five" on the line of "Rated"

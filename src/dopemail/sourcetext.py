@@ -138,16 +138,8 @@ class CutValueError(FieldError):
     """A value YAML cut at a '#' meant as text (see :func:`split_text`), ``emptied`` when
     nothing of it was left."""
 
-    def __init__(
-        self,
-        message: str,
-        path: str | None = None,
-        line: int | None = None,
-        hint: str | None = None,
-        loc: tuple[Any, ...] = (),
-        emptied: bool = False,
-    ) -> None:
-        super().__init__(message, path, line, hint, loc)
+    def __init__(self, *args: Any, emptied: bool = False, **fields: Any) -> None:
+        super().__init__(*args, **fields)
         self.emptied = emptied
 
 
@@ -230,7 +222,7 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
                 f"put the value in double quotes: {yaml_text(written)}; "
                 "or, for a comment, put a space after the '#'",
                 tuple(loc),
-                not value,
+                emptied=not value,
             )
         )
     return errors
