@@ -3480,6 +3480,37 @@ def test_an_issue_number_with_a_leading_zero_is_told_as_written(workspace: Path)
     ], problems
 
 
+def test_a_typo_in_a_block_merged_elsewhere_is_told_once(write_files) -> None:
+    # Anchored (&landmark) and merged into another screening (<<: *landmark), a typo in the
+    # block was told twice, at its one line: once for each screening.
+    text = variant(
+        "  - venue: The Venue\n    address: 1 Main Street\n    city: Los Angeles\n",
+        "  - &landmark\n    venue: The Venue\n    adress: 1 Main Street\n    city: Los Angeles\n"
+        "  - <<: *landmark\n    note: Q&A night\n",
+    )
+    problems = [e for e in reported(write_files({"entries/zz.md": text})) if "zz" in str(e.path)]
+    typos = [(e.line, e.message) for e in problems if "adress" in e.message]
+    assert (
+        len(typos) == 1 and typos[0][0] == text.split("\n").index("    adress: 1 Main Street") + 1
+    )
+
+
+def test_a_merged_block_s_field_set_again_is_no_duplicate(write_files) -> None:
+    # YAML's merge lets a mapping set again a key the merge brought ('<<: *landmark' then
+    # 'venue: The Other'): it was refused as "the key 'venue' appears twice".
+    text = variant(
+        "  - venue: The Venue\n    address: 1 Main Street\n    city: Los Angeles\n",
+        "  - &landmark\n    venue: The Venue\n    address: 1 Main Street\n    city: Los Angeles\n"
+        "  - <<: *landmark\n    venue: The Other\n",
+    )
+    root = write_files({"entries/zz.md": text})
+    (entry,) = [e for e in load_workspace(root).entries if e.path.endswith("zz.md")]
+    assert [(s.venue, s.address) for s in entry.meta.screenings] == [
+        ("The Venue", "1 Main Street"),
+        ("The Other", "1 Main Street"),
+    ]
+
+
 def test_an_issue_number_01_reads_as_written_and_is_no_error(workspace: Path) -> None:
     issue = workspace / "issues/1-strangers-and-varda.md"
     issue.write_text(issue.read_text("utf-8").replace("number: 1\n", "number: 01\n"), "utf-8")

@@ -66,15 +66,25 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     line_offset = 0
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        own_keys = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
         self.flatten_mapping(node)
+        # What a merge (<<: *landmark) brought comes first: the mapping's own keys may set
+        # those again, as YAML means them to; one of its own written twice is a mistake.
+        merged = len(node.value) - own_keys
         mapping = LineDict()
         mapping.start_line = node.start_mark.line + 1 + self.line_offset
         mapping.key_lines = {}
-        for key_node, value_node in node.value:
+        own = LineDict()
+        own.key_lines = {}
+        for index, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
-            _check_key(key, mapping, key_node)
+            line = key_node.start_mark.line + 1 + self.line_offset
+            _check_key(key, own if merged else mapping, key_node)
+            if index >= merged and merged:
+                own[key] = None
+                own.key_lines[key] = line
             mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.key_lines[key] = key_node.start_mark.line + 1 + self.line_offset
+            mapping.key_lines[key] = line
         return mapping
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:

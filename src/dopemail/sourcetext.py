@@ -69,11 +69,28 @@ def validate(
         ]
         # A field that must be text is told so ('postal_code: 02134'): not twice.
         told_at = {loc for loc, _ in found}
-        return None, [e for loc, e in octal if loc not in told_at] + [e for _, e in found]
+        return None, [e for loc, e in octal if loc not in told_at] + _once([e for _, e in found])
     if octal:
         # Not taken as valid: 'number: 010' read 8, and the file name's check said 8.
         return None, [e for _, e in octal]
     return value, []
+
+
+# A list item's place in a field's name ('screenings[2].adress').
+_ITEM = re.compile(r"\[\d+\]")
+
+
+def _once(errors: list[ContentError]) -> list[ContentError]:
+    """Each mistake told once: a block written once and merged into others by a YAML alias
+    (`<<: *landmark`) is each of them, and pydantic tells its typo at each, at its one line."""
+    seen: set[tuple[int | None, str]] = set()
+    kept = []
+    for error in errors:
+        key = (error.line, _ITEM.sub("[]", error.message))
+        if error.line is None or key not in seen:
+            kept.append(error)
+            seen.add(key)
+    return kept
 
 
 # YAML 1.1 reads a plain number written with a leading 0 in octal: 075 is 61.
