@@ -2035,6 +2035,15 @@ def test_a_credit_that_says_what_it_is_gets_no_second_prefix(tmp_path: Path) -> 
         assert not doubled, (name, doubled)
     for written in ("Images courtesy of A24", "Stills: A24", "Posters by X", "Frames: Y"):
         assert photo_credit(written, "photograph by ") == written
+    # In French too, as the French scaffold suggests ("photographie d'Avec l'aimable...").
+    for written in (
+        "Avec l'aimable autorisation de Pathé",
+        "Collection Cinémathèque française",
+        "Affiche : Pathé",
+        "D.R.",
+        "Droits réservés",
+    ):
+        assert photo_credit(written, "photographie de ") == written
     # A name alone is still said to be the photographer's.
     assert "Jamie Bell, photograph by Chris Harris" in outputs["web page"][1]
     assert "Jamie Bell · Photo: Chris Harris" in outputs["text part"][1]

@@ -344,7 +344,10 @@ def _fill_columns(text: str, width: int, first: str, rest: str) -> str:
 # Whole words: a photographer named Stillman or Imogen is still credited as one.
 _SELF_DESCRIBED = re.compile(
     r"(?:©|\(c\)|(?:photo\w*|by|images?|stills?|posters?|courtesy|copyright|credits?"
-    r"|crédits?|illustrations?|artworks?|frames?|sources?|archives?)\b)",
+    r"|crédits?|illustrations?|artworks?|frames?|sources?|archives?"
+    # And in French, as the French scaffold suggests a line of its own ("Avec l'aimable
+    # autorisation de Pathé" was printed "photographie d'Avec l'aimable autorisation ...").
+    r"|avec|courtoisie|collection|affiches?|droits|d\.r)\b)",
     re.IGNORECASE,
 )
 
