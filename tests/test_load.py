@@ -1583,6 +1583,15 @@ def _screening(city: str, country: str | None, time: str) -> str:
         ("Berlin", "Deutschland", "add the offset, +01:00 in Europe/Berlin on that day"),
         ("Tokyo", "Jpan", "add the offset, +09:00 in Asia/Tokyo on that day"),  # by its city
         ("New York", None, "add the offset, -05:00 in America/New_York on that day"),
+        # Without its country, a city of another country's zone: both told (it was taken to
+        # be at home and told -08:00, which put a Paris showtime nine hours off).
+        (
+            "Paris",
+            None,
+            "add the offset of the venue's clock on that day: +01:00 if it is in "
+            "Europe/Paris's (then give its country too), -08:00 if it is in "
+            "America/Los_Angeles's, the publication's",
+        ),
         # A city no zone is named after, in the publication's country: its zone, as before.
         ("Santa Monica", None, "add the offset, -08:00 in America/Los_Angeles on that day"),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
@@ -1759,6 +1768,7 @@ def test_an_event_s_time_is_at_its_address_s_clock(
         ("Los Angeles", None, "2024-07-14T20:00:00-07:00", None),
         ("Santa Monica", None, "2024-12-14T20:00:00-05:00", None),  # one of its country's
         ("Atlantis", "Narnia", "2024-12-14T20:00:00+01:00", None),  # no zone known
+        ("Paris", None, "2024-12-14T20:00:00+01:00", None),  # no country: maybe abroad
     ],
 )
 def test_a_showtime_at_another_clock_than_its_venue_s_is_noted(

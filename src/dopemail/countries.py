@@ -369,6 +369,21 @@ def country_code(country: str) -> str | None:
 _PLACES_TOO = frozenset({"georgia"})
 
 
+@functools.lru_cache(maxsize=256)
+def named_abroad(city: str, timezone: str) -> str | None:
+    """The zone named after ``city`` in another country than the publication's (its
+    ``timezone``'s), when none of its own country's is: 'Los Angeles' for a publication in
+    Paris, America/Los_Angeles. A venue written without its country is taken to be in the
+    publication's; such a city says it may well not be."""
+    home, place, found = home_country(timezone), _place(city), None
+    for zone, code in _zone_table().items():
+        if _place(zone.rpartition("/")[2]) == place:
+            if code == home:
+                return None
+            found = found or zone
+    return found
+
+
 def known_country(name: str) -> bool:
     """Whether ``name`` names a country as the zone database or dopemail's own names do, or
     by its code (without ISO 3166 and the CLDR, a quarter of a second to load)."""

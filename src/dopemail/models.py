@@ -32,7 +32,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .countries import address_place, code_first, display, surely_at, venue_clocks
+from .countries import (
+    address_place,
+    code_first,
+    display,
+    named_abroad,
+    surely_at,
+    venue_clocks,
+)
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
@@ -135,6 +142,18 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     else:
         return None
     home = _zone(info)
+    abroad = named_abroad(city, home.key) if country is None else None
+    if abroad is not None:
+        # 'Los Angeles' without its country, for a publication in Paris: taken to be in
+        # France, it was told +01:00, which followed put an LA showtime nine hours off.
+        there = wall.replace(tzinfo=ZoneInfo(abroad)).utcoffset()
+        here = wall.replace(tzinfo=home).utcoffset()
+        raise ValueError(
+            f"{said}: add the offset of the venue's clock on that day: {offset_text(there)} "
+            f"if it is in {abroad}'s (then give its country too), {offset_text(here)} if it "
+            f"is in {home.key}'s, the publication's, where a venue without a country is taken "
+            "to be"
+        )
     clocks, at_home = venue_clocks(country, city, home.key)
     offsets: dict[timedelta | None, ZoneInfo] = {}
     for clock in clocks:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
-from .countries import address_place, known_country, surely_at, venue_clocks
+from .countries import address_place, known_country, named_abroad, surely_at, venue_clocks
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
@@ -330,7 +330,10 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
             if not isinstance(moment, WholeDay)
         ]
         where = (screening.country, screening.city, screening.venue)
-        found.extend(_clocks_elsewhere(timed, *where, doc, zone))
+        # Not told of a venue without its country whose city names another country's zone
+        # ('Los Angeles' for a Paris publication): taken to be at home, it may not be.
+        if screening.country or named_abroad(screening.city, zone.key) is None:
+            found.extend(_clocks_elsewhere(timed, *where, doc, zone))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:
