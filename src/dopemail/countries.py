@@ -44,7 +44,9 @@ _CODES = {
     "Indonesia": "ID", "Malaysia": "MY", "Singapore": "SG", "Québec": "CA", "Quebec": "CA",
     "Holland": "NL",
 }  # fmt: skip
-_NAMES = frozenset(name.casefold() for name in _CODES)
+#: The names above by case-folded name: a venue's country found without loading ISO 3166.
+_BY_NAME = {name.casefold(): code for name, code in _CODES.items()}
+_NAMES = frozenset(_BY_NAME)
 
 # ISO's short names that no address prints ("Korea, Republic of"), where pycountry has no
 # common name, or not the one readers use.
@@ -323,6 +325,11 @@ def _place(name: str) -> str:
     )
 
 
+def _named_after(zone: str, place: str) -> bool:
+    """Whether a zone ('America/Los_Angeles') is named after a city (as :func:`_place`)."""
+    return _place(zone.rpartition("/")[2]) == place
+
+
 @functools.lru_cache(maxsize=512)
 def venue_clocks(
     country: str | None, city: str, timezone: str
@@ -340,7 +347,7 @@ def venue_clocks(
     code = country_code(country) if country else home
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
-    named = tuple(zone for zone in zones if _place(zone.rpartition("/")[2]) == place)
+    named = tuple(zone for zone in zones if _named_after(zone, place))
     if code is None:  # a country misspelt or not known: its city may still name its zone
         found, at_home = named, home is not None and named == (timezone,)
     else:
@@ -349,19 +356,21 @@ def venue_clocks(
     return tuple(ZoneInfo(zone) for zone in ordered), at_home
 
 
-#: The names above by case-folded name: a venue's country found without loading ISO 3166.
-_BY_NAME = {name.casefold(): code for name, code in _CODES.items()}
-
-
 @functools.lru_cache(maxsize=256)
 def country_code(country: str) -> str | None:
     """The ISO 3166 code of a venue's country as written, found first without loading ISO
     3166 (the zone database's names, the short forms above), then as :func:`code_of` does."""
+    return _code_at_once(country) or code_of(country.strip())
+
+
+def _code_at_once(country: str) -> str | None:
+    # As the zone database and the names above name it, or by its code: without loading ISO
+    # 3166 and the CLDR (a quarter of a second, in every process of a build).
     written = country.strip()
     if written.upper() in _zone_table().values():
         return written.upper()
     key = written.casefold()
-    return _BY_NAME.get(key) or _zone_names().get(key) or code_of(written)
+    return _BY_NAME.get(key) or _zone_names().get(key)
 
 
 # Names of countries that are places of another too, where an address ending with one is most
@@ -377,7 +386,7 @@ def named_abroad(city: str, timezone: str) -> str | None:
     publication's; such a city says it may well not be."""
     home, place, found = home_country(timezone), _place(city), None
     for zone, code in _zone_table().items():
-        if _place(zone.rpartition("/")[2]) == place:
+        if _named_after(zone, place):
             if code == home:
                 return None
             found = found or zone
@@ -387,8 +396,7 @@ def named_abroad(city: str, timezone: str) -> str | None:
 def known_country(name: str) -> bool:
     """Whether ``name`` names a country as the zone database or dopemail's own names do, or
     by its code (without ISO 3166 and the CLDR, a quarter of a second to load)."""
-    key = name.strip().casefold()
-    return key in _BY_NAME or key in _zone_names() or key.upper() in _zone_table().values()
+    return _code_at_once(name) is not None
 
 
 def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[str | None, str]:
@@ -426,7 +434,7 @@ def surely_at(
     zone named after its city, or its country's one offset then. (An address read from one
     line may name a neighbourhood or a street where its city should be.)"""
     place = _place(city)
-    if any(_place(clock.key.rpartition("/")[2]) == place for clock in clocks):
+    if any(_named_after(clock.key, place) for clock in clocks):
         return True
     if moment.tzinfo is None:  # a time written without its offset: at each clock's
         offsets = {moment.replace(tzinfo=clock).utcoffset() for clock in clocks}
