@@ -132,24 +132,20 @@ def _own_address(words: str, href: str, shout: bool = False) -> bool:
     return words.strip() in (said | {address.upper() for address in said} if shout else said)
 
 
-# The pictures under media/ the text being made plain shows (see to_text): raw HTML's are
-# taken to the site's media/ as the page's HTML takes them.
-_text_pictures: ContextVar[dict[str, str]] = ContextVar("_text_pictures", default={})  # noqa: B039 - read, never changed
-
-
-def _raw_inline(tag: str, base_url: str) -> dict[str, str]:
+def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, str]:
     """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
-    absolute as the page's HTML is (none of a tag the page drops)."""
-    safe = _sanitised(tag, base_url, _text_pictures.get())
+    absolute as the page's HTML is (none of a tag the page drops; ``on_site``: the pictures
+    the text shows, on the site's media/)."""
+    safe = _sanitised(tag, base_url, on_site)
     return {name: unescape(value) for name, value in _ATTRIBUTE.findall(safe)}
 
 
-def _html_block_text(html: str, base_url: str) -> list[tuple[str, bool]]:
+def _html_block_text(html: str, base_url: str, on_site: dict[str, str]) -> list[tuple[str, bool]]:
     """The paragraphs of text a block of raw HTML shows, sanitised as the page's HTML is
     (links made absolute), each link followed by its <URL> as in the rest of the text; a
     ``<br>`` in one a line break ("\\n"). Each with whether it is a ``<pre>``'s, whose lines
     are kept as written (its indentation is what it says: a poem's, a code sample's)."""
-    safe = _sanitised(html, base_url, _text_pictures.get())
+    safe = _sanitised(html, base_url, on_site)
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
     safe = _LINK_TAG.sub(_link_text, safe)
@@ -234,17 +230,17 @@ def _commonmark() -> MarkdownIt:
     )
 
 
+# The attribute of a Markdown token that holds an address.
+_ADDRESSED = {"link_open": "href", "image": "src"}
+
+
 def _absolutize(tokens: list[Token], base: str, on_site: dict[str, str]) -> None:
+    # As the HTML's addresses (see _absolute): a picture under media/, or a link to one, is on
+    # the site's media/, not under the page (the text part once sent readers to no file).
     for token in tokens:
-        if token.type == "link_open" and token.attrs.get("href"):
-            # A file under media/ linked to is on the site's media/ too, as in the HTML: the
-            # text part once sent readers under the issue's page, to no file.
-            href = str(token.attrs["href"])
-            token.attrSet("href", on_site.get(unquote(href)) or urljoin(base, href))
-        elif token.type == "image" and token.attrs.get("src"):
-            src = str(token.attrs["src"])
-            # A picture under media/ is on the site's media/, not under the page (as in HTML).
-            token.attrSet("src", on_site.get(unquote(src)) or urljoin(base, src))
+        name = _ADDRESSED.get(token.type)
+        if name and token.attrs.get(name):
+            token.attrSet(name, _resolved(str(token.attrs[name]), base, on_site))
         if token.children:
             _absolutize(token.children, base, on_site)
 
@@ -359,7 +355,12 @@ def _absolute(url: str) -> str:
     base_url, on_site = _base.get()
     # Browsers drop the spaces around a URL in an attribute (href=" ../page/ "): so do we,
     # or they would be kept inside the absolute URL, where the link checker finds no page.
-    url = url.strip(" \t\n\f\r")
+    return _resolved(url.strip(" \t\n\f\r"), base_url, on_site)
+
+
+def _resolved(url: str, base_url: str, on_site: dict[str, str]) -> str:
+    """``url`` made absolute from the page at ``base_url``; a picture the text shows
+    (``on_site``: as written -> its address), on the site's media/."""
     return on_site.get(unquote(url)) or urljoin(base_url, url)
 
 
@@ -472,7 +473,7 @@ _VERBATIM = frozenset({"code", "kbd", "samp"})
 
 
 def _inline_text(
-    tokens: list[Token], urls: bool = True, base_url: str = "", shout: bool = False
+    tokens: list[Token], base_url: str, on_site: dict[str, str], shout: bool = False
 ) -> str:
     # shout: a heading's words in capitals, as a plain text marks one; not its addresses nor
     # its code, which said in capitals are other ones (a link's path led to no page).
@@ -506,19 +507,21 @@ def _inline_text(
             ):
                 dropped = name  # closed in this paragraph: its words go, as on the page
             elif name == "a":
-                raw_stack.append((_raw_inline(tag, base_url).get("href", ""), len(out)))
+                raw_stack.append(
+                    (_raw_inline(tag, base_url, on_site or {}).get("href", ""), len(out))
+                )
             elif name == "/a" and raw_stack:
                 href, start = raw_stack.pop()
-                if href and urls and _own_address("".join(out[start:]), href, shout):
+                if href and _own_address("".join(out[start:]), href, shout):
                     out[start:] = [f"<{href}>"]
-                elif href and urls:
+                elif href:
                     out.append(f" <{href}>")
             elif name == "img":
-                found = _raw_inline(tag, base_url)
+                found = _raw_inline(tag, base_url, on_site)
                 if "src" in found:
                     src = found["src"]
                     alt = found.get("alt", "")
-                    out.append(f"[{alt.upper() if shout else alt}]" + (f" <{src}>" if urls else ""))
+                    out.append(f"[{alt.upper() if shout else alt}] <{src}>")
             elif name == "br":
                 out.append("\n")
             elif name in _VERBATIM:
@@ -556,16 +559,16 @@ def _inline_text(
             href, auto, start = href_stack.pop()
             if auto:
                 out.append(">")
-            elif href and urls and _own_address("".join(out[start:]), href, shout):
+            elif href and _own_address("".join(out[start:]), href, shout):
                 out[start:] = [f"<{href}>"]
-            elif href and urls:
+            elif href:
                 out.append(f" <{href}>")
         elif token.type == "image":
             # Its address too, as the gallery's pictures have theirs: '[A still]' alone
             # showed a reader of the text part nothing to look at.
             src = str(token.attrs.get("src") or "")
             alt = token.content.upper() if shout else token.content
-            out.append(f"[{alt}]" + (f" <{src}>" if urls and src else ""))
+            out.append(f"[{alt}]" + (f" <{src}>" if src else ""))
     return "".join(out)
 
 
@@ -658,14 +661,6 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
     ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
     """
     on_site = {p.written: p.url for p in pictures}
-    token = _text_pictures.set(on_site)
-    try:
-        return _plain(text, base_url, width, on_site)
-    finally:
-        _text_pictures.reset(token)
-
-
-def _plain(text: str, base_url: str, width: int, on_site: dict[str, str]) -> str:
     md = text_parser()
     tokens = md.parse(text)
     _absolutize(tokens, base_url, on_site)
@@ -749,7 +744,7 @@ def _plain(text: str, base_url: str, width: int, on_site: dict[str, str]) -> str
             # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
             # shows them (what the page drops, a script's, is dropped here too).
             first, rest = indents()
-            for paragraph, pre in _html_block_text(token.content, base_url):
+            for paragraph, pre in _html_block_text(token.content, base_url, on_site):
                 # A <pre>'s lines as a code block's: indented, never rewrapped.
                 if pre:
                     write(_code(paragraph, first, rest))
@@ -761,7 +756,7 @@ def _plain(text: str, base_url: str, width: int, on_site: dict[str, str]) -> str
             # '<div>' included.
             opener = tokens[index - 1] if index else None
             heading = opener is not None and opener.type == "heading_open"
-            content = _inline_text(token.children or [], base_url=base_url, shout=heading)
+            content = _inline_text(token.children or [], base_url, on_site, shout=heading)
             if rows is not None:
                 rows[-1].append(one_line(content))  # (a no-break space kept)
                 continue
