@@ -24,7 +24,7 @@ from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .models import Entry, Film, Screening, Workspace
 from .moments import WholeDay, offset_text
-from .sourcetext import key_line
+from .sourcetext import front_matter_text, key_line
 from .validation import field_path, line_of
 from .wording import add_a_catalog, untranslated
 
@@ -506,8 +506,7 @@ def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...
     ('“...”'): the quotes are then meant."""
     # Most front matters hold no curly quote at all: nothing to walk (a cold build of a
     # thousand entries walked every field of each).
-    end = text.find("\n---", 3)
-    front = text[: end if end > 0 else len(text)]
+    front = front_matter_text(text)
     if not any(opening in front for opening, _ in _CURLY):
         return ()
     lines = text.split("\n")

@@ -40,7 +40,7 @@ from .validation import (
     may_hold_control,
     written_as,
 )
-from .wording import N_
+from .wording import N_, wording_for
 
 
 def validate(
@@ -102,8 +102,7 @@ def _octal_numbers(
 ) -> list[tuple[tuple[Any, ...], ContentError]]:
     """Each number of the front matter written with a leading 0, which YAML read in octal
     ('runtime: 075' published '61 min'), with its error."""
-    end = text.find("\n---", 3)
-    head = text[: end if end > 0 else len(text)]
+    head = front_matter_text(text)
     # Looked for as text first: most files have none, and skip the walk.
     if not any(sign in head for sign in (" 0", "[0", ",0")):
         return []
@@ -129,6 +128,13 @@ def _octal_numbers(
         )
         found.append((loc, error))
     return found
+
+
+def front_matter_text(text: str) -> str:
+    """A source file's front matter as written, between its '---' lines ('' for none): where
+    a check looks first, as text, before it walks the fields (most files need no walk)."""
+    end = text.find("\n---", 3)
+    return text[:end] if text.startswith("---") and end > 0 else ""
 
 
 class FieldError(ContentError):
@@ -189,7 +195,7 @@ def split_text(text: str, rel: str) -> tuple[Document, list[DopemailError]]:
         )
     # Looked for in the front matter's lines first: a '#' in a link ("...#qa") is common,
     # and walking every value of the file for it cost about 0.2 M instructions a file.
-    if _MAY_CUT.search(text, 0, text.find("\n---", 3) if text.startswith("---") else 0):
+    if _MAY_CUT.search(front_matter_text(text)):
         errors.extend(_cut_by_comments(doc, text, rel))
     return doc, errors
 
@@ -545,8 +551,6 @@ _EXAMPLE_URLS = (
 
 @lru_cache(maxsize=4)
 def _examples(language: str) -> frozenset[str]:
-    from .wording import wording_for
-
     words = wording_for(language)
     return frozenset({*_EXAMPLES, *map(words.gettext, _EXAMPLES), *_EXAMPLE_URLS})
 
