@@ -249,24 +249,30 @@ _SCHEME_TYPED = re.compile(r"([A-Za-z]{3,7}):/{1,3}(?=[^/])")
 _MISTYPED_SCHEME = re.compile(r"(https?)(?:[:;]/{1}|[:;]?/{3,}|;//|//)(?=[^/])", re.IGNORECASE)
 
 
+def _start_typed_wrong(value: str) -> tuple[str, str] | None:
+    """How an address begins where it means https:// ('https//', 'https:/', 'htps://'), and
+    the address meant. Told to put https:// first, it became https://https//..., which
+    passed."""
+    if found := _MISTYPED_SCHEME.match(value):
+        return found.group(), f"{found.group(1).lower()}://{value[found.end() :]}"
+    found = _SCHEME_TYPED.match(value)
+    word = found.group(1).lower() if found else "https"
+    if word in ("http", "https") or word in _OTHER_SCHEMES:
+        return None
+    if found is None or difflib.SequenceMatcher(None, word, "https").ratio() < 0.6:
+        return None  # another kind of address (rtsp://): told so by _check_url
+    return found.group(), f"https://{value[found.end() :]}"
+
+
 def _check_url(value: str) -> str:
-    if mistyped := _MISTYPED_SCHEME.match(value):
-        # Told to put https:// first, 'https//x' became 'https://https//x', which passed.
-        meant = f"{mistyped.group(1).lower()}://{value[mistyped.end() :]}"
+    if typed := _start_typed_wrong(value):
+        begins, meant = typed
         raise ValueError(
-            f"'{value}' begins '{mistyped.group()}', which is not how a web address begins: "
-            f"write {meant}"
+            f"'{value}' begins '{begins}', which is not how a web address begins: write {meant}"
         )
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
-    typed = _SCHEME_TYPED.match(value) if scheme not in ("http", "https") else None
     other = scheme in _OTHER_SCHEMES
-    if typed and not other and difflib.SequenceMatcher(None, scheme, "https").ratio() >= 0.6:
-        # 'htps://', 'hhttps://': told to put https:// first, it became https://htps://...
-        raise ValueError(
-            f"'{value}' begins '{typed.group()}', which is not how a web address begins: "
-            f"write https://{value[typed.end() :]}"
-        )
     if other or (scheme not in ("http", "https") and value[len(scheme) :].startswith("://")):
         # An address of another kind (webcal://, ftps://), which https:// put before breaks.
         raise ValueError(
