@@ -71,16 +71,14 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         # What a merge (<<: *landmark) brought comes first: the mapping's own keys may set
         # those again, as YAML means them to; one of its own written twice is a mistake.
         merged = len(node.value) - own_keys
-        mapping = LineDict()
+        mapping, own = LineDict(), LineDict()
         mapping.start_line = node.start_mark.line + 1 + self.line_offset
-        mapping.key_lines = {}
-        own = LineDict()
-        own.key_lines = {}
+        mapping.key_lines, own.key_lines = {}, {}
         for index, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1 + self.line_offset
-            _check_key(key, own if merged else mapping, key_node)
-            if index >= merged and merged:
+            if index >= merged:
+                _check_key(key, own, key_node)
                 own[key] = None
                 own.key_lines[key] = line
             mapping[key] = self.construct_object(value_node, deep=True)

@@ -175,7 +175,7 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             if not any(cell.strip() for cell in record):
                 continue
             row = _check(reader.line_num, record, at_email, at_name, at_status)
-            skipped = row.skip == "not subscribed" and at_name is not None
+            skipped = row.skip == "not subscribed"
             if skipped and at_name is not None and _shifted(record, at_name, at_status):
                 # 'orson@example.com,Welles, Orson,subscribed': the name's comma made it two
                 # cells, and 'Orson' was read as the status.
