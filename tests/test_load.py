@@ -2487,6 +2487,39 @@ def test_a_closed_comment_is_in_no_output(write_files, run_cli) -> None:
     assert b"Dear  readers," in texts[root / "site/issues/1-strangers-and-varda/email.txt"]
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        # The nearest spelling was another field: following the hint made a new error.
+        ("    tickets: https://tickets.example/", "url"),  # not 'times'
+        ("    state: CA", "region"),  # not 'starts'
+        ("    zip: '90028'", "postal_code"),
+        ("    Ticket-URL: https://tickets.example/", "url"),
+        ("    ticketing: https://tickets.example/", "url"),  # by its value: a web address
+        ("    box_office: https://tickets.example/", "url"),
+        ("    photographer: Jane Doe", "credit"),  # of the picture below
+    ],
+)
+def test_a_field_under_the_name_editors_use_elsewhere_is_told_the_one_here(
+    write_files, written: str, meant: str
+) -> None:
+    # 'tickets:' got "did you mean 'times'?", 'state:' "did you mean 'starts'?", and 'zip:' or
+    # 'photographer:' only the list of every field.
+    where = "    alt: A still" if meant == "credit" else "    city: Los Angeles"
+    root = write_files({"entries/zz-bad.md": variant(where, f"{where}\n{written}")})
+    (error,) = reported(root)
+    name = written.split(":")[0].strip()
+    assert f".{name}' (did you mean '{meant}'?)" in error.message, error.message
+    assert error.hint == f"rename it to '{meant}'"
+    # A misspelling of another field, given a web address, is still told that field.
+    city = "    city: Los Angeles"
+    root = write_files(
+        {"entries/zz-bad.md": variant(city, f"{city}\n    adres: https://m.example/")}
+    )
+    (error,) = reported(root)
+    assert "('address' is set too)" in error.message, error.message
+
+
 def test_every_problem_of_an_entry_is_reported_in_one_pass(write_files, run_cli) -> None:
     # A field misspelled once hid the missing picture, the picture in the text and the comment
     # left open: each came to light only when the one before was fixed.

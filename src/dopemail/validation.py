@@ -144,8 +144,20 @@ def describe_errors(
         # one (from_email), not the nearest name (from_name).
         value, name = _value_at(data, loc), str(loc[-1]).lower()
         emails = [k for k in known if "email" in k and k.startswith(name)]
-        if isinstance(value, str) and "@" in value and emails and close not in emails:
+        usual = _USUAL_NAMES.get(name.replace("-", "_"))
+        if usual in known:
+            # 'state:', 'zip:', 'tickets:': the word editors use elsewhere for a field that
+            # has another name here, which the nearest spelling misses ('starts', 'times').
+            unknown[loc] = (usual, known)
+        elif isinstance(value, str) and "@" in value and emails and close not in emails:
             unknown[loc] = (emails[0], known)
+        elif (
+            _WEB_ADDRESS.match(str(value))
+            and "url" in known
+            and close not in _ADDRESS_FIELDS
+            and not closest(name, known, cutoff=0.8)  # 'adress: https://...' is the address
+        ):
+            unknown[loc] = ("url", known)  # 'ticketing: https://...' is the link, not 'times'
     for loc, (_, known) in list(unknown.items()):
         glued = _GLUED.match(str(loc[-1]))
         if glued and glued.group(1) in known:
@@ -476,6 +488,24 @@ _PATTERNS = {
 # Which `dopemail schema --of` documents a model's fields (the entry's is the default).
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
+
+#: The names editors give elsewhere to what a field of dopemail's holds under another name
+#: (the field is meant only where the part has it: 'url' of a screening, 'credit' of a picture).
+_USUAL_NAMES = {
+    **dict.fromkeys(("state", "province", "county", "department"), "region"),
+    **dict.fromkeys(("zip", "zipcode", "zip_code", "postcode", "post_code"), "postal_code"),
+    "postal": "postal_code",
+    **dict.fromkeys(("tickets", "ticket", "ticket_url", "tickets_url", "ticket_link"), "url"),
+    **dict.fromkeys(("link", "website", "web", "href", "booking", "info"), "url"),
+    **dict.fromkeys(("photographer", "photo_credit", "agency", "copyright", "photo_by"), "credit"),
+    **dict.fromkeys(("recording", "audio", "podcast", "replay", "stream_url"), "video"),
+    **dict.fromkeys(("description", "legend"), "caption"),
+    **dict.fromkeys(("alt_text", "alttext"), "alt"),
+}
+
+#: The fields that hold a web address, which a misspelt name with one is likely meant for.
+_ADDRESS_FIELDS = ("url", "video", "src")
+_WEB_ADDRESS = re.compile(r"\s*https?://", re.IGNORECASE)
 
 # A field's name, then (no ':') a space or a quote and the start of its value.
 _GLUED = re.compile(r"""^([A-Za-z_][\w-]*)(?:[ \t]+|(?=["']))(\S.*)$""")
