@@ -1870,6 +1870,53 @@ def test_a_venue_s_street_address_holding_its_city_is_noted(
         )
 
 
+@pytest.mark.parametrize(
+    ("address", "city", "street"),
+    [
+        # Typed as the post writes them, the code and the region left out of their fields.
+        ("8 Rue Champollion, 75005 Paris", "Paris", "8 Rue Champollion"),
+        ("8 Rue Champollion 75005 Paris", "Paris", "8 Rue Champollion"),
+        ("Le Champo, 51 Rue des Écoles 75005 Paris", "Paris", "Le Champo, 51 Rue des Écoles"),
+        (
+            "6712 Hollywood Boulevard, Los Angeles, CA 90028",
+            "Los Angeles",
+            "6712 Hollywood Boulevard",
+        ),
+        ("6712 Hollywood Blvd., Los Angeles CA", "Los Angeles", "6712 Hollywood Blvd."),
+        ("1 Main Street, New York, NY 10019-1234", "New York", "1 Main Street"),
+        ("10 Downing Street, London SW1A 2AA", "London", "10 Downing Street"),
+        ("75005 Paris", "Paris", None),  # the city alone, with its code
+        # Nothing repeated: the city in a street's name, a code alone, a quadrant.
+        ("1 Place de Paris", "Paris", ""),
+        ("12 Rue de Paris 75005", "Paris", ""),
+        ("1 Main Street, 90028", "Los Angeles", ""),
+        ("1100 4th Street, SE", "Washington", ""),
+        ("1 Los Angeles Plaza, Suite 2", "Los Angeles", ""),
+    ],
+)
+def test_a_street_address_with_the_postal_code_and_city_the_post_writes_is_noted(
+    write_files, address: str, city: str, street: str | None
+) -> None:
+    # "8 Rue Champollion, 75005 Paris" with 'city: Paris' was shown "8 Rue Champollion, 75005
+    # Paris, Paris, France" without a word: the note came only when the code had its field.
+    fields = f"address: {address}\n    city: {city}\n"
+    text = variant("address: 1 Main Street\n    city: Los Angeles\n", fields)
+    root = write_files({"entries/zz.md": text})
+    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if street == "":
+        assert notes == [], notes
+        return
+    (note,) = notes
+    assert note.line == text[: text.index("address:")].count("\n") + 1, note
+    if street is None:
+        assert "is its city" in note.message, note.message
+    else:
+        assert "ends with its city" in note.message, note.message
+        assert (
+            note.hint == f"write the street alone (address: {street}), the rest in their own fields"
+        )
+
+
 def test_a_film_s_countries_and_language_are_spelled_out_or_noted_when_unknown(
     write_files,
 ) -> None:

@@ -369,15 +369,27 @@ def _address_repeats(
     Los Angeles, CA 90046'), or that is its city alone (no street)."""
     address = screening.address.strip()
     parts = [part.strip() for part in address.split(",")]
-    if len(parts) == 1 and any(c.isdigit() for c in address):
+    town = _town_at_end(parts[-1], screening)
+    city = (screening.city or "").casefold()
+    if len(parts) == 1 and any(c.isdigit() for c in address) and city not in address.casefold():
         return []  # a street and its number, most addresses: nothing else to look at
-    kept = len(parts)
+    kept, named = len(parts), False
     # Its last parts, as long as each is only the place's words: not a part that holds the
-    # city's name among others ('Chicago Cultural Center').
-    while kept and _place_word(parts[kept - 1].casefold(), screening) == "":
+    # city's name among others ('Chicago Cultural Center'). A postal code or a region's
+    # code the fields leave out ('CA 90028') counts among them when a part names the place.
+    while kept:
+        part = parts[kept - 1].casefold()
+        left = _place_word(part, screening)
+        if left and not _POSTAL_OR_REGION.fullmatch(left):
+            break
+        named = named or left != part.strip(" .")
         kept -= 1
+    if kept and kept < len(parts) and not named:
+        return []  # '1100 4th Street, SE', '1 Main Street, 90028': no place named twice
     if kept == len(parts):
-        return []
+        if not town:
+            return []
+        parts[-1] = town  # '8 Rue Champollion 75005 Paris': the street, before its town
     line = line_of(doc.meta, ("screenings", i, "address"))
     if not kept:
         return [
@@ -397,6 +409,28 @@ def _address_repeats(
             f"write the street alone (address: {street}), the rest in their own fields",
         )
     ]
+
+
+# A postal code or a region's code, alone or together, as addresses end ('ca 90028', '75005',
+# 'sw1a 2aa', 'h2x 1y4', 'ny 10019-1234'), case-folded.
+_POSTAL = (
+    r"(?:\d{4,5}(?:-\d{4})?|\d{3} ?\d{2}|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d)"
+)
+_POSTAL_OR_REGION = re.compile(rf"(?:[a-z]{{2}}\.? )?{_POSTAL}|[a-z]{{2}}\.?")
+
+
+def _town_at_end(part: str, screening: Screening) -> str:
+    """The street of ``part`` (a street address, or its last part) written with its postal
+    code and city after it, without a comma ('8 Rue Champollion 75005 Paris'): '' if not so.
+    (Not the city, then a code: '12 Rue de Paris 75005' is a street named after the city.)"""
+    if not screening.city:
+        return ""
+    city = re.escape(screening.city.casefold())
+    found = re.match(
+        rf"(?P<street>.*\S)\s+{_POSTAL}\s+{city}[\s.]*",
+        part.casefold(),
+    )
+    return part[: found.end("street")] if found else ""
 
 
 def _place_word(text: str, screening: Screening) -> str:
