@@ -1786,6 +1786,79 @@ def test_a_showtime_at_another_clock_than_its_venue_s_is_noted(
 
 
 @pytest.mark.parametrize(
+    ("city", "country", "time"),
+    [
+        ("Paris", None, "2024-12-14T20:00:00-08:00"),  # the scaffold's offset: nine hours off
+        ("Paris", None, "2024-12-14T20:00:00+01:00"),  # its clock: still no country printed
+        ("London", None, "2024-12-14T20:00:00-08:00"),
+        ("Paris", "France", "2024-12-14T20:00:00+01:00"),
+        ("Paris", "United States", "2024-12-14T20:00:00-06:00"),  # Paris, Texas, said so
+        ("Santa Monica", None, "2024-12-14T20:00:00-08:00"),  # a town no other clock is named for
+    ],
+)
+def test_a_venue_without_a_country_in_a_city_of_another_country_s_clock_is_noted(
+    write_files, city: str, country: str | None, time: str
+) -> None:
+    # 'city: Paris' without 'country:' in a Los Angeles publication (the magazine's other
+    # city): printed '5 rue des Écoles, Paris' with no country, its times taken as written.
+    entry = _screening(city, country, time)
+    root = write_files({"entries/zz.md": entry})
+    notes = [e for e in entry_notes(load_workspace(root)) if "names no country" in e.message]
+    if country is not None or city == "Santa Monica":
+        assert notes == [], notes
+        return
+    (note,) = notes
+    there = {"Paris": ("Europe/Paris", "France"), "London": ("Europe/London", "United Kingdom")}
+    zone, name = there[city]
+    assert note.line == entry[: entry.index("    city:")].count("\n") + 1, note
+    assert note.message == (
+        f"The Venue names no country, and its city is that of {zone} ({name}): it is taken to "
+        "be in the publication's country (United States), its address printed as there ('1 "
+        f"Main Street, {city}') and its times at the clock written"
+    )
+    assert note.hint == (
+        f"add its country under the city (country: {name}; its times then at that clock), or "
+        "'country: United States' if the venue is there"
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "time", "told"),
+    [
+        (
+            "3 rue Champollion, 75005 Paris",
+            "2024-12-14T20:00:00-08:00",
+            "the event 2024-12-14T20:00:00-08:00 at '3 rue Champollion, 75005 Paris' is "
+            "written at -08:00, the publication's clock, and its address names no country: "
+            "Paris is the city of Europe/Paris (France), at +01:00 then",
+        ),
+        ("3 rue Champollion, 75005 Paris", "2024-12-14T20:00:00+01:00", None),  # its clock
+        ("3 rue Champollion, 75005 Paris, United States", "2024-12-14T20:00:00-08:00", None),
+        # A city of another country's name, in a state of the publication's: not told.
+        ("Ciné, 234 W Hancock Ave, Athens, GA 30601", "2024-12-14T20:00:00-08:00", None),
+        ("234 W Hancock Ave, Athens, GA", "2024-12-14T20:00:00-08:00", None),
+        ("234 W Hancock Ave, Athens", "2024-12-14T20:00:00-05:00", None),  # not the home clock
+    ],
+)
+def test_an_event_without_a_country_in_a_city_of_another_country_s_clock_is_noted(
+    write_files, address: str, time: str, told: str | None
+) -> None:
+    entry = _event(address, time)
+    root = write_files({"entries/zz.md": entry})
+    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if told is None:
+        assert notes == [], notes
+        return
+    (note,) = notes
+    assert note.line == entry[: entry.index("    address: 3")].count("\n") + 1, note
+    assert note.message == told
+    assert note.hint == (
+        "if it is in France, write its time at +01:00 and end the address with ', France'; "
+        "if in the publication's, end it with ', United States'"
+    )
+
+
+@pytest.mark.parametrize(
     ("language", "tag"),
     [
         ("French", "fr"),
@@ -1902,7 +1975,7 @@ def test_a_street_address_with_the_postal_code_and_city_the_post_writes_is_noted
     fields = f"address: {address}\n    city: {city}\n"
     text = variant("address: 1 Main Street\n    city: Los Angeles\n", fields)
     root = write_files({"entries/zz.md": text})
-    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    notes = [e for e in entry_notes(load_workspace(root)) if "street address" in e.message]
     if street == "":
         assert notes == [], notes
         return

@@ -393,6 +393,12 @@ def named_abroad(city: str, timezone: str) -> str | None:
     return found
 
 
+def country_of_zone(zone: str) -> str | None:
+    """The name of the country whose clock ``zone`` is ('Europe/Paris': 'France')."""
+    code = _zone_table().get(zone)
+    return display(code) if code else None
+
+
 def known_country(name: str) -> bool:
     """Whether ``name`` names a country as the zone database or dopemail's own names do, or
     by its code (without ISO 3166 and the CLDR, a quarter of a second to load)."""

@@ -17,7 +17,16 @@ from zoneinfo import ZoneInfo
 
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
-from .countries import address_place, known_country, named_abroad, surely_at, venue_clocks
+from .countries import (
+    address_place,
+    country_of_zone,
+    display,
+    home_country,
+    known_country,
+    named_abroad,
+    surely_at,
+    venue_clocks,
+)
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError
 from .frontmatter import Document
@@ -307,6 +316,8 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
                 found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
+            elif country is None:
+                found.extend(_event_maybe_abroad(event, k, city, doc, zone))
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
@@ -330,10 +341,26 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
             if not isinstance(moment, WholeDay)
         ]
         where = (screening.country, screening.city, screening.venue)
-        # Not told of a venue without its country whose city names another country's zone
-        # ('Los Angeles' for a Paris publication): taken to be at home, it may not be.
-        if screening.country or named_abroad(screening.city, zone.key) is None:
+        abroad = None if screening.country else named_abroad(screening.city, zone.key)
+        if abroad is None:
             found.extend(_clocks_elsewhere(timed, *where, doc, zone))
+        else:
+            # 'Paris' without its country, for a publication in Los Angeles: taken to be in
+            # the United States, it was printed '5 rue des Écoles, Paris, 75005' and its
+            # showtimes, written at Los Angeles's offset as the scaffold shows, went out nine
+            # hours off, without a word.
+            there, home = country_of_zone(abroad), display(home_country(zone.key) or "")
+            found.append(
+                (
+                    f"{screening.venue} names no country, and its city is that of {abroad} "
+                    f"({there}): it is taken to be in the publication's country ({home}), its "
+                    f"address printed as there ('{screening.full_address}') and its times at "
+                    "the clock written",
+                    line_of(doc.meta, ("screenings", i, "city")),
+                    f"add its country under the city (country: {there}; its times then at "
+                    f"that clock), or 'country: {home}' if the venue is there",
+                )
+            )
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:
@@ -443,6 +470,38 @@ def _place_word(text: str, screening: Screening) -> str:
     # A country's name, not its code: 'SE' and 'NE' end streets' addresses (Washington's
     # quadrants), as Sweden's and Niger's codes. (The venue's own country was taken above.)
     return "" if len(left) > 2 and known_country(left) else left
+
+
+# An address's last part that is a region's code, with or without a postal code ('GA 30601',
+# 'NY'): the city before it is the publication's country's, whatever else it names.
+_REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
+
+
+def _event_maybe_abroad(
+    event: Any, k: int, city: str, doc: Document, zone: ZoneInfo
+) -> list[tuple[str, int | None, str]]:
+    """An event whose address names no country and ends with a city of another country's
+    clock ('3 rue Champollion, 75005 Paris' in a Los Angeles publication), written at the
+    publication's offset, which that city's clock does not have then: taken at home without a
+    word, it went out nine hours off if the city was the other country's."""
+    abroad = named_abroad(city, zone.key)
+    moment = event.date
+    if abroad is None or _REGION_CODE.fullmatch(event.address.rsplit(",", 1)[-1].strip()):
+        return []
+    written, there = moment.utcoffset(), moment.astimezone(ZoneInfo(abroad)).utcoffset()
+    if written != moment.astimezone(zone).utcoffset() or written == there:
+        return []  # a clock of its own chosen, or the other country's
+    country, home = country_of_zone(abroad), display(home_country(zone.key) or "")
+    return [
+        (
+            f"the event {moment.isoformat()} at '{event.address}' is written at "
+            f"{offset_text(written)}, the publication's clock, and its address names no "
+            f"country: {city} is the city of {abroad} ({country}), at {offset_text(there)} then",
+            line_of(doc.meta, ("events", k, "address")),
+            f"if it is in {country}, write its time at {offset_text(there)} and end the address "
+            f"with ', {country}'; if in the publication's, end it with ', {home}'",
+        )
+    ]
 
 
 def _clocks_elsewhere(
