@@ -51,7 +51,10 @@ ZONE = ZoneInfo("America/Los_Angeles")
 PARIS = ZoneInfo("Europe/Paris")
 BASE_URL = "https://dopepress.example.com/"
 #: Bump when the output format changes, so bench/run.py rebuilds cached corpora.
-FORMAT = 6  # 6: the interview links leave the site (its pages had none: dead links)
+# 6: the interview links leave the site (its pages had none: dead links); 7: an event at a
+# venue in France is at Paris's clock, its address ending with its country (it was at Los
+# Angeles's, nine hours off, which the build now warns of).
+FORMAT = 7
 POOL_DIR = "media/pool"
 GENERATED_IMAGES = 18
 #: Most gallery pictures the five entries of one issue have together (the mean is 30).
@@ -679,8 +682,15 @@ def make_entry(index: int, seed: int, pool: list[str]) -> Made:
             {"service": s, "url": u} for s, u in rng.sample(STREAMING, rng.randint(1, 2))
         ]
     if rng.random() < 0.3:
-        when = datetime(run_start.year, run_start.month, run_start.day, 21, tzinfo=ZONE)
         venue = screenings[0]
+        abroad = "country" in venue  # in France: at Paris's clock, the country said
+        clock = PARIS if abroad else ZONE
+        when = datetime(run_start.year, run_start.month, run_start.day, 21, tzinfo=clock)
+        place = (
+            f"{venue['postal_code']} {venue['city']}, {venue['country']}"
+            if abroad
+            else venue["city"]
+        )
         meta["events"] = [
             {
                 "title": f"{title}, opening-night Q&A",
@@ -689,7 +699,7 @@ def make_entry(index: int, seed: int, pool: list[str]) -> Made:
                 "moderator": rng.choice(["Rosalind Mei", "Dave Karger", _name(rng)]),
                 "date": _moment(when),
                 "venue": venue["venue"],
-                "address": f"{venue['address']}, {venue['city']}",
+                "address": f"{venue['address']}, {place}",
                 "url": f"https://www.example.com/{slug}#qa",
             }
         ]
