@@ -186,7 +186,7 @@ def test_text_part_reads_on_its_own(built: Path, key: str) -> None:
     html = (built / "site/issues" / key / "email.html").read_text(encoding="utf-8")
     message = _front(built, key)
     assert message["subject"] in text
-    assert f"View in your browser: {message['url']}" in text
+    assert f"View in your browser: {message['url']}" in " ".join(text.split())
     assert not re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I), "no HTML entities"
     assert not re.search(r"<(?!https?://)/?[a-z][^>]*>", text, re.I), "no markup"
     # Every link of the email is in the text as a URL.
@@ -231,7 +231,7 @@ def test_an_event_s_address_is_a_map_link_in_the_text_part_too(workspace: Path) 
         for a in Page((folder / "email.html").read_text()).all("a")
         if "6067+Wilshire" in (a.get("href") or "")
     ]
-    assert f"  Map: {link}\n" in (folder / "email.txt").read_text()
+    assert f"  Map:\n  {link}\n" in (folder / "email.txt").read_text()  # too long for one
 
 
 def test_seed_in_the_text_part(built: Path) -> None:
@@ -776,7 +776,7 @@ BAD_ISSUES = [
     (
         "HTML in the text part",
         "templates/email/issue.txt.j2",
-        '{{ _("View in your browser: %(url)s", url=issue.url) }}\n',
+        '{{ _("View in your browser: %(url)s", url=issue.url) | wrap }}\n',
         "View in your <b>browser</b>: {{ issue.url }} &amp;\n",
         "every issue's email: the plain-text part contains HTML",
         "View in your <b>browser</b>",
@@ -1762,7 +1762,8 @@ def test_streaming_dates_after_the_piece_read_as_coming_and_ticket_links_reach_t
     issue = next((workspace / "site/issues").glob("3-*"))
     text = (issue / "email.txt").read_text(encoding="utf-8")
     assert (
-        "- The Criterion Channel, since November 1, 2024: https://www.criterionchannel.com/" in text
+        "- The Criterion Channel, since November 1, 2024:\n  https://www.criterionchannel.com/"
+        in text
     )
     assert "- Kanopy, from November 15, 2024: https://www.kanopy.com/" in text
     html = (issue / "email.html").read_text(encoding="utf-8")
@@ -2213,7 +2214,8 @@ def test_every_line_of_the_text_part_fits_72_columns_but_a_url(workspace: Path) 
         ),
         (
             "  - service: Hulu\n    url: https://www.hulu.com/\n",
-            "  - service: " + "Hulu " * 16 + "\n",
+            "  - service: " + "Hulu " * 16 + "\n  - service: The Criterion Channel\n"
+            "    url: https://www.criterionchannel.com/all-of-us-strangers\n",
         ),
         (
             "    moderator: Dave Karger\n",
@@ -2229,8 +2231,20 @@ def test_every_line_of_the_text_part_fits_72_columns_but_a_url(workspace: Path) 
 
     key = _issue_with(workspace, "all-of-us-strangers")
     lines = (workspace / "site/issues" / key / "email.txt").read_text("utf-8").split("\n")
-    too_long = [line for line in lines if len(line) > 72 and "://" not in line]
+    # A URL is kept whole, on a line of its own when it does not fit after its label: the
+    # streaming service's, the map's, the tickets' and the web version's ran on to 92 columns.
+    # (Not the reader's unsubscribe link, put in at sending.)
+    too_long = [
+        line
+        for line in lines
+        if len(line) > 72
+        and not re.fullmatch(r" *(- )?\S+://\S+", line)
+        and not line.startswith("Unsubscribe: ")
+    ]
     assert too_long == []
+    assert "- The Criterion Channel:\n  https://www.criterionchannel.com/all-of-us-strangers\n" in (
+        "\n".join(lines)
+    )
     joined = " ".join(line.strip() for line in lines)
     for said in (long_place, "Building B, Second Floor", "the houses we grew up in"):
         assert said in joined, said
