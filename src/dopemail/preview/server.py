@@ -435,7 +435,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")  # every build must show at once
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")  # preview URLs stay private
+        # Preview URLs stay private, but not from the preview itself: under no-referrer,
+        # a form posted without JavaScript carries 'Origin: null', refused as cross-site.
+        self.send_header("Referrer-Policy", "same-origin")
         # Framed by the preview's own pages alone: another site framing the issue page could
         # lead the editor's clicks to its send-test button.
         self.send_header("X-Frame-Options", "SAMEORIGIN")
