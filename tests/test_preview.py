@@ -564,6 +564,27 @@ def test_a_preview_started_with_a_broken_entry_says_so_not_that_nothing_is_there
         assert any("nothing has built yet" in line for line in told), told
 
 
+def test_a_failed_build_s_problems_are_in_the_index_itself_not_only_in_the_overlay(
+    tmp_path: Path,
+) -> None:
+    # With JavaScript off, the editor saw the last good build and nothing of the failed one:
+    # its problems were only in the overlay the script draws.
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root) as preview:
+        page = preview.get("/")[1].decode("utf-8")
+        assert "<noscript>" in page and "Reload them by hand" in page
+        assert "The build failed" not in page
+        entry = root / "entries/night-film.md"
+        entry.write_text(entry.read_text("utf-8").replace("year: 2023", "year: soon"), "utf-8")
+        wait_for(
+            lambda: "The build failed" in preview.get("/")[1].decode("utf-8"), what="the problem"
+        )
+        page = preview.get("/")[1].decode("utf-8")
+        assert "entries/night-film.md:" in page and "the last good build" in page
+        assert "No successful build yet" not in page
+        assert "<noscript>" in preview.get("/_preview/issue/1-strangers")[1].decode("utf-8")
+
+
 def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:
     status, body = running.get("/")
     page = body.decode()
