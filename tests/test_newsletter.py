@@ -1712,6 +1712,33 @@ def test_dark_text_needs_a_background_that_is_painted() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("color", "dark"),
+    [
+        # Written as a name or a function, dark text passed where '#000' was refused.
+        ("black", True),
+        ("Navy", True),
+        ("rgb(0,0,0)", True),
+        ("rgb(0 0 0 / 50%)", True),
+        ("rgba(20, 20, 20, .9)", True),
+        ("rgb(10%, 10%, 10%)", True),
+        ("hsl(0, 0%, 10%)", True),
+        ("#111 !important", True),
+        ("#11111180", True),
+        ("white", False),
+        ("rgb(250,250,250)", False),
+        ("hsl(60, 100%, 50%)", False),  # yellow
+        ("rgba(0,0,0,0)", False),  # no text seen
+        ("#00000000", False),
+        ("inherit", False),  # its parent's, checked there
+        ("currentColor", False),
+    ],
+)
+def test_dark_text_is_found_however_its_colour_is_written(color: str, dark: bool) -> None:
+    html = f'<html><body><div><p style="margin:0; color: {color}">x</p></div></body></html>'
+    assert bool(read_email(html).dark_on_transparent) == dark
+
+
 def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     workspace: Path, run_cli
 ) -> None:

@@ -25,7 +25,7 @@ _PIXELS = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:px)?\s*")
 _HTTPS = re.compile(r"\s*https://", re.I)
 _SVG = re.compile(r"\.svgz?$", re.I)
 _NEWER_KINDS = re.compile(r"\.(?:webp|avif)$", re.I)
-_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
+_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)")
 # The look-ahead covers the spaces too: "background: transparent" must not count as painted.
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none)\b)[^;]+")
 
@@ -48,12 +48,65 @@ def _line_of_match(text: str, pattern: str) -> int | None:
     return plain.count("\n", 0, found.start()) + 1 if found else None
 
 
-def _dark(hex_color: str) -> bool:
-    if len(hex_color) == 3:
-        hex_color = "".join(c * 2 for c in hex_color)
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (0, 2, 4))
+# CSS's named colours that are dark by _dark's measure (the rest are light enough).
+_DARK_NAMES = frozenset(
+    "black blue blueviolet brown crimson darkblue darkgreen darkmagenta darkorchid darkred "  # noqa: SIM905
+    "darkslateblue darkslategray darkslategrey darkviolet deeppink firebrick fuchsia indigo "
+    "magenta maroon mediumblue mediumvioletred midnightblue navy purple rebeccapurple red "
+    "saddlebrown".split()
+)
+_FUNCTION = re.compile(r"(rgba?|hsla?)\(\s*([^)]*)\)", re.I)
+
+
+def _dark(color: str) -> bool:
+    """Whether a CSS colour (#hex, rgb(), hsl(), a name; not one without its own value, as
+    inherit or currentColor) is dark text, unreadable on a dark page. A template wrote
+    'color: black' or 'rgb(0,0,0)' where '#000' was refused."""
+    value = color.strip().lower()
+    if value in _DARK_NAMES:
+        return True
+    rgb = _hex_rgb(value[1:]) if value.startswith("#") else _function_rgb(value)
+    if rgb is None:
+        return False
+    r, g, b = rgb
     # Relative luminance (sRGB, roughly): below ~0.35 it is unreadable on a dark page.
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.35
+
+
+def _hex_rgb(digits: str) -> tuple[float, float, float] | None:
+    if not re.fullmatch(r"[0-9a-f]{3,4}|[0-9a-f]{6}(?:[0-9a-f]{2})?", digits):
+        return None
+    if len(digits) <= 4:
+        digits = "".join(c * 2 for c in digits)
+    if len(digits) == 8 and digits[6:] == "00":
+        return None  # wholly transparent: no text seen
+    r, g, b = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    return r, g, b
+
+
+def _function_rgb(value: str) -> tuple[float, float, float] | None:
+    found = _FUNCTION.fullmatch(value)
+    if not found:
+        return None
+    parts = re.split(r"[\s,/]+", found.group(2).strip())
+    try:
+        numbers = [float(p.rstrip("%deg")) for p in parts]
+    except ValueError:
+        return None
+    if len(numbers) < 3 or (len(numbers) > 3 and numbers[3] == 0):
+        return None  # wholly transparent, or not a colour
+    if found.group(1).startswith("rgb"):
+        return tuple(  # type: ignore[return-value]
+            n * 2.55 if p.endswith("%") else n for n, p in zip(numbers[:3], parts, strict=False)
+        )
+    hue, saturation, lightness = numbers[0] % 360, numbers[1] / 100, numbers[2] / 100
+    chroma = (1 - abs(2 * lightness - 1)) * saturation
+
+    def channel(n: float) -> float:
+        k = (n + hue / 30) % 12
+        return 255 * (lightness - chroma / 2 * max(-1, min(k - 3, 9 - k, 1)))
+
+    return channel(0), channel(8), channel(4)
 
 
 @dataclass
