@@ -871,6 +871,17 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "issue 1 was sent, and this build changed" in output, output
     assert "undo what changed it (an entry it gathers, a picture" in output, output
     assert "undo the edit" not in output, output
+    # So too with a new entry written in the same build: its page, new, is no page that
+    # stayed as it was (the hint named every entry of the issue, none of them edited).
+    config.write_text(config.read_text().replace('title = "DoPe"', 'title = "DoPe Press"', 1))
+    (workspace / "entries/new-one.md").write_text(
+        "---\ntitle: New one\nkind: news\npublished: 2024-11-23T10:00:00-08:00\n---\nBody.\n",
+        "utf-8",
+    )
+    output = built(run_cli, workspace)
+    assert "issue 1 was sent, and this build changed" in output, output
+    assert "undo what changed it (an entry it gathers, a picture" in output, output
+    assert "undo the edit" not in output, output
 
 
 def _built_with_quiet_hours(run_cli, workspace: Path) -> tuple[Path, str, str]:
@@ -1151,6 +1162,13 @@ def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
     replaced = [f"site/issues/{n}-x/index.html" for n in range(1, 6)]
     (warning,) = sent_issues_changed(replaced, issues)  # type: ignore[arg-type]
     assert warning.message.startswith("5 issues marked sent (1–5) changed")
+    assert "status: sent" not in (warning.hint or "")
+    # Two of them sent by the send ledger's word, not marked so: not called marked.
+    for number in (4, 5):
+        issues[number - 1].meta.status = "ready"
+    (warning,) = sent_issues_changed(replaced, issues, mailed=lambda issue: True)  # type: ignore[arg-type]
+    assert warning.message.startswith("5 sent issues (1–5) changed"), warning.message
+    assert (warning.hint or "").endswith("; and set 'status: sent' in those not marked so (4, 5)")
     assert [w.message[:8] for w in sent_issues_changed(replaced[:3], issues)] == [
         "issue 1 ",
         "issue 2 ",

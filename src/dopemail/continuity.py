@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -100,6 +100,7 @@ def sent_issues_changed(
     mailed: Callable[[LoadedIssue], bool] | None = None,
     ahead: bool = False,
     outputs: Iterable[str] = (),
+    written: Collection[str] = (),
 ) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
@@ -107,7 +108,8 @@ def sent_issues_changed(
     so), asked only of those a build changed. ``ahead``: told of the next build, by ``check``
     (as are the other warnings' ``ahead``). ``outputs``: every output of the build, by path:
     the hint then names the entries it gathers whose pages changed while others' did not
-    (theirs is the edit to undo).
+    (theirs is the edit to undo); ``written``: those of them the build wrote (a new entry's
+    page is no page that stayed as it was).
 
     Not when the issue's own message changed with them (``message.json``: its subject or
     date edited, or a draft's status set): that is the editor at work on the issue itself.
@@ -139,9 +141,13 @@ def sent_issues_changed(
     )
     if len(changed) > 3:  # a template or a setting changes every issue: said once
         numbers = number_runs(issue.meta.number for issue, _ in changed)
+        unmarked = [issue.meta.number for issue, _ in changed if issue.meta.status != "sent"]
+        if unmarked:  # sent by the ledger's word, not marked so: to be marked too
+            hint += f"; and set 'status: sent' in those not marked so ({number_runs(unmarked)})"
         return [
             ContentError(
-                f"{len(changed)} issues marked sent ({numbers}) "
+                f"{len(changed)} {'sent issues' if unmarked else 'issues marked sent'} "
+                f"({numbers}) "
                 + _when(ahead, "changed with this build", "would change with the next build")
                 + f": their readers {_when(ahead, 'see', 'would see')} the new version when "
                 "they open one from their email",
@@ -150,7 +156,8 @@ def sent_issues_changed(
                 hint,
             )
         ]
-    edited = _edited_entries(replaced, outputs)
+    written = set(written)
+    edited = _edited_entries(replaced, [rel for rel in outputs if rel not in written])
     found: list[DopemailError] = []
     for issue, names in changed:
         gathered = [e.path for e in issue.all_entries if e.slug in edited] if edited else []
@@ -192,14 +199,15 @@ def sent_issues_changed(
     return found
 
 
-def _edited_entries(replaced: Sequence[str], outputs: Iterable[str]) -> set[str]:
+def _edited_entries(replaced: Sequence[str], kept: Iterable[str]) -> set[str]:
     """The slugs of the entries whose pages a build replaced, when some other entry's page
-    stayed as it was: what changed them is their own text or pictures. When every page
-    changed, a template or the settings did, and no entry is to blame (none is named)."""
+    stayed as it was (``kept``: the outputs the build left as they were): what changed them
+    is their own text or pictures. When every page changed, a template or the settings did,
+    and no entry is to blame (none is named)."""
     slugs = {slug for rel in replaced if (slug := entry_of_page(rel)) is not None}
     if not slugs:
         return set()
-    if any(slug not in slugs for rel in outputs if (slug := entry_of_page(rel)) is not None):
+    if any(slug not in slugs for rel in kept if (slug := entry_of_page(rel)) is not None):
         return slugs
     return set()
 
@@ -637,7 +645,13 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
     return [
         *pages_gone(report.removed, workspace.entries, ahead=ahead),
         *sent_issues_changed(
-            report.replaced, workspace.issues, json_files, mailed, ahead, build.outputs
+            report.replaced,
+            workspace.issues,
+            json_files,
+            mailed,
+            ahead,
+            build.outputs,
+            report.written,
         ),
         *issues_unlisted(
             workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead
