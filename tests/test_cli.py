@@ -1204,6 +1204,17 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
     output = built(run_cli, workspace)
     assert "every issue's feed id is made from it" in output, output
     assert "(an issue can keep its old id: copy it from feeds/issues.xml" in output, output
+    # Its record cut short or garbled (a full disk, a crash): read as none, not a moved
+    # base_url, nor a traceback at every build and check.
+    remembered = workspace / ".dopemail/base_url"
+    assert remembered.read_text("utf-8") == "https://films.paris-la.example.org/dope/\n"
+    for damaged in (b"https://films.paris-la.example.org/d", b"https://films\xe9\n", b"\x00\n"):
+        remembered.write_bytes(damaged)
+        config.write_text(moved.replace(".org/", ".org/dope/", 1) + "\n# again\n", "utf-8")
+        for command in ("check", "build"):
+            code, output = run_cli(command, "--root", workspace)
+            assert code == 0 and "Traceback" not in output, output
+            assert "base_url is now" not in output, output
 
 
 def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -552,6 +553,10 @@ def _ids_by_address(feed: object) -> dict[str, str]:
     return {url: id_ for url, (id_, _) in json_feed_items(feed).items() if id_ is not None}
 
 
+# A base_url as settings keep it: a web address on one line.
+_ADDRESS = re.compile(r"https?://[^\s/]+/\S*")
+
+
 def base_url_moved(
     root: Path, settings: Settings, feed: bytes | None = None
 ) -> list[DopemailError]:
@@ -560,8 +565,13 @@ def base_url_moved(
     the JSON feed this build replaces (``feed``, its bytes: the committed ``feeds/``)."""
     current = settings.publication.base_url
     try:
-        last = (root / LAST_BASE_URL).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+        written = (root / LAST_BASE_URL).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        written = ""
+    # Written whole with its line's end (remember_base_url): a file cut short (a full disk,
+    # a crash) or garbled is as none, not a base_url that moved ('https://dopepre').
+    last: str | None = written.strip() if written.endswith("\n") else ""
+    if not last or not _ADDRESS.fullmatch(last):
         last = _home_of(feed)
         if last is None:
             return []
@@ -603,7 +613,7 @@ def remember_base_url(root: Path, settings: Settings) -> None:
     path = root / LAST_BASE_URL
     current = settings.publication.base_url + "\n"
     with contextlib.suppress(FileNotFoundError):
-        if path.read_text(encoding="utf-8") == current:
+        if path.read_bytes() == current.encode("utf-8"):
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(path, current.encode("utf-8"))
