@@ -17,6 +17,7 @@ import pytest
 from rich.console import Console
 from sendserver import KEY, env, make_workspace, readers, write_issue, write_subscribers
 
+import dopemail.send.providers.outbox as outbox_module
 from dopemail.errors import ProviderAuthError, SendError
 from dopemail.send import run as run_module
 from dopemail.send.ledger import LEDGER_PATH, send_lock
@@ -89,6 +90,33 @@ def test_outbox_writes_one_eml_per_reader_and_a_second_run_sends_nobody(tmp_path
     assert counts(root)["sent"] == 250
     lines = describe_status(send_status(root, "1"))
     assert "sent 250 · failed 0 · pending 0 · in flight 0" in lines[1]
+
+
+def test_a_run_clears_the_half_written_files_a_killed_one_left_in_the_outbox(
+    tmp_path, monkeypatch
+) -> None:
+    # A run killed (or stopped with a second Ctrl-C) while writing a file left '.tmp-*.eml'
+    # files, empty, which no later run removed and which a script mailing *.eml picks up.
+    root = make_workspace(tmp_path, subscribers=3)
+    folder = root / "outbox" / "1-first-issue"
+    (folder / "tests").mkdir(parents=True)
+    for name in (".tmp-2vap30c5.eml", ".tmp-x1.partial"):
+        (folder / name).write_bytes(b"")
+    (folder / "tests" / ".tmp-writing.partial").write_bytes(b"")  # a Send test's, maybe now
+    # A file being written is not named *.eml while it is: seen as the run writes it.
+    seen: list[str] = []
+    real = outbox_module.os.replace
+
+    def replace(source, target):  # type: ignore[no-untyped-def]
+        seen.append(Path(source).name)
+        return real(source, target)
+
+    monkeypatch.setattr(outbox_module.os, "replace", replace)
+    assert send(root).sent == 3
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+    assert len(list(folder.glob("*.eml"))) == 3
+    assert (folder / "tests" / ".tmp-writing.partial").exists()
+    assert len(seen) == 3 and all(n.endswith(".partial") for n in seen), seen
 
 
 def test_test_send_writes_one_marked_copy_and_records_nothing(tmp_path) -> None:

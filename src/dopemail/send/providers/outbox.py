@@ -46,6 +46,7 @@ class Outbox:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._swept: set[Path] = set()
 
     def __repr__(self) -> str:
         return f"Outbox({str(self.folder)!r})"
@@ -55,6 +56,13 @@ class Outbox:
         composer = batch.composer
         target = issue_folder(self.folder, composer.issue.issue_id, composer.test)
         target.mkdir(parents=True, exist_ok=True)
+        if not composer.test and target not in self._swept:
+            # What a run killed while writing left (its cleanup never ran): one send of an
+            # issue at a time (the ledger's lock), so none of these is being written now.
+            # (Not in tests/, where the preview's Send test may be writing one.)
+            for stale in [*target.glob(".tmp-*.partial"), *target.glob(".tmp-*.eml")]:
+                stale.unlink(missing_ok=True)
+            self._swept.add(target)
         outcomes = []
         for letter in batch.letters:
             _write_atomically(target / eml_name(letter.recipient.key), composer.eml(letter))
@@ -72,7 +80,9 @@ class Outbox:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".eml")
+    # Not named *.eml: a script that mails the folder on must not pick up one left half
+    # written (a run killed, or stopped with a second Ctrl-C, leaves it).
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
