@@ -822,9 +822,9 @@ def test_issues_are_staged_as_they_come_and_not_again_by_the_write(
         linked.append((phase[0], tmp))
         return real_link(self, data, tmp, pid, trust)
 
-    def committing(self, outputs, early):  # type: ignore[no-untyped-def]
+    def committing(self, outputs, early, owed=False):  # type: ignore[no-untyped-def]
         phase[0] = "writing"
-        return real_commit(self, outputs, early)
+        return real_commit(self, outputs, early, owed)
 
     monkeypatch.setattr(write_module._Blobs, "stage", linking)
     monkeypatch.setattr(write_module.Staging, "commit", committing)

@@ -884,6 +884,41 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "undo the edit" not in output, output
 
 
+@pytest.mark.parametrize("change", ["entry", "settings"])
+def test_a_build_stopped_before_it_warned_of_a_sent_issue_has_the_next_one_warn(
+    workspace: Path, run_cli, change: str
+) -> None:
+    # Stopped once its outputs were in place but before it said what they changed (the last
+    # tenth of a second of a build), the warning was lost: the journal was gone, and the next
+    # build found nothing to write.
+    built(run_cli, workspace)
+    if change == "entry":
+        entry = workspace / "entries/all-of-us-strangers.md"
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("I’ve always said", "I have always said", 1), "utf-8")
+        told = "issue 1 was sent, and this build changed its web version and its email"
+    else:
+        config = workspace / "dopemail.toml"
+        text = config.read_text("utf-8")
+        config.write_text(text.replace('title = "DoPe Press"', 'title = "DoPe"', 1), "utf-8")
+        told = "issue 1 was sent, and this build changed"
+    # The CLI's build, stopped right after its write: nothing said yet.
+    import dopemail.continuity as continuity_module
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(continuity_module, "after_write", stopped)
+        code, output = run_cli("build", "--root", workspace)
+    assert code != 0 and told not in output, output
+    output = built(run_cli, workspace)
+    assert told in output and "0 written" in output, output
+    assert told not in built(run_cli, workspace)  # said once
+    # A build that says it at once leaves nothing owed.
+    assert not (workspace / ".dopemail/writing.json").exists()
+
+
 def _built_with_quiet_hours(run_cli, workspace: Path) -> tuple[Path, str, str]:
     """The sample built: an entry the feeds carry, its text, and its feed id."""
     built(run_cli, workspace)

@@ -616,6 +616,7 @@ def build(
     early: EarlyFolders | None = None,
     waiting: Callable[[int | None], None] | None = None,
     stats: Mapping[str, os.stat_result] | None = None,
+    owed: bool = False,
 ) -> tuple[Build, WriteReport | None]:
     """Load, render and (unless ``write`` is false) write the publication in ``root``.
 
@@ -626,17 +627,18 @@ def build(
     A build that writes waits for another one writing in ``root`` to finish (``waiting`` is
     told first, with its process id if known). ``stats``: the sources' stats, by path, as
     taken before the build (the CLI's :class:`~dopemail.fingerprint.Stamp`), for the cache
-    to key them by.
+    to key them by. ``owed``: the caller warns of what the write changed, then calls
+    :func:`~dopemail.write.warnings_said` (see :meth:`~dopemail.write.Staging.commit`).
     """
     root = root.resolve()
     with build_lock(root, waiting) if write else contextlib.nullcontext():
         try:
-            return _build(root, write, use_cache, jobs, early, stats)
+            return _build(root, write, use_cache, jobs, early, stats, owed)
         except StaleRecord:
             # A cached entry's file was edited or deleted while the build read it, and its
             # record's body was needed (and gone): that record is removed, and the build
             # made again from the files as they are now.
-            return _build(root, write, use_cache, jobs, None)
+            return _build(root, write, use_cache, jobs, None, owed=owed)
 
 
 def _build(
@@ -646,6 +648,7 @@ def _build(
     jobs: int,
     early: EarlyFolders | None,
     stats: Mapping[str, os.stat_result] | None = None,
+    owed: bool = False,
 ) -> tuple[Build, WriteReport | None]:
     # Begun before any worker makes a blob (see Staging).
     staging = Staging(root, ahead=True) if write else None
@@ -660,7 +663,7 @@ def _build(
             result = render_workspace(
                 workspace, cache, jobs, write, env, staging.stage if staging else None
             )
-            report = staging.commit(result.outputs, early) if staging else None
+            report = staging.commit(result.outputs, early, owed) if staging else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))
                 cache.save_file_keys()

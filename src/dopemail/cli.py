@@ -137,6 +137,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         early=early,
         waiting=waiting,
         stats=stamp.stats,
+        owed=True,  # what it changed is said below; until then the next build would say it
     )
     global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()
@@ -153,11 +154,15 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     timed = published_ahead(result.workspace)
     warnings = warnings_of(result, ahead=timed)
     lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
-    fingerprint.record(where, len(result.outputs), stamp, lasting)
     _warn(warnings)
     from .continuity import after_write
+    from .write import warnings_said
 
     _warn(after_write(result, report))
+    # Told: a build stopped before this point has the next one tell it, in full (not one
+    # that finds nothing changed: the record of this build comes after).
+    warnings_said(where)
+    fingerprint.record(where, len(result.outputs), stamp, lasting)
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.

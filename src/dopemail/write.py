@@ -40,6 +40,7 @@ from .atomic import replace_file
 from .errors import NotWritten
 from .fingerprint import CLOCK, SETTLE_NS, Identity, identity, touch
 from .layout import MANIFEST
+from .personalize import MESSAGE_FILE
 
 BLOBS = ".dopemail/blobs"
 #: Each output's identity (size, times, inode) and what it held when the last write left it
@@ -482,20 +483,23 @@ def build_lock(root: Path, waiting: Callable[[int | None], None] | None = None) 
         yield
 
 
-def _recover(root: Path) -> tuple[set[str], set[str]]:
+def _recover(root: Path) -> tuple[set[str], set[str], dict[str, bytes]]:
     """Clear what a write that did not finish left: the temporary names under ``site/`` and
     ``feeds/``; and return the outputs it was putting in place (for the write to remove
-    those the build no longer makes: the manifest never listed them), and those of them it
+    those the build no longer makes: the manifest never listed them), those of them it
     was putting over other bytes (for the build to warn of what it changed, as the killed
-    one never did: an email of a sent issue)."""
+    one never did: an email of a sent issue), and what the issues' messages among them held
+    before (to tell an edit of the issue from a change of what it gathers)."""
     try:
         left = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return set(), set()
+        return set(), set(), {}
     except ValueError:  # cut short by the kill: its temporaries are cleared all the same
         left = []
     replacing: object = []
+    before: object = {}
     if isinstance(left, dict):
+        before = left.get("before", {})
         left, replacing = left.get("targets", []), left.get("replacing", [])
     for top in ("site", "feeds"):
         # Bottom up: a folder the killed build made for a page it never put in place is
@@ -512,13 +516,34 @@ def _recover(root: Path) -> tuple[set[str], set[str]]:
     def strings(items: object) -> set[str]:
         return {t for t in items if isinstance(t, str)} if isinstance(items, list) else set()
 
-    return strings(left), strings(replacing)
+    held = {
+        rel: text.encode("utf-8")
+        for rel, text in (before.items() if isinstance(before, dict) else ())
+        if isinstance(rel, str) and isinstance(text, str)
+    }
+    return strings(left), strings(replacing), held
 
 
-def _journal(root: Path, targets: list[str], replacing: list[str]) -> None:
+def _journal(
+    root: Path, targets: list[str], replacing: list[str], before: Mapping[str, bytes] | None = None
+) -> None:
     path = root / JOURNAL
     path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, json.dumps({"targets": targets, "replacing": replacing}).encode("utf-8"))
+    # What the issues' messages held before (small), not the JSON feed's (all of its items).
+    held = {
+        rel: data.decode("utf-8", "replace")
+        for rel, data in (before or {}).items()
+        if rel.endswith(f"/{MESSAGE_FILE}")
+    }
+    journal = {"targets": targets, "replacing": replacing, "before": held}
+    replace_file(path, json.dumps(journal).encode("utf-8"))
+
+
+def warnings_said(root: Path) -> None:
+    """Forget what the last write changed: the warnings of it have been given. Until then
+    (a build stopped between putting its outputs in place and saying what they changed, an
+    email of a sent issue), the next build says them (see :meth:`Staging.commit`)."""
+    (root / JOURNAL).unlink(missing_ok=True)
 
 
 def _mark_start(root: Path) -> int | None:
@@ -597,8 +622,8 @@ class Staging:
         self.root = root
         # Before any temporary name is made: a build killed from here on is found by the next,
         # which also learns what this one (or an earlier one, killed too) was putting in place.
-        self.unfinished, self.replaced_before = _recover(root)
-        _journal(root, sorted(self.unfinished), sorted(self.replaced_before))
+        self.unfinished, self.replaced_before, self.before = _recover(root)
+        _journal(root, sorted(self.unfinished), sorted(self.replaced_before), self.before)
         self.renamed = False  # whether any output was put in place
         self.replacing: set[str] = set()  # staged over a file with other bytes
         started = _mark_start(root) if ahead else None
@@ -701,26 +726,38 @@ class Staging:
         if not self.renamed and not self.unfinished:
             (self.root / JOURNAL).unlink(missing_ok=True)
 
-    def commit(self, outputs: Mapping[str, Output], early: EarlyFolders | None) -> WriteReport:
-        """Stage what is left of ``outputs`` (the whole build), then put everything in place."""
+    def commit(
+        self, outputs: Mapping[str, Output], early: EarlyFolders | None, owed: bool = False
+    ) -> WriteReport:
+        """Stage what is left of ``outputs`` (the whole build), then put everything in place.
+
+        ``owed``: the caller says what the write changed once it is done, then calls
+        :func:`warnings_said`; until then the journal keeps what it replaced, for the next
+        build to say if this one is stopped before."""
         report = WriteReport()
         try:
             for rel in [rel for rel in self.staged if rel not in outputs]:
                 self._drop(rel)  # staged ahead, then left out of the build
             self.stage(outputs)
             moving = [rel for rel, (tmp, _, _) in self.staged.items() if tmp is not None]
+            for rel in moving:
+                if rel in self.replacing and rel.endswith(".json"):
+                    with contextlib.suppress(OSError):
+                        report.json_before[rel] = Path(self.staged[rel][1]).read_bytes()
             if moving:
                 replacing = self.replaced_before.union(self.replacing.intersection(moving))
-                _journal(self.root, sorted(self.unfinished.union(moving)), sorted(replacing))
+                _journal(
+                    self.root,
+                    sorted(self.unfinished.union(moving)),
+                    sorted(replacing),
+                    {**self.before, **report.json_before},
+                )
             for rel in sorted(self.staged):
                 tmp, target, output = self.staged[rel]
                 if tmp is None:
                     report.unchanged += 1
                     continue
                 self.renamed = True
-                if rel in self.replacing and rel.endswith(".json"):
-                    with contextlib.suppress(OSError):
-                        report.json_before[rel] = Path(target).read_bytes()
                 os.replace(tmp, target)
                 self.staged[rel] = (None, target, output)
                 tag = self.tags.pop(rel, None)
@@ -731,9 +768,13 @@ class Staging:
                 if rel in self.replacing:
                     report.replaced.append(rel)
             # What a killed build replaced, put in place before it could say so: said now.
-            report.replaced += sorted(
+            said_late = sorted(
                 rel for rel in self.replaced_before if rel in outputs and rel not in self.replacing
             )
+            report.replaced += said_late
+            for rel in said_late:
+                if rel in self.before:
+                    report.json_before.setdefault(rel, self.before[rel])
             self.blobs.made.clear()  # linked now: never taken back
         except BaseException:
             self.abort()  # what was not renamed yet (and the new blobs, as ever)
@@ -743,7 +784,13 @@ class Staging:
                 early.wait()
         report.removed = _prune(self.root, set(outputs), self.unfinished)
         self._keep_known()
-        (self.root / JOURNAL).unlink(missing_ok=True)
+        if owed and report.replaced:
+            held = {
+                rel: report.json_before[rel] for rel in report.replaced if rel in report.json_before
+            }
+            _journal(self.root, [], sorted(report.replaced), held)
+        else:
+            warnings_said(self.root)
         # With no blobs before it and every output written (linked), all blobs are this
         # build's own and linked: no folder of thousands to list. An output found in place
         # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
