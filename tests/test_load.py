@@ -227,6 +227,12 @@ BAD_ENTRIES = [
         13,
         "does not exist (did you mean 'media/all-of-us-strangers/01.jpg'?)",
     ),
+    (  # The same number written another way is.
+        "image-same-number",
+        variant("01.jpg", "1.jpg"),
+        13,
+        "does not exist (did you mean 'media/all-of-us-strangers/01.jpg'?)",
+    ),
     ("image-http", variant("media/all-of-us-strangers/01.jpg", "http://x.test/a.jpg"), 13, "https"),
     (  # Its folder named without media/ (and in the camera's capitals): the file meant.
         "image-without-media",
@@ -737,6 +743,13 @@ def test_bad_entry_is_reported_with_file_line_and_hint(
     assert code == 1
     assert f"entries/zz-bad.md:{line}:" in output
     assert "Traceback" not in output
+
+
+def test_a_missing_picture_is_not_told_another_numbered_one_as_the_one_meant(write_files) -> None:
+    # 02.jpg moved away was told "did you mean 09.jpg?": spelt alike, and another picture,
+    # which the entry most likely shows already.
+    (error,) = reported(write_files({"entries/zz-bad.md": variant("01.jpg", "00.jpg")}))
+    assert error.message.endswith("'media/all-of-us-strangers/00.jpg' does not exist"), error
 
 
 def test_a_text_line_left_out_is_told_both_fixes_and_the_first_works(write_files) -> None:

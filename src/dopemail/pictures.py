@@ -231,8 +231,20 @@ def _nearest_picture(root: Path, rel: str) -> str | None:
             return None
         return _nearest_picture(root, f"{parent}/{close}/{name}")
     same = [n for n in here if n.casefold() == name.casefold()]
-    close = same[0] if same else closest(name, here, cutoff=0.75)
+    # Not another numbered picture: 09.jpg is spelt like 02.jpg, and is most likely another
+    # picture the entry shows already (a moved 02.jpg was told "did you mean 09.jpg?").
+    alike = [n for n in here if not _another_number(name, n)]
+    close = same[0] if same else closest(name, alike, cutoff=0.75)
     return f"{folder}/{close}" if close else None
+
+
+def _another_number(name: str, other: str) -> bool:
+    """Whether two file names differ in the numbers they hold alone ('02.jpg', '09.jpg'; not
+    '2.jpg', '02.jpg')."""
+    numbers = re.compile(r"\d+")
+    if numbers.sub("#", name.casefold()) != numbers.sub("#", other.casefold()):
+        return False
+    return [int(n) for n in numbers.findall(name)] != [int(n) for n in numbers.findall(other)]
 
 
 # A picture is shown by many entries (and read again on every preview rebuild): its size is
