@@ -628,6 +628,24 @@ def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
 
     other = system_error(OSError(code, os.strerror(code), "media/scan.2024.tmp"))
     assert other.path == "media/scan.2024.tmp" and other.message == os.strerror(code)
+    # Nor ours in .dopemail/ (its journal, its records): '.dopemail/writing.json.25908.tmp'
+    # was named, a file there is not.
+    ours = system_error(OSError(code, os.strerror(code), ".dopemail/writing.json.25908.tmp"))
+    assert ours.path == ".dopemail/writing.json", ours
+    assert ours.message == f"{os.strerror(code)}: it cannot be written in .dopemail/"
+    assert "ls -ld .dopemail" in (ours.hint or "")
+
+
+def test_a_site_folder_that_is_a_link_to_nowhere_is_told_so(workspace: Path, run_cli) -> None:
+    # site/ a link to a web server's disk, not mounted: told "File exists" and "a file is in
+    # the way of a folder of that name".
+    (workspace / "site").symlink_to(workspace.parent / "not-mounted" / "site")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert f"it is a link to {workspace.parent / 'not-mounted' / 'site'}, which is not there" in (
+        output
+    )
+    assert "connect the disk or make the folder it points to, or remove the link" in output
 
 
 def test_a_long_name_s_temporary_name_fits_and_is_cleared_as_ours() -> None:

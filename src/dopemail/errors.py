@@ -178,6 +178,13 @@ def system_error(exc: OSError) -> DopemailError:
             path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
     refused = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    ours = shown is not None and f"/{shown}".rpartition("/")[0].endswith("/.dopemail")
+    temporary = _OWN_TEMPORARY.fullmatch(shown.rpartition("/")[2]) if shown and ours else None
+    if shown and refused and temporary:
+        # A file of ours written beside another in .dopemail/ before it takes its place
+        # ('writing.json.25908.tmp'), which the editor never sees: the folder refused it.
+        shown = shown[: -len(temporary.group(1))]
+        exc = NotWritten(exc.errno, exc.strerror, shown)
     if shown and isinstance(exc, NotWritten) and refused:
         # Its folder refused the file written beside the output before it is put in place.
         folder = os.path.dirname(shown) or "."
@@ -188,7 +195,26 @@ def system_error(exc: OSError) -> DopemailError:
             f"check the permissions and owner of {folder}/ (ls -ld {folder}): dopemail writes "
             "each file beside it first, then puts it in place",
         )
+    if exc.errno == errno.EEXIST and name is not None and _dangling(name):
+        # site/ a link to a web server's disk not mounted: not a file in the way.
+        return DopemailError(
+            f"it is a link to {os.fsdecode(os.readlink(name))}, which is not there",
+            shown,
+            None,
+            "connect the disk or make the folder it points to, or remove the link (the "
+            "build then makes a folder of that name)",
+        )
     return DopemailError(exc.strerror or str(exc), shown, None, SYSTEM_HINTS.get(exc.errno or 0))
+
+
+# The temporary files written beside a file before they take its place (atomic.replace_file):
+# '<name>.<process id>.tmp'; the group, what follows the name.
+_OWN_TEMPORARY = re.compile(r".+?(\.\d+\.tmp)")
+
+
+def _dangling(name: str | bytes) -> bool:
+    """Whether ``name`` is a link to nothing."""
+    return os.path.islink(name) and not os.path.exists(name)
 
 
 class NotWritten(OSError):
