@@ -47,6 +47,26 @@ def test_send_without_yes_is_a_dry_run(tmp_path) -> None:
     )
 
 
+@pytest.mark.parametrize("yes", [True, False])
+def test_a_send_stopped_at_once_says_how_to_resume(tmp_path, monkeypatch, yes: bool) -> None:
+    # A second Ctrl-C (or SIGTERM) stops at once, where the first finishes the batch being
+    # posted: it printed a bare "Aborted!" (exit 1), with no word of resuming.
+    import dopemail.send.run as run_module
+
+    def stopped_twice(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as the signal handler raises it, asked a second time
+
+    monkeypatch.setattr(run_module, "send_issue", stopped_twice)
+    root = make_workspace(tmp_path, subscribers=3)
+    code, output = run("send", "1", *(["--yes"] if yes else []), "--root", root)
+    assert code == 130 and "Aborted!" not in output, output
+    if yes:
+        assert "stopped at once: run 'dopemail send 1 --yes' to resume" in output, output
+        assert "'dopemail status 1' shows where it stands" in output
+    else:
+        assert "stopped: nothing was recorded" in output, output
+
+
 def test_another_issue_under_a_number_already_sent_is_refused(tmp_path) -> None:
     # The ledger knows readers by the issue's number: an issue given the number of one sent
     # (kept in a folder, out of the build's sight) was "sent 0" to everyone "already sent".

@@ -106,7 +106,21 @@ def send(
         start_over=start_over,
         carry_on=carry_on,
     )
-    summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
+    try:
+        summary = send_issue(root, issue, options, reporter=Reporter(progress=not no_progress))
+    except KeyboardInterrupt:
+        # Asked twice (Ctrl-C, SIGTERM): stopped at once, where one stop finishes the batch
+        # being posted first. Said as that one is, not a bare "Aborted!".
+        if yes and test_to is None:
+            click.echo(
+                f"\nstopped at once: run 'dopemail send {issue} --yes' to resume (a batch "
+                f"left in flight is checked then; 'dopemail status {issue}' shows where it "
+                "stands)",
+                err=True,
+            )
+        else:
+            click.echo("\nstopped: nothing was recorded", err=True)
+        sys.exit(130)
     lines = describe_plan(summary) if summary.mode == "dry-run" else describe_result(summary)
     for line in lines:
         click.echo(printable(line))
