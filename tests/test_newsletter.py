@@ -1964,6 +1964,40 @@ def test_an_event_still_to_come_is_not_called_a_recording(
         assert said in shown and other not in shown, name
 
 
+@pytest.mark.parametrize(
+    ("recording", "audio"),
+    [
+        ("https://archive.example.org/varda-1985.mp3", True),
+        ("https://media.example.org/talk.M4A?download=1", True),
+        ("https://soundcloud.com/dope-press/haigh-scott", True),
+        ("https://podcasts.apple.com/us/podcast/dope/id123?i=456", True),
+        ("https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk", True),
+        ("https://open.spotify.com/track/4rOoJ6Egrf8K2IrywzwOMk", False),  # a song, not a talk
+        ("https://www.youtube.com/watch?v=abc", False),
+        ("https://example.org/mp3-talks/haigh", False),  # 'mp3' in its path, not its file
+    ],
+)
+def test_a_recording_that_is_sound_alone_is_listened_to_not_watched(
+    tmp_path: Path, recording: str, audio: bool
+) -> None:
+    # A talk recorded as an MP3 was introduced "Watch Agnès Varda." and "Watch the recording"
+    # in the page, the feeds, the email and its text part.
+    root = copy_publication(tmp_path)
+    old = (
+        "    video: https://www.youtube.com/results?search_query=All+of+Us+Strangers+conversation"
+        "+Dave+Karger\n"
+    )
+    outputs = _strangers_everywhere(root, old, f"    video: {recording}\n")
+    for name, (_, shown) in outputs.items():
+        if audio:
+            assert "Listen to the recording" in shown and "Watch" not in shown, name
+        else:
+            assert "Watch the recording" in shown and "Listen" not in shown, name
+    page = outputs["web page"][1]
+    people = "Andrew Haigh, Andrew Scott, Paul Mescal"
+    assert (f"Listen to {people}" if audio else f"Watch {people}") in page
+
+
 def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
     tmp_path: Path,
 ) -> None:

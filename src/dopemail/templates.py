@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import jinja2
 import markupsafe
@@ -74,16 +74,56 @@ def time_tag(
 
 def video_words(event: Any, published: datetime, words: Wording = ENGLISH) -> str:
     """The words of an event's video link: "Watch online" for an event still to come when the
-    piece was published (a stream), "Watch the recording" for one past or undated."""
+    piece was published (a stream), "Watch the recording" for one past or undated; "Listen"
+    for a recording that is sound alone (see :func:`is_audio`)."""
     _ = words.gettext
+    audio = is_audio(event.video)
     when = event.date
     if when is None:
-        return _("Watch the recording")
-    if isinstance(when, WholeDay):  # that day, at no time said: to come from the day after
+        coming = False
+    elif isinstance(when, WholeDay):  # that day, at no time said: to come from the day after
         coming = when.date() > published.astimezone(when.tzinfo).date()
     else:
         coming = when > published
+    if audio:
+        return _("Listen online") if coming else _("Listen to the recording")
     return _("Watch online") if coming else _("Watch the recording")
+
+
+# A recording that is sound alone: an audio file, or a podcast's episode where podcasts are
+# published. (A talk recorded as an MP3 was introduced "Watch the recording".)
+_AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|aac|oga|ogg|opus|wav|flac)$", re.I)
+_AUDIO_HOSTS = (
+    "soundcloud.com",
+    "podcasts.apple.com",
+    "anchor.fm",
+    "acast.com",
+    "buzzsprout.com",
+    "libsyn.com",
+    "podbean.com",
+    "spreaker.com",
+    "simplecast.com",
+    "audioboom.com",
+    "castbox.fm",
+    "overcast.fm",
+    "pca.st",
+    "podcasters.spotify.com",
+)
+
+
+def is_audio(url: Any) -> bool:
+    """Whether an event's recording (``video:``) is sound alone: an audio file (.mp3, .m4a,
+    .ogg...), or an episode on a podcast's host (SoundCloud, Apple Podcasts, Spotify's
+    episodes and shows)."""
+    if not url:
+        return False
+    parts = urlsplit(str(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    if _AUDIO_FILE.search(parts.path):
+        return True
+    if host == "open.spotify.com":
+        return parts.path.startswith(("/episode/", "/show/"))
+    return any(host == known or host.endswith("." + known) for known in _AUDIO_HOSTS)
 
 
 def columns(text: str) -> int:
@@ -1132,6 +1172,7 @@ OWN_FILTERS = {
     "kind_word": kind_word,
     "event_heading": event_heading,
     "video_words": video_words,
+    "is_audio": is_audio,
     "time_tag": time_tag,
     "machine_time": machine_time,
     "number": number,
