@@ -1537,6 +1537,19 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
     listed, nested = found["film.directors"], found["film.based_on"]
     assert listed.message == "film.directors: must be a list (got 'Jane Doe')"
     assert listed.hint == "write directors: [Jane Doe], or one '- item' per line under it"
+    # Names joined as a sentence joins them: a name each, not one person named 'A and B'.
+    for joined in ("Nick Bruno and Troy Quane", "Nick Bruno & Troy Quane"):
+        two = write_files({"entries/zz.md": variant("[Jane Doe]", joined)})
+        (error,) = reported(two)
+        assert error.hint == (
+            "write directors: [Nick Bruno, Troy Quane], a name each, or one '- name' per line "
+            "under it"
+        ), error.hint
+    three = write_files({"entries/zz.md": variant("[Jane Doe]", "Ann Lee, Bo Ek, and Cy Oh")})
+    (error,) = reported(three)
+    assert error.hint is not None and error.hint.startswith(
+        "write directors: [Ann Lee, Bo Ek, Cy Oh]"
+    )
     assert nested.line == 7 and nested.message == (
         "film.based_on: must be fields written under it, not a value on its line "
         "(got 'a novel by Taichi Yamada')"

@@ -390,6 +390,14 @@ def describe_errors(
             elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
+            elif loc[-1] in _NAME_LISTS and len(names := _NAMES_JOINED.split(value.strip())) > 1:
+                # 'directors: Nick Bruno and Troy Quane': '[Nick Bruno and Troy Quane]', as
+                # the hint wrote it, is one person of that name (in the page's credits and
+                # its schema.org data).
+                hint = (
+                    f"write {loc[-1]}: [{', '.join(names)}], a name each, or one '- name' "
+                    "per line under it"
+                )
             else:
                 hint = f"write {loc[-1]}: [{value}], or one '- item' per line under it"
             yield loc, f"{where}: must be a list (got {_got(value)})", hint
@@ -488,6 +496,10 @@ _PATTERNS = {
 # Which `dopemail schema --of` documents a model's fields (the entry's is the default).
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
+
+#: The lists of names (people's, countries'), and what joins names in a sentence.
+_NAME_LISTS = ("directors", "writers", "participants", "countries")
+_NAMES_JOINED = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
 
 #: The names editors give elsewhere to what a field of dopemail's holds under another name
 #: (the field is meant only where the part has it: 'url' of a screening, 'credit' of a picture).
