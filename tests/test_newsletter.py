@@ -1998,6 +1998,15 @@ def test_a_recording_that_is_sound_alone_is_listened_to_not_watched(
     assert (f"Listen to {people}" if audio else f"Watch {people}") in page
 
 
+def test_a_role_with_brackets_of_its_own_is_not_bracketed_twice(tmp_path: Path) -> None:
+    # 'role: Nimona (voice)', as voice casts are credited: 'Chloë Grace Moretz (Nimona (voice))'
+    # in the page, the feeds, the email and its text part.
+    root = copy_publication(tmp_path)
+    outputs = _strangers_everywhere(root, "role: Adam\n", "role: Adam (voice)\n")
+    for name, (_, shown) in outputs.items():
+        assert "Andrew Scott (Adam, voice)" in shown and "(voice))" not in shown, name
+
+
 def test_the_email_and_pages_are_written_the_way_the_publication_s_language_is(
     tmp_path: Path,
 ) -> None:
