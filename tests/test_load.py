@@ -2901,6 +2901,44 @@ def test_alt_text_that_repeats_its_caption_is_noted(
     )
 
 
+@pytest.mark.parametrize(
+    ("where", "written", "field"),
+    [
+        (
+            "    alt: A still",
+            "\n    caption: From [the restored print](https://criterion.example/)",
+            "images[1].caption",
+        ),
+        (
+            "    alt: A still",
+            "\n    credit: <a href='https://x.example/'>Jane Doe</a>",
+            "images[1].credit",
+        ),
+        (
+            "    city: Los Angeles",
+            "\n    note: '[Tickets](https://t.example/)'",
+            "screenings[1].note",
+        ),
+        ("published: 2024-03-01", "\nsummary: See [the trailer](https://t.example/).", "summary"),
+        ("    alt: A still", "\n    caption: Scott [left] and Mescal (right)", None),  # no link
+    ],
+)
+def test_a_link_written_in_a_plain_text_field_is_noted(
+    write_files, where: str, written: str, field: str | None
+) -> None:
+    # A caption's '[the restored print](https://...)' was shown as typed, and broken across
+    # two lines of the email's text part, without a word.
+    text = variant(where, where + written)
+    root = write_files({"entries/zz.md": text})
+    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if field is None:
+        assert notes == [], notes
+        return
+    (note,) = notes
+    assert note.line == text[: text.index(written.strip().split(":")[0] + ":")].count("\n") + 1
+    assert note.message.startswith(f"{field} holds a link written as Markdown or HTML"), note
+
+
 _VENUE = "    city: Los Angeles\n"
 
 

@@ -254,6 +254,7 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 "until it is written)",
             )
         )
+    found.extend(_links_in_plain_text(meta, doc))
     for i, image in enumerate(meta.images):
         if image.caption and _same_words(image.alt, image.caption):
             found.append(
@@ -386,6 +387,38 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 )
             )
     return tuple(found)
+
+
+# A link written as Markdown or HTML, in a field of plain text.
+_WRITTEN_LINK = re.compile(r"\[[^\]\n]+\]\(\s*\S+?\s*\)|<a\s[^>]*href", re.I)
+
+
+def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | None, str]]:
+    """A link written in a field of plain text (a caption, a note): shown as typed, brackets
+    and address, and broken across lines in the email's text part, without a word."""
+    fields: list[tuple[tuple[Any, ...], str | None]] = [
+        (("summary",), meta.summary),
+        (("rights",), meta.rights),
+        (("pull_quote", "text"), meta.pull_quote.text if meta.pull_quote else None),
+        (("run", "note"), meta.run.note if meta.run else None),
+        *((("screenings", i, "note"), s.note) for i, s in enumerate(meta.screenings)),
+        *((("images", i, "caption"), image.caption) for i, image in enumerate(meta.images)),
+        *((("images", i, "credit"), image.credit) for i, image in enumerate(meta.images)),
+    ]
+    found = []
+    for loc, text in fields:
+        link = _WRITTEN_LINK.search(str(text or ""))
+        if link:
+            found.append(
+                (
+                    f"{field_path(loc)} holds a link written as Markdown or HTML "
+                    f"('{link.group()[:60]}'): the field is plain text, shown as typed",
+                    line_of(doc.meta, loc),
+                    "write it in plain words; a link belongs in the text below the front "
+                    "matter (or the field made for it: a screening's url)",
+                )
+            )
+    return found
 
 
 def _address_repeats(
