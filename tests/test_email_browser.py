@@ -217,6 +217,34 @@ def test_dark_mode_keeps_the_kicker_and_the_muted_lines_apart_from_the_text(
     assert colors["dark"]["text"] != colors["light"]["text"]  # the dark scheme applies
 
 
+def test_a_portrait_lead_picture_is_not_a_screenful(browser, tmp_path: Path) -> None:
+    # A lead photo taller than wide was shown at the column's width, 552 x 828 in the email
+    # (a phone's whole screen before any word), and at the column's full width on the page.
+    root = copy_publication(tmp_path)
+    entry = root / "entries/all-of-us-strangers.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("all-of-us-strangers/01.jpg", "all-of-us-strangers/06.jpg", 1))
+    build(root)
+    site = root / "site"
+    key = next(k for k in SAMPLE_ISSUES if k.startswith("1-"))
+    for width in (375, 600):
+        page, _ = _open_email(browser, site, key, width)
+        lead = page.evaluate(
+            "(() => { const i = document.querySelector('.lead img');"
+            " const r = i.getBoundingClientRect(); return [r.width, r.height]; })()"
+        )
+        page.close()
+        assert lead[1] <= 414.5 and abs(lead[0] / lead[1] - 800 / 1200) < 0.02, (width, lead)
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto((site / "all-of-us-strangers/index.html").as_uri())
+    shown = page.evaluate(
+        "(() => { const r = document.querySelector('figure.lead img').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
+    page.close()
+    assert shown[1] <= 0.85 * 800 + 0.5 and abs(shown[0] / shown[1] - 800 / 1200) < 0.02, shown
+
+
 @pytest.fixture(scope="module")
 def wide_intro(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # What an editor may write in an intro that is wider than the email: a picture from

@@ -660,11 +660,15 @@ def run_line(run: Any, words: Wording = ENGLISH) -> str:
     }
 
 
-def fit(media: Any, width: int) -> tuple[int, int]:
-    """An image's display size within ``width`` pixels, keeping its proportions."""
+def fit(media: Any, width: int, height: int | None = None) -> tuple[int, int]:
+    """An image's display size within ``width`` pixels (and ``height``, if given), keeping
+    its proportions."""
     if not media.width or not media.height:
         return width, round(width * 2 / 3)
     shown = min(width, media.width)
+    if height is not None and media.height * shown > height * media.width:
+        # A portrait lead at the column's width filled a phone's screen before any word.
+        shown = max(1, round(media.width * height / media.height))
     # At least a pixel: a panorama 100,000 wide was given height="0" in the email, unseen.
     return shown, max(1, round(media.height * shown / media.width))
 
