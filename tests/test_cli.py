@@ -1671,6 +1671,9 @@ def test_new_entry_says_which_words_lost_letters_in_its_name(workspace: Path, ru
     assert "note: Ωmega, Ελληνικά: letters without a Latin spelling are left out" in output
     code, output = run_cli("new", "entry", "Ça va", "--root", workspace)
     assert code == 0 and "note:" not in output, output
+    # The word as written, not the brackets around it ('(호프)').
+    code, output = run_cli("new", "entry", "Hope (호프)", "--root", workspace)
+    assert code == 0 and "note: 호프: letters without a Latin spelling" in output, output
 
 
 def test_the_slug_hint_for_a_title_like_an_option_can_be_run(workspace: Path, run_cli) -> None:

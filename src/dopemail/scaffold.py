@@ -64,7 +64,9 @@ def left_out_of_slug(title: str) -> list[str]:
     def dropped(char: str) -> bool:
         return unicodedata.category(char).startswith("L") and slugify(char) == "untitled"
 
-    return [word for word in title.split() if any(dropped(char) for char in word)]
+    # A word as written, without the punctuation around it ('(호프)': '호프').
+    words = (word.strip("()[]{}«»“”‘’\"'.,;:!?¿¡") for word in title.split())
+    return [word for word in words if any(dropped(char) for char in word)]
 
 
 def _check_slug(slug: str, example: str) -> None:
