@@ -217,6 +217,35 @@ def test_dark_mode_keeps_the_kicker_and_the_muted_lines_apart_from_the_text(
     assert colors["dark"]["text"] != colors["light"]["text"]  # the dark scheme applies
 
 
+def test_links_of_the_same_words_to_other_places_are_named_apart(tmp_path: Path) -> None:
+    # Two films with a recording and more photos than shown: "Watch the recording" and "See
+    # all N photos" twice each, to other places, with nothing to tell them apart in a screen
+    # reader's list of links (WCAG 2.4.4), where "Read more" had each its film's name.
+    root = copy_publication(tmp_path)
+    for name in ("the-salt-orchard-qa", "french-film-days-2024"):
+        entry = root / "entries" / f"{name}.md"
+        text = entry.read_text(encoding="utf-8")
+        start = text.index("    url: https://www.example.com/", text.index("\nevents:"))
+        text = text[:start] + f"    video: https://video.example/{name}\n" + text[start:]
+        entry.write_text(text, encoding="utf-8")
+    config = root / "dopemail.toml"
+    assert "[newsletter]" not in config.read_text("utf-8")
+    config.write_text(config.read_text("utf-8") + "\n[newsletter]\ngallery_images = 1\n")
+    build(root)
+    html = (root / "site/issues/2-summer-festivals/email.html").read_text("utf-8")
+    places: dict[str, set[str]] = {}
+    for link in re.finditer(r"<a\s([^>]*)>(.*?)</a>", html, re.S):
+        attributes, words = link.groups()
+        href = re.search(r'href="([^"]*)"', attributes)
+        label = re.search(r'aria-label="([^"]*)"', attributes)
+        name = label.group(1) if label else " ".join(re.sub(r"<[^>]+>", "", words).split())
+        if href and name:
+            places.setdefault(name, set()).add(href.group(1))
+    assert sum("Watch the recording" in name for name in places) == 2, places
+    assert sum(name.startswith("See all") for name in places) >= 2, places
+    assert {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1} == {}
+
+
 def test_a_portrait_lead_picture_is_not_a_screenful(browser, tmp_path: Path) -> None:
     # A lead photo taller than wide was shown at the column's width, 552 x 828 in the email
     # (a phone's whole screen before any word), and at the column's full width on the page.
