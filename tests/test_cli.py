@@ -8,9 +8,10 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import click
 import feedparser
@@ -1852,7 +1853,8 @@ def test_the_readme_s_week_of_work_runs_as_written(
     assert "  - perfect-days" in source, source
     # 5. Its date the day it goes out, a draft until then (the README said 'ready' at once,
     # and the build warned that it was in the archive days early, telling to keep it a draft).
-    today = f"date: {datetime.now(UTC).date().isoformat()}"
+    # (The publication's day: from midnight UTC until 8 in the morning, UTC's is its next.)
+    today = f"date: {datetime.now(ZoneInfo('America/Los_Angeles')).date().isoformat()}"
     source = re.sub(r"(?m)^date: .*$", today, source)
     front = source.split("\n---\n", 1)[0]
     assert "status: draft" in front, front

@@ -461,7 +461,8 @@ def test_a_lead_picture_from_another_site_is_an_enclosure_only_with_its_type(
     ]
     email = next((workspace / "site/issues").glob("1-*/email.html")).read_text()
     shown = re.search(rf'<img[^>]*src="{re.escape(remote)}"[^>]*>', email)
-    assert shown and 'width="552"' in shown.group() and 'height="828"' in shown.group()
+    # At its given size's proportions, no taller than 4:3 of the column (a portrait).
+    assert shown and 'width="276"' in shown.group() and 'height="414"' in shown.group()
 
     entry.write_text(text.replace(remote, "https://images.example.org/strangers/poster"))
     build(workspace)
