@@ -577,3 +577,24 @@ def test_raised_letters_are_an_ordinal_only_after_a_number_as_ordinals_go() -> N
         "le 2<sup>d</sup>, la 2<sup>nde</sup>, les 1<sup>ers</sup>, le XIX<sup>e</sup>", ""
     )
     assert french.strip() == "le 2d, la 2nde, les 1ers, le XIXe"
+
+
+def test_an_international_domain_in_the_text_is_written_in_its_dns_form() -> None:
+    # '[fr](https://café.example/x)' came out 'https://caf%C3%A9.example/x' (as cmark writes
+    # it) and raw HTML's as typed: names no DNS has, looked up as written by programs other
+    # than browsers; the front matter's addresses were in their DNS form already.
+    html = to_html(
+        "[fr](https://café.example/x), <a href=\"https://café.example/y\">y</a>, "
+        "![p](https://café.example/p.jpg), <https://café.example/z>, "
+        "[path](https://example.com/caf%C3%A9), [who](https://ann@café.example/)",
+        "https://dopepress.example.com/e/",
+    )
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert hrefs == [
+        "https://xn--caf-dma.example/x",
+        "https://xn--caf-dma.example/y",
+        "https://xn--caf-dma.example/p.jpg",
+        "https://xn--caf-dma.example/z",
+        "https://example.com/caf%C3%A9",  # a path's %-encoding is the URL's own
+        "https://ann@xn--caf-dma.example/",
+    ], html

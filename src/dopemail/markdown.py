@@ -285,7 +285,7 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
     token = _base.set((base_url, on_site or {}))
     try:
         clean = _cleaner().clean(_held(html))
-        if _SAME_SCHEME_HINT.search(clean) or ' dir="' in clean:
+        if _SAME_SCHEME_HINT.search(clean) or ' dir="' in clean or _FOREIGN_HOST_HINT.search(clean):
             # In tags alone: the sanitiser leaves " as typed in text, where 'href="https:'
             # is words (a code sample), which rewritten as a link once let a text write tags.
             clean = _TAG.sub(_attributes_mended, clean)
@@ -326,7 +326,28 @@ def _attributes_mended(tag: re.Match[str]) -> str:
         written = _SAME_SCHEME.sub(_joined, written)
     if ' dir="' in written:
         written = _BAD_DIR.sub("", written)
+    if _FOREIGN_HOST_HINT.search(written):
+        written = _FOREIGN_HOST.sub(_dns_host, written)
     return written
+
+
+# A link's or a picture's international domain, %-encoded as cmark writes it ('caf%C3%A9.
+# example') or as typed in raw HTML ('café.example'): a name no DNS has, which a feed reader
+# or a program other than a browser looks up as written. Its DNS form instead, as the front
+# matter's addresses get (config.ascii_url).
+_FOREIGN_HOST = re.compile(
+    r'(\s(?:href|src)="https?://(?:[^@/"?#]*@)?)([^/"?#:]*(?:%[0-9A-Fa-f]{2}|[^\x00-\x7f])[^/"?#:]*)',
+    re.IGNORECASE,
+)
+_FOREIGN_HOST_HINT = re.compile(r'="https?://[^/"?#]*(?:%|[^\x00-\x7f])', re.IGNORECASE)
+
+
+def _dns_host(found: re.Match[str]) -> str:
+    host = unquote(unescape(found.group(2)))
+    try:
+        return found.group(1) + host.encode("idna").decode("ascii")
+    except UnicodeError:  # no name a browser reaches either: left as written
+        return found.group()
 
 
 def _joined(found: re.Match[str]) -> str:
