@@ -584,7 +584,7 @@ def test_an_international_domain_in_the_text_is_written_in_its_dns_form() -> Non
     # it) and raw HTML's as typed: names no DNS has, looked up as written by programs other
     # than browsers; the front matter's addresses were in their DNS form already.
     html = to_html(
-        "[fr](https://café.example/x), <a href=\"https://café.example/y\">y</a>, "
+        '[fr](https://café.example/x), <a href="https://café.example/y">y</a>, '
         "![p](https://café.example/p.jpg), <https://café.example/z>, "
         "[path](https://example.com/caf%C3%A9), [who](https://ann@café.example/)",
         "https://dopepress.example.com/e/",

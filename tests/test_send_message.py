@@ -4,7 +4,9 @@ postal address, and a Message-ID that stays the same across retries."""
 from __future__ import annotations
 
 import email
+import email.header
 import email.policy
+import email.utils
 import json
 import re
 from pathlib import Path
@@ -48,6 +50,29 @@ def test_the_token_names_the_reader_and_cannot_be_forged() -> None:
     # The secret as the unsubscribe page reads it from its environment: text.
     assert verify_token(token, SECRET.decode()) == "ada@example.com"
     assert verify_token(token, "another secret") is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Maria Antonia Walpurga Symphorosa von Bayern Kurfürstin von Sachsen und Polen Königin",
+        "Zoë Ça, Jr.",
+        "東京物語の監督" * 6,
+        'Ann "Q" Lee',
+    ],
+)
+def test_a_name_in_the_to_a_provider_is_posted_is_in_encoded_words_rfc_2047_allows(
+    name: str,
+) -> None:
+    # The To posted to the providers' JSON APIs held a long name in one encoded word of 107
+    # characters: RFC 2047 allows 75, and some servers cut what is longer.
+    to = Recipient("reader@example.com", name, "reader@example.com").to
+    words = re.findall(r"=\?[^?]+\?[bqBQ]\?[^?]*\?=", to)
+    assert all(len(word) <= 75 for word in words), to
+    assert bool(words) == (not name.isascii())
+    ((shown, address),) = email.utils.getaddresses([to])
+    assert str(email.header.make_header(email.header.decode_header(shown))) == name
+    assert address == "reader@example.com"
 
 
 def test_the_eml_is_rfc_5322_with_both_parts_and_the_one_click_headers(tmp_path) -> None:

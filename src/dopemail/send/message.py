@@ -20,6 +20,7 @@ import html as html_lib
 import secrets
 from dataclasses import dataclass, field
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -32,6 +33,16 @@ from .issue import BuiltIssue
 
 UNSUBSCRIBE_SECRET_ENV = "DOPEMAIL_UNSUBSCRIBE_SECRET"
 ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+def name_and_address(name: str, address: str) -> str:
+    """``Name <address>`` as a header holds it: quoted as RFC 5322 wants, a name beyond ASCII
+    in RFC 2047's encoded words of 75 characters at most (formataddr writes one, however
+    long: a long name made one of 107, which the RFC refuses and some servers cut)."""
+    if not name or name.isascii():
+        return formataddr((name, address))
+    encoded = Header(name, "utf-8", maxlinelen=75).encode(linesep="")
+    return f"{encoded} <{address}>"
 
 
 class _HeadersPolicy(policy.EmailPolicy):
@@ -121,7 +132,7 @@ class Recipient:
     @property
     def to(self) -> str:
         """The To header: ``Name <address>``, quoted and encoded as RFC 5322 wants."""
-        return formataddr((self.name, self.email)) if self.name else self.email
+        return name_and_address(self.name, self.email) if self.name else self.email
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +190,7 @@ class Composer:
     @property
     def from_header(self) -> str:
         """``DoPe Press <newsletter@...>``."""
-        return formataddr((self.sender.from_name, self.sender.from_email))
+        return name_and_address(self.sender.from_name, self.sender.from_email)
 
     @property
     def tag(self) -> str:
