@@ -500,6 +500,17 @@ BAD_ENTRIES = [
         4,
         "'updated' is earlier than 'published'",
     ),
+    (  # The same day, without its time: its midnight, before the piece went out that day.
+        "updated-the-day-of-publishing",
+        variant(
+            "published: 2024-03-01\n",
+            "published: 2024-03-01T09:00:00-08:00\nupdated: 2024-03-01\n",
+        ),
+        4,
+        "'updated' is 2024-03-01 with no time, read as its midnight, before the piece went out "
+        "at 09:00 that day: give the time it was updated (updated: 2024-03-01T18:00:00-08:00), "
+        "or leave it out",
+    ),
     (
         "film-and-films",
         variant("screenings:", "films:\n  - title: Another\n    year: 2023\nscreenings:"),

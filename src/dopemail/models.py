@@ -772,6 +772,18 @@ class Entry(Model):
         if self.film is not None and self.films:
             raise at_field("films", "use either 'film' (one film) or 'films' (several), not both")
         if self.updated is not None and self.updated < self.published:
+            updated, published = self.updated, self.published
+            if isinstance(updated, WholeDay) and updated.date() == published.date():
+                # 'updated: 2024-11-08' for a piece out at 9 that morning: "one is wrong"
+                # of the same day written twice.
+                raise at_field(
+                    "updated",
+                    f"'updated' is {updated.date().isoformat()} with no time, read as its "
+                    f"midnight, before the piece went out at {published.strftime('%H:%M')} "
+                    "that day: give the time it was updated (updated: "
+                    f"{updated.date().isoformat()}T18:00:00"
+                    f"{offset_text(published.utcoffset())}), or leave it out",
+                )
             raise at_field(
                 "updated", "'updated' is earlier than 'published': correct the one that is wrong"
             )
