@@ -16,6 +16,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -703,6 +704,22 @@ def test_nothing_outside_the_outputs_is_served(running: Preview, path: str) -> N
     assert b"[publication]" not in body and b"root:" not in body
 
 
+def test_a_published_site_s_address_is_told_its_address_in_the_preview(running: Preview) -> None:
+    # '/night-film/', copied from an email's text part with the host changed: "nothing here,
+    # this page reloads by itself when a build makes it", which no build ever does.
+    status, body = running.get("/night-film/")
+    page = body.decode("utf-8")
+    assert status == 404 and 'did you mean <a href="/site/night-film/">' in page, page
+    assert "reloads by itself" not in page
+    status, body = running.get("/night-film")
+    assert status == 404 and 'href="/site/night-film"' in body.decode("utf-8")
+    # Nothing of that name: no address told; under /site/ a build may make it, and it waits.
+    page = running.get("/no-such-film/")[1].decode("utf-8")
+    assert "did you mean" not in page and "reloads by itself" not in page
+    page = running.get("/site/no-such-film/")[1].decode("utf-8")
+    assert "did you mean" not in page and "reloads by itself when a build makes it" in page
+
+
 def test_binds_to_loopback_only(running: Preview) -> None:
     assert running.url.startswith("http://127.0.0.1:")
     listening = Path("/proc/net/tcp")
@@ -1326,6 +1343,24 @@ def test_a_tab_shown_again_drops_the_overlay_of_problems_fixed_meanwhile(
         assert wait_for(lambda: rebuilt.search(preview.log.read_text().rsplit("failed", 1)[-1]))
         page.evaluate(shown % "false")
         overlay.wait_for(state="detached", timeout=15_000)
+        page.close()
+
+
+def test_an_open_page_says_when_the_preview_stopped(tmp_path: Path, browser) -> None:
+    # Stopped (Ctrl-C in its terminal), the preview left its pages open with no sign: the
+    # editor saved on, to a page that no longer followed.
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root) as preview:
+        page = browser.new_page()
+        page.goto(preview.url + "site/night-film/")
+        page.wait_for_function("() => document.readyState === 'complete'")
+        time.sleep(1.5)  # the stream opened (once loaded, or a second after)
+        assert page.locator("#dopemail-gone").count() == 0
+        preview.process.send_signal(signal.SIGINT)
+        preview.process.wait(timeout=30)
+        note = page.locator("#dopemail-gone")
+        note.wait_for(state="visible", timeout=15_000)
+        assert "not answering" in note.inner_text()
         page.close()
 
 

@@ -261,11 +261,22 @@ def issue_page(
 
 
 def not_found_page(snapshot: Snapshot, path: str) -> str:
-    """A 404 that still reloads itself once a build produces the page."""
+    """A 404 that still reloads itself once a build produces the page; for a path as the
+    published site has it ('/quiet-hours/', copied from an email's text part), the preview's
+    own address of that page, where the build has it."""
+    meant = None
+    if not path.startswith(("/site/", "/feeds/", "/_preview/")):
+        rel = f"site{path}"
+        there = f"{rel}index.html" if rel.endswith("/") else rel
+        if there in snapshot.outputs or f"{rel}/index.html" in snapshot.outputs:
+            meant = f"/{rel}"
     return _render(
         "not_found.html.j2",
         title="Not found",
         path=path,
+        meant=meant,
+        # Under /site/ and /feeds/ a build may make it; nothing else the preview serves.
+        waits=path.startswith(("/site/", "/feeds/")),
         live=live_script(snapshot, "*"),
         snapshot=snapshot,
     )

@@ -91,10 +91,39 @@
   // Open only while the page is shown: a browser keeps six connections to one server, and a
   // stream held by every tab left the seventh tab (and the feeds, a test send) waiting. A tab
   // shown again opens its stream anew, and reloads at once if what it shows changed meanwhile.
+  // The preview stopped (Ctrl-C, a closed terminal): said, or the editor saved on to a page
+  // that no longer followed. The browser tries the stream again by itself; once it answers,
+  // the note goes (and a preview started anew has the page reload).
+  let gone = null;
+  let goneSoon = null;
+  const showGone = () => {
+    goneSoon = null;
+    if (gone) return;
+    gone = document.createElement("div");
+    gone.id = "dopemail-gone";
+    gone.setAttribute("role", "status");
+    gone.style.cssText =
+      "position:fixed;z-index:2147483646;left:0;right:0;bottom:0;padding:8px 16px;" +
+      "background:#2b2b2b;color:#fff;font:14px/1.4 system-ui,sans-serif;text-align:center";
+    gone.textContent = "The preview is not answering (stopped?): saves do not show here until " +
+      "dopemail preview runs again; this page then reconnects by itself.";
+    document.body.appendChild(gone);
+  };
+  const clearGone = () => {
+    if (goneSoon) clearTimeout(goneSoon);
+    goneSoon = null;
+    if (gone) gone.remove();
+    gone = null;
+  };
   let events = null;
   const listen = () => {
     if (events) return;
     events = new EventSource(url);
+    events.addEventListener("open", clearGone);
+    // Not at once: a stream the server ends is opened again within a moment.
+    events.addEventListener("error", () => {
+      if (!gone && !goneSoon) goneSoon = setTimeout(showGone, 1500);
+    });
     events.addEventListener("reload", () => {
       sessionStorage.setItem(key, JSON.stringify(pending || [window.scrollX, window.scrollY]));
       sessionStorage.setItem(openKey, JSON.stringify(panesOpen()));
@@ -107,6 +136,7 @@
   const rest = () => {
     if (events) events.close();
     events = null;
+    clearGone();
   };
   document.addEventListener("visibilitychange", () => (document.hidden ? rest() : listen()));
   // Once the page has loaded: opened at once, the stream took a connection its pictures and
