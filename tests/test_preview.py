@@ -35,6 +35,7 @@ import watchfiles
 from conftest import copy_publication, run_process
 from PIL import Image
 
+from dopemail.build import build
 from dopemail.preview.pages import email_frame, find_issue, inbox_snippet, index_page, issue_page
 from dopemail.preview.server import clean_path
 from dopemail.preview.state import PreviewState, Snapshot
@@ -584,6 +585,22 @@ def test_a_failed_build_s_problems_are_in_the_index_itself_not_only_in_the_overl
         assert "entries/night-film.md:" in page and "the last good build" in page
         assert "No successful build yet" not in page
         assert "<noscript>" in preview.get("/_preview/issue/1-strangers")[1].decode("utf-8")
+
+
+def test_the_index_says_what_an_edit_would_change_of_a_sent_issue(tmp_path: Path) -> None:
+    # `check` warned "issue 1 was sent, and the next build would change its email"; the
+    # preview, where such edits are made, said nothing of it.
+    root = write_publication(tmp_path / "pub")
+    issue = root / "issues/1-strangers.md"
+    issue.write_text(issue.read_text("utf-8").replace("status: ready", "status: sent"), "utf-8")
+    build(root)
+    told = "issue 1 was sent, and the next build would change"
+    with preview_process(root) as preview:
+        assert told not in preview.get("/")[1].decode("utf-8")
+        entry = root / "entries/night-film.md"
+        text = entry.read_text("utf-8")
+        entry.write_text(text.replace("the first night.", "the last night."), "utf-8")
+        wait_for(lambda: told in preview.get("/")[1].decode("utf-8"), what="the warning")
 
 
 def test_index_lists_issues_entries_drafts_and_feeds(running: Preview) -> None:

@@ -33,6 +33,7 @@ from ..build import Build, render_workspace, warnings_of
 from ..cache import BuildCache, Memory
 from ..config import SECRET_ENV
 from ..content import RenderedEntry
+from ..continuity import before_write
 from ..errors import DopemailError
 from ..fingerprint import identity
 from ..load import load_workspace
@@ -143,7 +144,11 @@ class Snapshot:
         the same build, at every save."""
         found = self.memo.get("warnings")
         if found is None:
-            found = tuple(str(w) for w in warnings_of(self.build)) if self.build else ()
+            # With what the next build would change that readers hold (a sent issue's email, a
+            # page gone, feed ids), as `check` says it: edits made in the preview, its index
+            # said nothing of them.
+            told = [*warnings_of(self.build), *before_write(self.build)] if self.build else []
+            found = tuple(str(w) for w in told)
             self.memo["warnings"] = found
         return cast("tuple[str, ...]", found)
 
