@@ -822,8 +822,15 @@ def test_bad_issue_input(
         ("templates/email/film_card.mjml.j2", 'alt="{{ e.lead.alt }}" ', ""),
         ("templates/email/issue.mjml.j2", '<mjml lang="{{ pub.language }}"', '<mjml lang="fr"'),
         ("templates/email/film_card.txt.j2", "{{", "<b>{{"),
+        (  # told at each issue's file, without a word of the template that wrote it
+            "templates/email/issue.mjml.j2",
+            "</mj-body>",
+            '<mj-section background-color="transparent"><mj-column><mj-text color="black">'
+            "Dark words</mj-text></mj-column>"
+            "</mj-section>\n</mj-body>",
+        ),
     ],
-    ids=["alt-left-out", "lang", "html-in-text"],
+    ids=["alt-left-out", "lang", "html-in-text", "dark-text"],
 )
 def test_a_template_s_own_fault_is_told_once_at_the_template(
     workspace: Path, run_cli, rel: str, old: str, new: str

@@ -120,6 +120,7 @@ class EmailFacts:
     images: list[dict[str, str | None]] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     dark_on_transparent: list[str] = field(default_factory=list)
+    dark_colors: list[str] = field(default_factory=list)  # their colours, as written
     text: list[str] = field(default_factory=list)
 
 
@@ -140,11 +141,13 @@ def read_email(html: str) -> EmailFacts:
             facts.color_scheme = "dark" in (meta.get("content") or "")
     facts.images = [dict(img.attrib) for img in root.iter("img")]
     facts.links = [a.get("href") or "" for a in root.iter("a") if a.get("href") is not None]
-    _find_dark_text(root, facts.dark_on_transparent)
+    _find_dark_text(root, facts.dark_on_transparent, facts.dark_colors)
     return facts
 
 
-def _find_dark_text(element: Any, found: list[str], page: str | None = None) -> None:
+def _find_dark_text(
+    element: Any, found: list[str], colors: list[str], page: str | None = None
+) -> None:
     # Top down, in document order: below a painted background nothing can be unreadable, so
     # the walk stops there (most of an email; a walk up from every coloured element cost
     # more than parsing the email). The page's own background does not count (<body>'s, and
@@ -159,9 +162,10 @@ def _find_dark_text(element: Any, found: list[str], page: str | None = None) -> 
     color = _COLOR.search(style)
     if color and _dark(color.group(1)):
         found.append(f'<{element.tag} style="{style[:60]}">')
+        colors.append(color.group(1).strip())
     for child in element:
         if isinstance(child.tag, str):  # not a comment (MSO conditionals) or an instruction
-            _find_dark_text(child, found, page if element.tag in ("html", "body") else None)
+            _find_dark_text(child, found, colors, page if element.tag in ("html", "body") else None)
 
 
 def _painted(style: str) -> str:
@@ -496,12 +500,18 @@ def check_email(
         templates=layout,
         at=r"<mj-head\b",
     )
+    # Written by the publication's own template (no text of an issue writes a style): told
+    # once, at the template's line, rather than at every issue's file.
+    colors = sorted(set(facts.dark_colors))
+    painting = own_with(".mjml.j2", *colors) if colors else []
     rule(
         "no dark text on a transparent background",
         not facts.dark_on_transparent,
         "dark text with no background of its own, unreadable in dark mode: "
         + ", ".join(facts.dark_on_transparent[:3]),
         "give the section a background-color",
+        templates=painting,
+        at="|".join(rf"color\s*[=:]\s*[\"']?\s*{re.escape(c)}" for c in colors),
     )
     escaped = re.findall(r"\\u\{[0-9a-fA-F]+\}", html)
     rule(
