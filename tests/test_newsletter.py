@@ -2005,6 +2005,21 @@ def test_a_recording_that_is_sound_alone_is_listened_to_not_watched(
     assert (f"Listen to {people}" if audio else f"Watch {people}") in page
 
 
+@pytest.mark.parametrize("place", ["", "    venue: Landmark Sunset\n"])
+def test_an_online_event_s_link_is_to_join_not_tickets(tmp_path: Path, place: str) -> None:
+    # An event with no venue and no address, its link a call to join: "Tickets and
+    # information" in every output.
+    root = copy_publication(tmp_path)
+    moderator = "    moderator: Dave Karger\n"
+    link = "    url: https://zoom.example/j/123\n"
+    outputs = _strangers_everywhere(root, moderator, moderator + place + link)
+    said, other = "Details and how to join", "Tickets and information"
+    if place:
+        said, other = other, said
+    for name, (_, shown) in outputs.items():
+        assert said in shown and other not in shown, name
+
+
 def test_a_role_with_brackets_of_its_own_is_not_bracketed_twice(tmp_path: Path) -> None:
     # 'role: Nimona (voice)', as voice casts are credited: 'Chloë Grace Moretz (Nimona (voice))'
     # in the page, the feeds, the email and its text part.

@@ -583,6 +583,15 @@ def event_heading(event: Any, words: Wording = ENGLISH) -> str:
     return words.gettext(known) if known else str(event.heading)
 
 
+def event_link_words(event: Any, words: Wording = ENGLISH) -> str:
+    """The words of an event's link (its ``url``): "Tickets and information" for an event at
+    a place, "Details and how to join" for one online (no venue, no address), whose link is
+    most often where to sign up or the call itself (a Zoom link was "Tickets")."""
+    if event.venue or event.address:
+        return words.gettext("Tickets and information")
+    return words.gettext("Details and how to join")
+
+
 def address_line(screening: Any, words: Wording = ENGLISH) -> str:
     """A screening's address on one line, its country named in the publication's language
     ('Galerie de la Reine 26, 1000 Bruxelles, Belgique' in French); maps are given
@@ -1181,6 +1190,7 @@ OWN_FILTERS = {
     "credit_line": credit_line,
     "kind_word": kind_word,
     "event_heading": event_heading,
+    "event_link_words": event_link_words,
     "video_words": video_words,
     "is_audio": is_audio,
     "time_tag": time_tag,
@@ -1203,6 +1213,7 @@ OWN_FILTERS = {
 _WORDED = (
     "credits",
     "video_words",
+    "event_link_words",
     "time_tag",
     "source_work",
     "cast_line",
