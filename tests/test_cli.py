@@ -913,11 +913,43 @@ def test_a_build_stopped_before_it_warned_of_a_sent_issue_has_the_next_one_warn(
         patch.setattr(continuity_module, "after_write", stopped)
         code, output = run_cli("build", "--root", workspace)
     assert code != 0 and told not in output, output
+    # A build that fails in between (a file broken meanwhile) keeps what is owed.
+    quiet = workspace / "entries/quiet-hours.md"
+    good = quiet.read_text(encoding="utf-8")
+    quiet.write_text(good.replace("title:", "title: [broken", 1), encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and told not in output, output
+    quiet.write_text(good, encoding="utf-8")
     output = built(run_cli, workspace)
     assert told in output and "0 written" in output, output
     assert told not in built(run_cli, workspace)  # said once
     # A build that says it at once leaves nothing owed.
     assert not (workspace / ".dopemail/writing.json").exists()
+
+
+def test_the_build_says_what_it_changed_before_another_build_may_write(workspace: Path) -> None:
+    # Said after the build let go of its lock, a build started meanwhile said the first one's
+    # changes as its own ("this build changed", 0 written), and the first one's clearing of
+    # its journal could remove the second one's.
+    import fcntl
+
+    from dopemail.build import build
+    from dopemail.write import LOCK
+
+    held: list[bool] = []
+
+    def then(result: object, report: object) -> None:
+        with open(workspace / LOCK, "a+") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                held.append(True)
+            else:
+                held.append(False)
+                fcntl.flock(other, fcntl.LOCK_UN)
+
+    build(workspace, then=then)
+    assert held == [True]
 
 
 def _built_with_quiet_hours(run_cli, workspace: Path) -> tuple[Path, str, str]:

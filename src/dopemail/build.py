@@ -616,7 +616,7 @@ def build(
     early: EarlyFolders | None = None,
     waiting: Callable[[int | None], None] | None = None,
     stats: Mapping[str, os.stat_result] | None = None,
-    owed: bool = False,
+    then: Callable[[Build, WriteReport | None], None] | None = None,
 ) -> tuple[Build, WriteReport | None]:
     """Load, render and (unless ``write`` is false) write the publication in ``root``.
 
@@ -627,18 +627,24 @@ def build(
     A build that writes waits for another one writing in ``root`` to finish (``waiting`` is
     told first, with its process id if known). ``stats``: the sources' stats, by path, as
     taken before the build (the CLI's :class:`~dopemail.fingerprint.Stamp`), for the cache
-    to key them by. ``owed``: the caller warns of what the write changed, then calls
-    :func:`~dopemail.write.warnings_said` (see :meth:`~dopemail.write.Staging.commit`).
+    to key them by. ``then``: called with the build and its write's report before the
+    build lets another one write: the CLI says there what it changed, then calls
+    :func:`~dopemail.write.warnings_said` (until then the journal keeps what it replaced,
+    for the next build to say if this one is stopped; see
+    :meth:`~dopemail.write.Staging.commit`).
     """
     root = root.resolve()
     with build_lock(root, waiting) if write else contextlib.nullcontext():
         try:
-            return _build(root, write, use_cache, jobs, early, stats, owed)
+            made = _build(root, write, use_cache, jobs, early, stats, then is not None)
         except StaleRecord:
             # A cached entry's file was edited or deleted while the build read it, and its
             # record's body was needed (and gone): that record is removed, and the build
             # made again from the files as they are now.
-            return _build(root, write, use_cache, jobs, None, owed=owed)
+            made = _build(root, write, use_cache, jobs, None, owed=then is not None)
+        if then is not None:
+            then(*made)
+        return made
 
 
 def _build(

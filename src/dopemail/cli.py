@@ -21,6 +21,7 @@ from .errors import DopemailError
 
 if TYPE_CHECKING:
     from .build import Build
+    from .write import WriteReport
 
 _FAST_EXIT = False
 _LAST_BUILD: object = None
@@ -130,6 +131,27 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         who = f" (process {pid})" if pid else ""
         click.echo(f"waiting for another build of this publication{who} to finish...", err=True)
 
+    def tell(result: Build, report: WriteReport | None) -> None:
+        # What the build warns of, and what its write changed that readers hold: said while
+        # it still holds the lock (a build started meanwhile would say it too, as owed).
+        assert report is not None
+        from .build import warnings_of
+        from .continuity import after_write
+        from .notices import published_ahead
+        from .write import warnings_said
+
+        # Said again by a build with nothing to do, but for those the clock makes false (an
+        # entry dated later than now is not, a minute on).
+        timed = published_ahead(result.workspace)
+        warnings = warnings_of(result, ahead=timed)
+        lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
+        _warn(warnings)
+        _warn(after_write(result, report))
+        # Told: a build stopped before this point has the next one tell it, in full (not one
+        # that finds nothing changed: the record of this build comes after).
+        warnings_said(where)
+        fingerprint.record(where, len(result.outputs), stamp, lasting)
+
     result, report = run_build(
         root,
         use_cache=not no_cache,
@@ -137,7 +159,7 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         early=early,
         waiting=waiting,
         stats=stamp.stats,
-        owed=True,  # what it changed is said below; until then the next build would say it
+        then=tell,
     )
     global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()
@@ -146,23 +168,6 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
     # saves.
     _LAST_BUILD = result
     assert report is not None
-    from .build import warnings_of
-    from .notices import published_ahead
-
-    # Said again by a build with nothing to do, but for those the clock makes false (an
-    # entry dated later than now is not, a minute on).
-    timed = published_ahead(result.workspace)
-    warnings = warnings_of(result, ahead=timed)
-    lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
-    _warn(warnings)
-    from .continuity import after_write
-    from .write import warnings_said
-
-    _warn(after_write(result, report))
-    # Told: a build stopped before this point has the next one tell it, in full (not one
-    # that finds nothing changed: the record of this build comes after).
-    warnings_said(where)
-    fingerprint.record(where, len(result.outputs), stamp, lasting)
     entries, issues = len(result.workspace.entries), len(result.workspace.issues)
     # Said, or an entry left at 'draft: true' (as `new entry` writes it) would be missing from
     # the site and the feeds without a word.

@@ -722,8 +722,9 @@ class Staging:
             Path(blob).unlink(missing_ok=True)
         self.blobs.made.clear()
         # Nothing of this write is left to clear but what it put in place, which the manifest
-        # does not list: then the journal keeps it for the next write.
-        if not self.renamed and not self.unfinished:
+        # does not list: then the journal keeps it for the next write; and what an earlier
+        # write replaced and never said (a failed build after a stopped one lost it).
+        if not self.renamed and not self.unfinished and not self.replaced_before:
             (self.root / JOURNAL).unlink(missing_ok=True)
 
     def commit(
