@@ -598,3 +598,23 @@ def test_an_international_domain_in_the_text_is_written_in_its_dns_form() -> Non
         "https://example.com/caf%C3%A9",  # a path's %-encoding is the URL's own
         "https://ann@xn--caf-dma.example/",
     ], html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[site](https://a%22onmouseover=alert(document.cookie)%22.example/)",
+        "![p](https://x%22onerror=alert(1)%22.example/p.jpg)",
+        '<a href="https://b%22onfocus=alert(1)%20autofocus%22.example/">this</a>',
+        "[s](https://a%27onclick=x%27.example/) [t](https://a%3Cscript%3E.example/)",
+        "[u](https://caf%C3%A9%22%20onmouseover=x.example/)",
+    ],
+)
+def test_a_host_made_of_what_no_domain_holds_cannot_write_attributes(text: str) -> None:
+    # Decoded into its DNS form after the sanitiser, 'a%22onmouseover=...' put a '"' in the
+    # attribute: a link wrote its own event handler into the page, the feeds and the email.
+    html = to_html(text, "https://dopepress.example.com/e/")
+    for tag in re.findall(r"<(?:a|img)\b[^>]*>", html):
+        names = re.findall(r'\s([\w-]+)="[^"]*"', tag)
+        assert set(names) <= {"href", "src", "alt", "rel", "class"}, tag
+        assert re.fullmatch(r'<(?:a|img)(?:\s[\w-]+="[^"]*")*>', tag), tag

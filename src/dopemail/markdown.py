@@ -345,9 +345,16 @@ _FOREIGN_HOST_HINT = re.compile(r'="https?://[^/"?#]*(?:%|[^\x00-\x7f])', re.IGN
 def _dns_host(found: re.Match[str]) -> str:
     host = unquote(unescape(found.group(2)))
     try:
-        return found.group(1) + host.encode("idna").decode("ascii")
+        dns = host.encode("idna").decode("ascii")
     except UnicodeError:  # no name a browser reaches either: left as written
         return found.group()
+    # Letters, digits, hyphens and dots only: IDNA lets an ASCII label through as it is, and
+    # decoded, '%22' would be a '"' put back after the sanitiser, closing the attribute
+    # ('a%22onmouseover=...'). A host of anything else is left as written.
+    return found.group(1) + dns if _DNS_NAME.fullmatch(dns) else found.group()
+
+
+_DNS_NAME = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?")
 
 
 def _joined(found: re.Match[str]) -> str:
