@@ -1831,6 +1831,9 @@ def test_a_showtime_at_another_clock_than_its_venue_s_is_noted(
         ("Paris", "France", "2024-12-14T20:00:00+01:00"),
         ("Paris", "United States", "2024-12-14T20:00:00-06:00"),  # Paris, Texas, said so
         ("Santa Monica", None, "2024-12-14T20:00:00-08:00"),  # a town no other clock is named for
+        # A region said: Athens, Georgia; London, Ontario (the review found these told).
+        ("Athens\n    region: GA", None, "2024-12-14T20:00:00-05:00"),
+        ("London\n    region: 'ON'", None, "2024-12-14T20:00:00-05:00"),
     ],
 )
 def test_a_venue_without_a_country_in_a_city_of_another_country_s_clock_is_noted(
@@ -1841,7 +1844,7 @@ def test_a_venue_without_a_country_in_a_city_of_another_country_s_clock_is_noted
     entry = _screening(city, country, time)
     root = write_files({"entries/zz.md": entry})
     notes = [e for e in entry_notes(load_workspace(root)) if "names no country" in e.message]
-    if country is not None or city == "Santa Monica":
+    if country is not None or city == "Santa Monica" or "region" in city:
         assert notes == [], notes
         return
     (note,) = notes
@@ -1857,6 +1860,19 @@ def test_a_venue_without_a_country_in_a_city_of_another_country_s_clock_is_noted
         f"add its country under the city (country: {name}; its times then at that clock), or "
         "'country: United States' if the venue is there"
     )
+
+
+def test_a_publication_at_utc_has_no_venue_abroad(write_files) -> None:
+    # With timezone = "UTC" (no country's zone) every venue without a country was told it
+    # was abroad, "taken to be in the publication's country ()".
+    entry = _screening("Los Angeles", None, "2024-12-14T20:00:00-08:00")
+    entry += "\n"
+    root = write_files({"entries/zz.md": entry})
+    config = root / "dopemail.toml"
+    config.write_text(re.sub(r'(?m)^timezone = ".*"$', 'timezone = "UTC"', config.read_text()))
+    assert 'timezone = "UTC"' in config.read_text()
+    notes = [e for e in entry_notes(load_workspace(root)) if "names no country" in e.message]
+    assert notes == [], notes
 
 
 @pytest.mark.parametrize(

@@ -342,7 +342,14 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
             if not isinstance(moment, WholeDay)
         ]
         where = (screening.country, screening.city, screening.venue)
-        abroad = None if screening.country else named_abroad(screening.city, zone.key)
+        # Not with a region (Athens, GA; London, ON: the region says where it is, and the
+        # publication's country writes addresses that way), nor for a publication whose
+        # zone is no country's (UTC): then no city is abroad.
+        abroad = (
+            None
+            if screening.country or screening.region or home_country(zone.key) is None
+            else named_abroad(screening.city, zone.key)
+        )
         if abroad is None:
             found.extend(_clocks_elsewhere(timed, *where, doc, zone))
         else:
@@ -517,6 +524,8 @@ def _event_maybe_abroad(
     clock ('3 rue Champollion, 75005 Paris' in a Los Angeles publication), written at the
     publication's offset, which that city's clock does not have then: taken at home without a
     word, it went out nine hours off if the city was the other country's."""
+    if home_country(zone.key) is None:  # (UTC: no country of the publication's)
+        return []
     abroad = named_abroad(city, zone.key)
     moment = event.date
     if abroad is None or _REGION_CODE.fullmatch(event.address.rsplit(",", 1)[-1].strip()):
