@@ -1556,6 +1556,16 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
             "write directors: [Nick Bruno, Troy Quane], a name each, or one '- name' per line "
             "under it"
         ), error.hint
+    # A country whose name is so joined is one country; two so joined are two.
+    for written, hint in [
+        ("Bosnia and Herzegovina", "write countries: [Bosnia and Herzegovina], or one '- item'"),
+        ("France and Belgium", "write countries: [France, Belgium], a name each"),
+    ]:
+        film = f"  directors: [Jane Doe]\n  countries: {written}\n"
+        (error,) = reported(
+            write_files({"entries/zz.md": variant("  directors: [Jane Doe]\n", film)})
+        )
+        assert error.hint is not None and error.hint.startswith(hint), error.hint
     three = write_files({"entries/zz.md": variant("[Jane Doe]", "Ann Lee, Bo Ek, and Cy Oh")})
     (error,) = reported(three)
     assert error.hint is not None and error.hint.startswith(
@@ -2691,6 +2701,24 @@ def test_a_field_under_the_name_editors_use_elsewhere_is_told_the_one_here(
     )
     (error,) = reported(root)
     assert "('address' is set too)" in error.message, error.message
+
+
+def test_a_field_s_value_decides_which_field_it_is_told(write_files) -> None:
+    # 'info: Q&A after the 7 pm show' was told "did you mean 'url'?" (it is a note), and an
+    # event's 'youtube: https://...' the same (its recording goes in video, url is tickets).
+    city = "    city: Los Angeles"
+    root = write_files(
+        {"entries/zz-bad.md": variant(city, f"{city}\n    info: Q&A after the 7 pm show")}
+    )
+    (error,) = reported(root)
+    assert "did you mean 'url'" not in error.message, error.message
+    event = (
+        "events:\n  - participants: [Ann]\n    {name}: https://www.youtube.com/watch?v=abc\nimages:"
+    )
+    for name in ("youtube", "livestream", "recording_url"):
+        root = write_files({"entries/zz-bad.md": variant("images:", event.format(name=name))})
+        (error,) = reported(root)
+        assert f"events[1].{name}' (did you mean 'video'?)" in error.message, error.message
 
 
 def test_every_problem_of_an_entry_is_reported_in_one_pass(write_files, run_cli) -> None:

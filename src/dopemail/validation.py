@@ -145,6 +145,11 @@ def describe_errors(
         value, name = _value_at(data, loc), str(loc[-1]).lower()
         emails = [k for k in known if "email" in k and k.startswith(name)]
         usual = _USUAL_NAMES.get(name.replace("-", "_"))
+        web = isinstance(value, str) and _WEB_ADDRESS.match(value) is not None
+        if usual == "url" and not web:
+            usual = None  # 'info: Q&A after the 7 pm show' is no link (a note, maybe)
+        if web and "video" in known and _RECORDING_WORDS.search(name):
+            usual = "video"  # an event's 'youtube:' or 'livestream:', not its tickets' url
         if usual in known:
             # 'state:', 'zip:', 'tickets:': the word editors use elsewhere for a field that
             # has another name here, which the nearest spelling misses ('starts', 'times').
@@ -390,7 +395,11 @@ def describe_errors(
             elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
-            elif loc[-1] in _NAME_LISTS and len(names := _NAMES_JOINED.split(value.strip())) > 1:
+            elif (
+                loc[-1] in _NAME_LISTS
+                and len(names := _NAMES_JOINED.split(value.strip())) > 1
+                and (loc[-1] != "countries" or _countries_each(value, names))
+            ):
                 # 'directors: Nick Bruno and Troy Quane': '[Nick Bruno and Troy Quane]', as
                 # the hint wrote it, is one person of that name (in the page's credits and
                 # its schema.org data).
@@ -497,6 +506,14 @@ _PATTERNS = {
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
 
+def _countries_each(value: str, names: list[str]) -> bool:
+    """Whether ``value`` names several countries ('France and Belgium'), not one whose name
+    is joined so ('Bosnia and Herzegovina', 'Trinidad and Tobago')."""
+    from .countries import known_country  # on this error's path alone
+
+    return not known_country(value.strip()) and all(known_country(n) for n in names)
+
+
 #: The lists of names (people's, countries'), and what joins names in a sentence.
 _NAME_LISTS = ("directors", "writers", "participants", "countries")
 _NAMES_JOINED = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
@@ -514,6 +531,9 @@ _USUAL_NAMES = {
     **dict.fromkeys(("description", "legend"), "caption"),
     **dict.fromkeys(("alt_text", "alttext"), "alt"),
 }
+
+#: A name that says a recording: its address is an event's video, not its url.
+_RECORDING_WORDS = re.compile(r"youtube|vimeo|stream|record|replay|video|audio|podcast", re.I)
 
 #: The fields that hold a web address, which a misspelt name with one is likely meant for.
 _ADDRESS_FIELDS = ("url", "video", "src")
