@@ -2028,6 +2028,10 @@ def test_a_venue_s_street_address_holding_its_city_is_noted(
         ("1 Main Street, 90028", "Los Angeles", ""),
         ("1100 4th Street, SE", "Washington", ""),
         ("1 Los Angeles Plaza, Suite 2", "Los Angeles", ""),
+        # The review's: a house number before the city kept; the city not at the end; 'ß'.
+        ("Rua Augusta, 1475, São Paulo", "São Paulo", "Rua Augusta, 1475"),
+        ("Suite 200 1234 Santa Monica Blvd", "Santa Monica", ""),
+        ("Friedrichstraße 180 10117 Berlin", "Berlin", "Friedrichstraße 180"),
     ],
 )
 def test_a_street_address_with_the_postal_code_and_city_the_post_writes_is_noted(

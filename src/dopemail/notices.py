@@ -449,7 +449,10 @@ def _address_repeats(
         left = _place_word(part, screening)
         if left and not _POSTAL_OR_REGION.fullmatch(left):
             break
-        named = named or left != part.strip(" .")
+        says_place = left != part.strip(" .")
+        if named and not says_place:
+            break  # a number before the city ('Rua Augusta, 1475, São Paulo'): the house's
+        named = named or says_place
         kept -= 1
     if kept and kept < len(parts) and not named:
         return []  # '1100 4th Street, SE', '1 Main Street, 90028': no place named twice
@@ -492,10 +495,12 @@ def _town_at_end(part: str, screening: Screening) -> str:
     (Not the city, then a code: '12 Rue de Paris 75005' is a street named after the city.)"""
     if not screening.city:
         return ""
-    city = re.escape(screening.city.casefold())
-    found = re.match(
-        rf"(?P<street>.*\S)\s+{_POSTAL}\s+{city}[\s.]*",
-        part.casefold(),
+    # Matched in the part as written (not case-folded: 'ß' folds to two letters, and the
+    # street would be cut a letter off), to its end ('... 1234 Santa Monica Blvd' is a street).
+    found = re.fullmatch(
+        rf"(?P<street>.*\S)\s+{_POSTAL}\s+{re.escape(screening.city)}[\s.]*",
+        part,
+        re.IGNORECASE,
     )
     return part[: found.end("street")] if found else ""
 
