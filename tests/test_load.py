@@ -508,8 +508,17 @@ BAD_ENTRIES = [
         ),
         4,
         "'updated' is 2024-03-01 with no time, read as its midnight, before the piece went out "
-        "at 09:00 that day: give the time it was updated (updated: 2024-03-01T18:00:00-08:00), "
+        "at 09:00 that day: give the time it was updated (updated: 2024-03-01T10:00:00-08:00), "
         "or leave it out",
+    ),
+    (  # Out late that day: the time told is still after it (18:00 was not).
+        "updated-the-day-of-publishing-late",
+        variant(
+            "published: 2024-03-01\n",
+            "published: 2024-03-01T23:30:00-08:00\nupdated: 2024-03-01\n",
+        ),
+        4,
+        "(updated: 2024-03-01T23:59:00-08:00)",
     ),
     (
         "film-and-films",

@@ -776,13 +776,17 @@ class Entry(Model):
             if isinstance(updated, WholeDay) and updated.date() == published.date():
                 # 'updated: 2024-11-08' for a piece out at 9 that morning: "one is wrong"
                 # of the same day written twice.
+                # An example after the piece went out, that same day.
+                later = published + timedelta(hours=1)
+                if later.date() != published.date():
+                    later = published.replace(hour=23, minute=59, second=0, microsecond=0)
+                example = later.replace(microsecond=0).isoformat()
                 raise at_field(
                     "updated",
                     f"'updated' is {updated.date().isoformat()} with no time, read as its "
                     f"midnight, before the piece went out at {published.strftime('%H:%M')} "
-                    "that day: give the time it was updated (updated: "
-                    f"{updated.date().isoformat()}T18:00:00"
-                    f"{offset_text(published.utcoffset())}), or leave it out",
+                    f"that day: give the time it was updated (updated: {example}), or leave "
+                    "it out",
                 )
             raise at_field(
                 "updated", "'updated' is earlier than 'published': correct the one that is wrong"
