@@ -147,7 +147,11 @@ class Snapshot:
             # With what the next build would change that readers hold (a sent issue's email, a
             # page gone, feed ids), as `check` says it: edits made in the preview, its index
             # said nothing of them.
-            told = [*warnings_of(self.build), *before_write(self.build)] if self.build else []
+            told = (
+                [*warnings_of(self.build), *before_write(self.build, pages=False)]
+                if self.build
+                else []
+            )
             found = tuple(str(w) for w in told)
             self.memo["warnings"] = found
         return cast("tuple[str, ...]", found)
