@@ -228,6 +228,12 @@ def test_links_of_the_same_words_to_other_places_are_named_apart(tmp_path: Path)
         start = text.index("    url: https://www.example.com/", text.index("\nevents:"))
         text = text[:start] + f"    video: https://video.example/{name}\n" + text[start:]
         entry.write_text(text, encoding="utf-8")
+    # And a second recorded event in one of them: named apart from the first by its own.
+    salt = root / "entries/the-salt-orchard-qa.md"
+    text = salt.read_text(encoding="utf-8")
+    second = "  - title: The morning after\n    participants: [Ann Lee]\n"
+    second += "    video: https://video.example/morning-after\n"
+    salt.write_text(text.replace("gallery_title:", second + "gallery_title:", 1), "utf-8")
     config = root / "dopemail.toml"
     assert "[newsletter]" not in config.read_text("utf-8")
     config.write_text(config.read_text("utf-8") + "\n[newsletter]\ngallery_images = 1\n")
@@ -241,7 +247,7 @@ def test_links_of_the_same_words_to_other_places_are_named_apart(tmp_path: Path)
         name = label.group(1) if label else " ".join(re.sub(r"<[^>]+>", "", words).split())
         if href and name:
             places.setdefault(name, set()).add(href.group(1))
-    assert sum("Watch the recording" in name for name in places) == 2, places
+    assert sum("Watch the recording" in name for name in places) == 3, places
     assert sum(name.startswith("See all") for name in places) >= 2, places
     assert {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1} == {}
 

@@ -735,6 +735,8 @@ def test_a_published_site_s_address_is_told_its_address_in_the_preview(running: 
     assert "did you mean" not in page and "reloads by itself" not in page
     page = running.get("/site/no-such-film/")[1].decode("utf-8")
     assert "did you mean" not in page and "reloads by itself when a build makes it" in page
+    page = running.get("/_preview/issue/4-next-week")[1].decode("utf-8")  # an issue to come
+    assert "reloads by itself when a build makes it" in page
 
 
 def test_binds_to_loopback_only(running: Preview) -> None:

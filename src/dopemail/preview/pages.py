@@ -275,8 +275,8 @@ def not_found_page(snapshot: Snapshot, path: str) -> str:
         title="Not found",
         path=path,
         meant=meant,
-        # Under /site/ and /feeds/ a build may make it; nothing else the preview serves.
-        waits=path.startswith(("/site/", "/feeds/")),
+        # Under /site/, /feeds/ and an issue's page a build may make it; nothing else.
+        waits=path.startswith(("/site/", "/feeds/", "/_preview/issue/")),
         live=live_script(snapshot, "*"),
         snapshot=snapshot,
     )
