@@ -101,7 +101,8 @@ def test_the_examples_of_new_entry_are_not_published(
     assert run_cli("new", "entry", "Perfect Days", "--root", workspace)[0] == 0
     path = workspace / "entries/perfect-days.md"
     scaffold = path.read_text("utf-8")
-    text = _uncommented(scaffold, "summary", "screenings", "events").replace("draft: true", "")
+    fields = ("summary", "slug", "id", "film", "screenings", "events")
+    text = _uncommented(scaffold, *fields).replace("draft: true", "")
     path.write_text(text.replace(scaffold.rsplit("---\n", 1)[1], "The piece, written.\n"), "utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1, output
@@ -111,6 +112,19 @@ def test_the_examples_of_new_entry_are_not_published(
     )
     assert {field for _, field, _ in told} == {
         "summary",
+        # The page's address and the feed id, never to change once published; the film's
+        # example title, credits and distributor (the review found them published).
+        "slug",
+        "id",
+        "film.title",
+        "film.original_title",
+        "film.directors[1]",
+        "film.writers[1]",
+        "film.cast[1].name",
+        "film.cast[1].role",
+        "film.based_on.title",
+        "film.based_on.author",
+        "film.distributor",
         "screenings[1].venue",
         "screenings[1].address",
         "screenings[1].url",

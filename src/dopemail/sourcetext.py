@@ -540,12 +540,23 @@ _EXAMPLES = (
     N_("What the picture shows"),
     N_("The caption under it"),
     N_("Images courtesy and © Distributor, 2024."),
+    # Words no piece writes in these fields as they stand: a film titled "The Film" from
+    # "Distributor", a role "Character", a photo credited to "Photographer".
+    N_("The Film"),
+    N_("Le Film"),
+    N_("The Book"),
+    N_("Distributor"),
+    N_("Character"),
+    N_("Photographer"),
 )
 _EXAMPLE_URLS = (
     "https://venue.example/tickets",
     "https://service.example/film",
     "https://video.example/watch",
     "https://venue.example/event",
+    # The page's address and the feed id: published, they could never change again.
+    "my-film",
+    "tag:example.com,2019-05-01:my-film",
 )
 
 
