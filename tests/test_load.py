@@ -1650,6 +1650,9 @@ def _screening(city: str, country: str | None, time: str) -> str:
         ),
         # A city no zone is named after, in the publication's country: its zone, as before.
         ("Santa Monica", None, "add the offset, -08:00 in America/Los_Angeles on that day"),
+        # Its region said (Athens, Georgia): not the other country's clock, but the
+        # publication's, as for any town no zone is named after.
+        ("Athens\n    region: GA", None, "add the offset, -08:00 in America/Los_Angeles on"),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
         # A country of several clocks, the city none of them: each said, none guessed.
         (
@@ -1764,6 +1767,20 @@ def _event(address: str, time: str) -> str:
             "is written at -07:00, and Sydney NSW, Australia is at one of",
         ),
         ("Bennelong Point, Sydney NSW 2000, Australia", "2026-07-01T19:00:00+10:00", None),
+        # No country, its city another country's clock: both told, as for a screening (the
+        # publication's alone was told, then warned of once written).
+        (
+            "51 rue des Écoles, 75005 Paris",
+            "2024-12-14T20:00:00",
+            "add the offset of the venue's clock on that day: +01:00 if it is in "
+            "Europe/Paris's (then end its address with its country), -08:00 if it is in "
+            "America/Los_Angeles's, the publication's",
+        ),
+        (  # ... unless its state says where it is
+            "Ciné, 234 W Hancock Ave, Athens, GA 30601",
+            "2024-12-14T20:00:00",
+            "add the offset, -08:00 in America/Los_Angeles on that day",
+        ),
         # Named in another language, looked up when a time lacks its offset.
         (
             "Kino Babylon, Rosa-Luxemburg-Str. 30, 10178 Berlin, Allemagne",
@@ -3060,8 +3077,8 @@ def test_the_last_day_an_entry_shows_is_said_only_when_all_is_over_then(
 @pytest.mark.parametrize(
     ("more", "told"),
     [
-        ("  original_title: Le Film\n", True),
-        ("  original_title: Le Film\n  language: French\n", False),
+        ("  original_title: La Pianiste\n", True),
+        ("  original_title: La Pianiste\n  language: French\n", False),
     ],
 )
 def test_an_original_title_in_no_language_said_is_noted(more: str, told: bool, write_files) -> None:
@@ -3077,7 +3094,7 @@ def test_an_original_title_in_no_language_said_is_noted(more: str, told: bool, w
     assert notes == [
         (
             line,
-            "the original title 'Le Film' of A Film is not marked as written in a language: "
+            "the original title 'La Pianiste' of A Film is not marked as written in a language: "
             "screen readers read it in the page's",
         )
     ]

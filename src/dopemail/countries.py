@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -391,6 +392,16 @@ def named_abroad(city: str, timezone: str) -> str | None:
                 return None
             found = found or zone
     return found
+
+
+# An address's last part that is a region's code, with or without a postal code ('GA 30601',
+# 'NY'): the city before it is the publication's country's, whatever else it names.
+_REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
+
+
+def ends_with_region_code(address: str) -> bool:
+    """Whether an address on one line ends with a region's code ('..., Athens, GA 30601')."""
+    return _REGION_CODE.fullmatch(address.rsplit(",", 1)[-1].strip()) is not None
 
 
 def country_of_zone(zone: str) -> str | None:

@@ -36,6 +36,8 @@ from .countries import (
     address_place,
     code_first,
     display,
+    ends_with_region_code,
+    home_country,
     named_abroad,
     surely_at,
     venue_clocks,
@@ -123,6 +125,23 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     return parsed
 
 
+def _both_clocks(said: str, wall: datetime, city: str, home: ZoneInfo, then: str) -> None:
+    """Raise, for a venue without its country in a city of another country's clock ('Paris'
+    for a Los Angeles publication), both offsets it may be at; nothing for any other."""
+    abroad = named_abroad(city, home.key) if home_country(home.key) else None
+    if abroad is None:
+        return
+    # 'Los Angeles' without its country, for a publication in Paris: taken to be in
+    # France, it was told +01:00, which followed put an LA showtime nine hours off.
+    there = wall.replace(tzinfo=ZoneInfo(abroad)).utcoffset()
+    here = wall.replace(tzinfo=home).utcoffset()
+    raise ValueError(
+        f"{said}: add the offset of the venue's clock on that day: {offset_text(there)} "
+        f"if it is in {abroad}'s (then {then}), {offset_text(here)} if it is in "
+        f"{home.key}'s, the publication's, where a venue without a country is taken to be"
+    )
+
+
 def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -> ZoneInfo | None:
     """The zone of the venue a time without an offset is at (a screening's ``times``, an
     event's ``date`` at its ``address``), where its country and city tell it; None to take
@@ -137,23 +156,18 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         # country of several clocks and a city read as none of them: each told).
         country, city = address_place(data["address"], _zone(info).key, lookup=True)
         if country is None:
-            clocks, _ = venue_clocks(None, city, _zone(info).key)
+            home = _zone(info)
+            # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
+            # Los Angeles's offset alone, then warned for writing it.
+            if not ends_with_region_code(data["address"]):
+                _both_clocks(said, wall, city, home, "end its address with its country")
+            clocks, _ = venue_clocks(None, city, home.key)
             return clocks[0] if clocks and surely_at(clocks, city, None, wall) else None
     else:
         return None
     home = _zone(info)
-    abroad = named_abroad(city, home.key) if country is None else None
-    if abroad is not None:
-        # 'Los Angeles' without its country, for a publication in Paris: taken to be in
-        # France, it was told +01:00, which followed put an LA showtime nine hours off.
-        there = wall.replace(tzinfo=ZoneInfo(abroad)).utcoffset()
-        here = wall.replace(tzinfo=home).utcoffset()
-        raise ValueError(
-            f"{said}: add the offset of the venue's clock on that day: {offset_text(there)} "
-            f"if it is in {abroad}'s (then give its country too), {offset_text(here)} if it "
-            f"is in {home.key}'s, the publication's, where a venue without a country is taken "
-            "to be"
-        )
+    if country is None and not data.get("region"):  # (Athens, GA: the region says where)
+        _both_clocks(said, wall, city, home, "give its country too")
     clocks, at_home = venue_clocks(country, city, home.key)
     offsets: dict[timedelta | None, ZoneInfo] = {}
     for clock in clocks:

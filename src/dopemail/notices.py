@@ -21,6 +21,7 @@ from .countries import (
     address_place,
     country_of_zone,
     display,
+    ends_with_region_code,
     home_country,
     known_country,
     named_abroad,
@@ -517,11 +518,6 @@ def _place_word(text: str, screening: Screening) -> str:
     return "" if len(left) > 2 and known_country(left) else left
 
 
-# An address's last part that is a region's code, with or without a postal code ('GA 30601',
-# 'NY'): the city before it is the publication's country's, whatever else it names.
-_REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
-
-
 def _event_maybe_abroad(
     event: Any, k: int, city: str, doc: Document, zone: ZoneInfo
 ) -> list[tuple[str, int | None, str]]:
@@ -533,7 +529,7 @@ def _event_maybe_abroad(
         return []
     abroad = named_abroad(city, zone.key)
     moment = event.date
-    if abroad is None or _REGION_CODE.fullmatch(event.address.rsplit(",", 1)[-1].strip()):
+    if abroad is None or ends_with_region_code(event.address):
         return []
     written, there = moment.utcoffset(), moment.astimezone(ZoneInfo(abroad)).utcoffset()
     if written != moment.astimezone(zone).utcoffset() or written == there:
