@@ -155,7 +155,12 @@ def test_send_yes_then_status(tmp_path) -> None:
     assert code == 0 and "sent 5, failed 0 this run" in output
     # The README's last step, said once every reader has it (it was forgotten: the archive
     # said 'ready', and an edit changing what they were sent went untold).
-    assert "next: set 'status: sent' in issues/1-first-issue.md, then run dopemail build" in output
+    assert (
+        "next: once they are mailed on from there, set 'status: sent' in issues/1-first-issue.md,"
+        " then run dopemail build" in output
+    ), output
+    # The default provider mails no one: said, not left to "sent 5" (read as mailed).
+    assert "no one was mailed: the outbox wrote each message as a file in outbox/" in output
     code, output = run("status", "1", "--root", root)
     assert code == 0 and "sent 5 · failed 0 · pending 0 · in flight 0" in output
     code, output = run("status", "1-first-issue", "--root", root)
@@ -872,5 +877,10 @@ def test_a_send_that_reached_everyone_says_to_mark_the_issue_sent(done, told) ->
     status = done.pop("status", "ready")
     issue = BuiltIssue(3, "x", "S", "", "https://e.example/", "", "", Path("f"), status=status)
     summary = SendSummary(issue, done.pop("provider", "outbox"), "/tmp/outbox", "send", **done)
-    said = "next: set 'status: sent' in issues/3-x.md, then run dopemail build"
-    assert (said in describe_result(summary)) is told
+    said = "set 'status: sent' in issues/3-x.md, then run dopemail build"
+    lines = describe_result(summary)
+    assert any(line.startswith("next: ") and line.endswith(said) for line in lines) is told
+    # Through a provider, mailed; through the outbox, written, and said so.
+    assert any("no one was mailed" in line for line in lines) is (
+        summary.provider == "outbox" and summary.sent > 0
+    )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from ..config import CONFIG_NAME
 from ..errors import DopemailError, printable
 from .issue import SOURCES_DIR, issue_numbers, no_such_issue, parse_ref, wrong_slug
 from .ledger import LEDGER_PATH, InFlight, Ledger, sending_now
@@ -289,6 +290,15 @@ def describe_result(summary: SendSummary) -> list[str]:
         f"failed {summary.failed:,} this run ({summary.already_sent + summary.sent:,} sent "
         "in all)"
     ]
+    folder = summary.outbox_folder()
+    if folder is not None and summary.sent:
+        # "sent 3" of the default provider read as mailed, and the next line said to mark the
+        # issue sent: no reader had it.
+        lines.append(
+            f"no one was mailed: the outbox wrote each message as a file in {folder} (to read, "
+            "or for a program that mails them on); to mail the readers, set [send] provider in "
+            f"{CONFIG_NAME} (README: Providers)"
+        )
     if summary.skipped is not None and summary.skipped.total:
         where = f"; list in {summary.skipped.path}" if summary.skipped.path else ""
         lines.append(f"skipped {summary.skipped.total:,} ({summary.skipped.summary()}){where}")
@@ -307,7 +317,10 @@ def _mark_sent(summary: SendSummary) -> list[str]:
     done = not (summary.failed or summary.failed_before or summary.stopped or summary.unsettled)
     if not done or issue.status == "sent" or not (summary.sent or summary.already_sent):
         return []
-    return [f"next: set 'status: sent' in {issue.source}, then run dopemail build"]
+    mark = f"set 'status: sent' in {issue.source}, then run dopemail build"
+    if summary.outbox_folder() is not None:
+        return [f"next: once they are mailed on from there, {mark}"]
+    return [f"next: {mark}"]
 
 
 def describe_status(report: StatusReport) -> list[str]:
