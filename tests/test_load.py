@@ -1781,6 +1781,12 @@ def _event(address: str, time: str) -> str:
             "2024-12-14T20:00:00",
             "add the offset, -08:00 in America/Los_Angeles on that day",
         ),
+        (  # ... a state of the city's own country: both told
+            "Royal, 16 Kingsway, Toronto, ON M8X 2S3",
+            "2024-12-14T20:00:00",
+            "add the offset of the venue's clock on that day: -05:00 if it is in "
+            "America/Toronto's (then end its address with its country)",
+        ),
         # Named in another language, looked up when a time lacks its offset.
         (
             "Kino Babylon, Rosa-Luxemburg-Str. 30, 10178 Berlin, Allemagne",
@@ -1869,7 +1875,6 @@ def test_a_showtime_at_another_clock_than_its_venue_s_is_noted(
         ("Santa Monica", None, "2024-12-14T20:00:00-08:00"),  # a town no other clock is named for
         # A region said: Athens, Georgia; London, Ontario (the review found these told).
         ("Athens\n    region: GA", None, "2024-12-14T20:00:00-05:00"),
-        ("London\n    region: 'ON'", None, "2024-12-14T20:00:00-05:00"),
     ],
 )
 def test_a_venue_without_a_country_in_a_city_of_another_country_s_clock_is_noted(
@@ -1896,6 +1901,54 @@ def test_a_venue_without_a_country_in_a_city_of_another_country_s_clock_is_noted
         f"add its country under the city (country: {name}; its times then at that clock), or "
         "'country: United States' if the venue is there"
     )
+
+
+@pytest.mark.parametrize(
+    ("timezone", "city", "told"),
+    [
+        # A region of the publication's country: at home (Athens, Georgia).
+        ("America/Los_Angeles", "Athens\n    region: GA", None),
+        # A region of the city's zone's country: abroad, said so (it was taken as home).
+        ("America/Los_Angeles", "Toronto\n    region: 'ON'", "America/Toronto (Canada)"),
+        ("Europe/Paris", "Los Angeles\n    region: CA", "America/Los_Angeles (United States)"),
+        ("Europe/Paris", "Los Angeles\n    region: California", "America/Los_Angeles"),
+        # Neither's (London, Ontario, for Los Angeles): the city's zone tells nothing, the
+        # region that it is not at home.
+        (
+            "America/Los_Angeles",
+            "London\n    region: 'ON'",
+            "its region, ON, is not a region of the publication's country (United States)",
+        ),
+        # A town no zone is named after, in a region not the publication's country's: its
+        # showtimes were told to be at Paris's clock.
+        (
+            "Europe/Paris",
+            "West Hollywood\n    region: CA",
+            "its region, CA, is not a region of the publication's country (France)",
+        ),
+        ("Europe/Paris", "Lyon\n    region: Auvergne-Rhône-Alpes", None),  # France's own
+    ],
+)
+def test_a_venue_s_region_says_whether_it_is_at_home(
+    write_files, timezone: str, city: str, told: str | None
+) -> None:
+    # The region was taken to mean "at home" whatever it was: Los Angeles, CA in a Paris
+    # publication was told Paris's clock (+01:00), and its address printed in French order.
+    entry = _screening(city, None, "2024-12-14T20:00:00-05:00")
+    root = write_files({"entries/zz.md": entry})
+    config = root / "dopemail.toml"
+    text = re.sub(r'(?m)^timezone = ".*"$', f'timezone = "{timezone}"', config.read_text())
+    config.write_text(text)
+    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    abroad = [e.message for e in notes if "names no country" in e.message]
+    if told is None:
+        assert abroad == [], notes
+    else:
+        assert len(abroad) == 1 and (
+            f"its city is that of {told}" in abroad[0] or told in abroad[0]
+        ), notes
+        # ... and its time is not checked against the publication's country's clocks.
+        assert not [e for e in notes if e.message.startswith("the showtime")], notes
 
 
 def test_a_publication_at_utc_has_no_venue_abroad(write_files) -> None:

@@ -399,9 +399,65 @@ def named_abroad(city: str, timezone: str) -> str | None:
 _REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
 
 
-def ends_with_region_code(address: str) -> bool:
-    """Whether an address on one line ends with a region's code ('..., Athens, GA 30601')."""
-    return _REGION_CODE.fullmatch(address.rsplit(",", 1)[-1].strip()) is not None
+def region_at_end(address: str) -> str | None:
+    """The region's code an address on one line ends with ('..., Athens, GA 30601': 'GA')."""
+    last = address.rsplit(",", 1)[-1].strip()
+    return last[:2] if _REGION_CODE.fullmatch(last) else None
+
+
+# ISO 3166-2's codes of the United States' states and territories, and Canada's provinces.
+_REGION_CODES = {
+    "US": frozenset(
+        "AK AL AR AS AZ CA CO CT DC DE FL GA GU HI IA ID IL IN KS KY LA MA MD ME MI "  # noqa: SIM905
+        "MN MO MP MS MT NC ND NE NH NJ NM NV NY OH OK OR PA PR RI SC SD TN TX UM UT VA "
+        "VI VT WA WI WV WY".split()
+    ),
+    "CA": frozenset("AB BC MB NB NL NS NT NU ON PE QC SK YT".split()),  # noqa: SIM905
+}
+
+
+@functools.lru_cache(maxsize=256)
+def region_of(country: str, region: str) -> bool:
+    """Whether ``region`` (a code, 'CA', or a name, 'Ontario') is one of the country's
+    (``country``: its ISO code) in ISO 3166-2. Looked up only for a venue without its country
+    whose city or region may be another's (pycountry's subdivisions take a tenth of a second
+    to load)."""
+    written = region.strip().rstrip(".")
+    if not written:
+        return False
+    # The codes of the states and provinces that venues of a Los Angeles publication give,
+    # known at once: every screening at home has one, and loading ISO 3166-2 for them cost
+    # each build process a tenth of a second.
+    codes = _REGION_CODES.get(country)
+    if codes is not None and written.upper() in codes:
+        return True
+    import pycountry
+
+    if pycountry.subdivisions.get(code=f"{country}-{written.upper()}") is not None:
+        return True
+    named = unicodedata.normalize("NFC", written).casefold()
+    return any(
+        unicodedata.normalize("NFC", sub.name).casefold() == named
+        for sub in pycountry.subdivisions.get(country_code=country) or ()
+    )
+
+
+def abroad_of(city: str, region: str | None, timezone: str) -> str | None:
+    """For a venue without its country, the zone named after its ``city`` in another country
+    than the publication's (see :func:`named_abroad`); but not when its ``region`` is one of
+    the publication's country's (Athens, GA for a publication in the United States), nor
+    when it is neither that country's nor the zone's (London, ON: a third country, which
+    the city's zone does not tell). None for a publication at a zone of no country (UTC)."""
+    home = home_country(timezone)
+    if home is None:
+        return None
+    abroad = named_abroad(city, timezone)
+    if abroad is None or not region:
+        return abroad
+    if region_of(home, region):
+        return None
+    there = _zone_table().get(abroad)
+    return abroad if there is not None and region_of(there, region) else None
 
 
 def country_of_zone(zone: str) -> str | None:

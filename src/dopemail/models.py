@@ -33,12 +33,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .countries import (
+    abroad_of,
     address_place,
     code_first,
     display,
-    ends_with_region_code,
-    home_country,
-    named_abroad,
+    region_at_end,
     surely_at,
     venue_clocks,
 )
@@ -125,10 +124,13 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     return parsed
 
 
-def _both_clocks(said: str, wall: datetime, city: str, home: ZoneInfo, then: str) -> None:
+def _both_clocks(
+    said: str, wall: datetime, city: str, region: str | None, home: ZoneInfo, then: str
+) -> None:
     """Raise, for a venue without its country in a city of another country's clock ('Paris'
-    for a Los Angeles publication), both offsets it may be at; nothing for any other."""
-    abroad = named_abroad(city, home.key) if home_country(home.key) else None
+    for a Los Angeles publication), both offsets it may be at; nothing for any other (nor
+    for one whose region is the publication's country's: see countries.abroad_of)."""
+    abroad = abroad_of(city, region, home.key)
     if abroad is None:
         return
     # 'Los Angeles' without its country, for a publication in Paris: taken to be in
@@ -159,15 +161,16 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
             home = _zone(info)
             # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
             # Los Angeles's offset alone, then warned for writing it.
-            if not ends_with_region_code(data["address"]):
-                _both_clocks(said, wall, city, home, "end its address with its country")
+            region = region_at_end(data["address"])
+            _both_clocks(said, wall, city, region, home, "end its address with its country")
             clocks, _ = venue_clocks(None, city, home.key)
             return clocks[0] if clocks and surely_at(clocks, city, None, wall) else None
     else:
         return None
     home = _zone(info)
-    if country is None and not data.get("region"):  # (Athens, GA: the region says where)
-        _both_clocks(said, wall, city, home, "give its country too")
+    if country is None:
+        region = data.get("region") if isinstance(data.get("region"), str) else None
+        _both_clocks(said, wall, city, region, home, "give its country too")
     clocks, at_home = venue_clocks(country, city, home.key)
     offsets: dict[timedelta | None, ZoneInfo] = {}
     for clock in clocks:

@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, config_line
 from .countries import (
+    abroad_of,
     address_place,
     country_of_zone,
     display,
-    ends_with_region_code,
     home_country,
     known_country,
-    named_abroad,
+    region_at_end,
+    region_of,
     surely_at,
     venue_clocks,
 )
@@ -347,11 +348,31 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
         # publication's country writes addresses that way), nor for a publication whose
         # zone is no country's (UTC): then no city is abroad.
         abroad = (
-            None
-            if screening.country or screening.region or home_country(zone.key) is None
-            else named_abroad(screening.city, zone.key)
+            None if screening.country else abroad_of(screening.city, screening.region, zone.key)
         )
-        if abroad is None:
+        home_code = None if screening.country else home_country(zone.key)
+        if (
+            abroad is None
+            and home_code is not None
+            and screening.region
+            and not region_of(home_code, screening.region)
+        ):
+            # 'West Hollywood', 'CA' in a Paris publication: a town no zone is named after,
+            # in a region that is not France's. Taken to be in France, its showtimes were
+            # told to be at Paris's clock.
+            home = display(home_code)
+            found.append(
+                (
+                    f"{screening.venue} names no country, and its region, {screening.region}, "
+                    f"is not a region of the publication's country ({home}), where it is taken "
+                    f"to be, its address printed as there ('{screening.full_address}') and its "
+                    "times at the clock written",
+                    line_of(doc.meta, ("screenings", i, "region")),
+                    "add its country under the city (country: United States, Canada, ...), or "
+                    "correct the region",
+                )
+            )
+        elif abroad is None:
             found.extend(_clocks_elsewhere(timed, *where, doc, zone))
         else:
             # 'Paris' without its country, for a publication in Los Angeles: taken to be in
@@ -525,11 +546,9 @@ def _event_maybe_abroad(
     clock ('3 rue Champollion, 75005 Paris' in a Los Angeles publication), written at the
     publication's offset, which that city's clock does not have then: taken at home without a
     word, it went out nine hours off if the city was the other country's."""
-    if home_country(zone.key) is None:  # (UTC: no country of the publication's)
-        return []
-    abroad = named_abroad(city, zone.key)
+    abroad = abroad_of(city, region_at_end(event.address), zone.key)
     moment = event.date
-    if abroad is None or ends_with_region_code(event.address):
+    if abroad is None:
         return []
     written, there = moment.utcoffset(), moment.astimezone(ZoneInfo(abroad)).utcoffset()
     if written != moment.astimezone(zone).utcoffset() or written == there:
