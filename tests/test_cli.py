@@ -143,6 +143,26 @@ def test_the_examples_of_new_entry_are_not_published(
     assert run_cli("check", "--root", workspace)[0] == 0
 
 
+def test_an_example_s_words_elsewhere_are_real_and_published(workspace: Path, run_cli) -> None:
+    # 'Character' (Mike van Diem's film, 1997), a role 'Photographer', a tag: each stopped the
+    # build as "the example 'dopemail new' wrote", which they are only in their own fields.
+    entry = workspace / "entries/zz-character.md"
+    entry.write_text(
+        "---\ntitle: Character\npublished: 2024-03-01T09:00:00-08:00\n"
+        "tags: [documentary, Photographer]\nfilm:\n  title: Character\n"
+        "  original_title: Karakter\n  year: 1997\n  directors: [Mike van Diem]\n"
+        "  cast:\n    - name: Victor Löw\n      role: Photographer\n---\nThe piece.\n",
+        "utf-8",
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "is the example" not in output, output
+    # In its own field, the example is told.
+    text = entry.read_text("utf-8").replace("role: Photographer", "role: Character")
+    entry.write_text(text, "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "film.cast[1].role: 'Character' is the example" in output, output
+
+
 def test_new_entry_takes_the_kind_of_piece(workspace: Path, run_cli) -> None:
     # Every scaffold said 'review': a news piece or an interview was one to correct by hand.
     from typing import get_args
