@@ -625,9 +625,10 @@ def before_write(build: Build, pages: bool = True) -> list[DopemailError]:
     the outputs with those in place; nothing is written or remembered.
 
     Without ``pages``, the issues' files and the feeds alone are compared with those in
-    place (what readers hold), not the entries' pages, which say only which entries an edit
-    of a sent issue came from: the preview's index asks at every save, and comparing 10,000
-    pages cost half a second each time."""
+    place (what readers hold), the other pages only found there or not (a new entry's page
+    tells it is published): which entries an edit of a sent issue came from is not said.
+    The preview's index asks at every save, and reading 10,000 pages cost half a second
+    each time."""
     from .sourcesgone import last_outputs
     from .write import would_write
 

@@ -175,13 +175,17 @@ def would_write(
     JSON ones hold now), how many are in place already, and which of ``last`` (the last
     build's outputs) it would remove. An output in place is known as a write knows it: by
     its stat as the last write left it, else by reading it. ``compared``: which outputs to
-    compare (the others are counted as in place)."""
+    compare (the others are counted in place when there, to be written when not)."""
     known = _read_known(root)
     report = WriteReport()
     base = f"{root}{os.sep}"  # (a str joined, not a Path made, for each of 14,000 outputs)
     for rel in sorted(outputs):
         if compared is not None and not compared(rel):
-            report.unchanged += 1
+            # Not read, but known new when it is not there (an entry published: its page).
+            if os.path.lexists(base + rel):
+                report.unchanged += 1
+            else:
+                report.written.append(rel)
             continue
         output, target = outputs[rel], base + rel
         try:
