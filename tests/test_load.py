@@ -2111,6 +2111,19 @@ def test_a_venue_s_street_address_holding_its_city_is_noted(
         ("Rua Augusta, 1475, São Paulo", "São Paulo", "Rua Augusta, 1475"),
         ("Suite 200 1234 Santa Monica Blvd", "Santa Monica", ""),
         ("Friedrichstraße 180 10117 Berlin", "Berlin", "Friedrichstraße 180"),
+        # The second review's: codes after the city all go, the country's too; a postal code
+        # before the city after a numbered street goes.
+        (
+            "8000 Sunset Boulevard, Los Angeles, CA 90046, USA",
+            "Los Angeles",
+            "8000 Sunset Boulevard",
+        ),
+        (
+            "8000 Sunset Boulevard, Los Angeles, CA, United States",
+            "Los Angeles",
+            "8000 Sunset Boulevard",
+        ),
+        ("Rosenthaler Straße 39, 10178, Berlin", "Berlin", "Rosenthaler Straße 39"),
     ],
 )
 def test_a_street_address_with_the_postal_code_and_city_the_post_writes_is_noted(

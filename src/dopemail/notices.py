@@ -472,8 +472,16 @@ def _address_repeats(
         if left and not _POSTAL_OR_REGION.fullmatch(left):
             break
         says_place = left != part.strip(" .")
-        if named and not says_place:
-            break  # a number before the city ('Rua Augusta, 1475, São Paulo'): the house's
+        if (
+            named
+            and not says_place
+            and left.isdigit()
+            and kept >= 2
+            and not any(c.isdigit() for c in parts[kept - 2])
+        ):
+            # A number before the city, after a street without one ('Rua Augusta, 1475, São
+            # Paulo'): the house's, not a postal code ('Rosenthaler Straße 39, 10178, Berlin').
+            break
         named = named or says_place
         kept -= 1
     if kept and kept < len(parts) and not named:
