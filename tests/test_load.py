@@ -1569,6 +1569,8 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
     for written, hint in [
         ("Bosnia and Herzegovina", "write countries: [Bosnia and Herzegovina], or one '- item'"),
         ("France and Belgium", "write countries: [France, Belgium], a name each"),
+        ("Trinidad and Tobago and Jamaica", "write countries: [Trinidad and Tobago, Jamaica]"),
+        ("Bosnia and Herzegovina, and France", "write countries: [Bosnia and Herzegovina, France]"),
     ]:
         film = f"  directors: [Jane Doe]\n  countries: {written}\n"
         (error,) = reported(

@@ -395,11 +395,7 @@ def describe_errors(
             elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
-            elif (
-                loc[-1] in _NAME_LISTS
-                and len(names := _NAMES_JOINED.split(value.strip())) > 1
-                and (loc[-1] != "countries" or _countries_each(value, names))
-            ):
+            elif loc[-1] in _NAME_LISTS and len(names := _names_in(str(loc[-1]), value)) > 1:
                 # 'directors: Nick Bruno and Troy Quane': '[Nick Bruno and Troy Quane]', as
                 # the hint wrote it, is one person of that name (in the page's credits and
                 # its schema.org data).
@@ -506,12 +502,26 @@ _PATTERNS = {
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
 
-def _countries_each(value: str, names: list[str]) -> bool:
-    """Whether ``value`` names several countries ('France and Belgium'), not one whose name
-    is joined so ('Bosnia and Herzegovina', 'Trinidad and Tobago')."""
-    from .countries import known_country  # on this error's path alone
+def _names_in(field: str, value: str) -> list[str]:
+    """The names a list's value written as a sentence holds ('A, B and C'); a country's
+    name may hold 'and' itself ('Trinidad and Tobago and Jamaica': two countries)."""
+    if field != "countries":
+        return [name for name in _NAMES_JOINED.split(value.strip()) if name]
+    from .countries import unknown  # on this error's path alone (ISO 3166 loaded)
 
-    return not known_country(value.strip()) and all(known_country(n) for n in names)
+    def known_country(name: str) -> bool:
+        return not unknown(name)[0]
+
+    names: list[str] = []
+    for part in re.split(r"\s*,\s*(?:and\s+|&\s*)?", value.strip()):
+        words = [w for w in re.split(r"\s+(?:and|&)\s+", part) if w]
+        while words:  # the longest run of them that names a country, from the first
+            for end in range(len(words), 0, -1):
+                if known_country(" and ".join(words[:end])) or end == 1:
+                    names.append(" and ".join(words[:end]))
+                    words = words[end:]
+                    break
+    return names if all(known_country(name) for name in names) else [value.strip()]
 
 
 #: The lists of names (people's, countries'), and what joins names in a sentence.
