@@ -515,10 +515,10 @@ BAD_ENTRIES = [
         "updated-the-day-of-publishing-late",
         variant(
             "published: 2024-03-01\n",
-            "published: 2024-03-01T23:30:00-08:00\nupdated: 2024-03-01\n",
+            "published: 2024-03-01T23:59:30-08:00\nupdated: 2024-03-01\n",
         ),
         4,
-        "(updated: 2024-03-01T23:59:00-08:00)",
+        "(updated: 2024-03-01T23:59:59-08:00)",
     ),
     (
         "film-and-films",

@@ -156,8 +156,8 @@ def test_send_yes_then_status(tmp_path) -> None:
     # The README's last step, said once every reader has it (it was forgotten: the archive
     # said 'ready', and an edit changing what they were sent went untold).
     assert (
-        "next: once they are mailed on from there, set 'status: sent' in issues/1-first-issue.md,"
-        " then run dopemail build" in output
+        "next: once the files in outbox/1-first-issue/ are mailed on, set 'status: sent' in "
+        "issues/1-first-issue.md, then run dopemail build" in output
     ), output
     # The default provider mails no one: said, not left to "sent 5" (read as mailed).
     assert "no one was mailed: the outbox wrote each message as a file in outbox/" in output
@@ -880,6 +880,8 @@ def test_a_send_that_reached_everyone_says_to_mark_the_issue_sent(done, told) ->
     said = "set 'status: sent' in issues/3-x.md, then run dopemail build"
     lines = describe_result(summary)
     assert any(line.startswith("next: ") and line.endswith(said) for line in lines) is told
+    if told and summary.provider == "outbox":  # the files named, also on a run sending none
+        assert any(line.startswith("next: once the files in /tmp/outbox/3-x/") for line in lines)
     # Through a provider, mailed; through the outbox, written, and said so.
     assert any("no one was mailed" in line for line in lines) is (
         summary.provider == "outbox" and summary.sent > 0

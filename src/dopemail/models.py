@@ -796,7 +796,7 @@ class Entry(Model):
                 # An example after the piece went out, that same day.
                 later = published + timedelta(hours=1)
                 if later.date() != published.date():
-                    later = published.replace(hour=23, minute=59, second=0, microsecond=0)
+                    later = published.replace(hour=23, minute=59, second=59, microsecond=0)
                 example = later.replace(microsecond=0).isoformat()
                 raise at_field(
                     "updated",

@@ -318,8 +318,9 @@ def _mark_sent(summary: SendSummary) -> list[str]:
     if not done or issue.status == "sent" or not (summary.sent or summary.already_sent):
         return []
     mark = f"set 'status: sent' in {issue.source}, then run dopemail build"
-    if summary.outbox_folder() is not None:
-        return [f"next: once they are mailed on from there, {mark}"]
+    folder = summary.outbox_folder()
+    if folder is not None:
+        return [f"next: once the files in {folder} are mailed on, {mark}"]
     return [f"next: {mark}"]
 
 
