@@ -147,8 +147,9 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
         _warn(warnings)
         _warn(after_write(result, report))
-        # Told: a build stopped before this point has the next one tell it, in full (not one
-        # that finds nothing changed: the record of this build comes after).
+        # Told: a build stopped before this point has the next one tell what it replaced (a
+        # sent issue's email; not the pages it removed, which the journal does not keep), a
+        # build in full (not one that finds nothing changed: this build's record comes after).
         warnings_said(where)
         fingerprint.record(where, len(result.outputs), stamp, lasting)
 
