@@ -927,7 +927,7 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "undo the edit" not in output, output
 
 
-@pytest.mark.parametrize("change", ["entry", "settings"])
+@pytest.mark.parametrize("change", ["entry", "settings", "page gone"])
 def test_a_build_stopped_before_it_warned_of_a_sent_issue_has_the_next_one_warn(
     workspace: Path, run_cli, change: str
 ) -> None:
@@ -940,11 +940,14 @@ def test_a_build_stopped_before_it_warned_of_a_sent_issue_has_the_next_one_warn(
         text = entry.read_text(encoding="utf-8")
         entry.write_text(text.replace("I’ve always said", "I have always said", 1), "utf-8")
         told = "issue 1 was sent, and this build changed its web version and its email"
-    else:
+    elif change == "settings":
         config = workspace / "dopemail.toml"
         text = config.read_text("utf-8")
         config.write_text(text.replace('title = "DoPe Press"', 'title = "DoPe"', 1), "utf-8")
         told = "issue 1 was sent, and this build changed"
+    else:  # an entry moved away: its page removed, which the journal did not keep
+        (workspace / "entries/sunny-vallejo-park-low-tide.md").rename(workspace / "away.md")
+        told = "the page site/sunny-vallejo-park-low-tide/index.html is gone with this build"
     # The CLI's build, stopped right after its write: nothing said yet.
     import dopemail.continuity as continuity_module
 

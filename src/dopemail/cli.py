@@ -147,8 +147,8 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
         _warn(warnings)
         _warn(after_write(result, report))
-        # Told: a build stopped before this point has the next one tell what it replaced (a
-        # sent issue's email; not the pages it removed, which the journal does not keep), a
+        # Told: a build stopped before this point has the next one tell what it replaced and
+        # removed (a sent issue's email, a page gone; not a new entry no feed carries), a
         # build in full (not one that finds nothing changed: this build's record comes after).
         warnings_said(where)
         fingerprint.record(where, len(result.outputs), stamp, lasting)

@@ -496,23 +496,25 @@ def build_lock(root: Path, waiting: Callable[[int | None], None] | None = None) 
         yield
 
 
-def _recover(root: Path) -> tuple[set[str], set[str], dict[str, bytes]]:
+def _recover(root: Path) -> tuple[set[str], set[str], dict[str, bytes], set[str]]:
     """Clear what a write that did not finish left: the temporary names under ``site/`` and
     ``feeds/``; and return the outputs it was putting in place (for the write to remove
     those the build no longer makes: the manifest never listed them), those of them it
     was putting over other bytes (for the build to warn of what it changed, as the killed
-    one never did: an email of a sent issue), and what the issues' messages among them held
-    before (to tell an edit of the issue from a change of what it gathers)."""
+    one never did: an email of a sent issue), what the issues' messages among them held
+    before (to tell an edit of the issue from a change of what it gathers), and the outputs
+    a finished write removed before it could say so (a page gone)."""
     try:
         left = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return set(), set(), {}
+        return set(), set(), {}, set()
     except ValueError:  # cut short by the kill: its temporaries are cleared all the same
         left = []
     replacing: object = []
     before: object = {}
+    removed: object = []
     if isinstance(left, dict):
-        before = left.get("before", {})
+        before, removed = left.get("before", {}), left.get("removed", [])
         left, replacing = left.get("targets", []), left.get("replacing", [])
     for top in ("site", "feeds"):
         # Bottom up: a folder the killed build made for a page it never put in place is
@@ -534,11 +536,15 @@ def _recover(root: Path) -> tuple[set[str], set[str], dict[str, bytes]]:
         for rel, text in (before.items() if isinstance(before, dict) else ())
         if isinstance(rel, str) and isinstance(text, str)
     }
-    return strings(left), strings(replacing), held
+    return strings(left), strings(replacing), held, strings(removed)
 
 
 def _journal(
-    root: Path, targets: list[str], replacing: list[str], before: Mapping[str, bytes] | None = None
+    root: Path,
+    targets: list[str],
+    replacing: list[str],
+    before: Mapping[str, bytes] | None = None,
+    removed: list[str] | None = None,
 ) -> None:
     path = root / JOURNAL
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -549,6 +555,8 @@ def _journal(
         if rel.endswith(f"/{MESSAGE_FILE}")
     }
     journal = {"targets": targets, "replacing": replacing, "before": held}
+    if removed:
+        journal["removed"] = removed
     replace_file(path, json.dumps(journal).encode("utf-8"))
 
 
@@ -635,8 +643,14 @@ class Staging:
         self.root = root
         # Before any temporary name is made: a build killed from here on is found by the next,
         # which also learns what this one (or an earlier one, killed too) was putting in place.
-        self.unfinished, self.replaced_before, self.before = _recover(root)
-        _journal(root, sorted(self.unfinished), sorted(self.replaced_before), self.before)
+        self.unfinished, self.replaced_before, self.before, self.removed_before = _recover(root)
+        _journal(
+            root,
+            sorted(self.unfinished),
+            sorted(self.replaced_before),
+            self.before,
+            sorted(self.removed_before),
+        )
         self.renamed = False  # whether any output was put in place
         self.replacing: set[str] = set()  # staged over a file with other bytes
         started = _mark_start(root) if ahead else None
@@ -737,7 +751,12 @@ class Staging:
         # Nothing of this write is left to clear but what it put in place, which the manifest
         # does not list: then the journal keeps it for the next write; and what an earlier
         # write replaced and never said (a failed build after a stopped one lost it).
-        if not self.renamed and not self.unfinished and not self.replaced_before:
+        if (
+            not self.renamed
+            and not self.unfinished
+            and not self.replaced_before
+            and not self.removed_before
+        ):
             (self.root / JOURNAL).unlink(missing_ok=True)
 
     def commit(
@@ -765,6 +784,7 @@ class Staging:
                     sorted(self.unfinished.union(moving)),
                     sorted(replacing),
                     {**self.before, **report.json_before},
+                    sorted(self.removed_before),
                 )
             for rel in sorted(self.staged):
                 tmp, target, output = self.staged[rel]
@@ -797,12 +817,17 @@ class Staging:
             if early is not None:
                 early.wait()
         report.removed = _prune(self.root, set(outputs), self.unfinished)
+        # What a stopped build removed and never said: said now (its page gone), unless this
+        # build makes it again.
+        report.removed += sorted(
+            rel for rel in self.removed_before if rel not in outputs and rel not in report.removed
+        )
         self._keep_known()
-        if owed and report.replaced:
+        if owed and (report.replaced or report.removed):
             held = {
                 rel: report.json_before[rel] for rel in report.replaced if rel in report.json_before
             }
-            _journal(self.root, [], sorted(report.replaced), held)
+            _journal(self.root, [], sorted(report.replaced), held, sorted(report.removed))
         else:
             warnings_said(self.root)
         # With no blobs before it and every output written (linked), all blobs are this
