@@ -1953,6 +1953,40 @@ def test_a_venue_s_region_says_whether_it_is_at_home(
         assert not [e for e in notes if e.message.startswith("the showtime")], notes
 
 
+@pytest.mark.parametrize(
+    ("city", "told"),
+    [
+        ("Londres", "Europe/London (United Kingdom)"),
+        ("Bruxelles", "Europe/Brussels (Belgium)"),
+        ("Lyon", None),  # France's own
+        ("Santa Monica", None),  # no zone's, in any language
+    ],
+)
+def test_a_city_named_in_the_publication_s_language_is_known_abroad(
+    write_files, city: str, told: str | None
+) -> None:
+    # Cities were known by the zone database's English names alone: a Paris editor's
+    # 'Londres' without its country was taken to be in France, and told Paris's clock.
+    entry = _screening(city, None, "2024-12-14T20:30:00Z")
+    root = write_files({"entries/zz.md": entry})
+    config = root / "dopemail.toml"
+    text = re.sub(r'(?m)^timezone = ".*"$', 'timezone = "Europe/Paris"', config.read_text())
+    config.write_text(text.replace('language = "en"', 'language = "fr"'))
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    abroad = [n for n in notes if "names no country" in n]
+    if told is None:
+        assert abroad == [], notes
+    else:
+        assert len(abroad) == 1 and f"its city is that of {told}" in abroad[0], notes
+        assert not [n for n in notes if n.startswith("the showtime")], notes
+    # Without its offset, both clocks are told, as for 'London'.
+    if told is not None:
+        (error,) = reported(
+            write_files({"entries/zz.md": _screening(city, None, "2024-12-14T20:30:00")})
+        )
+        assert f"if it is in {told.split()[0]}'s" in error.message, error.message
+
+
 def test_a_publication_at_utc_has_no_venue_abroad(write_files) -> None:
     # With timezone = "UTC" (no country's zone) every venue without a country was told it
     # was abroad, "taken to be in the publication's country ()".

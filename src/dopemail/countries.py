@@ -380,18 +380,42 @@ _PLACES_TOO = frozenset({"georgia"})
 
 
 @functools.lru_cache(maxsize=256)
-def named_abroad(city: str, timezone: str) -> str | None:
+def named_abroad(city: str, timezone: str, language: str = "en") -> str | None:
     """The zone named after ``city`` in another country than the publication's (its
     ``timezone``'s), when none of its own country's is: 'Los Angeles' for a publication in
     Paris, America/Los_Angeles. A venue written without its country is taken to be in the
-    publication's; such a city says it may well not be."""
+    publication's; such a city says it may well not be. Named as the zone database names it
+    (in English), or as the publication's ``language`` does ('Londres' in French)."""
     home, place, found = home_country(timezone), _place(city), None
     for zone, code in _zone_table().items():
         if _named_after(zone, place):
             if code == home:
                 return None
             found = found or zone
+    primary = language.split("-")[0].casefold()
+    if found is None and primary != "en":
+        zone = _exemplar_cities(primary).get(place)
+        if zone is not None and _zone_table().get(zone) != home:
+            found = zone
     return found
+
+
+@functools.lru_cache(maxsize=4)
+def _exemplar_cities(language: str) -> dict[str, str]:
+    """The cities zones are named after, as the CLDR writes them in ``language`` ('Londres':
+    Europe/London), compared as :func:`_place`; for a publication not in English alone."""
+    try:
+        from babel import Locale
+
+        zones = Locale.parse(language).time_zones
+    except (ValueError, LookupError, ImportError):  # a language the CLDR does not have
+        return {}
+    table = _zone_table()
+    return {
+        _place(city): zone
+        for zone, names in zones.items()
+        if zone in table and isinstance(city := names.get("city"), str)
+    }
 
 
 # An address's last part that is a region's code, with or without a postal code ('GA 30601',
@@ -442,7 +466,7 @@ def region_of(country: str, region: str) -> bool:
     )
 
 
-def abroad_of(city: str, region: str | None, timezone: str) -> str | None:
+def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:
     """For a venue without its country, the zone named after its ``city`` in another country
     than the publication's (see :func:`named_abroad`); but not when its ``region`` is one of
     the publication's country's (Athens, GA for a publication in the United States), nor
@@ -451,7 +475,7 @@ def abroad_of(city: str, region: str | None, timezone: str) -> str | None:
     home = home_country(timezone)
     if home is None:
         return None
-    abroad = named_abroad(city, timezone)
+    abroad = named_abroad(city, timezone, language)
     if abroad is None or not region:
         return abroad
     if region_of(home, region):

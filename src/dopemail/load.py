@@ -281,7 +281,7 @@ def load_entry(
         section=meta.section or settings.publication.title,
         images=images,
         body_pictures=shown,
-        notes=notes(meta, doc, settings.publication.zone)
+        notes=notes(meta, doc, settings.publication.zone, settings.publication.language)
         + curly_quoted(doc.meta, text)
         + dropped_html(doc.body, doc.body_line),
     )

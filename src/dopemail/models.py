@@ -52,6 +52,12 @@ def _zone(info: ValidationInfo) -> ZoneInfo:
     return context.get("tz") or ZoneInfo("UTC")
 
 
+def _language(info: ValidationInfo) -> str:
+    # The publication's, whose names of cities are known too ('Londres').
+    language = (info.context or {}).get("language")
+    return language if isinstance(language, str) else "en"
+
+
 def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     if isinstance(value, datetime):
         parsed = value
@@ -125,12 +131,18 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
 
 
 def _both_clocks(
-    said: str, wall: datetime, city: str, region: str | None, home: ZoneInfo, then: str
+    said: str,
+    wall: datetime,
+    city: str,
+    region: str | None,
+    home: ZoneInfo,
+    then: str,
+    language: str = "en",
 ) -> None:
     """Raise, for a venue without its country in a city of another country's clock ('Paris'
     for a Los Angeles publication), both offsets it may be at; nothing for any other (nor
     for one whose region is the publication's country's: see countries.abroad_of)."""
-    abroad = abroad_of(city, region, home.key)
+    abroad = abroad_of(city, region, home.key, language)
     if abroad is None:
         return
     # 'Los Angeles' without its country, for a publication in Paris: taken to be in
@@ -162,7 +174,9 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
             # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
             # Los Angeles's offset alone, then warned for writing it.
             region = region_at_end(data["address"])
-            _both_clocks(said, wall, city, region, home, "end its address with its country")
+            _both_clocks(
+                said, wall, city, region, home, "end its address with its country", _language(info)
+            )
             clocks, _ = venue_clocks(None, city, home.key)
             return clocks[0] if clocks and surely_at(clocks, city, None, wall) else None
     else:
@@ -170,7 +184,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     home = _zone(info)
     if country is None:
         region = data.get("region") if isinstance(data.get("region"), str) else None
-        _both_clocks(said, wall, city, region, home, "give its country too")
+        _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
     clocks, at_home = venue_clocks(country, city, home.key)
     offsets: dict[timedelta | None, ZoneInfo] = {}
     for clock in clocks:

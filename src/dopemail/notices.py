@@ -237,7 +237,9 @@ def _days_of(moment: datetime, zone: ZoneInfo) -> set[date]:
     return days
 
 
-def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | None, str], ...]:
+def notes(
+    meta: Entry, doc: Document, zone: ZoneInfo, language: str = "en"
+) -> tuple[tuple[str, int | None, str], ...]:
     """Warnings about an entry that loaded: showtimes on a day the venue does not play the
     film (its screening's ``starts``/``ends``, else the run's), a year or month typed wrong
     that the page would show as it is (the weekday and date, without the year); a picture
@@ -320,7 +322,7 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
                 at = [(("events", k, "date"), moment)]
                 found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
             elif country is None:
-                found.extend(_event_maybe_abroad(event, k, city, doc, zone))
+                found.extend(_event_maybe_abroad(event, k, city, doc, zone, language))
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
@@ -348,7 +350,9 @@ def notes(meta: Entry, doc: Document, zone: ZoneInfo) -> tuple[tuple[str, int | 
         # publication's country writes addresses that way), nor for a publication whose
         # zone is no country's (UTC): then no city is abroad.
         abroad = (
-            None if screening.country else abroad_of(screening.city, screening.region, zone.key)
+            None
+            if screening.country
+            else abroad_of(screening.city, screening.region, zone.key, language)
         )
         home_code = None if screening.country else home_country(zone.key)
         if (
@@ -548,13 +552,13 @@ def _place_word(text: str, screening: Screening) -> str:
 
 
 def _event_maybe_abroad(
-    event: Any, k: int, city: str, doc: Document, zone: ZoneInfo
+    event: Any, k: int, city: str, doc: Document, zone: ZoneInfo, language: str = "en"
 ) -> list[tuple[str, int | None, str]]:
     """An event whose address names no country and ends with a city of another country's
     clock ('3 rue Champollion, 75005 Paris' in a Los Angeles publication), written at the
     publication's offset, which that city's clock does not have then: taken at home without a
     word, it went out nine hours off if the city was the other country's."""
-    abroad = abroad_of(city, region_at_end(event.address), zone.key)
+    abroad = abroad_of(city, region_at_end(event.address), zone.key, language)
     moment = event.date
     if abroad is None:
         return []

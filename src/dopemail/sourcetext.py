@@ -59,7 +59,8 @@ def validate(
     """
     octal = _octal_numbers(doc, rel, text)
     try:
-        value = model.model_validate(doc.meta, context={"tz": settings.publication.zone})
+        context = {"tz": settings.publication.zone, "language": settings.publication.language}
+        value = model.model_validate(doc.meta, context=context)
     except ValidationError as exc:
         emptied = {e.loc for e in told if isinstance(e, CutValueError) and e.emptied}
         found = [
