@@ -349,52 +349,10 @@ def notes(
         # Not with a region (Athens, GA; London, ON: the region says where it is, and the
         # publication's country writes addresses that way), nor for a publication whose
         # zone is no country's (UTC): then no city is abroad.
-        abroad = (
-            None
-            if screening.country
-            else abroad_of(screening.city, screening.region, zone.key, language)
-        )
-        home_code = None if screening.country else home_country(zone.key)
-        if (
-            abroad is None
-            and home_code is not None
-            and screening.region
-            and not region_of(home_code, screening.region)
-        ):
-            # 'West Hollywood', 'CA' in a Paris publication: a town no zone is named after,
-            # in a region that is not France's. Taken to be in France, its showtimes were
-            # told to be at Paris's clock.
-            home = display(home_code)
-            found.append(
-                (
-                    f"{screening.venue} names no country, and its region, {screening.region}, "
-                    f"is not a region of the publication's country ({home}), where it is taken "
-                    f"to be, its address printed as there ('{screening.full_address}') and its "
-                    "times at the clock written",
-                    line_of(doc.meta, ("screenings", i, "region")),
-                    "add its country under the city (country: United States, Canada, ...), or "
-                    "correct the region",
-                )
-            )
-        elif abroad is None:
-            found.extend(_clocks_elsewhere(timed, *where, doc, zone))
-        else:
-            # 'Paris' without its country, for a publication in Los Angeles: taken to be in
-            # the United States, it was printed '5 rue des Écoles, Paris, 75005' and its
-            # showtimes, written at Los Angeles's offset as the scaffold shows, went out nine
-            # hours off, without a word.
-            there, home = country_of_zone(abroad), display(home_country(zone.key) or "")
-            found.append(
-                (
-                    f"{screening.venue} names no country, and its city is that of {abroad} "
-                    f"({there}): it is taken to be in the publication's country ({home}), its "
-                    f"address printed as there ('{screening.full_address}') and its times at "
-                    "the clock written",
-                    line_of(doc.meta, ("screenings", i, "city")),
-                    f"add its country under the city (country: {there}; its times then at "
-                    f"that clock), or 'country: {home}' if the venue is there",
-                )
-            )
+        # A venue taken to be at home that may not be is told so; one surely at home has its
+        # times checked against its clocks.
+        told = [] if screening.country else _maybe_abroad(screening, i, doc, zone, language)
+        found.extend(told or _clocks_elsewhere(timed, *where, doc, zone))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:
@@ -511,6 +469,51 @@ def _address_repeats(
             f"or country, which the page writes after it: it shows '{screening.full_address}'",
             line,
             f"write the street alone (address: {street}), the rest in their own fields",
+        )
+    ]
+
+
+def _maybe_abroad(
+    screening: Screening, i: int, doc: Document, zone: ZoneInfo, language: str
+) -> list[tuple[str, int | None, str]]:
+    """A venue without its country that may well be abroad, taken to be in the publication's
+    country: its address printed as there, its times checked against its clocks. 'Paris' for
+    a Los Angeles publication went out nine hours off, without a word; 'West Hollywood', 'CA'
+    for a Paris one was told Paris's clock."""
+    home_code = home_country(zone.key)
+    if home_code is None:  # (UTC: no country of the publication's)
+        return []
+    home = display(home_code)
+    printed = f"its address printed as there ('{screening.full_address}')"
+    abroad = abroad_of(screening.city, screening.region, zone.key, language)
+    if abroad is not None:
+        there = country_of_zone(abroad)
+        why = (
+            f"its city is that of {abroad} ({there}): it is taken to be in the publication's "
+            f"country ({home}), {printed}"
+        )
+        field = "city"
+        hint = (
+            f"add its country under the city (country: {there}; its times then at that "
+            f"clock), or 'country: {home}' if the venue is there"
+        )
+    elif screening.region and not region_of(home_code, screening.region):
+        why = (
+            f"its region, {screening.region}, is not a region of the publication's country "
+            f"({home}), where it is taken to be, {printed}"
+        )
+        field = "region"
+        hint = (
+            "add its country under the city (country: United States, Canada, ...), or correct "
+            "the region"
+        )
+    else:
+        return []
+    return [
+        (
+            f"{screening.venue} names no country, and {why} and its times at the clock written",
+            line_of(doc.meta, ("screenings", i, field)),
+            hint,
         )
     ]
 
