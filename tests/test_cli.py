@@ -53,9 +53,12 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     entry = next(e for e in load_workspace(workspace).entries if e.slug == "celines-portrait")
     assert entry.meta.title == "Céline’s « Portrait »" and entry.meta.draft
     # Every field of the model is shown (commented) in the scaffold, nested ones included.
-    for model in (models.Entry, models.Film, models.Screening, models.Event, models.Image):
+    # (A showing's status and the mapping it needs, the exception, behind a second '#'.)
+    shown = (models.Entry, models.Film, models.Screening, models.Showtime, models.Event)
+    for model in (*shown, models.Image):
         for field in model.model_fields:
-            assert re.search(rf"^#?\s*-?\s*{field}:", text, re.M), f"{model.__name__}.{field}"
+            found = re.search(rf"^#?\s*(# )?\s*-?\s*{field}:", text, re.M)
+            assert found, f"{model.__name__}.{field}"
     # Its examples' times at the publication's offset on their day (Los Angeles, March 8).
     assert "#     times: [2024-03-08T19:30:00-08:00]" in text
     # The section it defaults to is this publication's title (it said 'DoPe Press' in any).
@@ -1417,6 +1420,18 @@ def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) 
     entry = next(e for e in load_workspace(workspace).entries if e.slug == "my-film")
     meta = entry.meta
     assert meta.film and meta.film.based_on and meta.screenings[0].times and meta.events
+    # Uncommented twice, the showing with more to say and the statuses are valid too.
+    text = re.sub(r"^    times: \[.*\n", "", text, flags=re.M)
+    path.write_text(re.sub(r"^# (\s*)# (?=\s*(?:- )?[a-z_]+:)", r"\1", text, flags=re.M))
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "my-film")
+    (screening,) = entry.meta.screenings
+    (showtime,) = screening.times
+    assert (showtime.status, showtime.note, screening.status) == (
+        "sold out",
+        "Q&A after the film",
+        "cancelled",
+    )
+    assert entry.meta.events[0].status == "postponed"
     assert meta.run and meta.streaming and meta.pull_quote and entry.images[0].width == 1200
 
 

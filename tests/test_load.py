@@ -4907,3 +4907,116 @@ def test_a_picture_that_is_a_link_to_nothing_is_told_so(write_files, workspace: 
     (error,) = reported(write_files({"entries/zz.md": entry}))
     assert "not there" not in error.message and "98.jpg" in error.message, error.message
     assert error.hint is not None and "points to itself" in error.hint, error.hint
+
+
+def _times(items: str) -> str:
+    return variant("    city: Los Angeles\n", "    city: Los Angeles\n    times:\n" + items)
+
+
+def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write_files) -> None:
+    entry = _times(
+        "      - 2024-03-08T19:30:00-08:00\n"
+        "      - at: 2024-03-09T19:30:00-08:00\n"
+        "        status: Sold-Out\n"
+        "        url: https://tickets.example.com/0309\n"
+        "        note: with the director\n"
+        "      - {at: 2024-03-10T16:00:00-07:00, status: annulée}\n"
+        "      - {at: 2024-03-10T19:00:00-07:00, status: canceled}\n"
+    ).replace("    city: Los Angeles\n", "    city: Los Angeles\n    status: COMPLET\n", 1)
+    (loaded,) = [e for e in load_workspace(write_files({"entries/zz.md": entry})).entries
+                 if e.slug == "zz"]  # fmt: skip
+    (screening,) = loaded.meta.screenings
+    plain, full, french, american = screening.times
+    assert screening.status == "sold out"
+    assert (plain.status, plain.url, plain.note) == (None, None, None)
+    assert plain.at.isoformat() == "2024-03-08T19:30:00-08:00"
+    assert (full.status, full.url, full.note) == (
+        "sold out",
+        "https://tickets.example.com/0309",
+        "with the director",
+    )
+    assert full.at.isoformat() == "2024-03-09T19:30:00-08:00"
+    # French words read as the status they are; 'canceled' kept as the editor spells it.
+    assert (french.status, french.cancelled) == ("cancelled", True)
+    assert (american.status, american.cancelled) == ("canceled", True)
+    assert not full.cancelled
+
+
+@pytest.mark.parametrize(
+    ("items", "line", "said", "hint"),
+    [
+        # A status made a field of its own: told the value it is, not renamed to 'status: true'.
+        (
+            "      - at: 2024-03-09T19:30:00-08:00\n        sold_out: true\n",
+            2,
+            "unknown field 'screenings[1].times[1].sold_out' (did you mean 'status'?)",
+            "write it 'status: sold out'",
+        ),
+        (
+            "      - 2024-03-09T19:30:00-08:00 (SOLD OUT)\n",
+            1,
+            "a showtime's status is a field of its own: write the item as "
+            "'- at: 2024-03-09T19:30:00-08:00' with 'status: sold out' under it",
+            None,
+        ),
+        (
+            "      - at: 2024-03-09T19:30:00-08:00\n        status: full\n",
+            2,
+            "screenings[1].times[1].status",
+            None,
+        ),
+        ("      - status: cancelled\n", 1, "screenings[1].times[1].at", None),
+        # The time of a mapping is read at the venue's clock, as a plain one is.
+        (
+            "      - at: 2024-03-09T19:30:00\n        status: sold out\n",
+            1,
+            "add the offset, -08:00 in America/Los_Angeles on that day",
+            None,
+        ),
+    ],
+    ids=["status-field", "status-in-the-time", "unknown-status", "no-time", "no-offset"],
+)
+def test_a_showtime_s_status_written_wrong_is_told_at_its_line(
+    write_files, items: str, line: int, said: str, hint: str | None
+) -> None:
+    entry = _times(items)
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert error.line == _times_line(entry) + line, (error.line, error.message)
+    assert said in error.message, error.message
+    if hint is not None:
+        assert error.hint == hint, error.hint
+
+
+def test_a_mapped_showtime_without_an_offset_is_told_its_venue_s_clock(write_files) -> None:
+    # Its 'at' is read where the screening's city and country are known: a Showtime read on
+    # its own would have been told the publication's -08:00 for a Paris venue.
+    entry = _screening("Paris", "France", "x").replace(
+        "    times: ['x']\n", "    times:\n      - at: 2024-12-14T20:00:00\n        note: VOST\n"
+    )
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert "add the offset, +01:00 in Europe/Paris on that day" in error.message, error.message
+
+
+def test_a_cancelled_or_postponed_event_does_not_end_the_showings() -> None:
+    from zoneinfo import ZoneInfo
+
+    from dopemail.models import Entry, _showings_end
+
+    def end(*events: dict[str, str]) -> str | None:
+        meta = Entry.model_validate(
+            {
+                "title": "T",
+                "published": "2024-03-01",
+                "events": [{"kind": "talk", "venue": "V", **e} for e in events],
+            },
+            context={"tz": ZoneInfo("America/Los_Angeles")},
+        )
+        return _showings_end(meta)
+
+    first = {"date": "2024-03-08T19:00:00-08:00"}
+    later = {"date": "2024-04-08T19:00:00-07:00"}
+    assert end(first, later) == "2024-04-08"
+    # Cancelled: it takes place on no day; postponed: its day is no longer the one written.
+    assert end(first, {**later, "status": "cancelled"}) == "2024-03-08"
+    assert end(first, {**later, "status": "postponed"}) is None
+    assert end({**first, "status": "Canceled"}) is None

@@ -1756,8 +1756,8 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     line = _line_of(workspace, rel, "long_dat")
     assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
     assert (
-        "hint: did you mean 'long_date'? dopemail's filters are address_line, cast_line, "
-        "columns, credit_line, credits," in output
+        "hint: did you mean 'long_date'? dopemail's filters are address_line, called_off, "
+        "cast_line, columns, credit_line, credits," in output
     )
 
 
@@ -2835,3 +2835,96 @@ def test_a_list_numbered_from_3_keeps_its_numbers_in_every_output(workspace: Pat
         page = (folder / name).read_text(encoding="utf-8")
         assert re.search(r'<ol start="3"[^>]*>\s*<li[^>]*>Perfect Days</li>', page), name
     assert "3. Perfect Days\n4. Past Lives" in (folder / "email.txt").read_text(encoding="utf-8")
+
+
+_STATUSES_BEFORE = '    postal_code: "90046"\n  - venue: AMC Century City\n'
+_STATUSES_AFTER = (
+    '    postal_code: "90046"\n'
+    "    times:\n"
+    "      - 2024-01-12T19:00:00-08:00\n"
+    "      - at: 2024-01-13T19:00:00-08:00\n"
+    "        status: Sold-Out\n"
+    "        note: with Andrew Haigh in person\n"
+    "        url: https://tickets.example.com/landmark/0113\n"
+    "      - at: 2024-01-14T16:00:00-08:00\n"
+    "        status: canceled\n"
+    "        url: https://tickets.example.com/landmark/0114\n"
+    "  - venue: AMC Century City\n"
+    "    status: cancelled\n"
+    "    times: [2024-01-15T19:00:00-08:00]\n"
+)
+
+
+def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhere(
+    tmp_path: Path,
+) -> None:
+    root = copy_publication(tmp_path)
+    path = root / STRANGERS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    moderator: Dave Karger\n", "    moderator: Dave Karger\n"
+                     "    date: 2024-01-20T19:00:00-08:00\n    status: postponed\n", 1),
+        encoding="utf-8",
+    )  # fmt: skip
+    outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
+    for name, (raw, shown) in outputs.items():
+        shown = shown.replace("\u00a0", " ")
+        assert "Sat, January 13, 7:00 PM (with Andrew Haigh in person) — sold out" in shown, name
+        assert "Sun, January 14, 4:00 PM — canceled" in shown, name
+        assert "AMC Century City — cancelled" in shown, name
+        assert "Conversation — postponed" in shown, name
+        assert "Fri, January 12, 7:00 PM" in shown, name
+        # A cancelled showing's tickets are no longer offered; a sold-out one's are (returns).
+        assert "https://tickets.example.com/landmark/0113" in raw, name
+        assert "https://tickets.example.com/landmark/0114" not in raw, name
+        if name == "text part":
+            assert "    Tickets: https://tickets.example.com/landmark/0113\n" in raw, raw
+            continue
+        # Struck out where it no longer holds: a cancelled showing, every one of a
+        # cancelled screening, a postponed event's date; not the others.
+        struck = [_text_of(s).replace("\u00a0", " ") for s in re.findall(r"<s>.*?</s>", raw)]
+        assert struck == [
+            "Sun, January 14, 4:00 PM",
+            "Mon, January 15, 7:00 PM",
+            "Sat, January 20, 7:00 PM",
+        ], (name, struck)
+        # The showtimes on a line each where one says more than its time.
+        assert re.search(r"7:00(&nbsp;|\u00a0| )PM(</time>)?<br ?/?>", raw), name
+    page = outputs["web page"][0]
+    found = [
+        json.loads(b)
+        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]  # noqa: E501
+    events = {
+        e["location"]["name"]: e
+        for block in found
+        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
+        if e.get("@type") == "ScreeningEvent"
+    }
+    assert events["AMC Century City"]["eventStatus"] == "https://schema.org/EventCancelled"
+    assert "eventStatus" not in events["Landmark Sunset"]
+    assert "offers" not in events["Landmark Sunset"]  # (one showing of three sold out)
+
+
+def test_a_template_of_the_editor_s_own_still_shows_showtimes_by_their_time(
+    tmp_path: Path,
+) -> None:
+    # Templates written before a showtime could say more than its time pass it to time_tag
+    # and show_time: its time, as before.
+    root = copy_publication(tmp_path)
+    own = root / "templates/email/film_card.mjml.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    default = (REPO / "src/dopemail/default_templates/email/film_card.mjml.j2").read_text("utf-8")
+    old = "{{ s | showings(issue.meta.date, tag=false) }}"
+    assert old in default
+    own.write_text(
+        default.replace(
+            old,
+            "{% for t in s.times %}{{ t | show_time(issue.meta.date) }} "
+            "{{ t | time_tag(issue.meta.date) }}{% endfor %}",
+        ),
+        encoding="utf-8",
+    )
+    outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
+    shown = outputs["email"][1].replace("\u00a0", " ")
+    assert "Sat, January 13, 7:00 PM Sat, January 13, 7:00 PM" in shown, shown

@@ -860,3 +860,32 @@ def test_a_summary_keeps_the_no_break_spaces_of_french_signs(tmp_path: Path) -> 
     assert summaries["photos"] == f"Plein air{NBSP}: le Champo{NBSP}?"
     home = (root / "site/index.html").read_text(encoding="utf-8")
     assert f"Sciamma{NBSP}: à revoir" in home.replace("&nbsp;", NBSP)
+
+
+def test_a_showing_s_status_is_said_in_the_publication_s_language() -> None:
+    from zoneinfo import ZoneInfo
+
+    from dopemail.models import Screening
+    from dopemail.templates import showing_text, showings, status_word
+
+    french = wording_for("fr")
+    screening = Screening.model_validate(
+        {
+            "venue": "Le Champo",
+            "address": "51 rue des Écoles",
+            "city": "Paris",
+            "times": [
+                {"at": "2024-12-14T20:00:00+01:00", "status": "sold out", "note": "VOST"},
+                {"at": "2024-12-15T20:00:00+01:00", "status": "cancelled"},
+            ],
+        },
+        context={"tz": ZoneInfo("Europe/Paris"), "language": "fr"},
+    )
+    full, off = screening.times
+    assert showing_text(full, words=french) == "sam. 14 décembre, 20:00 (VOST) — complet"
+    assert showing_text(off, words=french) == "dim. 15 décembre, 20:00 — annulé"
+    assert [status_word(s, french) for s in ("canceled", "postponed")] == ["annulé", "reporté"]
+    html = showings(screening, tag=False, words=french)
+    assert html == (
+        "sam. 14 décembre, 20:00 (VOST) — complet<br><s>dim. 15 décembre, 20:00</s> — annulé"
+    )

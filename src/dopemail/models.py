@@ -362,21 +362,16 @@ MOMENT_WRITTEN = (
     "a date (2024-01-12, midnight in the publication's zone) "
     "or a date and time with its zone (2024-01-12T19:30:00-08:00)"
 )
-Moment = Annotated[
-    datetime,
-    BeforeValidator(_parse_moment),
-    WithJsonSchema(
-        {
-            "type": "string",
-            # As _parse_moment takes them: a day, or a time with its zone ('next week' and a
-            # time without a zone were valid by the schema, refused by the build).
-            "pattern": r"^\s*(\d{4}-\d\d-\d\d([Tt _]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)? ?"
-            r"(Z|[+-]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?))?"
-            r"|\d{8}T\d{2,6}([.,]\d+)?(Z|[+-]\d{2,4}))\s*$",
-            "description": MOMENT_WRITTEN,
-        }
-    ),
-]
+_MOMENT_SCHEMA = {
+    "type": "string",
+    # As _parse_moment takes them: a day, or a time with its zone ('next week' and a time
+    # without a zone were valid by the schema, refused by the build).
+    "pattern": r"^\s*(\d{4}-\d\d-\d\d([Tt _]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)? ?"
+    r"(Z|[+-]\d\d(:?\d\d(:?\d\d([.,]\d+)?)?)?))?"
+    r"|\d{8}T\d{2,6}([.,]\d+)?(Z|[+-]\d{2,4}))\s*$",
+    "description": MOMENT_WRITTEN,
+}
+Moment = Annotated[datetime, BeforeValidator(_parse_moment), WithJsonSchema(_MOMENT_SCHEMA)]
 Day = Annotated[
     date,
     BeforeValidator(_parse_day),
@@ -616,6 +611,88 @@ class Run(Model):
         return _after_start(ends, info, "run")
 
 
+def _status_word(value: Any) -> Any:
+    # 'Sold Out', 'SOLD-OUT', 'sold_out', 'soldout': the status meant, not a mistake.
+    if not isinstance(value, str):
+        return value
+    words = " ".join(re.split(r"[\s_-]+", value.strip().lower()))
+    return _STATUS_SAID.get(words, words)
+
+
+#: A status as an editor may write it otherwise: in one word, or in French, the language of
+#: the publication's other city (what readers read follows the publication's language).
+_STATUS_SAID = {
+    "soldout": "sold out",
+    **dict.fromkeys(("complet", "complète", "complets", "complètes"), "sold out"),
+    **dict.fromkeys(("annulé", "annulée", "annulés", "annulées"), "cancelled"),
+    **dict.fromkeys(("reporté", "reportée", "reportés", "reportées"), "postponed"),
+}
+
+
+#: Both spellings of it, as the editor writes it (American 'canceled', British 'cancelled'),
+#: printed as written.
+CANCELLED = ("cancelled", "canceled")
+ShowStatus = Annotated[Literal["sold out", "cancelled", "canceled"], BeforeValidator(_status_word)]
+EventStatus = Annotated[
+    Literal["sold out", "cancelled", "canceled", "postponed"], BeforeValidator(_status_word)
+]
+
+
+class Showtime(Model):
+    """One showing at a venue: its time, and, when there is more to say of it, whether it is
+    sold out or cancelled, its own tickets and a note."""
+
+    at: Moment = Field(description="When it starts, with its zone.")
+    status: ShowStatus | None = Field(
+        None, description="'sold out' or 'cancelled' (or 'canceled'): printed beside its time."
+    )
+    url: Url | None = Field(None, description="Tickets for this showing.")
+    note: str | None = Field(None, description="e.g. 'Q&A after the film', 'in 35mm'.")
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether it was cancelled (either spelling)."""
+        return self.status in CANCELLED
+
+
+def _showtime(value: Any, info: ValidationInfo) -> Any:
+    # A time alone, or a mapping with its 'at'. The time is read here, where the screening's
+    # city and country are known (a Showtime of its own does not know them): a time without
+    # an offset is told the venue's, and a Paris venue's '19:30' is at Paris's clock.
+    if isinstance(value, Showtime):
+        return value
+    if isinstance(value, Mapping):
+        if "at" not in value:
+            return value  # (its missing 'at' told by Showtime)
+        return {**value, "at": _parse_moment(value["at"], info)}
+    said = _SAID_WITH_STATUS.match(value) if isinstance(value, str) else None
+    if said:
+        # '2024-06-13T19:00:00-07:00 (sold out)': the time and its status in one text.
+        at, status = said.group(1), _status_word(said.group(2))
+        raise ValueError(
+            f"'{value.strip()}': a showtime's status is a field of its own: write the item "
+            f"as '- at: {at}' with 'status: {status}' under it, indented like 'at'"
+        )
+    return Showtime.model_construct(at=_parse_moment(value, info))
+
+
+_SAID_WITH_STATUS = re.compile(
+    r"^\s*(\d{4}-\d\d-\d\d\S*)\s*[-–—(,:;]*\s*(sold[\s_-]?out|cancell?ed|postponed)"
+    r"\s*\)?\s*$",
+    re.I,
+)
+
+
+class _OrAMoment:
+    """A showtime's schema: a time alone, or a mapping with its 'at' and the rest."""
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        return {"anyOf": [_MOMENT_SCHEMA, handler(schema)]}
+
+
+ShowtimeItem = Annotated[Showtime, BeforeValidator(_showtime), _OrAMoment()]
+
+
 class Screening(Model):
     """A venue where the film plays, with its street address."""
 
@@ -631,7 +708,14 @@ class Screening(Model):
     )
     starts: Day | None = Field(None, description="First day it plays here.")
     ends: Day | None = Field(None, description="Last day it plays here.")
-    times: list[Moment] = Field(default_factory=list, description="Showtimes, with their zone.")
+    times: list[ShowtimeItem] = Field(
+        default_factory=list,
+        description="Showtimes, with their zone; one with more to say is a mapping: its 'at', "
+        "and its 'status' ('sold out', 'cancelled'), 'url' (its tickets) or 'note'.",
+    )
+    status: ShowStatus | None = Field(
+        None, description="'sold out' or 'cancelled' (or 'canceled'): every showing here."
+    )
     url: Url | None = Field(None, description="The venue's page for this film (tickets).")
     note: str | None = Field(None, description="e.g. '35mm print', 'Q&A after the 7pm show'.")
 
@@ -703,6 +787,11 @@ class Event(Model):
         "publication's ('51 rue des Écoles, 75005 Paris, France').",
     )
     date: Moment | None = Field(None, description="When it takes or took place.")
+    status: EventStatus | None = Field(
+        None,
+        description="'sold out', 'cancelled' (or 'canceled') or 'postponed': printed beside "
+        "its heading.",
+    )
     url: Url | None = Field(None, description="Tickets or more information.")
 
     @field_validator("address")
@@ -1026,10 +1115,12 @@ def _showings_end(meta: Entry) -> str | None:
         if ends is None and (starts is not None or not screening.times):
             return None  # from a day on, or no day said: playing still, as far as it says
         days += [d for d in (starts, ends) if d is not None]
-        days += [moment.date() for moment in screening.times]
+        days += [showtime.at.date() for showtime in screening.times]
     for event in meta.events:
-        if event.date is None:
-            return None  # live, and its day not said yet
+        if event.status in CANCELLED:
+            continue  # (it will not take place: it neither ends the showings nor extends them)
+        if event.date is None or event.status == "postponed":
+            return None  # live, and its day not said yet (or no longer the one written)
         days.append(event.date.date())
     return max(days).isoformat() if days else None
 

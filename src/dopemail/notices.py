@@ -341,9 +341,9 @@ def notes(
                 )
         found.extend(_address_repeats(screening, i, doc))
         timed = [
-            (("screenings", i, "times", j), moment)
-            for j, moment in enumerate(screening.times)
-            if not isinstance(moment, WholeDay)
+            (("screenings", i, "times", j), showtime.at)
+            for j, showtime in enumerate(screening.times)
+            if not isinstance(showtime.at, WholeDay)
         ]
         where = (screening.country, screening.city, screening.venue)
         # Not with a region (Athens, GA; London, ON: the region says where it is, and the
@@ -357,7 +357,7 @@ def notes(
         last = screening.ends or (run.ends if run else None)
         if first is None and last is None:
             continue
-        for j, moment in enumerate(screening.times):
+        for j, moment in enumerate(showtime.at for showtime in screening.times):
             if any(
                 (first is None or first <= day) and (last is None or day <= last)
                 for day in _days_of(moment, zone)

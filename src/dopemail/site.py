@@ -22,7 +22,7 @@ from .content import RenderedEntry
 from .countries import display
 from .errors import ContentError
 from .layout import ARCHIVE_DIR, ISSUES_DIR
-from .models import Film, LoadedIssue, Workspace
+from .models import CANCELLED, Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
 from .templates import is_novel, render
@@ -91,7 +91,9 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         # A date the venue does not give is the run's (as the showtimes are checked); with
         # no start at all, it is no event a search engine takes (startDate is required):
         # the page still lists it.
-        start = screening.times[0] if screening.times else screening.starts
+        # (Its first showing still on, when one before it was cancelled.)
+        on = [t for t in screening.times if not t.cancelled] or screening.times
+        start = on[0].at if on else screening.starts
         start = start or (run.starts if run else None)
         end = screening.ends or (run.ends if run else None)
         if start is None:
@@ -126,6 +128,19 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         event["startDate"] = machine_time(start) if timed else day.isoformat()
         if end:
             event["endDate"] = end.isoformat()
+        # What a search engine shows beside the listing: a run cancelled there, or every
+        # showing of it; sold out there.
+        times = screening.times
+        if screening.status in CANCELLED or (times and all(t.cancelled for t in times)):
+            event["eventStatus"] = "https://schema.org/EventCancelled"
+        elif screening.status == "sold out" or (
+            times and all(t.status == "sold out" or t.cancelled for t in times)
+        ):
+            event["offers"] = {
+                "@type": "Offer",
+                "availability": "https://schema.org/SoldOut",
+                "url": screening.url or entry.url,
+            }
         graph.append(event)
     return graph
 

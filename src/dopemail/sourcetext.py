@@ -541,9 +541,11 @@ _EXAMPLES = (
     N_("What the picture shows"),
     N_("The caption under it"),
     N_("Images courtesy and © Distributor, 2024."),
+    N_("Q&A after the film"),
 )
 _EXAMPLE_URLS = (
     "https://venue.example/tickets",
+    "https://venue.example/tickets/0309",
     "https://service.example/film",
     "https://video.example/watch",
     "https://venue.example/event",

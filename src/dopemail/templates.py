@@ -60,16 +60,93 @@ def default_template(name: str) -> str:
 
 
 def time_tag(
-    value: datetime, beside: datetime | None = None, words: Wording = ENGLISH
+    value: Any, beside: datetime | None = None, words: Wording = ENGLISH
 ) -> markupsafe.Markup:
     """A showtime or an event's date in a page: its words (:func:`show_time`, with the year
     when it is not ``beside``'s) in a <time> that gives machines the day, or the instant,
-    it stands for."""
+    it stands for. A showtime given whole (a screening's ``times``) is its time alone: see
+    :func:`showings` for its status, tickets and note."""
+    value = getattr(value, "at", value)
     when = value.date().isoformat() if isinstance(value, WholeDay) else machine_time(value)
     # Joined by hand: Markup.format goes through string.Formatter, 30 times the cost.
     escape = markupsafe.escape
     shown = escape(words.show_time(value, beside))
     return markupsafe.Markup(f'<time datetime="{escape(when)}">{shown}</time>')
+
+
+#: A showing's or an event's status as readers read it ('cancelled' as the editor spells
+#: it: 'canceled' in American English).
+_STATUSES = {
+    "sold out": N_("sold out"),
+    "cancelled": N_("cancelled"),
+    "canceled": N_("canceled"),
+    "postponed": N_("postponed"),
+}
+#: The statuses whose date no longer holds: shown struck out.
+_CALLED_OFF = ("cancelled", "canceled", "postponed")
+
+
+def status_word(status: str, words: Wording = ENGLISH) -> str:
+    """A status ('sold out', 'cancelled', 'postponed') in the publication's language
+    ('complet' in French)."""
+    known = _STATUSES.get(str(status))
+    return words.gettext(known) if known else str(status)
+
+
+def with_status(shown: Any, status: str | None, words: Wording = ENGLISH) -> Any:
+    """``shown`` (a venue, an event's heading, a time), followed by its status when it has
+    one: 'Landmark Sunset — sold out'. HTML stays HTML."""
+    if not status:
+        return shown
+    after = words.gettext(" — %(status)s") % {"status": status_word(status, words)}
+    if isinstance(shown, markupsafe.Markup):
+        return shown + after
+    return f"{shown}{after}"
+
+
+def called_off(status: str | None) -> bool:
+    """Whether a status says the date no longer holds (cancelled, postponed): its time is
+    then struck out."""
+    return status in _CALLED_OFF
+
+
+def showings(
+    screening: Any, beside: datetime | None = None, tag: bool = True, words: Wording = ENGLISH
+) -> markupsafe.Markup:
+    """A screening's showtimes in a page or an email. Each is its time (in a <time> with
+    ``tag``, as :func:`time_tag`), linked to its own tickets, then its note and its status
+    ('Sat, March 9, 7:30 PM (Q&A after the film) — sold out'); a cancelled one is struck out,
+    as all are at a venue whose screening is cancelled. One after another ('; '), or on a
+    line each when one of them says more than its time."""
+    escape = markupsafe.escape
+    shown: list[str] = []
+    more = False
+    for showtime in screening.times:
+        at = getattr(showtime, "at", showtime)
+        status = getattr(showtime, "status", None)
+        url = getattr(showtime, "url", None)
+        note = getattr(showtime, "note", None)
+        more = more or bool(status or url or note)
+        when = str(time_tag(at, beside, words)) if tag else str(escape(words.show_time(at, beside)))
+        off = called_off(status) or called_off(getattr(screening, "status", None))
+        if url and not off:
+            when = f'<a href="{escape(url)}">{when}</a>'
+        if off:
+            when = f"<s>{when}</s>"
+        if note:
+            when += f" ({escape(note)})"
+        shown.append(str(with_status(markupsafe.Markup(when), status, words)))
+    joiner = "<br>" if more else str(escape(words.gettext("; ")))
+    return markupsafe.Markup(joiner.join(shown))
+
+
+def showing_text(showtime: Any, beside: datetime | None = None, words: Wording = ENGLISH) -> str:
+    """A showtime in the text part: 'Sat, March 9, 7:30 PM (Q&A after the film) — sold out'
+    (its tickets are on a line of their own)."""
+    at = getattr(showtime, "at", showtime)
+    note = getattr(showtime, "note", None)
+    shown = words.show_time(at, beside) + (f" ({note})" if note else "")
+    return str(with_status(shown, getattr(showtime, "status", None), words))
 
 
 def video_words(event: Any, published: datetime, words: Wording = ENGLISH) -> str:
@@ -1194,6 +1271,11 @@ OWN_FILTERS = {
     "video_words": video_words,
     "is_audio": is_audio,
     "time_tag": time_tag,
+    "showings": showings,
+    "showing_text": showing_text,
+    "status_word": status_word,
+    "with_status": with_status,
+    "called_off": called_off,
     "machine_time": machine_time,
     "number": number,
     "source_work": source_work,
@@ -1215,6 +1297,10 @@ _WORDED = (
     "video_words",
     "event_link_words",
     "time_tag",
+    "showings",
+    "showing_text",
+    "status_word",
+    "with_status",
     "source_work",
     "cast_line",
     "address_line",

@@ -222,6 +222,10 @@ def describe_errors(
             elif close:
                 message += f" (did you mean '{close}'?)"
                 hint = f"rename it to '{close}'"
+                status = _STATUS_FIELDS.get(str(loc[-1]).lower().replace("-", "_"))
+                if close == "status" and status and _value_at(data, loc) is True:
+                    # 'sold_out: true' renamed would be 'status: true': the word is the value.
+                    hint = f"write it 'status: {status}'"
             else:
                 hint = "known fields here: " + ", ".join(known)
             yield loc, message, hint
@@ -540,6 +544,18 @@ _USUAL_NAMES = {
     **dict.fromkeys(("recording", "audio", "podcast", "replay", "stream_url"), "video"),
     **dict.fromkeys(("description", "legend"), "caption"),
     **dict.fromkeys(("alt_text", "alttext"), "alt"),
+    # A showing's or an event's state written as a field of its own ('sold_out: true').
+    **dict.fromkeys(
+        ("sold_out", "soldout", "cancelled", "canceled", "postponed", "availability"), "status"
+    ),
+}
+
+#: A status written as a field of its own, true ('sold_out: true'): the value it is.
+_STATUS_FIELDS = {
+    **dict.fromkeys(("sold_out", "soldout"), "sold out"),
+    "cancelled": "cancelled",
+    "canceled": "canceled",
+    "postponed": "postponed",
 }
 
 #: A name that says a recording: its address is an event's video, not its url.

@@ -104,7 +104,8 @@ def show_time(value: datetime, beside: datetime | None = None) -> str:
     """'Fri, March 8, 7:30 PM' (a no-break space before PM); 'Fri, March 8' for a day written
     without a time; with the offset, '(UTC+1)', for a time written in another than the
     publication's. With the year, 'Sat, January 20, 2024, 7:00 PM', when it is not the year
-    of ``beside`` (see :func:`other_year`)."""
+    of ``beside`` (see :func:`other_year`). A showtime given whole is its time (``at``)."""
+    value = getattr(value, "at", value)
     day = f"{DAYS[value.weekday()]}, {MONTHS[value.month - 1]} {value.day}"
     if other_year(value, beside):
         day = f"{day}, {value.year}"
@@ -325,6 +326,7 @@ class _CldrDates:
         """'jeu. 10 décembre, 20:30', the day alone for a day written without a time, and the
         offset for a time written in another than the publication's; with the year when it
         is not ``beside``'s ('sam. 20 janvier 2024, 19:00')."""
+        value = getattr(value, "at", value)
         pattern = self._day_in_year if other_year(value, beside) else self._day
         day = self._ordinal(pattern.apply(value, self.locale))
         if isinstance(value, WholeDay):
