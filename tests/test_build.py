@@ -1356,6 +1356,19 @@ def test_a_caption_that_ends_a_sentence_is_followed_by_its_credit_as_one(
     )
 
 
+def test_a_credit_without_a_caption_begins_its_line(workspace: Path) -> None:
+    # It read "photograph by Chris Harris" under the picture, in lower case (the email's
+    # "Photo: Chris Harris" was right).
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text("utf-8")
+    assert "    caption: Scott\n    credit: Chris Harris\n" in text
+    entry.write_text(text.replace("    caption: Scott\n", "", 1))
+    build(workspace)
+    page = (workspace / "site/all-of-us-strangers/index.html").read_text("utf-8")
+    assert "<figcaption>Photograph by Chris Harris</figcaption>" in page
+    assert "<figcaption>photograph by" not in page
+
+
 def test_the_last_issue_unsent_may_go(workspace: Path, run_cli) -> None:
     # The guard of sent issues' web versions took any issue's: deleting the one draft left
     # stopped the build, and 'new issue', the command to fill the folder again.

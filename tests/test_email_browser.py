@@ -568,3 +568,23 @@ def test_a_picture_in_a_sentence_stays_in_its_line(browser, tmp_path: Path, wher
     assert abs(next_top - top) < 2, (top, next_top)  # "out of five" on the line of "Rated"
     assert icon_bottom > top and icon_top < bottom, (top, bottom, icon_top, icon_bottom)
     assert still == "block"  # a picture alone in its paragraph is one of its own
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_a_code_block_and_a_wide_table_fit_the_web_version_on_a_phone(
+    browser, tmp_path: Path, width: int
+) -> None:
+    # The page had no rule for either: a table with a ticket address and a code block made
+    # it 543 px wide, the whole page scrolling sideways (the email already fitted).
+    intro = (
+        "| Date | Film | Tickets |\n| --- | --- | --- |\n| Fri, June 13 | Anatomy of a Fall | "
+        "<https://www.lumierewest.example.com/tickets/anatomy-of-a-fall> |\n\n"
+        "```\nOpening night: doors 6:30, film 7:00, talk 9:15, party on the roof after\n```\n"
+    )
+    page = _intro_shown(browser, tmp_path, intro, width, "index.html")
+    wide, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    broken = page.evaluate(_BROKEN_WORDS.replace("td.body td, td.body th", "main td, main th"))
+    page.close()
+    assert wide <= screen, f"{wide}px wide on a {screen}px screen"
+    # Only the address too long for its cell is broken, not the table's words.
+    assert [w for w in broken if not w.startswith("<https://") and "//" not in w] == [], broken

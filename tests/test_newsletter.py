@@ -2797,10 +2797,11 @@ def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
         ], issue.key
         # And each event's link to its tickets, by the event. (Not in the web version and the
         # feeds, whose HTML the feed validators take an aria-label in for a risk.)
-        events = [ev for e in gathered for ev in e.meta.events if ev.url]
-        tickets = [a for a in email.all("a") if a.get("href") in {ev.url for ev in events}]
+        # With its film's, as the recording's: two events' "Q&A" read alike.
+        events = [(ev, e) for e in gathered for ev in e.meta.events if ev.url]
+        tickets = [a for a in email.all("a") if a.get("href") in {ev.url for ev, _ in events}]
         assert [a.get("aria-label") for a in tickets] == [
-            f"Tickets and information: {ev.title or ev.heading}" for ev in events
+            f"Tickets and information: {ev.title or ev.heading}, {e.meta.title}" for ev, e in events
         ], issue.key
 
 
@@ -2928,3 +2929,50 @@ def test_a_template_of_the_editor_s_own_still_shows_showtimes_by_their_time(
     outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
     shown = outputs["email"][1].replace("\u00a0", " ")
     assert "Sat, January 13, 7:00 PM Sat, January 13, 7:00 PM" in shown, shown
+
+
+def test_links_alike_in_words_are_named_apart_in_the_web_version_and_the_email(
+    tmp_path: Path,
+) -> None:
+    # The web version's "See all 8 photos", "Watch the recording" and "Tickets and
+    # information" had only their words, two events' tickets in one issue read alike in a
+    # screen reader's list of links (the email's ticket link named the event alone: "Q&A").
+    root = copy_publication(tmp_path)
+    build(root)
+    strangers = root / "site/issues" / STRANGERS_ISSUE
+    festivals = root / "site/issues/2-summer-festivals"
+    # (The web version's HTML is the issues feed's too, whose validators take an aria-label
+    # for a risk: its links say the rest to screen readers alone, as its "Read more" does.)
+    hidden = '<span class="visually-hidden">: '
+    festival = "French Film Days on Sunset 2024 — four nights, four films"
+    named = {
+        (strangers / "index.html"): [
+            f"See all 8 photos{hidden}All of Us Strangers</span></a>",
+            f"Watch the recording{hidden}Conversation, All of Us Strangers</span></a>",
+        ],
+        (festivals / "index.html"): [
+            f"Tickets and information{hidden}Opening night: what French cinema is saying "
+            f"now, {festival}</span></a>",
+        ],
+        (festivals / "email.html"): [
+            'aria-label="Tickets and information: Opening night: what French cinema is saying '
+            'now, French Film Days on Sunset 2024 — four nights, four films"',
+        ],
+    }
+    for path, labels in named.items():
+        html = path.read_text("utf-8")
+        for label in labels:
+            assert label in html, (path.name, label)
+    # An event's address keeps its own direction, as a screening's does (in an Arabic page,
+    # "8000 Sunset Boulevard" had its number moved to the end).
+    address = "8440 Sunset Boulevard, West Hollywood, CA 90069</a>"
+    for path in (
+        festivals / "index.html",
+        festivals / "email.html",
+        root / "site/french-film-days-2024/index.html",
+    ):
+        # The screening's at Lumière West, then the event's there.
+        links = [
+            a for a in re.findall(r"<a [^>]*>[^<]*</a>", path.read_text("utf-8")) if address in a
+        ]
+        assert len(links) == 2 and all('dir="auto"' in a for a in links), (path, links)

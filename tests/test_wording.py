@@ -289,7 +289,9 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     assert "d’après Rochefort, roman d’Anne Dupont" in web
     demoiselles = texts["page 2"]
     assert "D’après Rochefort, roman d’Anne Dupont" in demoiselles
-    assert "photographie d’Émile Ozon" in page and "photographie de Lilies" in page
+    # (A credit under no caption begins its line.)
+    assert "Photographie d’Émile Ozon" in page and "photographie d’Émile" not in page
+    assert "Marianne et Héloïse, photographie de Lilies Films" in page
     assert (
         "Réalisé par Jacques Demy ; écrit par Jacques Demy et Agnès Varda".replace(
             " ;", f"{NNBSP};"

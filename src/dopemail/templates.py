@@ -482,13 +482,17 @@ _SENTENCE_END = tuple(".!?…。！？")
 def with_credit(caption: str | None, credit: str) -> markupsafe.Markup:
     """A picture's caption and its credit line, as a page prints them under it: 'Le Canal,
     photograph by Zoé Lefèvre'; after a caption that ends a sentence, a sentence of its own
-    ('The last scene. Photograph by ...': it read '... scene., photograph by')."""
+    ('The last scene. Photograph by ...': it read '... scene., photograph by'); without a
+    caption, the credit begins the line."""
     written = str(caption or "").rstrip()
     ends = written.rstrip("”’\"')»」』").endswith(_SENTENCE_END)  # judged before escaping
     # Escaped as the parts are: a credit line may be markup already (a translated line).
     shown, credit = markupsafe.escape(written), markupsafe.escape(credit or "")
-    if not credit or not shown:
-        return shown or credit
+    if not shown:
+        # The credit alone is the caption, a sentence of its own: 'Photograph by ...'.
+        return credit[:1].upper() + credit[1:]
+    if not credit:
+        return shown
     if ends:
         return shown + " " + credit[:1].upper() + credit[1:]
     return shown + ", " + credit
