@@ -915,7 +915,7 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     config.write_text(config.read_text().replace('title = "DoPe Press"', 'title = "DoPe"', 1))
     output = built(run_cli, workspace)
     assert "issue 1 was sent, and this build changed" in output, output
-    assert "undo what changed it (an entry it gathers, a picture" in output, output
+    assert "undo what changed it (its own text, an entry it gathers, a picture" in output, output
     assert "undo the edit" not in output, output
     # So too with a new entry written in the same build: its page, new, is no page that
     # stayed as it was (the hint named every entry of the issue, none of them edited).
@@ -926,7 +926,7 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     )
     output = built(run_cli, workspace)
     assert "issue 1 was sent, and this build changed" in output, output
-    assert "undo what changed it (an entry it gathers, a picture" in output, output
+    assert "undo what changed it (its own text, an entry it gathers, a picture" in output, output
     assert "undo the edit" not in output, output
 
 
@@ -1976,3 +1976,52 @@ def test_the_readme_s_week_of_work_runs_as_written(
     assert code == 0, output
     message = json.loads((workspace / f"site/issues/{issue.stem}/message.json").read_text())
     assert message["status"] == "sent"
+
+
+def test_a_sent_issue_s_changes_are_told_as_what_its_readers_hold(workspace: Path, run_cli) -> None:
+    built(run_cli, workspace)
+    # The email alone changed (a template of the email's own): readers keep the one they
+    # got. It said they "see the new text", and to undo the template.
+    own = workspace / "templates/email/film_card.mjml.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    default = (REPO / "src/dopemail/default_templates/email/film_card.mjml.j2").read_text()
+    assert '{{ _("Read more") }}</mj-button>' in default
+    own.write_text(default.replace('{{ _("Read more") }}</mj-button>', "Read on</mj-button>"))
+    output = built(run_cli, workspace)
+    assert (
+        "issue 1 was sent, and this build changed its email: its readers keep the one they "
+        "were sent (nothing they open changed), and the copy in site/ is no longer what they "
+        "got" in output
+    ), output
+    assert "see the new text" not in output and "nothing to do if that is meant" in output
+    own.unlink()
+    built(run_cli, workspace)
+    # Its subject edited with its intro: both said (the subject's edit hid the intro's).
+    issue = workspace / "issues/2-summer-festivals.md"
+    text = issue.read_text("utf-8")
+    subject = re.search(r"(?m)^subject: .*$", text)
+    assert subject is not None
+    text = text.replace(subject.group(0), 'subject: "Summer: a Q&A, and French Film Days"', 1)
+    issue.write_text(text + "\nP.S. A correction: the Q&A starts at 8.\n", "utf-8")
+    output = built(run_cli, workspace)
+    assert (
+        "issue 2 was sent, and this build changed its web version and its email: readers" in output
+    )
+    assert "undo what changed it (its own text," in output, output
+    # base_url moved: the emails sent link to the old address, which that warning says; the
+    # sent issues' pages are not said one by one to be seen "from their email".
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text().replace(
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://press.example.com/dope/"',
+            1,
+        )
+    )
+    output = built(run_cli, workspace)
+    assert "was sent, and this build changed" not in output, output
+    assert (
+        "and the emails already sent link to the old address (their 'View in your browser', "
+        "'Read more' and pictures)" in output
+    ), output
+    assert "keep the old address answering (redirect it to the new one)" in output

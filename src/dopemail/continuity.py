@@ -112,11 +112,15 @@ def sent_issues_changed(
     (theirs is the edit to undo); ``written``: those of them the build wrote (a new entry's
     page is no page that stayed as it was).
 
-    Not when the issue's own message changed with them (``message.json``: its subject or
-    date edited, or a draft's status set): that is the editor at work on the issue itself.
+    Not when its status went to or from draft (the editor at work on a draft; one made a
+    draft is told by :func:`issues_unlisted`), nor when its address alone changed with them
+    (base_url moved: :func:`base_url_moved` says what that does to the emails sent). An
+    edit of its subject or date is said with the rest: readers hold the issue as it was.
     ``messages``: each replaced message's bytes before and after, by output path; without
-    them, a replaced message counts as such an edit. A status set from ready to sent (the
+    them, a replaced message counts as such a draft's. A status set from ready to sent (the
     README's step once it went out) changes no page: what changed with it is said.
+    An email changed alone (a template of the email's own) is said as such: readers keep
+    the one they got, and only the copy in ``site/`` differs from it.
     """
     files: dict[str, set[str]] = {}
     for rel in replaced:
@@ -137,18 +141,29 @@ def sent_issues_changed(
     if not changed:
         return []
     hint = (
-        "a correction is fine; otherwise undo what changed it (an entry it gathers, a picture, "
-        "a template, the settings)"
+        "a correction is fine; otherwise undo what changed it (its own text, an entry it "
+        "gathers, a picture, a template, the settings)"
     )
     if len(changed) > 3:  # a template or a setting changes every issue: said once
         numbers = number_runs(issue.meta.number for issue, _ in changed)
         unmarked = [issue.meta.number for issue, _ in changed if issue.meta.status != "sent"]
         if unmarked:  # sent by the ledger's word, not marked so: to be marked too
             hint += f"; and set 'status: sent' in those not marked so ({number_runs(unmarked)})"
+        kind = "sent issues" if unmarked else "issues marked sent"
+        if not any(_WEB_VERSION in names for _, names in changed):
+            return [
+                ContentError(
+                    f"the emails of {len(changed)} {kind} ({numbers}) "
+                    + _when(ahead, "changed with this build", "would change with the next build")
+                    + f": {_EMAIL_ALONE}",
+                    None,
+                    None,
+                    _EMAIL_ALONE_HINT,
+                )
+            ]
         return [
             ContentError(
-                f"{len(changed)} {'sent issues' if unmarked else 'issues marked sent'} "
-                f"({numbers}) "
+                f"{len(changed)} {kind} ({numbers}) "
                 + _when(ahead, "changed with this build", "would change with the next build")
                 + f": their readers {_when(ahead, 'see', 'would see')} the new version when "
                 "they open one from their email",
@@ -179,25 +194,42 @@ def sent_issues_changed(
         what = " and ".join(
             part
             for part, these in (
-                ("its web version", {"index.html"}),
+                ("its web version", {_WEB_VERSION}),
                 ("its email", {HTML_FILE, TEXT_FILE}),
             )
             if names & these
         )
+        if _WEB_VERSION in names:
+            said = (
+                f"readers who open it from their email {_when(ahead, 'see', 'would see')} "
+                "the new text"
+            )
+        else:
+            # Readers hold the email they were sent: nothing they open changed.
+            said, undo = _EMAIL_ALONE, _EMAIL_ALONE_HINT
         marked = issue.meta.status == "sent"
         found.append(
             ContentError(
                 f"issue {issue.meta.number} was sent"
                 + ("" if marked else " (the send ledger says so; it is not marked sent)")
                 + f", and {_when(ahead, 'this build changed', 'the next build would change')} "
-                f"{what}: readers who open it from their email "
-                f"{_when(ahead, 'see', 'would see')} the new text",
+                f"{what}: {said}",
                 issue.path,
                 None,
                 undo if marked else f"{undo}; and set 'status: sent' in it",
             )
         )
     return found
+
+
+_WEB_VERSION = "index.html"
+_EMAIL_ALONE = (
+    "its readers keep the one they were sent (nothing they open changed), and the copy in "
+    "site/ is no longer what they got"
+)
+_EMAIL_ALONE_HINT = (
+    "nothing to do if that is meant (a template of the email's own); otherwise undo what changed it"
+)
 
 
 def _edited_entries(replaced: Sequence[str], kept: Iterable[str]) -> set[str]:
@@ -274,7 +306,8 @@ def issues_unlisted(
 
 
 def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
-    # Whether the issue's own fields changed with this build (see sent_issues_changed).
+    # Whether what changed in the issue's message is not for sent_issues_changed to tell:
+    # a draft's status, or its address alone (see there).
     if MESSAGE_FILE not in names:
         return False
     if message is None:
@@ -289,7 +322,11 @@ def _edited(message: tuple[bytes, bytes] | None, names: set[str]) -> bool:
     # made a draft, it is told (issues_unlisted).
     if "draft" in (before.get("status"), after.get("status")):
         return True
-    return {**before, "status": None} != {**after, "status": None}
+    # Its address alone moved (base_url): base_url_moved tells what that does to the emails
+    # sent. Its subject or date edited is said with the rest: readers hold it as it was (an
+    # edit of its subject once hid its intro's, which alone was said).
+    same = {**before, "status": None, "url": None} == {**after, "status": None, "url": None}
+    return same and before.get("url") != after.get("url")
 
 
 def feed_ids_changed(
@@ -558,11 +595,16 @@ _ADDRESS = re.compile(r"https?://[^\s/]+/\S*")
 
 
 def base_url_moved(
-    root: Path, settings: Settings, feed: bytes | None = None
+    root: Path,
+    settings: Settings,
+    feed: bytes | None = None,
+    sent_before: Callable[[], bool] = lambda: False,
 ) -> list[DopemailError]:
     """A warning when ``base_url`` is not the one the last build was made with (see
     :func:`remember_base_url`), or, where no build recorded one (a fresh clone), the one of
-    the JSON feed this build replaces (``feed``, its bytes: the committed ``feeds/``)."""
+    the JSON feed this build replaces (``feed``, its bytes: the committed ``feeds/``).
+    ``sent_before``: whether an issue went out (its emails link to the old address), asked
+    only when base_url moved (the send ledger is read for it)."""
     current = settings.publication.base_url
     try:
         written = (root / LAST_BASE_URL).read_text(encoding="utf-8")
@@ -589,13 +631,22 @@ def base_url_moved(
         else "an entry or an issue can keep its old id: copy it from the feed "
         "(feeds/atom.xml, feeds/issues.xml) into its file as 'id:'"
     )
+    # The emails gone out link to the old address: only what serves it keeps them working.
+    sent = (
+        ", and the emails already sent link to the old address (their 'View in your "
+        "browser', 'Read more' and pictures)"
+        if sent_before()
+        else ""
+    )
+    redirect = "; keep the old address answering (redirect it to the new one)" if sent else ""
     return [
         ConfigError(
             f"base_url is now {current} (the last build's was {last}): every {which} feed "
-            "id is made from it, so feed readers show them all again as new, once",
+            f"id is made from it, so feed readers show them all again as new, once{sent}",
             CONFIG_NAME,
             config_line(root, ("publication", "base_url")),
-            f"if the site moved, that is the price of moving ({keep}); if not, put base_url back",
+            f"if the site moved, that is the price of moving ({keep}){redirect}; if not, put "
+            "base_url back",
         )
     ]
 
@@ -689,7 +740,12 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
             settings.feeds.items,
             ahead,
         ),
-        *base_url_moved(workspace.root, settings, feed[0] if feed is not None else None),
+        *base_url_moved(
+            workspace.root,
+            settings,
+            feed[0] if feed is not None else None,
+            lambda: any(issue.meta.status == "sent" or mailed(issue) for issue in workspace.issues),
+        ),
     ]
 
 
