@@ -4398,6 +4398,24 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
             "items = 50 entries",
             "put the whole value in quotes, or the rest after a '#' as a comment",
         ),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe Press".',
+            "remove '.' after the closing quote (or move it inside the quotes): "
+            'title = "DoPe Press"',
+        ),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe" Press',
+            "remove 'Press' after the closing quote (or move it inside the quotes): "
+            'title = "DoPe"',
+        ),
+        (
+            'title = "DoPe Press"',
+            'title = "DoPe Press" "x"',
+            "remove '\"x\"' after the closing quote (or move it inside the quotes): "
+            'title = "DoPe Press"',
+        ),
     ],
     ids=[
         "unquoted-text",
@@ -4409,18 +4427,36 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
         "single-quotes-round-an-apostrophe",
         "a-comment-after",
         "a-number-with-words",
+        "a-character-after-the-closing-quote",
+        "a-word-after-the-closing-quote",
+        "a-second-string-after",
     ],
 )
 def test_broken_toml_is_told_the_fix_for_its_own_line(workspace: Path, old, new, hint) -> None:
     # The hints were fixed examples: 'put text in double quotes: title = "DoPe Press"' for
     # any line (copied onto 'description', a second title), "check the quotes and brackets"
-    # for a backslash in a path.
+    # for a backslash in a path. Text after a closing quote was told to be quoted with it,
+    # which published the quotes.
     config = workspace / "dopemail.toml"
     text = config.read_text("utf-8")
     assert old in text
     config.write_text(text.replace(old, new, 1), "utf-8")
     (error,) = reported(workspace)
     assert error.hint == hint, error
+
+
+_TITLE = 'title = "DoPe Press"'
+
+
+@pytest.mark.parametrize("after", [".", " Press", ' "x"', ",", "x"])
+def test_text_after_a_closing_quote_is_fixed_by_following_the_hint(workspace: Path, after) -> None:
+    # The hint quoted the whole line: followed, it published the title with its quotes.
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace(_TITLE, _TITLE + after, 1), "utf-8")
+    (error,) = reported(workspace)
+    config.write_text(text.replace(_TITLE, error.hint.rpartition(": ")[2], 1), "utf-8")
+    assert load_workspace(workspace).settings.publication.title == "DoPe Press"
 
 
 @pytest.mark.parametrize(

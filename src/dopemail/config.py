@@ -252,10 +252,15 @@ _DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 _TEXT_UNQUOTED = ("Invalid value", "Expected newline or end of document after a statement")
 
 
+# A TOML string at the start of a value, up to its closing quote.
+_CLOSED_TEXT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
 def _quoted_as_written(line: str) -> str | None:
     """The fix for a text value written unquoted (or with quotes inside quotes, or curly
-    quotes) on ``line``: the line as it would read quoted, its own quotes escaped; None if it
-    holds no setting, or a value that is not text (a number, a list)."""
+    quotes) on ``line``: the line as it would read quoted, its own quotes escaped, or without
+    what follows its closing quote; None if it holds no setting, or a value that is not text
+    (a number, a list)."""
     import json
 
     key, equals, value = line.partition("=")
@@ -264,6 +269,15 @@ def _quoted_as_written(line: str) -> str | None:
         return None
     if len(value) > 2 and value[-1] in ",;" and value[-2] in "\"'":
         return f"remove the '{value[-1]}' after the value: {key.strip()} = {value[:-1]}"
+    closed = _CLOSED_TEXT.match(value)
+    rest = value[closed.end() :] if closed else ""
+    if closed and rest and not (rest[0].isalnum() and value[-1] == value[0]):
+        # Text after a quoted value ('"DoPe Press".', '"DoPe" Press'): quoting the whole line
+        # published the quotes with it. Quotes inside quotes ('"DoPe "Press""') go on below.
+        return (
+            f"remove '{rest.strip()}' after the closing quote (or move it inside the quotes): "
+            f"{key.strip()} = {closed.group()}"
+        )
     for opening, closing in ('""', "''", "\u201c\u201d", "\u2018\u2019"):
         if len(value) > 1 and value[0] == opening and value[-1] == closing:
             value = value[1:-1]  # its own quotes kept out; quotes inside it escaped
