@@ -383,6 +383,38 @@ BAD_ENTRIES = [
         "has a space in it, which no web address has",
     ),
     (
+        # Invisible format characters: check said ok, the page linked /%E2%80%8Bfilms.
+        "url-with-a-zero-width-space",
+        variant(
+            "images:", "streaming:\n  - service: Hulu\n    url: https://hulu.com/\u200bx\nimages:"
+        ),
+        14,
+        "streaming[1].url: 'https://hulu.com/\\u200bx' has an invisible character, U+200B "
+        "ZERO WIDTH SPACE, after 'https://hulu.com/', which no web address has",
+    ),
+    (
+        "url-with-a-direction-override",
+        variant("images:", "events:\n  - video: \u202ehttps://v.example.com/x\nimages:"),
+        13,
+        "events[1].video: '\\u202ehttps://v.example.com/x' has an invisible character, U+202E "
+        "RIGHT-TO-LEFT OVERRIDE, at its start",
+    ),
+    (
+        "picture-src-with-a-mark",
+        variant("  - src: media/", "  - src: media/\u200e"),
+        13,
+        "images[1].src: 'media/\\u200eall-of-us-strangers/01.jpg' has an invisible character, "
+        "U+200E LEFT-TO-RIGHT MARK, after 'media/'",
+    ),
+    (
+        # Told "'...' is not a real date or time", which looked right.
+        "date-with-a-word-joiner",
+        variant("2024-03-01", "2024-03-01T10:00:00\u2060-07:00"),
+        3,
+        "published: '2024-03-01T10:00:00\\u2060-07:00' has an invisible character, U+2060 WORD "
+        "JOINER, after '2024-03-01T10:00:00', which no date or time has",
+    ),
+    (
         "word-for-text",  # YAML 1.1: yes is a boolean
         variant("  title: A Film", "  title: yes"),
         5,
@@ -4804,6 +4836,42 @@ def test_every_known_name_of_a_country_writing_the_code_first_orders_it_so() -> 
         if countries.code_of(name) in countries._CODE_FIRST_CODES and not countries.code_first(name)
     ]
     assert wrong == [], wrong
+
+
+def test_invisible_characters_in_text_fields_are_noted_unless_a_script_uses_them(
+    write_files,
+) -> None:
+    # A zero-width space in a title, an override in a service's name (shown reversed): check
+    # said ok. The joiner of emoji, Persian's non-joiner and the direction marks of
+    # right-to-left text are meant: nothing said of them.
+    entry = variant("title: A Film\n", "title: A\u200bFilm\n")
+    entry = entry.replace(
+        "images:",
+        "streaming:\n  - service: Hu\u202elu\n    url: https://hulu.com/\n"
+        'tags: ["\U0001f469\u200d\U0001f4bb", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",'
+        ' "\u05e9\u05dc\u05d5\u05dd\u200f"]\nimages:',
+    )
+    root = write_files({"entries/zz.md": entry})
+    notes = [
+        (e.line, e.message, e.hint)
+        for e in entry_notes(load_workspace(root))
+        if "invisible" in e.message
+    ]
+    hint = "delete it (retype the value, or delete and retype the characters around it)"
+    assert notes == [
+        (
+            2,
+            "title: 'A\\u200bFilm' has an invisible character, U+200B ZERO WIDTH SPACE, "
+            "after 'A': it is published with it",
+            hint,
+        ),
+        (
+            13,
+            "streaming[1].service: 'Hu\\u202elu' has an invisible character, U+202E "
+            "RIGHT-TO-LEFT OVERRIDE, after 'Hu': it is published with it",
+            hint,
+        ),
+    ]
 
 
 def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(write_files) -> None:

@@ -39,6 +39,24 @@ def visible(text: str) -> str:
     )
 
 
+def char_named(char: str) -> str:
+    """A character as a message names it: 'U+200B ZERO WIDTH SPACE'."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}".rstrip()
+
+
+def invisible_format(text: str) -> tuple[int, str] | None:
+    """The first character of ``text`` that formats and is not seen (Unicode's category Cf:
+    a zero-width space, a direction mark or override, a byte order mark): (its index, it);
+    None if it holds none."""
+    if text.isascii():
+        return None
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            return index, char
+    return None
+
+
 def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The known name ``word`` was most likely meant to be, for a "did you mean" (or None)."""
     # Case aside: 'Q&A' was meant to be 'q&a'.

@@ -68,7 +68,7 @@ from .models import (
     Media,
     Workspace,
 )
-from .notices import curly_quoted, notes
+from .notices import curly_quoted, hidden_characters, notes
 from .pictures import (
     READABLE_NAMES,
     PictureProblem,
@@ -283,6 +283,7 @@ def load_entry(
         body_pictures=shown,
         notes=notes(meta, doc, settings.publication.zone, settings.publication.language)
         + curly_quoted(doc.meta, text)
+        + hidden_characters(doc.meta, text)
         + dropped_html(doc.body, doc.body_line),
     )
 

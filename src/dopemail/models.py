@@ -41,6 +41,7 @@ from .countries import (
     surely_at,
     venue_clocks,
 )
+from .errors import char_named, invisible_format, visible
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
@@ -64,6 +65,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     elif isinstance(value, date):
         parsed = WholeDay.combine(value, time(0), _zone(info))
     elif isinstance(value, str):
+        _no_invisible(value, "date or time")  # else told "not a real date" and it looks it
         text = value.strip()
         try:
             if _DATE.match(text):
@@ -224,6 +226,8 @@ def _parse_day(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, str):
+        _no_invisible(value, "date")
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip())
@@ -295,7 +299,23 @@ def _start_typed_wrong(value: str) -> tuple[str, str] | None:
     return found.group(), f"https://{value[found.end() :]}"
 
 
+def _no_invisible(value: str, what: str) -> None:
+    """Refuse ``value`` (a ``what``: a web address, a date) holding an invisible format
+    character: pasted from a chat or a page, it looks right and is published broken."""
+    hidden = invisible_format(value)
+    if hidden is not None:
+        at, char = hidden
+        where = f"after '{visible(value[:at])}'" if at else "at its start"
+        raise ValueError(
+            f"'{visible(value)}' has an invisible character, {char_named(char)}, {where}, "
+            f"which no {what} has: delete it (retype the value, or delete and retype the "
+            "characters around it)"
+        )
+
+
 def _check_url(value: str) -> str:
+    # Before the others: a zero-width space before 'https' read as a scheme written wrong.
+    _no_invisible(value, "web address")
     if typed := _start_typed_wrong(value):
         begins, meant = typed
         raise ValueError(
@@ -842,6 +862,14 @@ class Image(Model):
     )
     width: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
     height: int | None = Field(None, gt=0, description="Pixels; read from the file if local.")
+
+    @field_validator("src")
+    @classmethod
+    def _src_seen(cls, value: str) -> str:
+        # Published percent-encoded (/%E2%80%8Bstill.jpg): a file's name typed anew, a page's
+        # address, lack it.
+        _no_invisible(value, "picture's file name or web address")
+        return value
 
 
 #: The kinds of piece an entry can be.

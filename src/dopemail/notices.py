@@ -30,13 +30,13 @@ from .countries import (
     venue_clocks,
 )
 from .countries import unknown as unknown_country
-from .errors import ConfigError, ContentError
+from .errors import ConfigError, ContentError, char_named, visible
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .models import Entry, Film, Screening, Workspace
 from .moments import WholeDay, offset_text
 from .sourcetext import front_matter_text, key_line
-from .validation import field_path, line_of
+from .validation import field_path, leaves, line_of
 from .wording import add_a_catalog, untranslated
 
 
@@ -708,6 +708,35 @@ def curly_quoted(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...
     for key, value in meta.items():
         if key != "pull_quote":  # its own marks are dropped around it (see models.PullQuote)
             walk(value, (key,))
+    return tuple(found)
+
+
+# The invisible characters a text field is warned of: zero-width spaces and joiners of no
+# script (U+200B, U+2060, U+FEFF, the invisible operators), and the overrides that show the
+# text after them reversed (U+202D, U+202E). Not the marks that right-to-left text and scripts
+# use (U+200C, U+200D, U+200E, U+200F, the embeddings and isolates): those are meant.
+_HIDDEN = re.compile("[\u200b\u2060-\u2064\ufeff\u202d\u202e]")
+
+
+def hidden_characters(meta: Any, text: str) -> tuple[tuple[str, int | None, str], ...]:
+    """Warnings for front-matter values holding an invisible character no one means to type
+    (:data:`_HIDDEN`), which check said nothing of: a zero-width space splits a name that
+    search and the reader's find no longer match; an override prints the text reversed."""
+    if not _HIDDEN.search(front_matter_text(text)):
+        return ()
+    found: list[tuple[str, int | None, str]] = []
+    for loc, value in leaves(meta):
+        hidden = _HIDDEN.search(value) if isinstance(value, str) else None
+        if hidden is not None:
+            found.append(
+                (
+                    f"{field_path(loc)}: '{visible(value)}' has an invisible character, "
+                    f"{char_named(hidden.group())}, after '{visible(value[: hidden.start()])}'"
+                    ": it is published with it",
+                    line_of(meta, loc),
+                    "delete it (retype the value, or delete and retype the characters around it)",
+                )
+            )
     return tuple(found)
 
 
