@@ -97,6 +97,30 @@ def test_an_empty_template_of_the_workspace_is_refused(
     assert Path(found[1]).read_text(encoding="utf-8").strip(), found[1]
 
 
+@pytest.mark.parametrize("char", ["\x0b", "\x00", "\x0c", "\x1b"])
+def test_a_control_character_in_a_template_is_told_at_its_line(
+    workspace: Path, run_cli, char: str
+) -> None:
+    # It was copied into every entry's text: check, build and the preview stopped with the
+    # feeds' XML library's traceback ("All strings must be XML compatible"), naming no file.
+    build(workspace)
+    before = _outputs(workspace)
+    source = (DEFAULTS / "entry_content.html.j2").read_text("utf-8").split("\n")
+    line = next(i for i, text in enumerate(source, 1) if text.startswith("<figure"))
+    source[line - 1] = f"x{char}{source[line - 1]}"
+    override = workspace / "templates/entry_content.html.j2"
+    override.parent.mkdir(exist_ok=True)
+    override.write_text("\n".join(source), encoding="utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            f"templates/entry_content.html.j2:{line}: an invisible control character, "
+            f"U+{ord(char):04X}, at column 2: feeds and emails cannot hold it"
+        ) in output, output
+    assert _outputs(workspace) == before
+
+
 DEFAULTS = Path(__file__).resolve().parent.parent / "src/dopemail/default_templates"
 
 

@@ -973,6 +973,24 @@ class _OwnTemplates(jinja2.FileSystemLoader):
                 f"write the template (dopemail's own is {default_template(template)}, a start), "
                 "or delete the file to use dopemail's",
             )
+        from .validation import CONTROL  # loaded by then: the entries' models need it
+
+        control = CONTROL.search(source)
+        if control is not None:
+            # Else copied into every page and feed item, which the feeds' XML library
+            # refused with a traceback naming no template.
+            line = source.count("\n", 0, control.start()) + 1
+            column = control.start() - (source.rfind("\n", 0, control.start()) + 1) + 1
+            more = len(CONTROL.findall(source)) - 1
+            raise TemplateError(
+                f"an invisible control character, U+{ord(control.group()):04X}, at column "
+                f"{column}"
+                + (f" ({more} more in the file)" if more else "")
+                + ": feeds and emails cannot hold it (pasted text often brings them)",
+                _shown(filename, self.root),
+                line,
+                "delete it, or put a space or a line break in its place",
+            )
         return source, filename, uptodate
 
 
