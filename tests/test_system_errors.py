@@ -121,6 +121,33 @@ def test_a_control_character_in_a_template_is_told_at_its_line(
     assert _outputs(workspace) == before
 
 
+def test_a_scaffold_template_that_does_not_compile_is_told_by_check_and_build(
+    workspace: Path, run_cli
+) -> None:
+    # No build renders them: check said ok, and only `dopemail new` failed, later.
+    templates = workspace / "templates"
+    templates.mkdir(exist_ok=True)
+    entry = (DEFAULTS / "new_entry.md.j2").read_text("utf-8").split("\n")
+    entry[2] += " {% if kind %}"
+    (templates / "new_entry.md.j2").write_text("\n".join(entry), encoding="utf-8")
+    issue = (DEFAULTS / "new_issue.md.j2").read_text("utf-8").split("\n")
+    issue[1] += " {{ subject( }}"
+    (templates / "new_issue.md.j2").write_text("\n".join(issue), encoding="utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            "templates/new_entry.md.j2:3: template syntax error: the {% if %} on this line is "
+            "never closed"
+        ) in output, output
+        assert "templates/new_issue.md.j2:2: template syntax error: unexpected '}'" in output
+    # Copied as they are (new_issue.md.j2 uses a filter only `new` has): no error.
+    for name in ("new_entry.md.j2", "new_issue.md.j2"):
+        (templates / name).write_text((DEFAULTS / name).read_text("utf-8"), encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+
+
 DEFAULTS = Path(__file__).resolve().parent.parent / "src/dopemail/default_templates"
 
 

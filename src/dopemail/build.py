@@ -434,6 +434,9 @@ def render_workspace(
     env = env or _environment(workspace.root, cache, settings.publication.language)
     if own_templates(workspace.root):
         check_blocks(env)  # (dopemail's own fill each other's blocks as they should)
+        from .scaffold import check_scaffolds
+
+        check_scaffolds(workspace.root, settings.publication.language)
     rendered, pages = _render_entries(env, workspace, cache)
     by_slug = {r.entry.slug: r for r in rendered}
     render_again_with(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+
 from .config import load_settings
 from .errors import ContentError, DopemailError, DopemailErrors
 from .filenames import RESERVED_SLUGS, reserved_slug, slugify
@@ -14,7 +16,7 @@ from .frontmatter import yaml_text
 from .issuefiles import PREHEADER_PLACEHOLDER
 from .layout import ENTRIES_DIR
 from .models import SLUG
-from .templates import PREHEADER_SHOWN, make_environment, render
+from .templates import PREHEADER_SHOWN, check_compiles, make_environment, render
 from .wording import ENGLISH, Wording, wording_for
 
 _SLUG = re.compile(SLUG)
@@ -25,6 +27,24 @@ def yaml_slug(slug: str) -> str:
     import yaml
 
     return slug if isinstance(yaml.safe_load(slug), str) else yaml_text(slug)
+
+
+#: The templates only `dopemail new` renders.
+SCAFFOLDS = ("new_entry.md.j2", "new_issue.md.j2")
+
+
+def _environment(root: Path, language: str) -> jinja2.Environment:
+    """The environment the scaffolds are rendered with: text, not HTML, and their filter."""
+    env = make_environment(root, autoescape=False, language=language)
+    env.filters["yaml_slug"] = yaml_slug
+    return env
+
+
+def check_scaffolds(root: Path, language: str) -> None:
+    """Raise the errors of the workspace's own :data:`SCAFFOLDS` that compiling finds (a
+    syntax error), with file and line: no build renders them, and check said ok of one that
+    `dopemail new` then failed on."""
+    check_compiles(_environment(root, language), SCAFFOLDS)
 
 
 #: The longest slug made from a title: a headline of 175 characters made a file name the
@@ -125,7 +145,7 @@ def new_entry(
             f"--slug {slug}-2 (a second piece on the same film keeps its title)",
         )
     now = now or datetime.now(settings.publication.zone)
-    env = make_environment(root, autoescape=False, language=settings.publication.language)
+    env = _environment(root, settings.publication.language)
     text = render(
         env,
         "new_entry.md.j2",
@@ -240,8 +260,7 @@ def new_issue(
     path = root / ISSUES_DIR / f"{number}-{slug or short_slug(subject)}.md"
     now = now or datetime.now(workspace.settings.publication.zone)
     language = workspace.settings.publication.language
-    env = make_environment(root, autoescape=False, language=language)
-    env.filters["yaml_slug"] = yaml_slug
+    env = _environment(root, language)
     text = render(
         env,
         "new_issue.md.j2",

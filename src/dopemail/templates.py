@@ -1425,6 +1425,66 @@ def _shown(filename: str, root: Path | None) -> str:
     return filename
 
 
+def _syntax_error(
+    env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str
+) -> TemplateError:
+    """A template's syntax error, at the line to correct, with its fix."""
+    root = env.globals.get("workspace_root")
+    opened = _unclosed(env, exc)
+    if opened is not None:
+        # Jinja tells where the template ended; the block to close began elsewhere.
+        tag, line = opened
+        ended = _ENCOUNTERED_END.match(exc.message or "")
+        reached = (
+            f"the {{% end{ended.group(1)} %}} on line {exc.lineno}"
+            if ended
+            else f"the end of the template, line {exc.lineno}"
+        )
+        return TemplateError(
+            f"template syntax error: the {{% {tag} %}} on this line is never closed",
+            _shown(exc.filename or name, root),
+            line,
+            f"add {{% end{tag} %}} where it should end (Jinja reached {reached}, still inside it)",
+        )
+    return TemplateError(
+        f"template syntax error: {exc.message}",
+        _shown(exc.filename or name, root),
+        exc.lineno,
+        _unknown_name_hint(env, str(exc.message)) or "check the {% %} and {{ }} pairs on this line",
+    )
+
+
+def check_compiles(env: jinja2.Environment, names: tuple[str, ...]) -> None:
+    """Compile those of ``names`` the workspace has templates of its own for, raising their
+    errors with file and line: for the templates no build renders (the scaffolds of
+    `dopemail new`), which check said ok of until they failed."""
+    root = env.globals.get("workspace_root")
+    if root is None:
+        return
+    errors: list[DopemailError] = []
+    for name in names:
+        if not (root / TEMPLATES_DIR / name).is_file():
+            continue
+        try:
+            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            env.compile(source, name, filename)  # (not kept: check writes nothing)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(_syntax_error(env, exc, name))
+        except UnicodeDecodeError:
+            shown, line = _undecodable(root)
+            errors.append(
+                TemplateError(
+                    "not UTF-8 text",
+                    shown or f"{TEMPLATES_DIR}/{name}",
+                    line,
+                    "save the template as UTF-8 (in most editors: Save As, encoding UTF-8)",
+                )
+            )
+        except DopemailError as exc:  # empty, or a control character: told as it is
+            errors.append(exc)
+    raise_all(errors)
+
+
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     """Render a template, translating every Jinja2 error into a located TemplateError.
 
@@ -1438,30 +1498,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         _check_shown_as_html(env, name, context, made)
         return made
     except jinja2.TemplateSyntaxError as exc:
-        opened = _unclosed(env, exc)
-        if opened is not None:
-            # Jinja tells where the template ended; the block to close began elsewhere.
-            tag, line = opened
-            ended = _ENCOUNTERED_END.match(exc.message or "")
-            reached = (
-                f"the {{% end{ended.group(1)} %}} on line {exc.lineno}"
-                if ended
-                else f"the end of the template, line {exc.lineno}"
-            )
-            raise TemplateError(
-                f"template syntax error: the {{% {tag} %}} on this line is never closed",
-                _shown(exc.filename or name, root),
-                line,
-                f"add {{% end{tag} %}} where it should end (Jinja reached {reached}, still "
-                "inside it)",
-            ) from None
-        raise TemplateError(
-            f"template syntax error: {exc.message}",
-            _shown(exc.filename or name, root),
-            exc.lineno,
-            _unknown_name_hint(env, str(exc.message))
-            or "check the {% %} and {{ }} pairs on this line",
-        ) from None
+        raise _syntax_error(env, exc, name) from None
     except jinja2.TemplateNotFound as exc:
         # The template that names it, at the {% extends %} or {% include %} that does.
         filename, line = _template_line(exc, name)
