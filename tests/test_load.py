@@ -415,6 +415,26 @@ BAD_ENTRIES = [
         "JOINER, after '2024-03-01T10:00:00', which no date or time has",
     ),
     (
+        # Published as "99999999999999999999999 min" (JSON-LD PT999...M).
+        "runtime-past-any-film",
+        variant(
+            "  directors: [Jane Doe]\n",
+            "  directors: [Jane Doe]\n  runtime: 99999999999999999999999\n",
+        ),
+        8,
+        "film.runtime: 99999999999999999999999 minutes is over 100 hours, longer than any film "
+        "released (runtime is in minutes)",
+    ),
+    (
+        "source-work-year-typed-wrong",  # printed "the 19877 play"
+        variant(
+            "  directors: [Jane Doe]\n",
+            "  directors: [Jane Doe]\n  based_on:\n    author: A. Writer\n    year: 19877\n",
+        ),
+        10,
+        "film.based_on.year: input should be less than or equal to 2100 (got 19877)",
+    ),
+    (
         "word-for-text",  # YAML 1.1: yes is a boolean
         variant("  title: A Film", "  title: yes"),
         5,

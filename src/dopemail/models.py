@@ -557,6 +557,22 @@ def _person(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
+#: The longest running time taken, in minutes (100 hours): the longest films released run
+#: a few days; a number above it is a typo, or seconds.
+RUNTIME_MAX = 6000
+
+
+def _check_runtime(value: int) -> int:
+    if value > RUNTIME_MAX:
+        raise hinted(
+            f"{value} minutes is over {RUNTIME_MAX // 60} hours, longer than any film released "
+            "(runtime is in minutes)",
+            f"write the running time in minutes, {RUNTIME_MAX} at most: runtime: 112 for a film "
+            "of 1 h 52",
+        )
+    return value
+
+
 class BasedOn(Model):
     """The work a film adapts."""
 
@@ -567,7 +583,13 @@ class BasedOn(Model):
     )
     author: Text = Field(description="Its author, e.g. 'Taichi Yamada'.")
     kind: Text = Field("novel", description="novel, play, memoir, short story, ...")
-    year: int | None = Field(None, description="Year the source work was published.")
+    # Printed as a plain number ('the 1987 novel'): a year before 1 would read '-400'.
+    year: int | None = Field(
+        None,
+        ge=1,
+        le=2100,
+        description="Year the source work was published (leave it out for one before year 1).",
+    )
 
 
 class Film(Model):
@@ -587,7 +609,9 @@ class Film(Model):
     )
     based_on: BasedOn | None = Field(None, description="The work the film adapts.")
     distributor: str | None = Field(None, description="The distributor, e.g. 'Searchlight'.")
-    runtime: int | None = Field(None, gt=0, description="Running time in minutes.")
+    runtime: Annotated[int, Field(gt=0), AfterValidator(_check_runtime)] | None = Field(
+        None, json_schema_extra={"maximum": RUNTIME_MAX}, description="Running time in minutes."
+    )
     countries: list[str] = Field(default_factory=list, description="Countries of production.")
     language: str | None = Field(None, description="Main spoken language, e.g. 'French'.")
 
