@@ -89,5 +89,6 @@ def test_a_batch_that_cannot_be_composed_goes_back_to_the_queue(tmp_path, monkey
         cli, ["send", "1", "--yes", "--no-progress", "--root", str(root)], env=env()
     )
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "its 3 readers are back in the queue" in result.output
+    assert "its 3 readers (reader00001@example.com" in result.output
+    assert "are back in the queue" in result.output
     assert not list(Path(root / "outbox").rglob("*.eml"))

@@ -485,6 +485,20 @@ def test_resend_errors_about_what_every_email_shares_stop_the_send(
     # Alone in its batch, an error naming its own address is the reader's.
     resend_answer(server, 0, i0="`ada@example.com` is on the suppression list.")
     assert provider.send(batch(composer, "ada@example.com"))[0].status == "rejected"
+    # So is one that names nothing, reported at its index: it was taken for the sender's, the
+    # send stopped on that reader, and every run after it stopped the same way.
+    suppressed = "This recipient is on the suppression list."
+    resend_answer(server, 0, i0=suppressed)
+    assert provider.send(batch(composer, "ada@example.com"))[0].status == "rejected"
+    resend_answer(server, 0, i0=suppressed, i1="The `from` field is invalid.", i2=suppressed)
+    assert statuses() == ["rejected", "unsent", "rejected"]
+    # What every email shares is not the reader's, alone in its batch too.
+    for shared in ("The `from` field is invalid.", "The example.com domain is not verified."):
+        resend_answer(server, 0, i0=shared)
+        assert provider.send(batch(composer, "ada@example.com"))[0].status == "unsent", shared
+    # The same words for every email, nothing sent: nothing tells them from the sender's.
+    resend_answer(server, 0, i0=suppressed, i1=suppressed, i2=suppressed)
+    assert statuses() == ["unsent"] * 3
 
 
 def test_resend_same_key_other_content_is_in_doubt(server, client, tmp_path) -> None:

@@ -637,8 +637,12 @@ def test_a_postmark_code_not_about_the_reader_fails_no_one(server, tmp_path) -> 
     sent = {"ErrorCode": 0, "Message": "OK", "MessageID": "m-1"}
     credits = {"ErrorCode": 405, "Message": "You have run out of credits."}
     server.queue(Reply(200, [sent] * 4 + [credits] * 6))
-    with pytest.raises(SendError, match="did not send 6 messages of batch 2: Postmark error 405"):
+    with pytest.raises(SendError, match="did not send 6 messages of batch 2") as caught:
         send(root, "postmark")
+    assert (
+        "(reader00005@example.com, reader00006@example.com, reader00007@example.com and 3 more): "
+        "Postmark error 405" in caught.value.message
+    )
     assert counts(root) == {"pending": 26, "in_flight": 0, "sent": 4, "failed": 0, "skipped": 0}
     summary = send(root, "postmark")  # credits bought: the rest goes, no one twice
     assert summary.sent == 26 and counts(root)["sent"] == 30 and counts(root)["failed"] == 0
@@ -1184,8 +1188,32 @@ def test_a_resend_error_about_the_sender_puts_every_reader_back(server, tmp_path
     with pytest.raises(SendError, match="from` field is invalid") as caught:
         send(root, "resend")
     assert "back in the queue" in caught.value.hint
+    # Named, should the refusal be about them: the first few, and how many more.
+    assert (
+        "did not send 6 messages of batch 1 (reader00001@example.com, "
+        "reader00002@example.com, reader00003@example.com and 3 more)" in caught.value.message
+    )
     assert counts(root)["pending"] == 6 and counts(root)["failed"] == 0
     # Nobody was failed for good: the next run (the sender fixed) mails all six, once.
     summary = send(root, "resend")
     assert (summary.sent, summary.failed) == (6, 0)
     assert sorted(server.deliveries.values()) == [1] * 6
+
+
+def test_a_resend_refusal_of_the_one_reader_of_a_batch_fails_that_reader(server, tmp_path) -> None:
+    # A batch of one (the last reader of the list) answered 200 with the reader's refusal at
+    # its index: taken for the sender's, it stopped the send with the reader back in the
+    # queue, first in the next batch, and every run stopped there again.
+    root = make_workspace(
+        tmp_path, provider="resend", server=server, subscribers=10, send="batch_size = 10"
+    )
+    assert send(root, "resend").sent == 10
+    rows = [*readers(10), ("ada@example.com", "Ada", "subscribed", "2024-01-01", "")]
+    write_subscribers(root, rows)
+    refused = {"index": 0, "message": "This recipient is on the suppression list."}
+    server.queue(Reply(200, {"data": [], "errors": [refused]}))
+    summary = send(root, "resend")
+    assert (summary.sent, summary.failed) == (0, 1)
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 10, "failed": 1, "skipped": 0}
+    posted = len(server.requests)
+    assert send(root, "resend").sent == 0 and len(server.requests) == posted

@@ -549,6 +549,13 @@ class StopFlag:
         return self._set
 
 
+def _first_few(recipients: Sequence[Recipient], shown: int = 3) -> str:
+    """The first ``shown`` addresses of ``recipients``, and how many more."""
+    few = ", ".join(r.email for r in recipients[:shown])
+    more = len(recipients) - shown
+    return f"{few} and {more:,} more" if more > 0 else few
+
+
 def _fatal(result: object) -> bool:
     """A worker's KeyboardInterrupt (or the like): not a provider's answer, a reason to stop."""
     return isinstance(result, BaseException) and not isinstance(result, Exception)
@@ -1341,7 +1348,8 @@ class _Run:
             ledger.release(issue, number, f"not sent: {exc.reason}")
             raise SendError(
                 f"batch {number} could not be made ({exc.reason}); nothing of it was sent, and "
-                f"its {len(recipients):,} readers are back in the queue",
+                f"its {len(recipients):,} readers ({_first_few(recipients)}) are back in the "
+                "queue",
                 None,
                 None,
                 exc.hint
@@ -1361,17 +1369,24 @@ class _Run:
             self.reporter.warn(held)
         if self._bar:
             self._bar.update(self.summary.sent, self.summary.failed)
-        refused = [o.error for o in outcomes if o.status == "unsent" and o.error]
-        if refused:
+        back = [
+            (r, o.error)
+            for r, o in zip(recipients, outcomes, strict=True)
+            if o.status == "unsent" and o.error
+        ]
+        if back:
             # Not the readers' fault, and every later batch would meet it too: stop, with
-            # them back in the queue rather than failed for good.
+            # them back in the queue rather than failed for good. Named, as the next run
+            # posts them first and stops the same way if the provider's words were about them.
             raise SendError(
-                f"{provider.name} did not send {len(refused):,} message"
-                f"{'s' if len(refused) != 1 else ''} of batch {number}: {refused[0]}",
+                f"{provider.name} did not send {len(back):,} message"
+                f"{'s' if len(back) != 1 else ''} of batch {number} "
+                f"({_first_few([r for r, _ in back])}): {back[0][1]}",
                 None,
                 None,
-                f"their readers are back in the queue: fix what {provider.name} says, then run "
-                "the same command again",
+                f"their readers are back in the queue: fix what {provider.name} says (if it is "
+                f"about those readers, correct or remove them in "
+                f"{self.settings.send.subscribers}), then run the same command again",
             )
         return []
 

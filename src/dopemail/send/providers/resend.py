@@ -5,10 +5,10 @@ Request (OpenAPI ``emails/send-batch``): an array of ``SendEmailRequest`` (``fro
 ``Idempotency-Key`` header (at most 256 characters, remembered 24 hours). The
 ``x-batch-validation: permissive`` header is not in the OpenAPI file but is documented
 ("Batch validation modes"): valid emails are queued and invalid ones come back in
-``errors[{index, message}]`` instead of failing the whole batch. An error about the ``to``
-field, or in a batch of which other emails went, fails that reader; one about what every
-email shares (the sender, a header) stops the send with the readers back in the queue (see
-:func:`_about_the_reader`).
+``errors[{index, message}]`` instead of failing the whole batch. An error is reported at its
+email's index, so it fails that reader (a suppressed address, alone in its batch too); one
+about what every email shares (the sender, a header) stops the send with the readers back in
+the queue (see :func:`_about_the_reader`).
 
 Answers: 200 ``{data: [{id}], errors: [{index, message}]}``; ``data`` lists the created
 emails in request order, skipping the indexes named in ``errors``. 401 ``missing_api_key`` /
@@ -166,6 +166,14 @@ class Resend:
 # Resend words a bad address as "Invalid `to` field. The email address needs to follow the
 # `email@example.com` or `Name <email@example.com>` format.", without the address.
 _TO_FIELD = re.compile(r"[`'\"]to[`'\"]|\bto\s+field\b", re.IGNORECASE)
+# What every email of the issue shares, as Resend names it: a field other than `to` ("Invalid
+# `from` field. To send emails, verify your domain."), the sending domain, the key.
+_SHARED = re.compile(
+    r"[`'\"](?:from|reply_to|subject|html|text|headers|tags)[`'\"]"
+    r"|\b(?:from|reply_to|subject|html|text|headers?|tags)\s+field\b"
+    r"|\bdomains?\b|\bapi\s+key\b",
+    re.IGNORECASE,
+)
 
 
 def _about_the_reader(reason: str, address: str, said: list[str | None], some_sent: bool) -> bool:
@@ -176,7 +184,15 @@ def _about_the_reader(reason: str, address: str, said: list[str | None], some_se
     The reader's: an error about the ``to`` field; any error when another email of the batch
     went (they all share the rest); one naming the reader's address that no other email of
     the batch got word for word (a reply-to address named in every email's error is not
-    about the reader who has it)."""
+    about the reader who has it); and, as Resend reports each error at its email's index, one
+    that names neither another address nor anything every email shares ("This recipient is
+    on the suppression list."), unless every email of a batch of several got it word for
+    word: then nothing tells it from a refusal of what they share."""
     if _TO_FIELD.search(reason) or some_sent:
         return True
-    return address in addresses_in(reason) and said.count(reason) == 1
+    named = addresses_in(reason)
+    if address in named:
+        return said.count(reason) == 1
+    if named or _SHARED.search(reason):
+        return False
+    return len(said) == 1 or said.count(reason) != len(said)
