@@ -501,6 +501,30 @@ def test_resend_errors_about_what_every_email_shares_stop_the_send(
     assert statuses() == ["unsent"] * 3
 
 
+@pytest.mark.parametrize(
+    ("sent", "indexes", "named"),
+    [(2, [3], "email 3"), (2, [-1], "email -1"), (1, [0, 0], "an email twice")],
+)
+def test_resend_errors_naming_no_email_of_the_batch_are_unreadable(
+    server, client, tmp_path, sent: int, indexes: list[int], named: str
+) -> None:
+    # An index outside the batch ran the ids out: "StopIteration: ", the batch left to settle
+    # by hand. Given twice, it was read as one error, and an id given to the wrong reader.
+    provider, composer = adapter("resend", server, tmp_path, client)
+    refused = [
+        {"index": i, "message": "This recipient is on the suppression list."} for i in indexes
+    ]
+    ids = [{"id": f"em-{n}"} for n in range(sent)]
+    server.queue(Reply(200, {"data": ids, "errors": refused}))
+    with pytest.raises(Transient) as caught:
+        provider.send(batch(composer, "ada@example.com", "bob@example.com", "cy@example.com"))
+    # It may have gone: retried (and left in flight) under its key, never put back in the queue.
+    assert caught.value.ambiguous
+    assert caught.value.reason == (
+        f"Resend answered 200 with an unreadable body (its errors name {named}, in a batch of 3)"
+    )
+
+
 def test_resend_same_key_other_content_is_in_doubt(server, client, tmp_path) -> None:
     provider, composer = adapter("resend", server, tmp_path, client)
     provider.send(batch(composer, "ada@example.com", key="k-1"))

@@ -287,6 +287,33 @@ def test_a_batch_answered_500_stays_under_its_key_where_the_provider_keeps_keys(
     assert len({r.headers.get("idempotency-key") for r in server.requests}) == 1
 
 
+def test_a_resend_answer_naming_an_email_out_of_the_batch_stays_under_its_key(
+    server, tmp_path
+) -> None:
+    # Errors naming email 3 of a batch of 3 ran the ids out: the send stopped on
+    # "StopIteration: ", telling the editor to look the batch up and settle it by hand, when
+    # running the same command again replays it under its key.
+    root = make_workspace(
+        tmp_path, provider="resend", server=server, subscribers=3, send="retries = 1"
+    )
+    odd = {"data": [{"id": "em-1"}, {"id": "em-2"}], "errors": [{"index": 3, "message": "?"}]}
+    server.queue(*[Reply(200, odd, deliver=True)] * 2)
+    with pytest.raises(SendError) as caught:
+        send(root, "resend", sleep=lambda seconds: None)
+    assert caught.value.message == (
+        "resend kept failing after 2 attempts: Resend answered 200 with an unreadable body "
+        "(its errors name email 3, in a batch of 3)"
+    )
+    assert "--mark-in-flight-sent" not in caught.value.hint
+    assert caught.value.hint.startswith("run the same command again later")
+    assert "batch 1 again under its idempotency key" in caught.value.hint
+    assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
+    summary = send(root, "resend")  # as it says: the replay is answered as the first post was
+    assert summary.sent == 3 and counts(root)["sent"] == 3
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
+    assert len({r.headers.get("idempotency-key") for r in server.requests}) == 1
+
+
 def test_a_batch_is_not_posted_again_once_its_key_may_be_forgotten(
     server, tmp_path, monkeypatch
 ) -> None:

@@ -1321,19 +1321,26 @@ class _Run:
                 ledger.release(issue, number, reason)
             if self.stopping:
                 return []
+            again = "run the same command again later: the send resumes where it stopped"
+            if attempts.ambiguous:
+                # Kept in flight, and replayable (a retry was made under its key): said, as the
+                # editor would otherwise look for a batch to settle by hand.
+                again += (
+                    f", posting batch {number} again under its idempotency key first (what "
+                    f"{provider.name} took of it is not sent twice)"
+                )
             if exc.wait is not None:
                 raise SendError(
                     f"{provider.name} asks to wait {exc.wait:.0f} s ({reason})",
                     None,
                     None,
-                    "run the same command again later: the send resumes where it stopped "
-                    "([send] max_wait sets the longest wait dopemail sits through)",
+                    f"{again} ([send] max_wait sets the longest wait dopemail sits through)",
                 ) from None
             raise SendError(
                 f"{provider.name} kept failing after {attempts.count} attempts: {reason}",
                 None,
                 None,
-                "run the same command again later: the send resumes where it stopped",
+                again,
             ) from None
         except DopemailError as exc:
             if attempts.ambiguous:

@@ -141,9 +141,22 @@ class Resend:
         try:
             data = response.json()
             created = [str(item["id"]) for item in data.get("data") or []]
-            errors = {int(e["index"]): str(e.get("message", "")) for e in data.get("errors") or []}
+            refused = [
+                (int(e["index"]), str(e.get("message", ""))) for e in data.get("errors") or []
+            ]
         except (ValueError, KeyError, TypeError, AttributeError):
             raise Transient("Resend answered 200 with an unreadable body", ambiguous=True) from None
+        errors = dict(refused)
+        # The ids come in request order, skipping the indexes refused: an index outside the
+        # batch, or given twice, leaves no telling which id is whose (nor whether all went).
+        wrong = next((i for i, _ in refused if not 0 <= i < count), None)
+        if wrong is not None or len(errors) != len(refused):
+            which = f"email {wrong}" if wrong is not None else "an email twice"
+            raise Transient(
+                f"Resend answered 200 with an unreadable body (its errors name {which}, in a "
+                f"batch of {count})",
+                ambiguous=True,
+            )
         if len(created) + len(errors) != count:
             raise Transient(
                 f"Resend answered for {len(created) + len(errors)} of {count} emails",
