@@ -525,6 +525,18 @@ def test_resend_errors_naming_no_email_of_the_batch_are_unreadable(
     )
 
 
+@pytest.mark.parametrize("found", [None, "", 42, {"id": "em-1"}])
+def test_resend_200_without_an_email_s_id_is_no_receipt(found, server, client, tmp_path) -> None:
+    # {"id": null} was recorded as sent, with the message id "None".
+    provider, composer = adapter("resend", server, tmp_path, client)
+    server.queue(Reply(200, {"data": [{"id": "em-0"}, {"id": found}], "errors": []}))
+    with pytest.raises(Transient) as caught:
+        provider.send(batch(composer, "ada@example.com", "bob@example.com"))
+    # It may have gone: the batch stays in flight under its key.
+    assert caught.value.ambiguous and "without the id of every email" in caught.value.reason
+    assert "[send.resend] base_url" in caught.value.reason
+
+
 def test_resend_same_key_other_content_is_in_doubt(server, client, tmp_path) -> None:
     provider, composer = adapter("resend", server, tmp_path, client)
     provider.send(batch(composer, "ada@example.com", key="k-1"))

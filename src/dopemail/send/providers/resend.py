@@ -140,12 +140,21 @@ class Resend:
         count = len(letters)
         try:
             data = response.json()
-            created = [str(item["id"]) for item in data.get("data") or []]
+            created = [item["id"] for item in data.get("data") or []]
             refused = [
                 (int(e["index"]), str(e.get("message", ""))) for e in data.get("errors") or []
             ]
         except (ValueError, KeyError, TypeError, AttributeError):
             raise Transient("Resend answered 200 with an unreadable body", ambiguous=True) from None
+        if not all(isinstance(found, str) and found for found in created):
+            # Each created email's id is Resend's receipt for it: one without (null, a
+            # number) is not Resend's answer (something else at base_url), nor proof that the
+            # email did not go. Recorded "sent" with the id "None", it was.
+            raise Transient(
+                "Resend answered 200 without the id of every email it created (is "
+                "[send.resend] base_url Resend's API, https://api.resend.com?)",
+                ambiguous=True,
+            )
         errors = dict(refused)
         # The ids come in request order, skipping the indexes refused: an index outside the
         # batch, or given twice, leaves no telling which id is whose (nor whether all went).
