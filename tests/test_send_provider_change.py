@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from dopemail.errors import SendError
 from dopemail.send import ledger
 from dopemail.send.ledger import LEDGER_PATH, Ledger
 from dopemail.send.loopback import LoopbackServer
+from dopemail.send.providers.outbox import Outbox
 
 
 @pytest.fixture
@@ -228,3 +230,48 @@ def test_the_providers_that_keep_their_own_list_are_those_named_so() -> None:
         sendgrid.SendGrid,
     ]
     assert {c.name for c in classes if c.holds_list} == LIST_HOLDERS
+
+
+def test_an_outbox_batch_left_in_flight_is_looked_for_in_the_outbox_folder(
+    server, tmp_path, monkeypatch
+) -> None:
+    # A rehearsal through the outbox killed while writing batch 2, then the real provider,
+    # carrying on: the hint said to look the batch up in "outbox's activity log", which is
+    # no such thing. Its readers' files are in the outbox's folder, some of them only.
+    root = make_workspace(tmp_path, subscribers=15, send="batch_size = 10")
+    real = Outbox.send
+
+    def killed_while_writing(self, batch):
+        if batch.number == 2:
+            real(self, replace(batch, letters=batch.letters[:2]))
+            raise KeyboardInterrupt
+        return real(self, batch)
+
+    monkeypatch.setattr(Outbox, "send", killed_while_writing)
+    code, output = run(root, "send", "1", "--yes", "--no-progress")
+    assert code == 130, output  # stopped as a second Ctrl-C, or kill -9, stops it
+    monkeypatch.setattr(Outbox, "send", real)
+    folder = root / "outbox" / "1-first-issue"
+    batch_2 = [f"reader{n:05d}@example.com" for n in range(11, 16)]
+    written = sorted(f for f in folder.glob("*.eml") if f.name.split("-")[0] in batch_2)
+    assert [f.name.split("-")[0] for f in written] == batch_2[:2]
+    use(root, "postmark", server.url)
+    code, output = run(root, "send", "1", "--yes", "--no-progress", "--continue-with-new-provider")
+    said = " ".join(output.split())
+    assert code == 1 and "activity log" not in said, said
+    assert (
+        "look in outbox/1-first-issue/ for these readers' files (one each, its name starting "
+        "with the address; a batch cut short may have written some of them only)" in said
+    )
+    assert "'dopemail send 1 --yes --mark-in-flight-sent' if every one has its file" in said
+    assert (
+        "'dopemail send 1 --yes --resend-in-flight' if any has none (the whole batch goes "
+        "again via postmark: first delete its files that are there" in said
+    )
+    assert server.requests == []
+    # As it says: three have none, so the two files go, and the batch goes again via postmark.
+    for file in written:
+        file.unlink()
+    code, output = run(root, "send", "1", "--yes", "--no-progress", "--resend-in-flight")
+    assert code == 0, output
+    assert dict(server.deliveries) == dict.fromkeys(batch_2, 1)

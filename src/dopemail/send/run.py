@@ -1092,11 +1092,31 @@ class _Run:
             "may or may not have been delivered: the last run stopped before the answer"
         )
         ref = self.issue.number
-        hint = (
-            f"look these addresses up in {batches[0].provider}'s activity log, then run "
-            f"'dopemail send {ref} --yes --mark-in-flight-sent' if they got the issue, or "
-            f"'dopemail send {ref} --yes --resend-in-flight' if they did not"
-        )
+        mark = f"'dopemail send {ref} --yes --mark-in-flight-sent'"
+        again = f"'dopemail send {ref} --yes --resend-in-flight'"
+        # The outbox has no activity log: what it took of a batch is the files it wrote, one
+        # per reader, and a run killed while writing one leaves some written and some not.
+        outboxes = [b for b in batches if b.provider == "outbox"]
+        folder = ""
+        if outboxes:
+            endpoint = outboxes[0].endpoint or self.settings.send.outbox
+            folder = issue_folder(endpoint, self.issue.issue_id).as_posix() + "/"
+        if outboxes and len(outboxes) == len(batches):
+            hint = (
+                f"look in {folder} for these readers' files (one each, its name starting with "
+                "the address; a batch cut short may have written some of them only), then run "
+                f"{mark} if every one has its file (they are recorded as sent: their files are "
+                f"their copies, mailed on with the others), or {again} if any has none (the "
+                f"whole batch goes again via {self.provider.name}: first delete its files that "
+                "are there, so that they are not mailed on as well)"
+            )
+        else:
+            logs = next(b.provider for b in batches if b.provider != "outbox")
+            look = f"look these addresses up in {logs}'s activity log"
+            if outboxes:
+                numbers = ", ".join(str(b.number) for b in outboxes)
+                look += f" (those of batch {numbers}: for their files in {folder})"
+            hint = f"{look}, then run {mark} if they got the issue, or {again} if they did not"
         if len(batches) > 1:
             first, second = sorted(b.number for b in batches)[:2]
             hint += (
