@@ -538,6 +538,20 @@ def test_a_wait_longer_than_max_wait_stops_and_resumes_later(server, tmp_path) -
     assert send(root, "resend").sent == 3
 
 
+def test_a_wait_without_end_is_said_in_words(server, tmp_path) -> None:
+    # "Retry-After: inf" was told as "asks to wait inf s".
+    root = make_workspace(tmp_path, provider="resend", server=server)
+    server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "inf"}))
+    with pytest.raises(SendError) as caught:
+        send(root, "resend", sleep=lambda s: None)
+    assert caught.value.message.startswith("resend asks to wait without limit (rate limited")
+    assert counts(root)["pending"] == 3
+    server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "inf"}))
+    with pytest.raises(SendError) as caught:
+        send(root, "resend", SendOptions(test_to="me@example.com"), sleep=lambda s: None)
+    assert "was not sent: resend asks to wait without limit: rate limited" in caught.value.message
+
+
 def test_a_used_up_monthly_quota_stops_at_once_and_resumes_later(server, tmp_path) -> None:
     # Resend's monthly quota: no retry can succeed before it is renewed, so no backoff either.
     root = make_workspace(tmp_path, provider="resend", server=server)
@@ -767,6 +781,11 @@ def test_each_batch_left_in_flight_is_listed_and_settled_on_its_own(server, tmp_
     for yes in (True, False):  # the dry run says it too
         with pytest.raises(SendError, match="batch 7 is not in flight \\(in flight: 2, 3\\)"):
             send(root, "postmark", SendOptions(yes=yes, mark_in_flight_sent=frozenset({7})))
+    with pytest.raises(SendError) as caught:
+        send(root, "postmark", SendOptions(mark_in_flight_sent=frozenset({15, 5, 10})))
+    assert caught.value.message == (
+        "--mark-in-flight-sent: batches 5, 10 and 15 are not in flight (in flight: 2, 3)"
+    )
     with pytest.raises(SendError, match="batch 3 cannot be both marked sent and sent again"):
         both = frozenset({3})
         send(

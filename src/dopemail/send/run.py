@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import queue
 import random
@@ -549,6 +550,19 @@ class StopFlag:
         return self._set
 
 
+def _batches(numbers: Sequence[int]) -> str:
+    """``batch 5``, or ``batches 5, 10 and 15``."""
+    if len(numbers) == 1:
+        return f"batch {numbers[0]}"
+    *head, last = map(str, numbers)
+    return f"batches {', '.join(head)} and {last}"
+
+
+def _wait_words(seconds: float) -> str:
+    """``wait 3600 s``; ``Retry-After: inf`` (a wait no run can sit through) in words."""
+    return f"wait {seconds:.0f} s" if math.isfinite(seconds) else "wait without limit"
+
+
 def _first_few(recipients: Sequence[Recipient], shown: int = 3) -> str:
     """The first ``shown`` addresses of ``recipients``, and how many more."""
     few = ", ".join(r.email for r in recipients[:shown])
@@ -705,7 +719,7 @@ class _Run:
             (outcome,) = self._attempt(batch, attempts := Attempts(), safe=True)
         except GaveUp as exc:
             failed = (
-                f"asks to wait {exc.wait:.0f} s"
+                f"asks to {_wait_words(exc.wait)}"
                 if exc.wait is not None
                 else f"kept failing after {attempts.count} attempts"
             )
@@ -1056,8 +1070,8 @@ class _Run:
             unknown = sorted(chosen - numbers) if isinstance(chosen, frozenset) else []
             if unknown:
                 raise SendError(
-                    f"{flag}: batch {', '.join(map(str, unknown))} is not in flight "
-                    f"(in flight: {listed})",
+                    f"{flag}: {_batches(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                    f"in flight (in flight: {listed})",
                     None,
                     None,
                     f"'dopemail status {ref}' lists the batches in flight",
@@ -1068,8 +1082,7 @@ class _Run:
             )
             if both:
                 raise SendError(
-                    f"batch {', '.join(map(str, sorted(both)))} cannot be both marked sent "
-                    "and sent again",
+                    f"{_batches(sorted(both))} cannot be both marked sent and sent again",
                     None,
                     None,
                     "give each batch to one of --mark-in-flight-sent and --resend-in-flight",
@@ -1351,7 +1364,7 @@ class _Run:
                 )
             if exc.wait is not None:
                 raise SendError(
-                    f"{provider.name} asks to wait {exc.wait:.0f} s ({reason})",
+                    f"{provider.name} asks to {_wait_words(exc.wait)} ({reason})",
                     None,
                     None,
                     f"{again} ([send] max_wait sets the longest wait dopemail sits through)",
@@ -1440,8 +1453,7 @@ class _Run:
         head = f"{self.provider.name} may or may not have delivered batch {first.number}: "
         head += first.reason
         if len(batches) > 1:
-            others = ", ".join(str(b.number) for b in batches[1:])
-            head += f" (and batch {others}, also left in flight)"
+            head += f" (and {_batches([b.number for b in batches[1:]])}, also left in flight)"
         if first_error is not None:
             said = getattr(first_error, "message", None) or str(first_error)
             head = f"{said}\nand {head}"
