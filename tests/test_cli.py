@@ -597,12 +597,17 @@ def test_a_page_a_build_removes_is_said_with_how_to_keep_its_address(
     renamed = workspace / "entries/low-tide.md"
     old.rename(renamed)
     output = built(run_cli, workspace)
+    # Found renamed by the feed (its item gone, a new one at the same moment), it is told at
+    # its file, with its feed id: "the page ... is gone" said neither (a rename told so in a
+    # fresh clone alone, with no site/).
     assert (
-        "warning: the page site/sunny-vallejo-park-low-tide/index.html is gone with this build: "
-        "links to its address (sunny-vallejo-park-low-tide/) lead nowhere now\n  hint: if the "
-        "entry was renamed, set 'slug: sunny-vallejo-park-low-tide' in it to keep its address "
-        "and feed id" in output
+        "warning: entries/low-tide.md: its address is new with this build, and the feed's "
+        "item at https://dopepress.example.com/sunny-vallejo-park-low-tide/, published at the "
+        "same moment, is gone: links to the old address lead nowhere, and feed readers show "
+        "the entry again as new\n  hint: if it was renamed from sunny-vallejo-park-low-tide.md, "
+        "set 'slug: sunny-vallejo-park-low-tide' in it to keep its address and feed id" in output
     ), output
+    assert "is gone with this build" not in output, output
     text = renamed.read_text(encoding="utf-8")
     renamed.write_text(
         text.replace("---\n", "---\nslug: sunny-vallejo-park-low-tide\n", 1), "utf-8"
@@ -2025,3 +2030,36 @@ def test_a_sent_issue_s_changes_are_told_as_what_its_readers_hold(workspace: Pat
         "'Read more' and pictures)" in output
     ), output
     assert "keep the old address answering (redirect it to the new one)" in output
+
+
+def test_a_moment_ahead_by_hours_is_told_with_its_hour_not_as_a_day_in_the_future(
+    workspace: Path,
+) -> None:
+    # "'date' is 2026-12-06, in the future" on December 6, of an issue sent at 18:30 checked at
+    # 18:10: the day shown was today, and the hint asked for a year typed wrong.
+    from datetime import datetime, timedelta
+
+    from dopemail.notices import published_ahead
+
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    text = issue.read_text("utf-8")
+    assert "date: 2024-02-23T08:00:00-08:00" in text and "status: sent" in text
+    workspace_loaded = load_workspace(workspace)
+    sent = next(i for i in workspace_loaded.issues if i.meta.number == 1).meta.date
+
+    def told(now: datetime) -> list:  # type: ignore[type-arg]
+        # The issue's warning (entries published after it are warned of too).
+        found = published_ahead(workspace_loaded, now=now)
+        return [w for w in found if w.path == "issues/1-strangers-and-varda.md"]
+
+    (soon,) = told(sent - timedelta(minutes=20))
+    assert "'date' is 2024-02-23T08:00:00-08:00, 20 minutes from now, and the issue is 'sent'" in (
+        soon.message
+    ), soon.message
+    assert soon.hint == "correct 'date:' to when it went out (its hour, or its offset?)"
+    (later,) = told(sent - timedelta(hours=5))
+    assert "2024-02-23T08:00:00-08:00, 5 hours from now" in later.message
+    # Days away, the day as before, and the year to check.
+    (far,) = told(sent - timedelta(days=3))
+    assert "'date' is 2024-02-23, in the future" in far.message and "year" in far.hint
+    assert isinstance(sent, datetime)

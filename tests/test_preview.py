@@ -1543,3 +1543,20 @@ def test_the_warm_up_after_start_up_reads_ahead_and_shows_nothing(
     # Its pages, then the feeds it is in: the warm-up published nothing of its own.
     assert after.version == before.version + 2
     assert "One more line." in after.outputs[f"site/{published[0].slug}/index.html"].decode()
+
+
+def test_a_site_address_under_its_base_url_s_path_is_told_its_preview_address() -> None:
+    # For a site at https://press.example.com/dope/, an address copied from an email
+    # (/dope/night-film/) was told nothing: only /night-film/ was told /site/night-film/.
+    from types import SimpleNamespace
+
+    from dopemail.preview.pages import not_found_page
+
+    publication = SimpleNamespace(base_url="https://press.example.com/dope/")
+    build = SimpleNamespace(
+        workspace=SimpleNamespace(settings=SimpleNamespace(publication=publication))
+    )
+    snapshot = Snapshot(build=build, outputs={"site/night-film/index.html": b""})  # type: ignore[arg-type]
+    for asked in ("/dope/night-film/", "/night-film/"):
+        assert 'did you mean <a href="/site/night-film/">' in not_found_page(snapshot, asked), asked
+    assert "did you mean" not in not_found_page(snapshot, "/dope/no-such-film/")

@@ -40,13 +40,18 @@ LAST_BASE_URL = ".dopemail/base_url"
 
 
 def pages_gone(
-    removed: list[str], entries: Sequence[LoadedEntry] = (), ahead: bool = False
+    removed: list[str],
+    entries: Sequence[LoadedEntry] = (),
+    ahead: bool = False,
+    renamed: Collection[str] = (),
 ) -> list[DopemailError]:
     """A warning for each page (an entry's, an issue's web version) a build removed
     (``ahead``: that the next build would remove, as ``check`` tells it).
 
     Not for the page a renamed entry had under its new file name, once it is given its old
-    address back with ``slug:`` (the hint below followed): that page was the mistake.
+    address back with ``slug:`` (the hint below followed): that page was the mistake. Nor
+    for one whose entry the feed shows renamed (``renamed``: those pages, 'old-slug/'):
+    :func:`renamed_by_feed` tells it at the entry's file, with its feed id.
     """
     # The addresses the entries' file names would give, where a slug: gives another (an
     # entry's slug and path, not its fields: those are unpickled on first use, 0.1 s for a
@@ -65,7 +70,7 @@ def pages_gone(
         if not (rel.startswith("site/") and rel.endswith("/index.html")):
             continue  # a feed, a picture, the home page
         page = rel.removeprefix("site/").removesuffix("index.html")
-        if page.rstrip("/") in renamed_back:
+        if page.rstrip("/") in renamed_back or page in renamed:
             continue
         if page.startswith("issues/") and page.count("/") == 2:
             hint = (
@@ -518,48 +523,16 @@ def _entry_page(rel: str) -> bool:
 
 def renamed_by_feed(
     root: Path,
-    feed: tuple[bytes | None, bytes] | None,
-    entries: Sequence[LoadedEntry],
-    removed: Sequence[str],
+    renames: Sequence[Rename],
     ahead: bool = False,
 ) -> list[DopemailError]:
-    """A warning for each entry at an address new to the JSON feed whose moment of
-    publication is that of the one item the feed carried at an address no entry has now: a
-    file renamed, which moves its page (and, unless its 'id:' is kept, its feed id).
-
-    :func:`pages_gone` tells it from the page removed; in a fresh clone there is no
-    ``site/``, and the committed ``feeds/feed.json`` is what readers hold. Only a moment with
-    one item gone and one new is told: two entries published at once are not guessed at.
-    """
-    if feed is None or feed[0] is None:
-        return []
-    try:
-        old_feed, new_feed = (json.loads(data) for data in (feed[0], feed[1]))
-        before, after = json_feed_items(old_feed), json_feed_items(new_feed)
-    except ValueError:  # a feed.json edited by hand: nothing to tell from it
-        return []
-    if old_feed.get("home_page_url") != new_feed.get("home_page_url"):
-        return []  # every address moved: base_url_moved says so
-    addresses = {entry.url for entry in entries}
-    said = {rel.removeprefix(f"{SITE_DIR}/").removesuffix("index.html") for rel in removed}
-    gone: dict[str, list[str]] = {}  # moment -> the addresses gone
-    for url, (_, moment) in before.items():
-        page = url.rstrip("/").rpartition("/")[2] + "/"
-        if url not in after and url not in addresses and page not in said and moment:
-            gone.setdefault(moment, []).append(url)
-    new: dict[str, list[str]] = {}
-    for url, (_, moment) in after.items():
-        if url not in before and moment in gone:
-            new.setdefault(moment, []).append(url)
-    by_address = {entry.url: entry for entry in entries}
+    """A warning for each entry the JSON feed shows renamed (see :func:`renames_in`): a file
+    renamed, which moves its page (and, unless its 'id:' is kept, its feed id). Told at the
+    entry's file, in place of :func:`pages_gone`'s word of its old page, which said neither
+    that the entry was found nor that feed readers show it again."""
     found: list[DopemailError] = []
-    for moment, urls in new.items():
-        entry = by_address.get(urls[0])
-        if len(urls) != 1 or len(gone[moment]) != 1 or entry is None:
-            continue
-        old = gone[moment][0]
+    for entry, old, kept in renames:
         slug = old.rstrip("/").rpartition("/")[2]
-        kept = before[old][0] == after[urls[0]][0]
         found.append(
             ContentError(
                 "its address "
@@ -583,6 +556,53 @@ def renamed_by_feed(
                 + ("address" if kept else "address and feed id"),
             )
         )
+    return found
+
+
+#: An entry the feed shows renamed: it, the address it had, and whether its id was kept.
+Rename = tuple[LoadedEntry, str, bool]
+
+
+def renames_in(
+    feed: tuple[bytes | None, bytes] | None, entries: Sequence[LoadedEntry]
+) -> list[Rename]:
+    """The entries at an address new to the JSON feed whose moment of publication is that of
+    the one item the feed carried at an address no entry has now: each file renamed.
+
+    In a fresh clone there is no ``site/``, and the committed ``feeds/feed.json`` is what
+    readers hold. Only a moment with one item gone and one new is told: two entries
+    published at once are not guessed at.
+    """
+    if feed is None or feed[0] is None:
+        return []
+    try:
+        old_feed, new_feed = (json.loads(data) for data in (feed[0], feed[1]))
+        before, after = json_feed_items(old_feed), json_feed_items(new_feed)
+    except ValueError:  # a feed.json edited by hand: nothing to tell from it
+        return []
+    if old_feed.get("home_page_url") != new_feed.get("home_page_url"):
+        return []  # every address moved: base_url_moved says so
+    addresses = {entry.url for entry in entries}
+    gone: dict[str, list[str]] = {}  # moment -> the addresses gone
+    for url, (_, moment) in before.items():
+        if url not in after and url not in addresses and moment:
+            gone.setdefault(moment, []).append(url)
+    new: dict[str, list[str]] = {}
+    for url, (_, moment) in after.items():
+        if url not in before and moment in gone:
+            new.setdefault(moment, []).append(url)
+    by_address = {entry.url: entry for entry in entries}
+    found: list[Rename] = []
+    for moment, urls in new.items():
+        entry = by_address.get(urls[0])
+        if len(urls) != 1 or len(gone[moment]) != 1 or entry is None:
+            continue
+        old = gone[moment][0]
+        if old.rstrip("/").rpartition("/")[2] == entry.path.rpartition("/")[2][:-3]:
+            # The page its file's name gave it, left for its old address with 'slug:' (the
+            # hint followed): that page was the mistake, undone.
+            continue
+        found.append((entry, old, before[old][0] == after[urls[0]][0]))
     return found
 
 
@@ -715,8 +735,11 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
     }
     feed = _feed(build, report, json_files)
     mailed = _mailed(workspace.root)
+    renames = renames_in(feed, workspace.entries)
+    # Their old pages, as pages_gone knows them ('old-slug/').
+    moved = {old.rstrip("/").rpartition("/")[2] + "/" for _, old, _ in renames}
     return [
-        *pages_gone(report.removed, workspace.entries, ahead=ahead),
+        *pages_gone(report.removed, workspace.entries, ahead=ahead, renamed=moved),
         *sent_issues_changed(
             report.replaced,
             workspace.issues,
@@ -730,7 +753,7 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
             workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead
         ),
         *feed_ids_changed(workspace.root, feed, build.entries, ahead),
-        *renamed_by_feed(workspace.root, feed, workspace.entries, report.removed, ahead),
+        *renamed_by_feed(workspace.root, renames, ahead),
         *unfed(
             workspace.root,
             report.written,

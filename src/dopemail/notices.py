@@ -46,29 +46,53 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
     now = now or datetime.now(UTC)
     return [
         ContentError(
-            f"'published' is {entry.published.date().isoformat()}, in the future: the entry is "
-            "on the site and in the feeds from this build on",
+            f"'published' is {_ahead(entry.published, now)}: the entry is on the site and in "
+            "the feeds from this build on",
             entry.path,
             key_line(workspace.root, entry.path, "published"),
-            "dopemail publishes at once: keep 'draft: true' until the day, or correct the date",
+            "dopemail publishes at once: keep 'draft: true' until "
+            + ("then" if _soon(entry.published, now) else "the day")
+            + ", or correct the date",
         )
         for entry in workspace.entries
         if not entry.draft and entry.published > now
     ] + [
         ContentError(
-            f"'date' is {issue.meta.date.date().isoformat()}, in the future, and the issue is "
+            f"'date' is {_ahead(issue.meta.date, now)}, and the issue is "
             f"'{issue.meta.status}': it is in the archive and feeds/issues.xml from this build on",
             issue.path,
             key_line(workspace.root, issue.path, "date"),
             # A sent one went out already: only its date can be wrong.
-            "correct 'date:' to the day it went out (a year typed wrong?)"
+            (
+                "correct 'date:' to when it went out (its hour, or its offset?)"
+                if _soon(issue.meta.date, now)
+                else "correct 'date:' to the day it went out (a year typed wrong?)"
+            )
             if issue.meta.status == "sent"
-            else "keep 'status: draft' until it goes out, or correct the date (a year typed "
-            "wrong?)",
+            else "keep 'status: draft' until it goes out, or correct the date"
+            + ("" if _soon(issue.meta.date, now) else " (a year typed wrong?)"),
         )
         for issue in workspace.issues
         if issue.meta.status != "draft" and issue.meta.date > now
     ]
+
+
+def _soon(moment: datetime, now: datetime) -> bool:
+    return moment - now < timedelta(days=1)
+
+
+def _ahead(moment: datetime, now: datetime) -> str:
+    """How far ahead a moment is, as a warning says it: its day when it is days away; within
+    a day, its time and how long until then (the day alone read as today, 'in the future')."""
+    if not _soon(moment, now):
+        return f"{moment.date().isoformat()}, in the future"
+    minutes = max(1, -int(-(moment - now).total_seconds() // 60))
+    left = (
+        f"{minutes} minute{'s' if minutes != 1 else ''}"
+        if minutes < 120
+        else f"{round(minutes / 60)} hours"
+    )
+    return f"{moment.isoformat()}, {left} from now"
 
 
 def over_by_the_issue(workspace: Workspace) -> list[ContentError]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -266,10 +267,11 @@ def not_found_page(snapshot: Snapshot, path: str) -> str:
     own address of that page, where the build has it."""
     meant = None
     if not path.startswith(("/site/", "/feeds/", "/_preview/")):
-        rel = f"site{path}"
-        there = f"{rel}index.html" if rel.endswith("/") else rel
-        if there in snapshot.outputs or f"{rel}/index.html" in snapshot.outputs:
-            meant = f"/{rel}"
+        for rel in (f"site{path}", *_below_base(snapshot, path)):
+            there = f"{rel}index.html" if rel.endswith("/") else rel
+            if there in snapshot.outputs or f"{rel}/index.html" in snapshot.outputs:
+                meant = f"/{rel}"
+                break
     return _render(
         "not_found.html.j2",
         title="Not found",
@@ -280,6 +282,17 @@ def not_found_page(snapshot: Snapshot, path: str) -> str:
         live=live_script(snapshot, "*"),
         snapshot=snapshot,
     )
+
+
+def _below_base(snapshot: Snapshot, path: str) -> list[str]:
+    # A site at a path of its host ('https://example.com/dope/'): its pages' addresses, as
+    # copied from a reader's email, begin with that path, which site/ does not hold.
+    if snapshot.build is None:
+        return []
+    base = urlsplit(snapshot.build.workspace.settings.publication.base_url).path
+    if base in ("", "/") or not path.startswith(base):
+        return []
+    return [f"site/{path[len(base) :]}"]
 
 
 def send_result_page(key: str, ok: bool, message: str) -> str:
