@@ -1545,6 +1545,98 @@ def test_mjml_out_of_place_in_a_card_is_told_once_at_the_card_s_line(
     assert snapshot(workspace / "site") | snapshot(workspace / "feeds") == before
 
 
+def test_mjml_checker_finds_what_mjml_python_cannot_parse() -> None:
+    # mjml-python stopped at each with "unable to parse next template in root template",
+    # which names no line.
+    source = (
+        "<mjml><mj-body><mj-section><mj-column>\n<mj-text mj-class=kicker>a</mj-text>\n"
+        "<mj-text>I <3 films, a < b</mj-text>\n<mj-text>x</ mj-text>\n"
+        "<mj-text><!DOCTYPE x></mj-text>\n<mj-text><!-- a -- b --></mj-text>\n"
+        "<mj-text><!-- a <!-- b --></mj-text>\n"
+        "</mj-column></mj-section></mj-body></mjml>\n<!-- never closed <3\n<mj-text>"
+    )
+    assert [(p.line, p.message, p.wrote) for p in check_mjml(source)] == [
+        (2, '<mj-text> has mj-class=kicker, a value not in quotes: write mj-class="kicker"', None),
+        (3, "'<3' opens no tag: write &lt; for a '<' shown as text", "<3"),
+        (3, "'<' opens no tag: write &lt; for a '<' shown as text", "<"),
+        (4, "'</' is not followed by a tag name: write the end tag as </name>", "</"),
+        (4, "<mj-text> is not closed before the <mj-text> inside it: end it with </mj-text>", None),
+        (5, "'<!' opens no comment: write a comment as <!-- ... -->", "<!"),
+        (6, "<!-- opens a comment that holds '--', which MJML refuses: remove the '--'", "<!--"),
+        (7, "<!-- opens a comment not closed before the next <!--: end it with -->", "<!--"),
+        (9, "<!-- opens a comment that is never closed: end it with -->", "<!--"),
+    ]  # fmt: skip
+    # A '<' in a comment or a quoted value, and Outlook's conditional comments, are fine.
+    fine = (
+        "<mjml><mj-body><mj-section><mj-column>\n<!-- I <3 -->"
+        "<mj-image src='a.jpg' alt=\"a <3 b\" /><mj-text><!----><a title='<3'>x</a>"
+        "<!--[if mso]><table><![endif]--></mj-text>\n</mj-column></mj-section></mj-body></mjml>"
+    )
+    assert check_mjml(fine) == []
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (
+            "<mj-text mj-class=kicker>{{ m.kind | kind_word }}</mj-text>",
+            '<mj-text> has mj-class=kicker, a value not in quotes: write mj-class="kicker"',
+        ),
+        (
+            '<mj-text mj-class="kicker">I <3 {{ m.kind | kind_word }}</mj-text>',
+            "'<3' opens no tag: write &lt; for a '<' shown as text",
+        ),
+        (
+            '<mj-text mj-class="kicker"><!-- {{ m.kind | kind_word }}</mj-text>',
+            "<!-- opens a comment that is never closed: end it with -->",
+        ),
+    ],
+    ids=["value not in quotes", "a '<' in text", "comment never closed"],
+)
+def test_mjml_that_mjml_python_cannot_parse_is_told_at_the_template_s_line(
+    workspace: Path, run_cli, new: str, message: str
+) -> None:
+    # Blamed on "(default) email/issue.mjml.j2: MJML did not compile: unable to parse next
+    # template in root template", with no line, though the card of the workspace wrote it.
+    card = "templates/email/film_card.mjml.j2"
+    _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind | kind_word }}</mj-text>', new)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert f"{card}:{_line_of(workspace, card, new)}: {message}" in output, output
+    assert "did not compile" not in output and "(default) email/issue.mjml.j2:" not in output
+
+
+def test_mjml_that_stops_the_compiler_at_a_position_is_told_at_a_template_line(
+    workspace: Path, run_cli
+) -> None:
+    # A '</b>' too many in a text: mjml-python stops at the next <mj-section>, "at position
+    # 8577:8588" of the MJML; the error named the root template, with no line.
+    card = "templates/email/film_card.mjml.j2"
+    _break(
+        workspace,
+        card,
+        "{{ m.kind | kind_word }}</mj-text>",
+        "{{ m.kind | kind_word }}</b></mj-text>",
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    told = [line for line in output.splitlines() if "MJML did not compile" in line]
+    assert told, output
+    sections = {
+        f"{name}:{number}"
+        for name in (card, "(default) email/issue.mjml.j2")
+        for number, text in enumerate(
+            (workspace / card if name == card else REPO / "src/dopemail/default_templates"
+             / "email/issue.mjml.j2").read_text("utf-8").splitlines(), 1
+        )
+        if "<mj-section" in text
+    }  # fmt: skip
+    for line in told:
+        assert line.split(": MJML did not compile: ")[0] in sections, output
+        assert line.endswith("unexpected element <mj-section"), output
+    assert "where MJML stopped: the fault is there or above it" in output
+
+
 def test_a_block_left_open_is_told_at_the_line_that_opens_it(workspace: Path, run_cli) -> None:
     # Jinja stops at the end of the template: the error was at the card's last line, with
     # "check the {% %} and {{ }} pairs on this line", 42 lines below the {% if %} to close.

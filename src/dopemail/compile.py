@@ -54,11 +54,12 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
     lines = source.split("\n") if problems else []
     for problem in problems:
         wrote: re.Pattern[str] | tuple[str, str] | None = _written(problem.message)
-        tag = _TOLD_TAG.match(problem.message)
+        told = _TOLD_TAG.match(problem.message)
+        tag = problem.wrote or (told.group() if told is not None else None)
         if wrote is None and tag is not None and problem.line <= len(lines):
             # Told by the line of MJML it is on, and the MJML tag it names (not an HTML tag
-            # such as <div>, which is in many templates).
-            wrote = (lines[problem.line - 1].strip(), tag.group())
+            # such as <div>, which is in many templates) or the text it is about ('<3').
+            wrote = (lines[problem.line - 1].strip(), tag)
         found = locate(wrote) if locate is not None and wrote else None
         path, line = found or (template, None)
         errors.append(
@@ -78,20 +79,31 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
     except Exception as exc:  # mjml-python raises a bare Exception with the parser's message
         # "unexpected element in root template at position 8577:8588": where, in the MJML,
         # is said by its line (the same in every issue a template breaks), not the message.
-        message, where = str(exc), ""
+        message, where, found = str(exc), "", None
         at = _POSITION.fullmatch(message)
         if at is not None:
             compiled = to_ascii(source)
             start, end = int(at.group(2)), int(at.group(3))
-            message = f"{at.group(1)} {compiled[start:end]}".strip()
+            told = compiled[start:end]
+            message = f"{at.group(1)} {told}".strip()
+            number = compiled.count(chr(10), 0, start) + 1
+            # MJML tells where it stopped, which may be past the fault ('</b>' too many in a
+            # text stops it at the next <mj-section>).
             where = (
-                f"line {compiled.count(chr(10), 0, start) + 1} of the MJML that {template} made; "
+                f"line {number} of the MJML that {template} made, where MJML stopped: the fault "
+                "is there or above it; "
             )
+            # The same line of the source (to_ascii adds no line), as the template wrote it.
+            written = source.split("\n")[number - 1].strip()
+            if locate is not None and told.strip() and "\n" not in told:
+                found = locate((written, told.strip().lower()))
+        path, line = found or (template, None)
         raise TemplateError(
             f"MJML did not compile: {message}",
-            template,
-            None,
-            f"{where}check that every <mj-*> tag is closed and nested as MJML requires",
+            path,
+            line,
+            f"{where}check that every <mj-*> tag, and every HTML tag inside one, is closed and "
+            "nested as MJML requires",
         ) from None
     inliner = css_inline.CSSInliner(
         inline_style_tags=False,

@@ -316,6 +316,9 @@ class MjmlProblem:
 
     line: int
     message: str
+    #: What the template line that wrote it holds, when the message starts with no MJML tag
+    #: to find it by ('<3' in a text).
+    wrote: str | None = None
 
 
 # A tag: its name, then anything up to the '>' that is not inside a quoted value. The
@@ -324,7 +327,11 @@ class MjmlProblem:
 _TAG = re.compile(
     r"<!--.*?-->|<(/?)([a-zA-Z][^\s/>]*+)((?:[^'\">]++|\"[^\"]*+\"|'[^']*+')*+)>", re.S
 )
-_ATTR = re.compile(r"([^\s/>=][^\s/>=]*)(?:\s*=\s*(?:'[^']*'|\"[^\"]*\"|(?![\"'])[^>\s]*))?")
+_ATTR = re.compile(r"([^\s/>=][^\s/>=]*)(?:\s*=\s*(?:'[^']*'|\"[^\"]*\"|(?![\"'])([^>\s]*)))?")
+# A '<' that opens no tag, end tag or comment: mjml-python stops at it with "unable to parse
+# next template", which names no line.
+_STRAY = re.compile(r"<(?!/?[a-zA-Z]|!--)")
+_OPENS = re.compile(r"</?[a-zA-Z]")
 
 
 _CLOSE = re.compile(r"\s*>")
@@ -347,12 +354,13 @@ def _end_of(tag: str, lower: str, pos: int) -> tuple[int, int]:
 
 def check_mjml(source: str) -> list[MjmlProblem]:
     """Every unknown MJML tag or attribute in ``source``, every tag where MJML does not
-    take it, and every tag left open, with its line.
+    take it, every tag left open, and what mjml-python cannot parse (a value not in quotes,
+    a '<' that opens no tag, a comment never closed), with its line.
 
     A scanner over the tags rather than an HTML parser: an issue's MJML is mostly the HTML
     of its films inside ``<mj-text>``, which is skipped whole instead of parsed tag by tag.
     """
-    problems: list[MjmlProblem] = []
+    problems, limit = _not_markup(source)
     stack: list[tuple[str, int]] = []  # the open tags, with their lines
     pos, line, counted = 0, 1, 0
     # End tags are found with str.find, much faster than a re.I search. A few characters
@@ -360,7 +368,7 @@ def check_mjml(source: str) -> list[MjmlProblem]:
     lower = source.lower()
     if len(lower) != len(source):
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in source)
-    while match := _TAG.search(source, pos):
+    while match := _TAG.search(source, pos, limit):
         pos = match.end()
         closing, name, rest = match.groups()
         if name is None:
@@ -393,7 +401,7 @@ def check_mjml(source: str) -> list[MjmlProblem]:
         # for every film): each distinct one is checked once per process.
         found = _checked.get((tag, rest, outside))
         if found is None:
-            attrs = [m.group(1).lower() for m in _ATTR.finditer(rest)]
+            attrs = [(m.group(1).lower(), m.group(2)) for m in _ATTR.finditer(rest)]
             found = _checked[(tag, rest, outside)] = _check(tag, attrs, outside)
             if len(_checked) > _CHECKED_MAX:
                 _checked.clear()  # a long preview session sees many; keep a few thousand
@@ -452,15 +460,71 @@ def _name_at(source: str, pos: int) -> str:
     return found.group(2).lower() if found and found.group(2) else "mj-"
 
 
-def _check(tag: str, attrs: list[str], outside: bool) -> tuple[str, ...]:
-    """What is wrong with one tag (``outside``: not inside any MJML tag)."""
+def _not_markup(source: str) -> tuple[list[MjmlProblem], int]:
+    """Every comment never closed or holding '--', and every '<' that opens no tag, outside
+    comments and quoted values, with its line: mjml-python refuses them without saying
+    where. And where a comment never closed starts (the rest is in it), or the length."""
+    problems = []
+    comments: list[tuple[int, int]] = []
+    pos, limit = 0, len(source)
+    while (start := source.find("<!--", pos)) >= 0:
+        end = source.find("-->", start + 4)
+        if end < 0:
+            message = "<!-- opens a comment that is never closed: end it with -->"
+            problems.append(MjmlProblem(source.count("\n", 0, start) + 1, message, "<!--"))
+            limit = start  # the rest is the comment
+            break
+        comments.append((start, end + 3))
+        pos = end + 3
+        inside = source[start + 4 : end]
+        if "<!--" in inside:
+            message = "<!-- opens a comment not closed before the next <!--: end it with -->"
+        elif "--" in inside or inside.endswith("-"):
+            message = "<!-- opens a comment that holds '--', which MJML refuses: remove the '--'"
+        else:
+            continue
+        problems.append(MjmlProblem(source.count("\n", 0, start) + 1, message, "<!--"))
+    for found in _STRAY.finditer(source, 0, limit):
+        at = found.start()
+        if any(start < at < end for start, end in comments) or _in_tag(source, at):
+            continue
+        after = source[at + 1 : at + 2].strip()
+        if after == "/":
+            message = "'</' is not followed by a tag name: write the end tag as </name>"
+        elif after == "!":
+            message = "'<!' opens no comment: write a comment as <!-- ... -->"
+        else:
+            message = f"'<{after}' opens no tag: write &lt; for a '<' shown as text"
+        problems.append(MjmlProblem(source.count("\n", 0, at) + 1, message, "<" + after))
+    return problems, limit
+
+
+def _in_tag(source: str, at: int) -> bool:
+    """Whether ``at`` is inside a tag (a quoted value: alt="a <3 b")."""
+    start = at
+    while (start := source.rfind("<", 0, start)) >= 0:
+        if _OPENS.match(source, start):
+            tag = _TAG.match(source, start)
+            return tag is not None and tag.end() > at
+    return False
+
+
+def _check(tag: str, attrs: list[tuple[str, str | None]], outside: bool) -> tuple[str, ...]:
+    """What is wrong with one tag (``outside``: not inside any MJML tag); ``attrs``: each
+    attribute's name, with its value when not in quotes."""
     if tag not in ATTRIBUTES:
         if tag.startswith("mj-") or tag == "mjml" or outside:
             return (f"unknown MJML tag <{tag}>",)
         return (f"<{tag}> is HTML: put it inside <mj-text> or <mj-raw>",)
     allowed = _ANY_KNOWN if tag in ("mj-all", "mj-class") else ATTRIBUTES[tag]
-    return tuple(
+    # mjml-python stops at a value not in quotes ("unable to parse next template").
+    unquoted = tuple(
+        f'<{tag}> has {name}={value}, a value not in quotes: write {name}="{value}"'
+        for name, value in attrs
+        if value
+    )
+    return unquoted + tuple(
         f"unknown attribute '{name}' on <{tag}>"
-        for name in attrs
+        for name, _ in attrs
         if name not in allowed and name not in _GLOBAL
     )
