@@ -1720,6 +1720,28 @@ def test_a_misspelt_name_in_a_template_is_told_with_the_one_meant(
     assert f"hint: {hint}" in output
 
 
+def test_a_name_undefined_in_an_included_template_names_the_line_that_includes_it(
+    workspace: Path, run_cli
+) -> None:
+    # The {% include %} moved out of its {% for %}: "(default) email/film_card.txt.j2:1:
+    # 'item' is undefined", "check the spelling"; the line the writer moved was never named.
+    text = "templates/email/issue.txt.j2"
+    include = '{% with under_heading = loop.first %}{% include "email/film_card.txt.j2" %}'
+    swapped = f"{{% endfor %}}\n{include}{{% endwith %}}"
+    _break(workspace, text, f"{include}{{% endwith %}}\n{{% endfor %}}", swapped)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert (
+        "(default) email/film_card.txt.j2:1: undefined variable in template: 'item' is undefined"
+        in output
+    ), output
+    line = _line_of(workspace, text, include)
+    assert (
+        f"this template is included at {text}:{line}, where 'item' is not set: if the name is "
+        "right, put that {% include %} inside the {% for %} or {% with %} that sets it"
+    ) in output, output
+
+
 def test_a_field_of_a_value_none_on_some_pages_is_told_to_be_shown_inside_an_if(
     workspace: Path, run_cli
 ) -> None:

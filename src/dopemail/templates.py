@@ -1406,14 +1406,30 @@ def unused_templates(root: Path) -> list[TemplateError]:
 
 def _template_line(exc: BaseException, name: str) -> tuple[str, int | None]:
     """Find the innermost template frame in a rendering traceback (Jinja2 rewrites them)."""
-    where: tuple[str, int | None] = (name, None)
+    frames = _template_frames(exc)
+    return frames[-1] if frames else (name, None)
+
+
+def _template_frames(exc: BaseException) -> list[tuple[str, int]]:
+    """The template frames of a rendering traceback, outermost first: (file, line)."""
+    frames = []
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2") or "/templates/" in filename or "default_templates" in filename:
-            where = (filename, tb.tb_lineno)
+            frames.append((filename, tb.tb_lineno))
         tb = tb.tb_next
-    return where
+    return frames
+
+
+def _includer(exc: BaseException) -> tuple[str, int] | None:
+    """The {% include %} line (file, line) of the template that included the one that
+    failed, if another did."""
+    frames = _template_frames(exc)
+    for filename, line in reversed(frames[:-1]):
+        if filename != frames[-1][0]:
+            return (filename, line) if _line_holds(filename, line, "include") else None
+    return None
 
 
 def _shown(filename: str, root: Path | None) -> str:
@@ -1556,6 +1572,15 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
             hint = f"did you mean '{close}'?"
         else:
             hint = "check the variable's spelling; see the default template for the names available"
+        includer = _includer(exc) if not close and _NO_VARIABLE.fullmatch(message) else None
+        if includer is not None:
+            # A name spelt right, and the {% include %} moved out of the loop or {% with %}
+            # that sets it: the writer's own line, never named otherwise.
+            hint += (
+                f"; this template is included at {_shown(includer[0], root)}:{includer[1]}, "
+                f"where '{wanted}' is not set: if the name is right, put that {{% include %}} "
+                "inside the {% for %} or {% with %} that sets it"
+            )
         raise TemplateError(
             f"undefined variable in template: {message}", _shown(filename, root), line, hint
         ) from None
