@@ -1436,6 +1436,40 @@ def test_a_line_separator_in_a_settings_comment_shifts_no_line(workspace: Path) 
     assert (caught.value.path, caught.value.line) == ("dopemail.toml", line)
 
 
+@pytest.mark.parametrize(
+    ("written", "column", "named"),
+    [
+        ('icon\xa0= "media/dopepress-icon.png"', 5, "character, U+00A0 NO-BREAK SPACE"),
+        ('icon\0 = "media/dopepress-icon.png"', 5, "control character, U+0000"),
+        ('icon\x0b = "media/dopepress-icon.png"', 5, "control character, U+000B"),
+        ('icon\u200b = "media/dopepress-icon.png"', 5, "character, U+200B ZERO WIDTH SPACE"),
+        ('\xa0icon = "media/dopepress-icon.png"', 1, "character, U+00A0 NO-BREAK SPACE"),
+        ('icon = \u200b"media/dopepress-icon.png"', 8, "character, U+200B ZERO WIDTH SPACE"),
+    ],
+    ids=["nbsp-after-key", "nul", "vt", "zwsp-after-key", "nbsp-before-key", "zwsp-before-value"],
+)
+def test_an_invisible_character_between_a_setting_s_words_is_named(
+    workspace: Path, written: str, column: int, named: str
+) -> None:
+    # "a setting without '=' after its name: write it name = value" of a line that had its
+    # '=', "Invalid statement", or a fix quoting the value again with the character in it.
+    config = workspace / "dopemail.toml"
+    source = config.read_text(encoding="utf-8")
+    config.write_text(
+        source.replace('icon = "media/dopepress-icon.png"', written, 1), encoding="utf-8"
+    )
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    line = source.split("\n").index('icon = "media/dopepress-icon.png"') + 1
+    assert (caught.value.path, caught.value.line) == ("dopemail.toml", line)
+    assert caught.value.message == f"broken TOML: an invisible {named}, at column {column}"
+    assert caught.value.hint is not None and caught.value.hint.startswith("delete it ")
+    # Followed literally, the fix works.
+    deleted = written[: column - 1] + written[column:]
+    config.write_text(source.replace('icon = "media/dopepress-icon.png"', deleted, 1), "utf-8")
+    assert load_workspace(workspace).settings.publication.icon == "media/dopepress-icon.png"
+
+
 def test_a_misspelling_beside_its_field_is_not_to_be_renamed(write_files) -> None:
     contents = variant("title: A Film\n", "title: A Film\ntitel: Another\n")
     root = write_files({"entries/zz.md": variant("  year: 2024\n", "  year: 2024\n  yaer: 2023\n")})

@@ -31,6 +31,7 @@ from .errors import (
     NESTED_TOO_DEEPLY,
     ConfigError,
     DopemailError,
+    char_named,
     closest,
     deepest_line,
     merge_conflict,
@@ -283,6 +284,30 @@ def _quoted_as_written(line: str) -> str | None:
             value = value[1:-1]  # its own quotes kept out; quotes inside it escaped
             break
     return f"put the text in double quotes: {key.strip()} = {json.dumps(value, ensure_ascii=False)}"
+
+
+def _invisible(line: str) -> list[tuple[int, str]]:
+    """The characters no one sees on a TOML line outside its quoted text and its comment
+    (their column, from 1, and them): between a setting's name, its '=' and its value TOML
+    takes a space or a tab, and tomllib's words for another ("a setting without '='") led
+    the editor to a line that had one."""
+    found: list[tuple[int, str]] = []
+    quote, escaped = "", False
+    for column, char in enumerate(line, 1):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            break
+        elif char not in " \t" and unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"):
+            found.append((column, char))
+    return found
 
 
 def _opened_above(text: str, line: int) -> int | None:
@@ -762,6 +787,18 @@ def load_settings(root: Path) -> Settings:
             line = opened or line
         if line and said in _TEXT_UNQUOTED:
             fix = _quoted_as_written(text.split("\n")[line - 1]) or fix
+        invisible = _invisible(text.split("\n")[line - 1]) if line else []
+        if invisible:
+            (column, char), more = invisible[0], len(invisible) - 1
+            kind = "control character" if unicodedata.category(char) == "Cc" else "character"
+            what = f"an invisible {kind}, {char_named(char)}, at column {column}" + (
+                f" and {more} more on the line" if more else ""
+            )
+            fix = (
+                f"delete {'them' if more else 'it'} (text pasted from a web page or a word "
+                "processor brings them): between a setting's name, its '=' and its value TOML "
+                "takes spaces and tabs"
+            )
         raise ConfigError(f"broken TOML: {what}", shown, line, fix) from None
     from .validation import controls_in, field_path
 
