@@ -278,6 +278,8 @@ def test_the_system_zone_database_upgraded_renders_everything_again(
         ("[publication]\n# timezone = 'Asia/Tokyo'\n", "UTC"),  # parsed: the default
         ('[publication]\ntitle = "X"\n', "UTC"),
         ("[publication\ntimezone = 'Asia/Tokyo'\n", "Asia/Tokyo"),  # broken: the build says
+        # An old Mac's line ends, which the settings read as line ends too.
+        ('[publication]\rtitle = "X"\rtimezone = "Europe/Paris"\r', "Europe/Paris"),
     ],
 )
 def test_the_zone_whose_rules_are_an_input(tmp_path: Path, settings: str, zone: str) -> None:

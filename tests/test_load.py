@@ -1470,6 +1470,24 @@ def test_an_invisible_character_between_a_setting_s_words_is_named(
     assert load_workspace(workspace).settings.publication.icon == "media/dopepress-icon.png"
 
 
+def test_settings_with_an_old_mac_s_line_ends_are_read(workspace: Path) -> None:
+    # A CR alone ends a line in an entry; dopemail.toml was "broken TOML: Found invalid
+    # character '\r'" at line 1.
+    config = workspace / "dopemail.toml"
+    source = config.read_text(encoding="utf-8")
+    expected = load_workspace(workspace).settings
+    config.write_bytes(source.replace("\n", "\r").encode("utf-8"))
+    assert load_workspace(workspace).settings == expected
+    # A problem in it is told at its line, as the editor counts them.
+    config.write_bytes(source.replace("\n", "\r").replace("latest = 20", "latest = 3.0").encode())
+    with pytest.raises(DopemailError) as caught:
+        load_workspace(workspace)
+    line = source.split("\n").index("latest = 20") + 1
+    assert [(e.path, e.line) for e in getattr(caught.value, "errors", [caught.value])] == [
+        ("dopemail.toml", line)
+    ]
+
+
 def test_a_misspelling_beside_its_field_is_not_to_be_renamed(write_files) -> None:
     contents = variant("title: A Film\n", "title: A Film\ntitel: Another\n")
     root = write_files({"entries/zz.md": variant("  year: 2024\n", "  year: 2024\n  yaer: 2023\n")})

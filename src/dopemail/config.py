@@ -723,6 +723,9 @@ def load_settings(root: Path) -> Settings:
     try:
         # A byte-order mark (Notepad's UTF-8) is not TOML, but it is not the editor's mistake.
         text = data_bytes.decode("utf-8").removeprefix("\ufeff")
+        # Line ends as entries' are read: an old Mac's CR alone is one too, which TOML refuses
+        # ("Found invalid character '\r'").
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         said, line = not_utf8(data_bytes, exc)
         raise ConfigError(

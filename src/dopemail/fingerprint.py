@@ -246,6 +246,7 @@ def zone_file(root: Path) -> str | None:
         text = (root / "dopemail.toml").read_bytes().decode("utf-8").removeprefix("\ufeff")
     except (OSError, ValueError):  # (UnicodeDecodeError is a ValueError)
         return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as load_settings reads it
     # The line as it is written (importing a TOML parser would cost a no-op build more than
     # all the rest of this); TOML's other ways of writing it, parsed.
     written = _TIMEZONE.search(text)
