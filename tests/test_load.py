@@ -1357,6 +1357,12 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             'logo = "media/logo.png"',
             "publication.logo: 'media/logo.png' does not exist",
         ),
+        (  # a logo belongs to no entry: it was told to go in media/<the entry's slug>/
+            'logo = "media/dopepress-logo.png"',
+            'logo = "logo.png"',
+            "publication.logo: 'logo.png': a local image must be a file under media/: copy the "
+            "file into media/ (media/logo.png) and write that path",
+        ),
         (
             "[feeds]\nitems = 50",
             '[feeds]\nitems = 50\n\n[send]\nresend = "https://api.resend.com"',

@@ -505,7 +505,7 @@ def _settings_media(root: Path, settings: Settings) -> list[DopemailError]:
         try:
             # Not measured (a warm build reads no picture), but its first bytes are read:
             # every page links to it, and the feeds give it as their picture.
-            check_bytes(*local_media(src, root))
+            check_bytes(*local_media(src, root, setting=True))
         except ValueError as exc:
             errors.append(
                 ConfigError(

@@ -109,12 +109,15 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
 _MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
 
 
-def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
+def local_media(src: str, root: Path, setting: bool = False) -> tuple[str, str, os.stat_result]:
     """A picture under media/: its path from the publication's folder, its full path and its
-    stat; ValueError (saying how to write it) for any other."""
+    stat; ValueError (saying how to write it) for any other. ``setting``: named by a setting
+    (the logo), not by an entry."""
     rel = src.lstrip("/")
     if not rel.startswith(MEDIA_DIR + "/"):
-        raise ValueError(f"'{src}': a local image must be a file under media/{_outside(src, root)}")
+        raise ValueError(
+            f"'{src}': a local image must be a file under media/{_outside(src, root, setting)}"
+        )
     plain = posixpath.normpath(rel)
     if plain != rel:
         # One file, one name: media//a.jpg and media/./a.jpg name media/a.jpg too, and a build
@@ -164,7 +167,7 @@ def local_media(src: str, root: Path) -> tuple[str, str, os.stat_result]:
     return rel, path, info
 
 
-def _outside(src: str, root: Path) -> str:
+def _outside(src: str, root: Path, setting: bool = False) -> str:
     """What to do with a picture named outside media/: the file under media/ it most likely
     is ('perfect-days/03.JPG', its folder's name without media/), else where to copy it (a
     file on the editor's own disk is not published)."""
@@ -184,6 +187,9 @@ def _outside(src: str, root: Path) -> str:
     if meant is not None:
         return f" (did you mean '{meant}'?)"
     name = src.replace("\\", "/").rpartition("/")[2] or "the-picture.jpg"
+    if setting:
+        # A logo belongs to no entry: media/<the entry's slug>/ sent the editor looking for one.
+        return f": copy the file into media/ (media/{name}) and write that path"
     return (
         f": copy the file into a folder of media/ (media/<the entry's slug>/{name}) and write "
         "that path"
