@@ -4695,6 +4695,20 @@ def test_a_merge_conflict_across_a_code_block_s_end_is_told(workspace: Path) -> 
             "tag), not text",
             'put the value in double quotes: title: "!Strangers"',
         ),
+        (  # a tag without a name, which YAML drops: published as 'Quiet', without a word
+            "title: ! Quiet",
+            2,
+            "broken YAML: the value of 'title' begins with '!', which YAML reads as a type (a "
+            "tag), not text",
+            'put the value in double quotes: title: "! Quiet"',
+        ),
+        (  # decoded: published as 'hi'
+            "title: !!binary aGk=",
+            2,
+            "broken YAML: the value of 'title' begins with '!', which YAML reads as a type (a "
+            "tag), not text",
+            'put the value in double quotes: title: "!!binary aGk="',
+        ),
         (  # was "did not find expected comment or line break"
             "title: > Strangers",
             2,
@@ -4711,6 +4725,8 @@ def test_a_merge_conflict_across_a_code_block_s_end_is_told(workspace: Path) -> 
         "an-anchor-alone",
         "an-alias",
         "a-tag",
+        "a-tag-without-a-name",
+        "a-binary-tag",
         "a-block-sign",
     ],
 )

@@ -104,22 +104,34 @@ class _Unusual(Exception):
     """Front matter that is not plain mappings, lists and scalars: read the general way."""
 
 
-def _named_text(text: str) -> int | None:
-    """The line (0-based) of the first text given a name (YAML's anchor, '&name') that
-    nothing repeats ('*name'): meant as text. 'title: &Strangers and more' is the text 'and
-    more' named 'Strangers' (and '&Strangers' alone, nothing): what was meant would be lost."""
+# Types a text is read as without a word: '!' alone (a tag without a name, which YAML drops:
+# 'title: ! Quiet' is 'Quiet') and '!!binary' ('!!binary aGk=' is 'hi').
+_TAGS_MISREAD = ("!", "tag:yaml.org,2002:binary")
+
+
+def _misread_text(text: str) -> tuple[int, str] | None:
+    """The line (0-based) of the first text YAML reads as other than written, and the sign
+    it begins with: a text given a name (YAML's anchor, '&name') that nothing repeats
+    ('*name'), or a type YAML drops or decodes ('!'). 'title: &Strangers and more' is the
+    text 'and more' named 'Strangers' (and '&Strangers' alone, nothing): what was meant would
+    be lost."""
     named: dict[str, int] = {}
     repeated: set[str] = set()
+    typed: list[int] = []
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
-            if isinstance(event, ScalarEvent) and event.anchor is not None:
-                named.setdefault(event.anchor, event.start_mark.line)
+            if isinstance(event, ScalarEvent):
+                if event.anchor is not None:
+                    named.setdefault(event.anchor, event.start_mark.line)
+                if event.tag in _TAGS_MISREAD and not typed:
+                    typed.append(event.start_mark.line)
             elif isinstance(event, AliasEvent):
                 repeated.add(event.anchor)
     except yaml.YAMLError:
         return None  # broken: the general way words it
-    lines = [line for name, line in named.items() if name not in repeated]
-    return min(lines) if lines else None
+    found = [(line, "&") for name, line in named.items() if name not in repeated]
+    found += [(line, "!") for line in typed]
+    return min(found) if found else None
 
 
 # Plain scalars: the implicit resolvers by first character (PyYAML's own table, read once).
@@ -825,13 +837,14 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             return _Events(loader).document()
         except (_Unusual, yaml.YAMLError):
             loader.dispose()
-            named = _named_text(text)  # (only here: the fast ways read no '&')
-            if named is not None:
+            misread = _misread_text(text)  # (only here: the fast ways read no '&' or '!')
+            if misread is not None:
+                named, sign = misread
                 lines = text.split("\n")
-                told = _read_otherwise(lines[named], "&") if named < len(lines) else None
+                told = _read_otherwise(lines[named], sign) if named < len(lines) else None
                 message, hint = told or (
-                    "broken YAML: a text begins with '&', which YAML reads as a name given to "
-                    "the value (an anchor), not text",
+                    f"broken YAML: a text begins with '{sign}', which YAML reads as "
+                    f"{_MARKS[sign]}, not text",
                     "put the value in double quotes",
                 )
                 raise ContentError(message, path, named + 1 + line_offset, hint) from None
