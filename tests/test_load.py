@@ -646,6 +646,12 @@ BAD_ENTRIES = [
         3,
         "the year 1799 is surely a typo",
     ),
+    (  # quoted back as '0001-01-01T00:00:00-07:52:58', Los Angeles's offset in the year 1
+        "bare-date-at-the-start-of-the-calendar",
+        variant("published: 2024-03-01", "published: 0001-01-01"),
+        3,
+        "published: '0001-01-01': the year 1 is surely a typo",
+    ),
     (
         "picture-in-the-text-missing",
         variant("Body.", "Body.\n\n![A still](media/all-of-us-strangers/99.jpg)"),

@@ -121,7 +121,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             f"{said}: add the offset, {offset} in {zone.key} on that day "
             f"('{written}{offset}'), or write a bare date (midnight in the publication's zone)"
         )
-    parsed = _plausible(parsed)
+    parsed = _plausible(parsed, value)
     if type(parsed) is not datetime:  # a bare date: the zone's own offset, whatever it is
         return parsed
     # Written with seconds (a zone's own may have them: Los Angeles before 1883, -7:52:58).
@@ -213,11 +213,14 @@ def _needs_offset(moment: datetime, zone: ZoneInfo) -> bool:
     return wall.utcoffset() != wall.replace(fold=1).utcoffset()
 
 
-def _plausible(moment: datetime) -> datetime:
+def _plausible(moment: datetime, written: Any) -> datetime:
     # Years at the ends of Python's calendar (0001, 9999) cannot be moved to UTC, which
     # ordering and feeds do: a typo there once ended the build with a traceback.
     if not 1800 <= moment.year <= 2199:
-        raise ValueError(f"'{moment.isoformat()}': the year {moment.year} is surely a typo")
+        # As written: a bare date's midnight and zone ('0001-01-01T00:00:00-07:52:58', Los
+        # Angeles's offset then) are none of the editor's.
+        shown = written.strip() if isinstance(written, str) else moment.isoformat()
+        raise ValueError(f"'{shown}': the year {moment.year} is surely a typo")
     return moment
 
 
