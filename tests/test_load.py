@@ -652,6 +652,13 @@ BAD_ENTRIES = [
         3,
         "published: '0001-01-01': the year 1 is surely a typo",
     ),
+    (  # an ISO week, read as midnight on its Monday: told "has a time but no time zone"
+        "iso-week",
+        variant("published: 2024-03-01", "published: 2024-W23"),
+        3,
+        "published: '2024-W23' is not a date: write it as YYYY-MM-DD: 2024-06-03 is that "
+        "week's Monday",
+    ),
     (
         "picture-in-the-text-missing",
         variant("Body.", "Body.\n\n![A still](media/all-of-us-strangers/99.jpg)"),

@@ -66,12 +66,13 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
         parsed = WholeDay.combine(value, time(0), _zone(info))
     elif isinstance(value, str):
         _no_invisible(value, "date or time")  # else told "not a real date" and it looks it
-        text = value.strip()
+        text, day = value.strip(), None
         try:
             if _DATE.match(text):
                 parsed = WholeDay.combine(date.fromisoformat(text), time(0), _zone(info))
             else:
                 parsed = datetime.fromisoformat(text)
+                day = _other_day_form(text)
         except ValueError as exc:
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
                 # A value out of range (February 30) or a form not understood (7:30pm, PST).
@@ -89,6 +90,11 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 f"'{text}' is not a date: "
                 + (_readings(text) or "write 2024-01-12 or 2024-01-12T19:30:00-08:00")
             ) from None
+        if day is not None:
+            # A day in ISO's other forms ('2024-W23', '20240603'), which Python reads as a
+            # time at midnight: it was told "has a time but no time zone".
+            week = f": {day} is that week's Monday" if "w" in text.lower() else f": {day}"
+            raise ValueError(f"'{text}' is not a date: write it as YYYY-MM-DD{week}")
     else:
         raise ValueError("expected a date like 2024-01-12 or 2024-01-12T19:30:00-08:00")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
@@ -222,6 +228,15 @@ def _plausible(moment: datetime, written: Any) -> datetime:
         shown = written.strip() if isinstance(written, str) else moment.isoformat()
         raise ValueError(f"'{shown}': the year {moment.year} is surely a typo")
     return moment
+
+
+def _other_day_form(text: str) -> str | None:
+    """The day ``text`` names as YYYY-MM-DD, when it is written in another of ISO's forms of
+    a day alone (a week, '2024-W23'; no dashes, '20240603'); None for anything else."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def _parse_day(value: Any) -> date:
