@@ -224,6 +224,26 @@ def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:
     assert entry.meta.title == "東京物語"
 
 
+def test_new_refuses_a_title_with_a_control_character(workspace: Path, run_cli) -> None:
+    # 'VT\x0bhere' was written 'title: "VT\\u000bhere"', which check then refused ("remove
+    # the escape") in the file new had just made.
+    code, output = run_cli("new", "entry", "VT\x0bhere", "--root", workspace)
+    assert code == 1, output
+    assert (
+        "the title 'VT\\u000bhere' holds an invisible control character, U+000B, at character 3"
+        in output
+    ), output
+    assert 'hint: type the title without it: dopemail new entry "VT here"' in output
+    assert not (workspace / "entries/vt-here.md").exists()
+    code, output = run_cli("new", "issue", "Sub\x0cject", "--root", workspace)
+    assert code == 1 and "U+000C, at character 4" in output, output
+    assert not list((workspace / "issues").glob("*-sub*.md"))
+    # The fix, followed: a valid entry.
+    code, output = run_cli("new", "entry", "VT here", "--root", workspace)
+    assert code == 0 and "wrote entries/vt-here.md" in output
+    assert run_cli("check", "--root", workspace)[0] == 0
+
+
 def test_a_long_title_or_subject_makes_a_short_slug(workspace: Path, run_cli) -> None:
     # A 175-character headline made a file name the system refused, with a traceback.
     title = "A Very Long Title That Goes On " * 6 + "and Ends Here"

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from .config import load_settings
-from .errors import ContentError, DopemailError, DopemailErrors
+from .errors import ContentError, DopemailError, DopemailErrors, char_named, visible
 from .filenames import RESERVED_SLUGS, reserved_slug, slugify
 from .frontmatter import yaml_text
 from .issuefiles import PREHEADER_PLACEHOLDER
@@ -76,6 +76,25 @@ def _require_name(title: str, what: str, command: str) -> None:
     )
 
 
+def _no_control(title: str, what: str, command: str) -> None:
+    """Refuse a title holding an invisible control character (U+000B, pasted along): written
+    as an escape ('"VT\\u000bhere"'), which check then refuses, in a file just made."""
+    from .validation import CONTROL  # (the entries' checks: loaded by `new issue` anyway)
+
+    found = CONTROL.search(title)
+    if found is None:
+        return
+    # Each in a space's place: two words run together would be a typo of its own.
+    typed = " ".join(CONTROL.sub(" ", title).split())
+    raise ContentError(
+        f"the {what} '{visible(title)}' holds an invisible control character, "
+        f"{char_named(found.group())}, at character {found.start() + 1}",
+        None,
+        None,
+        f'type the {what} without it: dopemail new {command} "{typed}"',
+    )
+
+
 def left_out_of_slug(title: str) -> list[str]:
     """The words of ``title`` whose slug leaves letters out, having no Latin spelling
     ('Ωmega', made 'mega'): said, as the file's name would look a typo."""
@@ -122,6 +141,7 @@ def new_entry(
         raise ContentError(
             "a new entry needs a title", None, None, 'dopemail new entry "The Film’s Title"'
         )
+    _no_control(title, "title", "entry")
     if slug is None:
         _require_name(title, "title", "entry")
     else:
@@ -236,6 +256,8 @@ def new_issue(
             None,
             'give one (dopemail new issue "Ghosts and strangers"), or none for "<title> No. N"',
         )
+    if subject is not None:
+        _no_control(subject, "subject", "issue")
     if slug is not None:
         _check_slug(slug, "tokyo-story-week")
     elif subject is not None:
