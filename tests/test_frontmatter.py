@@ -391,6 +391,22 @@ def test_dashes_typed_for_the_front_matter_lines_are_told(text: str, line: int, 
     assert caught.value.hint is not None and "three hyphens" in caught.value.hint
 
 
+@pytest.mark.parametrize("closing", [" ---", "----", "...", "--"])
+def test_a_closing_line_near_three_hyphens_is_told_at_its_line(closing: str) -> None:
+    # "the front matter is never closed", at line 1, of a file closed by ' ---' or YAML's '...'.
+    text = f"---\ntitle: X\nkind: review\n{closing}\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    assert (caught.value.line, caught.value.message) == (
+        4,
+        f"the front matter is closed by '{closing}', not by '---' alone on its line",
+    )
+    assert caught.value.hint == "write '---' on this line: three hyphens, nothing before them"
+    # Followed, the file reads.
+    fixed = text.replace(f"\n{closing}\n", "\n---\n")
+    assert frontmatter.split(fixed, "entries/x.md").meta["title"] == "X"
+
+
 def test_a_scene_break_below_a_forgotten_closing_line_is_not_blamed() -> None:
     # The closing '---' forgotten, the text's own '—' (a scene break) was told to be made
     # '---', which would have read the paragraphs above it as fields.

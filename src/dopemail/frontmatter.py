@@ -1038,6 +1038,8 @@ def _no_break_spaces_in_keys(meta: Any, lines: list[str], path: Path | str) -> N
 
 # A line of dashes that is not '---': an em or en dash typed for it, with a hyphen or two.
 _DASHES = re.compile(r"(?=.*[\u2012-\u2015])[-\u2012-\u2015]{1,3}")
+# A line meant to close the front matter: a dash, or hyphens too few or many, or YAML's '...'.
+_NEAR_FENCE = re.compile(rf"{_DASHES.pattern}|-{{2,}}|\.\.\.")
 # A line of front matter: indented (a field's or a block's), a comment, a list item, a field.
 _FIELD_LIKE = re.compile(r"\s|#|-(?:\s|$)|[^\s:#][^:]*:(?:\s|$)")
 # A Markdown heading of the text ('## The film'), which YAML would take for a comment.
@@ -1090,18 +1092,29 @@ def split(text: str, path: Path | str) -> Document:
         if lines[index].rstrip() == "---":
             break
     else:
-        # Closed by a word processor's dash: that line, not "never closed".
-        dashed = next((i for i in range(1, len(lines)) if _DASHES.fullmatch(lines[i].strip())), 0)
+        # Closed by a word processor's dash, or a line near '---' (' ---', '----', YAML's
+        # '...'): that line, not "never closed" at line 1.
+        dashed = next(
+            (i for i in range(1, len(lines)) if _NEAR_FENCE.fullmatch(lines[i].strip())), 0
+        )
         # Only where every line above it reads as front matter: below a forgotten '---', a
         # dash alone is the text's own (a scene break).
         above = [line for line in lines[1:dashed] if line.strip()]
         if dashed and all(_FIELD_LIKE.match(line) and not _HEADING.match(line) for line in above):
+            written = lines[dashed].rstrip("\r\n")
+            if _DASHES.fullmatch(written.strip()):
+                raise ContentError(
+                    f"the front matter is closed by '{written.strip()}', not three hyphens "
+                    "'---' (a word processor makes dashes of them)",
+                    path,
+                    dashed + 1,
+                    "write '---' (three hyphens) on this line",
+                )
             raise ContentError(
-                f"the front matter is closed by '{lines[dashed].strip()}', not three hyphens "
-                "'---' (a word processor makes dashes of them)",
+                f"the front matter is closed by '{written}', not by '---' alone on its line",
                 path,
                 dashed + 1,
-                "write '---' (three hyphens) on this line",
+                "write '---' on this line: three hyphens, nothing before them",
             )
         raise ContentError(
             "the front matter is never closed",
