@@ -1315,6 +1315,15 @@ def test_many_sent_issues_changed_at_once_are_said_in_one_warning() -> None:
         "issue 2 ",
         "issue 3 ",
     ]  # type: ignore[arg-type]
+    # Their emails alone changed (a template of the email's own): said of them all, in the
+    # plural ("its readers" was said of five issues).
+    emails = [f"site/issues/{n}-x/email.html" for n in range(1, 6)]
+    (warning,) = sent_issues_changed(emails, issues, mailed=lambda issue: True)  # type: ignore[arg-type]
+    assert warning.message == (
+        "the emails of 5 sent issues (1–5) changed with this build: their readers keep the ones "
+        "they were sent (nothing they open changed), and the copies in site/ are no longer what "
+        "they got"
+    ), warning.message
 
 
 def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(

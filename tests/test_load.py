@@ -4954,7 +4954,7 @@ def test_invisible_characters_in_text_fields_are_noted_unless_a_script_uses_them
     entry = variant("title: A Film\n", "title: A\u200bFilm\n")
     entry = entry.replace(
         "images:",
-        "streaming:\n  - service: Hu\u202elu\n    url: https://hulu.com/\n"
+        "streaming:\n  - service: \u202eHulu\n    url: https://hulu.com/\n"
         'tags: ["\U0001f469\u200d\U0001f4bb", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",'
         ' "\u05e9\u05dc\u05d5\u05dd\u200f"]\nimages:',
     )
@@ -4974,8 +4974,9 @@ def test_invisible_characters_in_text_fields_are_noted_unless_a_script_uses_them
         ),
         (
             13,
-            "streaming[1].service: 'Hu\\u202elu' has an invisible character, U+202E "
-            "RIGHT-TO-LEFT OVERRIDE, after 'Hu': it is published with it",
+            # (At its start: "after ''" said nothing.)
+            "streaming[1].service: '\\u202eHulu' has an invisible character, U+202E "
+            "RIGHT-TO-LEFT OVERRIDE, at its start: it is published with it",
             hint,
         ),
     ]
@@ -5231,3 +5232,37 @@ def test_a_cancelled_or_postponed_event_does_not_end_the_showings() -> None:
     assert end(first, {**later, "status": "cancelled"}) == "2024-03-08"
     assert end(first, {**later, "status": "postponed"}) is None
     assert end({**first, "status": "Canceled"}) is None
+
+
+def test_a_persian_file_name_or_address_keeps_its_joiner(write_files) -> None:
+    # The check of invisible characters refused U+200C in 'می‌خواهم.jpg' and a Persian
+    # Wikipedia address: deleting it, as told, named a file that does not exist.
+    import shutil
+
+    root = write_files({})
+    name = "media/all-of-us-strangers/می\u200cخواهم.jpg"
+    shutil.copy(root / "media/all-of-us-strangers/01.jpg", root / name)
+    entry = variant("  - src: media/all-of-us-strangers/01.jpg\n", f"  - src: {name}\n").replace(
+        "    city: Los Angeles\n",
+        "    city: Los Angeles\n    url: https://fa.wikipedia.org/wiki/سی\u200cدی\n",
+    )
+    loaded = load_workspace(write_files({"entries/zz.md": entry}))
+    (zz,) = [e for e in loaded.entries if e.slug == "zz"]
+    assert zz.meta.screenings[0].url == "https://fa.wikipedia.org/wiki/سی\u200cدی"
+    # A zero-width space is still refused there.
+    broken = entry.replace("سی\u200cدی", "سی\u200bدی")
+    (error,) = reported(write_files({"entries/zz.md": broken}))
+    assert "U+200B ZERO WIDTH SPACE" in error.message, error.message
+
+
+def test_a_showtime_may_be_postponed_as_the_hints_for_it_say(write_files) -> None:
+    # 'postponed: true' was told 'status: postponed', which a showing then refused.
+    entry = _times("      - at: 2024-03-09T19:30:00-08:00\n        status: postponed\n")
+    entry = entry.replace(
+        "    city: Los Angeles\n", "    city: Los Angeles\n    status: Postponed\n", 1
+    )
+    (zz,) = [
+        e for e in load_workspace(write_files({"entries/zz.md": entry})).entries if e.slug == "zz"
+    ]
+    assert zz.meta.screenings[0].status == "postponed"
+    assert zz.meta.screenings[0].times[0].status == "postponed"

@@ -3036,13 +3036,17 @@ def test_a_template_of_the_editor_s_own_still_shows_showtimes_by_their_time(
         default.replace(
             old,
             "{% for t in s.times %}{{ t | show_time(issue.meta.date) }} "
-            "{{ t | time_tag(issue.meta.date) }}{% endfor %}",
+            "{{ t | time_tag(issue.meta.date) }} [{{ t | machine_time }} {{ t.hour }} "
+            "{{ t.isoformat() }}]{% endfor %}",
         ),
         encoding="utf-8",
     )
     outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
     shown = outputs["email"][1].replace("\u00a0", " ")
     assert "Sat, January 13, 7:00 PM Sat, January 13, 7:00 PM" in shown, shown
+    # Read as its time by a datetime's filters and attributes too ('t.hour', machine_time).
+    stamp = "2024-01-13T19:00:00-08:00"
+    assert f"Sat, January 13, 7:00 PM [{stamp} 19 {stamp}]" in shown, shown
 
 
 def test_links_alike_in_words_are_named_apart_in_the_web_version_and_the_email(

@@ -1560,3 +1560,12 @@ def test_a_site_address_under_its_base_url_s_path_is_told_its_preview_address() 
     for asked in ("/dope/night-film/", "/night-film/"):
         assert 'did you mean <a href="/site/night-film/">' in not_found_page(snapshot, asked), asked
     assert "did you mean" not in not_found_page(snapshot, "/dope/no-such-film/")
+    # The site's own address, with or without its '/', and its feeds (served at /feeds/).
+    outputs = {"site/index.html": b"", "feeds/rss.xml": b""}
+    home = Snapshot(build=build, outputs=outputs)  # type: ignore[arg-type]
+    for asked, meant in (
+        ("/dope", "/site/"),
+        ("/dope/", "/site/"),
+        ("/dope/feeds/rss.xml", "/feeds/rss.xml"),
+    ):
+        assert f'did you mean <a href="{meant}">' in not_found_page(home, asked), asked

@@ -160,7 +160,8 @@ def sent_issues_changed(
                 ContentError(
                     f"the emails of {len(changed)} {kind} ({numbers}) "
                     + _when(ahead, "changed with this build", "would change with the next build")
-                    + f": {_EMAIL_ALONE}",
+                    + ": their readers keep the ones they were sent (nothing they open "
+                    "changed), and the copies in site/ are no longer what they got",
                     None,
                     None,
                     _EMAIL_ALONE_HINT,

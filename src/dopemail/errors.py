@@ -48,13 +48,17 @@ def char_named(char: str) -> str:
 def invisible_format(text: str) -> tuple[int, str] | None:
     """The first character of ``text`` that formats and is not seen (Unicode's category Cf:
     a zero-width space, a direction mark or override, a byte order mark): (its index, it);
-    None if it holds none."""
+    None if it holds none. Not the joiners (U+200C, U+200D), which Persian words and emoji
+    are written with, in file names and addresses too ('می‌خواهم.jpg')."""
     if text.isascii():
         return None
     for index, char in enumerate(text):
-        if unicodedata.category(char) == "Cf":
+        if unicodedata.category(char) == "Cf" and char not in _JOINERS:
             return index, char
     return None
+
+
+_JOINERS = "\u200c\u200d"
 
 
 def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:

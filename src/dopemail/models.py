@@ -694,7 +694,9 @@ _STATUS_SAID = {
 #: Both spellings of it, as the editor writes it (American 'canceled', British 'cancelled'),
 #: printed as written.
 CANCELLED = ("cancelled", "canceled")
-ShowStatus = Annotated[Literal["sold out", "cancelled", "canceled"], BeforeValidator(_status_word)]
+ShowStatus = Annotated[
+    Literal["sold out", "cancelled", "canceled", "postponed"], BeforeValidator(_status_word)
+]
 EventStatus = Annotated[
     Literal["sold out", "cancelled", "canceled", "postponed"], BeforeValidator(_status_word)
 ]
@@ -706,7 +708,9 @@ class Showtime(Model):
 
     at: Moment = Field(description="When it starts, with its zone.")
     status: ShowStatus | None = Field(
-        None, description="'sold out' or 'cancelled' (or 'canceled'): printed beside its time."
+        None,
+        description="'sold out', 'cancelled' (or 'canceled') or 'postponed': printed beside "
+        "its time.",
     )
     url: Url | None = Field(None, description="Tickets for this showing.")
     note: str | None = Field(None, description="e.g. 'Q&A after the film', 'in 35mm'.")
@@ -715,6 +719,15 @@ class Showtime(Model):
     def cancelled(self) -> bool:
         """Whether it was cancelled (either spelling)."""
         return self.status in CANCELLED
+
+    def __getattr__(self, name: str) -> Any:
+        # A template written when showtimes were times alone reads one as its time
+        # ('t.hour', 't.isoformat()'). Not private names (pydantic's own, and what pickling
+        # asks of an object not yet filled).
+        at = self.__dict__.get("at") if not name.startswith("_") else None
+        if at is None:
+            return super().__getattr__(name)  # type: ignore[misc]
+        return getattr(at, name)
 
 
 def _showtime(value: Any, info: ValidationInfo) -> Any:
@@ -773,10 +786,12 @@ class Screening(Model):
     times: list[ShowtimeItem] = Field(
         default_factory=list,
         description="Showtimes, with their zone; one with more to say is a mapping: its 'at', "
-        "and its 'status' ('sold out', 'cancelled'), 'url' (its tickets) or 'note'.",
+        "and its 'status' ('sold out', 'cancelled', 'postponed'), 'url' (its tickets) or "
+        "'note'.",
     )
     status: ShowStatus | None = Field(
-        None, description="'sold out' or 'cancelled' (or 'canceled'): every showing here."
+        None,
+        description="'sold out', 'cancelled' (or 'canceled') or 'postponed': every showing here.",
     )
     url: Url | None = Field(None, description="The venue's page for this film (tickets).")
     note: str | None = Field(None, description="e.g. '35mm print', 'Q&A after the 7pm show'.")

@@ -30,8 +30,9 @@ def written(moment: datetime) -> datetime:
 
 
 def machine_time(moment: datetime) -> str:
-    """The instant for a ``datetime`` attribute or JSON-LD: :func:`written`, in ISO 8601."""
-    return written(moment).isoformat()
+    """The instant for a ``datetime`` attribute or JSON-LD: :func:`written`, in ISO 8601 (a
+    showtime given whole, its time)."""
+    return written(getattr(moment, "at", moment)).isoformat()
 
 
 def offset_text(offset: timedelta | None) -> str:

@@ -755,8 +755,13 @@ def hidden_characters(meta: Any, text: str) -> tuple[tuple[str, int | None, str]
             found.append(
                 (
                     f"{field_path(loc)}: '{visible(value)}' has an invisible character, "
-                    f"{char_named(hidden.group())}, after '{visible(value[: hidden.start()])}'"
-                    ": it is published with it",
+                    f"{char_named(hidden.group())}, "
+                    + (
+                        f"after '{visible(value[: hidden.start()])}'"
+                        if hidden.start()
+                        else "at its start"
+                    )
+                    + ": it is published with it",
                     line_of(meta, loc),
                     "delete it (retype the value, or delete and retype the characters around it)",
                 )

@@ -133,6 +133,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         times = screening.times
         if screening.status in CANCELLED or (times and all(t.cancelled for t in times)):
             event["eventStatus"] = "https://schema.org/EventCancelled"
+        elif screening.status == "postponed":
+            event["eventStatus"] = "https://schema.org/EventPostponed"
         elif screening.status == "sold out" or (
             times and all(t.status == "sold out" or t.cancelled for t in times)
         ):

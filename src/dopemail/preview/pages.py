@@ -290,9 +290,11 @@ def _below_base(snapshot: Snapshot, path: str) -> list[str]:
     if snapshot.build is None:
         return []
     base = urlsplit(snapshot.build.workspace.settings.publication.base_url).path
-    if base in ("", "/") or not path.startswith(base):
+    if base in ("", "/") or not f"{path}/".startswith(base):
         return []
-    return [f"site/{path[len(base) :]}"]
+    rest = path[len(base) :]  # ('' for the base itself, written with or without its '/')
+    # The feeds are published at base_url + feeds/, and served at /feeds/ here.
+    return [f"site/{rest}", *([rest] if rest.startswith("feeds/") else [])]
 
 
 def send_result_page(key: str, ok: bool, message: str) -> str:
