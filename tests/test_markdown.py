@@ -388,6 +388,11 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
         pytest.param(
             "One line\\\nand the next.\n", "One line and the next.", id="a Markdown line break"
         ),
+        pytest.param(
+            "The ~~worst~~ best film of the year, out in <del>June</del> <s>July</s> May.\n",
+            "The best film of the year, out in May.",
+            id="struck words left out ('worst best' said the opposite of the page)",
+        ),
     ],
 )
 def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:

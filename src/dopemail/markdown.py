@@ -816,9 +816,15 @@ def first_paragraph(html: str) -> str:
             continue
         # A line break is a space between its words ('café<br>second line' written as HTML
         # has no newline beside it, as Markdown's own has).
+        # Struck words are left out: shown plain, '~~worst~~ best' read "worst best", the
+        # opposite of what the page shows (a summary is the text as it now reads).
+        inner = _STRUCK.sub("", inner)
         text = _TAG.sub("", _BREAK.sub(" ", _IMG_ALT.sub(lambda m: m.group(1), inner)))
         return one_line(unescape(text))
     return ""
+
+
+_STRUCK = re.compile(r"<(del|s|strike)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 
 
 def one_line(text: str) -> str:
