@@ -157,7 +157,10 @@ def describe_errors(
         elif isinstance(value, str) and "@" in value and emails and close not in emails:
             unknown[loc] = (emails[0], known)
         elif (
-            _WEB_ADDRESS.match(str(value))
+            # (Text alone: a list or mapping made of YAML's aliases, written out, can be
+            # millions of characters: an entry of ten lines took minutes and gigabytes.)
+            isinstance(value, str | int | float)
+            and _WEB_ADDRESS.match(str(value))
             and "url" in known
             and close not in _ADDRESS_FIELDS
             and not closest(name, known, cutoff=0.8)  # 'adress: https://...' is the address
