@@ -5278,3 +5278,17 @@ def test_a_field_made_of_nested_aliases_is_told_without_being_written_out(write_
     errors = reported(write_files({"entries/zz.md": entry}))
     assert [e.line for e in errors] == list(range(3, 13)), [e.message for e in errors]
     assert all("unknown field 'x" in e.message for e in errors)
+
+
+def test_an_invisible_character_in_an_issue_s_subject_is_noted(workspace: Path) -> None:
+    # In an entry's author it was told; in a subject, which goes to every inbox, not.
+    issue = workspace / "issues/3-quiet-hours.md"
+    text = issue.read_text("utf-8")
+    subject = re.search(r"(?m)^subject: (.*)$", text)
+    assert subject is not None and " " in subject.group(1)
+    written = subject.group(1).replace(" ", " \u200b", 1)
+    issue.write_text(text.replace(subject.group(0), f"subject: {written}", 1), "utf-8")
+    notes = [e for e in entry_notes(load_workspace(workspace)) if "invisible" in e.message]
+    line = text.splitlines().index(subject.group(0)) + 1
+    assert [(n.path, n.line) for n in notes] == [("issues/3-quiet-hours.md", line)], notes
+    assert "subject: " in notes[0].message and "U+200B ZERO WIDTH SPACE" in notes[0].message

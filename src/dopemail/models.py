@@ -1281,6 +1281,8 @@ class LoadedIssue:
     # front matter key -> its line (for what the email's checks say of the subject...).
     key_lines: Mapping[str, int] = field(default_factory=dict)
     body_line: int = 0  # the line of the file the intro starts on
+    # What build and check warn of in its front matter, as an entry's notes.
+    notes: tuple[tuple[str, int | None, str], ...] = ()
 
     def line_of_text(self, written: str) -> int | None:
         """The line of the file where the intro first holds ``written`` (None if it does

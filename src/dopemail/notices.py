@@ -241,7 +241,7 @@ def entry_notes(workspace: Workspace) -> list[ContentError]:
     ] + [
         ContentError(message, issue.path, line, hint)
         for issue in workspace.issues
-        for message, line, hint in dropped_html(issue.body, issue.body_line)
+        for message, line, hint in issue.notes + dropped_html(issue.body, issue.body_line)
     ]
 
 
