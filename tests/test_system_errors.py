@@ -116,7 +116,8 @@ def test_a_control_character_in_a_template_is_told_at_its_line(
         assert code == 1 and "Traceback" not in output, output
         assert (
             f"templates/entry_content.html.j2:{line}: an invisible control character, "
-            f"U+{ord(char):04X}, at column 2: feeds and emails cannot hold it"
+            f"U+{ord(char):04X}, at column 2: no page, feed, email or file dopemail writes can "
+            "hold it"
         ) in output, output
     assert _outputs(workspace) == before
 

@@ -986,7 +986,8 @@ class _OwnTemplates(jinja2.FileSystemLoader):
                 f"an invisible control character, U+{ord(control.group()):04X}, at column "
                 f"{column}"
                 + (f" ({more} more in the file)" if more else "")
-                + ": feeds and emails cannot hold it (pasted text often brings them)",
+                + ": no page, feed, email or file dopemail writes can hold it (pasted text "
+                "often brings them)",
                 _shown(filename, self.root),
                 line,
                 "delete it, or put a space or a line break in its place",
