@@ -114,11 +114,18 @@ _SPELT_OUT = str.maketrans(
 
 
 def slugify(title: str) -> str:
-    """'Céline’s « Portrait »' -> 'celines-portrait'; 'Le cœur' -> 'le-coeur'."""
+    """'Céline’s « Portrait »' -> 'celines-portrait'; 'Le cœur' -> 'le-coeur'; 'L’Armée des
+    ombres' -> 'l-armee-des-ombres'."""
     text = unicodedata.normalize("NFKD", title.lower().translate(_SPELT_OUT))
+    # French elision parts two words ('l’armée', 'qu’il'): 'larmee' read as one; an English
+    # apostrophe joins its word ('céline’s', 'don’t'). (Before the accents go, with the ’.)
+    text = _ELISION.sub(r"\1-", text)
     text = text.encode("ascii", "ignore").decode()
     text = re.sub(r"['’]", "", text)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
+
+
+_ELISION = re.compile(r"\b(c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=[a-z])")
 
 
 def renamed(stem: str, issue: bool) -> tuple[str, str]:
