@@ -147,6 +147,11 @@ def test_a_scaffold_template_that_does_not_compile_is_told_by_check_and_build(
         (templates / name).write_text((DEFAULTS / name).read_text("utf-8"), encoding="utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 0, output
+    # A filter misspelt there is told the filters it may use, the scaffold's own among them.
+    (templates / "new_issue.md.j2").write_text("{{ subject | yaml_slg }}\n", encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "did you mean 'yaml_slug'? dopemail's filters are" in output, output
+    assert ", yaml_slug" in output.split("dopemail's filters are", 1)[1].split(";")[0], output
 
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "src/dopemail/default_templates"

@@ -1918,6 +1918,9 @@ def _undecodable(root: Path | None) -> tuple[str | None, int | None]:
     return None, None
 
 
+_JINJA_FILTERS = frozenset(jinja2.Environment().filters)
+
+
 def _unknown_name_hint(env: jinja2.Environment, message: str) -> str | None:
     """For "No filter named 'x'": the one meant, and where the others are listed."""
     unknown = re.match(r"No (filter|test) named '([^']*)'", message)
@@ -1929,6 +1932,7 @@ def _unknown_name_hint(env: jinja2.Environment, message: str) -> str | None:
     hint = f"did you mean '{close}'? " if close else ""
     docs = "https://jinja.palletsprojects.com/en/stable/templates/#builtin-"
     if kind == "filter":
-        own = ", ".join(sorted(OWN_FILTERS))
+        # The environment's own beyond Jinja2's: a scaffold's has yaml_slug too.
+        own = ", ".join(sorted({*OWN_FILTERS, *(set(env.filters) - set(_JINJA_FILTERS))}))
         return hint + f"dopemail's filters are {own}; Jinja2's own are at {docs}filters"
     return hint + f"Jinja2's tests are at {docs}tests"
