@@ -5292,3 +5292,36 @@ def test_an_invisible_character_in_an_issue_s_subject_is_noted(workspace: Path) 
     line = text.splitlines().index(subject.group(0)) + 1
     assert [(n.path, n.line) for n in notes] == [("issues/3-quiet-hours.md", line)], notes
     assert "subject: " in notes[0].message and "U+200B ZERO WIDTH SPACE" in notes[0].message
+
+
+def test_a_cancelled_screening_or_showing_does_not_end_the_showings() -> None:
+    # A cancelled last showing hid "all over by this issue's date": its day counted as one
+    # the film played.
+    from zoneinfo import ZoneInfo
+
+    from dopemail.models import Entry, _showings_end
+
+    def end(*screenings: dict[str, object]) -> str | None:
+        meta = Entry.model_validate(
+            {
+                "title": "T",
+                "published": "2024-03-01",
+                "screenings": [
+                    {"venue": "V", "address": "1 Main Street", "city": "Los Angeles", **s}
+                    for s in screenings
+                ],
+            },
+            context={"tz": ZoneInfo("America/Los_Angeles")},
+        )
+        return _showings_end(meta)
+
+    early = {"starts": "2024-06-01", "ends": "2024-06-05", "times": ["2024-06-01T19:00:00-07:00"]}
+    late = {"starts": "2024-06-20", "ends": "2024-06-20", "times": ["2024-06-20T19:00:00-07:00"]}
+    assert end(early, late) == "2024-06-20"
+    assert end(early, {**late, "status": "cancelled"}) == "2024-06-05"
+    cancelled = [{"at": "2024-06-20T19:00:00-07:00", "status": "canceled"}]
+    assert end(early, {**late, "ends": None, "starts": None, "times": cancelled}) == "2024-06-05"
+    # Postponed, to a day not said yet: playing still, as far as it says.
+    assert end(early, {**late, "status": "postponed"}) is None
+    postponed = [{"at": "2024-06-20T19:00:00-07:00", "status": "postponed"}]
+    assert end(early, {**late, "times": postponed}) is None

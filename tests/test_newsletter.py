@@ -2966,7 +2966,10 @@ _STATUSES_AFTER = (
     "        url: https://tickets.example.com/landmark/0114\n"
     "  - venue: AMC Century City\n"
     "    status: cancelled\n"
-    "    times: [2024-01-15T19:00:00-08:00]\n"
+    "    url: https://tickets.example.com/amc\n"
+    "    times:\n"
+    "      - 2024-01-15T19:00:00-08:00\n"
+    "      - {at: 2024-01-16T19:00:00-08:00, status: sold out}\n"
 )
 
 
@@ -2989,9 +2992,13 @@ def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhe
         assert "AMC Century City — cancelled" in shown, name
         assert "Conversation — postponed" in shown, name
         assert "Fri, January 12, 7:00 PM" in shown, name
-        # A cancelled showing's tickets are no longer offered; a sold-out one's are (returns).
+        # A cancelled showing's tickets are no longer offered, nor a cancelled screening's;
+        # a sold-out one's are (returns).
         assert "https://tickets.example.com/landmark/0113" in raw, name
         assert "https://tickets.example.com/landmark/0114" not in raw, name
+        assert "https://tickets.example.com/amc" not in raw, name
+        # A showing of a cancelled screening is not also "sold out".
+        assert "January 16, 7:00 PM — sold out" not in shown, name
         if name == "text part":
             assert "    Tickets: https://tickets.example.com/landmark/0113\n" in raw, raw
             continue
@@ -3001,6 +3008,7 @@ def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhe
         assert struck == [
             "Sun, January 14, 4:00 PM",
             "Mon, January 15, 7:00 PM",
+            "Tue, January 16, 7:00 PM",
             "Sat, January 20, 7:00 PM",
         ], (name, struck)
         # The showtimes on a line each where one says more than its time.
@@ -3094,3 +3102,44 @@ def test_links_alike_in_words_are_named_apart_in_the_web_version_and_the_email(
             a for a in re.findall(r"<a [^>]*>[^<]*</a>", path.read_text("utf-8")) if address in a
         ]
         assert len(links) == 2 and all('dir="auto"' in a for a in links), (path, links)
+
+
+def test_a_cancelled_event_offers_no_tickets_and_postponed_showings_are_said_to_engines(
+    tmp_path: Path,
+) -> None:
+    # A cancelled event kept its "Tickets and information", and a screening whose every
+    # showing was postponed told search engines it would start on the first of them.
+    root = copy_publication(tmp_path)
+    path = root / STRANGERS
+    text = path.read_text(encoding="utf-8")
+    monica = '    postal_code: "90401"\n'
+    assert text.count(monica) == 1
+    path.write_text(
+        text.replace(
+            monica,
+            monica + "    times:\n"
+            "      - {at: 2024-01-20T19:00:00-08:00, status: postponed}\n"
+            "      - {at: 2024-01-21T19:00:00-08:00, status: cancelled}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    moderator = "    moderator: Dave Karger\n"
+    added = "    url: https://tickets.example.com/talk\n    status: cancelled\n"
+    outputs = _strangers_everywhere(root, moderator, moderator + added)
+    for name, (raw, shown) in outputs.items():
+        assert "Conversation — cancelled" in shown.replace("\u00a0", " "), name
+        assert "https://tickets.example.com/talk" not in raw, name
+        assert "Tickets and information" not in shown, name
+    page = outputs["web page"][0]
+    found = [
+        json.loads(b)
+        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]  # noqa: E501
+    (monica_event,) = [
+        e
+        for block in found
+        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
+        if e.get("@type") == "ScreeningEvent" and e["location"]["name"] == "Monica Film Center"
+    ]
+    assert monica_event["eventStatus"] == "https://schema.org/EventPostponed", monica_event

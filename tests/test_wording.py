@@ -884,10 +884,13 @@ def test_a_showing_s_status_is_said_in_the_publication_s_language() -> None:
         context={"tz": ZoneInfo("Europe/Paris"), "language": "fr"},
     )
     full, off = screening.times
-    assert showing_text(full, words=french) == "sam. 14 décembre, 20:00 (VOST) — complet"
-    assert showing_text(off, words=french) == "dim. 15 décembre, 20:00 — annulé"
-    assert [status_word(s, french) for s in ("canceled", "postponed")] == ["annulé", "reporté"]
+    # Said of a séance: "annulée", "reportée"; "complet", a listing's label. The dash kept
+    # with its word (a no-break space), not left at a line's end.
+    assert showing_text(full, words=french) == "sam. 14 décembre, 20:00 (VOST) —\u00a0complet"
+    assert showing_text(off, words=french) == "dim. 15 décembre, 20:00 —\u00a0annulée"
+    assert [status_word(s, french) for s in ("canceled", "postponed")] == ["annulée", "reportée"]
     html = showings(screening, tag=False, words=french)
     assert html == (
-        "sam. 14 décembre, 20:00 (VOST) — complet<br><s>dim. 15 décembre, 20:00</s> — annulé"
+        "sam. 14 décembre, 20:00 (VOST) —\u00a0complet<br><s>dim. 15 décembre, 20:00</s> "
+        "—\u00a0annulée"
     )

@@ -1194,13 +1194,20 @@ def _showings_end(meta: Entry) -> str | None:
     if run is not None and run.starts is not None and run.ends is None:
         return None  # 'in cinemas from October 11': playing still, as far as it says
     for screening in meta.screenings:
+        if screening.status in CANCELLED:
+            continue  # (it plays there on no day: it neither ends the showings nor extends them)
+        on = [t for t in screening.times if not t.cancelled]
+        if screening.status == "postponed" or any(t.status == "postponed" for t in on):
+            return None  # to play on a day not said yet
+        if screening.times and not on:
+            continue  # every showing there cancelled
         # A venue's days are its own, else the run's (as its page says them).
         starts = screening.starts or (run.starts if run is not None else None)
         ends = screening.ends or (run.ends if run is not None else None)
         if ends is None and (starts is not None or not screening.times):
             return None  # from a day on, or no day said: playing still, as far as it says
         days += [d for d in (starts, ends) if d is not None]
-        days += [showtime.at.date() for showtime in screening.times]
+        days += [showtime.at.date() for showtime in on]
     for event in meta.events:
         if event.status in CANCELLED:
             continue  # (it will not take place: it neither ends the showings nor extends them)

@@ -28,6 +28,9 @@ from .newsletter import RenderedIssue
 from .templates import is_novel, render
 from .wording import Wording, wording_for
 
+#: The statuses whose showing does not take place when it was said to.
+_CALLED_OFF = (*CANCELLED, "postponed")
+
 SITE_DIR = "site"
 
 
@@ -91,8 +94,9 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         # A date the venue does not give is the run's (as the showtimes are checked); with
         # no start at all, it is no event a search engine takes (startDate is required):
         # the page still lists it.
-        # (Its first showing still on, when one before it was cancelled.)
-        on = [t for t in screening.times if not t.cancelled] or screening.times
+        # (Its first showing still on, when one before it was cancelled or postponed.)
+        held = [t for t in screening.times if t.status not in _CALLED_OFF]
+        on = held or screening.times
         start = on[0].at if on else screening.starts
         start = start or (run.starts if run else None)
         end = screening.ends or (run.ends if run else None)
@@ -119,7 +123,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
                     **({"addressCountry": display(screening.country)} if screening.country else {}),
                 },
             },
-            "url": screening.url or entry.url,
+            # (A cancelled one's tickets page is offered nowhere: the piece is its page.)
+            "url": entry.url if screening.status in CANCELLED else screening.url or entry.url,
         }
         if work:
             event["workPresented"] = work
@@ -133,7 +138,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         times = screening.times
         if screening.status in CANCELLED or (times and all(t.cancelled for t in times)):
             event["eventStatus"] = "https://schema.org/EventCancelled"
-        elif screening.status == "postponed":
+        elif screening.status == "postponed" or (times and not held):
+            # (Every showing cancelled or postponed, one at least postponed.)
             event["eventStatus"] = "https://schema.org/EventPostponed"
         elif screening.status == "sold out" or (
             times and all(t.status == "sold out" or t.cancelled for t in times)

@@ -98,10 +98,19 @@ def with_status(shown: Any, status: str | None, words: Wording = ENGLISH) -> Any
     one: 'Landmark Sunset — sold out'. HTML stays HTML."""
     if not status:
         return shown
-    after = words.gettext(" — %(status)s") % {"status": status_word(status, words)}
+    # The dash kept with its word: a line ending "... Triet) —" and "complet" alone below.
+    after = (words.gettext(" — %(status)s") % {"status": status_word(status, words)}).replace(
+        "— ", "—\u00a0"
+    )
     if isinstance(shown, markupsafe.Markup):
         return shown + after
     return f"{shown}{after}"
+
+
+def cancelled(status: str | None) -> bool:
+    """Whether a status says it will not take place (either spelling): its tickets' link is
+    then left out (a postponed one keeps it, where its new date will be)."""
+    return status in _CALLED_OFF[:2]
 
 
 def called_off(status: str | None) -> bool:
@@ -128,25 +137,34 @@ def showings(
         note = getattr(showtime, "note", None)
         more = more or bool(status or url or note)
         when = str(time_tag(at, beside, words)) if tag else str(escape(words.show_time(at, beside)))
-        off = called_off(status) or called_off(getattr(screening, "status", None))
+        whole = called_off(getattr(screening, "status", None))
+        off = called_off(status) or whole
         if url and not off:
             when = f'<a href="{escape(url)}">{when}</a>'
         if off:
             when = f"<s>{when}</s>"
         if note:
             when += f" ({escape(note)})"
-        shown.append(str(with_status(markupsafe.Markup(when), status, words)))
+        # Every showing cancelled or postponed (said at the venue): none is also 'sold out'.
+        shown.append(str(with_status(markupsafe.Markup(when), None if whole else status, words)))
     joiner = "<br>" if more else str(escape(words.gettext("; ")))
     return markupsafe.Markup(joiner.join(shown))
 
 
-def showing_text(showtime: Any, beside: datetime | None = None, words: Wording = ENGLISH) -> str:
+def showing_text(
+    showtime: Any,
+    beside: datetime | None = None,
+    screening: Any = None,
+    words: Wording = ENGLISH,
+) -> str:
     """A showtime in the text part: 'Sat, March 9, 7:30 PM (Q&A after the film) — sold out'
-    (its tickets are on a line of their own)."""
+    (its tickets are on a line of their own); its own status not said when its
+    ``screening``'s is cancelled or postponed (said at the venue)."""
     at = getattr(showtime, "at", showtime)
     note = getattr(showtime, "note", None)
     shown = words.show_time(at, beside) + (f" ({note})" if note else "")
-    return str(with_status(shown, getattr(showtime, "status", None), words))
+    whole = called_off(getattr(screening, "status", None))
+    return str(with_status(shown, None if whole else getattr(showtime, "status", None), words))
 
 
 def video_words(event: Any, published: datetime, words: Wording = ENGLISH) -> str:
@@ -1299,6 +1317,7 @@ OWN_FILTERS = {
     "status_word": status_word,
     "with_status": with_status,
     "called_off": called_off,
+    "cancelled": cancelled,
     "machine_time": machine_time,
     "number": number,
     "source_work": source_work,
