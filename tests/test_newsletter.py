@@ -1871,7 +1871,7 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     assert f"{rel}:{line}: template syntax error: No filter named 'long_dat'" in output
     assert (
         "hint: did you mean 'long_date'? dopemail's filters are address_line, called_off, "
-        "cast_line, columns, credit_line, credits," in output
+        "cancelled, cast_line, columns, credit_line, credits," in output
     )
 
 
