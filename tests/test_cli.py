@@ -2097,3 +2097,26 @@ def test_a_moment_ahead_by_hours_is_told_with_its_hour_not_as_a_day_in_the_futur
     (far,) = told(sent - timedelta(days=3))
     assert "'date' is 2024-02-23, in the future" in far.message and "year" in far.hint
     assert isinstance(sent, datetime)
+
+
+def test_a_sent_issue_s_hint_names_a_template_of_the_workspace_beside_its_entries(
+    workspace: Path, run_cli
+) -> None:
+    # A template of the workspace changed the pages of the entries with screenings alone,
+    # in the build an entry was edited: the hint had the editor undo three entries' edits,
+    # two of them never made.
+    built(run_cli, workspace)
+    own = workspace / "templates/entry_content.html.j2"
+    default = (REPO / "src/dopemail/default_templates/entry_content.html.j2").read_text()
+    heading = '<h2>{{ _("Where it plays") }}</h2>'
+    assert heading in default
+    own.write_text(default.replace(heading, '<h2 class="x">{{ _("Where it plays") }}</h2>'))
+    entry = workspace / "entries/french-film-days-2024.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("four nights, four films", "four nights, four films!", 1))
+    output = built(run_cli, workspace)
+    assert "issue 2 was sent, and this build changed its web version" in output, output
+    assert (
+        "and not the other entries'), or a template of yours that changed those pages alone"
+        in output
+    ), output

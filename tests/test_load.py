@@ -5172,6 +5172,12 @@ def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write
             None,
         ),
         (
+            "      - 2024-03-09T19:30:00-08:00 — annulée\n",
+            1,
+            "with 'status: cancelled' under it",
+            None,
+        ),
+        (
             "      - at: 2024-03-09T19:30:00-08:00\n        status: full\n",
             2,
             "screenings[1].times[1].status",
@@ -5186,7 +5192,14 @@ def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write
             None,
         ),
     ],
-    ids=["status-field", "status-in-the-time", "unknown-status", "no-time", "no-offset"],
+    ids=[
+        "status-field",
+        "status-in-the-time",
+        "status-in-the-time-in-french",
+        "unknown-status",
+        "no-time",
+        "no-offset",
+    ],
 )
 def test_a_showtime_s_status_written_wrong_is_told_at_its_line(
     write_files, items: str, line: int, said: str, hint: str | None
@@ -5325,3 +5338,25 @@ def test_a_cancelled_screening_or_showing_does_not_end_the_showings() -> None:
     assert end(early, {**late, "status": "postponed"}) is None
     postponed = [{"at": "2024-06-20T19:00:00-07:00", "status": "postponed"}]
     assert end(early, {**late, "times": postponed}) is None
+
+
+def test_a_showtime_prints_and_sorts_as_its_time() -> None:
+    # '{{ t }}' printed the model's fields, and 's.times | sort' stopped the build, in a
+    # template written when showtimes were times alone.
+    from zoneinfo import ZoneInfo
+
+    screening = Screening.model_validate(
+        {
+            "venue": "V",
+            "address": "1 Main Street",
+            "city": "Los Angeles",
+            "times": [
+                "2024-06-14T19:30:00-07:00",
+                {"at": "2024-06-13T19:00:00-07:00", "status": "sold out"},
+            ],
+        },
+        context={"tz": ZoneInfo("America/Los_Angeles")},
+    )
+    later, earlier = screening.times
+    assert str(later) == "2024-06-14 19:30:00-07:00"
+    assert sorted(screening.times) == [earlier, later] and min(screening.times) is earlier

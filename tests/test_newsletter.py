@@ -3143,3 +3143,50 @@ def test_a_cancelled_event_offers_no_tickets_and_postponed_showings_are_said_to_
         if e.get("@type") == "ScreeningEvent" and e["location"]["name"] == "Monica Film Center"
     ]
     assert monica_event["eventStatus"] == "https://schema.org/EventPostponed", monica_event
+
+
+def test_a_value_not_in_quotes_is_told_at_its_line_when_the_line_fills_in_the_intro(
+    workspace: Path, run_cli
+) -> None:
+    # The MJML line the check found it on holds the intro the variable filled in, which no
+    # template line does: it was told at the template without a line.
+    own = workspace / "templates/email/issue.mjml.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    default = (REPO / "src/dopemail/default_templates/email/issue.mjml.j2").read_text("utf-8")
+    old = '<mj-text css-class="body">{{ intro_html | safe }}</mj-text>'
+    assert default.count(old) == 1
+    own.write_text(
+        default.replace(
+            old, '<mj-text css-class="body" padding=6px>{{ intro_html | safe }}</mj-text>'
+        ),
+        encoding="utf-8",
+    )
+    line = default[: default.index(old)].count("\n") + 1
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    assert (
+        f"templates/email/issue.mjml.j2:{line}: <mj-text> has padding=6px, a value not in "
+        'quotes: write padding="6px"' in output
+    ), output
+
+
+def test_a_screening_starts_for_search_engines_on_its_earliest_showing(tmp_path: Path) -> None:
+    # Its first showing as written: a later one written first was its startDate.
+    monica = '    postal_code: "90401"\n'
+    outputs = _strangers_everywhere(
+        copy_publication(tmp_path),
+        monica,
+        monica + "    times: [2024-01-21T19:00:00-08:00, 2024-01-20T19:00:00-08:00]\n",
+    )
+    page = outputs["web page"][0]
+    blocks = [
+        json.loads(b)
+        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]  # noqa: E501
+    (event,) = [
+        e
+        for block in blocks
+        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
+        if e.get("@type") == "ScreeningEvent" and e["location"]["name"] == "Monica Film Center"
+    ]
+    assert event["startDate"] == "2024-01-20T19:00:00-08:00", event

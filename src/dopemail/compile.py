@@ -30,6 +30,7 @@ _TOLD_TAG = re.compile(r"</?mj[\w-]*")
 _POSITION = re.compile(r"(.*?) in root template at position (\d+):(\d+)", re.S)
 _UNKNOWN_TAG = re.compile(r"unknown MJML tag <([^>\s]+)>")
 _UNKNOWN_ATTRIBUTE = re.compile(r"unknown attribute '([^']+)' on <([^>\s]+)>")
+_UNQUOTED = re.compile(r"<([^>\s]+)> has ([\w:-]+)=(\S+), a value not in quotes")
 
 
 def to_ascii(source: str) -> str:
@@ -126,4 +127,9 @@ def _written(message: str) -> re.Pattern[str] | None:
     if found := _UNKNOWN_ATTRIBUTE.fullmatch(message):
         name, tag = (re.escape(g) for g in found.groups())
         return re.compile(rf"<{tag}(?![\w-])[^>]*?(?<![\w-]){name}\s*=", re.I)
+    if found := _UNQUOTED.match(message):
+        # Found by the tag and the value as the template wrote them: the MJML line may hold
+        # what a variable filled in (the intro), which no template line does.
+        tag, name, value = (re.escape(g) for g in found.groups())
+        return re.compile(rf"<{tag}(?![\w-])[^>]*?(?<![\w-]){name}\s*=\s*{value}", re.I)
     return None  # an HTML tag outside <mj-text>: a <div> is in many templates

@@ -29,6 +29,7 @@ from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .site import SITE_DIR
 from .sourcetext import key_line
+from .templates import TEMPLATES_DIR
 from .wording import number_runs
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ def sent_issues_changed(
     ahead: bool = False,
     outputs: Iterable[str] = (),
     written: Collection[str] = (),
+    own_templates: bool = False,
 ) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
@@ -115,7 +117,9 @@ def sent_issues_changed(
     (as are the other warnings' ``ahead``). ``outputs``: every output of the build, by path:
     the hint then names the entries it gathers whose pages changed while others' did not
     (theirs is the edit to undo); ``written``: those of them the build wrote (a new entry's
-    page is no page that stayed as it was).
+    page is no page that stayed as it was); ``own_templates``: whether the workspace has
+    templates of its own, one of which may have changed those pages alone (a section only
+    some entries have), as the hint then says.
 
     Not when its status went to or from draft (the editor at work on a draft; one made a
     draft is told by :func:`issues_unlisted`), nor when its address alone changed with them
@@ -194,6 +198,7 @@ def sent_issues_changed(
                 else "their text or their pictures: their pages changed too"
             )
             + ", and not the other entries')"
+            + (", or a template of yours that changed those pages alone" if own_templates else "")
             if gathered
             else hint
         )
@@ -749,6 +754,7 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
             ahead,
             build.outputs,
             report.written,
+            _has_own_templates(workspace.root),
         ),
         *issues_unlisted(
             workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead
@@ -771,6 +777,11 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
             lambda: any(issue.meta.status == "sent" or mailed(issue) for issue in workspace.issues),
         ),
     ]
+
+
+def _has_own_templates(root: Path) -> bool:
+    folder = root / TEMPLATES_DIR
+    return folder.is_dir() and any(folder.rglob("*.j2"))
 
 
 def _feed(

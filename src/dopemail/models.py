@@ -720,6 +720,17 @@ class Showtime(Model):
         """Whether it was cancelled (either spelling)."""
         return self.status in CANCELLED
 
+    def __str__(self) -> str:
+        # '{{ t }}' in a template written when a showtime was its time alone.
+        return str(self.at)
+
+    def __lt__(self, other: Any) -> bool:
+        # Sorted by its time ('s.times | sort', 'min'), as the times alone were.
+        return bool(self.at < getattr(other, "at", other))
+
+    def __gt__(self, other: Any) -> bool:
+        return bool(self.at > getattr(other, "at", other))
+
     def __getattr__(self, name: str) -> Any:
         # A template written when showtimes were times alone reads one as its time
         # ('t.hour', 't.isoformat()'). Not private names (pydantic's own, and what pickling
@@ -752,8 +763,8 @@ def _showtime(value: Any, info: ValidationInfo) -> Any:
 
 
 _SAID_WITH_STATUS = re.compile(
-    r"^\s*(\d{4}-\d\d-\d\d\S*)\s*[-–—(,:;]*\s*(sold[\s_-]?out|cancell?ed|postponed)"
-    r"\s*\)?\s*$",
+    r"^\s*(\d{4}-\d\d-\d\d\S*)\s*[-–—(,:;]*\s*(sold[\s_-]?out|cancell?ed|postponed"
+    r"|complète?s?|annulée?s?|reportée?s?)\s*\)?\s*$",
     re.I,
 )
 
@@ -1117,6 +1128,17 @@ class LoadedEntry:
     # (HEAVY) are read from the cache when first asked for (see cache.EntryRecord): a build
     # after one edit of a large archive reads a few hundred bytes of each entry it does not
     # render, not its whole record.
+    def __str__(self) -> str:
+        # '{{ t }}' in a template written when a showtime was its time alone.
+        return str(self.at)
+
+    def __lt__(self, other: Any) -> bool:
+        # Sorted by its time ('s.times | sort', 'min'), as the times alone were.
+        return bool(self.at < getattr(other, "at", other))
+
+    def __gt__(self, other: Any) -> bool:
+        return bool(self.at > getattr(other, "at", other))
+
     def __getattr__(self, name: str) -> Any:
         # Called only for what normal lookup misses: a heavy field not read yet.
         return lazy_field(self, name, HEAVY)

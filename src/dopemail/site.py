@@ -97,7 +97,8 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         # (Its first showing still on, when one before it was cancelled or postponed.)
         held = [t for t in screening.times if t.status not in _CALLED_OFF]
         on = held or screening.times
-        start = on[0].at if on else screening.starts
+        # (The earliest, whatever order they are written in.)
+        start = min(t.at for t in on) if on else screening.starts
         start = start or (run.starts if run else None)
         end = screening.ends or (run.ends if run else None)
         if start is None:
