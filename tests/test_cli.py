@@ -276,6 +276,8 @@ def test_a_title_s_letters_without_accents_are_spelt_out_in_its_slug(
         ("Jusqu’à la garde", "jusqu-a-la-garde"),
         ("Don’t Look Now", "dont-look-now"),
         ("Céline's Portrait", "celines-portrait"),
+        ("L‘Argent", "l-argent"),  # the apostrophe a word processor turned the wrong way
+        ("Lʼarmée", "l-armee"),
     ):
         code, output = run_cli("new", "entry", title, "--root", workspace)
         assert code == 0 and f"wrote entries/{slug}.md" in output, output
@@ -2120,3 +2122,12 @@ def test_a_sent_issue_s_hint_names_a_template_of_the_workspace_beside_its_entrie
         "and not the other entries'), or a template of yours that changed those pages alone"
         in output
     ), output
+    # A scaffold of the workspace's own makes no page: not named.
+    own.unlink()
+    (workspace / "templates/new_entry.md.j2").write_text(
+        (REPO / "src/dopemail/default_templates/new_entry.md.j2").read_text()
+    )
+    built(run_cli, workspace)
+    entry.write_text(text, "utf-8")
+    output = built(run_cli, workspace)
+    assert "issue 2 was sent" in output and "a template of yours" not in output, output

@@ -5178,6 +5178,12 @@ def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write
             None,
         ),
         (
+            "      - 2024-03-09T19:30:00-08:00 (complet)\n",
+            1,
+            "with 'status: sold out' under it",
+            None,
+        ),
+        (
             "      - at: 2024-03-09T19:30:00-08:00\n        status: full\n",
             2,
             "screenings[1].times[1].status",
@@ -5196,6 +5202,7 @@ def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write
         "status-field",
         "status-in-the-time",
         "status-in-the-time-in-french",
+        "status-in-the-time-complet",
         "unknown-status",
         "no-time",
         "no-offset",
@@ -5360,3 +5367,24 @@ def test_a_showtime_prints_and_sorts_as_its_time() -> None:
     later, earlier = screening.times
     assert str(later) == "2024-06-14 19:30:00-07:00"
     assert sorted(screening.times) == [earlier, later] and min(screening.times) is earlier
+    # Compared with a time and moved by a timedelta, as a time ('t >= m.published').
+    from datetime import timedelta
+
+    assert later >= earlier.at and earlier <= later.at and not later <= earlier.at
+    assert later - earlier == timedelta(minutes=30, days=1)
+    assert (later + timedelta(hours=1)).hour == 20
+
+
+def test_an_entry_still_prints_as_itself(workspace: Path) -> None:
+    # The showtime's str and ordering, pasted onto entries too, made '{{ entry }}' stop
+    # the build ('LoadedEntry' object has no attribute 'at').
+    entry = load_workspace(workspace).entries[0]
+    assert str(entry).startswith("LoadedEntry(")
+
+
+def test_a_joiner_in_a_date_is_named(write_files) -> None:
+    # Kept in addresses and file names (Persian words, emoji), a joiner in a date was told
+    # "is not a real date or time", unnamed, the value looking right.
+    entry = variant("published: 2024-03-01\n", 'published: "2024-03-01T09:00:00-08:00\u200d"\n')
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert "U+200D ZERO WIDTH JOINER" in error.message, error.message

@@ -393,6 +393,11 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
             "The best film of the year, out in May.",
             id="struck words left out ('worst best' said the opposite of the page)",
         ),
+        pytest.param(
+            "~~Screening moved to the Aero.~~\n\nThe real words.\n",
+            "The real words.",
+            id="a paragraph struck whole has no words (the summary was the title)",
+        ),
     ],
 )
 def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:

@@ -3190,3 +3190,26 @@ def test_a_screening_starts_for_search_engines_on_its_earliest_showing(tmp_path:
         if e.get("@type") == "ScreeningEvent" and e["location"]["name"] == "Monica Film Center"
     ]
     assert event["startDate"] == "2024-01-20T19:00:00-08:00", event
+
+
+def test_two_values_not_in_quotes_in_two_templates_are_each_told_at_their_line(
+    workspace: Path, run_cli
+) -> None:
+    # Found by the tag and value alone, both were put at the first template writing that
+    # value, and one was not told.
+    folder = workspace / "templates/email"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = {}
+    for name, old in (
+        ("issue.mjml.j2", '<mj-section css-class="card"'),
+        ("film_card.mjml.j2", "<mj-section"),
+    ):
+        text = (REPO / "src/dopemail/default_templates/email" / name).read_text("utf-8")
+        assert old in text, name
+        at = text.index(old)
+        (folder / name).write_text(text[:at] + old + " padding=8px" + text[at + len(old) :])
+        lines[name] = text[:at].count("\n") + 1
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1, output
+    for name, line in lines.items():
+        assert f"templates/email/{name}:{line}: <mj-section> has padding=8px" in output, output

@@ -57,11 +57,21 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
         wrote: re.Pattern[str] | tuple[str, str] | None = _written(problem.message)
         told = _TOLD_TAG.match(problem.message)
         tag = problem.wrote or (told.group() if told is not None else None)
-        if wrote is None and tag is not None and problem.line <= len(lines):
+        # A value not in quotes: by its MJML line first (each problem at its own, when two
+        # templates write the same value), then by the tag and value as written (a line
+        # filled in with the intro is no template's line).
+        unquoted = wrote is not None and _UNQUOTED.match(problem.message) is not None
+        tries: list[re.Pattern[str] | tuple[str, str]] = []
+        if (wrote is None or unquoted) and tag is not None and problem.line <= len(lines):
             # Told by the line of MJML it is on, and the MJML tag it names (not an HTML tag
             # such as <div>, which is in many templates) or the text it is about ('<3').
-            wrote = (lines[problem.line - 1].strip(), tag)
-        found = locate(wrote) if locate is not None and wrote else None
+            tries.append((lines[problem.line - 1].strip(), tag))
+        if wrote is not None:
+            tries.append(wrote)
+        found = next(
+            (at for each in tries if locate is not None and (at := locate(each)) is not None),
+            None,
+        )
         path, line = found or (template, None)
         errors.append(
             TemplateError(

@@ -27,6 +27,7 @@ from .filenames import entry_of_page
 from .layout import SITE_ISSUES_DIR
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
+from .scaffold import SCAFFOLDS
 from .site import SITE_DIR
 from .sourcetext import key_line
 from .templates import TEMPLATES_DIR
@@ -780,8 +781,9 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
 
 
 def _has_own_templates(root: Path) -> bool:
+    # Of those that make pages: not the scaffolds of `dopemail new`.
     folder = root / TEMPLATES_DIR
-    return folder.is_dir() and any(folder.rglob("*.j2"))
+    return folder.is_dir() and any(p.name not in SCAFFOLDS for p in folder.rglob("*.j2"))
 
 
 def _feed(

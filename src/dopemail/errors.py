@@ -45,15 +45,16 @@ def char_named(char: str) -> str:
     return f"U+{ord(char):04X} {name}".rstrip()
 
 
-def invisible_format(text: str) -> tuple[int, str] | None:
+def invisible_format(text: str, joiners: bool = True) -> tuple[int, str] | None:
     """The first character of ``text`` that formats and is not seen (Unicode's category Cf:
     a zero-width space, a direction mark or override, a byte order mark): (its index, it);
     None if it holds none. Not the joiners (U+200C, U+200D), which Persian words and emoji
-    are written with, in file names and addresses too ('می‌خواهم.jpg')."""
+    are written with, in file names and addresses too ('می‌خواهم.jpg'), unless ``joiners``
+    is false (a date holds none)."""
     if text.isascii():
         return None
     for index, char in enumerate(text):
-        if unicodedata.category(char) == "Cf" and char not in _JOINERS:
+        if unicodedata.category(char) == "Cf" and (not joiners or char not in _JOINERS):
             return index, char
     return None
 

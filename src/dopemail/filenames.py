@@ -125,7 +125,8 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
 
 
-_ELISION = re.compile(r"\b(c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=[a-z])")
+# (The apostrophe as typed, as a word processor curls it, or the wrong way round: ‘, ʼ.)
+_ELISION = re.compile(r"\b(c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu|quoiqu)['’‘ʼ](?=[a-z])")
 
 
 def renamed(stem: str, issue: bool) -> tuple[str, str]:

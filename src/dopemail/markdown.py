@@ -809,16 +809,16 @@ def first_paragraph(html: str) -> str:
     """The first paragraph of rendered HTML (from :func:`to_html`) with words in it, as plain
     text, for summaries; a picture in it is read as its alt text."""
     for found in _PARAGRAPH.finditer(html):
-        inner = found.group(1)
+        # Struck words are left out: shown plain, '~~worst~~ best' read "worst best", the
+        # opposite of what the page shows (a summary is the text as it now reads); a
+        # paragraph struck whole is one with no words.
+        inner = _STRUCK.sub("", found.group(1))
         # A paragraph of pictures alone is skipped: its alt texts say what a picture shows,
         # not what the piece is about (the summary was once empty: an empty <summary/>).
         if not _TAG.sub("", inner).strip():
             continue
         # A line break is a space between its words ('café<br>second line' written as HTML
         # has no newline beside it, as Markdown's own has).
-        # Struck words are left out: shown plain, '~~worst~~ best' read "worst best", the
-        # opposite of what the page shows (a summary is the text as it now reads).
-        inner = _STRUCK.sub("", inner)
         text = _TAG.sub("", _BREAK.sub(" ", _IMG_ALT.sub(lambda m: m.group(1), inner)))
         return one_line(unescape(text))
     return ""

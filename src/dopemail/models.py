@@ -320,7 +320,7 @@ def _start_typed_wrong(value: str) -> tuple[str, str] | None:
 def _no_invisible(value: str, what: str) -> None:
     """Refuse ``value`` (a ``what``: a web address, a date) holding an invisible format
     character: pasted from a chat or a page, it looks right and is published broken."""
-    hidden = invisible_format(value)
+    hidden = invisible_format(value, joiners="date" not in what)
     if hidden is not None:
         at, char = hidden
         where = f"after '{visible(value[:at])}'" if at else "at its start"
@@ -724,12 +724,25 @@ class Showtime(Model):
         # '{{ t }}' in a template written when a showtime was its time alone.
         return str(self.at)
 
+    # Compared, sorted ('s.times | sort', 'min') and moved by a timedelta as its time, as
+    # the times alone were.
     def __lt__(self, other: Any) -> bool:
-        # Sorted by its time ('s.times | sort', 'min'), as the times alone were.
         return bool(self.at < getattr(other, "at", other))
+
+    def __le__(self, other: Any) -> bool:
+        return bool(self.at <= getattr(other, "at", other))
 
     def __gt__(self, other: Any) -> bool:
         return bool(self.at > getattr(other, "at", other))
+
+    def __ge__(self, other: Any) -> bool:
+        return bool(self.at >= getattr(other, "at", other))
+
+    def __add__(self, other: Any) -> Any:
+        return self.at + other
+
+    def __sub__(self, other: Any) -> Any:
+        return self.at - getattr(other, "at", other)
 
     def __getattr__(self, name: str) -> Any:
         # A template written when showtimes were times alone reads one as its time
@@ -764,7 +777,7 @@ def _showtime(value: Any, info: ValidationInfo) -> Any:
 
 _SAID_WITH_STATUS = re.compile(
     r"^\s*(\d{4}-\d\d-\d\d\S*)\s*[-–—(,:;]*\s*(sold[\s_-]?out|cancell?ed|postponed"
-    r"|complète?s?|annulée?s?|reportée?s?)\s*\)?\s*$",
+    r"|compl[eè]te?s?|annul[eé]e?s?|report[eé]e?s?)\s*\)?\s*$",
     re.I,
 )
 
@@ -1128,17 +1141,6 @@ class LoadedEntry:
     # (HEAVY) are read from the cache when first asked for (see cache.EntryRecord): a build
     # after one edit of a large archive reads a few hundred bytes of each entry it does not
     # render, not its whole record.
-    def __str__(self) -> str:
-        # '{{ t }}' in a template written when a showtime was its time alone.
-        return str(self.at)
-
-    def __lt__(self, other: Any) -> bool:
-        # Sorted by its time ('s.times | sort', 'min'), as the times alone were.
-        return bool(self.at < getattr(other, "at", other))
-
-    def __gt__(self, other: Any) -> bool:
-        return bool(self.at > getattr(other, "at", other))
-
     def __getattr__(self, name: str) -> Any:
         # Called only for what normal lookup misses: a heavy field not read yet.
         return lazy_field(self, name, HEAVY)
