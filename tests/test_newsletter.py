@@ -2952,6 +2952,20 @@ def test_a_list_numbered_from_3_keeps_its_numbers_in_every_output(workspace: Pat
     assert "3. Perfect Days\n4. Past Lives" in (folder / "email.txt").read_text(encoding="utf-8")
 
 
+def _screening_events(page: str) -> dict[str, dict[str, object]]:
+    """The ScreeningEvents of a page's JSON-LD, by their venue's name."""
+    blocks = [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]
+    return {
+        e["location"]["name"]: e
+        for block in blocks
+        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
+        if e.get("@type") == "ScreeningEvent"
+    }
+
+
 _STATUSES_BEFORE = '    postal_code: "90046"\n  - venue: AMC Century City\n'
 _STATUSES_AFTER = (
     '    postal_code: "90046"\n'
@@ -3013,17 +3027,7 @@ def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhe
         ], (name, struck)
         # The showtimes on a line each where one says more than its time.
         assert re.search(r"7:00(&nbsp;|\u00a0| )PM(</time>)?<br ?/?>", raw), name
-    page = outputs["web page"][0]
-    found = [
-        json.loads(b)
-        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    ]  # noqa: E501
-    events = {
-        e["location"]["name"]: e
-        for block in found
-        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
-        if e.get("@type") == "ScreeningEvent"
-    }
+    events = _screening_events(outputs["web page"][0])
     assert events["AMC Century City"]["eventStatus"] == "https://schema.org/EventCancelled"
     assert "eventStatus" not in events["Landmark Sunset"]
     assert "offers" not in events["Landmark Sunset"]  # (one showing of three sold out)
@@ -3131,17 +3135,7 @@ def test_a_cancelled_event_offers_no_tickets_and_postponed_showings_are_said_to_
         assert "Conversation — cancelled" in shown.replace("\u00a0", " "), name
         assert "https://tickets.example.com/talk" not in raw, name
         assert "Tickets and information" not in shown, name
-    page = outputs["web page"][0]
-    found = [
-        json.loads(b)
-        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    ]  # noqa: E501
-    (monica_event,) = [
-        e
-        for block in found
-        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
-        if e.get("@type") == "ScreeningEvent" and e["location"]["name"] == "Monica Film Center"
-    ]
+    monica_event = _screening_events(outputs["web page"][0])["Monica Film Center"]
     assert monica_event["eventStatus"] == "https://schema.org/EventPostponed", monica_event
 
 
@@ -3178,17 +3172,7 @@ def test_a_screening_starts_for_search_engines_on_its_earliest_showing(tmp_path:
         monica,
         monica + "    times: [2024-01-21T19:00:00-08:00, 2024-01-20T19:00:00-08:00]\n",
     )
-    page = outputs["web page"][0]
-    blocks = [
-        json.loads(b)
-        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    ]  # noqa: E501
-    (event,) = [
-        e
-        for block in blocks
-        for e in (block if isinstance(block, list) else block.get("@graph", [block]))
-        if e.get("@type") == "ScreeningEvent" and e["location"]["name"] == "Monica Film Center"
-    ]
+    event = _screening_events(outputs["web page"][0])["Monica Film Center"]
     assert event["startDate"] == "2024-01-20T19:00:00-08:00", event
 
 
