@@ -5388,3 +5388,12 @@ def test_a_joiner_in_a_date_is_named(write_files) -> None:
     entry = variant("published: 2024-03-01\n", 'published: "2024-03-01T09:00:00-08:00\u200d"\n')
     (error,) = reported(write_files({"entries/zz.md": entry}))
     assert "U+200D ZERO WIDTH JOINER" in error.message, error.message
+
+
+def test_a_showing_rescheduled_is_told_to_be_written_at_its_new_time(write_files) -> None:
+    # 'status: rescheduled' was told "did you mean 'canceled'?", the opposite of what it says.
+    entry = _times("      - at: 2024-03-09T19:30:00-08:00\n        status: Rescheduled\n")
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert error.line == _times_line(entry) + 2, error.line
+    assert "written at that time (its 'at', its 'date')" in error.message, error.message
+    assert "canceled" not in error.message + (error.hint or "")

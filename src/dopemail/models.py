@@ -678,7 +678,17 @@ def _status_word(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     words = " ".join(re.split(r"[\s_-]+", value.strip().lower()))
+    if words in _MOVED:
+        # Its nearest spelling is 'canceled', the opposite: a showing moved still takes place.
+        raise ValueError(
+            f"'{value.strip()}' is no status: a showing or event moved to a new time is written "
+            "at that time (its 'at', its 'date'), a 'note' saying so if readers should know "
+            "('moved from June 12'); 'postponed' while its new day is not known"
+        )
     return _STATUS_SAID.get(words, words)
+
+
+_MOVED = frozenset(("rescheduled", "moved", "delayed", "changed", "new time", "new date"))
 
 
 #: A status as an editor may write it otherwise: in one word, or in French, the language of
