@@ -4519,7 +4519,8 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
         (
             "items = 50",
             "items = 50 entries",
-            "put the whole value in quotes, or the rest after a '#' as a comment",
+            # (A number setting: quoting the whole value, as it said, was refused again.)
+            "write a number, without quotes: items = 50",
         ),
         (
             'title = "DoPe Press"',
@@ -4539,6 +4540,8 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
             "remove '\"x\"' after the closing quote (or move it inside the quotes): "
             'title = "DoPe Press"',
         ),
+        # A word where a number belongs: quoted as told, it was refused as no number.
+        ("latest = 20", "latest = twenty", "write a number, without quotes: latest = 20"),
     ],
     ids=[
         "unquoted-text",
@@ -4553,6 +4556,7 @@ def test_a_merge_conflict_shown_in_a_code_sample_is_text(workspace: Path) -> Non
         "a-character-after-the-closing-quote",
         "a-word-after-the-closing-quote",
         "a-second-string-after",
+        "a-word-for-a-number",
     ],
 )
 def test_broken_toml_is_told_the_fix_for_its_own_line(workspace: Path, old, new, hint) -> None:

@@ -286,6 +286,29 @@ def _quoted_as_written(line: str) -> str | None:
     return f"put the text in double quotes: {key.strip()} = {json.dumps(value, ensure_ascii=False)}"
 
 
+def _number_written(text: str, line: int) -> str | None:
+    """The fix for a word written where a setting takes a number (``latest = twenty``):
+    quoted, as text is, it was refused again as no number. None for any other setting."""
+    lines = text.split("\n")
+    key = lines[line - 1].partition("=")[0].strip()
+    table = next(
+        (found.group(1) for above in reversed(lines[: line - 1])
+         if (found := re.match(r"\s*\[\s*([\w.-]+)\s*\]\s*(?:#.*)?$", above))),
+        None,
+    )  # fmt: skip
+    model: Any = Settings
+    for part in table.split(".") if table else ():
+        field = model.model_fields.get(part)
+        model = type(field.default) if field is not None else None
+        if not (isinstance(model, type) and issubclass(model, Model)):
+            return None
+    field = model.model_fields.get(key)
+    if field is None or field.annotation not in (int, float):
+        return None
+    default = field.default if isinstance(field.default, int | float) else 1
+    return f"write a number, without quotes: {key} = {default}"
+
+
 def _invisible(line: str) -> list[tuple[int, str]]:
     """The characters no one sees on a TOML line outside its quoted text and its comment
     (their column, from 1, and them): between a setting's name, its '=' and its value TOML
@@ -789,7 +812,9 @@ def load_settings(root: Path) -> Settings:
                 )
             line = opened or line
         if line and said in _TEXT_UNQUOTED:
-            fix = _quoted_as_written(text.split("\n")[line - 1]) or fix
+            fix = (
+                _number_written(text, line) or _quoted_as_written(text.split("\n")[line - 1]) or fix
+            )
         invisible = _invisible(text.split("\n")[line - 1]) if line else []
         if invisible:
             (column, char), more = invisible[0], len(invisible) - 1
