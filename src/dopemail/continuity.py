@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from .atomic import replace_file
@@ -59,11 +59,7 @@ def pages_gone(
     # entry's slug and path, not its fields: those are unpickled on first use, 0.1 s for a
     # thousand). Only when an entry's page went.
     renamed_back = (
-        {
-            stem
-            for entry in entries
-            if (stem := entry.path.rpartition("/")[2].removesuffix(".md")) != entry.slug
-        }
+        {stem for entry in entries if (stem := _file_slug(entry)) != entry.slug}
         if any(_entry_page(rel) for rel in removed)
         else set()
     )
@@ -524,6 +520,11 @@ def unfed(
     ]
 
 
+def _file_slug(entry: LoadedEntry) -> str:
+    """The slug an entry's file name gives it (its own 'slug:' aside)."""
+    return entry.path.rpartition("/")[2].removesuffix(".md")
+
+
 def _entry_page(rel: str) -> bool:
     return entry_of_page(rel) is not None
 
@@ -538,8 +539,9 @@ def renamed_by_feed(
     entry's file, in place of :func:`pages_gone`'s word of its old page, which said neither
     that the entry was found nor that feed readers show it again."""
     found: list[DopemailError] = []
-    for entry, old, kept in renames:
-        slug = old.rstrip("/").rpartition("/")[2]
+    for rename in renames:
+        entry, old, kept = rename
+        slug = rename.old_slug
         found.append(
             ContentError(
                 "its address "
@@ -566,8 +568,17 @@ def renamed_by_feed(
     return found
 
 
-#: An entry the feed shows renamed: it, the address it had, and whether its id was kept.
-Rename = tuple[LoadedEntry, str, bool]
+class Rename(NamedTuple):
+    """An entry the feed shows renamed: it, the address it had, and whether its id was kept."""
+
+    entry: LoadedEntry
+    old: str
+    kept: bool
+
+    @property
+    def old_slug(self) -> str:
+        """The slug of the address it had."""
+        return self.old.rstrip("/").rpartition("/")[2]
 
 
 def renames_in(
@@ -605,11 +616,12 @@ def renames_in(
         if len(urls) != 1 or len(gone[moment]) != 1 or entry is None:
             continue
         old = gone[moment][0]
-        if old.rstrip("/").rpartition("/")[2] == entry.path.rpartition("/")[2][:-3]:
+        rename = Rename(entry, old, kept=before[old][0] == after[urls[0]][0])
+        if rename.old_slug == _file_slug(entry):
             # The page its file's name gave it, left for its old address with 'slug:' (the
             # hint followed): that page was the mistake, undone.
             continue
-        found.append((entry, old, before[old][0] == after[urls[0]][0]))
+        found.append(rename)
     return found
 
 
@@ -744,7 +756,7 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
     mailed = _mailed(workspace.root)
     renames = renames_in(feed, workspace.entries)
     # Their old pages, as pages_gone knows them ('old-slug/').
-    moved = {old.rstrip("/").rpartition("/")[2] + "/" for _, old, _ in renames}
+    moved = {rename.old_slug + "/" for rename in renames}
     return [
         *pages_gone(report.removed, workspace.entries, ahead=ahead, renamed=moved),
         *sent_issues_changed(

@@ -62,6 +62,13 @@ def invisible_format(text: str, joiners: bool = True) -> tuple[int, str] | None:
 _JOINERS = "\u200c\u200d"
 
 
+def invisible_said(value: str, at: int) -> str:
+    """A value holding an invisible character at ``at``, as a message says it: "'A\\u200bB'
+    has an invisible character, U+200B ZERO WIDTH SPACE, after 'A'" ("at its start")."""
+    where = f"after '{visible(value[:at])}'" if at else "at its start"
+    return f"'{visible(value)}' has an invisible character, {char_named(value[at])}, {where}"
+
+
 def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The known name ``word`` was most likely meant to be, for a "did you mean" (or None)."""
     # Case aside: 'Q&A' was meant to be 'q&a'.

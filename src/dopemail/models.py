@@ -41,7 +41,7 @@ from .countries import (
     surely_at,
     venue_clocks,
 )
-from .errors import char_named, invisible_format, visible
+from .errors import invisible_format, invisible_said
 from .languages import LANGUAGE_TAG, language_code, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
@@ -65,7 +65,9 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     elif isinstance(value, date):
         parsed = WholeDay.combine(value, time(0), _zone(info))
     elif isinstance(value, str):
-        _no_invisible(value, "date or time")  # else told "not a real date" and it looks it
+        _no_invisible(
+            value, "date or time", joiners=False
+        )  # else told "not a real date" and it looks it
         text, day = value.strip(), None
         try:
             if _DATE.match(text):
@@ -245,7 +247,7 @@ def _parse_day(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        _no_invisible(value, "date")
+        _no_invisible(value, "date", joiners=False)
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip())
@@ -317,17 +319,16 @@ def _start_typed_wrong(value: str) -> tuple[str, str] | None:
     return found.group(), f"https://{value[found.end() :]}"
 
 
-def _no_invisible(value: str, what: str) -> None:
+def _no_invisible(value: str, what: str, joiners: bool = True) -> None:
     """Refuse ``value`` (a ``what``: a web address, a date) holding an invisible format
-    character: pasted from a chat or a page, it looks right and is published broken."""
-    hidden = invisible_format(value, joiners="date" not in what)
+    character: pasted from a chat or a page, it looks right and is published broken.
+    ``joiners``: whether the joiners of Persian words and emoji are its own (in an address,
+    a file's name; not in a date)."""
+    hidden = invisible_format(value, joiners)
     if hidden is not None:
-        at, char = hidden
-        where = f"after '{visible(value[:at])}'" if at else "at its start"
         raise ValueError(
-            f"'{visible(value)}' has an invisible character, {char_named(char)}, {where}, "
-            f"which no {what} has: delete it (retype the value, or delete and retype the "
-            "characters around it)"
+            f"{invisible_said(value, hidden[0])}, which no {what} has: delete it (retype the "
+            "value, or delete and retype the characters around it)"
         )
 
 
@@ -704,10 +705,10 @@ _STATUS_SAID = {
 #: Both spellings of it, as the editor writes it (American 'canceled', British 'cancelled'),
 #: printed as written.
 CANCELLED = ("cancelled", "canceled")
-ShowStatus = Annotated[
-    Literal["sold out", "cancelled", "canceled", "postponed"], BeforeValidator(_status_word)
-]
-EventStatus = Annotated[
+#: The statuses whose showing or event does not take place when it was said to: struck out.
+CALLED_OFF = (*CANCELLED, "postponed")
+#: A showing's, a screening's or an event's status.
+Status = Annotated[
     Literal["sold out", "cancelled", "canceled", "postponed"], BeforeValidator(_status_word)
 ]
 
@@ -717,7 +718,7 @@ class Showtime(Model):
     sold out or cancelled, its own tickets and a note."""
 
     at: Moment = Field(description="When it starts, with its zone.")
-    status: ShowStatus | None = Field(
+    status: Status | None = Field(
         None,
         description="'sold out', 'cancelled' (or 'canceled') or 'postponed': printed beside "
         "its time.",
@@ -823,7 +824,7 @@ class Screening(Model):
         "and its 'status' ('sold out', 'cancelled', 'postponed'), 'url' (its tickets) or "
         "'note'.",
     )
-    status: ShowStatus | None = Field(
+    status: Status | None = Field(
         None,
         description="'sold out', 'cancelled' (or 'canceled') or 'postponed': every showing here.",
     )
@@ -898,7 +899,7 @@ class Event(Model):
         "publication's ('51 rue des Écoles, 75005 Paris, France').",
     )
     date: Moment | None = Field(None, description="When it takes or took place.")
-    status: EventStatus | None = Field(
+    status: Status | None = Field(
         None,
         description="'sold out', 'cancelled' (or 'canceled') or 'postponed': printed beside "
         "its heading.",

@@ -30,7 +30,7 @@ from .countries import (
     venue_clocks,
 )
 from .countries import unknown as unknown_country
-from .errors import ConfigError, ContentError, char_named, visible
+from .errors import ConfigError, ContentError, invisible_said
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .models import Entry, Film, Screening, Workspace
@@ -754,14 +754,8 @@ def hidden_characters(meta: Any, text: str) -> tuple[tuple[str, int | None, str]
         if hidden is not None:
             found.append(
                 (
-                    f"{field_path(loc)}: '{visible(value)}' has an invisible character, "
-                    f"{char_named(hidden.group())}, "
-                    + (
-                        f"after '{visible(value[: hidden.start()])}'"
-                        if hidden.start()
-                        else "at its start"
-                    )
-                    + ": it is published with it",
+                    f"{field_path(loc)}: {invisible_said(value, hidden.start())}: it is "
+                    "published with it",
                     line_of(meta, loc),
                     "delete it (retype the value, or delete and retype the characters around it)",
                 )

@@ -22,14 +22,11 @@ from .content import RenderedEntry
 from .countries import display
 from .errors import ContentError
 from .layout import ARCHIVE_DIR, ISSUES_DIR
-from .models import CANCELLED, Film, LoadedIssue, Workspace
+from .models import CALLED_OFF, CANCELLED, Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
 from .templates import is_novel, render
 from .wording import Wording, wording_for
-
-#: The statuses whose showing does not take place when it was said to.
-_CALLED_OFF = (*CANCELLED, "postponed")
 
 SITE_DIR = "site"
 
@@ -95,7 +92,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         # no start at all, it is no event a search engine takes (startDate is required):
         # the page still lists it.
         # (Its first showing still on, when one before it was cancelled or postponed.)
-        held = [t for t in screening.times if t.status not in _CALLED_OFF]
+        held = [t for t in screening.times if t.status not in CALLED_OFF]
         on = held or screening.times
         # (The earliest, whatever order they are written in.)
         start = min(t.at for t in on) if on else screening.starts

@@ -31,6 +31,7 @@ import markupsafe
 from .atomic import clear_leftovers, replace_file
 from .errors import DopemailError, TemplateError, closest, line_at, raise_all
 from .languages import language_direction
+from .models import CALLED_OFF, CANCELLED
 from .moments import WholeDay, machine_time
 
 # The English dates and names, moved to wording.py, are imported from here too.
@@ -82,8 +83,6 @@ _STATUSES = {
     "canceled": N_("canceled"),
     "postponed": N_("postponed"),
 }
-#: The statuses whose date no longer holds: shown struck out.
-_CALLED_OFF = ("cancelled", "canceled", "postponed")
 
 
 def status_word(status: str, words: Wording = ENGLISH) -> str:
@@ -110,13 +109,13 @@ def with_status(shown: Any, status: str | None, words: Wording = ENGLISH) -> Any
 def cancelled(status: str | None) -> bool:
     """Whether a status says it will not take place (either spelling): its tickets' link is
     then left out (a postponed one keeps it, where its new date will be)."""
-    return status in _CALLED_OFF[:2]
+    return status in CANCELLED
 
 
 def called_off(status: str | None) -> bool:
     """Whether a status says the date no longer holds (cancelled, postponed): its time is
     then struck out."""
-    return status in _CALLED_OFF
+    return status in CALLED_OFF
 
 
 def showings(
@@ -129,15 +128,11 @@ def showings(
     line each when one of them says more than its time."""
     escape = markupsafe.escape
     shown: list[str] = []
-    more = False
+    # Every showing cancelled or postponed (said at the venue): none is also 'sold out'.
+    whole = called_off(screening.status)
     for showtime in screening.times:
-        at = getattr(showtime, "at", showtime)
-        status = getattr(showtime, "status", None)
-        url = getattr(showtime, "url", None)
-        note = getattr(showtime, "note", None)
-        more = more or bool(status or url or note)
+        at, status, url, note = showtime.at, showtime.status, showtime.url, showtime.note
         when = str(time_tag(at, beside, words)) if tag else str(escape(words.show_time(at, beside)))
-        whole = called_off(getattr(screening, "status", None))
         off = called_off(status) or whole
         if url and not off:
             when = f'<a href="{escape(url)}">{when}</a>'
@@ -145,8 +140,8 @@ def showings(
             when = f"<s>{when}</s>"
         if note:
             when += f" ({escape(note)})"
-        # Every showing cancelled or postponed (said at the venue): none is also 'sold out'.
         shown.append(str(with_status(markupsafe.Markup(when), None if whole else status, words)))
+    more = any(t.status or t.url or t.note for t in screening.times)
     joiner = "<br>" if more else str(escape(words.gettext("; ")))
     return markupsafe.Markup(joiner.join(shown))
 
@@ -160,11 +155,10 @@ def showing_text(
     """A showtime in the text part: 'Sat, March 9, 7:30 PM (Q&A after the film) — sold out'
     (its tickets are on a line of their own); its own status not said when its
     ``screening``'s is cancelled or postponed (said at the venue)."""
-    at = getattr(showtime, "at", showtime)
-    note = getattr(showtime, "note", None)
-    shown = words.show_time(at, beside) + (f" ({note})" if note else "")
-    whole = called_off(getattr(screening, "status", None))
-    return str(with_status(shown, None if whole else getattr(showtime, "status", None), words))
+    note = showtime.note
+    shown = words.show_time(showtime.at, beside) + (f" ({note})" if note else "")
+    whole = screening is not None and called_off(screening.status)
+    return str(with_status(shown, None if whole else showtime.status, words))
 
 
 def video_words(event: Any, published: datetime, words: Wording = ENGLISH) -> str:

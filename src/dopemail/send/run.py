@@ -1127,8 +1127,8 @@ class _Run:
             logs = next(b.provider for b in batches if b.provider != "outbox")
             look = f"look these addresses up in {logs}'s activity log"
             if outboxes:
-                numbers = ", ".join(str(b.number) for b in outboxes)
-                look += f" (those of batch {numbers}: for their files in {folder})"
+                numbers = _batches([b.number for b in outboxes])
+                look += f" (those of {numbers}: for their files in {folder})"
             hint = f"{look}, then run {mark} if they got the issue, or {again} if they did not"
         if len(batches) > 1:
             first, second = sorted(b.number for b in batches)[:2]
