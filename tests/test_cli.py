@@ -53,12 +53,15 @@ def test_new_entry_scaffolds_a_valid_draft(workspace: Path, run_cli) -> None:
     entry = next(e for e in load_workspace(workspace).entries if e.slug == "celines-portrait")
     assert entry.meta.title == "Céline’s « Portrait »" and entry.meta.draft
     # Every field of the model is shown (commented) in the scaffold, nested ones included.
-    # (A showing's status and the mapping it needs, the exception, behind a second '#'.)
-    shown = (models.Entry, models.Film, models.Screening, models.Showtime, models.Event)
-    for model in (*shown, models.Image):
+    for model in (models.Entry, models.Film, models.Screening, models.Event, models.Image):
         for field in model.model_fields:
             found = re.search(rf"^#?\s*(# )?\s*-?\s*{field}:", text, re.M)
             assert found, f"{model.__name__}.{field}"
+    # A showing's fields in its own example, behind a second '#' (the exception): a url or
+    # a note left out there was found in the screening's lines.
+    showing = text[text.index("#     # times:") : text.index("#     # status: cancelled")]
+    for field in models.Showtime.model_fields:
+        assert re.search(rf"^#\s*#\s*-?\s*{field}:", showing, re.M), f"Showtime.{field}"
     # Its examples' times at the publication's offset on their day (Los Angeles, March 8).
     assert "#     times: [2024-03-08T19:30:00-08:00]" in text
     # The section it defaults to is this publication's title (it said 'DoPe Press' in any).
@@ -1467,9 +1470,10 @@ def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) 
     entry = next(e for e in load_workspace(workspace).entries if e.slug == "my-film")
     (screening,) = entry.meta.screenings
     (showtime,) = screening.times
-    assert (showtime.status, showtime.note, screening.status) == (
+    assert (showtime.status, showtime.note, showtime.url, screening.status) == (
         "sold out",
         "Q&A after the film",
+        "https://venue.example/tickets/0309",
         "cancelled",
     )
     assert entry.meta.events[0].status == "postponed"

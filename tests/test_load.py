@@ -2061,9 +2061,7 @@ def test_a_venue_s_region_says_whether_it_is_at_home(
     # publication was told Paris's clock (+01:00), and its address printed in French order.
     entry = _screening(city, None, "2024-12-14T20:00:00-05:00")
     root = write_files({"entries/zz.md": entry})
-    config = root / "dopemail.toml"
-    text = re.sub(r'(?m)^timezone = ".*"$', f'timezone = "{timezone}"', config.read_text())
-    config.write_text(text)
+    _set_timezone(root, timezone)
     notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
     abroad = [e.message for e in notes if "names no country" in e.message]
     if told is None:
@@ -2074,6 +2072,15 @@ def test_a_venue_s_region_says_whether_it_is_at_home(
         ), notes
         # ... and its time is not checked against the publication's country's clocks.
         assert not [e for e in notes if e.message.startswith("the showtime")], notes
+
+
+def _set_timezone(root: Path, zone: str) -> Path:
+    """Set the publication's time zone in ``root``'s dopemail.toml (which it returns)."""
+    config = root / "dopemail.toml"
+    text = re.sub(r'(?m)^timezone = ".*"$', f'timezone = "{zone}"', config.read_text())
+    assert f'timezone = "{zone}"' in text
+    config.write_text(text)
+    return config
 
 
 @pytest.mark.parametrize(
@@ -2092,9 +2099,8 @@ def test_a_city_named_in_the_publication_s_language_is_known_abroad(
     # 'Londres' without its country was taken to be in France, and told Paris's clock.
     entry = _screening(city, None, "2024-12-14T20:30:00Z")
     root = write_files({"entries/zz.md": entry})
-    config = root / "dopemail.toml"
-    text = re.sub(r'(?m)^timezone = ".*"$', 'timezone = "Europe/Paris"', config.read_text())
-    config.write_text(text.replace('language = "en"', 'language = "fr"'))
+    config = _set_timezone(root, "Europe/Paris")
+    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
     notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
     abroad = [n for n in notes if "names no country" in n]
     if told is None:
@@ -2116,9 +2122,7 @@ def test_a_publication_at_utc_has_no_venue_abroad(write_files) -> None:
     entry = _screening("Los Angeles", None, "2024-12-14T20:00:00-08:00")
     entry += "\n"
     root = write_files({"entries/zz.md": entry})
-    config = root / "dopemail.toml"
-    config.write_text(re.sub(r'(?m)^timezone = ".*"$', 'timezone = "UTC"', config.read_text()))
-    assert 'timezone = "UTC"' in config.read_text()
+    _set_timezone(root, "UTC")
     notes = [e for e in entry_notes(load_workspace(root)) if "names no country" in e.message]
     assert notes == [], notes
 

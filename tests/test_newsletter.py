@@ -3039,19 +3039,13 @@ def test_a_template_of_the_editor_s_own_still_shows_showtimes_by_their_time(
     # Templates written before a showtime could say more than its time pass it to time_tag
     # and show_time: its time, as before.
     root = copy_publication(tmp_path)
-    own = root / "templates/email/film_card.mjml.j2"
-    own.parent.mkdir(parents=True, exist_ok=True)
-    default = (REPO / "src/dopemail/default_templates/email/film_card.mjml.j2").read_text("utf-8")
-    old = "{{ s | showings(issue.meta.date, tag=false) }}"
-    assert old in default
-    own.write_text(
-        default.replace(
-            old,
-            "{% for t in s.times %}{{ t | show_time(issue.meta.date) }} "
-            "{{ t | time_tag(issue.meta.date) }} [{{ t | machine_time }} {{ t.hour }} "
-            "{{ t.isoformat() }}]{% endfor %}",
-        ),
-        encoding="utf-8",
+    _break(
+        root,
+        "templates/email/film_card.mjml.j2",
+        "{{ s | showings(issue.meta.date, tag=false) }}",
+        "{% for t in s.times %}{{ t | show_time(issue.meta.date) }} "
+        "{{ t | time_tag(issue.meta.date) }} [{{ t | machine_time }} {{ t.hour }} "
+        "{{ t.isoformat() }}]{% endfor %}",
     )
     outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
     shown = outputs["email"][1].replace("\u00a0", " ")
@@ -3144,18 +3138,10 @@ def test_a_value_not_in_quotes_is_told_at_its_line_when_the_line_fills_in_the_in
 ) -> None:
     # The MJML line the check found it on holds the intro the variable filled in, which no
     # template line does: it was told at the template without a line.
-    own = workspace / "templates/email/issue.mjml.j2"
-    own.parent.mkdir(parents=True, exist_ok=True)
-    default = (REPO / "src/dopemail/default_templates/email/issue.mjml.j2").read_text("utf-8")
+    rel = "templates/email/issue.mjml.j2"
     old = '<mj-text css-class="body">{{ intro_html | safe }}</mj-text>'
-    assert default.count(old) == 1
-    own.write_text(
-        default.replace(
-            old, '<mj-text css-class="body" padding=6px>{{ intro_html | safe }}</mj-text>'
-        ),
-        encoding="utf-8",
-    )
-    line = default[: default.index(old)].count("\n") + 1
+    _break(workspace, rel, old, old.replace('"body">', '"body" padding=6px>'))
+    line = _line_of(workspace, rel, "padding=6px")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1, output
     assert (
@@ -3181,18 +3167,13 @@ def test_two_values_not_in_quotes_in_two_templates_are_each_told_at_their_line(
 ) -> None:
     # Found by the tag and value alone, both were put at the first template writing that
     # value, and one was not told.
-    folder = workspace / "templates/email"
-    folder.mkdir(parents=True, exist_ok=True)
     lines = {}
     for name, old in (
         ("issue.mjml.j2", '<mj-section css-class="card"'),
         ("film_card.mjml.j2", "<mj-section"),
     ):
-        text = (REPO / "src/dopemail/default_templates/email" / name).read_text("utf-8")
-        assert old in text, name
-        at = text.index(old)
-        (folder / name).write_text(text[:at] + old + " padding=8px" + text[at + len(old) :])
-        lines[name] = text[:at].count("\n") + 1
+        _break(workspace, f"templates/email/{name}", old, old + " padding=8px")
+        lines[name] = _line_of(workspace, f"templates/email/{name}", "padding=8px")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1, output
     for name, line in lines.items():
