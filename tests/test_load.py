@@ -5191,6 +5191,14 @@ def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write
             "with 'status: sold out' under it",
             None,
         ),
+        # Without its accent: told a status the build then reads (it was told
+        # 'status: annulee', which it refused).
+        (
+            "      - 2024-03-09T19:30:00-08:00 (annulee)\n",
+            1,
+            "with 'status: cancelled' under it",
+            None,
+        ),
         (
             "      - at: 2024-03-09T19:30:00-08:00\n        status: full\n",
             2,
@@ -5211,6 +5219,7 @@ def test_a_showtime_says_its_status_tickets_and_note_in_any_usual_spelling(write
         "status-in-the-time",
         "status-in-the-time-in-french",
         "status-in-the-time-complet",
+        "status-in-the-time-without-accent",
         "unknown-status",
         "no-time",
         "no-offset",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -678,7 +679,7 @@ def _status_word(value: Any) -> Any:
     # 'Sold Out', 'SOLD-OUT', 'sold_out', 'soldout': the status meant, not a mistake.
     if not isinstance(value, str):
         return value
-    words = " ".join(re.split(r"[\s_-]+", value.strip().lower()))
+    words = _folded(value)
     if words in _MOVED:
         # Its nearest spelling is 'canceled', the opposite: a showing moved still takes place.
         raise ValueError(
@@ -692,14 +693,24 @@ def _status_word(value: Any) -> Any:
 _MOVED = frozenset(("rescheduled", "moved", "delayed", "changed", "new time", "new date"))
 
 
-#: A status as an editor may write it otherwise: in one word, or in French, the language of
-#: the publication's other city (what readers read follows the publication's language).
+def _folded(value: str) -> str:
+    """A status as written, lowercase, its words one space apart and its accents dropped
+    ('Sold-Out', 'ANNULÉE', 'annulee' alike)."""
+    words = " ".join(re.split(r"[\s_-]+", value.strip().lower()))
+    return "".join(c for c in unicodedata.normalize("NFKD", words) if not unicodedata.combining(c))
+
+
+#: A status as an editor may write it otherwise (folded: see _folded): in one word, or in
+#: French, the language of the publication's other city (what readers read follows the
+#: publication's language).
 _STATUS_SAID = {
     "soldout": "sold out",
-    **dict.fromkeys(("complet", "complète", "complets", "complètes"), "sold out"),
-    **dict.fromkeys(("annulé", "annulée", "annulés", "annulées"), "cancelled"),
-    **dict.fromkeys(("reporté", "reportée", "reportés", "reportées"), "postponed"),
+    **dict.fromkeys(("complet", "complete", "complets", "completes"), "sold out"),
+    **dict.fromkeys(("annule", "annulee", "annules", "annulees"), "cancelled"),
+    **dict.fromkeys(("reporte", "reportee", "reportes", "reportees"), "postponed"),
 }
+#: Every word a status is read from, folded.
+_STATUS_WORDS = ("sold out", "cancelled", "canceled", "postponed", *_STATUS_SAID)
 
 
 #: Both spellings of it, as the editor writes it (American 'canceled', British 'cancelled'),
@@ -776,8 +787,9 @@ def _showtime(value: Any, info: ValidationInfo) -> Any:
             return value  # (its missing 'at' told by Showtime)
         return {**value, "at": _parse_moment(value["at"], info)}
     said = _SAID_WITH_STATUS.match(value) if isinstance(value, str) else None
-    if said:
-        # '2024-06-13T19:00:00-07:00 (sold out)': the time and its status in one text.
+    if said and _folded(said.group(2)) in _STATUS_WORDS:
+        # '2024-06-13T19:00:00-07:00 (sold out)': the time and its status in one text, told
+        # the status it is read as (the words are the statuses' own: a hint that works).
         at, status = said.group(1), _status_word(said.group(2))
         raise ValueError(
             f"'{value.strip()}': a showtime's status is a field of its own: write the item "
@@ -786,11 +798,8 @@ def _showtime(value: Any, info: ValidationInfo) -> Any:
     return Showtime.model_construct(at=_parse_moment(value, info))
 
 
-_SAID_WITH_STATUS = re.compile(
-    r"^\s*(\d{4}-\d\d-\d\d\S*)\s*[-–—(,:;]*\s*(sold[\s_-]?out|cancell?ed|postponed"
-    r"|compl[eè]te?s?|annul[eé]e?s?|report[eé]e?s?)\s*\)?\s*$",
-    re.I,
-)
+# A time, then words after it: a status if they are one of _STATUS_WORDS.
+_SAID_WITH_STATUS = re.compile(r"^\s*(\d{4}-\d\d-\d\d\S*)\s*[-–—(,:;]*\s*([^()]+?)\s*\)?\s*$")
 
 
 class _OrAMoment:
