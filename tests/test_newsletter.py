@@ -3000,6 +3000,10 @@ def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhe
     )  # fmt: skip
     outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
     for name, (raw, shown) in outputs.items():
+        # The dash kept with its status on one line, after a venue and an event as after a time.
+        for said in (r"AMC Century City(?:</a>)?(?:</strong>)?", r"Conversation(?:</strong>)?"):
+            said += r" —(?:\u00a0|&nbsp;|&#160;)(?:cancelled|postponed)"
+            assert re.search(said, raw), (name, said)
         shown = shown.replace("\u00a0", " ")
         assert "Sat, January 13, 7:00 PM (with Andrew Haigh in person) — sold out" in shown, name
         assert "Sun, January 14, 4:00 PM — canceled" in shown, name

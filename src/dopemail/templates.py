@@ -92,15 +92,23 @@ def status_word(status: str, words: Wording = ENGLISH) -> str:
     return words.gettext(known) if known else str(status)
 
 
+def status_suffix(status: str | None, words: Wording = ENGLISH) -> str:
+    """' — sold out', to follow what it is the status of where that is written apart (a
+    venue in bold, a link); nothing without a status."""
+    if not status:
+        return ""
+    # The dash kept with its word: a line ending "... Triet) —" and "complet" alone below.
+    return (words.gettext(" — %(status)s") % {"status": status_word(status, words)}).replace(
+        "— ", "—\u00a0"
+    )
+
+
 def with_status(shown: Any, status: str | None, words: Wording = ENGLISH) -> Any:
     """``shown`` (a venue, an event's heading, a time), followed by its status when it has
     one: 'Landmark Sunset — sold out'. HTML stays HTML."""
     if not status:
         return shown
-    # The dash kept with its word: a line ending "... Triet) —" and "complet" alone below.
-    after = (words.gettext(" — %(status)s") % {"status": status_word(status, words)}).replace(
-        "— ", "—\u00a0"
-    )
+    after = status_suffix(status, words)
     if isinstance(shown, markupsafe.Markup):
         return shown + after
     return f"{shown}{after}"
@@ -1310,6 +1318,7 @@ OWN_FILTERS = {
     "showing_text": showing_text,
     "status_word": status_word,
     "with_status": with_status,
+    "status_suffix": status_suffix,
     "called_off": called_off,
     "cancelled": cancelled,
     "machine_time": machine_time,
@@ -1337,6 +1346,7 @@ _WORDED = (
     "showing_text",
     "status_word",
     "with_status",
+    "status_suffix",
     "source_work",
     "cast_line",
     "address_line",
