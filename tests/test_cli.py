@@ -607,10 +607,18 @@ def test_a_showtime_outside_its_venues_days_is_warned_about(workspace: Path, run
     other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
     output = built(run_cli, workspace)
     assert output.count("the showtime 2026-01-18T15:00:00-08:00") == 1, output
-    # Without the screening's days, the run's: none here, and nothing to compare with.
-    path.write_text(typo.replace("    starts: 2025-01-17\n    ends: 2025-01-18\n", ""), "utf-8")
+    # Without the screening's days, the run's: none here; the typo is then told by the
+    # showtimes' order, both lines named.
+    undated = typo.replace("    starts: 2025-01-17\n    ends: 2025-01-18\n", "")
+    path.write_text(undated, "utf-8")
     code, output = run_cli("check", "--root", workspace)
-    assert code == 0 and "the showtime" not in output, output
+    line = undated.split("\n").index("      - 2026-01-18T15:00:00-08:00") + 1
+    assert code == 0 and output.count(": the showtime ") == 1, output
+    assert (
+        f"entries/harbor-lights-restoration.md:{line + 1}: the showtime 2025-01-18T19:30:00-08:00 "
+        f"at Highland Park Palace Theatre is written below 2026-01-18T15:00:00-08:00 (line "
+        f"{line}), a later one" in output
+    ), output
     path.write_text(text, encoding="utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 0 and "the showtime" not in output

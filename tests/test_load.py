@@ -1746,6 +1746,57 @@ def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(writ
     ]
 
 
+def test_a_showtime_written_twice_or_out_of_order_is_noted_once_with_its_line(
+    write_files,
+) -> None:
+    times = [
+        "2024-03-12T19:00:00-07:00",
+        "2024-03-14T19:00:00-07:00",
+        "2024-03-13T02:00:00Z",  # the 12th at 7 PM in Los Angeles, written in UTC: twice
+        "2024-03-11T19:00:00-07:00",  # before the two above it: out of order
+        "2024-03-10T19:00:00-07:00",  # out of order too, but the screening is told once
+        "2024-03-16",  # a whole day, no time to order it by
+        "{at: 2024-03-16T21:00:00-07:00, status: sold out}",
+        "{at: 2024-03-14T19:00:00-07:00, note: encore}",  # copied and its date left
+    ]
+    screening = "    city: Los Angeles\n    times:\n" + "".join(f"      - {t}\n" for t in times)
+    root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", screening)})
+    first = _times_line((root / "entries/zz.md").read_text(encoding="utf-8")) + 1
+    notes = [
+        (e.line - first, e.message, e.hint)
+        for e in entry_notes(load_workspace(root))
+        if "zz" in e.path and "showtime" in e.message and "is written at" not in e.message
+    ]
+    assert notes == [
+        (
+            2,
+            "the showtime 2024-03-13T02:00:00+00:00 at The Venue is written twice (items 1 "
+            "and 3 of its times): readers see it twice",
+            "delete one, or correct its date or time",
+        ),
+        (
+            7,
+            "the showtime 2024-03-14T19:00:00-07:00 at The Venue is written twice (items 2 "
+            "and 8 of its times): readers see it twice",
+            "delete one, or correct its date or time",
+        ),
+        (
+            3,
+            f"the showtime 2024-03-11T19:00:00-07:00 at The Venue is written below "
+            f"2024-03-14T19:00:00-07:00 (line {first + 1}), a later one: the page, the feeds "
+            "and the email list showtimes as written",
+            "put the showtimes in the order they happen, or check the two dates (a year or a "
+            "month typed wrong)",
+        ),
+    ]
+    # In order, each once: nothing said (the sample's screenings among them).
+    in_order = "    city: Los Angeles\n    times:\n" + "".join(
+        f"      - {t}\n" for t in sorted(set(times[:2] + times[3:5] + times[6:7]))
+    )
+    root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", in_order)})
+    assert not [e for e in entry_notes(load_workspace(root)) if "showtime" in e.message]
+
+
 def _times_line(entry: str) -> int:
     return next(n for n, line in enumerate(entry.splitlines(), 1) if "times:" in line)
 

@@ -364,6 +364,8 @@ def notes(
                     )
                 )
         found.extend(_address_repeats(screening, i, doc))
+        twice, disordered = _showtimes_in_order(screening, i, doc)
+        found.extend(twice)
         timed = [
             (("screenings", i, "times", j), showtime.at)
             for j, showtime in enumerate(screening.times)
@@ -379,29 +381,45 @@ def notes(
         found.extend(told or _clocks_elsewhere(timed, *where, doc, zone))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
-        if first is None and last is None:
-            continue
-        for j, moment in enumerate(showtime.at for showtime in screening.times):
-            if any(
-                (first is None or first <= day) and (last is None or day <= last)
-                for day in _days_of(moment, zone)
-            ):
-                continue
-            written = moment.date() if isinstance(moment, WholeDay) else moment
-            if first and last:
-                plays = f"{first.isoformat()} to {last.isoformat()}"
-            else:
-                plays = f"from {first.isoformat()}" if first else f"until {last}"
-            found.append(
-                (
-                    f"the showtime {written.isoformat()} at {screening.venue} is not among the "
-                    f"days it plays there ({plays})",
-                    line_of(doc.meta, ("screenings", i, "times", j)),
-                    "check the showtime's year and month, or the screening's starts and ends "
-                    "(else the run's)",
-                )
-            )
+        outside = _outside_the_days(screening, i, first, last, doc, zone)
+        # A year typed wrong puts its showtime out of order too: told once, as the day.
+        found.extend(outside or disordered)
     return tuple(found)
+
+
+def _outside_the_days(
+    screening: Screening,
+    i: int,
+    first: date | None,
+    last: date | None,
+    doc: Document,
+    zone: ZoneInfo,
+) -> list[tuple[str, int | None, str]]:
+    """Showtimes on no day between ``first`` and ``last`` (the screening's, else the run's)."""
+    found: list[tuple[str, int | None, str]] = []
+    if first is None and last is None:
+        return found
+    for j, moment in enumerate(showtime.at for showtime in screening.times):
+        if any(
+            (first is None or first <= day) and (last is None or day <= last)
+            for day in _days_of(moment, zone)
+        ):
+            continue
+        written = moment.date() if isinstance(moment, WholeDay) else moment
+        if first and last:
+            plays = f"{first.isoformat()} to {last.isoformat()}"
+        else:
+            plays = f"from {first.isoformat()}" if first else f"until {last}"
+        found.append(
+            (
+                f"the showtime {written.isoformat()} at {screening.venue} is not among the "
+                f"days it plays there ({plays})",
+                line_of(doc.meta, ("screenings", i, "times", j)),
+                "check the showtime's year and month, or the screening's starts and ends "
+                "(else the run's)",
+            )
+        )
+    return found
 
 
 # A link written as Markdown or HTML, in a field of plain text.
@@ -434,6 +452,54 @@ def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | No
                 )
             )
     return found
+
+
+def _showtimes_in_order(
+    screening: Screening, i: int, doc: Document
+) -> tuple[list[tuple[str, int | None, str]], list[tuple[str, int | None, str]]]:
+    """A showtime written twice (a line copied and not changed), and showtimes out of time
+    order, which every output lists as written: readers look down a venue's list for their
+    evening, and a date out of its place is often a date typed wrong."""
+    found: list[tuple[str, int | None, str]] = []
+    disordered: list[tuple[str, int | None, str]] = []
+    seen: dict[datetime, int] = {}
+    latest: datetime | None = None
+    latest_line: int | None = None
+    told_order = False
+    for j, showtime in enumerate(screening.times):
+        at, line = showtime.at, line_of(doc.meta, ("screenings", i, "times", j))
+        shown = at.date().isoformat() if isinstance(at, WholeDay) else at.isoformat()
+        if at in seen:  # the same instant, whatever offset it is written at
+            found.append(
+                (
+                    f"the showtime {shown} at {screening.venue} is written twice (items "
+                    f"{seen[at] + 1} and {j + 1} of its times): readers see it twice",
+                    line,
+                    "delete one, or correct its date or time",
+                )
+            )
+            continue
+        seen[at] = j
+        # A whole day has no time to place it among a day's shows: not ordered.
+        if isinstance(at, WholeDay):
+            continue
+        if latest is not None and at < latest and not told_order:
+            told_order = True
+            above = latest.isoformat()
+            at_line = f" (line {latest_line})" if latest_line else ""
+            disordered.append(
+                (
+                    f"the showtime {shown} at {screening.venue} is written below {above}"
+                    f"{at_line}, a later one: the page, the feeds and the email list showtimes "
+                    "as written",
+                    line,
+                    "put the showtimes in the order they happen, or check the two dates (a "
+                    "year or a month typed wrong)",
+                )
+            )
+        if latest is None or at > latest:
+            latest, latest_line = at, line
+    return found, disordered
 
 
 def _address_repeats(
