@@ -2488,6 +2488,29 @@ def test_a_pull_quote_loses_the_marks_around_it_only(written: str, kept: str) ->
 
 
 @pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        # Copied as magazines print it: the templates write their own dash before it.
+        ("— Andrew Haigh, speaking through one of his characters", "Andrew Haigh, speaking "
+         "through one of his characters"),
+        ("–Andrew Haigh", "Andrew Haigh"),
+        ("―  Agnès Varda", "Agnès Varda"),
+        ("-- Agnès Varda", "Agnès Varda"),
+        ("- Agnès Varda", "Agnès Varda"),
+        # Not a dash put before it: kept as written.
+        ("-ism, a manifesto", "-ism, a manifesto"),
+        ("Jean-Pierre Léaud — in 1966", "Jean-Pierre Léaud — in 1966"),
+        ("—", None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_a_pull_quote_s_attribution_loses_a_dash_copied_before_it(
+    written: str | None, kept: str | None
+) -> None:
+    assert PullQuote(text="Yes.", attribution=written).attribution == kept
+
+
+@pytest.mark.parametrize(
     ("fields", "shown"),
     [
         # As each country's post writes it: a French reader looks for "75019 Paris".

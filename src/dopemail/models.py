@@ -549,7 +549,9 @@ class PullQuote(Model):
         description="The quotation itself; marks around it are dropped (the page adds its own)."
     )
     attribution: str | None = Field(
-        None, description="Who says it, e.g. 'Andrew Haigh, through one of his characters'."
+        None,
+        description="Who says it, e.g. 'Andrew Haigh, through one of his characters'; a dash "
+        "before it is dropped (the page adds its own).",
     )
     lang: Annotated[str | None, BeforeValidator(tag_case)] = Field(
         None,
@@ -564,6 +566,19 @@ class PullQuote(Model):
         # A quotation is copied with its marks more often than not, and the templates put
         # their own around it: “I’ve always said…” came out as ““I’ve always said…””.
         return _without_marks(text)
+
+    @field_validator("attribution")
+    @classmethod
+    def _no_dash(cls, attribution: str | None) -> str | None:
+        # Copied as magazines print it, '— Andrew Haigh', it came out '— — Andrew Haigh':
+        # the templates write their own dash before it.
+        if attribution is None:
+            return None
+        return _LEADING_DASH.sub("", attribution) or None
+
+
+# A dash before an attribution: an em or en dash, a horizontal bar, or hyphens typed for one.
+_LEADING_DASH = re.compile(r"^\s*(?:[\u2014\u2013\u2015\u2012]+|-{1,3}(?=\s))\s*")
 
 
 class Person(Model):
