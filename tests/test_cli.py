@@ -147,6 +147,24 @@ def test_the_examples_of_new_entry_are_not_published(
     # A draft holds them as long as it likes; so does the entry once they are replaced.
     path.write_text(text.replace("\ntags:", "\ndraft: true\ntags:", 1), "utf-8")
     assert run_cli("check", "--root", workspace)[0] == 0
+    # Its words replaced, the film's facts left as the scaffold wrote them (2024, 105
+    # minutes, France, French, a novel of 1987) were published as the film's: warned of,
+    # as each is one a real film may have.
+    for _, _, value in told:
+        real = "https://cinema.example/real" if value.startswith("https:") else "Real"
+        real = "perfect-days" if value == "my-film" else real
+        text = re.sub(rf": {re.escape(value)}( +#.*)?$", f": {real}", text, flags=re.M)
+        text = text.replace(f"[{value}]", "[Real]")
+        text = text.replace(f"[{value}, ", "[Real, ").replace(f" {value}]", " Real]")
+    text = text.replace(scaffold.rsplit("---\n", 1)[1], "The piece, written.\n")
+    path.write_text(text.replace("\nid: tag:", "\n# "), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    runtime = next(n for n, line in enumerate(text.split("\n"), 1) if "runtime: 105" in line)
+    french = "français" if language == "fr" else "French"
+    assert code == 0 and (
+        f"entries/perfect-days.md:{runtime}: film: year: 2024, runtime: 105, countries: "
+        f"[France], language: {french}, based_on.year: 1987 are the examples" in output
+    ), output
 
 
 def test_an_example_s_words_elsewhere_are_real_and_published(workspace: Path, run_cli) -> None:

@@ -35,9 +35,9 @@ from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .models import Entry, Film, Screening, Workspace
 from .moments import WholeDay, offset_text
-from .sourcetext import front_matter_text, key_line
+from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .validation import field_path, leaves, line_of
-from .wording import add_a_catalog, untranslated
+from .wording import add_a_catalog, untranslated, wording_for
 
 
 def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[ContentError]:
@@ -295,6 +295,7 @@ def notes(
                 )
             )
     for where, film in _films_where(meta):
+        found.extend(_film_examples_left(where, film, doc, language))
         for i, country in enumerate(film.countries):
             strange, close = unknown_country(country)
             if strange:
@@ -452,6 +453,38 @@ def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | No
                 )
             )
     return found
+
+
+def _film_examples_left(
+    where: tuple[Any, ...], film: Film, doc: Document, language: str
+) -> list[tuple[str, int | None, str]]:
+    """A film's facts left as `dopemail new` wrote them (a film of 2024, 105 minutes, from
+    France, in French): each is one a real film may have, so they are warned of, not
+    refused, and only together: the running time and at least two more."""
+    words = wording_for(language)
+    left: list[str] = []
+    for names, example in FILM_EXAMPLE_FACTS.items():
+        value: Any = film
+        for name in names:
+            value = getattr(value, name, None)
+        same = value == example or (
+            isinstance(example, str) and value in (example, words.gettext(example))
+        )
+        if same:
+            shown = words.gettext(example) if isinstance(example, str) else example
+            shown = f"[{', '.join(shown)}]" if isinstance(shown, list) else shown  # as written
+            left.append(f"{'.'.join(names)}: {shown}")
+    if "runtime: 105" not in left or len(left) < 3:
+        return []
+    return [
+        (
+            f"{field_path(where)}: {', '.join(left)} are the examples 'dopemail new' wrote: "
+            "they are published as this film's",
+            line_of(doc.meta, (*where, "runtime")),
+            "write the film's own, or delete the lines the piece does not say (if these are "
+            "its facts, nothing to do)",
+        )
+    ]
 
 
 def _showtimes_in_order(

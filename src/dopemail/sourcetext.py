@@ -561,6 +561,16 @@ _FIELD_EXAMPLES = {
     N_("Character"): ("role",),
     N_("Photographer"): ("credit",),
 }
+#: The film's facts as the scaffold writes them: each one a real film may have, not all at
+#: once (see :func:`dopemail.notices.notes`).
+FILM_EXAMPLE_FACTS = {
+    ("year",): 2024,
+    ("runtime",): 105,
+    ("countries",): ["France"],
+    ("language",): N_("French"),
+    ("based_on", "year"): 1987,
+}
+
 #: The page's address and the feed id as the scaffold writes them: published, they could
 #: never change again.
 _FIELD_VALUES = {"my-film": ("slug",), "tag:example.com,2019-05-01:my-film": ("id",)}
