@@ -3210,6 +3210,21 @@ def test_a_wrong_slug_in_a_file_badly_named_is_told_once(write_files, written: s
     assert mine[1].startswith("slug: "), mine
 
 
+def test_a_missing_picture_s_hint_names_the_entry_s_own_folder(write_files) -> None:
+    # The scaffold's example path left in a gallery was told "e.g. media/my-film/01.jpg",
+    # the very path not found: the entry's own folder is the one to name.
+    gallery = variant("media/all-of-us-strangers/01.jpg", "media/my-film/01.jpg")
+    text = variant("Body.", "Body.\n\n![A still](media/my-film/02.jpg)")
+    root = write_files({"entries/perfect-days.md": gallery, "entries/zz-text.md": text})
+    hints = {e.path: e.hint for e in reported(root) if "does not exist" in e.message}
+    assert hints == {
+        "entries/perfect-days.md": "check the path, or copy the picture there: pictures live "
+        "under media/, e.g. media/perfect-days/01.jpg",
+        "entries/zz-text.md": "check the path, or copy the picture there: pictures live "
+        "under media/, e.g. media/zz-text/01.jpg",
+    }
+
+
 def test_hints_for_a_picture_in_the_text_outside_media(write_files) -> None:
     contents = variant(
         "Body.",
@@ -3219,7 +3234,7 @@ def test_hints_for_a_picture_in_the_text_outside_media(write_files) -> None:
     hints = [e.hint for e in reported(root) if e.path == "entries/zz-bad.md"]
     assert hints == [
         "write it as media/all-of-us-strangers/01.jpg",
-        "put the file under media/ and write its path from there, e.g. media/my-film/01.jpg, "
+        "put the file under media/ and write its path from there, e.g. media/zz-bad/01.jpg, "
         "or give the picture's https:// address",
     ]
 

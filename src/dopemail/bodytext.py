@@ -21,7 +21,15 @@ from .errors import ContentError, DopemailError
 from .layout import MEDIA_DIR
 from .markdown import DROPPED_WHOLE, LINK_SCHEMES
 from .models import Picture
-from .pictures import READABLE_NAMES, PictureProblem, local_media, measured, not_shown, unreadable
+from .pictures import (
+    READABLE_NAMES,
+    PictureProblem,
+    local_media,
+    measured,
+    media_example,
+    not_shown,
+    unreadable,
+)
 from .sourcetext import text_tokens
 
 # A raw <img> that gives its own size: the page keeps it (markdown._sized adds none).
@@ -130,7 +138,7 @@ def body_pictures(
                 f"write it as {MEDIA_DIR}/{under[2]}"
                 if under[1] and under[2]
                 else f"put the file under {MEDIA_DIR}/ and write its path from there, e.g. "
-                f"{MEDIA_DIR}/my-film/01.jpg, or give the picture's https:// address"
+                f"{media_example(rel)}, or give the picture's https:// address"
             )
             errors.append(
                 ContentError(
@@ -167,7 +175,8 @@ def body_pictures(
                     getattr(
                         exc,
                         "hint",
-                        "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                        f"check the path, or copy the picture there: pictures live under media/, "
+                        f"e.g. {media_example(rel)}",
                     ),
                 )
             )

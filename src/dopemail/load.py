@@ -74,6 +74,7 @@ from .pictures import (
     PictureProblem,
     check_bytes,
     local_media,
+    media_example,
     media_for,
     unreadable,
 )
@@ -111,7 +112,8 @@ def _images(
                     f"images[{index + 1}].src: {exc}",
                     rel,
                     line_of(doc.meta, ("images", index, "src")),
-                    "check the path: pictures live under media/, e.g. media/my-film/01.jpg",
+                    f"check the path, or copy the picture there: pictures live under media/, "
+                    f"e.g. {media_example(rel)}",
                 )
             )
             continue

@@ -56,6 +56,15 @@ def picture_type(path: str) -> str | None:
     return _PICTURE_TYPES.get(posixpath.splitext(path)[1].lower())
 
 
+def media_example(rel: str) -> str:
+    """Where a picture of the file ``rel`` goes, for a hint: an entry's in the folder named
+    after it (a hint naming media/my-film/ sent the editor back to the path that was not
+    found, the scaffold's own)."""
+    name = posixpath.basename(rel).removesuffix(".md")
+    folder = name if rel.startswith("entries/") and name else "my-film"
+    return f"{MEDIA_DIR}/{folder}/01.jpg"
+
+
 def media_for(src: str, root: Path, settings: Settings) -> Media:
     """Resolve an image source to its public URL, reading size and type from local files."""
     scheme = urlsplit(src).scheme
