@@ -270,6 +270,44 @@ def test_sendgrid_request(server, client, tmp_path) -> None:
     assert outcomes[0].message_id and outcomes[0].message_id == outcomes[1].message_id
 
 
+def test_sendgrid_quotes_a_name_with_a_comma_or_semicolon(server, tmp_path) -> None:
+    # SendGrid's Mail Send "Limitations": a name may not hold ',' or ';'. It answers 202 all
+    # the same, then reads the name as a list of addresses: the reader was marked sent.
+    rows = [
+        ("quote@example.com", 'O\'Brien, "Pat" Jr.', "subscribed", "2024-01-12", ""),
+        ("semi@example.com", "Ann; Bo", "subscribed", "2024-01-12", ""),
+        ("plain@example.com", "Ada Lovelace", "subscribed", "2024-01-12", ""),
+    ]
+    root = make_workspace(tmp_path, provider="sendgrid", server=server, subscribers=rows)
+    config = root / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('from_name = "DoPe Press"', 'from_name = "DoPe, Press"'))
+    quiet = Reporter(progress=False)
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env("sendgrid"), reporter=quiet)
+    assert (summary.sent, summary.failed) == (3, 0)
+    (request,) = server.requests
+    body = request.json()
+    assert body["from"] == {"email": "newsletter@dopepress.example.com", "name": '"DoPe, Press"'}
+    names = {p["to"][0]["email"]: p["to"][0]["name"] for p in body["personalizations"]}
+    assert names == {
+        "quote@example.com": '"O\'Brien, \\"Pat\\" Jr."',
+        "semi@example.com": '"Ann; Bo"',
+        "plain@example.com": "Ada Lovelace",
+    }
+    server.reset()
+    send_issue(
+        root,
+        "1",
+        SendOptions(test_to='"Lee, Ann" <lee@example.com>'),
+        env=env("sendgrid"),
+        reporter=quiet,
+    )
+    (request,) = server.requests
+    assert request.json()["personalizations"][0]["to"] == [
+        {"email": "lee@example.com", "name": '"Lee, Ann"'}
+    ]
+
+
 @pytest.mark.parametrize("name", ["sendgrid", "mailgun"])
 def test_each_reader_s_parts_substituted_are_the_composer_s_own(
     name, server, client, tmp_path

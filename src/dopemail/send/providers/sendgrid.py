@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from email.utils import quote
 from typing import Any
 
 import httpx
@@ -37,6 +38,16 @@ HTML_TAG = "-dopemailunsubscribehtml-"
 # A reader's address: "personalizations.3.to" or "personalizations.3.to.0.email". Another field
 # of a personalization (its headers, substitutions, custom_args) is the same for every reader.
 _FIELD = re.compile(r"^personalizations\.(\d+)\.to\b")
+
+
+def display_name(name: str) -> str:
+    """``name`` as SendGrid must get it: in double quotes (its own escaped, as RFC 5322 quotes
+    them) when it holds a comma or a semicolon.
+
+    SendGrid's Mail Send limitations forbid both in a name; it answers 202 all the same, and
+    then reads the name as a list of addresses (sendgrid-python quotes such a name too).
+    """
+    return f'"{quote(name)}"' if "," in name or ";" in name else name
 
 
 def reset_delay(response: httpx.Response, now: float | None = None) -> float | None:
@@ -101,7 +112,7 @@ class SendGrid:
         sender = composer.sender
         body: dict[str, Any] = {
             "personalizations": [self._personalization(batch, letter) for letter in batch.letters],
-            "from": {"email": sender.from_email, "name": sender.from_name},
+            "from": {"email": sender.from_email, "name": display_name(sender.from_name)},
             "subject": composer.subject,
             "content": [
                 {"type": "text/plain", "value": composer.text_with(TAG)},
@@ -126,7 +137,7 @@ class SendGrid:
     def _personalization(self, batch: Batch, letter: Any) -> dict[str, Any]:
         to: dict[str, str] = {"email": letter.recipient.email}
         if letter.recipient.name:
-            to["name"] = letter.recipient.name
+            to["name"] = display_name(letter.recipient.name)
         return {
             "to": [to],
             "headers": letter.headers(),
