@@ -7,17 +7,20 @@ import email
 import email.header
 import email.policy
 import email.utils
+import html as html_lib
 import json
 import re
 from pathlib import Path
 
 import pytest
-from sendserver import POSTAL, make_workspace, write_issue
+from sendserver import POSTAL, env, make_workspace, write_issue
 
 from dopemail.config import load_settings
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 from dopemail.send.issue import load_issue
 from dopemail.send.message import Composer, Recipient, unsubscribe_token, verify_token
+from dopemail.send.report import Reporter
+from dopemail.send.run import SendOptions, send_issue
 
 SECRET = b"s3cret"
 
@@ -344,3 +347,60 @@ def test_a_body_line_starting_from_is_stored_unchanged_by_mbox(tmp_path) -> None
     assert plain is not None and plain.get_content().startswith("From June 13 to 16")
     assert html is not None and "\nFrom June 13 to 16." in html.get_content()
     assert message["From"] == "DoPe Press <newsletter@dopepress.example.com>"
+
+
+def _decoded_parts(raw: bytes) -> dict[str, str]:
+    """Each part's content type -> its text, after checking that every line of a
+    quoted-printable part is at most 76 characters (RFC 2045 §6.7, rule 5)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    parts = {}
+    for part in message.walk():
+        if part.get("Content-Transfer-Encoding") != "quoted-printable":
+            continue
+        encoded = part.get_payload()
+        assert isinstance(encoded, str)
+        too_long = [line for line in encoded.split("\r\n") if len(line) > 76]
+        assert too_long == [], f"{part.get_content_type()}: {too_long[:3]}"
+        # (A MIME text part ends in a line break; its lines come back as CRLF.)
+        parts[part.get_content_type()] = part.get_content().replace("\r\n", "\n")
+    return parts
+
+
+def test_a_built_issue_s_eml_has_quoted_printable_lines_of_76_at_most(workspace: Path) -> None:
+    # set_content encoded the parts at policy.SMTP's 78 columns, the headers' limit: 662
+    # lines of issue 2 (long lines, accents, map links of 99 characters) were 77 or 78.
+    from dopemail.build import build
+
+    build(workspace)
+    quiet = Reporter(progress=False)
+    send_issue(workspace, "2", SendOptions(test_to="me@example.com"), env=env(), reporter=quiet)
+    (path,) = (workspace / "outbox").glob("2-*/tests/*.eml")
+    raw = path.read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    link = message["List-Unsubscribe"].split(",")[0].strip(" <>")
+    (built,) = (workspace / "site" / "issues").glob("2-*")
+    text = (built / "email.txt").read_text(encoding="utf-8")
+    page = (built / "email.html").read_text(encoding="utf-8")
+    assert max(map(len, text.splitlines())) > 76 and not text.isascii()
+    parts = _decoded_parts(raw)
+    assert parts["text/plain"] == text.replace(UNSUBSCRIBE_PLACEHOLDER, link)
+    escaped = html_lib.escape(link, quote=True)
+    assert parts["text/html"].rstrip("\n") == page.replace(UNSUBSCRIBE_PLACEHOLDER, escaped)
+
+
+def test_a_line_starting_from_written_76_long_stays_within_76(tmp_path) -> None:
+    # Its F written =46 made a line the encoder had filled to 76 two characters longer.
+    root = make_workspace(tmp_path)
+    lines = [
+        "From " + "a" * 71,
+        "From " + "b" * 64 + "é",  # an =XX escape where the line is cut
+        "From " + "c" * 67 + "=",  # =3D there
+        "From " + "d" * 70 + "From " + "e" * 80,  # its next line, after a soft break, too
+    ]
+    text = "\n".join(lines) + f"\n\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
+    write_issue(root, text=text)
+    parts = composer(root)
+    letter = parts.letter(Recipient("zoe@example.com", "", "zoe@example.com"))
+    raw = parts.eml(letter)
+    assert b"\r\nFrom " not in raw
+    assert _decoded_parts(raw)["text/plain"] == parts.text(letter)

@@ -54,7 +54,7 @@ class _HeadersPolicy(policy.EmailPolicy):
     space before it. A header in other letters than ASCII is folded at 78: written as
     encoded-words of at most 75 characters (RFC 2047), one a line (at 998, a subject with
     accents was one word of 108, which strict readers show as it is).
-    (Bodies are encoded when set, under policy.SMTP: quoted-printable lines stay within 76.)
+    (Bodies are encoded when set, under :data:`_BODY_POLICY`, not this one.)
     """
 
     def fold_binary(self, name: str, value: str) -> bytes:
@@ -65,6 +65,10 @@ class _HeadersPolicy(policy.EmailPolicy):
 
 _WIDE = policy.SMTP.clone(max_line_length=998)
 _HEADERS_POLICY = _HeadersPolicy(linesep="\r\n")
+#: RFC 2045 §6.7 (5): an encoded line is 76 characters at most. set_content encodes a body
+#: with its message's policy's max_line_length, which SMTP's sets at 78, for headers.
+_QP_LINE = 76
+_BODY_POLICY = policy.SMTP.clone(max_line_length=_QP_LINE)
 _TOKEN_CONTEXT = b"dopemail-unsubscribe\0"
 
 
@@ -264,7 +268,7 @@ class Composer:
 
     def eml(self, letter: Letter, date: str | None = None) -> bytes:
         """The whole message as RFC 5322 bytes (CRLF lines, text and HTML alternatives)."""
-        message = EmailMessage(policy=policy.SMTP)
+        message = EmailMessage(policy=_BODY_POLICY)
         # As addresses, not as the headers' text: that text is parsed again, and a name in
         # Hebrew with '(Noa)' in it came out encoded in part, '(Noa)' a comment, its quotes
         # gone ('נועה Q').
@@ -282,7 +286,11 @@ class Composer:
         # A body line starting "From " ("From June 13 to 16, French Film Days...") is made
         # ">From " by mail stored as mbox, which readers see and which breaks a DKIM body
         # hash: its F written =46 (quoted-printable) reads the same. (Headers say "From:".)
-        return message.as_bytes(policy=_HEADERS_POLICY).replace(b"\r\nFrom ", b"\r\n=46rom ")
+        raw = message.as_bytes(policy=_HEADERS_POLICY)
+        if b"\r\nFrom " not in raw:
+            return raw
+        lines = raw.split(b"\r\n")
+        return b"\r\n".join(piece for line in lines for piece in _from_escaped(line))
 
     # The build's templates are expected to carry both; when a custom template forgets them,
     # the law (postal address) and RFC 8058 readers (a visible link) still get what they need.
@@ -316,6 +324,25 @@ class Composer:
         if not lines:
             return body
         return body.rstrip("\n") + "\n\n-- \n" + "\n".join(lines) + "\n"
+
+
+def _from_escaped(line: bytes) -> list[bytes]:
+    """A quoted-printable line starting "From " with its F as =46, in lines of :data:`_QP_LINE`
+    at most: the two characters more took a line of 76 to 78."""
+    pieces = []
+    while line.startswith(b"From "):
+        line = b"=46" + line[1:]
+        if len(line) <= _QP_LINE:
+            break
+        # A soft line break ('=' at the end) where it leaves no =XX escape cut in two.
+        cut = at = 0
+        while at < _QP_LINE:
+            cut = at
+            at += 3 if line[at : at + 1] == b"=" else 1
+        pieces.append(line[:cut] + b"=")
+        line = line[cut:]  # (which may itself start "From ")
+    pieces.append(line)
+    return pieces
 
 
 def _shows(body: str, *forms: str) -> bool:
