@@ -404,6 +404,8 @@ def test_buttondown_request_posts_the_issue_once_to_the_list(server, client, tmp
     body = request.json()
     assert set(body) <= BUTTONDOWN_FIELDS
     assert body["status"] == "about_to_send" and body["secondary_id"] == 1
+    # The built issue is a whole email: not wrapped in the newsletter's own template.
+    assert body["template"] == "naked"
     assert body["subject"] == "Ghosts, strangers and a summer of repertory"
     assert "{{ unsubscribe_url }}" in body["body"] and UNSUBSCRIBE_PLACEHOLDER not in body["body"]
     assert body["canonical_url"] == "https://dopepress.example.com/issues/1-first-issue/"
@@ -442,6 +444,7 @@ def test_buttondown_test_send_is_a_draft_sent_to_one_address(server, client, tmp
     provider.send(Batch(composer, [letter]))
     create, send_draft = server.requests
     assert create.json()["status"] == "draft" and create.json()["subject"].startswith("[TEST] ")
+    assert create.json()["template"] == "naked"  # the test shows what the readers will get
     assert send_draft.path.endswith("/send-draft")
     assert send_draft.json() == {"recipients": ["editor@example.com"]}
     assert server.deliveries == {"editor@example.com": 1}
@@ -929,6 +932,9 @@ def test_field_lists_match_the_published_specs() -> None:
     email_input = buttondown["components"]["schemas"]["EmailInput"]
     assert set(email_input["properties"]) == BUTTONDOWN_FIELDS
     assert email_input["additionalProperties"] is False
+    (template, _) = email_input["properties"]["template"]["anyOf"]
+    templates = buttondown["components"]["schemas"][template["$ref"].rpartition("/")[2]]
+    assert "naked" in templates["enum"]
 
 
 @pytest.mark.parametrize("dripped", ["body", "head"])

@@ -3,8 +3,9 @@
 Request (OpenAPI ``create_email``, ``EmailInput``): ``POST /emails`` with ``subject``, ``body``
 (the built HTML; Buttondown's ``{{ unsubscribe_url }}`` in place of the link, since Buttondown
 unsubscribes its own readers and adds the List-Unsubscribe headers), ``status: about_to_send``
-(explicit: newer API versions default to ``draft``), ``secondary_id`` (the issue number),
-``description`` (the preheader), ``canonical_url`` (the web version), ``metadata``. Auth header
+(explicit: newer API versions default to ``draft``), ``template: naked`` (see :data:`TEMPLATE`),
+``secondary_id`` (the issue number), ``description`` (the preheader), ``canonical_url`` (the web
+version), ``metadata``. Auth header
 ``Authorization: Token <key>``. The ``X-Idempotency-Key`` header is documented ("Idempotency
 keys", at most 200 characters) but absent from the OpenAPI file. A test send creates a draft
 (``status: draft``) and posts it to one address (``POST /emails/{id}/send-draft``).
@@ -28,6 +29,11 @@ ENV = "DOPEMAIL_BUTTONDOWN_API_KEY"
 UNSUBSCRIBE_VAR = "{{ unsubscribe_url }}"
 LIST_KEY = "buttondown:list"
 FANCY = "<!-- buttondown-editor-mode: fancy -->\n"
+#: ``EmailInput.template``: "If present, this template overrides your newsletter's default
+#: email template" (one of classic, custom, modern, plaintext, naked). The body is the whole
+#: built issue, masthead and footer included: the newsletter's own template (Classic, Modern)
+#: would put Buttondown's subject line, masthead and preamble around it.
+TEMPLATE = "naked"
 
 
 CREATED, OK = 201, 200  # what the API answers to POST /emails and to send-draft
@@ -112,6 +118,7 @@ class Buttondown:
             "subject": composer.subject,
             "body": FANCY + composer.html_with(UNSUBSCRIBE_VAR),
             "status": status,
+            "template": TEMPLATE,
             "secondary_id": issue.number,
             "description": issue.preheader,
             "metadata": {"dopemail_issue": issue.issue_id},
