@@ -699,6 +699,69 @@ def test_a_renamed_issue_is_told_with_its_web_version_and_feed_id(workspace: Pat
     }
 
 
+def test_a_picture_a_sent_email_shows_is_told_when_it_leaves_the_site(
+    workspace: Path, run_cli, tmp_path: Path
+) -> None:
+    # A picture taken out of an entry left the site in silence but for "issue 1 changed":
+    # the sent email loads it from the site, and rsync --delete deleted it there.
+    from test_build import _readme_rsync
+
+    built(run_cli, workspace)
+    server = tmp_path / "www"
+    shutil.copytree(workspace / "site", server)  # online as the last build made it
+    url = "https://dopepress.example.com/media/varda-in-los-angeles/02.jpg"
+    assert url in (workspace / "site/issues/1-strangers-and-varda/email.html").read_text("utf-8")
+    entry = workspace / "entries/varda-in-los-angeles.md"
+    text = entry.read_text(encoding="utf-8")
+    start = text.index("  - src: media/varda-in-los-angeles/02.jpg")
+    entry.write_text(text[:start] + text[text.index("rights:", start) :], "utf-8")
+    picture = workspace / "media/varda-in-los-angeles/02.jpg"
+    picture.unlink()
+    told = (
+        f"the sent email of issue 1 shows it from its address ({url}): once the site is copied "
+        "online (rsync --delete), readers who open that email see it broken\n  hint: if it was "
+        "renamed or removed by mistake, put it back as media/varda-in-los-angeles/02.jpg and in "
+        "the entry (or text) that showed it: the build publishes only the pictures a page "
+        "shows, not every file in media/; if it must leave the page, keep it online for those "
+        "emails: add --filter 'P /media/varda-in-los-angeles/02.jpg' to the README's rsync of "
+        "site/"
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert (
+        "warning: the picture site/media/varda-in-los-angeles/02.jpg would go with the next "
+        "build, and " + told in output
+    ), output
+    from dopemail.build import build as build_only
+    from dopemail.continuity import before_write
+
+    result, _ = build_only(workspace, write=False)  # as the preview's index asks
+    preview = [str(w) for w in before_write(result, pages=False)]
+    assert any(told in warning for warning in preview), preview
+    output = built(run_cli, workspace)
+    assert (
+        "warning: the picture site/media/varda-in-los-angeles/02.jpg is gone with this build, "
+        "and " + told in output
+    ), output
+    # The hint followed: the README's copy of site/, given the filter, keeps it online.
+    (server / "media/stray.jpg").write_bytes(b"gone")  # what --delete still deletes
+    command = shlex.split(_readme_rsync()[0])
+    command.insert(1, "--filter=P /media/varda-in-los-angeles/02.jpg")
+    args = [a.replace("you@host:/var/www/dopepress/", f"{server}/") for a in command]
+    subprocess.run(args, cwd=workspace, check=True, capture_output=True)
+    assert (server / "media/varda-in-los-angeles/02.jpg").is_file()
+    assert not (server / "media/stray.jpg").exists()
+    # Kept in media/ alone, it is not published: the hint does not say that keeps it.
+    shutil.copy(REPO / "media/varda-in-los-angeles/02.jpg", picture)
+    built(run_cli, workspace)
+    assert not (workspace / "site/media/varda-in-los-angeles/02.jpg").exists()
+    # Renamed, a picture is told by its old name (the one the emails show).
+    entry.write_text(text.replace("varda-in-los-angeles/01.jpg", "varda-in-los-angeles/wall.jpg"))
+    (workspace / "media/varda-in-los-angeles/01.jpg").rename(picture.with_name("wall.jpg"))
+    output = built(run_cli, workspace)
+    assert "picture site/media/varda-in-los-angeles/01.jpg is gone" in output, output
+    assert "picture site/media/varda-in-los-angeles/02.jpg" not in output, output
+
+
 def test_check_tells_ahead_what_the_next_build_would_remove_or_renumber(
     workspace: Path, run_cli
 ) -> None:

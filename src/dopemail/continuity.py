@@ -11,6 +11,7 @@ committed ``feeds/`` in a fresh clone.
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -24,7 +25,7 @@ from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
 from .feeds import JSON_PATH, json_feed_items
 from .filenames import entry_of_page
-from .layout import SITE_ISSUES_DIR
+from .layout import MEDIA_DIR, SITE_ISSUES_DIR
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
 from .scaffold import SCAFFOLDS
@@ -92,6 +93,61 @@ def pages_gone(
                 None,
                 None,
                 hint,
+            )
+        )
+    return found
+
+
+def pictures_gone(
+    root: Path,
+    removed: Sequence[str],
+    issues: Sequence[LoadedIssue],
+    settings: Settings,
+    mailed: Callable[[LoadedIssue], bool],
+    emails_before: Mapping[str, bytes] = {},  # noqa: B006 (read, never changed)
+    ahead: bool = False,
+) -> list[DopemailError]:
+    """A warning for each picture of the site a build removed (``ahead``: would remove) that
+    the email of a sent issue shows (marked sent, or ``mailed`` by the send ledger's word):
+    its readers' copies load it from the site, and the README's ``rsync --delete`` deletes it
+    there. ``emails_before``: the emails the build replaced, as they were (see
+    :class:`~dopemail.write.WriteReport`); the others are read where they are."""
+    gone = [rel for rel in removed if rel.startswith(f"{SITE_DIR}/{MEDIA_DIR}/")]
+    if not gone:
+        return []
+    emails: list[tuple[LoadedIssue, bytes]] = []
+    for issue in issues:
+        if issue.meta.status != "sent" and not mailed(issue):
+            continue
+        rel = f"{SITE_ISSUES_DIR}/{issue.key}/{HTML_FILE}"
+        held = emails_before.get(rel)
+        if held is None:
+            with contextlib.suppress(OSError):
+                held = (root / rel).read_bytes()
+        if held is not None:
+            emails.append((issue, held))
+    found: list[DopemailError] = []
+    for rel in gone:
+        path = rel.removeprefix(f"{SITE_DIR}/")
+        url = settings.media_url(path)
+        shown = f'"{html.escape(url)}"'.encode()
+        numbers = [issue.meta.number for issue, held in emails if shown in held]
+        if not numbers:
+            continue
+        which = f"issue {numbers[0]}" if len(numbers) == 1 else f"issues {number_runs(numbers)}"
+        found.append(
+            ContentError(
+                f"the picture {rel} "
+                + _when(ahead, "is gone with this build", "would go with the next build")
+                + f", and the sent email of {which} shows it from its address ({url}): once "
+                "the site is copied online (rsync --delete), readers who open that email see "
+                "it broken",
+                None,
+                None,
+                f"if it was renamed or removed by mistake, put it back as {path} and in the "
+                "entry (or text) that showed it: the build publishes only the pictures a page "
+                "shows, not every file in media/; if it must leave the page, keep it online "
+                f"for those emails: add --filter 'P /{path}' to the README's rsync of site/",
             )
         )
     return found
@@ -759,6 +815,15 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
     moved = {rename.old_slug + "/" for rename in renames}
     return [
         *pages_gone(report.removed, workspace.entries, ahead=ahead, renamed=moved),
+        *pictures_gone(
+            workspace.root,
+            report.removed,
+            workspace.issues,
+            settings,
+            mailed,
+            report.emails_before,
+            ahead,
+        ),
         *sent_issues_changed(
             report.replaced,
             workspace.issues,

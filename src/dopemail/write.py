@@ -39,8 +39,8 @@ from typing import Any
 from .atomic import replace_file
 from .errors import NotWritten
 from .fingerprint import CLOCK, SETTLE_NS, Identity, identity, touch
-from .layout import MANIFEST
-from .personalize import MESSAGE_FILE
+from .layout import MANIFEST, SITE_ISSUES_DIR
+from .personalize import HTML_FILE, MESSAGE_FILE
 
 BLOBS = ".dopemail/blobs"
 #: Each output's identity (size, times, inode) and what it held when the last write left it
@@ -103,6 +103,10 @@ class WriteReport:
     # What the JSON outputs this write replaced held before (an issue's message.json, the
     # JSON feed): what changed in them tells what readers already hold changed (continuity).
     json_before: dict[str, bytes] = field(default_factory=dict)
+    # What the issues' emails this write replaced held before, kept only when it removes a
+    # picture of the site: whether an email already sent shows it (continuity). Not journaled:
+    # a build stopped before saying it leaves the next one to say the picture alone.
+    emails_before: dict[str, bytes] = field(default_factory=dict)
 
 
 # A file's bytes (a picture's) are read this much at a time: a picture of hundreds of MB is
@@ -773,10 +777,14 @@ class Staging:
                 self._drop(rel)  # staged ahead, then left out of the build
             self.stage(outputs)
             moving = [rel for rel, (tmp, _, _) in self.staged.items() if tmp is not None]
+            emails = _pictures_go(self.root, outputs)
             for rel in moving:
                 if rel in self.replacing and rel.endswith(".json"):
                     with contextlib.suppress(OSError):
                         report.json_before[rel] = Path(self.staged[rel][1]).read_bytes()
+                elif rel in self.replacing and emails and _is_email(rel):
+                    with contextlib.suppress(OSError):
+                        report.emails_before[rel] = Path(self.staged[rel][1]).read_bytes()
             if moving:
                 replacing = self.replaced_before.union(self.replacing.intersection(moving))
                 _journal(
@@ -879,6 +887,27 @@ def _settled_source(tag: str, since: int) -> bool:
         return _settled(tuple(int(n) for n in tag.split()[1:]), since)  # type: ignore[arg-type]
     except ValueError:
         return False
+
+
+def _pictures_go(root: Path, current: Mapping[str, Output]) -> bool:
+    """Whether the last build published a picture this one does not (its manifest read)."""
+    try:
+        previous = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(previous, list) and any(
+        isinstance(rel, str) and rel.startswith("site/media/") and rel not in current
+        for rel in previous
+    )
+
+
+def _is_email(rel: str) -> bool:
+    # An issue's email.html: site/issues/<key>/email.html.
+    return (
+        rel.startswith(f"{SITE_ISSUES_DIR}/")
+        and rel.count("/") == 3
+        and rel.endswith(f"/{HTML_FILE}")
+    )
 
 
 def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) -> list[str]:
