@@ -1435,6 +1435,17 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
     line = text.split("\n").index('base_url = "https://dopepress.example.com/"') + 1
     moved = text.replace("https://dopepress.example.com/", "https://films.paris-la.example.org/", 1)
     config.write_text(moved, encoding="utf-8")
+    # The hint said to copy the old ids from the feeds, which the build saying so had just
+    # made anew: it gives the rule, and an example of each, the old ids themselves.
+    keep = (
+        "set it in its file as 'id:'; an entry's is its id in feeds/atom.xml with "
+        "dopepress.example.com as its host (entries/quiet-hours.md: 'id: "
+        "\"tag:dopepress.example.com,2024-11-08:quiet-hours\"'), an issue's is its old address "
+        "(issues/2-summer-festivals.md: 'id: "
+        '"https://dopepress.example.com/issues/2-summer-festivals/"\')'
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert f"an entry or an issue can keep its old id: before you build, {keep}" in output, output
     output = built(run_cli, workspace)
     assert (
         f"warning: dopemail.toml:{line}: base_url is now https://films.paris-la.example.org/ "
@@ -1442,9 +1453,31 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
         "id is made from it" in output
     ), output
     assert "tag:films.paris-la.example.org," in (workspace / "feeds/atom.xml").read_text("utf-8")
-    assert "hint: if the site moved, that is the price of moving (an entry or an issue can" in (
-        output
+    assert (
+        f"hint: if the site moved, that is the price of moving (an entry or an issue can keep "
+        f"its old id: {keep})" in output
     ), output
+    # The hint followed after the build, from the feeds it wrote: the old ids are back.
+    atom = (workspace / "feeds/atom.xml").read_text("utf-8")
+    new_id = "tag:films.paris-la.example.org,2024-11-08:quiet-hours"
+    assert new_id in atom, atom
+    for path, id_ in (
+        (
+            "entries/quiet-hours.md",
+            new_id.replace("films.paris-la.example.org", "dopepress.example.com"),
+        ),
+        (
+            "issues/2-summer-festivals.md",
+            "https://dopepress.example.com/issues/2-summer-festivals/",
+        ),
+    ):
+        file = workspace / path
+        file.write_text(file.read_text("utf-8").replace("---\n", f'---\nid: "{id_}"\n', 1))
+    built(run_cli, workspace)
+    feeds = (workspace / "feeds/atom.xml").read_text("utf-8")
+    feeds += (workspace / "feeds/issues.xml").read_text("utf-8")
+    assert "<id>tag:dopepress.example.com,2024-11-08:quiet-hours</id>" in feeds, feeds
+    assert "<id>https://dopepress.example.com/issues/2-summer-festivals/</id>" in feeds, feeds
     config.write_text(moved + "\n# a comment\n", encoding="utf-8")  # built again: said once
     output = built(run_cli, workspace)
     assert "base_url is now" not in output, output
@@ -1452,7 +1485,11 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
     config.write_text(moved.replace(".org/", ".org/dope/", 1), encoding="utf-8")
     output = built(run_cli, workspace)
     assert "every issue's feed id is made from it" in output, output
-    assert "(an issue can keep its old id: copy it from feeds/issues.xml" in output, output
+    assert (
+        "(an issue can keep its old id: set it in its file as 'id:'; an issue's is its old "
+        "address (issues/1-strangers-and-varda.md: 'id: "
+        '"https://films.paris-la.example.org/issues/1-strangers-and-varda/"\'))' in output
+    ), output
     # Its record cut short or garbled (a full disk, a crash): read as none, not a moved
     # base_url, nor a traceback at every build and check.
     remembered = workspace / ".dopemail/base_url"

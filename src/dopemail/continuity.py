@@ -694,12 +694,16 @@ def base_url_moved(
     settings: Settings,
     feed: bytes | None = None,
     sent_before: Callable[[], bool] = lambda: False,
+    entries: Sequence[LoadedEntry] = (),
+    issues: Sequence[LoadedIssue] = (),
+    ahead: bool = False,
 ) -> list[DopemailError]:
     """A warning when ``base_url`` is not the one the last build was made with (see
     :func:`remember_base_url`), or, where no build recorded one (a fresh clone), the one of
     the JSON feed this build replaces (``feed``, its bytes: the committed ``feeds/``).
     ``sent_before``: whether an issue went out (its emails link to the old address), asked
-    only when base_url moved (the send ledger is read for it)."""
+    only when base_url moved (the send ledger is read for it). ``entries`` and ``issues``:
+    one of each is given as an example of the old id to keep, found in ``feed``."""
     current = settings.publication.base_url
     try:
         written = (root / LAST_BASE_URL).read_text(encoding="utf-8")
@@ -718,14 +722,37 @@ def base_url_moved(
     # web version's address.
     same_host = urlsplit(last).hostname == urlsplit(current).hostname
     which = "issue's" if same_host else "entry's and issue's"
-    # Whose ids changed can keep them: an issue's from the issues feed (the entries' did not
-    # change when only the path did: the hint named them, and not the issues).
-    keep = (
-        "an issue can keep its old id: copy it from feeds/issues.xml into the issue as 'id:'"
-        if same_host
-        else "an entry or an issue can keep its old id: copy it from the feed "
-        "(feeds/atom.xml, feeds/issues.xml) into its file as 'id:'"
+    # Whose ids changed can keep them (the entries' did not change when only the path did).
+    # Said as a rule with an example, not copied from the feeds: the build that says it has
+    # replaced them, and a thousand ids would not be read in a warning.
+    issue = next((i for i in issues if i.meta.status != "draft" and not i.meta.id), None)
+    keep_issue = "an issue's is its old address" + (
+        f" ({issue.path}: 'id: {json.dumps(last + issue.url.removeprefix(current))}')"
+        if issue is not None and issue.url.startswith(current)
+        else ""
     )
+    # Told ahead by check, while the feeds in place still hold the old ids.
+    set_it = f"{'before you build, ' if ahead else ''}set it in its file as 'id:'"
+    if same_host:
+        keep = f"an issue can keep its old id: {set_it}; {keep_issue}"
+    else:
+        old_ids = _old_ids(feed)
+        entry, old_id = next(
+            (
+                (e, old_ids[last + e.url.removeprefix(current)])
+                for e in entries
+                if not e.meta.id
+                and e.url.startswith(current)
+                and last + e.url.removeprefix(current) in old_ids
+            ),
+            (None, ""),
+        )
+        keep = (
+            f"an entry or an issue can keep its old id: {set_it}; an entry's is its id in "
+            f"feeds/atom.xml with {urlsplit(last).hostname} as its host"
+            + (f" ({entry.path}: 'id: {json.dumps(old_id)}')" if entry else "")
+            + f", {keep_issue}"
+        )
     # The emails gone out link to the old address: only what serves it keeps them working.
     sent = (
         ", and the emails already sent link to the old address (their 'View in your "
@@ -744,6 +771,14 @@ def base_url_moved(
             "base_url back",
         )
     ]
+
+
+def _old_ids(feed: bytes | None) -> dict[str, str]:
+    # The ids of the feed a build replaces, by address: none from one edited by hand.
+    try:
+        return _ids_by_address(json.loads(feed)) if feed is not None else {}
+    except ValueError:
+        return {}
 
 
 def _home_of(feed: bytes | None) -> str | None:
@@ -853,6 +888,9 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
             settings,
             feed[0] if feed is not None else None,
             lambda: any(issue.meta.status == "sent" or mailed(issue) for issue in workspace.issues),
+            workspace.entries,
+            workspace.issues,
+            ahead,
         ),
     ]
 
