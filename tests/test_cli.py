@@ -904,6 +904,52 @@ def test_an_issue_naming_a_renamed_entry_is_told_how_to_keep_its_address(
     assert code == 1 and "did you mean 'all-of-us-strangers'?)\n  hint: use the slug" in output
 
 
+def test_a_sent_issue_naming_a_renamed_entry_is_told_to_keep_the_address_its_emails_link_to(
+    workspace: Path, run_cli
+) -> None:
+    # Renamed past 'did you mean', the entry of a sent issue was told "use the slug of a file
+    # in entries/": written in the issue, the sent emails' link to its page led nowhere.
+    built(run_cli, workspace)
+    entry = workspace / "entries/varda-la.md"
+    (workspace / "entries/varda-in-los-angeles.md").rename(entry)
+    told = (
+        "issues/1-strangers-and-varda.md:12: unknown entry 'varda-in-los-angeles'\n  hint: this "
+        "issue was sent, and its emails link to "
+        "https://dopepress.example.com/varda-in-los-angeles/: if entries/varda-la.md was renamed "
+        "from varda-in-los-angeles.md, set 'slug: varda-in-los-angeles' in it (no need to change "
+        "this issue then); else use the slug of a file in entries/"
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and told in output, output
+    # Its title edited too, it is known by its moment of publication in the feed.
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace('title: "Varda in L.A.:', 'title: "Varda in LA:', 1), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and told in output, output
+    # The hint followed: the issue is right as it is, and the page is where the emails link.
+    entry.write_text(
+        entry.read_text("utf-8").replace("---\n", "---\nslug: varda-in-los-angeles\n", 1)
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "unknown entry" not in output, output
+    built(run_cli, workspace)
+    assert (workspace / "site/varda-in-los-angeles/index.html").is_file()
+    # Sent while 'ready' and not marked sent: the send ledger's word is enough.
+    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    built(run_cli, workspace)
+    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
+    assert code == 0, output
+    (workspace / "entries/quiet-hours.md").rename(workspace / "entries/hours.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and (
+        "unknown entry 'quiet-hours'\n  hint: this issue was sent, and its emails link to "
+        "https://dopepress.example.com/quiet-hours/: if entries/hours.md was renamed from "
+        "quiet-hours.md, set 'slug: quiet-hours' in it" in output
+    ), output
+
+
 @pytest.mark.parametrize("slug", ["archive", "issues"])
 def test_an_issue_naming_a_folder_of_the_site_is_not_told_to_take_its_address(
     workspace: Path, run_cli, slug: str

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -246,7 +247,19 @@ def load_issue(
                 )
             # site/archive/ and site/issues/ hold an index.html too: no entry's page.
             published = slug not in RESERVED_SLUGS and _published_before(root, settings, slug)
-            if close and published and "slug" not in by_slug[close].meta.model_fields_set:
+            went = published and (status == "sent" or _mailed(root, number))
+            if went and named is None and apart is None:
+                # A sent issue's emails link to the page at its slug: naming another entry
+                # here would leave them leading nowhere; the file renamed, its 'slug:' keeps it.
+                renamed = _renamed_to(root, settings, slug, by_slug)
+                which = renamed.path if renamed is not None else "the entry's file"
+                close = None  # writing its new slug here is what breaks the emails' links
+                hint = (
+                    f"this issue was sent, and its emails link to {settings.url(f'{slug}/')}: "
+                    f"if {which} was renamed from {slug}.md, set 'slug: {slug}' in it (no need "
+                    "to change this issue then); else " + hint
+                )
+            elif close and published and "slug" not in by_slug[close].meta.model_fields_set:
                 # Likely a file renamed: naming it anew here would move its page (which an
                 # email may link to) and give it a new feed id.
                 hint = (
@@ -318,6 +331,41 @@ def _published_before(root: Path, settings: Settings, slug: str) -> bool:
     except (OSError, ValueError):
         return False
     return settings.url(f"{slug}/") in feed
+
+
+def _mailed(root: Path, number: int | None) -> bool:
+    """Whether the send ledger says issue ``number`` went out (not marked sent, it may be)."""
+    if number is None:
+        return False
+    from .send.ledger import LEDGER_PATH, sent_count  # (only for a slug no entry has)
+
+    return sent_count(root / LEDGER_PATH, number) > 0
+
+
+def _renamed_to(
+    root: Path, settings: Settings, slug: str, by_slug: Mapping[str, LoadedEntry]
+) -> LoadedEntry | None:
+    """The one entry that is likely the one published at ``slug``, its file renamed: the
+    JSON feed (the last build's, or the committed one) carried an item at that address with
+    its title or its moment of publication, and no 'slug:' of its own names it."""
+    from .feeds import JSON_PATH  # (only for a slug no entry has)
+
+    try:
+        feed = json.loads((root / JSON_PATH).read_text(encoding="utf-8"))
+        items = feed["items"]
+        item = next(i for i in items if i.get("url") == settings.url(f"{slug}/"))
+        moment = datetime.fromisoformat(item["date_published"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, StopIteration):
+        return None
+    addresses = {i.get("url") for i in items if isinstance(i, dict)}
+    found = [
+        entry
+        for entry in by_slug.values()
+        if entry.url not in addresses  # published at its own address before: not renamed
+        and "slug" not in entry.meta.model_fields_set
+        and (entry.meta.title == item.get("title") or entry.published == moment)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _filed_apart(root: Path, slug: str) -> str | None:
