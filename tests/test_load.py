@@ -5079,6 +5079,63 @@ def test_invisible_characters_in_text_fields_are_noted_unless_a_script_uses_them
     ]
 
 
+def test_invisible_characters_in_a_text_are_noted_at_their_lines(write_files, workspace) -> None:
+    # Pasted with a piece: a zero-width space inside a name, a byte order mark at a line's
+    # start. Published with it, without a word (a field's were told). Thai's word breaks,
+    # written with zero-width spaces, are meant; so are Persian's non-joiners.
+    body = (
+        "Body.\n\nAndrew Hai\u200bgh\u2019s film.\n\n\ufeffA second paragraph.\n\n"
+        "\u0e20\u0e32\u0e1e\u0e22\u0e19\u0e15\u0e23\u0e4c\u200b\u0e14\u0e35\n\n"
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n"
+    )
+    many = "Body.\n\n" + "".join(f"Line {n}\u200b.\n" for n in range(8))
+    root = write_files(
+        {"entries/zz.md": variant("Body.", body), "entries/zz-many.md": variant("Body.", many)}
+    )
+    text = (root / "entries/zz.md").read_text("utf-8")
+    first = text.split("\n").index("Body.") + 1
+    notes = [
+        (e.line, e.message, e.hint)
+        for e in entry_notes(load_workspace(root))
+        if e.path == "entries/zz.md" and "invisible" in e.message
+    ]
+    hint = "delete it (delete and retype the characters around it); pasted text often brings them"
+    assert notes == [
+        (
+            first + 2,
+            "the text has an invisible character, U+200B ZERO WIDTH SPACE, after 'Andrew Hai': "
+            "it is published with it",
+            hint,
+        ),
+        (
+            first + 4,
+            "the text has an invisible character, U+FEFF ZERO WIDTH NO-BREAK SPACE, at the "
+            "start of the line: it is published with it",
+            hint,
+        ),
+    ]
+    # A text with one on every line: the first five lines told, the last of them counting
+    # the rest.
+    told = [
+        e.message
+        for e in entry_notes(load_workspace(root))
+        if e.path == "entries/zz-many.md" and "invisible" in e.message
+    ]
+    assert len(told) == 5 and told[-1].endswith("(and 3 more lines below)"), told
+    # An issue's intro too: it goes to every inbox.
+    issue = workspace / "issues/3-quiet-hours.md"
+    intro = issue.read_text("utf-8")
+    issue.write_text(intro.rstrip("\n") + "\n\nSee you\u200b soon.\n", "utf-8")
+    notes = [
+        e
+        for e in entry_notes(load_workspace(workspace))
+        if e.path.startswith("issues/") and "invisible" in e.message
+    ]
+    assert [(n.path, n.line) for n in notes] == [
+        ("issues/3-quiet-hours.md", len(intro.rstrip("\n").split("\n")) + 2)
+    ], notes
+
+
 def test_values_wrapped_in_curly_quotes_are_noted_unless_quoted_as_they_are(write_files) -> None:
     # A word processor's “75005” and “Perfect Days”: check said ok, and the page printed the
     # quotes around the postal code and the title (YAML takes only straight ones away).

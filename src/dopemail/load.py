@@ -68,7 +68,7 @@ from .models import (
     Media,
     Workspace,
 )
-from .notices import curly_quoted, hidden_characters, notes
+from .notices import curly_quoted, hidden_characters, hidden_in_text, notes
 from .pictures import (
     READABLE_NAMES,
     PictureProblem,
@@ -286,6 +286,7 @@ def load_entry(
         notes=notes(meta, doc, settings.publication.zone, settings.publication.language)
         + curly_quoted(doc.meta, text)
         + hidden_characters(doc.meta, text)
+        + hidden_in_text(doc.body, doc.body_line)
         + dropped_html(doc.body, doc.body_line),
     )
 

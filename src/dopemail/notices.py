@@ -30,7 +30,7 @@ from .countries import (
     venue_clocks,
 )
 from .countries import unknown as unknown_country
-from .errors import ConfigError, ContentError, invisible_said
+from .errors import ConfigError, ContentError, char_named, invisible_said, visible
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .models import Entry, Film, Screening, Workspace
@@ -859,6 +859,50 @@ def hidden_characters(meta: Any, text: str) -> tuple[tuple[str, int | None, str]
                     "delete it (retype the value, or delete and retype the characters around it)",
                 )
             )
+    return tuple(found)
+
+
+# Scripts written without spaces, whose words a zero-width space may part on purpose (Thai,
+# Lao, Myanmar, Khmer): a line in one of them is not told of its U+200B.
+_UNSPACED_SCRIPT = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+#: The lines of a text told of their invisible characters, at most: a pasted page may hold one
+#: in every paragraph, and the first lines tell what to look for.
+BODY_HIDDEN_SHOWN = 5
+
+
+def hidden_in_text(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
+    """Warnings for the lines of a text (an entry's, an issue's intro) holding an invisible
+    character (:data:`_HIDDEN`) that came with a paste: published with it, it splits a word
+    that readers' search and find no longer match, or shows the text after it reversed."""
+    if body.isascii() or _HIDDEN.search(body) is None:
+        return ()
+    found: list[tuple[str, int | None, str]] = []
+    lines = body.split("\n")
+    told = [
+        (n, hidden)
+        for n, line in enumerate(lines)
+        if (hidden := _HIDDEN.search(line)) is not None
+        and not (hidden.group() == "\u200b" and _UNSPACED_SCRIPT.search(line))
+    ]
+    for k, (n, hidden) in enumerate(told[:BODY_HIDDEN_SHOWN]):
+        line, at = lines[n], hidden.start()
+        before = visible(line[max(0, at - 30) : at].lstrip())
+        where = f"after '{before}'" if before else "at the start of the line"
+        more = len(told) - BODY_HIDDEN_SHOWN
+        also = (
+            f" (and {more} more line{'s' * (more > 1)} below)"
+            if more > 0 and k == BODY_HIDDEN_SHOWN - 1
+            else ""
+        )
+        found.append(
+            (
+                f"the text has an invisible character, {char_named(hidden.group())}, {where}: "
+                f"it is published with it{also}",
+                body_line + n,
+                "delete it (delete and retype the characters around it); pasted text often "
+                "brings them",
+            )
+        )
     return tuple(found)
 
 
