@@ -6,7 +6,11 @@ from __future__ import annotations
 import errno
 import os
 import re
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -556,6 +560,41 @@ def test_a_folder_where_an_output_goes_stops_the_build_before_it_writes(
     assert "feeds/rss.xml" in output and "a folder is where a file is expected" in output
     after = _outputs(workspace)
     assert after == {**before, "rss.xml/keep": b"kept\n"}
+    assert not [p for p in workspace.rglob("*.tmp")]
+
+
+def _build_limited(workspace: Path, size: int, *options: str) -> subprocess.CompletedProcess[str]:
+    """``dopemail build`` in a process that may write no file larger than ``size`` bytes."""
+
+    def limit() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+
+    return subprocess.run(
+        [sys.executable, "-m", "dopemail", "build", "--root", str(workspace), *options],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--no-cache",)])
+def test_a_file_size_limit_is_told_not_a_traceback(workspace: Path, options: tuple[str]) -> None:
+    # Under 'ulimit -f 30' a build that wrote a larger file (a cache record, an email) ended in
+    # a traceback, "OSError: [Errno 27] File too large". Python ignores SIGXFSZ (as it does
+    # SIGPIPE): the write fails with EFBIG instead of the signal killing the process.
+    assert signal.getsignal(signal.SIGXFSZ) == signal.SIG_IGN
+    build(workspace)
+    before = _outputs(workspace)
+    entry = workspace / "entries/varda-in-los-angeles.md"
+    entry.write_text(entry.read_text("utf-8") + "\nAn added sentence.\n", encoding="utf-8")
+    done = _build_limited(workspace, 30 * 1024, *options)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "File too large\n  hint: it is larger than a file may be here" in done.stderr
+    assert "run 'ulimit -f unlimited' in that shell" in done.stderr, done.stderr
+    assert _outputs(workspace) == before
     assert not [p for p in workspace.rglob("*.tmp")]
 
 

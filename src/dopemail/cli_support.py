@@ -80,7 +80,7 @@ _SQLITE_HINTS = {
     "database or disk is full": _HINTS[errno.ENOSPC],
     "attempt to write a readonly database": _HINTS[errno.EROFS],
     "unable to open database file": _HINTS[errno.EACCES],
-    "disk I/O error": "the disk failed to read or write it: check the disk, then run again",
+    "disk I/O error": _HINTS[errno.EIO],
 }
 
 

@@ -184,6 +184,17 @@ SYSTEM_HINTS = {
     "intact)",
     errno.EDQUOT: "your disk quota is used up: free some space and run again",
     errno.EROFS: "it is on a read-only file system: build in a folder you can write to",
+    # A limit on the size of one file (ulimit -f: a shell's, a CI job's) cut a write short.
+    errno.EFBIG: "it is larger than a file may be here (the limit 'ulimit -f' shows, or the "
+    "file system's): run 'ulimit -f unlimited' in that shell and run again (what was built "
+    "before is intact)",
+    errno.EIO: "the disk failed to read or write it: check the disk (dmesg shows its errors), "
+    "then run again",
+    errno.EMFILE: "too many files are open at once: run 'ulimit -n 4096' in that shell and "
+    "run again",
+    errno.ENFILE: "the system has too many files open at once: close other programs and run again",
+    errno.ENAMETOOLONG: "its name, or its path, is longer than the file system takes: shorten "
+    "the name (or move the publication to a shorter path)",
     errno.ENOENT: "it is missing, or a link to a file that is gone (an editor's lock file, "
     "a moved folder): remove the link or restore the file",
     errno.ELOOP: "it is a link that points to itself, through other links: remove it",
