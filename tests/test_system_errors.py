@@ -3,6 +3,7 @@ fix: one message naming the file and what to do, exit 1, no traceback, nothing l
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -11,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -594,6 +596,57 @@ def test_a_file_size_limit_is_told_not_a_traceback(workspace: Path, options: tup
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "File too large\n  hint: it is larger than a file may be here" in done.stderr
     assert "run 'ulimit -f unlimited' in that shell" in done.stderr, done.stderr
+    assert _outputs(workspace) == before
+    assert not [p for p in workspace.rglob("*.tmp")]
+    # The file named, as the editor sees it (not a temporary name): a cache record, or the
+    # kept bytes (.dopemail/blobs/) of an output, which os.write never named.
+    named = re.match(r"(\S+): File too large\n", done.stderr)
+    assert named and named[1].startswith(".dopemail/"), done.stderr
+    assert not named[1].endswith(".tmp") and (workspace / named[1]).parent.is_dir(), named[1]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system of 4 MB of its own (a tmpfs: root only), mounted for the test."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"no tmpfs could be mounted: {made.stderr!r}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_names_the_file_and_where_the_link_of_site_leads(
+    workspace: Path, run_cli, small_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # site/ a link to a web root on another disk, full: told "No space left on device" and
+    # "the disk is full", with no file named, so not which disk.
+    (small_disk / "site").mkdir()
+    (workspace / "site").symlink_to(small_disk / "site")
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build")
+    assert code == 0, output
+    before = _outputs(workspace)
+    with open(small_disk / "filler", "wb", buffering=0) as filler, contextlib.suppress(OSError):
+        while True:  # until the disk is full
+            filler.write(b"x" * 4096)
+    entry = workspace / "entries/varda-in-los-angeles.md"
+    entry.write_text(entry.read_text("utf-8") + "\nAn added sentence.\n", encoding="utf-8")
+    code, output = run_cli("build")
+    assert code == 1 and "Traceback" not in output, output
+    told = re.match(
+        r"site/(\S+)/[^/\s]+: No space left on device \(in (\S+)/, where the link site/ leads\)"
+        r"\n  hint: the disk is full",
+        output,
+    )
+    assert told and told[2] == f"{small_disk}/site/{told[1]}", output
     assert _outputs(workspace) == before
     assert not [p for p in workspace.rglob("*.tmp")]
 

@@ -24,9 +24,13 @@ def replace_file(path: str | Path, *parts: bytes) -> None:
             for part in parts:
                 handle.write(part)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            # A write cut short (a full disk, a file size limit) names no file: this one, as
+            # the editor knows it (the temporary one is gone).
+            raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
         raise
 
 

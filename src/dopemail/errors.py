@@ -219,13 +219,14 @@ def system_error(exc: OSError) -> DopemailError:
             path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
         shown = path.as_posix()
     refused = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-    ours = shown is not None and f"/{shown}".rpartition("/")[0].endswith("/.dopemail")
+    ours = shown is not None and "/.dopemail/" in f"/{shown}"
     temporary = _OWN_TEMPORARY.fullmatch(shown.rpartition("/")[2]) if shown and ours else None
-    if shown and refused and temporary:
+    if shown and temporary:
         # A file of ours written beside another in .dopemail/ before it takes its place
-        # ('writing.json.25908.tmp'), which the editor never sees: the folder refused it.
+        # ('writing.json.25908.tmp', a cache record, kept bytes), which the editor never sees.
         shown = shown[: -len(temporary.group(1))]
-        exc = NotWritten(exc.errno, exc.strerror, shown)
+        if refused:  # the folder refused it
+            exc = NotWritten(exc.errno, exc.strerror, shown)
     if shown and isinstance(exc, NotWritten) and refused:
         # Its folder refused the file written beside the output before it is put in place.
         folder = os.path.dirname(shown) or "."
@@ -245,7 +246,32 @@ def system_error(exc: OSError) -> DopemailError:
             "connect the disk or make the folder it points to, or remove the link (the "
             "build then makes a folder of that name)",
         )
-    return DopemailError(exc.strerror or str(exc), shown, None, SYSTEM_HINTS.get(exc.errno or 0))
+    said = exc.strerror or str(exc)
+    elsewhere = _elsewhere(name) if name is not None and exc.errno in _OF_THE_DISK else None
+    if elsewhere is not None:
+        # site/ a link to a web root on another disk: which disk is full is not the one the
+        # path shown seems to be on.
+        said += f" (in {elsewhere[0]}/, where the link {elsewhere[1]} leads)"
+    return DopemailError(said, shown, None, SYSTEM_HINTS.get(exc.errno or 0))
+
+
+# What the disk a file is on, not the file, is at fault of: told with where it really is.
+_OF_THE_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def _elsewhere(name: str | bytes) -> tuple[str, str] | None:
+    """The folder the file ``name`` really is in and the first link on its path that leads
+    there (as shown from here), when a link on its path leads elsewhere; else None."""
+    folder = os.path.dirname(os.path.abspath(os.fsdecode(name)))
+    real = os.path.realpath(folder)
+    if real == folder:
+        return None
+    for step in [*reversed(Path(folder).parents), Path(folder)]:
+        if step.is_symlink():
+            with contextlib.suppress(ValueError):
+                step = step.relative_to(Path.cwd().resolve())
+            return real, f"{step.as_posix()}/"
+    return None
 
 
 # The temporary files written beside a file before they take its place (atomic.replace_file):

@@ -246,21 +246,27 @@ def _create(path: str, output: Output, digest: Any = None) -> None:
     fd = _open_new(path)
     try:
         if not isinstance(output, Path):
-            _write_all(fd, output_bytes(output))
+            _write_all(fd, output_bytes(output), path)
             return
         with open(output, "rb") as source:
             while piece := source.read(_PIECE):
                 if digest is not None:
                     digest.update(piece)
-                _write_all(fd, piece)
+                _write_all(fd, piece, path)
     finally:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, path: str) -> None:
+    """Write all of ``data`` to ``fd``, the file at ``path``."""
     view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        # os.write names no file: a full disk would be told without saying which (site/ may
+        # be a link to a web root on another disk).
+        raise OSError(exc.errno, exc.strerror, path) from exc
 
 
 def make_folders(path: str) -> None:
