@@ -191,6 +191,62 @@ cli.main()
         assert said in output, output
 
 
+def _stopped_once(call: str, made: str) -> str:
+    """Python for a process to run: ``os.<call>`` (replace, link) made to send the process a
+    real Ctrl-C (SIGINT) once it has made a file whose path holds ``made``."""
+    return f"""
+import os, signal
+call = os.{call}
+def stopped_once(source, target, **kwargs):
+    call(source, target, **kwargs)
+    if {made!r} in str(target) and not os.environ.get("STOPPED"):
+        os.environ["STOPPED"] = "1"
+        os.kill(os.getpid(), signal.SIGINT)
+os.{call} = stopped_once
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "made", "said"),
+    [
+        # The first output put in place (feeds/ sorts first): the renames go on, then stop.
+        (
+            "replace",
+            "/feeds/atom.xml",
+            "site/ and feeds/ hold this build's files, every one: "
+            "run 'dopemail build' again to remove the pages it no longer makes and see its "
+            "warnings",
+        ),
+        # A page linked under its temporary name, before any rename: nothing is put in place.
+        ("link", "/.index.html.", "site/ and feeds/ are as the last build left them"),
+    ],
+)
+def test_ctrl_c_while_the_build_puts_its_files_in_place_leaves_all_old_or_all_new(
+    workspace: Path, call: str, made: str, said: str
+) -> None:
+    # Ctrl-C among the renames left the new feeds beside old pages (feeds/ is renamed first)
+    # until the next build, and said only "Aborted!".
+    build(workspace)
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace('title = "DoPe Press"', 'title = "DoPe"', 1))
+    stopped = f"""
+import sys
+from dopemail import cli
+{_stopped_once(call, made)}
+sys.argv = ["dopemail", "build", "--jobs", "1", "--root", {str(workspace)!r}]
+cli.main()
+"""
+    run = subprocess.run([sys.executable, "-c", stopped], capture_output=True, text=True)
+    assert (run.returncode, run.stderr) == (1, f"\nAborted!\n{said}\n"), run.stderr
+    assert temporaries(workspace) == []
+    left = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    build(workspace)
+    after = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    assert after != before
+    assert left == (after if "build's files" in said else before)
+
+
 def test_a_build_killed_before_its_renames_leaves_no_folder_behind(workspace: Path) -> None:
     # Killed while staging: the folder made for a new page held only its temporary name, and
     # once that went the empty folder stayed (a listing or a 403 where a 404 belongs).

@@ -48,7 +48,15 @@ from .site import (
     year_groups,
 )
 from .templates import TEMPLATES_DIR, check_blocks, compile_all, make_environment
-from .write import EarlyFolders, Output, Staging, WriteReport, build_lock, prepare
+from .write import (
+    EarlyFolders,
+    Output,
+    Staging,
+    StoppedAfterWrite,
+    WriteReport,
+    build_lock,
+    prepare,
+)
 
 T = TypeVar("T")
 Listing = tuple[list[RenderedEntry], list[RenderedEntry], dict[str, tuple[int, int]]]
@@ -677,12 +685,15 @@ def _build(
                 cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))
                 cache.save_file_keys()
                 cache.prune()
-    except BaseException:
+    except BaseException as exc:
         if staging is not None:
             staging.abort()  # what was staged ahead, before the empty folders go
         if early is not None:
             early.wait()
             early.new_folders.remove_empty()  # a failed build leaves no empty folders behind
+        if isinstance(exc, KeyboardInterrupt) and staging is not None and staging.renamed:
+            # Every output is this build's (see Staging.commit): the editor is told so.
+            raise StoppedAfterWrite from exc
         raise
     finally:
         if early is not None:

@@ -131,10 +131,14 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         who = f" (process {pid})" if pid else ""
         click.echo(f"waiting for another build of this publication{who} to finish...", err=True)
 
+    written = False  # whether every output of this build is in place
+
     def tell(result: Build, report: WriteReport | None) -> None:
         # What the build warns of, and what its write changed that readers hold: said while
         # it still holds the lock (a build started meanwhile would say it too, as owed).
         assert report is not None
+        nonlocal written
+        written = True
         from .build import warnings_of
         from .continuity import after_write
         from .notices import published_ahead
@@ -153,15 +157,30 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         warnings_said(where)
         fingerprint.record(where, len(result.outputs), stamp, lasting)
 
-    result, report = run_build(
-        root,
-        use_cache=not no_cache,
-        jobs=jobs or default_jobs(),
-        early=early,
-        waiting=waiting,
-        stats=stamp.stats,
-        then=tell,
-    )
+    try:
+        result, report = run_build(
+            root,
+            use_cache=not no_cache,
+            jobs=jobs or default_jobs(),
+            early=early,
+            waiting=waiting,
+            stats=stamp.stats,
+            then=tell,
+        )
+    except KeyboardInterrupt as exc:
+        from .write import StoppedAfterWrite
+
+        # Said as Click says it, then what the editor may now publish (or not).
+        click.echo("\nAborted!", err=True)
+        if written or isinstance(exc, StoppedAfterWrite):
+            click.echo(
+                "site/ and feeds/ hold this build's files, every one: run 'dopemail build' "
+                "again to remove the pages it no longer makes and see its warnings",
+                err=True,
+            )
+        else:
+            click.echo("site/ and feeds/ are as the last build left them", err=True)
+        sys.exit(1)
     global _FAST_EXIT, _LAST_BUILD
     _FAST_EXIT = True  # see main()
     # Held until the process ends: freed as this function returns, what the build holds

@@ -29,7 +29,9 @@ import hashlib
 import json
 import os
 import re
+import signal
 import stat
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -800,21 +802,23 @@ class Staging:
                     {**self.before, **report.json_before},
                     sorted(self.removed_before),
                 )
-            for rel in sorted(self.staged):
-                tmp, target, output = self.staged[rel]
-                if tmp is None:
-                    report.unchanged += 1
-                    continue
-                self.renamed = True
-                os.replace(tmp, target)
-                self.staged[rel] = (None, target, output)
-                tag = self.tags.pop(rel, None)
-                if tag is not None:
-                    with contextlib.suppress(OSError):
-                        self.found[rel] = (identity(os.stat(target)), tag)
-                report.written.append(rel)
-                if rel in self.replacing:
-                    report.replaced.append(rel)
+            with _stops_held():
+                for rel in sorted(self.staged):
+                    tmp, target, output = self.staged[rel]
+                    if tmp is None:
+                        report.unchanged += 1
+                        continue
+                    self.renamed = True
+                    os.replace(tmp, target)
+                    self.staged[rel] = (None, target, output)
+                    tag = self.tags.pop(rel, None)
+                    if tag is not None:
+                        with contextlib.suppress(OSError):
+                            self.found[rel] = (identity(os.stat(target)), tag)
+                    report.written.append(rel)
+                    if rel in self.replacing:
+                        report.replaced.append(rel)
+                self.blobs.made.clear()  # linked now: never taken back
             # What a killed build replaced, put in place before it could say so: said now.
             said_late = sorted(
                 rel for rel in self.replaced_before if rel in outputs and rel not in self.replacing
@@ -823,7 +827,6 @@ class Staging:
             for rel in said_late:
                 if rel in self.before:
                     report.json_before.setdefault(rel, self.before[rel])
-            self.blobs.made.clear()  # linked now: never taken back
         except BaseException:
             self.abort()  # what was not renamed yet (and the new blobs, as ever)
             raise
@@ -878,6 +881,46 @@ class Staging:
         with contextlib.suppress(OSError):  # not kept: the next write reads the files
             replace_file(path, text.encode("utf-8"))
         self.known = {rel: (tuple(v[:4]), v[4]) for rel, v in known.items()}  # type: ignore[misc]
+
+
+class StoppedAfterWrite(KeyboardInterrupt):
+    """Ctrl-C once the build had put all its outputs in place, before it finished (removing
+    the pages it no longer makes, saying what it changed): which the next build does."""
+
+
+# What stops a build from outside: Ctrl-C, and a polite kill (a CI job cancelled, systemd).
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM until the block ends, then act on them as ever.
+
+    The renames that put the outputs in place take milliseconds: a Ctrl-C among them left new
+    feeds beside old pages until the next build. Held, it leaves every output new (or, come
+    before the first rename, every one old). Python runs signal handlers in the main thread
+    only: elsewhere nothing stops the block anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    before = {}
+    for stop in _STOPS:
+        handler = signal.getsignal(stop)
+        if handler is not None:  # (None: set outside Python, which could not put it back)
+            before[stop] = signal.signal(stop, hold)
+    try:
+        yield
+    finally:
+        for stop, handler in before.items():
+            signal.signal(stop, handler)
+        for stop in dict.fromkeys(caught):
+            signal.raise_signal(stop)  # Ctrl-C: KeyboardInterrupt, raised here
 
 
 def _settled(stat: Identity, since: int) -> bool:
