@@ -1199,6 +1199,36 @@ def test_output_folders_are_readable_by_all_whatever_the_umask(
     assert first == again
 
 
+def test_outputs_in_place_that_all_cannot_read_are_made_readable_not_written(
+    workspace: Path,
+) -> None:
+    # Cloned under umask 077, feeds/ was 0700 and its files 0600: the build found their bytes
+    # right and never touched them, and rsync -a published a folder the web server could not
+    # enter (403). A page and its folders, copied or checked out so, the same.
+    build(workspace)
+    page = workspace / "site/varda-in-los-angeles/index.html"
+    shut = [workspace / "feeds", workspace / "site", page.parent, workspace / "site/issues"]
+    files = [*(workspace / "feeds").iterdir(), page]
+    for path in files:
+        path.chmod(0o600)
+    for path in shut:
+        path.chmod(0o700)
+    inodes = {path: path.stat().st_ino for path in files}
+    before = snapshot(workspace / "feeds") | snapshot(workspace / "site")
+    _, report = build(workspace)
+    assert report is not None and report.written == []
+    assert {oct(path.stat().st_mode & 0o7777) for path in shut} == {"0o755"}
+    assert {oct(path.stat().st_mode & 0o7777) for path in files} == {"0o644"}
+    assert {path: path.stat().st_ino for path in files} == inodes  # not written again
+    assert snapshot(workspace / "feeds") | snapshot(workspace / "site") == before
+    # One feed shut again, the others fine: its folder too, though nothing else changed.
+    (workspace / "feeds/issues.xml").chmod(0o600)
+    (workspace / "feeds").chmod(0o700)
+    build(workspace)
+    assert (workspace / "feeds/issues.xml").stat().st_mode & 0o777 == 0o644
+    assert (workspace / "feeds").stat().st_mode & 0o777 == 0o755
+
+
 def test_a_folder_made_keeps_what_its_parent_and_the_umask_give(tmp_path: Path) -> None:
     # A web root shared by a group: setgid, group-writable. The folders made in it stay so,
     # and are readable by all.

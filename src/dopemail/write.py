@@ -195,7 +195,7 @@ def would_write(
             continue
         output, target = outputs[rel], base + rel
         try:
-            before, how = _held(target, output, known.get(rel))
+            before, how, _ = _held(target, output, known.get(rel))
             there = before is not None
         except OSError:  # a folder where the file goes: the write would tell
             how, there = "", True
@@ -215,18 +215,19 @@ def would_write(
 
 def _held(
     target: str, output: Output, known: tuple[Identity, str] | None
-) -> tuple[Identity | None, str]:
-    """The identity of the file at ``target`` (None: there is none), and how it is known to
+) -> tuple[Identity | None, str, int]:
+    """The identity of the file at ``target`` (None: there is none), how it is known to
     hold ``output``: "known" by its stat, as the last write left it (``known``, see
-    :data:`KNOWN`), "read" by its bytes, or "" when it does not hold it."""
+    :data:`KNOWN`), "read" by its bytes, or "" when it does not hold it; and its mode."""
     try:  # taken before any read, as git does: a save during or after it changes it
-        before = identity(os.stat(target))
+        found = os.stat(target)
     except FileNotFoundError:
-        return None, ""
+        return None, "", 0
+    before = identity(found)
     if known is not None and (before, _tag(output)) == known:
-        return before, "known"
+        return before, "known", found.st_mode
     # (A file's bytes, a picture's, are read a piece at a time, never held whole.)
-    return before, "read" if _same(target, output) else ""
+    return before, "read" if _same(target, output) else "", found.st_mode
 
 
 def _open_new(path: str) -> int:
@@ -275,17 +276,24 @@ def make_folders(path: str) -> None:
     """Make the output folder ``path`` and any missing parent, each readable by all (0755).
 
     As the files are 0644 whatever the umask (see :func:`_create`): under a umask of 077 a
-    folder would be 0700, and a web server serving the copied site could not enter it. Only
-    the folders made here get the mode; one that exists is left as its owner set it. What the
-    umask and the parent gave (group write, the setgid bit of a web root shared by a group) is
-    kept: the bits are added, not set.
+    folder would be 0700, and a web server serving the copied site could not enter it. A
+    folder made here gets 0755; one there already (checked out by git under that umask) that
+    all cannot read and enter gets those bits (0555). What the umask and the parent gave
+    (group write, the setgid bit of a web root shared by a group) is kept: the bits are added,
+    not set.
     """
     try:
         os.mkdir(path)
     except FileExistsError:
-        if not os.path.isdir(path):
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = 0
+        if not stat.S_ISDIR(mode):
             raise
-        return  # there already (or just made by another process of the build)
+        # There already (or just made by another process of the build).
+        _readable(path, mode, _FOLDER_READABLE)
+        return
     except FileNotFoundError:
         parent = os.path.dirname(path)
         if not parent or parent == path:
@@ -296,6 +304,24 @@ def make_folders(path: str) -> None:
     mode = stat.S_IMODE(os.stat(path).st_mode)
     if (mode & 0o755) != 0o755:
         os.chmod(path, mode | 0o755)
+
+
+# What all must have of an output (a web server reads it as another user): read, and for a
+# folder enter.
+_FILE_READABLE, _FOLDER_READABLE = 0o444, 0o555
+
+
+def _readable(path: str, mode: int, bits: int) -> bool:
+    """Give the file or folder at ``path`` (whose mode, as stat found it, is ``mode``) the
+    ``bits`` it lacks; whether its mode changed. One not ours to change (a web root's, its
+    owner another user) is left as its owner set it."""
+    if mode & bits == bits:
+        return False
+    try:
+        os.chmod(path, stat.S_IMODE(mode) | bits)
+    except PermissionError:
+        return False
+    return True
 
 
 def _blob_path(folder: str, output: Output) -> str:
@@ -711,9 +737,7 @@ class Staging:
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
             self.replacing.add(rel)
         folder, _, name = target.rpartition(os.sep)
-        if folder not in self.folders:  # one mkdir per folder, not per file
-            make_folders(folder)
-            self.folders.add(folder)
+        self._folders_readable(folder)
         tmp = f"{folder}{os.sep}{temporary_name(name, self.pid)}"
         self.staged[rel] = (tmp, target, output)
         # A file to copy is named by its identity before it is copied: one saved meanwhile
@@ -734,9 +758,14 @@ class Staging:
         """Whether the file at ``target`` holds ``output`` already: told by its stat when
         the last write left it so (see KNOWN), else by reading it."""
         known = self.known.get(rel)
-        before, how = _held(target, output, known)
+        before, how, mode = _held(target, output, known)
         if not how:
             return False
+        if _readable(target, mode, _FILE_READABLE):
+            # Checked out by git under a umask of 077 (0600), found with the right bytes and
+            # never written again: a web server could not read it, nor enter its folder.
+            self._folders_readable(target.rpartition(os.sep)[0])
+            return True  # its stat changed (chmod): read again by the next write
         if how == "known":
             self.found[rel] = known  # type: ignore[assignment]
             return True
@@ -745,6 +774,14 @@ class Staging:
             if tag is not None and identity(os.stat(target)) == before:
                 self.found[rel] = (before, tag)
         return True
+
+    def _folders_readable(self, folder: str) -> None:
+        """Make ``folder`` (missing parents too), readable by all, and so those above it up to
+        the workspace; each once a write (one mkdir per folder, not per file)."""
+        while folder not in self.folders and len(folder) >= len(self.base):
+            make_folders(folder)
+            self.folders.add(folder)
+            folder = os.path.dirname(folder)
 
     def _drop(self, rel: str) -> None:
         self.found.pop(rel, None)
@@ -784,6 +821,14 @@ class Staging:
             for rel in [rel for rel in self.staged if rel not in outputs]:
                 self._drop(rel)  # staged ahead, then left out of the build
             self.stage(outputs)
+            # Readable however little changed: site/, feeds/ and the few folders that hold
+            # output folders (site/issues/); one holding files only (a page's) is made so when
+            # a file in it is written or made readable (see _in_place).
+            holders = {rel.rpartition("/")[0].rpartition("/")[0] for rel in outputs}
+            holders.update(top for top in ("site", "feeds") if os.path.isdir(self.base + top))
+            holders.discard("")
+            for folder in sorted(holders):
+                self._folders_readable(self.base + folder.replace("/", os.sep))
             moving = [rel for rel, (tmp, _, _) in self.staged.items() if tmp is not None]
             emails = _pictures_go(self.root, outputs)
             for rel in moving:
