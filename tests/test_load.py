@@ -1757,7 +1757,7 @@ def test_a_showtime_written_twice_or_out_of_order_is_noted_once_with_its_line(
         "2024-03-10T19:00:00-07:00",  # out of order too, but the screening is told once
         "2024-03-16",  # a whole day, no time to order it by
         "{at: 2024-03-16T21:00:00-07:00, status: sold out}",
-        "{at: 2024-03-14T19:00:00-07:00, note: encore}",  # copied and its date left
+        "{at: 2024-03-14T19:00:00-07:00}",  # copied and its date left (as a mapping)
     ]
     screening = "    city: Los Angeles\n    times:\n" + "".join(f"      - {t}\n" for t in times)
     root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", screening)})
@@ -1792,6 +1792,13 @@ def test_a_showtime_written_twice_or_out_of_order_is_noted_once_with_its_line(
     # In order, each once: nothing said (the sample's screenings among them).
     in_order = "    city: Los Angeles\n    times:\n" + "".join(
         f"      - {t}\n" for t in sorted(set(times[:2] + times[3:5] + times[6:7]))
+    )
+    # Two showings at one moment that say different things (two films, two rooms), and a
+    # whole day beside that day's midnight: two lines readers see, not one written twice.
+    in_order += (
+        "      - {at: 2024-03-17T19:00:00-07:00, note: 'Film One, in room 1'}\n"
+        "      - {at: 2024-03-17T19:00:00-07:00, note: 'Film Two, in room 2'}\n"
+        "      - 2024-03-18\n      - 2024-03-18T00:00:00-07:00\n"
     )
     root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", in_order)})
     assert not [e for e in entry_notes(load_workspace(root)) if "showtime" in e.message]

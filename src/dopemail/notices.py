@@ -495,24 +495,28 @@ def _showtimes_in_order(
     evening, and a date out of its place is often a date typed wrong."""
     found: list[tuple[str, int | None, str]] = []
     disordered: list[tuple[str, int | None, str]] = []
-    seen: dict[datetime, int] = {}
+    # Two showings at one moment that say different things (two films, two rooms) are two
+    # lines readers see; a whole day is not the midnight it is kept as.
+    seen: dict[tuple[Any, ...], int] = {}
     latest: datetime | None = None
     latest_line: int | None = None
     told_order = False
     for j, showtime in enumerate(screening.times):
         at, line = showtime.at, line_of(doc.meta, ("screenings", i, "times", j))
         shown = at.date().isoformat() if isinstance(at, WholeDay) else at.isoformat()
-        if at in seen:  # the same instant, whatever offset it is written at
+        # The same instant, whatever offset it is written at.
+        same = (at, isinstance(at, WholeDay), showtime.note, showtime.status, showtime.url)
+        if same in seen:
             found.append(
                 (
                     f"the showtime {shown} at {screening.venue} is written twice (items "
-                    f"{seen[at] + 1} and {j + 1} of its times): readers see it twice",
+                    f"{seen[same] + 1} and {j + 1} of its times): readers see it twice",
                     line,
                     "delete one, or correct its date or time",
                 )
             )
             continue
-        seen[at] = j
+        seen[same] = j
         # A whole day has no time to place it among a day's shows: not ordered.
         if isinstance(at, WholeDay):
             continue
