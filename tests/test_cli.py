@@ -1490,8 +1490,14 @@ def test_a_new_base_url_is_said_once_with_what_it_does_to_feed_ids(
         "(issues/2-summer-festivals.md: 'id: "
         '"https://dopepress.example.com/issues/2-summer-festivals/"\')'
     )
+    # An issue made ready since, never published at the old address, is no example: a sent
+    # one is (the hint named issue 4, whose id it would have tied to the old host).
+    draft = (workspace / "issues/3-quiet-hours.md").read_text("utf-8")
+    ready = draft.replace("number: 3", "number: 4").replace("status: draft", "status: ready")
+    (workspace / "issues/4-winter.md").write_text(ready.replace("08:00:00", "09:00:00"), "utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert f"an entry or an issue can keep its old id: before you build, {keep}" in output, output
+    (workspace / "issues/4-winter.md").unlink()
     output = built(run_cli, workspace)
     assert (
         f"warning: dopemail.toml:{line}: base_url is now https://films.paris-la.example.org/ "

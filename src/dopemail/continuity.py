@@ -725,7 +725,8 @@ def base_url_moved(
     # Whose ids changed can keep them (the entries' did not change when only the path did).
     # Said as a rule with an example, not copied from the feeds: the build that says it has
     # replaced them, and a thousand ids would not be read in a warning.
-    issue = next((i for i in issues if i.meta.status != "draft" and not i.meta.id), None)
+    # A sent one: its old address surely served (one made ready since never had it).
+    issue = next((i for i in issues if i.meta.status == "sent" and not i.meta.id), None)
     keep_issue = "an issue's is its old address" + (
         f" ({issue.path}: 'id: {json.dumps(last + issue.url.removeprefix(current))}')"
         if issue is not None and issue.url.startswith(current)
