@@ -762,6 +762,23 @@ def test_a_picture_a_sent_email_shows_is_told_when_it_leaves_the_site(
     assert "picture site/media/varda-in-los-angeles/02.jpg" not in output, output
 
 
+def test_the_rsync_rule_that_keeps_a_picture_online_is_its_name_alone(tmp_path: Path) -> None:
+    # 'still[1].jpg' was protected as a class of characters (still1.jpg), and deleted; a
+    # name with a quote left the shell waiting for the quote's end.
+    from dopemail.continuity import rsync_protect
+
+    site, server = tmp_path / "site", tmp_path / "www"
+    (site / "media/a").mkdir(parents=True)
+    (server / "media/a").mkdir(parents=True)
+    kept = ["still[1].jpg", "l'été 3.jpg", "x*?.jpg", "back\\slash.jpg", "[\\].jpg", "a]b.jpg"]
+    for name in [*kept, "still1.jpg", "xy.jpg"]:
+        (server / "media/a" / name).write_bytes(b"online")
+    rules = " ".join(f"--filter {rsync_protect(f'media/a/{name}')}" for name in kept)
+    shell = f"rsync -a --delete {rules} {shlex.quote(str(site))}/ {shlex.quote(str(server))}/"
+    subprocess.run(["bash", "-c", shell], check=True, capture_output=True, timeout=60)
+    assert sorted(p.name for p in (server / "media/a").iterdir()) == sorted(kept)
+
+
 def test_check_tells_ahead_what_the_next_build_would_remove_or_renumber(
     workspace: Path, run_cli
 ) -> None:

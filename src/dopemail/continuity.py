@@ -14,6 +14,7 @@ import contextlib
 import html
 import json
 import re
+import shlex
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -98,6 +99,18 @@ def pages_gone(
     return found
 
 
+def rsync_protect(path: str) -> str:
+    """rsync's rule protecting ``path`` (under the folder copied) from ``--delete``, quoted
+    for the shell: its wildcards escaped ('still[1].jpg' was read as a class of characters,
+    matching 'still1.jpg', and the picture deleted all the same), a quote in its name closed
+    and reopened ('l'été.jpg' left the shell waiting for the end of the quote)."""
+    # rsync reads a backslash as an escape only in a rule holding a wildcard: then every
+    # wildcard and backslash is escaped, else the name is as written.
+    wild = any(c in path for c in "*?[")
+    literal = re.sub(r"([\\*?\[\]])", r"\\\1", path) if wild else path
+    return shlex.quote(f"P /{literal}")
+
+
 def pictures_gone(
     root: Path,
     removed: Sequence[str],
@@ -147,7 +160,8 @@ def pictures_gone(
                 f"if it was renamed or removed by mistake, put it back as {path} and in the "
                 "entry (or text) that showed it: the build publishes only the pictures a page "
                 "shows, not every file in media/; if it must leave the page, keep it online "
-                f"for those emails: add --filter 'P /{path}' to the README's rsync of site/",
+                f"for those emails: add --filter {rsync_protect(path)} to the README's rsync "
+                "of site/",
             )
         )
     return found
