@@ -830,6 +830,13 @@ def test_a_test_written_by_the_preview_is_a_file_of_its_own_in_utc(
     assert data.count(b"\r\n") == data.count(b"\n")
     date = re.search(rb"^Date: (.*)\r$", data, re.M).group(1)
     assert date.endswith(b" +0000"), date
+    # Its encoded lines within RFC 2045's 76, as the sender's (78, the header's limit, once),
+    # and its parts read back as the issue built.
+    body = data.partition(b"\r\n\r\n")[2]
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    html = parsed.get_body(("html",)).get_content().replace("\r\n", "\n")
+    assert html.rstrip("\n") == rendered.html.rstrip("\n")
 
 
 def test_send_test_refuses_forged_posts(running: Preview) -> None:

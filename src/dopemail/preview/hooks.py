@@ -105,6 +105,11 @@ def _built_matches(root: Path, rendered: RenderedIssue) -> bool:
     return True
 
 
+# RFC 2045 (§6.7): an encoded body line is 76 characters at most; SMTP's policy says 78, a
+# header's limit, and set_content encodes with it.
+_POLICY = policy.SMTP.clone(max_line_length=76)
+
+
 def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
     """Write the issue on screen as a ``[TEST]`` message to ``address``, in the outbox (a new
     file each time: an earlier test is never overwritten)."""
@@ -112,7 +117,7 @@ def write_test_eml(root: Path, rendered: RenderedIssue, address: str) -> Path:
     sender, meta = settings.sender, rendered.issue.meta
     # CRLF lines and a date in UTC, as the sender's .eml files have them: the same whatever
     # the machine's time zone.
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=_POLICY)
     message["Subject"] = f"[TEST] {meta.subject}"
     message["From"] = formataddr((sender.from_name, sender.from_email))
     message["To"] = address
