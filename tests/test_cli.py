@@ -94,6 +94,17 @@ def _uncommented(text: str, *fields: str) -> str:
     return "\n".join(out)
 
 
+def _sent_while_ready(workspace: Path, run_cli) -> None:
+    """Issue 3 made ready, built and sent to the sample's readers through the outbox, and
+    left 'ready' (not marked sent): the send ledger alone says it went out."""
+    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    built(run_cli, workspace)
+    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
+    assert code == 0, output
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_examples_of_new_entry_are_not_published(
     workspace: Path, run_cli, language: str
@@ -952,12 +963,7 @@ def test_a_sent_issue_naming_a_renamed_entry_is_told_to_keep_the_address_its_ema
     built(run_cli, workspace)
     assert (workspace / "site/varda-in-los-angeles/index.html").is_file()
     # Sent while 'ready' and not marked sent: the send ledger's word is enough.
-    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
-    issue = workspace / "issues/3-quiet-hours.md"
-    issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
-    built(run_cli, workspace)
-    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
-    assert code == 0, output
+    _sent_while_ready(workspace, run_cli)
     (workspace / "entries/quiet-hours.md").rename(workspace / "entries/hours.md")
     code, output = run_cli("check", "--root", workspace)
     assert code == 1 and (
@@ -1399,11 +1405,7 @@ def test_an_issue_made_a_draft_again_is_said_to_leave_the_archive_and_its_feed(
     assert "issue 3 was ready, and is a draft with this build" in output, output
     assert "search engines" not in output and "set 'status: ready' back in it if" in output
     # Mailed while ready (the ledger says so), then made a draft: as sent.
-    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
-    ready.write_text(ready.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
-    built(run_cli, workspace)
-    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
-    assert code == 0, output
+    _sent_while_ready(workspace, run_cli)
     ready.write_text(ready.read_text("utf-8").replace("status: ready", "status: draft"), "utf-8")
     output = built(run_cli, workspace)
     assert "issue 3 was sent, and is a draft" in output and "'status: sent' back" in output
@@ -1419,12 +1421,7 @@ def test_an_issue_the_ledger_says_went_out_is_guarded_though_not_marked_sent(
 ) -> None:
     # Sent while 'ready' and never marked sent (the README's step, by hand): an entry it
     # gathers edited, its web version and email changed in silence.
-    shutil.copy(REPO / "subscribers.csv", workspace / "subscribers.csv")
-    issue = workspace / "issues/3-quiet-hours.md"
-    issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
-    built(run_cli, workspace)
-    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
-    assert code == 0, output
+    _sent_while_ready(workspace, run_cli)
     entry = workspace / "entries/quiet-hours.md"
     entry.write_text(entry.read_text("utf-8").replace("funny", "droll", 1), "utf-8")
     output = built(run_cli, workspace)
