@@ -2987,6 +2987,27 @@ _STATUSES_AFTER = (
 )
 
 
+def test_a_right_to_left_title_keeps_its_year_after_it_everywhere(tmp_path: Path) -> None:
+    # An Arabic title in an English page, '<h2>المومياء (1969)</h2>': the year took the
+    # title's direction and was shown before it, '(1969) المومياء', in the page, the email,
+    # the web version and the feeds (the text part set it apart already).
+    root = copy_publication(tmp_path)
+    path = root / STRANGERS
+    text = path.read_text(encoding="utf-8")
+    quote = "  text: أنا لا أدير الأطفال. أنتظرهم.\n  attribution: نادين لبكي\n  lang: ar\n"
+    text = re.sub(r"(?m)^  text: I’ve always.*\n  attribution: .*\n", quote, text, count=1)
+    path.write_text(text, encoding="utf-8")
+    outputs = _strangers_everywhere(root, "film:\n  title: All of Us Strangers\n",
+                                    "film:\n  title: المومياء\n")  # fmt: skip
+    for name, (raw, _) in outputs.items():
+        assert "\u2068المومياء\u2069 (2023)" in raw or (
+            "\u2068المومياء\u2069</strong> (2023)" in raw
+        ), name
+    # The text part's pull quote and its attribution, each set apart from the other.
+    plain = outputs["text part"][0]
+    assert "“\u2068أنا لا أدير الأطفال. أنتظرهم.\u2069” — \u2068نادين لبكي\u2069" in plain, plain
+
+
 def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhere(
     tmp_path: Path,
 ) -> None:

@@ -739,6 +739,14 @@ def _isolated(text: str) -> str:
     return text
 
 
+def isolated(text: Any) -> str:
+    """The ``isolated`` filter: a title or a name in a right-to-left script set apart with
+    Unicode's invisible isolate marks, so that a year or a dash written after it stays after
+    it ('المومياء (1969)' was shown '(1969) المومياء' in an English page); others as they
+    are."""
+    return "" if text is None else _isolated(str(text))
+
+
 def _names(names: Any) -> list[str]:
     return [_isolated(str(name)) for name in names if name]  # (None and '' left out, as before)
 
@@ -1334,6 +1342,7 @@ OWN_FILTERS = {
     "preview_padding": preview_padding,
     "direction": language_direction,
     "with_credit": with_credit,
+    "isolated": isolated,
 }
 
 #: The filters that write words or dates: bound to the publication's language.
