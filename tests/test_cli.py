@@ -178,6 +178,18 @@ def test_the_examples_of_new_entry_are_not_published(
     ), output
 
 
+def test_the_readme_s_example_entry_passes_check_as_written(workspace: Path, run_cli) -> None:
+    # Copied as the README shows it, it was refused: its recording and alt text were the
+    # scaffold's examples, which the README says a published entry may not keep.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    at = readme.index("The front matter sits between two `---` lines")
+    block = re.search(r"```markdown\n(.*?)```", readme[at:], re.S)
+    assert block is not None and block.group(1).startswith("---\ntitle: ")
+    (workspace / "entries/readme-example.md").write_text(block.group(1), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0 and "readme-example.md:" not in output, output
+
+
 def test_an_example_s_words_elsewhere_are_real_and_published(workspace: Path, run_cli) -> None:
     # 'Character' (Mike van Diem's film, 1997), a role 'Photographer', a tag: each stopped the
     # build as "the example 'dopemail new' wrote", which they are only in their own fields.

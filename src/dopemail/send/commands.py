@@ -72,7 +72,8 @@ def send(
     no_progress: bool,
     root: Path,
 ) -> None:
-    """Send built issue ISSUE (its number) to the subscribers; a dry run unless --yes.
+    """Send built issue ISSUE (its number, or its folder's name: 3-quiet-hours) to the
+    subscribers; a dry run unless --yes.
 
     Run it again after any interruption: it resumes where it stopped and mails nobody twice.
 

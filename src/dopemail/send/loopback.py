@@ -632,9 +632,10 @@ def main(argv: list[str] | None = None) -> None:
             while True:
                 time.sleep(3600)
         refused = f", answered {server.answers[429]} requests 429" if server.answers[429] else ""
+        messages, addresses = server.delivered(), len(server.deliveries)
         print(
-            f"delivered {server.delivered()} messages to {len(server.deliveries)} addresses"
-            + refused
+            f"delivered {messages} message{'s' * (messages != 1)} to {addresses} "
+            f"address{'es' * (addresses != 1)}{refused}"
         )
 
 

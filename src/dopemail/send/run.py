@@ -400,12 +400,14 @@ def _sent_hint(root: Path, issue: BuiltIssue) -> str:
     if counts["pending"] or counts["in_flight"]:
         unsettled = counts["pending"] + counts["in_flight"]
         return (
-            f"this ledger has {unsettled:,} readers still to send or settle: it was marked sent "
+            f"this ledger has {unsettled:,} reader{'s' * (unsettled != 1)} still to send or "
+            "settle: it was marked sent "
             f"before it had finished; to finish, {ready} again"
         )
     if counts["sent"] or counts["failed"]:
         return (
-            f"this ledger has it sent to {counts['sent']:,} readers; to mail only those who "
+            f"this ledger has it sent to {counts['sent']:,} reader{'s' * (counts['sent'] != 1)}; "
+            "to mail only those who "
             f"joined the list since, {ready}"
         )
     return (
