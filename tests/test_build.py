@@ -1048,6 +1048,108 @@ def test_structured_data_says_what_schema_org_means(write_files) -> None:
     assert article["author"] == {"@type": "Person", "name": "Ada Lee"}
 
 
+def _events(root: Path, slug: str) -> list[dict]:
+    """The Events of an entry page's JSON-LD (json.loads of the <script> as a parser ends it)."""
+    graph = json.loads(_parse(root / f"site/{slug}/index.html").json_ld[0])
+    return [g for g in graph if g["@type"] == "Event"]
+
+
+def test_an_entry_s_dated_events_are_schema_org_events(write_files) -> None:
+    # An entry's events were in no page's JSON-LD: a Q&A at a venue was no event to search
+    # engines, which list only what the page's data says.
+    talks = (
+        "---\ntitle: Talks\nkind: event\npublished: 2024-05-01\nfilm:\n  title: Film Four\n"
+        "events:\n"
+        "  - {kind: talk, participants: [Ann Lee], moderator: Bo Park, venue: Hall,\n"
+        "     address: '1 Main St, Los Angeles, CA 90001', date: '2024-06-01T19:00:00-07:00',\n"
+        "     status: cancelled, url: 'https://tickets.example.com/talk'}\n"
+        "  - {kind: conversation, participants: [Cy Diaz], date: '2024-06-02T18:00:00-07:00',\n"
+        "     video: 'https://video.example.com/live'}\n"
+        "  - {title: Day of talks, venue: '</script><b>Hall', address: '2 Main St, Los Angeles',\n"
+        "     date: 2024-06-03, status: sold out}\n"
+        "  - {kind: q&a, venue: Hall, address: '3 Main St, Los Angeles'}\n"
+        "  - {kind: masterclass, venue: Hall, address: '4 Main St, Los Angeles',\n"
+        "     video: 'https://video.example.com/class', date: '2024-06-04T10:00:00-07:00',\n"
+        "     status: postponed}\n"
+        "  - {kind: other, venue: Somewhere, date: '2024-06-05T10:00:00-07:00'}\n"
+        "---\nText.\n"
+    )
+    root = write_files({"entries/talks.md": talks})
+    build(root)
+    page = "https://dopepress.example.com/talks/"
+    movie = {"@type": "Movie", "name": "Film Four"}
+    cancelled, online, whole_day, postponed = _events(root, "talks")
+    # Cancelled: said so, its tickets page no longer given; the moderator presents.
+    assert cancelled == {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": "Talk, Film Four",
+        "url": page,
+        "startDate": "2024-06-01T19:00:00-07:00",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": "Hall",
+            "address": "1 Main St, Los Angeles, CA 90001",
+        },
+        "eventStatus": "https://schema.org/EventCancelled",
+        "performer": [
+            {"@type": "Person", "name": "Ann Lee"},
+            {"@type": "Person", "name": "Bo Park"},
+        ],
+        "about": movie,
+    }
+    # Only a video: online, at its address.
+    assert online["name"] == "Conversation, Film Four" and online["url"] == page
+    assert online["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert online["location"] == {
+        "@type": "VirtualLocation",
+        "url": "https://video.example.com/live",
+    }
+    assert online["eventStatus"] == "https://schema.org/EventScheduled"
+    # A day alone is a date; sold out is the offer's availability. A venue's name that
+    # closes the <script> does not end it (the parser read the whole JSON above).
+    assert whole_day["startDate"] == "2024-06-03" and whole_day["name"] == "Day of talks, Film Four"
+    assert whole_day["location"]["name"] == "</script><b>Hall" and "performer" not in whole_day
+    assert whole_day["offers"] == {
+        "@type": "Offer",
+        "availability": "https://schema.org/SoldOut",
+        "url": page,
+    }
+    html = (root / "site/talks/index.html").read_text(encoding="utf-8")
+    assert html.count("</script>") == html.count("<script")
+    # A venue and a video: both places; postponed, at the date it was to be.
+    assert postponed["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert postponed["location"] == [
+        {"@type": "Place", "name": "Hall", "address": "4 Main St, Los Angeles"},
+        {"@type": "VirtualLocation", "url": "https://video.example.com/class"},
+    ]
+    assert postponed["eventStatus"] == "https://schema.org/EventPostponed"
+    assert postponed["startDate"] == "2024-06-04T10:00:00-07:00"
+    # The undated Q&A and the venue without an address are left out (no start, no place a
+    # search engine can find); the page lists both.
+    assert "3 Main St" in html and "Somewhere" in html
+    # The sample's Q&A, its heading already naming its film; the conversation with no date
+    # is no event.
+    (qa,) = _events(root, "the-salt-orchard-qa")
+    assert qa["name"] == "The Salt Orchard, opening-night Q&A"
+    assert qa["startDate"] == "2024-04-26T21:00:00-07:00"
+    assert qa["url"] == "https://www.example.com/fairfax-picture-house/the-salt-orchard#qa"
+    assert qa["location"] == {
+        "@type": "Place",
+        "name": "Fairfax Picture House",
+        "address": "7330 Beverly Boulevard, Los Angeles, CA 90036",
+    }
+    assert [p["name"] for p in qa["performer"]] == [
+        "Nadia Ferreira-Holm",
+        "Lupe Arriaga",
+        "Tomás Ekwueme",
+        "Rosalind Mei",
+    ]
+    assert qa["about"]["name"] == "The Salt Orchard" and "offers" not in qa
+    assert _events(root, "all-of-us-strangers") == []
+
+
 def test_no_link_the_pipeline_emits_is_dead(site: Path) -> None:
     """Every URL on the publication's own site points at a file the build wrote."""
     base = "https://dopepress.example.com/"

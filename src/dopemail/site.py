@@ -22,10 +22,10 @@ from .content import RenderedEntry
 from .countries import display
 from .errors import ContentError
 from .layout import ARCHIVE_DIR, ISSUES_DIR
-from .models import CALLED_OFF, CANCELLED, Film, LoadedIssue, Workspace
+from .models import CALLED_OFF, CANCELLED, Event, Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
-from .templates import is_novel, render
+from .templates import event_heading, is_novel, render
 from .wording import Wording, wording_for
 
 SITE_DIR = "site"
@@ -56,8 +56,80 @@ def _movie(film: Film, words: Wording) -> dict[str, Any]:
     return movie
 
 
+def _event(
+    event: Event, page: str, work: dict[str, Any] | None, subject: str, words: Wording
+) -> dict[str, Any] | None:
+    """An entry's event as a schema.org Event, or None when a search engine would not take
+    it: ``page`` is the entry's address, ``work`` the Movie of its one film, ``subject`` the
+    title it is about (that film's, else the entry's)."""
+    # With no date it is no event a search engine takes (startDate is required): the page
+    # still lists it.
+    if event.date is None:
+        return None
+    # A place is found by its address (Google requires one of a Place), an online event by
+    # its address on the web: a venue named without its address, or nowhere at all, is left
+    # out, as an undated one is.
+    if not (event.address or (event.video and not event.venue)):
+        return None
+    heading = event_heading(event, words)
+    # 'Conversation' alone says nothing of what it is about; 'The Salt Orchard, opening-night
+    # Q&A' already does. (The heading and title as the web version of an issue names them.)
+    named = subject.casefold() in heading.casefold()
+    item: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": heading if named else f"{heading}, {subject}",
+        # (A cancelled one's tickets page is offered nowhere: the piece is its page.)
+        "url": page if event.status in CANCELLED else event.url or page,
+    }
+    start = event.date
+    # A date written as a day is a day (schema.org's Date), not midnight.
+    timed = not isinstance(start, WholeDay)
+    item["startDate"] = machine_time(start) if timed else start.date().isoformat()
+    place = {
+        "@type": "Place",
+        **({"name": event.venue} if event.venue else {}),
+        "address": event.address,
+    }
+    online = {"@type": "VirtualLocation", "url": event.video} if event.video else None
+    if event.address and online:
+        item["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
+        item["location"] = [place, online]
+    elif online:
+        item["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
+        item["location"] = online
+    else:
+        item["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+        item["location"] = place
+    # What a search engine shows beside the listing, as a screening's status says it.
+    if event.status in CANCELLED:
+        item["eventStatus"] = "https://schema.org/EventCancelled"
+    elif event.status == "postponed":
+        item["eventStatus"] = "https://schema.org/EventPostponed"
+    else:
+        item["eventStatus"] = "https://schema.org/EventScheduled"
+        if event.status == "sold out":
+            item["offers"] = {
+                "@type": "Offer",
+                "availability": "https://schema.org/SoldOut",
+                "url": event.url or page,
+            }
+    # schema.org's performer is "a presenter, musician, ... or actor": who speaks at a talk or
+    # a Q&A, and the moderator, who presents them. Its organizer is who puts the event on (a
+    # venue, a festival), which the entry does not say: a moderator is not that.
+    people = [*event.participants]
+    if event.moderator and event.moderator not in people:
+        people.append(event.moderator)
+    if people:
+        item["performer"] = [{"@type": "Person", "name": name} for name in people]
+    if work:
+        item["about"] = work
+    return item
+
+
 def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
-    """schema.org data for an entry: a Review (or Article) of its films, and its screenings."""
+    """schema.org data for an entry: a Review (or Article) of its films, its screenings and
+    its dated events."""
     entry, meta = item.entry, item.entry.meta
     words = wording_for(settings.publication.language)
     movies = [_movie(f, words) for f in meta.all_films]
@@ -148,6 +220,11 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
                 "url": screening.url or entry.url,
             }
         graph.append(event)
+    subject = work["name"] if work else meta.title
+    for happening in meta.events:
+        found = _event(happening, entry.url, work, subject, words)
+        if found is not None:
+            graph.append(found)
     return graph
 
 
