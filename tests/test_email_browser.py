@@ -533,6 +533,130 @@ def test_a_table_in_the_intro_breaks_no_word_on_a_phone(browser, tmp_path: Path)
     assert wide <= screen, f"{wide}px wide on a {screen}px screen"
 
 
+# A film listing as an editor writes it in an issue's intro or an entry: whole words, wider
+# than a phone at 320 px, then an address wider than any phone's column, in a cell and in a
+# paragraph.
+_LISTING = (
+    "| Film | Director | Year | Runtime | Venue |\n| --- | --- | --- | ---: | --- |\n"
+    + "".join(
+        f"| Film number {n} with a longer title | Director {n} | 200{n} | 9{n} "
+        "| Landmark Sunset, 8000 Sunset Boulevard |\n"
+        for n in range(1, 8)
+    )
+    + "\n| Venue | Tickets |\n| --- | --- |\n| Colorado Street Cinemas | "
+    "https://www.example.com/colorado-street-cinemas/the-salt-orchard/tickets-and-times |\n\n"
+    "Tickets: https://www.example.com/colorado-street-cinemas/the-salt-orchard/tickets\n\n"
+)
+
+
+@pytest.fixture(scope="module")
+def listing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_publication(tmp_path_factory.mktemp("listing"))
+    for name in ("issues/3-quiet-hours.md", "entries/quiet-hours.md"):
+        text = (root / name).read_text("utf-8")
+        assert text.count("\n---\n") == 1
+        (root / name).write_text(text.replace("\n---\n", f"\n---\n{_LISTING}", 1), "utf-8")
+    build(root)
+    return root / "site"
+
+
+_TABLE_WORDS = """(scope) => {
+    // Every word of the tables in ``scope``, split over two lines or not: its width alone,
+    // and the room its cell has; each column's widest word with the cell's padding (what
+    // the column needs to keep its words whole), the column, the box around each table.
+    const where = document.querySelector(scope);
+    const style = getComputedStyle(where);
+    const column = where.clientWidth - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight);
+    const pen = document.createElement("canvas").getContext("2d");
+    const words = [], tables = [];
+    for (const table of where.querySelectorAll("table")) {
+        const needs = [];
+        for (const cell of table.querySelectorAll("td, th")) {
+            const own = getComputedStyle(cell);
+            const padding = parseFloat(own.paddingLeft) + parseFloat(own.paddingRight);
+            const room = cell.clientWidth - padding;
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                pen.font = getComputedStyle(node.parentElement).font;
+                for (const found of node.data.matchAll(/\\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, found.index);
+                    range.setEnd(node, found.index + found[0].length);
+                    const width = pen.measureText(found[0]).width;
+                    const split = range.getClientRects().length > 1;
+                    words.push([found[0], split, width, room]);
+                    // A word wider than the whole column cannot be kept whole in it.
+                    const need = width > column ? padding : width + padding;
+                    needs[cell.cellIndex] = Math.max(needs[cell.cellIndex] || 0, need);
+                }
+            }
+        }
+        const box = table.parentElement;
+        tables.push([table.getBoundingClientRect().width, needs.reduce((a, b) => a + b, 0),
+                     box.getBoundingClientRect().width, getComputedStyle(box).overflowX]);
+    }
+    // And the address in the paragraph after them.
+    const walker = document.createTreeWalker(where, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && !node.data.startsWith("Tickets: ")) {}
+    const range = document.createRange();
+    range.setStart(node, 9);
+    range.setEnd(node, node.data.length);
+    const address = range.getClientRects().length;
+    const page = [document.documentElement.scrollWidth, window.innerWidth];
+    return { column, words, tables, address, page };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize(
+    ("where", "scope"),
+    [
+        ("issues/3-quiet-hours/email.html", "td.body"),
+        ("issues/3-quiet-hours/index.html", "main"),
+        ("quiet-hours/index.html", "main"),
+    ],
+)
+def test_a_table_breaks_a_word_only_where_it_cannot_fit_its_cell(
+    browser, listing: Path, where: str, scope: str, width: int
+) -> None:
+    # The cells broke words anywhere ("overflow-wrap: anywhere", for a long address in a
+    # paragraph) and the table's columns were of equal widths (table-layout: fixed): at 375
+    # px the email showed "Direct/or", "Runti/me", "Landm/ark", "Boulev/ard"; at 320
+    # "Venu/e", and the web version too.
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _serve_site(page, listing.parent / "site")
+    page.goto((listing / where).as_uri())
+    page.wait_for_load_state("load")
+    seen = page.evaluate(_TABLE_WORDS, scope)
+    page.close()
+    column, words = seen["column"], seen["words"]
+    assert len(words) > 100 and len(seen["tables"]) == 2, seen["tables"]
+    broken = [(word, width, room) for word, split, width, room in words if split]
+    # Split only where the word alone is wider than its cell, and than the whole column: no
+    # width the table could give its column would hold it. (A cell squeezed narrower than
+    # its words, as they were, has its words wider than it too.)
+    assert [word for word, width, room in broken if min(room, column) >= width - 0.5] == []
+    assert [word for word, width, room in broken if width <= column] == [], (column, broken)
+    assert [word for word, *_ in broken] == [
+        "https://www.example.com/colorado-street-cinemas/the-salt-orchard/tickets-and-times"
+    ]
+    for table, need, box, overflow in seen["tables"]:
+        # A table wider than the column, its words whole, scrolls in its box: the box stays
+        # within the column (the page never scrolls sideways), and the table is no wider
+        # than the column or, when its words need more, than its columns' widest words.
+        assert box <= column + 0.5 and overflow == "auto", (box, column, overflow)
+        assert table <= max(column, need) + 1, (table, column, need)
+    listing_width = seen["tables"][0][0]
+    assert listing_width > column  # the listing needs more than a phone: it scrolls
+    # Outside a table a long address still breaks rather than widening the page.
+    assert seen["address"] > 1
+    scroll_width, inner_width = seen["page"]
+    assert scroll_width <= inner_width, f"{scroll_width}px wide at {inner_width}px"
+
+
 _ON_ITS_LINE = """() => {
     // The tops of the words around the icon and of the icon itself; each picture's display.
     const body = document.querySelector("td.body") || document.querySelector("main");

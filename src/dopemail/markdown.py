@@ -271,12 +271,44 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
         clean = clean.replace("<p></p>\n", "").replace("<p></p>", "")
     if "<p><img" in clean or "<p><a" in clean:
         clean = _LONE.sub(r'\1<img class="lone"', clean)
+    if "<table" in clean:
+        clean = _tables_held(clean)
     return _sized(clean, shown) if shown else clean
 
 
 # A picture alone in its paragraph (a link around it or not): shown as a block of its own,
 # by the pages' and the email's styles; one in a sentence (an icon, a star) stays in its line.
 _LONE = re.compile(r"(<p>(?:<a\b[^>]*>)?)<img(?=\b[^>]*>(?:</a>)?</p>)")
+
+
+# A table in a box of its own, which the pages' and the email's styles let scroll sideways
+# when its words, kept whole, are wider than a phone's screen; and in its cells, a word that
+# may be too long for the narrowest column (a 320 px phone's: 272 px, some 35 letters of the
+# email's 17 px Georgia; from 31, capitals being wider), an address, marked to be broken at
+# its cell's edge. Breaking every word so ("overflow-wrap: anywhere" on the cells) let a
+# table squeeze its columns narrower than their words: "Direct/or", "Venu/e".
+_TEXT_OR_TAG = re.compile(r"(<[^>]*>)")
+_LONG_WORD = re.compile(r"[^\s<>]{31,}")
+
+
+def _tables_held(html: str) -> str:
+    # Text and tags in turn: the sanitiser escapes < and > in text and in attribute values,
+    # and closes every table it opens. A table in a table stays in its cell, in no box.
+    parts = _TEXT_OR_TAG.split(html)
+    depth = 0
+    for at, part in enumerate(parts):
+        if at % 2:
+            if part.startswith("<table"):
+                depth += 1
+                if depth == 1:
+                    parts[at] = '<div class="table">' + part
+            elif part == "</table>":
+                depth -= 1
+                if depth == 0:
+                    parts[at] = "</table></div>"
+        elif depth and len(part) > 30:
+            parts[at] = _LONG_WORD.sub(r'<span class="long">\g<0></span>', part)
+    return "".join(parts)
 
 
 def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) -> str:

@@ -56,9 +56,15 @@ ITEM_TEMPLATE = "issue_item.html.j2"
 # full height and was squashed; the attribute stays, for Outlook, which sizes by it. A
 # picture in the intro shrinks with the screen, too, a block of its own when it stands alone
 # in its paragraph (markdown.to_html marks it), in its line in a sentence. A table's columns
-# share the column's width (a long address in a cell widened the email past a phone's
-# screen), and its cells break a word only where it cannot fit: mj-text's word-break, meant
-# for a long address in a paragraph, made a phone show "Venu/e".
+# are as wide as their words (table-layout: auto), its cells breaking lines at spaces alone:
+# the intro's "overflow-wrap: anywhere", for a long address in a paragraph, let a fixed
+# table squeeze its columns narrower than their words, a phone showing "Direct/or" and
+# "Venu/e". A word wider than a phone's column (an address) is marked by markdown.to_html
+# and broken at the cell's edge. A table wider than the column, its words whole, scrolls
+# sideways in its box (markdown.to_html puts it in one): "width: 0; min-width: 100%" keeps
+# the box out of the width MJML's tables take from what they hold, which would otherwise
+# widen the whole email past the screen (and in a client that ignores overflow, the table
+# runs past the column's edge by what its words need, never squeezed into broken words).
 #: The intro's column in the email, in pixels: 600 less the text's padding.
 INTRO_WIDTH = 552
 
@@ -74,8 +80,11 @@ INLINE_CSS = """
 .body { word-wrap: break-word; overflow-wrap: anywhere; }
 .body ul, .body ol { margin: 0 0 14px; padding-left: 24px; padding-right: 0; }
 .body table, .body td, .body th, .body li { font-family: Georgia, serif; }
-.body table { width: 100%; table-layout: fixed; border-collapse: collapse; margin: 0 0 14px; }
-.body td, .body th { padding: 4px 8px; vertical-align: top; word-break: normal; }
+.body div.table { overflow-x: auto; width: 0; min-width: 100%; margin: 0 0 14px; }
+.body table { width: 100%; border-collapse: collapse; }
+.body td, .body th { padding: 4px 8px; vertical-align: top; }
+.body td, .body th { word-break: normal; overflow-wrap: break-word; }
+.body .long { overflow-wrap: anywhere; }
 .body code { font-family: Menlo, Consolas, monospace; }
 """
 
