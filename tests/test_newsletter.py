@@ -3001,6 +3001,23 @@ _STATUSES_AFTER = (
 )
 
 
+def test_the_source_work_s_title_is_in_italics_in_the_email_as_on_the_page(
+    tmp_path: Path,
+) -> None:
+    # The page printed 'the 1987 novel <i>Strangers</i> by Taichi Yamada'; the email and the
+    # web version the title plain, which read as one with the film's when they share it.
+    root = copy_publication(tmp_path)
+    outputs = _strangers_everywhere(
+        root,
+        "    author: Taichi Yamada\n",
+        "    author: Taichi Yamada\n    title: Strangers & <Others>\n    year: 1987\n",
+    )
+    for name in ("web page", "email", "web version", "rss.xml content", "atom.xml content"):
+        raw = outputs[name][0]
+        assert "the 1987 novel <i>Strangers &amp; &lt;Others&gt;</i> by Taichi Yamada" in raw, name
+    assert "the 1987 novel Strangers & <Others> by Taichi Yamada" in outputs["text part"][0]
+
+
 def test_a_right_to_left_title_keeps_its_year_after_it_everywhere(tmp_path: Path) -> None:
     # An Arabic title in an English page, '<h2>المومياء (1969)</h2>': the year took the
     # title's direction and was shown before it, '(1969) المومياء', in the page, the email,

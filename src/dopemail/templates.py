@@ -526,8 +526,24 @@ def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
     return credit if _SELF_DESCRIBED.match(credit.lstrip()) else words.elide(line, credit)
 
 
-def credits(film: Any, words: Wording = ENGLISH) -> str:
-    """'Written and directed by A; based on the novel B by C', as the magazine prints credits."""
+def credits(film: Any, italic: bool = False, words: Wording = ENGLISH) -> str:
+    """'Written and directed by A; based on the novel B by C', as the magazine prints credits.
+
+    With ``italic``, HTML with the source work's title in <i>, as the page shows it (an email
+    said 'based on the 2014 short story Drive My Car by ...' of a film named so too).
+    """
+    if italic:
+        escaped = markupsafe.escape
+        said = credits(film, words=words)
+        if not (film.based_on and film.based_on.title):
+            return escaped(said)
+        plain = source_work(film.based_on, words=words)
+        shown = source_work(film.based_on, italic=True, words=words)
+        if plain not in said:
+            return escaped(said)
+        before, _, after = said.rpartition(plain)
+        # (Its words as the plain credits say them, the work itself in the HTML form.)
+        return escaped(before) + shown + escaped(after)
     _ = words.gettext
     directors = join_isolated(film.directors or (), words=words)
     writers = join_isolated(film.writers or (), words=words)
