@@ -567,6 +567,30 @@ def test_files_are_aged_by_the_clock_of_their_file_system(
     assert b"Quiet Hourz" in (workspace / "site/quiet-hours/index.html").read_bytes()
 
 
+@pytest.mark.usefixtures("settled_code")
+def test_files_dated_ahead_of_the_clock_settle_by_their_change_time(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every source dated 2035 (an archive from a machine whose clock ran ahead, a touch -d):
+    # each stayed "recent" for good, and past a few no build ever said nothing changed.
+    monkeypatch.setattr(fingerprint, "_MAX_RECENT", 3)
+    _age(workspace)
+    ahead = 2_051_222_400_000_000_000  # 2035-01-01
+    for path in [*workspace.glob("entries/*.md"), *workspace.glob("issues/*.md")]:
+        os.utime(path, ns=(ahead, ahead))
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    # Their change time (the utime, just now) settles two seconds later, as any save's.
+    real = fingerprint.fs_now
+    monkeypatch.setattr(fingerprint, "fs_now", lambda root: real(root) + fingerprint.SETTLE_NS)
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    assert run_cli("build", "--root", workspace)[1].startswith("nothing changed:")
+    # And an edit to one is seen, its times changed.
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_bytes(entry.read_bytes().replace(b"Quiet Hours", b"Quiet Hourz", 1))
+    assert run_cli("build", "--root", workspace)[1].startswith("built ")
+    assert b"Quiet Hourz" in (workspace / "site/quiet-hours/index.html").read_bytes()
+
+
 def _built_with_one_recent_file(workspace: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     # Every file settled but one entry, saved just now; then a build records the state.
     _age(workspace)

@@ -308,6 +308,16 @@ def _bytes_hash(path: str) -> str | None:
         os.close(fd)
 
 
+def _changed_at(stat: os.stat_result, now: int) -> int:
+    """When a file last changed, as far as its stat can vouch for its bytes: its modification
+    time, unless that is ahead of ``now`` by more than a tick, which no save happening now
+    gives (an archive made on a machine whose clock ran ahead, `touch -d 2035`): then its
+    change time, which every write sets and no one sets by hand. Such files stayed "recent"
+    for good, and past a few of them no build ever found nothing changed."""
+    mtime = stat.st_mtime_ns
+    return mtime if mtime <= now + SETTLE_NS else stat.st_ctime_ns
+
+
 def inputs_stamp(root: Path) -> Stamp:
     """The size and mtime of every input and of dopemail's own code, hashed, and the bytes'
     hash of the inputs too recent for their stat to vouch for them.
@@ -316,15 +326,16 @@ def inputs_stamp(root: Path) -> Stamp:
     the build read it, then differs from its hash (unless saved back to these very bytes
     within the same tick, which nothing outside the build's own reads could tell).
     """
-    since = fs_now(root) - SETTLE_NS
+    now = fs_now(root)
+    since = now - SETTLE_NS
     # The walk of the check that found a change, moments ago in this process, if there was
     # one: still taken before the build reads anything.
     scan = _CHECKED.pop(str(root), None) or _scan(root)
-    found = [(path, stat) for path, stat in scan.files if stat.st_mtime_ns > since]  # or ahead
+    found = [(path, stat) for path, stat in scan.files if _changed_at(stat, now) > since]
     recent = None
     size = sum(stat.st_size for _, stat in found)
     if len(found) <= _MAX_RECENT and size <= _MAX_RECENT_BYTES:
-        recent = {path: [_bytes_hash(path) or "", stat.st_mtime_ns] for path, stat in found}
+        recent = {path: [_bytes_hash(path) or "", _changed_at(stat, now)] for path, stat in found}
     return Stamp(scan.digest.hexdigest(), recent, dict(scan.files))
 
 
