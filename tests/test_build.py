@@ -1072,13 +1072,18 @@ def test_an_entry_s_dated_events_are_schema_org_events(write_files) -> None:
         "     video: 'https://video.example.com/class', date: '2024-06-04T10:00:00-07:00',\n"
         "     status: postponed}\n"
         "  - {kind: other, venue: Somewhere, date: '2024-06-05T10:00:00-07:00'}\n"
+        # Past when the piece came out: their video is the recording, no way to attend.
+        "  - {kind: talk, venue: Hall, address: '5 Main St, Los Angeles',\n"
+        "     video: 'https://video.example.com/rec', date: '2024-04-20T19:00:00-07:00'}\n"
+        "  - {kind: conversation, video: 'https://video.example.com/rec2',\n"
+        "     date: '2024-04-21T19:00:00-07:00'}\n"
         "---\nText.\n"
     )
     root = write_files({"entries/talks.md": talks})
     build(root)
     page = "https://dopepress.example.com/talks/"
     movie = {"@type": "Movie", "name": "Film Four"}
-    cancelled, online, whole_day, postponed = _events(root, "talks")
+    cancelled, online, whole_day, postponed, recorded = _events(root, "talks")
     # Cancelled: said so, its tickets page no longer given; the moderator presents.
     assert cancelled == {
         "@context": "https://schema.org",
@@ -1126,6 +1131,15 @@ def test_an_entry_s_dated_events_are_schema_org_events(write_files) -> None:
     ]
     assert postponed["eventStatus"] == "https://schema.org/EventPostponed"
     assert postponed["startDate"] == "2024-06-04T10:00:00-07:00"
+    # Past at publication, its video the recording ("Watch the recording" on the page): at
+    # its place alone; one online alone and past is no event to attend, and left out.
+    assert recorded["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert recorded["location"] == {
+        "@type": "Place",
+        "name": "Hall",
+        "address": "5 Main St, Los Angeles",
+    }
+    assert "rec2" not in json.dumps(_events(root, "talks"))
     # The undated Q&A and the venue without an address are left out (no start, no place a
     # search engine can find); the page lists both.
     assert "3 Main St" in html and "Somewhere" in html

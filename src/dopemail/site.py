@@ -25,7 +25,7 @@ from .layout import ARCHIVE_DIR, ISSUES_DIR
 from .models import CALLED_OFF, CANCELLED, Event, Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
-from .templates import event_heading, is_novel, render
+from .templates import event_heading, is_novel, render, to_come
 from .wording import Wording, wording_for
 
 SITE_DIR = "site"
@@ -57,19 +57,27 @@ def _movie(film: Film, words: Wording) -> dict[str, Any]:
 
 
 def _event(
-    event: Event, page: str, work: dict[str, Any] | None, subject: str, words: Wording
+    event: Event,
+    page: str,
+    work: dict[str, Any] | None,
+    subject: str,
+    words: Wording,
+    published: datetime,
 ) -> dict[str, Any] | None:
     """An entry's event as a schema.org Event, or None when a search engine would not take
     it: ``page`` is the entry's address, ``work`` the Movie of its one film, ``subject`` the
-    title it is about (that film's, else the entry's)."""
+    title it is about (that film's, else the entry's), ``published`` when the piece was."""
     # With no date it is no event a search engine takes (startDate is required): the page
     # still lists it.
     if event.date is None:
         return None
+    # Its video is a way to attend only while it is to come (a stream, "Watch online"); of
+    # one past when the piece was published it is the recording, and no place it happened.
+    stream = event.video if event.video and to_come(event, published) else None
     # A place is found by its address (Google requires one of a Place), an online event by
     # its address on the web: a venue named without its address, or nowhere at all, is left
     # out, as an undated one is.
-    if not (event.address or (event.video and not event.venue)):
+    if not (event.address or (stream and not event.venue)):
         return None
     heading = event_heading(event, words)
     # 'Conversation' alone says nothing of what it is about; 'The Salt Orchard, opening-night
@@ -91,7 +99,7 @@ def _event(
         **({"name": event.venue} if event.venue else {}),
         "address": event.address,
     }
-    online = {"@type": "VirtualLocation", "url": event.video} if event.video else None
+    online = {"@type": "VirtualLocation", "url": stream} if stream else None
     if event.address and online:
         item["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
         item["location"] = [place, online]
@@ -222,7 +230,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         graph.append(event)
     subject = work["name"] if work else meta.title
     for happening in meta.events:
-        found = _event(happening, entry.url, work, subject, words)
+        found = _event(happening, entry.url, work, subject, words, meta.published)
         if found is not None:
             graph.append(found)
     return graph

@@ -169,19 +169,24 @@ def showing_text(
     return str(with_status(shown, None if whole else showtime.status, words))
 
 
+def to_come(event: Any, published: datetime) -> bool:
+    """Whether an event was still to come when the piece was published: its video is then a
+    stream to watch it by, else (past, or undated) its recording."""
+    when = event.date
+    if when is None:
+        return False
+    if isinstance(when, WholeDay):  # that day, at no time said: to come from the day after
+        return bool(when.date() > published.astimezone(when.tzinfo).date())
+    return bool(when > published)
+
+
 def video_words(event: Any, published: datetime, words: Wording = ENGLISH) -> str:
     """The words of an event's video link: "Watch online" for an event still to come when the
     piece was published (a stream), "Watch the recording" for one past or undated; "Listen"
     for a recording that is sound alone (see :func:`is_audio`)."""
     _ = words.gettext
     audio = is_audio(event.video)
-    when = event.date
-    if when is None:
-        coming = False
-    elif isinstance(when, WholeDay):  # that day, at no time said: to come from the day after
-        coming = when.date() > published.astimezone(when.tzinfo).date()
-    else:
-        coming = when > published
+    coming = to_come(event, published)
     if audio:
         return _("Listen online") if coming else _("Listen to the recording")
     return _("Watch online") if coming else _("Watch the recording")
