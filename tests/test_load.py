@@ -5092,6 +5092,7 @@ def test_invisible_characters_in_a_text_are_noted_at_their_lines(write_files, wo
     # written with zero-width spaces, are meant; so are Persian's non-joiners.
     body = (
         "Body.\n\nAndrew Hai\u200bgh\u2019s film.\n\n\ufeffA second paragraph.\n\n"
+        "<!-- a note to self,\nnever published: fix na\u200bme -->\n\n"
         "\u0e20\u0e32\u0e1e\u0e22\u0e19\u0e15\u0e23\u0e4c\u200b\u0e14\u0e35\n\n"
         "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n"
     )
