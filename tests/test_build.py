@@ -1343,6 +1343,14 @@ def test_outputs_in_place_that_all_cannot_read_are_made_readable_not_written(
     build(workspace)
     assert (workspace / "feeds/issues.xml").stat().st_mode & 0o777 == 0o644
     assert (workspace / "feeds").stat().st_mode & 0o777 == 0o755
+    # Shared with a group by choice (a web root of the web server's group): left so, not
+    # opened to all at every build.
+    (workspace / "site").chmod(0o750)
+    page.chmod(0o640)
+    page.parent.chmod(0o750)
+    build(workspace)
+    modes = [oct(p.stat().st_mode & 0o777) for p in (workspace / "site", page.parent, page)]
+    assert modes == ["0o750", "0o750", "0o640"], modes
 
 
 def test_a_folder_made_keeps_what_its_parent_and_the_umask_give(tmp_path: Path) -> None:

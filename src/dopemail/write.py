@@ -277,10 +277,10 @@ def make_folders(path: str) -> None:
 
     As the files are 0644 whatever the umask (see :func:`_create`): under a umask of 077 a
     folder would be 0700, and a web server serving the copied site could not enter it. A
-    folder made here gets 0755; one there already (checked out by git under that umask) that
-    all cannot read and enter gets those bits (0555). What the umask and the parent gave
-    (group write, the setgid bit of a web root shared by a group) is kept: the bits are added,
-    not set.
+    folder made here gets 0755; one there already that its owner alone may enter (checked
+    out by git under that umask) gets those bits (0555), and one its group may (a web root
+    shared with the web server's group) is left as it is. What the umask and the parent gave
+    (group write, the setgid bit) is kept: the bits are added, not set.
     """
     try:
         os.mkdir(path)
@@ -313,9 +313,11 @@ _FILE_READABLE, _FOLDER_READABLE = 0o444, 0o555
 
 def _readable(path: str, mode: int, bits: int) -> bool:
     """Give the file or folder at ``path`` (whose mode, as stat found it, is ``mode``) the
-    ``bits`` it lacks; whether its mode changed. One not ours to change (a web root's, its
-    owner another user) is left as its owner set it."""
-    if mode & bits == bits:
+    ``bits`` it lacks when it is its owner's alone (0600, 0700: git's checkout under a umask
+    of 077); whether its mode changed. One its group may read (0640, 0750: a web root shared
+    with the web server's group, by choice) or not ours to change (its owner another user)
+    is left as its owner set it."""
+    if mode & bits == bits or mode & bits & 0o077:
         return False
     try:
         os.chmod(path, stat.S_IMODE(mode) | bits)
