@@ -1232,6 +1232,12 @@ def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
     assert "<Film\nnoir>" in (folder / "email.txt").read_text(encoding="utf-8")
+    # A role in angle brackets with a note in brackets, which the text part writes with a
+    # comma ('<Narrator, voice>'): the editor's words, not HTML (the build refused them).
+    _break(workspace, STRANGERS, "      role: Adam\n", "      role: <Narrator (voice)>\n")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "<Narrator, voice>" in (folder / "email.txt").read_text(encoding="utf-8")
     # What a template itself leaves in the text part is still caught.
     _break(workspace, "templates/email/issue.txt.j2", "{{", "<b>{{")
     code, output = run_cli("build", "--root", workspace)
