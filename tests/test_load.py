@@ -383,6 +383,25 @@ BAD_ENTRIES = [
         "has a space in it, which no web address has",
     ),
     (
+        # Copied with the HTML around it: the link led to .../tickets%22%3EBuy.
+        "url-with-the-html-around-it",
+        variant(
+            "images:",
+            "streaming:\n  - service: Hulu\n    url: 'https://www.hulu.com/x\">Buy'\nimages:",
+        ),
+        14,
+        "streaming[1].url: 'https://www.hulu.com/x\">Buy' has \" in it, which no web address "
+        "has (copied with the HTML around it?): write the address alone, https://www.hulu.com/x",
+    ),
+    (
+        "url-with-a-port-that-cannot-be",
+        variant(
+            "images:", "streaming:\n  - service: Hulu\n    url: https://hulu.com:99999/\nimages:"
+        ),
+        14,
+        "has a port no address can have (a number from 1 to 65535",
+    ),
+    (
         # Invisible format characters: check said ok, the page linked /%E2%80%8Bfilms.
         "url-with-a-zero-width-space",
         variant(

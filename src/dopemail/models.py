@@ -370,6 +370,26 @@ def _check_url(value: str) -> str:
         raise ValueError(
             f"'{value}' has a space in it, which no web address has: remove it, or write %20"
         )
+    if bad := next((c for c in value if c in '"<>'), None):
+        # Copied with the HTML around it ('...tickets">Buy'): the link led to '...%22%3EBuy'.
+        alone = value[: value.index(bad)]
+        raise ValueError(
+            f"'{value}' has {bad} in it, which no web address has (copied with the HTML "
+            f"around it?): write the address alone, {alone}"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        # 'https://example.com:99999/': every link made from it led nowhere.
+        raise ValueError(
+            f"'{value}' has a port no address can have (a number from 1 to 65535 after the "
+            "site's name, most often none): remove it or correct it"
+        ) from None
+    if port == 0:
+        raise ValueError(
+            f"'{value}' has a port no address can have (a number from 1 to 65535 after the "
+            "site's name, most often none): remove it or correct it"
+        )
     return value
 
 
