@@ -5103,6 +5103,13 @@ def test_invisible_characters_in_text_fields_are_noted_unless_a_script_uses_them
             hint,
         ),
     ]
+    # Written as an escape in double quotes, which YAML turns into the character itself.
+    root = write_files({"entries/zz.md": variant("title: A Film\n", 'title: "Film \\u202eX"\n')})
+    told = [e.message for e in entry_notes(load_workspace(root)) if "invisible" in e.message]
+    assert told == [
+        "title: 'Film \\u202eX' has an invisible character, U+202E RIGHT-TO-LEFT OVERRIDE, "
+        "after 'Film ': it is published with it"
+    ], told
 
 
 def test_invisible_characters_in_a_text_are_noted_at_their_lines(write_files, workspace) -> None:

@@ -849,7 +849,10 @@ def hidden_characters(meta: Any, text: str) -> tuple[tuple[str, int | None, str]
     """Warnings for front-matter values holding an invisible character no one means to type
     (:data:`_HIDDEN`), which check said nothing of: a zero-width space splits a name that
     search and the reader's find no longer match; an override prints the text reversed."""
-    if not _HIDDEN.search(front_matter_text(text)):
+    head = front_matter_text(text)
+    # Typed as itself, or as an escape in double quotes ("\u202e"), which YAML turns into it.
+    escaped = "\\u" in head or "\\U" in head or "\\x" in head
+    if not escaped and not _HIDDEN.search(head):
         return ()
     found: list[tuple[str, int | None, str]] = []
     for loc, value in leaves(meta):
