@@ -282,13 +282,15 @@ _LONE = re.compile(r"(<p>(?:<a\b[^>]*>)?)<img(?=\b[^>]*>(?:</a>)?</p>)")
 
 
 # A table in a box of its own, which the pages' and the email's styles let scroll sideways
-# when its words, kept whole, are wider than a phone's screen; and in its cells, a word that
-# may be too long for the narrowest column (a 320 px phone's: 272 px, some 35 letters of the
-# email's 17 px Georgia; from 31, capitals being wider), an address, marked to be broken at
-# its cell's edge. Breaking every word so ("overflow-wrap: anywhere" on the cells) let a
-# table squeeze its columns narrower than their words: "Direct/or", "Venu/e".
+# when its words, kept whole, are wider than a phone's screen; and in its cells, a word too
+# long for any phone's column (a 375 px phone's is 327 px, some 45 letters of the email's
+# 17 px Georgia: from 46, an address), marked to be broken at its cell's edge. A word so
+# marked may be squeezed like any other: marked from 31, a 42-letter German word that a
+# phone's column holds was cut in three; shorter ones are kept whole and the box scrolls.
+# Breaking every word so ("overflow-wrap: anywhere" on the cells) let a table squeeze its
+# columns narrower than their words: "Direct/or", "Venu/e".
 _TEXT_OR_TAG = re.compile(r"(<[^>]*>)")
-_LONG_WORD = re.compile(r"[^\s<>]{31,}")
+_LONG_WORD = re.compile(r"[^\s<>]{46,}")
 
 
 def _tables_held(html: str) -> str:
@@ -306,7 +308,7 @@ def _tables_held(html: str) -> str:
                 depth -= 1
                 if depth == 0:
                     parts[at] = "</table></div>"
-        elif depth and len(part) > 30:
+        elif depth and len(part) > 45:
             parts[at] = _LONG_WORD.sub(r'<span class="long">\g<0></span>', part)
     return "".join(parts)
 
