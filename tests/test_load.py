@@ -3782,6 +3782,57 @@ def test_raw_html_the_pages_leave_out_is_noted_at_its_line(write_files) -> None:
     ]
 
 
+def test_a_mathml_formula_keeps_its_text_and_the_rest_of_the_piece_everywhere(
+    write_files, run_cli
+) -> None:
+    # The sanitiser dropped MathML with its words ('The aspect ratio is  in this print.'),
+    # and a <math> never closed took the rest of the piece with it, from the page, the feeds
+    # and the issue's email and web version (not its text part), without a word.
+    entry = REPO / "entries/all-of-us-strangers.md"
+    head, _, body = entry.read_text("utf-8").partition("\n---\n")
+    issue = REPO / "issues/1-strangers-and-varda.md"
+    intro = issue.read_text("utf-8").replace(
+        "Dear readers,",
+        "Dear readers, in <math><mi>x</mi><annotation>TeX</annotation></math> ratio "
+        "<math><mtext>2.39:1, open\n\nThe letter goes on.",
+        1,
+    )
+    root = write_files(
+        {
+            "entries/all-of-us-strangers.md": f"{head}\n---\nIt is <math><mtext>1.85:1</mtext>"
+            "</math> here, <math><mtext>1.66:1 there.\n\nThe whole review continues.\n\n"
+            f"{body}",
+            "issues/1-strangers-and-varda.md": intro,
+        }
+    )
+    code, output = run_cli("build", "--root", root)
+    assert code == 0, output
+    entry_line = head.count("\n") + 3
+    issue_line = (
+        intro.split("\n").index(
+            "Dear readers, in <math><mi>x</mi><annotation>TeX"
+            "</annotation></math> ratio <math><mtext>2.39:1, open"
+        )
+        + 1
+    )
+    for where in (
+        f"entries/all-of-us-strangers.md:{entry_line}:",
+        f"issues/1-strangers-and-varda.md:{issue_line}:",
+    ):
+        assert f"{where} the <math> formula is shown as its text alone" in output, output
+    assert "Traceback" not in output
+    page = (root / "site/all-of-us-strangers/index.html").read_text("utf-8")
+    feeds = [(root / "feeds" / name).read_text("utf-8") for name in ("rss.xml", "atom.xml")]
+    for made in (page, *feeds):
+        assert "It is 1.85:1 here, 1.66:1 there." in made, made
+        assert "The whole review continues." in made
+    sent = root / "site/issues/1-strangers-and-varda"
+    for name in ("email.html", "index.html", "email.txt"):
+        made = (sent / name).read_text("utf-8")
+        assert "in x ratio 2.39:1, open" in made, (name, made)
+        assert "The letter goes on." in made and "TeX" not in made, name
+
+
 def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line(
     write_files,
 ) -> None:

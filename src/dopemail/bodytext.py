@@ -220,9 +220,11 @@ def _line_of(lines: list[str], first: int | None, written: str) -> int:
 
 
 # Elements the sanitiser takes out of a text, with all they hold: an embedded player, a
-# script, a form. (Looked for as characters first: most texts hold none.)
+# script, a form; and a MathML formula, whose text alone is kept. (Looked for as characters
+# first: most texts hold none.)
 _DROPPED = re.compile(
-    r"<(" + "|".join(sorted({*DROPPED_WHOLE, "input", "link", "meta", "base"})) + r")\b", re.I
+    r"<(" + "|".join(sorted({*DROPPED_WHOLE, "input", "link", "meta", "base", "math"})) + r")\b",
+    re.I,
 )
 
 
@@ -314,11 +316,24 @@ def _dropped_elements(html: str, line: int) -> list[tuple[str, int | None, str]]
     notes = []
     for match in _DROPPED.finditer(html):
         tag = match.group(1).lower()
+        at = line + html[: match.start()].count("\n")
+        if tag == "math":
+            notes.append(
+                (
+                    "the <math> formula is shown as its text alone in pages, feeds and emails, "
+                    "its layout lost ('x2' for x squared, '12' for a half): mail programs "
+                    "cannot show MathML",
+                    at,
+                    "write the formula as text, with <sup> and <sub> for what is raised or "
+                    "lowered: x<sup>2</sup>, H<sub>2</sub>O, 1/2, 1.85:1",
+                )
+            )
+            continue
         notes.append(
             (
                 f"the <{tag}> is left out of pages, feeds and emails, with what it "
                 "holds up to its closing tag (they take no players, scripts or forms)",
-                line + html[: match.start()].count("\n"),
+                at,
                 "link to it instead: [Watch the trailer](https://...)"
                 if tag in ("iframe", "embed", "object", "video", "audio")
                 else "remove it, or say in words what it was to show",

@@ -437,13 +437,35 @@ DROPPED_WHOLE = frozenset(
         "template",
     }
 )  # fmt: skip
-_CONTAINERS = DROPPED_WHOLE - {"embed", "frame"}  # (void: nothing inside)
+# A MathML formula's annotations: its source in another notation (TeX), which browsers do
+# not show; kept, it would follow the formula's own text ('x=2x = 2').
+_ANNOTATIONS = frozenset({"annotation", "annotation-xml"})
+_CONTAINERS = DROPPED_WHOLE - {"embed", "frame"} | _ANNOTATIONS  # (void: nothing inside)
 # An element of those and what it holds, up to its closing tag within the block (no blank
-# line between): as browsers read a closed one.
+# line between): as browsers read a closed one. (The longer names first: 'annotation-xml'.)
 _HELD = re.compile(
-    r"<(" + "|".join(sorted(_CONTAINERS)) + r")\b[^>]*(?<!/)>(?:(?!\n[ \t]*\n).)*?</\1\s*>",
+    r"<("
+    + "|".join(sorted(_CONTAINERS, reverse=True))
+    + r")\b[^>]*(?<!/)>(?:(?!\n[ \t]*\n).)*?</\1\s*>",
     re.I | re.S,
 )
+
+# MathML's elements (MathML Core's and MathML 3's presentation ones), whose tags are taken
+# out before the sanitiser: what they hold is kept as text ('1.85:1'). The sanitiser drops
+# each with its words, whatever namespace it is in, and a <math> never closed took the rest
+# of the piece in (its <mtext> reads the paragraphs after it as its own); mail programs show
+# no MathML anyway.
+MATHML = frozenset(
+    {
+        "math", "maction", "maligngroup", "malignmark", "menclose", "merror", "mfenced",
+        "mfrac", "mglyph", "mi", "mlabeledtr", "mlongdiv", "mmultiscripts", "mn", "mo",
+        "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mscarries",
+        "mscarry", "msgroup", "msline", "mspace", "msqrt", "msrow", "mstack", "mstyle", "msub",
+        "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none",
+        "semantics",
+    }
+)  # fmt: skip
+_MATH_TAG = re.compile(r"</?(?:" + "|".join(sorted(MATHML)) + r")(?=[\s/>])[^>]*>", re.I)
 
 
 # Elements whose content a parser reads as plain text up to their closing tag: one left open
@@ -456,10 +478,12 @@ _RAW_TEXT_OPEN = re.compile(
 def _held(html: str) -> str:
     """``html`` without the players, scripts and forms closed in their block, and what they
     hold (the sanitiser then drops the tags left, keeping what is between them); and without
-    the opening tag of one left open whose content a parser would read to the end."""
+    the opening tag of one left open whose content a parser would read to the end; and
+    without a formula's MathML tags, its text kept."""
     if "<" not in html:
         return html
     html = _HELD.sub("", html)
+    html = _MATH_TAG.sub("", html)
     return _RAW_TEXT_OPEN.sub("", html)
 
 
