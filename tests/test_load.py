@@ -3833,6 +3833,38 @@ def test_a_mathml_formula_keeps_its_text_and_the_rest_of_the_piece_everywhere(
         assert "The letter goes on." in made and "TeX" not in made, name
 
 
+def test_a_raw_table_left_open_ends_with_its_html_and_is_warned_of(write_files, run_cli) -> None:
+    # A half-pasted table put the rest of the piece in its last cell (the sanitiser closed it
+    # at the end), in a box that scrolls sideways, and a <table> in a paragraph moved the
+    # words after it: neither was told. A table closed in a later block (GitHub's way of
+    # putting Markdown in a cell) is neither closed early nor warned of.
+    body = (
+        "Showtimes, pasted from the venue's site:\n\n"
+        "<table><tr><td>Fri 7pm</td><td>Sat 8pm\n\n"
+        "Second paragraph of the review.\n\n"
+        "Para with <table> here.\n\n"
+        "<table>\n<tr><td>\n\n**Markdown** in a cell\n\n</td></tr>\n</table>\n\n"
+        "Third paragraph.\n"
+    )
+    text = variant("Body.\n", body)
+    root = write_files({"entries/zz.md": text})
+    code, output = run_cli("build", "--root", root)
+    assert code == 0, output
+    lines = text.split("\n")
+    left_open = lines.index("<table><tr><td>Fri 7pm</td><td>Sat 8pm") + 1
+    in_text = lines.index("Para with <table> here.") + 1
+    assert (
+        f"entries/zz.md:{left_open}: the <table> opened here is never closed: pages, feeds and "
+        "emails close it where its HTML ends" in output
+    ), output
+    assert f"entries/zz.md:{in_text}: a <table> in a paragraph ends the paragraph" in output
+    assert output.count("warning: entries/zz.md") == 2, output  # not GitHub's table
+    page = (root / "site/zz/index.html").read_text("utf-8")
+    assert "<td>Sat 8pm</td></tr></tbody></table></div>\n<p>Second paragraph" in page, page
+    assert "<td>\n<p><strong>Markdown</strong> in a cell</p>\n</td>" in page
+    assert "</div>\n<p>Third paragraph.</p>" in page
+
+
 def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line(
     write_files,
 ) -> None:

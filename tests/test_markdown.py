@@ -242,6 +242,21 @@ def test_a_passage_keeps_its_language_and_direction() -> None:
     assert '<td lang="fr" style="text-align:right">x</td>' in cell
 
 
+def test_a_raw_table_left_open_ends_where_its_html_block_ends() -> None:
+    # The sanitiser closed it at the end of the piece: every paragraph after it was in its
+    # last cell. One closed in a later block (Markdown in a cell, GitHub's way) stays whole.
+    text = (
+        "<table><tr><td>Fri 7pm</td><td>Sat 8pm\n\nThe review.\n\n"
+        "<table>\n<tr><td>\n\n*In* a cell\n\n</td></tr>\n</table>\n\nThe end."
+    )
+    assert to_html(text, "https://x.example/") == (
+        '<div class="table"><table><tbody><tr><td>Fri 7pm</td><td>Sat 8pm</td></tr></tbody>'
+        "</table></div>\n<p>The review.</p>\n"
+        '<div class="table"><table>\n<tbody><tr><td>\n<p><em>In</em> a cell</p>\n</td></tr>\n'
+        "</tbody></table></div>\n<p>The end.</p>"
+    )
+
+
 def test_a_table_s_column_alignment_is_a_style_not_the_obsolete_align() -> None:
     html = to_html("| Film | Runtime |\n| :-- | --: |\n| Cléo | 90 min |\n", BASE)
     assert "align=" not in html

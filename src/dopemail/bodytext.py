@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .config import Settings
 from .errors import ContentError, DopemailError
 from .layout import MEDIA_DIR
-from .markdown import DROPPED_WHOLE, LINK_SCHEMES
+from .markdown import DROPPED_WHOLE, LINK_SCHEMES, tables_left_open
 from .models import Picture
 from .pictures import (
     READABLE_NAMES,
@@ -237,10 +237,20 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
     whose address they take out (ftp:, tel:): (message, line, hint), in the order of the
     lines. What an HTML comment holds is neither."""
     elements = "<" in body and _DROPPED.search(body) is not None
+    tables = "<" in body and _TABLE_OPEN.search(body) is not None
     addresses = _other_schemes(body)
-    if not elements and not addresses:
+    if not elements and not addresses and not tables:
         return ()
     found: list[tuple[str, int | None, str]] = []
+    for opened, _ in tables_left_open(body) if tables else ():
+        found.append(
+            (
+                "the <table> opened here is never closed: pages, feeds and emails close it "
+                "where its HTML ends, at the first blank line after it",
+                body_line + opened,
+                "close it with </table> after its last row",
+            )
+        )
     for token in text_tokens(body):
         if not token.map:
             continue
@@ -258,6 +268,8 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
                 found += _raw_addresses(html, at)
             if elements:
                 found += _dropped_elements(html, at)
+            if tables and token.type == "inline":
+                found += _tables_in_text(html, at)
     # Stable: notes of one line in the order they were found.
     return tuple(sorted(found, key=lambda note: note[1] or 0))
 
@@ -310,6 +322,24 @@ def _inline_pieces(
                 locate(unread.group())
                 notes += _address_note(unread.group("address"), bool(unread.group("bang")), line)
     return pieces, notes
+
+
+_TABLE_OPEN = re.compile(r"<table(?=[\s/>])", re.I)
+
+
+def _tables_in_text(html: str, line: int) -> list[tuple[str, int | None, str]]:
+    """A note for each <table> typed in a paragraph (or a heading, a cell): HTML takes no
+    table there, and a browser ends the paragraph before it and moves the words after it."""
+    return [
+        (
+            "a <table> in a paragraph ends the paragraph: pages, feeds and emails move the "
+            "words after it out of their place",
+            line + html[: match.start()].count("\n"),
+            "put the table on lines of its own, with a blank line before it, and close it "
+            "with </table>; or remove the <table>",
+        )
+        for match in _TABLE_OPEN.finditer(html)
+    ]
 
 
 def _dropped_elements(html: str, line: int) -> list[tuple[str, int | None, str]]:

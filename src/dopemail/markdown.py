@@ -253,6 +253,8 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     size.
     """
     shown = list(pictures)
+    if "<t" in text or "<T" in text:
+        text = _tables_closed(text)
     # cmark-gfm (C) renders; CommonMark plus GitHub's tables, as the markdown-it parser used
     # for plain text reads it. UNSAFE keeps the raw HTML editors type: nh3 sanitises it below.
     # ~~struck~~ too (a showtime moved: "~~Friday~~ Saturday"), as GitHub reads it.
@@ -274,6 +276,45 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     if "<table" in clean:
         clean = _tables_held(clean)
     return _sized(clean, shown) if shown else clean
+
+
+_TABLE_TAG = re.compile(r"<(/?)table(?=[\s/>])", re.I)
+_COMMENTED = re.compile(r"<!--.*?(?:-->|$)", re.S)
+
+
+def tables_left_open(text: str) -> list[tuple[int, int]]:
+    """(line of its <table>, line its block ends on, both from 0) of each table that a raw
+    HTML block of the Markdown ``text`` opens and neither it nor a later block closes. (A
+    table closed in a later block, its cells holding Markdown between blank lines, is
+    GitHub's way of writing one.)"""
+    lower = text.lower()
+    if lower.count("<table") <= lower.count("</table"):
+        return []
+    opened: list[tuple[int, int]] = []
+    for token in source_parser().parse(text):
+        if token.type != "html_block" or not token.map:
+            continue
+        # A comment's lines kept: the tags' lines stay true.
+        html = _COMMENTED.sub(lambda c: "\n" * c.group().count("\n"), token.content)
+        for tag in _TABLE_TAG.finditer(html):
+            if not tag.group(1):
+                opened.append((token.map[0] + html.count("\n", 0, tag.start()), token.map[1] - 1))
+            elif opened:
+                opened.pop()
+    return opened
+
+
+def _tables_closed(text: str) -> str:
+    """``text`` with each table left open closed where its raw HTML block ends (see
+    :func:`tables_left_open`): the sanitiser closed it at the end of the piece, every
+    paragraph after it in its last cell."""
+    left_open = tables_left_open(text)
+    if not left_open:
+        return text
+    lines = text.split("\n")
+    for _, end in left_open:
+        lines[end] += "</table>"
+    return "\n".join(lines)
 
 
 # A picture alone in its paragraph (a link around it or not): shown as a block of its own,
