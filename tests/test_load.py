@@ -1821,6 +1821,22 @@ def test_a_showtime_written_twice_or_out_of_order_is_noted_once_with_its_line(
     )
     root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", in_order)})
     assert not [e for e in entry_notes(load_workspace(root)) if "showtime" in e.message]
+    # Days alone are ordered by their days (they were never looked at); the same showing
+    # said sold out, then plain, contradicts itself: written twice.
+    days = (
+        "    city: Los Angeles\n    times:\n      - 2024-02-12\n      - 2024-02-09\n"
+        "      - {at: 2024-02-13T19:30:00-08:00, status: sold out}\n"
+        "      - 2024-02-13T19:30:00-08:00\n"
+    )
+    root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", days)})
+    told = sorted(e.message for e in entry_notes(load_workspace(root)) if "showtime" in e.message)
+    first = _times_line((root / "entries/zz.md").read_text(encoding="utf-8")) + 1
+    assert told == [
+        f"the showtime 2024-02-09 at The Venue is written below 2024-02-12 (line {first}), a "
+        "later one: the page, the feeds and the email list showtimes as written",
+        "the showtime 2024-02-13T19:30:00-08:00 at The Venue is written twice (items 3 and 4 of "
+        "its times): readers see it twice",
+    ], told
 
 
 def _times_line(entry: str) -> int:

@@ -495,8 +495,9 @@ def _showtimes_in_order(
     evening, and a date out of its place is often a date typed wrong."""
     found: list[tuple[str, int | None, str]] = []
     disordered: list[tuple[str, int | None, str]] = []
-    # Two showings at one moment that say different things (two films, two rooms) are two
-    # lines readers see; a whole day is not the midnight it is kept as.
+    # Two showings at one moment with different notes (two films, two rooms) are two lines
+    # readers see; the same one said sold out and then not contradicts itself, and is one
+    # written twice. A whole day is not the midnight it is kept as.
     seen: dict[tuple[Any, ...], int] = {}
     latest: datetime | None = None
     latest_line: int | None = None
@@ -505,7 +506,7 @@ def _showtimes_in_order(
         at, line = showtime.at, line_of(doc.meta, ("screenings", i, "times", j))
         shown = at.date().isoformat() if isinstance(at, WholeDay) else at.isoformat()
         # The same instant, whatever offset it is written at.
-        same = (at, isinstance(at, WholeDay), showtime.note, showtime.status, showtime.url)
+        same = (at, isinstance(at, WholeDay), showtime.note)
         if same in seen:
             found.append(
                 (
@@ -517,12 +518,11 @@ def _showtimes_in_order(
             )
             continue
         seen[same] = j
-        # A whole day has no time to place it among a day's shows: not ordered.
-        if isinstance(at, WholeDay):
-            continue
-        if latest is not None and at < latest and not told_order:
+        if latest is not None and _before(at, latest) and not told_order:
             told_order = True
-            above = latest.isoformat()
+            above = (
+                latest.date().isoformat() if isinstance(latest, WholeDay) else latest.isoformat()
+            )
             at_line = f" (line {latest_line})" if latest_line else ""
             disordered.append(
                 (
@@ -534,9 +534,18 @@ def _showtimes_in_order(
                     "year or a month typed wrong)",
                 )
             )
-        if latest is None or at > latest:
+        if latest is None or (not _before(at, latest) and at > latest):
             latest, latest_line = at, line
     return found, disordered
+
+
+def _before(at: datetime, latest: datetime) -> bool:
+    """Whether showtime ``at`` comes before ``latest``: by the day where either is a whole
+    day (it has no time to place it among that day's shows), else by the instant."""
+    if isinstance(at, WholeDay) or isinstance(latest, WholeDay):
+        zone = (at if isinstance(at, WholeDay) else latest).tzinfo
+        return bool(at.astimezone(zone).date() < latest.astimezone(zone).date())
+    return at < latest
 
 
 def _address_repeats(
