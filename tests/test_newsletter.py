@@ -2217,7 +2217,16 @@ def test_a_quotation_and_an_original_title_say_their_language(tmp_path: Path) ->
         assert '<blockquote lang="fr" dir="ltr"><p>“Ici, on ne coupe' in html, name
         assert '<i lang="fr" dir="auto">Cléo de 5 à 7</i>' in html, name
         assert '<i lang="es" dir="auto">Dolor y gloria</i>' in html, name
-    assert '<span lang="fr" dir="ltr">“Ici, on ne coupe' in email
+    assert '<div lang="fr" dir="ltr">“Ici, on ne coupe' in email
+    # In Arabic, a block of its own set right: a span in the text's left-aligned block put
+    # its second line at the left edge.
+    entry = root / "entries/letter-from-paris-plein-air.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("  lang: fr\n", "  lang: ar\n", 1), "utf-8")
+    build(root)
+    email = (root / "site/issues/2-summer-festivals/email.html").read_text("utf-8")
+    assert '<div lang="ar" dir="rtl" style="text-align:right">“Ici, on ne coupe' in email
+    entry.write_text(text, "utf-8")
     assert '<i lang="fr" dir="auto">Anatomie d’une chute</i>' in email
     # A tag that is none is said at its line.
     entry = root / "entries/letter-from-paris-plein-air.md"
