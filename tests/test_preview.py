@@ -587,6 +587,26 @@ def test_a_failed_build_s_problems_are_in_the_index_itself_not_only_in_the_overl
         assert "<noscript>" in preview.get("/_preview/issue/1-strangers")[1].decode("utf-8")
 
 
+def test_the_index_opened_on_a_failed_build_clears_its_problems_once_fixed(
+    tmp_path: Path, browser
+) -> None:
+    # Opened while a build failed, then fixed back to the last good build: the overlay went,
+    # the index's own list of problems ("this clears by itself") stayed until a reload.
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/night-film.md"
+    good = entry.read_text("utf-8")
+    with preview_process(root) as preview:
+        entry.write_text(good.replace("year: 2023", "year: soon"), "utf-8")
+        wait_for(lambda: "The build failed" in preview.get("/")[1].decode(), what="the problem")
+        page = browser.new_page()
+        page.goto(preview.url)
+        assert page.locator("section.problems").count() == 1
+        entry.write_text(good, "utf-8")
+        page.locator("section.problems").wait_for(state="detached", timeout=15_000)
+        assert "The build failed" not in page.inner_text("body")
+        page.close()
+
+
 def test_the_index_says_what_an_edit_would_change_of_a_sent_issue(tmp_path: Path) -> None:
     # `check` warned "issue 1 was sent, and the next build would change its email"; the
     # preview, where such edits are made, said nothing of it.

@@ -84,6 +84,13 @@
     if (overlay) overlay.remove();
     overlay = null;
   };
+  // A build succeeded: the page's own list of a failed one's problems (the index's, drawn
+  // when it was loaded) goes too. A fix that brought back the last good build reloads
+  // nothing, and the list said "this clears by itself".
+  const buildOk = () => {
+    clearProblems();
+    for (const section of document.querySelectorAll("section.problems")) section.remove();
+  };
 
   const url = "/_events?v=" + encodeURIComponent(version) +
     "&boot=" + encodeURIComponent(script.dataset.boot || "") + "&deps=" + encodeURIComponent(deps) +
@@ -131,7 +138,7 @@
       location.reload();
     });
     events.addEventListener("problems", (event) => showProblems(JSON.parse(event.data)));
-    events.addEventListener("ok", clearProblems);
+    events.addEventListener("ok", buildOk);
   };
   const rest = () => {
     if (events) events.close();
