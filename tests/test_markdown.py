@@ -257,6 +257,24 @@ def test_a_raw_table_left_open_ends_where_its_html_block_ends() -> None:
     )
 
 
+def test_a_closing_tag_in_a_code_span_closes_no_table() -> None:
+    # '`</table>`' in a sentence made the open table below it count as closed: the rest of
+    # the piece went into its last cell again.
+    text = "Close yours with `</table>`, we said.\n\n<table><tr><td>Sat 8pm\n\nAfter."
+    html = to_html(text, "https://x.example/")
+    assert html.endswith("<td>Sat 8pm</td></tr></tbody></table></div>\n<p>After.</p>"), html
+
+
+def test_a_formula_s_text_is_kept_whatever_its_attributes_hold() -> None:
+    # Wikipedia's formulas carry alttext="x > 1": the tag was read to that '>', and ' 1">'
+    # was published before the formula's text.
+    html = to_html(
+        'The ratio is <math alttext="x > 1"><mi>x</mi><mo>&gt;</mo><mn>1</mn></math> here.',
+        "https://x.example/",
+    )
+    assert html == "<p>The ratio is x&gt;1 here.</p>", html
+
+
 def test_a_table_s_column_alignment_is_a_style_not_the_obsolete_align() -> None:
     html = to_html("| Film | Runtime |\n| :-- | --: |\n| Cléo | 90 min |\n", BASE)
     assert "align=" not in html
