@@ -3058,13 +3058,9 @@ def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhe
     tmp_path: Path,
 ) -> None:
     root = copy_publication(tmp_path)
-    path = root / STRANGERS
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("    moderator: Dave Karger\n", "    moderator: Dave Karger\n"
-                     "    date: 2024-01-20T19:00:00-08:00\n    status: postponed\n", 1),
-        encoding="utf-8",
-    )  # fmt: skip
+    moderator = "    moderator: Dave Karger\n"
+    postponed = "    date: 2024-01-20T19:00:00-08:00\n    status: postponed\n"
+    _break(root, STRANGERS, moderator, moderator + postponed)
     outputs = _strangers_everywhere(root, _STATUSES_BEFORE, _STATUSES_AFTER)
     for name, (raw, shown) in outputs.items():
         # The dash kept with its status on one line, after a venue and an event as after a time.
@@ -3179,20 +3175,14 @@ def test_a_cancelled_event_offers_no_tickets_and_postponed_showings_are_said_to_
     # A cancelled event kept its "Tickets and information", and a screening whose every
     # showing was postponed told search engines it would start on the first of them.
     root = copy_publication(tmp_path)
-    path = root / STRANGERS
-    text = path.read_text(encoding="utf-8")
     monica = '    postal_code: "90401"\n'
-    assert text.count(monica) == 1
-    path.write_text(
-        text.replace(
-            monica,
-            monica + "    times:\n"
-            "      - {at: 2024-01-20T19:00:00-08:00, status: postponed}\n"
-            "      - {at: 2024-01-21T19:00:00-08:00, status: cancelled}\n",
-            1,
-        ),
-        encoding="utf-8",
+    assert (root / STRANGERS).read_text(encoding="utf-8").count(monica) == 1
+    times = (
+        "    times:\n"
+        "      - {at: 2024-01-20T19:00:00-08:00, status: postponed}\n"
+        "      - {at: 2024-01-21T19:00:00-08:00, status: cancelled}\n"
     )
+    _break(root, STRANGERS, monica, monica + times)
     moderator = "    moderator: Dave Karger\n"
     added = "    url: https://tickets.example.com/talk\n    status: cancelled\n"
     outputs = _strangers_everywhere(root, moderator, moderator + added)
