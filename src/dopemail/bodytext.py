@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .config import Settings
 from .errors import ContentError, DopemailError
 from .layout import MEDIA_DIR
-from .markdown import DROPPED_WHOLE, LINK_SCHEMES, tables_left_open
+from .markdown import DROPPED_WHOLE, LINK_SCHEMES, tables_left_open, uncommented
 from .models import Picture
 from .pictures import (
     READABLE_NAMES,
@@ -228,9 +228,6 @@ _DROPPED = re.compile(
 )
 
 
-_COMMENT_HELD = re.compile(r"<!--.*?(?:-->|$)", re.S)
-
-
 def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str], ...]:
     """A note for each element of raw HTML in a text that pages, feeds and emails leave out
     (a pasted video embed showed nothing, without a word), and for each link or picture
@@ -256,7 +253,7 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
             continue
         line = body_line + token.map[0]
         if token.type == "html_block":
-            pieces = [(_uncommented(token.content), line)]
+            pieces = [(uncommented(token.content), line)]
         elif token.type == "inline":
             children = token.children or []
             pieces, notes = _inline_pieces(children, token.content, line, addresses)
@@ -272,13 +269,6 @@ def dropped_html(body: str, body_line: int) -> tuple[tuple[str, int | None, str]
                 found += _tables_in_text(html, at)
     # Stable: notes of one line in the order they were found.
     return tuple(sorted(found, key=lambda note: note[1] or 0))
-
-
-def _uncommented(html: str) -> str:
-    """``html`` without what its comments hold, its lines kept (their numbers stay true)."""
-    if "<!--" not in html:
-        return html
-    return _COMMENT_HELD.sub(lambda c: "\n" * c.group().count("\n"), html)
 
 
 def _inline_pieces(
@@ -306,7 +296,7 @@ def _inline_pieces(
             line += 1
         elif child.type == "html_inline":
             locate(child.content)
-            pieces.append((_uncommented(child.content), line))
+            pieces.append((uncommented(child.content), line))
             line += child.content.count("\n")
         elif addresses and child.type in ("link_open", "image"):
             picture = child.type == "image"

@@ -933,8 +933,8 @@ def _mailed(root: Path) -> Callable[[LoadedIssue], bool]:
     """Whether the send ledger says an issue went out (its status is the editor's to set)."""
 
     def mailed(issue: LoadedIssue) -> bool:
-        from .send.ledger import LEDGER_PATH, sent_count
+        from .send.ledger import went_out
 
-        return sent_count(root / LEDGER_PATH, issue.meta.number) > 0
+        return went_out(root, issue.meta.number)
 
     return mailed

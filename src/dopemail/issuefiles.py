@@ -247,7 +247,9 @@ def load_issue(
                 )
             # site/archive/ and site/issues/ hold an index.html too: no entry's page.
             published = slug not in RESERVED_SLUGS and _published_before(root, settings, slug)
-            went = published and (status == "sent" or _mailed(root, number))
+            from .send.ledger import went_out  # (only for a slug no entry has)
+
+            went = published and (status == "sent" or went_out(root, number))
             if went and named is None and apart is None:
                 # A sent issue's emails link to the page at its slug: naming another entry
                 # here would leave them leading nowhere; the file renamed, its 'slug:' keeps it.
@@ -331,15 +333,6 @@ def _published_before(root: Path, settings: Settings, slug: str) -> bool:
     except (OSError, ValueError):
         return False
     return settings.url(f"{slug}/") in feed
-
-
-def _mailed(root: Path, number: int | None) -> bool:
-    """Whether the send ledger says issue ``number`` went out (not marked sent, it may be)."""
-    if number is None:
-        return False
-    from .send.ledger import LEDGER_PATH, sent_count  # (only for a slug no entry has)
-
-    return sent_count(root / LEDGER_PATH, number) > 0
 
 
 def _renamed_to(

@@ -279,7 +279,15 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
 
 
 _TABLE_TAG = re.compile(r"<(/?)table(?=[\s/>])", re.I)
-_COMMENTED = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_COMMENT_HELD = re.compile(r"<!--.*?(?:-->|$)", re.S)
+
+
+def uncommented(html: str) -> str:
+    """``html`` without what its comments hold, its lines kept (their numbers stay true):
+    what a comment holds is never published."""
+    if "<!--" not in html:
+        return html
+    return _COMMENT_HELD.sub(lambda c: "\n" * c.group().count("\n"), html)
 
 
 def tables_left_open(text: str) -> list[tuple[int, int]]:
@@ -294,8 +302,7 @@ def tables_left_open(text: str) -> list[tuple[int, int]]:
     for token in source_parser().parse(text):
         if token.type != "html_block" or not token.map:
             continue
-        # A comment's lines kept: the tags' lines stay true.
-        html = _COMMENTED.sub(lambda c: "\n" * c.group().count("\n"), token.content)
+        html = uncommented(token.content)
         for tag in _TABLE_TAG.finditer(html):
             if not tag.group(1):
                 opened.append((token.map[0] + html.count("\n", 0, tag.start()), token.map[1] - 1))

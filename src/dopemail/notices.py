@@ -33,6 +33,7 @@ from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, char_named, invisible_said, visible
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
+from .markdown import uncommented
 from .models import Entry, Film, Screening, Workspace
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
@@ -881,7 +882,6 @@ def hidden_characters(meta: Any, text: str) -> tuple[tuple[str, int | None, str]
 # Scripts written without spaces, whose words a zero-width space may part on purpose (Thai,
 # Lao, Myanmar, Khmer): a line in one of them is not told of its U+200B.
 _UNSPACED_SCRIPT = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 #: The lines of a text told of their invisible characters, at most: a pasted page may hold one
 #: in every paragraph, and the first lines tell what to look for.
 BODY_HIDDEN_SHOWN = 5
@@ -893,9 +893,7 @@ def hidden_in_text(body: str, body_line: int) -> tuple[tuple[str, int | None, st
     that readers' search and find no longer match, or shows the text after it reversed."""
     if body.isascii() or _HIDDEN.search(body) is None:
         return ()
-    if "<!--" in body:
-        # What a comment holds is never published: its lines kept, their text left out.
-        body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
+    body = uncommented(body)
     found: list[tuple[str, int | None, str]] = []
     lines = body.split("\n")
     told = [

@@ -17,7 +17,7 @@ from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
 from .models import LoadedIssue
 from .personalize import UNSUBSCRIBE_PLACEHOLDER
-from .templates import PREHEADER_SHOWN, SUBJECT_SHOWN, _unbracketed
+from .templates import PREHEADER_SHOWN, SUBJECT_SHOWN, unbracketed
 
 _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
 # A URL is read without regard to the case of its scheme, and an attribute's spaces around it.
@@ -211,7 +211,7 @@ def _written_text(issue: LoadedIssue, shown: str, settings: Settings) -> str:
     # A role as the text part writes it, its brackets a comma ('<Narrator (voice)>' is
     # '<Narrator, voice>' there): the editor's words, not HTML a template left.
     found.extend(
-        _unbracketed(person.role)
+        unbracketed(person.role)
         for entry in issue.all_entries
         for film in entry.meta.all_films
         for person in film.cast

@@ -726,13 +726,14 @@ def cast_line(film: Any, words: Wording = ENGLISH) -> str:
     if not film.cast:
         return ""
     people = (
-        f"{_isolated(p.name)} ({_isolated(_unbracketed(p.role))})" if p.role else _isolated(p.name)
+        f"{_isolated(p.name)} ({_isolated(unbracketed(p.role))})" if p.role else _isolated(p.name)
         for p in film.cast
     )
     return words.gettext("With %(people)s") % {"people": words.join_names(people)}
 
 
-def _unbracketed(role: str) -> str:
+def unbracketed(role: str) -> str:
+    """A role as the cast line shows it, within brackets of its own: its brackets a comma."""
     # Brackets in a role shown in brackets: 'Nimona (voice)' was 'Chloë Grace Moretz (Nimona
     # (voice))'; it reads 'Nimona, voice'.
     return re.sub(r"\s*\(([^()]*)\)", r", \1", role).strip(", ") if "(" in role else role

@@ -43,6 +43,7 @@ from .errors import NotWritten
 from .fingerprint import CLOCK, SETTLE_NS, Identity, identity, touch
 from .layout import MANIFEST, SITE_ISSUES_DIR
 from .personalize import HTML_FILE, MESSAGE_FILE
+from .sourcesgone import last_outputs
 
 BLOBS = ".dopemail/blobs"
 #: Each output's identity (size, times, inode) and what it held when the last write left it
@@ -987,14 +988,7 @@ def _settled_source(tag: str, since: int) -> bool:
 
 def _pictures_go(root: Path, current: Mapping[str, Output]) -> bool:
     """Whether the last build published a picture this one does not (its manifest read)."""
-    try:
-        previous = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(previous, list) and any(
-        isinstance(rel, str) and rel.startswith("site/media/") and rel not in current
-        for rel in previous
-    )
+    return any(rel.startswith("site/media/") and rel not in current for rel in last_outputs(root))
 
 
 def _is_email(rel: str) -> bool:

@@ -668,6 +668,12 @@ def sent_count(path: Path, issue: int) -> int:
     return read_counts(path, issue)["sent"]
 
 
+def went_out(root: Path, issue: int | None) -> bool:
+    """Whether the workspace at ``root``'s ledger says ``issue`` went out to a reader at
+    least (an issue marked ready, not sent, may have: its status is the editor's to set)."""
+    return issue is not None and sent_count(root / LEDGER_PATH, issue) > 0
+
+
 def _columns(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
     return [row[1] for row in db.execute(f"PRAGMA {schema}.table_info({table})")]
 
