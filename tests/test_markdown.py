@@ -379,6 +379,23 @@ def test_a_link_to_a_picture_the_text_shows_leads_where_the_html_s_does() -> Non
     assert shown == f"[raw] <{url}> Or here <{url}>.", shown
 
 
+def test_the_text_headings_keep_their_order_under_the_title() -> None:
+    # '#' and '##' were both h2: a screen reader told a part's scene as the part's sibling.
+    html = to_html("# Part one\n\n## A scene\n\n#### Aside\n\n# Part two\n", BASE)
+    assert html.split("\n") == [
+        "<h2>Part one</h2>",
+        "<h3>A scene</h3>",
+        "<h5>Aside</h5>",
+        "<h2>Part two</h2>",
+    ]
+    # Begun at '##' (under a title written as '#' by habit), a text is as written; begun at
+    # '###', its top is h2 all the same: the page skips no level.
+    assert to_html("## One\n\n### Two\n", BASE) == "<h2>One</h2>\n<h3>Two</h3>"
+    assert to_html("### One\n\n#### Two\n", BASE) == "<h2>One</h2>\n<h3>Two</h3>"
+    # Raw HTML headings are the same text's; the lowest stays h6.
+    assert to_html("<h1>A</h1>\n\n###### B\n", BASE) == "<h2>A</h2>\n<h6>B</h6>"
+
+
 def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
     # '# Heading' and <div>, <details>, <u>, <mark> lost their elements: their words ran into
     # the next line with nothing around them. The page's title is its h1.

@@ -199,7 +199,7 @@ def _link_text(found: re.Match[str]) -> str:
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 
 
-_H1 = re.compile(r"<(/?)h1(?=[\s>/])", re.IGNORECASE)
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>/])", re.IGNORECASE)
 
 # Raw HTML an editor typed, to drop from plain text; "<https://...>" is how links are shown.
 _HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
@@ -264,10 +264,8 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
         options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE,
         extensions=["table", "strikethrough"],
     )
-    if "<h1" in html or "<H1" in html:
-        # The page's own title is its one h1; the text's top headings come under it. (Left
-        # to the sanitiser, an h1 lost its element and its words ran into the next line.)
-        html = _H1.sub(r"<\1h2", html)
+    if "<h" in html or "<H" in html:
+        html = _headings_under_title(html)
     clean = _sanitised(html, base_url, {p.written: p.url for p in shown}).strip()
     if "<p></p>" in clean:  # a paragraph of an element left out with all it held
         clean = clean.replace("<p></p>\n", "").replace("<p></p>", "")
@@ -276,6 +274,18 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
     if "<table" in clean:
         clean = _tables_held(clean)
     return _sized(clean, shown) if shown else clean
+
+
+def _headings_under_title(html: str) -> str:
+    # The page's own title is its one h1; the text's top headings are h2 under it, and its
+    # lower ones keep their order below them ('#' then '##': h2 then h3, not two h2 a screen
+    # reader tells as siblings; a text begun at '###' has no h2 skipped). (Left to the
+    # sanitiser, an h1 lost its element and its words ran into the next line.)
+    levels = {int(m.group(2)) for m in _HEADING.finditer(html)}
+    if not levels or min(levels) == 2:
+        return html
+    shift = 2 - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", html)
 
 
 _TABLE_TAG = re.compile(r"<(/?)table(?=[\s/>])", re.I)
