@@ -84,7 +84,7 @@ def test_email_fits_the_screen(browser, site: Path, key: str, width: int) -> Non
     assert not [u for u in refused if u.startswith(BASE)]
 
 
-@pytest.mark.parametrize(("width", "per_row"), [(600, 2), (375, 1)])
+@pytest.mark.parametrize(("width", "per_row"), [(600, 2), (375, 1), (414, 1)])
 def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
     browser, site: Path, width: int, per_row: int
 ) -> None:
@@ -123,6 +123,11 @@ def test_email_gallery_is_two_photos_a_row_and_one_on_a_phone(
     for left, top, right, bottom, natural in boxes:
         assert natural > 0 and right - left > 100 and bottom > top
         assert left >= 24 - 0.5 and right <= width - 24 + 0.5  # inside the card's padding
+        if per_row == 1:
+            # One a row, as wide as the column (two a row's 252 px left a third of it empty),
+            # and a portrait no taller than the lead's 4:3 of it.
+            full, tall = right - left >= width - 48 - 0.5, abs(bottom - top - 414) < 1
+            assert (full or tall) and bottom - top <= 414 + 0.5, boxes
 
 
 @pytest.mark.parametrize("width", [375, 600])
@@ -215,6 +220,39 @@ def test_dark_mode_keeps_the_kicker_and_the_muted_lines_apart_from_the_text(
     for scheme, seen in colors.items():
         assert len(set(seen.values())) == 3, (scheme, seen)
     assert colors["dark"]["text"] != colors["light"]["text"]  # the dark scheme applies
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_film_s_headline_is_drawn_as_the_issue_s_title_not_as_a_link(
+    browser, site: Path, scheme: str
+) -> None:
+    # Dark mode drew the cards' headlines (links to the entries) in the links' pink, while
+    # the issue's own title stayed the text's colour: two headings of one kind looked apart.
+    key = next(k for k in SAMPLE_ISSUES if k.startswith("1-"))
+    page, _ = _open_email(browser, site, key, 600, scheme)
+    seen = page.evaluate(
+        "(() => { const c = e => getComputedStyle(e).color;"
+        " const q = s => document.querySelector(s);"
+        " return [c(q('.card h2 a')), c(q('.card .body p')), c(q('.card .body a'))]; })()"
+    )
+    page.close()
+    headline, text, link = seen
+    assert headline != link, seen
+    if scheme == "dark":
+        assert headline == text, seen
+
+
+@pytest.mark.parametrize("width", [375, 600])
+def test_the_read_more_button_is_big_enough_to_tap(browser, site: Path, width: int) -> None:
+    # 38 px high: under the 44 px of a finger's tap target (Apple's and WCAG's).
+    key = next(k for k in SAMPLE_ISSUES if k.startswith("1-"))
+    page, _ = _open_email(browser, site, key, width)
+    heights = page.evaluate(
+        "Array.from(document.querySelectorAll('.button a'))"
+        ".map(a => a.getBoundingClientRect().height)"
+    )
+    page.close()
+    assert heights and min(heights) >= 44, heights
 
 
 def test_links_of_the_same_words_to_other_places_are_named_apart(tmp_path: Path) -> None:
@@ -697,6 +735,31 @@ def test_a_picture_in_a_sentence_stays_in_its_line(browser, tmp_path: Path, wher
     assert abs(next_top - top) < 2, (top, next_top)  # "out of five" on the line of "Rated"
     assert icon_bottom > top and icon_top < bottom, (top, bottom, icon_top, icon_bottom)
     assert still == "block"  # a picture alone in its paragraph is one of its own
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_an_intro_picture_blocked_keeps_the_email_to_the_phone(
+    browser, tmp_path: Path, width: int
+) -> None:
+    # Outlook and some Gmail set-ups block pictures: the intro's, not shown, kept its width
+    # attribute's 552 px, and the email grew that wide on a phone (the cards' held).
+    root = _built_with(
+        tmp_path,
+        "issues/3-quiet-hours.md",
+        "\n---\n",
+        "\n---\n![Andrew Scott](media/all-of-us-strangers/01.jpg)\n\n",
+    )
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto((root / "site/issues/3-quiet-hours/email.html").as_uri())
+    page.wait_for_load_state("load")
+    wide, screen, shown = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth,"
+        " document.querySelector('img[alt=\"Andrew Scott\"]').naturalWidth]"
+    )
+    page.close()
+    assert shown == 0  # blocked, as the reader's client does
+    assert wide <= screen, (wide, screen)
 
 
 @pytest.mark.parametrize("width", [320, 375])

@@ -2426,7 +2426,8 @@ def test_a_picture_in_the_text_is_on_the_site_and_sized(tmp_path) -> None:
     email = Page((root / "site/issues/1-strangers-and-varda/email.html").read_text("utf-8"))
     shown = next(i for i in email.all("img") if i.get("alt") == "Adam")
     assert (shown["src"], shown["width"], shown["height"]) == (url, "552", "310")
-    assert "max-width: 100%" in (shown.get("style") or "")
+    # The column's width on a phone, and no wider than its own on a desktop.
+    assert "width: 100%;max-width: 552px" in (shown.get("style") or "")
     # The text part shows where it is, as it does a gallery's pictures ('[Adam]' alone, once).
     text = (root / "site/issues/1-strangers-and-varda/email.txt").read_text("utf-8")
     assert f"[Adam] <{url}>" in text

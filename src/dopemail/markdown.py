@@ -591,16 +591,24 @@ _HEIGHT = re.compile(r'\sheight="\s*(\d+)(?:px)?\s*"', re.IGNORECASE)
 
 
 def fit_pictures(html: str, width: int) -> str:
-    """Every picture of ``html`` whose written width is over ``width`` made that wide (and
-    the column's width on a narrower screen), its height scaled with it."""
+    """Every picture of ``html`` whose written width is over ``width`` made that wide, its
+    height scaled with it; and every picture with a width no wider than the column on a
+    narrower screen."""
     if "<img" not in html:
         return html
 
     def fit(match: re.Match[str]) -> str:
         tag = match.group()
         wide = _WIDTH.search(tag)
-        if wide is None or int(wide.group(1)) <= width:
+        if wide is None:
             return tag
+        if int(wide.group(1)) <= width:
+            # Narrower than the column on a phone too, while pictures are blocked (a picture
+            # not shown keeps its width attribute's, whatever max-width says, and the email
+            # grew as wide as it).
+            if " style=" in tag:
+                return tag
+            return f'{tag[:-1]} style="width:100%;max-width:{wide.group(1)}px">'
         high = _HEIGHT.search(tag)
         if high is not None:
             height = max(1, round(int(high.group(1)) * width / int(wide.group(1))))
