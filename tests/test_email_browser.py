@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -276,18 +277,36 @@ def test_links_of_the_same_words_to_other_places_are_named_apart(tmp_path: Path)
     assert "[newsletter]" not in config.read_text("utf-8")
     config.write_text(config.read_text("utf-8") + "\n[newsletter]\ngallery_images = 1\n")
     build(root)
-    html = (root / "site/issues/2-summer-festivals/email.html").read_text("utf-8")
+    places = _links_by_name(root / "site/issues/2-summer-festivals/email.html")
+    assert sum("Watch the recording" in name for name in places) == 3, places
+    assert sum(name.startswith("See all") for name in places) >= 2, places
+    assert {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1} == {}
+    # A heading that names the film is not followed by the piece's title again (read out
+    # whole: "The Salt Orchard, opening-night Q&A, The Salt Orchard: opening-night Q&A...").
+    for name in places:
+        assert name.count("The Salt Orchard") <= 1, name
+    # The home page and the newsletter's archive: the newsletter's feed was "Atom" there, as
+    # the pieces' feed is in the footer. (An entry's page names its events' links by their
+    # words alone: the feeds carry its HTML, and aria-label is no attribute a feed may hold.)
+    for page in ("site/index.html", "site/issues/index.html"):
+        places = _links_by_name(root / page)
+        assert sum(name.endswith("(Atom)") for name in places) == 1, places
+        assert {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1} == {}, page
+
+
+def _links_by_name(path: Path) -> dict[str, set[str]]:
+    """The places each link name of the HTML file at ``path`` leads to (the name a screen
+    reader lists: its aria-label, or else its words)."""
     places: dict[str, set[str]] = {}
+    html = path.read_text("utf-8")
     for link in re.finditer(r"<a\s([^>]*)>(.*?)</a>", html, re.S):
         attributes, words = link.groups()
         href = re.search(r'href="([^"]*)"', attributes)
         label = re.search(r'aria-label="([^"]*)"', attributes)
         name = label.group(1) if label else " ".join(re.sub(r"<[^>]+>", "", words).split())
         if href and name:
-            places.setdefault(name, set()).add(href.group(1))
-    assert sum("Watch the recording" in name for name in places) == 3, places
-    assert sum(name.startswith("See all") for name in places) >= 2, places
-    assert {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1} == {}
+            places.setdefault(html_unescape(name), set()).add(href.group(1))
+    return places
 
 
 def test_a_portrait_lead_picture_is_not_a_screenful(browser, tmp_path: Path) -> None:
