@@ -3991,6 +3991,45 @@ def test_a_language_tag_in_another_case_is_read_as_bcp_47_writes_it(workspace: P
     assert quiet.meta.pull_quote is not None and quiet.meta.pull_quote.lang == "pt-BR"
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("en", "en"), ("English", "en"), ("anglais", "en"), ("eng", "en"), ("PT-br", "pt-BR")],
+)
+def test_an_entry_says_the_language_it_is_written_in(
+    workspace: Path, written: str, read: str
+) -> None:
+    # An English piece in a French publication could not say so: 'lang' and 'language' on
+    # an entry were unknown fields. Named as a film's language is, or by its tag.
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("---\n", f"---\nlanguage: {written}\n", 1), "utf-8")
+    quiet = next(e for e in load_workspace(workspace).entries if e.slug == "quiet-hours")
+    assert quiet.meta.language == read
+
+
+@pytest.mark.parametrize(
+    ("line", "said", "hint"),
+    [
+        ("language: Englsh", "'Englsh' is not one language dopemail knows (did you mean "
+         "'English'?)", "write the one language the piece is written in"),
+        ("language: English, French", "'English, French' is not one language", "the one"),
+        ("lang: en", "an entry's language is written 'language:'", None),
+    ],
+)  # fmt: skip
+def test_an_entry_language_that_marks_nothing_is_refused_at_its_line(
+    workspace: Path, line: str, said: str, hint: str | None
+) -> None:
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("---\n", f"---\n{line}\n", 1), "utf-8")
+    (error,) = reported(workspace)
+    assert error.path.endswith("quiet-hours.md") and error.line == 2, error
+    assert said in error.message, error.message
+    assert hint is None or hint in (error.hint or ""), error.hint
+    if line.startswith("lang:"):
+        assert "rename 'lang' to 'language'" in error.message
+
+
 def test_an_issue_naming_a_piece_filed_in_a_folder_says_where_it_is(workspace: Path) -> None:
     (workspace / "entries/2024").mkdir()
     (workspace / "entries/quiet-hours.md").rename(workspace / "entries/2024/quiet-hours.md")

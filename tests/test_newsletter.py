@@ -3062,6 +3062,69 @@ def test_a_right_to_left_title_keeps_its_year_after_it_everywhere(tmp_path: Path
     assert "“\u2068أنا لا أدير الأطفال. أنتظرهم.\u2069” — \u2068نادين لبكي\u2069" in plain, plain
 
 
+def _lang_of(html: str, tag: str, text: str) -> tuple[str | None, str | None]:
+    """The lang and dir in force at the first ``tag`` whose text holds ``text``: its own, or
+    its nearest ancestor's that has one."""
+    from lxml import html as lxml_html
+
+    for element in lxml_html.fromstring(html).iter(tag):
+        if text in element.text_content():
+            marked = next((e for e in element.iterancestors() if e.get("lang")), None)
+            marked = element if element.get("lang") else marked
+            return (marked.get("lang"), marked.get("dir")) if marked is not None else (None, None)
+    raise AssertionError(f"no <{tag}> holding {text!r}")
+
+
+def test_an_entry_in_another_language_than_the_publications_is_marked_in_it(
+    tmp_path: Path,
+) -> None:
+    # An English piece in a French publication: read aloud with French voices everywhere.
+    root = copy_publication(tmp_path)
+    config = root / "dopemail.toml"
+    config.write_text(config.read_text("utf-8").replace('language = "en"', 'language = "fr"'))
+    outputs = _strangers_everywhere(root, "---\ntitle: All", "---\nlanguage: English\ntitle: All")
+    title, summary = "All of Us Strangers", "with Andrew Scott and Paul Mescal"
+    body = "speaking through one of the characters"
+    page = outputs["web page"][0]
+    assert _lang_of(page, "h1", title) == ("en", "ltr")
+    assert _lang_of(page, "p", body) == ("en", "ltr")
+    assert _lang_of(page, "span", "Andrew Scott (behind hand)") == ("en", "ltr")  # a caption
+    # dopemail's own words stay in the publication's.
+    assert _lang_of(page, "h2", "Où le voir")[0] == "fr"
+    assert _lang_of(page, "p", "Par ")[0] == "fr"
+    (data,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert json.loads(data)[0]["inLanguage"] == "en"
+    for name in ("email", "web version"):
+        card = outputs[name][0]
+        assert _lang_of(card, "a", title) == ("en", "ltr"), name
+        assert _lang_of(card, "a", "Lire la suite")[0] == "fr", name
+    assert _lang_of(outputs["web version"][0], "p", summary) == ("en", "ltr")
+    assert _lang_of(outputs["email"][0], "span", summary) == ("en", "ltr")
+    from lxml import html as lxml_html
+
+    home = lxml_html.fromstring((root / "site/index.html").read_text("utf-8"))
+    (listed,) = home.xpath(f'//ul/li/a[@href="{BASE}all-of-us-strangers/"]')
+    assert (listed.get("lang"), listed.get("dir")) == ("en", "ltr")
+    # Atom's entry in it, its content's headings put back in the publication's.
+    atom = feedparser.parse((root / "feeds/atom.xml").read_bytes())
+    item = next(e for e in atom.entries if e.title == title)
+    assert item.title_detail.language == "en"
+    assert _lang_of(item.content[0].value, "h2", "Où le voir") == ("fr", "ltr")
+    assert _lang_of(item.content[0].value, "p", body) == ("en", "ltr")
+    other = next(e for e in atom.entries if e.title != title)
+    assert other.title_detail.language == "fr"
+    feed = json.loads((root / "feeds/feed.json").read_text("utf-8"))
+    languages = {i["title"]: i.get("language") for i in feed["items"]}
+    assert languages[title] == "en" and languages["Quiet Hours"] is None
+
+
+def test_an_entry_in_a_language_written_right_to_left_is_marked_rtl(tmp_path: Path) -> None:
+    root = copy_publication(tmp_path)
+    outputs = _strangers_everywhere(root, "---\ntitle: All", "---\nlanguage: ar\ntitle: All")
+    assert _lang_of(outputs["web page"][0], "h1", "All of Us Strangers") == ("ar", "rtl")
+    assert _lang_of(outputs["email"][0], "a", "All of Us Strangers") == ("ar", "rtl")
+
+
 def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhere(
     tmp_path: Path,
 ) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
+from .languages import language_direction
 from .layout import ISSUES_DIR
 from .models import URI
 from .moments import written as _written
@@ -50,12 +51,22 @@ def json_feed_items(feed: object) -> dict[str, tuple[Any, str]]:
     }
 
 
-def _content(item: RenderedEntry, direction: str) -> str:
+def _content(item: RenderedEntry, language: str, direction: str) -> str:
     """An entry's full content for the feeds; for one with nothing in it yet but its title,
     its summary (an empty content:encoded is dropped by feedgen, an empty Atom content is
     blank). Written right to left, it says so: readers show an item's HTML as given, left
     to right, whatever the feed's language."""
-    text = item.content_html if item.content_html.strip() else f"<p>{html.escape(item.summary)}</p>"
+    own = item.entry.meta.language
+    if item.content_html.strip():
+        text = item.content_html
+    else:
+        marked = f' lang="{own}" dir="{language_direction(own)}"' if own else ""
+        text = f"<p{marked}>{html.escape(item.summary)}</p>"
+    if own and own != language:
+        # The item is in the entry's language (Atom's xml:lang, JSON Feed's language), which
+        # the content would inherit: its headings and credits are the publication's words
+        # (the entry's own are marked in it by the template).
+        return f'<div lang="{language}" dir="{direction}">{text}</div>'
     return _directed(text, direction)
 
 
@@ -126,7 +137,7 @@ def _generator(
         fe.link(href=entry.url, rel="alternate", type="text/html")
         fe.summary(item.summary)
         fe.description(item.summary)
-        fe.content(_content(item, pub.direction), type="CDATA")
+        fe.content(_content(item, pub.language, pub.direction), type="CDATA")
         fe.published(_written(meta.published))
         fe.updated(_updated(item))
         fe.author({"name": entry.author})
@@ -209,7 +220,7 @@ def render_atom(settings: Settings, items: Sequence[RenderedEntry]) -> bytes:
         # Atom carries the escaped HTML in <content type="html">, not CDATA.
         fe.content(fe.content()["content"], type="html")
         fe.id(entry_atom_id(item.entry, host))
-    return _atom_with_entry_links(fg)
+    return _atom_with_entry_links(fg, items)
 
 
 def _atom_id(kept: str, host: str | None) -> str:
@@ -235,8 +246,9 @@ def entry_atom_id(entry: LoadedEntry, host: str | None) -> str:
 _LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
 
 
-def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
-    """``fg.atom_str()``, with each entry's links carrying their rel, type and length.
+def _atom_with_entry_links(fg: FeedGenerator, items: Sequence[RenderedEntry] = ()) -> bytes:
+    """``fg.atom_str()``, with each entry's links carrying their rel, type and length, and
+    the entry of one of ``items`` written in a language of its own its xml:lang.
 
     feedgen 1.0.0 drops them (``entry.py`` reuses the loop variable ``link`` for the new
     element), so an enclosure would read as a second alternate link: readers would take the
@@ -247,6 +259,10 @@ def _atom_with_entry_links(fg: FeedGenerator) -> bytes:
     # feedgen's own tree, mended before it is serialised (parsing its output again cost most
     # of a feed). Its elements carry no namespace: the root's xmlns is a plain attribute.
     root, document = fg._create_atom()
+    # (The issues feed's entries are issues, and pass no items.)
+    for element, item in zip(root.iterchildren("entry"), items, strict=False):
+        if item.entry.meta.language:  # feedgen sets xml:lang on the feed alone
+            element.set("{http://www.w3.org/XML/1998/namespace}lang", item.entry.meta.language)
     for element, fe in zip(root.iterchildren("entry"), fg.entry(), strict=True):
         for link_element, link in zip(element.iterchildren("link"), fe.link() or [], strict=True):
             for name in _LINK_ATTRIBUTES:
@@ -273,23 +289,25 @@ def render_json_feed(settings: Settings, items: Sequence[RenderedEntry]) -> byte
     if pub.icon:
         feed["icon"] = _media_url(settings, pub.icon)
         feed["favicon"] = _media_url(settings, pub.icon)
-    feed["items"] = [_json_item(item, pub.direction) for item in items]
+    feed["items"] = [_json_item(item, pub.language, pub.direction) for item in items]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(item: RenderedEntry, direction: str) -> dict[str, object]:
+def _json_item(item: RenderedEntry, language: str, direction: str) -> dict[str, object]:
     entry, meta = item.entry, item.entry.meta
     data: dict[str, object] = {
         "id": entry.id,
         "url": entry.url,
         "title": meta.title,
-        "content_html": _content(item, direction),
+        "content_html": _content(item, language, direction),
         "summary": item.summary,
         "date_published": _written(meta.published).isoformat(),
         "date_modified": _updated(item).isoformat(),
         "authors": [{"name": entry.author}],
         "tags": list(meta.tags),
     }
+    if meta.language:  # (JSON Feed 1.1: an item's own, when not the feed's)
+        data["language"] = meta.language
     if entry.lead is not None:
         data["image"] = entry.lead.url
     if entry.lead is not None and entry.lead.mime is not None:  # an attachment needs its type

@@ -43,7 +43,7 @@ from .countries import (
     venue_clocks,
 )
 from .errors import invisible_format, invisible_said
-from .languages import LANGUAGE_TAG, language_code, tag_case
+from .languages import LANGUAGE_TAG, closest_language, language_code, sole_language, tag_case
 from .moments import AwayTime, WholeDay, offset_text
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -1012,6 +1012,25 @@ class Image(Model):
 EntryKind = Literal["review", "news", "event", "festival", "feature", "interview"]
 
 
+def _entry_language(value: Any) -> Any:
+    # Only ever a mark for screen readers and feeds, never printed: a name that marks nothing
+    # would be dropped unseen, so it is refused where a film's language is only warned of.
+    if not isinstance(value, str):
+        return value
+    code = sole_language(value)
+    if code is None:
+        close = closest_language(value)
+        meant = f" (did you mean '{close}'?)" if close else ""
+        # The message is a template: braces of the value's own would be read as placeholders.
+        shown = value.replace("{", "(").replace("}", ")")
+        raise hinted(
+            f"'{shown}' is not one language dopemail knows{meant}",
+            "write the one language the piece is written in, by its name in English (English, "
+            "Swedish) or its code (en, sv, pt-BR)",
+        )
+    return code
+
+
 class Entry(Model):
     """A film entry: a review or news piece with everything around the film."""
 
@@ -1035,6 +1054,11 @@ class Entry(Model):
         None, description="One or two sentences for feeds and cards; defaults to the opening."
     )
     tags: list[Text] = Field(default_factory=list, description="Topics, e.g. 'LGBTQ+', 'drama'.")
+    language: Annotated[str, AfterValidator(_entry_language)] | None = Field(
+        None,
+        description="The language the piece is written in, when not the publication's, e.g. "
+        "'English' or 'en': screen readers read it aloud in it.",
+    )
     draft: bool = Field(False, description="A draft is checked and previewed but not published.")
     pull_quote: PullQuote | None = Field(None, description="The opening quotation.")
     film: Film | None = Field(None, description="The film this piece is about.")
@@ -1050,6 +1074,19 @@ class Entry(Model):
     )
     images: list[Image] = Field(default_factory=list, description="Gallery; the first leads.")
     rights: str | None = Field(None, description="e.g. 'Images courtesy and © Searchlight…'.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lang_is_language(cls, data: Any) -> Any:
+        # The pull quote's field is 'lang': an entry's, written the same way, would be told
+        # to move under 'pull_quote:', which marks the quote alone.
+        if isinstance(data, dict) and "lang" in data and "language" not in data:
+            raise at_field(
+                "lang",
+                "an entry's language is written 'language:' ('lang' is a pull quote's): rename "
+                "'lang' to 'language'",
+            )
+        return data
 
     @model_validator(mode="after")
     def _one_way_of_naming_films(self) -> Entry:

@@ -156,7 +156,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
         "author": {"@type": by, "name": entry.author},
         "publisher": {"@type": "Organization", "name": settings.publication.title},
         "description": item.summary,
-        "inLanguage": settings.publication.language,
+        "inLanguage": meta.language or settings.publication.language,
     }
     if entry.lead is not None:
         main["image"] = entry.lead.url

@@ -504,15 +504,16 @@ def photo_credit(credit: str, prefix: str) -> str:
 _SENTENCE_END = tuple(".!?…。！？")
 
 
-def with_credit(caption: str | None, credit: str) -> markupsafe.Markup:
+def with_credit(caption: str | None, credit: str, lang: str | None = None) -> markupsafe.Markup:
     """A picture's caption and its credit line, as a page prints them under it: 'Le Canal,
     photograph by Zoé Lefèvre'; after a caption that ends a sentence, a sentence of its own
     ('The last scene. Photograph by ...': it read '... scene., photograph by'); without a
-    caption, the credit begins the line."""
+    caption, the credit begins the line. ``lang``: the caption's language (the entry's),
+    when not the page's."""
     written = str(caption or "").rstrip()
     ends = written.rstrip("”’\"')»」』").endswith(_SENTENCE_END)  # judged before escaping
     # Escaped as the parts are: a credit line may be markup already (a translated line).
-    shown, credit = markupsafe.escape(written), markupsafe.escape(credit or "")
+    shown, credit = in_language(written, lang), markupsafe.escape(credit or "")
     if not shown:
         # The credit alone is the caption, a sentence of its own: 'Photograph by ...'.
         return credit[:1].upper() + credit[1:]
@@ -767,6 +768,27 @@ def isolated(text: Any) -> str:
     it ('المومياء (1969)' was shown '(1969) المومياء' in an English page); others as they
     are."""
     return "" if text is None else _isolated(str(text))
+
+
+def lang_attrs(code: Any) -> markupsafe.Markup:
+    """The ``lang_attrs`` filter: ' lang="en" dir="ltr"' for a language tag, the attributes
+    that mark an element written in it (``dir`` so that its punctuation ends on its readers'
+    side); nothing for None, an element in the page's language."""
+    if not code:
+        return markupsafe.Markup("")
+    return markupsafe.Markup(' lang="%s" dir="%s"') % (code, language_direction(str(code)))
+
+
+def in_language(text: Any, code: Any, element: str = "span") -> markupsafe.Markup:
+    """The ``in_language`` filter: a text in a ``<span>`` (or ``element``) marked with its
+    language (an entry's own words among the page's: a caption before its credit line), or
+    the text alone for None."""
+    if not text:
+        return markupsafe.Markup("")
+    if not code:
+        return markupsafe.escape(text)
+    tag = markupsafe.Markup(element)  # a name the template gives, not a value
+    return markupsafe.Markup("<%s%s>%s</%s>") % (tag, lang_attrs(code), text, tag)
 
 
 def _names(names: Any) -> list[str]:
@@ -1363,6 +1385,8 @@ OWN_FILTERS = {
     "fit": fit,
     "preview_padding": preview_padding,
     "direction": language_direction,
+    "lang_attrs": lang_attrs,
+    "in_language": in_language,
     "with_credit": with_credit,
     "isolated": isolated,
 }
