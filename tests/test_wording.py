@@ -501,6 +501,17 @@ def test_french_dates_and_names() -> None:
     assert ENGLISH.language_name("pt-br") == "Brazilian Portuguese"
 
 
+def test_an_offset_west_of_greenwich_is_written_with_the_language_s_minus_sign() -> None:
+    from dopemail.moments import AwayTime
+
+    west = AwayTime(2026, 12, 10, 20, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    india = AwayTime(2026, 12, 10, 20, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
+    # The CLDR's French writes U+2212 (it was 'UTC-8'); English keeps its hyphen-minus.
+    assert wording_for("fr").show_time(west) == "jeu. 10 décembre, 20:30 (UTC\u22128)"
+    assert wording_for("fr").show_time(india).endswith("(UTC+5:30)")
+    assert ENGLISH.show_time(west) == "Thu, December 10, 8:30\u00a0PM (UTC-8)"
+
+
 def test_english_is_as_before() -> None:
     assert wording_for("en") is ENGLISH
     assert not wording_for("en-GB").translated

@@ -126,13 +126,14 @@ def other_year(value: datetime, beside: datetime | None) -> bool:
     return beside is not None and value.year != beside.year
 
 
-def utc_offset(value: datetime) -> str:
-    """'UTC', 'UTC+1', 'UTC-8', 'UTC+5:30': the offset a time was written with."""
+def utc_offset(value: datetime, minus: str = "-") -> str:
+    """'UTC', 'UTC+1', 'UTC-8', 'UTC+5:30': the offset a time was written with, behind the
+    language's ``minus`` sign when it is west of Greenwich."""
     offset = value.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset else 0
     if not minutes:
         return "UTC"
-    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    sign, minutes = ("+" if minutes > 0 else minus), abs(minutes)
     return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
@@ -265,6 +266,11 @@ def load_translations(language: str) -> tuple[Any, str]:
     return gettext.GNUTranslations(compiled), digest
 
 
+#: The languages whose CLDR writes a time zone's offset west of Greenwich with a minus sign
+#: (U+2212: 'UTC−8'), not a hyphen-minus: of those dopemail has a catalog of.
+_OFFSET_MINUS_SIGN = frozenset(("fr",))
+
+
 class _CldrDates:
     """Dates and times as the CLDR writes them in a locale, by Babel."""
 
@@ -286,6 +292,10 @@ class _CldrDates:
             if locale.language == "fr"
             else None
         )
+        # The CLDR's time zone offsets ('+HH:mm;−HH:mm') are not in Babel's data, and its
+        # number minus is French's hyphen-minus: the languages whose offsets are written with
+        # U+2212, as their CLDR's hourFormat writes them.
+        self._minus = "\u2212" if locale.language in _OFFSET_MINUS_SIGN else "-"
 
     def number(self, value: int) -> str:
         """A number of things as the locale groups its thousands ('1 079' in French)."""
@@ -334,7 +344,9 @@ class _CldrDates:
         shown = self._joined.replace("{1}", day).replace(
             "{0}", self._time.apply(value, self.locale)
         )
-        return f"{shown} ({utc_offset(value)})" if isinstance(value, AwayTime) else shown
+        return (
+            f"{shown} ({utc_offset(value, self._minus)})" if isinstance(value, AwayTime) else shown
+        )
 
     def make_range(
         self, gettext: Callable[[str], str]
