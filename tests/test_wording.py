@@ -724,6 +724,62 @@ def test_words_are_translated_as_templates_compile_and_read_as_gettext_writes_th
     assert len(keys) == 2
 
 
+FILMS = """\
+films:
+  - title: Jeanne Dielman
+    year: 1975
+    countries: [BE]
+    language: fr
+  - title: Sans titre
+    runtime: 90
+  - title: Germinal
+    year: 1993
+    directors: [Claude Berri]
+    based_on: {author: Émile Zola, kind: roman}
+    language: English
+  - title: Ascenseur pour l’échafaud
+    cast: [{name: Jeanne Moreau}]
+    distributor: mk2
+"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_film_s_facts_begin_a_sentence_of_their_own(tmp_path: Path, language: str) -> None:
+    # 'Jeanne Dielman (1975) Belgique · français.' and '… d’Émile Zola. anglais.' were
+    # printed: no stop after the title, and a sentence begun lowercase.
+    root = _french(tmp_path / "pub", language)
+    second = root / "entries" / "demoiselles.md"
+    text = second.read_text(encoding="utf-8")
+    text = re.sub(r"film:\n(  .*\n)+", FILMS, text)
+    second.write_text(text, encoding="utf-8")
+    build(root, jobs=1)
+    texts = _outputs(root)
+    if language == "fr":
+        said = [
+            "Jeanne Dielman (1975). Belgique · français.",
+            f"Sans titre. 90{NBSP}min.",
+            "d’Émile Zola. Anglais.",
+            "Ascenseur pour l’échafaud. Avec Jeanne Moreau. mk2.",
+        ]
+        shown = ["Belgique · français", f"90{NBSP}min", "Anglais", "mk2"]
+    else:
+        said = [
+            "Jeanne Dielman (1975). Belgium · French.",
+            f"Sans titre. 90{NBSP}min.",
+            "Émile Zola. English.",
+            "Ascenseur pour l’échafaud. With Jeanne Moreau. mk2.",
+        ]
+        shown = ["Belgium · French", f"90{NBSP}min", "English", "mk2"]
+    for name in ("web version", "email.html", "email.txt"):
+        found = texts[name].replace("&nbsp;", NBSP)
+        assert [s for s in said if s not in found] == [], name
+    # The page sets them apart, each in a paragraph of its own, a language named first
+    # capitalised as the beginning of a sentence is.
+    page = lxml.html.fromstring((root / "site/demoiselles/index.html").read_bytes())
+    paragraphs = [p.text_content() for p in page.xpath("//section[@class='credits']/p")]
+    assert [s for s in shown if s not in paragraphs] == []
+
+
 def test_a_q_and_a_reads_as_french_whatever_the_number_of_people() -> None:
     # "Isabelle Huppert répondent aux questions du public" (and, with its video, "Revoir
     # Agnès Varda et Isabelle Huppert répondent..."): no verb to agree, and "Voir" for an

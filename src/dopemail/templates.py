@@ -740,16 +740,21 @@ def unbracketed(role: str) -> str:
     return re.sub(r"\s*\(([^()]*)\)", r", \1", role).strip(", ") if "(" in role else role
 
 
-def film_facts(film: Any, words: Wording = ENGLISH) -> str:
+def film_facts(film: Any, start: bool = False, words: Wording = ENGLISH) -> str:
     """'Searchlight Pictures · 105 min · United Kingdom · English': what else the credits say,
-    a country's code and a language's spelled out ('FR', 'fr': 'France', 'French')."""
+    a country's code and a language's spelled out ('FR', 'fr': 'France', 'French').
+
+    With ``start``, the facts begin a sentence: a language named first is capitalised
+    ('Anglais', French naming languages lowercase); a distributor stays as it is written."""
+    language = words.language_name(film.language) if film.language else None
     facts = [
         film.distributor,
         f"{film.runtime}\u00a0min" if film.runtime else None,  # a line never begins with 'min'
         ", ".join(words.country_name(country) for country in film.countries),
-        words.language_name(film.language) if film.language else None,
     ]
-    return " · ".join(f for f in facts if f)
+    if start and language and not any(facts):
+        language = language[:1].upper() + language[1:]
+    return " · ".join(f for f in (*facts, language) if f)
 
 
 def _isolated(text: str) -> str:
