@@ -20,7 +20,16 @@ from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dopemail"
 LOCALES = PACKAGE / "locales"
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "NP_": ((1, "c"), 2),
+    "NNP_": ((1, "c"), 2, 3),
+}
 # The code that renders what readers read (not the sender's nor the preview's own pages).
 METHODS = [
     ("send/**.py", "ignore"),

@@ -961,3 +961,55 @@ def test_a_showing_s_status_is_said_in_the_publication_s_language() -> None:
         "sam. 14 décembre, 20:00 (VOST) —\u00a0complet<br><s>dim. 15 décembre, 20:00</s> "
         "—\u00a0annulée"
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_screening_s_and_an_event_s_status_agree_with_what_they_are_said_of(
+    tmp_path: Path, language: str
+) -> None:
+    # 'Le Champo — annulée' (the venue is not what is cancelled) and 'Événement — annulée'
+    # (événement is masculine): 'annulée' is said of a séance, a showtime's alone.
+    root = _french(tmp_path / "pub", language)
+    entry = root / "entries" / "portrait.md"
+    text = entry.read_text(encoding="utf-8")
+    text = text.replace(
+        "    times: [2024-01-30T20:30:00+01:00, 2024-02-01T14:00:00+01:00, 2024-02-02]\n",
+        "    times: [2024-01-30T20:30:00+01:00, 2024-02-01T14:00:00+01:00, 2024-02-02]\n"
+        "    status: annulée\n",
+    )
+    text = text.replace(
+        '    postal_code: "10178"\n',
+        '    postal_code: "10178"\n    times: [2024-02-03T20:00:00+01:00]\n    status: reportée\n',
+    )
+    text = text.replace(
+        "  - kind: q&a\n    participants: [Céline Sciamma]\n",
+        "  - kind: q&a\n    participants: [Céline Sciamma]\n    status: postponed\n",
+    )
+    text = text.replace(
+        "  - kind: talk\n    moderator: Claire Martin\n",
+        "  - kind: talk\n    moderator: Claire Martin\n    status: cancelled\n"
+        "  - kind: other\n    status: complet\n",
+    )
+    entry.write_text(text, encoding="utf-8")
+    build(root, jobs=1)
+    texts = _outputs(root)
+    if language == "fr":
+        said = [
+            "Le Champo —\u00a0séances annulées",
+            "Kino International —\u00a0séance reportée",
+            "Questions-réponses —\u00a0report",
+            "—\u00a0annulation",
+            "Événement —\u00a0complet",
+        ]
+    else:
+        said = [
+            "Le Champo —\u00a0cancelled",
+            "Kino International —\u00a0postponed",
+            "Q&A —\u00a0postponed",
+            "Talk —\u00a0cancelled",
+            "Event —\u00a0sold out",
+        ]
+    for name in ("page", "web version", "email.html", "email.txt"):
+        found = texts[name].replace("&nbsp;", NBSP)
+        assert [s for s in said if s not in found] == [], name
+        assert not re.search(r"—\s(annulée|reportée)\b", found), name

@@ -31,13 +31,15 @@ import markupsafe
 from .atomic import clear_leftovers, replace_file
 from .errors import DopemailError, TemplateError, closest, line_at, raise_all
 from .languages import language_direction
-from .models import CALLED_OFF, CANCELLED
+from .models import CALLED_OFF, CANCELLED, Event, Screening
 from .moments import WholeDay, machine_time
 
 # The English dates and names, moved to wording.py, are imported from here too.
 from .wording import (
     ENGLISH,
     N_,
+    NNP_,
+    NP_,
     Wording,
     date_range,
     long_date,
@@ -85,30 +87,56 @@ _STATUSES = {
 }
 
 
-def status_word(status: str, words: Wording = ENGLISH) -> str:
-    """A status ('sold out', 'cancelled', 'postponed') in the publication's language
-    ('complet' in French)."""
-    known = _STATUSES.get(str(status))
-    return words.gettext(known) if known else str(status)
+#: The same, said of a whole screening (a venue's every showing) and of an event, in the
+#: words of a language whose 'cancelled' agrees with what is: French says 'séances annulées'
+#: of a venue (its name is not what is cancelled), and a noun of an event ('annulation'),
+#: whose heading may be of either gender.
+_SCREENING_STATUSES = {
+    "sold out": NNP_("screening", "sold out", "sold out"),
+    "cancelled": NNP_("screening", "cancelled", "cancelled"),
+    "canceled": NNP_("screening", "canceled", "canceled"),
+    "postponed": NNP_("screening", "postponed", "postponed"),
+}
+_EVENT_STATUSES = {
+    "sold out": NP_("event", "sold out"),
+    "cancelled": NP_("event", "cancelled"),
+    "canceled": NP_("event", "canceled"),
+    "postponed": NP_("event", "postponed"),
+}
 
 
-def status_suffix(status: str | None, words: Wording = ENGLISH) -> str:
+def status_word(status: str, words: Wording = ENGLISH, of: Any = None) -> str:
+    """A status ('sold out', 'cancelled', 'postponed') in the publication's language, said
+    of a showtime ('complet', 'annulée' in French), or ``of`` a screening ('séances
+    annulées', 'séance annulée' of a venue with one showtime) or an event ('annulation')."""
+    status = str(status)
+    if isinstance(of, Screening) and status in _SCREENING_STATUSES:
+        # No times listed (a run's dates, or none): every showing there, many.
+        many = len(of.times) if of.times else 2
+        return words.npgettext("screening", status, status, many)
+    if isinstance(of, Event) and status in _EVENT_STATUSES:
+        return words.pgettext("event", status)
+    known = _STATUSES.get(status)
+    return words.gettext(known) if known else status
+
+
+def status_suffix(status: str | None, words: Wording = ENGLISH, of: Any = None) -> str:
     """' — sold out', to follow what it is the status of where that is written apart (a
-    venue in bold, a link); nothing without a status."""
+    venue in bold, a link); nothing without a status. ``of``: the screening or the event it
+    is the status of (see :func:`status_word`); a showtime's without."""
     if not status:
         return ""
+    said = status_word(status, words, of)
     # The dash kept with its word: a line ending "... Triet) —" and "complet" alone below.
-    return (words.gettext(" — %(status)s") % {"status": status_word(status, words)}).replace(
-        "— ", "—\u00a0"
-    )
+    return (words.gettext(" — %(status)s") % {"status": said}).replace("— ", "—\u00a0")
 
 
-def with_status(shown: Any, status: str | None, words: Wording = ENGLISH) -> Any:
+def with_status(shown: Any, status: str | None, words: Wording = ENGLISH, of: Any = None) -> Any:
     """``shown`` (a venue, an event's heading, a time), followed by its status when it has
-    one: 'Landmark Sunset — sold out'. HTML stays HTML."""
+    one: 'Landmark Sunset — sold out'. HTML stays HTML. ``of``: as :func:`status_suffix`'s."""
     if not status:
         return shown
-    after = status_suffix(status, words)
+    after = status_suffix(status, words, of)
     if isinstance(shown, markupsafe.Markup):
         return shown + after
     return f"{shown}{after}"

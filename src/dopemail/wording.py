@@ -60,6 +60,16 @@ MONTHS = (
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # date.weekday()'s order
 
 
+def NP_(context: str, message: str) -> str:  # noqa: N802 - as N_, with a context
+    """Mark ``message``, said in ``context``, for the catalog where it is written."""
+    return message
+
+
+def NNP_(context: str, singular: str, plural: str) -> str:  # noqa: N802 - as N_, plural
+    """Mark ``singular`` and its ``plural``, said in ``context``, for the catalog."""
+    return singular
+
+
 def join_names(names: Iterable[str], conjunction: str = "and") -> str:
     """'A', 'A and B', 'A, B, and C' (the serial comma, as the magazine prints it)."""
     items = [n for n in names if n]
@@ -149,6 +159,14 @@ def _same_plural(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+def _same_in_context(context: str, message: str) -> str:
+    return message
+
+
+def _same_plural_in_context(context: str, singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
 @dataclass(frozen=True)
 class Wording:
     """The words and dates of one language, as the templates and filters write them."""
@@ -158,6 +176,10 @@ class Wording:
     locale: str  #: for og:locale: 'fr_FR', 'fr_CA'; English keeps the tag as written
     gettext: Callable[[str], str] = _same
     ngettext: Callable[[str, str, int], str] = _same_plural
+    #: A word said of one thing, which another language says otherwise of another (French
+    #: agrees 'annulée' with a séance): ``pgettext(context, message)``, as gettext's.
+    pgettext: Callable[[str, str], str] = _same_in_context
+    npgettext: Callable[[str, str, str, int], str] = _same_plural_in_context
     long_date: Callable[[date | datetime | None], str] = long_date
     date_range: Callable[[date | None, date | None], str] = date_range
     show_time: Callable[..., str] = show_time
@@ -217,6 +239,8 @@ def wording_for(language: str) -> Wording:
         shown,
         gettext=translations.gettext,
         ngettext=translations.ngettext,
+        pgettext=translations.pgettext,
+        npgettext=translations.npgettext,
         long_date=cldr.long_date,
         date_range=cldr.make_range(translations.gettext),
         show_time=cldr.show_time,
