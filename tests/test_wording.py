@@ -597,6 +597,8 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     entry = (root / "entries" / "cleo-de-5-a-7.md").read_text(encoding="utf-8")
     assert "Écrivez l’article ici, en Markdown." in entry
     assert "# title: " not in entry and "Nom du réalisateur" in entry
+    # Its kinds' French words, which it reads (the English ones were listed alone).
+    assert "# critique, actualité, événement, festival, dossier, entretien" in entry
     # Its examples are a Paris publication's: times at Paris's offset on their day (they
     # were "-08:00", Los Angeles's), an address in Paris.
     assert "#     times: [2024-03-08T19:30:00+01:00]" in entry and "-08:00" not in entry
@@ -1013,3 +1015,45 @@ def test_a_screening_s_and_an_event_s_status_agree_with_what_they_are_said_of(
         found = texts[name].replace("&nbsp;", NBSP)
         assert [s for s in said if s not in found] == [], name
         assert not re.search(r"—\s(annulée|reportée)\b", found), name
+
+
+def test_a_french_entry_may_name_its_kind_in_french_and_is_told_the_french_words(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from dopemail.load import load_workspace
+
+    # 'kind: critique' was refused while 'status: annulée' was read; 'épuisé' was quoted
+    # 'epuise', as read, and the hint listed the English words alone.
+    root = _french(tmp_path / "pub")
+    portrait = root / "entries" / "portrait.md"
+    second = root / "entries" / "demoiselles.md"
+    portrait.write_text(
+        portrait.read_text(encoding="utf-8").replace("kind: review", "kind: Critique"),
+        encoding="utf-8",
+    )
+    text = second.read_text(encoding="utf-8").replace("kind: event", "kind: actualité")
+    second.write_text(text, encoding="utf-8")
+    kinds = {e.slug: e.meta.kind for e in load_workspace(root).entries}
+    assert kinds == {"portrait": "review", "demoiselles": "news"}
+    text = text.replace("kind: actualité", "kind: Chronique")
+    meta, _, body = text.partition("\n---\n")
+    screening = "screenings:\n  - venue: Le Champo\n    address: 51 rue des Écoles\n"
+    text = f"{meta}\n{screening}    city: Paris\n    status: épuisé\n---\n{body}"
+    second.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--root", str(root)])
+    assert checked.exit_code == 1
+    said = checked.output
+    assert "(got 'Chronique')" in said and "(got 'épuisé')" in said, said
+    assert "in French: critique, actualité (or actu), événement, festival, dossier" in said
+    assert "in French: complet, annulée, reportée" in said
+    # An English publication's hint is as it was.
+    config = root / "dopemail.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('language = "fr"', 'language = "en"'),
+        encoding="utf-8",
+    )
+    checked = runner.invoke(cli, ["check", "--root", str(root)])
+    assert "(got 'épuisé')" in checked.output and "in French" not in checked.output

@@ -714,7 +714,7 @@ def _status_word(value: Any) -> Any:
     # 'Sold Out', 'SOLD-OUT', 'sold_out', 'soldout': the status meant, not a mistake.
     if not isinstance(value, str):
         return value
-    words = _folded(value)
+    words = folded(value)
     if words in _MOVED:
         # Its nearest spelling is 'canceled', the opposite: a showing moved still takes place.
         raise ValueError(
@@ -728,14 +728,14 @@ def _status_word(value: Any) -> Any:
 _MOVED = frozenset(("rescheduled", "moved", "delayed", "changed", "new time", "new date"))
 
 
-def _folded(value: str) -> str:
+def folded(value: str) -> str:
     """A status as written, lowercase, its words one space apart and its accents dropped
     ('Sold-Out', 'ANNULÉE', 'annulee' alike)."""
     words = " ".join(re.split(r"[\s_-]+", value.strip().lower()))
     return "".join(c for c in unicodedata.normalize("NFKD", words) if not unicodedata.combining(c))
 
 
-#: A status as an editor may write it otherwise (folded: see _folded): in one word, or in
+#: A status as an editor may write it otherwise (folded: see folded): in one word, or in
 #: French, the language of the publication's other city (what readers read follows the
 #: publication's language).
 _STATUS_SAID = {
@@ -822,7 +822,7 @@ def _showtime(value: Any, info: ValidationInfo) -> Any:
             return value  # (its missing 'at' told by Showtime)
         return {**value, "at": _parse_moment(value["at"], info)}
     said = _SAID_WITH_STATUS.match(value) if isinstance(value, str) else None
-    if said and _folded(said.group(2)) in _STATUS_WORDS:
+    if said and folded(said.group(2)) in _STATUS_WORDS:
         # '2024-06-13T19:00:00-07:00 (sold out)': the time and its status in one text, told
         # the status it is read as (the words are the statuses' own: a hint that works).
         at, status = said.group(1), _status_word(said.group(2))
@@ -1011,6 +1011,32 @@ class Image(Model):
 #: The kinds of piece an entry can be.
 EntryKind = Literal["review", "news", "event", "festival", "feature", "interview"]
 
+#: An entry's kind as an editor may write it in French (folded: see folded), as statuses.
+_KIND_SAID = {
+    "critique": "review",
+    **dict.fromkeys(("actualite", "actu", "actualites", "actus"), "news"),
+    "evenement": "event",
+    "dossier": "feature",
+    "entretien": "interview",
+}
+
+#: The French words read as each field's choices (its English ones, in order), which a
+#: French publication's hint lists beside them.
+FRENCH_CHOICES = {
+    ("sold out", "cancelled", "canceled", "postponed"): "complet, annulée, reportée",
+    ("review", "news", "event", "festival", "feature", "interview"): (
+        "critique, actualité (or actu), événement, festival, dossier, entretien"
+    ),
+}
+
+
+def _entry_kind(value: Any) -> Any:
+    # 'Review' is the kind meant; 'critique', 'Actualité' too, in French.
+    if not isinstance(value, str):
+        return value
+    words = folded(value)
+    return _KIND_SAID.get(words, value.strip().lower())
+
 
 def _entry_language(value: Any) -> Any:
     # Only ever a mark for screen readers and feeds, never printed: a name that marks nothing
@@ -1035,7 +1061,7 @@ class Entry(Model):
     """A film entry: a review or news piece with everything around the film."""
 
     title: Text = Field(description="The headline.")
-    kind: Annotated[EntryKind, BeforeValidator(_any_case)] = Field(
+    kind: Annotated[EntryKind, BeforeValidator(_entry_kind)] = Field(
         "review", description="What kind of piece this is."
     )
     slug: str | None = Field(

@@ -65,7 +65,9 @@ def validate(
         emptied = {e.loc for e in told if isinstance(e, CutValueError) and e.emptied}
         found = [
             (tuple(loc), ContentError(message, rel, line_of(doc.meta, loc), hint))
-            for loc, message, hint in describe_errors(exc, model, doc.meta, text)
+            for loc, message, hint in describe_errors(
+                exc, model, doc.meta, text, settings.publication.language
+            )
             if tuple(loc) not in emptied
         ]
         # A field that must be text is told so ('postal_code: 02134'): not twice.

@@ -13,6 +13,8 @@ from pydantic.fields import FieldInfo
 from .errors import closest, visible
 from .frontmatter import LineDict, LineList, plain_value
 from .languages import language_code
+from .models import FRENCH_CHOICES, folded
+from .wording import primary
 
 
 def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -125,12 +127,17 @@ def field_path(loc: tuple[Any, ...]) -> str:
 
 
 def describe_errors(
-    exc: ValidationError, root: type[BaseModel], data: Any = None, source: str | None = None
+    exc: ValidationError,
+    root: type[BaseModel],
+    data: Any = None,
+    source: str | None = None,
+    language: str = "en",
 ) -> Iterator[tuple[tuple[Any, ...], str, str | None]]:
     """Yield ``(location, message, hint)`` for each problem pydantic found in ``data``.
 
     ``source``: the text ``data`` was parsed from (by :mod:`frontmatter`), to quote a value
-    as the editor wrote it where YAML read it as something else.
+    as the editor wrote it where YAML read it as something else. ``language``: the
+    publication's, whose words a choice's hint lists too (French's).
     """
     errors = [
         (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function"))), e)
@@ -333,10 +340,18 @@ def describe_errors(
             yield loc, said, hint
         elif kind == "literal_error":
             value = error.get("input")
+            typed = _value_at(data, loc)
+            if isinstance(typed, str) and folded(typed) == folded(str(value)):
+                # Quoted as typed: a status is read without its accents ('épuisé' was quoted
+                # 'epuise'), a kind in lowercase.
+                value = typed
             expected = str(error.get("ctx", {}).get("expected", ""))
             choices = re.findall(r"'([^']*)'", expected)
             close = closest(str(value), choices, cutoff=0.5)
             hint = f"write one of: {', '.join(choices)}" if choices else None
+            french = FRENCH_CHOICES.get(tuple(choices)) if primary(language) == "fr" else None
+            if hint and french:
+                hint += f", or in French: {french}"
             if close and hint:
                 hint = f"did you mean '{close}'? ({hint})"
             yield loc, f"{where}: {_lower_first(error['msg'])} (got {_got(value)})", hint
