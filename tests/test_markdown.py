@@ -467,8 +467,12 @@ def test_a_picture_wider_than_the_column_is_fitted_however_its_width_is_written(
     for written in ('width="1200px" height="1800px"', 'width=" 1200 " height="1800"'):
         html = fit_pictures(f'<p><img src="https://x.example/a.jpg" alt="A" {written}></p>', 552)
         assert 'width="552" height="828"' in html, html
+    # Narrower, its own width, and no wider than a phone's column: its width attribute held
+    # the email that wide while pictures were blocked.
     narrow = '<img src="https://x.example/a.jpg" alt="A" width="300" height="200">'
-    assert fit_pictures(narrow, 552) == narrow
+    assert fit_pictures(narrow, 552) == narrow[:-1] + ' style="width:100%;max-width:300px">'
+    styled = narrow[:-1] + ' style="float:right">'  # an editor's own style is theirs
+    assert fit_pictures(styled, 552) == styled
 
 
 def test_a_text_part_line_never_starts_with_a_quotation_mark() -> None:

@@ -1884,7 +1884,7 @@ def test_an_unknown_filter_is_named_with_the_one_meant_and_those_there_are(
     workspace: Path, run_cli
 ) -> None:
     rel = "templates/email/film_card.mjml.j2"
-    _break(workspace, rel, "{{ item.summary }}", "{{ item.summary | long_dat }}")
+    _break(workspace, rel, "{{ m.kind | kind_word }}", "{{ m.kind | long_dat }}")
     code, output = run_cli("build", "--root", workspace)
     assert code == 1 and "Traceback" not in output
     line = _line_of(workspace, rel, "long_dat")
