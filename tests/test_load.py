@@ -4601,6 +4601,29 @@ def test_a_merge_conflict_left_in_a_file_is_told_as_one(workspace: Path, where: 
         f"a merge conflict is left in it (lines {at + 1}-{at + 5}): both versions are in the file",
     )
     assert error.hint.startswith("keep the lines you want, and delete the <<<<<<<")
+    assert "|||||||" not in error.hint  # no base section here: none to name
+
+
+@pytest.mark.parametrize("where", ["entries/quiet-hours.md", "dopemail.toml"])
+def test_a_diff3_conflict_s_base_is_named_in_the_hint(workspace: Path, where: str) -> None:
+    # With merge.conflictstyle=diff3 a '|||||||' line and the base's lines sit before the
+    # '=======': following a hint that named only the three other markers left them in.
+    path = workspace / where
+    lines = path.read_text("utf-8").split("\n")
+    at = len(lines) - 3 if where.endswith(".md") else 3
+    lines[at:at] = [
+        "<<<<<<< HEAD",
+        lines[at - 1],
+        "||||||| merged common ancestors",
+        lines[at - 1] + " (base)",
+        "=======",
+        lines[at - 1] + " (theirs)",
+        ">>>>>>> theirs",
+    ]
+    path.write_text("\n".join(lines), "utf-8")
+    (error,) = [e for e in reported(workspace) if e.path == where]
+    assert error.message.startswith(f"a merge conflict is left in it (lines {at + 1}-{at + 7})")
+    assert "the ||||||| line and the lines below it up to =======" in error.hint, error.hint
 
 
 def _still() -> Any:

@@ -309,6 +309,9 @@ def one_line(text: str) -> str:
 
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?$", re.MULTILINE)
+# The base's section git adds with merge.conflictstyle=diff3 (or zdiff3): its lines are the
+# version both sides started from, to delete too.
+_BASE = re.compile(r"^\|{7}(?: .*)?$", re.MULTILINE)
 
 
 def merge_conflict(text: str, path: str) -> DopemailError | None:
@@ -341,12 +344,17 @@ def merge_conflict(text: str, path: str) -> DopemailError | None:
     if len(lines) < 2:
         return None
     first, last = lines[0], lines[-1]
+    based = any(first < text.count("\n", 0, m.start()) + 1 < last for m in _BASE.finditer(text))
     return DopemailError(
         f"a merge conflict is left in it (lines {first}-{last}): both versions are in the file",
         path,
         first,
-        "keep the lines you want, and delete the <<<<<<<, ======= and >>>>>>> lines and the "
-        "version you do not want",
+        "keep the lines you want, and delete the <<<<<<<, ======= and >>>>>>> lines, the "
+        "||||||| line and the lines below it up to ======= (the version both sides started "
+        "from), and the version you do not want"
+        if based
+        else "keep the lines you want, and delete the <<<<<<<, ======= and >>>>>>> lines and "
+        "the version you do not want",
     )
 
 
