@@ -1111,6 +1111,28 @@ def test_a_template_emptied_while_previewing_is_shown_and_then_recovers(tmp_path
     assert b"<main>" in snapshot.outputs["site/index.html"]
 
 
+def test_a_merge_conflict_in_a_template_is_shown_in_the_preview(tmp_path: Path) -> None:
+    # A pull that conflicted in a template: the preview showed both sides and the markers.
+    root = write_publication(tmp_path)
+    template = root / "templates/entry_item.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    mine = "<li>{{ entry.meta.title }}</li>"
+    template.write_text(f"<<<<<<< HEAD\n{mine}\n=======\n{mine}!\n>>>>>>> 1a2b3c4\n", "utf-8")
+    problems = state.rebuild({"templates/entry_item.html.j2"}).problems
+    assert [(p.location, p.message) for p in problems] == [
+        (
+            "templates/entry_item.html.j2:1",
+            "a merge conflict is left in it (lines 1-5): both versions are in the file",
+        )
+    ]
+    template.write_text(f"{mine}\n", "utf-8")
+    snapshot = state.rebuild({"templates/entry_item.html.j2"})
+    assert not snapshot.problems
+    assert b"<<<<<<<" not in snapshot.outputs["site/index.html"]
+
+
 def _kept_elsewhere(root: Path, rel: str, elsewhere: Path) -> Path:
     """Move the workspace's folder ``rel`` to ``elsewhere`` and link it back in its place."""
     elsewhere.parent.mkdir(parents=True, exist_ok=True)

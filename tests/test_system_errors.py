@@ -128,6 +128,34 @@ def test_a_control_character_in_a_template_is_told_at_its_line(
     assert _outputs(workspace) == before
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["entry_item.html.j2", "email/film_card.mjml.j2", "email/issue.txt.j2", "new_entry.md.j2"],
+)
+def test_a_merge_conflict_left_in_a_template_is_told_at_its_lines(
+    workspace: Path, run_cli, name: str
+) -> None:
+    # Entries, issues and dopemail.toml told it; a template's was published: '<<<<<<<' on
+    # the home page and every entry listed twice, with build and check saying ok.
+    build(workspace)
+    before = _outputs(workspace)
+    source = (DEFAULTS / name).read_text("utf-8").split("\n")
+    at = next(i for i, text in enumerate(source) if text.strip() and "{#" not in text)
+    source[at:at] = ["<<<<<<< HEAD", source[at], "=======", source[at] + " ", ">>>>>>> 1a2b3c4"]
+    override = workspace / "templates" / name
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("\n".join(source), encoding="utf-8")
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            f"templates/{name}:{at + 1}: a merge conflict is left in it (lines {at + 1}-"
+            f"{at + 5}): both versions are in the file"
+        ) in output, output
+        assert "delete the <<<<<<<, ======= and >>>>>>> lines" in output
+    assert _outputs(workspace) == before
+
+
 def test_a_scaffold_template_that_does_not_compile_is_told_by_check_and_build(
     workspace: Path, run_cli
 ) -> None:

@@ -29,7 +29,7 @@ import jinja2
 import markupsafe
 
 from .atomic import clear_leftovers, replace_file
-from .errors import DopemailError, TemplateError, closest, line_at, raise_all
+from .errors import DopemailError, TemplateError, closest, line_at, merge_conflict, raise_all
 from .languages import language_direction
 from .models import CALLED_OFF, CANCELLED, Event, Screening
 from .moments import WholeDay, machine_time
@@ -1078,6 +1078,13 @@ class _OwnTemplates(jinja2.FileSystemLoader):
                 f"write the template (dopemail's own is {default_template(template)}, a start), "
                 "or delete the file to use dopemail's",
             )
+        # Else published: both sides and the markers in every page it makes (an entry item's
+        # twice over), the build and check saying nothing.
+        conflict = (
+            merge_conflict(source, _shown(filename, self.root)) if "<<<<<<<" in source else None
+        )
+        if conflict is not None:
+            raise TemplateError(conflict.message, conflict.path, conflict.line, conflict.hint)
         from .validation import CONTROL  # loaded by then: the entries' models need it
 
         control = CONTROL.search(source)
