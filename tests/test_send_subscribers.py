@@ -336,6 +336,64 @@ def test_a_stray_quote_stops_the_send_at_its_line(header, rows, tmp_path, monkey
     assert read_counts(root / LEDGER_PATH, 1)["sent"] == 0
 
 
+@pytest.mark.parametrize("where", ["subscribers.csv", "lists/readers.csv"])
+def test_a_merge_conflict_in_the_list_stops_the_send_and_the_dry_run(
+    where, tmp_path, monkeypatch
+) -> None:
+    # Two editors adding readers: the marker lines were skipped as invalid addresses ("line
+    # 3: <<<<<<< HEAD: invalid") and both sides' readers mailed.
+    from click.testing import CliRunner
+    from sendserver import env, make_workspace
+
+    from dopemail.cli import cli
+    from dopemail.send.ledger import LEDGER_PATH, read_counts
+
+    root = make_workspace(tmp_path / "pub", send=f'subscribers = "{where}"')
+    path = root / where
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "email,name,status\nada@example.com,Ada,subscribed\n<<<<<<< HEAD\n"
+        "bob@example.com,Bob,subscribed\n=======\ncy@example.com,Cy,subscribed\n"
+        ">>>>>>> 1a2b3c4 (Add Cy)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    for args in (["send", "1"], ["send", "1", "--yes", "--no-progress"]):
+        result = CliRunner().invoke(cli, args, env=env())
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert (
+            f"{where}:3: a merge conflict is left in it (lines 3-7): both versions are in the file"
+        ) in result.output
+        assert "hint: keep the lines you want, and delete the <<<<<<<" in result.output
+    assert not (root / "outbox").exists()
+    assert read_counts(root / LEDGER_PATH, 1)["sent"] == 0
+
+
+def test_a_merge_conflict_is_found_wherever_it_is_in_a_long_list(tmp_path) -> None:
+    # The list is searched a chunk at a time: a marker cut by a chunk's end is found too, at
+    # the line the CSV reader counts (Windows line ends).
+    from dopemail.send.subscribers import _CHUNK
+
+    path = tmp_path / "subscribers.csv"
+    head = "email,name,status\r\n"
+    row = "reader@example.com,Reader,subscribed\r\n"
+    last = "@example.com,,subscribed\r\n"
+    end = _CHUNK - 3  # the marker's first 3 characters in the first chunk read
+    rows = row * ((end - len(head) - len(last)) // len(row))
+    before = head + rows + "x" * (end - len(head) - len(rows) - len(last)) + last
+    assert len(before) == end
+    path.write_bytes(
+        (before + "<<<<<<< HEAD\r\na@b.com,,subscribed\r\n=======\r\n>>>>>>> x\r\n").encode()
+    )
+    line = before.count("\n") + 1
+    with pytest.raises(SendError) as caught:
+        list(read_subscribers(path))
+    assert (caught.value.line, caught.value.message) == (
+        line,
+        f"a merge conflict is left in it (lines {line}-{line + 3}): both versions are in the file",
+    )
+
+
 def test_a_quoted_cell_over_several_lines_is_still_read(tmp_path) -> None:
     path = tmp_path / "subscribers.csv"
     path.write_text(

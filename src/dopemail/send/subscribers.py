@@ -9,7 +9,8 @@ Only ``status`` = ``subscribed`` (or ``active``) is mailed. ``unsubscribed``, ``
 ``complained`` and any other status are skipped (a list without a ``status`` column is
 refused: it cannot say who left), and so are addresses that fail the syntax check
 (``email-validator``, no network) and repeats of an address already seen. Every skipped row is
-reported with its line and the reason. Nothing here holds the whole list in memory: rows are
+reported with its line and the reason; a git merge conflict left in the list is refused, at
+its lines, before any row is read. Nothing here holds the whole list in memory: rows are
 yielded as they are read, and duplicates are found by the ledger (SQLite), not by a Python set.
 """
 
@@ -32,7 +33,7 @@ try:  # the mailbox names email-validator lowercases (postmaster, abuse, ...)
 except ImportError:  # pragma: no cover - moved: every local part then goes the long way
     CASE_INSENSITIVE_MAILBOX_NAMES = None
 
-from ..errors import SendError, not_utf8
+from ..errors import SendError, merge_conflict, not_utf8
 
 MAILABLE = frozenset({"subscribed", "active"})
 #: The reason given a row queued, then taken back by a later row of the same address
@@ -142,6 +143,7 @@ def _open(path: Path) -> IO[str]:
 def read_subscribers(path: Path) -> Iterator[Row]:
     """Yield every data row of the CSV at ``path``, checked, in file order."""
     with _open(path) as handle:
+        _refuse_conflict(path)
         lines = _Lines(handle)
         reader = csv.reader(lines)
         try:
@@ -181,6 +183,33 @@ def read_subscribers(path: Path) -> Iterator[Row]:
                 # cells, and 'Orson' was read as the status.
                 row = _name_split(row, record, at_name)
             yield row
+
+
+_MARKER = b"<<<<<<<"
+#: How much of the list is searched for it at once: little beside what reading it holds.
+_CHUNK = 1 << 16
+
+
+def _refuse_conflict(path: Path) -> None:
+    """Stop at a git merge conflict left in the list, before any row is read: its marker
+    lines were skipped as invalid addresses and both sides' readers mailed. The file is
+    searched a chunk at a time (at the speed of the disk), and read whole only when a
+    marker is in it."""
+    with path.open("rb") as handle:
+        tail = b""
+        while chunk := handle.read(_CHUNK):
+            if _MARKER in chunk or _MARKER in tail + chunk[:6]:
+                break
+            tail = chunk[-6:]
+        else:
+            return
+        handle.seek(0)
+        data = handle.read()
+    # Lines counted as the CSV reader counts them (a lone \r ends one too).
+    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    conflict = merge_conflict(text, str(_shown(path)))
+    if conflict is not None:
+        raise SendError(conflict.message, _shown(path), conflict.line, conflict.hint)
 
 
 # What else a spreadsheet separates columns with: semicolons (its regional setting), tabs (a
