@@ -46,6 +46,31 @@ def test_committed_feeds_match_a_fresh_build(workspace: Path) -> None:
     assert snapshot(workspace / "feeds") == snapshot(REPO / "feeds")
 
 
+def _git(*args: str) -> str:
+    """Run git with none of this machine's settings but a name to commit under."""
+    isolated = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    who = ["-c", "user.name=Ada", "-c", "user.email=ada@example.com"]
+    done = subprocess.run(["git", *who, *args], check=True, capture_output=True, env=isolated)
+    return done.stdout.decode()
+
+
+def test_a_clone_that_converts_line_ends_builds_its_feeds_unchanged(tmp_path: Path) -> None:
+    # A Windows clone (core.autocrlf=true) checked feeds/ out with CRLF, the build wrote
+    # them with LF, and git showed them modified after every build.
+    origin = copy_publication(tmp_path / "origin")
+    shutil.copytree(REPO / "feeds", origin / "feeds")
+    for name in (".gitattributes", ".gitignore"):
+        shutil.copy2(REPO / name, origin / name)
+    _git("init", "-q", str(origin))
+    _git("-C", str(origin), "add", ".")
+    _git("-C", str(origin), "commit", "-q", "-m", "sample")
+    clone = tmp_path / "carol"
+    _git("clone", "-q", "--config", "core.autocrlf=true", str(origin), str(clone))
+    assert b"\r\n" in (clone / "dopemail.toml").read_bytes()  # the clone converts
+    build(clone)
+    assert _git("-C", str(clone), "status", "--porcelain") == ""
+
+
 @pytest.mark.parametrize("marks", ["“…”", '"…"', "« … »"])
 def test_a_pull_quote_copied_with_its_marks_is_shown_with_one_pair(
     marks: str, workspace: Path
