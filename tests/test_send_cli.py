@@ -887,7 +887,11 @@ def test_a_send_that_reached_everyone_says_to_mark_the_issue_sent(done, told) ->
     status = done.pop("status", "ready")
     issue = BuiltIssue(3, "x", "S", "", "https://e.example/", "", "", Path("f"), status=status)
     summary = SendSummary(issue, done.pop("provider", "outbox"), "/tmp/outbox", "send", **done)
-    said = "set 'status: sent' in issues/3-x.md, then run dopemail build"
+    said = (
+        "set 'status: sent' in issues/3-x.md, then run dopemail build; in git, commit and push "
+        "that change now (other clones have no send ledger: that status is what keeps them "
+        "from mailing the issue again)"
+    )
     lines = describe_result(summary)
     assert any(line.startswith("next: ") and line.endswith(said) for line in lines) is told
     if told and summary.provider == "outbox":  # the files named, also on a run sending none

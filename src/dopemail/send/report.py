@@ -317,7 +317,13 @@ def _mark_sent(summary: SendSummary) -> list[str]:
     done = not (summary.failed or summary.failed_before or summary.stopped or summary.unsettled)
     if not done or issue.status == "sent" or not (summary.sent or summary.already_sent):
         return []
-    mark = f"set 'status: sent' in {issue.source}, then run dopemail build"
+    # Committed and pushed at once: another clone has no ledger, and the status is all that
+    # keeps it from mailing every reader again.
+    mark = (
+        f"set 'status: sent' in {issue.source}, then run dopemail build; in git, commit and "
+        "push that change now (other clones have no send ledger: that status is what keeps "
+        "them from mailing the issue again)"
+    )
     folder = summary.outbox_folder()
     if folder is not None:
         return [f"next: once the files in {folder} are mailed on, {mark}"]
