@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
+from conftest import REPO
 from sendserver import readers, write_subscribers
 
 from dopemail.errors import SendError
-from dopemail.send.ledger import GONE, Ledger
+from dopemail.send.ledger import GONE, LEDGER_PATH, Ledger, read_counts
 from dopemail.send.message import Recipient
 from dopemail.send.providers.base import Outcome
 from dopemail.send.subscribers import SkipReport, read_subscribers
@@ -158,3 +166,29 @@ def test_every_row_of_the_list_is_counted_once(ledger, tmp_path) -> None:
     assert report.total == len(rows) - 1
     assert report.counts["unsubscribed on a later line"] == 1
     assert (2, "ada@example.com", "unsubscribed on a later line: line 4") in report.examples
+
+
+def test_the_readme_s_git_clean_keeps_the_ledger(tmp_path: Path) -> None:
+    # `git clean -x` (or -X) deletes what .gitignore lists, .dopemail/ and the ledger in it:
+    # the README said only that `make clean` keeps it, and a clone cleaned so would mail
+    # every reader of a sent issue again.
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    found = re.findall(r"`(git clean -fd([xX]) [^`]*)`", readme)
+    assert {option for _, option in found} == {"x", "X"}, found
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    root = tmp_path / "pub"
+    root.mkdir()
+    shutil.copy2(REPO / ".gitignore", root / ".gitignore")
+    who = ["-c", "user.name=Ada", "-c", "user.email=ada@example.com"]
+    for args in (["init", "-q"], ["add", ".gitignore"], ["commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *who, *args], cwd=root, check=True, env=env, capture_output=True)
+    for command, _ in found:
+        with Ledger(root / LEDGER_PATH) as ledger:
+            ledger.start(1, "1-first", "digest", "outbox", "outbox")
+            ledger.sync(1, read_subscribers(write_subscribers(tmp_path, readers(3))), SkipReport())
+        for made in ("site/index.html", ".dopemail/cache/x", "outbox/1-first/a.eml"):
+            (root / made).parent.mkdir(parents=True, exist_ok=True)
+            (root / made).write_text("x", encoding="utf-8")
+        subprocess.run(shlex.split(command), cwd=root, check=True, env=env, capture_output=True)
+        assert read_counts(root / LEDGER_PATH, 1)["pending"] == 3, command
+        assert not (root / "site").exists() and not (root / "outbox").exists(), command
