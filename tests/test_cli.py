@@ -1121,6 +1121,8 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     output = built(run_cli, workspace)
     assert "issue 1 was sent, and this build changed" in output, output
     assert "undo what changed it (its own text, an entry it gathers, a picture" in output, output
+    # A teammate's older dopemail changes every issue too (outputs flip back and forth).
+    assert "a different dopemail version: build with the one your team uses)" in output, output
     assert "undo the edit" not in output, output
     # So too with a new entry written in the same build: its page, new, is no page that
     # stayed as it was (the hint named every entry of the issue, none of them edited).

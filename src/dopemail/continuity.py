@@ -216,9 +216,12 @@ def sent_issues_changed(
     ]
     if not changed:
         return []
+    # A teammate building with an older dopemail flips the outputs back and forth: named
+    # among the causes, with what undoes it.
     hint = (
         "a correction is fine; otherwise undo what changed it (its own text, an entry it "
-        "gathers, a picture, a template, the settings)"
+        "gathers, a picture, a template, the settings, a different dopemail version: build "
+        "with the one your team uses)"
     )
     if len(changed) > 3:  # a template or a setting changes every issue: said once
         numbers = number_runs(issue.meta.number for issue, _ in changed)
