@@ -98,7 +98,9 @@ def test_a_stop_during_a_retry_after_wait_ends_it_and_posts_nothing_more(
         took = time.monotonic() - asked
     assert took < PROMPT and process.returncode == 130, output
     # Said once, by the loop (the handler itself prints nothing: see below).
-    assert output.count("stopping after the current batch (Ctrl-C again to stop now)") == 1
+    # Worded by the signal: a service manager that sent SIGTERM has no Ctrl-C to press.
+    again = "send SIGTERM or Ctrl-C again" if signum == signal.SIGTERM else "Ctrl-C again"
+    assert output.count(f"stopping after the current batch ({again} to stop now)") == 1
     assert seen == 1 and len(server.requests) == 1, "a request was started after the stop"
     assert not server.deliveries
     assert ledger_states(root) == {"pending": 5, "batches in flight": 0}

@@ -697,6 +697,8 @@ class _Run:
         #: every wait of the workers ends, and they start no request after it.
         self._stop = StopFlag()
         self._announced = False  # "stopping after the current batch" was said
+        #: The signal that asked the send to stop, to word how to stop it at once.
+        self._signum = signal.SIGINT
         self.summary = SendSummary(
             issue,
             provider.name,
@@ -1522,7 +1524,11 @@ class _Run:
         """Say, once, that Ctrl-C was heard: here, in the loop's thread, not in the handler."""
         if self.stopping and not self._announced:
             self._announced = True
-            self.reporter.say("stopping after the current batch (Ctrl-C again to stop now)")
+            # A service manager sends SIGTERM, and there is no keyboard to press Ctrl-C on.
+            again = (
+                "send SIGTERM or Ctrl-C again" if self._signum == signal.SIGTERM else "Ctrl-C again"
+            )
+            self.reporter.say(f"stopping after the current batch ({again} to stop now)")
 
     def _abandon(self) -> None:
         """The loop is gone: the workers stop waiting and start no request."""
@@ -1550,12 +1556,13 @@ class _Run:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         """Ctrl-C or SIGTERM, in the main thread wherever it was.
 
-        Two assignments and nothing else: no printing, no lock. The thread may hold, where the
+        Assignments and nothing else: no printing, no lock. The thread may hold, where the
         signal landed, the console's or the progress bar's lock, which printing would wait for
         while the bar's refresh thread waited for the other (seen: a send hung by one SIGTERM).
         """
         if self.stopping:  # asked twice: stop now, leaving the batch in flight
             raise KeyboardInterrupt
+        self._signum = signum
         self.stopping = True
         self._stop.set()  # ends the workers' waits at once; they start no new request
 
