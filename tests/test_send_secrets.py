@@ -3,6 +3,7 @@ them back in an error message."""
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from rich.console import Console
@@ -117,6 +119,38 @@ def test_a_key_echoed_in_a_status_line_or_a_message_id_is_kept_out(server, tmp_p
     assert summary.sent == 3
     written = everything_written(root)
     assert KEY.encode() not in written and b"***-0" in written
+
+
+#: A key with characters that URLs and HTML escape.
+ODD_KEY = 'Sk_live/ab+cd&ef"gh<ij>kl-0123456789'
+
+
+def lower_hex(spelled: str) -> str:
+    """``spelled`` with its percent escapes in lower case hex (%2f), as some servers write."""
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), spelled)
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        quote(ODD_KEY, safe=""),
+        lower_hex(quote(ODD_KEY, safe="")),
+        quote(ODD_KEY),  # its '/' kept
+        quote_plus(ODD_KEY),
+        lower_hex(quote_plus(ODD_KEY)),
+        html.escape(ODD_KEY),
+    ],
+)
+def test_a_key_echoed_percent_encoded_or_html_escaped_is_hidden_whole(tmp_path, spelled) -> None:
+    # The percent-encoded spellings were shown in full, and the HTML-escaped one came out
+    # garbled ('***&quot;***amp;***'), a piece of the key between the stars.
+    with LoopbackServer(key=ODD_KEY) as odd:
+        root = make_workspace(tmp_path, provider="postmark", server=odd)
+        odd.queue(Reply(422, {"ErrorCode": 300, "Message": f"bad key {spelled} for From"}))
+        with pytest.raises(DopemailError) as refused:
+            send_issue(root, "1", SendOptions(yes=True), env=env("postmark", ODD_KEY))
+    shown = str(refused.value)
+    assert "bad key *** for From" in shown, shown
 
 
 def test_outbox_files_and_ledger_hold_no_secret(tmp_path) -> None:

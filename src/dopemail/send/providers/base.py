@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import html
 import json
 import re
 import threading
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -142,14 +144,27 @@ _HALF = _PIECE // 2  # see HttpApi.redact
 
 
 def _escaped(secret: str) -> set[str]:
-    """``secret`` and the ways code quotes it: repr, JSON, bytes' repr, unicode_escape."""
+    """``secret`` and the ways code quotes it: repr, JSON, bytes' repr, unicode_escape, HTML."""
     return {
         secret,
         repr(secret)[1:-1],
         json.dumps(secret)[1:-1],
         repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
         secret.encode("unicode_escape").decode("ascii"),
+        html.escape(secret),
+        html.escape(secret, quote=False),
     }
+
+
+def _percent_encoded(secret: str) -> set[str]:
+    """``secret`` as a URL or a form carries it (``quote``, ``quote_plus``), with its escapes
+    in upper and in lower case hex: a server echoing the query or the body it got spells it
+    so."""
+    found = set()
+    for spelled in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
+        found.add(spelled)
+        found.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), spelled))
+    return found
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -180,8 +195,9 @@ class HttpApi:
         self.timeout = timeout
         self._key = key
         # Basic auth carries the key base64-encoded: hide that spelling too, and each one's
-        # escaped forms (repr, JSON, bytes), as exceptions and providers quote them; and the
-        # key alone in base64 and in hex, as a server's debugging echo may give it.
+        # escaped forms (repr, JSON, bytes, HTML), as exceptions and providers quote them; the
+        # key alone in base64 and in hex, as a server's debugging echo may give it; and each
+        # of those percent-encoded, as an echo of a URL or a form gives it.
         raw = key.encode()
         spellings = {
             key,
@@ -191,6 +207,7 @@ class HttpApi:
             raw.hex(),
             raw.hex().upper(),
         }
+        spellings |= {form for spelling in spellings for form in _percent_encoded(spelling)}
         self._secrets = sorted(
             {form for spelling in spellings if spelling for form in _escaped(spelling)},
             key=len,
