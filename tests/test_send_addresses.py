@@ -24,6 +24,7 @@ ROWS = [
     ("ada@example.com", "Ada\nLovelace", "subscribed", "", ""),
     ("bob@bücher.example", "Bob\r\nBücher", "subscribed", "", ""),
     ("tab@example.com", "Tab\tby\x07name", "subscribed", "", ""),
+    ('"john doe"@example.com', "John", "subscribed", "", ""),
 ]
 
 
@@ -42,10 +43,16 @@ def test_unsendable_addresses_are_skipped_and_names_cleaned(provider, server, tm
     root = make_workspace(tmp_path, provider=provider, server=server, subscribers=ROWS)
     summary = send_issue(root, "1", YES, env=env(provider), reporter=quiet())
     assert (summary.sent, summary.failed) == (3, 0)
-    assert summary.skipped is not None and summary.skipped.counts == {"invalid": 1}
-    ((line, email, reason),) = summary.skipped.examples
+    assert summary.skipped is not None and summary.skipped.counts == {"invalid": 2}
+    ((line, email, reason), quoted) = summary.skipped.examples
     assert (line, email) == (2, "josé@example.com")
     assert "characters before the @-sign are not supported: 'é'" in reason
+    # Valid (RFC 5322), but not mailed: said as unsupported, as josé@ is, not as not allowed.
+    assert quoted == (
+        8,  # (the names with line breaks take two lines each)
+        '"john doe"@example.com',
+        "invalid: Quoting the part before the @-sign is not supported: '\"john doe\"'.",
+    )
     report = (root / ".dopemail" / "1-first-issue-skipped.csv").read_text(encoding="utf-8")
     assert "josé@example.com,invalid" in report
     if provider == "postmark":

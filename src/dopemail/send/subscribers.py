@@ -86,7 +86,17 @@ def check_address(raw: str) -> str:
         # providers take, and few mail servers would accept it.
         return validate_email(raw, check_deliverability=False, allow_smtputf8=False).normalized
     except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from None
+        reason = str(exc)
+    try:
+        # Not mailed either, as few providers or mail servers take it: a quoted local part
+        # ("john doe"@) is valid all the same, and is said to be unsupported, as josé@ is.
+        validate_email(
+            raw, check_deliverability=False, allow_smtputf8=False, allow_quoted_local=True
+        )
+    except EmailNotValidError:
+        raise ValueError(reason) from None
+    local = raw.rpartition("@")[0]
+    raise ValueError(f"Quoting the part before the @-sign is not supported: '{local}'.")
 
 
 def sendable(address: str) -> str:
