@@ -263,9 +263,9 @@ def test_an_outbox_batch_left_in_flight_is_looked_for_in_the_outbox_folder(
         "look in outbox/1-first-issue/ for these readers' files (one each, its name starting "
         "with the address; a batch cut short may have written some of them only)" in said
     )
-    assert "'dopemail send 1 --yes --mark-in-flight-sent' if every one has its file" in said
+    assert "'dopemail send 1 --yes --mark-in-flight-sent 2' if every one has its file" in said
     assert (
-        "'dopemail send 1 --yes --resend-in-flight' if any has none (the whole batch goes "
+        "'dopemail send 1 --yes --resend-in-flight 2' if any has none (the whole batch goes "
         "again via postmark: first delete its files that are there" in said
     )
     assert server.requests == []

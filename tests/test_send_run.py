@@ -990,6 +990,89 @@ def test_a_replay_leaves_out_who_left_the_list_since(
     assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 5, "failed": 0, "skipped": 0}
 
 
+def test_a_refused_replay_and_a_batch_never_replayed_are_each_told_and_settled_apart(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Batch 2 reached Resend, its answer lost; batch 3 never arrived; the send was killed. A
+    # reader of batch 2 deleted since, its replay was refused (same key, other content). The
+    # stop named batch 2 alone, its hint's bare --mark-in-flight-sent marked batch 3 sent too
+    # (20 readers who never got the issue), and the dry run called both safe.
+    root = make_workspace(
+        tmp_path,
+        provider="resend",
+        server=server,
+        subscribers=60,
+        send="batch_size = 20\nconcurrency = 2",
+    )
+    with (root / "dopemail.toml").open("a") as config:  # under [send.resend], the last table
+        config.write("requests_per_second = 0\n")
+    real = Resend.send
+    posting_3 = threading.Event()
+
+    def killed(self, batch):  # type: ignore[no-untyped-def]
+        if batch.number == 2:
+            real(self, batch)
+            posting_3.wait(5)
+            raise KeyboardInterrupt  # as kill -9: delivered, its answer never recorded
+        if batch.number == 3:
+            posting_3.set()
+            time.sleep(0.5)  # on its way when the process dies; it never arrives
+            raise KeyboardInterrupt
+        return real(self, batch)
+
+    monkeypatch.setattr(Resend, "send", killed)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "resend")
+    monkeypatch.setattr(Resend, "send", real)
+    assert [b.number for b in send_status(root, "1").in_flight] == [2, 3]
+    rows = readers(60)
+    del rows[24]  # reader00025, of batch 2
+    write_subscribers(root, rows)
+    with pytest.raises(SendError) as caught:
+        send(root, "resend")
+    message, hint = caught.value.message, str(caught.value.hint)
+    assert "batch 2 (20 recipients: " in message and "batch 3 (20 recipients: " in message
+    assert message.index("posted again under its idempotency key by the next run") < (
+        message.index("batch 3 (")
+    )
+    assert "--mark-in-flight-sent 2'" in hint and "--resend-in-flight 2'" in hint, hint
+    assert "3" not in hint.replace("dopemail send 1", ""), hint
+    plan = "\n".join(describe_plan(send(root, "resend", SendOptions())))
+    assert "batch 2 may have been delivered already" in plan, plan
+    assert "settle it by hand with --mark-in-flight-sent 2 or --resend-in-flight 2" in plan
+    assert "batch 3: posted again under the same idempotency keys (safe)" in plan, plan
+    # Following the old hint, bare: batch 2 alone is settled; batch 3 goes under its key.
+    summary = send(root, "resend", SendOptions(yes=True, mark_in_flight_sent=True))
+    assert summary.sent == 20 and counts(root)["sent"] == 60 and counts(root)["in_flight"] == 0
+    assert len(server.deliveries) == 60 and set(server.deliveries.values()) == {1}
+
+
+def test_giving_up_with_two_batches_in_flight_names_both_to_be_posted_again(
+    server, tmp_path
+) -> None:
+    # The hint named only the batch whose answer stopped the send.
+    root = make_workspace(
+        tmp_path,
+        provider="resend",
+        server=server,
+        subscribers=60,
+        send="batch_size = 20\nconcurrency = 2",
+    )
+    down = Reply(500, {"message": "internal"}, {"Retry-After": "3600"}, deliver=True)
+
+    def after_the_first(request: Recorded) -> None:
+        server.on_delivered = None
+        server.queue(down, down)  # batches 2 and 3, posted side by side
+
+    server.on_delivered = after_the_first
+    with pytest.raises(SendError, match="asks to wait 3600 s") as caught:
+        send(root, "resend", sleep=lambda seconds: None)
+    assert counts(root)["in_flight"] == 40
+    assert "posting batches 2 and 3 again under their idempotency keys first" in str(
+        caught.value.hint
+    ), caught.value.hint
+
+
 def test_a_replay_whose_readers_all_left_posts_nothing(tmp_path, monkeypatch) -> None:
     root = make_workspace(tmp_path, subscribers=12, send="batch_size = 10")
     killed_on_its_first_batch(monkeypatch, root, Outbox, delivered=False)

@@ -103,12 +103,17 @@ CREATE TABLE IF NOT EXISTS batches (
     finished_at     REAL,
     error           TEXT,
     endpoint        TEXT,
+    held            INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (issue, number)
 );
 """
 #: Columns added since the first ledgers, added to an older file when it is opened (NULL in
-#: its rows: where an issue or a batch went was not recorded then).
-_ADDED = {"issues": ("endpoint", "TEXT"), "batches": ("endpoint", "TEXT")}
+#: its rows: where an issue or a batch went was not recorded then; no batch was held).
+_ADDED = (
+    ("issues", "endpoint", "TEXT"),
+    ("batches", "endpoint", "TEXT"),
+    ("batches", "held", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,9 @@ class InFlight:
     sample: list[str]
     #: Where it was posted (None: a ledger from before endpoints were recorded).
     endpoint: str | None = None
+    #: Kept for the editor to settle (its replay was refused, or its answer could not be
+    #: read): not posted again under its key by a run that was not told what it became.
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,7 +193,7 @@ class Ledger:
             ) from None
 
     def _migrate(self) -> None:
-        for table, (column, kind) in _ADDED.items():
+        for table, column, kind in _ADDED:
             if column not in _columns(self.db, "main", table):
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
@@ -578,8 +586,9 @@ class Ledger:
             ).fetchone()
             base, _, count = (key or f"batch-{number}").partition("~again")
             key = f"{base}~again{int(count or 0) + 1}"
+            # Posted anew: held no more (a new doubt about it holds it again).
             self.db.execute(
-                "UPDATE batches SET idempotency_key = ?, posted_at = ? "
+                "UPDATE batches SET idempotency_key = ?, posted_at = ?, held = 0 "
                 "WHERE issue = ? AND number = ?",
                 (key, time.time(), issue, number),
             )
@@ -590,6 +599,14 @@ class Ledger:
         with self.transaction():
             self.db.execute(
                 "UPDATE batches SET error = ? WHERE issue = ? AND number = ?",
+                (error, issue, number),
+            )
+
+    def hold(self, issue: int, number: int, error: str) -> None:
+        """Keep an in-flight batch for the editor to settle, with why (see :meth:`note`)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE batches SET error = ?, held = 1 WHERE issue = ? AND number = ?",
                 (error, issue, number),
             )
 
@@ -607,14 +624,18 @@ class Ledger:
     def in_flight(self, issue: int) -> list[InFlight]:
         """Batches posted without a recorded answer, oldest first."""
         batches = self.db.execute(
-            "SELECT number, provider, size, posted_at, idempotency_key, error, endpoint "
+            "SELECT number, provider, size, posted_at, idempotency_key, error, endpoint, held "
             "FROM batches WHERE issue = ? AND state = 'in_flight' ORDER BY number",
             (issue,),
         ).fetchall()
         found = []
-        for number, provider, size, posted_at, key, error, endpoint in batches:
+        for number, provider, size, posted_at, key, error, endpoint, held in batches:
             sample = [r.email for r in self.members(issue, number)[:3]]
-            found.append(InFlight(number, provider, size, posted_at, key, error, sample, endpoint))
+            found.append(
+                InFlight(
+                    number, provider, size, posted_at, key, error, sample, endpoint, bool(held)
+                )
+            )
         return found
 
     def counts(self, issue: int) -> dict[str, int]:

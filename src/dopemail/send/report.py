@@ -253,6 +253,23 @@ def describe_plan(summary: SendSummary) -> list[str]:
             f"  in flight:   batch {numbers} may have been delivered already: {how}; see "
             "dopemail status"
         )
+    elif summary.held:
+        # A run kept these for the editor (a replay refused): calling them safe to post again
+        # hid that they wait for the editor's word.
+        for batch in summary.held:
+            n = batch.number
+            lines.append(
+                f"  in flight:   batch {n} may have been delivered already, and the last run "
+                f"could not tell ({batch.error or 'see dopemail status'}): settle it by hand "
+                f"with --mark-in-flight-sent {n} or --resend-in-flight {n}"
+            )
+        waiting = {b.number for b in summary.held}
+        safe = [b.number for b in summary.in_flight if b.number not in waiting]
+        if safe:
+            lines.append(
+                f"               batch {', '.join(map(str, safe))}: posted again under the same "
+                "idempotency keys (safe)"
+            )
     elif summary.in_flight:
         lines.append("  in flight:   posted again under the same idempotency keys (safe)")
     if summary.batches or summary.holds_list:

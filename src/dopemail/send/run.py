@@ -135,6 +135,9 @@ class SendSummary:
     in_flight: list[InFlight] = field(default_factory=list)
     #: In-flight batches that cannot be replayed safely: the editor must settle them.
     unsettled: list[InFlight] = field(default_factory=list)
+    #: In-flight batches a run kept for the editor (its replay refused): posted again first
+    #: unless settled, and likely refused again.
+    held: list[InFlight] = field(default_factory=list)
     estimate: float = 0.0
     stopped: bool = False
     test_id: str | None = None
@@ -516,9 +519,14 @@ class _KeptInFlight(SendError):
         self.reason = reason
 
 
-def _chosen(choice: bool | frozenset[int], number: int) -> bool:
-    """Whether an in-flight option (all batches, or those numbered) names batch ``number``."""
-    return number in choice if isinstance(choice, frozenset) else choice
+class _GaveUp(SendError):
+    """The provider kept failing, or asked to wait too long: run the same command again later.
+    Its hint names the batches left in flight for that run to post again under their keys,
+    once every batch still posted is recorded (:meth:`_Run.replays_first`)."""
+
+    def __init__(self, message: str, again: str, why: str = "") -> None:
+        super().__init__(message, None, None, again + why)
+        self.again, self.why = again, why
 
 
 class StopFlag:
@@ -693,6 +701,8 @@ class _Run:
         self.stopping = False
         #: Batches left in flight by this run, in the order they were kept.
         self.kept: list[_KeptInFlight] = []
+        #: Batches left in flight that the editor said never arrived: posted anew.
+        self.resent: set[int] = set()
         #: Set by Ctrl-C (or SIGTERM), and when the loop is gone (an error, a second Ctrl-C):
         #: every wait of the workers ends, and they start no request after it.
         self._stop = StopFlag()
@@ -791,6 +801,7 @@ class _Run:
         summary.queued = self._to_send(counts, summary.in_flight)
         summary.already_sent, summary.failed_before = counts["sent"], counts["failed"]
         summary.unsettled = [b for b in summary.in_flight if not self.replayable(b)]
+        summary.held = [b for b in summary.in_flight if b.held and self.replayable(b)]
         summary.batch_size = self.batch_size()
         summary.concurrency = self.concurrency()
         new_batches = -(-counts["pending"] // summary.batch_size)
@@ -1007,6 +1018,19 @@ class _Run:
             return False  # another server never saw its key
         return self.key_kept(batch.posted_at)
 
+    def needs_editor(self, batch: InFlight) -> bool:
+        """Whether an in-flight batch waits for the editor's word: one no run can post again
+        safely, or one a run kept for the editor (its replay refused: another likely is)."""
+        return batch.held or not self.replayable(batch)
+
+    def applies(self, choice: bool | frozenset[int], batch: InFlight) -> bool:
+        """Whether an in-flight option names ``batch``: by its number, or given bare and the
+        batch waits for the editor. Bare, it never settles a batch the next run posts again
+        safely under its key: the editor was not asked about that one."""
+        if isinstance(choice, frozenset):
+            return batch.number in choice
+        return choice and self.needs_editor(batch)
+
     def key_kept(self, posted_at: float) -> bool:
         """Whether the provider still knows a key first posted at ``posted_at``, with
         :data:`KEY_MARGIN` to spare: posted again under it, a batch it took is not sent
@@ -1037,19 +1061,26 @@ class _Run:
         left = [
             b
             for b in self.summary.unsettled
-            if not (_chosen(mark, b.number) or _chosen(resend, b.number))
+            if not (self.applies(mark, b) or self.applies(resend, b))
         ]
         for batch in stale:
-            if _chosen(mark, batch.number):
+            if (mark is True or resend is True) and not self.needs_editor(batch):
+                self.reporter.say(
+                    f"batch {batch.number}: posted again under its idempotency key (what "
+                    f"{self.provider.name} took of it is not sent twice), not settled by "
+                    f"--{'mark-in-flight-sent' if mark is True else 'resend-in-flight'}"
+                )
+            if self.applies(mark, batch):
                 count = ledger.mark_sent(number, batch.number, "marked sent by the editor")
                 self.reporter.say(f"batch {batch.number}: {count} recipients marked sent")
-            elif _chosen(resend, batch.number) and left:
+            elif self.applies(resend, batch) and left:
                 # The send stops on the others: the editor's word on this one is kept by
                 # putting its readers back in the queue, for the run that goes on.
                 self._take_back(ledger.unlisted(number, batch.number))
                 ledger.release(number, batch.number, "not delivered, said the editor")
                 self.reporter.say(f"batch {batch.number}: its readers will be sent again")
-            elif _chosen(resend, batch.number):
+            elif self.applies(resend, batch):
+                self.resent.add(batch.number)
                 # Posted again under a new key, so its members may change: who left the list
                 # since it was claimed is not mailed (as for any reader still to be sent).
                 self._take_back(ledger.unlisted(number, batch.number))
@@ -1058,7 +1089,9 @@ class _Run:
                 ledger.renew_key(number, batch.number)
                 self.reporter.say(f"batch {batch.number}: will be sent again")
         if left:
-            raise self.in_flight_error(left)
+            still = ledger.in_flight(number)
+            waiting = [b for b in still if self.needs_editor(b)]
+            raise self.in_flight_error(waiting, replays=[b for b in still if b not in waiting])
         self.summary.in_flight = ledger.in_flight(number)
 
     def _check_chosen(
@@ -1092,25 +1125,50 @@ class _Run:
                     "give each batch to one of --mark-in-flight-sent and --resend-in-flight",
                 )
 
-    def in_flight_error(self, batches: list[InFlight], reason: str | None = None) -> SendError:
-        """Why the send cannot go on by itself, and the two ways the editor can settle it."""
-        lines = []
-        for batch in batches:
+    def in_flight_error(
+        self,
+        batches: list[InFlight],
+        reason: str | None = None,
+        replays: Sequence[InFlight] = (),
+    ) -> SendError:
+        """Why the send cannot go on by itself, and the two ways the editor can settle
+        ``batches``; ``replays``, also in flight, are listed as the next run's to post again
+        under their keys (the options do not name them: they are not the editor's to settle)."""
+
+        def listed(batch: InFlight, why: str = "") -> str:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(batch.posted_at))
             who = ", ".join(batch.sample) + (", ..." if batch.size > len(batch.sample) else "")
-            why = f": {batch.error}" if batch.error else ""
-            lines.append(
+            return (
                 f"  batch {batch.number} ({batch.size} recipients: {who}), posted to "
                 f"{batch.provider} at {when}{why}"
             )
+
+        lines = [listed(b, f": {b.error}" if b.error else "") for b in batches]
+        if replays:
+            lines.append(
+                f"  and, posted again under {'their' if len(replays) > 1 else 'its'} "
+                "idempotency key by the next run once those are settled (nothing to settle: "
+                f"what {self.provider.name} took is not sent twice):"
+            )
+            lines += ["  " + listed(b) for b in replays]
         count = sum(b.size for b in batches)
         head = reason or (
             f"{len(batches)} batch{'es' if len(batches) != 1 else ''} ({count} recipients) "
-            "may or may not have been delivered: the last run stopped before the answer"
+            "may or may not have been delivered: "
+            + (
+                "the last run could not settle "
+                + ("them" if len(batches) != 1 else "it")
+                + " by itself"
+                if any(b.held for b in batches)
+                else "the last run stopped before the answer"
+            )
         )
         ref = self.issue.number
-        mark = f"'dopemail send {ref} --yes --mark-in-flight-sent'"
-        again = f"'dopemail send {ref} --yes --resend-in-flight'"
+        # By number: a bare option would settle these alone too, but the editor is told
+        # exactly what each command settles.
+        numbers = ",".join(str(b.number) for b in sorted(batches, key=lambda b: b.number))
+        mark = f"'dopemail send {ref} --yes --mark-in-flight-sent {numbers}'"
+        again = f"'dopemail send {ref} --yes --resend-in-flight {numbers}'"
         # The outbox has no activity log: what it took of a batch is the files it wrote, one
         # per reader, and a run killed while writing one leaves some written and some not.
         outboxes = [b for b in batches if b.provider == "outbox"]
@@ -1161,7 +1219,7 @@ class _Run:
         # Unless the editor said it never arrived (--resend-in-flight): then it is new.
         ready: deque[_Job] = deque()
         for b in self.summary.in_flight:
-            replay = not _chosen(self.options.resend_in_flight, b.number)
+            replay = b.number not in self.resent
             # Who unsubscribed or was deleted since is not mailed by the replay (the one sent
             # again has been through this). A provider that took the batch then finds the
             # replay unlike the first post under its key, and refuses it: the batch stays in
@@ -1257,7 +1315,7 @@ class _Run:
             # editor must settle before anything else: they are listed, after its reason.
             raise self.kept_error(None if isinstance(error, _KeptInFlight) else error)
         if error is not None:
-            raise error
+            raise self.replays_first(error)
         if self.stopping:
             self._announce_stop()
             raise _Stopped
@@ -1359,25 +1417,14 @@ class _Run:
             if self.stopping:
                 return []
             again = "run the same command again later: the send resumes where it stopped"
-            if attempts.ambiguous:
-                # Kept in flight, and replayable (a retry was made under its key): said, as the
-                # editor would otherwise look for a batch to settle by hand.
-                again += (
-                    f", posting batch {number} again under its idempotency key first (what "
-                    f"{provider.name} took of it is not sent twice)"
-                )
             if exc.wait is not None:
-                raise SendError(
+                raise _GaveUp(
                     f"{provider.name} asks to {_wait_words(exc.wait)} ({reason})",
-                    None,
-                    None,
-                    f"{again} ([send] max_wait sets the longest wait dopemail sits through)",
+                    again,
+                    " ([send] max_wait sets the longest wait dopemail sits through)",
                 ) from None
-            raise SendError(
-                f"{provider.name} kept failing after {attempts.count} attempts: {reason}",
-                None,
-                None,
-                again,
+            raise _GaveUp(
+                f"{provider.name} kept failing after {attempts.count} attempts: {reason}", again
             ) from None
         except DopemailError as exc:
             if attempts.ambiguous:
@@ -1434,9 +1481,28 @@ class _Run:
             )
         return []
 
+    def replays_first(self, error: Exception) -> Exception:
+        """``error``, its hint naming every batch left in flight for the next run to post again
+        under its key (not only the one that stopped the send), once all are recorded: the
+        editor would otherwise look for batches to settle by hand."""
+        if not isinstance(error, _GaveUp):
+            return error
+        in_flight = self.ledger.in_flight(self.issue.number)
+        replays = [b.number for b in in_flight if not self.needs_editor(b)]
+        if replays:
+            many = len(replays) > 1
+            error.hint = (
+                f"{error.again}, posting {_batches(replays)} again under "
+                f"{'their' if many else 'its'} idempotency key{'s' if many else ''} first "
+                f"(what {self.provider.name} took of {'them' if many else 'it'} is not sent "
+                f"twice){error.why}"
+            )
+        return error
+
     def keep(self, number: int, reason: str) -> SendError:
-        """Leave batch ``number`` in flight and explain how to settle it."""
-        self.ledger.note(self.issue.number, number, reason)
+        """Leave batch ``number`` in flight, held for the editor, and explain how to settle
+        it."""
+        self.ledger.hold(self.issue.number, number, reason)
         error = _KeptInFlight(number, reason)
         self.kept.append(error)
         return error
@@ -1447,12 +1513,11 @@ class _Run:
         ``first_error`` when something else stopped the send first."""
         first = self.kept[0]
         kept = {k.number for k in self.kept}
-        # Those kept by this run, and any other the next run could not post again by itself.
-        batches = [
-            b
-            for b in self.ledger.in_flight(self.issue.number)
-            if b.number in kept or not self.replayable(b)
-        ]
+        # Those kept by this run, and any other the next run could not post again by itself;
+        # the others are listed too, as the next run's to post again under their keys.
+        in_flight = self.ledger.in_flight(self.issue.number)
+        batches = [b for b in in_flight if b.number in kept or self.needs_editor(b)]
+        replays = [b for b in in_flight if b not in batches]
         batches.sort(key=lambda b: b.number != first.number)  # the one that stopped it first
         head = f"{self.provider.name} may or may not have delivered batch {first.number}: "
         head += first.reason
@@ -1461,7 +1526,7 @@ class _Run:
         if first_error is not None:
             said = getattr(first_error, "message", None) or str(first_error)
             head = f"{said}\nand {head}"
-        return self.in_flight_error(batches, head)
+        return self.in_flight_error(batches, head, replays)
 
     def redact(self, text: str) -> str:
         """``text`` without the provider's key (for errors that did not come through it)."""
