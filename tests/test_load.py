@@ -22,7 +22,7 @@ from dopemail.load import load_workspace
 from dopemail.models import PullQuote, Screening
 from dopemail.notices import entry_notes
 from dopemail.pictures import media_for
-from dopemail.templates import film_facts
+from dopemail.templates import credits, film_facts
 from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
@@ -3687,6 +3687,38 @@ def test_a_film_s_language_is_noted_when_unknown(
     ((line, message),) = notes
     assert line == text[: text.index("language:")].count("\n") + 1
     assert f"the language '{language}' of A Film {note}: its original title" in message
+
+
+@pytest.mark.parametrize(
+    ("language", "lang"), [("French", "fr"), ("français", "fr"), ("Frech", None)]
+)
+def test_a_source_work_s_title_is_marked_with_its_language(
+    language: str, lang: str | None, write_files
+) -> None:
+    # 'Based on the 1934 play <i>Mon crime</i>' was read aloud in the page's English; a
+    # language misspelt marks nothing, and is told at its line.
+    text = variant(
+        "  year: 2024\n",
+        "  year: 2024\n  based_on:\n    title: Mon crime\n    author: Georges Berr\n"
+        f"    kind: play\n    language: {language}\n",
+    )
+    root = write_files({"entries/zz.md": text})
+    workspace = load_workspace(root)
+    film = next(e for e in workspace.entries if e.path.endswith("zz.md")).meta.all_films[0]
+    assert film.based_on is not None and film.based_on.lang == lang
+    shown = str(credits(film, italic=True))
+    marked = f'<i lang="{lang}" dir="auto">Mon crime</i>' if lang else "<i>Mon crime</i>"
+    assert marked in shown, shown
+    notes = [(e.line, e.message) for e in entry_notes(workspace) if "zz" in e.path]
+    if lang is not None:
+        assert notes == []
+        return
+    ((line, message),) = notes
+    assert line == text[: text.index("language: Frech")].count("\n") + 1
+    assert message == (
+        "the language 'Frech' of the work A Film is based on is not one dopemail knows (did "
+        "you mean 'French'?): its title is not marked as written in it"
+    )
 
 
 @pytest.mark.parametrize(

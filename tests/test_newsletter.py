@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -2315,6 +2316,39 @@ def test_a_source_work_without_a_title_is_credited_by_its_kind_and_author(
     ]
     based = next(g for g in graph[0] if g.get("itemReviewed"))["itemReviewed"]["isBasedOn"]
     assert based == {"@type": "Book", "author": {"@type": "Person", "name": "Taichi Yamada"}}
+
+
+def test_a_source_work_in_its_own_language_is_marked_in_every_output(built: Path) -> None:
+    # The sample's Mon crime, a French play (language: French under based_on): its title
+    # was read aloud in English words on the page, in the email and in the web version.
+    site = built / "site"
+    for path in (
+        "french-film-days-2024/index.html",
+        "issues/2-summer-festivals/email.html",
+        "issues/2-summer-festivals/index.html",
+    ):
+        html = (site / path).read_text("utf-8")
+        assert '<i lang="fr" dir="auto">Mon crime</i>' in html, path
+    page = (site / "french-film-days-2024/index.html").read_text("utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    works = [
+        node["isBasedOn"]
+        for block in blocks
+        for node in _walk(json.loads(block))
+        if isinstance(node, dict) and "isBasedOn" in node
+    ]
+    assert {w["name"]: w.get("inLanguage") for w in works} == {
+        "La Vie et la passion de Dodin-Bouffant, gourmet": "fr",
+        "Mon crime": "fr",
+    }
+
+
+def _walk(node: object) -> Iterator[object]:
+    """Every value in a JSON document, the document first."""
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        yield from _walk(child)
 
 
 def test_an_event_without_a_title_is_headed_by_its_kind(tmp_path: Path) -> None:

@@ -645,6 +645,15 @@ class BasedOn(Model):
         le=2100,
         description="Year the source work was published (leave it out for one before year 1).",
     )
+    language: str | None = Field(
+        None, description="The language it was written in, e.g. 'French': its title is read in it."
+    )
+
+    @property
+    def lang(self) -> str | None:
+        """The language tag of its title (from ``language``: "French": "fr"), for screen
+        readers to read it in that language."""
+        return language_code(self.language) if self.title and self.language else None
 
 
 class Film(Model):

@@ -335,6 +335,19 @@ def notes(
                     "write its name in English (Swedish, Wolof) or its ISO 639 code (sv, wo)",
                 )
             )
+        based = film.based_on
+        if based is not None and based.language and language_code(based.language) is None:
+            close = closest_language(first_language(based.language))
+            meant = f" (did you mean '{close}'?)" if close else ""
+            marked = ": its title is not marked as written in it" * bool(based.title)
+            found.append(
+                (
+                    f"the language '{based.language}' of the work {film.title} is based on is not "
+                    f"one dopemail knows{meant}{marked}",
+                    line_of(doc.meta, (*where, "based_on", "language")),
+                    "write its name in English (Swedish, Wolof) or its ISO 639 code (sv, wo)",
+                )
+            )
     for k, event in enumerate(meta.events):
         moment = event.date
         if event.address and moment is not None and not isinstance(moment, WholeDay):

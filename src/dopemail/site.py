@@ -48,6 +48,7 @@ def _movie(film: Film, words: Wording) -> dict[str, Any]:
             "@type": "Book" if is_novel(str(based.kind), words) else "CreativeWork",
             **({"name": based.title} if based.title else {}),
             "author": {"@type": "Person", "name": based.author},
+            **({"inLanguage": based.lang} if based.lang else {}),
         }
     # The distributor is not given: schema.org's productionCompany is who made the film, and
     # Movie has no property for who releases it.

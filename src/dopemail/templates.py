@@ -655,7 +655,12 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
     values = {"year": based.year, "kind": kind, "author": _isolated(str(based.author))}
     if not italic:
         return words.elide(message % {**values, "title": based.title}, based.author)
-    title = markupsafe.Markup("<i>%s</i>") % based.title if based.title else None
+    title = None
+    if based.title:
+        # Marked with its language: a French novel's title read aloud in English words.
+        lang = getattr(based, "lang", None)
+        marked = markupsafe.Markup(' lang="%s" dir="auto"') % lang if lang else ""
+        title = markupsafe.Markup("<i%s>%s</i>") % (marked, based.title)
     return words.elide(markupsafe.escape(message) % {**values, "title": title}, based.author)
 
 
