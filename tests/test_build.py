@@ -990,7 +990,10 @@ def test_the_home_page_leads_to_every_issue_on_the_newsletter_s_page(
     newsletter = (workspace / "site/issues/index.html").read_text(encoding="utf-8")
     assert _listed(newsletter) == issues
     assert "<h1>Newsletter archive</h1>" in newsletter
-    assert 'href="https://dopepress.example.com/feeds/issues.xml">Atom</a>' in newsletter
+    assert (
+        'href="https://dopepress.example.com/feeds/issues.xml" aria-label="DoPe Press: the '
+        'newsletter (Atom)">Atom</a>' in newsletter
+    )
     # The newsletter's feed leads to that page (its id is the home page's part it was on).
     feed = feedparser.parse((workspace / "feeds/issues.xml").read_bytes()).feed
     assert feed.link == _address(workspace, "issues")

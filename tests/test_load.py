@@ -1728,7 +1728,9 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
         "film.based_on: must be fields written under it, not a value on its line "
         "(got 'a novel by Taichi Yamada')"
     )
-    assert nested.hint == "write, indented under 'based_on:', author (required), title, kind, year"
+    assert nested.hint == (
+        "write, indented under 'based_on:', author (required), title, kind, year, language"
+    )
     # An item of a list of fields written as a value, or the list itself as one.
     item = variant("    city: Los Angeles\n", "    city: Los Angeles\nstreaming:\n  - Hulu\n")
     (error,) = reported(write_files({"entries/zz.md": item}))
