@@ -1663,6 +1663,10 @@ def test_new_entry_refuses_a_slug_the_site_uses_for_a_folder(
 def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) -> None:
     run_cli("new", "entry", "Full Example", "--root", workspace)
     path = workspace / "entries/full-example.md"
+    # A Los Angeles publication's venue at home gives its state, not its country (which an
+    # address abroad gives).
+    assert "\n#     region: CA      # where the country's addresses give one\n" in path.read_text()
+    assert "\n#     # country: Canada  # a venue abroad" in path.read_text()
     text = re.sub(r"^# (?=\s*(?:- )?[a-z_]+:)", "", path.read_text(), flags=re.M)
     text = re.sub(r"^published: .*$", "published: 2024-01-01", text, flags=re.M)
     text = text.replace("media/my-film/01.jpg", "media/all-of-us-strangers/01.jpg")

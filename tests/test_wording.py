@@ -602,10 +602,13 @@ def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     # Its examples are a Paris publication's: times at Paris's offset on their day (they
     # were "-08:00", Los Angeles's), an address in Paris.
     assert "#     times: [2024-03-08T19:30:00+01:00]" in entry and "-08:00" not in entry
-    assert "#     city: Paris" in entry and "#     country: France" in entry
-    # A region and a country, which a French address gives neither of, said to be optional.
-    assert "# où les adresses du pays en donnent une" in entry
-    assert "# s’il n’est pas celui de la publication" in entry
+    assert "#     city: Paris" in entry
+    # A region and a country, which a French address at home gives neither of, left to be
+    # uncommented: once uncommented as they were, a Paris address was published as '75010
+    # Paris, Île-de-France, France'.
+    assert "\n#     # region: CA    # où les adresses du pays en donnent une\n" in entry
+    assert "\n#     # country: Belgique  # un lieu à l’étranger\u00a0: pas le pays" in entry
+    assert "Île-de-France" not in entry and "France\n" not in entry.split("screenings:")[1]
     made = runner.invoke(cli, ["new", "issue", "--root", str(root)])
     assert made.exit_code == 0, made.output
     issue_path = next((root / "issues").glob("2-*.md"))

@@ -440,6 +440,11 @@ _REGION_CODES = {
 }
 
 
+#: The countries whose addresses give a region after the city (a state, a province), as
+#: the post asks there: the example address of ``dopemail new entry`` has one at home.
+REGION_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "MX", "IN"})
+
+
 @functools.lru_cache(maxsize=256)
 def region_of(country: str, region: str) -> bool:
     """Whether ``region`` (a code, 'CA', or a name, 'Ontario') is one of the country's

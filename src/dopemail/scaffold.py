@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from .config import load_settings
+from .countries import REGION_COUNTRIES, home_country
 from .errors import ContentError, DopemailError, DopemailErrors, char_named, visible
 from .filenames import RESERVED_SLUGS, reserved_slug, slugify
 from .frontmatter import yaml_text
@@ -177,6 +178,7 @@ def new_entry(
         # The examples' times in the publication's zone, on their own day ('-08:00' was
         # written for a Paris publication).
         offset=datetime(2024, 3, 8, 19, 30, tzinfo=settings.publication.zone).isoformat()[-6:],
+        regions=home_country(settings.publication.zone.key) in REGION_COUNTRIES,
     )
     # A scaffold copied into templates/ before it took the kind still says 'review'.
     written = _KIND_LINE.search(text)
