@@ -69,7 +69,15 @@ def test_a_workspace_template_is_kept_only_in_its_build_cache(
 
 def _scaffold(env: Any) -> str:
     """The entry scaffold, as `dopemail new entry` renders it, with a title to escape."""
-    return render(env, "new_entry.md.j2", title="A & B", published="x", author="Y", offset="-08:00")
+    return render(
+        env,
+        "new_entry.md.j2",
+        title="A & B",
+        published="x",
+        author="Y",
+        offset="-08:00",
+        regions=True,
+    )
 
 
 def test_escaping_and_plain_environments_do_not_share_code() -> None:
