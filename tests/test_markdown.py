@@ -394,6 +394,11 @@ def test_the_text_headings_keep_their_order_under_the_title() -> None:
     assert to_html("### One\n\n#### Two\n", BASE) == "<h2>One</h2>\n<h3>Two</h3>"
     # Raw HTML headings are the same text's; the lowest stays h6.
     assert to_html("<h1>A</h1>\n\n###### B\n", BASE) == "<h2>A</h2>\n<h6>B</h6>"
+    # One never shown (in a comment, a script) sets no level: a text begun at '##' lost its
+    # h2 to an old title left in a comment.
+    for hidden in ("<!-- <h1>Old title</h1> -->", "<script><h1>x</h1></script>"):
+        html = to_html(f"## A\n\n{hidden}\n\nMore.\n\n### B\n", BASE)
+        assert "<h2>A</h2>" in html and "<h3>B</h3>" in html and "<h4>" not in html, html
 
 
 def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:

@@ -29,10 +29,10 @@ if TYPE_CHECKING:
     from .models import Picture
 
 # What an editor's HTML keeps (without attributes but those below): the rest is removed and
-# its text kept. h1 is the page's title: a '# Heading' in a text is made an h2 (see to_html).
+# its text kept. h1 is the page's title: a text's '# Heading' is made an h2 after (to_html).
 _TAGS = {
     "a", "abbr", "b", "bdi", "blockquote", "br", "cite", "code", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
     "ins", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary",
     "sup",
     "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
@@ -264,9 +264,11 @@ def to_html(text: str, base_url: str, pictures: Iterable[Picture] = ()) -> str:
         options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE,
         extensions=["table", "strikethrough"],
     )
-    if "<h" in html or "<H" in html:
-        html = _headings_under_title(html)
     clean = _sanitised(html, base_url, {p.written: p.url for p in shown}).strip()
+    if "<h" in clean:  # (the sanitiser writes tags in lower case)
+        # Counted once the sanitiser has dropped what is never shown: a heading in a
+        # comment or a script set no level.
+        clean = _headings_under_title(clean)
     if "<p></p>" in clean:  # a paragraph of an element left out with all it held
         clean = clean.replace("<p></p>\n", "").replace("<p></p>", "")
     if "<p><img" in clean or "<p><a" in clean:
