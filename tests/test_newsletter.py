@@ -2966,6 +2966,7 @@ def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
     from dopemail.load import load_workspace
 
     workspace = load_workspace(built)
+    labels: dict[str, list[str | None]] = {}
     for issue in workspace.issues:
         email = Page((built / "site/issues" / issue.key / "email.html").read_text("utf-8"))
         gathered = [*issue.entries, *(entry for _, items in issue.sections for entry in items)]
@@ -2976,18 +2977,48 @@ def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
         # And each event's link to its tickets, by the event. (Not in the web version and the
         # feeds, whose HTML the feed validators take an aria-label in for a risk.)
         # With its film's, as the recording's: two events' "Q&A" read alike.
-        # Once: a heading that names the film is not followed by the piece's title again.
-        events = [(ev, e) for e in gathered for ev in e.meta.events if ev.url]
-        tickets = [a for a in email.all("a") if a.get("href") in {ev.url for ev, _ in events}]
-        names = []
-        for ev, e in events:
-            heading = ev.title or ev.heading
-            films = [f.title for f in e.meta.all_films]
-            said = any(title in heading for title in [e.meta.title, *films])
-            names.append(
-                f"Tickets and information: {heading}" + ("" if said else f", {e.meta.title}")
-            )
-        assert [a.get("aria-label") for a in tickets] == names, issue.key
+        events = [ev for e in gathered for ev in e.meta.events if ev.url]
+        tickets = [a for a in email.all("a") if a.get("href") in {ev.url for ev in events}]
+        labels[issue.key] = [a.get("aria-label") for a in tickets]
+    # Once: a heading that names the film is not followed by the piece's title again.
+    assert labels == {
+        "1-strangers-and-varda": [],
+        "2-summer-festivals": [
+            "Tickets and information: The Salt Orchard, opening-night Q&A",
+            "Tickets and information: Opening night: what French cinema is saying now, "
+            "French Film Days on Sunset 2024 — four nights, four films",
+        ],
+        "3-quiet-hours": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("heading", "title", "films", "named"),
+    [
+        # The heading names the film, or the piece: said once.
+        (
+            "The Salt Orchard, opening-night Q&A",
+            "The Salt Orchard: a Q&A",
+            ["The Salt Orchard"],
+            "",
+        ),
+        ("Wadjda: a talk", "Wadjda", [], ""),
+        ("WADJDA, the talk", "Wadjda", [], ""),
+        # A heading inside the title names neither (it was taken to: 'Q&A' alone), nor a
+        # film's title inside one of its words ('M' in 'Meet').
+        ("Q&A", "Q&A with Nadia Ferreira-Holm", [], ", Q&A with Nadia Ferreira-Holm"),
+        ("Meet the cast", "M, restored", ["M"], ", M, restored"),
+    ],
+)
+def test_an_event_s_links_name_its_piece_once(
+    heading: str, title: str, films: list[str], named: str
+) -> None:
+    from types import SimpleNamespace
+
+    from dopemail.templates import with_piece
+
+    meta = SimpleNamespace(title=title, all_films=[SimpleNamespace(title=f) for f in films])
+    assert with_piece(heading, meta) == heading + named
 
 
 def test_a_read_more_button_a_template_named_itself_keeps_its_name() -> None:

@@ -800,6 +800,18 @@ def _isolated(text: str) -> str:
     return text
 
 
+def with_piece(heading: Any, meta: Any) -> str:
+    """The ``with_piece`` filter: an event's heading as its links are named, the piece's
+    title after it ('Q&A, Wadjda'), unless the heading names the piece or one of its films
+    already, in whole words ('The Salt Orchard, opening-night Q&A': said once, not twice)."""
+    heading = str(heading)
+    titles = [meta.title, *(film.title for film in meta.all_films)]
+    for title in titles:
+        if title and re.search(rf"(?<!\w){re.escape(str(title))}(?!\w)", heading, re.I):
+            return heading
+    return f"{heading}, {meta.title}"
+
+
 def isolated(text: Any) -> str:
     """The ``isolated`` filter: a title or a name in a right-to-left script set apart with
     Unicode's invisible isolate marks, so that a year or a dash written after it stays after
@@ -1434,6 +1446,7 @@ OWN_FILTERS = {
     "in_language": in_language,
     "with_credit": with_credit,
     "isolated": isolated,
+    "with_piece": with_piece,
 }
 
 #: The filters that write words or dates: bound to the publication's language.
