@@ -990,13 +990,9 @@ def test_a_replay_leaves_out_who_left_the_list_since(
     assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 5, "failed": 0, "skipped": 0}
 
 
-def test_a_refused_replay_and_a_batch_never_replayed_are_each_told_and_settled_apart(
-    server, tmp_path, monkeypatch
-) -> None:
-    # Batch 2 reached Resend, its answer lost; batch 3 never arrived; the send was killed. A
-    # reader of batch 2 deleted since, its replay was refused (same key, other content). The
-    # stop named batch 2 alone, its hint's bare --mark-in-flight-sent marked batch 3 sent too
-    # (20 readers who never got the issue), and the dry run called both safe.
+def _killed_with_two_in_flight(server, tmp_path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """A Resend send of 60 readers killed with batch 2 delivered (its answer lost) and batch
+    3 never arrived, then a reader of batch 2 deleted from the list: its replay is refused."""
     root = make_workspace(
         tmp_path,
         provider="resend",
@@ -1028,6 +1024,17 @@ def test_a_refused_replay_and_a_batch_never_replayed_are_each_told_and_settled_a
     rows = readers(60)
     del rows[24]  # reader00025, of batch 2
     write_subscribers(root, rows)
+    return root
+
+
+def test_a_refused_replay_and_a_batch_never_replayed_are_each_told_and_settled_apart(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Batch 2 reached Resend, its answer lost; batch 3 never arrived; the send was killed. A
+    # reader of batch 2 deleted since, its replay was refused (same key, other content). The
+    # stop named batch 2 alone, its hint's bare --mark-in-flight-sent marked batch 3 sent too
+    # (20 readers who never got the issue), and the dry run called both safe.
+    root = _killed_with_two_in_flight(server, tmp_path, monkeypatch)
     with pytest.raises(SendError) as caught:
         send(root, "resend")
     message, hint = caught.value.message, str(caught.value.hint)
@@ -1045,6 +1052,23 @@ def test_a_refused_replay_and_a_batch_never_replayed_are_each_told_and_settled_a
     summary = send(root, "resend", SendOptions(yes=True, mark_in_flight_sent=True))
     assert summary.sent == 20 and counts(root)["sent"] == 60 and counts(root)["in_flight"] == 0
     assert len(server.deliveries) == 60 and set(server.deliveries.values()) == {1}
+
+
+def test_the_dry_run_names_a_held_batch_beside_one_past_its_key(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Batch 2 held (its replay refused) and batch 3 past Resend's key window: the dry run
+    # named batch 3 alone and advised the bare options, which settle batch 2 too, unseen.
+    root = _killed_with_two_in_flight(server, tmp_path, monkeypatch)
+    with pytest.raises(SendError):
+        send(root, "resend")
+    db = sqlite3.connect(root / LEDGER_PATH)
+    with db:
+        db.execute("UPDATE batches SET posted_at = posted_at - 3 * 86400 WHERE number = 3")
+    db.close()
+    plan = "\n".join(describe_plan(send(root, "resend", SendOptions())))
+    assert "batch 2, 3 may have been delivered already" in plan, plan
+    assert "(safe)" not in plan, plan
 
 
 def test_giving_up_with_two_batches_in_flight_names_both_to_be_posted_again(

@@ -239,7 +239,10 @@ def describe_plan(summary: SendSummary) -> list[str]:
             "batches in flight are being posted; run this again once it has finished"
         )
     elif summary.unsettled:
-        held = [b.number for b in summary.unsettled]
+        # With those a run held for the editor (a replay refused): the options without
+        # numbers settle both kinds, so both are named (a held one was left out, and settled
+        # unseen).
+        held = sorted({b.number for b in (*summary.unsettled, *summary.held)})
         numbers = ", ".join(map(str, held))
         # The example names this send's own batches (it named 2 and 5, which may not be).
         how = (
@@ -253,6 +256,12 @@ def describe_plan(summary: SendSummary) -> list[str]:
             f"  in flight:   batch {numbers} may have been delivered already: {how}; see "
             "dopemail status"
         )
+        safe = [b.number for b in summary.in_flight if b.number not in held]
+        if safe:
+            lines.append(
+                f"               batch {', '.join(map(str, safe))}: posted again under the same "
+                "idempotency keys (safe)"
+            )
     elif summary.held:
         # A run kept these for the editor (a replay refused): calling them safe to post again
         # hid that they wait for the editor's word.
