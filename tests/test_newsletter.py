@@ -3190,6 +3190,29 @@ def test_an_entry_in_a_language_written_right_to_left_is_marked_rtl(tmp_path: Pa
     assert _lang_of(outputs["email"][0], "a", "All of Us Strangers") == ("ar", "rtl")
 
 
+def test_a_title_in_a_right_to_left_script_without_its_language_ends_on_its_side(
+    tmp_path: Path,
+) -> None:
+    # A Hebrew title, its language not given, in an English list: its '!' was drawn on the
+    # right, where a Hebrew reader begins. Each title takes its direction from its letters.
+    from lxml import html as lxml_html
+
+    root = copy_publication(tmp_path)
+    title = "זרים: כולנו!"
+    _break(root, "entries/quiet-hours.md", "title: Quiet Hours", f'title: "{title}"')
+    build(root)
+    shown = {
+        "page": ("site/quiet-hours/index.html", "h1"),
+        "home": ("site/index.html", "a"),
+        "email": ("site/issues/3-quiet-hours/email.html", "h2"),
+        "web version": ("site/issues/3-quiet-hours/index.html", "h2"),
+    }
+    for name, (path, tag) in shown.items():
+        page = lxml_html.fromstring((root / path).read_text("utf-8"))
+        (element,) = [e for e in page.iter(tag) if e.text_content().strip() == title]
+        assert element.get("dir") == "auto" and element.get("lang") is None, name
+
+
 def test_sold_out_and_cancelled_showings_and_a_postponed_event_are_said_everywhere(
     tmp_path: Path,
 ) -> None:

@@ -820,12 +820,15 @@ def isolated(text: Any) -> str:
     return "" if text is None else _isolated(str(text))
 
 
-def lang_attrs(code: Any) -> markupsafe.Markup:
+def lang_attrs(code: Any, auto: bool = False) -> markupsafe.Markup:
     """The ``lang_attrs`` filter: ' lang="en" dir="ltr"' for a language tag, the attributes
     that mark an element written in it (``dir`` so that its punctuation ends on its readers'
-    side); nothing for None, an element in the page's language."""
+    side); nothing for None, an element in the page's language, or with ``auto`` (a title)
+    ' dir="auto"', its direction taken from its first letters."""
     if not code:
-        return markupsafe.Markup("")
+        # A Hebrew title in an English list, its language not given, ended with its '!' on
+        # the right, where a Hebrew reader begins.
+        return markupsafe.Markup(' dir="auto"' if auto else "")
     return markupsafe.Markup(' lang="%s" dir="%s"') % (code, language_direction(str(code)))
 
 
