@@ -371,7 +371,11 @@ class Feeds(Model):
     """Feed settings."""
 
     items: Whole = Field(
-        50, gt=0, le=1000, description="Items per feed; full-content items weigh ~10 KB each."
+        50,
+        gt=0,
+        le=1000,
+        description="Items per feed (the issues feed too); full-content items weigh ~10 KB "
+        "an entry, ~25 KB an issue.",
     )
 
 
