@@ -256,12 +256,7 @@ def describe_plan(summary: SendSummary) -> list[str]:
             f"  in flight:   batch {numbers} may have been delivered already: {how}; see "
             "dopemail status"
         )
-        safe = [b.number for b in summary.in_flight if b.number not in held]
-        if safe:
-            lines.append(
-                f"               batch {', '.join(map(str, safe))}: posted again under the same "
-                "idempotency keys (safe)"
-            )
+        lines.extend(_replayed(summary, set(held)))
     elif summary.held:
         # A run kept these for the editor (a replay refused): calling them safe to post again
         # hid that they wait for the editor's word.
@@ -272,13 +267,7 @@ def describe_plan(summary: SendSummary) -> list[str]:
                 f"could not tell ({batch.error or 'see dopemail status'}): settle it by hand "
                 f"with --mark-in-flight-sent {n} or --resend-in-flight {n}"
             )
-        waiting = {b.number for b in summary.held}
-        safe = [b.number for b in summary.in_flight if b.number not in waiting]
-        if safe:
-            lines.append(
-                f"               batch {', '.join(map(str, safe))}: posted again under the same "
-                "idempotency keys (safe)"
-            )
+        lines.extend(_replayed(summary, {b.number for b in summary.held}))
     elif summary.in_flight:
         lines.append("  in flight:   posted again under the same idempotency keys (safe)")
     if summary.batches or summary.holds_list:
@@ -286,6 +275,16 @@ def describe_plan(summary: SendSummary) -> list[str]:
     else:
         lines.append("  estimated:   nothing to send")
     return lines
+
+
+def _replayed(summary: SendSummary, waiting: set[int]) -> list[str]:
+    """The plan's line for the batches in flight that the next run posts again under their
+    keys: all but those ``waiting`` for the editor."""
+    safe = [b.number for b in summary.in_flight if b.number not in waiting]
+    if not safe:
+        return []
+    numbers = ", ".join(map(str, safe))
+    return [f"               batch {numbers}: posted again under the same idempotency keys (safe)"]
 
 
 def _where(summary: SendSummary) -> str:
