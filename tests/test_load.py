@@ -4200,6 +4200,51 @@ def test_an_svg_is_refused_for_what_runs_in_it_not_for_its_words(
         assert runs or fault is None, fault
 
 
+_XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
+_IN_HTML = '<foreignObject width="4" height="3"><body xmlns="http://www.w3.org/1999/xhtml">%s</body></foreignObject>'  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("svg", "found"),
+    [
+        # Opened on its own from the site, a redirect or a password form at its address.
+        (_IN_HTML % '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:8798/landed"/>',
+         "foreignObject"),
+        (_IN_HTML % '<form action="http://127.0.0.1:8798/"><input type="password"/></form>',
+         "foreignObject"),
+        (_IN_HTML % "<p>Only words</p>", "foreignObject"),
+        # The same elements outside any foreignObject.
+        (f'<g {_XHTML}><h:meta http-equiv="refresh" content="0;url=/landed"/></g>', "meta"),
+        (f'<g {_XHTML}><h:form action="/"><h:input type="password"/></h:form></g>', "form"),
+        (f'<g {_XHTML}><h:button>Log in</h:button></g>', "button"),
+        (f'<g {_XHTML}><h:base href="http://127.0.0.1:8798/"/></g>', "base"),
+    ],
+)  # fmt: skip
+def test_an_svg_holding_html_is_refused_and_not_published(
+    write_files, svg: str, found: str
+) -> None:
+    # A media/zz/r.svg with a meta refresh in a foreignObject was published to site/media/,
+    # and redirected whoever opened it; a password form inside one passed too.
+    text = variant("src: media/all-of-us-strangers/01.jpg", "src: media/zz/r.svg")
+    data = f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">{svg}</svg>'
+    root = write_files({"media/zz/r.svg": data, "entries/zz.md": text})
+    with pytest.raises(DopemailError) as caught:
+        build(root)
+    problems = [
+        e for e in getattr(caught.value, "errors", [caught.value]) if e.path == "entries/zz.md"
+    ]
+    assert [(e.line, e.message) for e in problems] == [
+        (
+            13,
+            f"images[1].src: 'media/zz/r.svg' holds HTML (a <{found}> element): opened on its "
+            "own from the site, it would be a page at the publication's address, which may "
+            "send readers elsewhere or ask for their passwords",
+        )
+    ]
+    assert problems[0].hint.startswith("export it again as PNG or JPEG"), problems[0].hint
+    assert not (root / "site/media/zz/r.svg").exists()
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "where", "quoted"),
     [

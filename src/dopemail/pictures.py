@@ -508,6 +508,13 @@ def _kind_problem(name: str, said: str | None, actual: str | None) -> PicturePro
 # in the parsed document, by local name (an h:script in the XHTML namespace runs too), and in
 # attribute values as the browser decodes them (&#106;avascript: is javascript:).
 _SVG_ELEMENTS_THAT_RUN = frozenset({"script", "handler", "iframe", "embed", "object", "listener"})
+# What makes an SVG a page: HTML in it, shown on its own at the publication's address, may
+# redirect the reader (a meta refresh) or ask for a password there, script or not. A film's
+# picture needs no foreignObject, which carries that HTML, nor any of these anywhere.
+_SVG_HTML = "http://www.w3.org/1999/xhtml"
+_SVG_HTML_THAT_ACTS = frozenset(
+    {"meta", "form", "input", "button", "base", "iframe", "embed", "object"}
+)
 _SVG_RUNNING_VALUE = re.compile(r"javascript:|vbscript:|data:text/html", re.IGNORECASE)
 _URL_NOISE = re.compile(r"[\x00-\x20]+")  # what a browser drops from a URL ("java\tscript:")
 # Each version of an SVG file is read whole once: (path, stat identity) -> what is wrong, if any.
@@ -523,11 +530,17 @@ def _svg_problem(
     fault = _SVG_FAULTS[key]
     if fault is None:
         return None
-    return PictureProblem(
-        f"'{name}' {fault}",
-        "export it again as plain SVG without scripts (or as PNG, which every mail program "
-        "shows), and give that file here",
-    )
+    if fault.startswith("holds HTML"):
+        hint = (
+            "export it again as PNG or JPEG (which every mail program shows), or as plain SVG "
+            "without that HTML, and give that file here"
+        )
+    else:
+        hint = (
+            "export it again as plain SVG without scripts (or as PNG, which every mail "
+            "program shows), and give that file here"
+        )
+    return PictureProblem(f"'{name}' {fault}", hint)
 
 
 def _svg_fault(path: str) -> str | None:
@@ -567,8 +580,17 @@ def _svg_fault(path: str) -> str | None:
             continue
         if not isinstance(node.tag, str):
             continue  # a comment, an entity left unexpanded
-        if etree.QName(node).localname.lower() in _SVG_ELEMENTS_THAT_RUN:
+        tag = etree.QName(node)
+        if tag.localname.lower() in _SVG_ELEMENTS_THAT_RUN:
             return running
+        if tag.localname.lower() == "foreignobject" or (
+            tag.namespace == _SVG_HTML and tag.localname.lower() in _SVG_HTML_THAT_ACTS
+        ):
+            return (
+                f"holds HTML (a <{tag.localname}> element): opened on its own from the site, "
+                "it would be a page at the publication's address, which may send readers "
+                "elsewhere or ask for their passwords"
+            )
         for name, value in node.attrib.items():
             if etree.QName(name).localname.lower().startswith("on"):
                 return running
