@@ -786,6 +786,29 @@ def test_other_host_names_are_refused(running: Preview) -> None:
     assert running.get("/", headers={"Host": f"localhost:{running.port}"})[0] == 200
 
 
+def _get_from(address: str, port: int, host: str) -> tuple[int, bytes]:
+    """GET / from the preview at ``address`` with ``host`` as the Host header."""
+    connection = http.client.HTTPConnection(address, port, timeout=10)
+    try:
+        connection.request("GET", "/", headers={"Host": host})
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def test_another_loopback_address_is_answered_at_its_own_address(tmp_path: Path) -> None:
+    # --host 127.0.0.2 answered every request 403 "use http://127.0.0.1", where nothing
+    # listened: only 127.0.0.1, localhost and [::1] were names of this machine.
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root, "--host", "127.0.0.2") as preview:
+        assert preview.url.startswith("http://127.0.0.2:"), preview.url
+        assert _get_from("127.0.0.2", preview.port, f"127.0.0.2:{preview.port}")[0] == 200
+        assert _get_from("127.0.0.2", preview.port, f"localhost:{preview.port}")[0] == 200
+        status, said = _get_from("127.0.0.2", preview.port, f"attacker.example:{preview.port}")
+        assert status == 403 and f"use http://127.0.0.2:{preview.port}/" in said.decode(), said
+
+
 def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
     page = running.get("/_preview/issue/1-strangers")[1].decode()
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)

@@ -84,6 +84,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def ip_literal(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a Host header's name is, if it is one (an IPv6 one in brackets, as URLs
+    write it); None for a name."""
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    elif ":" in name:
+        return None
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
 def clean_path(raw: str) -> str | None:
     """The decoded URL path, or None if it could step outside (``..``, ``\\``, NUL)."""
     path = unquote(urlsplit(raw).path)
@@ -409,8 +422,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
         if self.server.any_host or name.lower() in LOOPBACK_NAMES:
             return True
+        # Bound to another loopback address (127.0.0.2): that is where the browser goes. No
+        # page elsewhere reaches us by an address typed as one, only by a name (rebinding).
+        literal = ip_literal(name)
+        if literal is not None and literal.is_loopback:
+            return True
         # A page on another site reaching us through DNS rebinding: refuse it.
-        self._send(HTTPStatus.FORBIDDEN, b"unknown Host: use http://127.0.0.1\n", "text/plain")
+        told = f"unknown Host: use {self.server.url}\n"
+        self._send(HTTPStatus.FORBIDDEN, told.encode(), "text/plain")
         return False
 
     def _not_found(self, snapshot: Snapshot, path: str, body: bool) -> None:
