@@ -806,7 +806,7 @@ def test_another_loopback_address_is_answered_at_its_own_address(tmp_path: Path)
         assert _get_from("127.0.0.2", preview.port, f"127.0.0.2:{preview.port}")[0] == 200
         assert _get_from("127.0.0.2", preview.port, f"localhost:{preview.port}")[0] == 200
         status, said = _get_from("127.0.0.2", preview.port, f"attacker.example:{preview.port}")
-        assert status == 403 and f"use http://127.0.0.2:{preview.port}/" in said.decode(), said
+        assert status == 403 and f"Open http://127.0.0.2:{preview.port}/" in said.decode(), said
 
 
 def test_send_test_writes_the_issue_to_the_outbox(running: Preview) -> None:
@@ -965,6 +965,59 @@ def test_other_interfaces_only_when_asked_and_with_a_warning(tmp_path: Path) -> 
         assert preview.get("/")[0] == 200
         log = preview.log.read_text()
     assert "warning: serving on 0.0.0.0" in log and "drafts" in log
+
+
+def test_shared_on_the_network_it_still_answers_only_to_this_machine_s_names(
+    tmp_path: Path,
+) -> None:
+    # --host 0.0.0.0 answered any Host: a page at rebind.evil.example, its name pointed at
+    # this machine (DNS rebinding), read the drafts and the issue page's token, and posted
+    # the Send test form with its own Origin, which was checked against its own Host.
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root, "--host", "0.0.0.0") as preview:
+        port = preview.port
+        evil = {"Host": f"rebind.evil.example:{port}"}
+        for path in ("/", "/site/draft-piece/", "/_preview/issue/1-strangers"):
+            status, said = preview.get(path, headers=evil)
+            assert status == 403, (path, said)
+        text = said.decode()
+        assert "unknown Host 'rebind.evil.example'" in text, text
+        assert f"Open http://127.0.0.1:{port}/" in text and socket.gethostname().lower() in text
+        assert "--allow-host rebind.evil.example" in text, text
+        page = preview.get("/_preview/issue/1-strangers")[1].decode()
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"token": token, "address": "x@example.com"}).encode()
+        forged = {
+            **evil,
+            "Origin": f"http://rebind.evil.example:{port}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        path = "/_preview/issue/1-strangers/send-test"
+        assert preview.request("POST", path, form, forged)[0] == 403
+        assert not (root / "outbox").exists()
+        # What the editor types: an address, or a name of this machine, port or none.
+        fqdn = socket.getfqdn()
+        for host in (
+            f"127.0.0.1:{port}",
+            f"192.0.2.7:{port}",
+            f"[::1]:{port}",
+            f"localhost:{port}",
+            "LOCALHOST.",
+            f"0.0.0.0:{port}",
+            f"{socket.gethostname().upper()}:{port}",
+            f"{fqdn}.:{port}",
+            fqdn,
+        ):
+            assert preview.get("/", headers={"Host": host})[0] == 200, host
+        warned = preview.log.read_text()
+    assert socket.gethostname().lower() in warned and "localhost" in warned, warned
+    assert "only (--allow-host NAME adds a name)" in warned, warned
+    # A name the network gives this machine, added as the refusal says.
+    with preview_process(root, "--host", "0.0.0.0", "--allow-host", "Studio.lan") as preview:
+        assert preview.get("/", headers={"Host": f"studio.lan:{preview.port}"})[0] == 200
+        assert preview.get("/", headers={"Host": f"rebind.evil.example:{preview.port}"})[0] == 403
+    result = run_process("preview", "--root", root, "--allow-host", "http://studio.lan:8000/")
+    assert result.returncode == 2 and "no http://, no port" in result.stderr, result.stderr
 
 
 def test_the_command_passes_its_options_to_serve(monkeypatch: pytest.MonkeyPatch, run_cli) -> None:

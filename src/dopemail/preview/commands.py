@@ -14,6 +14,20 @@ def _log(line: str) -> None:
     click.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True)
 
 
+def _host_names(
+    ctx: click.Context, param: click.Parameter, names: tuple[str, ...]
+) -> tuple[str, ...]:
+    from .server import HOST_NAME
+
+    for name in names:
+        if not HOST_NAME.match(name):
+            raise click.BadParameter(
+                f"'{name}' is not a host name: give the name alone, as in --allow-host "
+                "studio.lan (no http://, no port, no path)"
+            )
+    return names
+
+
 @click.command()
 @click.option(
     "--port",
@@ -29,10 +43,20 @@ def _log(line: str) -> None:
     help="Address to listen on. Anything but a loopback address shares your drafts with "
     "your network (a warning says so); 0.0.0.0 means every interface.",
 )
+@click.option(
+    "--allow-host",
+    "allowed",
+    multiple=True,
+    callback=_host_names,
+    metavar="NAME",
+    help="A host name the preview answers to besides its own (a name your network gives this "
+    "machine); repeat for more. It answers to localhost, its addresses and, with --host "
+    "beyond loopback, this machine's names already.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in your web browser.")
 @root_option
 @reports_errors
-def preview(port: int, host: str, open_browser: bool, root: Path) -> None:
+def preview(port: int, host: str, allowed: tuple[str, ...], open_browser: bool, root: Path) -> None:
     """Serve the publication on this machine, rebuilt and reloaded as you edit it.
 
     Every issue is shown as subscribers will get it: the email at phone and desktop widths,
@@ -45,4 +69,4 @@ def preview(port: int, host: str, open_browser: bool, root: Path) -> None:
     """
     from .server import serve
 
-    serve(root, host, port, open_browser, say=click.echo, log=_log)
+    serve(root, host, port, open_browser, say=click.echo, log=_log, allowed=allowed)

@@ -11,10 +11,12 @@ URLs::
     /site/<path>, /feeds/<path>     the build's outputs, looked up by exact path
 
 Safety, in layers: only ``127.0.0.1`` is bound unless ``--host`` says otherwise; a request whose
-``Host`` is not this machine's loopback name is refused (a web page cannot reach the preview
-through DNS rebinding); paths are decoded once and refused if any segment is ``.`` or ``..``;
-and files are found only by exact lookup among the build's outputs, never by joining a URL to
-a folder. The "Send test" form carries a per-process token, so other sites cannot post it.
+``Host`` is not an address typed as one, ``localhost``, the ``--host`` value, an
+``--allow-host`` name or (bound beyond loopback) this machine's own name is refused (a web page
+cannot reach the preview through DNS rebinding); paths are decoded once and refused if any
+segment is ``.`` or ``..``; and files are found only by exact lookup among the build's outputs,
+never by joining a URL to a folder. The "Send test" form carries a per-process token, so other
+sites cannot post it.
 Environment variables are never read here; messages are passed through ``state.redact``.
 
 HTML pages under ``/site/`` and the email frame have the publication's ``base_url`` replaced
@@ -38,7 +40,7 @@ import sys
 import threading
 import traceback
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -57,8 +59,8 @@ DEFAULT_HOST = "127.0.0.1"
 SWITCH_INTERVAL = 0.001
 #: Seconds between keep-alive comments on an idle event stream (finds closed tabs).
 KEEPALIVE = 15.0
-#: Names a browser on this machine uses for the loopback server.
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]"}
+#: A name ``--allow-host`` takes: a host name alone, as a Host header gives it.
+HOST_NAME = re.compile(r"^[A-Za-z0-9.\-]+$")
 _MAX_FORM = 16_384
 _HOST_HEADER = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
 _ISSUE = re.compile(r"^/_preview/issue/([0-9]+-[a-z0-9-]+)(/email|/send-test)?$")
@@ -82,6 +84,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_names(host: str, allowed: Iterable[str] = ()) -> frozenset[str]:
+    """The names the preview bound to ``host`` answers to, besides addresses: localhost,
+    ``host`` itself (a name) and ``allowed``, and, bound beyond loopback, this machine's own
+    names (those its network knows it by); in lower case, without a trailing dot."""
+    names = {"localhost", *allowed}
+    if ip_literal(host) is None and ip_literal(f"[{host}]") is None:
+        names.add(host)
+    if not is_loopback(host):
+        names |= {socket.gethostname(), socket.getfqdn()}
+    return frozenset(name.lower().rstrip(".") for name in names if name)
 
 
 def ip_literal(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -145,12 +159,21 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True  # open event streams must not keep the process alive
 
-    def __init__(self, state: PreviewState, host: str = DEFAULT_HOST, port: int = 0) -> None:
+    def __init__(
+        self,
+        state: PreviewState,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        allowed: Iterable[str] = (),
+    ) -> None:
         self.state = state
         self.token = secrets.token_urlsafe(24)
         self.stopping = False
-        # Bound elsewhere than loopback on purpose: then any Host header is what users type.
-        self.any_host = not is_loopback(host)
+        # Bound elsewhere than loopback on purpose, the preview is still reached by a name
+        # its user types, never by one a web page elsewhere chose (DNS rebinding): the few
+        # names of this machine, and any address typed as one.
+        self.shared = not is_loopback(host)
+        self.host_names = host_names(host, allowed)
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host.strip("[]"), port), PreviewHandler)
@@ -420,16 +443,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.BAD_REQUEST, b"bad Host header\n", "text/plain")
             return False
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-        if self.server.any_host or name.lower() in LOOPBACK_NAMES:
+        name = name.lower().rstrip(".")
+        if name in self.server.host_names:
             return True
-        # Bound to another loopback address (127.0.0.2): that is where the browser goes. No
-        # page elsewhere reaches us by an address typed as one, only by a name (rebinding).
+        # Bound to another loopback address (127.0.0.2), or to the network: where the browser
+        # goes. No page elsewhere reaches us by an address typed as one, only by a name.
         literal = ip_literal(name)
-        if literal is not None and literal.is_loopback:
+        if literal is not None and (literal.is_loopback or self.server.shared):
             return True
         # A page on another site reaching us through DNS rebinding: refuse it.
-        told = f"unknown Host: use {self.server.url}\n"
-        self._send(HTTPStatus.FORBIDDEN, told.encode(), "text/plain")
+        names = ", ".join(sorted(self.server.host_names))
+        addresses = "IP addresses" if self.server.shared else "loopback addresses (127.0.0.1)"
+        told = (
+            f"unknown Host '{name}': this preview answers to {names} and {addresses} only. "
+            f"Open {self.server.url}, or, to open it as {name}, start it again with "
+            f"--allow-host {name}\n"
+        )
+        self._send(HTTPStatus.FORBIDDEN, told.encode(), "text/plain; charset=utf-8")
         return False
 
     def _not_found(self, snapshot: Snapshot, path: str, body: bool) -> None:
@@ -475,10 +505,12 @@ def serve(
     open_browser: bool = False,
     say: Callable[[str], None] = print,
     log: Callable[[str], None] = print,
+    allowed: Iterable[str] = (),
 ) -> None:
     """Build ``root``, serve it on ``host:port`` and rebuild on every change, until Ctrl-C.
 
     ``say`` prints the few lines users need (the URL); ``log`` prints build results.
+    ``allowed``: host names it answers to besides its own (see :func:`host_names`).
     Raises a :class:`~dopemail.errors.DopemailError` when the preview cannot start.
     """
     root = root.resolve()
@@ -490,7 +522,7 @@ def serve(
             "run dopemail preview in the publication's folder, or pass --root DIR",
         )
     state = PreviewState(root, log=log)
-    server = bind(state, host, port)
+    server = bind(state, host, port, allowed)
     # A page requested while a rebuild runs (the feeds made after the pages it reloads) waits
     # for the interpreter's lock at each read and write of its socket: up to the switch
     # interval each time (5 ms by default, 20 ms in all for a page). The preview is a server
@@ -498,10 +530,12 @@ def serve(
     # little.
     switching = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
-    if not is_loopback(host):
+    if server.shared:
+        names = ", ".join(sorted(server.host_names))
         log(
             f"warning: serving on {host}, not only on this machine: anyone who can reach it "
-            "on your network can read your drafts and unsent issues"
+            "on your network can read your drafts and unsent issues. It answers to its IP "
+            f"addresses and to {names} only (--allow-host NAME adds a name)"
         )
     watcher = Watcher(root, state.rebuild)
     watcher.start()
@@ -524,10 +558,11 @@ def serve(
         sys.setswitchinterval(switching)  # (serve may be called by a program that goes on)
 
 
-def bind(state: PreviewState, host: str, port: int) -> PreviewServer:
-    """A :class:`PreviewServer` listening on ``host:port``, or a DopemailError saying why not."""
+def bind(state: PreviewState, host: str, port: int, allowed: Iterable[str] = ()) -> PreviewServer:
+    """A :class:`PreviewServer` listening on ``host:port`` (answering to the names in
+    ``allowed`` too), or a DopemailError saying why not."""
     try:
-        return PreviewServer(state, host, port)
+        return PreviewServer(state, host, port, allowed)
     except socket.gaierror:
         raise ConfigError(
             f"--host {host}: no such address on this machine",
