@@ -1584,6 +1584,33 @@ def test_a_large_picture_is_served_a_piece_at_a_time(tmp_path: Path) -> None:
     assert grown < 20 << 10, f"the preview grew by {grown} kB to serve an 80 MB picture"
 
 
+def test_a_picture_the_failed_build_refused_is_not_served(tmp_path: Path) -> None:
+    # The picture replaced by a link to a file outside the publication: the build refused
+    # it and failed, and the preview, still showing the last good build, served the file's
+    # current bytes, the secret's text as image/png.
+    root = write_publication(tmp_path / "pub")
+    secret = tmp_path / "outside/secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("the secret\n", encoding="utf-8")
+    still = root / "media/night/still.png"
+    picture = still.read_bytes()
+    served = "/site/media/night/still.png"
+    with preview_process(root) as preview:
+        assert preview.get(served) == (200, picture)
+        still.unlink()
+        still.symlink_to(secret)
+        wait_for(lambda: "build failed" in preview.log.read_text(), what="the build to fail")
+        status, said = preview.get(served)
+        assert status == 409 and b"the secret" not in said, (status, said)
+        assert said.decode().startswith(
+            "media/night/still.png has changed since the last good build"
+        ), said
+        # Put back, it is served again once a build succeeds with it.
+        still.unlink()
+        still.write_bytes(picture)
+        wait_for(lambda: preview.get(served) == (200, picture), what="the picture served")
+
+
 def test_a_rebuild_after_many_saves_names_a_few_in_its_log_line(tmp_path: Path) -> None:
     # After a git checkout, one line named every file changed: thousands of characters.
     root = write_publication(tmp_path / "pub")

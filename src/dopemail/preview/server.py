@@ -51,7 +51,7 @@ from ..errors import ConfigError, DopemailError
 from ..pictures import picture_type
 from ..write import Output, output_bytes
 from . import hooks, pages
-from .state import PreviewState, Snapshot, redact
+from .state import PreviewState, Snapshot, as_published, redact
 from .watch import Watcher
 
 DEFAULT_HOST = "127.0.0.1"
@@ -323,12 +323,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
         kind = content_type(rel)
         if isinstance(output, Path):  # a picture: sent from its file, a piece at a time
             try:
-                handle = open(output, "rb")  # noqa: SIM115 - closed below, after the headers
+                # Not blocking: a picture replaced by a pipe would hold this thread forever.
+                opened = os.open(output, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             except OSError:  # removed since the build: the next build drops it too
                 self._not_found(snapshot, path, body)
                 return
-            with handle:
-                left = os.fstat(handle.fileno()).st_size
+            with os.fdopen(opened, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                # Only the file the last good build saw: one replaced since (by a link to a
+                # file outside, which the build then refused) is not the build's to serve.
+                if not as_published(snapshot.signatures.get(rel), info):
+                    self._changed(output, body)
+                    return
+                left = info.st_size
                 self._headers(HTTPStatus.OK, kind, left)
                 # No more than announced: a picture saved again meanwhile may have grown.
                 with contextlib.suppress(OSError):  # the browser went away
@@ -461,6 +468,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         )
         self._send(HTTPStatus.FORBIDDEN, told.encode(), "text/plain; charset=utf-8")
         return False
+
+    def _changed(self, source: Path, body: bool) -> None:
+        try:
+            name = source.relative_to(self.server.state.root).as_posix()
+        except ValueError:
+            name = str(source)
+        told = (
+            f"{name} has changed since the last good build, which is what the preview shows: "
+            f"it is served again once a build succeeds with it (the problems, if any, are "
+            f"listed at {self.server.url})\n"
+        )
+        self._send(HTTPStatus.CONFLICT, told.encode(), _TYPES[".txt"], body)
 
     def _not_found(self, snapshot: Snapshot, path: str, body: bool) -> None:
         html = pages.not_found_page(snapshot, path)

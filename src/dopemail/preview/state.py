@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import os
 import secrets
+import stat
 import threading
 import time
 import traceback
@@ -30,7 +31,7 @@ from typing import Any, cast
 import jinja2
 
 from ..build import Build, render_workspace, warnings_of
-from ..cache import BuildCache, Memory
+from ..cache import BuildCache, Memory, picture_stat
 from ..config import SECRET_ENV
 from ..content import RenderedEntry
 from ..continuity import before_write
@@ -106,6 +107,9 @@ class Snapshot:
     version: int = 0  # bumps on every successful build
     build: Build | None = None
     outputs: Mapping[str, Output] = field(default_factory=dict)
+    # Each output's signature when its build was published (see _signature): a picture is
+    # served from its file only while that file is still the one the build saw.
+    signatures: Mapping[str, bytes] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     changed_at: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # how long the last build took
@@ -193,15 +197,28 @@ def _checks(verdict: Verdict) -> bytes:
 
 def _signature(output: Output) -> bytes:
     if isinstance(output, Path):
-        # Media are copied from disk when served; their stat says whether they changed.
-        try:
-            stat = output.stat()
-        except OSError:
+        # Media are copied from disk when served; their stat says whether they changed. The
+        # one the build measured them by, where it did: a file swapped since is not its.
+        info = picture_stat(str(output))
+        if info is None:
             return b"missing"
-        return ":".join(map(str, identity(stat))).encode()
+        return ":".join(map(str, identity(info))).encode()
     if isinstance(output, Stored):  # the same hash, of bytes not read
         return bytes.fromhex(output.digest)
     return hashlib.sha256(output).digest()  # not BLAKE2: see write._blob_path
+
+
+def as_published(signature: bytes | None, info: os.stat_result) -> bool:
+    """Whether a picture's file, as ``info`` (its stat, links followed) finds it now, is the
+    one its build published with ``signature``: a regular file of the same size,
+    modification time and inode (its change time aside: a chmod changes no byte)."""
+    if signature is None or not stat.S_ISREG(info.st_mode):
+        return False
+    try:
+        size, mtime, _, inode = map(int, signature.split(b":"))
+    except ValueError:  # b"missing", or not a picture's
+        return False
+    return (size, mtime, inode) == (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def draft_outputs(
@@ -510,6 +527,8 @@ class PreviewState:
                 version=version,
                 build=build,
                 outputs=MappingProxyType(outputs),
+                # (Never changed once published: the next build copies it; see above.)
+                signatures=MappingProxyType(signatures),
                 problems=problems,
                 changed_at=MappingProxyType(changed_at),
                 seconds=seconds,
