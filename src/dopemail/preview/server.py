@@ -459,12 +459,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if literal is not None and (literal.is_loopback or self.server.shared):
             return True
         # A page on another site reaching us through DNS rebinding: refuse it.
-        names = ", ".join(sorted(self.server.host_names))
-        addresses = "IP addresses" if self.server.shared else "loopback addresses (127.0.0.1)"
+        # The names it answers to are not listed: a page that rebinds a name of its own to
+        # this machine reads this answer, and would learn the machine's (the terminal's
+        # warning lists them, for its user).
         told = (
-            f"unknown Host '{name}': this preview answers to {names} and {addresses} only. "
-            f"Open {self.server.url}, or, to open it as {name}, start it again with "
-            f"--allow-host {name}\n"
+            f"unknown Host '{name}': this preview answers to the names it was started with "
+            f"only (its terminal lists them). Open {self.server.url}, or, to open it as "
+            f"{name}, start it again with --allow-host {name}\n"
         )
         self._send(HTTPStatus.FORBIDDEN, told.encode(), "text/plain; charset=utf-8")
         return False
