@@ -1547,7 +1547,7 @@ _NO_HEIGHT = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0d\0\0\0\0\x08\x02\0\0\0"
         b"notanimage\n",
         b"",
         b"\x89PNG\r\n\x1a\n\0\0",
-        b'<svg viewBox="0 0 4 3"></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"></svg>',
         _NO_HEIGHT,
     ],
     ids=["text", "empty", "truncated-png", "svg-without-size", "no-height"],
@@ -1601,7 +1601,9 @@ def test_a_size_given_by_hand_keeps_the_picture_s_shape(write_files) -> None:
 
 @pytest.mark.parametrize("where", ["entries/zz.md", "issues/1-zz.md"])
 @pytest.mark.parametrize(
-    "data", [b"hello\n", b'<svg viewBox="0 0 4 3"></svg>'], ids=["text", "svg-without-size"]
+    "data",
+    [b"hello\n", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"></svg>'],
+    ids=["text", "svg-without-size"],
 )
 def test_a_picture_in_the_text_whose_size_cannot_be_read_is_an_error(
     write_files, where: str, data: bytes
@@ -4218,6 +4220,8 @@ _IN_HTML = '<foreignObject width="4" height="3"><body xmlns="http://www.w3.org/1
         (f'<g {_XHTML}><h:form action="/"><h:input type="password"/></h:form></g>', "form"),
         (f'<g {_XHTML}><h:button>Log in</h:button></g>', "button"),
         (f'<g {_XHTML}><h:base href="http://127.0.0.1:8798/"/></g>', "base"),
+        # Any of HTML's: a link elsewhere and a text box ask for a password as well.
+        (f'<g {_XHTML}><h:a href="https://evil.example/">Sign in</h:a><h:textarea/></g>', "a"),
     ],
 )  # fmt: skip
 def test_an_svg_holding_html_is_refused_and_not_published(
@@ -4243,6 +4247,31 @@ def test_an_svg_holding_html_is_refused_and_not_published(
     ]
     assert problems[0].hint.startswith("export it again as PNG or JPEG"), problems[0].hint
     assert not (root / "site/media/zz/r.svg").exists()
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        # An <svg> of XHTML's is an HTML page to a browser, whatever it holds; one of no
+        # namespace is no picture. (Passed: the root's name alone was looked at.)
+        '<svg xmlns="http://www.w3.org/1999/xhtml"><h1>Your session expired</h1>'
+        '<a href="https://evil.example/login">Sign in again</a><textarea></textarea></svg>',
+        '<svg width="40" height="30"><rect width="40" height="30"/></svg>',
+    ],
+)
+def test_an_svg_not_of_svg_s_namespace_is_no_picture(tmp_path: Path, svg: str) -> None:
+    from dopemail.pictures import _svg_fault
+
+    path = tmp_path / "r.svg"
+    path.write_text(svg, encoding="utf-8")
+    assert _svg_fault(str(path)) == (
+        "is not an SVG picture: its document is not an <svg> element of SVG's namespace "
+        '(xmlns="http://www.w3.org/2000/svg")'
+    )
+    # Given SVG's namespace, a drawing of its own is one.
+    fine = tmp_path / "fine.svg"
+    fine.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"/>', "utf-8")
+    assert _svg_fault(str(fine)) is None
 
 
 @pytest.mark.parametrize(

@@ -510,11 +510,9 @@ def _kind_problem(name: str, said: str | None, actual: str | None) -> PicturePro
 _SVG_ELEMENTS_THAT_RUN = frozenset({"script", "handler", "iframe", "embed", "object", "listener"})
 # What makes an SVG a page: HTML in it, shown on its own at the publication's address, may
 # redirect the reader (a meta refresh) or ask for a password there, script or not. A film's
-# picture needs no foreignObject, which carries that HTML, nor any of these anywhere.
+# picture needs no foreignObject, which carries that HTML, nor any element of HTML's.
 _SVG_HTML = "http://www.w3.org/1999/xhtml"
-_SVG_HTML_THAT_ACTS = frozenset(
-    {"meta", "form", "input", "button", "base", "iframe", "embed", "object"}
-)
+_SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 _SVG_RUNNING_VALUE = re.compile(r"javascript:|vbscript:|data:text/html", re.IGNORECASE)
 _URL_NOISE = re.compile(r"[\x00-\x20]+")  # what a browser drops from a URL ("java\tscript:")
 # Each version of an SVG file is read whole once: (path, stat identity) -> what is wrong, if any.
@@ -564,8 +562,13 @@ def _svg_fault(path: str) -> str | None:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         return f"is not an SVG picture: it is not well-formed XML ({exc.msg})"
-    if etree.QName(root).localname != "svg":
-        return "is not an SVG picture: its document is not an <svg> element"
+    if root.tag != _SVG_ROOT:
+        # By its namespace too: an <svg> of XHTML's is an HTML page to a browser, whatever
+        # it holds (a link and a text box passed as a picture), and one of none no picture.
+        return (
+            "is not an SVG picture: its document is not an <svg> element of SVG's namespace "
+            '(xmlns="http://www.w3.org/2000/svg")'
+        )
     running = (
         "holds a script (or what runs one): opened on its own from the site, it would run "
         "with the publication's address"
@@ -583,9 +586,9 @@ def _svg_fault(path: str) -> str | None:
         tag = etree.QName(node)
         if tag.localname.lower() in _SVG_ELEMENTS_THAT_RUN:
             return running
-        if tag.localname.lower() == "foreignobject" or (
-            tag.namespace == _SVG_HTML and tag.localname.lower() in _SVG_HTML_THAT_ACTS
-        ):
+        # Any element of HTML's: each makes part of the picture a page (a heading, a link and
+        # a text box asked for passwords as well as a form does).
+        if tag.localname.lower() == "foreignobject" or tag.namespace == _SVG_HTML:
             return (
                 f"holds HTML (a <{tag.localname}> element): opened on its own from the site, "
                 "it would be a page at the publication's address, which may send readers "
