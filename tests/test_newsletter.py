@@ -3003,11 +3003,16 @@ def test_each_read_more_button_is_named_by_its_entry(built: Path) -> None:
             "",
         ),
         ("Wadjda: a talk", "Wadjda", [], ""),
-        ("WADJDA, the talk", "Wadjda", [], ""),
+        # Said otherwise, it is said again: a title said twice is read twice, one lost not.
+        ("WADJDA, the talk", "Wadjda", [], ", Wadjda"),
         # A heading inside the title names neither (it was taken to: 'Q&A' alone), nor a
         # film's title inside one of its words ('M' in 'Meet').
         ("Q&A", "Q&A with Nadia Ferreira-Holm", [], ", Q&A with Nadia Ferreira-Holm"),
         ("Meet the cast", "M, restored", ["M"], ", M, restored"),
+        # A title that is a word, said otherwise in the heading (a second review found them).
+        ("Q&A with her director", "Her", [], ", Her"),
+        ("Stand-up comedy night", "Up", [], ", Up"),
+        ("US premiere", "Us", [], ", Us"),
     ],
 )
 def test_an_event_s_links_name_its_piece_once(

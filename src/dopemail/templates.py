@@ -803,11 +803,14 @@ def _isolated(text: str) -> str:
 def with_piece(heading: Any, meta: Any) -> str:
     """The ``with_piece`` filter: an event's heading as its links are named, the piece's
     title after it ('Q&A, Wadjda'), unless the heading names the piece or one of its films
-    already, in whole words ('The Salt Orchard, opening-night Q&A': said once, not twice)."""
+    already, in whole words as written ('The Salt Orchard, opening-night Q&A': said once, not
+    twice)."""
     heading = str(heading)
     titles = [meta.title, *(film.title for film in meta.all_films)]
-    for title in titles:
-        if title and re.search(rf"(?<!\w){re.escape(str(title))}(?!\w)", heading, re.I):
+    for title in filter(None, map(str, titles)):
+        # As written: 'Her' is not named by 'Q&A with her director', 'Us' by 'US premiere',
+        # nor 'Up' by 'Stand-up' (a title said twice is read twice; one lost is not read).
+        if re.search(rf"(?<![\w-]){re.escape(title)}(?![\w-])", heading):
             return heading
     return f"{heading}, {meta.title}"
 
