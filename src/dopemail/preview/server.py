@@ -464,9 +464,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         # warning lists them, for its user).
         told = (
             f"unknown Host '{name}': this preview answers to the names it was started with "
-            f"only (its terminal lists them). Open {self.server.url}, or, to open it as "
-            f"{name}, start it again with --allow-host {name}\n"
+            f"only (its terminal lists them). Open {self.server.url}"
         )
+        if name and HOST_NAME.match(name):  # what --allow-host takes ('[fe80::1]' it refuses)
+            told += f", or, to open it as {name}, start it again with --allow-host {name}"
+        told += "\n"
         self._send(HTTPStatus.FORBIDDEN, told.encode(), "text/plain; charset=utf-8")
         return False
 
