@@ -5863,3 +5863,28 @@ def test_a_showing_rescheduled_is_told_to_be_written_at_its_new_time(write_files
     assert error.line == _times_line(entry) + 2, error.line
     assert "written at that time (its 'at', its 'date')" in error.message, error.message
     assert "canceled" not in error.message + (error.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("zone", "example"),
+    [
+        ("America/Los_Angeles", "2024-01-12T19:30:00-08:00"),
+        ("Europe/Paris", "2024-01-12T19:30:00+01:00"),
+    ],
+)
+@pytest.mark.parametrize("written", ["2024-03-01T19:30:00 CET", "next friday", "2024-03-01T7pm"])
+def test_a_date_not_understood_is_shown_one_at_the_publication_s_clock(
+    zone: str, example: str, written: str
+) -> None:
+    # A Paris publication was shown Los Angeles's -08:00 as the way to write a time: followed,
+    # it published the showing nine hours off.
+    from zoneinfo import ZoneInfo
+
+    from pydantic import ValidationError
+
+    from dopemail.models import Entry
+
+    with pytest.raises(ValidationError) as caught:
+        Entry.model_validate({"title": "T", "published": written}, context={"tz": ZoneInfo(zone)})
+    message = str(caught.value)
+    assert f"2024-01-12 or {example}" in message, message

@@ -83,7 +83,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 bare = _DATE.match(text) is not None
                 # A date written alone has no hour to check: only its day and month.
                 what = "check the day and month" if bare else "check the day, month and hour"
-                fix = what if ranged else _MOMENT_FORM
+                fix = what if ranged else _moment_form(info)
                 # Python's own words only where they name what is out of range: "Invalid
                 # isoformat string" says nothing the editor can act on.
                 why = f" ({exc})" if ranged else ""
@@ -91,7 +91,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 raise ValueError(f"'{text}' is not a real {kind}{why}: {fix}") from None
             raise ValueError(
                 f"'{text}' is not a date: "
-                + (_readings(text) or "write 2024-01-12 or 2024-01-12T19:30:00-08:00")
+                + (_readings(text) or f"write 2024-01-12 or {_moment_example(info)}")
             ) from None
         if day is not None:
             # A day in ISO's other forms ('2024-W23', '20240603'), which Python reads as a
@@ -99,7 +99,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
             week = f": {day} is that week's Monday" if "w" in text.lower() else f": {day}"
             raise ValueError(f"'{text}' is not a date: write it as YYYY-MM-DD{week}")
     else:
-        raise ValueError("expected a date like 2024-01-12 or 2024-01-12T19:30:00-08:00")
+        raise ValueError(f"expected a date like 2024-01-12 or {_moment_example(info)}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         # The offset the publication's zone has at that time of year (-07:00 in Los Angeles
         # in June, not the winter's -08:00): a fixed example, followed, published the wrong
@@ -292,7 +292,14 @@ def _readings(text: str) -> str | None:
     return f"write it as YYYY-MM-DD: {' or '.join(said)}"
 
 
-_MOMENT_FORM = "write it like 2024-01-12 or 2024-01-12T19:30:00-08:00"
+def _moment_example(info: ValidationInfo) -> str:
+    """A date and time written with its zone, at the publication's clock: a Paris
+    publication was shown Los Angeles's -08:00, which followed published the hour wrong."""
+    return datetime(2024, 1, 12, 19, 30, tzinfo=_zone(info)).isoformat()
+
+
+def _moment_form(info: ValidationInfo) -> str:
+    return f"write it like 2024-01-12 or {_moment_example(info)}"
 
 
 # Addresses of other kinds, some a letter or two from https (ftps, webcals).
