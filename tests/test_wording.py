@@ -587,6 +587,21 @@ def test_a_language_without_a_catalog_is_english_with_one_warning(tmp_path: Path
     assert "no catalog" not in CliRunner().invoke(cli, ["check", "--root", str(REPO)]).output
 
 
+def test_a_new_issue_s_preheader_joins_its_titles_as_the_language_does() -> None:
+    # "Dans ce numéro : Élisions, Typo, Past Lives, at last in Paris": three titles or four?
+    from dopemail.scaffold import _preheader
+    from dopemail.wording import ENGLISH, wording_for
+
+    titles = ["Élisions", "Typo", "Past Lives, at last in Paris"]
+    assert _preheader(titles, wording_for("fr")) == (
+        f"Dans ce numéro{NBSP}: Élisions, Typo et Past Lives, at last in Paris"
+    )
+    assert _preheader(titles, ENGLISH) == (
+        "In this issue: Élisions, Typo, and Past Lives, at last in Paris"
+    )
+    assert _preheader(titles[:2], ENGLISH) == "In this issue: Élisions and Typo"
+
+
 def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -193,17 +193,18 @@ _KIND_LINE = re.compile(r"""(?m)^kind:[ \t]*("[^"\n]*"|'[^'\n]*'|[\w&-]*)""")
 
 
 def _preheader(titles: list[str], words: Wording = ENGLISH) -> str:
-    """ "In this issue: A, B, C", with as many titles as an inbox shows whole (the first
-    always); with none, the sentence to replace."""
+    """ "In this issue: A, B, and C", with as many titles as an inbox shows whole (the
+    first always), joined as the language joins a list ('A, B et C': commas alone left a
+    title holding a comma ambiguous); with none, the sentence to replace."""
     if not titles:
         return words.gettext(PREHEADER_PLACEHOLDER)
     line = words.gettext("In this issue: %(titles)s")
-    shown = titles[0]
+    shown = titles[:1]
     for title in titles[1:]:
-        if len(line % {"titles": shown}) + 2 + len(title) > PREHEADER_SHOWN - 10:
+        if len(line % {"titles": words.join_names([*shown, title])}) > PREHEADER_SHOWN - 10:
             break
-        shown += ", " + title
-    return line % {"titles": shown}
+        shown.append(title)
+    return line % {"titles": words.join_names(shown)}
 
 
 class WorkspaceNotRead(DopemailErrors):
