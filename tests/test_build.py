@@ -870,7 +870,7 @@ def _listed(html: str, heading: str = "") -> list[str]:
         html = html.split(heading, 1)[1]
     items = re.search(r'<ul class="entries">(.*?)</ul>', html, re.S)
     assert items is not None
-    return re.findall(r'<li><a href="([^"]+)"', items.group(1))
+    return re.findall(r'<li(?: id="[^"]*")?><a href="([^"]+)"', items.group(1))
 
 
 def _address(root: Path, name: str) -> str:
@@ -924,11 +924,14 @@ def test_the_home_page_lists_the_newest_and_the_archive_every_entry_by_year(
         "2024",
         "2025",
     ]
-    # An entry's page leads to its year (where a reader from a feed or an email lands).
+    # An entry's page leads to its year (where a reader from a feed or an email lands), at
+    # its own line there: a year of a thousand pieces is hundreds of screens, read from the top.
     for name, year in (("varda-in-los-angeles", 2023), ("letter-from-paris-plein-air", 2025)):
         page = (site / name / "index.html").read_text(encoding="utf-8")
         archive = _address(workspace, f"archive/{year}")
-        assert f'<a href="{archive}">More from {year}</a>' in page
+        assert f'<a href="{archive}#e-{name}">More from {year}</a>' in page
+        listed = (site / f"archive/{year}/index.html").read_text(encoding="utf-8")
+        assert listed.count(f'<li id="e-{name}">') == 1
     links = [_address(workspace, f"archive/{year}") for year in years]
     for listing in (home, (site / "archive/index.html").read_text(encoding="utf-8")):
         shown = re.findall(r'href="(https://[^"]+/archive/\d+/)"', listing)
