@@ -5522,6 +5522,23 @@ def test_a_showtime_at_another_clock_is_told_both_ways_to_write_it(write_files) 
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "right"),
+    [("2026-03-08T02:30:00-08:00", "2026-03-08T03:30:00-07:00"),
+     ("2026-03-08T02:30:00-07:00", "2026-03-08T01:30:00-08:00")],
+)  # fmt: skip
+def test_a_showtime_in_the_hour_the_clocks_skip_is_not_told_to_keep_its_hour(
+    write_files, written: str, right: str
+) -> None:
+    # 02:30 on the night Los Angeles springs forward: each offset was told to be the other
+    # ("'02:30:00-07:00' if 02:30 is its hour there"), and the editor went back and forth.
+    entry = _screening("Los Angeles", None, written)
+    root = write_files({"entries/zz.md": entry})
+    (note,) = [e for e in entry_notes(load_workspace(root)) if e.message.startswith("the showtime")]
+    assert "(02:30 is no time in America/Los_Angeles on that day" in note.message, note.message
+    assert note.hint == f"write '{right}' if the moment is right, or check the hour"
+
+
 def test_every_country_name_dopemail_knows_has_its_clocks() -> None:
     # 'UK', 'Scotland', 'Holland', 'Korea': known names, printed as written, whose venues got
     # the publication's clock (no ISO 3166 name to find their zones by).

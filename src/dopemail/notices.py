@@ -774,17 +774,30 @@ def _clocks_elsewhere(
             if len(offsets) == 1
             else ""
         )
+        hour = moment.strftime("%H:%M")
+        local = moment.replace(tzinfo=first)
+        if local.astimezone(UTC).astimezone(first).replace(tzinfo=None) != local.replace(
+            tzinfo=None
+        ):
+            # The hour the clocks skip there: no offset makes it one of theirs, and offering
+            # the other sent the editor back and forth between two warnings.
+            told += f" ({hour} is no time in {name} on that day: the clocks go forward over it)"
+            hint = f"write '{there.isoformat()}' if the moment is right, or check the hour"
+        else:
+            # Which of the two was meant, the hour or the moment, is the editor's to say (a
+            # time written in UTC is most often the right moment).
+            hint = (
+                f"write it at the venue's clock{'' if len(offsets) == 1 else f' ({name})'}: "
+                f"'{wall}{offset_text(clock)}' if {hour} is its hour "
+                f"there, or '{there.isoformat()}' if the moment is right"
+            )
         found.append(
             (
                 f"the {what} {moment.isoformat()} at {venue} is written at "
                 f"{offset_text(moment.utcoffset())}, and {place} is at {both} on that "
                 f"day{told}",
                 line_of(doc.meta, loc),
-                # Which of the two was meant, the hour or the moment, is the editor's to say (a
-                # time written in UTC is most often the right moment).
-                f"write it at the venue's clock{'' if len(offsets) == 1 else f' ({name})'}: "
-                f"'{wall}{offset_text(clock)}' if {moment.strftime('%H:%M')} is its hour "
-                f"there, or '{there.isoformat()}' if the moment is right",
+                hint,
             )
         )
     return found
