@@ -582,6 +582,23 @@ def test_an_entry_a_sent_issue_led_with_is_warned_of_in_the_next(workspace: Path
         assert code == 0 and "went out in issue" not in output, output
 
 
+@pytest.mark.parametrize(("date", "told"), [("04:00:00", False), ("15:00:00", True)])
+def test_screenings_are_over_once_their_last_day_has_ended_at_the_venue_s_clock_too(
+    workspace: Path, run_cli, date: str, told: bool
+) -> None:
+    # A Paris publication's issue of 4 AM on May 10 was told the Salt Orchard's Q&A in Los
+    # Angeles was over: its last day, May 9, ends at 9 AM on the 10th in Paris.
+    config = workspace / "dopemail.toml"
+    source = config.read_text("utf-8")
+    config.write_text(source.replace("America/Los_Angeles", "Europe/Paris"), "utf-8")
+    path = workspace / "issues/3-quiet-hours.md"
+    text = re.sub(r"(?m)^date: .*$", f"date: 2024-05-10T{date}+02:00", path.read_text("utf-8"))
+    path.write_text(text.replace("  - quiet-hours\n", "  - the-salt-orchard-qa\n", 1), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    said = "entry 'the-salt-orchard-qa': its screenings and events are all over"
+    assert (said in output) is told, output
+
+
 def test_an_issue_gathering_screenings_all_over_by_its_date_is_warned_about(
     workspace: Path, run_cli
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,7 +108,10 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
         day = issue.meta.date.astimezone(zone).date()
         for entry in (*issue.entries, *(e for _, items in issue.sections for e in items)):
             last = entry.showings_end
-            if last is not None and last < day:
+            # Its last day is the venue's, whose clock may be behind the publication's: over
+            # once that day has ended everywhere (a Los Angeles showing at 8 PM on the 30th,
+            # 5 AM on the 31st in Paris, was told over by a Paris issue of 4 AM on the 31st).
+            if last is not None and issue.meta.date >= _ended_everywhere(last):
                 found.append(
                     ContentError(
                         f"entry '{entry.slug}': its screenings and events are all over by this "
@@ -121,6 +124,15 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
                     )
                 )
     return found
+
+
+#: The clock furthest behind (UTC−12): a day there ends after it has ended everywhere else.
+_LAST_CLOCK = timezone(timedelta(hours=-12))
+
+
+def _ended_everywhere(day: date) -> datetime:
+    """The moment ``day`` has ended at every clock on Earth."""
+    return datetime.combine(day + timedelta(days=1), time(0), _LAST_CLOCK)
 
 
 def dated_before_an_earlier_issue(workspace: Workspace) -> list[ContentError]:
