@@ -1974,6 +1974,59 @@ def test_a_template_nothing_renders_is_warned_about(workspace: Path, run_cli) ->
     assert "did you mean templates/email/issue.mjml.j2?" in output, output
 
 
+def test_a_template_copied_before_statuses_is_warned_of_once_an_entry_has_one(
+    workspace: Path, run_cli
+) -> None:
+    # An own entry_content.html.j2 from before statuses published a cancelled screening as
+    # going ahead, with its tickets, while the page's JSON-LD said EventCancelled; check and
+    # build said nothing.
+    old = (
+        "{% set m = entry.meta %}\n"
+        "<h1>{{ m.title }}</h1>\n"
+        "{% for s in m.screenings %}\n"
+        '<p><a href="{{ s.url }}">{{ s.venue }}</a>'
+        "{% for t in s.times %} {{ t | time_tag(m.published) }}{% endfor %}</p>\n"
+        "{% endfor %}\n"
+        "{% for ev in m.events %}<p>{{ ev | event_heading }} {{ ev.url }}</p>{% endfor %}\n"
+    )
+    template = workspace / "templates/entry_content.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text(old, encoding="utf-8")
+    expected = (
+        "warning: templates/entry_content.html.j2:3: it shows screenings or events without "
+        "their status: entries/all-of-us-strangers.md has a screening marked 'cancelled'"
+    )
+
+    def warned() -> list[str]:
+        said = []
+        for command in ("check", "build"):
+            code, output = run_cli(command, "--root", workspace)
+            assert code == 0, output
+            said.append(output)
+        return said
+
+    # No entry with a status: the old template shows what there is to show.
+    assert not any("without their status" in output for output in warned())
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text(encoding="utf-8")
+    cancelled = text.replace(
+        'postal_code: "90067"\n', 'postal_code: "90067"\n    status: cancelled\n'
+    )
+    assert cancelled != text
+    entry.write_text(cancelled, encoding="utf-8")
+    for output in warned():
+        assert output.count(expected) == 1, output
+        assert "{{ s.status | status_suffix(of=s) }}" in output, output
+        assert "{{ s | showings(m.published) }}" in output, output
+        assert "{% if s.url and not s.status | cancelled %}" in output, output
+    # Its status said: nothing to warn of.
+    template.write_text(
+        old.replace("{{ s.venue }}</a>", "{{ s.venue }}</a>{{ s.status | status_suffix(of=s) }}"),
+        encoding="utf-8",
+    )
+    assert not any("without their status" in output for output in warned())
+
+
 def test_the_build_s_warnings_read_no_entry_s_fields_when_nothing_asks(workspace: Path) -> None:
     # pages_gone read every entry's slug: field, and with it unpickled the fields of every
     # entry taken from the cache: a tenth of a second at a thousand entries, every build.

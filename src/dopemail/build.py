@@ -118,7 +118,8 @@ class Build:
 
 def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list[DopemailError]:
     """What ``build`` and ``check`` (and the preview's index) warn of in a publication that
-    built: a language dopemail has no words for, templates no longer used, settings the
+    built: a language dopemail has no words for, templates no longer used or that show
+    screenings and events without their statuses, settings the
     sender would refuse, entries and issues dated later than now, showtimes outside their
     run, issues gathering screenings all over by their date, dated before an earlier issue
     or leading with an entry a sent issue led with, the issues' quality warnings,
@@ -136,11 +137,12 @@ def warnings_of(result: Build, ahead: list[DopemailError] | None = None) -> list
         unsendable,
         untranslated_language,
     )
-    from .templates import unused_templates
+    from .templates import status_blind_templates, unused_templates
 
     return [
         *untranslated_language(result.workspace),
         *unused_templates(result.workspace.root),
+        *status_blind_templates(result.workspace.root, result.workspace.entries),
         *unsendable(result.workspace),
         *postal_address_without_number(result.workspace),
         *(published_ahead(result.workspace) if ahead is None else ahead),

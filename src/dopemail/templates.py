@@ -18,7 +18,7 @@ import sys
 import textwrap
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -1545,6 +1545,116 @@ def unused_templates(root: Path) -> list[TemplateError]:
             )
         )
     return unread + warnings
+
+
+#: The defaults that show screenings or events, as a copy made before statuses still does.
+_SHOWS_STATUSES = frozenset(
+    {
+        "entry_content.html.j2",
+        "issue_content.html.j2",
+        "email/film_card.mjml.j2",
+        "email/film_card.txt.j2",
+    }
+)
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_LOOPS_OVER = re.compile(r"\{%-?\s*for\b[^%]*?\bin\s+[^%]*?\b(?:screenings|events|times)\b")
+_MENTIONS = re.compile(r"\b(?:screenings|events)\b")
+# A status said with a filter, or read by hand (not an issue's draft/ready/sent).
+_STATUS_AWARE = re.compile(
+    r"\|\s*(?:status_suffix|with_status|status_word|showings|showing_text|cancelled|called_off)"
+    r"\b|(?<!meta)\.(?:status|cancelled)\b"
+)
+
+
+def _status_hint(name: str) -> str:
+    """What a template showing screenings or events without their statuses is to write (as
+    dopemail's own defaults write it), in its own kind of part: text, MJML or HTML."""
+    if name == "entry_content.html.j2":
+        date = "m.published"
+    elif name in _SHOWS_STATUSES:
+        date = "issue.meta.date"
+    else:
+        date = "m.published"  # (issue.meta.date in an issue's template)
+    if name.endswith(".txt.j2"):
+        times = f"{{{{ t | showing_text({date}, s) }}}} for each time t of s.times"
+    elif name.endswith(".mjml.j2"):
+        times = f"{{{{ s | showings({date}, tag=false) }}}} in place of the loop over s.times"
+    else:
+        times = f"{{{{ s | showings({date}) }}}} in place of the loop over s.times"
+    hint = (
+        "say the status after a screening's venue, {{ s.status | status_suffix(of=s) }}, and "
+        "after an event's heading, {{ ev.status | status_suffix(of=ev) }}; show the times with "
+        f"{times}; link the tickets only {{% if s.url and not s.status | cancelled %}} (and "
+        "an event's {% if ev.url and not ev.status | cancelled %})"
+    )
+    if name in _SHOWS_STATUSES:
+        hint += (
+            f"; or copy dopemail's own again ({default_template(name)}) and make your changes "
+            "to it anew"
+        )
+    return hint
+
+
+def status_blind_templates(root: Path, entries: Iterable[Any]) -> list[TemplateError]:
+    """The workspace's templates that show screenings or events and say none of their
+    statuses, when an entry has one: a copy of a default made before statuses existed shows a
+    cancelled screening as going ahead, with its tickets, while the page's own search-engine
+    data says it is cancelled. One warning per template, at the line where it shows them."""
+    folder = root / TEMPLATES_DIR
+    if not folder.is_dir():
+        return []  # dopemail's own templates say every status
+    from .cache import template_files
+
+    blind: list[tuple[str, int]] = []
+    for path in template_files(folder):
+        name = path.relative_to(folder).as_posix()
+        try:
+            # Comments blanked, their lines kept: a default's comment names 'screenings'.
+            source = _COMMENT.sub(
+                lambda found: "\n" * found.group().count("\n"), path.read_text(encoding="utf-8")
+            )
+        except (OSError, UnicodeDecodeError):
+            continue  # told as it renders
+        loop = _LOOPS_OVER.search(source)
+        if loop is None and name not in _SHOWS_STATUSES:
+            continue
+        shown = loop or _MENTIONS.search(source)
+        if shown is None or _STATUS_AWARE.search(source):
+            continue
+        blind.append((name, source.count("\n", 0, shown.start()) + 1))
+    if not blind:
+        return []
+    said = _entry_with_status(entries)
+    if said is None:
+        return []
+    entry, what = said
+    return [
+        TemplateError(
+            f"it shows screenings or events without their status: {entry} has {what}, which "
+            "this template leaves out (a cancelled one is shown as going ahead, its tickets "
+            "linked; a template copied before dopemail had statuses)",
+            f"{TEMPLATES_DIR}/{name}",
+            line,
+            _status_hint(name),
+        )
+        for name, line in blind
+    ]
+
+
+def _entry_with_status(entries: Iterable[Any]) -> tuple[str, str] | None:
+    """The first entry with a screening, showtime or event that has a status, and which."""
+    for entry in entries:
+        meta = entry.meta
+        for screening in meta.screenings:
+            if screening.status:
+                return entry.path, f"a screening marked '{screening.status}'"
+            for showtime in screening.times:
+                if showtime.status:
+                    return entry.path, f"a showtime marked '{showtime.status}'"
+        for event in meta.events:
+            if event.status:
+                return entry.path, f"an event marked '{event.status}'"
+    return None
 
 
 def _template_line(exc: BaseException, name: str) -> tuple[str, int | None]:
