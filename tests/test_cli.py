@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -1139,7 +1140,11 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "issue 1 was sent, and this build changed" in output, output
     assert "undo what changed it (its own text, an entry it gathers, a picture" in output, output
     # A teammate's older dopemail changes every issue too (outputs flip back and forth).
-    assert "a different dopemail version: build with the one your team uses)" in output, output
+    assert (
+        "a different dopemail: build with the one your team uses, the same 'dopemail --version')"
+        in output
+    ), output
+    assert "dopemail's code changed" not in output, output
     assert "undo the edit" not in output, output
     # So too with a new entry written in the same build: its page, new, is no page that
     # stayed as it was (the hint named every entry of the issue, none of them edited).
@@ -1152,6 +1157,47 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "issue 1 was sent, and this build changed" in output, output
     assert "undo what changed it (its own text, an entry it gathers, a picture" in output, output
     assert "undo the edit" not in output, output
+
+
+@pytest.mark.parametrize("before", ["0.0.9 code 0123456789ab", None], ids=["recorded", "older"])
+def test_a_sent_issue_changed_after_dopemail_s_code_changed_says_that_first(
+    workspace: Path, run_cli, before: str | None
+) -> None:
+    # After an upgrade, every sent issue's web version changed, and the hint named the new
+    # code last of six causes ("a different dopemail version"), without saying it had changed.
+    built(run_cli, workspace)
+    keys = workspace / ".dopemail/cache/file-keys.json"
+    known = json.loads(keys.read_text(encoding="utf-8"))
+    now = known["code"]
+    assert re.fullmatch(r"0\.1\.0 code [0-9a-f]{12}", now), now
+    assert (
+        run_process("--version").stdout
+        == f"dopemail, version {now.replace(' code ', ' (code ')})\n"
+    )
+    # The last build made by other code: it rendered issue 1 otherwise, and recorded that
+    # code (or, older than the record, none).
+    if before is None:
+        del known["code"]
+    else:
+        known["code"] = before
+    keys.write_text(json.dumps(known), encoding="utf-8")
+    page = workspace / "site/issues/1-strangers-and-varda/index.html"
+    page.write_text(page.read_text("utf-8").replace("</p>", " </p>", 1), "utf-8")
+    was = before or "an older dopemail, which recorded none"
+    said = (
+        f"hint: dopemail's code changed since the last build ({was} → {now}): if that is an "
+        "upgrade, the change is likely its own"
+    )
+    for command in ("check", "build"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        assert "issue 1 was sent, and" in output, output
+        assert " ".join(output.split()).count(said) == 1, output
+    # Said once: the build recorded its own code for the next.
+    assert json.loads(keys.read_text(encoding="utf-8"))["code"] == now
+    page.write_text(page.read_text("utf-8").replace("</p>", " </p>", 1), "utf-8")
+    output = built(run_cli, workspace)
+    assert "issue 1 was sent, and" in output and "code changed" not in output, output
 
 
 @pytest.mark.parametrize("change", ["entry", "settings", "page gone"])
@@ -1740,9 +1786,31 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert f"dopemail {command}".strip() in (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def test_python_dash_m_and_version() -> None:
+def test_python_dash_m_and_version(tmp_path: Path) -> None:
     result = run_process("--version")
     assert result.returncode == 0 and "dopemail" in result.stdout
+    # Every commit said "dopemail, version 0.1.0": a team told to build with one dopemail
+    # could not tell two apart. A copy whose default template differs says another code.
+    package = tmp_path / "dopemail"
+    shutil.copytree(REPO / "src/dopemail", package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def version() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "dopemail", "--version"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first = version()
+    assert first == result.stdout  # the same code: the same fingerprint
+    assert re.fullmatch(r"dopemail, version 0\.1\.0 \(code [0-9a-f]{12}\)\n", first), first
+    card = package / "default_templates/email/film_card.txt.j2"
+    card.write_text(card.read_text("utf-8") + "\n", "utf-8")
+    assert version() not in (first, "")
 
 
 _COUNT_PLUGIN_LOOKUPS = """

@@ -85,6 +85,9 @@ class Build:
     # A patched build whose feeds were left for later: the feeds it still holds as they were
     # before the edit (see dopemail.patch.make_owed).
     owed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # The dopemail the last build was made with, as its cache says it (see
+    # cache.BuildCache.last_code): what changed a sent issue may be an upgrade's doing.
+    code_before: str | None = field(default=None, repr=False, compare=False)
 
     def lists(self) -> Listing:
         """The published entries and the drafts, newest first, and each entry's places."""
@@ -682,6 +685,8 @@ def _build(
             result = render_workspace(
                 workspace, cache, jobs, write, env, staging.stage if staging else None
             )
+            if cache is not None:
+                result.code_before = cache.last_code  # (before this build records its own)
             report = staging.commit(result.outputs, early, owed) if staging else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))

@@ -31,6 +31,7 @@ from .errors import ContentError, DopemailError
 from .fingerprint import (
     SETTLE_NS,
     Identity,
+    code_version,
     fs_now,
     identity,
     libraries,
@@ -771,6 +772,10 @@ class BuildCache:
         # entry file name -> (key, record found this build or None)
         self.records: dict[str, tuple[str, EntryRecord | None]] = {}
         self._saved_keys: object = None  # the files' keys as file-keys.json holds them
+        # The dopemail the last build that kept its keys was made with (fingerprint.
+        # code_version), as file-keys.json says it: None when it says nothing (no build
+        # yet), "" when it was made by a dopemail older than the record.
+        self.last_code: str | None = None
         # The heads file's, by record file (None until first asked), and the heads of the
         # records this build used, for the next build's (see save_heads).
         self._heads: dict[str, bytes] | None = None
@@ -791,7 +796,12 @@ class BuildCache:
                 known = json.loads(handle.read())
         except (OSError, ValueError):
             return {}
-        if not isinstance(known, dict) or known.get("context") != self.context:
+        if not isinstance(known, dict):
+            return {}
+        # Read before the context is compared: other code keyed its files by another.
+        code = known.get("code", "")
+        self.last_code = code if isinstance(code, str) else ""
+        if known.get("context") != self.context:
             return {}
         keys = known.get("files")
         if not isinstance(keys, dict):
@@ -816,11 +826,14 @@ class BuildCache:
         save_picture_keys(self.folder, self.root)
         target = self._base + FILE_KEYS
         self.used.add(target)
-        if files == self._saved_keys and os.path.isfile(target):
+        code = code_version()
+        if files == self._saved_keys and self.last_code == code and os.path.isfile(target):
             return  # what the file says already (most builds)
         os.makedirs(self.folder, exist_ok=True)
         # json.dumps, not json.dump: dump writes through the pure-Python encoder, piece by piece.
-        text = json.dumps({"context": self.context, "files": files}, separators=(",", ":"))
+        text = json.dumps(
+            {"context": self.context, "code": code, "files": files}, separators=(",", ":")
+        )
         replace_file(target, text.encode("utf-8"))
         self._saved_keys = files
 

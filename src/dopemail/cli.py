@@ -56,8 +56,26 @@ def _with_root(command: click.Command, root: str) -> dict[str, Any]:
     return found
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # The version and its code's fingerprint: every commit of a checkout was "0.1.0", and a
+    # team told to build with one dopemail could not tell two apart.
+    if not value or ctx.resilient_parsing:
+        return
+    from .fingerprint import code_fingerprint
+
+    click.echo(f"dopemail, version {__version__} (code {code_fingerprint()[:12]})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dopemail")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version, and the fingerprint of its code, and exit.",
+)
 @click.option(
     "--root",
     type=click.Path(file_okay=False),

@@ -26,6 +26,7 @@ from .content import RenderedEntry
 from .errors import ConfigError, ContentError, DopemailError
 from .feeds import JSON_PATH, json_feed_items
 from .filenames import entry_of_page
+from .fingerprint import code_version
 from .layout import MEDIA_DIR, SITE_ISSUES_DIR
 from .models import LoadedEntry, LoadedIssue
 from .personalize import HTML_FILE, MESSAGE_FILE, TEXT_FILE
@@ -176,6 +177,7 @@ def sent_issues_changed(
     outputs: Iterable[str] = (),
     written: Collection[str] = (),
     own_templates: bool = False,
+    code_before: str | None = None,
 ) -> list[DopemailError]:
     """A warning for the issues marked sent whose web version or email a build changed: what
     their readers open with "View in your browser" is no longer what they were sent.
@@ -186,7 +188,9 @@ def sent_issues_changed(
     (theirs is the edit to undo); ``written``: those of them the build wrote (a new entry's
     page is no page that stayed as it was); ``own_templates``: whether the workspace has
     templates of its own, one of which may have changed those pages alone (a section only
-    some entries have), as the hint then says.
+    some entries have), as the hint then says. ``code_before``: the dopemail the last build
+    was made with (see cache.BuildCache.last_code): when it is not this one, the hint says
+    that first, an upgrade changing what it renders.
 
     Not when its status went to or from draft (the editor at work on a draft; one made a
     draft is told by :func:`issues_unlisted`), nor when its address alone changed with them
@@ -218,11 +222,13 @@ def sent_issues_changed(
         return []
     # A teammate building with an older dopemail flips the outputs back and forth: named
     # among the causes, with what undoes it.
-    hint = (
+    upgraded = _code_changed(code_before)
+    hint = upgraded + (
         "a correction is fine; otherwise undo what changed it (its own text, an entry it "
-        "gathers, a picture, a template, the settings, a different dopemail version: build "
-        "with the one your team uses)"
+        "gathers, a picture, a template, the settings, a different dopemail: build with the "
+        "one your team uses, the same 'dopemail --version')"
     )
+    email_alone = upgraded + _EMAIL_ALONE_HINT
     if len(changed) > 3:  # a template or a setting changes every issue: said once
         numbers = number_runs(issue.meta.number for issue, _ in changed)
         unmarked = [issue.meta.number for issue, _ in changed if issue.meta.status != "sent"]
@@ -238,7 +244,7 @@ def sent_issues_changed(
                     "changed), and the copies in site/ are no longer what they got",
                     None,
                     None,
-                    _EMAIL_ALONE_HINT,
+                    email_alone,
                 )
             ]
         return [
@@ -259,7 +265,7 @@ def sent_issues_changed(
         gathered = [e.path for e in issue.all_entries if e.slug in edited] if edited else []
         one = len(gathered) == 1
         undo = (
-            f"a correction is fine; otherwise undo the {'edit' if one else 'edits'} to "
+            f"{upgraded}a correction is fine; otherwise undo the {'edit' if one else 'edits'} to "
             + " and ".join(gathered)
             + ", which it gathers ("
             + (
@@ -287,7 +293,7 @@ def sent_issues_changed(
             )
         else:
             # Readers hold the email they were sent: nothing they open changed.
-            said, undo = _EMAIL_ALONE, _EMAIL_ALONE_HINT
+            said, undo = _EMAIL_ALONE, email_alone
         marked = issue.meta.status == "sent"
         found.append(
             ContentError(
@@ -311,6 +317,21 @@ _EMAIL_ALONE = (
 _EMAIL_ALONE_HINT = (
     "nothing to do if that is meant (a template of the email's own); otherwise undo what changed it"
 )
+
+
+def _code_changed(before: str | None) -> str:
+    """The first words of a sent issue's hint when the last build was made by another
+    dopemail (``before``, see cache.BuildCache.last_code), else nothing."""
+    now = code_version()
+    if before is None or before == now:
+        return ""
+    was = before or "an older dopemail, which recorded none"
+    return (
+        f"dopemail's code changed since the last build ({was} → {now}): if that is an "
+        "upgrade, the change is likely its own, and nothing is to be done if the upgrade is "
+        "meant (have every copy that builds or sends run this one: 'dopemail --version' "
+        "says which); if not, "
+    )
 
 
 def _edited_entries(replaced: Sequence[str], kept: Iterable[str]) -> set[str]:
@@ -886,6 +907,7 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
             build.outputs,
             report.written,
             _has_own_templates(workspace.root),
+            build.code_before,
         ),
         *issues_unlisted(
             workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 from pathlib import Path
 
+from . import __version__
 from .atomic import clear_leftovers, replace_file
 from .layout import MANIFEST
 
@@ -205,6 +206,34 @@ def _linked_folder(entry: os.DirEntry[str]) -> bool:
         return entry.is_symlink() and entry.is_dir()
     except OSError:  # a link that loops
         return False
+
+
+_CODE: list[str] = []  # the code's fingerprint, once read (see code_fingerprint)
+
+
+def code_fingerprint() -> str:
+    """A hash of this dopemail's version and every file of its package (code, default
+    templates, catalogs of words): two copies of one version that differ in any of them
+    (a pull of a checkout, which keeps the version number) have different ones."""
+    if not _CODE:
+        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        base = str(_PACKAGE) + os.sep
+        names = []
+        for folder, dirs, files in os.walk(_PACKAGE):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]  # compiled: made from the .py
+            names += [os.path.join(folder, f).removeprefix(base) for f in files]
+        for name in sorted(names):
+            digest.update(name.replace(os.sep, "/").encode() + b"\0")
+            with contextlib.suppress(OSError):
+                digest.update(Path(base + name).read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def code_version() -> str:
+    """This dopemail as ``--version`` names it, and as a build records it for the next (see
+    cache.BuildCache.last_code): '0.1.0 code 3f2a1b9c0d4e'."""
+    return f"{__version__} code {code_fingerprint()[:12]}"
 
 
 def _scan(root: Path) -> _Scan:
