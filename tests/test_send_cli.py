@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import json
@@ -170,6 +171,20 @@ def test_send_yes_then_status(tmp_path) -> None:
     code, output = run("send", "1", "--root", root)  # everyone has it: no time to estimate
     assert code == 0 and "0 to send (5 already sent" in output
     assert "estimated:   nothing to send" in output and "about" not in output
+
+
+def test_a_dry_run_reads_a_ledger_another_version_added_a_column_to(tmp_path) -> None:
+    # A QA tester's other checkout added a column to the shared ledger: the dry run ended in
+    # a traceback ("table main.batches has no column named future_col"), exit 1.
+    root = make_workspace(tmp_path, subscribers=3)
+    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
+    ledger = root / ".dopemail/sends.sqlite"
+    with contextlib.closing(sqlite3.connect(ledger)) as db:
+        db.execute("ALTER TABLE batches ADD COLUMN future_col TEXT")
+    before = ledger.read_bytes()
+    code, output = run("send", "1", "--as-built", "--root", root)
+    assert code == 0 and "0 to send (3 already sent" in output, output
+    assert ledger.read_bytes() == before
 
 
 _A = ("a@example.com", "A", "subscribed", "2024-01-01", "")

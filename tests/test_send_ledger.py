@@ -126,6 +126,21 @@ def test_a_dry_run_works_on_a_copy(ledger, tmp_path) -> None:
     assert ledger.counts(1) == before and not scratch.exists()
 
 
+def test_a_dry_run_copies_a_ledger_with_columns_this_version_does_not_know(
+    ledger, tmp_path
+) -> None:
+    # A teammate's other dopemail added a column: the copy named it in the scratch ledger,
+    # made from this version's tables ("table main.batches has no column named future_col").
+    queue(ledger, tmp_path, readers(3))
+    ledger.claim(1, ledger.next_pending(1, 1), "resend", key_of)
+    for table in ("issues", "recipients", "batches"):
+        ledger.db.execute(f"ALTER TABLE {table} ADD COLUMN future_col TEXT DEFAULT 'x'")
+    before = ledger.counts(1)
+    with Ledger.dry_run_copy(ledger.path, 1) as copy:
+        assert copy.counts(1) == before and copy.started(1) == ledger.started(1)
+        assert copy.in_flight(1) == ledger.in_flight(1)
+
+
 def test_members_keep_their_order(ledger, tmp_path) -> None:
     queue(ledger, tmp_path, readers(6))
     picked = [Recipient(r.email, r.name, r.key) for r in ledger.next_pending(1, 6)[::2]]

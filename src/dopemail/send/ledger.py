@@ -227,8 +227,10 @@ class Ledger:
             ledger.db.execute("ATTACH DATABASE ? AS real", (f"file:{real}?mode=ro",))
             with ledger.transaction():
                 for table in ("issues", "recipients", "batches"):
-                    # By name: an older ledger lacks the columns added since.
-                    names = ", ".join(_columns(ledger.db, "real", table))
+                    # By name, those both have: an older ledger lacks the columns added since,
+                    # and one a newer dopemail wrote may have some this one does not know.
+                    known = _columns(ledger.db, "main", table)
+                    names = ", ".join(c for c in _columns(ledger.db, "real", table) if c in known)
                     ledger.db.execute(
                         f"INSERT INTO main.{table} ({names}) "
                         f"SELECT {names} FROM real.{table} WHERE issue = ?",
