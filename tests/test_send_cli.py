@@ -187,6 +187,36 @@ def test_a_dry_run_reads_a_ledger_another_version_added_a_column_to(tmp_path) ->
     assert ledger.read_bytes() == before
 
 
+def _rows(ledger: Path) -> list[str]:
+    """The ledger's contents, as SQL (its schema version too)."""
+    with contextlib.closing(sqlite3.connect(ledger)) as db:
+        return [*db.iterdump(), *db.execute("PRAGMA user_version").fetchone()]
+
+
+def test_a_ledger_error_after_it_opens_names_the_ledger_and_keeps_it(tmp_path) -> None:
+    # Tables changed by hand (or by another version) failed past the ledger's opening, with
+    # a traceback ("no such column: digest"), where opening it said what to do.
+    root = make_workspace(tmp_path, subscribers=3)
+    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
+    ledger = root / ".dopemail/sends.sqlite"
+    with contextlib.closing(sqlite3.connect(ledger)) as db:
+        db.execute("ALTER TABLE issues RENAME COLUMN digest TO checksum")
+    before = _rows(ledger)
+    for args, said in [
+        (("status", "1"), "no such column: digest"),
+        (("send", "1", "--as-built"), "NOT NULL constraint failed: issues.digest"),
+        (("send", "1", "--yes", "--no-progress"), "no such column: digest"),
+    ]:
+        code, output = run(*args, "--root", root)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            f"{ledger}: the send ledger could not be read or written: {said}\n  hint: it was "
+            "left as it is" in output
+        ), output
+        assert "send from that version, or restore the ledger from your backup" in output
+        assert _rows(ledger) == before
+
+
 _A = ("a@example.com", "A", "subscribed", "2024-01-01", "")
 
 

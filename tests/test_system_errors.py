@@ -548,12 +548,11 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
     path = tmp_path / "sends.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
 
-    @click.command()
-    @reports_errors
-    def write() -> None:
+    def write_readonly() -> None:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             db.execute("INSERT INTO t VALUES (1)")
 
+    write = click.command("write")(reports_errors(write_readonly))
     result = CliRunner().invoke(write)
     assert result.exit_code == 1 and result.exception is not None
     assert "Traceback" not in result.output
@@ -562,6 +561,16 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
         "read-only file system"
     ), result.output
     assert "a batch whose answer it could not write stays in flight" in result.output
+    # Said so too from inside a send, where the ledger's other errors are its own.
+    from dopemail.send.ledger import reported
+
+    @click.command()
+    @reports_errors
+    def send() -> None:
+        with reported(path):
+            write_readonly()
+
+    assert CliRunner().invoke(send).output == result.output
 
     @click.command()
     @reports_errors

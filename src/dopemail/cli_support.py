@@ -6,7 +6,6 @@ the sender can all import it, in any order.
 
 from __future__ import annotations
 
-import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -15,8 +14,8 @@ from typing import Any
 
 import click
 
+from .errors import SQLITE_HINTS, DopemailError, printable, system_error
 from .errors import SYSTEM_HINTS as _HINTS
-from .errors import DopemailError, printable, system_error
 
 
 def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -74,21 +73,11 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-# What SQLite says when the disk, not dopemail, is at fault (the send ledger is its one
-# database): the editor's to fix, as an OSError's would be.
-_SQLITE_HINTS = {
-    "database or disk is full": _HINTS[errno.ENOSPC],
-    "attempt to write a readonly database": _HINTS[errno.EROFS],
-    "unable to open database file": _HINTS[errno.EACCES],
-    "disk I/O error": _HINTS[errno.EIO],
-}
-
-
 def _ledger_error(exc: Exception) -> DopemailError | None:
     if type(exc).__module__ != "sqlite3":
         return None
     said = str(exc)
-    hint = next((h for words, h in _SQLITE_HINTS.items() if said.startswith(words)), None)
+    hint = next((h for words, h in SQLITE_HINTS.items() if said.startswith(words)), None)
     if hint is None:
         return None
     from .send.ledger import LEDGER_PATH

@@ -205,6 +205,15 @@ SYSTEM_HINTS = {
     "fix the name in dopemail.toml)",
 }
 
+# What SQLite says when the disk, not dopemail, is at fault (the send ledger is its one
+# database): the editor's to fix, as an OSError's would be.
+SQLITE_HINTS = {
+    "database or disk is full": SYSTEM_HINTS[errno.ENOSPC],
+    "attempt to write a readonly database": SYSTEM_HINTS[errno.EROFS],
+    "unable to open database file": SYSTEM_HINTS[errno.EACCES],
+    "disk I/O error": SYSTEM_HINTS[errno.EIO],
+}
+
 
 def system_error(exc: OSError) -> DopemailError:
     """An OSError as the editor's problem: the file, what the system said, what to do."""

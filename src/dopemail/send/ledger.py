@@ -36,7 +36,7 @@ try:  # POSIX: one `dopemail send` at a time per workspace
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from ..errors import SendError
+from ..errors import SQLITE_HINTS, SendError
 from .message import Recipient
 from .providers.base import Outcome
 from .subscribers import LATER_LINE, Row, SkipReport
@@ -695,6 +695,29 @@ def went_out(root: Path, issue: int | None) -> bool:
     """Whether the workspace at ``root``'s ledger says ``issue`` went out to a reader at
     least (an issue marked ready, not sent, may have: its status is the editor's to set)."""
     return issue is not None and sent_count(root / LEDGER_PATH, issue) > 0
+
+
+@contextlib.contextmanager
+def reported(path: Path) -> Iterator[None]:
+    """``with reported(ledger_path):`` an SQLite error of the ledger said as a
+    :class:`SendError` naming the file and what to do, not a traceback; the file is left as
+    it is (a disk at fault, the CLI says with the disk's own hint)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if str(exc).startswith(tuple(SQLITE_HINTS)):
+            raise
+        raise SendError(
+            f"the send ledger could not be read or written: {exc}",
+            path,
+            None,
+            "it was left as it is (the readers it records as sent stay so, and a batch whose "
+            "answer it could not write stays in flight): close any other program that has it "
+            "open (a sqlite3 shell, a database browser) and run this again; if the error stays, "
+            "its tables were changed by hand or by another dopemail version: send from that "
+            "version, or restore the ledger from your backup (deleting it forgets what was "
+            "sent)",
+        ) from None
 
 
 def _columns(db: sqlite3.Connection, schema: str, table: str) -> list[str]:

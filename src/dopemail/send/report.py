@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 from ..config import CONFIG_NAME
 from ..errors import DopemailError, printable
 from .issue import SOURCES_DIR, issue_numbers, no_such_issue, parse_ref, wrong_slug
-from .ledger import LEDGER_PATH, InFlight, Ledger, sending_now
+from .ledger import LEDGER_PATH, InFlight, Ledger, reported, sending_now
 from .providers.buttondown import Buttondown
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -97,6 +97,7 @@ def send_status(root: Path, ref: str, failures: int = 10) -> StatusReport:
     number, slug = parse_ref(root, ref)
     path = root / LEDGER_PATH
     with contextlib.ExitStack() as stack:
+        stack.enter_context(reported(path))
         ledger = stack.enter_context(Ledger(path)) if path.exists() else None
         started = ledger.started(number) if ledger else None
         named = started.issue_id if started else issue_numbers(root).get(number)

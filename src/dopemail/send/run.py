@@ -49,6 +49,7 @@ from .ledger import (
     Ledger,
     Started,
     read_counts,
+    reported,
     send_lock,
     sending_now,
     sent_count,
@@ -255,6 +256,7 @@ def send_issue(
         run = _Run(root, settings, issue, provider, composer, options, reporter, sleep, rng)
         if tested is not None:
             return run.test(*tested)
+        stack.enter_context(reported(root / LEDGER_PATH))
         if options.yes:
             stack.enter_context(send_lock(root))
             ledger = stack.enter_context(Ledger(root / LEDGER_PATH, upgrade=reporter.say))
