@@ -217,6 +217,44 @@ def test_a_ledger_error_after_it_opens_names_the_ledger_and_keeps_it(tmp_path) -
         assert _rows(ledger) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "1"),
+        ("send", "1", "--as-built"),
+        ("send", "1", "--yes", "--no-progress"),
+        ("send", "1", "--yes", "--no-progress", "--resend-in-flight"),
+        ("send", "1", "--yes", "--no-progress", "--mark-in-flight-sent", "1"),
+        ("send", "1", "--yes", "--no-progress", "--start-over-with-new-provider"),
+    ],
+    ids=["status", "dry-run", "yes", "resend", "mark-sent", "start-over"],
+)
+def test_a_ledger_a_newer_dopemail_wrote_is_refused_unwritten(tmp_path, args) -> None:
+    # A teammate's older checkout replayed a batch a newer one held for the editor (it knew
+    # no 'held' column): a ledger of a schema newer than this code knows is not touched.
+    from dopemail.send.ledger import SCHEMA_VERSION
+
+    root = make_workspace(tmp_path, subscribers=3)
+    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
+    ledger = root / ".dopemail/sends.sqlite"
+    with contextlib.closing(sqlite3.connect(ledger)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        db.execute("ALTER TABLE batches ADD COLUMN future_col TEXT")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    (root / "subscribers.csv").open("a").write("new@example.com,New,subscribed,,\n")
+    before, mailed = ledger.read_bytes(), sorted((root / "outbox").rglob("*"))
+    code, output = run(*args, "--root", root)
+    assert code == 1 and "Traceback" not in output, output
+    assert (
+        f"{ledger}: this ledger was written by a newer dopemail (schema {SCHEMA_VERSION + 1}, "
+        f"this one knows up to {SCHEMA_VERSION}); nothing was written to it\n"
+        "  hint: send from that version, or upgrade this one (check out dopemail's newest "
+        "commit, then run make build)\n"
+    ) in output, output
+    assert ledger.read_bytes() == before
+    assert sorted((root / "outbox").rglob("*")) == mailed
+
+
 _A = ("a@example.com", "A", "subscribed", "2024-01-01", "")
 
 

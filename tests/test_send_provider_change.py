@@ -134,6 +134,7 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
     db.execute("ALTER TABLE recipients_old RENAME TO recipients")
     db.execute("CREATE INDEX recipients_queue ON recipients (issue, state, seq)")
     db.execute("CREATE INDEX recipients_batch ON recipients (issue, batch)")
+    db.execute("PRAGMA user_version = 0")  # as ledgers were before they had a version
     db.commit()
 
     def table() -> tuple[str, list[tuple[object, ...]]]:
@@ -145,6 +146,8 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
     (root / "subscribers.csv").open("a").write("new@example.com,New,subscribed,,\n")
     assert run(root, "send", "1")[0] == 0 and run(root, "status", "1")[0] == 0
     assert table() == before
+    # Stamped by status with the last change it has with all before it: not the rebuild (3).
+    assert db.execute("PRAGMA user_version").fetchone() == (2,)
     # A rebuild that fails half way (here, at its indexes) leaves the old table whole.
     monkeypatch.setattr(ledger, "_RECIPIENTS_INDEXES", ("CREATE INDEX broken ON nowhere (x)",))
     with pytest.raises(SendError):
@@ -159,6 +162,7 @@ def test_a_ledger_checking_states_with_an_in_list_is_rebuilt_by_the_next_send(
     assert "send ledger up to date" not in run(root, "send", "1", "--yes", "--no-progress")[1]
     sql, rows = table()
     assert "state IN (" not in sql and "state = 'in_flight'" in sql
+    assert db.execute("PRAGMA user_version").fetchone() == (ledger.SCHEMA_VERSION,)
 
     def unscanned(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
         return [row[:10] + row[11:] for row in rows]  # (each send's sync marks them seen again)

@@ -107,13 +107,22 @@ CREATE TABLE IF NOT EXISTS batches (
     PRIMARY KEY (issue, number)
 );
 """
-#: Columns added since the first ledgers, added to an older file when it is opened (NULL in
-#: its rows: where an issue or a batch went was not recorded then; no batch was held).
+#: Columns added since the first ledgers, each with the number of its change (see
+#: SCHEMA_VERSION), added to an older file when it is opened (NULL in its rows: where an
+#: issue or a batch went was not recorded then; no batch was held).
 _ADDED = (
-    ("issues", "endpoint", "TEXT"),
-    ("batches", "endpoint", "TEXT"),
-    ("batches", "held", "INTEGER NOT NULL DEFAULT 0"),
+    (1, "issues", "endpoint", "TEXT"),
+    (2, "batches", "endpoint", "TEXT"),
+    (4, "batches", "held", "INTEGER NOT NULL DEFAULT 0"),
 )
+#: Change 3: the readers' table made again, its state checked as equalities (Ledger._upgrade).
+_REBUILT = 3
+#: The changes to the ledger's tables since the first, numbered in the order they were made:
+#: a ledger's schema version (its PRAGMA user_version) is the number of the last one it has,
+#: with all those before it. A newer dopemail's ledger is refused, unwritten: a version that
+#: does not know a change would undo what it means (a batch held for the editor, replayed).
+#: 0: made before versions were kept, by this version or an older one.
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,11 @@ class Ledger:
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            try:
+                _refuse_newer(self.db, "main", path)  # before anything is written to it
+            except SendError:
+                self.db.close()
+                raise
             self.db.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed claim or answer survives even a power cut, not just kill -9.
             self.db.execute("PRAGMA synchronous=FULL")
@@ -184,6 +198,7 @@ class Ledger:
             self._migrate()
             if upgrade is not None:
                 self._upgrade(upgrade)
+            self._stamp()
         except sqlite3.DatabaseError as exc:
             raise SendError(
                 f"the send ledger is unreadable: {exc}",
@@ -193,15 +208,32 @@ class Ledger:
             ) from None
 
     def _migrate(self) -> None:
-        for table, column, kind in _ADDED:
+        for _, table, column, kind in _ADDED:
             if column not in _columns(self.db, "main", table):
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
-    def _upgrade(self, tell: Callable[[str], None]) -> None:
+    def _rebuilt(self) -> bool:
         (made,) = self.db.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'recipients'"
         ).fetchone()
-        if _OLD_STATE_CHECK not in made:
+        return _OLD_STATE_CHECK not in made
+
+    def _stamp(self) -> None:
+        # Read from the tables themselves, not counted up from the version stamped before: a
+        # ledger of version 0 may have any of the changes, and the rebuild (3) is made by
+        # send --yes alone, so a ledger a status opened stays at 2 until then. Only ever
+        # raised, never rewritten: a status run beside a send writes it once at most.
+        have = {n for n, table, column, _ in _ADDED if column in _columns(self.db, "main", table)}
+        if self._rebuilt():
+            have.add(_REBUILT)
+        version = 0
+        while version + 1 in have:
+            version += 1
+        if version > _user_version(self.db, "main"):
+            self.db.execute(f"PRAGMA user_version = {version}")
+
+    def _upgrade(self, tell: Callable[[str], None]) -> None:
+        if self._rebuilt():
             return
         # SQLite cannot change a CHECK in place: the table is made again beside the old one,
         # its rows copied (rowids too), in one transaction: a crash leaves the old one whole.
@@ -225,6 +257,11 @@ class Ledger:
         ledger = cls(folder / "sends.sqlite", scratch=True)
         if real.exists():
             ledger.db.execute("ATTACH DATABASE ? AS real", (f"file:{real}?mode=ro",))
+            try:
+                _refuse_newer(ledger.db, "real", real)
+            except SendError:
+                ledger.close()
+                raise
             with ledger.transaction():
                 for table in ("issues", "recipients", "batches"):
                     # By name, those both have: an older ledger lacks the columns added since,
@@ -718,6 +755,24 @@ def reported(path: Path) -> Iterator[None]:
             "version, or restore the ledger from your backup (deleting it forgets what was "
             "sent)",
         ) from None
+
+
+def _user_version(db: sqlite3.Connection, schema: str) -> int:
+    (version,) = db.execute(f"PRAGMA {schema}.user_version").fetchone()
+    return int(version)
+
+
+def _refuse_newer(db: sqlite3.Connection, schema: str, path: Path) -> None:
+    version = _user_version(db, schema)
+    if version > SCHEMA_VERSION:
+        raise SendError(
+            f"this ledger was written by a newer dopemail (schema {version}, this one knows up "
+            f"to {SCHEMA_VERSION}); nothing was written to it",
+            path,
+            None,
+            "send from that version, or upgrade this one (check out dopemail's newest commit, "
+            "then run make build)",
+        )
 
 
 def _columns(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
