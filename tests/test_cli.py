@@ -583,15 +583,28 @@ def test_an_entry_a_sent_issue_led_with_is_warned_of_in_the_next(workspace: Path
         assert code == 0 and "went out in issue" not in output, output
 
 
-@pytest.mark.parametrize(("date", "told"), [("04:00:00", False), ("15:00:00", True)])
+@pytest.mark.parametrize(
+    ("date", "abroad", "told"),
+    [
+        ("04:00:00", True, False),
+        ("15:00:00", True, True),
+        # At home, over at the issue's own clock: a morning issue is told (a second review
+        # found a bound at the clock furthest behind on Earth silenced it until 1 PM).
+        ("04:00:00", False, True),
+    ],
+)
 def test_screenings_are_over_once_their_last_day_has_ended_at_the_venue_s_clock_too(
-    workspace: Path, run_cli, date: str, told: bool
+    workspace: Path, run_cli, date: str, abroad: bool, told: bool
 ) -> None:
-    # A Paris publication's issue of 4 AM on May 10 was told the Salt Orchard's Q&A in Los
-    # Angeles was over: its last day, May 9, ends at 9 AM on the 10th in Paris.
+    # A Paris publication's issue of 4 AM on May 10 was told the Salt Orchard's screenings in
+    # Los Angeles were over: their last day, May 9, ends at 9 AM on the 10th in Paris.
     config = workspace / "dopemail.toml"
     source = config.read_text("utf-8")
     config.write_text(source.replace("America/Los_Angeles", "Europe/Paris"), "utf-8")
+    entry = workspace / "entries/the-salt-orchard-qa.md"  # its venues in the United States
+    if abroad:
+        text = entry.read_text("utf-8")
+        entry.write_text(text.replace("    region: CA\n", "    region: CA\n    country: US\n"))
     path = workspace / "issues/3-quiet-hours.md"
     text = re.sub(r"(?m)^date: .*$", f"date: 2024-05-10T{date}+02:00", path.read_text("utf-8"))
     path.write_text(text.replace("  - quiet-hours\n", "  - the-salt-orchard-qa\n", 1), "utf-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from .errors import ConfigError, ContentError, char_named, invisible_said, visib
 from .frontmatter import Document
 from .languages import NO_DIALOGUE, closest_language, first_language, language_code
 from .markdown import uncommented
-from .models import Entry, Film, Screening, Workspace
+from .models import CANCELLED, Entry, Film, LoadedEntry, Screening, Workspace
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .validation import field_path, leaves, line_of
@@ -108,10 +108,10 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
         day = issue.meta.date.astimezone(zone).date()
         for entry in (*issue.entries, *(e for _, items in issue.sections for e in items)):
             last = entry.showings_end
-            # Its last day is the venue's, whose clock may be behind the publication's: over
-            # once that day has ended everywhere (a Los Angeles showing at 8 PM on the 30th,
-            # 5 AM on the 31st in Paris, was told over by a Paris issue of 4 AM on the 31st).
-            if last is not None and issue.meta.date >= _ended_everywhere(last):
+            # Its last day is the venue's, whose clock may be behind the publication's: a
+            # showing still ahead of the issue is not over (a Los Angeles showing at 8 PM on
+            # the 30th, 5 AM on the 31st in Paris, was told over by a Paris issue of 4 AM).
+            if last is not None and last < day and not _still_ahead(entry, issue.meta.date, zone):
                 found.append(
                     ContentError(
                         f"entry '{entry.slug}': its screenings and events are all over by this "
@@ -126,13 +126,35 @@ def over_by_the_issue(workspace: Workspace) -> list[ContentError]:
     return found
 
 
-#: The clock furthest behind (UTC−12): a day there ends after it has ended everywhere else.
-_LAST_CLOCK = timezone(timedelta(hours=-12))
-
-
-def _ended_everywhere(day: date) -> datetime:
-    """The moment ``day`` has ended at every clock on Earth."""
-    return datetime.combine(day + timedelta(days=1), time(0), _LAST_CLOCK)
+def _still_ahead(entry: LoadedEntry, moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether a showing or live event of ``entry`` (not cancelled) is at ``moment`` or
+    after: a time of day as written, and a screening's last day as its venue's clock ends it
+    (``zone``: the publication's, for one whose clock is not known). Its last day may be
+    before the issue's at the publication's clock and not yet over at the venue's, behind.
+    (Read only for an entry whose last day is before the issue's day.)"""
+    meta = entry.meta
+    run_ends = meta.run.ends if meta.run is not None else None
+    for screening in meta.screenings:
+        if screening.status in CANCELLED:
+            continue
+        if any(not t.cancelled and t.at >= moment for t in screening.times):
+            return True
+        ends = screening.ends or run_ends
+        if ends is not None:
+            clocks, _ = venue_clocks(screening.country, screening.city or "", zone.key)
+            # The clock furthest behind among the venue's: its day ends last.
+            ended = max(
+                datetime.combine(ends + timedelta(days=1), time(0), c) for c in clocks or [zone]
+            )
+            if ended > moment:
+                return True
+    return any(
+        event.date is not None
+        and not isinstance(event.date, WholeDay)
+        and event.status not in CANCELLED
+        and event.date >= moment
+        for event in meta.events
+    )
 
 
 def dated_before_an_earlier_issue(workspace: Workspace) -> list[ContentError]:
