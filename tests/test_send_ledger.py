@@ -152,9 +152,48 @@ def test_a_ledger_is_stamped_with_its_schema_version(ledger) -> None:
     ledger.db.execute("ALTER TABLE batches DROP COLUMN held")
     ledger.db.execute("PRAGMA user_version = 0")
     ledger.close()
+    # Opened to read (a status beside a send): its columns added, no stamp written (one
+    # waited 30 s for a send's lock to write it, then said the ledger unreadable).
     with Ledger(ledger.path) as opened:
         assert "held" in [row[1] for row in opened.db.execute("PRAGMA table_info(batches)")]
+        assert opened.db.execute("PRAGMA user_version").fetchone() == (0,)
+    # Opened by send --yes, which holds the send lock: stamped.
+    with Ledger(ledger.path, upgrade=lambda said: None) as opened:
         assert opened.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_a_ledger_read_beside_a_send_writes_nothing_and_a_busy_one_is_said_busy(
+    ledger, monkeypatch
+) -> None:
+    # A status beside a send (or an older copy's) waited 30 s for the send's lock to write
+    # a stamp, then said "the send ledger is unreadable: database is locked", and advised a
+    # backup.
+    import sqlite3
+
+    from dopemail.errors import SendError
+    from dopemail.send import ledger as ledger_module
+
+    ledger.db.execute("PRAGMA user_version = 0")  # as ledgers were before they had a version
+    ledger.close()
+    monkeypatch.setattr(ledger_module, "BUSY_TIMEOUT", 0.2)
+    sending = sqlite3.connect(ledger.path, isolation_level=None)
+    sending.execute("BEGIN IMMEDIATE")
+    sending.execute("UPDATE issues SET scan = scan")
+    try:
+        with Ledger(ledger.path) as read:  # reads alone: no wait for the lock
+            assert read.db.execute("PRAGMA user_version").fetchone() == (0,)
+        # One that must write (a column to add) is said busy, not unreadable.
+        sending.execute("ROLLBACK")
+        sending.execute("ALTER TABLE batches DROP COLUMN held")
+        sending.execute("BEGIN IMMEDIATE")
+        sending.execute("UPDATE issues SET scan = scan")
+        with pytest.raises(SendError) as caught:
+            Ledger(ledger.path)
+        assert caught.value.message.startswith("the send ledger is busy"), caught.value.message
+        assert "run this again once it has finished" in str(caught.value.hint)
+    finally:
+        sending.execute("ROLLBACK")
+        sending.close()
 
 
 def test_members_keep_their_order(ledger, tmp_path) -> None:

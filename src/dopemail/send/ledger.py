@@ -124,6 +124,9 @@ _REBUILT = 3
 #: 0: made before versions were kept, by this version or an older one.
 SCHEMA_VERSION = 4
 
+#: Seconds to wait for another process's write to the ledger before saying it is busy.
+BUSY_TIMEOUT = 30.0
+
 
 @dataclass(frozen=True)
 class Started:
@@ -183,9 +186,10 @@ class Ledger:
         #: The scan number of each issue's last sync in this process.
         self._scans: dict[int, int] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
             try:
                 _refuse_newer(self.db, "main", path)  # before anything is written to it
             except SendError:
@@ -198,14 +202,34 @@ class Ledger:
             self._migrate()
             if upgrade is not None:
                 self._upgrade(upgrade)
-            self._stamp()
-        except sqlite3.DatabaseError as exc:
+            if upgrade is not None or new:
+                # Stamped when made, or by send --yes, which holds the send lock: a status run
+                # beside a send waited 30 s for the file to write a stamp, then said it
+                # unreadable.
+                self._stamp()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise self._unreadable(exc) from None
+            if hasattr(self, "db"):
+                self.db.close()
             raise SendError(
-                f"the send ledger is unreadable: {exc}",
+                f"the send ledger is busy: {exc}",
                 path,
                 None,
-                "restore it from a backup; deleting it forgets what was sent",
+                "another program is writing to it (a dopemail send of this workspace, perhaps "
+                "from another version, or a database browser): run this again once it has "
+                "finished; the ledger is left as it is",
             ) from None
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, exc: sqlite3.DatabaseError) -> SendError:
+        return SendError(
+            f"the send ledger is unreadable: {exc}",
+            self.path,
+            None,
+            "restore it from a backup; deleting it forgets what was sent",
+        )
 
     def _migrate(self) -> None:
         for _, table, column, kind in _ADDED:
