@@ -83,7 +83,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 bare = _DATE.match(text) is not None
                 # A date written alone has no hour to check: only its day and month.
                 what = "check the day and month" if bare else "check the day, month and hour"
-                fix = what if ranged else _moment_form(info)
+                fix = what if ranged else _moment_form(info, text)
                 # Python's own words only where they name what is out of range: "Invalid
                 # isoformat string" says nothing the editor can act on.
                 why = f" ({exc})" if ranged else ""
@@ -292,14 +292,26 @@ def _readings(text: str) -> str | None:
     return f"write it as YYYY-MM-DD: {' or '.join(said)}"
 
 
-def _moment_example(info: ValidationInfo) -> str:
-    """A date and time written with its zone, at the publication's clock: a Paris
-    publication was shown Los Angeles's -08:00, which followed published the hour wrong."""
-    return datetime(2024, 1, 12, 19, 30, tzinfo=_zone(info)).isoformat()
+_DAY_WRITTEN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
-def _moment_form(info: ValidationInfo) -> str:
-    return f"write it like 2024-01-12 or {_moment_example(info)}"
+def _moment_example(info: ValidationInfo, text: str = "") -> str:
+    """A date and time written with its zone, at the publication's clock on the day
+    ``text`` begins with where it names a real one (its offset that time of year: July's
+    +02:00 in Paris, not January's), else on 2024-01-12: a Paris publication was shown Los
+    Angeles's -08:00, which followed published the hour wrong."""
+    day = date(2024, 1, 12)
+    written = _DAY_WRITTEN.match(text.strip())
+    if written is not None:
+        with contextlib.suppress(ValueError):
+            day = date(*map(int, written.groups()))
+    return datetime.combine(day, time(19, 30), _zone(info)).isoformat()
+
+
+def _moment_form(info: ValidationInfo, text: str = "") -> str:
+    example = _moment_example(info, text)
+    day = example[:10]
+    return f"write it like {day} or {example}"
 
 
 # Addresses of other kinds, some a letter or two from https (ftps, webcals).
