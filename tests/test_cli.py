@@ -418,8 +418,9 @@ def test_a_preheader_longer_than_an_inbox_shows_is_warned_about(workspace: Path,
     source = issue.read_text(encoding="utf-8")
     preheader = re.search(r'(?m)^preheader: "(.*?)"', source)
     assert preheader is not None
-    # As many whole titles as fit (one, here: two would be 151 characters).
-    assert re.fullmatch(f"In this issue: {long} (one|two|three)", preheader.group(1))
+    # As many whole titles as fit (one, here: two would be 151 characters), and the others
+    # said to be there.
+    assert re.fullmatch(f"In this issue: {long} (one|two|three), …", preheader.group(1))
     # Written longer by hand: said, and still built.
     longer = preheader.group(1) + ", and two more films we liked as much, one of them twice"
     longer += " over, in a cinema by the sea"

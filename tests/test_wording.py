@@ -600,6 +600,11 @@ def test_a_new_issue_s_preheader_joins_its_titles_as_the_language_does() -> None
         "In this issue: Élisions, Typo, and Past Lives, at last in Paris"
     )
     assert _preheader(titles[:2], ENGLISH) == "In this issue: Élisions and Typo"
+    # Some left out, not fitting an inbox's line: no 'and' saying the list is whole.
+    long = ["Un film au titre assez long pour remplir", "Un autre film au titre assez long"]
+    assert _preheader([*long, "Troisième film au long titre qui ne tient pas"], ENGLISH) == (
+        f"In this issue: {long[0]}, {long[1]}, …"
+    )
 
 
 def test_french_scaffolds_and_their_placeholders(tmp_path: Path) -> None:

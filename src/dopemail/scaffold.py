@@ -194,8 +194,9 @@ _KIND_LINE = re.compile(r"""(?m)^kind:[ \t]*("[^"\n]*"|'[^'\n]*'|[\w&-]*)""")
 
 def _preheader(titles: list[str], words: Wording = ENGLISH) -> str:
     """ "In this issue: A, B, and C", with as many titles as an inbox shows whole (the
-    first always), joined as the language joins a list ('A, B et C': commas alone left a
-    title holding a comma ambiguous); with none, the sentence to replace."""
+    first always), joined as the language joins a list ('A, B et C': commas alone left the
+    last title holding a comma ambiguous), or 'A, B, …' when some do not fit; with none,
+    the sentence to replace."""
     if not titles:
         return words.gettext(PREHEADER_PLACEHOLDER)
     line = words.gettext("In this issue: %(titles)s")
@@ -204,6 +205,9 @@ def _preheader(titles: list[str], words: Wording = ENGLISH) -> str:
         if len(line % {"titles": words.join_names([*shown, title])}) > PREHEADER_SHOWN - 10:
             break
         shown.append(title)
+    if len(shown) < len(titles):
+        # Some left out: an 'and' before the last shown said the list was whole.
+        return line % {"titles": ", ".join(shown) + ", …"}
     return line % {"titles": words.join_names(shown)}
 
 
