@@ -990,16 +990,22 @@ def test_a_replay_leaves_out_who_left_the_list_since(
     assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 5, "failed": 0, "skipped": 0}
 
 
-def _killed_with_two_in_flight(server, tmp_path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
-    """A Resend send of 60 readers killed with batch 2 delivered (its answer lost) and batch
-    3 never arrived, then a reader of batch 2 deleted from the list: its replay is refused."""
-    root = make_workspace(
+def _resend_in_batches_of_20(server, tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    """A workspace sending to 60 readers through Resend on ``server``, 20 a batch, two
+    batches at a time."""
+    return make_workspace(
         tmp_path,
         provider="resend",
         server=server,
         subscribers=60,
         send="batch_size = 20\nconcurrency = 2",
     )
+
+
+def _killed_with_two_in_flight(server, tmp_path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """A Resend send of 60 readers killed with batch 2 delivered (its answer lost) and batch
+    3 never arrived, then a reader of batch 2 deleted from the list: its replay is refused."""
+    root = _resend_in_batches_of_20(server, tmp_path)
     with (root / "dopemail.toml").open("a") as config:  # under [send.resend], the last table
         config.write("requests_per_second = 0\n")
     real = Resend.send
@@ -1075,13 +1081,7 @@ def test_giving_up_with_two_batches_in_flight_names_both_to_be_posted_again(
     server, tmp_path
 ) -> None:
     # The hint named only the batch whose answer stopped the send.
-    root = make_workspace(
-        tmp_path,
-        provider="resend",
-        server=server,
-        subscribers=60,
-        send="batch_size = 20\nconcurrency = 2",
-    )
+    root = _resend_in_batches_of_20(server, tmp_path)
     down = Reply(500, {"message": "internal"}, {"Retry-After": "3600"}, deliver=True)
 
     def after_the_first(request: Recorded) -> None:
