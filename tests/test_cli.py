@@ -251,6 +251,11 @@ def test_new_entry_takes_the_kind_of_piece(workspace: Path, run_cli) -> None:
     code, output = run_cli("new", "entry", "Other", "--kind", "essay", "--root", workspace)
     assert code == 2 and "'essay' is not one of 'review', 'news'," in output
     assert not (workspace / "entries/other.md").exists()
+    # Its French word, as kind: reads it (the French scaffold lists them): it was refused.
+    code, output = run_cli("new", "entry", "Critique", "--kind", "Critique", "--root", workspace)
+    assert code == 0, output
+    text = (workspace / "entries/critique.md").read_text(encoding="utf-8")
+    assert '\nkind: "review"  # as copied\n' in text, text
 
 
 def test_new_entry_needs_a_title(workspace: Path, run_cli) -> None:

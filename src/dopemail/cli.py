@@ -275,6 +275,20 @@ def new() -> None:
 ENTRY_KINDS = ("review", "news", "event", "festival", "feature", "interview")
 
 
+class _KindChoice(click.Choice):  # type: ignore[type-arg]
+    """The kinds, and their French words as an entry's ``kind:`` reads them ('critique' is
+    a review): the French scaffold's comment lists those first, and --kind refused them."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and value not in self.choices:
+            from .models import read_kind  # only then: the command starts without pydantic
+
+            read = read_kind(value)
+            if read in self.choices:
+                return read
+        return super().convert(value, param, ctx)
+
+
 @new.command("entry")
 @click.argument("title")
 @click.option(
@@ -284,10 +298,11 @@ ENTRY_KINDS = ("review", "news", "event", "festival", "feature", "interview")
 )
 @click.option(
     "--kind",
-    type=click.Choice(ENTRY_KINDS),
+    type=_KindChoice(ENTRY_KINDS),
     default="review",
     show_default=True,
-    help="What kind of piece it is.",
+    help="What kind of piece it is (or in French: critique, actualité, événement, dossier, "
+    "entretien).",
 )
 @root_option
 @reports_errors

@@ -1058,6 +1058,12 @@ FRENCH_CHOICES = {
 }
 
 
+def read_kind(value: str) -> str:
+    """An entry's kind as ``kind:`` reads it: its English word, from a French one too
+    ('Critique': 'review'); anything else lowercased, for the caller to refuse."""
+    return cast(str, _entry_kind(value))
+
+
 def _entry_kind(value: Any) -> Any:
     # 'Review' is the kind meant; 'critique', 'Actualité' too, in French.
     if not isinstance(value, str):
