@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 from . import __version__
 from .config import Settings
 from .content import RenderedEntry
-from .languages import language_direction
 from .layout import ISSUES_DIR
 from .models import URI
 from .moments import written as _written
 from .pictures import picture_type
+from .templates import lang_attrs
 from .wording import wording_for
 
 if TYPE_CHECKING:
@@ -60,8 +60,7 @@ def _content(item: RenderedEntry, language: str, direction: str) -> str:
     if item.content_html.strip():
         text = item.content_html
     else:
-        marked = f' lang="{own}" dir="{language_direction(own)}"' if own else ""
-        text = f"<p{marked}>{html.escape(item.summary)}</p>"
+        text = f"<p{lang_attrs(own)}>{html.escape(item.summary)}</p>"
     if own and own != language:
         # The item is in the entry's language (Atom's xml:lang, JSON Feed's language), which
         # the content would inherit: its headings and credits are the publication's words

@@ -20,6 +20,7 @@ This module imports nothing heavy on purpose.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -208,26 +209,22 @@ def _linked_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-_CODE: list[str] = []  # the code's fingerprint, once read (see code_fingerprint)
-
-
+@functools.cache
 def code_fingerprint() -> str:
     """A hash of this dopemail's version and every file of its package (code, default
     templates, catalogs of words): two copies of one version that differ in any of them
     (a pull of a checkout, which keeps the version number) have different ones."""
-    if not _CODE:
-        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-        base = str(_PACKAGE) + os.sep
-        names = []
-        for folder, dirs, files in os.walk(_PACKAGE):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]  # compiled: made from the .py
-            names += [os.path.join(folder, f).removeprefix(base) for f in files]
-        for name in sorted(names):
-            digest.update(name.replace(os.sep, "/").encode() + b"\0")
-            with contextlib.suppress(OSError):
-                digest.update(Path(base + name).read_bytes())
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    base = str(_PACKAGE) + os.sep
+    names = []
+    for folder, dirs, files in os.walk(_PACKAGE):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]  # compiled: made from the .py
+        names += [os.path.join(folder, f).removeprefix(base) for f in files]
+    for name in sorted(names):
+        digest.update(name.replace(os.sep, "/").encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(Path(base + name).read_bytes())
+    return digest.hexdigest()
 
 
 def code_version() -> str:

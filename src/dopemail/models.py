@@ -398,12 +398,8 @@ def _check_url(value: str) -> str:
         )
     try:
         port = parts.port
-    except ValueError:
-        # 'https://example.com:99999/': every link made from it led nowhere.
-        raise ValueError(
-            f"'{value}' has a port no address can have (a number from 1 to 65535 after the "
-            "site's name, most often none): remove it or correct it"
-        ) from None
+    except ValueError:  # 'https://example.com:99999/': every link made from it led nowhere
+        port = 0
     if port == 0:
         raise ValueError(
             f"'{value}' has a port no address can have (a number from 1 to 65535 after the "

@@ -39,7 +39,7 @@ from .personalize import (
     UNSUBSCRIBE_PLACEHOLDER,
 )
 from .quality import Verdict, check_email
-from .templates import keep_signs_html, render
+from .templates import jinja_uncommented, keep_signs_html, render
 from .wording import N_, wording_for
 from .write import Output, Stored, output_bytes
 
@@ -293,7 +293,7 @@ def _locate(
             sources.pop(name, None)  # rendering reported it already
     paths = {name: _template_path(env, name) for name in sources}
     order = sorted(sources, key=lambda n: (not paths[n].startswith("templates/"), n))
-    blanked = {n: _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), sources[n]) for n in order}
+    blanked = {n: jinja_uncommented(sources[n]) for n in order}
     if isinstance(wrote, tuple):
         return _likeliest_line(*wrote, [(paths[n], blanked[n]) for n in order])
     for name in order:
@@ -330,9 +330,6 @@ def _likeliest_line(
             if fits and (best is None or score > best[0]):
                 best = (score, path, number)
     return (best[1], best[2]) if best is not None else None
-
-
-_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 
 
 def _own_email_templates(env: jinja2.Environment) -> dict[str, str]:

@@ -1557,6 +1557,14 @@ _SHOWS_STATUSES = frozenset(
     }
 )
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+
+
+def jinja_uncommented(source: str) -> str:
+    """A template's ``source`` without what its comments hold, its lines kept (a line told
+    is the template's own): a default's comment names 'screenings' and shows none."""
+    return _COMMENT.sub(lambda found: "\n" * found.group().count("\n"), source)
+
+
 _LOOPS_OVER = re.compile(r"\{%-?\s*for\b[^%]*?\bin\s+[^%]*?\b(?:screenings|events|times)\b")
 # The templates a template renders as part of itself (its loop's body may be in one).
 _PULLS_IN = re.compile(r"\{%-?\s*(?:include|import|from|extends)\s+[\"']([^\"']+)[\"']")
@@ -1591,12 +1599,10 @@ def _status_aware(source: str, folder: Path, seen: set[str]) -> bool:
 def _status_hint(name: str) -> str:
     """What a template showing screenings or events without their statuses is to write (as
     dopemail's own defaults write it), in its own kind of part: text, MJML or HTML."""
-    if name == "entry_content.html.j2":
-        date = "m.published"
-    elif name in _SHOWS_STATUSES:
-        date = "issue.meta.date"
-    else:
-        date = "m.published"  # (issue.meta.date in an issue's template)
+    # An issue's templates show its date; the entry's page, and another own template, the
+    # piece's (issue.meta.date in an issue's template of one's own).
+    issue_part = name in _SHOWS_STATUSES and name != "entry_content.html.j2"
+    date = "issue.meta.date" if issue_part else "m.published"
     if name.endswith(".txt.j2"):
         times = f"{{{{ t | showing_text({date}, s) }}}} for each time t of s.times"
     elif name.endswith(".mjml.j2"):
@@ -1631,10 +1637,7 @@ def status_blind_templates(root: Path, entries: Iterable[Any]) -> list[TemplateE
     for path in template_files(folder):
         name = path.relative_to(folder).as_posix()
         try:
-            # Comments blanked, their lines kept: a default's comment names 'screenings'.
-            source = _COMMENT.sub(
-                lambda found: "\n" * found.group().count("\n"), path.read_text(encoding="utf-8")
-            )
+            source = jinja_uncommented(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue  # told as it renders
         # Where it shows them: a loop over them (a word alone, 'screenings and events' in a
