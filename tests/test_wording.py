@@ -1070,7 +1070,7 @@ def test_a_french_entry_may_name_its_kind_in_french_and_is_told_the_french_words
     assert checked.exit_code == 1
     said = checked.output
     assert "(got 'Chronique')" in said and "(got 'épuisé')" in said, said
-    assert "in French: critique, actualité (or actu), événement, festival, dossier" in said
+    assert "in French: critique, actualité, actu, événement, festival, dossier" in said
     assert "in French: complet, annulée, reportée" in said
     # An English publication's hint is as it was.
     config = root / "dopemail.toml"
@@ -1080,3 +1080,40 @@ def test_a_french_entry_may_name_its_kind_in_french_and_is_told_the_french_words
     )
     checked = runner.invoke(cli, ["check", "--root", str(root)])
     assert "(got 'épuisé')" in checked.output and "in French" not in checked.output
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "meant"),
+    [
+        ("fr", "Critiqe", "critique"),
+        ("fr", "evenment", "événement"),
+        ("fr", "entretient", "entretien"),
+        ("fr", "reveiw", "review"),
+        ("en", "reveiw", "review"),
+        ("en", "Critiqe", None),
+    ],
+)
+def test_a_misspelled_kind_is_told_the_word_meant_in_the_publications_languages(
+    tmp_path: Path, language: str, written: str, meant: str | None
+) -> None:
+    from click.testing import CliRunner
+
+    # A French editor's slip is from a French word: 'Critiqe' was told only the list.
+    root = _french(tmp_path / "pub")
+    config = root / "dopemail.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('language = "fr"', f'language = "{language}"'),
+        encoding="utf-8",
+    )
+    portrait = root / "entries" / "portrait.md"
+    portrait.write_text(
+        portrait.read_text(encoding="utf-8").replace("kind: review", f"kind: {written}"),
+        encoding="utf-8",
+    )
+    checked = CliRunner().invoke(cli, ["check", "--root", str(root)])
+    assert checked.exit_code == 1
+    assert f"(got '{written}')" in checked.output, checked.output
+    if meant:
+        assert f"did you mean '{meant}'?" in checked.output, checked.output
+    else:
+        assert "did you mean" not in checked.output, checked.output

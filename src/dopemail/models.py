@@ -1045,11 +1045,17 @@ _KIND_SAID = {
 }
 
 #: The French words read as each field's choices (its English ones, in order), which a
-#: French publication's hint lists beside them.
+#: French publication's hint lists beside them and its "did you mean" picks from.
 FRENCH_CHOICES = {
-    ("sold out", "cancelled", "canceled", "postponed"): "complet, annulée, reportée",
+    ("sold out", "cancelled", "canceled", "postponed"): ("complet", "annulée", "reportée"),
     ("review", "news", "event", "festival", "feature", "interview"): (
-        "critique, actualité (or actu), événement, festival, dossier, entretien"
+        "critique",
+        "actualité",
+        "actu",
+        "événement",
+        "festival",
+        "dossier",
+        "entretien",
     ),
 }
 

@@ -347,11 +347,14 @@ def describe_errors(
                 value = typed
             expected = str(error.get("ctx", {}).get("expected", ""))
             choices = re.findall(r"'([^']*)'", expected)
-            close = closest(str(value), choices, cutoff=0.5)
+            french = FRENCH_CHOICES.get(tuple(choices), ()) if primary(language) == "fr" else ()
+            # A French editor's slip is from a French word: 'Critiqe' meant 'critique'.
+            # Compared without accents: 'evenment' is 'événement' mistyped, not 'event'.
+            words = {folded(word): word for word in (*choices, *french)}
+            close = words.get(closest(folded(str(value)), words, cutoff=0.5) or "")
             hint = f"write one of: {', '.join(choices)}" if choices else None
-            french = FRENCH_CHOICES.get(tuple(choices)) if primary(language) == "fr" else None
             if hint and french:
-                hint += f", or in French: {french}"
+                hint += f", or in French: {', '.join(french)}"
             if close and hint:
                 hint = f"did you mean '{close}'? ({hint})"
             yield loc, f"{where}: {_lower_first(error['msg'])} (got {_got(value)})", hint
