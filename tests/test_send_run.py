@@ -22,6 +22,7 @@ from dopemail.errors import ProviderAuthError, SendError
 from dopemail.send import run as run_module
 from dopemail.send.ledger import LEDGER_PATH, send_lock
 from dopemail.send.loopback import BUTTONDOWN_LIST, LoopbackServer, Recorded, Reply
+from dopemail.send.providers.buttondown import Buttondown
 from dopemail.send.providers.outbox import Outbox
 from dopemail.send.providers.resend import Resend
 from dopemail.send.report import Reporter, describe_plan, describe_status, send_status
@@ -1123,6 +1124,38 @@ def test_buttondown_posts_once_and_records_that_post(server, tmp_path) -> None:
     # Its status is the list's, not a count of one reader.
     shown = describe_status(send_status(root, "1"))
     assert shown[1] == "  posted to buttondown's own subscriber list" and len(shown) == 2
+
+
+def test_buttondown_asking_confirmation_is_mailed_once_when_an_answer_is_lost(
+    server, tmp_path
+) -> None:
+    # A new API key must confirm sending once. Confirmed only when asked (a second post under
+    # a key of its own), the confirmed post's answer lost was retried unconfirmed under the
+    # first key, which held only a refusal: Buttondown took it as a new email, and the list
+    # was mailed twice. Then, for a replay by the next run, the same.
+    server.buttondown_asks_confirmation = True
+    root = make_workspace(tmp_path, provider="buttondown", server=server, timeout=0.3)
+    hang_first(server)
+    assert send(root, "buttondown", sleep=lambda s: None).sent == 1
+    assert server.deliveries == {BUTTONDOWN_LIST: 1}
+    assert {r.headers.get("x-buttondown-live-dangerously") for r in server.requests} == {"true"}
+    assert len({r.headers["x-idempotency-key"] for r in server.requests}) == 1
+    # Killed after a post that arrived: the next run replays it, and the list is mailed once.
+    real = Buttondown.send
+
+    def delivered_then_killed(self, batch):
+        real(self, batch)
+        raise KeyboardInterrupt
+
+    with LoopbackServer(key=KEY) as fresh, pytest.MonkeyPatch.context() as patch:
+        fresh.buttondown_asks_confirmation = True
+        again = make_workspace(tmp_path / "again", provider="buttondown", server=fresh)
+        patch.setattr(Buttondown, "send", delivered_then_killed)
+        with pytest.raises(KeyboardInterrupt):
+            send(again, "buttondown")
+        patch.undo()
+        assert send(again, "buttondown").sent == 1
+        assert fresh.deliveries == {BUTTONDOWN_LIST: 1} and len(fresh.requests) == 2
 
 
 def test_buttondown_conflict_keeps_the_issue_in_flight_never_posted_again(server, tmp_path) -> None:

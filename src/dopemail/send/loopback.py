@@ -176,6 +176,10 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._random = random.Random(self.faults.seed)
         self._idempotent: dict[str, tuple[str, int, Any, dict[str, str]]] = {}
+        #: Buttondown's API version 2026-04-01: a post that sends is refused
+        #: (``sending_requires_confirmation``) until one was confirmed with
+        #: ``X-Buttondown-Live-Dangerously: true``; once per API key, so not again after.
+        self.buttondown_asks_confirmation = False
         self._server = _Server(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
@@ -498,6 +502,12 @@ class LoopbackServer:
             return 400, {"code": "subject_invalid", "detail": "A subject is required."}, {}
         status = data.get("status", "about_to_send")
         if status == "about_to_send":
+            confirmed = request.headers.get("x-buttondown-live-dangerously") == "true"
+            if self.buttondown_asks_confirmation and not confirmed:
+                detail = "Sending emails via the API requires confirmation."
+                return 400, {"code": "sending_requires_confirmation", "detail": detail}, {}
+            if confirmed:
+                self.buttondown_asks_confirmation = False
             self.deliveries[BUTTONDOWN_LIST] += 1
         email_id = f"em_{uuid.uuid4().hex[:26]}"
         return 201, {"id": email_id, "subject": data["subject"], "status": status}, {}

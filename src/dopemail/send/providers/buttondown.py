@@ -11,10 +11,11 @@ keys", at most 200 characters) but absent from the OpenAPI file. A test send cre
 (``status: draft``) and posts it to one address (``POST /emails/{id}/send-draft``).
 
 Answers: 201 with the email (its ``id`` is recorded in the ledger); 400 ``{code, detail}``, where
-``sending_requires_confirmation`` (API version 2026-04-01) is answered once with the documented
-``X-Buttondown-Live-Dangerously: true`` header, since ``--yes`` is that confirmation, and
-``email_duplicate`` means the issue may be out already, as does a 409 (a conflict under the
-idempotency key); 401/403 refuse the key; 429 carries ``Retry-After``; 5xx are retried.
+``sending_requires_confirmation`` (API version 2026-04-01) is never met: every post that sends
+carries the documented ``X-Buttondown-Live-Dangerously: true``, since ``--yes`` is that
+confirmation, and ``email_duplicate`` means the issue may be out already, as does a 409 (a
+conflict under the idempotency key); 401/403 refuse the key; 429 carries ``Retry-After``; 5xx
+are retried.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from .base import Batch, HttpApi, InDoubt, Outcome, Transient, retry_after_secon
 ENV = "DOPEMAIL_BUTTONDOWN_API_KEY"
 UNSUBSCRIBE_VAR = "{{ unsubscribe_url }}"
 LIST_KEY = "buttondown:list"
+#: The documented confirmation that a post sends to the list (API version 2026-04-01).
+CONFIRM = "X-Buttondown-Live-Dangerously"
 FANCY = "<!-- buttondown-editor-mode: fancy -->\n"
 #: ``EmailInput.template``: "If present, this template overrides your newsletter's default
 #: email template" (one of classic, custom, modern, plaintext, naked). The body is the whole
@@ -68,20 +71,15 @@ class Buttondown:
         """Post the issue to the whole list (or, for a test, a draft to one address)."""
         if batch.composer.test:
             return [self._test(batch, letter) for letter in batch.letters]
-        headers = {"Authorization": f"Token {self.api.key}"}
+        # Confirmed on every post, under the one key: Buttondown asks to confirm sending once
+        # per API key, so a post confirmed only when asked, its answer lost, was retried
+        # unconfirmed under a key that had only a refusal to give back: a new email, the list
+        # mailed twice. '--yes' is the confirmation.
+        headers = {"Authorization": f"Token {self.api.key}", CONFIRM: "true"}
         if batch.idempotency_key:
             headers["X-Idempotency-Key"] = batch.idempotency_key
         body = self._email(batch, "about_to_send")
         response = self.api.post("/emails", json=body, headers=headers)
-        if response.status_code == 400 and _code(response) == "sending_requires_confirmation":
-            # Nothing was created: confirm once, as Buttondown documents, and post again, under
-            # a key of its own. Buttondown gives "the same response as if you sent the request
-            # only once" for a key; should that include the refusal, the confirmed post under
-            # the first key would get it back forever. A replay meets the same two steps.
-            headers["X-Buttondown-Live-Dangerously"] = "true"
-            if batch.idempotency_key:
-                headers["X-Idempotency-Key"] = f"{batch.idempotency_key}-confirmed"
-            response = self.api.post("/emails", json=body, headers=headers)
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
         if response.status_code == 409:
