@@ -18,7 +18,7 @@ from .issuefiles import PREHEADER_PLACEHOLDER
 from .layout import ENTRIES_DIR
 from .models import SLUG
 from .templates import PREHEADER_SHOWN, check_compiles, make_environment, render
-from .wording import ENGLISH, Wording, wording_for
+from .wording import ENGLISH, Wording, primary, wording_for
 
 _SLUG = re.compile(SLUG)
 
@@ -179,6 +179,8 @@ def new_entry(
         # written for a Paris publication).
         offset=datetime(2024, 3, 8, 19, 30, tzinfo=settings.publication.zone).isoformat()[-6:],
         regions=home_country(settings.publication.zone.key) in REGION_COUNTRIES,
+        # An example other than the publication's own: the field is for a piece that is not.
+        piece_language="English" if primary(settings.publication.language) != "en" else "French",
     )
     # A scaffold copied into templates/ before it took the kind still says 'review'.
     written = _KIND_LINE.search(text)
