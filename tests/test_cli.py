@@ -1842,6 +1842,24 @@ def test_the_schema_takes_a_cast_member_by_name_alone_as_dopemail_does() -> None
     assert models.Film.model_validate({"title": "F", "cast": ["A B"]}).cast[0].name == "A B"
 
 
+def test_the_readme_s_links_to_its_sections_lead_somewhere() -> None:
+    # Sections were moved and renamed over time; a contents list was added: a link to a
+    # heading that is no longer there leads an editor to the top of the page.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+
+    def slug(heading: str) -> str:  # as GitHub names a heading's anchor
+        return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+    anchors = {slug(h) for h in re.findall(r"^#{1,6} (.+)$", readme, flags=re.M)}
+    links = re.findall(r"\]\(#([^)]+)\)", readme)
+    assert len(links) > 10  # the contents list and the walk-through's links
+    assert [link for link in links if link not in anchors] == []
+    # The contents list names every section.
+    contents = next(line for line in readme.splitlines() if line.startswith("Contents: "))
+    sections = re.findall(r"^## (.+)$", readme, flags=re.M)
+    assert re.findall(r"\[([^\]]+)\]", contents) == sections
+
+
 @pytest.mark.parametrize("command", ["", *_commands(cli)])  # "": dopemail itself
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     result = run_process(*command.split(), "--help")
