@@ -1842,6 +1842,28 @@ def test_the_schema_takes_a_cast_member_by_name_alone_as_dopemail_does() -> None
     assert models.Film.model_validate({"title": "F", "cast": ["A B"]}).cast[0].name == "A B"
 
 
+def test_the_readme_s_settings_are_valid_as_written(workspace: Path) -> None:
+    # An editor copies them: the whole file shown under "The workspace", and the [send]
+    # table added to the sample's.
+    from dopemail.config import load_settings
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```toml\n(.*?)^```", readme, flags=re.M | re.S)
+    whole = next(block for block in blocks if "[publication]" in block)
+    sample = (workspace / "dopemail.toml").read_text(encoding="utf-8")
+    (workspace / "dopemail.toml").write_text(whole, encoding="utf-8")
+    settings = load_settings(workspace)
+    assert settings.publication.zone.key == "America/Los_Angeles"
+    assert settings.newsletter.gallery_images == 4 and settings.site.latest == 20
+    # The README's file names what the sample's does (the sample is the one to start from).
+    tables = re.compile(r"^\[([a-z.]+)\]", flags=re.M)
+    assert set(tables.findall(sample)) <= set(tables.findall(whole))
+    for block in blocks:
+        if "[publication]" not in block:
+            (workspace / "dopemail.toml").write_text(sample + "\n" + block, encoding="utf-8")
+            assert load_settings(workspace).send is not None
+
+
 def test_the_readme_s_links_to_its_sections_lead_somewhere() -> None:
     # Sections were moved and renamed over time; a contents list was added: a link to a
     # heading that is no longer there leads an editor to the top of the page.
