@@ -375,6 +375,39 @@ def test_mailgun_request(server, client, tmp_path) -> None:
     assert [o.status for o in outcomes] == ["sent", "sent"]
 
 
+def _tags(name: str, request) -> list[str]:
+    """The tags a request gives its messages, as the provider counts them."""
+    if name == "mailgun":
+        return [value for field, value in request.form() if field == "o:tag"]
+    body = request.json()
+    if name == "postmark":
+        return [message["Tag"] for message in body]
+    if name == "resend":
+        return [tag["value"] for message in body for tag in message["tags"]]
+    return body["categories"]
+
+
+@pytest.mark.parametrize(
+    ("name", "tag"),
+    [
+        ("postmark", "dopemail-issue-1"),
+        ("resend", "1-first-issue"),
+        ("sendgrid", "dopemail-issue-1"),
+        ("mailgun", "dopemail-issue-1"),
+    ],
+)
+def test_a_test_copy_is_tagged_apart_from_the_issue(name, tag, server, client, tmp_path) -> None:
+    # The provider's figures for an issue (its opens, bounces, the messages of its tag)
+    # counted the editors' test copies among the readers'.
+    provider, composer = adapter(name, server, tmp_path, client)
+    provider.send(batch(composer, "ada@example.com"))
+    test = Composer(composer.issue, composer.sender, UNSUBSCRIBE_SECRET.encode(), test=True)
+    provider.send(batch(test, "editor@example.com", key=None))
+    sent, tested = server.requests
+    assert _tags(name, sent) == [tag]
+    assert _tags(name, tested) == [f"{tag}-test"]
+
+
 @pytest.mark.parametrize("name", ["postmark", "sendgrid", "mailgun"])
 def test_tracking_left_to_the_account_asks_for_nothing(name, server, client, tmp_path) -> None:
     # [send] tracking = "account": no switch is sent, so the account's own settings decide

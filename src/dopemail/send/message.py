@@ -198,8 +198,15 @@ class Composer:
 
     @property
     def tag(self) -> str:
-        """A provider tag naming the issue, in the characters every provider accepts."""
-        return f"dopemail-issue-{self.issue.number}"
+        """A provider tag naming the issue, in the characters every provider accepts; a test
+        copy's says so, so that the provider's figures for the issue count its readers only."""
+        return f"dopemail-issue-{self.issue.number}{'-test' if self.test else ''}"
+
+    @property
+    def label(self) -> str:
+        """The issue's id as a provider's tag value gives it (``12-some-slug``), a test
+        copy's marked as :attr:`tag` is."""
+        return f"{self.issue.issue_id}{'-test' if self.test else ''}"
 
     def letter(self, recipient: Recipient) -> Letter:
         """The personal parts of the message to ``recipient``."""

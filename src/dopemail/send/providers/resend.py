@@ -130,7 +130,7 @@ class Resend:
             "html": HTML_BODY,
             "text": TEXT_BODY,
             "headers": headers,
-            "tags": [{"name": "dopemail_issue", "value": composer.issue.issue_id}],
+            "tags": [{"name": "dopemail_issue", "value": composer.label}],
         }
         if composer.sender.reply_to:
             email["reply_to"] = composer.sender.reply_to
