@@ -77,6 +77,7 @@ def _scaffold(env: Any) -> str:
         author="Y",
         offset="-08:00",
         regions=True,
+        piece_language="French",
     )
 
 
