@@ -3403,3 +3403,24 @@ def test_two_values_not_in_quotes_in_two_templates_are_each_told_at_their_line(
     assert code == 1, output
     for name, line in lines.items():
         assert f"templates/email/{name}:{line}: <mj-section> has padding=8px" in output, output
+
+
+def test_a_code_block_s_and_a_pre_s_blank_lines_are_kept_in_the_text_part(
+    workspace: Path,
+) -> None:
+    # The text part made every run of blank lines one, a code sample's and a poem's stanzas'
+    # too, though the intro's text kept them.
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(
+        issue.read_text("utf-8")
+        + "\n```\nfirst = 1\n\n\nsecond = 2\n```\n\n"
+        + "<pre>\nThe first stanza,\n\n\nthe second one.\n</pre>\n\nAfter.\n",
+        "utf-8",
+    )
+    build(workspace)
+    text = (workspace / "site/issues/3-quiet-hours/email.txt").read_text(encoding="utf-8")
+    assert "    first = 1\n\n\n    second = 2\n\n" in text, text
+    assert "    The first stanza,\n\n\n    the second one.\n\nAfter.\n" in text, text
+    assert "\0" not in text
+    # The template's own runs of blank lines are still made one.
+    assert "\n\n\n" not in text.replace("first = 1\n\n\n", "").replace("stanza,\n\n\n", "")

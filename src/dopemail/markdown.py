@@ -739,10 +739,13 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
     return "\n".join(lines)
 
 
-def _code(code: str, first: str, rest: str) -> str:
-    # A code block's lines as written, indented four spaces past its container's.
+def _code(code: str, first: str, rest: str, blank: str = "") -> str:
+    # A code block's lines as written, indented four spaces past its container's; a blank
+    # one given the mark ``blank`` (see to_text's keep_blank).
     lines = code.split("\n")
-    return "\n".join((rest, first)[i == 0] + "    " + line for i, line in enumerate(lines))
+    return "\n".join(
+        (rest, first)[i == 0] + "    " + (line or blank) for i, line in enumerate(lines)
+    )
 
 
 def _table(rows: list[list[str]], first: str, rest: str, width: int) -> str:
@@ -811,13 +814,28 @@ class _Quote:
     marker = "> "
 
 
-def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Picture] = ()) -> str:
+#: What :func:`to_text` writes, asked to, on a blank line of a code block or a ``<pre>``: a
+#: character no text holds (the parser makes a NUL typed U+FFFD).
+VERBATIM_BLANK = "\0"
+
+
+def to_text(
+    text: str,
+    base_url: str,
+    width: int = 72,
+    pictures: Iterable[Picture] = (),
+    keep_blank: bool = False,
+) -> str:
     """Render Markdown as readable plain text: wrapped paragraphs and headings (these in
     capitals), links and pictures as <URL>, lists numbered and indented as written, tables in
     columns (or, too wide for them, a block of 'header: value' lines a row).
 
     ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
+    ``keep_blank``: each blank line of a code block or a ``<pre>`` holds
+    :data:`VERBATIM_BLANK`, for a caller that then squeezes runs of blank lines to tell
+    which are the text's own (a poem's stanzas, a code sample's) and must stay.
     """
+    blank = VERBATIM_BLANK if keep_blank else ""
     on_site = {p.written: p.url for p in pictures}
     md = text_parser()
     tokens = md.parse(text)
@@ -905,7 +923,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             for paragraph, pre in _html_block_text(token.content, base_url, on_site):
                 # A <pre>'s lines as a code block's: indented, never rewrapped.
                 if pre:
-                    write(_code(paragraph, first, rest))
+                    write(_code(paragraph, first, rest, blank))
                 else:
                     write(_fill(paragraph, width, first, rest))
                 first = rest
@@ -921,7 +939,7 @@ def to_text(text: str, base_url: str, width: int = 72, pictures: Iterable[Pictur
             # A heading wrapped as a paragraph is: its capitals mark each of its lines.
             write(_fill(content, width, *indents()))
         elif kind in ("fence", "code_block"):
-            write(_code(token.content.rstrip(), *indents()))
+            write(_code(token.content.rstrip(), *indents(), blank))
         elif kind == "hr":
             write(indents()[0] + "-" * 8)
     return "".join(out)

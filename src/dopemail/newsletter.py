@@ -210,7 +210,10 @@ def render_issue(
         # A picture written as <img> keeps its width: Outlook, which ignores max-width, would
         # widen the email to it.
         "intro_html": markdown.fit_pictures(keep_signs_html(written_html), INTRO_WIDTH),
-        "intro_text": markdown.to_text(issue.body, issue.url, pictures=issue.body_pictures),
+        # Its code blocks' blank lines marked, for _tidy_text to keep.
+        "intro_text": markdown.to_text(
+            issue.body, issue.url, pictures=issue.body_pictures, keep_blank=True
+        ),
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
@@ -230,7 +233,8 @@ def render_issue(
     content = render(env, CONTENT_TEMPLATE, **context)
     web = render(env, WEB_TEMPLATE, **context, content_html=content)
     content_html = content.strip()
-    shown = "\n".join([context["intro_text"], *(r.summary for r in gathered)])
+    intro_text = context["intro_text"].replace(markdown.VERBATIM_BLANK, "")
+    shown = "\n".join([intro_text, *(r.summary for r in gathered)])
     verdict = check_email(issue, html, text, settings, shown, _own_email_templates(env))
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
     # instead of looping over the issues in a template after each edit.
@@ -355,9 +359,13 @@ def _template_path(env: jinja2.Environment, name: str) -> str:
 
 def _tidy_text(text: str) -> str:
     # Templates leave runs of blank lines where optional parts are empty: keep at most one.
-    lines = [line.rstrip() for line in text.splitlines()]
+    # Not of a code block's or a <pre>'s blank lines, the intro's marked ones (a poem's
+    # stanzas, apart by two, were squeezed into one); the mark is never printed.
+    mark = markdown.VERBATIM_BLANK
     out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
+    for line in text.splitlines():
+        kept = mark in line
+        line = line.replace(mark, "").rstrip() if kept else line.rstrip()
+        if line or kept or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip() + "\n"
