@@ -226,6 +226,51 @@ def test_a_table_too_wide_for_columns_is_a_block_of_lines_a_row() -> None:
     )
 
 
+def test_a_raw_html_table_is_shown_as_a_markdown_table_is() -> None:
+    # Each of its cells was a paragraph of its own: 'Raw', 'Table', 'cell one', ...
+    raw = (
+        "<table><tr><th>Raw</th><th>Table</th></tr><tr><td>cell one</td><td>cell two with "
+        '<a href="https://example.com/rawcell">a link</a></td></tr></table>\n'
+    )
+    written = "| Raw | Table |\n| --- | --- |\n"
+    written += "| cell one | cell two with [a link](https://example.com/rawcell) |\n"
+    table = (
+        "Raw      | Table\n"
+        "---------+---------------------------------------------------\n"
+        "cell one | cell two with a link <https://example.com/rawcell>"
+    )
+    assert to_text(raw, BASE) == to_text(written, BASE) == table
+    # Too wide for columns, in a list item: a block of 'header: value' lines, indented.
+    wide = (
+        "- An item\n\n  <table><thead><tr><th>Film</th><th>Where</th></tr></thead><tbody><tr>"
+        "<td>A Film</td><td>Lumière West, 8440 Sunset Boulevard, West Hollywood, every night"
+        "</td></tr></tbody></table>\n"
+    )
+    assert to_text(wide, BASE) == (
+        "- An item\n\n"
+        "  Film:  A Film\n"
+        "  Where: Lumière West, 8440 Sunset Boulevard, West Hollywood, every\n"
+        "         night"
+    )
+    # The words around it, its caption's, and a table in a cell (as words) are kept; its
+    # rows evened out.
+    around = (
+        "<div>Before<table><caption>Times</caption><tr><th>Day</th><th>Film</th></tr>"
+        "<tr><td>Fri</td><td>Cléo</td><td>+</td></tr><tr><td>Sat<table><tr><td>in</td>"
+        "<td>it</td></tr></table></td></tr></table>After</div>\n"
+    )
+    assert to_text(around, BASE) == (
+        "Before\n\nTimes\n\n"
+        "Day       | Film |\n"
+        "----------+------+--\n"
+        "Fri       | Cléo | +\n"
+        "Sat in it |      |\n\n"
+        "After"
+    )
+    # Closed in a later block (Markdown in its cells), its words stay paragraphs.
+    assert to_text("<table><tr><td>\n\n*In* a cell\n\n</td></tr></table>\n", BASE) == "In a cell"
+
+
 def test_a_passage_keeps_its_language_and_direction() -> None:
     html = to_html(
         'As they say, <span lang="fr" title="x">c’est la vie</span>. <bdi dir="rtl">שלום</bdi>',

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import lru_cache
 from html import unescape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urljoin
 
 import cmarkgfm
@@ -140,25 +140,102 @@ def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, s
     return {name: unescape(value) for name, value in _ATTRIBUTE.findall(safe)}
 
 
-def _html_block_text(html: str, base_url: str, on_site: dict[str, str]) -> list[tuple[str, bool]]:
-    """The paragraphs of text a block of raw HTML shows, sanitised as the page's HTML is
-    (links made absolute), each link followed by its <URL> as in the rest of the text; a
-    ``<br>`` in one a line break ("\\n"). Each with whether it is a ``<pre>``'s, whose lines
-    are kept as written (its indentation is what it says: a poem's, a code sample's)."""
+# What a block of raw HTML shows, in turn: a paragraph ("flow"), a <pre>'s lines ("pre"), or
+# a table's rows of cells ("table").
+_Shown = tuple[Literal["flow", "pre"], str] | tuple[Literal["table"], list[list[str]]]
+
+
+def _html_block_text(html: str, base_url: str, on_site: dict[str, str]) -> list[_Shown]:
+    """What a block of raw HTML shows, sanitised as the page's HTML is (links made absolute),
+    each link followed by its <URL> as in the rest of the text: its paragraphs, a ``<br>``
+    in one a line break ("\\n"); a ``<pre>``'s lines, kept as written (its indentation is
+    what it says: a poem's, a code sample's); and a table closed in the block, as its rows
+    of cells, to be shown as a Markdown table is."""
     safe = _sanitised(html, base_url, on_site)
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
     safe = _LINK_TAG.sub(_link_text, safe)
     safe = _IMG.sub(_picture_text, safe)
-    paragraphs: list[tuple[str, bool]] = []
+    shown: list[_Shown] = []
     at = 0
-    for pre in _PRE.finditer(safe) if "<pre" in safe else ():
-        paragraphs += [(text, False) for text in _flowing(safe[at : pre.start()])]
-        if code := _preformatted(pre[0]):
-            paragraphs.append((code, True))
-        at = pre.end()
-    paragraphs += [(text, False) for text in _flowing(safe[at:])]
-    return paragraphs
+    # A table left open here is closed by the sanitiser at the block's end, though a later
+    # block closes it (its cells holding Markdown): its words stay paragraphs.
+    opened = [tag.group(1) for tag in _TABLE_TAG.finditer(uncommented(html))]
+    tables = opened.count("") <= opened.count("/")
+    for start, end in _verbatim_or_tables(safe, tables):
+        shown += [("flow", text) for text in _flowing(safe[at:start])]
+        if safe.startswith("<pre", start):
+            if code := _preformatted(safe[start:end]):
+                shown.append(("pre", code))
+        else:
+            before, rows = _table_rows(safe[start:end])
+            shown += [("flow", text) for text in before]
+            if rows:
+                shown.append(("table", rows))
+        at = end
+    shown += [("flow", text) for text in _flowing(safe[at:])]
+    return shown
+
+
+def _verbatim_or_tables(safe: str, tables: bool) -> list[tuple[int, int]]:
+    """Where each <pre> and (with ``tables``) each outermost table in the sanitised ``safe``
+    begins and ends, in order (a table in a <pre>, or a <pre> in a table, is within it)."""
+    if "<pre" not in safe and "<table" not in safe:
+        return []
+    found: list[tuple[int, int]] = []
+    at = 0
+    while True:
+        pre, table = safe.find("<pre", at), safe.find("<table", at) if tables else -1
+        if pre == -1 and table == -1:
+            return found
+        if table == -1 or -1 < pre < table:
+            whole = _PRE.match(safe, pre)
+            end = whole.end() if whole else len(safe)
+            found.append((pre, end))
+            at = end
+            continue
+        depth, end = 0, -1
+        for tag in _TABLE_TAG.finditer(safe, table):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = safe.find(">", tag.end()) + 1
+                break
+        if end <= 0:  # (the sanitiser closes every table it opens)
+            return found
+        found.append((table, end))
+        at = end
+
+
+_ROW = re.compile(r"<tr\b[^>]*>", re.I)
+# A table within the one being read, and what it holds (one in it too: innermost first, the
+# lookahead keeps another '<table' out).
+_INNER_TABLE = re.compile(r"<table\b(?:(?!<table\b).)*?</table>", re.I | re.S)
+_CELL = re.compile(r"<t[dh]\b[^>]*>", re.I)
+
+
+def _table_rows(table: str) -> tuple[list[str], list[list[str]]]:
+    """A sanitised table's rows, each the text of its cells on one line (a table within a
+    cell is its words), evened out to as many cells as the longest row has, as markdown-it
+    evens a Markdown table's; and the paragraphs of what comes before its first row (a
+    caption's words, which the sanitiser keeps)."""
+    # A table in a cell: its words, on the cell's line (the outermost's '<' left out of the
+    # search: it is the one being read).
+    while _INNER_TABLE.search(table, 1):
+        table = table[0] + _INNER_TABLE.sub(lambda t: " " + _HTML_TAG.sub(" ", t[0]), table[1:])
+    first, *rows = _ROW.split(table)
+    inner = first[first.find(">") + 1 :]
+    written = []
+    for row in rows:
+        cells = [
+            one_line(unescape(_HTML_TAG.sub(" ", _BREAK.sub(" ", cell))))
+            for cell in _CELL.split(row)[1:]
+        ]
+        if cells:
+            written.append(cells)
+    if not written:
+        return _flowing(table), []
+    most = max(len(cells) for cells in written)
+    return _flowing(inner), [cells + [""] * (most - len(cells)) for cells in written]
 
 
 def _flowing(safe: str) -> list[str]:
@@ -920,12 +997,15 @@ def to_text(
             # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
             # shows them (what the page drops, a script's, is dropped here too).
             first, rest = indents()
-            for paragraph, pre in _html_block_text(token.content, base_url, on_site):
-                # A <pre>'s lines as a code block's: indented, never rewrapped.
-                if pre:
-                    write(_code(paragraph, first, rest, blank))
+            for kind_shown, shown in _html_block_text(token.content, base_url, on_site):
+                # A <pre>'s lines as a code block's: indented, never rewrapped; a table as a
+                # Markdown table (its cells were each a paragraph of their own).
+                if isinstance(shown, list):
+                    write(_table(shown, first, rest, width))
+                elif kind_shown == "pre":
+                    write(_code(shown, first, rest, blank))
                 else:
-                    write(_fill(paragraph, width, first, rest))
+                    write(_fill(shown, width, first, rest))
                 first = rest
         elif kind == "inline":
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
