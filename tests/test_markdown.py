@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from dopemail.markdown import first_paragraph, fit_pictures, links_written_wrong, to_html, to_text
-from dopemail.templates import keep_signs_html
+from dopemail.templates import columns, keep_signs_html, wrap
 
 BASE = "https://dopepress.example.com/issues/4-lists/"
 
@@ -585,6 +585,19 @@ def test_a_paragraph_in_japanese_is_wrapped_by_its_columns_in_the_text_part() ->
     lines = [line for line in text.split("\n") if line]
     assert len(lines) > 4 and all(columns(line) <= 72 for line in lines), lines
     assert lines[-1].startswith("  ") and "".join(x.strip(" -") for x in lines) == paragraph * 2
+
+
+def test_a_line_with_emoji_is_wrapped_by_the_columns_it_takes_in_the_text_part() -> None:
+    # An emoji takes two columns: textwrap counts characters, and 40 '🎬 ' made a line of
+    # 107 columns; a line of 59 characters, 89 columns, was printed whole by wrap.
+    text = to_text("🎬 " * 40 + "\n\n" + "Tonight ❤️ " * 12, BASE)
+    lines = text.split("\n")
+    assert lines[:2] == ["🎬 " * 23 + "🎬", "🎬 " * 15 + "🎬"]
+    assert lines[3:] == [("Tonight ❤️ " * 6).strip(), ("Tonight ❤️ " * 6).strip()]
+    assert max(columns(line) for line in lines) <= 72
+    wrapped = wrap(("🎬 " * 30).strip(), indent="  ")
+    assert wrapped == "  " + "🎬 " * 22 + "🎬\n  " + "🎬 " * 6 + "🎬"
+    assert wrap("A film 🎬 tonight") == "A film 🎬 tonight"
 
 
 def test_a_table_in_japanese_lines_up_in_the_text_part() -> None:

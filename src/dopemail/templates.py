@@ -414,7 +414,7 @@ def wrap(text: str, width: int = 72, indent: str = "") -> str:
         and len(indent) + len(text) <= width
         and not text[-1].isspace()
         and not _LINE_BREAKS.search(text)
-        and not _wide(text)  # two columns a character
+        and not _wide(text)  # a character two columns wide (CJK, an emoji)
     ):
         return indent + text
     return _fill(text, width, indent)
@@ -431,7 +431,8 @@ def fill(text: str, width: int, first: str, rest: str) -> str:
     Chinese and Japanese put no space between words and are two columns a character: text
     in them is broken between characters, by the columns it takes (not at a '、' or '」'
     that must end a line, nor after a '「' that must begin one); Korean, two columns a
-    character too, at its spaces. Anything else is textwrap's, at spaces.
+    character too, at its spaces; text with an emoji, two columns too, at its spaces, by
+    the columns it takes. Anything else is textwrap's, at spaces.
     """
     if _wide(text):
         return _fill_columns(_LINE_BREAKS.sub(" ", text), width, first, rest)
@@ -467,9 +468,22 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def _wide(text: str) -> bool:
-    """Whether ``text`` holds Chinese, Japanese or Korean (first, without a regex: whether
-    it holds anything past the punctuation, quotes and symbols of other languages)."""
-    return not text.isascii() and max(text) >= "\u2e80" and bool(_patterns()[0].search(text))
+    """Whether ``text`` holds a character two columns wide: Chinese, Japanese or Korean, or
+    an emoji (East Asian Width W or F: '🎬', '☕'; or one drawn as an emoji by U+FE0F:
+    '❤️'), which textwrap, counting characters, let run past the line (40 '🎬 ' made a line
+    of 107 columns). First, without a regex, whether it holds anything past the punctuation,
+    quotes and symbols of other languages (the first wide one is U+2329)."""
+    if text.isascii():
+        return False
+    top = max(text)
+    if top < "\u2329":
+        return False
+    if top >= "\u2e80" and _patterns()[0].search(text):
+        return True
+    return any(
+        char >= "\u2329" and (char == "\ufe0f" or unicodedata.east_asian_width(char) in "WF")
+        for char in text
+    )
 
 
 # What may not begin a line (closing brackets and stops, small kana, the prolonged sound
