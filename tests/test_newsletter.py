@@ -3424,3 +3424,30 @@ def test_a_code_block_s_and_a_pre_s_blank_lines_are_kept_in_the_text_part(
     assert "\0" not in text
     # The template's own runs of blank lines are still made one.
     assert "\n\n\n" not in text.replace("first = 1\n\n\n", "").replace("stanza,\n\n\n", "")
+
+
+def test_a_status_s_words_and_a_state_with_its_zip_code_stay_on_one_line_in_the_text_part(
+    workspace: Path,
+) -> None:
+    # A showtime's status was broken '— sold' / 'out', and the footer's address
+    # 'Los Angeles, CA' / '90046, USA'.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    entry.write_text(
+        entry.read_text("utf-8").replace(
+            '    postal_code: "90046"\n',
+            '    postal_code: "90046"\n    times:\n      - at: 2024-01-13T19:00:00-08:00\n'
+            "        status: sold out\n        note: Q&A with Andrew Haigh and Jamie Bell\n",
+            1,
+        ),
+        "utf-8",
+    )
+    build(workspace)
+    key = next(k for k in SAMPLE_ISSUES if _gathers(workspace, k, "all-of-us-strangers"))
+    text = (workspace / "site/issues" / key / "email.txt").read_text(encoding="utf-8")
+    assert (
+        "  Sat, January 13, 7:00\u00a0PM (Q&A with Andrew Haigh and Jamie Bell)\n"
+        "  —\u00a0sold\u00a0out\n"
+    ) in text, text
+    assert "Los Angeles,\nCA\u00a090046, USA\n" in text, text
+    # Spaces to a reader, written as no entity.
+    assert "&nbsp;" not in text and "&#160;" not in text

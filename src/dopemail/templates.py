@@ -126,8 +126,9 @@ def status_suffix(status: str | None, words: Wording = ENGLISH, of: Any = None) 
     is the status of (see :func:`status_word`); a showtime's without."""
     if not status:
         return ""
-    said = status_word(status, words, of)
-    # The dash kept with its word: a line ending "... Triet) —" and "complet" alone below.
+    # Its words kept together, and the dash with them: a line ending "... Triet) —" and
+    # "complet" alone below, or "— sold" and "out".
+    said = status_word(status, words, of).replace(" ", "\u00a0")
     return (words.gettext(" — %(status)s") % {"status": said}).replace("— ", "—\u00a0")
 
 
@@ -302,16 +303,24 @@ def no_quote_breaks(text: str) -> str:
     """``text`` with no space a line of a text part may break at before a '>' ('5 > 4'),
     which Apple Mail and Thunderbird draw as a quotation at a line's start; nor between a
     runtime and its unit ('104' / 'min') or before a film fact's dot (a line starting
-    '· 72 min'); nor where French typography keeps a sign with the word beside it, a space
-    typed before ':', ';', '!', '?' or '»', or after '«' (a line starting ': c’est'). Those
-    spaces become no-break spaces, which textwrap does not break at."""
+    '· 72 min'); nor between a US state and its ZIP code ('CA' / '90046'); nor where French
+    typography keeps a sign with the word beside it, a space typed before ':', ';', '!', '?'
+    or '»', or after '«' (a line starting ': c’est'). Those spaces become no-break spaces,
+    which textwrap does not break at."""
     if " >" in text:
         text = text.replace(" >", "\u00a0>")
     if " · " in text:
         text = text.replace(" · ", "\u00a0· ")
     if " min" in text:
         text = _RUNTIME.sub("\\1\u00a0min", text)
+    if _STATE_ZIP.search(text):
+        text = _STATE_ZIP.sub("\\1\u00a0", text)
     return keep_signs_text(text)
+
+
+# A US state and its ZIP code, as an address ends ('Los Angeles, CA 90046'): kept on one
+# line, as a postal address is written (the footer's read 'Los Angeles, CA' / '90046, USA').
+_STATE_ZIP = re.compile(r"\b([A-Z]{2}) (?=\d{5}(?:-\d{4})?\b)")
 
 
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
