@@ -114,22 +114,24 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
         ),
         pytest.param(
             "## With [link](https://example.org/h), `code`, <https://example.org/A>\n",
-            "WITH LINK <https://example.org/h>, code, <https://example.org/A>",
-            id="a heading's words in capitals, its addresses and code as written (a link broke)",
+            "With link <https://example.org/h>, code, <https://example.org/A>\n" + "~" * 64,
+            id="a heading's words, addresses and code as written (in capitals, a link broke)",
         ),
         pytest.param(
             "## Type <code>ls -l</code>, press <kbd>Ctrl</kbd>, see <samp>Done</samp>\n",
-            "TYPE ls -l, PRESS Ctrl, SEE Done",
+            "Type ls -l, press Ctrl, see Done\n" + "~" * 32,
             id="a heading's code typed as HTML as written, as a code span's (it was capitals)",
         ),
         pytest.param(
             "## A heading long enough to need wrapping, as an intro's heading may well be\n",
-            "A HEADING LONG ENOUGH TO NEED WRAPPING, AS AN INTRO'S HEADING MAY WELL\nBE",
+            "A heading long enough to need wrapping, as an intro's heading may well\nbe\n"
+            + "~" * 70,
             id="a heading wrapped as a paragraph is (it was one line, however long)",
         ),
         pytest.param(
             "> ### A quoted heading long enough to need wrapping, as a paragraph would be too\n",
-            "> A QUOTED HEADING LONG ENOUGH TO NEED WRAPPING, AS A PARAGRAPH WOULD BE\n> TOO",
+            "> A quoted heading long enough to need wrapping, as a paragraph would be\n> too\n> "
+            + "~" * 70,
             id="a heading wrapped in a quote, every line marked",
         ),
         pytest.param(
@@ -176,7 +178,9 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "## [https://example.org/Same](https://example.org/Same)\n",
             "See <https://example.org/same>, <https://example.org/caf%C3%A9>,\n"
             "<https://example.org/raw>, <mailto:me@example.org> and example.org\n"
-            "<https://example.org/>.\n\n<https://example.org/b>\n\n<https://example.org/Same>",
+            "<https://example.org/>.\n\n<https://example.org/b>\n\n<https://example.org/Same>\n"
+            + "~"
+            * 26,
             id="a link whose words are its address shown once (twice, as words and address)",
         ),
         pytest.param(
@@ -686,9 +690,23 @@ def test_a_link_written_wrong_is_told_as_typed_though_its_signs_are_set() -> Non
 def test_a_heading_keeps_its_written_addresses_as_written() -> None:
     # Put in capitals, an address typed out in a heading (no link) led to no page.
     text = to_text("## Visit https://ex.com/Path today, or ed@dope.example", "https://e.example/")
-    assert text.splitlines()[0] == "VISIT https://ex.com/Path TODAY, OR ed@dope.example"
+    assert text.splitlines()[0] == "Visit https://ex.com/Path today, or ed@dope.example"
     bare = to_text("## Tickets at cinema.fr/Programme", "https://e.example/")
-    assert bare.splitlines()[0] == "TICKETS AT cinema.fr/Programme"
+    assert bare.splitlines()[0] == "Tickets at cinema.fr/Programme"
+
+
+def test_an_intro_s_headings_read_below_the_email_s_own_and_tell_their_levels() -> None:
+    # Each of the six levels was a line in capitals, as the email's own titles are ('#' read
+    # as a section of the issue, underlined '-', or a film's title): the top ones are
+    # underlined with '~', the lower ones between asterisks, the words as written.
+    source = "# Top\n\nText.\n\n## Second\n\n###### Sixth\n\n- # In an item\n"
+    assert to_text(source, BASE) == (
+        "Top\n~~~\n\nText.\n\n*Second*\n\n*Sixth*\n\n- In an item\n  ~~~~~~~~~~"
+    )
+    # The top level is the text's own, as in its HTML (a text begun at '##').
+    assert to_text("## Top\n\n### Lower\n", BASE) == "Top\n~~~\n\n*Lower*"
+    # Underlined as wide as it shows: a title with an emoji or in Japanese.
+    assert to_text("# 🎬 Ce soir\n", BASE) == "🎬 Ce soir\n" + "~" * 10
 
 
 def test_raised_letters_are_an_ordinal_only_after_a_number_as_ordinals_go() -> None:

@@ -2543,9 +2543,9 @@ def test_an_intro_s_heading_and_wide_table_fit_the_text_part_with_their_links(
 
     email = (workspace / "site/issues/1-strangers-and-varda/email.txt").read_text("utf-8")
     assert (
-        "HEADING WITH LINK <https://example.org/h>\n\n"
-        "WHAT TO SEE THIS WEEK, WHERE TO SEE IT, AND THE ONE NIGHT YOU SHOULD NOT\n"
-        "MISS\n\n"
+        "Heading with link <https://example.org/h>\n" + "~" * 41 + "\n\n"
+        "What to see this week, where to see it, and the one night you should not\n"
+        "miss\n" + "~" * 72 + "\n\n"
         "Film:  The Taste of Things (La Passion de Dodin Bouffant)\n"
         "Where: Lumière West, 8440 Sunset Boulevard, West Hollywood, every night\n"
         "       at 7 pm through June\n\n"

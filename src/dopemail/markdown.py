@@ -816,6 +816,24 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
     return "\n".join(lines)
 
 
+def _heading(words: str, tier: int, width: int, first: str, rest: str) -> str:
+    """A heading of the text, ``tier`` levels below its top ones (0: a top one), wrapped
+    as a paragraph is, its words as written."""
+    # Under the template's own structure, which it must not read as: the subject is
+    # underlined with '=', a section's title (in capitals) with '-', a film's title and its
+    # parts ('WHERE IT PLAYS') are in capitals. So the text's top headings are underlined
+    # with '~', the next mark of reStructuredText's order, and the lower ones between
+    # asterisks, as plain text writes bold: two looks, one level apart, as an intro needs
+    # (in capitals, its six levels all read the same, and '#' as a section of the issue).
+    if not words.strip():
+        return first.rstrip()
+    if tier:
+        return _fill(f"*{words.strip()}*", width, first, rest)
+    lines = _fill(words, width, first, rest)
+    under = max(columns(line[len(rest) :]) for line in lines.split("\n"))
+    return f"{lines}\n{rest}{'~' * under}"
+
+
 def _code(code: str, first: str, rest: str, blank: str = "") -> str:
     # A code block's lines as written, indented four spaces past its container's; a blank
     # one given the mark ``blank`` (see to_text's keep_blank).
@@ -903,8 +921,9 @@ def to_text(
     pictures: Iterable[Picture] = (),
     keep_blank: bool = False,
 ) -> str:
-    """Render Markdown as readable plain text: wrapped paragraphs and headings (these in
-    capitals), links and pictures as <URL>, lists numbered and indented as written, tables in
+    """Render Markdown as readable plain text: wrapped paragraphs and headings (the top
+    ones underlined with '~', the lower ones between asterisks), links and pictures as
+    <URL>, lists numbered and indented as written, tables in
     columns (or, too wide for them, a block of 'header: value' lines a row).
 
     ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
@@ -924,6 +943,8 @@ def to_text(
     lists: list[_List] = []
     rows: list[list[str]] | None = None
     last_in_tight = False  # the last block written was an item of a tight list
+    # The text's top heading level, whichever it is (as to_html's h2 under the title).
+    top = min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=1)
 
     def write(block: str) -> None:
         nonlocal last_in_tight, last_containers
@@ -1011,12 +1032,13 @@ def to_text(
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
             # '<div>' included.
             opener = tokens[index - 1] if index else None
-            heading = opener is not None and opener.type == "heading_open"
-            content = _inline_text(token.children or [], base_url, on_site, shout=heading)
+            content = _inline_text(token.children or [], base_url, on_site)
             if rows is not None:
                 rows[-1].append(one_line(content))  # (a no-break space kept)
                 continue
-            # A heading wrapped as a paragraph is: its capitals mark each of its lines.
+            if opener is not None and opener.type == "heading_open":
+                write(_heading(content, int(opener.tag[1]) - top, width, *indents()))
+                continue
             write(_fill(content, width, *indents()))
         elif kind in ("fence", "code_block"):
             write(_code(token.content.rstrip(), *indents(), blank))
