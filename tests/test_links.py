@@ -167,6 +167,36 @@ def test_a_link_written_wrong_is_warned_about_at_its_line(workspace: Path, run_c
         assert f"hint: {hint}" in output
 
 
+def test_a_footnote_is_warned_about_at_its_line_by_build_and_check(
+    workspace: Path, run_cli
+) -> None:
+    # Markdown here makes no footnotes: '[^1]' and '[^1]: ...' were printed as typed in the
+    # pages, the feeds and the email (the text part joining the notes into one line), and
+    # nothing said so, though '[trailer][1]' was warned of.
+    mark = _append(workspace, "entries/quiet-hours.md", "A claim[^1], and `code[^2]`.")
+    note = _append(
+        workspace, "entries/quiet-hours.md", "[^1]: The footnote text.\n[^note]: Another."
+    )
+    _append(workspace, "entries/quiet-hours.md", "```\n[^3]: in code\n```")
+    intro = _append(workspace, "issues/1-strangers-and-varda.md", "As said[^a].")
+    hint = "  hint: write the note in the text, in parentheses, or as a last paragraph"
+    for command in ("build", "check"):
+        code, output = run_cli(command, "--root", workspace)
+        assert code == 0, output
+        told = [w for w in output.split("\n") if "footnote" in w]
+        typed = "and dopemail makes no footnotes: pages, feeds and emails print it as typed"
+        assert told == [
+            f"warning: entries/quiet-hours.md:{mark}: '[^1]' is a footnote's mark, {typed}",
+            f"warning: entries/quiet-hours.md:{note}: '[^1]:' begins a footnote's text, "
+            f"{typed}, where it is",
+            f"warning: entries/quiet-hours.md:{note + 1}: '[^note]:' begins a footnote's "
+            f"text, {typed}, where it is",
+            f"warning: issues/1-strangers-and-varda.md:{intro}: '[^a]' is a footnote's mark, "
+            f"{typed}",
+        ], output
+        assert output.count(hint) == 4, output
+
+
 def test_each_link_written_wrong_is_told_at_its_own_line(workspace: Path, run_cli) -> None:
     # The line was that of the first place the words stood in the file (the front matter's
     # summary, once): the same link written wrong twice was told twice at one line, and one

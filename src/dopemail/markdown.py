@@ -1176,10 +1176,49 @@ def _fragment_at(body: str, fragment: str, nth: int) -> int | None:
     return None
 
 
+# A footnote's mark ('[^1]', '[^note]') or, at a line's start, its text ('[^1]: ...'), which
+# CommonMark (and so dopemail) does not make: printed as typed.
+_FOOTNOTE = re.compile(r"(?P<at>^ {0,3})?\[\^[^\[\]\s]{1,100}\](?(at):|)")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+def footnotes_written(path: str, body: str, body_line: int) -> list[ContentError]:
+    """A warning at each line of a text's Markdown ``body`` (from line ``body_line`` of the
+    file ``path``) that writes a footnote's mark or its text, outside code and comments."""
+    if "[^" not in body:
+        return []
+    shown = uncommented(body)
+    code: set[int] = set()
+    for token in source_parser().parse(shown):
+        if token.type in ("fence", "code_block") and token.map:
+            code.update(range(*token.map))
+    told: list[ContentError] = []
+    for number, line in enumerate(shown.split("\n")):
+        if "[^" not in line or number in code:
+            continue
+        found = _FOOTNOTE.search(_CODE_SPAN.sub(" ", line))
+        if found is None:
+            continue
+        if found["at"] is not None:
+            message = (
+                f"'{found[0].strip()}' begins a footnote's text, and dopemail makes no "
+                "footnotes: pages, feeds and emails print it as typed, where it is"
+            )
+        else:
+            message = (
+                f"'{found[0]}' is a footnote's mark, and dopemail makes no footnotes: "
+                "pages, feeds and emails print it as typed"
+            )
+        hint = "write the note in the text, in parentheses, or as a last paragraph"
+        told.append(ContentError(message, path, body_line + number, hint))
+    return told
+
+
 def links_written_wrong(path: str, body: str, body_line: int, html: str) -> list[ContentError]:
     """A warning for each link written wrong in a text: its Markdown ``body`` (from line
-    ``body_line`` of the file ``path``) as rendered in ``html``, each at its own line."""
-    told: list[ContentError] = []
+    ``body_line`` of the file ``path``) as rendered in ``html``, each at its own line; and
+    for each line that writes a footnote (:func:`footnotes_written`), which is none."""
+    told: list[ContentError] = footnotes_written(path, body, body_line)
     seen: dict[str, int] = {}
     for where, hint in _broken(html):
         # The same link written wrong twice: each at its own line.
