@@ -3451,3 +3451,25 @@ def test_a_status_s_words_and_a_state_with_its_zip_code_stay_on_one_line_in_the_
     assert "Los Angeles,\nCA\u00a090046, USA\n" in text, text
     # Spaces to a reader, written as no entity.
     assert "&nbsp;" not in text and "&#160;" not in text
+
+
+def test_a_data_picture_in_an_intro_is_left_out_and_told_at_its_line(
+    workspace: Path, run_cli
+) -> None:
+    # The sanitiser took its address out, and the email's check failed the build on a
+    # picture it called '?' ('image not on an absolute https URL: ?'), at no line.
+    issue = workspace / "issues/3-quiet-hours.md"
+    before = issue.read_text("utf-8").rstrip("\n")
+    issue.write_text(before + "\n\nA dot: ![dot](data:image/png;base64,iVBORw0KGgo=)\n", "utf-8")
+    line = before.count("\n") + 3
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert (
+        f"warning: issues/3-quiet-hours.md:{line}: the picture at "
+        "'data:image/png;base64,iVBORw0KGgo=' is left out of pages, feeds and emails"
+    ) in output, output
+    assert "hint: put the picture under media/ or give its https:// address" in output
+    folder = workspace / "site/issues/3-quiet-hours"
+    html = (folder / "email.html").read_text("utf-8")
+    assert [i for i in Page(html).all("img") if not i.get("src")] == []
+    assert "data:" not in (folder / "email.txt").read_text("utf-8")
