@@ -763,3 +763,22 @@ def test_a_host_made_of_what_no_domain_holds_cannot_write_attributes(text: str) 
         names = re.findall(r'\s([\w-]+)="[^"]*"', tag)
         assert set(names) <= {"href", "src", "alt", "rel", "class"}, tag
         assert re.fullmatch(r'<(?:a|img)(?:\s[\w-]+="[^"]*")*>', tag), tag
+
+
+def test_an_autolink_s_address_in_the_text_part_is_the_html_s_href() -> None:
+    # The text part wrote the parser's decoded text of an autolink: '%20' a space (the
+    # address ended there for a mail program), '%E2%80%8B' an invisible character inside it,
+    # and a host in Unicode where the HTML has its DNS form.
+    text = (
+        "The press kit: <https://www.example.com/press%20kit/Cl%C3%A9o%20press%20notes.pdf>,"
+        " <https://a.example/x%E2%80%8By>, <https://café.example/z> and <desk@example.org>.\n"
+    )
+    hrefs = re.findall(r'href="([^"]*)"', to_html(text, BASE))
+    shown = re.findall(r"<([^<>\s]+)>", to_text(text, BASE))
+    assert shown == hrefs
+    assert shown == [
+        "https://www.example.com/press%20kit/Cl%C3%A9o%20press%20notes.pdf",
+        "https://a.example/x%E2%80%8By",
+        "https://xn--caf-dma.example/z",
+        "mailto:desk@example.org",
+    ]

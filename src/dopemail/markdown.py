@@ -782,9 +782,9 @@ def _inline_text(
                 out[start:] = [_scripted("".join(out[start:]), name[1:], before)]
             continue
         if token.type == "text":
-            # An autolink's text is its address.
-            in_autolink = bool(href_stack) and href_stack[-1][1]
-            loud = shout and not in_autolink and not verbatim
+            if href_stack and href_stack[-1][1]:
+                continue  # an autolink's text: its address is written when it closes
+            loud = shout and not verbatim
             shouted = _shout(token.content) if loud else token.content
             out.append(shouted)
         elif token.type == "code_inline":
@@ -796,15 +796,16 @@ def _inline_text(
         elif token.type in ("s_open", "s_close"):
             out.append("~~")  # a plain text shows a struck word as written, not as current
         elif token.type == "link_open":
-            # An autolink (<https://...>) is its own text: the URL once, in brackets.
             auto = token.markup == "autolink"
             href_stack.append((str(token.attrs.get("href", "")), auto, len(out)))
-            if auto:
-                out.append("<")
         elif token.type == "link_close" and href_stack:
             href, auto, start = href_stack.pop()
             if auto:
-                out.append(">")
+                # An autolink (<https://...>) is its own text: the URL once, in brackets, as
+                # the HTML's href has it. The parser's text for it is decoded ('%20' a space,
+                # '%E2%80%8B' an invisible character, a host in Unicode), which breaks the
+                # address where the text part's reader copies or a mail program links it.
+                out.append(f"<{href}>")
             elif href and _own_address("".join(out[start:]), href, shout):
                 out[start:] = [f"<{href}>"]
             elif href:
