@@ -782,3 +782,23 @@ def test_an_autolink_s_address_in_the_text_part_is_the_html_s_href() -> None:
         "https://xn--caf-dma.example/z",
         "mailto:desk@example.org",
     ]
+
+
+def test_a_link_the_html_takes_out_is_its_words_alone_in_the_text_part() -> None:
+    # The build warns that such a link is 'taken out of pages, feeds and emails, its words
+    # left as text', and the HTML shows its words: the text part printed the Markdown as
+    # typed (a javascript: address the parser refused), the address of the others, and a
+    # data: picture's whole blob.
+    text = (
+        "See [the trailer](javascript:void(0)) or [ftp](ftp://example.com/f) or"
+        " [call us](tel:+15555550100), <ftp://example.com/g>, [ok](https://example.com/ok)."
+        "\n\n![A still](data:image/png;base64,iVBORw0KGgo=) "
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="Raw"> ![](data:image/png;base64,AA)'
+    )
+    html = to_html(text, BASE)
+    assert re.findall(r'href="([^"]*)"', html) == ["https://example.com/ok"]
+    assert "src=" not in html
+    assert to_text(text, BASE) == (
+        "See the trailer or ftp or call us, ftp://example.com/g, ok\n"
+        "<https://example.com/ok>.\n\n[A still] [Raw]"
+    )

@@ -285,7 +285,22 @@ _HTML_TAG = re.compile(r"<(?!https?://|mailto:)/?[a-zA-Z][^>]*>")
 @lru_cache(maxsize=1)
 def text_parser() -> MarkdownIt:
     """The Markdown parser of :func:`to_text` (made on first use)."""
-    return _commonmark()
+    md = _commonmark()
+    # Every address read as one, as cmark reads it for the HTML: refused ('javascript:',
+    # 'file:'), a link was left as its Markdown, '[the trailer](javascript:void(0))', where
+    # the page shows its words. What the sanitiser takes out, _inline_text takes out too.
+    md.validateLink = _any_address
+    return md
+
+
+def _any_address(url: str) -> bool:
+    return True
+
+
+def _linkable(address: str) -> bool:
+    """Whether the sanitiser keeps a link to (or a picture at) ``address``, absolute: its
+    scheme is one of :data:`LINK_SCHEMES`."""
+    return urlsplit(address).scheme.lower() in LINK_SCHEMES
 
 
 @lru_cache(maxsize=1)
@@ -764,10 +779,12 @@ def _inline_text(
                     out.append(f" <{href}>")
             elif name == "img":
                 found = _raw_inline(tag, base_url, on_site)
+                alt = found.get("alt", "")
+                alt = alt.upper() if shout else alt
                 if "src" in found:
-                    src = found["src"]
-                    alt = found.get("alt", "")
-                    out.append(f"[{alt.upper() if shout else alt}] <{src}>")
+                    out.append(f"[{alt}] <{found['src']}>")
+                elif alt:  # its address taken out by the sanitiser: the page shows its alt
+                    out.append(f"[{alt}]")
             elif name == "br":
                 out.append("\n")
             elif name in _VERBATIM:
@@ -796,8 +813,13 @@ def _inline_text(
         elif token.type in ("s_open", "s_close"):
             out.append("~~")  # a plain text shows a struck word as written, not as current
         elif token.type == "link_open":
-            auto = token.markup == "autolink"
-            href_stack.append((str(token.attrs.get("href", "")), auto, len(out)))
+            href = str(token.attrs.get("href", ""))
+            # A link the sanitiser takes out (ftp:, tel:, javascript:) is its words alone, as
+            # on the page: an autolink's, its address as written.
+            if not _linkable(href):
+                href = ""
+            auto = token.markup == "autolink" and bool(href)
+            href_stack.append((href, auto, len(out)))
         elif token.type == "link_close" and href_stack:
             href, auto, start = href_stack.pop()
             if auto:
@@ -814,8 +836,11 @@ def _inline_text(
             # Its address too, as the gallery's pictures have theirs: '[A still]' alone
             # showed a reader of the text part nothing to look at.
             src = str(token.attrs.get("src") or "")
+            if not _linkable(src):
+                src = ""  # taken out of the HTML too (a data: picture's kilobytes)
             alt = token.content.upper() if shout else token.content
-            out.append(f"[{alt}]" + (f" <{src}>" if src else ""))
+            if src or alt:
+                out.append(f"[{alt}]" + (f" <{src}>" if src else ""))
     return "".join(out)
 
 
