@@ -190,6 +190,14 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "10\u00a0pm sharp.\n\nWhen  | Where\n------+------\n10\u00a0pm | here",
             id="a no-break space in raw HTML or a table kept, and no line broken at it (a space)",
         ),
+        pytest.param(
+            "[![Poster](https://example.com/p.jpg)](https://example.com/poster), "
+            '<a href="https://example.com/r"><img src="https://example.com/r.jpg" alt="Raw"></a>'
+            '\n\n<div><a href="https://example.com/b"><img src="b.jpg" alt="Block"></a></div>\n',
+            "Poster <https://example.com/poster>, Raw <https://example.com/r>\n\n"
+            "Block <https://example.com/b>",
+            id="a picture in a link its words, the link's address once (two addresses, unsaid)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

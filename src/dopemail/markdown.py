@@ -266,8 +266,11 @@ def _preformatted(pre: str) -> str:
 
 
 def _link_text(found: re.Match[str]) -> str:
-    # A link in sanitised HTML as the text shows one: its words, then its <URL>.
+    # A link in sanitised HTML as the text shows one: its words, then its <URL>; a picture
+    # in its words is its alt (its own address beside the link's said neither which was it).
     words, href = found.group(2), found.group(1)
+    if "<img" in words:
+        words = _IMG.sub(lambda img: dict(_ATTRIBUTE.findall(img.group())).get("alt", ""), words)
     if _own_address(unescape(_HTML_TAG.sub("", words)), unescape(href)):
         return f"&lt;{href}&gt;"
     return f"{words} &lt;{href}&gt;"
@@ -781,7 +784,9 @@ def _inline_text(
                 found = _raw_inline(tag, base_url, on_site)
                 alt = found.get("alt", "")
                 alt = alt.upper() if shout else alt
-                if "src" in found:
+                if href_stack or raw_stack:
+                    out.append(alt)  # a link's picture, its alt the link's words (see below)
+                elif "src" in found:
                     out.append(f"[{alt}] <{found['src']}>")
                 elif alt:  # its address taken out by the sanitiser: the page shows its alt
                     out.append(f"[{alt}]")
@@ -839,7 +844,12 @@ def _inline_text(
             if not _linkable(src):
                 src = ""  # taken out of the HTML too (a data: picture's kilobytes)
             alt = token.content.upper() if shout else token.content
-            if src or alt:
+            if href_stack or raw_stack:
+                # A picture a link is made of: its alt the link's words, the link's address
+                # alone after them (two addresses side by side said neither which was the
+                # link).
+                out.append(alt)
+            elif src or alt:
                 out.append(f"[{alt}]" + (f" <{src}>" if src else ""))
     return "".join(out)
 
