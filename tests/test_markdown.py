@@ -198,6 +198,12 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "Block <https://example.com/b>",
             id="a picture in a link its words, the link's address once (two addresses, unsaid)",
         ),
+        pytest.param(
+            "Two  spaces   here,\ta tab, <!-- a note --> a comment; `code  as  typed`,"
+            " <kbd>Ctrl  +  C</kbd>.\n\n## A  heading\t`x  y`\n",
+            "Two spaces here, a tab, a comment; code  as  typed, Ctrl  +  C.\n\nA HEADING x  y",
+            id="runs of spaces and tabs one space, as in HTML (every one kept); code as typed",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:

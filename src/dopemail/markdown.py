@@ -806,11 +806,12 @@ def _inline_text(
         if token.type == "text":
             if href_stack and href_stack[-1][1]:
                 continue  # an autolink's text: its address is written when it closes
-            loud = shout and not verbatim
-            shouted = _shout(token.content) if loud else token.content
-            out.append(shouted)
+            if verbatim:
+                out.append(_held_spaces(token.content))
+            else:
+                out.append(_shout(token.content) if shout else token.content)
         elif token.type == "code_inline":
-            out.append(token.content)
+            out.append(_held_spaces(token.content))
         elif token.type in ("softbreak",):
             out.append(" ")
         elif token.type == "hardbreak":
@@ -851,7 +852,24 @@ def _inline_text(
                 out.append(alt)
             elif src or alt:
                 out.append(f"[{alt}]" + (f" <{src}>" if src else ""))
-    return "".join(out)
+    # Each run of spaces and tabs one space, as the HTML shows it (the text part kept every
+    # space typed, a tab a textwrap's run of them); code's as written, held apart till now.
+    return _COLLAPSED.sub(" ", "".join(out)).translate(_SPACES_HELD_BACK)
+
+
+# What HTML collapses in a paragraph's text (not a line break, which is a hard break's here,
+# nor a no-break space).
+_COLLAPSED = re.compile(r"[ \t\f\r]+")
+# Code's spaces and tabs, held as control characters no editor types (the parser makes a
+# NUL U+FFFD) while the rest is collapsed.
+_SPACES_HOLD = str.maketrans({" ": "\x00", "\t": "\x01"})
+_SPACES_HELD_BACK = str.maketrans({"\x00": " ", "\x01": "\t"})
+
+
+def _held_spaces(code: str) -> str:
+    """``code`` with its spaces and tabs held, to be written back as typed (see
+    :data:`_SPACES_HELD_BACK`)."""
+    return code.translate(_SPACES_HOLD)
 
 
 def _fill(text: str, width: int, first: str, rest: str) -> str:
