@@ -516,6 +516,17 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
             "The real words.",
             id="a paragraph struck whole has no words (the summary was the title)",
         ),
+        pytest.param(
+            "It is both at once, and ~~struck words~~. AT&T (~~old~~ new) ~~a~~ ~~b~~; "
+            "“~~was~~ is”, and  ~~then~~  now.\n",
+            "It is both at once, and. AT&T (new); “is”, and now.",
+            id="no space left before a sign, nor after a bracket, where struck words were",
+        ),
+        pytest.param(
+            "Il a dit ~~non~~ ! Puis ~~peut-être~~ : oui.\n",
+            "Il a dit ! Puis : oui.",
+            id="the space typed before a French sign, after struck words, stays",
+        ),
     ],
 )
 def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:

@@ -1127,19 +1127,25 @@ def first_paragraph(html: str) -> str:
         # Struck words are left out: shown plain, '~~worst~~ best' read "worst best", the
         # opposite of what the page shows (a summary is the text as it now reads); a
         # paragraph struck whole is one with no words.
-        inner = _STRUCK.sub("", found.group(1))
+        # Where they were is marked (the sanitiser leaves no NUL) for the spaces around it.
+        inner = _STRUCK.sub("\0", found.group(1))
         # A paragraph of pictures alone is skipped: its alt texts say what a picture shows,
         # not what the piece is about (the summary was once empty: an empty <summary/>).
-        if not _TAG.sub("", inner).strip():
+        if not _TAG.sub("", inner).replace("\0", "").strip():
             continue
         # A line break is a space between its words ('café<br>second line' written as HTML
         # has no newline beside it, as Markdown's own has).
         text = _TAG.sub("", _BREAK.sub(" ", _IMG_ALT.sub(lambda m: m.group(1), inner)))
-        return one_line(unescape(text))
+        return one_line(_STRUCK_GAP.sub("", unescape(text)).replace("\0", ""))
     return ""
 
 
 _STRUCK = re.compile(r"<(del|s|strike)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# The space before struck words that a sign follows, and the space after those an opening
+# bracket or quotation mark comes before: 'and ~~struck words~~.' read 'and .' once struck
+# out, in the text part, the HTML card, the feeds' summaries and the pages' description. (A
+# space typed after them, as French typography sets '!', stays: 'mot ~~x~~ !' is 'mot !'.)
+_STRUCK_GAP = re.compile(r"\s*\0(?:\s*\0)*(?=[.,;:!?…)\]}”’])|(?<=[(\[{“‘])\0(?:\s*\0)*\s*")
 
 
 def one_line(text: str) -> str:
