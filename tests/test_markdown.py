@@ -201,7 +201,8 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
         pytest.param(
             "Two  spaces   here,\ta tab, <!-- a note --> a comment; `code  as  typed`,"
             " <kbd>Ctrl  +  C</kbd>.\n\n## A  heading\t`x  y`\n",
-            "Two spaces here, a tab, a comment; code  as  typed, Ctrl  +  C.\n\nA HEADING x  y",
+            "Two spaces here, a tab, a comment; code  as  typed, Ctrl  +  C.\n\n"
+            "A heading x  y\n~~~~~~~~~~~~~~",
             id="runs of spaces and tabs one space, as in HTML (every one kept); code as typed",
         ),
     ],
