@@ -603,6 +603,51 @@ BAD_ISSUES = [
         "the expression on this line",
         "// 0",
     ),
+    (
+        # Past any page's size, refused before it is made: '{{ 'a' * 3000000000 }}' took a
+        # minute and 11.7 GB, then ended in a traceback (OverflowError, or MemoryError).
+        "a string repeated past any page's size",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject }}{{ ('ab' * 5000001) | length }}</mj-title>",
+        "this expression makes a value too large (10,000,002 characters; at most 10,000,000)"
+        "\n  hint: check the numbers this expression multiplies (*), raises to a power (**) "
+        "or counts to (range(), lipsum(), a filter's width): one is far larger than meant",
+        "5000001",
+    ),
+    (  # '{{ range(10**9) | list | length }}': a MemoryError traceback
+        "a range past its bound",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject }}{{ range(100001) | list | length }}</mj-title>",
+        "this expression makes a value too large (range() of 100,001 numbers; at most 100,000)",
+        "range(",
+    ),
+    (  # '{{ lipsum(1000000) }}' ran for minutes
+        "placeholder text past its bound",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject }}{{ lipsum(1001) | length }}</mj-title>",
+        "this expression makes a value too large (lipsum() of up to 100,100 words; at most "
+        "100,000)",
+        "lipsum(",
+    ),
+    (  # '{{ 10 ** (10 ** 10) }}' computed for ever
+        "a power past its bound",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject }}{{ 2 ** 10000001 > 0 }}</mj-title>",
+        "this expression makes a value too large (a number of 10,000,001 bits; at most 10,000,000)",
+        "** 10000001",
+    ),
+    (  # Python's own OverflowError at a template's line: was 'OverflowError: Python int ...'
+        "a filter's width past what Python takes",
+        "templates/email/issue.mjml.j2",
+        "{{ issue.meta.subject }}</mj-title>",
+        "{{ issue.meta.subject | center(10 ** 20) }}</mj-title>",
+        "this expression makes a value too large\n  hint:",
+        "center(",
+    ),
     (  # was "KeyError: 'who'", and the hint above
         "a phrase without its value",
         "templates/email/issue.mjml.j2",

@@ -328,3 +328,27 @@ def test_join_names_leaves_out_what_is_empty_and_sets_apart_right_to_left_names(
     assert join(["كوثر", "B"]) == "\u2068كوثر\u2069 and B"
     based = SimpleNamespace(title=None, year=None, kind="novel", author="نجيب محفوظ")
     assert source_work(based) == "a novel by \u2068نجيب محفوظ\u2069"
+
+
+def test_a_template_too_large_for_python_to_compile_is_told_at_the_template(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A constant Jinja2 folds as it compiles ("{{ 'a' | center(3000000000) }}": 3 GB made
+    # then) ended Python's compile in a traceback, 'OverflowError: string to parse is too
+    # long'. Python's refusal is made here: the real one takes gigabytes.
+    override = workspace / "templates" / "entry_item.html.j2"
+    override.parent.mkdir(exist_ok=True)
+    override.write_text((_DEFAULTS / "entry_item.html.j2").read_text("utf-8"), "utf-8")
+    env = make_environment(workspace, code=None)
+
+    def too_long(source: str, filename: str) -> Any:
+        raise OverflowError("string to parse is too long")
+
+    monkeypatch.setattr(env, "_compile", too_long)
+    with pytest.raises(templates.TemplateError) as raised:
+        render(env, "entry_item.html.j2")
+    assert str(raised.value) == (
+        "templates/entry_item.html.j2: this expression makes a value too large\n  hint: check "
+        "the numbers this expression multiplies (*), raises to a power (**) or counts to "
+        "(range(), lipsum(), a filter's width): one is far larger than meant"
+    )

@@ -1085,6 +1085,8 @@ def make_environment(
     env.globals["locale_tag"] = words.locale
     env.filters.update(OWN_FILTERS)
     env.filters.update(worded_filters(words))
+    env.filters.update(_SIZED_OPERATORS)
+    env.globals.update(range=_range, lipsum=_lipsum)
     return env
 
 
@@ -1161,7 +1163,127 @@ class _Environment(jinja2.Environment):
         self.words = words
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
-        return _FoldWords(self.words).visit(super()._parse(source, name, filename))
+        tree = _FoldWords(self.words).visit(super()._parse(source, name, filename))
+        return _SizedOperators().visit(tree)
+
+    def compile(  # type: ignore[override]
+        self,
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        """Compile as Jinja2 does; a value too large for Python, made as a constant is
+        folded or as the code is compiled ('x' | center(3000000000)), is a TemplateError at
+        the template, not a traceback."""
+        try:
+            return super().compile(source, name, filename, raw, defer_init)
+        except (OverflowError, MemoryError) as exc:
+            root = self.globals.get("workspace_root")
+            raise TemplateError(
+                TOO_LARGE,
+                _shown(filename or name or "<template>", root),
+                _folded_line(exc),
+                TOO_LARGE_HINT,
+            ) from None
+
+
+#: The most characters (or items, or a number's bits) a template's * or ** may make, the most
+#: numbers its range() may count and the most words its lipsum() may write: far more than
+#: any page, feed or email holds, and refused before they are made, where Python took
+#: gigabytes and a minute to make a string of '{{ 'a' * 3000000000 }}' (Jinja2's sandbox
+#: bounds range() at 100,000 as well).
+MAX_SIZE = 10_000_000
+MAX_RANGE = 100_000
+MAX_LIPSUM_WORDS = 100_000
+
+TOO_LARGE = "this expression makes a value too large"
+TOO_LARGE_HINT = (
+    "check the numbers this expression multiplies (*), raises to a power (**) or counts to "
+    "(range(), lipsum(), a filter's width): one is far larger than meant"
+)
+
+
+class _TooLarge(OverflowError):
+    """A value a template's expression would make, refused before it is made."""
+
+
+def _times(left: Any, right: Any) -> Any:
+    """A template's ``left * right``, refused when it repeats a string or a list past
+    :data:`MAX_SIZE`."""
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and type(count) is int:
+            size = len(seq) * count
+            if size > MAX_SIZE:
+                kind = "characters" if isinstance(seq, str) else "items"
+                raise _TooLarge(f"{size:,} {kind}; at most {MAX_SIZE:,}")
+    return left * right
+
+
+def _power(left: Any, right: Any) -> Any:
+    """A template's ``left ** right``, refused when the whole number it makes would be
+    longer than :data:`MAX_SIZE` bits (Python would compute it for minutes)."""
+    if type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
+        bits = (abs(left).bit_length() - 1) * right
+        if bits > MAX_SIZE:
+            raise _TooLarge(f"a number of {bits:,} bits; at most {MAX_SIZE:,}")
+    return left**right
+
+
+#: Filters the compiled templates call for * and ** (see :class:`_SizedOperators`); their
+#: names cannot be written in a template's filter (a leading '_' is the lexer's name but
+#: no filter's a writer would look for) and are left out of the hint listing the filters.
+_SIZED_OPERATORS = {"_times": _times, "_power": _power}
+
+
+def _range(*args: int) -> range:
+    """range() in a template, refused past :data:`MAX_RANGE` numbers."""
+    made = range(*args)
+    count = len(made)  # an OverflowError itself past a machine integer
+    if count > MAX_RANGE:
+        raise _TooLarge(f"range() of {count:,} numbers; at most {MAX_RANGE:,}")
+    return made
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:  # noqa: A002
+    """Jinja2's lipsum() placeholder text, refused past :data:`MAX_LIPSUM_WORDS` words."""
+    if n * max > MAX_LIPSUM_WORDS:
+        raise _TooLarge(f"lipsum() of up to {n * max:,} words; at most {MAX_LIPSUM_WORDS:,}")
+    return jinja2.utils.generate_lorem_ipsum(n, html, min, max)
+
+
+class _SizedOperators(jinja2.visitor.NodeTransformer):
+    """A template's ``*`` and ``**`` as calls to :func:`_times` and :func:`_power`, which
+    refuse a value too large before it is made, at run time and when Jinja2 folds constants
+    as it compiles. Cheaper than Jinja2's sandbox, which routes every call of every
+    template through a check to intercept them; the default templates multiply a few times
+    an issue."""
+
+    def visit_Mul(self, node: Any) -> Any:  # noqa: N802 - the visitor's naming
+        return self._call("_times", self.generic_visit(node))
+
+    def visit_Pow(self, node: Any) -> Any:  # noqa: N802 - the visitor's naming
+        return self._call("_power", self.generic_visit(node))
+
+    @staticmethod
+    def _call(name: str, node: Any) -> Any:
+        return jinja2.nodes.Filter(
+            node.left, name, [node.right], [], None, None, lineno=node.lineno
+        )
+
+
+def _folded_line(exc: BaseException) -> int | None:
+    """The template's line Jinja2's compiler was at when ``exc`` was raised (its code
+    generator's and optimizer's frames hold the node they visit); None if past them."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        node = tb.tb_frame.f_locals.get("node")
+        if isinstance(node, jinja2.nodes.Node) and getattr(node, "lineno", None):
+            line = node.lineno
+        tb = tb.tb_next
+    return line
 
 
 def check_blocks(env: jinja2.Environment) -> None:
@@ -1879,8 +2001,16 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         raise TemplateError(
             f"undefined variable in template: {message}", _shown(filename, root), line, hint
         ) from None
-    except (DopemailError, OSError, MemoryError):
+    except (DopemailError, OSError):
         raise  # a filter's own, located already; the system's, said with its errno's hint
+    except (OverflowError, MemoryError) as exc:
+        filename, line = _template_line(exc, name)
+        if line is None:
+            raise  # not a template's line: the machine's memory, not the editor's mistake
+        said = f" ({exc})" if isinstance(exc, _TooLarge) else ""
+        raise TemplateError(
+            TOO_LARGE + said, _shown(filename, root), line, TOO_LARGE_HINT
+        ) from None
     except Exception as exc:  # noqa: BLE001 - raised again unless a template's line raised it
         filename, line = _template_line(exc, name)
         if line is None:
@@ -2227,6 +2357,7 @@ def _unknown_name_hint(env: jinja2.Environment, message: str) -> str | None:
     docs = "https://jinja.palletsprojects.com/en/stable/templates/#builtin-"
     if kind == "filter":
         # The environment's own beyond Jinja2's: a scaffold's has yaml_slug too.
-        own = ", ".join(sorted({*OWN_FILTERS, *(set(env.filters) - set(_JINJA_FILTERS))}))
+        added = {f for f in set(env.filters) - set(_JINJA_FILTERS) if f not in _SIZED_OPERATORS}
+        own = ", ".join(sorted({*OWN_FILTERS, *added}))
         return hint + f"dopemail's filters are {own}; Jinja2's own are at {docs}filters"
     return hint + f"Jinja2's tests are at {docs}tests"
