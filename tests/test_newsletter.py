@@ -593,14 +593,25 @@ BAD_ISSUES = [
         "{% endfor %}",
     ),
     (
+        # Was 'issue.mjml.j2:1' (not said whether the publication's or dopemail's), and
+        # told to check the {% %} and {{ }} pairs.
+        "a comment never closed",
+        "templates/entry_item.html.j2",
+        "</li>",
+        "</li>\n{# the title",
+        "template syntax error: Missing end of comment tag\n  hint: close the comment with #}: "
+        "a comment runs from {# to #}",
+        "{# the title",
+    ),
+    (
         # Not one of Jinja's own errors: once a traceback (and in the preview, the end of
         # its rebuilds).
         "error raised by an expression",
         "templates/email/issue.mjml.j2",
         "{{ issue.meta.subject }}</mj-title>",
         "{{ issue.meta.subject }}{{ issue.meta.number // 0 }}</mj-title>",
-        "template error: ZeroDivisionError: integer division or modulo by zero\n  hint: correct "
-        "the expression on this line",
+        "template error: division by zero in the template's expression\n  hint: what this "
+        "line divides by (/, // or %) is 0: test it first ({% if %})",
         "// 0",
     ),
     (

@@ -1862,7 +1862,6 @@ def _syntax_error(
     env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str
 ) -> TemplateError:
     """A template's syntax error, at the line to correct, with its fix."""
-    root = env.globals.get("workspace_root")
     opened = _unclosed(env, exc)
     if opened is not None:
         # Jinja tells where the template ended; the block to close began elsewhere.
@@ -1875,16 +1874,36 @@ def _syntax_error(
         )
         return TemplateError(
             f"template syntax error: the {{% {tag} %}} on this line is never closed",
-            _shown(exc.filename or name, root),
+            _syntax_file(env, exc, name),
             line,
             f"add {{% end{tag} %}} where it should end (Jinja reached {reached}, still inside it)",
         )
-    return TemplateError(
-        f"template syntax error: {exc.message}",
-        _shown(exc.filename or name, root),
-        exc.lineno,
-        _unknown_name_hint(env, str(exc.message)) or "check the {% %} and {{ }} pairs on this line",
+    message = str(exc.message)
+    hint = _unknown_name_hint(env, message) or (
+        "close the comment with #}: a comment runs from {# to #}"
+        if message.startswith("Missing end of comment tag")
+        else "check the {% %} and {{ }} pairs on this line"
     )
+    return TemplateError(
+        f"template syntax error: {exc.message}", _syntax_file(env, exc, name), exc.lineno, hint
+    )
+
+
+def _syntax_file(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str) -> str:
+    """The template a syntax error is in, as messages show it (``templates/...``)."""
+    root = env.globals.get("workspace_root")
+    if exc.filename:
+        return _shown(exc.filename, root)
+    # Jinja2's lexer gives some errors ('Missing end of comment tag') the file's path as
+    # their name and no file: shown as the bare name, without templates/, it was not said
+    # whether the error was in the publication's template or dopemail's.
+    if exc.name and os.path.isfile(exc.name):
+        return _shown(exc.name, root)
+    try:
+        filename = env.loader.get_source(env, exc.name or name)[1]  # type: ignore[union-attr]
+    except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+        return exc.name or name
+    return _shown(filename, root) if filename else name
 
 
 def check_compiles(env: jinja2.Environment, names: tuple[str, ...]) -> None:
@@ -2019,6 +2038,11 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         hint = _unknown_name_hint(env, str(exc)) or _runtime_hint(exc, filename, line, root)
         if isinstance(exc, RecursionError):
             exc_text = "it extends, includes or calls itself (or through others), over and over"
+        elif isinstance(exc, ZeroDivisionError):
+            # Python's words and class name ('ZeroDivisionError: division by zero') were
+            # shown to template writers, who write no Python.
+            exc_text = "division by zero in the template's expression"
+            hint = hint or "what this line divides by (/, // or %) is 0: test it first ({% if %})"
         elif not isinstance(exc, TypeError | ValueError | AttributeError | jinja2.TemplateError):
             # '1/0', a missing key, a loop without end: named as Python names them.
             exc_text = f"{type(exc).__name__}: {exc}"
