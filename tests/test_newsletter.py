@@ -1808,8 +1808,29 @@ def test_a_name_undefined_in_an_included_template_names_the_line_that_includes_i
     _break(workspace, text, f"{include}{{% endwith %}}\n{{% endfor %}}", swapped)
     code, output = run_cli("check", "--root", workspace)
     assert code == 1
+    line = _line_of(workspace, text, include)
     assert (
-        "(default) email/film_card.txt.j2:1: undefined variable in template: 'item' is undefined"
+        f"{text}:{line}: the included 'email/film_card.txt.j2' needs 'item', which is not set "
+        "here\n  hint: (default) email/film_card.txt.j2:1 uses it; an included template sees "
+        "the variables where it is included: include it where 'item' is set, or set it around "
+        "the include ({% with item = ... %} ... {% endwith %})"
+    ) in output, output
+
+
+def test_a_name_undefined_in_a_partial_of_the_publication_s_names_the_include_too(
+    workspace: Path, run_cli
+) -> None:
+    # The partial is the publication's own: the name may be misspelt there, at its line; the
+    # line that includes it is said in the hint.
+    text = "templates/email/issue.txt.j2"
+    include = '{% with under_heading = loop.first %}{% include "email/film_card.txt.j2" %}'
+    swapped = f"{{% endfor %}}\n{include}{{% endwith %}}"
+    _break(workspace, text, f"{include}{{% endwith %}}\n{{% endfor %}}", swapped)
+    _break(workspace, "templates/email/film_card.txt.j2", "{{", "{{")  # a copy, unchanged
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert (
+        "templates/email/film_card.txt.j2:1: undefined variable in template: 'item' is undefined"
         in output
     ), output
     line = _line_of(workspace, text, include)
@@ -1817,6 +1838,37 @@ def test_a_name_undefined_in_an_included_template_names_the_line_that_includes_i
         f"this template is included at {text}:{line}, where 'item' is not set: if the name is "
         "right, put that {% include %} inside the {% for %} or {% with %} that sets it"
     ) in output, output
+
+
+@pytest.mark.parametrize(
+    ("rel", "anchor", "include", "needs", "uses"),
+    [
+        (  # was "(default) page.html.j2:2: ... 'settings' is undefined", through issue.html.j2
+            "templates/entry_item.html.j2",
+            "</li>",
+            '</li>\n{% include "issue.html.j2" %}',
+            "the included 'issue.html.j2' needs 'settings'",
+            "(default) page.html.j2:2 uses it",
+        ),
+        (  # was the included file's line, and "did you mean 'title'?" of dopemail's template
+            "templates/issue.html.j2",
+            '{% extends "page.html.j2" %}',
+            '{% include "email/film_card.mjml.j2" %}{% extends "page.html.j2" %}',
+            "the included 'email/film_card.mjml.j2' needs 'item'",
+            "(default) email/film_card.mjml.j2:",
+        ),
+    ],
+    ids=["through-extends", "did-you-mean"],
+)
+def test_a_default_included_where_its_names_are_not_set_is_told_at_the_include(
+    workspace: Path, run_cli, rel: str, anchor: str, include: str, needs: str, uses: str
+) -> None:
+    _break(workspace, rel, anchor, include)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    line = _line_of(workspace, rel, "{% include")
+    assert f"{rel}:{line}: {needs}, which is not set here\n  hint: {uses}" in output, output
+    assert "did you mean" not in output and "Traceback" not in output
 
 
 def test_a_field_of_a_value_none_on_some_pages_is_told_to_be_shown_inside_an_if(

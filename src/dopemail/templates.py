@@ -1849,6 +1849,33 @@ def _includer(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
+_INCLUDE = re.compile(r"""\{%[-+]?\s*include\s+(["'])(.+?)\1""")
+
+
+def _included_by_own(exc: BaseException, root: Path | None) -> tuple[str, int, str] | None:
+    """When the template that failed is dopemail's, reached through an {% include %} in a
+    template of the publication's (directly, or through the templates it extends): that
+    include's file, line and the name it includes; else None."""
+    frames = _template_frames(exc)
+    if root is None or not frames or _is_own(frames[-1][0], root):
+        return None
+    for filename, line in reversed(frames[:-1]):
+        if not _is_own(filename, root):
+            continue  # a default the failing one extends or is included by
+        try:
+            text = Path(filename).read_text(encoding="utf-8").splitlines()[line - 1]
+        except (OSError, UnicodeDecodeError, IndexError):
+            return None
+        found = _INCLUDE.search(text)
+        return (filename, line, found.group(2)) if found else None
+    return None
+
+
+def _is_own(filename: str, root: Path) -> bool:
+    """Whether ``filename`` is one of the publication's templates (not dopemail's)."""
+    return _shown(filename, root).startswith(f"{TEMPLATES_DIR}/")
+
+
 def _shown(filename: str, root: Path | None) -> str:
     path = Path(filename)
     if root is not None and path.is_relative_to(root):
@@ -1989,6 +2016,20 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     except jinja2.UndefinedError as exc:
         filename, line = _template_line(exc, name)
         message, wanted, names = _undefined(exc.message or "", [*context, *env.globals])
+        through = _included_by_own(exc, root) if _NO_VARIABLE.fullmatch(message) else None
+        if through is not None:
+            # dopemail's template is right for where dopemail renders it: the mistake is the
+            # publication's {% include %} of it where the name is not set (its own line was
+            # never named, and 'did you mean' sent the writer to correct dopemail's).
+            own_file, own_line, included = through
+            raise TemplateError(
+                f"the included '{included}' needs '{wanted}', which is not set here",
+                _shown(own_file, root),
+                own_line,
+                f"{_shown(filename, root)}:{line} uses it; an included template sees the "
+                f"variables where it is included: include it where '{wanted}' is set, or set "
+                f"it around the include ({{% with {wanted} = ... %}} ... {{% endwith %}})",
+            ) from None
         if message.endswith("is undefined"):  # or set in the template, or a loop's
             names += _names_in(env, filename)
         names = [n for n in names if n != wanted]  # the template names it, where it failed
