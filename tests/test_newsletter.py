@@ -1585,6 +1585,30 @@ def test_mjml_checker_finds_tags_out_of_place_and_left_open() -> None:
     assert check_mjml(fine) == []
 
 
+def test_a_section_left_open_is_told_alone_not_the_sections_after_it() -> None:
+    # Each section after it was "cannot be inside <mj-section>", told first, and at the
+    # template around the card: the one mistake was the third of four problems.
+    source = (
+        "<mjml><mj-body>\n<mj-section><mj-column><mj-text>a</mj-text></mj-column>\n"
+        "<mj-section><mj-column><mj-text>b</mj-text></mj-column></mj-section>\n"
+        "<mj-section><mj-column><mj-text>c</mj-text></mj-column></mj-section>\n"
+        "</mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(source)] == [
+        (2, "<mj-section> is not closed: end it with </mj-section>")
+    ]
+
+
+def test_a_card_s_section_left_open_is_told_once_at_the_card(workspace: Path, run_cli) -> None:
+    card = "templates/email/film_card.mjml.j2"
+    _break(workspace, card, "</mj-column>\n</mj-section>", "</mj-column>")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    problems = [line for line in output.splitlines() if not line.startswith("  hint:")]
+    line = _line_of(workspace, card, "<mj-section")
+    assert problems == [f"{card}:{line}: <mj-section> is not closed: end it with </mj-section>"]
+
+
 @pytest.mark.parametrize(
     ("new", "message"),
     [

@@ -362,6 +362,11 @@ def check_mjml(source: str) -> list[MjmlProblem]:
     """
     problems, limit = _not_markup(source)
     stack: list[tuple[str, int]] = []  # the open tags, with their lines
+    # A tag told to be where MJML does not take it, and the open tag it is in: when that one
+    # is found left open, the first is no mistake of its own (the next card's <mj-section>
+    # inside a card's left open, told at every card after it and at the template around).
+    inside: list[tuple[MjmlProblem, tuple[str, int]]] = []
+    left_open: set[int] = set()  # the open tags (by id) found never closed
     pos, line, counted = 0, 1, 0
     # End tags are found with str.find, much faster than a re.I search. A few characters
     # ('İ') lower to two: then positions would shift, and those are kept as they are.
@@ -382,6 +387,7 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                     if left[0] in ATTRIBUTES:  # told at its own line
                         message = f"<{left[0]}> is not closed: end it with </{left[0]}>"
                         problems.append(MjmlProblem(left[1], message))
+                        left_open.add(id(left))
             elif tag in ATTRIBUTES:
                 # Opened misspelt ('<mj-buton>...</mj-button>'): that tag is told, at its line;
                 # "remove it" of this end tag would be the wrong fix.
@@ -405,14 +411,18 @@ def check_mjml(source: str) -> list[MjmlProblem]:
             found = _checked[(tag, rest, outside)] = _check(tag, attrs, outside)
             if len(_checked) > _CHECKED_MAX:
                 _checked.clear()  # a long preview session sees many; keep a few thousand
+        problems.extend(MjmlProblem(line, message) for message in found)
         parent = stack[-1][0] if stack else None
         places = PARENTS.get(tag)
         if places and parent in ATTRIBUTES and parent != "mj-attributes" and parent not in places:
             # MRML compiles it all the same, into a layout mail clients break (a section in
             # a column): MJML's validator refuses it.
             where = " or ".join(f"<{p}>" for p in places)
-            found = (*found, f"<{tag}> cannot be inside <{parent}>: MJML takes it in {where}")
-        problems.extend(MjmlProblem(line, message) for message in found)
+            misplaced = MjmlProblem(
+                line, f"<{tag}> cannot be inside <{parent}>: MJML takes it in {where}"
+            )
+            problems.append(misplaced)
+            inside.append((misplaced, stack[-1]))
         if rest.rstrip().endswith("/"):
             continue
         if tag in CHILDLESS and parent != "mj-attributes":
@@ -443,6 +453,9 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                 break  # the rest is its content
             continue
         stack.append((tag, line))
+    if left_open and inside:
+        following = {id(problem) for problem, parent in inside if id(parent) in left_open}
+        problems = [problem for problem in problems if id(problem) not in following]
     problems.sort(key=lambda p: p.line)  # a tag left open is told when its parent closes
     return problems
 
