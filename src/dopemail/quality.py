@@ -235,6 +235,25 @@ def _weight(size: int) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
 
 
+def _heaviest_field(issue: LoadedIssue) -> tuple[str, str, int] | None:
+    """The longest text of the issue's and its entries' fields: (file, field as the front
+    matter names it, 'films[0].cast[2].name', its size in bytes); None if none."""
+    best: tuple[str, str, int] | None = None
+    for path, meta in ((issue.path, issue.meta), *((e.path, e.meta) for e in issue.all_entries)):
+        pending: list[tuple[str, object]] = [("", meta.model_dump(exclude_none=True))]
+        while pending:
+            name, value = pending.pop()
+            if isinstance(value, str):
+                size = len(value.encode("utf-8"))
+                if best is None or size > best[2]:
+                    best = (str(path), name, size)
+            elif isinstance(value, dict):
+                pending.extend((f"{name}.{k}" if name else str(k), v) for k, v in value.items())
+            elif isinstance(value, list | tuple):
+                pending.extend((f"{name}[{i}]", v) for i, v in enumerate(value))
+    return best
+
+
 def sent_size(html: str, settings: Settings) -> int:
     """The size of the email as each reader gets it: the build writes a short placeholder
     where the sender puts the reader's own unsubscribe link, 100 bytes or more longer (an
@@ -318,6 +337,13 @@ def check_email(
     intro = len(issue.body.encode("utf-8"))
     if intro * 3 > limits.max_bytes:  # the intro is the weight (entries are told as above)
         smaller = f"shorten the intro (its text alone is {intro / 1000:.1f} KB), or {smaller}"
+    elif verdict.size > limits.max_bytes:
+        heaviest = _heaviest_field(issue)
+        if heaviest is not None and heaviest[2] * 5 > limits.max_bytes:
+            # One field weighs the email down ('cast' pasted 200 KB long): said "gather fewer
+            # entries", the editor was left to find which, and where in it.
+            path, field, size = heaviest
+            smaller = f"the heaviest is {field} in {path} ({size / 1000:.1f} KB): shorten it"
     rule(
         f"size under {limit}",
         verdict.size <= limits.max_bytes,
