@@ -1533,6 +1533,22 @@ def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None
     ]
 
 
+def test_a_misspelt_mjml_tag_is_told_alone_not_the_html_inside_it() -> None:
+    # '<mj-txt>' for '<mj-text>': its <p>, <em> and <a> were each told "is HTML: put it
+    # inside <mj-text>", before the one mistake; HTML out of place is told once, not its
+    # children too.
+    source = (
+        "<mjml><mj-body><mj-section><mj-column>\n"
+        "<mj-txt><p>An <em>intro</em> with <a href='x'>a link</a></p></mj-txt>\n"
+        "<div><span>loose</span></div>\n"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    assert [(p.line, p.message) for p in check_mjml(source)] == [
+        (2, "unknown MJML tag <mj-txt>"),
+        (3, "<div> is HTML: put it inside <mj-text> or <mj-raw>"),
+    ]
+
+
 @pytest.mark.parametrize("text", ["plain", "İstanbul"])  # 'İ' lowers to two characters
 def test_mjml_checker_finds_the_end_of_html_content(text: str) -> None:
     source = (

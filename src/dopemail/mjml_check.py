@@ -403,16 +403,20 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                     problems.append(MjmlProblem(line, message))
             continue
         outside = not stack
+        parent = stack[-1][0] if stack else None
         # An issue's MJML repeats the same few tags (a card's sections, columns and images
         # for every film): each distinct one is checked once per process.
         found = _checked.get((tag, rest, outside))
+        if parent is not None and parent not in ATTRIBUTES and tag not in ATTRIBUTES:
+            # HTML inside a tag told already (a misspelt <mj-txt>, a <div> out of place) is
+            # that tag's content: '<p> is HTML', '<em> is HTML'... buried the one mistake.
+            found = () if not tag.startswith("mj-") else found
         if found is None:
             attrs = [(m.group(1).lower(), m.group(2)) for m in _ATTR.finditer(rest)]
             found = _checked[(tag, rest, outside)] = _check(tag, attrs, outside)
             if len(_checked) > _CHECKED_MAX:
                 _checked.clear()  # a long preview session sees many; keep a few thousand
         problems.extend(MjmlProblem(line, message) for message in found)
-        parent = stack[-1][0] if stack else None
         places = PARENTS.get(tag)
         if places and parent in ATTRIBUTES and parent != "mj-attributes" and parent not in places:
             # MRML compiles it all the same, into a layout mail clients break (a section in
