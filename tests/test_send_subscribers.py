@@ -460,3 +460,42 @@ def test_the_skipped_counts_are_written_as_the_total_is() -> None:
         report.add(line, f"u{line}@example.com", "unsubscribed")
     report.add(9999, "b@example.com", "bounced")
     assert report.summary() == "2,973 unsubscribed, 1 bounced"
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        # The empty last column was read as everyone's status: all skipped, "no status".
+        ("email,name,status,subscribed_at,tags,status", "'status' twice (columns 3 and 6)"),
+        # The second column's addresses were mailed, the first's never.
+        ("email,Email ,status", "'email' twice (columns 1 and 2)"),
+    ],
+)
+def test_a_column_named_twice_stops_the_send_and_the_dry_run(
+    header, said, tmp_path, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+    from sendserver import env, make_workspace
+
+    from dopemail.cli import cli
+    from dopemail.send.ledger import LEDGER_PATH, read_counts
+
+    root = make_workspace(tmp_path / "pub")
+    (root / "subscribers.csv").write_text(
+        f"{header}\nada@example.com,bob@example.com,subscribed,2024-01-01,,\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(root)
+    for args in (["send", "1"], ["send", "1", "--yes", "--no-progress"]):
+        result = CliRunner().invoke(cli, args, env=env())
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert f"subscribers.csv:1: the header names {said}" in result.output
+        assert "hint: keep one" in result.output
+    assert not (root / "outbox").exists()
+    assert read_counts(root / LEDGER_PATH, 1)["sent"] == 0
+
+
+def test_columns_of_the_editor_s_own_may_repeat(tmp_path) -> None:
+    # dopemail never reads them: a spreadsheet's empty trailing columns, two 'notes'.
+    path = tmp_path / "subscribers.csv"
+    path.write_text("email,name,status,notes,notes,,\nada@example.com,Ada,subscribed,a,b,,\n")
+    assert [r.email for r in read_subscribers(path)] == ["ada@example.com"]

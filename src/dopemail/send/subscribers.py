@@ -164,6 +164,7 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             raise _not_utf8(path) from None
         except csv.Error as exc:
             raise SendError(f"unreadable CSV: {exc}", path, 1, "save it as UTF-8 CSV") from None
+        _refuse_repeated_columns(path, header)
         columns = {name.strip().lower(): i for i, name in enumerate(header)}
         for needed in ("email", "status"):
             if needed not in columns:
@@ -255,6 +256,26 @@ def _missing_column(path: Path, needed: str, header: list[str]) -> SendError:
     else:
         why = "the header line has no 'email' column"
     return SendError(why, path, 1, hint)
+
+
+def _refuse_repeated_columns(path: Path, header: list[str]) -> None:
+    """Stop at a header naming a column dopemail reads twice: only one of the two would be
+    read, in silence ('...,tags,status' read the empty last column as every reader's
+    status and mailed no one; 'email,email,status' mailed the second column's addresses)."""
+    seen: dict[str, int] = {}
+    for number, cell in enumerate(header, 1):
+        name = cell.strip().lower()
+        if name not in COLUMNS:
+            continue  # the editor's own columns, which dopemail never reads
+        if name in seen:
+            raise SendError(
+                f"the header names '{name}' twice (columns {seen[name]} and {number})",
+                path,
+                1,
+                f"keep one '{name}' column: rename or delete the other (and its cells), so "
+                "each row says one thing for it",
+            )
+        seen[name] = number
 
 
 def _not_utf8(path: Path) -> SendError:
