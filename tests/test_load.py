@@ -911,6 +911,16 @@ def test_non_utf8_file(write_files) -> None:
     assert caught.value.message == (
         "not UTF-8 text (invalid continuation byte at column 4: 'é' saved in another encoding)"
     )
+    # Cut short in a character (a copy that stopped): not only an encoding to change.
+    write_files({"entries/latin1.md": VALID.replace("Body.", "Café").encode()[:-2]})
+    with pytest.raises(ContentError) as caught:
+        load_workspace(root)
+    assert (caught.value.line, caught.value.message) == (
+        16,
+        "not UTF-8 text: the file ends in the middle of a character (column 4), so it may have "
+        "been cut short (a copy or download that stopped), or its last character 'Ã' was saved "
+        "in another encoding",
+    )
     # Notepad's "Unicode": not a byte at a column, but a whole file in UTF-16 ("'ÿ' saved in
     # another encoding", its byte-order mark read as a character).
     write_files({"entries/latin1.md": VALID.encode("utf-16")})

@@ -499,3 +499,58 @@ def test_columns_of_the_editor_s_own_may_repeat(tmp_path) -> None:
     path = tmp_path / "subscribers.csv"
     path.write_text("email,name,status,notes,notes,,\nada@example.com,Ada,subscribed,a,b,,\n")
     assert [r.email for r in read_subscribers(path)] == ["ada@example.com"]
+
+
+def test_a_cell_too_long_to_read_names_its_column_and_the_likely_cause(tmp_path) -> None:
+    # It said "unreadable CSV: field larger than field limit (131072)" and "save it as UTF-8
+    # CSV", which would change nothing.
+    path = tmp_path / "subscribers.csv"
+    path.write_text(
+        "email,name,status\nada@example.com," + "x" * 140_000 + ",subscribed\n", encoding="utf-8"
+    )
+    with pytest.raises(SendError) as caught:
+        list(read_subscribers(path))
+    assert (caught.value.line, caught.value.message) == (
+        2,
+        "the cell in the column 'name' is over 131,072 characters long, more than a cell may be",
+    )
+    assert caught.value.hint and "a quote opened there and never closed" in caught.value.hint
+    assert "text pasted into the cell by mistake" in caught.value.hint
+    assert "UTF-8" not in caught.value.hint
+    # A stray quote that reads thousands of rows into its cell: told at the quote's line.
+    rows = "".join(f"u{i}@example.com,U{i},subscribed\n" for i in range(5000))
+    path.write_text(
+        'email,name,status\nada@example.com,Ada,subscribed\nbob@example.com,"Bob,subscribed\n'
+        + rows,
+        encoding="utf-8",
+    )
+    with pytest.raises(SendError) as caught:
+        list(read_subscribers(path))
+    assert (caught.value.line, caught.value.message) == (
+        3,
+        "the cell in the column 'name' is over 131,072 characters long, more than a cell may be",
+    )
+
+
+def test_a_list_cut_short_in_a_character_says_so(tmp_path) -> None:
+    # "unexpected end of data at column 33: 'Å' saved in another encoding": a file copied or
+    # downloaded in part was told to be saved again as UTF-8.
+    path = tmp_path / "subscribers.csv"
+    data = "email,name,status\nozu@example.com,Yasujirō Ozu,subscribed\n".encode()
+    path.write_bytes(data[: data.index("ō".encode()) + 1])
+    with pytest.raises(SendError) as caught:
+        list(read_subscribers(path))
+    assert (caught.value.line, caught.value.message) == (
+        2,
+        "not UTF-8 text: the file ends in the middle of a character (column 24), so it may have "
+        "been cut short (a copy or download that stopped), or its last character 'Å' was saved "
+        "in another encoding",
+    )
+    # The same byte at the end of a line the file goes on after is another encoding's.
+    path.write_bytes(b"email,name,status\nozu@example.com,Ozu,subscribed,Yasujir\xc5\nx,y,z\n")
+    with pytest.raises(SendError) as caught:
+        list(read_subscribers(path))
+    assert (caught.value.line, caught.value.message) == (
+        2,
+        "not UTF-8 text (invalid continuation byte at column 39: 'Å' saved in another encoding)",
+    )

@@ -159,10 +159,21 @@ def not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, int]:
         return "not UTF-8 text (saved as UTF-16, which some programs call Unicode)", 1
     start = max(data.rfind(b"\n", 0, exc.start), data.rfind(b"\r", 0, exc.start)) + 1
     column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-    said = f"not UTF-8 text ({exc.reason} at column {column}"
     # Saved by a Windows program in its Latin-1 ('é' as the byte E9): say which character.
     guess = data[exc.start : exc.start + 1].decode("cp1252", "replace")
-    if guess.isprintable() and not guess.isascii() and guess != "\ufffd":
+    known = guess.isprintable() and not guess.isascii() and guess != "\ufffd"
+    if exc.reason == "unexpected end of data" and exc.end == len(data):
+        # The first bytes of a character and nothing after them: a copy or a download that
+        # stopped partway leaves that, which no encoding setting would mend.
+        said = (
+            f"not UTF-8 text: the file ends in the middle of a character (column {column}), "
+            "so it may have been cut short (a copy or download that stopped)"
+        )
+        if known:
+            said += f", or its last character '{guess}' was saved in another encoding"
+        return said, line_at(data, exc.start)
+    said = f"not UTF-8 text ({exc.reason} at column {column}"
+    if known:
         said += f": '{guess}' saved in another encoding"
     return said + ")", line_at(data, exc.start)
 

@@ -33,7 +33,7 @@ try:  # the mailbox names email-validator lowercases (postmaster, abuse, ...)
 except ImportError:  # pragma: no cover - moved: every local part then goes the long way
     CASE_INSENSITIVE_MAILBOX_NAMES = None
 
-from ..errors import SendError, merge_conflict, not_utf8
+from ..errors import SendError, merge_conflict, not_utf8, visible
 
 MAILABLE = frozenset({"subscribed", "active"})
 #: The reason given a row queued, then taken back by a later row of the same address
@@ -163,7 +163,7 @@ def read_subscribers(path: Path) -> Iterator[Row]:
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
         except csv.Error as exc:
-            raise SendError(f"unreadable CSV: {exc}", path, 1, "save it as UTF-8 CSV") from None
+            raise _unreadable(path, exc, 1, lines.first, None) from None
         _refuse_repeated_columns(path, header)
         columns = {name.strip().lower(): i for i, name in enumerate(header)}
         for needed in ("email", "status"):
@@ -173,6 +173,7 @@ def read_subscribers(path: Path) -> Iterator[Row]:
         at_status = columns["status"]
         while True:
             start = reader.line_num + 1
+            lines.first = None
             try:
                 record = next(reader)
             except StopIteration:
@@ -180,9 +181,7 @@ def read_subscribers(path: Path) -> Iterator[Row]:
             except UnicodeDecodeError:
                 raise _not_utf8(path) from None
             except csv.Error as exc:
-                raise SendError(
-                    f"unreadable CSV: {exc}", path, reader.line_num, "save it as UTF-8 CSV"
-                ) from None
+                raise _unreadable(path, exc, start, lines.first, header) from None
             if reader.line_num > start:  # a quoted cell holds line breaks
                 _check_quotes(path, start, reader.line_num, record, lines.last)
             if not any(cell.strip() for cell in record):
@@ -287,10 +286,16 @@ def _not_utf8(path: Path) -> SendError:
         for raw in handle:
             # Lines end as the CSV reader ends them: at \r\n, \n, or a lone \r (Excel's
             # "CSV (Macintosh)").
-            for line in raw.removesuffix(b"\n").removesuffix(b"\r").split(b"\r"):
+            pieces = raw.removesuffix(b"\n").removesuffix(b"\r").split(b"\r")
+            ended = raw.endswith((b"\n", b"\r"))
+            for index, line in enumerate(pieces):
                 number += 1
                 if number == 1:
                     line = line.removeprefix(b"\xef\xbb\xbf")  # a spreadsheet's byte-order mark
+                if ended or index < len(pieces) - 1:
+                    # Decoded with its line end: a character cut short there is a byte of
+                    # another encoding, not the end of the file.
+                    line += b"\n"
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -304,18 +309,75 @@ def _not_utf8(path: Path) -> SendError:
 
 
 class _Lines:
-    """The file's lines, remembering the last one read (where a record ended)."""
+    """The file's lines, remembering the last one read (where a record ended) and the first
+    one read since ``first`` was set to None (where a record began)."""
 
     def __init__(self, handle: IO[str]) -> None:
         self.handle = handle
         self.last = ""
+        self.first: str | None = None
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
         self.last = next(self.handle)
+        if self.first is None:
+            self.first = self.last
         return self.last
+
+
+def _unreadable(
+    path: Path, exc: csv.Error, line: int, first: str | None, header: list[str] | None
+) -> SendError:
+    """A row the CSV reader gave up on. Its one likely error is a cell over the reader's
+    limit (131,072 characters), which no saving as UTF-8 would mend: a quote opened and never
+    closed, which reads the rows after it into the cell, or text pasted in by mistake."""
+    if "field larger than field limit" not in str(exc):
+        return SendError(f"unreadable CSV: {exc}", path, line, "save it as UTF-8 CSV")
+    limit = csv.field_size_limit()
+    at = _long_cell(first or "", limit)
+    if at is None:
+        which = "a cell"
+    elif header is not None and at < len(header) and header[at].strip():
+        which = f"the cell in the column '{visible(header[at].strip())[:40]}'"
+    else:
+        which = f"the cell in column {at + 1}"
+    return SendError(
+        f"{which} is over {limit:,} characters long, more than a cell may be",
+        path,
+        line,
+        "likely a quote opened there and never closed, which reads the rows after it into "
+        'the cell (close it, or write a quote inside a quoted cell twice: ""), or text '
+        "pasted into the cell by mistake (delete it)",
+    )
+
+
+def _long_cell(line: str, limit: int) -> int | None:
+    """The index of the cell of ``line`` (a record's first line) that runs over ``limit``
+    characters, or is a quote still open where the line ends; None if none is."""
+    index, length, quoted, at_start = 0, 0, False, True
+    position = 0
+    while position < len(line):
+        char = line[position]
+        if quoted:
+            if char == '"' and line[position + 1 : position + 2] == '"':
+                position += 1  # a quote inside a quoted cell, written twice
+            elif char == '"':
+                quoted = False
+            else:
+                length += 1
+        elif char == '"' and at_start:
+            quoted = True
+        elif char == ",":
+            index, length = index + 1, -1
+        elif char not in "\r\n":
+            length += 1
+        if length > limit:
+            return index
+        at_start = char == ","
+        position += 1
+    return index if quoted else None
 
 
 #: A line that starts like a row of the list: an address, then a comma.
