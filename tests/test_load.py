@@ -5919,3 +5919,31 @@ def test_a_date_not_understood_is_shown_one_at_the_publication_s_clock(
         Entry.model_validate({"title": "T", "published": written}, context={"tz": ZoneInfo(zone)})
     message = str(caught.value)
     assert example in message, message
+
+
+def test_a_long_value_is_quoted_cut_short(write_files, run_cli) -> None:
+    # A value pasted in by mistake (200 KB each) was quoted whole, in the message and again
+    # in its hint: 800 KB on the terminal for two mistakes.
+    text = variant("directors: [Jane Doe]", 'directors: "' + "y" * 200_000 + '"').replace(
+        "src: media/all-of-us-strangers/01.jpg", 'src: "' + "x" * 200_000 + '"'
+    )
+    root = write_files({"entries/pasted.md": text})
+    code, output = run_cli("check", "--root", root)
+    assert code == 1 and "Traceback" not in output, output
+    assert len(output) < 1500, output[:3000]
+    y, x = "y" * 80, "x" * 80
+    assert (
+        f"entries/pasted.md:7: film.directors: must be a list (got '{y}…' (200,000 characters))\n"
+        f"  hint: write directors: [{y}…], or one '- item' per line under it"
+    ) in output
+    assert f"entries/pasted.md:13: images[1].src: '{x}…' (200,000 characters): a local" in output
+
+
+def test_a_value_quoted_whole_below_the_limit_and_apostrophes_are_left_as_they_are() -> None:
+    from dopemail.errors import LONG_VALUE, ContentError
+
+    # A sentence with apostrophes is no quoted value, however long the text between them.
+    said = "the entry's words " * 20 + "'x'"
+    value = "v" * LONG_VALUE
+    error = ContentError(said, "entries/a.md", 1, f"write it '{value}'")
+    assert (error.message, error.hint) == (said, f"write it '{value}'")

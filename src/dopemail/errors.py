@@ -77,6 +77,29 @@ def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     return names[found[0]] if found else None
 
 
+#: A value longer than this is cut short where a message quotes it, to :data:`_KEPT` characters
+#: (above the 255 of a file's name, and a short path to it).
+LONG_VALUE = 300
+_KEPT = 80
+# A value quoted whole: a quote no letter comes before (not the one of "entry's"), up to the
+# next of its kind on the line.
+_QUOTED_LONG = re.compile(rf"""(?<!\w)(['"])([^'"\n]{{{LONG_VALUE + 1},}})\1""")
+# A run of one value's characters, unquoted: 'directors: [yyyy...]', a path in a hint.
+_RUN_LONG = re.compile(rf"""[^\s'"()\[\]{{}},;:]{{{LONG_VALUE + 1},}}""")
+
+
+def cut_long(text: str) -> str:
+    """``text`` with each value in it longer than :data:`LONG_VALUE` characters cut short:
+    "'yyyyyy…' (200,000 characters)". A value pasted in by mistake (a blob, a whole file)
+    was quoted in full, in the message and again in its hint: megabytes on the terminal."""
+    if len(text) <= LONG_VALUE:
+        return text
+    text = _QUOTED_LONG.sub(
+        lambda m: f"{m[1]}{m[2][:_KEPT]}…{m[1]} ({len(m[2]):,} characters)", text
+    )
+    return _RUN_LONG.sub(lambda m: f"{m[0][:_KEPT]}…", text)
+
+
 class DopemailError(Exception):
     """A user-facing problem, located in a file and line where possible."""
 
@@ -87,11 +110,13 @@ class DopemailError(Exception):
         line: int | None = None,
         hint: str | None = None,
     ) -> None:
+        # Every message is made here: the one place a value too long to quote is cut.
+        message = cut_long(message)
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line
-        self.hint = hint
+        self.hint = cut_long(hint) if hint is not None else None
 
     def location(self) -> str:
         """``path:line`` (or just the path), as editors and their tools read it."""
