@@ -5264,6 +5264,28 @@ def test_front_matter_nested_too_deeply_is_told_at_its_line(write_files) -> None
     assert error.line == 3 + 1200, error.line  # the deepest line
 
 
+@pytest.mark.parametrize(
+    "nest",
+    [
+        "[" * 5000 + "]" * 5000,  # past libyaml's own limit: was told as a list begun for text
+        "{a: " * 3000 + "b" + "}" * 3000,  # past Python's: was told at the most indented line
+    ],
+    ids=["lists", "fields"],
+)
+def test_front_matter_nested_on_one_line_is_told_at_that_line(write_files, nest: str) -> None:
+    # The brackets are closed on their line, where the nesting was not looked for; its hint
+    # quoted the 10,000 brackets.
+    text = variant("published: 2024-03-01\n", f"published: 2024-03-01\ntags: {nest}\n")
+    root = write_files({"entries/zz.md": text})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert (error.line, error.message) == (
+        4,
+        "broken YAML: nested too deeply to be read (lists or fields within one another, "
+        "hundreds of levels)",
+    )
+    assert error.hint and "brackets or indentation repeated by mistake" in error.hint
+
+
 def test_settings_nested_too_deeply_are_told(workspace: Path) -> None:
     config = workspace / "dopemail.toml"
     text = config.read_text("utf-8")
@@ -5271,6 +5293,10 @@ def test_settings_nested_too_deeply_are_told(workspace: Path) -> None:
     (error,) = reported(workspace)
     assert (error.path, error.line) == ("dopemail.toml", 1), error
     assert error.message.startswith("nested too deeply"), error.message
+    # Below other settings: at its own line still.
+    config.write_text(text + "\n[extra]\nx = " + "[" * 2000 + "1" + "]" * 2000 + "\n", "utf-8")
+    (error,) = reported(workspace)
+    assert (error.path, error.line) == ("dopemail.toml", text.count("\n") + 3), error
 
 
 def test_a_picture_that_may_not_be_read_is_told_so(write_files, monkeypatch) -> None:

@@ -443,11 +443,17 @@ def deepest_line(text: str) -> int:
     best, best_depth = 1, -1
     for number, line in enumerate(text.split("\n"), 1):
         depth = open_brackets + (len(line) - len(line.lstrip(" "))) // 2
-        open_brackets += line.count("[") + line.count("{") - line.count("]") - line.count("}")
-        depth = max(depth, open_brackets)
+        # Bracket by bracket: '[[[...]]]' closed on its own line is as deep as it goes
+        # inside the line, though no bracket is left open after it.
+        for bracket in _BRACKET.findall(line):
+            open_brackets += 1 if bracket in "[{" else -1
+            depth = max(depth, open_brackets)
         if depth > best_depth:
             best, best_depth = number, depth
     return best
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 #: What to say of a file nested deeper than its parser goes.

@@ -858,6 +858,12 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         raise ContentError(f"broken YAML: {what}", path, line, fix) from None
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem == "exceeded maximum nesting depth":
+            # libyaml's own limit on brackets within brackets (1000), the same mistake as
+            # Python's RecursionError above; not a list begun where text was meant.
+            what, fix = NESTED_TOO_DEEPLY
+            line = deepest_line(text) + line_offset
+            raise ContentError(f"broken YAML: {what}", path, line, fix) from None
         # A text that begins with what YAML reads as something else ('[REC] 3', '`Tár`'),
         # told as an indentation or a list left open, whatever the line (the '[' is closed).
         all_lines = text.split("\n")
