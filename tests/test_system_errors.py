@@ -535,6 +535,58 @@ def test_lock_files_are_not_pieces_and_broken_links_are_told(workspace: Path, ru
     assert _outputs(workspace) == before
 
 
+NOT_A_FILE = "not a file (an entry is a .md file in entries/)"
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "said"),
+    [
+        ("entries/x.md", os.mkfifo, "a pipe (FIFO)"),
+        ("entries/x.md", os.mkdir, "a folder"),
+        ("entries/x.md", lambda path: os.symlink("/", path), "a link to a folder, /"),
+        # A piece's file replaced: its page was unpublished, told only as an issue's
+        # "unknown entry 'quiet-hours'".
+        ("entries/quiet-hours.md", os.mkdir, "a folder"),
+    ],
+    ids=["pipe", "folder", "link-to-folder", "a-piece-replaced"],
+)
+def test_a_name_read_as_a_piece_that_is_no_file_stops_the_build(
+    workspace: Path, name: str, make, said: str
+) -> None:
+    # Passed over without a word: check said ok and the build exited 0 (a pipe never opened:
+    # reading it would wait for a writer forever).
+    from conftest import run_process
+
+    build(workspace)
+    before = _outputs(workspace)
+    path = workspace / name
+    if path.exists():
+        path.unlink()
+    make(str(path))
+    for command in ("check", "build"):
+        done = run_process(command, "--root", workspace)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(f"{name}: not read: {said}, {NOT_A_FILE}\n"), done.stderr
+        assert "hint: if it was an entry, put its file back in its place" in done.stderr
+        assert "unknown entry" not in done.stderr and "problems found" not in done.stderr
+    assert _outputs(workspace) == before
+
+
+def test_a_folder_named_as_an_issue_is_told_after_a_build_that_changed_nothing(
+    workspace: Path,
+) -> None:
+    # An empty folder was no input to the no-op check: 'nothing changed'.
+    from conftest import run_process
+
+    assert run_process("build", "--root", workspace).returncode == 0
+    (workspace / "issues/4-next.md").mkdir()
+    done = run_process("build", "--root", workspace)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "issues/4-next.md: not read: a folder, not a file (an issue is a .md file in issues/)"
+    ) in done.stderr
+
+
 def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path) -> None:
     # A full disk during a send ended in SQLite's traceback ("database or disk is full"),
     # where an OSError would have been one line with what to do.

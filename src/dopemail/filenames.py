@@ -69,8 +69,11 @@ def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
 
     Hidden files are not the editor's pieces: Emacs's lock files (``.#name.md``, a link to
     nowhere while a file has unsaved changes), macOS's ``._name.md`` beside files copied to
-    some disks. ``broken``, if given, is told the names that are links to nothing (or that
-    loop): in the same listing, for :func:`~dopemail.sourcesgone.sources_gone`.
+    some disks. ``broken``, if given, is told the names that are no file to read: links to
+    nothing (or that loop), and a folder, a pipe or a device so named (never opened: a pipe
+    would wait for a writer), but for a folder holding Markdown files, warned of as pieces
+    filed apart (:func:`filed_apart`). In the same listing, for
+    :func:`~dopemail.sourcesgone.sources_gone`.
     """
     try:
         listing = list(os.scandir(folder))
@@ -83,9 +86,21 @@ def markdown_names(folder: Path, broken: list[str] | None = None) -> list[str]:
         if item.name.endswith(".md") and not item.name.startswith("."):
             if _is_file(item):
                 names.append(item.name)
-            elif broken is not None and item.is_symlink() and not os.path.exists(item.path):
+            elif broken is not None and not _holds_markdown(item):
                 broken.append(item.name)
     return sorted(names)
+
+
+def _holds_markdown(item: os.DirEntry[str]) -> bool:
+    """Whether ``item`` is a folder with Markdown files in it (or in a folder inside it), as
+    :func:`markdown_filed_apart` finds them: a link to a folder is not followed (it may lead
+    anywhere, the whole disk)."""
+    try:
+        if not item.is_dir(follow_symlinks=False):
+            return False
+    except OSError:
+        return False
+    return any(named_as_markdown(name) for _, _, files in os.walk(item.path) for name in files)
 
 
 # Names a Markdown file goes by elsewhere, which dopemail does not read: said, or a piece

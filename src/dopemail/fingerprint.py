@@ -140,6 +140,9 @@ class _Scan:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
+                    # An empty folder is an input too: one named like a piece
+                    # (entries/x.md) stops a build, which it must not pass over as unchanged.
+                    self.digest.update(path_bytes(f"folder:{entry.path}\n"))
                     self.walk(Path(entry.path), f"{real}{os.sep}{entry.name}", entered)
             elif _linked_folder(entry):
                 # Folders linked from elsewhere (templates/email, media/a-film) are inputs too;

@@ -558,8 +558,10 @@ def load_workspace(root: Path, cache: BuildCache | None = None) -> Workspace:
                 # file's own problem comes first.
                 unloaded.add(renamed(name[:-3], False)[0][:-3])
                 unloaded.add(declared_slug(root / ENTRIES_DIR / name) or "")
-        # And those not read (misnamed, or filed in a folder): reported as such already.
+        # And those not read (misnamed, filed in a folder, or a name that is no file, a link
+        # to nothing): reported as such already.
         unloaded |= unread_slugs(root)
+        unloaded |= {renamed(name[:-3], False)[0][:-3] for name in listed[ENTRIES_DIR][1]}
 
     # Each issue file read and validated (not resolved: the entries it gathers change without
     # it) is kept under its key: a build reads again only the files that changed, as it does

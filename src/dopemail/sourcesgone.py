@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 from pathlib import Path
 
 from .errors import ContentError, DopemailError
@@ -42,20 +43,21 @@ def sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> l
     for item in broken:
         path = folder / item
         try:
-            os.stat(path)
-            looped = False
+            info = os.stat(path)
         except OSError as exc:
             looped = exc.errno == errno.ELOOP
-        errors.append(
-            ContentError(
-                "a link that leads back to itself"
-                if looped
-                else f"a link to {os.readlink(path)}, which is not there",
-                f"{name}/{item}",
-                None,
-                "restore the file it links to, or remove the link",
+            errors.append(
+                ContentError(
+                    "a link that leads back to itself"
+                    if looped
+                    else f"a link to {os.readlink(path)}, which is not there",
+                    f"{name}/{item}",
+                    None,
+                    "restore the file it links to, or remove the link",
+                )
             )
-        )
+            continue
+        errors.append(_not_a_file(name, item, path, info))
     if broken or any_piece:
         return errors
     found = [rel for rel in last_outputs(root) if _made_from(rel) == name]
@@ -81,6 +83,31 @@ def sources_gone(root: Path, name: str, any_piece: bool, broken: list[str]) -> l
             )
         )
     return errors
+
+
+def _not_a_file(name: str, item: str, path: Path, info: os.stat_result) -> DopemailError:
+    """A name in entries/ (issues/) that is read as a piece and is no file (a folder, a
+    pipe, a device): stopped at, as a link to nothing is. A piece's file replaced by one was
+    unpublished without a word, and a new one was passed over."""
+    what = (
+        "a folder"
+        if stat.S_ISDIR(info.st_mode)
+        else "a pipe (FIFO)"
+        if stat.S_ISFIFO(info.st_mode)
+        else "a socket"
+        if stat.S_ISSOCK(info.st_mode)
+        else "a device"
+    )
+    if path.is_symlink():
+        what = f"a link to {what}, {os.readlink(path)}"
+    piece = "an entry" if name == ENTRIES_DIR else "an issue"
+    return ContentError(
+        f"not read: {what}, not a file ({piece} is a .md file in {name}/)",
+        f"{name}/{item}",
+        None,
+        f"if it was {piece}, put its file back in its place; else remove it, or rename it "
+        "so that its name does not end in .md",
+    )
 
 
 def _held(root: Path, rel: str) -> bool:
