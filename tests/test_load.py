@@ -5973,3 +5973,29 @@ def test_a_value_quoted_whole_below_the_limit_and_apostrophes_are_left_as_they_a
     value = "v" * LONG_VALUE
     error = ContentError(said, "entries/a.md", 1, f"write it '{value}'")
     assert (error.message, error.hint) == (said, f"write it '{value}'")
+
+
+def test_a_picture_outside_media_is_never_told_a_path_that_would_be_refused(
+    write_files,
+) -> None:
+    # '../outside.jpg' was told "did you mean 'media/../outside.jpg'?": the same file, outside
+    # media/ still, refused in turn ('../../../../etc/passwd' the same way).
+    text = variant("src: media/all-of-us-strangers/01.jpg", "src: ../outside.jpg")
+    root = write_files({"entries/zz.md": text, "outside.jpg": b"not under media/"})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.message == (
+        "images[1].src: '../outside.jpg': a local image must be a file under media/: copy the "
+        "file into a folder of media/ (media/<the entry's slug>/outside.jpg) and write that path"
+    )
+    config = root / "dopemail.toml"
+    config.write_text(
+        re.sub(r'(?m)^logo = ".*"$', 'logo = "../outside.jpg"', config.read_text("utf-8")),
+        encoding="utf-8",
+    )
+    (root / "entries/zz.md").unlink()
+    (error,) = reported(root)
+    assert (error.path, error.message) == (
+        "dopemail.toml",
+        "publication.logo: '../outside.jpg': a local image must be a file under media/: copy "
+        "the file into media/ (media/outside.jpg) and write that path",
+    )

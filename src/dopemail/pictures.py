@@ -190,7 +190,9 @@ def _outside(src: str, root: Path, setting: bool = False) -> str:
             f" (did you mean '{plain}'? a picture's path is written from the publication's folder)"
         )
     inside = f"{MEDIA_DIR}/{src.lstrip('/')}"
-    if os.path.isfile(root / inside):
+    # Never a path that would be refused in turn: '../../etc/passwd' under media/ is the
+    # file it names, outside media/ still ('media/../../etc/passwd' was suggested).
+    if posixpath.normpath(inside) == inside and os.path.isfile(root / inside):
         return f" (did you mean '{inside}'?)"
     meant = _nearest_picture(root, inside) if "/" in src.strip("/") and ".." not in src else None
     if meant is not None:
