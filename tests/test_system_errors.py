@@ -775,6 +775,20 @@ def test_a_file_name_that_is_not_utf8_is_told_not_a_traceback(workspace: Path, r
         assert code == 0, output
 
 
+def test_a_file_name_with_a_direction_override_is_shown_escaped(workspace: Path, run_cli) -> None:
+    # The override (U+202E) was taken out of what was printed, as what the terminal acts
+    # on: the message named 'entries/abcd.md', a file that is not there.
+    (workspace / "entries/ab\u202ecd.md").write_text("---\ntitle: [x\n---\n", "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert output.startswith("entries/ab\\u202ecd.md:2: broken YAML: the list opened"), output
+    assert "\u202e" not in output
+    # The joiners a Persian name is written with are its letters', shown as they are.
+    (workspace / "entries/ab\u202ecd.md").rename(workspace / "entries/می\u200cخواهم.md")
+    code, output = run_cli("check", "--root", workspace)
+    assert output.startswith("entries/می\u200cخواهم.md:2: broken YAML"), output
+
+
 def test_a_picture_with_a_long_name_is_published(workspace: Path, run_cli) -> None:
     # 250 characters, legal on disk: its temporary name ('.<name>.<pid>.tmp') was not, and the
     # build ended in a traceback (ENAMETOOLONG) after check said ok.

@@ -26,14 +26,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def visible(text: str) -> str:
+def visible(text: str, keep: str = "") -> str:
     """``text`` with the characters no one sees written as escapes ('quiet\\u200b-hours'):
-    a name quoted in a message, which looked the same as the one it was not."""
+    a name quoted in a message, which looked the same as the one it was not. ``keep``: such
+    characters left as they are."""
     if text.isascii() and text.isprintable():
         return text
     return "".join(
         f"\\u{ord(c):04x}"
-        if (c != " " and unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp", "Cc", "Co", "Cn"))
+        if (
+            c != " "
+            and unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp", "Cc", "Co", "Cn")
+            and c not in keep
+        )
         else c
         for c in text
     )
@@ -122,7 +127,11 @@ class DopemailError(Exception):
         """``path:line`` (or just the path), as editors and their tools read it."""
         if self.path is None:
             return ""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        # A name holding what the terminal would act on or not show (a right-to-left
+        # override, which the CLI takes out) is shown escaped: the name printed without it
+        # was another file's. Not the joiners a Persian name is written with.
+        path = visible(self.path, keep=_JOINERS)
+        return f"{path}:{self.line}" if self.line else path
 
     def __str__(self) -> str:
         where = self.location()
