@@ -53,6 +53,43 @@ def test_dopemail_toml_that_is_not_utf8_names_its_line(workspace: Path, run_cli)
     )
 
 
+def test_dopemail_toml_that_is_a_folder_is_told_not_passed_over(workspace: Path) -> None:
+    # Passed over as no publication: the one in the folder above was built instead, in
+    # silence (its site/ and feeds/ written).
+    from conftest import run_process
+
+    parent = workspace.parent
+    shutil.copy2(workspace / "dopemail.toml", parent / "dopemail.toml")
+    shutil.copytree(workspace / "media", parent / "media")  # a publication that builds
+    (workspace / "dopemail.toml").unlink()
+    (workspace / "dopemail.toml").mkdir()
+    said = (
+        "dopemail.toml: a folder, not a file: the publication's settings are a file of this "
+        "name\n  hint: move the folder away and put the settings file in its place (git "
+        "checkout dopemail.toml, if it is in git)\n"
+    )
+    for command, where in [
+        (["check"], workspace),
+        (["build"], workspace),
+        (["build"], workspace / "entries"),
+        (["build", "--root", workspace], parent),
+        (["preview", "--port", "0"], workspace),
+        (["send", "1"], workspace),
+    ]:
+        done = run_process(*command, cwd=where)
+        assert done.returncode == 1 and done.stderr.endswith(said), (command, done.stderr)
+    assert not (parent / "site").exists() and not (parent / "feeds").exists()
+    # A link to nothing in its place: told as one.
+    (workspace / "dopemail.toml").rmdir()
+    (workspace / "dopemail.toml").symlink_to("/nowhere/dopemail.toml")
+    done = run_process("build", cwd=workspace)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(
+        "dopemail.toml: a link to /nowhere/dopemail.toml, which is not there\n"
+    ), done.stderr
+    assert not (parent / "site").exists()
+
+
 def test_dopemail_toml_with_a_byte_order_mark_is_read(workspace: Path, run_cli) -> None:
     config = workspace / "dopemail.toml"
     config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())

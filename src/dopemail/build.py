@@ -28,7 +28,7 @@ from .cache import (
     render_again_with,
     template_files,
 )
-from .config import Settings, load_settings
+from .config import Settings, config_not_a_file, load_settings
 from .content import RenderedEntry, render_entry
 from .errors import DopemailError, QualityError, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
@@ -650,6 +650,9 @@ def build(
     :meth:`~dopemail.write.Staging.commit`).
     """
     root = root.resolve()
+    odd = config_not_a_file(root)
+    if odd is not None:  # before the cache reads it as one of its keys ('Is a directory')
+        raise odd
     with build_lock(root, waiting) if write else contextlib.nullcontext():
         try:
             made = _build(root, write, use_cache, jobs, early, stats, then is not None)

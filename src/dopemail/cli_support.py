@@ -7,6 +7,7 @@ the sender can all import it, in any order.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,9 @@ def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -
         return value
     here = Path.cwd()
     for folder in (here, *here.parents):
-        if (folder / "dopemail.toml").is_file():
+        # There but no file (a folder of that name, a link to nothing): this publication's,
+        # which loading tells; going on up built the publication around it instead.
+        if os.path.lexists(folder / "dopemail.toml"):
             if folder == here:
                 return Path(".")
             # Said: paths in messages, and what `new` writes, are the publication's.

@@ -724,12 +724,44 @@ def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     return line_no
 
 
+def config_not_a_file(root: Path) -> ConfigError | None:
+    """What is wrong with ``dopemail.toml`` in ``root`` when the name is there and no file
+    can be read by it (a folder, a link to nothing); None when it is a file, or not there."""
+    path = root / CONFIG_NAME
+    if path.is_file() or not os.path.lexists(path):
+        return None
+    if path.is_dir():
+        return ConfigError(
+            "a folder, not a file: the publication's settings are a file of this name",
+            CONFIG_NAME,
+            None,
+            "move the folder away and put the settings file in its place (git checkout "
+            f"{CONFIG_NAME}, if it is in git)",
+        )
+    if path.is_symlink() and not path.exists():
+        return ConfigError(
+            f"a link to {os.readlink(path)}, which is not there",
+            CONFIG_NAME,
+            None,
+            "connect the disk or folder it links to (or mend the link), then run again",
+        )
+    return ConfigError(
+        "not a file (a pipe or a device): the publication's settings are a file of this name",
+        CONFIG_NAME,
+        None,
+        "remove it and put the settings file in its place",
+    )
+
+
 def load_settings(root: Path) -> Settings:
     """Read and validate ``dopemail.toml`` in ``root``."""
     from .validation import describe_errors  # shared with entries; imported late to stay light
 
     path = root / CONFIG_NAME
     shown = CONFIG_NAME
+    odd = config_not_a_file(root)
+    if odd is not None:
+        raise odd
     try:
         data_bytes = path.read_bytes()
     except FileNotFoundError:

@@ -46,7 +46,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..config import CONFIG_NAME
+from ..config import CONFIG_NAME, config_not_a_file
 from ..errors import ConfigError, DopemailError
 from ..pictures import picture_type
 from ..write import Output, output_bytes
@@ -536,6 +536,9 @@ def serve(
     Raises a :class:`~dopemail.errors.DopemailError` when the preview cannot start.
     """
     root = root.resolve()
+    odd = config_not_a_file(root)
+    if odd is not None:
+        raise odd
     if not (root / CONFIG_NAME).is_file():
         raise ConfigError(
             f"no {CONFIG_NAME} in {root}",
