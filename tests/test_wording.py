@@ -1020,8 +1020,8 @@ def test_a_screening_s_and_an_event_s_status_agree_with_what_they_are_said_of(
     texts = _outputs(root)
     if language == "fr":
         said = [
-            "Le Champo —\u00a0séances annulées",
-            "Kino International —\u00a0séance reportée",
+            "Le Champo —\u00a0séances\u00a0annulées",
+            "Kino International —\u00a0séance\u00a0reportée",
             "Questions-réponses —\u00a0report",
             "—\u00a0annulation",
             "Événement —\u00a0complet",
@@ -1032,7 +1032,7 @@ def test_a_screening_s_and_an_event_s_status_agree_with_what_they_are_said_of(
             "Kino International —\u00a0postponed",
             "Q&A —\u00a0postponed",
             "Talk —\u00a0cancelled",
-            "Event —\u00a0sold out",
+            "Event —\u00a0sold\u00a0out",
         ]
     for name in ("page", "web version", "email.html", "email.txt"):
         found = texts[name].replace("&nbsp;", NBSP)
