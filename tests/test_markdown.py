@@ -28,8 +28,8 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
         ),
         pytest.param(
             "Write `<div>` or \\<br>, not <b>bold</b>.\n",
-            "Write <div> or <br>, not bold.",
-            id="a code span and escaped text keep their tags, raw HTML is left out",
+            "Write <div> or <br>, not *bold*.",
+            id="a code span and escaped text keep their tags, raw HTML's are left out",
         ),
         pytest.param(
             "1. first\n\n2. second\n",
@@ -89,7 +89,7 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
         pytest.param(
             "Before.\n\n<details><summary>Spoilers</summary>It was &amp; is <b>him</b>."
             "</details>\n\n<script>alert(1)</script>\n\n<div>An aside.</div>\n",
-            "Before.\n\nSpoilers\n\nIt was & is him.\n\nAn aside.",
+            "Before.\n\nSpoilers\n\nIt was & is *him*.\n\nAn aside.",
             id="raw HTML blocks as the page shows their words (they were left out)",
         ),
         pytest.param(
@@ -205,6 +205,17 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             "A heading x  y\n~~~~~~~~~~~~~~",
             id="runs of spaces and tabs one space, as in HTML (every one kept); code as typed",
         ),
+        pytest.param(
+            "*Varda par Agnès*, **bold**, ***both***, *a **b** c*, <i>raw</i>, <b> spaced </b>then,"
+            " <i>a <em>b</em> c</i>, *see [the film](https://e.example/f)*, `*code*`.\n\n"
+            '## A *film* title\n\n<div>It was <b>him</b>, <i lang="fr">la <b>vie</b></i>.'
+            "</div>\n",
+            "_Varda par Agnès_, *bold*, _*both*_, _a *b* c_, _raw_, *spaced* then, _a\n"
+            "b c_, _see the film_ <https://e.example/f>, *code*.\n\nA _film_ title\n"
+            "~~~~~~~~~~~~~~\n\n"
+            "It was *him*, _la *vie*_.",
+            id="italics _so_ and bold *so*, as plain-text mail writes them (they were plain)",
+        ),
     ],
 )
 def test_markdown_as_plain_text(markdown: str, text: str) -> None:
@@ -286,8 +297,10 @@ def test_a_raw_html_table_is_shown_as_a_markdown_table_is() -> None:
         "Sat in it |      |\n\n"
         "After"
     )
-    # Closed in a later block (Markdown in its cells), its words stay paragraphs.
-    assert to_text("<table><tr><td>\n\n*In* a cell\n\n</td></tr></table>\n", BASE) == "In a cell"
+    # Closed in a later block (Markdown in its cells), its words stay paragraphs (its
+    # italics marked as a paragraph's).
+    closed_later = "<table><tr><td>\n\n*In* a cell\n\n</td></tr></table>\n"
+    assert to_text(closed_later, BASE) == "_In_ a cell"
 
 
 def test_a_passage_keeps_its_language_and_direction() -> None:
@@ -828,3 +841,69 @@ def test_a_link_the_html_takes_out_is_its_words_alone_in_the_text_part() -> None
         "See the trailer or ftp or call us, ftp://example.com/g, ok\n"
         "<https://example.com/ok>.\n\n[A still] [Raw]"
     )
+
+
+def test_a_quotation_is_between_the_publication_s_quotation_marks_in_the_text_part() -> None:
+    # A browser shows a <q> between quotation marks; the text part left them out.
+    from dopemail.wording import wording_for
+
+    text = "She said <q>not now</q>.\n\n<div>And <q>later</q>.</div>\n"
+    assert to_text(text, BASE) == "She said “not now”.\n\nAnd “later”."
+    french = to_text(text, BASE, words=wording_for("fr"))
+    assert french == "She said «\u00a0not now\u00a0».\n\nAnd «\u00a0later\u00a0»."
+
+
+def test_a_mark_of_italics_or_bold_is_never_alone_on_its_line() -> None:
+    # A mark at the end of a line that opens words on the next, or at the start of one that
+    # closes words on the last, marks nothing: each stays with its word, whatever the width
+    # (Japanese, without spaces, too); a French sign stays with its word inside the marks.
+    text = (
+        "Based on the 1924 novel *La Vie et la passion de Dodin-Bouffant, gourmet* by Marcel"
+        " Rouff, <i> a novel </i> read « *à voix haute ?* » ;\n\n"
+        "東京物語は東京物語は東京物語*東京物語*は東京物語は東京物語は東京物語*東京*です。"
+    )
+    for width in range(12, 72):
+        made = to_text(text, "https://x.example/", width=width)
+        seen = 0  # marks so far: an odd count opens words, an even one closes them
+        for line in made.split("\n"):
+            assert not line.startswith("_") or seen % 2 == 0, (width, made)
+            seen += line.count("_")
+            assert not line.endswith("_") or seen % 2 == 0, (width, made)
+        assert seen == 10, (width, made)
+        flat = made.replace("\n", " ")
+        assert "_La Vie et la passion de Dodin-Bouffant, gourmet_" in flat, (width, made)
+        assert "_a novel_" in flat and "_à voix haute\u00a0?_" in flat, (width, made)
+
+
+def test_a_bold_word_in_a_lower_heading_is_not_marked_twice() -> None:
+    # A lower heading is written between asterisks, as bold is: its bold words marked too
+    # read '*A *bold* word*', '**All bold**'. A top heading (underlined) and a paragraph
+    # mark them; italics are marked in either.
+    text = (
+        "# Top **bold** and *it*\n\n## A **bold** word\n\n### **All bold**\n\n"
+        "## *All italic* and <b>raw</b>\n\nText **b**.\n"
+    )
+    assert to_text(text, BASE) == (
+        "Top *bold* and _it_\n~~~~~~~~~~~~~~~~~~~\n\n*A bold word*\n\n*All bold*\n\n"
+        "*_All italic_ and raw*\n\nText *b*."
+    )
+
+
+def test_a_raw_table_or_block_marks_italics_and_bold_as_markdown_does() -> None:
+    # A raw table's cells as a Markdown table's ('Cléo' was plain there, '_Cléo_' here),
+    # and a link's <URL> after the mark closing its words in a raw block too ('_see <URL>_'
+    # put '>_' where a mail program took it into the address).
+    raw = (
+        "<table><tr><th>Film</th><th>Note</th></tr><tr><td><i>Cléo</i></td>"
+        "<td><b>sold</b> <q>out</q></td></tr></table>\n"
+    )
+    written = "| Film | Note |\n| --- | --- |\n| *Cléo* | **sold** <q>out</q> |\n"
+    table = "Film   | Note\n-------+-------------\n_Cléo_ | *sold* “out”"
+    assert to_text(raw, BASE) == to_text(written, BASE) == table
+    block = (
+        '<div><i><a href="https://e.example/f">see</a></i>, <em>a <img src="https://e.example/'
+        'p.jpg" alt="P"></em>, <i>x &lt;b&gt;</i>.</div>\n'
+    )
+    markdown = "*[see](https://e.example/f)*, *a ![P](https://e.example/p.jpg)*, *x \\<b\\>*.\n"
+    shown = "_see_ <https://e.example/f>, _a [P]_ <https://e.example/p.jpg>, _x <b>_."
+    assert to_text(block, BASE, width=200) == to_text(markdown, BASE, width=200) == shown

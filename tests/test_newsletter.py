@@ -2209,6 +2209,10 @@ def test_every_credit_the_run_and_a_moderator_alone_reach_every_output(tmp_path)
         "Moderated by Dave Karger",
     ]
     for name, shown in outputs.items():
+        if name == "text part":  # the titles set in italics marked as the part marks them
+            shown = shown.replace("_The Porter_", "The Porter").replace(
+                "_Nattskranke_", "Nattskranke"
+            )
         missing = [p for p in everywhere if p.lower() not in shown.lower()]
         assert not missing, f"{name} lacks {missing}"
 
@@ -2476,6 +2480,28 @@ def test_a_source_work_without_a_title_is_credited_by_its_kind_and_author(
     ]
     based = next(g for g in graph[0] if g.get("itemReviewed"))["itemReviewed"]["isBasedOn"]
     assert based == {"@type": "Book", "author": {"@type": "Person", "name": "Taichi Yamada"}}
+
+
+def test_the_text_part_marks_what_the_html_sets_in_italics(built: Path) -> None:
+    # The HTML sets the intro's *italics*, a film's original title and its source work's in
+    # <i>; the text part wrote them plain, and the card read 'based on the 1924 novel La Vie
+    # et la passion de Dodin-Bouffant, gourmet by Marcel Rouff', the title's end unseen.
+    folder = built / "site/issues"
+    festivals = (folder / "2-summer-festivals/email.txt").read_text("utf-8")
+    flat = re.sub(r"\s+", " ", festivals)
+    assert (
+        "based on the 1924 novel _La Vie et la passion de Dodin-Bouffant, gourmet_ by Marcel"
+        " Rouff" in flat
+    )
+    assert "The Taste of Things (_La Passion de Dodin Bouffant_, 2023)." in flat
+    html = (folder / "2-summer-festivals/email.html").read_text("utf-8")
+    for title in re.findall(r"<i\b[^>]*>([^<]*)</i>", html):
+        assert f"_{html_lib.unescape(title)}_" in flat, title
+    strangers = (folder / "1-strangers-and-varda/email.txt").read_text("utf-8")
+    assert "Andrew Haigh’s _All of Us Strangers_, the film" in re.sub(r"\s+", " ", strangers)
+    assert "<em>All of Us Strangers</em>" in (
+        folder / "1-strangers-and-varda/email.html"
+    ).read_text("utf-8")
 
 
 def test_a_source_work_in_its_own_language_is_marked_in_every_output(built: Path) -> None:
@@ -3042,7 +3068,9 @@ def test_a_right_to_left_original_title_keeps_the_year_in_its_place(
     code, output = run_cli("build", "--root", workspace)
     assert code == 0, output
     folder = workspace / "site/issues/2-summer-festivals"
-    assert "The Crime Is Mine (\u2068وجدة\u2069, 2023)" in (folder / "email.txt").read_text("utf-8")
+    # (In italics, '_..._', as the HTML sets it: the marks outside the isolates.)
+    text = (folder / "email.txt").read_text("utf-8")
+    assert "The Crime Is Mine (_\u2068وجدة\u2069_, 2023)" in text
     # In HTML the element is set apart by its direction, found from its own text.
     for page in (
         folder / "email.html",
@@ -3052,7 +3080,7 @@ def test_a_right_to_left_original_title_keeps_the_year_in_its_place(
         # (and its language said, the film's: lang="fr" here)
         assert '<i lang="fr" dir="auto">وجدة</i>' in page.read_text(encoding="utf-8"), page
     # A title in a left-to-right script is left as it is.
-    assert "(Anatomie d’une chute, 2023)" in (folder / "email.txt").read_text("utf-8")
+    assert "(_Anatomie d’une chute_, 2023)" in text
 
 
 def test_the_email_has_headings_a_screen_reader_can_move_by(workspace: Path) -> None:
@@ -3268,7 +3296,8 @@ def test_the_source_work_s_title_is_in_italics_in_the_email_as_on_the_page(
     for name in ("web page", "email", "web version", "rss.xml content", "atom.xml content"):
         raw = outputs[name][0]
         assert "the 1987 novel <i>Strangers &amp; &lt;Others&gt;</i> by Taichi Yamada" in raw, name
-    assert "the 1987 novel Strangers & <Others> by Taichi Yamada" in outputs["text part"][0]
+    # The text part as it writes italics, the title's end seen there too.
+    assert "the 1987 novel _Strangers & <Others>_ by Taichi Yamada" in outputs["text part"][0]
 
 
 def test_a_right_to_left_title_keeps_its_year_after_it_everywhere(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from cmarkgfm.cmark import Options
 
 from .errors import ContentError
 from .templates import columns, fill, no_quote_breaks
+from .wording import ENGLISH, Wording
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -145,12 +146,16 @@ def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, s
 _Shown = tuple[Literal["flow", "pre"], str] | tuple[Literal["table"], list[list[str]]]
 
 
-def _html_block_text(html: str, base_url: str, on_site: dict[str, str]) -> list[_Shown]:
+def _html_block_text(
+    html: str, base_url: str, on_site: dict[str, str], quotes: tuple[str, str] = ("“", "”")
+) -> list[_Shown]:
     """What a block of raw HTML shows, sanitised as the page's HTML is (links made absolute),
     each link followed by its <URL> as in the rest of the text: its paragraphs, a ``<br>``
-    in one a line break ("\\n"); a ``<pre>``'s lines, kept as written (its indentation is
-    what it says: a poem's, a code sample's); and a table closed in the block, as its rows
-    of cells, to be shown as a Markdown table is."""
+    in one a line break ("\\n"), words in italics, bold or quoted marked as
+    :func:`_inline_text` marks them (``quotes``: a quotation's marks); a ``<pre>``'s lines,
+    kept as written (its indentation is what it says: a poem's, a code sample's); and a
+    table closed in the block, as its rows of cells (marked so too), to be shown as a
+    Markdown table is."""
     safe = _sanitised(html, base_url, on_site)
     if "<su" in safe:
         safe = _SCRIPT.sub(lambda m: m[1] + _scripted(m[3], m[2], m[1]), safe)
@@ -163,17 +168,17 @@ def _html_block_text(html: str, base_url: str, on_site: dict[str, str]) -> list[
     opened = [tag.group(1) for tag in _TABLE_TAG.finditer(uncommented(html))]
     tables = opened.count("") <= opened.count("/")
     for start, end in _verbatim_or_tables(safe, tables):
-        shown += [("flow", text) for text in _flowing(safe[at:start])]
+        shown += [("flow", text) for text in _flowing(safe[at:start], quotes)]
         if safe.startswith("<pre", start):
             if code := _preformatted(safe[start:end]):
                 shown.append(("pre", code))
         else:
-            before, rows = _table_rows(safe[start:end])
+            before, rows = _table_rows(safe[start:end], quotes)
             shown += [("flow", text) for text in before]
             if rows:
                 shown.append(("table", rows))
         at = end
-    shown += [("flow", text) for text in _flowing(safe[at:])]
+    shown += [("flow", text) for text in _flowing(safe[at:], quotes)]
     return shown
 
 
@@ -213,11 +218,12 @@ _INNER_TABLE = re.compile(r"<table\b(?:(?!<table\b).)*?</table>", re.I | re.S)
 _CELL = re.compile(r"<t[dh]\b[^>]*>", re.I)
 
 
-def _table_rows(table: str) -> tuple[list[str], list[list[str]]]:
+def _table_rows(table: str, quotes: tuple[str, str]) -> tuple[list[str], list[list[str]]]:
     """A sanitised table's rows, each the text of its cells on one line (a table within a
     cell is its words), evened out to as many cells as the longest row has, as markdown-it
     evens a Markdown table's; and the paragraphs of what comes before its first row (a
-    caption's words, which the sanitiser keeps)."""
+    caption's words, which the sanitiser keeps). A cell's italics, bold and quotations are
+    marked as a paragraph's (``quotes``: a quotation's marks), as a Markdown table's are."""
     # A table in a cell: its words, on the cell's line (the outermost's '<' left out of the
     # search: it is the one being read).
     while _INNER_TABLE.search(table, 1):
@@ -227,18 +233,63 @@ def _table_rows(table: str) -> tuple[list[str], list[list[str]]]:
     written = []
     for row in rows:
         cells = [
-            one_line(unescape(_HTML_TAG.sub(" ", _BREAK.sub(" ", cell))))
+            one_line(unescape(_HTML_TAG.sub(" ", _BREAK.sub(" ", _marked_html(cell, quotes)))))
             for cell in _CELL.split(row)[1:]
         ]
         if cells:
             written.append(cells)
     if not written:
-        return _flowing(table), []
+        return _flowing(table, quotes), []
     most = max(len(cells) for cells in written)
-    return _flowing(inner), [cells + [""] * (most - len(cells)) for cells in written]
+    return _flowing(inner, quotes), [cells + [""] * (most - len(cells)) for cells in written]
 
 
-def _flowing(safe: str) -> list[str]:
+# A pair of italic, bold or quotation tags in sanitised HTML (the innermost of a kind first:
+# what it holds has none of its own).
+_MARKED_PAIR = re.compile(r"<(em|i|strong|b|q)\b[^>]*>((?:(?!<\1\b).)*?)</\1>", re.S)
+_MARKS = {"em": "_", "i": "_", "strong": "*", "b": "*"}
+# The <URL> that ends a link's or a picture's words once written out (_link_text,
+# _picture_text), escaped as the sanitised HTML around it: an absolute address, with its
+# scheme (words typed '&lt;b&gt;' are not one).
+_ADDRESS_AT_END = re.compile(r"\s*&lt;[a-zA-Z][\w+.-]*:[^\s<>]*&gt;\s*$")
+
+
+def _marked_html(safe: str, quotes: tuple[str, str]) -> str:
+    """Sanitised ``safe`` with its italics ``_words_``, its bold ``*words*`` and its <q>
+    between ``quotes``, as the text part writes them (see :func:`_marks_around`); a link's
+    <URL> ending the words after the closing mark, as :func:`_inline_text` writes it."""
+
+    def marked(found: re.Match[str]) -> str:
+        name, inner = found.group(1), found.group(2)
+        if name == "q":
+            return quotes[0] + inner + quotes[1]
+        address = _ADDRESS_AT_END.search(inner)
+        words, tail = (inner[: address.start()], address[0]) if address else (inner, "")
+        if not _TAG.sub("", words).strip():
+            return inner
+        return _marks_around(words, _MARKS[name]) + tail
+
+    for _ in range(4):  # nested: the innermost pair each time
+        safe, made = _MARKED_PAIR.subn(marked, safe)
+        if not made:
+            break
+    return safe
+
+
+def _marks_around(words: str, mark: str) -> str:
+    """``words`` between two ``mark``, the spaces at either end outside them: written inside
+    ('_ words _'), a line could break at them and leave a mark alone."""
+    core = words.strip(" \t\n")
+    if not core:
+        return words
+    at = words.index(core)
+    return f"{words[:at]}{mark}{core}{mark}{words[at + len(core) :]}"
+
+
+def _flowing(safe: str, quotes: tuple[str, str]) -> list[str]:
+    # Italics, bold and quotations marked; not a <pre>'s, whose lines are kept as typed.
+    if "<i" in safe or "<em" in safe or "<b" in safe or "<strong" in safe or "<q" in safe:
+        safe = _marked_html(safe, quotes)
     # A line break of the source is a space, as on the page; a <br> is a line break in its
     # paragraph (either began a paragraph of its own).
     safe = _BREAK.sub("\n", safe.replace("\n", " "))
@@ -736,12 +787,46 @@ def fit_pictures(html: str, width: int) -> str:
 _VERBATIM = frozenset({"code", "kbd", "samp"})
 
 
+class _Address(str):
+    """A link's <URL> as :func:`_inline_text` writes it: a mark closing words in italics or
+    bold goes before it ('_words_ <URL>', not '_words <URL>_', whose '>_' a mail program
+    took into the address)."""
+
+
+# A raw tag's name -> the mark that shows what it does to its words in a plain text.
+_MARK_OF = {"em": "_", "i": "_", "strong": "*", "b": "*"}
+# Markdown's emphasis tokens -> their mark: italics '_words_', bold '*words*', as plain-text
+# mail has long written them.
+_MARK_OF_TOKEN = {"em_open": "_", "em_close": "_", "strong_open": "*", "strong_close": "*"}
+
+
 def _inline_text(
-    tokens: list[Token], base_url: str, on_site: dict[str, str], shout: bool = False
+    tokens: list[Token],
+    base_url: str,
+    on_site: dict[str, str],
+    shout: bool = False,
+    quotes: tuple[str, str] = ("“", "”"),
+    bold: bool = True,
 ) -> str:
     # shout: a heading's words in capitals, as a plain text marks one; not its addresses nor
     # its code, which said in capitals are other ones (a link's path led to no page).
+    # quotes: a <q>'s marks, which the browser shows and a plain text must write.
+    # bold: whether bold words are marked '*so*'; not in words the text part sets between
+    # asterisks already (a lower heading), where they read as doubled marks ('**A**').
     out: list[str] = []
+    marks: list[tuple[str, int]] = []  # italics and bold open: the mark, where they began
+
+    def close_marked(mark: str) -> None:
+        opened = [at for at, (kind, _) in enumerate(marks) if kind == mark]
+        if not opened:
+            return
+        start = min(marks.pop(opened[-1])[1], len(out))
+        if any(kind == mark for kind, _ in marks) or (mark == "*" and not bold):
+            return  # within words marked so already: one pair of marks, the outer one
+        tail = [out.pop()] if len(out) > start and isinstance(out[-1], _Address) else []
+        words = "".join(out[start:])
+        out[start:] = [_marks_around(words, mark) if words.strip() else words, *tail]
+
     # Links open, each with where its words begin: Markdown's, and raw <a> tags (each closer
     # closes its own kind).
     href_stack: list[tuple[str, bool, int]] = []
@@ -777,9 +862,15 @@ def _inline_text(
             elif name == "/a" and raw_stack:
                 href, start = raw_stack.pop()
                 if href and _own_address("".join(out[start:]), href, shout):
-                    out[start:] = [f"<{href}>"]
+                    out[start:] = [_Address(f"<{href}>")]
                 elif href:
-                    out.append(f" <{href}>")
+                    out.append(_Address(f" <{href}>"))
+            elif name in _MARK_OF:
+                marks.append((_MARK_OF[name], len(out)))
+            elif name[1:] in _MARK_OF:
+                close_marked(_MARK_OF[name[1:]])
+            elif name in ("q", "/q"):
+                out.append(quotes[name == "/q"])
             elif name == "img":
                 found = _raw_inline(tag, base_url, on_site)
                 alt = found.get("alt", "")
@@ -787,7 +878,7 @@ def _inline_text(
                 if href_stack or raw_stack:
                     out.append(alt)  # a link's picture, its alt the link's words (see below)
                 elif "src" in found:
-                    out.append(f"[{alt}] <{found['src']}>")
+                    out += [f"[{alt}]", _Address(f" <{found['src']}>")]
                 elif alt:  # its address taken out by the sanitiser: the page shows its alt
                     out.append(f"[{alt}]")
             elif name == "br":
@@ -818,6 +909,10 @@ def _inline_text(
             out.append("\n")
         elif token.type in ("s_open", "s_close"):
             out.append("~~")  # a plain text shows a struck word as written, not as current
+        elif token.type in ("em_open", "strong_open"):
+            marks.append((_MARK_OF_TOKEN[token.type], len(out)))
+        elif token.type in ("em_close", "strong_close"):
+            close_marked(_MARK_OF_TOKEN[token.type])
         elif token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             # A link the sanitiser takes out (ftp:, tel:, javascript:) is its words alone, as
@@ -833,11 +928,11 @@ def _inline_text(
                 # the HTML's href has it. The parser's text for it is decoded ('%20' a space,
                 # '%E2%80%8B' an invisible character, a host in Unicode), which breaks the
                 # address where the text part's reader copies or a mail program links it.
-                out.append(f"<{href}>")
+                out.append(_Address(f"<{href}>"))
             elif href and _own_address("".join(out[start:]), href, shout):
-                out[start:] = [f"<{href}>"]
+                out[start:] = [_Address(f"<{href}>")]
             elif href:
-                out.append(f" <{href}>")
+                out.append(_Address(f" <{href}>"))
         elif token.type == "image":
             # Its address too, as the gallery's pictures have theirs: '[A still]' alone
             # showed a reader of the text part nothing to look at.
@@ -851,7 +946,7 @@ def _inline_text(
                 # link).
                 out.append(alt)
             elif src or alt:
-                out.append(f"[{alt}]" + (f" <{src}>" if src else ""))
+                out += [f"[{alt}]", _Address(f" <{src}>" if src else "")]
     # Each run of spaces and tabs one space, as the HTML shows it (the text part kept every
     # space typed, a tab a textwrap's run of them); code's as written, held apart till now.
     return _COLLAPSED.sub(" ", "".join(out)).translate(_SPACES_HELD_BACK)
@@ -985,11 +1080,13 @@ def to_text(
     width: int = 72,
     pictures: Iterable[Picture] = (),
     keep_blank: bool = False,
+    words: Wording = ENGLISH,
 ) -> str:
     """Render Markdown as readable plain text: wrapped paragraphs and headings (the top
     ones underlined with '~', the lower ones between asterisks), links and pictures as
-    <URL>, lists numbered and indented as written, tables in
-    columns (or, too wide for them, a block of 'header: value' lines a row).
+    <URL>, words in italics ``_so_`` and in bold ``*so*``, a quotation (<q>) between the
+    quotation marks of ``words``' language, lists numbered and indented as written, tables
+    in columns (or, too wide for them, a block of 'header: value' lines a row).
 
     ``pictures``: as :func:`to_html`'s, the files under media/ the text shows.
     ``keep_blank``: each blank line of a code block or a ``<pre>`` holds
@@ -998,6 +1095,9 @@ def to_text(
     """
     blank = VERBATIM_BLANK if keep_blank else ""
     on_site = {p.written: p.url for p in pictures}
+    # The marks the publication's pull quotes are given (« » in French).
+    opening, _, closing = words.gettext("“%(quote)s”").partition("%(quote)s")
+    quotes = (opening, closing)
     md = text_parser()
     tokens = md.parse(text)
     _absolutize(tokens, base_url, on_site)
@@ -1083,7 +1183,7 @@ def to_text(
             # Raw HTML an editor typed as a block (<div>, <details>): its words, as the page
             # shows them (what the page drops, a script's, is dropped here too).
             first, rest = indents()
-            for kind_shown, shown in _html_block_text(token.content, base_url, on_site):
+            for kind_shown, shown in _html_block_text(token.content, base_url, on_site, quotes):
                 # A <pre>'s lines as a code block's: indented, never rewrapped; a table as a
                 # Markdown table (its cells were each a paragraph of their own).
                 if isinstance(shown, list):
@@ -1097,7 +1197,13 @@ def to_text(
             # Raw HTML is its own tokens, left out: what is left is text, a code span's
             # '<div>' included.
             opener = tokens[index - 1] if index else None
-            content = _inline_text(token.children or [], base_url, on_site)
+            # A lower heading is written between asterisks, as bold is: its bold words are
+            # not marked again ('*A *bold* word*' read as two headings' marks).
+            heading = opener is not None and opener.type == "heading_open"
+            lower = heading and int(tokens[index - 1].tag[1]) > top
+            content = _inline_text(
+                token.children or [], base_url, on_site, quotes=quotes, bold=not lower
+            )
             if rows is not None:
                 rows[-1].append(one_line(content))  # (a no-break space kept)
                 continue

@@ -210,9 +210,14 @@ def render_issue(
         # A picture written as <img> keeps its width: Outlook, which ignores max-width, would
         # widen the email to it.
         "intro_html": markdown.fit_pictures(keep_signs_html(written_html), INTRO_WIDTH),
-        # Its code blocks' blank lines marked, for _tidy_text to keep.
+        # Its code blocks' blank lines marked, for _tidy_text to keep; a <q> between the
+        # publication's quotation marks.
         "intro_text": markdown.to_text(
-            issue.body, issue.url, pictures=issue.body_pictures, keep_blank=True
+            issue.body,
+            issue.url,
+            pictures=issue.body_pictures,
+            keep_blank=True,
+            words=wording_for(settings.publication.language),
         ),
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],

@@ -325,8 +325,9 @@ _STATE_ZIP = re.compile(r"\b([A-Z]{2}) (?=\d{5}(?:-\d{4})?\b)")
 
 # A space typed where French sets its sign apart: before ':', ';', '!', '?' and '»', after
 # '«' (the sign standing alone, not a word: ' :-)' or ' ?foo' are not).
-# (A closing quotation mark may follow the sign: '“déjà ?” Et voilà.')
-_FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…”’\"]))|(?<=«) ")
+# (A closing quotation mark may follow the sign: '“déjà ?” Et voilà.'; or the text part's
+# mark closing italics or bold: '_Quoi ?_'.)
+_FRENCH_SPACE = re.compile(r" (?=[:;!?»][:;!?»…]*(?:\s|$|[.,)»…”’\"_*]))|(?<=«) ")
 # A sign set apart by a space typed before it, standing alone (as _FRENCH_SPACE), in HTML:
 # where a no-break space may be written '&nbsp;', and a closing tag or a line break may come
 # right after it ('«&nbsp;<em>La Chimère</em>&nbsp;»'); not an opening one ('a ?<em>b</em>'
@@ -496,12 +497,14 @@ def _wide(text: str) -> bool:
 
 
 # What may not begin a line (closing brackets and stops, small kana, the prolonged sound
-# mark) and what may not end one (opening brackets): kept with the character beside it.
+# mark) and what may not end one (opening brackets): kept with the character beside it. And
+# the text part's marks of italics and bold ('_東京物語_'), either way: a mark alone at a
+# line's end or start marks nothing.
 _NOT_FIRST = frozenset(
     "、。，．・：；？！）」』】〕〉》〗〙〛ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
-    "ｰ｡｣､,.;:!?)]}%”’…"
+    "ｰ｡｣､,.;:!?)]}%”’…_*"
 )
-_NOT_LAST = frozenset("（「『【〔〈《〖〘〚([{“‘")
+_NOT_LAST = frozenset("（「『【〔〈《〖〘〚([{“‘_*")
 
 
 def _fill_columns(text: str, width: int, first: str, rest: str) -> str:
@@ -583,11 +586,13 @@ def credit_line(credit: str, line: str, words: Wording = ENGLISH) -> str:
     return credit if _SELF_DESCRIBED.match(credit.lstrip()) else words.elide(line, credit)
 
 
-def credits(film: Any, italic: bool = False, words: Wording = ENGLISH) -> str:
+def credits(film: Any, italic: bool = False, words: Wording = ENGLISH, marked: bool = False) -> str:
     """'Written and directed by A; based on the novel B by C', as the magazine prints credits.
 
     With ``italic``, HTML with the source work's title in <i>, as the page shows it (an email
-    said 'based on the 2014 short story Drive My Car by ...' of a film named so too).
+    said 'based on the 2014 short story Drive My Car by ...' of a film named so too); with
+    ``marked``, plain text with it between underscores, as the text part writes italics
+    ('based on the 1924 novel _La Vie et la passion de Dodin-Bouffant, gourmet_ by ...').
     """
     if italic:
         escaped = markupsafe.escape
@@ -614,7 +619,8 @@ def credits(film: Any, italic: bool = False, words: Wording = ENGLISH) -> str:
             written = _("written by %(names)s") if parts else _("Written by %(names)s")
             parts.append(written % {"names": writers})
     if film.based_on:
-        parts.append(_("based on %(work)s") % {"work": source_work(film.based_on, words=words)})
+        work = source_work(film.based_on, words=words, marked=marked)
+        parts.append(_("based on %(work)s") % {"work": work})
     if not parts:
         return ""
     line = parts[0]
@@ -645,11 +651,15 @@ def _indefinite(word: str) -> str:
     return f"{'an' if vowel else 'a'} {word}"
 
 
-def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> str:
+def source_work(
+    based: Any, italic: bool = False, words: Wording = ENGLISH, marked: bool = False
+) -> str:
     """'the 1987 novel Strangers by Taichi Yamada', or 'a novel by Taichi Yamada' when the piece
     does not name the work (the year, if known, still says which: 'the 1987 novel by ...').
 
-    With ``italic``, HTML with the title in <i> (the text escaped), for the web page.
+    With ``italic``, HTML with the title in <i> (the text escaped), for the web page; with
+    ``marked``, plain text with the title between underscores, as the text part writes
+    italics.
     """
     _ = words.gettext
     kind = str(based.kind)
@@ -677,7 +687,8 @@ def source_work(based: Any, italic: bool = False, words: Wording = ENGLISH) -> s
         kind = _(_NOVEL)
     values = {"year": based.year, "kind": kind, "author": _isolated(str(based.author))}
     if not italic:
-        return words.elide(message % {**values, "title": based.title}, based.author)
+        title = _italics(based.title) if marked and based.title else based.title
+        return words.elide(message % {**values, "title": title}, based.author)
     title = None
     if based.title:
         # Marked with its language: a French novel's title read aloud in English words.
@@ -881,11 +892,27 @@ _RIGHT_TO_LEFT_LETTER = re.compile(
 )
 
 
-def film_title(film: Any) -> str:
-    """'Quiet Hours (Stille timer, 2025)': the title, with the original one and the year."""
+def film_title(film: Any, marked: bool = False) -> str:
+    """'Quiet Hours (Stille timer, 2025)': the title, with the original one and the year;
+    with ``marked``, the original one between underscores, as the text part writes the
+    italics the HTML sets it in ('Quiet Hours (_Stille timer_, 2025)')."""
     original = _isolated(film.original_title) if film.original_title else None
+    if original and marked:
+        original = _italics(original)
     after = ", ".join(str(x) for x in (original, film.year) if x)
     return f"{_isolated(film.title)} ({after})" if after else film.title
+
+
+def _italics(text: Any) -> str:
+    # Plain text as the text part writes words the HTML sets in italics, '_so_' (as
+    # markdown.to_text writes them): the marks outside a right-to-left title's isolates and
+    # the spaces at its ends (a mark alone at the end of a line marks nothing).
+    text = str(text)
+    core = text.strip()
+    if not core:
+        return text
+    at = text.index(core)
+    return f"{text[:at]}_{core}_{text[at + len(core) :]}"
 
 
 def run_line(run: Any, words: Wording = ENGLISH) -> str:
