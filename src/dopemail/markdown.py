@@ -108,29 +108,13 @@ _ORDINALS = frozenset(
 )  # fmt: skip
 
 
-# An address written out in the text: kept as written when a heading is put in capitals.
-_BARE_ADDRESS = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE
-)
-
-
-def _shout(text: str) -> str:
-    """A heading's words in capitals, its addresses as written (one in capitals is another:
-    its path leads to no page)."""
-    parts = _BARE_ADDRESS.split(text)
-    found = _BARE_ADDRESS.findall(text)
-    return "".join(
-        part.upper() + (found[i] if i < len(found) else "") for i, part in enumerate(parts)
-    )
-
-
-def _own_address(words: str, href: str, shout: bool = False) -> bool:
+def _own_address(words: str, href: str) -> bool:
     """Whether a link's words are its address, as written or as the address decoded ('café'
-    for 'caf%C3%A9'), a mail address without its 'mailto:' (``shout``: the words in capitals,
-    a heading's): shown as the address alone, which was printed twice."""
+    for 'caf%C3%A9'), a mail address without its 'mailto:': shown as the address alone,
+    which was printed twice."""
     said = {href, unquote(href)}
     said |= {address.removeprefix("mailto:") for address in said}
-    return words.strip() in (said | {address.upper() for address in said} if shout else said)
+    return words.strip() in said
 
 
 def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, str]:
@@ -782,8 +766,8 @@ def fit_pictures(html: str, width: int) -> str:
     return _IMG.sub(fit, html)
 
 
-# Raw HTML whose words are code, a key or a program's output: a heading's capitals would
-# make them others (`ls -l` is not `LS -L`).
+# Raw HTML whose words are code, a key or a program's output: its spaces as typed, as a code
+# span's.
 _VERBATIM = frozenset({"code", "kbd", "samp"})
 
 
@@ -804,12 +788,9 @@ def _inline_text(
     tokens: list[Token],
     base_url: str,
     on_site: dict[str, str],
-    shout: bool = False,
     quotes: tuple[str, str] = ("“", "”"),
     bold: bool = True,
 ) -> str:
-    # shout: a heading's words in capitals, as a plain text marks one; not its addresses nor
-    # its code, which said in capitals are other ones (a link's path led to no page).
     # quotes: a <q>'s marks, which the browser shows and a plain text must write.
     # bold: whether bold words are marked '*so*'; not in words the text part sets between
     # asterisks already (a lower heading), where they read as doubled marks ('**A**').
@@ -861,7 +842,7 @@ def _inline_text(
                 )
             elif name == "/a" and raw_stack:
                 href, start = raw_stack.pop()
-                if href and _own_address("".join(out[start:]), href, shout):
+                if href and _own_address("".join(out[start:]), href):
                     out[start:] = [_Address(f"<{href}>")]
                 elif href:
                     out.append(_Address(f" <{href}>"))
@@ -874,7 +855,6 @@ def _inline_text(
             elif name == "img":
                 found = _raw_inline(tag, base_url, on_site)
                 alt = found.get("alt", "")
-                alt = alt.upper() if shout else alt
                 if href_stack or raw_stack:
                     out.append(alt)  # a link's picture, its alt the link's words (see below)
                 elif "src" in found:
@@ -900,7 +880,7 @@ def _inline_text(
             if verbatim:
                 out.append(_held_spaces(token.content))
             else:
-                out.append(_shout(token.content) if shout else token.content)
+                out.append(token.content)
         elif token.type == "code_inline":
             out.append(_held_spaces(token.content))
         elif token.type in ("softbreak",):
@@ -929,7 +909,7 @@ def _inline_text(
                 # '%E2%80%8B' an invisible character, a host in Unicode), which breaks the
                 # address where the text part's reader copies or a mail program links it.
                 out.append(_Address(f"<{href}>"))
-            elif href and _own_address("".join(out[start:]), href, shout):
+            elif href and _own_address("".join(out[start:]), href):
                 out[start:] = [_Address(f"<{href}>")]
             elif href:
                 out.append(_Address(f" <{href}>"))
@@ -939,7 +919,7 @@ def _inline_text(
             src = str(token.attrs.get("src") or "")
             if not _linkable(src):
                 src = ""  # taken out of the HTML too (a data: picture's kilobytes)
-            alt = token.content.upper() if shout else token.content
+            alt = token.content
             if href_stack or raw_stack:
                 # A picture a link is made of: its alt the link's words, the link's address
                 # alone after them (two addresses side by side said neither which was the
