@@ -323,6 +323,59 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
     assert not (root / "site").exists() and not (root / "feeds").exists()
 
 
+def test_a_hidden_overlay_leaves_a_badge_and_comes_back_when_a_save_fails_again(
+    tmp_path: Path, browser
+) -> None:
+    # Hidden, the overlay was gone for good: the server sends problems only when they change,
+    # so later saves (failing, the other entry still broken) showed nothing and reloaded
+    # nothing: the page looked healthy and was stale.
+    root = write_publication(tmp_path / "pub")
+    draft = root / "entries/draft-piece.md"
+    good = draft.read_text(encoding="utf-8")
+    entry = root / "entries/night-film.md"
+    with preview_process(root) as preview:
+        page = browser.new_page()
+        page.goto(preview.url + "site/night-film/")
+        draft.write_text(good.replace("title: Draft Piece", "title: [Draft"), "utf-8")
+        overlay = page.locator("#dopemail-overlay")
+        overlay.wait_for(state="visible", timeout=15_000)
+        # The Hide button is the first thing Tab reaches, and hiding keeps the focus.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Hide"
+        page.keyboard.press("Enter")
+        overlay.wait_for(state="detached", timeout=5_000)
+        badge = page.get_by_role("status").get_by_role("button", name="Build failing – show")
+        badge.wait_for(state="visible", timeout=5_000)
+        page.wait_for_function(
+            "document.activeElement.id === '' && "
+            "document.activeElement.closest('#dopemail-failing') !== null"
+        )
+        # A valid edit elsewhere: the build still fails, and says so again.
+        entry.write_text(ENTRY.format(summary="Edited while broken."), encoding="utf-8")
+        overlay.wait_for(state="visible", timeout=15_000)
+        assert page.locator("#dopemail-failing").count() == 0
+        # Tabbing past Hide into the page it covers puts it away: the link focused is seen.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Hide"
+        page.keyboard.press("Tab")
+        overlay.wait_for(state="detached", timeout=5_000)
+        seen = (
+            "(() => { const a = document.activeElement, r = a.getBoundingClientRect();"
+            " return a.tagName === 'A' &&"
+            " a.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); })()"
+        )
+        assert page.evaluate(seen)
+        badge.click()
+        overlay.wait_for(state="visible", timeout=5_000)
+        assert page.evaluate("document.activeElement.textContent") == "Hide"
+        draft.write_text(good, encoding="utf-8")
+        edited = "document.documentElement.outerHTML.includes('Edited while broken.')"
+        page.wait_for_function(edited)
+        overlay.wait_for(state="detached", timeout=15_000)
+        assert page.locator("#dopemail-failing").count() == 0
+        page.close()
+
+
 def test_a_source_pane_the_editor_opened_stays_open_across_a_reload(
     tmp_path: Path, browser
 ) -> None:

@@ -392,14 +392,20 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if (query.get("boot") or [""])[0] != snapshot.boot:
                 since = -1  # opened before this process started: its versions mean nothing
             while not self.server.stopping:
-                if snapshot.problems != shown:
+                if (snapshot.problems, snapshot.failed_at) != shown:
                     problems = [p.as_dict() for p in snapshot.problems]
                     if problems:
-                        told = {"title": snapshot.problems_title, "problems": problems}
+                        # The id lets a page whose editor hid the overlay show it again once
+                        # another save fails, and keep it hidden across reconnections.
+                        told = {
+                            "title": snapshot.problems_title,
+                            "problems": problems,
+                            "id": f"{snapshot.boot}:{snapshot.failed_at}",
+                        }
                         self._write(f"event: problems\ndata: {json.dumps(told)}\n\n")
                     else:
                         self._write("event: ok\ndata: {}\n\n")
-                    shown = snapshot.problems
+                    shown = (snapshot.problems, snapshot.failed_at)
                 if snapshot.changed_since(since, deps) or (
                     warned and snapshot.version > since and snapshot.warnings_key != warned
                 ):

@@ -111,6 +111,9 @@ class Snapshot:
     # served from its file only while that file is still the one the build saw.
     signatures: Mapping[str, bytes] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    # The seq of the save that last reported the problems: a save that fails again, even
+    # with the same problems, is news to an editor who hid the overlay (see live.js).
+    failed_at: int = 0
     changed_at: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # how long the last build took
     drafts_only: bool = False  # the problems are a draft's page's: the build itself is fine
@@ -487,6 +490,7 @@ class PreviewState:
                 old,
                 seq=old.seq + 1,
                 problems=problems,
+                failed_at=old.seq + 1 if problems else 0,
                 drafts_only=old.drafts_only and feeds_failed,
                 feeds_failed=feeds_failed,
             )
@@ -530,6 +534,8 @@ class PreviewState:
                 # (Never changed once published: the next build copies it; see above.)
                 signatures=MappingProxyType(signatures),
                 problems=problems,
+                # The feeds made after the pages are the same save: not a failure again.
+                failed_at=(old.failed_at if memo is not None else old.seq + 1) if problems else 0,
                 changed_at=MappingProxyType(changed_at),
                 seconds=seconds,
                 drafts_only=drafts,

@@ -37,10 +37,65 @@
     else window.addEventListener("load", restore);
   }
 
+  // The overlay covers the top of the page: the editor may hide it, and a badge then says
+  // the build is still failing (a failed build reloads nothing, so without it the page looked
+  // healthy while it was stale). Hidden until another save fails: the server sends each
+  // failure's id, and the one hidden is kept for the session, across reloads.
+  const hiddenKey = "dopemail-hidden-problems";
   let overlay = null;
+  let badge = null;
+  let last = null;
+  const dropOverlay = () => {
+    if (overlay) overlay.remove();
+    overlay = null;
+  };
+  const dropBadge = () => {
+    if (badge) badge.remove();
+    badge = null;
+  };
+  const hide = () => {
+    const focused = overlay && overlay.contains(document.activeElement);
+    if (last && last.id) sessionStorage.setItem(hiddenKey, last.id);
+    dropOverlay();
+    showBadge();
+    // Focus stays where the editor was, not lost to the top of the document (after the
+    // badge's button is put in: see showBadge).
+    if (focused) setTimeout(() => badge && badge.querySelector("button").focus(), 0);
+  };
+  const showBadge = () => {
+    if (badge) return;
+    badge = document.createElement("div");
+    badge.id = "dopemail-failing";
+    // Announced politely when it appears; first in the page, so a Tab away.
+    badge.setAttribute("role", "status");
+    badge.style.cssText =
+      "position:fixed;z-index:2147483647;right:12px;bottom:12px;margin:0;padding:0;" +
+      "font:14px/1.4 system-ui,sans-serif";
+    document.body.prepend(badge);
+    const show = document.createElement("button");
+    show.type = "button";
+    show.textContent = "Build failing – show";
+    show.style.cssText =
+      "font:inherit;font-weight:600;cursor:pointer;padding:6px 12px;border-radius:16px;" +
+      "background:#1d0b0b;color:#ffe9e9;border:2px solid #e5484d;box-shadow:0 2px 8px #0006";
+    show.addEventListener("click", () => {
+      sessionStorage.removeItem(hiddenKey);
+      if (last) showProblems(last);
+      if (overlay) overlay.querySelector("button").focus();
+    });
+    // Filled once in place, so the live region announces its words.
+    setTimeout(() => badge && badge.appendChild(show), 0);
+  };
   const showProblems = (told) => {
-    // {title, problems}; a list alone from a preview older than this page's script.
-    const problems = Array.isArray(told) ? told : told.problems;
+    // {title, problems, id}; a list alone from a preview older than this page's script.
+    last = Array.isArray(told) ? {problems: told} : told;
+    const problems = last.problems;
+    if (last.id && sessionStorage.getItem(hiddenKey) === last.id) {
+      dropOverlay();
+      showBadge();
+      return;
+    }
+    dropBadge();
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "dopemail-overlay";
@@ -50,19 +105,20 @@
         "margin:0;padding:16px 20px;background:#1d0b0b;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 4px 24px #0008;" +
         "white-space:pre-wrap;text-align:left";
-      document.body.appendChild(overlay);
+      // First in the page, so its Hide button is the first thing Tab reaches (last, it came
+      // after every link of the page, which it covered meanwhile).
+      document.body.prepend(overlay);
     }
     overlay.replaceChildren();
-    // Hidden on request (it covers the top of the page), until the next problems come.
-    const hide = document.createElement("button");
-    hide.type = "button";
-    hide.textContent = "Hide";
-    hide.style.cssText = "float:right;margin:0 0 8px 12px;font:inherit;cursor:pointer";
-    hide.addEventListener("click", clearProblems);
-    overlay.appendChild(hide);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Hide";
+    button.style.cssText = "float:right;margin:0 0 8px 12px;font:inherit;cursor:pointer";
+    button.addEventListener("click", hide);
+    overlay.appendChild(button);
     const title = document.createElement("div");
     title.style.cssText = "font-weight:bold;color:#ff9b9b;margin-bottom:8px";
-    title.textContent = Array.isArray(told) ? "The build failed." : told.title;
+    title.textContent = last.title || "The build failed.";
     overlay.appendChild(title);
     for (const problem of problems) {
       const line = document.createElement("div");
@@ -80,9 +136,18 @@
       overlay.appendChild(line);
     }
   };
+  // Tabbing on into the page would land on links the fixed overlay covers: focus going
+  // under it puts it away, as Hide does, the badge left in its place.
+  document.addEventListener("focusin", (event) => {
+    if (!overlay || overlay.contains(event.target) || !event.target.getBoundingClientRect) return;
+    const under = event.target.getBoundingClientRect();
+    if (under.top < overlay.getBoundingClientRect().bottom && under.bottom > 0) hide();
+  });
   const clearProblems = () => {
-    if (overlay) overlay.remove();
-    overlay = null;
+    dropOverlay();
+    dropBadge();
+    last = null;
+    sessionStorage.removeItem(hiddenKey);
   };
   // A build succeeded: the page's own list of a failed one's problems (the index's, drawn
   // when it was loaded) goes too. A fix that brought back the last good build reloads
