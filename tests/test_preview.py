@@ -1220,6 +1220,59 @@ def test_a_template_failing_on_a_draft_page_is_shown_and_then_recovers(tmp_path:
     assert not state.snapshot.drafts_only
 
 
+DRAFTS_FAIL = (
+    '{% extends "page.html.j2" %}{% block main %}\n'
+    "{% if entry.meta.draft %}{{ nope.x }}{% endif %}\n{% endblock %}\n"
+)
+
+
+def test_an_entry_made_a_draft_whose_page_fails_keeps_its_last_good_page(tmp_path: Path) -> None:
+    # Only drafts' last pages were kept: an entry just made a draft, its page failing, was a
+    # 404 saying "the last build failed", under an overlay saying its last good version was
+    # shown.
+    root = write_publication(tmp_path)
+    entry = root / "entries/other-news.md"  # in no issue: it may become a draft
+    entry.write_text(DRAFT.replace("Draft Piece", "Other News").replace("draft: true", ""))
+    template = root / "templates/entry.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text(DRAFTS_FAIL, encoding="utf-8")
+    state = PreviewState(root)
+    assert [p.location for p in state.rebuild().problems] == ["templates/entry.html.j2:2"]
+    published = state.snapshot.outputs["site/other-news/index.html"]
+    entry.write_text(entry.read_text().replace("kind: news", "kind: news\ndraft: true"))
+    snapshot = state.rebuild({"entries/other-news.md"})
+    assert snapshot.drafts_only and snapshot.problems
+    assert len(snapshot.problems) == 1, snapshot.problems  # one template error, said once
+    assert snapshot.outputs["site/other-news/index.html"] is published
+    # The other draft never rendered: it has no version to show, and the title says which.
+    assert snapshot.drafts_unshown == ("site/draft-piece/",)
+    assert "no earlier version of /site/draft-piece/ to show" in snapshot.problems_title
+    assert "the other drafts' last good versions are shown" in snapshot.problems_title
+
+
+def test_a_new_draft_whose_page_fails_says_it_has_no_version_to_show(tmp_path: Path) -> None:
+    from dopemail.preview.pages import not_found_page
+
+    root = write_publication(tmp_path)
+    (root / "entries/draft-piece.md").unlink()
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    template = root / "templates/entry.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text(DRAFTS_FAIL, encoding="utf-8")
+    assert not state.rebuild({"templates/entry.html.j2"}).problems
+    (root / "entries/brand-new.md").write_text(DRAFT.replace("Draft Piece", "Brand New"))
+    snapshot = state.rebuild({"entries/brand-new.md"})
+    assert snapshot.drafts_only and snapshot.drafts_unshown == ("site/brand-new/",)
+    assert "site/brand-new/index.html" not in snapshot.outputs
+    title = snapshot.problems_title
+    assert "no earlier version of /site/brand-new/ to show" in title
+    assert "last good version is shown" not in title
+    text = " ".join(re.sub(r"<[^>]+>", "", not_found_page(snapshot, "/site/brand-new/")).split())
+    assert "there is no earlier version of it to show" in text, text
+    assert "The last build failed" not in text
+
+
 def test_a_template_emptied_while_previewing_is_shown_and_then_recovers(tmp_path: Path) -> None:
     # An editor emptying a file to start it again: the preview says so (it used to show
     # blank pages), and shows the pages again once the template holds something.

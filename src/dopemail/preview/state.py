@@ -35,7 +35,7 @@ from ..cache import BuildCache, Memory, picture_stat
 from ..config import SECRET_ENV
 from ..content import RenderedEntry
 from ..continuity import before_write
-from ..errors import DopemailError
+from ..errors import DopemailError, DopemailErrors
 from ..fingerprint import identity
 from ..load import load_workspace
 from ..patch import make_owed, patch_build
@@ -117,6 +117,9 @@ class Snapshot:
     changed_at: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # how long the last build took
     drafts_only: bool = False  # the problems are a draft's page's: the build itself is fine
+    # The pages ('site/slug/') of the failing drafts that never rendered: none to show.
+    drafts_unshown: tuple[str, ...] = ()
+    drafts_failed: int = 0  # how many drafts' pages failed, those shown as last made too
     feeds_failed: bool = False  # the build is shown, but making its feeds failed (a bug)
     # What is worked out of the build when first asked (its warnings), shared by the
     # snapshots that show the same build: its pages' and then its feeds' (see
@@ -130,6 +133,15 @@ class Snapshot:
             return (
                 "The pages are up to date, but their feeds could not be made again: the feeds "
                 "are the last good ones. The next save tries again."
+            )
+        if self.drafts_only and self.drafts_unshown:
+            pages = ", ".join(f"/{page}" for page in self.drafts_unshown)
+            others = self.drafts_failed > len(self.drafts_unshown)
+            return (
+                "A draft's page failed (build and check pass: drafts are not published), and "
+                f"there is no earlier version of {pages} to show: not found until it renders"
+                + ("; the other drafts' last good versions are shown" if others else "")
+                + ". Fix the file and save; this clears by itself."
             )
         if self.drafts_only:
             return (
@@ -224,6 +236,18 @@ def as_published(signature: bytes | None, info: os.stat_result) -> bool:
     return (size, mtime, inode) == (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
+class DraftPagesFailed(DopemailErrors):
+    """Some drafts' pages failed to render: their errors, the outputs of the others
+    (``found``) and the slugs of those that failed (``failed``)."""
+
+    def __init__(
+        self, errors: Iterable[DopemailError], found: dict[str, Output], failed: list[str]
+    ) -> None:
+        super().__init__(errors)
+        self.found = found
+        self.failed = failed
+
+
 def draft_outputs(
     build: Build,
     env: jinja2.Environment | None = None,
@@ -234,7 +258,8 @@ def draft_outputs(
     Editors preview drafts before publishing them, so the preview renders their pages with the
     build's own page renderer and serves them where they will live once published. ``env``
     and ``known`` (slug -> the rendered entry and its page last time) let a long-running
-    process render only the drafts that changed.
+    process render only the drafts that changed. Raises :class:`DraftPagesFailed` when some
+    pages fail: each draft is rendered on its own, so the others' are still made.
     """
     drafts = build.lists()[1]
     if not drafts:
@@ -244,12 +269,19 @@ def draft_outputs(
     workspace = build.workspace
     env = env or make_environment(workspace.root, language=workspace.settings.publication.language)
     found: dict[str, Output] = {}
+    errors: list[DopemailError] = []
+    failed: list[str] = []
     for item in drafts:
         before = known.get(item.entry.slug) if known is not None else None
         if before is not None and before[0] is item:
             page = before[1]
         else:
-            page = render_entry_page(env, item, workspace.settings)
+            try:
+                page = render_entry_page(env, item, workspace.settings)
+            except DopemailError as exc:
+                errors.extend(getattr(exc, "errors", [exc]))
+                failed.append(item.entry.slug)
+                continue
         if known is not None:
             known[item.entry.slug] = (item, page)
         found[f"{SITE_DIR}/{item.entry.slug}/index.html"] = page
@@ -257,6 +289,8 @@ def draft_outputs(
         for slug in set(known) - {item.entry.slug for item in drafts}:
             del known[slug]
     found.update(media_files(workspace, drafts))
+    if failed:
+        raise DraftPagesFailed(errors, found, failed)
     return found
 
 
@@ -423,8 +457,17 @@ class PreviewState:
             self._dirty = set()
             outputs: dict[str, Output] = dict(build.outputs)
             kept = self._draft_pages
+            drafts = build.lists()[1]
+            failing = [d.entry.slug for d in drafts]
             try:
                 extra = draft_outputs(build, self._env[1], self._drafts)
+                failing = []
+            except DraftPagesFailed as exc:
+                # Those that rendered are shown anew; those that failed, as last shown.
+                problems = list(dict.fromkeys(Problem.from_error(e) for e in exc.errors))
+                self.log(f"a draft entry's page failed:\n{redact(str(exc))}")
+                kept = {k: v for k, v in exc.found.items() if k not in outputs}
+                failing = exc.failed
             except DopemailError as exc:
                 # The build itself is fine: show it, and the draft's problem over it.
                 problems = [Problem.from_error(e) for e in getattr(exc, "errors", [exc])]
@@ -436,14 +479,36 @@ class PreviewState:
                 kept = self._draft_pages = {k: v for k, v in extra.items() if k not in outputs}
             # Failed, the drafts' pages of the last time they rendered, not a 404; of the
             # drafts there still are (one deleted meanwhile is a 404).
+            unshown: list[str] = []
             if problems:
-                pages = {f"{SITE_DIR}/{d.entry.slug}/index.html" for d in build.lists()[1]}
+                pages = {f"{SITE_DIR}/{d.entry.slug}/index.html" for d in drafts}
                 kept = {
                     k: v for k, v in kept.items() if not k.endswith("/index.html") or k in pages
                 }
+                # The last page shown at its address, whatever the entry was then: one just
+                # made a draft was shown as published, and its page is what the editor had.
+                for slug in failing:
+                    page = f"{SITE_DIR}/{slug}/index.html"
+                    last = kept.get(page)
+                    last = old.outputs.get(page) if last is None else last
+                    if page in outputs:
+                        continue
+                    if last is None:
+                        unshown.append(f"{SITE_DIR}/{slug}/")
+                    else:
+                        kept[page] = last
             outputs.update({k: v for k, v in kept.items() if k not in outputs})
             seconds = time.perf_counter() - started
-            self._publish(old, tuple(problems), build, outputs, seconds, drafts=bool(problems))
+            self._publish(
+                old,
+                tuple(problems),
+                build,
+                outputs,
+                seconds,
+                drafts=bool(problems),
+                unshown=tuple(unshown),
+                failed=len(failing),
+            )
             self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
             if build.owed:
                 self._publish_owed(build, outputs, tuple(problems), bool(problems))
@@ -469,7 +534,17 @@ class PreviewState:
         seconds = time.perf_counter() - started
         shown = self.snapshot  # the pages': the same build, its warnings the same
         total = shown.seconds + seconds  # (the index page's "built in")
-        self._publish(shown, problems, fed, outputs, total, drafts=drafts, memo=shown.memo)
+        self._publish(
+            shown,
+            problems,
+            fed,
+            outputs,
+            total,
+            drafts=drafts,
+            memo=shown.memo,
+            unshown=shown.drafts_unshown,
+            failed=shown.drafts_failed,
+        )
         self.log(f"feeds made in {seconds * 1000:.0f} ms ({_named(sorted(build.owed))})")
 
     def _publish(
@@ -482,6 +557,8 @@ class PreviewState:
         drafts: bool = False,
         feeds_failed: bool = False,
         memo: dict[str, Any] | None = None,
+        unshown: tuple[str, ...] = (),
+        failed: int = 0,
     ) -> None:
         if build is None or outputs is None:
             # A failed build: keep showing the last good one, with the problems over it. (Or
@@ -492,6 +569,8 @@ class PreviewState:
                 problems=problems,
                 failed_at=old.seq + 1 if problems else 0,
                 drafts_only=old.drafts_only and feeds_failed,
+                drafts_unshown=old.drafts_unshown if feeds_failed else (),
+                drafts_failed=old.drafts_failed if feeds_failed else 0,
                 feeds_failed=feeds_failed,
             )
         else:
@@ -539,6 +618,8 @@ class PreviewState:
                 changed_at=MappingProxyType(changed_at),
                 seconds=seconds,
                 drafts_only=drafts,
+                drafts_unshown=unshown,
+                drafts_failed=failed if problems else 0,
                 memo={} if memo is None else memo,
             )
         with self._changed:
