@@ -794,6 +794,26 @@ def test_nothing_outside_the_outputs_is_served(running: Preview, path: str) -> N
     assert b"[publication]" not in body and b"root:" not in body
 
 
+def test_an_open_entry_page_renamed_says_where_its_page_went(tmp_path: Path) -> None:
+    # Renaming an issue moves its open tab; an entry's page was a bare 404.
+    root = write_publication(tmp_path / "pub")
+    entry = root / "entries/other-news.md"
+    entry.write_text(DRAFT.replace("Draft Piece", "Other News").replace("draft: true", ""))
+    with preview_process(root) as preview:
+        assert preview.get("/site/other-news/")[0] == 200
+        entry.rename(root / "entries/renamed-news.md")
+
+        def told() -> str:
+            status, body = preview.get("/site/other-news/")
+            text = body.decode()
+            return text if status == 404 and "renamed" in text else ""
+
+        text = str(wait_for(told, what="the 404 of the renamed page"))
+        assert '<a href="/site/renamed-news/">/site/renamed-news/</a>' in text, text
+        assert "<code>slug: other-news</code> in <code>entries/renamed-news.md</code>" in text
+        assert preview.get("/site/renamed-news/")[0] == 200
+
+
 def test_a_published_site_s_address_is_told_its_address_in_the_preview(running: Preview) -> None:
     # '/night-film/', copied from an email's text part with the host changed: "nothing here,
     # this page reloads by itself when a build makes it", which no build ever does.

@@ -280,6 +280,7 @@ def not_found_page(snapshot: Snapshot, path: str) -> str:
         # Under /site/, /feeds/ and an issue's page a build may make it; nothing else.
         waits=path.startswith(("/site/", "/feeds/", "/_preview/issue/")),
         # A draft whose page failed before it ever rendered: said so, not "the build failed".
+        renamed=snapshot.renamed.get(f"{path.strip('/')}/") if path.startswith("/site/") else None,
         draft_failed=snapshot.drafts_only and f"{path.strip('/')}/" in snapshot.drafts_unshown,
         live=live_script(snapshot, "*"),
         snapshot=snapshot,

@@ -38,6 +38,7 @@ from ..continuity import before_write
 from ..errors import DopemailError, DopemailErrors
 from ..fingerprint import identity
 from ..load import load_workspace
+from ..models import LoadedEntry
 from ..patch import make_owed, patch_build
 from ..quality import Verdict
 from ..site import SITE_DIR, media_files, render_entry_page
@@ -120,6 +121,9 @@ class Snapshot:
     # The pages ('site/slug/') of the failing drafts that never rendered: none to show.
     drafts_unshown: tuple[str, ...] = ()
     drafts_failed: int = 0  # how many drafts' pages failed, those shown as last made too
+    # An entry renamed while previewing: its old page ('site/old/') -> its new page and its
+    # file, so that the tab left open on the old address says where it went.
+    renamed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     feeds_failed: bool = False  # the build is shown, but making its feeds failed (a bug)
     # What is worked out of the build when first asked (its warnings), shared by the
     # snapshots that show the same build: its pages' and then its feeds' (see
@@ -362,6 +366,9 @@ class _Collector:
             self.tidied = time.monotonic()
 
 
+#: Entries gone from the build remembered, to find the new name of one renamed.
+_GONE_KEPT = 50
+
 # Files named in a log line at most: a checkout changes hundreds, and named them all in one
 # line thousands of characters long.
 _NAMED = 5
@@ -394,6 +401,11 @@ class PreviewState:
         self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
         self._draft_pages: dict[str, Output] = {}  # the drafts' outputs when last made
         self._dirty: set[str] = set()
+        # Entries gone from the last builds, by slug (a rename may come as two saves), and
+        # the renames found: old slug -> new slug.
+        self._gone: dict[str, LoadedEntry] = {}
+        self._renamed: dict[str, str] = {}
+        self._moved: dict[str, tuple[str, str]] = {}
         self._collector = _Collector(self._lock)
         self.snapshot = Snapshot(boot=self.boot)
 
@@ -498,6 +510,7 @@ class PreviewState:
                     else:
                         kept[page] = last
             outputs.update({k: v for k, v in kept.items() if k not in outputs})
+            renamed = self._renames(old.build, build)
             seconds = time.perf_counter() - started
             self._publish(
                 old,
@@ -508,11 +521,42 @@ class PreviewState:
                 drafts=bool(problems),
                 unshown=tuple(unshown),
                 failed=len(failing),
+                renamed=renamed,
             )
             self.log(f"{how} in {seconds * 1000:.0f} ms ({what})")
             if build.owed:
                 self._publish_owed(build, outputs, tuple(problems), bool(problems))
             return self.snapshot
+
+    def _renames(self, before: Build | None, after: Build) -> dict[str, tuple[str, str]]:
+        # A renamed file is an entry gone and one new: the same file (its 'slug:' edited),
+        # or the same title and date. Renamed back, or with 'slug:' keeping its old address,
+        # the old page is there again and nothing is said.
+        if before is not None and before.entries is not after.entries:
+            was = {r.entry.slug: r.entry for r in before.entries}
+            now = {r.entry.slug: r.entry for r in after.entries}
+            for slug in was.keys() - now.keys():
+                self._gone[slug] = was[slug]
+            for slug in now.keys() - was.keys():
+                new = now[slug]
+                same = (new.meta.title, new.meta.published)
+                old = next((o for o, e in self._gone.items() if e.path == new.path), None) or next(
+                    (o for o, e in self._gone.items() if (e.meta.title, e.meta.published) == same),
+                    None,
+                )
+                if old is None:
+                    continue
+                del self._gone[old]
+                for first, then in list(self._renamed.items()):
+                    if then == old:  # renamed twice: the first address leads to the last
+                        self._renamed[first] = slug
+                self._renamed[old] = slug
+            self._renamed = {o: n for o, n in self._renamed.items() if o not in now and n in now}
+            for slug in list(self._gone)[: max(0, len(self._gone) - _GONE_KEPT)]:
+                del self._gone[slug]
+            moved = self._renamed.items()
+            self._moved = {f"{SITE_DIR}/{o}/": (f"{SITE_DIR}/{n}/", now[n].path) for o, n in moved}
+        return self._moved
 
     def _publish_owed(
         self, build: Build, outputs: dict[str, Output], problems: tuple[Problem, ...], drafts: bool
@@ -559,6 +603,7 @@ class PreviewState:
         memo: dict[str, Any] | None = None,
         unshown: tuple[str, ...] = (),
         failed: int = 0,
+        renamed: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         if build is None or outputs is None:
             # A failed build: keep showing the last good one, with the problems over it. (Or
@@ -620,6 +665,7 @@ class PreviewState:
                 drafts_only=drafts,
                 drafts_unshown=unshown,
                 drafts_failed=failed if problems else 0,
+                renamed=old.renamed if renamed is None else MappingProxyType(renamed),
                 memo={} if memo is None else memo,
             )
         with self._changed:
