@@ -481,6 +481,60 @@ def test_the_preview_s_own_pages_say_to_screen_readers_what_they_show(
         page.close()
 
 
+def _contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two computed colours ('rgb(95, 99, 104)')."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_preview_s_own_pages_are_usable_by_keyboard_zoomed_and_in_dark_mode(
+    tmp_path: Path, browser
+) -> None:
+    # No focus style (the ring on the chosen chip all but invisible), the dark inbox's date
+    # at 2.7:1, the issue page scrolling sideways at 200 % zoom (640 px) and a phone's width,
+    # and the index's last column without a name.
+    root = copy_publication(tmp_path / "pub")
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(preview.url + "_preview/issue/2-summer-festivals?width=600&scheme=dark")
+        when = page.evaluate(
+            "(() => { const s = getComputedStyle(document.querySelector('.inbox .when'));"
+            " return [s.color, getComputedStyle(document.querySelector('.inbox')).backgroundColor];"
+            " })()"
+        )
+        assert _contrast(*when) >= 4.5, when
+        chip = page.locator('nav.controls a[aria-current="true"]').first
+        chip.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focused by the keyboard: :focus-visible
+        ring = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor,"
+            " getComputedStyle(document.body).backgroundColor,"
+            " document.activeElement.getAttribute('aria-current')]; })()"
+        )
+        style, width, colour, background, current = ring
+        assert current == "true" and style == "solid" and width >= 2, ring
+        assert _contrast(colour, background) >= 3, ring
+        for viewport in (640, 320):
+            page.set_viewport_size({"width": viewport, "height": 800})
+            page.goto(preview.url + "_preview/issue/2-summer-festivals?width=600")
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= viewport, (viewport, wide)
+        page.goto(preview.url)
+        headers = page.locator("table.list th").evaluate_all(
+            "(all) => all.map((th) => th.textContent.trim())"
+        )
+        assert headers and all(headers), headers
+        page.close()
+
+
 def test_five_pages_on_show_leave_a_sixth_the_connections_it_loads_with(
     tmp_path: Path, browser
 ) -> None:
