@@ -248,6 +248,24 @@ def test_a_stale_send_test_form_says_to_reload(tmp_path: Path, browser) -> None:
         assert page.evaluate("document.getElementById('send-result').className") == "bad"
 
 
+def test_an_address_the_browser_refuses_clears_the_last_answer(tmp_path: Path, browser) -> None:
+    # The green "Wrote a test ... to editor@example.com" stayed under a refused address.
+    root = write_publication(tmp_path / "pub")
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(preview.url + "_preview/issue/1-strangers")
+        result = page.locator("#send-result")
+        page.fill("#send-test input[name=address]", "editor@example.com")
+        page.click("#send-test button[type=submit]")
+        page.wait_for_function("document.getElementById('send-result').className === 'ok'")
+        assert "editor@example.com" in result.inner_text()
+        page.fill("#send-test input[name=address]", "not an address")
+        page.click("#send-test button[type=submit]")
+        assert page.evaluate("document.querySelector('#send-test input:invalid') !== null")
+        assert result.inner_text() == ""
+        page.close()
+
+
 def test_the_send_test_form_works_without_javascript(tmp_path: Path, browser) -> None:
     # With scripts off the browser posts the form itself: under 'Referrer-Policy: no-referrer'
     # Chromium sends 'Origin: null', which was refused as a cross-site post.
