@@ -285,6 +285,28 @@ def test_the_send_test_form_works_without_javascript(tmp_path: Path, browser) ->
     assert len(list((root / "outbox/1-strangers/tests").glob("*.eml"))) == 1
 
 
+def test_with_javascript_off_the_site_s_pages_say_so_and_the_index_does_not_promise(
+    tmp_path: Path, browser
+) -> None:
+    # The README said each page says so: only the preview's own did, and the index's list of
+    # a failed build's problems said "this clears by itself", which it does not without a script.
+    root = write_publication(tmp_path / "pub")
+    draft = root / "entries/draft-piece.md"
+    with preview_process(root) as preview:
+        context = browser.new_context(java_script_enabled=False)
+        try:
+            page = context.new_page()
+            page.goto(preview.url + "site/night-film/")
+            assert "JavaScript is off" in page.locator("body").inner_text()
+            draft.write_text(draft.read_text().replace("title: Draft Piece", "title: [Draft"))
+            wait_for(lambda: b"broken YAML" in preview.get("/")[1], what="the failed build")
+            page.goto(preview.url)
+            heading = page.locator("section.problems h2").inner_text()
+            assert "once you reload the page" in heading, heading
+        finally:
+            context.close()
+
+
 #: What the issue page's email frame shows, as text.
 FRAME_TEXT = "document.getElementById('email').contentDocument.body.innerText"
 

@@ -130,6 +130,17 @@ def live_script(snapshot: Snapshot, deps: str, warnings: str = "") -> str:
     )
 
 
+#: Put in the site's pages with the live script: with JavaScript off they neither reload nor
+#: show a failed build, and only the preview's own pages said so.
+NOSCRIPT = (
+    '<noscript><p style="position:fixed;z-index:2147483646;left:0;right:0;bottom:0;margin:0;'
+    "padding:8px 16px;background:#2b2b2b;color:#fff;font:14px/1.4 system-ui,sans-serif;"
+    'text-align:center">JavaScript is off: this page does not update as you save, nor show a '
+    'failed build\'s problems. Reload it by hand; <a style="color:#fff" href="/">the index</a> '
+    "lists the last build's problems.</p></noscript>"
+)
+
+
 @dataclass(frozen=True)
 class EntryRow:
     """One line of the index's entry table."""

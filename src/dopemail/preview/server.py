@@ -358,7 +358,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if kind.startswith("text/html") and rel.startswith("site/"):
             html = self._local_links(snapshot, data.decode("utf-8", "replace"))
             deps = f"{rel},site/media/"
-            data = pages.inject(html, pages.live_script(snapshot, deps)).encode()
+            data = pages.inject(html, pages.NOSCRIPT + pages.live_script(snapshot, deps)).encode()
         self._send(HTTPStatus.OK, data, kind, body)
 
     def _local_links(self, snapshot: Snapshot, html: str) -> str:
