@@ -575,6 +575,33 @@ def test_the_preview_s_own_pages_are_usable_by_keyboard_zoomed_and_in_dark_mode(
         page.close()
 
 
+def test_a_french_publication_s_content_is_shown_in_french_and_marked_so(
+    tmp_path: Path, browser
+) -> None:
+    # The inbox showed 'Jan 19', the heading 'No. 1', the dates were English and the French
+    # subject sat in <html lang="en"> unmarked.
+    root = write_publication(tmp_path / "pub")
+    config = root / "dopemail.toml"
+    config.write_text(config.read_text().replace('author = "', 'language = "fr"\nauthor = "'))
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(preview.url + "_preview/issue/1-strangers")
+        assert page.locator("html").get_attribute("lang") == "en"  # the tool's own words
+        assert page.locator(".inbox .when").inner_text() == "19 janv."
+        assert page.locator(".inbox .when").get_attribute("lang") == "fr"
+        heading = page.locator("h1")
+        assert heading.inner_text().replace("\xa0", " ") == "N° 1 : Strangers in the night"
+        assert heading.get_attribute("lang") == "fr"
+        assert page.locator(".inbox .subject").get_attribute("lang") == "fr"
+        assert "19 janvier 2024" in page.locator(".issue-head").inner_text()
+        page.goto(preview.url)
+        subject = page.get_by_role("link", name="Strangers in the night")
+        assert subject.get_attribute("lang") == "fr"
+        assert page.get_by_role("cell", name="19 janvier 2024").get_attribute("lang") == "fr"
+        assert page.get_by_role("link", name="Night Film").get_attribute("lang") == "fr"
+        page.close()
+
+
 def test_five_pages_on_show_leave_a_sixth_the_connections_it_loads_with(
     tmp_path: Path, browser
 ) -> None:
@@ -707,7 +734,7 @@ def test_a_preview_started_with_a_broken_entry_says_so_not_that_nothing_is_there
         assert status == 200 and "No successful build yet" in page
         assert "entries/night-film.md" in page and "No entries yet" not in page
         assert "No issues yet" not in page and page.count("Listed once the build succeeds.") == 2
-        assert "<h1>DoPe Press</h1>" in page  # its title, not the folder's name
+        assert '<h1 lang="en">DoPe Press</h1>' in page  # its title, not the folder's name
         # The overlay does not speak of a last good build: there is none.
         told = _events(preview, "v=0&deps=*")
         assert any("nothing has built yet" in line for line in told), told
@@ -831,8 +858,8 @@ def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     issue = running.get("/_preview/issue/1-strangers")[1].decode()
     # Subject and preheader set apart by their own direction (a Hebrew one was cut from its
     # wrong end, its quotes on the wrong sides).
-    assert '<span class="subject" dir="auto">Strangers in the night</span>' in issue
-    assert "Preheader: “<bdi>Ghosts and strangers this week.</bdi>”" in issue
+    assert '<span class="subject" dir="auto" lang="en">Strangers in the night</span>' in issue
+    assert 'Preheader: “<bdi lang="en">Ghosts and strangers this week.</bdi>”' in issue
     for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):
         assert part in issue, part
     assert "DOPE PRESS" in issue  # the plain-text part
@@ -1577,14 +1604,15 @@ def test_the_index_of_a_large_archive_lists_the_newest_and_every_draft(
     assert drafts and published
     monkeypatch.setattr(pages, "INDEX_ROWS", 0)
     page = index_page(state.snapshot, root)
-    listed = re.findall(r'<td><a href="/site/([^/"]+)/">', page)
+    listed = re.findall(r'<td><a href="/site/([^/"]+)/" lang="en">', page)
     assert listed == drafts
     assert f"{len(published)} older entr" in page and '<a href="/?all=1">' in page
-    issues = r'<td><a href="/_preview/issue/([^"]+)">'
+    issues = r'<td><a href="/_preview/issue/([^"]+)" lang="en">'
     assert re.findall(issues, page) == ["1-strangers"]
     assert "1 older issue, all sent, not listed" in page
     every = index_page(state.snapshot, root, everything=True)
-    assert re.findall(r'<td><a href="/site/([^/"]+)/">', every) == [i.entry.slug for i in entries]
+    entry_rows = r'<td><a href="/site/([^/"]+)/" lang="en">'
+    assert re.findall(entry_rows, every) == [i.entry.slug for i in entries]
     assert re.findall(issues, every) == ["2-sent", "1-strangers"]
     assert "older entr" not in every and "older issue" not in every
 

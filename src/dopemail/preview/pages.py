@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from ..config import GMAIL_CLIPS_AT, load_settings
 from ..errors import DopemailError
 from ..newsletter import RenderedIssue
 from ..quality import read_email
-from ..templates import long_date
+from ..wording import Wording, has_catalog, primary, wording_for
 from .state import SHOWN_PREFIX, Snapshot
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -59,7 +60,6 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["long_date"] = long_date
     env.filters["kb"] = lambda size: f"{size / 1000:.{0 if size % 1000 == 0 else 1}f} KB"
     return env
 
@@ -141,6 +141,23 @@ NOSCRIPT = (
 )
 
 
+def inbox_date(value: date, language: str) -> str:
+    """An email's date as an inbox in the publication's language shows it on its line:
+    'Nov 15', '15 nov.' (the CLDR's month-and-day, as Gmail writes it)."""
+    if primary(language) == "en" or not has_catalog(language):
+        return f"{value.strftime('%b')} {value.day}"  # (no Babel loaded for English)
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton("MMMd", value, locale=language.replace("-", "_")))
+
+
+def _words(snapshot: Snapshot) -> tuple[Wording, str]:
+    """The publication's words and its language tag: what the preview shows of its content
+    is in that language (the preview's own interface stays English)."""
+    language = snapshot.build.workspace.settings.publication.language if snapshot.build else "en"
+    return wording_for(language), language
+
+
 @dataclass(frozen=True)
 class EntryRow:
     """One line of the index's entry table."""
@@ -151,6 +168,7 @@ class EntryRow:
     published: str
     draft: bool
     issues: list[int]
+    lang: str  # the title's language: the entry's own, or the publication's
 
 
 def publication_title(snapshot: Snapshot, root: Path) -> str:
@@ -177,6 +195,7 @@ def index_page(snapshot: Snapshot, root: Path, everything: bool = False) -> str:
     feeds: list[str] = []
     hidden = {"entries": 0, "issues": 0}
     title = publication_title(snapshot, root)
+    words, lang = _words(snapshot)
     if build is not None:
         gathered: dict[str, list[int]] = {}
         for place, item in enumerate(build.issues):
@@ -191,6 +210,7 @@ def index_page(snapshot: Snapshot, root: Path, everything: bool = False) -> str:
                     "meta": item.issue.meta,
                     "size": item.verdict.size,
                     "warnings": len(item.verdict.warnings),
+                    "date": words.long_date(item.issue.meta.date),
                 }
             )
         for place, rendered in enumerate(build.entries):
@@ -203,15 +223,17 @@ def index_page(snapshot: Snapshot, root: Path, everything: bool = False) -> str:
                     slug=entry.slug,
                     title=entry.meta.title,
                     kind=entry.meta.kind,
-                    published=long_date(entry.meta.published),
+                    published=words.long_date(entry.meta.published),
                     draft=entry.meta.draft,
                     issues=sorted(gathered.get(entry.slug, [])),
+                    lang=entry.meta.language or lang,
                 )
             )
         feeds = sorted(path for path in snapshot.outputs if path.startswith("feeds/"))
     return _render(
         "index.html.j2",
         title=title,
+        lang=lang,
         root=root,
         snapshot=snapshot,
         issues=issues,
@@ -244,9 +266,17 @@ def issue_page(
     settings = snapshot.build.workspace.settings
     key = rendered.issue.key
     limits = settings.newsletter
+    words, lang = _words(snapshot)
+    meta = rendered.issue.meta
     return _render(
         "issue.html.j2",
         title=settings.publication.title,
+        lang=lang,
+        # As the email writes them: 'N° 3 : …', '15 novembre 2024', and the inbox's '15 nov.'.
+        heading=words.gettext("No. %(number)s: %(subject)s")
+        % {"number": meta.number, "subject": meta.subject},
+        date=words.long_date(meta.date),
+        inbox_date=inbox_date(meta.date, lang),
         item=rendered,
         meta=rendered.issue.meta,
         key=key,
