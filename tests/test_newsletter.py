@@ -187,6 +187,8 @@ def test_text_part_reads_on_its_own(built: Path, key: str) -> None:
     html = (built / "site/issues" / key / "email.html").read_text(encoding="utf-8")
     message = _front(built, key)
     assert message["subject"] in text
+    # The masthead is the publication's name as it spells it: in capitals, 'DoPe' was lost.
+    assert text.startswith("DoPe Press: No. "), text[:40]
     assert f"View in your browser: {message['url']}" in " ".join(text.split())
     assert not re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I), "no HTML entities"
     assert not re.search(r"<(?!https?://)/?[a-z][^>]*>", text, re.I), "no markup"

@@ -862,7 +862,7 @@ def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     assert 'Preheader: “<bdi lang="en">Ghosts and strangers this week.</bdi>”' in issue
     for part in ("Ghosts and strangers this week.", "of Gmail", "every image has alt text"):
         assert part in issue, part
-    assert "DOPE PRESS" in issue  # the plain-text part
+    assert "DoPe Press: No. 1" in issue  # the plain-text part
 
 
 @pytest.mark.parametrize(

@@ -321,7 +321,7 @@ def test_a_french_publication_reads_french(french: Path) -> None:
     for text in (page, web, email, txt):
         assert f"«{NBSP}Ne regrettez pas, souvenez-vous.{NBSP}»" in text
     assert f"N°{NBSP}1" in email and f"Lettre n°{NBSP}1" in web
-    assert f"DOPE PRESS{NBSP}: N°{NBSP}1, 23 février 2024" in txt
+    assert f"DoPe Press{NBSP}: N°{NBSP}1, 23 février 2024" in txt
     assert f"N°{NBSP}1{NBSP}: Sciamma et Demy" in texts["home"]
     assert f"N°{NBSP}1{NBSP}: Sciamma et Demy" in texts["issues.xml"]
     assert f"DoPe Press{NBSP}: la lettre d’information" in texts["issues.xml"]
