@@ -1773,6 +1773,19 @@ def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) 
     assert meta.run and meta.streaming and meta.pull_quote and entry.images[0].width == 1200
 
 
+def test_the_scaffold_s_venue_abroad_is_abroad_for_a_canadian_publication(
+    workspace: Path, run_cli
+) -> None:
+    # Its example 'country: Canada', "a venue abroad", was a Toronto publication's own.
+    config = workspace / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("America/Los_Angeles", "America/Toronto"), encoding="utf-8")
+    run_cli("new", "entry", "Abroad", "--root", workspace)
+    scaffold = (workspace / "entries/abroad.md").read_text(encoding="utf-8")
+    assert "\n#     # country: Mexico  # a venue abroad" in scaffold
+    assert "Canada" not in scaffold
+
+
 def _key_paths(node: object, prefix: str = "") -> set[str]:
     """Every mapping key under ``node``, as dotted paths through mappings and lists."""
     if isinstance(node, list):

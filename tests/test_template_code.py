@@ -78,6 +78,7 @@ def _scaffold(env: Any) -> str:
         offset="-08:00",
         regions=True,
         piece_language="French",
+        home="US",
     )
 
 

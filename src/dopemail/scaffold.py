@@ -179,6 +179,7 @@ def new_entry(
         # written for a Paris publication).
         offset=datetime(2024, 3, 8, 19, 30, tzinfo=settings.publication.zone).isoformat()[-6:],
         regions=home_country(settings.publication.zone.key) in REGION_COUNTRIES,
+        home=home_country(settings.publication.zone.key),
         # An example other than the publication's own: the field is for a piece that is not.
         piece_language="English" if primary(settings.publication.language) != "en" else "French",
     )
