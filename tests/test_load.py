@@ -3736,6 +3736,29 @@ def test_a_source_work_s_title_is_marked_with_its_language(
     )
 
 
+def test_a_source_work_said_in_two_languages_is_told_which_its_title_is_read_in(
+    write_files,
+) -> None:
+    # 'language: French, English' marked the title French without a word: a film speaks
+    # several languages, a title is written in one.
+    text = variant(
+        "  year: 2024\n",
+        "  year: 2024\n  based_on:\n    title: Mon crime\n    author: Georges Berr\n"
+        "    kind: play\n    language: French, English\n",
+    )
+    root = write_files({"entries/zz.md": text})
+    workspace = load_workspace(root)
+    notes = [(e.line, e.message, e.hint) for e in entry_notes(workspace) if "zz" in e.path]
+    assert notes == [
+        (
+            text[: text.index("language: French, English")].count("\n") + 1,
+            "the work A Film is based on is said to be in 'French, English': its title "
+            "'Mon crime' is read as written in the first, French",
+            "write the one language its title is in (language: French)",
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("change", "told"),
     [

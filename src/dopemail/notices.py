@@ -32,7 +32,13 @@ from .countries import (
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, char_named, invisible_said, visible
 from .frontmatter import Document
-from .languages import NO_DIALOGUE, closest_language, first_language, language_code
+from .languages import (
+    NO_DIALOGUE,
+    closest_language,
+    first_language,
+    language_code,
+    sole_language,
+)
 from .markdown import uncommented
 from .models import CANCELLED, Entry, Film, LoadedEntry, Screening, Workspace
 from .moments import WholeDay, offset_text
@@ -380,6 +386,23 @@ def notes(
                     f"one dopemail knows{meant}{marked}",
                     line_of(doc.meta, (*where, "based_on", "language")),
                     "write its name in English (Swedish, Wolof) or its ISO 639 code (sv, wo)",
+                )
+            )
+        elif (
+            based is not None
+            and based.title
+            and based.lang
+            and not sole_language(based.language or "")
+        ):
+            # A film speaks several languages; a title is read in one: 'English, French' had
+            # it read in English without a word.
+            first = first_language(based.language or "")
+            found.append(
+                (
+                    f"the work {film.title} is based on is said to be in '{based.language}': its "
+                    f"title '{based.title}' is read as written in the first, {first}",
+                    line_of(doc.meta, (*where, "based_on", "language")),
+                    f"write the one language its title is in (language: {first})",
                 )
             )
     for k, event in enumerate(meta.events):
