@@ -11,7 +11,7 @@ import jinja2
 
 from . import markdown
 from .models import LoadedEntry, lazy_field, whole
-from .templates import keep_signs_html, keep_signs_text, render
+from .templates import keep_signs_html, keep_signs_text, marks_escaped, render, unmarked
 
 Note = tuple[str, int | None, str | None]  # (message, line, hint)
 
@@ -31,6 +31,9 @@ class RenderedEntry:
     # (markdown.links_written_wrong).
     links: tuple[str, ...] = ()
     written_wrong: tuple[Note, ...] = ()
+    # The summary as written, its italics marked ('*All of Us Strangers*, with ...'), for the
+    # ``italics`` filter: the cards and lists show them; ``summary`` is its plain words.
+    summary_marked: str = ""
 
     # As LoadedEntry's: one taken from the cache reads its HTML when first asked for.
     def __getattr__(self, name: str) -> Any:
@@ -82,19 +85,31 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
     body_html = keep_signs_html(written_html)
     content_html = render(env, "entry_content.html.j2", entry=entry, body_html=body_html).strip()
     meta = entry.meta
-    written = keep_signs_text(markdown.one_line(meta.summary or ""))  # "  " is no summary
-    summary = written or markdown.one_line(markdown.shorten(markdown.first_paragraph(body_html)))
+    # The summary written may hold italics ('*All of Us Strangers*'): plain words where
+    # text alone is shown (feeds, descriptions, JSON-LD), in italics in the cards and lists.
+    marked = keep_signs_text(markdown.one_line(meta.summary or ""))  # "  " is no summary
+    summary = unmarked(marked)
+    if not summary:
+        summary = markdown.one_line(markdown.shorten(markdown.first_paragraph(body_html)))
+        marked = marks_escaped(summary)  # its '*' as the text shows it, no mark
     if not summary:
         # A piece of pictures alone, or none yet: what its lead picture is, else its title
         # (an empty summary made an empty <summary/> in Atom, and RSS readers lost the full
         # content: feedgen writes content:encoded only beside a description).
         lead = meta.images[0] if meta.images else None
         about = (lead.caption or lead.alt) if lead is not None else meta.title
-        summary = keep_signs_text(markdown.one_line(markdown.shorten(about)))
+        # A caption may hold italics; an alt text or a title is its words as typed.
+        written = about if lead is not None and lead.caption else marks_escaped(about)
+        marked = keep_signs_text(markdown.one_line(written))
+        summary = markdown.shorten(unmarked(marked))
+        if summary != unmarked(marked):  # cut short, its marks maybe cut: its words alone
+            marked = marks_escaped(summary)
     # Rendered with the entry and cached with it, so a page listing thousands of entries
     # joins strings instead of rendering them all again after each edit.
-    item = render(env, "entry_item.html.j2", entry=entry, summary=summary).strip()
+    item = render(
+        env, "entry_item.html.j2", entry=entry, summary=summary, summary_marked=marked
+    ).strip()
     links = tuple(host_links(body_html, host_of(entry.url)))
     wrong = markdown.links_written_wrong(entry.path, entry.body, entry.body_line, written_html)
     told = tuple((e.message, e.line, e.hint) for e in wrong)
-    return RenderedEntry(entry, body_html, content_html, summary, item, links, told)
+    return RenderedEntry(entry, body_html, content_html, summary, item, links, told, marked)

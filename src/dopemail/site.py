@@ -25,7 +25,7 @@ from .layout import ARCHIVE_DIR, ISSUES_DIR
 from .models import CALLED_OFF, CANCELLED, Event, Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
-from .templates import event_heading, is_novel, render, to_come
+from .templates import event_heading, is_novel, render, to_come, unmarked
 from .wording import Wording, wording_for
 
 SITE_DIR = "site"
@@ -80,7 +80,7 @@ def _event(
     # out, as an undated one is.
     if not (event.address or (stream and not event.venue)):
         return None
-    heading = event_heading(event, words)
+    heading = unmarked(event_heading(event, words))  # its italics' words
     # 'Conversation' alone says nothing of what it is about; 'The Salt Orchard, opening-night
     # Q&A' already does. (The heading and title as the web version of an issue names them.)
     named = subject.casefold() in heading.casefold()

@@ -176,7 +176,7 @@ def showings(
         if off:
             when = f"<s>{when}</s>"
         if note:
-            when += f" ({escape(note)})"
+            when += f" ({italics_html(note)})"
         shown.append(str(with_status(markupsafe.Markup(when), None if whole else status, words)))
     more = any(t.status or t.url or t.note for t in screening.times)
     joiner = "<br>" if more else str(escape(words.gettext("; ")))
@@ -193,7 +193,7 @@ def showing_text(
     (its tickets are on a line of their own); its own status not said when its
     ``screening``'s is cancelled or postponed (said at the venue)."""
     note = showtime.note
-    shown = words.show_time(showtime.at, beside) + (f" ({note})" if note else "")
+    shown = words.show_time(showtime.at, beside) + (f" ({italics_text(note)})" if note else "")
     whole = screening is not None and called_off(screening.status)
     return str(with_status(shown, None if whole else showtime.status, words))
 
@@ -564,8 +564,11 @@ def with_credit(caption: str | None, credit: str, lang: str | None = None) -> ma
     ('The last scene. Photograph by ...': it read '... scene., photograph by'); without a
     caption, the credit begins the line. ``lang``: the caption's language (the entry's),
     when not the page's."""
-    written = str(caption or "").rstrip()
-    ends = written.rstrip("”’\"')»」』").endswith(_SENTENCE_END)  # judged before escaping
+    # A caption may come in HTML already, its italics shown (the ``italics`` filter).
+    html = isinstance(caption, markupsafe.Markup)
+    written = caption.rstrip() if html else str(caption or "").rstrip()
+    said = written.striptags() if html else written
+    ends = said.rstrip("”’\"')»」』").endswith(_SENTENCE_END)  # judged before escaping
     # Escaped as the parts are: a credit line may be markup already (a translated line).
     shown, credit = in_language(written, lang), markupsafe.escape(credit or "")
     if not shown:
@@ -913,6 +916,150 @@ def _italics(text: Any) -> str:
         return text
     at = text.index(core)
     return f"{text[:at]}_{core}_{text[at + len(core) :]}"
+
+
+# Italics in a field of plain text (a caption, a gallery's title, a note, the rights...):
+# '*words*' or '_words_', where Markdown's emphasis is, by CommonMark's rules (a mark opens
+# before a word and closes after one; '_' never inside a word: snake_case), a mark of its
+# own (a run of two or more, '**', is kept as typed: nothing else of Markdown is read). A
+# lone '*' ('5 * 3', a rating '4*'), one between digits ('5*3*2'), one never closed, '\*'
+# or '\_' (the mark itself) and a web address are text as typed. What the house style sets
+# in italics there: a film's or a book's title ('Andrew Haigh, *All of Us Strangers* (2023)').
+_MARKS = "*_"
+# A web address: its '_' and '*' are its own (its end as linkify finds it: not a sign after).
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]*_'\"”’»]")
+
+
+class _Mark(str):
+    """A mark that may open or close italics (see :func:`italics_spans`)."""
+
+    opens: bool
+    closes: bool
+
+
+def _flanking(before: str, after: str) -> tuple[bool, bool]:
+    # CommonMark's left- and right-flanking: before a word (not before a space, nor before a
+    # sign unless after a space or a sign), and after one.
+    def space(c: str) -> bool:
+        return c.isspace()
+
+    def sign(c: str) -> bool:
+        return unicodedata.category(c)[0] in "PS"
+
+    left = not space(after) and (not sign(after) or space(before) or sign(before))
+    right = not space(before) and (not sign(before) or space(after) or sign(after))
+    return left, right
+
+
+def italics_spans(text: Any) -> list[tuple[str, bool]]:
+    """A field of plain text as its runs of words, each with whether it is in italics
+    (written between '*' or '_', see :data:`_MARKS`), the marks taken out and '\\*', '\\_'
+    the marks themselves: '*All of Us Strangers* U.S. poster' is [('All of Us Strangers',
+    True), (' U.S. poster', False)]."""
+    text = "" if text is None else str(text)
+    if "*" not in text and "_" not in text:
+        return [(text, False)] if text else []
+    pieces: list[str] = []
+    at, end = 0, len(text)
+    while at < end:
+        c = text[at]
+        if c == "\\" and text[at + 1 : at + 2] in ("*", "_"):
+            pieces.append(text[at + 1])
+            at += 2
+            continue
+        if c in "hw" and (at == 0 or not text[at - 1].isalnum()):
+            address = _ADDRESS.match(text, at)
+            if address:
+                pieces.append(address.group())
+                at = address.end()
+                continue
+        if c not in _MARKS:
+            pieces.append(c)
+            at += 1
+            continue
+        run = at
+        while run < end and text[run] == c:
+            run += 1
+        if run - at > 1:  # '**', '__init__': as typed
+            pieces.append(text[at:run])
+            at = run
+            continue
+        left, right = _flanking(text[at - 1] if at else " ", text[at + 1] if run < end else " ")
+        mark = _Mark(c)
+        if c == "*" and text[at - 1 : at].isdigit() and text[run : run + 1].isdigit():
+            mark.opens = mark.closes = False  # a product, '5*3*2': not Markdown's '5<em>3</em>2'
+        elif c == "*":
+            mark.opens, mark.closes = left, right
+        else:  # '_' within a word is the word's: snake_case, a file_name
+            before, after = text[at - 1] if at else " ", text[run] if run < end else " "
+            mark.opens = left and (not right or unicodedata.category(before)[0] in "PS")
+            mark.closes = right and (not left or unicodedata.category(after)[0] in "PS")
+        pieces.append(mark)
+        at = run
+    # Paired as CommonMark pairs them: a closing mark with the nearest open one of its kind
+    # (those opened between are text); an italics within another is one italics.
+    opened: list[int] = []
+    italic = [False] * len(pieces)
+    hidden: set[int] = set()
+    for i, piece in enumerate(pieces):
+        if not isinstance(piece, _Mark):
+            continue
+        if piece.closes:
+            pair = next((k for k in reversed(range(len(opened))) if pieces[opened[k]] == piece), -1)
+            if pair >= 0:
+                start = opened[pair]
+                del opened[pair:]
+                hidden.update((start, i))
+                italic[start + 1 : i] = [True] * (i - start - 1)
+                continue
+        if piece.opens:
+            opened.append(i)
+    spans: list[tuple[str, bool]] = []
+    for i, piece in enumerate(pieces):
+        if i in hidden:
+            continue
+        if spans and spans[-1][1] == italic[i]:
+            spans[-1] = (spans[-1][0] + piece, italic[i])
+        else:
+            spans.append((str(piece), italic[i]))
+    return spans
+
+
+def unmarked(text: Any) -> str:
+    """The ``unmarked`` filter: a field that may hold italics (see :func:`italics_spans`)
+    as plain words, without their marks, where no italics can be shown: an alt text, an
+    aria-label, a <title>, a description, a feed's summary, JSON-LD."""
+    return "".join(words for words, _ in italics_spans(text))
+
+
+def marks_escaped(text: str) -> str:
+    """Plain ``text`` written so that :func:`italics_spans` reads it as it is: each '*' and
+    '_' as '\\*', '\\_' (a summary made from the text, whose own italics are gone)."""
+    return text.replace("*", "\\*").replace("_", "\\_")
+
+
+def italics_html(text: Any) -> markupsafe.Markup:
+    """A field that may hold italics (see :func:`italics_spans`) as HTML: its words escaped
+    (the editor's text, never HTML), those in italics in <i>."""
+    escape = markupsafe.escape
+    return markupsafe.Markup("").join(
+        markupsafe.Markup("<i>%s</i>") % words if slanted else escape(words)
+        for words, slanted in italics_spans(text)
+    )
+
+
+def italics_text(text: Any) -> str:
+    """A field that may hold italics (see :func:`italics_spans`) as the text part writes
+    them, between underscores, as it writes the body's ('_so_', see markdown.to_text)."""
+    return "".join(_italics(words) if slanted else words for words, slanted in italics_spans(text))
+
+
+@jinja2.pass_eval_context
+def italics(eval_ctx: Any, text: Any) -> Any:
+    """The ``italics`` filter: a field of plain text that may hold italics ('*All of Us
+    Strangers* U.S. poster', see :func:`italics_spans`) as shown: in HTML, <i> (see
+    :func:`italics_html`); in a template of plain text (the email's text part), '_so_'."""
+    return italics_html(text) if eval_ctx.autoescape else italics_text(text)
 
 
 def run_line(run: Any, words: Wording = ENGLISH) -> str:
@@ -1625,6 +1772,8 @@ OWN_FILTERS = {
     "with_credit": with_credit,
     "isolated": isolated,
     "with_piece": with_piece,
+    "italics": italics,
+    "unmarked": unmarked,
 }
 
 #: The filters that write words or dates: bound to the publication's language.
