@@ -585,8 +585,9 @@ class PullQuote(Model):
     )
     attribution: str | None = Field(
         None,
-        description="Who says it, e.g. 'Andrew Haigh, through one of his characters'; a dash "
-        "before it is dropped (the page adds its own).",
+        description="Who says it, e.g. 'Andrew Haigh, through one of his characters in *All of "
+        "Us Strangers*' (*words* or _words_ in italics); a dash before it is dropped (the page "
+        "adds its own).",
     )
     lang: Annotated[str | None, BeforeValidator(tag_case)] = Field(
         None,
@@ -718,8 +719,9 @@ class Run(Model):
 
     note: str | None = Field(
         None,
-        description="How the run reads in print, e.g. 'Played in cinemas in January…'; "
-        "printed instead of the dates (say them in it if readers should see them).",
+        description="How the run reads in print, e.g. 'Played in cinemas in January…' "
+        "(*words* in italics); printed instead of the dates (say them in it if readers should "
+        "see them).",
     )
     starts: Day | None = Field(
         None, description="First day of the run (printed when there is no note)."
@@ -794,7 +796,9 @@ class Showtime(Model):
         "its time.",
     )
     url: Url | None = Field(None, description="Tickets for this showing.")
-    note: str | None = Field(None, description="e.g. 'Q&A after the film', 'in 35mm'.")
+    note: str | None = Field(
+        None, description="e.g. 'Q&A after the film', 'before *Weekend*' (*words* in italics)."
+    )
 
     @property
     def cancelled(self) -> bool:
@@ -897,7 +901,9 @@ class Screening(Model):
         description="'sold out', 'cancelled' (or 'canceled') or 'postponed': every showing here.",
     )
     url: Url | None = Field(None, description="The venue's page for this film (tickets).")
-    note: str | None = Field(None, description="e.g. '35mm print', 'Q&A after the 7pm show'.")
+    note: str | None = Field(
+        None, description="e.g. '35mm print', 'with *Weekend*' (*words* in italics)."
+    )
 
     #: The publication's own country (its time zone's: see load), whose order an address
     #: without a country is written in.
@@ -949,8 +955,8 @@ class Event(Model):
 
     title: Text | None = Field(
         None,
-        description="Its heading, e.g. 'Opening-night Q&A'; without one, its kind heads it "
-        "('Conversation', 'Q&A', ...).",
+        description="Its heading, e.g. 'Opening-night Q&A', 'A talk on *Weekend*' (*words* in "
+        "italics); without one, its kind heads it ('Conversation', 'Q&A', ...).",
     )
     kind: Annotated[
         Literal["conversation", "q&a", "talk", "screening", "masterclass", "other"],
@@ -1014,7 +1020,11 @@ class Image(Model):
         description="A file under media/ (e.g. media/strangers/01.jpg) or a full https:// URL."
     )
     alt: Text = Field(description="What the image shows, for readers who cannot see it.")
-    caption: str | None = Field(None, description="The caption printed under the image.")
+    caption: str | None = Field(
+        None,
+        description="The caption printed under the image, e.g. '*All of Us Strangers* U.S. "
+        "poster' (*words* or _words_ in italics).",
+    )
     credit: str | None = Field(
         None,
         description="Photographer, e.g. 'Chris Harris', or a credit line of its own, "
@@ -1113,7 +1123,9 @@ class Entry(Model):
     updated: Moment | None = Field(None, description="When it was last changed substantially.")
     author: Text | None = Field(None, description="Who wrote it; defaults to the publication's.")
     summary: str | None = Field(
-        None, description="One or two sentences for feeds and cards; defaults to the opening."
+        None,
+        description="One or two sentences for feeds and cards, *words* in italics (the words "
+        "alone where only text is shown); defaults to the opening.",
     )
     tags: list[Text] = Field(default_factory=list, description="Topics, e.g. 'LGBTQ+', 'drama'.")
     language: Annotated[str, AfterValidator(_entry_language)] | None = Field(
@@ -1132,10 +1144,15 @@ class Entry(Model):
     streaming: list[Streaming] = Field(default_factory=list, description="Where it streams.")
     events: list[Event] = Field(default_factory=list, description="Conversations, Q&As, talks.")
     gallery_title: str | None = Field(
-        None, description="Heading of the gallery, e.g. 'Andrew Haigh, All of Us Strangers (2023)'."
+        None,
+        description="Heading of the gallery, e.g. 'Andrew Haigh, *All of Us Strangers* (2023)' "
+        "(*words* or _words_ in italics).",
     )
     images: list[Image] = Field(default_factory=list, description="Gallery; the first leads.")
-    rights: str | None = Field(None, description="e.g. 'Images courtesy and © Searchlight…'.")
+    rights: str | None = Field(
+        None,
+        description="e.g. 'Images courtesy and © Searchlight…' (*words* or _words_ in italics).",
+    )
 
     @model_validator(mode="before")
     @classmethod
