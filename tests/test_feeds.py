@@ -36,7 +36,7 @@ SEED_PARTS = [
     "1332 2nd Street, Santa Monica",
     "Andrew Haigh, Andrew Scott, Paul Mescal, Claire Foy, and Jamie Bell in conversation with "
     "Dave Karger",
-    "Andrew Haigh, All of Us Strangers (2023)",
+    "Andrew Haigh, <i>All of Us Strangers</i> (2023)",
     "Andrew Scott (behind hand) and Paul Mescal",
     "Scott, photograph by Chris Harris",
     "Jamie Bell, photograph by Chris Harris",

@@ -1994,7 +1994,7 @@ def test_email_gallery_shows_a_few_photos_and_links_to_all(workspace: Path, show
     # The text part as the HTML part: the lead under the headline, then the gallery (it once
     # listed the lead among the gallery's photos and counted it out of "All 8 photos").
     assert (f"All 8 photos: {link}" in text) == (shown < 8)
-    gallery_part = text.split("ANDREW HAIGH, ALL OF US STRANGERS (2023)", 1)[1]
+    gallery_part = text.split("ANDREW HAIGH, _ALL OF US STRANGERS_ (2023)", 1)[1]
     assert gallery_part.count(gallery) == shown
     assert text.count("media/all-of-us-strangers/01.jpg") == 1  # the lead, once
     assert text.count(gallery) == 1 + shown
