@@ -1535,6 +1535,21 @@ def test_mjml_checker_skips_html_and_comments_but_not_mjml_around_them() -> None
     ]
 
 
+def test_a_tag_out_of_place_is_told_whatever_was_left_open_before_it() -> None:
+    # Tags found left open were remembered by id(): once freed, their ids went to tags
+    # made after, and a column in a wrapper (closed as it should be) was not told, or told,
+    # as memory happened to be laid out.
+    import gc
+
+    left = "<mj-section><mj-column><mj-text>x</mj-text></mj-section>\n" * 30
+    misplaced = "<mj-wrapper><mj-column><mj-text>y</mj-text></mj-column></mj-wrapper>\n"
+    source = f"<mjml><mj-body>\n{left}{misplaced * 30}</mj-body></mjml>"
+    for _ in range(5):
+        gc.collect()
+        told = [p.line for p in check_mjml(source) if "cannot be inside <mj-wrapper>" in p.message]
+        assert told == list(range(32, 62)), told
+
+
 def test_a_misspelt_mjml_tag_is_told_alone_not_the_html_inside_it() -> None:
     # '<mj-txt>' for '<mj-text>': its <p>, <em> and <a> were each told "is HTML: put it
     # inside <mj-text>", before the one mistake; HTML out of place is told once, not its

@@ -499,6 +499,10 @@ def test_columns_of_the_editor_s_own_may_repeat(tmp_path) -> None:
     path = tmp_path / "subscribers.csv"
     path.write_text("email,name,status,notes,notes,,\nada@example.com,Ada,subscribed,a,b,,\n")
     assert [r.email for r in read_subscribers(path)] == ["ada@example.com"]
+    # Nor these, which the header names but a send never reads: an export with two 'tags'
+    # columns was refused.
+    path.write_text("email,name,status,tags,tags\nada@example.com,Ada,subscribed,a,b\n")
+    assert [r.email for r in read_subscribers(path)] == ["ada@example.com"]
 
 
 def test_a_cell_too_long_to_read_names_its_column_and_the_likely_cause(tmp_path) -> None:

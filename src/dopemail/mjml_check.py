@@ -366,7 +366,9 @@ def check_mjml(source: str) -> list[MjmlProblem]:
     # is found left open, the first is no mistake of its own (the next card's <mj-section>
     # inside a card's left open, told at every card after it and at the template around).
     inside: list[tuple[MjmlProblem, tuple[str, int]]] = []
-    left_open: set[int] = set()  # the open tags (by id) found never closed
+    # The open tags found never closed, by id, kept alive: a freed tuple's id is given to
+    # the next one made, and a tag closed as it should was taken for one left open.
+    left_open: dict[int, tuple[str, int]] = {}
     pos, line, counted = 0, 1, 0
     # End tags are found with str.find, much faster than a re.I search. A few characters
     # ('İ') lower to two: then positions would shift, and those are kept as they are.
@@ -387,7 +389,7 @@ def check_mjml(source: str) -> list[MjmlProblem]:
                     if left[0] in ATTRIBUTES:  # told at its own line
                         message = f"<{left[0]}> is not closed: end it with </{left[0]}>"
                         problems.append(MjmlProblem(left[1], message))
-                        left_open.add(id(left))
+                        left_open[id(left)] = left
             elif tag in ATTRIBUTES:
                 # Opened misspelt ('<mj-buton>...</mj-button>'): that tag is told, at its line;
                 # "remove it" of this end tag would be the wrong fix.

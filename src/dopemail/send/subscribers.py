@@ -40,6 +40,8 @@ MAILABLE = frozenset({"subscribed", "active"})
 #: ("unsubscribed on a later line").
 LATER_LINE = "on a later line"
 COLUMNS = ("email", "name", "status", "subscribed_at", "tags")
+#: The columns a send reads: one named twice is refused (two 'tags' columns are not).
+READ = ("email", "name", "status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +266,8 @@ def _refuse_repeated_columns(path: Path, header: list[str]) -> None:
     seen: dict[str, int] = {}
     for number, cell in enumerate(header, 1):
         name = cell.strip().lower()
-        if name not in COLUMNS:
-            continue  # the editor's own columns, which dopemail never reads
+        if name not in READ:
+            continue  # the editor's own columns, and those dopemail lists but never reads
         if name in seen:
             raise SendError(
                 f"the header names '{name}' twice (columns {seen[name]} and {number})",
