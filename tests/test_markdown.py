@@ -907,3 +907,30 @@ def test_a_raw_table_or_block_marks_italics_and_bold_as_markdown_does() -> None:
     markdown = "*[see](https://e.example/f)*, *a ![P](https://e.example/p.jpg)*, *x \\<b\\>*.\n"
     shown = "_see_ <https://e.example/f>, _a [P]_ <https://e.example/p.jpg>, _x <b>_."
     assert to_text(block, BASE, width=200) == to_text(markdown, BASE, width=200) == shown
+
+
+def test_italics_within_italics_in_raw_html_are_marked_once_at_any_depth() -> None:
+    # Read innermost first, a raw block's italics within italics were marked twice
+    # ('_Watch _Cléo from 5 to 7_ tonight_', where Markdown writes them once), and past four
+    # levels not at all ('a_b_c_d_e____').
+    cases = {
+        "<div><em>Watch <i>Cléo from 5 to 7</i> tonight</em></div>\n": (
+            "_Watch Cléo from 5 to 7 tonight_"
+        ),
+        "<div><b>Bold <strong>strong</strong> bold</b></div>\n": "*Bold strong bold*",
+        "<div><em><em>x</em></em></div>\n": "_x_",
+        "<div>a<i>b<i>c<i>d<i>e</i></i></i></i></div>\n": "a_bcde_",
+        # One of each kind, marked once each; a <q> within them still quoted.
+        "<div><i>a <b>b <i>c <q>d</q></i></b></i></div>\n": "_a *b c “d”*_",
+    }
+    for raw, text in cases.items():
+        assert to_text(raw, BASE) == text, raw
+    # As the Markdown path marks them, in a raw table's cells too.
+    assert to_text("*Watch *Cléo from 5 to 7* tonight*\n", BASE) == (
+        "_Watch Cléo from 5 to 7 tonight_"
+    )
+    cell = "<table><tr><th>Film</th></tr><tr><td><i>see <em>Cléo</em></i></td></tr></table>\n"
+    assert to_text(cell, BASE) == "Film\n----------\n_see Cléo_"
+    # Deep, still marked once and in one pass.
+    deep = "<div>" + "<i>a " * 200 + "x" + " b</i>" * 200 + "</div>\n"
+    assert to_text(deep, BASE, width=10_000) == "_" + "a " * 200 + "x" + " b" * 200 + "_"

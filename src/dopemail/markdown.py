@@ -228,9 +228,8 @@ def _table_rows(table: str, quotes: tuple[str, str]) -> tuple[list[str], list[li
     return _flowing(inner, quotes), [cells + [""] * (most - len(cells)) for cells in written]
 
 
-# A pair of italic, bold or quotation tags in sanitised HTML (the innermost of a kind first:
-# what it holds has none of its own).
-_MARKED_PAIR = re.compile(r"<(em|i|strong|b|q)\b[^>]*>((?:(?!<\1\b).)*?)</\1>", re.S)
+# An italic, bold or quotation tag in sanitised HTML, opening or closing ('<b' is no <br>).
+_MARKED_TAG = re.compile(r"<(/?)(em|i|strong|b|q)\b[^>]*>")
 _MARKS = {"em": "_", "i": "_", "strong": "*", "b": "*"}
 # The <URL> that ends a link's or a picture's words once written out (_link_text,
 # _picture_text), escaped as the sanitised HTML around it: an absolute address, with its
@@ -242,22 +241,42 @@ def _marked_html(safe: str, quotes: tuple[str, str]) -> str:
     """Sanitised ``safe`` with its italics ``_words_``, its bold ``*words*`` and its <q>
     between ``quotes``, as the text part writes them (see :func:`_marks_around`); a link's
     <URL> ending the words after the closing mark, as :func:`_inline_text` writes it."""
-
-    def marked(found: re.Match[str]) -> str:
-        name, inner = found.group(1), found.group(2)
+    # Read in one pass with the tags open, as _inline_text reads a paragraph: italics within
+    # italics (or bold within bold) are marked once, by the outer pair ('_Watch Cléo from 5
+    # to 7 tonight_', as Markdown's; innermost first, they were marked twice,
+    # '_Watch _Cléo from 5 to 7_ tonight_'), at any depth (four at most were).
+    out: list[str] = []
+    opened: list[tuple[str, int]] = []  # the tags open, outermost first: name, where it began
+    marking = {"_": 0, "*": 0}  # of each mark, the tags open
+    at = 0
+    for tag in _MARKED_TAG.finditer(safe):
+        out.append(safe[at : tag.start()])
+        at = tag.end()
+        closing, name = tag.group(1), tag.group(2)
+        if not closing:
+            opened.append((name, len(out)))
+            out.append("")  # where a quotation's opening mark goes
+            if name in _MARKS:
+                marking[_MARKS[name]] += 1
+            continue
+        if not opened or opened[-1][0] != name:  # (the sanitiser closes what it opens)
+            continue
+        start = opened.pop()[1]
         if name == "q":
-            return quotes[0] + inner + quotes[1]
+            out[start] = quotes[0]
+            out.append(quotes[1])
+            continue
+        mark = _MARKS[name]
+        marking[mark] -= 1
+        if marking[mark]:
+            continue  # within words marked so already: one pair of marks, the outer one
+        inner = "".join(out[start:])
         address = _ADDRESS_AT_END.search(inner)
         words, tail = (inner[: address.start()], address[0]) if address else (inner, "")
-        if not _TAG.sub("", words).strip():
-            return inner
-        return _marks_around(words, _MARKS[name]) + tail
-
-    for _ in range(4):  # nested: the innermost pair each time
-        safe, made = _MARKED_PAIR.subn(marked, safe)
-        if not made:
-            break
-    return safe
+        if _TAG.sub("", words).strip():
+            out[start:] = [_marks_around(words, mark) + tail]
+    out.append(safe[at:])
+    return "".join(out)
 
 
 def _marks_around(words: str, mark: str) -> str:
