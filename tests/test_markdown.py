@@ -912,14 +912,14 @@ def test_a_raw_table_or_block_marks_italics_and_bold_as_markdown_does() -> None:
 def test_italics_within_italics_in_raw_html_are_marked_once_at_any_depth() -> None:
     # Read innermost first, a raw block's italics within italics were marked twice
     # ('_Watch _Cléo from 5 to 7_ tonight_', where Markdown writes them once), and past four
-    # levels not at all ('a_b_c_d_e____').
+    # levels not at all ('a _b _c _d _e____').
     cases = {
         "<div><em>Watch <i>Cléo from 5 to 7</i> tonight</em></div>\n": (
             "_Watch Cléo from 5 to 7 tonight_"
         ),
         "<div><b>Bold <strong>strong</strong> bold</b></div>\n": "*Bold strong bold*",
         "<div><em><em>x</em></em></div>\n": "_x_",
-        "<div>a<i>b<i>c<i>d<i>e</i></i></i></i></div>\n": "a_bcde_",
+        "<div>a <i>b <i>c <i>d <i>e</i></i></i></i></div>\n": "a _b c d e_",
         # One of each kind, marked once each; a <q> within them still quoted.
         "<div><i>a <b>b <i>c <q>d</q></i></b></i></div>\n": "_a *b c “d”*_",
     }
@@ -957,3 +957,19 @@ def test_italics_and_bold_nested_deep_take_no_longer_than_as_many_side_by_side()
     side_by_side = "*a* **b** " * n + "x" + " *c* **d**" * n
     seconds = took(nested), took(side_by_side)
     assert seconds[0] < 2 * seconds[1], seconds
+
+
+def test_italics_or_bold_inside_a_word_are_not_marked_in_the_text_part() -> None:
+    # 'foo_bar_baz' and 'word_s_' read as a program's identifiers, where the page shows
+    # 'foo<em>bar</em>baz': a letter or digit against a mark leaves the marks out, raw tags'
+    # too and a raw block's. Words that begin or end with a space, a sign beside the mark,
+    # and a language written without spaces keep them.
+    text = (
+        "foo*bar*baz, word*s*, *pre*fix, 2**0**1, <i>a</i>b, *ok*, **ok**'s, *ok* <b>spaced"
+        " </b>then, foo***x***bar, 東京物語*東京*です, ภาษา*ไทย*ดี.\n\n"
+        "<div>foo<i>bar</i>baz, x<b><i>y</i></b>, (<i>ok</i>)</div>\n"
+    )
+    assert to_text(text, BASE, width=200) == (
+        "foobarbaz, words, prefix, 201, ab, _ok_, *ok*'s, _ok_ *spaced* then, fooxbar,"
+        " 東京物語_東京_です, ภาษา_ไทย_ดี.\n\nfoobarbaz, xy, (_ok_)"
+    )

@@ -8,6 +8,7 @@ page, because the same HTML goes into feeds and emails where relative URLs break
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import lru_cache
@@ -273,10 +274,51 @@ def _marked_html(safe: str, quotes: tuple[str, str]) -> str:
         inner = "".join(out[start:])
         address = _ADDRESS_AT_END.search(inner)
         words, tail = (inner[: address.start()], address[0]) if address else (inner, "")
-        if _TAG.sub("", words).strip():
+        shown = _TAG.sub("", words)
+        # The character after the closing tag, past other italic and bold tags (a tag or an
+        # entity is no letter).
+        after = _MARKED_TAGS.match(safe, at)
+        if shown.strip() and not _within_word(
+            shown, _TAG.sub("", _last_written(out, start))[-1:], safe[after.end() : after.end() + 1]
+        ):
             out[start:] = [_marks_around(words, mark) + tail]
     out.append(safe[at:])
     return "".join(out)
+
+
+# Italic and bold tags side by side, or none.
+_MARKED_TAGS = re.compile(r"(?:</?(?:em|i|strong|b)\b[^>]*>)*")
+
+
+def _last_written(pieces: list[str], end: int) -> str:
+    """The last of ``pieces`` before ``end`` with anything in it."""
+    for at in range(end - 1, -1, -1):
+        if pieces[at]:
+            return pieces[at]
+    return ""
+
+
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+
+
+def _within_word(words: str, before: str, after: str) -> bool:
+    """Whether italics or bold around ``words`` would stand inside a word: a letter or a
+    digit right before or after them ('foo*bar*baz', 'word*s*'). Their marks are left out
+    there: 'foo_bar_baz' reads as a program's identifier, not a word in italics. Not in a
+    script written without spaces (Chinese, Japanese, Thai...), whose every italic words
+    stand between letters and are told only by their marks."""
+
+    def letter(char: str) -> bool:
+        return (
+            char.isalnum()
+            and unicodedata.east_asian_width(char) not in "WF"
+            and not _UNSPACED.match(char)
+        )
+
+    return (letter(before) and not words[:1].isspace()) or (
+        letter(after) and not words[-1:].isspace()
+    )
 
 
 def _marks_around(words: str, mark: str) -> str:
@@ -818,7 +860,8 @@ def _inline_text(
     # at each close for its kind, made a paragraph nested 10,000 deep take seconds.)
     marks: dict[str, list[int]] = {"_": [], "*": []}
 
-    def close_marked(mark: str) -> None:
+    def close_marked(mark: str, index: int) -> None:
+        # index: the closing token's.
         opened = marks[mark]
         if not opened:
             return
@@ -827,7 +870,11 @@ def _inline_text(
             return  # within words marked so already: one pair of marks, the outer one
         tail = [out.pop()] if len(out) > start and isinstance(out[-1], _Address) else []
         words = "".join(out[start:])
-        out[start:] = [_marks_around(words, mark) if words.strip() else words, *tail]
+        if words.strip() and not _within_word(
+            words, _last_written(out, start)[-1:], _shown_after(tokens, index)
+        ):
+            words = _marks_around(words, mark)
+        out[start:] = [words, *tail]
 
     # Links open, each with where its words begin: Markdown's, and raw <a> tags (each closer
     # closes its own kind).
@@ -870,7 +917,7 @@ def _inline_text(
             elif name in _MARK_OF:
                 marks[_MARK_OF[name]].append(len(out))
             elif name[1:] in _MARK_OF:
-                close_marked(_MARK_OF[name[1:]])
+                close_marked(_MARK_OF[name[1:]], index)
             elif name in ("q", "/q"):
                 out.append(quotes[name == "/q"])
             elif name == "img":
@@ -913,7 +960,7 @@ def _inline_text(
         elif token.type in ("em_open", "strong_open"):
             marks[_MARK_OF_TOKEN[token.type]].append(len(out))
         elif token.type in ("em_close", "strong_close"):
-            close_marked(_MARK_OF_TOKEN[token.type])
+            close_marked(_MARK_OF_TOKEN[token.type], index)
         elif token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             # A link the sanitiser takes out (ftp:, tel:, javascript:) is its words alone, as
@@ -951,6 +998,24 @@ def _inline_text(
     # Each run of spaces and tabs one space, as the HTML shows it (the text part kept every
     # space typed, a tab a textwrap's run of them); code's as written, held apart till now.
     return _COLLAPSED.sub(" ", "".join(out)).translate(_SPACES_HELD_BACK)
+
+
+def _shown_after(tokens: list[Token], index: int) -> str:
+    """The first character a paragraph shows after ``tokens[index]``, past italics' and
+    bold's own tokens and tags (which show none); none past anything else."""
+    for later in range(index + 1, len(tokens)):
+        token = tokens[later]
+        if token.type in ("text", "code_inline"):
+            return token.content[:1]
+        if token.type in _MARK_OF_TOKEN:
+            continue
+        if token.type == "html_inline" and _MARK_TAG.match(token.content):
+            continue
+        return ""
+    return ""
+
+
+_MARK_TAG = re.compile(r"</?(?:em|i|strong|b)(?=[\s/>])", re.I)
 
 
 # What HTML collapses in a paragraph's text (not a line break, which is a hard break's here,
