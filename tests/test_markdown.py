@@ -973,3 +973,19 @@ def test_italics_or_bold_inside_a_word_are_not_marked_in_the_text_part() -> None
         "foobarbaz, words, prefix, 201, ab, _ok_, *ok*'s, _ok_ *spaced* then, fooxbar,"
         " 東京物語_東京_です, ภาษา_ไทย_ดี.\n\nfoobarbaz, xy, (_ok_)"
     )
+
+
+def test_a_code_block_s_line_of_spaces_alone_is_a_kept_blank_line() -> None:
+    # Only empty lines were marked as the text's own blank ones: a code sample's line of
+    # spaces alone (an editor's indentation left on it) was squeezed with the template's.
+    from dopemail.markdown import VERBATIM_BLANK
+
+    text = "```\nfirst = 1\n    \n  \t\nsecond = 2\n```\n\n    indented\n   \n    code\n"
+    assert to_text(text, BASE, keep_blank=True) == (
+        f"    first = 1\n    {VERBATIM_BLANK}\n    {VERBATIM_BLANK}\n    second = 2\n\n"
+        f"    indented\n    {VERBATIM_BLANK}\n    code"
+    )
+    # A <pre>'s too.
+    assert to_text("<pre>a\n   \nb</pre>\n", BASE, keep_blank=True) == (
+        f"    a\n    {VERBATIM_BLANK}\n    b"
+    )

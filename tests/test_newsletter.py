@@ -3620,16 +3620,20 @@ def test_a_code_block_s_and_a_pre_s_blank_lines_are_kept_in_the_text_part(
     issue.write_text(
         issue.read_text("utf-8")
         + "\n```\nfirst = 1\n\n\nsecond = 2\n```\n\n"
-        + "<pre>\nThe first stanza,\n\n\nthe second one.\n</pre>\n\nAfter.\n",
+        + "<pre>\nThe first stanza,\n\n\nthe second one.\n</pre>\n\nAfter.\n\n"
+        # Lines of spaces alone, an editor's indentation left on them: blank lines too.
+        + "```\nthird = 3\n    \n  \nfourth = 4\n```\n",
         "utf-8",
     )
     build(workspace)
     text = (workspace / "site/issues/3-quiet-hours/email.txt").read_text(encoding="utf-8")
     assert "    first = 1\n\n\n    second = 2\n\n" in text, text
+    assert "    third = 3\n\n\n    fourth = 4\n" in text, text
     assert "    The first stanza,\n\n\n    the second one.\n\nAfter.\n" in text, text
     assert "\0" not in text
     # The template's own runs of blank lines are still made one.
-    assert "\n\n\n" not in text.replace("first = 1\n\n\n", "").replace("stanza,\n\n\n", "")
+    kept = ("first = 1\n\n\n", "stanza,\n\n\n", "third = 3\n\n\n")
+    assert "\n\n\n" not in re.sub("|".join(kept), "", text)
 
 
 def test_a_status_s_words_and_a_state_with_its_zip_code_stay_on_one_line_in_the_text_part(

@@ -1062,10 +1062,12 @@ def _heading(words: str, tier: int, width: int, first: str, rest: str) -> str:
 
 def _code(code: str, first: str, rest: str, blank: str = "") -> str:
     # A code block's lines as written, indented four spaces past its container's; a blank
-    # one given the mark ``blank`` (see to_text's keep_blank).
+    # one given the mark ``blank`` (see to_text's keep_blank), one of spaces alone too (its
+    # spaces are stripped with the line's end, and it was squeezed as a template's).
     lines = code.split("\n")
     return "\n".join(
-        (rest, first)[i == 0] + "    " + (line or blank) for i, line in enumerate(lines)
+        (rest, first)[i == 0] + "    " + (line if line.strip() else blank)
+        for i, line in enumerate(lines)
     )
 
 
