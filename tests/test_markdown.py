@@ -541,6 +541,11 @@ def test_html_an_editor_types_keeps_its_blocks_and_one_h1() -> None:
             "Il a dit ! Puis : oui.",
             id="the space typed before a French sign, after struck words, stays",
         ),
+        pytest.param(
+            "Il a dit ~~non~~&nbsp;! Puis ~~peut-être~~\u202f; ~~x~~\u00a0: oui.\n",
+            "Il a dit\u00a0! Puis\u202f;\u00a0: oui.",
+            id="a no-break space typed before a French sign stays alone (a space was beside it)",
+        ),
     ],
 )
 def test_the_first_paragraph_with_words_is_the_summary(markdown: str, summary: str) -> None:

@@ -1318,8 +1318,10 @@ _STRUCK = re.compile(r"<(del|s|strike)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 # The space before struck words that a sign follows, and the space after those an opening
 # bracket or quotation mark comes before: 'and ~~struck words~~.' read 'and .' once struck
 # out, in the text part, the HTML card, the feeds' summaries and the pages' description. (A
-# space typed after them, as French typography sets '!', stays: 'mot ~~x~~ !' is 'mot !'.)
-_STRUCK_GAP = re.compile(r"\s*\0(?:\s*\0)*(?=[.,;:!?…)\]}”’])|(?<=[(\[{“‘])\0(?:\s*\0)*\s*")
+# space typed after them, as French typography sets '!', stays: 'mot ~~x~~ !' is 'mot !';
+# a no-break space typed there too, alone: the space before them was kept beside it, 'a \xa0!'.
+# \s is either no-break space too.)
+_STRUCK_GAP = re.compile(r"\s*\0(?:\s*\0)*(?=\s*[.,;:!?…)\]}”’])|(?<=[(\[{“‘])\0(?:\s*\0)*\s*")
 
 
 def one_line(text: str) -> str:
