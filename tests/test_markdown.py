@@ -994,3 +994,17 @@ def test_a_code_block_s_line_of_spaces_alone_is_a_kept_blank_line() -> None:
     assert to_text("<pre>a\n   \nb</pre>\n", BASE, keep_blank=True) == (
         f"    a\n    {VERBATIM_BLANK}\n    b"
     )
+
+
+def test_a_link_whose_words_are_its_address_in_italics_shows_the_address_once() -> None:
+    # Its words compared with their marks, '_https://ex.com/a_ <https://ex.com/a>'.
+    text = (
+        "[*https://ex.com/a*](https://ex.com/a), [***https://ex.com/b***](https://ex.com/b),"
+        ' <a href="https://ex.com/c"><i>https://ex.com/c</i></a>,'
+        " [*see*](https://ex.com/d).\n\n"
+        '<div><a href="https://ex.com/e"><b>https://ex.com/e</b></a></div>\n'
+    )
+    assert to_text(text, BASE, width=200) == (
+        "<https://ex.com/a>, <https://ex.com/b>, <https://ex.com/c>, _see_ <https://ex.com/d>."
+        "\n\n<https://ex.com/e>"
+    )

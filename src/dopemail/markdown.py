@@ -115,7 +115,18 @@ def _own_address(words: str, href: str) -> bool:
     which was printed twice."""
     said = {href, unquote(href)}
     said |= {address.removeprefix("mailto:") for address in said}
-    return words.strip() in said
+    words = words.strip()
+    if words in said:
+        return True
+    # Its words in italics or bold are the address as well ('[*https://e.com/a*](...)',
+    # marked '_https://e.com/a_' by then, was written with its address after it again).
+    for _ in range(2):  # (italics within bold, or bold within italics)
+        if len(words) < 3 or words[0] != words[-1] or words[0] not in "_*":
+            return False
+        words = words[1:-1]
+        if words in said:
+            return True
+    return False
 
 
 def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, str]:
