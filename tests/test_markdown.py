@@ -177,7 +177,7 @@ BASE = "https://dopepress.example.com/issues/4-lists/"
             '\n\n<div><a href="https://example.org/b">https://example.org/b</a></div>\n\n'
             "## [https://example.org/Same](https://example.org/Same)\n",
             "See <https://example.org/same>, <https://example.org/caf%C3%A9>,\n"
-            "<https://example.org/raw>, <mailto:me@example.org> and example.org\n"
+            "<https://example.org/raw>, <me@example.org> and example.org\n"
             "<https://example.org/>.\n\n<https://example.org/b>\n\n<https://example.org/Same>\n"
             + "~"
             * 26,
@@ -819,13 +819,35 @@ def test_an_autolink_s_address_in_the_text_part_is_the_html_s_href() -> None:
     )
     hrefs = re.findall(r'href="([^"]*)"', to_html(text, BASE))
     shown = re.findall(r"<([^<>\s]+)>", to_text(text, BASE))
-    assert shown == hrefs
+    assert shown == [href.removeprefix("mailto:") for href in hrefs]  # (see below)
     assert shown == [
         "https://www.example.com/press%20kit/Cl%C3%A9o%20press%20notes.pdf",
         "https://a.example/x%E2%80%8By",
         "https://xn--caf-dma.example/z",
-        "mailto:desk@example.org",
+        "desk@example.org",
     ]
+
+
+def test_a_mail_address_in_the_text_part_is_written_without_its_mailto() -> None:
+    # '<mailto:desk@example.org>': the scheme is noise to a reader of plain text, who reads
+    # and copies an address, and a mail program links '<desk@example.org>' as it is. As
+    # typed, an autolink, a link whose words are the address, a link's address after its
+    # words, raw or in a raw block, alike. One with a subject keeps its 'mailto:' (a mail
+    # program would take 'desk@example.org?subject=...' for an address).
+    text = (
+        "Write to <desk@example.org>, [desk@example.org](mailto:desk@example.org),"
+        " [the desk](mailto:desk@example.org), *[in italics](mailto:desk@example.org)*,"
+        ' <a href="mailto:desk@example.org">raw</a> or'
+        " [ask](mailto:desk@example.org?subject=Tickets).\n\n"
+        '<div><i><a href="mailto:desk@example.org">In a block</a></i>,'
+        ' <a href="mailto:desk@example.org">desk@example.org</a>.</div>\n'
+    )
+    assert to_text(text, BASE, width=200) == (
+        "Write to <desk@example.org>, <desk@example.org>, the desk <desk@example.org>,"
+        " _in italics_ <desk@example.org>, raw <desk@example.org> or"
+        " ask <mailto:desk@example.org?subject=Tickets>.\n\n"
+        "_In a block_ <desk@example.org>, <desk@example.org>."
+    )
 
 
 def test_a_link_the_html_takes_out_is_its_words_alone_in_the_text_part() -> None:

@@ -129,6 +129,19 @@ def _own_address(words: str, href: str) -> bool:
     return False
 
 
+# A mail address alone, as a mail program links it: nothing to decode, no subject or body.
+_MAIL_ADDRESS = re.compile(r"mailto:([^\s<>\"'?%&@]+@[^\s<>\"'?%&@]+)", re.I)
+
+
+def _written_address(href: str) -> str:
+    """A link's address as the text part writes it between brackets: a mail address without
+    its 'mailto:' ('<desk@example.org>', as typed and as a mail program links it; the
+    scheme is noise to a reader), unless it says more (a subject: 'mailto:' keeps it one
+    address)."""
+    found = _MAIL_ADDRESS.fullmatch(href)
+    return found[1] if found else href
+
+
 def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, str]:
     """The alt, src and href of one raw HTML tag typed in a paragraph, sanitised and made
     absolute as the page's HTML is (none of a tag the page drops; ``on_site``: the pictures
@@ -245,8 +258,10 @@ _MARKED_TAG = re.compile(r"<(/?)(em|i|strong|b|q)\b[^>]*>")
 _MARKS = {"em": "_", "i": "_", "strong": "*", "b": "*"}
 # The <URL> that ends a link's or a picture's words once written out (_link_text,
 # _picture_text), escaped as the sanitised HTML around it: an absolute address, with its
-# scheme (words typed '&lt;b&gt;' are not one).
-_ADDRESS_AT_END = re.compile(r"\s*&lt;[a-zA-Z][\w+.-]*:[^\s<>]*&gt;\s*$")
+# scheme (words typed '&lt;b&gt;' are not one), or a mail address (see _written_address).
+_ADDRESS_AT_END = re.compile(
+    r"\s*&lt;(?:[a-zA-Z][\w+.-]*:[^\s<>]*|[^\s<>\"'?%&@]+@[^\s<>\"'?%&@]+)&gt;\s*$"
+)
 
 
 def _marked_html(safe: str, quotes: tuple[str, str]) -> str:
@@ -379,8 +394,8 @@ def _link_text(found: re.Match[str]) -> str:
     if "<img" in words:
         words = _IMG.sub(lambda img: dict(_ATTRIBUTE.findall(img.group())).get("alt", ""), words)
     if _own_address(unescape(_HTML_TAG.sub("", words)), unescape(href)):
-        return f"&lt;{href}&gt;"
-    return f"{words} &lt;{href}&gt;"
+        return f"&lt;{_written_address(href)}&gt;"
+    return f"{words} &lt;{_written_address(href)}&gt;"
 
 
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
@@ -922,9 +937,9 @@ def _inline_text(
             elif name == "/a" and raw_stack:
                 href, start = raw_stack.pop()
                 if href and _own_address("".join(out[start:]), href):
-                    out[start:] = [_Address(f"<{href}>")]
+                    out[start:] = [_Address(f"<{_written_address(href)}>")]
                 elif href:
-                    out.append(_Address(f" <{href}>"))
+                    out.append(_Address(f" <{_written_address(href)}>"))
             elif name in _MARK_OF:
                 marks[_MARK_OF[name]].append(len(out))
             elif name[1:] in _MARK_OF:
@@ -987,11 +1002,11 @@ def _inline_text(
                 # the HTML's href has it. The parser's text for it is decoded ('%20' a space,
                 # '%E2%80%8B' an invisible character, a host in Unicode), which breaks the
                 # address where the text part's reader copies or a mail program links it.
-                out.append(_Address(f"<{href}>"))
+                out.append(_Address(f"<{_written_address(href)}>"))
             elif href and _own_address("".join(out[start:]), href):
-                out[start:] = [_Address(f"<{href}>")]
+                out[start:] = [_Address(f"<{_written_address(href)}>")]
             elif href:
-                out.append(_Address(f" <{href}>"))
+                out.append(_Address(f" <{_written_address(href)}>"))
         elif token.type == "image":
             # Its address too, as the gallery's pictures have theirs: '[A still]' alone
             # showed a reader of the text part nothing to look at.
