@@ -3636,6 +3636,40 @@ def test_a_code_block_s_and_a_pre_s_blank_lines_are_kept_in_the_text_part(
     assert "\n\n\n" not in re.sub("|".join(kept), "", text)
 
 
+def test_the_intro_s_text_holds_no_blank_line_mark_outside_the_text_part(workspace: Path) -> None:
+    # The intro's text, its code blocks' blank lines marked with a NUL for the text part's
+    # tidying, was in every issue template's context: an override printing it in the web
+    # page or the email wrote NUL bytes into site/issues/*/index.html.
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(issue.read_text("utf-8") + "\n```\nfirst = 1\n\n\nsecond = 2\n```\n", "utf-8")
+    shown = "{{ intro_html | safe }}"
+    _break(
+        workspace,
+        "templates/issue_content.html.j2",
+        shown,
+        f"{shown}<pre>{{{{ intro_text }}}}</pre>",
+    )
+    _break(
+        workspace,
+        "templates/issue.html.j2",
+        "{% block main %}",
+        "{% block main %}<pre class='w'>{{ intro_text }}</pre>",
+    )
+    mjml = '<mj-text css-class="body">{{ intro_html | safe }}'
+    _break(
+        workspace, "templates/email/issue.mjml.j2", mjml, f"{mjml}<pre>{{{{ intro_text }}}}</pre>"
+    )
+    build(workspace)
+    folder = workspace / "site/issues/3-quiet-hours"
+    code = "    first = 1\n    \n    \n    second = 2"
+    for name in ("index.html", "email.html"):
+        page = (folder / name).read_text("utf-8")
+        assert "\0" not in page, name
+        assert page.count(code) == (2 if name == "index.html" else 1), page
+    text = (folder / "email.txt").read_text("utf-8")
+    assert "    first = 1\n\n\n    second = 2\n" in text and "\0" not in text, text
+
+
 def test_a_status_s_words_and_a_state_with_its_zip_code_stay_on_one_line_in_the_text_part(
     workspace: Path,
 ) -> None:

@@ -204,21 +204,25 @@ def render_issue(
     """Render one issue's email, text part and web page, and check the email's quality."""
     # As written (what the links' checks compare with the intro), then as shown.
     written_html = markdown.to_html(issue.body, issue.url, issue.body_pictures)
+    # Its code blocks' blank lines marked, for _tidy_text to keep; a <q> between the
+    # publication's quotation marks. The mark only in the text part's template, which
+    # _tidy_text reads: in the others' context, a template printing the intro's text (a
+    # web page's '<pre>{{ intro_text }}</pre>') wrote NUL bytes into the page.
+    marked_text = markdown.to_text(
+        issue.body,
+        issue.url,
+        pictures=issue.body_pictures,
+        keep_blank=True,
+        words=wording_for(settings.publication.language),
+    )
+    intro_text = marked_text.replace(markdown.VERBATIM_BLANK, "")
     context = {
         "settings": settings,
         "issue": issue,
         # A picture written as <img> keeps its width: Outlook, which ignores max-width, would
         # widen the email to it.
         "intro_html": markdown.fit_pictures(keep_signs_html(written_html), INTRO_WIDTH),
-        # Its code blocks' blank lines marked, for _tidy_text to keep; a <q> between the
-        # publication's quotation marks.
-        "intro_text": markdown.to_text(
-            issue.body,
-            issue.url,
-            pictures=issue.body_pictures,
-            keep_blank=True,
-            words=wording_for(settings.publication.language),
-        ),
+        "intro_text": intro_text,
         "entries": [rendered[e.slug] for e in issue.entries],
         "sections": [(title, [rendered[e.slug] for e in items]) for title, items in issue.sections],
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
@@ -233,12 +237,11 @@ def render_issue(
     )
     gathered = [*context["entries"], *(r for _, items in context["sections"] for r in items)]
     html = _buttons_named(html, gathered, settings)
-    text = _tidy_text(render(env, TEXT_TEMPLATE, **context))
+    text = _tidy_text(render(env, TEXT_TEMPLATE, **{**context, "intro_text": marked_text}))
     # Rendered once: the web version shows it as it is, the issues feed carries it trimmed.
     content = render(env, CONTENT_TEMPLATE, **context)
     web = render(env, WEB_TEMPLATE, **context, content_html=content)
     content_html = content.strip()
-    intro_text = context["intro_text"].replace(markdown.VERBATIM_BLANK, "")
     shown = "\n".join([intro_text, *(r.summary for r in gathered)])
     verdict = check_email(issue, html, text, settings, shown, _own_email_templates(env))
     # Rendered with the issue and kept with it: the archive page joins a thousand of these
