@@ -1977,3 +1977,68 @@ def test_a_site_address_under_its_base_url_s_path_is_told_its_preview_address() 
         ("/dope/feeds/rss.xml", "/feeds/rss.xml"),
     ):
         assert f'did you mean <a href="{meant}">' in not_found_page(home, asked), asked
+
+
+def _news(title: str) -> str:
+    return DRAFT.replace("Draft Piece", title).replace("draft: true\n", "")
+
+
+def test_an_entry_saved_under_a_new_name_then_deleted_is_told_renamed(tmp_path: Path) -> None:
+    # "Save As", then the old file deleted: the new entry came first, and only an entry
+    # already gone was matched with one new, so the old page was a bare 404.
+    root = write_publication(tmp_path)
+    old = root / "entries/other-news.md"
+    old.write_text(_news("Other News"), encoding="utf-8")
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    new = root / "entries/renamed-news.md"
+    new.write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    assert not state.rebuild({"entries/renamed-news.md"}).renamed  # a copy, so far
+    new.write_text(_news("Other News") + "Edited.\n", encoding="utf-8")  # a save or two between
+    assert not state.rebuild({"entries/renamed-news.md"}).renamed
+    old.unlink()
+    snapshot = state.rebuild({"entries/other-news.md"})
+    assert dict(snapshot.renamed) == {
+        "site/other-news/": ("site/renamed-news/", "entries/renamed-news.md")
+    }
+
+
+def test_a_copy_of_an_entry_is_not_told_the_rename_of_one_deleted_before(tmp_path: Path) -> None:
+    # An entry deleted, its twin (the same title and date) kept: a copy of the twin made
+    # later was told to be the deleted one's new name.
+    root = write_publication(tmp_path)
+    for name in ("other-news", "other-news-2"):
+        (root / f"entries/{name}.md").write_text(_news("Other News"), encoding="utf-8")
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    (root / "entries/other-news.md").unlink()
+    assert not state.rebuild({"entries/other-news.md"}).renamed  # its twin was there before
+    copy = root / "entries/other-news-3.md"
+    copy.write_text(_news("Other News"), encoding="utf-8")
+    assert not state.rebuild({"entries/other-news-3.md"}).renamed
+
+
+def test_an_entry_deleted_long_ago_is_no_rename_of_one_made_now(tmp_path: Path) -> None:
+    # Remembered till 50 more were deleted, an entry deleted was matched with one made much
+    # later with its title and date: a rename said of a new piece.
+    root = write_publication(tmp_path)
+    gone = root / "entries/other-news.md"
+    gone.write_text(_news("Other News"), encoding="utf-8")
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    gone.unlink()
+    assert not state.rebuild({"entries/other-news.md"}).renamed
+    entry = root / "entries/night-film.md"
+    for n in range(20):  # twenty saves of another entry (a rename takes a few)
+        entry.write_text(entry.read_text(encoding="utf-8") + f"\nMore {n}.\n", encoding="utf-8")
+        state.rebuild({"entries/night-film.md"})
+    (root / "entries/later-news.md").write_text(_news("Other News"), encoding="utf-8")
+    assert not state.rebuild({"entries/later-news.md"}).renamed
+    # Within those builds, it is one.
+    (root / "entries/later-news.md").unlink()
+    state.rebuild({"entries/later-news.md"})
+    (root / "entries/last-news.md").write_text(_news("Other News"), encoding="utf-8")
+    snapshot = state.rebuild({"entries/last-news.md"})
+    assert dict(snapshot.renamed) == {
+        "site/later-news/": ("site/last-news/", "entries/last-news.md")
+    }

@@ -366,8 +366,12 @@ class _Collector:
             self.tidied = time.monotonic()
 
 
-#: Entries gone from the build remembered, to find the new name of one renamed.
+#: Entries gone from the build remembered, to find the new name of one renamed, and entries
+#: new in it, to find the old name of one saved under a new one before the old is deleted.
 _GONE_KEPT = 50
+#: How many builds that change the entries each is remembered for: a rename takes a few
+#: saves; one long gone, matched later, took a mere copy of a file for its rename.
+_RENAME_BUILDS = 20
 
 # Files named in a log line at most: a checkout changes hundreds, and named them all in one
 # line thousands of characters long.
@@ -379,6 +383,11 @@ def _named(paths: list[str]) -> str:
     if len(paths) <= _NAMED:
         return ", ".join(paths)
     return f"{', '.join(paths[: _NAMED - 1])} and {len(paths) - _NAMED + 1} more files"
+
+
+def _twin_key(entry: LoadedEntry) -> tuple[object, object]:
+    # What an entry renamed keeps: its title and date.
+    return entry.meta.title, entry.meta.published
 
 
 class PreviewState:
@@ -401,9 +410,12 @@ class PreviewState:
         self._drafts: dict[str, tuple[RenderedEntry, bytes]] = {}
         self._draft_pages: dict[str, Output] = {}  # the drafts' outputs when last made
         self._dirty: set[str] = set()
-        # Entries gone from the last builds, by slug (a rename may come as two saves), and
-        # the renames found: old slug -> new slug.
-        self._gone: dict[str, LoadedEntry] = {}
+        # Entries gone from the last builds and entries new in them, by slug, each with the
+        # build it went or came in (a rename may come as two saves, in either order), and the
+        # renames found: old slug -> new slug.
+        self._gone: dict[str, tuple[LoadedEntry, int]] = {}
+        self._added: dict[str, tuple[LoadedEntry, int]] = {}
+        self._entry_builds = 0  # the builds that changed the entries
         self._renamed: dict[str, str] = {}
         self._moved: dict[str, tuple[str, str]] = {}
         self._collector = _Collector(self._lock)
@@ -530,33 +542,67 @@ class PreviewState:
 
     def _renames(self, before: Build | None, after: Build) -> dict[str, tuple[str, str]]:
         # A renamed file is an entry gone and one new: the same file (its 'slug:' edited),
-        # or the same title and date. Renamed back, or with 'slug:' keeping its old address,
-        # the old page is there again and nothing is said.
+        # or the same title and date, across saves in either order (deleted, then saved
+        # anew; or "Save As", then the old one deleted). Renamed back, or with 'slug:'
+        # keeping its old address, the old page is there again and nothing is said.
         if before is not None and before.entries is not after.entries:
+            self._entry_builds += 1
+            build_no = self._entry_builds
             was = {r.entry.slug: r.entry for r in before.entries}
             now = {r.entry.slug: r.entry for r in after.entries}
-            for slug in was.keys() - now.keys():
-                self._gone[slug] = was[slug]
-            for slug in now.keys() - was.keys():
+            gone = [slug for slug in was if slug not in now]
+            added = [slug for slug in now if slug not in was]
+            # Those of too many builds ago are forgotten: a file long deleted is no rename
+            # of one copied later.
+            self._gone = {
+                s: (e, n) for s, (e, n) in self._gone.items() if build_no - n < _RENAME_BUILDS
+            }
+            self._added = {
+                s: (e, n)
+                for s, (e, n) in self._added.items()
+                if s in now and build_no - n < _RENAME_BUILDS
+            }
+            for slug in gone:
+                self._gone.pop(slug, None)
+                self._gone[slug] = (was[slug], build_no)
+            # The entries of each title and date: one of two alike is a copy, whose old
+            # name cannot be told (nothing is said).
+            alike: dict[tuple[object, object], list[str]] = {}
+            for slug, entry in now.items():
+                alike.setdefault(_twin_key(entry), []).append(slug)
+            for slug in added:
                 new = now[slug]
-                same = (new.meta.title, new.meta.published)
-                old = next((o for o, e in self._gone.items() if e.path == new.path), None) or next(
-                    (o for o, e in self._gone.items() if (e.meta.title, e.meta.published) == same),
-                    None,
-                )
+                old = next((o for o, (e, _) in self._gone.items() if e.path == new.path), None)
+                if old is None and alike[_twin_key(new)] == [slug]:
+                    olds = [o for o, (e, _) in self._gone.items() if _twin_key(e) == _twin_key(new)]
+                    old = olds[0] if len(olds) == 1 else None
                 if old is None:
+                    self._added[slug] = (new, build_no)
                     continue
                 del self._gone[old]
-                for first, then in list(self._renamed.items()):
-                    if then == old:  # renamed twice: the first address leads to the last
-                        self._renamed[first] = slug
-                self._renamed[old] = slug
+                self._rename(old, slug)
+            # Saved under its new name first: the entry gone matched with one new in a
+            # recent build, still there.
+            for slug in gone:
+                if slug not in self._gone:
+                    continue  # matched above
+                twins = alike.get(_twin_key(was[slug]), [])
+                if len(twins) == 1 and twins[0] in self._added:
+                    del self._gone[slug], self._added[twins[0]]
+                    self._rename(slug, twins[0])
             self._renamed = {o: n for o, n in self._renamed.items() if o not in now and n in now}
-            for slug in list(self._gone)[: max(0, len(self._gone) - _GONE_KEPT)]:
-                del self._gone[slug]
+            for kept in (self._gone, self._added):
+                for slug in list(kept)[: max(0, len(kept) - _GONE_KEPT)]:
+                    del kept[slug]
             moved = self._renamed.items()
             self._moved = {f"{SITE_DIR}/{o}/": (f"{SITE_DIR}/{n}/", now[n].path) for o, n in moved}
         return self._moved
+
+    def _rename(self, old: str, new: str) -> None:
+        for first, then in list(self._renamed.items()):
+            if then == old:  # renamed twice: the first address leads to the last
+                self._renamed[first] = new
+        self._renamed[old] = new
 
     def _publish_owed(
         self, build: Build, outputs: dict[str, Output], problems: tuple[Problem, ...], drafts: bool
