@@ -1409,9 +1409,10 @@ def test_a_new_draft_whose_page_fails_says_it_has_no_version_to_show(tmp_path: P
     title = snapshot.problems_title
     assert "no earlier version of /site/brand-new/ to show" in title
     assert "last good version is shown" not in title
-    text = " ".join(re.sub(r"<[^>]+>", "", not_found_page(snapshot, "/site/brand-new/")).split())
-    assert "there is no earlier version of it to show" in text, text
-    assert "The last build failed" not in text
+    for path in ("/site/brand-new/", "/site/brand-new/index.html"):  # (the page's file too)
+        text = " ".join(re.sub(r"<[^>]+>", "", not_found_page(snapshot, path)).split())
+        assert "there is no earlier version of it to show" in text, text
+        assert "The last build failed" not in text
 
 
 def test_a_template_emptied_while_previewing_is_shown_and_then_recovers(tmp_path: Path) -> None:
@@ -2042,3 +2043,22 @@ def test_an_entry_deleted_long_ago_is_no_rename_of_one_made_now(tmp_path: Path) 
     assert dict(snapshot.renamed) == {
         "site/later-news/": ("site/last-news/", "entries/last-news.md")
     }
+
+
+def test_a_renamed_entry_s_page_asked_for_as_its_file_says_where_it_went(tmp_path: Path) -> None:
+    # '/site/old/index.html' (a link to the page's file) was a bare 404: only the folder's
+    # address was looked up among the renames.
+    from dopemail.preview.pages import not_found_page
+
+    root = write_publication(tmp_path)
+    entry = root / "entries/other-news.md"
+    entry.write_text(_news("Other News"), encoding="utf-8")
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    entry.rename(root / "entries/renamed-news.md")
+    snapshot = state.rebuild({"entries/other-news.md", "entries/renamed-news.md"})
+    for path in ("/site/other-news/", "/site/other-news", "/site/other-news/index.html"):
+        page = not_found_page(snapshot, path)
+        assert '<a href="/site/renamed-news/">/site/renamed-news/</a>' in page, path
+        assert "<code>slug: other-news</code> in <code>entries/renamed-news.md</code>" in page
+    assert "renamed" not in not_found_page(snapshot, "/site/night-film/index.html/x")

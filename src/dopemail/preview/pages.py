@@ -313,6 +313,9 @@ def not_found_page(snapshot: Snapshot, path: str) -> str:
             if there in snapshot.outputs or f"{rel}/index.html" in snapshot.outputs:
                 meant = f"/{rel}"
                 break
+    # The page's folder, as snapshot.renamed and drafts_unshown name it, asked for as the
+    # folder or as its file ('/site/old/index.html': a link to the file went unmatched).
+    folder = f"{path.strip('/').removesuffix('/index.html')}/"
     return _render(
         "not_found.html.j2",
         title="Not found",
@@ -321,8 +324,9 @@ def not_found_page(snapshot: Snapshot, path: str) -> str:
         # Under /site/, /feeds/ and an issue's page a build may make it; nothing else.
         waits=path.startswith(("/site/", "/feeds/", "/_preview/issue/")),
         # A draft whose page failed before it ever rendered: said so, not "the build failed".
-        renamed=snapshot.renamed.get(f"{path.strip('/')}/") if path.startswith("/site/") else None,
-        draft_failed=snapshot.drafts_only and f"{path.strip('/')}/" in snapshot.drafts_unshown,
+        renamed=snapshot.renamed.get(folder) if path.startswith("/site/") else None,
+        old_slug=folder.rstrip("/").rsplit("/", 1)[-1],
+        draft_failed=snapshot.drafts_only and folder in snapshot.drafts_unshown,
         live=live_script(snapshot, "*"),
         snapshot=snapshot,
     )
