@@ -467,7 +467,7 @@ def test_html_shown_as_text_is_refused_as_a_field_and_cut_short(workspace: Path,
     build(workspace)
     before = _outputs(workspace)
     source = (DEFAULTS / "email/film_card.mjml.j2").read_text(encoding="utf-8")
-    shown = "{{ item.summary | in_language(m.language) }}"
+    shown = "{{ item.summary_marked | italics | in_language(m.language) }}"
     assert shown in source
     line = source[: source.index(shown)].count("\n") + 1
     mine = workspace / "templates/email/film_card.mjml.j2"
