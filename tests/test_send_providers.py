@@ -711,6 +711,26 @@ def test_buttondown_duplicate_email_is_in_doubt(server, client, tmp_path) -> Non
         provider.send(one_batch("buttondown", composer))
 
 
+def test_buttondown_asked_to_confirm_a_confirmed_post_is_in_doubt(server, client, tmp_path) -> None:
+    # Confirmed and still asked to confirm: Buttondown giving back, under the key, its answer to
+    # an earlier dopemail's unconfirmed post, which then posted again under 'K-confirmed' and
+    # may have mailed the list. Taken as a refusal, the batch went back to the queue and was
+    # posted again under a new key: the list mailed twice.
+    provider, composer = adapter("buttondown", server, tmp_path, client)
+    confirm = {"code": "sending_requires_confirmation", "detail": "Confirm."}
+    server.queue(Reply(400, confirm))
+    post = one_batch("buttondown", composer)
+    with pytest.raises(InDoubt) as caught:
+        provider.send(post)
+    said = str(caught.value)
+    key = post.idempotency_key
+    assert f"under this issue's idempotency key '{key}'" in said, said
+    assert f"'{key}-confirmed' and may have gone out" in said, said
+    assert "Buttondown's Emails page" in said, said
+    (request,) = server.requests
+    assert request.headers["x-buttondown-live-dangerously"] == "true"
+
+
 def test_buttondown_conflict_under_the_key_is_in_doubt(server, client, tmp_path) -> None:
     # A post under the issue's key with other content (the issue rebuilt, or sent from another
     # checkout): Buttondown answers 409. It was taken as a refusal, the issue put back in the

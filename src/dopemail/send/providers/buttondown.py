@@ -11,11 +11,12 @@ keys", at most 200 characters) but absent from the OpenAPI file. A test send cre
 (``status: draft``) and posts it to one address (``POST /emails/{id}/send-draft``).
 
 Answers: 201 with the email (its ``id`` is recorded in the ledger); 400 ``{code, detail}``, where
-``sending_requires_confirmation`` (API version 2026-04-01) is never met: every post that sends
+``sending_requires_confirmation`` (API version 2026-04-01) is not met: every post that sends
 carries the documented ``X-Buttondown-Live-Dangerously: true``, since ``--yes`` is that
-confirmation, and ``email_duplicate`` means the issue may be out already, as does a 409 (a
-conflict under the idempotency key); 401/403 refuse the key; 429 carries ``Retry-After``; 5xx
-are retried.
+confirmation (met all the same, it is an earlier dopemail's refusal given back under the key,
+and the post stays in flight: see :meth:`Buttondown.send`), and ``email_duplicate`` means the
+issue may be out already, as does a 409 (a conflict under the idempotency key); 401/403 refuse
+the key; 429 carries ``Retry-After``; 5xx are retried.
 """
 
 from __future__ import annotations
@@ -80,6 +81,24 @@ class Buttondown:
             headers["X-Idempotency-Key"] = batch.idempotency_key
         body = self._email(batch, "about_to_send")
         response = self.api.post("/emails", json=body, headers=headers)
+        key = batch.idempotency_key
+        if (
+            key
+            and response.status_code == 400
+            and _code(response) == "sending_requires_confirmation"
+        ):
+            # Asked to confirm a post that did: Buttondown giving back what it answered under
+            # this key before, to an earlier dopemail's unconfirmed post, which then posted
+            # again confirmed under K-confirmed and may have mailed the list. Refused, the
+            # batch went back to the queue and out under a new key: the list mailed twice.
+            raise InDoubt(
+                f"Buttondown answered 'sending_requires_confirmation' to a post that confirmed "
+                f"sending, under this issue's idempotency key '{key}' "
+                f"({self._message(response)}): it may be repeating its answer to an earlier "
+                f"dopemail's post under that key, which then posted again under "
+                f"'{key}-confirmed' and may have gone out; look in Buttondown's Emails page "
+                "for this issue's email"
+            )
         if response.status_code == 400 and _code(response) == "email_duplicate":
             raise InDoubt(f"Buttondown already has this email ({self._message(response)})")
         if response.status_code == 409:
