@@ -162,6 +162,47 @@ def test_a_ledger_is_stamped_with_its_schema_version(ledger) -> None:
         assert opened.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
 
 
+def test_an_earlier_ledger_s_buttondown_batches_in_flight_are_held_for_the_editor(
+    ledger, tmp_path
+) -> None:
+    # Schema 5: an earlier dopemail posted a Buttondown batch under K and, asked to confirm,
+    # under 'K-confirmed'; this one confirms under K. Replayed under K, a batch whose
+    # confirmed post went out was a second email to the whole list.
+    queue(ledger, tmp_path, readers(2))
+    ledger.start(2, "2-second", "digest", "buttondown", None)
+    ledger.sync_list(2, "buttondown:list", "buttondown subscriber list")
+    ledger.claim(1, ledger.next_pending(1, 1), "resend", key_of)
+    ledger.claim(2, ledger.next_pending(2, 1), "buttondown", lambda n: "dopemail-2-batch-1")
+    ledger.db.execute("ALTER TABLE batches DROP COLUMN key_unsure")
+    ledger.db.execute("PRAGMA user_version = 4")
+    ledger.close()
+    with Ledger.dry_run_copy(ledger.path, 2) as copy:  # the dry run says what --yes finds
+        (planned,) = copy.in_flight(2)
+        assert planned.held and planned.key_unsure
+    with Ledger(ledger.path) as read:  # a status: the change made, not stamped
+        (posted,) = read.in_flight(2)
+        assert posted.held and posted.key_unsure
+        assert "'dopemail-2-batch-1-confirmed'" in str(posted.error)
+        assert "Buttondown's Emails page" in str(posted.error)
+        (other,) = read.in_flight(1)  # Resend's keys were always one per batch
+        assert not other.held and not other.key_unsure and other.error is None
+        assert read.db.execute("PRAGMA user_version").fetchone() == (4,)
+    with Ledger(ledger.path, upgrade=lambda said: None) as opened:
+        assert opened.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (5,)
+        assert opened.in_flight(2)[0].key_unsure
+        # Sent again by the editor's word: a key of its own, no other key's post stands for it.
+        opened.renew_key(2, 1)
+        assert not opened.in_flight(2)[0].key_unsure
+    # A batch this dopemail posts is never taken for one of those.
+    with Ledger(tmp_path / "new.sqlite") as new:
+        new.start(2, "2-second", "digest", "buttondown", None)
+        new.sync_list(2, "buttondown:list", "buttondown subscriber list")
+        new.claim(2, new.next_pending(2, 1), "buttondown", lambda n: "k")
+    with Ledger(tmp_path / "new.sqlite", upgrade=lambda said: None) as new:
+        (fresh,) = new.in_flight(2)
+        assert not fresh.held and not fresh.key_unsure
+
+
 def test_a_ledger_read_beside_a_send_writes_nothing_and_a_busy_one_is_said_busy(
     ledger, monkeypatch
 ) -> None:

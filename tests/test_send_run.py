@@ -22,6 +22,7 @@ from dopemail.errors import ProviderAuthError, SendError
 from dopemail.send import run as run_module
 from dopemail.send.ledger import LEDGER_PATH, send_lock
 from dopemail.send.loopback import BUTTONDOWN_LIST, LoopbackServer, Recorded, Reply
+from dopemail.send.providers.base import Outcome
 from dopemail.send.providers.buttondown import Buttondown
 from dopemail.send.providers.outbox import Outbox
 from dopemail.send.providers.resend import Resend
@@ -1156,6 +1157,117 @@ def test_buttondown_asking_confirmation_is_mailed_once_when_an_answer_is_lost(
         patch.undo()
         assert send(again, "buttondown").sent == 1
         assert fresh.deliveries == {BUTTONDOWN_LIST: 1} and len(fresh.requests) == 2
+
+
+def previous_release_send(self, batch):  # type: ignore[no-untyped-def]
+    """Buttondown.send as the release before 2026-12-07 made it (e48370a): unconfirmed under
+    the batch's key K, then, asked to confirm, confirmed under 'K-confirmed'."""
+    headers = {"Authorization": f"Token {self.api.key}"}
+    if batch.idempotency_key:
+        headers["X-Idempotency-Key"] = batch.idempotency_key
+    body = self._email(batch, "about_to_send")
+    response = self.api.post("/emails", json=body, headers=headers)
+    if response.status_code == 400 and response.json().get("code") == (
+        "sending_requires_confirmation"
+    ):
+        headers["X-Buttondown-Live-Dangerously"] = "true"
+        if batch.idempotency_key:
+            headers["X-Idempotency-Key"] = f"{batch.idempotency_key}-confirmed"
+        response = self.api.post("/emails", json=body, headers=headers)
+    self._check(response, 201)
+    return [Outcome("sent", self._receipt(response))]
+
+
+def as_the_previous_release_left_it(path: Path) -> None:
+    """The ledger as the release before key_unsure wrote it: schema 4, without the column."""
+    db = sqlite3.connect(path)
+    if "key_unsure" in [row[1] for row in db.execute("PRAGMA table_info(batches)")]:
+        with db:
+            db.execute("ALTER TABLE batches DROP COLUMN key_unsure")
+    db.execute("PRAGMA user_version = 4")
+    db.close()
+
+
+def test_a_buttondown_batch_left_in_flight_by_the_previous_release_is_held_not_posted_again(
+    server, tmp_path, monkeypatch
+) -> None:
+    # The previous release posted under K, was asked to confirm, posted again confirmed under
+    # 'K-confirmed' (delivered), and was killed before recording it. This one replayed the
+    # batch under K, confirmed: Buttondown had only a refusal under K, and made a second
+    # email: requests [(K, None), (K-confirmed, 'true'), (K, 'true')], the list mailed twice.
+    server.buttondown_asks_confirmation = True
+    root = make_workspace(tmp_path, provider="buttondown", server=server)
+
+    def delivered_then_killed(self, batch):  # type: ignore[no-untyped-def]
+        previous_release_send(self, batch)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Buttondown, "send", delivered_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "buttondown")
+    monkeypatch.undo()
+    as_the_previous_release_left_it(root / LEDGER_PATH)
+    key = server.requests[0].headers["x-idempotency-key"]
+    posted = [(key, None), (f"{key}-confirmed", "true")]
+
+    def requests() -> list[tuple[str, str | None]]:
+        return [
+            (r.headers["x-idempotency-key"], r.headers.get("x-buttondown-live-dangerously"))
+            for r in server.requests
+        ]
+
+    assert requests() == posted and server.deliveries == {BUTTONDOWN_LIST: 1}
+    # The dry run, on the ledger as it was left (not brought up to date by it), says so.
+    plan = "\n".join(describe_plan(send(root, "buttondown", SendOptions())))
+    assert "batch 1 may have been delivered already: settle it with" in plan, plan
+    assert "(safe)" not in plan, plan
+    # The new release holds it for the editor, says why, and posts nothing.
+    with pytest.raises(SendError) as caught:
+        send(root, "buttondown")
+    message, hint = caught.value.message, str(caught.value.hint)
+    assert "left in flight by an earlier dopemail" in message, message
+    assert f"key '{key}' and, asked to confirm sending, again under '{key}-confirmed'" in (
+        message
+    ), message
+    assert "look in Buttondown's Emails page for this issue's email" in message, message
+    assert "--mark-in-flight-sent 1'" in hint and "--resend-in-flight 1'" in hint, hint
+    assert requests() == posted and server.deliveries == {BUTTONDOWN_LIST: 1}
+    # Held in the ledger, brought up to date: run again, it still waits for the editor.
+    with pytest.raises(SendError, match="left in flight by an earlier dopemail"):
+        send(root, "buttondown")
+    shown = "\n".join(describe_status(send_status(root, "1")))
+    assert "Buttondown's Emails page" in shown, shown
+    assert requests() == posted
+    # The email is in Buttondown's Emails page, sent once: the editor marks it sent.
+    summary = send(root, "buttondown", SendOptions(yes=True, mark_in_flight_sent=frozenset({1})))
+    assert summary.sent == 0 and counts(root)["sent"] == 1 and counts(root)["in_flight"] == 0
+    assert requests() == posted and server.deliveries == {BUTTONDOWN_LIST: 1}
+
+
+def test_a_buttondown_batch_the_editor_sends_again_after_the_upgrade_goes_once(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Killed before its post arrived, the batch held after the upgrade: the editor found no
+    # email in Buttondown and sends it again, under a new key, confirmed.
+    server.buttondown_asks_confirmation = True
+    root = make_workspace(tmp_path, provider="buttondown", server=server)
+
+    def killed_before_posting(self, batch):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Buttondown, "send", killed_before_posting)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "buttondown")
+    monkeypatch.undo()
+    as_the_previous_release_left_it(root / LEDGER_PATH)
+    with pytest.raises(SendError, match="left in flight by an earlier dopemail"):
+        send(root, "buttondown")
+    assert server.requests == []
+    summary = send(root, "buttondown", SendOptions(yes=True, resend_in_flight=frozenset({1})))
+    assert summary.sent == 1 and server.deliveries == {BUTTONDOWN_LIST: 1}
+    (request,) = server.requests
+    assert request.headers["x-buttondown-live-dangerously"] == "true"
+    assert send(root, "buttondown").sent == 0 and len(server.requests) == 1
 
 
 def test_buttondown_conflict_keeps_the_issue_in_flight_never_posted_again(server, tmp_path) -> None:

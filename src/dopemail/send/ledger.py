@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS batches (
     error           TEXT,
     endpoint        TEXT,
     held            INTEGER NOT NULL DEFAULT 0,
+    key_unsure      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (issue, number)
 );
 """
@@ -114,7 +115,11 @@ _ADDED = (
     (1, "issues", "endpoint", "TEXT"),
     (2, "batches", "endpoint", "TEXT"),
     (4, "batches", "held", "INTEGER NOT NULL DEFAULT 0"),
+    (5, "batches", "key_unsure", "INTEGER NOT NULL DEFAULT 0"),
 )
+#: Change 5: Buttondown batches left in flight by an earlier dopemail are held, never posted
+#: again under their key (see :func:`_hold_two_keyed`), in the transaction adding key_unsure.
+_TWO_KEYS = 5
 #: Change 3: the readers' table made again, its state checked as equalities (Ledger._upgrade).
 _REBUILT = 3
 #: The changes to the ledger's tables since the first, numbered in the order they were made:
@@ -122,7 +127,7 @@ _REBUILT = 3
 #: with all those before it. A newer dopemail's ledger is refused, unwritten: a version that
 #: does not know a change would undo what it means (a batch held for the editor, replayed).
 #: 0: made before versions were kept, by this version or an older one.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Seconds to wait for another process's write to the ledger before saying it is busy.
 BUSY_TIMEOUT = 30.0
@@ -156,6 +161,9 @@ class InFlight:
     #: Kept for the editor to settle (its replay was refused, or its answer could not be
     #: read): not posted again under its key by a run that was not told what it became.
     held: bool = False
+    #: A post under another key may have delivered it (a Buttondown batch an earlier dopemail
+    #: left in flight): posted again under its own, it could go out twice; never replayed.
+    key_unsure: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,9 +240,14 @@ class Ledger:
         )
 
     def _migrate(self) -> None:
-        for _, table, column, kind in _ADDED:
+        for change, table, column, kind in _ADDED:
             if column not in _columns(self.db, "main", table):
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                # One transaction: the column is the mark that its change was made (see
+                # _stamp), so a crash between the two must leave neither.
+                with self.transaction():
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                    if change == _TWO_KEYS:
+                        _hold_two_keyed(self.db, "main")
 
     def _rebuilt(self) -> bool:
         (made,) = self.db.execute(
@@ -297,6 +310,10 @@ class Ledger:
                         f"SELECT {names} FROM real.{table} WHERE issue = ?",
                         (issue,),
                     )
+                if "key_unsure" not in _columns(ledger.db, "real", "batches"):
+                    # An earlier dopemail's ledger, not yet brought up to date: the dry run
+                    # says what --yes will find, its Buttondown batches held.
+                    _hold_two_keyed(ledger.db, "main")
             ledger.db.execute("DETACH DATABASE real")
         return ledger
 
@@ -649,9 +666,10 @@ class Ledger:
             ).fetchone()
             base, _, count = (key or f"batch-{number}").partition("~again")
             key = f"{base}~again{int(count or 0) + 1}"
-            # Posted anew: held no more (a new doubt about it holds it again).
+            # Posted anew, under a key of its own: held no more (a new doubt about it holds it
+            # again), and no other key's post stands for it.
             self.db.execute(
-                "UPDATE batches SET idempotency_key = ?, posted_at = ?, held = 0 "
+                "UPDATE batches SET idempotency_key = ?, posted_at = ?, held = 0, key_unsure = 0 "
                 "WHERE issue = ? AND number = ?",
                 (key, time.time(), issue, number),
             )
@@ -687,16 +705,25 @@ class Ledger:
     def in_flight(self, issue: int) -> list[InFlight]:
         """Batches posted without a recorded answer, oldest first."""
         batches = self.db.execute(
-            "SELECT number, provider, size, posted_at, idempotency_key, error, endpoint, held "
-            "FROM batches WHERE issue = ? AND state = 'in_flight' ORDER BY number",
+            "SELECT number, provider, size, posted_at, idempotency_key, error, endpoint, held, "
+            "key_unsure FROM batches WHERE issue = ? AND state = 'in_flight' ORDER BY number",
             (issue,),
         ).fetchall()
         found = []
-        for number, provider, size, posted_at, key, error, endpoint, held in batches:
+        for number, provider, size, posted_at, key, error, endpoint, held, unsure in batches:
             sample = [r.email for r in self.members(issue, number)[:3]]
             found.append(
                 InFlight(
-                    number, provider, size, posted_at, key, error, sample, endpoint, bool(held)
+                    number,
+                    provider,
+                    size,
+                    posted_at,
+                    key,
+                    error,
+                    sample,
+                    endpoint,
+                    bool(held),
+                    bool(unsure),
                 )
             )
         return found
@@ -796,6 +823,36 @@ def _refuse_newer(db: sqlite3.Connection, schema: str, path: Path) -> None:
             None,
             "send from that version, or upgrade this one (check out dopemail's newest commit, "
             "then run make build)",
+        )
+
+
+def _hold_two_keyed(db: sqlite3.Connection, schema: str) -> None:
+    """Hold for the editor the Buttondown batches an earlier dopemail left in flight.
+
+    That dopemail posted under the batch's key K unconfirmed and, refused with
+    ``sending_requires_confirmation``, again confirmed under ``K-confirmed``; this one confirms
+    every post under K. Replayed under K, a batch whose confirmed post went out is a new email
+    to Buttondown (the refusal did not use K up): the whole list mailed twice. Only the editor,
+    looking at Buttondown's Emails page, can tell whether it went.
+    """
+    rows = db.execute(
+        f"SELECT issue, number, idempotency_key, error FROM {schema}.batches "
+        "WHERE provider = 'buttondown' AND state = 'in_flight'"
+    ).fetchall()
+    for issue, number, key, error in rows:
+        why = (
+            f"left in flight by an earlier dopemail, which may have posted it under the key "
+            f"'{key}' and, asked to confirm sending, again under '{key}-confirmed'; this one "
+            f"posts under '{key}' alone, so posted again it could make a second email of one "
+            "already sent: look in Buttondown's Emails page for this issue's email (sent, or "
+            "scheduled, once or more) before settling it"
+        )
+        if error:
+            why += f" (the last run's word on it: {error})"
+        db.execute(
+            f"UPDATE {schema}.batches SET held = 1, key_unsure = 1, error = ? "
+            "WHERE issue = ? AND number = ?",
+            (why, issue, number),
         )
 
 

@@ -392,6 +392,9 @@ def describe_status(report: StatusReport) -> list[str]:
         state = next((s for s in ("sent", "in_flight", "failed") if counts[s]), "pending")
         done = {"sent": "posted", "in_flight": "in flight", "failed": "failed"}.get(state)
         lines.append(f"  {done or 'not posted yet'} to {report.provider}'s own subscriber list")
+        # Why its post waits for the editor, and what to look at in Buttondown: the line above
+        # alone left the editor to guess what to settle.
+        lines += [f"  batch {b.number} in flight: {b.error}" for b in report.in_flight if b.error]
         return lines
     lines.append(
         f"  sent {counts['sent']:,} · failed {counts['failed']:,} · pending "

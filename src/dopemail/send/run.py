@@ -1016,6 +1016,8 @@ class _Run:
         provider = self.provider
         if not provider.idempotent or batch.provider != provider.name:
             return False
+        if batch.key_unsure:  # another key's post may have delivered it: the editor's to tell
+            return False
         if batch.endpoint is not None and batch.endpoint != self.summary.endpoint:
             return False  # another server never saw its key
         return self.key_kept(batch.posted_at)
