@@ -5998,6 +5998,49 @@ def test_a_value_quoted_whole_below_the_limit_and_apostrophes_are_left_as_they_a
     assert (error.message, error.hint) == (said, f"write it '{value}'")
 
 
+def test_a_long_hint_s_prose_and_a_path_to_copy_are_left_whole() -> None:
+    from dopemail.errors import ContentError
+
+    # The closing quote of 'assets/' paired with the apostrophe of "editor's" as one quoted
+    # value, and the prose between them was cut ("'/ and…' (400 characters)").
+    prose = (
+        "a picture is published from media/ only: files under 'assets/' belong to the theme, "
+        + "and a picture there is not copied to the site, "
+        + "nor checked for its size or its description, " * 6
+        + "so move it under the editor's own folder for the entry"
+    )
+    assert len(prose) > 300
+    error = ContentError(
+        "images[1].src: 'assets/a.jpg' is outside media/", "entries/a.md", 4, prose
+    )
+    assert error.hint == prose
+    # A suggestion to copy, over 300 characters: cut, it could not be pasted back.
+    folder = "media/" + "/".join(["a-very-long-folder-name-from-a-picture-library"] * 7)
+    meant = f"{folder}/01.jpg"
+    assert len(meant) > 300 and " " not in meant
+    said = f"images[1].src: '{folder}/10.jpg' does not exist (did you mean '{meant}'?)"
+    error = ContentError(said, "entries/a.md", 4, f"write src: {meant}")
+    assert (error.message, error.hint) == (said, f"write src: {meant}")
+    assert (
+        ContentError(f"see {'/srv/' + 'x' * 400}/a.jpg").message
+        == f"see {'/srv/' + 'x' * 400}/a.jpg"
+    )
+
+
+def test_a_pasted_blob_is_cut_wherever_it_starts() -> None:
+    from dopemail.errors import ContentError
+
+    # 200 KB: no path is that long (a path starting media/ or / too is cut).
+    for blob in ("y" * 200_000, "media/" + "y" * 200_000, "/" + "y" * 200_000):
+        error = ContentError(f"src: '{blob}': not a picture", "entries/a.md", 1, f"got {blob}")
+        said = f"src: '{blob[:80]}…' ({len(blob):,} characters): not a picture"
+        assert error.message == said, error.message[:200]
+        assert error.hint == f"got {blob[:80]}…", error.hint[:200]
+    # Quoted after a colon or a bracket, and followed by a comma: still one value.
+    error = ContentError(f"directors: ['{'z' * 200_000}', 'Jane']")
+    assert error.message == f"directors: ['{'z' * 80}…' (200,000 characters), 'Jane']"
+
+
 def test_a_picture_outside_media_is_never_told_a_path_that_would_be_refused(
     write_files,
 ) -> None:

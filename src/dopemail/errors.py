@@ -86,23 +86,41 @@ def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
 #: (above the 255 of a file's name, and a short path to it).
 LONG_VALUE = 300
 _KEPT = 80
-# A value quoted whole: a quote no letter comes before (not the one of "entry's"), up to the
-# next of its kind on the line.
-_QUOTED_LONG = re.compile(rf"""(?<!\w)(['"])([^'"\n]{{{LONG_VALUE + 1},}})\1""")
-# A run of one value's characters, unquoted: 'directors: [yyyy...]', a path in a hint.
-_RUN_LONG = re.compile(rf"""[^\s'"()\[\]{{}},;:]{{{LONG_VALUE + 1},}}""")
+#: A path or web address is quoted whole up to this (Linux's PATH_MAX): a suggestion ('did you
+#: mean 'media/...'?') or a file to look at is copied from the message, and a cut one cannot
+#: be. Longer, it cannot be a path: a blob pasted in, cut as any other.
+_PATH_MAX = 4096
+# What a value is and where it is, strictly: a pasted blob is one word, so a span with a space
+# is prose, never cut (an apostrophe pairing with the closing quote of 'assets/' cut the words
+# between them). A value quoted: its opening quote at the start or after a space or one of
+# '([{:', its closing quote before no letter (not the apostrophe of "editor's").
+_QUOTED_LONG = re.compile(rf"""(?<![^\s(\[{{:])(['"])([^'"\s]{{{LONG_VALUE + 1},}})\1(?!\w)""")
+# A run of one value's characters, unquoted, starting where a word does: 'directors: [yyy...]'.
+_RUN_LONG = re.compile(rf"""(?<![^\s(\[{{:])[^\s'"()\[\]{{}},;:]{{{LONG_VALUE + 1},}}""")
+# Kept whole up to _PATH_MAX: a path from the publication's folder (media/...), from the root
+# of the disk ('/home/...', and '//host/...', what a web address is after its 'https:', which
+# _RUN_LONG stops at), or one that starts './' or '../'.
+_COPIED = ("media/", "/", "./", "../", "http://", "https://")
+
+
+def _kept_whole(value: str) -> bool:
+    return value.startswith(_COPIED) and len(value) <= _PATH_MAX
 
 
 def cut_long(text: str) -> str:
     """``text`` with each value in it longer than :data:`LONG_VALUE` characters cut short:
     "'yyyyyy…' (200,000 characters)". A value pasted in by mistake (a blob, a whole file)
-    was quoted in full, in the message and again in its hint: megabytes on the terminal."""
+    was quoted in full, in the message and again in its hint: megabytes on the terminal.
+    Prose (anything with a space) and a path or address to copy are left whole."""
     if len(text) <= LONG_VALUE:
         return text
     text = _QUOTED_LONG.sub(
-        lambda m: f"{m[1]}{m[2][:_KEPT]}…{m[1]} ({len(m[2]):,} characters)", text
+        lambda m: (
+            m[0] if _kept_whole(m[2]) else f"{m[1]}{m[2][:_KEPT]}…{m[1]} ({len(m[2]):,} characters)"
+        ),
+        text,
     )
-    return _RUN_LONG.sub(lambda m: f"{m[0][:_KEPT]}…", text)
+    return _RUN_LONG.sub(lambda m: m[0] if _kept_whole(m[0]) else f"{m[0][:_KEPT]}…", text)
 
 
 class DopemailError(Exception):
