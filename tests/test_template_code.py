@@ -331,6 +331,45 @@ def test_join_names_leaves_out_what_is_empty_and_sets_apart_right_to_left_names(
     assert source_work(based) == "a novel by \u2068نجيب محفوظ\u2069"
 
 
+def test_out_of_memory_at_a_template_s_line_is_not_called_a_value_too_large(
+    workspace: Path,
+) -> None:
+    # Any MemoryError at a template's line was "this expression makes a value too large:
+    # check the numbers this expression multiplies": a machine short of memory while a
+    # default template rendered a large archive was told its innocent line was wrong.
+    mine = workspace / "templates" / "archive.html.j2"
+    mine.parent.mkdir(exist_ok=True)
+    mine.write_text("<ul>\n{% for e in entries %}<li>{{ e | grown }}</li>{% endfor %}\n</ul>\n")
+    env = make_environment(workspace, code=None)
+
+    def out_of_memory(value: object) -> str:
+        raise MemoryError
+
+    env.filters["grown"] = out_of_memory
+    with pytest.raises(templates.TemplateError) as raised:
+        render(env, "archive.html.j2", entries=["a"])
+    assert str(raised.value) == (
+        "templates/archive.html.j2:2: ran out of memory at this line: the value it makes is "
+        "larger than the memory free for it (a value far larger than meant, or the machine's "
+        "limits)\n  hint: if this line makes something large (multiplies (*), raises to a "
+        "power (**), counts to range() or lipsum(), joins a long list), check its numbers; if "
+        "not, free memory (close other programs) or build on a machine with more, then build "
+        "again"
+    )
+
+    # Python's own overflow of arithmetic, which the line's numbers alone make: its numbers.
+    def overflow(value: object) -> str:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+
+    env.filters["grown"] = overflow
+    with pytest.raises(templates.TemplateError) as raised:
+        render(env, "archive.html.j2", entries=["a"])
+    assert str(raised.value).startswith(
+        "templates/archive.html.j2:2: this expression makes a value too large\n  hint: check "
+        "the numbers this expression multiplies (*)"
+    ), str(raised.value)
+
+
 def test_a_template_too_large_for_python_to_compile_is_told_at_the_template(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1355,12 +1355,8 @@ class _Environment(jinja2.Environment):
             return super().compile(source, name, filename, raw, defer_init)
         except (OverflowError, MemoryError) as exc:
             root = self.globals.get("workspace_root")
-            raise TemplateError(
-                TOO_LARGE,
-                _shown(filename or name or "<template>", root),
-                _folded_line(exc),
-                TOO_LARGE_HINT,
-            ) from None
+            shown = _shown(filename or name or "<template>", root)
+            raise _too_large(exc, shown, _folded_line(exc)) from None
 
 
 #: The most characters (or items, or a number's bits) a template's * or ** may make, the most
@@ -1377,6 +1373,30 @@ TOO_LARGE_HINT = (
     "check the numbers this expression multiplies (*), raises to a power (**) or counts to "
     "(range(), lipsum(), a filter's width): one is far larger than meant"
 )
+
+
+#: A MemoryError at a template's line: the value may be over-large, or the machine short of
+#: memory (a default template rendering a large archive on a small machine), so the line is
+#: not called wrong, as TOO_LARGE does of an OverflowError, which its numbers alone make.
+OUT_OF_MEMORY = (
+    "ran out of memory at this line: the value it makes is larger than the memory free for it "
+    "(a value far larger than meant, or the machine's limits)"
+)
+OUT_OF_MEMORY_HINT = (
+    "if this line makes something large (multiplies (*), raises to a power (**), counts to "
+    "range() or lipsum(), joins a long list), check its numbers; if not, free memory (close "
+    "other programs) or build on a machine with more, then build again"
+)
+
+
+def _too_large(exc: OverflowError | MemoryError, path: str, line: int | None) -> TemplateError:
+    """A value too large at a template's ``line``, said by what raised it: the guard's own
+    refusal (what it would make) or Python's arithmetic overflow, which the line's numbers
+    make, or a MemoryError, which the machine's limits may make as well."""
+    if isinstance(exc, MemoryError):
+        return TemplateError(OUT_OF_MEMORY, path, line, OUT_OF_MEMORY_HINT)
+    said = f" ({exc})" if isinstance(exc, _TooLarge) else ""
+    return TemplateError(TOO_LARGE + said, path, line, TOO_LARGE_HINT)
 
 
 class _TooLarge(OverflowError):
@@ -2243,10 +2263,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         filename, line = _template_line(exc, name)
         if line is None:
             raise  # not a template's line: the machine's memory, not the editor's mistake
-        said = f" ({exc})" if isinstance(exc, _TooLarge) else ""
-        raise TemplateError(
-            TOO_LARGE + said, _shown(filename, root), line, TOO_LARGE_HINT
-        ) from None
+        raise _too_large(exc, _shown(filename, root), line) from None
     except Exception as exc:  # noqa: BLE001 - raised again unless a template's line raised it
         filename, line = _template_line(exc, name)
         if line is None:
