@@ -1940,6 +1940,26 @@ def test_a_default_included_where_its_names_are_not_set_is_told_at_the_include(
     assert "did you mean" not in output and "Traceback" not in output
 
 
+def test_a_default_included_beside_another_include_is_named_not_the_first_on_the_line(
+    workspace: Path, run_cli
+) -> None:
+    # Two includes on the writer's line: the first was named ("the included 'mine.html.j2'
+    # needs 'settings'"), though it was issue.html.j2, through page.html.j2, that needed it.
+    rel = "templates/entry_item.html.j2"
+    (workspace / "templates" / "mine.html.j2").write_text("<hr>\n", encoding="utf-8")
+    _break(
+        workspace, rel, "</li>", '</li>\n{% include "mine.html.j2" %}{% include "issue.html.j2" %}'
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    line = _line_of(workspace, rel, "{% include")
+    assert (
+        f"{rel}:{line}: the included 'issue.html.j2' needs 'settings', which is not set here\n"
+        "  hint: (default) page.html.j2:2 uses it"
+    ) in output, output
+    assert "mine.html.j2" not in output and "Traceback" not in output, output
+
+
 def test_a_field_of_a_value_none_on_some_pages_is_told_to_be_shown_inside_an_if(
     workspace: Path, run_cli
 ) -> None:

@@ -2048,23 +2048,40 @@ def _includer(exc: BaseException) -> tuple[str, int] | None:
 _INCLUDE = re.compile(r"""\{%[-+]?\s*include\s+(["'])(.+?)\1""")
 
 
-def _included_by_own(exc: BaseException, root: Path | None) -> tuple[str, int, str] | None:
+def _included_by_own(
+    env: jinja2.Environment, exc: BaseException, root: Path | None
+) -> tuple[str, int, str] | None:
     """When the template that failed is dopemail's, reached through an {% include %} in a
     template of the publication's (directly, or through the templates it extends): that
     include's file, line and the name it includes; else None."""
     frames = _template_frames(exc)
     if root is None or not frames or _is_own(frames[-1][0], root):
         return None
-    for filename, line in reversed(frames[:-1]):
+    for index in range(len(frames) - 2, -1, -1):
+        filename, line = frames[index]
         if not _is_own(filename, root):
             continue  # a default the failing one extends or is included by
         try:
             text = Path(filename).read_text(encoding="utf-8").splitlines()[line - 1]
         except (OSError, UnicodeDecodeError, IndexError):
             return None
-        found = _INCLUDE.search(text)
-        return (filename, line, found.group(2)) if found else None
+        # The include whose template the render went into: the first on the line was named
+        # ('{% include "mine.html.j2" %}{% include "issue.html.j2" %}' told of mine.html.j2).
+        # None found, or more than one, the caller says the failing template's own line.
+        inside = {os.path.realpath(f) for f, _ in frames[index + 1 :]}
+        names = [found.group(2) for found in _INCLUDE.finditer(text)]
+        loaded = [n for n in dict.fromkeys(names) if _loaded_from(env, n) in inside]
+        return (filename, line, loaded[0]) if len(loaded) == 1 else None
     return None
+
+
+def _loaded_from(env: jinja2.Environment, name: str) -> str | None:
+    """The file the template ``name`` is loaded from (the publication's, else dopemail's)."""
+    try:
+        filename = env.loader.get_source(env, name)[1]  # type: ignore[union-attr]
+    except (jinja2.TemplateError, DopemailError, OSError, UnicodeDecodeError):
+        return None
+    return os.path.realpath(filename) if filename else None
 
 
 def _is_own(filename: str, root: Path) -> bool:
@@ -2212,7 +2229,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     except jinja2.UndefinedError as exc:
         filename, line = _template_line(exc, name)
         message, wanted, names = _undefined(exc.message or "", [*context, *env.globals])
-        through = _included_by_own(exc, root) if _NO_VARIABLE.fullmatch(message) else None
+        through = _included_by_own(env, exc, root) if _NO_VARIABLE.fullmatch(message) else None
         if through is not None:
             # dopemail's template is right for where dopemail renders it: the mistake is the
             # publication's {% include %} of it where the name is not set (its own line was
