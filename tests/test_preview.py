@@ -2022,6 +2022,12 @@ def test_a_save_that_renames_nothing_reads_no_entry_s_fields_to_look_for_a_renam
     entry.write_text(_news("Other News") + "Edited.\n", encoding="utf-8")
     assert not state.rebuild({"entries/other-news.md"}).problems
     assert asked == []
+    # Dated anew, it moves in the lists: still no entry came or went.
+    moved = _news("Other News").replace("published: 2024-02-01", "published: 2020-05-05")
+    assert moved != _news("Other News")
+    entry.write_text(moved, encoding="utf-8")
+    assert not state.rebuild({"entries/other-news.md"}).renamed
+    assert asked == []
     # A rename still pairs them (those of its date alone are asked).
     entry.rename(root / "entries/renamed-news.md")
     snapshot = state.rebuild({"entries/other-news.md", "entries/renamed-news.md"})

@@ -16,12 +16,14 @@ import contextlib
 import gc
 import hashlib
 import itertools
+import operator
 import os
 import secrets
 import stat
 import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -385,6 +387,18 @@ def _named(paths: list[str]) -> str:
     return f"{', '.join(paths[: _NAMED - 1])} and {len(paths) - _NAMED + 1} more files"
 
 
+def _slugs_changed(before: list[RenderedEntry], after: list[RenderedEntry]) -> bool:
+    """Whether an entry came, went or changed its slug between two builds' lists. A patched
+    build keeps the objects of the entries it did not render again: those compared, the
+    slugs of the few others. Every entry's slug, asked at every save, was 20 ms of the
+    preview's rebuild at 10,000 entries."""
+    if len(before) != len(after):
+        return True
+    changed = list(itertools.compress(itertools.count(), map(operator.is_not, before, after)))
+    old = Counter(before[i].entry.slug for i in changed)
+    return old != Counter(after[i].entry.slug for i in changed)
+
+
 def _twin_key(entry: LoadedEntry) -> tuple[object, object]:
     # What an entry renamed keeps: its title and date. (Its title is in its fields, read
     # from the cache when asked: only of entries of the same date, see PreviewState._renames.)
@@ -549,6 +563,9 @@ class PreviewState:
         if before is not None and before.entries is not after.entries:
             self._entry_builds += 1
             build_no = self._entry_builds
+            if not _slugs_changed(before.entries, after.entries):
+                # An edit: no entry came or went (only the builds that do are counted).
+                return self._moved
             was = {r.entry.slug: r.entry for r in before.entries}
             now = {r.entry.slug: r.entry for r in after.entries}
             gone = [slug for slug in was if slug not in now]
@@ -567,7 +584,7 @@ class PreviewState:
                 self._gone.pop(slug, None)
                 self._gone[slug] = (was[slug], build_no)
             if not gone and not added:
-                return self._moved  # an edit: nothing to pair (and no entry's fields read)
+                return self._moved  # moved in the lists alone: nothing to pair
             # The entries of each title and date: one of two alike is a copy, whose old
             # name cannot be told (nothing is said). Found among those of the same date,
             # which every entry holds at hand: the titles of all, read from the cache at
