@@ -3736,6 +3736,28 @@ def test_a_source_work_s_title_is_marked_with_its_language(
     )
 
 
+def test_bold_written_in_a_field_of_words_is_told_it_prints_as_typed(write_files) -> None:
+    # '**Premiere**' in a caption or an event's title printed its asterisks: those fields
+    # set italics alone ('*words*'), and nothing said so.
+    text = variant(
+        "  directors: [Jane Doe]\n",
+        "  directors: [Jane Doe]\nevents:\n  - title: '**Premiere** night'\n    kind: talk\n"
+        "rights: 'Images *courtesy* of 5 ** 3'\n",
+    )
+    root = write_files({"entries/zz.md": text})
+    notes = [
+        (e.line, e.message, e.hint) for e in entry_notes(load_workspace(root)) if "zz" in e.path
+    ]
+    assert notes == [
+        (
+            text[: text.index("  - title:")].count("\n") + 1,
+            "'**Premiere**' in events.title is printed as typed: a field of words sets italics "
+            "alone, between single marks",
+            "write *Premiere* for italics, or the words without marks",
+        )
+    ]
+
+
 def test_a_source_work_said_in_two_languages_is_told_which_its_title_is_read_in(
     write_files,
 ) -> None:

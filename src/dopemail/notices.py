@@ -10,7 +10,7 @@ Apart from loading: nothing here refuses a file. An entry's own notes are found 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -302,6 +302,43 @@ def _days_of(moment: datetime, zone: ZoneInfo) -> set[date]:
     return days
 
 
+#: Words between doubled asterisks, as Markdown writes bold: '**Premiere**'. (Not '__':
+#: '__init__' is more often a name than a mark.)
+_DOUBLED = re.compile(r"(\*\*)(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _short_fields(meta: Entry) -> Iterator[tuple[tuple[str | int, ...], str | None]]:
+    # The fields whose '*words*' are italics (templates.italics_spans), with their paths.
+    yield ("summary",), meta.summary
+    yield ("pull_quote", "attribution"), meta.pull_quote.attribution if meta.pull_quote else None
+    yield ("gallery_title",), meta.gallery_title
+    yield ("rights",), meta.rights
+    yield ("run", "note"), meta.run.note if meta.run else None
+    for i, image in enumerate(meta.images):
+        yield ("images", i, "caption"), image.caption
+    for i, screening in enumerate(meta.screenings):
+        yield ("screenings", i, "note"), screening.note
+        for j, showing in enumerate(screening.times):
+            yield ("screenings", i, "times", j, "note"), showing.note
+    for i, event in enumerate(meta.events):
+        yield ("events", i, "title"), event.title
+
+
+def _bold_asked(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, str]]:
+    """Bold written as Markdown writes it in a field that sets italics alone: its marks
+    would be printed, '**Premiere**' as typed."""
+    for path, value in _short_fields(meta):
+        found = _DOUBLED.search(value) if value and "**" in value else None
+        if found:
+            field = ".".join(str(p) for p in path if not isinstance(p, int))
+            yield (
+                f"'{found.group()}' in {field} is printed as typed: a field of words sets "
+                "italics alone, between single marks",
+                line_of(doc.meta, path),
+                f"write *{found.group(2)}* for italics, or the words without marks",
+            )
+
+
 def notes(
     meta: Entry, doc: Document, zone: ZoneInfo, language: str = "en"
 ) -> tuple[tuple[str, int | None, str], ...]:
@@ -324,6 +361,7 @@ def notes(
             )
         )
     found.extend(_links_in_plain_text(meta, doc))
+    found.extend(_bold_asked(meta, doc))
     for i, image in enumerate(meta.images):
         if image.caption and _same_words(image.alt, image.caption):
             found.append(
