@@ -307,28 +307,36 @@ def _days_of(moment: datetime, zone: ZoneInfo) -> set[date]:
 _DOUBLED = re.compile(r"(\*\*)(?=\S)(.+?)(?<=\S)\*\*")
 
 
-def _short_fields(meta: Entry) -> Iterator[tuple[tuple[str | int, ...], str | None]]:
-    # The fields whose '*words*' are italics (templates.italics_spans), with their paths.
-    yield ("summary",), meta.summary
-    yield ("pull_quote", "attribution"), meta.pull_quote.attribution if meta.pull_quote else None
-    yield ("gallery_title",), meta.gallery_title
-    yield ("rights",), meta.rights
-    yield ("run", "note"), meta.run.note if meta.run else None
-    for i, image in enumerate(meta.images):
-        yield ("images", i, "caption"), image.caption
+def _plain_fields(
+    meta: Entry,
+) -> Iterator[tuple[tuple[str | int, ...], str | None, bool, bool]]:
+    """The fields of words an entry shows as typed: their paths, their values, whether
+    '*words*' in each are italics (templates.italics_spans: bold written there is looked
+    for) and whether a link written there is looked for."""
+    yield ("summary",), meta.summary, True, True
+    yield ("rights",), meta.rights, True, True
+    if meta.pull_quote:
+        yield ("pull_quote", "text"), meta.pull_quote.text, False, True
+        yield ("pull_quote", "attribution"), meta.pull_quote.attribution, True, False
+    yield ("gallery_title",), meta.gallery_title, True, False
+    yield ("run", "note"), meta.run.note if meta.run else None, True, True
     for i, screening in enumerate(meta.screenings):
-        yield ("screenings", i, "note"), screening.note
+        yield ("screenings", i, "note"), screening.note, True, True
         for j, showing in enumerate(screening.times):
-            yield ("screenings", i, "times", j, "note"), showing.note
+            yield ("screenings", i, "times", j, "note"), showing.note, True, False
+    for i, image in enumerate(meta.images):
+        yield ("images", i, "caption"), image.caption, True, True
+    for i, image in enumerate(meta.images):
+        yield ("images", i, "credit"), image.credit, False, True
     for i, event in enumerate(meta.events):
-        yield ("events", i, "title"), event.title
+        yield ("events", i, "title"), event.title, True, False
 
 
 def _bold_asked(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, str]]:
     """Bold written as Markdown writes it in a field that sets italics alone: its marks
     would be printed, '**Premiere**' as typed."""
-    for path, value in _short_fields(meta):
-        found = _DOUBLED.search(value) if value and "**" in value else None
+    for path, value, italics, _ in _plain_fields(meta):
+        found = _DOUBLED.search(value) if italics and value and "**" in value else None
         if found:
             field = ".".join(str(p) for p in path if not isinstance(p, int))
             yield (
@@ -539,17 +547,10 @@ _WRITTEN_LINK = re.compile(r"\[[^\]\n]+\]\(\s*\S+?\s*\)|<a\s[^>]*href", re.I)
 def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | None, str]]:
     """A link written in a field of plain text (a caption, a note): shown as typed, brackets
     and address, and broken across lines in the email's text part, without a word."""
-    fields: list[tuple[tuple[Any, ...], str | None]] = [
-        (("summary",), meta.summary),
-        (("rights",), meta.rights),
-        (("pull_quote", "text"), meta.pull_quote.text if meta.pull_quote else None),
-        (("run", "note"), meta.run.note if meta.run else None),
-        *((("screenings", i, "note"), s.note) for i, s in enumerate(meta.screenings)),
-        *((("images", i, "caption"), image.caption) for i, image in enumerate(meta.images)),
-        *((("images", i, "credit"), image.credit) for i, image in enumerate(meta.images)),
-    ]
     found = []
-    for loc, text in fields:
+    for loc, text, _, linked in _plain_fields(meta):
+        if not linked:
+            continue
         link = _WRITTEN_LINK.search(str(text or ""))
         if link:
             found.append(
