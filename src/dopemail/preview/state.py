@@ -430,7 +430,7 @@ class PreviewState:
         # renames found: old slug -> new slug.
         self._gone: dict[str, tuple[LoadedEntry, int]] = {}
         self._added: dict[str, tuple[LoadedEntry, int]] = {}
-        self._entry_builds = 0  # the builds that changed the entries
+        self._entry_builds = 0  # the builds whose entries changed (an edit's too)
         self._renamed: dict[str, str] = {}
         self._moved: dict[str, tuple[str, str]] = {}
         self._collector = _Collector(self._lock)
@@ -564,7 +564,8 @@ class PreviewState:
             self._entry_builds += 1
             build_no = self._entry_builds
             if not _slugs_changed(before.entries, after.entries):
-                # An edit: no entry came or went (only the builds that do are counted).
+                # An edit: no entry came or went (counted all the same: the entries gone
+                # are forgotten after so many builds changing the entries, edits too).
                 return self._moved
             was = {r.entry.slug: r.entry for r in before.entries}
             now = {r.entry.slug: r.entry for r in after.entries}
@@ -583,8 +584,6 @@ class PreviewState:
             for slug in gone:
                 self._gone.pop(slug, None)
                 self._gone[slug] = (was[slug], build_no)
-            if not gone and not added:
-                return self._moved  # moved in the lists alone: nothing to pair
             # The entries of each title and date: one of two alike is a copy, whose old
             # name cannot be told (nothing is said). Found among those of the same date,
             # which every entry holds at hand: the titles of all, read from the cache at
