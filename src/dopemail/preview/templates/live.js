@@ -42,6 +42,15 @@
   // healthy while it was stale). Hidden until another save fails: the server sends each
   // failure's id, and the one hidden is kept for the session, across reloads.
   const hiddenKey = "dopemail-hidden-problems";
+  // The preview's own boxes over the page (the overlay, its badge, the note that it stopped):
+  // fixed where css puts them, named for tests, and told to screen readers as role says.
+  const box = (id, role, css) => {
+    const made = document.createElement("div");
+    made.id = id;
+    made.setAttribute("role", role);
+    made.style.cssText = "position:fixed;margin:0;" + css;
+    return made;
+  };
   let overlay = null;
   let badge = null;
   let last = null;
@@ -64,13 +73,9 @@
   };
   const showBadge = () => {
     if (badge) return;
-    badge = document.createElement("div");
-    badge.id = "dopemail-failing";
     // Announced politely when it appears; first in the page, so a Tab away.
-    badge.setAttribute("role", "status");
-    badge.style.cssText =
-      "position:fixed;z-index:2147483647;right:12px;bottom:12px;margin:0;padding:0;" +
-      "font:14px/1.4 system-ui,sans-serif";
+    badge = box("dopemail-failing", "status",
+      "z-index:2147483647;right:12px;bottom:12px;padding:0;font:14px/1.4 system-ui,sans-serif");
     document.body.prepend(badge);
     const show = document.createElement("button");
     show.type = "button";
@@ -97,14 +102,11 @@
     }
     dropBadge();
     if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.id = "dopemail-overlay";
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText =
-        "position:fixed;z-index:2147483647;left:0;right:0;top:0;max-height:60vh;overflow:auto;" +
-        "margin:0;padding:16px 20px;background:#1d0b0b;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
+      overlay = box("dopemail-overlay", "alert",
+        "z-index:2147483647;left:0;right:0;top:0;max-height:60vh;overflow:auto;" +
+        "padding:16px 20px;background:#1d0b0b;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 4px 24px #0008;" +
-        "white-space:pre-wrap;text-align:left";
+        "white-space:pre-wrap;text-align:left");
       // First in the page, so its Hide button is the first thing Tab reaches (last, it came
       // after every link of the page, which it covered meanwhile).
       document.body.prepend(overlay);
@@ -171,12 +173,9 @@
   const showGone = () => {
     goneSoon = null;
     if (gone) return;
-    gone = document.createElement("div");
-    gone.id = "dopemail-gone";
-    gone.setAttribute("role", "status");
-    gone.style.cssText =
-      "position:fixed;z-index:2147483646;left:0;right:0;bottom:0;padding:8px 16px;" +
-      "background:#2b2b2b;color:#fff;font:14px/1.4 system-ui,sans-serif;text-align:center";
+    gone = box("dopemail-gone", "status",
+      "z-index:2147483646;left:0;right:0;bottom:0;padding:8px 16px;" +
+      "background:#2b2b2b;color:#fff;font:14px/1.4 system-ui,sans-serif;text-align:center");
     gone.textContent = "The preview is not answering (stopped?): saves do not show here until " +
       "dopemail preview runs again; this page then reconnects by itself.";
     document.body.appendChild(gone);
