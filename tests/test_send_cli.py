@@ -173,12 +173,17 @@ def test_send_yes_then_status(tmp_path) -> None:
     assert "estimated:   nothing to send" in output and "about" not in output
 
 
+def _sent_to_three(tmp_path: Path) -> tuple[Path, Path]:
+    """A workspace whose issue 1 went to its three readers, and its ledger."""
+    root = make_workspace(tmp_path, subscribers=3)
+    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
+    return root, root / ".dopemail/sends.sqlite"
+
+
 def test_a_dry_run_reads_a_ledger_another_version_added_a_column_to(tmp_path) -> None:
     # A QA tester's other checkout added a column to the shared ledger: the dry run ended in
     # a traceback ("table main.batches has no column named future_col"), exit 1.
-    root = make_workspace(tmp_path, subscribers=3)
-    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
-    ledger = root / ".dopemail/sends.sqlite"
+    root, ledger = _sent_to_three(tmp_path)
     with contextlib.closing(sqlite3.connect(ledger)) as db:
         db.execute("ALTER TABLE batches ADD COLUMN future_col TEXT")
     before = ledger.read_bytes()
@@ -196,9 +201,7 @@ def _rows(ledger: Path) -> list[str]:
 def test_a_ledger_error_after_it_opens_names_the_ledger_and_keeps_it(tmp_path) -> None:
     # Tables changed by hand (or by another version) failed past the ledger's opening, with
     # a traceback ("no such column: digest"), where opening it said what to do.
-    root = make_workspace(tmp_path, subscribers=3)
-    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
-    ledger = root / ".dopemail/sends.sqlite"
+    root, ledger = _sent_to_three(tmp_path)
     with contextlib.closing(sqlite3.connect(ledger)) as db:
         db.execute("ALTER TABLE issues RENAME COLUMN digest TO checksum")
     before = _rows(ledger)
@@ -234,9 +237,7 @@ def test_a_ledger_a_newer_dopemail_wrote_is_refused_unwritten(tmp_path, args) ->
     # no 'held' column): a ledger of a schema newer than this code knows is not touched.
     from dopemail.send.ledger import SCHEMA_VERSION
 
-    root = make_workspace(tmp_path, subscribers=3)
-    assert run("send", "1", "--yes", "--no-progress", "--root", root)[0] == 0
-    ledger = root / ".dopemail/sends.sqlite"
+    root, ledger = _sent_to_three(tmp_path)
     with contextlib.closing(sqlite3.connect(ledger)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         db.execute("ALTER TABLE batches ADD COLUMN future_col TEXT")

@@ -1188,6 +1188,24 @@ def as_the_previous_release_left_it(path: Path) -> None:
     db.close()
 
 
+def left_in_flight_by_the_previous_release(
+    root: Path, monkeypatch: pytest.MonkeyPatch, delivered: bool
+) -> None:
+    """Issue 1 sent through Buttondown by the release before key_unsure and killed before
+    the answer was recorded (its post delivered, or not made), the ledger as it left it."""
+
+    def killed(self, batch):  # type: ignore[no-untyped-def]
+        if delivered:
+            previous_release_send(self, batch)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Buttondown, "send", killed)
+    with pytest.raises(KeyboardInterrupt):
+        send(root, "buttondown")
+    monkeypatch.undo()
+    as_the_previous_release_left_it(root / LEDGER_PATH)
+
+
 def test_a_buttondown_batch_left_in_flight_by_the_previous_release_is_held_not_posted_again(
     server, tmp_path, monkeypatch
 ) -> None:
@@ -1197,16 +1215,7 @@ def test_a_buttondown_batch_left_in_flight_by_the_previous_release_is_held_not_p
     # email: requests [(K, None), (K-confirmed, 'true'), (K, 'true')], the list mailed twice.
     server.buttondown_asks_confirmation = True
     root = make_workspace(tmp_path, provider="buttondown", server=server)
-
-    def delivered_then_killed(self, batch):  # type: ignore[no-untyped-def]
-        previous_release_send(self, batch)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(Buttondown, "send", delivered_then_killed)
-    with pytest.raises(KeyboardInterrupt):
-        send(root, "buttondown")
-    monkeypatch.undo()
-    as_the_previous_release_left_it(root / LEDGER_PATH)
+    left_in_flight_by_the_previous_release(root, monkeypatch, delivered=True)
     key = server.requests[0].headers["x-idempotency-key"]
     posted = [(key, None), (f"{key}-confirmed", "true")]
 
@@ -1251,15 +1260,7 @@ def test_a_buttondown_batch_the_editor_sends_again_after_the_upgrade_goes_once(
     # email in Buttondown and sends it again, under a new key, confirmed.
     server.buttondown_asks_confirmation = True
     root = make_workspace(tmp_path, provider="buttondown", server=server)
-
-    def killed_before_posting(self, batch):  # type: ignore[no-untyped-def]
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(Buttondown, "send", killed_before_posting)
-    with pytest.raises(KeyboardInterrupt):
-        send(root, "buttondown")
-    monkeypatch.undo()
-    as_the_previous_release_left_it(root / LEDGER_PATH)
+    left_in_flight_by_the_previous_release(root, monkeypatch, delivered=False)
     with pytest.raises(SendError, match="left in flight by an earlier dopemail"):
         send(root, "buttondown")
     assert server.requests == []

@@ -40,7 +40,8 @@ MAILABLE = frozenset({"subscribed", "active"})
 #: ("unsubscribed on a later line").
 LATER_LINE = "on a later line"
 COLUMNS = ("email", "name", "status", "subscribed_at", "tags")
-#: The columns a send reads: one named twice is refused (two 'tags' columns are not).
+#: The columns a send reads (read_subscribers indexes these three): one named twice is
+#: refused (two 'tags' columns are not).
 READ = ("email", "name", "status")
 
 
