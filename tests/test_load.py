@@ -3380,6 +3380,27 @@ def test_alt_text_that_repeats_its_caption_is_noted(
             "screenings[1].note",
         ),
         ("published: 2024-03-01", "\nsummary: See [the trailer](https://t.example/).", "summary"),
+        (
+            "published: 2024-03-01",
+            "\npull_quote:\n  text: A ghost story\n  attribution: '[Jo](https://j.example/)'",
+            "pull_quote.attribution",
+        ),
+        (
+            "published: 2024-03-01",
+            "\ngallery_title: 'Photos <a href=\"https://p.example/\">here</a>'",
+            "gallery_title",
+        ),
+        (
+            "    city: Los Angeles",
+            "\n    times:\n      - at: 2024-03-02T19:30:00-08:00\n"
+            "        note: '[Q&A](https://q.example/)'",
+            "screenings[1].times[1].note",
+        ),
+        (
+            "published: 2024-03-01",
+            "\nevents:\n  - kind: talk\n    title: '[Q&A](https://q.example/)'",
+            "events[1].title",
+        ),
         ("    alt: A still", "\n    caption: Scott [left] and Mescal (right)", None),  # no link
     ],
 )
@@ -3395,7 +3416,8 @@ def test_a_link_written_in_a_plain_text_field_is_noted(
         assert notes == [], notes
         return
     (note,) = notes
-    assert note.line == text[: text.index(written.strip().split(":")[0] + ":")].count("\n") + 1
+    # The line of the field: the last line written.
+    assert note.line == text[: text.index(written)].count("\n") + written.count("\n") + 1
     assert note.message.startswith(f"{field} holds a link written as Markdown or HTML"), note
 
 
@@ -3751,7 +3773,7 @@ def test_bold_written_in_a_field_of_words_is_told_it_prints_as_typed(write_files
     assert notes == [
         (
             text[: text.index("  - title:")].count("\n") + 1,
-            "'**Premiere**' in events.title is printed as typed: a field of words sets italics "
+            "'**Premiere**' in events[1].title is printed as typed: a field of words sets italics "
             "alone, between single marks",
             "write *Premiere* for italics, or the words without marks",
         )

@@ -309,39 +309,38 @@ _DOUBLED = re.compile(r"(\*\*)(?=\S)(.+?)(?<=\S)\*\*")
 
 def _plain_fields(
     meta: Entry,
-) -> Iterator[tuple[tuple[str | int, ...], str | None, bool, bool]]:
-    """The fields of words an entry shows as typed: their paths, their values, whether
-    '*words*' in each are italics (templates.italics_spans: bold written there is looked
-    for) and whether a link written there is looked for."""
-    yield ("summary",), meta.summary, True, True
-    yield ("rights",), meta.rights, True, True
+) -> Iterator[tuple[tuple[str | int, ...], str | None, bool]]:
+    """The fields of words an entry shows as typed (a link written there is looked for in
+    each): their paths, their values, and whether '*words*' in each are italics
+    (templates.italics_spans: bold written there is looked for)."""
+    yield ("summary",), meta.summary, True
+    yield ("rights",), meta.rights, True
     if meta.pull_quote:
-        yield ("pull_quote", "text"), meta.pull_quote.text, False, True
-        yield ("pull_quote", "attribution"), meta.pull_quote.attribution, True, False
-    yield ("gallery_title",), meta.gallery_title, True, False
-    yield ("run", "note"), meta.run.note if meta.run else None, True, True
+        yield ("pull_quote", "text"), meta.pull_quote.text, False
+        yield ("pull_quote", "attribution"), meta.pull_quote.attribution, True
+    yield ("gallery_title",), meta.gallery_title, True
+    yield ("run", "note"), meta.run.note if meta.run else None, True
     for i, screening in enumerate(meta.screenings):
-        yield ("screenings", i, "note"), screening.note, True, True
+        yield ("screenings", i, "note"), screening.note, True
         for j, showing in enumerate(screening.times):
-            yield ("screenings", i, "times", j, "note"), showing.note, True, False
+            yield ("screenings", i, "times", j, "note"), showing.note, True
     for i, image in enumerate(meta.images):
-        yield ("images", i, "caption"), image.caption, True, True
+        yield ("images", i, "caption"), image.caption, True
     for i, image in enumerate(meta.images):
-        yield ("images", i, "credit"), image.credit, False, True
+        yield ("images", i, "credit"), image.credit, False
     for i, event in enumerate(meta.events):
-        yield ("events", i, "title"), event.title, True, False
+        yield ("events", i, "title"), event.title, True
 
 
 def _bold_asked(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, str]]:
     """Bold written as Markdown writes it in a field that sets italics alone: its marks
     would be printed, '**Premiere**' as typed."""
-    for path, value, italics, _ in _plain_fields(meta):
+    for path, value, italics in _plain_fields(meta):
         found = _DOUBLED.search(value) if italics and value and "**" in value else None
         if found:
-            field = ".".join(str(p) for p in path if not isinstance(p, int))
             yield (
-                f"'{found.group()}' in {field} is printed as typed: a field of words sets "
-                "italics alone, between single marks",
+                f"'{found.group()}' in {field_path(path)} is printed as typed: a field of "
+                "words sets italics alone, between single marks",
                 line_of(doc.meta, path),
                 f"write *{found.group(2)}* for italics, or the words without marks",
             )
@@ -548,9 +547,7 @@ def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | No
     """A link written in a field of plain text (a caption, a note): shown as typed, brackets
     and address, and broken across lines in the email's text part, without a word."""
     found = []
-    for loc, text, _, linked in _plain_fields(meta):
-        if not linked:
-            continue
+    for loc, text, _ in _plain_fields(meta):
         link = _WRITTEN_LINK.search(str(text or ""))
         if link:
             found.append(

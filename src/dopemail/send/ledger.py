@@ -159,7 +159,8 @@ class InFlight:
     #: Where it was posted (None: a ledger from before endpoints were recorded).
     endpoint: str | None = None
     #: Kept for the editor to settle (its replay was refused, or its answer could not be
-    #: read): not posted again under its key by a run that was not told what it became.
+    #: read): listed for the editor; a run not told what it became posts it again under its
+    #: key first (safe: a provider that took the first post refuses it again), then stops.
     held: bool = False
     #: A post under another key may have delivered it (a Buttondown batch an earlier dopemail
     #: left in flight): posted again under its own, it could go out twice; never replayed.
