@@ -2629,3 +2629,17 @@ def test_a_sent_issue_s_hint_names_a_template_of_the_workspace_beside_its_entrie
     entry.write_text(text, "utf-8")
     output = built(run_cli, workspace)
     assert "issue 2 was sent" in output and "a template of yours" not in output, output
+
+
+def test_new_issue_s_preheader_names_a_title_s_words_without_its_italics(
+    workspace: Path, run_cli
+) -> None:
+    # An inbox shows the preheader as text: '*Anora*' was written with its marks.
+    entry = (workspace / "entries/quiet-hours.md").read_text(encoding="utf-8")
+    marked = re.sub(r"(?m)^title: .*$", 'title: "*Anora*, reviewed"', entry, count=1)
+    (workspace / "entries/anora.md").write_text(marked, encoding="utf-8")
+    code, output = run_cli("new", "issue", "Anora", "--root", workspace)
+    assert code == 0, output
+    text = next((workspace / "issues").glob("*-anora.md")).read_text(encoding="utf-8")
+    (line,) = [t for t in text.split("\n") if t.startswith("preheader:")]
+    assert "Anora, reviewed" in line and "*" not in line, line

@@ -3380,6 +3380,7 @@ def test_alt_text_that_repeats_its_caption_is_noted(
             "screenings[1].note",
         ),
         ("published: 2024-03-01", "\nsummary: See [the trailer](https://t.example/).", "summary"),
+        ("title: A Film", " [trailer](https://t.example/)", "title"),
         (
             "published: 2024-03-01",
             "\npull_quote:\n  text: A ghost story\n  attribution: '[Jo](https://j.example/)'",

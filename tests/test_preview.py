@@ -1618,6 +1618,17 @@ def test_the_index_of_a_large_archive_lists_the_newest_and_every_draft(
     assert "older entr" not in every and "older issue" not in every
 
 
+def test_the_index_shows_a_title_s_italics(tmp_path: Path) -> None:
+    root = write_publication(tmp_path)
+    entry = root / "entries/night-film.md"
+    text = re.sub(r"(?m)^title: .*$", 'title: "*Night Film* <again>"', entry.read_text("utf-8"))
+    entry.write_text(text, encoding="utf-8")
+    state = PreviewState(root)
+    assert not state.rebuild().problems
+    page = index_page(state.snapshot, root)
+    assert '/night-film/" lang="en"><i>Night Film</i> &lt;again&gt;</a>' in page
+
+
 def test_the_index_shows_what_build_would_warn_of(tmp_path: Path) -> None:
     # The typos an editor previews to catch were printed by build and check only.
     root = write_publication(tmp_path)

@@ -1,6 +1,6 @@
-"""Italics in the short text fields (a caption, the gallery's title, a note, the rights, the
-summary...): '*words*' or '_words_' in <i> in the HTML outputs and the feeds, '_words_' in
-the text part, the words alone where only text is shown."""
+"""Italics in the short text fields (the title, a caption, the gallery's title, a note, the
+rights, the summary...): '*words*' or '_words_' in <i> in the HTML outputs and the feeds,
+'_words_' in the text part, the words alone where only text is shown."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_the_filter_writes_html_in_html_and_underscores_in_text() -> None:
 
 ENTRY = """\
 ---
-title: Italics Everywhere
+title: "*Italics* Everywhere"
 published: 2026-01-01T09:00:00-08:00
 summary: Haigh’s *All of Us Strangers*, rated 4* and 5 * 3, in \\*stars\\*.
 pull_quote:
@@ -188,6 +188,7 @@ SHOWN_HTML = [
 ]
 SUMMARY_HTML = "Haigh’s <i>All of Us Strangers</i>, rated 4* and 5 * 3, in *stars*."
 SUMMARY = "Haigh’s All of Us Strangers, rated 4* and 5 * 3, in *stars*."
+TITLE_HTML = "<i>Italics</i> Everywhere</a>"  # a card's and a list's, linked
 
 
 def test_the_page_sets_the_fields_italics_in_i(built: Path) -> None:
@@ -200,12 +201,18 @@ def test_the_page_sets_the_fields_italics_in_i(built: Path) -> None:
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page).group(1))
     assert data[0]["description"] == SUMMARY
     assert "A talk on Strangers, Italics Everywhere" in [d.get("name") for d in data]
-    assert "*All" not in page and "_Weekend_" not in page
+    assert "*All" not in page and "_Weekend_" not in page and "*Italics" not in page
+    # The title: in <i> in its heading, its words where words alone are shown.
+    assert '<h1 dir="auto"><i>Italics</i> Everywhere</h1>' in page
+    assert "<title>Italics Everywhere · DoPe Press</title>" in page
+    assert '<meta property="og:title" content="Italics Everywhere">' in page
+    assert data[0]["headline"] == "Italics Everywhere"
 
 
 def test_the_lists_show_the_summary_s_italics(built: Path) -> None:
     home = (built / "site/index.html").read_text(encoding="utf-8")
     assert SUMMARY_HTML in home
+    assert TITLE_HTML in home and "*Italics" not in home
 
 
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "feed.json"])
@@ -219,6 +226,7 @@ def test_the_feeds_carry_the_page_s_italics_and_a_summary_of_words(built: Path, 
         content, summary = item.content[0].value, item.summary
     assert [part for part in SHOWN_HTML if part not in content] == []
     assert summary == SUMMARY
+    assert item["title"] == "Italics Everywhere"  # a feed's title is text
 
 
 def test_the_email_and_its_web_version_set_them_in_i(built: Path) -> None:
@@ -226,14 +234,15 @@ def test_the_email_and_its_web_version_set_them_in_i(built: Path) -> None:
     for name in ("email.html", "index.html"):
         html = (folder / name).read_text(encoding="utf-8")
         assert [part for part in SHOWN_HTML if part not in html] == [], name
-        assert SUMMARY_HTML in html, name
-        assert "*All" not in html and "_Weekend_" not in html, name
+        assert SUMMARY_HTML in html and TITLE_HTML in html, name
+        assert "*All" not in html and "_Weekend_" not in html and "*Italics" not in html, name
     # The screen readers' name of the talk's link is its words (and a feed reader drops it).
     assert '<span class="visually-hidden">: A talk on Strangers, Italics Everywhere</span>' in (
         folder / "index.html"
     ).read_text(encoding="utf-8")
     email = (folder / "email.html").read_text(encoding="utf-8")
     assert 'aria-label="Tickets and information: A talk on Strangers, Italics Everywhere"' in email
+    assert 'aria-label="Read more: Italics Everywhere"' in email
 
 
 def test_the_text_part_marks_them_as_it_marks_the_body_s_italics(built: Path) -> None:
@@ -247,12 +256,13 @@ def test_the_text_part_marks_them_as_it_marks_the_body_s_italics(built: Path) ->
         "(before _Weekend_)",
         "- A talk on _Strangers_",
         "ANDREW HAIGH, _ALL OF US STRANGERS_ (2023)",
+        "_ITALICS_ EVERYWHERE",
         "The _All of Us Strangers_ U.S. poster",
         "A still from _Weekend_ · Photo: Chris Harris",
         "Images from _All of Us Strangers_ © Searchlight, 2023.",
     ]:
         assert part in one
-    assert "*All" not in text
+    assert "*All" not in text and "*ITALICS" not in text
 
 
 def test_french_spacing_and_right_to_left_marking_keep_around_the_italics(built: Path) -> None:
@@ -275,3 +285,20 @@ def test_french_spacing_and_right_to_left_marking_keep_around_the_italics(built:
     feed = json.loads((built / "feeds/feed.json").read_bytes())
     summary = next(i["summary"] for i in feed["items"] if i["url"].endswith("/zz-italique/"))
     assert summary == "«\u00a0La Chimère\u00a0», Quoi\u00a0?"
+
+
+def test_a_piece_of_no_words_is_summed_up_by_its_title_s_words(tmp_path: Path) -> None:
+    # With no summary, no text and no picture, the title is the summary: its marks were
+    # printed in the lists ('*Blank* page').
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path / "pub")
+    (root / "entries/zz-blank.md").write_text(
+        '---\ntitle: "*Blank* page"\npublished: 2026-01-03T09:00:00-08:00\n---\n',
+        encoding="utf-8",
+    )
+    build(root)
+    (item,) = [e for e in feedparser.parse(root / "feeds/rss.xml").entries if "zz-blank" in e.link]
+    assert item.summary == "Blank page" and item.title == "Blank page"
+    home = (root / "site/index.html").read_text(encoding="utf-8")
+    assert "</span><br><i>Blank</i> page</li>" in home, home

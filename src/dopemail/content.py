@@ -98,8 +98,8 @@ def render_entry(env: jinja2.Environment, entry: LoadedEntry) -> RenderedEntry:
         # content: feedgen writes content:encoded only beside a description).
         lead = meta.images[0] if meta.images else None
         about = (lead.caption or lead.alt) if lead is not None else meta.title
-        # A caption may hold italics; an alt text or a title is its words as typed.
-        written = about if lead is not None and lead.caption else marks_escaped(about)
+        # A caption or a title may hold italics; an alt text is its words as typed.
+        written = marks_escaped(about) if lead is not None and not lead.caption else about
         marked = keep_signs_text(markdown.one_line(written))
         summary = markdown.shorten(unmarked(marked))
         if summary != unmarked(marked):  # cut short, its marks maybe cut: its words alone

@@ -22,7 +22,7 @@ from .layout import ISSUES_DIR
 from .models import URI
 from .moments import written as _written
 from .pictures import picture_type
-from .templates import lang_attrs
+from .templates import lang_attrs, unmarked
 from .wording import wording_for
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def _generator(
         fe = fg.add_entry(order="append")
         fe.id(entry.id)
         fe.guid(entry.id, permalink=False)
-        fe.title(meta.title)
+        fe.title(unmarked(meta.title))
         fe.link(href=entry.url, rel="alternate", type="text/html")
         fe.summary(item.summary)
         fe.description(item.summary)
@@ -297,7 +297,7 @@ def _json_item(item: RenderedEntry, language: str, direction: str) -> dict[str, 
     data: dict[str, object] = {
         "id": entry.id,
         "url": entry.url,
-        "title": meta.title,
+        "title": unmarked(meta.title),
         "content_html": _content(item, language, direction),
         "summary": item.summary,
         "date_published": _written(meta.published).isoformat(),

@@ -1106,7 +1106,10 @@ def _entry_language(value: Any) -> Any:
 class Entry(Model):
     """A film entry: a review or news piece with everything around the film."""
 
-    title: Text = Field(description="The headline.")
+    title: Text = Field(
+        description="The headline, *words* in italics (the words alone where only text is "
+        "shown: feeds' titles, <title>); in quotes if it begins with '*'."
+    )
     kind: Annotated[EntryKind, BeforeValidator(_entry_kind)] = Field(
         "review", description="What kind of piece this is."
     )

@@ -39,7 +39,7 @@ from .personalize import (
     UNSUBSCRIBE_PLACEHOLDER,
 )
 from .quality import Verdict, check_email
-from .templates import jinja_uncommented, keep_signs_html, render
+from .templates import jinja_uncommented, keep_signs_html, render, unmarked
 from .wording import N_, wording_for
 from .write import Output, Stored, output_bytes
 
@@ -270,7 +270,7 @@ def _buttons_named(html: str, items: list[RenderedEntry], settings: Settings) ->
     label = to_ascii(html_lib.escape(words.gettext("Read more"), quote=False))
     if f">{label}</a>" not in html:
         return html
-    titles = {html_lib.escape(r.entry.url): r.entry.meta.title for r in items}
+    titles = {html_lib.escape(r.entry.url): unmarked(r.entry.meta.title) for r in items}
 
     def named(found: re.Match[str]) -> str:
         href, rest = found.group(1), found.group(2)

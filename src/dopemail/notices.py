@@ -313,6 +313,7 @@ def _plain_fields(
     """The fields of words an entry shows as typed (a link written there is looked for in
     each): their paths, their values, and whether '*words*' in each are italics
     (templates.italics_spans: bold written there is looked for)."""
+    yield ("title",), meta.title, True
     yield ("summary",), meta.summary, True
     yield ("rights",), meta.rights, True
     if meta.pull_quote:

@@ -17,7 +17,7 @@ from .frontmatter import yaml_text
 from .issuefiles import PREHEADER_PLACEHOLDER
 from .layout import ENTRIES_DIR
 from .models import SLUG
-from .templates import PREHEADER_SHOWN, check_compiles, make_environment, render
+from .templates import PREHEADER_SHOWN, check_compiles, make_environment, render, unmarked
 from .wording import ENGLISH, Wording, primary, wording_for
 
 _SLUG = re.compile(SLUG)
@@ -302,7 +302,7 @@ def new_issue(
         entries=unsent,
         # With no entry to name, a sentence to replace rather than an empty field, which the
         # build would report before (and instead of) the missing entries.
-        preheader=yaml_text(_preheader([e.meta.title for e in unsent[:3]], words)),
+        preheader=yaml_text(_preheader([unmarked(e.meta.title) for e in unsent[:3]], words)),
         title=workspace.settings.publication.title,
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -149,7 +149,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
     main: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Review" if review else "Article",
-        "headline": meta.title,
+        "headline": unmarked(meta.title),
         "url": entry.url,
         "mainEntityOfPage": entry.url,
         "datePublished": machine_time(meta.published),
@@ -189,7 +189,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
             "@context": "https://schema.org",
             "@type": "ScreeningEvent",
             "name": words.gettext("%(film)s at %(venue)s")
-            % {"film": work["name"] if work else meta.title, "venue": screening.venue},
+            % {"film": work["name"] if work else unmarked(meta.title), "venue": screening.venue},
             "location": {
                 "@type": "MovieTheater",
                 "name": screening.venue,
@@ -229,7 +229,7 @@ def json_ld(item: RenderedEntry, settings: Settings) -> list[dict[str, Any]]:
                 "url": screening.url or entry.url,
             }
         graph.append(event)
-    subject = work["name"] if work else meta.title
+    subject = work["name"] if work else unmarked(meta.title)
     for happening in meta.events:
         found = _event(happening, entry.url, work, subject, words, meta.published)
         if found is not None:

@@ -842,14 +842,14 @@ def with_piece(heading: Any, meta: Any) -> str:
     title after it ('Q&A, Wadjda'), unless the heading names the piece or one of its films
     already, in whole words as written ('The Salt Orchard, opening-night Q&A': said once, not
     twice)."""
-    heading = str(heading)
-    titles = [meta.title, *(film.title for film in meta.all_films)]
+    heading, piece = str(heading), unmarked(meta.title)
+    titles = [piece, *(film.title for film in meta.all_films)]
     for title in filter(None, map(str, titles)):
         # As written: 'Her' is not named by 'Q&A with her director', 'Us' by 'US premiere',
         # nor 'Up' by 'Stand-up' (a title said twice is read twice; one lost is not read).
         if re.search(rf"(?<![\w-]){re.escape(title)}(?![\w-])", heading):
             return heading
-    return f"{heading}, {meta.title}"
+    return f"{heading}, {piece}"
 
 
 def isolated(text: Any) -> str:

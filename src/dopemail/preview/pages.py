@@ -17,12 +17,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..config import GMAIL_CLIPS_AT, load_settings
 from ..errors import DopemailError
 from ..newsletter import RenderedIssue
 from ..quality import read_email
+from ..templates import italics_html
 from ..wording import Wording, has_catalog, primary, wording_for
 from .state import SHOWN_PREFIX, Snapshot
 
@@ -163,7 +164,7 @@ class EntryRow:
     """One line of the index's entry table."""
 
     slug: str
-    title: str
+    title: Markup  # its italics in <i>
     kind: str
     published: str
     draft: bool
@@ -221,7 +222,7 @@ def index_page(snapshot: Snapshot, root: Path, everything: bool = False) -> str:
             entries.append(
                 EntryRow(
                     slug=entry.slug,
-                    title=entry.meta.title,
+                    title=italics_html(entry.meta.title),
                     kind=entry.meta.kind,
                     published=words.long_date(entry.meta.published),
                     draft=entry.meta.draft,
