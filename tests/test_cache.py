@@ -222,6 +222,44 @@ def test_a_library_installed_or_upgraded_renders_everything_again(
     assert len(rendered) == len(list((workspace / "entries").glob("*.md")))
 
 
+def test_the_libraries_fingerprint_is_what_dopemail_requires_as_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Copies of one dopemail said the same '--version' while their css-inline differed, and
+    # their builds flipped a sent issue's email back and forth, each saying it changed.
+    import hashlib as hashing
+    from importlib import metadata
+
+    def expected() -> str:
+        names = {
+            re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", r).group()).lower()
+            for r in metadata.requires("dopemail") or []
+            if "extra ==" not in r
+        }
+        digest = hashing.blake2b(digest_size=16)
+        for name in sorted(names):
+            digest.update(f"{name}=={metadata.version(name)}\0".encode())
+        return digest.hexdigest()
+
+    fingerprint.libraries_fingerprint.cache_clear()
+    before = fingerprint.libraries_fingerprint()
+    assert before == expected()  # read from the folders' names as importlib.metadata reads them
+    # Another css-inline found first on the path; a library its tests alone use is not counted.
+    libraries = tmp_path / "lib" / "site-packages"
+    for project, version in (("css_inline", "0.14.0"), ("pytest", "1.0.0")):
+        info = libraries / f"{project}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Name: {project}\nVersion: {version}\n", "utf-8")
+    monkeypatch.syspath_prepend(str(libraries))
+    fingerprint.libraries_fingerprint.cache_clear()
+    after = fingerprint.libraries_fingerprint()
+    assert after != before and after == expected()
+    shutil.rmtree(libraries / "css_inline-0.14.0.dist-info")
+    fingerprint.libraries_fingerprint.cache_clear()
+    assert fingerprint.libraries_fingerprint() == before
+    fingerprint.libraries_fingerprint.cache_clear()
+
+
 def test_the_system_zone_database_upgraded_renders_everything_again(
     workspace: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1161,10 +1161,10 @@ def test_a_sent_issue_changed_by_a_build_is_said(workspace: Path, run_cli) -> No
     assert "undo what changed it (its own text, an entry it gathers, a picture" in output, output
     # A teammate's older dopemail changes every issue too (outputs flip back and forth).
     assert (
-        "a different dopemail: build with the one your team uses, the same 'dopemail --version')"
-        in output
+        "a different dopemail or libraries: build with the one your team uses, the same "
+        "'dopemail --version')" in " ".join(output.split())
     ), output
-    assert "dopemail's code changed" not in output, output
+    assert "dopemail's code or libraries changed" not in output, output
     assert "undo the edit" not in output, output
     # So too with a new entry written in the same build: its page, new, is no page that
     # stayed as it was (the hint named every entry of the issue, none of them edited).
@@ -1189,10 +1189,10 @@ def test_a_sent_issue_changed_after_dopemail_s_code_changed_says_that_first(
     keys = workspace / ".dopemail/cache/file-keys.json"
     known = json.loads(keys.read_text(encoding="utf-8"))
     now = known["code"]
-    assert re.fullmatch(r"0\.1\.0 code [0-9a-f]{12}", now), now
+    assert re.fullmatch(r"0\.1\.0 code [0-9a-f]{12} libraries [0-9a-f]{12}", now), now
     assert (
         run_process("--version").stdout
-        == f"dopemail, version {now.replace(' code ', ' (code ')})\n"
+        == f"dopemail, version {now.replace(' code ', ' (code ').replace(' lib', ', lib')})\n"
     )
     # The last build made by other code: it rendered issue 1 otherwise, and recorded that
     # code (or, older than the record, none).
@@ -1205,8 +1205,8 @@ def test_a_sent_issue_changed_after_dopemail_s_code_changed_says_that_first(
     page.write_text(page.read_text("utf-8").replace("</p>", " </p>", 1), "utf-8")
     was = before or "an older dopemail, which recorded none"
     said = (
-        f"hint: dopemail's code changed since the last build ({was} → {now}): if that is an "
-        "upgrade, the change is likely its own"
+        f"hint: dopemail's code or libraries changed since the last build ({was} → {now}): if "
+        "that is an upgrade, the change is likely its own"
     )
     for command in ("check", "build"):
         code, output = run_cli(command, "--root", workspace)
@@ -1923,7 +1923,9 @@ def test_python_dash_m_and_version(tmp_path: Path) -> None:
 
     first = version()
     assert first == result.stdout  # the same code: the same fingerprint
-    assert re.fullmatch(r"dopemail, version 0\.1\.0 \(code [0-9a-f]{12}\)\n", first), first
+    assert re.fullmatch(
+        r"dopemail, version 0\.1\.0 \(code [0-9a-f]{12}, libraries [0-9a-f]{12}\)\n", first
+    ), first
     card = package / "default_templates/email/film_card.txt.j2"
     card.write_text(card.read_text("utf-8") + "\n", "utf-8")
     assert version() not in (first, "")

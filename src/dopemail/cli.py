@@ -61,9 +61,10 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     # team told to build with one dopemail could not tell two apart.
     if not value or ctx.resilient_parsing:
         return
-    from .fingerprint import code_fingerprint
+    from .fingerprint import code_fingerprint, libraries_fingerprint
 
-    click.echo(f"dopemail, version {__version__} (code {code_fingerprint()[:12]})")
+    code, libraries = code_fingerprint()[:12], libraries_fingerprint()[:12]
+    click.echo(f"dopemail, version {__version__} (code {code}, libraries {libraries})")
     ctx.exit()
 
 

@@ -225,8 +225,8 @@ def sent_issues_changed(
     upgraded = _code_changed(code_before)
     hint = upgraded + (
         "a correction is fine; otherwise undo what changed it (its own text, an entry it "
-        "gathers, a picture, a template, the settings, a different dopemail: build with the "
-        "one your team uses, the same 'dopemail --version')"
+        "gathers, a picture, a template, the settings, a different dopemail or libraries: "
+        "build with the one your team uses, the same 'dopemail --version')"
     )
     email_alone = upgraded + _EMAIL_ALONE_HINT
     if len(changed) > 3:  # a template or a setting changes every issue: said once
@@ -321,14 +321,15 @@ _EMAIL_ALONE_HINT = (
 
 def _code_changed(before: str | None) -> str:
     """The first words of a sent issue's hint when the last build was made by another
-    dopemail (``before``, see cache.BuildCache.last_code), else nothing."""
+    dopemail or other libraries (``before``, see cache.BuildCache.last_code), else
+    nothing."""
     now = code_version()
     if before is None or before == now:
         return ""
     was = before or "an older dopemail, which recorded none"
     return (
-        f"dopemail's code changed since the last build ({was} → {now}): if that is an "
-        "upgrade, the change is likely its own, and nothing is to be done if the upgrade is "
+        f"dopemail's code or libraries changed since the last build ({was} → {now}): if that "
+        "is an upgrade, the change is likely its own, and nothing is to be done if the upgrade is "
         "meant (have every copy that builds or sends run this one: 'dopemail --version' "
         "says which); if not, "
     )

@@ -230,10 +230,53 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: A requirement's name, before its version, extras or markers ('css-inline>=0.14').
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@functools.cache
+def libraries_fingerprint() -> str:
+    """A hash of the name and version of every library dopemail requires (its tests' aside):
+    two copies of one dopemail render some outputs otherwise when these differ (css-inline
+    orders an email's inlined styles otherwise from one release to another), and each
+    editor who installs dopemail gets the libraries of that day."""
+    # From the names of the libraries' metadata folders and dopemail's own METADATA, not
+    # importlib.metadata, which took 27 ms to look them up one by one.
+    installed: dict[str, str] = {}
+    for folder in library_folders():
+        with contextlib.suppress(OSError):
+            for name in os.listdir(folder):
+                # 'mjml_python-1.4.2.dist-info'; one built the older way, 'feedgen-1.0.0.egg-info'
+                # (or '...-py3.11.egg-info').
+                if name.endswith((".dist-info", ".egg-info")) and "-" in name:
+                    project, version = name.rsplit(".", 1)[0].split("-")[:2]
+                    installed.setdefault(_normal(project), f"{version}\0{folder}/{name}")
+    own = installed.get("dopemail", "").partition("\0")[2]
+    wanted = set()
+    with contextlib.suppress(OSError):
+        headers = Path(own, "METADATA").read_text(encoding="utf-8").partition("\n\n")[0]
+        for line in headers.splitlines():  # (the README follows them)
+            requirement = line.removeprefix("Requires-Dist:").strip()
+            found = _REQUIREMENT_NAME.match(requirement)
+            if line.startswith("Requires-Dist:") and found and "extra ==" not in requirement:
+                wanted.add(_normal(found.group()))
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(wanted):
+        version = installed.get(name, "missing").partition("\0")[0]
+        digest.update(f"{name}=={version}\0".encode())
+    return digest.hexdigest()
+
+
+def _normal(project: str) -> str:
+    """A project's name as PyPI compares names: 'mjml_python', 'MJML-Python' are one."""
+    return re.sub(r"[-_.]+", "-", project).lower()
+
+
 def code_version() -> str:
     """This dopemail as ``--version`` names it, and as a build records it for the next (see
-    cache.BuildCache.last_code): '0.1.0 code 3f2a1b9c0d4e'."""
-    return f"{__version__} code {code_fingerprint()[:12]}"
+    cache.BuildCache.last_code): its version, its code's fingerprint and its libraries'
+    ('0.1.0 code 3f2a1b9c0d4e libraries 9e8d7c6b5a41')."""
+    return f"{__version__} code {code_fingerprint()[:12]} libraries {libraries_fingerprint()[:12]}"
 
 
 def _scan(root: Path) -> _Scan:
