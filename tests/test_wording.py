@@ -566,9 +566,13 @@ def test_an_english_build_imports_no_babel(tmp_path: Path) -> None:
     assert " babel" in ran.stderr
 
 
-def test_a_language_without_a_catalog_is_english_with_one_warning(tmp_path: Path) -> None:
+def test_a_language_without_a_catalog_is_english_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _french(tmp_path / "pub", language="de")
     from click.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)  # not in dopemail's checkout, as with an installed dopemail
 
     result = CliRunner().invoke(cli, ["check", "--root", str(root)])
     assert result.exit_code == 0, result.output
@@ -578,6 +582,9 @@ def test_a_language_without_a_catalog_is_english_with_one_warning(tmp_path: Path
         "yet, so pages, emails and feeds are written in English words, with English dates"
     ]
     assert "locales/de/LC_MESSAGES/" in result.output
+    # The catalog to copy is named where it is, from a checkout or an installed package.
+    copied = re.search(r"copy (\S+/fr/LC_MESSAGES/dopemail\.po) to", result.output)
+    assert copied and Path(copied.group(1)).is_file(), result.output
     build(root, jobs=1)
     page = (root / "site" / "portrait" / "index.html").read_text(encoding="utf-8")
     assert "Where it plays" in page and "February 20, 2024" in page and "8:30\u00a0PM" in page

@@ -18,6 +18,7 @@ The ``.po`` file is the reviewed source; nothing compiled is kept in the reposit
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -495,10 +496,15 @@ def untranslated(language: str) -> str | None:
 
 
 def add_a_catalog(language: str) -> str:
-    """How to give dopemail the words of ``language``: that warning's hint."""
+    """How to give dopemail the words of ``language``: that warning's hint, with the
+    catalogs' folder from the current one in a checkout of dopemail's source, else in full
+    (an installed dopemail's are in its package, under site-packages)."""
+    folder = LOCALES.as_posix()
+    with contextlib.suppress(ValueError, OSError):
+        folder = LOCALES.relative_to(Path.cwd()).as_posix()
     return (
-        "copy src/dopemail/locales/fr/LC_MESSAGES/dopemail.po to "
-        f"src/dopemail/locales/{primary(language)}/LC_MESSAGES/ and translate it (README: "
+        f"copy {folder}/fr/LC_MESSAGES/dopemail.po to "
+        f"{folder}/{primary(language)}/LC_MESSAGES/ and translate it (README: "
         "'Languages', for developers)"
     )
 

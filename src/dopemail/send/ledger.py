@@ -822,8 +822,8 @@ def _refuse_newer(db: sqlite3.Connection, schema: str, path: Path) -> None:
             f"to {SCHEMA_VERSION}); nothing was written to it",
             path,
             None,
-            "send from that version, or upgrade this one (check out dopemail's newest commit, "
-            "then run make build)",
+            "send from that version, or upgrade this one (in a checkout of dopemail: git pull, "
+            "then make build; installed with pip: pip install --upgrade dopemail)",
         )
 
 
