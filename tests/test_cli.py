@@ -2645,3 +2645,28 @@ def test_new_issue_s_preheader_names_a_title_s_words_without_its_italics(
     text = next((workspace / "issues").glob("*-anora.md")).read_text(encoding="utf-8")
     (line,) = [t for t in text.split("\n") if t.startswith("preheader:")]
     assert "Anora, reviewed" in line and "*" not in line, line
+
+
+def test_an_updated_date_ahead_is_warned_of_at_every_build(workspace: Path, run_cli) -> None:
+    # 'updated: 2027-01-07' (a year typed wrong in a correction) went through without a word:
+    # the feeds said the piece changed then, and their own date stayed there for a month.
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text(encoding="utf-8")
+    published = re.search(r"(?m)^published: .*$", text).group()
+    from datetime import date
+
+    ahead = f"{date.today().year + 1}-01-07"
+    entry.write_text(text.replace(published, f"{published}\nupdated: {ahead}", 1), "utf-8")
+    line = text[: text.index(published)].count("\n") + 2
+    told = (
+        f"warning: entries/quiet-hours.md:{line}: 'updated' is {ahead}, in the future: the "
+        "feeds say the piece changed then, and give that date as their own until it passes"
+    )
+    other = workspace / "entries/all-of-us-strangers.md"
+    for _ in range(2):  # the second reads it from the cache (another entry's edit builds)
+        code, output = run_cli("build", "--root", workspace)
+        other.write_text(other.read_text("utf-8") + "\nMore.\n", "utf-8")
+        assert code == 0 and told in " ".join(output.split()), output
+        assert "correct 'updated:' to when the piece was changed (a year typed wrong?)" in output
+    entry.write_text(text, "utf-8")
+    assert "'updated' is" not in run_cli("build", "--root", workspace)[1]

@@ -1327,18 +1327,21 @@ class LoadedEntry:
         :data:`HEAVY`, its dates, draft flag, pictures and the last day it shows."""
         state = {k: v for k, v in self.__dict__.items() if k not in HEAVY and k[0] != "_"}
         moment = _moment_kept(self.published)
-        facts = (moment, self.draft, tuple(self.pictures), self._fact(3), self._fact(4))
+        updated = self.updated
+        changed = _moment_kept(updated) if updated is not None else None
+        facts = (moment, self.draft, tuple(self.pictures), self._fact(3), self._fact(4), changed)
         state["_facts"] = facts
         return state
 
     def _fact(self, index: int) -> Any:
         facts = self.__dict__.get("_facts")
-        # (A record kept by a dopemail before the status fact holds four: read from meta.)
+        # (A record kept by a dopemail before the status fact holds four, before the updated
+        # one five: read from meta.)
         if facts is not None and index < len(facts):
             found = facts[index]
-            if index == 0 and isinstance(found, str):  # kept as text (see _moment_kept)
+            if index in (0, 5) and isinstance(found, str):  # kept as text (see _moment_kept)
                 found = datetime.fromisoformat(found)
-                self.__dict__["_facts"] = (found, *facts[1:])
+                self.__dict__["_facts"] = (*facts[:index], found, *facts[index + 1 :])
             return found
         if index == 2:
             images, shown = self.images, self.body_pictures
@@ -1347,6 +1350,8 @@ class LoadedEntry:
             return _showings_end(self.meta)
         if index == 4:
             return _status_said(self.meta)
+        if index == 5:
+            return self.meta.updated
         return getattr(self.meta, ("published", "draft")[index])
 
     @property
@@ -1363,6 +1368,12 @@ class LoadedEntry:
     def published(self) -> datetime:
         """Its publication date (``meta.published``, without reading ``meta``)."""
         return cast(datetime, self._fact(0))
+
+    @property
+    def updated(self) -> datetime | None:
+        """When it was last changed substantially (``meta.updated``, without reading
+        ``meta``)."""
+        return cast("datetime | None", self._fact(5))
 
     @property
     def showings_end(self) -> date | None:

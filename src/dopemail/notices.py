@@ -48,10 +48,11 @@ from .wording import add_a_catalog, untranslated, wording_for
 
 
 def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[ContentError]:
-    """Warnings for entries (not drafts) published later than ``now``: dopemail has no
-    schedule, so such an entry is on the site and in the feeds from this build on."""
+    """Warnings for entries (not drafts) published or updated later than ``now`` (dopemail
+    has no schedule, so such an entry is on the site and in the feeds from this build on),
+    and for issues dated so."""
     now = now or datetime.now(UTC)
-    return [
+    published = [
         ContentError(
             f"'published' is {_ahead(entry.published, now)}: the entry is on the site and in "
             "the feeds from this build on",
@@ -63,7 +64,25 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
         )
         for entry in workspace.entries
         if not entry.draft and entry.published > now
-    ] + [
+    ]
+    # A year typed wrong in a correction's date: the feeds said the piece changed then, and
+    # their own date (the newest item's) stayed there, ahead of every later piece.
+    updated = [
+        ContentError(
+            f"'updated' is {_ahead(entry.updated, now)}: the feeds say the piece changed "
+            "then, and give that date as their own until it passes",
+            entry.path,
+            key_line(workspace.root, entry.path, "updated"),
+            "correct 'updated:' to when the piece was changed"
+            + ("" if _soon(entry.updated, now) else " (a year typed wrong?)"),
+        )
+        for entry in workspace.entries
+        if not entry.draft
+        and entry.published <= now
+        and entry.updated is not None
+        and entry.updated > now
+    ]
+    issues = [
         ContentError(
             f"'date' is {_ahead(issue.meta.date, now)}, and the issue is "
             f"'{issue.meta.status}': it is in the archive and feeds/issues.xml from this build on",
@@ -82,6 +101,7 @@ def published_ahead(workspace: Workspace, now: datetime | None = None) -> list[C
         for issue in workspace.issues
         if issue.meta.status != "draft" and issue.meta.date > now
     ]
+    return published + updated + issues
 
 
 def _soon(moment: datetime, now: datetime) -> bool:
