@@ -476,6 +476,23 @@ def test_a_postal_address_with_no_number_is_said_by_check_and_build(
     assert code == 0 and "postal_address" not in output, output
 
 
+def test_without_a_postal_address_it_builds_and_the_send_refuses(workspace: Path, run_cli) -> None:
+    # A new publication's settings leave it out until the editor has one: it builds (told,
+    # once it has an issue), and no email goes out without it. A publication with no issue
+    # is told neither this nor of its unsubscribe page: it has no email yet.
+    config = workspace / "dopemail.toml"
+    config.write_text(re.sub(r"(?m)^postal_address = .*\n", "", config.read_text("utf-8")), "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert "[sender] postal_address is not set: the emails carry none" in output
+    assert "8033 Sunset" not in (
+        workspace / "site/issues/1-strangers-and-varda/email.txt"
+    ).read_text("utf-8")
+    code, output = run_cli("send", "1", "--test", "ed@example.com", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "[sender] postal_address is not set: every newsletter must carry" in output
+
+
 def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path, run_cli) -> None:
     # With no unsubscribe_url, check and build passed and the emails carried a placeholder
     # link: the send alone said so, even its dry run stopping on it.

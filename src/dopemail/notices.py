@@ -250,6 +250,8 @@ def unsendable(workspace: Workspace) -> list[ConfigError]:
     settings = workspace.settings
     if settings.sender.unsubscribe_url or settings.send.provider == "buttondown":
         return []
+    if not workspace.issues:
+        return []  # no email yet (a new publication): said with its first issue
     return [
         ConfigError(
             "[sender] unsubscribe_url is not set: the emails carry a placeholder link, and "
@@ -267,6 +269,21 @@ def postal_address_without_number(workspace: Workspace) -> list[ConfigError]:
     box or postal code ('Los Angeles, CA, USA'), which no letter reaches, where the law asks
     every newsletter for a valid postal address (CAN-SPAM)."""
     address = workspace.settings.sender.postal_address
+    if address is None:
+        # A new publication's, until it has one: said once it has an issue to send.
+        if not workspace.issues:
+            return []
+        return [
+            ConfigError(
+                "[sender] postal_address is not set: the emails carry none, and 'dopemail "
+                "send' will refuse them",
+                CONFIG_NAME,
+                config_line(workspace.root, ("sender",)),
+                "write the address a letter would reach (the law asks every newsletter for "
+                'one), e.g. postal_address = "DoPe Press, 8033 Sunset Boulevard #1000, Los '
+                'Angeles, CA 90046, USA"',
+            )
+        ]
     if any(c.isdigit() for c in address):
         return []
     return [

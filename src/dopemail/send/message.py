@@ -307,7 +307,9 @@ class Composer:
         if UNSUBSCRIBE_PLACEHOLDER not in body:
             missing.append(f'<a href="{UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a>')
             self.warnings.append("email.html has no unsubscribe link: a footer adds one")
-        if not _shows(body, postal, html_lib.escape(postal), to_ascii(html_lib.escape(postal))):
+        if postal and not _shows(
+            body, postal, html_lib.escape(postal), to_ascii(html_lib.escape(postal))
+        ):
             missing.append(html_lib.escape(postal))
             self.warnings.append("email.html lacks the postal address: a footer adds it")
         if not missing:
@@ -325,8 +327,9 @@ class Composer:
         if UNSUBSCRIBE_PLACEHOLDER not in body:
             lines.append(f"Unsubscribe: {UNSUBSCRIBE_PLACEHOLDER}")
             self.warnings.append("email.txt has no unsubscribe link: a footer adds one")
-        if not _shows(body, self.sender.postal_address):
-            lines.append(self.sender.postal_address)
+        postal = self.sender.postal_address
+        if postal and not _shows(body, postal):
+            lines.append(postal)
             self.warnings.append("email.txt lacks the postal address: a footer adds it")
         if not lines:
             return body

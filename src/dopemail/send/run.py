@@ -436,6 +436,16 @@ def _secret(
     reporter: Reporter,
     dry_run: bool = False,
 ) -> bytes:
+    if not settings.sender.postal_address:
+        # Left out of a new publication's settings until it has one (the build warns).
+        raise SendError(
+            "[sender] postal_address is not set: every newsletter must carry the "
+            "publication's postal address (the law asks for it)",
+            "dopemail.toml",
+            None,
+            "write the address a letter would reach, then build again: "
+            'postal_address = "Name, 12 Street, 75011 Paris, France"',
+        )
     if provider.holds_list:
         return b"unused: the provider unsubscribes its own readers"
     if not settings.sender.unsubscribe_url:
