@@ -1919,6 +1919,15 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert f"dopemail {command}".strip() in (REPO / "README.md").read_text(encoding="utf-8")
 
 
+def test_the_template_command_prints_where_a_default_is(run_cli) -> None:
+    # An installed dopemail's defaults are in its package: templates/README.md said to copy
+    # them from src/dopemail/default_templates/, a checkout's path.
+    code, output = run_cli("template", "email/film_card.mjml.j2")
+    assert code == 0 and Path(output.strip()).is_file(), output
+    code, output = run_cli("template", "email/film_card.mjml")
+    assert code == 2 and "did you mean 'email/film_card.mjml.j2'?" in output, output
+
+
 def test_python_dash_m_and_version(tmp_path: Path) -> None:
     result = run_process("--version")
     assert result.returncode == 0 and "dopemail" in result.stdout

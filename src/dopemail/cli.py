@@ -376,6 +376,33 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
 
 
 @cli.command()
+@click.argument("name", required=False)
+def template(name: str | None) -> None:
+    """Print where dopemail's default template NAME is (or, without NAME, their folder),
+    to copy it into templates/ and change it there.
+
+    Example: dopemail template email/film_card.mjml.j2 (to copy it: cp "$(dopemail template
+    email/film_card.mjml.j2)" templates/email/)
+    """
+    from .templates import default_template, default_template_names
+
+    if name is None:
+        click.echo(default_template(""))
+        return
+    names = default_template_names()
+    if name not in names:
+        from .errors import closest
+
+        close = closest(name, names)
+        raise click.UsageError(
+            f"dopemail has no template '{name}'"
+            + (f" (did you mean '{close}'?)" if close else "")
+            + f": its templates are {', '.join(names)}"
+        )
+    click.echo(default_template(name))
+
+
+@cli.command()
 @click.option(
     "--of",
     "what",

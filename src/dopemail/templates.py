@@ -62,6 +62,11 @@ def default_template(name: str) -> str:
     return str(path)
 
 
+def default_template_names() -> list[str]:
+    """The names of dopemail's own templates ('email/film_card.mjml.j2'), sorted."""
+    return sorted(p.relative_to(_DEFAULTS).as_posix() for p in _DEFAULTS.rglob("*.j2"))
+
+
 def time_tag(
     value: Any, beside: datetime | None = None, words: Wording = ENGLISH
 ) -> markupsafe.Markup:
