@@ -257,7 +257,8 @@ class _NewGroup(click.Group):
             if not difflib.get_close_matches(name, list(self.commands), cutoff=0.6):
                 raise click.UsageError(
                     f'say what to make first, then its title: dopemail new entry "{name}", '
-                    f'or dopemail new issue "{name}"',
+                    f'or dopemail new issue "{name}" (a publication of your own: dopemail new '
+                    "publication DIR)",
                     ctx,
                 )
         return super().resolve_command(ctx, args)
@@ -265,7 +266,7 @@ class _NewGroup(click.Group):
 
 @cli.group(cls=_NewGroup)
 def new() -> None:
-    """Scaffold a new entry or issue.
+    """Scaffold a new entry or issue, or start a publication of your own.
 
     Example: dopemail new entry "Past Lives"
     """
@@ -373,6 +374,118 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
             f"not gathered, being drafts: {names} (list one here to preview it in this "
             "issue; publish it, removing 'draft: true', before the issue is ready)"
         )
+
+
+@new.command("publication")
+@click.argument("folder", default=".", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="Its name (default: made from the folder's name).")
+@click.option(
+    "--url",
+    default=None,
+    help="Where site/ goes online, https://... (default: https://example.com/, to change).",
+)
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="The words of its pages, emails and feeds: en or fr.",
+)
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    help="For dates and times written without an offset, e.g. Europe/Paris.",
+)
+@click.option("--description", default=None, help="One line saying what it is.")
+@click.option(
+    "--email",
+    default=None,
+    help="The newsletter's From address (default: newsletter@ the site's domain).",
+)
+@click.option(
+    "--postal-address",
+    default=None,
+    help="Its postal address, for the emails' footer (needed to send, not to build).",
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The same as FOLDER, as the other commands take it ('dopemail --root DIR new "
+    "publication' too).",
+)
+@reports_errors
+def new_publication(
+    folder: Path,
+    root: Path | None,
+    title: str | None,
+    url: str | None,
+    language: str,
+    timezone: str,
+    description: str | None,
+    email: str | None,
+    postal_address: str | None,
+) -> None:
+    """Start a publication of your own in FOLDER (default: this one; made if missing).
+
+    Writes dopemail.toml (every setting, explained), entries/, issues/, templates/, media/,
+    an empty subscribers.csv and a .gitignore; never over a file that is there.
+
+    Example: dopemail new publication my-films --title "My Films" --url https://films.example.org/
+    """
+    from .starter import STAND_IN_URL, starter_for
+    from .starter import new_publication as start
+
+    if root is not None:
+        # Given before the command ('dopemail --root DIR new publication'), it was not made
+        # here but in the current folder.
+        if folder != Path(".") and folder != root:
+            raise click.UsageError(f"two folders given, {folder} and --root {root}: give one")
+        folder = root
+
+    starter = starter_for(
+        folder,
+        title=title,
+        url=url,
+        language=language,
+        timezone=timezone,
+        description=description,
+        email=email,
+        postal_address=postal_address,
+    )
+    made = start(folder, starter)
+    where = "" if folder == Path(".") else f"{folder.as_posix().rstrip('/')}/"
+    folders = ", ".join(where + name for name in made.folders)
+    folders = f", and the folders {folders}" if folders else ""
+    click.echo(f"wrote {', '.join(where + name for name in made.files)}{folders}")
+    # What was not given is a stand-in: said, with the line to change.
+    change = []
+    if title is None:
+        change.append(f'title = "{starter.title}" (and author, from_name)')
+    if url is None:
+        change.append(f'base_url = "{STAND_IN_URL}": where site/ goes online')
+    if description is None:
+        change.append(f'description = "{starter.description}"')
+    if timezone == "UTC":
+        change.append('timezone = "UTC": your city\'s zone, e.g. "Europe/Paris"')
+    if email is None:
+        change.append(f'from_email = "{starter.from_email}": a domain your provider verified')
+    if change:
+        click.echo(f"in {where}dopemail.toml, change what you did not give:")
+        for line in change:
+            click.echo(f"  {line}")
+    click.echo(
+        "before sending an issue, set [sender] "
+        + ("postal_address and " if postal_address is None else "")
+        + "unsubscribe_url (README: Sending)"
+    )
+    import shlex
+
+    root = f" --root {shlex.quote(folder.as_posix())}" if where else ""
+    click.echo("next:")
+    click.echo(f'  dopemail new entry "The Film\'s Title"{root}')
+    click.echo(f"  dopemail build{root}")
+    click.echo(f"  dopemail preview{root}")
 
 
 @cli.command()
