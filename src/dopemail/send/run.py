@@ -39,7 +39,14 @@ from typing import Literal
 
 import httpx
 
-from ..config import SECRET_ENV, ProviderSettings, Settings, load_settings
+from ..config import (
+    CONFIG_NAME,
+    SECRET_ENV,
+    ProviderSettings,
+    Settings,
+    config_line,
+    load_settings,
+)
 from ..errors import DopemailError, SendError
 from .current import check_current
 from .issue import BuiltIssue, load_issue
@@ -241,6 +248,7 @@ def send_issue(
             reporter.warn(
                 f"{exc.location()}: {exc.message}; --yes and --test will refuse it: {exc.hint}"
             )
+    _require_postal_address(root, settings)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
@@ -429,6 +437,21 @@ def _client() -> httpx.Client:
     return httpx.Client(headers={"User-Agent": "dopemail"}, transport=transport)
 
 
+def _require_postal_address(root: Path, settings: Settings) -> None:
+    """Refuse a publication whose settings give no postal address (a new one's, left out
+    until it has one; the build warns): the law asks every newsletter for one."""
+    if settings.sender.postal_address:
+        return
+    raise SendError(
+        "[sender] postal_address is not set: every newsletter must carry the "
+        "publication's postal address (the law asks for it)",
+        CONFIG_NAME,
+        config_line(root, ("sender",)),
+        "write the address a letter would reach, then build again: "
+        'postal_address = "Name, 12 Street, 75011 Paris, France"',
+    )
+
+
 def _secret(
     provider: Provider,
     settings: Settings,
@@ -436,16 +459,6 @@ def _secret(
     reporter: Reporter,
     dry_run: bool = False,
 ) -> bytes:
-    if not settings.sender.postal_address:
-        # Left out of a new publication's settings until it has one (the build warns).
-        raise SendError(
-            "[sender] postal_address is not set: every newsletter must carry the "
-            "publication's postal address (the law asks for it)",
-            "dopemail.toml",
-            None,
-            "write the address a letter would reach, then build again: "
-            'postal_address = "Name, 12 Street, 75011 Paris, France"',
-        )
     if provider.holds_list:
         return b"unused: the provider unsubscribes its own readers"
     if not settings.sender.unsubscribe_url:
