@@ -261,13 +261,20 @@ def load_issue(
                     f"if {which} was renamed from {slug}.md, set 'slug: {slug}' in it (no need "
                     "to change this issue then); else " + hint
                 )
-            elif close and published and "slug" not in by_slug[close].meta.model_fields_set:
+            elif published:
                 # Likely a file renamed: naming it anew here would move its page (which an
-                # email may link to) and give it a new feed id.
-                hint = (
-                    f"if {by_slug[close].path} was renamed from {slug}.md, set 'slug: {slug}' "
-                    "in it to keep its address and feed id; else " + hint
-                )
+                # email may link to) and give it a new feed id. The one the feed knows by its
+                # title or moment, else the nearest name: two pieces of one title
+                # ('festival-notes', 'festival-notes-2'), the nearest was the other one.
+                renamed = _renamed_to(root, settings, slug, by_slug)
+                if renamed is None and close and "slug" not in by_slug[close].meta.model_fields_set:
+                    renamed = by_slug[close]
+                if renamed is not None:
+                    close = renamed.slug
+                    hint = (
+                        f"if {renamed.path} was renamed from {slug}.md, set 'slug: {slug}' "
+                        "in it to keep its address and feed id; else " + hint
+                    )
             errors.append(
                 ContentError(
                     f"unknown entry '{visible(slug)}'"
@@ -342,6 +349,7 @@ def _renamed_to(
     JSON feed (the last build's, or the committed one) carried an item at that address with
     its title or its moment of publication, and no 'slug:' of its own names it."""
     from .feeds import JSON_PATH  # (only for a slug no entry has)
+    from .templates import unmarked
 
     try:
         feed = json.loads((root / JSON_PATH).read_text(encoding="utf-8"))
@@ -356,7 +364,8 @@ def _renamed_to(
         for entry in by_slug.values()
         if entry.url not in addresses  # published at its own address before: not renamed
         and "slug" not in entry.meta.model_fields_set
-        and (entry.meta.title == item.get("title") or entry.published == moment)
+        # (A feed's title is the words alone: '*Anora*, reviewed' is 'Anora, reviewed' there.)
+        and (unmarked(entry.meta.title) == item.get("title") or entry.published == moment)
     ]
     return found[0] if len(found) == 1 else None
 
