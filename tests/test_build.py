@@ -360,15 +360,50 @@ def test_kept_bytes_untouched_since_the_last_build_are_not_read_again(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(workspace)
-    past = time.time() - 60
-    for blob in (workspace / write_module.BLOBS).iterdir():
-        os.utime(blob, (past, past))  # written well before the manifest
+    # The kept bytes made well before the manifest (not on its clock tick), their change
+    # time included: the manifest's time moved ahead, not theirs back (os.utime is a change).
+    ahead = time.time_ns() + 60_000_000_000
+    os.utime(workspace / write_module.MANIFEST, ns=(ahead, ahead))
     changed = workspace / "site/all-of-us-strangers/index.html"
-    _delete_outputs(workspace)
+    # Set aside, not deleted: unlinking an output's name moves its kept bytes' change time.
+    for folder in ("site", "feeds"):
+        (workspace / folder).rename(workspace.parent / f"{folder}-aside")
     read = _count_reads(monkeypatch)
     build(workspace)
     assert not [p for p in read if write_module.BLOBS in p]  # trusted by their stat
     assert changed.is_file()
+
+
+def test_kept_bytes_rewritten_with_their_size_and_time_are_not_trusted(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each kept file replaced by zeros of its size, its modification time put back (touch -r),
+    # then site/ deleted: the build linked 47 pages of NUL bytes into site/, and the next one
+    # said "nothing changed". Known by size and mtime alone; the change time gives it away.
+    past = time.time() - 60
+    for path in workspace.rglob("*"):
+        os.utime(path, (past, past))  # (inputs a minute old: not read again for their age)
+    assert run_cli("build", "--root", workspace)[0] == 0
+    clean = workspace.parent / "clean"
+    shutil.copytree(workspace, clean, symlinks=True)
+    assert run_cli("build", "--root", clean, "--no-cache")[0] == 0
+    expected = snapshot(clean / "site") | snapshot(clean / "feeds")
+    for blob in (workspace / write_module.BLOBS).iterdir():
+        stat = blob.stat()
+        # Its time put back, a minute earlier still: surely before the manifest's, which the
+        # last build may have written within the same tick of the clock.
+        kept = stat.st_mtime_ns - 60_000_000_000
+        zeros = blob.with_name("zeros")
+        zeros.write_bytes(bytes(stat.st_size))
+        os.utime(zeros, ns=(kept, kept))
+        zeros.replace(blob)  # (in place would change the outputs too: as bad, and seen)
+    shutil.rmtree(workspace / "site")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert snapshot(workspace / "site") | snapshot(workspace / "feeds") == expected
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0 and output.startswith("nothing changed"), output
+    assert snapshot(workspace / "site") | snapshot(workspace / "feeds") == expected
 
 
 # settled: every output known by its stat at the next write (see KNOWN), which must still see

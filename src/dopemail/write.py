@@ -430,8 +430,12 @@ class _Blobs:
         if stat.st_size != _length(data):
             return False
         # Trusted when no output can have changed it: unchanged since the last build was
-        # written, or made ahead by this build's workers and linked to no output yet.
-        settled = stat.st_mtime_ns < self.settled_before or (
+        # written, or made ahead by this build's workers and linked to no output yet. Its
+        # change time too, as every other check: bytes rewritten with their modification
+        # time put back (touch -r, cp -p) keep their size and mtime, never their ctime. (An
+        # output deleted moves it too, unlinking a name: after `rm -rf site` the kept bytes
+        # are read back once before they are linked, as nothing tells the two apart.)
+        settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < self.settled_before or (
             # Strictly after: the file system's clock ticks coarsely, and an edit made just
             # before the build began may carry the very same time.
             stat.st_nlink == 1 and stat.st_mtime_ns > self.made_since
