@@ -948,3 +948,154 @@ def test_a_long_name_s_temporary_name_fits_and_is_cleared_as_ours() -> None:
         assert write._TEMPORARY.fullmatch(made) and len(os.fsencode(made)) <= 255, made
     assert write.temporary_name("index.html", 4242) == ".index.html.4242.tmp"
     assert write.temporary_name(long_one, 4242) != write.temporary_name(other, 4242)
+
+
+def _full(path: object = None) -> OSError:
+    """What a full disk raises: a write names no file, an open or a rename does."""
+    code = errno.ENOSPC
+    return (
+        OSError(code, os.strerror(code)) if path is None else OSError(code, os.strerror(code), path)
+    )
+
+
+def _statvfs(files: int, free_files: int, free_blocks: int):  # type: ignore[no-untyped-def]
+    real = os.statvfs
+
+    def statvfs(path: object) -> object:
+        found = real(path)  # type: ignore[arg-type]
+        fields = list(found)
+        # f_bsize f_frsize f_blocks f_bfree f_bavail f_files f_ffree f_favail f_flag f_namemax
+        fields[3] = fields[4] = free_blocks
+        fields[5], fields[6], fields[7] = files, free_files, free_files
+        return os.statvfs_result(fields)
+
+    return statvfs
+
+
+@pytest.mark.parametrize("inodes", ["used up", "left", "not counted"])
+def test_a_disk_with_no_inode_left_is_told_so_not_to_free_space(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, inodes: str
+) -> None:
+    # "No space left on device ... free some space", while df showed space: every inode was
+    # taken (a tmpfs's nr_inodes, a disk of millions of small files).
+    from dopemail import write
+
+    build(workspace)
+    before = _outputs(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(entry.read_text("utf-8").replace("Quiet Hours", "Quiet Hours, again", 1))
+    staged = write._Blobs.stage
+
+    def full(self, data, tmp: str, pid: int, trust: bool = False):  # type: ignore[no-untyped-def]
+        if os.path.basename(tmp).startswith(".atom.xml."):
+            raise _full(tmp)
+        return staged(self, data, tmp, pid, trust)
+
+    monkeypatch.setattr(write._Blobs, "stage", full)
+    counts = {"used up": (1000, 0, 500), "left": (1000, 10, 500), "not counted": (0, 0, 500)}
+    monkeypatch.setattr(os, "statvfs", _statvfs(*counts[inodes]))
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build")
+    assert code == 1 and "Traceback" not in output and ".tmp" not in output, output
+    if inodes == "used up":
+        assert output == (
+            "feeds/atom.xml: No space left on device: no room for more files on that disk (it "
+            "has space, but every inode is used)\n  hint: the disk can hold no more files "
+            "('df -i' shows it): remove files you do not need there, many small ones count "
+            "more than a few large, and run again (what was built before is intact)\n"
+        ), output
+    else:  # (btrfs counts no inodes: f_files 0)
+        assert output == (
+            "feeds/atom.xml: No space left on device\n  hint: the disk is full: free some "
+            "space and run again (what was built before is intact)\n"
+        ), output
+    assert _outputs(workspace) == before
+
+
+def test_a_full_disk_as_a_picture_is_kept_names_the_folder_and_the_picture(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first build keeps each picture under a name of its bytes' hash, known once copied:
+    # the message named '.dopemail/blobs/picture', a name no file has.
+    from dopemail import write
+
+    create = write._create
+
+    def full(path: str, output: object, digest: object = None) -> None:
+        if os.path.basename(path).startswith("picture."):
+            raise _full(path)
+        create(path, output, digest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write, "_create", full)
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build", "--jobs", "1")
+    assert code == 1 and "Traceback" not in output, output
+    told = re.fullmatch(
+        r"\.dopemail/blobs: No space left on device \(copying (media/\S+)\)\n"
+        r"  hint: the disk is full: free some space and run again \(what was built before is "
+        r"intact\)\n",
+        output,
+    )
+    assert told and (workspace / told[1]).is_file(), output
+    assert not (workspace / "site").exists() and not [p for p in workspace.rglob("*.tmp")]
+
+
+def test_a_read_only_disk_names_the_page_not_our_temporary_file(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # site/ mounted read-only: "site/x/.index.html.5725.tmp: Read-only file system", as taking
+    # back the temporary name that was never made failed too (EROFS, not ENOENT, there).
+    from dopemail import write
+
+    build(workspace)
+    before = _outputs(workspace)
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(entry.read_text("utf-8").replace("Quiet Hours", "Quiet Hours, again", 1))
+    site = str(workspace / "site")
+    link, unlink = os.link, os.unlink
+
+    def read_only(how):  # type: ignore[no-untyped-def]
+        def act(*paths: str, **options: object) -> None:
+            if str(paths[-1]).startswith(site):
+                code = errno.EROFS
+                names = (paths[0], None, paths[1]) if len(paths) == 2 else paths
+                raise OSError(code, os.strerror(code), *names)
+            how(*paths, **options)
+
+        return act
+
+    monkeypatch.setattr(write.os, "link", read_only(link))
+    monkeypatch.setattr(write.os, "unlink", read_only(unlink))
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build")
+    monkeypatch.undo()
+    assert code == 1 and "Traceback" not in output, output
+    assert re.fullmatch(
+        r"site/\S+/index\.html: Read-only file system\n  hint: it is on a read-only file "
+        r"system: build in a folder you can write to\n",
+        output,
+    ), output
+    assert _outputs(workspace) == before
+
+
+@pytest.mark.parametrize("where", ["site/archive", "feeds"])
+def test_a_file_in_the_way_of_an_output_s_folder_is_named(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # 'site/archive/2024/index.html: Not a directory', a file that is not there, and "or fix
+    # the name in dopemail.toml", where no output is named.
+    build(workspace)
+    other = "feeds" if where.startswith("site") else "site"
+    kept = snapshot(workspace / other)
+    shutil.rmtree(workspace / where)
+    (workspace / where).write_text("in the way\n", encoding="utf-8")
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build")
+    assert code == 1 and "Traceback" not in output, output
+    assert re.fullmatch(
+        rf"{where}: Not a directory: it is a file, where {where}/\S+ needs a folder\n"
+        r"  hint: a file is where a folder is expected on that path: rename or move it\n",
+        output,
+    ), output
+    assert snapshot(workspace / other) == kept
+    assert (workspace / where).read_text(encoding="utf-8") == "in the way\n"

@@ -238,19 +238,22 @@ def raise_all(errors: list[DopemailError]) -> None:
         raise DopemailErrors(errors)
 
 
+#: Said of a write that failed before a build put anything in place (see :func:`system_error`).
+INTACT = " (what was built before is intact)"
+#: Said of a path that may be a name given in the settings: not an output's (site/, feeds/).
+SETTINGS_NAME = " (or fix the name in dopemail.toml)"
+
 #: What to do about an error the system raised, by its errno (see :func:`system_error`).
 SYSTEM_HINTS = {
     errno.EACCES: "check its permissions (ls -l): dopemail must be able to read it, and to "
     "write where it builds",
     errno.EPERM: "check its permissions and owner (ls -l)",
-    errno.ENOSPC: "the disk is full: free some space and run again (what was built before is "
-    "intact)",
+    errno.ENOSPC: "the disk is full: free some space and run again" + INTACT,
     errno.EDQUOT: "your disk quota is used up: free some space and run again",
     errno.EROFS: "it is on a read-only file system: build in a folder you can write to",
     # A limit on the size of one file (ulimit -f: a shell's, a CI job's) cut a write short.
     errno.EFBIG: "it is larger than a file may be here (the limit 'ulimit -f' shows, or the "
-    "file system's): run 'ulimit -f unlimited' in that shell and run again (what was built "
-    "before is intact)",
+    "file system's): run 'ulimit -f unlimited' in that shell and run again" + INTACT,
     errno.EIO: "the disk failed to read or write it: check the disk (dmesg shows its errors), "
     "then run again",
     errno.EMFILE: "too many files are open at once: run 'ulimit -n 4096' in that shell and "
@@ -261,11 +264,11 @@ SYSTEM_HINTS = {
     errno.ENOENT: "it is missing, or a link to a file that is gone (an editor's lock file, "
     "a moved folder): remove the link or restore the file",
     errno.ELOOP: "it is a link that points to itself, through other links: remove it",
-    errno.EISDIR: "a folder is where a file is expected on that path: rename or move it (or "
-    "fix the name in dopemail.toml)",
+    errno.EISDIR: "a folder is where a file is expected on that path: rename or move it"
+    + SETTINGS_NAME,
     errno.EEXIST: "a file is in the way of a folder of that name: rename or move it",
-    errno.ENOTDIR: "a file is where a folder is expected on that path: rename or move it (or "
-    "fix the name in dopemail.toml)",
+    errno.ENOTDIR: "a file is where a folder is expected on that path: rename or move it"
+    + SETTINGS_NAME,
 }
 
 # What SQLite says when the disk, not dopemail, is at fault (the send ledger is its one
@@ -278,18 +281,21 @@ SQLITE_HINTS = {
 }
 
 
-def system_error(exc: OSError) -> DopemailError:
-    """An OSError as the editor's problem: the file, what the system said, what to do."""
+def system_error(exc: OSError, left: str = INTACT) -> DopemailError:
+    """An OSError as the editor's problem: the file, what the system said, what to do.
+
+    ``left``: what the failure leaves, said after the hint of a full disk or a file too
+    large (by default, a build's: what was built before is intact)."""
     # A rename names the file it failed to make second (the first, a temporary file of ours,
     # is gone by now).
     name = exc.filename2 if exc.filename2 is not None else exc.filename
-    shown = None
-    if name is not None:
-        path = Path(os.fsdecode(name))
-        # Not resolved: a link that loops cannot be (RuntimeError), and the link is the name.
-        with contextlib.suppress(ValueError):
-            path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
-        shown = path.as_posix()
+    in_the_way = _in_the_way(name) if name is not None and exc.errno == errno.ENOTDIR else None
+    wanted = _shown(name) if in_the_way is not None else None
+    if in_the_way is not None:
+        # 'site/archive/2024/index.html: Not a directory' named a file that is not there: the
+        # one in the way is site/archive.
+        name = in_the_way
+    shown = _shown(name) if name is not None else None
     refused = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
     ours = shown is not None and "/.dopemail/" in f"/{shown}"
     temporary = _OWN_TEMPORARY.fullmatch(shown.rpartition("/")[2]) if shown and ours else None
@@ -299,8 +305,9 @@ def system_error(exc: OSError) -> DopemailError:
         shown = shown[: -len(temporary.group(1))]
         if refused:  # the folder refused it
             exc = NotWritten(exc.errno, exc.strerror, shown)
-    if shown and isinstance(exc, NotWritten) and refused:
+    if shown and isinstance(exc, NotWritten) and exc.errno != errno.EROFS and refused:
         # Its folder refused the file written beside the output before it is put in place.
+        # (A read-only disk is no matter of the folder's permissions: said of the output.)
         folder = os.path.dirname(shown) or "."
         return DopemailError(
             f"{exc.strerror or exc}: it cannot be written in {folder}/",
@@ -319,12 +326,71 @@ def system_error(exc: OSError) -> DopemailError:
             "build then makes a folder of that name)",
         )
     said = exc.strerror or str(exc)
+    hint = SYSTEM_HINTS.get(exc.errno or 0)
+    if wanted is not None:
+        said += f": it is a file, where {wanted} needs a folder"
     elsewhere = _elsewhere(name) if name is not None and exc.errno in _OF_THE_DISK else None
     if elsewhere is not None:
         # site/ a link to a web root on another disk: which disk is full is not the one the
         # path shown seems to be on.
         said += f" (in {elsewhere[0]}/, where the link {elsewhere[1]} leads)"
-    return DopemailError(said, shown, None, SYSTEM_HINTS.get(exc.errno or 0))
+    if exc.errno == errno.ENOSPC and name is not None and _no_room_for_files(name):
+        # Space left (df shows it), but no inode to make a file with: freeing space of a few
+        # large files would not help.
+        said += ": no room for more files on that disk (it has space, but every inode is used)"
+        hint = (
+            "the disk can hold no more files ('df -i' shows it): remove files you do not "
+            "need there, many small ones count more than a few large, and run again" + INTACT
+        )
+    if hint is not None and name is not None and hint.endswith(SETTINGS_NAME) and _not_set(name):
+        # An output (site/, feeds/) or a record of dopemail's: no setting names those.
+        hint = hint[: -len(SETTINGS_NAME)]
+    if hint is not None and left != INTACT and hint.endswith(INTACT):
+        hint = hint[: -len(INTACT)] + left
+    return DopemailError(said, shown, None, hint)
+
+
+def _shown(name: str | bytes) -> str:
+    """A path as messages show it: from the current folder where it is inside it."""
+    path = Path(os.fsdecode(name))
+    # Not resolved: a link that loops cannot be (RuntimeError), and the link is the name.
+    with contextlib.suppress(ValueError):
+        path = Path(os.path.abspath(path)).relative_to(Path.cwd().resolve())
+    return path.as_posix()
+
+
+def _in_the_way(name: str | bytes) -> str | None:
+    """The file on the path to ``name`` where a folder should be (the path up to it), if any."""
+    path = os.path.abspath(os.fsdecode(name))
+    for folder in [*reversed(Path(path).parents)][1:]:
+        if not os.path.lexists(folder):
+            return None
+        if not os.path.isdir(folder):
+            return str(folder)
+    return None
+
+
+def _no_room_for_files(name: str | bytes) -> bool:
+    """Whether the disk holding ``name`` has space left but no inode for a new file."""
+    folder = os.path.dirname(os.path.abspath(os.fsdecode(name)))
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    try:
+        disk = os.statvfs(folder)
+    except OSError:
+        return False
+    # f_files 0: a file system that counts no inodes (btrfs), which never runs out of them.
+    return disk.f_files > 0 and min(disk.f_ffree, disk.f_favail) == 0 and disk.f_bavail > 0
+
+
+def _not_set(name: str | bytes) -> bool:
+    """Whether ``name`` is in site/, feeds/ or .dopemail/ of the publication around it: an
+    output or a record of dopemail's, which no setting names."""
+    path = Path(os.path.abspath(os.fsdecode(name)))
+    for folder in path.parents:
+        if (folder / "dopemail.toml").exists():
+            return path.relative_to(folder).parts[0] in ("site", "feeds", ".dopemail")
+    return False
 
 
 # What the disk a file is on, not the file, is at fault of: told with where it really is.

@@ -390,7 +390,17 @@ class _Blobs:
         if isinstance(data, Path) and self.fresh:
             # No blob was kept before this write: a picture is copied and hashed in one
             # read, and kept under what it held (hashing it first would read it twice).
-            self._link(self._make(f"{self.folder}{os.sep}picture", data, pid), tmp, data)
+            unnamed = f"{self.folder}{os.sep}picture"
+            try:
+                blob = self._make(unnamed, data, pid)
+            except OSError as exc:
+                if exc.filename != f"{unnamed}.{pid}.tmp":
+                    raise
+                # Said of the folder and the picture: '.dopemail/blobs/picture' is no file.
+                root = os.path.dirname(os.path.dirname(self.folder))
+                copying = f"{exc.strerror} (copying {os.path.relpath(data, root)})"
+                raise OSError(exc.errno, copying, self.folder) from exc
+            self._link(blob, tmp, data)
             return None
         blob = _blob_path(self.folder, data)
         # Asked of the file system, not of a listing taken once: the workers keep making
@@ -795,14 +805,20 @@ class Staging:
         self.tags.pop(rel, None)
         item = self.staged.pop(rel, None)
         if item is not None and item[0] is not None:
-            Path(item[0]).unlink(missing_ok=True)
+            # Never an error of its own: on a read-only disk even a name never made cannot be
+            # unlinked (EROFS, not ENOENT), which hid why the build stopped behind our
+            # temporary name. One left is cleared by the next write (_recover).
+            with contextlib.suppress(OSError):
+                os.unlink(item[0])
 
     def abort(self) -> None:
-        """Take back what was staged: no temporary name and no new blob is left."""
+        """Take back what was staged: no temporary name and no new blob is left (but where
+        the disk will not remove them: the next write clears those)."""
         for rel in list(self.staged):
             self._drop(rel)
         for blob in self.blobs.made:
-            Path(blob).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # (not hiding the error that stopped the build)
+                os.unlink(blob)
         self.blobs.made.clear()
         # Nothing of this write is left to clear but what it put in place, which the manifest
         # does not list: then the journal keeps it for the next write; and what an earlier
@@ -813,7 +829,8 @@ class Staging:
             and not self.replaced_before
             and not self.removed_before
         ):
-            (self.root / JOURNAL).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                (self.root / JOURNAL).unlink(missing_ok=True)
 
     def commit(
         self, outputs: Mapping[str, Output], early: EarlyFolders | None, owed: bool = False
