@@ -1099,3 +1099,88 @@ def test_a_file_in_the_way_of_an_output_s_folder_is_named(
     ), output
     assert snapshot(workspace / other) == kept
     assert (workspace / where).read_text(encoding="utf-8") == "in the way\n"
+
+
+@pytest.mark.parametrize("what", ["entry", "issue"])
+def test_new_on_a_full_disk_leaves_no_empty_file_and_names_it(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    # `new entry` on a full disk left entries/disk-full-film.md empty, naming no file; once
+    # space was freed, `new entry` said it already existed and every build stopped on "the
+    # file is empty".
+    import builtins
+    import io
+
+    folder = workspace / ("entries" if what == "entry" else "issues")
+    listed = sorted(p.name for p in folder.iterdir())
+    real = builtins.open
+
+    class Full:
+        """A file made on a full disk: there, but nothing can be written in it."""
+
+        def __init__(self, handle: object) -> None:
+            self.handle = handle
+
+        def write(self, data: object) -> int:
+            raise _full()  # (a write names no file)
+
+        def flush(self) -> None:
+            pass
+
+        def close(self) -> None:
+            self.handle.close()  # type: ignore[attr-defined]
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.close()
+
+    def full_open(file: object, mode: str = "r", *args: object, **options: object) -> object:
+        handle = real(file, mode, *args, **options)  # type: ignore[call-overload]
+        if ("w" in mode or "x" in mode) and str(folder) in os.path.abspath(file):  # type: ignore[arg-type]
+            return Full(handle)
+        return handle
+
+    monkeypatch.setattr(builtins, "open", full_open)
+    monkeypatch.setattr(io, "open", full_open)  # (pathlib's write_text opens through it)
+    monkeypatch.chdir(workspace)
+    command = ["new", "entry", "Disk Full Film"] if what == "entry" else ["new", "issue"]
+    code, output = run_cli(*command)
+    assert code == 1 and "Traceback" not in output, output
+    made = "entries/disk-full-film.md" if what == "entry" else r"issues/4-dope-press-no-4\.md"
+    assert re.fullmatch(
+        rf"{made}: No space left on device\n  hint: the disk is full: free some space and run "
+        r"again \(no file was made\)\n",
+        output,
+    ), output
+    assert sorted(p.name for p in folder.iterdir()) == listed  # nothing left, not even hidden
+    monkeypatch.undo()
+    monkeypatch.chdir(workspace)
+    code, output = run_cli(*command)
+    assert code == 0, output
+    code, output = run_cli("build")
+    assert code == 0, output
+
+
+def test_new_entry_never_writes_over_a_file_made_meanwhile(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Made by another command between the look and the write: kept, and told as there.
+    from dopemail import atomic
+
+    path = workspace / "entries/disk-full-film.md"
+    create = atomic.create_file
+
+    def meanwhile(target: Path, data: bytes) -> None:
+        path.write_text("mine\n", encoding="utf-8")
+        create(target, data)
+
+    monkeypatch.setattr(atomic, "create_file", meanwhile)
+    from dopemail import scaffold
+
+    monkeypatch.setattr(scaffold, "create_file", meanwhile)
+    code, output = run_cli("new", "entry", "Disk Full Film", "--root", workspace)
+    assert code == 1 and "entries/disk-full-film.md: an entry named 'disk-full-film'" in output
+    assert path.read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []

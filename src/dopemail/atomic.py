@@ -4,6 +4,7 @@ replaced whole: written beside their place, then renamed over it."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import time
@@ -32,6 +33,52 @@ def replace_file(path: str | Path, *parts: bytes) -> None:
             # the editor knows it (the temporary one is gone).
             raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
         raise
+
+
+def create_file(path: str | Path, data: bytes) -> None:
+    """Make the file ``path`` holding ``data``, whole or not at all, never over another.
+
+    Written under a hidden temporary name beside it ('.<name>.<process id>.tmp': no build
+    reads it), then linked at ``path`` (FileExistsError if a file is there, one made meanwhile
+    by another command too) and the temporary name removed. A write that fails (a full disk)
+    leaves nothing: an empty entry left behind stopped every build ("the file is empty"), and
+    ``new entry`` then said it already existed. Where the file system makes no links (some
+    network or USB disks), the file is made exclusively and written, and removed if the write
+    fails. Every OSError names ``path``, never the temporary name.
+    """
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    try:
+        _write_new(tmp, data, exclusive=False)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in _NO_LINK:
+                raise
+            _write_new(path, data, exclusive=True)
+    except OSError as exc:
+        # (OSError() of an errno gives its subclass: FileExistsError, PermissionError...)
+        raise OSError(exc.errno, exc.strerror, path) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+# A link the file system will not make (it has none): the file is made by itself instead.
+_NO_LINK = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+
+
+def _write_new(path: str, data: bytes, exclusive: bool) -> None:
+    # The file at ``path`` with ``data``; removed if the write fails (a full disk).
+    with open(path, "xb" if exclusive else "wb") as handle:
+        try:
+            handle.write(data)
+            handle.flush()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
 
 
 # What replace_file names its temporary files: '<name>.<process id>.tmp'.

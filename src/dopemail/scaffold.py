@@ -9,9 +9,17 @@ from pathlib import Path
 
 import jinja2
 
+from .atomic import create_file
 from .config import load_settings
 from .countries import REGION_COUNTRIES, home_country
-from .errors import ContentError, DopemailError, DopemailErrors, char_named, visible
+from .errors import (
+    ContentError,
+    DopemailError,
+    DopemailErrors,
+    char_named,
+    system_error,
+    visible,
+)
 from .filenames import RESERVED_SLUGS, reserved_slug, slugify
 from .frontmatter import yaml_text
 from .issuefiles import PREHEADER_PLACEHOLDER
@@ -157,14 +165,15 @@ def new_entry(
             f'choose another: dopemail new entry "{title}" --slug {slug}-film',
         )
     path = root / ENTRIES_DIR / f"{slug}.md"
+    exists = ContentError(
+        f"an entry named '{slug}' already exists",
+        path.relative_to(root),
+        None,
+        "edit that file, or give this piece a name of its own: "
+        f"--slug {slug}-2 (a second piece on the same film keeps its title)",
+    )
     if path.exists():
-        raise ContentError(
-            f"an entry named '{slug}' already exists",
-            path.relative_to(root),
-            None,
-            "edit that file, or give this piece a name of its own: "
-            f"--slug {slug}-2 (a second piece on the same film keeps its title)",
-        )
+        raise exists
     now = now or datetime.now(settings.publication.zone)
     env = _environment(root, settings.publication.language)
     text = render(
@@ -187,9 +196,22 @@ def new_entry(
     written = _KIND_LINE.search(text)
     if written is not None and written.group(1).strip("\"'") != kind:
         text = text[: written.start(1)] + kind + text[written.end(1) :]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    _create(path, text, exists)
     return path.relative_to(root)
+
+
+def _create(path: Path, text: str, exists: DopemailError) -> None:
+    """Write the new file ``path`` whole, or leave none: an entry left empty by a full disk
+    stopped every build ("the file is empty"), and ``new`` then said it already existed.
+    ``exists``: said if a file of that name is there (made meanwhile, by another command)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_file(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise exists from None
+    except OSError as exc:
+        # Named (a write cut short names no file) and said as what it left: nothing.
+        raise system_error(exc, left=" (no file was made)") from exc
 
 
 _KIND_LINE = re.compile(r"""(?m)^kind:[ \t]*("[^"\n]*"|'[^'\n]*'|[\w&-]*)""")
@@ -305,8 +327,13 @@ def new_issue(
         preheader=yaml_text(_preheader([unmarked(e.meta.title) for e in unsent[:3]], words)),
         title=workspace.settings.publication.title,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    exists = ContentError(
+        f"an issue file named '{path.name}' was made meanwhile",
+        path.relative_to(root),
+        None,
+        "run the command again: the new issue takes the next number",
+    )
+    _create(path, text, exists)
     drafts = [e.slug for e in workspace.entries if e.draft and e.slug not in gathered]
     # Gathered by a draft issue alone: not sent, yet not this one's, which an editor expecting
     # "the entries not sent" would miss without a word.
