@@ -958,6 +958,111 @@ def _full(path: object = None) -> OSError:
     )
 
 
+_SENT_CHANGED = "issue 1 was sent, and this build changed its web version and its email"
+
+
+def _edit_sent_issue_entry(workspace: Path) -> None:
+    # An entry issue 1 (sent) gathers: its web version and email change with it.
+    entry = workspace / "entries/all-of-us-strangers.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("I’ve always said", "I have always said", 1), "utf-8")
+
+
+def _clean_build(workspace: Path, run_cli) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    """The outputs a build from scratch makes of ``workspace`` as it is (in a copy)."""
+    clean = workspace.parent / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(workspace, clean, symlinks=True)
+    code, output = run_cli("build", "--root", clean, "--no-cache")
+    assert code == 0, output
+    return _outputs(clean)
+
+
+@pytest.mark.parametrize("refused", ["file keys", "journal", "build record"])
+def test_a_full_disk_once_the_outputs_are_in_place_says_so_and_warns(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, refused: str
+) -> None:
+    # The disk filled 0.3 s into a build: "feed-ids.json: No space left on device ... what was
+    # built before is intact", rc 1, while every changed file in site/ and feeds/ was already
+    # the new one; and the warning of the sent issue's changed email was not given.
+    from dopemail import cache, fingerprint
+    from dopemail import write as write_module
+
+    monkeypatch.chdir(workspace)  # (paths are said from where the editor is)
+    assert run_cli("build")[0] == 0
+    _edit_sent_issue_entry(workspace)
+    expected = _clean_build(workspace, run_cli)
+    if refused == "file keys":  # written after the outputs are put in place
+        record = ".dopemail/cache/file-keys.json"
+
+        def save(self: object) -> None:
+            raise _full(workspace / record)
+
+        monkeypatch.setattr(cache.BuildCache, "save_file_keys", save)
+    elif refused == "journal":  # what the write replaced, kept for the warnings to be said
+        record = write_module.JOURNAL
+        journal = write_module._journal
+
+        def kept(root: Path, targets: list[str], replacing: list[str], *rest: object) -> None:
+            if not targets and replacing:  # the one after the renames
+                raise _full(root / record)
+            journal(root, targets, replacing, *rest)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(write_module, "_journal", kept)
+    else:  # the build's record for the next to say "nothing changed", after the warnings
+        record = fingerprint.STATE
+
+        def state(root: Path, state: object) -> None:
+            raise _full(root / record)
+
+        monkeypatch.setattr(fingerprint, "_write_state", state)
+    code, output = run_cli("build")
+    assert code == 1 and "Traceback" not in output, output
+    assert output.count(_SENT_CHANGED) == 1, output
+    error = output[output.index(f"{record}: ") :]
+    assert error == (
+        f"{record}: No space left on device, after this build's files were put in place: site/ "
+        "and feeds/ hold the new ones, every one; only this record of dopemail's own could not "
+        "be saved\n  hint: the disk is full: free some space; the next build, without this "
+        "record, does again some of this one's work (reads or renders again what the record "
+        "would have spared); this build's warnings are above\n"
+    ), output
+    assert "intact" not in output
+    assert _outputs(workspace) == expected
+    assert not [p for p in workspace.rglob("*.tmp")]
+    monkeypatch.undo()
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build")
+    assert code == 0 and _SENT_CHANGED not in output, output  # said once, by the build above
+    assert _outputs(workspace) == expected
+
+
+def test_a_full_disk_as_the_outputs_go_in_place_leaves_the_last_build_s(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before the first rename, a full disk is what it was: nothing of this build is in place.
+    from dopemail import write as write_module
+
+    assert run_cli("build", "--root", workspace)[0] == 0
+    before = _outputs(workspace)
+    _edit_sent_issue_entry(workspace)
+    journal = write_module._journal
+
+    def kept(root: Path, targets: list[str], *rest: object) -> None:
+        if targets:  # the one before the renames
+            raise _full(root / write_module.JOURNAL)
+        journal(root, targets, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write_module, "_journal", kept)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "hint: the disk is full: free some space and run again (what was built before is " in (
+        output
+    )
+    assert _SENT_CHANGED not in output and "put in place" not in output, output
+    assert _outputs(workspace) == before
+
+
 def _statvfs(files: int, free_files: int, free_blocks: int):  # type: ignore[no-untyped-def]
     real = os.statvfs
 

@@ -30,7 +30,7 @@ from .cache import (
 )
 from .config import Settings, config_not_a_file, load_settings
 from .content import RenderedEntry, render_entry
-from .errors import DopemailError, QualityError, raise_all
+from .errors import DopemailError, QualityError, not_recorded, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
 from .filenames import markdown_names
 from .issuefiles import read_issues
@@ -647,7 +647,9 @@ def build(
     build lets another one write: the CLI says there what it changed, then calls
     :func:`~dopemail.write.warnings_said` (until then the journal keeps what it replaced,
     for the next build to say if this one is stopped; see
-    :meth:`~dopemail.write.Staging.commit`).
+    :meth:`~dopemail.write.Staging.commit`). An OSError once every output is in place (a
+    record of dopemail's own not saved, on a full disk) is raised after ``then``, as the
+    :class:`~dopemail.errors.DopemailError` :func:`~dopemail.errors.not_recorded` makes.
     """
     root = root.resolve()
     odd = config_not_a_file(root)
@@ -655,15 +657,24 @@ def build(
         raise odd
     with build_lock(root, waiting) if write else contextlib.nullcontext():
         try:
-            made = _build(root, write, use_cache, jobs, early, stats, then is not None)
+            result, report, unsaved = _build(
+                root, write, use_cache, jobs, early, stats, then is not None
+            )
         except StaleRecord:
             # A cached entry's file was edited or deleted while the build read it, and its
             # record's body was needed (and gone): that record is removed, and the build
             # made again from the files as they are now.
-            made = _build(root, write, use_cache, jobs, None, owed=then is not None)
+            result, report, unsaved = _build(
+                root, write, use_cache, jobs, None, owed=then is not None
+            )
         if then is not None:
-            then(*made)
-        return made
+            then(result, report)
+        if unsaved is not None:
+            # Every output is in place, and ``then`` has said what the build changed: a record
+            # of dopemail's own (the sources' keys, the manifest) is what a full disk refused.
+            said = "this build's warnings are above" if then is not None else None
+            raise not_recorded(unsaved, said) from unsaved
+        return result, report
 
 
 def _build(
@@ -674,7 +685,9 @@ def _build(
     early: EarlyFolders | None,
     stats: Mapping[str, os.stat_result] | None = None,
     owed: bool = False,
-) -> tuple[Build, WriteReport | None]:
+) -> tuple[Build, WriteReport | None, OSError | None]:
+    # The build, its write's report, and what failed once every output was in place (a
+    # record not saved), which the caller raises after saying what the build changed.
     # Begun before any worker makes a blob (see Staging).
     staging = Staging(root, ahead=True) if write else None
     if write and early is None:
@@ -691,10 +704,15 @@ def _build(
             if cache is not None:
                 result.code_before = cache.last_code  # (before this build records its own)
             report = staging.commit(result.outputs, early, owed) if staging else None
+            unsaved = staging.unsaved if staging else None
             if cache is not None and write and use_cache:
                 cache.used.update(str(p) for p in _jinja_folder(cache).glob("*.code"))
-                cache.save_file_keys()
-                cache.prune()
+                try:
+                    cache.save_file_keys()
+                    cache.prune()
+                except OSError as exc:
+                    # Only what spares the next build work: the outputs are in place.
+                    unsaved = unsaved or exc
     except BaseException as exc:
         if staging is not None:
             staging.abort()  # what was staged ahead, before the empty folders go
@@ -704,11 +722,16 @@ def _build(
         if isinstance(exc, KeyboardInterrupt) and staging is not None and staging.renamed:
             # Every output is this build's (see Staging.commit): the editor is told so.
             raise StoppedAfterWrite from exc
+        if isinstance(exc, OSError) and staging is not None and staging.renamed:
+            # Not "what was built before is intact": the outputs are this build's. What it
+            # replaced is in the journal, for the next build to say.
+            said = "the next build gives this build's warnings" if owed else None
+            raise not_recorded(exc, said) from exc
         raise
     finally:
         if early is not None:
             early.wait()  # the child is reaped, never left behind
-    return result, report
+    return result, report, unsaved
 
 
 @contextmanager

@@ -160,21 +160,36 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
         written = True
         from .build import warnings_of
         from .continuity import after_write
+        from .errors import not_recorded
         from .notices import published_ahead
         from .write import warnings_said
 
-        # Said again by a build with nothing to do, but for those the clock makes false (an
-        # entry dated later than now is not, a minute on).
-        timed = published_ahead(result.workspace)
-        warnings = warnings_of(result, ahead=timed)
-        lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
-        _warn(warnings)
-        _warn(after_write(result, report))
-        # Told: a build stopped before this point has the next one tell what it replaced and
-        # removed (a sent issue's email, a page gone; not a new entry no feed carries), a
-        # build in full (not one that finds nothing changed: this build's record comes after).
-        warnings_said(where)
-        fingerprint.record(where, len(result.outputs), stamp, lasting)
+        said = False
+        try:
+            # Said again by a build with nothing to do, but for those the clock makes false
+            # (an entry dated later than now is not, a minute on).
+            timed = published_ahead(result.workspace)
+            warnings = warnings_of(result, ahead=timed)
+            lasting = [str(w) for w in warnings if not any(w is t for t in timed)]
+            told, keep = after_write(result, report)
+            _warn(warnings)
+            _warn(told)
+            # Told: a build stopped before this point has the next one tell what it replaced
+            # and removed (a sent issue's email, a page gone; not a new entry no feed
+            # carries), a build in full (not one that finds nothing changed: this build's
+            # record comes after).
+            warnings_said(where)
+            said = True
+            # The records the next build reads, after the warnings: a full disk refuses them.
+            keep()
+            fingerprint.record(where, len(result.outputs), stamp, lasting)
+        except OSError as exc:
+            words = (
+                "this build's warnings are above"
+                if said
+                else "the next build gives this build's warnings"
+            )
+            raise not_recorded(exc, words) from exc
 
     try:
         result, report = run_build(

@@ -16,6 +16,7 @@ import json
 import re
 import shlex
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
@@ -437,11 +438,13 @@ def feed_ids_changed(
     feed: tuple[bytes | None, bytes] | None,
     entries: Sequence[RenderedEntry],
     ahead: bool = False,
+    later: list[Callable[[], None]] | None = None,
 ) -> list[DopemailError]:
     """A warning for each entry the JSON feed carries at an address it carried before (in
     the feed this build replaces, or in an earlier build's: see :data:`FEED_IDS`) under
     another id (``feed``: the feed's bytes before the build, None if it made the feed anew,
-    and after): feed readers know an item by its id, and show it again as new.
+    and after): feed readers know an item by its id, and show it again as new. The ids
+    are remembered then, or, with ``later``, by a call added to it.
 
     An entry's id is made from the day it was published, as written: correcting that day
     (or writing the same moment in another time zone's offset), or publishing it again on
@@ -460,7 +463,10 @@ def feed_ids_changed(
         kept = dict(remembered)
         for url, id_ in after.items():
             kept[url] = [*(i for i in kept.get(url, []) if i != id_), id_]
-        _remember_ids(root, kept)
+        if later is None:
+            _remember_ids(root, kept)
+        else:
+            later.append(partial(_remember_ids, root, kept))
     changed = {url: new for url, new in after.items() if url in before and before[url] != new}
     if not changed:
         return []
@@ -864,17 +870,31 @@ def _held_by_readers(rel: str) -> bool:
     return rel.startswith((f"{SITE_ISSUES_DIR}/", "feeds/"))
 
 
-def after_write(build: Build, report: WriteReport) -> list[DopemailError]:
+def after_write(
+    build: Build, report: WriteReport
+) -> tuple[list[DopemailError], Callable[[], None]]:
     """Everything a written build changed that readers already hold (see the module), and
-    the base_url it was made with remembered for the next one."""
+    what keeps the records the next build compares with (the feeds' ids, the base_url it
+    was made with): called once the warnings are said, as a full disk refuses those."""
     workspace, settings = build.workspace, build.workspace.settings
-    told = _told(build, report)
-    forget_deleted(workspace.root, report.removed, workspace.entries)
-    remember_base_url(workspace.root, settings)
-    return told
+    later: list[Callable[[], None]] = []
+    told = _told(build, report, later=later)
+
+    def keep() -> None:
+        for record in later:
+            record()
+        forget_deleted(workspace.root, report.removed, workspace.entries)
+        remember_base_url(workspace.root, settings)
+
+    return told, keep
 
 
-def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[DopemailError]:
+def _told(
+    build: Build,
+    report: WriteReport,
+    ahead: bool = False,
+    later: list[Callable[[], None]] | None = None,
+) -> list[DopemailError]:
     # What ``report``'s changes do to what readers hold (``ahead``: would do, unwritten).
     workspace, settings = build.workspace, build.workspace.settings
     # The JSON outputs replaced, as they were and as they are now.
@@ -913,7 +933,7 @@ def _told(build: Build, report: WriteReport, ahead: bool = False) -> list[Dopema
         *issues_unlisted(
             workspace.root, workspace.issues, json_files, mailed, report.replaced, ahead
         ),
-        *feed_ids_changed(workspace.root, feed, build.entries, ahead),
+        *feed_ids_changed(workspace.root, feed, build.entries, ahead, later),
         *renamed_by_feed(workspace.root, renames, ahead),
         *unfed(
             workspace.root,

@@ -393,6 +393,35 @@ def _not_set(name: str | bytes) -> bool:
     return False
 
 
+def not_recorded(exc: OSError, warnings: str | None) -> DopemailError:
+    """An OSError once a build had put every output in place (see :func:`system_error`):
+    said as such, not "what was built before is intact", which the editor read as nothing
+    published. Most often a record of dopemail's own in .dopemail/ (the sources' keys, the
+    feeds' ids) that the next build would have read to spare work. ``warnings``: what to say
+    of the build's warnings (said above, or owed to the next build), or None."""
+    told = system_error(exc, left="")
+    hint = told.hint or "fix it"
+    ours = told.path is not None and "/.dopemail/" in f"/{told.path}"
+    message = (
+        f"{told.message}, after this build's files were put in place: site/ and feeds/ hold "
+        "the new ones, every one"
+    )
+    if ours:
+        # Nothing to run again for: the next build, whenever it comes, does without it.
+        for then in (" and run again", ", then run again"):
+            hint = hint[: -len(then)] if hint.endswith(then) else hint
+        message += "; only this record of dopemail's own could not be saved"
+        hint += (
+            "; the next build, without this record, does again some of this one's work "
+            "(reads or renders again what the record would have spared)"
+        )
+    else:  # (a page it no longer makes, not removed: the next build removes it)
+        hint += ": the next build finishes what this one could not"
+    if warnings:
+        hint += f"; {warnings}"
+    return DopemailError(message, told.path, None, hint)
+
+
 # What the disk a file is on, not the file, is at fault of: told with where it really is.
 _OF_THE_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 

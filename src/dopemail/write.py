@@ -707,6 +707,8 @@ class Staging:
             sorted(self.removed_before),
         )
         self.renamed = False  # whether any output was put in place
+        # What failed once every output was in place (see commit): raised by the caller.
+        self.unsaved: OSError | None = None
         self.replacing: set[str] = set()  # staged over a file with other bytes
         started = _mark_start(root) if ahead else None
         try:
@@ -839,7 +841,9 @@ class Staging:
 
         ``owed``: the caller says what the write changed once it is done, then calls
         :func:`warnings_said`; until then the journal keeps what it replaced, for the next
-        build to say if this one is stopped before."""
+        build to say if this one is stopped before. An OSError once every output is in place
+        (the manifest not saved on a full disk) is kept in :attr:`unsaved`, for the caller to
+        raise once it has said what the write changed."""
         report = WriteReport()
         try:
             for rel in [rel for rel in self.staged if rel not in outputs]:
@@ -902,26 +906,37 @@ class Staging:
         finally:
             if early is not None:
                 early.wait()
-        report.removed = _prune(self.root, set(outputs), self.unfinished)
+        # Every output is in place: what fails from here (a full disk, a page the disk will
+        # not remove) is kept in ``unsaved``, not raised, so that the build still says what
+        # it changed (the caller raises it after).
+        try:
+            _prune(self.root, set(outputs), self.unfinished, report.removed)
+        except OSError as exc:
+            self.unsaved = exc
         # What a stopped build removed and never said: said now (its page gone), unless this
         # build makes it again.
         report.removed += sorted(
             rel for rel in self.removed_before if rel not in outputs and rel not in report.removed
         )
         self._keep_known()
-        if owed and (report.replaced or report.removed):
-            held = {
-                rel: report.json_before[rel] for rel in report.replaced if rel in report.json_before
-            }
-            _journal(self.root, [], sorted(report.replaced), held, sorted(report.removed))
-        else:
-            warnings_said(self.root)
-        # With no blobs before it and every output written (linked), all blobs are this
-        # build's own and linked: no folder of thousands to list. An output found in place
-        # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
-        all_linked = self.blobs.fresh and report.unchanged == 0
-        if (report.written or report.removed) and not all_linked:
-            self.blobs.prune()
+        try:
+            if owed and (report.replaced or report.removed):
+                held = {
+                    rel: report.json_before[rel]
+                    for rel in report.replaced
+                    if rel in report.json_before
+                }
+                _journal(self.root, [], sorted(report.replaced), held, sorted(report.removed))
+            else:
+                warnings_said(self.root)
+            # With no blobs before it and every output written (linked), all blobs are this
+            # build's own and linked: no folder of thousands to list. An output found in place
+            # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
+            all_linked = self.blobs.fresh and report.unchanged == 0
+            if (report.written or report.removed) and not all_linked:
+                self.blobs.prune()
+        except OSError as exc:
+            self.unsaved = self.unsaved or exc
         return report
 
     def _keep_known(self) -> None:
@@ -1021,15 +1036,21 @@ def _is_email(rel: str) -> bool:
     )
 
 
-def _prune(root: Path, current: set[str], unfinished: set[str] | None = None) -> list[str]:
+def _prune(
+    root: Path,
+    current: set[str],
+    unfinished: set[str] | None = None,
+    removed: list[str] | None = None,
+) -> list[str]:
     """Remove the outputs the last build wrote (``unfinished``: or a killed one put in place)
-    that this one no longer makes, and write the manifest of this one's."""
+    that this one no longer makes, and write the manifest of this one's. Those removed are
+    returned, and added to ``removed`` as they go (known when a later one fails)."""
     manifest = root / MANIFEST
     try:
         previous = set(json.loads(manifest.read_text(encoding="utf-8")))
     except (FileNotFoundError, ValueError):
         previous = set()
-    removed = []
+    removed = [] if removed is None else removed
     spelt: dict[str, str] | None = None
     for rel in sorted((previous | (unfinished or set())) - current):
         path = root / rel
