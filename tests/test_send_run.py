@@ -3,6 +3,9 @@ Ctrl-C, and the in-flight batches of providers without idempotency keys."""
 
 from __future__ import annotations
 
+import email
+import email.utils
+import errno
 import io
 import os
 import re
@@ -467,6 +470,97 @@ def test_an_outbox_batch_killed_while_written_takes_back_the_files_of_who_left(
     assert len(files) == 8
     assert not [f for f in files if f.startswith(("reader00007", "reader00009"))]
     assert counts(root)["skipped"] == 2 and counts(root)["sent"] == 8
+
+
+def disk_full_after(monkeypatch, folder: Path, files: int) -> None:
+    """The disk under ``folder`` full once ``files`` files are written there: the next one's
+    write fails as the kernel fails it (/dev/full answers ENOSPC), its temporary file made."""
+    real = outbox_module.tempfile.mkstemp
+    made = {"n": 0}
+
+    def mkstemp(*args, **kwargs):  # type: ignore[no-untyped-def]
+        handle, name = real(*args, **kwargs)
+        if Path(kwargs.get("dir", "")) != folder:
+            return handle, name
+        made["n"] += 1
+        if made["n"] <= files:
+            return handle, name
+        os.close(handle)
+        return os.open("/dev/full", os.O_WRONLY), name
+
+    monkeypatch.setattr(outbox_module.tempfile, "mkstemp", mkstemp)
+
+
+def mail_on(folder: Path, mailed: dict[str, int]) -> None:
+    """What a program mailing the outbox on does between runs: mail each .eml, remove it."""
+    for path in folder.glob("*.eml"):
+        to = email.message_from_bytes(path.read_bytes())["To"]
+        address = email.utils.parseaddr(to)[1]
+        mailed[address] = mailed.get(address, 0) + 1
+        path.unlink()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_batch_the_outbox_cannot_write_whole_leaves_none_of_its_files(
+    tmp_path, monkeypatch
+) -> None:
+    # The disk full at batch 2's fourth file: its three files stayed in the folder while the
+    # ledger put its readers back in the queue, saying nothing of it was sent. Mailed on
+    # between runs, they were mailed twice (the next run wrote them again), and a reader who
+    # unsubscribed in between got it all the same.
+    root = make_workspace(tmp_path, subscribers=25, send="batch_size = 10")
+    folder = root / "outbox" / "1-first-issue"
+    disk_full_after(monkeypatch, folder, 13)
+    with pytest.raises(SendError) as caught:
+        send(root)
+    error = caught.value
+    assert error.message.startswith(
+        f"batch 2 could not be written in {folder}/ (No space left on device); none of its "
+        "files is left there, and its 10 readers (reader00011@example.com, "
+        "reader00012@example.com, reader00013@example.com and 7 more) are back in the queue"
+    ), error.message
+    assert error.hint is not None and error.hint.startswith("the disk is full"), error.hint
+    assert sorted(p.name[:11] for p in folder.iterdir()) == [
+        f"reader{i:05d}" for i in range(1, 11)
+    ]  # batch 1's files, and no temporary file
+    assert counts(root) == {"pending": 15, "in_flight": 0, "sent": 10, "failed": 0, "skipped": 0}
+    mailed: dict[str, int] = {}
+    mail_on(folder, mailed)
+    rows = readers(25)
+    rows[11] = (rows[11][0], "", "unsubscribed", "", "")  # reader00012, of batch 2
+    write_subscribers(root, rows)
+    monkeypatch.undo()  # space freed
+    assert send(root).sent == 14
+    mail_on(folder, mailed)
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 24, "failed": 0, "skipped": 1}
+    everyone = {f"reader{i:05d}@example.com" for i in range(1, 26)}
+    assert mailed == dict.fromkeys(everyone - {"reader00012@example.com"}, 1)
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_batch_whose_written_files_cannot_be_taken_back_stays_in_flight(
+    tmp_path, monkeypatch
+) -> None:
+    # Files of the batch left in the folder may be mailed on: its readers are not put back
+    # in the queue, where the next run would write them again.
+    root = make_workspace(tmp_path, subscribers=5)
+    folder = root / "outbox" / "1-first-issue"
+    disk_full_after(monkeypatch, folder, 2)
+    real = Path.unlink
+
+    def unlink(self, missing_ok=False):  # type: ignore[no-untyped-def]
+        if self.suffix == ".eml":
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return real(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(SendError, match="outbox may or may not have delivered batch 1") as caught:
+        send(root)
+    assert "2 of those written could not be removed (Input/output error)" in str(caught.value)
+    assert "([Errno" not in str(caught.value)
+    assert counts(root)["in_flight"] == 5
+    assert len(list(folder.glob("*.eml"))) == 2 and not list(folder.glob(".tmp-*"))
 
 
 # -- faults --------------------------------------------------------------------------------------

@@ -520,10 +520,12 @@ class _NotPosted(Exception):
     """A batch failed before any of its requests was started (composing it): nothing of it
     reached the provider."""
 
-    def __init__(self, reason: str, hint: str | None = None) -> None:
+    def __init__(self, reason: str, hint: str | None = None, folder: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.hint = hint  # what to do, when it is not a bug: a file the system refused
+        #: The outbox's folder its files could not be written in (it took back those it had).
+        self.folder = folder
 
 
 #: What adapters and the retry loop raise by design; anything else is a surprise.
@@ -1399,6 +1401,8 @@ class _Run:
                 from ..errors import system_error
 
                 problem = system_error(exc)
+                if isinstance(provider, Outbox) and problem.path:
+                    raise _NotPosted(problem.message, problem.hint, problem.path) from None
                 where = f"{problem.path}: " if problem.path else ""
                 raise _NotPosted(f"{where}{problem.message}", problem.hint) from None
             raise _NotPosted(self.redact(f"{type(exc).__name__}: {exc}")) from None
@@ -1463,11 +1467,18 @@ class _Run:
         except _NotPosted as exc:
             if attempts.ambiguous:  # a replay that could not be made: it may have arrived
                 raise self.keep(number, f"then not made again: {exc.reason}") from None
-            ledger.release(issue, number, f"not sent: {exc.reason}")
+            where = f"{exc.folder}: " if exc.folder else ""
+            ledger.release(issue, number, f"not sent: {where}{exc.reason}")
+            # The outbox took back what it wrote of the batch: none of it is in the folder.
+            said = (
+                f"could not be written in {exc.folder}/ ({exc.reason}); none of its files is "
+                "left there"
+                if exc.folder
+                else f"could not be made ({exc.reason}); nothing of it was sent"
+            )
             raise SendError(
-                f"batch {number} could not be made ({exc.reason}); nothing of it was sent, and "
-                f"its {len(recipients):,} readers ({_first_few(recipients)}) are back in the "
-                "queue",
+                f"batch {number} {said}, and its {len(recipients):,} readers "
+                f"({_first_few(recipients)}) are back in the queue",
                 None,
                 None,
                 exc.hint

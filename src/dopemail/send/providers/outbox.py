@@ -2,7 +2,9 @@
 
 It needs no account, so first-time users and tests get it. Each file is named after its
 recipient and written atomically (temporary file, then rename), so posting a batch again
-overwrites the same files: replays cannot duplicate, which makes the outbox idempotent.
+overwrites the same files: replays cannot duplicate, which makes the outbox idempotent. A batch
+is written whole or not at all: one that fails partway (a full disk) takes back the files it
+wrote, so the folder holds nothing of a batch whose readers are back in the queue.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from ..message import Composer
-from .base import Batch, Outcome
+from .base import Batch, InDoubt, Outcome
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
 
@@ -52,7 +54,11 @@ class Outbox:
         return f"Outbox({str(self.folder)!r})"
 
     def send(self, batch: Batch) -> list[Outcome]:
-        """Write one file per letter; the Message-ID is the outcome's id."""
+        """Write one file per letter, all or none; the Message-ID is the outcome's id.
+
+        A write that fails (the disk full) removes the batch's files written before it and
+        raises the OSError, named by the folder; if one of them cannot be removed, InDoubt.
+        """
         composer = batch.composer
         target = issue_folder(self.folder, composer.issue.issue_id, composer.test)
         target.mkdir(parents=True, exist_ok=True)
@@ -64,9 +70,24 @@ class Outbox:
                 stale.unlink(missing_ok=True)
             self._swept.add(target)
         outcomes = []
-        for letter in batch.letters:
-            _write_atomically(target / eml_name(letter.recipient.key), composer.eml(letter))
-            outcomes.append(Outcome("sent", letter.message_id))
+        written: list[Path] = []
+        try:
+            for letter in batch.letters:
+                path = target / eml_name(letter.recipient.key)
+                _write_atomically(path, composer.eml(letter))
+                written.append(path)
+                outcomes.append(Outcome("sent", letter.message_id))
+        except Exception as exc:
+            # A batch is written whole or not at all (the disk full at its 54th file): the
+            # sender puts its readers back in the queue, so a file of theirs left here would
+            # be mailed on by whoever sends the folder, then again when the batch is written
+            # anew, or to a reader who unsubscribed in between.
+            _take_back(written, target, exc)
+            if isinstance(exc, OSError):
+                # Named by its folder: a failed write names no file, a failed mkstemp the
+                # temporary one, which is gone.
+                raise OSError(exc.errno, exc.strerror, str(target)) from exc
+            raise
         return outcomes
 
     def withdraw(self, composer: Composer, keys: list[str]) -> None:
@@ -77,6 +98,23 @@ class Outbox:
         target = issue_folder(self.folder, composer.issue.issue_id, composer.test)
         for key in keys:
             (target / eml_name(key)).unlink(missing_ok=True)
+
+
+def _take_back(written: list[Path], target: Path, exc: Exception) -> None:
+    """Remove the files of a batch written in part (``exc`` stopped it), or say it may be out:
+    a file that could not be removed may be mailed on, so the batch stays in flight."""
+    left = []
+    for path in written:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as failed:
+            left.append(failed)
+    if left:
+        said = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise InDoubt(
+            f"its files could not all be written in {target}/ ({said}), and {len(left):,} of "
+            f"those written could not be removed ({left[0].strerror or left[0]})"
+        ) from exc
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
