@@ -6,6 +6,7 @@ import contextlib
 import email
 import email.policy
 import json
+import os
 import re
 import shutil
 import signal
@@ -13,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -218,6 +220,164 @@ def test_a_ledger_error_after_it_opens_names_the_ledger_and_keeps_it(tmp_path) -
         ), output
         assert "send from that version, or restore the ledger from your backup" in output
         assert _rows(ledger) == before
+
+
+class _FullDisk:
+    """A connection to a ledger whose disk is full: the statements ``fails`` picks fail as
+    SQLite's fail there, saying ``said``."""
+
+    def __init__(self, db: sqlite3.Connection, said: str, fails: Callable[[str], bool]) -> None:
+        self._db, self._said, self._fails = db, said, fails
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._db, name)
+
+    def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+        if self._fails(sql):
+            raise sqlite3.OperationalError(self._said)
+        return self._db.execute(sql, *args)
+
+    def executemany(self, sql: str, *args):  # type: ignore[no-untyped-def]
+        if self._fails(sql):
+            raise sqlite3.OperationalError(self._said)
+        return self._db.executemany(sql, *args)
+
+
+def _disk_full(
+    monkeypatch: pytest.MonkeyPatch,
+    root: Path,
+    said: str,
+    fails: Callable[[str], bool] | None,
+    room: bool = False,
+) -> None:
+    """The disk holding ``root`` full (0 bytes free, unless ``room``): opening its ledger,
+    and the statements ``fails`` picks (None: none, the file cannot be opened), fail."""
+    real_connect, real_statvfs = sqlite3.connect, os.statvfs
+    ours = str(root)
+
+    def connect(database, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if fails is None and str(database).startswith(ours):
+            raise sqlite3.OperationalError(said)
+        # The dry run's copy, elsewhere, reads the ledger through ATTACH.
+        opened = real_connect(database, *args, **kwargs)
+        return _FullDisk(opened, said, fails or (lambda sql: sql.startswith("ATTACH")))
+
+    def statvfs(path):  # type: ignore[no-untyped-def]
+        if room or not str(path).startswith(ours):
+            return real_statvfs(path)
+        return os.statvfs_result((4096, 4096, 25_000, 0, 0, 6_000, 12, 12, 0, 255))
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    monkeypatch.setattr(os, "statvfs", statvfs)
+
+
+@pytest.mark.parametrize("said", ["disk I/O error", "database or disk is full"])
+@pytest.mark.parametrize(
+    "args",
+    [("status", "1"), ("send", "1"), ("send", "1", "--yes", "--no-progress")],
+    ids=["status", "dry-run", "yes"],
+)
+def test_a_full_disk_is_told_full_not_a_broken_ledger(tmp_path, monkeypatch, args, said) -> None:
+    # SQLite on a full disk says "disk I/O error" (its shared-memory file cannot be made) or
+    # "database or disk is full": both were told "the send ledger is unreadable", hint
+    # "restore it from a backup", or "the disk failed: check the disk". A backup restored
+    # forgets the latest sends, and their readers are mailed again.
+    root, ledger = _sent_to_three(tmp_path)
+    before = _rows(ledger)
+    _disk_full(monkeypatch, root, said, None)
+    code, output = run(*args, "--root", root)
+    monkeypatch.undo()
+    assert code == 1 and "Traceback" not in output, output
+    assert (
+        f"{ledger}: the disk holding {ledger.parent}/ is full (0 bytes free): the send "
+        f"ledger could not be read or written ({said})\n  hint: free some space on that disk "
+        "and run the same command again; the ledger is left as it is, with every send it "
+        "recorded: keep it"
+    ) in output, output
+    assert "restore" not in output and "backup" not in output
+    assert "check the disk" not in output and "what was built" not in output
+    assert _rows(ledger) == before
+
+
+def test_a_ledger_that_fills_the_disk_mid_send_keeps_what_was_sent(tmp_path, monkeypatch) -> None:
+    root = make_workspace(tmp_path, subscribers=5, send="batch_size = 2")
+    ledger = root / ".dopemail/sends.sqlite"
+    answers = {"n": 0}
+
+    def second_answer(sql: str) -> bool:
+        if sql.startswith("UPDATE recipients SET state = ?, batch = ?, message_id"):
+            answers["n"] += 1
+            return answers["n"] == 2
+        return False
+
+    _disk_full(monkeypatch, root, "database or disk is full", second_answer)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    monkeypatch.undo()  # space freed
+    assert code == 1 and "Traceback" not in output, output
+    assert (
+        f"{ledger}: the disk holding {ledger.parent}/ is full (0 bytes free): the send ledger "
+        "could not be read or written (database or disk is full)\n  hint: free some space on "
+        "that disk and run the same command again; the ledger keeps what was sent, and a "
+        "batch whose answer it could not write stays in flight ('dopemail status' lists it)"
+    ) in output, output
+    assert "restore" not in output
+    code, output = run("status", "1", "--root", root)
+    assert "sent 2 · failed 0 · pending 1 · in flight 2" in output, output
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 0, output
+    files = list((root / "outbox/1-first-issue").iterdir())
+    assert len(files) == 5 and all(f.suffix == ".eml" for f in files)
+    code, output = run("status", "1", "--root", root)
+    assert "sent 5 · failed 0 · pending 0 · in flight 0" in output, output
+
+
+def test_full_says_full_with_room_on_the_disk_and_a_disk_error_without_is_the_disk(
+    tmp_path, monkeypatch
+) -> None:
+    # "database or disk is full" with room on the ledger's disk: a quota, or SQLite's
+    # temporary files' disk. A disk I/O error there is the disk's, not the file's.
+    root, ledger = _sent_to_three(tmp_path)
+    _disk_full(monkeypatch, root, "database or disk is full", None, room=True)
+    code, output = run("status", "1", "--root", root)
+    assert (
+        f"{ledger}: a disk is full: the send ledger could not be written (database or disk "
+        f"is full)\n  hint: free some space on the disk holding {ledger.parent}/ (or your "
+        "quota there, or in the folder of temporary files,"
+    ) in output, output
+    monkeypatch.undo()
+    _disk_full(monkeypatch, root, "disk I/O error", None, room=True)
+    code, output = run("status", "1", "--root", root)
+    assert (
+        f"{ledger}: the send ledger could not be opened: disk I/O error\n  hint: the disk "
+        "failed to read or write it: check the disk"
+    ) in output, output
+    assert code == 1 and "restore" not in output and "backup" not in output
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["room", "disk-full"])
+def test_a_corrupt_ledger_is_still_told_to_be_restored(tmp_path, monkeypatch, full) -> None:
+    root, ledger = _sent_to_three(tmp_path)
+    ledger.write_bytes(b"\x00garbage, not a database\xff" * 200)
+    for name in ("sends.sqlite-wal", "sends.sqlite-shm"):
+        (ledger.parent / name).unlink(missing_ok=True)
+    if full:  # what the file is, is what to tell: not the disk
+        real_statvfs = os.statvfs
+        monkeypatch.setattr(
+            os,
+            "statvfs",
+            lambda path: (
+                os.statvfs_result((4096, 4096, 25_000, 0, 0, 6_000, 12, 12, 0, 255))
+                if str(path).startswith(str(root))
+                else real_statvfs(path)
+            ),
+        )
+    for args in (("status", "1"), ("send", "1", "--yes", "--no-progress")):
+        code, output = run(*args, "--root", root)
+        assert code == 1 and "Traceback" not in output, output
+        assert (
+            f"{ledger}: the send ledger is unreadable: file is not a database\n  hint: "
+            "restore it from a backup; deleting it forgets what was sent"
+        ) in output, output
 
 
 @pytest.mark.parametrize(

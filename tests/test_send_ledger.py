@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -303,3 +304,44 @@ def test_the_readme_s_git_clean_keeps_the_ledger(tmp_path: Path) -> None:
         subprocess.run(shlex.split(command), cwd=root, check=True, env=env, capture_output=True)
         assert read_counts(root / LEDGER_PATH, 1)["pending"] == 3, command
         assert not (root / "site").exists() and not (root / "outbox").exists(), command
+
+
+class _UndoneByTheDisk:
+    """A connection whose updates fail as on a full disk, SQLite undoing the transaction
+    itself."""
+
+    def __init__(self, db) -> None:  # type: ignore[no-untyped-def]
+        self._db = db
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._db, name)
+
+    def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+        if sql.startswith("UPDATE") and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._db.execute(sql, *args)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_the_error_told_not_what_failed_after_it(ledger, tmp_path) -> None:
+    # SQLite undid the transaction itself: its ROLLBACK failed ("cannot rollback - no
+    # transaction is active"), then the skip report's close on the same disk (ENOSPC, no
+    # file named), and that was told: "No space left on device", the build's hint.
+    ledger.db = _UndoneByTheDisk(ledger.db)  # type: ignore[assignment]
+    rows = read_subscribers(write_subscribers(tmp_path, readers(3)))
+    with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+        ledger.sync(1, rows, SkipReport(Path("/dev/full")))
+    with (
+        pytest.raises(sqlite3.OperationalError, match="database or disk is full"),
+        ledger.transaction(),
+    ):
+        ledger.db.execute("UPDATE issues SET scan = scan")
+    assert not ledger.db.in_transaction
+    # Its report failing alone is told, named.
+    ledger.db = ledger.db._db
+    report = SkipReport(Path("/dev/full"))
+    rows = read_subscribers(write_subscribers(tmp_path, readers(3)))
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        ledger.sync(1, rows, report)
+    assert caught.value.filename == "/dev/full"

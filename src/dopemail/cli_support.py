@@ -67,7 +67,7 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(str(system_error(exc)), err=True)
             sys.exit(1)
         except Exception as exc:
-            said = _ledger_error(exc)
+            said = _ledger_error(exc, kwargs.get("root"))
             if said is None:
                 raise
             click.echo(str(said), err=True)
@@ -76,19 +76,17 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _ledger_error(exc: Exception) -> DopemailError | None:
+def _ledger_error(exc: Exception, root: Path | None) -> DopemailError | None:
     if type(exc).__module__ != "sqlite3":
         return None
+    from .send.ledger import KEPT_WHILE_SENDING, LEDGER_PATH, full_disk_error
+
+    # A full disk first: SQLite calls it a "disk I/O error" too, whose hint blames the disk.
+    full = full_disk_error(exc, (root or Path(".")) / LEDGER_PATH, KEPT_WHILE_SENDING)
+    if full is not None:
+        return full
     said = str(exc)
     hint = next((h for words, h in SQLITE_HINTS.items() if said.startswith(words)), None)
     if hint is None:
         return None
-    from .send.ledger import LEDGER_PATH
-
-    return DopemailError(
-        said,
-        LEDGER_PATH,
-        None,
-        f"{hint}; the ledger keeps what was sent, and a batch whose answer it could not "
-        "write stays in flight ('dopemail status' lists it)",
-    )
+    return DopemailError(said, LEDGER_PATH, None, f"{hint}; {KEPT_WHILE_SENDING}")

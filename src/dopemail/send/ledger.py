@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -217,10 +218,16 @@ class Ledger:
                 # unreadable.
                 self._stamp()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise self._unreadable(exc) from None
             if hasattr(self, "db"):
                 self.db.close()
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                # The disk's fault, not the file's: no 'restore it from a backup', which
+                # would forget the latest sends (and mail their readers again).
+                raise (
+                    full_disk_error(exc, path, LEFT_AS_IT_IS)
+                    or _disk_said(exc, path)
+                    or self._unreadable(exc)
+                ) from None
             raise SendError(
                 f"the send ledger is busy: {exc}",
                 path,
@@ -230,6 +237,8 @@ class Ledger:
                 "finished; the ledger is left as it is",
             ) from None
         except sqlite3.DatabaseError as exc:
+            if hasattr(self, "db"):
+                self.db.close()
             raise self._unreadable(exc) from None
 
     def _unreadable(self, exc: sqlite3.DatabaseError) -> SendError:
@@ -431,10 +440,13 @@ class Ledger:
             ).rowcount
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # (see _Transaction.__exit__)
+                db.execute("ROLLBACK")
+            # What stopped it is what to tell: its report, on a full disk too, fails to close.
+            with contextlib.suppress(OSError):
+                report.close()
             raise
-        finally:
-            report.close()
+        report.close()
         return SyncCounts(mailable, report.total, gone)
 
     def _sync_chunk(
@@ -786,14 +798,92 @@ def went_out(root: Path, issue: int | None) -> bool:
     return issue is not None and sent_count(root / LEDGER_PATH, issue) > 0
 
 
+#: What the ledger holds after an error its disk is at fault of, as a hint says it: when opened.
+LEFT_AS_IT_IS = (
+    "the ledger is left as it is, with every send it recorded: keep it (an older copy, or none, "
+    "would mail the readers of the latest sends again)"
+)
+#: And during a send (a transaction that failed is undone whole).
+KEPT_WHILE_SENDING = (
+    "the ledger keeps what was sent, and a batch whose answer it could not write stays in "
+    "flight ('dopemail status' lists it)"
+)
+#: Free space under which the ledger's disk is taken as full. SQLite needs a few pages, its
+#: write-ahead log and a 32 KB shared-memory file; short of them it often says "disk I/O
+#: error", not "database or disk is full".
+NEARLY_FULL = 1 << 20
+
+
+def disk_full(folder: Path) -> str | None:
+    """How little room the disk holding ``folder`` has left, when it has (almost) none: '0
+    bytes free', or no file can be added (its inodes used up); None if it has room, or
+    cannot be asked."""
+    while not folder.exists() and folder.parent != folder:  # the nearest folder there
+        folder = folder.parent
+    try:
+        disk = os.statvfs(folder)
+    except (OSError, AttributeError):  # (Windows has no statvfs)
+        return None
+    free = disk.f_bavail * disk.f_frsize
+    if free < NEARLY_FULL:
+        return f"{free:,} bytes free" if free < 1024 else f"{free // 1024:,} KB free"
+    if disk.f_files and not disk.f_favail:  # (a file system that counts none says 0 of 0)
+        return "no file can be added: its inodes are used up"
+    return None
+
+
+def full_disk_error(exc: Exception, path: Path, kept: str) -> SendError | None:
+    """``exc``, an SQLite error of the ledger at ``path``, said as the full disk it comes of
+    (SQLite's "database or disk is full", or any error of its with the disk found full), with
+    ``kept`` (what the ledger holds) in the hint; None when the disk has room."""
+    said = str(exc)
+    folder = f"{path.parent}/"
+    full = disk_full(path.parent) if isinstance(exc, sqlite3.OperationalError) else None
+    if full is not None:
+        return SendError(
+            f"the disk holding {folder} is full ({full}): the send ledger could not be read or "
+            f"written ({said})",
+            path,
+            None,
+            f"free some space on that disk and run the same command again; {kept}",
+        )
+    if said.startswith("database or disk is full"):
+        # Room on its disk all the same: a quota, or the disk of SQLite's temporary files.
+        return SendError(
+            f"a disk is full: the send ledger could not be written ({said})",
+            path,
+            None,
+            f"free some space on the disk holding {folder} (or your quota there, or in the "
+            f"folder of temporary files, {tempfile.gettempdir()}) and run the same command "
+            f"again; {kept}",
+        )
+    return None
+
+
+def _disk_said(exc: sqlite3.Error, path: Path) -> SendError | None:
+    """An error SQLite gives of a disk (SQLITE_HINTS) when the ledger is opened, with the
+    disk's hint: the file may be whole."""
+    said = str(exc)
+    hint = next((h for words, h in SQLITE_HINTS.items() if said.startswith(words)), None)
+    if hint is None:
+        return None
+    return SendError(
+        f"the send ledger could not be opened: {said}", path, None, f"{hint}; {LEFT_AS_IT_IS}"
+    )
+
+
 @contextlib.contextmanager
-def reported(path: Path) -> Iterator[None]:
+def reported(path: Path, sending: bool = False) -> Iterator[None]:
     """``with reported(ledger_path):`` an SQLite error of the ledger said as a
     :class:`SendError` naming the file and what to do, not a traceback; the file is left as
-    it is (a disk at fault, the CLI says with the disk's own hint)."""
+    it is (a disk at fault, the CLI says with the disk's own hint; a full one, here, with
+    what the ledger keeps of a send when ``sending``)."""
     try:
         yield
     except sqlite3.Error as exc:
+        full = full_disk_error(exc, path, KEPT_WHILE_SENDING if sending else LEFT_AS_IT_IS)
+        if full is not None:
+            raise full from None
         if str(exc).startswith(tuple(SQLITE_HINTS)):
             raise
         raise SendError(
@@ -885,6 +975,10 @@ class _Transaction:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        # SQLite ends a transaction itself on some errors (a full disk, an I/O error): a
+        # ROLLBACK then fails, "no transaction is active", in place of the error to tell.
+        if kind and not self.db.in_transaction:
+            return
         if not self.nested:
             self.db.execute("ROLLBACK" if kind else "COMMIT")
             return

@@ -264,7 +264,7 @@ def send_issue(
         run = _Run(root, settings, issue, provider, composer, options, reporter, sleep, rng)
         if tested is not None:
             return run.test(*tested)
-        stack.enter_context(reported(root / LEDGER_PATH))
+        stack.enter_context(reported(root / LEDGER_PATH, sending=options.yes))
         if options.yes:
             stack.enter_context(send_lock(root))
             ledger = stack.enter_context(Ledger(root / LEDGER_PATH, upgrade=reporter.say))

@@ -532,7 +532,11 @@ class SkipReport:
         return ", ".join(f"{n:,} {reason}" for reason, n in self.counts.most_common())
 
     def close(self) -> None:
-        """Flush the report file."""
+        """Flush the report file (an error writing it, a full disk, names it)."""
         if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+            handle, self._handle = self._handle, None
+            try:
+                handle.close()
+            except OSError as exc:
+                # Its last lines are written here, and the error says no file.
+                raise OSError(exc.errno, exc.strerror, str(self.path)) from exc
