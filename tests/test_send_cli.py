@@ -354,6 +354,29 @@ def test_full_says_full_with_room_on_the_disk_and_a_disk_error_without_is_the_di
     assert code == 1 and "restore" not in output and "backup" not in output
 
 
+def test_a_full_disk_stopping_a_send_says_what_the_ledger_keeps(tmp_path, monkeypatch) -> None:
+    # A send told the build's hint: "free some space and run again (what was built before is
+    # intact)", of a send that builds nothing.
+    import errno
+
+    from dopemail.send.subscribers import SkipReport
+
+    root = make_workspace(tmp_path, subscribers=3)
+
+    def close(self) -> None:  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
+
+    monkeypatch.setattr(SkipReport, "close", close)
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1 and "Traceback" not in output, output
+    assert (
+        "1-first-issue-skipped.csv: No space left on device\n  hint: the disk is full: free some "
+        "space and run the same command again; the ledger keeps the readers sent so far, and "
+        "the send goes on with the others\n"
+    ) in output, output
+    assert "what was built" not in output
+
+
 @pytest.mark.parametrize("full", [False, True], ids=["room", "disk-full"])
 def test_a_corrupt_ledger_is_still_told_to_be_restored(tmp_path, monkeypatch, full) -> None:
     root, ledger = _sent_to_three(tmp_path)

@@ -53,7 +53,16 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     So is a file the system would not let dopemail read or write (permissions, a full disk,
     a broken link): the editor's to fix, not a bug to show a traceback for.
     """
+    return _reporting(func, sending=False)
 
+
+def reports_send_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """:func:`reports_errors` for ``dopemail send`` and ``status``: a system error's hint in a
+    send's words (a full disk: what the ledger keeps, not what a build left intact)."""
+    return _reporting(func, sending=True)
+
+
+def _reporting(func: Callable[..., Any], sending: bool) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -64,7 +73,7 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:
             if exc.errno not in _HINTS:
                 raise
-            click.echo(str(system_error(exc)), err=True)
+            click.echo(str(system_error(exc, sending)), err=True)
             sys.exit(1)
         except Exception as exc:
             said = _ledger_error(exc, kwargs.get("root"))

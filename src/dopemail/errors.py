@@ -271,21 +271,35 @@ SYSTEM_HINTS = {
     + SETTINGS_NAME,
 }
 
+# What a send keeps when the disk stops it: the ledger's record of who was sent (a build's
+# hints say its earlier output is intact, which a send has none of).
+_SEND_KEPT = "the ledger keeps the readers sent so far, and the send goes on with the others"
+#: The hints of :data:`SYSTEM_HINTS` a send gives in its own words (see :func:`system_error`).
+SENDING_HINTS = {
+    errno.ENOSPC: f"the disk is full: free some space and run the same command again; {_SEND_KEPT}",
+    errno.EDQUOT: "your disk quota is used up: free some space and run the same command again; "
+    + _SEND_KEPT,
+    errno.EFBIG: "it is larger than a file may be here (the limit 'ulimit -f' shows, or the "
+    "file system's): run 'ulimit -f unlimited' in that shell and run the same command again; "
+    + _SEND_KEPT,
+}
+
 # What SQLite says when the disk, not dopemail, is at fault (the send ledger is its one
-# database): the editor's to fix, as an OSError's would be.
+# database): the editor's to fix, as an OSError's would be. (Said with what the ledger keeps.)
 SQLITE_HINTS = {
-    "database or disk is full": SYSTEM_HINTS[errno.ENOSPC],
+    "database or disk is full": "the disk is full: free some space and run again",
     "attempt to write a readonly database": SYSTEM_HINTS[errno.EROFS],
     "unable to open database file": SYSTEM_HINTS[errno.EACCES],
     "disk I/O error": SYSTEM_HINTS[errno.EIO],
 }
 
 
-def system_error(exc: OSError, left: str = INTACT) -> DopemailError:
+def system_error(exc: OSError, left: str = INTACT, sending: bool = False) -> DopemailError:
     """An OSError as the editor's problem: the file, what the system said, what to do.
 
     ``left``: what the failure leaves, said after the hint of a full disk or a file too
-    large (by default, a build's: what was built before is intact)."""
+    large (by default, a build's: what was built before is intact). ``sending``: in a send's
+    words (what the ledger keeps, not what a build left)."""
     # A rename names the file it failed to make second (the first, a temporary file of ours,
     # is gone by now).
     name = exc.filename2 if exc.filename2 is not None else exc.filename
@@ -334,7 +348,8 @@ def system_error(exc: OSError, left: str = INTACT) -> DopemailError:
         # site/ a link to a web root on another disk: which disk is full is not the one the
         # path shown seems to be on.
         said += f" (in {elsewhere[0]}/, where the link {elsewhere[1]} leads)"
-    if exc.errno == errno.ENOSPC and name is not None and _no_room_for_files(name):
+    no_inodes = exc.errno == errno.ENOSPC and name is not None and _no_room_for_files(name)
+    if no_inodes:
         # Space left (df shows it), but no inode to make a file with: freeing space of a few
         # large files would not help.
         said += ": no room for more files on that disk (it has space, but every inode is used)"
@@ -345,6 +360,10 @@ def system_error(exc: OSError, left: str = INTACT) -> DopemailError:
     if hint is not None and name is not None and hint.endswith(SETTINGS_NAME) and _not_set(name):
         # An output (site/, feeds/) or a record of dopemail's: no setting names those.
         hint = hint[: -len(SETTINGS_NAME)]
+    if sending and exc.errno in SENDING_HINTS and not no_inodes:
+        hint = SENDING_HINTS[exc.errno]
+    elif sending and hint is not None and hint.endswith(INTACT):
+        hint = f"{hint[: -len(INTACT)]}; {_SEND_KEPT}"
     if hint is not None and left != INTACT and hint.endswith(INTACT):
         hint = hint[: -len(INTACT)] + left
     return DopemailError(said, shown, None, hint)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_support import reports_errors, root_option
+from ..cli_support import reports_send_errors, root_option
 from ..errors import printable
 
 
@@ -59,7 +59,7 @@ from ..errors import printable
 )
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs and CI).")
 @root_option
-@reports_errors
+@reports_send_errors
 def send(
     issue: str,
     yes: bool,
@@ -151,7 +151,7 @@ def _batches(flag: str, value: str | None) -> bool | frozenset[int]:
 @click.argument("issue")
 @click.option("--failures", default=10, show_default=True, help="How many failures to list.")
 @root_option
-@reports_errors
+@reports_send_errors
 def status(issue: str, failures: int, root: Path) -> None:
     """Show how the sending of ISSUE stands: sent, failed, pending, in flight, skipped.
 

@@ -1400,7 +1400,7 @@ class _Run:
             if isinstance(exc, OSError):  # the outbox's folder or disk: the editor's to fix
                 from ..errors import system_error
 
-                problem = system_error(exc)
+                problem = system_error(exc, sending=True)
                 if isinstance(provider, Outbox) and problem.path:
                     raise _NotPosted(problem.message, problem.hint, problem.path) from None
                 where = f"{problem.path}: " if problem.path else ""
