@@ -73,7 +73,7 @@ def _reporting(func: Callable[..., Any], sending: bool) -> Callable[..., Any]:
         except OSError as exc:
             if exc.errno not in _HINTS:
                 raise
-            click.echo(str(system_error(exc, sending)), err=True)
+            click.echo(str(system_error(exc, sending=sending)), err=True)
             sys.exit(1)
         except Exception as exc:
             said = _ledger_error(exc, kwargs.get("root"))
