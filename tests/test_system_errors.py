@@ -646,8 +646,8 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
     assert result.exit_code == 1 and result.exception is not None
     assert "Traceback" not in result.output
     assert result.output.startswith(
-        ".dopemail/sends.sqlite: attempt to write a readonly database\n  hint: it is on a "
-        "read-only file system"
+        ".dopemail/sends.sqlite: attempt to write a readonly database\n  hint: it is read-only "
+        "(the file, its folder .dopemail/ or its disk"
     ), result.output
     assert "a batch whose answer it could not write stays in flight" in result.output
     # Said so too from inside a send, where the ledger's other errors are its own.

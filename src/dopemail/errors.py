@@ -288,8 +288,12 @@ SENDING_HINTS = {
 # database): the editor's to fix, as an OSError's would be. (Said with what the ledger keeps.)
 SQLITE_HINTS = {
     "database or disk is full": "the disk is full: free some space and run again",
-    "attempt to write a readonly database": SYSTEM_HINTS[errno.EROFS],
-    "unable to open database file": SYSTEM_HINTS[errno.EACCES],
+    # Said of the send ledger, which only send and status open (not a build's words).
+    "attempt to write a readonly database": "it is read-only (the file, its folder .dopemail/ "
+    "or its disk: ls -l, mount): make it writable and run again (the send writes down each "
+    "batch there before it posts it)",
+    "unable to open database file": "check the permissions of it and its folder (ls -ld "
+    ".dopemail .dopemail/sends.sqlite): dopemail send must read and write both",
     "disk I/O error": SYSTEM_HINTS[errno.EIO],
 }
 
