@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -401,6 +402,21 @@ def test_a_corrupt_ledger_is_still_told_to_be_restored(tmp_path, monkeypatch, fu
             f"{ledger}: the send ledger is unreadable: file is not a database\n  hint: "
             "restore it from a backup; deleting it forgets what was sent"
         ) in output, output
+
+
+def test_a_dry_run_stopped_by_its_ledger_leaves_no_scratch_copy(tmp_path, monkeypatch) -> None:
+    # A dry run copies the ledger into a folder of /tmp: stopped by a ledger that is not a
+    # database (or by a full disk), it left that folder behind, one a run.
+    root, ledger = _sent_to_three(tmp_path)
+    ledger.write_bytes(b"\x00garbage, not a database\xff" * 200)
+    for name in ("sends.sqlite-wal", "sends.sqlite-shm"):
+        (ledger.parent / name).unlink(missing_ok=True)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    code, output = run("send", "1", "--root", root)
+    assert code == 1 and "file is not a database" in output, output
+    assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -301,31 +301,41 @@ class Ledger:
     def dry_run_copy(cls, real: Path, issue: int) -> Ledger:
         """A scratch ledger holding a copy of ``issue``'s rows, so a dry run changes nothing."""
         folder = Path(tempfile.mkdtemp(prefix="dopemail-dry-run-"))
-        ledger = cls(folder / "sends.sqlite", scratch=True)
-        if real.exists():
-            ledger.db.execute("ATTACH DATABASE ? AS real", (f"file:{real}?mode=ro",))
-            try:
-                _refuse_newer(ledger.db, "real", real)
-            except SendError:
-                ledger.close()
-                raise
-            with ledger.transaction():
-                for table in ("issues", "recipients", "batches"):
-                    # By name, those both have: an older ledger lacks the columns added since,
-                    # and one a newer dopemail wrote may have some this one does not know.
-                    known = _columns(ledger.db, "main", table)
-                    names = ", ".join(c for c in _columns(ledger.db, "real", table) if c in known)
-                    ledger.db.execute(
-                        f"INSERT INTO main.{table} ({names}) "
-                        f"SELECT {names} FROM real.{table} WHERE issue = ?",
-                        (issue,),
-                    )
-                if "key_unsure" not in _columns(ledger.db, "real", "batches"):
-                    # An earlier dopemail's ledger, not yet brought up to date: the dry run
-                    # says what --yes will find, its Buttondown batches held.
-                    _hold_two_keyed(ledger.db, "main")
-            ledger.db.execute("DETACH DATABASE real")
+        try:
+            ledger = cls(folder / "sends.sqlite", scratch=True)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        try:
+            if real.exists():
+                ledger._copy_from(real, issue)
+        except BaseException:
+            # The scratch copy goes with whatever stopped it (a ledger not a database, a
+            # newer dopemail's, a full disk): one folder in /tmp was left at each.
+            ledger.close()
+            raise
         return ledger
+
+    def _copy_from(self, real: Path, issue: int) -> None:
+        """Copy ``issue``'s rows of the ledger at ``real`` into this scratch one."""
+        self.db.execute("ATTACH DATABASE ? AS real", (f"file:{real}?mode=ro",))
+        _refuse_newer(self.db, "real", real)
+        with self.transaction():
+            for table in ("issues", "recipients", "batches"):
+                # By name, those both have: an older ledger lacks the columns added since,
+                # and one a newer dopemail wrote may have some this one does not know.
+                known = _columns(self.db, "main", table)
+                names = ", ".join(c for c in _columns(self.db, "real", table) if c in known)
+                self.db.execute(
+                    f"INSERT INTO main.{table} ({names}) "
+                    f"SELECT {names} FROM real.{table} WHERE issue = ?",
+                    (issue,),
+                )
+            if "key_unsure" not in _columns(self.db, "real", "batches"):
+                # An earlier dopemail's ledger, not yet brought up to date: the dry run
+                # says what --yes will find, its Buttondown batches held.
+                _hold_two_keyed(self.db, "main")
+        self.db.execute("DETACH DATABASE real")
 
     def close(self) -> None:
         """Close the file (and delete it, for a dry run's scratch copy)."""
