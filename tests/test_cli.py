@@ -493,6 +493,35 @@ def test_without_a_postal_address_it_builds_and_the_send_refuses(workspace: Path
     assert re.search(r"dopemail\.toml:\d+: \[sender\] postal_address is not set: every", output)
 
 
+def test_a_new_publication_s_dry_run_says_what_the_send_needs_and_test_copies_refuse_it(
+    workspace: Path, run_cli
+) -> None:
+    # With neither a postal address nor an unsubscribe page (a new publication's settings),
+    # the dry run stopped on the first, then on the second once it was set: the plan was never
+    # shown, and the hint gave DoPe Press's own address to copy.
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8")
+    kept = [t for t in text.split("\n") if not t.startswith(("postal_address", "unsubscribe_url"))]
+    config.write_text("\n".join(kept), "utf-8")
+    line = kept.index("[sender]") + 1
+    (workspace / "subscribers.csv").write_text(
+        "email,name,status,subscribed_at,tags\nada@example.com,Ada,subscribed,,\n", "utf-8"
+    )
+    built(run_cli, workspace)
+    code, output = run_cli("send", "1", "--as-built", "--root", workspace)
+    one = " ".join(output.split())
+    assert code == 0, output
+    for setting in ("postal_address", "unsubscribe_url"):
+        told = f"dopemail.toml:{line}: [sender] {setting} is not set"
+        assert f"{told}" in one and "--yes and --test will refuse it" in one, output
+    assert 'unsubscribe_url = "https://dopepress.example.com/unsubscribe"' in one
+    assert "Sunset" not in output  # no address to copy
+    code, output = run_cli("send", "1", "--test", "ed@example.com", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "postal_address is not set" in output and "unsubscribe_url is not set" in output
+    assert not (workspace / "outbox").exists()
+
+
 def test_what_the_sender_would_refuse_is_said_by_check_and_build(workspace: Path, run_cli) -> None:
     # With no unsubscribe_url, check and build passed and the emails carried a placeholder
     # link: the send alone said so, even its dry run stopping on it.

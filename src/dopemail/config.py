@@ -393,6 +393,23 @@ class Site(Model):
     )
 
 
+#: What to write in ``[sender] postal_address``: no address to copy (one copied from a hint
+#: went into every email's footer, another publication's).
+POSTAL_ADDRESS_HINT = (
+    "write the address a letter would reach (the law asks every newsletter for one): its "
+    "street and number or P.O. box, postal code, city and country"
+)
+
+
+def unsubscribe_url_hint(settings: Settings) -> str:
+    """What to write in ``[sender] unsubscribe_url``: a page of the publication's own site."""
+    return (
+        "set it to your page that handles one-click unsubscribes (RFC 8058), e.g. "
+        f'unsubscribe_url = "{settings.url("unsubscribe")}" (README: The unsubscribe page, '
+        "yours to run)"
+    )
+
+
 class Sender(Model):
     """Who newsletters come from, and the postal address the law asks for."""
 

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .bodytext import dropped_html
-from .config import CONFIG_NAME, config_line
+from .config import CONFIG_NAME, POSTAL_ADDRESS_HINT, config_line, unsubscribe_url_hint
 from .countries import (
     abroad_of,
     address_place,
@@ -258,8 +258,7 @@ def unsendable(workspace: Workspace) -> list[ConfigError]:
             "'dopemail send' will refuse them",
             CONFIG_NAME,
             config_line(workspace.root, ("sender",)),
-            "set it to the page that handles one-click unsubscribes (RFC 8058), e.g. "
-            'unsubscribe_url = "https://press.example.com/unsubscribe"',
+            unsubscribe_url_hint(settings),
         )
     ]
 
@@ -279,9 +278,7 @@ def postal_address_without_number(workspace: Workspace) -> list[ConfigError]:
                 "send' will refuse them",
                 CONFIG_NAME,
                 config_line(workspace.root, ("sender",)),
-                "write the address a letter would reach (the law asks every newsletter for "
-                'one), e.g. postal_address = "DoPe Press, 8033 Sunset Boulevard #1000, Los '
-                'Angeles, CA 90046, USA"',
+                POSTAL_ADDRESS_HINT,
             )
         ]
     if any(c.isdigit() for c in address):
@@ -292,8 +289,7 @@ def postal_address_without_number(workspace: Workspace) -> list[ConfigError]:
             "address, P.O. box or postal code, which the law asks every newsletter for",
             CONFIG_NAME,
             config_line(workspace.root, ("sender", "postal_address")),
-            'write the whole address a letter would reach, e.g. postal_address = "DoPe '
-            'Press, 8033 Sunset Boulevard #1000, Los Angeles, CA 90046, USA"',
+            POSTAL_ADDRESS_HINT,
         )
     ]
 

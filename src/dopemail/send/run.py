@@ -41,13 +41,15 @@ import httpx
 
 from ..config import (
     CONFIG_NAME,
+    POSTAL_ADDRESS_HINT,
     SECRET_ENV,
     ProviderSettings,
     Settings,
     config_line,
     load_settings,
+    unsubscribe_url_hint,
 )
-from ..errors import DopemailError, SendError
+from ..errors import DopemailError, SendError, raise_all
 from .current import check_current
 from .issue import BuiltIssue, load_issue
 from .ledger import (
@@ -248,11 +250,17 @@ def send_issue(
             reporter.warn(
                 f"{exc.location()}: {exc.message}; --yes and --test will refuse it: {exc.hint}"
             )
-    _require_postal_address(root, settings)
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client())
         provider = make_provider(settings, root, client, env, need_key=not dry_run)
+        missing = _sender_settings_missing(root, settings, provider)
+        if not dry_run:
+            raise_all(missing)
+        for exc in missing:  # a dry run posts nothing: the plan, and what --yes refuses
+            reporter.warn(
+                f"{exc.location()}: {exc.message}; --yes and --test will refuse it: {exc.hint}"
+            )
         composer = Composer(
             issue,
             settings.sender,
@@ -437,19 +445,32 @@ def _client() -> httpx.Client:
     return httpx.Client(headers={"User-Agent": "dopemail"}, transport=transport)
 
 
-def _require_postal_address(root: Path, settings: Settings) -> None:
-    """Refuse a publication whose settings give no postal address (a new one's, left out
-    until it has one; the build warns): the law asks every newsletter for one."""
-    if settings.sender.postal_address:
-        return
-    raise SendError(
-        "[sender] postal_address is not set: every newsletter must carry the "
-        "publication's postal address (the law asks for it)",
-        CONFIG_NAME,
-        config_line(root, ("sender",)),
-        "write the address a letter would reach, then build again: "
-        'postal_address = "Name, 12 Street, 75011 Paris, France"',
-    )
+def _sender_settings_missing(root: Path, settings: Settings, provider: Provider) -> list[SendError]:
+    """What a publication's settings leave out that every message needs (a new one's, until
+    it has them; the build warns): its postal address, and the page that unsubscribes a
+    reader (unless the provider unsubscribes its own). Both told at once."""
+    missing = []
+    line = config_line(root, ("sender",))
+    if not settings.sender.postal_address:
+        missing.append(
+            SendError(
+                "[sender] postal_address is not set: every newsletter must carry the "
+                "publication's postal address (the law asks for it)",
+                CONFIG_NAME,
+                line,
+                f"{POSTAL_ADDRESS_HINT}; then build again",
+            )
+        )
+    if not provider.holds_list and not settings.sender.unsubscribe_url:
+        missing.append(
+            SendError(
+                "[sender] unsubscribe_url is not set: every message needs an unsubscribe link",
+                CONFIG_NAME,
+                line,
+                f"{unsubscribe_url_hint(settings)}; then build again",
+            )
+        )
+    return missing
 
 
 def _secret(
@@ -461,13 +482,8 @@ def _secret(
 ) -> bytes:
     if provider.holds_list:
         return b"unused: the provider unsubscribes its own readers"
-    if not settings.sender.unsubscribe_url:
-        raise SendError(
-            "[sender] unsubscribe_url is not set: every message needs an unsubscribe link",
-            "dopemail.toml",
-            None,
-            "set it to the page that handles one-click unsubscribes (RFC 8058)",
-        )
+    if not settings.sender.unsubscribe_url:  # a dry run's (the others stopped on it)
+        return b"dry run: no unsubscribe page, nothing is signed"
     secret = env.get(UNSUBSCRIBE_SECRET_ENV, "")
     if dry_run and secret and (secret != secret.strip() or not secret.isprintable()):
         reporter.warn(
