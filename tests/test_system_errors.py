@@ -1063,6 +1063,87 @@ def test_a_full_disk_as_the_outputs_go_in_place_leaves_the_last_build_s(
     assert _outputs(workspace) == before
 
 
+@pytest.mark.parametrize("refused", ["old page", "manifest"])
+def test_a_write_left_unfinished_is_finished_by_the_next_build(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, refused: str
+) -> None:
+    # Once the outputs were in place, an old page the disk would not remove, or the list of
+    # outputs not saved (a full disk): the next build said "nothing changed" and left the
+    # page, and an entry added by the failed build, then deleted, kept its page for good.
+    from dopemail import write as write_module
+
+    monkeypatch.chdir(workspace)
+    assert run_cli("build")[0] == 0
+    old = workspace / "site/quiet-hours/index.html"
+    added = workspace / "entries/probe-piece.md"
+    text = (workspace / "entries/quiet-hours.md").read_text("utf-8")
+    added.write_text(re.sub(r"(?m)^title: .*$", "title: A probe", text, count=1), "utf-8")
+    if refused == "old page":
+        (workspace / "entries/quiet-hours.md").unlink()
+        issue = workspace / "issues/3-quiet-hours.md"
+        issue.write_text(issue.read_text("utf-8").replace("  - quiet-hours\n", "  - probe-piece\n"))
+        unlink = Path.unlink
+
+        def refuse(path: Path, missing_ok: bool = False) -> None:
+            if path == old:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            unlink(path, missing_ok=missing_ok)
+
+        monkeypatch.setattr(Path, "unlink", refuse)
+    else:
+        replace = write_module.replace_file
+
+        def full(path: object, data: bytes) -> None:
+            if str(path).endswith(write_module.MANIFEST):
+                raise _full(path)
+            replace(path, data)
+
+        monkeypatch.setattr(write_module, "replace_file", full)
+    code, output = run_cli("build")
+    assert code == 1 and "Traceback" not in output, output
+    assert "after this build's files were put in place" in output, output
+    if refused == "manifest":
+        assert "the next build runs in full, and removes what this one made" in output, output
+    monkeypatch.undo()
+    monkeypatch.chdir(workspace)
+    if refused == "manifest":  # the piece the failed build added is taken out again
+        added.unlink()
+        issue = workspace / "issues/3-quiet-hours.md"
+        assert "probe-piece" not in issue.read_text("utf-8")
+    code, output = run_cli("build")
+    assert code == 0 and "nothing changed" not in output, output
+    assert _outputs(workspace) == _clean_build(workspace, run_cli)
+    gone = old if refused == "old page" else workspace / "site/probe-piece/index.html"
+    assert not gone.exists()
+    assert run_cli("build")[1].startswith("nothing changed")
+
+
+def test_a_rename_refused_partway_says_some_files_are_new(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rename refused partway (a full disk that cannot grow a folder) was told "site/ and
+    # feeds/ hold the new ones, every one", of a page still the last build's.
+    from dopemail import write as write_module
+
+    assert run_cli("build", "--root", workspace)[0] == 0
+    _edit_sent_issue_entry(workspace)
+    replace = write_module.os.replace
+
+    def refused(src: str, dst: str) -> None:
+        if str(dst).endswith(os.path.join("site", "all-of-us-strangers", "index.html")):
+            raise _full(dst)
+        replace(src, dst)
+
+    monkeypatch.setattr(write_module.os, "replace", refused)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and "Traceback" not in output, output
+    assert "some in site/ and feeds/ are the new ones, the others the last build's" in output
+    assert "every one" not in output, output
+    monkeypatch.undo()
+    assert run_cli("build", "--root", workspace)[0] == 0
+    assert _outputs(workspace) == _clean_build(workspace, run_cli)
+
+
 def _statvfs(files: int, free_files: int, free_blocks: int):  # type: ignore[no-untyped-def]
     real = os.statvfs
 

@@ -723,10 +723,11 @@ def _build(
             # Every output is this build's (see Staging.commit): the editor is told so.
             raise StoppedAfterWrite from exc
         if isinstance(exc, OSError) and staging is not None and staging.renamed:
-            # Not "what was built before is intact": the outputs are this build's. What it
-            # replaced is in the journal, for the next build to say.
+            # Not "what was built before is intact": the outputs are this build's, or some
+            # of them (a rename refused partway). What it replaced is in the journal, for
+            # the next build to say.
             said = "the next build gives this build's warnings" if owed else None
-            raise not_recorded(exc, said) from exc
+            raise not_recorded(exc, said, partly=not staging.all_renamed) from exc
         raise
     finally:
         if early is not None:

@@ -182,7 +182,10 @@ def build(root: Path, no_cache: bool, jobs: int | None) -> None:
             said = True
             # The records the next build reads, after the warnings: a full disk refuses them.
             keep()
-            fingerprint.record(where, len(result.outputs), stamp, lasting)
+            if report.unfinished is None:
+                fingerprint.record(where, len(result.outputs), stamp, lasting)
+            else:  # an old page left, the manifest not saved: the next build runs in full
+                fingerprint.forget(where)
         except OSError as exc:
             words = (
                 "this build's warnings are above"

@@ -25,6 +25,8 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from .layout import MANIFEST
+
 
 def visible(text: str, keep: str = "") -> str:
     """``text`` with the characters no one sees written as escapes ('quiet\\u200b-hours'):
@@ -416,12 +418,13 @@ def _not_set(name: str | bytes) -> bool:
     return False
 
 
-def not_recorded(exc: OSError, warnings: str | None) -> DopemailError:
+def not_recorded(exc: OSError, warnings: str | None, partly: bool = False) -> DopemailError:
     """An OSError once a build had put every output in place (see :func:`system_error`):
     said as such, not "what was built before is intact", which the editor read as nothing
     published. Most often a record of dopemail's own in .dopemail/ (the sources' keys, the
     feeds' ids) that the next build would have read to spare work. ``warnings``: what to say
-    of the build's warnings (said above, or owed to the next build), or None."""
+    of the build's warnings (said above, or owed to the next build), or None. ``partly``:
+    while they were put in place, some of them not yet (a rename refused)."""
     told = system_error(exc, left="")
     hint = told.hint or "fix it"
     ours = told.path is not None and "/.dopemail/" in f"/{told.path}"
@@ -429,7 +432,19 @@ def not_recorded(exc: OSError, warnings: str | None) -> DopemailError:
         f"{told.message}, after this build's files were put in place: site/ and feeds/ hold "
         "the new ones, every one"
     )
-    if ours:
+    if partly:
+        message = (
+            f"{told.message}, as this build's files were put in place: some in site/ and "
+            "feeds/ are the new ones, the others the last build's"
+        )
+        hint += ": the next build finishes what this one could not"
+    elif told.path is not None and told.path.endswith(MANIFEST):
+        # The list of what the site holds: the next build runs in full, to remove what this
+        # one no longer makes (the journal keeps this one's outputs for it).
+        hint += (
+            "; the next build runs in full, and removes what this one made that it no longer makes"
+        )
+    elif ours:
         # Nothing to run again for: the next build, whenever it comes, does without it.
         for then in (" and run again", ", then run again"):
             hint = hint[: -len(then)] if hint.endswith(then) else hint

@@ -110,6 +110,9 @@ class WriteReport:
     # picture of the site: whether an email already sent shows it (continuity). Not journaled:
     # a build stopped before saying it leaves the next one to say the picture alone.
     emails_before: dict[str, bytes] = field(default_factory=dict)
+    # What failed once every output was in place, leaving the write unfinished: an old page
+    # not removed, the manifest not saved (the next build must run in full to finish it).
+    unfinished: OSError | None = None
 
 
 # A file's bytes (a picture's) are read this much at a time: a picture of hundreds of MB is
@@ -618,8 +621,17 @@ def _journal(
 def warnings_said(root: Path) -> None:
     """Forget what the last write changed: the warnings of it have been given. Until then
     (a build stopped between putting its outputs in place and saying what they changed, an
-    email of a sent issue), the next build says them (see :meth:`Staging.commit`)."""
-    (root / JOURNAL).unlink(missing_ok=True)
+    email of a sent issue), the next build says them (see :meth:`Staging.commit`). The
+    outputs of a write left unfinished (see :attr:`WriteReport.unfinished`) are kept."""
+    path = root / JOURNAL
+    try:
+        targets = json.loads(path.read_text(encoding="utf-8")).get("targets")
+    except (OSError, ValueError, AttributeError):
+        targets = None
+    if targets:
+        _journal(root, targets, [])
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _mark_start(root: Path) -> int | None:
@@ -707,6 +719,7 @@ class Staging:
             sorted(self.removed_before),
         )
         self.renamed = False  # whether any output was put in place
+        self.all_renamed = False  # whether every one was
         # What failed once every output was in place (see commit): raised by the caller.
         self.unsaved: OSError | None = None
         self.replacing: set[str] = set()  # staged over a file with other bytes
@@ -881,8 +894,8 @@ class Staging:
                     if tmp is None:
                         report.unchanged += 1
                         continue
-                    self.renamed = True
                     os.replace(tmp, target)
+                    self.renamed = True
                     self.staged[rel] = (None, target, output)
                     tag = self.tags.pop(rel, None)
                     if tag is not None:
@@ -892,6 +905,7 @@ class Staging:
                     if rel in self.replacing:
                         report.replaced.append(rel)
                 self.blobs.made.clear()  # linked now: never taken back
+                self.all_renamed = True
             # What a killed build replaced, put in place before it could say so: said now.
             said_late = sorted(
                 rel for rel in self.replaced_before if rel in outputs and rel not in self.replacing
@@ -912,7 +926,10 @@ class Staging:
         try:
             _prune(self.root, set(outputs), self.unfinished, report.removed)
         except OSError as exc:
-            self.unsaved = exc
+            # The manifest not saved, or an old page left: the journal keeps this write's
+            # outputs as ones put in place (see _recover), for the next write to remove those
+            # its build no longer makes; without them, one added here was never removed.
+            self.unsaved = report.unfinished = exc
         # What a stopped build removed and never said: said now (its page gone), unless this
         # build makes it again.
         report.removed += sorted(
@@ -920,15 +937,17 @@ class Staging:
         )
         self._keep_known()
         try:
-            if owed and (report.replaced or report.removed):
+            targets = sorted(outputs) if report.unfinished is not None else []
+            if (owed and (report.replaced or report.removed)) or targets:
                 held = {
                     rel: report.json_before[rel]
                     for rel in report.replaced
-                    if rel in report.json_before
+                    if rel in report.json_before and owed
                 }
-                _journal(self.root, [], sorted(report.replaced), held, sorted(report.removed))
-            else:
-                warnings_said(self.root)
+                replaced, removed = (report.replaced, report.removed) if owed else ([], [])
+                _journal(self.root, targets, sorted(replaced), held, sorted(removed))
+            else:  # (its journal, written before the renames, of no more use)
+                (self.root / JOURNAL).unlink(missing_ok=True)
             # With no blobs before it and every output written (linked), all blobs are this
             # build's own and linked: no folder of thousands to list. An output found in place
             # (site/ kept, .dopemail/ deleted) leaves the blob a worker made for it unlinked.
