@@ -22,7 +22,7 @@ from dopemail.load import load_workspace
 from dopemail.models import PullQuote, Screening
 from dopemail.notices import entry_notes
 from dopemail.pictures import media_for
-from dopemail.templates import credits, film_facts
+from dopemail.templates import credits, film_facts, unmarked
 from dopemail.validation import CONTROL, may_hold_control
 
 VALID = """\
@@ -3778,6 +3778,36 @@ def test_bold_written_in_a_field_of_words_is_told_it_prints_as_typed(write_files
             "alone, between single marks",
             "write *Premiere* for italics, or the words without marks",
         )
+    ]
+
+
+def test_a_star_inside_a_word_taken_for_italics_is_told(write_files) -> None:
+    # Titles took italics at the upgrade: 'M*A*S*H at 50, restored' became
+    # 'M<i>A</i>S*H' in its page and 'MAS*H' in the feeds, without a word. A '*' inside a
+    # Chinese or Japanese word, a product and a web address's own are not told.
+    text = variant(
+        "title: A Film\n",
+        'title: "M*A*S*H at 50, restored"\n'
+        "rights: 'Stills 5*3*2 from https://example.org/a*b*c, 東京*物語*の一場面'\n",
+    )
+    root = write_files({"entries/zz.md": text})
+    notes = [
+        (e.line, e.message, e.hint) for e in entry_notes(load_workspace(root)) if "zz" in e.path
+    ]
+    assert notes == [
+        (
+            2,
+            "'M*A*S*H' in title: its '*' set italics inside the word (a field of words sets "
+            "'*words*' in italics)",
+            "write \\* for the sign itself (M\\*A\\*S\\*H; between double quotes, \\\\*)",
+        )
+    ]
+    # Written as the hint says, it is told no more, and shown as typed.
+    root = write_files({"entries/zz.md": text.replace("M*A*S*H", "M\\\\*A\\\\*S\\\\*H")})
+    workspace = load_workspace(root)
+    assert [e for e in entry_notes(workspace) if "zz" in e.path] == []
+    assert [unmarked(e.meta.title) for e in workspace.entries if e.slug == "zz"] == [
+        "M*A*S*H at 50, restored"
     ]
 
 

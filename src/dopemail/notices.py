@@ -43,6 +43,7 @@ from .markdown import uncommented
 from .models import CANCELLED, Entry, Film, LoadedEntry, Screening, Workspace
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
+from .templates import italics_spans
 from .validation import field_path, leaves, line_of
 from .wording import add_a_catalog, untranslated, wording_for
 
@@ -380,6 +381,51 @@ def _bold_asked(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, s
             )
 
 
+#: A letter or digit of a Latin script (ASCII's and Latin-1's letters), around which a
+#: '*' inside a word is more often the sign of a name ('M*A*S*H', 'Yahoo*Fest') than a mark
+#: of italics. Not Chinese or Japanese, whose words have no spaces: a mark inside is normal.
+_LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+_STAR_IN_WORD = re.compile(f"(?<=[{_LATIN}])\\*(?=[{_LATIN}])")
+_WORD_WITH_STARS = re.compile(f"[{_LATIN}*]*[{_LATIN}]\\*[{_LATIN}][{_LATIN}*]*")
+
+
+def _italics_in_a_word(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, str]]:
+    """A '*' inside a Latin word taken as a mark of italics: a title of before italics
+    ('M*A*S*H at 50, restored') shows 'M<i>A</i>S*H' in its page, 'MAS*H' in the feeds."""
+
+    def read(text: str) -> list[tuple[str, bool]]:
+        # '\*' written in a web address is kept as typed there: the same address either way.
+        return [(words.replace("\\*", "*"), slanted) for words, slanted in italics_spans(text)]
+
+    for path, value, italics in _plain_fields(meta):
+        if not italics or not value or not _STAR_IN_WORD.search(value):
+            continue
+        shown = read(value)
+        if shown == read(_STAR_IN_WORD.sub(r"\\*", value)):
+            continue
+        words = list(_WORD_WITH_STARS.finditer(value))
+        # The word whose marks make the italics (another may hold a sign: '5*3').
+        word = next(
+            (
+                m.group()
+                for m in words
+                if read(
+                    value[: m.start()] + _STAR_IN_WORD.sub(r"\\*", m.group()) + value[m.end() :]
+                )
+                != shown
+            ),
+            words[0].group(),
+        )
+        escaped = word.replace("*", "\\*")
+        yield (
+            f"'{word}' in {field_path(path)}: its '*' set italics inside the word (a field "
+            "of words sets '*words*' in italics)",
+            line_of(doc.meta, path),
+            # Between double quotes YAML reads '\*' as an escape it does not know, and stops.
+            f"write \\* for the sign itself ({escaped}; between double quotes, \\\\*)",
+        )
+
+
 def notes(
     meta: Entry, doc: Document, zone: ZoneInfo, language: str = "en"
 ) -> tuple[tuple[str, int | None, str], ...]:
@@ -403,6 +449,7 @@ def notes(
         )
     found.extend(_links_in_plain_text(meta, doc))
     found.extend(_bold_asked(meta, doc))
+    found.extend(_italics_in_a_word(meta, doc))
     for i, image in enumerate(meta.images):
         if image.caption and _same_words(image.alt, image.caption):
             found.append(
