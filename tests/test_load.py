@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -3857,6 +3858,55 @@ def test_an_entry_file_s_own_problem_is_not_also_an_unknown_entry_in_its_issue(
     assert [str(e).split("\n")[0] for e in errors if "quiet" in str(e)] == [
         next(str(e).split("\n")[0] for e in errors if str(e).startswith(told))
     ], [str(e) for e in errors]
+
+
+def test_an_issue_naming_an_entry_by_its_title_as_its_page_shows_it_is_told_its_slug(
+    workspace: Path,
+) -> None:
+    # Copied from the page, '*Quiet Hours*, reviewed' is 'Quiet Hours, reviewed': compared
+    # with the title as written, it was told only to use a slug, not which one.
+    entry = workspace / "entries/quiet-hours.md"
+    entry.write_text(
+        entry.read_text("utf-8").replace(
+            "title: Quiet Hours\n", 'title: "*Quiet Hours*, reviewed"\n', 1
+        )
+    )
+    issue = workspace / "issues/3-quiet-hours.md"
+    issue.write_text(
+        issue.read_text("utf-8").replace("  - quiet-hours\n", "  - Quiet Hours, reviewed\n")
+    )
+    (error,) = reported(workspace)
+    assert error.hint == "an issue names an entry by its slug, not its title: write quiet-hours"
+
+
+def test_an_entry_renamed_is_known_by_its_title_as_a_feed_of_before_italics_wrote_it(
+    workspace: Path,
+) -> None:
+    # A feed written before titles took italics holds '*Quiet Hours*, reviewed' as typed:
+    # compared with the words alone, the renamed file (its time corrected) was not found.
+    shutil.copytree(REPO / "feeds", workspace / "feeds")  # as committed, in a fresh clone
+    feed = workspace / "feeds/feed.json"
+    feed.write_text(
+        feed.read_text("utf-8").replace(
+            '"title": "Quiet Hours"', '"title": "*Quiet Hours*, reviewed"', 1
+        ),
+        "utf-8",
+    )
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8").replace(
+        "title: Quiet Hours\n", 'title: "*Quiet Hours*, reviewed"\n', 1
+    )
+    entry.unlink()
+    (workspace / "entries/stille-timer.md").write_text(
+        text.replace("published: 2024-11-08T09:00:00", "published: 2024-11-08T09:30:00", 1), "utf-8"
+    )
+    (error,) = reported(workspace)
+    assert (error.message, error.hint) == (
+        "unknown entry 'quiet-hours' (did you mean 'stille-timer'?)",
+        "if entries/stille-timer.md was renamed from quiet-hours.md, set 'slug: quiet-hours' "
+        "in it to keep its address and feed id; else use the slug of a file in entries/ (its "
+        "name without .md)",
+    )
 
 
 def test_an_issue_naming_an_entry_by_its_file_when_its_slug_says_otherwise(

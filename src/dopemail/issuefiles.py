@@ -83,12 +83,20 @@ def read_issues(root: Path, settings: Settings) -> dict[str, IssueFile]:
 
 def _titled(written: str, by_slug: Mapping[str, LoadedEntry]) -> LoadedEntry | None:
     """The one entry whose title (or film's title) is ``written``, give or take case and
-    spaces: an editor copies it from the entry's page."""
+    spaces: an editor copies it from the entry's page, or from its file."""
+    from .templates import unmarked  # (only for a slug no entry has)
+
     wanted = " ".join(written.split()).casefold()
     found = {
         entry.slug: entry
         for entry in by_slug.values()
-        for title in (entry.meta.title, *(film.title for film in entry.meta.all_films))
+        # As the page shows it ('*Harbor Lights*, restored' is 'Harbor Lights, restored'
+        # there), and as the file writes it.
+        for title in (
+            entry.meta.title,
+            unmarked(entry.meta.title),
+            *(film.title for film in entry.meta.all_films),
+        )
         if " ".join(title.split()).casefold() == wanted
     }
     return next(iter(found.values())) if len(found) == 1 else None
@@ -364,8 +372,12 @@ def _renamed_to(
         for entry in by_slug.values()
         if entry.url not in addresses  # published at its own address before: not renamed
         and "slug" not in entry.meta.model_fields_set
-        # (A feed's title is the words alone: '*Anora*, reviewed' is 'Anora, reviewed' there.)
-        and (unmarked(entry.meta.title) == item.get("title") or entry.published == moment)
+        # A feed's title is the words alone ('*Anora*, reviewed' is 'Anora, reviewed' there),
+        # but for one written before titles took italics, which holds the marks as typed.
+        and (
+            item.get("title") in (unmarked(entry.meta.title), entry.meta.title)
+            or entry.published == moment
+        )
     ]
     return found[0] if len(found) == 1 else None
 
