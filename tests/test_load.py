@@ -4236,6 +4236,37 @@ def test_an_issue_naming_a_piece_filed_in_a_folder_says_where_it_is(workspace: P
     )
 
 
+@pytest.mark.parametrize("how", ["slug", "folder"])
+def test_an_issue_naming_an_entry_there_under_another_slug_or_in_a_folder_is_told_so(
+    workspace: Path, how: str
+) -> None:
+    # Another piece of the same title, new: the feed's hint of a renamed file named it,
+    # 'did you mean quiet-hours-2', in place of the file there with its 'slug:' or in a
+    # folder, which the issue meant.
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    (workspace / "entries/quiet-hours-2.md").write_text(
+        text.replace("published: 2024-11-08T09:00:00", "published: 2024-11-09T09:00:00", 1),
+        "utf-8",
+    )
+    if how == "slug":
+        entry.write_text(text.replace("---\n", "---\nslug: stille-timer\n", 1), "utf-8")
+        hint = (
+            "entries/quiet-hours.md is there, but its 'slug: stille-timer' names it so: write "
+            "stille-timer here, or remove its 'slug:' line"
+        )
+    else:
+        (workspace / "entries/2024").mkdir()
+        entry.rename(workspace / "entries/2024/quiet-hours.md")
+        hint = (
+            "entries/2024/quiet-hours.md is in a folder inside entries/, where pieces are not "
+            "read: move it up to entries/quiet-hours.md"
+        )
+    shutil.copytree(REPO / "feeds", workspace / "feeds")  # the feed knows quiet-hours/
+    (error,) = reported(workspace)
+    assert (error.message, error.hint) == ("unknown entry 'quiet-hours'", hint)
+
+
 def test_only_pictures_are_published_from_media(write_files) -> None:
     # A page, notes, or a file that is no picture whatever its name were put on the site as
     # they were, from the publication's address: a page's scripts ran there, and a file linked

@@ -269,7 +269,8 @@ def load_issue(
                     f"if {which} was renamed from {slug}.md, set 'slug: {slug}' in it (no need "
                     "to change this issue then); else " + hint
                 )
-            elif published:
+            elif published and named is None and apart is None:
+                # (A file there with another 'slug:', or filed in a folder, is told so above.)
                 # Likely a file renamed: naming it anew here would move its page (which an
                 # email may link to) and give it a new feed id. The one the feed knows by its
                 # title or moment, else the nearest name: two pieces of one title
