@@ -188,7 +188,7 @@ def test_a_folder_it_cannot_write_in_is_told_and_left_empty(
     # The third file refused: the two before it are taken back, the folders it made too.
     from dopemail import starter
 
-    written = starter._write_temporary
+    written = starter.create_file
     calls = []
 
     def refused(path: Path, data: bytes) -> None:
@@ -197,12 +197,33 @@ def test_a_folder_it_cannot_write_in_is_told_and_left_empty(
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         written(path, data)
 
-    monkeypatch.setattr(starter, "_write_temporary", refused)
+    monkeypatch.setattr(starter, "create_file", refused)
     code, output = run_cli("new", "publication", folder)
     assert code == 1 and "Traceback" not in output, output
     assert output.count(f"cannot write in {folder} (Permission denied)") == 1, output
     assert "ls -ld" in output
     assert list(folder.iterdir()) == []
+
+
+def test_it_starts_on_a_file_system_without_links(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A FAT or exFAT disk, some shares: each file was linked into place from its temporary
+    # name, refused there, and told "cannot write in DIR (Operation not permitted)", "check
+    # the folder's permissions", of a folder one can write in.
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    made, linked = tmp_path / "unlinked" / "pub", tmp_path / "linked" / "pub"
+    made.parent.mkdir()
+    linked.parent.mkdir()
+    started(run_cli, linked)
+    monkeypatch.setattr(os, "link", no_links)
+    output = started(run_cli, made)
+    assert "cannot write" not in output, output
+    assert snapshot(made) == snapshot(linked)
+    # The folders, and no temporary file left.
+    assert sorted(p.name for p in made.rglob("*")) == sorted(p.name for p in linked.rglob("*"))
 
 
 def test_a_wrong_option_is_told_by_its_name_and_nothing_is_written(tmp_path: Path, run_cli) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .atomic import create_file
 from .config import CONFIG_NAME
 from .errors import ConfigError, DopemailError
 from .layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
@@ -352,28 +353,20 @@ def new_publication(root: Path, starter: Starter) -> NewPublication:
         )
     made: list[Path] = []  # folders this call made, removed again if a write fails
     written: list[Path] = []
-    temporaries: list[Path] = []
     try:
         for folder in (root, *(root / name for name in FOLDERS)):
             if not folder.is_dir():
                 _make_folder(folder, made)
-        # Each file written whole under a name of its own, then linked to its name (which
-        # fails rather than replace a file made meanwhile), so none is left half written.
+        # Each file whole or not at all, and over none made meanwhile (atomic.create_file,
+        # which makes it by itself where the file system has no links: FAT, some shares).
         for name, text in files.items():
-            final = root / name
-            temporary = final.with_name(f".{final.name}.{os.getpid()}.new")
-            temporaries.append(temporary)
-            _write_temporary(temporary, text.encode("utf-8"))
-        for temporary, name in zip(temporaries, files, strict=True):
-            os.link(temporary, root / name)
+            create_file(root / name, text.encode("utf-8"))
             written.append(root / name)
     except OSError as exc:
         for path in written:
             path.unlink(missing_ok=True)
         raise _not_written(root, exc) from None
     finally:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
         if len(written) < len(files):
             for folder in reversed(made):
                 # Not empty: something else wrote in it meanwhile; kept.
@@ -394,15 +387,6 @@ def _make_folder(folder: Path, made: list[Path]) -> None:
     for path in reversed(missing):
         path.mkdir()
         made.append(path)
-
-
-def _write_temporary(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file ``path``, and to the disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
 
 
 def _not_written(root: Path, exc: OSError) -> DopemailError:
