@@ -171,6 +171,19 @@ def test_a_folder_that_is_a_file_is_told(tmp_path: Path, run_cli) -> None:
     assert [p.name for p in (tmp_path / "pub").iterdir()] == ["media"]
 
 
+def test_it_starts_in_a_folder_whose_parent_is_missing_too(tmp_path: Path, run_cli) -> None:
+    # 'dopemail new publication films/mine' made both, wrote every file, then stopped on a
+    # traceback (the folders it made were named from films/mine/, films/ among them).
+    output = started(run_cli, tmp_path / "films" / "mine")
+    assert "Traceback" not in output, output
+    assert (
+        "and the folders "
+        + ", ".join(f"{(tmp_path / 'films' / 'mine').as_posix()}/{name}/" for name in FOLDERS)
+        in output
+    ), output
+    assert load_settings(tmp_path / "films" / "mine").publication.title
+
+
 def test_a_folder_it_cannot_write_in_is_told_and_left_empty(
     tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

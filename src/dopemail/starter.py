@@ -372,8 +372,10 @@ def new_publication(root: Path, starter: Starter) -> NewPublication:
                 # Not empty: something else wrote in it meanwhile; kept.
                 with contextlib.suppress(OSError):
                     folder.rmdir()
+    # Those inside it: the folder itself, and any made above it ('new publication a/b'), are
+    # not the publication's.
     return NewPublication(
-        list(files), [f"{p.relative_to(root).as_posix()}/" for p in made if p != root]
+        list(files), [f"{p.relative_to(root).as_posix()}/" for p in made if root in p.parents]
     )
 
 
