@@ -260,6 +260,58 @@ def test_the_libraries_fingerprint_is_what_dopemail_requires_as_installed(
     fingerprint.libraries_fingerprint.cache_clear()
 
 
+def test_the_libraries_fingerprint_without_dopemail_s_metadata_folder_reads_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run with PYTHONPATH=src (or from an egg-link, a zipapp), no metadata folder of
+    # dopemail's is beside the libraries: it read ./METADATA, of whatever folder it ran in,
+    # and without one gave the same hash whatever was installed.
+    import hashlib as hashing
+    from importlib import metadata
+
+    libraries = tmp_path / "site-packages"
+
+    def installed(**versions: str) -> None:
+        shutil.rmtree(libraries, ignore_errors=True)
+        for project, version in versions.items():
+            (libraries / f"{project}-{version}.dist-info").mkdir(parents=True)
+
+    def fingerprinted() -> str:
+        fingerprint.libraries_fingerprint.cache_clear()
+        return fingerprint.libraries_fingerprint()
+
+    def hashed(versions: dict[str, str]) -> str:
+        digest = hashing.blake2b(digest_size=16)
+        for name, version in sorted(versions.items()):
+            digest.update(f"{name}=={version}\0".encode())
+        return digest.hexdigest()
+
+    monkeypatch.setattr(fingerprint, "library_folders", lambda: [str(libraries)])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "METADATA").write_text("Name: other\nRequires-Dist: pytest\n", "utf-8")
+    installed(css_inline="0.14.0", pytest="1.0.0")
+    # What dopemail requires, as importlib.metadata finds it.
+    wanted = {
+        re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", r).group()).lower()
+        for r in metadata.requires("dopemail") or []
+        if "extra ==" not in r
+    }
+    assert "css-inline" in wanted and "pytest" not in wanted
+    versions = dict.fromkeys(wanted, "missing") | {"css-inline": "0.14.0"}
+    assert fingerprinted() == hashed(versions)
+
+    # Not known to importlib.metadata either: every library installed, by name and version
+    # (another css-inline, another fingerprint).
+    def unknown(name: str) -> list[str]:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "requires", unknown)
+    assert fingerprinted() == hashed({"css-inline": "0.14.0", "pytest": "1.0.0"})
+    installed(css_inline="0.15.0", pytest="1.0.0")
+    assert fingerprinted() == hashed({"css-inline": "0.15.0", "pytest": "1.0.0"})
+    fingerprint.libraries_fingerprint.cache_clear()
+
+
 def test_the_system_zone_database_upgraded_renders_everything_again(
     workspace: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,7 +28,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from pathlib import Path
 
@@ -252,19 +252,45 @@ def libraries_fingerprint() -> str:
                     project, version = name.rsplit(".", 1)[0].split("-")[:2]
                     installed.setdefault(_normal(project), f"{version}\0{folder}/{name}")
     own = installed.get("dopemail", "").partition("\0")[2]
-    wanted = set()
-    with contextlib.suppress(OSError):
-        headers = Path(own, "METADATA").read_text(encoding="utf-8").partition("\n\n")[0]
-        for line in headers.splitlines():  # (the README follows them)
-            requirement = line.removeprefix("Requires-Dist:").strip()
-            found = _REQUIREMENT_NAME.match(requirement)
-            if line.startswith("Requires-Dist:") and found and "extra ==" not in requirement:
-                wanted.add(_normal(found.group()))
+    wanted = None
+    if own:  # (else Path("", "METADATA") is ./METADATA, of whatever folder this runs in)
+        with contextlib.suppress(OSError):
+            headers = Path(own, "METADATA").read_text(encoding="utf-8").partition("\n\n")[0]
+            wanted = _required(  # (the README follows the headers)
+                line.removeprefix("Requires-Dist:")
+                for line in headers.splitlines()
+                if line.startswith("Requires-Dist:")
+            )
+    if wanted is None:
+        # No metadata folder of dopemail's beside the libraries (run from src/ on PYTHONPATH,
+        # an egg-link, a zipapp): importlib.metadata finds it where it is, slowly, and rarely.
+        from importlib import metadata
+
+        with contextlib.suppress(metadata.PackageNotFoundError, OSError, ValueError):
+            wanted = _required(metadata.requires("dopemail") or ())
     digest = hashlib.blake2b(digest_size=16)
+    if wanted is None:
+        # Nothing says what dopemail requires: every library installed, so that copies with
+        # other libraries still differ (one empty hash said they were the same).
+        for name, found in sorted(installed.items()):
+            version = found.partition("\0")[0]
+            digest.update(f"{name}=={version}\0".encode())
+        return digest.hexdigest()
     for name in sorted(wanted):
         version = installed.get(name, "missing").partition("\0")[0]
         digest.update(f"{name}=={version}\0".encode())
     return digest.hexdigest()
+
+
+def _required(requirements: Iterable[str]) -> set[str]:
+    """The names of the projects ``requirements`` ('css-inline>=0.14') require, those of an
+    extra aside (the tests')."""
+    wanted = set()
+    for requirement in requirements:
+        found = _REQUIREMENT_NAME.match(requirement.strip())
+        if found and "extra ==" not in requirement:
+            wanted.add(_normal(found.group()))
+    return wanted
 
 
 def _normal(project: str) -> str:
