@@ -378,6 +378,50 @@ def test_a_full_disk_stopping_a_send_says_what_the_ledger_keeps(tmp_path, monkey
     assert "what was built" not in output
 
 
+@pytest.mark.parametrize(
+    "args",
+    [("status", "1"), ("send", "1"), ("send", "1", "--test", "me@example.com")],
+    ids=["status", "dry-run", "test"],
+)
+def test_a_full_disk_stopping_what_sends_nothing_says_nothing_was_sent(
+    tmp_path, monkeypatch, args
+) -> None:
+    # dopemail status and the dry run were told the send's hint, "the ledger keeps the
+    # readers sent so far, and the send goes on with the others", of commands that send
+    # nothing and write no ledger.
+    import errno
+
+    from dopemail.send import report
+    from dopemail.send.ledger import Ledger
+    from dopemail.send.run import _Run
+
+    root = make_workspace(tmp_path, subscribers=3)
+    scratch = Path(tempfile.gettempdir(), "dopemail-dry-run-x")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(scratch))
+
+    monkeypatch.setattr(report, "send_status", full)  # (status)
+    monkeypatch.setattr(Ledger, "dry_run_copy", classmethod(full))  # its scratch copy, in /tmp
+    monkeypatch.setattr(_Run, "test", full)
+    code, output = run(*args, "--root", root)
+    assert code == 1 and "Traceback" not in output, output
+    assert (
+        f"{scratch}: No space left on device\n  hint: the disk is full: free some space and run "
+        "the same command again; nothing was sent or changed\n"
+    ) in output, output
+    # An error of the ledger's own: left as it is, not 'a batch stays in flight'.
+    said = "attempt to write a readonly database"
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError(said)
+
+    monkeypatch.setattr(report, "send_status", refused)
+    code, output = run("status", "1", "--root", root)
+    assert code == 1 and "the ledger is left as it is" in output, output
+    assert "stays in flight" not in output
+
+
 @pytest.mark.parametrize("full", [False, True], ids=["room", "disk-full"])
 def test_a_corrupt_ledger_is_still_told_to_be_restored(tmp_path, monkeypatch, full) -> None:
     root, ledger = _sent_to_three(tmp_path)

@@ -632,7 +632,7 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
     import click
     from click.testing import CliRunner
 
-    from dopemail.cli_support import reports_errors
+    from dopemail.cli_support import reports_errors, reports_send_errors
 
     path = tmp_path / "sends.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
@@ -649,7 +649,9 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
         ".dopemail/sends.sqlite: attempt to write a readonly database\n  hint: it is read-only "
         "(the file, its folder .dopemail/ or its disk"
     ), result.output
-    assert "a batch whose answer it could not write stays in flight" in result.output
+    # Of a command that sends nothing, the ledger is left as it is (a batch stays in flight
+    # only where 'send --yes' was posting it, below).
+    assert "the ledger is left as it is" in result.output and "in flight" not in result.output
     # Said so too from inside a send, where the ledger's other errors are its own.
     from dopemail.send.ledger import reported
 
@@ -667,6 +669,19 @@ def test_a_ledger_the_disk_will_not_write_is_told_not_a_traceback(tmp_path: Path
         sqlite3.connect(path).execute("SELECT nothing FROM nowhere")
 
     assert isinstance(CliRunner().invoke(bug).exception, sqlite3.OperationalError)
+
+    @click.command()
+    @click.option("--yes", is_flag=True)
+    @reports_send_errors
+    def sending(yes: bool) -> None:
+        write_readonly()
+
+    told = CliRunner().invoke(sending, ["--yes"]).output
+    assert told.startswith(".dopemail/sends.sqlite: attempt to write a readonly database\n")
+    assert told.endswith(
+        "; the ledger keeps what was sent, and a batch whose answer it could "
+        "not write stays in flight ('dopemail status' lists it)\n"
+    ), told
 
 
 def test_a_folder_where_an_output_goes_stops_the_build_before_it_writes(

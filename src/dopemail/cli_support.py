@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import SQLITE_HINTS, DopemailError, printable, system_error
+from .errors import NOTHING_SENT, SEND_KEPT, SQLITE_HINTS, DopemailError, printable, system_error
 from .errors import SYSTEM_HINTS as _HINTS
 
 
@@ -57,14 +57,18 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_send_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """:func:`reports_errors` for ``dopemail send`` and ``status``: a system error's hint in a
-    send's words (a full disk: what the ledger keeps, not what a build left intact)."""
+    """:func:`reports_errors` for ``dopemail send`` and ``status``: a system error's hint in
+    their words, not a build's (what was built before is intact): a full disk stopping
+    ``send --yes``, what the ledger keeps of the send; stopping ``status``, the dry run or a
+    test, that nothing was sent or changed."""
     return _reporting(func, sending=True)
 
 
 def _reporting(func: Callable[..., Any], sending: bool) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # Only 'send --yes' sends to the list, and writes to the ledger as it goes.
+        sends = sending and bool(kwargs.get("yes")) and not kwargs.get("test_to")
         try:
             return func(*args, **kwargs)
         except DopemailError as exc:
@@ -73,10 +77,11 @@ def _reporting(func: Callable[..., Any], sending: bool) -> Callable[..., Any]:
         except OSError as exc:
             if exc.errno not in _HINTS:
                 raise
-            click.echo(str(system_error(exc, sending=sending)), err=True)
+            kept = SEND_KEPT if sends else NOTHING_SENT
+            click.echo(str(system_error(exc, sending=sending, kept=kept)), err=True)
             sys.exit(1)
         except Exception as exc:
-            said = _ledger_error(exc, kwargs.get("root"))
+            said = _ledger_error(exc, kwargs.get("root"), sends)
             if said is None:
                 raise
             click.echo(str(said), err=True)
@@ -85,17 +90,19 @@ def _reporting(func: Callable[..., Any], sending: bool) -> Callable[..., Any]:
     return wrapper
 
 
-def _ledger_error(exc: Exception, root: Path | None) -> DopemailError | None:
+def _ledger_error(exc: Exception, root: Path | None, sends: bool) -> DopemailError | None:
+    # ``sends``: during 'send --yes', which writes the ledger (else it is left as it is).
     if type(exc).__module__ != "sqlite3":
         return None
-    from .send.ledger import KEPT_WHILE_SENDING, LEDGER_PATH, full_disk_error
+    from .send.ledger import KEPT_WHILE_SENDING, LEDGER_PATH, LEFT_AS_IT_IS, full_disk_error
 
+    kept = KEPT_WHILE_SENDING if sends else LEFT_AS_IT_IS
     # A full disk first: SQLite calls it a "disk I/O error" too, whose hint blames the disk.
-    full = full_disk_error(exc, (root or Path(".")) / LEDGER_PATH, KEPT_WHILE_SENDING)
+    full = full_disk_error(exc, (root or Path(".")) / LEDGER_PATH, kept)
     if full is not None:
         return full
     said = str(exc)
     hint = next((h for words, h in SQLITE_HINTS.items() if said.startswith(words)), None)
     if hint is None:
         return None
-    return DopemailError(said, LEDGER_PATH, None, f"{hint}; {KEPT_WHILE_SENDING}")
+    return DopemailError(said, LEDGER_PATH, None, f"{hint}; {kept}")

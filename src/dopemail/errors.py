@@ -273,17 +273,19 @@ SYSTEM_HINTS = {
     + SETTINGS_NAME,
 }
 
-# What a send keeps when the disk stops it: the ledger's record of who was sent (a build's
-# hints say its earlier output is intact, which a send has none of).
-_SEND_KEPT = "the ledger keeps the readers sent so far, and the send goes on with the others"
-#: The hints of :data:`SYSTEM_HINTS` a send gives in its own words (see :func:`system_error`).
+#: What a send keeps when the disk stops it: the ledger's record of who was sent (a build's
+#: hints say its earlier output is intact, which a send has none of).
+SEND_KEPT = "the ledger keeps the readers sent so far, and the send goes on with the others"
+#: What ``dopemail status`` and the send's dry run leave when the disk stops them: they
+#: send nothing, and the ledger they read is not written.
+NOTHING_SENT = "nothing was sent or changed"
+#: The hints of :data:`SYSTEM_HINTS` the send's commands give in their own words, followed
+#: by what the command stopped leaves (see :func:`system_error`).
 SENDING_HINTS = {
-    errno.ENOSPC: f"the disk is full: free some space and run the same command again; {_SEND_KEPT}",
-    errno.EDQUOT: "your disk quota is used up: free some space and run the same command again; "
-    + _SEND_KEPT,
+    errno.ENOSPC: "the disk is full: free some space and run the same command again",
+    errno.EDQUOT: "your disk quota is used up: free some space and run the same command again",
     errno.EFBIG: "it is larger than a file may be here (the limit 'ulimit -f' shows, or the "
-    "file system's): run 'ulimit -f unlimited' in that shell and run the same command again; "
-    + _SEND_KEPT,
+    "file system's): run 'ulimit -f unlimited' in that shell and run the same command again",
 }
 
 # What SQLite says when the disk, not dopemail, is at fault (the send ledger is its one
@@ -300,12 +302,15 @@ SQLITE_HINTS = {
 }
 
 
-def system_error(exc: OSError, left: str = INTACT, sending: bool = False) -> DopemailError:
+def system_error(
+    exc: OSError, left: str = INTACT, sending: bool = False, kept: str = SEND_KEPT
+) -> DopemailError:
     """An OSError as the editor's problem: the file, what the system said, what to do.
 
     ``left``: what the failure leaves, said after the hint of a full disk or a file too
-    large (by default, a build's: what was built before is intact). ``sending``: in a send's
-    words (what the ledger keeps, not what a build left)."""
+    large (by default, a build's: what was built before is intact). ``sending``: in the words
+    of the send's commands, followed by ``kept`` (by default, a send's: what the ledger keeps;
+    :data:`NOTHING_SENT` for ``dopemail status`` and the dry run), not what a build left."""
     # A rename names the file it failed to make second (the first, a temporary file of ours,
     # is gone by now).
     name = exc.filename2 if exc.filename2 is not None else exc.filename
@@ -367,9 +372,9 @@ def system_error(exc: OSError, left: str = INTACT, sending: bool = False) -> Dop
         # An output (site/, feeds/) or a record of dopemail's: no setting names those.
         hint = hint[: -len(SETTINGS_NAME)]
     if sending and exc.errno in SENDING_HINTS and not no_inodes:
-        hint = SENDING_HINTS[exc.errno]
+        hint = f"{SENDING_HINTS[exc.errno]}; {kept}"
     elif sending and hint is not None and hint.endswith(INTACT):
-        hint = f"{hint[: -len(INTACT)]}; {_SEND_KEPT}"
+        hint = f"{hint[: -len(INTACT)]}; {kept}"
     if hint is not None and left != INTACT and hint.endswith(INTACT):
         hint = hint[: -len(INTACT)] + left
     return DopemailError(said, shown, None, hint)
