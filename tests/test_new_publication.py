@@ -184,6 +184,31 @@ def test_it_starts_in_a_folder_whose_parent_is_missing_too(tmp_path: Path, run_c
     assert load_settings(tmp_path / "films" / "mine").publication.title
 
 
+def test_the_sender_s_address_made_of_a_refused_url_is_not_told(tmp_path: Path, run_cli) -> None:
+    # '--url ftp://x' also said "--email: 'newsletter@x' is not a valid email address", of an
+    # option not given: the address made of the URL's domain, refused with it.
+    folder = tmp_path / "pub"
+    for url in ("ftp://x", "https://ex\x0bample.org"):
+        code, output = run_cli("new", "publication", folder, "--url", url)
+        assert code == 1 and "--url: " in output, output
+        assert "--email" not in output and "newsletter@" not in output, output
+    # Given, it is told with the URL.
+    code, output = run_cli("new", "publication", folder, "--url", "ftp://x", "--email", "me")
+    assert "--url: 'ftp://x'" in output and "--email: 'me' is not a valid email address" in output
+    # Of a URL taken, made of a domain no address has: to give one.
+    code, output = run_cli("new", "publication", folder, "--url", "https://localhost")
+    assert (
+        code == 1
+        and (
+            "--email: 'newsletter@localhost' is not a valid email address: The part after the "
+            "@-sign is not valid. It should have a period.\n  hint: give the sender's address with "
+            "--email (without it, newsletter@ the site's domain, localhost, is taken)"
+        )
+        in output
+    ), output
+    assert not folder.exists()
+
+
 def test_a_folder_it_cannot_write_in_is_told_and_left_empty(
     tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

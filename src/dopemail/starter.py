@@ -60,6 +60,9 @@ class Starter:
     unsubscribe_mailto: str | None = None
     # The examples shown for those left out: the publication's own domain.
     host: str = field(default="example.com", compare=False)
+    # from_email made of the site's domain (newsletter@), no --email given: a problem of it
+    # is the --url's.
+    email_made: bool = field(default=False, compare=False)
 
 
 def _toml(value: str | int) -> str:
@@ -251,6 +254,7 @@ def starter_for(
         from_email=email or f"newsletter@{host}",
         postal_address=postal_address,
         host=host,
+        email_made=email is None,
     )
 
 
@@ -267,33 +271,54 @@ def _checked(starter: Starter) -> str:
     data = tomllib.loads(text)
     # As load_settings refuses them: a file written with one would not load.
     raise_all(
-        _once(
-            ConfigError(
-                f"{OPTIONS.get(tuple(loc[:2]), '.'.join(map(str, loc)))}: an invisible "
-                f"control character, U+{ord(char):04X}",
-                None,
-                None,
-                "give the value without it",
-            )
-            for loc, char in controls_in(data)
+        _told(
+            starter,
+            (
+                (
+                    loc,
+                    f"an invisible control character, U+{ord(char):04X}",
+                    "give the value without it",
+                )
+                for loc, char in controls_in(data)
+            ),
         )
     )
     try:
         Settings.model_validate(data)
     except ValidationError as exc:
         raise_all(
-            _once(
-                ConfigError(
-                    f"{OPTIONS.get(tuple(loc[:2]), '.'.join(map(str, loc)))}: "
-                    + message.removeprefix(f"{'.'.join(map(str, loc))}: "),
-                    None,
-                    None,
-                    hint,
-                )
-                for loc, message, hint in describe_errors(exc, Settings, data)
+            _told(
+                starter,
+                (
+                    (loc, message.removeprefix(f"{'.'.join(map(str, loc))}: "), hint)
+                    for loc, message, hint in describe_errors(exc, Settings, data)
+                ),
             )
         )
     return text
+
+
+def _told(
+    starter: Starter, problems: Iterable[tuple[tuple[str | int, ...], str, str | None]]
+) -> list[DopemailError]:
+    """``problems`` of the settings (where, what, the hint), each named by the option that
+    gave it. The sender's address made of the site's domain (no --email given) goes with a
+    refused --url, untold ('ftp://x' also said "--email: 'newsletter@x' is not a valid email
+    address", of an option not given); of a --url taken, it is told with how to give one."""
+    problems = list(problems)
+    url_refused = any(tuple(loc[:2]) == ("publication", "base_url") for loc, _, _ in problems)
+    errors = []
+    for loc, message, hint in problems:
+        if starter.email_made and tuple(loc[:2]) == ("sender", "from_email"):
+            if url_refused:
+                continue
+            hint = (
+                f"give the sender's address with --email (without it, newsletter@ the site's "
+                f"domain, {starter.host}, is taken)"
+            )
+        option = OPTIONS.get(tuple(loc[:2]), ".".join(map(str, loc)))
+        errors.append(ConfigError(f"{option}: {message}", None, None, hint))
+    return _once(errors)
 
 
 def _once(errors: Iterable[ConfigError]) -> list[DopemailError]:
