@@ -154,7 +154,10 @@ status: draft
 entries:
   - zz-italics
   - zz-italique
-  - zz-maail
+sections:
+  - title: More *Wenders*
+    entries:
+      - zz-maail
 ---
 Dear readers.
 """
@@ -263,6 +266,17 @@ def test_the_text_part_marks_them_as_it_marks_the_body_s_italics(built: Path) ->
     ]:
         assert part in one
     assert "*All" not in text and "*ITALICS" not in text
+
+
+def test_a_section_s_title_sets_its_italics(built: Path) -> None:
+    folder = built / "site/issues/9-italics"
+    for name in ("email.html", "index.html"):
+        html = (folder / name).read_text(encoding="utf-8")
+        assert "More <i>Wenders</i></h2>" in html, name
+        assert "*Wenders" not in html, name
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert "MORE _WENDERS_\n--------------\n" in text
+    assert "*WENDERS" not in text
 
 
 def test_french_spacing_and_right_to_left_marking_keep_around_the_italics(built: Path) -> None:
