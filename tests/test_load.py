@@ -3782,6 +3782,38 @@ def test_bold_written_in_a_field_of_words_is_told_it_prints_as_typed(write_files
     ]
 
 
+def test_italics_marks_in_an_issue_s_subject_or_preheader_are_told_they_go_as_typed(
+    write_files,
+) -> None:
+    # Both go out as plain text (the Subject header, an inbox's preview, the issues feed's
+    # title): '*Anora*, and more' reached every inbox with its asterisks, without a word.
+    # Signs that are no marks ('5 * 3', a file_name) are not told.
+    text = (
+        '---\nnumber: 9\nsubject: "*Anora*, and more"\ndate: 2024-03-02\n'
+        "preheader: Rated 5 * 3 in file_name, then _Flow_.\nentries: [zz]\n---\nHello.\n"
+    )
+    root = write_files({"entries/zz.md": VALID, "issues/9-zz.md": text})
+    notes = [
+        (e.line, e.message, e.hint)
+        for e in entry_notes(load_workspace(root))
+        if e.path == "issues/9-zz.md"
+    ]
+    assert notes == [
+        (
+            3,
+            "'*Anora*' in subject is sent as typed: a subject and a preheader are plain text "
+            "in every inbox",
+            "write the title without marks (Anora), or in quotation marks",
+        ),
+        (
+            5,
+            "'_Flow_' in preheader is sent as typed: a subject and a preheader are plain text "
+            "in every inbox",
+            "write the title without marks (Flow), or in quotation marks",
+        ),
+    ]
+
+
 def test_a_star_inside_a_word_taken_for_italics_is_told(write_files) -> None:
     # Titles took italics at the upgrade: 'M*A*S*H at 50, restored' became
     # 'M<i>A</i>S*H' in its page and 'MAS*H' in the feeds, without a word. A '*' inside a

@@ -23,7 +23,7 @@ from .filenames import RESERVED_SLUGS, markdown_filed_apart, markdown_names, slu
 from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text
-from .notices import hidden_characters, hidden_in_text
+from .notices import hidden_characters, hidden_in_text, sent_as_typed
 from .sourcetext import (
     OctalNumberError,
     as_written,
@@ -315,7 +315,9 @@ def load_issue(
         key_lines=dict(doc.meta.key_lines),
         body_line=doc.body_line,
         # (A zero-width space in a subject goes to every inbox.)
-        notes=hidden_characters(doc.meta, text) + hidden_in_text(doc.body, doc.body_line),
+        notes=hidden_characters(doc.meta, text)
+        + sent_as_typed(meta, doc.meta)
+        + hidden_in_text(doc.body, doc.body_line),
     )
 
 

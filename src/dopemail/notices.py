@@ -40,10 +40,10 @@ from .languages import (
     sole_language,
 )
 from .markdown import uncommented
-from .models import CANCELLED, Entry, Film, LoadedEntry, Screening, Workspace
+from .models import CANCELLED, Entry, Film, Issue, LoadedEntry, Screening, Workspace
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
-from .templates import italics_spans
+from .templates import italics_spans, unmarked
 from .validation import field_path, leaves, line_of
 from .wording import add_a_catalog, untranslated, wording_for
 
@@ -379,6 +379,45 @@ def _bold_asked(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, s
                 line_of(doc.meta, path),
                 f"write *{found.group(2)}* for italics, or the words without marks",
             )
+
+
+def sent_as_typed(meta: Issue, data: Any) -> tuple[tuple[str, int | None, str], ...]:
+    """Marks of italics in an issue's ``subject`` or ``preheader`` (``data``: its front
+    matter as parsed, for their lines): both are plain text in every inbox (the Subject
+    header, the preview, the issues feed's title), so '*Anora*, and more' goes out with its
+    asterisks. Told, not taken out: the editor chooses the words."""
+    found = []
+    for name in ("subject", "preheader"):
+        value = getattr(meta, name)
+        if not value or unmarked(value) == value:
+            continue
+        marked, words = _first_italics(value)
+        found.append(
+            (
+                f"'{marked}' in {name} is sent as typed: a subject and a preheader are plain "
+                "text in every inbox",
+                line_of(data, (name,)),
+                f"write the title without marks ({words}), or in quotation marks",
+            )
+        )
+    return tuple(found)
+
+
+def _first_italics(value: str) -> tuple[str, str]:
+    """The first words of ``value`` that italics_spans sets in italics, with their marks as
+    written ('*Anora*') and without ('Anora'); the whole value and its words if none is
+    found whole (a mark escaped inside)."""
+    slanted = [words for words, italic in italics_spans(value) if italic]
+    for start, mark in enumerate(value):
+        if mark not in "*_":
+            continue
+        end = value.find(mark, start + 1)
+        while end > 0:
+            spans = italics_spans(value[start : end + 1])
+            if len(spans) == 1 and spans[0][1] and any(spans[0][0] in w for w in slanted):
+                return value[start : end + 1], spans[0][0]
+            end = value.find(mark, end + 1)
+    return value, unmarked(value)
 
 
 #: A letter or digit of a Latin script (ASCII's and Latin-1's letters), around which a
