@@ -1875,6 +1875,40 @@ def test_scaffold_examples_are_valid_once_uncommented(workspace: Path, run_cli) 
     assert meta.run and meta.streaming and meta.pull_quote and entry.images[0].width == 1200
 
 
+@pytest.mark.parametrize(
+    ("zone", "city", "offset"),
+    [
+        ("America/Los_Angeles", "Los Angeles", "-08:00"),
+        ("Europe/Paris", "Paris", "+01:00"),
+        ("Europe/Berlin", "Paris", "+01:00"),
+    ],
+)
+def test_the_scaffold_s_venue_is_on_the_publication_s_clock(
+    workspace: Path, run_cli, zone: str, city: str, offset: str
+) -> None:
+    # An English publication in Paris was given a Los Angeles venue at Paris's offset:
+    # uncommented, check said "its city is that of America/Los_Angeles". (A Berlin one gets
+    # Paris's, a venue abroad with its country, on the same clock.)
+    config = workspace / "dopemail.toml"
+    config.write_text(
+        config.read_text("utf-8").replace("America/Los_Angeles", zone), encoding="utf-8"
+    )
+    assert run_cli("new", "entry", "Perfect Days", "--root", workspace)[0] == 0
+    path = workspace / "entries/perfect-days.md"
+    scaffold = path.read_text("utf-8")
+    assert f"#     city: {city}\n" in scaffold and f"19:30:00{offset}]" in scaffold
+    text = _uncommented(scaffold, "screenings", "events")
+    path.write_text(text, "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert "perfect-days.md:" not in output, output
+    # Its street is an example, published or not, as "123 Street Name" is.
+    path.write_text(text.replace("draft: true", ""), "utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "screenings[1].address: '" in output, output
+    assert "events[1].address: '" in output, output
+
+
 def test_the_scaffold_s_venue_abroad_is_abroad_for_a_canadian_publication(
     workspace: Path, run_cli
 ) -> None:

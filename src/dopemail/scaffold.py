@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -25,6 +26,7 @@ from .frontmatter import yaml_text
 from .issuefiles import PREHEADER_PLACEHOLDER
 from .layout import ENTRIES_DIR
 from .models import SLUG
+from .sourcetext import PARIS_VENUE
 from .templates import PREHEADER_SHOWN, check_compiles, make_environment, render, unmarked
 from .wording import ENGLISH, Wording, primary, wording_for
 
@@ -134,6 +136,21 @@ def _check_slug(slug: str, example: str) -> None:
         )
 
 
+#: The moment of the scaffold's example showtimes and event (at the publication's clock).
+_EXAMPLE_TIME = (2024, 3, 8, 19, 30)
+
+
+def _on_paris_clock(zone: ZoneInfo) -> bool:
+    """Whether ``zone`` is a European one at Paris's offset on the examples' day (Berlin,
+    Madrid, Rome): their venue then Paris, on the clock their times are written at; not
+    London's or Athens's, whose offset would be Paris's wrong by an hour."""
+    if not zone.key.startswith("Europe/"):
+        return False
+    moment = datetime(*_EXAMPLE_TIME)
+    paris = ZoneInfo("Europe/Paris")
+    return moment.replace(tzinfo=zone).utcoffset() == moment.replace(tzinfo=paris).utcoffset()
+
+
 def new_entry(
     root: Path,
     title: str,
@@ -186,9 +203,13 @@ def new_entry(
         kind=kind,
         # The examples' times in the publication's zone, on their own day ('-08:00' was
         # written for a Paris publication).
-        offset=datetime(2024, 3, 8, 19, 30, tzinfo=settings.publication.zone).isoformat()[-6:],
+        offset=datetime(*_EXAMPLE_TIME, tzinfo=settings.publication.zone).isoformat()[-6:],
         regions=home_country(settings.publication.zone.key) in REGION_COUNTRIES,
         home=home_country(settings.publication.zone.key),
+        # A venue on the examples' clock: Los Angeles at Paris's offset was told, once
+        # uncommented, that its city is that of America/Los_Angeles. (A French scaffold's
+        # words are Paris's already.)
+        venue=PARIS_VENUE if _on_paris_clock(settings.publication.zone) else None,
         # An example other than the publication's own: the field is for a piece that is not.
         piece_language="English" if primary(settings.publication.language) != "en" else "French",
     )

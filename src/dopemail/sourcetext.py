@@ -552,6 +552,15 @@ _EXAMPLE_URLS = (
     "https://video.example/watch",
     "https://venue.example/event",
 )
+#: The example venue of a scaffold in English for a publication on a European clock (Los
+#: Angeles's, written at Paris's offset, was told to be abroad once uncommented): its words as
+#: the French scaffold's. Its street is an example, as "123 Street Name" is.
+PARIS_VENUE = {
+    "address": "12 rue de l’Exemple",
+    "city": "Paris",
+    "postal_code": "75011",
+    "event_address": "12 rue de l’Exemple, 75011 Paris",
+}
 #: Examples that are examples only in the field the scaffold writes them in (its path's last
 #: names): "Character" is a film's title (Mike van Diem's, 1997) and "Photographer" a role,
 #: but no film is "The Film" from "Distributor", and no photo is credited to "Photographer".
@@ -581,7 +590,8 @@ _FIELD_VALUES = {"my-film": ("slug",), "tag:example.com,2019-05-01:my-film": ("i
 @lru_cache(maxsize=4)
 def _examples(language: str) -> tuple[frozenset[str], dict[str, set[tuple[str, ...]]]]:
     words = wording_for(language)
-    anywhere = frozenset({*_EXAMPLES, *map(words.gettext, _EXAMPLES), *_EXAMPLE_URLS})
+    paris = (PARIS_VENUE["address"], PARIS_VENUE["event_address"])
+    anywhere = frozenset({*_EXAMPLES, *map(words.gettext, _EXAMPLES), *_EXAMPLE_URLS, *paris})
     # As written in the scaffold of the publication's language, and in English (a scaffold
     # made before the language was set): each example with the fields it is one in.
     in_field: dict[str, set[tuple[str, ...]]] = {v: {w} for v, w in _FIELD_VALUES.items()}
