@@ -3814,6 +3814,36 @@ def test_italics_marks_in_an_issue_s_subject_or_preheader_are_told_they_go_as_ty
     ]
 
 
+def test_a_section_s_title_is_told_of_bold_and_a_star_inside_a_word(write_files) -> None:
+    # Section titles took italics as an entry's short fields: 'M*A*S*H at 50' became
+    # 'M<i>A</i>S*H', '**Now** playing' printed its asterisks, and neither was told.
+    text = (
+        "---\nnumber: 9\nsubject: Nine\ndate: 2024-03-02\npreheader: Nine.\n"
+        "sections:\n  - title: '**Now** playing'\n    entries: [zz]\n"
+        "  - title: M*A*S*H at 50\n    entries: [zz-2]\n---\nHello.\n"
+    )
+    root = write_files({"entries/zz.md": VALID, "entries/zz-2.md": VALID, "issues/9-zz.md": text})
+    notes = [
+        (e.line, e.message, e.hint)
+        for e in entry_notes(load_workspace(root))
+        if e.path == "issues/9-zz.md"
+    ]
+    assert notes == [
+        (
+            7,
+            "'**Now**' in sections[1].title is printed as typed: a field of words sets "
+            "italics alone, between single marks",
+            "write *Now* for italics, or the words without marks",
+        ),
+        (
+            9,
+            "'M*A*S*H' in sections[2].title: its '*' set italics inside the word (a field "
+            "of words sets '*words*' in italics)",
+            "write \\* for the sign itself (M\\*A\\*S\\*H; between double quotes, \\\\*)",
+        ),
+    ]
+
+
 def test_a_star_inside_a_word_taken_for_italics_is_told(write_files) -> None:
     # Titles took italics at the upgrade: 'M*A*S*H at 50, restored' became
     # 'M<i>A</i>S*H' in its page and 'MAS*H' in the feeds, without a word. A '*' inside a

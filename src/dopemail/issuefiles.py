@@ -23,7 +23,7 @@ from .filenames import RESERVED_SLUGS, markdown_filed_apart, markdown_names, slu
 from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text
-from .notices import hidden_characters, hidden_in_text, sent_as_typed
+from .notices import hidden_characters, hidden_in_text, section_titles_marked, sent_as_typed
 from .sourcetext import (
     OctalNumberError,
     as_written,
@@ -317,6 +317,7 @@ def load_issue(
         # (A zero-width space in a subject goes to every inbox.)
         notes=hidden_characters(doc.meta, text)
         + sent_as_typed(meta, doc.meta)
+        + section_titles_marked(meta, doc.meta)
         + hidden_in_text(doc.body, doc.body_line),
     )
 

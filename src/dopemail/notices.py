@@ -10,7 +10,7 @@ Apart from loading: nothing here refuses a file. An entry's own notes are found 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -367,16 +367,19 @@ def _plain_fields(
         yield ("events", i, "title"), event.title, True
 
 
-def _bold_asked(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, str]]:
-    """Bold written as Markdown writes it in a field that sets italics alone: its marks
+def _bold_asked(
+    fields: Iterable[tuple[tuple[str | int, ...], str | None, bool]], data: Any
+) -> Iterator[tuple[str, int | None, str]]:
+    """Bold written as Markdown writes it in a field that sets italics alone (``fields``, as
+    :func:`_plain_fields` gives them; ``data``, the front matter they are in): its marks
     would be printed, '**Premiere**' as typed."""
-    for path, value, italics in _plain_fields(meta):
+    for path, value, italics in fields:
         found = _DOUBLED.search(value) if italics and value and "**" in value else None
         if found:
             yield (
                 f"'{found.group()}' in {field_path(path)} is printed as typed: a field of "
                 "words sets italics alone, between single marks",
-                line_of(doc.meta, path),
+                line_of(data, path),
                 f"write *{found.group(2)}* for italics, or the words without marks",
             )
 
@@ -401,6 +404,14 @@ def sent_as_typed(meta: Issue, data: Any) -> tuple[tuple[str, int | None, str], 
             )
         )
     return tuple(found)
+
+
+def section_titles_marked(meta: Issue, data: Any) -> tuple[tuple[str, int | None, str], ...]:
+    """What an entry's short fields are told of (bold asked, a '*' inside a word), in an
+    issue's sections' titles, which set italics as they do (``data``: the issue's front
+    matter as parsed, for their lines)."""
+    titles = [(("sections", i, "title"), s.title, True) for i, s in enumerate(meta.sections)]
+    return (*_bold_asked(titles, data), *_italics_in_a_word(titles, data))
 
 
 def _first_italics(value: str) -> tuple[str, str]:
@@ -428,15 +439,18 @@ _STAR_IN_WORD = re.compile(f"(?<=[{_LATIN}])\\*(?=[{_LATIN}])")
 _WORD_WITH_STARS = re.compile(f"[{_LATIN}*]*[{_LATIN}]\\*[{_LATIN}][{_LATIN}*]*")
 
 
-def _italics_in_a_word(meta: Entry, doc: Document) -> Iterator[tuple[str, int | None, str]]:
-    """A '*' inside a Latin word taken as a mark of italics: a title of before italics
-    ('M*A*S*H at 50, restored') shows 'M<i>A</i>S*H' in its page, 'MAS*H' in the feeds."""
+def _italics_in_a_word(
+    fields: Iterable[tuple[tuple[str | int, ...], str | None, bool]], data: Any
+) -> Iterator[tuple[str, int | None, str]]:
+    """A '*' inside a Latin word taken as a mark of italics (in ``fields``, in ``data``, as
+    :func:`_bold_asked` has them): a title of before italics ('M*A*S*H at 50, restored')
+    shows 'M<i>A</i>S*H' in its page, 'MAS*H' in the feeds."""
 
     def read(text: str) -> list[tuple[str, bool]]:
         # '\*' written in a web address is kept as typed there: the same address either way.
         return [(words.replace("\\*", "*"), slanted) for words, slanted in italics_spans(text)]
 
-    for path, value, italics in _plain_fields(meta):
+    for path, value, italics in fields:
         if not italics or not value or not _STAR_IN_WORD.search(value):
             continue
         shown = read(value)
@@ -459,7 +473,7 @@ def _italics_in_a_word(meta: Entry, doc: Document) -> Iterator[tuple[str, int | 
         yield (
             f"'{word}' in {field_path(path)}: its '*' set italics inside the word (a field "
             "of words sets '*words*' in italics)",
-            line_of(doc.meta, path),
+            line_of(data, path),
             # Between double quotes YAML reads '\*' as an escape it does not know, and stops.
             f"write \\* for the sign itself ({escaped}; between double quotes, \\\\*)",
         )
@@ -487,8 +501,8 @@ def notes(
             )
         )
     found.extend(_links_in_plain_text(meta, doc))
-    found.extend(_bold_asked(meta, doc))
-    found.extend(_italics_in_a_word(meta, doc))
+    found.extend(_bold_asked(_plain_fields(meta), doc.meta))
+    found.extend(_italics_in_a_word(_plain_fields(meta), doc.meta))
     for i, image in enumerate(meta.images):
         if image.caption and _same_words(image.alt, image.caption):
             found.append(
