@@ -3872,6 +3872,18 @@ def test_a_star_inside_a_word_taken_for_italics_is_told(write_files) -> None:
     assert [unmarked(e.meta.title) for e in workspace.entries if e.slug == "zz"] == [
         "M*A*S*H at 50, restored"
     ]
+    # A word in italics with its ending is as meant; a word of another alphabet is told,
+    # whole ('Š*k*oda' was told as '*k*oda'; 'Б*а*б', set 'Б<i>а</i>б', not at all).
+    for title, told in [
+        ("two *Godfather*s, restored", None),
+        ("Š*k*oda, restored", "'Š*k*oda' in title"),
+        ("Б*а*б, restored", "'Б*а*б' in title"),
+    ]:
+        root = write_files({"entries/zz.md": variant("title: A Film\n", f'title: "{title}"\n')})
+        said = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+        assert said == ([] if told is None else [said[0]]) and (
+            told is None or said[0].startswith(told)
+        ), (title, said)
 
 
 def test_a_source_work_said_in_two_languages_is_told_which_its_title_is_read_in(

@@ -1052,6 +1052,38 @@ def test_a_full_disk_once_the_outputs_are_in_place_says_so_and_warns(
     assert _outputs(workspace) == expected
 
 
+def test_a_journal_the_full_disk_refuses_after_the_renames_is_not_said_twice(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The journal written before the renames stayed when the disk refused the one after them:
+    # taken for an unfinished write's, it was written again (refused again), and the next
+    # build said the sent issue's changed email a second time.
+    from dopemail import write as write_module
+
+    monkeypatch.chdir(workspace)
+    assert run_cli("build")[0] == 0
+    _edit_sent_issue_entry(workspace)
+    journal = write_module._journal
+    renaming: list[bool] = []
+
+    def full_after_the_renames(root: Path, targets: list[str], *rest: object, **kw: object) -> None:
+        if renaming:  # every one after the one written before the renames (its targets)
+            raise _full(root / write_module.JOURNAL)
+        if targets:
+            renaming.append(True)
+        journal(root, targets, *rest, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write_module, "_journal", full_after_the_renames)
+    code, output = run_cli("build")
+    assert code == 1 and output.count(_SENT_CHANGED) == 1, output
+    assert "this build's warnings are above" in output, output
+    monkeypatch.undo()
+    monkeypatch.chdir(workspace)
+    code, output = run_cli("build")
+    assert code == 0 and _SENT_CHANGED not in output, output
+    assert not (workspace / write_module.JOURNAL).exists()
+
+
 def test_a_full_disk_as_the_outputs_go_in_place_leaves_the_last_build_s(
     workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -79,6 +79,7 @@ def _scaffold(env: Any) -> str:
         regions=True,
         piece_language="French",
         home="US",
+        venue=None,
     )
 
 

@@ -10,6 +10,7 @@ Apart from loading: nothing here refuses a file. An entry's own notes are found 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -434,15 +435,31 @@ def _first_italics(value: str) -> tuple[str, str]:
 #: A letter or digit of a Latin script (ASCII's and Latin-1's letters), around which a
 #: '*' inside a word is more often the sign of a name ('M*A*S*H', 'Yahoo*Fest') than a mark
 #: of italics. Not Chinese or Japanese, whose words have no spaces: a mark inside is normal.
-_LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
-_STAR_IN_WORD = re.compile(f"(?<=[{_LATIN}])\\*(?=[{_LATIN}])")
-_WORD_WITH_STARS = re.compile(f"[{_LATIN}*]*[{_LATIN}]\\*[{_LATIN}][{_LATIN}*]*")
+#: A '*' between two letters or digits (of any alphabet: 'M*A*S*H', 'Б*а*б'), and the word
+#: around it; those of the languages written without spaces, where a mark inside a word is
+#: how italics are written ('これは*映画*です'), are left out by _in_a_word.
+_STAR_IN_WORD = re.compile(r"(?<=[^\W_])\*(?=[^\W_])")
+_WORD_WITH_STARS = re.compile(r"[^\W_]*(?:\*[^\W_]+)+\*?|\*[^\W_]+(?:\*[^\W_]+)+")
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _in_a_word(text: str) -> str:
+    """``text`` with each '*' inside a word escaped ('\\*'), but in Chinese, Japanese or
+    Korean."""
+
+    def escaped(found: re.Match[str]) -> str:
+        around = text[found.start() - 1] + text[found.end()]
+        if any(unicodedata.name(c, "").startswith(_UNSPACED) for c in around):
+            return found.group()
+        return "\\*"
+
+    return _STAR_IN_WORD.sub(escaped, text)
 
 
 def _italics_in_a_word(
     fields: Iterable[tuple[tuple[str | int, ...], str | None, bool]], data: Any
 ) -> Iterator[tuple[str, int | None, str]]:
-    """A '*' inside a Latin word taken as a mark of italics (in ``fields``, in ``data``, as
+    """A '*' inside a word taken as a mark of italics (in ``fields``, in ``data``, as
     :func:`_bold_asked` has them): a title of before italics ('M*A*S*H at 50, restored')
     shows 'M<i>A</i>S*H' in its page, 'MAS*H' in the feeds."""
 
@@ -454,7 +471,7 @@ def _italics_in_a_word(
         if not italics or not value or not _STAR_IN_WORD.search(value):
             continue
         shown = read(value)
-        if shown == read(_STAR_IN_WORD.sub(r"\\*", value)):
+        if shown == read(_in_a_word(value)):
             continue
         words = list(_WORD_WITH_STARS.finditer(value))
         # The word whose marks make the italics (another may hold a sign: '5*3').
@@ -462,13 +479,12 @@ def _italics_in_a_word(
             (
                 m.group()
                 for m in words
-                if read(
-                    value[: m.start()] + _STAR_IN_WORD.sub(r"\\*", m.group()) + value[m.end() :]
-                )
-                != shown
+                if read(value[: m.start()] + _in_a_word(m.group()) + value[m.end() :]) != shown
             ),
             words[0].group(),
         )
+        if word.startswith("*") and word.count("*") == 2:
+            continue  # a word in italics and its ending: '*Godfather*s', as meant
         escaped = word.replace("*", "\\*")
         yield (
             f"'{word}' in {field_path(path)}: its '*' set italics inside the word (a field "

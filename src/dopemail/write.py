@@ -603,6 +603,7 @@ def _journal(
     replacing: list[str],
     before: Mapping[str, bytes] | None = None,
     removed: list[str] | None = None,
+    unfinished: bool = False,
 ) -> None:
     path = root / JOURNAL
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -612,9 +613,11 @@ def _journal(
         for rel, data in (before or {}).items()
         if rel.endswith(f"/{MESSAGE_FILE}")
     }
-    journal = {"targets": targets, "replacing": replacing, "before": held}
+    journal: dict[str, object] = {"targets": targets, "replacing": replacing, "before": held}
     if removed:
         journal["removed"] = removed
+    if unfinished:  # a finished write's targets, kept past its warnings (see warnings_said)
+        journal["unfinished"] = True
     replace_file(path, json.dumps(journal).encode("utf-8"))
 
 
@@ -625,11 +628,14 @@ def warnings_said(root: Path) -> None:
     outputs of a write left unfinished (see :attr:`WriteReport.unfinished`) are kept."""
     path = root / JOURNAL
     try:
-        targets = json.loads(path.read_text(encoding="utf-8")).get("targets")
-    except (OSError, ValueError, AttributeError):
-        targets = None
-    if targets:
-        _journal(root, targets, [])
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        journal = None
+    # Only a write marked unfinished keeps them: the journal written before the renames
+    # lists targets too, left in place when the one after them could not be written (a
+    # full disk), and keeping those would have the next build say this one's warnings again.
+    if isinstance(journal, dict) and journal.get("unfinished") and journal.get("targets"):
+        _journal(root, journal["targets"], [], unfinished=True)
     else:
         path.unlink(missing_ok=True)
 
@@ -945,7 +951,7 @@ class Staging:
                     if rel in report.json_before and owed
                 }
                 replaced, removed = (report.replaced, report.removed) if owed else ([], [])
-                _journal(self.root, targets, sorted(replaced), held, sorted(removed))
+                _journal(self.root, targets, sorted(replaced), held, sorted(removed), bool(targets))
             else:  # (its journal, written before the renames, of no more use)
                 (self.root / JOURNAL).unlink(missing_ok=True)
             # With no blobs before it and every output written (linked), all blobs are this
