@@ -1784,6 +1784,20 @@ def test_new_issue_names_its_file_as_new_entry_does(workspace: Path, run_cli) ->
     assert code == 0 and "wrote entries/untitled.md" in output, output
 
 
+def test_new_issue_with_drafts_alone_says_none_is_published(tmp_path: Path, run_cli) -> None:
+    # A new publication with one draft: "every published entry is in an issue already",
+    # said of none, in the command's words and in the file's.
+    root = tmp_path / "pub"
+    assert run_cli("new", "publication", root, "--url", "https://t.example.org/")[0] == 0
+    assert run_cli("new", "entry", "A Film", "--root", root)[0] == 0
+    code, output = run_cli("new", "issue", "First", "--root", root)
+    assert code == 0 and "no entry is published yet, so it gathers none" in output, output
+    assert "every published entry" not in output
+    text = next((root / "issues").glob("*-first.md")).read_text(encoding="utf-8")
+    assert "# no entry is published yet: write slugs in the brackets" in text, text
+    assert "every entry is in an issue already" not in text
+
+
 def test_new_issue_with_every_entry_gathered_tells_a_fix_that_works(
     workspace: Path, run_cli
 ) -> None:

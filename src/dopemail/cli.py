@@ -372,10 +372,17 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
                 "swap slugs under 'entries:' for others you want"
             )
     else:
+        # Said as it is: with drafts alone, "every published entry is in an issue already"
+        # was said of none.
+        why = (
+            "every published entry is in an issue already"
+            if made.published
+            else "no entry is published yet"
+        )
         click.echo(
-            f"wrote {path}: every published entry is in an issue already, so it gathers none "
-            "yet; add entry slugs under 'entries:' (the build refuses an issue without any), "
-            "write the intro and the preheader, then run dopemail build"
+            f"wrote {path}: {why}, so it gathers none yet; add entry slugs under 'entries:' "
+            "(the build refuses an issue without any), write the intro and the preheader, "
+            "then run dopemail build"
         )
     if made.held:
         said = ", ".join(

@@ -287,6 +287,7 @@ class NewIssue:
     drafts: list[str]  # draft entries in no issue, by slug
     left: int  # published entries in no issue, beyond those it lists
     held: dict[str, list[int]]  # published entries only draft issues gather: their numbers
+    published: int = 0  # entries published (none: it could gather none, all in no issue)
 
 
 def new_issue(
@@ -343,6 +344,7 @@ def new_issue(
         subject=yaml_text(subject),
         date=now.replace(microsecond=0).isoformat(),
         entries=unsent,
+        published=bool(workspace.published),
         # With no entry to name, a sentence to replace rather than an empty field, which the
         # build would report before (and instead of) the missing entries.
         preheader=yaml_text(_preheader([unmarked(e.meta.title) for e in unsent[:3]], words)),
@@ -370,4 +372,11 @@ def new_issue(
     }
     published = {e.slug for e in workspace.published}
     held = {n: numbers for n, numbers in held.items() if n in published and n not in sent_or_ready}
-    return NewIssue(path.relative_to(root), len(unsent), drafts, len(waiting) - len(unsent), held)
+    return NewIssue(
+        path.relative_to(root),
+        len(unsent),
+        drafts,
+        len(waiting) - len(unsent),
+        held,
+        len(workspace.published),
+    )
