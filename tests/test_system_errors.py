@@ -12,7 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -901,12 +901,11 @@ def test_an_entry_whose_name_ends_with_a_space_is_told(workspace: Path, run_cli)
     ) in output, output
 
 
-@pytest.mark.parametrize("code", [errno.EPERM, errno.EACCES])
-def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
-    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, code: int
-) -> None:
-    # A read-only feeds/ was told as "feeds/.atom.xml.11416.tmp: Operation not permitted", a
-    # file the editor never made, with a hint about its permissions.
+def _atom_refused(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, error: Callable[[str], OSError]
+) -> dict[str, bytes]:
+    """Build ``workspace``, edit an entry, and have the next build's write of feeds/atom.xml
+    (its temporary file) fail with ``error(tmp)``: the outputs as they were, to compare."""
     from dopemail import write
 
     build(workspace)
@@ -917,10 +916,22 @@ def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
 
     def refused(self, data, tmp: str, pid: int, trust: bool = False):  # type: ignore[no-untyped-def]
         if os.path.basename(tmp).startswith(".atom.xml."):
-            raise OSError(code, os.strerror(code), tmp)
+            raise error(tmp)
         return staged(self, data, tmp, pid, trust)
 
     monkeypatch.setattr(write._Blobs, "stage", refused)
+    return before
+
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EACCES])
+def test_a_folder_that_refuses_an_output_is_named_not_our_temporary_file(
+    workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    # A read-only feeds/ was told as "feeds/.atom.xml.11416.tmp: Operation not permitted", a
+    # file the editor never made, with a hint about its permissions.
+    before = _atom_refused(
+        workspace, monkeypatch, lambda tmp: OSError(code, os.strerror(code), tmp)
+    )
     monkeypatch.chdir(workspace)  # (paths are said from where the editor is)
     code_, output = run_cli("build")
     assert code_ == 1 and "Traceback" not in output and ".tmp" not in output, output
@@ -1211,20 +1222,7 @@ def test_a_disk_with_no_inode_left_is_told_so_not_to_free_space(
 ) -> None:
     # "No space left on device ... free some space", while df showed space: every inode was
     # taken (a tmpfs's nr_inodes, a disk of millions of small files).
-    from dopemail import write
-
-    build(workspace)
-    before = _outputs(workspace)
-    entry = workspace / "entries/quiet-hours.md"
-    entry.write_text(entry.read_text("utf-8").replace("Quiet Hours", "Quiet Hours, again", 1))
-    staged = write._Blobs.stage
-
-    def full(self, data, tmp: str, pid: int, trust: bool = False):  # type: ignore[no-untyped-def]
-        if os.path.basename(tmp).startswith(".atom.xml."):
-            raise _full(tmp)
-        return staged(self, data, tmp, pid, trust)
-
-    monkeypatch.setattr(write._Blobs, "stage", full)
+    before = _atom_refused(workspace, monkeypatch, _full)
     counts = {"used up": (1000, 0, 500), "left": (1000, 10, 500), "not counted": (0, 0, 500)}
     monkeypatch.setattr(os, "statvfs", _statvfs(*counts[inodes]))
     monkeypatch.chdir(workspace)

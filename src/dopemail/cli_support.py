@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import NOTHING_SENT, SEND_KEPT, SQLITE_HINTS, DopemailError, printable, system_error
+from .errors import NOTHING_SENT, SEND_KEPT, DopemailError, printable, sqlite_hint, system_error
 from .errors import SYSTEM_HINTS as _HINTS
 
 
@@ -102,7 +102,7 @@ def _ledger_error(exc: Exception, root: Path | None, sends: bool) -> DopemailErr
     if full is not None:
         return full
     said = str(exc)
-    hint = next((h for words, h in SQLITE_HINTS.items() if said.startswith(words)), None)
+    hint = sqlite_hint(said)
     if hint is None:
         return None
     return DopemailError(said, LEDGER_PATH, None, f"{hint}; {kept}")

@@ -302,6 +302,11 @@ SQLITE_HINTS = {
 }
 
 
+def sqlite_hint(said: str) -> str | None:
+    """What to do about an error SQLite gave of the disk (:data:`SQLITE_HINTS`), if it is one."""
+    return next((hint for words, hint in SQLITE_HINTS.items() if said.startswith(words)), None)
+
+
 def system_error(
     exc: OSError, left: str = INTACT, sending: bool = False, kept: str = SEND_KEPT
 ) -> DopemailError:

@@ -268,15 +268,11 @@ def libraries_fingerprint() -> str:
 
         with contextlib.suppress(metadata.PackageNotFoundError, OSError, ValueError):
             wanted = _required(metadata.requires("dopemail") or ())
+    # Nothing says what dopemail requires: every library installed, so that copies with other
+    # libraries still differ (one empty hash said they were the same).
+    names = sorted(installed) if wanted is None else sorted(wanted)
     digest = hashlib.blake2b(digest_size=16)
-    if wanted is None:
-        # Nothing says what dopemail requires: every library installed, so that copies with
-        # other libraries still differ (one empty hash said they were the same).
-        for name, found in sorted(installed.items()):
-            version = found.partition("\0")[0]
-            digest.update(f"{name}=={version}\0".encode())
-        return digest.hexdigest()
-    for name in sorted(wanted):
+    for name in names:
         version = installed.get(name, "missing").partition("\0")[0]
         digest.update(f"{name}=={version}\0".encode())
     return digest.hexdigest()

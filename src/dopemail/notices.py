@@ -432,9 +432,6 @@ def _first_italics(value: str) -> tuple[str, str]:
     return value, unmarked(value)
 
 
-#: A letter or digit of a Latin script (ASCII's and Latin-1's letters), around which a
-#: '*' inside a word is more often the sign of a name ('M*A*S*H', 'Yahoo*Fest') than a mark
-#: of italics. Not Chinese or Japanese, whose words have no spaces: a mark inside is normal.
 #: A '*' between two letters or digits (of any alphabet: 'M*A*S*H', 'Б*а*б'), and the word
 #: around it; those of the languages written without spaces, where a mark inside a word is
 #: how italics are written ('これは*映画*です'), are left out by _in_a_word.

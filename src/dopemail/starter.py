@@ -23,6 +23,7 @@ from .config import CONFIG_NAME
 from .errors import ConfigError, DopemailError
 from .layout import ENTRIES_DIR, ISSUES_DIR, MEDIA_DIR
 from .templates import TEMPLATES_DIR
+from .wording import primary
 
 #: The stand-in address of a publication not given one: the domain kept for examples.
 STAND_IN_URL = "https://example.com/"
@@ -242,7 +243,7 @@ def starter_for(
     title = title if title is not None else default_title(root)
     base_url = url or STAND_IN_URL
     host = urlsplit(base_url).hostname or "example.com"
-    words = DESCRIPTIONS.get(language.split("-")[0].lower(), DESCRIPTIONS["en"])
+    words = DESCRIPTIONS.get(primary(language), DESCRIPTIONS["en"])
     return Starter(
         title=title,
         base_url=base_url,

@@ -37,7 +37,7 @@ try:  # POSIX: one `dopemail send` at a time per workspace
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from ..errors import SQLITE_HINTS, SendError
+from ..errors import SendError, sqlite_hint
 from .message import Recipient
 from .providers.base import Outcome
 from .subscribers import LATER_LINE, Row, SkipReport
@@ -874,7 +874,7 @@ def _disk_said(exc: sqlite3.Error, path: Path) -> SendError | None:
     """An error SQLite gives of a disk (SQLITE_HINTS) when the ledger is opened, with the
     disk's hint: the file may be whole."""
     said = str(exc)
-    hint = next((h for words, h in SQLITE_HINTS.items() if said.startswith(words)), None)
+    hint = sqlite_hint(said)
     if hint is None:
         return None
     return SendError(
@@ -894,7 +894,7 @@ def reported(path: Path, sending: bool = False) -> Iterator[None]:
         full = full_disk_error(exc, path, KEPT_WHILE_SENDING if sending else LEFT_AS_IT_IS)
         if full is not None:
             raise full from None
-        if str(exc).startswith(tuple(SQLITE_HINTS)):
+        if sqlite_hint(str(exc)) is not None:
             raise
         raise SendError(
             f"the send ledger could not be read or written: {exc}",
