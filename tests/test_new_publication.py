@@ -212,19 +212,28 @@ def test_the_sender_s_address_made_of_a_refused_url_is_not_told(tmp_path: Path, 
 def test_a_folder_it_cannot_write_in_is_told_and_left_empty(
     tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dopemail import starter
+
     folder = tmp_path / "pub"
     folder.mkdir()
-    if os.geteuid() != 0:  # (root writes in a read-only folder)
+    if os.geteuid() != 0:
         folder.chmod(0o555)
         try:
             code, output = run_cli("new", "publication", folder)
         finally:
             folder.chmod(0o755)
-        assert code == 1 and "Traceback" not in output, output
-        assert output.count(f"cannot write in {folder}") == 1, output
-        assert list(folder.iterdir()) == []
+    else:  # root writes in a read-only folder: its first file refused as the mode would
+        with monkeypatch.context() as patched:
+
+            def read_only(path: Path, data: bytes) -> None:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+            patched.setattr(starter, "create_file", read_only)
+            code, output = run_cli("new", "publication", folder)
+    assert code == 1 and "Traceback" not in output, output
+    assert output.count(f"cannot write in {folder}") == 1, output
+    assert list(folder.iterdir()) == []
     # The third file refused: the two before it are taken back, the folders it made too.
-    from dopemail import starter
 
     written = starter.create_file
     calls = []

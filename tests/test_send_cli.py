@@ -493,7 +493,8 @@ def test_a_ledger_a_newer_dopemail_wrote_is_refused_unwritten(tmp_path, args) ->
         f"{ledger}: this ledger was written by a newer dopemail (schema {SCHEMA_VERSION + 1}, "
         f"this one knows up to {SCHEMA_VERSION}); nothing was written to it\n"
         "  hint: send from that version, or upgrade this one (in a checkout of dopemail: git "
-        "pull, then make build; installed with pip: pip install --upgrade dopemail)\n"
+        "pull, then make build; installed with pip: pip install --upgrade CHECKOUT, of its "
+        "newest commit)\n"
     ) in output, output
     assert ledger.read_bytes() == before
     assert sorted((root / "outbox").rglob("*")) == mailed

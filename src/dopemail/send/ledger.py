@@ -923,7 +923,8 @@ def _refuse_newer(db: sqlite3.Connection, schema: str, path: Path) -> None:
             path,
             None,
             "send from that version, or upgrade this one (in a checkout of dopemail: git pull, "
-            "then make build; installed with pip: pip install --upgrade dopemail)",
+            "then make build; installed with pip: pip install --upgrade CHECKOUT, of its newest "
+            "commit)",
         )
 
 
