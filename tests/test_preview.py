@@ -2074,6 +2074,16 @@ def test_a_copy_of_an_entry_is_not_told_the_rename_of_one_deleted_before(tmp_pat
     copy = root / "entries/other-news-3.md"
     copy.write_text(_news("Other News"), encoding="utf-8")
     assert not state.rebuild({"entries/other-news-3.md"}).renamed
+    # In the same preview, an entry with no twin deleted, then made again under another
+    # name, is told a rename: the copy above was not told one for its twin alone.
+    (root / "entries/solo-news.md").write_text(_news("Solo News"), encoding="utf-8")
+    state.rebuild({"entries/solo-news.md"})
+    (root / "entries/solo-news.md").unlink()
+    state.rebuild({"entries/solo-news.md"})
+    (root / "entries/solo-news-2.md").write_text(_news("Solo News"), encoding="utf-8")
+    assert dict(state.rebuild({"entries/solo-news-2.md"}).renamed) == {
+        "site/solo-news/": ("site/solo-news-2/", "entries/solo-news-2.md")
+    }
 
 
 def test_an_entry_deleted_long_ago_is_no_rename_of_one_made_now(tmp_path: Path) -> None:
