@@ -103,6 +103,9 @@ def _sent_while_ready(workspace: Path, run_cli) -> None:
     issue = workspace / "issues/3-quiet-hours.md"
     issue.write_text(issue.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
     built(run_cli, workspace)
+    (workspace / "subscribers.csv").write_text(
+        "email,name,status,subscribed_at,tags\nada@example.com,Ada,active,,\n", encoding="utf-8"
+    )
     code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
     assert code == 0, output
 
@@ -781,6 +784,38 @@ def test_a_page_a_build_removes_is_said_with_how_to_keep_its_address(
     assert code == 0 and "is gone" not in output and "slug: low-tide" not in output, output
     assert (workspace / "site/sunny-vallejo-park-low-tide/index.html").is_file()
     assert not (workspace / "site/low-tide").exists()
+
+
+def test_a_draft_issue_renamed_is_not_told_unless_its_number_went_out(
+    workspace: Path, run_cli
+) -> None:
+    # A draft's file renamed as its subject changed was told "the emails sent link to its
+    # web version, and the newsletter's feed knows it by that address": no email or feed
+    # gave a draft's address.
+    built(run_cli, workspace)
+    (workspace / "issues/3-quiet-hours.md").rename(workspace / "issues/3-quiet.md")
+    output = built(run_cli, workspace)
+    assert "is gone" not in output and "warning" not in output, output
+    assert not (workspace / "site/issues/3-quiet-hours").exists()
+    # Mailed, then set back to draft: its readers' emails link to the address it had.
+    issue = workspace / "issues/3-quiet.md"
+    draft = issue.read_text(encoding="utf-8")
+    issue.write_text(draft.replace("status: draft", "status: ready", 1), encoding="utf-8")
+    built(run_cli, workspace)
+    (workspace / "subscribers.csv").write_text(
+        "email,name,status,subscribed_at,tags\nada@example.com,Ada,active,,\n", encoding="utf-8"
+    )
+    code, output = run_cli("send", "3", "--yes", "--no-progress", "--root", workspace)
+    assert code == 0, output
+    issue.write_text(draft, encoding="utf-8")
+    built(run_cli, workspace)
+    issue.rename(workspace / "issues/3-quiet-nights.md")
+    output = built(run_cli, workspace)
+    assert (
+        "warning: the page site/issues/3-quiet/index.html is gone with this build: links to "
+        "its address (issues/3-quiet/) lead nowhere now\n  hint: if the issue's file was "
+        "renamed, give it back its name (issues/3-quiet.md)" in output
+    ), output
 
 
 def test_a_renamed_issue_is_told_with_its_web_version_and_feed_id(workspace: Path, run_cli) -> None:

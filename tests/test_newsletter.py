@@ -1460,23 +1460,39 @@ def test_new_issue_gathers_what_one_email_carries(workspace: Path, run_cli) -> N
     assert run_cli("build", "--root", workspace)[0] == 0
 
 
-def test_new_issue_with_every_entry_gathered_says_so_and_the_build_names_one_fix(
+def test_a_draft_issue_with_no_entry_yet_builds_its_intro_and_a_ready_one_is_refused(
     workspace: Path, run_cli
 ) -> None:
+    # Next week's intro written before its films were chosen stopped every build (new
+    # entries' pages and the feeds too) and the preview, as 'new issue' wrote it.
     code, output = run_cli("new", "issue", "First", "--root", workspace)
     assert code == 0 and "order the entries" in output  # it took the entries no issue had
     code, output = run_cli("new", "issue", "Second", "--root", workspace)
     assert code == 0
     assert "every published entry is in an issue already, so it gathers none yet" in output
+    assert "a draft builds with its intro alone" in output, output
     second = next((workspace / "issues").glob("*-second.md"))
+    source = second.read_text(encoding="utf-8")
+    second.write_text(source + "A *week* of repertory.\n", encoding="utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    built = workspace / "site/issues" / second.stem
+    text = (built / "email.txt").read_text(encoding="utf-8")
+    assert "A _week_ of repertory." in text, text
+    assert "A <em>week</em> of repertory." in (built / "email.html").read_text(encoding="utf-8")
+    assert "A <em>week</em> of repertory." in (built / "index.html").read_text(encoding="utf-8")
+    # Ready (or sent), it must gather one: told at its 'entries:', where the slugs go.
+    second.write_text(source.replace("status: draft", "status: ready", 1), encoding="utf-8")
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
     problems = [line for line in output.splitlines() if line.startswith("issues/")]
-    # At its 'entries:', where the slugs go (it was the issue's first line).
     lines = second.read_text(encoding="utf-8").split("\n")
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("entries:"))
-    assert len(problems) == 1 and problems[0].startswith(f"issues/{second.name}:{line}:"), output
-    assert "gathers no entries" in problems[0]
+    assert problems == [
+        f"issues/{second.name}:{line}: the issue is ready but gathers no entries: list their "
+        "slugs under 'entries' (only a draft may gather none, while it is written)"
+    ], output
+    assert (built / "email.txt").read_text(encoding="utf-8") == text  # the last build's kept
 
 
 def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, run_cli) -> None:

@@ -380,9 +380,9 @@ def new_issue(subject: str | None, slug: str | None, root: Path) -> None:
             else "no entry is published yet"
         )
         click.echo(
-            f"wrote {path}: {why}, so it gathers none yet; add entry slugs under 'entries:' "
-            "(the build refuses an issue without any), write the intro and the preheader, "
-            "then run dopemail build"
+            f"wrote {path}: {why}, so it gathers none yet; write the intro and the "
+            "preheader, and add entry slugs under 'entries:' before it is ready (a draft "
+            "builds with its intro alone, to preview)"
         )
     if made.held:
         said = ", ".join(

@@ -50,6 +50,7 @@ def pages_gone(
     entries: Sequence[LoadedEntry] = (),
     ahead: bool = False,
     renamed: Collection[str] = (),
+    drafted: Collection[int] = (),
 ) -> list[DopemailError]:
     """A warning for each page (an entry's, an issue's web version) a build removed
     (``ahead``: that the next build would remove, as ``check`` tells it).
@@ -57,7 +58,9 @@ def pages_gone(
     Not for the page a renamed entry had under its new file name, once it is given its old
     address back with ``slug:`` (the hint below followed): that page was the mistake. Nor
     for one whose entry the feed shows renamed (``renamed``: those pages, 'old-slug/'):
-    :func:`renamed_by_feed` tells it at the entry's file, with its feed id.
+    :func:`renamed_by_feed` tells it at the entry's file, with its feed id. Nor for the web
+    version of an issue whose number is a draft's still, never mailed (``drafted``): its
+    file renamed as its subject changed, an address no email or feed gave.
     """
     # The addresses the entries' file names would give, where a slug: gives another (an
     # entry's slug and path, not its fields: those are unpickled on first use, 0.1 s for a
@@ -75,6 +78,8 @@ def pages_gone(
         if page.rstrip("/") in renamed_back or page in renamed:
             continue
         if page.startswith("issues/") and page.count("/") == 2:
+            if _issue_number(page) in drafted:
+                continue
             hint = (
                 "if the issue's file was renamed, give it back its name "
                 f"(issues/{page.split('/')[1]}.md): the emails sent link to its web version, "
@@ -99,6 +104,12 @@ def pages_gone(
             )
         )
     return found
+
+
+def _issue_number(page: str) -> int | None:
+    # 'issues/12-some-slug/' -> 12
+    number = page.split("/")[1].partition("-")[0]
+    return int(number) if number.isdigit() else None
 
 
 def rsync_protect(path: str) -> str:
@@ -909,7 +920,20 @@ def _told(
     # Their old pages, as pages_gone knows them ('old-slug/').
     moved = {rename.old_slug + "/" for rename in renames}
     return [
-        *pages_gone(report.removed, workspace.entries, ahead=ahead, renamed=moved),
+        *pages_gone(
+            report.removed,
+            workspace.entries,
+            ahead=ahead,
+            renamed=moved,
+            # (The ledger asked only when an issue's page went.)
+            drafted={
+                issue.meta.number
+                for issue in workspace.issues
+                if issue.meta.status == "draft" and not mailed(issue)
+            }
+            if any(rel.startswith(f"{SITE_ISSUES_DIR}/") for rel in report.removed)
+            else (),
+        ),
         *pictures_gone(
             workspace.root,
             report.removed,

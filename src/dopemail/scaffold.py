@@ -346,7 +346,7 @@ def new_issue(
         entries=unsent,
         published=bool(workspace.published),
         # With no entry to name, a sentence to replace rather than an empty field, which the
-        # build would report before (and instead of) the missing entries.
+        # build refuses: the draft builds, its intro alone, as it is written.
         preheader=yaml_text(_preheader([unmarked(e.meta.title) for e in unsent[:3]], words)),
         title=workspace.settings.publication.title,
     )
