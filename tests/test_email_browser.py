@@ -799,3 +799,30 @@ def test_a_code_block_and_a_wide_table_fit_the_web_version_on_a_phone(
     assert wide <= screen, f"{wide}px wide on a {screen}px screen"
     # Only the address too long for its cell is broken, not the table's words.
     assert [w for w in broken if not w.startswith("<https://") and "//" not in w] == [], broken
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_an_issue_s_gallery_fits_a_phone_with_the_reader_s_text_made_larger(
+    browser, tmp_path: Path, width: int
+) -> None:
+    # A column of at least 14rem: with the text at 150 % or 200 % (a reader's setting, WCAG's
+    # resize and reflow), issue 1's web version was 366 to 488 px wide on a phone, its photos
+    # and their captions cut off at the screen's edge.
+    root = _built_with(tmp_path, "issues/1-strangers-and-varda.md", "\n---\n", "\n---\n")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _serve_site(page, root / "site")
+    page.goto((root / "site/issues/1-strangers-and-varda/index.html").as_uri())
+    page.wait_for_load_state("load")
+    found = []
+    for size in ("24px", "32px"):
+        page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
+        figures = page.evaluate("document.querySelectorAll('article.card .gallery figure').length")
+        found.append(
+            (
+                size,
+                figures,
+                *page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"),
+            )
+        )
+    page.close()
+    assert all(figures > 0 and wide <= screen for _, figures, wide, screen in found), found
