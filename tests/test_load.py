@@ -3423,6 +3423,37 @@ def test_a_link_written_in_a_plain_text_field_is_noted(
     assert note.message.startswith(f"{field} holds a link written as Markdown or HTML"), note
 
 
+@pytest.mark.parametrize(
+    ("written", "field", "hint"),
+    [
+        (
+            "\ngallery_title: '<span lang=\"fr\">Le cinéma en plein air</span>'",
+            "gallery_title",
+            "a passage in another language goes in the text below the front matter",
+        ),
+        ("\nsummary: 'A <i>great</i> film'", "summary", "and *words* for italics"),
+        ("\nrights: 'Photos<br>Paris-LA'", "rights", "write the words without tags"),
+        ("\nsummary: 'Love <3, and a < b > c'", None, None),  # no tag
+        ("\nsummary: 'An <important> film'", None, None),  # not a tag of HTML
+    ],
+)
+def test_html_written_in_a_plain_text_field_is_noted(
+    write_files, written: str, field: str | None, hint: str | None
+) -> None:
+    # '<span lang="fr">…</span>' in a gallery title, to have a screen reader read it in
+    # French, was published as text, tags and all, and 'check' said ok (QA, accessibility).
+    text = variant("published: 2024-03-01", "published: 2024-03-01" + written)
+    root = write_files({"entries/zz.md": text})
+    notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    if field is None:
+        assert notes == [], notes
+        return
+    (note,) = notes
+    assert note.line == text[: text.index(written)].count("\n") + 2
+    assert note.message.startswith(f"{field} holds HTML ('<"), note
+    assert hint in (note.hint or ""), note
+
+
 _VENUE = "    city: Los Angeles\n"
 
 

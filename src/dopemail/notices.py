@@ -690,11 +690,19 @@ def _outside_the_days(
 _WRITTEN_LINK = re.compile(r"\[[^\]\n]+\]\(\s*\S+?\s*\)|<a\s[^>]*href", re.I)
 
 
+# A tag of HTML an editor may type in a field of words: '<span lang="fr">', '<i>', '<br>'.
+_WRITTEN_TAG = re.compile(
+    r"</?(?:span|i|em|b|strong|br|q|cite|abbr|small|sup|sub|u|s|mark|p|div|font)\b[^<>]*>",
+    re.I,
+)
+
+
 def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | None, str]]:
-    """A link written in a field of plain text (a caption, a note): shown as typed, brackets
-    and address, and broken across lines in the email's text part, without a word."""
+    """A link, or another tag of HTML, written in a field of plain text (a caption, a note):
+    shown as typed, brackets and address, tags and all, and broken across lines in the
+    email's text part, without a word."""
     found = []
-    for loc, text, _ in _plain_fields(meta):
+    for loc, text, italics in _plain_fields(meta):
         link = _WRITTEN_LINK.search(str(text or ""))
         if link:
             found.append(
@@ -706,6 +714,29 @@ def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | No
                     "matter (or the field made for it: a screening's url)",
                 )
             )
+            continue
+        tag = _WRITTEN_TAG.search(str(text or ""))
+        if tag is None:
+            continue
+        if "lang=" in tag.group().lower():
+            # A phrase's language cannot be marked in a field (QA, accessibility: the tag
+            # was published as text, and 'check' said ok).
+            hint = (
+                "write the words without the tag: a field's words are read in the piece's "
+                "language ('language:' says it for a whole piece; a film's original_title "
+                "is marked with the film's); a passage in another language goes in the text "
+                'below the front matter, <span lang="fr">...</span>'
+            )
+        else:
+            hint = "write the words without tags" + (", and *words* for italics" if italics else "")
+        found.append(
+            (
+                f"{field_path(loc)} holds HTML ('{tag.group()[:60]}'): the field is plain "
+                "text, its tags shown as typed",
+                line_of(doc.meta, loc),
+                hint,
+            )
+        )
     return found
 
 
