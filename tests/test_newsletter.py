@@ -21,7 +21,7 @@ from feedrules import check_atom
 from dopemail.build import build
 from dopemail.config import Newsletter
 from dopemail.errors import DopemailError, DopemailErrors
-from dopemail.mjml_check import check_mjml
+from dopemail.mjml_check import check_mjml, unclosed_html
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 from dopemail.quality import read_email
 from dopemail.templates import photo_credit
@@ -1766,6 +1766,43 @@ def test_mjml_that_mjml_python_cannot_parse_is_told_at_the_template_s_line(
     assert code == 1
     assert f"{card}:{_line_of(workspace, card, new)}: {message}" in output, output
     assert "did not compile" not in output and "(default) email/issue.mjml.j2:" not in output
+
+
+@pytest.mark.parametrize("opened", ["<div>", "<p>", "<b>"])
+def test_a_tag_left_open_in_a_text_is_told_at_the_template_s_line(
+    workspace: Path, run_cli, opened: str
+) -> None:
+    # A <div> opened in a card's <mj-text> and never closed: "(default) email/issue.mjml.j2:
+    # MJML did not compile: unexpected end of stream in root template", a template never
+    # touched, with no line (QA).
+    card = "templates/email/film_card.mjml.j2"
+    new = f'<mj-text mj-class="kicker">{opened}{{{{ m.kind | kind_word }}}}</mj-text>'
+    _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind | kind_word }}</mj-text>', new)
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    name = opened.strip("<>")
+    assert (
+        f"{card}:{_line_of(workspace, card, new)}: MJML did not compile: {opened} is not "
+        f"closed before </mj-text>: end it with </{name}>"
+    ) in output, output
+    assert "end of stream" not in output and "(default) email/issue.mjml.j2:" not in output
+
+
+def test_the_html_left_open_is_found_in_texts_alone() -> None:
+    # Not a head's <mj-text ... />, a void <br>, a tag written whole, a comment, a button.
+    source = (
+        '<mjml><mj-head><mj-attributes><mj-text padding="0" /></mj-attributes></mj-head>\n'
+        '<mj-body><mj-section><mj-column>\n<mj-text><p>a<br>b<img src="x" /></p>'
+        "<!-- <div> --></mj-text>\n<mj-button>Go</mj-button>\n<mj-text>\n<span>x</span><em>y"
+        "</mj-text>\n</mj-column></mj-section></mj-body></mjml>"
+    )
+    left = unclosed_html(source)
+    assert left is not None
+    assert (left.line, left.message) == (
+        6,
+        "<em> is not closed before </mj-text>: end it with </em>",
+    )
+    assert unclosed_html(source.replace("<em>y", "<em>y</em>")) is None
 
 
 def test_mjml_that_stops_the_compiler_at_a_position_is_told_at_a_template_line(

@@ -48,7 +48,7 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
     import css_inline
     from mjml import mjml2html
 
-    from .mjml_check import check_mjml
+    from .mjml_check import check_mjml, unclosed_html
 
     errors = []
     problems = check_mjml(source)
@@ -92,7 +92,14 @@ def compile_mjml(source: str, inline_css: str, template: str, locate: Locate | N
         # is said by its line (the same in every issue a template breaks), not the message.
         message, where, found = str(exc), "", None
         at = _POSITION.fullmatch(message)
-        if at is not None:
+        # With no position: a tag opened in a <mj-text> (a <div>, a <p>) and never closed.
+        left = unclosed_html(source) if at is None and "end of stream" in message else None
+        if left is not None:
+            message = left.message
+            where = f"line {left.line} of the MJML that {template} made; "
+            if locate is not None:
+                found = locate((source.split("\n")[left.line - 1].strip(), left.wrote or ""))
+        elif at is not None:
             compiled = to_ascii(source)
             start, end = int(at.group(2)), int(at.group(3))
             told = compiled[start:end]

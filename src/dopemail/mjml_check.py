@@ -547,3 +547,46 @@ def _check(tag: str, attrs: list[tuple[str, str | None]], outside: bool) -> tupl
         for name, _ in attrs
         if name not in allowed and name not in _GLOBAL
     )
+
+
+#: HTML's elements with no end tag: '<br>' is whole.
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+}  # fmt: skip
+
+
+def unclosed_html(source: str) -> MjmlProblem | None:
+    """The first HTML tag opened inside an ending tag (``<mj-text>``...) and not closed
+    before its end, with its line: mjml-python then says only "unexpected end of stream",
+    naming neither line nor tag. Looked for once it has failed so (check_mjml skips that
+    HTML, for speed)."""
+    ending: str | None = None
+    opened: list[tuple[str, int]] = []
+    for match in _TAG.finditer(source):
+        closing, name, rest = match.groups()
+        if name is None:
+            continue  # a comment
+        tag = name.lower()
+        if ending is None:
+            written_whole = rest.rstrip().endswith("/")  # <mj-text padding="0" /> in a head
+            if tag in ENDING_TAGS and not closing and not written_whole and tag != "mj-style":
+                ending, opened = tag, []
+            continue
+        if closing and tag == ending:
+            if opened:
+                left, line = opened[0]
+                return MjmlProblem(
+                    line,
+                    f"<{left}> is not closed before </{ending}>: end it with </{left}>",
+                    f"<{left}",
+                )
+            ending = None
+        elif closing:
+            for index in range(len(opened) - 1, -1, -1):
+                if opened[index][0] == tag:
+                    del opened[index:]
+                    break
+        elif tag not in _VOID and not rest.rstrip().endswith("/"):
+            opened.append((tag, source.count("\n", 0, match.start()) + 1))
+    return None
