@@ -1768,6 +1768,28 @@ def test_mjml_that_mjml_python_cannot_parse_is_told_at_the_template_s_line(
     assert "did not compile" not in output and "(default) email/issue.mjml.j2:" not in output
 
 
+def test_a_template_failing_on_one_piece_s_data_names_the_piece(workspace: Path, run_cli) -> None:
+    # '{{ m.film.year + 1 }}' failed where an entry has no film: told at the template's line
+    # alone, with no word of which entry or issue it failed on.
+    page = "templates/entry.html.j2"
+    _break(workspace, page, "{% block head %}", "{% block head %}{{ m.film.year + 1 }}")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    told = [line for line in output.splitlines() if line.startswith("  hint:")]
+    assert len(told) == 1, output
+    assert told[0].endswith("; it failed rendering entries/letter-from-paris-plein-air.md"), output
+    (workspace / page).unlink()
+    card = "templates/email/film_card.mjml.j2"
+    new = '<mj-text mj-class="kicker">{{ m.kind | kind_word }}{{ m.film.year + 1 }}</mj-text>'
+    _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind | kind_word }}</mj-text>', new)
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    # Once, at the first issue it failed on (varda-in-los-angeles has no film either).
+    told = [line for line in output.splitlines() if line.startswith("  hint:")]
+    assert len(told) == 1, output
+    assert told[0].endswith("; it failed rendering issues/1-strangers-and-varda.md"), output
+
+
 @pytest.mark.parametrize("opened", ["<div>", "<p>", "<b>"])
 def test_a_tag_left_open_in_a_text_is_told_at_the_template_s_line(
     workspace: Path, run_cli, opened: str

@@ -30,7 +30,7 @@ from .cache import (
 )
 from .config import Settings, config_not_a_file, load_settings
 from .content import RenderedEntry, render_entry
-from .errors import DopemailError, QualityError, not_recorded, raise_all
+from .errors import DopemailError, QualityError, failed_rendering, not_recorded, raise_all
 from .feeds import ISSUES_PATH, render_feeds, render_issues_feed
 from .filenames import markdown_names
 from .issuefiles import read_issues
@@ -164,8 +164,11 @@ def entry_record(
     env: jinja2.Environment, entry: LoadedEntry, settings: Settings, root: Path
 ) -> EntryRecord:
     """One entry rendered: its content, its page (unless a draft), its pictures' stamp."""
-    item = render_entry(env, entry)
-    page = None if entry.draft else render_entry_page(env, item, settings)
+    try:
+        item = render_entry(env, entry)
+        page = None if entry.draft else render_entry_page(env, item, settings)
+    except DopemailError as exc:
+        raise failed_rendering(exc, entry.path) from None
     stamp = media_stamp(root, entry.pictures)
     return EntryRecord(entry, stamp, item, page)
 
@@ -500,7 +503,7 @@ def render_workspace(
         try:
             issues.append(_render_issue(env, issue, by_slug, settings, cache))
         except DopemailError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+            errors.extend(getattr(failed_rendering(exc, issue.path), "errors", [exc]))
     for item in issues:
         errors.extend(item.verdict.errors)
     for error in errors:

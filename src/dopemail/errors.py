@@ -232,6 +232,17 @@ def not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, int]:
     return said + ")", line_at(data, exc.start)
 
 
+def failed_rendering(exc: DopemailError, what: str) -> DopemailError:
+    """``exc`` with its template errors saying what was being rendered (``what``: an entry's
+    or an issue's file) where they are not that file's own: a template failing on one entry's
+    data (a field it leaves out) named only the template's line."""
+    for error in getattr(exc, "errors", [exc]):
+        if isinstance(error, TemplateError) and error.path != what:
+            said = f"it failed rendering {what}"
+            error.hint = f"{error.hint}; {said}" if error.hint else said
+    return exc
+
+
 def raise_all(errors: list[DopemailError]) -> None:
     """Raise the one error, or all of them together; do nothing if there are none."""
     if len(errors) == 1:
