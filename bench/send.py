@@ -63,8 +63,9 @@ ENV_NAMES = {
     "resend": "DOPEMAIL_RESEND_API_KEY",
     "sendgrid": "DOPEMAIL_SENDGRID_API_KEY",
     "mailgun": "DOPEMAIL_MAILGUN_API_KEY",
+    "ses": "AWS_SECRET_ACCESS_KEY",  # with the server's AWS_ACCESS_KEY_ID
 }
-PROVIDERS = ("resend", "postmark", "sendgrid", "mailgun", "outbox")
+PROVIDERS = ("resend", "postmark", "sendgrid", "mailgun", "ses", "outbox")
 DOMAINS = ("example.com", "example.org", "mail.example.net", "post.example.co.uk")
 _MASK = (1 << 64) - 1
 
@@ -305,6 +306,10 @@ def run_once(
         env = {**os.environ, "DOPEMAIL_UNSUBSCRIBE_SECRET": SECRET}
         if provider in ENV_NAMES:
             env[ENV_NAMES[provider]] = KEY
+        if provider == "ses":
+            from dopemail.send.loopback import AWS_KEY_ID
+
+            env["AWS_ACCESS_KEY_ID"] = AWS_KEY_ID
         command = [sys.executable, "-m", "dopemail", "send", "1", "--yes", "--no-progress"]
         command = [*(prefix or []), *command, "--root", str(root)]
         started = time.time()

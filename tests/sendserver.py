@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
-from dopemail.send.loopback import LoopbackServer
+from dopemail.send.loopback import AWS_KEY_ID, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 #: A key shaped like a real one, to be searched for where it must never appear.
@@ -22,8 +22,11 @@ ENV_NAMES = {
     "sendgrid": "DOPEMAIL_SENDGRID_API_KEY",
     "mailgun": "DOPEMAIL_MAILGUN_API_KEY",
     "buttondown": "DOPEMAIL_BUTTONDOWN_API_KEY",
+    "ses": "AWS_SECRET_ACCESS_KEY",  # with AWS_ACCESS_KEY_ID (see env)
 }
-PROVIDERS = ("postmark", "resend", "sendgrid", "mailgun", "buttondown")
+PROVIDERS = ("postmark", "resend", "sendgrid", "mailgun", "buttondown", "ses")
+#: The region SES tables name in tests (not the default, us-east-1).
+SES_REGION = "eu-west-1"
 
 HTML = f"""<!doctype html>
 <html><body><h1>Ghosts and strangers</h1><p>Seven films this week.</p>
@@ -43,6 +46,8 @@ def env(provider: str = "outbox", key: str = KEY) -> dict[str, str]:
     values = {"DOPEMAIL_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET}
     if provider in ENV_NAMES:
         values[ENV_NAMES[provider]] = key
+    if provider == "ses":  # the loopback server's key id; the key is the secret
+        values["AWS_ACCESS_KEY_ID"] = AWS_KEY_ID
     return values
 
 
@@ -81,6 +86,8 @@ def make_workspace(
     config += "\n[send]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
     if server is not None and provider in ENV_NAMES:
         config += f'\n[send.{provider}]\nbase_url = "{base_url(provider, server)}"\n'
+        if provider == "ses":
+            config += f'region = "{SES_REGION}"\n'
     (root / "dopemail.toml").write_text(config, encoding="utf-8")
     write_issue(root, number, slug)
     write_subscribers(root, subscribers)

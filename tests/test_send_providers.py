@@ -845,6 +845,11 @@ RATE_LIMITED = {
     "sendgrid": Reply(429, {"errors": [{"message": "too many requests"}]}, {}),
     "mailgun": Reply(429, {"message": "limit exceeded, try again after 7 seconds"}),
     "buttondown": Reply(429, {"detail": "Slow down."}, {"Retry-After": "7"}),
+    "ses": Reply(
+        429,
+        {"message": "Too Many Requests"},
+        {"Retry-After": "7", "x-amzn-ErrorType": "TooManyRequestsException:"},
+    ),
 }
 
 

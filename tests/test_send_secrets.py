@@ -30,6 +30,11 @@ ECHOING = {
     "sendgrid": Reply(400, {"errors": [{"message": f"bad key {KEY}", "field": "from"}]}),
     "mailgun": Reply(400, {"message": f"from parameter is missing (api:{KEY})"}),
     "buttondown": Reply(400, {"code": "body_invalid", "detail": f"token {KEY} is odd"}),
+    "ses": Reply(
+        400,
+        {"message": f"1 validation error: secret {KEY} in AWS_SECRET_ACCESS_KEY"},
+        {"x-amzn-ErrorType": "BadRequestException:http://internal.amazon.com/coral/"},
+    ),
 }
 
 
@@ -287,3 +292,42 @@ def test_every_piece_of_the_key_is_hidden_wherever_it_falls() -> None:
     assert (
         api.redact("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0") == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
     )
+
+
+def test_ses_s_session_token_and_key_id_are_hidden_as_its_secret_is(tmp_path) -> None:
+    # SES has three credentials: the secret signs, the key id and a session token travel in
+    # every request's headers, and an echo of any of them (a proxy, an error quoting the
+    # request) must not reach the editor's screen or the ledger.
+    from dopemail.send.loopback import AWS_KEY_ID
+
+    token = "FwoGZXIvYXdzEXAMPLE-SESSION-TOKEN-0123456789abcdef"
+    environ = {**env("ses"), "AWS_SESSION_TOKEN": token}
+    with LoopbackServer(key=KEY, session_token=token) as server:
+        root = make_workspace(tmp_path, provider="ses", server=server, subscribers=3)
+        echoed = f"saw {AWS_KEY_ID} with {token} signed by {KEY}"
+        server.queue(Reply(400, {"message": echoed}, {"x-amzn-ErrorType": "BadRequestException:"}))
+        found = shown_anywhere_with(root, environ)
+        assert "refused the request" in found and "saw *** with *** signed by ***" in found, found
+        server.queue(
+            Reply(200, {"MessageId": f"{token}-1"}),
+            Reply(200, {"MessageId": f"{AWS_KEY_ID}-2"}),
+        )
+        found = shown_anywhere_with(root, environ)
+        assert "sent 3" in found, found
+    for secret in (KEY, token, AWS_KEY_ID):
+        assert [p for p in pieces(secret) if p in found] == [], secret
+
+
+def shown_anywhere_with(root: Path, environ: dict[str, str]) -> str:
+    """:func:`shown_anywhere` with the environment given whole (SES's three variables)."""
+    outputs = ""
+    for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "dopemail", *command, "--root", str(root)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **environ},
+            timeout=120,
+        )
+        outputs += done.stdout + done.stderr
+    return outputs + everything_written(root).decode("utf-8", "replace")

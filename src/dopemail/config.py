@@ -47,14 +47,19 @@ CONFIG_NAME = "dopemail.toml"
 #: (while ``"x"`` was told to be written "without quotes").
 Whole = Annotated[int, Strict()]
 
-#: Environment variables holding each provider's API key.
+#: Environment variables holding each provider's API key (for SES, the secret access key: its
+#: other credentials are in :data:`AWS_ENV`).
 SECRET_ENV = {
     "postmark": "DOPEMAIL_POSTMARK_TOKEN",
     "resend": "DOPEMAIL_RESEND_API_KEY",
     "sendgrid": "DOPEMAIL_SENDGRID_API_KEY",
     "mailgun": "DOPEMAIL_MAILGUN_API_KEY",
     "buttondown": "DOPEMAIL_BUTTONDOWN_API_KEY",
+    "ses": "AWS_SECRET_ACCESS_KEY",
 }
+#: Amazon SES's credentials, as every AWS tool reads them: the key's id and its secret
+#: (required), and the session token of temporary credentials (optional).
+AWS_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 def _email(value: str) -> str:
@@ -521,7 +526,7 @@ class Newsletter(Model):
 
 
 #: The providers ``[send] provider`` can name.
-PROVIDERS = ("outbox", "postmark", "resend", "sendgrid", "mailgun", "buttondown")
+PROVIDERS = ("outbox", "postmark", "resend", "sendgrid", "mailgun", "buttondown", "ses")
 
 
 class ProviderSettings(Model):
@@ -535,13 +540,19 @@ class ProviderSettings(Model):
         None,
         ge=0,
         description="Most requests a second to this provider (retries count); defaults to its "
-        "documented limit (Resend: 2), else none; 0 means no pacing.",
+        "documented limit (Resend: 2; SES: 1, its sandbox's, unless [send] rate is set), else "
+        "none; 0 means no pacing.",
     )
     allow_http: bool = Field(
         False,
         description="Let an http:// base_url name another machine (a test server on your "
         "network): the API key and readers' addresses then cross that network readable.",
     )
+
+    @property
+    def api_url(self) -> str:
+        """Where the API is: ``base_url`` (SES: made from its region when not given)."""
+        return str(self.base_url)
 
 
 def this_machine(host: str) -> bool:
@@ -618,13 +629,48 @@ class ButtondownSettings(ProviderSettings):
     base_url: Url = Field("https://api.buttondown.com/v1", description="Buttondown's API.")
 
 
+#: An AWS region's name: us-east-1, eu-west-1, ap-southeast-2, us-gov-west-1.
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+
+
+class SesSettings(ProviderSettings):
+    """Amazon SES, API v2 (credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, for
+    temporary ones, AWS_SESSION_TOKEN)."""
+
+    region: str = Field(
+        "us-east-1",
+        description="The AWS region whose SES sends (where the From domain is verified), "
+        "e.g. 'eu-west-1'; requests are signed for it.",
+        json_schema_extra={"pattern": _REGION.pattern},
+    )
+    base_url: Url | None = Field(  # type: ignore[assignment]
+        None,
+        description="SES's API; defaults to https://email.<region>.amazonaws.com.",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not _REGION.fullmatch(value):
+            raise ValueError(
+                f"'{value}' is not an AWS region's name: give the one SES sends from, as "
+                "its console's address names it, e.g. 'eu-west-1' or 'us-east-1'"
+            )
+        return value
+
+    @property
+    def api_url(self) -> str:
+        """``base_url``, else the region's own endpoint."""
+        return str(self.base_url or f"https://email.{self.region}.amazonaws.com")
+
+
 class SendSettings(Model):
     """How issues are sent. API keys are never here: they are read from SECRET_ENV."""
 
     provider: str = Field(
         "outbox",
         description="Who delivers: outbox (.eml files, no account), postmark, resend, "
-        "sendgrid, mailgun or buttondown.",
+        "sendgrid, mailgun, buttondown or ses (Amazon SES).",
         json_schema_extra={"enum": list(PROVIDERS)},
     )
     subscribers: str = Field(
@@ -635,8 +681,9 @@ class SendSettings(Model):
         "off",
         description="off: Postmark, SendGrid and Mailgun are asked, message by message, not to "
         "count opens (a pixel) nor to rewrite links to count clicks, whatever the account's "
-        "settings say; account: the account's settings decide. Resend and Buttondown have no "
-        "such switch per message: their account's or domain's settings decide.",
+        "settings say; account: the account's settings decide. Resend, Buttondown and SES have "
+        "no such switch per message: their account's or domain's settings decide (SES: the "
+        "identity's default configuration set).",
     )
     rate: float = Field(0, ge=0, description="Most messages per second; 0 means no cap.")
     timeout: float = Field(10.0, gt=0, description="Seconds to wait for a provider's answer.")
@@ -672,6 +719,7 @@ class SendSettings(Model):
     sendgrid: SendGridSettings = SendGridSettings.model_construct()
     mailgun: MailgunSettings = MailgunSettings.model_construct()
     buttondown: ButtondownSettings = ButtondownSettings.model_construct()
+    ses: SesSettings = SesSettings.model_construct()
 
     @field_validator("provider")
     @classmethod
@@ -937,4 +985,4 @@ def _published_folder(root: Path, folder: str) -> str | None:
     return None
 
 
-__all__ = ["CONFIG_NAME", "SECRET_ENV", "Settings", "config_line", "load_settings"]
+__all__ = ["AWS_ENV", "CONFIG_NAME", "SECRET_ENV", "Settings", "config_line", "load_settings"]

@@ -1,11 +1,14 @@
 """A fake email provider on 127.0.0.1, for tests and benchmarks: no account, no network.
 
-It speaks the sending endpoints of the five providers well enough to be told apart from the
+It speaks the sending endpoints of the six providers well enough to be told apart from the
 real thing only by its address: Resend (``/emails/batch``, ``/emails``, with idempotency
 keys and permissive batch validation), Postmark (``/email/batch``, ``/email``), SendGrid
-(``/v3/mail/send``), Mailgun (``/v3/<domain>/messages``, multipart) and Buttondown
-(``/v1/emails``, ``/v1/emails/<id>/send-draft``). It checks each one's auth header and batch
-limit, answers in each one's format, and counts what it delivers per address::
+(``/v3/mail/send``), Mailgun (``/v3/<domain>/messages``, multipart), Buttondown
+(``/v1/emails``, ``/v1/emails/<id>/send-draft``) and Amazon SES (``/v2/email/outbound-emails``,
+a raw message signed with AWS Signature Version 4, which it computes again: with botocore's
+signer when botocore is installed, as for the tests, else with dopemail's). It checks each
+one's auth header and batch limit, answers in each one's format, and counts what it delivers
+per address::
 
     with LoopbackServer(key="test-key", faults=Faults(rate_limit=0.1, seed=1)) as server:
         ...  # point [send.resend] base_url at server.url
@@ -22,6 +25,7 @@ no answer before the client's timeout) at random; ``queue()`` scripts the next a
 from __future__ import annotations
 
 import base64
+import calendar
 import contextlib
 import email.parser
 import email.policy
@@ -44,6 +48,31 @@ from typing import Any
 
 #: The label Buttondown deliveries are counted under (its subscribers are not ours).
 BUTTONDOWN_LIST = "buttondown:list"
+#: The access key id the server takes for SES by default (its secret is ``key``).
+AWS_KEY_ID = "AKIALOOPBACK0EXAMPLE"
+#: SendEmailRequest's members (botocore's service model, sesv2 2019-09-27).
+SES_FIELDS = frozenset(
+    {
+        "FromEmailAddress",
+        "FromEmailAddressIdentityArn",
+        "Destination",
+        "ReplyToAddresses",
+        "FeedbackForwardingEmailAddress",
+        "FeedbackForwardingEmailAddressIdentityArn",
+        "Content",
+        "EmailTags",
+        "ConfigurationSetName",
+        "EndpointId",
+        "TenantName",
+        "ListManagementOptions",
+    }
+)
+_SES_PATH = "/v2/email/outbound-emails"
+_SIGV4 = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=(?P<key_id>[^/\s]+)/(?P<day>\d{8})/(?P<region>[a-z0-9-]+)/"
+    r"(?P<service>[a-z0-9-]+)/aws4_request, SignedHeaders=(?P<signed>[a-z0-9;-]+), "
+    r"Signature=(?P<signature>[0-9a-f]{64})"
+)
 
 
 @dataclass
@@ -156,8 +185,18 @@ class LoopbackServer:
         light: bool = False,
         port: int = 0,
         rps: float = 0,
+        aws_key_id: str = AWS_KEY_ID,
+        session_token: str | None = None,
+        ses_region: str | None = None,
     ) -> None:
         self.key = key
+        #: SES: the access key id taken (``key`` is its secret), the session token asked
+        #: for (None: none), the region requests must be signed for (None: any).
+        self.aws_key_id = aws_key_id
+        self.session_token = session_token
+        self.ses_region = ses_region
+        #: Who computed SES's signatures again: "botocore" or "dopemail".
+        self.sigv4_checker = ""
         #: Most requests admitted in any one second (0: no limit), counted on arrival.
         self.rps = rps
         self._admitted: deque[float] = deque()
@@ -271,6 +310,8 @@ class LoopbackServer:
             return "mailgun"
         if path.startswith("/v1/emails"):
             return "buttondown"
+        if path == _SES_PATH:
+            return "ses"
         return None
 
     def _fault(self, flavor: str) -> tuple[int, Any, dict[str, str], float] | None:
@@ -278,9 +319,13 @@ class LoopbackServer:
         if draw() < faults.rate_limit:
             return (*self._rate_limited(flavor), 0.0)
         if draw() < faults.server_error:
+            if flavor == "ses":
+                return (*_ses_error(500, "InternalFailure", "internal server error"), 0.0)
             return 500, _error(flavor, 500, "internal server error"), {}, 0.0
         if draw() < faults.stall:
             # Nothing processed; the client gives up waiting first.
+            if flavor == "ses":
+                return (*_ses_error(503, "ServiceUnavailable", "stalled"), faults.stall_seconds)
             return 503, _error(flavor, 503, "stalled"), {}, faults.stall_seconds
         return None
 
@@ -311,6 +356,8 @@ class LoopbackServer:
             return 429, {"message": message}, {}
         if flavor == "postmark":
             return 429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}, {}
+        if flavor == "ses":  # (no Retry-After: AWS sends none)
+            return _ses_error(429, "TooManyRequestsException", "Too Many Requests")
         body = _error(flavor, 429, "Too many requests. You can only make 2 requests per second.")
         return 429, body, {"Retry-After": str(wait)}
 
@@ -512,6 +559,134 @@ class LoopbackServer:
         email_id = f"em_{uuid.uuid4().hex[:26]}"
         return 201, {"id": email_id, "subject": data["subject"], "status": status}, {}
 
+    def _ses(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        refused = self._ses_signature(request)
+        if refused:
+            return refused
+        data = _json(request)
+        if not isinstance(data, dict) or set(data) - SES_FIELDS:
+            unknown = sorted(set(data) - SES_FIELDS) if isinstance(data, dict) else "not JSON"
+            return _ses_error(400, "BadRequestException", f"unknown members: {unknown}")
+        raw = (data.get("Content") or {}).get("Raw") or {}
+        try:
+            message = email.parser.BytesParser(policy=email.policy.SMTP).parsebytes(
+                base64.b64decode(raw.get("Data") or "", validate=True)
+            )
+        except (ValueError, TypeError):
+            return _ses_error(400, "BadRequestException", "Content.Raw.Data is not base64")
+        to = [str(a).lower() for a in (data.get("Destination") or {}).get("ToAddresses") or []]
+        if not data.get("FromEmailAddress") or not message.get("From") or not message.get("To"):
+            return _ses_error(400, "MessageRejected", "Missing final '@domain'")
+        if len(to) != 1 or _address(str(message["To"])) != to[0]:
+            return _ses_error(400, "BadRequestException", "Destination is not the To header")
+        if not message.get("List-Unsubscribe") or not message.get("List-Unsubscribe-Post"):
+            return _ses_error(400, "BadRequestException", "no List-Unsubscribe (test server)")
+        if _mailbox(to[0]).startswith("reject"):
+            return _ses_error(400, "MessageRejected", "Illegal address")
+        self.deliveries[to[0]] += 1
+        return 200, {"MessageId": f"0100{uuid.uuid4().hex}-000000"}, {}
+
+    def _ses_signature(self, request: Recorded) -> tuple[int, Any, dict[str, str]] | None:
+        """None if the request is signed as AWS Signature Version 4 asks, with the key the
+        server takes; else SES's answer to it."""
+        headers = request.headers
+        found = _SIGV4.fullmatch(headers.get("authorization", ""))
+        stamp = headers.get("x-amz-date", "")
+        if not found or not stamp:
+            return _ses_error(
+                403, "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        if found["key_id"] != self.aws_key_id:
+            invalid = "The security token included in the request is invalid."
+            return _ses_error(403, "UnrecognizedClientException", invalid)
+        signed = found["signed"].split(";")
+        needed = {"host", "x-amz-date", "content-type"}
+        if headers.get("x-amz-security-token") is not None:
+            needed.add("x-amz-security-token")
+        if (
+            self.session_token is not None
+            and headers.get("x-amz-security-token") != self.session_token
+        ):
+            return _ses_error(403, "UnrecognizedClientException", "The security token is invalid.")
+        try:
+            when = float(calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ")))
+        except ValueError:
+            when = 0.0
+        if (
+            found["service"] != "ses"
+            or found["day"] != stamp[:8]
+            or (self.ses_region and found["region"] != self.ses_region)
+            or not needed <= set(signed)
+            or signed != sorted(signed)
+            or abs(time.time() - when) > 300
+        ):
+            return _ses_error(
+                403,
+                "InvalidSignatureException",
+                f"Credential should be scoped correctly: {found[0][:60]}",
+            )
+        expected = _recompute(self, request, found["region"], signed, stamp)
+        if expected != found["signature"]:
+            mismatch = (
+                "The request signature we calculated does not match the signature you "
+                "provided. Check your AWS Secret Access Key and signing method."
+            )
+            return _ses_error(403, "InvalidSignatureException", mismatch)
+        return None
+
+
+def _recompute(
+    server: LoopbackServer, request: Recorded, region: str, signed: list[str], stamp: str
+) -> str:
+    """The signature of ``request`` computed again from what the server received: by
+    botocore's signer (an independent implementation) when it is installed."""
+    url = f"http://{request.headers.get('host', '')}{request.path}"
+    kept = {n: v for n, v in request.headers.items() if n in signed and n != "host"}
+    try:
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+    except ImportError:
+        from datetime import UTC, datetime
+
+        from .providers.sigv4 import sign
+
+        server.sigv4_checker = "dopemail"
+        for name in ("x-amz-date", "x-amz-security-token"):
+            kept.pop(name, None)
+        now = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        token = request.headers.get("x-amz-security-token")
+        authorization = sign(
+            request.method,
+            url,
+            kept,
+            request.body,
+            access_key=server.aws_key_id,
+            secret_key=server.key,
+            region=region,
+            service="ses",
+            session_token=token,
+            now=now,
+        )["Authorization"]
+        return authorization.rpartition("Signature=")[2]
+    server.sigv4_checker = "botocore"
+    credentials = Credentials(
+        server.aws_key_id, server.key, request.headers.get("x-amz-security-token")
+    )
+    auth = SigV4Auth(credentials, "ses", region)
+    aws = AWSRequest(method=request.method, url=url, data=request.body, headers=kept)
+    aws.context["timestamp"] = stamp
+    if auth.signed_headers(auth.headers_to_sign(aws)).split(";") != signed:
+        return ""
+    canonical = auth.canonical_request(aws)
+    return str(auth.signature(auth.string_to_sign(aws, canonical), aws))
+
+
+def _ses_error(status: int, kind: str, message: str) -> tuple[int, Any, dict[str, str]]:
+    """An SES error as AWS's rest-json services give one: its name in a header."""
+    header = f"{kind}:http://internal.amazon.com/coral/com.amazonaws.sesv2/"
+    return status, {"message": message}, {"x-amzn-ErrorType": header}
+
 
 _RESEND_STAND_INS = {"from": "(not read)", "subject": "(not read)", "html": "(not read)"}
 _POSTMARK_STAND_INS = {"From": "(not read)", "HtmlBody": "(not read)"}
@@ -601,7 +776,7 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-PROVIDERS = ("postmark", "resend", "sendgrid", "mailgun", "buttondown")
+PROVIDERS = ("postmark", "resend", "sendgrid", "mailgun", "buttondown", "ses")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -634,6 +809,10 @@ def main(argv: list[str] | None = None) -> None:
         for name in PROVIDERS:
             path = "/v1" if name == "buttondown" else ""
             print(f'  [send.{name}]\n  base_url = "{server.url}{path}"')
+        print(
+            f"for ses, its key is the secret: AWS_ACCESS_KEY_ID={server.aws_key_id} "
+            f"AWS_SECRET_ACCESS_KEY={args.key}"
+        )
         print("Ctrl-C stops it.", flush=True)
         # kill, as Ctrl-C. Not an Event set by a handler: a signal landing as the wait takes
         # the Event's lock would have its handler wait for that lock forever.
@@ -654,12 +833,14 @@ if __name__ == "__main__":
 
 
 __all__ = [
+    "AWS_KEY_ID",
     "BUTTONDOWN_LIST",
     "PROVIDERS",
     "Faults",
     "LoopbackServer",
     "Recorded",
     "Reply",
+    "SES_FIELDS",
     "main",
     "parse_multipart",
 ]

@@ -40,6 +40,7 @@ from typing import Literal
 import httpx
 
 from ..config import (
+    AWS_ENV,
     CONFIG_NAME,
     POSTAL_ADDRESS_HINT,
     SECRET_ENV,
@@ -322,6 +323,15 @@ def _say_if_no_key(settings: Settings, env: Mapping[str, str], reporter: Reporte
     # --yes will want (which refuses to start without it, as --test does).
     name = settings.send.provider
     variable = SECRET_ENV.get(name)
+    if name == "ses":  # the key's id and its secret
+        missing = [v for v in AWS_ENV[:2] if not env.get(v, "").strip()]
+        if missing:
+            reporter.warn(
+                f"no AWS credentials for ses yet: --yes and --test will refuse to start until "
+                f"the environment variable{'s' * (len(missing) > 1)} {' and '.join(missing)} "
+                f"hold{'s' * (len(missing) == 1)} them (export {missing[0]}=...)"
+            )
+        return
     if variable is not None and not env.get(variable, "").strip():
         reporter.warn(
             f"no API key for {name} yet: --yes and --test will refuse to start until the "

@@ -9,26 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
-from ...config import CONFIG_NAME, SECRET_ENV, Settings, config_line, this_machine
+from ...config import AWS_ENV, CONFIG_NAME, SECRET_ENV, Settings, config_line, this_machine
 from ...errors import SendError
 from .base import HttpApi, Provider
+
+if TYPE_CHECKING:
+    from .ses import Ses
 
 #: The providers that keep the subscriber list themselves (``Provider.holds_list``): an issue
 #: is posted once, to their whole list, and they say nothing of who got it.
 LIST_HOLDERS = frozenset({"buttondown"})
 
 
-def api_key(name: str, env: Mapping[str, str]) -> str:
-    """The provider's key from its environment variable, or a SendError saying which to set."""
-    variable = SECRET_ENV[name]
+def api_key(name: str, env: Mapping[str, str], variable: str | None = None) -> str:
+    """The provider's key from its environment variable (or ``variable``), or a SendError
+    saying which to set."""
+    variable = variable or SECRET_ENV[name]
+    what = "AWS credentials" if variable in AWS_ENV else "API key"
     key = env.get(variable, "")
     if not key.strip():
         raise SendError(
-            f"no API key for {name}: the environment variable {variable} is empty",
+            f"no {what} for {name}: the environment variable {variable} is empty",
             None,
             None,
             f"export {variable}=... (keys never go in dopemail.toml), "
@@ -45,7 +51,8 @@ def api_key(name: str, env: Mapping[str, str]) -> str:
     else:
         return key
     raise SendError(
-        f"the API key for {name} in the environment variable {variable} has {problem}",
+        f"the {'value' if what != 'API key' else what} for {name} in the environment variable "
+        f"{variable} has {problem}",
         None,
         None,
         f"copy the key again from {name}'s dashboard and export {variable}='...' "
@@ -57,7 +64,7 @@ def base_url(settings: Settings, name: str) -> str:
     """Where the provider's API lives (its [send.<name>] base_url)."""
     if name == "outbox":
         return settings.send.outbox
-    return str(getattr(settings.send, name).base_url)
+    return getattr(settings.send, name).api_url
 
 
 def make_provider(
@@ -80,6 +87,8 @@ def make_provider(
     options = getattr(settings.send, name)
     if need_key:
         refuse_plain_http(settings, root, name)
+    if name == "ses":
+        return _ses(settings, client, env, need_key)
     api = HttpApi(
         name.capitalize() if name != "sendgrid" else "SendGrid",
         client,
@@ -112,6 +121,40 @@ def make_provider(
     raise SendError(f"unknown provider '{name}'")
 
 
+def aws_credentials(env: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """SES's access key id, secret access key and session token (None unless temporary
+    credentials), each checked as an API key is; a SendError names the variable to set."""
+    key_id_env, secret_env, token_env = AWS_ENV
+    key_id = api_key("ses", env, key_id_env)
+    secret = api_key("ses", env, secret_env)
+    token = api_key("ses", env, token_env) if env.get(token_env, "") else None
+    return key_id, secret, token
+
+
+def _ses(settings: Settings, client: httpx.Client, env: Mapping[str, str], need_key: bool) -> Ses:
+    from .ses import Ses
+
+    options = settings.send.ses
+    if need_key or all(env.get(v, "").strip() for v in AWS_ENV[:2]):
+        key_id, secret, token = aws_credentials(env)
+    else:  # a dry run without credentials: it posts nothing
+        key_id, secret, token = "", "", None
+    api = HttpApi(
+        "SES",
+        client,
+        options.api_url,
+        options.timeout or settings.send.timeout,
+        secret,
+        # The key id and a session token travel in every request's headers: an echo of
+        # either is hidden as the secret is.
+        tuple(filter(None, (key_id, token))),
+    )
+    # Paced to the sandbox's one message a second unless told the account's own rate
+    # ([send] rate, or [send.ses] requests_per_second, which the runner reads itself).
+    paced = None if settings.send.rate else Ses.SANDBOX_RATE
+    return Ses(api, options.region, key_id, token, paced)
+
+
 def refuse_plain_http(settings: Settings, root: Path, name: str) -> None:
     """Refuse a provider's ``base_url`` on plain http (SendError at its line), unless it is
     on this machine or allowed: every request carries the API key and readers' addresses,
@@ -119,7 +162,7 @@ def refuse_plain_http(settings: Settings, root: Path, name: str) -> None:
     if name == "outbox":
         return
     options = getattr(settings.send, name)
-    url = str(options.base_url)
+    url = options.api_url
     parts = urlsplit(url)
     if parts.scheme.lower() != "http" or options.allow_http or this_machine(parts.hostname or ""):
         return
@@ -134,4 +177,4 @@ def refuse_plain_http(settings: Settings, root: Path, name: str) -> None:
     )
 
 
-__all__ = ["api_key", "base_url", "make_provider", "refuse_plain_http"]
+__all__ = ["api_key", "aws_credentials", "base_url", "make_provider", "refuse_plain_http"]

@@ -187,8 +187,16 @@ class HttpApi:
     """One provider's API: base URL, timeout, key; posts and classifies common answers."""
 
     def __init__(
-        self, name: str, client: httpx.Client, base_url: str, timeout: float, key: str
+        self,
+        name: str,
+        client: httpx.Client,
+        base_url: str,
+        timeout: float,
+        key: str,
+        hidden: tuple[str, ...] = (),
     ) -> None:
+        """``hidden``: more secrets than the key, hidden as it is (SES: the access key's id
+        and a session token)."""
         self.name = name
         self.client = client
         self.base_url = base_url.rstrip("/")
@@ -198,15 +206,17 @@ class HttpApi:
         # escaped forms (repr, JSON, bytes, HTML), as exceptions and providers quote them; the
         # key alone in base64 and in hex, as a server's debugging echo may give it; and each
         # of those percent-encoded, as an echo of a URL or a form gives it.
-        raw = key.encode()
-        spellings = {
-            key,
-            base64.b64encode(f"api:{key}".encode()).decode(),
-            base64.b64encode(raw).decode(),
-            base64.b64encode(raw).decode().rstrip("="),
-            raw.hex(),
-            raw.hex().upper(),
-        }
+        spellings: set[str] = set()
+        for secret in (key, *hidden):
+            raw = secret.encode()
+            spellings |= {
+                secret,
+                base64.b64encode(f"api:{secret}".encode()).decode(),
+                base64.b64encode(raw).decode(),
+                base64.b64encode(raw).decode().rstrip("="),
+                raw.hex(),
+                raw.hex().upper(),
+            }
         spellings |= {form for spelling in spellings for form in _percent_encoded(spelling)}
         self._secrets = sorted(
             {form for spelling in spellings if spelling for form in _escaped(spelling)},

@@ -1,0 +1,276 @@
+"""Amazon SES, API v2: ``POST /v2/email/outbound-emails`` (SendEmail), one reader a request.
+
+Request (botocore's service model ``sesv2`` 2019-09-27, ``SendEmailRequest``):
+``FromEmailAddress``, ``Destination.ToAddresses`` (the reader alone), ``Content.Raw.Data``
+(the whole RFC 5322 message, base64: the one the outbox writes to a file, with the reader's
+own link, List-Unsubscribe and List-Unsubscribe-Post) and ``EmailTags`` naming the issue.
+SES personalises a message only through stored templates, so each reader is a request of
+their own: a batch holds one letter, and the runner posts ``[send] concurrency`` of them at
+once, paced (see :attr:`Ses.requests_per_second`). Signed with AWS Signature Version 4
+(:mod:`.sigv4`, service ``ses``, the region of ``[send.ses]``).
+
+Answers (rest-json: the error's name in the ``x-amzn-ErrorType`` header, else the body's
+``__type`` or ``code``; its words in ``message``): 200 ``{MessageId}``, the ledger's id; a
+200 without one is not SES's receipt (the letter stays in flight). 429
+``TooManyRequestsException`` and a ``LimitExceededException`` or ``Throttling`` "Maximum
+sending rate exceeded" are retried (after a Retry-After if one comes); "Daily message quota
+exceeded" stops the send until the quota's 24 hours have passed. ``MessageRejected`` naming
+the reader (or an address without naming one) fails that reader, unless it says the address
+is not verified (the sandbox, which sends only to verified addresses: every reader would
+fail); naming the From, or anything else, stops the send. ``AccountSuspendedException``,
+``SendingPausedException``, ``MailFromDomainNotVerifiedException``, ``NotFoundException``
+and ``BadRequestException`` stop it with what to do. Refused credentials
+(``UnrecognizedClientException``, ``InvalidSignatureException``, ``ExpiredTokenException``...)
+stop it naming the environment variables; ``AccessDeniedException`` is a key taken without
+the right to send. 500 and 503 are retried; another 5xx may have let the message through.
+
+SES has no idempotency key: a message whose answer was lost stays "in flight" in the ledger
+until the editor says whether it went out.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import httpx
+
+from ...config import AWS_ENV
+from ...errors import ProviderAuthError, SendError
+from ..message import Composer, Letter
+from .base import (
+    Batch,
+    HttpApi,
+    Outcome,
+    RecipientRejected,
+    Transient,
+    addresses_in,
+    json_bytes,
+    retry_after_seconds,
+)
+from .sigv4 import sign
+
+PATH = "/v2/email/outbound-emails"
+#: Where AWS puts a rest-json error's name.
+ERROR_HEADER = "x-amzn-errortype"
+#: The credentials themselves refused: wrong, mistyped, expired, or the clock far off.
+_REFUSED_CREDENTIALS = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "IncompleteSignatureException",
+        "MissingAuthenticationTokenException",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredTokenException",
+        "ExpiredToken",
+    }
+)
+_THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+_ENV_NAMES = f"{AWS_ENV[0]} and {AWS_ENV[1]} (and {AWS_ENV[2]}, for temporary credentials)"
+# An EmailTags value: "ASCII letters, numbers, underscores or dashes", 256 at most.
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+# MessageRejected about an address it does not name ("Illegal address", SES's word for one
+# it cannot parse): the reader's.
+_ABOUT_AN_ADDRESS = re.compile(r"\b(?:illegal|invalid)\s+(?:address|recipient)", re.IGNORECASE)
+
+
+def error_type(response: httpx.Response) -> str:
+    """The error's name, as botocore's rest-json parser finds it: the ``x-amzn-ErrorType``
+    header (``MessageRejected:http://internal.amazon.com/...``), else the body's ``__type``
+    (``...#MessageRejected``) or ``code``."""
+    header = response.headers.get(ERROR_HEADER, "")
+    if header:
+        return header.partition(":")[0].strip()
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    found = str(data.get("__type") or data.get("code") or data.get("Code") or "")
+    return found.rpartition("#")[2].partition(":")[0].strip()
+
+
+class Ses:
+    """Amazon SES's SendEmail, one raw message a request."""
+
+    name = "ses"
+    #: SES personalises only through stored templates: one reader, one message, one request.
+    max_batch = 1
+    idempotent = False
+    idempotency_window: float | None = None
+    holds_list = False
+    tracking_switch = False
+    #: A new SES account is in the sandbox, which sends one message a second ("Sending
+    #: quotas", SES's Developer Guide); a production account is given its own rate.
+    SANDBOX_RATE = 1.0
+
+    def __init__(
+        self,
+        api: HttpApi,
+        region: str,
+        access_key: str,
+        session_token: str | None = None,
+        requests_per_second: float | None = SANDBOX_RATE,
+    ) -> None:
+        self.api = api
+        self.region = region
+        self._access_key = access_key
+        self._session_token = session_token
+        #: Unless [send] rate or [send.ses] requests_per_second gives the account's own.
+        self.requests_per_second = requests_per_second
+
+    def __repr__(self) -> str:  # never the credentials
+        return f"Ses({self.api.base_url!r}, {self.region!r})"
+
+    def send(self, batch: Batch) -> list[Outcome]:
+        """Post the batch's one letter as a raw message and map SES's answer."""
+        if len(batch.letters) != 1:
+            raise SendError(f"SES sends one message a request, not {len(batch.letters)}")
+        (letter,) = batch.letters
+        body = json_bytes(self._request(batch.composer, letter))
+        headers = {"Content-Type": "application/json"}
+        headers.update(
+            sign(
+                "POST",
+                self.api.base_url + PATH,
+                headers,
+                body,
+                access_key=self._access_key,
+                secret_key=self.api.key,
+                region=self.region,
+                service="ses",
+                session_token=self._session_token,
+            )
+        )
+        response = self.api.post(PATH, content=body, headers=headers)
+        if response.status_code == 200:
+            return [self._receipt(response)]
+        raise self._error(response, batch.composer, letter)
+
+    def _request(self, composer: Composer, letter: Letter) -> dict[str, Any]:
+        raw = base64.b64encode(composer.eml(letter)).decode("ascii")
+        return {
+            "FromEmailAddress": composer.sender.from_email,
+            "Destination": {"ToAddresses": [letter.recipient.email]},
+            "Content": {"Raw": {"Data": raw}},
+            "EmailTags": [
+                {"Name": "dopemail_issue", "Value": _TAG_UNSAFE.sub("_", composer.label)[:256]}
+            ],
+        }
+
+    def _receipt(self, response: httpx.Response) -> Outcome:
+        try:
+            message_id = response.json()["MessageId"]
+        except (ValueError, KeyError, TypeError):
+            message_id = None
+        if not isinstance(message_id, str) or not message_id:
+            # SES's receipt is its MessageId: a 200 without one is not SES taking the message
+            # (a proxy's page, a base_url that lands elsewhere), nor proof that it did not.
+            raise Transient(
+                "SES answered 200 without a MessageId (is [send.ses] base_url SES's API, "
+                "https://email.<region>.amazonaws.com?)",
+                ambiguous=True,
+            )
+        return Outcome("sent", message_id)
+
+    def _error(self, response: httpx.Response, composer: Composer, letter: Letter) -> Exception:
+        status, kind = response.status_code, error_type(response)
+        said = self.api.message(response, "message", "Message")
+        if kind in _REFUSED_CREDENTIALS or status == 401:
+            return ProviderAuthError(
+                f"SES refused the credentials ({kind or 'unnamed'}, {said})",
+                None,
+                None,
+                f"check {_ENV_NAMES}: they must be a valid AWS access key allowed to send "
+                f"with SES in {self.region}; a 'signature expired' says this machine's clock "
+                "is off",
+            )
+        if kind in ("AccessDeniedException", "AccessDenied") or status == 403:
+            return ProviderAuthError(
+                f"SES refused to send ({kind or 'forbidden'}, {said})",
+                None,
+                None,
+                f"the access key in {AWS_ENV[0]} was taken but may not send: give its IAM "
+                "user or role the ses:SendEmail permission (on the From identity)",
+            )
+        lowered = said.lower()
+        if kind == "LimitExceededException" and "quota" in lowered:
+            return SendError(
+                f"SES's daily sending quota is used up ({said})",
+                None,
+                None,
+                "run the same command again once the quota's 24 hours have passed (the SES "
+                "console's Account dashboard shows it): the send resumes where it stopped",
+            )
+        delay = retry_after_seconds(response.headers.get("retry-after"))
+        if status == 429 or kind in _THROTTLED or kind == "LimitExceededException":
+            # Nothing was sent: SES refused the request at its rate ("Maximum sending rate
+            # exceeded"), as a 429 refuses one.
+            return Transient(f"rate limited ({kind}, {said})", delay)
+        stops = {
+            "AccountSuspendedException": (
+                "SES has stopped this account's sending for good",
+                "see the SES console's Account dashboard and AWS Support: nothing can be sent "
+                f"through SES in {self.region} until the account sends again",
+            ),
+            "SendingPausedException": (
+                "sending is paused for this SES account (or its configuration set)",
+                "resume it in the SES console (Account dashboard) or with 'aws sesv2 "
+                "put-account-sending-attributes --sending-enabled', then run the same command "
+                "again: the send resumes where it stopped",
+            ),
+            "MailFromDomainNotVerifiedException": (
+                "SES refused the From domain's custom MAIL FROM domain: it is not verified",
+                "check the MX and SPF records of the identity's MAIL FROM domain in the SES "
+                f"console ({self.region}), or set its behaviour on failure to use SES's own",
+            ),
+            "NotFoundException": (
+                "SES does not know what the request names",
+                f"check [send.ses] region ('{self.region}': the From identity must be "
+                "verified there) and base_url",
+            ),
+        }
+        if kind in stops:
+            what, hint = stops[kind]
+            return SendError(f"{what} ({said})", None, None, hint)
+        if kind == "MessageRejected":
+            return self._rejected(said, composer, letter)
+        return self.api.transient(response, delay, "message", "Message") or self.api.refused(
+            response, "message", "Message"
+        )
+
+    def _rejected(self, said: str, composer: Composer, letter: Letter) -> Exception:
+        """MessageRejected: the reader's (RecipientRejected), or the account's or the
+        message's (the send stops)."""
+        named = addresses_in(said)
+        reader, sender = letter.recipient.email.lower(), composer.sender.from_email.lower()
+        unverified = "not verified" in said.lower()
+        if unverified and reader in named:
+            return SendError(
+                f"SES refused to mail {letter.recipient.email}: its account is in the sandbox, "
+                f"which sends only to verified addresses ({said})",
+                None,
+                None,
+                f"request production access for SES in {self.region} (the SES console's "
+                "Account dashboard); until then, dopemail send --test to a verified address",
+            )
+        if sender in named or unverified:
+            return SendError(
+                f"SES refused the sender ({said})",
+                None,
+                None,
+                f"verify the domain of [sender] from_email in SES's {self.region} region "
+                "(DKIM records), or set [send.ses] region to the one where it is verified",
+            )
+        if reader in named or (not named and _ABOUT_AN_ADDRESS.search(said)):
+            return RecipientRejected(f"SES: {said}")
+        return SendError(
+            f"SES refused the message ({said})",
+            None,
+            None,
+            "check [sender] in dopemail.toml and the built issue (a header, its size: SES takes "
+            "40 MB at most)",
+        )

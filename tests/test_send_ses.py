@@ -1,0 +1,541 @@
+"""Amazon SES (API v2): the Signature Version 4 signer against AWS's test suite and botocore's
+signer, the SendEmail request as the service model describes it (one raw, personal message a
+reader), and how each of SES's answers is taken, over real HTTP to the loopback server, which
+computes every signature again with botocore."""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.policy
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sendserver import (
+    KEY,
+    SES_REGION,
+    UNSUBSCRIBE_SECRET,
+    env,
+    make_workspace,
+    readers,
+)
+
+from dopemail.config import load_settings
+from dopemail.errors import ConfigError, DopemailError, ProviderAuthError, SendError
+from dopemail.send.issue import load_issue
+from dopemail.send.loopback import AWS_KEY_ID, SES_FIELDS, LoopbackServer, Reply
+from dopemail.send.message import Composer, Recipient, verify_token
+from dopemail.send.providers import make_provider
+from dopemail.send.providers.base import Batch, RecipientRejected, Transient
+from dopemail.send.providers.ses import Ses
+from dopemail.send.providers.sigv4 import sign
+from dopemail.send.report import Reporter
+from dopemail.send.run import SendOptions, send_issue
+
+SPECS = Path("/work/shared/provider-specs")
+QUIET = Reporter(progress=False)
+
+# -- the signer ----------------------------------------------------------------------------------
+
+# AWS's Signature Version 4 test suite (its published example credentials and requests).
+SUITE = {
+    "access_key": "AKIDEXAMPLE",
+    "secret_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    "region": "us-east-1",
+    "service": "service",
+    "now": datetime(2015, 8, 30, 12, 36, tzinfo=UTC),
+}
+SUITE_TOKEN = (
+    "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpS"
+    "PfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQD"
+    "YwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+sc"
+    "qKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "method", "url", "headers", "token", "signed", "signature"),
+    [
+        ("get-vanilla", "GET", "/", {}, None, "host;x-amz-date", "5fa00fa31553b73e"),
+        ("post-vanilla", "POST", "/", {}, None, "host;x-amz-date", "5da7c1a2acd57cee"),
+        (
+            "get-vanilla-query-order-key-case",
+            "GET",
+            "/?Param2=value2&Param1=value1",
+            {},
+            None,
+            "host;x-amz-date",
+            "b97d918cfa904a5b",
+        ),
+        (
+            "post-header-value-case",
+            "POST",
+            "/",
+            {"My-Header1": "VALUE1"},
+            None,
+            "host;my-header1;x-amz-date",
+            "cdbc9802e29d2942",
+        ),
+        (
+            "post-sts-header-after",
+            "POST",
+            "/",
+            {},
+            SUITE_TOKEN,
+            "host;x-amz-date;x-amz-security-token",
+            "85d96828115b5dc0",
+        ),
+    ],
+)
+def test_the_signer_gives_aws_s_own_test_suite_s_signatures(
+    case, method, url, headers, token, signed, signature
+) -> None:
+    added = sign(
+        method, "https://example.amazonaws.com" + url, headers, b"", session_token=token, **SUITE
+    )
+    assert added["X-Amz-Date"] == "20150830T123600Z"
+    scope = "AKIDEXAMPLE/20150830/us-east-1/service/aws4_request"
+    assert added["Authorization"].startswith(
+        f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders={signed}, Signature={signature}"
+    ), case
+
+
+def botocore_authorization(
+    url: str, headers: dict[str, str], body: bytes, now: datetime, token: str | None, monkeypatch
+) -> dict[str, str]:
+    """What botocore's signer (SigV4Auth) adds to the same request, at the same moment."""
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: now.replace(tzinfo=None))
+    request = AWSRequest(method="POST", url=url, data=body, headers=dict(headers))
+    credentials = Credentials(
+        "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", token
+    )
+    botocore.auth.SigV4Auth(credentials, "ses", "eu-west-1").add_auth(request)
+    return {k: v for k, v in request.headers.items() if k.lower().startswith(("x-amz", "auth"))}
+
+
+@pytest.mark.parametrize("token", [None, "IQoJb3JpZ2luX2VjEXAMPLE+token/=="])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://email.eu-west-1.amazonaws.com/v2/email/outbound-emails",
+        "http://127.0.0.1:8025/v2/email/outbound-emails",
+        "https://proxy.example.com:8443/ses%20api/v2/email/outbound-emails",
+    ],
+)
+def test_the_signer_agrees_with_botocore_s(url, token, monkeypatch) -> None:
+    now = datetime(2026, 12, 7, 15, 4, 5, tzinfo=UTC)
+    body = json.dumps({"Content": {"Raw": {"Data": "RnJvbTogYUBiLmM="}}, "é": "ü"}).encode()
+    headers = {"Content-Type": "application/json"}
+    ours = sign(
+        "POST",
+        url,
+        headers,
+        body,
+        access_key="AKIAIOSFODNN7EXAMPLE",
+        secret_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        region="eu-west-1",
+        service="ses",
+        session_token=token,
+        now=now,
+    )
+    theirs = botocore_authorization(url, headers, body, now, token, monkeypatch)
+    assert ours == theirs
+
+
+# -- the request ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(key=KEY, ses_region=SES_REGION) as running:
+        yield running
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    with httpx.Client() as http:
+        yield http
+
+
+def ses(server, root: Path, client, environ: dict[str, str] | None = None, send: str = ""):
+    workspace = make_workspace(root, provider="ses", server=server, send=send)
+    settings = load_settings(workspace)
+    provider = make_provider(
+        settings, workspace, client, env("ses") if environ is None else environ
+    )
+    composer = Composer(load_issue(workspace, "1"), settings.sender, UNSUBSCRIBE_SECRET.encode())
+    return provider, composer
+
+
+def one(composer: Composer, address: str = "ada@example.com") -> Batch:
+    return Batch(composer, [composer.letter(Recipient(address, "Ada", address.lower()))], 1)
+
+
+def raw_message(request) -> email.message.EmailMessage:
+    data = base64.b64decode(request.json()["Content"]["Raw"]["Data"], validate=True)
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+def test_send_email_request_is_signed_and_shaped_as_the_service_model_says(
+    server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    batch = one(composer)
+    (outcome,) = provider.send(batch)
+    (request,) = server.requests
+    assert server.sigv4_checker == "botocore"  # the server recomputed the signature itself
+    assert (request.method, request.path) == ("POST", "/v2/email/outbound-emails")
+    authorization = request.headers["authorization"]
+    day = request.headers["x-amz-date"][:8]
+    assert authorization.startswith(
+        f"AWS4-HMAC-SHA256 Credential={AWS_KEY_ID}/{day}/{SES_REGION}/ses/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date, Signature="
+    )
+    assert "x-amz-security-token" not in request.headers
+    assert request.headers["content-type"] == "application/json"
+    body = request.json()
+    assert set(body) <= SES_FIELDS
+    assert body["FromEmailAddress"] == "newsletter@dopepress.example.com"
+    assert body["Destination"] == {"ToAddresses": ["ada@example.com"]}
+    assert body["EmailTags"] == [{"Name": "dopemail_issue", "Value": "1-first-issue"}]
+    assert set(body["Content"]) == {"Raw"}
+    # The raw message is the outbox's own, for this reader (its Date and MIME boundary aside).
+    sent = base64.b64decode(body["Content"]["Raw"]["Data"])
+    date = raw_message(request)["Date"]
+    outbox = composer.eml(batch.letters[0], date=date)
+    boundary = raw_message(request).get_boundary().encode()
+    theirs = email.message_from_bytes(outbox, policy=email.policy.default).get_boundary().encode()
+    assert sent == outbox.replace(theirs, boundary)
+    message = raw_message(request)
+    assert message["To"] == "Ada <ada@example.com>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = message["List-Unsubscribe"].split("token=")[1].split(">")[0]
+    assert verify_token(token, UNSUBSCRIBE_SECRET) == "ada@example.com"
+    assert outcome.status == "sent" and outcome.message_id.startswith("0100")
+
+
+def test_temporary_credentials_send_and_sign_their_session_token(tmp_path, client) -> None:
+    with LoopbackServer(key=KEY, session_token="FwoGZXIvYXdzEXAMPLE-token") as server:
+        environ = {**env("ses"), "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLE-token"}
+        provider, composer = ses(server, tmp_path / "a", client, environ)
+        assert provider.send(one(composer))[0].status == "sent"
+        (request,) = server.requests
+        assert (
+            "content-type;host;x-amz-date;x-amz-security-token"
+            in (request.headers["authorization"])
+        )
+        # Without it, the server refuses the credentials, and the error names the variables.
+        provider, composer = ses(server, tmp_path / "b", client)
+        with pytest.raises(ProviderAuthError) as caught:
+            provider.send(one(composer))
+    assert "AWS_SESSION_TOKEN" in caught.value.hint and "FwoGZXIvYXdz" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("environ", "said"),
+    [
+        ({"AWS_ACCESS_KEY_ID": "AKIANOTTHISONE000000"}, "UnrecognizedClientException"),
+        ({"AWS_SECRET_ACCESS_KEY": "not-the-secret-0000000000"}, "InvalidSignatureException"),
+    ],
+)
+def test_refused_credentials_stop_naming_the_variables_never_their_values(
+    environ, said, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client, {**env("ses"), **environ})
+    with pytest.raises(ProviderAuthError) as caught:
+        provider.send(one(composer))
+    shown = str(caught.value) + caught.value.hint + repr(provider)
+    assert said in shown
+    assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in caught.value.hint
+    for value in (*environ.values(), KEY):
+        assert value not in shown
+
+
+@pytest.mark.parametrize("missing", ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+def test_a_send_without_credentials_is_refused_before_any_request(
+    missing, server, tmp_path
+) -> None:
+    root = make_workspace(tmp_path, provider="ses", server=server)
+    environ = {k: v for k, v in env("ses").items() if k != missing}
+    with pytest.raises(SendError) as caught:
+        send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=QUIET)
+    assert f"the environment variable {missing} is empty" in str(caught.value)
+    assert server.requests == []
+
+
+def test_a_session_token_with_a_line_break_is_refused_by_its_name(server, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="ses", server=server)
+    environ = {**env("ses"), "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLE\n"}
+    with pytest.raises(SendError) as caught:
+        send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=QUIET)
+    assert "AWS_SESSION_TOKEN has spaces or a line break" in str(caught.value)
+    assert "FwoGZXIvYXdz" not in str(caught.value) and server.requests == []
+
+
+# -- SES's answers --------------------------------------------------------------------------------
+
+
+def error(status: int, kind: str, message: str, **headers: str) -> Reply:
+    header = f"{kind}:http://internal.amazon.com/coral/com.amazonaws.sesv2/"
+    return Reply(status, {"message": message}, {"x-amzn-ErrorType": header, **headers})
+
+
+@pytest.mark.parametrize(
+    ("reply", "delay"),
+    [
+        (error(429, "TooManyRequestsException", "Too Many Requests", **{"Retry-After": "7"}), 7),
+        (error(429, "TooManyRequestsException", "Too Many Requests"), None),
+        (error(400, "LimitExceededException", "Maximum sending rate exceeded."), None),
+        (Reply(400, {"__type": "Throttling", "message": "Rate exceeded"}), None),
+    ],
+)
+def test_throttling_is_retried_after_the_wait_asked_for(
+    reply, delay, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(reply)
+    with pytest.raises(Transient) as caught:
+        provider.send(one(composer))
+    assert caught.value.delay == delay and not caught.value.ambiguous
+    assert "rate limited" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("reply", "told", "hint"),
+    [
+        (
+            error(400, "LimitExceededException", "Daily message quota exceeded."),
+            "daily sending quota is used up",
+            "24 hours",
+        ),
+        (
+            error(400, "AccountSuspendedException", "Your account is suspended."),
+            "stopped this account's sending for good",
+            "AWS Support",
+        ),
+        (
+            error(400, "SendingPausedException", "Sending is paused for this account."),
+            "sending is paused",
+            "put-account-sending-attributes --sending-enabled",
+        ),
+        (
+            error(400, "MailFromDomainNotVerifiedException", "MAIL FROM domain not verified"),
+            "MAIL FROM domain",
+            "MX and SPF records",
+        ),
+        (
+            error(404, "NotFoundException", "Configuration set does not exist."),
+            "SES does not know",
+            f"region ('{SES_REGION}'",
+        ),
+        (
+            error(400, "BadRequestException", "1 validation error detected"),
+            "refused the request: HTTP 400: 1 validation error detected",
+            "From domain verified",
+        ),
+        (
+            error(
+                400,
+                "MessageRejected",
+                "Email address is not verified. The following identities failed the check in "
+                "region EU-WEST-1: newsletter@dopepress.example.com",
+            ),
+            "SES refused the sender",
+            "verify the domain of [sender] from_email in SES's eu-west-1 region",
+        ),
+        (
+            error(
+                400,
+                "MessageRejected",
+                "Email address is not verified. The following identities failed the check in "
+                "region EU-WEST-1: ada@example.com",
+            ),
+            "its account is in the sandbox",
+            "request production access",
+        ),
+        (
+            error(400, "MessageRejected", "Message length is more than 40 MB"),
+            "SES refused the message",
+            "40 MB",
+        ),
+        (
+            error(403, "AccessDeniedException", "User is not authorized to perform ses:SendEmail"),
+            "SES refused to send",
+            "ses:SendEmail permission",
+        ),
+    ],
+)
+def test_what_stops_the_send_says_why_and_what_to_do(
+    reply, told, hint, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(reply)
+    with pytest.raises(DopemailError) as caught:
+        provider.send(one(composer))
+    assert isinstance(caught.value, SendError | ProviderAuthError)
+    assert not isinstance(caught.value, ConfigError)
+    assert told in str(caught.value) and hint in (caught.value.hint or ""), caught.value
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        error(400, "MessageRejected", "Address blacklisted: ada@example.com"),
+        error(400, "MessageRejected", "Illegal address"),
+        Reply(400, {"__type": "com.amazonaws.sesv2#MessageRejected", "message": "Illegal address"}),
+    ],
+)
+def test_a_message_rejected_for_its_reader_fails_that_reader(
+    reply, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(reply)
+    with pytest.raises(RecipientRejected) as caught:
+        provider.send(one(composer))
+    assert caught.value.reason.startswith("SES: HTTP 400: ")
+
+
+@pytest.mark.parametrize(
+    ("status", "ambiguous"), [(500, False), (503, False), (502, True), (504, True)]
+)
+def test_5xx_are_transient_and_only_500_503_are_taken_as_not_sent(
+    status, ambiguous, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(error(status, "InternalFailure", "boom"))
+    with pytest.raises(Transient) as caught:
+        provider.send(one(composer))
+    assert caught.value.ambiguous is ambiguous and str(status) in caught.value.reason
+
+
+@pytest.mark.parametrize("body", [{}, {"MessageId": ""}, {"MessageId": 7}, "OK"])
+def test_a_200_without_a_message_id_is_no_receipt(body, server, client, tmp_path) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(Reply(200, body))
+    with pytest.raises(Transient) as caught:
+        provider.send(one(composer))
+    assert caught.value.ambiguous and "MessageId" in caught.value.reason
+
+
+# -- end to end ----------------------------------------------------------------------------------
+
+
+def ledger_rows(root: Path) -> dict[str, tuple[str, str | None, str | None]]:
+    with sqlite3.connect(root / ".dopemail/sends.sqlite") as ledger:
+        rows = ledger.execute("SELECT key, state, message_id, error FROM recipients")
+        return {key: (state, message_id, error) for key, state, message_id, error in rows}
+
+
+def test_each_reader_gets_their_own_message_once_and_the_ledger_keeps_ses_s_ids(
+    server, tmp_path
+) -> None:
+    rows = [*readers(6), ("rejected@example.com", "", "subscribed", "", "")]
+    root = make_workspace(tmp_path, provider="ses", server=server, subscribers=rows)
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
+    assert (summary.sent, summary.failed, summary.batch_size) == (6, 1, 1)
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 6
+    assert len(server.requests) == 7  # one a reader
+    links = {raw_message(r)["List-Unsubscribe"] for r in server.requests}
+    assert len(links) == 7  # each reader's own link
+    kept = ledger_rows(root)
+    assert kept["rejected@example.com"][0] == "failed"
+    assert "Illegal address" in (kept["rejected@example.com"][2] or "")
+    ids = {r.json()["Destination"]["ToAddresses"][0] for r in server.requests}
+    assert ids == set(kept)
+    assert all(
+        state == "sent" and mid and mid.startswith("0100")
+        for state, mid, _ in (kept[k] for k in kept if k != "rejected@example.com")
+    )
+    # Run again: nobody is mailed twice.
+    server.reset()
+    again = send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
+    assert again.sent == 0 and server.requests == []
+
+
+def test_a_lost_answer_leaves_that_one_reader_in_flight_to_settle(server, tmp_path) -> None:
+    # SES has no idempotency key: a timed-out request may have been sent. Its reader stays
+    # in flight for the editor; the others are recorded.
+    root = make_workspace(tmp_path, provider="ses", server=server, subscribers=3, timeout=0.3)
+    server.queue(Reply(200, {"MessageId": "x"}, delay=1.0, deliver=True))
+    with pytest.raises(DopemailError) as caught:
+        send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
+    assert "--mark-in-flight-sent" in str(caught.value) + (caught.value.hint or "")
+    states = sorted(state for state, _, _ in ledger_rows(root).values())
+    assert states.count("in_flight") == 1
+
+
+def test_sends_are_paced_to_the_sandbox_unless_told_the_account_s_rate(
+    server, client, tmp_path
+) -> None:
+    provider, _ = ses(server, tmp_path / "a", client)
+    assert isinstance(provider, Ses) and provider.requests_per_second == Ses.SANDBOX_RATE
+    assert provider.max_batch == 1 and not provider.idempotent
+    provider, _ = ses(server, tmp_path / "b", client, send="rate = 14")
+    assert provider.requests_per_second is None  # [send] rate paces the messages
+
+
+def test_the_dry_run_shows_ses_its_region_s_endpoint_and_what_is_missing(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from dopemail.cli import cli
+
+    root = make_workspace(tmp_path, provider="ses")
+    with (root / "dopemail.toml").open("a") as config:
+        config.write('\n[send.ses]\nregion = "eu-central-1"\n')
+    no_credentials = {"DOPEMAIL_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET}
+    shown = CliRunner().invoke(cli, ["send", "1", "--root", str(root)], env=no_credentials).output
+    assert "Dry run of issue 1-first-issue" in shown, shown
+    assert "  provider:    ses (https://email.eu-central-1.amazonaws.com)\n" in shown, shown
+    assert "  batches:     3 of up to 1 message" in shown, shown
+    assert "the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in shown
+    for real in (["--yes"], ["--test", "ed@example.com"]):
+        done = CliRunner().invoke(
+            cli, ["send", "1", "--root", str(root), *real], env=no_credentials
+        )
+        assert done.exit_code == 1, done.output
+        assert "no AWS credentials for ses: the environment variable AWS_ACCESS_KEY_ID" in (
+            done.output
+        )
+
+
+def test_a_region_that_is_not_one_is_refused_at_its_line(tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="ses")
+    with (root / "dopemail.toml").open("a") as config:
+        config.write('\n[send.ses]\nregion = "Ireland"\n')
+    with pytest.raises(DopemailError) as caught:
+        load_settings(root)
+    assert "'Ireland' is not an AWS region's name" in str(caught.value)
+    assert caught.value.line is not None
+
+
+@pytest.mark.skipif(not SPECS.is_dir(), reason="the providers' API files are not on this machine")
+def test_the_loopback_server_s_fields_are_the_service_model_s() -> None:
+    model = json.loads((SPECS / "sesv2-service-2.json").read_text())
+    operation = model["operations"]["SendEmail"]
+    assert operation["http"] == {"method": "POST", "requestUri": "/v2/email/outbound-emails"}
+    assert model["metadata"]["signingName"] == "ses"
+    shapes = model["shapes"]
+    assert set(shapes["SendEmailRequest"]["members"]) == SES_FIELDS
+    errors = {
+        e["shape"]: shapes[e["shape"]]["error"]["httpStatusCode"] for e in operation["errors"]
+    }
+    assert errors == {
+        "TooManyRequestsException": 429,
+        "LimitExceededException": 400,
+        "AccountSuspendedException": 400,
+        "SendingPausedException": 400,
+        "MessageRejected": 400,
+        "MailFromDomainNotVerifiedException": 400,
+        "NotFoundException": 404,
+        "BadRequestException": 400,
+    }
+    assert shapes["SendEmailResponse"]["members"]["MessageId"]["shape"] == "OutboundMessageId"
