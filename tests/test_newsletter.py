@@ -1511,6 +1511,18 @@ def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, 
     assert f"{issue}:{line}: the section gathers no entries" in output, output
 
 
+@pytest.mark.parametrize("written", ["Ready", '" READY "'])
+def test_an_issue_s_status_is_read_in_any_case(workspace: Path, run_cli, written: str) -> None:
+    # 'status: Ready' was refused ("did you mean 'ready'?"), where 'kind: Review' is a kind.
+    issue = f"issues/{SAMPLE_ISSUES[2]}.md"
+    _break(workspace, issue, "status: draft", f"status: {written}")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert _front(workspace, SAMPLE_ISSUES[2])["status"] == "ready"
+    archive = (workspace / "site/issues/index.html").read_text(encoding="utf-8")
+    assert f"issues/{SAMPLE_ISSUES[2]}/" in archive  # listed, as a ready issue is
+
+
 def test_mjml_checker_names_lines() -> None:
     source = (
         "<mjml>\n<mj-body>\n<mj-section>\n<mj-colum>\n<mj-text fnt-size='3px'>x <p>ok</p></mj-text>"

@@ -647,6 +647,20 @@ def test_a_draft_whose_file_says_ready_is_told_to_be_built(tmp_path) -> None:
     assert not (root / "outbox").exists()
 
 
+def test_a_draft_whose_file_says_draft_in_capitals_is_a_draft(tmp_path) -> None:
+    # 'status: Draft' is a draft, as the build reads it: not "its file now says 'status:
+    # Draft'" and told to build again, which would change nothing.
+    root = make_workspace(tmp_path, subscribers=3)
+    write_issue(root, 1, "first-issue", status="draft")
+    source = root / "issues/1-first-issue.md"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("---\nnumber: 1\nstatus: Draft\n---\nHello.\n", encoding="utf-8")
+    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
+    assert code == 1, output
+    assert "issue 1-first-issue is a draft" in output
+    assert "its file now says" not in output
+
+
 def test_a_draft_issue_is_test_sent_and_dry_run_but_never_sent_to_the_list(tmp_path) -> None:
     root = make_workspace(tmp_path, subscribers=3)
     write_issue(root, 1, "first-issue", status="draft")  # as the build writes a draft's

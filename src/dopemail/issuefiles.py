@@ -184,7 +184,10 @@ def load_issue(
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
     # As written when the front matter is invalid otherwise: a draft's entries are not
     # reported as errors alongside its real ones.
-    status = meta.status if meta is not None else doc.meta.get("status", "draft")
+    written_status = doc.meta.get("status", "draft")
+    if isinstance(written_status, str):
+        written_status = written_status.strip().lower()  # 'Ready', as the model reads it
+    status = meta.status if meta is not None else written_status
 
     def resolve(slugs: Sequence[str | None], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []

@@ -1238,7 +1238,8 @@ class Issue(Model):
     sections: list[IssueSection] = Field(
         default_factory=list, description="Optional named groups of entries after the main ones."
     )
-    status: Literal["draft", "ready", "sent"] = Field(
+    # 'Ready' is the status meant, as an entry's 'kind: Review' is its kind.
+    status: Annotated[Literal["draft", "ready", "sent"], BeforeValidator(_any_case)] = Field(
         "draft", description="draft while writing, ready to send, sent once sent."
     )
 

@@ -140,7 +140,8 @@ def file_status(root: Path, number: int) -> str | None:
             status = split(read_text(path, rel), rel).meta.get("status")
         except (DopemailError, OSError, ValueError):  # what it has, the build says
             return None
-        return status if isinstance(status, str) else None
+        # 'Ready' is ready, as the build reads it.
+        return status.strip().lower() if isinstance(status, str) else None
     return None
 
 
