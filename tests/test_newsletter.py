@@ -1511,6 +1511,32 @@ def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, 
     assert f"{issue}:{line}: the section gathers no entries" in output, output
 
 
+@pytest.mark.parametrize(("after", "below"), [("\n\n   \n", 1), ("\n", 0), ("", 0)])
+def test_a_ready_issue_without_an_intro_is_told_at_its_place(
+    workspace: Path, run_cli, after: str, below: int
+) -> None:
+    # An empty or blank intro was accepted: the email went from its masthead straight to the
+    # first film. A draft may be without one yet; one sent went out as it was.
+    issue = workspace / f"issues/{SAMPLE_ISSUES[2]}.md"
+    text = issue.read_text(encoding="utf-8")
+    front = text[: text.index("\n---\n") + 4]
+    issue.write_text(front + after, encoding="utf-8")
+    assert run_cli("check", "--root", workspace)[0] == 0  # a draft
+    source = front.replace("status: draft", "status: ready") + after
+    issue.write_text(source, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    closing = source.count("\n", 0, len(front) - 1) + 1  # the closing '---'
+    line = closing + below  # its first line, or the '---' when the file ends there
+    assert code == 1
+    assert (
+        f"issues/{SAMPLE_ISSUES[2]}.md:{line}: the issue has no intro: nothing is written below "
+        "the front matter\n  hint: write the intro below the closing '---'"
+    ) in output, output
+    assert "or set 'status: draft'" in output
+    issue.write_text(source.replace("status: ready", "status: sent"), encoding="utf-8")
+    assert run_cli("check", "--root", workspace)[0] == 0
+
+
 @pytest.mark.parametrize("written", ["Ready", '" READY "'])
 def test_an_issue_s_status_is_read_in_any_case(workspace: Path, run_cli, written: str) -> None:
     # 'status: Ready' was refused ("did you mean 'ready'?"), where 'kind: Review' is a kind.

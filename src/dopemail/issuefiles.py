@@ -170,6 +170,18 @@ def load_issue(
 
     if meta is not None and meta.status == "ready":  # one sent went out as it is
         errors += placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
+        if not doc.body.strip():
+            # The email would go from its masthead straight to the first film. At the line
+            # the intro goes on, or at the closing '---' when the file ends there.
+            errors.append(
+                ContentError(
+                    "the issue has no intro: nothing is written below the front matter",
+                    rel,
+                    doc.body_line if doc.body else doc.body_line - 1,
+                    "write the intro below the closing '---' (a few lines to your readers, in "
+                    "Markdown), or set 'status: draft'",
+                )
+            )
         if meta.preheader.strip() in PREHEADER_PLACEHOLDERS:
             errors.append(
                 ContentError(
