@@ -1511,6 +1511,83 @@ def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, 
     assert f"{issue}:{line}: the section gathers no entries" in output, output
 
 
+THIRD = f"issues/{SAMPLE_ISSUES[2]}.md"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message", "hint"),
+    [
+        (  # natural after `dopemail new issue "A title"`: was 'missing subject', and 'title'
+            # told to move under 'sections:'
+            "subject:",
+            "title:",
+            "title:",
+            "unknown field 'title' (did you mean 'subject', the email's subject line?)",
+            "rename it to 'subject': subject: \"Quiet Hours, and what to stream this November\"",
+        ),
+        (
+            "preheader:",
+            "summary:",
+            "summary:",
+            "unknown field 'summary' (did you mean 'preheader', inbox preview text shown after "
+            "the subject?)",
+            "rename it to 'preheader': preheader: \"A Norwegian film",
+        ),
+        (  # was told the known fields, and nothing of which
+            "entries:",
+            "films:",
+            "films:",
+            "unknown field 'films' (did you mean 'entries'?)",
+            "rename it to 'entries'",
+        ),
+        (
+            "entries:\n  - quiet-hours",
+            "sections:\n  - name: Quiet Hours\n    items: [quiet-hours]",
+            "name:",
+            "unknown field 'sections[1].name' (did you mean 'title', the section's heading?)",
+            "rename it to 'title': - title: Quiet Hours",
+        ),
+        (
+            "status: draft",
+            "status: draft\nintro: Dear readers, a short letter.",
+            "intro:",
+            "unknown field 'intro': an issue's intro is the Markdown below the front matter, "
+            "not a field",
+            "move its text below the closing '---', and remove the 'intro:' line",
+        ),
+    ],
+    ids=["title", "summary", "films", "section-name", "intro"],
+)
+def test_an_issue_s_field_by_another_name_is_one_problem_with_the_field_meant(
+    workspace: Path, run_cli, old: str, new: str, needle: str, message: str, hint: str
+) -> None:
+    _break(workspace, THIRD, old, new)
+    code, output = run_cli("check", "--root", workspace)
+    line = _line_of(workspace, THIRD, needle)
+    assert code == 1
+    assert f"{THIRD}:{line}: {message}\n  hint: {hint}" in output, output
+    assert output.count("hint:") == 1 + ("items" in new), output  # the section's items too
+    assert "missing required field" not in output
+
+
+def test_a_section_s_title_a_level_too_high_is_still_told_to_move(workspace: Path, run_cli) -> None:
+    # With its subject written, an issue's 'title:' is a section's, indented too little.
+    _break(workspace, THIRD, "status: draft", "status: draft\ntitle: Now playing")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1 and "unknown field 'title': 'title' is a field of 'sections'" in output
+
+
+def test_an_entry_s_title_by_another_name_is_one_problem(workspace: Path, run_cli) -> None:
+    _break(workspace, "entries/quiet-hours.md", "title: Quiet Hours", "headline: Quiet Hours")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert (
+        "entries/quiet-hours.md:2: unknown field 'headline' (did you mean 'title', the "
+        "headline?)\n  hint: rename it to 'title': title: Quiet Hours"
+    ) in output, output
+    assert output.count("hint:") == 1, output
+
+
 @pytest.mark.parametrize(("after", "below"), [("\n\n   \n", 1), ("\n", 0), ("", 0)])
 def test_a_ready_issue_without_an_intro_is_told_at_its_place(
     workspace: Path, run_cli, after: str, below: int

@@ -1205,7 +1205,7 @@ class Entry(Model):
 class IssueSection(Model):
     """A named group of entries inside a newsletter issue."""
 
-    title: Text = Field(description="Section heading, e.g. 'Now playing'.")
+    title: Text = Field(description="The section's heading, e.g. 'Now playing'.")
     entries: list[Text] = Field(description="Entry slugs, in order.")
 
     @model_validator(mode="after")
@@ -1226,7 +1226,7 @@ class Issue(Model):
     # (No newsletter reaches a million issues: a number past that is a key held down, and
     # past 2**63 the send ledger could not hold it.)
     number: int = Field(gt=0, lt=1_000_000, description="The issue number; unique.")
-    subject: Line = Field(description="The email subject line.")
+    subject: Line = Field(description="The email's subject line.")
     date: Moment = Field(description=f"The send date: {MOMENT_WRITTEN}.")
     preheader: Text = Field(description="Inbox preview text shown after the subject.")
     id: Annotated[str, AfterValidator(_check_feed_id)] | None = Field(

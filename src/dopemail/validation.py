@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -146,18 +146,20 @@ def describe_errors(
     # A misspelled required field is one problem: "unknown field 'nam' (did you mean
     # 'name'?)" says all of it, without "missing required field 'name'" beside it.
     unknown = {loc: _field_like(root, loc) for loc, e in errors if e["type"] == "extra_forbidden"}
+    synonyms: set[tuple[Any, ...]] = set()  # those meant as another field, by another word for it
     for loc, (close, known) in list(unknown.items()):
         # 'from = "news@..."': an address is meant for the field of that name that holds
         # one (from_email), not the nearest name (from_name).
         value, name = _value_at(data, loc), str(loc[-1]).lower()
         emails = [k for k in known if "email" in k and k.startswith(name)]
-        usual = _USUAL_NAMES.get(name.replace("-", "_"))
+        usual = _usual_name(name, known)
         web = isinstance(value, str) and _WEB_ADDRESS.match(value) is not None
         if usual == "url" and not web:
             usual = None  # 'info: Q&A after the 7 pm show' is no link (a note, maybe)
         if web and "video" in known and _RECORDING_WORDS.search(name):
             usual = "video"  # an event's 'youtube:' or 'livestream:', not its tickets' url
         if usual in known:
+            synonyms.add(loc)
             # 'state:', 'zip:', 'tickets:': the word editors use elsewhere for a field that
             # has another name here, which the nearest spelling misses ('starts', 'times').
             unknown[loc] = (usual, known)
@@ -178,6 +180,10 @@ def describe_errors(
         if glued and glued.group(1) in known:
             unknown[loc] = (glued.group(1), known)  # its "missing" is this same problem
     meant = {(*loc[:-1], close) for loc, (close, _) in unknown.items() if close}
+    # The field meant is required and missing: 'title:' for an issue's 'subject:' is that
+    # one mistake, not a section's title written a level too high.
+    missing = {loc for loc, e in errors if e["type"] == "missing"}
+    paired = {loc for loc, (close, _) in unknown.items() if close and (*loc[:-1], close) in missing}
     # dopemail.toml is TOML: its hints in its own syntax.
     toml = root.__name__ == "Settings"
     syntax = "TOML" if toml else "YAML"
@@ -200,7 +206,7 @@ def describe_errors(
                     f"write it '{name}: {value}...' (a ':' and a space after the name)",
                 )
                 continue
-            under = _belongs_under(root, loc)
+            under = _belongs_under(root, loc) if loc not in paired else []
             if under:
                 # A field of a part written a level too high (runtime: beside film:, not in
                 # it): "did you mean 'run'?" would have it renamed into something else.
@@ -214,6 +220,15 @@ def describe_errors(
                 else:
                     hint = "move it under the one it belongs to, indented like its other fields"
                 yield loc, f"{message}: '{loc[-1]}' is a field of {named}", hint
+                continue
+            body = _BODY_NAMES.get(root.__name__)
+            if body and len(loc) == 1 and not close and str(loc[-1]).lower() in _BODY_WORDS:
+                # 'intro:' in an issue's front matter: its text is the Markdown below it.
+                yield (
+                    loc,
+                    f"{message}: {body} is the Markdown below the front matter, not a field",
+                    f"move its text below the closing '---', and remove the '{loc[-1]}:' line",
+                )
                 continue
             other = _table_of(root, loc) if toml and not close else None
             if other:
@@ -229,6 +244,14 @@ def describe_errors(
                 # Renamed, it would be the same key twice, which YAML and TOML refuse.
                 message += f" ('{close}' is set too)"
                 hint = f"remove '{loc[-1]}', or move what it says into '{close}'"
+            elif close and loc in paired and loc in synonyms:
+                # Another word for it: what the field holds says which one is meant.
+                about = _short_description(root, (*loc[:-1], close))
+                message += f" (did you mean '{close}'" + (f", {about}?)" if about else "?)")
+                hint = f"rename it to '{close}'"
+                line = _renamed_line(source, line_of(data, loc), str(loc[-1]), close)
+                if line:
+                    hint += f": {line}"
             elif close:
                 message += f" (did you mean '{close}'?)"
                 hint = f"rename it to '{close}'"
@@ -570,6 +593,65 @@ _USUAL_NAMES = {
         ("sold_out", "soldout", "cancelled", "canceled", "postponed", "availability"), "status"
     ),
 }
+
+#: More names editors give a field, each with the fields it may be, the first one the part
+#: has meant: an issue's 'title:' is its subject, a section's 'name:' its title.
+_USUAL_NAMES_OF = {
+    **dict.fromkeys(("title", "subject_line", "email_subject"), ("subject",)),
+    **dict.fromkeys(("headline", "heading"), ("title", "subject")),
+    "name": ("title",),
+    **dict.fromkeys(("summary", "preview", "preview_text", "preheader_text"), ("preheader",)),
+    **dict.fromkeys(("teaser", "excerpt"), ("summary", "preheader")),
+    **dict.fromkeys(
+        ("films", "items", "articles", "pieces", "posts", "stories", "reviews", "slugs"),
+        ("entries",),
+    ),
+}
+
+
+def _usual_name(name: str, known: Collection[str]) -> str | None:
+    """The field of ``known`` an editor likely meant by another word, ``name``."""
+    name = name.replace("-", "_")
+    usual = _USUAL_NAMES.get(name)
+    if usual is not None:
+        return usual
+    return next((field for field in _USUAL_NAMES_OF.get(name, ()) if field in known), None)
+
+
+def _short_description(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """What the field at ``loc`` holds, in a few words: 'the email's subject line'."""
+    about = _description(root, loc)
+    if not about:
+        return None
+    about = re.split(r"[.,;(]| e\.g\.", about)[0].strip()
+    return about[:1].lower() + about[1:] if about else None
+
+
+def _renamed_line(source: str | None, line: int | None, name: str, field: str) -> str | None:
+    """The line of ``name`` in ``source`` written with ``field`` instead, to copy (None when
+    it is not that field's line, or too long to show)."""
+    if not source or line is None:
+        return None
+    lines = source.split("\n")
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    dash = "- " if text.startswith("- ") else ""  # a list's item, its first field
+    text = text.removeprefix(dash).lstrip()
+    if not text.startswith(f"{name}:"):
+        return None
+    value = _COMMENTED.match(text[len(name) + 1 :].strip())
+    if value is None or not value.group(1):
+        return None  # its value on the lines below: the new name says it all
+    text = f"{dash}{field}: {value.group(1)}"
+    return text if len(text) <= 100 else None
+
+
+# A value as written, without the comment after it (a quoted one whole, '#' and all).
+_COMMENTED = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|.*?)(?:\s+#.*)?$""")
+
+#: The text below the front matter, which editors write as a field: its name in each kind
+#: of file, and the words for it.
+_BODY_NAMES = {"Issue": "an issue's intro", "Entry": "the piece's text"}
+_BODY_WORDS = frozenset(("intro", "introduction", "body", "text", "content", "message"))
 
 #: A status written as a field of its own, true ('sold_out: true'): the value it is.
 _STATUS_FIELDS = {
