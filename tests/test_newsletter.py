@@ -1570,6 +1570,33 @@ def test_an_issue_s_field_by_another_name_is_one_problem_with_the_field_meant(
     assert "missing required field" not in output
 
 
+@pytest.mark.parametrize(
+    ("written", "entries"),
+    [
+        (
+            "  - Quiet Hours:\n      - quiet-hours\n      - all-of-us-strangers",
+            "quiet-hours, all-of-us-strangers",
+        ),
+        ("  - Quiet Hours: [quiet-hours]", "quiet-hours"),
+    ],
+)
+def test_a_section_named_by_its_title_is_one_problem_with_the_item_to_write(
+    workspace: Path, run_cli, written: str, entries: str
+) -> None:
+    # Was three problems (missing title, missing entries, unknown field
+    # 'sections[1].Quiet Hours'), none saying how to write it.
+    _break(workspace, THIRD, "entries:\n  - quiet-hours", f"sections:\n{written}")
+    code, output = run_cli("check", "--root", workspace)
+    line = _line_of(workspace, THIRD, "- Quiet Hours:")
+    assert code == 1
+    assert (
+        f"{THIRD}:{line}: sections[1]: 'Quiet Hours' is written as a field's name, not as its "
+        f"'title' with 'entries' beside it\n  hint: write it as '- title: Quiet Hours' with "
+        f"'entries: [{entries}]' under it, indented like 'title'"
+    ) in output, output
+    assert output.count("hint:") == 1, output
+
+
 def test_a_section_s_title_a_level_too_high_is_still_told_to_move(workspace: Path, run_cli) -> None:
     # With its subject written, an issue's 'title:' is a section's, indented too little.
     _break(workspace, THIRD, "status: draft", "status: draft\ntitle: Now playing")

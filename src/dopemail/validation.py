@@ -187,11 +187,25 @@ def describe_errors(
     # dopemail.toml is TOML: its hints in its own syntax.
     toml = root.__name__ == "Settings"
     syntax = "TOML" if toml else "YAML"
+    headed = _headed_items(root, data, errors, unknown)
     for loc, error in errors:
         kind = error["type"]
         if kind == "missing" and loc in meant:
             continue
         where = field_path(loc)
+        if loc[:-1] in headed and kind in ("missing", "extra_forbidden"):
+            # '- Quiet Hours:' then its slugs under it: a section's title written as a
+            # field's name, its two fields missing. One problem, told with the item to write.
+            if kind == "extra_forbidden":
+                name, (first, second) = headed[loc[:-1]]
+                text, listed = first.split(":")[0], second.split(":")[0]
+                yield (
+                    loc,
+                    f"{field_path(loc[:-1])}: '{visible(name)}' is written as a field's name, "
+                    f"not as its '{text}' with '{listed}' beside it",
+                    f"write it as '- {first}' with '{second}' under it, indented like '{text}'",
+                )
+            continue
         if kind == "extra_forbidden":
             close, known = unknown[loc]
             message = f"unknown field '{where}'"
@@ -489,6 +503,49 @@ def describe_errors(
                             "not its title: write the slug"
                         )
             yield loc, f"{where}: {said}{shown}", hint
+
+
+def _headed_items(
+    root: type[BaseModel],
+    data: Any,
+    errors: list[tuple[tuple[Any, ...], Any]],
+    unknown: Mapping[tuple[Any, ...], tuple[str | None, list[str]]],
+) -> dict[tuple[Any, ...], tuple[str, tuple[str, str]]]:
+    """The list items written as one field named by their text ('- Quiet Hours:' and the
+    slugs under it) where the item's fields are a text and a list, both missing: for each,
+    its name and the item's lines as it should be written ('title: Quiet Hours', 'entries:
+    [quiet-hours]')."""
+    found: dict[tuple[Any, ...], tuple[str, tuple[str, str]]] = {}
+    missing = {loc for loc, e in errors if e["type"] == "missing"}
+    for loc, (close, _) in unknown.items():
+        item, name = loc[:-1], loc[-1]
+        model = model_at(root, item)
+        if not item or not isinstance(item[-1], int) or close or model is None:
+            continue
+        written = _value_at(data, item)
+        required = [n for n, f in model.model_fields.items() if f.is_required()]
+        if not isinstance(name, str) or not isinstance(written, Mapping) or len(written) != 1:
+            continue
+        if len(required) != 2 or not all((*item, n) in missing for n in required):
+            continue
+        text, listed = required
+        lists = [get_origin(model.model_fields[n].annotation) is list for n in required]
+        if lists != [False, True]:
+            continue
+        value = written[name]
+        values = value if isinstance(value, list) else [] if value is None else [value]
+        if not all(isinstance(v, str | int | float) for v in values):
+            continue
+        shown = ", ".join(str(v) for v in values) if values else "..."
+        found[item] = (name, (f"{text}: {_quoted_if_needed(name)}", f"{listed}: [{shown}]"))
+    return found
+
+
+def _quoted_if_needed(text: str) -> str:
+    """A text as YAML takes it on a line of its own: quoted when it would read otherwise."""
+    if re.search(r"""^[\s*&!%@`'"\[\]{}#|>?,-]|: | #|:$|\s$""", text) or plain_value(text) != text:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
 
 
 def _required_first(model: type[BaseModel] | None) -> list[tuple[str, bool]]:
