@@ -1597,6 +1597,52 @@ def test_a_section_named_by_its_title_is_one_problem_with_the_item_to_write(
     assert output.count("hint:") == 1, output
 
 
+@pytest.mark.parametrize(
+    ("new", "message", "hint"),
+    [
+        (  # was "(did you mean 'all-of-us-strangers'?)", which dropped quiet-hours
+            "  - quiet-hours, all-of-us-strangers",
+            "unknown entry 'quiet-hours, all-of-us-strangers' (2 slugs on one line)",
+            "write one slug per line: '- quiet-hours', '- all-of-us-strangers'",
+        ),
+        (
+            "  - quiet-hours all-of-us-strangers",
+            "unknown entry 'quiet-hours all-of-us-strangers' (2 slugs on one line)",
+            "write one slug per line: '- quiet-hours', '- all-of-us-strangers'",
+        ),
+        (
+            "  [quiet-hours all-of-us-strangers]",
+            "unknown entry 'quiet-hours all-of-us-strangers' (2 slugs on one line)",
+            "put a comma between the slugs: [quiet-hours, all-of-us-strangers]",
+        ),
+        (  # was no suggestion at all
+            f"  - {BASE}quiet-hours/",
+            f"unknown entry '{BASE}quiet-hours/' (did you mean 'quiet-hours'?)",
+            "an issue names an entry by its slug, not its page's address: write quiet-hours",
+        ),
+        (
+            "  - entries/quiet-hours.md",
+            "unknown entry 'entries/quiet-hours.md' (did you mean 'quiet-hours'?)",
+            "an issue names an entry by its slug, not its file: write quiet-hours",
+        ),
+        (
+            "  - site/quiet-hours/",
+            "unknown entry 'site/quiet-hours/' (did you mean 'quiet-hours'?)",
+            "an issue names an entry by its slug, not its folder: write quiet-hours",
+        ),
+    ],
+    ids=["comma", "space", "brackets", "address", "file", "folder"],
+)
+def test_an_entry_item_that_is_not_one_slug_is_told_the_slugs_in_it(
+    workspace: Path, run_cli, new: str, message: str, hint: str
+) -> None:
+    _break(workspace, THIRD, "entries:\n  - quiet-hours", "entries:\n" + new)
+    code, output = run_cli("check", "--root", workspace)
+    line = _line_of(workspace, THIRD, new.strip())
+    assert code == 1
+    assert f"{THIRD}:{line}: {message}\n  hint: {hint}" in output, output
+
+
 def test_a_section_s_title_a_level_too_high_is_still_told_to_move(workspace: Path, run_cli) -> None:
     # With its subject written, an issue's 'title:' is a section's, indented too little.
     _break(workspace, THIRD, "status: draft", "status: draft\ntitle: Now playing")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from .bodytext import body_pictures
 from .config import Settings
@@ -244,13 +245,28 @@ def load_issue(
                 continue
             if slug in unloaded:
                 continue
-            close = closest(slug, by_slug)
+            close, aside = closest(slug, by_slug), None
             hint = f"use the slug of a file in {ENTRIES_DIR}/ (its name without .md)"
             titled = _titled(slug, by_slug)
             if titled is not None:
                 # Its title copied from the page or the file: the slug it has is the one meant.
                 close = titled.slug
                 hint = f"an issue names an entry by its slug, not its title: write {titled.slug}"
+            addressed = _slug_named_in(slug, by_slug, unloaded)
+            if addressed is not None:
+                # Its page's address, its file or its folder in site/ copied: the slug in it.
+                close, what = addressed
+                hint = f"an issue names an entry by its slug, not its {what}: write {close}"
+            several = _slugs_in(slug, by_slug, unloaded)
+            if several:
+                # 'quiet-hours, all-of-us-strangers' on one line is one unknown slug; the
+                # nearest name dropped the others.
+                close, aside = None, f"{len(several)} slugs on one line"
+                dashed = ", ".join(f"'- {one}'" for one in several)
+                if line is not None and _in_brackets(text, line):
+                    hint = f"put a comma between the slugs: [{', '.join(several)}]"
+                else:
+                    hint = f"write one slug per line: {dashed}"
             apart = _filed_apart(root, slug)
             if apart is not None:
                 close = None
@@ -302,7 +318,7 @@ def load_issue(
             errors.append(
                 ContentError(
                     f"unknown entry '{visible(slug)}'"
-                    + (f" (did you mean '{close}'?)" if close else ""),
+                    + (f" (did you mean '{close}'?)" if close else f" ({aside})" if aside else ""),
                     rel,
                     line,
                     hint,
@@ -353,6 +369,45 @@ def _gathered(
         for i, section in enumerate(sections if isinstance(sections, list) else [])
     ]
     return [(loc, each_as_written(Text, slugs)) for loc, slugs in lists]
+
+
+def _slugs_in(
+    written: str, by_slug: Mapping[str, LoadedEntry], unloaded: Collection[str]
+) -> list[str]:
+    """The slugs of entries that ``written`` holds, when it is several of them on one line
+    ('quiet-hours, all-of-us-strangers'), else none."""
+    parts = [part for part in re.split(r"[\s,;]+", written) if part]
+    known = all(part in by_slug or part in unloaded for part in parts)
+    return parts if len(parts) > 1 and known else []
+
+
+def _slug_named_in(
+    written: str, by_slug: Mapping[str, LoadedEntry], unloaded: Collection[str]
+) -> tuple[str, str] | None:
+    """The slug of an entry whose address, file or folder ``written`` is
+    ('https://.../quiet-hours/', 'entries/quiet-hours.md', 'site/quiet-hours/'), and which
+    of those it is."""
+    written = written.strip()
+    web = re.match(r"(?i)https?://", written) is not None
+    path = urlsplit(written).path if web else written
+    parts = [part for part in path.replace("\\", "/").split("/") if part]
+    if parts and parts[-1].lower() in ("index.html", "index.md"):
+        parts.pop()
+    if not parts or ("/" not in path.replace("\\", "/") and not path.lower().endswith(".md")):
+        return None  # a slug alone, mistyped: the nearest name says which
+    last = parts[-1]
+    stem = re.sub(r"(?i)\.(?:md|markdown|html?)$", "", last)
+    if stem not in by_slug and stem not in unloaded:
+        return None
+    if web or path.startswith("/"):
+        return stem, "page's address"
+    return stem, "file" if last != stem else "folder"
+
+
+def _in_brackets(text: str, line: int) -> bool:
+    """Whether the line ``line`` of ``text`` holds a list in brackets ('entries: [a b]')."""
+    lines = text.split("\n")
+    return 0 < line <= len(lines) and "[" in lines[line - 1]
 
 
 def _published_before(root: Path, settings: Settings, slug: str) -> bool:
