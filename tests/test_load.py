@@ -1756,6 +1756,46 @@ def test_a_list_or_nested_field_written_as_a_value_says_how_to_write_it(write_fi
     assert error.hint == "write one item per line under 'streaming:', e.g. - service: Hulu"
 
 
+def test_a_cast_written_as_one_text_is_told_the_lines_of_a_name_each(write_files) -> None:
+    # 'cast: A, B, C': the hint's '- name: A, B, C', followed, was one person of that name.
+    film = "  directors: [Jane Doe]\n  cast: Andrew Scott, Paul Mescal, Claire Foy and Jamie Bell\n"
+    (error,) = reported(write_files({"entries/zz.md": variant("  directors: [Jane Doe]\n", film)}))
+    assert error.line == 8
+    assert error.message == (
+        "film.cast: must be a list (got 'Andrew Scott, Paul Mescal, Claire Foy and Jamie Bell')"
+    )
+    assert error.hint == (
+        "write a name each, one '- name:' per line under 'cast:', in place of line 8 (a role "
+        "goes under its name, as role: ...):\n"
+        "  cast:\n"
+        "    - name: Andrew Scott\n"
+        "    - name: Paul Mescal\n"
+        "    - name: Claire Foy\n"
+        "    - name: Jamie Bell"
+    )
+    # The lines given, copied in place of that line, load: four people.
+    fixed = variant(
+        "  directors: [Jane Doe]\n",
+        "  directors: [Jane Doe]\n" + error.hint.split(":\n", 1)[1] + "\n",
+    )
+    root = write_files({"entries/zz.md": fixed})
+    (entry,) = [e for e in load_workspace(root).entries if e.slug == "zz"]
+    assert [p.name for p in entry.meta.film.cast] == [
+        "Andrew Scott", "Paul Mescal", "Claire Foy", "Jamie Bell"
+    ]  # fmt: skip
+    # One name, and a name with its suffix after a comma: one person each.
+    for written, names in [
+        ("Andrew Scott", ["Andrew Scott"]),
+        ("Sammy Davis, Jr., & Frank Sinatra", ["Sammy Davis, Jr.", "Frank Sinatra"]),
+    ]:
+        film = f"  directors: [Jane Doe]\n  cast: {written}\n"
+        (error,) = reported(
+            write_files({"entries/zz.md": variant("  directors: [Jane Doe]\n", film)})
+        )
+        assert error.hint is not None
+        assert error.hint.split("\n")[2:] == [f"    - name: {name}" for name in names]
+
+
 def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(write_files) -> None:
     times = [
         "2024-03-17T00:30:00-07:00",  # Saturday's late show, past midnight: fine

@@ -454,6 +454,21 @@ def describe_errors(
                     f"put a space after {each}, {dashed}{one}, or write "
                     f"{loc[-1]}: [{', '.join(items)}]"
                 )
+            elif items and _text_item(root, (*loc, 0)):
+                # 'cast: Andrew Scott, Paul Mescal': the hint's one '- name:' of it all was
+                # one person of that name (the page's cast, and its schema.org actor).
+                names = _names_in(str(loc[-1]), value)
+                first = _first_field(items[0])
+                line = line_of(data, loc)
+                indent = indent_at(source, line)
+                each = "a name each, one" if len(names) > 1 else "one"
+                place = f", in place of line {line}" if line else ""
+                hint = (
+                    f"write {each} '- {first}:' per line under '{loc[-1]}:'{place} (a role "
+                    "goes under its name, as role: ...):"
+                ) + lines_to_copy(
+                    [f"{loc[-1]}:", *(f"  - {first}: {name}" for name in names)], indent
+                )
             elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
@@ -609,15 +624,22 @@ _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
 def _names_in(field: str, value: str) -> list[str]:
     """The names a list's value written as a sentence holds ('A, B and C'); a country's
-    name may hold 'and' itself ('Trinidad and Tobago and Jamaica': two countries)."""
+    name may hold 'and' itself ('Trinidad and Tobago and Jamaica': two countries), a
+    person's a suffix after a comma ('Sammy Davis, Jr.')."""
     if field != "countries":
-        return [name for name in _NAMES_JOINED.split(value.strip()) if name]
+        names: list[str] = []
+        for name in _NAMES_JOINED.split(value.strip()):
+            if names and NAME_SUFFIX.fullmatch(name):
+                names[-1] += f", {name}"
+            elif name:
+                names.append(name)
+        return names
     from .countries import unknown  # on this error's path alone (ISO 3166 loaded)
 
     def known_country(name: str) -> bool:
         return not unknown(name)[0]
 
-    names: list[str] = []
+    names = []
     for part in re.split(r"\s*,\s*(?:and\s+|&\s*)?", value.strip()):
         words = [w for w in re.split(r"\s+(?:and|&)\s+", part) if w]
         while words:  # the longest run of them that names a country, from the first
@@ -629,9 +651,12 @@ def _names_in(field: str, value: str) -> list[str]:
     return names if all(known_country(name) for name in names) else [value.strip()]
 
 
+#: What follows a person's name after a comma, and is no other person: 'Davis, Jr.'.
+NAME_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr|Esq)\.?|II|III|IV|fils|père", re.I)
+
 #: The lists of names (people's, countries'), and what joins names in a sentence.
 _NAME_LISTS = ("directors", "writers", "participants", "countries")
-_NAMES_JOINED = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
+_NAMES_JOINED = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 
 #: The names editors give elsewhere to what a field of dopemail's holds under another name
 #: (the field is meant only where the part has it: 'url' of a screening, 'credit' of a picture).
@@ -890,6 +915,20 @@ def written_as(source: str, line: int | None, value: Any, index: int | None = No
     return None
 
 
+def indent_at(source: str | None, line: int | None) -> int:
+    """The indentation of ``line`` of ``source`` (0 when either is not known): where the
+    lines a hint gives to copy in its place start."""
+    lines = source.split("\n") if source and line else []
+    text = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    return len(text) - len(text.lstrip(" "))
+
+
+def lines_to_copy(lines: Iterable[str], indent: int = 0) -> str:
+    """Lines of YAML for a hint to end with, each on a line of its own at ``indent`` (that
+    of the line they go in place of), to copy into the file as they are."""
+    return "".join(f"\n{' ' * indent}{line}" for line in lines)
+
+
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     """The source line of ``loc`` in data parsed by :mod:`frontmatter`, or its nearest parent."""
     line = getattr(data, "start_line", None)
@@ -906,4 +945,12 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-__all__ = ["controls_in", "describe_errors", "field_path", "line_of", "model_at"]
+__all__ = [
+    "controls_in",
+    "describe_errors",
+    "field_path",
+    "indent_at",
+    "line_of",
+    "lines_to_copy",
+    "model_at",
+]
