@@ -1796,6 +1796,91 @@ def test_a_cast_written_as_one_text_is_told_the_lines_of_a_name_each(write_files
         assert error.hint.split("\n")[2:] == [f"    - name: {name}" for name in names]
 
 
+def test_an_item_written_name_colon_value_is_one_problem_with_the_fields_to_write(
+    write_files, workspace: Path
+) -> None:
+    # '- Andrew Scott: Adam' was "missing required field 'name'" and "unknown field 'Andrew
+    # Scott'" (its hint the known fields), neither saying the fix.
+    cast = (
+        "  directors: [Jane Doe]\n  cast:\n    - Andrew Scott: Adam\n    - Claire Foy:\n"
+        "    - Jamie Bell:\n        role: 'Mum: a ghost'\n"
+    )
+    text = variant("  directors: [Jane Doe]\n", cast)
+    text = text.replace(
+        "  - venue: The Venue\n    address: 1 Main Street\n", ("  - The Venue: 1 Main Street\n")
+    ).replace("images:", "streaming:\n  - Hulu: https://www.hulu.com/\nimages:")
+    told = [(e.line, e.message, e.hint) for e in reported(write_files({"entries/zz.md": text}))]
+    no_field = "as a field named '{0}', and the item has no '{1}'"
+    assert told == [
+        (
+            9,
+            "film.cast[1]: YAML reads 'Andrew Scott: ...' "
+            + no_field.format("Andrew Scott", "name"),
+            "write its fields by their names, in place of line 9:\n"
+            "    - name: Andrew Scott\n      role: Adam",
+        ),
+        (
+            10,
+            "film.cast[2]: YAML reads 'Claire Foy: ...' " + no_field.format("Claire Foy", "name"),
+            "write its fields by their names, in place of line 10:\n    - name: Claire Foy",
+        ),
+        (
+            11,
+            "film.cast[3]: YAML reads 'Jamie Bell: ...' " + no_field.format("Jamie Bell", "name"),
+            "write its fields by their names, in place of lines 11 to 12:\n"
+            '    - name: Jamie Bell\n      role: "Mum: a ghost"',
+        ),
+        (
+            14,
+            "screenings[1]: YAML reads 'The Venue: ...' " + no_field.format("The Venue", "venue"),
+            "write its fields by their names, in place of line 14:\n"
+            "  - venue: The Venue\n    address: 1 Main Street",
+        ),
+        (
+            17,
+            "streaming[1]: YAML reads 'Hulu: ...' " + no_field.format("Hulu", "service"),
+            "write its fields by their names, in place of line 17:\n"
+            "  - service: Hulu\n    url: https://www.hulu.com/",
+        ),
+    ], told
+    # The lines given, copied in place, load.
+    lines = text.split("\n")
+    for line, _, hint in reversed(told):
+        last = int(hint.split(":\n")[0].split()[-1])
+        lines[line - 1 : last] = hint.split(":\n", 1)[1].split("\n")
+    root = write_files({"entries/zz.md": "\n".join(lines)})
+    (entry,) = [e for e in load_workspace(root).entries if e.slug == "zz"]
+    assert [(p.name, p.role) for p in entry.meta.film.cast] == [
+        ("Andrew Scott", "Adam"), ("Claire Foy", None), ("Jamie Bell", "Mum: a ghost")
+    ]  # fmt: skip
+    assert entry.meta.streaming[0].service == "Hulu"
+    # An issue's section written '- Now playing: [slugs]'.
+    issue = workspace / "issues/1-strangers-and-varda.md"
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace(
+            "  - title: Now playing\n    entries:\n      - varda-in-los-angeles\n",
+            "  - Now playing: [varda-in-los-angeles]\n",
+        ),
+        encoding="utf-8",
+    )
+    (error,) = reported(workspace)
+    assert error.hint == (
+        "write its fields by their names, in place of line 10:\n"
+        "  - title: Now playing\n    entries: [varda-in-los-angeles]"
+    )
+    # A field's name misspelt is told as such, not as a name ('nmae: ...').
+    typo = variant("  directors: [Jane Doe]\n", "  cast:\n    - nmae: Andrew Scott\n")
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace(
+            "  - Now playing: [varda-in-los-angeles]\n",
+            "  - title: Now playing\n    entries:\n      - varda-in-los-angeles\n",
+        ),
+        encoding="utf-8",
+    )
+    (error,) = reported(write_files({"entries/zz.md": typo}))
+    assert error.message == "unknown field 'film.cast[1].nmae' (did you mean 'name'?)"
+
+
 def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(write_files) -> None:
     times = [
         "2024-03-17T00:30:00-07:00",  # Saturday's late show, past midnight: fine

@@ -1588,13 +1588,21 @@ def test_a_section_named_by_its_title_is_one_problem_with_the_item_to_write(
     _break(workspace, THIRD, "entries:\n  - quiet-hours", f"sections:\n{written}")
     code, output = run_cli("check", "--root", workspace)
     line = _line_of(workspace, THIRD, "- Quiet Hours:")
+    last = line + written.count("\n")
+    place = f"line {line}" if last == line else f"lines {line} to {last}"
     assert code == 1
     assert (
-        f"{THIRD}:{line}: sections[1]: 'Quiet Hours' is written as a field's name, not as its "
-        f"'title' with 'entries' beside it\n  hint: write it as '- title: Quiet Hours' with "
-        f"'entries: [{entries}]' under it, indented like 'title'"
+        f"{THIRD}:{line}: sections[1]: YAML reads 'Quiet Hours: ...' as a field named 'Quiet "
+        f"Hours', and the item has no 'title'\n  hint: write its fields by their names, in "
+        f"place of {place}:\n  - title: Quiet Hours\n    entries: [{entries}]\n"
     ) in output, output
     assert output.count("hint:") == 1, output
+    # The lines told, put in place of those, are the section meant.
+    text = (workspace / THIRD).read_text(encoding="utf-8")
+    fixed = text.replace(written, f"  - title: Quiet Hours\n    entries: [{entries}]")
+    (workspace / THIRD).write_text(fixed, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
 
 
 @pytest.mark.parametrize(

@@ -184,27 +184,41 @@ def describe_errors(
     # one mistake, not a section's title written a level too high.
     missing = {loc for loc, e in errors if e["type"] == "missing"}
     paired = {loc for loc, (close, _) in unknown.items() if close and (*loc[:-1], close) in missing}
+    # '- Andrew Scott: Adam' under 'cast:': a name and its role written as one field, told
+    # once, with the fields to write (not its 'name' missing and 'Andrew Scott' unknown).
+    named = {
+        loc: lines
+        for loc, (close, _) in unknown.items()
+        if root.__name__ != "Settings" and (lines := _named_as_a_field(root, data, loc))
+    }
+    meant |= {(*loc[:-1], field) for loc in named for field in _named_fields(root, loc)}
     # dopemail.toml is TOML: its hints in its own syntax.
     toml = root.__name__ == "Settings"
     syntax = "TOML" if toml else "YAML"
-    headed = _headed_items(root, data, errors, unknown)
     for loc, error in errors:
         kind = error["type"]
         if kind == "missing" and loc in meant:
             continue
         where = field_path(loc)
-        if loc[:-1] in headed and kind in ("missing", "extra_forbidden"):
-            # '- Quiet Hours:' then its slugs under it: a section's title written as a
-            # field's name, its two fields missing. One problem, told with the item to write.
-            if kind == "extra_forbidden":
-                name, (first, second) = headed[loc[:-1]]
-                text, listed = first.split(":")[0], second.split(":")[0]
-                yield (
-                    loc,
-                    f"{field_path(loc[:-1])}: '{visible(name)}' is written as a field's name, "
-                    f"not as its '{text}' with '{listed}' beside it",
-                    f"write it as '- {first}' with '{second}' under it, indented like '{text}'",
-                )
+        if kind == "extra_forbidden" and loc in named:
+            item, key, lines = loc[:-1], loc[-1], named[loc]
+            line = line_of(data, item)
+            first = _first_field(model_at(root, item))
+            inner = _value_at(data, loc)
+            # ('- Jamie Bell:' with its fields under it, '- Quiet Hours:' with its slugs:
+            # their lines too.)
+            under = [*getattr(inner, "key_lines", {}).values(), *getattr(inner, "item_lines", [])]
+            last = max(under, default=line)
+            place = f", in place of line {line}" if line else ""
+            if line and last and last > line:
+                place = f", in place of lines {line} to {last}"
+            yield (
+                item,
+                f"{field_path(item)}: YAML reads '{visible(str(key))}: ...' as a field named "
+                f"'{visible(str(key))}', and the item has no '{first}'",
+                f"write its fields by their names{place}:"
+                + lines_to_copy(lines, indent_at(source, line)),
+            )
             continue
         if kind == "extra_forbidden":
             close, known = unknown[loc]
@@ -520,45 +534,91 @@ def describe_errors(
             yield loc, f"{where}: {said}{shown}", hint
 
 
-def _headed_items(
-    root: type[BaseModel],
-    data: Any,
-    errors: list[tuple[tuple[Any, ...], Any]],
-    unknown: Mapping[tuple[Any, ...], tuple[str | None, list[str]]],
-) -> dict[tuple[Any, ...], tuple[str, tuple[str, str]]]:
-    """The list items written as one field named by their text ('- Quiet Hours:' and the
-    slugs under it) where the item's fields are a text and a list, both missing: for each,
-    its name and the item's lines as it should be written ('title: Quiet Hours', 'entries:
-    [quiet-hours]')."""
-    found: dict[tuple[Any, ...], tuple[str, tuple[str, str]]] = {}
-    missing = {loc for loc, e in errors if e["type"] == "missing"}
-    for loc, (close, _) in unknown.items():
-        item, name = loc[:-1], loc[-1]
-        model = model_at(root, item)
-        if not item or not isinstance(item[-1], int) or close or model is None:
-            continue
-        written = _value_at(data, item)
-        required = [n for n, f in model.model_fields.items() if f.is_required()]
-        if not isinstance(name, str) or not isinstance(written, Mapping) or len(written) != 1:
-            continue
-        if len(required) != 2 or not all((*item, n) in missing for n in required):
-            continue
-        text, listed = required
-        lists = [get_origin(model.model_fields[n].annotation) is list for n in required]
-        if lists != [False, True]:
-            continue
-        value = written[name]
-        values = value if isinstance(value, list) else [] if value is None else [value]
-        if not all(isinstance(v, str | int | float) for v in values):
-            continue
-        shown = ", ".join(str(v) for v in values) if values else "..."
-        found[item] = (name, (f"{text}: {_quoted_if_needed(name)}", f"{listed}: [{shown}]"))
-    return found
+#: The items written by a name ('- name: Andrew Scott'), and the field a value written after
+#: that name as a field's ('- Andrew Scott: Adam') is meant for.
+_NAMED_ITEMS = {
+    "Person": "role",
+    "Streaming": "url",
+    "Screening": "address",
+    "IssueSection": "entries",
+}
 
 
-def _quoted_if_needed(text: str) -> str:
-    """A text as YAML takes it on a line of its own: quoted when it would read otherwise."""
-    if re.search(r"""^[\s*&!%@`'"\[\]{}#|>?,-]|: | #|:$|\s$""", text) or plain_value(text) != text:
+def _named_fields(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
+    """The fields an item written '- Name: value' (its unknown field at ``loc``) is told to
+    write: its name's and its value's."""
+    model = model_at(root, loc[:-1])
+    return _first_field(model), _NAMED_ITEMS[model.__name__] if model else ""
+
+
+def _named_as_a_field(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The lines to write for a list item written '- Andrew Scott: Adam' (its unknown field
+    at ``loc``, on the item's own line): '- name: Andrew Scott', '  role: Adam'; none if it
+    is not one. The item's other fields, on the lines under it, stay as they are."""
+    item, key = loc[:-1], loc[-1]
+    model = model_at(root, item)
+    value = _value_at(data, item)
+    if (
+        not item
+        or not isinstance(item[-1], int)
+        or model is None
+        or model.__name__ not in _NAMED_ITEMS
+        or not isinstance(value, Mapping)
+        or not isinstance(key, str)
+        or next(iter(value)) != key  # the item's first field, on its '- ' line
+        # A field's name misspelt ('nmae: ...'); a name of words may be near one ('The Venue').
+        or closest(key, model.model_fields, cutoff=0.8 if " " in key.strip() else 0.6)
+        or key.lower().replace("-", "_") in _USUAL_NAMES
+        or any(k != key and k not in model.model_fields for k in value)
+    ):
+        return []
+    first, then = _first_field(model), _NAMED_ITEMS[model.__name__]
+    said = value[key]
+    fields = dict(said) if isinstance(said, Mapping) else {then: said} if said is not None else {}
+    if (
+        first in value
+        or first in fields
+        or not all(
+            isinstance(k, str) and k in model.model_fields and k not in value for k in fields
+        )
+        or (then == "url" and then in fields and not _WEB_ADDRESS.match(str(fields[then])))
+    ):
+        return []
+    lines = [f"- {first}: {_yaml_scalar(key)}"]
+    for name, written in fields.items():
+        shown = _yaml_flow(written)
+        if shown is None:
+            return []
+        lines.append(f"  {name}: {shown}")
+    return lines
+
+
+def _yaml_flow(value: Any) -> str | None:
+    """``value`` written on one line as YAML reads it back (None for one that is not text,
+    a number or a list of them)."""
+    if isinstance(value, list):
+        items = [_yaml_flow(v) for v in value]
+        if any(i is None or "," in i for i in items):
+            return None
+        return f"[{', '.join(str(i) for i in items)}]"
+    if isinstance(value, bool) or value is None or isinstance(value, Mapping | list):
+        return None
+    return _yaml_scalar(value)
+
+
+def _yaml_scalar(value: Any) -> str:
+    """Text or a number as written after 'field: ', quoted where YAML would read it as
+    something else."""
+    text = str(value)
+    if isinstance(value, str) and (
+        not text
+        or ": " in text
+        or " #" in text
+        or text[0] in "-?:,[]{}#&*!|>'\"%@`"
+        or text[-1] == ":"
+        or text != text.strip()
+        or plain_value(text) != text
+    ):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
 
