@@ -1881,6 +1881,134 @@ def test_an_item_written_name_colon_value_is_one_problem_with_the_fields_to_writ
     assert error.message == "unknown field 'film.cast[1].nmae' (did you mean 'name'?)"
 
 
+def _credit_notes(write_files, film: str, events: str = "") -> list[tuple[int, str, str]]:
+    """The warnings of an entry whose film credits ``film`` (its lines under 'film:' after
+    its title), with ``events`` (its 'events:' lines): (line, message, hint)."""
+    text = VALID.replace("  year: 2024\n  directors: [Jane Doe]\n", film).replace(
+        "images:", f"{events}images:"
+    )
+    root = write_files({"entries/zz.md": text})
+    return [
+        (e.line, e.message, e.hint) for e in entry_notes(load_workspace(root)) if "zz" in e.path
+    ]
+
+
+def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix(
+    write_files,
+) -> None:
+    film = (
+        "  directors:\n    - Andrew Haigh, Ari Aster\n  cast:\n"
+        "    - name: Andrew Scott, Paul Mescal\n"
+        "    - Claire Foy (Mum)\n"
+        "    - name: Andrew Scott as Adam\n"
+        "    - Jamie Bell and Paul Mescal\n"  # no comma: one name, as a group's may be
+    )
+    participants = "events:\n  - participants:\n      - Jane Doe, John Smith\n"
+    once = "it is printed, and given to search engines, as one person's"
+    character = (
+        "holds a character's name: it is printed, and given to search engines, as the actor's name"
+    )
+    got = _credit_notes(write_files, film, participants)
+    assert got == [
+        (
+            10,
+            f"film.cast[2]: 'Claire Foy (Mum)' {character}",
+            "write the character under 'role:', in place of line 10:\n"
+            "    - name: Claire Foy\n      role: Mum",
+        ),
+        (
+            11,
+            f"film.cast[3].name: 'Andrew Scott as Adam' {character}",
+            "write the character under 'role:', in place of line 11:\n"
+            "    - name: Andrew Scott\n      role: Adam",
+        ),
+        (
+            7,
+            f"film.directors[1]: 'Andrew Haigh, Ari Aster' looks like 2 people, but is one "
+            f"name: {once}",
+            "write a name each, one a line in place of line 7:\n"
+            "    - Andrew Haigh\n    - Ari Aster",
+        ),
+        (
+            9,
+            f"film.cast[1].name: 'Andrew Scott, Paul Mescal' looks like 2 people, but is one "
+            f"name: {once}",
+            "write a name each, one a line in place of line 9:\n"
+            "    - name: Andrew Scott\n    - name: Paul Mescal",
+        ),
+        (
+            19,
+            f"events[1].participants[1]: 'Jane Doe, John Smith' looks like 2 people, but is one "
+            f"name: {once}",
+            "write a name each, one a line in place of line 19:\n"
+            "      - Jane Doe\n      - John Smith",
+        ),
+    ]
+    # One person each: a suffix after a comma, an affiliation, a credit's note in brackets, a
+    # name of another script, a group, a character already under 'role:', 'as' not a word.
+    film = (
+        "  directors: [王家卫, 'Sammy Davis, Jr.', 'Martin Luther King, III']\n"
+        "  writers: ['Earth, Wind & Fire', 'Jean-Luc Godard, Anne-Marie Miéville Films']\n"
+        "  cast:\n"
+        "    - Jane Doe (voice)\n"
+        "    - name: Jane Roe (uncredited)\n"
+        "    - Sam Roe (archive footage)\n"
+        "    - name: Claire Foy (Mum)\n      role: Mum\n"
+        "    - Tomas Alvarez\n"
+        "    - 'Ludwig van Beethoven, Anna de Noailles'\n"  # two people: told
+        "    - Андрей Тарковский\n"
+        "    - 'Smith, Jones'\n"
+        "    - Basil Asante\n"
+    )
+    moderated = "events:\n  - participants: ['Dave Karger, Turner Classic Movies']\n"
+    told = _credit_notes(write_files, film, moderated)
+    assert [(line, message.split(":")[0]) for line, message, _ in told] == [(15, "film.cast[6]")], (
+        told
+    )
+
+
+def test_a_name_written_twice_in_a_credit_list_is_noted_but_an_actor_in_two_parts(
+    write_files,
+) -> None:
+    film = (
+        "  directors: [Andrew Haigh]\n  writers: [Andrew Haigh, andrew  haigh]\n"
+        "  cast:\n"
+        "    - name: Peter Sellers\n      role: Mandrake\n"
+        "    - name: Peter Sellers\n      role: Muffley\n"  # two parts: no mistake
+        "    - name: Claire Foy\n      role: Mum\n"
+        "    - name: Claire Foy\n"
+        "    - Jamie Bell\n    - jamie bell\n"
+    )
+    events = "events:\n  - participants: [Ann Lee, Bo Ek, Ann Lee]\n"
+    twice = "readers read the name twice, and search engines are told of two people"
+    assert _credit_notes(write_files, film, events) == [
+        (
+            7,
+            f"film.writers: 'andrew  haigh' is written twice (items 1 and 2): {twice}",
+            "delete one, or correct it if another person was meant",
+        ),
+        (
+            15,
+            f"film.cast: 'Claire Foy' is written twice (items 3 and 4): {twice}",
+            "delete one, or correct it if another person was meant (an actor in two parts: "
+            "give each its 'role:')",
+        ),
+        (
+            17,
+            f"film.cast: 'jamie bell' is written twice (items 5 and 6): {twice}",
+            "delete one, or correct it if another person was meant (an actor in two parts: "
+            "give each its 'role:')",
+        ),
+        (
+            23,
+            f"events[1].participants: 'Ann Lee' is written twice (items 1 and 3): {twice}",
+            "delete one, or correct it if another person was meant",
+        ),
+    ]
+    # The same name in two lists (a writer-director) is no mistake.
+    assert not _credit_notes(write_files, "  directors: [Jane Doe]\n  writers: [Jane Doe]\n")
+
+
 def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(write_files) -> None:
     times = [
         "2024-03-17T00:30:00-07:00",  # Saturday's late show, past midnight: fine

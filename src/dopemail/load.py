@@ -68,7 +68,7 @@ from .models import (
     Media,
     Workspace,
 )
-from .notices import curly_quoted, hidden_characters, hidden_in_text, notes
+from .notices import credits_as_written, curly_quoted, hidden_characters, hidden_in_text, notes
 from .pictures import (
     READABLE_NAMES,
     PictureProblem,
@@ -284,6 +284,7 @@ def load_entry(
         images=images,
         body_pictures=shown,
         notes=notes(meta, doc, settings.publication.zone, settings.publication.language)
+        + credits_as_written(meta, doc.meta, text)
         + curly_quoted(doc.meta, text)
         + hidden_characters(doc.meta, text)
         + hidden_in_text(doc.body, doc.body_line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,7 +45,7 @@ from .models import CANCELLED, Entry, Film, Issue, LoadedEntry, Screening, Works
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .templates import italics_spans, unmarked
-from .validation import field_path, leaves, line_of
+from .validation import field_path, leaves, line_of, lines_to_copy, names_in
 from .wording import add_a_catalog, untranslated, wording_for
 
 
@@ -1233,3 +1233,187 @@ def _same_words(one: str, other: str) -> bool:
     return " ".join(one.casefold().split()).rstrip(".") == " ".join(
         other.casefold().split()
     ).rstrip(".")
+
+
+def credits_as_written(
+    meta: Entry, data: Any, text: str
+) -> tuple[tuple[str, int | None, str], ...]:
+    """Warnings about the names an entry credits, each one person on the page and in its
+    schema.org data: a name that holds several people ('Andrew Scott, Paul Mescal'), a cast
+    member's name that holds the character ('Claire Foy (Mum)', 'Andrew Scott as Adam'), a
+    name written twice in one list ('Written by Andrew Haigh and Andrew Haigh')."""
+    found: list[tuple[str, int | None, str]] = []
+    lists: list[tuple[tuple[Any, ...], list[str], list[str | None] | None]] = []
+    for where, film in _films_where(meta):
+        lists.append(((*where, "directors"), film.directors, None))
+        lists.append(((*where, "writers"), film.writers, None))
+        names = [person.name for person in film.cast]
+        lists.append(((*where, "cast"), names, [person.role for person in film.cast]))
+        for i, person in enumerate(film.cast):
+            if person.role is None:
+                found.extend(_character_in_name(person.name, (*where, "cast", i), data, text))
+    for k, event in enumerate(meta.events):
+        lists.append((("events", k, "participants"), event.participants, None))
+    for loc, names, roles in lists:
+        seen: dict[str, int] = {}
+        for i, name in enumerate(names):
+            found.extend(_several_people(name, (*loc, i), data, text))
+            key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+            first = seen.setdefault(key, i)
+            if first == i:
+                continue
+            if (
+                roles is not None
+                and roles[first]
+                and roles[i]
+                and not _same_words(roles[first], roles[i])
+            ):
+                continue  # one actor in two parts ('Peter Sellers' as Mandrake, as Muffley)
+            either = " (an actor in two parts: give each its 'role:')" if roles else ""
+            found.append(
+                (
+                    f"{field_path(loc)}: '{name}' is written twice (items {first + 1} and "
+                    f"{i + 1}): readers read the name twice, and search engines are told of "
+                    "two people",
+                    line_of(data, (*loc, i)),
+                    f"delete one, or correct it if another person was meant{either}",
+                )
+            )
+    return tuple(found)
+
+
+#: What a name's brackets may say of the credit rather than name a character: 'Jane Doe
+#: (voice)', '(uncredited)', '(archive footage)', 'John Smith (II)'.
+_CREDIT_NOTES = re.compile(
+    r"(?:voice|voices|uncredited|archive(?:al)? footage|archive|cameo|credited as .*|as "
+    r"(?:him|her|them)sel(?:f|ves)|I{1,3}|IV|V|jr\.?|sr\.?|\d+)",
+    re.IGNORECASE,
+)
+#: A character written in a cast member's name: 'Claire Foy (Mum)', 'Andrew Scott as Adam'
+#: ('as' a word of its own, in lowercase, between two names).
+_IN_BRACKETS = re.compile(r"^(?P<name>[^()]*?\S)\s*\((?P<role>[^()]*\S[^()]*)\)$")
+_AS_A_ROLE = re.compile(r"^(?P<name>[^()]*?\S)\s+as\s+(?P<role>\S.*)$")
+
+
+def _character_in_name(
+    name: str, loc: tuple[Any, ...], data: Any, text: str
+) -> list[tuple[str, int | None, str]]:
+    """A cast member without a role whose name holds its character ('Claire Foy (Mum)')."""
+    said = _IN_BRACKETS.match(name)
+    if said and _CREDIT_NOTES.fullmatch(said.group("role").strip()):
+        return []
+    said = said or _AS_A_ROLE.match(name)
+    if said is None or said.group("name").count(" as ") or said.group("name").endswith(","):
+        return []
+    actor, role = said.group("name"), said.group("role").strip()
+    if isinstance(_item_at(data, loc), Mapping):
+        loc = (*loc, "name")
+    line = line_of(data, loc)
+    lines = _item_lines(text, line, [("name", actor), ("role", role)], one=True)
+    return [
+        (
+            f"{field_path(loc)}: '{name}' holds a character's name: it is printed, and given to "
+            "search engines, as the actor's name",
+            line,
+            f"write the character under 'role:', in place of line {line}:{lines}"
+            if line
+            else f"write 'name: {actor}' and, under it, 'role: {role}'",
+        )
+    ]
+
+
+#: Words of a person's name that are not capitalised: 'Ludwig van Beethoven', 'Agnès de Varda'.
+_PARTICLES = frozenset((
+    "de", "da", "das", "dos", "du", "del", "della", "der", "den", "di", "van", "von", "ter",
+    "ten", "le", "la", "bin", "ibn", "al", "el", "y", "e", "zu",
+))  # fmt: skip
+#: Words of an organisation's name: 'Dave Karger, Turner Classic Movies' is one person.
+_ORGANISATION_WORDS = frozenset((
+    "inc", "inc.", "ltd", "ltd.", "llc", "co", "co.", "company", "pictures", "films", "film",
+    "studios", "studio", "productions", "entertainment", "movies", "cinema", "cinemas", "media",
+    "press", "magazine", "weekly", "times", "news", "review", "radio", "tv", "television",
+    "festival", "institute", "university", "museum", "society", "academy", "foundation",
+    "group", "network", "records", "theatre", "theater", "collective", "orchestra", "band",
+))  # fmt: skip
+
+
+def _a_full_name(part: str) -> bool:
+    """Whether ``part`` reads as a person's full name: two to five words, capitalised (but
+    the particles between them), with no digits and no word of an organisation's."""
+    words = part.split()
+    if not 2 <= len(words) <= 5 or any(c.isdigit() for c in part):
+        return False
+    for n, word in enumerate(words):
+        if word.casefold() in _ORGANISATION_WORDS:
+            return False
+        if word in _PARTICLES and 0 < n < len(words) - 1:
+            continue
+        if not word[:1].isupper() or not word[:1].isalpha():
+            return False
+    return True
+
+
+def _several_people(
+    name: str, loc: tuple[Any, ...], data: Any, text: str
+) -> list[tuple[str, int | None, str]]:
+    """A name that holds several people ('Andrew Scott, Paul Mescal'), each a full name
+    (not 'Sammy Davis, Jr.', 'Earth, Wind & Fire', 'Dave Karger, Turner Classic Movies')."""
+    if "," not in name:
+        return []
+    parts = names_in("cast", name)
+    if len(parts) < 2 or not all(_a_full_name(part) for part in parts):
+        return []
+    item = _item_at(data, loc)
+    cast = loc[-2] == "cast"
+    if cast and isinstance(item, Mapping):
+        loc = (*loc, "name")
+    line = line_of(data, loc)
+    fields = [("name" if isinstance(item, Mapping) else "", part) for part in parts]
+    lines = _item_lines(text, line, fields)
+    if lines:
+        said = f"write a name each, one a line in place of line {line}:{lines}"
+    elif cast:
+        said = "write a '- name:' item each under 'cast:'"
+    else:
+        said = f"write a name each: {loc[-2]}: [{', '.join(parts)}]"
+    return [
+        (
+            f"{field_path(loc)}: '{name}' looks like {len(parts)} people, but is one name: it "
+            "is printed, and given to search engines, as one person's",
+            line,
+            said,
+        )
+    ]
+
+
+def _item_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The front matter's value at ``loc``, as written (None if there is none)."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (LookupError, TypeError):
+            return None
+    return data
+
+
+def _item_lines(
+    text: str, line: int | None, fields: list[tuple[str, str]], one: bool = False
+) -> str:
+    """The lines to copy in place of ``line`` of ``text`` (a list's item, '- name: ...', or
+    its 'name:' alone): ``fields``, (name, value), each an item of its own ('' for a bare
+    value: '- Paul Mescal'), or, with ``one``, all of one item. '' where the line is written
+    otherwise (an item in '[...]')."""
+    lines = text.split("\n")
+    written = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    indent = len(written) - len(written.lstrip(" "))
+    dashed = written.lstrip(" ").startswith("- ")
+    if "[" in written or "{" in written or (not dashed and not one):
+        return ""
+    said = []
+    for n, (field, value) in enumerate(fields):
+        shown = f"{field}: {value}" if field else value
+        if dashed and (not one or n == 0):
+            said.append(f"- {shown}")
+        else:
+            said.append(f"{'  ' if dashed else ''}{shown}")
+    return lines_to_copy(said, indent)

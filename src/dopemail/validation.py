@@ -471,7 +471,7 @@ def describe_errors(
             elif items and _text_item(root, (*loc, 0)):
                 # 'cast: Andrew Scott, Paul Mescal': the hint's one '- name:' of it all was
                 # one person of that name (the page's cast, and its schema.org actor).
-                names = _names_in(str(loc[-1]), value)
+                names = names_in(str(loc[-1]), value)
                 first = _first_field(items[0])
                 line = line_of(data, loc)
                 indent = indent_at(source, line)
@@ -486,7 +486,7 @@ def describe_errors(
             elif items:
                 first = _first_field(items[0])
                 hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
-            elif loc[-1] in _NAME_LISTS and len(names := _names_in(str(loc[-1]), value)) > 1:
+            elif loc[-1] in _NAME_LISTS and len(names := names_in(str(loc[-1]), value)) > 1:
                 # 'directors: Nick Bruno and Troy Quane': '[Nick Bruno and Troy Quane]', as
                 # the hint wrote it, is one person of that name (in the page's credits and
                 # its schema.org data).
@@ -682,7 +682,7 @@ _PATTERNS = {
 _SCHEMA_OF = {"Issue": " --of issue", "Settings": " --of config"}
 
 
-def _names_in(field: str, value: str) -> list[str]:
+def names_in(field: str, value: str) -> list[str]:
     """The names a list's value written as a sentence holds ('A, B and C'); a country's
     name may hold 'and' itself ('Trinidad and Tobago and Jamaica': two countries), a
     person's a suffix after a comma ('Sammy Davis, Jr.')."""
@@ -1013,4 +1013,5 @@ __all__ = [
     "line_of",
     "lines_to_copy",
     "model_at",
+    "names_in",
 ]
