@@ -2009,6 +2009,52 @@ def test_a_name_written_twice_in_a_credit_list_is_noted_but_an_actor_in_two_part
     assert not _credit_notes(write_files, "  directors: [Jane Doe]\n  writers: [Jane Doe]\n")
 
 
+def test_a_screening_outside_the_run_is_noted_at_its_line(write_files) -> None:
+    # The run says every day the film plays: a screening's month typed wrong was not told
+    # (its showtimes are checked against its own days).
+    def told(run: str, days: str, times: str = "") -> list[tuple[int | None, str]]:
+        screening = f"    city: Los Angeles\n{days}{times}run:\n{run}"
+        root = write_files({"entries/zz.md": variant("    city: Los Angeles\n", screening)})
+        return [
+            (e.line, e.message)
+            for e in entry_notes(load_workspace(root))
+            if "zz" in e.path and "run" in e.message
+        ]
+
+    run = "  starts: 2024-06-13\n  ends: 2024-06-16\n"
+    every_day = "which says every day the film plays"
+    july = "    starts: 2024-07-16\n    ends: 2024-07-16\n"
+    times = "    times:\n      - 2024-07-16T19:00:00-07:00\n"
+    assert told(run, july, times) == [
+        (
+            9,
+            "the screening at The Venue plays on 2024-07-16, outside the run (2024-06-13 to "
+            f"2024-06-16), {every_day}",
+        )
+    ]
+    partly = "    starts: 2024-06-15\n    ends: 2024-06-20\n"
+    assert told(run, partly) == [
+        (
+            9,
+            "the screening at The Venue plays 2024-06-15 to 2024-06-20, partly outside the run "
+            f"(2024-06-13 to 2024-06-16), {every_day}",
+        )
+    ]
+    before = "    starts: 2023-06-13\n"
+    assert told("  starts: 2024-06-13\n", before) == [
+        (
+            9,
+            "the screening at The Venue plays from 2023-06-13, partly outside the run (from "
+            f"2024-06-13), {every_day}",
+        )
+    ]
+    # Within the run, or with no days of its own (its showtimes told against the run's).
+    assert not told(run, "    starts: 2024-06-13\n    ends: 2024-06-16\n")
+    assert not told(run, "    ends: 2024-06-14\n")
+    assert not told(run, "", times)
+    assert not told("  note: All summer.\n", july)
+
+
 def test_showtimes_outside_the_venues_days_are_noted_but_late_shows_are_not(write_files) -> None:
     times = [
         "2024-03-17T00:30:00-07:00",  # Saturday's late show, past midnight: fine

@@ -643,12 +643,53 @@ def notes(
         # times checked against its clocks.
         told = [] if screening.country else _maybe_abroad(screening, i, doc, zone, language)
         found.extend(told or _clocks_elsewhere(timed, *where, doc, zone))
+        found.extend(_outside_the_run(screening, i, run, doc))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
         outside = _outside_the_days(screening, i, first, last, doc, zone)
         # A year typed wrong puts its showtime out of order too: told once, as the day.
         found.extend(outside or disordered)
     return tuple(found)
+
+
+def _days_said(first: date | None, last: date | None) -> str:
+    """Days from ``first`` to ``last`` (either may be open), as a warning says them."""
+    if first and last:
+        return f"{first.isoformat()} to {last.isoformat()}" if first != last else f"on {first}"
+    return f"from {first.isoformat()}" if first else f"until {last.isoformat() if last else ''}"
+
+
+def _outside_the_run(
+    screening: Screening, i: int, run: Any, doc: Document
+) -> list[tuple[str, int | None, str]]:
+    """A screening whose own days (its ``starts``/``ends``) are not all within the run's, which
+    says the whole span the film plays: a month or a year typed wrong in either."""
+    if run is None or (run.starts is None and run.ends is None):
+        return []
+    own = [d for d in (screening.starts, screening.ends) if d is not None]
+    if not own:
+        return []  # its showtimes are checked against the run's days (_outside_the_days)
+    before = run.starts is not None and min(own) < run.starts
+    after = run.ends is not None and max(own) > run.ends
+    if not (before or after):
+        return []
+    # Entirely outside: it ends before the run starts, or starts after it ends (a screening
+    # with one day said is open on the other side).
+    first, last = screening.starts, screening.ends
+    entirely = (run.starts is not None and last is not None and last < run.starts) or (
+        run.ends is not None and first is not None and first > run.ends
+    )
+    return [
+        (
+            f"the screening at {screening.venue} plays "
+            f"{_days_said(screening.starts, screening.ends)}, "
+            f"{'outside' if entirely else 'partly outside'} the run "
+            f"({_days_said(run.starts, run.ends)}), which says every day the film plays",
+            line_of(doc.meta, ("screenings", i)),
+            "check the screening's starts and ends and the run's (a month or a year typed "
+            "wrong?); if the film plays longer, widen the run",
+        )
+    ]
 
 
 def _outside_the_days(
