@@ -1902,6 +1902,8 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
         "    - Claire Foy (Mum)\n"
         "    - name: Andrew Scott as Adam\n"
         "    - Jamie Bell and Paul Mescal\n"  # no comma: one name, as a group's may be
+        "    - Carol Cleveland (as Nurse)\n"
+        "    - Jane Roe as Nimona (voice)\n"
     )
     participants = "events:\n  - participants:\n      - Jane Doe, John Smith\n"
     once = "it is printed, and given to search engines, as one person's"
@@ -1923,6 +1925,18 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
             "    - name: Andrew Scott\n      role: Adam",
         ),
         (
+            13,
+            f"film.cast[5]: 'Carol Cleveland (as Nurse)' {character}",
+            "write the character under 'role:', in place of line 13:\n"
+            "    - name: Carol Cleveland\n      role: Nurse",
+        ),
+        (
+            14,
+            f"film.cast[6]: 'Jane Roe as Nimona (voice)' {character}",
+            "write the character under 'role:', in place of line 14:\n"
+            "    - name: Jane Roe\n      role: Nimona (voice)",
+        ),
+        (
             7,
             f"film.directors[1]: 'Andrew Haigh, Ari Aster' looks like 2 people, but is one "
             f"name: {once}",
@@ -1937,10 +1951,10 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
             "    - name: Andrew Scott\n    - name: Paul Mescal",
         ),
         (
-            19,
+            21,
             f"events[1].participants[1]: 'Jane Doe, John Smith' looks like 2 people, but is one "
             f"name: {once}",
-            "write a name each, one a line in place of line 19:\n"
+            "write a name each, one a line in place of line 21:\n"
             "      - Jane Doe\n      - John Smith",
         ),
     ]

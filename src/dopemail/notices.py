@@ -45,7 +45,7 @@ from .models import CANCELLED, Entry, Film, Issue, LoadedEntry, Screening, Works
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .templates import italics_spans, unmarked
-from .validation import field_path, leaves, line_of, lines_to_copy, names_in
+from .validation import field_path, leaves, line_of, lines_to_copy, names_in, yaml_scalar
 from .wording import add_a_catalog, untranslated, wording_for
 
 
@@ -1340,13 +1340,17 @@ def _character_in_name(
     name: str, loc: tuple[Any, ...], data: Any, text: str
 ) -> list[tuple[str, int | None, str]]:
     """A cast member without a role whose name holds its character ('Claire Foy (Mum)')."""
-    said = _IN_BRACKETS.match(name)
+    actor, note = name.strip(), ""
+    said = _IN_BRACKETS.match(actor)
     if said and _CREDIT_NOTES.fullmatch(said.group("role").strip()):
+        # 'Andrew Scott as Adam (voice)': the note goes with the role, as the house writes
+        # it ('role: Nimona (voice)'); 'Jane Doe (voice)' alone is the credit as printed.
+        actor, note, said = said.group("name"), f" ({said.group('role').strip()})", None
+    said = said or _AS_A_ROLE.match(actor)
+    if said is None or said.group("name").endswith(","):
         return []
-    said = said or _AS_A_ROLE.match(name)
-    if said is None or said.group("name").count(" as ") or said.group("name").endswith(","):
-        return []
-    actor, role = said.group("name"), said.group("role").strip()
+    # 'Claire Foy (as Mum)': the character without its 'as'.
+    actor, role = said.group("name"), re.sub(r"^as\s+", "", said.group("role").strip()) + note
     if isinstance(_item_at(data, loc), Mapping):
         loc = (*loc, "name")
     line = line_of(data, loc)
@@ -1452,7 +1456,7 @@ def _item_lines(
         return ""
     said = []
     for n, (field, value) in enumerate(fields):
-        shown = f"{field}: {value}" if field else value
+        shown = f"{field}: {yaml_scalar(value)}" if field else yaml_scalar(value)
         if dashed and (not one or n == 0):
             said.append(f"- {shown}")
         else:

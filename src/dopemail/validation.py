@@ -481,7 +481,8 @@ def describe_errors(
                     f"write {each} '- {first}:' per line under '{loc[-1]}:'{place} (a role "
                     "goes under its name, as role: ...):"
                 ) + lines_to_copy(
-                    [f"{loc[-1]}:", *(f"  - {first}: {name}" for name in names)], indent
+                    [f"{loc[-1]}:", *(f"  - {first}: {yaml_scalar(name)}" for name in names)],
+                    indent,
                 )
             elif items:
                 first = _first_field(items[0])
@@ -584,7 +585,7 @@ def _named_as_a_field(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) ->
         or (then == "url" and then in fields and not _WEB_ADDRESS.match(str(fields[then])))
     ):
         return []
-    lines = [f"- {first}: {_yaml_scalar(key)}"]
+    lines = [f"- {first}: {yaml_scalar(key)}"]
     for name, written in fields.items():
         shown = _yaml_flow(written)
         if shown is None:
@@ -603,10 +604,10 @@ def _yaml_flow(value: Any) -> str | None:
         return f"[{', '.join(str(i) for i in items)}]"
     if isinstance(value, bool) or value is None or isinstance(value, Mapping | list):
         return None
-    return _yaml_scalar(value)
+    return yaml_scalar(value)
 
 
-def _yaml_scalar(value: Any) -> str:
+def yaml_scalar(value: Any) -> str:
     """Text or a number as written after 'field: ', quoted where YAML would read it as
     something else."""
     text = str(value)
@@ -1014,4 +1015,5 @@ __all__ = [
     "lines_to_copy",
     "model_at",
     "names_in",
+    "yaml_scalar",
 ]

@@ -131,7 +131,7 @@
       line.append(where, problem.message);
       if (problem.hint) {
         const hint = document.createElement("div");
-        hint.style.cssText = "color:#f0c674;padding-left:2ch";
+        hint.style.cssText = "color:#f0c674;padding-left:2ch;white-space:pre-wrap";
         hint.textContent = "hint: " + problem.hint;
         line.appendChild(hint);
       }
