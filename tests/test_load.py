@@ -1879,6 +1879,15 @@ def test_an_item_written_name_colon_value_is_one_problem_with_the_fields_to_writ
     )
     (error,) = reported(write_files({"entries/zz.md": typo}))
     assert error.message == "unknown field 'film.cast[1].nmae' (did you mean 'name'?)"
+    # A role YAML reads as a number is written as text; an item in braces, in braces.
+    for written, hint in [
+        ("  cast:\n    - Andrew Scott: 1917\n", ':\n    - name: Andrew Scott\n      role: "1917"'),
+        ("  cast: [{Andrew Scott: Adam}]\n", ": {name: Andrew Scott, role: Adam}"),
+    ]:
+        (error,) = reported(
+            write_files({"entries/zz.md": variant("  directors: [Jane Doe]\n", written)})
+        )
+        assert error.hint is not None and error.hint.endswith(hint), error.hint
 
 
 def _credit_notes(write_files, film: str, events: str = "") -> list[tuple[int, str, str]]:

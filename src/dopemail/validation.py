@@ -212,12 +212,18 @@ def describe_errors(
             place = f", in place of line {line}" if line else ""
             if line and last and last > line:
                 place = f", in place of lines {line} to {last}"
+            written = (source or "").split("\n")[line - 1 : line] if line else []
+            if written and written[0].lstrip().startswith("- "):
+                hint = f"write its fields by their names{place}:"
+                hint += lines_to_copy(lines, indent_at(source, line))
+            else:  # ('cast: [{Andrew Scott: Adam}]': in braces, as written)
+                fields = ", ".join(line.lstrip("- ").strip() for line in lines)
+                hint = f"write its fields by their names: {{{fields}}}"
             yield (
                 item,
                 f"{field_path(item)}: YAML reads '{visible(str(key))}: ...' as a field named "
                 f"'{visible(str(key))}', and the item has no '{first}'",
-                f"write its fields by their names{place}:"
-                + lines_to_copy(lines, indent_at(source, line)),
+                hint,
             )
             continue
         if kind == "extra_forbidden":
@@ -602,9 +608,10 @@ def _yaml_flow(value: Any) -> str | None:
         if any(i is None or "," in i for i in items):
             return None
         return f"[{', '.join(str(i) for i in items)}]"
-    if isinstance(value, bool) or value is None or isinstance(value, Mapping | list):
+    if isinstance(value, bool) or value is None or isinstance(value, Mapping):
         return None
-    return yaml_scalar(value)
+    # (As text: each field these lines are for is text, and '- Andrew Scott: 1917' a role.)
+    return yaml_scalar(str(value))
 
 
 def yaml_scalar(value: Any) -> str:
