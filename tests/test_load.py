@@ -2205,9 +2205,10 @@ def _screening(city: str, country: str | None, time: str) -> str:
         ),
         # A city no zone is named after, in the publication's country: its zone, as before.
         ("Santa Monica", None, "add the offset, -08:00 in America/Los_Angeles on that day"),
-        # Its region said (Athens, Georgia): not the other country's clock, but the
-        # publication's, as for any town no zone is named after.
-        ("Athens\n    region: GA", None, "add the offset, -08:00 in America/Los_Angeles on"),
+        # Its region said (Athens, Georgia): not the other country's clock, but its state's
+        # (it was told the publication's, three hours off).
+        ("Athens\n    region: GA", None, "add the offset, -05:00 in America/New_York on that"),
+        ("West Hollywood\n    region: CA", None, "-08:00 in America/Los_Angeles on that day"),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
         # A country of several clocks, the city none of them: each said, none guessed.
         (
@@ -2396,6 +2397,19 @@ def test_an_event_s_time_is_at_its_address_s_clock(
             None,
             "2024-12-14T20:00:00+01:00",
             "and Santa Monica is at one of -10:00 to -05:00 on that day",
+        ),
+        (  # Its state's clock said, its one offset: it was told "one of -10:00 to -04:00"
+            "West Hollywood\n    region: CA",
+            None,
+            "2024-06-14T19:30:00+02:00",
+            "and West Hollywood is at -07:00 on that day: readers are told 19:30 for what is "
+            "10:30 there",
+        ),
+        (  # A state of two clocks: both, and no more
+            "Houston\n    region: TX",
+            None,
+            "2024-06-14T19:30:00+02:00",
+            "and Houston is at -05:00 or -06:00 on that day",
         ),
         ("Paris", "France", "2024-12-14T20:00:00+01:00", None),
         ("Barcelona", "Spain", "2024-12-14T20:00:00+00:00", None),  # the Canaries' clock

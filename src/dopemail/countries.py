@@ -331,9 +331,56 @@ def _named_after(zone: str, place: str) -> bool:
     return _place(zone.rpartition("/")[2]) == place
 
 
+# The clocks of each state of the United States and province of Canada (as the zone database
+# names them, a state's main one first): a venue's region tells its clock where its city
+# names none ('West Hollywood', CA: America/Los_Angeles). Only the states of several keep
+# several: a West Hollywood showtime at +02:00 was told its venue is "at one of -10:00 to
+# -04:00", every clock of the United States.
+_NY, _CHI, _DEN = "America/New_York", "America/Chicago", "America/Denver"
+_LA = "America/Los_Angeles"
+_REGION_CLOCKS = {
+    "US": {
+        **dict.fromkeys("CT DC DE GA MA MD ME NC NH NJ NY OH PA RI SC VA VT WV".split(), (_NY,)),  # noqa: SIM905
+        **dict.fromkeys("AL AR IA IL LA MN MO MS OK WI".split(), (_CHI,)),  # noqa: SIM905
+        **dict.fromkeys("CO MT NM UT WY".split(), (_DEN,)),  # noqa: SIM905
+        **dict.fromkeys("CA NV WA".split(), (_LA,)),  # noqa: SIM905
+        "AZ": ("America/Phoenix", _DEN),  # the Navajo Nation keeps summer time
+        "HI": ("Pacific/Honolulu",),
+        "AK": ("America/Anchorage", "America/Adak"),
+        "FL": (_NY, _CHI),
+        "IN": ("America/Indiana/Indianapolis", _CHI),
+        "KY": ("America/Kentucky/Louisville", _CHI),
+        "MI": ("America/Detroit", "America/Menominee"),
+        "TN": (_CHI, _NY),
+        "KS": (_CHI, _DEN),
+        "NE": (_CHI, _DEN),
+        "ND": (_CHI, _DEN),
+        "SD": (_CHI, _DEN),
+        "TX": (_CHI, _DEN),
+        "ID": ("America/Boise", _LA),
+        "OR": (_LA, "America/Boise"),
+    },
+    "CA": {
+        "AB": ("America/Edmonton",),
+        "BC": ("America/Vancouver", "America/Creston", "America/Dawson_Creek"),
+        "MB": ("America/Winnipeg",),
+        "NB": ("America/Moncton",),
+        "NL": ("America/St_Johns", "America/Goose_Bay"),
+        "NS": ("America/Halifax",),
+        "NT": ("America/Inuvik", "America/Edmonton"),
+        "NU": ("America/Iqaluit", "America/Rankin_Inlet", "America/Cambridge_Bay"),
+        "ON": ("America/Toronto", "America/Winnipeg", "America/Atikokan"),
+        "PE": ("America/Halifax",),
+        "QC": ("America/Toronto", "America/Blanc-Sablon"),
+        "SK": ("America/Regina",),
+        "YT": ("America/Whitehorse",),
+    },
+}
+
+
 @functools.lru_cache(maxsize=512)
 def venue_clocks(
-    country: str | None, city: str, timezone: str
+    country: str | None, city: str, timezone: str, region: str | None = None
 ) -> tuple[tuple[ZoneInfo, ...], bool]:
     """The time zones a venue may be in, the publication's (``timezone``) first, ready to
     compare (held here: ZoneInfo keeps only eight, and read the rest from disk again, a
@@ -342,13 +389,17 @@ def venue_clocks(
     Among its country's zones (the publication's when it names none): the one named after
     its city ('Los Angeles': America/Los_Angeles), else all of them (France has one; the
     United States, many). Where its country is not known, only the zone named after its city
-    ('Jpan', Tokyo: Asia/Tokyo), if there is one.
+    ('Jpan', Tokyo: Asia/Tokyo), if there is one. A city that names none in the United States
+    or Canada is at its ``region``'s clocks ('CA': America/Los_Angeles), when it gives one.
     """
     home = home_country(timezone)
     code = country_code(country) if country else home
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     named = tuple(zone for zone in zones if _named_after(zone, place))
+    by_region = _REGION_CLOCKS.get(code or "", {}).get((region or "").strip().rstrip(".").upper())
+    if not named and by_region:
+        named = tuple(zone for zone in by_region if zone in zones)
     if code is None:  # a country misspelt or not known: its city may still name its zone
         found, at_home = named, home is not None and named == (timezone,)
     else:

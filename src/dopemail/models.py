@@ -188,15 +188,15 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
             _both_clocks(
                 said, wall, city, region, home, "end its address with its country", _language(info)
             )
-            clocks, _ = venue_clocks(None, city, home.key)
+            clocks, _ = venue_clocks(None, city, home.key, region)
             return clocks[0] if clocks and surely_at(clocks, city, None, wall) else None
     else:
         return None
     home = _zone(info)
+    region = data.get("region") if isinstance(data.get("region"), str) else None
     if country is None:
-        region = data.get("region") if isinstance(data.get("region"), str) else None
         _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
-    clocks, at_home = venue_clocks(country, city, home.key)
+    clocks, at_home = venue_clocks(country, city, home.key, region)
     offsets: dict[timedelta | None, ZoneInfo] = {}
     for clock in clocks:
         offsets.setdefault(wall.replace(tzinfo=clock).utcoffset(), clock)

@@ -169,7 +169,9 @@ def _still_ahead(entry: LoadedEntry, moment: datetime, zone: ZoneInfo) -> bool:
             return True
         ends = screening.ends or run_ends
         if ends is not None:
-            clocks, _ = venue_clocks(screening.country, screening.city or "", zone.key)
+            clocks, _ = venue_clocks(
+                screening.country, screening.city or "", zone.key, screening.region
+            )
             # The clock furthest behind among the venue's: its day ends last.
             ended = max(
                 datetime.combine(ends + timedelta(days=1), time(0), c) for c in clocks or [zone]
@@ -601,14 +603,17 @@ def notes(
         moment = event.date
         if event.address and moment is not None and not isinstance(moment, WholeDay):
             country, city = address_place(event.address, zone.key)
-            clocks, at_home = venue_clocks(country, city, zone.key)
+            region = region_at_end(event.address)
+            clocks, at_home = venue_clocks(country, city, zone.key, region)
             # Told where the address surely says its clock, or names a country of its own
             # (any of whose clocks is accepted): no guess told as a fact.
             sure = surely_at(clocks, city, country, moment) or (country and not at_home)
             if clocks and sure:
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
-                found.extend(_clocks_elsewhere(at, country, city, venue, doc, zone, "event"))
+                found.extend(
+                    _clocks_elsewhere(at, country, city, venue, doc, zone, "event", region)
+                )
             elif country is None:
                 found.extend(_event_maybe_abroad(event, k, city, doc, zone, language))
     run = meta.run
@@ -642,7 +647,7 @@ def notes(
         # A venue taken to be at home that may not be is told so; one surely at home has its
         # times checked against its clocks.
         told = [] if screening.country else _maybe_abroad(screening, i, doc, zone, language)
-        found.extend(told or _clocks_elsewhere(timed, *where, doc, zone))
+        found.extend(told or _clocks_elsewhere(timed, *where, doc, zone, region=screening.region))
         found.extend(_outside_the_run(screening, i, run, doc))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
@@ -1051,6 +1056,7 @@ def _clocks_elsewhere(
     doc: Document,
     zone: ZoneInfo,
     what: str = "showtime",
+    region: str | None = None,
 ) -> list[tuple[str, int | None, str]]:
     """Times written with an offset the venue's clock does not have on that day, where its
     country and city tell its zone (``timed``: each where it is in the front matter): a
@@ -1058,7 +1064,7 @@ def _clocks_elsewhere(
     it) was published nine hours off, in the pages, the feeds and calendars, without a word."""
     if not timed:
         return []
-    clocks, _ = venue_clocks(country, city, zone.key)
+    clocks, _ = venue_clocks(country, city, zone.key, region)
     found: list[tuple[str, int | None, str]] = []
     for loc, moment in timed:
         written = moment.utcoffset()
