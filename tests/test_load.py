@@ -125,11 +125,61 @@ BAD_ENTRIES = [
         6,
         "broken YAML: a tab indents this line, and YAML indents with spaces only",
     ),
-    (
-        "time-in-words",  # Python's "Invalid isoformat string" is not repeated to the editor
+    (  # Read, and told in full: it was told "not a real date or time" and 19:30, -08:00
+        "time-in-words",
         variant("2024-03-01", "2024-03-01 7pm"),
         3,
-        "published: '2024-03-01 7pm' is not a real date or time: write it like 2024-03-01 or",
+        "published: '2024-03-01 7pm' is not a date and time as dopemail reads them (19:00 on "
+        "2024-03-01): write it in full with its offset, -08:00 in America/Los_Angeles on that "
+        "day ('2024-03-01T19:00:00-08:00')",
+    ),
+    (  # A zone's abbreviation: its own clock, for a time of no venue (not an invented hour)
+        "time-with-an-abbreviation",
+        variant("2024-03-01", "2026-03-05 20:30 CET"),
+        3,
+        "published: '2026-03-05 20:30 CET' is not a date and time as dopemail reads them "
+        "(20:30 on 2026-03-05): write it in full with its offset, +01:00 in Europe/Paris on "
+        "that day ('2026-03-05T20:30:00+01:00')",
+    ),
+    (  # Days as people write them: the day to copy (they were told 2024-01-12)
+        "day-in-words",
+        variant("2024-03-01", "March 3, 2026"),
+        3,
+        "published: 'March 3, 2026' is not a date: write it as YYYY-MM-DD: 2026-03-03 (March 3)",
+    ),
+    (
+        "day-in-french",
+        variant("2024-03-01", "3 mars 2026"),
+        3,
+        "published: '3 mars 2026' is not a date: write it as YYYY-MM-DD: 2026-03-03 (March 3)",
+    ),
+    (  # YAML reads it as text
+        "day-without-its-zeros",
+        variant("2024-03-01", "2026-3-5"),
+        3,
+        "published: '2026-3-5' is not a date: write it as YYYY-MM-DD: 2026-03-05 (March 5)",
+    ),
+    (
+        "day-and-hour-in-words",
+        variant("2024-03-01", "Thursday, March 5, 2026 at 8:30 p.m."),
+        3,
+        "(20:30 on 2026-03-05): write it in full with its offset, -08:00 in "
+        "America/Los_Angeles on that day ('2026-03-05T20:30:00-08:00')",
+    ),
+    (  # Both days it may be, each at its own offset
+        "day-as-in-a-letter-and-hour",
+        variant("2024-03-01", "12/03/2026 20h30"),
+        3,
+        "write it in full with its offset: '2026-12-03T20:30:00-08:00' (December 3) or "
+        "'2026-03-12T20:30:00-07:00' (March 12)",
+    ),
+    (  # A day of its own (a run's) too
+        "run-day-in-words",
+        variant(
+            "  directors: [Jane Doe]\n", "  directors: [Jane Doe]\nrun:\n  starts: June 13, 2024\n"
+        ),
+        9,
+        "run.starts: 'June 13, 2024' is not a date: write it as YYYY-MM-DD: 2024-06-13 (June 13)",
     ),
     ("wrong-type-list", variant("[Jane Doe]", "{a: b}"), 7, "film.directors"),
     (
@@ -484,7 +534,8 @@ BAD_ENTRIES = [
         "time-in-another-form",
         variant("2024-03-01", "2024-03-01T19:30:00 PST"),
         3,
-        "write it like 2024-03-01 or 2024-03-01T19:30:00-08:00",
+        "write it in full with its offset, -08:00 in America/Los_Angeles on that day "
+        "('2024-03-01T19:30:00-08:00')",
     ),
     (
         "control-character-in-the-text",  # Word's line break, pasted
@@ -6544,10 +6595,40 @@ def test_a_showing_rescheduled_is_told_to_be_written_at_its_new_time(write_files
     [
         ("America/Los_Angeles", "next friday", "2024-01-12 or 2024-01-12T19:30:00-08:00"),
         ("Europe/Paris", "next friday", "2024-01-12 or 2024-01-12T19:30:00+01:00"),
-        ("Europe/Paris", "2024-03-01T19:30:00 CET", "2024-03-01 or 2024-03-01T19:30:00+01:00"),
+        # Read, and told in full at its own hour (it was told 19:30 whatever it said).
+        (
+            "Europe/Paris",
+            "2024-03-01T19:30:00 CET",
+            "+01:00 in Europe/Paris on that day ('2024-03-01T19:30:00+01:00')",
+        ),
         # Its own day's offset: January's +01:00, followed for a July date, was an hour off.
-        ("Europe/Paris", "2024-07-12 19h30", "2024-07-12 or 2024-07-12T19:30:00+02:00"),
-        ("America/Los_Angeles", "2024-07-12T7pm", "2024-07-12 or 2024-07-12T19:30:00-07:00"),
+        (
+            "Europe/Paris",
+            "2024-07-12 19h30",
+            "+02:00 in Europe/Paris on that day ('2024-07-12T19:30:00+02:00')",
+        ),
+        ("America/Los_Angeles", "2024-07-12T7pm", "('2024-07-12T19:00:00-07:00')"),
+        # A season's abbreviation of the publication's zone, in the other season: said so.
+        (
+            "Europe/Paris",
+            "2024-07-12 20:30 CET",
+            "and CET (+01:00) is not Europe/Paris's clock on that day, CEST (+02:00): write it "
+            "in full with its offset, '2024-07-12T20:30:00+02:00' if 20:30 is the hour there, "
+            "or '2024-07-12T21:30:00+02:00' if 20:30 CET is the moment meant",
+        ),
+        # Another zone's, for a time of no venue: that zone's clock, the hour kept.
+        (
+            "America/Los_Angeles",
+            "2024-07-12 20:30 UTC",
+            "+00:00 in UTC on that day ('2024-07-12T20:30:00+00:00')",
+        ),
+        (
+            "America/Los_Angeles",
+            "2026-03-05 20:30 EST",
+            "-05:00 in America/New_York on that day ('2026-03-05T20:30:00-05:00')",
+        ),
+        # A time without its day: said, with an example at that hour.
+        ("America/Los_Angeles", "8pm", "'8pm' has a time but no date: write its day too"),
     ],
 )
 def test_a_date_not_understood_is_shown_one_at_the_publication_s_clock(
@@ -6662,3 +6743,73 @@ def test_a_picture_outside_media_is_never_told_a_path_that_would_be_refused(
         "publication.logo: '../outside.jpg': a local image must be a file under media/: copy "
         "the file into media/ (media/outside.jpg) and write that path",
     )
+
+
+_PARIS_VENUE = (
+    "    city: Paris\n"
+    '    postal_code: "75005"\n'
+    "    country: France\n"
+    "    starts: 2024-06-13\n"
+    "    ends: {ends}\n"
+    "    times: ['{time}']\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("time", "ends", "told"),
+    [
+        # As an editor writes it (French, 12-hour, with a zone's abbreviation): the venue's
+        # offset on that day, the hour kept. They were told "is not a real date or time" and
+        # an example of Los Angeles's offset at 19:30.
+        *(
+            (
+                written,
+                "2024-06-15",
+                "+02:00 in Europe/Paris on that day ('2024-06-14T20:30:00+02:00')",
+            )
+            for written in (
+                "2024-06-14 20h30",
+                "2024-06-14 20 h 30",
+                "2024-06-14 8:30 pm",
+                "2024-06-14 20:30 CEST",
+                "June 14, 2024 20:30",
+                "14 juin 2024 à 20h30",
+            )
+        ),
+        ("2024-06-14 8pm", "2024-06-15", "('2024-06-14T20:00:00+02:00')"),
+        # An abbreviation that is not the venue's clock that day: said, and both readings.
+        *(
+            (
+                f"2024-06-14 20:30 {abbreviation}",
+                "2024-06-15",
+                f"and {abbreviation} ({offset}) is not Europe/Paris's clock on that day, CEST "
+                "(+02:00): write it in full with its offset, '2024-06-14T20:30:00+02:00' if "
+                f"20:30 is the hour there, or '{moment}' if 20:30 {abbreviation} is the moment "
+                "meant",
+            )
+            for abbreviation, offset, moment in (
+                ("CET", "+01:00", "2024-06-14T21:30:00+02:00"),
+                ("UTC", "+00:00", "2024-06-14T22:30:00+02:00"),
+                ("GMT", "+00:00", "2024-06-14T22:30:00+02:00"),
+                ("PDT", "-07:00", "2024-06-15T05:30:00+02:00"),
+            )
+        ),
+        # A time alone: the screening's one day, when it has one...
+        ("20h30", "2024-06-13", "'20h30' has no date (the screening's one day is 2024-06-13)"),
+        ("8pm", "2024-06-13", "('2024-06-13T20:00:00+02:00')"),
+        # ...else its day is asked for, with an example on its first day at the venue's clock.
+        (
+            "8pm",
+            "2024-06-15",
+            "'8pm' has a time but no date: write its day too, e.g. on the screening's first day "
+            "with the offset, +02:00 in Europe/Paris on that day ('2024-06-13T20:00:00+02:00')",
+        ),
+    ],
+)
+def test_a_showtime_written_otherwise_is_told_it_at_its_venue_s_clock(
+    write_files, time: str, ends: str, told: str
+) -> None:
+    entry = variant("    city: Los Angeles\n", _PARIS_VENUE.format(time=time, ends=ends))
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert error.line == _times_line(entry) and told in error.message, error.message
+    assert "19:30" not in error.message and "-07:00" not in error.message.replace("(-07:00)", "")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar, cast
+from typing import Annotated, Any, Literal, NamedTuple, NoReturn, TypeVar, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,7 @@ from .countries import (
 from .errors import invisible_format, invisible_said
 from .languages import LANGUAGE_TAG, closest_language, language_code, sole_language, tag_case
 from .moments import AwayTime, WholeDay, offset_text
+from .writtenforms import ABBREVIATIONS, Written, names_of, read_written
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -77,6 +78,10 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 parsed = datetime.fromisoformat(text)
                 day = _other_day_form(text)
         except ValueError as exc:
+            if (written_so := read_written(text)) is not None:
+                # '2024-06-14 20h30', 'March 3, 2026', '20:30 CET': the value to write told,
+                # at the venue's clock (it was told another day, hour and offset).
+                _tell_written(text, written_so, info)
             if re.match(r"^\d{4}-\d{2}-\d{2}", text):
                 # A value out of range (February 30) or a form not understood (7:30pm, PST).
                 ranged = "range" in str(exc) or "must be in" in str(exc)
@@ -101,35 +106,7 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     else:
         raise ValueError(f"expected a date like 2024-01-12 or {_moment_example(info)}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        # The offset the publication's zone has at that time of year (-07:00 in Los Angeles
-        # in June, not the winter's -08:00): a fixed example, followed, published the wrong
-        # hour.
-        zone = _zone(info)
-        written = parsed.replace(tzinfo=None).isoformat()
-        said = f"'{value}' has a time but no time zone"
-        # A showtime is the venue's clock: its zone's offset, not the publication's (a Paris
-        # screening told -08:00 by a Los Angeles publication was published 9 hours off).
-        zone = _venue_zone(info, parsed, said, written) or zone
-        wall = parsed.replace(tzinfo=zone)
-        first, second = wall.utcoffset(), wall.replace(fold=1).utcoffset()
-        if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
-            # The hour skipped when clocks go forward: no offset makes it a time of the zone's.
-            raise ValueError(
-                f"{said}, and {written[11:16]} is no time in {zone.key} on that day (the "
-                "clocks go forward over it): check the hour"
-            )
-        if first != second:
-            # The hour repeated when clocks go back: two moments, one offset each.
-            raise ValueError(
-                f"{said}: add the offset, {offset_text(first)} for the first "
-                f"{written[11:16]} in {zone.key} on that day, {offset_text(second)} for the "
-                f"second ('{written}{offset_text(first)}')"
-            )
-        offset = offset_text(first)
-        raise ValueError(
-            f"{said}: add the offset, {offset} in {zone.key} on that day "
-            f"('{written}{offset}'), or write a bare date (midnight in the publication's zone)"
-        )
+        _tell_offset(parsed, info, f"'{value}' has a time but no time zone")
     parsed = _plausible(parsed, value)
     if type(parsed) is not datetime:  # a bare date: the zone's own offset, whatever it is
         return parsed
@@ -139,6 +116,122 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     if _needs_offset(parsed, _zone(info)):
         return AwayTime.combine(parsed.date(), parsed.timetz())
     return parsed
+
+
+def _tell_offset(
+    parsed: datetime,
+    info: ValidationInfo,
+    said: str,
+    how: str = "add the offset",
+    bare: bool = True,
+    abbreviation: str | None = None,
+) -> NoReturn:
+    """Raise, for a time without its offset, the one to write: its venue's zone's on that day
+    (:func:`_venue_zone`), else the publication's; or, for a time of no venue written with a
+    zone's abbreviation ('20:30 CET'), that zone's. ``said``: what is wrong with it; ``how``:
+    the fix; ``bare``: whether a bare date is one too."""
+    # The offset the publication's zone has at that time of year (-07:00 in Los Angeles
+    # in June, not the winter's -08:00): a fixed example, followed, published the wrong
+    # hour.
+    zone = _zone(info)
+    written = parsed.replace(tzinfo=None).isoformat()
+    # A showtime is the venue's clock: its zone's offset, not the publication's (a Paris
+    # screening told -08:00 by a Los Angeles publication was published 9 hours off).
+    venue = _venue_zone(info, parsed, said, written)
+    told, named = ABBREVIATIONS.get(abbreviation or "", (None, None))
+    if venue is not None:
+        zone = venue
+    elif named and not _at_a_venue(info) and abbreviation not in names_of(zone, parsed.year):
+        zone = ZoneInfo(named)  # 'published: ... 20:30 CET' for a Los Angeles publication
+    wall = parsed.replace(tzinfo=zone)
+    first, second = wall.utcoffset(), wall.replace(fold=1).utcoffset()
+    if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        # The hour skipped when clocks go forward: no offset makes it a time of the zone's.
+        raise ValueError(
+            f"{said}, and {written[11:16]} is no time in {zone.key} on that day (the "
+            "clocks go forward over it): check the hour"
+        )
+    if first != second:
+        # The hour repeated when clocks go back: two moments, one offset each.
+        raise ValueError(
+            f"{said}: {how}, {offset_text(first)} for the first "
+            f"{written[11:16]} in {zone.key} on that day, {offset_text(second)} for the "
+            f"second ('{written}{offset_text(first)}')"
+        )
+    offset = offset_text(first)
+    if told is not None and told != first:
+        # '20:30 CET' for a Paris venue in June, when Paris is at CEST: the hour kept at the
+        # venue's clock, or the moment the abbreviation says, whichever the editor meant.
+        moment = parsed.replace(tzinfo=timezone(told)).astimezone(zone).isoformat()
+        raise ValueError(
+            f"{said}, and {abbreviation} ({offset_text(told)}) is not {zone.key}'s clock on "
+            f"that day, {wall.tzname()} ({offset}): {how}, '{written}{offset}' if "
+            f"{written[11:16]} is the hour there, or '{moment}' if {written[11:16]} "
+            f"{abbreviation} is the moment meant"
+        )
+    tail = ", or write a bare date (midnight in the publication's zone)" if bare else ""
+    raise ValueError(
+        f"{said}: {how}, {offset} in {zone.key} on that day ('{written}{offset}'){tail}"
+    )
+
+
+def _at_a_venue(info: ValidationInfo) -> bool:
+    """Whether the time being read is at a venue: a screening's, or an event's at an address."""
+    data = info.data
+    if info.field_name == "times":
+        return isinstance(data.get("city"), str)
+    return info.field_name == "date" and isinstance(data.get("address"), str)
+
+
+def _tell_written(value: str, written: Written, info: ValidationInfo) -> NoReturn:
+    """Raise, for a date or time written otherwise than ISO 8601 ('March 3, 2026', '2024-06-14
+    20h30', '8pm'), the value to write instead: the day, or the day and hour with the offset
+    of its venue's clock (or the publication's) on that day."""
+    said = f"'{value}' is not a date"
+    if written.at is None:  # a day alone, as a bare date
+        raise ValueError(f"{said}: {_readings(value)}")
+    days = written.days
+    hour = written.at.isoformat()[:5]
+    if not days:
+        starts, ends = info.data.get("starts"), info.data.get("ends")
+        first = starts if isinstance(starts, date) else None
+        if info.field_name == "times" and first is not None and ends == first:
+            days = (first,)  # a screening of one day: the day is its
+            said = f"'{value}' has no date (the screening's one day is {first.isoformat()})"
+        else:
+            # An example at that hour, on the screening's first day when it says one.
+            on = first or date(2024, 1, 12)
+            where = "on the screening's first day" if first is not None else "on a day"
+            said = f"'{value}' has a time but no date"
+            how = f"write its day too, e.g. {where} with the offset"
+            _tell_offset(datetime.combine(on, written.at), info, said, how, False)
+    if len(days) > 1:  # 06/12/2026 20:30: which day is the editor's to say
+        shown = [
+            f"'{_offset_written(datetime.combine(d, written.at), info)}' ({d:%B} {d.day})"
+            for d in days
+        ]
+        raise ValueError(f"{said}: write it in full with its offset: {' or '.join(shown)}")
+    if said.endswith("is not a date"):
+        said = f"'{value}' is not a date and time as dopemail reads them ({hour} on {days[0]})"
+    _tell_offset(
+        datetime.combine(days[0], written.at),
+        info,
+        said,
+        "write it in full with its offset",
+        False,
+        written.zone,
+    )
+
+
+def _offset_written(wall: datetime, info: ValidationInfo) -> str:
+    """``wall`` with its offset, as :func:`_tell_offset` would tell it (the text it raises
+    with, for a time it cannot give one: the skipped hour, a venue of several clocks)."""
+    try:
+        _tell_offset(wall, info, "")
+    except ValueError as told:
+        found = re.search(r"\('(\S+?)'", str(told))
+        return found.group(1) if found else str(told)
+    raise AssertionError  # pragma: no cover (it always raises)
 
 
 def _both_clocks(
@@ -262,33 +355,15 @@ def _parse_day(value: Any) -> date:
     )
 
 
-# A day written as in a letter, 06/12/2026 (or 6.12.2026, 06-12-2026): June 12 in the United
-# States, December 6 in France. Which one is the editor's to say.
-_WRITTEN_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_YEAR_FIRST = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
-
-
 def _readings(text: str) -> str | None:
-    """How to write a day written day-and-month first ('06/12/2026'): each real reading as
-    YYYY-MM-DD, both where both are days; None for anything else."""
-    found = _WRITTEN_DAY.fullmatch(text)
-    year_first = _YEAR_FIRST.fullmatch(text)
-    if found is not None:
-        first, second, year = (int(part) for part in found.groups())
-        orders = ((first, second), (second, first))
-    elif year_first is not None:  # 2026/12/06: the year first, the month then
-        year, first, second = (int(part) for part in year_first.groups())
-        orders = ((first, second),)
-    else:
+    """How to write a day written otherwise ('06/12/2026', 'March 3, 2026', '3 mars 2026',
+    '2026-3-5': see writtenforms): each real reading as YYYY-MM-DD, both where both are days
+    (June 12 in the United States, December 6 in France: which one is the editor's to say);
+    None for anything else."""
+    written = read_written(text)
+    if written is None or written.at is not None or not written.days:
         return None
-    days: list[date] = []
-    for month, day in orders:
-        with contextlib.suppress(ValueError):
-            if (shown := date(year, month, day)) not in days:
-                days.append(shown)
-    if not days:
-        return None
-    said = [f"{d.isoformat()} ({d:%B} {d.day})" for d in days]
+    said = [f"{d.isoformat()} ({d:%B} {d.day})" for d in written.days]
     return f"write it as YYYY-MM-DD: {' or '.join(said)}"
 
 
