@@ -3663,11 +3663,61 @@ def test_a_missing_picture_s_hint_names_the_entry_s_own_folder(write_files) -> N
     root = write_files({"entries/perfect-days.md": gallery, "entries/zz-text.md": text})
     hints = {e.path: e.hint for e in reported(root) if "does not exist" in e.message}
     assert hints == {
-        "entries/perfect-days.md": "check the path, or copy the picture there: pictures live "
-        "under media/, e.g. media/perfect-days/01.jpg",
-        "entries/zz-text.md": "check the path, or copy the picture there: pictures live "
-        "under media/, e.g. media/zz-text/01.jpg",
+        "entries/perfect-days.md": "there is no folder media/my-film/: make it and copy the "
+        "picture into it as 01.jpg, or into the entry's own folder: media/perfect-days/01.jpg",
+        "entries/zz-text.md": "there is no folder media/my-film/: make it and copy the picture "
+        "into it as 02.jpg, or into the entry's own folder: media/zz-text/01.jpg",
     }
+
+
+def test_a_missing_picture_s_hint_says_what_its_folder_holds(write_files, workspace) -> None:
+    # Its hint's example was the very path not found ('e.g. media/quiet-hours/01.jpg'): what
+    # is there is said, the names most like it first; or that the folder is empty, or not there.
+    still = (workspace / "media/all-of-us-strangers/01.jpg").read_bytes()
+    files: dict[str, str | bytes] = {
+        f"media/quiet-hours/{name}": still for name in ("poster.png", "02.jpg", "01.jpeg", "01.JPG")
+    }
+    gallery = variant("media/all-of-us-strangers/01.jpg", "media/quiet-hours/01.jpg")
+    text = variant("Body.", "Body.\n\n![Marit](media/quiet-hours/01.jpg)")
+    empty = variant("media/all-of-us-strangers/01.jpg", "media/empty/01.jpg")
+    root = write_files(
+        {**files, "media/empty/notes.txt": "", "entries/zz-gallery.md": gallery}
+        | {"entries/zz-text.md": text, "entries/zz-empty.md": empty}
+    )
+    hints = {e.path: e.hint for e in reported(root) if "does not exist" in e.message}
+    held = "media/quiet-hours/ holds 01.JPG, 01.jpeg, 02.jpg, poster.png: write one of them, "
+    assert hints == {
+        "entries/zz-gallery.md": held + "or copy the picture there as 01.jpg",
+        "entries/zz-text.md": held + "or copy the picture there as 01.jpg",
+        "entries/zz-empty.md": "media/empty/ holds no picture: copy it there as 01.jpg",
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        # The fix in the form written: an <img> was told to write ![What it shows](...)
+        (
+            '<img src="media/all-of-us-strangers/02.jpg">',
+            '<img alt="What it shows" src="media/all-of-us-strangers/02.jpg">',
+        ),
+        (
+            '<img src="media/all-of-us-strangers/02.jpg" alt="" width="600">',
+            '<img src="media/all-of-us-strangers/02.jpg" alt="What it shows" width="600">',
+        ),
+        (
+            "![](media/all-of-us-strangers/02.jpg)",
+            "![What it shows](media/all-of-us-strangers/02.jpg)",
+        ),
+    ],
+)
+def test_a_picture_without_alt_text_is_told_it_in_its_own_form(
+    write_files, written: str, hint: str
+) -> None:
+    root = write_files({"entries/zz.md": variant("Body.", f"Body.\n\n{written}\n")})
+    (error,) = reported(root)
+    assert error.message.endswith("has no alt text"), error.message
+    assert error.hint == f"say what it shows, for readers who cannot see it: {hint}", error.hint
 
 
 def test_hints_for_a_picture_in_the_text_outside_media(write_files) -> None:

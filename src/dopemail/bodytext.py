@@ -23,6 +23,7 @@ from .markdown import DROPPED_WHOLE, LINK_SCHEMES, tables_left_open, uncommented
 from .models import Picture
 from .pictures import (
     READABLE_NAMES,
+    PictureMissing,
     PictureProblem,
     local_media,
     measured,
@@ -85,6 +86,18 @@ def _raw_pictures(html: str, line: int | None) -> Iterator[tuple[str, bool, int 
         src = attributes.get("src", "").strip()
         if src:
             yield src, bool(attributes.get("alt", "").strip()), line, match.group()
+
+
+# An <img>'s alt attribute, empty ('alt=""', "alt=''", 'alt'), to fill in.
+_EMPTY_ALT = re.compile(r"""(\salt)(?:\s*=\s*(?:"\s*"|'\s*'))?(?=[\s/>])""", re.IGNORECASE)
+
+
+def _with_alt(tag: str) -> str:
+    """An <img> tag written without its alt text, with it: the fix in the form the editor
+    wrote (it was told the Markdown form, ![What it shows](...), for an <img>)."""
+    if _EMPTY_ALT.search(tag):
+        return _EMPTY_ALT.sub(r'\1="What it shows"', tag, count=1)
+    return re.sub(r"^<img\b", '<img alt="What it shows"', tag, count=1, flags=re.IGNORECASE)
 
 
 def _may_show_picture(body: str) -> bool:
@@ -160,26 +173,25 @@ def body_pictures(
                     f"the picture {written} has no alt text",
                     rel,
                     line,
-                    "say what it shows, for readers who cannot see it: ![What it shows](...)",
+                    "say what it shows, for readers who cannot see it: "
+                    + (_with_alt(tag) if tag else f"![What it shows]({src})"),
                 )
             )
             continue
         try:
             source, path, info = local_media(written, root)
         except ValueError as exc:
-            errors.append(
-                ContentError(
-                    f"the picture in the text: {exc}",
-                    rel,
-                    line,
-                    getattr(
-                        exc,
-                        "hint",
-                        f"check the path, or copy the picture there: pictures live under media/, "
-                        f"e.g. {media_example(rel)}",
-                    ),
+            hint = (
+                exc.hint_for(media_example(rel))
+                if isinstance(exc, PictureMissing)
+                else getattr(
+                    exc,
+                    "hint",
+                    f"check the path, or copy the picture there: pictures live under media/, "
+                    f"e.g. {media_example(rel)}",
                 )
             )
+            errors.append(ContentError(f"the picture in the text: {exc}", rel, line, hint))
             continue
         try:
             width, height = measured(written, source, path, info)

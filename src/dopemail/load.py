@@ -71,6 +71,7 @@ from .models import (
 from .notices import credits_as_written, curly_quoted, hidden_characters, hidden_in_text, notes
 from .pictures import (
     READABLE_NAMES,
+    PictureMissing,
     PictureProblem,
     check_bytes,
     local_media,
@@ -104,7 +105,8 @@ def _images(
             media = media_for(image.src, root, settings)
         except PictureProblem as exc:
             where = line_of(doc.meta, ("images", index, "src"))
-            errors.append(ContentError(f"images[{index + 1}].src: {exc}", rel, where, exc.hint))
+            hint = exc.hint_for(media_example(rel)) if isinstance(exc, PictureMissing) else exc.hint
+            errors.append(ContentError(f"images[{index + 1}].src: {exc}", rel, where, hint))
             continue
         except ValueError as exc:
             errors.append(

@@ -9,6 +9,7 @@ entries is read once.
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 import re
@@ -163,8 +164,8 @@ def local_media(src: str, root: Path, setting: bool = False) -> tuple[str, str, 
             ) from None
     if info is None:
         meant = _nearest_picture(root, rel)
-        raise ValueError(
-            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else "")
+        raise PictureMissing(
+            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else ""), root, rel
         )
     if picture_type(rel) is None:
         # Whatever it holds is put on the site as it is: a page (media/notes.html) would be
@@ -447,6 +448,55 @@ class PictureProblem(ValueError):
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+class PictureMissing(PictureProblem):
+    """A picture that is not where it is written: its hint says what its folder holds, the
+    names most like it first (a hint whose example was the very path not found sent the
+    editor back to it)."""
+
+    def __init__(self, message: str, root: Path, rel: str) -> None:
+        self.folder, _, self.name = rel.rpartition("/")
+        try:
+            here = [e.name for e in os.scandir(root / self.folder) if e.is_file()]
+        except OSError:
+            self.held: list[str] | None = None
+        else:
+            self.held = _likest(self.name, [n for n in here if picture_type(n) is not None])
+        super().__init__(message, self.hint_for())
+
+    def hint_for(self, example: str | None = None) -> str:
+        """The hint; ``example``: where the entry's own pictures go (media/<its slug>/01.jpg),
+        offered when the folder written is not there."""
+        folder, name = self.folder, self.name
+        if self.held is None:
+            elsewhere = (
+                f", or into the entry's own folder: {example}"
+                if example and not example.startswith(f"{folder}/")
+                else ""
+            )
+            made = f"make it and copy the picture into it as {name}"
+            return f"there is no folder {folder}/: {made}{elsewhere}"
+        if not self.held:
+            return f"{folder}/ holds no picture: copy it there as {name}"
+        shown = ", ".join(self.held[:8])
+        more = f" and {len(self.held) - 8} more" if len(self.held) > 8 else ""
+        one = "write it" if len(self.held) == 1 else "write one of them"
+        return f"{folder}/ holds {shown}{more}: {one}, or copy the picture there as {name}"
+
+
+def _likest(name: str, names: list[str]) -> list[str]:
+    """``names`` ordered most like ``name`` first: the same name in another case (01.JPG),
+    then in another kind (01.jpeg, 01.png), then by how alike they are spelt."""
+    wanted = name.casefold()
+    stem = posixpath.splitext(wanted)[0]
+
+    def likeness(other: str) -> tuple[int, float, str]:
+        folded = other.casefold()
+        rank = 0 if folded == wanted else 1 if posixpath.splitext(folded)[0] == stem else 2
+        return rank, -difflib.SequenceMatcher(None, wanted, folded).ratio(), other
+
+    return sorted(names, key=likeness)
 
 
 def _denied(src: str, rel: str) -> PictureProblem:
