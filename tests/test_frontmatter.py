@@ -423,3 +423,48 @@ def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
     # A block of text holding a line with a dash alone is no closing line: read as written.
     doc = frontmatter.split("---\nsummary: |\n  A\n  —\n---\nText.\n", "entries/x.md")
     assert doc.meta["summary"] == "A\n—\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "hint", "value"),
+    [
+        # Told to put it in double quotes, as 'title: "..."', the editor broke it again: the
+        # line to write, in single quotes where it holds double ones.
+        (
+            'title: Andrew Haigh: "I was writing about ghosts"',
+            "put the value in single quotes: title: 'Andrew Haigh: \"I was writing about ghosts\"'",
+            'Andrew Haigh: "I was writing about ghosts"',
+        ),
+        (
+            'title: Andrew Haigh: "It\'s about ghosts"  # his words',
+            "put the value in single quotes: title: 'Andrew Haigh: \"It''s about ghosts\"'",
+            'Andrew Haigh: "It\'s about ghosts"',
+        ),
+        (
+            "title: Mission: Impossible",
+            'put the value in double quotes: title: "Mission: Impossible"',
+            "Mission: Impossible",
+        ),
+        # A quoted start with text after it: the hint gave no line to write.
+        (
+            'title: "Dune: Part Two" is a triumph',
+            'inside "...", write a quote as \\" (or use curly quotes “ ”), or put the value in '
+            "single quotes: title: '\"Dune: Part Two\" is a triumph'",
+            '"Dune: Part Two" is a triumph',
+        ),
+        (
+            "title: 'Marit' is a night receptionist",
+            "inside '...', write an apostrophe twice, or put the value in double quotes: "
+            "title: \"'Marit' is a night receptionist\"",
+            "'Marit' is a night receptionist",
+        ),
+    ],
+)
+def test_a_value_to_quote_is_told_the_line_to_write(line: str, hint: str, value: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        frontmatter.parse_yaml(f"kind: review\n{line}\ndraft: true\n", "e.md")
+    assert (caught.value.line, caught.value.hint) == (2, hint), caught.value.hint
+    # The line the hint gives, as written, reads as the value meant.
+    written = hint.split("title: ", 1)[1]
+    fixed = frontmatter.parse_yaml(f"kind: review\ntitle: {written}\n", "e.md")
+    assert fixed["title"] == value, fixed

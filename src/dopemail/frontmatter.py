@@ -729,6 +729,26 @@ def _field_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def _requoted(value: str) -> str:
+    """``value`` quoted as YAML reads it whole, on one line: in single quotes where it holds
+    double ones (an apostrophe written twice), else in double quotes. Told to put 'Andrew
+    Haigh: "I was writing about ghosts"' in double quotes, an editor broke it again."""
+    if '"' in value:
+        return "'" + value.replace("'", "''") + "'"
+    return yaml_text(value)
+
+
+def _quote_it(line: str) -> str:
+    """The hint for a line whose value is not read whole ('title: Mission: Impossible'): the
+    line as it is to be written, its value quoted (its comment, after ' #', left out)."""
+    found = re.match(r"^\s*((?:- +)?[\w-]+:[ ]+)(.*?)\s*$", line)
+    if found is None:
+        return 'put the value in double quotes: "..."'
+    field, value = found.group(1), re.split(r"\s+#", found.group(2), maxsplit=1)[0]
+    quotes = "single" if '"' in value else "double"
+    return f"put the value in {quotes} quotes: {field}{_requoted(value)}"
+
+
 def _early_quote(line: str) -> tuple[str, str] | None:
     """What to say of a quoted value that ends before its line does ('Marit's Night',
     "Quiet" Hours), if the line holds one: (message, hint)."""
@@ -763,6 +783,12 @@ def _early_quote(line: str) -> tuple[str, str] | None:
         hint += "in single quotes"
         if inner is not None:
             hint += f": {double} or {single}"
+    if inner is None:
+        # '"Dune: Part Two" is a triumph': the quotes are the text's own, the whole value
+        # quoted (the hint gave no line to write).
+        whole = re.split(r"\s+#", value, maxsplit=1)[0]
+        field = found.group(1).strip()
+        hint += f": {field} {_requoted(whole)}" if field else f": {_requoted(whole)}"
     said = line[found.start(2) : at + 1]
     return f"broken YAML: the quoted value {said} ends before the line does ({rest})", hint
 
@@ -967,7 +993,7 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 f"broken YAML: the value of '{key}' holds ': ', which YAML reads as another field",
                 path,
                 line,
-                f'put the value in double quotes: {key}: "..."',
+                _quote_it(lines[mark.line]),
             ) from None
         hint = getattr(exc, "hint", None)
         above = _line_above(lines, mark.line) if mark and problem in _INDENTATION else None
