@@ -2339,6 +2339,19 @@ def _event(address: str, time: str) -> str:
         ),
         ("51 rue des Écoles, 75005 Paris, France", "2024-12-14T20:00:00+01:00", None),
         ("10850 W Pico Blvd, Los Angeles, CA 90064", "2024-12-14T20:00:00-08:00", None),
+        # A town no zone is named after, its state's code said: the state's clock (it was
+        # the publication's without a word, and a time at another offset no warning).
+        (
+            "300 N Thomas St, Athens, GA 30601",
+            "2024-06-13T18:00:00",
+            "add the offset, -04:00 in America/New_York on that day",
+        ),
+        (
+            "8440 Sunset Boulevard, West Hollywood, CA 90069",
+            "2024-06-13T18:00:00+02:00",
+            "the event 2024-06-13T18:00:00+02:00 at 8440 Sunset Boulevard, West Hollywood, CA "
+            "90069 is written at +02:00, and West Hollywood is at -07:00 on that day",
+        ),
         # Where the address does not surely say its clock, nothing is guessed: no warning,
         # and a time without an offset is told the publication's, as before.
         ("51 rue de Bercy, 75012 Paris, FR", "2024-12-14T21:00:00+01:00", None),  # FR: a state?
@@ -2386,7 +2399,7 @@ def _event(address: str, time: str) -> str:
         (  # ... unless its state says where it is
             "Ciné, 234 W Hancock Ave, Athens, GA 30601",
             "2024-12-14T20:00:00",
-            "add the offset, -08:00 in America/Los_Angeles on that day",
+            "add the offset, -05:00 in America/New_York on that day",
         ),
         (  # ... a state of the city's own country: both told
             "Royal, 16 Kingsway, Toronto, ON M8X 2S3",
@@ -2634,9 +2647,10 @@ def test_a_publication_at_utc_has_no_venue_abroad(write_files) -> None:
         ),
         ("3 rue Champollion, 75005 Paris", "2024-12-14T20:00:00+01:00", None),  # its clock
         ("3 rue Champollion, 75005 Paris, United States", "2024-12-14T20:00:00-08:00", None),
-        # A city of another country's name, in a state of the publication's: not told.
-        ("Ciné, 234 W Hancock Ave, Athens, GA 30601", "2024-12-14T20:00:00-08:00", None),
-        ("234 W Hancock Ave, Athens, GA", "2024-12-14T20:00:00-08:00", None),
+        # A city of another country's name, in a state of the publication's: not told (at its
+        # state's clock: at -08:00, it is told Athens, GA is at -05:00).
+        ("Ciné, 234 W Hancock Ave, Athens, GA 30601", "2024-12-14T20:00:00-05:00", None),
+        ("234 W Hancock Ave, Athens, GA", "2024-12-14T20:00:00-05:00", None),
         ("234 W Hancock Ave, Athens", "2024-12-14T20:00:00-05:00", None),  # not the home clock
     ],
 )

@@ -581,11 +581,16 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
 
 
 def surely_at(
-    clocks: tuple[ZoneInfo, ...], city: str, country: str | None, moment: datetime
+    clocks: tuple[ZoneInfo, ...],
+    city: str,
+    country: str | None,
+    moment: datetime,
+    region: str | None = None,
 ) -> bool:
     """Whether a place's clocks (:func:`venue_clocks`) are surely its own at ``moment``: a
-    zone named after its city, or its country's one offset then. (An address read from one
-    line may name a neighbourhood or a street where its city should be.)"""
+    zone named after its city, or its country's (or its ``region``'s: 'CA') one offset then.
+    (An address read from one line may name a neighbourhood or a street where its city
+    should be.)"""
     place = _place(city)
     if any(_named_after(clock.key, place) for clock in clocks):
         return True
@@ -593,4 +598,5 @@ def surely_at(
         offsets = {moment.replace(tzinfo=clock).utcoffset() for clock in clocks}
     else:
         offsets = {moment.astimezone(clock).utcoffset() for clock in clocks}
-    return country is not None and len(offsets) == 1
+    by_region = (region or "").upper() in {r for t in _REGION_CLOCKS.values() for r in t}
+    return (country is not None or by_region) and len(offsets) == 1

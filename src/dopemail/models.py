@@ -282,7 +282,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
                 said, wall, city, region, home, "end its address with its country", _language(info)
             )
             clocks, _ = venue_clocks(None, city, home.key, region)
-            return clocks[0] if clocks and surely_at(clocks, city, None, wall) else None
+            return clocks[0] if clocks and surely_at(clocks, city, None, wall, region) else None
     else:
         return None
     home = _zone(info)

@@ -607,7 +607,7 @@ def notes(
             clocks, at_home = venue_clocks(country, city, zone.key, region)
             # Told where the address surely says its clock, or names a country of its own
             # (any of whose clocks is accepted): no guess told as a fact.
-            sure = surely_at(clocks, city, country, moment) or (country and not at_home)
+            sure = surely_at(clocks, city, country, moment, region) or (country and not at_home)
             if clocks and sure:
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
