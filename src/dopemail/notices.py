@@ -45,7 +45,7 @@ from .models import CANCELLED, Entry, Film, Issue, LoadedEntry, Screening, Works
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .templates import italics_spans, unmarked
-from .validation import field_path, leaves, line_of, lines_to_copy, names_in, yaml_scalar
+from .validation import field_path, leaves, line_of, lines_to_copy, names_in, value_at, yaml_scalar
 from .wording import add_a_catalog, untranslated, wording_for
 
 
@@ -1357,7 +1357,7 @@ def _character_in_name(
         return []
     # 'Claire Foy (as Mum)': the character without its 'as'.
     actor, role = said.group("name"), re.sub(r"^as\s+", "", said.group("role").strip()) + note
-    if isinstance(_item_at(data, loc), Mapping):
+    if isinstance(value_at(data, loc), Mapping):
         loc = (*loc, "name")
     line = line_of(data, loc)
     lines = _item_lines(text, line, [("name", actor), ("role", role)], one=True)
@@ -1414,7 +1414,7 @@ def _several_people(
     parts = names_in("cast", name)
     if len(parts) < 2 or not all(_a_full_name(part) for part in parts):
         return []
-    item = _item_at(data, loc)
+    item = value_at(data, loc)
     cast = loc[-2] == "cast"
     if cast and isinstance(item, Mapping):
         loc = (*loc, "name")
@@ -1435,16 +1435,6 @@ def _several_people(
             said,
         )
     ]
-
-
-def _item_at(data: Any, loc: tuple[Any, ...]) -> Any:
-    """The front matter's value at ``loc``, as written (None if there is none)."""
-    for part in loc:
-        try:
-            data = data[part]
-        except (LookupError, TypeError):
-            return None
-    return data
 
 
 def _item_lines(

@@ -150,7 +150,7 @@ def describe_errors(
     for loc, (close, known) in list(unknown.items()):
         # 'from = "news@..."': an address is meant for the field of that name that holds
         # one (from_email), not the nearest name (from_name).
-        value, name = _value_at(data, loc), str(loc[-1]).lower()
+        value, name = value_at(data, loc), str(loc[-1]).lower()
         emails = [k for k in known if "email" in k and k.startswith(name)]
         usual = _usual_name(name, known)
         web = isinstance(value, str) and _WEB_ADDRESS.match(value) is not None
@@ -204,7 +204,7 @@ def describe_errors(
             item, key, lines = loc[:-1], loc[-1], named[loc]
             line = line_of(data, item)
             first = _first_field(model_at(root, item))
-            inner = _value_at(data, loc)
+            inner = value_at(data, loc)
             # ('- Jamie Bell:' with its fields under it, '- Quiet Hours:' with its slugs:
             # their lines too.)
             under = [*getattr(inner, "key_lines", {}).values(), *getattr(inner, "item_lines", [])]
@@ -290,7 +290,7 @@ def describe_errors(
                 message += f" (did you mean '{close}'?)"
                 hint = f"rename it to '{close}'"
                 status = _STATUS_FIELDS.get(str(loc[-1]).lower().replace("-", "_"))
-                if close == "status" and status and _value_at(data, loc) is True:
+                if close == "status" and status and value_at(data, loc) is True:
                     # 'sold_out: true' renamed would be 'status: true': the word is the value.
                     hint = f"write it 'status: {status}'"
             else:
@@ -342,7 +342,7 @@ def describe_errors(
             if text == "must not be empty" and loc:
                 # 'title: "  "', 'alt: ""': told what to write, as a field left empty is; a
                 # list item written as text ('cast: - "  "') is the item, its name all of it.
-                item = isinstance(loc[-1], int) or isinstance(_value_at(data, loc[:-1]), str)
+                item = isinstance(loc[-1], int) or isinstance(value_at(data, loc[:-1]), str)
                 write = (
                     f'write its text between the quotes: {loc[-1]} = "..."'
                     if toml
@@ -397,7 +397,7 @@ def describe_errors(
             yield loc, said, hint
         elif kind == "literal_error":
             value = error.get("input")
-            typed = _value_at(data, loc)
+            typed = value_at(data, loc)
             if isinstance(typed, str) and folded(typed) == folded(str(value)):
                 # Quoted as typed: a status is read without its accents ('épuisé' was quoted
                 # 'epuise'), a kind in lowercase.
@@ -564,7 +564,7 @@ def _named_as_a_field(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) ->
     is not one. The item's other fields, on the lines under it, stay as they are."""
     item, key = loc[:-1], loc[-1]
     model = model_at(root, item)
-    value = _value_at(data, item)
+    value = value_at(data, item)
     if (
         not item
         or not isinstance(item[-1], int)
@@ -855,7 +855,7 @@ def _table_of(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
     return None
 
 
-def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+def value_at(data: Any, loc: tuple[Any, ...]) -> Any:
     """The value at ``loc`` in ``data``, as written (None if there is none)."""
     for part in loc:
         try:
@@ -867,7 +867,7 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
 
 def _keys_at(data: Any, loc: tuple[Any, ...]) -> Iterable[Any]:
     """The keys of the mapping at ``loc`` in ``data`` (none if there is no such mapping)."""
-    found = _value_at(data, loc)
+    found = value_at(data, loc)
     return found.keys() if isinstance(found, Mapping) else ()
 
 
