@@ -202,9 +202,15 @@ def test_send_email_request_is_signed_and_shaped_as_the_service_model_says(
     )
     assert "x-amz-security-token" not in request.headers
     assert request.headers["content-type"] == "application/json"
+    # The message delivered keeps the From's display name (SES delivers a request's
+    # FromEmailAddress in place of the raw From header).
+    (delivered,) = server.ses_delivered
+    assert delivered["From"] == "DoPe Press <newsletter@dopepress.example.com>"
     body = request.json()
     assert set(body) <= SES_FIELDS
-    assert body["FromEmailAddress"] == "newsletter@dopepress.example.com"
+    # No FromEmailAddress: beside Raw content it would replace the message's From, display
+    # name and all; SES reads the raw From (and checks that it is verified).
+    assert "FromEmailAddress" not in body
     assert body["Destination"] == {"ToAddresses": ["ada@example.com"]}
     assert body["EmailTags"] == [{"Name": "dopemail_issue", "Value": "1-first-issue"}]
     assert set(body["Content"]) == {"Raw"}
@@ -221,6 +227,35 @@ def test_send_email_request_is_signed_and_shaped_as_the_service_model_says(
     token = message["List-Unsubscribe"].split("token=")[1].split(">")[0]
     assert verify_token(token, UNSUBSCRIBE_SECRET) == "ada@example.com"
     assert outcome.status == "sent" and outcome.message_id.startswith("0100")
+
+
+def test_the_loopback_server_delivers_from_from_email_address_as_ses_does(
+    server, client, tmp_path
+) -> None:
+    # SES v2: FromEmailAddress beside Raw content is the From delivered, the raw header's
+    # display name lost (laravel/framework#37881): the server does as SES does, so that the
+    # test above would see a request that still sent it.
+    provider, composer = ses(server, tmp_path, client)
+    request = provider._request(composer, one(composer).letters[0])
+    request["FromEmailAddress"] = "newsletter@dopepress.example.com"
+    data = json.dumps(request).encode()
+    headers = {"Content-Type": "application/json"}
+    headers.update(
+        sign(
+            "POST",
+            server.url + "/v2/email/outbound-emails",
+            headers,
+            data,
+            access_key=AWS_KEY_ID,
+            secret_key=KEY,
+            region=SES_REGION,
+            service="ses",
+        )
+    )
+    answer = client.post(server.url + "/v2/email/outbound-emails", content=data, headers=headers)
+    assert answer.status_code == 200, answer.text
+    (delivered,) = server.ses_delivered
+    assert delivered["From"] == "newsletter@dopepress.example.com"
 
 
 def test_temporary_credentials_send_and_sign_their_session_token(tmp_path, client) -> None:
@@ -525,6 +560,8 @@ def test_the_loopback_server_s_fields_are_the_service_model_s() -> None:
     assert model["metadata"]["signingName"] == "ses"
     shapes = model["shapes"]
     assert set(shapes["SendEmailRequest"]["members"]) == SES_FIELDS
+    # FromEmailAddress is optional: dopemail leaves it out beside Raw content.
+    assert shapes["SendEmailRequest"]["required"] == ["Content"]
     errors = {
         e["shape"]: shapes[e["shape"]]["error"]["httpStatusCode"] for e in operation["errors"]
     }

@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import calendar
 import contextlib
+import email.message
 import email.parser
 import email.policy
 import email.utils
@@ -208,6 +209,9 @@ class LoopbackServer:
         self.light = light
         self.mailgun_domain = mailgun_domain
         self.deliveries: Counter[str] = Counter()
+        #: SES: each message as SES would deliver it (its From replaced by the request's
+        #: FromEmailAddress, when one is given, as SES replaces it), in order.
+        self.ses_delivered: list[email.message.EmailMessage] = []
         self.requests: list[Recorded] = []
         self.answers: Counter[int] = Counter()
         self.on_delivered: Callable[[Recorded], None] | None = None
@@ -268,6 +272,7 @@ class LoopbackServer:
         """Forget deliveries, requests and scripted answers (not idempotency keys)."""
         with self._lock:
             self.deliveries.clear()
+            self.ses_delivered.clear()
             self.requests.clear()
             self.answers.clear()
             self._script.clear()
@@ -575,7 +580,10 @@ class LoopbackServer:
         except (ValueError, TypeError):
             return _ses_error(400, "BadRequestException", "Content.Raw.Data is not base64")
         to = [str(a).lower() for a in (data.get("Destination") or {}).get("ToAddresses") or []]
-        if not data.get("FromEmailAddress") or not message.get("From") or not message.get("To"):
+        # With Raw content, FromEmailAddress is optional (SES reads the message's From); given,
+        # it is the From SES delivers: the raw From header, display name and all, is replaced
+        # by the bare address (laravel/framework#37881, aws/aws-sdk-rails#97).
+        if not (data.get("FromEmailAddress") or message.get("From")) or not message.get("To"):
             return _ses_error(400, "MessageRejected", "Missing final '@domain'")
         if len(to) != 1 or _address(str(message["To"])) != to[0]:
             return _ses_error(400, "BadRequestException", "Destination is not the To header")
@@ -583,7 +591,12 @@ class LoopbackServer:
             return _ses_error(400, "BadRequestException", "no List-Unsubscribe (test server)")
         if _mailbox(to[0]).startswith("reject"):
             return _ses_error(400, "MessageRejected", "Illegal address")
+        if data.get("FromEmailAddress"):
+            del message["From"]
+            message["From"] = str(data["FromEmailAddress"])
         self.deliveries[to[0]] += 1
+        if self.record:
+            self.ses_delivered.append(message)
         return 200, {"MessageId": f"0100{uuid.uuid4().hex}-000000"}, {}
 
     def _ses_signature(self, request: Recorded) -> tuple[int, Any, dict[str, str]] | None:

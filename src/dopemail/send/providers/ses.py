@@ -1,9 +1,11 @@
 """Amazon SES, API v2: ``POST /v2/email/outbound-emails`` (SendEmail), one reader a request.
 
 Request (botocore's service model ``sesv2`` 2019-09-27, ``SendEmailRequest``):
-``FromEmailAddress``, ``Destination.ToAddresses`` (the reader alone), ``Content.Raw.Data``
-(the whole RFC 5322 message, base64: the one the outbox writes to a file, with the reader's
-own link, List-Unsubscribe and List-Unsubscribe-Post) and ``EmailTags`` naming the issue.
+``Destination.ToAddresses`` (the reader alone), ``Content.Raw.Data`` (the whole RFC 5322
+message, base64: the one the outbox writes to a file, with the reader's own link,
+List-Unsubscribe and List-Unsubscribe-Post) and ``EmailTags`` naming the issue. No
+``FromEmailAddress``: beside Raw content SES would deliver it in place of the message's own
+From, dropping its display name; without it SES takes the raw From (verified all the same).
 SES personalises a message only through stored templates, so each reader is a request of
 their own: a batch holds one letter, and the runner posts ``[send] concurrency`` of them at
 once, paced (see :attr:`Ses.requests_per_second`). Signed with AWS Signature Version 4
@@ -152,8 +154,11 @@ class Ses:
 
     def _request(self, composer: Composer, letter: Letter) -> dict[str, Any]:
         raw = base64.b64encode(composer.eml(letter)).decode("ascii")
+        # No FromEmailAddress: optional beside Raw content (SendEmailRequest requires only
+        # Content), and given, SES delivers it as the From, replacing the raw From header and
+        # its display name ('DoPe Press <...>' would arrive as the bare address). SES reads the
+        # raw From instead, and checks that it is verified all the same.
         return {
-            "FromEmailAddress": composer.sender.from_email,
             "Destination": {"ToAddresses": [letter.recipient.email]},
             "Content": {"Raw": {"Data": raw}},
             "EmailTags": [
