@@ -330,6 +330,7 @@ def error(status: int, kind: str, message: str, **headers: str) -> Reply:
         (error(429, "TooManyRequestsException", "Too Many Requests", **{"Retry-After": "7"}), 7),
         (error(429, "TooManyRequestsException", "Too Many Requests"), None),
         (error(400, "LimitExceededException", "Maximum sending rate exceeded."), None),
+        (error(400, "ThrottlingException", "Maximum sending rate exceeded."), None),
         (Reply(400, {"__type": "Throttling", "message": "Rate exceeded"}), None),
     ],
 )
@@ -349,6 +350,23 @@ def test_throttling_is_retried_after_the_wait_asked_for(
     [
         (
             error(400, "LimitExceededException", "Daily message quota exceeded."),
+            "daily sending quota is used up",
+            "24 hours",
+        ),
+        # SES's Developer Guide ("Errors related to the sending quotas"): the API says both
+        # limits with a ThrottlingException, and a 429 may carry the quota's words as well.
+        (
+            error(400, "ThrottlingException", "Daily message quota exceeded."),
+            "daily sending quota is used up",
+            "24 hours",
+        ),
+        (
+            Reply(400, {"__type": "Throttling", "message": "Daily message quota exceeded."}),
+            "daily sending quota is used up",
+            "24 hours",
+        ),
+        (
+            error(429, "TooManyRequestsException", "Daily message quota exceeded"),
             "daily sending quota is used up",
             "24 hours",
         ),
@@ -494,6 +512,27 @@ def test_each_reader_gets_their_own_message_once_and_the_ledger_keeps_ses_s_ids(
     server.reset()
     again = send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
     assert again.sent == 0 and server.requests == []
+
+
+def test_a_used_up_daily_quota_stops_the_send_at_once_with_the_quota_s_hint(
+    server, tmp_path
+) -> None:
+    # Not retried as a rate limit (three tries, then a generic 'gave up'): the quota's 24
+    # hours are far beyond any retry, and the send resumes where it stopped.
+    root = make_workspace(
+        tmp_path, provider="ses", server=server, subscribers=3, send="concurrency = 1"
+    )
+    server.queue(
+        Reply(200, {"MessageId": "0100first"}, deliver=True),
+        error(400, "ThrottlingException", "Daily message quota exceeded."),
+    )
+    with pytest.raises(SendError) as caught:
+        send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
+    assert "daily sending quota is used up" in str(caught.value)
+    assert "24 hours" in (caught.value.hint or "")
+    assert len(server.requests) == 2
+    states = sorted(state for state, _, _ in ledger_rows(root).values())
+    assert states == ["pending", "pending", "sent"]
 
 
 def test_a_lost_answer_leaves_that_one_reader_in_flight_to_settle(server, tmp_path) -> None:

@@ -14,17 +14,19 @@ once, paced (see :attr:`Ses.requests_per_second`). Signed with AWS Signature Ver
 Answers (rest-json: the error's name in the ``x-amzn-ErrorType`` header, else the body's
 ``__type`` or ``code``; its words in ``message``): 200 ``{MessageId}``, the ledger's id; a
 200 without one is not SES's receipt (the letter stays in flight). 429
-``TooManyRequestsException`` and a ``LimitExceededException`` or ``Throttling`` "Maximum
-sending rate exceeded" are retried (after a Retry-After if one comes); "Daily message quota
-exceeded" stops the send until the quota's 24 hours have passed. ``MessageRejected`` naming
-the reader (or an address without naming one) fails that reader, unless it says the address
-is not verified (the sandbox, which sends only to verified addresses: every reader would
-fail); naming the From, or anything else, stops the send. ``AccountSuspendedException``,
-``SendingPausedException``, ``MailFromDomainNotVerifiedException``, ``NotFoundException``
-and ``BadRequestException`` stop it with what to do. Refused credentials
-(``UnrecognizedClientException``, ``InvalidSignatureException``, ``ExpiredTokenException``...)
-stop it naming the environment variables; ``AccessDeniedException`` is a key taken without
-the right to send. 500 and 503 are retried; another 5xx may have let the message through.
+``TooManyRequestsException`` and a ``LimitExceededException``, ``ThrottlingException`` or
+``Throttling`` "Maximum sending rate exceeded" are retried (after a Retry-After if one comes);
+"Daily message quota exceeded", under any of those names (SES's Developer Guide gives it as a
+ThrottlingException), stops the send until the quota's 24 hours have passed.
+``MessageRejected`` naming the reader (or an address without naming one) fails that reader,
+unless it says the address is not verified (the sandbox, which sends only to verified
+addresses: every reader would fail); naming the From, or anything else, stops the send.
+``AccountSuspendedException``, ``SendingPausedException``,
+``MailFromDomainNotVerifiedException``, ``NotFoundException`` and ``BadRequestException``
+stop it with what to do. Refused credentials (``UnrecognizedClientException``,
+``InvalidSignatureException``, ``ExpiredTokenException``...) stop it naming the environment
+variables; ``AccessDeniedException`` is a key taken without the right to send. 500 and 503
+are retried; another 5xx may have let the message through.
 
 SES has no idempotency key: a message whose answer was lost stays "in flight" in the ledger
 until the editor says whether it went out.
@@ -70,6 +72,8 @@ _REFUSED_CREDENTIALS = frozenset(
     }
 )
 _THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+#: The daily quota's words ("Daily message quota exceeded"), under whichever throttling name.
+_DAILY_QUOTA = re.compile(r"\bdaily\s+(?:message|sending)\s+quota\b", re.IGNORECASE)
 _ENV_NAMES = f"{AWS_ENV[0]} and {AWS_ENV[1]} (and {AWS_ENV[2]}, for temporary credentials)"
 # An EmailTags value: "ASCII letters, numbers, underscores or dashes", 256 at most.
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -201,8 +205,11 @@ class Ses:
                 f"the access key in {AWS_ENV[0]} was taken but may not send: give its IAM "
                 "user or role the ses:SendEmail permission (on the From identity)",
             )
-        lowered = said.lower()
-        if kind == "LimitExceededException" and "quota" in lowered:
+        throttled = status == 429 or kind in _THROTTLED or kind == "LimitExceededException"
+        if throttled and _DAILY_QUOTA.search(said):
+            # Before the rate limit: SES says both with a ThrottlingException ("Errors related
+            # to the sending quotas", its Developer Guide), a 429 may carry the quota's words,
+            # and no retry within minutes gets past a 24-hour quota.
             return SendError(
                 f"SES's daily sending quota is used up ({said})",
                 None,
@@ -211,7 +218,7 @@ class Ses:
                 "console's Account dashboard shows it): the send resumes where it stopped",
             )
         delay = retry_after_seconds(response.headers.get("retry-after"))
-        if status == 429 or kind in _THROTTLED or kind == "LimitExceededException":
+        if throttled:
             # Nothing was sent: SES refused the request at its rate ("Maximum sending rate
             # exceeded"), as a 429 refuses one.
             return Transient(f"rate limited ({kind}, {said})", delay)
