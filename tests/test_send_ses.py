@@ -425,6 +425,53 @@ def test_throttling_is_retried_after_the_wait_asked_for(
             "SES refused to send",
             "ses:SendEmail permission",
         ),
+        # Temporary credentials outlived by a long send: fresh ones, and the send resumes.
+        (
+            error(
+                403,
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
+            ),
+            "temporary credentials: they have expired",
+            "export fresh temporary credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+            "AWS_SESSION_TOKEN",
+        ),
+        (
+            Reply(403, {"__type": "ExpiredToken", "message": "The security token is expired"}),
+            "temporary credentials: they have expired",
+            "run the same command again: the send resumes where it stopped",
+        ),
+        # The clock: a request more than 15 minutes off AWS's time, a signature 5.
+        (
+            Reply(
+                400,
+                {
+                    "message": "Request has expired.",
+                },
+                {"x-amzn-ErrorType": "RequestExpired:"},
+            ),
+            "this machine's clock is off",
+            "check this machine's clock",
+        ),
+        (
+            error(
+                403,
+                "InvalidSignatureException",
+                "Signature expired: 20261207T150000Z is now earlier than 20261207T151000Z "
+                "(20261207T151500Z - 5 min.)",
+            ),
+            "this machine's clock is off",
+            "NTP",
+        ),
+        (
+            error(
+                403,
+                "InvalidSignatureException",
+                "Credential should be scoped to a valid region. ",
+            ),
+            f"it was signed for {SES_REGION}, which is not the region of its endpoint",
+            "set [send.ses] region to that region",
+        ),
     ],
 )
 def test_what_stops_the_send_says_why_and_what_to_do(
@@ -535,6 +582,31 @@ def test_a_used_up_daily_quota_stops_the_send_at_once_with_the_quota_s_hint(
     assert states == ["pending", "pending", "sent"]
 
 
+def test_expired_temporary_credentials_stop_the_send_to_resume_with_fresh_ones(
+    server, tmp_path
+) -> None:
+    root = make_workspace(
+        tmp_path, provider="ses", server=server, subscribers=3, send="concurrency = 1"
+    )
+    environ = {**env("ses"), "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLE-token"}
+    server.queue(
+        Reply(200, {"MessageId": "0100first"}, deliver=True),
+        error(
+            403, "ExpiredTokenException", "The security token included in the request is expired"
+        ),
+    )
+    with pytest.raises(ProviderAuthError) as caught:
+        send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=QUIET)
+    assert "export fresh temporary credentials" in (caught.value.hint or "")
+    assert "FwoGZXIvYXdz" not in str(caught.value) + (caught.value.hint or "")
+    # The one sent is kept, the others wait (none in flight): the same command resumes.
+    states = sorted(state for state, _, _ in ledger_rows(root).values())
+    assert states == ["pending", "pending", "sent"]
+    server.reset()
+    again = send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=QUIET)
+    assert again.sent == 2 and len(server.requests) == 2
+
+
 def test_a_lost_answer_leaves_that_one_reader_in_flight_to_settle(server, tmp_path) -> None:
     # SES has no idempotency key: a timed-out request may have been sent. Its reader stays
     # in flight for the editor; the others are recorded.
@@ -589,6 +661,36 @@ def test_a_region_that_is_not_one_is_refused_at_its_line(tmp_path) -> None:
         load_settings(root)
     assert "'Ireland' is not an AWS region's name" in str(caught.value)
     assert caught.value.line is not None
+
+
+def test_a_base_url_of_another_region_than_region_is_refused_at_its_line(tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="ses")
+    with (root / "dopemail.toml").open("a") as config:
+        config.write(
+            '\n[send.ses]\nregion = "eu-west-1"\n'
+            'base_url = "https://email.us-east-1.amazonaws.com"\n'
+        )
+    with pytest.raises(DopemailError) as caught:
+        load_settings(root)
+    shown = str(caught.value) + (caught.value.hint or "")
+    assert "SES's endpoint in us-east-1, but [send.ses] region is 'eu-west-1'" in shown
+    lines = (root / "dopemail.toml").read_text().splitlines()
+    assert lines[caught.value.line - 1].startswith("base_url = "), caught.value.line
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://email.eu-west-1.amazonaws.com",
+        "https://email-fips.eu-west-1.amazonaws.com",
+        "https://ses-proxy.example.com",
+    ],
+)
+def test_a_base_url_in_region_or_not_aws_s_is_taken(url, tmp_path) -> None:
+    root = make_workspace(tmp_path, provider="ses")
+    with (root / "dopemail.toml").open("a") as config:
+        config.write(f'\n[send.ses]\nregion = "eu-west-1"\nbase_url = "{url}"\n')
+    assert load_settings(root).send.ses.api_url.rstrip("/") == url
 
 
 @pytest.mark.skipif(not SPECS.is_dir(), reason="the providers' API files are not on this machine")

@@ -39,7 +39,7 @@ from .errors import (
     raise_all,
 )
 from .languages import LANGUAGE_TAG, language_direction, tag_case
-from .models import Line, Model, Text, Url, hinted, placeholder_address
+from .models import Line, Model, Text, Url, at_field, hinted, placeholder_address
 
 CONFIG_NAME = "dopemail.toml"
 
@@ -645,7 +645,8 @@ class SesSettings(ProviderSettings):
     )
     base_url: Url | None = Field(  # type: ignore[assignment]
         None,
-        description="SES's API; defaults to https://email.<region>.amazonaws.com.",
+        description="SES's API; defaults to https://email.<region>.amazonaws.com (an AWS "
+        "endpoint given must be region's: requests are signed for it).",
     )
 
     @field_validator("region")
@@ -657,6 +658,27 @@ class SesSettings(ProviderSettings):
                 "its console's address names it, e.g. 'eu-west-1' or 'us-east-1'"
             )
         return value
+
+    @model_validator(mode="after")
+    def _endpoint_in_region(self) -> SesSettings:
+        # Requests are signed for `region`: an AWS endpoint of another region refuses each
+        # one ("Credential should be scoped to a valid region"), the send stopped at its first
+        # request, when this line can say so before any.
+        if self.base_url is None:
+            return self
+        host = (urlsplit(str(self.base_url)).hostname or "").lower()
+        if not host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+            return self
+        found = next((label for label in host.split(".") if _REGION.fullmatch(label)), None)
+        if found is not None and found != self.region:
+            raise at_field(
+                "base_url",
+                f"'{self.base_url}' is SES's endpoint in {found}, but [send.ses] region is "
+                f"'{self.region}': requests are signed for the region, and AWS refuses them "
+                f"at another region's endpoint; set region = '{found}' (where the From "
+                "domain is verified), or leave base_url out: it is made from region",
+            )
+        return self
 
     @property
     def api_url(self) -> str:

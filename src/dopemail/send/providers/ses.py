@@ -24,8 +24,11 @@ addresses: every reader would fail); naming the From, or anything else, stops th
 ``AccountSuspendedException``, ``SendingPausedException``,
 ``MailFromDomainNotVerifiedException``, ``NotFoundException`` and ``BadRequestException``
 stop it with what to do. Refused credentials (``UnrecognizedClientException``,
-``InvalidSignatureException``, ``ExpiredTokenException``...) stop it naming the environment
-variables; ``AccessDeniedException`` is a key taken without the right to send. 500 and 503
+``InvalidSignatureException``...) stop it naming the environment variables; expired temporary
+ones (``ExpiredTokenException``) say to export fresh ones and run the command again; a
+``RequestExpired`` or a "Signature expired" says to check this machine's clock; a signature
+"scoped to a valid region" that ``base_url`` is another region's; ``AccessDeniedException``
+is a key taken without the right to send. 500 and 503
 are retried; another 5xx may have let the message through.
 
 SES has no idempotency key: a message whose answer was lost stays "in flight" in the ledger
@@ -67,10 +70,10 @@ _REFUSED_CREDENTIALS = frozenset(
         "MissingAuthenticationTokenException",
         "InvalidClientTokenId",
         "SignatureDoesNotMatch",
-        "ExpiredTokenException",
-        "ExpiredToken",
     }
 )
+#: Temporary credentials (AWS_SESSION_TOKEN's) past their expiry.
+_EXPIRED_TOKEN = frozenset({"ExpiredTokenException", "ExpiredToken"})
 _THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
 #: The daily quota's words ("Daily message quota exceeded"), under whichever throttling name.
 _DAILY_QUOTA = re.compile(r"\bdaily\s+(?:message|sending)\s+quota\b", re.IGNORECASE)
@@ -188,14 +191,48 @@ class Ses:
     def _error(self, response: httpx.Response, composer: Composer, letter: Letter) -> Exception:
         status, kind = response.status_code, error_type(response)
         said = self.api.message(response, "message", "Message")
+        lowered = said.lower()
+        if kind in _EXPIRED_TOKEN:
+            # Temporary credentials (an assumed role's, SSO's) last an hour or a few: a long
+            # send outlives them. Nothing of this request was sent; the ledger keeps the rest.
+            return ProviderAuthError(
+                f"SES refused the temporary credentials: they have expired ({kind}, {said})",
+                None,
+                None,
+                f"export fresh temporary credentials ({AWS_ENV[0]}, {AWS_ENV[1]} and "
+                f"{AWS_ENV[2]}, e.g. from 'aws configure export-credentials --format env') "
+                "and run the same command again: the send resumes where it stopped",
+            )
+        if kind == "RequestExpired" or (
+            kind == "InvalidSignatureException" and "signature expired" in lowered
+        ):
+            # The request's time (X-Amz-Date) is too far from AWS's: this machine's clock.
+            return SendError(
+                f"SES refused the request as signed too long ago or ahead: this machine's "
+                f"clock is off ({kind}, {said})",
+                None,
+                None,
+                "check this machine's clock and time zone ('date -u' against the real UTC "
+                "time; turn on NTP, e.g. 'timedatectl set-ntp true'), then run the same "
+                "command again: the send resumes where it stopped",
+            )
+        if kind == "InvalidSignatureException" and "scoped to a valid region" in lowered:
+            return ProviderAuthError(
+                f"SES refused the request: it was signed for {self.region}, which is not the "
+                f"region of its endpoint ({said})",
+                None,
+                None,
+                f"[send.ses] base_url ({self.api.base_url}) is another region's SES: set "
+                "[send.ses] region to that region, or leave base_url out (it is made from "
+                "region)",
+            )
         if kind in _REFUSED_CREDENTIALS or status == 401:
             return ProviderAuthError(
                 f"SES refused the credentials ({kind or 'unnamed'}, {said})",
                 None,
                 None,
                 f"check {_ENV_NAMES}: they must be a valid AWS access key allowed to send "
-                f"with SES in {self.region}; a 'signature expired' says this machine's clock "
-                "is off",
+                f"with SES in {self.region}",
             )
         if kind in ("AccessDeniedException", "AccessDenied") or status == 403:
             return ProviderAuthError(
