@@ -517,6 +517,41 @@ def test_5xx_are_transient_and_only_500_503_are_taken_as_not_sent(
     assert caught.value.ambiguous is ambiguous and str(status) in caught.value.reason
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        error(408, "RequestTimeoutException", "Request timed out"),
+        Reply(408, "Request Timeout"),
+    ],
+)
+def test_a_408_is_a_request_never_read_retried_as_not_taken(
+    reply, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(reply)
+    with pytest.raises(Transient) as caught:
+        provider.send(one(composer))
+    assert not caught.value.ambiguous and "did not read the request" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        error(413, "RequestEntityTooLargeException", "Request entity too large"),
+        Reply(413, "<html>413 Request Entity Too Large</html>"),
+    ],
+)
+def test_a_413_says_ses_s_own_limit_not_batch_size(reply, server, client, tmp_path) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(reply)
+    with pytest.raises(SendError) as caught:
+        provider.send(one(composer))
+    hint = caught.value.hint or ""
+    assert "too large" in str(caught.value) and " MB" in str(caught.value)
+    assert "40 MB" in hint and "after base64" in hint
+    assert "lower [send] batch_size" not in hint
+
+
 @pytest.mark.parametrize("body", [{}, {"MessageId": ""}, {"MessageId": 7}, "OK"])
 def test_a_200_without_a_message_id_is_no_receipt(body, server, client, tmp_path) -> None:
     provider, composer = ses(server, tmp_path, client)

@@ -29,7 +29,9 @@ ones (``ExpiredTokenException``) say to export fresh ones and run the command ag
 ``RequestExpired`` or a "Signature expired" says to check this machine's clock; a signature
 "scoped to a valid region" that ``base_url`` is another region's; ``AccessDeniedException``
 is a key taken without the right to send. 500 and 503
-are retried; another 5xx may have let the message through.
+are retried; another 5xx may have let the message through. A 408
+(``RequestTimeoutException``: the request was not read) is retried as not taken; a 413
+(``RequestEntityTooLargeException``) stops the send with SES's own limit, 40 MB a message.
 
 SES has no idempotency key: a message whose answer was lost stays "in flight" in the ledger
 until the editor says whether it went out.
@@ -157,7 +159,7 @@ class Ses:
         response = self.api.post(PATH, content=body, headers=headers)
         if response.status_code == 200:
             return [self._receipt(response)]
-        raise self._error(response, batch.composer, letter)
+        raise self._error(response, batch.composer, letter, len(body))
 
     def _request(self, composer: Composer, letter: Letter) -> dict[str, Any]:
         raw = base64.b64encode(composer.eml(letter)).decode("ascii")
@@ -188,7 +190,10 @@ class Ses:
             )
         return Outcome("sent", message_id)
 
-    def _error(self, response: httpx.Response, composer: Composer, letter: Letter) -> Exception:
+    def _error(
+        self, response: httpx.Response, composer: Composer, letter: Letter, size: int = 0
+    ) -> Exception:
+        """What SES's refusal means; ``size``: the request body's bytes."""
         status, kind = response.status_code, error_type(response)
         said = self.api.message(response, "message", "Message")
         lowered = said.lower()
@@ -259,6 +264,22 @@ class Ses:
             # Nothing was sent: SES refused the request at its rate ("Maximum sending rate
             # exceeded"), as a 429 refuses one.
             return Transient(f"rate limited ({kind}, {said})", delay)
+        if status == 408 or kind == "RequestTimeoutException":
+            # The request was not read whole before SES stopped waiting for it: not taken,
+            # safe to post again (not a lost answer).
+            return Transient(f"SES did not read the request in time ({kind or 408}, {said})", delay)
+        if status == 413 or kind == "RequestEntityTooLargeException":
+            megabytes = f"{size / 1_000_000:.1f} MB" if size else "too large"
+            return SendError(
+                f"SES refused the message as too large ({kind or 413}, {said}); the request "
+                f"was {megabytes}",
+                None,
+                None,
+                "SES (API v2) takes a message of 40 MB at most, counted after base64 encoding "
+                "(pictures and attachments grow by a third in it): make the issue lighter "
+                "(fewer or smaller pictures, linked from the site rather than attached); [send] "
+                "batch_size does not matter, SES takes one message a request",
+            )
         stops = {
             "AccountSuspendedException": (
                 "SES has stopped this account's sending for good",
