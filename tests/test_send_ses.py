@@ -677,6 +677,10 @@ def test_the_dry_run_shows_ses_its_region_s_endpoint_and_what_is_missing(tmp_pat
     assert "Dry run of issue 1-first-issue" in shown, shown
     assert "  provider:    ses (https://email.eu-central-1.amazonaws.com)\n" in shown, shown
     assert "  batches:     3 of up to 1 message" in shown, shown
+    assert (
+        "  paced:       1 request a second (SES sandbox default); set [send] rate to your "
+        "account's maximum send rate\n"
+    ) in shown, shown
     assert "the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in shown
     for real in (["--yes"], ["--test", "ed@example.com"]):
         done = CliRunner().invoke(
@@ -686,6 +690,17 @@ def test_the_dry_run_shows_ses_its_region_s_endpoint_and_what_is_missing(tmp_pat
         assert "no AWS credentials for ses: the environment variable AWS_ACCESS_KEY_ID" in (
             done.output
         )
+
+
+def test_the_dry_run_says_the_account_s_own_rate_once_set(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from dopemail.cli import cli
+
+    root = make_workspace(tmp_path, provider="ses", send="rate = 14")
+    shown = CliRunner().invoke(cli, ["send", "1", "--root", str(root)], env=env("ses")).output
+    assert "  paced:       14 messages a second ([send] rate)\n" in shown, shown
+    assert "sandbox" not in shown
 
 
 def test_a_region_that_is_not_one_is_refused_at_its_line(tmp_path) -> None:

@@ -234,6 +234,8 @@ def describe_plan(summary: SendSummary) -> list[str]:
         + (f", {summary.concurrency} at a time" if summary.concurrency > 1 else "")
         + (f", {len(summary.in_flight)} left in flight earlier" if summary.in_flight else "")
     )
+    if summary.pace:
+        lines.append(f"  paced:       {summary.pace}")
     if summary.running:
         # Its batches in flight are on the wire: settling them now would mail or miss readers.
         lines.append(

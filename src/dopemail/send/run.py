@@ -161,6 +161,8 @@ class SendSummary:
     running: bool = False
     #: Whether the provider counts opens and clicks, in words ("": the outbox, no provider).
     tracking: str = ""
+    #: How the requests are paced, in words ("": not at all).
+    pace: str = ""
 
     def outbox_folder(self, test: bool = False) -> str | None:
         """Where the outbox wrote (or writes) this issue's messages; None for a provider."""
@@ -860,6 +862,7 @@ class _Run:
         new_batches = -(-counts["pending"] // summary.batch_size)
         summary.batches = new_batches + len(summary.in_flight)
         summary.estimate = self.estimate(summary.batches, summary.queued)
+        summary.pace = self.pace_words()
         if summary.mode == "dry-run":
             # Batch numbers that are not in flight are said now, not at the --yes.
             self._check_chosen(
@@ -1374,6 +1377,30 @@ class _Run:
         if self.stopping:
             self._announce_stop()
             raise _Stopped
+
+    def pace_words(self) -> str:
+        """How the requests and messages are paced, and where that comes from ("": not)."""
+        name = self.provider.name
+        options = getattr(self.settings.send, name, None)  # (none for the outbox)
+        setting = options.requests_per_second if isinstance(options, ProviderSettings) else None
+        said = []
+        if self.pacer.rate:
+            rate = self.pacer.rate
+            pace = f"{rate:g} request{'' if rate == 1 else 's'} a second"
+            if setting is not None:
+                said.append(f"{pace} ([send.{name}] requests_per_second)")
+            elif name == "ses":
+                # The sandbox's pace is rarely the account's: production access gives its own.
+                said.append(
+                    f"{pace} (SES sandbox default); set [send] rate to your account's maximum "
+                    "send rate"
+                )
+            else:
+                said.append(f"{pace} ({name}'s documented limit)")
+        if self.settings.send.rate:
+            rate = self.settings.send.rate
+            said.append(f"{rate:g} message{'' if rate == 1 else 's'} a second ([send] rate)")
+        return "; ".join(said)
 
     def requests_per_second(self) -> float:
         """``[send.<provider>] requests_per_second``, else the provider's documented limit."""
