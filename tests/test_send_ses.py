@@ -81,14 +81,27 @@ SUITE_TOKEN = (
             "host;my-header1;x-amz-date",
             "cdbc9802e29d2942",
         ),
+        # The session token signed, as dopemail sends it (X-Amz-Security-Token among the
+        # signed headers).
         (
-            "post-sts-header-after",
+            "post-sts-header-before",
             "POST",
             "/",
             {},
             SUITE_TOKEN,
             "host;x-amz-date;x-amz-security-token",
             "85d96828115b5dc0",
+        ),
+        # AWS's "after" case: the token header added once the request is signed, so neither
+        # signed nor in the signature (post-vanilla's): the signer is not given it.
+        (
+            "post-sts-header-after",
+            "POST",
+            "/",
+            {},
+            None,
+            "host;x-amz-date",
+            "5da7c1a2acd57cee",
         ),
     ],
 )
@@ -327,6 +340,7 @@ def error(status: int, kind: str, message: str, **headers: str) -> Reply:
 @pytest.mark.parametrize(
     ("reply", "delay"),
     [
+        # (AWS sends no Retry-After; one that comes, from a proxy in front, is heeded.)
         (error(429, "TooManyRequestsException", "Too Many Requests", **{"Retry-After": "7"}), 7),
         (error(429, "TooManyRequestsException", "Too Many Requests"), None),
         (error(400, "LimitExceededException", "Maximum sending rate exceeded."), None),
