@@ -1980,10 +1980,12 @@ def test_a_template_failing_on_one_piece_s_data_names_the_piece(workspace: Path,
     _break(workspace, card, '<mj-text mj-class="kicker">{{ m.kind | kind_word }}</mj-text>', new)
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
-    # Once, at the first issue it failed on (varda-in-los-angeles has no film either).
+    # Once, at the first card it failed on: the entry with no film, in its issue.
     told = [line for line in output.splitlines() if line.startswith("  hint:")]
     assert len(told) == 1, output
-    assert told[0].endswith("; it failed rendering issues/1-strangers-and-varda.md"), output
+    assert told[0].endswith(
+        "; it failed rendering entries/varda-in-los-angeles.md, in issues/1-strangers-and-varda.md"
+    ), output
 
 
 @pytest.mark.parametrize("opened", ["<div>", "<p>", "<b>"])

@@ -238,7 +238,11 @@ def failed_rendering(exc: DopemailError, what: str) -> DopemailError:
     data (a field it leaves out) named only the template's line."""
     for error in getattr(exc, "errors", [exc]):
         if isinstance(error, TemplateError) and error.path != what:
-            said = f"it failed rendering {what}"
+            # The entry a card showed, within an issue (see templates.render).
+            shown = getattr(error, "entry_path", None)
+            said = f"it failed rendering {shown}" + (f", in {what}" if shown != what else "")
+            if shown is None:
+                said = f"it failed rendering {what}"
             error.hint = f"{error.hint}; {said}" if error.hint else said
     return exc
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import cache, lru_cache, partial
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
@@ -2188,7 +2189,40 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     The HTML dopemail made and hands a template (``body_html``, ``intro_html``,
     ``content_html``) shown as text (``{{ body_html }}`` without ``| safe``: every page,
     feed item and email showed its tags, '&lt;p&gt;') is an error, at the line that shows it.
+    The error keeps the entry the template was showing when it failed, if any
+    (``entry_path``: an issue's card of one; see :func:`~dopemail.errors.failed_rendering`).
     """
+    try:
+        return _render(env, name, **context)
+    except TemplateError as exc:
+        failed = exc.__context__  # the template's own error, raised 'from None'
+        if failed is not None and getattr(exc, "entry_path", None) is None:
+            exc.entry_path = _entry_shown(failed.__traceback__)
+        raise
+
+
+def _entry_shown(tb: TracebackType | None) -> str | None:
+    """The file of the entry the innermost template frame of ``tb`` was showing (a card's
+    ``e``, its ``item``), or None."""
+    from .models import LoadedEntry
+
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.endswith(".j2") or "__jinja_template__" in frame.f_globals:
+            for value in frame.f_locals.values():
+                try:  # (an Undefined raises on any attribute asked of it)
+                    entry = getattr(value, "entry", value)
+                except Exception:  # noqa: BLE001
+                    continue
+                if isinstance(entry, LoadedEntry):
+                    found = entry.path
+                    break
+        tb = tb.tb_next
+    return found
+
+
+def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
     root = env.globals.get("workspace_root")
     try:
         made = env.get_template(name).render(**context)
