@@ -1669,9 +1669,18 @@ def test_an_entry_s_title_by_another_name_is_one_problem(workspace: Path, run_cl
     assert output.count("hint:") == 1, output
 
 
-@pytest.mark.parametrize(("after", "below"), [("\n\n   \n", 1), ("\n", 0), ("", 0)])
+@pytest.mark.parametrize(
+    ("after", "below", "said"),
+    [
+        ("\n\n   \n", 1, "nothing"),
+        ("\n", 0, "nothing"),
+        ("", 0, "nothing"),
+        # Published as nothing (cold review: it passed).
+        ("\n<!-- intro to come -->\n", 1, "nothing but a comment"),
+    ],
+)
 def test_a_ready_issue_without_an_intro_is_told_at_its_place(
-    workspace: Path, run_cli, after: str, below: int
+    workspace: Path, run_cli, after: str, below: int, said: str
 ) -> None:
     # An empty or blank intro was accepted: the email went from its masthead straight to the
     # first film. A draft may be without one yet; one sent went out as it was.
@@ -1687,8 +1696,8 @@ def test_a_ready_issue_without_an_intro_is_told_at_its_place(
     line = closing + below  # its first line, or the '---' when the file ends there
     assert code == 1
     assert (
-        f"issues/{SAMPLE_ISSUES[2]}.md:{line}: the issue has no intro: nothing is written below "
-        "the front matter\n  hint: write the intro below the closing '---'"
+        f"issues/{SAMPLE_ISSUES[2]}.md:{line}: the issue has no intro: {said} is written "
+        "below the front matter\n  hint: write the intro below the closing '---'"
     ) in output, output
     assert "or set 'status: draft'" in output
     issue.write_text(source.replace("status: ready", "status: sent"), encoding="utf-8")

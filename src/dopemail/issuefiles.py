@@ -23,6 +23,7 @@ from .errors import ContentError, DopemailError, closest, raise_all, visible
 from .filenames import RESERVED_SLUGS, markdown_filed_apart, markdown_names, slugify
 from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
+from .markdown import uncommented
 from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text
 from .notices import hidden_characters, hidden_in_text, section_titles_marked, sent_as_typed
 from .sourcetext import (
@@ -171,12 +172,14 @@ def load_issue(
 
     if meta is not None and meta.status == "ready":  # one sent went out as it is
         errors += placeholder(doc, rel, "write the intro in its place, or set 'status: draft'")
-        if not doc.body.strip():
+        if not uncommented(doc.body).strip():
             # The email would go from its masthead straight to the first film. At the line
-            # the intro goes on, or at the closing '---' when the file ends there.
+            # the intro goes on, or at the closing '---' when the file ends there. (A
+            # comment, '<!-- intro to come -->', is published as nothing.)
+            said = "nothing" if not doc.body.strip() else "nothing but a comment"
             errors.append(
                 ContentError(
-                    "the issue has no intro: nothing is written below the front matter",
+                    f"the issue has no intro: {said} is written below the front matter",
                     rel,
                     doc.body_line if doc.body else doc.body_line - 1,
                     "write the intro below the closing '---' (a few lines to your readers, in "
