@@ -1651,6 +1651,27 @@ def test_an_entry_item_that_is_not_one_slug_is_told_the_slugs_in_it(
     assert f"{THIRD}:{line}: {message}\n  hint: {hint}" in output, output
 
 
+@pytest.mark.parametrize("written", ["/all-of-us-strangers", "/all-of-us-strangers/"])
+def test_an_entry_s_path_in_a_sent_issue_is_told_its_slug_not_a_rename(
+    workspace: Path, run_cli, written: str
+) -> None:
+    # Its address is the page's, which the feed knows: it was told "if the entry's file was
+    # renamed from /all-of-us-strangers.md, set 'slug: /all-of-us-strangers' in it", and no
+    # slug to write (cold review).
+    build(workspace)  # the feeds that know its address
+    issue = f"issues/{SAMPLE_ISSUES[0]}.md"
+    _break(workspace, issue, "  - all-of-us-strangers", f"  - {written}")
+    code, output = run_cli("check", "--root", workspace)
+    line = _line_of(workspace, issue, f"- {written}")
+    assert code == 1
+    assert (
+        f"{issue}:{line}: unknown entry '{written}' (did you mean 'all-of-us-strangers'?)\n"
+        "  hint: an issue names an entry by its slug, not its page's address: write "
+        "all-of-us-strangers"
+    ) in output, output
+    assert "renamed" not in output, output
+
+
 def test_a_section_s_title_a_level_too_high_is_still_told_to_move(workspace: Path, run_cli) -> None:
     # With its subject written, an issue's 'title:' is a section's, indented too little.
     _break(workspace, THIRD, "status: draft", "status: draft\ntitle: Now playing")

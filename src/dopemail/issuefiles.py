@@ -287,8 +287,15 @@ def load_issue(
                     f"{named.path} is there, but its 'slug: {named.slug}' names it so: write "
                     f"{named.slug} here, or remove its 'slug:' line"
                 )
-            # site/archive/ and site/issues/ hold an index.html too: no entry's page.
-            published = slug not in RESERVED_SLUGS and _published_before(root, settings, slug)
+            # site/archive/ and site/issues/ hold an index.html too: no entry's page. (An
+            # entry's address or slugs written whole are told so above: '/x' is no old slug,
+            # though its address is the page's.)
+            published = (
+                addressed is None
+                and not several
+                and slug not in RESERVED_SLUGS
+                and _published_before(root, settings, slug)
+            )
             from .send.ledger import went_out  # (only for a slug no entry has)
 
             went = published and (status == "sent" or went_out(root, number))
