@@ -729,7 +729,7 @@ def _field_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _requoted(value: str) -> str:
+def quoted(value: str) -> str:
     """``value`` quoted as YAML reads it whole, on one line: in single quotes where it holds
     double ones (an apostrophe written twice), else in double quotes. Told to put 'Andrew
     Haigh: "I was writing about ghosts"' in double quotes, an editor broke it again."""
@@ -746,7 +746,7 @@ def _quote_it(line: str) -> str:
         return 'put the value in double quotes: "..."'
     field, value = found.group(1), re.split(r"\s+#", found.group(2), maxsplit=1)[0]
     quotes = "single" if '"' in value else "double"
-    return f"put the value in {quotes} quotes: {field}{_requoted(value)}"
+    return f"put the value in {quotes} quotes: {field}{quoted(value)}"
 
 
 def _early_quote(line: str) -> tuple[str, str] | None:
@@ -788,7 +788,7 @@ def _early_quote(line: str) -> tuple[str, str] | None:
         # quoted (the hint gave no line to write).
         whole = re.split(r"\s+#", value, maxsplit=1)[0]
         field = found.group(1).strip()
-        hint += f": {field} {_requoted(whole)}" if field else f": {_requoted(whole)}"
+        hint += f": {field} {quoted(whole)}" if field else f": {quoted(whole)}"
     said = line[found.start(2) : at + 1]
     return f"broken YAML: the quoted value {said} ends before the line does ({rest})", hint
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import closest, visible
-from .frontmatter import LineDict, LineList, plain_value
+from .frontmatter import LineDict, LineList, plain_value, quoted
 from .languages import language_code
 from .models import FRENCH_CHOICES, folded
 from .wording import primary
@@ -627,7 +627,7 @@ def yaml_scalar(value: Any) -> str:
         or text != text.strip()
         or plain_value(text) != text
     ):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return quoted(text)  # as the YAML hints quote a value (frontmatter)
     return text
 
 
