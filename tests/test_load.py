@@ -3684,6 +3684,19 @@ def test_a_missing_picture_s_hint_names_the_entry_s_own_folder(write_files) -> N
     }
 
 
+def test_a_picture_in_the_entry_s_own_folder_is_told_there(write_files, workspace) -> None:
+    # A folder's name mistyped: it was told to copy the picture into the entry's own folder,
+    # where it already was (cold review).
+    still = (workspace / "media/all-of-us-strangers/01.jpg").read_bytes()
+    typo = variant("media/all-of-us-strangers/01.jpg", "media/zz-typ/01.jpg")
+    root = write_files({"media/zz-typo/01.jpg": still, "entries/zz-typo.md": typo})
+    hints = [e.hint for e in reported(root) if "does not exist" in e.message]
+    assert hints == [
+        "there is no folder media/zz-typ/, but media/zz-typo/01.jpg is there: write "
+        "media/zz-typo/01.jpg"
+    ], hints
+
+
 def test_a_missing_picture_s_hint_says_what_its_folder_holds(write_files, workspace) -> None:
     # Its hint's example was the very path not found ('e.g. media/quiet-hours/01.jpg'): what
     # is there is said, the names most like it first; or that the folder is empty, or not there.

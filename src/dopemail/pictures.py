@@ -456,6 +456,7 @@ class PictureMissing(PictureProblem):
     editor back to it)."""
 
     def __init__(self, message: str, root: Path, rel: str) -> None:
+        self.root = root
         self.folder, _, self.name = rel.rpartition("/")
         try:
             here = [e.name for e in os.scandir(root / self.folder) if e.is_file()]
@@ -469,6 +470,11 @@ class PictureMissing(PictureProblem):
         """The hint; ``example``: where the entry's own pictures go (media/<its slug>/01.jpg),
         offered when the folder written is not there."""
         folder, name = self.folder, self.name
+        own = example.rpartition("/")[0] if example else ""
+        if self.held is None and own and own != folder and (self.root / own / name).is_file():
+            # The folder's name mistyped, the picture in the entry's own (cold review: it was
+            # told to copy the picture there, where it is).
+            return f"there is no folder {folder}/, but {own}/{name} is there: write {own}/{name}"
         if self.held is None:
             elsewhere = (
                 f", or into the entry's own folder: {example}"
