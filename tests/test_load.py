@@ -1944,13 +1944,30 @@ def test_an_item_written_name_colon_value_is_one_problem_with_the_fields_to_writ
 def _credit_notes(write_files, film: str, events: str = "") -> list[tuple[int, str, str]]:
     """The warnings of an entry whose film credits ``film`` (its lines under 'film:' after
     its title), with ``events`` (its 'events:' lines): (line, message, hint)."""
-    text = VALID.replace("  year: 2024\n  directors: [Jane Doe]\n", film).replace(
+    return _notes_of(write_files, _credit_text(film, events))
+
+
+def _credit_text(film: str, events: str = "") -> str:
+    """The text of an entry whose film credits ``film``, with ``events`` (see _credit_notes)."""
+    return VALID.replace("  year: 2024\n  directors: [Jane Doe]\n", film).replace(
         "images:", f"{events}images:"
     )
+
+
+def _notes_of(write_files, text: str) -> list[tuple[int, str, str]]:
+    """The warnings of an entry written ``text``: (line, message, hint)."""
     root = write_files({"entries/zz.md": text})
     return [
         (e.line, e.message, e.hint) for e in entry_notes(load_workspace(root)) if "zz" in e.path
     ]
+
+
+def _pasted(text: str, line: int, hint: str) -> str:
+    """``text`` with the lines a hint ends with ('..., in place of line 7:\n...') pasted in
+    place of its ``line``."""
+    lines = text.split("\n")
+    lines[line - 1 : line] = hint.split(":\n", 1)[1].split("\n")
+    return "\n".join(lines)
 
 
 def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix(
@@ -1965,7 +1982,7 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
         "    - Carol Cleveland (as Nurse)\n"
         "    - Jane Roe as Nimona (voice)\n"
     )
-    participants = "events:\n  - participants:\n      - Jane Doe, John Smith\n"
+    participants = "events:\n  - participants:\n      - Jane Doe, John Smith, Ann Lee\n"
     once = "it is printed, and given to search engines, as one person's"
     character = (
         "holds a character's name: it is printed, and given to search engines, as the actor's name"
@@ -2012,12 +2029,16 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
         ),
         (
             21,
-            f"events[1].participants[1]: 'Jane Doe, John Smith' looks like 2 people, but is one "
-            f"name: {once}",
+            f"events[1].participants[1]: 'Jane Doe, John Smith, Ann Lee' looks like 3 people, "
+            f"but is one name: {once}",
             "write a name each, one a line in place of line 21:\n"
-            "      - Jane Doe\n      - John Smith",
+            "      - Jane Doe\n      - John Smith\n      - Ann Lee",
         ),
     ]
+    # Each hint's lines, pasted in place of its line, are taken without the warning.
+    text = _credit_text(film, participants)
+    for line, message, hint in got:
+        assert message not in [m for _, m, _ in _notes_of(write_files, _pasted(text, line, hint))]
     # One person each: a suffix after a comma, an affiliation, a credit's note in brackets, a
     # name of another script, a group, a character already under 'role:', 'as' not a word.
     film = (
@@ -2039,6 +2060,33 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
     assert [(line, message.split(":")[0]) for line, message, _ in told] == [(15, "film.cast[6]")], (
         told
     )
+
+
+def test_a_name_and_its_affiliation_or_title_is_not_taken_for_several_people(
+    write_files,
+) -> None:
+    # A panelist is credited 'Name, Affiliation' or 'Name, Title': one person, not two.
+    events = (
+        "events:\n  - participants:\n"
+        "      - Richard Brody, The New Yorker\n"
+        "      - Ben Sachs, Chicago Reader\n"
+        "      - Hélène Marchetti, Lumière West\n"
+        "      - Jane Doe, Artistic Director\n"
+        "      - Ann Lee, Bo Ek\n"  # two names: a participant's affiliation reads so too
+    )
+    film = (
+        "  directors: ['Richard Brody, The New Yorker', 'Ben Sachs, Chicago Reader']\n"
+        "  writers: ['Jane Doe, Artistic Director', 'Sam Roe, Head of Programming']\n"
+        "  cast:\n    - 'Ann Lee, Film Critic'\n    - 'Bo Ek, La Cinémathèque française'\n"
+    )
+    assert _credit_notes(write_files, film, events) == []
+    # Three full names or more, each a person's, are told in participants too.
+    events = "events:\n  - participants:\n      - Ann Lee, Bo Ek, Jane Doe\n"
+    text = _credit_text("  directors: [Jane Doe]\n", events)
+    ((line, message, hint),) = _notes_of(write_files, text)
+    assert (line, message.split(":")[0]) == (13, "events[1].participants[1]")
+    assert hint.endswith(" line 13:\n      - Ann Lee\n      - Bo Ek\n      - Jane Doe"), hint
+    assert _notes_of(write_files, _pasted(text, line, hint)) == []
 
 
 def test_a_name_written_twice_in_a_credit_list_is_noted_but_an_actor_in_two_parts(

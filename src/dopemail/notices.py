@@ -1378,24 +1378,57 @@ _PARTICLES = frozenset((
     "de", "da", "das", "dos", "du", "del", "della", "der", "den", "di", "van", "von", "ter",
     "ten", "le", "la", "bin", "ibn", "al", "el", "y", "e", "zu",
 ))  # fmt: skip
-#: Words of an organisation's name: 'Dave Karger, Turner Classic Movies' is one person.
+#: Words of an organisation's name: 'Dave Karger, Turner Classic Movies', 'Ben Sachs, Chicago
+#: Reader' are one person each.
 _ORGANISATION_WORDS = frozenset((
     "inc", "inc.", "ltd", "ltd.", "llc", "co", "co.", "company", "pictures", "films", "film",
     "studios", "studio", "productions", "entertainment", "movies", "cinema", "cinemas", "media",
     "press", "magazine", "weekly", "times", "news", "review", "radio", "tv", "television",
     "festival", "institute", "university", "museum", "society", "academy", "foundation",
     "group", "network", "records", "theatre", "theater", "collective", "orchestra", "band",
+    "reader", "cinéma", "cinémathèque", "cinematheque", "cinemateca", "cinematek", "kino",
+    "archive", "archives", "library", "center", "centre", "council", "trust", "association",
+    "guild", "club", "journal", "gazette", "herald", "tribune", "chronicle", "observer",
+    "post", "daily", "quarterly", "monthly", "features", "distribution", "releasing",
+    "channel", "podcast", "gallery", "school", "college", "lab", "labs", "agency", "fund",
+    "department", "bureau", "project", "series", "union", "alliance", "league", "federation",
+    "committee", "commission", "ministry", "board", "filmfest", "screenings", "arts",
+))  # fmt: skip
+#: Words of a job or a title: 'Jane Doe, Artistic Director', 'Sam Roe, Head of Programming'.
+_TITLE_WORDS = frozenset((
+    "director", "directors", "artistic", "critic", "critics", "editor", "editors",
+    "programmer", "programmers", "programming", "curator", "curators", "writer", "writers",
+    "producer", "producers", "professor", "founder", "co-founder", "cofounder", "ceo", "cto",
+    "coo", "head", "chair", "chairman", "chairwoman", "chairperson", "president", "vice",
+    "moderator", "host", "author", "journalist", "filmmaker", "actor", "actress", "composer",
+    "cinematographer", "manager", "executive", "chief", "senior", "associate", "assistant",
+    "lecturer", "dean", "fellow", "scholar", "historian", "archivist", "publisher",
+    "presenter", "correspondent", "contributor", "columnist", "reporter", "emeritus",
+    "dr", "dr.", "prof", "prof.", "directeur", "directrice", "réalisateur", "réalisatrice",
+    "regisseur", "regisseurin", "leiter", "leiterin",
+))  # fmt: skip
+#: The articles an organisation's name may begin with ('The New Yorker', 'La Cinémathèque
+#: française', 'Der Spiegel', 'El País'); a person's does not.
+_ARTICLES = frozenset((
+    "the", "a", "an", "la", "le", "les", "l'", "der", "die", "das", "el", "los", "las", "il",
+    "lo", "gli", "het", "een",
 ))  # fmt: skip
 
 
 def _a_full_name(part: str) -> bool:
     """Whether ``part`` reads as a person's full name: two to five words, capitalised (but
-    the particles between them), with no digits and no word of an organisation's."""
+    the particles between them), with no digits, not begun by an article ('The New Yorker')
+    and with no word of an organisation's ('Chicago Reader') or a job's ('Artistic
+    Director')."""
     words = part.split()
     if not 2 <= len(words) <= 5 or any(c.isdigit() for c in part):
         return False
+    first = words[0].casefold()
+    if first in _ARTICLES or first.startswith(("l'", "l’")):
+        return False
     for n, word in enumerate(words):
-        if word.casefold() in _ORGANISATION_WORDS:
+        folded = word.casefold().strip(",;:")
+        if folded in _ORGANISATION_WORDS or folded in _TITLE_WORDS:
             return False
         if word in _PARTICLES and 0 < n < len(words) - 1:
             continue
@@ -1412,7 +1445,10 @@ def _several_people(
     if "," not in name:
         return []
     parts = names_in("cast", name)
-    if len(parts) < 2 or not all(_a_full_name(part) for part in parts):
+    # A participant is often credited with an affiliation, as a person's name may read
+    # ('Hélène Marchetti, Lumière West'): told there only of three full names or more.
+    fewest = 3 if loc[-2] == "participants" else 2
+    if len(parts) < fewest or not all(_a_full_name(part) for part in parts):
         return []
     item = value_at(data, loc)
     cast = loc[-2] == "cast"
