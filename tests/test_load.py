@@ -2089,6 +2089,28 @@ def test_a_name_and_its_affiliation_or_title_is_not_taken_for_several_people(
     assert _notes_of(write_files, _pasted(text, line, hint)) == []
 
 
+def test_an_actors_own_name_in_brackets_is_not_taken_for_a_character(write_files) -> None:
+    # The name in another script, or a birth name or another the actor went by: no character.
+    film = (
+        "  directors: [Hong Sang-soo]\n  cast:\n"
+        "    - name: Kim Min-hee (김민희)\n"
+        "    - 김민희 (Kim Min-hee)\n"
+        "    - Andrei Tarkovsky (Андрей Тарковский)\n"
+        "    - Marilyn Monroe (née Norma Jeane Mortenson)\n"
+        "    - Cary Grant (born Archibald Leach)\n"
+        "    - name: Hanna Schygulla (geb. Schygulla)\n"
+        "    - Sue Roe (a.k.a. Susie Roe)\n"
+        "    - Bo Ek (aka Bosse Ek)\n"
+        "    - Ann Lee (also known as Annie Lee)\n"
+        "    - Jean Roe (dit Jeannot)\n"
+    )
+    assert _credit_notes(write_files, film) == []
+    # A character in the actor's script is still one.
+    cast = "  cast:\n    - Kim Min-hee (Young-hee)\n    - Ann Roe (Ne Zha)\n"
+    told = _credit_notes(write_files, cast)
+    assert [message.split(":")[0] for _, message, _ in told] == ["film.cast[1]", "film.cast[2]"]
+
+
 def test_a_name_written_twice_in_a_credit_list_is_noted_but_an_actor_in_two_parts(
     write_files,
 ) -> None:

@@ -1340,6 +1340,29 @@ _CREDIT_NOTES = re.compile(
 #: ('as' a word of its own, in lowercase, between two names).
 _IN_BRACKETS = re.compile(r"^(?P<name>[^()]*?\S)\s*\((?P<role>[^()]*\S[^()]*)\)$")
 _AS_A_ROLE = re.compile(r"^(?P<name>[^()]*?\S)\s+as\s+(?P<role>\S.*)$")
+#: What begins the actor's own other name in brackets, not a character: 'Marilyn Monroe (née
+#: Norma Jeane Mortenson)', 'Cary Grant (born Archibald Leach)', '(a.k.a. ...)'.
+_OWN_NAME = re.compile(
+    r"(?:n[ée]e|né|born|b\.|geb\.|geboren|dite?|a\.?k\.?a\.?|also known as|real name|birth name)"
+    r"(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text``, as Unicode names them ('LATIN', 'HANGUL',
+    'CYRILLIC', 'CJK'), a letter's name beginning with its script's."""
+    return {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+
+
+def _own_other_name(actor: str, role: str) -> bool:
+    """Whether what a cast member's name holds beside it is the actor's own name written
+    otherwise: in another script ('Kim Min-hee (김민희)'), or a birth name or another the
+    actor went by ('(née Norma Jeane Mortenson)')."""
+    if _OWN_NAME.match(role):
+        return True
+    theirs, its = _scripts(actor), _scripts(role)
+    return bool(theirs and its) and theirs.isdisjoint(its)
 
 
 def _character_in_name(
@@ -1354,6 +1377,8 @@ def _character_in_name(
         actor, note, said = said.group("name"), f" ({said.group('role').strip()})", None
     said = said or _AS_A_ROLE.match(actor)
     if said is None or said.group("name").endswith(","):
+        return []
+    if _own_other_name(said.group("name"), said.group("role").strip()):
         return []
     # 'Claire Foy (as Mum)': the character without its 'as'.
     actor, role = said.group("name"), re.sub(r"^as\s+", "", said.group("role").strip()) + note
