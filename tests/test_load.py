@@ -2111,6 +2111,56 @@ def test_an_actors_own_name_in_brackets_is_not_taken_for_a_character(write_files
     assert [message.split(":")[0] for _, message, _ in told] == ["film.cast[1]", "film.cast[2]"]
 
 
+def test_a_name_of_several_people_in_a_list_in_brackets_is_split_in_the_whole_list(
+    write_files,
+) -> None:
+    # The hint gives the whole list again, that one item split: pasted, no name is lost.
+    film = (
+        "  directors: ['Sammy Davis, Jr.', \"Andrew Scott, Paul Mescal\", Ari Aster]  # two\n"
+        "  cast: [Claire Foy, 'Jamie Bell, Paul Mescal']\n"
+    )
+    events = 'events:\n  - participants: [Andrew Haigh, "Jane Doe, John Smith, Ann Lee", Bo Ek]\n'
+    text = _credit_text(film, events)
+    told = _notes_of(write_files, text)
+    assert [(line, hint) for line, _, hint in told] == [
+        (
+            6,
+            "write a name each, in place of line 6:\n"
+            '  directors: ["Sammy Davis, Jr.", Andrew Scott, Paul Mescal, Ari Aster]',
+        ),
+        (
+            7,
+            "write a name each, in place of line 7:\n  cast: [Claire Foy, Jamie Bell, Paul Mescal]",
+        ),
+        (
+            13,
+            "write a name each, in place of line 13:\n"
+            "  - participants: [Andrew Haigh, Jane Doe, John Smith, Ann Lee, Bo Ek]",
+        ),
+    ]
+    for line, _, hint in told:
+        text = _pasted(text, line, hint)
+    assert _notes_of(write_files, text) == []
+    root = write_files({"entries/zz.md": text})
+    (entry,) = [e for e in load_workspace(root).entries if e.slug == "zz"]
+    assert entry.meta.film.directors == [
+        "Sammy Davis, Jr.",
+        "Andrew Scott",
+        "Paul Mescal",
+        "Ari Aster",
+    ]
+    assert entry.meta.events[0].participants == [
+        "Andrew Haigh", "Jane Doe", "John Smith", "Ann Lee", "Bo Ek"
+    ]  # fmt: skip
+    # A list over several lines: the item to split is named, with no line to copy.
+    film = "  directors: [Ari Aster,\n    'Andrew Scott, Paul Mescal']\n"
+    ((line, message, hint),) = _credit_notes(write_files, film)
+    assert (line, hint) == (
+        7,
+        "write a name each, item 2 of 'directors' as 2: Andrew Scott, Paul Mescal",
+    )
+
+
 def test_a_name_written_twice_in_a_credit_list_is_noted_but_an_actor_in_two_parts(
     write_files,
 ) -> None:

@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from .bodytext import dropped_html
 from .config import CONFIG_NAME, POSTAL_ADDRESS_HINT, config_line, unsubscribe_url_hint
 from .countries import (
@@ -1476,7 +1478,9 @@ def _several_people(
     if len(parts) < fewest or not all(_a_full_name(part) for part in parts):
         return []
     item = value_at(data, loc)
-    cast = loc[-2] == "cast"
+    field, at = loc[-2], loc[-1]
+    cast = field == "cast"
+    listed = _list_split(text, line_of(data, loc), value_at(data, loc[:-1]), at, parts)
     if cast and isinstance(item, Mapping):
         loc = (*loc, "name")
     line = line_of(data, loc)
@@ -1484,10 +1488,12 @@ def _several_people(
     lines = _item_lines(text, line, fields)
     if lines:
         said = f"write a name each, one a line in place of line {line}:{lines}"
-    elif cast:
+    elif listed:
+        said = f"write a name each, in place of line {line}:{listed}"
+    elif cast and isinstance(item, Mapping):
         said = "write a '- name:' item each under 'cast:'"
     else:
-        said = f"write a name each: {loc[-2]}: [{', '.join(parts)}]"
+        said = f"write a name each, item {at + 1} of '{field}' as {len(parts)}: {', '.join(parts)}"
     return [
         (
             f"{field_path(loc)}: '{name}' looks like {len(parts)} people, but is one name: it "
@@ -1496,6 +1502,36 @@ def _several_people(
             said,
         )
     ]
+
+
+def _in_flow(value: str) -> str:
+    """``value`` written as an item of a list in brackets ('[A, "B, C"]')."""
+    shown = yaml_scalar(value)
+    if shown[:1] != '"' and any(c in shown for c in ",[]{}"):
+        shown = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return shown
+
+
+def _list_split(text: str, line: int | None, items: Any, at: int, parts: list[str]) -> str:
+    """The line to copy in place of ``line`` of ``text``, a list in brackets written on it
+    alone ('directors: [A, "B, C", D]'), with its item ``at`` written as ``parts``: the
+    whole list, that none of its other names is lost. '' where it is written otherwise."""
+    lines = text.split("\n")
+    written = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    start = written.find("[")
+    if start < 0 or not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return ""
+    try:
+        as_read = yaml.safe_load(written[start:])
+    except yaml.YAMLError:
+        return ""
+    if as_read != list(items):
+        return ""  # the list goes on over other lines, or is not this one
+    split = [*items[:at], *parts, *items[at + 1 :]]
+    rebuilt = f"[{', '.join(_in_flow(name) for name in split)}]"
+    if yaml.safe_load(rebuilt) != split:
+        return ""
+    return lines_to_copy([written[:start] + rebuilt])
 
 
 def _item_lines(
