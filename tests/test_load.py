@@ -2161,6 +2161,43 @@ def test_a_name_of_several_people_in_a_list_in_brackets_is_split_in_the_whole_li
     )
 
 
+def test_a_character_in_a_cast_name_in_braces_is_given_the_fields_to_write(write_files) -> None:
+    # No line to copy for an item in braces: the hint ends with its fields as they go there.
+    film = (
+        '  cast:\n    - {name: "Andrew Scott as Adam"}\n    - {name: "Claire Foy (Mum, a ghost)"}\n'
+    )
+    text = _credit_text(film)
+    told = _notes_of(write_files, text)
+    assert [(line, hint) for line, _, hint in told] == [
+        (7, "write the character under 'role:' (line 7): name: Andrew Scott, role: Adam"),
+        (8, "write the character under 'role:' (line 8): name: Claire Foy, role: \"Mum, a ghost\""),
+    ]
+    for (_, _, hint), written in zip(
+        told, ['name: "Andrew Scott as Adam"', 'name: "Claire Foy (Mum, a ghost)"'], strict=True
+    ):
+        text = text.replace(written, hint.split("): ", 1)[1])
+    assert _notes_of(write_files, text) == []
+    root = write_files({"entries/zz.md": text})
+    (entry,) = [e for e in load_workspace(root).entries if e.slug == "zz"]
+    assert [(p.name, p.role) for p in entry.meta.film.cast] == [
+        ("Andrew Scott", "Adam"), ("Claire Foy", "Mum, a ghost")
+    ]  # fmt: skip
+    # An item of a list in brackets is given the item in braces.
+    text = _credit_text("  cast: [Jamie Bell, Claire Foy (Mum)]\n")
+    ((line, _, hint),) = _notes_of(write_files, text)
+    assert (
+        hint
+        == "write the item with the character under 'role:' (line 6): {name: Claire Foy, role: Mum}"
+    )
+    text = text.replace("Claire Foy (Mum)", hint.split("): ", 1)[1])
+    assert _notes_of(write_files, text) == []
+    root = write_files({"entries/zz.md": text})
+    (entry,) = [e for e in load_workspace(root).entries if e.slug == "zz"]
+    assert [(p.name, p.role) for p in entry.meta.film.cast] == [
+        ("Jamie Bell", None), ("Claire Foy", "Mum")
+    ]  # fmt: skip
+
+
 def test_a_name_written_twice_in_a_credit_list_is_noted_but_an_actor_in_two_parts(
     write_files,
 ) -> None:

@@ -1384,18 +1384,26 @@ def _character_in_name(
         return []
     # 'Claire Foy (as Mum)': the character without its 'as'.
     actor, role = said.group("name"), re.sub(r"^as\s+", "", said.group("role").strip()) + note
-    if isinstance(value_at(data, loc), Mapping):
+    braces = isinstance(value_at(data, loc), Mapping)
+    if braces:
         loc = (*loc, "name")
     line = line_of(data, loc)
     lines = _item_lines(text, line, [("name", actor), ("role", role)], one=True)
+    fields = f"name: {_in_flow(actor)}, role: {_in_flow(role)}"
+    if lines:
+        said = f"write the character under 'role:', in place of line {line}:{lines}"
+    elif line and braces:  # '- {name: ...}': its fields as they are written in its braces
+        said = f"write the character under 'role:' (line {line}): {fields}"
+    elif line:  # an item of a list in brackets: the item in braces
+        said = f"write the item with the character under 'role:' (line {line}): {{{fields}}}"
+    else:
+        said = f"write 'name: {actor}' and, under it, 'role: {role}'"
     return [
         (
             f"{field_path(loc)}: '{name}' holds a character's name: it is printed, and given to "
             "search engines, as the actor's name",
             line,
-            f"write the character under 'role:', in place of line {line}:{lines}"
-            if line
-            else f"write 'name: {actor}' and, under it, 'role: {role}'",
+            said,
         )
     ]
 
