@@ -2435,6 +2435,21 @@ def test_a_showtime_without_an_offset_is_told_its_venue_s(
     assert error.line == _times_line(entry) and told in error.message, error.message
 
 
+def test_a_region_s_clocks_are_found_by_its_code_or_its_name() -> None:
+    # 'California' was read as a region of the United States, but its clocks were looked up
+    # by code alone: a Brooklyn, New York showtime at -07:00 passed without a word.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dopemail.countries import surely_at
+
+    la = (ZoneInfo("America/Los_Angeles"),)
+    summer = datetime(2024, 6, 14, 19, 30)
+    for region in ("CA", "CA.", "California", "california."):
+        assert surely_at(la, "Somewhere", None, summer, region), region
+    assert not surely_at(la, "Somewhere", None, summer, "Narnia")
+
+
 def test_an_event_s_address_names_its_country_only_when_it_surely_does() -> None:
     from dopemail.countries import address_place
 
@@ -2632,6 +2647,27 @@ def test_an_event_s_time_is_at_its_address_s_clock(
             "2024-06-14T19:30:00+02:00",
             "and Houston is at -05:00 or -06:00 on that day",
         ),
+        (  # A region written as its name ('New York'), not its code: its clock all the same
+            "Brooklyn\n    region: New York",
+            None,
+            "2024-06-14T19:30:00-07:00",
+            "and Brooklyn is at -04:00 on that day",
+        ),
+        (
+            "Brooklyn\n    region: New York.",
+            None,
+            "2024-06-14T19:30:00-07:00",
+            "and Brooklyn is at -04:00 on that day",
+        ),
+        # Every clock of a province, as the zone database gives them: the East Kootenay
+        # (Cranbrook) keeps Alberta's clock, as Lloydminster, SK, does (they were warned).
+        ("Cranbrook\n    region: BC", "Canada", "2024-06-14T19:30:00-06:00", None),
+        ("Cranbrook\n    region: British Columbia", "Canada", "2024-06-14T19:30:00-06:00", None),
+        ("Lloydminster\n    region: SK", "Canada", "2024-12-14T19:30:00-07:00", None),
+        ("El Paso\n    region: TX", None, "2024-12-14T19:30:00-07:00", None),
+        ("Adak\n    region: AK", None, "2024-12-14T19:30:00-10:00", None),
+        ("Pensacola\n    region: FL", None, "2024-12-14T19:30:00-06:00", None),
+        ("Tuba City\n    region: AZ", None, "2024-06-14T19:30:00-06:00", None),  # Navajo
         ("Paris", "France", "2024-12-14T20:00:00+01:00", None),
         ("Barcelona", "Spain", "2024-12-14T20:00:00+00:00", None),  # the Canaries' clock
         ("Los Angeles", None, "2024-07-14T20:00:00-07:00", None),

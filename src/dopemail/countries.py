@@ -346,34 +346,56 @@ _REGION_CLOCKS = {
         **dict.fromkeys("CA NV WA".split(), (_LA,)),  # noqa: SIM905
         "AZ": ("America/Phoenix", _DEN),  # the Navajo Nation keeps summer time
         "HI": ("Pacific/Honolulu",),
-        "AK": ("America/Anchorage", "America/Adak"),
-        "FL": (_NY, _CHI),
-        "IN": ("America/Indiana/Indianapolis", _CHI),
-        "KY": ("America/Kentucky/Louisville", _CHI),
+        "AK": (
+            "America/Anchorage",
+            "America/Juneau",
+            "America/Sitka",
+            "America/Metlakatla",
+            "America/Yakutat",
+            "America/Nome",
+            "America/Adak",  # the western Aleutians: an hour behind
+        ),
+        "FL": (_NY, _CHI),  # the panhandle west of the Apalachicola: Central
+        "IN": ("America/Indiana/Indianapolis", _CHI),  # Central: the northwest, Perry, Starke
+        "KY": ("America/Kentucky/Louisville", _CHI),  # Central: the west
         "MI": ("America/Detroit", "America/Menominee"),
         "TN": (_CHI, _NY),
         "KS": (_CHI, _DEN),
         "NE": (_CHI, _DEN),
         "ND": (_CHI, _DEN),
         "SD": (_CHI, _DEN),
-        "TX": (_CHI, _DEN),
+        "TX": (_CHI, _DEN),  # El Paso and Hudspeth: Mountain
         "ID": ("America/Boise", _LA),
         "OR": (_LA, "America/Boise"),
     },
     "CA": {
         "AB": ("America/Edmonton",),
-        "BC": ("America/Vancouver", "America/Creston", "America/Dawson_Creek"),
+        # BC's East Kootenay (Cranbrook, Golden, Fernie) keeps Alberta's clock; SK's
+        # Lloydminster too (zone.tab: Edmonton, "AB, BC(E), NT(E), SK(W)").
+        "BC": (
+            "America/Vancouver",
+            "America/Creston",
+            "America/Dawson_Creek",
+            "America/Fort_Nelson",
+            "America/Edmonton",
+        ),
         "MB": ("America/Winnipeg",),
         "NB": ("America/Moncton",),
         "NL": ("America/St_Johns", "America/Goose_Bay"),
-        "NS": ("America/Halifax",),
+        "NS": ("America/Halifax", "America/Glace_Bay"),
         "NT": ("America/Inuvik", "America/Edmonton"),
-        "NU": ("America/Iqaluit", "America/Rankin_Inlet", "America/Cambridge_Bay"),
+        "NU": (
+            "America/Iqaluit",
+            "America/Rankin_Inlet",
+            "America/Cambridge_Bay",
+            "America/Resolute",
+            "America/Atikokan",  # Coral Harbour: EST all year
+        ),
         "ON": ("America/Toronto", "America/Winnipeg", "America/Atikokan"),
         "PE": ("America/Halifax",),
         "QC": ("America/Toronto", "America/Blanc-Sablon"),
-        "SK": ("America/Regina",),
-        "YT": ("America/Whitehorse",),
+        "SK": ("America/Regina", "America/Swift_Current", "America/Edmonton"),
+        "YT": ("America/Whitehorse", "America/Dawson"),
     },
 }
 
@@ -397,7 +419,7 @@ def venue_clocks(
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     named = tuple(zone for zone in zones if _named_after(zone, place))
-    by_region = _REGION_CLOCKS.get(code or "", {}).get((region or "").strip().rstrip(".").upper())
+    by_region = region_clocks(code, region)
     if not named and by_region:
         named = tuple(zone for zone in by_region if zone in zones)
     if code is None:  # a country misspelt or not known: its city may still name its zone
@@ -497,29 +519,50 @@ REGION_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "MX", "IN"})
 
 
 @functools.lru_cache(maxsize=256)
-def region_of(country: str, region: str) -> bool:
-    """Whether ``region`` (a code, 'CA', or a name, 'Ontario') is one of the country's
-    (``country``: its ISO code) in ISO 3166-2. Looked up only for a venue without its country
-    whose city or region may be another's (pycountry's subdivisions take a tenth of a second
-    to load)."""
-    written = region.strip().rstrip(".")
+def region_code(country: str, region: str) -> str | None:
+    """The ISO 3166-2 code (without its country's: 'CA') of ``region`` as written, a code
+    ('CA', 'ca.') or a name ('California', 'Ontario'), among the country's (``country``: its
+    ISO code); None for none of them. Names are looked up only for a region not written as a
+    code (pycountry's subdivisions take a tenth of a second to load)."""
+    written = region.strip().rstrip(".").strip()
     if not written:
-        return False
+        return None
     # The codes of the states and provinces that venues of a Los Angeles publication give,
     # known at once: every screening at home has one, and loading ISO 3166-2 for them cost
     # each build process a tenth of a second.
     codes = _REGION_CODES.get(country)
     if codes is not None and written.upper() in codes:
-        return True
+        return written.upper()
     import pycountry
 
     if pycountry.subdivisions.get(code=f"{country}-{written.upper()}") is not None:
-        return True
+        return written.upper()
     named = unicodedata.normalize("NFC", written).casefold()
-    return any(
-        unicodedata.normalize("NFC", sub.name).casefold() == named
-        for sub in pycountry.subdivisions.get(country_code=country) or ()
-    )
+    for sub in pycountry.subdivisions.get(country_code=country) or ():
+        if unicodedata.normalize("NFC", sub.name).casefold() == named:
+            return str(sub.code).partition("-")[2]
+    return None
+
+
+def region_of(country: str, region: str) -> bool:
+    """Whether ``region`` (a code, 'CA', or a name, 'Ontario') is one of the country's
+    (``country``: its ISO code) in ISO 3166-2 (see :func:`region_code`). Looked up only for
+    a venue without its country whose city or region may be another's."""
+    return region_code(country, region) is not None
+
+
+def region_clocks(country: str | None, region: str | None) -> tuple[str, ...]:
+    """The zones of a state of the United States or province of Canada (``country``: its ISO
+    code), written as its code or its ISO 3166-2 name ('TX', 'tx.', 'Texas'), from the table
+    above; empty for any other region."""
+    table = _REGION_CLOCKS.get(country or "")
+    if table is None or not region or not region.strip().rstrip("."):
+        return ()
+    found = table.get(region.strip().rstrip(".").strip().upper())
+    if found is None and len(region.strip().rstrip(".").strip()) > 2:
+        # 'California', 'New York', 'Québec': by ISO 3166-2's names, their codes' clocks.
+        found = table.get(region_code(country or "", region) or "")
+    return found or ()
 
 
 def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:
@@ -598,5 +641,5 @@ def surely_at(
         offsets = {moment.replace(tzinfo=clock).utcoffset() for clock in clocks}
     else:
         offsets = {moment.astimezone(clock).utcoffset() for clock in clocks}
-    by_region = (region or "").upper() in {r for t in _REGION_CLOCKS.values() for r in t}
+    by_region = any(region_clocks(code, region) for code in _REGION_CLOCKS)
     return (country is not None or by_region) and len(offsets) == 1
