@@ -2417,6 +2417,24 @@ def _screening(city: str, country: str | None, time: str) -> str:
         # (it was told the publication's, three hours off).
         ("Athens\n    region: GA", None, "add the offset, -05:00 in America/New_York on that"),
         ("West Hollywood\n    region: CA", None, "-08:00 in America/Los_Angeles on that day"),
+        # A state of two clocks, its city named after neither: both told, never the
+        # publication's (Austin was told -08:00, Los Angeles's, then warned for it).
+        (
+            "Austin\n    region: TX",
+            None,
+            "('2024-12-14T20:00:00' and it): TX has several (-06:00 in America/Chicago, "
+            "-07:00 in America/Denver)",
+        ),
+        (
+            "Austin\n    region: TX",
+            "United States",
+            "TX has several (-06:00 in America/Chicago, -07:00 in America/Denver)",
+        ),
+        (
+            "Nashville\n    region: Tennessee",
+            None,
+            "Tennessee has several (-06:00 in America/Chicago, -05:00 in America/New_York)",
+        ),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
         # A country of several clocks, the city none of them: each said, none guessed.
         (
@@ -2518,6 +2536,28 @@ def _event(address: str, time: str) -> str:
             "2024-06-13T18:00:00",
             "add the offset, -04:00 in America/New_York on that day",
         ),
+        # A state of two clocks: both told, not the publication's (followed, an Austin
+        # event was published two hours off).
+        (
+            "100 Congress Ave, Austin, TX 78701",
+            "2024-06-14T19:30:00",
+            "add the offset of the venue's clock on that day ('2024-06-14T19:30:00' and it): "
+            "TX has several (-05:00 in America/Chicago, "
+            "-06:00 in America/Denver)",
+        ),
+        (
+            "100 Congress Ave, Austin, TX 78701, USA",
+            "2024-06-14T19:30:00",
+            "add the offset of the venue's clock on that day ('2024-06-14T19:30:00' and it): "
+            "TX has several (-05:00 in America/Chicago, -06:00 in America/Denver)",
+        ),
+        (
+            "Ryman, 116 Rep. John Lewis Way N, Nashville, TN 37201",
+            "2024-06-14T19:30:00",
+            "add the offset of the venue's clock on that day ('2024-06-14T19:30:00' and it): "
+            "TN has several (-05:00 in America/Chicago, -04:00 in America/New_York)",
+        ),
+        ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-05:00", None),
         (
             "8440 Sunset Boulevard, West Hollywood, CA 90069",
             "2024-06-13T18:00:00+02:00",

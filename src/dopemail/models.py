@@ -37,8 +37,11 @@ from .countries import (
     abroad_of,
     address_place,
     code_first,
+    country_code,
     display,
+    home_country,
     region_at_end,
+    region_clocks,
     surely_at,
     venue_clocks,
 )
@@ -266,28 +269,33 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     the publication's. Raises where the
     venue's country has several offsets that day and none is the venue's by its city."""
     data = info.data
+    home = _zone(info)
     if info.field_name == "times" and isinstance(data.get("city"), str):
         country, city = data.get("country"), data["city"]
+        region = data.get("region") if isinstance(data.get("region"), str) else None
     elif info.field_name == "date" and isinstance(data.get("address"), str):
         # An event's, on one line. Without a country named, the publication's zone, unless
         # its city surely names another of its country's; with one, as a screening's (a
         # country of several clocks and a city read as none of them: each told).
-        country, city = address_place(data["address"], _zone(info).key, lookup=True)
+        country, city = address_place(data["address"], home.key, lookup=True)
+        # Its state's or province's code, before its country when it names one ('..., Austin,
+        # TX 78701, USA').
+        region = region_at_end(data["address"].rsplit(",", 1)[0] if country else data["address"])
         if country is None:
-            home = _zone(info)
             # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
             # Los Angeles's offset alone, then warned for writing it.
-            region = region_at_end(data["address"])
             _both_clocks(
                 said, wall, city, region, home, "end its address with its country", _language(info)
             )
             clocks, _ = venue_clocks(None, city, home.key, region)
-            return clocks[0] if clocks and surely_at(clocks, city, None, wall, region) else None
+            if clocks and surely_at(clocks, city, None, wall, region):
+                return clocks[0]
+            if not region_clocks(home_country(home.key), region):
+                return None
+            # A state of several clocks ('Austin, TX 78701'): each told, below.
     else:
         return None
-    home = _zone(info)
-    region = data.get("region") if isinstance(data.get("region"), str) else None
-    if country is None:
+    if country is None and info.field_name == "times":
         _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
     clocks, at_home = venue_clocks(country, city, home.key, region)
     offsets: dict[timedelta | None, ZoneInfo] = {}
@@ -295,13 +303,19 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         offsets.setdefault(wall.replace(tzinfo=clock).utcoffset(), clock)
     if len(offsets) == 1:
         return next(iter(offsets.values()))
-    if not offsets or at_home:
+    # Its region's clocks, when they are what its city is read as (Austin, TX: Central or
+    # Mountain time; no zone is named after Austin): never the publication's. Told -07:00,
+    # Los Angeles's, an Austin showtime was published two hours off.
+    code = country_code(country) if country else home_country(home.key)
+    by_region = bool(region and region_clocks(code, region))
+    if not offsets or (at_home and not by_region):
         return None  # (its city not among its country's zones: most venues are local)
     shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
     more = ", ..." if len(offsets) > 4 else ""
+    whose = (region or "").strip() if by_region else display(country) if country else None
     raise ValueError(
         f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "
-        f"{display(country) if country else 'its country'} has several ({shown}{more})"
+        f"{whose or 'its country'} has several ({shown}{more})"
     )
 
 
