@@ -7066,6 +7066,29 @@ _PARIS_VENUE = (
 
 
 @pytest.mark.parametrize(
+    ("time", "told"),
+    [
+        # ET at a Los Angeles venue: three hours from its clock, said (it was told -07:00).
+        (
+            "2024-06-14 20:30 ET",
+            "and ET (-04:00 in America/New_York on that day) is not America/Los_Angeles's "
+            "clock on that day, PDT (-07:00)",
+        ),
+        ("2024-06-14 20:30 PT", "its offset, -07:00 in America/Los_Angeles on that day"),
+        ("2024-12-14 20:30 PT", "its offset, -08:00 in America/Los_Angeles on that day"),
+        # Without its day, its abbreviation kept (it was dropped: -07:00 alone)
+        ("20:30 CET", "and CET (+01:00) is not America/Los_Angeles's clock on that day"),
+    ],
+)
+def test_a_zone_s_name_at_a_venue_is_compared_with_its_clock(
+    write_files, time: str, told: str
+) -> None:
+    entry = _screening("West Hollywood\n    region: CA", None, time)
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert told in error.message, error.message
+
+
+@pytest.mark.parametrize(
     ("time", "ends", "told"),
     [
         # As an editor writes it (French, 12-hour, with a zone's abbreviation): the venue's
@@ -7103,6 +7126,24 @@ _PARIS_VENUE = (
                 ("GMT", "+00:00", "2024-06-14T22:30:00+02:00"),
                 ("PDT", "-07:00", "2024-06-15T05:30:00+02:00"),
             )
+        ),
+        # A zone's name without its season ('ET'): its offset that day, compared (it was
+        # dropped without a word, and the venue's offset told).
+        (
+            "2024-06-14 20:30 ET",
+            "2024-06-15",
+            "and ET (-04:00 in America/New_York on that day) is not Europe/Paris's clock on "
+            "that day, CEST (+02:00): write it in full with its offset, "
+            "'2024-06-14T20:30:00+02:00' if 20:30 is the hour there, or "
+            "'2024-06-15T02:30:00+02:00' if 20:30 ET is the moment meant",
+        ),
+        ("2024-06-14 20:30 CET", "2024-06-15", "CET (+01:00) is not Europe/Paris's clock"),
+        # ... a time without its day too (its abbreviation was dropped)
+        (
+            "20:30 ET",
+            "2024-06-15",
+            "'20:30 ET' has a time but no date, and ET (-04:00 in America/New_York on that "
+            "day) is not Europe/Paris's clock on that day, CEST (+02:00): write its day too",
         ),
         # A time alone: the screening's one day, when it has one...
         ("20h30", "2024-06-13", "'20h30' has no date (the screening's one day is 2024-06-13)"),

@@ -148,6 +148,12 @@ def _tell_offset(
         zone = ZoneInfo(named)  # 'published: ... 20:30 CET' for a Los Angeles publication
     wall = parsed.replace(tzinfo=zone)
     first, second = wall.utcoffset(), wall.replace(fold=1).utcoffset()
+    said_as = f"{abbreviation} ({offset_text(told)})" if told is not None else ""
+    if told is None and named and abbreviation:
+        # 'ET', 'PT': a zone's name without its season, its offset that day (at a Paris venue,
+        # '21:45 ET' was told +02:00 without a word of ET).
+        told = parsed.replace(tzinfo=ZoneInfo(named)).utcoffset()
+        said_as = f"{abbreviation} ({offset_text(told)} in {named} on that day)"
     if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
         # The hour skipped when clocks go forward: no offset makes it a time of the zone's.
         raise ValueError(
@@ -167,7 +173,7 @@ def _tell_offset(
         # venue's clock, or the moment the abbreviation says, whichever the editor meant.
         moment = parsed.replace(tzinfo=timezone(told)).astimezone(zone).isoformat()
         raise ValueError(
-            f"{said}, and {abbreviation} ({offset_text(told)}) is not {zone.key}'s clock on "
+            f"{said}, and {said_as} is not {zone.key}'s clock on "
             f"that day, {wall.tzname()} ({offset}): {how}, '{written}{offset}' if "
             f"{written[11:16]} is the hour there, or '{moment}' if {written[11:16]} "
             f"{abbreviation} is the moment meant"
@@ -207,7 +213,8 @@ def _tell_written(value: str, written: Written, info: ValidationInfo) -> NoRetur
             where = "on the screening's first day" if first is not None else "on a day"
             said = f"'{value}' has a time but no date"
             how = f"write its day too, e.g. {where} with the offset"
-            _tell_offset(datetime.combine(on, written.at), info, said, how, False)
+            at = datetime.combine(on, written.at)
+            _tell_offset(at, info, said, how, False, written.zone)
     if len(days) > 1:  # 06/12/2026 20:30: which day is the editor's to say
         shown = [
             f"'{_offset_written(datetime.combine(d, written.at), info)}' ({d:%B} {d.day})"
