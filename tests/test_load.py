@@ -6939,6 +6939,34 @@ def test_a_showing_rescheduled_is_told_to_be_written_at_its_new_time(write_files
         ),
         # A time without its day: said, with an example at that hour.
         ("America/Los_Angeles", "8pm", "'8pm' has a time but no date: write its day too"),
+        # The hour repeated when clocks go back: PST is the second 01:30, PDT the first (PST
+        # was told the first's -07:00).
+        (
+            "America/Los_Angeles",
+            "2024-11-03 1:30am PST",
+            "write it in full with its offset, -08:00 in America/Los_Angeles on that day, PST "
+            "(-08:00) the second 01:30 of two (the clocks go back over it) "
+            "('2024-11-03T01:30:00-08:00')",
+        ),
+        ("America/Los_Angeles", "2024-11-03 1:30am PDT", "the first 01:30 of two"),
+        ("America/Los_Angeles", "2024-11-03 1:30am", "-07:00 for the first 01:30"),
+        # The hour skipped: 02:30 PST is a moment all the same, 03:30 PDT (it was told "no
+        # time ... check the hour").
+        (
+            "America/Los_Angeles",
+            "2024-03-10 2:30am PST",
+            "02:30 is no time in America/Los_Angeles on that day (the clocks go forward over "
+            "it): write it in full with its offset, '2024-03-10T03:30:00-07:00' if 02:30 PST "
+            "(-08:00) is the moment meant (2024-03-10T02:30:00-08:00), or check the hour",
+        ),
+        # A day two ways, one of them at the hour skipped: said so, not a garbled hint.
+        (
+            "America/Los_Angeles",
+            "03/10/2024 02:30",
+            "write it in full with its offset: none on March 10 (02:30 is no time in "
+            "America/Los_Angeles that day: the clocks go forward over it) or "
+            "'2024-10-03T02:30:00-07:00' (October 3)",
+        ),
     ],
 )
 def test_a_date_not_understood_is_shown_one_at_the_publication_s_clock(
@@ -7063,6 +7091,39 @@ _PARIS_VENUE = (
     "    ends: {ends}\n"
     "    times: ['{time}']\n"
 )
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "time", "told"),
+    [
+        # A day two ways at a venue, one at the hour skipped: said so (the hint was "write it
+        # in full with its offset: ', and 02:30 is no time ...' (March 10) or ...").
+        (
+            "West Hollywood\n    region: CA",
+            None,
+            "03/10/2024 02:30",
+            "write it in full with its offset: none on March 10 (02:30 is no time in "
+            "America/Los_Angeles that day: the clocks go forward over it) or "
+            "'2024-10-03T02:30:00-07:00' (October 3)",
+        ),
+        # A venue of several clocks: the offset to add said, not a value without it, which
+        # pasted was refused again.
+        (
+            "Springfield",
+            "Russia",
+            "07/08/2024 21:45",
+            "write it in full with its offset: '2024-07-08T21:45:00' with its venue's offset "
+            "added (July 8: Russia has several clocks: +02:00 in Europe/Kaliningrad, ",
+        ),
+    ],
+)
+def test_a_day_written_two_ways_is_told_each_reading_at_its_venue(
+    write_files, city: str, country: str | None, time: str, told: str
+) -> None:
+    entry = _screening(city, country, time)
+    (error,) = reported(write_files({"entries/zz.md": entry}))
+    assert told in error.message, error.message
+    assert ", and" not in error.message, error.message
 
 
 @pytest.mark.parametrize(

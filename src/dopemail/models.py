@@ -121,6 +121,20 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
     return parsed
 
 
+class _Told(ValueError):
+    """What a time without its offset is told (:func:`_tell_offset`): the message, and the
+    values it may be written as, each with its offset (``readings``: one, or two to choose
+    from; none where no offset makes it a time there, the hour skipped when clocks go
+    forward), or, where the venue's offset is not known (a country of several clocks), the
+    value to add it to (``bare``); ``why`` says why not one."""
+
+    def __init__(
+        self, message: str, readings: tuple[str, ...] = (), why: str = "", bare: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.readings, self.why, self.bare = readings, why, bare
+
+
 def _tell_offset(
     parsed: datetime,
     info: ValidationInfo,
@@ -132,7 +146,7 @@ def _tell_offset(
     """Raise, for a time without its offset, the one to write: its venue's zone's on that day
     (:func:`_venue_zone`), else the publication's; or, for a time of no venue written with a
     zone's abbreviation ('20:30 CET'), that zone's. ``said``: what is wrong with it; ``how``:
-    the fix; ``bare``: whether a bare date is one too."""
+    the fix; ``bare``: whether a bare date is one too. Raises :class:`_Told`."""
     # The offset the publication's zone has at that time of year (-07:00 in Los Angeles
     # in June, not the winter's -08:00): a fixed example, followed, published the wrong
     # hour.
@@ -154,33 +168,56 @@ def _tell_offset(
         # '21:45 ET' was told +02:00 without a word of ET).
         told = parsed.replace(tzinfo=ZoneInfo(named)).utcoffset()
         said_as = f"{abbreviation} ({offset_text(told)} in {named} on that day)"
+    hour = written[11:16]
     if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
-        # The hour skipped when clocks go forward: no offset makes it a time of the zone's.
-        raise ValueError(
-            f"{said}, and {written[11:16]} is no time in {zone.key} on that day (the "
-            "clocks go forward over it): check the hour"
+        # The hour skipped when clocks go forward: no offset makes it a time of the zone's;
+        # but '2:30am PST' is a moment all the same (03:30 PDT), which is offered.
+        why = f"{hour} is no time in {zone.key} that day: the clocks go forward over it"
+        skipped = f"{hour} is no time in {zone.key} on that day (the clocks go forward over it)"
+        if told is None:
+            raise _Told(f"{said}, and {skipped}: check the hour", why=why)
+        moment = parsed.replace(tzinfo=timezone(told)).astimezone(zone).isoformat()
+        raise _Told(
+            f"{said}, and {skipped}: {how}, '{moment}' if {hour} {said_as} is the moment meant "
+            f"({written}{offset_text(told)}), or check the hour",
+            (moment,),
+            why,
         )
     if first != second:
-        # The hour repeated when clocks go back: two moments, one offset each.
-        raise ValueError(
+        # The hour repeated when clocks go back: two moments, one offset each; an
+        # abbreviation of one of them ('1:30am PST') says which.
+        if told in (first, second):
+            which = "first" if told == first else "second"
+            value = f"{written}{offset_text(told)}"
+            raise _Told(
+                f"{said}: {how}, {offset_text(told)} in {zone.key} on that day, {said_as} "
+                f"the {which} {hour} of two (the clocks go back over it) ('{value}')",
+                (value,),
+            )
+        raise _Told(
             f"{said}: {how}, {offset_text(first)} for the first "
-            f"{written[11:16]} in {zone.key} on that day, {offset_text(second)} for the "
-            f"second ('{written}{offset_text(first)}')"
+            f"{hour} in {zone.key} on that day, {offset_text(second)} for the "
+            f"second ('{written}{offset_text(first)}')",
+            (f"{written}{offset_text(first)}", f"{written}{offset_text(second)}"),
+            f"the first {hour} in {zone.key} or the second: the clocks go back over it",
         )
     offset = offset_text(first)
     if told is not None and told != first:
         # '20:30 CET' for a Paris venue in June, when Paris is at CEST: the hour kept at the
         # venue's clock, or the moment the abbreviation says, whichever the editor meant.
         moment = parsed.replace(tzinfo=timezone(told)).astimezone(zone).isoformat()
-        raise ValueError(
+        raise _Told(
             f"{said}, and {said_as} is not {zone.key}'s clock on "
             f"that day, {wall.tzname()} ({offset}): {how}, '{written}{offset}' if "
-            f"{written[11:16]} is the hour there, or '{moment}' if {written[11:16]} "
-            f"{abbreviation} is the moment meant"
+            f"{hour} is the hour there, or '{moment}' if {hour} "
+            f"{abbreviation} is the moment meant",
+            (f"{written}{offset}", moment),
+            f"{hour} at {zone.key}'s clock or {hour} {abbreviation}",
         )
     tail = ", or write a bare date (midnight in the publication's zone)" if bare else ""
-    raise ValueError(
-        f"{said}: {how}, {offset} in {zone.key} on that day ('{written}{offset}'){tail}"
+    raise _Told(
+        f"{said}: {how}, {offset} in {zone.key} on that day ('{written}{offset}'){tail}",
+        (f"{written}{offset}",),
     )
 
 
@@ -216,10 +253,7 @@ def _tell_written(value: str, written: Written, info: ValidationInfo) -> NoRetur
             at = datetime.combine(on, written.at)
             _tell_offset(at, info, said, how, False, written.zone)
     if len(days) > 1:  # 06/12/2026 20:30: which day is the editor's to say
-        shown = [
-            f"'{_offset_written(datetime.combine(d, written.at), info)}' ({d:%B} {d.day})"
-            for d in days
-        ]
+        shown = [_offset_written(datetime.combine(d, written.at), info) for d in days]
         raise ValueError(f"{said}: write it in full with its offset: {' or '.join(shown)}")
     if said.endswith("is not a date"):
         said = f"'{value}' is not a date and time as dopemail reads them ({hour} on {days[0]})"
@@ -234,13 +268,21 @@ def _tell_written(value: str, written: Written, info: ValidationInfo) -> NoRetur
 
 
 def _offset_written(wall: datetime, info: ValidationInfo) -> str:
-    """``wall`` with its offset, as :func:`_tell_offset` would tell it (the text it raises
-    with, for a time it cannot give one: the skipped hour, a venue of several clocks)."""
+    """``wall`` on its day as :func:`_tell_offset` tells it, to list among a date's readings:
+    with its offset ("'2024-06-12T20:30:00-07:00' (June 12)"), or why none is said (the hour
+    skipped that day, a venue of several clocks). (Its text was once scraped from the
+    message: a garbled hint, or a value without its offset.)"""
+    day = f"{wall:%B} {wall.day}"
     try:
         _tell_offset(wall, info, "")
-    except ValueError as told:
-        found = re.search(r"\('(\S+?)'", str(told))
-        return found.group(1) if found else str(told)
+    except _Told as told:
+        if len(told.readings) == 1:
+            return f"'{told.readings[0]}' ({day})"
+        if told.readings:
+            return " or ".join(f"'{r}'" for r in told.readings) + f" ({day}: {told.why})"
+        if told.bare:
+            return f"'{told.bare}' with its venue's offset added ({day}: {told.why})"
+        return f"none on {day} ({told.why})"
     raise AssertionError  # pragma: no cover (it always raises)
 
 
@@ -263,10 +305,13 @@ def _both_clocks(
     # France, it was told +01:00, which followed put an LA showtime nine hours off.
     there = wall.replace(tzinfo=ZoneInfo(abroad)).utcoffset()
     here = wall.replace(tzinfo=home).utcoffset()
-    raise ValueError(
+    written = wall.replace(tzinfo=None).isoformat()
+    raise _Told(
         f"{said}: add the offset of the venue's clock on that day: {offset_text(there)} "
         f"if it is in {abroad}'s (then {then}), {offset_text(here)} if it is in "
-        f"{home.key}'s, the publication's, where a venue without a country is taken to be"
+        f"{home.key}'s, the publication's, where a venue without a country is taken to be",
+        (f"{written}{offset_text(there)}", f"{written}{offset_text(here)}"),
+        f"at {abroad}'s clock or {home.key}'s",
     )
 
 
@@ -320,9 +365,11 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
     more = ", ..." if len(offsets) > 4 else ""
     whose = (region or "").strip() if by_region else display(country) if country else None
-    raise ValueError(
-        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "
-        f"{whose or 'its country'} has several ({shown}{more})"
+    several = f"{whose or 'its country'} has several ({shown}{more})"
+    raise _Told(
+        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): {several}",
+        why=several.replace(" has several (", " has several clocks: ")[: -1 if shown else None],
+        bare=written,
     )
 
 
