@@ -6986,6 +6986,52 @@ def test_a_date_not_understood_is_shown_one_at_the_publication_s_clock(
     assert example in message, message
 
 
+@pytest.mark.parametrize(
+    ("language", "written", "told"),
+    [
+        # A weekday that is not its day's: said (January 12, 2024 is a Friday), not dropped.
+        (
+            "en",
+            "Saturday, January 12, 2024 9am",
+            "'Saturday, January 12, 2024 9am' is not a date, and its weekday disagrees with its "
+            "day (January 12, 2024 is a Friday, not a Saturday), a typo in one or the other "
+            "(which is right?): write it in full with its offset",
+        ),
+        (
+            "en",
+            "Saturday, January 12, 2024",
+            "(January 12, 2024 is a Friday, not a Saturday), a typo in one or the other (which "
+            "is right?): write the right day as YYYY-MM-DD, 2024-01-12 (January 12) as written",
+        ),
+        ("en", "Friday, January 12, 2024 9am", "('2024-01-12T09:00:00-08:00')"),
+        # A day two ways: the weekday says which (June 12, 2026 is a Friday).
+        ("en", "Friday 06/12/2026 20:30", "('2026-06-12T20:30:00-07:00')"),
+        ("fr", "dimanche 06/12/2026 20h30", "('2026-12-06T20:30:00-08:00')"),
+        ("en", "Monday 06/12/2026", "(June 12, 2026 is a Friday and December 6, 2026 is a Sun"),
+        # A French publication's: the day first first.
+        ("fr", "06/12/2026", "write it as YYYY-MM-DD: 2026-12-06 (December 6) or 2026-06-12"),
+        ("en", "06/12/2026", "write it as YYYY-MM-DD: 2026-06-12 (June 12) or 2026-12-06"),
+        (
+            "fr",
+            "06/12/2026 20:30",
+            "'2026-12-06T20:30:00-08:00' (December 6) or '2026-06-12T20:30:00-07:00' (June 12)",
+        ),
+    ],
+)
+def test_a_weekday_written_with_a_day_is_checked(language: str, written: str, told: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from pydantic import ValidationError
+
+    from dopemail.models import Entry
+
+    context = {"tz": ZoneInfo("America/Los_Angeles"), "language": language}
+    with pytest.raises(ValidationError) as caught:
+        Entry.model_validate({"title": "T", "published": written}, context=context)
+    message = str(caught.value)
+    assert told in message, message
+
+
 def test_a_long_value_is_quoted_cut_short(write_files, run_cli) -> None:
     # A value pasted in by mistake (200 KB each) was quoted whole, in the message and again
     # in its hint: 800 KB on the terminal for two mistakes.

@@ -99,7 +99,10 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 raise ValueError(f"'{text}' is not a real {kind}{why}: {fix}") from None
             raise ValueError(
                 f"'{text}' is not a date: "
-                + (_readings(text) or f"write 2024-01-12 or {_moment_example(info)}")
+                + (
+                    _readings(text, _language(info).split("-")[0].casefold() == "fr")
+                    or f"write 2024-01-12 or {_moment_example(info)}"
+                )
             ) from None
         if day is not None:
             # A day in ISO's other forms ('2024-W23', '20240603'), which Python reads as a
@@ -234,9 +237,14 @@ def _tell_written(value: str, written: Written, info: ValidationInfo) -> NoRetur
     20h30', '8pm'), the value to write instead: the day, or the day and hour with the offset
     of its venue's clock (or the publication's) on that day."""
     said = f"'{value}' is not a date"
+    day_first = _language(info).split("-")[0].casefold() == "fr"
     if written.at is None:  # a day alone, as a bare date
-        raise ValueError(f"{said}: {_readings(value)}")
-    days = written.days
+        raise ValueError(f"{said}: {_readings(value, day_first)}")
+    days = _in_order(written.days, day_first)
+    if written.weekday is not None and days:
+        # 'Saturday, January 12, 2024 9am': January 12 is a Friday (its weekday was dropped
+        # unread).
+        said = f"'{value}' is not a date, and {_weekday_wrong(written, days)}"
     hour = written.at.isoformat()[:5]
     if not days:
         starts, ends = info.data.get("starts"), info.data.get("ends")
@@ -423,16 +431,39 @@ def _parse_day(value: Any) -> date:
     )
 
 
-def _readings(text: str) -> str | None:
+def _readings(text: str, day_first: bool = False) -> str | None:
     """How to write a day written otherwise ('06/12/2026', 'March 3, 2026', '3 mars 2026',
     '2026-3-5': see writtenforms): each real reading as YYYY-MM-DD, both where both are days
-    (June 12 in the United States, December 6 in France: which one is the editor's to say);
-    None for anything else."""
+    (June 12 in the United States, December 6 in France: which one is the editor's to say,
+    unless a weekday written with it says; the day first with ``day_first``, a French
+    publication's); None for anything else."""
     written = read_written(text)
     if written is None or written.at is not None or not written.days:
         return None
-    said = [f"{d.isoformat()} ({d:%B} {d.day})" for d in written.days]
+    days = _in_order(written.days, day_first)
+    said = [f"{d.isoformat()} ({d:%B} {d.day})" for d in days]
+    wrong = _weekday_wrong(written, days)
+    if wrong:
+        return f"{wrong}: write the right day as YYYY-MM-DD, {' or '.join(said)} as written"
     return f"write it as YYYY-MM-DD: {' or '.join(said)}"
+
+
+def _in_order(days: tuple[date, ...], day_first: bool) -> tuple[date, ...]:
+    # '06/12/2026' is read month first (June 12) and day first (December 6), in that order;
+    # a French publication's editor most likely meant the second.
+    return days[::-1] if day_first and len(days) == 2 else days
+
+
+def _weekday_wrong(written: Written, days: tuple[date, ...]) -> str:
+    """Where a weekday written with a day is none of its readings' ('Saturday, January 12,
+    2024', a Friday): said, for the editor to say which is right; else nothing."""
+    if written.weekday is None:
+        return ""
+    are = " and ".join(f"{d:%B} {d.day}, {d.year} is a {d:%A}" for d in days)
+    return (
+        f"its weekday disagrees with its day ({are}, not a {written.weekday}), a typo in one "
+        "or the other (which is right?)"
+    )
 
 
 _DAY_WRITTEN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")

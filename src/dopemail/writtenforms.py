@@ -23,6 +23,9 @@ class Written:
     days: tuple[date, ...]
     at: time | None = None
     zone: str | None = None
+    #: The weekday written before the day when it is none of its days' ('Saturday, January
+    #: 12, 2024': a Friday), in English; where it is one of two readings', that one is kept.
+    weekday: str | None = None
 
 
 #: The abbreviations of zones an editor writes after a time: each one's offset (None for a
@@ -76,12 +79,23 @@ _MONTHS = {
     )
     for name in names.split()
 }
-_WEEKDAYS = frozenset(
-    (
-        *"monday mon tuesday tue tues wednesday wed thursday thu thurs friday fri".split(),  # noqa: SIM905
-        *"saturday sat sunday sun lundi mardi mercredi jeudi vendredi samedi dimanche".split(),  # noqa: SIM905
+# Weekdays in English and in French, with their short forms (Monday is 0, as date.weekday).
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "monday mon lundi",
+            "tuesday tue tues mardi",
+            "wednesday wed mercredi",
+            "thursday thu thurs jeudi",
+            "friday fri vendredi",
+            "saturday sat samedi",
+            "sunday sun dimanche",
+        )
     )
-)
+    for name in names.split()
+}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 _WORD = r"[^\W\d_]+"
 _DAY_FORMS = (
@@ -153,8 +167,11 @@ def read_written(text: str) -> Written | None:
     (and for a day that is no real one, told as such elsewhere)."""
     text = " ".join(text.split())
     words = text.split(" ", 1)
+    weekday = None
     if len(words) == 2 and _folded(words[0].rstrip(",.")) in _WEEKDAYS:
-        text = words[1]  # 'Friday, June 14, 2024': the weekday says nothing more
+        # 'Friday, June 14, 2024': checked against its day (a typo in one or the other was
+        # read without a word), and the one of two readings it names ('Friday 06/12/2026').
+        weekday, text = _WEEKDAYS[_folded(words[0].rstrip(",."))], words[1]
     for kind, form in _DAY_FORMS:
         found = form.match(text)
         if found is None:
@@ -170,11 +187,15 @@ def read_written(text: str) -> Written | None:
         rest = text[found.end() :]
         if not days or (rest and not _BETWEEN.match(rest)):
             return None
+        wrong = None
+        if weekday is not None:
+            agreeing = [d for d in days if d.weekday() == weekday]
+            days, wrong = (agreeing, None) if agreeing else (days, _WEEKDAY_NAMES[weekday])
         rest = rest[_BETWEEN.match(rest).end() :]  # type: ignore[union-attr]
         if not rest:
-            return Written(tuple(days))
+            return Written(tuple(days), weekday=wrong)
         hour = _hour(rest)
-        return Written(tuple(days), *hour) if hour else None
+        return Written(tuple(days), *hour, weekday=wrong) if hour else None
     hour = _hour(text)
     return Written((), *hour) if hour else None
 
