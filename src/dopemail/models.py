@@ -373,10 +373,11 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
     more = ", ..." if len(offsets) > 4 else ""
     whose = (region or "").strip() if by_region else display(country) if country else None
-    several = f"{whose or 'its country'} has several ({shown}{more})"
+    whose = whose or "its country"
     raise _Told(
-        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): {several}",
-        why=several.replace(" has several (", " has several clocks: ")[: -1 if shown else None],
+        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "
+        f"{whose} has several ({shown}{more})",
+        why=f"{whose} has several clocks: {shown}{more}",
         bare=written,
     )
 
