@@ -2558,6 +2558,19 @@ def _event(address: str, time: str) -> str:
             "TN has several (-05:00 in America/Chicago, -04:00 in America/New_York)",
         ),
         ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-05:00", None),
+        ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-06:00", None),  # Mountain
+        (  # ... and at the publication's clock, as the hint once said: warned
+            "100 Congress Ave, Austin, TX 78701",
+            "2024-06-14T19:30:00-07:00",
+            "the event 2024-06-14T19:30:00-07:00 at 100 Congress Ave, Austin, TX 78701 is "
+            "written at -07:00, and Austin is at -05:00 or -06:00 on that day",
+        ),
+        (
+            "100 Congress Ave, Austin, TX 78701, USA",
+            "2024-06-14T19:30:00-07:00",
+            "the event 2024-06-14T19:30:00-07:00 at 100 Congress Ave, Austin, TX 78701, USA is "
+            "written at -07:00, and Austin, USA is at -05:00 or -06:00 on that day",
+        ),
         (
             "8440 Sunset Boulevard, West Hollywood, CA 90069",
             "2024-06-13T18:00:00+02:00",

@@ -23,11 +23,13 @@ from .config import CONFIG_NAME, POSTAL_ADDRESS_HINT, config_line, unsubscribe_u
 from .countries import (
     abroad_of,
     address_place,
+    country_code,
     country_of_zone,
     display,
     home_country,
     known_country,
     region_at_end,
+    region_clocks,
     region_of,
     surely_at,
     venue_clocks,
@@ -605,11 +607,19 @@ def notes(
         moment = event.date
         if event.address and moment is not None and not isinstance(moment, WholeDay):
             country, city = address_place(event.address, zone.key)
-            region = region_at_end(event.address)
+            # Its state's code, before its country where it names one ('..., TX 78701, USA').
+            region = region_at_end(event.address.rsplit(",", 1)[0] if country else event.address)
             clocks, at_home = venue_clocks(country, city, zone.key, region)
             # Told where the address surely says its clock, or names a country of its own
-            # (any of whose clocks is accepted): no guess told as a fact.
-            sure = surely_at(clocks, city, country, moment, region) or (country and not at_home)
+            # (any of whose clocks is accepted), or a state of several (any of its clocks:
+            # 'Austin, TX 78701' at -07:00, Los Angeles's, passed): no guess told as a fact.
+            code = country_code(country) if country else home_country(zone.key)
+            by_region = bool(region and region_clocks(code, region))
+            sure = (
+                surely_at(clocks, city, country, moment, region)
+                or (country and not at_home)
+                or by_region
+            )
             if clocks and sure:
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
