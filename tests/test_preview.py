@@ -230,6 +230,28 @@ def test_the_index_fits_a_phone_s_width(tmp_path: Path, browser) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+def test_a_problem_naming_one_long_word_fits_a_phone(tmp_path: Path, browser) -> None:
+    # A missing picture named in one word of 60 letters (underscores, camel case): the
+    # overlay cut it off at the screen's edge and the index was 617 px wide at 375 (QA).
+    root = write_publication(tmp_path / "pub")
+    name = "AndrewScottAndPaulMescalOnTheBalconyAtNightStill_01.jpg"
+    body = (root / "entries/night-film.md").read_text(encoding="utf-8")
+    picture = f"\n![A still](media/night-film/{name})\n"
+    (root / "entries/night-film.md").write_text(body + picture, encoding="utf-8")
+    with preview_process(root) as preview:
+        page = browser.new_page(viewport={"width": 375, "height": 700})
+        page.goto(preview.url)
+        assert name in page.content()  # the problem is on the index
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.goto(preview.url + "_preview/issue/1-strangers")
+        overlay = page.locator("#dopemail-overlay")
+        overlay.wait_for()
+        assert name in overlay.inner_text()
+        wide, shown = overlay.evaluate("o => [o.scrollWidth, o.clientWidth]")
+        page.close()
+    assert wide <= shown, (wide, shown)
+
+
 def test_a_stale_send_test_form_says_to_reload(tmp_path: Path, browser) -> None:
     # After the preview restarts, an open page's form carries the old token: the refusal is
     # plain text, which the page shows as it is (it showed a JSON syntax error).

@@ -106,7 +106,7 @@
         "z-index:2147483647;left:0;right:0;top:0;max-height:60vh;overflow:auto;" +
         "padding:16px 20px;background:#1d0b0b;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 4px 24px #0008;" +
-        "white-space:pre-wrap;text-align:left");
+        "white-space:pre-wrap;overflow-wrap:anywhere;text-align:left");
       // First in the page, so its Hide button is the first thing Tab reaches (last, it came
       // after every link of the page, which it covered meanwhile).
       document.body.prepend(overlay);
