@@ -1847,6 +1847,46 @@ def test_a_cast_written_as_one_text_is_told_the_lines_of_a_name_each(write_files
         assert error.hint.split("\n")[2:] == [f"    - name: {name}" for name in names]
 
 
+def test_a_cast_on_one_line_as_a_film_s_first_field_keeps_the_item_s_dash(
+    write_files, workspace
+) -> None:
+    # '  - cast: A, B, C' opening a film of 'films:': the lines told to copy began '  cast:',
+    # the item's dash lost; pasted, the film became broken YAML (QA).
+    rel = "entries/french-film-days-2024.md"
+    text = (workspace / rel).read_text(encoding="utf-8")
+    listed = (
+        "  - title: Anatomy of a Fall\n    original_title: Anatomie d’une chute\n"
+        "    year: 2023\n    directors: [Justine Triet]\n"
+        "    writers: [Justine Triet, Arthur Harari]\n    cast:\n"
+        "      - name: Sandra Hüller\n        role: Sandra Voyter\n"
+        "      - name: Swann Arlaud\n        role: Vincent Renzi\n"
+        "      - name: Milo Machado Graner\n        role: Daniel\n"
+    )
+    one_line = (
+        "  - cast: Sandra Hüller, Swann Arlaud, Milo Machado Graner\n"
+        "    title: Anatomy of a Fall\n    original_title: Anatomie d’une chute\n"
+        "    year: 2023\n    directors: [Justine Triet]\n"
+        "    writers: [Justine Triet, Arthur Harari]\n"
+    )
+    assert listed in text
+    root = write_files({rel: text.replace(listed, one_line, 1)})
+    (error,) = [e for e in reported(root) if e.path == rel]
+    lines = (error.hint or "").split(":\n", 1)[1]
+    assert lines.split("\n") == [
+        "  - cast:",
+        "      - name: Sandra Hüller",
+        "      - name: Swann Arlaud",
+        "      - name: Milo Machado Graner",
+    ], error.hint
+    # Copied in place of its line, the film loads with its cast.
+    fixed = text.replace(listed, one_line.replace(one_line.split("\n")[0], lines, 1), 1)
+    root = write_files({rel: fixed})
+    (entry,) = [e for e in load_workspace(root).entries if e.path == rel]
+    assert [p.name for p in entry.meta.films[0].cast] == [
+        "Sandra Hüller", "Swann Arlaud", "Milo Machado Graner"
+    ]  # fmt: skip
+
+
 def test_an_item_written_name_colon_value_is_one_problem_with_the_fields_to_write(
     write_files, workspace: Path
 ) -> None:

@@ -480,15 +480,15 @@ def describe_errors(
                 names = names_in(str(loc[-1]), value)
                 first = _first_field(items[0])
                 line = line_of(data, loc)
-                indent = indent_at(source, line)
                 each = "a name each, one" if len(names) > 1 else "one"
                 place = f", in place of line {line}" if line else ""
                 hint = (
                     f"write {each} '- {first}:' per line under '{loc[-1]}:'{place} (a role "
                     "goes under its name, as role: ...):"
-                ) + lines_to_copy(
+                ) + lines_in_place(
                     [f"{loc[-1]}:", *(f"  - {first}: {yaml_scalar(name)}" for name in names)],
-                    indent,
+                    source,
+                    line,
                 )
             elif items:
                 first = _first_field(items[0])
@@ -995,6 +995,20 @@ def lines_to_copy(lines: Iterable[str], indent: int = 0) -> str:
     """Lines of YAML for a hint to end with, each on a line of its own at ``indent`` (that
     of the line they go in place of), to copy into the file as they are."""
     return "".join(f"\n{' ' * indent}{line}" for line in lines)
+
+
+def lines_in_place(lines: list[str], source: str | None, line: int | None) -> str:
+    """:func:`lines_to_copy` for ``line`` of ``source``: where that line is a list's item
+    ('  - cast: ...', a film's first field), the first of ``lines`` keeps its dash and the
+    others are indented under it (without, the item pasted became a field of the list)."""
+    rows = source.split("\n") if source and line else []
+    text = rows[line - 1] if line and 0 < line <= len(rows) else ""
+    indent = len(text) - len(text.lstrip(" "))
+    dash = re.match(r"-[ ]+", text[indent:])
+    if dash is None or not lines or lines[0].startswith("- "):
+        return lines_to_copy(lines, indent)
+    width = indent + len(dash.group())
+    return f"\n{text[:width]}{lines[0]}" + lines_to_copy(lines[1:], width)
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
