@@ -2010,6 +2010,25 @@ def _pasted(text: str, line: int, hint: str) -> str:
     return "\n".join(lines)
 
 
+def test_a_character_in_a_cast_name_beside_its_role_is_noted(write_files) -> None:
+    # 'name: Andrew Scott (Adam)' with 'role: Adam' was printed 'Andrew Scott (Adam) (Adam)',
+    # not warned: the check looked at members without a role alone (QA).
+    film = (
+        "  directors: [Jane Doe]\n  cast:\n"
+        "    - name: Andrew Scott (Adam)\n      role: Adam\n"
+        "    - name: Jane Roe (voice)\n      role: Nimona\n"  # a credit's note: not told
+        "    - name: Kim Min-hee (김민희)\n      role: Young-hee\n"  # her own name: not told
+    )
+    assert _credit_notes(write_files, film) == [
+        (
+            8,
+            "film.cast[1].name: 'Andrew Scott (Adam)' holds a character's name beside its "
+            "'role:': the page prints both, and search engines take it for the actor's name",
+            "write the name alone: name: Andrew Scott (its role stays under it)",
+        )
+    ]
+
+
 def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix(
     write_files,
 ) -> None:
@@ -2080,7 +2099,8 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
     for line, message, hint in got:
         assert message not in [m for _, m, _ in _notes_of(write_files, _pasted(text, line, hint))]
     # One person each: a suffix after a comma, an affiliation, a credit's note in brackets, a
-    # name of another script, a group, a character already under 'role:', 'as' not a word.
+    # name of another script, a group, 'as' not a word. (A character in a name beside its
+    # 'role:' is told: test_a_character_in_a_cast_name_beside_its_role_is_noted.)
     film = (
         "  directors: [王家卫, 'Sammy Davis, Jr.', 'Martin Luther King, III']\n"
         "  writers: ['Earth, Wind & Fire', 'Jean-Luc Godard, Anne-Marie Miéville Films']\n"
@@ -2088,7 +2108,6 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
         "    - Jane Doe (voice)\n"
         "    - name: Jane Roe (uncredited)\n"
         "    - Sam Roe (archive footage)\n"
-        "    - name: Claire Foy (Mum)\n      role: Mum\n"
         "    - Tomas Alvarez\n"
         "    - 'Ludwig van Beethoven, Anna de Noailles'\n"  # two people: told
         "    - Андрей Тарковский\n"
@@ -2097,7 +2116,7 @@ def test_a_cast_name_holding_several_people_or_a_character_is_noted_with_the_fix
     )
     moderated = "events:\n  - participants: ['Dave Karger, Turner Classic Movies']\n"
     told = _credit_notes(write_files, film, moderated)
-    assert [(line, message.split(":")[0]) for line, message, _ in told] == [(15, "film.cast[6]")], (
+    assert [(line, message.split(":")[0]) for line, message, _ in told] == [(13, "film.cast[5]")], (
         told
     )
 

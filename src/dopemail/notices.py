@@ -1311,6 +1311,8 @@ def credits_as_written(
         for i, person in enumerate(film.cast):
             if person.role is None:
                 found.extend(_character_in_name(person.name, (*where, "cast", i), data, text))
+            else:
+                found.extend(_role_in_name_too(person.name, (*where, "cast", i), data))
     for k, event in enumerate(meta.events):
         lists.append((("events", k, "participants"), event.participants, None))
     for loc, names, roles in lists:
@@ -1414,6 +1416,29 @@ def _character_in_name(
             "search engines, as the actor's name",
             line,
             said,
+        )
+    ]
+
+
+def _role_in_name_too(
+    name: str, loc: tuple[Any, ...], data: Any
+) -> list[tuple[str, int | None, str]]:
+    """A cast member with a role whose name holds a character too ('Andrew Scott (Adam)' with
+    'role: Adam'): printed twice, 'Andrew Scott (Adam) (Adam)' (QA)."""
+    said = _IN_BRACKETS.match(name.strip()) or _AS_A_ROLE.match(name.strip())
+    if said is None or said.group("name").endswith(","):
+        return []
+    role = said.group("role").strip()
+    if _CREDIT_NOTES.fullmatch(role) or _own_other_name(said.group("name"), role):
+        return []
+    actor = said.group("name").strip()
+    loc = (*loc, "name")
+    return [
+        (
+            f"{field_path(loc)}: '{name}' holds a character's name beside its 'role:': the "
+            "page prints both, and search engines take it for the actor's name",
+            line_of(data, loc),
+            f"write the name alone: name: {yaml_scalar(actor)} (its role stays under it)",
         )
     ]
 
