@@ -2010,6 +2010,22 @@ def _pasted(text: str, line: int, hint: str) -> str:
     return "\n".join(lines)
 
 
+def test_html_or_a_link_in_a_film_s_credits_is_noted(write_files) -> None:
+    # '<span lang="fr">Anne</span>' in a cast member's name was printed, tag and all, without a
+    # word: the check looked at the fields of words alone (QA).
+    film = (
+        "  directors: [Jane Doe]\n  cast:\n"
+        '    - name: <span lang="fr">Anne Roe</span>\n'
+        "    - name: '[Jo Doe](https://j.example/)'\n"
+        "    - name: Ann Lee\n      role: <i>Mum</i>\n"
+    )
+    told = [
+        (line, message.split(" holds ")[0]) for line, message, _ in _credit_notes(write_files, film)
+    ]
+    # (The link's address in brackets is no character's name.)
+    assert told == [(8, "film.cast[1].name"), (9, "film.cast[2].name"), (11, "film.cast[3].role")]
+
+
 def test_a_character_in_a_cast_name_beside_its_role_is_noted(write_files) -> None:
     # 'name: Andrew Scott (Adam)' with 'role: Adam' was printed 'Andrew Scott (Adam) (Adam)',
     # not warned: the check looked at members without a role alone (QA).

@@ -760,7 +760,7 @@ def _links_in_plain_text(meta: Entry, doc: Document) -> list[tuple[str, int | No
     shown as typed, brackets and address, tags and all, and broken across lines in the
     email's text part, without a word."""
     found = []
-    for loc, text, italics in _plain_fields(meta):
+    for loc, text, italics in [*_plain_fields(meta), *_credit_fields(meta)]:
         link = _WRITTEN_LINK.search(str(text or ""))
         if link:
             found.append(
@@ -1280,6 +1280,20 @@ def hidden_in_text(body: str, body_line: int) -> tuple[tuple[str, int | None, st
     return tuple(found)
 
 
+def _credit_fields(meta: Entry) -> Iterator[tuple[tuple[str | int, ...], str | None, bool]]:
+    """A film's title and credits, as :func:`_plain_fields` gives fields (none sets italics):
+    a link or a tag written in a cast member's name was printed as typed, without a word."""
+    for where, film in _films_where(meta):
+        yield (*where, "title"), film.title, False
+        yield (*where, "original_title"), film.original_title, False
+        for key in ("directors", "writers"):
+            for i, name in enumerate(getattr(film, key)):
+                yield (*where, key, i), name, False
+        for i, person in enumerate(film.cast):
+            yield (*where, "cast", i, "name"), person.name, False
+            yield (*where, "cast", i, "role"), person.role, False
+
+
 def _films_where(meta: Entry) -> list[tuple[tuple[Any, ...], Film]]:
     """Each film of an entry with where it is written (``film``, or ``films`` and its index)."""
     if meta.film is not None:
@@ -1383,6 +1397,8 @@ def _character_in_name(
     name: str, loc: tuple[Any, ...], data: Any, text: str
 ) -> list[tuple[str, int | None, str]]:
     """A cast member without a role whose name holds its character ('Claire Foy (Mum)')."""
+    if _WRITTEN_LINK.search(name):
+        return []  # '[Jo Doe](https://...)': a link, told as one
     actor, note = name.strip(), ""
     said = _IN_BRACKETS.match(actor)
     if said and _CREDIT_NOTES.fullmatch(said.group("role").strip()):
@@ -1426,7 +1442,7 @@ def _role_in_name_too(
     """A cast member with a role whose name holds a character too ('Andrew Scott (Adam)' with
     'role: Adam'): printed twice, 'Andrew Scott (Adam) (Adam)' (QA)."""
     said = _IN_BRACKETS.match(name.strip()) or _AS_A_ROLE.match(name.strip())
-    if said is None or said.group("name").endswith(","):
+    if said is None or said.group("name").endswith(",") or _WRITTEN_LINK.search(name):
         return []
     role = said.group("role").strip()
     if _CREDIT_NOTES.fullmatch(role) or _own_other_name(said.group("name"), role):
