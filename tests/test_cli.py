@@ -1843,8 +1843,24 @@ def test_new_issue_with_every_entry_gathered_tells_a_fix_that_works(
     assert code == 0, output
     path = next((workspace / "issues").glob("*-second.md"))
     text = path.read_text(encoding="utf-8")
-    said = "every entry is in an issue already: write slugs in the brackets, [a-slug, another-slug]"
+    # ('published': the drafts are in none.)
+    said = (
+        "every published entry is in an issue already: write slugs in the brackets, "
+        "[a-slug, another-slug]"
+    )
     assert re.search(r"(?m)^  \[\] +# " + re.escape(said) + "$", text), text
+    # A '- slug' line added under the brackets, as a list is most often written: told that,
+    # at its line (QA: it was told to check the indentation of two lines indented alike).
+    line = text.split("\n").index(next(t for t in text.split("\n") if t.startswith("  []"))) + 2
+    under = text.replace("  []", "  []\n  - quiet-hours", 1)
+    path.write_text(under, encoding="utf-8")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 1
+    assert (
+        f"issues/{path.name}:{line}: broken YAML: a '- ' item follows a list written in "
+        f"brackets on line {line - 1}\n  hint: a list is written either in brackets, [a, b], or "
+        "one '- item' per line: remove the brackets ([]) and keep the '- ' lines"
+    ) in output, output
     path.write_text(text.replace("  []", "  [quiet-hours]", 1), encoding="utf-8")
     code, output = run_cli("check", "--root", workspace)
     assert code == 0, output

@@ -995,8 +995,27 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
                 line,
                 _quote_it(lines[mark.line]),
             ) from None
-        hint = getattr(exc, "hint", None)
         above = _line_above(lines, mark.line) if mark and problem in _INDENTATION else None
+        if (
+            above is not None
+            and mark is not None
+            and mark.line < len(lines)
+            and lines[mark.line].lstrip().startswith("- ")
+            and re.search(r"(?:^|:)\s*\[[^\]]*\]\s*(?:#.*)?$", lines[above])
+        ):
+            # '- a-slug' added under 'entries:' and its '[]' (as 'new issue' writes a list
+            # with none): a list is in brackets or one item a line, not both (QA: told only
+            # to check the indentation, of two lines indented alike).
+            raise ContentError(
+                "broken YAML: a '- ' item follows a list written in brackets on line "
+                f"{above + 1 + line_offset}",
+                path,
+                line,
+                "a list is written either in brackets, [a, b], or one '- item' per line: "
+                f"remove the brackets ({lines[above].strip().split('#')[0].strip()}) and keep "
+                "the '- ' lines, or put the items in the brackets",
+            ) from None
+        hint = getattr(exc, "hint", None)
         if hint is None and above is not None:
             # A line indented wrongly is noticed on the next: "credit:" moved to column 0 was
             # told at the line after it, with nothing pointing back.
