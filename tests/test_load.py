@@ -1847,6 +1847,20 @@ def test_a_cast_written_as_one_text_is_told_the_lines_of_a_name_each(write_files
         assert error.hint.split("\n")[2:] == [f"    - name: {name}" for name in names]
 
 
+def test_a_cast_on_one_line_with_a_hash_keeps_every_name(write_files) -> None:
+    # 'cast: A, B #1, C': YAML ends the value at ' #', and the lines told to copy dropped C
+    # (QA); they are read from the line as written, the name with its '#' quoted.
+    film = "  directors: [Jane Doe]\n  cast: Andrew Scott, Paul Mescal #1, Claire Foy\n"
+    errors = reported(write_files({"entries/zz.md": variant("  directors: [Jane Doe]\n", film)}))
+    (error,) = [e for e in errors if "must be a list" in e.message]
+    assert (error.hint or "").split(":\n", 1)[1].split("\n") == [
+        "  cast:",
+        "    - name: Andrew Scott",
+        '    - name: "Paul Mescal #1"',
+        "    - name: Claire Foy",
+    ], error.hint
+
+
 def test_a_cast_on_one_line_as_a_film_s_first_field_keeps_the_item_s_dash(
     write_files, workspace
 ) -> None:

@@ -477,9 +477,15 @@ def describe_errors(
             elif items and _text_item(root, (*loc, 0)):
                 # 'cast: Andrew Scott, Paul Mescal': the hint's one '- name:' of it all was
                 # one person of that name (the page's cast, and its schema.org actor).
-                names = names_in(str(loc[-1]), value)
                 first = _first_field(items[0])
                 line = line_of(data, loc)
+                # 'cast: A, B #1, C': YAML ended the value at ' #' (a comment): the names are
+                # read from the line as written, so that none is dropped (QA: C was).
+                written = (source or "").split("\n")[line - 1] if source and line else ""
+                after = written.partition(f"{loc[-1]}:")[2].strip()
+                if " #" in f" {after}" and not after.startswith(("'", '"')):
+                    value = after
+                names = names_in(str(loc[-1]), value)
                 each = "a name each, one" if len(names) > 1 else "one"
                 place = f", in place of line {line}" if line else ""
                 hint = (
