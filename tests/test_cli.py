@@ -518,7 +518,9 @@ def test_a_new_publication_s_dry_run_says_what_the_send_needs_and_test_copies_re
         told = f"dopemail.toml:{line}: [sender] {setting} is not set"
         assert f"{told}" in one and "--yes and --test will refuse it" in one, output
     assert 'unsubscribe_url = "https://dopepress.example.com/unsubscribe"' in one
-    assert "Sunset" not in output  # no address to copy
+    # What an address holds is said, and no address to copy (a sample's was pasted).
+    assert "write the address a letter would reach" in one, output
+    assert "Sunset" not in output and 'postal_address = "' not in one
     code, output = run_cli("send", "1", "--test", "ed@example.com", "--root", workspace)
     assert code == 1 and "Traceback" not in output, output
     assert "postal_address is not set" in output and "unsubscribe_url is not set" in output
