@@ -631,16 +631,23 @@ def test_a_test_goes_to_an_address_written_as_mail_programs_write_it(tmp_path) -
     assert code == 1 and "--test Zoé <not-an-address>: not a valid address" in output
 
 
-def test_a_draft_whose_file_says_ready_is_told_to_be_built(tmp_path) -> None:
-    # Built as a draft, then 'status: ready' set without building: the refusal said "set
-    # 'status: ready' in its file", which the file already said.
+def _built_as_a_draft_its_file_saying(tmp_path: Path, status: str) -> tuple[Path, str]:
+    """A workspace whose issue 1 was built as a draft, its file now saying ``status``, and
+    what 'send 1 --yes' said (it refused)."""
     root = make_workspace(tmp_path, subscribers=3)
     write_issue(root, 1, "first-issue", status="draft")
     source = root / "issues/1-first-issue.md"
     source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text("---\nnumber: 1\nstatus: ready\n---\nHello.\n", encoding="utf-8")
+    source.write_text(f"---\nnumber: 1\nstatus: {status}\n---\nHello.\n", encoding="utf-8")
     code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
     assert code == 1, output
+    return root, output
+
+
+def test_a_draft_whose_file_says_ready_is_told_to_be_built(tmp_path) -> None:
+    # Built as a draft, then 'status: ready' set without building: the refusal said "set
+    # 'status: ready' in its file", which the file already said.
+    root, output = _built_as_a_draft_its_file_saying(tmp_path, "ready")
     assert "was built as a draft, and its file now says 'status: ready'" in output
     assert "hint: run dopemail build, then send again" in output
     assert "set 'status: ready'" not in output
@@ -650,13 +657,7 @@ def test_a_draft_whose_file_says_ready_is_told_to_be_built(tmp_path) -> None:
 def test_a_draft_whose_file_says_draft_in_capitals_is_a_draft(tmp_path) -> None:
     # 'status: Draft' is a draft, as the build reads it: not "its file now says 'status:
     # Draft'" and told to build again, which would change nothing.
-    root = make_workspace(tmp_path, subscribers=3)
-    write_issue(root, 1, "first-issue", status="draft")
-    source = root / "issues/1-first-issue.md"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text("---\nnumber: 1\nstatus: Draft\n---\nHello.\n", encoding="utf-8")
-    code, output = run("send", "1", "--yes", "--no-progress", "--root", root)
-    assert code == 1, output
+    _, output = _built_as_a_draft_its_file_saying(tmp_path, "Draft")
     assert "issue 1-first-issue is a draft" in output
     assert "its file now says" not in output
 

@@ -172,26 +172,34 @@ def pieces(secret: str, size: int = 12) -> list[str]:
     return [secret[i : i + size] for i in range(len(secret) - size + 1)]
 
 
-def printed_by(root: Path, provider: str, key: str) -> str:
-    """stdout and stderr of a real send and of dopemail status."""
-    environ = {**os.environ, **env(provider, key)}
+def printed_with(root: Path, environ: dict[str, str]) -> str:
+    """stdout and stderr of a real send and of dopemail status, with ``environ`` set."""
     outputs = ""
     for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
         done = subprocess.run(
             [sys.executable, "-m", "dopemail", *command, "--root", str(root)],
             capture_output=True,
             text=True,
-            env=environ,
+            env={**os.environ, **environ},
             timeout=120,
         )
         outputs += done.stdout + done.stderr
     return outputs
 
 
+def printed_by(root: Path, provider: str, key: str) -> str:
+    """:func:`printed_with` the provider's key."""
+    return printed_with(root, env(provider, key))
+
+
+def shown_anywhere_with(root: Path, environ: dict[str, str]) -> str:
+    """What :func:`printed_with` prints, the ledger's bytes, reports."""
+    return printed_with(root, environ) + everything_written(root).decode("utf-8", "replace")
+
+
 def shown_anywhere(root: Path, provider: str, key: str) -> str:
-    """What :func:`printed_by` prints, the ledger's bytes, reports."""
-    outputs = printed_by(root, provider, key)
-    return outputs + everything_written(root).decode("utf-8", "replace")
+    """:func:`shown_anywhere_with` the provider's key."""
+    return shown_anywhere_with(root, env(provider, key))
 
 
 def test_a_key_cut_short_in_a_reply_is_hidden_whole(server, tmp_path) -> None:
@@ -316,18 +324,3 @@ def test_ses_s_session_token_and_key_id_are_hidden_as_its_secret_is(tmp_path) ->
         assert "sent 3" in found, found
     for secret in (KEY, token, AWS_KEY_ID):
         assert [p for p in pieces(secret) if p in found] == [], secret
-
-
-def shown_anywhere_with(root: Path, environ: dict[str, str]) -> str:
-    """:func:`shown_anywhere` with the environment given whole (SES's three variables)."""
-    outputs = ""
-    for command in (["send", "1", "--yes", "--no-progress"], ["status", "1"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "dopemail", *command, "--root", str(root)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, **environ},
-            timeout=120,
-        )
-        outputs += done.stdout + done.stderr
-    return outputs + everything_written(root).decode("utf-8", "replace")
