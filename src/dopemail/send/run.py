@@ -1381,31 +1381,29 @@ class _Run:
     def pace_words(self) -> str:
         """How the requests and messages are paced, and where that comes from ("": not)."""
         name = self.provider.name
-        options = getattr(self.settings.send, name, None)  # (none for the outbox)
-        setting = options.requests_per_second if isinstance(options, ProviderSettings) else None
         said = []
         if self.pacer.rate:
             rate = self.pacer.rate
             pace = f"{rate:g} request{'' if rate == 1 else 's'} a second"
-            if setting is not None:
+            if self._rate_setting() is not None:
                 said.append(f"{pace} ([send.{name}] requests_per_second)")
-            elif name == "ses":
-                # The sandbox's pace is rarely the account's: production access gives its own.
+            else:  # the provider's own words for its pace, else its documented limit's
                 said.append(
-                    f"{pace} (SES sandbox default); set [send] rate to your account's maximum "
-                    "send rate"
+                    pace + getattr(self.provider, "pace_said", f" ({name}'s documented limit)")
                 )
-            else:
-                said.append(f"{pace} ({name}'s documented limit)")
         if self.settings.send.rate:
             rate = self.settings.send.rate
             said.append(f"{rate:g} message{'' if rate == 1 else 's'} a second ([send] rate)")
         return "; ".join(said)
 
+    def _rate_setting(self) -> float | None:
+        """``[send.<provider>] requests_per_second``, if set (none for the outbox)."""
+        options = getattr(self.settings.send, self.provider.name, None)
+        return options.requests_per_second if isinstance(options, ProviderSettings) else None
+
     def requests_per_second(self) -> float:
         """``[send.<provider>] requests_per_second``, else the provider's documented limit."""
-        options = getattr(self.settings.send, self.provider.name, None)  # (none for the outbox)
-        setting = options.requests_per_second if isinstance(options, ProviderSettings) else None
+        setting = self._rate_setting()
         if setting is not None:
             return setting
         return self.provider.requests_per_second or 0.0

@@ -92,7 +92,7 @@ def make_provider(
     api = HttpApi(
         name.capitalize() if name != "sendgrid" else "SendGrid",
         client,
-        str(options.base_url),
+        options.api_url,
         options.timeout or settings.send.timeout,
         api_key(name, env) if need_key or env.get(SECRET_ENV[name], "").strip() else "",
     )

@@ -80,8 +80,6 @@ _THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Thro
 #: The daily quota's words ("Daily message quota exceeded"), under whichever throttling name.
 _DAILY_QUOTA = re.compile(r"\bdaily\s+(?:message|sending)\s+quota\b", re.IGNORECASE)
 _ENV_NAMES = f"{AWS_ENV[0]} and {AWS_ENV[1]} (and {AWS_ENV[2]}, for temporary credentials)"
-# An EmailTags value: "ASCII letters, numbers, underscores or dashes", 256 at most.
-_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 # MessageRejected about an address it does not name ("Illegal address", SES's word for one
 # it cannot parse): the reader's.
 _ABOUT_AN_ADDRESS = re.compile(r"\b(?:illegal|invalid)\s+(?:address|recipient)", re.IGNORECASE)
@@ -117,14 +115,17 @@ class Ses:
     #: A new SES account is in the sandbox, which sends one message a second ("Sending
     #: quotas", SES's Developer Guide); a production account is given its own rate.
     SANDBOX_RATE = 1.0
+    #: What the dry run says of that pace: the sandbox's is rarely the account's, whose
+    #: production access gives its own.
+    pace_said = " (SES sandbox default); set [send] rate to your account's maximum send rate"
 
     def __init__(
         self,
         api: HttpApi,
         region: str,
         access_key: str,
-        session_token: str | None = None,
-        requests_per_second: float | None = SANDBOX_RATE,
+        session_token: str | None,
+        requests_per_second: float | None,
     ) -> None:
         self.api = api
         self.region = region
@@ -170,9 +171,8 @@ class Ses:
         return {
             "Destination": {"ToAddresses": [letter.recipient.email]},
             "Content": {"Raw": {"Data": raw}},
-            "EmailTags": [
-                {"Name": "dopemail_issue", "Value": _TAG_UNSAFE.sub("_", composer.label)[:256]}
-            ],
+            # (Its label, <number>-<slug>: letters, digits and dashes, as a tag takes them.)
+            "EmailTags": [{"Name": "dopemail_issue", "Value": composer.label}],
         }
 
     def _receipt(self, response: httpx.Response) -> Outcome:
@@ -191,7 +191,7 @@ class Ses:
         return Outcome("sent", message_id)
 
     def _error(
-        self, response: httpx.Response, composer: Composer, letter: Letter, size: int = 0
+        self, response: httpx.Response, composer: Composer, letter: Letter, size: int
     ) -> Exception:
         """What SES's refusal means; ``size``: the request body's bytes."""
         status, kind = response.status_code, error_type(response)
@@ -269,10 +269,9 @@ class Ses:
             # safe to post again (not a lost answer).
             return Transient(f"SES did not read the request in time ({kind or 408}, {said})", delay)
         if status == 413 or kind == "RequestEntityTooLargeException":
-            megabytes = f"{size / 1_000_000:.1f} MB" if size else "too large"
             return SendError(
                 f"SES refused the message as too large ({kind or 413}, {said}); the request "
-                f"was {megabytes}",
+                f"was {size / 1_000_000:.1f} MB",
                 None,
                 None,
                 "SES (API v2) takes a message of 40 MB at most, counted after base64 encoding "
