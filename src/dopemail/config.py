@@ -40,6 +40,7 @@ from .errors import (
 )
 from .languages import LANGUAGE_TAG, language_direction, tag_case
 from .models import Line, Model, Text, Url, at_field, hinted, placeholder_address
+from .writtenforms import ABBREVIATIONS
 
 CONFIG_NAME = "dopemail.toml"
 
@@ -362,14 +363,8 @@ _FIXED_OFFSETS = {
 }
 
 # The abbreviations editors write for a zone ('PST'), which name no zone of the database:
-# the zone of the place most publications mean.
-_ABBREVIATIONS = {
-    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
-    "MST": "America/Denver", "MDT": "America/Denver", "CST": "America/Chicago",
-    "CDT": "America/Chicago", "EST": "America/New_York", "EDT": "America/New_York",
-    "ET": "America/New_York", "BST": "Europe/London", "CET": "Europe/Paris",
-    "CEST": "Europe/Paris", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
-}  # fmt: skip
+# the zone of the place most publications mean, as a time written with one is read.
+_ABBREVIATIONS = {name: zone for name, (_, zone) in ABBREVIATIONS.items()}
 
 
 class Feeds(Model):

@@ -172,6 +172,9 @@ class ContentError(DopemailError):
 class TemplateError(DopemailError):
     """A template fails to compile or render."""
 
+    #: The entry the template was showing when it failed (templates.render), if any.
+    entry_path: str | None = None
+
 
 class QualityError(DopemailError):
     """A built email breaks one of the quality rules."""
@@ -239,10 +242,8 @@ def failed_rendering(exc: DopemailError, what: str) -> DopemailError:
     for error in getattr(exc, "errors", [exc]):
         if isinstance(error, TemplateError) and error.path != what:
             # The entry a card showed, within an issue (see templates.render).
-            shown = getattr(error, "entry_path", None)
+            shown = error.entry_path or what
             said = f"it failed rendering {shown}" + (f", in {what}" if shown != what else "")
-            if shown is None:
-                said = f"it failed rendering {what}"
             error.hint = f"{error.hint}; {said}" if error.hint else said
     return exc
 

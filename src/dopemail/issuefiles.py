@@ -24,7 +24,7 @@ from .filenames import RESERVED_SLUGS, markdown_filed_apart, markdown_names, slu
 from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .markdown import uncommented
-from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text
+from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text, any_case
 from .notices import hidden_characters, hidden_in_text, section_titles_marked, sent_as_typed
 from .sourcetext import (
     OctalNumberError,
@@ -200,10 +200,8 @@ def load_issue(
     placed: dict[str, int | None] = {}  # slug -> the line that first gathers it
     # As written when the front matter is invalid otherwise: a draft's entries are not
     # reported as errors alongside its real ones.
-    written_status = doc.meta.get("status", "draft")
-    if isinstance(written_status, str):
-        written_status = written_status.strip().lower()  # 'Ready', as the model reads it
-    status = meta.status if meta is not None else written_status
+    # ('Ready', as the model reads it.)
+    status = meta.status if meta is not None else any_case(doc.meta.get("status", "draft"))
 
     def resolve(slugs: Sequence[str | None], loc: tuple[Any, ...]) -> tuple[LoadedEntry, ...]:
         found = []

@@ -48,6 +48,7 @@ from .countries import (
 from .errors import invisible_format, invisible_said
 from .languages import LANGUAGE_TAG, closest_language, language_code, sole_language, tag_case
 from .moments import AwayTime, WholeDay, offset_text
+from .wording import primary
 from .writtenforms import ABBREVIATIONS, Written, names_of, read_written
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,12 +98,9 @@ def _parse_moment(value: Any, info: ValidationInfo) -> datetime:
                 why = f" ({exc})" if ranged else ""
                 kind = "date" if bare else "date or time"
                 raise ValueError(f"'{text}' is not a real {kind}{why}: {fix}") from None
+            # (A day written otherwise, 'March 3, 2026', is told above.)
             raise ValueError(
-                f"'{text}' is not a date: "
-                + (
-                    _readings(text, _language(info).split("-")[0].casefold() == "fr")
-                    or f"write 2024-01-12 or {_moment_example(info)}"
-                )
+                f"'{text}' is not a date: write 2024-01-12 or {_moment_example(info)}"
             ) from None
         if day is not None:
             # A day in ISO's other forms ('2024-W23', '20240603'), which Python reads as a
@@ -237,9 +235,9 @@ def _tell_written(value: str, written: Written, info: ValidationInfo) -> NoRetur
     20h30', '8pm'), the value to write instead: the day, or the day and hour with the offset
     of its venue's clock (or the publication's) on that day."""
     said = f"'{value}' is not a date"
-    day_first = _language(info).split("-")[0].casefold() == "fr"
+    day_first = primary(_language(info)) == "fr"
     if written.at is None:  # a day alone, as a bare date
-        raise ValueError(f"{said}: {_readings(value, day_first)}")
+        raise ValueError(f"{said}: {_readings(written, day_first)}")
     days = _in_order(written.days, day_first)
     if written.weekday is not None and days:
         # 'Saturday, January 12, 2024 9am': January 12 is a Friday (its weekday was dropped
@@ -426,19 +424,18 @@ def _parse_day(value: Any) -> date:
             raise ValueError(
                 f"'{value}' is not a real date ({exc}): check the day and month"
             ) from None
-    readings = _readings(value.strip()) if isinstance(value, str) else None
+    readings = _readings(read_written(value.strip())) if isinstance(value, str) else None
     raise ValueError(
         f"'{value}' is not a date: {readings or 'write it as YYYY-MM-DD, e.g. 2024-01-12'}"
     )
 
 
-def _readings(text: str, day_first: bool = False) -> str | None:
+def _readings(written: Written | None, day_first: bool = False) -> str | None:
     """How to write a day written otherwise ('06/12/2026', 'March 3, 2026', '3 mars 2026',
-    '2026-3-5': see writtenforms): each real reading as YYYY-MM-DD, both where both are days
-    (June 12 in the United States, December 6 in France: which one is the editor's to say,
-    unless a weekday written with it says; the day first with ``day_first``, a French
-    publication's); None for anything else."""
-    written = read_written(text)
+    '2026-3-5', as writtenforms.read_written reads it): each real reading as YYYY-MM-DD, both
+    where both are days (June 12 in the United States, December 6 in France: which one is
+    the editor's to say, unless a weekday written with it says; the day first with
+    ``day_first``, a French publication's); None for anything else."""
     if written is None or written.at is not None or not written.days:
         return None
     days = _in_order(written.days, day_first)
@@ -657,8 +654,9 @@ Line = Annotated[
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 
 
-def _any_case(value: Any) -> Any:
-    # A kind is one of a few words: 'Review' or 'Q&A' is the one meant, not a mistake.
+def any_case(value: Any) -> Any:
+    """A word of a few (a kind, an issue's status) as the model reads it: 'Review' or
+    ' Ready ' is the one meant, not a mistake."""
     return value.strip().lower() if isinstance(value, str) else value
 
 
@@ -1135,7 +1133,7 @@ class Event(Model):
     )
     kind: Annotated[
         Literal["conversation", "q&a", "talk", "screening", "masterclass", "other"],
-        BeforeValidator(_any_case),
+        BeforeValidator(any_case),
     ] = Field("conversation", description="What kind of event it is.")
     participants: list[Text] = Field(default_factory=list, description="Who speaks.")
     moderator: str | None = Field(None, description="Who leads the conversation.")
@@ -1414,7 +1412,7 @@ class Issue(Model):
         default_factory=list, description="Optional named groups of entries after the main ones."
     )
     # 'Ready' is the status meant, as an entry's 'kind: Review' is its kind.
-    status: Annotated[Literal["draft", "ready", "sent"], BeforeValidator(_any_case)] = Field(
+    status: Annotated[Literal["draft", "ready", "sent"], BeforeValidator(any_case)] = Field(
         "draft", description="draft while writing, ready to send, sent once sent."
     )
 

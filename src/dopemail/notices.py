@@ -36,7 +36,7 @@ from .countries import (
 )
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, char_named, invisible_said, visible
-from .frontmatter import Document
+from .frontmatter import Document, yaml_text
 from .languages import (
     NO_DIALOGUE,
     closest_language,
@@ -49,7 +49,16 @@ from .models import CANCELLED, Entry, Film, Issue, LoadedEntry, Screening, Works
 from .moments import WholeDay, offset_text
 from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .templates import italics_spans, unmarked
-from .validation import field_path, leaves, line_of, lines_to_copy, names_in, value_at, yaml_scalar
+from .validation import (
+    field_path,
+    leaves,
+    line_of,
+    lines_to_copy,
+    names_in,
+    source_line,
+    value_at,
+    yaml_scalar,
+)
 from .wording import add_a_catalog, untranslated, wording_for
 
 
@@ -1393,12 +1402,13 @@ def _own_other_name(actor: str, role: str) -> bool:
     return bool(theirs and its) and theirs.isdisjoint(its)
 
 
-def _character_in_name(
-    name: str, loc: tuple[Any, ...], data: Any, text: str
-) -> list[tuple[str, int | None, str]]:
-    """A cast member without a role whose name holds its character ('Claire Foy (Mum)')."""
+def _character_written(name: str) -> tuple[str, str, str] | None:
+    """The actor, the character and a credit's note a cast member's name holds ('Claire Foy
+    (Mum)', 'Andrew Scott as Adam (voice)', 'Carol Cleveland (as Nurse)'), or None: no
+    character, a credit's note alone ('Jane Doe (voice)'), the actor's own other name, a
+    link."""
     if _WRITTEN_LINK.search(name):
-        return []  # '[Jo Doe](https://...)': a link, told as one
+        return None  # '[Jo Doe](https://...)': a link, told as one
     actor, note = name.strip(), ""
     said = _IN_BRACKETS.match(actor)
     if said and _CREDIT_NOTES.fullmatch(said.group("role").strip()):
@@ -1407,11 +1417,21 @@ def _character_in_name(
         actor, note, said = said.group("name"), f" ({said.group('role').strip()})", None
     said = said or _AS_A_ROLE.match(actor)
     if said is None or said.group("name").endswith(","):
-        return []
+        return None
     if _own_other_name(said.group("name"), said.group("role").strip()):
-        return []
+        return None
     # 'Claire Foy (as Mum)': the character without its 'as'.
-    actor, role = said.group("name"), re.sub(r"^as\s+", "", said.group("role").strip()) + note
+    return said.group("name"), re.sub(r"^as\s+", "", said.group("role").strip()), note
+
+
+def _character_in_name(
+    name: str, loc: tuple[Any, ...], data: Any, text: str
+) -> list[tuple[str, int | None, str]]:
+    """A cast member without a role whose name holds its character ('Claire Foy (Mum)')."""
+    written = _character_written(name)
+    if written is None:
+        return []
+    actor, role = written[0], written[1] + written[2]
     braces = isinstance(value_at(data, loc), Mapping)
     if braces:
         loc = (*loc, "name")
@@ -1440,21 +1460,19 @@ def _role_in_name_too(
     name: str, loc: tuple[Any, ...], data: Any
 ) -> list[tuple[str, int | None, str]]:
     """A cast member with a role whose name holds a character too ('Andrew Scott (Adam)' with
-    'role: Adam'): printed twice, 'Andrew Scott (Adam) (Adam)' (QA)."""
-    said = _IN_BRACKETS.match(name.strip()) or _AS_A_ROLE.match(name.strip())
-    if said is None or said.group("name").endswith(",") or _WRITTEN_LINK.search(name):
+    'role: Adam'): printed twice, 'Andrew Scott (Adam) (Adam)' (QA). (With a credit's note,
+    'as Adam (voice)', the role may be the note's: not told.)"""
+    written = _character_written(name)
+    if written is None or written[2]:
         return []
-    role = said.group("role").strip()
-    if _CREDIT_NOTES.fullmatch(role) or _own_other_name(said.group("name"), role):
-        return []
-    actor = said.group("name").strip()
     loc = (*loc, "name")
     return [
         (
             f"{field_path(loc)}: '{name}' holds a character's name beside its 'role:': the "
             "page prints both, and search engines take it for the actor's name",
             line_of(data, loc),
-            f"write the name alone: name: {yaml_scalar(actor)} (its role stays under it)",
+            f"write the name alone: name: {yaml_scalar(written[0].strip())} (its role stays "
+            "under it)",
         )
     ]
 
@@ -1567,7 +1585,7 @@ def _in_flow(value: str) -> str:
     """``value`` written as an item of a list in brackets ('[A, "B, C"]')."""
     shown = yaml_scalar(value)
     if shown[:1] != '"' and any(c in shown for c in ",[]{}"):
-        shown = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        shown = yaml_text(value)
     return shown
 
 
@@ -1575,8 +1593,7 @@ def _list_split(text: str, line: int | None, items: Any, at: int, parts: list[st
     """The line to copy in place of ``line`` of ``text``, a list in brackets written on it
     alone ('directors: [A, "B, C", D]'), with its item ``at`` written as ``parts``: the
     whole list, that none of its other names is lost. '' where it is written otherwise."""
-    lines = text.split("\n")
-    written = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    written = source_line(text, line)
     start = written.find("[")
     if start < 0 or not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         return ""
@@ -1600,8 +1617,7 @@ def _item_lines(
     its 'name:' alone): ``fields``, (name, value), each an item of its own ('' for a bare
     value: '- Paul Mescal'), or, with ``one``, all of one item. '' where the line is written
     otherwise (an item in '[...]')."""
-    lines = text.split("\n")
-    written = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    written = source_line(text, line)
     indent = len(written) - len(written.lstrip(" "))
     dashed = written.lstrip(" ").startswith("- ")
     if "[" in written or "{" in written or (not dashed and not one):

@@ -2196,7 +2196,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         return _render(env, name, **context)
     except TemplateError as exc:
         failed = exc.__context__  # the template's own error, raised 'from None'
-        if failed is not None and getattr(exc, "entry_path", None) is None:
+        if failed is not None and exc.entry_path is None:
             exc.entry_path = _entry_shown(failed.__traceback__)
         raise
 

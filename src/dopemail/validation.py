@@ -481,7 +481,7 @@ def describe_errors(
                 line = line_of(data, loc)
                 # 'cast: A, B #1, C': YAML ended the value at ' #' (a comment): the names are
                 # read from the line as written, so that none is dropped (QA: C was).
-                written = (source or "").split("\n")[line - 1] if source and line else ""
+                written = source_line(source, line)
                 after = written.partition(f"{loc[-1]}:")[2].strip()
                 if " #" in f" {after}" and not after.startswith(("'", '"')):
                     value = after
@@ -989,11 +989,16 @@ def written_as(source: str, line: int | None, value: Any, index: int | None = No
     return None
 
 
+def source_line(source: str | None, line: int | None) -> str:
+    """Line ``line`` (from 1) of ``source`` as written; "" when either is not known."""
+    lines = source.split("\n") if source and line else []
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
 def indent_at(source: str | None, line: int | None) -> int:
     """The indentation of ``line`` of ``source`` (0 when either is not known): where the
     lines a hint gives to copy in its place start."""
-    lines = source.split("\n") if source and line else []
-    text = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    text = source_line(source, line)
     return len(text) - len(text.lstrip(" "))
 
 
@@ -1007,8 +1012,7 @@ def lines_in_place(lines: list[str], source: str | None, line: int | None) -> st
     """:func:`lines_to_copy` for ``line`` of ``source``: where that line is a list's item
     ('  - cast: ...', a film's first field), the first of ``lines`` keeps its dash and the
     others are indented under it (without, the item pasted became a field of the list)."""
-    rows = source.split("\n") if source and line else []
-    text = rows[line - 1] if line and 0 < line <= len(rows) else ""
+    text = source_line(source, line)
     indent = len(text) - len(text.lstrip(" "))
     dash = re.match(r"-[ ]+", text[indent:])
     if dash is None or not lines or lines[0].startswith("- "):

@@ -54,6 +54,8 @@ ABBREVIATIONS: dict[str, tuple[timedelta | None, str]] = {
     "AKST": (timedelta(hours=-9), "America/Anchorage"),
     "AKDT": (timedelta(hours=-8), "America/Anchorage"),
     "HST": (timedelta(hours=-10), "Pacific/Honolulu"),
+    "JST": (timedelta(hours=9), "Asia/Tokyo"),
+    "KST": (timedelta(hours=9), "Asia/Seoul"),
 }
 
 # Months in English and in French (a French publication's editor writes '3 mars 2026'), with
