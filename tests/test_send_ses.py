@@ -684,6 +684,40 @@ def test_sends_are_paced_to_the_sandbox_unless_told_the_account_s_rate(
     assert provider.requests_per_second is None  # [send] rate paces the messages
 
 
+def arrivals_span(server: LoopbackServer) -> float:
+    """Seconds from the first request's arrival at the server to the last's."""
+    arrived = sorted(request.arrived for request in server.requests)
+    return arrived[-1] - arrived[0]
+
+
+#: How much earlier than its pace a request may seem to arrive: the first request's way to the
+#: server (a connection to open) may take longer than the last's. Only that can bring the
+#: arrivals closer; a slow machine spreads them further apart.
+LEEWAY = 0.1
+
+
+def test_a_send_keeps_to_send_rate_as_the_server_sees_it(server, tmp_path) -> None:
+    # Six readers at 5 messages a second: six requests, the last at least 5/5 s after the
+    # first. Unpaced, six at once (concurrency = 6) come within a fifth of that here.
+    root = make_workspace(
+        tmp_path, provider="ses", server=server, subscribers=6, send="rate = 5\nconcurrency = 6"
+    )
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
+    assert summary.sent == 6 and len(server.requests) == 6
+    assert arrivals_span(server) >= 5 / 5 - LEEWAY
+
+
+def test_a_send_keeps_to_the_sandbox_s_one_a_second_without_send_rate(server, tmp_path) -> None:
+    # SES's sandbox sends one message a second (its Developer Guide's "Sending quotas"): three
+    # readers, the third request at least two seconds after the first, however many go at once.
+    root = make_workspace(
+        tmp_path, provider="ses", server=server, subscribers=3, send="concurrency = 3"
+    )
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
+    assert summary.sent == 3 and len(server.requests) == 3
+    assert arrivals_span(server) >= 2 / 1.0 - LEEWAY
+
+
 def test_the_dry_run_shows_ses_its_region_s_endpoint_and_what_is_missing(tmp_path) -> None:
     from click.testing import CliRunner
 

@@ -108,6 +108,9 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    #: When its request line came (``time.monotonic()``), before its body was read: how far
+    #: apart the client started its requests, which a pace is about.
+    arrived: float = 0.0
 
     def json(self) -> Any:
         """The body, parsed as JSON."""
@@ -758,10 +761,11 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            arrived = time.monotonic()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            request = Recorded("POST", self.path, headers, body)
+            request = Recorded("POST", self.path, headers, body, arrived)
             status, payload, extra, delay = server.handle(request)
             if delay:
                 time.sleep(delay)
