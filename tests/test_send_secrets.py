@@ -324,3 +324,23 @@ def test_ses_s_session_token_and_key_id_are_hidden_as_its_secret_is(tmp_path) ->
         assert "sent 3" in found, found
     for secret in (KEY, token, AWS_KEY_ID):
         assert [p for p in pieces(secret) if p in found] == [], secret
+
+
+SES_TOKEN = "FwoGZXIvYXdzEXAMPLE-SESSION-TOKEN-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    "variable", ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+)
+def test_an_aws_credential_with_an_odd_character_is_named_never_shown(
+    variable, server, tmp_path
+) -> None:
+    root = make_workspace(tmp_path, provider="ses", server=server)
+    environ = {**env("ses"), "AWS_SESSION_TOKEN": SES_TOKEN}
+    value = environ[variable]
+    environ[variable] = value[:12] + "\x1b" + value[12:]
+    found = shown_anywhere_with(root, environ)
+    said = f"for Amazon SES in the environment variable {variable} has a control"
+    assert said in found, found.partition("SQLite format")[0]
+    assert "aws configure export-credentials" in found and server.requests == []
+    assert [p for p in pieces(value) if p in found] == []

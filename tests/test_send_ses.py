@@ -329,6 +329,39 @@ def test_a_session_token_with_a_line_break_is_refused_by_its_name(server, tmp_pa
     assert "FwoGZXIvYXdz" not in str(caught.value) and server.requests == []
 
 
+TOKEN = "FwoGZXIvYXdzEXAMPLE-SESSION-TOKEN-0123456789"
+
+
+@pytest.mark.parametrize(
+    ("variable", "called"),
+    [
+        ("AWS_ACCESS_KEY_ID", "access key ID"),
+        ("AWS_SECRET_ACCESS_KEY", "secret access key"),
+        ("AWS_SESSION_TOKEN", "session token"),
+    ],
+)
+def test_a_credential_with_a_control_character_is_refused_in_aws_s_words(
+    variable, called, server, tmp_path
+) -> None:
+    # It said "the value for ses ... copy the key again from ses's dashboard": AWS keys come
+    # from IAM, the AWS access portal or the AWS CLI, and no dashboard of SES's.
+    root = make_workspace(tmp_path, provider="ses", server=server)
+    environ = {**env("ses"), "AWS_SESSION_TOKEN": TOKEN}
+    value = environ[variable]
+    environ[variable] = value[:10] + "\r" + value[10:]
+    with pytest.raises(SendError) as caught:
+        send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=QUIET)
+    told, hint = caught.value.message, caught.value.hint or ""
+    assert told == (
+        f"the AWS {called} for Amazon SES in the environment variable {variable} has a "
+        "control character (a carriage return, a tab...)"
+    ), told
+    assert "dashboard" not in hint and "aws configure export-credentials" in hint, hint
+    assert f"export {variable}='...'" in hint, hint
+    assert [p for p in (value[i : i + 8] for i in range(len(value) - 7)) if p in told + hint] == []
+    assert server.requests == []
+
+
 # -- SES's answers --------------------------------------------------------------------------------
 
 

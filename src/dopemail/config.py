@@ -48,6 +48,22 @@ CONFIG_NAME = "dopemail.toml"
 #: (while ``"x"`` was told to be written "without quotes").
 Whole = Annotated[int, Strict()]
 
+#: Amazon SES's credentials, as every AWS tool reads them: the key's id and its secret
+#: (required), and the session token of temporary credentials (optional). The one place their
+#: names are written: messages name them from here.
+AWS_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+AWS_KEY_ID_ENV, AWS_SECRET_ENV, AWS_TOKEN_ENV = AWS_ENV
+#: What AWS calls each (IAM's console, 'aws configure'): a message about one says it so.
+AWS_CALLED = dict(
+    zip(AWS_ENV, ("access key ID", "secret access key", "session token"), strict=True)
+)
+#: Where an AWS user copies them again: an IAM user's key from IAM, temporary credentials from
+#: the access portal (IAM Identity Center) or the AWS CLI's current ones.
+AWS_CREDENTIALS_FROM = (
+    "from the IAM console (an IAM user's access key), or from your AWS access portal or "
+    "'aws configure export-credentials --format env' (temporary credentials)"
+)
+
 #: Environment variables holding each provider's API key (for SES, the secret access key: its
 #: other credentials are in :data:`AWS_ENV`).
 SECRET_ENV = {
@@ -56,11 +72,8 @@ SECRET_ENV = {
     "sendgrid": "DOPEMAIL_SENDGRID_API_KEY",
     "mailgun": "DOPEMAIL_MAILGUN_API_KEY",
     "buttondown": "DOPEMAIL_BUTTONDOWN_API_KEY",
-    "ses": "AWS_SECRET_ACCESS_KEY",
+    "ses": AWS_SECRET_ENV,
 }
-#: Amazon SES's credentials, as every AWS tool reads them: the key's id and its secret
-#: (required), and the session token of temporary credentials (optional).
-AWS_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 def _email(value: str) -> str:
@@ -1002,4 +1015,16 @@ def _published_folder(root: Path, folder: str) -> str | None:
     return None
 
 
-__all__ = ["AWS_ENV", "CONFIG_NAME", "SECRET_ENV", "Settings", "config_line", "load_settings"]
+__all__ = [
+    "AWS_CALLED",
+    "AWS_CREDENTIALS_FROM",
+    "AWS_ENV",
+    "AWS_KEY_ID_ENV",
+    "AWS_SECRET_ENV",
+    "AWS_TOKEN_ENV",
+    "CONFIG_NAME",
+    "SECRET_ENV",
+    "Settings",
+    "config_line",
+    "load_settings",
+]

@@ -14,7 +14,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ...config import AWS_ENV, CONFIG_NAME, SECRET_ENV, Settings, config_line, this_machine
+from ...config import (
+    AWS_CALLED,
+    AWS_CREDENTIALS_FROM,
+    AWS_ENV,
+    CONFIG_NAME,
+    SECRET_ENV,
+    Settings,
+    config_line,
+    this_machine,
+)
 from ...errors import SendError
 from .base import HttpApi, Provider
 
@@ -24,17 +33,27 @@ if TYPE_CHECKING:
 #: The providers that keep the subscriber list themselves (``Provider.holds_list``): an issue
 #: is posted once, to their whole list, and they say nothing of who got it.
 LIST_HOLDERS = frozenset({"buttondown"})
+#: How each provider is written in what the editor reads (``[send] provider`` is lower case).
+TITLES = {
+    "postmark": "Postmark",
+    "resend": "Resend",
+    "sendgrid": "SendGrid",
+    "mailgun": "Mailgun",
+    "buttondown": "Buttondown",
+    "ses": "Amazon SES",
+}
 
 
 def api_key(name: str, env: Mapping[str, str], variable: str | None = None) -> str:
     """The provider's key from its environment variable (or ``variable``), or a SendError
     saying which to set."""
     variable = variable or SECRET_ENV[name]
-    what = "AWS credentials" if variable in AWS_ENV else "API key"
+    called = AWS_CALLED.get(variable)
     key = env.get(variable, "")
     if not key.strip():
         raise SendError(
-            f"no {what} for {name}: the environment variable {variable} is empty",
+            f"no {'AWS credentials' if called else 'API key'} for {name}: the environment "
+            f"variable {variable} is empty",
             None,
             None,
             f"export {variable}=... (keys never go in dopemail.toml), "
@@ -50,12 +69,20 @@ def api_key(name: str, env: Mapping[str, str], variable: str | None = None) -> s
         problem = "a control character (a carriage return, a tab...)"
     else:
         return key
+    if called:  # AWS's credentials come from IAM or the AWS CLI, not a provider's dashboard
+        raise SendError(
+            f"the AWS {called} for {TITLES[name]} in the environment variable {variable} has "
+            f"{problem}",
+            None,
+            None,
+            f"copy it again {AWS_CREDENTIALS_FROM}, and export {variable}='...' with nothing "
+            f"but the {called}",
+        )
     raise SendError(
-        f"the {'value' if what != 'API key' else what} for {name} in the environment variable "
-        f"{variable} has {problem}",
+        f"the API key for {name} in the environment variable {variable} has {problem}",
         None,
         None,
-        f"copy the key again from {name}'s dashboard and export {variable}='...' "
+        f"copy the key again from {TITLES[name]}'s dashboard and export {variable}='...' "
         "with nothing but the key",
     )
 
