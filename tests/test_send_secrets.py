@@ -330,6 +330,36 @@ SES_TOKEN = "FwoGZXIvYXdzEXAMPLE-SESSION-TOKEN-0123456789abcdef"
 
 
 @pytest.mark.parametrize(
+    ("kind", "told"),
+    [
+        ("InvalidClientTokenId", "refused the AWS credentials"),
+        ("UnrecognizedClientException", "refused the AWS credentials"),
+        ("SignatureDoesNotMatch", "refused the AWS credentials"),
+        ("IncompleteSignature", "refused the AWS credentials"),
+        ("AccessDenied", "refused to send"),
+        ("OptInRequired", "refused to send"),
+    ],
+)
+def test_ses_s_refused_credentials_are_told_without_any_of_them(kind, told, tmp_path) -> None:
+    # SES's auth errors now say which variable to fix: its name, never what it holds, even
+    # from an answer quoting all three (a proxy, a debugging echo).
+    from dopemail.send.loopback import AWS_KEY_ID
+
+    environ = {**env("ses"), "AWS_SESSION_TOKEN": SES_TOKEN}
+    with LoopbackServer(key=KEY, session_token=SES_TOKEN) as server:
+        root = make_workspace(tmp_path, provider="ses", server=server, subscribers=3)
+        echoed = f"{kind} for {AWS_KEY_ID} with {SES_TOKEN} signed by {KEY}"
+        server.queue(Reply(403, {"message": echoed}, {"x-amzn-ErrorType": f"{kind}:"}))
+        found = shown_anywhere_with(root, environ)
+    printed = found.partition("SQLite format")[0]  # (the ledger's bytes follow)
+    said = f"Amazon SES {told} ({kind}, HTTP 403: {kind} for *** with *** signed by ***)"
+    assert said in found, printed
+    assert "AWS_ACCESS_KEY_ID" in found
+    for secret in (KEY, SES_TOKEN, AWS_KEY_ID):
+        assert [p for p in pieces(secret) if p in found] == [], secret
+
+
+@pytest.mark.parametrize(
     "variable", ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
 )
 def test_an_aws_credential_with_an_odd_character_is_named_never_shown(

@@ -288,26 +288,6 @@ def test_temporary_credentials_send_and_sign_their_session_token(tmp_path, clien
     assert "AWS_SESSION_TOKEN" in caught.value.hint and "FwoGZXIvYXdz" not in str(caught.value)
 
 
-@pytest.mark.parametrize(
-    ("environ", "said"),
-    [
-        ({"AWS_ACCESS_KEY_ID": "AKIANOTTHISONE000000"}, "UnrecognizedClientException"),
-        ({"AWS_SECRET_ACCESS_KEY": "not-the-secret-0000000000"}, "InvalidSignatureException"),
-    ],
-)
-def test_refused_credentials_stop_naming_the_variables_never_their_values(
-    environ, said, server, client, tmp_path
-) -> None:
-    provider, composer = ses(server, tmp_path, client, {**env("ses"), **environ})
-    with pytest.raises(ProviderAuthError) as caught:
-        provider.send(one(composer))
-    shown = str(caught.value) + caught.value.hint + repr(provider)
-    assert said in shown
-    assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in caught.value.hint
-    for value in (*environ.values(), KEY):
-        assert value not in shown
-
-
 @pytest.mark.parametrize("missing", ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
 def test_a_send_without_credentials_is_refused_before_any_request(
     missing, server, tmp_path
@@ -327,6 +307,15 @@ def test_a_session_token_with_a_line_break_is_refused_by_its_name(server, tmp_pa
         send_issue(root, "1", SendOptions(yes=True), env=environ, reporter=QUIET)
     assert "AWS_SESSION_TOKEN has spaces or a line break" in str(caught.value)
     assert "FwoGZXIvYXdz" not in str(caught.value) and server.requests == []
+
+
+def test_a_redirect_names_ses_s_own_table(server, client, tmp_path) -> None:
+    # Written "Amazon SES" in messages, its settings are still [send.ses].
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(Reply(301, None, {"Location": "https://elsewhere.example/"}))
+    with pytest.raises(SendError) as caught:
+        provider.send(one(composer))
+    assert "[send.ses] base_url leads https://elsewhere.example/" in (caught.value.hint or "")
 
 
 TOKEN = "FwoGZXIvYXdzEXAMPLE-SESSION-TOKEN-0123456789"
@@ -368,6 +357,98 @@ def test_a_credential_with_a_control_character_is_refused_in_aws_s_words(
 def error(status: int, kind: str, message: str, **headers: str) -> Reply:
     header = f"{kind}:http://internal.amazon.com/coral/com.amazonaws.sesv2/"
     return Reply(status, {"message": message}, {"x-amzn-ErrorType": header, **headers})
+
+
+#: What AWS's common errors say of a credential it does not know or a signature it could not
+#: match (their names in its query APIs; the loopback server gives the rest-json ones).
+UNKNOWN_KEY_ID = "The security token included in the request is invalid."
+MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. Check "
+    "your AWS Secret Access Key and signing method."
+)
+BOTH = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, for temporary"
+
+
+@pytest.mark.parametrize(
+    ("environ", "reply", "named", "variable"),
+    [
+        # Refused by the loopback server, which knows one key id and computes each signature.
+        (
+            {"AWS_ACCESS_KEY_ID": "AKIANOTTHISONE000000"},
+            None,
+            "UnrecognizedClientException",
+            "AWS_ACCESS_KEY_ID:",
+        ),
+        (
+            {"AWS_SECRET_ACCESS_KEY": "not-the-secret-0000000000"},
+            None,
+            "InvalidSignatureException",
+            "AWS_SECRET_ACCESS_KEY:",
+        ),
+        (
+            {},
+            error(403, "InvalidClientTokenId", UNKNOWN_KEY_ID),
+            "InvalidClientTokenId",
+            "AWS_ACCESS_KEY_ID:",
+        ),
+        (
+            {},
+            error(403, "SignatureDoesNotMatch", MISMATCH),
+            "SignatureDoesNotMatch",
+            "AWS_SECRET_ACCESS_KEY:",
+        ),
+        ({}, error(400, "IncompleteSignature", "Authorization header requires..."), None, BOTH),
+        (
+            {},
+            error(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
+            None,
+            BOTH,
+        ),
+        ({}, Reply(401, {"message": "Unauthorized"}), "HTTP 401", BOTH),
+    ],
+)
+def test_refused_credentials_stop_naming_the_variable_to_fix_never_its_value(
+    environ, reply, named, variable, server, client, tmp_path
+) -> None:
+    # As every provider's refused key does ("<provider> refused the API key (...)", then
+    # "check <variable>: ..."), in AWS's words, and naming the variable that the error is
+    # about: an unknown key id is AWS_ACCESS_KEY_ID's, a signature AWS_SECRET_ACCESS_KEY's.
+    provider, composer = ses(server, tmp_path, client, {**env("ses"), **environ})
+    if reply is not None:
+        server.queue(reply)
+    with pytest.raises(ProviderAuthError) as caught:
+        provider.send(one(composer))
+    told, hint = str(caught.value), caught.value.hint or ""
+    kind = named or reply.headers["x-amzn-ErrorType"].partition(":")[0]
+    assert told.startswith(f"Amazon SES refused the AWS credentials ({kind}"), told
+    assert hint.startswith(f"check {variable}"), hint
+    for value in (*environ.values(), KEY, AWS_KEY_ID):
+        assert value not in told + hint + repr(provider)
+
+
+@pytest.mark.parametrize(
+    ("reply", "hint"),
+    [
+        (error(403, "AccessDeniedException", "User is not authorized"), "ses:SendEmail"),
+        (Reply(403, {"__type": "AccessDenied", "message": "Access denied"}), "ses:SendEmail"),
+        (error(400, "NotAuthorized", "You do not have permission"), "ses:SendEmail"),
+        (
+            error(403, "OptInRequired", "The AWS access key ID needs a subscription"),
+            "not signed up for Amazon SES",
+        ),
+    ],
+)
+def test_a_key_taken_but_not_allowed_to_send_says_which_key_and_what_it_lacks(
+    reply, hint, server, client, tmp_path
+) -> None:
+    provider, composer = ses(server, tmp_path, client)
+    server.queue(reply)
+    with pytest.raises(ProviderAuthError) as caught:
+        provider.send(one(composer))
+    told = str(caught.value)
+    assert told.startswith("Amazon SES refused to send ("), told
+    assert "AWS_ACCESS_KEY_ID" in (caught.value.hint or "") and hint in caught.value.hint
+    assert AWS_KEY_ID not in told + caught.value.hint
 
 
 @pytest.mark.parametrize(

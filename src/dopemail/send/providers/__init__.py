@@ -117,7 +117,7 @@ def make_provider(
     if name == "ses":
         return _ses(settings, client, env, need_key)
     api = HttpApi(
-        name.capitalize() if name != "sendgrid" else "SendGrid",
+        TITLES[name],
         client,
         options.api_url,
         options.timeout or settings.send.timeout,
@@ -167,7 +167,7 @@ def _ses(settings: Settings, client: httpx.Client, env: Mapping[str, str], need_
     else:  # a dry run without credentials: it posts nothing
         key_id, secret, token = "", "", None
     api = HttpApi(
-        "SES",
+        TITLES["ses"],
         client,
         options.api_url,
         options.timeout or settings.send.timeout,
@@ -175,6 +175,7 @@ def _ses(settings: Settings, client: httpx.Client, env: Mapping[str, str], need_
         # The key id and a session token travel in every request's headers: an echo of
         # either is hidden as the secret is.
         tuple(filter(None, (key_id, token))),
+        table="ses",
     )
     # Paced to the sandbox's one message a second unless told the account's own rate
     # ([send] rate, or [send.ses] requests_per_second, which the runner reads itself).

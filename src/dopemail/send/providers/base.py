@@ -194,10 +194,13 @@ class HttpApi:
         timeout: float,
         key: str,
         hidden: tuple[str, ...] = (),
+        table: str = "",
     ) -> None:
         """``hidden``: more secrets than the key, hidden as it is (SES: the access key's id
-        and a session token)."""
+        and a session token); ``table``: the provider's ``[send.<table>]`` in dopemail.toml,
+        if not ``name`` in lower case ("Amazon SES" is ``[send.ses]``)."""
         self.name = name
+        self.table = table or name.lower()
         self.client = client
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -372,25 +375,52 @@ class HttpApi:
         text = self.redact(text)[:500] or self.redact(response.reason_phrase)
         return f"HTTP {response.status_code}: {text}"
 
-    def auth_error(self, response: httpx.Response, env: str, *keys: str) -> ProviderAuthError:
-        """The error that stops a send when the key is refused."""
+    def auth_error(
+        self,
+        response: httpx.Response,
+        env: str,
+        *keys: str,
+        credential: str = "API key",
+        kind: str = "",
+        hint: str | None = None,
+    ) -> ProviderAuthError:
+        """The error that stops a send when the key is refused.
+
+        ``credential``: what the provider calls what it refused; ``kind``: its name for the
+        error, said before its words; ``hint``: what to fix, where more than "check ``env``"
+        can be said (naming the variable, never its value)."""
         return ProviderAuthError(
-            f"{self.name} refused the API key ({self.message(response, *keys)})",
+            f"{self.name} refused the {credential} ({self._said(response, kind, keys)})",
             None,
             None,
-            f"check {env}: it must hold a valid {self.name} API key with permission to send",
+            hint
+            or f"check {env}: it must hold a valid {self.name} API key with permission to send",
         )
 
-    def forbidden(self, response: httpx.Response, env: str, *keys: str) -> ProviderAuthError:
+    def forbidden(
+        self,
+        response: httpx.Response,
+        env: str,
+        *keys: str,
+        kind: str = "",
+        hint: str | None = None,
+    ) -> ProviderAuthError:
         """The error that stops a send on a 403: the key was taken, and what it may do (or
-        the account, a sandbox domain) does not include this; not a key refused."""
+        the account, a sandbox domain) does not include this; not a key refused. ``kind`` and
+        ``hint`` as :meth:`auth_error` takes them."""
         return ProviderAuthError(
-            f"{self.name} refused to send ({self.message(response, *keys)})",
+            f"{self.name} refused to send ({self._said(response, kind, keys)})",
             None,
             None,
-            f"check that {env} holds a key allowed to send, and the account at {self.name}: "
+            hint
+            or f"check that {env} holds a key allowed to send, and the account at {self.name}: "
             "a sandbox or unverified domain sends only to the recipients it authorizes",
         )
+
+    def _said(self, response: httpx.Response, kind: str, keys: tuple[str, ...]) -> str:
+        said = self.message(response, *keys)
+        # The error's name is the server's word too (a header, which a proxy may echo).
+        return f"{self.redact(kind)}, {said}" if kind else said
 
     def transient(
         self, response: httpx.Response, delay: float | None, *keys: str
@@ -430,7 +460,7 @@ class HttpApi:
         if 300 <= status < 400:
             where = self.redact(response.headers.get("location", "elsewhere"))
             hint = (
-                f"[send.{self.name.lower()}] base_url leads {where}: dopemail follows no "
+                f"[send.{self.table}] base_url leads {where}: dopemail follows no "
                 "redirect (the key would go with it); give the API's own https:// address"
             )
         elif status == 413:

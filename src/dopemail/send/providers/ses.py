@@ -23,13 +23,16 @@ unless it says the address is not verified (the sandbox, which sends only to ver
 addresses: every reader would fail); naming the From, or anything else, stops the send.
 ``AccountSuspendedException``, ``SendingPausedException``,
 ``MailFromDomainNotVerifiedException``, ``NotFoundException`` and ``BadRequestException``
-stop it with what to do. Refused credentials (``UnrecognizedClientException``,
-``InvalidSignatureException``...) stop it naming the environment variables; expired temporary
-ones (``ExpiredTokenException``) say to export fresh ones and run the command again; a
-``RequestExpired`` or a "Signature expired" says to check this machine's clock; a signature
-"scoped to a valid region" that ``base_url`` is another region's; ``AccessDeniedException``
-is a key taken without the right to send. 500 and 503
-are retried; another 5xx may have let the message through. A 408
+stop it with what to do. Refused credentials stop it as any provider's refused key does
+(:meth:`.HttpApi.auth_error`), naming the variable to fix: an unknown access key ID
+(``UnrecognizedClientException``, ``InvalidClientTokenId``) ``AWS_ACCESS_KEY_ID``, a signature
+that does not match (``InvalidSignatureException``, ``SignatureDoesNotMatch``)
+``AWS_SECRET_ACCESS_KEY``; expired temporary ones (``ExpiredTokenException``) say to export
+fresh ones and run the command again; a ``RequestExpired`` or a "Signature expired" says to
+check this machine's clock; a signature "scoped to a valid region" that ``base_url`` is another
+region's; ``AccessDeniedException`` (``AccessDenied``, ``NotAuthorized``) is a key taken
+without the right to send, and ``OptInRequired`` an account not signed up for SES in that
+region. 500 and 503 are retried; another 5xx may have let the message through. A 408
 (``RequestTimeoutException``: the request was not read) is retried as not taken; a 413
 (``RequestEntityTooLargeException``) stops the send with SES's own limit, 40 MB a message.
 
@@ -45,7 +48,7 @@ from typing import Any
 
 import httpx
 
-from ...config import AWS_ENV
+from ...config import AWS_CREDENTIALS_FROM, AWS_KEY_ID_ENV, AWS_SECRET_ENV, AWS_TOKEN_ENV
 from ...errors import ProviderAuthError, SendError
 from ..message import Composer, Letter
 from .base import (
@@ -63,23 +66,31 @@ from .sigv4 import sign
 PATH = "/v2/email/outbound-emails"
 #: Where AWS puts a rest-json error's name.
 ERROR_HEADER = "x-amzn-errortype"
-#: The credentials themselves refused: wrong, mistyped, expired, or the clock far off.
-_REFUSED_CREDENTIALS = frozenset(
+#: AWS's names for refused credentials (its common errors, in their rest-json spellings and in
+#: its query APIs'), by the variable to fix. An access key ID it does not know (or temporary
+#: credentials' key without their session token):
+_UNKNOWN_KEY_ID = frozenset({"UnrecognizedClientException", "InvalidClientTokenId"})
+#: A signature that does not match the key ID's secret (a "Signature expired" is the clock's,
+#: and "scoped to a valid region" the endpoint's: told before these):
+_BAD_SIGNATURE = frozenset({"InvalidSignatureException", "SignatureDoesNotMatch"})
+#: A request without a whole signature: the credentials, or something in between dropping them.
+_UNSIGNED = frozenset(
     {
-        "UnrecognizedClientException",
-        "InvalidSignatureException",
+        "IncompleteSignature",
         "IncompleteSignatureException",
+        "MissingAuthenticationToken",
         "MissingAuthenticationTokenException",
-        "InvalidClientTokenId",
-        "SignatureDoesNotMatch",
     }
 )
 #: Temporary credentials (AWS_SESSION_TOKEN's) past their expiry.
 _EXPIRED_TOKEN = frozenset({"ExpiredTokenException", "ExpiredToken"})
+#: The key was taken, and may not send.
+_NOT_ALLOWED = frozenset({"AccessDeniedException", "AccessDenied", "NotAuthorized"})
+#: Where SES's answers put their words.
+_WORDS = ("message", "Message")
 _THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
 #: The daily quota's words ("Daily message quota exceeded"), under whichever throttling name.
 _DAILY_QUOTA = re.compile(r"\bdaily\s+(?:message|sending)\s+quota\b", re.IGNORECASE)
-_ENV_NAMES = f"{AWS_ENV[0]} and {AWS_ENV[1]} (and {AWS_ENV[2]}, for temporary credentials)"
 # MessageRejected about an address it does not name ("Illegal address", SES's word for one
 # it cannot parse): the reader's.
 _ABOUT_AN_ADDRESS = re.compile(r"\b(?:illegal|invalid)\s+(?:address|recipient)", re.IGNORECASE)
@@ -195,18 +206,20 @@ class Ses:
     ) -> Exception:
         """What SES's refusal means; ``size``: the request body's bytes."""
         status, kind = response.status_code, error_type(response)
-        said = self.api.message(response, "message", "Message")
+        said = self.api.message(response, *_WORDS)
         lowered = said.lower()
         if kind in _EXPIRED_TOKEN:
             # Temporary credentials (an assumed role's, SSO's) last an hour or a few: a long
             # send outlives them. Nothing of this request was sent; the ledger keeps the rest.
-            return ProviderAuthError(
-                f"SES refused the temporary credentials: they have expired ({kind}, {said})",
-                None,
-                None,
-                f"export fresh temporary credentials ({AWS_ENV[0]}, {AWS_ENV[1]} and "
-                f"{AWS_ENV[2]}, e.g. from 'aws configure export-credentials --format env') "
-                "and run the same command again: the send resumes where it stopped",
+            return self.api.auth_error(
+                response,
+                AWS_TOKEN_ENV,
+                *_WORDS,
+                credential="temporary credentials: they have expired",
+                kind=kind,
+                hint=f"export fresh temporary credentials ({AWS_KEY_ID_ENV}, {AWS_SECRET_ENV} "
+                f"and {AWS_TOKEN_ENV}, e.g. from 'aws configure export-credentials --format "
+                "env') and run the same command again: the send resumes where it stopped",
             )
         if kind == "RequestExpired" or (
             kind == "InvalidSignatureException" and "signature expired" in lowered
@@ -231,22 +244,9 @@ class Ses:
                 "[send.ses] region to that region, or leave base_url out (it is made from "
                 "region)",
             )
-        if kind in _REFUSED_CREDENTIALS or status == 401:
-            return ProviderAuthError(
-                f"SES refused the credentials ({kind or 'unnamed'}, {said})",
-                None,
-                None,
-                f"check {_ENV_NAMES}: they must be a valid AWS access key allowed to send "
-                f"with SES in {self.region}",
-            )
-        if kind in ("AccessDeniedException", "AccessDenied") or status == 403:
-            return ProviderAuthError(
-                f"SES refused to send ({kind or 'forbidden'}, {said})",
-                None,
-                None,
-                f"the access key in {AWS_ENV[0]} was taken but may not send: give its IAM "
-                "user or role the ses:SendEmail permission (on the From identity)",
-            )
+        refused = self._refused_credentials(response, kind)
+        if refused is not None:
+            return refused
         throttled = status == 429 or kind in _THROTTLED or kind == "LimitExceededException"
         if throttled and _DAILY_QUOTA.search(said):
             # Before the rate limit: SES says both with a ThrottlingException ("Errors related
@@ -307,8 +307,58 @@ class Ses:
             return SendError(f"{what} ({said})", None, None, hint)
         if kind == "MessageRejected":
             return self._rejected(said, composer, letter)
-        return self.api.transient(response, delay, "message", "Message") or self.api.refused(
-            response, "message", "Message"
+        return self.api.transient(response, delay, *_WORDS) or self.api.refused(response, *_WORDS)
+
+    def _refused_credentials(self, response: httpx.Response, kind: str) -> Exception | None:
+        """The credentials refused (or a key that may not send), as every provider's refused
+        key is told, naming the variable to fix; None for another answer."""
+        status, api = response.status_code, self.api
+        again = f"export them again, copied {AWS_CREDENTIALS_FROM}"
+        if kind in _UNKNOWN_KEY_ID:
+            # SES says the same of temporary credentials' key ID sent without their token.
+            hint = (
+                f"check {AWS_KEY_ID_ENV}: AWS knows no active access key with that ID "
+                "(mistyped, or deleted or made inactive in IAM), or it is temporary "
+                f"credentials' and {AWS_TOKEN_ENV} is missing or not theirs; {again}"
+            )
+            env = AWS_KEY_ID_ENV
+        elif kind in _BAD_SIGNATURE:
+            hint = (
+                f"check {AWS_SECRET_ENV}: it is not the secret access key of the access key "
+                f"in {AWS_KEY_ID_ENV} (mistyped, or another key's); {again}"
+            )
+            env = AWS_SECRET_ENV
+        elif kind in _UNSIGNED or status == 401:
+            hint = (
+                f"check {AWS_KEY_ID_ENV} and {AWS_SECRET_ENV} (and {AWS_TOKEN_ENV}, for "
+                "temporary credentials): they must be an AWS access key allowed to send "
+                f"with Amazon SES in {self.region}; {again}"
+            )
+            env = AWS_KEY_ID_ENV
+        elif kind == "OptInRequired":
+            return api.forbidden(
+                response,
+                AWS_KEY_ID_ENV,
+                *_WORDS,
+                kind=kind,
+                hint=f"the account of the access key in {AWS_KEY_ID_ENV} is not signed up for "
+                f"Amazon SES in {self.region}: if it is a Region to opt in to, enable it (the "
+                "AWS console's Account page, AWS Regions), or set [send.ses] region to one "
+                "the account uses",
+            )
+        elif kind in _NOT_ALLOWED or status == 403:
+            return api.forbidden(
+                response,
+                AWS_KEY_ID_ENV,
+                *_WORDS,
+                kind=kind,
+                hint=f"the access key in {AWS_KEY_ID_ENV} was taken but may not send: give "
+                "its IAM user or role the ses:SendEmail permission (on the From identity)",
+            )
+        else:
+            return None
+        return api.auth_error(
+            response, env, *_WORDS, credential="AWS credentials", kind=kind, hint=hint
         )
 
     def _rejected(self, said: str, composer: Composer, letter: Letter) -> Exception:
