@@ -230,7 +230,7 @@ def test_a_key_with_an_odd_character_is_refused_before_any_request(
     root = make_workspace(tmp_path, provider="resend", server=server)
     key = KEY[:where] + odd + KEY[where:]
     found = shown_anywhere(root, "resend", key)
-    assert "the API key for resend in the environment variable DOPEMAIL_RESEND_API_KEY" in found
+    assert "the API key for Resend in the environment variable DOPEMAIL_RESEND_API_KEY" in found
     assert "retry" not in found and server.requests == []
     assert [p for p in pieces(KEY) if p in found] == []
 

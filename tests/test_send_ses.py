@@ -855,7 +855,7 @@ def test_the_dry_run_shows_ses_its_region_s_endpoint_and_what_is_missing(tmp_pat
             cli, ["send", "1", "--root", str(root), *real], env=no_credentials
         )
         assert done.exit_code == 1, done.output
-        assert "no AWS credentials for ses: the environment variable AWS_ACCESS_KEY_ID" in (
+        assert "no AWS credentials for Amazon SES: the environment variable AWS_ACCESS_KEY_ID" in (
             done.output
         )
 

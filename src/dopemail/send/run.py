@@ -65,7 +65,7 @@ from .ledger import (
     sent_count,
 )
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
-from .providers import LIST_HOLDERS, base_url, make_provider, refuse_plain_http
+from .providers import LIST_HOLDERS, TITLES, base_url, make_provider, refuse_plain_http
 from .providers.base import (
     Batch,
     InDoubt,
@@ -189,7 +189,7 @@ def tracking_words(settings: Settings, provider: Provider) -> str:
         return 'as the account\'s settings say ([send] tracking = "account")'
     if not provider.tracking_switch:
         return (
-            f"as the account's settings say: {provider.name} takes no switch per message "
+            f"as the account's settings say: {TITLES[provider.name]} takes no switch per message "
             "(turn click and open tracking off in its dashboard)"
         )
     return "off, asked of each request ([send] tracking)"
@@ -329,14 +329,15 @@ def _say_if_no_key(settings: Settings, env: Mapping[str, str], reporter: Reporte
         missing = [v for v in AWS_ENV[:2] if not env.get(v, "").strip()]
         if missing:
             reporter.warn(
-                f"no AWS credentials for ses yet: --yes and --test will refuse to start until "
-                f"the environment variable{'s' * (len(missing) > 1)} {' and '.join(missing)} "
-                f"hold{'s' * (len(missing) == 1)} them (export {missing[0]}=...)"
+                f"no AWS credentials for {TITLES[name]} yet: --yes and --test will refuse to "
+                f"start until the environment variable{'s' * (len(missing) > 1)} "
+                f"{' and '.join(missing)} hold{'s' * (len(missing) == 1)} them "
+                f"(export {missing[0]}=...)"
             )
         return
     if variable is not None and not env.get(variable, "").strip():
         reporter.warn(
-            f"no API key for {name} yet: --yes and --test will refuse to start until the "
+            f"no API key for {TITLES[name]} yet: --yes and --test will refuse to start until the "
             f"environment variable {variable} holds it (export {variable}=...)"
         )
 

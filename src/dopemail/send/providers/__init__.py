@@ -52,7 +52,7 @@ def api_key(name: str, env: Mapping[str, str], variable: str | None = None) -> s
     key = env.get(variable, "")
     if not key.strip():
         raise SendError(
-            f"no {'AWS credentials' if called else 'API key'} for {name}: the environment "
+            f"no {'AWS credentials' if called else 'API key'} for {TITLES[name]}: the environment "
             f"variable {variable} is empty",
             None,
             None,
@@ -79,7 +79,7 @@ def api_key(name: str, env: Mapping[str, str], variable: str | None = None) -> s
             f"but the {called}",
         )
     raise SendError(
-        f"the API key for {name} in the environment variable {variable} has {problem}",
+        f"the API key for {TITLES[name]} in the environment variable {variable} has {problem}",
         None,
         None,
         f"copy the key again from {TITLES[name]}'s dashboard and export {variable}='...' "
