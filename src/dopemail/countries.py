@@ -12,8 +12,9 @@ import difflib
 import functools
 import re
 import unicodedata
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 # Names in English and in their own language (and the usual short forms), as addresses give
@@ -400,13 +401,51 @@ _REGION_CLOCKS = {
 }
 
 
+class VenueClocks(NamedTuple):
+    """The clocks a venue may keep, as its country, city and region tell them
+    (:func:`venue_clocks`), and how sure that is."""
+
+    #: Its possible zones, the publication's first.
+    zones: tuple[ZoneInfo, ...]
+    #: Whether the venue is in the publication's country.
+    at_home: bool
+    #: Whether its city tells its one zone (a zone named after it: 'New York'): sure at any
+    #: moment.
+    by_city: bool
+    #: Whether its region is one of its country's whose clocks are known ('TX', 'Ontario'),
+    #: whether or not its city tells one of them.
+    by_region: bool
+    #: Whether its country is written (not taken to be the publication's).
+    written: bool
+    #: Its region as written.
+    region: str | None
+
+    def placed(self) -> bool:
+        """Whether its address says where it is: its country written, or a region of the
+        United States or Canada (see :func:`surely_at`); else it is only taken to be at home."""
+        return self.written or self.by_region or _placed(None, self.region)
+
+    def offsets_at(self, moment: datetime) -> dict[timedelta | None, ZoneInfo]:
+        """The offsets of its zones at ``moment``, each with the first zone at it (see
+        :func:`clock_offsets`)."""
+        return clock_offsets(self.zones, moment)
+
+    def sure_at(self, moment: datetime) -> bool:
+        """Whether its zones are surely its own at ``moment``: named after its city, or one
+        offset then where its address says where it is (see :func:`surely_at`)."""
+        # Where it is looked up only when its city does not say it: a region's name looked
+        # up in ISO 3166-2 ('Île-de-France') takes a tenth of a second.
+        return self.by_city or _sure(self.zones, False, self.placed(), moment)
+
+
 @functools.lru_cache(maxsize=512)
 def venue_clocks(
     country: str | None, city: str, timezone: str, region: str | None = None
-) -> tuple[tuple[ZoneInfo, ...], bool]:
+) -> VenueClocks:
     """The time zones a venue may be in, the publication's (``timezone``) first, ready to
     compare (held here: ZoneInfo keeps only eight, and read the rest from disk again, a
-    quarter of a cold build); and whether the venue is in the publication's country.
+    quarter of a cold build); whether the venue is in the publication's country; and what
+    tells them (:class:`VenueClocks`): the one place a venue's clock is worked out.
 
     Among its country's zones (the publication's when it names none): the one named after
     its city ('Los Angeles': America/Los_Angeles), else all of them (France has one; the
@@ -419,6 +458,7 @@ def venue_clocks(
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     named = tuple(zone for zone in zones if _named_after(zone, place))
+    by_city = bool(named)
     by_region = region_clocks(code, region)
     if not named and by_region:
         named = tuple(zone for zone in by_region if zone in zones)
@@ -427,7 +467,33 @@ def venue_clocks(
     else:
         found, at_home = named or zones, code == home
     ordered = sorted(found, key=lambda zone: zone != timezone)
-    return tuple(ZoneInfo(zone) for zone in ordered), at_home
+    clocks = tuple(ZoneInfo(zone) for zone in ordered)
+    return VenueClocks(clocks, at_home, by_city, bool(by_region), country is not None, region)
+
+
+def clock_offsets(zones: Iterable[ZoneInfo], moment: datetime) -> dict[timedelta | None, ZoneInfo]:
+    """The offsets ``zones`` have at ``moment`` (a time written without its offset: at each
+    zone's clock), each with the first of them at it, in their order."""
+    offsets: dict[timedelta | None, ZoneInfo] = {}
+    for zone in zones:
+        if moment.tzinfo is None:
+            offsets.setdefault(moment.replace(tzinfo=zone).utcoffset(), zone)
+        else:
+            offsets.setdefault(moment.astimezone(zone).utcoffset(), zone)
+    return offsets
+
+
+def _placed(country: str | None, region: str | None) -> bool:
+    # A country written, or a region of the United States or Canada, whichever country the
+    # venue is in: an address that says where it is, not one only taken to be at home.
+    return country is not None or any(region_clocks(code, region) for code in _REGION_CLOCKS)
+
+
+def _sure(zones: tuple[ZoneInfo, ...], by_city: bool, placed: bool, moment: datetime) -> bool:
+    # An address read from one line may name a neighbourhood or a street where its city
+    # should be: only a zone named after it, or one offset where the address says where it
+    # is, is sure.
+    return by_city or (placed and len(clock_offsets(zones, moment)) == 1)
 
 
 @functools.lru_cache(maxsize=256)
@@ -633,13 +699,7 @@ def surely_at(
     """Whether a place's clocks (:func:`venue_clocks`) are surely its own at ``moment``: a
     zone named after its city, or its country's (or its ``region``'s: 'CA') one offset then.
     (An address read from one line may name a neighbourhood or a street where its city
-    should be.)"""
+    should be.) A venue's :meth:`VenueClocks.sure_at` says it of the clocks found for it."""
     place = _place(city)
-    if any(_named_after(clock.key, place) for clock in clocks):
-        return True
-    if moment.tzinfo is None:  # a time written without its offset: at each clock's
-        offsets = {moment.replace(tzinfo=clock).utcoffset() for clock in clocks}
-    else:
-        offsets = {moment.astimezone(clock).utcoffset() for clock in clocks}
-    by_region = any(region_clocks(code, region) for code in _REGION_CLOCKS)
-    return (country is not None or by_region) and len(offsets) == 1
+    by_city = any(_named_after(clock.key, place) for clock in clocks)
+    return _sure(clocks, by_city, _placed(country, region), moment)

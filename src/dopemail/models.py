@@ -37,12 +37,8 @@ from .countries import (
     abroad_of,
     address_place,
     code_first,
-    country_code,
     display,
-    home_country,
     region_at_end,
-    region_clocks,
-    surely_at,
     venue_clocks,
 )
 from .errors import invisible_format, invisible_said
@@ -345,28 +341,25 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
             _both_clocks(
                 said, wall, city, region, home, "end its address with its country", _language(info)
             )
-            clocks, _ = venue_clocks(None, city, home.key, region)
-            if clocks and surely_at(clocks, city, None, wall, region):
-                return clocks[0]
-            if not region_clocks(home_country(home.key), region):
+            clocks = venue_clocks(None, city, home.key, region)
+            if clocks.zones and clocks.sure_at(wall):
+                return clocks.zones[0]
+            if not clocks.by_region:
                 return None
             # A state of several clocks ('Austin, TX 78701'): each told, below.
     else:
         return None
     if country is None and info.field_name == "times":
         _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
-    clocks, at_home = venue_clocks(country, city, home.key, region)
-    offsets: dict[timedelta | None, ZoneInfo] = {}
-    for clock in clocks:
-        offsets.setdefault(wall.replace(tzinfo=clock).utcoffset(), clock)
+    clocks = venue_clocks(country, city, home.key, region)
+    offsets = clocks.offsets_at(wall.replace(tzinfo=None))
     if len(offsets) == 1:
         return next(iter(offsets.values()))
     # Its region's clocks, when they are what its city is read as (Austin, TX: Central or
     # Mountain time; no zone is named after Austin): never the publication's. Told -07:00,
     # Los Angeles's, an Austin showtime was published two hours off.
-    code = country_code(country) if country else home_country(home.key)
-    by_region = bool(region and region_clocks(code, region))
-    if not offsets or (at_home and not by_region):
+    by_region = clocks.by_region
+    if not offsets or (clocks.at_home and not by_region):
         return None  # (its city not among its country's zones: most venues are local)
     shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
     more = ", ..." if len(offsets) > 4 else ""

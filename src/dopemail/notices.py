@@ -23,15 +23,13 @@ from .config import CONFIG_NAME, POSTAL_ADDRESS_HINT, config_line, unsubscribe_u
 from .countries import (
     abroad_of,
     address_place,
-    country_code,
+    clock_offsets,
     country_of_zone,
     display,
     home_country,
     known_country,
     region_at_end,
-    region_clocks,
     region_of,
-    surely_at,
     venue_clocks,
 )
 from .countries import unknown as unknown_country
@@ -182,9 +180,9 @@ def _still_ahead(entry: LoadedEntry, moment: datetime, zone: ZoneInfo) -> bool:
             return True
         ends = screening.ends or run_ends
         if ends is not None:
-            clocks, _ = venue_clocks(
+            clocks = venue_clocks(
                 screening.country, screening.city or "", zone.key, screening.region
-            )
+            ).zones
             # The clock furthest behind among the venue's: its day ends last.
             ended = max(
                 datetime.combine(ends + timedelta(days=1), time(0), c) for c in clocks or [zone]
@@ -618,18 +616,12 @@ def notes(
             country, city = address_place(event.address, zone.key)
             # Its state's code, before its country where it names one ('..., TX 78701, USA').
             region = region_at_end(event.address.rsplit(",", 1)[0] if country else event.address)
-            clocks, at_home = venue_clocks(country, city, zone.key, region)
+            clocks = venue_clocks(country, city, zone.key, region)
             # Told where the address surely says its clock, or names a country of its own
             # (any of whose clocks is accepted), or a state of several (any of its clocks:
             # 'Austin, TX 78701' at -07:00, Los Angeles's, passed): no guess told as a fact.
-            code = country_code(country) if country else home_country(zone.key)
-            by_region = bool(region and region_clocks(code, region))
-            sure = (
-                surely_at(clocks, city, country, moment, region)
-                or (country and not at_home)
-                or by_region
-            )
-            if clocks and sure:
+            sure = clocks.sure_at(moment) or (country and not clocks.at_home) or clocks.by_region
+            if clocks.zones and sure:
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
                 found.extend(
@@ -1085,7 +1077,7 @@ def _clocks_elsewhere(
     it) was published nine hours off, in the pages, the feeds and calendars, without a word."""
     if not timed:
         return []
-    clocks, _ = venue_clocks(country, city, zone.key, region)
+    clocks = venue_clocks(country, city, zone.key, region).zones
     found: list[tuple[str, int | None, str]] = []
     for loc, moment in timed:
         written = moment.utcoffset()
@@ -1094,9 +1086,7 @@ def _clocks_elsewhere(
         # a quarter of a cold build).
         if not clocks or any(moment.astimezone(c).utcoffset() == written for c in clocks):
             continue
-        offsets: dict[timedelta | None, ZoneInfo] = {}
-        for c in clocks:
-            offsets.setdefault(moment.astimezone(c).utcoffset(), c)
+        offsets = clock_offsets(clocks, moment)
         clock, first = next(iter(offsets.items()))
         name, there = first.key, moment.astimezone(first)
         place = ", ".join(p for p in (city, country) if p)
