@@ -2525,6 +2525,10 @@ def _screening(city: str, country: str | None, time: str) -> str:
             "Tennessee has several (-06:00 in America/Chicago, -05:00 in America/New_York)",
         ),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
+        # A city written as addresses write it, not as its zone is named (St_Johns): 'St.' or
+        # 'Saint', with its apostrophe. It was told both of Newfoundland and Labrador's clocks.
+        ("St. John's\n    region: NL", "Canada", "-03:30 in America/St_Johns on that day"),
+        ("Saint John's\n    region: NL", "Canada", "-03:30 in America/St_Johns on that day"),
         # A country of several clocks, the city none of them: each said, none guessed.
         (
             "Barcelona",
