@@ -2506,24 +2506,35 @@ def _screening(city: str, country: str | None, time: str) -> str:
         # (it was told the publication's, three hours off).
         ("Athens\n    region: GA", None, "add the offset, -05:00 in America/New_York on that"),
         ("West Hollywood\n    region: CA", None, "-08:00 in America/Los_Angeles on that day"),
-        # A state of two clocks, its city named after neither: both told, never the
-        # publication's (Austin was told -08:00, Los Angeles's, then warned for it).
+        # A state of two clocks, its city named after neither and not one whose clock is
+        # known: both told, never the publication's (Austin was told -08:00, Los Angeles's,
+        # then warned for it).
         (
-            "Austin\n    region: TX",
+            "Marfa\n    region: TX",
             None,
             "('2024-12-14T20:00:00' and it): TX has several (-06:00 in America/Chicago, "
             "-07:00 in America/Denver)",
         ),
         (
-            "Austin\n    region: TX",
+            "Marfa\n    region: TX",
             "United States",
             "TX has several (-06:00 in America/Chicago, -07:00 in America/Denver)",
         ),
         (
-            "Nashville\n    region: Tennessee",
+            "Murfreesboro\n    region: Tennessee",
             None,
             "Tennessee has several (-06:00 in America/Chicago, -05:00 in America/New_York)",
         ),
+        # A city of such a state whose clock is known: that one (Austin and Nashville were
+        # told Mountain's or Eastern's too, which neither keeps).
+        ("Austin\n    region: TX", None, "add the offset, -06:00 in America/Chicago on that"),
+        ("austin\n    region: Texas", "United States", "-06:00 in America/Chicago on that"),
+        ("Nashville\n    region: Tennessee", None, "-06:00 in America/Chicago on that day"),
+        ("Knoxville\n    region: TN", None, "-05:00 in America/New_York on that day"),
+        ("El Paso\n    region: TX", None, "-07:00 in America/Denver on that day"),
+        ("Pensacola\n    region: FL", None, "-06:00 in America/Chicago on that day"),
+        ("Fort St. John\n    region: BC", "Canada", "-07:00 in America/Dawson_Creek on that"),
+        ("Montréal\n    region: QC", "Canada", "-05:00 in America/Toronto on that day"),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
         # A city written as addresses write it, not as its zone is named (St_Johns): 'St.' or
         # 'Saint', with its apostrophe. It was told both of Newfoundland and Labrador's clocks.
@@ -2559,6 +2570,29 @@ def test_a_region_s_clocks_are_found_by_its_code_or_its_name() -> None:
     for region in ("CA", "CA.", "California", "california."):
         assert surely_at(la, "Somewhere", None, summer, region), region
     assert not surely_at(la, "Somewhere", None, summer, "Narnia")
+
+
+def test_each_city_whose_clock_is_known_keeps_one_of_its_region_s() -> None:
+    # The table of cities of states of two clocks: each found at its zone as it is written
+    # there (accents, 'St.'), and that zone one of its region's clocks all year (a zone
+    # mistyped, or a city put under another state, would tell a venue a wrong offset).
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dopemail.countries import _CITY_CLOCKS, region_clocks, venue_clocks
+
+    days = [datetime(2024, month, 15, 12) for month in (1, 7)]
+    for country, regions in _CITY_CLOCKS.items():
+        for region, zones in regions.items():
+            theirs = [ZoneInfo(zone) for zone in region_clocks(country, region)]
+            for zone, cities in zones.items():
+                for city in cities:
+                    clocks = venue_clocks(country, city, "America/Los_Angeles", region)
+                    assert [c.key for c in clocks.zones] == [zone], (city, region, clocks)
+                    assert clocks.sure_at(days[0]), (city, region)
+                    kept = [[d.replace(tzinfo=c).utcoffset() for d in days] for c in theirs]
+                    own = [d.replace(tzinfo=ZoneInfo(zone)).utcoffset() for d in days]
+                    assert own in kept, (city, region, zone)
 
 
 def test_an_event_s_address_names_its_country_only_when_it_surely_does() -> None:
@@ -2629,40 +2663,66 @@ def _event(address: str, time: str) -> str:
             "2024-06-13T18:00:00",
             "add the offset, -04:00 in America/New_York on that day",
         ),
-        # A state of two clocks: both told, not the publication's (followed, an Austin
-        # event was published two hours off).
+        # A state of two clocks, in a town whose clock is not known: both told, not the
+        # publication's (followed, an Austin event was published two hours off).
         (
-            "100 Congress Ave, Austin, TX 78701",
+            "100 N Highland Ave, Marfa, TX 79843",
             "2024-06-14T19:30:00",
             "add the offset of the venue's clock on that day ('2024-06-14T19:30:00' and it): "
             "TX has several (-05:00 in America/Chicago, "
             "-06:00 in America/Denver)",
         ),
         (
-            "100 Congress Ave, Austin, TX 78701, USA",
+            "100 N Highland Ave, Marfa, TX 79843, USA",
             "2024-06-14T19:30:00",
             "add the offset of the venue's clock on that day ('2024-06-14T19:30:00' and it): "
             "TX has several (-05:00 in America/Chicago, -06:00 in America/Denver)",
         ),
         (
-            "Ryman, 116 Rep. John Lewis Way N, Nashville, TN 37201",
+            "1 Public Sq, Murfreesboro, TN 37130",
             "2024-06-14T19:30:00",
             "add the offset of the venue's clock on that day ('2024-06-14T19:30:00' and it): "
             "TN has several (-05:00 in America/Chicago, -04:00 in America/New_York)",
         ),
-        ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-05:00", None),
-        ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-06:00", None),  # Mountain
+        ("100 N Highland Ave, Marfa, TX 79843", "2024-06-14T19:30:00-05:00", None),
+        ("100 N Highland Ave, Marfa, TX 79843", "2024-06-14T19:30:00-06:00", None),  # Mountain
         (  # ... and at the publication's clock, as the hint once said: warned
-            "100 Congress Ave, Austin, TX 78701",
+            "100 N Highland Ave, Marfa, TX 79843",
             "2024-06-14T19:30:00-07:00",
-            "the event 2024-06-14T19:30:00-07:00 at 100 Congress Ave, Austin, TX 78701 is "
-            "written at -07:00, and Austin is at -05:00 or -06:00 on that day",
+            "the event 2024-06-14T19:30:00-07:00 at 100 N Highland Ave, Marfa, TX 79843 is "
+            "written at -07:00, and Marfa is at -05:00 or -06:00 on that day",
+        ),
+        # A city of such a state whose clock is known: that clock alone (Austin and Nashville
+        # were told Mountain's and Eastern's too, and a time at those passed).
+        (
+            "100 Congress Ave, Austin, TX 78701",
+            "2024-06-14T19:30:00",
+            "add the offset, -05:00 in America/Chicago on that day",
         ),
         (
             "100 Congress Ave, Austin, TX 78701, USA",
+            "2024-06-14T19:30:00",
+            "add the offset, -05:00 in America/Chicago on that day",
+        ),
+        (
+            "Ryman, 116 Rep. John Lewis Way N, Nashville, TN 37201",
+            "2024-06-14T19:30:00",
+            "add the offset, -05:00 in America/Chicago on that day",
+        ),
+        ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-05:00", None),
+        (  # Mountain's offset, which Austin does not keep
+            "100 Congress Ave, Austin, TX 78701",
+            "2024-06-14T19:30:00-06:00",
+            "the event 2024-06-14T19:30:00-06:00 at 100 Congress Ave, Austin, TX 78701 is "
+            "written at -06:00, and Austin is at -05:00 on that day: readers are told 19:30 "
+            "for what is 20:30 there",
+        ),
+        (  # ... and at the publication's clock, as the hint once said
+            "100 Congress Ave, Austin, TX 78701, USA",
             "2024-06-14T19:30:00-07:00",
             "the event 2024-06-14T19:30:00-07:00 at 100 Congress Ave, Austin, TX 78701, USA is "
-            "written at -07:00, and Austin, USA is at -05:00 or -06:00 on that day",
+            "written at -07:00, and Austin, USA is at -05:00 on that day: readers are told "
+            "19:30 for what is 21:30 there",
         ),
         (
             "8440 Sunset Boulevard, West Hollywood, CA 90069",
@@ -2787,11 +2847,41 @@ def test_an_event_s_time_is_at_its_address_s_clock(
             "and West Hollywood is at -07:00 on that day: readers are told 19:30 for what is "
             "10:30 there",
         ),
-        (  # A state of two clocks: both, and no more
+        (  # A state of two clocks, in a town whose clock is not known: both, and no more
+            "Marfa\n    region: TX",
+            None,
+            "2024-06-14T19:30:00+02:00",
+            "and Marfa is at -05:00 or -06:00 on that day",
+        ),
+        (  # ... in a city whose clock is known: that one (Houston was told both)
             "Houston\n    region: TX",
             None,
             "2024-06-14T19:30:00+02:00",
-            "and Houston is at -05:00 or -06:00 on that day",
+            "and Houston is at -05:00 on that day: readers are told 19:30 for what is 12:30",
+        ),
+        (  # Austin at Los Angeles's clock, or Mountain's: Central's told (both passed)
+            "Austin\n    region: TX",
+            None,
+            "2024-06-14T19:30:00-07:00",
+            "and Austin is at -05:00 on that day: readers are told 19:30 for what is 21:30",
+        ),
+        (
+            "Austin\n    region: TX",
+            "USA",
+            "2024-06-14T19:30:00-06:00",
+            "and Austin, USA is at -05:00 on that day: readers are told 19:30 for what is 20:30",
+        ),
+        (  # El Paso keeps Mountain's clock, not Central's
+            "El Paso\n    region: TX",
+            None,
+            "2024-06-14T19:30:00-05:00",
+            "and El Paso is at -06:00 on that day: readers are told 19:30 for what is 18:30",
+        ),
+        (  # Knoxville keeps Eastern's, not Central's as Nashville does
+            "Knoxville\n    region: TN",
+            None,
+            "2024-12-14T19:30:00-06:00",
+            "and Knoxville is at -05:00 on that day",
         ),
         (  # A region written as its name ('New York'), not its code: its clock all the same
             "Brooklyn\n    region: New York",
@@ -2811,6 +2901,10 @@ def test_an_event_s_time_is_at_its_address_s_clock(
         ("Cranbrook\n    region: British Columbia", "Canada", "2024-06-14T19:30:00-06:00", None),
         ("Lloydminster\n    region: SK", "Canada", "2024-12-14T19:30:00-07:00", None),
         ("El Paso\n    region: TX", None, "2024-12-14T19:30:00-07:00", None),
+        ("Austin\n    region: TX", None, "2024-06-14T19:30:00-05:00", None),
+        ("Fort St. John\n    region: BC", "Canada", "2024-12-14T19:30:00-07:00", None),
+        ("Bloomington\n    region: IN", None, "2024-06-14T19:30:00-04:00", None),
+        ("Kenora\n    region: Ontario", "Canada", "2024-12-14T19:30:00-06:00", None),
         ("Adak\n    region: AK", None, "2024-12-14T19:30:00-10:00", None),
         ("Pensacola\n    region: FL", None, "2024-12-14T19:30:00-06:00", None),
         ("Tuba City\n    region: AZ", None, "2024-06-14T19:30:00-06:00", None),  # Navajo

@@ -408,6 +408,110 @@ _REGION_CLOCKS = {
 }
 
 
+# The cities of the states and provinces of several clocks above that a film section's venues
+# are most often in, by the zone each keeps: the region's clocks alone told a venue in Austin,
+# TX both Central's and Mountain's, and let a showtime at Mountain's pass. Each zone's area is
+# quoted from the zone database's zone.tab; a city is in it by the county (in the United
+# States, whose zones are drawn by county: 49 CFR part 71) or district it is in. A city not
+# here is at each of its region's clocks, as before.
+_CITY_CLOCKS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "US": {
+        "AK": {"America/Anchorage": ("Fairbanks",)},  # "Alaska (most areas)"
+        "AZ": {  # "MST - AZ (except Navajo)": none of these is in the Navajo Nation
+            "America/Phoenix": ("Tucson", "Mesa", "Scottsdale", "Tempe", "Flagstaff", "Sedona"),
+        },
+        "FL": {
+            _NY: (  # "Eastern (most areas)": east of the Apalachicola
+                "Miami", "Miami Beach", "Fort Lauderdale", "Orlando", "Tampa", "St. Petersburg",
+                "Sarasota", "Jacksonville", "Gainesville", "Tallahassee",
+            ),
+            _CHI: ("Pensacola", "Panama City"),  # "Central (most areas)": Escambia, Bay
+        },
+        "ID": {
+            # "Mountain - ID (south), OR (east)"
+            "America/Boise": ("Ketchum", "Sun Valley", "Twin Falls", "Pocatello", "Idaho Falls"),
+            _LA: ("Coeur d'Alene", "Moscow"),  # "Pacific": the north (Kootenai, Latah)
+        },
+        "IN": {
+            # "Eastern - IN (most areas)": Monroe, Allen counties
+            "America/Indiana/Indianapolis": ("Bloomington", "Fort Wayne"),
+            _CHI: ("Gary", "Hammond", "Evansville"),  # "Central (most areas)": Lake, Vanderburgh
+        },
+        "KS": {_CHI: ("Wichita", "Topeka", "Lawrence", "Kansas City")},  # "Central (most areas)"
+        "KY": {
+            "America/Kentucky/Louisville": ("Louisville",),  # "Eastern - KY (Louisville area)"
+            _NY: ("Lexington",),  # "Eastern (most areas)": Fayette county
+            _CHI: ("Bowling Green", "Paducah"),  # "Central (most areas)": Warren, McCracken
+        },
+        "MI": {  # "Eastern - MI (most areas)": all but four counties on Wisconsin's border
+            "America/Detroit": (
+                "Ann Arbor", "Grand Rapids", "Lansing", "East Lansing", "Kalamazoo",
+                "Traverse City", "Marquette",
+            ),
+        },
+        "ND": {_CHI: ("Fargo", "Grand Forks", "Bismarck")},  # "Central (most areas)"
+        "NE": {_CHI: ("Omaha", "Lincoln")},  # "Central (most areas)"
+        "OR": {_LA: ("Portland", "Eugene", "Salem", "Bend", "Ashland")},  # "Pacific"
+        "SD": {
+            _CHI: ("Sioux Falls",),  # "Central (most areas)": Minnehaha county
+            _DEN: ("Rapid City",),  # "Mountain (most areas)": Pennington county
+        },
+        "TN": {
+            _CHI: ("Nashville", "Memphis"),  # "Central (most areas)": Davidson, Shelby
+            _NY: ("Knoxville", "Chattanooga"),  # "Eastern (most areas)": Knox, Hamilton
+        },
+        "TX": {
+            # "Central (most areas)": Travis, Dallas, Tarrant, Harris, Bexar counties
+            _CHI: ("Austin", "Dallas", "Fort Worth", "Houston", "San Antonio"),
+            _DEN: ("El Paso",),  # "Mountain (most areas)": El Paso county
+        },
+    },
+    "CA": {
+        "BC": {
+            # "BC (most areas)"
+            "America/Vancouver": ("Victoria", "Whistler", "Kelowna", "Kamloops", "Nanaimo"),
+            # "AB, BC(E), NT(E), SK(W)": the East Kootenay
+            "America/Edmonton": ("Cranbrook", "Fernie", "Golden", "Invermere"),
+            "America/Dawson_Creek": ("Fort St. John",),  # "BC (Dawson Cr, Ft St John)"
+        },
+        "NL": {
+            "America/St_Johns": ("Corner Brook", "Gander"),  # "Newfoundland, Labrador (SE)"
+            "America/Goose_Bay": ("Happy Valley-Goose Bay",),  # "Labrador (most areas)"
+        },
+        "NT": {"America/Edmonton": ("Yellowknife",)},  # "AB, BC(E), NT(E), SK(W)"
+        "ON": {
+            "America/Toronto": (  # "Eastern - ON & QC (most areas)"
+                "Ottawa", "Hamilton", "London", "Kingston", "Windsor", "Sudbury", "Kitchener",
+                "Waterloo", "Thunder Bay",
+            ),
+            "America/Winnipeg": ("Kenora",),  # "ON (west), Manitoba"
+        },
+        "QC": {
+            "America/Toronto": (  # "Eastern - ON & QC (most areas)"
+                "Montréal", "Québec", "Quebec City", "Gatineau", "Sherbrooke", "Trois-Rivières",
+            ),
+        },
+        "SK": {
+            "America/Regina": ("Saskatoon", "Prince Albert"),  # "CST - SK (most areas)"
+            "America/Edmonton": ("Lloydminster",),  # "AB, BC(E), NT(E), SK(W)"
+        },
+        "YT": {"America/Dawson": ("Dawson City",)},  # "MST - Yukon (west)"
+    },
+}  # fmt: skip
+
+
+@functools.cache
+def _city_clocks() -> dict[tuple[str, str, str], str]:
+    """The table above by (country, region, city compared as :func:`_place`)."""
+    return {
+        (country, region, _place(city)): zone
+        for country, regions in _CITY_CLOCKS.items()
+        for region, zones in regions.items()
+        for zone, cities in zones.items()
+        for city in cities
+    }
+
+
 class VenueClocks(NamedTuple):
     """The clocks a venue may keep, as its country, city and region tell them
     (:func:`venue_clocks`), and how sure that is."""
@@ -416,8 +520,8 @@ class VenueClocks(NamedTuple):
     zones: tuple[ZoneInfo, ...]
     #: Whether the venue is in the publication's country.
     at_home: bool
-    #: Whether its city tells its one zone (a zone named after it: 'New York'): sure at any
-    #: moment.
+    #: Whether its city tells its one zone (a zone named after it, 'New York'; or one of the
+    #: cities whose clock is known in a region of several, Austin, TX): sure at any moment.
     by_city: bool
     #: Whether its region is one of its country's whose clocks are known ('TX', 'Ontario'),
     #: whether or not its city tells one of them.
@@ -458,13 +562,17 @@ def venue_clocks(
     its city ('Los Angeles': America/Los_Angeles), else all of them (France has one; the
     United States, many). Where its country is not known, only the zone named after its city
     ('Jpan', Tokyo: Asia/Tokyo), if there is one. A city that names none in the United States
-    or Canada is at its ``region``'s clocks ('CA': America/Los_Angeles), when it gives one.
+    or Canada is at its ``region``'s clocks ('CA': America/Los_Angeles), when it gives one; in
+    a state or province of several, at the one the table of cities above knows it keeps
+    (Austin, TX: America/Chicago), else at each.
     """
     home = home_country(timezone)
     code = country_code(country) if country else home
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     named = tuple(zone for zone in zones if _named_after(zone, place))
+    if not named and (known := _city_clock(code, region, place)) in zones:
+        named = (known,)  # Austin, TX: America/Chicago
     by_city = bool(named)
     by_region = region_clocks(code, region)
     if not named and by_region:
@@ -628,14 +736,31 @@ def region_clocks(country: str | None, region: str | None) -> tuple[str, ...]:
     """The zones of a state of the United States or province of Canada (``country``: its ISO
     code), written as its code or its ISO 3166-2 name ('TX', 'tx.', 'Texas'), from the table
     above; empty for any other region."""
+    key = _clock_region(country, region)
+    return _REGION_CLOCKS[country or ""][key] if key else ()
+
+
+def _clock_region(country: str | None, region: str | None) -> str | None:
+    """The code of ``region`` ('TX' for 'TX', 'tx.' or 'Texas') when it is one of the table's
+    of clocks above (``country``: its ISO code), else None."""
     table = _REGION_CLOCKS.get(country or "")
-    if table is None or not region or not region.strip().rstrip("."):
-        return ()
-    found = table.get(region.strip().rstrip(".").strip().upper())
-    if found is None and len(region.strip().rstrip(".").strip()) > 2:
+    written = (region or "").strip().rstrip(".").strip()
+    if table is None or not written:
+        return None
+    if written.upper() in table:
+        return written.upper()
+    if len(written) > 2:
         # 'California', 'New York', 'Québec': by ISO 3166-2's names, their codes' clocks.
-        found = table.get(region_code(country or "", region) or "")
-    return found or ()
+        code = region_code(country or "", region or "")
+        return code if code in table else None
+    return None
+
+
+def _city_clock(country: str | None, region: str | None, place: str) -> str | None:
+    """The zone of a city (as :func:`_place`) of a state or province of several clocks, where
+    the table below knows it: 'Austin', 'TX': America/Chicago."""
+    key = _clock_region(country, region)
+    return _city_clocks().get((country or "", key, place)) if key else None
 
 
 def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:
