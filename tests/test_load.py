@@ -2563,13 +2563,14 @@ def test_a_region_s_clocks_are_found_by_its_code_or_its_name() -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from dopemail.countries import surely_at
+    from dopemail.countries import venue_clocks
 
     la = (ZoneInfo("America/Los_Angeles"),)
     summer = datetime(2024, 6, 14, 19, 30)
     for region in ("CA", "CA.", "California", "california."):
-        assert surely_at(la, "Somewhere", None, summer, region), region
-    assert not surely_at(la, "Somewhere", None, summer, "Narnia")
+        clocks = venue_clocks(None, "Somewhere", "America/Los_Angeles", region)
+        assert clocks.zones == la and clocks.sure_at(summer), region
+    assert not venue_clocks(None, "Somewhere", "America/Los_Angeles", "Narnia").sure_at(summer)
 
 
 def test_each_city_whose_clock_is_known_keeps_one_of_its_region_s() -> None:
@@ -2809,6 +2810,37 @@ def test_an_event_s_time_is_at_its_address_s_clock(
         return
     ((at, message),) = notes
     assert at == line and message.startswith(told), notes
+
+
+@pytest.mark.parametrize(
+    ("address", "time", "told"),
+    [
+        # At its state's clock: no word (they were told the publication's, +02:00, which a
+        # state of another country does not make theirs: any state of the United States or
+        # province of Canada was taken to say the venue was where the publication is).
+        ("100 Congress Ave, Austin, TX 78701", "2024-06-14T19:30:00-05:00", None),
+        ("8440 Sunset Boulevard, West Hollywood, CA 90069", "2024-06-13T18:00:00-07:00", None),
+        # Its country written: checked against its city's clock, as before.
+        (
+            "100 Congress Ave, Austin, TX 78701, USA",
+            "2024-06-14T19:30:00+02:00",
+            "the event 2024-06-14T19:30:00+02:00 at 100 Congress Ave, Austin, TX 78701, USA is "
+            "written at +02:00, and Austin, USA is at -05:00 on that day",
+        ),
+    ],
+)
+def test_an_event_in_another_country_s_state_is_not_checked_against_the_publication_s_clock(
+    write_files, address: str, time: str, told: str | None
+) -> None:
+    root = write_files({"entries/zz.md": _event(address, time)})
+    _set_timezone(root, "Europe/Paris")
+    notes = [
+        e.message for e in entry_notes(load_workspace(root)) if f"at {address} is" in e.message
+    ]
+    if told is None:
+        assert notes == [], notes
+    else:
+        assert len(notes) == 1 and notes[0].startswith(told), notes
 
 
 @pytest.mark.parametrize(

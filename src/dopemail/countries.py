@@ -528,13 +528,6 @@ class VenueClocks(NamedTuple):
     by_region: bool
     #: Whether its country is written (not taken to be the publication's).
     written: bool
-    #: Its region as written.
-    region: str | None
-
-    def placed(self) -> bool:
-        """Whether its address says where it is: its country written, or a region of the
-        United States or Canada (see :func:`surely_at`); else it is only taken to be at home."""
-        return self.written or self.by_region or _placed(None, self.region)
 
     def offsets_at(self, moment: datetime) -> dict[timedelta | None, ZoneInfo]:
         """The offsets of its zones at ``moment``, each with the first zone at it (see
@@ -543,10 +536,13 @@ class VenueClocks(NamedTuple):
 
     def sure_at(self, moment: datetime) -> bool:
         """Whether its zones are surely its own at ``moment``: named after its city, or one
-        offset then where its address says where it is (see :func:`surely_at`)."""
-        # Where it is looked up only when its city does not say it: a region's name looked
-        # up in ISO 3166-2 ('Île-de-France') takes a tenth of a second.
-        return self.by_city or _sure(self.zones, False, self.placed(), moment)
+        offset then where its address says where it is, by its country written or its
+        region, one of its country's. (An address read from one line may name a
+        neighbourhood or a street where its city should be; and one without its country is
+        only taken to be at home, which a region of another country's says it is not: an
+        Austin, TX event in a Paris publication was told to be at Paris's clock.)"""
+        placed = self.written or self.by_region
+        return self.by_city or (placed and len(self.offsets_at(moment)) == 1)
 
 
 @functools.lru_cache(maxsize=512)
@@ -583,7 +579,7 @@ def venue_clocks(
         found, at_home = named or zones, code == home
     ordered = sorted(found, key=lambda zone: zone != timezone)
     clocks = tuple(ZoneInfo(zone) for zone in ordered)
-    return VenueClocks(clocks, at_home, by_city, bool(by_region), country is not None, region)
+    return VenueClocks(clocks, at_home, by_city, bool(by_region), country is not None)
 
 
 def clock_offsets(zones: Iterable[ZoneInfo], moment: datetime) -> dict[timedelta | None, ZoneInfo]:
@@ -596,19 +592,6 @@ def clock_offsets(zones: Iterable[ZoneInfo], moment: datetime) -> dict[timedelta
         else:
             offsets.setdefault(moment.astimezone(zone).utcoffset(), zone)
     return offsets
-
-
-def _placed(country: str | None, region: str | None) -> bool:
-    # A country written, or a region of the United States or Canada, whichever country the
-    # venue is in: an address that says where it is, not one only taken to be at home.
-    return country is not None or any(region_clocks(code, region) for code in _REGION_CLOCKS)
-
-
-def _sure(zones: tuple[ZoneInfo, ...], by_city: bool, placed: bool, moment: datetime) -> bool:
-    # An address read from one line may name a neighbourhood or a street where its city
-    # should be: only a zone named after it, or one offset where the address says where it
-    # is, is sure.
-    return by_city or (placed and len(clock_offsets(zones, moment)) == 1)
 
 
 @functools.lru_cache(maxsize=256)
@@ -819,19 +802,3 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
         if words and not (len(words) == 1 and len(words[0]) == 2 and words[0].isupper()):
             return country, " ".join(words)
     return country, ""
-
-
-def surely_at(
-    clocks: tuple[ZoneInfo, ...],
-    city: str,
-    country: str | None,
-    moment: datetime,
-    region: str | None = None,
-) -> bool:
-    """Whether a place's clocks (:func:`venue_clocks`) are surely its own at ``moment``: a
-    zone named after its city, or its country's (or its ``region``'s: 'CA') one offset then.
-    (An address read from one line may name a neighbourhood or a street where its city
-    should be.) A venue's :meth:`VenueClocks.sure_at` says it of the clocks found for it."""
-    place = _place(city)
-    by_city = any(_named_after(clock.key, place) for clock in clocks)
-    return _sure(clocks, by_city, _placed(country, region), moment)
