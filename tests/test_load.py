@@ -2535,6 +2535,9 @@ def _screening(city: str, country: str | None, time: str) -> str:
         ("Pensacola\n    region: FL", None, "-06:00 in America/Chicago on that day"),
         ("Fort St. John\n    region: BC", "Canada", "-07:00 in America/Dawson_Creek on that"),
         ("Montréal\n    region: QC", "Canada", "-05:00 in America/Toronto on that day"),
+        # A region's name with its accents, as its own language writes it (ISO 3166-2 has
+        # 'Quebec'): it was no region, and the venue told each of Canada's clocks.
+        ("Montréal\n    region: Québec", "Canada", "-05:00 in America/Toronto on that day"),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
         # A city written as addresses write it, not as its zone is named (St_Johns): 'St.' or
         # 'Saint', with its apostrophe. It was told both of Newfoundland and Labrador's clocks.

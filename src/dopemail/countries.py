@@ -701,9 +701,11 @@ def region_code(country: str, region: str) -> str | None:
 
     if pycountry.subdivisions.get(code=f"{country}-{written.upper()}") is not None:
         return written.upper()
-    named = unicodedata.normalize("NFC", written).casefold()
+    # Compared as cities are, without case or accents: ISO 3166-2 writes 'Quebec', the
+    # province 'Québec' (a venue there was told each of Canada's clocks).
+    named = _place(written)
     for sub in pycountry.subdivisions.get(country_code=country) or ():
-        if unicodedata.normalize("NFC", sub.name).casefold() == named:
+        if _place(sub.name) == named:
             return str(sub.code).partition("-")[2]
     return None
 
