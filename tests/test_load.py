@@ -4180,12 +4180,159 @@ def test_a_missing_picture_s_hint_says_what_its_folder_holds(write_files, worksp
         | {"entries/zz-text.md": text, "entries/zz-empty.md": empty}
     )
     hints = {e.path: e.hint for e in reported(root) if "does not exist" in e.message}
-    held = "media/quiet-hours/ holds 01.JPG, 01.jpeg, 02.jpg, poster.png: write one of them, "
+    # The one most like it, in another case, is the fix the message's 'did you mean' names.
+    meant = "write media/quiet-hours/01.JPG, or copy the picture into media/quiet-hours/ as "
     assert hints == {
-        "entries/zz-gallery.md": held + "or copy the picture there as 01.jpg",
-        "entries/zz-text.md": held + "or copy the picture there as 01.jpg",
-        "entries/zz-empty.md": "media/empty/ holds no picture: copy it there as 01.jpg",
+        "entries/zz-gallery.md": meant + "01.jpg",
+        "entries/zz-text.md": meant + "01.jpg",
+        "entries/zz-empty.md": "media/empty/ holds no picture: copy the picture there as 01.jpg",
     }
+    # None alike: what is there, the likest first.
+    for name in ("zz-gallery", "zz-text"):
+        file = root / f"entries/{name}.md"
+        file.write_text(file.read_text("utf-8").replace("/01.jpg", "/still.jpg"), "utf-8")
+    hints = {e.path: e.hint for e in reported(root) if "does not exist" in e.message}
+    held = "media/quiet-hours/ holds 01.JPG, 02.jpg, poster.png, 01.jpeg: write one of them, "
+    assert hints["entries/zz-gallery.md"] == held + "or copy the picture there as still.jpg"
+    assert hints["entries/zz-text.md"] == held + "or copy the picture there as still.jpg"
+
+
+def written_in(error: DopemailError) -> str:
+    """The path of a picture told missing, as written."""
+    written = re.search(r"'(media/[^']+)' does not exist", error.message)
+    assert written, error.message
+    return written[1]
+
+
+def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
+    """Do what a missing picture's hint says, in ``path``: 'write X' in place of the path
+    written, or the picture copied where it says."""
+    assert error.hint is not None
+    written = written_in(error)
+    told = re.search(r"\bwrite (media/[^\s,]+)", error.hint)
+    if told:
+        file = root / path
+        file.write_text(file.read_text("utf-8").replace(written, told[1]), "utf-8")
+        return
+    copied = re.search(r"cop(?:y|ied) the picture (?:there|into it) as ([^ ,]+)", error.hint)
+    assert copied, error.hint
+    target = root / written
+    assert target.name == copied[1], (target, error.hint)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "media/all-of-us-strangers/01.jpg", target)
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "line"),
+    [
+        pytest.param(
+            {"entries/zz-film.md": variant("/01.jpg", "/13.jpg")},
+            "entries/zz-film.md",
+            13,
+            id="gallery-picture-missing",
+        ),
+        pytest.param(
+            {
+                "entries/zz-film.md": variant(
+                    "Body.", "Body.\n\n![A](media/all-of-us-strangers/13.jpg)"
+                )
+            },
+            "entries/zz-film.md",
+            18,
+            id="text-picture-missing",
+        ),
+        pytest.param(  # another number, spelt alike: not the one meant
+            {"entries/zz-film.md": variant("/01.jpg", "/01.JPG")},
+            "entries/zz-film.md",
+            13,
+            id="gallery-picture-in-another-case",
+        ),
+        pytest.param(
+            {
+                "entries/zz-film.md": variant(
+                    "Body.", "Body.\n\n![A](media/all-of-us-strangers/3.jpg)"
+                )
+            },
+            "entries/zz-film.md",
+            18,
+            id="text-picture-another-way",
+        ),
+        pytest.param(
+            {"entries/zz-film.md": variant("all-of-us-strangers/", "all-of-us-strangrs/")},
+            "entries/zz-film.md",
+            13,
+            id="gallery-folder-mistyped",
+        ),
+        pytest.param(  # mistyped, in another entry's folder: the folder most like it wins
+            {
+                "entries/all-of-us-strangers.md": (REPO / "entries/all-of-us-strangers.md")
+                .read_text("utf-8")
+                .replace("media/all-of-us-strangers/03.jpg", "media/varda-in-los-angels/01.jpg")
+            },
+            "entries/all-of-us-strangers.md",
+            64,
+            id="folder-mistyped-beside-the-own",
+        ),
+        pytest.param(
+            {
+                "entries/all-of-us-strangers.md": (REPO / "entries/all-of-us-strangers.md")
+                .read_text("utf-8")
+                .replace("media/all-of-us-strangers/03.jpg", "media/stills/03.jpg")
+            },
+            "entries/all-of-us-strangers.md",
+            64,
+            id="in-the-entry-s-own-folder",
+        ),
+        pytest.param(
+            {
+                "media/empty/notes.txt": "",
+                "entries/zz-film.md": variant("all-of-us-strangers/", "empty/"),
+            },
+            "entries/zz-film.md",
+            13,
+            id="empty-media-folder",
+        ),
+        pytest.param(
+            {"entries/zz-film.md": variant("all-of-us-strangers/", "zz-film/")},
+            "entries/zz-film.md",
+            13,
+            id="no-folder-yet",
+        ),
+        pytest.param(
+            {
+                "issues/1-strangers-and-varda.md": (
+                    REPO / "issues/1-strangers-and-varda.md"
+                ).read_text("utf-8")
+                + "\n![A still](media/nowhere/13.jpg)\n"
+            },
+            "issues/1-strangers-and-varda.md",
+            26,
+            id="issue-picture-no-folder",
+        ),
+    ],
+)
+def test_a_missing_picture_is_told_once_where_and_one_fix_that_works(
+    write_files, files: dict[str, str | bytes], path: str, line: int
+) -> None:
+    # Its hint was finished by each caller (load, bodytext), and could say two things: 'did
+    # you mean media/varda-in-los-angeles/01.jpg?' and 'write media/all-of-us-strangers/01.jpg'
+    # at once; a folder's pictures named in the message and again in the hint; an issue's
+    # picture sent to "the entry's own folder: media/my-film/01.jpg", which is no one's.
+    root = write_files(files)
+    errors = [e for e in reported(root) if "does not exist" in e.message]
+    assert [(e.path, e.line) for e in errors] == [(path, line)], errors
+    error = errors[0]
+    said = f"{error.message}\n  hint: {error.hint}"
+    # One fix: the paths offered are one path (or none: the picture is to be copied in).
+    offered = set(re.findall(r"media/[^\s',?]+\.\w+", said)) - {written_in(error)}
+    assert len(offered) <= 1, said
+    assert path.startswith("entries/") or "entry's own folder" not in said, said
+    held = re.search(r"holds (.*?):", str(error.hint))
+    if held:
+        for name in re.split(r", | and ", held[1]):
+            assert said.count(name) == 1 or name[0].isdigit() and "more" in name, (name, said)
+    _as_hinted(root, path, error)
+    load_workspace(root)  # the fix, done as told, leaves nothing to tell
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,6 @@ from .markdown import DROPPED_WHOLE, LINK_SCHEMES, tables_left_open, uncommented
 from .models import Picture
 from .pictures import (
     READABLE_NAMES,
-    PictureMissing,
     PictureProblem,
     local_media,
     measured,
@@ -179,17 +178,13 @@ def body_pictures(
             )
             continue
         try:
-            source, path, info = local_media(written, root)
+            source, path, info = local_media(written, root, owner=rel)
         except ValueError as exc:
-            hint = (
-                exc.hint_for(media_example(rel))
-                if isinstance(exc, PictureMissing)
-                else getattr(
-                    exc,
-                    "hint",
-                    f"check the path, or copy the picture there: pictures live under media/, "
-                    f"e.g. {media_example(rel)}",
-                )
+            hint = getattr(
+                exc,
+                "hint",
+                f"check the path, or copy the picture there: pictures live under media/, "
+                f"e.g. {media_example(rel)}",
             )
             errors.append(ContentError(f"the picture in the text: {exc}", rel, line, hint))
             continue

@@ -71,7 +71,6 @@ from .models import (
 from .notices import credits_as_written, curly_quoted, hidden_characters, hidden_in_text, notes
 from .pictures import (
     READABLE_NAMES,
-    PictureMissing,
     PictureProblem,
     check_bytes,
     local_media,
@@ -102,11 +101,10 @@ def _images(
         if image is None:
             continue
         try:
-            media = media_for(image.src, root, settings)
+            media = media_for(image.src, root, settings, owner=rel)
         except PictureProblem as exc:
             where = line_of(doc.meta, ("images", index, "src"))
-            hint = exc.hint_for(media_example(rel)) if isinstance(exc, PictureMissing) else exc.hint
-            errors.append(ContentError(f"images[{index + 1}].src: {exc}", rel, where, hint))
+            errors.append(ContentError(f"images[{index + 1}].src: {exc}", rel, where, exc.hint))
             continue
         except ValueError as exc:
             errors.append(

@@ -66,8 +66,9 @@ def media_example(rel: str) -> str:
     return f"{MEDIA_DIR}/{folder}/01.jpg"
 
 
-def media_for(src: str, root: Path, settings: Settings) -> Media:
-    """Resolve an image source to its public URL, reading size and type from local files."""
+def media_for(src: str, root: Path, settings: Settings, owner: str = "") -> Media:
+    """Resolve an image source to its public URL, reading size and type from local files.
+    ``owner``: the file that names it, for a missing picture's hint (see PictureMissing)."""
     scheme = urlsplit(src).scheme
     if scheme:
         if scheme != "https":
@@ -88,7 +89,7 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
             raise problem
         # In ASCII: the feeds' enclosures are URLs, which an international address is not.
         return Media(url=ascii_url(src), alt="", mime=picture_type(urlsplit(src).path))
-    rel, path, info = local_media(src, root)
+    rel, path, info = local_media(src, root, owner=owner)
     # The same picture shown by many entries is resolved once per build: picture_stat gives
     # the same stat object until the next build forgets it.
     key = (path, settings.publication.base_url)
@@ -119,10 +120,12 @@ def media_for(src: str, root: Path, settings: Settings) -> Media:
 _MEDIA: dict[tuple[str, str], tuple[os.stat_result, Media]] = {}
 
 
-def local_media(src: str, root: Path, setting: bool = False) -> tuple[str, str, os.stat_result]:
+def local_media(
+    src: str, root: Path, setting: bool = False, owner: str = ""
+) -> tuple[str, str, os.stat_result]:
     """A picture under media/: its path from the publication's folder, its full path and its
     stat; ValueError (saying how to write it) for any other. ``setting``: named by a setting
-    (the logo), not by an entry."""
+    (the logo), not by an entry; ``owner``: the entry or issue that names it."""
     rel = src.lstrip("/")
     if not rel.startswith(MEDIA_DIR + "/"):
         raise ValueError(
@@ -165,7 +168,11 @@ def local_media(src: str, root: Path, setting: bool = False) -> tuple[str, str, 
     if info is None:
         meant = _nearest_picture(root, rel)
         raise PictureMissing(
-            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else ""), root, rel
+            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else ""),
+            root,
+            rel,
+            meant,
+            owner,
         )
     if picture_type(rel) is None:
         # Whatever it holds is put on the site as it is: a page (media/notes.html) would be
@@ -451,31 +458,45 @@ class PictureProblem(ValueError):
 
 
 class PictureMissing(PictureProblem):
-    """A picture that is not where it is written: its hint says what its folder holds, the
-    names most like it first (a hint whose example was the very path not found sent the
-    editor back to it)."""
+    """A picture that is not where it is written, with its whole hint: the picture most like
+    it when there is one (the one fix the message's 'did you mean' names), else what its
+    folder holds, the names most like it first, or that the folder is empty or not there.
+    ``owner``: the file that names the picture (entries/<slug>.md), whose own folder is
+    offered (a hint whose example was the very path not found sent the editor back to it)."""
 
-    def __init__(self, message: str, root: Path, rel: str) -> None:
+    def __init__(
+        self, message: str, root: Path, rel: str, meant: str | None = None, owner: str = ""
+    ) -> None:
         self.root = root
         self.folder, _, self.name = rel.rpartition("/")
+        self.meant = meant
+        self.example = media_example(owner) if owner.startswith("entries/") else None
         try:
             here = [e.name for e in os.scandir(root / self.folder) if e.is_file()]
         except OSError:
             self.held: list[str] | None = None
         else:
             self.held = _likest(self.name, [n for n in here if picture_type(n) is not None])
-        super().__init__(message, self.hint_for())
+        super().__init__(message, self._hint())
 
-    def hint_for(self, example: str | None = None) -> str:
-        """The hint; ``example``: where the entry's own pictures go (media/<its slug>/01.jpg),
-        offered when the folder written is not there."""
-        folder, name = self.folder, self.name
+    def _hint(self) -> str:
+        folder, name, example = self.folder, self.name, self.example
+        # Each case gives one fix: the message's 'did you mean' and a hint naming another
+        # picture, or listing the folder's again, left the editor to choose between them.
+        if self.meant is not None:
+            if self.held is None:
+                return (
+                    f"there is no folder {folder}/, but {self.meant} is there: write {self.meant}"
+                )
+            return f"write {self.meant}, or copy the picture into {folder}/ as {name}"
         own = example.rpartition("/")[0] if example else ""
-        if self.held is None and own and own != folder and (self.root / own / name).is_file():
+        if not self.held and own and own != folder and (self.root / own / name).is_file():
             # The folder's name mistyped, the picture in the entry's own (cold review: it was
             # told to copy the picture there, where it is).
-            return f"there is no folder {folder}/, but {own}/{name} is there: write {own}/{name}"
+            there = "there is no folder" if self.held is None else "there is no picture in"
+            return f"{there} {folder}/, but {own}/{name} is there: write {own}/{name}"
         if self.held is None:
+            # An issue has no folder of its own: no other is offered (it was media/my-film/).
             elsewhere = (
                 f", or into the entry's own folder: {example}"
                 if example and not example.startswith(f"{folder}/")
@@ -484,7 +505,7 @@ class PictureMissing(PictureProblem):
             made = f"make it and copy the picture into it as {name}"
             return f"there is no folder {folder}/: {made}{elsewhere}"
         if not self.held:
-            return f"{folder}/ holds no picture: copy it there as {name}"
+            return f"{folder}/ holds no picture: copy the picture there as {name}"
         shown = ", ".join(self.held[:8])
         more = f" and {len(self.held) - 8} more" if len(self.held) > 8 else ""
         one = "write it" if len(self.held) == 1 else "write one of them"
