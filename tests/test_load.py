@@ -6444,7 +6444,8 @@ def test_a_merge_conflict_across_a_code_block_s_end_is_told(workspace: Path) -> 
             3,
             "broken YAML: a '#' in the list on this line begins a comment: the rest of the line "
             "is left out",
-            "put each item holding a '#' in double quotes: [\"#review\", drama]",
+            "put each item holding a '#' in double quotes, in place of this line:\n"
+            'tags: ["#review", drama]',
         ),
         (  # was the text 'and more', named 'Strangers', without a word said
             "title: &Strangers and more",
@@ -7653,3 +7654,142 @@ def test_a_showtime_written_otherwise_is_told_it_at_its_venue_s_clock(
     (error,) = reported(write_files({"entries/zz.md": entry}))
     assert error.line == _times_line(entry) and told in error.message, error.message
     assert "19:30" not in error.message and "-07:00" not in error.message.replace("(-07:00)", "")
+
+
+ISSUE_ONE = (REPO / "issues/1-strangers-and-varda.md").read_text("utf-8")
+
+
+def _in_list(old: str, new: str) -> dict[str, str]:
+    return {"entries/zz-film.md": variant(old, new)}
+
+
+@pytest.mark.parametrize(
+    ("files", "line", "loc", "meant"),
+    [
+        pytest.param(
+            _in_list("[Jane Doe]", "[Jane Doe, Bob #1, Carl]"),
+            7,
+            ("film", "directors"),
+            ["Jane Doe", "Bob #1", "Carl"],
+            id="flow-list",
+        ),
+        pytest.param(
+            _in_list("[Jane Doe]", "[Jane Doe #1, Bob]"),
+            7,
+            ("film", "directors"),
+            ["Jane Doe #1", "Bob"],
+            id="flow-list-first",
+        ),
+        pytest.param(
+            _in_list("title: A Film\n", "title: A Film\ntags: [drama, #review]\n"),
+            3,
+            ("tags",),
+            ["drama", "#review"],
+            id="flow-list-of-tags",
+        ),
+        pytest.param(
+            _in_list("  directors: [Jane Doe]\n", "  directors:\n    - Jane Doe\n    - Bob #1\n"),
+            9,
+            ("film", "directors"),
+            ["Jane Doe", "Bob #1"],
+            id="block-list",
+        ),
+        pytest.param(
+            _in_list(
+                "  directors: [Jane Doe]\n",
+                "  directors: [Jane Doe]\n  cast:\n    - name: Claire #1 Foy\n      role: Mum\n",
+            ),
+            9,
+            ("film", "cast"),
+            [{"name": "Claire #1 Foy", "role": "Mum"}],
+            id="cast-item-s-name",
+        ),
+        pytest.param(
+            _in_list(
+                "  directors: [Jane Doe]\n",
+                "  directors: [Jane Doe]\n  cast:\n    - Claire Foy #1\n    - Jamie Bell\n",
+            ),
+            9,
+            ("film", "cast"),
+            ["Claire Foy #1", "Jamie Bell"],
+            id="cast-item-as-a-name",
+        ),
+        pytest.param(
+            _in_list(
+                "  directors: [Jane Doe]\n",
+                "  directors: [Jane Doe]\n  cast: Andrew Scott, Bob #1, Carl\n",
+            ),
+            8,
+            ("film", "cast"),
+            [{"name": "Andrew Scott"}, {"name": "Bob #1"}, {"name": "Carl"}],
+            id="cast-on-one-line",
+        ),
+        pytest.param(
+            _in_list("[Jane Doe]", "Jane Doe, Bob #1"),
+            7,
+            ("film", "directors"),
+            ["Jane Doe", "Bob #1"],
+            id="directors-on-one-line",
+        ),
+        pytest.param(
+            _in_list("[Jane Doe]", "Jane Doe and Bob #1"),
+            7,
+            ("film", "directors"),
+            ["Jane Doe", "Bob #1"],
+            id="directors-as-a-sentence",
+        ),
+        pytest.param(
+            _in_list("title: A Film\n", "title: A Film\ntags: drama, #review\n"),
+            3,
+            ("tags",),
+            ["drama", "#review"],
+            id="tags-on-one-line",
+        ),
+        pytest.param(  # a slug holds no '#': what follows is a comment, as meant
+            {
+                "issues/1-strangers-and-varda.md": ISSUE_ONE.replace(
+                    "      - varda-in-los-angeles", "      - varda-in-los-angeles #lead"
+                )
+            },
+            None,
+            ("sections", 0, "entries"),
+            ["varda-in-los-angeles"],
+            id="issue-entries",
+        ),
+        pytest.param(
+            {
+                "issues/1-strangers-and-varda.md": ISSUE_ONE.replace(
+                    "entries:\n  - all-of-us-strangers\n", "entries: [all-of-us-strangers #lead]\n"
+                )
+            },
+            7,
+            ("entries",),
+            ["all-of-us-strangers"],
+            id="issue-entries-in-brackets",
+        ),
+    ],
+)
+def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(
+    write_files, files: dict[str, str], line: int | None, loc: tuple[Any, ...], meant: Any
+) -> None:
+    # ' #' in a list's item begins a comment to YAML: the hint's line, copied in its place,
+    # must read as the editor meant. It gave '["#review", drama]' whatever the list, quoted a
+    # value to be a list whole ('cast: "A, B #1, C"'), dropped what followed '#' ('directors:
+    # [Jane Doe, Bob]'), gave a value where a line was to go, and had a slug quoted with its
+    # comment ('"varda-in-los-angeles #lead"', an entry no file is).
+    root = write_files(files)
+    ((path, text),) = files.items()
+    if line is not None:  # (None: a list's item YAML read as meant, told nothing)
+        errors = [e for e in reported(root) if e.path == path]
+        assert [e.line for e in errors] == [line], errors
+        hint = str(errors[0].hint)
+        assert "\n" in hint, hint  # lines to copy, as they are
+        lines = text.split("\n")
+        lines[line - 1 : line] = hint.split("\n")[1:]
+        text = "\n".join(lines)
+        (root / path).write_text(text, "utf-8")
+    value: Any = frontmatter.split(text, path).meta
+    for part in loc:
+        value = value[part]
+    assert value == meant, text
+    load_workspace(root)

@@ -601,7 +601,7 @@ def _read_otherwise(line: str, signs: str = "") -> tuple[str, str] | None:
             return (
                 "broken YAML: a '#' in the list on this line begins a comment: the rest of the "
                 "line is left out",
-                "put each item holding a '#' in double quotes: [\"#review\", drama]",
+                _hashes_in_flow(line, found.start(2), key, close),
             )
         after = value[close + 1 :].strip() if close > 0 else ""
         if not after or after.startswith("#"):
@@ -619,6 +619,54 @@ def _read_otherwise(line: str, signs: str = "") -> tuple[str, str] | None:
         f"broken YAML: {named} begins with '{first}', which YAML reads as {what}, not text",
         f"put the value in double quotes: {quoted}{yaml_text(value)}",
     )
+
+
+# A '#' that begins a comment in a list in brackets: at an item's start, or after a space.
+_FLOW_HASH = re.compile(r"(?:^|\s)#")
+
+
+def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
+    """The hint for a list in brackets on ``line`` (from ``start``, its ']' ``close`` on from
+    there, -1 if not on it) cut by a '#' in an item: the line to write in its place. Its
+    items holding a '#' quoted; an issue's entries' '#' left as a comment, after the ']'
+    (a slug holds no '#': quoted, it named an entry no file is). An example alone ('["#review",
+    drama]', whatever the list) left the editor to make the line, and a list of slugs quoted
+    with its note named no entry."""
+    if close < 0:  # its items go on below: no one line to give
+        return "put each item holding a '#' in double quotes: [\"#review\", drama]"
+    items, notes = [], []
+    for item in _flow_items(line[start + 1 : start + close]):
+        found = _FLOW_HASH.search(item) if item[:1] not in ("'", '"') else None
+        if found is not None and key == "entries":
+            items.append(item[: found.start()].strip())
+            notes.append(item[found.start() :].strip())
+        else:
+            items.append(quoted(item) if found is not None else item)
+    written = f"{line[:start]}[{', '.join(i for i in items if i)}]{line[start + close + 1 :]}"
+    if notes:
+        kept = written.rstrip()
+        return (
+            "a slug holds no '#': write what follows it as a comment, after the ']', in place "
+            f"of this line:\n{kept} {' '.join(notes)}"
+        )
+    return f"put each item holding a '#' in double quotes, in place of this line:\n{written}"
+
+
+def _flow_items(inner: str) -> list[str]:
+    """The items of a list in brackets, as written between its commas (a quoted one whole,
+    commas and all)."""
+    items, item, quote = [], "", ""
+    for char in inner:
+        if quote:
+            quote = "" if char == quote and not item.endswith("\\") else quote
+        elif char in "\"'" and not item.strip():
+            quote = char
+        elif char == ",":
+            items.append(item.strip())
+            item = ""
+            continue
+        item += char
+    return [*items, item.strip()]
 
 
 def _missing_colon(line: str) -> tuple[str, str] | None:

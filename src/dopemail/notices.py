@@ -34,7 +34,7 @@ from .countries import (
 )
 from .countries import unknown as unknown_country
 from .errors import ConfigError, ContentError, char_named, invisible_said, visible
-from .frontmatter import Document, yaml_text
+from .frontmatter import Document
 from .languages import (
     NO_DIALOGUE,
     closest_language,
@@ -49,6 +49,7 @@ from .sourcetext import FILM_EXAMPLE_FACTS, front_matter_text, key_line
 from .templates import italics_spans, unmarked
 from .validation import (
     field_path,
+    in_flow,
     leaves,
     line_of,
     lines_to_copy,
@@ -1427,7 +1428,7 @@ def _character_in_name(
         loc = (*loc, "name")
     line = line_of(data, loc)
     lines = _item_lines(text, line, [("name", actor), ("role", role)], one=True)
-    fields = f"name: {_in_flow(actor)}, role: {_in_flow(role)}"
+    fields = f"name: {in_flow(actor)}, role: {in_flow(role)}"
     if lines:
         said = f"write the character under 'role:', in place of line {line}:{lines}"
     elif line and braces:  # '- {name: ...}': its fields as they are written in its braces
@@ -1571,14 +1572,6 @@ def _several_people(
     ]
 
 
-def _in_flow(value: str) -> str:
-    """``value`` written as an item of a list in brackets ('[A, "B, C"]')."""
-    shown = yaml_scalar(value)
-    if shown[:1] != '"' and any(c in shown for c in ",[]{}"):
-        shown = yaml_text(value)
-    return shown
-
-
 def _list_split(text: str, line: int | None, items: Any, at: int, parts: list[str]) -> str:
     """The line to copy in place of ``line`` of ``text``, a list in brackets written on it
     alone ('directors: [A, "B, C", D]'), with its item ``at`` written as ``parts``: the
@@ -1594,7 +1587,7 @@ def _list_split(text: str, line: int | None, items: Any, at: int, parts: list[st
     if as_read != list(items):
         return ""  # the list goes on over other lines, or is not this one
     split = [*items[:at], *parts, *items[at + 1 :]]
-    rebuilt = f"[{', '.join(_in_flow(name) for name in split)}]"
+    rebuilt = f"[{', '.join(in_flow(name) for name in split)}]"
     if yaml.safe_load(rebuilt) != split:
         return ""
     return lines_to_copy([written[:start] + rebuilt])

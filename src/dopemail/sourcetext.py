@@ -29,6 +29,7 @@ from .errors import (
     raise_all,
 )
 from .frontmatter import Document, split, yaml_text
+from .layout import ISSUES_DIR
 from .validation import (
     CONTROL,
     bad_references,
@@ -49,19 +50,22 @@ def validate(
     rel: str,
     settings: Settings,
     text: str,
-    told: Sequence[DopemailError] = (),
+    told: list[DopemailError] | None = None,
 ) -> tuple[Any, list[DopemailError]]:
     """The front matter validated as ``model`` (None if it is not valid), and its problems.
 
     ``told``: the text's problems (:func:`split_text`'s); a field a '#' cut to nothing is
     told once, as cut, not also as empty ('title: #Alive'). One cut to a value that is wrong
-    too ('status: snet #done') is told both ways: two mistakes.
+    too ('status: snet #done') is told both ways: two mistakes. A list written as one value
+    and cut ('cast: A, B #1, C') is one, told as a list with the line to write: the cut is
+    taken out of ``told`` (its hint, to quote the value, gave a text where a list goes).
     """
     octal = _octal_numbers(doc, rel, text)
     try:
         context = {"tz": settings.publication.zone, "language": settings.publication.language}
         value = model.model_validate(doc.meta, context=context)
     except ValidationError as exc:
+        told = told if told is not None else []
         emptied = {e.loc for e in told if isinstance(e, CutValueError) and e.emptied}
         found = [
             (tuple(loc), ContentError(message, rel, line_of(doc.meta, loc), hint))
@@ -70,6 +74,9 @@ def validate(
             )
             if tuple(loc) not in emptied
         ]
+        listed = {tuple(e["loc"]) for e in exc.errors() if e["type"] == "list_type"}
+        for cut in [e for e in told if isinstance(e, CutValueError) and e.loc in listed]:
+            told.remove(cut)
         # A field that must be text is told so ('postal_code: 02134'): not twice.
         told_at = {loc for loc, _ in found}
         return None, [e for loc, e in octal if loc not in told_at] + _once([e for _, e in found])
@@ -221,7 +228,8 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
         line = line_of(doc.meta, loc)
         if not line or line > len(lines) or line in told:
             continue
-        written = lines[line - 1].strip()
+        raw = lines[line - 1].rstrip()
+        written = raw.strip()
         while written.startswith("- "):  # a list's item, maybe a mapping's first field
             written = written[2:].lstrip()
         if _KEY_FIRST.match(written):
@@ -238,7 +246,12 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
             or _NOT_TEXT.fullmatch(written[: found.start()].strip())
         ):
             continue
+        if value and _a_slug(rel, loc):
+            continue  # a slug holds no '#': what follows it is a note, read as one
         told.add(line)
+        # The whole line to write, not the value alone: pasted in place of '- Bob #1', a
+        # value was no longer the list's item.
+        quoted = f"{raw[: len(raw) - len(written)]}{yaml_text(written)}"
         errors.append(
             CutValueError(
                 f"{field_path(loc)}: what follows '#' is left out ('#{found.group(1)}'...): in "
@@ -246,12 +259,18 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
                 rel,
                 line,
                 f"put the value in double quotes: {yaml_text(written)}; "
-                "or, for a comment, put a space after the '#'",
+                "or, for a comment, put a space after the '#'. Quoted, in place of line "
+                f"{line}:\n{quoted}",
                 tuple(loc),
                 emptied=not value,
             )
         )
     return errors
+
+
+def _a_slug(rel: str, loc: Sequence[Any]) -> bool:
+    """Whether the value at ``loc`` of the file ``rel`` is an entry's slug, an issue's."""
+    return rel.startswith(f"{ISSUES_DIR}/") and len(loc) > 1 and loc[-2] == "entries"
 
 
 _KEY_FIRST = re.compile(r"[A-Za-z_][\w-]*:(?:\s|$)")

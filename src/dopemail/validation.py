@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import closest, visible
-from .frontmatter import LineDict, LineList, plain_value, quoted
+from .frontmatter import LineDict, LineList, plain_value, quoted, yaml_text
 from .languages import language_code
 from .models import FRENCH_CHOICES, folded
 from .wording import primary
@@ -461,6 +461,15 @@ def describe_errors(
             value = error["input"]
             field = _field_at(root, loc)
             items = list(models_in(field.annotation)) if field is not None else []
+            line = line_of(data, loc)
+            # 'cast: A, B #1, C': YAML ended the value at ' #' (a comment): the names are read
+            # from the line as written, so that none is dropped (QA: C was; 'directors: A,
+            # B #1' was told to write [A, B]).
+            after = source_line(source, line).partition(f"{loc[-1]}:")[2].strip()
+            cut = " #" in f" {after}" and not after.startswith(("'", '"'))
+            if cut:
+                value = after
+            place = f", in place of line {line}" if line else ""
             words = [w for w in re.split(r"[\s,]+", value) if w]
             if words and all(w.startswith("-") and w[1:] for w in words):
                 # '-quiet-hours' under 'entries:' (two such lines read as one value): list
@@ -478,16 +487,8 @@ def describe_errors(
                 # 'cast: Andrew Scott, Paul Mescal': the hint's one '- name:' of it all was
                 # one person of that name (the page's cast, and its schema.org actor).
                 first = _first_field(items[0])
-                line = line_of(data, loc)
-                # 'cast: A, B #1, C': YAML ended the value at ' #' (a comment): the names are
-                # read from the line as written, so that none is dropped (QA: C was).
-                written = source_line(source, line)
-                after = written.partition(f"{loc[-1]}:")[2].strip()
-                if " #" in f" {after}" and not after.startswith(("'", '"')):
-                    value = after
                 names = names_in(str(loc[-1]), value)
                 each = "a name each, one" if len(names) > 1 else "one"
-                place = f", in place of line {line}" if line else ""
                 hint = (
                     f"write {each} '- {first}:' per line under '{loc[-1]}:'{place} (a role "
                     "goes under its name, as role: ...):"
@@ -507,6 +508,14 @@ def describe_errors(
                     f"write {loc[-1]}: [{', '.join(names)}], a name each, or one '- name' "
                     "per line under it"
                 )
+                if cut:  # its '#' quoted: the line, as it is to be written
+                    listed = f"{loc[-1]}: [{', '.join(in_flow(n) for n in names)}]"
+                    hint = f"write the names in brackets, a name each{place}:"
+                    hint += lines_in_place([listed], source, line)
+            elif cut:  # 'tags: drama, #review': the items between its commas
+                listed = ", ".join(in_flow(i.strip()) for i in value.split(",") if i.strip())
+                hint = f"write the items in brackets{place}:"
+                hint += lines_in_place([f"{loc[-1]}: [{listed}]"], source, line)
             else:
                 hint = f"write {loc[-1]}: [{value}], or one '- item' per line under it"
             yield loc, f"{where}: must be a list (got {_got(value)})", hint
@@ -635,6 +644,14 @@ def yaml_scalar(value: Any) -> str:
     ):
         return quoted(text)  # as the YAML hints quote a value (frontmatter)
     return text
+
+
+def in_flow(value: str) -> str:
+    """``value`` written as an item of a list in brackets ('[A, "B, C"]')."""
+    shown = yaml_scalar(value)
+    if shown[:1] != '"' and any(c in shown for c in ",[]{}"):
+        shown = yaml_text(value)
+    return shown
 
 
 def _required_first(model: type[BaseModel] | None) -> list[tuple[str, bool]]:
