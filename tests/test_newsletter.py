@@ -1511,6 +1511,43 @@ def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, 
     assert f"{issue}:{line}: the section gathers no entries" in output, output
 
 
+@pytest.mark.parametrize(
+    "empty", ["    entries: []", "    entries:"], ids=["brackets", "left-empty"]
+)
+def test_a_draft_s_section_without_entries_yet_is_left_out_and_told(
+    workspace: Path, run_cli, empty: str
+) -> None:
+    # A draft may gather no entries, but one section not filled in yet ('- title: Coming up'
+    # and its 'entries:') stopped the build and the preview while the issue was written.
+    issue = f"issues/{SAMPLE_ISSUES[2]}.md"
+    _break(
+        workspace,
+        issue,
+        "  - quiet-hours\n",
+        "  - quiet-hours\nsections:\n  - title: Coming up\n"
+        f"{empty}\n  - title: Still playing\n    entries: [varda-in-los-angeles]\n",
+    )
+    line = (workspace / issue).read_text(encoding="utf-8").split("\n").index(empty) + 1
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    assert (
+        f"warning: {issue}:{line}: the section 'Coming up' gathers no entries yet: it is left "
+        "out of the email and the web version"
+    ) in output, output
+    assert "hint: list their slugs under its 'entries' before the issue is ready" in output
+    built = workspace / "site/issues" / SAMPLE_ISSUES[2]
+    # No heading with nothing under it; the section that gathers an entry is there.
+    for name in ("email.html", "index.html", "email.txt"):
+        shown = (built / name).read_text(encoding="utf-8").casefold()  # (the text's in capitals)
+        assert "coming up" not in shown and "still playing" in shown, (name, shown)
+    # Ready, it is refused at that line: the email would go out without it.
+    path = workspace / issue
+    path.write_text(path.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    assert f"{issue}:{line}: the section gathers no entries" in output, output
+
+
 THIRD = f"issues/{SAMPLE_ISSUES[2]}.md"
 
 

@@ -385,6 +385,40 @@ def test_edits_reload_the_issue_page_and_errors_show_as_an_overlay(tmp_path: Pat
     assert not (root / "site").exists() and not (root / "feeds").exists()
 
 
+def test_a_draft_s_section_without_entries_yet_is_previewed_without_it(
+    tmp_path: Path, browser
+) -> None:
+    # A draft's section not filled in yet ('- title: Coming up' and 'entries: []') stopped
+    # the preview with an error while the issue was written; shown, its heading would stand
+    # alone in the email.
+    root = write_publication(tmp_path / "pub")
+    issue = root / "issues/1-strangers.md"
+    draft = issue.read_text("utf-8").replace("status: ready", "status: draft")
+    empty = draft.replace(
+        "entries: [night-film]\n",
+        "entries: [night-film]\nsections:\n  - title: Coming up\n    entries: []\n",
+    )
+    issue.write_text(empty, "utf-8")
+    with preview_process(root) as preview:
+        index = preview.get("/")[1].decode("utf-8")
+        assert "The build failed" not in index, index
+        assert "the section &#39;Coming up&#39; gathers no entries yet" in index.replace(
+            "&#x27;", "&#39;"
+        ), index
+        page = browser.new_page()
+        page.goto(preview.url + "_preview/issue/1-strangers")
+        wait_for(lambda: "about the first night" in page.evaluate(FRAME_TEXT), what="the email")
+        # (innerText as shown: the email sets headings in capitals)
+        assert "coming up" not in page.evaluate(FRAME_TEXT).casefold()
+        assert page.locator("#dopemail-overlay").count() == 0
+        # Filled in, the section is there, under its heading, on the page the editor has open
+        # (the film moved into it: an issue gathers an entry once).
+        filled = empty.replace("entries: [night-film]", "entries: []", 1)
+        issue.write_text(filled.replace("    entries: []", "    entries: [night-film]"), "utf-8")
+        wait_for(lambda: "coming up" in page.evaluate(FRAME_TEXT).casefold(), what="the section")
+        page.close()
+
+
 def test_a_hidden_overlay_leaves_a_badge_and_comes_back_when_a_save_fails_again(
     tmp_path: Path, browser
 ) -> None:

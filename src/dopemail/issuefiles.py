@@ -25,7 +25,13 @@ from .frontmatter import Document
 from .layout import ENTRIES_DIR, ISSUES_DIR
 from .markdown import uncommented
 from .models import SLUG, Issue, LoadedEntry, LoadedIssue, Text, any_case
-from .notices import hidden_characters, hidden_in_text, section_titles_marked, sent_as_typed
+from .notices import (
+    hidden_characters,
+    hidden_in_text,
+    section_titles_marked,
+    sections_empty,
+    sent_as_typed,
+)
 from .sourcetext import (
     OctalNumberError,
     as_written,
@@ -340,7 +346,12 @@ def load_issue(
     raise_all(errors + text_errors)
     assert meta is not None and name is not None  # else there were errors, raised above
     entries = gathered[0]
-    sections = tuple((section.title, gathered[1 + i]) for i, section in enumerate(meta.sections))
+    # A draft's section without entries yet is left out (told: notices.sections_empty).
+    sections = tuple(
+        (section.title, gathered[1 + i])
+        for i, section in enumerate(meta.sections)
+        if section.entries
+    )
     return LoadedIssue(
         meta=meta,
         slug=name.group(2),
@@ -357,6 +368,7 @@ def load_issue(
         notes=hidden_characters(doc.meta, text)
         + sent_as_typed(meta, doc.meta)
         + section_titles_marked(meta, doc.meta)
+        + sections_empty(meta, doc.meta)
         + hidden_in_text(doc.body, doc.body_line),
     )
 

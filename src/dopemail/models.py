@@ -694,8 +694,9 @@ def hinted(message: str, hint: str) -> PydanticCustomError:
     return PydanticCustomError("hinted", message, {"hint": hint})
 
 
-def at_field(field: str, message: str) -> PydanticCustomError:
-    """A check of the whole model that fails, placed at the field to correct (its line)."""
+def at_field(field: str | tuple[str | int, ...], message: str) -> PydanticCustomError:
+    """A check of the whole model that fails, placed at the field to correct (its line): a
+    field's name, or its path within the model (("sections", 0, "entries"))."""
     # A plain ValueError from a model validator has no place but the model's first line.
     # (The message is a template: it must hold no braces.)
     return PydanticCustomError("at_field", message, {"field": field})
@@ -1368,22 +1369,21 @@ class Entry(Model):
         return [self.film] if self.film is not None else list(self.films)
 
 
+def _none_yet(value: Any) -> Any:
+    """An issue's list of slugs left empty ('entries:', which YAML reads as null) as none
+    yet: a draft is written before its films are chosen (the issue says whether it may)."""
+    return [] if value is None else value
+
+
+#: An issue's or a section's entry slugs, in order (none yet: see Issue._has_entries).
+Slugs = Annotated[list[Text], BeforeValidator(_none_yet)]
+
+
 class IssueSection(Model):
     """A named group of entries inside a newsletter issue."""
 
     title: Text = Field(description="The section's heading, e.g. 'Now playing'.")
-    entries: list[Text] = Field(description="Entry slugs, in order.")
-
-    @model_validator(mode="after")
-    def _has_entries(self) -> IssueSection:
-        # Its heading would stand alone at the end of the email, with nothing under it.
-        if not self.entries:
-            raise at_field(
-                "entries",
-                "the section gathers no entries: list their slugs under its 'entries', or "
-                "remove the section",
-            )
-        return self
+    entries: Slugs = Field(description="Entry slugs, in order.")
 
 
 class Issue(Model):
@@ -1400,7 +1400,7 @@ class Issue(Model):
         description="Permanent id in the issues feed; set only to keep the one it had "
         "(dopemail before December 2026 gave tag:<host>,<date>:issues/<number>).",
     )
-    entries: list[Text] = Field(default_factory=list, description="Entry slugs, in order.")
+    entries: Slugs = Field(default_factory=list, description="Entry slugs, in order.")
     sections: list[IssueSection] = Field(
         default_factory=list, description="Optional named groups of entries after the main ones."
     )
@@ -1422,6 +1422,15 @@ class Issue(Model):
                 "entries",
                 f"the issue is {self.status} but gathers no entries: list their slugs under "
                 "'entries' (only a draft may gather none, while it is written)",
+            )
+        # A section's heading would stand alone in the email, with nothing under it: a
+        # draft's is left out, and told (notices.sections_empty), until it is filled in.
+        empty = next((i for i, s in enumerate(self.sections) if not s.entries), None)
+        if self.status != "draft" and empty is not None:
+            raise at_field(
+                ("sections", empty, "entries"),
+                "the section gathers no entries: list their slugs under its 'entries', or "
+                "remove the section (only a draft's may have none yet, while it is written)",
             )
         return self
 

@@ -429,6 +429,22 @@ def section_titles_marked(meta: Issue, data: Any) -> tuple[tuple[str, int | None
     return (*_bold_asked(titles, data), *_italics_in_a_word(titles, data))
 
 
+def sections_empty(meta: Issue, data: Any) -> tuple[tuple[str, int | None, str], ...]:
+    """A draft's sections that gather no entries yet (``data``: the issue's front matter as
+    parsed, for their lines): each is left out of the email and the web version (a heading
+    with nothing under it) until it is filled in, as it must be for the issue to be ready."""
+    return tuple(
+        (
+            f"the section '{section.title}' gathers no entries yet: it is left out of the "
+            "email and the web version",
+            line_of(data, ("sections", i, "entries")),
+            "list their slugs under its 'entries' before the issue is ready, or remove the section",
+        )
+        for i, section in enumerate(meta.sections)
+        if not section.entries
+    )
+
+
 def _first_italics(value: str) -> tuple[str, str]:
     """The first words of ``value`` that italics_spans sets in italics, with their marks as
     written ('*Anora*') and without ('Anora'); the whole value and its words if none is

@@ -329,7 +329,11 @@ def describe_errors(
             yield loc, f"missing required field '{where}'", hint
         elif kind == "at_field":  # a whole-model check (models.at_field)
             field = error["ctx"]["field"]
-            yield (*loc, field), str(error["msg"]), None
+            yield (
+                (*loc, *(field if isinstance(field, tuple) else (field,))),
+                str(error["msg"]),
+                None,
+            )
         elif kind == "hinted":  # a field's own check, with its fix (models.hinted)
             yield (
                 loc,
