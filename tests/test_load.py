@@ -6962,10 +6962,10 @@ def test_every_country_name_dopemail_knows_has_its_clocks() -> None:
             "film.directors[1]: input should be a valid string",
             "write text (quote it if it looks like a number or date)",
         ),
-        (  # what YAML made a number ('12:30', minutes) is not rebuilt as another text
+        (  # what YAML made a number ('12:30', minutes) is quoted as written, not as read
             "  directors:\n    - Shot: 12:30\n",
-            "film.directors[1]: input should be a valid string",
-            "write text (quote it if it looks like a number or date)",
+            "film.directors[1]: holds ': ', which YAML reads as a field ('Shot': '12:30')",
+            'quote it: "Shot: 12:30"',
         ),
     ],
 )
@@ -7793,3 +7793,51 @@ def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(
         value = value[part]
     assert value == meant, text
     load_workspace(root)
+
+
+def _named(field: str, value: str) -> tuple[dict[str, str], int]:
+    """An entry whose ``field``'s one item is written '- Jane Doe: <value>', and its line."""
+    item = f"- Jane Doe: {value}\n"
+    if field == "participants":
+        events = f"events:\n  - kind: conversation\n    participants:\n      {item}"
+        return {"entries/zz-film.md": variant("images:\n", events + "images:\n")}, 15
+    if field == "directors":
+        return {"entries/zz-film.md": variant("[Jane Doe]\n", f"\n    {item}")}, 8
+    written = f"  directors: [Jane Doe]\n  {field}:\n    {item}"
+    return {"entries/zz-film.md": variant("  directors: [Jane Doe]\n", written)}, 9
+
+
+@pytest.mark.parametrize("value", ["Adam", "yes", "no", "true", "Off", "42", "0x1A", "3.50"])
+@pytest.mark.parametrize("field", ["cast", "directors", "writers", "participants"])
+def test_a_name_written_as_a_field_is_told_once_whatever_its_value(
+    write_files, field: str, value: str
+) -> None:
+    # '- Prince: yes' under 'cast:' was told "missing required field 'film.cast[1].name'" and
+    # "unknown field 'film.cast[1].Prince'" (YAML read yes as true), and under 'directors:'
+    # "input should be a valid string": '- Andrew Scott: Adam' was told once, with the lines
+    # to write. The value is as written ('0x1A' was read 26, '3.50' 3.5).
+    files, line = _named(field, value)
+    root = write_files(files)
+    ((path, text),) = files.items()
+    errors = [e for e in reported(root) if e.path == path]
+    assert [e.line for e in errors] == [line], errors
+    hint = str(errors[0].hint)
+    lines = text.split("\n")
+    if field == "cast":
+        assert "as a field named 'Jane Doe'" in errors[0].message, errors
+        assert "\n" in hint, hint
+        lines[line - 1 : line] = hint.split("\n")[1:]
+        meant: Any = {"name": "Jane Doe", "role": value}
+    else:
+        assert "holds ': ', which YAML reads as a field" in errors[0].message, errors
+        quoted = hint.removeprefix("quote it: ")
+        assert quoted != hint, hint
+        lines[line - 1] = lines[line - 1].replace(f"Jane Doe: {value}", quoted)
+        meant = f"Jane Doe: {value}"
+    text = "\n".join(lines)
+    (root / path).write_text(text, "utf-8")
+    (entry,) = [e for e in load_workspace(root).entries if e.path == path]
+    film = entry.meta.film
+    said = entry.meta.events[0].participants if field == "participants" else getattr(film, field)
+    shown = said[0].model_dump(exclude_none=True) if field == "cast" else said[0]
+    assert shown == meant, text

@@ -189,7 +189,7 @@ def describe_errors(
     named = {
         loc: lines
         for loc, (close, _) in unknown.items()
-        if root.__name__ != "Settings" and (lines := _named_as_a_field(root, data, loc))
+        if root.__name__ != "Settings" and (lines := _named_as_a_field(root, data, loc, source))
     }
     meant |= {(*loc[:-1], field) for loc in named for field in _named_fields(root, loc)}
     # dopemail.toml is TOML: its hints in its own syntax.
@@ -544,6 +544,10 @@ def describe_errors(
                 # field, and "input should be a valid string" told nothing of why. (A list
                 # item's own line; not a value of a key, nor an item ending in ':'.)
                 ((key, rest),) = value.items()
+                if isinstance(key, str) and isinstance(rest, bool | int | float):
+                    # '- Prince: yes', read as true: the text as written ("input should be a
+                    # valid string" told nothing of why).
+                    rest = _written_after(source, line_of(data, loc), key) or rest
                 # Text on both sides: YAML read '12:30' as minutes and '007' as 7, and the
                 # text rebuilt from them would not be what was written.
                 if isinstance(key, str) and isinstance(rest, str):
@@ -577,10 +581,13 @@ def _named_fields(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str
     return _first_field(model), _NAMED_ITEMS[model.__name__] if model else ""
 
 
-def _named_as_a_field(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> list[str]:
+def _named_as_a_field(
+    root: type[BaseModel], data: Any, loc: tuple[Any, ...], source: str | None = None
+) -> list[str]:
     """The lines to write for a list item written '- Andrew Scott: Adam' (its unknown field
     at ``loc``, on the item's own line): '- name: Andrew Scott', '  role: Adam'; none if it
-    is not one. The item's other fields, on the lines under it, stay as they are."""
+    is not one. The item's other fields, on the lines under it, stay as they are. A value
+    YAML read as true or a number ('- Prince: yes', '0x1A') is the text of ``source``."""
     item, key = loc[:-1], loc[-1]
     model = model_at(root, item)
     value = value_at(data, item)
@@ -600,6 +607,9 @@ def _named_as_a_field(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) ->
         return []
     first, then = _first_field(model), _NAMED_ITEMS[model.__name__]
     said = value[key]
+    if isinstance(said, bool | int | float):
+        # (Read as true, it was told 'name' missing and 'Prince' unknown; '0x1A' was 26.)
+        said = _written_after(source, line_of(data, item), key) or said
     fields = dict(said) if isinstance(said, Mapping) else {then: said} if said is not None else {}
     if (
         first in value
@@ -1008,6 +1018,15 @@ def written_as(source: str, line: int | None, value: Any, index: int | None = No
         if type(found) is type(value) and found == value:
             return token
     return None
+
+
+def _written_after(source: str | None, line: int | None, key: str) -> str | None:
+    """The value written after '``key``:' on ``line`` of ``source``, as typed, without its
+    comment: what YAML read as true or a number ('yes', '0x1A'); None if not found there."""
+    text = source_line(source, line)
+    at = text.find(f"{key}:")
+    found = _COMMENTED.match(text[at + len(key) + 1 :].strip()) if at >= 0 else None
+    return found.group(1) if found is not None and found.group(1) else None
 
 
 def source_line(source: str | None, line: int | None) -> str:
