@@ -7494,9 +7494,10 @@ def test_a_picture_outside_media_is_never_told_a_path_that_would_be_refused(
     text = variant("src: media/all-of-us-strangers/01.jpg", "src: ../outside.jpg")
     root = write_files({"entries/zz.md": text, "outside.jpg": b"not under media/"})
     (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
-    assert error.message == (
-        "images[1].src: '../outside.jpg': a local image must be a file under media/: copy the "
-        "file into a folder of media/ (media/<the entry's slug>/outside.jpg) and write that path"
+    # (A file of the publication's folder: where to move it, under the entry's own folder.)
+    assert (error.message, error.hint) == (
+        "images[1].src: '../outside.jpg': a local image must be a file under media/",
+        "move outside.jpg to media/zz/outside.jpg, and write media/zz/outside.jpg",
     )
     config = root / "dopemail.toml"
     config.write_text(
@@ -7841,3 +7842,41 @@ def test_a_name_written_as_a_field_is_told_once_whatever_its_value(
     said = entry.meta.events[0].participants if field == "participants" else getattr(film, field)
     shown = said[0].model_dump(exclude_none=True) if field == "cast" else said[0]
     assert shown == meant, text
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [
+        ("images:\n  - src: still.jpg\n", 13),
+        ("images:\n  - src: ../entries/still.jpg\n", 13),
+        ("Body.\n\n![A still](still.jpg)\n", 18),
+    ],
+    ids=["gallery", "gallery-from-the-entry-s-folder", "text"],
+)
+def test_a_picture_beside_its_entry_is_told_where_to_move_it(
+    write_files, workspace: Path, written: str, line: int
+) -> None:
+    # 'still.jpg' copied beside entries/zz-film.md: told to copy the file into media/ in the
+    # message, and, in the hint, 'e.g. media/zz-film/01.jpg', another name: two fixes.
+    still = (workspace / "media/all-of-us-strangers/01.jpg").read_bytes()
+    old = (
+        "Body.\n"
+        if written.startswith("Body.")
+        else "images:\n  - src: media/all-of-us-strangers/01.jpg\n"
+    )
+    root = write_files({"entries/still.jpg": still, "entries/zz-film.md": variant(old, written)})
+    errors = [e for e in reported(root) if e.path == "entries/zz-film.md"]
+    assert [e.line for e in errors] == [line], errors
+    assert errors[0].hint == (
+        "move entries/still.jpg to media/zz-film/still.jpg, and write media/zz-film/still.jpg"
+    ), errors[0].hint
+    assert "media/" not in errors[0].message.partition("must be a file under media/")[2]
+    # Done as told, it is published.
+    (root / "media/zz-film").mkdir()
+    (root / "entries/still.jpg").rename(root / "media/zz-film/still.jpg")
+    path = root / "entries/zz-film.md"
+    fixed = re.sub(
+        r"(?:\.\./entries/)?still\.jpg", "media/zz-film/still.jpg", path.read_text("utf-8")
+    )
+    path.write_text(fixed, "utf-8")
+    load_workspace(root)

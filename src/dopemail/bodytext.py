@@ -24,6 +24,7 @@ from .models import Picture
 from .pictures import (
     READABLE_NAMES,
     PictureProblem,
+    beside_its_file,
     local_media,
     measured,
     media_example,
@@ -149,7 +150,8 @@ def body_pictures(
             hint = (
                 f"write it as {MEDIA_DIR}/{under[2]}"
                 if under[1] and under[2]
-                else f"put the file under {MEDIA_DIR}/ and write its path from there, e.g. "
+                else beside_its_file(written, root, rel)
+                or f"put the file under {MEDIA_DIR}/ and write its path from there, e.g. "
                 f"{media_example(rel)}, or give the picture's https:// address"
             )
             errors.append(

@@ -66,6 +66,28 @@ def media_example(rel: str) -> str:
     return f"{MEDIA_DIR}/{folder}/01.jpg"
 
 
+def beside_its_file(src: str, root: Path, owner: str) -> str | None:
+    """For a picture written outside media/ that is a file of the publication's folder, most
+    likely beside the entry or issue ``owner`` that names it ('still.jpg' in entries/): the
+    hint to move it where pictures are published from (an entry's own folder, media/<slug>/),
+    and the path to write then. None for any other."""
+    if not owner or "://" in src:
+        return None
+    written = src.replace("\\", "/")
+    for folder in (posixpath.dirname(owner), ""):
+        path = posixpath.normpath(posixpath.join(folder, written))
+        # (Not a build's output: site/ and feeds/ are made again from media/.)
+        outside = ("../", "/", f"{MEDIA_DIR}/", "site/", "feeds/", ".dopemail/")
+        if path.startswith(outside) or picture_type(path) is None:
+            continue
+        if (root / path).is_file():
+            stem = posixpath.basename(owner).removesuffix(".md")
+            home = f"{MEDIA_DIR}/{stem}" if owner.startswith("entries/") else MEDIA_DIR
+            target = f"{home}/{posixpath.basename(path)}"
+            return f"move {path} to {target}, and write {target}"
+    return None
+
+
 def media_for(src: str, root: Path, settings: Settings, owner: str = "") -> Media:
     """Resolve an image source to its public URL, reading size and type from local files.
     ``owner``: the file that names it, for a missing picture's hint (see PictureMissing)."""
@@ -127,6 +149,8 @@ def local_media(
     stat; ValueError (saying how to write it) for any other. ``setting``: named by a setting
     (the logo), not by an entry; ``owner``: the entry or issue that names it."""
     rel = src.lstrip("/")
+    if not rel.startswith(MEDIA_DIR + "/") and (moved := beside_its_file(src, root, owner)):
+        raise PictureProblem(f"'{src}': a local image must be a file under media/", moved)
     if not rel.startswith(MEDIA_DIR + "/"):
         raise ValueError(
             f"'{src}': a local image must be a file under media/{_outside(src, root, setting)}"
