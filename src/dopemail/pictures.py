@@ -74,10 +74,10 @@ def beside_its_file(src: str, root: Path, owner: str) -> str | None:
     if not owner or "://" in src:
         return None
     written = src.replace("\\", "/")
+    # (Not a build's output either: site/ and feeds/ are made again from media/.)
+    outside = ("../", "/", f"{MEDIA_DIR}/", "site/", "feeds/", ".dopemail/")
     for folder in (posixpath.dirname(owner), ""):
         path = posixpath.normpath(posixpath.join(folder, written))
-        # (Not a build's output: site/ and feeds/ are made again from media/.)
-        outside = ("../", "/", f"{MEDIA_DIR}/", "site/", "feeds/", ".dopemail/")
         if path.startswith(outside) or picture_type(path) is None:
             continue
         if (root / path).is_file():
@@ -90,7 +90,8 @@ def beside_its_file(src: str, root: Path, owner: str) -> str | None:
 
 def media_for(src: str, root: Path, settings: Settings, owner: str = "") -> Media:
     """Resolve an image source to its public URL, reading size and type from local files.
-    ``owner``: the file that names it, for a missing picture's hint (see PictureMissing)."""
+    ``owner``: the file that names it, whose own folder a hint names (see PictureMissing and
+    beside_its_file)."""
     scheme = urlsplit(src).scheme
     if scheme:
         if scheme != "https":
