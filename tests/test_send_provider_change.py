@@ -200,7 +200,7 @@ def test_carrying_on_to_or_from_a_provider_that_keeps_its_own_list_is_refused(
     args = ("send", "1", "--yes", "--no-progress", "--continue-with-new-provider")
     code, output = run(root, *args, provider=then)
     assert code == 1, output
-    assert "it cannot carry on to the readers not sent it yet (buttondown sends an issue to " in (
+    assert "it cannot carry on to the readers not sent it yet (Buttondown sends an issue to " in (
         " ".join(output.split())
     )
     assert "--start-over-with-new-provider" in output
@@ -270,7 +270,7 @@ def test_an_outbox_batch_left_in_flight_is_looked_for_in_the_outbox_folder(
     assert "'dopemail send 1 --yes --mark-in-flight-sent 2' if every one has its file" in said
     assert (
         "'dopemail send 1 --yes --resend-in-flight 2' if any has none (the whole batch goes "
-        "again via postmark: first delete its files that are there" in said
+        "again via Postmark: first delete its files that are there" in said
     )
     assert server.requests == []
     # As it says: three have none, so the two files go, and the batch goes again via postmark.

@@ -306,7 +306,7 @@ def test_a_resend_answer_naming_an_email_out_of_the_batch_stays_under_its_key(
     with pytest.raises(SendError) as caught:
         send(root, "resend", sleep=lambda seconds: None)
     assert caught.value.message == (
-        "resend kept failing after 2 attempts: Resend answered 200 with an unreadable body "
+        "Resend kept failing after 2 attempts: Resend answered 200 with an unreadable body "
         "(its errors name email 3, in a batch of 3)"
     )
     assert "--mark-in-flight-sent" not in caught.value.hint
@@ -621,7 +621,7 @@ def test_a_test_copy_the_provider_keeps_failing_is_one_clear_error(server, tmp_p
     options = SendOptions(test_to="me@example.com")
     with pytest.raises(SendError, match="the test to me@example.com was not sent") as caught:
         send(root, "sendgrid", options, sleep=lambda s: None)
-    assert "sendgrid kept failing after 3 attempts: SendGrid failed (HTTP 503: down)" in str(
+    assert "SendGrid kept failing after 3 attempts: SendGrid failed (HTTP 503: down)" in str(
         caught.value
     )
     assert caught.value.hint == "run the same command again later"
@@ -644,12 +644,12 @@ def test_a_wait_without_end_is_said_in_words(server, tmp_path) -> None:
     server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "inf"}))
     with pytest.raises(SendError) as caught:
         send(root, "resend", sleep=lambda s: None)
-    assert caught.value.message.startswith("resend asks to wait without limit (rate limited")
+    assert caught.value.message.startswith("Resend asks to wait without limit (rate limited")
     assert counts(root)["pending"] == 3
     server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "inf"}))
     with pytest.raises(SendError) as caught:
         send(root, "resend", SendOptions(test_to="me@example.com"), sleep=lambda s: None)
-    assert "was not sent: resend asks to wait without limit: rate limited" in caught.value.message
+    assert "was not sent: Resend asks to wait without limit: rate limited" in caught.value.message
 
 
 def test_a_used_up_monthly_quota_stops_at_once_and_resumes_later(server, tmp_path) -> None:

@@ -819,6 +819,12 @@ def test_a_send_keeps_to_send_rate_as_the_server_sees_it(server, tmp_path) -> No
     summary = send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=QUIET)
     assert summary.sent == 6 and len(server.requests) == 6
     assert arrivals_span(server) >= 5 / 5 - LEEWAY
+    # And the rate set is the pace, not the sandbox's one a second, which would also pass the
+    # bound above: some two requests came closer than a second apart (at 5 a second each gap
+    # is a fifth of one; only a machine taking most of a second per request could miss it).
+    arrived = sorted(request.arrived for request in server.requests)
+    gaps = [later - earlier for earlier, later in zip(arrived, arrived[1:], strict=False)]
+    assert min(gaps) < 0.9, arrived
 
 
 def test_a_send_keeps_to_the_sandbox_s_one_a_second_without_send_rate(server, tmp_path) -> None:

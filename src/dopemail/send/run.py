@@ -65,7 +65,7 @@ from .ledger import (
     sent_count,
 )
 from .message import UNSUBSCRIBE_SECRET_ENV, Composer, Recipient
-from .providers import LIST_HOLDERS, TITLES, base_url, make_provider, refuse_plain_http
+from .providers import LIST_HOLDERS, base_url, make_provider, refuse_plain_http, titled
 from .providers.base import (
     Batch,
     InDoubt,
@@ -189,7 +189,7 @@ def tracking_words(settings: Settings, provider: Provider) -> str:
         return 'as the account\'s settings say ([send] tracking = "account")'
     if not provider.tracking_switch:
         return (
-            f"as the account's settings say: {TITLES[provider.name]} takes no switch per message "
+            f"as the account's settings say: {titled(provider.name)} takes no switch per message "
             "(turn click and open tracking off in its dashboard)"
         )
     return "off, asked of each request ([send] tracking)"
@@ -329,7 +329,7 @@ def _say_if_no_key(settings: Settings, env: Mapping[str, str], reporter: Reporte
         missing = [v for v in AWS_ENV[:2] if not env.get(v, "").strip()]
         if missing:
             reporter.warn(
-                f"no AWS credentials for {TITLES[name]} yet: --yes and --test will refuse to "
+                f"no AWS credentials for {titled(name)} yet: --yes and --test will refuse to "
                 f"start until the environment variable{'s' * (len(missing) > 1)} "
                 f"{' and '.join(missing)} hold{'s' * (len(missing) == 1)} them "
                 f"(export {missing[0]}=...)"
@@ -337,7 +337,7 @@ def _say_if_no_key(settings: Settings, env: Mapping[str, str], reporter: Reporte
         return
     if variable is not None and not env.get(variable, "").strip():
         reporter.warn(
-            f"no API key for {TITLES[name]} yet: --yes and --test will refuse to start until the "
+            f"no API key for {titled(name)} yet: --yes and --test will refuse to start until the "
             f"environment variable {variable} holds it (export {variable}=...)"
         )
 
@@ -794,7 +794,7 @@ class _Run:
                 else f"kept failing after {attempts.count} attempts"
             )
             raise SendError(
-                f"the test to {email} was not sent: {self.provider.name} {failed}: "
+                f"the test to {email} was not sent: {titled(self.provider.name)} {failed}: "
                 f"{exc.last.reason}",
                 None,
                 None,
@@ -807,12 +807,12 @@ class _Run:
                 f"the test to {email} may not have been sent: {exc.reason}",
                 None,
                 None,
-                f"look for it in {self.provider.name}'s activity log (a sandbox mode accepts "
-                "messages it does not deliver), and check the address",
+                f"look for it in {titled(self.provider.name)}'s activity log (a sandbox mode "
+                "accepts messages it does not deliver), and check the address",
             ) from None
         if outcome.status != "sent":
             raise SendError(
-                f"{self.provider.name} refused the test to {email}: {outcome.error}",
+                f"{titled(self.provider.name)} refused the test to {email}: {outcome.error}",
                 None,
                 None,
                 "check the address, and the sender's domain at the provider",
@@ -896,7 +896,7 @@ class _Run:
         if before.provider == name and before.endpoint in (None, endpoint):
             if self.options.start_over or self.options.carry_on:
                 self.reporter.say(
-                    f"issue {self.issue.issue_id} is already sent via {name} ({endpoint}): "
+                    f"issue {self.issue.issue_id} is already sent via {titled(name)} ({endpoint}): "
                     "the provider did not change, so there is nothing to start over or carry on"
                 )
             return
@@ -942,8 +942,8 @@ class _Run:
         list, and the two ways on."""
         ref, issue_id = self.issue.number, self.issue.issue_id
         holder = self.provider.name if self.provider.holds_list else before.provider
-        why = f"{holder} sends an issue to its own whole list, and " + (
-            f"cannot be told which readers {before.provider} mailed already"
+        why = f"{titled(holder)} sends an issue to its own whole list, and " + (
+            f"cannot be told which readers {titled(before.provider)} mailed already"
             if self.provider.holds_list
             else "said nothing of which readers it reached"
         )
@@ -953,7 +953,8 @@ class _Run:
             None,
             None,
             f"'dopemail send {ref} --yes --start-over-with-new-provider' sends it to every "
-            f"reader via {self.provider.name} (those who got it via {before.provider} get it "
+            f"reader via {titled(self.provider.name)} (those who got it via "
+            f"{titled(before.provider)} get it "
             f"again); or set {_way_back(before)} back in dopemail.toml to go on as before",
         )
 
@@ -980,12 +981,12 @@ class _Run:
             None,
             None,
             f"if that was a rehearsal, 'dopemail send {ref} --yes --start-over-with-new-provider' "
-            f"sends it to every reader via {self.provider.name}; "
+            f"sends it to every reader via {titled(self.provider.name)}; "
             + (
                 ""
                 if self._list_held(before)
                 else f"if those readers really got it, 'dopemail send {ref} --yes "
-                f"--continue-with-new-provider' sends it via {self.provider.name} to the "
+                f"--continue-with-new-provider' sends it via {titled(self.provider.name)} to the "
                 "others only; "
             )
             + f"or set {back} back in dopemail.toml to go on as before",
@@ -1126,7 +1127,7 @@ class _Run:
             if (mark is True or resend is True) and not self.needs_editor(batch):
                 self.reporter.say(
                     f"batch {batch.number}: posted again under its idempotency key (what "
-                    f"{self.provider.name} took of it is not sent twice), not settled by "
+                    f"{titled(self.provider.name)} took of it is not sent twice), not settled by "
                     f"--{'mark-in-flight-sent' if mark is True else 'resend-in-flight'}"
                 )
             if self.applies(mark, batch):
@@ -1207,7 +1208,7 @@ class _Run:
             lines.append(
                 f"  and, posted again under {'their' if len(replays) > 1 else 'its'} "
                 "idempotency key by the next run once those are settled (nothing to settle: "
-                f"what {self.provider.name} took is not sent twice):"
+                f"what {titled(self.provider.name)} took is not sent twice):"
             )
             lines += ["  " + listed(b) for b in replays]
         count = sum(b.size for b in batches)
@@ -1241,8 +1242,8 @@ class _Run:
                 "the address; a batch cut short may have written some of them only), then run "
                 f"{mark} if every one has its file (they are recorded as sent: their files are "
                 f"their copies, mailed on with the others), or {again} if any has none (the "
-                f"whole batch goes again via {self.provider.name}: first delete its files that "
-                "are there, so that they are not mailed on as well)"
+                f"whole batch goes again via {titled(self.provider.name)}: first delete its files "
+                "that are there, so that they are not mailed on as well)"
             )
         else:
             logs = next(b.provider for b in batches if b.provider != "outbox")
@@ -1390,7 +1391,8 @@ class _Run:
                 said.append(f"{pace} ([send.{name}] requests_per_second)")
             else:  # the provider's own words for its pace, else its documented limit's
                 said.append(
-                    pace + getattr(self.provider, "pace_said", f" ({name}'s documented limit)")
+                    pace
+                    + getattr(self.provider, "pace_said", f" ({titled(name)}'s documented limit)")
                 )
         if self.settings.send.rate:
             rate = self.settings.send.rate
@@ -1502,12 +1504,13 @@ class _Run:
             again = "run the same command again later: the send resumes where it stopped"
             if exc.wait is not None:
                 raise _GaveUp(
-                    f"{provider.name} asks to {_wait_words(exc.wait)} ({reason})",
+                    f"{titled(provider.name)} asks to {_wait_words(exc.wait)} ({reason})",
                     again,
                     " ([send] max_wait sets the longest wait dopemail sits through)",
                 ) from None
             raise _GaveUp(
-                f"{provider.name} kept failing after {attempts.count} attempts: {reason}", again
+                f"{titled(provider.name)} kept failing after {attempts.count} attempts: {reason}",
+                again,
             ) from None
         except DopemailError as exc:
             if attempts.ambiguous:
@@ -1540,7 +1543,7 @@ class _Run:
         except Exception as exc:  # a surprise after a request left: it may have been delivered
             raise self.keep(number, self.redact(f"{type(exc).__name__}: {exc}")) from None
         if len(outcomes) != len(recipients):  # an adapter bug, not a provider's answer
-            raise self.keep(number, f"{provider.name} adapter answered for the wrong count")
+            raise self.keep(number, f"{titled(provider.name)} adapter answered for the wrong count")
         ledger.record(
             issue, number, zip((r.key for r in recipients), outcomes, strict=True), job.left_out
         )
@@ -1560,7 +1563,7 @@ class _Run:
             # them back in the queue rather than failed for good. Named, as the next run
             # posts them first and stops the same way if the provider's words were about them.
             raise SendError(
-                f"{provider.name} did not send {len(back):,} message"
+                f"{titled(provider.name)} did not send {len(back):,} message"
                 f"{'s' if len(back) != 1 else ''} of batch {number} "
                 f"({_first_few([r for r, _ in back])}): {back[0][1]}",
                 None,

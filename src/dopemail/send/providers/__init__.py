@@ -44,6 +44,11 @@ TITLES = {
 }
 
 
+def titled(name: str) -> str:
+    """The provider ``name`` (``[send] provider``'s value) as the editor reads it: "Resend"."""
+    return TITLES.get(name, name)
+
+
 def api_key(name: str, env: Mapping[str, str], variable: str | None = None) -> str:
     """The provider's key from its environment variable (or ``variable``), or a SendError
     saying which to set."""
