@@ -7768,6 +7768,34 @@ def _in_list(old: str, new: str) -> dict[str, str]:
             ["all-of-us-strangers"],
             id="issue-entries-in-brackets",
         ),
+        # A comment after a list written as one value ('#' then a space, or an issue's
+        # '#lead') is one, as meant: the items are those before it (it became an item).
+        pytest.param(
+            _in_list("[Jane Doe]", "Jane Doe  # check spelling"),
+            7,
+            ("film", "directors"),
+            ["Jane Doe"],
+            id="directors-and-a-comment",
+        ),
+        pytest.param(
+            _in_list("title: A Film\n", "title: A Film\ntags: drama, horror  # more to come\n"),
+            3,
+            ("tags",),
+            ["drama", "horror"],
+            id="tags-and-a-comment",
+        ),
+        pytest.param(
+            {
+                "issues/1-strangers-and-varda.md": ISSUE_ONE.replace(
+                    "entries:\n  - all-of-us-strangers\n",
+                    "entries: quiet-hours, all-of-us-strangers #lead\n",
+                )
+            },
+            7,
+            ("entries",),
+            ["quiet-hours", "all-of-us-strangers"],
+            id="issue-entries-on-one-line",
+        ),
     ],
 )
 def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(
@@ -7784,9 +7812,14 @@ def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(
         errors = [e for e in reported(root) if e.path == path]
         assert [e.line for e in errors] == [line], errors
         hint = str(errors[0].hint)
-        assert "\n" in hint, hint  # lines to copy, as they are
         lines = text.split("\n")
-        lines[line - 1 : line] = hint.split("\n")[1:]
+        if "\n" in hint:  # lines to copy, as they are
+            lines[line - 1 : line] = hint.split("\n")[1:]
+        else:  # 'write directors: [Jane Doe], or ...': that line, at the field's indentation
+            written = re.match(r"write (\S+: \[[^\]]*\])", hint)
+            assert written is not None, hint
+            indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+            lines[line - 1] = indent + written.group(1)
         text = "\n".join(lines)
         (root / path).write_text(text, "utf-8")
     value: Any = frontmatter.split(text, path).meta

@@ -470,7 +470,16 @@ def describe_errors(
             # from the line as written, so that none is dropped (QA: C was; 'directors: A,
             # B #1' was told to write [A, B]).
             after = source_line(source, line).partition(f"{loc[-1]}:")[2].strip()
-            cut = " #" in f" {after}" and not after.startswith(("'", '"'))
+            # Up to a real comment, a '#' then a space ('Jane Doe  # check spelling'): it
+            # became an item. An issue's slug holds no '#': '#lead' after one is a note too.
+            comment = _LINE_COMMENT.search(after)
+            if comment is not None:
+                after = after[: comment.start()].rstrip()
+            cut = (
+                loc[-1] != "entries"
+                and _CUT_HASH.search(after) is not None
+                and not after.startswith(("'", '"'))
+            )
             if cut:
                 value = after
             place = f", in place of line {line}" if line else ""
@@ -658,6 +667,13 @@ def yaml_scalar(value: Any) -> str:
     ):
         return quoted(text)  # as the YAML hints quote a value (frontmatter)
     return text
+
+
+# A '#' YAML begins a comment with, before a word ('B #1'): a value the editor meant cut.
+_CUT_HASH = re.compile(r"(?:^|\s)#\S")
+# A comment as meant: a '#' then a space or the line's end (what follows is the comment's,
+# '#'s and all), where 'B #1' before it is a value cut.
+_LINE_COMMENT = re.compile(r"(?:^|\s)#(?:\s|$)")
 
 
 def in_flow(value: str) -> str:
