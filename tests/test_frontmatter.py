@@ -468,3 +468,25 @@ def test_a_value_to_quote_is_told_the_line_to_write(line: str, hint: str, value:
     written = hint.split("title: ", 1)[1]
     fixed = frontmatter.parse_yaml(f"kind: review\ntitle: {written}\n", "e.md")
     assert fixed["title"] == value, fixed
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cast: [{name: Bob #1, role: Adam}]",
+        "cast: [{name: Bob #1}] and more",  # text after the ']': no line that reads
+        "based_on: {title: Strangers #1, author: [Taichi Yamada, B #2]}",
+    ],
+)
+def test_a_hash_in_brackets_is_never_told_a_line_yaml_cannot_read(line: str) -> None:
+    # '- {name: Bob #1, role: Adam}' was told a list, '- ["name: Bob #1", role: Adam]', and
+    # 'cast: [{name: Bob #1, role: Adam}, ...]' a line PyYAML rejected.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(f"---\ntitle: A\n{line}\n---\nBody\n", "e.md")
+    hint = str(caught.value.hint)
+    assert "holding a '#' in double quotes" in hint, hint
+    if "\n" in hint:  # a line to write: it reads, the '#'s kept in its values
+        written = yaml.safe_load(hint.split("\n", 1)[1])
+        assert "#1" in str(written), written
+    else:
+        assert hint.endswith('["#review", drama]'), hint

@@ -7768,6 +7768,41 @@ def _in_list(old: str, new: str) -> dict[str, str]:
             ["all-of-us-strangers"],
             id="issue-entries-in-brackets",
         ),
+        # Fields in braces: the value holding '#' quoted, the braces kept (the hint was a
+        # list, '- ["name: Bob #1", role: Adam]', or a line YAML could not read).
+        pytest.param(
+            _in_list(
+                "  directors: [Jane Doe]\n",
+                "  directors: [Jane Doe]\n  cast:\n    - {name: Bob #1, role: Adam}\n"
+                "    - Jamie Bell\n",
+            ),
+            9,
+            ("film", "cast"),
+            [{"name": "Bob #1", "role": "Adam"}, "Jamie Bell"],
+            id="cast-item-in-braces",
+        ),
+        pytest.param(
+            _in_list(
+                "  directors: [Jane Doe]\n",
+                "  directors: [Jane Doe]\n"
+                "  cast: [{name: Bob #1, role: Adam}, {name: Claire Foy}]\n",
+            ),
+            8,
+            ("film", "cast"),
+            [{"name": "Bob #1", "role": "Adam"}, {"name": "Claire Foy"}],
+            id="cast-in-brackets-of-braces",
+        ),
+        pytest.param(
+            _in_list(
+                "  directors: [Jane Doe]\n",
+                "  directors: [Jane Doe]\n  cast: [{name: Bob, role: Adam #1}, {name: Claire Foy}]"
+                "  # to check\n",
+            ),
+            8,
+            ("film", "cast"),
+            [{"name": "Bob", "role": "Adam #1"}, {"name": "Claire Foy"}],
+            id="cast-role-in-braces",
+        ),
         # A comment after a list written as one value ('#' then a space, or an issue's
         # '#lead') is one, as meant: the items are those before it (it became an item).
         pytest.param(

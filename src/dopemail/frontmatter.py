@@ -598,9 +598,10 @@ def _read_otherwise(line: str, signs: str = "") -> tuple[str, str] | None:
         close = value.find("]" if first == "[" else "}")
         inner = value[1:close] if close > 0 else value[1:]
         if re.search(r"(?:^|[\s,])#", inner):
+            held = "list" if first == "[" else "fields in braces"
             return (
-                "broken YAML: a '#' in the list on this line begins a comment: the rest of the "
-                "line is left out",
+                f"broken YAML: a '#' in the {held} on this line begins a comment: the rest of "
+                "the line is left out",
                 _hashes_in_flow(line, found.start(2), key, close),
             )
         after = value[close + 1 :].strip() if close > 0 else ""
@@ -626,22 +627,34 @@ _FLOW_HASH = re.compile(r"(?:^|\s)#")
 
 
 def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
-    """The hint for a list in brackets on ``line`` (from ``start``, its ']' ``close`` on from
-    there, -1 if not on it) cut by a '#' in an item: the line to write in its place. Its
-    items holding a '#' quoted; an issue's entries' '#' left as a comment, after the ']'
-    (a slug holds no '#': quoted, it named an entry no file is). An example alone ('["#review",
-    drama]', whatever the list) left the editor to make the line, and a list of slugs quoted
-    with its note named no entry."""
+    """The hint for a list in brackets, or fields in braces, on ``line`` (from ``start``, its
+    ']' or '}' ``close`` on from there, -1 if not on it) cut by a '#' in an item: the line to
+    write in its place, checked to read. Its values holding a '#' quoted; an issue's entries'
+    '#' left as a comment, after the ']' (a slug holds no '#': quoted, it named an entry no
+    file is). An example alone ('["#review", drama]', whatever the list) left the editor to
+    make the line, and a list of slugs quoted with its note named no entry."""
+    example = "put each item holding a '#' in double quotes: [\"#review\", drama]"
     if close < 0:  # its items go on below: no one line to give
-        return "put each item holding a '#' in double quotes: [\"#review\", drama]"
+        return example
+    inner = line[start + 1 : start + close]
+    slugs = key == "entries" and line[start] == "[" and not any(c in inner for c in "[{")
+    if not slugs:
+        # Fields in braces, or lists within: each value quoted where it is, brackets and
+        # braces as written ('- {name: Bob #1, role: Adam}' was told a list, ["name: Bob
+        # #1", role: Adam], and a list of them cut at their inner commas, a broken line).
+        written = _quote_hashed(line, start)
+        if written is None or not _reads(written):
+            return example
+        held = "value" if "{" in line[start : start + close] else "item"  # a field's, or an item
+        return f"put each {held} holding a '#' in double quotes, in place of this line:\n{written}"
     items, notes = [], []
-    for item in _flow_items(line[start + 1 : start + close]):
+    for item in _flow_items(inner):
         found = _FLOW_HASH.search(item) if item[:1] not in ("'", '"') else None
-        if found is not None and key == "entries":
+        if found is not None:
             items.append(item[: found.start()].strip())
             notes.append(item[found.start() :].strip())
         else:
-            items.append(quoted(item) if found is not None else item)
+            items.append(item)
     written = f"{line[:start]}[{', '.join(i for i in items if i)}]{line[start + close + 1 :]}"
     if notes:
         kept = written.rstrip()
@@ -650,6 +663,53 @@ def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
             f"of this line:\n{kept} {' '.join(notes)}"
         )
     return f"put each item holding a '#' in double quotes, in place of this line:\n{written}"
+
+
+def _quote_hashed(line: str, start: int) -> str | None:
+    """``line`` with each plain value of the list or fields in brackets or braces at
+    ``start`` that holds a '#' YAML reads as a comment quoted, as the editor wrote it
+    (commas and all up to the next one); None if they are not closed on the line."""
+    out, value, depth, at = [line[:start]], "", 0, start
+    while at < len(line):
+        char = line[at]
+        if char in "\"'" and not value.strip():  # a quoted value, whole, to its own quote
+            end = at + 1
+            while end < len(line):
+                if char == '"' and line[end] == "\\":  # an escape: its next character too
+                    end += 2
+                elif line[end] == char and line[end + 1 : end + 2] == char == "'":
+                    end += 2  # '': an apostrophe in a single-quoted value
+                elif line[end] == char:
+                    break
+                else:
+                    end += 1
+            value += line[at : end + 1]
+            at = end + 1
+            continue
+        # What ends a plain value in brackets: a comma, a bracket, or ': ' after a field.
+        if char in ",[]{}" or (char == ":" and line[at + 1 : at + 2] in ("", " ", ",", "]", "}")):
+            core = value.strip()
+            if core and core[0] not in "\"'" and _FLOW_HASH.search(core):
+                value = value.replace(core, quoted(core), 1)
+            out.append(value + char)
+            value = ""
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth == 0:
+                return "".join(out) + line[at + 1 :]
+        else:
+            value += char
+        at += 1
+    return None
+
+
+def _reads(line: str) -> bool:
+    """Whether ``line``, alone, is YAML that reads (a hint's line is checked before it is
+    given: one PyYAML rejects would send the editor round again)."""
+    try:
+        yaml.load(line.strip(), Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return False
+    return True
 
 
 def _flow_items(inner: str) -> list[str]:
