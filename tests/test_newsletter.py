@@ -1511,6 +1511,24 @@ def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, 
     assert f"{issue}:{line}: the section gathers no entries" in output, output
 
 
+def test_each_empty_section_of_a_ready_issue_is_told_at_its_line(workspace: Path, run_cli) -> None:
+    # Only the first was told: the second came up at the next build, once the first was fixed.
+    issue = f"issues/{SAMPLE_ISSUES[0]}.md"
+    _break(
+        workspace,
+        issue,
+        "      - varda-in-los-angeles\n",
+        "      - varda-in-los-angeles\n  - title: Coming soon\n    entries: []\n"
+        "  - title: Later\n    entries:\n",
+    )
+    lines = (workspace / issue).read_text(encoding="utf-8").split("\n")
+    told = [lines.index("    entries: []") + 1, len(lines) - lines[::-1].index("    entries:")]
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1
+    for line in told:
+        assert output.count(f"{issue}:{line}: the section gathers no entries") == 1, output
+
+
 @pytest.mark.parametrize(
     "empty", ["    entries: []", "    entries:"], ids=["brackets", "left-empty"]
 )

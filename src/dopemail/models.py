@@ -11,7 +11,7 @@ import contextlib
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -694,12 +694,17 @@ def hinted(message: str, hint: str) -> PydanticCustomError:
     return PydanticCustomError("hinted", message, {"hint": hint})
 
 
-def at_field(field: str | tuple[str | int, ...], message: str) -> PydanticCustomError:
+def at_field(
+    field: str | tuple[str | int, ...],
+    message: str,
+    also: Sequence[str | tuple[str | int, ...]] = (),
+) -> PydanticCustomError:
     """A check of the whole model that fails, placed at the field to correct (its line): a
-    field's name, or its path within the model (("sections", 0, "entries"))."""
+    field's name, or its path within the model (("sections", 0, "entries")). ``also``: other
+    fields the same is told of, each at its line (a validator raises one error)."""
     # A plain ValueError from a model validator has no place but the model's first line.
     # (The message is a template: it must hold no braces.)
-    return PydanticCustomError("at_field", message, {"field": field})
+    return PydanticCustomError("at_field", message, {"field": field, "also": tuple(also)})
 
 
 class Model(BaseModel):
@@ -1425,12 +1430,14 @@ class Issue(Model):
             )
         # A section's heading would stand alone in the email, with nothing under it: a
         # draft's is left out, and told (notices.sections_empty), until it is filled in.
-        empty = next((i for i, s in enumerate(self.sections) if not s.entries), None)
-        if self.status != "draft" and empty is not None:
+        # Each told at its line: the first alone was, the next one at the next build.
+        empty = [("sections", i, "entries") for i, s in enumerate(self.sections) if not s.entries]
+        if self.status != "draft" and empty:
             raise at_field(
-                ("sections", empty, "entries"),
+                empty[0],
                 "the section gathers no entries: list their slugs under its 'entries', or "
                 "remove the section (only a draft's may have none yet, while it is written)",
+                also=empty[1:],
             )
         return self
 

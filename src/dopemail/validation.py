@@ -327,13 +327,13 @@ def describe_errors(
             else:
                 hint = f"add '{loc[-1]}:' with a value (see `{schema}`)"
             yield loc, f"missing required field '{where}'", hint
-        elif kind == "at_field":  # a whole-model check (models.at_field)
-            field = error["ctx"]["field"]
-            yield (
-                (*loc, *(field if isinstance(field, tuple) else (field,))),
-                str(error["msg"]),
-                None,
-            )
+        elif kind == "at_field":  # a whole-model check (models.at_field), at each field told
+            for field in (error["ctx"]["field"], *error["ctx"].get("also", ())):
+                yield (
+                    (*loc, *(field if isinstance(field, tuple) else (field,))),
+                    str(error["msg"]),
+                    None,
+                )
         elif kind == "hinted":  # a field's own check, with its fix (models.hinted)
             yield (
                 loc,
