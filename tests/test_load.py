@@ -7864,9 +7864,10 @@ def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(
     load_workspace(root)
 
 
-def _named(field: str, value: str) -> tuple[dict[str, str], int]:
-    """An entry whose ``field``'s one item is written '- Jane Doe: <value>', and its line."""
-    item = f"- Jane Doe: {value}\n"
+def _named(field: str, value: str, quote: str = "") -> tuple[dict[str, str], int]:
+    """An entry whose ``field``'s one item is written '- Jane Doe: <value>' (the name in
+    ``quote``s), and its line."""
+    item = f"- {quote}Jane Doe{quote}: {value}\n"
     if field == "participants":
         events = f"events:\n  - kind: conversation\n    participants:\n      {item}"
         return {"entries/zz-film.md": variant("images:\n", events + "images:\n")}, 15
@@ -7876,16 +7877,25 @@ def _named(field: str, value: str) -> tuple[dict[str, str], int]:
     return {"entries/zz-film.md": variant("  directors: [Jane Doe]\n", written)}, 9
 
 
-@pytest.mark.parametrize("value", ["Adam", "yes", "no", "true", "Off", "42", "0x1A", "3.50"])
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [
+        *((value, "") for value in ["Adam", "yes", "no", "true", "Off", "42", "0x1A", "3.50"]),
+        # The name quoted ('- "Prince": yes'): read as true all the same.
+        ("yes", '"'),
+        ("0x1A", "'"),
+        ("Adam", '"'),
+    ],
+)
 @pytest.mark.parametrize("field", ["cast", "directors", "writers", "participants"])
 def test_a_name_written_as_a_field_is_told_once_whatever_its_value(
-    write_files, field: str, value: str
+    write_files, field: str, value: str, quote: str
 ) -> None:
     # '- Prince: yes' under 'cast:' was told "missing required field 'film.cast[1].name'" and
     # "unknown field 'film.cast[1].Prince'" (YAML read yes as true), and under 'directors:'
     # "input should be a valid string": '- Andrew Scott: Adam' was told once, with the lines
     # to write. The value is as written ('0x1A' was read 26, '3.50' 3.5).
-    files, line = _named(field, value)
+    files, line = _named(field, value, quote)
     root = write_files(files)
     ((path, text),) = files.items()
     errors = [e for e in reported(root) if e.path == path]
@@ -7901,7 +7911,7 @@ def test_a_name_written_as_a_field_is_told_once_whatever_its_value(
         assert "holds ': ', which YAML reads as a field" in errors[0].message, errors
         quoted = hint.removeprefix("quote it: ")
         assert quoted != hint, hint
-        lines[line - 1] = lines[line - 1].replace(f"Jane Doe: {value}", quoted)
+        lines[line - 1] = lines[line - 1].replace(f"{quote}Jane Doe{quote}: {value}", quoted)
         meant = f"Jane Doe: {value}"
     text = "\n".join(lines)
     (root / path).write_text(text, "utf-8")

@@ -556,7 +556,7 @@ def describe_errors(
                 if isinstance(key, str) and isinstance(rest, bool | int | float):
                     # '- Prince: yes', read as true: the text as written ("input should be a
                     # valid string" told nothing of why).
-                    rest = _written_after(source, line_of(data, loc), key) or rest
+                    rest = written_as(source, line_of(data, loc), rest, key=key) or rest
                 # Text on both sides: YAML read '12:30' as minutes and '007' as 7, and the
                 # text rebuilt from them would not be what was written.
                 if isinstance(key, str) and isinstance(rest, str):
@@ -618,7 +618,7 @@ def _named_as_a_field(
     said = value[key]
     if isinstance(said, bool | int | float):
         # (Read as true, it was told 'name' missing and 'Prince' unknown; '0x1A' was 26.)
-        said = _written_after(source, line_of(data, item), key) or said
+        said = written_as(source, line_of(data, item), said, key=key) or said
     fields = dict(said) if isinstance(said, Mapping) else {then: said} if said is not None else {}
     if (
         first in value
@@ -1011,16 +1011,24 @@ def _type_hint(kind: str) -> str | None:
 _PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"]+")
 
 
-def written_as(source: str, line: int | None, value: Any, index: int | None = None) -> str | None:
+def written_as(
+    source: str | None,
+    line: int | None,
+    value: Any,
+    index: int | None = None,
+    key: str | None = None,
+) -> str | None:
     """How the editor wrote ``value`` (a plain scalar YAML typed) on ``line`` of ``source``;
-    ``index``: its place in a list ([1, 01]: the second is 01, though both read 1).
+    ``index``: its place in a list ([1, 01]: the second is 01, though both read 1); ``key``:
+    the field it is the value of, looked for after its ':', the name quoted or not ('-
+    "Prince": yes'; a name may read as a value too, '- Yes Man: yes').
 
     None when it cannot be told for sure (no line, or no such word on it).
     """
-    if line is None:
-        return None
-    lines = source.split("\n")
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    text = source_line(source, line)
+    if key is not None:
+        named = re.search(rf"""(["']?){re.escape(key)}\1:(?:\s|$)""", text)
+        text = text[named.end() :] if named is not None else ""
     if index is not None and "[" in text:  # a list on one line: its items by their commas
         items = text[text.index("[") + 1 :].split("]")[0].split(",")
         if index < len(items):
@@ -1034,15 +1042,6 @@ def written_as(source: str, line: int | None, value: Any, index: int | None = No
         if type(found) is type(value) and found == value:
             return token
     return None
-
-
-def _written_after(source: str | None, line: int | None, key: str) -> str | None:
-    """The value written after '``key``:' on ``line`` of ``source``, as typed, without its
-    comment: what YAML read as true or a number ('yes', '0x1A'); None if not found there."""
-    text = source_line(source, line)
-    at = text.find(f"{key}:")
-    found = _COMMENTED.match(text[at + len(key) + 1 :].strip()) if at >= 0 else None
-    return found.group(1) if found is not None and found.group(1) else None
 
 
 def source_line(source: str | None, line: int | None) -> str:
