@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import posixpath
 import random
 import re
 import shutil
@@ -4165,6 +4166,56 @@ def test_a_picture_in_the_entry_s_own_folder_is_told_there(write_files, workspac
     ], hints
 
 
+@pytest.mark.parametrize(
+    ("written", "made", "said", "hint"),
+    [
+        (
+            "media/harbor-lights-restoration-qa/01.jpg",
+            {},
+            "",
+            "there is no folder media/harbor-lights-restoration-qa/: make it and copy the "
+            "picture into it as 01.jpg",
+        ),
+        (
+            "media/harbour-lights-restoration-qa/01.jpg",
+            {},
+            "",
+            "there is no folder media/harbour-lights-restoration-qa/, nor the entry's own, "
+            "media/harbor-lights-restoration-qa/: write media/harbor-lights-restoration-qa/"
+            "01.jpg, make that folder and copy the picture into it as 01.jpg",
+        ),
+        (
+            "media/harbour-lights-restoration-qa/01.jpg",
+            {"media/harbor-lights-restoration-qa/notes.txt": ""},
+            "",
+            "there is no folder media/harbour-lights-restoration-qa/, but there is the entry's "
+            "own, media/harbor-lights-restoration-qa/: write media/harbor-lights-restoration-qa/"
+            "01.jpg and copy the picture there as 01.jpg",
+        ),
+        (
+            "media/harbour-lights-restoration-qa/01.jpg",
+            {"media/harbor-lights-restoration-qa/01.jpg": b""},
+            " (did you mean 'media/harbor-lights-restoration-qa/01.jpg'?)",
+            "there is no folder media/harbour-lights-restoration-qa/, but "
+            "media/harbor-lights-restoration-qa/01.jpg is there: write "
+            "media/harbor-lights-restoration-qa/01.jpg",
+        ),
+    ],
+    ids=["not-made", "mistyped-not-made", "mistyped-made-empty", "mistyped-picture-in-it"],
+)
+def test_a_missing_picture_of_the_entry_s_own_folder_is_told_that_folder(
+    write_files, written: str, made: dict[str, str | bytes], said: str, hint: str
+) -> None:
+    # Cold review: an entry whose own folder was not made yet, beside another entry's spelt
+    # like it (media/harbor-lights-restoration/), was told to write that entry's still; a
+    # mistyped name of its own folder was told the same, or to make the mistyped folder.
+    entry = variant("media/all-of-us-strangers/01.jpg", written)
+    root = write_files({**made, "entries/harbor-lights-restoration-qa.md": entry})
+    (error,) = [e for e in reported(root) if "does not exist" in e.message]
+    assert error.message == f"images[1].src: '{written}' does not exist{said}"
+    assert error.hint == hint
+
+
 def test_a_missing_picture_s_hint_says_what_its_folder_holds(write_files, workspace) -> None:
     # Its hint's example was the very path not found ('e.g. media/quiet-hours/01.jpg'): what
     # is there is said, the names most like it first; or that the folder is empty, or not there.
@@ -4204,31 +4255,41 @@ def written_in(error: DopemailError) -> str:
     return written[1]
 
 
-def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
+def _as_hinted(root: Path, path: str, error: DopemailError) -> str:
     """Do what a missing picture's hint says, in ``path``: 'write X' in place of the path
-    written, or the picture copied where it says."""
+    written, the picture copied where it says, or both when it says both ('write X, make that
+    folder and copy the picture into it'); the path written then."""
     assert error.hint is not None
     written = written_in(error)
     told = re.search(r"\bwrite (media/[^\s,]+)", error.hint)
     if told:
         file = root / path
         file.write_text(file.read_text("utf-8").replace(written, told[1]), "utf-8")
-        return
+        written = told[1]
     copied = re.search(r"cop(?:y|ied) the picture (?:there|into it) as ([^ ,]+)", error.hint)
-    assert copied, error.hint
-    target = root / written
-    assert target.name == copied[1], (target, error.hint)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "media/all-of-us-strangers/01.jpg", target)
+    assert told or copied, error.hint
+    if copied:
+        target = root / written
+        assert target.name == copied[1], (target, error.hint)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "media/all-of-us-strangers/01.jpg", target)
+    return written
+
+
+# A still of the entry harbor-lights-restoration-qa, in its own folder (not made yet in the
+# workspace, where media/harbor-lights-restoration/ is another entry's).
+QA_STILL = variant("media/all-of-us-strangers/01.jpg", "media/harbor-lights-restoration-qa/01.jpg")
+STILL = (REPO / "media/all-of-us-strangers/01.jpg").read_bytes()
 
 
 @pytest.mark.parametrize(
-    ("files", "path", "line"),
+    ("files", "path", "line", "folder"),
     [
         pytest.param(
             {"entries/zz-film.md": variant("/01.jpg", "/13.jpg")},
             "entries/zz-film.md",
             13,
+            "media/all-of-us-strangers",
             id="gallery-picture-missing",
         ),
         pytest.param(
@@ -4239,12 +4300,14 @@ def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
             },
             "entries/zz-film.md",
             18,
+            "media/all-of-us-strangers",
             id="text-picture-missing",
         ),
         pytest.param(  # another number, spelt alike: not the one meant
             {"entries/zz-film.md": variant("/01.jpg", "/01.JPG")},
             "entries/zz-film.md",
             13,
+            "media/all-of-us-strangers",
             id="gallery-picture-in-another-case",
         ),
         pytest.param(
@@ -4255,12 +4318,14 @@ def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
             },
             "entries/zz-film.md",
             18,
+            "media/all-of-us-strangers",
             id="text-picture-another-way",
         ),
         pytest.param(
             {"entries/zz-film.md": variant("all-of-us-strangers/", "all-of-us-strangrs/")},
             "entries/zz-film.md",
             13,
+            "media/all-of-us-strangers",
             id="gallery-folder-mistyped",
         ),
         pytest.param(  # mistyped, in another entry's folder: the folder most like it wins
@@ -4271,6 +4336,7 @@ def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
             },
             "entries/all-of-us-strangers.md",
             64,
+            "media/varda-in-los-angeles",
             id="folder-mistyped-beside-the-own",
         ),
         pytest.param(
@@ -4281,6 +4347,7 @@ def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
             },
             "entries/all-of-us-strangers.md",
             64,
+            "media/all-of-us-strangers",
             id="in-the-entry-s-own-folder",
         ),
         pytest.param(
@@ -4290,12 +4357,14 @@ def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
             },
             "entries/zz-film.md",
             13,
+            "media/empty",
             id="empty-media-folder",
         ),
         pytest.param(
             {"entries/zz-film.md": variant("all-of-us-strangers/", "zz-film/")},
             "entries/zz-film.md",
             13,
+            "media/zz-film",
             id="no-folder-yet",
         ),
         pytest.param(
@@ -4307,12 +4376,77 @@ def _as_hinted(root: Path, path: str, error: DopemailError) -> None:
             },
             "issues/1-strangers-and-varda.md",
             26,
+            "media/nowhere",
             id="issue-picture-no-folder",
+        ),
+        pytest.param(  # the entry's own folder not made yet, another entry's spelt like it
+            {"entries/harbor-lights-restoration-qa.md": QA_STILL},
+            "entries/harbor-lights-restoration-qa.md",
+            13,
+            "media/harbor-lights-restoration-qa",
+            id="own-folder-not-made-beside-another-s",
+        ),
+        pytest.param(  # its name mistyped, and not made yet
+            {
+                "entries/harbor-lights-restoration-qa.md": QA_STILL.replace(
+                    "harbor-lights", "harbour-lights"
+                )
+            },
+            "entries/harbor-lights-restoration-qa.md",
+            13,
+            "media/harbor-lights-restoration-qa",
+            id="own-folder-mistyped-not-made",
+        ),
+        pytest.param(  # its name mistyped, and made with no picture in it yet
+            {
+                "media/harbor-lights-restoration-qa/notes.txt": "",
+                "entries/harbor-lights-restoration-qa.md": QA_STILL.replace(
+                    "harbor-lights", "harbour-lights"
+                ),
+            },
+            "entries/harbor-lights-restoration-qa.md",
+            13,
+            "media/harbor-lights-restoration-qa",
+            id="own-folder-mistyped-empty",
+        ),
+        pytest.param(  # its name mistyped, the picture in it
+            {
+                "media/harbor-lights-restoration-qa/01.jpg": STILL,
+                "entries/harbor-lights-restoration-qa.md": QA_STILL.replace(
+                    "harbor-lights", "harbour-lights"
+                ),
+            },
+            "entries/harbor-lights-restoration-qa.md",
+            13,
+            "media/harbor-lights-restoration-qa",
+            id="own-folder-mistyped",
+        ),
+        pytest.param(
+            {
+                "media/harbor-lights-restoration-qa/01.jpeg": STILL,
+                "entries/harbor-lights-restoration-qa.md": QA_STILL,
+            },
+            "entries/harbor-lights-restoration-qa.md",
+            13,
+            "media/harbor-lights-restoration-qa",
+            id="own-folder-picture-named-another-way",
+        ),
+        pytest.param(  # an issue has no folder of its own: the one most like it is offered
+            {
+                "issues/1-strangers-and-varda.md": (
+                    REPO / "issues/1-strangers-and-varda.md"
+                ).read_text("utf-8")
+                + "\n![A still](media/harbour-lights-restoration/01.jpg)\n"
+            },
+            "issues/1-strangers-and-varda.md",
+            26,
+            "media/harbor-lights-restoration",
+            id="issue-picture-folder-mistyped",
         ),
     ],
 )
 def test_a_missing_picture_is_told_once_where_and_one_fix_that_works(
-    write_files, files: dict[str, str | bytes], path: str, line: int
+    write_files, files: dict[str, str | bytes], path: str, line: int, folder: str
 ) -> None:
     # Its hint was finished by each caller (load, bodytext), and could say two things: 'did
     # you mean media/varda-in-los-angeles/01.jpg?' and 'write media/all-of-us-strangers/01.jpg'
@@ -4331,7 +4465,10 @@ def test_a_missing_picture_is_told_once_where_and_one_fix_that_works(
     if held:
         for name in re.split(r", | and ", held[1]):
             assert said.count(name) == 1 or name[0].isdigit() and "more" in name, (name, said)
-    _as_hinted(root, path, error)
+    # Where the picture is meant to be: a file that loads is not enough, another entry's
+    # still loads as well as its own (cold review: 'write media/harbor-lights-restoration/
+    # 01.jpg' for an entry whose own folder was not made yet).
+    assert posixpath.dirname(_as_hinted(root, path, error)) == folder, said
     load_workspace(root)  # the fix, done as told, leaves nothing to tell
 
 

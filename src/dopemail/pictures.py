@@ -57,13 +57,18 @@ def picture_type(path: str) -> str | None:
     return _PICTURE_TYPES.get(posixpath.splitext(path)[1].lower())
 
 
+def own_folder(rel: str) -> str | None:
+    """The media folder of the entry in the file ``rel`` (entries/<slug>.md: media/<slug>),
+    where its pictures go; None for any other file (an issue, the settings), which has none."""
+    name = posixpath.basename(rel).removesuffix(".md")
+    return f"{MEDIA_DIR}/{name}" if rel.startswith("entries/") and name else None
+
+
 def media_example(rel: str) -> str:
     """Where a picture of the file ``rel`` goes, for a hint: an entry's in the folder named
     after it (a hint naming media/my-film/ sent the editor back to the path that was not
     found, the scaffold's own)."""
-    name = posixpath.basename(rel).removesuffix(".md")
-    folder = name if rel.startswith("entries/") and name else "my-film"
-    return f"{MEDIA_DIR}/{folder}/01.jpg"
+    return f"{own_folder(rel) or f'{MEDIA_DIR}/my-film'}/01.jpg"
 
 
 def beside_its_file(src: str, root: Path, owner: str) -> str | None:
@@ -191,14 +196,7 @@ def local_media(
                 f"'{src}': {exc.strerror}", SYSTEM_HINTS.get(exc.errno or 0, "check the link")
             ) from None
     if info is None:
-        meant = _nearest_picture(root, rel)
-        raise PictureMissing(
-            f"'{src}' does not exist" + (f" (did you mean '{meant}'?)" if meant else ""),
-            root,
-            rel,
-            meant,
-            owner,
-        )
+        raise PictureMissing(src, root, rel, owner)
     if picture_type(rel) is None:
         # Whatever it holds is put on the site as it is: a page (media/notes.html) would be
         # served from the publication's address, scripts and all.
@@ -483,26 +481,39 @@ class PictureProblem(ValueError):
 
 
 class PictureMissing(PictureProblem):
-    """A picture that is not where it is written, with its whole hint: the picture most like
-    it when there is one (the one fix the message's 'did you mean' names), else what its
-    folder holds, the names most like it first, or that the folder is empty or not there.
-    ``owner``: the file that names the picture (entries/<slug>.md), whose own folder is
-    offered (a hint whose example was the very path not found sent the editor back to it)."""
+    """A picture that is not where it is written (``src``, ``rel`` under ``root``), with its
+    message and its whole hint: the picture most like it when there is one (the one fix the
+    message's 'did you mean' names), else what its folder holds, the names most like it
+    first, or that the folder is empty or not there. ``owner``: the file that names the
+    picture (entries/<slug>.md), whose own folder is offered (a hint whose example was the
+    very path not found sent the editor back to it), and is the one meant when the folder
+    written is missing and spelt like it."""
 
-    def __init__(
-        self, message: str, root: Path, rel: str, meant: str | None = None, owner: str = ""
-    ) -> None:
+    def __init__(self, src: str, root: Path, rel: str, owner: str = "") -> None:
         self.root = root
         self.folder, _, self.name = rel.rpartition("/")
-        self.meant = meant
-        self.example = media_example(owner) if owner.startswith("entries/") else None
+        self.own = own_folder(owner)
+        self.example = f"{self.own}/01.jpg" if self.own else None
+        self.owns = self.own is not None and _meant_as(root, self.folder, self.own)
+        if not self.owns:
+            self.meant = _nearest_picture(root, rel)
+        elif (root / self.own).is_dir():
+            # Looked for in the entry's own folder alone: another entry's, spelt like it, was
+            # offered (cold review: 'write media/harbor-lights-restoration/01.jpg' for the
+            # entry harbor-lights-restoration-qa, whose own folder was not made yet), and an
+            # editor following it publishes another film's still.
+            self.meant = _nearest_picture(root, f"{self.own}/{self.name}")
+        else:
+            self.meant = None
         try:
             here = [e.name for e in os.scandir(root / self.folder) if e.is_file()]
         except OSError:
             self.held: list[str] | None = None
         else:
             self.held = _likest(self.name, [n for n in here if picture_type(n) is not None])
-        super().__init__(message, self._hint())
+        # Made here with the hint, from the same picture meant: they cannot disagree.
+        said = f" (did you mean '{self.meant}'?)" if self.meant else ""
+        super().__init__(f"'{src}' does not exist{said}", self._hint())
 
     def _hint(self) -> str:
         folder, name, example = self.folder, self.name, self.example
@@ -514,7 +525,19 @@ class PictureMissing(PictureProblem):
                     f"there is no folder {folder}/, but {self.meant} is there: write {self.meant}"
                 )
             return f"write {self.meant}, or copy the picture into {folder}/ as {name}"
-        own = example.rpartition("/")[0] if example else ""
+        own = self.own or ""
+        if self.owns and own != folder:
+            # The entry's own folder's name mistyped: the picture goes there, not in a folder
+            # made with the typo in its name.
+            if (self.root / own).is_dir():
+                return (
+                    f"there is no folder {folder}/, but there is the entry's own, {own}/: "
+                    f"write {own}/{name} and copy the picture there as {name}"
+                )
+            return (
+                f"there is no folder {folder}/, nor the entry's own, {own}/: write "
+                f"{own}/{name}, make that folder and copy the picture into it as {name}"
+            )
         if not self.held and own and own != folder and (self.root / own / name).is_file():
             # The folder's name mistyped, the picture in the entry's own (cold review: it was
             # told to copy the picture there, where it is).
@@ -535,6 +558,26 @@ class PictureMissing(PictureProblem):
         more = f" and {len(self.held) - 8} more" if len(self.held) > 8 else ""
         one = "write it" if len(self.held) == 1 else "write one of them"
         return f"{folder}/ holds {shown}{more}: {one}, or copy the picture there as {name}"
+
+
+def _meant_as(root: Path, folder: str, own: str) -> bool:
+    """Whether ``folder``, written for a picture and not there, is meant to be the entry's own
+    folder ``own`` (media/<slug>): the same, not made yet, or its name mistyped, spelt at least
+    as much like it as like any folder of media/ and as alike as a 'did you mean' asks."""
+    parent, _, written = folder.rpartition("/")
+    if parent != MEDIA_DIR or os.path.lexists(root / folder):
+        return False
+    try:
+        folders = [e.name for e in os.scandir(root / MEDIA_DIR) if e.is_dir()]
+    except OSError:
+        folders = []
+
+    def alike(other: str) -> float:
+        # As closest() judges a 'did you mean': case aside.
+        return difflib.SequenceMatcher(None, other.lower(), written.lower()).ratio()
+
+    mine = alike(posixpath.basename(own))
+    return mine >= 0.75 and all(alike(other) <= mine for other in folders)
 
 
 def _likest(name: str, names: list[str]) -> list[str]:
