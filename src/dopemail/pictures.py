@@ -86,9 +86,8 @@ def beside_its_file(src: str, root: Path, owner: str) -> str | None:
         if path.startswith(outside) or picture_type(path) is None:
             continue
         if (root / path).is_file():
-            stem = posixpath.basename(owner).removesuffix(".md")
-            home = f"{MEDIA_DIR}/{stem}" if owner.startswith("entries/") else MEDIA_DIR
-            target = f"{home}/{posixpath.basename(path)}"
+            # An issue has no folder of its own: its pictures go in media/ itself.
+            target = f"{own_folder(owner) or MEDIA_DIR}/{posixpath.basename(path)}"
             return f"move {path} to {target}, and write {target}"
     return None
 
