@@ -660,9 +660,11 @@ def test_screenings_are_over_once_their_last_day_has_ended_at_the_venue_s_clock_
     source = config.read_text("utf-8")
     config.write_text(source.replace("America/Los_Angeles", "Europe/Paris"), "utf-8")
     entry = workspace / "entries/the-salt-orchard-qa.md"  # its venues in the United States
-    if abroad:
-        text = entry.read_text("utf-8")
-        entry.write_text(text.replace("    region: CA\n", "    region: CA\n    country: US\n"))
+    text = entry.read_text("utf-8")
+    # At home: without their region too, a state of another country's, which places them
+    # there (at Los Angeles's clock) with their country or without it.
+    there = "    region: CA\n    country: US\n" if abroad else ""
+    entry.write_text(text.replace("    region: CA\n", there))
     path = workspace / "issues/3-quiet-hours.md"
     text = re.sub(r"(?m)^date: .*$", f"date: 2024-05-10T{date}+02:00", path.read_text("utf-8"))
     path.write_text(text.replace("  - quiet-hours\n", "  - the-salt-orchard-qa\n", 1), "utf-8")

@@ -2784,11 +2784,12 @@ def _event(address: str, time: str) -> str:
             "2024-12-14T20:00:00",
             "add the offset, -05:00 in America/New_York on that day",
         ),
-        (  # ... a state of the city's own country: both told
+        (  # ... a province of the city's own country: its clock, and its country to write
+            # (both were told, the publication's too, which no venue in Ontario keeps)
             "Royal, 16 Kingsway, Toronto, ON M8X 2S3",
             "2024-12-14T20:00:00",
-            "add the offset of the venue's clock on that day: -05:00 if it is in "
-            "America/Toronto's (then end its address with its country)",
+            "add the offset, -05:00 in America/Toronto on that day "
+            "('2024-12-14T20:00:00-05:00'); and end its address with its country (', Canada')",
         ),
         # Named in another language, looked up when a time lacks its offset.
         (
@@ -2845,6 +2846,97 @@ def test_an_event_in_another_country_s_state_is_not_checked_against_the_publicat
         assert notes == [], notes
     else:
         assert len(notes) == 1 and notes[0].startswith(told), notes
+
+
+# A venue without a country whose region is another country's than the publication's: the
+# region's clocks, and the country to write (Austin, TX in a Paris publication was told
+# Paris's +02:00, and written so, passed: published seven hours off).
+_ELSEWHERE = "; and {fix}: its region, {region}, is a region of {there} (not of {home}, where "
+_ABROAD_CASES = [
+    (
+        "Europe/Paris",
+        _event("100 Congress Ave, Austin, TX 78701", "2025-06-14T19:30:00"),
+        "add the offset, -05:00 in America/Chicago on that day ('2025-06-14T19:30:00-05:00')"
+        + _ELSEWHERE.format(
+            fix="end its address with its country (', United States')",
+            region="TX",
+            there="United States",
+            home="France",
+        ),
+    ),
+    (
+        "Europe/Paris",
+        _screening("Austin\n    region: TX", None, "2025-06-14T19:30:00"),
+        "add the offset, -05:00 in America/Chicago on that day ('2025-06-14T19:30:00-05:00')"
+        + _ELSEWHERE.format(
+            fix="give its country too (country: United States)",
+            region="TX",
+            there="United States",
+            home="France",
+        ),
+    ),
+    (  # a town of a state of two clocks: both, never Paris's
+        "Europe/Paris",
+        _screening("Marfa\n    region: Texas", None, "2025-06-14T19:30:00"),
+        "add the offset of the venue's clock on that day ('2025-06-14T19:30:00' and it): "
+        "Texas has several (-05:00 in America/Chicago, -06:00 in America/Denver)"
+        + _ELSEWHERE.format(
+            fix="give its country too (country: United States)",
+            region="Texas",
+            there="United States",
+            home="France",
+        ),
+    ),
+    (  # ... not the zone named like the town in the publication's country (St_Johns, -02:30)
+        "America/Toronto",
+        _event("201 N Clinton Ave, St. Johns, MI 48879", "2025-06-14T19:30:00"),
+        "add the offset of the venue's clock on that day ('2025-06-14T19:30:00' and it): "
+        "MI has several (-04:00 in America/Detroit, -05:00 in America/Menominee)"
+        + _ELSEWHERE.format(
+            fix="end its address with its country (', United States')",
+            region="MI",
+            there="United States",
+            home="Canada",
+        ),
+    ),
+    (  # ... nor, for a province of Canada, the publication's clock as a choice
+        "America/Los_Angeles",
+        _event("Royal, 16 Kingsway, Toronto, ON M8X 2S3", "2024-12-14T20:00:00"),
+        "add the offset, -05:00 in America/Toronto on that day ('2024-12-14T20:00:00-05:00')"
+        + _ELSEWHERE.format(
+            fix="end its address with its country (', Canada')",
+            region="ON",
+            there="Canada",
+            home="United States",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("zone", "entry", "told"), _ABROAD_CASES)
+def test_a_time_without_an_offset_in_another_country_s_region_is_told_that_region_s_clock(
+    write_files, zone: str, entry: str, told: str
+) -> None:
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, zone)
+    (error,) = reported(root)
+    lines = enumerate(entry.splitlines(), 1)
+    line = next(n for n, text in lines if re.search("date:|times:", text))
+    assert error.line == line and told in error.message, error.message
+
+
+def test_an_event_in_another_country_s_state_at_the_publication_s_clock_is_noted(
+    write_files,
+) -> None:
+    # The offset the hint once told (Paris's): warned, as it is with the country written.
+    address = "100 Congress Ave, Austin, TX 78701"
+    root = write_files({"entries/zz.md": _event(address, "2025-06-14T19:30:00+02:00")})
+    _set_timezone(root, "Europe/Paris")
+    notes = [e.message for e in entry_notes(load_workspace(root)) if address in e.message]
+    assert notes == [
+        f"the event 2025-06-14T19:30:00+02:00 at {address} is written at +02:00, and Austin is "
+        "at -05:00 on that day: readers are told 19:30 for what is 12:30 there"
+    ], notes
 
 
 @pytest.mark.parametrize(

@@ -528,6 +528,10 @@ class VenueClocks(NamedTuple):
     by_region: bool
     #: Whether its country is written (not taken to be the publication's).
     written: bool
+    #: The country (its ISO code) its region is of, where no country is written and the
+    #: region is another's than the publication's ('TX' in a Paris publication: 'US'): its
+    #: zones are that region's, and its address should say so.
+    region_country: str | None = None
 
     def offsets_at(self, moment: datetime) -> dict[timedelta | None, ZoneInfo]:
         """The offsets of its zones at ``moment``, each with the first zone at it (see
@@ -560,17 +564,27 @@ def venue_clocks(
     ('Jpan', Tokyo: Asia/Tokyo), if there is one. A city that names none in the United States
     or Canada is at its ``region``'s clocks ('CA': America/Los_Angeles), when it gives one; in
     a state or province of several, at the one the table of cities above knows it keeps
-    (Austin, TX: America/Chicago), else at each.
+    (Austin, TX: America/Chicago), else at each. A venue without its country whose region
+    is another country's ('TX' in a Paris publication) is in that country, at that region's
+    clocks (:attr:`VenueClocks.region_country` says so).
     """
     home = home_country(timezone)
     code = country_code(country) if country else home
+    key = _clock_region(code, region)  # looked up once: by its name, in ISO 3166-2
+    elsewhere = None
+    if key is None and country is None and region:
+        # Not a region of the publication's country but of another's ('Austin, TX' in a Paris
+        # publication): there, not at the publication's clock, which it was told.
+        elsewhere, key = _region_elsewhere(home, region)
+        code = elsewhere or code
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     named = tuple(zone for zone in zones if _named_after(zone, place))
-    if not named and (known := _city_clock(code, region, place)) in zones:
+    known = _city_clocks().get((code or "", key, place)) if key else None
+    if not named and known in zones:
         named = (known,)  # Austin, TX: America/Chicago
     by_city = bool(named)
-    by_region = region_clocks(code, region)
+    by_region = _REGION_CLOCKS[code or ""][key] if key else ()
     if not named and by_region:
         named = tuple(zone for zone in by_region if zone in zones)
     if code is None:  # a country misspelt or not known: its city may still name its zone
@@ -579,7 +593,7 @@ def venue_clocks(
         found, at_home = named or zones, code == home
     ordered = sorted(found, key=lambda zone: zone != timezone)
     clocks = tuple(ZoneInfo(zone) for zone in ordered)
-    return VenueClocks(clocks, at_home, by_city, bool(by_region), country is not None)
+    return VenueClocks(clocks, at_home, by_city, bool(by_region), country is not None, elsewhere)
 
 
 def clock_offsets(zones: Iterable[ZoneInfo], moment: datetime) -> dict[timedelta | None, ZoneInfo]:
@@ -741,11 +755,16 @@ def _clock_region(country: str | None, region: str | None) -> str | None:
     return None
 
 
-def _city_clock(country: str | None, region: str | None, place: str) -> str | None:
-    """The zone of a city (as :func:`_place`) of a state or province of several clocks, where
-    the table below knows it: 'Austin', 'TX': America/Chicago."""
-    key = _clock_region(country, region)
-    return _city_clocks().get((country or "", key, place)) if key else None
+def _region_elsewhere(home: str | None, region: str) -> tuple[str | None, str | None]:
+    """The country (ISO code) and code of ``region`` where it is one of the table's of clocks
+    above ('TX', 'Texas': 'US', 'TX') and not a region of the publication's country
+    (``home``: an Australian venue's 'NT' is the Northern Territory, not Canada's); else
+    (None, None)."""
+    for country in _REGION_CLOCKS:
+        key = _clock_region(country, region) if country != home else None
+        if key is not None:
+            return (None, None) if home and region_of(home, region) else (country, key)
+    return None, None
 
 
 def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:

@@ -34,10 +34,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .countries import (
+    VenueClocks,
     abroad_of,
     address_place,
     code_first,
     display,
+    home_country,
     region_at_end,
     venue_clocks,
 )
@@ -317,6 +319,59 @@ def _both_clocks(
     )
 
 
+def _elsewhere(
+    said: str, wall: datetime, clocks: VenueClocks, region: str | None, home: ZoneInfo, then: str
+) -> None:
+    """Raise, for a venue without its country whose region is another country's than the
+    publication's ('Austin, TX' in a Paris publication), its region's clocks (its city's
+    where it is known) and the country to write; nothing for any other. Taken to be at home,
+    it was told Paris's +02:00, and written so, published seven hours off."""
+    there = clocks.region_country
+    if there is None or not clocks.zones:
+        return
+    country = display(there)
+    fix = (
+        f"end its address with its country (', {country}')"
+        if then.startswith("end")
+        else f"give its country too (country: {country})"
+    )
+    why = (
+        f"; and {fix}: its region, {region}, is a region of {country} (not of "
+        f"{display(home_country(home.key) or '')}, where a venue without a country is taken "
+        "to be)"
+    )
+    written = wall.replace(tzinfo=None).isoformat()
+    offsets = clocks.offsets_at(wall.replace(tzinfo=None))
+    zone = clocks.zones[0]
+    local = wall.replace(tzinfo=zone)
+    kept = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
+    if len(offsets) == 1 and kept and local.utcoffset() == local.replace(fold=1).utcoffset():
+        offset = offset_text(local.utcoffset())
+        raise _Told(
+            f"{said}: add the offset, {offset} in {zone.key} on that day "
+            f"('{written}{offset}'){why}",
+            (f"{written}{offset}",),
+        )
+    if len(offsets) == 1:
+        return  # the hour skipped or repeated there: told as such, at that clock
+    _several(said, written, offsets, (region or "").strip(), why)
+
+
+def _several(
+    said: str, written: str, offsets: Mapping[timedelta | None, ZoneInfo], whose: str, then: str
+) -> NoReturn:
+    """Raise, for a time without its offset at a venue of several clocks that day (``whose``:
+    its region's, its country's), each of them (four at most), ``then`` after them."""
+    shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
+    shown += ", ..." if len(offsets) > 4 else ""
+    raise _Told(
+        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "
+        f"{whose} has several ({shown}){then}",
+        why=f"{whose} has several clocks: {shown}",
+        bare=written,
+    )
+
+
 def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -> ZoneInfo | None:
     """The zone of the venue a time without an offset is at (a screening's ``times``, an
     event's ``date`` at its ``address``), where its country and city tell it; None to take
@@ -336,12 +391,13 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         # TX 78701, USA').
         region = region_at_end(data["address"].rsplit(",", 1)[0] if country else data["address"])
         if country is None:
+            clocks = venue_clocks(None, city, home.key, region)
+            _elsewhere(said, wall, clocks, region, home, "end its address with its country")
             # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
             # Los Angeles's offset alone, then warned for writing it.
             _both_clocks(
                 said, wall, city, region, home, "end its address with its country", _language(info)
             )
-            clocks = venue_clocks(None, city, home.key, region)
             if clocks.zones and clocks.sure_at(wall):
                 return clocks.zones[0]
             if not clocks.by_region:
@@ -349,9 +405,10 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
             # A state of several clocks ('Austin, TX 78701'): each told, below.
     else:
         return None
-    if country is None and info.field_name == "times":
-        _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
     clocks = venue_clocks(country, city, home.key, region)
+    if country is None and info.field_name == "times":
+        _elsewhere(said, wall, clocks, region, home, "give its country too")
+        _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
     offsets = clocks.offsets_at(wall.replace(tzinfo=None))
     if len(offsets) == 1:
         return next(iter(offsets.values()))
@@ -361,16 +418,8 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     by_region = clocks.by_region
     if not offsets or (clocks.at_home and not by_region):
         return None  # (its city not among its country's zones: most venues are local)
-    shown = ", ".join(f"{offset_text(o)} in {c.key}" for o, c in list(offsets.items())[:4])
-    more = ", ..." if len(offsets) > 4 else ""
     whose = (region or "").strip() if by_region else display(country) if country else None
-    whose = whose or "its country"
-    raise _Told(
-        f"{said}: add the offset of the venue's clock on that day ('{written}' and it): "
-        f"{whose} has several ({shown}{more})",
-        why=f"{whose} has several clocks: {shown}{more}",
-        bare=written,
-    )
+    _several(said, written, offsets, whose or "its country", "")
 
 
 def _needs_offset(moment: datetime, zone: ZoneInfo) -> bool:
