@@ -2540,6 +2540,29 @@ def _screening(city: str, country: str | None, time: str) -> str:
         # 'Quebec'): it was no region, and the venue told each of Canada's clocks.
         ("Montréal\n    region: Québec", "Canada", "-05:00 in America/Toronto on that day"),
         ("Lyon", "FR", "add the offset, +01:00 in Europe/Paris on that day"),
+        # A city named like a zone of another state: its own state's clock, not the zone's
+        # (Denver, North Carolina was told Mountain time, and its own clock warned).
+        ("Denver\n    region: NC", "USA", "add the offset, -05:00 in America/New_York on that"),
+        ("Juneau\n    region: WI", None, "add the offset, -06:00 in America/Chicago on that"),
+        ("Louisville\n    region: CO", None, "add the offset, -07:00 in America/Denver on that"),
+        ("Monticello\n    region: UT", "USA", "add the offset, -07:00 in America/Denver on"),
+        (
+            "Phoenix\n    region: OR",
+            None,
+            "OR has several (-08:00 in America/Los_Angeles, -07:00 in America/Boise)",
+        ),
+        (
+            "Nome\n    region: TX",
+            None,
+            "TX has several (-06:00 in America/Chicago, -07:00 in America/Denver)",
+        ),
+        # ... but in its own state, the zone named after it, as before
+        ("Louisville\n    region: KY", None, "-05:00 in America/Kentucky/Louisville on that"),
+        ("Phoenix\n    region: AZ", None, "-07:00 in America/Phoenix on that day"),
+        ("Juneau\n    region: AK", None, "-09:00 in America/Juneau on that day"),
+        ("Monticello\n    region: KY", None, "-05:00 in America/Kentucky/Monticello on that"),
+        ("Tell City\n    region: IN", None, "-06:00 in America/Indiana/Tell_City on that"),
+        ("Beulah\n    region: ND", None, "-06:00 in America/North_Dakota/Beulah on that"),
         # A city written as addresses write it, not as its zone is named (St_Johns): 'St.' or
         # 'Saint', with its apostrophe. It was told both of Newfoundland and Labrador's clocks.
         ("St. John's\n    region: NL", "Canada", "-03:30 in America/St_Johns on that day"),
@@ -3034,6 +3057,15 @@ def test_an_event_in_another_country_s_state_at_the_publication_s_clock_is_noted
         ("Bloomington\n    region: IN", None, "2024-06-14T19:30:00-04:00", None),
         ("Kenora\n    region: Ontario", "Canada", "2024-12-14T19:30:00-06:00", None),
         ("Adak\n    region: AK", None, "2024-12-14T19:30:00-10:00", None),
+        # Its own state's clock, not that of the zone named like it (Denver, NC was warned)
+        ("Denver\n    region: NC", "USA", "2024-06-14T19:30:00-04:00", None),
+        ("Monticello\n    region: UT", None, "2024-06-14T19:30:00-06:00", None),
+        (
+            "Denver\n    region: NC",
+            "USA",
+            "2024-06-14T19:30:00-06:00",
+            "and Denver, USA is at -04:00 on that day",
+        ),
         ("Pensacola\n    region: FL", None, "2024-12-14T19:30:00-06:00", None),
         ("Tuba City\n    region: AZ", None, "2024-06-14T19:30:00-06:00", None),  # Navajo
         ("Paris", "France", "2024-12-14T20:00:00+01:00", None),

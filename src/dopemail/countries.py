@@ -364,13 +364,24 @@ _REGION_CLOCKS = {
             "America/Adak",  # the western Aleutians: an hour behind
         ),
         "FL": (_NY, _CHI),  # the panhandle west of the Apalachicola: Central
-        "IN": ("America/Indiana/Indianapolis", _CHI),  # Central: the northwest, Perry, Starke
-        "KY": ("America/Kentucky/Louisville", _CHI),  # Central: the west
+        # Central: the northwest, Perry, Starke. The state's own zones, after its two clocks
+        # (a town named after one keeps it: Tell City, Central; Vincennes, Eastern).
+        "IN": (
+            "America/Indiana/Indianapolis",
+            _CHI,
+            *(f"America/Indiana/{town}" for town in ("Vincennes", "Winamac", "Marengo")),
+            *(f"America/Indiana/{town}" for town in ("Petersburg", "Vevay", "Tell_City", "Knox")),
+        ),
+        "KY": ("America/Kentucky/Louisville", _CHI, "America/Kentucky/Monticello"),  # Central: west
         "MI": ("America/Detroit", "America/Menominee"),
         "TN": (_CHI, _NY),
         "KS": (_CHI, _DEN),
         "NE": (_CHI, _DEN),
-        "ND": (_CHI, _DEN),
+        "ND": (
+            _CHI,
+            _DEN,
+            *(f"America/North_Dakota/{t}" for t in ("Center", "New_Salem", "Beulah")),
+        ),
         "SD": (_CHI, _DEN),
         "TX": (_CHI, _DEN),  # El Paso and Hudspeth: Mountain
         "ID": ("America/Boise", _LA),
@@ -559,7 +570,8 @@ def venue_clocks(
     tells them (:class:`VenueClocks`): the one place a venue's clock is worked out.
 
     Among its country's zones (the publication's when it names none): the one named after
-    its city ('Los Angeles': America/Los_Angeles), else all of them (France has one; the
+    its city ('Los Angeles': America/Los_Angeles; among its region's clocks, where they are
+    known: not Denver, NC's), else all of them (France has one; the
     United States, many). Where its country is not known, only the zone named after its city
     ('Jpan', Tokyo: Asia/Tokyo), if there is one. A city that names none in the United States
     or Canada is at its ``region``'s clocks ('CA': America/Los_Angeles), when it gives one; in
@@ -579,12 +591,17 @@ def venue_clocks(
         code = elsewhere or code
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
-    named = tuple(zone for zone in zones if _named_after(zone, place))
+    by_region = _REGION_CLOCKS[code or ""][key] if key else ()
+    # A zone named after the city counts only among its region's clocks, where they are
+    # known: Denver, NC keeps Eastern time, not America/Denver's, which it was told (and its
+    # own clock warned of).
+    named = tuple(
+        zone for zone in zones if _named_after(zone, place) and (not by_region or zone in by_region)
+    )
     known = _city_clocks().get((code or "", key, place)) if key else None
     if not named and known in zones:
         named = (known,)  # Austin, TX: America/Chicago
     by_city = bool(named)
-    by_region = _REGION_CLOCKS[code or ""][key] if key else ()
     if not named and by_region:
         named = tuple(zone for zone in by_region if zone in zones)
     if code is None:  # a country misspelt or not known: its city may still name its zone
