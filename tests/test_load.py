@@ -2535,6 +2535,10 @@ def _screening(city: str, country: str | None, time: str) -> str:
         ("El Paso\n    region: TX", None, "-07:00 in America/Denver on that day"),
         ("Pensacola\n    region: FL", None, "-06:00 in America/Chicago on that day"),
         ("Fort St. John\n    region: BC", "Canada", "-07:00 in America/Dawson_Creek on that"),
+        # 'Ft.' as addresses write Fort, as 'St.' is read as Saint (it was no city known)
+        ("Ft. St. John\n    region: BC", "Canada", "-07:00 in America/Dawson_Creek on that"),
+        ("Ft St John\n    region: BC", None, "-07:00 in America/Dawson_Creek on that"),
+        ("Ft. Nelson\n    region: BC", "Canada", "-07:00 in America/Fort_Nelson on that"),
         ("Montréal\n    region: QC", "Canada", "-05:00 in America/Toronto on that day"),
         # A region's name with its accents, as its own language writes it (ISO 3166-2 has
         # 'Quebec'): it was no region, and the venue told each of Canada's clocks.

@@ -318,8 +318,9 @@ def _zone_names() -> dict[str, str]:
     return {parts[1].strip().casefold(): parts[0] for parts in rows if len(parts) >= 2}
 
 
-# 'Saint' and 'Sainte' as zones write them ('St_Johns') and most addresses do.
-_SAINTS = {"saint": "st", "sainte": "ste"}
+# 'Saint' and 'Sainte' as zones write them ('St_Johns') and most addresses do; 'Ft' as
+# zones write it ('Fort_Nelson'), and as the table of cities below does ('Fort St. John').
+_WORDS = {"saint": "st", "sainte": "ste", "ft": "fort"}
 
 
 @functools.lru_cache(maxsize=2048)
@@ -327,11 +328,12 @@ def _place(name: str) -> str:
     # A city as a zone names it ('Los_Angeles', 'Sao_Paulo', 'St_Johns') or an editor writes
     # it ('Los Angeles', 'São Paulo', 'los angeles', "St. John's", "Saint John's"): compared
     # without case, accents, dashes, dots or apostrophes, 'Saint' as 'St' (a Newfoundland
-    # venue written "St. John's" was told both of its province's clocks).
+    # venue written "St. John's" was told both of its province's clocks), 'Ft' as 'Fort'
+    # ('Ft. St. John' was told each of British Columbia's).
     decomposed = unicodedata.normalize("NFKD", name.replace("_", " ").replace("-", " "))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = re.sub(r"['\u2019]", "", plain.replace(".", " "))
-    return " ".join(_SAINTS.get(word, word) for word in plain.split())
+    return " ".join(_WORDS.get(word, word) for word in plain.split())
 
 
 def _named_after(zone: str, place: str) -> bool:
