@@ -2627,6 +2627,42 @@ def test_each_city_whose_clock_is_known_keeps_one_of_its_region_s() -> None:
                     assert own in kept, (city, region, zone)
 
 
+# Cities and the zone each keeps, written here from the zone database's zone.tab (its words
+# for each zone's area) and the counties the United States' time zones are drawn by (49 CFR
+# part 71), not from dopemail's table: a city put at the other of its region's two clocks
+# (El Paso at Central time) kept one of its region's all the same.
+@pytest.mark.parametrize(
+    ("city", "region", "country", "zone"),
+    [
+        ("El Paso", "TX", "US", "America/Denver"),  # El Paso county: Mountain
+        ("Houston", "TX", "US", "America/Chicago"),  # Harris county: Central
+        ("Knoxville", "TN", "US", "America/New_York"),  # Knox county: Eastern
+        ("Nashville", "TN", "US", "America/Chicago"),  # Davidson county: Central
+        ("Chattanooga", "TN", "US", "America/New_York"),  # Hamilton county: Eastern
+        ("Pensacola", "FL", "US", "America/Chicago"),  # Escambia county: Central
+        ("Tallahassee", "FL", "US", "America/New_York"),  # Leon county: Eastern
+        ("Louisville", "KY", "US", "America/Kentucky/Louisville"),  # "KY (Louisville area)"
+        ("Lexington", "KY", "US", "America/New_York"),  # Fayette county: "Eastern (most areas)"
+        ("Paducah", "KY", "US", "America/Chicago"),  # McCracken county: Central
+        ("Evansville", "IN", "US", "America/Chicago"),  # Vanderburgh county: Central
+        ("Rapid City", "SD", "US", "America/Denver"),  # Pennington county: Mountain
+        ("Coeur d'Alene", "ID", "US", "America/Los_Angeles"),  # Kootenai county: Pacific
+        ("Portland", "OR", "US", "America/Los_Angeles"),  # Multnomah county: Pacific
+        ("Fort St. John", "BC", "CA", "America/Dawson_Creek"),  # "BC (Dawson Cr, Ft St John)"
+        ("Cranbrook", "BC", "CA", "America/Edmonton"),  # "AB, BC(E), NT(E), SK(W)"
+        ("Kenora", "ON", "CA", "America/Winnipeg"),  # "Central - ON (west); Manitoba"
+        ("Lloydminster", "SK", "CA", "America/Edmonton"),  # "AB, BC(E), NT(E), SK(W)"
+    ],
+)
+def test_a_city_whose_clock_is_known_keeps_its_own(
+    city: str, region: str, country: str, zone: str
+) -> None:
+    from dopemail.countries import venue_clocks
+
+    clocks = venue_clocks(country, city, "America/Los_Angeles", region)
+    assert [c.key for c in clocks.zones] == [zone], clocks
+
+
 def test_an_event_s_address_names_its_country_only_when_it_surely_does() -> None:
     from dopemail.countries import address_place
 
