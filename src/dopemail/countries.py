@@ -374,7 +374,9 @@ _REGION_CLOCKS = {
             *(f"America/Indiana/{town}" for town in ("Vincennes", "Winamac", "Marengo")),
             *(f"America/Indiana/{town}" for town in ("Petersburg", "Vevay", "Tell_City", "Knox")),
         ),
-        "KY": ("America/Kentucky/Louisville", _CHI, "America/Kentucky/Monticello"),  # Central: west
+        # zone.tab: "Eastern (most areas)" (Lexington), "KY (Louisville area)", "KY (Wayne)"
+        # (Monticello); Central: the west (Paducah, Bowling Green).
+        "KY": (_NY, _CHI, "America/Kentucky/Louisville", "America/Kentucky/Monticello"),
         "MI": ("America/Detroit", "America/Menominee"),
         "TN": (_CHI, _NY),
         "KS": (_CHI, _DEN),
