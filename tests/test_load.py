@@ -3217,6 +3217,28 @@ def test_a_venue_s_region_says_whether_it_is_at_home(
         assert not [e for e in notes if e.message.startswith("the showtime")], notes
 
 
+@pytest.mark.parametrize(
+    ("timezone", "city", "country"),
+    [
+        ("Europe/Paris", "West Hollywood\n    region: CA", "United States"),
+        ("America/Los_Angeles", "London\n    region: 'ON'", "Canada"),
+    ],
+)
+def test_a_venue_in_another_country_s_region_is_told_that_country(
+    write_files, timezone: str, city: str, country: str
+) -> None:
+    # The country its region is of, as its showtimes' error says it: 'country: United States,
+    # Canada, ...' left the editor to work it out.
+    root = write_files({"entries/zz.md": _screening(city, None, "2024-12-14T20:00:00-05:00")})
+    _set_timezone(root, timezone)
+    said = "The Venue names no country, and its region,"
+    notes = [e for e in entry_notes(load_workspace(root)) if e.message.startswith(said)]
+    assert [e.hint for e in notes] == [
+        f"add its country under the city (country: {country}; its times then at that "
+        "clock), or correct the region"
+    ], notes
+
+
 def _set_timezone(root: Path, zone: str) -> Path:
     """Set the publication's time zone in ``root``'s dopemail.toml (which it returns)."""
     config = root / "dopemail.toml"

@@ -1000,9 +1000,16 @@ def _maybe_abroad(
             f"({home}), where it is taken to be, {printed}"
         )
         field = "region"
+        # The country its region is of, as its showtimes' error names it (the hint said
+        # 'United States, Canada, ...' whichever it was).
+        clocks = venue_clocks(None, screening.city, zone.key, screening.region)
+        there = display(clocks.region_country) if clocks.region_country else None
         hint = (
-            "add its country under the city (country: United States, Canada, ...), or correct "
-            "the region"
+            f"add its country under the city (country: {there}; its times then at that clock), "
+            "or correct the region"
+            if there
+            else "add its country under the city (country: United States, Canada, ...), or "
+            "correct the region"
         )
     else:
         return []
