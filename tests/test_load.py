@@ -2964,6 +2964,13 @@ _ABROAD_CASES = [
             home="Canada",
         ),
     ),
+    (  # ... in a publication at a zone of no country's (UTC): its region's all the same
+        "UTC",
+        _event("100 Congress Ave, Austin, TX 78701", "2025-06-14T19:30:00"),
+        "add the offset, -05:00 in America/Chicago on that day ('2025-06-14T19:30:00-05:00'); "
+        "and end its address with its country (', United States'): its region, TX, is a "
+        "region of United States\n",
+    ),
     (  # ... nor, for a province of Canada, the publication's clock as a choice
         "America/Los_Angeles",
         _event("Royal, 16 Kingsway, Toronto, ON M8X 2S3", "2024-12-14T20:00:00"),
@@ -2987,7 +2994,8 @@ def test_a_time_without_an_offset_in_another_country_s_region_is_told_that_regio
     (error,) = reported(root)
     lines = enumerate(entry.splitlines(), 1)
     line = next(n for n, text in lines if re.search("date:|times:", text))
-    assert error.line == line and told in error.message, error.message
+    # (A told ending with a new line is the message's end.)
+    assert error.line == line and told in error.message + "\n", error.message
 
 
 def test_an_event_in_another_country_s_state_at_the_publication_s_clock_is_noted(

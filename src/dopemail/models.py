@@ -335,11 +335,10 @@ def _elsewhere(
         if then.startswith("end")
         else f"give its country too (country: {country})"
     )
-    why = (
-        f"; and {fix}: its region, {region}, is a region of {country} (not of "
-        f"{display(home_country(home.key) or '')}, where a venue without a country is taken "
-        "to be)"
-    )
+    why = f"; and {fix}: its region, {region}, is a region of {country}"
+    ours = home_country(home.key)  # none for a publication at UTC's: nothing to set it apart
+    if ours is not None:
+        why += f" (not of {display(ours)}, where a venue without a country is taken to be)"
     written = wall.replace(tzinfo=None).isoformat()
     offsets = clocks.offsets_at(wall.replace(tzinfo=None))
     zone = clocks.zones[0]
