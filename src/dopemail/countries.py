@@ -573,16 +573,16 @@ def venue_clocks(
     quarter of a cold build); whether the venue is in the publication's country; and what
     tells them (:class:`VenueClocks`): the one place a venue's clock is worked out.
 
-    Among its country's zones (the publication's when it names none): the one named after
-    its city ('Los Angeles': America/Los_Angeles; among its region's clocks, where they are
-    known: not Denver, NC's), else all of them (France has one; the
-    United States, many). Where its country is not known, only the zone named after its city
-    ('Jpan', Tokyo: Asia/Tokyo), if there is one. A city that names none in the United States
-    or Canada is at its ``region``'s clocks ('CA': America/Los_Angeles), when it gives one; in
-    a state or province of several, at the one the table of cities above knows it keeps
-    (Austin, TX: America/Chicago), else at each. A venue without its country whose region
-    is another country's ('TX' in a Paris publication) is in that country, at that region's
-    clocks (:attr:`VenueClocks.region_country` says so).
+    Among its country's zones (the publication's when it names none): the one named after its
+    city ('Los Angeles': America/Los_Angeles; among its region's clocks, where they are known:
+    not Denver, NC's), else all of them (France has one; the United States, many). Where its
+    country is not known, only the zone named after its city ('Jpan', Tokyo: Asia/Tokyo), if
+    there is one. A city that names none in the United States or Canada is at its ``region``'s
+    clocks ('CA': America/Los_Angeles), when it gives one; in a state or province of several, at
+    the one the table of cities above knows it keeps (Austin, TX: America/Chicago), else at
+    each. A venue without its country whose region is another country's ('TX' in a Paris
+    publication) is in that country, at that region's clocks (:attr:`VenueClocks.region_country`
+    says so).
     """
     home = home_country(timezone)
     code = country_code(country) if country else home
@@ -750,14 +750,6 @@ def region_of(country: str, region: str) -> bool:
     (``country``: its ISO code) in ISO 3166-2 (see :func:`region_code`). Looked up only for
     a venue without its country whose city or region may be another's."""
     return region_code(country, region) is not None
-
-
-def region_clocks(country: str | None, region: str | None) -> tuple[str, ...]:
-    """The zones of a state of the United States or province of Canada (``country``: its ISO
-    code), written as its code or its ISO 3166-2 name ('TX', 'tx.', 'Texas'), from the table
-    above; empty for any other region."""
-    key = _clock_region(country, region)
-    return _REGION_CLOCKS[country or ""][key] if key else ()
 
 
 def _clock_region(country: str | None, region: str | None) -> str | None:
