@@ -902,6 +902,36 @@ def test_a_timeout_is_transient_and_ambiguous(name, server, client, tmp_path) ->
 
 
 @pytest.mark.parametrize("name", PROVIDERS)
+def test_a_connection_dropped_unanswered_is_transient_and_ambiguous(
+    name, server, client, tmp_path
+) -> None:
+    # The request was written (and here taken): a retry without a key may mail it twice.
+    provider, composer = adapter(name, server, tmp_path, client)
+    server.queue(Reply(200, deliver=True, hang_up=True))
+    with pytest.raises(Transient) as caught:
+        provider.send(one_batch(name, composer))
+    assert caught.value.ambiguous and "connection to" in caught.value.reason
+    assert len(server.requests) == 1 and server.delivered() == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError],
+    ids=["remote-protocol", "read", "write"],
+)
+def test_a_transport_error_once_the_request_is_made_is_ambiguous(error, server, tmp_path) -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise error("connection reset by peer", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(broken)) as mocked:
+        provider, composer = adapter("postmark", server, tmp_path, mocked)
+        with pytest.raises(Transient) as caught:
+            provider.send(one_batch("postmark", composer))
+    assert caught.value.ambiguous, caught.value.reason
+    assert "connection to Postmark failed: connection reset by peer" in caught.value.reason
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
 def test_an_unreachable_server_is_transient_and_safe(name, client, tmp_path) -> None:
     closed = LoopbackServer(key=KEY)  # bound, then closed: nothing listens on its port
     closed.stop()

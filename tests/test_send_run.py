@@ -998,6 +998,28 @@ def test_a_lost_answer_without_idempotency_is_reported_not_retried(server, tmp_p
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
 
 
+def test_a_connection_dropped_after_the_request_left_stays_in_flight_not_retried(
+    server, tmp_path
+) -> None:
+    # The request was written and taken; the connection then dropped, no answer. Without an
+    # idempotency key, a retry (or putting the readers back in the queue) mails them twice.
+    root = make_workspace(tmp_path, provider="postmark", server=server, subscribers=30)
+    server.queue(Reply(200, deliver=True, hang_up=True))
+    with pytest.raises(SendError, match="may or may not have delivered batch 1") as caught:
+        send(root, "postmark")
+    assert "connection to Postmark failed" in caught.value.message, caught.value.message
+    assert "--mark-in-flight-sent" in caught.value.hint
+    assert len(server.requests) == 1 and server.answers == {0: 1}
+    assert len(server.deliveries) == 30 and set(server.deliveries.values()) == {1}
+    assert counts(root) == {"pending": 0, "in_flight": 30, "sent": 0, "failed": 0, "skipped": 0}
+    (batch,) = send_status(root, "1").in_flight
+    assert batch.number == 1 and batch.size == 30
+    # Running again posts nothing: the editor settles it.
+    with pytest.raises(SendError, match="batch 1 \\(30 recipients: reader00001@example.com"):
+        send(root, "postmark")
+    assert len(server.requests) == 1
+
+
 def test_two_batches_in_flight_are_told_how_to_settle_each(server, tmp_path, monkeypatch) -> None:
     # The example named batches 2 and 5 whatever was in flight (2 and 3 here).
     from dopemail.send.providers.base import InDoubt

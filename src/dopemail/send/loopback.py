@@ -49,6 +49,8 @@ from typing import Any
 
 #: The label Buttondown deliveries are counted under (its subscribers are not ours).
 BUTTONDOWN_LIST = "buttondown:list"
+#: The status :meth:`LoopbackServer.handle` gives for a request to hang up on, unanswered.
+HANG_UP = 0
 #: The access key id the server takes for SES by default (its secret is ``key``).
 AWS_KEY_ID = "AKIALOOPBACK0EXAMPLE"
 #: SendEmailRequest's members (botocore's service model, sesv2 2019-09-27).
@@ -78,13 +80,16 @@ _SIGV4 = re.compile(
 
 @dataclass
 class Reply:
-    """A scripted answer. With ``deliver``, the request is processed first (and counted)."""
+    """A scripted answer. With ``deliver``, the request is processed first (and counted).
+    With ``hang_up``, no answer at all: the connection is closed once the request is read
+    (and, with ``deliver``, processed), as a server or proxy dropping it would."""
 
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     deliver: bool = False
+    hang_up: bool = False
 
 
 @dataclass
@@ -283,7 +288,8 @@ class LoopbackServer:
     # -- handling ----------------------------------------------------------------------------
 
     def handle(self, request: Recorded) -> tuple[int, Any, dict[str, str], float]:
-        """(status, body, headers, delay) for one request; deliveries are counted here."""
+        """(status, body, headers, delay) for one request; deliveries are counted here. A
+        status of :data:`HANG_UP`: close the connection without answering."""
         with self._lock:
             if self.record:
                 self.requests.append(request)
@@ -291,7 +297,7 @@ class LoopbackServer:
                 return (*self._rate_limited(self._flavor(request.path) or "resend", 1), 0.0)
             scripted = self._script.popleft() if self._script else None
             if scripted and not scripted.deliver:
-                return scripted.status, scripted.body, scripted.headers, scripted.delay
+                return self._scripted(scripted)
             flavor = self._flavor(request.path)
             if flavor is None:
                 return 404, {"message": f"no route {request.path}"}, {}, 0.0
@@ -304,8 +310,13 @@ class LoopbackServer:
         if self.on_delivered and 200 <= status < 300:
             self.on_delivered(request)
         if scripted:
-            return scripted.status, scripted.body, scripted.headers, scripted.delay
+            return self._scripted(scripted)
         return status, body, headers, self.faults.stall_seconds if lost else 0.0
+
+    @staticmethod
+    def _scripted(reply: Reply) -> tuple[int, Any, dict[str, str], float]:
+        status = HANG_UP if reply.hang_up else reply.status
+        return status, reply.body, reply.headers, reply.delay
 
     def _flavor(self, path: str) -> str | None:
         if path in ("/emails/batch", "/emails"):
@@ -769,6 +780,11 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             status, payload, extra, delay = server.handle(request)
             if delay:
                 time.sleep(delay)
+            if status == HANG_UP:  # no answer: the connection is closed on the client
+                self.close_connection = True
+                with server._lock:
+                    server.answers[status] += 1
+                return
             if payload is None:
                 data, kind = b"", None
             elif isinstance(payload, str):
@@ -852,6 +868,7 @@ if __name__ == "__main__":
 __all__ = [
     "AWS_KEY_ID",
     "BUTTONDOWN_LIST",
+    "HANG_UP",
     "PROVIDERS",
     "Faults",
     "LoopbackServer",
