@@ -828,6 +828,56 @@ def test_an_unexpected_success_keeps_its_batch_in_flight_not_queued_again(server
         send(root, "postmark", SendOptions(test_to="editor@example.com"))
 
 
+def _adapter(name: str):  # type: ignore[no-untyped-def]
+    from dopemail.send.providers.postmark import Postmark
+
+    return {"postmark": Postmark, "resend": Resend}[name]
+
+
+@pytest.mark.parametrize("name", ["postmark", "resend"])
+def test_a_surprise_after_the_request_left_keeps_the_batch_in_flight_and_held(
+    server, tmp_path, monkeypatch, name
+) -> None:
+    # An adapter bug reading a 200 (a ValueError, not one of the errors adapters raise by
+    # design): the provider took the batch. Put back in the queue as "never made", or
+    # released as refused, its readers were mailed again by the next run.
+    root = make_workspace(tmp_path, provider=name, server=server, subscribers=5)
+    adapter = _adapter(name)
+    real = adapter.send
+
+    def unreadable(self, batch):  # type: ignore[no-untyped-def]
+        real(self, batch)
+        raise ValueError("could not read the answer")
+
+    monkeypatch.setattr(adapter, "send", unreadable)
+    with pytest.raises(SendError) as caught:
+        send(root, name)
+    said = caught.value.message
+    assert "may or may not have delivered batch 1: ValueError: could not read" in said, said
+    assert "--mark-in-flight-sent" in caught.value.hint
+    assert counts(root) == {"pending": 0, "in_flight": 5, "sent": 0, "failed": 0, "skipped": 0}
+    (batch,) = send_status(root, "1").in_flight
+    assert batch.number == 1 and batch.held
+    monkeypatch.setattr(adapter, "send", real)
+    after_the_fix(server, root, name)
+
+
+def after_the_fix(server: LoopbackServer, root: Path, name: str) -> None:
+    """The adapter fixed, the next run posts nothing until the editor settles batch 1 (5
+    readers, posted once): Postmark has no keys; Resend's is posted again under its key,
+    which answers as the first time and mails no one twice."""
+    if name == "postmark":
+        with pytest.raises(SendError, match="batch 1 \\(5 recipients: reader00001@example.com"):
+            send(root, name)
+        assert len(server.requests) == 1
+    else:
+        summary = send(root, name)
+        assert summary.sent == 5 and counts(root)["sent"] == 5
+        keys = {r.headers.get("idempotency-key") for r in server.requests}
+        assert len(server.requests) == 2 and len(keys) == 1, keys
+    assert len(server.deliveries) == 5 and set(server.deliveries.values()) == {1}
+
+
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
     """The answer to batch ``number`` (10 readers a batch) comes after the client gave up.
 
