@@ -878,6 +878,31 @@ def after_the_fix(server: LoopbackServer, root: Path, name: str) -> None:
     assert len(server.deliveries) == 5 and set(server.deliveries.values()) == {1}
 
 
+@pytest.mark.parametrize("name", ["postmark", "resend"])
+def test_an_adapter_answering_for_the_wrong_count_keeps_the_batch_in_flight_and_held(
+    server, tmp_path, monkeypatch, name
+) -> None:
+    # One outcome short: which reader went unanswered cannot be told, and all were posted.
+    root = make_workspace(tmp_path, provider=name, server=server, subscribers=5)
+    adapter = _adapter(name)
+    real = adapter.send
+
+    def one_short(self, batch):  # type: ignore[no-untyped-def]
+        return real(self, batch)[:-1]
+
+    monkeypatch.setattr(adapter, "send", one_short)
+    with pytest.raises(SendError) as caught:
+        send(root, name)
+    said = caught.value.message
+    assert "may or may not have delivered batch 1" in said, said
+    assert "adapter answered for the wrong count" in said, said
+    assert counts(root) == {"pending": 0, "in_flight": 5, "sent": 0, "failed": 0, "skipped": 0}
+    (batch,) = send_status(root, "1").in_flight
+    assert batch.number == 1 and batch.held
+    monkeypatch.setattr(adapter, "send", real)
+    after_the_fix(server, root, name)
+
+
 def hang_on(server: LoopbackServer, number: int, seconds: float = 0.8) -> None:
     """The answer to batch ``number`` (10 readers a batch) comes after the client gave up.
 
