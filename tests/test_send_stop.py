@@ -107,6 +107,37 @@ def test_a_stop_during_a_retry_after_wait_ends_it_and_posts_nothing_more(
     assert "sent 0 · failed 0 · pending 5 · in flight 0" in status(root)
 
 
+def test_a_stop_while_waiting_to_retry_a_batch_that_may_have_arrived_keeps_it_in_flight(
+    server, tmp_path
+) -> None:
+    # Resend's 500 with Retry-After: its word that it failed, doubted where a key makes the
+    # retry safe (here it took the batch all the same). Stopped during the wait, the batch
+    # went back to the queue: the next run posted it under a new key, a second copy each.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5)
+    failed = Reply(500, {"name": "internal_server_error"}, {"Retry-After": "40"}, deliver=True)
+    server.queue(failed)
+    with _reaped(start_send(root, "resend")) as process:
+        deadline = time.monotonic() + 20
+        while not server.answers[500]:  # answered: the send now waits the 40 s asked
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline, "the send never reached the loopback server"
+            time.sleep(0.02)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 130, output
+    assert len(server.requests) == 1, "a request was started after the stop"
+    assert ledger_states(root) == {"in_flight": 5, "batches in flight": 1}
+    assert "in flight 5" in status(root)
+    # The next run posts it again under the same key: Resend answers as the first time.
+    process = start_send(root, "resend")
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0 and "sent 5, failed 0 this run" in output, output
+    keys = {r.headers.get("idempotency-key") for r in server.requests}
+    assert len(server.requests) == 2 and len(keys) == 1 and None not in keys, keys
+    assert len(server.deliveries) == 5 and set(server.deliveries.values()) == {1}
+
+
 @pytest.mark.parametrize("gap", [0.0, 0.05])
 def test_a_second_sigterm_during_a_rate_limit_reset_wait_leaves_the_batch_pending(
     server, tmp_path, gap
