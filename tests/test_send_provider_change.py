@@ -183,6 +183,47 @@ def switch(root: Path, provider: str, server: LoopbackServer) -> None:
     path.write_text(text + f'\n[send.{provider}]\nbase_url = "{base_url(provider, server)}"\n')
 
 
+@pytest.mark.parametrize(
+    ("first", "elsewhere"),
+    [("resend", True), ("postmark", False)],
+    ids=["resend-on-another-endpoint", "postmark-then-resend-on-the-same-one"],
+)
+def test_a_batch_in_flight_is_not_replayed_through_another_endpoint_or_provider(
+    server, tmp_path, monkeypatch, first: str, elsewhere: bool
+) -> None:
+    # Killed once its first batch was delivered, before the answer was recorded; then the
+    # editor carries on through Resend, on another server (which never saw the batch's key)
+    # or on the same one after Postmark (which took no key): replayed under its key there,
+    # the batch went out a second time. It is the editor's to settle.
+    from dopemail.send.providers.postmark import Postmark
+    from dopemail.send.providers.resend import Resend
+
+    root = make_workspace(tmp_path, provider=first, server=server, subscribers=5)
+    adapter = {"resend": Resend, "postmark": Postmark}[first]
+    real = adapter.send
+
+    def killed(self, batch):  # type: ignore[no-untyped-def]
+        real(self, batch)
+        raise KeyboardInterrupt  # as kill -9: delivered, the answer never recorded
+
+    monkeypatch.setattr(adapter, "send", killed)
+    code, output = run(root, "send", "1", "--yes", "--no-progress", provider=first)
+    assert code == 130, output
+    monkeypatch.setattr(adapter, "send", real)
+    assert len(server.requests) == 1 and server.delivered() == 5
+    with LoopbackServer(key=KEY) as other:
+        then = other if elsewhere else server
+        switch(root, "resend", then)
+        args = ("send", "1", "--yes", "--no-progress", "--continue-with-new-provider")
+        code, output = run(root, *args, provider="resend")
+        assert code == 1, output
+        assert "may or may not have been delivered" in output, output
+        assert "batch 1 (5 recipients: reader00001@example.com" in output, output
+        assert "--mark-in-flight-sent" in output
+        assert len(server.requests) == 1 and other.requests == []
+        assert len(server.deliveries) == 5 and set(server.deliveries.values()) == {1}
+
+
 @pytest.mark.parametrize(("first", "then"), [("resend", "buttondown"), ("buttondown", "resend")])
 def test_carrying_on_to_or_from_a_provider_that_keeps_its_own_list_is_refused(
     server, tmp_path, first: str, then: str
