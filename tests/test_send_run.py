@@ -274,6 +274,36 @@ def test_a_replay_that_fails_stays_in_flight_under_its_key(
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
 
 
+def test_a_replay_refused_for_an_address_it_does_not_name_stays_in_flight(
+    server, tmp_path, monkeypatch
+) -> None:
+    # A refusal naming no address (RecipientRejected) is halved until the address is alone:
+    # right when nothing was sent. A replay's first post may have been taken, though; halved,
+    # its readers went out again in new batches under new keys. (Only Mailgun and SES raise
+    # it today, and neither takes keys: Resend stands in for a provider that would.)
+    from dopemail.send.providers.base import RecipientRejected
+
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=True)
+    real = Resend.send
+
+    def refused_whole(self, batch):  # type: ignore[no-untyped-def]
+        if len(batch.letters) == 5:
+            raise RecipientRejected("an address of the batch was refused")
+        return real(self, batch)
+
+    monkeypatch.setattr(Resend, "send", refused_whole)
+    with pytest.raises(SendError) as caught:
+        send(root, "resend")
+    said = caught.value.message
+    assert "may or may not have delivered batch 1: an address of the batch" in said, said
+    assert counts(root) == {"pending": 0, "in_flight": 5, "sent": 0, "failed": 0, "skipped": 0}
+    (batch,) = send_status(root, "1").in_flight
+    assert batch.number == 1 and batch.held
+    assert len(server.requests) == 1
+    assert len(server.deliveries) == 5 and set(server.deliveries.values()) == {1}
+
+
 def test_a_batch_answered_500_stays_under_its_key_where_the_provider_keeps_keys(
     server, tmp_path
 ) -> None:
