@@ -245,6 +245,28 @@ def test_members_keep_their_order(ledger, tmp_path) -> None:
     assert ledger.members(1, number) == picked
 
 
+def test_an_answer_changes_only_readers_still_in_flight(ledger, tmp_path) -> None:
+    """A batch's answer (or its release) is written for the members still in flight: one
+    skipped meanwhile (left the list before a replay) stays skipped, not marked sent; one
+    already answered stays as answered, not put back in the queue to be mailed again."""
+    queue(ledger, tmp_path, readers(4))
+    two = ledger.next_pending(1, 2)
+    number, _ = ledger.claim(1, two, "resend", key_of)
+    ledger.skip(1, [(two[0].key, two[0].email, "unsubscribed (line 6)")])
+    ledger.record(1, number, [(r.key, Outcome("sent", "id")) for r in two])
+    states = dict(ledger.db.execute("SELECT key, state FROM recipients WHERE issue = 1"))
+    assert states[two[0].key] == "skipped" and states[two[1].key] == "sent"
+    # Released after some of its members were answered: those stay answered.
+    other = ledger.next_pending(1, 2)
+    number, _ = ledger.claim(1, other, "resend", key_of)
+    ledger.record(1, number, [(other[0].key, Outcome("sent", "id"))])
+    ledger.release(1, number, "refused")
+    states = dict(ledger.db.execute("SELECT key, state FROM recipients WHERE issue = 1"))
+    assert states[other[0].key] == "sent" and states[other[1].key] == "pending"
+    assert ledger.next_pending(1, 10) == [other[1]]
+    assert ledger.counts(1) == {"pending": 1, "in_flight": 0, "sent": 2, "failed": 0, "skipped": 1}
+
+
 def test_steps_inside_one_transaction_commit_together_and_fail_alone(ledger, tmp_path) -> None:
     """The sender records answers and claims the next batches in one write to disk; a step
     that fails inside it (a claim the ledger refuses) undoes itself only."""
