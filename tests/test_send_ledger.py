@@ -267,6 +267,16 @@ def test_an_answer_changes_only_readers_still_in_flight(ledger, tmp_path) -> Non
     assert ledger.counts(1) == {"pending": 1, "in_flight": 0, "sent": 2, "failed": 0, "skipped": 1}
 
 
+def test_the_ledger_is_written_to_survive_a_power_cut(ledger) -> None:
+    """A committed claim or answer is on disk when the commit returns (synchronous=FULL, in
+    write-ahead-log mode): with less, a power cut could forget a batch posted, and the next
+    run would claim its readers again under a new key and mail them twice."""
+    assert ledger.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert ledger.db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+    with Ledger(ledger.path) as again:  # set by each opening: it is not kept in the file
+        assert again.db.execute("PRAGMA synchronous").fetchone() == (2,)
+
+
 def test_steps_inside_one_transaction_commit_together_and_fail_alone(ledger, tmp_path) -> None:
     """The sender records answers and claims the next batches in one write to disk; a step
     that fails inside it (a claim the ledger refuses) undoes itself only."""
