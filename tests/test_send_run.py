@@ -1217,6 +1217,29 @@ def test_a_replay_leaves_out_who_left_the_list_since(
     assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 5, "failed": 0, "skipped": 0}
 
 
+def test_a_replay_leaves_out_who_unsubscribed_on_a_later_line_of_the_list(
+    server, tmp_path, monkeypatch
+) -> None:
+    # An export that appends status changes lists a reader twice: subscribed, then, on a
+    # later line, unsubscribed. The later line takes the first one's row out of the queue;
+    # the replay of a batch they were in must leave them out too, though their first line
+    # marks them as seen in this sync (the check of 'seen' alone mailed them).
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=False)
+    rows = readers(5)
+    rows.append(("reader00002@example.com", "", "unsubscribed", "", ""))  # line 7
+    write_subscribers(root, rows)
+    summary = send(root, "resend")
+    assert "reader00002@example.com" not in server.deliveries
+    assert len(server.deliveries) == 4 and set(server.deliveries.values()) == {1}
+    assert summary.sent == 4
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 4, "failed": 0, "skipped": 1}
+    db = sqlite3.connect(root / LEDGER_PATH)
+    why = dict(db.execute("SELECT email, error FROM recipients WHERE state = 'skipped'"))
+    db.close()
+    assert why == {"reader00002@example.com": "unsubscribed (line 7)"}
+
+
 def _resend_in_batches_of_20(server, tmp_path) -> Path:  # type: ignore[no-untyped-def]
     """A workspace sending to 60 readers through Resend on ``server``, 20 a batch, two
     batches at a time."""
