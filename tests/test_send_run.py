@@ -1354,6 +1354,9 @@ def test_a_replay_whose_readers_all_left_posts_nothing(tmp_path, monkeypatch) ->
     summary = send(root)
     assert summary.sent == 2 and counts(root)["skipped"] == 10 and counts(root)["in_flight"] == 0
     assert len(list((root / "outbox" / "1-first-issue").glob("*.eml"))) == 2
+    # The batch is closed, not left in flight with no members (listed for the editor forever).
+    assert send_status(root, "1").in_flight == []
+    assert send(root).sent == 0 and send_status(root, "1").in_flight == []
 
 
 # -- Buttondown: one post ----------------------------------------------------------------------
