@@ -1162,6 +1162,25 @@ def test_resend_in_flight_posts_a_batch_that_never_arrived(server, tmp_path) -> 
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 30
 
 
+def test_resend_in_flight_of_a_keyed_batch_posts_it_under_a_new_key(
+    server, tmp_path, monkeypatch
+) -> None:
+    # The editor names a batch Resend may have taken: sent again, as asked. Under its old key
+    # Resend would answer from its cache, mail no one, and the ledger would say sent: the
+    # readers the editor found without the issue would never get it.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=True)
+    (first,) = server.requests
+    old = first.headers.get("idempotency-key")
+    summary = send(root, "resend", SendOptions(yes=True, resend_in_flight=frozenset({1})))
+    assert summary.sent == 3 and counts(root)["sent"] == 3
+    assert len(server.requests) == 2
+    new = server.requests[-1].headers.get("idempotency-key")
+    assert old and new == f"{old}~again1"
+    assert dict(server.deliveries) == {f"reader0000{i}@example.com": 2 for i in (1, 2, 3)}
+    assert send_status(root, "1").in_flight == []
+
+
 def test_resend_in_flight_leaves_out_who_left_the_list_since(server, tmp_path) -> None:
     root = postmark_workspace(server, tmp_path)
     server.queue(Reply(200, [], delay=0.8))  # batch 1 (readers 1-10): no answer, not delivered
