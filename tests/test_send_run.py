@@ -1181,6 +1181,26 @@ def test_resend_in_flight_of_a_keyed_batch_posts_it_under_a_new_key(
     assert send_status(root, "1").in_flight == []
 
 
+def test_a_batch_sent_again_as_the_editor_asked_and_refused_goes_back_in_the_queue(
+    server, tmp_path, monkeypatch
+) -> None:
+    # The editor said batch 1 never arrived: sent again, it is a new post, not a replay of
+    # one that may have been delivered. Refused outright, its readers are back in the queue,
+    # not held in flight for the editor to settle a second time.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=False)
+    server.queue(Reply(422, {"name": "validation_error", "message": "Invalid `to` field."}))
+    again = SendOptions(yes=True, resend_in_flight=frozenset({1}))
+    with pytest.raises(SendError, match="refused the request") as caught:
+        send(root, "resend", again)
+    assert "may or may not have delivered" not in caught.value.message
+    assert not server.deliveries
+    assert counts(root) == {"pending": 3, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+    assert send_status(root, "1").in_flight == []
+    assert send(root, "resend").sent == 3
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
+
+
 def test_resend_in_flight_leaves_out_who_left_the_list_since(server, tmp_path) -> None:
     root = postmark_workspace(server, tmp_path)
     server.queue(Reply(200, [], delay=0.8))  # batch 1 (readers 1-10): no answer, not delivered
