@@ -320,3 +320,41 @@ def test_an_outbox_batch_left_in_flight_is_looked_for_in_the_outbox_folder(
     code, output = run(root, "send", "1", "--yes", "--no-progress", "--resend-in-flight")
     assert code == 0, output
     assert dict(server.deliveries) == dict.fromkeys(batch_2, 1)
+
+
+def killed_on_its_first_outbox_batch(root: Path, monkeypatch) -> None:
+    """A rehearsal through the outbox stopped (as kill -9 stops it) while writing batch 1:
+    the batch left in flight, its first reader's file written, nothing sent."""
+    real = Outbox.send
+
+    def killed(self, batch):  # type: ignore[no-untyped-def]
+        real(self, replace(batch, letters=batch.letters[:1]))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Outbox, "send", killed)
+    code, output = run(root, "send", "1", "--yes", "--no-progress")
+    assert code == 130, output
+    monkeypatch.setattr(Outbox, "send", real)
+    status = ledger.read_counts(root / LEDGER_PATH, 1)
+    assert status["in_flight"] == 10 and status["sent"] == 0, status
+
+
+def test_a_rehearsal_stopped_with_a_batch_in_flight_still_asks_about_the_change(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Nothing marked sent, but a batch in flight: it may have gone out through the old
+    # provider. The change is the editor's to call, as when readers were sent it, not a quiet
+    # switch followed by a question about the batch alone.
+    root = make_workspace(tmp_path, subscribers=15, send="batch_size = 10")
+    killed_on_its_first_outbox_batch(root, monkeypatch)
+    use(root, "postmark", server.url)
+    code, output = run(root, "send", "1", "--yes", "--no-progress")
+    said = " ".join(output.split())
+    assert code == 1, said
+    assert "was being sent via outbox (files in outbox/1-first-issue/)" in said, said
+    assert f"dopemail.toml now says postmark ({server.url})" in said, said
+    assert "10 are in a batch left without an answer" in said, said
+    assert "--start-over-with-new-provider" in said and "--continue-with-new-provider" in said
+    assert server.requests == []
+    with Ledger(root / LEDGER_PATH) as opened:
+        assert opened.started(1).provider == "outbox"  # not switched behind the editor's back
