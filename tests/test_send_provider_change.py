@@ -19,6 +19,7 @@ from dopemail.send import ledger
 from dopemail.send.ledger import LEDGER_PATH, Ledger
 from dopemail.send.loopback import LoopbackServer
 from dopemail.send.providers.outbox import Outbox
+from dopemail.send.report import send_status
 
 
 @pytest.fixture
@@ -358,3 +359,24 @@ def test_a_rehearsal_stopped_with_a_batch_in_flight_still_asks_about_the_change(
     assert server.requests == []
     with Ledger(root / LEDGER_PATH) as opened:
         assert opened.started(1).provider == "outbox"  # not switched behind the editor's back
+
+
+def test_starting_afresh_closes_the_old_provider_s_batches_in_flight(
+    server, tmp_path, monkeypatch
+) -> None:
+    # A rehearsal's batch left in flight is forgotten with the rest of it: every reader gets
+    # the issue once via the new provider, and no batch of the rehearsal waits for the editor.
+    root = make_workspace(tmp_path, subscribers=15, send="batch_size = 10")
+    killed_on_its_first_outbox_batch(root, monkeypatch)
+    use(root, "postmark", server.url)
+    code, output = run(
+        root, "send", "1", "--yes", "--no-progress", "--start-over-with-new-provider"
+    )
+    assert code == 0 and "sent 15" in output, output
+    readers = {f"reader{n:05d}@example.com" for n in range(1, 16)}
+    assert dict(server.deliveries) == dict.fromkeys(readers, 1)
+    status = send_status(root, "1")
+    assert status.in_flight == [] and status.counts["sent"] == 15
+    with Ledger(root / LEDGER_PATH) as opened:
+        states = dict(opened.db.execute("SELECT number, state FROM batches WHERE issue = 1"))
+    assert states[1] == "released", states
