@@ -300,3 +300,45 @@ def test_one_ctrl_c_landing_while_the_progress_bar_is_updated_does_not_hang(tmp_
     with _reaped(process):
         output, _ = process.communicate(timeout=20)
     assert process.returncode == 0 and output.strip() == "stopping", output
+
+
+def test_a_second_ctrl_c_stops_at_once_leaving_the_unanswered_batch_in_flight(
+    server, tmp_path
+) -> None:
+    # The first Ctrl-C waits for the batch on the wire; the second is the editor's way out of
+    # a provider taking its time to answer (here: 30 s, within the send's 60 s timeout). It
+    # stops the process then, the batch left in flight under its key for the next run.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=5, timeout=60.0)
+    server.queue(Reply(200, {"data": []}, delay=30.0, deliver=True))
+    with _reaped(start_send(root, "resend")) as process:
+        wait_for_requests(server, 1, process)
+        lines: list[str] = []
+        said = threading.Event()
+
+        def read() -> None:  # the output, as it comes (communicate() would wait for the end)
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                if "stopping after the current batch" in line:
+                    said.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        process.send_signal(signal.SIGINT)
+        # The second only once the first was acted on: two signals landing before the handler
+        # runs are one to Python (on a loaded machine, 0.5 s apart may not be apart enough).
+        assert said.wait(15), "".join(lines)
+        time.sleep(0.2)
+        assert process.poll() is None, "".join(lines)  # still waiting for the answer, as asked
+        asked = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):  # (then told by the check below)
+            process.wait(timeout=25)
+        took = time.monotonic() - asked
+        reader.join(5)
+        output = "".join(lines)
+    # (A bound far from both: stopped at once it takes well under a second; the mutant,
+    # deaf to the second Ctrl-C, waited out the provider's 30 s.)
+    assert took < 20 and process.returncode == 130, output
+    assert len(server.requests) == 1 and len(server.deliveries) == 5
+    assert ledger_states(root) == {"in_flight": 5, "batches in flight": 1}
