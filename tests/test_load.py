@@ -8164,6 +8164,36 @@ def _in_list(old: str, new: str) -> dict[str, str]:
             ["quiet-hours", "all-of-us-strangers"],
             id="issue-entries-on-one-line",
         ),
+        # A list written as one quoted value holding a '#': its line in brackets reads, the
+        # item holding the '#' quoted ('write directors: [Bob #1]' read as an unclosed '[Bob').
+        pytest.param(
+            _in_list("[Jane Doe]", '"Bob #1"  # check'),
+            7,
+            ("film", "directors"),
+            ["Bob #1"],
+            id="directors-quoted-with-a-hash-and-a-comment",
+        ),
+        pytest.param(
+            _in_list("[Jane Doe]", '"Jane # Doe"'),
+            7,
+            ("film", "directors"),
+            ["Jane # Doe"],
+            id="directors-quoted-with-a-hash-and-a-space",
+        ),
+        pytest.param(
+            _in_list("[Jane Doe]", "'Jane Doe, Bob # 2'"),
+            7,
+            ("film", "directors"),
+            ["Jane Doe", "Bob # 2"],
+            id="directors-quoted-two-names-one-with-a-hash",
+        ),
+        pytest.param(
+            _in_list("title: A Film\n", "title: A Film\ntags: 'drama #1, horror'\n"),
+            3,
+            ("tags",),
+            ["drama #1", "horror"],
+            id="tags-quoted-with-a-hash",
+        ),
     ],
 )
 def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(

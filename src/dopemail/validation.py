@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import closest, visible
-from .frontmatter import LineDict, LineList, plain_value, quoted, yaml_text
+from .frontmatter import LineDict, LineList, _reads, plain_value, quoted, yaml_text
 from .languages import language_code
 from .models import FRENCH_CHOICES, folded
 from .wording import primary
@@ -517,20 +517,26 @@ def describe_errors(
                 # 'directors: Nick Bruno and Troy Quane': '[Nick Bruno and Troy Quane]', as
                 # the hint wrote it, is one person of that name (in the page's credits and
                 # its schema.org data).
-                hint = (
-                    f"write {loc[-1]}: [{', '.join(names)}], a name each, or one '- name' "
-                    "per line under it"
-                )
+                # Each name as an item in brackets: quoted where it holds a '#', ',' or ':'
+                # ('"Bob #1"'), as written it would end the line read (an unclosed '[Bob').
+                listed = f"{loc[-1]}: [{', '.join(in_flow(n) for n in names)}]"
+                hint = f"write {listed}, a name each, or one '- name' per line under it"
                 if cut:  # its '#' quoted: the line, as it is to be written
-                    listed = f"{loc[-1]}: [{', '.join(in_flow(n) for n in names)}]"
                     hint = f"write the names in brackets, a name each{place}:"
                     hint += lines_in_place([listed], source, line)
+                elif not _reads(listed):
+                    hint = f"write one '- name' per line under '{loc[-1]}:'"
             elif cut:  # 'tags: drama, #review': the items between its commas
                 listed = ", ".join(in_flow(i.strip()) for i in value.split(",") if i.strip())
                 hint = f"write the items in brackets{place}:"
                 hint += lines_in_place([f"{loc[-1]}: [{listed}]"], source, line)
             else:
-                hint = f"write {loc[-1]}: [{value}], or one '- item' per line under it"
+                # A quoted value ('directors: "Bob #1"'): its items quoted where a '#', ','
+                # or ':' would end or split them in brackets.
+                listed = ", ".join(in_flow(i.strip()) for i in value.split(",") if i.strip())
+                hint = f"write {loc[-1]}: [{listed}], or one '- item' per line under it"
+                if not _reads(f"{loc[-1]}: [{listed}]"):
+                    hint = f"write one '- item' per line under '{loc[-1]}:'"
             yield loc, f"{where}: must be a list (got {_got(value)})", hint
         else:
             value = error.get("input")
