@@ -8227,10 +8227,10 @@ def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(
     load_workspace(root)
 
 
-def _named(field: str, value: str, quote: str = "") -> tuple[dict[str, str], int]:
-    """An entry whose ``field``'s one item is written '- Jane Doe: <value>' (the name in
-    ``quote``s), and its line."""
-    item = f"- {quote}Jane Doe{quote}: {value}\n"
+def _named(field: str, value: str, written: str = "Jane Doe") -> tuple[dict[str, str], int]:
+    """An entry whose ``field``'s one item is written '- Jane Doe: <value>' (the name as
+    ``written``, quoted or not), and its line."""
+    item = f"- {written}: {value}\n"
     if field == "participants":
         events = f"events:\n  - kind: conversation\n    participants:\n      {item}"
         return {"entries/zz-film.md": variant("images:\n", events + "images:\n")}, 15
@@ -8241,24 +8241,32 @@ def _named(field: str, value: str, quote: str = "") -> tuple[dict[str, str], int
 
 
 @pytest.mark.parametrize(
-    ("value", "quote"),
+    ("value", "written", "name"),
     [
-        *((value, "") for value in ["Adam", "yes", "no", "true", "Off", "42", "0x1A", "3.50"]),
+        *(
+            (value, "Jane Doe", "Jane Doe")
+            for value in ["Adam", "yes", "no", "true", "Off", "42", "0x1A", "3.50"]
+        ),
         # The name quoted ('- "Prince": yes'): read as true all the same.
-        ("yes", '"'),
-        ("0x1A", "'"),
-        ("Adam", '"'),
+        ("yes", '"Jane Doe"', "Jane Doe"),
+        ("0x1A", "'Jane Doe'", "Jane Doe"),
+        ("Adam", '"Jane Doe"', "Jane Doe"),
+        # Quoted with escapes: an apostrophe written twice, double quotes after a backslash
+        # (the value was looked for after the name as YAML read it, not as written).
+        ("yes", "'Sinéad O''Connor'", "Sinéad O'Connor"),
+        ("0x1A", "'Sinéad O''Connor'", "Sinéad O'Connor"),
+        ("yes", '"Dwayne \\"Rock\\" Johnson"', 'Dwayne "Rock" Johnson'),
     ],
 )
 @pytest.mark.parametrize("field", ["cast", "directors", "writers", "participants"])
 def test_a_name_written_as_a_field_is_told_once_whatever_its_value(
-    write_files, field: str, value: str, quote: str
+    write_files, field: str, value: str, written: str, name: str
 ) -> None:
     # '- Prince: yes' under 'cast:' was told "missing required field 'film.cast[1].name'" and
     # "unknown field 'film.cast[1].Prince'" (YAML read yes as true), and under 'directors:'
     # "input should be a valid string": '- Andrew Scott: Adam' was told once, with the lines
     # to write. The value is as written ('0x1A' was read 26, '3.50' 3.5).
-    files, line = _named(field, value, quote)
+    files, line = _named(field, value, written)
     root = write_files(files)
     ((path, text),) = files.items()
     errors = [e for e in reported(root) if e.path == path]
@@ -8266,16 +8274,16 @@ def test_a_name_written_as_a_field_is_told_once_whatever_its_value(
     hint = str(errors[0].hint)
     lines = text.split("\n")
     if field == "cast":
-        assert "as a field named 'Jane Doe'" in errors[0].message, errors
+        assert f"as a field named '{name}'" in errors[0].message, errors
         assert "\n" in hint, hint
         lines[line - 1 : line] = hint.split("\n")[1:]
-        meant: Any = {"name": "Jane Doe", "role": value}
+        meant: Any = {"name": name, "role": value}
     else:
         assert "holds ': ', which YAML reads as a field" in errors[0].message, errors
         quoted = hint.removeprefix("quote it: ")
         assert quoted != hint, hint
-        lines[line - 1] = lines[line - 1].replace(f"{quote}Jane Doe{quote}: {value}", quoted)
-        meant = f"Jane Doe: {value}"
+        lines[line - 1] = lines[line - 1].replace(f"{written}: {value}", quoted)
+        meant = f"{name}: {value}"
     text = "\n".join(lines)
     (root / path).write_text(text, "utf-8")
     (entry,) = [e for e in load_workspace(root).entries if e.path == path]

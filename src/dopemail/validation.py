@@ -7,6 +7,7 @@ import typing
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Annotated, Any, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -1017,6 +1018,18 @@ def _type_hint(kind: str) -> str | None:
 _PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"]+")
 
 
+# A quoted scalar written as a field's name, then its ':' (as _COMMENTED matches a value).
+_QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:(?:\s|$)""")
+
+
+def _unquoted(written: str) -> Any:
+    """A quoted scalar as YAML reads it (None if it does not read)."""
+    try:
+        return yaml.safe_load(written)
+    except yaml.YAMLError:
+        return None
+
+
 def written_as(
     source: str | None,
     line: int | None,
@@ -1033,7 +1046,11 @@ def written_as(
     """
     text = source_line(source, line)
     if key is not None:
-        named = re.search(rf"""(["']?){re.escape(key)}\1:(?:\s|$)""", text)
+        # The name as written: quoted, it is compared as YAML reads it, escapes and all
+        # ("'Sinéad O''Connor'", '"Dwayne \\"Rock\\" Johnson"' were not found as read).
+        named = next(
+            (m for m in _QUOTED_KEY.finditer(text) if _unquoted(m.group(1)) == key), None
+        ) or re.search(rf"{re.escape(key)}:(?:\s|$)", text)
         text = text[named.end() :] if named is not None else ""
     if index is not None and "[" in text:  # a list on one line: its items by their commas
         items = text[text.index("[") + 1 :].split("]")[0].split(",")
