@@ -471,22 +471,54 @@ def test_a_value_to_quote_is_told_the_line_to_write(line: str, hint: str, value:
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "meant"),
     [
-        "cast: [{name: Bob #1, role: Adam}]",
-        "cast: [{name: Bob #1}] and more",  # text after the ']': no line that reads
-        "based_on: {title: Strangers #1, author: [Taichi Yamada, B #2]}",
+        ("cast: [{name: Bob #1, role: Adam}]", {"cast": [{"name": "Bob #1", "role": "Adam"}]}),
+        # Text after the ']': no line that reads, the example instead.
+        ("cast: [{name: Bob #1}] and more", None),
+        (
+            "based_on: {title: Strangers #1, author: [Taichi Yamada, B #2]}",
+            {"based_on": {"title": "Strangers #1", "author": ["Taichi Yamada", "B #2"]}},
+        ),
     ],
 )
-def test_a_hash_in_brackets_is_never_told_a_line_yaml_cannot_read(line: str) -> None:
+def test_a_hash_in_brackets_is_never_told_a_line_yaml_cannot_read(line: str, meant: Any) -> None:
     # '- {name: Bob #1, role: Adam}' was told a list, '- ["name: Bob #1", role: Adam]', and
     # 'cast: [{name: Bob #1, role: Adam}, ...]' a line PyYAML rejected.
     with pytest.raises(ContentError) as caught:
         frontmatter.split(f"---\ntitle: A\n{line}\n---\nBody\n", "e.md")
     hint = str(caught.value.hint)
     assert "holding a '#' in double quotes" in hint, hint
-    if "\n" in hint:  # a line to write: it reads, the '#'s kept in its values
-        written = yaml.safe_load(hint.split("\n", 1)[1])
-        assert "#1" in str(written), written
+    if meant is not None:  # a line to write: it reads as meant, fields and all
+        assert yaml.safe_load(hint.split("\n", 1)[1]) == meant, hint
     else:
         assert hint.endswith('["#review", drama]'), hint
+
+
+@pytest.mark.parametrize(
+    ("line", "hint", "meant"),
+    [
+        (
+            'directors: [Dwayne "Rock" #1 Johnson]',
+            "put each item holding a '#' in single quotes (it holds double quotes), in place "
+            "of this line:\ndirectors: ['Dwayne \"Rock\" #1 Johnson']",
+            {"directors": ['Dwayne "Rock" #1 Johnson']},
+        ),
+        (
+            'cast: [{name: Dwayne "Rock" #1 Johnson, role: Bob #2}]',
+            "put each value holding a '#' in quotes (double ones, or single ones where it "
+            "holds double quotes), in place of this line:\n"
+            'cast: [{name: \'Dwayne "Rock" #1 Johnson\', role: "Bob #2"}]',
+            {"cast": [{"name": 'Dwayne "Rock" #1 Johnson', "role": "Bob #2"}]},
+        ),
+    ],
+)
+def test_a_hash_in_brackets_is_told_the_quotes_its_line_gives(
+    line: str, hint: str, meant: Any
+) -> None:
+    # A value holding double quotes goes in single ones: the hint said "in double quotes" and
+    # gave 'Dwayne "Rock" #1 Johnson'.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(f"---\ntitle: A\n{line}\n---\nBody\n", "e.md")
+    assert caught.value.hint == hint, caught.value.hint
+    assert yaml.safe_load(hint.split("\n", 1)[1]) == meant

@@ -642,11 +642,19 @@ def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
         # Fields in braces, or lists within: each value quoted where it is, brackets and
         # braces as written ('- {name: Bob #1, role: Adam}' was told a list, ["name: Bob
         # #1", role: Adam], and a list of them cut at their inner commas, a broken line).
-        written = _quote_hashed(line, start)
-        if written is None or not _reads(written):
+        done = _quote_hashed(line, start)
+        if done is None or not _reads(done[0]):
             return example
+        written, used = done
         held = "value" if "{" in line[start : start + close] else "item"  # a field's, or an item
-        return f"put each {held} holding a '#' in double quotes, in place of this line:\n{written}"
+        # The quotes the line gives, in words: one holding double quotes goes in single ones
+        # (told "in double quotes", it was given 'Dwayne "Rock" #1 Johnson').
+        words = "double quotes"
+        if used == {"'"}:
+            words = "single quotes (it holds double quotes)"
+        elif "'" in used:
+            words = "quotes (double ones, or single ones where it holds double quotes)"
+        return f"put each {held} holding a '#' in {words}, in place of this line:\n{written}"
     items, notes = [], []
     for item in _flow_items(inner):
         found = _FLOW_HASH.search(item) if item[:1] not in ("'", '"') else None
@@ -665,11 +673,13 @@ def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
     return f"put each item holding a '#' in double quotes, in place of this line:\n{written}"
 
 
-def _quote_hashed(line: str, start: int) -> str | None:
+def _quote_hashed(line: str, start: int) -> tuple[str, set[str]] | None:
     """``line`` with each plain value of the list or fields in brackets or braces at
     ``start`` that holds a '#' YAML reads as a comment quoted, as the editor wrote it
-    (commas and all up to the next one); None if they are not closed on the line."""
+    (commas and all up to the next one), and the quotes it was given (' or "); None if
+    they are not closed on the line."""
     out, value, depth, at = [line[:start]], "", 0, start
+    used: set[str] = set()
     while at < len(line):
         char = line[at]
         if char in "\"'" and not value.strip():  # a quoted value, whole, to its own quote
@@ -691,11 +701,12 @@ def _quote_hashed(line: str, start: int) -> str | None:
             core = value.strip()
             if core and core[0] not in "\"'" and _FLOW_HASH.search(core):
                 value = value.replace(core, quoted(core), 1)
+                used.add(quoted(core)[0])
             out.append(value + char)
             value = ""
             depth += 1 if char in "[{" else -1 if char in "]}" else 0
             if depth == 0:
-                return "".join(out) + line[at + 1 :]
+                return "".join(out) + line[at + 1 :], used
         else:
             value += char
         at += 1
