@@ -522,3 +522,36 @@ def test_a_hash_in_brackets_is_told_the_quotes_its_line_gives(
         frontmatter.split(f"---\ntitle: A\n{line}\n---\nBody\n", "e.md")
     assert caught.value.hint == hint, caught.value.hint
     assert yaml.safe_load(hint.split("\n", 1)[1]) == meant
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "said"),
+    [
+        # The '#' in quotes, the mistake on the line below: told at that line.
+        ('entries: ["a #b", c]\n  bad: x', 4, "indented"),
+        ('directors: ["Bob #1", Carl]\n  bad: x', 4, "indented"),
+        # Text after the ']': the list as a value's start, not the quoted '#'.
+        ('entries: [a, "b #c"] x', 3, "begins with '['"),
+    ],
+)
+def test_a_hash_in_quotes_in_brackets_is_not_told_to_be_quoted(
+    lines: str, line: int, said: str
+) -> None:
+    # A '#' inside a quoted item begins no comment: the line was told to quote its items
+    # holding a '#', and given itself, unchanged, to write.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(f"---\ntitle: A\n{lines}\n---\nBody\n", "e.md")
+    error = caught.value
+    assert "'#'" not in f"{error.message} {error.hint}", (error.message, error.hint)
+    assert error.line == line and said in f"{error.message} {error.hint}", (error, error.hint)
+
+
+def test_a_note_after_a_quoted_slug_is_told_as_a_comment_after_the_list() -> None:
+    # '"a" #lead' in brackets: the note ends the line read (the list left open), as after a
+    # slug unquoted; it was told to quote the item, and given the line unchanged.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split('---\ntitle: A\nentries: ["a" #lead, b]\n---\nBody\n', "e.md")
+    assert caught.value.hint == (
+        "a slug holds no '#': write what follows it as a comment, after the ']', in place of "
+        'this line:\nentries: ["a", b] #lead'
+    ), caught.value.hint

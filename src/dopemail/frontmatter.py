@@ -597,12 +597,15 @@ def _read_otherwise(line: str, signs: str = "") -> tuple[str, str] | None:
     if first in "[{":
         close = value.find("]" if first == "[" else "}")
         inner = value[1:close] if close > 0 else value[1:]
-        if re.search(r"(?:^|[\s,])#", inner):
+        if (
+            re.search(r"(?:^|[\s,])#", inner)
+            and (hashed := _hashes_in_flow(line, found.start(2), key, close)) is not None
+        ):
             held = "list" if first == "[" else "fields in braces"
             return (
                 f"broken YAML: a '#' in the {held} on this line begins a comment: the rest of "
                 "the line is left out",
-                _hashes_in_flow(line, found.start(2), key, close),
+                hashed,
             )
         after = value[close + 1 :].strip() if close > 0 else ""
         if not after or after.startswith("#"):
@@ -624,15 +627,20 @@ def _read_otherwise(line: str, signs: str = "") -> tuple[str, str] | None:
 
 # A '#' that begins a comment in a list in brackets: at an item's start, or after a space.
 _FLOW_HASH = re.compile(r"(?:^|\s)#")
+# A quoted value at an item's start, whole (as _COMMENTED in validation reads one).
+_QUOTED_START = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')""")
 
 
-def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
+def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str | None:
     """The hint for a list in brackets, or fields in braces, on ``line`` (from ``start``, its
     ']' or '}' ``close`` on from there, -1 if not on it) cut by a '#' in an item: the line to
     write in its place, checked to read. Its values holding a '#' quoted; an issue's entries'
     '#' left as a comment, after the ']' (a slug holds no '#': quoted, it named an entry no
     file is). An example alone ('["#review", drama]', whatever the list) left the editor to
-    make the line, and a list of slugs quoted with its note named no entry."""
+    make the line, and a list of slugs quoted with its note named no entry.
+
+    None where each '#' is in a quoted value: none begins a comment, and the mistake is
+    another (the line was told to quote its items, and given itself unchanged)."""
     example = "put each item holding a '#' in double quotes: [\"#review\", drama]"
     if close < 0:  # its items go on below: no one line to give
         return example
@@ -643,6 +651,8 @@ def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
         # braces as written ('- {name: Bob #1, role: Adam}' was told a list, ["name: Bob
         # #1", role: Adam], and a list of them cut at their inner commas, a broken line).
         done = _quote_hashed(line, start)
+        if done is not None and not done[1]:
+            return None  # no value quoted: each '#' was in quotes already
         if done is None or not _reads(done[0]):
             return example
         written, used = done
@@ -657,20 +667,22 @@ def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str:
         return f"put each {held} holding a '#' in {words}, in place of this line:\n{written}"
     items, notes = [], []
     for item in _flow_items(inner):
-        found = _FLOW_HASH.search(item) if item[:1] not in ("'", '"') else None
+        # After a quoted slug ('"a" #lead') as after a plain one; one inside it is its own.
+        lead = _QUOTED_START.match(item)
+        found = _FLOW_HASH.search(item, lead.end() if lead else 0)
         if found is not None:
             items.append(item[: found.start()].strip())
             notes.append(item[found.start() :].strip())
         else:
             items.append(item)
     written = f"{line[:start]}[{', '.join(i for i in items if i)}]{line[start + close + 1 :]}"
-    if notes:
-        kept = written.rstrip()
-        return (
-            "a slug holds no '#': write what follows it as a comment, after the ']', in place "
-            f"of this line:\n{kept} {' '.join(notes)}"
-        )
-    return f"put each item holding a '#' in double quotes, in place of this line:\n{written}"
+    if not notes:
+        return None  # each '#' in a quoted slug: none begins a comment
+    kept = written.rstrip()
+    return (
+        "a slug holds no '#': write what follows it as a comment, after the ']', in place "
+        f"of this line:\n{kept} {' '.join(notes)}"
+    )
 
 
 def _quote_hashed(line: str, start: int) -> tuple[str, set[str]] | None:
