@@ -1508,7 +1508,8 @@ def test_a_section_that_gathers_no_entries_is_told_at_its_line(workspace: Path, 
     line = lines.index("    entries: []") + 1
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
-    assert f"{issue}:{line}: the section gathers no entries" in output, output
+    # Named, as a draft's is: at its 'entries:', where the slugs go.
+    assert f"{issue}:{line}: the section 'Coming soon' gathers no entries: list" in output, output
 
 
 def test_each_empty_section_of_a_ready_issue_is_told_at_its_line(workspace: Path, run_cli) -> None:
@@ -1522,11 +1523,15 @@ def test_each_empty_section_of_a_ready_issue_is_told_at_its_line(workspace: Path
         "  - title: Later\n    entries:\n",
     )
     lines = (workspace / issue).read_text(encoding="utf-8").split("\n")
-    told = [lines.index("    entries: []") + 1, len(lines) - lines[::-1].index("    entries:")]
+    told = {
+        lines.index("    entries: []") + 1: "Coming soon",
+        len(lines) - lines[::-1].index("    entries:"): "Later",
+    }
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
-    for line in told:
-        assert output.count(f"{issue}:{line}: the section gathers no entries") == 1, output
+    for line, title in told.items():  # each named, as a draft's is
+        said = f"{issue}:{line}: the section '{title}' gathers no entries: list"
+        assert output.count(said) == 1, output
 
 
 @pytest.mark.parametrize(
@@ -1563,7 +1568,12 @@ def test_a_draft_s_section_without_entries_yet_is_left_out_and_told(
     path.write_text(path.read_text("utf-8").replace("status: draft", "status: ready"), "utf-8")
     code, output = run_cli("build", "--root", workspace)
     assert code == 1
-    assert f"{issue}:{line}: the section gathers no entries" in output, output
+    # Named and placed as the draft's warning is.
+    assert (
+        f"{issue}:{line}: the section 'Coming up' gathers no entries: list their slugs under "
+        "its 'entries', or remove the section (only a draft's may have none yet, while it is "
+        "written)"
+    ) in output, output
 
 
 THIRD = f"issues/{SAMPLE_ISSUES[2]}.md"

@@ -745,13 +745,15 @@ def hinted(message: str, hint: str) -> PydanticCustomError:
 def at_field(
     field: str | tuple[str | int, ...],
     message: str,
-    also: Sequence[str | tuple[str | int, ...]] = (),
+    also: Sequence[tuple[str | tuple[str | int, ...], str]] = (),
 ) -> PydanticCustomError:
     """A check of the whole model that fails, placed at the field to correct (its line): a
     field's name, or its path within the model (("sections", 0, "entries")). ``also``: other
-    fields the same is told of, each at its line (a validator raises one error)."""
+    fields told the same way, each with its own message, at its line (a validator raises one
+    error; each empty section is named)."""
     # A plain ValueError from a model validator has no place but the model's first line.
-    # (The message is a template: it must hold no braces.)
+    # (The message is a template: pydantic replaces '{field}' and '{also}' in it, and
+    # leaves any other braces, a title's, as written; those of ``also`` are not templates.)
     return PydanticCustomError("at_field", message, {"field": field, "also": tuple(also)})
 
 
@@ -1479,14 +1481,20 @@ class Issue(Model):
         # A section's heading would stand alone in the email, with nothing under it: a
         # draft's is left out, and told (notices.sections_empty), until it is filled in.
         # Each told at its line: the first alone was, the next one at the next build.
-        empty = [("sections", i, "entries") for i, s in enumerate(self.sections) if not s.entries]
-        if self.status != "draft" and empty:
-            raise at_field(
-                empty[0],
-                "the section gathers no entries: list their slugs under its 'entries', or "
-                "remove the section (only a draft's may have none yet, while it is written)",
-                also=empty[1:],
+        # Each named, as a draft's warning names it, at its 'entries:' as that is, where the
+        # slugs go (the fix), rather than at its title.
+        empty = [
+            (
+                ("sections", i, "entries"),
+                f"the section '{s.title}' gathers no entries: list their slugs under its "
+                "'entries', or remove the section (only a draft's may have none yet, while it "
+                "is written)",
             )
+            for i, s in enumerate(self.sections)
+            if not s.entries
+        ]
+        if self.status != "draft" and empty:
+            raise at_field(*empty[0], also=empty[1:])
         return self
 
     @property

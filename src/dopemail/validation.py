@@ -329,12 +329,9 @@ def describe_errors(
                 hint = f"add '{loc[-1]}:' with a value (see `{schema}`)"
             yield loc, f"missing required field '{where}'", hint
         elif kind == "at_field":  # a whole-model check (models.at_field), at each field told
-            for field in (error["ctx"]["field"], *error["ctx"].get("also", ())):
-                yield (
-                    (*loc, *(field if isinstance(field, tuple) else (field,))),
-                    str(error["msg"]),
-                    None,
-                )
+            told = [(error["ctx"]["field"], str(error["msg"])), *error["ctx"].get("also", ())]
+            for field, message in told:
+                yield ((*loc, *(field if isinstance(field, tuple) else (field,))), message, None)
         elif kind == "hinted":  # a field's own check, with its fix (models.hinted)
             yield (
                 loc,
