@@ -3247,6 +3247,26 @@ def test_a_venue_in_another_country_s_region_is_told_that_country(
     ], notes
 
 
+def test_a_venue_in_a_region_of_no_known_country_is_told_to_add_one(write_files) -> None:
+    # No country known of the region: the countries whose regions dopemail knows, as
+    # examples, or the region to correct (pinned as the hints of notices._maybe_abroad share
+    # their words).
+    root = write_files(
+        {
+            "entries/zz.md": _screening(
+                "Springfield\n    region: Zzyzx", None, "2024-12-14T20:00:00-05:00"
+            )
+        }
+    )
+    _set_timezone(root, "Europe/Paris")
+    said = "The Venue names no country, and its region,"
+    notes = [e for e in entry_notes(load_workspace(root)) if e.message.startswith(said)]
+    assert [e.hint for e in notes] == [
+        "add its country under the city (country: United States, Canada, ...), or correct the "
+        "region"
+    ], notes
+
+
 def _set_timezone(root: Path, zone: str) -> Path:
     """Set the publication's time zone in ``root``'s dopemail.toml (which it returns)."""
     config = root / "dopemail.toml"

@@ -970,6 +970,15 @@ def _address_repeats(
     ]
 
 
+def _add_its_country(there: str | None, otherwise: str) -> str:
+    """The hint for a venue to write its country (``there``: the one its city or region is
+    of, if known) or, ``otherwise``, the other fix: one sentence for both of _maybe_abroad's
+    cases, its words kept alike."""
+    # No country known of the region: those dopemail knows regions of, as examples.
+    country = f"{there}; its times then at that clock" if there else "United States, Canada, ..."
+    return f"add its country under the city (country: {country}), or {otherwise}"
+
+
 def _maybe_abroad(
     screening: Screening, i: int, doc: Document, zone: ZoneInfo, language: str
 ) -> list[tuple[str, int | None, str]]:
@@ -990,10 +999,7 @@ def _maybe_abroad(
             f"country ({home}), {printed}"
         )
         field = "city"
-        hint = (
-            f"add its country under the city (country: {there}; its times then at that "
-            f"clock), or 'country: {home}' if the venue is there"
-        )
+        hint = _add_its_country(there, f"'country: {home}' if the venue is there")
     elif screening.region and not region_of(home_code, screening.region):
         why = (
             f"its region, {screening.region}, is not a region of the publication's country "
@@ -1004,13 +1010,7 @@ def _maybe_abroad(
         # 'United States, Canada, ...' whichever it was).
         clocks = venue_clocks(None, screening.city, zone.key, screening.region)
         there = display(clocks.region_country) if clocks.region_country else None
-        hint = (
-            f"add its country under the city (country: {there}; its times then at that clock), "
-            "or correct the region"
-            if there
-            else "add its country under the city (country: United States, Canada, ...), or "
-            "correct the region"
-        )
+        hint = _add_its_country(there, "correct the region")
     else:
         return []
     return [
