@@ -8349,3 +8349,14 @@ def test_a_picture_beside_its_entry_is_told_where_to_move_it(
     )
     path.write_text(fixed, "utf-8")
     load_workspace(root)
+
+
+def test_a_list_of_fields_written_as_one_quoted_value_holding_a_hash_is_told_it_quoted(
+    write_files,
+) -> None:
+    # 'streaming: "Hulu #2"': the example was '- service: Hulu #2', which pasted in read
+    # 'Hulu', the '#2' a comment.
+    text = variant("images:", 'streaming: "Hulu #2"\nimages:')
+    root = write_files({"entries/zz.md": text})
+    (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+    assert error.hint == "write one item per line under 'streaming:', e.g. - service: \"Hulu #2\""

@@ -510,7 +510,9 @@ def describe_errors(
                 )
             elif items:
                 first = _first_field(items[0])
-                hint = f"write one item per line under '{loc[-1]}:', e.g. - {first}: {value}"
+                # Quoted where YAML would read it otherwise ('Hulu #2' pasted read 'Hulu').
+                example = f"- {first}: {yaml_scalar(value)}"
+                hint = f"write one item per line under '{loc[-1]}:', e.g. {example}"
             elif loc[-1] in _NAME_LISTS and len(names := names_in(str(loc[-1]), value)) > 1:
                 # 'directors: Nick Bruno and Troy Quane': '[Nick Bruno and Troy Quane]', as
                 # the hint wrote it, is one person of that name (in the page's credits and
