@@ -8214,6 +8214,15 @@ def _in_list(old: str, new: str) -> dict[str, str]:
             ["drama #1", "horror"],
             id="tags-quoted-with-a-hash",
         ),
+        # One name with a suffix after its comma: one item, quoted whole (it was two,
+        # 'Sammy Davis' and 'Jr.').
+        pytest.param(
+            _in_list("[Jane Doe]", '"Sammy Davis, Jr."'),
+            7,
+            ("film", "directors"),
+            ["Sammy Davis, Jr."],
+            id="directors-one-name-with-a-suffix",
+        ),
     ],
 )
 def test_a_list_s_item_cut_by_a_hash_is_told_a_line_that_reads_as_meant(

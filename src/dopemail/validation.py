@@ -533,7 +533,11 @@ def describe_errors(
             else:
                 # A quoted value ('directors: "Bob #1"'): its items quoted where a '#', ','
                 # or ':' would end or split them in brackets.
-                listed = ", ".join(in_flow(i.strip()) for i in value.split(",") if i.strip())
+                # A person's name is one item, a suffix after its comma and all ('Sammy
+                # Davis, Jr.'); other items are those between the commas.
+                people = loc[-1] in _NAME_LISTS and loc[-1] != "countries"
+                parts = names_in(str(loc[-1]), value) if people else value.split(",")
+                listed = ", ".join(in_flow(i.strip()) for i in parts if i.strip())
                 hint = f"write {loc[-1]}: [{listed}], or one '- item' per line under it"
                 if not _reads(f"{loc[-1]}: [{listed}]"):
                     hint = f"write one '- item' per line under '{loc[-1]}:'"
