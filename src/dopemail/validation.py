@@ -532,9 +532,9 @@ def describe_errors(
                 hint += lines_in_place([f"{loc[-1]}: [{listed}]"], source, line)
             else:
                 # A quoted value ('directors: "Bob #1"'): its items quoted where a '#', ','
-                # or ':' would end or split them in brackets.
-                # A person's name is one item, a suffix after its comma and all ('Sammy
-                # Davis, Jr.'); other items are those between the commas.
+                # or ':' would end or split them in brackets; a person's name one item, a
+                # suffix after its comma and all ('Sammy Davis, Jr.'), others those between
+                # the commas.
                 people = loc[-1] in _NAME_LISTS and loc[-1] != "countries"
                 parts = names_in(str(loc[-1]), value) if people else value.split(",")
                 listed = ", ".join(in_flow(i.strip()) for i in parts if i.strip())
