@@ -3012,6 +3012,115 @@ def test_an_event_in_another_country_s_state_at_the_publication_s_clock_is_noted
     ], notes
 
 
+# A region's code read as another country's state or province only on evidence that the venue
+# is there (its city known in that region, a ZIP or a Canadian postal code after it, the
+# region's name written out): a country's code (DE, NL, CA), a code shared with another
+# country's region (BC, Baja California) or an old Indian state's (OR, CT, UT), and Georgia
+# the country, had moved venues to the Americas. (zone, entry, the clock told for a time
+# without an offset, the country it is asked for: None where it is taken to be at home.)
+_NOT_ELSEWHERE_CASES = [
+    (
+        "Europe/Berlin",
+        _event("Alexanderplatz 1, 10178 Berlin, DE", "{}"),
+        "+02:00 in Europe/Berlin",
+        None,
+    ),
+    (
+        "Europe/Amsterdam",
+        _event("Damrak 1, 1012 AB Amsterdam, NL", "{}"),
+        "+02:00 in Europe/Amsterdam",
+        None,
+    ),
+    # Its last part, CA, read as its region: not Canada, but not California either.
+    (
+        "Europe/Paris",
+        _event("1 Queen St W, Toronto, ON M5H 2N2, CA", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "America/Toronto",
+        _screening("Toronto\n    region: CA", None, "{}"),
+        "-04:00 in America/Toronto",
+        None,
+    ),
+    (
+        "America/Los_Angeles",
+        _screening("Tijuana\n    region: BC", None, "{}"),
+        "-07:00 in America/Los_Angeles",
+        None,
+    ),
+    (
+        "America/Mexico_City",
+        _screening("Tijuana\n    region: BC", None, "{}"),
+        "-07:00 in America/Tijuana",
+        None,
+    ),
+    (
+        "Asia/Kolkata",
+        _screening("Bhubaneswar\n    region: OR", None, "{}"),
+        "+05:30 in Asia/Kolkata",
+        None,
+    ),
+    (
+        "Asia/Kolkata",
+        _screening("Raipur\n    region: CT", None, "{}"),
+        "+05:30 in Asia/Kolkata",
+        None,
+    ),
+    (
+        "Asia/Kolkata",
+        _screening("Dehradun\n    region: UT", None, "{}"),
+        "+05:30 in Asia/Kolkata",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _screening("Kutaisi\n    region: Georgia", None, "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    # ... but its city known in that region, or its postal code, still places it there.
+    (
+        "Asia/Kolkata",
+        _screening("Portland\n    region: OR", None, "{}"),
+        "-07:00 in America/Los_Angeles",
+        "United States",
+    ),
+    (
+        "Europe/Paris",
+        _event("1 Queen St W, Toronto, ON M5H 2N2", "{}"),
+        "-04:00 in America/Toronto",
+        "Canada",
+    ),
+    (
+        "Europe/Paris",
+        _event("1 Main St, Marfa, TX 79843", "{}"),
+        "has several (-05:00 in America/Chicago, -06:00 in America/Denver)",
+        "United States",
+    ),
+]
+
+
+@pytest.mark.parametrize(("zone", "entry", "told", "country"), _NOT_ELSEWHERE_CASES)
+def test_a_region_s_code_places_a_venue_in_another_country_only_on_evidence(
+    write_files, zone: str, entry: str, told: str, country: str | None
+) -> None:
+    root = write_files({"entries/zz.md": entry.format("2025-06-14T19:30:00")})
+    _set_timezone(root, zone)
+    (error,) = reported(root)
+    assert told in error.message, error.message
+    asked = f"is a region of {country}" if country else "is a region of"
+    assert (asked in error.message) == (country is not None), error.message
+    if country is None:
+        # ... and written at that offset, not warned.
+        offset = told.split()[0]
+        root = write_files({"entries/zz.md": entry.format(f"2025-06-14T19:30:00{offset}")})
+        _set_timezone(root, zone)
+        notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+        assert not [n for n in notes if "is written at" in n or "is a region of" in n], notes
+
+
 @pytest.mark.parametrize(
     ("city", "country", "time", "told"),
     [
@@ -3228,8 +3337,10 @@ def test_a_venue_s_region_says_whether_it_is_at_home(
 @pytest.mark.parametrize(
     ("timezone", "city", "country"),
     [
-        ("Europe/Paris", "West Hollywood\n    region: CA", "United States"),
-        ("America/Los_Angeles", "London\n    region: 'ON'", "Canada"),
+        # Its region's name written out: 'CA' alone, a town no zone is named after, may be
+        # Canada, and is told 'United States, Canada, ...' as before.
+        ("Europe/Paris", "West Hollywood\n    region: California", "United States"),
+        ("America/Los_Angeles", "London\n    region: 'ON'", "Canada"),  # a city of Ontario's
     ],
 )
 def test_a_venue_in_another_country_s_region_is_told_that_country(

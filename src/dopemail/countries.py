@@ -566,7 +566,11 @@ class VenueClocks(NamedTuple):
 
 @functools.lru_cache(maxsize=512)
 def venue_clocks(
-    country: str | None, city: str, timezone: str, region: str | None = None
+    country: str | None,
+    city: str,
+    timezone: str,
+    region: str | None = None,
+    postal: str | None = None,
 ) -> VenueClocks:
     """The time zones a venue may be in, the publication's (``timezone``) first, ready to
     compare (held here: ZoneInfo keeps only eight, and read the rest from disk again, a
@@ -582,7 +586,8 @@ def venue_clocks(
     the one the table of cities above knows it keeps (Austin, TX: America/Chicago), else at
     each. A venue without its country whose region is another country's ('TX' in a Paris
     publication) is in that country, at that region's clocks (:attr:`VenueClocks.region_country`
-    says so).
+    says so), where more than its region's code says it is there (see :func:`_surely_there`;
+    ``postal``: the postal code after the region's code in an address, 'TX 78701').
     """
     home = home_country(timezone)
     code = country_code(country) if country else home
@@ -591,8 +596,9 @@ def venue_clocks(
     if key is None and country is None and region:
         # Not a region of the publication's country but of another's ('Austin, TX' in a Paris
         # publication): there, not at the publication's clock, which it was told.
-        elsewhere, key = _region_elsewhere(home, region)
-        code = elsewhere or code
+        there, its = _region_elsewhere(home, region)
+        if there and its and _surely_there(there, its, region, city, postal):
+            elsewhere, key, code = there, its, there
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
     by_region = _REGION_CLOCKS[code or ""][key] if key else ()
@@ -701,6 +707,15 @@ def region_at_end(address: str) -> str | None:
     return last[:2] if _REGION_CODE.fullmatch(last) else None
 
 
+def postal_at_end(address: str) -> str | None:
+    """The postal code after the region's code an address on one line ends with ('...,
+    Austin, TX 78701': '78701'), if any (see :func:`region_at_end`)."""
+    last = address.rsplit(",", 1)[-1].strip()
+    if not _REGION_CODE.fullmatch(last):
+        return None
+    return last[2:].lstrip(".").strip() or None
+
+
 # ISO 3166-2's codes of the United States' states and territories, and Canada's provinces.
 _REGION_CODES = {
     "US": frozenset(
@@ -772,12 +787,43 @@ def _region_elsewhere(home: str | None, region: str) -> tuple[str | None, str | 
     """The country (ISO code) and code of ``region`` where it is one of the table's of clocks
     above ('TX', 'Texas': 'US', 'TX') and not a region of the publication's country
     (``home``: an Australian venue's 'NT' is the Northern Territory, not Canada's); else
-    (None, None)."""
+    (None, None). Never the publication's country's own code (DE, in a Berlin publication's
+    '10178 Berlin, DE': not Delaware)."""
+    if home and region.strip().rstrip(".").strip().upper() == home:
+        return None, None
     for country in _REGION_CLOCKS:
         key = _clock_region(country, region) if country != home else None
         if key is not None:
             return (None, None) if home and region_of(home, region) else (country, key)
     return None, None
+
+
+# The postal codes written after a state's or a province's code: a ZIP ('TX 78701', 'TX
+# 78701-4011') and Canada's ('ON M5H 2N2').
+_POSTAL_CODES = {
+    "US": re.compile(r"\d{5}(?:-\d{4})?"),
+    "CA": re.compile(r"[A-Z]\d[A-Z] ?\d[A-Z]\d"),
+}
+
+
+def _surely_there(country: str, key: str, region: str, city: str, postal: str | None) -> bool:
+    """Whether a venue without its country whose ``region`` reads as ``key``, one of
+    ``country``'s, is surely there: its region's name written out ('Texas', but not Georgia,
+    a country too), its city known in that region (the table of cities above, or a zone named
+    after it among the region's clocks: Toronto, ON), or that country's postal code after the
+    region's code ('TX 78701'). A code of two letters alone is not enough: it may be a
+    country's (DE, NL, CA), or a region's of another country (BC, Baja California; OR,
+    Odisha)."""
+    written = region.strip().rstrip(".").strip()
+    if len(written) > 2:
+        return not known_country(written)
+    place = _place(city)
+    if (country, key, place) in _city_clocks():
+        return True
+    if place and any(_named_after(zone, place) for zone in _REGION_CLOCKS[country][key]):
+        return True
+    code = (postal or "").strip().upper()
+    return bool(code) and _POSTAL_CODES[country].fullmatch(code) is not None
 
 
 def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:

@@ -40,6 +40,7 @@ from .countries import (
     code_first,
     display,
     home_country,
+    postal_at_end,
     region_at_end,
     venue_clocks,
 )
@@ -381,6 +382,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     if info.field_name == "times" and isinstance(data.get("city"), str):
         country, city = data.get("country"), data["city"]
         region = data.get("region") if isinstance(data.get("region"), str) else None
+        postal = None
     elif info.field_name == "date" and isinstance(data.get("address"), str):
         # An event's, on one line. Without a country named, the publication's zone, unless
         # its city surely names another of its country's; with one, as a screening's (a
@@ -388,9 +390,10 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         country, city = address_place(data["address"], home.key, lookup=True)
         # Its state's or province's code, before its country when it names one ('..., Austin,
         # TX 78701, USA').
-        region = region_at_end(data["address"].rsplit(",", 1)[0] if country else data["address"])
+        line = data["address"].rsplit(",", 1)[0] if country else data["address"]
+        region, postal = region_at_end(line), postal_at_end(line)
         if country is None:
-            clocks = venue_clocks(None, city, home.key, region)
+            clocks = venue_clocks(None, city, home.key, region, postal)
             _elsewhere(said, wall, clocks, region, home, "end its address with its country")
             # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
             # Los Angeles's offset alone, then warned for writing it.
@@ -404,7 +407,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
             # A state of several clocks ('Austin, TX 78701'): each told, below.
     else:
         return None
-    clocks = venue_clocks(country, city, home.key, region)
+    clocks = venue_clocks(country, city, home.key, region, postal)
     if country is None and info.field_name == "times":
         _elsewhere(said, wall, clocks, region, home, "give its country too")
         _both_clocks(said, wall, city, region, home, "give its country too", _language(info))

@@ -28,6 +28,7 @@ from .countries import (
     display,
     home_country,
     known_country,
+    postal_at_end,
     region_at_end,
     region_of,
     venue_clocks,
@@ -632,8 +633,9 @@ def notes(
         if event.address and moment is not None and not isinstance(moment, WholeDay):
             country, city = address_place(event.address, zone.key)
             # Its state's code, before its country where it names one ('..., TX 78701, USA').
-            region = region_at_end(event.address.rsplit(",", 1)[0] if country else event.address)
-            clocks = venue_clocks(country, city, zone.key, region)
+            line = event.address.rsplit(",", 1)[0] if country else event.address
+            region, postal = region_at_end(line), postal_at_end(line)
+            clocks = venue_clocks(country, city, zone.key, region, postal)
             # Told where the address surely says its clock, or names a country of its own
             # (any of whose clocks is accepted), or a state of several (any of its clocks:
             # 'Austin, TX 78701' at -07:00, Los Angeles's, passed): no guess told as a fact.
@@ -642,7 +644,7 @@ def notes(
                 venue = event.venue or event.address
                 at = [(("events", k, "date"), moment)]
                 found.extend(
-                    _clocks_elsewhere(at, country, city, venue, doc, zone, "event", region)
+                    _clocks_elsewhere(at, country, city, venue, doc, zone, "event", region, postal)
                 )
             elif country is None:
                 found.extend(_event_maybe_abroad(event, k, city, doc, zone, language))
@@ -1094,14 +1096,16 @@ def _clocks_elsewhere(
     zone: ZoneInfo,
     what: str = "showtime",
     region: str | None = None,
+    postal: str | None = None,
 ) -> list[tuple[str, int | None, str]]:
     """Times written with an offset the venue's clock does not have on that day, where its
-    country and city tell its zone (``timed``: each where it is in the front matter): a
+    country and city tell its zone (``timed``: each where it is in the front matter; an
+    event's ``postal`` code, after its region's: see countries.venue_clocks): a
     Paris screening written -08:00 (a Los Angeles publication's offset, as a hint once gave
     it) was published nine hours off, in the pages, the feeds and calendars, without a word."""
     if not timed:
         return []
-    clocks = venue_clocks(country, city, zone.key, region).zones
+    clocks = venue_clocks(country, city, zone.key, region, postal).zones
     found: list[tuple[str, int | None, str]] = []
     for loc, moment in timed:
         written = moment.utcoffset()
