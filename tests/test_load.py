@@ -3080,11 +3080,25 @@ _NOT_ELSEWHERE_CASES = [
         "+02:00 in Europe/Paris",
         None,
     ),
+    # A German postal code after DE reads as a ZIP after Delaware's code: Berlin's zone is
+    # a third country's, neither Delaware's country's nor the publication's.
+    (
+        "Europe/Paris",
+        _event("Unter den Linden 1, Berlin, DE 10117", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
     # ... but its city known in that region, or its postal code, still places it there.
     (
         "Asia/Kolkata",
         _screening("Portland\n    region: OR", None, "{}"),
         "-07:00 in America/Los_Angeles",
+        "United States",
+    ),
+    (  # named after the publication's zone, but in Texas
+        "Europe/Paris",
+        _screening("Paris\n    region: Texas", None, "{}"),
+        "Texas has several (-05:00 in America/Chicago, -06:00 in America/Denver)",
         "United States",
     ),
     (

@@ -597,7 +597,7 @@ def venue_clocks(
         # Not a region of the publication's country but of another's ('Austin, TX' in a Paris
         # publication): there, not at the publication's clock, which it was told.
         there, its = _region_elsewhere(home, region)
-        if there and its and _surely_there(there, its, region, city, postal):
+        if there and its and _surely_there(home, there, its, region, city, postal):
             elsewhere, key, code = there, its, there
     place = _place(city)
     zones = tuple(zone for zone, where in _zone_table().items() if code in (None, where))
@@ -806,22 +806,33 @@ _POSTAL_CODES = {
 }
 
 
-def _surely_there(country: str, key: str, region: str, city: str, postal: str | None) -> bool:
+def _surely_there(
+    home: str | None, country: str, key: str, region: str, city: str, postal: str | None
+) -> bool:
     """Whether a venue without its country whose ``region`` reads as ``key``, one of
-    ``country``'s, is surely there: its region's name written out ('Texas', but not Georgia,
-    a country too), its city known in that region (the table of cities above, or a zone named
-    after it among the region's clocks: Toronto, ON), or that country's postal code after the
-    region's code ('TX 78701'). A code of two letters alone is not enough: it may be a
-    country's (DE, NL, CA), or a region's of another country (BC, Baja California; OR,
-    Odisha)."""
-    written = region.strip().rstrip(".").strip()
-    if len(written) > 2:
-        return not known_country(written)
+    ``country``'s, is surely there, in a publication of another (``home``): its city known in
+    that region (the table of cities above, or a zone named after it among the region's
+    clocks: Toronto, ON), or, its city naming no zone of a third country's (Berlin, DE 10117:
+    a German postal code after Germany's code), its region's name written out ('Texas', but
+    not Georgia, a country too) or that country's postal code after the region's code ('TX
+    78701'). A code of two letters alone is not enough: it may be a country's (DE, NL, CA),
+    or a region's of another country (BC, Baja California; OR, Odisha)."""
     place = _place(city)
     if (country, key, place) in _city_clocks():
         return True
     if place and any(_named_after(zone, place) for zone in _REGION_CLOCKS[country][key]):
         return True
+    # Named after a zone of the publication's country, it may still be there (St. Johns, MI
+    # 48879 in a Toronto publication: not America/St_Johns); of a third, surely not.
+    if any(
+        _named_after(zone, place)
+        for zone, where in _zone_table().items()
+        if where not in (country, home)
+    ):
+        return False
+    written = region.strip().rstrip(".").strip()
+    if len(written) > 2:
+        return not known_country(written)
     code = (postal or "").strip().upper()
     return bool(code) and _POSTAL_CODES[country].fullmatch(code) is not None
 
