@@ -3012,6 +3012,32 @@ def test_an_event_in_another_country_s_state_at_the_publication_s_clock_is_noted
     ], notes
 
 
+@pytest.mark.parametrize(
+    ("time", "told"),
+    [
+        (
+            "2025-06-14T19:30:00+02:00",
+            "is written at +02:00, and Austin is at -05:00 on that "
+            "day: readers are told 19:30 for what is 12:30 there",
+        ),
+        (
+            "2025-06-14T19:30:00-07:00",
+            "is written at -07:00, and Austin is at -05:00 on that "
+            "day: readers are told 19:30 for what is 21:30 there",
+        ),
+    ],
+)
+def test_a_screening_in_another_country_s_state_at_another_clock_is_noted(
+    write_files, time: str, told: str
+) -> None:
+    # As an event's: a screening's got only "names no country", which does not say its time
+    # is off (the publication's +02:00, or Los Angeles's -07:00, for Austin's Central time).
+    root = write_files({"entries/zz.md": _screening("Austin\n    region: TX", None, time)})
+    _set_timezone(root, "Europe/Paris")
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert f"the showtime {time} at The Venue {told}" in notes, notes
+
+
 # A region's code read as another country's state or province only on evidence that the venue
 # is there (its city known in that region, a ZIP or a Canadian postal code after it, the
 # region's name written out): a country's code (DE, NL, CA), a code shared with another
@@ -3344,8 +3370,11 @@ def test_a_venue_s_region_says_whether_it_is_at_home(
         assert len(abroad) == 1 and (
             f"its city is that of {told}" in abroad[0] or told in abroad[0]
         ), notes
-        # ... and its time is not checked against the publication's country's clocks.
-        assert not [e for e in notes if e.message.startswith("the showtime")], notes
+        # ... and its time is not checked against the publication's country's clocks (its
+        # region's, where they place it, are: Los Angeles, CA, at -08:00, not -05:00).
+        here = {"Europe/Paris": "+01:00", "America/Los_Angeles": "-08:00"}[timezone]
+        showtimes = [e.message for e in notes if e.message.startswith("the showtime")]
+        assert not [m for m in showtimes if f" is at {here}" in m], notes
 
 
 @pytest.mark.parametrize(

@@ -679,7 +679,15 @@ def notes(
         # A venue taken to be at home that may not be is told so; one surely at home has its
         # times checked against its clocks.
         told = [] if screening.country else _maybe_abroad(screening, i, doc, zone, language)
-        found.extend(told or _clocks_elsewhere(timed, *where, doc, zone, region=screening.region))
+        found.extend(told)
+        # Placed in its region's country (Austin, TX in a Paris publication), its clock is
+        # known all the same: a showtime at the publication's +02:00, told only that it names
+        # no country, was published seven hours off (an event's was warned).
+        if (
+            not told
+            or venue_clocks(None, screening.city, zone.key, screening.region).region_country
+        ):
+            found.extend(_clocks_elsewhere(timed, *where, doc, zone, region=screening.region))
         found.extend(_outside_the_run(screening, i, run, doc))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
