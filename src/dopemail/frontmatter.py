@@ -653,7 +653,7 @@ def _hashes_in_flow(line: str, start: int, key: str | None, close: int) -> str |
         done = _quote_hashed(line, start)
         if done is not None and not done[1]:
             return None  # no value quoted: each '#' was in quotes already
-        if done is None or not _reads(done[0]):
+        if done is None or not reads(done[0]):
             return example
         written, used = done
         held = "value" if "{" in line[start : start + close] else "item"  # a field's, or an item
@@ -725,7 +725,7 @@ def _quote_hashed(line: str, start: int) -> tuple[str, set[str]] | None:
     return None
 
 
-def _reads(line: str) -> bool:
+def reads(line: str) -> bool:
     """Whether ``line``, alone, is YAML that reads (a hint's line is checked before it is
     given: one PyYAML rejects would send the editor round again)."""
     try:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import closest, visible
-from .frontmatter import LineDict, LineList, _reads, plain_value, quoted, yaml_text
+from .frontmatter import LineDict, LineList, plain_value, quoted, reads, yaml_text
 from .languages import language_code
 from .models import FRENCH_CHOICES, folded
 from .wording import primary
@@ -524,7 +524,7 @@ def describe_errors(
                 if cut:  # its '#' quoted: the line, as it is to be written
                     hint = f"write the names in brackets, a name each{place}:"
                     hint += lines_in_place([listed], source, line)
-                elif not _reads(listed):
+                elif not reads(listed):
                     hint = f"write one '- name' per line under '{loc[-1]}:'"
             elif cut:  # 'tags: drama, #review': the items between its commas
                 listed = ", ".join(in_flow(i.strip()) for i in value.split(",") if i.strip())
@@ -539,7 +539,7 @@ def describe_errors(
                 parts = names_in(str(loc[-1]), value) if people else value.split(",")
                 listed = ", ".join(in_flow(i.strip()) for i in parts if i.strip())
                 hint = f"write {loc[-1]}: [{listed}], or one '- item' per line under it"
-                if not _reads(f"{loc[-1]}: [{listed}]"):
+                if not reads(f"{loc[-1]}: [{listed}]"):
                     hint = f"write one '- item' per line under '{loc[-1]}:'"
             yield loc, f"{where}: must be a list (got {_got(value)})", hint
         else:
