@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -538,3 +539,45 @@ def test_a_right_to_left_publications_items_say_their_direction(
     feed = json.loads((workspace / "feeds/feed.json").read_text("utf-8"))
     items += [item["content_html"] for item in feed["items"]]
     assert items and {i.startswith('<div dir="rtl">') for i in items} == {rtl}, items[0][:80]
+
+
+# What the feeds mean, against the front matter below (written by hand), not their bytes.
+MEANT = (
+    "---\ntitle: Meant\npublished: 2024-01-01T09:00:00-08:00\n"
+    "updated: 2024-02-01T10:30:00-08:00\nauthor: Jane Critic\nid: Ghost-5F3a9C\n"
+    "tags: [meant, Noir]\n---\nA body.\n"
+)
+MEANT_PUBLISHED = datetime(2024, 1, 1, 17, 0, tzinfo=UTC)  # 09:00 at -08:00
+MEANT_UPDATED = datetime(2024, 2, 1, 18, 30, tzinfo=UTC)  # 10:30 at -08:00
+HOME = "https://dopepress.example.com/"
+
+
+@pytest.fixture(scope="module")
+def meant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import copy_publication
+
+    root = copy_publication(tmp_path_factory.mktemp("meant") / "pub")
+    (root / "entries/zz-meant.md").write_text(MEANT, encoding="utf-8")
+    build(root)
+    return root
+
+
+def _parsed(root: Path, name: str) -> Any:
+    parsed = feedparser.parse((root / "feeds" / name).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def _json(root: Path) -> dict[str, Any]:
+    return json.loads((root / "feeds/feed.json").read_bytes())
+
+
+def _instant(parsed_time: Any) -> datetime:
+    return datetime.fromtimestamp(calendar.timegm(parsed_time), UTC)
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "issues.xml"])
+def test_each_feed_s_self_link_is_its_own(meant: Path, name: str) -> None:
+    # A self link to another feed moves a reader's subscription there.
+    links = _parsed(meant, name).feed.links
+    assert [link.href for link in links if link.rel == "self"] == [f"{HOME}feeds/{name}"]
