@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -581,3 +582,33 @@ def test_each_feed_s_self_link_is_its_own(meant: Path, name: str) -> None:
     # A self link to another feed moves a reader's subscription there.
     links = _parsed(meant, name).feed.links
     assert [link.href for link in links if link.rel == "self"] == [f"{HOME}feeds/{name}"]
+
+
+def test_an_entry_s_dates_are_its_own_in_every_feed(meant: Path) -> None:
+    atom = next(e for e in _parsed(meant, "atom.xml").entries if e.title == "Meant")
+    assert _instant(atom.published_parsed) == MEANT_PUBLISHED
+    assert _instant(atom.updated_parsed) == MEANT_UPDATED
+    rss = next(e for e in _parsed(meant, "rss.xml").entries if e.title == "Meant")
+    assert _instant(rss.published_parsed) == MEANT_PUBLISHED  # pubDate
+    item = next(i for i in _json(meant)["items"] if i["title"] == "Meant")
+    assert datetime.fromisoformat(item["date_published"]) == MEANT_PUBLISHED
+    assert datetime.fromisoformat(item["date_modified"]) == MEANT_UPDATED
+
+
+def test_every_entry_is_published_when_its_front_matter_says(meant: Path) -> None:
+    import yaml
+
+    written = {}
+    for path in (meant / "entries").glob("*.md"):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        if not front.get("draft"):
+            published = front["published"]
+            if not isinstance(published, datetime):  # a day alone: midnight in Los Angeles
+                zone = ZoneInfo("America/Los_Angeles")
+                published = datetime.combine(published, datetime.min.time(), zone)
+            written[front["title"]] = published.astimezone(UTC)
+    for name in ("rss.xml", "atom.xml"):
+        entries = _parsed(meant, name).entries
+        assert {e.title: _instant(e.published_parsed) for e in entries} == written, name
+    items = _json(meant)["items"]
+    assert {i["title"]: datetime.fromisoformat(i["date_published"]) for i in items} == written
