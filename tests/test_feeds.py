@@ -612,3 +612,10 @@ def test_every_entry_is_published_when_its_front_matter_says(meant: Path) -> Non
         assert {e.title: _instant(e.published_parsed) for e in entries} == written, name
     items = _json(meant)["items"]
     assert {i["title"]: datetime.fromisoformat(i["date_published"]) for i in items} == written
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "issues.xml"])
+def test_a_feed_is_updated_when_its_newest_entry_is(meant: Path, name: str) -> None:
+    parsed = _parsed(meant, name)
+    assert len(parsed.entries) >= 2
+    assert parsed.feed.updated_parsed == max(e.updated_parsed for e in parsed.entries)
