@@ -619,3 +619,15 @@ def test_a_feed_is_updated_when_its_newest_entry_is(meant: Path, name: str) -> N
     parsed = _parsed(meant, name)
     assert len(parsed.entries) >= 2
     assert parsed.feed.updated_parsed == max(e.updated_parsed for e in parsed.entries)
+
+
+def test_an_issue_links_to_its_web_version_and_says_its_preheader(meant: Path) -> None:
+    entries = _parsed(meant, "issues.xml").entries
+    first = next(e for e in entries if e.title.startswith("No. 1:"))
+    url = f"{HOME}issues/1-strangers-and-varda/"
+    assert [link.href for link in first.links if link.rel == "alternate"] == [url]
+    assert first.summary == (
+        "Andrew Haigh’s ghost story of a son and his parents, where it still plays, and five "
+        "Varda films in March."
+    )
+    assert [e.author for e in entries] == ["DoPe Press"] * len(entries)
