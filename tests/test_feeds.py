@@ -509,9 +509,13 @@ def test_an_entry_without_words_still_has_a_summary_in_every_feed(write_files) -
         "    caption: Andrew Scott and Paul Mescal\n---\n"
     )
     blank = "---\ntitle: Blank\npublished: 2024-01-02\nsummary: '  '\n---\n"
-    root = write_files({"entries/zz-stills.md": pictures, "entries/zz-blank.md": blank})
+    # Its summary is its content, HTML: escaped once; in French, an English publication's.
+    french = "---\ntitle: Noir\npublished: 2024-01-01\nlanguage: fr\nsummary: 'x<y & <Noir>'\n---\n"
+    root = write_files(
+        {"entries/zz-stills.md": pictures, "entries/zz-blank.md": blank, "entries/zz-fr.md": french}
+    )
     build(root)
-    expected = {"Stills": "Andrew Scott and Paul Mescal", "Blank": "Blank"}
+    expected = {"Stills": "Andrew Scott and Paul Mescal", "Blank": "Blank", "Noir": "x<y & <Noir>"}
     atom = feedparser.parse((root / "feeds/atom.xml").read_bytes())
     rss = feedparser.parse((root / "feeds/rss.xml").read_bytes())
     items = json.loads((root / "feeds/feed.json").read_bytes())["items"]
@@ -519,7 +523,16 @@ def test_an_entry_without_words_still_has_a_summary_in_every_feed(write_files) -
         assert next(e for e in atom.entries if e.title == title).summary == summary
         assert next(i for i in items if i["title"] == title)["summary"] == summary
         item = next(e for e in rss.entries if e.title == title)
-        assert item.summary == summary and item.content[0].value.strip()
+        shown = html.unescape(item.summary)  # RSS's description is HTML
+        assert shown == summary and item.content[0].value.strip()
+    noir = [
+        next(e for e in atom.entries if e.title == "Noir").content[0].value,
+        next(e for e in rss.entries if e.title == "Noir").content[0].value,
+        next(i for i in items if i["title"] == "Noir")["content_html"],
+    ]
+    assert [html.unescape(re.sub(r"<[^>]*>", "", text)) for text in noir] == [expected["Noir"]] * 3
+    # (feedparser sorts an element's attributes.)
+    assert [bool(re.match(r'<div[^>]*><p[^>]* lang="fr"', text)) for text in noir] == [True] * 3
     assert check_atom((root / "feeds/atom.xml").read_bytes()) == []
     assert check_rss((root / "feeds/rss.xml").read_bytes()) == []
 
