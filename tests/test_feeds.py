@@ -644,3 +644,9 @@ def test_an_issue_links_to_its_web_version_and_says_its_preheader(meant: Path) -
         "Varda films in March."
     )
     assert [e.author for e in entries] == ["DoPe Press"] * len(entries)
+
+
+def test_the_json_feed_s_favicon_and_authors(meant: Path) -> None:
+    feed = _json(meant)
+    assert feed["favicon"] == f"{HOME}media/dopepress-icon.png"
+    assert feed["authors"] == [{"name": "DoPe Press"}]
