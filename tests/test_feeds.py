@@ -650,3 +650,26 @@ def test_the_json_feed_s_favicon_and_authors(meant: Path) -> None:
     feed = _json(meant)
     assert feed["favicon"] == f"{HOME}media/dopepress-icon.png"
     assert feed["authors"] == [{"name": "DoPe Press"}]
+
+
+def test_json_feed_items_are_dated_when_published() -> None:
+    from dopemail.feeds import json_feed_items
+
+    feed = {
+        "items": [
+            {
+                "id": "a",
+                "url": "https://e.test/a/",
+                "date_published": "2024-01-01T09:00:00-08:00",
+                "date_modified": "2024-02-01T10:30:00-08:00",
+            },
+            {"url": "https://e.test/b/"},
+            "not an item",
+        ]
+    }
+    assert json_feed_items(feed) == {
+        "https://e.test/a/": ("a", "2024-01-01T09:00:00-08:00"),
+        "https://e.test/b/": (None, ""),
+    }
+    with pytest.raises(ValueError):
+        json_feed_items({"items": None})
