@@ -6,6 +6,7 @@ import calendar
 import html
 import json
 import re
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -650,6 +651,16 @@ def test_the_json_feed_s_favicon_and_authors(meant: Path) -> None:
     feed = _json(meant)
     assert feed["favicon"] == f"{HOME}media/dopepress-icon.png"
     assert feed["authors"] == [{"name": "DoPe Press"}]
+
+
+def test_a_kept_guid_s_atom_id_keeps_its_case(meant: Path) -> None:
+    # The README's recipe: a name-based (version 5) UUID, in the URL namespace, of
+    # 'https://<host>/#guid:<the guid as kept>'.
+    atom = next(e for e in _parsed(meant, "atom.xml").entries if e.title == "Meant")
+    name = "https://dopepress.example.com/#guid:Ghost-5F3a9C"
+    assert atom.id == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+    rss = next(e for e in _parsed(meant, "rss.xml").entries if e.title == "Meant")
+    assert rss.id == "Ghost-5F3a9C"
 
 
 def test_json_feed_items_are_dated_when_published() -> None:
