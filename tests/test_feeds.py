@@ -499,6 +499,18 @@ def test_plain_text_beside_the_title_is_encoded_as_the_rss_profile_asks(write_fi
     assert [t.term for t in item.tags] == ["<Noir> & co"]
     assert item.author == "Smith & <Jones>"
     assert parsed.feed.rights == "© A & B"
+    # As written: decoded, '&amp;' and '&#x26;' are the same.
+    raw = rss.decode("utf-8")
+    for tag, text in [
+        ("category", "&#x3C;Noir> &#x26; co"),
+        ("dc:creator", "Smith &#x26; &#x3C;Jones>"),
+        ("copyright", "© A &#x26; B"),
+    ]:
+        found = [f.replace("&gt;", ">") for f in re.findall(rf"<{tag}>([^<]*)</{tag}>", raw)]
+        assert text in found, tag
+    written = re.findall(r"<(title|category|dc:creator|copyright)>([^<]*)</\1>", raw)
+    assert {t for t, _ in written} == {"title", "category", "dc:creator", "copyright"}
+    assert [w for w in written if "&amp;" in w[1] or "&lt;" in w[1]] == []
 
 
 def test_an_entry_without_words_still_has_a_summary_in_every_feed(write_files) -> None:
