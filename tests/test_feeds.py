@@ -665,6 +665,27 @@ def test_the_json_feed_s_favicon_and_authors(meant: Path) -> None:
     assert feed["authors"] == [{"name": "DoPe Press"}]
 
 
+def test_an_entry_s_own_author_and_tags_in_every_feed(meant: Path) -> None:
+    for name in ("rss.xml", "atom.xml"):
+        entry = next(e for e in _parsed(meant, name).entries if e.title == "Meant")
+        assert entry.author == "Jane Critic", name
+        assert [t.term for t in entry.tags] == ["meant", "Noir"], name
+    item = next(i for i in _json(meant)["items"] if i["title"] == "Meant")
+    assert item["authors"] == [{"name": "Jane Critic"}]
+    assert item["tags"] == ["meant", "Noir"]
+
+
+def test_the_publication_s_author_email_is_in_the_atom_feed(meant: Path) -> None:
+    author = _parsed(meant, "atom.xml").feed.author_detail
+    assert (author.name, author.email) == ("DoPe Press", "press@dopepress.example.com")
+
+
+def test_a_json_attachment_says_its_size(meant: Path) -> None:
+    item = next(i for i in _json(meant)["items"] if i["url"].endswith(f"/{SEED}/"))
+    size = (meant / "media/all-of-us-strangers/01.jpg").stat().st_size
+    assert [a["size_in_bytes"] for a in item["attachments"]] == [size]
+
+
 def test_a_kept_guid_s_atom_id_keeps_its_case(meant: Path) -> None:
     # The README's recipe: a name-based (version 5) UUID, in the URL namespace, of
     # 'https://<host>/#guid:<the guid as kept>'.
