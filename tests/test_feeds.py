@@ -352,6 +352,27 @@ def test_feed_item_count_is_a_setting(workspace: Path) -> None:
     for name in ("rss.xml", "atom.xml"):
         assert len(feedparser.parse((workspace / "feeds" / name).read_bytes()).entries) == 2
     assert len(json.loads((workspace / "feeds/feed.json").read_bytes())["items"]) == 2
+    config.write_text(config.read_text().replace("items = 2", "items = 1"))
+    build(workspace)  # the sample lists two issues
+    assert len(feedparser.parse((workspace / "feeds/issues.xml").read_bytes()).entries) == 1
+
+
+def test_render_feeds_gives_each_feed_the_newest_items_the_setting_allows(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its callers slice too (build, patch): render_feeds' own limit, as documented.
+    from dopemail import feeds
+    from dopemail.config import load_settings
+
+    config = workspace / "dopemail.toml"
+    config.write_text(config.read_text().replace("items = 50", "items = 2"))
+    settings = load_settings(workspace)
+    for name in ("render_rss", "render_atom", "render_json_feed"):
+        monkeypatch.setattr(feeds, name, lambda _settings, items, *_: list(items))
+    made = feeds.render_feeds(settings, ["newest", "next", "oldest"])  # type: ignore[arg-type]
+    assert made == {
+        path: ["newest", "next"] for path in (feeds.RSS_PATH, feeds.ATOM_PATH, feeds.JSON_PATH)
+    }
 
 
 def test_drafts_stay_out_of_feeds(write_files) -> None:
