@@ -708,8 +708,11 @@ def test_a_json_attachment_says_its_size(meant: Path) -> None:
 
 
 def test_a_kept_guid_s_atom_id_keeps_its_case(meant: Path) -> None:
-    # The README's recipe: a name-based (version 5) UUID, in the URL namespace, of
-    # 'https://<host>/#guid:<the guid as kept>'.
+    # The recipe (the README, _atom_id's docstring): a name-based (version 5) UUID, in the URL
+    # namespace, of 'https://<host>/#guid:<the guid as kept>', which gives the id pinned in
+    # test_a_guid_kept_from_an_older_feed_stays_and_atom_gets_a_uri_of_it for its guid.
+    recipe = uuid.uuid5(uuid.NAMESPACE_URL, "https://dopepress.example.com/#guid:5f3a9c0e1b2d")
+    assert str(recipe) == "31f613fa-61a0-596e-8db8-1061a7f29fb4"
     atom = next(e for e in _parsed(meant, "atom.xml").entries if e.title == "Meant")
     name = "https://dopepress.example.com/#guid:Ghost-5F3a9C"
     assert atom.id == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
