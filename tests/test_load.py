@@ -3114,6 +3114,124 @@ _NOT_ELSEWHERE_CASES = [
         "+02:00 in Europe/Paris",
         None,
     ),
+    # A postal code counts only where it fits the region: a number of five digits after a code
+    # that is a state's too is no ZIP of that state's (Delaware's begin 197 to 199,
+    # Pennsylvania's 150 to 196, Michigan's 480 to 499, California's 900 to 961).
+    (
+        "Europe/Paris",
+        _event("Allende-Platz 3, Hamburg, DE 20146", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Piazza Verdi 8, Palermo, PA 90138", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Via Dante 1, Milano, MI 20121", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Via Roma 1, Cagliari, CA 09124", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/London",
+        _event("Allende-Platz 3, Hamburg, DE 20146", "{}"),
+        "+01:00 in Europe/London",
+        None,
+    ),
+    (
+        "Europe/London",
+        _event("Piazza Verdi 8, Palermo, PA 90138", "{}"),
+        "+01:00 in Europe/London",
+        None,
+    ),
+    (
+        "Europe/London",
+        _event("Via Dante 1, Milano, MI 20121", "{}"),
+        "+01:00 in Europe/London",
+        None,
+    ),
+    (
+        "Europe/London",
+        _event("Via Roma 1, Cagliari, CA 09124", "{}"),
+        "+01:00 in Europe/London",
+        None,
+    ),
+    (
+        "America/Toronto",
+        _event("Allende-Platz 3, Hamburg, DE 20146", "{}"),
+        "-04:00 in America/Toronto",
+        None,
+    ),
+    (
+        "America/Toronto",
+        _event("Piazza Verdi 8, Palermo, PA 90138", "{}"),
+        "-04:00 in America/Toronto",
+        None,
+    ),
+    (
+        "America/Toronto",
+        _event("Via Dante 1, Milano, MI 20121", "{}"),
+        "-04:00 in America/Toronto",
+        None,
+    ),
+    (
+        "America/Toronto",
+        _event("Via Roma 1, Cagliari, CA 09124", "{}"),
+        "-04:00 in America/Toronto",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Königsallee 1, Düsseldorf, DE 40212", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Marienplatz 1, München, DE 80331", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Via Emilia 1, Modena, MO 41121", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Corso Matteotti 1, Varese, VA 21100", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Avenue Mohammed V 1, Rabat, MA 10000", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    (
+        "Europe/Paris",
+        _event("Via Dante 1, Milano, MI 20121-1234", "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
+    # The publication's country's own code is no state's (Delaware's), whatever follows it.
+    (
+        "Europe/Berlin",
+        _event("Unter den Linden 1, Berlin, DE 10117", "{}"),
+        "+02:00 in Europe/Berlin",
+        None,
+    ),
     # ... but its city known in that region, or its postal code, still places it there.
     (
         "Asia/Kolkata",
@@ -3140,6 +3258,103 @@ _NOT_ELSEWHERE_CASES = [
         "United States",
     ),
 ]
+
+
+def test_each_state_s_zip_prefixes_begin_with_its_digit() -> None:
+    # The USPS's first digits: a slip in the table of prefixes (DE 197-199, PA 150-196) that
+    # put a state among another group's would place a venue by a ZIP not its own.
+    from dopemail.countries import _REGION_CODES, _ZIP_GROUPS, _ZIP_PREFIXES
+
+    groups = {
+        "0": "CT MA ME NH NJ RI VT PR VI",
+        "1": "DE NY PA",
+        "2": "DC MD NC SC VA WV",
+        "3": "AL FL GA MS TN",
+        "4": "IN KY MI OH",
+        "5": "IA MN MT ND SD WI",
+        "6": "IL KS MO NE",
+        "7": "AR LA OK TX",
+        "8": "AZ CO ID NM NV UT WY",
+        "9": "AK CA HI OR WA",
+    }
+    digit = {state: int(d) for d, states in groups.items() for state in states.split()}
+    assert set(digit) | {"AS", "GU", "MP", "UM"} == _REGION_CODES["US"]
+    assert set(_ZIP_PREFIXES) == set(digit)
+    for state, prefixes in _ZIP_PREFIXES.items():
+        assert prefixes, state
+        assert _ZIP_GROUPS[state] == digit[state], state
+        # New York's 005 (Holtsville) and Texas's 885 (El Paso) are the prefixes outside their
+        # groups.
+        outside = {p for p in prefixes if p // 100 != digit[state]}
+        assert outside == {"NY": {5}, "TX": {885}}.get(state, set()), (state, outside)
+    # No prefix is two states'.
+    every = [p for prefixes in _ZIP_PREFIXES.values() for p in prefixes]
+    assert len(every) == len(set(every))
+
+
+@pytest.mark.parametrize(
+    ("key", "postal", "fits"),
+    [
+        ("TX", "78701", True),
+        ("TX", "79843", True),
+        ("TX", "88510", True),
+        ("MI", "48879", True),
+        ("DE", "19801", True),
+        ("DE", "20146", False),
+        ("DE", "10117", False),
+        ("PA", "90138", False),
+        ("PA", "19103", True),
+        ("MI", "20121", False),
+        ("MI", "20121-1234", False),
+        ("CA", "09124", False),
+        ("CA", "94103", True),
+        ("MO", "41121", False),
+        ("VA", "21100", False),
+        ("VA", "20148", True),
+        ("MA", "10000", False),
+        ("MA", "05501", True),
+        ("NY", "00501", True),
+        ("CT", "06390", True),
+        ("GU", "96910", True),  # a territory: its first digit's group
+        ("GU", "16910", False),
+    ],
+)
+def test_a_zip_fits_its_state_by_its_first_digits(key: str, postal: str, fits: bool) -> None:
+    from dopemail.countries import _postal_fits
+
+    assert _postal_fits("US", key, postal) is fits
+
+
+@pytest.mark.parametrize(
+    ("key", "postal", "fits"),
+    [
+        ("ON", "M5H 2N2", True),
+        ("ON", "K1A 0B1", True),
+        ("QC", "H2X 1Y4", True),
+        ("BC", "V6B 1A1", True),
+        ("ON", "V6B 1A1", False),
+        ("NU", "X0A 0H0", True),
+        ("NL", "A1C 5M2", True),
+        ("NL", "B3H 1A1", False),
+    ],
+)
+def test_a_canadian_postal_code_fits_its_province_by_its_first_letter(
+    key: str, postal: str, fits: bool
+) -> None:
+    from dopemail.countries import _postal_fits
+
+    assert _postal_fits("CA", key, postal) is fits
+
+
+def test_the_publication_s_own_code_is_no_state_s_even_before_a_zip_of_that_state_s() -> None:
+    # Indonesia's code is Idaho's, and Lombok's postal codes (835xx) begin as Idaho's ZIPs do
+    # (832 to 838): a venue at 'Praya, ID 83511' in a Jakarta publication is at home, not at
+    # Boise's clock. (Germany's postal codes never begin 197 to 199, Delaware's.)
+    from dopemail.countries import venue_clocks
+
+    clocks = venue_clocks(None, "Praya", "Asia/Jakarta", "ID", "83511")
+    assert clocks.region_country is None and clocks.at_home, clocks
+    assert str(clocks.zones[0]) == "Asia/Jakarta", clocks
 
 
 @pytest.mark.parametrize(("zone", "entry", "told", "country"), _NOT_ELSEWHERE_CASES)

@@ -806,6 +806,130 @@ _POSTAL_CODES = {
 }
 
 
+def _prefixes(ranges: str) -> frozenset[int]:
+    # '150-196 197': the ZIP prefixes (a ZIP's first three digits) of those ranges.
+    found: set[int] = set()
+    for part in ranges.split():
+        first, _, last = part.partition("-")
+        found.update(range(int(first), int(last or first) + 1))
+    return frozenset(found)
+
+
+# The first three digits of each state's ZIPs, as the USPS allocates them: a number of five
+# digits after a code that is a state's too is that state's ZIP only if it begins so
+# ('Hamburg, DE 20146', 'Palermo, PA 90138' and 'Milano, MI 20121' are not Delaware's,
+# Pennsylvania's and Michigan's). A state not here (a territory) takes its first digit's.
+_ZIP_PREFIXES = {
+    state: _prefixes(ranges)
+    for state, ranges in {
+        "MA": "010-027 055",
+        "RI": "028-029",
+        "NH": "030-038",
+        "ME": "039-049",
+        "VT": "050-054 056-059",
+        "CT": "060-069",
+        "NJ": "070-089",
+        "PR": "006-007 009",
+        "VI": "008",
+        "NY": "005 100-149",
+        "PA": "150-196",
+        "DE": "197-199",
+        "DC": "200 202-205",
+        "VA": "201 220-246",
+        "MD": "206-219",
+        "WV": "247-268",
+        "NC": "270-289",
+        "SC": "290-299",
+        "GA": "300-319 398-399",
+        "FL": "320-349",
+        "AL": "350-369",
+        "TN": "370-385",
+        "MS": "386-397",
+        "KY": "400-427",
+        "OH": "430-459",
+        "IN": "460-479",
+        "MI": "480-499",
+        "IA": "500-528",
+        "WI": "530-549",
+        "MN": "550-567",
+        "SD": "570-577",
+        "ND": "580-588",
+        "MT": "590-599",
+        "IL": "600-629",
+        "MO": "630-658",
+        "KS": "660-679",
+        "NE": "680-693",
+        "LA": "700-714",
+        "AR": "716-729",
+        "OK": "730-732 734-749",
+        "TX": "733 750-799 885",
+        "CO": "800-816",
+        "WY": "820-831",
+        "ID": "832-838",
+        "UT": "840-847",
+        "AZ": "850-865",
+        "NM": "870-884",
+        "NV": "889-898",
+        "CA": "900-961",
+        "HI": "967-968",
+        "OR": "970-979",
+        "WA": "980-994",
+        "AK": "995-999",
+    }.items()
+}
+
+# The first digit of each state's ZIPs: for a state the table above does not have.
+_ZIP_GROUPS = {
+    state: digit
+    for digit, states in enumerate(
+        (
+            "CT MA ME NH NJ PR RI VI VT",
+            "DE NY PA",
+            "DC MD NC SC VA WV",
+            "AL FL GA MS TN",
+            "IN KY MI OH",
+            "IA MN MT ND SD WI",
+            "IL KS MO NE",
+            "AR LA OK TX",
+            "AZ CO ID NM NV UT WY",
+            "AK AS CA GU HI MP OR WA",
+        )
+    )
+    for state in states.split()
+}
+
+# The first letter of each province's and territory's postal codes.
+_POSTAL_LETTERS = {
+    "NL": "A",
+    "NS": "B",
+    "PE": "C",
+    "NB": "E",
+    "QC": "GHJ",
+    "ON": "KLMNP",
+    "MB": "R",
+    "SK": "S",
+    "AB": "T",
+    "BC": "V",
+    "NT": "X",
+    "NU": "X",
+    "YT": "Y",
+}
+
+
+def _postal_fits(country: str, key: str, postal: str) -> bool:
+    """Whether ``postal`` (written in capitals) is a postal code of ``country``'s region
+    ``key``: a ZIP that begins as that state's do ('TX 78701', not 'DE 20146'), a Canadian
+    code that begins with that province's letter ('ON M5H 2N2')."""
+    if _POSTAL_CODES[country].fullmatch(postal) is None:
+        return False
+    if country == "CA":
+        return postal[0] in _POSTAL_LETTERS.get(key, "")
+    prefixes = _ZIP_PREFIXES.get(key)
+    if prefixes is not None:
+        return int(postal[:3]) in prefixes
+    return _ZIP_GROUPS.get(key) == int(postal[0])
+
+
 def _surely_there(
     home: str | None, country: str, key: str, region: str, city: str, postal: str | None
 ) -> bool:
@@ -814,9 +938,10 @@ def _surely_there(
     that region (the table of cities above, or a zone named after it among the region's
     clocks: Toronto, ON), or, its city naming no zone of a third country's (Berlin, DE 10117:
     a German postal code after Germany's code), its region's name written out ('Texas', but
-    not Georgia, a country too) or that country's postal code after the region's code ('TX
-    78701'). A code of two letters alone is not enough: it may be a country's (DE, NL, CA),
-    or a region's of another country (BC, Baja California; OR, Odisha)."""
+    not Georgia, a country too) or a postal code of that region's after its code ('TX 78701',
+    'ON M5H 2N2'; not 'DE 20146', a German one: Delaware's ZIPs begin 197 to 199). A code of
+    two letters alone is not enough: it may be a country's (DE, NL, CA), or a region's of
+    another country (BC, Baja California; OR, Odisha)."""
     place = _place(city)
     if (country, key, place) in _city_clocks():
         return True
@@ -834,7 +959,7 @@ def _surely_there(
     if len(written) > 2:
         return not known_country(written)
     code = (postal or "").strip().upper()
-    return bool(code) and _POSTAL_CODES[country].fullmatch(code) is not None
+    return bool(code) and _postal_fits(country, key, code)
 
 
 def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:
