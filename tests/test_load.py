@@ -3616,6 +3616,37 @@ def test_a_venue_in_another_country_s_region_is_told_that_country(
     ], notes
 
 
+@pytest.mark.parametrize(
+    ("timezone", "city", "region", "country"),
+    [
+        # The publication's country's own code, read as that country: told so, and to write
+        # it as the country (it was told 'not a region of the publication's country' and
+        # 'country: United States, Canada, ...', which, followed, put it at a US clock).
+        ("Europe/Berlin", "Berlin", "DE", "Germany"),
+        ("America/Toronto", "Toronto", "CA", "Canada"),
+        # Another country's code that is no state's or province's: that country.
+        ("Europe/Paris", "Milano", "IT", "Italy"),
+    ],
+)
+def test_a_region_that_is_a_country_s_code_is_told_to_be_its_country(
+    write_files, timezone: str, city: str, region: str, country: str
+) -> None:
+    entry = _screening(f"{city}\n    region: {region}", None, "2024-12-14")
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, timezone)
+    said = "The Venue names no country, and its region,"
+    notes = [e for e in entry_notes(load_workspace(root)) if e.message.startswith(said)]
+    assert len(notes) == 1, notes
+    assert f"its region, {region}, reads as the code of a country ({country})" in (
+        notes[0].message
+    ), notes[0].message
+    assert notes[0].hint == (
+        f"write its country under the city in place of its region (country: {country}), or "
+        "correct the region"
+    ), notes[0].hint
+    assert "United States, Canada" not in notes[0].hint
+
+
 def test_a_venue_in_a_region_of_no_known_country_is_told_to_add_one(write_files) -> None:
     # No country known of the region: the countries whose regions dopemail knows, as
     # examples, or the region to correct (pinned as the hints of notices._maybe_abroad share

@@ -767,6 +767,19 @@ def region_of(country: str, region: str) -> bool:
     return region_code(country, region) is not None
 
 
+def country_as_region(region: str, home: str | None) -> str | None:
+    """The ISO code of the country a venue's ``region`` is written as the code of ('DE' in a
+    Berlin publication, ``home`` its country's code; 'IT' anywhere): the publication's
+    country's own, or a country's that is no state's or province's code dopemail knows (not
+    'CA', California's too, in a Paris publication). None for any other region."""
+    written = region.strip().rstrip(".").strip().upper()
+    if len(written) != 2 or not written.isalpha() or not known_country(written):
+        return None
+    if written == home:
+        return written
+    return None if any(written in codes for codes in _REGION_CODES.values()) else written
+
+
 def _clock_region(country: str | None, region: str | None) -> str | None:
     """The code of ``region`` ('TX' for 'TX', 'tx.' or 'Texas') when it is one of the table's
     of clocks above (``country``: its ISO code), else None."""

@@ -24,6 +24,7 @@ from .countries import (
     abroad_of,
     address_place,
     clock_offsets,
+    country_as_region,
     country_of_zone,
     display,
     home_country,
@@ -1021,6 +1022,24 @@ def _maybe_abroad(
         clocks = venue_clocks(None, screening.city, zone.key, screening.region)
         there = display(clocks.region_country) if clocks.region_country else None
         hint = _add_its_country(there, "correct the region")
+        # A country's code written as the region ('Berlin', 'DE' in a Berlin publication): that
+        # country, not 'United States, Canada, ...', which, followed, put it at a US clock.
+        code = None if there else country_as_region(screening.region, home_code)
+        if code is not None:
+            named = display(code)
+            whose = (
+                "the publication's"
+                if code == home_code
+                else f"not a region of the publication's country ({home})"
+            )
+            why = (
+                f"its region, {screening.region}, reads as the code of a country ({named}), "
+                f"{whose}, where it is taken to be, {printed}"
+            )
+            hint = (
+                f"write its country under the city in place of its region (country: {named}), "
+                "or correct the region"
+            )
     else:
         return []
     return [
