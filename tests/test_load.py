@@ -3057,13 +3057,6 @@ _NOT_ELSEWHERE_CASES = [
         "+02:00 in Europe/Amsterdam",
         None,
     ),
-    # Its last part, CA, read as its region: not Canada, but not California either.
-    (
-        "Europe/Paris",
-        _event("1 Queen St W, Toronto, ON M5H 2N2, CA", "{}"),
-        "+02:00 in Europe/Paris",
-        None,
-    ),
     (
         "America/Toronto",
         _screening("Toronto\n    region: CA", None, "{}"),
@@ -3250,6 +3243,20 @@ _NOT_ELSEWHERE_CASES = [
         _event("1 Queen St W, Toronto, ON M5H 2N2", "{}"),
         "-04:00 in America/Toronto",
         "Canada",
+    ),
+    # A country's code after its region and postal code: the region read before it (its last
+    # part, CA, was read as the region, and the venue at Paris's clock).
+    (
+        "Europe/Paris",
+        _event("1 Queen St W, Toronto, ON M5H 2N2, CA", "{}"),
+        "-04:00 in America/Toronto",
+        "Canada",
+    ),
+    (
+        "Europe/Paris",
+        _event("100 Congress Ave, Austin, TX 78701, US", "{}"),
+        "-05:00 in America/Chicago",
+        "United States",
     ),
     (
         "Europe/Paris",

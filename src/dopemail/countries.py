@@ -701,16 +701,31 @@ def _exemplar_cities(language: str) -> dict[str, str]:
 _REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
 
 
+def _region_part(address: str) -> str:
+    """The part of an address on one line its region's code is read from: its last, or the
+    one before when the last is a code of two letters alone and that one a region's code
+    with its postal code ('..., Toronto, ON M5H 2N2, CA': 'ON M5H 2N2', CA a country's code
+    after it, not the region)."""
+    parts = [part.strip() for part in address.rsplit(",", 2)]
+    last = parts[-1]
+    if len(parts) == 3 and re.fullmatch(r"[A-Z]{2}\.?", last):
+        before = parts[-2]
+        if _REGION_CODE.fullmatch(before) and before[2:].lstrip(".").strip():
+            return before
+    return last
+
+
 def region_at_end(address: str) -> str | None:
-    """The region's code an address on one line ends with ('..., Athens, GA 30601': 'GA')."""
-    last = address.rsplit(",", 1)[-1].strip()
+    """The region's code an address on one line ends with ('..., Athens, GA 30601': 'GA';
+    '..., Toronto, ON M5H 2N2, CA': 'ON', see :func:`_region_part`)."""
+    last = _region_part(address)
     return last[:2] if _REGION_CODE.fullmatch(last) else None
 
 
 def postal_at_end(address: str) -> str | None:
     """The postal code after the region's code an address on one line ends with ('...,
     Austin, TX 78701': '78701'), if any (see :func:`region_at_end`)."""
-    last = address.rsplit(",", 1)[-1].strip()
+    last = _region_part(address)
     if not _REGION_CODE.fullmatch(last):
         return None
     return last[2:].lstrip(".").strip() or None
