@@ -3244,6 +3244,20 @@ _NOT_ELSEWHERE_CASES = [
         "-04:00 in America/Toronto",
         "Canada",
     ),
+    # A screening's postal code is evidence as an event's is (it was never read): a ZIP of
+    # Illinois's places Peoria, IL in the United States; a German one after DE does not.
+    (
+        "Europe/Paris",
+        _screening("Peoria\n    region: IL\n    postal_code: '61602'", None, "{}"),
+        "-05:00 in America/Chicago",
+        "United States",
+    ),
+    (
+        "Europe/Paris",
+        _screening("Hamburg\n    region: DE\n    postal_code: '20146'", None, "{}"),
+        "+02:00 in Europe/Paris",
+        None,
+    ),
     # A country's code after its region and postal code: the region read before it (its last
     # part, CA, was read as the region, and the venue at Paris's clock).
     (

@@ -382,7 +382,8 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     if info.field_name == "times" and isinstance(data.get("city"), str):
         country, city = data.get("country"), data["city"]
         region = data.get("region") if isinstance(data.get("region"), str) else None
-        postal = None
+        # Its postal code, evidence of the region's country as an event's is ('IL', '61602').
+        postal = data.get("postal_code") if isinstance(data.get("postal_code"), str) else None
     elif info.field_name == "date" and isinstance(data.get("address"), str):
         # An event's, on one line. Without a country named, the publication's zone, unless
         # its city surely names another of its country's; with one, as a screening's (a

@@ -184,7 +184,11 @@ def _still_ahead(entry: LoadedEntry, moment: datetime, zone: ZoneInfo) -> bool:
         ends = screening.ends or run_ends
         if ends is not None:
             clocks = venue_clocks(
-                screening.country, screening.city or "", zone.key, screening.region
+                screening.country,
+                screening.city or "",
+                zone.key,
+                screening.region,
+                screening.postal_code,
             ).zones
             # The clock furthest behind among the venue's: its day ends last.
             ended = max(
@@ -686,9 +690,15 @@ def notes(
         # no country, was published seven hours off (an event's was warned).
         if (
             not told
-            or venue_clocks(None, screening.city, zone.key, screening.region).region_country
+            or venue_clocks(
+                None, screening.city, zone.key, screening.region, screening.postal_code
+            ).region_country
         ):
-            found.extend(_clocks_elsewhere(timed, *where, doc, zone, region=screening.region))
+            found.extend(
+                _clocks_elsewhere(
+                    timed, *where, doc, zone, region=screening.region, postal=screening.postal_code
+                )
+            )
         found.extend(_outside_the_run(screening, i, run, doc))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
@@ -1019,7 +1029,9 @@ def _maybe_abroad(
         field = "region"
         # The country its region is of, as its showtimes' error names it (the hint said
         # 'United States, Canada, ...' whichever it was).
-        clocks = venue_clocks(None, screening.city, zone.key, screening.region)
+        clocks = venue_clocks(
+            None, screening.city, zone.key, screening.region, screening.postal_code
+        )
         there = display(clocks.region_country) if clocks.region_country else None
         hint = _add_its_country(there, "correct the region")
         # A country's code written as the region ('Berlin', 'DE' in a Berlin publication): that
@@ -1126,8 +1138,9 @@ def _clocks_elsewhere(
     postal: str | None = None,
 ) -> list[tuple[str, int | None, str]]:
     """Times written with an offset the venue's clock does not have on that day, where its
-    country and city tell its zone (``timed``: each where it is in the front matter; an
-    event's ``postal`` code, after its region's: see countries.venue_clocks): a
+    country and city tell its zone (``timed``: each where it is in the front matter;
+    ``postal``: a screening's postal_code, an event's after its region's code: see
+    countries.venue_clocks): a
     Paris screening written -08:00 (a Los Angeles publication's offset, as a hint once gave
     it) was published nine hours off, in the pages, the feeds and calendars, without a word."""
     if not timed:
