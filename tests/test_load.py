@@ -8790,3 +8790,39 @@ def test_a_list_of_fields_written_as_one_quoted_value_holding_a_hash_is_told_it_
     root = write_files({"entries/zz.md": text})
     (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
     assert error.hint == "write one item per line under 'streaming:', e.g. - service: \"Hulu #2\""
+
+
+@pytest.mark.parametrize(
+    ("timezone", "city", "region", "postal"),
+    [
+        ("Europe/Berlin", "Wilmington", "DE", "19801"),  # a Delaware ZIP
+        ("America/Toronto", "Santa Monica", "CA", "90401"),  # a California one
+        ("Asia/Jakarta", "Pocatello", "ID", "83201"),  # an Idaho one
+    ],
+)
+def test_a_state_whose_code_is_the_publication_s_country_s_is_not_told_that_country(
+    write_files, timezone: str, city: str, region: str, postal: str
+) -> None:
+    # A US cinema whose state's code is the publication's country's (DE in a Berlin one),
+    # its ZIP that state's: told to write 'country: Germany', followed it was put at Berlin's
+    # clock, its right -04:00 then warned. The ZIP says where it is: not that country.
+    entry = _screening(
+        f"{city}\n    region: {region}\n    postal_code: '{postal}'", None, "2024-12-14"
+    )
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, timezone)
+    said = "The Venue names no country, and its region,"
+    hints = [e.hint for e in entry_notes(load_workspace(root)) if e.message.startswith(said)]
+    home = {"Europe/Berlin": "Germany", "America/Toronto": "Canada", "Asia/Jakarta": "Indonesia"}
+    assert hints and not any(f"country: {home[timezone]}" in h for h in hints), hints
+
+
+def test_an_address_ending_with_a_third_country_s_code_is_not_read_as_a_state_s() -> None:
+    # 'Via Roma 1, Milano, MI 20121, IT': the last code is Italy's, so 'MI 20121' before it
+    # is no Michigan address (it was read so, and a Los Angeles publication told Detroit's
+    # clock); 'ON ..., CA' and 'TX ..., US' are their country's.
+    from dopemail.countries import region_at_end
+
+    assert region_at_end("Via Roma 1, Milano, MI 20121, IT") == "IT"
+    assert region_at_end("1 Queen St W, Toronto, ON M5H 2N2, CA") == "ON"
+    assert region_at_end("1 Congress Ave, Austin, TX 78701, US") == "TX"

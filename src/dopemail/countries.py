@@ -710,7 +710,14 @@ def _region_part(address: str) -> str:
     last = parts[-1]
     if len(parts) == 3 and re.fullmatch(r"[A-Z]{2}\.?", last):
         before = parts[-2]
-        if _REGION_CODE.fullmatch(before) and before[2:].lstrip(".").strip():
+        # Only the country of the region before it ('ON ..., CA', 'TX ..., US'): a third
+        # country's code ('Milano, MI 20121, IT') says the region is none of these.
+        codes = _REGION_CODES.get(last.rstrip("."), frozenset())
+        if (
+            _REGION_CODE.fullmatch(before)
+            and before[2:].lstrip(".").strip()
+            and before[:2] in codes
+        ):
             return before
     return last
 
@@ -782,15 +789,22 @@ def region_of(country: str, region: str) -> bool:
     return region_code(country, region) is not None
 
 
-def country_as_region(region: str, home: str | None) -> str | None:
+def country_as_region(
+    region: str, home: str | None, city: str = "", postal: str | None = None
+) -> str | None:
     """The ISO code of the country a venue's ``region`` is written as the code of ('DE' in a
     Berlin publication, ``home`` its country's code; 'IT' anywhere): the publication's
     country's own, or a country's that is no state's or province's code dopemail knows (not
-    'CA', California's too, in a Paris publication). None for any other region."""
+    'CA', California's too, in a Paris publication). None for any other region, and for the
+    publication's own code where the venue is surely in the state of that code (Wilmington,
+    DE 19801 in a Berlin publication: a Delaware ZIP; see :func:`_surely_there`)."""
     written = region.strip().rstrip(".").strip().upper()
     if len(written) != 2 or not written.isalpha() or not known_country(written):
         return None
     if written == home:
+        states = [country for country, codes in _REGION_CODES.items() if written in codes]
+        if any(_surely_there(home, c, written, region, city, postal) for c in states):
+            return None
         return written
     return None if any(written in codes for codes in _REGION_CODES.values()) else written
 

@@ -1036,7 +1036,13 @@ def _maybe_abroad(
         hint = _add_its_country(there, "correct the region")
         # A country's code written as the region ('Berlin', 'DE' in a Berlin publication): that
         # country, not 'United States, Canada, ...', which, followed, put it at a US clock.
-        code = None if there else country_as_region(screening.region, home_code)
+        code = (
+            None
+            if there
+            else country_as_region(
+                screening.region, home_code, screening.city, screening.postal_code
+            )
+        )
         if code is not None:
             named = display(code)
             whose = (
