@@ -738,6 +738,13 @@ def postal_at_end(address: str) -> str | None:
     return last[2:].lstrip(".").strip() or None
 
 
+def region_and_postal(address: str, country: str | None) -> tuple[str | None, str | None]:
+    """The region's code and the postal code an event's address on one line ends with, before
+    its country where it names one (``country``: '..., Austin, TX 78701, USA': 'TX', '78701')."""
+    line = address.rsplit(",", 1)[0] if country else address
+    return region_at_end(line), postal_at_end(line)
+
+
 # ISO 3166-2's codes of the United States' states and territories, and Canada's provinces.
 _REGION_CODES = {
     "US": frozenset(

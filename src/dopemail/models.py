@@ -40,8 +40,7 @@ from .countries import (
     code_first,
     display,
     home_country,
-    postal_at_end,
-    region_at_end,
+    region_and_postal,
     venue_clocks,
 )
 from .errors import invisible_format, invisible_said
@@ -389,10 +388,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         # its city surely names another of its country's; with one, as a screening's (a
         # country of several clocks and a city read as none of them: each told).
         country, city = address_place(data["address"], home.key, lookup=True)
-        # Its state's or province's code, before its country when it names one ('..., Austin,
-        # TX 78701, USA').
-        line = data["address"].rsplit(",", 1)[0] if country else data["address"]
-        region, postal = region_at_end(line), postal_at_end(line)
+        region, postal = region_and_postal(data["address"], country)
         if country is None:
             clocks = venue_clocks(None, city, home.key, region, postal)
             _elsewhere(said, wall, clocks, region, home, "end its address with its country")

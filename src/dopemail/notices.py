@@ -29,7 +29,7 @@ from .countries import (
     display,
     home_country,
     known_country,
-    postal_at_end,
+    region_and_postal,
     region_at_end,
     region_of,
     venue_clocks,
@@ -637,9 +637,7 @@ def notes(
         moment = event.date
         if event.address and moment is not None and not isinstance(moment, WholeDay):
             country, city = address_place(event.address, zone.key)
-            # Its state's code, before its country where it names one ('..., TX 78701, USA').
-            line = event.address.rsplit(",", 1)[0] if country else event.address
-            region, postal = region_at_end(line), postal_at_end(line)
+            region, postal = region_and_postal(event.address, country)
             clocks = venue_clocks(country, city, zone.key, region, postal)
             # Told where the address surely says its clock, or names a country of its own
             # (any of whose clocks is accepted), or a state of several (any of its clocks:
@@ -1146,9 +1144,9 @@ def _clocks_elsewhere(
     """Times written with an offset the venue's clock does not have on that day, where its
     country and city tell its zone (``timed``: each where it is in the front matter;
     ``postal``: a screening's postal_code, an event's after its region's code: see
-    countries.venue_clocks): a
-    Paris screening written -08:00 (a Los Angeles publication's offset, as a hint once gave
-    it) was published nine hours off, in the pages, the feeds and calendars, without a word."""
+    countries.venue_clocks): a Paris screening written -08:00 (a Los Angeles publication's
+    offset, as a hint once gave it) was published nine hours off, in the pages, the feeds and
+    calendars, without a word."""
     if not timed:
         return []
     clocks = venue_clocks(country, city, zone.key, region, postal).zones
