@@ -7,10 +7,11 @@ import posixpath
 import random
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import imagesize
 import pytest
@@ -3258,19 +3259,20 @@ _NOT_ELSEWHERE_CASES = [
         "+02:00 in Europe/Paris",
         None,
     ),
-    # A country's code after its region and postal code: the region read before it (its last
-    # part, CA, was read as the region, and the venue at Paris's clock).
+    # A country's code after its region and postal code: the address's country, the region
+    # read before it (its last part, CA, was read as the region, and the venue at Paris's
+    # clock; then it was asked to end with ', Canada', as it does).
     (
         "Europe/Paris",
         _event("1 Queen St W, Toronto, ON M5H 2N2, CA", "{}"),
         "-04:00 in America/Toronto",
-        "Canada",
+        None,
     ),
     (
         "Europe/Paris",
         _event("100 Congress Ave, Austin, TX 78701, US", "{}"),
         "-05:00 in America/Chicago",
-        "United States",
+        None,
     ),
     (
         "Europe/Paris",
@@ -8817,12 +8819,72 @@ def test_a_state_whose_code_is_the_publication_s_country_s_is_not_told_that_coun
     assert hints and not any(f"country: {home[timezone]}" in h for h in hints), hints
 
 
-def test_an_address_ending_with_a_third_country_s_code_is_not_read_as_a_state_s() -> None:
+def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_that_country() -> None:
     # 'Via Roma 1, Milano, MI 20121, IT': the last code is Italy's, so 'MI 20121' before it
     # is no Michigan address (it was read so, and a Los Angeles publication told Detroit's
-    # clock); 'ON ..., CA' and 'TX ..., US' are their country's.
-    from dopemail.countries import region_at_end
+    # clock), but Italy's province of Milan; 'ON ..., CA' and 'TX ..., US' are their
+    # country's. A state's code alone at the end is the state's ('CA': not Canada).
+    from dopemail.countries import address_place, region_and_postal
 
-    assert region_at_end("Via Roma 1, Milano, MI 20121, IT") == "IT"
-    assert region_at_end("1 Queen St W, Toronto, ON M5H 2N2, CA") == "ON"
-    assert region_at_end("1 Congress Ave, Austin, TX 78701, US") == "TX"
+    for address, country, city, region, postal in [
+        ("Via Roma 1, Milano, MI 20121, IT", "IT", "Milano", "MI", "20121"),
+        ("1 Queen St W, Toronto, ON M5H 2N2, CA", "CA", "Toronto", "ON", "M5H 2N2"),
+        ("1 Congress Ave, Austin, TX 78701, US.", "US", "Austin", "TX", "78701"),
+        ("10850 W Pico Blvd, Los Angeles, CA 90064", None, "Los Angeles", "CA", "90064"),
+        ("1 Main St, Dover, DE", None, "Dover", "DE", None),
+        ("51 rue de Bercy, 75012 Paris, FR", None, "Paris", "FR", None),
+    ]:
+        assert address_place(address, "America/Los_Angeles") == (country, city), address
+        assert region_and_postal(address, country) == (region, postal), address
+
+
+@pytest.mark.parametrize(
+    ("timezone", "address", "zone", "offset"),
+    [
+        # A country's code after the region and its postal code is the address's country:
+        # each was told the publication's clock, and the publication's offset passed.
+        ("Europe/Paris", "1 Hay St, Perth, WA 6000, AU", "Australia/Perth", "+08:00"),
+        (
+            "Europe/Paris",
+            "1 King William St, Adelaide, SA 5000, AU",
+            "Australia/Adelaide",
+            "+09:30",
+        ),
+        (
+            "Europe/Paris",
+            "Av Paulista 1000, São Paulo, SP 01310-100, BR",
+            "America/Sao_Paulo",
+            "-03:00",
+        ),
+        ("America/New_York", "1 Park St, Kolkata, WB 700016, IN", "Asia/Kolkata", "+05:30"),
+        ("America/Los_Angeles", "Calle 26 No 1, Bogotá, DC 110311, CO", "America/Bogota", "-05:00"),
+        ("America/Los_Angeles", "Via Roma 1, Milano, MI 20121, IT", "Europe/Rome", "+02:00"),
+        # ... and a code that is the publication's country's too, after a state's ZIP.
+        ("Europe/Berlin", "1 Market St, Wilmington, DE 19801, US", "America/New_York", "-04:00"),
+        (
+            "America/Toronto",
+            "1 Main St, Santa Monica, CA 90401, US",
+            "America/Los_Angeles",
+            "-07:00",
+        ),
+        ("Europe/Paris", "1 Queen St W, Toronto, ON M5H 2N2, CA", "America/Toronto", "-04:00"),
+        ("Europe/Paris", "100 Congress Ave, Austin, TX 78701, US", "America/Chicago", "-05:00"),
+    ],
+)
+def test_an_address_ending_with_its_country_s_code_is_at_that_country_s_clock(
+    write_files, timezone: str, address: str, zone: str, offset: str
+) -> None:
+    root = write_files({"entries/zz.md": _event(address, "2024-06-14T20:00:00")})
+    _set_timezone(root, timezone)
+    (error,) = reported(root)
+    assert f"add the offset, {offset} in {zone} on that day" in error.message, error.message
+    # Written at the publication's clock, it is warned; at its own, not.
+    home = datetime(2024, 6, 14, 20, tzinfo=ZoneInfo(timezone)).isoformat()
+    (root / "entries/zz.md").write_text(_event(address, home), "utf-8")
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert any(f"is written at {home[-6:]}" in n for n in notes), notes
+    own = datetime(2024, 6, 14, 20, tzinfo=ZoneInfo(zone)).isoformat()
+    (root / "entries/zz.md").write_text(_event(address, own), "utf-8")
+    assert not [
+        e for e in entry_notes(load_workspace(root)) if "zz" in e.path and "written at" in e.message
+    ]

@@ -701,38 +701,29 @@ def _exemplar_cities(language: str) -> dict[str, str]:
 _REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
 
 
-def _region_part(address: str) -> str:
-    """The part of an address on one line its region's code is read from: its last, or the
-    one before when the last is a code of two letters alone and that one a region's code
-    with its postal code ('..., Toronto, ON M5H 2N2, CA': 'ON M5H 2N2', CA a country's code
-    after it, not the region)."""
-    parts = [part.strip() for part in address.rsplit(",", 2)]
-    last = parts[-1]
-    if len(parts) == 3 and re.fullmatch(r"[A-Z]{2}\.?", last):
-        before = parts[-2]
-        # Only the country of the region before it ('ON ..., CA', 'TX ..., US'): a third
-        # country's code ('Milano, MI 20121, IT') says the region is none of these.
-        codes = _REGION_CODES.get(last.rstrip("."), frozenset())
-        if (
-            _REGION_CODE.fullmatch(before)
-            and before[2:].lstrip(".").strip()
-            and before[:2] in codes
-        ):
-            return before
-    return last
+def _code_after_region(parts: list[str]) -> bool:
+    """Whether an address's ``parts`` (three at least) end with a country's code of two
+    letters after a region's code and its postal code ('WA 6000', 'AU')."""
+    if len(parts) < 3 or not re.fullmatch(r"[A-Z]{2}\.?", parts[-1]):
+        return False
+    before = parts[-2]
+    return (
+        _REGION_CODE.fullmatch(before) is not None
+        and bool(before[2:].lstrip(".").strip())
+        and known_country(parts[-1].rstrip("."))
+    )
 
 
 def region_at_end(address: str) -> str | None:
-    """The region's code an address on one line ends with ('..., Athens, GA 30601': 'GA';
-    '..., Toronto, ON M5H 2N2, CA': 'ON', see :func:`_region_part`)."""
-    last = _region_part(address)
+    """The region's code an address on one line ends with ('..., Athens, GA 30601': 'GA')."""
+    last = address.rpartition(",")[2].strip()
     return last[:2] if _REGION_CODE.fullmatch(last) else None
 
 
 def postal_at_end(address: str) -> str | None:
     """The postal code after the region's code an address on one line ends with ('...,
     Austin, TX 78701': '78701'), if any (see :func:`region_at_end`)."""
-    last = _region_part(address)
+    last = address.rpartition(",")[2].strip()
     if not _REGION_CODE.fullmatch(last):
         return None
     return last[2:].lstrip(".").strip() or None
@@ -1046,7 +1037,8 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
     part, after two others at least, when it names a country, and the part before it without
     its postal code. Not a code of two letters ('..., Los Angeles, CA': Canada's code is a
-    state's), but 'UK'; nor a country's name that is another place's too (Georgia, a state of
+    state's), but 'UK', or one after a region's code and its postal code ('..., Perth, WA
+    6000, AU'); nor a country's name that is another place's too (Georgia, a state of
     the United States, but for a publication in Georgia).
 
     Countries are found as the zone database and dopemail's own names name them; with
@@ -1060,6 +1052,12 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     named = named and (last.casefold() not in _PLACES_TOO or home_country(timezone) == "GE")
     if named and (known_country(last) or (lookup and country_code(last) is not None)):
         country, parts = last, parts[:-1]
+    elif _code_after_region(parts):
+        # '..., Perth, WA 6000, AU': after a region's code and its postal code, a code of two
+        # letters is the country's, not a region's (read as the region, Australia's clocks
+        # were not looked at, and a Paris publication told Paris's; 'DE 19801, US' in a
+        # Berlin one, Berlin's).
+        country, parts = last.rstrip("."), parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
     for part in [*reversed(parts[1:]), *parts[:1]]:  # its first part last: most often a street
