@@ -8888,3 +8888,70 @@ def test_an_address_ending_with_its_country_s_code_is_at_that_country_s_clock(
     assert not [
         e for e in entry_notes(load_workspace(root)) if "zz" in e.path and "written at" in e.message
     ]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "city", "region", "postal", "there", "state", "home"),
+    [
+        # The publication's country's code, and a ZIP (or a city) of the state of that code:
+        # either may be meant. Told the publication's clock alone, a Delaware screening was
+        # published six hours off; taken for the state, a venue in Lombok five hours off.
+        (
+            "Europe/Berlin",
+            "Wilmington",
+            "DE",
+            "19801",
+            "-05:00 in America/New_York",
+            "United States",
+            "+01:00 in Europe/Berlin",
+        ),
+        (
+            "America/Toronto",
+            "Santa Monica",
+            "CA",
+            "90401",
+            "-08:00 in America/Los_Angeles",
+            "United States",
+            "-05:00 in America/Toronto",
+        ),
+        (
+            "Asia/Jakarta",
+            "Praya",
+            "ID",
+            "83511",
+            "-07:00 in America/Boise",
+            "United States",
+            "+07:00 in Asia/Jakarta",
+        ),
+    ],
+)
+def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_clocks(
+    write_files,
+    timezone: str,
+    city: str,
+    region: str,
+    postal: str,
+    there: str,
+    state: str,
+    home: str,
+) -> None:
+    entry = _screening(
+        f"{city}\n    region: {region}\n    postal_code: '{postal}'", None, "2024-12-14T20:00:00"
+    )
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, timezone)
+    (error,) = reported(root)
+    assert there in error.message and home in error.message, error.message
+    assert f"country: {state}" in error.message, error.message
+    # Written at either clock, the note asks for its country, naming both.
+    for offset in (there.split()[0], home.split()[0]):
+        written = _screening(
+            f"{city}\n    region: {region}\n    postal_code: '{postal}'",
+            None,
+            f"2024-12-14T20:00:00{offset}",
+        )
+        (root / "entries/zz.md").write_text(written, "utf-8")
+        notes = [e for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+        hints = [n.hint for n in notes if "names no country" in n.message]
+        assert hints and f"country: {state} or " in hints[0], [n.message for n in notes]
+        assert not [n for n in notes if "is written at" in n.message], [n.message for n in notes]

@@ -800,11 +800,34 @@ def country_as_region(
     if len(written) != 2 or not written.isalpha() or not known_country(written):
         return None
     if written == home:
-        states = [country for country, codes in _REGION_CODES.items() if written in codes]
-        if any(_surely_there(home, c, written, region, city, postal) for c in states):
-            return None
-        return written
+        return None if state_of_home_code(home, region, city, postal) else written
     return None if any(written in codes for codes in _REGION_CODES.values()) else written
+
+
+def region_name(country: str, code: str) -> str:
+    """The name of ``country``'s region of ``code`` in ISO 3166-2 ('US', 'DE': 'Delaware'),
+    or the code where it is none. (Loads ISO 3166-2: asked for a message, not at each build.)"""
+    import pycountry
+
+    found = pycountry.subdivisions.get(code=f"{country}-{code}")
+    return str(found.name) if found is not None else code
+
+
+def state_of_home_code(
+    home: str | None, region: str | None, city: str, postal: str | None
+) -> str | None:
+    """The country (ISO code) of a state or province whose code is the publication's
+    country's own (``home``), where a venue without its country gives it as its ``region``
+    and its ZIP or city is of that state's (Wilmington, DE 19801 in a Berlin publication:
+    'US'); None for any other. Either country may be meant: Praya, ID 83511 is in Lombok,
+    its postal code one of Idaho's ZIPs too."""
+    written = (region or "").strip().rstrip(".").strip().upper()
+    if not home or written != home:
+        return None
+    for country, codes in _REGION_CODES.items():
+        if written in codes and _surely_there(home, country, written, written, city, postal):
+            return country
+    return None
 
 
 def _clock_region(country: str | None, region: str | None) -> str | None:

@@ -41,6 +41,8 @@ from .countries import (
     display,
     home_country,
     region_and_postal,
+    region_name,
+    state_of_home_code,
     venue_clocks,
 )
 from .errors import invisible_format, invisible_said
@@ -319,6 +321,55 @@ def _both_clocks(
     )
 
 
+def _home_or_state(
+    said: str,
+    wall: datetime,
+    city: str,
+    region: str | None,
+    postal: str | None,
+    home: ZoneInfo,
+    then: str,
+) -> None:
+    """Raise, for a venue without its country whose region is the publication's country's
+    code and a state's whose ZIP or city it gives (Wilmington, DE 19801 in a Berlin
+    publication; see countries.state_of_home_code), the publication's offset and the state's
+    (each of its clocks), and the country to write for each; nothing for any other. Told
+    the publication's alone, a Delaware screening went out six hours off."""
+    ours = home_country(home.key)
+    state = state_of_home_code(ours, region, city, postal)
+    if state is None or ours is None:
+        return
+    clocks = venue_clocks(state, city, home.key, region, postal)
+    naive = wall.replace(tzinfo=None)
+    offsets = clocks.offsets_at(naive)
+    here = wall.replace(tzinfo=home).utcoffset()
+    if not offsets or here is None:
+        return
+    written = naive.isoformat()
+    shown = ", ".join(f"{offset_text(o)} in {zone.key}" for o, zone in offsets.items())
+    name, elsewhere = display(ours), display(state)
+    code = (region or "").strip().rstrip(".").strip().upper()
+    state_name = region_name(state, code)
+    fix = (
+        (f"end its address with ', {elsewhere}'", f"', {name}'")
+        if then.startswith("end")
+        else (f"country: {elsewhere}", f"country: {name}")
+    )
+    evidence = (
+        f"{postal.strip()} a postal code of {state_name}'s"
+        if postal
+        else f"{city} a city of {state_name}'s"
+    )
+    raise _Told(
+        f"{said}: add the offset of the venue's clock on that day: {shown} if it is in "
+        f"{state_name}, {elsewhere} ({code} is {state_name}'s code too, and {evidence}: then "
+        f"{fix[0]}), or {offset_text(here)} in {home.key} if it is in {name}, the "
+        f"publication's country (then {fix[1]})",
+        tuple(f"{written}{offset_text(o)}" for o in [*offsets, here]),
+        f"in {elsewhere} or {name}",
+    )
+
+
 def _elsewhere(
     said: str, wall: datetime, clocks: VenueClocks, region: str | None, home: ZoneInfo, then: str
 ) -> None:
@@ -392,6 +443,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
         if country is None:
             clocks = venue_clocks(None, city, home.key, region, postal)
             _elsewhere(said, wall, clocks, region, home, "end its address with its country")
+            _home_or_state(said, wall, city, region, postal, home, "end its address")
             # '51 rue des Écoles, 75005 Paris' for a Los Angeles publication: told
             # Los Angeles's offset alone, then warned for writing it.
             _both_clocks(
@@ -407,6 +459,7 @@ def _venue_zone(info: ValidationInfo, wall: datetime, said: str, written: str) -
     clocks = venue_clocks(country, city, home.key, region, postal)
     if country is None and info.field_name == "times":
         _elsewhere(said, wall, clocks, region, home, "give its country too")
+        _home_or_state(said, wall, city, region, postal, home, "give its country too")
         _both_clocks(said, wall, city, region, home, "give its country too", _language(info))
     offsets = clocks.offsets_at(wall.replace(tzinfo=None))
     if len(offsets) == 1:

@@ -31,7 +31,9 @@ from .countries import (
     known_country,
     region_and_postal,
     region_at_end,
+    region_name,
     region_of,
+    state_of_home_code,
     venue_clocks,
 )
 from .countries import unknown as unknown_country
@@ -1041,6 +1043,28 @@ def _maybe_abroad(
                 screening.region, home_code, screening.city, screening.postal_code
             )
         )
+        state = (
+            None
+            if there
+            else state_of_home_code(
+                home_code, screening.region, screening.city, screening.postal_code
+            )
+        )
+        if state is not None:
+            # Wilmington, DE 19801 in a Berlin publication: Germany's code and Delaware's, its
+            # ZIP Delaware's; Praya, ID 83511 in a Jakarta one is in Lombok. Either may be meant.
+            written = screening.region.strip().rstrip(".").strip().upper()
+            place = (
+                f"its postal code, {screening.postal_code.strip()}, is"
+                if screening.postal_code
+                else f"{screening.city} is"
+            )
+            why = (
+                f"its region, {screening.region}, is the code of the publication's country "
+                f"({home}) and of {region_name(state, written)} ({display(state)}), where {place}, "
+                f"{printed}"
+            )
+            hint = _add_its_country(f"{display(state)} or {home}", "correct the region")
         if code is not None:
             named = display(code)
             whose = (
