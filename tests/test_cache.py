@@ -521,6 +521,35 @@ def test_a_picture_replaced_with_the_same_size_and_time_is_measured_again(
     assert size.findall(shown()) == [("800", "1200")]
 
 
+def test_a_picture_found_under_its_other_spelling_gives_way_to_one_named_as_typed(
+    workspace: Path,
+) -> None:
+    # The entry names 'café.jpg' as typed (é one character); only a Mac's copy, 'cafe' and an
+    # accent, was there, and the build took it. A file under the typed name put there later
+    # is the one the entry means (and a build from scratch takes): the cached build kept
+    # publishing the Mac's copy, its bytes and their length in the feeds and emails.
+    import unicodedata
+
+    folder = workspace / "media/varda-in-los-angeles"
+    typed = unicodedata.normalize("NFC", "café.jpg")
+    macs = unicodedata.normalize("NFD", typed)
+    (folder / "01.jpg").rename(folder / macs)
+    if (folder / typed).exists():
+        pytest.skip("this file system takes both spellings for one name")
+    _edit(
+        workspace / "entries/varda-in-los-angeles.md",
+        "media/varda-in-los-angeles/01.jpg",
+        f"media/varda-in-los-angeles/{typed}",
+    )
+    build(workspace)
+    new = turned_jpeg((folder / "02.jpg").read_bytes())  # another picture, another size
+    (folder / typed).write_bytes(new)
+    build(workspace)
+    cached = _outputs(workspace)
+    assert cached[f"media/varda-in-los-angeles/{typed}"] == new
+    assert cached == _from_scratch(workspace)
+
+
 def test_a_damaged_cache_is_rebuilt(workspace: Path) -> None:
     build(workspace)
     expected = _outputs(workspace)

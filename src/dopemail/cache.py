@@ -19,6 +19,7 @@ import os
 import pickle
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -287,7 +288,19 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, str], ..
     # Plain strings: this runs for every picture of every entry on every build. Each named
     # as the entry names it, under media/: a workspace moved or renamed keeps its cache.
     base = str(root) + os.sep
-    return tuple((source, picture_key(base + source)) for source in sources)
+    stamp = []
+    for source in sources:
+        stamp.append((source, picture_key(base + source)))
+        if not source.isascii():
+            # Named with its accents in one of Unicode's two ways, the picture may have been
+            # found under the other (a Mac's 'e' and an accent for a typed 'é': see
+            # pictures.local_media), which is taken first once a file of that name appears:
+            # its arrival (no key, then one) renders the entry again with that file.
+            for form in ("NFC", "NFD"):
+                other = unicodedata.normalize(form, source)
+                if other != source:
+                    stamp.append((other, picture_key(base + other)))
+    return tuple(stamp)
 
 
 class StaleRecord(ContentError):
