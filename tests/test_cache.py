@@ -561,6 +561,32 @@ def test_a_damaged_cache_is_rebuilt(workspace: Path) -> None:
     assert _outputs(workspace) == expected
 
 
+def test_a_new_entry_taking_a_cached_entry_s_slug_fails_as_from_scratch(
+    workspace: Path, run_cli
+) -> None:
+    # entries/aaa.md, a copy of quiet-hours.md given its 'slug:' (another date, another id),
+    # sorts first and takes the slug; quiet-hours.md, unchanged since the last build, comes
+    # from the cache, which must not let it take the slug again: both would be
+    # site/quiet-hours/, one page silently written over the other.
+    assert run_cli("build", "--root", workspace)[0] == 0
+    page = (workspace / "site/quiet-hours/index.html").read_bytes()
+    text = (workspace / "entries/quiet-hours.md").read_text(encoding="utf-8")
+    copy = text.replace(
+        "published: 2024-11-08T09:00:00-08:00", "published: 2024-11-09T09:00:00-08:00"
+    )
+    copy = copy.replace(
+        "title: Quiet Hours\n", "title: Quiet Hours, the copy\nslug: quiet-hours\n", 1
+    )
+    assert copy.count("slug: quiet-hours") == 1 and "2024-11-09" in copy
+    (workspace / "entries/aaa.md").write_text(copy, encoding="utf-8")
+    code, cached = run_cli("build", "--root", workspace)
+    assert code == 1, cached
+    assert "duplicate slug 'quiet-hours'" in cached
+    assert (workspace / "site/quiet-hours/index.html").read_bytes() == page
+    code, from_scratch = run_cli("build", "--root", workspace, "--no-cache")
+    assert (code, cached) == (1, from_scratch)
+
+
 def test_the_cache_drops_deleted_entries(workspace: Path) -> None:
     build(workspace)
     count = len([p for p in (workspace / ".dopemail/cache/entries").rglob("*") if p.is_file()])
