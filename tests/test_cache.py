@@ -472,6 +472,22 @@ def test_a_template_edit_renders_everything(
     assert "Where to see it" in (workspace / "site/all-of-us-strangers/index.html").read_text()
 
 
+def test_a_template_renamed_out_of_use_is_no_longer_an_override(workspace: Path) -> None:
+    # Renamed entry.html.j2.off, its bytes unchanged, the override is no template any more:
+    # the pages go back to the default, as a build from scratch makes them.
+    override = workspace / "templates/entry.html.j2"
+    default = Path(build_module.__file__).parent / "default_templates/entry.html.j2"
+    assert "<h1{{" in default.read_text()
+    override.write_text(default.read_text().replace("<h1{{", '<h1 class="overridden"{{'))
+    build(workspace)
+    page = workspace / "site/all-of-us-strangers/index.html"
+    assert 'class="overridden"' in page.read_text()
+    override.rename(override.with_name("entry.html.j2.off"))
+    build(workspace)
+    assert 'class="overridden"' not in page.read_text()
+    assert _outputs(workspace) == _from_scratch(workspace)
+
+
 def test_a_changed_picture_renders_its_entry(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
