@@ -566,6 +566,25 @@ def test_a_picture_found_under_its_other_spelling_gives_way_to_one_named_as_type
     assert cached == _from_scratch(workspace)
 
 
+def test_a_picture_in_an_issue_s_text_replaced_renders_the_issue_again(workspace: Path) -> None:
+    # Issue 3 shows, in its intro, a picture of an entry it does not gather: replaced by one of
+    # other dimensions, its size in the email and the issue's web page must follow it.
+    _edit(
+        workspace / "issues/3-quiet-hours.md",
+        "Dear readers,\n",
+        "Dear readers,\n\n![A wall in Los Angeles](/media/varda-in-los-angeles/01.jpg)\n",
+    )
+    build(workspace)
+    email = workspace / "site/issues/3-quiet-hours/email.html"
+    shown = '/01.jpg" alt="A wall in Los Angeles" width="552" height="{}"'
+    assert shown.format(368) in email.read_text()  # 1200 by 800, at the email's width
+    picture = workspace / "media/varda-in-los-angeles/01.jpg"
+    picture.write_bytes(turned_jpeg(picture.read_bytes()))  # 800 by 1200 now
+    build(workspace)
+    assert shown.format(828) in email.read_text()
+    assert _outputs(workspace) == _from_scratch(workspace)
+
+
 def test_a_damaged_cache_is_rebuilt(workspace: Path) -> None:
     build(workspace)
     expected = _outputs(workspace)
