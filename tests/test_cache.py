@@ -1506,6 +1506,22 @@ def test_the_issues_feed_follows_the_entries_of_its_issues(workspace: Path) -> N
     assert "Varda in Los Angeles" in (workspace / "feeds/issues.xml").read_text(encoding="utf-8")
 
 
+def test_the_issues_feed_follows_the_oldest_issue_it_still_holds(workspace: Path) -> None:
+    # With '[feeds] items = 2' and three issues out, the feed holds issues 3 and 2: an edit
+    # of issue 2, the last one it holds, must be in it as much as one of issue 3.
+    _edit(workspace / "dopemail.toml", "items = 50", "items = 2")
+    _edit(workspace / "issues/3-quiet-hours.md", "status: draft", "status: ready")
+    build(workspace)
+    feed = workspace / "feeds/issues.xml"
+    titles = [e.title for e in feedparser.parse(feed.read_bytes()).entries]
+    assert len(titles) == 2 and titles[1].startswith("No. 2: Summer: a Q&A"), titles
+    _edit(workspace / "issues/2-summer-festivals.md", "Summer: a Q&A", "Summer: a talk")
+    build(workspace)
+    titles = [e.title for e in feedparser.parse(feed.read_bytes()).entries]
+    assert titles[1].startswith("No. 2: Summer: a talk"), titles
+    assert _outputs(workspace) == _from_scratch(workspace)
+
+
 def test_the_preview_keeps_no_dead_environment_after_its_rebuilds(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
