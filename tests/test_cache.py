@@ -585,6 +585,18 @@ def test_a_picture_in_an_issue_s_text_replaced_renders_the_issue_again(workspace
     assert _outputs(workspace) == _from_scratch(workspace)
 
 
+def test_the_logo_replaced_is_measured_again_in_the_feed(workspace: Path) -> None:
+    # RSS's <image> gives the logo's size: a logo of other dimensions (the square icon over
+    # the 600 by 120 logo) changes it, though no entry changed.
+    build(workspace)
+    rss = workspace / "feeds/rss.xml"
+    assert "<width>144</width>\n      <height>29</height>" in rss.read_text(encoding="utf-8")
+    shutil.copy(workspace / "media/dopepress-icon.png", workspace / "media/dopepress-logo.png")
+    build(workspace)
+    assert "<width>144</width>\n      <height>144</height>" in rss.read_text(encoding="utf-8")
+    assert _outputs(workspace) == _from_scratch(workspace)
+
+
 def test_a_damaged_cache_is_rebuilt(workspace: Path) -> None:
     build(workspace)
     expected = _outputs(workspace)
