@@ -667,6 +667,19 @@ def test_nothing_changed_is_noticed_and_anything_changed_is_built(workspace: Pat
     assert code == 0 and output.startswith("built "), output
 
 
+def test_an_empty_folder_named_like_an_entry_is_not_taken_as_nothing_changed(
+    workspace: Path, run_cli
+) -> None:
+    # entries/extra.md made as a folder (a zip unpacked, a wrong mkdir) holds no file, but a
+    # build fails on it: the no-op check must not answer "nothing changed" and exit 0.
+    assert run_cli("build", "--root", workspace)[0] == 0
+    (workspace / "entries/extra.md").mkdir()
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 1 and not output.startswith("nothing changed"), output
+    assert "entries/extra.md: not read: a folder, not a file" in output
+    assert run_cli("build", "--root", workspace, "--no-cache") == (code, output)
+
+
 @pytest.fixture
 def settled_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """dopemail's own code out of the no-op check's stamp: a source file a developer saved
