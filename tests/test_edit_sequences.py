@@ -38,6 +38,7 @@ from test_patch import assert_same
 from dopemail import fingerprint, parallel
 from dopemail.build import build, render_workspace
 from dopemail.errors import DopemailError
+from dopemail.feeds import JSON_PATH
 from dopemail.load import load_workspace
 from dopemail.preview.state import PreviewState
 from dopemail.write import Output, output_bytes
@@ -90,6 +91,14 @@ def _copy_sources(root: Path, target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     _restore(target, _sources(root))
+    # And what was published before, as a fresh clone has it in the committed JSON feed: an
+    # issue naming a slug no entry has is told whether its page went out (with a sent
+    # issue's emails linking to it) from the last build's pages or that feed. Without it, the
+    # copy built from scratch gave the plain hint, the workspace the published page's.
+    feed = root / JSON_PATH
+    if feed.is_file():
+        (target / JSON_PATH).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(feed, target / JSON_PATH)
 
 
 # -- what editors do -------------------------------------------------------------------------
