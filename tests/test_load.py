@@ -3343,9 +3343,9 @@ def test_each_state_s_zip_prefixes_begin_with_its_digit() -> None:
     ],
 )
 def test_a_zip_fits_its_state_by_its_first_digits(key: str, postal: str, fits: bool) -> None:
-    from dopemail.countries import _postal_fits
+    from dopemail.countries import postal_fits
 
-    assert _postal_fits("US", key, postal) is fits
+    assert postal_fits("US", key, postal) is fits
 
 
 @pytest.mark.parametrize(
@@ -3364,9 +3364,9 @@ def test_a_zip_fits_its_state_by_its_first_digits(key: str, postal: str, fits: b
 def test_a_canadian_postal_code_fits_its_province_by_its_first_letter(
     key: str, postal: str, fits: bool
 ) -> None:
-    from dopemail.countries import _postal_fits
+    from dopemail.countries import postal_fits
 
-    assert _postal_fits("CA", key, postal) is fits
+    assert postal_fits("CA", key, postal) is fits
 
 
 def test_the_publication_s_own_code_is_no_state_s_even_before_a_zip_of_that_state_s() -> None:
@@ -8921,7 +8921,7 @@ def test_an_address_ending_with_its_country_s_code_is_at_that_country_s_clock(
             "83511",
             "-07:00 in America/Boise",
             "United States",
-            "+07:00 in Asia/Jakarta",
+            "+08:00 in Asia/Makassar",  # Lombok's, among Indonesia's clocks (not Jakarta's alone)
         ),
     ],
 )
@@ -8955,3 +8955,111 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
         hints = [n.hint for n in notes if "names no country" in n.message]
         assert hints and f"country: {state} or " in hints[0], [n.message for n in notes]
         assert not [n for n in notes if "is written at" in n.message], [n.message for n in notes]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "entry", "told", "not_told"),
+    [
+        # A publication in a territory of the United States whose code is its own: at home
+        # (the build stopped with a KeyError).
+        (
+            "America/Puerto_Rico",
+            _screening("San Juan\n    region: PR", None, "{}"),
+            "-04:00 in America/Puerto_Rico",
+            "if it is in",
+        ),
+        (
+            "Pacific/Saipan",
+            _screening("Saipan\n    region: MP\n    postal_code: '96950'", None, "{}"),
+            "+10:00 in Pacific/Saipan",
+            "if it is in",
+        ),
+        (
+            "America/Puerto_Rico",
+            _event("1 Calle Fortaleza, San Juan, PR", "{}"),
+            "-04:00 in America/Puerto_Rico",
+            "if it is in",
+        ),
+        # A street's quadrant, or the state's code again, after a state's code and its ZIP:
+        # not a country (read as Sweden's, Niger's and Canada's clocks).
+        (
+            "America/New_York",
+            _event("1 Main St, Atlanta, GA 30303, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("1 Main St, Washington, DC 20001, NE", "{}"),
+            "-04:00 in America/New_York",
+            "Niamey",
+        ),
+        (
+            "America/Los_Angeles",
+            _event("10850 W Pico Blvd, Los Angeles, CA 90064, CA", "{}"),
+            "-07:00 in America/Los_Angeles",
+            "St_Johns",
+        ),
+        # An event: either country at the end of its address.
+        (
+            "Europe/Berlin",
+            _event("1 Market St, Wilmington, DE 19801", "{}"),
+            "end its address with ', Germany'",
+            "then ', Germany'",
+        ),
+        # Its city, not its postal code, says the state: the message says so.
+        (
+            "Asia/Kolkata",
+            _screening("Indianapolis\n    region: IN\n    postal_code: '700016'", None, "{}"),
+            "Indianapolis a city of Indiana's",
+            "700016 a postal code",
+        ),
+    ],
+)
+def test_a_venue_s_region_or_last_code_is_read_with_its_postal_code(
+    write_files, timezone: str, entry: str, told: str, not_told: str
+) -> None:
+    root = write_files({"entries/zz.md": entry.format("2024-06-14T20:00:00")})
+    _set_timezone(root, timezone)
+    (error,) = reported(root)
+    assert told in error.message and not_told not in error.message, error.message
+    # Written with the offset told, it loads without a warning of its clock.
+    offset = re.search(r"[+-]\d\d:\d\d", told)
+    if offset:
+        (root / "entries/zz.md").write_text(
+            entry.format(f"2024-06-14T20:00:00{offset[0]}"), "utf-8"
+        )
+        notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+        assert not [n for n in notes if "is written at" in n], notes
+
+
+def test_a_home_code_and_a_state_s_at_an_hour_skipped_there_asks_for_the_country_first(
+    write_files,
+) -> None:
+    # 02:30 on March 10, 2024 is no time in Delaware: offered -05:00, it was told a time that
+    # does not exist there.
+    entry = _screening(
+        "Wilmington\n    region: DE\n    postal_code: '19801'", None, "2024-03-10T02:30:00"
+    )
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, "Europe/Berlin")
+    (error,) = reported(root)
+    assert "write its country first (country: United States, or country: Germany)" in error.message
+    assert "-05:00" not in error.message, error.message
+
+
+def test_a_home_code_and_a_state_s_whose_clocks_agree_that_day_is_told_the_one_offset(
+    write_files,
+) -> None:
+    # Panama's code is Pennsylvania's; in December both are at -05:00: one offset, not the
+    # same twice as two choices.
+    entry = _screening("Philadelphia\n    region: PA\n    postal_code: '19107'", None, "{}")
+    root = write_files({"entries/zz.md": entry.format("2024-12-14T20:00:00")})
+    _set_timezone(root, "America/Panama")
+    (error,) = reported(root)
+    assert "add the offset, -05:00 in America/Panama on that day" in error.message, error.message
+    # In June, Philadelphia is at -04:00: both told.
+    root = write_files({"entries/zz.md": entry.format("2024-06-14T20:00:00")})
+    _set_timezone(root, "America/Panama")
+    (error,) = reported(root)
+    assert "-04:00 in America/New_York if it is in Pennsylvania" in error.message, error.message

@@ -701,17 +701,24 @@ def _exemplar_cities(language: str) -> dict[str, str]:
 _REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
 
 
-def _code_after_region(parts: list[str]) -> bool:
-    """Whether an address's ``parts`` (three at least) end with a country's code of two
-    letters after a region's code and its postal code ('WA 6000', 'AU')."""
+def _country_after_region(parts: list[str]) -> str | None:
+    """The country of an address whose ``parts`` (three at least) end with a code of two
+    letters after a region's code and its postal code ('WA 6000', 'AU': 'AU'): that code's,
+    a country's, unless the region and its postal code are a state's or a province's
+    ('GA 30303', 'SE': a street's quadrant after a ZIP of Georgia's; 'CA 90064', 'CA': the
+    state again), which are that state's country; None for any other."""
     if len(parts) < 3 or not re.fullmatch(r"[A-Z]{2}\.?", parts[-1]):
-        return False
-    before = parts[-2]
-    return (
-        _REGION_CODE.fullmatch(before) is not None
-        and bool(before[2:].lstrip(".").strip())
-        and known_country(parts[-1].rstrip("."))
-    )
+        return None
+    before, code = parts[-2], parts[-1].rstrip(".")
+    if _REGION_CODE.fullmatch(before) is None:
+        return None
+    region, postal = before[:2], before[2:].lstrip(".").strip()
+    if not postal:
+        return None
+    for country, codes in _REGION_CODES.items():
+        if region in codes and postal_fits(country, region, postal):
+            return country
+    return code if known_country(code) else None
 
 
 def region_at_end(address: str) -> str | None:
@@ -825,7 +832,13 @@ def state_of_home_code(
     if not home or written != home:
         return None
     for country, codes in _REGION_CODES.items():
-        if written in codes and _surely_there(home, country, written, written, city, postal):
+        # Only a state or province whose clocks are known: a publication in Puerto Rico
+        # (PR, a territory's code of the United States too) is at home there (it crashed).
+        if (
+            written in codes
+            and written in _REGION_CLOCKS.get(country, {})
+            and _surely_there(home, country, written, written, city, postal)
+        ):
             return country
     return None
 
@@ -979,7 +992,7 @@ _POSTAL_LETTERS = {
 }
 
 
-def _postal_fits(country: str, key: str, postal: str) -> bool:
+def postal_fits(country: str, key: str, postal: str) -> bool:
     """Whether ``postal`` (written in capitals) is a postal code of ``country``'s region
     ``key``: a ZIP that begins as that state's do ('TX 78701', not 'DE 20146'), a Canadian
     code that begins with that province's letter ('ON M5H 2N2')."""
@@ -1022,7 +1035,7 @@ def _surely_there(
     if len(written) > 2:
         return not known_country(written)
     code = (postal or "").strip().upper()
-    return bool(code) and _postal_fits(country, key, code)
+    return bool(code) and postal_fits(country, key, code)
 
 
 def abroad_of(city: str, region: str | None, timezone: str, language: str = "en") -> str | None:
@@ -1075,12 +1088,12 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     named = named and (last.casefold() not in _PLACES_TOO or home_country(timezone) == "GE")
     if named and (known_country(last) or (lookup and country_code(last) is not None)):
         country, parts = last, parts[:-1]
-    elif _code_after_region(parts):
+    elif (after := _country_after_region(parts)) is not None:
         # '..., Perth, WA 6000, AU': after a region's code and its postal code, a code of two
         # letters is the country's, not a region's (read as the region, Australia's clocks
         # were not looked at, and a Paris publication told Paris's; 'DE 19801, US' in a
         # Berlin one, Berlin's).
-        country, parts = last.rstrip("."), parts[:-1]
+        country, parts = after, parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
     for part in [*reversed(parts[1:]), *parts[:1]]:  # its first part last: most often a street

@@ -40,6 +40,7 @@ from .countries import (
     code_first,
     display,
     home_country,
+    postal_fits,
     region_and_postal,
     region_name,
     state_of_home_code,
@@ -332,42 +333,67 @@ def _home_or_state(
 ) -> None:
     """Raise, for a venue without its country whose region is the publication's country's
     code and a state's whose ZIP or city it gives (Wilmington, DE 19801 in a Berlin
-    publication; see countries.state_of_home_code), the publication's offset and the state's
-    (each of its clocks), and the country to write for each; nothing for any other. Told
-    the publication's alone, a Delaware screening went out six hours off."""
+    publication; see countries.state_of_home_code), the state's offsets and the publication's
+    country's, and the country to write for each; nothing for any other, nor where both
+    countries' clocks agree. Told the publication's alone, a Delaware screening went out
+    six hours off."""
     ours = home_country(home.key)
     state = state_of_home_code(ours, region, city, postal)
     if state is None or ours is None:
         return
-    clocks = venue_clocks(state, city, home.key, region, postal)
     naive = wall.replace(tzinfo=None)
-    offsets = clocks.offsets_at(naive)
-    here = wall.replace(tzinfo=home).utcoffset()
-    if not offsets or here is None:
+    there = venue_clocks(state, city, home.key, region, postal)
+    # At home, its clocks as any venue without its country's (Praya, in Lombok: each of
+    # Indonesia's, not Jakarta's alone).
+    here = venue_clocks(None, city, home.key)
+    theirs, ours_at = there.offsets_at(naive), here.offsets_at(naive)
+    if not theirs or not ours_at or set(theirs) == set(ours_at):
         return
-    written = naive.isoformat()
-    shown = ", ".join(f"{offset_text(o)} in {zone.key}" for o, zone in offsets.items())
     name, elsewhere = display(ours), display(state)
     code = (region or "").strip().rstrip(".").strip().upper()
     state_name = region_name(state, code)
     fix = (
-        (f"end its address with ', {elsewhere}'", f"', {name}'")
+        (f"end its address with ', {elsewhere}'", f"end its address with ', {name}'")
         if then.startswith("end")
         else (f"country: {elsewhere}", f"country: {name}")
     )
     evidence = (
         f"{postal.strip()} a postal code of {state_name}'s"
-        if postal
+        if postal and postal_fits(state, code, postal.strip().upper())
         else f"{city} a city of {state_name}'s"
     )
+    either = (
+        f"its region, {code}, is {state_name}'s code too, and {evidence}: it may be in "
+        f"{state_name}, {elsewhere}, or in {name}, the publication's country"
+    )
+    zones = [*there.zones, *here.zones]
+    if any(not _plainly_at(naive, zone) for zone in zones):
+        # The hour skipped or repeated at one of its clocks: its country first, then its
+        # clock's offset (and that hour) is told.
+        raise _Told(
+            f"{said}, and {either}: write its country first ({fix[0]}, or {fix[1]}), then "
+            "its offset on that day",
+            why=f"in {elsewhere} or {name}: its country first",
+        )
+    written = naive.isoformat()
+
+    def shown(offsets: Mapping[timedelta | None, ZoneInfo]) -> str:
+        return ", ".join(f"{offset_text(o)} in {zone.key}" for o, zone in offsets.items())
+
     raise _Told(
-        f"{said}: add the offset of the venue's clock on that day: {shown} if it is in "
-        f"{state_name}, {elsewhere} ({code} is {state_name}'s code too, and {evidence}: then "
-        f"{fix[0]}), or {offset_text(here)} in {home.key} if it is in {name}, the "
-        f"publication's country (then {fix[1]})",
-        tuple(f"{written}{offset_text(o)}" for o in [*offsets, here]),
+        f"{said}: add the offset of the venue's clock on that day: {shown(theirs)} if it is "
+        f"in {state_name}, {elsewhere} (then {fix[0]}), or {shown(ours_at)} if it is in "
+        f"{name} (then {fix[1]}): {either}",
+        tuple(f"{written}{offset_text(o)}" for o in dict.fromkeys([*theirs, *ours_at])),
         f"in {elsewhere} or {name}",
     )
+
+
+def _plainly_at(naive: datetime, zone: ZoneInfo) -> bool:
+    """Whether ``naive`` is one time at ``zone``'s clock: not an hour skipped or repeated."""
+    local = naive.replace(tzinfo=zone)
+    kept = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+    return kept and local.utcoffset() == local.replace(fold=1).utcoffset()
 
 
 def _elsewhere(
