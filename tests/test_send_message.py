@@ -213,6 +213,39 @@ def test_an_unsubscribe_url_with_a_query_is_escaped_in_html(tmp_path) -> None:
     assert "u?list=press&token=" in parts.text(letter)
 
 
+@pytest.mark.parametrize(
+    ("page", "link"),
+    [
+        ("unsubscribe#confirm", "unsubscribe?token={token}#confirm"),
+        ("u?list=press#confirm", "u?list=press&token={token}#confirm"),
+    ],
+)
+def test_the_token_goes_in_the_query_of_an_unsubscribe_url_with_a_fragment(
+    tmp_path, page: str, link: str
+) -> None:
+    # 'unsubscribe#confirm' got '?token=...' after the '#': the token was in the fragment,
+    # which browsers and mail providers never send, so the page was reached without it and
+    # one-click unsubscribing (RFC 8058) could not tell who asked.
+    root = make_workspace(tmp_path)
+    config = (root / "dopemail.toml").read_text()
+    config = config.replace(
+        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+        f'unsubscribe_url = "https://dopepress.example.com/{page}"',
+    )
+    (root / "dopemail.toml").write_text(config)
+    parts = composer(root)
+    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    token = unsubscribe_token("ada@example.com", SECRET)
+    expected = "https://dopepress.example.com/" + link.format(token=token)
+    message = email.message_from_bytes(parts.eml(letter), policy=email.policy.default)
+    https = message["List-Unsubscribe"].split(",")[0].strip(" <>")
+    assert https == expected
+    plain, html = message.iter_parts()
+    assert expected in plain.get_content()
+    assert html_lib.escape(expected, quote=True) in html.get_content()
+    assert "#confirm?" not in plain.get_content() + html.get_content()
+
+
 def test_a_batch_is_written_in_pieces_of_a_quarter_megabyte_not_message_by_message() -> None:
     # Each write is an event through h11 and httpcore: a write per 40 KB message was a tenth
     # of a send's time. The pieces still make the JSON array, in order, of the announced

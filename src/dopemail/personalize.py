@@ -12,6 +12,8 @@ Next to ``email.html`` and ``email.txt`` the build writes ``message.json``::
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.dopemail.invalid/"
 
 MESSAGE_FILE = "message.json"
@@ -19,3 +21,16 @@ HTML_FILE = "email.html"
 TEXT_FILE = "email.txt"
 #: The files of a built issue that make the message the sender mails.
 SENT_FILES = (HTML_FILE, TEXT_FILE, MESSAGE_FILE)
+
+
+def token_link_parts(unsubscribe_url: str) -> tuple[str, str]:
+    """The reader's unsubscribe link around its token: ``before + token + after``.
+
+    The token goes in the query, after any the page's address has (``?list=press&token=``),
+    and before its fragment (``#confirm``), which browsers and mail providers never send: a
+    token written after the ``#`` did not reach the page.
+    """
+    parts = urlsplit(unsubscribe_url)
+    query = f"{parts.query}&token=" if parts.query else "token="
+    before = urlunsplit(parts._replace(query=query, fragment=""))
+    return before, f"#{parts.fragment}" if parts.fragment else ""

@@ -8,6 +8,7 @@ inbox; dark text on a transparent background vanishes when a client paints the p
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 from .config import GMAIL_CLIPS_AT, Settings
 from .errors import QualityError
 from .models import LoadedIssue
-from .personalize import UNSUBSCRIBE_PLACEHOLDER
+from .personalize import UNSUBSCRIBE_PLACEHOLDER, token_link_parts
 from .templates import PREHEADER_SHOWN, SUBJECT_SHOWN, unbracketed
 
 _ABSOLUTE_LINK = re.compile(r"^\s*(https?://[^\s/]+|mailto:\S+@\S+)", re.I)
@@ -258,8 +259,8 @@ def sent_size(html: str, settings: Settings) -> int:
     """The size of the email as each reader gets it: the build writes a short placeholder
     where the sender puts the reader's own unsubscribe link, 100 bytes or more longer (an
     email that passed by a few bytes went out over Gmail's limit)."""
-    base = settings.sender.unsubscribe_url or ""
-    link = f"{base}{'&amp;' if '?' in base else '?'}token={_LONG_TOKEN}"
+    before, after = token_link_parts(settings.sender.unsubscribe_url or "")
+    link = html_lib.escape(f"{before}{_LONG_TOKEN}{after}", quote=True)
     growth = max(0, len(link) - len(UNSUBSCRIBE_PLACEHOLDER))
     return len(html.encode("utf-8")) + html.count(UNSUBSCRIBE_PLACEHOLDER) * growth
 

@@ -2,9 +2,10 @@
 
 What differs per reader is the unsubscribe link. The build writes the placeholder
 :data:`~dopemail.personalize.UNSUBSCRIBE_PLACEHOLDER` where the link goes; here it becomes
-``<unsubscribe_url>?token=<token>``, where the token is the address signed with HMAC-SHA256
-(secret from ``DOPEMAIL_UNSUBSCRIBE_SECRET``), so the unsubscribe page can trust it without a
-database lookup (:func:`verify_token`). The same link goes into ``List-Unsubscribe`` next to a
+``<unsubscribe_url>?token=<token>`` (the token in the page's query, before any ``#fragment``),
+where the token is the address signed with HMAC-SHA256 (secret from
+``DOPEMAIL_UNSUBSCRIBE_SECRET``), so the unsubscribe page can trust it without a database
+lookup (:func:`verify_token`). The same link goes into ``List-Unsubscribe`` next to a
 ``mailto:``, with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058).
 
 Every message also carries the postal address and a Message-ID that is stable across retries
@@ -28,7 +29,7 @@ from json.encoder import encode_basestring
 
 from ..compile import to_ascii
 from ..config import Sender
-from ..personalize import UNSUBSCRIBE_PLACEHOLDER
+from ..personalize import UNSUBSCRIBE_PLACEHOLDER, token_link_parts
 from .issue import BuiltIssue
 
 UNSUBSCRIBE_SECRET_ENV = "DOPEMAIL_UNSUBSCRIBE_SECRET"
@@ -180,12 +181,15 @@ class Composer:
     _headers: tuple[tuple[str, str], ...] = field(init=False)
     _pieces: dict[str, list[bytes]] = field(init=False, repr=False, default_factory=dict)
     _run: str = field(init=False, repr=False, default="")  # a --test's own, in its ids
+    _link_parts: tuple[str, str] = field(init=False, repr=False, default=("", ""))
 
     def __post_init__(self) -> None:
         self.subject = ("[TEST] " if self.test else "") + self.issue.subject
         self.html_template = self._ensure_html_footer(self.issue.html)
         self.text_template = self._ensure_text_footer(self.issue.text)
         self.domain = self.sender.from_email.rpartition("@")[2]
+        # Split once: the token goes in the page's query, before its fragment.
+        self._link_parts = token_link_parts(self.sender.unsubscribe_url or "")
         self._headers = (("X-Dopemail-Issue", self.issue.issue_id),)
         self._run = secrets.token_hex(4) if self.test else ""
         if self.test:
@@ -211,8 +215,8 @@ class Composer:
     def letter(self, recipient: Recipient) -> Letter:
         """The personal parts of the message to ``recipient``."""
         token = unsubscribe_token(recipient.email, self.secret)
-        base = self.sender.unsubscribe_url or ""
-        url = f"{base}{'&' if '?' in base else '?'}token={token}"
+        before, after = self._link_parts
+        url = f"{before}{token}{after}"
         mailto = None
         if self.sender.unsubscribe_mailto:
             # The token's characters (base64url and a dot) are all unreserved in a URL:
