@@ -252,6 +252,17 @@ def test_seed_in_the_text_part(built: Path) -> None:
         assert part in text, part
 
 
+def test_a_screening_s_note_is_in_the_text_part(built: Path) -> None:
+    # A screening's note (which films play which night, the subtitles) is under its venue in
+    # the HTML; a reader of the text part must not be left without it.
+    text = (built / "site/issues/2-summer-festivals/email.txt").read_text("utf-8")
+    flat = re.sub(r"\s+", " ", text)
+    assert "The Crime Is Mine. All in French with English subtitles." in flat
+    assert "Sunday, Petite Maman twice; the 11 am show is a relaxed screening for families." in (
+        flat
+    )
+
+
 def test_a_publication_title_with_angle_brackets_is_text_in_the_text_part(
     workspace: Path,
 ) -> None:
