@@ -1297,6 +1297,12 @@ def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path
     assert '<title>Notes on &lt;Film&gt; &amp; &lt;Cinema "X"&gt;</title>' in html
     # MJML writes the title's aria-label with < as is: valid in an attribute, and no element.
     assert html.count("<Film>") == html.count('aria-label="Notes on <Film> &amp; <Cinema')
+    # The web version's heading is the subject as text too (as its h1's markup, '<Film>'
+    # would be an element the browser makes up, and the heading would read 'Notes on  & ').
+    web = (folder / "index.html").read_text(encoding="utf-8")
+    (heading,) = re.findall(r"<h1[^>]*>(.*?)</h1>", web, re.S)
+    assert "<" not in heading and html_lib.unescape(heading) == 'Notes on <Film> & <Cinema "X">'
+    assert "<Film>" not in web and "<Cinema " not in web
     # A '<' that opens no tag: "<y, and a <3 ... <https://...>" was read as one tag, from the
     # subject to the intro's link below, and the build refused the issue.
     _break(
