@@ -3411,6 +3411,30 @@ def test_a_work_the_piece_does_not_name_reads_with_its_article(kind: str, credit
     assert source_work(BasedOn(author="A. Writer", kind=kind)) == credit
 
 
+def test_a_venue_and_an_original_title_with_angle_brackets_are_text_in_the_email(
+    workspace: Path, run_cli
+) -> None:
+    # A venue and an original title are the editor's words: with '<' and '&' in them they
+    # are escaped in the email, not elements of it (a '<Royal>' the mail program drops).
+    _break(
+        workspace, STRANGERS, "  - venue: Landmark Sunset\n", "  - venue: Laemmle & Sons <Royal>\n"
+    )
+    _break(
+        workspace,
+        STRANGERS,
+        "film:\n  title: All of Us Strangers\n",
+        "film:\n  title: All of Us Strangers\n  original_title: Stille & <timer>\n",
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    html = (workspace / "site/issues" / STRANGERS_ISSUE / "email.html").read_text("utf-8")
+    assert "Laemmle &amp; Sons &lt;Royal&gt;" in html
+    assert "Stille &amp; &lt;timer&gt;" in html
+    page = Page(html)
+    assert not {name for name, _ in page.tags} & {"royal", "timer"}
+    assert "Laemmle & Sons <Royal>" in page.plain and "Stille & <timer>" in page.plain
+
+
 def test_angle_brackets_an_editor_wrote_in_a_title_or_a_text_are_not_template_html(
     workspace: Path, run_cli
 ) -> None:
