@@ -852,6 +852,42 @@ BAD_ISSUES = [
         "View in your <b>browser</b>",
     ),
     (
+        # The preheader set in every issue, but a template that shows it nowhere: the inbox
+        # previews the masthead instead, and the check asked only that one was written.
+        "preheader left out of the template",
+        "templates/email/issue.mjml.j2",
+        "<mj-preview>{{ issue.meta.preheader }}{{ issue.meta.preheader | preview_padding }}",
+        "<mj-preview>",
+        "every issue's email: the preheader (inbox preview text) is not in the email",
+        "<mj-preview>",
+    ),
+    (
+        # Some 17 KB of <style>, a little over Gmail's 16 KB, past which it drops them all.
+        "<style> over Gmail's 16 KB",
+        "templates/email/issue.mjml.j2",
+        "<mj-style>\n",
+        "<mj-style>\n{% for i in range(520) %}.spare-{{ i }} { margin: 0 1px; }\n{% endfor %}",
+        "the <style> blocks weigh 17",  # bytes, a little over
+        None,
+    ),
+    (
+        "title not the subject",
+        "templates/email/issue.mjml.j2",
+        "<mj-title>{{ issue.meta.subject }}</mj-title>",
+        "<mj-title>{{ pub.title }}</mj-title>",
+        "every issue's email: the <title> is not the issue's subject",
+        "<mj-title>",
+    ),
+    (
+        # Declared, but light only: dark-mode clients invert the email their own way.
+        "light colour scheme only",
+        "templates/email/issue.mjml.j2",
+        '<meta name="color-scheme" content="light dark">',
+        '<meta name="color-scheme" content="light">',
+        'no <meta name="color-scheme" content="light dark">',
+        None,
+    ),
+    (
         # Was 'gather fewer entries, or show fewer pictures', of an issue of four: which
         # entry, and what in it, was for the editor to find.
         "one field past the size limit",
