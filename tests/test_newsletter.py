@@ -888,6 +888,15 @@ BAD_ISSUES = [
         None,
     ),
     (
+        # An entity alone, no tag: the reader of the text part sees '&amp;' as is.
+        "HTML entity in the text part",
+        "templates/email/issue.txt.j2",
+        "{% set pub = settings.publication %}\n",
+        "{% set pub = settings.publication %}\nTom &amp; Jerry\n",
+        "every issue's email: the plain-text part contains HTML: &amp;",
+        "Tom &amp; Jerry",
+    ),
+    (
         # Was 'gather fewer entries, or show fewer pictures', of an issue of four: which
         # entry, and what in it, was for the editor to find.
         "one field past the size limit",
