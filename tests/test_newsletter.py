@@ -263,6 +263,18 @@ def test_a_screening_s_note_is_in_the_text_part(built: Path) -> None:
     )
 
 
+def test_an_entry_s_rights_line_is_in_the_text_part(built: Path) -> None:
+    # Whose the pictures are (the HTML's grey line under each card) is owed in the text
+    # part too: its readers see the pictures' links.
+    folder = built / "site/issues"
+    for key, rights in (
+        ("1-strangers-and-varda", "Images courtesy and © Searchlight Pictures, 2023."),
+        ("2-summer-festivals", "Festival photos © Marco Delgado for DoPe Press, 2024."),
+    ):
+        text = re.sub(r"\s+", " ", (folder / key / "email.txt").read_text("utf-8"))
+        assert rights in text, key
+
+
 def test_a_publication_title_with_angle_brackets_is_text_in_the_text_part(
     workspace: Path,
 ) -> None:
