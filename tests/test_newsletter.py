@@ -275,6 +275,15 @@ def test_an_entry_s_rights_line_is_in_the_text_part(built: Path) -> None:
         assert rights in text, key
 
 
+@pytest.mark.parametrize("key", SAMPLE_ISSUES)
+def test_the_text_part_opens_with_its_link_to_the_web_version(built: Path, key: str) -> None:
+    # Where a reader whose mail program shows text alone looks first: the footer's link, 200
+    # lines down, is not where to find that the email reads better in a browser.
+    text = (built / "site/issues" / key / "email.txt").read_text("utf-8")
+    first = " ".join(text.split("\n\n", 1)[0].split())
+    assert f"View in your browser: {_front(built, key)['url']}" in first, first
+
+
 def test_a_publication_title_with_angle_brackets_is_text_in_the_text_part(
     workspace: Path,
 ) -> None:
