@@ -284,6 +284,16 @@ def test_the_text_part_opens_with_its_link_to_the_web_version(built: Path, key: 
     assert f"View in your browser: {_front(built, key)['url']}" in first, first
 
 
+def test_italics_in_a_summary_are_underscores_in_the_text_part(workspace: Path) -> None:
+    # The summary's '*very*' is <i> in the HTML; in the text part it is '_very_', as the
+    # intro's italics, not the asterisks as typed.
+    _break(workspace, "entries/quiet-hours.md", "a patient,\n  funny", "a patient,\n  *very* funny")
+    build(workspace)
+    text = (workspace / "site/issues/3-quiet-hours/email.txt").read_text("utf-8")
+    assert "a patient, _very_ funny film" in re.sub(r"\s+", " ", text)
+    assert "*very*" not in text
+
+
 def test_a_publication_title_with_angle_brackets_is_text_in_the_text_part(
     workspace: Path,
 ) -> None:
