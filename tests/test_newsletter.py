@@ -1408,6 +1408,27 @@ def test_a_subject_with_angle_brackets_is_text_not_template_html(workspace: Path
     assert code == 1 and "the plain-text part contains HTML: <b>" in output
 
 
+def test_a_preheader_of_160_characters_is_warned_of(workspace: Path, run_cli) -> None:
+    # Inboxes show some 90 to 140 characters after the subject: ten past the 150 the
+    # build allows are cut in every inbox, and said so (the issue still builds).
+    issue = "issues/3-quiet-hours.md"
+    long = "A Norwegian film about a hotel night shift that we cannot stop thinking about" + (
+        ", and the quiet people who keep a place running while everyone else sleeps up there"
+    )
+    assert len(long) == 160
+    _break(
+        workspace,
+        issue,
+        'preheader: "A Norwegian film about a hotel night shift that we cannot stop thinking '
+        'about."',
+        f'preheader: "{long}"',
+    )
+    code, output = run_cli("build", "--root", workspace)
+    assert code == 0, output
+    line = _line_of(workspace, issue, "preheader:")
+    assert f"warning: {issue}:{line}: issue 3: the preheader is 160 characters" in output
+
+
 def test_size_warning_does_not_stop_the_build(workspace: Path, run_cli) -> None:
     _break(workspace, "dopemail.toml", "[feeds]", "[newsletter]\nwarn_bytes = 1000\n\n[feeds]")
     code, output = run_cli("build", "--root", workspace)
