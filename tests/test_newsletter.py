@@ -842,6 +842,24 @@ BAD_ISSUES = [
         None,
     ),
     (
+        # 'https://' and then no host: as relative as '/archive/' from an inbox.
+        "link with no host",
+        "templates/email/issue.mjml.j2",
+        '<a href="{{ issue.url }}" style="color:#5b5b5b">',
+        '<a href="https:///archive/" style="color:#5b5b5b">',
+        "every issue's email: a link that is not absolute, which goes nowhere from an inbox",
+        None,
+    ),
+    (
+        # Mail programs block pictures over plain http, or warn the message is not secure.
+        "picture over http in a template",
+        "templates/email/film_card.mjml.j2",
+        'src="{{ e.lead.url }}"',
+        "src=\"{{ e.lead.url | replace('https://', 'http://') }}\"",
+        "image not on an absolute https URL: http://dopepress.example.com/media/",
+        None,
+    ),
+    (
         "image without alt",
         "templates/email/film_card.mjml.j2",
         'alt="{{ e.lead.alt }}"',
