@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -294,13 +295,24 @@ def media_stamp(root: Path, sources: Iterable[str]) -> tuple[tuple[str, str], ..
         if not source.isascii():
             # Named with its accents in one of Unicode's two ways, the picture may have been
             # found under the other (a Mac's 'e' and an accent for a typed 'é': see
-            # pictures.local_media), which is taken first once a file of that name appears:
-            # its arrival (no key, then one) renders the entry again with that file.
-            for form in ("NFC", "NFD"):
-                other = unicodedata.normalize(form, source)
-                if other != source:
-                    stamp.append((other, picture_key(base + other)))
+            # pictures.local_media, which looks for each folder and the file in turn), and
+            # the name as typed is taken first once a file of that name appears: its arrival
+            # (no key, then one) renders the entry again with that file. Each folder and the
+            # file may be found in either form: every spelling is stamped.
+            stamp.extend((other, picture_key(base + other)) for other in _spellings(source))
     return tuple(stamp)
+
+
+def _spellings(source: str) -> list[str]:
+    """The other spellings of ``source`` whose parts (its folders and file name) are each in
+    either of Unicode's normal forms, NFC or NFD ('media/ciné/ñu.jpg': four, with itself)."""
+    parts = [
+        dict.fromkeys(
+            (part, unicodedata.normalize("NFC", part), unicodedata.normalize("NFD", part))
+        )
+        for part in source.split("/")
+    ]
+    return [other for other in map("/".join, itertools.product(*parts)) if other != source]
 
 
 class StaleRecord(ContentError):
