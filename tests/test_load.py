@@ -9063,3 +9063,9 @@ def test_a_home_code_and_a_state_s_whose_clocks_agree_that_day_is_told_the_one_o
     _set_timezone(root, "America/Panama")
     (error,) = reported(root)
     assert "-04:00 in America/New_York if it is in Pennsylvania" in error.message, error.message
+    # 02:30 on March 10, 2024 is no time in Pennsylvania, though its offset before it is
+    # Panama's: its country first (nothing was said of the hour).
+    root = write_files({"entries/zz.md": entry.format("2024-03-10T02:30:00")})
+    _set_timezone(root, "America/Panama")
+    (error,) = reported(root)
+    assert "write its country first" in error.message, error.message

@@ -347,7 +347,7 @@ def _home_or_state(
     # Indonesia's, not Jakarta's alone).
     here = venue_clocks(None, city, home.key)
     theirs, ours_at = there.offsets_at(naive), here.offsets_at(naive)
-    if not theirs or not ours_at or set(theirs) == set(ours_at):
+    if not theirs or not ours_at:
         return
     name, elsewhere = display(ours), display(state)
     code = (region or "").strip().rstrip(".").strip().upper()
@@ -375,6 +375,8 @@ def _home_or_state(
             "its offset on that day",
             why=f"in {elsewhere} or {name}: its country first",
         )
+    if set(theirs) == set(ours_at):
+        return  # the same offset either way that day (Panama and Pennsylvania in December)
     written = naive.isoformat()
 
     def shown(offsets: Mapping[timedelta | None, ZoneInfo]) -> str:
