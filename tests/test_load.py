@@ -1443,6 +1443,11 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             "sender.unsubscribe_url: 'http://dopepress.example.com/unsubscribe': the "
             "unsubscribe page's address must start with https://",
         ),
+        (  # a host the DNS cannot hold (a part longer than 63 characters)
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+            'unsubscribe_url = "https://' + "é" * 64 + '.example/unsubscribe"',
+            "is not a name a domain can have (parts of 63 characters at most, between dots)",
+        ),
         (
             'from_name = "DoPe Press"',
             'from_name = "DoPe Press\\nParis-LA"',

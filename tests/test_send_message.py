@@ -437,3 +437,29 @@ def test_a_line_starting_from_written_76_long_stays_within_76(tmp_path) -> None:
     raw = parts.eml(letter)
     assert b"\r\nFrom " not in raw
     assert _decoded_parts(raw)["text/plain"] == parts.text(letter)
+
+
+def test_an_unsubscribe_url_written_with_letters_beyond_ascii_is_sent_as_an_ascii_uri(
+    tmp_path,
+) -> None:
+    # 'https://bücher.example/désinscription' went into List-Unsubscribe encoded as a header's
+    # words (=?utf-8?q?...?=), which no mail program reads as a URI: one-click unsubscribing
+    # (RFC 8058) was lost. Its host is written as the DNS knows it (IDNA), the rest escaped.
+    root = make_workspace(tmp_path)
+    config = (root / "dopemail.toml").read_text()
+    config = config.replace(
+        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+        'unsubscribe_url = "https://Bücher.example/désinscription?liste=é"',
+    )
+    (root / "dopemail.toml").write_text(config)
+    parts = composer(root)
+    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    token = unsubscribe_token("ada@example.com", SECRET)
+    expected = f"https://xn--bcher-kva.example/d%C3%A9sinscription?liste=%C3%A9&token={token}"
+    raw = parts.eml(letter)
+    assert b"=?utf-8?" not in raw.partition(b"\r\n\r\n")[0].lower()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["List-Unsubscribe"].split(",")[0].strip(" <>") == expected
+    plain, html = message.iter_parts()
+    assert expected in plain.get_content()
+    assert html_lib.escape(expected, quote=True) in html.get_content()

@@ -463,7 +463,36 @@ class Sender(Model):
                 f"'{value}': the unsubscribe page's address must start with https:// (mail "
                 "programs unsubscribe in one click only through https, RFC 8058)"
             )
-        return value
+        return None if value is None else _ascii_uri(value)
+
+
+def _ascii_uri(url: str) -> str:
+    """``url`` as a URI of ASCII characters: its host as the DNS knows it (IDNA:
+    'bücher.example' is 'xn--bcher-kva.example'), other letters beyond ASCII escaped
+    ('désinscription': 'd%C3%A9sinscription'). A header takes no other: List-Unsubscribe's
+    was encoded as a header's words, which no mail program reads as a link."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    user, at, hostport = parts.netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(
+            f"'{url}': its host, {host}, is not a name a domain can have (parts of 63 "
+            "characters at most, between dots)"
+        ) from exc
+    keep = "/%:@!$&'()*+,;=?~"
+    return urlunsplit(
+        (
+            parts.scheme,
+            quote(user, safe=keep) + at + host + colon + port,
+            quote(parts.path, safe=keep),
+            quote(parts.query, safe=keep),
+            quote(parts.fragment, safe=keep),
+        )
+    )
 
 
 #: Gmail shows only the first 102 KB of a message's HTML (and a "[Message clipped]" link).
