@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import posixpath
 import random
 import re
@@ -6460,6 +6461,37 @@ def test_a_value_cut_at_a_hash_is_told(write_files, old, new, line, where, quote
     assert cut.hint.startswith(f'put the value in double quotes: "{quoted}"'), cut.hint
     # One mistake, one message: what is left of the value ("#Alive": none) is not told too.
     assert [e for e in problems if e.line == line] == [cut], problems
+
+
+@pytest.mark.parametrize(
+    ("summary", "line"),
+    [
+        ("summary: A quiet film about a hotel,\n  the year's #1 film, and a patient one.", 4),
+        ("summary:\n  A quiet film about a hotel,\n  the year's #1 film, and a patient one.", 5),
+        ("summary: A quiet film about a hotel,\n\n  the year's #1 film, and a patient one.", 5),
+    ],
+    ids=["wrapped", "below-its-key", "after-a-blank-line"],
+)
+def test_a_wrapped_value_cut_at_a_hash_on_a_later_line_is_told(
+    write_files, summary: str, line: int
+) -> None:
+    # QA: 'check' said ok, and the summary published was "A quiet film about a hotel, the
+    # year's": on a wrapped value's next line as on its first, ' #' begins a comment.
+    text = variant("title: A Film\n", f"title: A Film\n{summary}\n")
+    root = write_files({"entries/zz.md": text})
+    problems = [e for e in reported(root) if e.path == "entries/zz.md"]
+    (cut,) = problems
+    assert (cut.line, cut.message.partition(": ")[0]) == (line, "summary"), problems
+    assert "('#1'" in cut.message, cut.message
+    joined = "\n" if "\n\n" in summary else " "  # as YAML joins a wrapped value's lines
+    meant = f"A quiet film about a hotel,{joined}the year's #1 film, and a patient one."
+    assert cut.hint.startswith(f"put the value in double quotes: {json.dumps(meant)}"), cut.hint
+    # The fix, followed: the hint's line in place of the value's lines, and it reads whole.
+    written = cut.hint.rpartition("\n")[2]
+    assert written == f"summary: {json.dumps(meant)}", cut.hint
+    write_files({"entries/zz.md": text.replace(summary, written)})
+    (entry,) = [e for e in load_workspace(root).entries if e.path == "entries/zz.md"]
+    assert entry.meta.summary == meant
 
 
 def test_a_value_cut_at_a_hash_does_not_hide_another_mistake(workspace: Path) -> None:

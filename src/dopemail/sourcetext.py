@@ -230,42 +230,90 @@ def _cut_by_comments(doc: Document, text: str, rel: str) -> list[DopemailError]:
             continue
         raw = lines[line - 1].rstrip()
         written = raw.strip()
+        dash = None
         while written.startswith("- "):  # a list's item, maybe a mapping's first field
+            dash = len(raw) - len(written)
             written = written[2:].lstrip()
+        # Its next lines, if it is wrapped, are those deeper than its key (or an item's dash).
+        deeper_than = len(raw) - len(written)
         if _KEY_FIRST.match(written):
             written = written.partition(":")[2].strip()
-        found = _COMMENT_START.search(written)
-        # Not for a value quoted, a list or mapping written on its line (its comment is one),
-        # the '#' in the value (a text block), a comment that reads as one ("# note"), nor
-        # one after a date or a number (a value YAML did not read as text either).
-        if (
-            found is None
-            or not found.group(1)
-            or written.startswith(('"', "'", "[", "{", ">", "|"))
-            or f"#{found.group(1)}" in (value or "")
-            or _NOT_TEXT.fullmatch(written[: found.start()].strip())
-        ):
+        elif dash is not None:
+            deeper_than = dash
+        pieces = _wrapped_lines(lines, line, deeper_than, written)
+        if pieces[0][1].startswith(('"', "'", "[", "{", ">", "|")):
+            continue  # quoted, a list or mapping on its line (its comment is one), a text block
+        for at, (_, piece) in enumerate(pieces):
+            found = _COMMENT_START.search(piece)
+            # Not a comment that reads as one ("# note"), one on a line of its own after the
+            # value's first, the '#' in the value, one after a date or a number (a value YAML
+            # did not read as text either).
+            if (
+                found is None
+                or not found.group(1)
+                or (at and found.start() == 0)
+                or f"#{found.group(1)}" in (value or "")
+                or (not at and _NOT_TEXT.fullmatch(piece[: found.start()].strip()))
+            ):
+                continue
+            break
+        else:
             continue
+        cut_line = pieces[at][0]  # the line holding the '#'
         if value and _a_slug(rel, loc):
             continue  # a slug holds no '#': what follows it is a note, read as one
         told.add(line)
+        # The value as meant, its lines joined as YAML joins a wrapped value's.
+        meant, blanks = "", 0
+        for _, piece in pieces:
+            if not piece:
+                blanks += 1 if meant else 0
+                continue
+            meant += ("\n" * blanks or " ") + piece if meant else piece
+            blanks = 0
         # The whole line to write, not the value alone: pasted in place of '- Bob #1', a
         # value was no longer the list's item.
-        quoted = f"{raw[: len(raw) - len(written)]}{yaml_text(written)}"
+        head = raw[: len(raw) - len(written)] if written else raw + " "
+        quoted = f"{head}{yaml_text(meant)}"
+        last = max(n for n, piece in pieces if piece)
+        where = f"line {line}" if last == line else f"lines {line} to {last}"
         errors.append(
             CutValueError(
                 f"{field_path(loc)}: what follows '#' is left out ('#{found.group(1)}'...): in "
                 "YAML, a '#' at the start of a value or after a space begins a comment",
                 rel,
-                line,
-                f"put the value in double quotes: {yaml_text(written)}; "
-                "or, for a comment, put a space after the '#'. Quoted, in place of line "
-                f"{line}:\n{quoted}",
+                cut_line,
+                f"put the value in double quotes: {yaml_text(meant)}; "
+                f"or, for a comment, put a space after the '#'. Quoted, in place of {where}:"
+                f"\n{quoted}",
                 tuple(loc),
                 emptied=not value,
             )
         )
     return errors
+
+
+def _wrapped_lines(
+    lines: list[str], line: int, deeper_than: int, first: str
+) -> list[tuple[int, str]]:
+    """The lines (1-based) of a plain value whose key or item is on ``line``, and their text:
+    ``first`` (on that line, maybe empty), then those below it deeper than column
+    ``deeper_than`` (blank ones as ''), up to a comment on a line of its own, which ends it."""
+    pieces = [(line, first)] if first else []
+    blank: list[tuple[int, str]] = []
+    for number in range(line, len(lines)):
+        below = lines[number].rstrip()
+        text = below.lstrip(" ")
+        if not text:
+            blank.append((number + 1, ""))
+            continue
+        if len(below) - len(text) <= deeper_than or (pieces and text[0] == "#"):
+            break
+        if text[0] == "#":
+            continue  # a comment above a value begun on the line below its key
+        pieces += [*blank, (number + 1, text)]
+        blank = []
+    return pieces or [(line, first)]
 
 
 def _a_slug(rel: str, loc: Sequence[Any]) -> bool:
