@@ -419,6 +419,57 @@ def test_a_scene_break_below_a_forgotten_closing_line_is_not_blamed() -> None:
         assert "never closed" in caught.value.message, caught.value.message
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Ilse Brandvold's film is patient and funny.",
+        "Note: the screening on the 12th is sold out.",
+        "Note: the screening on the 12th is sold out.\n\nBooking: at the door.",  # YAML reads
+        "## The film",
+    ],
+    ids=["prose", "a-line-that-reads-as-a-field", "lines-that-all-read-as-fields", "a-heading"],
+)
+def test_a_forgotten_closing_line_with_a_scene_break_below_is_told_where_it_goes(
+    first: str,
+) -> None:
+    # QA: the closing '---' forgotten and the text holding a '---' (a scene break) further
+    # down, the text's lines were read as fields: ':9: broken YAML: could not find expected
+    # ':'' with an indentation hint, ':7: unknown field 'Note'', or line 11.
+    fields = "title: Quiet Hours\nkind: review\nauthor: DoPe Press\nsummary: A quiet film.\n"
+    more = "" if "Booking" in first else "\n\nIt plays all month."
+    text = f"---\n{fields}\n{first}{more}\n\n---\n\nAnother scene.\n"
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    assert caught.value.line == 5, caught.value
+    assert "not closed" in caught.value.message, caught.value.message
+    assert caught.value.hint is not None and "add a line '---' after line 5" in caught.value.hint
+    # Followed, the file reads: the fields as fields, the text and its scene break as text.
+    fixed = text.replace(fields, f"{fields}---\n")
+    doc = frontmatter.split(fixed, "entries/x.md")
+    assert list(doc.meta) == ["title", "kind", "author", "summary"]
+    assert doc.body.startswith(f"\n{first}\n") and "\n---\n\nAnother scene." in doc.body
+
+
+def test_a_blank_line_between_fields_is_no_closing_line_forgotten() -> None:
+    # A blank line before a field (misspelt, capitalised, or with its ':' missing) is front
+    # matter still: told as that field, not to close the front matter above it.
+    for below in (
+        "film:\n  title: Quiet Hours",
+        "tags: [a]",
+        "Title: Quiet Hours",
+        "Titel: Quiet Hours",
+        "Autor: DoPe Press",
+        "authr DoPe Press",
+        "credit: Courtesy of Searchlight",  # a field of a picture's, moved to column 0
+    ):
+        for after in ("", "\n"):
+            text = f"---\ntitle: X\n\n{below}\n{after}---\nText.\n"
+            try:
+                frontmatter.split(text, "entries/x.md")
+            except ContentError as error:
+                assert "not closed" not in error.message, error
+
+
 def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
     # A block of text holding a line with a dash alone is no closing line: read as written.
     doc = frontmatter.split("---\nsummary: |\n  A\n  —\n---\nText.\n", "entries/x.md")

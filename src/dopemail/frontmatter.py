@@ -7,6 +7,7 @@ and can point at the key's own line when a date is impossible.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -835,6 +836,14 @@ def _set_elsewhere(lines: list[str], index: int, name: str) -> bool:
 
 
 @functools.cache
+def _top_field_names() -> frozenset[str]:
+    """The names of an entry's and an issue's own fields (not those inside them)."""
+    from .models import Entry, Issue
+
+    return frozenset((*Entry.model_fields, *Issue.model_fields))
+
+
+@functools.cache
 def _field_names() -> frozenset[str]:
     """Every field name an entry or an issue has, at any depth: a line of one of them without
     its ':' is a field, not a line of text (imported on a broken file only)."""
@@ -1228,6 +1237,56 @@ _FIELD_LIKE = re.compile(r"\s|#|-(?:\s|$)|[^\s:#][^:]*:(?:\s|$)")
 _HEADING = re.compile(r"#{2,6}\s")
 
 
+# The start of a line of text that is a field's name (or a field's name and its ':').
+_NAME_FIRST = re.compile(r"([A-Za-z_][\w-]*)(?=[:\s]|$)")
+
+
+def _reads_as_text(line: str) -> bool:
+    """Whether ``line``, at the start of a paragraph, is the text's and no field: a heading,
+    or words at column 0 that are not a field's ('Ilse Brandvold's film...', 'Note: ...'),
+    where a field of the front matter (even with its ':' missing, or a capital) is not."""
+    if _HEADING.match(line):
+        return True
+    if not line.strip() or line[0] in " \t#-'\"[{" or _NEAR_FENCE.fullmatch(line.strip()):
+        return False
+    name = _NAME_FIRST.match(line)
+    if name is not None and (
+        name.group(1) in _field_names()
+        or difflib.get_close_matches(name.group(1).lower(), _top_field_names(), 1, 0.8)
+    ):
+        return False  # 'film:', 'credit:' moved to column 0, 'Title:', 'Autor:'; not 'Note:'
+    # A word in lower case first ('tittle: X', 'authr DoPe Press'): a field misspelt, or
+    # missing its ':', told as one.
+    return not line[0].islower()
+
+
+def _text_in_front_matter(lines: list[str], index: int, path: Path | str) -> tuple[int, int] | None:
+    """Where the front matter closed by line ``index`` (0-based) holds the text's first
+    paragraphs, its closing line forgotten and a '---' of the text (a scene break) taken for
+    it: the last field's line and the text's first (0-based), if so. A blank line, and below
+    it a paragraph that reads as text, after fields that read; and a blank line above the
+    '---', as around a scene break."""
+    if index < 3 or lines[index - 1].strip():
+        return None  # a scene break has a blank line above it; a closing line need not
+    for blank in range(2, index):
+        if lines[blank].strip():
+            continue
+        below = next((n for n in range(blank + 1, index) if lines[n].strip()), None)
+        if below is None:
+            return None
+        if not _reads_as_text(lines[below]):
+            continue
+        above = [n for n in range(1, blank) if lines[n].strip() and lines[n].lstrip()[0] != "#"]
+        if not above:
+            return None
+        try:
+            fields = parse_yaml("".join(lines[1:blank]), path, line_offset=1)
+        except ContentError:
+            return None
+        return (above[-1], below) if isinstance(fields, LineDict) else None
+    return None
+
+
 @lru_cache(maxsize=1024)
 def split(text: str, path: Path | str) -> Document:
     """Split ``---``-fenced YAML front matter from a Markdown body and parse it.
@@ -1303,6 +1362,16 @@ def split(text: str, path: Path | str) -> Document:
             path,
             1,
             "add a line '---' after the last field, before the text",
+        )
+    forgotten = _text_in_front_matter(lines, index, path)
+    if forgotten is not None:
+        last, text = forgotten
+        raise ContentError(
+            f"the front matter is not closed before the text: line {text + 1} reads as text, "
+            f"and the '---' on line {index + 1} is taken for the end of the front matter",
+            path,
+            last + 1,
+            f"add a line '---' after line {last + 1}, the last field, before the text",
         )
     head = "".join(lines[1:index])
     try:
