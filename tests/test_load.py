@@ -6728,6 +6728,57 @@ def test_a_list_item_without_the_space_after_its_dash_is_told_to_add_it(
 
 
 @pytest.mark.parametrize(
+    ("rel", "old", "new", "glued"),
+    [
+        (
+            "entries/quiet-hours.md",
+            "tags: [review, drama, Norway, streaming]\n",
+            "tags:\n  - review\n  -drama\n",
+            "  -drama",
+        ),
+        (
+            "issues/3-quiet-hours.md",
+            "  - quiet-hours\n",
+            "  -quiet-hours\n  - all-of-us-strangers\n",
+            "  -quiet-hours",
+        ),
+        (
+            "issues/3-quiet-hours.md",
+            "  - quiet-hours\n",
+            "  - quiet-hours\n  -all-of-us-strangers\n",
+            "  -all-of-us-strangers",
+        ),
+    ],
+    ids=["tags-the-last", "entries-the-first", "entries-the-last"],
+)
+def test_one_list_item_among_others_without_the_space_after_its_dash_is_told_at_its_line(
+    workspace: Path, rel: str, old: str, new: str, glued: str
+) -> None:
+    # QA: 'tags:' '  - review' '  -drama' was told ':9: broken YAML' at the closing '---'
+    # with an indentation hint; in an issue, "entries: must be a list (got '-quiet-hours -
+    # all-of-us-strangers')" with a hint that named an unknown entry.
+    path = workspace / rel
+    source = path.read_text("utf-8")
+    text = source.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    (problem,) = [e for e in reported(workspace) if e.path == rel]
+    line = text.split("\n").index(glued) + 1
+    assert problem.line == line, problem
+    assert "no space after the '-'" in problem.message, problem.message
+    fixed = glued.replace("-", "- ", 1)
+    assert problem.hint == f"put a space after the dash: '{fixed.strip()}'", problem.hint
+    # Followed, the list reads, with the item meant.
+    path.write_text(text.replace(f"{glued}\n", f"{fixed}\n"), "utf-8")
+    loaded = load_workspace(workspace)
+    if rel.startswith("entries/"):
+        (entry,) = [e for e in loaded.entries if e.path == rel]
+        assert entry.meta.tags == ["review", "drama"]
+    else:
+        (issue,) = [i for i in loaded.issues if i.meta.number == 3]
+        assert issue.meta.all_slugs == ["quiet-hours", "all-of-us-strangers"]
+
+
+@pytest.mark.parametrize(
     ("old", "new", "hint"),
     [
         # Told what to write, not only what is wrong ("input should be greater than 0").

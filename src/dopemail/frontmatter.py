@@ -11,6 +11,7 @@ import difflib
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1237,6 +1238,51 @@ _FIELD_LIKE = re.compile(r"\s|#|-(?:\s|$)|[^\s:#][^:]*:(?:\s|$)")
 _HEADING = re.compile(r"#{2,6}\s")
 
 
+# A line that begins with a dash glued to what follows it ('-drama'), not '---' or '--'.
+_GLUED_DASH = re.compile(r"^[ ]*-[^\s-]", re.MULTILINE)
+_TEXT_BLOCK_SIGN = re.compile(r":[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
+
+
+def _items_without_their_space(lines: list[str], path: Path | str) -> Iterator[ContentError]:
+    """An error for each line of the front matter (``lines``, from its line 2) that is a
+    list's item with no space after its dash ('-drama'), among items that have it: YAML reads
+    it as text joined to the item above it, or cannot read the list (its error lines below).
+    Alone under its field, it is told by the field's check ('entries: must be a list')."""
+    for at, line in enumerate(lines):
+        if not _GLUED_DASH.match(line) or not _among_items(lines, at):
+            continue
+        item = line.rstrip("\r\n").lstrip(" ")
+        yield ContentError(
+            f"broken YAML: no space after the '-' of this list item, so YAML does not read "
+            f"'{item}' as an item (the items around it have one)",
+            path,
+            at + 2,
+            f"put a space after the dash: '- {item[1:]}'",
+        )
+
+
+def _among_items(lines: list[str], at: int) -> bool:
+    """Whether the lines at the column of line ``at`` in its block, above and below it, are
+    list items and one at least has its '- ' (not the lines of a '|' or '>' text)."""
+    column = len(_indent(lines[at]))
+    items = False
+    for way in (range(at - 1, -1, -1), range(at + 1, len(lines))):
+        for near in way:
+            other = lines[near].rstrip("\r\n")
+            body = other.lstrip(" ")
+            if not body or body[0] == "#" or len(other) - len(body) > column:
+                continue
+            if len(other) - len(body) < column:  # the block's end, or its field above
+                if way.step < 0 and _TEXT_BLOCK_SIGN.search(other):
+                    return False
+                break
+            if body == "-" or body.startswith("- "):
+                items = True
+            elif not _GLUED_DASH.match(other):
+                return False  # a field, or text, at its column: no list
+    return items
+
+
 # The start of a line of text that is a field's name (or a field's name and its ':').
 _NAME_FIRST = re.compile(r"([A-Za-z_][\w-]*)(?=[:\s]|$)")
 
@@ -1374,6 +1420,8 @@ def split(text: str, path: Path | str) -> Document:
             f"add a line '---' after line {last + 1}, the last field, before the text",
         )
     head = "".join(lines[1:index])
+    if _GLUED_DASH.search(head):
+        raise_all(list(_items_without_their_space(lines[1:index], path)))
     try:
         meta = parse_yaml(head, path, line_offset=1)
     except ContentError:
