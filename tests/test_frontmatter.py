@@ -470,6 +470,38 @@ def test_a_blank_line_between_fields_is_no_closing_line_forgotten() -> None:
                 assert "not closed" not in error.message, error
 
 
+@pytest.mark.parametrize(
+    ("value", "line", "escape", "fixed"),
+    [
+        ('title: "Don\\\'t Look Up"', 2, "\\'", "title: 'Don''t Look Up'"),
+        ('summary: "see C:\\Users\\me"', 3, "\\U", 'summary: "see C:\\\\Users\\\\me"'),
+        ('summary: "see C:\\xyz"', 3, "\\x", "summary: 'see C:\\xyz'"),
+        ('summary: "a \\q b\n  and more"', 3, "\\q", 'summary: "a q b\n  and more"'),
+    ],
+    ids=["an-apostrophe", "a-windows-path", "x-without-its-number", "wrapped"],
+)
+def test_a_backslash_in_double_quotes_is_told_it_starts_an_escape(
+    value: str, line: int, escape: str, fixed: str
+) -> None:
+    # QA: 'found unknown escape character' or 'did not find expected hexdecimal number',
+    # hinted to wrap in double quotes the value that was in them.
+    first = "" if value.startswith("title") else "title: X\n"
+    text = f"---\n{first}{value}\nkind: review\n---\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    error = caught.value
+    assert error.line == line, error
+    assert error.message == (
+        f"broken YAML: inside double quotes, a backslash starts an escape, and '{escape}' is "
+        "not one"
+    )
+    assert error.hint is not None and "double quotes" not in error.hint.split(";")[0], error.hint
+    assert "drop the backslash" in error.hint and "write \\\\ for a backslash" in error.hint
+    assert "single quotes" in error.hint and "'Don''t'" in error.hint, error.hint
+    # Each way the hint gives reads (here, the one the value meant).
+    assert frontmatter.split(text.replace(value, fixed), "entries/x.md").meta["kind"] == "review"
+
+
 def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
     # A block of text holding a line with a dash alone is no closing line: read as written.
     doc = frontmatter.split("---\nsummary: |\n  A\n  —\n---\nText.\n", "entries/x.md")

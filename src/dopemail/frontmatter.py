@@ -520,6 +520,30 @@ _UNCLOSED = {
 }
 
 
+# PyYAML's and libyaml's words for a backslash in double quotes that is no escape.
+_ESCAPE_ERRORS = (
+    "found unknown escape character",
+    "did not find expected hexdecimal number",
+    "expected escape sequence of",
+    "found invalid Unicode character escape code",
+)
+# YAML's escapes in double quotes: a character, or x, u, U and their 2, 4, 8 hex digits.
+_ESCAPE = re.compile(
+    r"\\(?:[0abt\tnvfre \"/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|$)"
+)
+
+
+def _bad_escape(line: str) -> str | None:
+    """The first backslash and the character after it on ``line`` that is no YAML escape."""
+    at = 0
+    while (at := line.find("\\", at)) != -1:
+        found = _ESCAPE.match(line, at)
+        if found is None:
+            return line[at : at + 2]
+        at = found.end()
+    return None
+
+
 # A 'key: ' or '- ' followed by a quoted value whose closing quote is not on the line.
 _OPEN_QUOTE = re.compile(
     r"""^\s*(?:-\s+)?(?:[^\s#'"][^:#]*:\s+)?(?:"(?:[^"\\]|\\.)*|'(?:[^']|'')*)$"""
@@ -1031,6 +1055,21 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
             what, fix = NESTED_TOO_DEEPLY
             line = deepest_line(text) + line_offset
             raise ContentError(f"broken YAML: {what}", path, line, fix) from None
+        if problem.startswith(_ESCAPE_ERRORS) and exc.problem_mark is not None:
+            # 'title: "Don\'t Look Up"', 'C:\Users': hinted to wrap in double quotes the
+            # value that was in them.
+            at = exc.problem_mark.line
+            lines = text.split("\n")
+            escape = _bad_escape(lines[at]) if at < len(lines) else None
+            raise ContentError(
+                "broken YAML: inside double quotes, a backslash starts an escape"
+                + (f", and '{escape}' is not one" if escape else ""),
+                path,
+                at + 1 + line_offset,
+                "drop the backslash, write \\\\ for a backslash itself, or put the value in single "
+                "quotes, where a backslash is text (inside single quotes, a quote is written "
+                "twice: 'Don''t')",
+            ) from None
         # A text that begins with what YAML reads as something else ('[REC] 3', '`Tár`'),
         # told as an indentation or a list left open, whatever the line (the '[' is closed).
         all_lines = text.split("\n")
