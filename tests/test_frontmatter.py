@@ -502,6 +502,47 @@ def test_a_backslash_in_double_quotes_is_told_it_starts_an_escape(
     assert frontmatter.split(text.replace(value, fixed), "entries/x.md").meta["kind"] == "review"
 
 
+def test_a_byte_order_mark_at_the_start_of_a_file_is_read() -> None:
+    # Notepad's UTF-8 starts the file with U+FEFF: its first line is '---' all the same.
+    doc = frontmatter.split("\ufeff---\ntitle: X\n---\nText.\n", "entries/x.md")
+    assert (doc.meta, doc.meta.key_lines, doc.body, doc.body_line) == (
+        {"title": "X"},
+        {"title": 2},
+        "Text.\n",
+        4,
+    )
+
+
+def test_a_tab_before_a_comment_ends_the_value_read_the_fast_way() -> None:
+    # A tab then '#' begins a comment as a space does: the line reader, which takes ' #' for
+    # one, must leave a line with a tab to PyYAML, or the comment became the title's text.
+    meta = frontmatter.parse_yaml("title: Quiet Hours\t# working title\n", "x.md", 1)
+    assert (meta, meta.key_lines) == ({"title": "Quiet Hours"}, {"title": 2})
+
+
+def test_a_tab_after_spaces_in_an_indentation_is_told_to_be_replaced() -> None:
+    text = "---\nfilm:\n  title: X\n  \tyear: 2024\n---\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    assert (caught.value.line, caught.value.message) == (
+        4,
+        "broken YAML: a tab indents this line, and YAML indents with spaces only",
+    )
+    assert caught.value.hint is not None and "replace the tab with spaces" in caught.value.hint
+
+
+def test_a_time_on_a_line_indented_by_mistake_is_told_as_an_indentation() -> None:
+    # '  start: 19:30' under 'kind: review': its second ':' has no space after it, so it is
+    # no value holding ': ' to quote ('start: "19:30"' indented as it is would break again).
+    text = "---\nkind: review\n  start: 19:30\n---\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    assert caught.value.line == 3, caught.value
+    assert "indented wrongly" in caught.value.message, caught.value.message
+    assert caught.value.hint is not None and "check the indentation" in caught.value.hint
+    assert "put the value in" not in caught.value.hint, caught.value.hint
+
+
 def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
     # A block of text holding a line with a dash alone is no closing line: read as written.
     doc = frontmatter.split("---\nsummary: |\n  A\n  —\n---\nText.\n", "entries/x.md")

@@ -1415,3 +1415,37 @@ def test_new_entry_never_writes_over_a_file_made_meanwhile(
     assert code == 1 and "entries/disk-full-film.md: an entry named 'disk-full-film'" in output
     assert path.read_text(encoding="utf-8") == "mine\n"
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("write", ["replace_file", "create_file"])
+def test_a_write_cut_short_names_the_file_not_its_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    # A full disk fails the write itself, an OSError that names no file: told with the file
+    # the editor knows, never its temporary '.tmp' (gone, and never theirs).
+    from dopemail import atomic
+
+    opened = open
+
+    class Full:
+        def __init__(self, name: str, mode: str) -> None:
+            self.handle = opened(name, mode)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            raise _full()
+
+        def flush(self) -> None:
+            pass
+
+    monkeypatch.setattr(atomic, "open", Full, raising=False)
+    target = tmp_path / "record.json"
+    with pytest.raises(OSError) as caught:
+        getattr(atomic, write)(target, b"data")
+    assert (caught.value.errno, caught.value.filename) == (errno.ENOSPC, str(target))
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary one
