@@ -543,6 +543,23 @@ def test_a_time_on_a_line_indented_by_mistake_is_told_as_an_indentation() -> Non
     assert "put the value in" not in caught.value.hint, caught.value.hint
 
 
+@pytest.mark.parametrize("first", [" ---", "  ---", "\t---"])
+def test_a_first_line_with_space_before_its_hyphens_is_refused_at_line_1(first: str) -> None:
+    # Read as the front matter's opening, ' ---' would be accepted where the closing ' ---'
+    # is not: the first line is '---' alone, and the hint names what is before it.
+    text = f"{first}\ntitle: X\n---\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(text, "entries/x.md")
+    assert caught.value.line == 1, caught.value
+    assert caught.value.message == (
+        f"no front matter: the first line is '{first}', not '---' alone: "
+        f"{'a tab' if first[0] == chr(9) else 'a space'} comes before the hyphens"
+    )
+    assert caught.value.hint == "write '---' on the first line: three hyphens, nothing before them"
+    fixed = text.replace(first, "---", 1)
+    assert frontmatter.split(fixed, "entries/x.md").meta == {"title": "X"}
+
+
 def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
     # A block of text holding a line with a dash alone is no closing line: read as written.
     doc = frontmatter.split("---\nsummary: |\n  A\n  —\n---\nText.\n", "entries/x.md")

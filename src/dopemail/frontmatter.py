@@ -1397,6 +1397,17 @@ def split(text: str, path: Path | str) -> Document:
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip() != "---":
         first = lines[0].strip()
+        if first == "---":
+            # ' ---': the opening line read as such would have the closing ' ---' refused.
+            written = lines[0].rstrip("\r\n")
+            before = "a tab" if written[0] == "\t" else "a space"
+            raise ContentError(
+                f"no front matter: the first line is '{written}', not '---' alone: {before} "
+                "comes before the hyphens",
+                path,
+                1,
+                "write '---' on the first line: three hyphens, nothing before them",
+            )
         if _DASHES.fullmatch(first):
             # A word processor's '---' made an em dash ('—', '—-'): it looks like the line.
             raise ContentError(
