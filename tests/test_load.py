@@ -8920,7 +8920,8 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         ("1 Congress Ave, Austin, TX 78701, US.", "US", "Austin", "TX", "78701"),
         ("10850 W Pico Blvd, Los Angeles, CA 90064", None, "Los Angeles", "CA", "90064"),
         ("1 Main St, Dover, DE", None, "Dover", "DE", None),
-        ("51 rue de Bercy, 75012 Paris, FR", None, "Paris", "FR", None),
+        ("51 rue de Bercy, 75012 Paris, FR", "FR", "Paris", None, None),  # no state's code
+        ("1 Main St, Seattle WA 98101, SE", None, "Seattle WA", "SE", None),  # a quadrant
     ]:
         assert address_place(address, "America/Los_Angeles") == (country, city), address
         assert region_and_postal(address, country) == (region, postal), address
@@ -8957,6 +8958,8 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         ),
         ("Europe/Paris", "1 Queen St W, Toronto, ON M5H 2N2, CA", "America/Toronto", "-04:00"),
         ("Europe/Paris", "100 Congress Ave, Austin, TX 78701, US", "America/Chicago", "-05:00"),
+        # ... and after the postal code as other countries write it.
+        ("America/New_York", "Via Roma 1, 20121 Milano, IT", "Europe/Rome", "+02:00"),
     ],
 )
 def test_an_address_ending_with_its_country_s_code_is_at_that_country_s_clock(
@@ -9157,3 +9160,20 @@ def test_a_home_code_and_a_state_s_whose_clocks_agree_that_day_is_told_the_one_o
     _set_timezone(root, "America/Panama")
     (error,) = reported(root)
     assert "write its country first" in error.message, error.message
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["1 Macquarie St, Sydney, NSW 2000, AU", "1 Macquarie St, Sydney NSW 2000, AU"],
+)
+def test_an_australian_address_ending_with_its_code_is_in_australia(
+    write_files, address: str
+) -> None:
+    # A state of three letters, or no comma before it, as Australia Post writes addresses:
+    # the last code was read as nothing, and the venue told the publication's +02:00. Its
+    # city read with its state ('Sydney NSW'), each of Australia's clocks is told, as for
+    # '..., Sydney NSW 2000, Australia'.
+    root = write_files({"entries/zz.md": _event(address, "2024-06-14T20:00:00")})
+    _set_timezone(root, "Europe/Paris")
+    (error,) = reported(root)
+    assert "Australia has several" in error.message and "Paris" not in error.message

@@ -711,7 +711,12 @@ def _country_after_region(parts: list[str]) -> str | None:
         return None
     before, code = parts[-2], parts[-1].rstrip(".")
     if _REGION_CODE.fullmatch(before) is None:
-        return None
+        # Another country's way ('Sydney NSW 2000, AU', 'São Paulo - SP, 01310-100, BR'): a
+        # country's code that is no state's or province's, after a postal code, is the
+        # country's (not SE, Sweden's, which ends Washington's streets).
+        anywhere = any(code in codes for codes in _REGION_CODES.values())
+        postal = any(c.isdigit() for c in before)
+        return code if postal and not anywhere and code != "SE" and known_country(code) else None
     region, postal = before[:2], before[2:].lstrip(".").strip()
     if not postal:
         return None
