@@ -18,7 +18,7 @@ from sendserver import POSTAL, env, make_workspace, write_issue
 from dopemail.config import load_settings
 from dopemail.personalize import UNSUBSCRIBE_PLACEHOLDER
 from dopemail.send.issue import load_issue
-from dopemail.send.message import Composer, Recipient, unsubscribe_token, verify_token
+from dopemail.send.message import Composer, Letter, Recipient, unsubscribe_token, verify_token
 from dopemail.send.report import Reporter
 from dopemail.send.run import SendOptions, send_issue
 
@@ -28,6 +28,20 @@ SECRET = b"s3cret"
 def composer(root: Path, test: bool = False) -> Composer:
     settings = load_settings(root)
     return Composer(load_issue(root, "1"), settings.sender, SECRET, test=test)
+
+
+def ada_with_unsubscribe_url(tmp_path: Path, url: str) -> tuple[Composer, Letter]:
+    """The composer of a workspace whose ``[sender] unsubscribe_url`` is ``url``, and its
+    letter to ada@example.com."""
+    root = make_workspace(tmp_path)
+    config = (root / "dopemail.toml").read_text()
+    config = config.replace(
+        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+        f'unsubscribe_url = "{url}"',
+    )
+    (root / "dopemail.toml").write_text(config)
+    parts = composer(root)
+    return parts, parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
 
 
 def test_the_token_names_the_reader_and_cannot_be_forged() -> None:
@@ -199,15 +213,7 @@ def test_an_email_without_link_or_address_gets_a_footer(tmp_path, part) -> None:
 
 
 def test_an_unsubscribe_url_with_a_query_is_escaped_in_html(tmp_path) -> None:
-    root = make_workspace(tmp_path)
-    config = (root / "dopemail.toml").read_text()
-    config = config.replace(
-        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
-        'unsubscribe_url = "https://dopepress.example.com/u?list=press"',
-    )
-    (root / "dopemail.toml").write_text(config)
-    parts = composer(root)
-    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    parts, letter = ada_with_unsubscribe_url(tmp_path, "https://dopepress.example.com/u?list=press")
     assert letter.unsubscribe_url.startswith("https://dopepress.example.com/u?list=press&token=")
     assert "u?list=press&amp;token=" in parts.html(letter)
     assert "u?list=press&token=" in parts.text(letter)
@@ -226,15 +232,7 @@ def test_the_token_goes_in_the_query_of_an_unsubscribe_url_with_a_fragment(
     # 'unsubscribe#confirm' got '?token=...' after the '#': the token was in the fragment,
     # which browsers and mail providers never send, so the page was reached without it and
     # one-click unsubscribing (RFC 8058) could not tell who asked.
-    root = make_workspace(tmp_path)
-    config = (root / "dopemail.toml").read_text()
-    config = config.replace(
-        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
-        f'unsubscribe_url = "https://dopepress.example.com/{page}"',
-    )
-    (root / "dopemail.toml").write_text(config)
-    parts = composer(root)
-    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
+    parts, letter = ada_with_unsubscribe_url(tmp_path, f"https://dopepress.example.com/{page}")
     token = unsubscribe_token("ada@example.com", SECRET)
     expected = "https://dopepress.example.com/" + link.format(token=token)
     message = email.message_from_bytes(parts.eml(letter), policy=email.policy.default)
@@ -445,15 +443,9 @@ def test_an_unsubscribe_url_written_with_letters_beyond_ascii_is_sent_as_an_asci
     # 'https://bücher.example/désinscription' went into List-Unsubscribe encoded as a header's
     # words (=?utf-8?q?...?=), which no mail program reads as a URI: one-click unsubscribing
     # (RFC 8058) was lost. Its host is written as the DNS knows it (IDNA), the rest escaped.
-    root = make_workspace(tmp_path)
-    config = (root / "dopemail.toml").read_text()
-    config = config.replace(
-        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
-        'unsubscribe_url = "https://Bücher.example/désinscription?liste=é"',
+    parts, letter = ada_with_unsubscribe_url(
+        tmp_path, "https://Bücher.example/désinscription?liste=é"
     )
-    (root / "dopemail.toml").write_text(config)
-    parts = composer(root)
-    letter = parts.letter(Recipient("ada@example.com", "", "ada@example.com"))
     token = unsubscribe_token("ada@example.com", SECRET)
     expected = f"https://xn--bcher-kva.example/d%C3%A9sinscription?liste=%C3%A9&token={token}"
     raw = parts.eml(letter)
