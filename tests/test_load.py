@@ -9177,3 +9177,28 @@ def test_an_australian_address_ending_with_its_code_is_in_australia(
     _set_timezone(root, "Europe/Paris")
     (error,) = reported(root)
     assert "Australia has several" in error.message and "Paris" not in error.message
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        _screening("Wilmington\n    region: DE\n    postal_code: '19801'", None, "{}"),
+        _event("1 Market St, Wilmington, DE 19801", "{}"),
+    ],
+)
+def test_a_venue_in_a_state_or_at_home_written_at_neither_clock_is_warned(
+    write_files, entry: str
+) -> None:
+    # Wilmington, DE 19801 in a Berlin publication is at Delaware's clock or Germany's: a time
+    # written at neither (-04:00 in December, Delaware's in summer) was published without a
+    # word, three hours off whichever was meant.
+    root = write_files({"entries/zz.md": entry.format("2024-12-14T20:00:00-04:00")})
+    _set_timezone(root, "Europe/Berlin")
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert [n for n in notes if "is written at -04:00, and Wilmington" in n], notes
+    assert [n for n in notes if "-05:00 or +01:00 on that day" in n], notes
+    for right in ("-05:00", "+01:00"):
+        root = write_files({"entries/zz.md": entry.format(f"2024-12-14T20:00:00{right}")})
+        _set_timezone(root, "Europe/Berlin")
+        notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+        assert not [n for n in notes if "is written at" in n], notes

@@ -651,6 +651,12 @@ def notes(
                 found.extend(
                     _clocks_elsewhere(at, country, city, venue, doc, zone, "event", region, postal)
                 )
+            elif country is None and (either := _either_clocks(city, region, postal, zone)):
+                at = [(("events", k, "date"), moment)]
+                venue = event.venue or event.address
+                found.extend(
+                    _clocks_elsewhere(at, None, city, venue, doc, zone, "event", zones=either)
+                )
             elif country is None:
                 found.extend(_event_maybe_abroad(event, k, city, doc, zone, language))
     run = meta.run
@@ -699,6 +705,12 @@ def notes(
                     timed, *where, doc, zone, region=screening.region, postal=screening.postal_code
                 )
             )
+        elif (
+            either := _either_clocks(screening.city, screening.region, screening.postal_code, zone)
+        ) is not None:
+            # In the state or at home, either may be meant; a time at neither's clock was
+            # published without a word (Wilmington, DE 19801 written -04:00 in December).
+            found.extend(_clocks_elsewhere(timed, *where, doc, zone, zones=either))
         found.extend(_outside_the_run(screening, i, run, doc))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
@@ -991,6 +1003,19 @@ def _address_repeats(
     ]
 
 
+def _either_clocks(
+    city: str, region: str | None, postal: str | None, zone: ZoneInfo
+) -> tuple[ZoneInfo, ...] | None:
+    """The clocks of a venue without its country that may be in a state whose code is the
+    publication's country's or at home (Wilmington, DE 19801 in a Berlin publication: see
+    countries.state_of_home_code): the state's and the home country's; None for any other."""
+    state = state_of_home_code(home_country(zone.key), region, city, postal)
+    if state is None:
+        return None
+    there = venue_clocks(state, city, zone.key, region, postal).zones
+    return (*there, *venue_clocks(None, city, zone.key).zones)
+
+
 def _add_its_country(there: str | None, otherwise: str) -> str:
     """The hint for a venue to write its country (``there``: the one its city or region is
     of, if known) or, ``otherwise``, the other fix: one sentence for both of _maybe_abroad's
@@ -1164,16 +1189,19 @@ def _clocks_elsewhere(
     what: str = "showtime",
     region: str | None = None,
     postal: str | None = None,
+    zones: tuple[ZoneInfo, ...] | None = None,
 ) -> list[tuple[str, int | None, str]]:
     """Times written with an offset the venue's clock does not have on that day, where its
     country and city tell its zone (``timed``: each where it is in the front matter;
     ``postal``: a screening's postal_code, an event's after its region's code: see
-    countries.venue_clocks): a Paris screening written -08:00 (a Los Angeles publication's
-    offset, as a hint once gave it) was published nine hours off, in the pages, the feeds and
-    calendars, without a word."""
+    countries.venue_clocks; ``zones``: its clocks, where they are not those): a Paris
+    screening written -08:00 (a Los Angeles publication's offset, as a hint once gave it) was
+    published nine hours off, in the pages, the feeds and calendars, without a word."""
     if not timed:
         return []
-    clocks = venue_clocks(country, city, zone.key, region, postal).zones
+    clocks = (
+        zones if zones is not None else venue_clocks(country, city, zone.key, region, postal).zones
+    )
     found: list[tuple[str, int | None, str]] = []
     for loc, moment in timed:
         written = moment.utcoffset()
