@@ -1893,3 +1893,24 @@ def test_a_template_saved_with_a_byte_order_mark_makes_the_same_outputs(
         f"feeds/{k}": v for k, v in snapshot(workspace / "feeds").items()
     }
     assert after == before
+
+
+def test_a_logo_found_under_its_other_spelling_is_published(workspace: Path) -> None:
+    # 'logé.png' typed (é one character), the file a Mac's ('e' and an accent): the load took
+    # it, as it takes an entry's picture, but the build copied the name as typed and stopped
+    # with "No such file or directory" and a hint about lock files and links.
+    import unicodedata
+
+    typed = unicodedata.normalize("NFC", "media/logé.png")
+    macs = unicodedata.normalize("NFD", typed)
+    logo = workspace / "media/dopepress-logo.png"
+    logo.rename(workspace / macs)
+    if (workspace / typed).exists():
+        pytest.skip("this file system takes both spellings for one name")
+    config = workspace / "dopemail.toml"
+    text = config.read_text("utf-8").replace('"media/dopepress-logo.png"', f'"{typed}"')
+    assert typed in text
+    config.write_text(text, "utf-8")
+    build(workspace)
+    assert (workspace / "site" / typed).read_bytes() == (workspace / macs).read_bytes()
+    assert urllib.parse.quote(typed) in (workspace / "feeds/rss.xml").read_text("utf-8")

@@ -206,6 +206,16 @@ def local_media(
     return rel, path, info
 
 
+def as_found(src: str, root: Path) -> str:
+    """The path from the publication's folder of the picture under media/ a setting names
+    (the logo, the icon), as :func:`local_media` finds it on disk (its accents in the other
+    of Unicode's two ways, maybe); as written where it finds none (the load told it)."""
+    try:
+        return local_media(src, root, setting=True)[0]
+    except ValueError:
+        return src.lstrip("/")
+
+
 def _outside(src: str, root: Path, setting: bool = False) -> str:
     """What to do with a picture named outside media/: the file under media/ it most likely
     is ('perfect-days/03.JPG', its folder's name without media/), else where to copy it (a

@@ -25,6 +25,7 @@ from .layout import ARCHIVE_DIR, ISSUES_DIR
 from .models import CALLED_OFF, CANCELLED, Event, Film, LoadedIssue, Workspace
 from .moments import WholeDay, machine_time
 from .newsletter import RenderedIssue
+from .pictures import as_found
 from .templates import event_heading, is_novel, render, to_come, unmarked
 from .wording import Wording, wording_for
 
@@ -460,7 +461,10 @@ def media_files(workspace: Workspace, items: Sequence[RenderedEntry]) -> dict[st
     pub = workspace.settings.publication
     for src in (pub.logo, pub.icon):
         if src and not src.startswith("https://"):
-            wanted[_published(src.lstrip("/"))] = workspace.root / src.lstrip("/")
+            # As the load found it: a Mac's 'e' and an accent for a typed 'é' too (the build
+            # copied the name as typed, and stopped: no such file).
+            found = as_found(src, workspace.root)
+            wanted[_published(src.lstrip("/"))] = workspace.root / found
     for source in picture_sources(workspace, items):
         out = _published(source)
         other = wanted.get(out)
