@@ -1611,6 +1611,10 @@ def test_a_template_environment_replaced_by_a_full_build_is_freed(tmp_path: Path
         ("entries/.night-film.md.swp", False),
         ("entries/night-film.md~", False),
         ("entries/notes.txt", False),
+        ("dopemail.toml", True),  # the settings
+        ("media/night-film/01.jpg", True),
+        ("templates/issue.html.j2", True),
+        ("site/index.html", False),  # an output: rebuilding on it would loop
     ],
 )
 def test_what_a_save_rebuilds(rel: str, rebuilds: bool) -> None:
