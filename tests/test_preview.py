@@ -1621,6 +1621,34 @@ def test_what_a_save_rebuilds(rel: str, rebuilds: bool) -> None:
     assert is_source(rel) is rebuilds
 
 
+def test_saves_made_during_a_build_are_all_in_the_next_one(tmp_path: Path) -> None:
+    # Two batches queued while a build runs: the next build gets both, not the last alone.
+    calls: list[set[str]] = []
+    building = threading.Event()
+    release = threading.Event()
+
+    def on_change(paths: set[str]) -> None:
+        calls.append(paths)
+        building.set()
+        release.wait(15)
+
+    watcher = Watcher(tmp_path, on_change)
+    thread = threading.Thread(target=watcher._deliver, daemon=True)
+    thread.start()
+    try:
+        watcher._batches.put({"entries/a.md"})
+        assert building.wait(15)
+        watcher._batches.put({"entries/b.md"})
+        watcher._batches.put({"entries/c.md"})
+        release.set()
+        wait_for(lambda: len(calls) >= 2, what="a second build")
+    finally:
+        release.set()
+        watcher._batches.put(None)
+        thread.join(15)
+    assert calls == [{"entries/a.md"}, {"entries/b.md", "entries/c.md"}]
+
+
 def test_a_rebuild_that_fails_does_not_stop_the_next_ones(tmp_path: Path, capfd) -> None:
     # The thread that hands each save to a rebuild once died with the first unexpected
     # error: every later save was ignored until the preview was restarted.
