@@ -335,6 +335,18 @@ def test_a_broken_edit_is_left_to_the_full_build_which_reports_it(workspace: Pat
     ]
 
 
+def test_an_issue_edited_to_fail_its_checks_is_not_patched_silently(workspace: Path) -> None:
+    # The email's checks fail (a picture on http): the patch would publish it without a word.
+    before = full(workspace)
+    picture = '<img src="http://images.example.org/a.png" width="10" height="10" alt="x">'
+    edit(workspace, ISSUE_1, "Dear readers,", f"Dear readers,\n\n{picture}")
+    assert patch_build(before, [ISSUE_1], make_environment(workspace)) is None
+    state = PreviewState(workspace)
+    state.rebuild()
+    messages = [p.message for p in state.rebuild([ISSUE_1]).problems]
+    assert any("image not on an absolute https URL" in m for m in messages), messages
+
+
 def test_the_preview_keeps_showing_a_file_still_broken(workspace: Path) -> None:
     state = PreviewState(workspace)
     state.rebuild()
