@@ -219,6 +219,21 @@ def test_feeds_still_owed_are_made_by_the_next_patch(workspace: Path) -> None:
     assert_same(make_owed(later), full(workspace))
 
 
+def test_an_entry_moved_out_of_the_feeds_newest_items_is_patched_out_of_them(
+    workspace: Path,
+) -> None:
+    # The newest entry dated back past the feeds' two items: the feeds it was in are owed too.
+    edit(workspace, "dopemail.toml", "items = 50", "items = 2")
+    before = full(workspace)
+    assert before.lists()[0][0].entry.path == QUIET  # the newest published
+    edit(workspace, QUIET, "published: 2024-11-08", "published: 2024-01-02")
+    patched = patch_build(before, [QUIET], make_environment(workspace))
+    assert patched is not None, "this edit should be patched, not rebuilt"
+    expected = full(workspace)
+    assert before.outputs["feeds/rss.xml"] != expected.outputs["feeds/rss.xml"]
+    assert_same(patched, expected)
+
+
 def test_patches_of_patches_stay_exact(workspace: Path) -> None:
     env = make_environment(workspace)
     build = full(workspace)
