@@ -407,6 +407,21 @@ def test_the_preview_marks_only_what_a_patch_changed(workspace: Path) -> None:
     }
 
 
+def test_the_page_of_an_entry_deleted_is_marked_changed(workspace: Path) -> None:
+    # Its open page must reload to the 404: an entry no issue gathers, so no issue page
+    # changes with it.
+    state = PreviewState(workspace)
+    first = state.rebuild()
+    page = "site/sunny-vallejo-park-low-tide/index.html"
+    assert page in first.outputs
+    assert not first.changed_since(first.version, [page])
+    (workspace / SUNNY).unlink()
+    snapshot = state.rebuild([SUNNY])
+    assert snapshot.problems == ()
+    assert page not in snapshot.outputs
+    assert snapshot.changed_since(first.version, [page])
+
+
 def _published(state: PreviewState) -> list[Snapshot]:
     """Every snapshot ``state`` publishes from now on, in order."""
     seen: list[Snapshot] = []
