@@ -877,6 +877,25 @@ def test_feeds_are_served_readable(running: Preview) -> None:
     connection.close()
 
 
+def test_the_feeds_are_served_under_site_too(running: Preview) -> None:
+    # On the published site feeds/ sits next to the pages: base_url + feeds/... is followed
+    # from a page to /site/feeds/..., the same feed.
+    answers = {}
+    for path in ("/feeds/rss.xml", "/site/feeds/rss.xml"):
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            answers[path] = (response.status, response.getheader("Content-Type"), response.read())
+        finally:
+            connection.close()
+    status, kind, data = answers["/site/feeds/rss.xml"]
+    assert status == 200
+    assert kind.startswith("text/xml"), kind
+    assert b"Night Film" in data
+    assert answers["/site/feeds/rss.xml"] == answers["/feeds/rss.xml"]
+
+
 def test_pages_point_at_the_preview_not_the_live_site(running: Preview) -> None:
     page = running.get("/_preview/issue/1-strangers/email")[1].decode()
     local = f"http://127.0.0.1:{running.port}/site/"
