@@ -37,7 +37,7 @@ from PIL import Image
 
 from dopemail.build import build
 from dopemail.preview.pages import email_frame, find_issue, inbox_snippet, index_page, issue_page
-from dopemail.preview.server import clean_path
+from dopemail.preview.server import PreviewServer, clean_path
 from dopemail.preview.state import PreviewState, Snapshot
 from dopemail.preview.watch import Watcher, is_source, linked_folders
 from dopemail.templates import preview_padding
@@ -1046,6 +1046,17 @@ def test_binds_to_loopback_only(running: Preview) -> None:
     for address in others - {"127.0.0.1", "0.0.0.0"}:
         with pytest.raises(OSError):
             socket.create_connection((address, running.port), timeout=2).close()
+
+
+def test_a_server_made_without_a_host_binds_to_loopback_only(workspace: Path) -> None:
+    # (Scripts and tests make one in their own process: the default is this machine only.)
+    server = PreviewServer(PreviewState(workspace))
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        assert server.url.startswith("http://127.0.0.1:")
+        assert not server.shared
+    finally:
+        server.server_close()
 
 
 def test_other_host_names_are_refused(running: Preview) -> None:
