@@ -1882,9 +1882,19 @@ def test_an_open_page_says_when_the_preview_stopped(tmp_path: Path, browser) -> 
     root = write_publication(tmp_path / "pub")
     with preview_process(root) as preview:
         page = browser.new_page()
+        # The page's event stream, kept where the test can see whether it is open (live.js
+        # keeps it to itself): a fixed wait for it to open failed on a loaded machine.
+        page.add_init_script(
+            "window.__streams = []; const Real = window.EventSource;"
+            "window.EventSource = function (url) {"
+            "  const stream = new Real(url); window.__streams.push(stream); return stream; };"
+        )
         page.goto(preview.url + "site/night-film/")
         page.wait_for_function("() => document.readyState === 'complete'")
-        time.sleep(1.5)  # the stream opened (once loaded, or a second after)
+        page.wait_for_function(
+            "() => window.__streams.some((s) => s.readyState === 1)",  # OPEN
+            timeout=15_000,
+        )
         assert page.locator("#dopemail-gone").count() == 0
         preview.process.send_signal(signal.SIGINT)
         preview.process.wait(timeout=30)
