@@ -9202,3 +9202,16 @@ def test_a_venue_in_a_state_or_at_home_written_at_neither_clock_is_warned(
         _set_timezone(root, "Europe/Berlin")
         notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
         assert not [n for n in notes if "is written at" in n], notes
+
+
+def test_an_event_in_a_state_of_the_publication_s_code_at_its_clock_is_still_told_abroad(
+    write_files,
+) -> None:
+    # Los Angeles, CA 90045 in a Toronto publication, written at Toronto's -04:00: its city is
+    # another country's zone, told so (eaff8c4 accepted any of Canada's clocks and California's
+    # instead, without a word).
+    entry = _event("1 World Way, Los Angeles, CA 90045", "2024-06-14T20:00:00-04:00")
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, "America/Toronto")
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    assert [n for n in notes if "the publication's clock, and its address names no" in n], notes

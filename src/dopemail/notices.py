@@ -651,14 +651,17 @@ def notes(
                 found.extend(
                     _clocks_elsewhere(at, country, city, venue, doc, zone, "event", region, postal)
                 )
-            elif country is None and (either := _either_clocks(city, region, postal, zone)):
-                at = [(("events", k, "date"), moment)]
-                venue = event.venue or event.address
-                found.extend(
-                    _clocks_elsewhere(at, None, city, venue, doc, zone, "event", zones=either)
-                )
             elif country is None:
-                found.extend(_event_maybe_abroad(event, k, city, doc, zone, language))
+                abroad = _event_maybe_abroad(event, k, city, doc, zone, language)
+                found.extend(abroad)
+                # In a state whose code is the publication's country's, or at home: a time at
+                # neither's clock (its city another country's zone is told above, first).
+                if not abroad and (either := _either_clocks(city, region, postal, zone)):
+                    at = [(("events", k, "date"), moment)]
+                    venue = event.venue or event.address
+                    found.extend(
+                        _clocks_elsewhere(at, None, city, venue, doc, zone, "event", zones=either)
+                    )
     run = meta.run
     for i, screening in enumerate(meta.screenings):
         if screening.country:
