@@ -726,26 +726,21 @@ def _country_after_region(parts: list[str]) -> str | None:
     return code if known_country(code) else None
 
 
-def region_at_end(address: str) -> str | None:
-    """The region's code an address on one line ends with ('..., Athens, GA 30601': 'GA')."""
-    last = address.rpartition(",")[2].strip()
-    return last[:2] if _REGION_CODE.fullmatch(last) else None
-
-
-def postal_at_end(address: str) -> str | None:
-    """The postal code after the region's code an address on one line ends with ('...,
-    Austin, TX 78701': '78701'), if any (see :func:`region_at_end`)."""
-    last = address.rpartition(",")[2].strip()
-    if not _REGION_CODE.fullmatch(last):
-        return None
-    return last[2:].lstrip(".").strip() or None
-
-
 def region_and_postal(address: str, country: str | None) -> tuple[str | None, str | None]:
-    """The region's code and the postal code an event's address on one line ends with, before
-    its country where it names one (``country``: '..., Austin, TX 78701, USA': 'TX', '78701')."""
+    """The region's code and the postal code after it an event's address on one line ends
+    with ('..., Athens, GA 30601': 'GA', '30601'; '..., Athens, GA': 'GA', None), before its
+    country where it names one (``country``: '..., Austin, TX 78701, USA': 'TX', '78701')."""
     line = address.rsplit(",", 1)[0] if country else address
-    return region_at_end(line), postal_at_end(line)
+    last = line.rpartition(",")[2].strip()
+    if not _REGION_CODE.fullmatch(last):
+        return None, None
+    return last[:2], last[2:].lstrip(".").strip() or None
+
+
+def region_written(region: str | None) -> str:
+    """A venue's region as written, without the spaces around it and a final dot ('tx.':
+    'tx'), to compare with codes and names."""
+    return (region or "").strip().rstrip(".").strip()
 
 
 # ISO 3166-2's codes of the United States' states and territories, and Canada's provinces.
@@ -770,7 +765,7 @@ def region_code(country: str, region: str) -> str | None:
     ('CA', 'ca.') or a name ('California', 'Ontario'), among the country's (``country``: its
     ISO code); None for none of them. Names are looked up only for a region not written as a
     code (pycountry's subdivisions take a tenth of a second to load)."""
-    written = region.strip().rstrip(".").strip()
+    written = region_written(region)
     if not written:
         return None
     # The codes of the states and provinces that venues of a Los Angeles publication give,
@@ -808,7 +803,7 @@ def country_as_region(
     'CA', California's too, in a Paris publication). None for any other region, and for the
     publication's own code where the venue is surely in the state of that code (Wilmington,
     DE 19801 in a Berlin publication: a Delaware ZIP; see :func:`_surely_there`)."""
-    written = region.strip().rstrip(".").strip().upper()
+    written = region_written(region).upper()
     if len(written) != 2 or not written.isalpha() or not known_country(written):
         return None
     if written == home:
@@ -833,7 +828,7 @@ def state_of_home_code(
     and its ZIP or city is of that state's (Wilmington, DE 19801 in a Berlin publication:
     'US'); None for any other. Either country may be meant: Praya, ID 83511 is in Lombok,
     its postal code one of Idaho's ZIPs too."""
-    written = (region or "").strip().rstrip(".").strip().upper()
+    written = region_written(region).upper()
     if not home or written != home:
         return None
     for country, codes in _REGION_CODES.items():
@@ -848,11 +843,52 @@ def state_of_home_code(
     return None
 
 
+class EitherCountry(NamedTuple):
+    """A venue without its country whose region is the publication's country's code and a
+    state's whose ZIP or city it gives (Wilmington, DE 19801 in a Berlin publication): it may
+    be in either country (see :func:`state_of_home_code`)."""
+
+    #: The state's country (its ISO code: 'US') and the region's code ('DE').
+    state: str
+    code: str
+    #: Its clocks in that state, and at home, as any venue without its country's (Praya, in
+    #: Lombok: each of Indonesia's, not Jakarta's alone).
+    there: VenueClocks
+    here: VenueClocks
+    #: Whether its postal code is one of the state's (else its city placed it there).
+    by_postal: bool
+
+    @property
+    def zones(self) -> tuple[ZoneInfo, ...]:
+        """Each of its clocks, the state's first."""
+        return (*self.there.zones, *self.here.zones)
+
+
+def either_country(
+    city: str, region: str | None, postal: str | None, timezone: str
+) -> EitherCountry | None:
+    """The two countries a venue without its country may be in, where its region is the
+    publication's country's code and a state's whose ZIP or city it gives (``timezone``: the
+    publication's); None for any other venue."""
+    state = state_of_home_code(home_country(timezone), region, city, postal)
+    if state is None:
+        return None
+    code = region_written(region).upper()
+    written = (postal or "").strip().upper()
+    return EitherCountry(
+        state,
+        code,
+        venue_clocks(state, city, timezone, region, postal),
+        venue_clocks(None, city, timezone),
+        bool(written) and postal_fits(state, code, written),
+    )
+
+
 def _clock_region(country: str | None, region: str | None) -> str | None:
     """The code of ``region`` ('TX' for 'TX', 'tx.' or 'Texas') when it is one of the table's
     of clocks above (``country``: its ISO code), else None."""
     table = _REGION_CLOCKS.get(country or "")
-    written = (region or "").strip().rstrip(".").strip()
+    written = region_written(region)
     if table is None or not written:
         return None
     if written.upper() in table:
@@ -870,7 +906,7 @@ def _region_elsewhere(home: str | None, region: str) -> tuple[str | None, str | 
     (``home``: an Australian venue's 'NT' is the Northern Territory, not Canada's); else
     (None, None). Never the publication's country's own code (DE, in a Berlin publication's
     '10178 Berlin, DE': not Delaware)."""
-    if home and region.strip().rstrip(".").strip().upper() == home:
+    if home and region_written(region).upper() == home:
         return None, None
     for country in _REGION_CLOCKS:
         key = _clock_region(country, region) if country != home else None
@@ -1036,7 +1072,7 @@ def _surely_there(
         if where not in (country, home)
     ):
         return False
-    written = region.strip().rstrip(".").strip()
+    written = region_written(region)
     if len(written) > 2:
         return not known_country(written)
     code = (postal or "").strip().upper()

@@ -39,11 +39,10 @@ from .countries import (
     address_place,
     code_first,
     display,
+    either_country,
     home_country,
-    postal_fits,
     region_and_postal,
     region_name,
-    state_of_home_code,
     venue_clocks,
 )
 from .errors import invisible_format, invisible_said
@@ -338,40 +337,35 @@ def _home_or_state(
     countries' clocks agree. Told the publication's alone, a Delaware screening went out
     six hours off."""
     ours = home_country(home.key)
-    state = state_of_home_code(ours, region, city, postal)
-    if state is None or ours is None:
+    either = either_country(city, region, postal, home.key)
+    if either is None or ours is None:
         return
     naive = wall.replace(tzinfo=None)
-    there = venue_clocks(state, city, home.key, region, postal)
-    # At home, its clocks as any venue without its country's (Praya, in Lombok: each of
-    # Indonesia's, not Jakarta's alone).
-    here = venue_clocks(None, city, home.key)
-    theirs, ours_at = there.offsets_at(naive), here.offsets_at(naive)
+    theirs, ours_at = either.there.offsets_at(naive), either.here.offsets_at(naive)
     if not theirs or not ours_at:
         return
-    name, elsewhere = display(ours), display(state)
-    code = (region or "").strip().rstrip(".").strip().upper()
-    state_name = region_name(state, code)
+    name, elsewhere = display(ours), display(either.state)
+    code = either.code
+    state_name = region_name(either.state, code)
     fix = (
         (f"end its address with ', {elsewhere}'", f"end its address with ', {name}'")
         if then.startswith("end")
         else (f"country: {elsewhere}", f"country: {name}")
     )
     evidence = (
-        f"{postal.strip()} a postal code of {state_name}'s"
-        if postal and postal_fits(state, code, postal.strip().upper())
+        f"{(postal or '').strip()} a postal code of {state_name}'s"
+        if either.by_postal
         else f"{city} a city of {state_name}'s"
     )
-    either = (
+    either_said = (
         f"its region, {code}, is {state_name}'s code too, and {evidence}: it may be in "
         f"{state_name}, {elsewhere}, or in {name}, the publication's country"
     )
-    zones = [*there.zones, *here.zones]
-    if any(not _plainly_at(naive, zone) for zone in zones):
+    if any(not _plainly_at(naive, zone) for zone in either.zones):
         # The hour skipped or repeated at one of its clocks: its country first, then its
         # clock's offset (and that hour) is told.
         raise _Told(
-            f"{said}, and {either}: write its country first ({fix[0]}, or {fix[1]}), then "
+            f"{said}, and {either_said}: write its country first ({fix[0]}, or {fix[1]}), then "
             "its offset on that day",
             why=f"in {elsewhere} or {name}: its country first",
         )
@@ -385,7 +379,7 @@ def _home_or_state(
     raise _Told(
         f"{said}: add the offset of the venue's clock on that day: {shown(theirs)} if it is "
         f"in {state_name}, {elsewhere} (then {fix[0]}), or {shown(ours_at)} if it is in "
-        f"{name} (then {fix[1]}): {either}",
+        f"{name} (then {fix[1]}): {either_said}",
         tuple(f"{written}{offset_text(o)}" for o in dict.fromkeys([*theirs, *ours_at])),
         f"in {elsewhere} or {name}",
     )

@@ -27,13 +27,12 @@ from .countries import (
     country_as_region,
     country_of_zone,
     display,
+    either_country,
     home_country,
     known_country,
     region_and_postal,
-    region_at_end,
     region_name,
     region_of,
-    state_of_home_code,
     venue_clocks,
 )
 from .countries import unknown as unknown_country
@@ -652,15 +651,17 @@ def notes(
                     _clocks_elsewhere(at, country, city, venue, doc, zone, "event", region, postal)
                 )
             elif country is None:
-                abroad = _event_maybe_abroad(event, k, city, doc, zone, language)
+                abroad = _event_maybe_abroad(event, k, city, region, doc, zone, language)
                 found.extend(abroad)
                 # In a state whose code is the publication's country's, or at home: a time at
                 # neither's clock (its city another country's zone is told above, first).
-                if not abroad and (either := _either_clocks(city, region, postal, zone)):
+                if not abroad and (either := either_country(city, region, postal, zone.key)):
                     at = [(("events", k, "date"), moment)]
                     venue = event.venue or event.address
                     found.extend(
-                        _clocks_elsewhere(at, None, city, venue, doc, zone, "event", zones=either)
+                        _clocks_elsewhere(
+                            at, None, city, venue, doc, zone, "event", zones=either.zones
+                        )
                     )
     run = meta.run
     for i, screening in enumerate(meta.screenings):
@@ -708,12 +709,12 @@ def notes(
                     timed, *where, doc, zone, region=screening.region, postal=screening.postal_code
                 )
             )
-        elif (
-            either := _either_clocks(screening.city, screening.region, screening.postal_code, zone)
-        ) is not None:
+        elif either := either_country(
+            screening.city, screening.region, screening.postal_code, zone.key
+        ):
             # In the state or at home, either may be meant; a time at neither's clock was
             # published without a word (Wilmington, DE 19801 written -04:00 in December).
-            found.extend(_clocks_elsewhere(timed, *where, doc, zone, zones=either))
+            found.extend(_clocks_elsewhere(timed, *where, doc, zone, zones=either.zones))
         found.extend(_outside_the_run(screening, i, run, doc))
         first = screening.starts or (run.starts if run else None)
         last = screening.ends or (run.ends if run else None)
@@ -1006,19 +1007,6 @@ def _address_repeats(
     ]
 
 
-def _either_clocks(
-    city: str, region: str | None, postal: str | None, zone: ZoneInfo
-) -> tuple[ZoneInfo, ...] | None:
-    """The clocks of a venue without its country that may be in a state whose code is the
-    publication's country's or at home (Wilmington, DE 19801 in a Berlin publication: see
-    countries.state_of_home_code): the state's and the home country's; None for any other."""
-    state = state_of_home_code(home_country(zone.key), region, city, postal)
-    if state is None:
-        return None
-    there = venue_clocks(state, city, zone.key, region, postal).zones
-    return (*there, *venue_clocks(None, city, zone.key).zones)
-
-
 def _add_its_country(there: str | None, otherwise: str) -> str:
     """The hint for a venue to write its country (``there``: the one its city or region is
     of, if known) or, ``otherwise``, the other fix: one sentence for both of _maybe_abroad's
@@ -1062,38 +1050,35 @@ def _maybe_abroad(
         )
         there = display(clocks.region_country) if clocks.region_country else None
         hint = _add_its_country(there, "correct the region")
+        either = (
+            None
+            if there
+            else either_country(screening.city, screening.region, screening.postal_code, zone.key)
+        )
         # A country's code written as the region ('Berlin', 'DE' in a Berlin publication): that
         # country, not 'United States, Canada, ...', which, followed, put it at a US clock.
         code = (
             None
-            if there
+            if there or either
             else country_as_region(
                 screening.region, home_code, screening.city, screening.postal_code
             )
         )
-        state = (
-            None
-            if there
-            else state_of_home_code(
-                home_code, screening.region, screening.city, screening.postal_code
-            )
-        )
-        if state is not None:
+        if either is not None:
             # Wilmington, DE 19801 in a Berlin publication: Germany's code and Delaware's, its
             # ZIP Delaware's; Praya, ID 83511 in a Jakarta one is in Lombok. Either may be meant.
-            written = screening.region.strip().rstrip(".").strip().upper()
             place = (
-                f"its postal code, {screening.postal_code.strip()}, is"
+                f"its postal code, {(screening.postal_code or '').strip()}, is"
                 if screening.postal_code
                 else f"{screening.city} is"
             )
             why = (
                 f"its region, {screening.region}, is the code of the publication's country "
-                f"({home}) and of {region_name(state, written)} ({display(state)}), where {place}, "
-                f"{printed}"
+                f"({home}) and of {region_name(either.state, either.code)} "
+                f"({display(either.state)}), where {place}, {printed}"
             )
-            hint = _add_its_country(f"{display(state)} or {home}", "correct the region")
-        if code is not None:
+            hint = _add_its_country(f"{display(either.state)} or {home}", "correct the region")
+        elif code is not None:
             named = display(code)
             whose = (
                 "the publication's"
@@ -1156,13 +1141,19 @@ def _place_word(text: str, screening: Screening) -> str:
 
 
 def _event_maybe_abroad(
-    event: Any, k: int, city: str, doc: Document, zone: ZoneInfo, language: str = "en"
+    event: Any,
+    k: int,
+    city: str,
+    region: str | None,
+    doc: Document,
+    zone: ZoneInfo,
+    language: str = "en",
 ) -> list[tuple[str, int | None, str]]:
     """An event whose address names no country and ends with a city of another country's
     clock ('3 rue Champollion, 75005 Paris' in a Los Angeles publication), written at the
     publication's offset, which that city's clock does not have then: taken at home without a
     word, it went out nine hours off if the city was the other country's."""
-    abroad = abroad_of(city, region_at_end(event.address), zone.key, language)
+    abroad = abroad_of(city, region, zone.key, language)
     moment = event.date
     if abroad is None:
         return []
