@@ -8921,7 +8921,16 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         ("10850 W Pico Blvd, Los Angeles, CA 90064", None, "Los Angeles", "CA", "90064"),
         ("1 Main St, Dover, DE", None, "Dover", "DE", None),
         ("51 rue de Bercy, 75012 Paris, FR", "FR", "Paris", None, None),  # no state's code
-        ("1 Main St, Seattle WA 98101, SE", None, "Seattle WA", "SE", None),  # a quadrant
+        # A street's quadrant after a state's code and ZIP, as after 'GA 30303' (read as a
+        # region, SE, before: at the publication's clock), and Sweden's code after a Swedish
+        # postal code (it was skipped everywhere, for the quadrant).
+        ("1 Main St, Seattle WA 98101, SE", "US", "Seattle WA", None, None),
+        ("Drottninggatan 1, 111 51 Stockholm, SE", "SE", "Stockholm", None, None),
+        # A province's code and postal code without a comma before them (read as no country,
+        # and the province's code after them as California's).
+        ("1 Queen St W, Toronto ON M5H 2N2, CA", "CA", "Toronto ON", None, None),
+        # A postal code alone before a code that is a state's too: not taken for a country.
+        ("MG Road, Mumbai 400001, IN", None, "Mumbai", "IN", None),
     ]:
         assert address_place(address, "America/Los_Angeles") == (country, city), address
         assert region_and_postal(address, country) == (region, postal), address
@@ -8960,6 +8969,12 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         ("Europe/Paris", "100 Congress Ave, Austin, TX 78701, US", "America/Chicago", "-05:00"),
         # ... and after the postal code as other countries write it.
         ("America/New_York", "Via Roma 1, 20121 Milano, IT", "Europe/Rome", "+02:00"),
+        (
+            "America/New_York",
+            "Drottninggatan 1, 111 51 Stockholm, SE",
+            "Europe/Stockholm",
+            "+02:00",
+        ),
     ],
 )
 def test_an_address_ending_with_its_country_s_code_is_at_that_country_s_clock(

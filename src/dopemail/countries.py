@@ -701,29 +701,35 @@ def _exemplar_cities(language: str) -> dict[str, str]:
 _REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
 
 
+# A region's code and a postal code at the end of an address's part ('WA 6000', 'Seattle WA
+# 98101', 'Toronto ON M5H 2N2').
+_REGION_AND_POSTAL_AT_END = re.compile(r"(?:^|\s)([A-Z]{2})\.?\s+(\d[\dA-Z -]*|[A-Z]\d[\dA-Z -]*)$")
+
+
 def _country_after_region(parts: list[str]) -> str | None:
     """The country of an address whose ``parts`` (three at least) end with a code of two
-    letters after a region's code and its postal code ('WA 6000', 'AU': 'AU'): that code's,
-    a country's, unless the region and its postal code are a state's or a province's
-    ('GA 30303', 'SE': a street's quadrant after a ZIP of Georgia's; 'CA 90064', 'CA': the
-    state again), which are that state's country; None for any other."""
+    letters after a postal code ('WA 6000', 'AU'; 'Sydney NSW 2000', 'AU'; '75012 Paris', 'FR'):
+    the state's or the province's country where a region's code and one of its postal codes
+    end the part before ('GA 30303', 'SE': a street's quadrant after a ZIP of Georgia's; 'CA
+    90064', 'CA': the state again); else that code's, a country's, after a region's code and
+    its postal code ('WB 700016', 'IN'), or, after a postal code alone, where it is no state's
+    or province's code too (not 'IN' after 'Mumbai 400001': Indiana's); None for any other."""
     if len(parts) < 3 or not re.fullmatch(r"[A-Z]{2}\.?", parts[-1]):
         return None
     before, code = parts[-2], parts[-1].rstrip(".")
-    if _REGION_CODE.fullmatch(before) is None:
-        # Another country's way ('Sydney NSW 2000, AU', 'São Paulo - SP, 01310-100, BR'): a
-        # country's code that is no state's or province's, after a postal code, is the
-        # country's (not SE, Sweden's, which ends Washington's streets).
-        anywhere = any(code in codes for codes in _REGION_CODES.values())
-        postal = any(c.isdigit() for c in before)
-        return code if postal and not anywhere and code != "SE" and known_country(code) else None
-    region, postal = before[:2], before[2:].lstrip(".").strip()
-    if not postal:
+    if not any(c.isdigit() for c in before):
         return None
-    for country, codes in _REGION_CODES.items():
-        if region in codes and postal_fits(country, region, postal):
-            return country
-    return code if known_country(code) else None
+    found = _REGION_AND_POSTAL_AT_END.search(before)
+    if found is not None:
+        region, postal = found.group(1), found.group(2).strip()
+        for country, codes in _REGION_CODES.items():
+            if region in codes and postal_fits(country, region, postal):
+                return country
+    if not known_country(code):
+        return None
+    if found is None and any(code in codes for codes in _REGION_CODES.values()):
+        return None
+    return code
 
 
 def region_and_postal(address: str, country: str | None) -> tuple[str | None, str | None]:
