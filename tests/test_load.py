@@ -9230,3 +9230,19 @@ def test_an_event_in_a_state_of_the_publication_s_code_at_its_clock_is_still_tol
     _set_timezone(root, "America/Toronto")
     notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
     assert [n for n in notes if "the publication's clock, and its address names no" in n], notes
+
+
+def test_a_venue_in_a_state_or_at_home_is_told_the_evidence_that_placed_it(write_files) -> None:
+    # Nashville, region TN (Tennessee's code and Tunisia's), postal code 1000 (Tunis's, no
+    # ZIP of Tennessee's) in a Tunis publication: its city places it in Tennessee, and the
+    # warning said its postal code did (the error for a time without its offset said so
+    # right).
+    entry = _screening(
+        "Nashville\n    region: TN\n    postal_code: '1000'", None, "2024-06-14T20:00:00+01:00"
+    )
+    root = write_files({"entries/zz.md": entry})
+    _set_timezone(root, "Africa/Tunis")
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    told = [n for n in notes if "names no country" in n]
+    assert told and "where Nashville is" in told[0], notes
+    assert "its postal code, 1000, is" not in told[0], notes

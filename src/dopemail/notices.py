@@ -1069,7 +1069,7 @@ def _maybe_abroad(
             # ZIP Delaware's; Praya, ID 83511 in a Jakarta one is in Lombok. Either may be meant.
             place = (
                 f"its postal code, {(screening.postal_code or '').strip()}, is"
-                if screening.postal_code
+                if either.by_postal
                 else f"{screening.city} is"
             )
             why = (
