@@ -1444,6 +1444,13 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             "sender.unsubscribe_url: 'http://dopepress.example.com/unsubscribe': the "
             "unsubscribe page's address must start with https://",
         ),
+        (  # each reader's token is added: '?token=&token=<token>' gave the page an empty one
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe?list=press&token="',
+            "sender.unsubscribe_url: 'https://dopepress.example.com/unsubscribe?list=press&"
+            "token=' has a token already; dopemail adds each reader's (?token=<token>): write "
+            "'https://dopepress.example.com/unsubscribe?list=press'",
+        ),
         (  # a host the DNS cannot hold (a part longer than 63 characters)
             'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
             'unsubscribe_url = "https://' + "é" * 64 + '.example/unsubscribe"',

@@ -463,7 +463,24 @@ class Sender(Model):
                 f"'{value}': the unsubscribe page's address must start with https:// (mail "
                 "programs unsubscribe in one click only through https, RFC 8058)"
             )
-        return None if value is None else _ascii_uri(value)
+        if value is None:
+            return None
+        _no_token(value)
+        return _ascii_uri(value)
+
+
+def _no_token(url: str) -> None:
+    # The sender adds each reader's token to the query: an address with a 'token' of its own
+    # went out as '?token=&token=<token>', and a page reading the first got an empty one.
+    parts = urlsplit(url)
+    pieces = parts.query.split("&") if parts.query else []
+    kept = [p for p in pieces if p.partition("=")[0] != "token"]
+    if len(kept) == len(pieces):
+        return
+    left = urlunsplit(parts._replace(query="&".join(kept)))
+    raise ValueError(
+        f"'{url}' has a token already; dopemail adds each reader's (?token=<token>): write '{left}'"
+    )
 
 
 def _ascii_uri(url: str) -> str:
