@@ -8931,11 +8931,11 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         # A street's quadrant after a state's code and ZIP, as after 'GA 30303' (read as a
         # region, SE, before: at the publication's clock), and Sweden's code after a Swedish
         # postal code (it was skipped everywhere, for the quadrant).
-        ("1 Main St, Seattle WA 98101, SE", "US", "Seattle WA", None, None),
+        ("1 Main St, Seattle WA 98101, SE", "US", "Seattle WA", "WA", "98101"),
         ("Drottninggatan 1, 111 51 Stockholm, SE", "SE", "Stockholm", None, None),
         # A province's code and postal code without a comma before them (read as no country,
         # and the province's code after them as California's).
-        ("1 Queen St W, Toronto ON M5H 2N2, CA", "CA", "Toronto ON", None, None),
+        ("1 Queen St W, Toronto ON M5H 2N2, CA", "CA", "Toronto ON", "ON", "M5H 2N2"),
         # A postal code alone before a code that is a state's too: not taken for a country.
         ("MG Road, Mumbai 400001, IN", None, "Mumbai", "IN", None),
     ]:
@@ -9112,6 +9112,59 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             _event("10850 W Pico Blvd, Los Angeles, CA 90064, CA", "{}"),
             "-07:00 in America/Los_Angeles",
             "St_Johns",
+        ),
+        # ... the state written any usual way: with dots, by its name, in small letters (its
+        # quadrant read as Sweden's code, a Washington event was told Stockholm's clock).
+        (
+            "America/New_York",
+            _event("1 Main St, Washington, D.C. 20003, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("100 Peachtree St, Atlanta, Georgia 30303, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("100 Peachtree St, Atlanta, Ga 30303, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/Los_Angeles",
+            _event("1 Main St, Washington, D.C. 20003, NE", "{}"),
+            "-04:00 in America/New_York on that day",
+            "Niamey",
+        ),
+        (
+            "America/Los_Angeles",
+            _event("100 Peachtree St, Atlanta, Georgia 30303, SE", "{}"),
+            "-04:00 in America/New_York on that day",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("1 Main St, Seattle, Wash. 98101, SE", "{}"),
+            "-07:00 in America/Los_Angeles on that day",
+            "Stockholm",
+        ),
+        # A country's code that is no quadrant after a region's code and a postal code that
+        # may be a state's ZIP: the country's (Trento's province, TN, and a postal code of
+        # Tennessee's ZIPs' were read as the United States).
+        (
+            "America/New_York",
+            _event("Via Belenzani 1, Trento TN 38122, IT", "{}"),
+            "+02:00 in Europe/Rome",
+            "America/",
+        ),
+        (
+            "America/New_York",
+            _event("Via Belenzani 1, Trento, TN 38122, IT", "{}"),
+            "+02:00 in Europe/Rome",
+            "America/",
         ),
         # An event: either country at the end of its address.
         (

@@ -706,25 +706,91 @@ _REGION_CODE = re.compile(r"[A-Z]{2}\.?(?:\s+[\dA-Z][\dA-Z -]*)?")
 _REGION_AND_POSTAL_AT_END = re.compile(r"(?:^|\s)([A-Z]{2})\.?\s+(\d[\dA-Z -]*|[A-Z]\d[\dA-Z -]*)$")
 
 
+# The quadrant a street's address ends with in Washington, Atlanta or Calgary ('1100 4th St
+# SE'), written after the state's code and ZIP too ('Washington, DC 20003, NE'): there no
+# country's code, though Niger's and Sweden's are NE and SE.
+_QUADRANTS = frozenset({"NE", "NW", "SE", "SW"})
+
+
+# A ZIP or a Canadian postal code at the end of an address's part, after what comes before it
+# ('Atlanta Georgia 30303', 'D.C. 20003', 'Toronto ON M5H 2N2').
+_POSTAL_AT_END = re.compile(r"(.*\S)\s+(\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)")
+
+
+class StateAndPostal(NamedTuple):
+    """A state or a province and one of its postal codes at the end of an address's part
+    ('Seattle WA 98101'), as :func:`_state_and_postal` reads them."""
+
+    #: Its country's ISO code ('US', 'CA') and its code ('WA').
+    country: str
+    key: str
+    #: The region as written ('WA', 'Ga', 'D.C.', 'Georgia'), its postal code in capitals,
+    #: and the part before the region ('Seattle'; '' where the region began the part).
+    region: str
+    postal: str
+    before: str
+
+
+def _state_key(country: str, written: str) -> str | None:
+    """The code of ``country``'s state or province ``written`` any usual way: its code in
+    any case, with dots or not ('GA', 'Ga', 'D.C.'), its name ('Georgia'), or an abbreviation
+    (see :func:`region_code`); None for none of them."""
+    letters = region_written(written)
+    if len(letters) <= 2:
+        # A code's two letters: among the codes at once (ISO 3166-2 loads in a tenth of a
+        # second, for an address's part read at each build).
+        return letters.upper() if letters.upper() in _REGION_CODES[country] else None
+    return region_code(country, written)
+
+
+def _state_and_postal(part: str) -> StateAndPostal | None:
+    """The state or the province of the United States or Canada and one of its postal codes
+    that end an address's ``part`` ('Seattle WA 98101', 'Atlanta, Georgia 30303', 'D.C.
+    20003', 'Toronto ON M5H 2N2'), the state written any usual way (see :func:`_state_key`);
+    None where the part ends otherwise, or the postal code is none of that region's ('DE
+    20146': Delaware's ZIPs begin 197 to 199). A postal code fitting another country's region
+    fits too: 'Trento TN 38122' is read as Tennessee's (its ZIPs begin 370 to 385); the code
+    after it says which (see :func:`_country_after_region`)."""
+    found = _POSTAL_AT_END.fullmatch(part.strip())
+    if found is None:
+        return None
+    words, postal = found.group(1).split(), found.group(2).upper()
+    # Its longest name first ('West Virginia', not 'Virginia'; 'District of Columbia'), of
+    # words without digits (not a suite's or a house's number).
+    for n in range(min(len(words), 3), 0, -1):
+        if any(c.isdigit() for c in "".join(words[-n:])):
+            break
+        written = " ".join(words[-n:])
+        for country in _REGION_CODES:
+            key = _state_key(country, written)
+            if key is not None and postal_fits(country, key, postal):
+                return StateAndPostal(country, key, written, postal, " ".join(words[:-n]))
+    return None
+
+
 def _country_after_region(parts: list[str]) -> str | None:
     """The country of an address whose ``parts`` (three at least) end with a code of two
-    letters after a postal code ('WA 6000', 'AU'; 'Sydney NSW 2000', 'AU'; '75012 Paris', 'FR'):
-    the state's or the province's country where a region's code and one of its postal codes
-    end the part before ('GA 30303', 'SE': a street's quadrant after a ZIP of Georgia's; 'CA
-    90064', 'CA': the state again); else that code's, a country's, after a region's code and
-    its postal code ('WB 700016', 'IN'), or, after a postal code alone, where it is no state's
-    or province's code too (not 'IN' after 'Mumbai 400001': Indiana's); None for any other."""
+    letters after a postal code ('WA 6000', 'AU'; 'Sydney NSW 2000', 'AU'; '75012 Paris', 'FR').
+
+    After a state's or a province's postal code ('GA 30303', 'Atlanta, Georgia 30303', 'D.C.
+    20003', 'Toronto ON M5H 2N2'; see :func:`_state_and_postal`), the state's country where
+    that code is its country's ('CA' after 'ON M5H 2N2'), the state's own again ('CA 90064',
+    'CA'), a street's quadrant ('SE', 'NE': not Sweden's or Niger's) or no country's; else the
+    code's country, which the address names ('Trento TN 38122', 'IT': Trento's province and
+    postal code, not Tennessee's). Else the code's, a country's, after a region's code and its
+    postal code ('WB 700016', 'IN'), or, after a postal code alone, where it is no state's or
+    province's code too (not 'IN' after 'Mumbai 400001': Indiana's); None for any other."""
     if len(parts) < 3 or not re.fullmatch(r"[A-Z]{2}\.?", parts[-1]):
         return None
     before, code = parts[-2], parts[-1].rstrip(".")
     if not any(c.isdigit() for c in before):
         return None
+    state = _state_and_postal(before)
+    if state is not None:
+        if code in (state.country, state.key) or code in _QUADRANTS or not known_country(code):
+            return state.country
+        return code
     found = _REGION_AND_POSTAL_AT_END.search(before)
-    if found is not None:
-        region, postal = found.group(1), found.group(2).strip()
-        for country, codes in _REGION_CODES.items():
-            if region in codes and postal_fits(country, region, postal):
-                return country
     if not known_country(code):
         return None
     if found is None and any(code in codes for codes in _REGION_CODES.values()):
@@ -738,15 +804,23 @@ def region_and_postal(address: str, country: str | None) -> tuple[str | None, st
     country where it names one (``country``: '..., Austin, TX 78701, USA': 'TX', '78701')."""
     line = address.rsplit(",", 1)[0] if country else address
     last = line.rpartition(",")[2].strip()
-    if not _REGION_CODE.fullmatch(last):
-        return None, None
-    return last[:2], last[2:].lstrip(".").strip() or None
+    if _REGION_CODE.fullmatch(last):
+        return last[:2], last[2:].lstrip(".").strip() or None
+    # Before its country, a state written otherwise, or after its city without a comma
+    # ('Seattle WA 98101, SE', 'Atlanta, Georgia 30303, SE'): unread, Seattle was told New
+    # York's clock, Toronto each of Canada's.
+    state = _state_and_postal(last) if country else None
+    return (state.region, state.postal) if state is not None else (None, None)
 
 
 def region_written(region: str | None) -> str:
     """A venue's region as written, without the spaces around it and a final dot ('tx.':
-    'tx'), to compare with codes and names."""
-    return (region or "").strip().rstrip(".").strip()
+    'tx'), nor the dots of a code written with them ('D.C.': 'DC'), to compare with codes and
+    names."""
+    written = (region or "").strip().rstrip(".").strip()
+    if re.fullmatch(r"[^\W\d_](?:\.\s?[^\W\d_])+", written):
+        return re.sub(r"[.\s]", "", written)
+    return written
 
 
 # ISO 3166-2's codes of the United States' states and territories, and Canada's provinces.
@@ -765,6 +839,61 @@ _REGION_CODES = {
 REGION_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "MX", "IN"})
 
 
+# The abbreviations of states' and provinces' names the AP and the post wrote before their
+# codes, without their dots and in small letters ('Calif.': 'calif'); those of two letters
+# ('Ga.', 'Pa.') are the codes.
+_ABBREVIATIONS = {
+    "US": {
+        "ala": "AL",
+        "ariz": "AZ",
+        "ark": "AR",
+        "calif": "CA",
+        "cal": "CA",
+        "colo": "CO",
+        "conn": "CT",
+        "del": "DE",
+        "fla": "FL",
+        "ill": "IL",
+        "ind": "IN",
+        "kan": "KS",
+        "kans": "KS",
+        "mass": "MA",
+        "mich": "MI",
+        "minn": "MN",
+        "miss": "MS",
+        "mont": "MT",
+        "neb": "NE",
+        "nebr": "NE",
+        "nev": "NV",
+        "nmex": "NM",
+        "ndak": "ND",
+        "okla": "OK",
+        "ore": "OR",
+        "oreg": "OR",
+        "penn": "PA",
+        "penna": "PA",
+        "sdak": "SD",
+        "tenn": "TN",
+        "tex": "TX",
+        "wash": "WA",
+        "wva": "WV",
+        "wis": "WI",
+        "wisc": "WI",
+        "wyo": "WY",
+    },
+    "CA": {
+        "alta": "AB",
+        "man": "MB",
+        "nfld": "NL",
+        "nwt": "NT",
+        "ont": "ON",
+        "pei": "PE",
+        "que": "QC",
+        "sask": "SK",
+    },
+}
+
+
 @functools.lru_cache(maxsize=256)
 def region_code(country: str, region: str) -> str | None:
     """The ISO 3166-2 code (without its country's: 'CA') of ``region`` as written, a code
@@ -780,6 +909,11 @@ def region_code(country: str, region: str) -> str | None:
     codes = _REGION_CODES.get(country)
     if codes is not None and written.upper() in codes:
         return written.upper()
+    # The abbreviations of the post's and the press's style books ('Calif.', 'W.Va.',
+    # 'Ont.'), before a ZIP as often as the code.
+    abbreviated = _ABBREVIATIONS.get(country, {}).get(written.replace(".", "").casefold())
+    if abbreviated is not None:
+        return abbreviated
     import pycountry
 
     if pycountry.subdivisions.get(code=f"{country}-{written.upper()}") is not None:
