@@ -8931,11 +8931,11 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         # A street's quadrant after a state's code and ZIP, as after 'GA 30303' (read as a
         # region, SE, before: at the publication's clock), and Sweden's code after a Swedish
         # postal code (it was skipped everywhere, for the quadrant).
-        ("1 Main St, Seattle WA 98101, SE", "US", "Seattle WA", "WA", "98101"),
+        ("1 Main St, Seattle WA 98101, SE", "US", "Seattle", "WA", "98101"),
         ("Drottninggatan 1, 111 51 Stockholm, SE", "SE", "Stockholm", None, None),
         # A province's code and postal code without a comma before them (read as no country,
         # and the province's code after them as California's).
-        ("1 Queen St W, Toronto ON M5H 2N2, CA", "CA", "Toronto ON", "ON", "M5H 2N2"),
+        ("1 Queen St W, Toronto ON M5H 2N2, CA", "CA", "Toronto", "ON", "M5H 2N2"),
         # A postal code alone before a code that is a state's too: not taken for a country.
         ("MG Road, Mumbai 400001, IN", None, "Mumbai", "IN", None),
     ]:
@@ -8973,6 +8973,11 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
             "-07:00",
         ),
         ("Europe/Paris", "1 Queen St W, Toronto, ON M5H 2N2, CA", "America/Toronto", "-04:00"),
+        # ... and its city before the region's code without a comma (read as 'Toronto ON',
+        # named after no clock, it was offered Ontario's three; its region not read, Seattle
+        # was told New York's clock).
+        ("Europe/Paris", "1 Queen St W, Toronto ON M5H 2N2, CA", "America/Toronto", "-04:00"),
+        ("America/New_York", "1 Main St, Seattle WA 98101, SE", "America/Los_Angeles", "-07:00"),
         ("Europe/Paris", "100 Congress Ave, Austin, TX 78701, US", "America/Chicago", "-05:00"),
         # ... and after the postal code as other countries write it.
         ("America/New_York", "Via Roma 1, 20121 Milano, IT", "Europe/Rome", "+02:00"),
