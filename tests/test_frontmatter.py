@@ -567,6 +567,57 @@ def test_a_dash_inside_a_closed_front_matter_is_its_text() -> None:
 
 
 @pytest.mark.parametrize(
+    "head",
+    [
+        "note: |\n  Doors at 7.\n    - drinks\n    -snacks\n",
+        "notes:\n  - |\n    - one\n    -two\n",
+        "notes:\n  - >\n    - one\n    -two\n",
+        "notes:\n- |-\n  - one\n  -two\n",
+        "note: >+\n  Doors at 7.\n    - drinks\n    -snacks\n\n",
+        "note: |2\n    - drinks\n    -snacks\n",
+        "note: |  # the bar's list\n  - drinks\n  -snacks\n",
+        "cast:\n  - name: Zoë\n    bio: |\n      - actor\n      -singer\n",
+        "note: |1  # shown as written\n  - drinks\n   -snacks\n",
+        "outer: |\n  inner: |\n  - one\n  -two\n",
+    ],
+    ids=[
+        "deeper-lines",
+        "a-list-item's-text",
+        "a-list-item's-folded-text",
+        "strip-indicator",
+        "keep-indicator",
+        "indentation-indicator",
+        "a-comment-after-the-sign",
+        "a-field-of-a-list-item",
+        "an-indentation-indicator-and-a-comment",
+        "a-sign-inside-a-text",
+    ],
+)
+def test_dashes_glued_to_words_in_a_text_block_are_its_text(head: str) -> None:
+    # QA: lines of a '|' or '>' text with a dash glued to a word ('-snacks') below lines with
+    # a '- ' were told "no space after the '-' of this list item": YAML reads them as text.
+    doc = frontmatter.split(f"---\n{head}---\nText.\n", "entries/x.md")
+    assert doc.meta == yaml.safe_load(head)
+
+
+@pytest.mark.parametrize(
+    ("head", "line"),
+    [
+        ("tags:\n  - |\n    a text\n  -drama\n  - review\n", 5),
+        ("note: |\n  - drinks\ntags:\n  - review\n  -drama\n", 6),
+        ("tags:\n  - review\n  -drama\nnote: >\n  - x\n  -y\n", 4),
+    ],
+    ids=["after-a-text-item", "after-a-text-field", "before-a-text-field"],
+)
+def test_a_list_item_glued_to_its_dash_near_a_text_block_is_told(head: str, line: int) -> None:
+    # Only the text's own lines are text: an item of the list around it is told, at its line.
+    with pytest.raises(ContentError) as caught:
+        frontmatter.split(f"---\n{head}---\nText.\n", "entries/x.md")
+    assert caught.value.line == line, caught.value
+    assert "no space after the '-'" in caught.value.message, caught.value.message
+
+
+@pytest.mark.parametrize(
     ("line", "hint", "value"),
     [
         # Told to put it in double quotes, as 'title: "..."', the editor broke it again: the

@@ -1279,7 +1279,42 @@ _HEADING = re.compile(r"#{2,6}\s")
 
 # A line that begins with a dash glued to what follows it ('-drama'), not '---' or '--'.
 _GLUED_DASH = re.compile(r"^[ ]*-[^\s-]", re.MULTILINE)
-_TEXT_BLOCK_SIGN = re.compile(r":[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
+# A line that opens a '|' or '>' text: after a field's ':' or a list item's '-' (or several,
+# '- - |', '- note: |'), an anchor or a tag maybe, the sign with its indicators ('|-', '>+',
+# '|2'), then nothing but a comment. Group 1 ends where the node's parent is: the column of
+# the last key or dash, from which YAML measures the text's indentation; group 2 or 3 the
+# indentation indicator.
+_TEXT_BLOCK_START = re.compile(
+    r"^((?:[ ]*-[ ]+)*[ ]*)(?:-|[^\s#'\"\[{&!|>-][^#]*?:)"
+    r"[ ]+(?:[&!]\S*[ ]+)*[|>](?:([1-9])[-+]?|[-+]([1-9])?)?[ ]*(?:#.*)?$"
+)
+
+
+def _text_block_lines(lines: list[str]) -> set[int]:
+    """The indexes of ``lines`` inside a '|' or '>' text: below the line that opens it, each
+    line indented deeper than the text's field or list item (or blank), as YAML reads them.
+    Their dashes are the text's ('- drinks', '-snacks'), never a list's, however deep the
+    text's lines go, and a 'key: |' among them is the text's too."""
+    inside: set[int] = set()
+    at = 0
+    while at < len(lines):
+        sign = _TEXT_BLOCK_START.match(lines[at].rstrip("\r\n"))
+        at += 1
+        if sign is None:
+            continue
+        parent = len(sign.group(1))
+        explicit = sign.group(2) or sign.group(3)
+        # With an indentation indicator the text's lines are at the parent's column and that
+        # many more; without one, at any column deeper than the parent's (YAML takes the
+        # first line's).
+        deeper = parent + int(explicit) if explicit else parent + 1
+        while at < len(lines):
+            line = lines[at].rstrip("\r\n")
+            if line.strip() and len(_indent(line)) < deeper:
+                break
+            inside.add(at)
+            at += 1
+    return inside
 
 
 def _items_without_their_space(lines: list[str], path: Path | str) -> Iterator[ContentError]:
@@ -1287,8 +1322,9 @@ def _items_without_their_space(lines: list[str], path: Path | str) -> Iterator[C
     list's item with no space after its dash ('-drama'), among items that have it: YAML reads
     it as text joined to the item above it, or cannot read the list (its error lines below).
     Alone under its field, it is told by the field's check ('entries: must be a list')."""
+    texts = _text_block_lines(lines)
     for at, line in enumerate(lines):
-        if not _GLUED_DASH.match(line) or not _among_items(lines, at):
+        if at in texts or not _GLUED_DASH.match(line) or not _among_items(lines, at, texts):
             continue
         item = line.rstrip("\r\n").lstrip(" ")
         yield ContentError(
@@ -1300,20 +1336,19 @@ def _items_without_their_space(lines: list[str], path: Path | str) -> Iterator[C
         )
 
 
-def _among_items(lines: list[str], at: int) -> bool:
+def _among_items(lines: list[str], at: int, texts: set[int]) -> bool:
     """Whether the lines at the column of line ``at`` in its block, above and below it, are
-    list items and one at least has its '- ' (not the lines of a '|' or '>' text)."""
+    list items and one at least has its '- ' (``texts``: the lines of '|' and '>' texts,
+    whose dashes are no list's)."""
     column = len(_indent(lines[at]))
     items = False
     for way in (range(at - 1, -1, -1), range(at + 1, len(lines))):
         for near in way:
             other = lines[near].rstrip("\r\n")
             body = other.lstrip(" ")
-            if not body or body[0] == "#" or len(other) - len(body) > column:
+            if not body or body[0] == "#" or near in texts or len(other) - len(body) > column:
                 continue
             if len(other) - len(body) < column:  # the block's end, or its field above
-                if way.step < 0 and _TEXT_BLOCK_SIGN.search(other):
-                    return False
                 break
             if body == "-" or body.startswith("- "):
                 items = True
