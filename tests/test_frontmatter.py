@@ -426,8 +426,15 @@ def test_a_scene_break_below_a_forgotten_closing_line_is_not_blamed() -> None:
         "Note: the screening on the 12th is sold out.",
         "Note: the screening on the 12th is sold out.\n\nBooking: at the door.",  # YAML reads
         "## The film",
+        "## The film\nIlse Brandvold's film is patient and funny.",
     ],
-    ids=["prose", "a-line-that-reads-as-a-field", "lines-that-all-read-as-fields", "a-heading"],
+    ids=[
+        "prose",
+        "a-line-that-reads-as-a-field",
+        "lines-that-all-read-as-fields",
+        "a-heading",
+        "a-heading-on-the-text's-line",
+    ],
 )
 def test_a_forgotten_closing_line_with_a_scene_break_below_is_told_where_it_goes(
     first: str,
@@ -442,6 +449,7 @@ def test_a_forgotten_closing_line_with_a_scene_break_below_is_told_where_it_goes
         frontmatter.split(text, "entries/x.md")
     assert caught.value.line == 5, caught.value
     assert "not closed" in caught.value.message, caught.value.message
+    assert "line 7 reads as text" in caught.value.message, caught.value.message
     assert caught.value.hint is not None and "add a line '---' after line 5" in caught.value.hint
     # Followed, the file reads: the fields as fields, the text and its scene break as text.
     fixed = text.replace(fields, f"{fields}---\n")
@@ -468,6 +476,26 @@ def test_a_blank_line_between_fields_is_no_closing_line_forgotten() -> None:
                 frontmatter.split(text, "entries/x.md")
             except ContentError as error:
                 assert "not closed" not in error.message, error
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "title: X\nauthor: Y\n\n## Pictures and credits\ngallery_title: Z\n\n",
+        "title: X\n\n## Pictures and credits\n\n",
+        "title: X\n\n### Notes\n#### More\ntags: [a]\n\n",
+        "title: X\n\n## Credits\n\nrights: Y\n\n",
+        "title: X\n\n## Credits\n  # indented\nrights: Y\n\n",
+    ],
+    ids=["above-fields", "alone", "several", "a-paragraph-of-its-own", "with-a-comment-below"],
+)
+def test_a_comment_of_hashes_after_a_blank_line_is_a_comment(head: str) -> None:
+    # QA: '## Pictures and credits' after a blank line, with a blank line before the closing
+    # '---', was told "the front matter is not closed before the text: line 7 reads as text":
+    # YAML reads it as a comment, and the front matter as written.
+    doc = frontmatter.split(f"---\n{head}---\nText.\n", "entries/x.md")
+    assert doc.meta == yaml.safe_load(head)
+    assert doc.body == "Text.\n"
 
 
 @pytest.mark.parametrize(

@@ -6785,6 +6785,26 @@ def test_one_list_item_among_others_without_the_space_after_its_dash_is_told_at_
         assert issue.meta.all_slugs == ["quiet-hours", "all-of-us-strangers"]
 
 
+def test_a_comment_of_hashes_in_an_entry_s_front_matter_is_read_as_a_comment(
+    workspace: Path,
+) -> None:
+    # QA: '## Pictures and credits' after a blank line, with a blank line before the closing
+    # '---', refused the entry: "the front matter is not closed before the text: line 7 reads
+    # as text, and the '---' on line 90 is taken for the end". YAML reads it as a comment.
+    rel = "entries/all-of-us-strangers.md"
+    path = workspace / rel
+    source = path.read_text("utf-8")
+    (before,) = [e for e in load_workspace(workspace).entries if e.path == rel]
+    text = source.replace(
+        "author: DoPe Press\n", "author: DoPe Press\n\n## Pictures and credits\n", 1
+    )
+    head, fence, rest = text[4:].partition("\n---\n")
+    path.write_text(f"---\n{head}\n\n{fence[1:]}{rest}", "utf-8")
+    (entry,) = [e for e in load_workspace(workspace).entries if e.path == rel]
+    assert entry.meta == before.meta
+    assert entry.body == before.body
+
+
 @pytest.mark.parametrize(
     ("old", "new", "hint"),
     [

@@ -1362,11 +1362,11 @@ _NAME_FIRST = re.compile(r"([A-Za-z_][\w-]*)(?=[:\s]|$)")
 
 
 def _reads_as_text(line: str) -> bool:
-    """Whether ``line``, at the start of a paragraph, is the text's and no field: a heading,
-    or words at column 0 that are not a field's ('Ilse Brandvold's film...', 'Note: ...'),
-    where a field of the front matter (even with its ':' missing, or a capital) is not."""
-    if _HEADING.match(line):
-        return True
+    """Whether ``line``, at the start of a paragraph, is the text's and no field: words at
+    column 0 that are not a field's ('Ilse Brandvold's film...', 'Note: ...'), where a field
+    of the front matter (even with its ':' missing, or a capital) is not. A heading ('## The
+    film') is no sign alone: YAML reads it as a comment, which an editor may write between
+    fields ('## Pictures and credits')."""
     if not line.strip() or line[0] in " \t#-'\"[{" or _NEAR_FENCE.fullmatch(line.strip()):
         return False
     name = _NAME_FIRST.match(line)
@@ -1391,11 +1391,23 @@ def _text_in_front_matter(lines: list[str], index: int, path: Path | str) -> tup
     for blank in range(2, index):
         if lines[blank].strip():
             continue
-        below = next((n for n in range(blank + 1, index) if lines[n].strip()), None)
+        # The paragraph's first line that is no comment: comments, and headings that YAML
+        # reads as comments, are the front matter's as much as the text's.
+        below = next(
+            (n for n in range(blank + 1, index) if lines[n].strip() and lines[n][0] != "#"),
+            None,
+        )
         if below is None:
             return None
         if not _reads_as_text(lines[below]):
             continue
+        # Text below: the headings just above it (blank lines between) are its first lines.
+        while below - 1 > blank and (
+            not lines[below - 1].strip() or _HEADING.match(lines[below - 1])
+        ):
+            below -= 1
+        while not lines[below].strip():
+            below += 1
         above = [n for n in range(1, blank) if lines[n].strip() and lines[n].lstrip()[0] != "#"]
         if not above:
             return None
