@@ -21,6 +21,7 @@ from conftest import REPO, assert_reported_in_one_pass
 from dopemail import frontmatter
 from dopemail.build import build
 from dopemail.cache import BuildCache, Memory, forget_picture_stats
+from dopemail.config import load_settings
 from dopemail.errors import ContentError, DopemailError, DopemailErrors
 from dopemail.load import load_workspace
 from dopemail.models import PullQuote, Screening
@@ -1456,6 +1457,11 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             'unsubscribe_url = "https://' + "é" * 64 + '.example/unsubscribe"',
             "is not a name a domain can have (parts of 63 characters at most, between dots)",
         ),
+        (  # a joiner IDNA 2003 dropped ('ab.example', another domain); browsers refuse it
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+            'unsubscribe_url = "https://a\u200db.example/unsubscribe"',
+            "its host, a\u200db.example, is not a name a domain can have",
+        ),
         (
             'from_name = "DoPe Press"',
             'from_name = "DoPe Press\\nParis-LA"',
@@ -1523,6 +1529,39 @@ def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -
     assert any(
         e.path == "dopemail.toml" and e.line == line and text in e.message for e in errors
     ), (line, [str(e) for e in errors])
+
+
+@pytest.mark.parametrize(
+    ("host", "dns"),
+    [
+        ("straße.example", "xn--strae-oqa.example"),  # IDNA 2003 made it 'strasse.example'
+        ("STRASSE.Straße.example", "strasse.xn--strae-oqa.example"),
+        ("ς.example", "xn--3xa.example"),  # a final sigma: IDNA 2003 made it 'σ', xn--4xa
+        ("Bücher.example", "xn--bcher-kva.example"),
+        ("BÜCHER.example", "xn--bcher-kva.example"),
+        ("bücher。example", "xn--bcher-kva.example"),  # an ideographic full stop
+    ],
+)
+def test_an_international_domain_in_the_settings_is_the_one_browsers_reach(
+    workspace: Path, host: str, dns: str
+) -> None:
+    # QA: 'https://straße.example/x' was sent as 'https://strasse.example/x' (Python's 'idna'
+    # codec is IDNA 2003): a domain other than the one browsers resolve, IDNA 2008 / UTS #46.
+    config = workspace / "dopemail.toml"
+    source = config.read_text()
+    for old in (
+        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+        'base_url = "https://dopepress.example.com/"',
+    ):
+        assert old in source, old
+    source = source.replace(
+        'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+        f'unsubscribe_url = "https://{host}/désinscription"',
+    ).replace('base_url = "https://dopepress.example.com/"', f'base_url = "https://{host}/"')
+    config.write_text(source)
+    settings = load_settings(workspace)
+    assert settings.sender.unsubscribe_url == f"https://{dns}/d%C3%A9sinscription"
+    assert settings.publication.base_url == f"https://{dns}/"
 
 
 def test_a_size_limit_in_kilobytes_is_told_once(workspace: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import idna
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -202,6 +203,32 @@ class Publication(Model):
         return "right" if self.direction == "rtl" else "left"
 
 
+def dns_host(host: str) -> str:
+    """``host`` as the DNS knows it and browsers resolve it: IDNA 2008 with UTS #46's mapping
+    (capitals to small letters, '。' to '.'), 'straße.example' is 'xn--strae-oqa.example'.
+    Python's 'idna' codec is IDNA 2003, which made it 'strasse.example', another domain (and
+    'ς' 'σ', and dropped a joiner). An ASCII label is kept as written ('my_host'), as
+    browsers keep it. UnicodeError for a host no domain can have, saying why."""
+    if host.isascii():
+        dns = host.split(".")
+    else:
+        try:
+            labels = idna.uts46_remap(host, std3_rules=False, transitional=False).split(".")
+            for label in labels:
+                if not label.isascii():
+                    idna.check_label(label)
+        except idna.IDNAError as exc:
+            raise UnicodeError(str(exc)) from None
+        dns = [
+            label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+            for label in labels
+        ]
+    # An empty part is allowed last only (the root's dot, 'example.').
+    if any(len(label) > 63 for label in dns) or "" in dns[:-1]:
+        raise UnicodeError("parts of 63 characters at most, between dots")
+    return ".".join(dns)
+
+
 def ascii_url(value: str) -> str:
     """An address in ASCII, as every URL must be in RSS (a URL, not an IRI) and in email
     headers: an international domain in its DNS form (café.example: xn--caf-dma.example),
@@ -211,7 +238,7 @@ def ascii_url(value: str) -> str:
     parts = urlsplit(value)
     host = parts.hostname or ""
     try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        ascii_host = dns_host(host) if not host.isascii() else host
     except UnicodeError:
         raise ValueError(f"'{value}': '{host}' is not a domain name a browser can reach") from None
     netloc = ascii_host + (f":{parts.port}" if parts.port else "")
@@ -484,7 +511,7 @@ def _no_token(url: str) -> None:
 
 
 def _ascii_uri(url: str) -> str:
-    """``url`` as a URI of ASCII characters: its host as the DNS knows it (IDNA:
+    """``url`` as a URI of ASCII characters: its host as the DNS knows it (dns_host:
     'bücher.example' is 'xn--bcher-kva.example'), other letters beyond ASCII escaped
     ('désinscription': 'd%C3%A9sinscription'). A header takes no other: List-Unsubscribe's
     was encoded as a header's words, which no mail program reads as a link."""
@@ -494,11 +521,10 @@ def _ascii_uri(url: str) -> str:
     user, at, hostport = parts.netloc.rpartition("@")
     host, colon, port = hostport.partition(":")
     try:
-        host = host.encode("idna").decode("ascii")
+        host = dns_host(host)
     except UnicodeError as exc:
         raise ValueError(
-            f"'{url}': its host, {host}, is not a name a domain can have (parts of 63 "
-            "characters at most, between dots)"
+            f"'{url}': its host, {host}, is not a name a domain can have ({exc})"
         ) from exc
     keep = "/%:@!$&'()*+,;=?~"
     return urlunsplit(

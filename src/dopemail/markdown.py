@@ -20,6 +20,7 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from .config import dns_host
 from .errors import ContentError
 from .templates import columns, fill, no_quote_breaks
 from .wording import ENGLISH, Wording
@@ -667,7 +668,7 @@ _FOREIGN_HOST_HINT = re.compile(r'="https?://[^/"?#]*(?:%|[^\x00-\x7f])', re.IGN
 def _dns_host(found: re.Match[str]) -> str:
     host = unquote(unescape(found.group(2)))
     try:
-        dns = host.encode("idna").decode("ascii")
+        dns = dns_host(host)
     except UnicodeError:  # no name a browser reaches either: left as written
         return found.group()
     # Letters, digits, hyphens and dots only: IDNA lets an ASCII label through as it is, and
