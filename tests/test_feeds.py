@@ -247,9 +247,20 @@ def test_json_feed_is_valid_1_1(built: Path) -> None:
     assert seed["attachments"][0]["mime_type"] == "image/jpeg"
 
 
+def _seed_ids(root: Path) -> dict[str, str]:
+    """The seed entry's id in each feed: RSS guid, Atom id, JSON Feed id."""
+    ids = {}
+    for name in ("rss.xml", "atom.xml"):
+        parsed = feedparser.parse((root / "feeds" / name).read_bytes())
+        ids[name] = next(e for e in parsed.entries if e.link.endswith(f"/{SEED}/")).id
+    items = json.loads((root / "feeds/feed.json").read_bytes())["items"]
+    ids["feed.json"] = next(i for i in items if i["url"].endswith(f"/{SEED}/"))["id"]
+    return ids
+
+
 def test_item_id_survives_an_edit(workspace: Path) -> None:
     build(workspace)
-    before = feedparser.parse((workspace / "feeds/atom.xml").read_bytes())
+    before = _seed_ids(workspace)
     path = workspace / f"entries/{SEED}.md"
     path.write_text(
         path.read_text().replace("title: All of Us Strangers", "title: All of Us Strangers!", 1)
@@ -257,9 +268,23 @@ def test_item_id_survives_an_edit(workspace: Path) -> None:
     )
     build(workspace)
     after = feedparser.parse((workspace / "feeds/atom.xml").read_bytes())
-    old = next(e for e in before.entries if e.link.endswith(f"/{SEED}/"))
     new = next(e for e in after.entries if e.link.endswith(f"/{SEED}/"))
-    assert new.title == "All of Us Strangers!" and old.id == new.id
+    assert new.title == "All of Us Strangers!" and _seed_ids(workspace) == before
+    # An editor dating the edit, on a later day: the id is the first-published day's, or
+    # readers show the entry again as a new one (in every feed).
+    path.write_text(
+        path.read_text().replace(
+            "published: 2024-01-12T09:00:00-08:00\n",
+            "published: 2024-01-12T09:00:00-08:00\nupdated: 2024-03-05T10:00:00-08:00\n",
+            1,
+        )
+    )
+    build(workspace)
+    after = feedparser.parse((workspace / "feeds/atom.xml").read_bytes())
+    new = next(e for e in after.entries if e.link.endswith(f"/{SEED}/"))
+    assert new.updated.startswith("2024-03-05")  # the edit was read
+    assert _seed_ids(workspace) == before
+    assert before["rss.xml"] == "tag:dopepress.example.com,2024-01-12:all-of-us-strangers"
 
 
 def test_text_with_angle_brackets_reads_back_whole_in_every_feed(write_files) -> None:
