@@ -766,3 +766,19 @@ def test_json_feed_items_are_dated_when_published() -> None:
     }
     with pytest.raises(ValueError):
         json_feed_items({"items": None})
+
+
+def test_the_json_feed_s_home_page_is_the_site(meant: Path) -> None:
+    # Readers link the feed's name to its home page: the feed's own address there leads a
+    # reader to raw JSON.
+    feed = _json(meant)
+    assert feed["home_page_url"] == HOME != feed["feed_url"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("atom.xml", HOME), ("issues.xml", f"{HOME}#newsletter")]
+)
+def test_an_atom_feed_s_id_is_fixed(meant: Path, name: str, expected: str) -> None:
+    # A reader knows a feed by its id (RFC 4287: it never changes): the site's address for the
+    # entries' feed, the home page's newsletter part for the issues' (where they once were).
+    assert _parsed(meant, name).feed.id == expected
