@@ -782,3 +782,32 @@ def test_an_atom_feed_s_id_is_fixed(meant: Path, name: str, expected: str) -> No
     # A reader knows a feed by its id (RFC 4287: it never changes): the site's address for the
     # entries' feed, the home page's newsletter part for the issues' (where they once were).
     assert _parsed(meant, name).feed.id == expected
+
+
+def test_a_picture_saved_with_its_accents_decomposed_is_where_the_feed_says(
+    workspace: Path,
+) -> None:
+    # A Mac writes 'é' in a file's name as 'e' and an accent (NFD); the text names it with
+    # one character (NFC), and so does its URL. Published under the disk's spelling, the
+    # picture in readers' feeds led to no file on a server that tells the two apart.
+    import unicodedata
+    from shutil import copyfile
+    from urllib.parse import unquote, urlsplit
+
+    typed = "media/Amélie/café.jpg"
+    on_disk = workspace / unicodedata.normalize("NFD", typed)
+    on_disk.parent.mkdir()
+    copyfile(workspace / "media/all-of-us-strangers/01.jpg", on_disk)
+    entry = workspace / "entries/quiet-hours.md"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("\n---\n", f"\n---\n![A café]({typed})\n\n", 1), "utf-8")
+    build(workspace)
+    rss = feedparser.parse((workspace / "feeds/rss.xml").read_bytes())
+    content = next(e for e in rss.entries if e.link.endswith("/quiet-hours/")).content[0].value
+    (src,) = re.findall(r'<img[^>]* src="([^"]*caf[^"]*)"', content)
+    path = unquote(urlsplit(src).path).removeprefix("/")
+    assert path == unicodedata.normalize("NFC", typed), src
+    published = workspace / "site" / path
+    assert published.is_file() and published.read_bytes() == on_disk.read_bytes()
+    # As one character on the disk too (the name a server is asked for).
+    assert unicodedata.normalize("NFC", "café.jpg") in [p.name for p in published.parent.iterdir()]
