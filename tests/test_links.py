@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 BASE = "https://dopepress.example.com/"
 
 
@@ -285,3 +287,77 @@ def test_a_link_to_the_publication_s_unsubscribe_page_is_no_dead_link(
         f"warning: entries/varda-in-los-angeles.md:{line}: the link to {BASE}unsubscribed/ "
         "leads to no page of this site"
     ], told
+
+
+def _warned(output: str) -> list[str]:
+    return [w for w in output.split("\n") if w.startswith("warning:")]
+
+
+def test_a_link_to_a_missing_feed_is_warned_about(workspace: Path, run_cli) -> None:
+    # feeds/ is served beside the site (base_url + feeds/): its files are there, not any name
+    # under it.
+    line = _append(
+        workspace,
+        "entries/varda-in-los-angeles.md",
+        f"[Our feed]({BASE}feeds/atom.xml), [an old one]({BASE}feeds/nope.xml).",
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert _warned(output) == [
+        f"warning: entries/varda-in-los-angeles.md:{line}: the link to {BASE}feeds/nope.xml "
+        "leads to no page of this site"
+    ], output
+
+
+def _dead(workspace: Path, run_cli) -> list[str]:
+    """The dead links ``check`` warns of (it passes)."""
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    return [w for w in _warned(output) if "leads to no page" in w]
+
+
+def test_a_draft_s_dead_link_is_not_warned_about(workspace: Path, run_cli) -> None:
+    # A draft's text is not on the site yet: its dead links are told when it is published.
+    _append(workspace, "entries/harbor-lights-restoration.md", "[Gone](/gone-from-a-draft/).")
+    assert _dead(workspace, run_cli) == []
+
+
+def test_a_draft_issue_s_link_to_a_draft_it_gathers_is_told_once(workspace: Path, run_cli) -> None:
+    # It links to the page the entry will have: the issue's own check tells of the draft, at
+    # its line; "no page of this site" would tell it twice, and wrongly.
+    issue = workspace / "issues/3-quiet-hours.md"
+    text = issue.read_text(encoding="utf-8")
+    gathers = "  - quiet-hours\n  - harbor-lights-restoration\n"
+    issue.write_text(text.replace("  - quiet-hours\n", gathers, 1), "utf-8")
+    _append(workspace, "issues/3-quiet-hours.md", "Also [the harbor](/harbor-lights-restoration/).")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert _warned(output) == [
+        "warning: issues/3-quiet-hours.md:9: issue 3: entry 'harbor-lights-restoration' is a "
+        "draft: the email links to its page, which is made when it is published"
+    ], output
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{BASE}unsubscribe/",  # the unsubscribe page, with a last slash its setting has not
+        f"{BASE}quiet-hours",  # a page without its last slash: the server answers it
+    ],
+)
+def test_a_link_to_a_page_written_with_or_without_its_last_slash_is_no_dead_link(
+    workspace: Path, run_cli, url: str
+) -> None:
+    _append(workspace, "entries/varda-in-los-angeles.md", f"[This]({url}).")
+    assert _dead(workspace, run_cli) == []
+
+
+def test_a_percent_encoded_dead_link_is_told_at_its_line(workspace: Path, run_cli) -> None:
+    # Told as a reader reads it (café), found in the text as written (caf%C3%A9).
+    line = _append(workspace, "entries/quiet-hours.md", "[A café](/caf%C3%A9-gone/).")
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert _warned(output) == [
+        f"warning: entries/quiet-hours.md:{line}: the link to {BASE}café-gone/ leads to no "
+        "page of this site"
+    ], output
