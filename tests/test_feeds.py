@@ -811,3 +811,21 @@ def test_a_picture_saved_with_its_accents_decomposed_is_where_the_feed_says(
     assert published.is_file() and published.read_bytes() == on_disk.read_bytes()
     # As one character on the disk too (the name a server is asked for).
     assert unicodedata.normalize("NFC", "café.jpg") in [p.name for p in published.parent.iterdir()]
+
+
+def test_a_publication_with_nothing_published_has_the_same_feeds_at_every_build(
+    workspace: Path,
+) -> None:
+    # Nothing published (a draft alone, no issue): no entry gives the feeds a date, and the
+    # time of the build would change them at every build, and readers fetch them again.
+    for path in [*(workspace / "entries").glob("*.md"), *(workspace / "issues").glob("*.md")]:
+        if "\ndraft: true" not in path.read_text(encoding="utf-8"):
+            path.unlink()
+    build(workspace)
+    first = {p.name: p.read_bytes() for p in (workspace / "feeds").iterdir()}
+    build(workspace, use_cache=False)
+    assert {p.name: p.read_bytes() for p in (workspace / "feeds").iterdir()} == first
+    for name in ("atom.xml", "issues.xml"):
+        parsed = _parsed(workspace, name)
+        assert parsed.entries == [], name
+        assert _instant(parsed.feed.updated_parsed) == datetime(2000, 1, 1, tzinfo=UTC), name
