@@ -829,3 +829,17 @@ def test_a_publication_with_nothing_published_has_the_same_feeds_at_every_build(
         parsed = _parsed(workspace, name)
         assert parsed.entries == [], name
         assert _instant(parsed.feed.updated_parsed) == datetime(2000, 1, 1, tzinfo=UTC), name
+
+
+def test_a_remote_logo_with_a_query_is_still_the_rss_image(workspace: Path) -> None:
+    # Its type is told by the URL's path: 'logo.png?v=2' (a CDN's cache-buster) is a PNG,
+    # which RSS's <image> allows.
+    remote = "https://cdn.example/logo.png?v=2"
+    config = workspace / "dopemail.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('"media/dopepress-logo.png"', f'"{remote}"'), "utf-8")
+    build(workspace)
+    rss = (workspace / "feeds/rss.xml").read_bytes()
+    assert check_rss(rss) == []
+    assert feedparser.parse(rss).feed.image.href == remote
+    assert _parsed(workspace, "atom.xml").feed.logo == remote
