@@ -1038,6 +1038,30 @@ def test_the_home_page_leads_to_every_issue_on_the_newsletter_s_page(
     assert feed.id == "https://dopepress.example.com/#newsletter"
 
 
+def test_the_home_page_lists_the_three_newest_issues(workspace: Path) -> None:
+    # Four listed: the draft (3) made ready, and a fourth. The oldest is on the newsletter's
+    # page alone.
+    draft = workspace / "issues/3-quiet-hours.md"
+    text = draft.read_text(encoding="utf-8").replace("status: draft", "status: ready", 1)
+    draft.write_text(text, "utf-8")
+    fourth = text.replace("number: 3", "number: 4", 1).replace("2024-11-15", "2024-12-15", 1)
+    (workspace / "issues/4-more-quiet-hours.md").write_text(fourth, "utf-8")
+    build(workspace)
+    names = ["4-more-quiet-hours", "3-quiet-hours", "2-summer-festivals", "1-strangers-and-varda"]
+    issues = [_address(workspace, f"issues/{name}") for name in names]
+    home = (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert _listed(home) == issues[:3]
+    newsletter = (workspace / "site/issues/index.html").read_text(encoding="utf-8")
+    assert _listed(newsletter) == issues
+
+
+def test_the_home_and_newsletter_pages_name_their_canonical_address(site: Path) -> None:
+    # Search engines take this address for the page: another page's would hide this one.
+    assert _parse(site / "site/index.html").canonical == "https://dopepress.example.com/"
+    newsletter = _parse(site / "site/issues/index.html")
+    assert newsletter.canonical == "https://dopepress.example.com/issues/"
+
+
 def test_a_home_page_of_the_publication_s_own_lists_what_it_listed(workspace: Path) -> None:
     # Made from the default that listed every entry and issue: it is given the same names.
     (workspace / "templates/home.html.j2").write_text(
