@@ -9215,6 +9215,32 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "-07:00 in America/Los_Angeles on that day",
             "Stockholm",
         ),
+        # ... after a suite's, a floor's or a building's number before the city or the state
+        # (read from the number on, the quadrant was Sweden's or Niger's code).
+        (
+            "America/New_York",
+            _event("1 Main St, Suite 200 Atlanta GA 30303, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("1 Main St, Floor 2 Washington DC 20003, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("1100 4th St SE, Bldg 2 DC 20024, SE", "{}"),
+            "-04:00 in America/New_York",
+            "Stockholm",
+        ),
+        (
+            "America/New_York",
+            _event("1 Main St, Ste 5 Washington DC 20003, NE", "{}"),
+            "-04:00 in America/New_York",
+            "Niamey",
+        ),
         # A country's code that is no quadrant after a region's code and a postal code that
         # may be a state's ZIP: the country's (Trento's province, TN, and a postal code of
         # Tennessee's ZIPs' were read as the United States).

@@ -756,10 +756,12 @@ def _state_and_postal(part: str) -> StateAndPostal | None:
         return None
     words, postal = found.group(1).split(), found.group(2).upper()
     # Its longest name first ('West Virginia', not 'Virginia'; 'District of Columbia'), of
-    # words without digits (not a suite's or a house's number).
+    # words without digits (not a suite's or a house's number): a window with one is no name,
+    # but the shorter ones after it may be ('Suite 200 Atlanta GA 30303': 'GA'; stopping at
+    # the number, the quadrant after it was read as Sweden's code).
     for n in range(min(len(words), 3), 0, -1):
         if any(c.isdigit() for c in "".join(words[-n:])):
-            break
+            continue
         written = " ".join(words[-n:])
         for country in _REGION_CODES:
             key = _state_key(country, written)
