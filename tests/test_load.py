@@ -8,6 +8,8 @@ import posixpath
 import random
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -9287,6 +9289,31 @@ def test_a_venue_s_region_or_last_code_is_read_with_its_postal_code(
         )
         notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
         assert not [n for n in notes if "is written at" in n], notes
+
+
+@pytest.mark.parametrize(
+    "address", ["1 rue X, Paris 75005, France", "Via Roma 1, Milano 20121, Italy"]
+)
+def test_an_address_with_a_word_before_its_postal_code_loads_without_iso_3166_2(
+    write_files, address: str
+) -> None:
+    # Each word before a postal code of five digits was looked up as a state's name in
+    # ISO 3166-2 (a third of a second, at every build): only the states' and provinces'
+    # names dopemail knows are. (In the Los Angeles publication, whose venues need it not.)
+    root = write_files({"entries/zz.md": _event(address, "2024-06-14T20:00:00+02:00")})
+    script = (
+        "import sys, pathlib\n"
+        "from dopemail.load import load_workspace\n"
+        "from dopemail.notices import entry_notes\n"
+        f"entry_notes(load_workspace(pathlib.Path({str(root)!r})))\n"
+        "found = sys.modules.get('pycountry')\n"
+        "print(found is not None and found.subdivisions._is_loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_a_home_code_and_a_state_s_at_an_hour_skipped_there_asks_for_the_country_first(
