@@ -9243,6 +9243,62 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "-04:00 in America/New_York",
             "Niamey",
         ),
+        # A territory of the United States, however written, then its own code, a country's:
+        # the territory, at its clock (Puerto Rico's, Guam's were offered the mainland's).
+        (
+            "America/Puerto_Rico",
+            _event("1 Calle Fortaleza, San Juan, Puerto Rico 00901, PR", "{}"),
+            "-04:00 in America/Puerto_Rico",
+            "America/Chicago",
+        ),
+        (
+            "America/Puerto_Rico",
+            _event("1 Calle Fortaleza, San Juan, P.R. 00901, PR", "{}"),
+            "-04:00 in America/Puerto_Rico",
+            "America/Chicago",
+        ),
+        (
+            "America/Puerto_Rico",
+            _event("1 Calle Fortaleza, San Juan, PR 00901, PR", "{}"),
+            "-04:00 in America/Puerto_Rico",
+            "America/Chicago",
+        ),
+        (
+            "America/New_York",
+            _event("1 Calle Fortaleza, San Juan, Puerto Rico 00901, PR", "{}"),
+            "-04:00 in America/Puerto_Rico",
+            "America/Chicago",
+        ),
+        (
+            "Pacific/Guam",
+            _event("1 Main St, Hagatna, Guam 96910, GU", "{}"),
+            "+10:00 in Pacific/Guam",
+            "America/",
+        ),
+        (
+            "Pacific/Guam",
+            _event("1 Main St, Hagatna, GU 96910, GU", "{}"),
+            "+10:00 in Pacific/Guam",
+            "America/",
+        ),
+        (
+            "Pacific/Saipan",
+            _event("1 Main St, Saipan, Northern Mariana Islands 96950, MP", "{}"),
+            "+10:00 in Pacific/Saipan",
+            "America/",
+        ),
+        (
+            "Pacific/Pago_Pago",
+            _event("1 Main St, Pago Pago, American Samoa 96799, AS", "{}"),
+            "-11:00 in Pacific/Pago_Pago",
+            "America/",
+        ),
+        (
+            "America/St_Thomas",
+            _event("1 Main St, Charlotte Amalie, V.I. 00802, VI", "{}"),
+            "-04:00 in America/St_Thomas",
+            "America/Chicago",
+        ),
         # A country's code that is no quadrant after a region's code and a postal code that
         # may be a state's ZIP: the country's (Trento's province, TN, and a postal code of
         # Tennessee's ZIPs' were read as the United States).

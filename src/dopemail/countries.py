@@ -791,7 +791,10 @@ def _country_after_region(parts: list[str]) -> str | None:
     state = _state_and_postal(before)
     if state is not None:
         if code in (state.country, state.key) or code in _QUADRANTS or not known_country(code):
-            return state.country
+            # A territory's code is its own country's in ISO 3166 too, at its own clock
+            # ('San Juan, Puerto Rico 00901, PR': America/Puerto_Rico; as the United States,
+            # it was offered the mainland's, which its ZIPs are not of).
+            return state.key if state.key in _TERRITORIES else state.country
         return code
     found = _REGION_AND_POSTAL_AT_END.search(before)
     if not known_country(code):
@@ -835,6 +838,12 @@ _REGION_CODES = {
     ),
     "CA": frozenset("AB BC MB NB NL NS NT NU ON PE QC SK YT".split()),  # noqa: SIM905
 }
+
+
+# The territories of the United States among its codes above, each a country of its own in
+# ISO 3166 and the zone database, at its own clocks (not among the states' in the table of
+# clocks above).
+_TERRITORIES = frozenset({"AS", "GU", "MP", "PR", "UM", "VI"})
 
 
 #: The countries whose addresses give a region after the city (a state, a province), as
@@ -919,7 +928,7 @@ _REGION_NAMES = {
             "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam",
             "MP": "Northern Mariana Islands", "AS": "American Samoa", "VI": "Virgin Islands",
         }.items()
-    },
+    } | {_place(name): "VI" for name in ("U.S. Virgin Islands", "US Virgin Islands")},
     "CA": {
         _place(name): code
         for code, name in {
