@@ -9314,6 +9314,59 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "+02:00 in Europe/Rome",
             "America/",
         ),
+        # A state's abbreviation or its code with dots in a venue's region, without its
+        # country, places it there only with a postal code or a city of that state's, as a
+        # code does: not Michoacán's (Mich.), Delhi's (Del.), Manipur's (Man.) or Massa's
+        # (Mass.), read as a name written out; nor Los Angeles's 'L.A.', no state's initials
+        # (read as Louisiana's 'LA').
+        (
+            "America/Mexico_City",
+            _screening("Morelia\n    region: Mich.", None, "{}"),
+            "-06:00 in America/Mexico_City",
+            "Detroit",
+        ),
+        (
+            "Asia/Kolkata",
+            _screening("New Delhi\n    region: Del.", None, "{}"),
+            "+05:30 in Asia/Kolkata",
+            "America/",
+        ),
+        (
+            "Asia/Kolkata",
+            _screening("Imphal\n    region: Man.", None, "{}"),
+            "+05:30 in Asia/Kolkata",
+            "America/",
+        ),
+        (
+            "Europe/Rome",
+            _screening("Massa\n    region: Mass.", None, "{}"),
+            "+02:00 in Europe/Rome",
+            "America/",
+        ),
+        (
+            "America/Los_Angeles",
+            _screening("Santa Monica\n    region: L.A.", None, "{}"),
+            "-07:00 in America/Los_Angeles",
+            "Chicago",
+        ),
+        (
+            "Europe/Paris",
+            _screening("Wilmington\n    region: Del.\n    postal_code: '19801'", None, "{}"),
+            "-04:00 in America/New_York",
+            "Europe/Paris",
+        ),
+        (
+            "Europe/Paris",
+            _screening("Brooklyn\n    region: N.Y.\n    postal_code: '11201'", None, "{}"),
+            "-04:00 in America/New_York",
+            "Europe/Paris",
+        ),
+        (
+            "America/Los_Angeles",
+            _screening("Washington\n    region: D.C.", None, "{}"),
+            "-04:00 in America/New_York",
+            "Los_Angeles",
+        ),
         # An event: either country at the end of its address.
         (
             "Europe/Berlin",

@@ -825,7 +825,11 @@ def region_written(region: str | None) -> str:
     names."""
     written = (region or "").strip().rstrip(".").strip()
     if re.fullmatch(r"[^\W\d_](?:\.\s?[^\W\d_])+", written):
-        return re.sub(r"[.\s]", "", written)
+        # Only the initials of a state's or a province's name of several words, as the press
+        # writes them ('D.C.', 'N.Y.', 'B.C.'): 'L.A.' is Los Angeles, not Louisiana (read
+        # as 'LA', a Santa Monica venue was told Chicago's clock).
+        letters = re.sub(r"[.\s]", "", written)
+        return letters if letters.upper() in _INITIALS else written
     return written
 
 
@@ -939,6 +943,18 @@ _REGION_NAMES = {
         }.items()
     },
 }  # fmt: skip
+
+
+# The codes that are the initials of their state's or province's name of several words,
+# written with dots as the press writes them ('D.C.', 'N.Y.', 'P.R.', 'B.C.'; see
+# :func:`region_written`).
+_INITIALS = frozenset(
+    code
+    for names in _REGION_NAMES.values()
+    for name, code in names.items()
+    if "".join(word[0] for word in name.split() if word not in ("of", "and")) == code.lower()
+    and " " in name
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -1260,7 +1276,11 @@ def _surely_there(
     ):
         return False
     written = region_written(region)
-    if len(written) > 2:
+    # A name written out, not an abbreviation: 'Mich.', 'Del.', 'Man.' or 'Mass.' may be
+    # another country's region's (Michoacán, Delhi, Manipur) or a city's (Massa), as a code
+    # may; read as names, they placed Morelia in Michigan.
+    abbreviated = _ABBREVIATIONS.get(country, {}).get(written.replace(".", "").casefold())
+    if len(written) > 2 and abbreviated is None:
         return not known_country(written)
     code = (postal or "").strip().upper()
     return bool(code) and postal_fits(country, key, code)
