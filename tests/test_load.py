@@ -8999,6 +8999,10 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         ("1 Queen St W, Toronto ON M5H 2N2, CA", "CA", "Toronto", "ON", "M5H 2N2"),
         # A postal code alone before a code that is a state's too: not taken for a country.
         ("MG Road, Mumbai 400001, IN", None, "Mumbai", "IN", None),
+        # A state's or a province's name that is its city's too, alone before the postal code
+        # after the street: the city (the street was printed as it, 'W Houston St').
+        ("209 W Houston St, New York 10014, US", "US", "New York", "New York", "10014"),
+        ("1 Rue Saint-Jean, Québec G1R 4P5, CA", "CA", "Québec", "Québec", "G1R 4P5"),
     ]:
         assert address_place(address, "America/Los_Angeles") == (country, city), address
         assert region_and_postal(address, country) == (region, postal), address

@@ -1344,8 +1344,13 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
         country, parts = after, parts[:-1]
     if country is not None and (state := _state_and_postal(parts[-1])) is not None:
         # 'Toronto ON M5H 2N2, CA': the city before the province's code, without it (read as
-        # 'Toronto ON', named after no clock, it was offered each of Ontario's).
-        parts = [*parts[:-1], state.before] if state.before else parts[:-1]
+        # 'Toronto ON', named after no clock, it was offered each of Ontario's). The region
+        # alone after the street is the city named like it ('209 W Houston St, New York
+        # 10014, US', 'Québec G1R 4P5': taken off, the street was printed as the city).
+        if state.before:
+            parts = [*parts[:-1], state.before]
+        elif len(parts) > 2:
+            parts = parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
     for part in [*reversed(parts[1:]), *parts[:1]]:  # its first part last: most often a street
