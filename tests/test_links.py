@@ -361,3 +361,19 @@ def test_a_percent_encoded_dead_link_is_told_at_its_line(workspace: Path, run_cl
         f"warning: entries/quiet-hours.md:{line}: the link to {BASE}café-gone/ leads to no "
         "page of this site"
     ], output
+
+
+def test_a_same_scheme_link_with_spaces_around_it_is_checked_as_written_without(
+    workspace: Path, run_cli
+) -> None:
+    # <a href=" https:gone.html">: left as typed in the pages, no dead link was told of,
+    # where the same link without the space was.
+    line = _append(
+        workspace, "entries/quiet-hours.md", 'See <a href=" https:gone.html\t">the page</a>.'
+    )
+    code, output = run_cli("check", "--root", workspace)
+    assert code == 0, output
+    assert (
+        f"warning: entries/quiet-hours.md:{line}: the link to {BASE}quiet-hours/gone.html leads "
+        "to no page of this site"
+    ) in output, output

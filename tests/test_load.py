@@ -21,6 +21,7 @@ import pytest
 from conftest import REPO, assert_reported_in_one_pass
 
 from dopemail import frontmatter
+from dopemail.bodytext import dropped_html
 from dopemail.build import build
 from dopemail.cache import BuildCache, Memory, forget_picture_stats
 from dopemail.config import load_settings
@@ -6125,6 +6126,17 @@ def test_a_link_or_picture_whose_address_the_pages_take_out_is_noted_at_its_line
     assert [e.hint for e in entry_notes(workspace) if "tel:" in e.message][0] == (
         "write the number out in the text"
     )
+
+
+def test_a_taken_out_address_is_read_as_browsers_read_it_past_spaces_and_tabs() -> None:
+    # A tab in 't<tab>el:' is dropped by browsers and the sanitiser: the link is taken out,
+    # and was not told of. A no-break space before 'tel:' is no space to HTML: the link is
+    # kept, a page's name under the page, and is not told of as taken out.
+    notes = dropped_html(
+        'Call <a href="t\tel:+1310">us</a>, <a href="\u00a0tel:+1311">them</a>.', 10
+    )
+    told = [(line, message.split(" is ")[0]) for message, line, _ in notes]
+    assert told == [(10, "the link to 't\tel:+1310'")]
 
 
 def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(

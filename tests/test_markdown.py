@@ -381,6 +381,12 @@ def test_a_table_s_column_alignment_is_a_style_not_the_obsolete_align() -> None:
         # URL parsers read as absolute: a feed reader would make 'programme.html' a host.
         pytest.param("https:programme.html", f"{BASE}programme.html", id="same scheme, a path"),
         pytest.param("HTTPS:/about/?a=1&b=2", "https://dopepress.example.com/about/?a=1&amp;b=2"),
+        # Browsers read an address past the spaces, tabs and line breaks around it (and
+        # without a tab or line break in it): so the mending above does, which had passed
+        # ' https:programme.html' by, written as typed for a feed reader to take to a host.
+        pytest.param(" https:programme.html", f"{BASE}programme.html", id="same scheme, spaced"),
+        pytest.param("\thttps:a.html\n", f"{BASE}a.html", id="same scheme, tab and line break"),
+        pytest.param(" https://example.org/a ", "https://example.org/a", id="absolute, spaced"),
         pytest.param("mailto:desk@example.org", "mailto:desk@example.org", id="mailto"),
         pytest.param("javascript:alert(1)", None, id="script dropped"),
         pytest.param("data:text/html,x", None, id="data dropped"),
@@ -397,6 +403,30 @@ def test_links_in_html_are_absolute_or_dropped(written: str, href: str | None) -
             assert "href" not in link
         else:
             assert f'href="{href}"' in link
+
+
+def test_a_same_scheme_address_with_spaces_around_it_is_the_page_s_in_every_output() -> None:
+    # '<a href=" https:evil.example/">' was left as typed in the page (a feed reader or mail
+    # program takes 'evil.example' for the host) and shown '< https:evil.example/>' in the
+    # text part; as written without the spaces, it is a page under this one.
+    page = "https://dopepress.example.com/quiet-hours/"
+    typed = (
+        'A <a href=" https:evil.example/">link</a>.\n\n'
+        '<img src="\u0020https:evil.example/p.png\t" alt="a">\n'
+    )
+    html = to_html(typed, page)
+    assert f'href="{page}evil.example/"' in html
+    assert f'src="{page}evil.example/p.png"' in html
+    assert "https:evil" not in html
+    text = to_text(typed, page)
+    assert f"link <{page}evil.example/>" in text
+    assert f"<{page}evil.example/p.png>" in text
+    assert "https:evil" not in text
+    # A tab in an address is dropped by browsers too ('ht	tps:' is 'https:').
+    assert f'href="{page}evil.example/"' in to_html('<a href="ht\tTPS:evil.example/">x</a>', page)
+    # A no-break space is no space to HTML: the address is a page's name, under this page.
+    nbsp = to_html('<a href="&nbsp;https:evil.example/">x</a>', page)
+    assert f'href="{page}&nbsp;https:evil.example/"' in nbsp
 
 
 @pytest.mark.parametrize(

@@ -395,7 +395,9 @@ def _other_schemes(body: str) -> bool:
 _KEPT_SCHEMES = tuple(sorted(LINK_SCHEMES))  # str.endswith takes a tuple
 # The scheme an address would have before a colon: 'ftp' of 'ftp://', not '30' of '10:30'.
 _SCHEME_BEFORE = re.compile(r"(?<![\w.+-])[a-zA-Z][a-zA-Z0-9+.-]{1,31}$")
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+# (Read as browsers read an address: past the spaces, tabs and line breaks around it, a tab or
+# line break in it dropped; a no-break space is no space to HTML: ' ftp:' has none.)
+_SCHEME = re.compile(r"^[\x00-\x20]*([a-zA-Z][a-zA-Z0-9+.-]*):")
 # A Markdown link or picture the text's parser left as text for its address's scheme.
 # Its address may hold parentheses in pairs, as a link's may ('javascript:alert(3)').
 _UNREAD_LINK = re.compile(
@@ -423,7 +425,7 @@ def _raw_addresses(html: str, line: int) -> list[tuple[str, int | None, str]]:
 
 def _address_note(address: str, picture: bool, line: int) -> list[tuple[str, int | None, str]]:
     """The note for a link or picture that leads to ``address``, if pages take it out."""
-    scheme = _SCHEME.match(address)
+    scheme = _SCHEME.match(address.replace("\t", "").replace("\n", "").replace("\r", ""))
     if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
         return []
     shown = address.strip()

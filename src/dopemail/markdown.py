@@ -608,7 +608,12 @@ def _sanitised(html: str, base_url: str, on_site: dict[str, str] | None = None) 
     token = _base.set((base_url, on_site or {}))
     try:
         clean = _cleaner().clean(_held(html))
-        if _SAME_SCHEME_HINT.search(clean) or ' dir="' in clean or _FOREIGN_HOST_HINT.search(clean):
+        if (
+            _SAME_SCHEME_HINT.search(clean)
+            or ' dir="' in clean
+            or _FOREIGN_HOST_HINT.search(clean)
+            or _SPACED_HINT.search(clean)
+        ):
             # In tags alone: the sanitiser leaves " as typed in text, where 'href="https:'
             # is words (a code sample), which rewritten as a link once let a text write tags.
             clean = _TAG.sub(_attributes_mended, clean)
@@ -638,6 +643,28 @@ _SAME_SCHEME = re.compile(r'(\s(?:href|src)=")(https:(?!//)[^"]*)"', re.IGNORECA
 _SAME_SCHEME_HINT = re.compile(r'="https:(?!//)', re.IGNORECASE)
 
 
+# An address written with spaces around it (href=" https:page"), or a tab or a line break in
+# it: the sanitiser keeps it as typed, where browsers read it without them (HTML drops ASCII
+# whitespace around a URL, and a URL parser every tab and line break in it). Left so, the
+# mending above, which reads the address from its first character, passed it by: a feed
+# reader made 'page' the host. (A no-break space is no space to HTML: such an address is
+# relative, as the sanitiser reads it.)
+_SPACED = re.compile(
+    r'(\s(?:href|src)=")([\x00-\x20][^"]*|[^"]*[\x00-\x20]|[^"]*[\t\n\r][^"]*)"', re.IGNORECASE
+)
+# Looked for first, from its '="' (found at memory speed, as _SAME_SCHEME_HINT's 'https:').
+_SPACED_HINT = re.compile(r'="(?:[\x00-\x20]|[^"\t\n\r]*[\t\n\r]|[^"]*[\x00-\x20]")')
+
+
+def _unspaced(found: re.Match[str]) -> str:
+    address = found.group(2).replace("\t", "").replace("\n", "").replace("\r", "")
+    return f'{found.group(1)}{address.strip(_C0_OR_SPACE)}"'
+
+
+# What a URL parser drops around an address (HTML's spaces among them).
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
 # A start tag as the sanitiser writes it: it escapes < and > in attribute values (and in
 # text), so every < it writes opens a tag and the first > after it closes that tag.
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
@@ -645,6 +672,8 @@ _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 def _attributes_mended(tag: re.Match[str]) -> str:
     written = tag.group()
+    if _SPACED_HINT.search(written):  # first: what follows reads the address as browsers do
+        written = _SPACED.sub(_unspaced, written)
     if _SAME_SCHEME_HINT.search(written):
         written = _SAME_SCHEME.sub(_joined, written)
     if ' dir="' in written:
