@@ -1061,3 +1061,68 @@ def test_a_link_whose_words_are_its_address_in_italics_shows_the_address_once() 
         "<https://ex.com/a>, <https://ex.com/b>, <https://ex.com/c>, _see_ <https://ex.com/d>."
         "\n\n<https://ex.com/e>"
     )
+
+
+def _elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Each start tag of ``html`` as a browser's parser reads it: (name, attributes)."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+        handle_startendtag = handle_starttag
+
+    reader = Reader()
+    reader.feed(html)
+    reader.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag", "handler"),
+    [
+        ('<a href="https:&quot;onmouseover=alert(1)">x</a>', "a", "onmouseover"),
+        ('<img src="https:&quot;onerror=alert(1)//" alt="a">', "img", "onerror"),
+    ],
+)
+def test_a_quote_in_a_same_scheme_address_stays_in_the_address(
+    typed: str, tag: str, handler: str
+) -> None:
+    # The mended address is written back escaped as the sanitiser writes it: its '"' as
+    # '&quot;', or it closed the attribute and what followed became one (an event handler).
+    html = to_html(typed, BASE)
+    (element,) = [attrs for name, attrs in _elements(html) if name == tag]
+    assert handler not in element, html
+    address = element["href" if tag == "a" else "src"]
+    assert address is not None and address.startswith(BASE) and '"' in address
+
+
+def test_html_keeps_the_elements_and_attributes_it_lists_and_no_other() -> None:
+    html = to_html(
+        '<p id="x" class="btn"><a href="https://e.com" target="_blank">a</a><input></p>\n\n'
+        "An <ins>n</ins> word.\n\n"
+        '<img src="https://e.com/a.png" alt="a" width="300" height="200">\n',
+        BASE,
+    )
+    elements = _elements(html)
+    names = [name for name, _ in elements]
+    assert "input" not in names and "ins" in names, html
+    p, a = next(attrs for name, attrs in elements if name == "p"), dict(elements)["a"]
+    assert "id" not in p and "class" not in p, html
+    assert "target" not in a and a["href"] == "https://e.com", html
+    img = dict(elements)["img"]
+    assert (img["width"], img["height"]) == ("300", "200"), html
+
+
+def test_a_picture_whose_address_is_taken_out_is_left_out_whole() -> None:
+    # An <img> without its src (a data: one) showed nothing and failed the email's checks.
+    assert to_html('<img src="data:image/png;base64,AAA" alt="d">', BASE) == ""
+
+
+def test_one_tilde_is_no_strikethrough_in_html() -> None:
+    # '~Friday~': a tilde as in '~90 min', not a struck word (two tildes strike, as GitHub).
+    html = to_html("~Friday~ Saturday, ~~Sunday~~", BASE)
+    assert html == "<p>~Friday~ Saturday, <del>Sunday</del></p>"
