@@ -6139,6 +6139,28 @@ def test_a_taken_out_address_is_read_as_browsers_read_it_past_spaces_and_tabs() 
     assert told == [(10, "the link to 't\tel:+1310'")]
 
 
+def test_an_element_or_address_taken_out_of_an_html_block_is_told_at_its_own_line() -> None:
+    # Each told at the line of the block that writes it, not the block's first line; and in
+    # a paragraph, past its line breaks and a tag written over two lines.
+    player = (
+        'x\n\n<div>\n<p>t</p>\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n</div>\n'
+    )
+    assert dropped_html(player, 10) == (
+        (
+            "the <iframe> is left out of pages, feeds and emails, with what it holds up to its "
+            "closing tag (they take no players, scripts or forms)",
+            14,
+            "link to it instead: [Watch the trailer](https://...)",
+        ),
+    )
+    calls = (
+        'x\n\n<div>\n<a href="tel:+13105551212">Call</a>\n</div>\n\n'
+        'Call\nthe <a\nhref="x">desk</a> or\n<a href="tel:+1">us</a>.\n'
+    )
+    told = [(line, message.split(" is ")[0]) for message, line, _ in dropped_html(calls, 10)]
+    assert told == [(13, "the link to 'tel:+13105551212'"), (19, "the link to 'tel:+1'")]
+
+
 def test_a_taken_out_address_is_told_at_its_own_line_and_never_from_a_comment(
     write_files,
 ) -> None:
