@@ -1436,6 +1436,28 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             "has an empty, '.' or '..' folder in its path; give the folder the site is served "
             "from as it is: 'https://dopepress.example.com/films/'",
         ),
+        (  # an empty folder alone ('//'): in every address and feed id
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com//films/"',
+            "has an empty, '.' or '..' folder in its path; give the folder the site is served "
+            "from as it is: 'https://dopepress.example.com/films/'",
+        ),
+        (  # a '.' folder alone
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com/./films/"',
+            "as it is: 'https://dopepress.example.com/films/'",
+        ),
+        (  # a PHP page, as an HTML one
+            'base_url = "https://dopepress.example.com/"',
+            'base_url = "https://dopepress.example.com/home.php"',
+            "names a page, 'home.php'; give the folder the site is served from: "
+            "'https://dopepress.example.com/'",
+        ),
+        (  # told at its own line under [send.mailgun], not at [publication]'s base_url
+            "[feeds]\nitems = 50",
+            '[feeds]\nitems = 50\n\n[send.mailgun]\nbase_url = "api.mailgun.net"',
+            "send.mailgun.base_url: 'api.mailgun.net' is not a full web address",
+        ),
         (  # as a browser reads it
             'base_url = "https://dopepress.example.com/"',
             'base_url = "https://dopepress.example.com/dope/%2e%2e/films/"',
@@ -1532,6 +1554,17 @@ def test_bad_config_is_located(workspace: Path, old: str, new: str, text: str) -
     assert any(
         e.path == "dopemail.toml" and e.line == line and text in e.message for e in errors
     ), (line, [str(e) for e in errors])
+
+
+def test_a_site_address_without_its_last_slash_is_the_folder_it_names(workspace: Path) -> None:
+    # Every address of the site is made by appending to it: 'films' + 'quiet-hours/' made
+    # 'filmsquiet-hours/', and a browser reads 'films' as a page of the host's root.
+    config = workspace / "dopemail.toml"
+    old = 'base_url = "https://dopepress.example.com/"'
+    source = config.read_text()
+    assert old in source
+    config.write_text(source.replace(old, 'base_url = "https://dopepress.example.com/films"'))
+    assert load_settings(workspace).publication.base_url == "https://dopepress.example.com/films/"
 
 
 @pytest.mark.parametrize(
