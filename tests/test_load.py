@@ -196,6 +196,13 @@ BAD_ENTRIES = [
         # A date alone has no hour to check.
         "'2024-02-30' is not a real date (day is out of range for month): check the day and month",
     ),
+    (  # a run's dates are told so too, not a date's form alone
+        "impossible-run-start",
+        variant("screenings:", "run:\n  starts: 2024-06-31\nscreenings:"),
+        9,
+        "run.starts: '2024-06-31' is not a real date (day is out of range for month): check "
+        "the day and month",
+    ),
     (
         "impossible-time",
         variant("2024-03-01", "2024-03-01T25:00:00-08:00"),
@@ -906,6 +913,16 @@ def test_bad_entry_is_reported_with_file_line_and_hint(
     assert code == 1
     assert f"entries/zz-bad.md:{line}:" in output
     assert "Traceback" not in output
+
+
+def test_a_field_like_no_known_one_is_told_the_fields_it_may_be(write_files) -> None:
+    # Spelt like none ('zzqqxx'), there is no 'did you mean': the fields of the entry are.
+    (error,) = reported(write_files({"entries/zz-bad.md": variant("title:", "zzqqxx: 1\ntitle:")}))
+    assert (error.line, error.message) == (2, "unknown field 'zzqqxx'"), error
+    assert error.hint is not None and error.hint.startswith("known fields here: author, "), error
+    assert {"film", "published", "screenings", "summary", "title"} <= set(
+        error.hint.removeprefix("known fields here: ").split(", ")
+    ), error
 
 
 def test_a_missing_picture_is_not_told_another_numbered_one_as_the_one_meant(write_files) -> None:
