@@ -7,7 +7,14 @@ from textwrap import dedent
 
 import pytest
 
-from dopemail.markdown import first_paragraph, fit_pictures, links_written_wrong, to_html, to_text
+from dopemail.markdown import (
+    first_paragraph,
+    fit_pictures,
+    footnotes_written,
+    links_written_wrong,
+    to_html,
+    to_text,
+)
 from dopemail.templates import columns, keep_signs_html, wrap
 
 BASE = "https://dopepress.example.com/issues/4-lists/"
@@ -1126,3 +1133,17 @@ def test_one_tilde_is_no_strikethrough_in_html() -> None:
     # '~Friday~': a tilde as in '~90 min', not a struck word (two tildes strike, as GitHub).
     html = to_html("~Friday~ Saturday, ~~Sunday~~", BASE)
     assert html == "<p>~Friday~ Saturday, <del>Sunday</del></p>"
+
+
+def test_a_footnote_s_text_indented_is_told_as_one_and_one_in_a_comment_is_not() -> None:
+    # Indented up to three spaces, '[^1]: note' is still a footnote's text as typed (four
+    # make it code); in a comment, nothing a reader sees.
+    body = "Text <!-- see [^1] --> here.\n\n<!--\n[^2]: old\n-->\n\n   [^1]: note\n"
+    told = [(e.line, e.message) for e in footnotes_written("entries/a.md", body, 10)]
+    assert told == [
+        (
+            16,
+            "'[^1]:' begins a footnote's text, and dopemail makes no footnotes: pages, feeds "
+            "and emails print it as typed, where it is",
+        )
+    ]
