@@ -377,3 +377,12 @@ def test_a_same_scheme_link_with_spaces_around_it_is_checked_as_written_without(
         f"warning: entries/quiet-hours.md:{line}: the link to {BASE}quiet-hours/gone.html leads "
         "to no page of this site"
     ) in output, output
+
+
+def test_the_links_looked_for_are_the_addresses_a_browser_follows() -> None:
+    from dopemail.content import host_links
+
+    # As the HTML writes them: '&amp;' is '&' and '%C3%A9' an 'é', as the build's outputs
+    # are named; kept escaped, a link to a page that is there was told it leads nowhere.
+    html = '<a href="https://h/caf%C3%A9/?a=1&amp;b=2">x</a> <a href="https://other/">y</a>'
+    assert list(host_links(html, "https://h/")) == ["https://h/café/?a=1&b=2"]
