@@ -14,11 +14,15 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from conftest import copy_publication
 from feedrules import check_atom, check_rss
 
 from dopemail import markdown
 from dopemail.build import build
+from dopemail.content import render_entry
 from dopemail.errors import ContentError
+from dopemail.load import load_workspace
+from dopemail.templates import make_environment
 
 SEED = "all-of-us-strangers"
 # Every part of ../shared/seed/all-of-us-strangers.txt, as a reader must see it.
@@ -843,3 +847,31 @@ def test_a_remote_logo_with_a_query_is_still_the_rss_image(workspace: Path) -> N
     assert check_rss(rss) == []
     assert feedparser.parse(rss).feed.image.href == remote
     assert _parsed(workspace, "atom.xml").feed.logo == remote
+
+
+def test_a_summary_made_from_the_text_or_a_caption_is_cut_short_without_marks(
+    tmp_path: Path,
+) -> None:
+    root = copy_publication(tmp_path / "pub")
+    # No summary: the first paragraph's words, 600 characters and more, in italics some.
+    words = " ".join(["*Quiet* _hours_ and long takes"] * 20)
+    (root / "entries/zz-long.md").write_text(
+        f"---\ntitle: Long\npublished: 2024-01-03\n---\n{words}\n\nSecond.\n", "utf-8"
+    )
+    # No text either: its lead picture's caption, as long, in italics some.
+    caption = " ".join(["a *Quiet Hours* still"] * 30)
+    (root / "entries/zz-pics.md").write_text(
+        "---\ntitle: Pics\npublished: 2024-01-04\nimages:\n"
+        "  - src: media/all-of-us-strangers/01.jpg\n    alt: Two men\n"
+        f'    caption: "{caption}"\n---\n',
+        "utf-8",
+    )
+    env = make_environment(root)
+    for entry in load_workspace(root).entries:
+        if not entry.slug.startswith("zz-"):
+            continue
+        rendered = render_entry(env, entry)
+        # shorten()'s 280 characters, then its '…'; a mark cut from its pair is none.
+        for summary in (rendered.summary, rendered.summary_marked):
+            assert len(summary) <= 281 and summary.endswith("…"), (entry.slug, summary)
+            assert "*" not in summary and "_" not in summary, (entry.slug, summary)
