@@ -374,3 +374,33 @@ def test_an_aws_credential_with_an_odd_character_is_named_never_shown(
     assert said in found, found.partition("SQLite format")[0]
     assert "aws configure export-credentials" in found and server.requests == []
     assert [p for p in pieces(value) if p in found] == []
+
+
+#: SES's error name, from the x-amzn-ErrorType header or the body's __type, quoting the key
+#: (a proxy echoing the request), on the answers whose messages say that name.
+SES_NAMED = [(status, where) for status in (429, 408, 413) for where in ("header", "__type")]
+
+
+@pytest.mark.parametrize(("status", "where"), SES_NAMED)
+def test_ses_s_error_name_quoting_the_key_is_hidden(
+    status, where, server, tmp_path, caplog
+) -> None:
+    # The error's name went into "rate limited (<name>, ...)", "SES did not read the request
+    # in time (<name>, ...)" and "too large (<name>, ...)" as the answer gave it: printed, and
+    # kept in the ledger as the batch's error. (Logs from INFO up: httpcore's DEBUG trace
+    # lists every header it received, the echo included, and is no one's screen.)
+    caplog.set_level(logging.INFO)
+    root = make_workspace(tmp_path, provider="ses", server=server, send="retries = 1")
+    if where == "header":
+        answer = Reply(status, {"message": "no"}, {"x-amzn-ErrorType": f"{KEY}:http://x/"})
+    else:
+        answer = Reply(status, {"__type": f"com.amazon#{KEY}", "message": "no"})
+    server.queue(answer, answer)
+    out = io.StringIO()
+    reporter = Reporter(Console(file=out, width=300), progress=False)
+    with pytest.raises(DopemailError) as stopped:
+        send_issue(root, "1", SendOptions(yes=True), env=env("ses"), reporter=reporter)
+    shown = str(stopped.value) + str(stopped.value.hint) + out.getvalue() + caplog.text
+    assert "***" in str(stopped.value), str(stopped.value)
+    found = shown + everything_written(root).decode("utf-8", "replace")
+    assert [p for p in pieces(KEY) if p in found] == [], found.partition("SQLite format")[0]

@@ -260,17 +260,23 @@ class Ses:
                 "console's Account dashboard shows it): the send resumes where it stopped",
             )
         delay = retry_after_seconds(response.headers.get("retry-after"))
+        # The name as shown: the server's word (a header, which a proxy may echo with the
+        # request's credentials), redacted as its message is. (Matched above as it came.)
+        named = self.api.redact(kind)
         if throttled:
             # Nothing was sent: SES refused the request at its rate ("Maximum sending rate
             # exceeded"), as a 429 refuses one.
-            return Transient(f"rate limited ({kind}, {said})", delay)
+            return Transient(f"rate limited ({named}, {said})", delay)
         if status == 408 or kind == "RequestTimeoutException":
             # The request was not read whole before SES stopped waiting for it: not taken,
             # safe to post again (not a lost answer).
-            return Transient(f"SES did not read the request in time ({kind or 408}, {said})", delay)
+            return Transient(
+                f"SES did not read the request in time ({named or 408}, {said})",
+                delay,
+            )
         if status == 413 or kind == "RequestEntityTooLargeException":
             return SendError(
-                f"SES refused the message as too large ({kind or 413}, {said}); the request "
+                f"SES refused the message as too large ({named or 413}, {said}); the request "
                 f"was {size / 1_000_000:.1f} MB",
                 None,
                 None,
