@@ -404,3 +404,17 @@ def test_ses_s_error_name_quoting_the_key_is_hidden(
     assert "***" in str(stopped.value), str(stopped.value)
     found = shown + everything_written(root).decode("utf-8", "replace")
     assert [p for p in pieces(KEY) if p in found] == [], found.partition("SQLite format")[0]
+
+
+def test_buttondown_s_status_quoting_the_key_is_hidden(server, tmp_path) -> None:
+    # The status of an email Buttondown holds is said to the editor and kept in the ledger:
+    # an answer echoing the request put the key there as it came.
+    root = make_workspace(tmp_path, provider="buttondown", server=server)
+    server.queue(Reply(201, {"id": "em_held", "status": f"held {KEY}"}))
+    out = io.StringIO()
+    reporter = Reporter(Console(file=out, width=300), progress=False)
+    summary = send_issue(root, "1", SendOptions(yes=True), env=env("buttondown"), reporter=reporter)
+    assert summary.sent == 1
+    assert "holds it as 'held ***'" in out.getvalue(), out.getvalue()
+    found = out.getvalue() + everything_written(root).decode("utf-8", "replace")
+    assert [p for p in pieces(KEY) if p in found] == []
