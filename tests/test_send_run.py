@@ -1806,3 +1806,75 @@ def test_a_resend_refusal_of_the_one_reader_of_a_batch_fails_that_reader(server,
     assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 10, "failed": 1, "skipped": 0}
     posted = len(server.requests)
     assert send(root, "resend").sent == 0 and len(server.requests) == posted
+
+
+# -- each reader's own parts, each issue's own keys --------------------------------------------
+
+
+def _list_unsubscribe(provider: str, message: dict) -> tuple[str, str]:
+    """(To, List-Unsubscribe) of one message of a Postmark or Resend batch."""
+    if provider == "postmark":
+        headers = {h["Name"]: h["Value"] for h in message["Headers"]}
+        return message["To"], headers["List-Unsubscribe"]
+    return message["to"][0], message["headers"]["List-Unsubscribe"]
+
+
+@pytest.mark.parametrize("provider", ["postmark", "resend"])
+def test_each_reader_of_a_batch_gets_their_own_unsubscribe_header(
+    provider, server, tmp_path
+) -> None:
+    # The batch is encoded once with holes where readers differ: filled with the first
+    # reader's List-Unsubscribe, every reader's one-click unsubscribe would unsubscribe reader 1.
+    from sendserver import UNSUBSCRIBE_SECRET
+
+    from dopemail.send.message import verify_token
+
+    rows = [(f"r{i}@example.com", "", "subscribed", "", "") for i in range(1, 4)]
+    root = make_workspace(tmp_path, provider=provider, server=server, subscribers=rows)
+    assert send(root, provider).sent == 3
+    (request,) = server.requests
+    links = []
+    for message in request.json():
+        to, header = _list_unsubscribe(provider, message)
+        token = re.search(r"[?&]token=([^&#>]+)", header)
+        assert token, header
+        assert verify_token(token.group(1), UNSUBSCRIBE_SECRET) == to
+        links.append(header)
+    assert len(set(links)) == 3, links
+
+
+def test_a_mailgun_400_naming_one_reader_fails_that_reader_and_sends_the_others(
+    server, tmp_path
+) -> None:
+    rows = [(a, "", "subscribed", "", "") for a in ("ada@example.com", "bad@example.com")]
+    rows.append(("cy@example.com", "", "subscribed", "", ""))
+    root = make_workspace(tmp_path, provider="mailgun", server=server, subscribers=rows)
+    said = "'to' parameter is not a valid address: bad@example.com"
+    server.queue(Reply(400, {"message": said}))
+    summary = send(root, "mailgun")
+    assert (summary.sent, summary.failed) == (2, 1)
+    ((address, reason),) = send_status(root, "1").failures
+    assert address == "bad@example.com" and "not a valid address" in reason
+    assert server.deliveries == {"ada@example.com": 1, "cy@example.com": 1}
+    assert len(server.requests) == 2  # the refused batch, then the two others together
+
+
+@pytest.mark.parametrize(
+    ("provider", "header"), [("resend", "idempotency-key"), ("buttondown", "x-idempotency-key")]
+)
+def test_the_next_issue_to_the_same_list_goes_under_keys_of_its_own(
+    provider, header, server, tmp_path
+) -> None:
+    # Batch 1 of issue 2 to the same readers under issue 1's key: the provider would answer
+    # it as issue 1's (or as a conflict), and issue 2 would never be delivered.
+    root = make_workspace(tmp_path, provider=provider, server=server, subscribers=3)
+    write_issue(root, 2, "second-issue", subject="The second issue")
+    first = send(root, provider)
+    second = send_issue(root, "2", YES, env=env(provider), reporter=quiet())
+    assert first.sent == second.sent == (1 if provider == "buttondown" else 3)
+    keys = [r.headers[header] for r in server.requests]
+    assert len(keys) == 2 and keys[0] != keys[1], keys
+    if provider == "buttondown":
+        assert server.deliveries == {BUTTONDOWN_LIST: 2}
+    else:
+        assert set(server.deliveries.values()) == {2} and len(server.deliveries) == 3
