@@ -1878,3 +1878,29 @@ def test_the_next_issue_to_the_same_list_goes_under_keys_of_its_own(
         assert server.deliveries == {BUTTONDOWN_LIST: 2}
     else:
         assert set(server.deliveries.values()) == {2} and len(server.deliveries) == 3
+
+
+def test_a_replay_stopped_while_it_waits_to_be_posted_again_stays_in_flight(
+    server, tmp_path, monkeypatch
+) -> None:
+    # The last run may have delivered the batch: stopped between its replay's attempts (told
+    # to wait), it is no batch that surely never arrived. Put back in the queue, the next run
+    # posted it as a new batch under a new key, and every reader of it got two copies.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=True)
+    server.queue(Reply(429, {"name": "rate_limit_exceeded"}, {"Retry-After": "30"}))
+    said = io.StringIO()
+    reporter = Reporter(Console(file=said, width=200), progress=False)
+
+    def second_ctrl_c(self) -> None:  # once the replay waits to be retried: nothing is posting
+        if "retry 1 in" in said.getvalue():
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(run_module._Run, "_announce_stop", second_ctrl_c)
+        with pytest.raises(KeyboardInterrupt):
+            send(root, "resend", reporter=reporter)
+    assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
+    assert send(root, "resend").sent == 3
+    assert len({r.headers["idempotency-key"] for r in server.requests}) == 1
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
