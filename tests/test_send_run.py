@@ -1904,3 +1904,21 @@ def test_a_replay_stopped_while_it_waits_to_be_posted_again_stays_in_flight(
     assert send(root, "resend").sent == 3
     assert len({r.headers["idempotency-key"] for r in server.requests}) == 1
     assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
+
+
+def test_a_resend_batch_posted_25_hours_ago_is_held_not_posted_again(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Resend keeps an idempotency key 24 hours: a batch first posted 25 hours ago, replayed
+    # under a key it may have forgotten, would go out a second time if it went the first.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    killed_on_its_first_batch(monkeypatch, root, Resend, delivered=True)
+    with sqlite3.connect(root / LEDGER_PATH) as ledger:
+        ledger.execute("UPDATE batches SET posted_at = ?", (time.time() - 25 * 3600,))
+    posted = len(server.requests)
+    with pytest.raises(SendError, match="may or may not have been delivered") as held:
+        send(root, "resend")
+    assert "--resend-in-flight 1" in str(held.value.hint)
+    assert len(server.requests) == posted  # no request made
+    assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
+    assert [b.number for b in send_status(root, "1").in_flight] == [1]
