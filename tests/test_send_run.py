@@ -1922,3 +1922,101 @@ def test_a_resend_batch_posted_25_hours_ago_is_held_not_posted_again(
     assert len(server.requests) == posted  # no request made
     assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
     assert [b.number for b in send_status(root, "1").in_flight] == [1]
+
+
+# -- how each provider's partial answers and refusals are told apart ---------------------------
+
+
+def test_a_resend_refusal_beside_emails_sent_fails_only_its_reader(server, tmp_path) -> None:
+    # The domain is named, as in a refusal of what every email shares; but the other emails
+    # of the batch went, which they share everything but the reader with: it is the reader's.
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    said = "The recipient's domain rejected this email"
+    answer = {"data": [{"id": "em-0"}, {"id": "em-2"}], "errors": [{"index": 1, "message": said}]}
+    server.queue(Reply(200, answer))
+    summary = send(root, "resend")
+    assert (summary.sent, summary.failed) == (2, 1)
+    ((address, reason),) = send_status(root, "1").failures
+    assert address == "reader00002@example.com" and said in reason
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 2, "failed": 1, "skipped": 0}
+
+
+def test_a_resend_200_answering_for_fewer_emails_stays_under_its_key(server, tmp_path) -> None:
+    # Two ids for three emails: no telling whose the ids are, nor whether the third went.
+    root = make_workspace(
+        tmp_path, provider="resend", server=server, subscribers=3, send="retries = 1"
+    )
+    short = {"data": [{"id": "em-1"}, {"id": "em-2"}], "errors": []}
+    server.queue(*[Reply(200, short, deliver=True)] * 2)
+    with pytest.raises(SendError) as caught:
+        send(root, "resend", sleep=lambda seconds: None)
+    assert "Resend answered for 2 of 3 emails" in caught.value.message, caught.value.message
+    assert "batch 1 again under its idempotency key" in caught.value.hint
+    assert counts(root) == {"pending": 0, "in_flight": 3, "sent": 0, "failed": 0, "skipped": 0}
+    assert send(root, "resend").sent == 3
+    assert set(server.deliveries.values()) == {1} and len(server.deliveries) == 3
+    assert len({r.headers["idempotency-key"] for r in server.requests}) == 1
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        [{"field": "personalizations.3.to", "message": "Does not contain a valid address."}],
+        [
+            {"field": "from", "message": "The from address is not valid."},
+            {"field": "personalizations.1.to", "message": "Does not contain a valid address."},
+        ],
+    ],
+    ids=["a-reader-past-the-batch", "the-sender-and-a-reader"],
+)
+def test_a_sendgrid_400_not_only_about_readers_of_the_batch_is_refused_whole(
+    errors, server, tmp_path
+) -> None:
+    # personalizations.3 of a batch of 3 (0 to 2) is no reader of it; with the sender's field
+    # refused too, failing the reader named would leave the request refused for the rest.
+    root = make_workspace(tmp_path, provider="sendgrid", server=server, subscribers=3)
+    server.queue(Reply(400, {"errors": errors}))
+    with pytest.raises(SendError, match="refused the request"):
+        send(root, "sendgrid")
+    assert len(server.requests) == 1 and not server.deliveries
+    assert counts(root) == {"pending": 3, "in_flight": 0, "sent": 0, "failed": 0, "skipped": 0}
+
+
+def test_a_sendgrid_403_about_the_sender_identity_points_to_the_sender(server, tmp_path) -> None:
+    # The key was taken; the From is not a verified sender: not a refused key.
+    from dopemail.errors import ProviderAuthError
+
+    root = make_workspace(tmp_path, provider="sendgrid", server=server, subscribers=3)
+    said = "The from address does not match a verified Sender Identity."
+    server.queue(Reply(403, {"errors": [{"message": said, "field": "from"}]}))
+    with pytest.raises(SendError) as caught:
+        send(root, "sendgrid")
+    assert not isinstance(caught.value, ProviderAuthError)
+    assert said in caught.value.message and "[sender]" in str(caught.value.hint)
+    assert "DOPEMAIL_SENDGRID_API_KEY" not in str(caught.value.hint)
+
+
+def test_a_reader_left_out_of_a_batch_sent_again_stays_skipped_when_it_is_marked_sent(
+    server, tmp_path
+) -> None:
+    # Batch 1 went unanswered; reader 2 unsubscribed; the batch, sent again without them,
+    # went unanswered too. Marked sent, it is its nine posted readers, not the one left out.
+    root = postmark_workspace(server, tmp_path)
+    server.queue(Reply(200, [], delay=0.8))
+    with pytest.raises(SendError, match="may or may not have delivered batch 1"):
+        send(root, "postmark")
+    rows = readers(30)
+    rows[1] = (rows[1][0], "", "unsubscribed", "", "")
+    write_subscribers(root, rows)
+    server.queue(Reply(200, [], delay=0.8))
+    with pytest.raises(SendError, match="may or may not have delivered batch 1"):
+        send(root, "postmark", SendOptions(yes=True, resend_in_flight=True))
+    assert counts(root)["in_flight"] == 9 and counts(root)["skipped"] == 1
+    summary = send(root, "postmark", SendOptions(yes=True, mark_in_flight_sent=True))
+    assert summary.sent == 20
+    assert counts(root) == {"pending": 0, "in_flight": 0, "sent": 29, "failed": 0, "skipped": 1}
+    db = sqlite3.connect(root / LEDGER_PATH)
+    ((state,),) = db.execute(
+        "SELECT state FROM recipients WHERE email = 'reader00002@example.com'"
+    ).fetchall()
+    assert state == "skipped"
