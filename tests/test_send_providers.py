@@ -375,6 +375,29 @@ def test_mailgun_request(server, client, tmp_path) -> None:
     assert [o.status for o in outcomes] == ["sent", "sent"]
 
 
+def test_mailgun_recipient_variables_are_keyed_by_each_to_address_as_written(
+    server, client, tmp_path
+) -> None:
+    # Mailgun finds a recipient's variables under their address as the 'to' field gives it:
+    # keyed by the ledger's lower-cased form, 'Ada.L@example.com' would get no unsubscribe
+    # link of her own (Mailgun leaves %recipient.unsubscribe_url% as it is).
+    import email.utils
+
+    provider, composer = adapter("mailgun", server, tmp_path, client)
+    readers = [Recipient("Ada.L@example.com", "Ada L", "ada.l@example.com")]
+    readers.append(Recipient("Bob@Example.com", "", "bob@example.com"))
+    letters = [composer.letter(r) for r in readers]
+    provider.send(Batch(composer, letters, 1, None))
+    (request,) = server.requests
+    form = request.form()
+    to = [email.utils.parseaddr(v)[1] for n, v in form if n == "to"]
+    variables = json.loads(dict(form)["recipient-variables"])
+    assert to == ["Ada.L@example.com", "Bob@Example.com"]
+    assert sorted(variables) == sorted(to)
+    for reader, letter in zip(readers, letters, strict=True):
+        assert variables[reader.email]["unsubscribe_url"] == letter.unsubscribe_url
+
+
 def _tags(name: str, request) -> list[str]:
     """The tags a request gives its messages, as the provider counts them."""
     if name == "mailgun":

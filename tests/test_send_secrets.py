@@ -418,3 +418,27 @@ def test_buttondown_s_status_quoting_the_key_is_hidden(server, tmp_path) -> None
     assert "holds it as 'held ***'" in out.getvalue(), out.getvalue()
     found = out.getvalue() + everything_written(root).decode("utf-8", "replace")
     assert [p for p in pieces(KEY) if p in found] == []
+
+
+def test_a_failure_outside_the_provider_quoting_the_key_is_hidden(
+    server, tmp_path, monkeypatch
+) -> None:
+    # Not every error comes through the adapter, which redacts what it says: one raised
+    # while the batch is made (a header that cannot hold a value, quoted) is the runner's.
+    from dopemail.send.message import Composer
+
+    def broken(self, recipient):  # type: ignore[no-untyped-def]
+        raise ValueError(f"a header cannot hold {KEY}")
+
+    monkeypatch.setattr(Composer, "letter", broken)
+    root = make_workspace(tmp_path, provider="resend", server=server, subscribers=3)
+    out = io.StringIO()
+    reporter = Reporter(Console(file=out, width=300), progress=False)
+    with pytest.raises(DopemailError) as stopped:
+        send_issue(root, "1", SendOptions(yes=True), env=env("resend"), reporter=reporter)
+    assert "a header cannot hold ***" in str(stopped.value), str(stopped.value)
+    assert server.requests == []
+    found = (
+        str(stopped.value) + out.getvalue() + everything_written(root).decode("utf-8", "replace")
+    )
+    assert [p for p in pieces(KEY) if p in found] == []
