@@ -806,8 +806,10 @@ def arrivals_span(server: LoopbackServer) -> float:
 
 #: How much earlier than its pace a request may seem to arrive: the first request's way to the
 #: server (a connection to open) may take longer than the last's. Only that can bring the
-#: arrivals closer; a slow machine spreads them further apart.
-LEEWAY = 0.1
+#: arrivals closer; a slow machine spreads them further apart. On a loaded machine (four test
+#: runs at once on two cores) six requests paced over 1 s arrived 0.82 s apart; unpaced, they
+#: come within 0.2 s, so the bound still tells the two apart.
+LEEWAY = 0.3
 
 
 def test_a_send_keeps_to_send_rate_as_the_server_sees_it(server, tmp_path) -> None:
