@@ -9513,6 +9513,56 @@ def test_an_address_with_a_word_before_its_postal_code_loads_without_iso_3166_2(
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.parametrize(
+    ("timezone", "fields", "offset"),
+    [
+        ("America/New_York", "Morelia\n    region: Mich.", "-06:00"),
+        ("America/Chicago", "Morelia\n    region: Mich.", "-06:00"),
+        ("America/Los_Angeles", "Morelia\n    region: Mich.\n    postal_code: '58000'", "-06:00"),
+        ("America/Toronto", "Querétaro\n    region: Que.", "-06:00"),
+        ("America/New_York", "New Delhi\n    region: Del.", "+05:30"),
+        ("America/New_York", "Massa\n    region: Mass.", "+02:00"),
+        ("America/New_York", "Reggio Calabria\n    region: Cal.", "+02:00"),
+        ("America/New_York", "Maceió\n    region: Ala.", "-03:00"),
+        ("America/Toronto", "Alta\n    region: Alta.", "+02:00"),
+    ],
+)
+def test_an_abbreviation_at_home_is_a_state_s_only_with_its_postal_code_or_city(
+    write_files, timezone: str, fields: str, offset: str
+) -> None:
+    # 'Mich.', 'Que.', 'Del.' may be Michoacán's, Querétaro's, Delhi's: alone (or with a
+    # postal code of none of the state's), no region of the publication's country, as
+    # before, and the editor asked for the country; read as Michigan's, Morelia's showtimes
+    # at -06:00 were told to be at Detroit's clock.
+    root = write_files({"entries/zz.md": _screening(fields, None, f"2024-06-14T20:00:00{offset}")})
+    _set_timezone(root, timezone)
+    notes = [e.message for e in entry_notes(load_workspace(root)) if "zz" in e.path]
+    region = re.search(r"region: (\S+)", fields)[1]
+    assert any(f"its region, {region}, is not a region" in n for n in notes), notes
+    assert not [n for n in notes if "is written at" in n], notes
+
+
+@pytest.mark.parametrize(
+    ("timezone", "fields", "zone"),
+    [
+        ("America/Los_Angeles", "Detroit\n    region: Mich.", "America/Detroit"),
+        (
+            "America/Los_Angeles",
+            "Ann Arbor\n    region: Mich.\n    postal_code: '48104'",
+            "America/Detroit",
+        ),
+        ("America/Toronto", "Vancouver\n    region: B.C.", "America/Vancouver"),
+    ],
+)
+def test_an_abbreviation_at_home_with_its_state_s_city_or_postal_code_is_that_state(
+    write_files, timezone: str, fields: str, zone: str
+) -> None:
+    root = write_files({"entries/zz.md": _screening(fields, None, "2024-06-14T20:00:00")})
+    _set_timezone(root, timezone)
+    (error,) = reported(root)
+    assert f"in {zone}" in error.message, error.message
+
+
 def test_a_home_code_and_a_state_s_at_an_hour_skipped_there_asks_for_the_country_first(
     write_files,
 ) -> None:

@@ -591,12 +591,12 @@ def venue_clocks(
     """
     home = home_country(timezone)
     code = country_code(country) if country else home
-    key = _clock_region(code, region)  # looked up once: by its name, in ISO 3166-2
+    key = _clock_region(code, region, city, postal)  # looked up once: by its name
     elsewhere = None
     if key is None and country is None and region:
         # Not a region of the publication's country but of another's ('Austin, TX' in a Paris
         # publication): there, not at the publication's clock, which it was told.
-        there, its = _region_elsewhere(home, region)
+        there, its = _region_elsewhere(home, region, city, postal)
         if there and its and _surely_there(home, there, its, region, city, postal):
             elsewhere, key, code = there, its, there
     place = _place(city)
@@ -957,12 +957,37 @@ _INITIALS = frozenset(
 )
 
 
+def _press_key(country: str, region: str | None) -> str | None:
+    """The code of ``country``'s state or province ``region`` is written as in the press's
+    style, an abbreviation of its name ('Calif.', 'Ont.'); None for any other region."""
+    written = region_written(region)
+    if len(written) <= 2:
+        return None
+    return _ABBREVIATIONS.get(country, {}).get(written.replace(".", "").casefold())
+
+
+def _state_evidence(country: str, key: str, city: str, postal: str | None) -> bool:
+    """Whether a venue's ``city`` or ``postal`` code says it is in ``country``'s state or
+    province ``key``: its city known there (the table of cities above, or a zone named after
+    it among the region's clocks: Toronto, New York), or a postal code of that region's."""
+    place = _place(city)
+    if (country, key, place) in _city_clocks():
+        return True
+    zones = _REGION_CLOCKS.get(country, {}).get(key, ())
+    if place and any(_named_after(zone, place) for zone in zones):
+        return True
+    code = (postal or "").strip().upper()
+    return bool(code) and postal_fits(country, key, code)
+
+
 @functools.lru_cache(maxsize=256)
-def region_code(country: str, region: str) -> str | None:
+def region_code(country: str, region: str, city: str = "", postal: str | None = None) -> str | None:
     """The ISO 3166-2 code (without its country's: 'CA') of ``region`` as written, a code
     ('CA', 'ca.') or a name ('California', 'Ontario'), among the country's (``country``: its
     ISO code); None for none of them. Names are looked up only for a region not written as a
-    code (pycountry's subdivisions take a tenth of a second to load)."""
+    code (pycountry's subdivisions take a tenth of a second to load). An abbreviation
+    ('Calif.') is its state's only where the venue's ``city`` or ``postal`` code is of that
+    state's too (see :func:`_state_evidence`)."""
     written = region_written(region)
     if not written:
         return None
@@ -973,10 +998,12 @@ def region_code(country: str, region: str) -> str | None:
     if codes is not None and written.upper() in codes:
         return written.upper()
     # The abbreviations of the post's and the press's style books ('Calif.', 'W.Va.',
-    # 'Ont.'), before a ZIP as often as the code.
-    abbreviated = _ABBREVIATIONS.get(country, {}).get(written.replace(".", "").casefold())
-    if abbreviated is not None:
-        return abbreviated
+    # 'Ont.'), only with a city or postal code of that state's: 'Mich.', 'Que.', 'Del.' or
+    # 'Mass.' may be Michoacán, Querétaro, Delhi or Massa (read alone as Michigan's, Morelia
+    # in a New York publication was told Detroit's clock). Without, no region, as before.
+    pressed = _press_key(country, region)
+    if pressed is not None:
+        return pressed if _state_evidence(country, pressed, city, postal) else None
     import pycountry
 
     if pycountry.subdivisions.get(code=f"{country}-{written.upper()}") is not None:
@@ -990,11 +1017,11 @@ def region_code(country: str, region: str) -> str | None:
     return None
 
 
-def region_of(country: str, region: str) -> bool:
+def region_of(country: str, region: str, city: str = "", postal: str | None = None) -> bool:
     """Whether ``region`` (a code, 'CA', or a name, 'Ontario') is one of the country's
     (``country``: its ISO code) in ISO 3166-2 (see :func:`region_code`). Looked up only for
     a venue without its country whose city or region may be another's."""
-    return region_code(country, region) is not None
+    return region_code(country, region, city, postal) is not None
 
 
 def country_as_region(
@@ -1087,9 +1114,12 @@ def either_country(
     )
 
 
-def _clock_region(country: str | None, region: str | None) -> str | None:
+def _clock_region(
+    country: str | None, region: str | None, city: str = "", postal: str | None = None
+) -> str | None:
     """The code of ``region`` ('TX' for 'TX', 'tx.' or 'Texas') when it is one of the table's
-    of clocks above (``country``: its ISO code), else None."""
+    of clocks above (``country``: its ISO code), else None; an abbreviation ('Tex.') with a
+    ``city`` or ``postal`` code of that state's only (see :func:`region_code`)."""
     table = _REGION_CLOCKS.get(country or "")
     written = region_written(region)
     if table is None or not written:
@@ -1098,12 +1128,14 @@ def _clock_region(country: str | None, region: str | None) -> str | None:
         return written.upper()
     if len(written) > 2:
         # 'California', 'New York', 'Québec': by ISO 3166-2's names, their codes' clocks.
-        code = region_code(country or "", region or "")
+        code = region_code(country or "", region or "", city, postal)
         return code if code in table else None
     return None
 
 
-def _region_elsewhere(home: str | None, region: str) -> tuple[str | None, str | None]:
+def _region_elsewhere(
+    home: str | None, region: str, city: str = "", postal: str | None = None
+) -> tuple[str | None, str | None]:
     """The country (ISO code) and code of ``region`` where it is one of the table's of clocks
     above ('TX', 'Texas': 'US', 'TX') and not a region of the publication's country
     (``home``: an Australian venue's 'NT' is the Northern Territory, not Canada's); else
@@ -1112,9 +1144,10 @@ def _region_elsewhere(home: str | None, region: str) -> tuple[str | None, str | 
     if home and region_written(region).upper() == home:
         return None, None
     for country in _REGION_CLOCKS:
-        key = _clock_region(country, region) if country != home else None
+        key = _clock_region(country, region, city, postal) if country != home else None
         if key is not None:
-            return (None, None) if home and region_of(home, region) else (country, key)
+            at_home = home and region_of(home, region, city, postal)
+            return (None, None) if at_home else (country, key)
     return None, None
 
 
@@ -1279,8 +1312,7 @@ def _surely_there(
     # A name written out, not an abbreviation: 'Mich.', 'Del.', 'Man.' or 'Mass.' may be
     # another country's region's (Michoacán, Delhi, Manipur) or a city's (Massa), as a code
     # may; read as names, they placed Morelia in Michigan.
-    abbreviated = _ABBREVIATIONS.get(country, {}).get(written.replace(".", "").casefold())
-    if len(written) > 2 and abbreviated is None:
+    if len(written) > 2 and _press_key(country, region) is None:
         return not known_country(written)
     code = (postal or "").strip().upper()
     return bool(code) and postal_fits(country, key, code)
@@ -1298,10 +1330,10 @@ def abroad_of(city: str, region: str | None, timezone: str, language: str = "en"
     abroad = named_abroad(city, timezone, language)
     if abroad is None or not region:
         return abroad
-    if region_of(home, region):
+    if region_of(home, region, city):
         return None
     there = _zone_table().get(abroad)
-    return abroad if there is not None and region_of(there, region) else None
+    return abroad if there is not None and region_of(there, region, city) else None
 
 
 def country_of_zone(zone: str) -> str | None:

@@ -1037,7 +1037,9 @@ def _maybe_abroad(
         )
         field = "city"
         hint = _add_its_country(there, f"'country: {home}' if the venue is there")
-    elif screening.region and not region_of(home_code, screening.region):
+    elif screening.region and not region_of(
+        home_code, screening.region, screening.city, screening.postal_code
+    ):
         why = (
             f"its region, {screening.region}, is not a region of the publication's country "
             f"({home}), where it is taken to be, {printed}"
