@@ -9525,9 +9525,18 @@ def test_an_address_with_a_word_before_its_postal_code_loads_without_iso_3166_2(
         ("America/New_York", "Reggio Calabria\n    region: Cal.", "+02:00"),
         ("America/New_York", "Maceió\n    region: Ala.", "-03:00"),
         ("America/Toronto", "Alta\n    region: Alta.", "+02:00"),
+        # ... and a name's initials with dots: Nuevo León's, the Northern Territory's,
+        # Bogotá's and Caracas's district's, Santa Catarina's (read as Newfoundland's,
+        # Northwest Territories', Washington's, South Carolina's: told their clocks).
+        ("America/Toronto", "Monterrey\n    region: N.L.", "-06:00"),
+        ("America/Toronto", "Darwin\n    region: N.T.", "+09:30"),
+        ("America/New_York", "Bogotá\n    region: D.C.", "-05:00"),
+        ("America/Los_Angeles", "Bogotá\n    region: D.C.", "-05:00"),
+        ("America/New_York", "Caracas\n    region: D.C.", "-04:00"),
+        ("America/New_York", "Florianópolis\n    region: S.C.", "-03:00"),
     ],
 )
-def test_an_abbreviation_at_home_is_a_state_s_only_with_its_postal_code_or_city(
+def test_an_abbreviation_or_initials_at_home_is_a_state_s_only_with_its_postal_code_or_city(
     write_files, timezone: str, fields: str, offset: str
 ) -> None:
     # 'Mich.', 'Que.', 'Del.' may be Michoacán's, Querétaro's, Delhi's: alone (or with a
@@ -9552,9 +9561,20 @@ def test_an_abbreviation_at_home_is_a_state_s_only_with_its_postal_code_or_city(
             "America/Detroit",
         ),
         ("America/Toronto", "Vancouver\n    region: B.C.", "America/Vancouver"),
+        ("America/Los_Angeles", "Washington\n    region: D.C.", "America/New_York"),
+        (
+            "America/Los_Angeles",
+            "Albany\n    region: N.Y.\n    postal_code: '12207'",
+            "America/New_York",
+        ),
+        (
+            "America/Toronto",
+            "Moncton\n    region: N.B.\n    postal_code: E1C 4M3",
+            "America/Moncton",
+        ),
     ],
 )
-def test_an_abbreviation_at_home_with_its_state_s_city_or_postal_code_is_that_state(
+def test_an_abbreviation_or_initials_at_home_with_its_state_s_city_or_postal_code_is_that_state(
     write_files, timezone: str, fields: str, zone: str
 ) -> None:
     root = write_files({"entries/zz.md": _screening(fields, None, "2024-06-14T20:00:00")})

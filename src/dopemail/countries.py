@@ -435,6 +435,9 @@ _CITY_CLOCKS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "AZ": {  # "MST - AZ (except Navajo)": none of these is in the Navajo Nation
             "America/Phoenix": ("Tucson", "Mesa", "Scottsdale", "Tempe", "Flagstaff", "Sedona"),
         },
+        # One clock, but its city says it is the District's: 'Washington, D.C.' (its initials
+        # are Bogotá's and Caracas's district's too).
+        "DC": {_NY: ("Washington",)},
         "FL": {
             _NY: (  # "Eastern (most areas)": east of the Apalachicola
                 "Miami", "Miami Beach", "Fort Lauderdale", "Orlando", "Tampa", "St. Petersburg",
@@ -737,11 +740,13 @@ def _state_key(country: str, written: str) -> str | None:
     ('Calif.'); None for none of them. Never looked up in ISO 3166-2: each word before a
     postal code of five digits is tried ('Paris 75005', 'Milano 20121'), and loading it took
     a third of a second at every build."""
+    pressed = _press_key(country, written)
+    if pressed is not None:
+        return pressed
     letters = region_written(written)
     if len(letters) <= 2:
         return letters.upper() if letters.upper() in _REGION_CODES[country] else None
-    abbreviated = _ABBREVIATIONS[country].get(letters.replace(".", "").casefold())
-    return abbreviated or _REGION_NAMES[country].get(_place(written))
+    return _REGION_NAMES[country].get(_place(written))
 
 
 def _state_and_postal(part: str) -> StateAndPostal | None:
@@ -821,16 +826,8 @@ def region_and_postal(address: str, country: str | None) -> tuple[str | None, st
 
 def region_written(region: str | None) -> str:
     """A venue's region as written, without the spaces around it and a final dot ('tx.':
-    'tx'), nor the dots of a code written with them ('D.C.': 'DC'), to compare with codes and
-    names."""
-    written = (region or "").strip().rstrip(".").strip()
-    if re.fullmatch(r"[^\W\d_](?:\.\s?[^\W\d_])+", written):
-        # Only the initials of a state's or a province's name of several words, as the press
-        # writes them ('D.C.', 'N.Y.', 'B.C.'): 'L.A.' is Los Angeles, not Louisiana (read
-        # as 'LA', a Santa Monica venue was told Chicago's clock).
-        letters = re.sub(r"[.\s]", "", written)
-        return letters if letters.upper() in _INITIALS else written
-    return written
+    'tx'), to compare with codes and names."""
+    return (region or "").strip().rstrip(".").strip()
 
 
 # ISO 3166-2's codes of the United States' states and territories, and Canada's provinces.
@@ -959,8 +956,17 @@ _INITIALS = frozenset(
 
 def _press_key(country: str, region: str | None) -> str | None:
     """The code of ``country``'s state or province ``region`` is written as in the press's
-    style, an abbreviation of its name ('Calif.', 'Ont.'); None for any other region."""
+    style, an abbreviation of its name ('Calif.', 'Ont.') or the initials of its name of
+    several words with dots ('D.C.', 'N.Y.', 'B.C.'); None for any other region. Either may
+    be another country's region's too (Mich., Michoacán; N.L., Nuevo León; D.C., Bogotá's
+    district): read as a state's only with more (see :func:`_state_evidence`)."""
     written = region_written(region)
+    if re.fullmatch(r"[^\W\d_](?:\.\s?[^\W\d_])+", written):
+        # Only a name's initials: 'L.A.' is Los Angeles, not Louisiana (read as 'LA', a
+        # Santa Monica venue was told Chicago's clock).
+        letters = re.sub(r"[.\s]", "", written).upper()
+        known = letters in _INITIALS and letters in _REGION_CODES.get(country, ())
+        return letters if known else None
     if len(written) <= 2:
         return None
     return _ABBREVIATIONS.get(country, {}).get(written.replace(".", "").casefold())
