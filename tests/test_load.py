@@ -9087,6 +9087,17 @@ def test_an_address_ending_with_a_country_s_code_after_its_region_is_read_as_tha
         # after the street: the city (the street was printed as it, 'W Houston St').
         ("209 W Houston St, New York 10014, US", "US", "New York", "New York", "10014"),
         ("1 Rue Saint-Jean, Québec G1R 4P5, CA", "CA", "Québec", "Québec", "G1R 4P5"),
+        # ... whatever comes before the street (the street or the suite was printed as the
+        # city, 'W Houston St', 'Suite', 'Rue Saint-Jean'); a state's name that is no city
+        # is taken off, for the city before it.
+        ("Film Forum, 209 W Houston St, New York 10014, US", "US", "New York", "New York", "10014"),
+        ("1 Main St, Suite 5, New York 10001, US", "US", "New York", "New York", "10001"),
+        ("Salle 2, 1 Rue Saint-Jean, Québec G1R 4P5, CA", "CA", "Québec", "Québec", "G1R 4P5"),
+        ("Fox Theatre, Atlanta, Georgia 30308, US", "US", "Atlanta", "Georgia", "30308"),
+        ("Portland, Oregon 97201, US", "US", "Portland", "Oregon", "97201"),
+        ("Toronto, Ontario M5H 2N2, CA", "CA", "Toronto", "Ontario", "M5H 2N2"),
+        # ... but after a street, with no city before it, it is printed as before.
+        ("Suite 200, 1 Main St, Washington 98101, US", "US", "Washington", "Washington", "98101"),
     ]:
         assert address_place(address, "America/Los_Angeles") == (country, city), address
         assert region_and_postal(address, country) == (region, postal), address

@@ -1383,11 +1383,17 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     if country is not None and (state := _state_and_postal(parts[-1])) is not None:
         # 'Toronto ON M5H 2N2, CA': the city before the province's code, without it (read as
         # 'Toronto ON', named after no clock, it was offered each of Ontario's). The region
-        # alone after the street is the city named like it ('209 W Houston St, New York
-        # 10014, US', 'Québec G1R 4P5': taken off, the street was printed as the city).
+        # alone, where its name is its city's too, is the city, whatever comes before it
+        # ('Film Forum, 209 W Houston St, New York 10014, US', 'Salle 2, 1 Rue Saint-Jean,
+        # Québec G1R 4P5': taken off, the street was printed as the city); else it is taken
+        # off for the city before it ('Fox Theatre, Atlanta, Georgia 30308'; 'Portland,
+        # Oregon 97201', printed as 'Oregon' and offered Boise's clock too), but not for a
+        # street or a suite ('1 Main St, Washington 98101': 'Main St' is no city).
         if state.before:
             parts = [*parts[:-1], state.before]
-        elif len(parts) > 2:
+        elif _state_evidence(state.country, state.key, state.region, None):
+            parts = [*parts[:-1], state.region]
+        elif len(parts) >= 2 and not any(c.isdigit() for c in parts[-2]):
             parts = parts[:-1]
     # The city: the last part left with letters once its numbers are taken off (a postal
     # code before or after it, a state's code after it: 'Los Angeles, CA 90046').
