@@ -1010,6 +1010,11 @@ def region_code(country: str, region: str, city: str = "", postal: str | None = 
     pressed = _press_key(country, region)
     if pressed is not None:
         return pressed if _state_evidence(country, pressed, city, postal) else None
+    # A name of dopemail's own table ('Georgia', 'Québec'), before ISO 3166-2's: looked up
+    # there, 'Atlanta, Georgia 30303, US' loaded it at each build (60 ms).
+    listed = _REGION_NAMES.get(country, {}).get(_place(written))
+    if listed is not None:
+        return listed
     import pycountry
 
     if pycountry.subdivisions.get(code=f"{country}-{written.upper()}") is not None:
