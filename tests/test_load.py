@@ -3443,8 +3443,23 @@ def test_each_state_s_zip_prefixes_begin_with_its_digit() -> None:
         ("MA", "05501", True),
         ("NY", "00501", True),
         ("CT", "06390", True),
-        ("GU", "96910", True),  # a territory: its first digit's group
+        # A territory's ZIPs: its own few, not its first digit's group (any 9xxxx, 'City AS
+        # 97201, US', an Oregon ZIP, was American Samoa, at -11:00).
+        ("GU", "96910", True),
+        ("GU", "96932", True),
+        ("GU", "96933", False),
         ("GU", "16910", False),
+        ("GU", "97201", False),
+        ("MP", "96950", True),
+        ("MP", "96952", True),
+        ("MP", "96910", False),
+        ("AS", "96799", True),
+        ("AS", "97201", False),
+        ("AS", "96910", False),
+        ("PR", "00901", True),
+        ("PR", "00601", True),
+        ("PR", "00802", False),
+        ("VI", "00802", True),
     ],
 )
 def test_a_zip_fits_its_state_by_its_first_digits(key: str, postal: str, fits: bool) -> None:

@@ -1242,7 +1242,12 @@ _ZIP_PREFIXES = {
     }.items()
 }
 
-# The first digit of each state's ZIPs: for a state the table above does not have.
+# The ZIPs of the territories of the Pacific, fewer than a prefix's: Guam's 96910 to 96932,
+# the Northern Mariana Islands' 96950 to 96952, American Samoa's 96799 (by their first digit,
+# any 9xxxx fit, and 'City AS 97201, US', an Oregon ZIP, was American Samoa, at -11:00).
+_TERRITORY_ZIPS = {"GU": range(96910, 96933), "MP": range(96950, 96953), "AS": range(96799, 96800)}
+
+# The first digit of each state's ZIPs: for a state the tables above do not have.
 _ZIP_GROUPS = {
     state: digit
     for digit, states in enumerate(
@@ -1256,7 +1261,7 @@ _ZIP_GROUPS = {
             "IL KS MO NE",
             "AR LA OK TX",
             "AZ CO ID NM NV UT WY",
-            "AK AS CA GU HI MP OR WA",
+            "AK CA HI OR WA",
         )
     )
     for state in states.split()
@@ -1288,6 +1293,9 @@ def postal_fits(country: str, key: str, postal: str) -> bool:
         return False
     if country == "CA":
         return postal[0] in _POSTAL_LETTERS.get(key, "")
+    territory = _TERRITORY_ZIPS.get(key)
+    if territory is not None:
+        return int(postal[:5]) in territory
     prefixes = _ZIP_PREFIXES.get(key)
     if prefixes is not None:
         return int(postal[:3]) in prefixes
