@@ -9488,6 +9488,20 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "end its address with ', Germany'",
             "then ', Germany'",
         ),
+        # ... and with that code after its ZIP too, the publication's country's and the
+        # state's (read as the state's alone, the publication's clocks were not offered).
+        (
+            "Europe/Berlin",
+            _event("1 Market St, Wilmington DE 19801, DE", "{}"),
+            "end its address with ', Germany'",
+            "then ', Germany'",
+        ),
+        (
+            "Asia/Jakarta",
+            _event("Jl. Praya 1, Praya ID 83511, ID", "{}"),
+            "if it is in Indonesia",
+            "Praya, US",
+        ),
         # Its city, not its postal code, says the state: the message says so.
         (
             "Asia/Kolkata",

@@ -815,6 +815,13 @@ def region_and_postal(address: str, country: str | None) -> tuple[str | None, st
     country where it names one (``country``: '..., Austin, TX 78701, USA': 'TX', '78701')."""
     line = address.rsplit(",", 1)[0] if country else address
     last = line.rpartition(",")[2].strip()
+    state = None if country else _state_before_its_code(address)
+    if state is not None:
+        # No country, where the code after the state's is both the state's and the
+        # publication's country's ('Praya ID 83511, ID' in a Jakarta publication; see
+        # :func:`address_place`): the state's and its postal code (read as the region alone,
+        # 'ID', no ZIP said it may be Idaho's).
+        return state.region, state.postal
     if _REGION_CODE.fullmatch(last):
         return last[:2], last[2:].lstrip(".").strip() or None
     # Before its country, a state written otherwise, or after its city without a comma
@@ -1367,6 +1374,23 @@ def known_country(name: str) -> bool:
     return _code_at_once(name) is not None
 
 
+def _state_before_its_code(address: str) -> StateAndPostal | None:
+    """The state or the province and its postal code that end the part of ``address`` before
+    its last, where that last is the state's code again ('Praya ID 83511, ID'); else None."""
+    rest, _, code = address.rpartition(",")
+    state = _state_and_postal(rest.rpartition(",")[2]) if rest else None
+    return state if state is not None and code.strip().rstrip(".") == state.key else None
+
+
+def _home_code_after_state(address: str, timezone: str) -> bool:
+    """Whether ``address`` ends with a state's or a province's code and one of its postal
+    codes, then that code again where it is the publication's country's too ('Praya ID
+    83511, ID' in a Jakarta publication; 'Wilmington DE 19801, DE' in a Berlin one:
+    ``timezone`` its zone)."""
+    state = _state_before_its_code(address)
+    return state is not None and state.key == home_country(timezone) != state.country
+
+
 def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[str | None, str]:
     """The country (as written, None for the publication's own) and city of an address on
     one line, as an event's is written ('51 rue des Écoles, 75005 Paris, France'): its last
@@ -1381,7 +1405,7 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
     to load: asked when a time without its offset is told the one to write, not at each
     build."""
     parts = [part.strip() for part in address.split(",") if part.strip()]
-    country = None
+    country, either = None, False
     last = parts[-1] if len(parts) >= 3 else ""
     named = (len(last) > 2 or last.upper() == "UK") and not any(c.isdigit() for c in last)
     named = named and (last.casefold() not in _PLACES_TOO or home_country(timezone) == "GE")
@@ -1393,7 +1417,12 @@ def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[st
         # were not looked at, and a Paris publication told Paris's; 'DE 19801, US' in a
         # Berlin one, Berlin's).
         country, parts = after, parts[:-1]
-    if country is not None and (state := _state_and_postal(parts[-1])) is not None:
+        if _home_code_after_state(address, timezone):
+            # 'Praya ID 83511, ID' in a Jakarta publication: the code is Indonesia's as much
+            # as Idaho's, as without it (read as Idaho's, Indonesia's clocks went unoffered):
+            # no country, and either's clocks (see :func:`either_country`).
+            country, either = None, True
+    if (country is not None or either) and (state := _state_and_postal(parts[-1])) is not None:
         # 'Toronto ON M5H 2N2, CA': the city before the province's code, without it (read as
         # 'Toronto ON', named after no clock, it was offered each of Ontario's). The region
         # alone, where its name is its city's too, is the city, whatever comes before it
