@@ -9502,6 +9502,20 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "if it is in Indonesia",
             "Praya, US",
         ),
+        # ... only where its postal code may be one of the publication's country's too: a
+        # ZIP is no Canadian or Indian postal code (both countries' clocks were offered).
+        (
+            "America/Toronto",
+            _event("1 Main St, Los Angeles, CA 90028, CA", "{}"),
+            "-07:00 in America/Los_Angeles",
+            "America/Toronto",
+        ),
+        (
+            "Asia/Kolkata",
+            _event("1 Main St, Indianapolis, IN 46204, IN", "{}"),
+            "-04:00 in America/Indiana/Indianapolis",
+            "Kolkata",
+        ),
         # Its city, not its postal code, says the state: the message says so.
         (
             "Asia/Kolkata",

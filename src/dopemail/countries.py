@@ -1382,13 +1382,51 @@ def _state_before_its_code(address: str) -> StateAndPostal | None:
     return state if state is not None and code.strip().rstrip(".") == state.key else None
 
 
+# The postal codes of the countries whose codes are a state's or a province's too, as their
+# posts write them: a ZIP or a Canadian code after such a code, then the code again, may be
+# at home only where it is one of these ('Praya ID 83511, ID': an Indonesian postal code has
+# five digits too; 'Los Angeles, CA 90028, CA' in a Toronto publication is no Canadian one).
+_HOME_POSTAL_CODES = {
+    code: re.compile(form)
+    for code, form in {
+        "AL": r"\d{4}",
+        "AR": r"[A-Z]?\d{4}(?:[A-Z]{3})?",
+        "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
+        "CO": r"\d{6}",
+        "DE": r"\d{5}",
+        "ID": r"\d{5}",
+        "IL": r"\d{5}(?:\d{2})?",
+        "IN": r"\d{3} ?\d{3}",
+        "LA": r"\d{5}",
+        "MA": r"\d{5}",
+        "MD": r"(?:MD-?)?\d{4}",
+        "ME": r"\d{5}",
+        "MN": r"\d{5,6}",
+        "MT": r"[A-Z]{3} ?\d{4}",
+        "NC": r"988\d{2}",
+        "NE": r"\d{4}",
+        "NL": r"\d{4} ?[A-Z]{2}",
+        "PA": r"\d{4}",
+        "PE": r"\d{5}",
+        "SD": r"\d{5}",
+        "SK": r"\d{3} ?\d{2}",
+        "TN": r"\d{4}",
+        "VA": r"00120",
+        "YT": r"976\d{2}",
+    }.items()
+}
+
+
 def _home_code_after_state(address: str, timezone: str) -> bool:
     """Whether ``address`` ends with a state's or a province's code and one of its postal
-    codes, then that code again where it is the publication's country's too ('Praya ID
-    83511, ID' in a Jakarta publication; 'Wilmington DE 19801, DE' in a Berlin one:
-    ``timezone`` its zone)."""
+    codes, then that code again where it is the publication's country's too, and the postal
+    code may be one of that country's ('Praya ID 83511, ID' in a Jakarta publication;
+    'Wilmington DE 19801, DE' in a Berlin one: ``timezone`` its zone)."""
     state = _state_before_its_code(address)
-    return state is not None and state.key == home_country(timezone) != state.country
+    if state is None or state.key != home_country(timezone) or state.key == state.country:
+        return False
+    form = _HOME_POSTAL_CODES.get(state.key)
+    return form is None or form.fullmatch((state.postal or "").upper()) is not None
 
 
 def address_place(address: str, timezone: str, lookup: bool = False) -> tuple[str | None, str]:
