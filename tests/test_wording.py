@@ -1124,3 +1124,16 @@ def test_a_misspelled_kind_is_told_the_word_meant_in_the_publications_languages(
         assert f"did you mean '{meant}'?" in checked.output, checked.output
     else:
         assert "did you mean" not in checked.output, checked.output
+
+
+def test_an_english_run_across_new_year_names_both_years_around_a_spaced_dash() -> None:
+    # Each date whole, its year with it: a run shortened as if in one year read
+    # 'December 20 – January 5, 2025', and the dash set apart as between two dates.
+    assert ENGLISH.date_range(date(2024, 12, 20), date(2025, 1, 5)) == (
+        "December 20, 2024 – January 5, 2025"
+    )
+
+
+def test_an_english_run_with_one_end_says_from_or_until() -> None:
+    assert ENGLISH.date_range(date(2024, 12, 20), None) == "from December 20, 2024"
+    assert ENGLISH.date_range(None, date(2025, 1, 5)) == "until January 5, 2025"
