@@ -393,3 +393,81 @@ def test_a_template_too_large_for_python_to_compile_is_told_at_the_template(
         "the numbers this expression multiplies (*), raises to a power (**) or counts to "
         "(range(), lipsum(), a filter's width): one is far larger than meant"
     )
+
+
+def test_a_run_s_note_wins_over_its_dates_and_one_end_is_a_line() -> None:
+    from datetime import date
+    from types import SimpleNamespace
+
+    from dopemail.templates import run_line
+
+    both = SimpleNamespace(note="Played in January.", starts=date(2024, 12, 5), ends=None)
+    assert run_line(both) == "Played in January."
+    begun = SimpleNamespace(note=None, starts=date(2024, 12, 5), ends=None)
+    assert run_line(begun) == "In cinemas from December 5, 2024."
+    ending = SimpleNamespace(note=None, starts=None, ends=date(2024, 12, 19))
+    assert run_line(ending) == "In cinemas until December 19, 2024."
+    assert run_line(SimpleNamespace(note=None, starts=None, ends=None)) == ""
+
+
+def test_a_whole_day_event_on_the_issue_s_own_date_is_a_recording() -> None:
+    # A day without a time is to come only from the day after publication: on the day
+    # itself it may be over by the time a reader opens the email.
+    from datetime import datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from dopemail.moments import WholeDay
+    from dopemail.templates import video_words
+
+    la = ZoneInfo("America/Los_Angeles")
+    published = datetime(2026, 12, 10, 9, tzinfo=la)
+    video = "https://example.com/talk"
+    today = SimpleNamespace(date=WholeDay(2026, 12, 10, tzinfo=la), video=video)
+    assert video_words(today, published) == "Watch the recording"
+    tomorrow = SimpleNamespace(date=WholeDay(2026, 12, 11, tzinfo=la), video=video)
+    assert video_words(tomorrow, published) == "Watch online"
+
+
+def test_people_in_conversation_without_a_moderator() -> None:
+    from types import SimpleNamespace
+
+    from dopemail.templates import event_people
+
+    def said(kind: str) -> str:
+        return event_people(SimpleNamespace(kind=kind, participants=["A", "B"], moderator=None))
+
+    assert said("conversation") == "A and B in conversation"
+    assert said("q&a") == "A and B in a Q&A"
+    assert said("talk") == "A and B"
+
+
+def test_a_source_work_alone_begins_the_credits_with_a_capital() -> None:
+    from types import SimpleNamespace
+
+    from dopemail.templates import credits
+
+    based = SimpleNamespace(title=None, year=None, kind="novel", author="Zadie Smith")
+    film = SimpleNamespace(directors=[], writers=[], based_on=based)
+    assert credits(film) == "Based on a novel by Zadie Smith"
+
+
+def test_an_event_at_an_address_without_a_venue_has_tickets() -> None:
+    from types import SimpleNamespace
+
+    from dopemail.templates import event_link_words
+
+    at = SimpleNamespace(venue=None, address="51 rue des Écoles, 75005 Paris")
+    assert event_link_words(at) == "Tickets and information"
+    online = SimpleNamespace(venue=None, address=None)
+    assert event_link_words(online) == "Details and how to join"
+
+
+def test_a_picture_narrower_than_the_column_keeps_its_size() -> None:
+    from types import SimpleNamespace
+
+    from dopemail.templates import fit
+
+    assert fit(SimpleNamespace(width=300, height=200), 552) == (300, 200)
+    # A size unknown is taken as 3:2 (landscape), the usual still.
+    assert fit(SimpleNamespace(width=None, height=None), 552) == (552, 368)
