@@ -1137,3 +1137,14 @@ def test_an_english_run_across_new_year_names_both_years_around_a_spaced_dash() 
 def test_an_english_run_with_one_end_says_from_or_until() -> None:
     assert ENGLISH.date_range(date(2024, 12, 20), None) == "from December 20, 2024"
     assert ENGLISH.date_range(None, date(2025, 1, 5)) == "until January 5, 2025"
+
+
+def test_a_french_venue_cancelled_with_no_times_listed_cancels_showings_in_the_plural() -> None:
+    # No times listed: every showing there is cancelled, however many (not 'séance annulée').
+    from dopemail.models import Screening
+    from dopemail.templates import status_word
+
+    venue = Screening(
+        venue="Le Champo", address="51 rue des Écoles", city="Paris", status="cancelled"
+    )
+    assert status_word("cancelled", wording_for("fr"), venue) == "séances annulées"
