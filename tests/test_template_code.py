@@ -471,3 +471,38 @@ def test_a_picture_narrower_than_the_column_keeps_its_size() -> None:
     assert fit(SimpleNamespace(width=300, height=200), 552) == (300, 200)
     # A size unknown is taken as 3:2 (landscape), the usual still.
     assert fit(SimpleNamespace(width=None, height=None), 552) == (552, 368)
+
+
+def test_the_same_people_writing_and_directing_in_another_order_wrote_and_directed() -> None:
+    # 'Directed by A and B; written by B and A' named the same two twice.
+    from types import SimpleNamespace
+
+    from dopemail.templates import credits
+
+    film = SimpleNamespace(directors=["A", "B"], writers=["B", "A"], based_on=None)
+    assert credits(film) == "Written and directed by A and B"
+    # Someone more, or fewer, among the writers is credited apart.
+    film = SimpleNamespace(directors=["A", "B"], writers=["B", "A", "C"], based_on=None)
+    assert credits(film) == "Directed by A and B; written by B, A, and C"
+    film = SimpleNamespace(directors=["A", "B"], writers=["A"], based_on=None)
+    assert credits(film) == "Directed by A and B; written by A"
+
+
+def test_a_page_credits_the_same_writers_in_another_order_as_writing_and_directing(
+    workspace: Path,
+) -> None:
+    # The entry's page said 'Directed by ...' and 'Written by ...' of the same two people.
+    import lxml.html
+
+    source = workspace / "entries/all-of-us-strangers.md"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("directors: [Andrew Haigh]", "directors: [Andrew Haigh, Jamie Bell]")
+    source.write_text(
+        text.replace("writers: [Andrew Haigh]", "writers: [Jamie Bell, Andrew Haigh]"),
+        encoding="utf-8",
+    )
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "all-of-us-strangers")
+    page = lxml.html.fromstring(render_entry(make_environment(workspace), entry).content_html)
+    said = " ".join(page.xpath("//section[@class='credits']/p[1]")[0].text_content().split())
+    assert said.startswith("Written and directed by Andrew Haigh and Jamie Bell")
+    assert "Directed by" not in said and "Written by" not in said

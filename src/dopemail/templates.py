@@ -18,6 +18,7 @@ import sys
 import textwrap
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import cache, lru_cache, partial
@@ -619,7 +620,8 @@ def credits(film: Any, italic: bool = False, words: Wording = ENGLISH, marked: b
     directors = join_isolated(film.directors or (), words=words)
     writers = join_isolated(film.writers or (), words=words)
     parts: list[str] = []
-    if film.directors and film.directors == film.writers:
+    # The same people in another order are the same credit (named in the directors' order).
+    if film.directors and Counter(film.directors) == Counter(film.writers or ()):
         parts.append(_("Written and directed by %(names)s") % {"names": directors})
     else:
         if film.directors:
