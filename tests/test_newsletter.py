@@ -4261,3 +4261,18 @@ def test_a_data_picture_in_an_intro_is_left_out_and_told_at_its_line(
     html = (folder / "email.html").read_text("utf-8")
     assert [i for i in Page(html).all("img") if not i.get("src")] == []
     assert "data:" not in (folder / "email.txt").read_text("utf-8")
+
+
+def test_a_postponed_event_and_screening_keep_their_tickets(tmp_path: Path) -> None:
+    # Postponed is not called off for good: its tickets' page is where its new date will be.
+    root = copy_publication(tmp_path)
+    monica = '    postal_code: "90401"\n'
+    venue = "    status: postponed\n    url: https://tickets.example.com/monica\n"
+    _break(root, STRANGERS, monica, monica + venue)
+    moderator = "    moderator: Dave Karger\n"
+    added = "    url: https://tickets.example.com/talk\n    status: postponed\n"
+    outputs = _strangers_everywhere(root, moderator, moderator + added)
+    for name, (raw, shown) in outputs.items():
+        assert "Conversation — postponed" in shown.replace("\u00a0", " "), name
+        assert "https://tickets.example.com/talk" in raw, name
+        assert "https://tickets.example.com/monica" in raw, name
