@@ -7173,6 +7173,12 @@ def test_a_picture_cut_short_is_refused(write_files, kind: str) -> None:
     # A file still being copied in (the preview sees each piece written) is cut short too:
     # the hint says to wait before it says to copy it again.
     assert error.hint.startswith("if it is still being copied, wait")
+    if kind == "webp":
+        # Its RIFF header counts all but its first 8 bytes: 4 missing are missing too.
+        forget_picture_stats()
+        (root / "media/zz/still.webp").write_bytes(whole[:-4])
+        (error,) = [e for e in reported(root) if e.path == "entries/zz.md"]
+        assert "is cut short" in error.message
     # As the publication's logo: told it is cut short.
     config = (REPO / "dopemail.toml").read_text("utf-8")
     write_files({
@@ -9755,3 +9761,17 @@ def test_a_venue_in_a_state_or_at_home_is_told_the_evidence_that_placed_it(write
     told = [n for n in notes if "names no country" in n]
     assert told and "where Nashville is" in told[0], notes
     assert "its postal code, 1000, is" not in told[0], notes
+
+
+def test_an_svg_less_than_a_pixel_wide_is_a_pixel_wide(tmp_path: Path) -> None:
+    # 0.4 rounds to 0: width="0", a picture no reader sees.
+    import os
+
+    from dopemail.pictures import _size
+
+    path = tmp_path / "hairline.svg"
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="0.4" height="30"><rect/></svg>',
+        encoding="utf-8",
+    )
+    assert _size(str(path), os.stat(path)) == (1, 30)
