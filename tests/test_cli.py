@@ -2884,3 +2884,41 @@ def test_an_updated_date_ahead_is_warned_of_at_every_build(workspace: Path, run_
         assert "correct 'updated:' to when the piece was changed (a year typed wrong?)" in output
     entry.write_text(text, "utf-8")
     assert "'updated' is" not in run_cli("build", "--root", workspace)[1]
+
+
+def test_a_sent_issue_whose_text_part_alone_changed_is_said_to_have_changed_its_email(
+    workspace: Path, run_cli
+) -> None:
+    # The text part is as much the email as its HTML: a template of the text part's own,
+    # edited, changed what a sent issue's readers hold in no words.
+    built(run_cli, workspace)
+    own = workspace / "templates/email/film_card.txt.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    default = (REPO / "src/dopemail/default_templates/email/film_card.txt.j2").read_text()
+    assert '_("Read more: %(url)s", url=e.url)' in default
+    own.write_text(default.replace('_("Read more: %(url)s", url=e.url)', '"Read on: " ~ e.url'))
+    output = built(run_cli, workspace)
+    assert "issue 1 was sent, and this build changed its email: its readers keep" in output, output
+    assert "web version" not in output.split("issue 1 was sent")[1].split("\n")[0]
+
+
+def test_two_entries_published_at_one_moment_both_renamed_are_not_paired_by_guess(
+    workspace: Path, run_cli
+) -> None:
+    # Two pages gone and two new at one moment: which new one was which old is a guess, and
+    # a wrong one would tell the editor to give a piece the other's address and feed id.
+    entries = workspace / "entries"
+    text = (entries / "sunny-vallejo-park-low-tide.md").read_text("utf-8")
+    (entries / "low-tide-two.md").write_text(
+        text.replace('title: "', 'title: "Another take: ', 1), "utf-8"
+    )
+    built(run_cli, workspace)
+    (entries / "sunny-vallejo-park-low-tide.md").rename(entries / "low-tide-one.md")
+    (entries / "low-tide-two.md").rename(entries / "low-tide-second.md")
+    output = built(run_cli, workspace)
+    assert "published at the same moment" not in output and "renamed from" not in output, output
+    for slug in ("sunny-vallejo-park-low-tide", "low-tide-two"):
+        assert (
+            f"warning: the page site/{slug}/index.html is gone with this build: links to its "
+            f"address ({slug}/) lead nowhere now"
+        ) in output, output
