@@ -431,6 +431,15 @@ def test_a_same_scheme_address_with_spaces_around_it_is_the_page_s_in_every_outp
     assert "https:evil" not in text
     # A tab in an address is dropped by browsers too ('ht	tps:' is 'https:').
     assert f'href="{page}evil.example/"' in to_html('<a href="ht\tTPS:evil.example/">x</a>', page)
+    # An attribute before it whose value ends like one ('title="see href="') is its own: the
+    # mending took ' href="' in the title for the address and left the real one spaced.
+    for decoy in (
+        '<a title="see href=" href=" https:evil.example">x</a>',
+        '<img alt="a src=" src=" https:evil.example/p.png">',
+    ):
+        mended = to_html(decoy, page)
+        assert "https:evil" not in mended and f'="{page}evil.example' in mended, mended
+        assert f"<{page}evil.example" in to_text(decoy, page)
     # A no-break space is no space to HTML: the address is a page's name, under this page.
     nbsp = to_html('<a href="&nbsp;https:evil.example/">x</a>', page)
     assert f'href="{page}&nbsp;https:evil.example/"' in nbsp

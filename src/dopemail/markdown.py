@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from functools import lru_cache
 from html import unescape
@@ -66,13 +66,33 @@ _BLOCK_TAG = re.compile(
 _LINK_TAG = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 
 
-_ATTRIBUTE = re.compile(r'\s(alt|src|href)="([^"]*)"')
+# A tag's attributes one by one, as the sanitiser writes them (a name, then its value in double
+# quotes, a '"' in it escaped): read from the tag's name on, a value ending like an attribute
+# ('title="see href="') is never taken for one (the mending of spaced addresses took the
+# title's ' href="' for the address, and the text part showed 'x < href=>').
+_TAG_NAME = re.compile(r"<[a-zA-Z][^\s/>]*")
+_ONE_ATTRIBUTE = re.compile(r'(\s+)([^\s"\'>/=]+)(?:="([^"]*)")?')
+
+
+def _each_attribute(tag: str) -> Iterator[re.Match[str]]:
+    """The attributes of one start tag, in order (its space, name and value, if any)."""
+    name = _TAG_NAME.match(tag)
+    at = name.end() if name else len(tag)
+    while (attribute := _ONE_ATTRIBUTE.match(tag, at)) is not None:
+        yield attribute
+        at = attribute.end()
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    """The alt, src and href of one start tag, as written in it."""
+    wanted = ("alt", "src", "href")
+    return {a[2]: a[3] for a in _each_attribute(tag) if a[2] in wanted and a[3] is not None}
 
 
 def _picture_text(found: re.Match[str]) -> str:
     # A picture typed as raw HTML, as a Markdown one is shown: '[alt] <address>' (sanitised
     # HTML: the attribute values are escaped, as the text around them).
-    attributes = dict(_ATTRIBUTE.findall(found.group()))
+    attributes = _attributes(found.group())
     src = attributes.get("src", "")
     return f"[{attributes.get('alt', '')}]" + (f" &lt;{src}&gt;" if src else "")
 
@@ -148,7 +168,7 @@ def _raw_inline(tag: str, base_url: str, on_site: dict[str, str]) -> dict[str, s
     absolute as the page's HTML is (none of a tag the page drops; ``on_site``: the pictures
     the text shows, on the site's media/)."""
     safe = _sanitised(tag, base_url, on_site)
-    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(safe)}
+    return {name: unescape(value) for name, value in _attributes(safe).items()}
 
 
 # What a block of raw HTML shows, in turn: a paragraph ("flow"), a <pre>'s lines ("pre"), or
@@ -393,7 +413,7 @@ def _link_text(found: re.Match[str]) -> str:
     # in its words is its alt (its own address beside the link's said neither which was it).
     words, href = found.group(2), found.group(1)
     if "<img" in words:
-        words = _IMG.sub(lambda img: dict(_ATTRIBUTE.findall(img.group())).get("alt", ""), words)
+        words = _IMG.sub(lambda img: _attributes(img.group()).get("alt", ""), words)
     if _own_address(unescape(_HTML_TAG.sub("", words)), unescape(href)):
         return f"&lt;{_written_address(href)}&gt;"
     return f"{words} &lt;{_written_address(href)}&gt;"
@@ -648,17 +668,27 @@ _SAME_SCHEME_HINT = re.compile(r'="https:(?!//)', re.IGNORECASE)
 # whitespace around a URL, and a URL parser every tab and line break in it). Left so, the
 # mending above, which reads the address from its first character, passed it by: a feed
 # reader made 'page' the host. (A no-break space is no space to HTML: such an address is
-# relative, as the sanitiser reads it.)
-_SPACED = re.compile(
-    r'(\s(?:href|src)=")([\x00-\x20][^"]*|[^"]*[\x00-\x20]|[^"]*[\t\n\r][^"]*)"', re.IGNORECASE
-)
-# Looked for first, from its '="' (found at memory speed, as _SAME_SCHEME_HINT's 'https:').
+# relative, as the sanitiser reads it.) Looked for first, from its '="' (found at memory
+# speed, as _SAME_SCHEME_HINT's 'https:').
 _SPACED_HINT = re.compile(r'="(?:[\x00-\x20]|[^"\t\n\r]*[\t\n\r]|[^"]*[\x00-\x20]")')
 
 
-def _unspaced(found: re.Match[str]) -> str:
-    address = found.group(2).replace("\t", "").replace("\n", "").replace("\r", "")
-    return f'{found.group(1)}{address.strip(_C0_OR_SPACE)}"'
+def _unspaced(tag: str) -> str:
+    """``tag`` with its href and src read as browsers read them: without the spaces and
+    control characters around them, nor a tab or a line break in them."""
+    name = _TAG_NAME.match(tag)
+    if name is None:
+        return tag
+    parts, at = [tag[: name.end()]], name.end()
+    for attribute in _each_attribute(tag):
+        space, key, value = attribute.groups()
+        if value is not None and key.lower() in ("href", "src"):
+            address = value.replace("\t", "").replace("\n", "").replace("\r", "")
+            parts.append(f'{space}{key}="{address.strip(_C0_OR_SPACE)}"')
+        else:
+            parts.append(attribute.group())
+        at = attribute.end()
+    return "".join(parts) + tag[at:]
 
 
 # What a URL parser drops around an address (HTML's spaces among them).
@@ -673,7 +703,7 @@ _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 def _attributes_mended(tag: re.Match[str]) -> str:
     written = tag.group()
     if _SPACED_HINT.search(written):  # first: what follows reads the address as browsers do
-        written = _SPACED.sub(_unspaced, written)
+        written = _unspaced(written)
     if _SAME_SCHEME_HINT.search(written):
         written = _SAME_SCHEME.sub(_joined, written)
     if ' dir="' in written:
