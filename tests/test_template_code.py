@@ -14,7 +14,14 @@ from conftest import run_process
 from dopemail import templates
 from dopemail.content import render_entry
 from dopemail.load import load_workspace
-from dopemail.templates import _DEFAULTS, TemplateCode, _code_version, make_environment, render
+from dopemail.templates import (
+    _DEFAULTS,
+    TemplateCode,
+    _code_version,
+    credits,
+    make_environment,
+    render,
+)
 
 
 def _key(name: str, filename: Path) -> str:
@@ -506,3 +513,18 @@ def test_a_page_credits_the_same_writers_in_another_order_as_writing_and_directi
     said = " ".join(page.xpath("//section[@class='credits']/p[1]")[0].text_content().split())
     assert said.startswith("Written and directed by Andrew Haigh and Jamie Bell")
     assert "Directed by" not in said and "Written by" not in said
+    # Names that differ only in case are compared as the email's credits() compares them:
+    # Jinja's sort ignores case and keeps such names in their order, so the page said
+    # 'Directed by ... Written by ...' where the email said 'Written and directed by'.
+    text = text.replace(
+        "directors: [Andrew Haigh, Jamie Bell]", "directors: [Ann de Palma, Ann De Palma]"
+    )
+    source.write_text(
+        text.replace("writers: [Andrew Haigh]", "writers: [Ann De Palma, Ann de Palma]"),
+        encoding="utf-8",
+    )
+    entry = next(e for e in load_workspace(workspace).entries if e.slug == "all-of-us-strangers")
+    page = lxml.html.fromstring(render_entry(make_environment(workspace), entry).content_html)
+    said = " ".join(page.xpath("//section[@class='credits']/p[1]")[0].text_content().split())
+    email = credits(entry.meta.film)
+    assert ("Written and directed" in said) == ("Written and directed" in email), (said, email)
