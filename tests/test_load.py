@@ -1494,6 +1494,11 @@ def test_a_placeholder_as_the_whole_address_is_one(address: str) -> None:
             "token=' has a token already; dopemail adds each reader's (?token=<token>): write "
             "'https://dopepress.example.com/unsubscribe?list=press'",
         ),
+        (  # as the page reads its name, percent-encoded
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
+            'unsubscribe_url = "https://dopepress.example.com/unsubscribe?tok%65n=1"',
+            "has a token already",
+        ),
         (  # a host the DNS cannot hold (a part longer than 63 characters)
             'unsubscribe_url = "https://dopepress.example.com/unsubscribe"',
             'unsubscribe_url = "https://' + "é" * 64 + '.example/unsubscribe"',

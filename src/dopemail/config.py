@@ -13,7 +13,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import idna
@@ -501,7 +501,8 @@ def _no_token(url: str) -> None:
     # went out as '?token=&token=<token>', and a page reading the first got an empty one.
     parts = urlsplit(url)
     pieces = parts.query.split("&") if parts.query else []
-    kept = [p for p in pieces if p.partition("=")[0] != "token"]
+    # As the page reads the name: '?tok%65n=' is its 'token' too.
+    kept = [p for p in pieces if unquote_plus(p.partition("=")[0]) != "token"]
     if len(kept) == len(pieces):
         return
     left = urlunsplit(parts._replace(query="&".join(kept)))
