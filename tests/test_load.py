@@ -9521,6 +9521,12 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "-07:00 in America/Los_Angeles",
             "America/Toronto",
         ),
+        (  # Azerbaijan's are 'AZ 1000'
+            "Asia/Baku",
+            _event("1 Main St, Phoenix AZ 85004, AZ", "{}"),
+            "-07:00 in America/Phoenix",
+            "Asia/Baku",
+        ),
         (
             "Asia/Kolkata",
             _event("1 Main St, Indianapolis, IN 46204, IN", "{}"),

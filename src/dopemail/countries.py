@@ -1391,17 +1391,20 @@ _HOME_POSTAL_CODES = {
     for code, form in {
         "AL": r"\d{4}",
         "AR": r"[A-Z]?\d{4}(?:[A-Z]{3})?",
+        "AZ": r"(?:AZ ?)?\d{4}",
         "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
         "CO": r"\d{6}",
         "DE": r"\d{5}",
         "ID": r"\d{5}",
         "IL": r"\d{5}(?:\d{2})?",
         "IN": r"\d{3} ?\d{3}",
+        "KY": r"KY\d-\d{4}",
         "LA": r"\d{5}",
         "MA": r"\d{5}",
         "MD": r"(?:MD-?)?\d{4}",
         "ME": r"\d{5}",
         "MN": r"\d{5,6}",
+        "MS": r"(?:MSR ?)?\d{4}",
         "MT": r"[A-Z]{3} ?\d{4}",
         "NC": r"988\d{2}",
         "NE": r"\d{4}",
@@ -1413,6 +1416,10 @@ _HOME_POSTAL_CODES = {
         "TN": r"\d{4}",
         "VA": r"00120",
         "YT": r"976\d{2}",
+        # Gabon and Seychelles have no postal codes: a ZIP after GA or SC is Georgia's or
+        # South Carolina's.
+        "GA": r"(?!)",
+        "SC": r"(?!)",
     }.items()
 }
 
