@@ -1598,6 +1598,9 @@ def test_a_site_address_without_its_last_slash_is_the_folder_it_names(workspace:
         ("Bücher.example", "xn--bcher-kva.example"),
         ("BÜCHER.example", "xn--bcher-kva.example"),
         ("bücher。example", "xn--bcher-kva.example"),  # an ideographic full stop
+        # Symbols browsers reach (UTS #46 keeps them; IDNA 2008 alone refused a real domain)
+        ("i❤.ws", "xn--i-7iq.ws"),
+        ("☕.example", "xn--53h.example"),
     ],
 )
 def test_an_international_domain_in_the_settings_is_the_one_browsers_reach(

@@ -839,13 +839,15 @@ def test_an_international_domain_in_the_text_is_the_one_browsers_reach() -> None
     # 'https://straße.example/x' was linked as 'https://strasse.example/x' (IDNA 2003), a
     # domain other than the one browsers resolve (IDNA 2008 / UTS #46).
     html = to_html(
-        "[de](https://straße.example/x) [gr](https://ς.example/y) [up](https://BÜCHER.example/z)",
+        "[de](https://straße.example/x) [gr](https://ς.example/y) [up](https://BÜCHER.example/z)"
+        " [love](https://i❤.ws/a)",
         "https://dopepress.example.com/e/",
     )
     assert re.findall(r'href="([^"]*)"', html) == [
         "https://xn--strae-oqa.example/x",
         "https://xn--3xa.example/y",
         "https://xn--bcher-kva.example/z",
+        "https://xn--i-7iq.ws/a",
     ], html
 
 

@@ -204,8 +204,9 @@ class Publication(Model):
 
 
 def dns_host(host: str) -> str:
-    """``host`` as the DNS knows it and browsers resolve it: IDNA 2008 with UTS #46's mapping
-    (capitals to small letters, '。' to '.'), 'straße.example' is 'xn--strae-oqa.example'.
+    """``host`` as the DNS knows it and browsers resolve it: UTS #46's processing, as the
+    WHATWG URL standard applies it (capitals to small letters, '。' to '.', no transitional
+    mapping), 'straße.example' is 'xn--strae-oqa.example'.
     Python's 'idna' codec is IDNA 2003, which made it 'strasse.example', another domain (and
     'ς' 'σ', and dropped a joiner). An ASCII label is kept as written ('my_host'), as
     browsers keep it. UnicodeError for a host no domain can have, saying why."""
@@ -214,9 +215,15 @@ def dns_host(host: str) -> str:
     else:
         try:
             labels = idna.uts46_remap(host, std3_rules=False, transitional=False).split(".")
+            # Browsers check a joiner's context (a zero-width joiner only after a virama, as
+            # IDNA 2008's CONTEXTJ rules), not IDNA 2008's other rules: 'i❤.ws' is a domain
+            # they reach, which idna.check_label refuses.
             for label in labels:
-                if not label.isascii():
-                    idna.check_label(label)
+                for at, char in enumerate(label):
+                    if char in "\u200c\u200d" and not idna.valid_contextj(label, at):
+                        raise idna.IDNAError(
+                            f"a joiner (U+{ord(char):04X}) where none may be, in '{label}'"
+                        )
         except idna.IDNAError as exc:
             raise UnicodeError(str(exc)) from None
         dns = [
