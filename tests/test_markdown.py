@@ -440,6 +440,8 @@ def test_a_same_scheme_address_with_spaces_around_it_is_the_page_s_in_every_outp
         mended = to_html(decoy, page)
         assert "https:evil" not in mended and f'="{page}evil.example' in mended, mended
         assert f"<{page}evil.example" in to_text(decoy, page)
+        # ... and in a block of HTML, whose links the text part reads apart
+        assert f"<{page}evil.example" in to_text(f"<p>{decoy}</p>", page)
     # A no-break space is no space to HTML: the address is a page's name, under this page.
     nbsp = to_html('<a href="&nbsp;https:evil.example/">x</a>', page)
     assert f'href="{page}&nbsp;https:evil.example/"' in nbsp

@@ -63,7 +63,7 @@ _BLOCK_TAG = re.compile(
 )
 
 
-_LINK_TAG = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+_LINK_TAG = re.compile(r"(<a\s[^>]*>)(.*?)</a>", re.IGNORECASE | re.DOTALL)
 
 
 # A tag's attributes one by one, as the sanitiser writes them (a name, then its value in double
@@ -411,7 +411,9 @@ def _preformatted(pre: str) -> str:
 def _link_text(found: re.Match[str]) -> str:
     # A link in sanitised HTML as the text shows one: its words, then its <URL>; a picture
     # in its words is its alt (its own address beside the link's said neither which was it).
-    words, href = found.group(2), found.group(1)
+    words, href = found.group(2), _attributes(found.group(1)).get("href")
+    if href is None:  # no address: its words alone, as the tags around them are dropped
+        return found.group()
     if "<img" in words:
         words = _IMG.sub(lambda img: _attributes(img.group()).get("alt", ""), words)
     if _own_address(unescape(_HTML_TAG.sub("", words)), unescape(href)):
