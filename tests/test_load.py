@@ -1625,6 +1625,26 @@ def test_an_international_domain_in_the_settings_is_the_one_browsers_reach(
     assert settings.publication.base_url == f"https://{dns}/"
 
 
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        ("\u0301a.example", "combining"),  # a label beginning with a combining mark
+        ("a\u05d0.example", "direction"),  # Latin beside Hebrew: the bidi rule
+        ("xn--\u00fc.example", "begins with 'xn--'"),
+        ("a|b\u00fc.example", "which no host may hold"),  # a browser ends the host at '|'
+        ("a\u200db.example", "a joiner"),
+    ],
+)
+def test_a_host_browsers_refuse_is_refused(host: str, why: str) -> None:
+    # UTS #46 as browsers apply it (a review: after the IDNA 2008 check was dropped for
+    # 'i❤.ws', these were converted to names no browser reaches, without a word).
+    from dopemail.config import dns_host
+
+    with pytest.raises(UnicodeError) as caught:
+        dns_host(host)
+    assert why in str(caught.value), caught.value
+
+
 def test_a_size_limit_in_kilobytes_is_told_once(workspace: Path) -> None:
     # max_bytes is copied to warn_bytes when it is the stricter: told once, at its line.
     config = workspace / "dopemail.toml"

@@ -219,11 +219,8 @@ def dns_host(host: str) -> str:
             # IDNA 2008's CONTEXTJ rules), not IDNA 2008's other rules: 'i❤.ws' is a domain
             # they reach, which idna.check_label refuses.
             for label in labels:
-                for at, char in enumerate(label):
-                    if char in "\u200c\u200d" and not idna.valid_contextj(label, at):
-                        raise idna.IDNAError(
-                            f"a joiner (U+{ord(char):04X}) where none may be, in '{label}'"
-                        )
+                if not label.isascii():
+                    _browsers_label(label)
         except idna.IDNAError as exc:
             raise UnicodeError(str(exc)) from None
         dns = [
@@ -234,6 +231,28 @@ def dns_host(host: str) -> str:
     if any(len(label) > 63 for label in dns) or "" in dns[:-1]:
         raise UnicodeError("parts of 63 characters at most, between dots")
     return ".".join(dns)
+
+
+# What a host cannot hold, to a browser (the WHATWG URL standard's forbidden host code points).
+_NOT_IN_A_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|%")
+
+
+def _browsers_label(label: str) -> None:
+    """IDNAError for a label beyond ASCII that browsers refuse, after UTS #46's mapping: one
+    beginning 'xn--' or with a combining mark, breaking the bidi rule (Hebrew or Arabic
+    letters beside Latin ones), with a joiner out of its context (a zero-width joiner only
+    after a virama, as CONTEXTJ), or a character no host holds. IDNA 2008's other rules,
+    which browsers do not apply, are not asked: 'i❤.ws' is a domain they reach."""
+    if label.startswith("xn--"):
+        raise idna.IDNAError(f"'{label}' begins with 'xn--' but is not written in ASCII")
+    forbidden = sorted(_NOT_IN_A_HOST.intersection(label))
+    if forbidden:
+        raise idna.IDNAError(f"'{label}' holds {forbidden[0]!r}, which no host may hold")
+    idna.check_initial_combiner(label)
+    idna.check_bidi(label)
+    for at, char in enumerate(label):
+        if char in "\u200c\u200d" and not idna.valid_contextj(label, at):
+            raise idna.IDNAError(f"a joiner (U+{ord(char):04X}) where none may be, in '{label}'")
 
 
 def ascii_url(value: str) -> str:
