@@ -9544,6 +9544,12 @@ def test_a_region_that_is_the_publication_s_code_and_a_state_s_is_told_both_cloc
             "-07:00 in America/Los_Angeles",
             "America/Toronto",
         ),
+        (  # Macao has none
+            "Asia/Macau",
+            _event("1 Main St, St. Louis MO 63101, MO", "{}"),
+            "-05:00 in America/Chicago",
+            "Asia/Macau",
+        ),
         (  # Azerbaijan's are 'AZ 1000'
             "Asia/Baku",
             _event("1 Main St, Phoenix AZ 85004, AZ", "{}"),

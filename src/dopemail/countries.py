@@ -1416,9 +1416,10 @@ _HOME_POSTAL_CODES = {
         "TN": r"\d{4}",
         "VA": r"00120",
         "YT": r"976\d{2}",
-        # Gabon and Seychelles have no postal codes: a ZIP after GA or SC is Georgia's or
-        # South Carolina's.
+        # Gabon, Macao and Seychelles have no postal codes: a ZIP after GA, MO or SC is
+        # Georgia's, Missouri's or South Carolina's.
         "GA": r"(?!)",
+        "MO": r"(?!)",
         "SC": r"(?!)",
     }.items()
 }
