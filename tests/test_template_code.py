@@ -495,36 +495,35 @@ def test_the_same_people_writing_and_directing_in_another_order_wrote_and_direct
     assert credits(film) == "Directed by A and B; written by A"
 
 
-def test_a_page_credits_the_same_writers_in_another_order_as_writing_and_directing(
-    workspace: Path,
-) -> None:
-    # The entry's page said 'Directed by ...' and 'Written by ...' of the same two people.
+def _page_and_email_credits(workspace: Path, directors: str, writers: str) -> tuple[str, str]:
+    """The sample entry's credits line on its page and in the email, with these people."""
     import lxml.html
 
     source = workspace / "entries/all-of-us-strangers.md"
     text = source.read_text(encoding="utf-8")
-    text = text.replace("directors: [Andrew Haigh]", "directors: [Andrew Haigh, Jamie Bell]")
-    source.write_text(
-        text.replace("writers: [Andrew Haigh]", "writers: [Jamie Bell, Andrew Haigh]"),
-        encoding="utf-8",
-    )
+    text = text.replace("directors: [Andrew Haigh]", f"directors: [{directors}]")
+    source.write_text(text.replace("writers: [Andrew Haigh]", f"writers: [{writers}]"), "utf-8")
     entry = next(e for e in load_workspace(workspace).entries if e.slug == "all-of-us-strangers")
     page = lxml.html.fromstring(render_entry(make_environment(workspace), entry).content_html)
     said = " ".join(page.xpath("//section[@class='credits']/p[1]")[0].text_content().split())
+    return said, credits(entry.meta.film)
+
+
+def test_a_page_credits_the_same_writers_in_another_order_as_writing_and_directing(
+    workspace: Path,
+) -> None:
+    # The entry's page said 'Directed by ...' and 'Written by ...' of the same two people.
+    said, _ = _page_and_email_credits(
+        workspace, "Andrew Haigh, Jamie Bell", "Jamie Bell, Andrew Haigh"
+    )
     assert said.startswith("Written and directed by Andrew Haigh and Jamie Bell")
     assert "Directed by" not in said and "Written by" not in said
-    # Names that differ only in case are compared as the email's credits() compares them:
+
+
+def test_a_page_compares_names_differing_in_case_as_the_email_does(workspace: Path) -> None:
     # Jinja's sort ignores case and keeps such names in their order, so the page said
     # 'Directed by ... Written by ...' where the email said 'Written and directed by'.
-    text = text.replace(
-        "directors: [Andrew Haigh, Jamie Bell]", "directors: [Ann de Palma, Ann De Palma]"
+    said, email = _page_and_email_credits(
+        workspace, "Ann de Palma, Ann De Palma", "Ann De Palma, Ann de Palma"
     )
-    source.write_text(
-        text.replace("writers: [Andrew Haigh]", "writers: [Ann De Palma, Ann de Palma]"),
-        encoding="utf-8",
-    )
-    entry = next(e for e in load_workspace(workspace).entries if e.slug == "all-of-us-strangers")
-    page = lxml.html.fromstring(render_entry(make_environment(workspace), entry).content_html)
-    said = " ".join(page.xpath("//section[@class='credits']/p[1]")[0].text_content().split())
-    email = credits(entry.meta.film)
     assert ("Written and directed" in said) == ("Written and directed" in email), (said, email)
