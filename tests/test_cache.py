@@ -59,7 +59,9 @@ def _count_renders(monkeypatch: pytest.MonkeyPatch, slow: bool = False) -> list[
 
 
 _TEST_PROCESS = os.getpid()
-_HANDSHAKE = Path(tempfile.mkdtemp(prefix="dopemail-worker-"))
+# Made by the module's first test (below), which the build's worker processes are forked
+# after: made at import, it was left in /tmp by every run that deselected this module's tests.
+_HANDSHAKE = Path()
 
 
 def _slowly(kind: str = "entry", first: str = "worker") -> None:
@@ -84,6 +86,8 @@ def _slowly(kind: str = "entry", first: str = "worker") -> None:
 
 @pytest.fixture(autouse=True, scope="module")
 def _handshake_removed() -> Iterator[None]:
+    global _HANDSHAKE
+    _HANDSHAKE = Path(tempfile.mkdtemp(prefix="dopemail-worker-"))
     yield
     shutil.rmtree(_HANDSHAKE, ignore_errors=True)  # not left in the machine's /tmp
 
